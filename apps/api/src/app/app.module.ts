@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ConfigModule, Environment } from '@bridgenotes/config';
+import { PrismaModule } from '@bridgenotes/database';
+import { QueueModule } from '@bridgenotes/queue';
+import { LoggerModule } from 'nestjs-pino';
+
+import { HealthModule } from './health/health.module';
+import { loggingOptions } from './logging/logging.options';
+import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    HealthModule,
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Environment, true>) =>
+        loggingOptions(config.get('LOG_LEVEL', { infer: true })),
+    }),
+    PrismaModule,
+    QueueModule.forRoot({ role: 'producer' }),
+    ScoringRunsModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,79 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+import type { ApiErrorBody } from './api-error';
+import { DEFAULT_ERROR_CODES } from './error-codes';
+
+interface BodyParserError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+const BODY_PARSER_CODES: Record<string, string> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_ENCODING',
+  'charset.unsupported': 'UNSUPPORTED_CHARSET',
+};
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    typeof (error as BodyParserError).status === 'number'
+  );
+}
+
+/**
+ * Gives every error answer the same shape, whatever raised it: our own `ApiError`s, Nest's
+ * built-in exceptions, body-parser failures, and (as a 500 that reveals nothing) anything else.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    const requestId = request.id === undefined ? undefined : String(request.id);
+    response.status(body.statusCode).json(requestId ? { ...body, requestId } : body);
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const raw = exception.getResponse();
+      const payload = typeof raw === 'string' ? { message: raw } : (raw as Record<string, unknown>);
+      const message = Array.isArray(payload['message'])
+        ? payload['message'].join('; ')
+        : String(payload['message'] ?? exception.message);
+      return this.body(statusCode, message, payload['code'] as string | undefined, payload['details']);
+    }
+    if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+      const message =
+        exception.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : exception.message;
+      return this.body(exception.status, message, BODY_PARSER_CODES[exception.type]);
+    }
+    return this.body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+
+  private body(statusCode: number, message: string, code?: string, details?: unknown): ApiErrorBody {
+    return {
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message,
+      code: code ?? DEFAULT_ERROR_CODES[statusCode as HttpStatus] ?? `HTTP_${statusCode}`,
+      ...(details === undefined ? {} : { details }),
+    };
+  }
+}

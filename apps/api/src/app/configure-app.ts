@@ -1,0 +1,36 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { OPERATOR_AUTH } from './common/operator-key.guard';
+import { createValidationPipe } from './common/validation.pipe';
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * Everything about the HTTP app that is not a module: shared by main.ts and the tests, so the
+ * tests exercise the same pipes, filters, headers and documentation as production.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  app.use(helmet());
+  app.useBodyParser('json', { limit: '64kb' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Bridgenotes API')
+      .setDescription(
+        'Community notes on any post, written and rated by anonymous, verified members, ' +
+          'and shown when people who usually disagree find them helpful. Every error answer ' +
+          'has the shape `{ statusCode, error, message, code, requestId?, details? }`.',
+      )
+      .setVersion(API_VERSION)
+      .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator API key' }, OPERATOR_AUTH)
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

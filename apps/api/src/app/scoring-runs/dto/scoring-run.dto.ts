@@ -1,0 +1,53 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
+
+export class ScoringRunDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  communityId!: string;
+
+  @ApiProperty({ enum: ScoringRunStatus, enumName: 'ScoringRunStatus', example: ScoringRunStatus.QUEUED })
+  status!: ScoringRunStatus;
+
+  @ApiProperty({ format: 'date-time' })
+  requestedAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  startedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  finishedAt!: string | null;
+
+  @ApiProperty({ description: 'Attempts the worker has made so far', example: 1 })
+  attempts!: number;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Notes the run read', example: 42 })
+  noteCount!: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'SHA-256 (hex) of the run input in canonical order; equal hashes, equal input',
+  })
+  inputHash!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Why the run failed' })
+  error!: string | null;
+
+  static from(run: ScoringRun): ScoringRunDto {
+    return {
+      id: run.id,
+      communityId: run.communityId,
+      status: run.status,
+      requestedAt: run.requestedAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      attempts: run.attempts,
+      noteCount: run.noteCount,
+      inputHash: run.inputHash,
+      error: run.error,
+    };
+  }
+}

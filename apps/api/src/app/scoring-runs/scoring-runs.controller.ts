@@ -1,0 +1,49 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+
+import { ApiErrorBody } from '../common/api-error';
+import { OPERATOR_AUTH, OperatorKeyGuard } from '../common/operator-key.guard';
+import { CommunitySlugParams, ScoringRunIdParams } from './dto/scoring-run-params.dto';
+import { ScoringRunDto } from './dto/scoring-run.dto';
+import { ScoringRunsService } from './scoring-runs.service';
+
+@ApiTags('scoring')
+@Controller()
+export class ScoringRunsController {
+  constructor(private readonly scoringRuns: ScoringRunsService) {}
+
+  @Post('communities/:slug/scoring-runs')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(OperatorKeyGuard)
+  @ApiBearerAuth(OPERATOR_AUTH)
+  @ApiOperation({ summary: "Request a rescoring of a community now (operator)" })
+  @ApiAcceptedResponse({ type: ScoringRunDto, description: 'Queued; poll the run for its outcome' })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
+  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: 'OPERATOR_DISABLED' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'QUEUE_UNAVAILABLE' })
+  async request(@Param() { slug }: CommunitySlugParams): Promise<ScoringRunDto> {
+    return ScoringRunDto.from(await this.scoringRuns.request(slug));
+  }
+
+  @Get('scoring-runs/:id')
+  @ApiOperation({ summary: 'A scoring run: its state, its input figures and its outcome' })
+  @ApiOkResponse({ type: ScoringRunDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'SCORING_RUN_NOT_FOUND' })
+  async get(@Param() { id }: ScoringRunIdParams): Promise<ScoringRunDto> {
+    return ScoringRunDto.from(await this.scoringRuns.get(id));
+  }
+}

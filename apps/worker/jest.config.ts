@@ -1,0 +1,7 @@
+export default {
+  displayName: 'worker',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/worker',
+  globalSetup: '<rootDir>/../../tools/testing/global-setup.ts',
+  globalTeardown: '<rootDir>/../../tools/testing/global-teardown.ts',
+};

@@ -1,0 +1,95 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * Every variable either app reads. Both apps validate the whole set at boot so a deployment
+ * cannot start one half of the system with a configuration the other half would reject.
+ * Documented, one row per variable, in the README.
+ */
+export class Environment {
+  @IsIn(NODE_ENVIRONMENTS, { message: `must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
+  NODE_ENV: (typeof NODE_ENVIRONMENTS)[number] = 'development';
+
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'must be a PostgreSQL connection URL, e.g. postgresql://user@host:5432/database',
+  })
+  DATABASE_URL!: string;
+
+  @Matches(/^rediss?:\/\/\S+$/, {
+    message: 'must be a Redis connection URL, e.g. redis://127.0.0.1:6379',
+  })
+  REDIS_URL!: string;
+
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',
+  })
+  QUEUE_PREFIX = 'bridgenotes';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be a port number from 1 to 65535' })
+  @Max(65535, { message: 'must be a port number from 1 to 65535' })
+  PORT = 3000;
+
+  @IsString({ message: 'must be a host name or address to listen on' })
+  HOST = '127.0.0.1';
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** SHA-256 of the operator API key, hex. Unset: operator endpoints answer 403. */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'must be the SHA-256 of the operator key, 64 hex digits' })
+  OPERATOR_API_KEY_SHA256?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(64, { message: 'must be at most 64' })
+  SCORING_CONCURRENCY = 1;
+}
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((error) => {
+    const reasons = Object.values(error.constraints ?? {});
+    const shown = error.value === undefined || error.value === '' ? 'is not set' : 'is invalid';
+    // Values are never echoed: a malformed variable is as likely to hold a secret as a valid one.
+    return `${error.property} ${shown}: ${reasons.join('; ')}`;
+  });
+}
+
+/** Parses and validates raw variables (usually `process.env`); throws naming every problem. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const errors = validateSync(environment, { whitelist: false, skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new InvalidEnvironmentError(describe(errors));
+  }
+  return environment;
+}

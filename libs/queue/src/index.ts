@@ -1,0 +1,4 @@
+export * from './lib/jobs';
+export * from './lib/queue-names';
+export * from './lib/queue.module';
+export * from './lib/redis-options';

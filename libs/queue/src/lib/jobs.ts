@@ -1,0 +1,36 @@
+import type { JobsOptions } from 'bullmq';
+
+import { QueueName } from './queue-names';
+
+export enum JobName {
+  ScoreCommunity = 'score-community',
+}
+
+/** Rescore one community; `runId` names the `ScoringRun` row the API created for the request. */
+export interface ScoreCommunityJob {
+  communityId: string;
+  runId: string;
+}
+
+/**
+ * The one place that says which payload each job carries and on which queue it runs, so a
+ * producer cannot enqueue a payload its consumer does not expect.
+ */
+export interface JobPayloads {
+  [JobName.ScoreCommunity]: ScoreCommunityJob;
+}
+
+export const JOB_QUEUE: { readonly [Name in JobName]: QueueName } = {
+  [JobName.ScoreCommunity]: QueueName.Scoring,
+};
+
+export type JobOf<Name extends JobName> = { name: Name; data: JobPayloads[Name] };
+export type AnyJob = { [Name in JobName]: JobOf<Name> }[JobName];
+
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  // Finished jobs are only a cache of what PostgreSQL records; keep a bounded tail for Bull Board.
+  removeOnComplete: { count: 1_000, age: 7 * 24 * 3600 },
+  removeOnFail: { count: 5_000, age: 30 * 24 * 3600 },
+};

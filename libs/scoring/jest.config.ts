@@ -1,0 +1,5 @@
+export default {
+  displayName: 'scoring',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/scoring',
+};

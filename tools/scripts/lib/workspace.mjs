@@ -1,0 +1,163 @@
+// Shared by `npm start` and `npm test`. Uses only Node's standard library: it runs before the
+// project's dependencies are installed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/bridgenotes';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export function say(line) {
+  process.stdout.write(`\x1b[36m[bridgenotes]\x1b[0m ${line}\n`);
+}
+
+export function fail(message) {
+  process.stderr.write(`\x1b[31m[bridgenotes]\x1b[0m ${message}\n`);
+  process.exit(1);
+}
+
+/** Runs a command to completion with inherited output; exits the script if it fails. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    fail(`\`${[command, ...args].join(' ')}\` failed (exit ${result.status ?? result.signal}).`);
+  }
+}
+
+function succeeds(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'ignore', timeout: 120_000 });
+  return result.status === 0;
+}
+
+const has = (command) => succeeds('sh', ['-c', `command -v ${command}`]);
+
+/** Installs dependencies when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
+  if (stale) {
+    say('Installing dependencies (npm ci)…');
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  } else if (!existsSync(join(root, 'libs/database/src/generated/prisma/client.ts'))) {
+    run(process.execPath, [join(root, 'tools/scripts/prisma-generate.mjs')]);
+  }
+}
+
+function endpoint(url, defaultPort) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
+    port: Number(parsed.port || defaultPort),
+  };
+}
+
+function answers({ host, port }, timeoutMs = 1_000) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitFor(target, seconds) {
+  for (let i = 0; i < seconds * 4; i += 1) {
+    if (await answers(target, 250)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+const isLocal = ({ host }) => ['127.0.0.1', 'localhost', '::1'].includes(host);
+
+const dockerRuns = () => has('docker') && succeeds('docker', ['info']);
+
+const SERVICES = {
+  postgres: {
+    label: 'PostgreSQL',
+    defaultPort: 5432,
+    install: 'apt-get install -y postgresql (Debian/Ubuntu), brew install postgresql@16 (macOS)',
+    variable: 'DATABASE_URL',
+    startLocal() {
+      if (!has('pg_ctlcluster') || !existsSync('/etc/postgresql')) return false;
+      return succeeds('sh', [
+        '-c',
+        'for v in $(ls /etc/postgresql); do pg_ctlcluster --skip-systemctl-redirect "$v" main start || true; done',
+      ]);
+    },
+  },
+  redis: {
+    label: 'Redis',
+    defaultPort: 6379,
+    install: 'apt-get install -y redis-server (Debian/Ubuntu), brew install redis (macOS)',
+    variable: 'REDIS_URL',
+    startLocal({ port }) {
+      if (!has('redis-server')) return false;
+      const dir = existsSync('/var/lib/redis') ? '/var/lib/redis' : '/tmp';
+      const log = existsSync('/var/log/redis') ? '/var/log/redis/ci.log' : '/tmp/redis.log';
+      return succeeds('redis-server', [
+        '--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', String(port),
+        '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', log,
+      ]);
+    },
+  },
+};
+
+/**
+ * Makes sure PostgreSQL and Redis answer at the configured URLs: starts installed local servers,
+ * or the compose services where a Docker engine runs, and otherwise stops naming what to install.
+ */
+export async function ensureServices({ databaseUrl, redisUrl }) {
+  const wanted = [
+    [SERVICES.postgres, endpoint(databaseUrl, 5432)],
+    [SERVICES.redis, endpoint(redisUrl, 6379)],
+  ];
+  for (const [service, target] of wanted) {
+    if (await answers(target)) continue;
+    const where = `${target.host}:${target.port}`;
+    if (!isLocal(target)) {
+      fail(`${service.label} does not answer at ${where} (${service.variable}). Is it running?`);
+    }
+    say(`${service.label} does not answer at ${where}; starting it…`);
+    let started = service.startLocal(target) && (await waitFor(target, 30));
+    if (!started && target.port === service.defaultPort && dockerRuns()) {
+      say(`Starting ${service.label} with docker compose…`);
+      started =
+        succeeds('docker', ['compose', 'up', '-d', service === SERVICES.postgres ? 'postgres' : 'redis']) &&
+        (await waitFor(target, 60));
+    }
+    if (!started) {
+      fail(
+        `${service.label} is not running at ${where} and could not be started.\n` +
+          `  Install it: ${service.install};\n` +
+          `  or run a Docker engine (docker compose up -d postgres redis);\n` +
+          `  or point ${service.variable} at a running server.`,
+      );
+    }
+  }
+}
+
+/** Starts a long-running child whose output lines are prefixed with its name. */
+export function launch(name, command, args, env) {
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `\x1b[35m[${name}]\x1b[0m `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+  return child;
+}
