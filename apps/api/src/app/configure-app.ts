@@ -13,10 +13,15 @@ export const API_VERSION = '0.1.0';
  * tests exercise the same pipes, filters, headers and documentation as production.
  */
 export function configureApp(app: NestExpressApplication): void {
+  const exceptions = new AllExceptionsFilter();
   app.use(helmet());
+  // Registered before Nest's defaults (which then stand aside) so that the error middleware
+  // right after them answers malformed or oversized bodies in the common error shape.
   app.useBodyParser('json', { limit: '64kb' });
+  app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+  app.use(exceptions.middleware);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(exceptions);
 
   const document = SwaggerModule.createDocument(
     app,

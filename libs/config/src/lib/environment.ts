@@ -74,7 +74,7 @@ export class InvalidEnvironmentError extends Error {
 
 function describe(errors: ValidationError[]): string[] {
   return errors.map((error) => {
-    const reasons = Object.values(error.constraints ?? {});
+    const reasons = [...new Set(Object.values(error.constraints ?? {}))];
     const shown = error.value === undefined || error.value === '' ? 'is not set' : 'is invalid';
     // Values are never echoed: a malformed variable is as likely to hold a secret as a valid one.
     return `${error.property} ${shown}: ${reasons.join('; ')}`;

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
 import type { ApiErrorBody } from './api-error';
@@ -37,8 +37,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
-    const request = context.getRequest<Request>();
-    const response = context.getResponse<Response>();
+    this.reply(exception, context.getRequest<Request>(), context.getResponse<Response>());
+  }
+
+  /**
+   * Express error middleware with the same answers, for errors raised before Nest routes the
+   * request (the body parsers), which Nest's filters never see.
+   */
+  readonly middleware = (error: unknown, request: Request, response: Response, next: NextFunction): void => {
+    if (response.headersSent) return next(error);
+    this.reply(error, request, response);
+  };
+
+  private reply(exception: unknown, request: Request, response: Response): void {
     const body = this.toBody(exception);
     if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));

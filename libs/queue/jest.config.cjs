@@ -1,4 +1,4 @@
-export default {
+module.exports = {
   displayName: 'queue',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/libs/queue',

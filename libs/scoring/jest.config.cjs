@@ -1,5 +1,6 @@
-export default {
+module.exports = {
   displayName: 'scoring',
   preset: '../../jest.preset.js',
+  passWithNoTests: true,
   coverageDirectory: '../../coverage/libs/scoring',
 };

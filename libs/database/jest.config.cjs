@@ -1,4 +1,4 @@
-export default {
+module.exports = {
   displayName: 'database',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/libs/database',

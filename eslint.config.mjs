@@ -1,0 +1,62 @@
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '**/.nx',
+      'libs/database/src/generated/**',
+    ],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      // Apps never import each other; libraries only import what their type allows; the
+      // scoring library stays free of every framework so anyone can run it anywhere.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:algorithm'],
+            },
+            {
+              sourceTag: 'type:data-access',
+              onlyDependOnLibsWithTags: ['type:util', 'type:data-access'],
+            },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            {
+              sourceTag: 'type:algorithm',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: [
+                '@nestjs/*',
+                '@prisma/*',
+                'bullmq',
+                'ioredis',
+                'pg',
+                'express',
+                'nestjs-pino',
+              ],
+            },
+            { sourceTag: 'scope:api', notDependOnLibsWithTags: ['scope:worker'] },
+            { sourceTag: 'scope:worker', notDependOnLibsWithTags: ['scope:api'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+];

@@ -1,0 +1,77 @@
+import { InvalidEnvironmentError, validateEnvironment } from './environment';
+
+const VALID = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
+
+function problemsOf(raw: Record<string, unknown>): string[] {
+  try {
+    validateEnvironment(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidEnvironmentError);
+    return (error as InvalidEnvironmentError).problems;
+  }
+  throw new Error('expected the environment to be rejected');
+}
+
+describe('validateEnvironment', () => {
+  it('fills in defaults for optional variables', () => {
+    const environment = validateEnvironment(VALID);
+    expect(environment).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      QUEUE_PREFIX: 'bridgenotes',
+      LOG_LEVEL: 'info',
+      SCORING_CONCURRENCY: 1,
+    });
+    expect(environment.OPERATOR_API_KEY_SHA256).toBeUndefined();
+  });
+
+  it('parses numbers given as strings', () => {
+    const environment = validateEnvironment({ ...VALID, PORT: '8080', SCORING_CONCURRENCY: '4' });
+    expect(environment.PORT).toBe(8080);
+    expect(environment.SCORING_CONCURRENCY).toBe(4);
+  });
+
+  it('names every missing required variable', () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual([
+      expect.stringMatching(/^DATABASE_URL is not set: must be a PostgreSQL connection URL/),
+      expect.stringMatching(/^REDIS_URL is not set: must be a Redis connection URL/),
+    ]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(problemsOf({ ...VALID, REDIS_URL: '' })).toEqual([
+      expect.stringMatching(/^REDIS_URL is not set/),
+    ]);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /^PORT is invalid: .*must be a whole number/],
+    ['PORT', '70000', /^PORT is invalid: must be a port number from 1 to 65535/],
+    ['NODE_ENV', 'staging', /^NODE_ENV is invalid: must be one of development, production, test/],
+    ['LOG_LEVEL', 'verbose', /^LOG_LEVEL is invalid: must be one of/],
+    ['DATABASE_URL', 'mysql://root@localhost/db', /^DATABASE_URL is invalid: must be a PostgreSQL/],
+    ['QUEUE_PREFIX', 'has spaces', /^QUEUE_PREFIX is invalid/],
+    ['OPERATOR_API_KEY_SHA256', 'plain-text-key', /^OPERATOR_API_KEY_SHA256 is invalid: must be the SHA-256/],
+    ['SCORING_CONCURRENCY', '0', /^SCORING_CONCURRENCY is invalid: must be at least 1/],
+  ])('rejects %s=%s with a message naming it', (name, value, expected) => {
+    expect(problemsOf({ ...VALID, [name]: value })).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it('never echoes the offending value, which may be a secret', () => {
+    const error = (() => {
+      try {
+        validateEnvironment({ ...VALID, OPERATOR_API_KEY_SHA256: 'hunter2-secret' });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('expected a rejection');
+    })();
+    expect(error.message).toContain('OPERATOR_API_KEY_SHA256');
+    expect(error.message).not.toContain('hunter2-secret');
+  });
+});

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+import { ensureDatabase } from '../../libs/database/src/lib/database-admin';
+import { applyMigrations } from '../../libs/database/src/lib/migrations';
+import { DEFAULT_TEST_DATABASE_URL, DEFAULT_TEST_REDIS_URL } from './test-environment';
+
+/**
+ * Creates this run's database on the server named by DATABASE_URL, migrates it, and points the
+ * test workers (which inherit this process's environment) at it and at a fresh queue prefix.
+ */
+export default async function globalSetup(): Promise<void> {
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const url = new URL(process.env['DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL);
+  url.pathname = `/bridgenotes_test_${runId}`;
+  const databaseUrl = url.toString();
+
+  await ensureDatabase(databaseUrl);
+  await applyMigrations({
+    connectionString: databaseUrl,
+    migrationsDir: join(__dirname, '..', '..', 'prisma', 'migrations'),
+  });
+
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL,
+    QUEUE_PREFIX: `bn-test-${runId}`,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+  });
+}

@@ -1,0 +1,20 @@
+// Where a test run keeps its data: a database created for the run and a Redis key prefix of its
+// own, so tests never touch a developer's data and can run beside `npm start`.
+export const DEFAULT_TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/bridgenotes';
+export const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface TestRun {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+}
+
+/** Written by the global setup, read by tests and the teardown. */
+export function currentTestRun(): TestRun {
+  const databaseUrl = process.env['DATABASE_URL'];
+  const queuePrefix = process.env['QUEUE_PREFIX'];
+  if (!databaseUrl || !queuePrefix?.startsWith('bn-test-')) {
+    throw new Error('Tests must run through their Jest global setup (npm test)');
+  }
+  return { databaseUrl, redisUrl: process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL, queuePrefix };
+}
