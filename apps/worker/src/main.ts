@@ -1,13 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
+import { WorkerModule } from './app/worker.module';
+
 async function bootstrap(): Promise<void> {
-  // Imported here rather than at the top: defining the module validates the configuration, and
-  // a bad configuration must end in the plain message below, not a stack trace.
-  const { WorkerModule } = await import('./app/worker.module');
   // An application context: the worker consumes queues and serves no HTTP.
   const app = await NestFactory.createApplicationContext(WorkerModule, {
     bufferLogs: true,
+    // Throw instead of exiting, so a bad configuration ends in the plain message below.
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));

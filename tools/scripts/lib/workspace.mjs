@@ -105,8 +105,21 @@ const SERVICES = {
       const dir = existsSync('/var/lib/redis') ? '/var/lib/redis' : '/tmp';
       const log = existsSync('/var/log/redis') ? '/var/log/redis/ci.log' : '/tmp/redis.log';
       return succeeds('redis-server', [
-        '--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', String(port),
-        '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', log,
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1',
+        '-::1',
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--logfile',
+        log,
       ]);
     },
   },
@@ -132,8 +145,12 @@ export async function ensureServices({ databaseUrl, redisUrl }) {
     if (!started && target.port === service.defaultPort && dockerRuns()) {
       say(`Starting ${service.label} with docker compose…`);
       started =
-        succeeds('docker', ['compose', 'up', '-d', service === SERVICES.postgres ? 'postgres' : 'redis']) &&
-        (await waitFor(target, 60));
+        succeeds('docker', [
+          'compose',
+          'up',
+          '-d',
+          service === SERVICES.postgres ? 'postgres' : 'redis',
+        ]) && (await waitFor(target, 60));
     }
     if (!started) {
       fail(

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ConfigModule, Environment } from '@bridgenotes/config';
 import { PrismaModule } from '@bridgenotes/database';
 import { QueueModule } from '@bridgenotes/queue';
@@ -14,9 +13,8 @@ import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
     ConfigModule,
     HealthModule,
     LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<Environment, true>) =>
-        loggingOptions(config.get('LOG_LEVEL', { infer: true })),
+      inject: [Environment],
+      useFactory: (env: Environment) => loggingOptions(env.LOG_LEVEL),
     }),
     PrismaModule,
     QueueModule.forRoot({ role: 'producer' }),

@@ -34,7 +34,10 @@ export function configureApp(app: NestExpressApplication): void {
       )
       .setVersion(API_VERSION)
       .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator API key' }, OPERATOR_AUTH)
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'Operator API key' },
+        OPERATOR_AUTH,
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ConfigModule, Environment } from '@bridgenotes/config';
 import { PrismaModule } from '@bridgenotes/database';
 import { QueueModule } from '@bridgenotes/queue';
@@ -11,9 +10,9 @@ import { ScoringModule } from './scoring/scoring.module';
   imports: [
     ConfigModule,
     LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<Environment, true>) => ({
-        pinoHttp: { level: config.get('LOG_LEVEL', { infer: true }) },
+      inject: [Environment],
+      useFactory: (env: Environment) => ({
+        pinoHttp: { level: env.LOG_LEVEL },
       }),
     }),
     PrismaModule,

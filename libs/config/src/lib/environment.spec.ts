@@ -56,7 +56,11 @@ describe('validateEnvironment', () => {
     ['LOG_LEVEL', 'verbose', /^LOG_LEVEL is invalid: must be one of/],
     ['DATABASE_URL', 'mysql://root@localhost/db', /^DATABASE_URL is invalid: must be a PostgreSQL/],
     ['QUEUE_PREFIX', 'has spaces', /^QUEUE_PREFIX is invalid/],
-    ['OPERATOR_API_KEY_SHA256', 'plain-text-key', /^OPERATOR_API_KEY_SHA256 is invalid: must be the SHA-256/],
+    [
+      'OPERATOR_API_KEY_SHA256',
+      'plain-text-key',
+      /^OPERATOR_API_KEY_SHA256 is invalid: must be the SHA-256/,
+    ],
     ['SCORING_CONCURRENCY', '0', /^SCORING_CONCURRENCY is invalid: must be at least 1/],
   ])('rejects %s=%s with a message naming it', (name, value, expected) => {
     expect(problemsOf({ ...VALID, [name]: value })).toEqual([expect.stringMatching(expected)]);

@@ -4,7 +4,9 @@ function split(connectionString: string): { admin: string; name: string } {
   const url = new URL(connectionString);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) {
-    throw new Error(`Database name "${name}" must be 1 to 63 letters, digits, dashes or underscores`);
+    throw new Error(
+      `Database name "${name}" must be 1 to 63 letters, digits, dashes or underscores`,
+    );
   }
   url.pathname = '/postgres';
   return { admin: url.toString(), name };
@@ -39,5 +41,7 @@ export async function ensureDatabase(connectionString: string): Promise<boolean>
 
 export async function dropDatabase(connectionString: string): Promise<void> {
   const { admin, name } = split(connectionString);
-  await withAdmin(admin, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await withAdmin(admin, (client) =>
+    client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  );
 }

@@ -48,11 +48,19 @@ describe('applyMigrations', () => {
     await cp(REAL_MIGRATIONS, folder, { recursive: true });
     const expected = await readMigrations(folder);
     expect(await apply()).toEqual(expected.map((migration) => migration.name));
-    const history = await query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+    const history = await query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+    }>(
       'SELECT migration_name, checksum, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
     );
     expect(history).toEqual(
-      expected.map(({ name, checksum }) => ({ migration_name: name, checksum, applied_steps_count: 1 })),
+      expected.map(({ name, checksum }) => ({
+        migration_name: name,
+        checksum,
+        applied_steps_count: 1,
+      })),
     );
     expect(await apply()).toEqual([]);
   });
@@ -67,7 +75,10 @@ describe('applyMigrations', () => {
 
   it('rolls a failing migration back completely and records nothing', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
-    await addMigration('20260102000000_bad', 'CREATE TABLE half (id INT); SELECT no_such_function();');
+    await addMigration(
+      '20260102000000_bad',
+      'CREATE TABLE half (id INT); SELECT no_such_function();',
+    );
     await expect(apply()).rejects.toThrow(/20260102000000_bad failed and was rolled back/);
     const tables = await query<{ tablename: string }>(
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
@@ -78,7 +89,10 @@ describe('applyMigrations', () => {
   it('refuses a migration that was edited after it was applied', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
     await apply();
-    await writeFile(join(folder, '20260101000000_a', 'migration.sql'), 'CREATE TABLE a (id BIGINT);');
+    await writeFile(
+      join(folder, '20260101000000_a', 'migration.sql'),
+      'CREATE TABLE a (id BIGINT);',
+    );
     await expect(apply()).rejects.toThrow(MigrationError);
     await expect(apply()).rejects.toThrow(/was changed after it was applied/);
   });

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { Environment } from '@bridgenotes/config';
+import { Environment } from '@bridgenotes/config';
 
 import { PrismaClient } from '../generated/prisma/client';
 
@@ -11,10 +10,10 @@ import { PrismaClient } from '../generated/prisma/client';
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(config: ConfigService<Environment, true>) {
+  constructor(env: Environment) {
     super({
       adapter: new PrismaPg({
-        connectionString: config.get('DATABASE_URL', { infer: true }),
+        connectionString: env.DATABASE_URL,
         connectionTimeoutMillis: 5_000,
       }),
     });

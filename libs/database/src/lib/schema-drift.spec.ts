@@ -28,7 +28,7 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
     try {
       await client.query('ALTER TABLE posts ALTER COLUMN platform TYPE VARCHAR(32)');
       await client.query('ALTER TABLE notes ADD COLUMN stray INTEGER');
-      await client.query("ALTER TYPE \"NoteStatus\" ADD VALUE 'EXTRA'");
+      await client.query('ALTER TYPE "NoteStatus" ADD VALUE \'EXTRA\'');
       await client.query('DROP INDEX notes_post_id_idx');
       expect(await findSchemaDrift(schema, client)).toEqual(
         expect.arrayContaining([

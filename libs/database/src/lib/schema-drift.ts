@@ -52,7 +52,11 @@ function expectedColumn(field: Field): { udt: string; nullable: boolean; length?
   // Character lengths and timestamp precisions both show as the one number in parentheses.
   const length = args[0] ? Number(args[0]) : field.type === 'DateTime' ? 3 : undefined;
   // Prisma creates list columns nullable and treats NULL as an empty list.
-  return { udt: field.isList ? `_${base}` : base, nullable: field.isList || !field.isRequired, length };
+  return {
+    udt: field.isList ? `_${base}` : base,
+    nullable: field.isList || !field.isRequired,
+    length,
+  };
 }
 
 /**
@@ -81,7 +85,9 @@ export async function findSchemaDrift(schema: string, client: Client): Promise<s
     tables.get(column.table_name)?.set(column.column_name, column);
   }
 
-  const tableOf = new Map(datamodel.models.map((model) => [model.name, model.dbName ?? model.name]));
+  const tableOf = new Map(
+    datamodel.models.map((model) => [model.name, model.dbName ?? model.name]),
+  );
   for (const model of datamodel.models) {
     const table = tableOf.get(model.name) as string;
     const actual = tables.get(table);
@@ -104,11 +110,15 @@ export async function findSchemaDrift(schema: string, client: Client): Promise<s
         problems.push(`column ${table}.${name} is ${column.udt_name}, schema says ${expected.udt}`);
       }
       if ((column.is_nullable === 'YES') !== expected.nullable) {
-        problems.push(`column ${table}.${name} nullability differs (schema: ${expected.nullable ? 'NULL' : 'NOT NULL'})`);
+        problems.push(
+          `column ${table}.${name} nullability differs (schema: ${expected.nullable ? 'NULL' : 'NOT NULL'})`,
+        );
       }
       const length = /\((\d+)\)/.exec(column.formatted)?.[1];
       if (expected.length !== undefined && Number(length) !== expected.length) {
-        problems.push(`column ${table}.${name} has length ${length ?? 'none'}, schema says ${expected.length}`);
+        problems.push(
+          `column ${table}.${name} has length ${length ?? 'none'}, schema says ${expected.length}`,
+        );
       }
     }
     for (const name of actual.keys()) {
@@ -135,7 +145,11 @@ export async function findSchemaDrift(schema: string, client: Client): Promise<s
     }
   }
 
-  const { rows: indexes } = await client.query<{ table: string; unique: boolean; columns: string[] }>(
+  const { rows: indexes } = await client.query<{
+    table: string;
+    unique: boolean;
+    columns: string[];
+  }>(
     `SELECT t.relname AS table, i.indisunique AS unique,
             array_agg(a.attname::text ORDER BY k.ordinality) AS columns
        FROM pg_index i
@@ -148,7 +162,9 @@ export async function findSchemaDrift(schema: string, client: Client): Promise<s
   );
   const indexKey = (table: string, unique: boolean, cols: string[]) =>
     `${table}(${cols.join(', ')})${unique ? ' unique' : ''}`;
-  const actualIndexes = new Set(indexes.map((index) => indexKey(index.table, index.unique, index.columns)));
+  const actualIndexes = new Set(
+    indexes.map((index) => indexKey(index.table, index.unique, index.columns)),
+  );
   const expectedIndexes = new Set<string>();
   for (const index of datamodel.indexes) {
     const model = datamodel.models.find((candidate) => candidate.name === index.model) as Model;
@@ -156,7 +172,9 @@ export async function findSchemaDrift(schema: string, client: Client): Promise<s
       const field = model.fields.find((candidate) => candidate.name === name) as Field;
       return field.dbName ?? field.name;
     });
-    expectedIndexes.add(indexKey(tableOf.get(index.model) as string, index.type !== 'normal', cols));
+    expectedIndexes.add(
+      indexKey(tableOf.get(index.model) as string, index.type !== 'normal', cols),
+    );
   }
   for (const key of expectedIndexes) {
     if (!actualIndexes.has(key)) problems.push(`index ${key} is missing`);

@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { Environment } from '@bridgenotes/config';
+import { Environment } from '@bridgenotes/config';
 
 import { DEFAULT_JOB_OPTIONS } from './jobs';
 import { QueueErrorLogger } from './queue-error-logger';
@@ -28,11 +27,11 @@ export class QueueModule {
       global: true,
       imports: [
         BullModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<Environment, true>) => ({
-            prefix: config.get('QUEUE_PREFIX', { infer: true }),
+          inject: [Environment],
+          useFactory: (env: Environment) => ({
+            prefix: env.QUEUE_PREFIX,
             connection: {
-              ...redisOptionsFromUrl(config.get('REDIS_URL', { infer: true })),
+              ...redisOptionsFromUrl(env.REDIS_URL),
               ...(role === 'producer'
                 ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
                 : { maxRetriesPerRequest: null }),

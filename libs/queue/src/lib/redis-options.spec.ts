@@ -2,8 +2,14 @@ import { redisOptionsFromUrl } from './redis-options';
 
 describe('redisOptionsFromUrl', () => {
   it('reads host and port, defaulting the port', () => {
-    expect(redisOptionsFromUrl('redis://cache.internal')).toEqual({ host: 'cache.internal', port: 6379 });
-    expect(redisOptionsFromUrl('redis://127.0.0.1:6380')).toEqual({ host: '127.0.0.1', port: 6380 });
+    expect(redisOptionsFromUrl('redis://cache.internal')).toEqual({
+      host: 'cache.internal',
+      port: 6379,
+    });
+    expect(redisOptionsFromUrl('redis://127.0.0.1:6380')).toEqual({
+      host: '127.0.0.1',
+      port: 6380,
+    });
   });
 
   it('reads credentials (URL-decoded), the database number and TLS', () => {

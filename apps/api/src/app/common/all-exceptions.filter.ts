@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
@@ -44,7 +51,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
    * Express error middleware with the same answers, for errors raised before Nest routes the
    * request (the body parsers), which Nest's filters never see.
    */
-  readonly middleware = (error: unknown, request: Request, response: Response, next: NextFunction): void => {
+  readonly middleware = (
+    error: unknown,
+    request: Request,
+    response: Response,
+    next: NextFunction,
+  ): void => {
     if (response.headersSent) return next(error);
     this.reply(error, request, response);
   };
@@ -66,7 +78,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const message = Array.isArray(payload['message'])
         ? payload['message'].join('; ')
         : String(payload['message'] ?? exception.message);
-      return this.body(statusCode, message, payload['code'] as string | undefined, payload['details']);
+      return this.body(
+        statusCode,
+        message,
+        payload['code'] as string | undefined,
+        payload['details'],
+      );
     }
     if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
       const message =
@@ -78,7 +95,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return this.body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
 
-  private body(statusCode: number, message: string, code?: string, details?: unknown): ApiErrorBody {
+  private body(
+    statusCode: number,
+    message: string,
+    code?: string,
+    details?: unknown,
+  ): ApiErrorBody {
     return {
       statusCode,
       error: STATUS_CODES[statusCode] ?? 'Error',

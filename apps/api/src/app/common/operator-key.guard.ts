@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { Environment } from '@bridgenotes/config';
+import { Environment } from '@bridgenotes/config';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -17,8 +16,8 @@ export const OPERATOR_AUTH = 'operator-key';
 export class OperatorKeyGuard implements CanActivate {
   private readonly expected?: Buffer;
 
-  constructor(config: ConfigService<Environment, true>) {
-    const digest = config.get('OPERATOR_API_KEY_SHA256', { infer: true });
+  constructor(env: Environment) {
+    const digest = env.OPERATOR_API_KEY_SHA256;
     this.expected = digest ? Buffer.from(digest, 'hex') : undefined;
   }
 
@@ -32,7 +31,9 @@ export class OperatorKeyGuard implements CanActivate {
     }
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const match = /^Bearer (\S+)$/.exec(header);
-    const presented = createHash('sha256').update(match?.[1] ?? '').digest();
+    const presented = createHash('sha256')
+      .update(match?.[1] ?? '')
+      .digest();
     if (!match || !timingSafeEqual(presented, this.expected)) {
       throw new ApiError(
         HttpStatus.UNAUTHORIZED,

@@ -1,5 +1,10 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 
 import { ApiError, ApiErrorBody } from '../common/api-error';
 import { ReadinessReport, ReadinessService } from './readiness.service';
@@ -19,9 +24,14 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis are reachable' })
   @ApiOkResponse({
-    schema: { example: { status: 'ready', checks: { database: { status: 'up' }, redis: { status: 'up' } } } },
+    schema: {
+      example: { status: 'ready', checks: { database: { status: 'up' }, redis: { status: 'up' } } },
+    },
   })
-  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'Names each failing dependency' })
+  @ApiServiceUnavailableResponse({
+    type: ApiErrorBody,
+    description: 'Names each failing dependency',
+  })
   async ready(): Promise<{ status: 'ready'; checks: ReadinessReport }> {
     const checks = await this.readiness.check();
     const down = Object.entries(checks)

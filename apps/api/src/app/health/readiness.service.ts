@@ -1,6 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { Environment } from '@bridgenotes/config';
+import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
 import { redisOptionsFromUrl } from '@bridgenotes/queue';
 import Redis from 'ioredis';
@@ -26,10 +25,10 @@ export class ReadinessService implements OnModuleDestroy {
 
   constructor(
     private readonly prisma: PrismaService,
-    config: ConfigService<Environment, true>,
+    env: Environment,
   ) {
     this.redis = new Redis({
-      ...redisOptionsFromUrl(config.get('REDIS_URL', { infer: true })),
+      ...redisOptionsFromUrl(env.REDIS_URL),
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
@@ -48,7 +47,11 @@ export class ReadinessService implements OnModuleDestroy {
 
   private async probe(work: Promise<unknown>, name: string): Promise<DependencyCheck> {
     try {
-      await withTimeout(work, CHECK_TIMEOUT_MS, `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`);
+      await withTimeout(
+        work,
+        CHECK_TIMEOUT_MS,
+        `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`,
+      );
       return { status: 'up' };
     } catch (error) {
       return { status: 'down', error: `${name} is unreachable: ${(error as Error).message}` };

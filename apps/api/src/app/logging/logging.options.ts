@@ -1,4 +1,4 @@
-import type { Environment } from '@bridgenotes/config';
+import { Environment } from '@bridgenotes/config';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
@@ -7,7 +7,8 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 function requestId(request: IncomingMessage, response: ServerResponse): string {
   const offered = request.headers['x-request-id'];
-  const id = typeof offered === 'string' && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
+  const id =
+    typeof offered === 'string' && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
   response.setHeader('X-Request-Id', id);
   return id;
 }

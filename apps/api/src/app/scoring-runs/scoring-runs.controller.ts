@@ -1,4 +1,13 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -14,6 +23,8 @@ import {
 
 import { ApiErrorBody } from '../common/api-error';
 import { OPERATOR_AUTH, OperatorKeyGuard } from '../common/operator-key.guard';
+import { ListScoringRunsQuery } from './dto/list-scoring-runs-query.dto';
+import { ScoringRunPageDto } from './dto/scoring-run-page.dto';
 import { CommunitySlugParams, ScoringRunIdParams } from './dto/scoring-run-params.dto';
 import { ScoringRunDto } from './dto/scoring-run.dto';
 import { ScoringRunsService } from './scoring-runs.service';
@@ -27,7 +38,7 @@ export class ScoringRunsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @UseGuards(OperatorKeyGuard)
   @ApiBearerAuth(OPERATOR_AUTH)
-  @ApiOperation({ summary: "Request a rescoring of a community now (operator)" })
+  @ApiOperation({ summary: 'Request a rescoring of a community now (operator)' })
   @ApiAcceptedResponse({ type: ScoringRunDto, description: 'Queued; poll the run for its outcome' })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
   @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
@@ -36,6 +47,19 @@ export class ScoringRunsController {
   @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'QUEUE_UNAVAILABLE' })
   async request(@Param() { slug }: CommunitySlugParams): Promise<ScoringRunDto> {
     return ScoringRunDto.from(await this.scoringRuns.request(slug));
+  }
+
+  @Get('communities/:slug/scoring-runs')
+  @ApiOperation({ summary: "A community's scoring runs, newest request first" })
+  @ApiOkResponse({ type: ScoringRunPageDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async list(
+    @Param() { slug }: CommunitySlugParams,
+    @Query() { limit, cursor }: ListScoringRunsQuery,
+  ): Promise<ScoringRunPageDto> {
+    const page = await this.scoringRuns.list(slug, limit, cursor);
+    return { items: page.items.map(ScoringRunDto.from), nextCursor: page.nextCursor };
   }
 
   @Get('scoring-runs/:id')

@@ -5,6 +5,26 @@ import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 
 import { ApiError } from '../common/api-error';
+import { withTimeout } from '../common/with-timeout';
+
+const ENQUEUE_TIMEOUT_MS = 3_000;
+
+function encodeCursor(run: ScoringRun): string {
+  return Buffer.from(`${run.requestedAt.toISOString()}|${run.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { requestedAt: Date; id: string } {
+  const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const requestedAt = new Date(time ?? '');
+  if (Number.isNaN(requestedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'CURSOR_INVALID',
+      'cursor is not a nextCursor value from a previous page',
+    );
+  }
+  return { requestedAt, id: id as string };
+}
 
 @Injectable()
 export class ScoringRunsService {
@@ -16,17 +36,50 @@ export class ScoringRunsService {
     private readonly queue: Queue<ScoreCommunityJob, void, JobName.ScoreCommunity>,
   ) {}
 
+  async list(
+    slug: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: ScoringRun[]; nextCursor: string | null }> {
+    const community = await this.findCommunity(slug);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    // Keyset pagination on (requestedAt, id): stable while new runs arrive, and index-backed.
+    const rows = await this.prisma.scoringRun.findMany({
+      where: {
+        communityId: community.id,
+        ...(after && {
+          OR: [
+            { requestedAt: { lt: after.requestedAt } },
+            { requestedAt: after.requestedAt, id: { lt: after.id } },
+          ],
+        }),
+      },
+      orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
   /** Records a run request and hands it to the worker; the run id is the job id. */
   async request(slug: string): Promise<ScoringRun> {
-    const community = await this.prisma.community.findUnique({ where: { slug } });
-    if (!community) {
-      throw new ApiError(HttpStatus.NOT_FOUND, 'COMMUNITY_NOT_FOUND', `No community with slug "${slug}"`);
-    }
+    const community = await this.findCommunity(slug);
     const run = await this.prisma.scoringRun.create({ data: { communityId: community.id } });
     try {
-      await this.queue.add(JobName.ScoreCommunity, { communityId: community.id, runId: run.id }, { jobId: run.id });
+      // BullMQ waits for a first connection indefinitely; a request must not.
+      await withTimeout(
+        this.queue.add(
+          JobName.ScoreCommunity,
+          { communityId: community.id, runId: run.id },
+          { jobId: run.id },
+        ),
+        ENQUEUE_TIMEOUT_MS,
+        `Redis did not accept the job within ${ENQUEUE_TIMEOUT_MS} ms`,
+      );
     } catch (error) {
-      // No job will ever serve this run: remove it rather than leave a request that never ends.
+      // No job will serve this run: remove it rather than leave a request that never ends. (Should
+      // Redis take the job after all, the worker finds no pending run and drops it.)
       await this.prisma.scoringRun.delete({ where: { id: run.id } });
       this.logger.warn(`scoring request not queued: ${(error as Error).message}`);
       throw new ApiError(
@@ -38,10 +91,29 @@ export class ScoringRunsService {
     return run;
   }
 
+  private async findCommunity(slug: string): Promise<{ id: string }> {
+    const community = await this.prisma.community.findUnique({
+      where: { slug },
+      select: { id: true },
+    });
+    if (!community) {
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'COMMUNITY_NOT_FOUND',
+        `No community with slug "${slug}"`,
+      );
+    }
+    return community;
+  }
+
   async get(id: string): Promise<ScoringRun> {
     const run = await this.prisma.scoringRun.findUnique({ where: { id } });
     if (!run) {
-      throw new ApiError(HttpStatus.NOT_FOUND, 'SCORING_RUN_NOT_FOUND', `No scoring run with id ${id}`);
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'SCORING_RUN_NOT_FOUND',
+        `No scoring run with id ${id}`,
+      );
     }
     return run;
   }

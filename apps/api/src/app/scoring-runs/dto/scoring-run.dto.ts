@@ -8,7 +8,11 @@ export class ScoringRunDto {
   @ApiProperty({ format: 'uuid' })
   communityId!: string;
 
-  @ApiProperty({ enum: ScoringRunStatus, enumName: 'ScoringRunStatus', example: ScoringRunStatus.QUEUED })
+  @ApiProperty({
+    enum: ScoringRunStatus,
+    enumName: 'ScoringRunStatus',
+    example: ScoringRunStatus.QUEUED,
+  })
   status!: ScoringRunStatus;
 
   @ApiProperty({ format: 'date-time' })

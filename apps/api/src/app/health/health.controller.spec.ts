@@ -1,0 +1,96 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+
+import { currentTestRun } from '../../../../../tools/testing/test-environment';
+import { TcpProxy } from '../../../../../tools/testing/tcp-proxy';
+import { createTestApp } from '../../testing/test-app';
+
+async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+describe('health and readiness', () => {
+  const run = currentTestRun();
+  const redisUrl = new URL(run.redisUrl);
+  const databaseUrl = new URL(run.databaseUrl);
+  const redisProxy = new TcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+  const databaseProxy = new TcpProxy({
+    host: databaseUrl.hostname,
+    port: Number(databaseUrl.port || 5432),
+  });
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    await redisProxy.open();
+    await databaseProxy.open();
+    const proxiedDatabase = new URL(run.databaseUrl);
+    proxiedDatabase.host = databaseProxy.url;
+    app = await createTestApp({
+      REDIS_URL: `redis://${redisProxy.url}`,
+      DATABASE_URL: proxiedDatabase.toString(),
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await redisProxy.cut();
+    await databaseProxy.cut();
+  });
+
+  it('answers /health and /ready when both dependencies are up', async () => {
+    await request(app.getHttpServer()).get('/health').expect(200, { status: 'ok' });
+    await eventually(async () => {
+      await request(app.getHttpServer())
+        .get('/ready')
+        .expect(200, {
+          status: 'ready',
+          checks: { database: { status: 'up' }, redis: { status: 'up' } },
+        });
+    });
+  });
+
+  it('reports Redis by name while it is away, stays alive, and recovers without a restart', async () => {
+    await redisProxy.cut();
+    const response = await request(app.getHttpServer()).get('/ready').expect(503);
+    expect(response.body).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'NOT_READY',
+      message: 'Not ready: redis unreachable',
+      details: {
+        database: { status: 'up' },
+        redis: { status: 'down', error: expect.stringMatching(/^Redis/) },
+      },
+    });
+    await request(app.getHttpServer()).get('/health').expect(200);
+
+    await redisProxy.open();
+    await eventually(async () => {
+      await request(app.getHttpServer()).get('/ready').expect(200);
+    });
+  });
+
+  it('reports PostgreSQL by name while it is away, and recovers', async () => {
+    await databaseProxy.cut();
+    const response = await request(app.getHttpServer()).get('/ready').expect(503);
+    expect(response.body).toMatchObject({
+      code: 'NOT_READY',
+      message: 'Not ready: database unreachable',
+      details: { database: { status: 'down' }, redis: { status: 'up' } },
+    });
+    await request(app.getHttpServer()).get('/health').expect(200);
+
+    await databaseProxy.open();
+    await eventually(async () => {
+      await request(app.getHttpServer()).get('/ready').expect(200);
+    });
+  });
+});

@@ -1,0 +1,201 @@
+import type { INestApplication } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { PrismaClient } from '@bridgenotes/database';
+import { JobName, QueueName } from '@bridgenotes/queue';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+
+import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+
+describe('scoring runs', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let community: { id: string; slug: string };
+  const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    prisma = createTestPrisma();
+    community = await createCommunity(prisma);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  const runsOf = (communityId: string) => prisma.scoringRun.count({ where: { communityId } });
+
+  describe('POST /communities/:slug/scoring-runs', () => {
+    it('records a queued run and enqueues a job whose id is the run id', async () => {
+      const response = await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/scoring-runs`)
+        .set(operator)
+        .expect(202);
+      expect(response.body).toMatchObject({
+        id: expect.any(String),
+        communityId: community.id,
+        status: 'QUEUED',
+        attempts: 0,
+        startedAt: null,
+        noteCount: null,
+      });
+
+      const queue = app.get<Queue>(getQueueToken(QueueName.Scoring));
+      const job = await queue.getJob(response.body.id);
+      expect(job?.name).toBe(JobName.ScoreCommunity);
+      expect(job?.data).toEqual({ communityId: community.id, runId: response.body.id });
+      expect(
+        await prisma.scoringRun.findUnique({ where: { id: response.body.id } }),
+      ).not.toBeNull();
+    });
+
+    it.each([
+      ['no key', {}],
+      ['a wrong key', { Authorization: 'Bearer not-the-key' }],
+      ['a malformed header', { Authorization: OPERATOR_KEY }],
+    ])('refuses %s with 401 and records nothing', async (_, headers) => {
+      const before = await runsOf(community.id);
+      const response = await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/scoring-runs`)
+        .set(headers)
+        .expect(401);
+      expect(response.body).toMatchObject({ statusCode: 401, code: 'OPERATOR_KEY_INVALID' });
+      expect(await runsOf(community.id)).toBe(before);
+    });
+
+    it('answers 404 for an unknown community', async () => {
+      const response = await request(app.getHttpServer())
+        .post('/communities/no-such-community/scoring-runs')
+        .set(operator)
+        .expect(404);
+      expect(response.body).toMatchObject({
+        code: 'COMMUNITY_NOT_FOUND',
+        message: 'No community with slug "no-such-community"',
+      });
+    });
+
+    it('answers 400 naming the field for a malformed slug', async () => {
+      const response = await request(app.getHttpServer())
+        .post('/communities/Not_A_Slug/scoring-runs')
+        .set(operator)
+        .expect(400);
+      expect(response.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ field: 'slug', problems: [expect.stringMatching(/^slug must be/)] }],
+      });
+    });
+  });
+
+  describe('with operator endpoints disabled', () => {
+    let closed: INestApplication;
+
+    beforeAll(async () => {
+      closed = await createTestApp({ OPERATOR_API_KEY_SHA256: undefined });
+    });
+
+    afterAll(() => closed.close());
+
+    it('answers 403 OPERATOR_DISABLED even to a key that would otherwise be right', async () => {
+      const response = await request(closed.getHttpServer())
+        .post(`/communities/${community.slug}/scoring-runs`)
+        .set(operator)
+        .expect(403);
+      expect(response.body.code).toBe('OPERATOR_DISABLED');
+    });
+  });
+
+  describe('while Redis is unreachable', () => {
+    let offline: INestApplication;
+
+    beforeAll(async () => {
+      // Port 9 (discard) is closed on loopback: every connection is refused at once.
+      offline = await createTestApp({ REDIS_URL: 'redis://127.0.0.1:9' });
+    });
+
+    afterAll(() => offline.close());
+
+    it('answers 503 QUEUE_UNAVAILABLE and leaves no run behind', async () => {
+      const before = await runsOf(community.id);
+      const response = await request(offline.getHttpServer())
+        .post(`/communities/${community.slug}/scoring-runs`)
+        .set(operator)
+        .expect(503);
+      expect(response.body).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+      expect(await runsOf(community.id)).toBe(before);
+    });
+  });
+
+  describe('GET /scoring-runs/:id', () => {
+    it('returns a run', async () => {
+      const run = await prisma.scoringRun.create({ data: { communityId: community.id } });
+      const response = await request(app.getHttpServer())
+        .get(`/scoring-runs/${run.id}`)
+        .expect(200);
+      expect(response.body).toMatchObject({
+        id: run.id,
+        status: 'QUEUED',
+        requestedAt: run.requestedAt.toISOString(),
+      });
+    });
+
+    it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+      const missing = await request(app.getHttpServer())
+        .get(`/scoring-runs/${randomUUID()}`)
+        .expect(404);
+      expect(missing.body.code).toBe('SCORING_RUN_NOT_FOUND');
+      const malformed = await request(app.getHttpServer()).get('/scoring-runs/42').expect(400);
+      expect(malformed.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'id must be a UUID',
+      });
+    });
+  });
+
+  describe('GET /communities/:slug/scoring-runs', () => {
+    it('pages through runs, newest first, without gaps or repeats', async () => {
+      const own = await createCommunity(prisma);
+      const created = [];
+      for (let index = 0; index < 5; index += 1) {
+        created.push(
+          await prisma.scoringRun.create({
+            data: { communityId: own.id, requestedAt: new Date(Date.UTC(2026, 0, 1, 0, index)) },
+          }),
+        );
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const response: request.Response = await request(app.getHttpServer())
+          .get(`/communities/${own.slug}/scoring-runs`)
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .expect(200);
+        seen.push(...response.body.items.map((run: { id: string }) => run.id));
+        cursor = response.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(created.reverse().map((run) => run.id));
+    });
+
+    it('rejects unknown query parameters, bad limits and forged cursors', async () => {
+      const server = app.getHttpServer();
+      const unknown = await request(server)
+        .get(`/communities/${community.slug}/scoring-runs?sort=asc`)
+        .expect(400);
+      expect(unknown.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'property sort should not exist',
+      });
+      const limit = await request(server)
+        .get(`/communities/${community.slug}/scoring-runs?limit=0`)
+        .expect(400);
+      expect(limit.body.message).toBe('limit must be from 1 to 100');
+      const forged = Buffer.from('yesterday|x').toString('base64url');
+      const cursor = await request(server)
+        .get(`/communities/${community.slug}/scoring-runs?cursor=${forged}`)
+        .expect(400);
+      expect(cursor.body.code).toBe('CURSOR_INVALID');
+    });
+  });
+});

@@ -1,0 +1,38 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { NoteClassification, PrismaClient } from '@bridgenotes/database';
+import { randomUUID } from 'node:crypto';
+
+import { currentTestRun } from '../../../../tools/testing/test-environment';
+
+/** A Prisma client of the test's own, for arranging data and checking what was written. */
+export function createTestPrisma(): PrismaClient {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: currentTestRun().databaseUrl }),
+  });
+}
+
+/** A community with `noteCount` notes on one post; the slug is unique to the call. */
+export async function createCommunity(
+  prisma: PrismaClient,
+  noteCount = 0,
+): Promise<{ id: string; slug: string }> {
+  const slug = `c-${randomUUID().slice(0, 8)}`;
+  const community = await prisma.community.create({ data: { slug, name: `Community ${slug}` } });
+  if (noteCount > 0) {
+    const post = await prisma.post.create({
+      data: { canonicalUrl: `https://example.com/${slug}` },
+    });
+    await prisma.note.createMany({
+      data: Array.from({ length: noteCount }, (_, index) => ({
+        communityId: community.id,
+        postId: post.id,
+        authorPseudonym: String(1_000 + index),
+        classification: NoteClassification.NOT_MISLEADING,
+        reasons: ['FACTUALLY_CORRECT'],
+        text: `Note ${index}`,
+        sources: [],
+      })),
+    });
+  }
+  return { id: community.id, slug };
+}
