@@ -46,6 +46,10 @@ export default [
                 'nestjs-pino',
               ],
             },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:algorithm'],
+            },
             { sourceTag: 'scope:api', notDependOnLibsWithTags: ['scope:worker'] },
             { sourceTag: 'scope:worker', notDependOnLibsWithTags: ['scope:api'] },
           ],

@@ -25,6 +25,7 @@ describe('validateEnvironment', () => {
       QUEUE_PREFIX: 'bridgenotes',
       LOG_LEVEL: 'info',
       SCORING_CONCURRENCY: 1,
+      SHUTDOWN_TIMEOUT_MS: 60_000,
     });
     expect(environment.OPERATOR_API_KEY_SHA256).toBeUndefined();
   });

@@ -63,6 +63,12 @@ export class Environment {
   @Min(1, { message: 'must be at least 1' })
   @Max(64, { message: 'must be at most 64' })
   SCORING_CONCURRENCY = 1;
+
+  /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1_000, { message: 'must be at least 1000 (ms)' })
+  SHUTDOWN_TIMEOUT_MS = 60_000;
 }
 
 export class InvalidEnvironmentError extends Error {

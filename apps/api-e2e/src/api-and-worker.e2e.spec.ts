@@ -1,0 +1,177 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+
+import { Client } from 'pg';
+
+import { TcpProxy } from '../../../tools/testing/tcp-proxy';
+import { currentTestRun } from '../../../tools/testing/test-environment';
+import { eventually, RunningApp, startBuiltApp } from './support/processes';
+
+const OPERATOR_KEY = 'e2e-operator-key';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * The built API and worker as separate processes, with Redis reached through a proxy the test
+ * can cut: the path from an HTTP request through the queue to PostgreSQL and back, and what
+ * both processes do while Redis is away and when they are told to stop.
+ */
+describe('API and worker processes', () => {
+  const run = currentTestRun();
+  const redis = new URL(run.redisUrl);
+  const redisProxy = new TcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+  let api: RunningApp;
+  let worker: RunningApp;
+  let baseUrl: string;
+  let database: Client;
+  let slug: string;
+
+  beforeAll(async () => {
+    await redisProxy.open();
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: run.databaseUrl,
+      REDIS_URL: `redis://${redisProxy.url}`,
+      QUEUE_PREFIX: run.queuePrefix,
+      PORT: String(port),
+      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+      SHUTDOWN_TIMEOUT_MS: '3000',
+    };
+    api = startBuiltApp('api', env);
+    worker = startBuiltApp('worker', env);
+
+    database = new Client({ connectionString: run.databaseUrl });
+    await database.connect();
+    slug = `e2e-${randomUUID().slice(0, 8)}`;
+    const { rows } = await database.query<{ id: string }>(
+      `INSERT INTO communities (id, slug, name, updated_at) VALUES (gen_random_uuid(), $1, 'E2E', now()) RETURNING id`,
+      [slug],
+    );
+    const { rows: posts } = await database.query<{ id: string }>(
+      `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`,
+      [`https://example.com/${slug}`],
+    );
+    for (const text of ['first', 'second']) {
+      await database.query(
+        `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
+         VALUES (gen_random_uuid(), $1, $2, '7', 'NOT_MISLEADING', '{}', $3, '{}')`,
+        [rows[0].id, posts[0].id, text],
+      );
+    }
+    await eventually(async () => {
+      const response = await fetch(`${baseUrl}/ready`);
+      if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
+    });
+  });
+
+  afterAll(async () => {
+    for (const app of [api, worker]) if (app.child.exitCode === null) app.child.kill('SIGKILL');
+    await redisProxy.cut();
+    await database.end();
+  });
+
+  const requestRun = () =>
+    fetch(`${baseUrl}/communities/${slug}/scoring-runs`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${OPERATOR_KEY}` },
+    });
+
+  async function finishedRun(id: string): Promise<Record<string, unknown>> {
+    return eventually(async () => {
+      const body = (await (await fetch(`${baseUrl}/scoring-runs/${id}`)).json()) as Record<
+        string,
+        unknown
+      >;
+      if (body['status'] !== 'SUCCEEDED') throw new Error(`run is ${String(body['status'])}`);
+      return body;
+    });
+  }
+
+  it('takes a scoring request through the queue to the worker and shows the result', async () => {
+    const response = await requestRun();
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    expect(await finishedRun(id)).toMatchObject({
+      noteCount: 2,
+      attempts: 1,
+      inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('while Redis is away: /ready names it, /health answers, requests fail cleanly, nothing crashes', async () => {
+    await redisProxy.cut();
+    const ready = await fetch(`${baseUrl}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      code: 'NOT_READY',
+      message: 'Not ready: redis unreachable',
+    });
+    expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+    const refused = await requestRun();
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+
+    // Long enough for reconnect attempts (and any unhandled error event) to have happened.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(api.child.exitCode).toBeNull();
+    expect(worker.child.exitCode).toBeNull();
+  });
+
+  it('when Redis returns: /ready recovers and the worker takes jobs again, without a restart', async () => {
+    await redisProxy.open();
+    await eventually(async () => {
+      const response = await fetch(`${baseUrl}/ready`);
+      if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
+    });
+    const response = await requestRun();
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    expect(await finishedRun(id)).toMatchObject({ noteCount: 2 });
+  });
+
+  it('stops both processes on Ctrl-C (SIGINT), closing cleanly', async () => {
+    api.child.kill('SIGINT');
+    worker.child.kill('SIGINT');
+    const [apiExit, workerExit] = await Promise.all([api.exited, worker.exited]);
+    // Nest closes every module, then re-raises the signal so the exit status tells its cause.
+    for (const exit of [apiExit, workerExit]) {
+      expect(exit.code === 0 || exit.signal === 'SIGINT').toBe(true);
+    }
+    expect(worker.output()).not.toMatch(/Shutdown took longer/);
+    expect(api.output()).not.toMatch(/"level":50/);
+  });
+});
+
+describe('worker shutdown while Redis is away', () => {
+  it('gives up waiting after SHUTDOWN_TIMEOUT_MS instead of hanging', async () => {
+    const run = currentTestRun();
+    const redis = new URL(run.redisUrl);
+    const proxy = new TcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    await proxy.open();
+    const worker = startBuiltApp('worker', {
+      DATABASE_URL: run.databaseUrl,
+      REDIS_URL: `redis://${proxy.url}`,
+      QUEUE_PREFIX: run.queuePrefix,
+      SHUTDOWN_TIMEOUT_MS: '2000',
+    });
+    try {
+      await eventually(async () => expect(worker.output()).toContain('Worker started'));
+      await proxy.cut();
+      const stopping = Date.now();
+      worker.child.kill('SIGTERM');
+      const exit = await worker.exited;
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+      expect(exit.code === 1 || exit.signal === 'SIGTERM').toBe(true);
+    } finally {
+      if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+      await proxy.cut();
+    }
+  });
+});
