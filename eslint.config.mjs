@@ -21,18 +21,23 @@ export default [
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          enforceBuildableLibDependency: true,
           allow: [],
           depConstraints: [
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:algorithm'],
+              onlyDependOnLibsWithTags: [
+                'type:util',
+                'type:data-access',
+                'type:algorithm',
+                'type:testing',
+              ],
             },
             {
               sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:util', 'type:data-access'],
+              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:testing'],
             },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:testing'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util'] },
             {
               sourceTag: 'type:algorithm',
               onlyDependOnLibsWithTags: [],
@@ -48,7 +53,7 @@ export default [
             },
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:algorithm'],
+              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:testing'],
             },
             { sourceTag: 'scope:api', notDependOnLibsWithTags: ['scope:worker'] },
             { sourceTag: 'scope:worker', notDependOnLibsWithTags: ['scope:api'] },

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 
 import { ensureDatabase } from '../../libs/database/src/lib/database-admin';
 import { applyMigrations } from '../../libs/database/src/lib/migrations';
-import { DEFAULT_TEST_DATABASE_URL, DEFAULT_TEST_REDIS_URL } from './test-environment';
+import {
+  DEFAULT_TEST_DATABASE_URL,
+  DEFAULT_TEST_REDIS_URL,
+} from '../../libs/testing/src/lib/test-environment';
+
+// Jest loads global hooks with Node's own resolver, which knows no tsconfig paths: hence the
+// relative imports. This file is workspace tooling, outside every Nx project.
 
 /**
  * Creates this run's database on the server named by DATABASE_URL, migrates it, and points the

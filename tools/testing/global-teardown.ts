@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 
 import { dropDatabase } from '../../libs/database/src/lib/database-admin';
 import { redisOptionsFromUrl } from '../../libs/queue/src/lib/redis-options';
-import { currentTestRun } from './test-environment';
+import { currentTestRun } from '../../libs/testing/src/lib/test-environment';
 
 /** Drops the run's database and deletes every Redis key under the run's prefix. */
 export default async function globalTeardown(): Promise<void> {

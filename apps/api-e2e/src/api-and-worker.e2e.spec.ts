@@ -3,9 +3,8 @@ import { createServer } from 'node:net';
 
 import { Client } from 'pg';
 
-import { TcpProxy } from '../../../tools/testing/tcp-proxy';
-import { currentTestRun } from '../../../tools/testing/test-environment';
-import { eventually, RunningApp, startBuiltApp } from './support/processes';
+import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
+import { RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-operator-key';
 

@@ -1,10 +1,11 @@
 // Shared by `npm start` and `npm test`. Uses only Node's standard library: it runs before the
 // project's dependencies are installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -20,12 +21,16 @@ export function fail(message) {
   process.exit(1);
 }
 
-/** Runs a command to completion with inherited output; exits the script if it fails. */
-export function run(command, args, options = {}) {
+/**
+ * Runs a command to completion with inherited output and returns its exit status; unless told
+ * otherwise (`exitOnFailure: false`), a failure ends the script.
+ */
+export function run(command, args, { exitOnFailure = true, ...options } = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
-  if (result.status !== 0) {
+  if (result.status !== 0 && exitOnFailure) {
     fail(`\`${[command, ...args].join(' ')}\` failed (exit ${result.status ?? result.signal}).`);
   }
+  return result.status ?? 1;
 }
 
 function succeeds(command, args) {
@@ -41,11 +46,29 @@ export function ensureDependencies() {
   const lock = join(root, 'package-lock.json');
   const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
   if (stale) {
-    say('Installing dependencies (npm ci)…');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
-  } else if (!existsSync(join(root, 'libs/database/src/generated/prisma/client.ts'))) {
+    // `npm install` rather than `npm ci`: npm 11's `ci` rejects a lockfile that lacks other
+    // platforms' optional binaries (SWC, msgpackr), which npm itself leaves out; with the
+    // committed lockfile `install` resolves the same versions and leaves the lockfile untouched.
+    say('Installing dependencies…');
+    run('npm', ['install', '--no-audit', '--no-fund']);
+  }
+  // npm runs the generator after installing; a schema edited since needs a fresh client too.
+  const client = join(root, 'libs/database/src/generated/prisma/client.ts');
+  const schema = join(root, 'prisma/schema.prisma');
+  if (!existsSync(client) || statSync(schema).mtimeMs > statSync(client).mtimeMs) {
     run(process.execPath, [join(root, 'tools/scripts/prisma-generate.mjs')]);
   }
+}
+
+/** The configured service URLs: the environment, then `.env`, then the local defaults. */
+export function serviceUrls() {
+  const file = join(root, '.env');
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  const pick = (name, fallback) => process.env[name] || fromFile[name] || fallback;
+  return {
+    databaseUrl: pick('DATABASE_URL', DEFAULT_DATABASE_URL),
+    redisUrl: pick('REDIS_URL', DEFAULT_REDIS_URL),
+  };
 }
 
 function endpoint(url, defaultPort) {

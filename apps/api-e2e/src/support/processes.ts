@@ -28,15 +28,3 @@ export function startBuiltApp(name: 'api' | 'worker', env: Record<string, string
   );
   return { child, output: () => output, exited };
 }
-
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}

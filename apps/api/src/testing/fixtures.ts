@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { NoteClassification, PrismaClient } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
-import { currentTestRun } from '../../../../tools/testing/test-environment';
+import { currentTestRun } from '@bridgenotes/testing';
 
 /** A Prisma client of the test's own, for arranging data and checking what was written. */
 export function createTestPrisma(): PrismaClient {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
-import { currentTestRun } from '../../../../tools/testing/test-environment';
+import { currentTestRun } from '@bridgenotes/testing';
 import { dropDatabase, ensureDatabase } from './database-admin';
 import { applyMigrations, MigrationError, readMigrations } from './migrations';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
-import { currentTestRun } from '../../../../tools/testing/test-environment';
+import { currentTestRun } from '@bridgenotes/testing';
 import { findSchemaDrift } from './schema-drift';
 
 const schema = readFileSync(join(__dirname, '../../../../prisma/schema.prisma'), 'utf8');

@@ -1,21 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
-import { currentTestRun } from '../../../../../tools/testing/test-environment';
-import { TcpProxy } from '../../../../../tools/testing/tcp-proxy';
+import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
 import { createTestApp } from '../../testing/test-app';
-
-async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
 
 describe('health and readiness', () => {
   const run = currentTestRun();

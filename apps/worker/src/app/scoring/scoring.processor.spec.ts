@@ -7,24 +7,14 @@ import {
   ScoringRun,
   ScoringRunStatus,
 } from '@bridgenotes/database';
-import { JobName, QueueName, redisOptionsFromUrl, ScoreCommunityJob } from '@bridgenotes/queue';
+import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 
-import { currentTestRun } from '../../../../../tools/testing/test-environment';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { WorkerModule } from '../worker.module';
 
 const run = currentTestRun();
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('scoring worker', () => {
   let worker: INestApplicationContext;
@@ -37,7 +27,7 @@ describe('scoring worker', () => {
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
     queue = new Queue(QueueName.Scoring, {
       prefix: run.queuePrefix,
-      connection: redisOptionsFromUrl(run.redisUrl),
+      connection: { url: run.redisUrl },
     });
   });
 
@@ -74,12 +64,15 @@ describe('scoring worker', () => {
       { communityId, runId: requested.id },
       { jobId: requested.id },
     );
-    return until(async () => {
+    return eventually(async () => {
       const current = await prisma.scoringRun.findUniqueOrThrow({ where: { id: requested.id } });
-      return current.status === ScoringRunStatus.SUCCEEDED ||
-        current.status === ScoringRunStatus.FAILED
-        ? current
-        : undefined;
+      if (
+        current.status !== ScoringRunStatus.SUCCEEDED &&
+        current.status !== ScoringRunStatus.FAILED
+      ) {
+        throw new Error(`run ${current.id} is still ${current.status}`);
+      }
+      return current;
     });
   }
 
@@ -149,9 +142,10 @@ describe('scoring worker', () => {
       { communityId, runId: done.id },
       { jobId: randomUUID(), attempts: 3 },
     );
-    const failed = await until(async () =>
-      (await job.isFailed()) ? await queue.getJob(job.id as string) : undefined,
-    );
+    const failed = await eventually(async () => {
+      if (!(await job.isFailed())) throw new Error('job has not failed yet');
+      return queue.getJob(job.id as string);
+    });
     expect(failed?.attemptsMade).toBe(1);
     expect(failed?.failedReason).toMatch(/is not pending/);
     expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: done.id } })).toEqual(done);
