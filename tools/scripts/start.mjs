@@ -3,29 +3,9 @@
 // builds both apps and runs them together until Ctrl-C, which stops both gracefully.
 import { join } from 'node:path';
 
-import {
-  ensureDependencies,
-  ensureServices,
-  fail,
-  launch,
-  root,
-  run,
-  say,
-  serviceUrls,
-} from './lib/workspace.mjs';
+import { fail, launch, prepareWorkspace, root, run, say } from './lib/workspace.mjs';
 
-ensureDependencies();
-const { databaseUrl, redisUrl } = serviceUrls();
-await ensureServices({ databaseUrl, redisUrl });
-
-const env = {
-  ...process.env,
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisUrl,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-};
+const env = await prepareWorkspace();
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 say('Applying migrations…');
 run(tsx, ['tools/database/migrate.ts'], { env });

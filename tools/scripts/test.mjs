@@ -4,18 +4,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-  ensureDependencies,
-  ensureServices,
-  root,
-  run,
-  say,
-  serviceUrls,
-} from './lib/workspace.mjs';
+import { prepareWorkspace, root, run, say } from './lib/workspace.mjs';
 
-ensureDependencies();
-const { databaseUrl, redisUrl } = serviceUrls();
-await ensureServices({ databaseUrl, redisUrl });
+// DATABASE_URL names only the server: the global setup creates and drops a database of its own.
+const env = await prepareWorkspace();
 
 // Each project's Jest writes its results beside its config; they are summed up at the end.
 const RESULTS = '.jest-results.json';
@@ -41,15 +33,7 @@ const status = run(
   ],
   {
     exitOnFailure: false,
-    env: {
-      ...process.env,
-      // Only the server matters: the global setup creates and drops a database of its own there.
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-    },
+    env,
   },
 );
 

@@ -41,7 +41,7 @@ function succeeds(command, args) {
 const has = (command) => succeeds('sh', ['-c', `command -v ${command}`]);
 
 /** Installs dependencies when node_modules is missing or older than the lockfile. */
-export function ensureDependencies() {
+function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
@@ -60,8 +60,27 @@ export function ensureDependencies() {
   }
 }
 
+/**
+ * Everything both commands do before their real work: install what is missing, find or start
+ * PostgreSQL and Redis, and return the environment for the commands that follow (the service
+ * URLs made explicit, Nx without its daemon, cloud or terminal UI).
+ */
+export async function prepareWorkspace() {
+  ensureDependencies();
+  const { databaseUrl, redisUrl } = serviceUrls();
+  await ensureServices({ databaseUrl, redisUrl });
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+  };
+}
+
 /** The configured service URLs: the environment, then `.env`, then the local defaults. */
-export function serviceUrls() {
+function serviceUrls() {
   const file = join(root, '.env');
   const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
   const pick = (name, fallback) => process.env[name] || fromFile[name] || fallback;
@@ -152,7 +171,7 @@ const SERVICES = {
  * Makes sure PostgreSQL and Redis answer at the configured URLs: starts installed local servers,
  * or the compose services where a Docker engine runs, and otherwise stops naming what to install.
  */
-export async function ensureServices({ databaseUrl, redisUrl }) {
+async function ensureServices({ databaseUrl, redisUrl }) {
   const wanted = [
     [SERVICES.postgres, endpoint(databaseUrl, 5432)],
     [SERVICES.redis, endpoint(redisUrl, 6379)],

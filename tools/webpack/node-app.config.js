@@ -1,0 +1,30 @@
+const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
+const { join } = require('node:path');
+
+/**
+ * Webpack configuration for a Node app of this workspace: bundles the app with the workspace
+ * libraries it imports; npm packages stay external and load from node_modules at run time.
+ */
+function nodeAppConfig(appName) {
+  return {
+    output: {
+      path: join(__dirname, '../../dist/apps', appName),
+      clean: true,
+    },
+    devtool: 'source-map',
+    plugins: [
+      new NxAppWebpackPlugin({
+        target: 'node',
+        compiler: 'tsc',
+        main: './src/main.ts',
+        tsConfig: './tsconfig.app.json',
+        optimization: false,
+        outputHashing: 'none',
+        generatePackageJson: true,
+        sourceMap: true,
+      }),
+    ],
+  };
+}
+
+module.exports = { nodeAppConfig };
