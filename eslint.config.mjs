@@ -68,4 +68,9 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Build configuration, not source: it may share workspace tooling from tools/.
+    files: ['**/webpack.config.js'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
 ];
