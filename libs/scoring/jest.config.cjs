@@ -1,6 +1,6 @@
 module.exports = {
   displayName: 'scoring',
   preset: '../../jest.preset.js',
-  passWithNoTests: true,
+  passWithNoTests: false,
   coverageDirectory: '../../coverage/libs/scoring',
 };

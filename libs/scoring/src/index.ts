@@ -1,3 +1,50 @@
-// The bridging scorer (Community Notes' matrix factorisation and its safeguards) lands here.
-// This library stays plain TypeScript: no Nest, Prisma or Redis, enforced by lint.
-export {};
+// The bridging scorer: Community Notes' Core model (matrix factorisation, two-round prescoring,
+// final scoring with pseudo-raters, status rules) in plain TypeScript, free of any framework.
+export * from './lib/constants';
+export {
+  HelpfulnessLevel,
+  helpfulnessValue,
+  ScoringInputBuilder,
+  type NoteAttributes,
+  type ScoringInput,
+} from './lib/scoring-input';
+export {
+  activeRuleNames,
+  NOTE_STATUS_NAMES,
+  NoteStatus,
+  publicStatus,
+  RULE_NAMES,
+  RuleId,
+} from './lib/note-status';
+export {
+  applyStatusRules,
+  DEFAULT_SEED,
+  explainNote,
+  explainRater,
+  indexOfId,
+  scoreNotes,
+  type NoteExplanation,
+  type NoteStatuses,
+  type RaterExplanation,
+  type ScoringOptions,
+  type ScoringResult,
+} from './lib/scorer';
+export {
+  prescore,
+  type PrescoringOptions,
+  type PrescoringResult,
+  type PrescoringStep,
+  type RoundSummary,
+} from './lib/prescoring';
+export { finalScore, type FinalScoringResult } from './lib/final-scoring';
+export type { RaterHelpfulness } from './lib/rater-helpfulness';
+export type { SideCounts, SideTally } from './lib/side-counts';
+export type { FitOptions, MfParameters } from './lib/matrix-factorization';
+export {
+  generateSyntheticCommunity,
+  RaterKind,
+  syntheticScoringInput,
+  type SyntheticOptions,
+  type SyntheticSink,
+  type SyntheticTruth,
+} from './synthetic/synthetic-data';

@@ -1,0 +1,153 @@
+import { NOTE_FACTOR_LAMBDA, NOTE_INTERCEPT_LAMBDA, MIN_RATINGS_PER_NOTE } from './constants';
+import { solveTwoParameterRidge } from './matrix-factorization';
+import type { PrescoringResult } from './prescoring';
+import { refineSelection, selectRatings } from './rating-filters';
+import { helpfulnessValue, type ScoringInput } from './scoring-input';
+import { countBySide, type NoteSideColumns } from './side-counts';
+
+export interface FinalScoringResult {
+  /** NaN for notes without a final fit. */
+  readonly intercept: Float64Array;
+  readonly factor: Float64Array;
+  /** §6: min and max of the intercept over the original fit and the three pseudo-rater refits. */
+  readonly interceptMin: Float64Array;
+  readonly interceptMax: Float64Array;
+  /** Ratings each note's final fit used. */
+  readonly finalRatings: Int32Array;
+  readonly sides: NoteSideColumns;
+  /** Ratings in the final fit. */
+  readonly ratings: number;
+}
+
+/**
+ * Running sums of one note's ridge problem (§5.2): with μ and the raters frozen, each note's
+ * (i_n, f_n) minimises Σ(y − i_n − f_u·f_n)² + λin·ratio·i_n² + λfn·ratio·f_n², y = r − μ − i_u.
+ */
+interface NoteSums {
+  readonly count: Float64Array;
+  readonly sumX: Float64Array;
+  readonly sumXX: Float64Array;
+  readonly sumY: Float64Array;
+  readonly sumXY: Float64Array;
+}
+
+/**
+ * §5.2 final scoring, the "all ratings" pass: notes with ≥ 5 ratings, ratings from raters that
+ * have final-round parameters (i.e. are above the helpfulness threshold), raters and μ frozen.
+ * Because of that freeze the objective separates into one independent two-parameter ridge
+ * problem per note, solved exactly in one pass over the ratings instead of the reference's
+ * coupled Adam loop. The regulariser is λ·(prescoring ratings per note), §4.2.
+ */
+export function finalScore(
+  input: ScoringInput,
+  numRatings: Int32Array,
+  prescoring: PrescoringResult,
+): FinalScoringResult {
+  const { raterIntercept, raterFactor, globalIntercept: mu } = prescoring.finalRound;
+  const noteCount = input.noteIds.length;
+  const selection = refineSelection(
+    selectRatings(input, (i) => numRatings[input.ratingNote[i]] >= MIN_RATINGS_PER_NOTE),
+    (i) => !Number.isNaN(raterFactor[input.ratingRater[i]]),
+  );
+  const sums: NoteSums = {
+    count: new Float64Array(noteCount),
+    sumX: new Float64Array(noteCount),
+    sumXX: new Float64Array(noteCount),
+    sumY: new Float64Array(noteCount),
+    sumXY: new Float64Array(noteCount),
+  };
+  for (const i of selection) {
+    const n = input.ratingNote[i];
+    const u = input.ratingRater[i];
+    const x = raterFactor[u];
+    const y = helpfulnessValue(input.ratingLevel[i]) - mu - raterIntercept[u];
+    sums.count[n]++;
+    sums.sumX[n] += x;
+    sums.sumXX[n] += x * x;
+    sums.sumY[n] += y;
+    sums.sumXY[n] += x * y;
+  }
+
+  const interceptRidge = NOTE_INTERCEPT_LAMBDA * prescoring.ratingsPerNote;
+  const factorRidge = NOTE_FACTOR_LAMBDA * prescoring.ratingsPerNote;
+  const intercept = new Float64Array(noteCount).fill(NaN);
+  const factor = new Float64Array(noteCount).fill(NaN);
+  const finalRatings = new Int32Array(noteCount);
+  const solution = new Float64Array(2);
+  for (let n = 0; n < noteCount; n++) {
+    finalRatings[n] = sums.count[n];
+    if (sums.count[n] === 0) continue;
+    solveTwoParameterRidge(
+      sums.count[n],
+      sums.sumX[n],
+      sums.sumXX[n],
+      sums.sumY[n],
+      sums.sumXY[n],
+      interceptRidge,
+      factorRidge,
+      solution,
+    );
+    intercept[n] = solution[0];
+    factor[n] = solution[1];
+  }
+  const bounds = pseudoRaterBounds(sums, intercept, prescoring, interceptRidge, factorRidge);
+  return {
+    intercept,
+    factor,
+    interceptMin: bounds.min,
+    interceptMax: bounds.max,
+    finalRatings,
+    sides: countBySide(input, selection, raterFactor),
+    ratings: selection.length,
+  };
+}
+
+/**
+ * §6 pseudo-raters: three extreme raters with intercept = the lowest real rater intercept and
+ * factor ∈ {min, 0, max} of the real rater factors each add one HELPFUL rating to every note,
+ * and the notes are refitted with everything else frozen. With the note's running sums that
+ * refit is one extra term in its 2×2 system. The per-note ridge stays λ·ratio: the ratio form of
+ * §4.2 makes it independent of the number of training ratings. Min and max are taken over the
+ * three refits and the original fit ("refit_orig", which for an exact solver is the fit itself).
+ */
+function pseudoRaterBounds(
+  sums: NoteSums,
+  intercept: Float64Array,
+  prescoring: PrescoringResult,
+  interceptRidge: number,
+  factorRidge: number,
+): { min: Float64Array; max: Float64Array } {
+  const { raterIntercept, raterFactor, globalIntercept: mu } = prescoring.finalRound;
+  let lowestIntercept = Infinity;
+  let lowestFactor = Infinity;
+  let highestFactor = -Infinity;
+  for (let u = 0; u < raterFactor.length; u++) {
+    if (Number.isNaN(raterFactor[u])) continue;
+    lowestIntercept = Math.min(lowestIntercept, raterIntercept[u]);
+    lowestFactor = Math.min(lowestFactor, raterFactor[u]);
+    highestFactor = Math.max(highestFactor, raterFactor[u]);
+  }
+  const min = intercept.slice();
+  const max = intercept.slice();
+  const pseudoFactors = [lowestFactor, 0, highestFactor];
+  const y = 1 - mu - lowestIntercept;
+  const solution = new Float64Array(2);
+  for (let n = 0; n < intercept.length; n++) {
+    if (Number.isNaN(intercept[n])) continue;
+    for (const x of pseudoFactors) {
+      solveTwoParameterRidge(
+        sums.count[n] + 1,
+        sums.sumX[n] + x,
+        sums.sumXX[n] + x * x,
+        sums.sumY[n] + y,
+        sums.sumXY[n] + x * y,
+        interceptRidge,
+        factorRidge,
+        solution,
+      );
+      if (solution[0] < min[n]) min[n] = solution[0];
+      if (solution[0] > max[n]) max[n] = solution[0];
+    }
+  }
+  return { min, max };
+}

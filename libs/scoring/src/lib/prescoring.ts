@@ -1,0 +1,130 @@
+import {
+  DEFAULT_FIT_OPTIONS,
+  fitMatrixFactorization,
+  identifyFactorSign,
+  initialParameters,
+  regularisationFor,
+  type FitOptions,
+  type MfParameters,
+} from './matrix-factorization';
+import { computeRaterHelpfulness, type RaterHelpfulness } from './rater-helpfulness';
+import { filterRatingsForTraining, refineSelection } from './rating-filters';
+import { buildRatingMatrix, type RatingMatrix } from './rating-matrix';
+import type { ScoringInput } from './scoring-input';
+import { provisionalStatus } from './status-rules';
+
+export interface PrescoringOptions {
+  /** Seeds the initial factors of the first round. */
+  readonly seed: number;
+  readonly fit?: FitOptions;
+  /** Called as each step finishes, so a caller can log progress or time the steps. */
+  readonly onStepDone?: (step: PrescoringStep) => void;
+}
+
+export type PrescoringStep = 'first-round' | 'helpfulness' | 'final-round';
+
+/** Size and convergence of one fit, for logs and the benchmark. */
+export interface RoundSummary {
+  readonly ratings: number;
+  readonly notes: number;
+  readonly raters: number;
+  readonly iterations: number;
+  readonly loss: number;
+  readonly trainMse: number;
+}
+
+export interface PrescoringResult {
+  readonly firstRound: MfParameters;
+  readonly firstRoundSummary: RoundSummary;
+  /** §5.1 step 3, per note. */
+  readonly provisionalStatus: Uint8Array;
+  readonly helpfulness: RaterHelpfulness;
+  /** §5.1 step 7: the fit on helpful raters; final scoring freezes its raters and μ. */
+  readonly finalRound: MfParameters;
+  readonly finalRoundSummary: RoundSummary;
+  /** Final-round ratings ÷ notes: final scoring keeps this per-note regularisation (§4.2). */
+  readonly ratingsPerNote: number;
+}
+
+/**
+ * §5.1 prescoring: round-one fit on the filtered ratings, provisional statuses, rater
+ * helpfulness on valid ratings, then the final-round fit on helpful raters warm-started from
+ * round one. (The reference's group-13 stable initialisation (§4.4) only steers its Adam
+ * optimiser towards a reproducible optimum; the exact alternating solver does not need it.)
+ */
+export function prescore(
+  input: ScoringInput,
+  numRatings: Int32Array,
+  options: PrescoringOptions,
+): PrescoringResult {
+  const fitOptions = options.fit ?? DEFAULT_FIT_OPTIONS;
+  const training = filterRatingsForTraining(input);
+  const firstMatrix = buildRatingMatrix(input, training);
+  const first = fitSubset(firstMatrix, initialParameters(firstMatrix, options.seed), fitOptions);
+  options.onStepDone?.('first-round');
+
+  const provisional = new Uint8Array(input.noteIds.length);
+  for (let n = 0; n < provisional.length; n++) {
+    provisional[n] = provisionalStatus({
+      numRatings: numRatings[n],
+      misleading: input.noteMisleading[n] === 1,
+      intercept: first.parameters.noteIntercept[n],
+      factor: first.parameters.noteFactor[n],
+      interceptMax: NaN,
+      previouslyHelpful: false,
+    });
+  }
+  const helpfulness = computeRaterHelpfulness(
+    input,
+    training,
+    provisional,
+    first.parameters.noteIntercept,
+  );
+  options.onStepDone?.('helpfulness');
+
+  const helpful = helpfulness.aboveHelpfulnessThreshold;
+  const finalSelection = refineSelection(training, (i) => helpful[input.ratingRater[i]] === 1);
+  const finalMatrix = buildRatingMatrix(input, finalSelection);
+  const final = fitSubset(finalMatrix, first.parameters, fitOptions);
+  options.onStepDone?.('final-round');
+  return {
+    firstRound: first.parameters,
+    firstRoundSummary: first.summary,
+    provisionalStatus: provisional,
+    helpfulness,
+    finalRound: final.parameters,
+    finalRoundSummary: final.summary,
+    ratingsPerNote: finalMatrix.size / finalMatrix.activeNotes,
+  };
+}
+
+function fitSubset(
+  matrix: RatingMatrix,
+  initial: MfParameters,
+  options: FitOptions,
+): { parameters: MfParameters; summary: RoundSummary } {
+  const summary = {
+    ratings: matrix.size,
+    notes: matrix.activeNotes,
+    raters: matrix.activeRaters,
+  };
+  if (matrix.size === 0) {
+    // Too little data for a model: every note stays unscored, hence NEEDS_MORE_RATINGS.
+    return {
+      parameters: {
+        globalIntercept: 0,
+        noteIntercept: new Float64Array(matrix.noteCount).fill(NaN),
+        noteFactor: new Float64Array(matrix.noteCount).fill(NaN),
+        raterIntercept: new Float64Array(matrix.raterCount).fill(NaN),
+        raterFactor: new Float64Array(matrix.raterCount).fill(NaN),
+      },
+      summary: { ...summary, iterations: 0, loss: NaN, trainMse: NaN },
+    };
+  }
+  const fit = fitMatrixFactorization(matrix, initial, regularisationFor(matrix), options);
+  identifyFactorSign(fit.parameters);
+  return {
+    parameters: fit.parameters,
+    summary: { ...summary, iterations: fit.iterations, loss: fit.loss, trainMse: fit.trainMse },
+  };
+}

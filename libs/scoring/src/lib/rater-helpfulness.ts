@@ -1,0 +1,137 @@
+import {
+  AUTHOR_CRNH_WEIGHT,
+  LEGACY_NOTE_CUTOFF_MS,
+  LEGACY_NOTE_MAX_VALID_RATINGS,
+  MIN_AUTHOR_MEAN_NOTE_SCORE,
+  MIN_RATER_AGREE_RATIO,
+  VALID_RATING_WINDOW_MS,
+} from './constants';
+import { NoteStatus } from './note-status';
+import { HelpfulnessLevel, type ScoringInput } from './scoring-input';
+
+/** §5.1 step 5, per participant. Ratios are NaN where their denominator is zero. */
+export interface RaterHelpfulness {
+  readonly validRatings: Int32Array;
+  readonly agreeingRatings: Int32Array;
+  readonly agreeRatio: Float64Array;
+  /** CRH/n − 5·CRNH/n over the participant's authored notes that got a first-round intercept. */
+  readonly crhCrnhRatioDifference: Float64Array;
+  /** Mean first-round intercept of those notes. */
+  readonly meanNoteScore: Float64Array;
+  readonly aboveHelpfulnessThreshold: Uint8Array;
+}
+
+/**
+ * §5.1 step 4: whether each rating in `selection` is *valid* for rater helpfulness, i.e. made
+ * within 48 h of the note's creation and before the note's latest non-NMR status (if any), and,
+ * for notes created before 2022-05-19, among the note's first five such ratings.
+ */
+export function validRatingMask(input: ScoringInput, selection: Int32Array): Uint8Array {
+  const valid = new Uint8Array(selection.length);
+  const { ratingNote, ratingCreatedAtMs, noteCreatedAtMs, noteLatestNonNmrStatusMs } = input;
+  let groupStart = 0;
+  for (let k = 0; k < selection.length; k++) {
+    const i = selection[k];
+    const n = ratingNote[i];
+    const createdAt = ratingCreatedAtMs[i];
+    const latest = noteLatestNonNmrStatusMs[n];
+    valid[k] =
+      createdAt - noteCreatedAtMs[n] < VALID_RATING_WINDOW_MS &&
+      (Number.isNaN(latest) || createdAt < latest)
+        ? 1
+        : 0;
+    const groupEnds = k + 1 === selection.length || ratingNote[selection[k + 1]] !== n;
+    if (groupEnds) {
+      if (noteCreatedAtMs[n] < LEGACY_NOTE_CUTOFF_MS) {
+        keepEarliest(input, selection, valid, groupStart, k + 1);
+      }
+      groupStart = k + 1;
+    }
+  }
+  return valid;
+}
+
+/** Keeps only the first five valid ratings of one note's range [start, end) by creation time. */
+function keepEarliest(
+  input: ScoringInput,
+  selection: Int32Array,
+  valid: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  const positions: number[] = [];
+  for (let k = start; k < end; k++) if (valid[k]) positions.push(k);
+  if (positions.length <= LEGACY_NOTE_MAX_VALID_RATINGS) return;
+  const time = (k: number): number => input.ratingCreatedAtMs[selection[k]];
+  positions.sort((a, b) => time(a) - time(b) || a - b);
+  for (let j = LEGACY_NOTE_MAX_VALID_RATINGS; j < positions.length; j++) valid[positions[j]] = 0;
+}
+
+/**
+ * §5.1 step 5: rater agreement with the first round's confident outcomes, author helpfulness,
+ * and `aboveHelpfulnessThreshold`. Only HELPFUL/NOT_HELPFUL ratings on provisionally CRH or CRNH
+ * notes count; a rating agrees when it is HELPFUL on a CRH note or NOT_HELPFUL on a CRNH note.
+ * The harassment penalty of §5.1 step 6 comes with the safeguards issue; without it the third
+ * clause, (agree − penalty)/valid ≥ 0.66, equals the agreement clause.
+ */
+export function computeRaterHelpfulness(
+  input: ScoringInput,
+  selection: Int32Array,
+  provisional: Uint8Array,
+  firstRoundIntercept: Float64Array,
+): RaterHelpfulness {
+  const participants = input.participantIds.length;
+  const validRatings = new Int32Array(participants);
+  const agreeingRatings = new Int32Array(participants);
+  const valid = validRatingMask(input, selection);
+  for (let k = 0; k < selection.length; k++) {
+    if (!valid[k]) continue;
+    const i = selection[k];
+    const status = provisional[input.ratingNote[i]];
+    const level = input.ratingLevel[i];
+    if (level === HelpfulnessLevel.SomewhatHelpful) continue;
+    const crh = status === NoteStatus.CurrentlyRatedHelpful;
+    if (!crh && status !== NoteStatus.CurrentlyRatedNotHelpful) continue;
+    const rater = input.ratingRater[i];
+    validRatings[rater]++;
+    if (crh === (level === HelpfulnessLevel.Helpful)) agreeingRatings[rater]++;
+  }
+
+  const authoredNotes = new Int32Array(participants);
+  const authoredCrh = new Int32Array(participants);
+  const authoredCrnh = new Int32Array(participants);
+  const interceptSum = new Float64Array(participants);
+  for (let n = 0; n < input.noteIds.length; n++) {
+    const author = input.noteAuthor[n];
+    if (author < 0 || Number.isNaN(firstRoundIntercept[n])) continue;
+    authoredNotes[author]++;
+    interceptSum[author] += firstRoundIntercept[n];
+    if (provisional[n] === NoteStatus.CurrentlyRatedHelpful) authoredCrh[author]++;
+    if (provisional[n] === NoteStatus.CurrentlyRatedNotHelpful) authoredCrnh[author]++;
+  }
+
+  const agreeRatio = new Float64Array(participants);
+  const crhCrnhRatioDifference = new Float64Array(participants);
+  const meanNoteScore = new Float64Array(participants);
+  const aboveHelpfulnessThreshold = new Uint8Array(participants);
+  for (let u = 0; u < participants; u++) {
+    const notes = authoredNotes[u];
+    agreeRatio[u] = validRatings[u] > 0 ? agreeingRatings[u] / validRatings[u] : NaN;
+    crhCrnhRatioDifference[u] =
+      notes > 0 ? authoredCrh[u] / notes - (AUTHOR_CRNH_WEIGHT * authoredCrnh[u]) / notes : NaN;
+    meanNoteScore[u] = notes > 0 ? interceptSum[u] / notes : NaN;
+    const authorOk =
+      notes === 0 ||
+      (crhCrnhRatioDifference[u] >= 0 && meanNoteScore[u] >= MIN_AUTHOR_MEAN_NOTE_SCORE);
+    // Raters without a valid rating are excluded: NaN ≥ 0.66 is false.
+    aboveHelpfulnessThreshold[u] = authorOk && agreeRatio[u] >= MIN_RATER_AGREE_RATIO ? 1 : 0;
+  }
+  return {
+    validRatings,
+    agreeingRatings,
+    agreeRatio,
+    crhCrnhRatioDifference,
+    meanNoteScore,
+    aboveHelpfulnessThreshold,
+  };
+}

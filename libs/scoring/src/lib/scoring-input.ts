@@ -1,0 +1,247 @@
+/** §2.2: the three helpfulness levels a rating can carry, as small integer codes. */
+export enum HelpfulnessLevel {
+  NotHelpful = 0,
+  SomewhatHelpful = 1,
+  Helpful = 2,
+}
+
+/** §2.2 `helpfulNum`: 0, 0.5 and 1 for the three levels. */
+export function helpfulnessValue(level: HelpfulnessLevel): number {
+  return level * 0.5;
+}
+
+/** Optional per-note facts beyond its id. */
+export interface NoteAttributes {
+  /** Participant id of the author; author helpfulness (§5.1 step 5) needs it. */
+  authorId?: string;
+  /** Creation time; the valid-rating window (§5.1 step 4) starts here. */
+  createdAtMs: number;
+  /**
+   * §2.1: `MISINFORMED_OR_POTENTIALLY_MISLEADING` (or a deleted note) is true, `NOT_MISLEADING`
+   * false. Only misleading notes can become helpful.
+   */
+  misleading: boolean;
+  /** §2.3 `timestampMillisOfLatestNonNMRStatus` from the previous run; ratings after it are not valid. */
+  latestNonNmrStatusMs?: number;
+  /** §5.3 rule 7: the note was CURRENTLY_RATED_HELPFUL in the previous run. */
+  previouslyHelpful?: boolean;
+}
+
+/**
+ * The scorer's input: ids mapped to dense indexes, one typed-array column per field, no object
+ * per rating. Notes and participants are sorted by id and ratings by (note, rater) with at most
+ * one rating per pair, so the output does not depend on the order the caller added things in.
+ */
+export interface ScoringInput {
+  readonly noteIds: readonly string[];
+  /** Participant index of each note's author, −1 when unknown. */
+  readonly noteAuthor: Int32Array;
+  readonly noteCreatedAtMs: Float64Array;
+  /** 1 for misleading (or deleted) notes, 0 for NOT_MISLEADING. */
+  readonly noteMisleading: Uint8Array;
+  /** NaN when the note never had a non-NMR status. */
+  readonly noteLatestNonNmrStatusMs: Float64Array;
+  readonly notePreviouslyHelpful: Uint8Array;
+  /** Raters and authors share one id space, as in the reference. */
+  readonly participantIds: readonly string[];
+  readonly ratingNote: Int32Array;
+  readonly ratingRater: Int32Array;
+  /** A `HelpfulnessLevel` per rating. */
+  readonly ratingLevel: Uint8Array;
+  readonly ratingCreatedAtMs: Float64Array;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+function grown<T extends Int32Array | Uint8Array | Float64Array>(array: T, capacity: number): T {
+  const next = new (array.constructor as new (length: number) => T)(capacity);
+  next.set(array);
+  return next;
+}
+
+function compareStrings(a: string, b: string): number {
+  // Code-unit order, not localeCompare: it must not depend on the machine's locale.
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A permutation of 0…n−1 that sorts `ids`, and its inverse. */
+function sortedOrder(ids: readonly string[]): { order: Int32Array; rank: Int32Array } {
+  const order = Int32Array.from(ids.keys()).sort((x, y) => compareStrings(ids[x], ids[y]));
+  const rank = new Int32Array(ids.length);
+  for (let i = 0; i < order.length; i++) rank[order[i]] = i;
+  return { order, rank };
+}
+
+/**
+ * Fills a `ScoringInput` without materialising an object per rating: the worker can stream rows
+ * from PostgreSQL into `addRating`, which appends to typed arrays that double when full.
+ */
+export class ScoringInputBuilder {
+  private readonly noteIndex = new Map<string, number>();
+  private readonly noteIds: string[] = [];
+  private readonly noteAttributes: NoteAttributes[] = [];
+  private readonly participantIndex = new Map<string, number>();
+  private readonly participantIds: string[] = [];
+  private ratingCount = 0;
+  private ratingNote = new Int32Array(INITIAL_CAPACITY);
+  private ratingRater = new Int32Array(INITIAL_CAPACITY);
+  private ratingLevel = new Uint8Array(INITIAL_CAPACITY);
+  private ratingCreatedAtMs = new Float64Array(INITIAL_CAPACITY);
+
+  get noteCount(): number {
+    return this.noteIds.length;
+  }
+
+  get size(): number {
+    return this.ratingCount;
+  }
+
+  /** The index `addNote` returned for `id`, if it was added. */
+  noteIndexOf(id: string): number | undefined {
+    return this.noteIndex.get(id);
+  }
+
+  /** Registers a note and returns its index for `addRating`. */
+  addNote(id: string, attributes: NoteAttributes): number {
+    if (this.noteIndex.has(id)) throw new Error(`note ${id} added twice`);
+    const index = this.noteIds.length;
+    this.noteIndex.set(id, index);
+    this.noteIds.push(id);
+    this.noteAttributes.push({ ...attributes });
+    if (attributes.authorId !== undefined) this.participant(attributes.authorId);
+    return index;
+  }
+
+  /** Adds one rating on a note added before, given by the index `addNote` returned or its id. */
+  addRating(
+    note: number | string,
+    raterId: string,
+    level: HelpfulnessLevel,
+    createdAtMs: number,
+  ): void {
+    const noteIndex = typeof note === 'number' ? note : this.noteIndex.get(note);
+    if (noteIndex === undefined || noteIndex < 0 || noteIndex >= this.noteIds.length) {
+      throw new Error(`rating on unknown note ${note}`);
+    }
+    if (level !== 0 && level !== 1 && level !== 2) throw new Error(`bad helpfulness ${level}`);
+    if (this.ratingCount === this.ratingNote.length) this.grow();
+    const i = this.ratingCount++;
+    this.ratingNote[i] = noteIndex;
+    this.ratingRater[i] = this.participant(raterId);
+    this.ratingLevel[i] = level;
+    this.ratingCreatedAtMs[i] = createdAtMs;
+  }
+
+  build(): ScoringInput {
+    const notes = sortedOrder(this.noteIds);
+    const participants = sortedOrder(this.participantIds);
+    const noteCount = this.noteIds.length;
+    const noteAuthor = new Int32Array(noteCount);
+    const noteCreatedAtMs = new Float64Array(noteCount);
+    const noteMisleading = new Uint8Array(noteCount);
+    const noteLatestNonNmrStatusMs = new Float64Array(noteCount);
+    const notePreviouslyHelpful = new Uint8Array(noteCount);
+    for (let n = 0; n < noteCount; n++) {
+      const a = this.noteAttributes[notes.order[n]];
+      noteAuthor[n] =
+        a.authorId === undefined ? -1 : participants.rank[this.participant(a.authorId)];
+      noteCreatedAtMs[n] = a.createdAtMs;
+      noteMisleading[n] = a.misleading ? 1 : 0;
+      noteLatestNonNmrStatusMs[n] = a.latestNonNmrStatusMs ?? NaN;
+      notePreviouslyHelpful[n] = a.previouslyHelpful ? 1 : 0;
+    }
+    const ratings = this.canonicalRatings(notes.rank, participants.rank);
+    return {
+      noteIds: Array.from(notes.order, (i) => this.noteIds[i]),
+      noteAuthor,
+      noteCreatedAtMs,
+      noteMisleading,
+      noteLatestNonNmrStatusMs,
+      notePreviouslyHelpful,
+      participantIds: Array.from(participants.order, (i) => this.participantIds[i]),
+      ...ratings,
+    };
+  }
+
+  /**
+   * Ratings renumbered to the sorted ids and ordered by (note, rater) with two stable counting
+   * sorts, O(ratings). §3 step 2 allows one rating per (rater, note); of duplicates we keep the
+   * latest (then the highest level) so that the choice does not depend on insertion order.
+   */
+  private canonicalRatings(
+    noteRank: Int32Array,
+    raterRank: Int32Array,
+  ): Pick<ScoringInput, 'ratingNote' | 'ratingRater' | 'ratingLevel' | 'ratingCreatedAtMs'> {
+    const count = this.ratingCount;
+    const note = new Int32Array(count);
+    const rater = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      note[i] = noteRank[this.ratingNote[i]];
+      rater[i] = raterRank[this.ratingRater[i]];
+    }
+    const byRater = countingSort(rater, this.participantIds.length, identity(count));
+    const order = countingSort(note, this.noteIds.length, byRater);
+    let kept = 0;
+    const keep = new Int32Array(count);
+    for (let k = 0; k < count; k++) {
+      const i = order[k];
+      const last = kept - 1;
+      if (last >= 0 && note[keep[last]] === note[i] && rater[keep[last]] === rater[i]) {
+        const j = keep[last];
+        const later =
+          this.ratingCreatedAtMs[i] > this.ratingCreatedAtMs[j] ||
+          (this.ratingCreatedAtMs[i] === this.ratingCreatedAtMs[j] &&
+            this.ratingLevel[i] > this.ratingLevel[j]);
+        if (later) keep[last] = i;
+      } else {
+        keep[kept++] = i;
+      }
+    }
+    const ratingNote = new Int32Array(kept);
+    const ratingRater = new Int32Array(kept);
+    const ratingLevel = new Uint8Array(kept);
+    const ratingCreatedAtMs = new Float64Array(kept);
+    for (let k = 0; k < kept; k++) {
+      const i = keep[k];
+      ratingNote[k] = note[i];
+      ratingRater[k] = rater[i];
+      ratingLevel[k] = this.ratingLevel[i];
+      ratingCreatedAtMs[k] = this.ratingCreatedAtMs[i];
+    }
+    return { ratingNote, ratingRater, ratingLevel, ratingCreatedAtMs };
+  }
+
+  private participant(id: string): number {
+    let index = this.participantIndex.get(id);
+    if (index === undefined) {
+      index = this.participantIds.length;
+      this.participantIndex.set(id, index);
+      this.participantIds.push(id);
+    }
+    return index;
+  }
+
+  private grow(): void {
+    const capacity = this.ratingNote.length * 2;
+    this.ratingNote = grown(this.ratingNote, capacity);
+    this.ratingRater = grown(this.ratingRater, capacity);
+    this.ratingLevel = grown(this.ratingLevel, capacity);
+    this.ratingCreatedAtMs = grown(this.ratingCreatedAtMs, capacity);
+  }
+}
+
+function identity(count: number): Int32Array {
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  return order;
+}
+
+/** Stable counting sort of the positions in `order` by `key[position]` ∈ [0, keyCount). */
+export function countingSort(key: Int32Array, keyCount: number, order: Int32Array): Int32Array {
+  const start = new Int32Array(keyCount + 1);
+  for (let k = 0; k < order.length; k++) start[key[order[k]] + 1]++;
+  for (let v = 0; v < keyCount; v++) start[v + 1] += start[v];
+  const sorted = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) sorted[start[key[order[k]]]++] = order[k];
+  return sorted;
+}
