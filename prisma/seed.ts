@@ -5,7 +5,10 @@
 // marked by their community and are not part of any verifiable export.
 import { PrismaPg } from '@prisma/adapter-pg';
 
+import { randomUUID } from 'node:crypto';
+
 import { NoteClassification, PrismaClient } from '../libs/database/src/generated/prisma/client';
+import { communityScope } from '../libs/protocol/src/lib/hashing';
 
 const DEMO_SLUG = 'demo';
 
@@ -54,8 +57,12 @@ async function main(): Promise<void> {
       return;
     }
     await prisma.$transaction(async (tx) => {
+      const id = randomUUID();
       const community = await tx.community.create({
         data: {
+          id,
+          scope: communityScope(id).toString(),
+          admission: 'OPEN',
           slug: DEMO_SLUG,
           name: 'Demo community',
           description: 'Example data seeded on first start. Safe to delete.',

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 
 import { Client } from 'pg';
 
+import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
 import { RunningApp, startBuiltApp } from './support/processes';
 
@@ -49,9 +50,10 @@ describe('API and worker processes', () => {
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
     slug = `e2e-${randomUUID().slice(0, 8)}`;
+    const communityId = randomUUID();
     const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO communities (id, slug, name, updated_at) VALUES (gen_random_uuid(), $1, 'E2E', now()) RETURNING id`,
-      [slug],
+      `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ($1, $2, 'E2E', $3, now()) RETURNING id`,
+      [communityId, slug, communityScope(communityId).toString()],
     );
     const { rows: posts } = await database.query<{ id: string }>(
       `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`,

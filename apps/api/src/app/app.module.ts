@@ -4,18 +4,22 @@ import { PrismaModule } from '@bridgenotes/database';
 import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
+import { CommunitiesModule } from './communities/communities.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
+import { MembershipModule } from './membership/membership.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
 
 @Module({
   imports: [
+    CommunitiesModule,
     ConfigModule,
     HealthModule,
     LoggerModule.forRootAsync({
       inject: [Environment],
       useFactory: (env: Environment) => loggingOptions(env.LOG_LEVEL),
     }),
+    MembershipModule,
     PrismaModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { NoteClassification, PrismaClient } from '@bridgenotes/database';
+import { communityScope } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
 import { currentTestRun } from '@bridgenotes/testing';
@@ -17,7 +18,10 @@ export async function createCommunity(
   noteCount = 0,
 ): Promise<{ id: string; slug: string }> {
   const slug = `c-${randomUUID().slice(0, 8)}`;
-  const community = await prisma.community.create({ data: { slug, name: `Community ${slug}` } });
+  const id = randomUUID();
+  const community = await prisma.community.create({
+    data: { id, slug, name: `Community ${slug}`, scope: communityScope(id).toString() },
+  });
   if (noteCount > 0) {
     const post = await prisma.post.create({
       data: { canonicalUrl: `https://example.com/${slug}` },

@@ -26,6 +26,7 @@ describe('validateEnvironment', () => {
       LOG_LEVEL: 'info',
       SCORING_CONCURRENCY: 1,
       SHUTDOWN_TIMEOUT_MS: 60_000,
+      ROOT_HISTORY_WINDOW_SECONDS: 3_600,
     });
     expect(environment.OPERATOR_API_KEY_SHA256).toBeUndefined();
   });

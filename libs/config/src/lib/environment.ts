@@ -64,6 +64,15 @@ export class Environment {
   @Max(64, { message: 'must be at most 64' })
   SCORING_CONCURRENCY = 1;
 
+  /**
+   * How long a replaced group root still admits proofs, in seconds, like the Semaphore contract's
+   * `merkleTreeDuration`: members who fetched the group just before a change can still act.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0, { message: 'must be 0 or more (seconds)' })
+  ROOT_HISTORY_WINDOW_SECONDS = 3_600;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

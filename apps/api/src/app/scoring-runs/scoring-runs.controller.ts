@@ -25,7 +25,8 @@ import { ApiErrorBody } from '../common/api-error';
 import { OPERATOR_AUTH, OperatorKeyGuard } from '../common/operator-key.guard';
 import { ListScoringRunsQuery } from './dto/list-scoring-runs-query.dto';
 import { ScoringRunPageDto } from './dto/scoring-run-page.dto';
-import { CommunitySlugParams, ScoringRunIdParams } from './dto/scoring-run-params.dto';
+import { CommunitySlugParams } from '../common/slug';
+import { ScoringRunIdParams } from './dto/scoring-run-params.dto';
 import { ScoringRunDto } from './dto/scoring-run.dto';
 import { ScoringRunsService } from './scoring-runs.service';
 

@@ -5,6 +5,7 @@ import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 
 import { ApiError } from '../common/api-error';
+import { CommunitiesService } from '../communities/communities.service';
 import { withTimeout } from '../common/with-timeout';
 
 const ENQUEUE_TIMEOUT_MS = 3_000;
@@ -32,6 +33,7 @@ export class ScoringRunsService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly communities: CommunitiesService,
     @InjectQueue(QueueName.Scoring)
     private readonly queue: Queue<ScoreCommunityJob, void, JobName.ScoreCommunity>,
   ) {}
@@ -41,7 +43,7 @@ export class ScoringRunsService {
     limit: number,
     cursor?: string,
   ): Promise<{ items: ScoringRun[]; nextCursor: string | null }> {
-    const community = await this.findCommunity(slug);
+    const community = await this.communities.findBySlug(slug);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     // Keyset pagination on (requestedAt, id): stable while new runs arrive, and index-backed.
     const rows = await this.prisma.scoringRun.findMany({
@@ -64,7 +66,7 @@ export class ScoringRunsService {
 
   /** Records a run request and hands it to the worker; the run id is the job id. */
   async request(slug: string): Promise<ScoringRun> {
-    const community = await this.findCommunity(slug);
+    const community = await this.communities.findBySlug(slug);
     const run = await this.prisma.scoringRun.create({ data: { communityId: community.id } });
     try {
       // BullMQ waits for a first connection indefinitely; a request must not.
@@ -89,21 +91,6 @@ export class ScoringRunsService {
       );
     }
     return run;
-  }
-
-  private async findCommunity(slug: string): Promise<{ id: string }> {
-    const community = await this.prisma.community.findUnique({
-      where: { slug },
-      select: { id: true },
-    });
-    if (!community) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'COMMUNITY_NOT_FOUND',
-        `No community with slug "${slug}"`,
-      );
-    }
-    return community;
   }
 
   async get(id: string): Promise<ScoringRun> {

@@ -7,6 +7,7 @@ import {
   ScoringRun,
   ScoringRunStatus,
 } from '@bridgenotes/database';
+import { communityScope } from '@bridgenotes/protocol';
 import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
@@ -39,7 +40,10 @@ describe('scoring worker', () => {
 
   async function communityWithNotes(count: number): Promise<string> {
     const slug = `w-${randomUUID().slice(0, 8)}`;
-    const community = await prisma.community.create({ data: { slug, name: slug } });
+    const id = randomUUID();
+    const community = await prisma.community.create({
+      data: { id, slug, name: slug, scope: communityScope(id).toString() },
+    });
     const post = await prisma.post.create({ data: { platform: 'test', externalId: slug } });
     for (let index = 0; index < count; index += 1) {
       await prisma.note.create({

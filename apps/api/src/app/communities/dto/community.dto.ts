@@ -1,0 +1,53 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AdmissionPolicy, Community } from '@bridgenotes/database';
+import { TREE_DEPTH } from '@bridgenotes/protocol';
+
+export class CommunityDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'city-news' })
+  slug!: string;
+
+  @ApiProperty({ example: 'City news' })
+  name!: string;
+
+  @ApiProperty({ example: 'Notes on posts about our city' })
+  description!: string;
+
+  @ApiProperty({ enum: AdmissionPolicy, enumName: 'AdmissionPolicy' })
+  admission!: AdmissionPolicy;
+
+  @ApiProperty({
+    description: 'Semaphore scope of every proof in this community (decimal), fixed forever',
+    example: '4137946157294850374956023841756103475610234758102347561023475610234751',
+  })
+  scope!: string;
+
+  @ApiProperty({ description: 'Tree depth every proof must use', example: TREE_DEPTH })
+  treeDepth!: number;
+
+  @ApiProperty({ description: 'Leaves in the group tree, removed members included', example: 42 })
+  treeSize!: number;
+
+  @ApiProperty({ description: 'Current Merkle root of the group (decimal; "0" when empty)' })
+  root!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  static from(community: Community): CommunityDto {
+    return {
+      id: community.id,
+      slug: community.slug,
+      name: community.name,
+      description: community.description,
+      admission: community.admission,
+      scope: community.scope,
+      treeDepth: TREE_DEPTH,
+      treeSize: community.treeSize,
+      root: community.treeRoot,
+      createdAt: community.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,136 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+
+import { CommunitySlugParams } from '../../common/slug';
+
+const DECIMAL = /^[1-9][0-9]{0,77}$/;
+const DECIMAL_MESSAGE = 'must be a Semaphore identity commitment as a canonical decimal number';
+
+export class JoinDto {
+  @ApiProperty({
+    description: 'Identity commitment (decimal)',
+    example: '1720348915602845316234784356834569',
+  })
+  @Matches(DECIMAL, { message: `commitment ${DECIMAL_MESSAGE}` })
+  commitment!: string;
+
+  @ApiPropertyOptional({ description: 'Needed when the community admits by invitation' })
+  @IsOptional()
+  @IsString({ message: 'inviteCode must be text' })
+  @Length(1, 64, { message: 'inviteCode must be 1 to 64 characters' })
+  inviteCode?: string;
+}
+
+export class AddMembersDto {
+  @ApiProperty({ type: [String], description: 'Identity commitments (decimal), 1 to 1000' })
+  @IsArray({ message: 'commitments must be a list' })
+  @ArrayMinSize(1, { message: 'commitments must hold at least one commitment' })
+  @ArrayMaxSize(1_000, { message: 'commitments must hold at most 1000 commitments' })
+  @Matches(DECIMAL, { each: true, message: `each of commitments ${DECIMAL_MESSAGE}` })
+  commitments!: string[];
+}
+
+export class MemberParams extends CommunitySlugParams {
+  @ApiProperty({ description: 'Identity commitment (decimal)' })
+  @Matches(DECIMAL, { message: `commitment ${DECIMAL_MESSAGE}` })
+  commitment!: string;
+}
+
+export class MembershipChangeDto {
+  @ApiProperty({ description: 'Leaf index of the (first) member added', example: 41 })
+  leafIndex!: number;
+
+  @ApiProperty({ description: 'The new group root (decimal)' })
+  root!: string;
+
+  @ApiProperty({ description: 'Leaves in the tree now', example: 42 })
+  size!: number;
+}
+
+export class CreateInvitesDto {
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'count must be a whole number' })
+  @Min(1, { message: 'count must be from 1 to 100' })
+  @Max(100, { message: 'count must be from 1 to 100' })
+  count = 1;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    maximum: 720,
+    default: 168,
+    description: 'Validity in hours',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'expiresInHours must be a whole number' })
+  @Min(1, { message: 'expiresInHours must be from 1 to 720' })
+  @Max(720, { message: 'expiresInHours must be from 1 to 720' })
+  expiresInHours = 168;
+}
+
+export class InvitesDto {
+  @ApiProperty({
+    type: [String],
+    description: 'Single-use codes; shown once, only their hashes are kept',
+  })
+  codes!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+}
+
+export class GroupLeavesDto {
+  @ApiProperty({ description: 'Root of the tree these leaves build (decimal)' })
+  root!: string;
+
+  @ApiProperty({ example: 42 })
+  size!: number;
+
+  @ApiProperty({ example: 20 })
+  depth!: number;
+
+  @ApiProperty({
+    type: [String],
+    description: 'Every leaf in tree order; "0" for a removed member',
+  })
+  leaves!: string[];
+}
+
+export class GroupRootDto {
+  @ApiProperty()
+  root!: string;
+
+  @ApiProperty()
+  size!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  supersededAt!: string | null;
+}
+
+export class RootHistoryQuery {
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be from 1 to 500' })
+  @Max(500, { message: 'limit must be from 1 to 500' })
+  limit = 50;
+}

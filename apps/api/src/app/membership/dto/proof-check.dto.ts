@@ -1,0 +1,57 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+
+export class ActionDto {
+  @ApiProperty({
+    example: 'proof.check',
+    description: 'What is done (dot-separated lowercase words)',
+  })
+  @Matches(/^[a-z]+(?:\.[a-z]+)*$/, {
+    message: 'action.kind must be dot-separated lowercase words',
+  })
+  @Length(1, 64, { message: 'action.kind must be 1 to 64 characters' })
+  kind!: string;
+
+  @ApiProperty({ example: '', description: 'What the action is about, or "" when nothing' })
+  @IsString({ message: 'action.target must be text' })
+  @Length(0, 2048, { message: 'action.target must be at most 2048 characters' })
+  target!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { hello: 'world' } })
+  @IsObject({ message: 'action.payload must be an object' })
+  payload!: Record<string, never>;
+
+  @ApiProperty({
+    description: 'Client clock in whole minutes since the Unix epoch (UTC)',
+    example: 29_591_488,
+  })
+  @IsInt({ message: 'action.clientMinute must be a whole number' })
+  clientMinute!: number;
+}
+
+export class ProofCheckDto {
+  @ApiProperty({ type: ActionDto })
+  @ValidateNested()
+  @Type(() => ActionDto)
+  action!: ActionDto;
+
+  @ApiProperty({
+    description: 'Semaphore v4 proof; every number a canonical decimal string',
+    example: {
+      merkleTreeDepth: 20,
+      merkleTreeRoot: '1234',
+      nullifier: '5678',
+      message: '91011',
+      scope: '121314',
+      points: ['1', '2', '3', '4', '5', '6', '7', '8'],
+    },
+  })
+  @IsObject({ message: 'proof must be an object' })
+  proof!: Record<string, unknown>;
+}
+
+export class ProofCheckResultDto {
+  @ApiProperty({ description: "The member's pseudonym in this community: the proof's nullifier" })
+  pseudonym!: string;
+}

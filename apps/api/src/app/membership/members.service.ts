@@ -1,0 +1,174 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AdmissionPolicy, Community, Prisma, PrismaService } from '@bridgenotes/database';
+import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
+import { createHash, randomBytes } from 'node:crypto';
+
+import { ApiError } from '../common/api-error';
+import { GroupTreeService } from './group-tree.service';
+
+type Tx = Prisma.TransactionClient;
+
+export interface MembershipChange {
+  leafIndex: number;
+  root: string;
+  size: number;
+}
+
+const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
+
+function leafOf(commitment: string): bigint {
+  const value = BigInt(commitment);
+  if (value === 0n || value >= SNARK_SCALAR_FIELD) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'COMMITMENT_INVALID',
+      'commitment must be a non-zero element of the BN254 scalar field',
+    );
+  }
+  return value;
+}
+
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tree: GroupTreeService,
+  ) {}
+
+  /** A member joins by the community's policy; nothing changes unless all of it succeeds. */
+  async join(
+    community: Community,
+    commitment: string,
+    inviteCode?: string,
+  ): Promise<MembershipChange> {
+    if (community.admission === AdmissionPolicy.CLOSED) {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'ADMISSION_CLOSED',
+        'Only the operator adds members to this community',
+      );
+    }
+    if (community.admission === AdmissionPolicy.INVITE && !inviteCode) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'INVITE_REQUIRED',
+        'This community admits members by invitation: inviteCode is required',
+      );
+    }
+    const leaf = leafOf(commitment);
+    return this.prisma.$transaction(async (tx) => {
+      const tree = await this.tree.lock(tx, community.id);
+      if (community.admission === AdmissionPolicy.INVITE) {
+        await this.redeem(tx, community.id, inviteCode as string);
+      }
+      return this.add(tx, community.id, tree, [commitment], [leaf]);
+    });
+  }
+
+  /** The operator adds members whatever the policy; a batch shares one new root. */
+  async addMany(community: Community, commitments: string[]): Promise<MembershipChange> {
+    if (new Set(commitments).size !== commitments.length) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'COMMITMENT_DUPLICATED',
+        'commitments must not repeat',
+      );
+    }
+    const leaves = commitments.map(leafOf);
+    return this.prisma.$transaction(async (tx) => {
+      const tree = await this.tree.lock(tx, community.id);
+      return this.add(tx, community.id, tree, commitments, leaves);
+    });
+  }
+
+  /** Zeroes the member's leaf, as Semaphore does; the leaf index is never reused. */
+  async remove(community: Community, commitment: string): Promise<MembershipChange> {
+    return this.prisma.$transaction(async (tx) => {
+      const tree = await this.tree.lock(tx, community.id);
+      const member = await tx.member.findUnique({
+        where: { communityId_commitment: { communityId: community.id, commitment } },
+      });
+      if (!member || member.removedAt) {
+        throw new ApiError(
+          HttpStatus.NOT_FOUND,
+          'MEMBER_NOT_FOUND',
+          'No current member with this commitment',
+        );
+      }
+      const change = await this.tree.setLeaf(tx, community.id, tree, member.leafIndex, 0n);
+      await tx.member.update({ where: { id: member.id }, data: { removedAt: new Date() } });
+      return { leafIndex: member.leafIndex, root: change.root.toString(), size: change.size };
+    });
+  }
+
+  async createInvites(
+    community: Community,
+    count: number,
+    expiresInHours: number,
+  ): Promise<{ codes: string[]; expiresAt: Date }> {
+    const expiresAt = new Date(Date.now() + expiresInHours * 3_600_000);
+    const codes = Array.from({ length: count }, () => randomBytes(16).toString('base64url'));
+    await this.prisma.inviteCode.createMany({
+      data: codes.map((code) => ({
+        communityId: community.id,
+        codeHash: hashCode(code),
+        expiresAt,
+      })),
+    });
+    return { codes, expiresAt };
+  }
+
+  private async add(
+    tx: Tx,
+    communityId: string,
+    tree: { size: number; root: string },
+    commitments: string[],
+    leaves: bigint[],
+  ): Promise<MembershipChange> {
+    const existing = await tx.member.count({
+      where: { communityId, commitment: { in: commitments } },
+    });
+    if (existing > 0) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'ALREADY_MEMBER',
+        'This commitment has already joined the community',
+      );
+    }
+    const change = await this.tree.append(tx, communityId, tree, leaves);
+    await tx.member.createMany({
+      data: commitments.map((commitment, offset) => ({
+        communityId,
+        commitment,
+        leafIndex: tree.size + offset,
+      })),
+    });
+    return { leafIndex: tree.size, root: change.root.toString(), size: change.size };
+  }
+
+  /** Consumes the code in the same transaction as the join: used exactly once, or not at all. */
+  private async redeem(tx: Tx, communityId: string, code: string): Promise<void> {
+    const codeHash = hashCode(code);
+    const redeemed = await tx.inviteCode.updateMany({
+      where: { communityId, codeHash, redeemedAt: null, expiresAt: { gt: new Date() } },
+      data: { redeemedAt: new Date() },
+    });
+    if (redeemed.count === 1) return;
+    const invite = await tx.inviteCode.findFirst({ where: { communityId, codeHash } });
+    if (!invite) {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'INVITE_INVALID',
+        'This invite code does not belong to this community',
+      );
+    }
+    if (invite.redeemedAt) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'INVITE_USED',
+        'This invite code has already been used',
+      );
+    }
+    throw new ApiError(HttpStatus.GONE, 'INVITE_EXPIRED', 'This invite code has expired');
+  }
+}

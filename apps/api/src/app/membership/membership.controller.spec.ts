@@ -1,0 +1,286 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Identity } from '@semaphore-protocol/core';
+import { commitmentOf, createIdentity, groupFromLeaves } from '@bridgenotes/client';
+import type { PrismaClient } from '@bridgenotes/database';
+import { communityScope } from '@bridgenotes/protocol';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+
+const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+
+describe('communities and membership', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  const server = () => app.getHttpServer();
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  async function createCommunity(
+    admission: 'OPEN' | 'INVITE' | 'CLOSED',
+  ): Promise<{ id: string; slug: string; scope: string }> {
+    const slug = `m-${randomUUID().slice(0, 8)}`;
+    const response = await request(server())
+      .post('/communities')
+      .set(operator)
+      .send({ slug, name: `Community ${slug}`, admission })
+      .expect(201);
+    return response.body;
+  }
+
+  const join = (slug: string, identity: Identity, inviteCode?: string) =>
+    request(server())
+      .post(`/communities/${slug}/members`)
+      .send({ commitment: commitmentOf(identity), ...(inviteCode ? { inviteCode } : {}) });
+
+  describe('communities', () => {
+    it('are created by the operator with a published scope derived from their id and depth 20', async () => {
+      const created = await createCommunity('OPEN');
+      expect(created).toMatchObject({
+        admission: 'OPEN',
+        treeDepth: 20,
+        treeSize: 0,
+        root: '0',
+        description: '',
+      });
+      expect(created.scope).toBe(communityScope(created.id).toString());
+      const fetched = await request(server()).get(`/communities/${created.slug}`).expect(200);
+      expect(fetched.body).toEqual(created);
+    });
+
+    it('refuse a missing or wrong operator key with 401 and change nothing', async () => {
+      const slug = `m-${randomUUID().slice(0, 8)}`;
+      await request(server()).post('/communities').send({ slug, name: 'x' }).expect(401);
+      await request(server())
+        .post('/communities')
+        .set({ Authorization: 'Bearer wrong' })
+        .send({ slug, name: 'x' })
+        .expect(401);
+      expect(await prisma.community.count({ where: { slug } })).toBe(0);
+
+      const existing = await createCommunity('OPEN');
+      await request(server())
+        .patch(`/communities/${existing.slug}`)
+        .send({ name: 'Hijacked' })
+        .expect(401);
+      expect(
+        (await prisma.community.findUniqueOrThrow({ where: { slug: existing.slug } })).name,
+      ).not.toBe('Hijacked');
+    });
+
+    it('can be updated, but never their slug or scope', async () => {
+      const created = await createCommunity('OPEN');
+      const updated = await request(server())
+        .patch(`/communities/${created.slug}`)
+        .set(operator)
+        .send({ name: 'Renamed', admission: 'CLOSED' })
+        .expect(200);
+      expect(updated.body).toMatchObject({
+        name: 'Renamed',
+        admission: 'CLOSED',
+        scope: created.scope,
+      });
+      const refused = await request(server())
+        .patch(`/communities/${created.slug}`)
+        .set(operator)
+        .send({ scope: '1' })
+        .expect(400);
+      expect(refused.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'property scope should not exist',
+      });
+    });
+
+    it('answer 409 for a taken slug and 400 for bad fields', async () => {
+      const created = await createCommunity('OPEN');
+      const taken = await request(server())
+        .post('/communities')
+        .set(operator)
+        .send({ slug: created.slug, name: 'Again' })
+        .expect(409);
+      expect(taken.body.code).toBe('COMMUNITY_EXISTS');
+      const bad = await request(server())
+        .post('/communities')
+        .set(operator)
+        .send({ slug: 'Bad Slug', name: '', admission: 'SOMETIMES' })
+        .expect(400);
+      expect(bad.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+        'admission',
+        'name',
+        'slug',
+      ]);
+    });
+  });
+
+  describe('joining', () => {
+    it('admits anyone to an open community, once per commitment, one leaf each', async () => {
+      const community = await createCommunity('OPEN');
+      const [first, second] = [createIdentity(), createIdentity()];
+      expect((await join(community.slug, first).expect(201)).body).toMatchObject({
+        leafIndex: 0,
+        size: 1,
+      });
+      expect((await join(community.slug, second).expect(201)).body).toMatchObject({
+        leafIndex: 1,
+        size: 2,
+      });
+      const again = await join(community.slug, first).expect(409);
+      expect(again.body.code).toBe('ALREADY_MEMBER');
+      expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(2);
+    });
+
+    it('refuses malformed and out-of-field commitments', async () => {
+      const community = await createCommunity('OPEN');
+      const malformed = await request(server())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment: '0x12' })
+        .expect(400);
+      expect(malformed.body.code).toBe('VALIDATION_FAILED');
+      const tooLarge = await request(server())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment: (1n << 254n).toString() })
+        .expect(400);
+      expect(tooLarge.body.code).toBe('COMMITMENT_INVALID');
+    });
+
+    it('lets only the operator add members to a closed community', async () => {
+      const community = await createCommunity('CLOSED');
+      const refused = await join(community.slug, createIdentity()).expect(403);
+      expect(refused.body.code).toBe('ADMISSION_CLOSED');
+      const added = await request(server())
+        .post(`/communities/${community.slug}/members/batch`)
+        .set(operator)
+        .send({
+          commitments: [
+            commitmentOf(createIdentity()),
+            commitmentOf(createIdentity()),
+            commitmentOf(createIdentity()),
+          ],
+        })
+        .expect(201);
+      expect(added.body).toMatchObject({ leafIndex: 0, size: 3 });
+      const roots = await request(server())
+        .get(`/communities/${community.slug}/group/roots`)
+        .expect(200);
+      expect(roots.body).toHaveLength(1);
+    });
+
+    it('needs a single-use, unexpired invite code in an invite-only community', async () => {
+      const community = await createCommunity('INVITE');
+      const missing = await join(community.slug, createIdentity()).expect(400);
+      expect(missing.body.code).toBe('INVITE_REQUIRED');
+      const invites = await request(server())
+        .post(`/communities/${community.slug}/invites`)
+        .set(operator)
+        .send({ count: 2 })
+        .expect(201);
+      const [code, other] = invites.body.codes as string[];
+      await join(community.slug, createIdentity(), code).expect(201);
+      expect((await join(community.slug, createIdentity(), code).expect(409)).body.code).toBe(
+        'INVITE_USED',
+      );
+      expect((await join(community.slug, createIdentity(), 'made-up').expect(403)).body.code).toBe(
+        'INVITE_INVALID',
+      );
+
+      await prisma.inviteCode.updateMany({
+        where: { communityId: community.id, redeemedAt: null },
+        data: { expiresAt: new Date(Date.now() - 1_000) },
+      });
+      expect((await join(community.slug, createIdentity(), other).expect(410)).body.code).toBe(
+        'INVITE_EXPIRED',
+      );
+      expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1);
+    });
+
+    it('does not consume an invite when the join fails', async () => {
+      const community = await createCommunity('INVITE');
+      const { codes } = (
+        await request(server())
+          .post(`/communities/${community.slug}/invites`)
+          .set(operator)
+          .send({ count: 2 })
+      ).body;
+      const member = createIdentity();
+      await join(community.slug, member, codes[0]).expect(201);
+      expect((await join(community.slug, member, codes[1]).expect(409)).body.code).toBe(
+        'ALREADY_MEMBER',
+      );
+      await join(community.slug, createIdentity(), codes[1]).expect(201);
+    });
+
+    it('redeems one invite code exactly once under 20 concurrent attempts', async () => {
+      const community = await createCommunity('INVITE');
+      const { codes } = (
+        await request(server())
+          .post(`/communities/${community.slug}/invites`)
+          .set(operator)
+          .send({})
+      ).body;
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => join(community.slug, createIdentity(), codes[0])),
+      );
+      const statuses = responses.map((response) => response.status).sort();
+      expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(19);
+      expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1);
+      expect(
+        (await prisma.community.findUniqueOrThrow({ where: { id: community.id } })).treeSize,
+      ).toBe(1);
+    });
+  });
+
+  describe('the group', () => {
+    it('publishes leaves that rebuild the published root, zeroing removed members', async () => {
+      const community = await createCommunity('OPEN');
+      const identities = Array.from({ length: 5 }, () => createIdentity());
+      for (const identity of identities) await join(community.slug, identity).expect(201);
+      const removed = await request(server())
+        .delete(`/communities/${community.slug}/members/${commitmentOf(identities[1] as Identity)}`)
+        .set(operator)
+        .expect(200);
+      expect(removed.body).toMatchObject({ leafIndex: 1, size: 5 });
+
+      const response = await request(server())
+        .get(`/communities/${community.slug}/group/leaves`)
+        .expect(200);
+      expect(response.body.leaves[1]).toBe('0');
+      expect(response.body.root).toBe(removed.body.root);
+      const group = groupFromLeaves(response.body);
+      expect(group.root.toString()).toBe(response.body.root);
+
+      await request(server())
+        .get(`/communities/${community.slug}/group/leaves`)
+        .set('If-None-Match', response.headers['etag'] as string)
+        .expect(304);
+
+      const history = await request(server())
+        .get(`/communities/${community.slug}/group/roots`)
+        .expect(200);
+      expect(history.body).toHaveLength(6);
+      expect(history.body[0]).toMatchObject({ root: removed.body.root, supersededAt: null });
+      expect(
+        history.body
+          .slice(1)
+          .every((root: { supersededAt: string | null }) => root.supersededAt !== null),
+      ).toBe(true);
+
+      const again = await request(server())
+        .delete(`/communities/${community.slug}/members/${commitmentOf(identities[1] as Identity)}`)
+        .set(operator)
+        .expect(404);
+      expect(again.body.code).toBe('MEMBER_NOT_FOUND');
+    });
+
+  });
+});

@@ -1,0 +1,193 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+
+import { ApiErrorBody } from '../common/api-error';
+import { OPERATOR_AUTH, OperatorKeyGuard } from '../common/operator-key.guard';
+import { CommunitySlugParams } from '../common/slug';
+import { CommunitiesService } from '../communities/communities.service';
+import { ActionProofsService } from './action-proofs.service';
+import {
+  AddMembersDto,
+  CreateInvitesDto,
+  GroupLeavesDto,
+  GroupRootDto,
+  InvitesDto,
+  JoinDto,
+  MemberParams,
+  MembershipChangeDto,
+  RootHistoryQuery,
+} from './dto/membership.dto';
+import { ProofCheckDto, ProofCheckResultDto } from './dto/proof-check.dto';
+import { GroupService } from './group.service';
+import { MembersService } from './members.service';
+
+@ApiTags('membership')
+@Controller('communities/:slug')
+export class MembershipController {
+  constructor(
+    private readonly communities: CommunitiesService,
+    private readonly members: MembersService,
+    private readonly group: GroupService,
+    private readonly proofs: ActionProofsService,
+  ) {}
+
+  @Post('members')
+  @ApiOperation({
+    summary: 'Join with an identity commitment (and an invite code where the community needs one)',
+  })
+  @ApiCreatedResponse({ type: MembershipChangeDto })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description: 'VALIDATION_FAILED, INVITE_REQUIRED, COMMITMENT_INVALID',
+  })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: 'ADMISSION_CLOSED, INVITE_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'ALREADY_MEMBER, INVITE_USED' })
+  @ApiGoneResponse({ type: ApiErrorBody, description: 'INVITE_EXPIRED' })
+  async join(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: JoinDto,
+  ): Promise<MembershipChangeDto> {
+    return this.members.join(
+      await this.communities.findBySlug(slug),
+      input.commitment,
+      input.inviteCode,
+    );
+  }
+
+  @Post('members/batch')
+  @UseGuards(OperatorKeyGuard)
+  @ApiBearerAuth(OPERATOR_AUTH)
+  @ApiOperation({
+    summary: 'Add members whatever the admission policy, sharing one new root (operator)',
+  })
+  @ApiCreatedResponse({ type: MembershipChangeDto })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description: 'VALIDATION_FAILED, COMMITMENT_INVALID, COMMITMENT_DUPLICATED',
+  })
+  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'ALREADY_MEMBER' })
+  async addMany(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: AddMembersDto,
+  ): Promise<MembershipChangeDto> {
+    return this.members.addMany(await this.communities.findBySlug(slug), input.commitments);
+  }
+
+  @Delete('members/:commitment')
+  @UseGuards(OperatorKeyGuard)
+  @ApiBearerAuth(OPERATOR_AUTH)
+  @ApiOperation({ summary: 'Remove a member: its leaf becomes 0 (operator)' })
+  @ApiOkResponse({ type: MembershipChangeDto })
+  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND' })
+  async remove(@Param() { slug, commitment }: MemberParams): Promise<MembershipChangeDto> {
+    return this.members.remove(await this.communities.findBySlug(slug), commitment);
+  }
+
+  @Post('invites')
+  @UseGuards(OperatorKeyGuard)
+  @ApiBearerAuth(OPERATOR_AUTH)
+  @ApiOperation({ summary: 'Issue single-use, expiring invite codes (operator)' })
+  @ApiCreatedResponse({ type: InvitesDto })
+  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
+  async invite(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: CreateInvitesDto,
+  ): Promise<InvitesDto> {
+    const { codes, expiresAt } = await this.members.createInvites(
+      await this.communities.findBySlug(slug),
+      input.count,
+      input.expiresInHours,
+    );
+    return { codes, expiresAt: expiresAt.toISOString() };
+  }
+
+  @Get('group/leaves')
+  @ApiOperation({
+    summary: 'The whole group: every leaf and the root they build, the same for every client',
+    description:
+      'Build your Merkle proof locally and check the root; never ask the server for your proof. Revalidate with If-None-Match.',
+  })
+  @ApiOkResponse({ type: GroupLeavesDto })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async leaves(
+    @Param() { slug }: CommunitySlugParams,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<GroupLeavesDto | undefined> {
+    const community = await this.communities.findBySlug(slug);
+    const group = await this.group.leaves(community.id);
+    const etag = `"${group.root}-${group.size}"`;
+    response.setHeader('ETag', etag);
+    response.setHeader('Cache-Control', 'public, no-cache');
+    if (ifNoneMatch === etag) {
+      response.status(HttpStatus.NOT_MODIFIED);
+      return undefined;
+    }
+    return group;
+  }
+
+  @Get('group/roots')
+  @ApiOperation({ summary: 'Root history, newest first: when each root was created and replaced' })
+  @ApiOkResponse({ type: [GroupRootDto] })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async roots(
+    @Param() { slug }: CommunitySlugParams,
+    @Query() { limit }: RootHistoryQuery,
+  ): Promise<GroupRootDto[]> {
+    return this.group.roots(await this.communities.findBySlug(slug), limit);
+  }
+
+  @Post('proofs/check')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Check an action proof without acting (a dry run of the check every write makes)',
+    description:
+      'Runs the shared check in its fixed order and answers the pseudonym, or the first failure.',
+  })
+  @ApiOkResponse({ type: ProofCheckResultDto })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description:
+      'VALIDATION_FAILED, PROOF_MALFORMED, PROOF_DEPTH, PROOF_SCOPE, PROOF_MESSAGE, PROOF_STALE',
+  })
+  @ApiForbiddenResponse({
+    type: ApiErrorBody,
+    description: 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID',
+  })
+  async check(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: ProofCheckDto,
+  ): Promise<ProofCheckResultDto> {
+    const community = await this.communities.findBySlug(slug);
+    return { pseudonym: await this.proofs.verify(community, input.action, input.proof) };
+  }
+}

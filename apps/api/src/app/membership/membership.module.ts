@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+
+import { CommunitiesModule } from '../communities/communities.module';
+import { ActionProofsService } from './action-proofs.service';
+import { GroupTreeService } from './group-tree.service';
+import { GroupService } from './group.service';
+import { MembershipController } from './membership.controller';
+import { MembersService } from './members.service';
+
+@Module({
+  controllers: [MembershipController],
+  exports: [ActionProofsService],
+  imports: [CommunitiesModule],
+  providers: [ActionProofsService, GroupService, GroupTreeService, MembersService],
+})
+export class MembershipModule {}

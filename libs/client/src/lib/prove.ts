@@ -1,0 +1,60 @@
+import { generateProof, Group, Identity } from '@semaphore-protocol/core';
+import { Action, actionMessage, minuteOf, ProofJson, TREE_DEPTH } from '@bridgenotes/protocol';
+
+/** Where the circuit files are: local paths in Node, same-origin URLs in a browser. */
+export interface CircuitArtifacts {
+  wasm: string;
+  zkey: string;
+}
+
+export interface ProvenAction {
+  action: Action;
+  proof: ProofJson;
+}
+
+export interface ActionRequest {
+  kind: string;
+  community: { id: string; scope: string };
+  target?: string;
+  payload: Action['payload'];
+  /** The moment the action is made; defaults to now. */
+  at?: Date;
+}
+
+/**
+ * Proves "a member of this community, with my pseudonym, does exactly this": the message is the
+ * hash of the action, the scope the community's, the depth the fixed one.
+ */
+export async function proveAction(
+  identity: Identity,
+  group: Group,
+  request: ActionRequest,
+  artifacts: CircuitArtifacts,
+): Promise<ProvenAction> {
+  const action: Action = {
+    kind: request.kind,
+    community: request.community.id,
+    target: request.target ?? '',
+    payload: request.payload,
+    clientMinute: minuteOf(request.at ?? new Date()),
+  };
+  const proof = await generateProof(
+    identity,
+    group,
+    actionMessage(action),
+    BigInt(request.community.scope),
+    TREE_DEPTH,
+    artifacts,
+  );
+  return {
+    action,
+    proof: {
+      merkleTreeDepth: proof.merkleTreeDepth,
+      merkleTreeRoot: String(proof.merkleTreeRoot),
+      nullifier: String(proof.nullifier),
+      message: String(proof.message),
+      scope: String(proof.scope),
+      points: proof.points.map(String),
+    },
+  };
+}

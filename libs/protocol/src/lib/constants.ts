@@ -1,0 +1,16 @@
+/** Every proof in every community is made at this depth; any other depth is refused. */
+export const TREE_DEPTH = 20;
+
+/** How far a client's clock may be from the server's, in minutes, for its proof to count. */
+export const CLOCK_SKEW_MINUTES = 10;
+
+export const SCOPE_DOMAIN = 'bridgenotes/v1/scope:';
+export const ACTION_DOMAIN = 'bridgenotes/v1/action';
+
+/** Order of BN254's scalar field: roots and nullifiers are field elements below it. */
+export const SNARK_SCALAR_FIELD =
+  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+/** Order of BN254's base field: proof point coordinates below it are the only canonical ones. */
+export const SNARK_BASE_FIELD =
+  21888242871839275222246405745257275088696311157297823662689037894645226208583n;
