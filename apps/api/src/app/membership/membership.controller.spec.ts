@@ -281,6 +281,5 @@ describe('communities and membership', () => {
         .expect(404);
       expect(again.body.code).toBe('MEMBER_NOT_FOUND');
     });
-
   });
 });
