@@ -1,8 +1,9 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Environment } from '@bridgenotes/config';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { PrismaService } from '@bridgenotes/database';
-import { redisOptionsFromUrl } from '@bridgenotes/queue';
-import Redis from 'ioredis';
+import { QueueName } from '@bridgenotes/queue';
+import type { Queue } from 'bullmq';
 
 import { withTimeout } from '../common/with-timeout';
 
@@ -18,31 +19,33 @@ export type ReadinessReport = Record<Dependency, DependencyCheck>;
 const CHECK_TIMEOUT_MS = 2_000;
 
 @Injectable()
-export class ReadinessService implements OnModuleDestroy {
-  // A connection of its own that never queues commands while disconnected, so a check answers
-  // at once while Redis is away; ioredis keeps reconnecting, so readiness recovers by itself.
-  private readonly redis: Redis;
-
+export class ReadinessService {
   constructor(
     private readonly prisma: PrismaService,
-    env: Environment,
-  ) {
-    this.redis = new Redis({
-      ...redisOptionsFromUrl(env.REDIS_URL),
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    });
-    // Connection errors are what the check reports; without a listener ioredis would also log them.
-    this.redis.on('error', () => undefined);
-  }
+    private readonly moduleRef: ModuleRef,
+  ) {}
 
   async check(): Promise<ReadinessReport> {
     const [database, redis] = await Promise.all([
       this.probe(this.prisma.$queryRaw`SELECT 1`, 'PostgreSQL'),
-      this.probe(this.redis.ping(), 'Redis'),
+      this.probe(this.pingQueues(), 'Redis'),
     ]);
     return { database, redis };
+  }
+
+  /**
+   * Asks each queue for a count through the very connection the API enqueues with, so "ready"
+   * means a job would be accepted now, whatever backend the queue runs on. The connection never
+   * buffers commands while disconnected, so this fails at once, and the check recovers by itself
+   * once it has reconnected.
+   */
+  private async pingQueues(): Promise<void> {
+    await Promise.all(
+      Object.values(QueueName).map(async (name) => {
+        const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+        await queue.count();
+      }),
+    );
   }
 
   private async probe(work: Promise<unknown>, name: string): Promise<DependencyCheck> {
@@ -56,9 +59,5 @@ export class ReadinessService implements OnModuleDestroy {
     } catch (error) {
       return { status: 'down', error: `${name} is unreachable: ${(error as Error).message}` };
     }
-  }
-
-  onModuleDestroy(): void {
-    this.redis.disconnect();
   }
 }
