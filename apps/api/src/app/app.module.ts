@@ -8,6 +8,7 @@ import { CommunitiesModule } from './communities/communities.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
 import { MembershipModule } from './membership/membership.module';
+import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
 
 @Module({
@@ -20,6 +21,7 @@ import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
       useFactory: (env: Environment) => loggingOptions(env.LOG_LEVEL),
     }),
     MembershipModule,
+    NotesModule,
     PrismaModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,

@@ -1,0 +1,119 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Helpfulness, NoteClassification } from '@bridgenotes/database';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEnum,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+
+/** Every write carries its proof and the client minute the proof's message was made with. */
+export abstract class ProvenInput {
+  @ApiProperty({
+    description: 'Client clock in whole minutes since the Unix epoch (UTC)',
+    example: 29_591_488,
+  })
+  @IsInt({ message: 'clientMinute must be a whole number' })
+  clientMinute!: number;
+
+  @ApiProperty({
+    description: 'Semaphore v4 proof of the action (docs/protocol.md)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @IsObject({ message: 'proof must be an object' })
+  proof!: Record<string, unknown>;
+}
+
+export class PostRefDto {
+  @ApiPropertyOptional({
+    description: "The post's URL (http or https; canonicalised)",
+    example: 'https://example.com/story?id=7',
+  })
+  @IsOptional()
+  @IsString({ message: 'post.url must be text' })
+  @Length(1, 2048, { message: 'post.url must be 1 to 2048 characters' })
+  url?: string;
+
+  @ApiPropertyOptional({ description: "A platform's name, with externalId", example: 'mastodon' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'post.platform must be 1 to 64 lowercase letters, digits, dots, dashes or underscores',
+  })
+  platform?: string;
+
+  @ApiPropertyOptional({
+    description: "The post's id on that platform",
+    example: '113456789012345678',
+  })
+  @IsOptional()
+  @IsString({ message: 'post.externalId must be text' })
+  @Length(1, 256, { message: 'post.externalId must be 1 to 256 characters' })
+  externalId?: string;
+}
+
+export class CreateNoteDto extends ProvenInput {
+  @ApiProperty({ type: PostRefDto, description: 'Either { url } or { platform, externalId }' })
+  @ValidateNested()
+  @Type(() => PostRefDto)
+  post!: PostRefDto;
+
+  @ApiProperty({ enum: NoteClassification, enumName: 'NoteClassification' })
+  @IsEnum(NoteClassification, {
+    message: 'classification must be MISINFORMED_OR_POTENTIALLY_MISLEADING or NOT_MISLEADING',
+  })
+  classification!: NoteClassification;
+
+  @ApiProperty({
+    type: [String],
+    example: ['MISSING_IMPORTANT_CONTEXT'],
+    description: "Reasons of the classification's side",
+  })
+  @IsArray({ message: 'reasons must be a list' })
+  @ArrayMaxSize(7, { message: 'reasons must hold at most 7 reasons' })
+  @IsString({ each: true, message: 'each reason must be text' })
+  reasons!: string[];
+
+  @ApiProperty({
+    example: 'The bridge is closed to cars only; see the city notice.',
+    description: 'At most 280 characters, each URL counting as one',
+  })
+  @IsString({ message: 'text must be text' })
+  @Length(1, 1000, { message: 'text must be 1 to 1000 characters long as sent' })
+  text!: string;
+
+  @ApiProperty({
+    type: [String],
+    example: ['https://example.org/notice'],
+    description: 'http(s) links; at least one for a misleading note',
+  })
+  @IsArray({ message: 'sources must be a list' })
+  @ArrayMaxSize(10, { message: 'sources must hold at most 10 links' })
+  @IsString({ each: true, message: 'each source must be text' })
+  sources!: string[];
+}
+
+export class DeleteNoteDto extends ProvenInput {}
+
+export class PutRatingDto extends ProvenInput {
+  @ApiProperty({ enum: Helpfulness, enumName: 'Helpfulness' })
+  @IsEnum(Helpfulness, { message: 'helpfulness must be HELPFUL, SOMEWHAT_HELPFUL or NOT_HELPFUL' })
+  helpfulness!: Helpfulness;
+
+  @ApiProperty({
+    type: [String],
+    example: ['CLEAR', 'GOOD_SOURCES'],
+    description: "Tags of the rating's side",
+  })
+  @IsArray({ message: 'tags must be a list' })
+  @ArrayMaxSize(21, { message: 'tags must hold at most 21 tags' })
+  @IsString({ each: true, message: 'each tag must be text' })
+  tags!: string[];
+}

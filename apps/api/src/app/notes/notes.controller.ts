@@ -1,0 +1,164 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+
+import { ApiErrorBody } from '../common/api-error';
+import { CommunitySlugParams } from '../common/slug';
+import { CommunitiesService } from '../communities/communities.service';
+import { CreateNoteDto, DeleteNoteDto, PutRatingDto } from './dto/note-input.dto';
+import { NotePageQuery, NoteParams, PostQuery } from './dto/note-params.dto';
+import { NoteDto, NotePageDto, PostDto, PostNotesDto, RatingDto } from './dto/note.dto';
+import { NotesService } from './notes.service';
+import { RatingsService } from './ratings.service';
+
+const PROOF_ERRORS =
+  'VALIDATION_FAILED and content codes, PROOF_MALFORMED, PROOF_DEPTH, PROOF_SCOPE, PROOF_MESSAGE, PROOF_STALE';
+const MEMBERSHIP_ERRORS = 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID';
+/** Reads may be cached, but must be revalidated (cheaply: Express answers If-None-Match with 304). */
+const REVALIDATE = 'public, max-age=0, must-revalidate';
+
+@ApiTags('notes')
+@Controller()
+export class NotesController {
+  constructor(
+    private readonly communities: CommunitiesService,
+    private readonly notes: NotesService,
+    private readonly ratings: RatingsService,
+  ) {}
+
+  @Post('communities/:slug/notes')
+  @ApiOperation({
+    summary: 'Write a note on a post, as the pseudonym the proof gives (action note.create)',
+    description: 'Sending the same proven note again answers the existing note with 200.',
+  })
+  @ApiCreatedResponse({ type: NoteDto })
+  @ApiOkResponse({ type: NoteDto, description: 'The same submission was already stored' })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description: `${PROOF_ERRORS}, POST_REF_INVALID, POST_URL_INVALID, REASONS_INVALID, TEXT_INVALID, SOURCES_INVALID, SOURCES_REQUIRED`,
+  })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async create(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: CreateNoteDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<NoteDto> {
+    const { note, created } = await this.notes.create(
+      await this.communities.findBySlug(slug),
+      input,
+    );
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return NoteDto.from(note);
+  }
+
+  @Get('communities/:slug/notes')
+  @Header('Cache-Control', REVALIDATE)
+  @ApiOperation({ summary: 'Notes that need ratings, oldest first' })
+  @ApiOkResponse({ type: NotePageDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async needingRatings(
+    @Param() { slug }: CommunitySlugParams,
+    @Query() { limit, cursor }: NotePageQuery,
+  ): Promise<NotePageDto> {
+    const page = await this.notes.needingRatings(
+      await this.communities.findBySlug(slug),
+      limit,
+      cursor,
+    );
+    return { items: page.items.map(NoteDto.from), nextCursor: page.nextCursor };
+  }
+
+  @Get('communities/:slug/notes/:id')
+  @Header('Cache-Control', REVALIDATE)
+  @ApiOperation({ summary: 'One note with its status' })
+  @ApiOkResponse({ type: NoteDto })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
+  async get(@Param() { slug, id }: NoteParams): Promise<NoteDto> {
+    return NoteDto.from(await this.notes.get(await this.communities.findBySlug(slug), id));
+  }
+
+  @Delete('communities/:slug/notes/:id')
+  @ApiOperation({
+    summary: 'Delete your own note (action note.delete, target note:<id>, empty payload)',
+    description:
+      'The note stays in the open data with its ratings, marked deleted, as in Community Notes.',
+  })
+  @ApiOkResponse({ type: NoteDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: PROOF_ERRORS })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, NOT_AUTHOR` })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
+  async delete(@Param() { slug, id }: NoteParams, @Body() input: DeleteNoteDto): Promise<NoteDto> {
+    return NoteDto.from(
+      await this.notes.delete(await this.communities.findBySlug(slug), id, input),
+    );
+  }
+
+  @Put('communities/:slug/notes/:id/rating')
+  @ApiOperation({
+    summary: 'Rate a note, or change your rating (action rating.put, target note:<id>)',
+    description:
+      'A later clientMinute replaces your rating; the same rating again changes nothing (200).',
+  })
+  @ApiCreatedResponse({
+    type: RatingDto,
+    description: 'First rating of this note by this pseudonym',
+  })
+  @ApiOkResponse({ type: RatingDto, description: 'Replaced, or unchanged for an exact replay' })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: `${PROOF_ERRORS}, TAGS_INVALID` })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, SELF_RATING` })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'RATING_OUTDATED, NOTE_DELETED' })
+  async rate(
+    @Param() { slug, id }: NoteParams,
+    @Body() input: PutRatingDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RatingDto> {
+    const { rating, outcome } = await this.ratings.put(
+      await this.communities.findBySlug(slug),
+      id,
+      input,
+    );
+    response.status(outcome === 'created' ? HttpStatus.CREATED : HttpStatus.OK);
+    return RatingDto.from(rating);
+  }
+
+  @Get('posts')
+  @Header('Cache-Control', REVALIDATE)
+  @ApiOperation({
+    summary: "A post's notes, by URL (canonicalised) or by platform id; helpful notes first",
+  })
+  @ApiOkResponse({ type: PostNotesDto })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description: 'VALIDATION_FAILED, POST_REF_INVALID, POST_URL_INVALID',
+  })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'POST_NOT_FOUND, COMMUNITY_NOT_FOUND' })
+  async post(@Query() { community, ...ref }: PostQuery): Promise<PostNotesDto> {
+    const communityId = community ? (await this.communities.findBySlug(community)).id : undefined;
+    const { post, notes } = await this.notes.ofPost(ref, communityId);
+    return { post: PostDto.from(post), notes: notes.map(NoteDto.from) };
+  }
+}

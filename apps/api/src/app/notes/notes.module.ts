@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+
+import { CommunitiesModule } from '../communities/communities.module';
+import { MembershipModule } from '../membership/membership.module';
+import { NotesController } from './notes.controller';
+import { NotesService } from './notes.service';
+import { PostsService } from './posts.service';
+import { RatingsService } from './ratings.service';
+
+@Module({
+  controllers: [NotesController],
+  imports: [CommunitiesModule, MembershipModule],
+  providers: [NotesService, PostsService, RatingsService],
+})
+export class NotesModule {}

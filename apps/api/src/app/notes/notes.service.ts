@@ -1,0 +1,213 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Community, Note, NoteStatus, Prisma, PrismaService } from '@bridgenotes/database';
+import { JsonValue } from '@bridgenotes/protocol';
+
+import { ApiError } from '../common/api-error';
+import { ActionProofsService } from '../membership/action-proofs.service';
+import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
+import { checkNoteContent } from './note-rules';
+import { PostsService } from './posts.service';
+
+export type NoteWithCount = Note & { _count: { ratings: number } };
+
+const WITH_COUNT = { _count: { select: { ratings: true } } } as const;
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/** The post as submitted, without absent fields: exactly what the author's proof covers. */
+function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
+  return Object.fromEntries(Object.entries(post).filter(([, value]) => value !== undefined)) as {
+    [key: string]: JsonValue;
+  };
+}
+
+@Injectable()
+export class NotesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly proofs: ActionProofsService,
+    private readonly posts: PostsService,
+  ) {}
+
+  /**
+   * Writes a note as the pseudonym that proved it. Submitting the same proven note again answers
+   * the existing note (`created: false`) instead of writing a copy.
+   */
+  async create(
+    community: Community,
+    input: CreateNoteDto,
+  ): Promise<{ note: NoteWithCount; created: boolean }> {
+    const key = this.posts.keyOf(input.post);
+    checkNoteContent(input);
+    const action = {
+      kind: 'note.create',
+      target: '',
+      payload: {
+        post: postPayload(input.post),
+        classification: input.classification,
+        reasons: input.reasons,
+        text: input.text,
+        sources: input.sources,
+      },
+      clientMinute: input.clientMinute,
+    };
+    const pseudonym = await this.proofs.verify(community, action, input.proof);
+    const message = String(input.proof['message']);
+    const existing = () =>
+      this.prisma.note.findUnique({
+        where: {
+          communityId_authorPseudonym_message: {
+            communityId: community.id,
+            authorPseudonym: pseudonym,
+            message,
+          },
+        },
+        include: WITH_COUNT,
+      });
+    const replayed = await existing();
+    if (replayed) return { note: replayed, created: false };
+    try {
+      const note = await this.prisma.$transaction(async (tx) => {
+        const post = await this.posts.upsert(tx, key);
+        const note = await tx.note.create({
+          data: {
+            communityId: community.id,
+            postId: post.id,
+            authorPseudonym: pseudonym,
+            classification: input.classification,
+            reasons: input.reasons,
+            text: input.text,
+            sources: input.sources,
+            proof: input.proof as Prisma.InputJsonObject,
+            clientMinute: input.clientMinute,
+            message,
+            createdAt: new Date(input.clientMinute * 60_000),
+          },
+          include: WITH_COUNT,
+        });
+        await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.created' } });
+        return note;
+      });
+      return { note, created: true };
+    } catch (error) {
+      // The same submission raced itself: the other request wrote it.
+      const raced = isUniqueViolation(error) ? await existing() : null;
+      if (raced) return { note: raced, created: false };
+      throw error;
+    }
+  }
+
+  /** Only the author deletes, by proving the same pseudonym; the note and its ratings stay in the data. */
+  async delete(community: Community, noteId: string, input: DeleteNoteDto): Promise<NoteWithCount> {
+    const note = await this.get(community, noteId);
+    const pseudonym = await this.proofs.verify(
+      community,
+      {
+        kind: 'note.delete',
+        target: `note:${noteId}`,
+        payload: {},
+        clientMinute: input.clientMinute,
+      },
+      input.proof,
+    );
+    if (pseudonym !== note.authorPseudonym) {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'NOT_AUTHOR',
+        'Only the author of a note may delete it',
+      );
+    }
+    if (note.deletedAt) return note;
+    return this.prisma.$transaction(async (tx) => {
+      const deleted = await tx.note.update({
+        where: { id: note.id },
+        data: {
+          deletedAt: new Date(input.clientMinute * 60_000),
+          deleteProof: input.proof as Prisma.InputJsonObject,
+        },
+        include: WITH_COUNT,
+      });
+      await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.deleted' } });
+      return deleted;
+    });
+  }
+
+  async get(community: Community, noteId: string): Promise<NoteWithCount> {
+    const note = await this.prisma.note.findFirst({
+      where: { id: noteId, communityId: community.id },
+      include: WITH_COUNT,
+    });
+    if (!note)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'NOTE_NOT_FOUND',
+        `No note ${noteId} in community "${community.slug}"`,
+      );
+    return note;
+  }
+
+  /** A post's live notes, helpful ones first; all communities unless one is named. */
+  async ofPost(ref: PostRefDto, communityId?: string) {
+    const post = await this.prisma.post.findUnique({
+      where: this.posts.where(this.posts.keyOf(ref)),
+    });
+    if (!post)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'POST_NOT_FOUND',
+        'No notes have been written on this post',
+      );
+    const notes = await this.prisma.note.findMany({
+      where: { postId: post.id, deletedAt: null, ...(communityId ? { communityId } : {}) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      include: WITH_COUNT,
+    });
+    const helpfulFirst = [
+      ...notes.filter((note) => note.status === NoteStatus.CURRENTLY_RATED_HELPFUL),
+      ...notes.filter((note) => note.status !== NoteStatus.CURRENTLY_RATED_HELPFUL),
+    ];
+    return { post, notes: helpfulFirst };
+  }
+
+  /** Notes still waiting for enough ratings, oldest first, by keyset pagination. */
+  async needingRatings(community: Community, limit: number, cursor?: string) {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const rows = await this.prisma.note.findMany({
+      where: {
+        communityId: community.id,
+        status: NoteStatus.NEEDS_MORE_RATINGS,
+        deletedAt: null,
+        ...(after && {
+          OR: [
+            { createdAt: { gt: after.createdAt } },
+            { createdAt: after.createdAt, id: { gt: after.id } },
+          ],
+        }),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit + 1,
+      include: WITH_COUNT,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+}
+
+function encodeCursor(note: Note): string {
+  return Buffer.from(`${note.createdAt.toISOString()}|${note.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(time ?? '');
+  if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'CURSOR_INVALID',
+      'cursor is not a nextCursor value from a previous page',
+    );
+  }
+  return { createdAt, id: id as string };
+}

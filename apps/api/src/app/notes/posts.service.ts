@@ -1,0 +1,47 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Post, Prisma } from '@bridgenotes/database';
+import { canonicalPostUrl, InvalidPostUrlError } from '@bridgenotes/protocol';
+
+import { ApiError } from '../common/api-error';
+import { PostRefDto } from './dto/note-input.dto';
+
+export type PostKey = { canonicalUrl: string } | { platform: string; externalId: string };
+
+@Injectable()
+export class PostsService {
+  /** A post reference as the API accepts it: a URL (canonicalised) or a platform's own id. */
+  keyOf(ref: PostRefDto): PostKey {
+    const byUrl = ref.url !== undefined;
+    const byPlatform = ref.platform !== undefined || ref.externalId !== undefined;
+    if (
+      byUrl === byPlatform ||
+      (byPlatform && (ref.platform === undefined || ref.externalId === undefined))
+    ) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'POST_REF_INVALID',
+        'Give a post either as { url } or as { platform, externalId }',
+      );
+    }
+    if (!byUrl) return { platform: ref.platform as string, externalId: ref.externalId as string };
+    try {
+      return { canonicalUrl: canonicalPostUrl(ref.url as string) };
+    } catch (error) {
+      if (error instanceof InvalidPostUrlError) {
+        throw new ApiError(HttpStatus.BAD_REQUEST, 'POST_URL_INVALID', `post.${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  where(key: PostKey): Prisma.PostWhereUniqueInput {
+    return 'canonicalUrl' in key
+      ? { canonicalUrl: key.canonicalUrl }
+      : { platform_externalId: key };
+  }
+
+  /** Finds or creates the post; concurrent first notes on one post agree on one row. */
+  async upsert(tx: Prisma.TransactionClient, key: PostKey): Promise<Post> {
+    return tx.post.upsert({ where: this.where(key), create: key, update: {} });
+  }
+}

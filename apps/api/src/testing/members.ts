@@ -1,0 +1,67 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Identity } from '@semaphore-protocol/core';
+import {
+  commitmentOf,
+  createIdentity,
+  groupFromLeaves,
+  nodeArtifacts,
+  proveAction,
+  ProvenAction,
+} from '@bridgenotes/client';
+import type { JsonValue } from '@bridgenotes/protocol';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+
+import { OPERATOR_KEY } from './test-app';
+
+export interface TestCommunity {
+  id: string;
+  slug: string;
+  scope: string;
+}
+
+/** An open community created through the API, with the given identities as members. */
+export async function communityWithMembers(
+  app: INestApplication,
+  members: Identity[],
+): Promise<TestCommunity> {
+  const slug = `t-${randomUUID().slice(0, 8)}`;
+  const community = (
+    await request(app.getHttpServer())
+      .post('/communities')
+      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+      .send({ slug, name: slug, admission: 'OPEN' })
+      .expect(201)
+  ).body as TestCommunity;
+  for (const member of members) {
+    await request(app.getHttpServer())
+      .post(`/communities/${slug}/members`)
+      .send({ commitment: commitmentOf(member) })
+      .expect(201);
+  }
+  return community;
+}
+
+/**
+ * Makes real proofs (about 1.5 s each) for members of a community, over the group the API
+ * publishes now, as a client would.
+ */
+export async function prover(app: INestApplication, community: TestCommunity) {
+  const published = (
+    await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/group/leaves`)
+      .expect(200)
+  ).body;
+  const group = groupFromLeaves(published);
+  const artifacts = nodeArtifacts();
+  return (
+    identity: Identity,
+    kind: string,
+    target: string,
+    payload: { [key: string]: JsonValue },
+    at?: Date,
+  ): Promise<ProvenAction> =>
+    proveAction(identity, group, { kind, community, target, payload, at }, artifacts);
+}
+
+export { createIdentity };
