@@ -1,0 +1,89 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+
+import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { createTestApp } from '../../testing/test-app';
+
+describe('reading notes', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  it('pages through the notes that need ratings, oldest first, skipping rated and deleted ones', async () => {
+    const community = await createCommunity(prisma, 7);
+    const notes = await prisma.note.findMany({
+      where: { communityId: community.id },
+      orderBy: { id: 'asc' },
+    });
+    for (const [index, note] of notes.entries()) {
+      await prisma.note.update({
+        where: { id: note.id },
+        data: { createdAt: new Date(Date.UTC(2026, 0, 1, 0, index)) },
+      });
+    }
+    await prisma.note.update({
+      where: { id: notes[1]?.id },
+      data: { status: 'CURRENTLY_RATED_HELPFUL' },
+    });
+    await prisma.note.update({ where: { id: notes[4]?.id }, data: { deletedAt: new Date() } });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await request(app.getHttpServer())
+        .get(`/communities/${community.slug}/notes`)
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      seen.push(...page.body.items.map((note: { id: string }) => note.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([0, 2, 3, 5, 6].map((index) => notes[index]?.id));
+  });
+
+  it('lets a cache revalidate a read cheaply', async () => {
+    const community = await createCommunity(prisma, 1);
+    const note = await prisma.note.findFirstOrThrow({ where: { communityId: community.id } });
+    const first = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/notes/${note.id}`)
+      .expect(200);
+    expect(first.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    expect(first.headers['etag']).toBeDefined();
+    await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/notes/${note.id}`)
+      .set('If-None-Match', first.headers['etag'] as string)
+      .expect(304);
+    await prisma.note.update({
+      where: { id: note.id },
+      data: { status: 'CURRENTLY_RATED_HELPFUL' },
+    });
+    await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/notes/${note.id}`)
+      .set('If-None-Match', first.headers['etag'] as string)
+      .expect(200);
+  });
+
+  it('answers an unknown post with 404 and a half-given platform id with 400', async () => {
+    expect(
+      (
+        await request(app.getHttpServer())
+          .get('/posts')
+          .query({ url: 'https://nowhere.example/' })
+          .expect(404)
+      ).body.code,
+    ).toBe('POST_NOT_FOUND');
+    expect(
+      (await request(app.getHttpServer()).get('/posts').query({ platform: 'mastodon' }).expect(400))
+        .body.code,
+    ).toBe('POST_REF_INVALID');
+  });
+});
