@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
 
@@ -9,7 +9,7 @@ import { PrismaClient } from '../generated/prisma/client';
  * "not ready") while PostgreSQL is away.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(env: Environment) {
     super({
       adapter: new PrismaPg({
@@ -19,7 +19,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The last phase of Nest's shutdown: by then the HTTP server has drained its requests and the
+   * workers have finished their jobs, all of which may still need the database.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import { JobName, JobPayloads, QueueName } from '@bridgenotes/queue';
@@ -10,7 +10,10 @@ import { ScoringInputService } from './scoring-input.service';
 type ScoringJob = Job<JobPayloads[JobName.ScoreCommunity], void, JobName.ScoreCommunity>;
 
 @Processor(QueueName.Scoring)
-export class ScoringProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class ScoringProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(ScoringProcessor.name);
 
   constructor(
@@ -23,6 +26,14 @@ export class ScoringProcessor extends WorkerHost implements OnApplicationBootstr
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.env.SCORING_CONCURRENCY;
+  }
+
+  /**
+   * Stops taking jobs and waits for the active ones before the database connection closes (in
+   * the later shutdown phase); @nestjs/bullmq would only close the worker in that same phase.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: ScoringJob): Promise<void> {

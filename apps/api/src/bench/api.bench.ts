@@ -1,0 +1,188 @@
+// `npm run bench:api`: the built API under load on this machine, against a scratch database.
+//   1. Reads: GET /posts?url=… (a post with several notes), connections in parallel.
+//   2. Ratings: PUT …/rating with real proofs made beforehand. Proofs cost ~1.5 s each to make,
+//      so a set of distinct raters' proofs is cycled: a repeated one still goes through the whole
+//      check (parse, scope, message, root, clock, Groth16) and the upsert, answered as a replay.
+// Needs `npm run build` first (uses dist/apps/api). Options: --seconds 10 --connections 20 --raters 20
+import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  commitmentOf,
+  createIdentity,
+  groupFromLeaves,
+  nodeArtifacts,
+  proveAction,
+} from '@bridgenotes/client';
+import { applyMigrations, dropDatabase, ensureDatabase, PrismaClient } from '@bridgenotes/database';
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+    raters: { type: 'string', default: '20' },
+    port: { type: 'string', default: '3917' },
+  },
+});
+const root = join(__dirname, '../../../..');
+const KEY = 'bench-operator-key';
+
+async function json(response: Response): Promise<Record<string, unknown>> {
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+function report(label: string, result: autocannon.Result): void {
+  const ok = result['2xx'];
+  console.log(
+    `${label.padEnd(34)} ${(ok / result.duration).toFixed(0).padStart(6)} req/s ok   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   non-2xx ${result.non2xx}   errors ${result.errors}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const server = new URL(
+    process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
+  );
+  server.pathname = `/bridgenotes_bench_${Date.now().toString(36)}`;
+  const databaseUrl = server.toString();
+  await ensureDatabase(databaseUrl);
+  await applyMigrations({
+    connectionString: databaseUrl,
+    migrationsDir: join(root, 'prisma/migrations'),
+  });
+  const base = `http://127.0.0.1:${values.port}`;
+  const api = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: `bn-bench-${Date.now().toString(36)}`,
+      PORT: values.port,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      OPERATOR_API_KEY_SHA256: createHash('sha256').update(KEY).digest('hex'),
+    },
+    stdio: 'inherit',
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        if ((await fetch(`${base}/ready`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (attempt > 100) throw new Error('the API did not become ready');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const community = await json(
+      await fetch(`${base}/communities`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ slug: 'bench', name: 'Bench', admission: 'OPEN' }),
+      }),
+    );
+    const raters = Array.from({ length: Number(values.raters) }, () => createIdentity());
+    const author = createIdentity();
+    for (const member of [author, ...raters]) {
+      await json(
+        await fetch(`${base}/communities/bench/members`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ commitment: commitmentOf(member) }),
+        }),
+      );
+    }
+    const group = groupFromLeaves(
+      (await json(await fetch(`${base}/communities/bench/group/leaves`))) as never,
+    );
+    const artifacts = nodeArtifacts();
+    const target = { id: community['id'] as string, scope: community['scope'] as string };
+
+    // A post with five notes to read.
+    const url = 'https://example.com/bench/story';
+    const post = await prisma.post.create({ data: { canonicalUrl: url } });
+    const notes = [];
+    for (let index = 0; index < 5; index += 1) {
+      notes.push(
+        await prisma.note.create({
+          data: {
+            communityId: target.id,
+            postId: post.id,
+            authorPseudonym: '1',
+            classification: 'NOT_MISLEADING',
+            reasons: ['FACTUALLY_CORRECT'],
+            text: `Note ${index} on the bench post`,
+            sources: [],
+          },
+        }),
+      );
+    }
+
+    const seconds = Number(values.seconds);
+    const connections = Number(values.connections);
+    report(
+      `reads: GET /posts (${connections} conn)`,
+      await autocannon({
+        url: `${base}/posts?url=${encodeURIComponent(url)}`,
+        connections,
+        duration: seconds,
+      }),
+    );
+
+    const started = Date.now();
+    const bodies: string[] = [];
+    for (const rater of raters) {
+      const proven = await proveAction(
+        rater,
+        group,
+        {
+          kind: 'rating.put',
+          community: target,
+          target: `note:${notes[0]?.id}`,
+          payload: { helpfulness: 'HELPFUL', tags: ['CLEAR'] },
+        },
+        artifacts,
+      );
+      bodies.push(
+        JSON.stringify({
+          ...proven.action.payload,
+          clientMinute: proven.action.clientMinute,
+          proof: proven.proof,
+        }),
+      );
+    }
+    console.log(
+      `made ${bodies.length} rating proofs in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    let next = 0;
+    report(
+      `ratings: PUT …/rating (${connections} conn)`,
+      await autocannon({
+        url: `${base}/communities/bench/notes/${notes[0]?.id}/rating`,
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        connections,
+        duration: seconds,
+        setupClient: (client) => {
+          client.setBody(bodies[next++ % bodies.length] as string);
+        },
+      }),
+    );
+    console.log(`ratings stored: ${await prisma.rating.count()} (one per rater)`);
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((resolve) => api.once('exit', resolve));
+    await prisma.$disconnect();
+    await dropDatabase(databaseUrl);
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
