@@ -27,6 +27,7 @@ describe('validateEnvironment', () => {
       SCORING_CONCURRENCY: 1,
       SHUTDOWN_TIMEOUT_MS: 60_000,
       ROOT_HISTORY_WINDOW_SECONDS: 3_600,
+      SCORING_DEBOUNCE_SECONDS: 30,
     });
     expect(environment.OPERATOR_API_KEY_SHA256).toBeUndefined();
   });

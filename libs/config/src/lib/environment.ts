@@ -73,6 +73,15 @@ export class Environment {
   @Min(0, { message: 'must be 0 or more (seconds)' })
   ROOT_HISTORY_WINDOW_SECONDS = 3_600;
 
+  /**
+   * Debounce of rescoring after new notes and ratings, in seconds: the first accepted write
+   * schedules one run this long after it, and writes until then share that run.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0, { message: 'must be 0 or more (seconds)' })
+  SCORING_DEBOUNCE_SECONDS = 30;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

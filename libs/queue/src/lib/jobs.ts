@@ -6,10 +6,13 @@ export enum JobName {
   ScoreCommunity = 'score-community',
 }
 
-/** Rescore one community; `runId` names the `ScoringRun` row the API created for the request. */
+/**
+ * Rescore one community. `runId` names the `ScoringRun` row an operator's request created;
+ * without it (a rescoring asked for by new notes and ratings) the worker records a run itself.
+ */
 export interface ScoreCommunityJob {
   communityId: string;
-  runId: string;
+  runId?: string;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 
-import { ScoringInputService } from './scoring-input.service';
+import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
+import { ScoringInputLoader } from './scoring-input.loader';
+import { ScoringPublisher } from './scoring-publisher';
 import { ScoringProcessor } from './scoring.processor';
 
 @Module({
-  providers: [ScoringInputService, ScoringProcessor],
+  providers: [ScoringEventsDispatcher, ScoringInputLoader, ScoringProcessor, ScoringPublisher],
 })
 export class ScoringModule {}

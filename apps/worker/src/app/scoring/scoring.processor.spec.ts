@@ -2,20 +2,29 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
+  Helpfulness,
   NoteClassification,
+  NoteStatus,
   PrismaClient,
   ScoringRun,
   ScoringRunStatus,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
+import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 
-import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { WorkerModule } from '../worker.module';
+import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
 
 const run = currentTestRun();
+const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
+  [HelpfulnessLevel.Helpful]: Helpfulness.HELPFUL,
+  [HelpfulnessLevel.SomewhatHelpful]: Helpfulness.SOMEWHAT_HELPFUL,
+  [HelpfulnessLevel.NotHelpful]: Helpfulness.NOT_HELPFUL,
+};
 
 describe('scoring worker', () => {
   let worker: INestApplicationContext;
@@ -23,6 +32,7 @@ describe('scoring worker', () => {
   let queue: Queue<ScoreCommunityJob, void, JobName>;
 
   beforeAll(async () => {
+    process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
     worker = await moduleRef.init();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
@@ -38,109 +48,236 @@ describe('scoring worker', () => {
     await prisma.$disconnect();
   });
 
-  async function communityWithNotes(count: number): Promise<string> {
-    const slug = `w-${randomUUID().slice(0, 8)}`;
+  async function createCommunity(): Promise<{ id: string; postId: string }> {
     const id = randomUUID();
-    const community = await prisma.community.create({
-      data: { id, slug, name: slug, scope: communityScope(id).toString() },
+    await prisma.community.create({
+      data: { id, slug: `w-${id.slice(0, 8)}`, name: 'w', scope: communityScope(id).toString() },
     });
-    const post = await prisma.post.create({ data: { platform: 'test', externalId: slug } });
-    for (let index = 0; index < count; index += 1) {
-      await prisma.note.create({
-        data: {
-          communityId: community.id,
-          postId: post.id,
-          authorPseudonym: String(index),
-          classification: NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING,
-          reasons: ['FACTUAL_ERROR'],
-          text: `note ${index}`,
-          sources: ['https://example.org/source'],
+    const post = await prisma.post.create({ data: { platform: 'test', externalId: id } });
+    return { id, postId: post.id };
+  }
+
+  /**
+   * A synthetic community of two camps plus neutrals (so viewpoints are well determined), written
+   * to the database as the API would, with hand-made notes rated by chosen members of each camp.
+   */
+  async function plantedCommunity() {
+    const { id: communityId, postId } = await createCommunity();
+    const notes: { id: string; misleading: boolean; createdAtMs: number; author: string }[] = [];
+    const ratings: { noteId: string; rater: string; level: HelpfulnessLevel; atMs: number }[] = [];
+    const noteIds = new Map<string, string>();
+    const truth = generateSyntheticCommunity(
+      { seed: 7, raters: 400, notes: 300, ratings: 12_000 },
+      {
+        note(id, authorId, createdAtMs, misleading) {
+          noteIds.set(id, randomUUID());
+          notes.push({ id: noteIds.get(id) as string, misleading, createdAtMs, author: authorId });
         },
-      });
-    }
-    return community.id;
-  }
-
-  async function score(communityId: string): Promise<ScoringRun> {
-    const requested = await prisma.scoringRun.create({ data: { communityId } });
-    await queue.add(
-      JobName.ScoreCommunity,
-      { communityId, runId: requested.id },
-      { jobId: requested.id },
+        rating(noteId, raterId, level, atMs) {
+          ratings.push({ noteId: noteIds.get(noteId) as string, rater: raterId, level, atMs });
+        },
+      },
     );
-    return eventually(async () => {
-      const current = await prisma.scoringRun.findUniqueOrThrow({ where: { id: requested.id } });
-      if (
-        current.status !== ScoringRunStatus.SUCCEEDED &&
-        current.status !== ScoringRunStatus.FAILED
-      ) {
-        throw new Error(`run ${current.id} is still ${current.status}`);
+    const camp = (kind: RaterKind) =>
+      truth.raterIds.filter((_, index) => truth.raterKind[index] === kind);
+    const [campA, campB] = [camp(RaterKind.CampA), camp(RaterKind.CampB)];
+    const planted = (raters: [string[], HelpfulnessLevel][]) => {
+      const id = randomUUID();
+      const createdAtMs = Date.UTC(2026, 0, 10);
+      notes.push({ id, misleading: true, createdAtMs, author: 'planted-author' });
+      for (const [members, level] of raters) {
+        for (const rater of members)
+          ratings.push({ noteId: id, rater, level, atMs: createdAtMs + 3_600_000 });
       }
-      return current;
-    });
-  }
+      return id;
+    };
+    const bridging = planted([
+      [campA.slice(0, 12), HelpfulnessLevel.Helpful],
+      [campB.slice(0, 12), HelpfulnessLevel.Helpful],
+    ]);
+    const oneSided = planted([
+      [campA.slice(0, 120), HelpfulnessLevel.Helpful],
+      [campB.slice(0, 40), HelpfulnessLevel.NotHelpful],
+    ]);
 
-  it("records the run's input figures and a hash anyone can recompute", async () => {
-    const communityId = await communityWithNotes(3);
-    const finished = await score(communityId);
-    expect(finished).toMatchObject({
-      status: ScoringRunStatus.SUCCEEDED,
-      noteCount: 3,
-      attempts: 1,
-      error: null,
-    });
-    expect(finished.startedAt?.getTime()).toBeLessThanOrEqual(finished.finishedAt?.getTime() ?? 0);
-
-    const notes = await prisma.note.findMany({ where: { communityId }, orderBy: { id: 'asc' } });
-    const expected = createHash('sha256');
-    for (const note of notes) {
-      expected.update(
-        [
-          note.id,
-          note.postId,
-          note.authorPseudonym,
-          note.classification,
-          note.createdAt.toISOString(),
-          '',
-        ].join('\t') + '\n',
-      );
-    }
-    expect(finished.inputHash).toBe(expected.digest('hex'));
-  });
-
-  it('gives the same hash for the same input and another when the input changes', async () => {
-    const communityId = await communityWithNotes(2);
-    const first = await score(communityId);
-    const again = await score(communityId);
-    expect(again.inputHash).toBe(first.inputHash);
-
-    const note = await prisma.note.findFirstOrThrow({ where: { communityId } });
-    await prisma.note.update({ where: { id: note.id }, data: { deletedAt: new Date() } });
-    const changed = await score(communityId);
-    expect(changed.inputHash).not.toBe(first.inputHash);
-    expect(changed.noteCount).toBe(2);
-  });
-
-  it('reads communities larger than one batch', async () => {
-    const communityId = await communityWithNotes(0);
-    const post = await prisma.post.create({ data: { platform: 'test', externalId: randomUUID() } });
     await prisma.note.createMany({
-      data: Array.from({ length: 2_345 }, (_, index) => ({
+      data: notes.map((note) => ({
+        id: note.id,
         communityId,
-        postId: post.id,
-        authorPseudonym: String(index),
-        classification: NoteClassification.NOT_MISLEADING,
+        postId,
+        authorPseudonym: note.author,
+        classification: note.misleading
+          ? NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING
+          : NoteClassification.NOT_MISLEADING,
         reasons: [],
-        text: 'bulk',
+        text: 'synthetic',
         sources: [],
+        createdAt: new Date(note.createdAtMs),
       })),
     });
-    expect((await score(communityId)).noteCount).toBe(2_345);
+    await prisma.rating.createMany({
+      data: ratings.map((rating) => ({
+        communityId,
+        noteId: rating.noteId,
+        raterPseudonym: rating.rater,
+        helpfulness: HELPFULNESS[rating.level],
+        tags: [],
+        clientMinute: Math.floor(rating.atMs / 60_000),
+        proof: {},
+      })),
+      skipDuplicates: true,
+    });
+    return { communityId, bridging, oneSided };
+  }
+
+  /** Queues a run and waits for the new run record (not an earlier one) to succeed. */
+  async function runFor(communityId: string, runId?: string): Promise<ScoringRun> {
+    const earlier = new Set(
+      (await prisma.scoringRun.findMany({ where: { communityId }, select: { id: true } })).map(
+        (r) => r.id,
+      ),
+    );
+    await queue.add(
+      JobName.ScoreCommunity,
+      { communityId, ...(runId ? { runId } : {}) },
+      { jobId: randomUUID() },
+    );
+    return eventually(async () => {
+      const latest = await prisma.scoringRun.findFirst({
+        where: { communityId, id: { notIn: [...earlier] }, status: ScoringRunStatus.SUCCEEDED },
+      });
+      if (!latest) throw new Error('the new run has not succeeded yet');
+      return latest;
+    }, 30_000);
+  }
+
+  it('publishes CRH for a note both camps find helpful, and not for a one-sided note', async () => {
+    const { communityId, bridging, oneSided } = await plantedCommunity();
+    const finished = await runFor(communityId);
+
+    const byId = async (id: string) => prisma.note.findUniqueOrThrow({ where: { id } });
+    const helpful = await byId(bridging);
+    expect(helpful.status).toBe(NoteStatus.CURRENTLY_RATED_HELPFUL);
+    expect(helpful.scoredRunId).toBe(finished.id);
+    expect(helpful.score).toMatchObject({ decidedBy: expect.any(String), numRatings: 24 });
+    expect((await byId(oneSided)).status).not.toBe(NoteStatus.CURRENTLY_RATED_HELPFUL);
+
+    expect(finished).toMatchObject({
+      algorithmVersion: 'core/1',
+      ratingCount: expect.any(Number),
+      noteCount: 302,
+    });
+    const changes = await prisma.noteStatusChange.findMany({ where: { noteId: bridging } });
+    expect(changes).toMatchObject([
+      { runId: finished.id, previous: 'NEEDS_MORE_RATINGS', next: 'CURRENTLY_RATED_HELPFUL' },
+    ]);
+    const counts = finished.statusCounts as Record<string, number>;
+    expect(
+      await prisma.note.count({
+        where: { communityId, status: NoteStatus.CURRENTLY_RATED_HELPFUL },
+      }),
+    ).toBe(counts['CURRENTLY_RATED_HELPFUL']);
+  });
+
+  it('gives the same statuses and input hash for the same data, and records no change the second time', async () => {
+    const { communityId } = await plantedCommunity();
+    const first = await runFor(communityId);
+    const statuses = await prisma.note.findMany({
+      where: { communityId },
+      select: { id: true, status: true, score: true },
+      orderBy: { id: 'asc' },
+    });
+    const second = await runFor(communityId);
+    expect(second.id).not.toBe(first.id);
+    expect(second.inputHash).toBe(first.inputHash);
+    expect(
+      await prisma.note.findMany({
+        where: { communityId },
+        select: { id: true, status: true, score: true },
+        orderBy: { id: 'asc' },
+      }),
+    ).toEqual(statuses);
+    expect(await prisma.noteStatusChange.count({ where: { runId: second.id } })).toBe(0);
+  });
+
+  it('hashes its input in the documented canonical form', async () => {
+    const { id: communityId, postId } = await createCommunity();
+    const note = await prisma.note.create({
+      data: {
+        communityId,
+        postId,
+        authorPseudonym: '5',
+        classification: 'NOT_MISLEADING',
+        reasons: [],
+        text: 't',
+        sources: [],
+      },
+    });
+    await prisma.rating.create({
+      data: {
+        communityId,
+        noteId: note.id,
+        raterPseudonym: '9',
+        helpfulness: 'HELPFUL',
+        tags: [],
+        clientMinute: 100,
+        proof: {},
+      },
+    });
+    const finished = await runFor(communityId);
+    const expected = createHash('sha256')
+      .update(`n\t${note.id}\t5\tNOT_MISLEADING\t${note.createdAt.toISOString()}\n`)
+      .update(`r\t${note.id}\t9\tHELPFUL\t100\n`)
+      .digest('hex');
+    expect(finished).toMatchObject({ inputHash: expected, noteCount: 1, ratingCount: 1 });
+  });
+
+  it("waits while another worker holds the community's lease, then runs", async () => {
+    const { id: communityId } = await createCommunity();
+    await prisma.community.update({
+      where: { id: communityId },
+      data: { scoringLeaseUntil: new Date(Date.now() + 60_000) },
+    });
+    const job = await queue.add(JobName.ScoreCommunity, { communityId }, { jobId: randomUUID() });
+    await eventually(async () => expect(await job.getState()).toBe('delayed'));
+    expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(0);
+    await prisma.community.update({
+      where: { id: communityId },
+      data: { scoringLeaseUntil: null },
+    });
+    await eventually(
+      async () =>
+        expect(await prisma.scoringRun.count({ where: { communityId, status: 'SUCCEEDED' } })).toBe(
+          1,
+        ),
+      20_000,
+    );
+  });
+
+  it('turns a burst of events into one debounced run, and enqueues nothing twice', async () => {
+    const { id: communityId } = await createCommunity();
+    await prisma.scoringEvent.createMany({
+      data: Array.from({ length: 25 }, () => ({ communityId, kind: 'rating.put' })),
+    });
+    const dispatcher = worker.get(ScoringEventsDispatcher);
+    await dispatcher.dispatch();
+    await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
+    await dispatcher.dispatch();
+    expect(await prisma.scoringEvent.count({ where: { communityId, dispatchedAt: null } })).toBe(0);
+    await eventually(
+      async () =>
+        expect(await prisma.scoringRun.count({ where: { communityId, status: 'SUCCEEDED' } })).toBe(
+          1,
+        ),
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
   it('fails a job whose run is not pending once, without retrying, and leaves the run as it was', async () => {
-    const communityId = await communityWithNotes(1);
-    const done = await score(communityId);
+    const { id: communityId } = await createCommunity();
+    const done = await runFor(communityId);
     const job = await queue.add(
       JobName.ScoreCommunity,
       { communityId, runId: done.id },
@@ -153,5 +290,8 @@ describe('scoring worker', () => {
     expect(failed?.attemptsMade).toBe(1);
     expect(failed?.failedReason).toMatch(/is not pending/);
     expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: done.id } })).toEqual(done);
+    expect(
+      (await prisma.community.findUniqueOrThrow({ where: { id: communityId } })).scoringLeaseUntil,
+    ).toBeNull();
   });
 });

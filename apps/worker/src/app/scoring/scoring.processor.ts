@@ -3,11 +3,17 @@ import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nest
 import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import { JobName, JobPayloads, QueueName } from '@bridgenotes/queue';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 
-import { ScoringInputService } from './scoring-input.service';
+import { ScoringInputLoader } from './scoring-input.loader';
+import { ScoringPublisher } from './scoring-publisher';
 
 type ScoringJob = Job<JobPayloads[JobName.ScoreCommunity], void, JobName.ScoreCommunity>;
+
+/** Longer than any run; a worker that dies mid-run frees its community when this runs out. */
+const LEASE_SECONDS = 900;
+const BUSY_RETRY_MS = 5_000;
 
 @Processor(QueueName.Scoring)
 export class ScoringProcessor
@@ -18,7 +24,8 @@ export class ScoringProcessor
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly input: ScoringInputService,
+    private readonly loader: ScoringInputLoader,
+    private readonly publisher: ScoringPublisher,
     private readonly env: Environment,
   ) {
     super();
@@ -36,10 +43,10 @@ export class ScoringProcessor
     await this.worker.close();
   }
 
-  async process(job: ScoringJob): Promise<void> {
+  async process(job: ScoringJob, token?: string): Promise<void> {
     switch (job.name) {
       case JobName.ScoreCommunity:
-        return this.scoreCommunity(job);
+        return this.scoreCommunity(job, token);
       default:
         throw new UnrecoverableError(
           `No handler for job "${(job as Job).name}" on the scoring queue`,
@@ -47,8 +54,59 @@ export class ScoringProcessor
     }
   }
 
-  private async scoreCommunity(job: ScoringJob): Promise<void> {
+  private async scoreCommunity(job: ScoringJob, token?: string): Promise<void> {
+    const { communityId } = job.data;
+    if (!(await this.acquireLease(communityId))) {
+      // Another worker is scoring this community: come back shortly instead of running twice.
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      const runId = await this.startRun(job);
+      await job.updateProgress({ stage: 'loading', percent: 5 });
+      const loaded = await this.loader.load(communityId);
+      await job.updateProgress({ stage: 'scoring', percent: 30 });
+      const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED });
+      await job.updateProgress({ stage: 'publishing', percent: 90 });
+      const counts = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED);
+      await job.updateProgress({ stage: 'done', percent: 100 });
+      this.logger.log(
+        `run ${runId}: ${loaded.noteCount} notes, ${loaded.ratingCount} ratings, ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
+      );
+    } finally {
+      await this.prisma.community.update({
+        where: { id: communityId },
+        data: { scoringLeaseUntil: null },
+      });
+    }
+  }
+
+  private async acquireLease(communityId: string): Promise<boolean> {
+    const acquired = await this.prisma.$executeRaw`
+      UPDATE communities SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+       WHERE id = ${communityId}::uuid AND (scoring_lease_until IS NULL OR scoring_lease_until < now())`;
+    if (acquired === 1) return true;
+    if (
+      !(await this.prisma.community.findUnique({
+        where: { id: communityId },
+        select: { id: true },
+      }))
+    ) {
+      throw new UnrecoverableError(`Community ${communityId} does not exist`);
+    }
+    return false;
+  }
+
+  /** The run record: the operator's, when the job names one, else a new one for this job. */
+  private async startRun(job: ScoringJob): Promise<string> {
     const { communityId, runId } = job.data;
+    if (!runId) {
+      const run = await this.prisma.scoringRun.create({
+        data: { communityId, status: ScoringRunStatus.RUNNING, startedAt: new Date(), attempts: 1 },
+      });
+      await job.updateData({ communityId, runId: run.id });
+      return run.id;
+    }
     const started = await this.prisma.scoringRun.updateMany({
       where: {
         id: runId,
@@ -63,19 +121,12 @@ export class ScoringProcessor
         `Scoring run ${runId} of community ${communityId} is not pending`,
       );
     }
-    const summary = await this.input.summarise(communityId);
-    await this.prisma.scoringRun.update({
-      where: { id: runId },
-      data: { ...summary, status: ScoringRunStatus.SUCCEEDED, finishedAt: new Date(), error: null },
-    });
-    this.logger.log(
-      `run ${runId}: ${summary.noteCount} notes, input ${summary.inputHash.slice(0, 12)}`,
-    );
+    return runId;
   }
 
   @OnWorkerEvent('failed')
   async onFailed(job: ScoringJob | undefined, error: Error): Promise<void> {
-    if (!job) return;
+    if (!job?.data.runId) return;
     const retriesLeft =
       error instanceof UnrecoverableError ? false : job.attemptsMade < (job.opts.attempts ?? 1);
     this.logger.warn(`run ${job.data.runId} attempt ${job.attemptsMade} failed: ${error.message}`);

@@ -62,6 +62,15 @@ export class NoteDto {
   @ApiProperty({ description: 'Ratings currently counted for this note', example: 12 })
   ratingCount!: number;
 
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The latest scoring explanation: intercept, factor, pseudo-rater bounds, ratings on each viewpoint side, the deciding rule',
+  })
+  score!: Record<string, unknown> | null;
+
   @ApiProperty({ format: 'date-time', description: "The author's minute of writing" })
   createdAt!: string;
 
@@ -80,6 +89,7 @@ export class NoteDto {
       sources: note.sources,
       status: note.status,
       ratingCount: note._count?.ratings ?? 0,
+      score: (note.score as Record<string, unknown> | null) ?? null,
       createdAt: note.createdAt.toISOString(),
       deletedAt: note.deletedAt?.toISOString() ?? null,
     };

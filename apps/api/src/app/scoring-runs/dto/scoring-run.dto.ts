@@ -30,12 +30,30 @@ export class ScoringRunDto {
   @ApiProperty({ nullable: true, type: Number, description: 'Notes the run read', example: 42 })
   noteCount!: number | null;
 
+  @ApiProperty({ nullable: true, type: Number, description: 'Ratings the run read', example: 420 })
+  ratingCount!: number | null;
+
   @ApiProperty({
     nullable: true,
     type: String,
     description: 'SHA-256 (hex) of the run input in canonical order; equal hashes, equal input',
   })
   inputHash!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'core/1' })
+  algorithmVersion!: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Seed of the factorisation' })
+  seed!: number | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'Notes per published status',
+    example: { NEEDS_MORE_RATINGS: 40, CURRENTLY_RATED_HELPFUL: 2, CURRENTLY_RATED_NOT_HELPFUL: 1 },
+  })
+  statusCounts!: Record<string, number> | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'Why the run failed' })
   error!: string | null;
@@ -50,7 +68,11 @@ export class ScoringRunDto {
       finishedAt: run.finishedAt?.toISOString() ?? null,
       attempts: run.attempts,
       noteCount: run.noteCount,
+      ratingCount: run.ratingCount,
       inputHash: run.inputHash,
+      algorithmVersion: run.algorithmVersion,
+      seed: run.seed,
+      statusCounts: run.statusCounts as Record<string, number> | null,
       error: run.error,
     };
   }

@@ -1,0 +1,69 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
+import { PrismaService } from '@bridgenotes/database';
+import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
+import { Queue } from 'bullmq';
+
+const POLL_MS = 2_000;
+
+/**
+ * Drains the `scoring_events` outbox that every accepted note and rating writes to, and asks
+ * for one debounced rescoring per community: a burst of ratings becomes one run. An event is
+ * marked dispatched only once its job is in Redis, so events written while Redis was away are
+ * enqueued when it returns.
+ */
+@Injectable()
+export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ScoringEventsDispatcher.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly env: Environment,
+    @InjectQueue(QueueName.Scoring) private readonly queue: Queue<ScoreCommunityJob, void, JobName>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.dispatch()
+        .catch((error: Error) => this.logger.warn(`dispatching scoring events: ${error.message}`))
+        .finally(() => (this.running = undefined));
+    }, POLL_MS);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass: every community with undispatched events gets (at most) one pending run. */
+  async dispatch(): Promise<number> {
+    const pending = await this.prisma.$queryRaw<{ community_id: string; last_id: bigint }[]>`
+      SELECT community_id, max(id) AS last_id FROM scoring_events
+       WHERE dispatched_at IS NULL GROUP BY community_id`;
+    const debounceMs = this.env.SCORING_DEBOUNCE_SECONDS * 1_000;
+    for (const { community_id: communityId, last_id: lastId } of pending) {
+      await this.queue.add(
+        JobName.ScoreCommunity,
+        { communityId },
+        // While a run is pending for the community, further requests join it.
+        {
+          delay: debounceMs,
+          deduplication: { id: `score:${communityId}`, ttl: Math.max(debounceMs, 1) },
+        },
+      );
+      await this.prisma.scoringEvent.updateMany({
+        where: { communityId, dispatchedAt: null, id: { lte: lastId } },
+        data: { dispatchedAt: new Date() },
+      });
+    }
+    return pending.length;
+  }
+}
