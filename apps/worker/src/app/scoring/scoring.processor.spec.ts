@@ -254,6 +254,36 @@ describe('scoring worker', () => {
     );
   });
 
+  it('never runs one community twice at the same time, even with two workers on the queue', async () => {
+    const second = await (
+      await Test.createTestingModule({ imports: [WorkerModule] }).compile()
+    ).init();
+    try {
+      const { communityId } = await plantedCommunity();
+      await Promise.all(
+        Array.from({ length: 6 }, () =>
+          queue.add(JobName.ScoreCommunity, { communityId }, { jobId: randomUUID() }),
+        ),
+      );
+      const runs = await eventually(async () => {
+        const done = await prisma.scoringRun.findMany({
+          where: { communityId, status: 'SUCCEEDED' },
+          orderBy: { startedAt: 'asc' },
+        });
+        if (done.length < 6) throw new Error(`${done.length} of 6 runs done`);
+        return done;
+      }, 60_000);
+      for (let index = 1; index < runs.length; index += 1) {
+        const [previous, next] = [runs[index - 1] as ScoringRun, runs[index] as ScoringRun];
+        expect((next.startedAt as Date).getTime()).toBeGreaterThanOrEqual(
+          (previous.finishedAt as Date).getTime(),
+        );
+      }
+    } finally {
+      await second.close();
+    }
+  }, 90_000);
+
   it('turns a burst of events into one debounced run, and enqueues nothing twice', async () => {
     const { id: communityId } = await createCommunity();
     await prisma.scoringEvent.createMany({
