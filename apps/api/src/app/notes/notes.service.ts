@@ -1,12 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Community, Note, NoteStatus, Prisma, PrismaService } from '@bridgenotes/database';
+import { Community, Note, NoteStatus, Post, Prisma, PrismaService } from '@bridgenotes/database';
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import { MicroCache } from '../common/micro-cache';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
 import { checkNoteContent } from './note-rules';
-import { PostsService } from './posts.service';
+import { PostKey, PostsService } from './posts.service';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
 
@@ -24,6 +25,11 @@ function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
 
 @Injectable()
 export class NotesService {
+  private readonly postReads = new MicroCache<{ post: Post; notes: NoteWithCount[] }>(
+    1_000,
+    10_000,
+  );
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly proofs: ActionProofsService,
@@ -147,11 +153,20 @@ export class NotesService {
     return note;
   }
 
-  /** A post's live notes, helpful ones first; all communities unless one is named. */
-  async ofPost(ref: PostRefDto, communityId?: string) {
-    const post = await this.prisma.post.findUnique({
-      where: this.posts.where(this.posts.keyOf(ref)),
-    });
+  /**
+   * A post's live notes, helpful ones first; all communities unless one is named. The hottest
+   * read of the service (every page view of an embedding site), so it is cached for a second:
+   * statuses change at most once per scoring run, and a new note may show a second late.
+   */
+  ofPost(ref: PostRefDto, communityId?: string) {
+    const key = this.posts.keyOf(ref);
+    return this.postReads.get(JSON.stringify([key, communityId ?? null]), () =>
+      this.loadPost(key, communityId),
+    );
+  }
+
+  private async loadPost(key: PostKey, communityId?: string) {
+    const post = await this.prisma.post.findUnique({ where: this.posts.where(key) });
     if (!post)
       throw new ApiError(
         HttpStatus.NOT_FOUND,
