@@ -15,8 +15,8 @@ run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'worker', '--output-st
   env,
 });
 
-const port = Number(process.env.PORT || 3000);
-const host = process.env.HOST || '127.0.0.1';
+const port = Number(env.PORT || 3000);
+const host = env.HOST || '127.0.0.1';
 const children = [
   ['api', launch('api', process.execPath, ['dist/apps/api/main.js'], env)],
   ['worker', launch('worker', process.execPath, ['dist/apps/worker/main.js'], env)],

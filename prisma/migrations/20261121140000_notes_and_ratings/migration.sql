@@ -33,8 +33,6 @@ CREATE TABLE "scoring_events" (
     "id" BIGSERIAL NOT NULL,
     "community_id" UUID NOT NULL,
     "kind" VARCHAR(32) NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "dispatched_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "scoring_events_pkey" PRIMARY KEY ("id")
 );
@@ -46,7 +44,7 @@ CREATE UNIQUE INDEX "ratings_note_id_rater_pseudonym_key" ON "ratings"("note_id"
 CREATE INDEX "ratings_community_id_rater_pseudonym_idx" ON "ratings"("community_id", "rater_pseudonym");
 
 -- CreateIndex
-CREATE INDEX "scoring_events_dispatched_at_id_idx" ON "scoring_events"("dispatched_at", "id");
+CREATE INDEX "scoring_events_community_id_idx" ON "scoring_events"("community_id");
 
 -- AddForeignKey
 ALTER TABLE "ratings" ADD CONSTRAINT "ratings_community_id_fkey" FOREIGN KEY ("community_id") REFERENCES "communities"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,5 +1,7 @@
 -- AlterTable
-ALTER TABLE "communities" ADD COLUMN "scoring_lease_until" TIMESTAMPTZ(3);
+ALTER TABLE "communities"
+    ADD COLUMN "scoring_lease_until" TIMESTAMPTZ(3),
+    ADD COLUMN "scoring_lease_owner" UUID;
 
 -- AlterTable
 ALTER TABLE "notes"

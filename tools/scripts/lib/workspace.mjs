@@ -67,10 +67,12 @@ function ensureDependencies() {
  */
 export async function prepareWorkspace() {
   ensureDependencies();
-  const { databaseUrl, redisUrl } = serviceUrls();
+  const configured = configuredEnvironment();
+  const databaseUrl = configured.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const redisUrl = configured.REDIS_URL || DEFAULT_REDIS_URL;
   await ensureServices({ databaseUrl, redisUrl });
   return {
-    ...process.env,
+    ...configured,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     NX_DAEMON: 'false',
@@ -79,15 +81,11 @@ export async function prepareWorkspace() {
   };
 }
 
-/** The configured service URLs: the environment, then `.env`, then the local defaults. */
-function serviceUrls() {
+/** `.env` under the real environment, as the apps themselves read their configuration. */
+function configuredEnvironment() {
   const file = join(root, '.env');
   const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
-  const pick = (name, fallback) => process.env[name] || fromFile[name] || fallback;
-  return {
-    databaseUrl: pick('DATABASE_URL', DEFAULT_DATABASE_URL),
-    redisUrl: pick('REDIS_URL', DEFAULT_REDIS_URL),
-  };
+  return { ...fromFile, ...process.env };
 }
 
 function endpoint(url, defaultPort) {

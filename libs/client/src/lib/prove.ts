@@ -1,5 +1,12 @@
 import { generateProof, Group, Identity } from '@semaphore-protocol/core';
-import { Action, actionMessage, minuteOf, ProofJson, TREE_DEPTH } from '@bridgenotes/protocol';
+import {
+  Action,
+  actionMessage,
+  communityScope,
+  minuteOf,
+  ProofJson,
+  TREE_DEPTH,
+} from '@bridgenotes/protocol';
 
 /** Where the circuit files are: local paths in Node, same-origin URLs in a browser. */
 export interface CircuitArtifacts {
@@ -31,6 +38,12 @@ export async function proveAction(
   request: ActionRequest,
   artifacts: CircuitArtifacts,
 ): Promise<ProvenAction> {
+  // A server handing this client a scope of its own could recognise its proofs: derive it.
+  if (communityScope(request.community.id).toString() !== request.community.scope) {
+    throw new Error(
+      `The scope published for community ${request.community.id} is not the one derived from its id`,
+    );
+  }
   const action: Action = {
     kind: request.kind,
     community: request.community.id,

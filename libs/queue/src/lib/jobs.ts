@@ -27,9 +27,6 @@ export const JOB_QUEUE: { readonly [Name in JobName]: QueueName } = {
   [JobName.ScoreCommunity]: QueueName.Scoring,
 };
 
-export type JobOf<Name extends JobName> = { name: Name; data: JobPayloads[Name] };
-export type AnyJob = { [Name in JobName]: JobOf<Name> }[JobName];
-
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2_000 },

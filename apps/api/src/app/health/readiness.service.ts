@@ -56,8 +56,9 @@ export class ReadinessService {
         `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`,
       );
       return { status: 'up' };
-    } catch (error) {
-      return { status: 'down', error: `${name} is unreachable: ${(error as Error).message}` };
+    } catch {
+      // Deliberately without the driver's message: it names internal hosts and ports.
+      return { status: 'down', error: `${name} is unreachable` };
     }
   }
 }

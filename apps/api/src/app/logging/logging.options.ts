@@ -3,15 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
 
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
-function requestId(request: IncomingMessage, response: ServerResponse): string {
-  const offered = request.headers['x-request-id'];
-  const id =
-    typeof offered === 'string' && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
+/**
+ * Always the server's own id, never one a client or proxy offers: an id chosen upstream would
+ * let that party join its logs with ours.
+ */
+function requestId(_request: IncomingMessage, response: ServerResponse): string {
+  const id = randomUUID();
   response.setHeader('X-Request-Id', id);
   return id;
 }
+
+/** Identity commitments travel in operator URLs (member removal); they never reach a log. */
+const redactUrl = (url: string) => url.replace(/\/members\/\d+/g, '/members/:commitment');
 
 /**
  * Structured JSON request logs. The serializers whitelist what a line may hold: no address, no
@@ -27,7 +30,7 @@ export function loggingOptions(level: Environment['LOG_LEVEL']): Params {
         req: (request: { id: string; method: string; url: string }) => ({
           id: request.id,
           method: request.method,
-          url: request.url,
+          url: redactUrl(request.url),
         }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       },

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AdmissionPolicy, Community, Prisma, PrismaService } from '@bridgenotes/database';
-import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
+import { SNARK_SCALAR_FIELD, TREE_DEPTH } from '@bridgenotes/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
@@ -13,6 +13,9 @@ export interface MembershipChange {
   root: string;
   size: number;
 }
+
+/** Tree changes of a community queue on its row lock; give a busy community time to serve them. */
+const TREE_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 
 const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
 
@@ -62,7 +65,7 @@ export class MembersService {
         await this.redeem(tx, community.id, inviteCode as string);
       }
       return this.add(tx, community.id, tree, [commitment], [leaf]);
-    });
+    }, TREE_TRANSACTION);
   }
 
   /** The operator adds members whatever the policy; a batch shares one new root. */
@@ -78,7 +81,7 @@ export class MembersService {
     return this.prisma.$transaction(async (tx) => {
       const tree = await this.tree.lock(tx, community.id);
       return this.add(tx, community.id, tree, commitments, leaves);
-    });
+    }, TREE_TRANSACTION);
   }
 
   /** Zeroes the member's leaf, as Semaphore does; the leaf index is never reused. */
@@ -98,7 +101,7 @@ export class MembersService {
       const change = await this.tree.setLeaf(tx, community.id, tree, member.leafIndex, 0n);
       await tx.member.update({ where: { id: member.id }, data: { removedAt: new Date() } });
       return { leafIndex: member.leafIndex, root: change.root.toString(), size: change.size };
-    });
+    }, TREE_TRANSACTION);
   }
 
   async createInvites(
@@ -125,6 +128,14 @@ export class MembersService {
     commitments: string[],
     leaves: bigint[],
   ): Promise<MembershipChange> {
+    if (tree.size + leaves.length > 2 ** TREE_DEPTH) {
+      // Past 2^depth leaves no member could prove at the fixed depth any more.
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'GROUP_FULL',
+        `A community holds at most ${2 ** TREE_DEPTH} members`,
+      );
+    }
     const existing = await tx.member.count({
       where: { communityId, commitment: { in: commitments } },
     });

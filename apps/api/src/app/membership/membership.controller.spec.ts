@@ -139,6 +139,14 @@ describe('communities and membership', () => {
       expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(2);
     });
 
+    it('refuses members past the 2^20 leaves a depth-20 proof can reach', async () => {
+      const community = await createCommunity('OPEN');
+      await prisma.community.update({ where: { id: community.id }, data: { treeSize: 2 ** 20 } });
+      expect((await join(community.slug, createIdentity()).expect(409)).body.code).toBe(
+        'GROUP_FULL',
+      );
+    });
+
     it('refuses malformed and out-of-field commitments', async () => {
       const community = await createCommunity('OPEN');
       const malformed = await request(server())

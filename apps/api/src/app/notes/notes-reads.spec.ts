@@ -72,6 +72,21 @@ describe('reading notes', () => {
       .expect(200);
   });
 
+  it('refuses forged cursors with 400, never 500', async () => {
+    const community = await createCommunity(prisma, 1);
+    for (const forged of [
+      `-200000-01-01T00:00:00.000Z|${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`,
+      '2026-01-01T00:00:00.000Z|------------------------------------',
+    ]) {
+      const cursor = Buffer.from(forged).toString('base64url');
+      const response = await request(app.getHttpServer())
+        .get(`/communities/${community.slug}/notes`)
+        .query({ cursor })
+        .expect(400);
+      expect(response.body.code).toBe('CURSOR_INVALID');
+    }
+  });
+
   it('answers an unknown post with 404 and a half-given platform id with 400', async () => {
     expect(
       (

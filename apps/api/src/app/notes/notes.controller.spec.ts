@@ -216,7 +216,9 @@ describe('notes and ratings', () => {
       ],
       ['an unknown field', { rating: 5 }, 'VALIDATION_FAILED'],
       ['an unknown classification', { classification: 'TRUE' }, 'VALIDATION_FAILED'],
-      ['a proof for another action', {}, 'PROOF_SCOPE'],
+      ['a proof with a foreign scope', {}, 'PROOF_SCOPE'],
+      ['a null post URL', { post: { url: null } }, 'POST_REF_INVALID'],
+      ['a null platform id', { post: { platform: 'x', externalId: null } }, 'POST_REF_INVALID'],
     ])('%s', async (_, changes, code) => {
       const before = await prisma.note.count();
       const response = await attempt(changes).expect(400);

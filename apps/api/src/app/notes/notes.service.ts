@@ -3,6 +3,7 @@ import { Community, Note, NoteStatus, Post, Prisma, PrismaService } from '@bridg
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { MicroCache } from '../common/micro-cache';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
@@ -124,19 +125,19 @@ export class NotesService {
         'Only the author of a note may delete it',
       );
     }
-    if (note.deletedAt) return note;
-    return this.prisma.$transaction(async (tx) => {
-      const deleted = await tx.note.update({
-        where: { id: note.id },
+    await this.prisma.$transaction(async (tx) => {
+      // Conditional, so concurrent deletions record one deletion and one rescoring request.
+      const { count } = await tx.note.updateMany({
+        where: { id: note.id, deletedAt: null },
         data: {
           deletedAt: new Date(input.clientMinute * 60_000),
           deleteProof: input.proof as Prisma.InputJsonObject,
         },
-        include: WITH_COUNT,
       });
-      await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.deleted' } });
-      return deleted;
+      if (count === 1)
+        await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.deleted' } });
     });
+    return this.get(community, noteId);
   }
 
   async get(community: Community, noteId: string): Promise<NoteWithCount> {
@@ -194,10 +195,7 @@ export class NotesService {
         status: NoteStatus.NEEDS_MORE_RATINGS,
         deletedAt: null,
         ...(after && {
-          OR: [
-            { createdAt: { gt: after.createdAt } },
-            { createdAt: after.createdAt, id: { gt: after.id } },
-          ],
+          OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }],
         }),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -206,23 +204,10 @@ export class NotesService {
     });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    };
   }
-}
-
-function encodeCursor(note: Note): string {
-  return Buffer.from(`${note.createdAt.toISOString()}|${note.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(time ?? '');
-  if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'CURSOR_INVALID',
-      'cursor is not a nextCursor value from a previous page',
-    );
-  }
-  return { createdAt, id: id as string };
 }

@@ -11,12 +11,10 @@ export type PostKey = { canonicalUrl: string } | { platform: string; externalId:
 export class PostsService {
   /** A post reference as the API accepts it: a URL (canonicalised) or a platform's own id. */
   keyOf(ref: PostRefDto): PostKey {
-    const byUrl = ref.url !== undefined;
-    const byPlatform = ref.platform !== undefined || ref.externalId !== undefined;
-    if (
-      byUrl === byPlatform ||
-      (byPlatform && (ref.platform === undefined || ref.externalId === undefined))
-    ) {
+    // null counts as absent: JSON clients send both.
+    const byUrl = ref.url != null;
+    const byPlatform = ref.platform != null || ref.externalId != null;
+    if (byUrl === byPlatform || (byPlatform && (ref.platform == null || ref.externalId == null))) {
       throw new ApiError(
         HttpStatus.BAD_REQUEST,
         'POST_REF_INVALID',

@@ -5,27 +5,11 @@ import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 
 import { ApiError } from '../common/api-error';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { CommunitiesService } from '../communities/communities.service';
 import { withTimeout } from '../common/with-timeout';
 
 const ENQUEUE_TIMEOUT_MS = 3_000;
-
-function encodeCursor(run: ScoringRun): string {
-  return Buffer.from(`${run.requestedAt.toISOString()}|${run.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { requestedAt: Date; id: string } {
-  const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const requestedAt = new Date(time ?? '');
-  if (Number.isNaN(requestedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'CURSOR_INVALID',
-      'cursor is not a nextCursor value from a previous page',
-    );
-  }
-  return { requestedAt, id: id as string };
-}
 
 @Injectable()
 export class ScoringRunsService {
@@ -50,10 +34,7 @@ export class ScoringRunsService {
       where: {
         communityId: community.id,
         ...(after && {
-          OR: [
-            { requestedAt: { lt: after.requestedAt } },
-            { requestedAt: after.requestedAt, id: { lt: after.id } },
-          ],
+          OR: [{ requestedAt: { lt: after.at } }, { requestedAt: after.at, id: { lt: after.id } }],
         }),
       },
       orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
@@ -61,7 +42,11 @@ export class ScoringRunsService {
     });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ at: last.requestedAt, id: last.id }) : null,
+    };
   }
 
   /** Records a run request and hands it to the worker; the run id is the job id. */

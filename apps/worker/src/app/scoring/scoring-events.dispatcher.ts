@@ -15,8 +15,8 @@ const POLL_MS = 2_000;
 /**
  * Drains the `scoring_events` outbox that every accepted note and rating writes to, and asks
  * for one debounced rescoring per community: a burst of ratings becomes one run. An event is
- * marked dispatched only once its job is in Redis, so events written while Redis was away are
- * enqueued when it returns.
+ * deleted only once its job is in Redis, so events written while Redis was away are enqueued
+ * when it returns.
  */
 @Injectable()
 export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -43,11 +43,10 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
     await this.running;
   }
 
-  /** One pass: every community with undispatched events gets (at most) one pending run. */
+  /** One pass: every community with events in the outbox gets (at most) one pending run. */
   async dispatch(): Promise<number> {
     const pending = await this.prisma.$queryRaw<{ community_id: string; last_id: bigint }[]>`
-      SELECT community_id, max(id) AS last_id FROM scoring_events
-       WHERE dispatched_at IS NULL GROUP BY community_id`;
+      SELECT community_id, max(id) AS last_id FROM scoring_events GROUP BY community_id`;
     const debounceMs = this.env.SCORING_DEBOUNCE_SECONDS * 1_000;
     for (const { community_id: communityId, last_id: lastId } of pending) {
       await this.queue.add(
@@ -59,10 +58,7 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
           deduplication: { id: `score:${communityId}`, ttl: Math.max(debounceMs, 1) },
         },
       );
-      await this.prisma.scoringEvent.updateMany({
-        where: { communityId, dispatchedAt: null, id: { lte: lastId } },
-        data: { dispatchedAt: new Date() },
-      });
+      await this.prisma.scoringEvent.deleteMany({ where: { communityId, id: { lte: lastId } } });
     }
     return pending.length;
   }

@@ -31,6 +31,9 @@ export class ScoringInputLoader {
   async load(communityId: string): Promise<LoadedInput> {
     const builder = new ScoringInputBuilder();
     const hash = createHash('sha256');
+    // Notes and ratings are read in separate passes while writes go on: a rating of a note
+    // written after the notes pass waits for the next run rather than failing this one.
+    const loadedNotes = new Set<string>();
     let noteCount = 0;
     let ratingCount = 0;
 
@@ -48,6 +51,7 @@ export class ScoringInputLoader {
         },
       });
       for (const note of notes) {
+        loadedNotes.add(note.id);
         const misleading =
           note.classification === NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING;
         builder.addNote(note.id, {
@@ -79,6 +83,8 @@ export class ScoringInputLoader {
         },
       });
       for (const rating of ratings) {
+        if (!loadedNotes.has(rating.noteId)) continue;
+        ratingCount += 1;
         builder.addRating(
           rating.noteId,
           rating.raterPseudonym,
@@ -89,7 +95,6 @@ export class ScoringInputLoader {
           `r\t${rating.noteId}\t${rating.raterPseudonym}\t${rating.helpfulness}\t${rating.clientMinute}\n`,
         );
       }
-      ratingCount += ratings.length;
       if (ratings.length < BATCH_SIZE) break;
       after = ratings[ratings.length - 1]?.id;
     }

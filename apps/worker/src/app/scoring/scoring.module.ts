@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
 import { ScoringInputLoader } from './scoring-input.loader';
-import { ScoringPublisher } from './scoring-publisher';
+import { ScoringPublisher } from './scoring.publisher';
 import { ScoringProcessor } from './scoring.processor';
 
 @Module({

@@ -5,9 +5,10 @@ import { PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import { JobName, JobPayloads, QueueName } from '@bridgenotes/queue';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 
 import { ScoringInputLoader } from './scoring-input.loader';
-import { ScoringPublisher } from './scoring-publisher';
+import { ScoringPublisher } from './scoring.publisher';
 
 type ScoringJob = Job<JobPayloads[JobName.ScoreCommunity], void, JobName.ScoreCommunity>;
 
@@ -15,7 +16,8 @@ type ScoringJob = Job<JobPayloads[JobName.ScoreCommunity], void, JobName.ScoreCo
 const LEASE_SECONDS = 900;
 const BUSY_RETRY_MS = 5_000;
 
-@Processor(QueueName.Scoring)
+// The scorer runs synchronously (about 30 s at 10M ratings): the job's lock must outlast it.
+@Processor(QueueName.Scoring, { lockDuration: 120_000 })
 export class ScoringProcessor
   extends WorkerHost
   implements OnApplicationBootstrap, BeforeApplicationShutdown
@@ -56,7 +58,8 @@ export class ScoringProcessor
 
   private async scoreCommunity(job: ScoringJob, token?: string): Promise<void> {
     const { communityId } = job.data;
-    if (!(await this.acquireLease(communityId))) {
+    const owner = randomUUID();
+    if (!(await this.acquireLease(communityId, owner))) {
       // Another worker is scoring this community: come back shortly instead of running twice.
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
       throw new DelayedError();
@@ -74,16 +77,18 @@ export class ScoringProcessor
         `run ${runId}: ${loaded.noteCount} notes, ${loaded.ratingCount} ratings, ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
       );
     } finally {
-      await this.prisma.community.update({
-        where: { id: communityId },
-        data: { scoringLeaseUntil: null },
+      // Only this attempt's own lease: had it expired and passed to another worker, it stays there.
+      await this.prisma.community.updateMany({
+        where: { id: communityId, scoringLeaseOwner: owner },
+        data: { scoringLeaseUntil: null, scoringLeaseOwner: null },
       });
     }
   }
 
-  private async acquireLease(communityId: string): Promise<boolean> {
+  private async acquireLease(communityId: string, owner: string): Promise<boolean> {
     const acquired = await this.prisma.$executeRaw`
-      UPDATE communities SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+      UPDATE communities
+         SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), scoring_lease_owner = ${owner}::uuid
        WHERE id = ${communityId}::uuid AND (scoring_lease_until IS NULL OR scoring_lease_until < now())`;
     if (acquired === 1) return true;
     if (

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { JsonValue } from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 
@@ -20,7 +21,7 @@ export class ActionDto {
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { hello: 'world' } })
   @IsObject({ message: 'action.payload must be an object' })
-  payload!: Record<string, never>;
+  payload!: { [key: string]: JsonValue };
 
   @ApiProperty({
     description: 'Client clock in whole minutes since the Unix epoch (UTC)',

@@ -1,0 +1,32 @@
+import { HttpStatus } from '@nestjs/common';
+
+import { ApiError } from './api-error';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Any real row falls well inside these years; anything else is a forged cursor.
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2200, 0, 1);
+
+export interface Position {
+  at: Date;
+  id: string;
+}
+
+/** Keyset pagination cursors: a row's (time, id), opaque to clients. */
+export function encodeCursor({ at, id }: Position): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Position {
+  const [time, id, extra] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const at = new Date(time ?? '');
+  const ms = at.getTime();
+  if (extra !== undefined || !UUID.test(id ?? '') || !(ms >= EARLIEST && ms < LATEST)) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'CURSOR_INVALID',
+      'cursor is not a nextCursor value from a previous page',
+    );
+  }
+  return { at, id: id as string };
+}
