@@ -44,6 +44,9 @@ CREATE UNIQUE INDEX "ratings_note_id_rater_pseudonym_key" ON "ratings"("note_id"
 CREATE INDEX "ratings_community_id_rater_pseudonym_idx" ON "ratings"("community_id", "rater_pseudonym");
 
 -- CreateIndex
+CREATE INDEX "ratings_community_id_id_idx" ON "ratings"("community_id", "id");
+
+-- CreateIndex
 CREATE INDEX "scoring_events_community_id_idx" ON "scoring_events"("community_id");
 
 -- AddForeignKey
