@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-import { ensureDatabase } from '../../libs/database/src/lib/database-admin';
-import { applyMigrations } from '../../libs/database/src/lib/migrations';
+import { createMigratedDatabase } from '../../libs/database/src/lib/database-admin';
 import {
   DEFAULT_TEST_DATABASE_URL,
   DEFAULT_TEST_REDIS_URL,
@@ -17,15 +16,11 @@ import {
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const url = new URL(process.env['DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL);
-  url.pathname = `/bridgenotes_test_${runId}`;
-  const databaseUrl = url.toString();
-
-  await ensureDatabase(databaseUrl);
-  await applyMigrations({
-    connectionString: databaseUrl,
-    migrationsDir: join(__dirname, '..', '..', 'prisma', 'migrations'),
-  });
+  const databaseUrl = await createMigratedDatabase(
+    process.env['DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL,
+    `bridgenotes_test_${runId}`,
+    join(__dirname, '..', '..', 'prisma', 'migrations'),
+  );
 
   Object.assign(process.env, {
     NODE_ENV: 'test',

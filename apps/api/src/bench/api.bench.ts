@@ -12,13 +12,14 @@ import {
   nodeArtifacts,
   proveAction,
 } from '@bridgenotes/client';
-import { applyMigrations, dropDatabase, ensureDatabase, PrismaClient } from '@bridgenotes/database';
+import { createMigratedDatabase, dropDatabase, PrismaClient } from '@bridgenotes/database';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -44,16 +45,11 @@ function report(label: string, result: autocannon.Result): void {
 }
 
 async function main(): Promise<void> {
-  const server = new URL(
+  const databaseUrl = await createMigratedDatabase(
     process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
+    `bridgenotes_bench_${Date.now().toString(36)}`,
+    MIGRATIONS,
   );
-  server.pathname = `/bridgenotes_bench_${Date.now().toString(36)}`;
-  const databaseUrl = server.toString();
-  await ensureDatabase(databaseUrl);
-  await applyMigrations({
-    connectionString: databaseUrl,
-    migrationsDir: join(root, 'prisma/migrations'),
-  });
   const base = `http://127.0.0.1:${values.port}`;
   const api = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
     env: {

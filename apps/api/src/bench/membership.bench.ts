@@ -8,9 +8,8 @@ import { Group } from '@semaphore-protocol/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createIdentity, nodeArtifacts, proveAction, ProvenAction } from '@bridgenotes/client';
 import {
-  applyMigrations,
+  createMigratedDatabase,
   dropDatabase,
-  ensureDatabase,
   PrismaClient,
   PrismaService,
 } from '@bridgenotes/database';
@@ -27,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { GroupTreeService } from '../app/membership/group-tree.service';
 import { MembersService } from '../app/membership/members.service';
 
+const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     members: { type: 'string', default: '100000' },
@@ -102,18 +102,13 @@ async function benchVerification(): Promise<void> {
 }
 
 async function benchGroupGrowth(): Promise<void> {
-  const server = new URL(
+  const databaseUrl = await createMigratedDatabase(
     process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
+    `bridgenotes_bench_${Date.now().toString(36)}`,
+    MIGRATIONS,
   );
-  server.pathname = `/bridgenotes_bench_${Date.now().toString(36)}`;
-  const databaseUrl = server.toString();
-  await ensureDatabase(databaseUrl);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
-    await applyMigrations({
-      connectionString: databaseUrl,
-      migrationsDir: join(__dirname, '../../../../prisma/migrations'),
-    });
     const members = new MembersService(prisma as PrismaService, new GroupTreeService());
     const id = randomUUID();
     const community = await prisma.community.create({

@@ -5,9 +5,8 @@
 // first, then drops it. Options: --ratings 1000000 --raters 40000 --notes 25000
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
-  applyMigrations,
+  createMigratedDatabase,
   dropDatabase,
-  ensureDatabase,
   Helpfulness,
   NoteClassification,
   PrismaClient,
@@ -29,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { ScoringInputLoader } from '../app/scoring/scoring-input.loader';
 import { ScoringPublisher } from '../app/scoring/scoring.publisher';
 
+const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     ratings: { type: 'string', default: '1000000' },
@@ -55,18 +55,13 @@ async function stage<T>(label: string, work: () => Promise<T> | T): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const server = new URL(
+  const databaseUrl = await createMigratedDatabase(
     process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
+    `bridgenotes_bench_${Date.now().toString(36)}`,
+    MIGRATIONS,
   );
-  server.pathname = `/bridgenotes_bench_${Date.now().toString(36)}`;
-  const databaseUrl = server.toString();
-  await ensureDatabase(databaseUrl);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
-    await applyMigrations({
-      connectionString: databaseUrl,
-      migrationsDir: join(__dirname, '../../../../prisma/migrations'),
-    });
     const communityId = randomUUID();
     await prisma.community.create({
       data: {

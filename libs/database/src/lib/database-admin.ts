@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 
+import { applyMigrations } from './migrations';
+
 function split(connectionString: string): { admin: string; name: string } {
   const url = new URL(connectionString);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
@@ -44,4 +46,21 @@ export async function dropDatabase(connectionString: string): Promise<void> {
   await withAdmin(admin, (client) =>
     client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   );
+}
+
+/**
+ * Creates the database `name` on the server of `serverUrl` and applies the migrations in
+ * `migrationsDir`: a test run's or a benchmark's own database. Drop it with `dropDatabase`.
+ */
+export async function createMigratedDatabase(
+  serverUrl: string,
+  name: string,
+  migrationsDir: string,
+): Promise<string> {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  await applyMigrations({ connectionString: databaseUrl, migrationsDir });
+  return databaseUrl;
 }

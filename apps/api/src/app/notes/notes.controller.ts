@@ -24,10 +24,11 @@ import {
 import type { Response } from 'express';
 
 import { ApiErrorBody } from '../common/api-error';
+import { PageQuery } from '../common/page-query.dto';
 import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
 import { CreateNoteDto, DeleteNoteDto, PutRatingDto } from './dto/note-input.dto';
-import { NotePageQuery, NoteParams, PostQuery } from './dto/note-params.dto';
+import { NoteParams, PostQuery } from './dto/note-params.dto';
 import { NoteDto, NotePageDto, PostDto, PostNotesDto, RatingDto } from './dto/note.dto';
 import { NotesService } from './notes.service';
 import { RatingsService } from './ratings.service';
@@ -81,7 +82,7 @@ export class NotesController {
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async needingRatings(
     @Param() { slug }: CommunitySlugParams,
-    @Query() { limit, cursor }: NotePageQuery,
+    @Query() { limit, cursor }: PageQuery,
   ): Promise<NotePageDto> {
     const page = await this.notes.needingRatings(
       await this.communities.findBySlug(slug),

@@ -23,8 +23,8 @@ import {
 
 import { ApiErrorBody } from '../common/api-error';
 import { OPERATOR_AUTH, OperatorKeyGuard } from '../common/operator-key.guard';
-import { ListScoringRunsQuery } from './dto/list-scoring-runs-query.dto';
 import { ScoringRunPageDto } from './dto/scoring-run-page.dto';
+import { PageQuery } from '../common/page-query.dto';
 import { CommunitySlugParams } from '../common/slug';
 import { ScoringRunIdParams } from './dto/scoring-run-params.dto';
 import { ScoringRunDto } from './dto/scoring-run.dto';
@@ -57,7 +57,7 @@ export class ScoringRunsController {
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async list(
     @Param() { slug }: CommunitySlugParams,
-    @Query() { limit, cursor }: ListScoringRunsQuery,
+    @Query() { limit, cursor }: PageQuery,
   ): Promise<ScoringRunPageDto> {
     const page = await this.scoringRuns.list(slug, limit, cursor);
     return { items: page.items.map(ScoringRunDto.from), nextCursor: page.nextCursor };
