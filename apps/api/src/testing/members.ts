@@ -20,23 +20,27 @@ export interface TestCommunity {
   scope: string;
 }
 
-/** An open community created through the API, with the given identities as members. */
+export type Admission = 'OPEN' | 'INVITE' | 'CLOSED';
+
+/** A community created through the API by the operator, with the given identities as members. */
 export async function communityWithMembers(
   app: INestApplication,
   members: Identity[],
+  admission: Admission = 'OPEN',
 ): Promise<TestCommunity> {
   const slug = `t-${randomUUID().slice(0, 8)}`;
   const community = (
     await request(app.getHttpServer())
       .post('/communities')
       .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-      .send({ slug, name: slug, admission: 'OPEN' })
+      .send({ slug, name: `Community ${slug}`, admission })
       .expect(201)
   ).body as TestCommunity;
-  for (const member of members) {
+  if (members.length > 0) {
     await request(app.getHttpServer())
-      .post(`/communities/${slug}/members`)
-      .send({ commitment: commitmentOf(member) })
+      .post(`/communities/${slug}/members/batch`)
+      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+      .send({ commitments: members.map(commitmentOf) })
       .expect(201);
   }
   return community;

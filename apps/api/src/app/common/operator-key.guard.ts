@@ -1,9 +1,17 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Environment } from '@bridgenotes/config';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { ApiError } from './api-error';
+import { ApiError, ApiErrorBody } from './api-error';
 
 export const OPERATOR_AUTH = 'operator-key';
 
@@ -43,4 +51,14 @@ export class OperatorKeyGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** Marks an operator endpoint: guarded by the key, and documented as such in OpenAPI. */
+export function OperatorOnly(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    UseGuards(OperatorKeyGuard),
+    ApiBearerAuth(OPERATOR_AUTH),
+    ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' }),
+    ApiForbiddenResponse({ type: ApiErrorBody, description: 'OPERATOR_DISABLED' }),
+  );
 }

@@ -10,20 +10,14 @@ import {
 } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
 import { SNARK_BASE_FIELD } from '@bridgenotes/protocol';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
+import { communityWithMembers, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
 const HOUR = 3_600_000;
-
-interface CommunityInfo {
-  id: string;
-  slug: string;
-  scope: string;
-}
 
 /**
  * The shared proof check against real Semaphore proofs (depth 20, artifacts 4.13.0). Proofs cost
@@ -32,8 +26,8 @@ interface CommunityInfo {
 describe('action proofs', () => {
   let app: INestApplication;
   let prisma: PrismaClient;
-  let community: CommunityInfo;
-  let other: CommunityInfo;
+  let community: TestCommunity;
+  let other: TestCommunity;
   const [alice, bob, carol, dave] = [
     createIdentity(),
     createIdentity(),
@@ -65,28 +59,11 @@ describe('action proofs', () => {
     return copy;
   };
 
-  async function createCommunity(): Promise<CommunityInfo> {
-    const slug = `p-${randomUUID().slice(0, 8)}`;
-    return (
-      await request(server())
-        .post('/communities')
-        .set(operator)
-        .send({ slug, name: slug, admission: 'OPEN' })
-        .expect(201)
-    ).body;
-  }
-
   beforeAll(async () => {
     app = await createTestApp();
     prisma = createTestPrisma();
-    community = await createCommunity();
-    other = await createCommunity();
-    for (const member of [alice, bob, carol]) {
-      await request(server())
-        .post(`/communities/${community.slug}/members`)
-        .send({ commitment: commitmentOf(member) })
-        .expect(201);
-    }
+    community = await communityWithMembers(app, [alice, bob, carol]);
+    other = await communityWithMembers(app, []);
     const published = (
       await request(server()).get(`/communities/${community.slug}/group/leaves`).expect(200)
     ).body;

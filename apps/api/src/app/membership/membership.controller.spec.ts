@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
+import { Admission, communityWithMembers } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
@@ -26,17 +27,7 @@ describe('communities and membership', () => {
     await prisma.$disconnect();
   });
 
-  async function createCommunity(
-    admission: 'OPEN' | 'INVITE' | 'CLOSED',
-  ): Promise<{ id: string; slug: string; scope: string }> {
-    const slug = `m-${randomUUID().slice(0, 8)}`;
-    const response = await request(server())
-      .post('/communities')
-      .set(operator)
-      .send({ slug, name: `Community ${slug}`, admission })
-      .expect(201);
-    return response.body;
-  }
+  const createCommunity = (admission: Admission) => communityWithMembers(app, [], admission);
 
   const join = (slug: string, identity: Identity, inviteCode?: string) =>
     request(server())

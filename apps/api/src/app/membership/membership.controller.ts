@@ -10,11 +10,9 @@ import {
   Post,
   Query,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -23,12 +21,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { ApiErrorBody } from '../common/api-error';
-import { OPERATOR_AUTH, OperatorKeyGuard } from '../common/operator-key.guard';
+import { OperatorOnly } from '../common/operator-key.guard';
 import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
 import { ActionProofsService } from './action-proofs.service';
@@ -82,8 +79,7 @@ export class MembershipController {
   }
 
   @Post('members/batch')
-  @UseGuards(OperatorKeyGuard)
-  @ApiBearerAuth(OPERATOR_AUTH)
+  @OperatorOnly()
   @ApiOperation({
     summary: 'Add members whatever the admission policy, sharing one new root (operator)',
   })
@@ -92,7 +88,6 @@ export class MembershipController {
     type: ApiErrorBody,
     description: 'VALIDATION_FAILED, COMMITMENT_INVALID, COMMITMENT_DUPLICATED',
   })
-  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'ALREADY_MEMBER' })
   async addMany(
     @Param() { slug }: CommunitySlugParams,
@@ -102,22 +97,18 @@ export class MembershipController {
   }
 
   @Delete('members/:commitment')
-  @UseGuards(OperatorKeyGuard)
-  @ApiBearerAuth(OPERATOR_AUTH)
+  @OperatorOnly()
   @ApiOperation({ summary: 'Remove a member: its leaf becomes 0 (operator)' })
   @ApiOkResponse({ type: MembershipChangeDto })
-  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND' })
   async remove(@Param() { slug, commitment }: MemberParams): Promise<MembershipChangeDto> {
     return this.members.remove(await this.communities.findBySlug(slug), commitment);
   }
 
   @Post('invites')
-  @UseGuards(OperatorKeyGuard)
-  @ApiBearerAuth(OPERATOR_AUTH)
+  @OperatorOnly()
   @ApiOperation({ summary: 'Issue single-use, expiring invite codes (operator)' })
   @ApiCreatedResponse({ type: InvitesDto })
-  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
   async invite(
     @Param() { slug }: CommunitySlugParams,
     @Body() input: CreateInvitesDto,

@@ -1,28 +1,16 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 
 import { ApiErrorBody } from '../common/api-error';
-import { OPERATOR_AUTH, OperatorKeyGuard } from '../common/operator-key.guard';
+import { OperatorOnly } from '../common/operator-key.guard';
 import { ScoringRunPageDto } from './dto/scoring-run-page.dto';
 import { PageQuery } from '../common/page-query.dto';
 import { CommunitySlugParams } from '../common/slug';
@@ -37,13 +25,10 @@ export class ScoringRunsController {
 
   @Post('communities/:slug/scoring-runs')
   @HttpCode(HttpStatus.ACCEPTED)
-  @UseGuards(OperatorKeyGuard)
-  @ApiBearerAuth(OPERATOR_AUTH)
+  @OperatorOnly()
   @ApiOperation({ summary: 'Request a rescoring of a community now (operator)' })
   @ApiAcceptedResponse({ type: ScoringRunDto, description: 'Queued; poll the run for its outcome' })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' })
-  @ApiForbiddenResponse({ type: ApiErrorBody, description: 'OPERATOR_DISABLED' })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'QUEUE_UNAVAILABLE' })
   async request(@Param() { slug }: CommunitySlugParams): Promise<ScoringRunDto> {
