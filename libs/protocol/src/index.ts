@@ -6,3 +6,4 @@ export * from './lib/hashing';
 export * from './lib/lean-tree';
 export * from './lib/note-fields';
 export * from './lib/proof-check';
+export * from './lib/webhook-signature';

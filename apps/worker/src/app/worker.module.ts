@@ -5,6 +5,7 @@ import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
 import { ScoringModule } from './scoring/scoring.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { ScoringModule } from './scoring/scoring.module';
     PrismaModule,
     QueueModule.forRoot({ role: 'consumer' }),
     ScoringModule,
+    WebhooksModule,
   ],
 })
 export class WorkerModule {}

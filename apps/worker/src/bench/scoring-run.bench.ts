@@ -4,6 +4,7 @@
 // Writes a synthetic community (default 1M ratings, 40k raters, 25k notes) to a scratch database
 // first, then drops it. Options: --ratings 1000000 --raters 40000 --notes 25000
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Environment } from '@bridgenotes/config';
 import {
   createMigratedDatabase,
   dropDatabase,
@@ -132,7 +133,8 @@ async function main(): Promise<void> {
     });
 
     const loader = new ScoringInputLoader(prisma as PrismaService);
-    const publisher = new ScoringPublisher(prisma as PrismaService);
+    // Defaults only: the publisher reads nothing but the score retention from it.
+    const publisher = new ScoringPublisher(prisma as PrismaService, new Environment());
     const started = performance.now();
     const run = await prisma.scoringRun.create({
       data: { communityId, status: ScoringRunStatus.RUNNING, startedAt: new Date() },

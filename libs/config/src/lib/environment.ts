@@ -82,6 +82,34 @@ export class Environment {
   @Min(0, { message: 'must be 0 or more (seconds)' })
   SCORING_DEBOUNCE_SECONDS = 30;
 
+  /**
+   * How long a scoring job's lock in Redis lasts without renewal, in seconds. A worker that dies
+   * mid-run has its job taken over by another about this long after; it must exceed the longest
+   * synchronous scoring step (about 30 s at 10M ratings), which cannot renew the lock.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(2, { message: 'must be at least 2 (seconds)' })
+  SCORING_LOCK_SECONDS = 120;
+
+  /**
+   * When every community is rescored in full, as a cron pattern (minute hour day month weekday),
+   * on top of the rescoring new writes ask for; \`off\` disables it.
+   */
+  @Matches(/^(off|\S+( \S+){4,5})$/, {
+    message: 'must be a cron pattern such as "0 * * * *", or off',
+  })
+  SCORING_CRON = '0 * * * *';
+
+  /**
+   * How many of a community's latest runs keep their per-note scores; older runs keep only their
+   * run record (counts, input hash, parameters).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  SCORE_RETENTION_RUNS = 168;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

@@ -4,6 +4,8 @@ import { QueueName } from './queue-names';
 
 export enum JobName {
   ScoreCommunity = 'score-community',
+  RescoreAll = 'rescore-all',
+  DeliverWebhook = 'deliver-webhook',
 }
 
 /**
@@ -15,16 +17,28 @@ export interface ScoreCommunityJob {
   runId?: string;
 }
 
+/** The periodic full rescoring: one `score-community` job for every community. */
+export type RescoreAllJob = Record<string, never>;
+
+/** Deliver one status-change event (a `webhook_deliveries` row) to its community's webhook. */
+export interface DeliverWebhookJob {
+  deliveryId: string;
+}
+
 /**
  * The one place that says which payload each job carries and on which queue it runs, so a
  * producer cannot enqueue a payload its consumer does not expect.
  */
 export interface JobPayloads {
   [JobName.ScoreCommunity]: ScoreCommunityJob;
+  [JobName.RescoreAll]: RescoreAllJob;
+  [JobName.DeliverWebhook]: DeliverWebhookJob;
 }
 
 export const JOB_QUEUE: { readonly [Name in JobName]: QueueName } = {
   [JobName.ScoreCommunity]: QueueName.Scoring,
+  [JobName.RescoreAll]: QueueName.Scoring,
+  [JobName.DeliverWebhook]: QueueName.Webhooks,
 };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -10,6 +10,8 @@ import { PrismaService } from '@bridgenotes/database';
 import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 
+import { PollingLoop } from '../common/polling-loop';
+
 const POLL_MS = 2_000;
 
 /**
@@ -20,9 +22,12 @@ const POLL_MS = 2_000;
  */
 @Injectable()
 export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ScoringEventsDispatcher.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly loop = new PollingLoop(
+    'dispatching scoring events',
+    POLL_MS,
+    () => this.dispatch(),
+    new Logger(ScoringEventsDispatcher.name),
+  );
 
   constructor(
     private readonly prisma: PrismaService,
@@ -31,16 +36,11 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.dispatch()
-        .catch((error: Error) => this.logger.warn(`dispatching scoring events: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, POLL_MS);
+    this.loop.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass: every community with events in the outbox gets (at most) one pending run. */

@@ -33,6 +33,7 @@ describe('scoring worker', () => {
 
   beforeAll(async () => {
     process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
+    process.env['SCORE_RETENTION_RUNS'] = '2';
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
     worker = await moduleRef.init();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
@@ -240,7 +241,10 @@ describe('scoring worker', () => {
     });
     const job = await queue.add(JobName.ScoreCommunity, { communityId }, { jobId: randomUUID() });
     await eventually(async () => expect(await job.getState()).toBe('delayed'));
-    expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(0);
+    // The request is recorded, but nothing has run.
+    expect(await prisma.scoringRun.findMany({ where: { communityId } })).toMatchObject([
+      { status: ScoringRunStatus.QUEUED, startedAt: null },
+    ]);
     await prisma.community.update({
       where: { id: communityId },
       data: { scoringLeaseUntil: null },

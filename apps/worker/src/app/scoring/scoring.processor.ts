@@ -1,71 +1,126 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStatus } from '@bridgenotes/database';
-import { JobName, JobPayloads, QueueName } from '@bridgenotes/queue';
+import { JobName, JobPayloads, logQueueErrors, QueueName } from '@bridgenotes/queue';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { randomUUID } from 'node:crypto';
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 
 import { ScoringInputLoader } from './scoring-input.loader';
 import { ScoringPublisher } from './scoring.publisher';
 
-type ScoringJob = Job<JobPayloads[JobName.ScoreCommunity], void, JobName.ScoreCommunity>;
+type ScoringPayload = JobPayloads[JobName.ScoreCommunity] | JobPayloads[JobName.RescoreAll];
+type ScoringJob = Job<ScoringPayload, void, JobName>;
+type ScoreCommunityJob = Job<JobPayloads[JobName.ScoreCommunity], void, JobName.ScoreCommunity>;
 
-/** Longer than any run; a worker that dies mid-run frees its community when this runs out. */
+/**
+ * Longer than any run. The run holding a community's lease may retake it at once when its job is
+ * retried; any other run waits until the holder releases it or this runs out.
+ */
 const LEASE_SECONDS = 900;
 const BUSY_RETRY_MS = 5_000;
+const COMMUNITY_PAGE = 1_000;
 
-// The scorer runs synchronously (about 30 s at 10M ratings): the job's lock must outlast it.
-@Processor(QueueName.Scoring, { lockDuration: 120_000 })
-export class ScoringProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
-{
+/**
+ * Consumes the scoring queue. The worker is built here rather than with `@Processor` because its
+ * lock duration comes from the configuration: it bounds how soon a run whose worker died is
+ * picked up again (stalled-job recovery), and it must outlast the synchronous scoring step.
+ */
+@Injectable()
+export class ScoringProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ScoringProcessor.name);
+  private worker?: Worker<ScoringPayload, void, JobName>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly loader: ScoringInputLoader,
     private readonly publisher: ScoringPublisher,
     private readonly env: Environment,
-  ) {
-    super();
-  }
+    @InjectQueue(QueueName.Scoring) private readonly queue: Queue<ScoringPayload, void, JobName>,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.env.SCORING_CONCURRENCY;
+    const lockDuration = this.env.SCORING_LOCK_SECONDS * 1_000;
+    this.worker = new Worker(QueueName.Scoring, (job, token) => this.process(job, token), {
+      connection: this.queue.opts.connection,
+      prefix: this.queue.opts.prefix,
+      concurrency: this.env.SCORING_CONCURRENCY,
+      lockDuration,
+      stalledInterval: Math.min(30_000, lockDuration / 2),
+    });
+    logQueueErrors(this.worker, 'scoring worker', this.logger);
+    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+    // Redis may be away at boot: the schedule is set once it answers, without holding start-up.
+    this.scheduleFullRescoring().catch((error: Error) =>
+      this.logger.warn(`could not schedule the periodic rescoring: ${error.message}`),
+    );
   }
 
   /**
    * Stops taking jobs and waits for the active ones before the database connection closes (in
-   * the later shutdown phase); @nestjs/bullmq would only close the worker in that same phase.
+   * the later shutdown phase).
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
+    await this.worker?.close();
   }
 
   async process(job: ScoringJob, token?: string): Promise<void> {
     switch (job.name) {
       case JobName.ScoreCommunity:
-        return this.scoreCommunity(job, token);
+        return this.scoreCommunity(job as ScoreCommunityJob, token);
+      case JobName.RescoreAll:
+        return this.rescoreAll();
       default:
-        throw new UnrecoverableError(
-          `No handler for job "${(job as Job).name}" on the scoring queue`,
-        );
+        throw new UnrecoverableError(`No handler for job "${job.name}" on the scoring queue`);
     }
   }
 
-  private async scoreCommunity(job: ScoringJob, token?: string): Promise<void> {
+  /** Every worker upserts the same scheduler, so there is one schedule however many run. */
+  private async scheduleFullRescoring(): Promise<void> {
+    // The scheduler is named after the job it makes.
+    if (this.env.SCORING_CRON === 'off') {
+      await this.queue.removeJobScheduler(JobName.RescoreAll);
+      return;
+    }
+    await this.queue.upsertJobScheduler(
+      JobName.RescoreAll,
+      { pattern: this.env.SCORING_CRON, tz: 'UTC' },
+      { name: JobName.RescoreAll, data: {} },
+    );
+  }
+
+  private async rescoreAll(): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.prisma.community.findMany({
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take: COMMUNITY_PAGE,
+        ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+      });
+      if (page.length === 0) return;
+      await this.queue.addBulk(
+        page.map(({ id }) => ({ name: JobName.ScoreCommunity, data: { communityId: id } })),
+      );
+      after = page[page.length - 1]?.id;
+    }
+  }
+
+  private async scoreCommunity(job: ScoreCommunityJob, token?: string): Promise<void> {
     const { communityId } = job.data;
-    const owner = randomUUID();
-    if (!(await this.acquireLease(communityId, owner))) {
-      // Another worker is scoring this community: come back shortly instead of running twice.
+    const runId = await this.pendingRun(job);
+    if (!(await this.acquireLease(communityId, runId))) {
+      // Another run of this community is in progress: come back shortly instead of running twice.
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
     try {
-      const runId = await this.startRun(job);
+      await this.startRun(communityId, runId);
       await job.updateProgress({ stage: 'loading', percent: 5 });
       const loaded = await this.loader.load(communityId);
       await job.updateProgress({ stage: 'scoring', percent: 30 });
@@ -77,20 +132,21 @@ export class ScoringProcessor
         `run ${runId}: ${loaded.noteCount} notes, ${loaded.ratingCount} ratings, ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
       );
     } finally {
-      // Only this attempt's own lease: had it expired and passed to another worker, it stays there.
+      // Only this run's own lease: had it expired and passed to another run, it stays there.
       await this.prisma.community.updateMany({
-        where: { id: communityId, scoringLeaseOwner: owner },
+        where: { id: communityId, scoringLeaseOwner: runId },
         data: { scoringLeaseUntil: null, scoringLeaseOwner: null },
       });
     }
   }
 
-  private async acquireLease(communityId: string, owner: string): Promise<boolean> {
-    const acquired = await this.prisma.$executeRaw`
-      UPDATE communities
-         SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), scoring_lease_owner = ${owner}::uuid
-       WHERE id = ${communityId}::uuid AND (scoring_lease_until IS NULL OR scoring_lease_until < now())`;
-    if (acquired === 1) return true;
+  /**
+   * The run record this job serves: the operator's, when the job names one, else one recorded
+   * (queued) on the job's first attempt and kept in its data, so every retry serves the same run.
+   */
+  private async pendingRun(job: ScoreCommunityJob): Promise<string> {
+    const { communityId, runId } = job.data;
+    if (runId) return runId;
     if (
       !(await this.prisma.community.findUnique({
         where: { id: communityId },
@@ -99,19 +155,21 @@ export class ScoringProcessor
     ) {
       throw new UnrecoverableError(`Community ${communityId} does not exist`);
     }
-    return false;
+    const run = await this.prisma.scoringRun.create({ data: { communityId } });
+    await job.updateData({ communityId, runId: run.id });
+    return run.id;
   }
 
-  /** The run record: the operator's, when the job names one, else a new one for this job. */
-  private async startRun(job: ScoringJob): Promise<string> {
-    const { communityId, runId } = job.data;
-    if (!runId) {
-      const run = await this.prisma.scoringRun.create({
-        data: { communityId, status: ScoringRunStatus.RUNNING, startedAt: new Date(), attempts: 1 },
-      });
-      await job.updateData({ communityId, runId: run.id });
-      return run.id;
-    }
+  private async acquireLease(communityId: string, runId: string): Promise<boolean> {
+    const acquired = await this.prisma.$executeRaw`
+      UPDATE communities
+         SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), scoring_lease_owner = ${runId}::uuid
+       WHERE id = ${communityId}::uuid
+         AND (scoring_lease_until IS NULL OR scoring_lease_until < now() OR scoring_lease_owner = ${runId}::uuid)`;
+    return acquired === 1;
+  }
+
+  private async startRun(communityId: string, runId: string): Promise<void> {
     const started = await this.prisma.scoringRun.updateMany({
       where: {
         id: runId,
@@ -126,21 +184,17 @@ export class ScoringProcessor
         `Scoring run ${runId} of community ${communityId} is not pending`,
       );
     }
-    return runId;
   }
 
-  @OnWorkerEvent('failed')
-  async onFailed(job: ScoringJob | undefined, error: Error): Promise<void> {
-    if (!job?.data.runId) return;
+  private async onFailed(job: ScoringJob | undefined, error: Error): Promise<void> {
+    const runId = job && 'runId' in job.data ? job.data.runId : undefined;
+    if (!job || !runId) return;
     const retriesLeft =
       error instanceof UnrecoverableError ? false : job.attemptsMade < (job.opts.attempts ?? 1);
-    this.logger.warn(`run ${job.data.runId} attempt ${job.attemptsMade} failed: ${error.message}`);
+    this.logger.warn(`run ${runId} attempt ${job.attemptsMade} failed: ${error.message}`);
     if (retriesLeft) return;
     await this.prisma.scoringRun.updateMany({
-      where: {
-        id: job.data.runId,
-        status: { in: [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING] },
-      },
+      where: { id: runId, status: { in: [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING] } },
       data: {
         status: ScoringRunStatus.FAILED,
         finishedAt: new Date(),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { NoteStatus, Prisma, PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import {
   explainNote,
@@ -28,11 +29,15 @@ function shownStatus(status: CoreStatus): NoteStatus {
 
 @Injectable()
 export class ScoringPublisher {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly env: Environment,
+  ) {}
 
   /**
-   * Publishes a run in one transaction: every note's status and explanation, the status changes,
-   * and the run record. Readers see the previous run's results until it commits, never a mix.
+   * Publishes a run in one transaction: every note's status and explanation (on the note, and in
+   * the run's own scores), the status changes, the webhook event announcing them, and the run
+   * record. Readers see the previous run's results until it commits, never a mix.
    */
   async publish(
     runId: string,
@@ -66,8 +71,10 @@ export class ScoringPublisher {
             scores.slice(start, start + CHUNK),
           );
         }
-        await tx.scoringRun.update({
-          where: { id: runId },
+        // Only a run still marked running may publish: if a job was ever processed twice, the
+        // second publication finds the run finished and rolls back instead of overwriting.
+        const finished = await tx.scoringRun.updateMany({
+          where: { id: runId, status: ScoringRunStatus.RUNNING },
           data: {
             status: ScoringRunStatus.SUCCEEDED,
             finishedAt: new Date(),
@@ -80,10 +87,52 @@ export class ScoringPublisher {
             error: null,
           },
         });
+        if (finished.count !== 1) throw new Error(`Scoring run ${runId} is no longer running`);
+        await this.announceChanges(tx, runId);
+        await this.pruneOldScores(tx, runId);
       },
       { timeout: 120_000 },
     );
     return counts;
+  }
+
+  /** One webhook event with every status change of the run, when the community has a webhook. */
+  private async announceChanges(tx: Prisma.TransactionClient, runId: string): Promise<void> {
+    const run = await tx.scoringRun.findUniqueOrThrow({
+      where: { id: runId },
+      select: { finishedAt: true, community: { select: { id: true, slug: true, webhookUrl: true } } },
+    });
+    if (!run.community.webhookUrl) return;
+    const changes = await tx.noteStatusChange.findMany({
+      where: { runId },
+      select: { noteId: true, previous: true, next: true },
+      orderBy: { id: 'asc' },
+    });
+    if (changes.length === 0) return;
+    await tx.webhookDelivery.create({
+      data: {
+        communityId: run.community.id,
+        runId,
+        payload: {
+          type: 'note-status.changed',
+          community: run.community.slug,
+          runId,
+          at: (run.finishedAt as Date).toISOString(),
+          changes,
+        },
+      },
+    });
+  }
+
+  /** Per-note scores of all but the latest SCORE_RETENTION_RUNS runs; run records stay. */
+  private async pruneOldScores(tx: Prisma.TransactionClient, runId: string): Promise<void> {
+    await tx.$executeRaw`
+      DELETE FROM note_scores WHERE run_id IN (
+        SELECT id FROM scoring_runs
+         WHERE community_id = (SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid)
+           AND status = 'SUCCEEDED'
+         ORDER BY finished_at DESC
+        OFFSET ${this.env.SCORE_RETENTION_RUNS})`;
   }
 
   private async publishChunk(
@@ -105,6 +154,9 @@ export class ScoringPublisher {
            SET status = incoming.status::"NoteStatus", score = incoming.score::jsonb, scored_run_id = ${runId}::uuid
           FROM incoming WHERE n.id = incoming.id
         RETURNING n.id, n.status
+      ), kept AS (
+        INSERT INTO note_scores (run_id, note_id, status, score)
+        SELECT ${runId}::uuid, incoming.id, incoming.status::"NoteStatus", incoming.score::jsonb FROM incoming
       )
       INSERT INTO note_status_changes (note_id, run_id, previous, next)
       SELECT previous.id, ${runId}::uuid, previous.status, updated.status

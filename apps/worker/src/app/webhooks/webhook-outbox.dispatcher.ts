@@ -1,0 +1,74 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { PrismaService } from '@bridgenotes/database';
+import { DeliverWebhookJob, JobName, QueueName } from '@bridgenotes/queue';
+import { Queue } from 'bullmq';
+
+import { PollingLoop } from '../common/polling-loop';
+
+const POLL_MS = 2_000;
+const BATCH = 100;
+
+/** Retries of one delivery: about 1.5 days between the first and the last attempt. */
+export const WEBHOOK_ATTEMPTS = 12;
+export const WEBHOOK_BACKOFF_MS = 30_000;
+
+/**
+ * Hands the status-change events that scoring runs write to the webhook queue. The job id is the
+ * delivery's id, so a pass that fails after adding a job but before marking the row re-adds
+ * nothing: a receiver gets each event once unless its own answer was lost.
+ */
+@Injectable()
+export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly loop = new PollingLoop(
+    'dispatching webhook deliveries',
+    POLL_MS,
+    () => this.dispatch(),
+    new Logger(WebhookOutboxDispatcher.name),
+  );
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @InjectQueue(QueueName.Webhooks)
+    private readonly queue: Queue<DeliverWebhookJob, void, JobName.DeliverWebhook>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  async dispatch(): Promise<number> {
+    const pending = await this.prisma.webhookDelivery.findMany({
+      where: { enqueuedAt: null },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+      take: BATCH,
+    });
+    if (pending.length === 0) return 0;
+    await this.queue.addBulk(
+      pending.map(({ id }) => ({
+        name: JobName.DeliverWebhook,
+        data: { deliveryId: id },
+        opts: {
+          jobId: id,
+          attempts: WEBHOOK_ATTEMPTS,
+          backoff: { type: 'exponential', delay: WEBHOOK_BACKOFF_MS },
+        },
+      })),
+    );
+    await this.prisma.webhookDelivery.updateMany({
+      where: { id: { in: pending.map(({ id }) => id) } },
+      data: { enqueuedAt: new Date() },
+    });
+    return pending.length;
+  }
+}
