@@ -154,6 +154,10 @@ describe('scoring worker', () => {
 
   it('publishes CRH for a note both camps find helpful, and not for a one-sided note', async () => {
     const { communityId, bridging, oneSided } = await plantedCommunity();
+    await prisma.community.update({
+      where: { id: communityId },
+      data: { webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'test-secret-0123456789' },
+    });
     const finished = await runFor(communityId);
 
     const byId = async (id: string) => prisma.note.findUniqueOrThrow({ where: { id } });
@@ -172,6 +176,26 @@ describe('scoring worker', () => {
     expect(changes).toMatchObject([
       { runId: finished.id, previous: 'NEEDS_MORE_RATINGS', next: 'CURRENTLY_RATED_HELPFUL' },
     ]);
+    // The run's scores are kept with it, and its changes wait in the outbox for the webhook.
+    expect(
+      await prisma.noteScore.findUnique({
+        where: { runId_noteId: { runId: finished.id, noteId: bridging } },
+      }),
+    ).toMatchObject({ status: 'CURRENTLY_RATED_HELPFUL', score: helpful.score });
+    const [delivery, ...more] = await prisma.webhookDelivery.findMany({
+      where: { runId: finished.id },
+    });
+    expect(more).toHaveLength(0);
+    expect(delivery?.payload).toMatchObject({
+      type: 'note-status.changed',
+      runId: finished.id,
+      changes: expect.arrayContaining([
+        { noteId: bridging, previous: 'NEEDS_MORE_RATINGS', next: 'CURRENTLY_RATED_HELPFUL' },
+      ]),
+    });
+    expect((delivery?.payload as { changes: unknown[] }).changes).toHaveLength(
+      await prisma.noteStatusChange.count({ where: { runId: finished.id } }),
+    );
     const counts = finished.statusCounts as Record<string, number>;
     expect(
       await prisma.note.count({
@@ -199,6 +223,37 @@ describe('scoring worker', () => {
       }),
     ).toEqual(statuses);
     expect(await prisma.noteStatusChange.count({ where: { runId: second.id } })).toBe(0);
+
+    // Retention (2 runs in this suite): a third run prunes the first run's per-note scores only.
+    const third = await runFor(communityId);
+    const kept = await prisma.noteScore.groupBy({
+      by: ['runId'],
+      where: { note: { communityId } },
+      _count: true,
+    });
+    expect(Object.fromEntries(kept.map((row) => [row.runId, row._count]))).toEqual({
+      [second.id]: statuses.length,
+      [third.id]: statuses.length,
+    });
+    expect(await prisma.scoringRun.findUnique({ where: { id: first.id } })).toMatchObject({
+      status: 'SUCCEEDED',
+      inputHash: first.inputHash,
+    });
+  });
+
+  it('asks for a run of every community when the periodic full rescoring fires', async () => {
+    expect(await queue.getJobScheduler(JobName.RescoreAll)).toMatchObject({
+      pattern: '0 * * * *',
+      tz: 'UTC',
+    });
+    const communities = [await createCommunity(), await createCommunity()];
+    await queue.add(JobName.RescoreAll, {}, { jobId: randomUUID() });
+    await eventually(async () => {
+      for (const { id } of communities)
+        expect(
+          await prisma.scoringRun.count({ where: { communityId: id, status: 'SUCCEEDED' } }),
+        ).toBe(1);
+    }, 30_000);
   });
 
   it('hashes its input in the documented canonical form', async () => {

@@ -100,7 +100,10 @@ export class ScoringPublisher {
   private async announceChanges(tx: Prisma.TransactionClient, runId: string): Promise<void> {
     const run = await tx.scoringRun.findUniqueOrThrow({
       where: { id: runId },
-      select: { finishedAt: true, community: { select: { id: true, slug: true, webhookUrl: true } } },
+      select: {
+        finishedAt: true,
+        community: { select: { id: true, slug: true, webhookUrl: true } },
+      },
     });
     if (!run.community.webhookUrl) return;
     const changes = await tx.noteStatusChange.findMany({

@@ -24,7 +24,9 @@ export class WebhookDeliveryProcessor extends WorkerHost {
 
   async process(job: DeliveryJob): Promise<void> {
     if (job.name !== JobName.DeliverWebhook) {
-      throw new UnrecoverableError(`No handler for job "${String(job.name)}" on the webhooks queue`);
+      throw new UnrecoverableError(
+        `No handler for job "${String(job.name)}" on the webhooks queue`,
+      );
     }
     const delivery = await this.prisma.webhookDelivery.findUnique({
       where: { id: job.data.deliveryId },

@@ -1,0 +1,137 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '@bridgenotes/database';
+import { communityScope, verifyWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
+import { DeliverWebhookJob, JobName, QueueName } from '@bridgenotes/queue';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { WorkerModule } from '../worker.module';
+
+const run = currentTestRun();
+const SECRET = 'whsec-test-0123456789abcdef';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+describe('webhook deliveries', () => {
+  let worker: INestApplicationContext;
+  let prisma: PrismaClient;
+  let queue: Queue<DeliverWebhookJob, void, JobName.DeliverWebhook>;
+  let server: Server;
+  let url: string;
+  const received: Received[] = [];
+  /** Status codes the receiver answers, in turn; 204 once they run out. */
+  const answers: number[] = [];
+
+  beforeAll(async () => {
+    worker = await (await Test.createTestingModule({ imports: [WorkerModule] }).compile()).init();
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
+    queue = new Queue(QueueName.Webhooks, {
+      prefix: run.queuePrefix,
+      connection: { url: run.redisUrl },
+    });
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(answers.shift() ?? 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bridgenotes`;
+  });
+
+  afterAll(async () => {
+    await worker.close();
+    await queue.close();
+    await prisma.$disconnect();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** A community with a webhook and one finished run whose changes wait in the outbox. */
+  async function pendingDelivery(): Promise<{ id: string; payload: object }> {
+    const communityId = randomUUID();
+    await prisma.community.create({
+      data: {
+        id: communityId,
+        slug: `hook-${communityId.slice(0, 8)}`,
+        name: 'hook',
+        scope: communityScope(communityId).toString(),
+        webhookUrl: url,
+        webhookSecret: SECRET,
+      },
+    });
+    const scoringRun = await prisma.scoringRun.create({
+      data: { communityId, status: 'SUCCEEDED', finishedAt: new Date() },
+    });
+    const payload = {
+      type: 'note-status.changed',
+      community: 'hook',
+      runId: scoringRun.id,
+      changes: [
+        { noteId: randomUUID(), previous: 'NEEDS_MORE_RATINGS', next: 'CURRENTLY_RATED_HELPFUL' },
+      ],
+    };
+    const delivery = await prisma.webhookDelivery.create({
+      data: { communityId, runId: scoringRun.id, payload },
+    });
+    return { id: delivery.id, payload };
+  }
+
+  const deliveriesOf = (id: string) =>
+    received.filter((request) => request.headers[WEBHOOK_HEADERS.delivery] === id);
+
+  it('POSTs the event signed with the community secret, once, and records it delivered', async () => {
+    const { id, payload } = await pendingDelivery();
+    const delivered = await eventually(async () => {
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+      if (!row.deliveredAt) throw new Error('not delivered yet');
+      return row;
+    }, 20_000);
+    expect(delivered).toMatchObject({ attempts: 1, lastError: null });
+
+    const [request, ...again] = deliveriesOf(id);
+    expect(again).toHaveLength(0);
+    expect(JSON.parse(request?.body ?? '')).toEqual(payload);
+    const headers = {
+      timestamp: request?.headers[WEBHOOK_HEADERS.timestamp] as string,
+      signature: request?.headers[WEBHOOK_HEADERS.signature] as string,
+    };
+    expect(verifyWebhook(SECRET, headers, request?.body ?? '')).toBe(true);
+    expect(verifyWebhook('another-secret', headers, request?.body ?? '')).toBe(false);
+  });
+
+  it('retries with backoff after an error answer, keeping the error for the operator', async () => {
+    answers.push(503);
+    const { id } = await pendingDelivery();
+    const failedOnce = await eventually(async () => {
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+      if (!row.lastError) throw new Error('no failed attempt yet');
+      return row;
+    }, 20_000);
+    expect(failedOnce).toMatchObject({ attempts: 1, deliveredAt: null });
+    expect(failedOnce.lastError).toMatch(/HTTP 503/);
+
+    // The backoff is 30 s and more; skip the wait as time passing would.
+    const job = await eventually(async () => {
+      const found = await queue.getJob(id);
+      expect(await found?.getState()).toBe('delayed');
+      return found;
+    });
+    await job?.promote();
+    await eventually(async () => {
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+      expect(row).toMatchObject({ attempts: 2, lastError: null });
+      expect(row.deliveredAt).not.toBeNull();
+    }, 20_000);
+    expect(deliveriesOf(id)).toHaveLength(2);
+  });
+});
