@@ -4,12 +4,14 @@ import { PrismaModule } from '@bridgenotes/database';
 import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
+import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { CommunitiesModule } from './communities/communities.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
 import { MembershipModule } from './membership/membership.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -23,8 +25,10 @@ import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
     MembershipModule,
     NotesModule,
     PrismaModule,
+    QueueDashboardModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,
+    WebhooksModule,
   ],
 })
 export class AppModule {}

@@ -30,3 +30,20 @@ export function decodeCursor(cursor: string): Position {
   }
   return { at, id: id as string };
 }
+
+/** Cursors of lists ordered by a uuid alone. */
+export function encodeIdCursor(id: string): string {
+  return Buffer.from(id).toString('base64url');
+}
+
+export function decodeIdCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!UUID.test(id)) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'CURSOR_INVALID',
+      'cursor is not a nextCursor value from a previous page',
+    );
+  }
+  return id;
+}

@@ -16,40 +16,50 @@ import { ApiError, ApiErrorBody } from './api-error';
 export const OPERATOR_AUTH = 'operator-key';
 
 /**
- * Admits requests bearing the operator key (`Authorization: Bearer <key>`). Only the key's
+ * Whether an `Authorization` header carries the operator key: as a bearer token (API clients),
+ * or as the password of HTTP Basic auth (a browser opening the queue dashboard). Only the key's
  * SHA-256 is configured, and digests are compared in constant time, so neither the
  * configuration nor response timing gives the key away.
  */
+export function checkOperatorKey(
+  env: Environment,
+  authorization: string | undefined,
+): 'ok' | 'disabled' | 'invalid' {
+  const digest = env.OPERATOR_API_KEY_SHA256;
+  if (!digest) return 'disabled';
+  const header = authorization ?? '';
+  const bearer = /^Bearer (\S+)$/.exec(header)?.[1];
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header)?.[1];
+  const key =
+    bearer ??
+    (basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : '');
+  const presented = createHash('sha256').update(key).digest();
+  return key && timingSafeEqual(presented, Buffer.from(digest, 'hex')) ? 'ok' : 'invalid';
+}
+
+/** Admits requests bearing the operator key (`Authorization: Bearer <key>`). */
 @Injectable()
 export class OperatorKeyGuard implements CanActivate {
-  private readonly expected?: Buffer;
-
-  constructor(env: Environment) {
-    const digest = env.OPERATOR_API_KEY_SHA256;
-    this.expected = digest ? Buffer.from(digest, 'hex') : undefined;
-  }
+  constructor(private readonly env: Environment) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.expected) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        'OPERATOR_DISABLED',
-        'Operator endpoints are disabled: OPERATOR_API_KEY_SHA256 is not configured',
-      );
+    const header = context.switchToHttp().getRequest<Request>().headers.authorization;
+    switch (checkOperatorKey(this.env, header)) {
+      case 'ok':
+        return true;
+      case 'disabled':
+        throw new ApiError(
+          HttpStatus.FORBIDDEN,
+          'OPERATOR_DISABLED',
+          'Operator endpoints are disabled: OPERATOR_API_KEY_SHA256 is not configured',
+        );
+      default:
+        throw new ApiError(
+          HttpStatus.UNAUTHORIZED,
+          'OPERATOR_KEY_INVALID',
+          'A valid operator key is required (Authorization: Bearer <key>)',
+        );
     }
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const match = /^Bearer (\S+)$/.exec(header);
-    const presented = createHash('sha256')
-      .update(match?.[1] ?? '')
-      .digest();
-    if (!match || !timingSafeEqual(presented, this.expected)) {
-      throw new ApiError(
-        HttpStatus.UNAUTHORIZED,
-        'OPERATOR_KEY_INVALID',
-        'A valid operator key is required (Authorization: Bearer <key>)',
-      );
-    }
-    return true;
   }
 }
 

@@ -29,7 +29,14 @@ import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
 import { CreateNoteDto, DeleteNoteDto, PutRatingDto } from './dto/note-input.dto';
 import { NoteParams, PostQuery } from './dto/note-params.dto';
-import { NoteDto, NotePageDto, PostDto, PostNotesDto, RatingDto } from './dto/note.dto';
+import {
+  NoteDetailDto,
+  NoteDto,
+  NotePageDto,
+  PostDto,
+  PostNotesDto,
+  RatingDto,
+} from './dto/note.dto';
 import { NotesService } from './notes.service';
 import { RatingsService } from './ratings.service';
 
@@ -94,11 +101,12 @@ export class NotesController {
 
   @Get('communities/:slug/notes/:id')
   @Header('Cache-Control', REVALIDATE)
-  @ApiOperation({ summary: 'One note with its status' })
-  @ApiOkResponse({ type: NoteDto })
+  @ApiOperation({ summary: 'One note with its status, scores and status history' })
+  @ApiOkResponse({ type: NoteDetailDto })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
-  async get(@Param() { slug, id }: NoteParams): Promise<NoteDto> {
-    return NoteDto.from(await this.notes.get(await this.communities.findBySlug(slug), id));
+  async get(@Param() { slug, id }: NoteParams): Promise<NoteDetailDto> {
+    const note = await this.notes.get(await this.communities.findBySlug(slug), id);
+    return NoteDetailDto.withHistory(note, await this.notes.statusHistory(note.id));
   }
 
   @Delete('communities/:slug/notes/:id')

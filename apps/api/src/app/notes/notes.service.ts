@@ -1,5 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Community, Note, NoteStatus, Post, Prisma, PrismaService } from '@bridgenotes/database';
+import {
+  Community,
+  Note,
+  NoteStatus,
+  NoteStatusChange,
+  Post,
+  Prisma,
+  PrismaService,
+} from '@bridgenotes/database';
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
@@ -11,6 +19,8 @@ import { checkNoteContent } from './note-rules';
 import { PostKey, PostsService } from './posts.service';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
+
+const HISTORY_LIMIT = 100;
 
 const WITH_COUNT = { _count: { select: { ratings: true } } } as const;
 
@@ -152,6 +162,16 @@ export class NotesService {
         `No note ${noteId} in community "${community.slug}"`,
       );
     return note;
+  }
+
+  /** The latest published status changes of a note, oldest first. */
+  async statusHistory(noteId: string): Promise<NoteStatusChange[]> {
+    const latest = await this.prisma.noteStatusChange.findMany({
+      where: { noteId },
+      orderBy: [{ changedAt: 'desc' }, { id: 'desc' }],
+      take: HISTORY_LIMIT,
+    });
+    return latest.reverse();
   }
 
   /**

@@ -198,4 +198,104 @@ describe('scoring runs', () => {
       expect(cursor.body.code).toBe('CURSOR_INVALID');
     });
   });
+
+  describe('GET /scoring-runs/:id/scores', () => {
+    async function finishedRun(noteCount: number) {
+      const post = await prisma.post.create({
+        data: { platform: 'test', externalId: randomUUID() },
+      });
+      const notes = [];
+      for (let index = 0; index < noteCount; index += 1) {
+        notes.push(
+          await prisma.note.create({
+            data: {
+              communityId: community.id,
+              postId: post.id,
+              authorPseudonym: String(index + 1),
+              classification: 'NOT_MISLEADING',
+              reasons: [],
+              text: 'scored',
+              sources: [],
+            },
+          }),
+        );
+      }
+      const run = await prisma.scoringRun.create({
+        data: { communityId: community.id, status: 'SUCCEEDED', noteCount },
+      });
+      return { run, notes };
+    }
+
+    it("pages through a run's per-note results in note id order", async () => {
+      const { run, notes } = await finishedRun(3);
+      await prisma.noteScore.createMany({
+        data: notes.map((note, index) => ({
+          runId: run.id,
+          noteId: note.id,
+          status: index === 0 ? 'CURRENTLY_RATED_HELPFUL' : 'NEEDS_MORE_RATINGS',
+          score: { intercept: index / 10 },
+        })),
+      });
+      const seen: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const response: request.Response = await request(app.getHttpServer())
+          .get(`/scoring-runs/${run.id}/scores`)
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .expect(200);
+        seen.push(...response.body.items);
+        cursor = response.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(
+        notes
+          .map((note, index) => ({
+            noteId: note.id,
+            status: index === 0 ? 'CURRENTLY_RATED_HELPFUL' : 'NEEDS_MORE_RATINGS',
+            score: { intercept: index / 10 },
+          }))
+          .sort((a, b) => a.noteId.localeCompare(b.noteId)),
+      );
+    });
+
+    it('answers 410 when retention pruned the scores, 409 for an unfinished run', async () => {
+      const { run } = await finishedRun(1);
+      const pruned = await request(app.getHttpServer())
+        .get(`/scoring-runs/${run.id}/scores`)
+        .expect(410);
+      expect(pruned.body.code).toBe('SCORES_PRUNED');
+      const queued = await prisma.scoringRun.create({ data: { communityId: community.id } });
+      const unfinished = await request(app.getHttpServer())
+        .get(`/scoring-runs/${queued.id}/scores`)
+        .expect(409);
+      expect(unfinished.body.code).toBe('SCORING_RUN_NOT_FINISHED');
+      const forged = await request(app.getHttpServer())
+        .get(`/scoring-runs/${run.id}/scores?cursor=abc`)
+        .expect(400);
+      expect(forged.body.code).toBe('CURSOR_INVALID');
+    });
+  });
+
+  describe('the queue dashboard at /admin/queues', () => {
+    it('asks a browser for the operator key and shows Bull Board to the operator', async () => {
+      const server = app.getHttpServer();
+      const anonymous = await request(server).get('/admin/queues').expect(401);
+      expect(anonymous.headers['www-authenticate']).toMatch(/^Basic realm="Bridgenotes operator"/);
+      expect(anonymous.body.code).toBe('OPERATOR_KEY_INVALID');
+      await request(server).get('/admin/queues').auth('operator', 'wrong-key').expect(401);
+
+      const page = await request(server)
+        .get('/admin/queues')
+        .auth('operator', OPERATOR_KEY)
+        .expect(200);
+      expect(page.text).toMatch(/<title>Bridgenotes<\/title>|bull/i);
+      const queues = await request(server)
+        .get('/admin/queues/api/queues')
+        .set(operator)
+        .expect(200);
+      expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual(
+        Object.values(QueueName).sort(),
+      );
+      await request(server).get('/admin/queues/api/queues').expect(401);
+    });
+  });
 });

@@ -2,6 +2,8 @@ import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nest
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -16,6 +18,7 @@ import { PageQuery } from '../common/page-query.dto';
 import { CommunitySlugParams } from '../common/slug';
 import { ScoringRunIdParams } from './dto/scoring-run-params.dto';
 import { ScoringRunDto } from './dto/scoring-run.dto';
+import { NoteScoreDto, NoteScorePageDto } from './dto/note-score.dto';
 import { ScoringRunsService } from './scoring-runs.service';
 
 @ApiTags('scoring')
@@ -55,5 +58,24 @@ export class ScoringRunsController {
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'SCORING_RUN_NOT_FOUND' })
   async get(@Param() { id }: ScoringRunIdParams): Promise<ScoringRunDto> {
     return ScoringRunDto.from(await this.scoringRuns.get(id));
+  }
+
+  @Get('scoring-runs/:id/scores')
+  @ApiOperation({
+    summary: "A finished run's result for every note it scored",
+    description:
+      'Kept for the latest SCORE_RETENTION_RUNS runs of each community; older runs answer 410.',
+  })
+  @ApiOkResponse({ type: NoteScorePageDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'SCORING_RUN_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'SCORING_RUN_NOT_FINISHED' })
+  @ApiGoneResponse({ type: ApiErrorBody, description: 'SCORES_PRUNED' })
+  async scores(
+    @Param() { id }: ScoringRunIdParams,
+    @Query() { limit, cursor }: PageQuery,
+  ): Promise<NoteScorePageDto> {
+    const page = await this.scoringRuns.scores(id, limit, cursor);
+    return { items: page.items.map(NoteScoreDto.from), nextCursor: page.nextCursor };
   }
 }

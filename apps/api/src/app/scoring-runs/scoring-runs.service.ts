@@ -1,11 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { PrismaService, ScoringRun } from '@bridgenotes/database';
+import { NoteScore, PrismaService, ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
 import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 
 import { ApiError } from '../common/api-error';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeCursor, decodeIdCursor, encodeCursor, encodeIdCursor } from '../common/cursor';
 import { CommunitiesService } from '../communities/communities.service';
 import { withTimeout } from '../common/with-timeout';
 
@@ -88,5 +88,40 @@ export class ScoringRunsService {
       );
     }
     return run;
+  }
+
+  /**
+   * A run's per-note results, in note id order. Runs older than the score retention keep their
+   * record but not these: asking for them answers 410 rather than an empty, misleading page.
+   */
+  async scores(
+    id: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: NoteScore[]; nextCursor: string | null }> {
+    const run = await this.get(id);
+    const after = cursor === undefined ? undefined : decodeIdCursor(cursor);
+    if (run.status !== ScoringRunStatus.SUCCEEDED) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'SCORING_RUN_NOT_FINISHED',
+        `Scoring run ${id} is ${run.status.toLowerCase()}; it has no scores`,
+      );
+    }
+    const rows = await this.prisma.noteScore.findMany({
+      where: { runId: id, ...(after && { noteId: { gt: after } }) },
+      orderBy: { noteId: 'asc' },
+      take: limit + 1,
+    });
+    if (rows.length === 0 && !after && (run.noteCount ?? 0) > 0) {
+      throw new ApiError(
+        HttpStatus.GONE,
+        'SCORES_PRUNED',
+        `The per-note scores of run ${id} were pruned by the score retention; its record remains`,
+      );
+    }
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeIdCursor(last.noteId) : null };
   }
 }

@@ -4,6 +4,7 @@ import {
   Note,
   NoteClassification,
   NoteStatus,
+  NoteStatusChange,
   Post,
   Rating,
 } from '@bridgenotes/database';
@@ -93,6 +94,44 @@ export class NoteDto {
       createdAt: note.createdAt.toISOString(),
       deletedAt: note.deletedAt?.toISOString() ?? null,
     };
+  }
+}
+
+export class StatusChangeDto {
+  @ApiProperty({ format: 'uuid', description: 'The scoring run that made the change' })
+  runId!: string;
+
+  @ApiProperty({ enum: NoteStatus, enumName: 'NoteStatus' })
+  previous!: NoteStatus;
+
+  @ApiProperty({ enum: NoteStatus, enumName: 'NoteStatus' })
+  next!: NoteStatus;
+
+  @ApiProperty({ format: 'date-time' })
+  changedAt!: string;
+
+  static from(change: NoteStatusChange): StatusChangeDto {
+    return {
+      runId: change.runId,
+      previous: change.previous,
+      next: change.next,
+      changedAt: change.changedAt.toISOString(),
+    };
+  }
+}
+
+export class NoteDetailDto extends NoteDto {
+  @ApiProperty({
+    type: [StatusChangeDto],
+    description: 'Every published change of status, oldest first (the latest 100)',
+  })
+  statusHistory!: StatusChangeDto[];
+
+  static withHistory(
+    note: Note & { _count?: { ratings: number } },
+    changes: NoteStatusChange[],
+  ): NoteDetailDto {
+    return { ...NoteDto.from(note), statusHistory: changes.map(StatusChangeDto.from) };
   }
 }
 

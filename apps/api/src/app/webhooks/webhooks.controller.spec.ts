@@ -1,0 +1,130 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+
+import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+
+describe('community webhooks', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+  const secret = 'a-long-enough-shared-secret-0123';
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  it('sets and removes the webhook for the operator, never showing the secret', async () => {
+    const community = await createCommunity(prisma);
+    const url = 'https://newsroom.example/hooks/bridgenotes';
+    const set = await request(app.getHttpServer())
+      .put(`/communities/${community.slug}/webhook`)
+      .set(operator)
+      .send({ url, secret })
+      .expect(200);
+    expect(set.body).toEqual({ url });
+    expect(await prisma.community.findUniqueOrThrow({ where: { id: community.id } })).toMatchObject(
+      { webhookUrl: url, webhookSecret: secret },
+    );
+    const shown = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}`)
+      .expect(200);
+    expect(JSON.stringify(shown.body)).not.toContain(secret);
+
+    await request(app.getHttpServer())
+      .delete(`/communities/${community.slug}/webhook`)
+      .set(operator)
+      .expect(204);
+    expect(await prisma.community.findUniqueOrThrow({ where: { id: community.id } })).toMatchObject(
+      { webhookUrl: null, webhookSecret: null },
+    );
+  });
+
+  it.each([
+    [{ url: 'ftp://example.org/x', secret }, 'url must be an http(s) URL'],
+    [{ url: 'https://example.org/x', secret: 'short' }, 'secret must be 24 to 128 characters'],
+    [
+      { url: 'https://example.org/x', secret: 'has spaces in it, which are not allowed' },
+      'secret must be printable ASCII without spaces',
+    ],
+  ])('refuses %j with 400 and keeps what was set', async (body, message) => {
+    const community = await createCommunity(prisma);
+    const response = await request(app.getHttpServer())
+      .put(`/communities/${community.slug}/webhook`)
+      .set(operator)
+      .send(body)
+      .expect(400);
+    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', message });
+    expect(
+      (await prisma.community.findUniqueOrThrow({ where: { id: community.id } })).webhookUrl,
+    ).toBeNull();
+  });
+
+  it('is for the operator only', async () => {
+    const community = await createCommunity(prisma);
+    await request(app.getHttpServer())
+      .put(`/communities/${community.slug}/webhook`)
+      .send({ url: 'https://example.org/x', secret })
+      .expect(401);
+    await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/webhook/deliveries`)
+      .expect(401);
+  });
+
+  it('lists deliveries newest first with their outcome', async () => {
+    const community = await createCommunity(prisma);
+    const run = await prisma.scoringRun.create({
+      data: { communityId: community.id, status: 'SUCCEEDED' },
+    });
+    const older = await prisma.webhookDelivery.create({
+      data: {
+        communityId: community.id,
+        runId: run.id,
+        payload: {},
+        createdAt: new Date(Date.UTC(2026, 0, 1)),
+        attempts: 3,
+        lastError: 'the webhook answered HTTP 500',
+      },
+    });
+    const newer = await prisma.webhookDelivery.create({
+      data: {
+        communityId: community.id,
+        runId: run.id,
+        payload: {},
+        createdAt: new Date(Date.UTC(2026, 0, 2)),
+        attempts: 1,
+        deliveredAt: new Date(Date.UTC(2026, 0, 2, 0, 1)),
+      },
+    });
+    const first = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/webhook/deliveries?limit=1`)
+      .set(operator)
+      .expect(200);
+    expect(first.body.items).toEqual([
+      {
+        id: newer.id,
+        runId: run.id,
+        createdAt: '2026-01-02T00:00:00.000Z',
+        deliveredAt: '2026-01-02T00:01:00.000Z',
+        attempts: 1,
+        lastError: null,
+      },
+    ]);
+    const second = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/webhook/deliveries`)
+      .query({ limit: 1, cursor: first.body.nextCursor })
+      .set(operator)
+      .expect(200);
+    expect(second.body).toMatchObject({
+      items: [{ id: older.id, attempts: 3, lastError: 'the webhook answered HTTP 500' }],
+      nextCursor: null,
+    });
+  });
+});
