@@ -1,9 +1,22 @@
 import { Group } from '@semaphore-protocol/core';
+import { communityScope, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 
 import { groupFromLeaves, GroupRootMismatchError } from './group';
-import { commitmentOf, createIdentity, exportIdentity, importIdentity } from './identity';
+import {
+  commitmentOf,
+  createIdentity,
+  exportIdentity,
+  importIdentity,
+  pseudonymOf,
+} from './identity';
+import { nodeArtifacts } from './node-artifacts';
+import { proveAction } from './prove';
 
 describe('client', () => {
+  // snarkjs' default curve keeps worker threads alive, and Jest would never exit.
+  beforeAll(() => useSingleThreadedCurve());
+  afterAll(() => releaseCurve());
+
   it('restores an identity from its backup with the same commitment', () => {
     const identity = createIdentity();
     expect(commitmentOf(importIdentity(exportIdentity(identity)))).toBe(commitmentOf(identity));
@@ -32,4 +45,21 @@ describe('client', () => {
       GroupRootMismatchError,
     );
   });
+
+  it("knows a member's pseudonym without proving: the nullifier its proofs carry", async () => {
+    const [identity, other] = [createIdentity(), createIdentity()];
+    const group = new Group([identity.commitment, other.commitment]);
+    const id = '6f1c2d3e-4b5a-4c6d-8e7f-901234567890';
+    const community = { id, scope: communityScope(id).toString() };
+    const { proof } = await proveAction(
+      identity,
+      group,
+      { kind: 'proof.check', community, payload: {} },
+      nodeArtifacts(),
+    );
+    expect(pseudonymOf(identity, community.scope)).toBe(proof.nullifier);
+    expect(pseudonymOf(other, community.scope)).not.toBe(proof.nullifier);
+    const elsewhere = communityScope('00000000-0000-4000-8000-000000000000').toString();
+    expect(pseudonymOf(identity, elsewhere)).not.toBe(proof.nullifier);
+  }, 30_000);
 });
