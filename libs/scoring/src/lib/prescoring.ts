@@ -7,11 +7,14 @@ import {
   type FitOptions,
   type MfParameters,
 } from './matrix-factorization';
+import { incorrectPropensity } from './incorrect-filter';
+import { NoteStatus } from './note-status';
 import { computeRaterHelpfulness, type RaterHelpfulness } from './rater-helpfulness';
 import { filterRatingsForTraining, refineSelection } from './rating-filters';
 import { buildRatingMatrix, type RatingMatrix } from './rating-matrix';
 import type { ScoringInput } from './scoring-input';
 import { provisionalStatus } from './status-rules';
+import { tagThresholds, weightedTags } from './tag-filter';
 
 export interface PrescoringOptions {
   /** Seeds the initial factors of the first round. */
@@ -21,7 +24,7 @@ export interface PrescoringOptions {
   readonly onStepDone?: (step: PrescoringStep) => void;
 }
 
-export type PrescoringStep = 'first-round' | 'helpfulness' | 'final-round';
+export type PrescoringStep = 'first-round' | 'helpfulness' | 'final-round' | 'tag-statistics';
 
 /** Size and convergence of one fit, for logs and the benchmark. */
 export interface RoundSummary {
@@ -44,6 +47,13 @@ export interface PrescoringResult {
   readonly finalRoundSummary: RoundSummary;
   /** Final-round ratings ÷ notes: final scoring keeps this per-note regularisation (§4.2). */
   readonly ratingsPerNote: number;
+  /**
+   * §5.1 step 9 / §7.1: per not-helpful tag (index tag − FIRST_NOT_HELPFUL_TAG), the 95th
+   * percentile of the distance-weighted tag ratio over notes the final round rates helpful.
+   */
+  readonly tagThresholds: Float64Array;
+  /** §5.1 step 10 / §7.2: each participant's share of not-helpful-tagged ratings tagged Incorrect. */
+  readonly incorrectPropensity: Float64Array;
 }
 
 /**
@@ -87,6 +97,28 @@ export function prescore(
   const finalMatrix = buildRatingMatrix(input, finalSelection);
   const final = fitSubset(finalMatrix, first.parameters, fitOptions);
   options.onStepDone?.('final-round');
+
+  const finalCrh = new Uint8Array(input.noteIds.length);
+  for (let n = 0; n < finalCrh.length; n++) {
+    const status = provisionalStatus({
+      numRatings: numRatings[n],
+      misleading: input.noteMisleading[n] === 1,
+      intercept: final.parameters.noteIntercept[n],
+      factor: final.parameters.noteFactor[n],
+      interceptMax: NaN,
+      previouslyHelpful: false,
+    });
+    finalCrh[n] = status === NoteStatus.CurrentlyRatedHelpful ? 1 : 0;
+  }
+  const tags = weightedTags(
+    input,
+    finalSelection,
+    final.parameters.noteFactor,
+    final.parameters.raterFactor,
+  );
+  const thresholds = tagThresholds(tags, finalCrh);
+  const propensity = incorrectPropensity(input, training);
+  options.onStepDone?.('tag-statistics');
   return {
     firstRound: first.parameters,
     firstRoundSummary: first.summary,
@@ -95,6 +127,8 @@ export function prescore(
     finalRound: final.parameters,
     finalRoundSummary: final.summary,
     ratingsPerNote: finalMatrix.size / finalMatrix.activeNotes,
+    tagThresholds: thresholds,
+    incorrectPropensity: propensity,
   };
 }
 
