@@ -97,3 +97,25 @@ export const NOTE_LOCK_MS = 14 * 24 * 3_600_000;
 /** §9 InsufficientExplanation: two tags, each used by at least two ratings. */
 export const MIN_EXPLANATION_TAGS = 2;
 export const MIN_RATINGS_PER_EXPLANATION_TAG = 2;
+
+/**
+ * §7.3: the low-diligence model, a reputation-weighted logistic factorisation of "the rating
+ * says Incorrect, SourcesMissingOrUnreliable or IrrelevantSources"; a note intercept above
+ * 0.263 blocks CRH (rule 10).
+ */
+export const LOW_DILIGENCE_THRESHOLD = 0.263;
+export const LOW_DILIGENCE_LAMBDA = 0.03;
+export const LOW_DILIGENCE_RATER_INTERCEPT_MULTIPLIER = 10;
+export const LOW_DILIGENCE_REPUTATION_MULTIPLIER = 50;
+export const LOW_DILIGENCE_POSITIVE_WEIGHT = 100;
+export const LOW_DILIGENCE_THIRD_ROUND_POSITIVE_MULTIPLIER = 5;
+export const LOW_DILIGENCE_THIRD_ROUND_NOTE_NORM_EXPONENT = -0.5;
+export const LOW_DILIGENCE_REPUTATION_EXPONENT = 0.5;
+export const LOW_DILIGENCE_REPUTATION_ALPHA = 0.1;
+
+/**
+ * §5.1 step 6 / §7.4: harassment/abuse tag consensus. A note whose tag-model intercept reaches
+ * 2.0 costs every rater who rated it HELPFUL 10·intercept/2.0 agreeing ratings.
+ */
+export const HARASSMENT_INTERCEPT_THRESHOLD = 2.0;
+export const HARASSMENT_PENALTY_MULTIPLIER = 10;

@@ -26,7 +26,7 @@ export function publicStatus(status: NoteStatus): NoteStatus {
 
 /**
  * The rules of §5.3 this library implements, in the reference's order; each value is also the
- * rule's bit in an active-rules mask. FilterLowDiligence (rule 10) is not implemented.
+ * rule's bit in an active-rules mask.
  */
 export enum RuleId {
   InitialNMR = 0,
@@ -38,12 +38,13 @@ export enum RuleId {
   GeneralCRHInertia = 6,
   TagFilter = 7,
   FilterIncorrect = 8,
-  FilterLargeFactor = 9,
-  RejectLowIntercept = 10,
-  MinMinorityRaters = 11,
-  RaterBalance = 12,
-  NoHighVolIntercept = 13,
-  NoCorrelatedIntercept = 14,
+  LowDiligence = 9,
+  FilterLargeFactor = 10,
+  RejectLowIntercept = 11,
+  MinMinorityRaters = 12,
+  RaterBalance = 13,
+  NoHighVolIntercept = 14,
+  NoCorrelatedIntercept = 15,
 }
 
 export const RULE_NAMES: { readonly [R in RuleId]: string } = {
@@ -56,6 +57,7 @@ export const RULE_NAMES: { readonly [R in RuleId]: string } = {
   [RuleId.GeneralCRHInertia]: 'GeneralCRHInertia',
   [RuleId.TagFilter]: 'TagFilter',
   [RuleId.FilterIncorrect]: 'FilterIncorrect',
+  [RuleId.LowDiligence]: 'FilterLowDiligence',
   [RuleId.FilterLargeFactor]: 'FilterLargeFactor',
   [RuleId.RejectLowIntercept]: 'RejectLowIntercept',
   [RuleId.MinMinorityRaters]: 'MinMinorityRaters',

@@ -8,7 +8,7 @@ import { highVolumeRaters } from './high-volume-raters';
 import { NOTE_STATUS_NAMES, NoteStatus } from './note-status';
 import { RatingTag, tagMask } from './rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from './scoring-input';
-import { explainNote, indexOfId, scoreNotes, type ScoringResult } from './scorer';
+import { explainNote, explainRater, indexOfId, scoreNotes, type ScoringResult } from './scorer';
 import type { NoteStatusHistory } from './status-history';
 
 const { Helpful, NotHelpful } = HelpfulnessLevel;
@@ -362,5 +362,94 @@ describe('coordinated raters (§7.7, §7.8) and high-volume raters (§3 step 4)'
     const note = explain(result, 'bridging');
     expect(note.interceptNoHighVol).toBe(note.intercept);
     expect(note.activeRules).not.toContain('NoHighVolIntercept');
+  });
+});
+
+describe('low-diligence model (§7.3, rule 10)', () => {
+  let result: ScoringResult;
+  beforeAll(() => {
+    const c = community();
+    const sources = tagMask(RatingTag.NotHelpfulSourcesMissingOrUnreliable);
+    // Both camps rate it helpful, yet a few raters from both sides say its sources are missing
+    // or unreliable: the bridging score alone would show it.
+    const diligence = (tags: number): Entry[] => [
+      [c.campA.slice(0, 20), Helpful],
+      [c.campB.slice(0, 20), Helpful],
+      [c.campA.slice(30, 33), NotHelpful, tags],
+      [c.campB.slice(30, 33), NotHelpful, tags],
+    ];
+    c.add('unsourced', diligence(sources));
+    c.add('sourced', diligence(BAD));
+    c.add('plain', bridging(c));
+    result = scoreNotes(c.builder.build(), { seed: 3 });
+  });
+
+  it('firmly rejects a helpful-looking note that raters from both sides call unsourced', () => {
+    const note = explain(result, 'unsourced');
+    expect(note.lowDiligenceIntercept ?? 0).toBeGreaterThan(0.263);
+    expect(note.activeRules).toContain('FilterLowDiligence');
+    expect(note.coreStatus).toBe('FIRM_REJECT');
+    expect(note.status).toBe('NEEDS_MORE_RATINGS');
+  });
+
+  it('leaves notes alone whose not-helpful raters name other problems', () => {
+    for (const id of ['sourced', 'plain']) {
+      const note = explain(result, id);
+      expect(note.lowDiligenceIntercept).not.toBeNull();
+      expect(note.lowDiligenceIntercept ?? 1).toBeLessThanOrEqual(0.263);
+      expect(note.activeRules).not.toContain('FilterLowDiligence');
+      expect(note.status).toBe('CURRENTLY_RATED_HELPFUL');
+    }
+    // The same votes as the rejected note: only the tags differ.
+    expect(explain(result, 'sourced').intercept).toBeCloseTo(
+      explain(result, 'unsourced').intercept ?? NaN,
+      6,
+    );
+  });
+});
+
+describe('harassment/abuse tag consensus (§5.1 step 6, §7.4)', () => {
+  let result: ScoringResult;
+  let c: Community;
+  const abusive = tagMask(RatingTag.NotHelpfulSpamHarassmentOrAbuse);
+  beforeAll(() => {
+    c = community();
+    // Raters from both camps call the note abuse; five camp-A raters rate it helpful anyway.
+    c.add('harassing', [
+      [c.campA.slice(0, 5), Helpful],
+      [c.campA.slice(20, 35), NotHelpful, abusive],
+      [c.campB.slice(20, 35), NotHelpful, abusive],
+    ]);
+    // A plainly unhelpful note: raters who liked it are wrong, not complicit in abuse.
+    c.add('unhelpful', [
+      [c.campB.slice(0, 5), Helpful],
+      [c.campA.slice(20, 35), NotHelpful, BAD],
+      [c.campB.slice(20, 35), NotHelpful, BAD],
+    ]);
+    result = scoreNotes(c.builder.build(), { seed: 3 });
+  });
+  const rater = (id: string): ReturnType<typeof explainRater> =>
+    explainRater(result, indexOfId(result.input.participantIds, id));
+
+  it('keeps the harassing note from being shown as helpful', () => {
+    const note = explain(result, 'harassing');
+    expect(note.harassmentIntercept ?? 0).toBeGreaterThanOrEqual(2);
+    expect(note.coreStatus).not.toBe('CURRENTLY_RATED_HELPFUL');
+    expect(note.status).not.toBe('CURRENTLY_RATED_HELPFUL');
+  });
+
+  it('takes helpfulness away from the raters who rated it helpful', () => {
+    for (const id of c.campA.slice(0, 5)) {
+      const r = rater(id);
+      expect(r.harassmentPenalty).toBeGreaterThanOrEqual(10);
+      // Their agreement alone would have kept them in the final round.
+      expect(r.agreeRatio ?? 0).toBeGreaterThanOrEqual(0.66);
+      expect(r.aboveHelpfulnessThreshold).toBe(false);
+    }
+  });
+
+  it('does not penalise raters of notes that are merely unhelpful', () => {
+    expect(explain(result, 'unhelpful').harassmentIntercept ?? 0).toBeLessThan(2);
+    for (const id of c.campB.slice(0, 5)) expect(rater(id).harassmentPenalty).toBe(0);
   });
 });

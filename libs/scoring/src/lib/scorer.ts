@@ -1,6 +1,7 @@
 import { finalScore, type FinalScoringResult } from './final-scoring';
 import { highVolumeRaters } from './high-volume-raters';
 import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
+import { lowDiligenceIntercepts } from './low-diligence';
 import type { FitOptions } from './matrix-factorization';
 import {
   activeRuleNames,
@@ -51,6 +52,8 @@ export interface NoteSafeguards {
   /** §7.1: the outlier `RatingTag` that triggered the tag filter, −1 for none. */
   readonly tagOutlier: Int8Array;
   readonly incorrect: IncorrectCounts;
+  /** §7.3: the low-diligence model's note intercept (rule 10 above 0.263), NaN if unscored. */
+  readonly lowDiligenceIntercept: Float64Array;
 }
 
 /** §3 steps 4 and 6: what preprocessing found about raters. */
@@ -123,7 +126,7 @@ export function findSuspiciousRaters(
   };
 }
 
-/** §7.1 and §7.2 on the final fit; undefined when the input carries no tags. */
+/** §7.1, §7.2 and §7.3 on the final fit; undefined when the input carries no tags. */
 export function noteSafeguards(
   input: ScoringInput,
   prescoring: PrescoringResult,
@@ -145,6 +148,9 @@ export function noteSafeguards(
       raterFactor,
       prescoring.incorrectPropensity,
     ),
+    lowDiligenceIntercept: prescoring.lowDiligence
+      ? lowDiligenceIntercepts(input, final.selection, prescoring.lowDiligence)
+      : new Float64Array(input.noteIds.length).fill(NaN),
   };
 }
 
@@ -170,6 +176,7 @@ export function applyStatusRules(
         previouslyHelpful: input.notePreviouslyHelpful[n] === 1,
         tagOutlier: safeguards !== undefined && safeguards.tagOutlier[n] >= 0,
         incorrectOutlier: safeguards !== undefined && isIncorrectOutlier(safeguards.incorrect, n),
+        lowDiligenceIntercept: safeguards?.lowDiligenceIntercept[n],
         interceptNoHighVol: final.interceptNoHighVol[n],
         interceptNoCorrelated: final.interceptNoCorrelated[n],
       },
@@ -214,6 +221,10 @@ export interface NoteExplanation {
   readonly incorrectTags: number | null;
   readonly incorrectVoters: number | null;
   readonly incorrectTfIdf: number | null;
+  /** §7.3: the low-diligence intercept; above 0.263 it blocks CRH. Null without tags. */
+  readonly lowDiligenceIntercept: number | null;
+  /** §5.1 step 6: the harassment/abuse tag-consensus intercept (logit); null if not modelled. */
+  readonly harassmentIntercept: number | null;
   readonly intercept: number | null;
   readonly factor: number | null;
   /** Pseudo-rater bounds of the intercept (§6). */
@@ -241,6 +252,8 @@ export interface RaterExplanation {
   readonly validRatings: number;
   readonly agreeingRatings: number;
   readonly agreeRatio: number | null;
+  /** §5.1 step 6: agreeing ratings lost for rating harassing notes HELPFUL. */
+  readonly harassmentPenalty: number;
   readonly crhCrnhRatioDifference: number | null;
   readonly meanNoteScore: number | null;
   readonly aboveHelpfulnessThreshold: boolean;
@@ -278,6 +291,8 @@ export function explainNote(result: ScoringResult, note: number): NoteExplanatio
     incorrectTags: incorrect ? incorrect.incorrect[note] : null,
     incorrectVoters: incorrect ? incorrect.voters[note] : null,
     incorrectTfIdf: incorrect ? orNull(incorrect.tfIdf[note]) : null,
+    lowDiligenceIntercept: orNull(result.safeguards?.lowDiligenceIntercept[note] ?? NaN),
+    harassmentIntercept: orNull(prescoring.harassment?.noteIntercept[note] ?? NaN),
     intercept: orNull(final.intercept[note]),
     factor: orNull(final.factor[note]),
     interceptMin: orNull(final.interceptMin[note]),
@@ -304,6 +319,7 @@ export function explainRater(result: ScoringResult, participant: number): RaterE
     validRatings: helpfulness.validRatings[participant],
     agreeingRatings: helpfulness.agreeingRatings[participant],
     agreeRatio: orNull(helpfulness.agreeRatio[participant]),
+    harassmentPenalty: helpfulness.harassmentPenalty[participant],
     crhCrnhRatioDifference: orNull(helpfulness.crhCrnhRatioDifference[participant]),
     meanNoteScore: orNull(helpfulness.meanNoteScore[participant]),
     aboveHelpfulnessThreshold: helpfulness.aboveHelpfulnessThreshold[participant] === 1,

@@ -131,6 +131,20 @@ describe('finalStatus', () => {
     expect(finalStatus(crnh, balanced).status).toBe(NoteStatus.CurrentlyRatedNotHelpful);
   });
 
+  it('firmly rejects a note whose low-diligence intercept is above 0.263', () => {
+    expect(finalStatus(facts({ lowDiligenceIntercept: 0.27 }), balanced)).toMatchObject({
+      status: NoteStatus.FirmReject,
+      decidedBy: RuleId.LowDiligence,
+    });
+    for (const lowDiligenceIntercept of [0.263, NaN, undefined]) {
+      expect(finalStatus(facts({ lowDiligenceIntercept }), balanced).status).toBe(
+        NoteStatus.CurrentlyRatedHelpful,
+      );
+    }
+    const crnh = facts({ intercept: -0.2, factor: 0, lowDiligenceIntercept: 1 });
+    expect(finalStatus(crnh, balanced).status).toBe(NoteStatus.CurrentlyRatedNotHelpful);
+  });
+
   it('keeps a previously helpful note helpful down to 0.39', () => {
     expect(
       finalStatus(facts({ intercept: 0.395, previouslyHelpful: true }), balanced),

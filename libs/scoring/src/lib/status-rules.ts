@@ -4,6 +4,7 @@ import {
   CRNH_FACTOR_MULTIPLIER,
   CRNH_INTERCEPT_THRESHOLD,
   FIRM_REJECT_INTERCEPT_THRESHOLD,
+  LOW_DILIGENCE_THRESHOLD,
   MAX_CRH_FACTOR_MAGNITUDE,
   MIN_NET_HELPFUL_PER_SIDE,
   MIN_RATINGS_PER_NOTE,
@@ -33,6 +34,8 @@ export interface NoteFacts {
   tagOutlier?: boolean;
   /** §7.2 rule 9: nearby raters call the note incorrect more than they usually do. */
   incorrectOutlier?: boolean;
+  /** §7.3 rule 10: the low-diligence model's note intercept; NaN or absent = not checked. */
+  lowDiligenceIntercept?: number;
   /** §5.2 (a) rule 15: the intercept without high-volume raters; NaN or absent = not checked. */
   interceptNoHighVol?: number;
   /** §5.2 (b) rule 16: the intercept without correlated raters. */
@@ -108,12 +111,18 @@ export function finalStatus(f: NoteFacts, sides: SideCounts): RuleOutcome {
   ) {
     apply(RuleId.GeneralCRHInertia, NoteStatus.CurrentlyRatedHelpful);
   }
-  // Rules 8–9: a note a safeguard distrusts may not become helpful through any later model.
+  // Rules 8–10: a note a safeguard distrusts may not become helpful through any later model.
   if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.tagOutlier) {
     apply(RuleId.TagFilter, NoteStatus.FirmReject);
   }
   if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.incorrectOutlier) {
     apply(RuleId.FilterIncorrect, NoteStatus.FirmReject);
+  }
+  if (
+    outcome.status !== NoteStatus.CurrentlyRatedNotHelpful &&
+    (f.lowDiligenceIntercept ?? NaN) > LOW_DILIGENCE_THRESHOLD
+  ) {
+    apply(RuleId.LowDiligence, NoteStatus.FirmReject);
   }
   if (
     outcome.status === NoteStatus.CurrentlyRatedHelpful &&
