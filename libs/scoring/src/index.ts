@@ -10,20 +10,31 @@ export {
 } from './lib/scoring-input';
 export {
   activeRuleNames,
+  META_RULE_NAMES,
+  MetaRule,
   NOTE_STATUS_NAMES,
   NoteStatus,
+  parseStatus,
   publicStatus,
   RULE_NAMES,
   RuleId,
 } from './lib/note-status';
+export { RatingTag, TAG_NAMES, tagMask } from './lib/rating-tags';
+export { emptyStatusHistory, type NoteStatusHistory } from './lib/status-history';
+export type { StableStatuses } from './lib/status-stability';
+export type { IncorrectCounts } from './lib/incorrect-filter';
 export {
   applyStatusRules,
   DEFAULT_SEED,
   explainNote,
   explainRater,
+  findSuspiciousRaters,
   indexOfId,
+  noteSafeguards,
   scoreNotes,
   type NoteExplanation,
+  type NoteSafeguards,
+  type RaterSafeguards,
   type NoteStatuses,
   type RaterExplanation,
   type ScoringOptions,
@@ -36,7 +47,7 @@ export {
   type PrescoringStep,
   type RoundSummary,
 } from './lib/prescoring';
-export { finalScore, type FinalScoringResult } from './lib/final-scoring';
+export { finalScore, type ExcludedRaters, type FinalScoringResult } from './lib/final-scoring';
 export type { RaterHelpfulness } from './lib/rater-helpfulness';
 export type { SideCounts, SideTally } from './lib/side-counts';
 export type { FitOptions, MfParameters } from './lib/matrix-factorization';

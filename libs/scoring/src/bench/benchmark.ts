@@ -1,5 +1,6 @@
 /**
- * Benchmark of the whole pipeline on synthetic data, stage by stage:
+ * Benchmark of the whole pipeline (preprocessing safeguards, prescoring, final scoring, status
+ * rules, stabilisation) on synthetic data with tags, stage by stage:
  *
  *   npx tsx libs/scoring/src/bench/benchmark.ts [--ratings 1000000] [--raters 40000]
  *     [--notes 25000] [--seed 1] [--repeat-score]
@@ -9,11 +10,15 @@
  */
 import { integerOption, parseArguments } from '../cli/arguments';
 import { finalScore } from '../lib/final-scoring';
+import { highVolumeRaters } from '../lib/high-volume-raters';
 import { NOTE_STATUS_NAMES, NoteStatus } from '../lib/note-status';
+import { postSelectionSimilarity } from '../lib/post-selection-similarity';
 import { prescore } from '../lib/prescoring';
+import { quasiCliqueMembers } from '../lib/quasi-cliques';
 import { countRatingsPerNote } from '../lib/rating-filters';
-import { applyStatusRules } from '../lib/scorer';
-import { ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
+import { applyStatusRules, noteSafeguards } from '../lib/scorer';
+import { ScoringInputBuilder, withRatings, type ScoringInput } from '../lib/scoring-input';
+import { stabiliseStatuses } from '../lib/status-stability';
 import { builderSink, generateSyntheticCommunity } from '../synthetic/synthetic-data';
 import { StageTimer } from './stage-timer';
 
@@ -47,16 +52,38 @@ function main(): void {
 }
 
 /** Runs the pipeline with a lap per stage; returns the outputs' bytes for the determinism check. */
-function scoreInStages(input: ScoringInput, timer: StageTimer, suffix: string): Buffer {
+function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string): Buffer {
+  // The stages of `scoreNotes`, one lap each.
+  const highVolume = highVolumeRaters(original);
+  timer.lap(`high-volume raters${suffix}`);
+  const pss = postSelectionSimilarity(original);
+  timer.lap(`post-selection similarity${suffix}`);
+  const correlated = quasiCliqueMembers(original);
+  timer.lap(`quasi-cliques${suffix}`);
+  const input =
+    pss.keptRatings.length === original.ratingNote.length
+      ? original
+      : withRatings(original, pss.keptRatings);
   const numRatings = countRatingsPerNote(input);
   const prescoring = prescore(input, numRatings, {
     seed: 42,
     onStepDone: (step) => timer.lap(`prescoring: ${step}${suffix}`),
   });
-  const final = finalScore(input, numRatings, prescoring);
-  timer.lap(`final scoring + pseudo-raters${suffix}`);
-  const statuses = applyStatusRules(input, numRatings, final);
+  const final = finalScore(input, numRatings, prescoring, { highVolume, correlated });
+  timer.lap(`final scoring + pseudo-raters + baseline passes${suffix}`);
+  const safeguards = noteSafeguards(input, prescoring, final);
+  timer.lap(`tag and incorrect filters${suffix}`);
+  const statuses = applyStatusRules(input, numRatings, final, safeguards);
   timer.lap(`status rules${suffix}`);
+  // A run time a day after the synthetic timeline, so every note is old enough to lock.
+  const stable = stabiliseStatuses(input, statuses.status, Date.UTC(2026, 1, 1));
+  timer.lap(`stabilisation, locking, explanation tags${suffix}`);
+  const count = (flags: Uint8Array): number => flags.reduce((a, b) => a + b, 0);
+  console.log(
+    `safeguards: ${count(highVolume)} high-volume raters, ${pss.cliques} PSS cliques ` +
+      `(${original.ratingNote.length - input.ratingNote.length} ratings dropped), ` +
+      `${count(correlated)} correlated raters`,
+  );
 
   const { firstRoundSummary: r1, finalRoundSummary: r2 } = prescoring;
   console.log(
@@ -73,7 +100,14 @@ function scoreInStages(input: ScoringInput, timer: StageTimer, suffix: string): 
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   console.log('core statuses:', Object.fromEntries(counts));
-  const arrays = [statuses.status, final.intercept, final.factor, final.interceptMax];
+  const shown = new Map<string, number>();
+  for (const s of stable.finalStatus) {
+    const name = NOTE_STATUS_NAMES[s as NoteStatus];
+    shown.set(name, (shown.get(name) ?? 0) + 1);
+  }
+  console.log('final statuses (first timed run):', Object.fromEntries(shown));
+  const arrays = [statuses.status, stable.finalStatus, final.intercept, final.factor];
+  arrays.push(final.interceptMax, final.interceptNoHighVol, final.interceptNoCorrelated);
   arrays.push(prescoring.finalRound.raterIntercept, prescoring.finalRound.raterFactor);
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }

@@ -46,3 +46,76 @@ export const RATIO_CRNH_MAX_MEAN_OF_SIDES = 0.3;
 export const MIN_NET_HELPFUL_PER_SIDE = 4;
 export const RATER_BALANCE_NET_HELPFUL_CEILING = 10;
 export const RATER_BALANCE_MIN_RATIO = 0.05;
+
+/** §3 step 4: high-volume raters, the 99.9th percentile of ratings over 7 and 28 days. */
+export const HIGH_VOLUME_PERCENTILE = 0.999;
+export const HIGH_VOLUME_WINDOWS_MS = [7 * 24 * 3_600_000, 28 * 24 * 3_600_000] as const;
+/** §3 steps 4 and 6: below this many distinct notes the rater-clustering effects are skipped. */
+export const MIN_NOTES_FOR_PRODUCTION_DATA = 200;
+
+/** §5.3 rules 15 and 16: a CRH note must keep this intercept without the suspicious raters. */
+export const NO_HIGH_VOLUME_MIN_INTERCEPT = 0.37;
+export const NO_CORRELATED_MIN_INTERCEPT = 0.37;
+
+/** §7.1: tag outlier filter. */
+export const TAG_FILTER_DISTANCE_PERCENTILE = 0.4;
+export const TAG_FILTER_DISTANCE_EXPONENT = 5;
+export const TAG_FILTER_THRESHOLD_PERCENTILE = 0.95;
+export const TAG_FILTER_MIN_ADJUSTED_TOTAL = 2.5;
+
+/** §7.2: "incorrect" filter. */
+export const INCORRECT_FACTOR_CLIP = 0.4;
+export const INCORRECT_MAX_FACTOR_DISTANCE = 0.3;
+export const INCORRECT_MIN_TAGS = 2;
+export const INCORRECT_MIN_VOTERS = 3;
+export const INCORRECT_MIN_TF_IDF = 2.5;
+
+/** §7.7 (a): writer–rater affinity windows and the shares that make a pair suspicious. */
+export const PSS_WINDOWS_MS = [60_000, 5 * 60_000, 20 * 60_000] as const;
+export const PSS_MIN_RATER_COVERAGE = [0.2, 0.3, 0.4] as const;
+export const PSS_MIN_WRITER_SHARE = [0.2, 0.45, 0.7] as const;
+export const PSS_MIN_DENOMINATOR = 10;
+
+/** §7.8: quasi-cliques of correlated raters. */
+export const QUASI_CLIQUE_WINDOW_MS = 13 * 7 * 24 * 3_600_000;
+export const QUASI_CLIQUE_MIN_PAIR_COLLISIONS = 5;
+export const QUASI_CLIQUE_SEED_COLLISIONS = 50;
+export const QUASI_CLIQUE_MIN_POSTS = 25;
+export const QUASI_CLIQUE_MEMBER_SHARE = 0.25;
+export const QUASI_CLIQUE_MIN_ACTING_MEMBERS = 4;
+export const QUASI_CLIQUE_MIN_SIZE = 5;
+export const QUASI_CLIQUE_MAX_SIZE = 2000;
+
+/** §10.2 NmrDueToMinStableCrhTime: how long a new CRH (or NYH) is held at NMR. */
+export const MIN_STABLE_CRH_MS = 30 * 60_000;
+export const STABLE_CRH_MS = 60 * 60_000;
+export const MAX_NYH_HOLD_MS = 360 * 60_000;
+
+/** §10.3: notes older than this get their status locked. */
+export const NOTE_LOCK_MS = 14 * 24 * 3_600_000;
+
+/** §9 InsufficientExplanation: two tags, each used by at least two ratings. */
+export const MIN_EXPLANATION_TAGS = 2;
+export const MIN_RATINGS_PER_EXPLANATION_TAG = 2;
+
+/**
+ * §7.3: the low-diligence model, a reputation-weighted logistic factorisation of "the rating
+ * says Incorrect, SourcesMissingOrUnreliable or IrrelevantSources"; a note intercept above
+ * 0.263 blocks CRH (rule 10).
+ */
+export const LOW_DILIGENCE_THRESHOLD = 0.263;
+export const LOW_DILIGENCE_LAMBDA = 0.03;
+export const LOW_DILIGENCE_RATER_INTERCEPT_MULTIPLIER = 10;
+export const LOW_DILIGENCE_REPUTATION_MULTIPLIER = 50;
+export const LOW_DILIGENCE_POSITIVE_WEIGHT = 100;
+export const LOW_DILIGENCE_THIRD_ROUND_POSITIVE_MULTIPLIER = 5;
+export const LOW_DILIGENCE_THIRD_ROUND_NOTE_NORM_EXPONENT = -0.5;
+export const LOW_DILIGENCE_REPUTATION_EXPONENT = 0.5;
+export const LOW_DILIGENCE_REPUTATION_ALPHA = 0.1;
+
+/**
+ * §5.1 step 6 / §7.4: harassment/abuse tag consensus. A note whose tag-model intercept reaches
+ * 2.0 costs every rater who rated it HELPFUL 10·intercept/2.0 agreeing ratings.
+ */
+export const HARASSMENT_INTERCEPT_THRESHOLD = 2.0;
+export const HARASSMENT_PENALTY_MULTIPLIER = 10;

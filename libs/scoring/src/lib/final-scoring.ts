@@ -17,6 +17,18 @@ export interface FinalScoringResult {
   readonly sides: NoteSideColumns;
   /** Ratings in the final fit. */
   readonly ratings: number;
+  /** The rating indexes of the final fit, ascending. */
+  readonly selection: Int32Array;
+  /** §5.2 (a): the intercept refitted without high-volume raters (rule 15); NaN if unscored. */
+  readonly interceptNoHighVol: Float64Array;
+  /** §5.2 (b): the intercept refitted without correlated (quasi-clique) raters (rule 16). */
+  readonly interceptNoCorrelated: Float64Array;
+}
+
+/** Raters whose ratings the baseline-intercept passes of §5.2 (a) and (b) leave out. */
+export interface ExcludedRaters {
+  readonly highVolume?: Uint8Array;
+  readonly correlated?: Uint8Array;
 }
 
 /**
@@ -42,13 +54,60 @@ export function finalScore(
   input: ScoringInput,
   numRatings: Int32Array,
   prescoring: PrescoringResult,
+  excluded: ExcludedRaters = {},
 ): FinalScoringResult {
-  const { raterIntercept, raterFactor, globalIntercept: mu } = prescoring.finalRound;
-  const noteCount = input.noteIds.length;
+  const { raterFactor } = prescoring.finalRound;
   const selection = refineSelection(
     selectRatings(input, (i) => numRatings[input.ratingNote[i]] >= MIN_RATINGS_PER_NOTE),
     (i) => !Number.isNaN(raterFactor[input.ratingRater[i]]),
   );
+  const interceptRidge = NOTE_INTERCEPT_LAMBDA * prescoring.ratingsPerNote;
+  const factorRidge = NOTE_FACTOR_LAMBDA * prescoring.ratingsPerNote;
+  const { sums, intercept, factor } = fitNotes(input, selection, prescoring);
+  const finalRatings = Int32Array.from(sums.count);
+  const bounds = pseudoRaterBounds(sums, intercept, prescoring, interceptRidge, factorRidge);
+  return {
+    intercept,
+    factor,
+    interceptMin: bounds.min,
+    interceptMax: bounds.max,
+    finalRatings,
+    sides: countBySide(input, selection, raterFactor),
+    ratings: selection.length,
+    selection,
+    interceptNoHighVol: interceptWithout(input, selection, prescoring, excluded.highVolume),
+    interceptNoCorrelated: interceptWithout(input, selection, prescoring, excluded.correlated),
+  };
+}
+
+/**
+ * §5.2 (a)/(b): the note intercepts refitted on the final selection minus one group of raters,
+ * notes still needing ≥ 5 of the remaining ratings. Without such raters it is the intercept.
+ */
+function interceptWithout(
+  input: ScoringInput,
+  selection: Int32Array,
+  prescoring: PrescoringResult,
+  raters: Uint8Array | undefined,
+): Float64Array {
+  const kept = raters
+    ? refineSelection(selection, (i) => raters[input.ratingRater[i]] === 0)
+    : selection;
+  const { sums, intercept } = fitNotes(input, kept, prescoring);
+  for (let n = 0; n < intercept.length; n++) {
+    if (sums.count[n] < MIN_RATINGS_PER_NOTE) intercept[n] = NaN;
+  }
+  return intercept;
+}
+
+/** Each note's exact ridge solution on `selection` with μ and the raters frozen. */
+function fitNotes(
+  input: ScoringInput,
+  selection: Int32Array,
+  prescoring: PrescoringResult,
+): { sums: NoteSums; intercept: Float64Array; factor: Float64Array } {
+  const { raterIntercept, raterFactor, globalIntercept: mu } = prescoring.finalRound;
+  const noteCount = input.noteIds.length;
   const sums: NoteSums = {
     count: new Float64Array(noteCount),
     sumX: new Float64Array(noteCount),
@@ -72,10 +131,8 @@ export function finalScore(
   const factorRidge = NOTE_FACTOR_LAMBDA * prescoring.ratingsPerNote;
   const intercept = new Float64Array(noteCount).fill(NaN);
   const factor = new Float64Array(noteCount).fill(NaN);
-  const finalRatings = new Int32Array(noteCount);
   const solution = new Float64Array(2);
   for (let n = 0; n < noteCount; n++) {
-    finalRatings[n] = sums.count[n];
     if (sums.count[n] === 0) continue;
     solveTwoParameterRidge(
       sums.count[n],
@@ -90,16 +147,7 @@ export function finalScore(
     intercept[n] = solution[0];
     factor[n] = solution[1];
   }
-  const bounds = pseudoRaterBounds(sums, intercept, prescoring, interceptRidge, factorRidge);
-  return {
-    intercept,
-    factor,
-    interceptMin: bounds.min,
-    interceptMax: bounds.max,
-    finalRatings,
-    sides: countBySide(input, selection, raterFactor),
-    ratings: selection.length,
-  };
+  return { sums, intercept, factor };
 }
 
 /**

@@ -26,8 +26,7 @@ export function publicStatus(status: NoteStatus): NoteStatus {
 
 /**
  * The rules of §5.3 this library implements, in the reference's order; each value is also the
- * rule's bit in an active-rules mask. The safeguards of rules 8–10 and 15–16 (tag, incorrect and
- * low-diligence filters, high-volume and correlated-rater intercepts) belong to a later issue.
+ * rule's bit in an active-rules mask.
  */
 export enum RuleId {
   InitialNMR = 0,
@@ -37,10 +36,15 @@ export enum RuleId {
   RatioCRNH = 4,
   NmCRNH = 5,
   GeneralCRHInertia = 6,
-  FilterLargeFactor = 7,
-  RejectLowIntercept = 8,
-  MinMinorityRaters = 9,
-  RaterBalance = 10,
+  TagFilter = 7,
+  FilterIncorrect = 8,
+  LowDiligence = 9,
+  FilterLargeFactor = 10,
+  RejectLowIntercept = 11,
+  MinMinorityRaters = 12,
+  RaterBalance = 13,
+  NoHighVolIntercept = 14,
+  NoCorrelatedIntercept = 15,
 }
 
 export const RULE_NAMES: { readonly [R in RuleId]: string } = {
@@ -51,17 +55,48 @@ export const RULE_NAMES: { readonly [R in RuleId]: string } = {
   [RuleId.RatioCRNH]: 'RatioCRNH',
   [RuleId.NmCRNH]: 'NmCRNH',
   [RuleId.GeneralCRHInertia]: 'GeneralCRHInertia',
+  [RuleId.TagFilter]: 'TagFilter',
+  [RuleId.FilterIncorrect]: 'FilterIncorrect',
+  [RuleId.LowDiligence]: 'FilterLowDiligence',
   [RuleId.FilterLargeFactor]: 'FilterLargeFactor',
   [RuleId.RejectLowIntercept]: 'RejectLowIntercept',
   [RuleId.MinMinorityRaters]: 'MinMinorityRaters',
   [RuleId.RaterBalance]: 'RaterBalance',
+  [RuleId.NoHighVolIntercept]: 'NoHighVolIntercept',
+  [RuleId.NoCorrelatedIntercept]: 'NoCorrelatedIntercept',
 };
 
 /** Names of the rules set in an active-rules mask, in rule order. */
 export function activeRuleNames(mask: number): string[] {
   const names: string[] = [];
-  for (let rule = RuleId.InitialNMR; rule <= RuleId.RaterBalance; rule++) {
+  for (let rule = RuleId.InitialNMR; rule <= RuleId.NoCorrelatedIntercept; rule++) {
     if (mask & (1 << rule)) names.push(RULE_NAMES[rule as RuleId]);
   }
   return names;
+}
+
+/**
+ * §9 meta-scoring rules after the Core model, as the reference names them in `decidedBy`:
+ * `CoreModel` when the Core status stands, otherwise the stability safeguard that replaced it.
+ */
+export enum MetaRule {
+  CoreModel = 0,
+  NmrDueToMinStableCrhTime = 1,
+  ScoringDriftGuard = 2,
+  InsufficientExplanation = 3,
+}
+
+export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
+  [MetaRule.CoreModel]: 'CoreModel',
+  [MetaRule.NmrDueToMinStableCrhTime]: 'NmrDueToMinStableCrhTime',
+  [MetaRule.ScoringDriftGuard]: 'ScoringDriftGuard',
+  [MetaRule.InsufficientExplanation]: 'InsufficientExplanation',
+};
+
+/** Parses a reference status name; undefined for '' or an unknown name. */
+export function parseStatus(name: string): NoteStatus | undefined {
+  for (const [status, statusName] of Object.entries(NOTE_STATUS_NAMES)) {
+    if (statusName === name) return Number(status) as NoteStatus;
+  }
+  return undefined;
 }

@@ -7,11 +7,16 @@ import {
   type FitOptions,
   type MfParameters,
 } from './matrix-factorization';
+import { harassmentConsensus, type HarassmentConsensus } from './harassment-consensus';
+import { incorrectPropensity } from './incorrect-filter';
+import { fitLowDiligence, type LowDiligenceModel } from './low-diligence';
+import { NoteStatus } from './note-status';
 import { computeRaterHelpfulness, type RaterHelpfulness } from './rater-helpfulness';
 import { filterRatingsForTraining, refineSelection } from './rating-filters';
 import { buildRatingMatrix, type RatingMatrix } from './rating-matrix';
 import type { ScoringInput } from './scoring-input';
 import { provisionalStatus } from './status-rules';
+import { tagThresholds, weightedTags } from './tag-filter';
 
 export interface PrescoringOptions {
   /** Seeds the initial factors of the first round. */
@@ -21,7 +26,13 @@ export interface PrescoringOptions {
   readonly onStepDone?: (step: PrescoringStep) => void;
 }
 
-export type PrescoringStep = 'first-round' | 'helpfulness' | 'final-round';
+export type PrescoringStep =
+  | 'first-round'
+  | 'helpfulness'
+  | 'harassment-consensus'
+  | 'final-round'
+  | 'low-diligence'
+  | 'tag-statistics';
 
 /** Size and convergence of one fit, for logs and the benchmark. */
 export interface RoundSummary {
@@ -44,12 +55,24 @@ export interface PrescoringResult {
   readonly finalRoundSummary: RoundSummary;
   /** Final-round ratings ÷ notes: final scoring keeps this per-note regularisation (§4.2). */
   readonly ratingsPerNote: number;
+  /**
+   * §5.1 step 9 / §7.1: per not-helpful tag (index tag − FIRST_NOT_HELPFUL_TAG), the 95th
+   * percentile of the distance-weighted tag ratio over notes the final round rates helpful.
+   */
+  readonly tagThresholds: Float64Array;
+  /** §5.1 step 10 / §7.2: each participant's share of not-helpful-tagged ratings tagged Incorrect. */
+  readonly incorrectPropensity: Float64Array;
+  /** §5.1 step 6; undefined when the input has no tags. */
+  readonly harassment: HarassmentConsensus | undefined;
+  /** §5.1 step 8 / §7.3, fitted on the final-round ratings; undefined without tags. */
+  readonly lowDiligence: LowDiligenceModel | undefined;
 }
 
 /**
  * §5.1 prescoring: round-one fit on the filtered ratings, provisional statuses, rater
- * helpfulness on valid ratings, then the final-round fit on helpful raters warm-started from
- * round one. (The reference's group-13 stable initialisation (§4.4) only steers its Adam
+ * helpfulness on valid ratings (recomputed with the harassment penalty when tags are known),
+ * the final-round fit on helpful raters warm-started from round one, then the low-diligence
+ * model on the final round's ratings. (The reference's group-13 stable initialisation (§4.4) only steers its Adam
  * optimiser towards a reproducible optimum; the exact alternating solver does not need it.)
  */
 export function prescore(
@@ -74,19 +97,68 @@ export function prescore(
       previouslyHelpful: false,
     });
   }
-  const helpfulness = computeRaterHelpfulness(
+  let helpfulness = computeRaterHelpfulness(
     input,
     training,
     provisional,
     first.parameters.noteIntercept,
   );
   options.onStepDone?.('helpfulness');
+  let harassment: HarassmentConsensus | undefined;
+  if (input.tagsKnown) {
+    harassment = harassmentConsensus(
+      input,
+      training,
+      helpfulness.aboveHelpfulnessThreshold,
+      first.parameters,
+    );
+    helpfulness = computeRaterHelpfulness(
+      input,
+      training,
+      provisional,
+      first.parameters.noteIntercept,
+      harassment.penalty,
+    );
+    options.onStepDone?.('harassment-consensus');
+  }
 
   const helpful = helpfulness.aboveHelpfulnessThreshold;
   const finalSelection = refineSelection(training, (i) => helpful[input.ratingRater[i]] === 1);
   const finalMatrix = buildRatingMatrix(input, finalSelection);
   const final = fitSubset(finalMatrix, first.parameters, fitOptions);
   options.onStepDone?.('final-round');
+  let lowDiligence: LowDiligenceModel | undefined;
+  if (input.tagsKnown) {
+    lowDiligence = fitLowDiligence(
+      input,
+      finalSelection,
+      final.parameters.noteFactor,
+      final.parameters.raterFactor,
+    );
+    options.onStepDone?.('low-diligence');
+  }
+
+  const finalCrh = new Uint8Array(input.noteIds.length);
+  for (let n = 0; n < finalCrh.length; n++) {
+    const status = provisionalStatus({
+      numRatings: numRatings[n],
+      misleading: input.noteMisleading[n] === 1,
+      intercept: final.parameters.noteIntercept[n],
+      factor: final.parameters.noteFactor[n],
+      interceptMax: NaN,
+      previouslyHelpful: false,
+    });
+    finalCrh[n] = status === NoteStatus.CurrentlyRatedHelpful ? 1 : 0;
+  }
+  const tags = weightedTags(
+    input,
+    finalSelection,
+    final.parameters.noteFactor,
+    final.parameters.raterFactor,
+  );
+  const thresholds = tagThresholds(tags, finalCrh);
+  const propensity = incorrectPropensity(input, training);
+  options.onStepDone?.('tag-statistics');
   return {
     firstRound: first.parameters,
     firstRoundSummary: first.summary,
@@ -95,6 +167,10 @@ export function prescore(
     finalRound: final.parameters,
     finalRoundSummary: final.summary,
     ratingsPerNote: finalMatrix.size / finalMatrix.activeNotes,
+    tagThresholds: thresholds,
+    incorrectPropensity: propensity,
+    harassment,
+    lowDiligence,
   };
 }
 

@@ -14,6 +14,8 @@ export interface RaterHelpfulness {
   readonly validRatings: Int32Array;
   readonly agreeingRatings: Int32Array;
   readonly agreeRatio: Float64Array;
+  /** §5.1 step 6: agreeing ratings lost for rating harassing notes HELPFUL; 0 without it. */
+  readonly harassmentPenalty: Float64Array;
   /** CRH/n − 5·CRNH/n over the participant's authored notes that got a first-round intercept. */
   readonly crhCrnhRatioDifference: Float64Array;
   /** Mean first-round intercept of those notes. */
@@ -71,14 +73,15 @@ function keepEarliest(
  * §5.1 step 5: rater agreement with the first round's confident outcomes, author helpfulness,
  * and `aboveHelpfulnessThreshold`. Only HELPFUL/NOT_HELPFUL ratings on provisionally CRH or CRNH
  * notes count; a rating agrees when it is HELPFUL on a CRH note or NOT_HELPFUL on a CRNH note.
- * The harassment penalty of §5.1 step 6 comes with the safeguards issue; without it the third
- * clause, (agree − penalty)/valid ≥ 0.66, equals the agreement clause.
+ * With the harassment penalty of §5.1 step 6 a third clause applies: (agree − penalty)/valid ≥
+ * 0.66.
  */
 export function computeRaterHelpfulness(
   input: ScoringInput,
   selection: Int32Array,
   provisional: Uint8Array,
   firstRoundIntercept: Float64Array,
+  harassmentPenalty: Float64Array = new Float64Array(input.participantIds.length),
 ): RaterHelpfulness {
   const participants = input.participantIds.length;
   const validRatings = new Int32Array(participants);
@@ -124,12 +127,17 @@ export function computeRaterHelpfulness(
       notes === 0 ||
       (crhCrnhRatioDifference[u] >= 0 && meanNoteScore[u] >= MIN_AUTHOR_MEAN_NOTE_SCORE);
     // Raters without a valid rating are excluded: NaN ≥ 0.66 is false.
-    aboveHelpfulnessThreshold[u] = authorOk && agreeRatio[u] >= MIN_RATER_AGREE_RATIO ? 1 : 0;
+    const penalised = (agreeingRatings[u] - harassmentPenalty[u]) / validRatings[u];
+    aboveHelpfulnessThreshold[u] =
+      authorOk && agreeRatio[u] >= MIN_RATER_AGREE_RATIO && penalised >= MIN_RATER_AGREE_RATIO
+        ? 1
+        : 0;
   }
   return {
     validRatings,
     agreeingRatings,
     agreeRatio,
+    harassmentPenalty,
     crhCrnhRatioDifference,
     meanNoteScore,
     aboveHelpfulnessThreshold,

@@ -1,5 +1,6 @@
 import { RaterKind, builderSink, generateSyntheticCommunity } from '../synthetic/synthetic-data';
 import { NoteStatus } from './note-status';
+import { RatingTag, tagMask } from './rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from './scoring-input';
 import { explainNote, indexOfId, scoreNotes, type ScoringResult } from './scorer';
 
@@ -32,7 +33,14 @@ function scenario(seed = 7): Scenario {
     addNote(id, ratings, misleading = true) {
       const note = builder.addNote(id, { createdAtMs: NOTE_TIME, misleading });
       for (const [raters, level] of ratings) {
-        for (const rater of raters) builder.addRating(note, rater, level, NOTE_TIME + 3_600_000);
+        // Two tags per rating, so the explanation-tag requirement (§9) is met.
+        const tags =
+          level === Helpful
+            ? tagMask(RatingTag.HelpfulInformative, RatingTag.HelpfulClear)
+            : tagMask(RatingTag.NotHelpfulOther, RatingTag.NotHelpfulMissingKeyPoints);
+        for (const rater of raters) {
+          builder.addRating(note, rater, level, NOTE_TIME + 3_600_000, tags);
+        }
       }
     },
   };
@@ -234,7 +242,7 @@ describe('determinism', () => {
 
   it('gives byte-identical output for the same input and seed, whatever the insertion order', () => {
     const options = { seed: 5, raters: 300, notes: 250, ratings: 8_000 };
-    const rows: [string, string, HelpfulnessLevel, number][] = [];
+    const rows: [string, string, HelpfulnessLevel, number, number][] = [];
     const notes: [string, string, number, boolean][] = [];
     generateSyntheticCommunity(options, {
       note: (...args) => notes.push(args),

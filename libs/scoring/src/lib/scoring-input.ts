@@ -1,3 +1,5 @@
+import type { NoteStatusHistory } from './status-history';
+
 /** §2.2: the three helpfulness levels a rating can carry, as small integer codes. */
 export enum HelpfulnessLevel {
   NotHelpful = 0,
@@ -25,6 +27,12 @@ export interface NoteAttributes {
   latestNonNmrStatusMs?: number;
   /** §5.3 rule 7: the note was CURRENTLY_RATED_HELPFUL in the previous run. */
   previouslyHelpful?: boolean;
+  /**
+   * §2.3: the note's row of the previous run's status history. When given, it decides
+   * `previouslyHelpful` (`currentStatus`) and `latestNonNmrStatusMs`, and feeds stabilisation
+   * and locking (§10).
+   */
+  history?: NoteStatusHistory;
 }
 
 /**
@@ -42,6 +50,8 @@ export interface ScoringInput {
   /** NaN when the note never had a non-NMR status. */
   readonly noteLatestNonNmrStatusMs: Float64Array;
   readonly notePreviouslyHelpful: Uint8Array;
+  /** The previous run's status history row per note, undefined for notes never scored. */
+  readonly noteHistory: readonly (NoteStatusHistory | undefined)[];
   /** Raters and authors share one id space, as in the reference. */
   readonly participantIds: readonly string[];
   readonly ratingNote: Int32Array;
@@ -49,11 +59,21 @@ export interface ScoringInput {
   /** A `HelpfulnessLevel` per rating. */
   readonly ratingLevel: Uint8Array;
   readonly ratingCreatedAtMs: Float64Array;
+  /** A `RatingTag` bit mask per rating (`1 << tag`). */
+  readonly ratingTags: Uint32Array;
+  /**
+   * Whether the caller supplied tags at all. Without tags the tag-based safeguards (tag outlier
+   * and "incorrect" filters, explanation-tag requirement) cannot judge a note and are skipped.
+   */
+  readonly tagsKnown: boolean;
 }
 
 const INITIAL_CAPACITY = 1024;
 
-function grown<T extends Int32Array | Uint8Array | Float64Array>(array: T, capacity: number): T {
+function grown<T extends Int32Array | Uint8Array | Uint32Array | Float64Array>(
+  array: T,
+  capacity: number,
+): T {
   const next = new (array.constructor as new (length: number) => T)(capacity);
   next.set(array);
   return next;
@@ -87,6 +107,8 @@ export class ScoringInputBuilder {
   private ratingRater = new Int32Array(INITIAL_CAPACITY);
   private ratingLevel = new Uint8Array(INITIAL_CAPACITY);
   private ratingCreatedAtMs = new Float64Array(INITIAL_CAPACITY);
+  private ratingTags = new Uint32Array(INITIAL_CAPACITY);
+  private tagsKnown = false;
 
   get noteCount(): number {
     return this.noteIds.length;
@@ -112,12 +134,17 @@ export class ScoringInputBuilder {
     return index;
   }
 
-  /** Adds one rating on a note added before, given by the index `addNote` returned or its id. */
+  /**
+   * Adds one rating on a note added before, given by the index `addNote` returned or its id.
+   * `tags` is a `RatingTag` bit mask (`tagMask(...)`); passing it, even as 0, on any rating
+   * tells the scorer that tags are known for the whole input.
+   */
   addRating(
     note: number | string,
     raterId: string,
     level: HelpfulnessLevel,
     createdAtMs: number,
+    tags?: number,
   ): void {
     const noteIndex = typeof note === 'number' ? note : this.noteIndex.get(note);
     if (noteIndex === undefined || noteIndex < 0 || noteIndex >= this.noteIds.length) {
@@ -130,6 +157,8 @@ export class ScoringInputBuilder {
     this.ratingRater[i] = this.participant(raterId);
     this.ratingLevel[i] = level;
     this.ratingCreatedAtMs[i] = createdAtMs;
+    this.ratingTags[i] = tags ?? 0;
+    if (tags !== undefined) this.tagsKnown = true;
   }
 
   build(): ScoringInput {
@@ -141,14 +170,24 @@ export class ScoringInputBuilder {
     const noteMisleading = new Uint8Array(noteCount);
     const noteLatestNonNmrStatusMs = new Float64Array(noteCount);
     const notePreviouslyHelpful = new Uint8Array(noteCount);
+    const noteHistory: (NoteStatusHistory | undefined)[] = [];
     for (let n = 0; n < noteCount; n++) {
       const a = this.noteAttributes[notes.order[n]];
       noteAuthor[n] =
         a.authorId === undefined ? -1 : participants.rank[this.participant(a.authorId)];
       noteCreatedAtMs[n] = a.createdAtMs;
       noteMisleading[n] = a.misleading ? 1 : 0;
-      noteLatestNonNmrStatusMs[n] = a.latestNonNmrStatusMs ?? NaN;
-      notePreviouslyHelpful[n] = a.previouslyHelpful ? 1 : 0;
+      const history = a.history;
+      noteHistory.push(history);
+      noteLatestNonNmrStatusMs[n] = history
+        ? history.timestampMillisOfLatestNonNMRStatus
+        : (a.latestNonNmrStatusMs ?? NaN);
+      if (!(noteLatestNonNmrStatusMs[n] >= 0)) noteLatestNonNmrStatusMs[n] = NaN;
+      notePreviouslyHelpful[n] = (
+        history ? history.currentStatus === 'CURRENTLY_RATED_HELPFUL' : a.previouslyHelpful
+      )
+        ? 1
+        : 0;
     }
     const ratings = this.canonicalRatings(notes.rank, participants.rank);
     return {
@@ -158,8 +197,10 @@ export class ScoringInputBuilder {
       noteMisleading,
       noteLatestNonNmrStatusMs,
       notePreviouslyHelpful,
+      noteHistory,
       participantIds: Array.from(participants.order, (i) => this.participantIds[i]),
       ...ratings,
+      tagsKnown: this.tagsKnown,
     };
   }
 
@@ -171,7 +212,10 @@ export class ScoringInputBuilder {
   private canonicalRatings(
     noteRank: Int32Array,
     raterRank: Int32Array,
-  ): Pick<ScoringInput, 'ratingNote' | 'ratingRater' | 'ratingLevel' | 'ratingCreatedAtMs'> {
+  ): Pick<
+    ScoringInput,
+    'ratingNote' | 'ratingRater' | 'ratingLevel' | 'ratingCreatedAtMs' | 'ratingTags'
+  > {
     const count = this.ratingCount;
     const note = new Int32Array(count);
     const rater = new Int32Array(count);
@@ -201,14 +245,16 @@ export class ScoringInputBuilder {
     const ratingRater = new Int32Array(kept);
     const ratingLevel = new Uint8Array(kept);
     const ratingCreatedAtMs = new Float64Array(kept);
+    const ratingTags = new Uint32Array(kept);
     for (let k = 0; k < kept; k++) {
       const i = keep[k];
       ratingNote[k] = note[i];
       ratingRater[k] = rater[i];
       ratingLevel[k] = this.ratingLevel[i];
       ratingCreatedAtMs[k] = this.ratingCreatedAtMs[i];
+      ratingTags[k] = this.ratingTags[i];
     }
-    return { ratingNote, ratingRater, ratingLevel, ratingCreatedAtMs };
+    return { ratingNote, ratingRater, ratingLevel, ratingCreatedAtMs, ratingTags };
   }
 
   private participant(id: string): number {
@@ -227,6 +273,7 @@ export class ScoringInputBuilder {
     this.ratingRater = grown(this.ratingRater, capacity);
     this.ratingLevel = grown(this.ratingLevel, capacity);
     this.ratingCreatedAtMs = grown(this.ratingCreatedAtMs, capacity);
+    this.ratingTags = grown(this.ratingTags, capacity);
   }
 }
 
@@ -244,4 +291,24 @@ export function countingSort(key: Int32Array, keyCount: number, order: Int32Arra
   const sorted = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) sorted[start[key[order[k]]]++] = order[k];
   return sorted;
+}
+
+/**
+ * The same input with only the ratings whose indexes are in `keep` (ascending), for the
+ * preprocessing steps that remove ratings (§3 step 6). Notes and participants are unchanged.
+ */
+export function withRatings(input: ScoringInput, keep: Int32Array): ScoringInput {
+  const pick = <T extends Int32Array | Uint8Array | Uint32Array | Float64Array>(column: T): T => {
+    const next = new (column.constructor as new (length: number) => T)(keep.length);
+    for (let k = 0; k < keep.length; k++) next[k] = column[keep[k]];
+    return next;
+  };
+  return {
+    ...input,
+    ratingNote: pick(input.ratingNote),
+    ratingRater: pick(input.ratingRater),
+    ratingLevel: pick(input.ratingLevel),
+    ratingCreatedAtMs: pick(input.ratingCreatedAtMs),
+    ratingTags: pick(input.ratingTags),
+  };
 }

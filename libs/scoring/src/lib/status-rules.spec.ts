@@ -108,6 +108,43 @@ describe('finalStatus', () => {
     ).toMatchObject({ status: NoteStatus.CurrentlyRatedNotHelpful, decidedBy: RuleId.NmCRNH });
   });
 
+  it('asks for more raters when CRH hinges on high-volume or correlated raters', () => {
+    expect(finalStatus(facts({ interceptNoHighVol: 0.36 }), balanced)).toMatchObject({
+      status: NoteStatus.NeedsYourHelp,
+      decidedBy: RuleId.NoHighVolIntercept,
+    });
+    expect(finalStatus(facts({ interceptNoCorrelated: 0.36 }), balanced)).toMatchObject({
+      status: NoteStatus.NeedsYourHelp,
+      decidedBy: RuleId.NoCorrelatedIntercept,
+    });
+    const steady = facts({ interceptNoHighVol: 0.38, interceptNoCorrelated: NaN });
+    expect(finalStatus(steady, balanced).status).toBe(NoteStatus.CurrentlyRatedHelpful);
+  });
+
+  it('firmly rejects tag and incorrect outliers unless the note is not helpful', () => {
+    expect(finalStatus(facts({ tagOutlier: true }), balanced).decidedBy).toBe(RuleId.TagFilter);
+    expect(finalStatus(facts({ incorrectOutlier: true }), balanced)).toMatchObject({
+      status: NoteStatus.FirmReject,
+      decidedBy: RuleId.FilterIncorrect,
+    });
+    const crnh = facts({ intercept: -0.2, factor: 0, tagOutlier: true, incorrectOutlier: true });
+    expect(finalStatus(crnh, balanced).status).toBe(NoteStatus.CurrentlyRatedNotHelpful);
+  });
+
+  it('firmly rejects a note whose low-diligence intercept is above 0.263', () => {
+    expect(finalStatus(facts({ lowDiligenceIntercept: 0.27 }), balanced)).toMatchObject({
+      status: NoteStatus.FirmReject,
+      decidedBy: RuleId.LowDiligence,
+    });
+    for (const lowDiligenceIntercept of [0.263, NaN, undefined]) {
+      expect(finalStatus(facts({ lowDiligenceIntercept }), balanced).status).toBe(
+        NoteStatus.CurrentlyRatedHelpful,
+      );
+    }
+    const crnh = facts({ intercept: -0.2, factor: 0, lowDiligenceIntercept: 1 });
+    expect(finalStatus(crnh, balanced).status).toBe(NoteStatus.CurrentlyRatedNotHelpful);
+  });
+
   it('keeps a previously helpful note helpful down to 0.39', () => {
     expect(
       finalStatus(facts({ intercept: 0.395, previouslyHelpful: true }), balanced),

@@ -4,9 +4,12 @@ import {
   CRNH_FACTOR_MULTIPLIER,
   CRNH_INTERCEPT_THRESHOLD,
   FIRM_REJECT_INTERCEPT_THRESHOLD,
+  LOW_DILIGENCE_THRESHOLD,
   MAX_CRH_FACTOR_MAGNITUDE,
   MIN_NET_HELPFUL_PER_SIDE,
   MIN_RATINGS_PER_NOTE,
+  NO_CORRELATED_MIN_INTERCEPT,
+  NO_HIGH_VOLUME_MIN_INTERCEPT,
   NOT_MISLEADING_CRNH_THRESHOLD,
   RATER_BALANCE_MIN_RATIO,
   RATER_BALANCE_NET_HELPFUL_CEILING,
@@ -27,6 +30,16 @@ export interface NoteFacts {
   /** Pseudo-rater upper bound of the intercept (§6); NaN in prescoring. */
   interceptMax: number;
   previouslyHelpful: boolean;
+  /** §7.1 rule 8: some not-helpful tag is an outlier among nearby raters. */
+  tagOutlier?: boolean;
+  /** §7.2 rule 9: nearby raters call the note incorrect more than they usually do. */
+  incorrectOutlier?: boolean;
+  /** §7.3 rule 10: the low-diligence model's note intercept; NaN or absent = not checked. */
+  lowDiligenceIntercept?: number;
+  /** §5.2 (a) rule 15: the intercept without high-volume raters; NaN or absent = not checked. */
+  interceptNoHighVol?: number;
+  /** §5.2 (b) rule 16: the intercept without correlated raters. */
+  interceptNoCorrelated?: number;
 }
 
 export interface RuleOutcome {
@@ -98,6 +111,19 @@ export function finalStatus(f: NoteFacts, sides: SideCounts): RuleOutcome {
   ) {
     apply(RuleId.GeneralCRHInertia, NoteStatus.CurrentlyRatedHelpful);
   }
+  // Rules 8–10: a note a safeguard distrusts may not become helpful through any later model.
+  if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.tagOutlier) {
+    apply(RuleId.TagFilter, NoteStatus.FirmReject);
+  }
+  if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.incorrectOutlier) {
+    apply(RuleId.FilterIncorrect, NoteStatus.FirmReject);
+  }
+  if (
+    outcome.status !== NoteStatus.CurrentlyRatedNotHelpful &&
+    (f.lowDiligenceIntercept ?? NaN) > LOW_DILIGENCE_THRESHOLD
+  ) {
+    apply(RuleId.LowDiligence, NoteStatus.FirmReject);
+  }
   if (
     outcome.status === NoteStatus.CurrentlyRatedHelpful &&
     Math.abs(f.factor) > MAX_CRH_FACTOR_MAGNITUDE
@@ -120,6 +146,19 @@ export function finalStatus(f: NoteFacts, sides: SideCounts): RuleOutcome {
     ) {
       apply(RuleId.RaterBalance, NoteStatus.NeedsYourHelp);
     }
+  }
+  // Rules 15–16: CRH must not hinge on high-volume or correlated raters.
+  if (
+    outcome.status === NoteStatus.CurrentlyRatedHelpful &&
+    (f.interceptNoHighVol ?? NaN) < NO_HIGH_VOLUME_MIN_INTERCEPT
+  ) {
+    apply(RuleId.NoHighVolIntercept, NoteStatus.NeedsYourHelp);
+  }
+  if (
+    outcome.status === NoteStatus.CurrentlyRatedHelpful &&
+    (f.interceptNoCorrelated ?? NaN) < NO_CORRELATED_MIN_INTERCEPT
+  ) {
+    apply(RuleId.NoCorrelatedIntercept, NoteStatus.NeedsYourHelp);
   }
   return outcome;
 }

@@ -1,4 +1,5 @@
 import { Random } from '../lib/random';
+import { FIRST_NOT_HELPFUL_TAG, TAG_COUNT } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
 
 /**
@@ -36,7 +37,14 @@ export interface SyntheticTruth {
 /** Receives the generated rows, in generation order; `ScoringInputBuilder` and the TSV writer both fit. */
 export interface SyntheticSink {
   note(id: string, authorId: string, createdAtMs: number, misleading: boolean): void;
-  rating(noteId: string, raterId: string, level: HelpfulnessLevel, createdAtMs: number): void;
+  /** `tags` is a `RatingTag` bit mask. */
+  rating(
+    noteId: string,
+    raterId: string,
+    level: HelpfulnessLevel,
+    createdAtMs: number,
+    tags: number,
+  ): void;
 }
 
 /** Start of the synthetic timeline, a fixed date so that output never depends on the clock. */
@@ -57,6 +65,8 @@ export function generateSyntheticCommunity(
   sink: SyntheticSink,
 ): SyntheticTruth {
   const random = new Random(options.seed);
+  // Tags come from their own stream, so adding them left the ratings themselves unchanged.
+  const tagRandom = new Random(options.seed + 0x7a65);
   const contrarianShare = options.contrarianShare ?? 0.04;
   const raters = makeRaters(options.raters, contrarianShare, random);
   const noteCount = options.notes;
@@ -100,7 +110,13 @@ export function generateSyntheticCommunity(
             : HelpfulnessLevel.SomewhatHelpful;
       // Most ratings arrive within hours; a few after the 48 h valid-rating window.
       const delayMs = Math.floor(-Math.log(1 - random.next()) * 14 * HOUR_MS);
-      sink.rating(noteIds[n], syntheticRaterId(u), level, createdAtMs + delayMs);
+      sink.rating(
+        noteIds[n],
+        syntheticRaterId(u),
+        level,
+        createdAtMs + delayMs,
+        syntheticTags(level, tagRandom),
+      );
     }
   }
   return {
@@ -111,6 +127,21 @@ export function generateSyntheticCommunity(
     noteQuality,
     noteSlant,
   };
+}
+
+/**
+ * One or two tags matching the level: helpful tags on HELPFUL ratings, not-helpful tags on
+ * NOT_HELPFUL ones, none on SOMEWHAT_HELPFUL. A few popular tags take most of the use, as in
+ * the public data, so explanation tags exist and tag ratios have a spread.
+ */
+function syntheticTags(level: HelpfulnessLevel, random: Random): number {
+  if (level === HelpfulnessLevel.SomewhatHelpful) return 0;
+  const first = level === HelpfulnessLevel.Helpful ? 0 : FIRST_NOT_HELPFUL_TAG;
+  const kinds = level === HelpfulnessLevel.Helpful ? FIRST_NOT_HELPFUL_TAG : TAG_COUNT - first;
+  const draw = (): number => first + Math.min(kinds - 1, Math.floor(kinds * random.next() ** 2));
+  let mask = 1 << draw();
+  if (random.next() < 0.5) mask |= 1 << draw();
+  return mask;
 }
 
 interface RaterPopulation {
@@ -164,8 +195,8 @@ export function builderSink(builder: ScoringInputBuilder): SyntheticSink {
     note(id, authorId, createdAtMs, misleading) {
       builder.addNote(id, { authorId, createdAtMs, misleading });
     },
-    rating(noteId, raterId, level, createdAtMs) {
-      builder.addRating(noteId, raterId, level, createdAtMs);
+    rating(noteId, raterId, level, createdAtMs, tags) {
+      builder.addRating(noteId, raterId, level, createdAtMs, tags);
     },
   };
 }

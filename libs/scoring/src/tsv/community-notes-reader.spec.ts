@@ -28,11 +28,20 @@ describe('Community Notes TSV files', () => {
     writeSyntheticTsv(options, dir);
     const data = await readCommunityNotes(paths());
     const direct = syntheticScoringInput(options).input;
-    expect(data.input).toEqual(direct);
+    // The synthetic status history holds only id, author and creation time (§2.3).
+    expect({ ...data.input, noteHistory: [] }).toEqual({ ...direct, noteHistory: [] });
+    expect(data.input.tagsKnown).toBe(true);
+    expect(data.input.noteHistory.map((row) => row?.noteId)).toEqual(data.input.noteIds);
     expect(data.keptRatings).toBe(data.ratingRows);
 
     const result = scoreNotes(data.input);
-    writeScoredNotes(join(dir, 'scored_notes.tsv'), result, data.classification, data.coreShare);
+    writeScoredNotes(
+      join(dir, 'scored_notes.tsv'),
+      result,
+      data.classification,
+      data.coreShare,
+      false,
+    );
     writeHelpfulnessScores(join(dir, 'helpfulness_scores.tsv'), result);
     const rows = readFileSync(join(dir, 'scored_notes.tsv'), 'utf8').trim().split('\n');
     const header = rows[0].split('\t');

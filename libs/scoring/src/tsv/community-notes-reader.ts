@@ -1,6 +1,13 @@
+import { TAG_NAMES } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
+import type { NoteStatusHistory } from '../lib/status-history';
 import { ratingFiles, readTsv } from './tsv-lines';
-import { CORE_MODELING_GROUPS, NOT_MISLEADING, NOT_MISLEADING_CUTOFF_MS } from './tsv-schema';
+import {
+  CORE_MODELING_GROUPS,
+  NOT_MISLEADING,
+  NOT_MISLEADING_CUTOFF_MS,
+  STATUS_HISTORY_COLUMNS,
+} from './tsv-schema';
 
 export interface CommunityNotesPaths {
   readonly notes: string;
@@ -22,13 +29,6 @@ export interface CommunityNotesData {
   readonly keptRatings: number;
 }
 
-interface HistoryRow {
-  author: string;
-  createdAtMs: number;
-  latestNonNmrStatusMs: number;
-  previouslyHelpful: boolean;
-}
-
 /**
  * Reads Community Notes' public files (§2) into a `ScoringInput`, applying the preprocessing of
  * §3 that needs only these files: the helpfulness mapping, removal of ratings on NOT_MISLEADING
@@ -46,22 +46,11 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
     });
   }
 
-  const history = new Map<string, HistoryRow>();
+  const history = new Map<string, NoteStatusHistory>();
   if (paths.status !== undefined) {
-    const columns = [
-      'noteId',
-      'noteAuthorParticipantId',
-      'createdAtMillis',
-      'timestampMillisOfLatestNonNMRStatus',
-      'currentStatus',
-    ];
-    await readTsv(paths.status, columns, ([id, author, created, latest, current]) => {
-      history.set(id, {
-        author,
-        createdAtMs: Number(created),
-        latestNonNmrStatusMs: latest === '' || Number(latest) < 0 ? NaN : Number(latest),
-        previouslyHelpful: current === 'CURRENTLY_RATED_HELPFUL',
-      });
+    await readTsv(paths.status, STATUS_HISTORY_COLUMNS, (fields) => {
+      const row = parseStatusHistoryRow(fields);
+      history.set(row.noteId, row);
     });
   }
 
@@ -80,8 +69,7 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
       authorId: author === '' ? undefined : author,
       createdAtMs,
       misleading: classification !== NOT_MISLEADING,
-      latestNonNmrStatusMs: previous?.latestNonNmrStatusMs,
-      previouslyHelpful: previous?.previouslyHelpful,
+      history: previous,
     });
   });
   // §2.3: notes only in the status history are deleted notes; they still count as misleading.
@@ -90,11 +78,10 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
     classificationById.set(id, '');
     droppedNotes.push(false);
     builder.addNote(id, {
-      authorId: row.author === '' ? undefined : row.author,
-      createdAtMs: row.createdAtMs,
+      authorId: row.noteAuthorParticipantId === '' ? undefined : row.noteAuthorParticipantId,
+      createdAtMs: row.createdAtMillis,
       misleading: true,
-      latestNonNmrStatusMs: row.latestNonNmrStatusMs,
-      previouslyHelpful: row.previouslyHelpful,
+      history: row,
     });
   }
 
@@ -108,9 +95,11 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
     'helpfulnessLevel',
     'helpful',
     'notHelpful',
+    ...TAG_NAMES,
   ];
   for (const file of ratingFiles(paths.ratings)) {
-    await readTsv(file, ratingColumns, ([noteId, rater, created, level, helpful, notHelpful]) => {
+    await readTsv(file, ratingColumns, (fields) => {
+      const [noteId, rater, created, level, helpful, notHelpful] = fields;
       ratingRows++;
       const note = builder.noteIndexOf(noteId);
       if (note === undefined || droppedNotes[note]) return;
@@ -119,7 +108,14 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
       allRatings[note]++;
       if (nonCoreRaters.has(rater)) return;
       coreRatings[note]++;
-      builder.addRating(note, rater, value, Number(created));
+      // Files without tag columns read '' there: tags unknown, not "no tags".
+      let tags: number | undefined;
+      for (let t = 0; t < TAG_NAMES.length; t++) {
+        const cell = fields[6 + t];
+        if (cell === '') continue;
+        tags = (tags ?? 0) | (cell === '1' ? 1 << t : 0);
+      }
+      builder.addRating(note, rater, value, Number(created), tags);
     });
   }
 
@@ -159,4 +155,43 @@ export function helpfulnessLevel(
   if (helpful === '1') return HelpfulnessLevel.Helpful;
   if (notHelpful === '1') return HelpfulnessLevel.NotHelpful;
   return undefined;
+}
+
+function timestamp(cell: string): number {
+  return cell === '' || Number(cell) < 0 ? NaN : Number(cell);
+}
+
+/** One row of `noteStatusHistory` (§2.3) in `STATUS_HISTORY_COLUMNS` order. */
+export function parseStatusHistoryRow(fields: readonly string[]): NoteStatusHistory {
+  const cell = (name: (typeof STATUS_HISTORY_COLUMNS)[number]): string =>
+    fields[STATUS_HISTORY_COLUMNS.indexOf(name)] ?? '';
+  const time = (name: (typeof STATUS_HISTORY_COLUMNS)[number]): number => timestamp(cell(name));
+  return {
+    noteId: cell('noteId'),
+    noteAuthorParticipantId: cell('noteAuthorParticipantId'),
+    createdAtMillis: Number(cell('createdAtMillis')),
+    timestampMillisOfFirstNonNMRStatus: time('timestampMillisOfFirstNonNMRStatus'),
+    firstNonNMRStatus: cell('firstNonNMRStatus'),
+    timestampMillisOfCurrentStatus: time('timestampMillisOfCurrentStatus'),
+    currentStatus: cell('currentStatus'),
+    timestampMillisOfLatestNonNMRStatus: time('timestampMillisOfLatestNonNMRStatus'),
+    mostRecentNonNMRStatus: cell('mostRecentNonNMRStatus'),
+    timestampMillisOfStatusLock: time('timestampMillisOfStatusLock'),
+    lockedStatus: cell('lockedStatus'),
+    timestampMillisOfRetroLock: time('timestampMillisOfRetroLock'),
+    currentCoreStatus: cell('currentCoreStatus'),
+    currentExpansionStatus: cell('currentExpansionStatus'),
+    currentGroupStatus: cell('currentGroupStatus'),
+    currentDecidedBy: cell('currentDecidedBy'),
+    currentModelingGroup: timestamp(cell('currentModelingGroup')),
+    timestampMillisOfMostRecentStatusChange: time('timestampMillisOfMostRecentStatusChange'),
+    timestampMillisOfNmrDueToMinStableCrhTime: time('timestampMillisOfNmrDueToMinStableCrhTime'),
+    currentMultiGroupStatus: cell('currentMultiGroupStatus'),
+    currentModelingMultiGroup: timestamp(cell('currentModelingMultiGroup')),
+    timestampMinuteOfFinalScoringOutput: time('timestampMinuteOfFinalScoringOutput'),
+    timestampMillisOfFirstNmrDueToMinStableCrhTime: time(
+      'timestampMillisOfFirstNmrDueToMinStableCrhTime',
+    ),
+    abovePcrhThresholdTime: time('abovePcrhThresholdTime'),
+  };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { TAG_NAMES } from '../lib/rating-tags';
 import { HelpfulnessLevel } from '../lib/scoring-input';
 import {
   generateSyntheticCommunity,
@@ -61,9 +62,13 @@ export function writeSyntheticTsv(options: SyntheticOptions, outdir: string): Sy
       );
       history.row(rowOf(STATUS_HISTORY_COLUMNS, common));
     },
-    rating(noteId, raterId, level, createdAtMs) {
+    rating(noteId, raterId, level, createdAtMs, tags) {
+      const tagColumns = Object.fromEntries(
+        TAG_NAMES.map((name, tag) => [name, (tags >> tag) & 1]),
+      );
       ratings.row(
         rowOf(RATING_COLUMNS, {
+          ...tagColumns,
           noteId,
           raterParticipantId: raterId,
           createdAtMillis: createdAtMs,

@@ -1,6 +1,14 @@
-import { NOTE_STATUS_NAMES, NoteStatus, activeRuleNames, publicStatus } from '../lib/note-status';
+import {
+  META_RULE_NAMES,
+  MetaRule,
+  NOTE_STATUS_NAMES,
+  NoteStatus,
+  activeRuleNames,
+} from '../lib/note-status';
+import { TAG_NAMES } from '../lib/rating-tags';
 import type { ScoringResult } from '../lib/scorer';
-import { CORE_CAPTURE_THRESHOLD } from './tsv-schema';
+import type { NoteStatusHistory } from '../lib/status-history';
+import { CORE_CAPTURE_THRESHOLD, STATUS_HISTORY_COLUMNS } from './tsv-schema';
 import { TsvFileWriter, formatNumber } from './tsv-file-writer';
 
 /** Columns of `scored_notes.tsv` this library computes, named as in the reference (§12). */
@@ -18,6 +26,12 @@ export const SCORED_NOTE_COLUMNS = [
   'coreNoteInterceptMax',
   'numRatings',
   'preStabilizationRatingStatus',
+  'firstTag',
+  'secondTag',
+  'coreNoteInterceptNoHighVol',
+  'coreNoteInterceptNoCorrelated',
+  'activeFilterTags',
+  'timestampMillisOfNmrDueToMinStableCrhTime',
 ] as const;
 
 /** Columns of `helpfulness_scores.tsv` this library computes (§12). */
@@ -35,26 +49,30 @@ export const HELPFULNESS_COLUMNS = [
 
 /**
  * Writes one row per note. Only the Core model runs here, so the meta-scoring of §9 reduces to
- * "Core decides the notes it scores": a note whose share of Core-slice ratings is below the
- * capture threshold (§8.1) gets empty Core columns and NEEDS_MORE_RATINGS. Stabilisation (§10)
- * is not modelled, so `finalRatingStatus` is the settled status the reference reaches on its
- * second run: FIRM_REJECT and NEEDS_YOUR_HELP are shown as NEEDS_MORE_RATINGS, while
- * `preStabilizationRatingStatus` keeps NEEDS_YOUR_HELP, as the reference's does.
+ * "Core decides the notes it scores", followed by the stability rules (§9 rules 8–10): a note
+ * whose share of Core-slice ratings is below the capture threshold (§8.1) gets empty Core columns
+ * and NEEDS_MORE_RATINGS. Without a run time (`--epoch-millis`) stabilisation is skipped, so
+ * `finalRatingStatus` is the status the note settles to, with NEEDS_YOUR_HELP shown as
+ * NEEDS_MORE_RATINGS (§16.9); with one it is the reference's `finalRatingStatus`.
  */
 export function writeScoredNotes(
   path: string,
   result: ScoringResult,
   classification: readonly string[],
   coreShare: Float64Array,
+  timed: boolean,
 ): void {
   const writer = new TsvFileWriter(path, SCORED_NOTE_COLUMNS);
   const { input, final } = result;
   const nmr = NOTE_STATUS_NAMES[NoteStatus.NeedsMoreRatings];
+  const tagName = (tag: number): string => (tag >= 0 ? TAG_NAMES[tag] : '');
   for (let n = 0; n < input.noteIds.length; n++) {
     const captured = !(coreShare[n] < CORE_CAPTURE_THRESHOLD);
     const status = result.status[n] as NoteStatus;
-    const shown = publicStatus(status);
-    const settled = shown === NoteStatus.NeedsYourHelp ? NoteStatus.NeedsMoreRatings : shown;
+    const shown = result.finalStatus[n] as NoteStatus;
+    const settled =
+      !timed && shown === NoteStatus.NeedsYourHelp ? NoteStatus.NeedsMoreRatings : shown;
+    const history = result.history?.[n];
     writer.row([
       input.noteIds[n],
       captured ? NOTE_STATUS_NAMES[settled] : nmr,
@@ -64,12 +82,36 @@ export function writeScoredNotes(
       classification[n],
       String(input.noteCreatedAtMs[n]),
       captured ? NOTE_STATUS_NAMES[status] : '',
-      captured ? 'CoreModel' : 'MetaInitialNMR',
+      captured ? META_RULE_NAMES[result.metaDecidedBy[n] as MetaRule] : 'MetaInitialNMR',
       captured ? formatNumber(final.interceptMin[n]) : '',
       captured ? formatNumber(final.interceptMax[n]) : '',
       String(result.numRatings[n]),
-      captured ? NOTE_STATUS_NAMES[shown] : nmr,
+      captured ? NOTE_STATUS_NAMES[result.preStabilizationStatus[n] as NoteStatus] : nmr,
+      captured && shown === settled ? tagName(result.firstTag[n]) : '',
+      captured && shown === settled ? tagName(result.secondTag[n]) : '',
+      captured ? formatNumber(final.interceptNoHighVol[n]) : '',
+      captured ? formatNumber(final.interceptNoCorrelated[n]) : '',
+      captured ? tagName(result.safeguards?.tagOutlier[n] ?? -1) : '',
+      history ? formatTimestamp(history.timestampMillisOfNmrDueToMinStableCrhTime) : '',
     ]);
+  }
+  writer.close();
+}
+
+function formatTimestamp(value: number): string {
+  return Number.isNaN(value) ? '-1' : String(value);
+}
+
+/** Writes `note_status_history.tsv` (§2.3), the state to pass as `--status` next run. */
+export function writeStatusHistory(path: string, history: readonly NoteStatusHistory[]): void {
+  const writer = new TsvFileWriter(path, STATUS_HISTORY_COLUMNS);
+  for (const row of history) {
+    writer.row(
+      STATUS_HISTORY_COLUMNS.map((column) => {
+        const value = row[column];
+        return typeof value === 'number' ? formatTimestamp(value) : value;
+      }),
+    );
   }
   writer.close();
 }
