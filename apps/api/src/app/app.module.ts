@@ -5,6 +5,7 @@ import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
 import { CommunitiesModule } from './communities/communities.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
 import { MembershipModule } from './membership/membership.module';
@@ -15,6 +16,7 @@ import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
   imports: [
     CommunitiesModule,
     ConfigModule,
+    ExportsModule,
     HealthModule,
     LoggerModule.forRootAsync({
       inject: [Environment],
