@@ -5,3 +5,4 @@ export * from './lib/proof-verifier-pool';
 export * from './lib/root-history';
 export * from './lib/verify-export';
 export * from './lib/community-notes-tsv';
+export * from './lib/rescore-export';
