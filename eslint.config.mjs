@@ -30,6 +30,7 @@ export default [
                 'type:data-access',
                 'type:algorithm',
                 'type:testing',
+                'type:verifier',
               ],
             },
             {
@@ -49,6 +50,20 @@ export default [
                 'pg',
                 'express',
                 'nestjs-pino',
+              ],
+            },
+            {
+              // The open-data verifier runs the scorer and the protocol checks, and nothing
+              // that needs a server: auditors run it on their own machines.
+              sourceTag: 'type:verifier',
+              onlyDependOnLibsWithTags: ['type:util', 'type:algorithm'],
+              bannedExternalImports: [
+                '@nestjs/*',
+                '@prisma/*',
+                'bullmq',
+                'ioredis',
+                'pg',
+                'express',
               ],
             },
             {

@@ -59,3 +59,17 @@ export {
   type SyntheticSink,
   type SyntheticTruth,
 } from './synthetic/synthetic-data';
+export {
+  ALGORITHM_VERSION,
+  RunInputBuilder,
+  SHOWN_STATUSES,
+  shownStatus,
+  type RatingHelpfulness,
+  type RunInput,
+  type RunNote,
+  type RunRating,
+  type ShownStatus,
+} from './run/run-input';
+export { NOTE_COLUMNS, RATING_COLUMNS, STATUS_HISTORY_COLUMNS } from './tsv/tsv-schema';
+export { readCommunityNotes, type CommunityNotesData } from './tsv/community-notes-reader';
+export { writeHelpfulnessScores, writeScoredNotes } from './tsv/tsv-output';

@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { CommunitiesModule } from './communities/communities.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
 import { MembershipModule } from './membership/membership.module';
@@ -17,6 +18,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   imports: [
     CommunitiesModule,
     ConfigModule,
+    ExportsModule,
     HealthModule,
     LoggerModule.forRootAsync({
       inject: [Environment],

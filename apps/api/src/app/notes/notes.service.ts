@@ -57,11 +57,12 @@ export class NotesService {
   ): Promise<{ note: NoteWithCount; created: boolean }> {
     const key = this.posts.keyOf(input.post);
     checkNoteContent(input);
+    const post = postPayload(input.post);
     const action = {
       kind: 'note.create',
       target: '',
       payload: {
-        post: postPayload(input.post),
+        post,
         classification: input.classification,
         reasons: input.reasons,
         text: input.text,
@@ -86,17 +87,18 @@ export class NotesService {
     if (replayed) return { note: replayed, created: false };
     try {
       const note = await this.prisma.$transaction(async (tx) => {
-        const post = await this.posts.upsert(tx, key);
+        const stored = await this.posts.upsert(tx, key);
         const note = await tx.note.create({
           data: {
             communityId: community.id,
-            postId: post.id,
+            postId: stored.id,
             authorPseudonym: pseudonym,
             classification: input.classification,
             reasons: input.reasons,
             text: input.text,
             sources: input.sources,
             proof: input.proof as Prisma.InputJsonObject,
+            postRef: post as Prisma.InputJsonObject,
             clientMinute: input.clientMinute,
             message,
             createdAt: new Date(input.clientMinute * 60_000),

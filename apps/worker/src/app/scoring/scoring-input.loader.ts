@@ -1,42 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { Helpfulness, NoteClassification, NoteStatus, PrismaService } from '@bridgenotes/database';
-import { HelpfulnessLevel, ScoringInput, ScoringInputBuilder } from '@bridgenotes/scoring';
-import { createHash } from 'node:crypto';
+import { NoteStatus, PrismaService } from '@bridgenotes/database';
+import { RunInput, RunInputBuilder } from '@bridgenotes/scoring';
 
-export interface LoadedInput {
-  input: ScoringInput;
-  noteCount: number;
-  ratingCount: number;
-  /** SHA-256 (hex) over one canonical line per note, then per rating, each in id order. */
-  inputHash: string;
-}
+/** The scorer's input and the run's counts and input hash (see `RunInputBuilder`). */
+export type LoadedInput = RunInput;
 
 const BATCH_SIZE = 5_000;
-
-const LEVELS: Record<Helpfulness, HelpfulnessLevel> = {
-  [Helpfulness.HELPFUL]: HelpfulnessLevel.Helpful,
-  [Helpfulness.SOMEWHAT_HELPFUL]: HelpfulnessLevel.SomewhatHelpful,
-  [Helpfulness.NOT_HELPFUL]: HelpfulnessLevel.NotHelpful,
-};
 
 /**
  * Streams a community's notes and ratings from PostgreSQL in keyset-paginated batches straight
  * into the scorer's typed-array input: no object per rating outlives its batch, so memory stays
- * flat however large the community grows.
+ * flat however large the community grows. The input and its hash are built by libs/scoring's
+ * `RunInputBuilder`, the same code a verifier of the open data runs.
  */
 @Injectable()
 export class ScoringInputLoader {
   constructor(private readonly prisma: PrismaService) {}
 
   async load(communityId: string): Promise<LoadedInput> {
-    const builder = new ScoringInputBuilder();
-    const hash = createHash('sha256');
+    const builder = new RunInputBuilder();
     // Notes and ratings are read in separate passes while writes go on: a rating of a note
     // written after the notes pass waits for the next run rather than failing this one.
-    const loadedNotes = new Set<string>();
-    let noteCount = 0;
-    let ratingCount = 0;
-
     for (let after: string | undefined; ;) {
       const notes = await this.prisma.note.findMany({
         where: { communityId, ...(after ? { id: { gt: after } } : {}) },
@@ -51,20 +35,14 @@ export class ScoringInputLoader {
         },
       });
       for (const note of notes) {
-        loadedNotes.add(note.id);
-        const misleading =
-          note.classification === NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING;
-        builder.addNote(note.id, {
-          authorId: note.authorPseudonym,
+        builder.addNote({
+          id: note.id,
+          authorPseudonym: note.authorPseudonym,
+          classification: note.classification,
           createdAtMs: note.createdAt.getTime(),
-          misleading,
           previouslyHelpful: note.status === NoteStatus.CURRENTLY_RATED_HELPFUL,
         });
-        hash.update(
-          `n\t${note.id}\t${note.authorPseudonym}\t${note.classification}\t${note.createdAt.toISOString()}\n`,
-        );
       }
-      noteCount += notes.length;
       if (notes.length < BATCH_SIZE) break;
       after = notes[notes.length - 1]?.id;
     }
@@ -82,23 +60,11 @@ export class ScoringInputLoader {
           clientMinute: true,
         },
       });
-      for (const rating of ratings) {
-        if (!loadedNotes.has(rating.noteId)) continue;
-        ratingCount += 1;
-        builder.addRating(
-          rating.noteId,
-          rating.raterPseudonym,
-          LEVELS[rating.helpfulness],
-          rating.clientMinute * 60_000,
-        );
-        hash.update(
-          `r\t${rating.noteId}\t${rating.raterPseudonym}\t${rating.helpfulness}\t${rating.clientMinute}\n`,
-        );
-      }
+      for (const rating of ratings) builder.addRating(rating);
       if (ratings.length < BATCH_SIZE) break;
       after = ratings[ratings.length - 1]?.id;
     }
 
-    return { input: builder.build(), noteCount, ratingCount, inputHash: hash.digest('hex') };
+    return builder.build();
   }
 }

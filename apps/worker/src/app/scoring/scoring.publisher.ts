@@ -2,30 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { NoteStatus, Prisma, PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import {
+  ALGORITHM_VERSION,
   explainNote,
   NoteStatus as CoreStatus,
-  publicStatus,
   ScoringResult,
+  shownStatus,
 } from '@bridgenotes/scoring';
 
 import type { LoadedInput } from './scoring-input.loader';
 
-/** Identifies the algorithm in every run record: bump it whenever statuses could change. */
-export const ALGORITHM_VERSION = 'core/1';
-
 const CHUNK = 5_000;
-
-/** The three statuses readers see; the finer core statuses stay in the note's explanation. */
-function shownStatus(status: CoreStatus): NoteStatus {
-  switch (publicStatus(status)) {
-    case CoreStatus.CurrentlyRatedHelpful:
-      return NoteStatus.CURRENTLY_RATED_HELPFUL;
-    case CoreStatus.CurrentlyRatedNotHelpful:
-      return NoteStatus.CURRENTLY_RATED_NOT_HELPFUL;
-    default:
-      return NoteStatus.NEEDS_MORE_RATINGS;
-  }
-}
 
 @Injectable()
 export class ScoringPublisher {
@@ -54,7 +40,7 @@ export class ScoringPublisher {
     const statuses: NoteStatus[] = [];
     const scores: string[] = [];
     noteIds.forEach((_, index) => {
-      const status = shownStatus(result.status[index] as CoreStatus);
+      const status = shownStatus(result.status[index] as CoreStatus) as NoteStatus;
       counts[status] += 1;
       statuses.push(status);
       scores.push(JSON.stringify(explainNote(result, index)));

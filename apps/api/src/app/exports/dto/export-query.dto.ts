@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXPORT_STREAMS, type ExportStream } from '@bridgenotes/open-data';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+import { CommunitySlugParams } from '../../common/slug';
+
+export const TSV_FILES = ['notes', 'ratings', 'note-status-history'] as const;
+export type TsvFile = (typeof TSV_FILES)[number];
+
+export class ExportStreamParams extends CommunitySlugParams {
+  @ApiProperty({ enum: EXPORT_STREAMS })
+  @IsIn(EXPORT_STREAMS, { message: `stream must be one of ${EXPORT_STREAMS.join(', ')}` })
+  stream!: ExportStream;
+}
+
+export class ExportTsvParams extends CommunitySlugParams {
+  @ApiProperty({ enum: TSV_FILES })
+  @IsIn(TSV_FILES, { message: `file must be one of ${TSV_FILES.join(', ')}` })
+  file!: TsvFile;
+}
+
+/** `?after=&limit=`: records after the one whose `cursor` is `after`, at most `limit`. */
+export class ExportQuery {
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 10_000, default: 1_000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be from 1 to 10000' })
+  @Max(10_000, { message: 'limit must be from 1 to 10000' })
+  limit = 1_000;
+
+  @ApiPropertyOptional({ description: '`cursor` of the last record received' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'after must be the cursor of a record' })
+  after?: string;
+}

@@ -1,0 +1,99 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { ExportManifest } from '@bridgenotes/open-data';
+import type { Response } from 'express';
+import { once } from 'node:events';
+
+import { ApiErrorBody } from '../common/api-error';
+import { CommunitySlugParams } from '../common/slug';
+import { CommunitiesService } from '../communities/communities.service';
+import { ExportQuery, ExportStreamParams, ExportTsvParams } from './dto/export-query.dto';
+import { ExportsService } from './exports.service';
+
+/** Writes lines as they come, waiting whenever the client reads slower than the database. */
+async function pipeLines(response: Response, lines: AsyncIterable<string>): Promise<void> {
+  try {
+    for await (const line of lines) {
+      if (!response.write(line)) await once(response, 'drain');
+    }
+    response.end();
+  } catch (error) {
+    // Headers are gone: cut the stream so the client sees it incomplete and resumes with `after`.
+    response.destroy(error as Error);
+  }
+}
+
+async function* ndjson<T>(records: AsyncIterable<T>): AsyncGenerator<string> {
+  for await (const record of records) yield `${JSON.stringify(record)}\n`;
+}
+
+@ApiTags('open data')
+@Controller('communities/:slug/export')
+export class ExportsController {
+  constructor(
+    private readonly communities: CommunitiesService,
+    private readonly exports: ExportsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "The community's export manifest: identity, acceptance rules, streams",
+    description: 'See docs/verifiability.md; `npm run bridgenotes -- verify` checks an export.',
+  })
+  @ApiOkResponse({ description: 'The manifest (format bridgenotes-export/1)' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async manifest(@Param() { slug }: CommunitySlugParams): Promise<ExportManifest> {
+    return this.exports.manifest(await this.communities.findBySlug(slug));
+  }
+
+  @Get('tsv/:file')
+  @ApiOperation({
+    summary: "The community as Community Notes' public TSV files",
+    description:
+      "notes, ratings and note-status-history, with the columns of X's files; pseudonyms are the participant ids.",
+  })
+  @ApiProduces('text/tab-separated-values')
+  @ApiOkResponse({ description: 'The whole file, header first' })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async tsv(@Param() { slug, file }: ExportTsvParams, @Res() response: Response): Promise<void> {
+    const community = await this.communities.findBySlug(slug);
+    response.set({
+      'Content-Type': 'text/tab-separated-values; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${slug}-${file}.tsv"`,
+      'Cache-Control': 'no-store',
+    });
+    await pipeLines(response, this.exports.tsv(community, file));
+  }
+
+  @Get(':stream')
+  @ApiOperation({
+    summary: 'One stream of the export as NDJSON, resumable',
+    description:
+      'At most `limit` records after the one whose `cursor` is `after`; fewer than `limit` means the stream ended.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'One JSON record per line' })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async stream(
+    @Param() { slug, stream }: ExportStreamParams,
+    @Query() { after, limit }: ExportQuery,
+    @Res() response: Response,
+  ): Promise<void> {
+    const community = await this.communities.findBySlug(slug);
+    const position = this.exports.position(stream, after);
+    response.set({
+      'Content-Type': 'application/x-ndjson; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
+    await pipeLines(response, ndjson(this.exports.records(community, stream, position, limit)));
+  }
+}

@@ -1,0 +1,127 @@
+import {
+  directorySource,
+  httpSource,
+  rescoreExport,
+  saveExport,
+  verifyExport,
+  type ExportSource,
+  type VerificationReport,
+} from '@bridgenotes/open-data';
+import {
+  readCommunityNotes,
+  scoreNotes,
+  writeHelpfulnessScores,
+  writeScoredNotes,
+} from '@bridgenotes/scoring';
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+import type { CliOptions } from './main';
+import { positiveInteger, required, UsageError } from './usage-error';
+
+const isUrl = (target: string) => /^https?:\/\//.test(target);
+
+function sourceOf(target: string | undefined, options: CliOptions): ExportSource {
+  const where = required(target, 'an export folder or an instance URL');
+  if (!isUrl(where)) return directorySource(where);
+  return httpSource(where, required(options.community, '--community (with an instance URL)'));
+}
+
+/** One status line on stderr, rewritten at most twice a second. */
+function progressPrinter() {
+  const started = performance.now();
+  let shown = 0;
+  return (progress: { stage: string; done: number }, force = false) => {
+    const now = performance.now();
+    if (!force && now - shown < 500) return;
+    shown = now;
+    const seconds = (now - started) / 1000;
+    process.stderr.write(
+      `\r[${seconds.toFixed(1)} s] ${progress.stage}: ${progress.done.toLocaleString('en')}   `,
+    );
+  };
+}
+
+function printReport(report: VerificationReport): void {
+  const errors = report.discrepancies.filter((found) => found.severity === 'error');
+  const warnings = report.discrepancies.filter((found) => found.severity === 'warning');
+  console.log(`community ${report.community.slug} (${report.community.id})`);
+  const c = report.counts;
+  console.log(
+    `  ${c.members} members, ${c.roots} roots, ${c.notes} notes, ${c.ratings} ratings, ${c.runs} scoring runs`,
+  );
+  console.log(
+    `  ${report.proofs.checked} proofs checked, Groth16 verified for ${report.proofs.groth16Verified}${report.proofs.sampled ? ' (random sample)' : ''}`,
+  );
+  if (report.run) {
+    console.log(
+      report.run.recomputed
+        ? `  latest run ${report.run.id} recomputed: ${report.run.notesCompared} note statuses compared`
+        : `  latest run ${report.run.id} not recomputed`,
+    );
+  } else console.log('  no finished scoring run to recompute');
+  for (const found of report.discrepancies) {
+    console.log(
+      `  ${found.severity.toUpperCase()} ${found.code} ${found.subject}: ${found.message}`,
+    );
+  }
+  console.log(`${report.verdict}: ${errors.length} discrepancies, ${warnings.length} warnings`);
+}
+
+export async function verifyCommand(args: string[], options: CliOptions): Promise<number> {
+  const source = sourceOf(args[0], options);
+  const threads =
+    positiveInteger(options.threads, '--threads') ?? Math.max(1, availableParallelism() - 1);
+  const print = progressPrinter();
+  const report = await verifyExport(source, {
+    sample: positiveInteger(options.sample, '--sample'),
+    threads,
+    onProgress: (progress) => print(progress),
+  });
+  process.stderr.write('\n');
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  else printReport(report);
+  return report.verdict === 'VERIFIED' ? 0 : 1;
+}
+
+export async function exportCommand(args: string[], options: CliOptions): Promise<number> {
+  const url = required(args[0], 'an instance URL');
+  if (!isUrl(url)) throw new UsageError('export reads from an instance URL (http or https)');
+  const out = required(options.out, '--out');
+  const source = httpSource(url, required(options.community, '--community'));
+  await saveExport(source, out, (stream, count) =>
+    process.stderr.write(`\r${stream}: ${count.toLocaleString('en')}      `),
+  );
+  process.stderr.write('\n');
+  console.log(`saved to ${out}`);
+  return 0;
+}
+
+export async function scoreCommand(args: string[], options: CliOptions): Promise<number> {
+  if (options.notes !== undefined || options.ratings !== undefined) {
+    const data = await readCommunityNotes({
+      notes: required(options.notes, '--notes'),
+      ratings: required(options.ratings, '--ratings'),
+      status: options.status,
+    });
+    const result = scoreNotes(data.input);
+    const outdir = options.outdir ?? '.';
+    mkdirSync(outdir, { recursive: true });
+    writeScoredNotes(join(outdir, 'scored_notes.tsv'), result, data.classification, data.coreShare);
+    writeHelpfulnessScores(join(outdir, 'helpfulness_scores.tsv'), result);
+    console.log(
+      `scored ${data.input.noteIds.length} notes; wrote ${outdir}/scored_notes.tsv and helpfulness_scores.tsv`,
+    );
+    return 0;
+  }
+  const rescored = await rescoreExport(sourceOf(args[0], options));
+  console.log('noteId\tstatus\tpublished');
+  for (const note of rescored.notes)
+    console.log(`${note.noteId}\t${note.status}\t${note.published ?? ''}`);
+  const differing = rescored.notes.filter((note) => note.status !== note.published).length;
+  console.error(
+    `${rescored.notes.length} notes, ${rescored.ratingCount} ratings (input ${rescored.inputHash}); ${differing} statuses differ from the published ones`,
+  );
+  return 0;
+}

@@ -1,0 +1,96 @@
+// `npm run bridgenotes -- <command>`: the command-line tool for auditors and members.
+//
+//   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
+//   export <instance URL> --community <slug> --out <folder>
+//   score <export folder | instance URL> [--community <slug>]
+//   score --notes <file> --ratings <file|folder> [--status <file>] [--outdir <folder>]
+//   identity create | identity import <backup>          [--identity <file>]
+//   join <instance URL> --community <slug> [--invite <code>]
+//   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
+//        --text <text> [--sources u1,u2]
+//   rate <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
+import { parseArgs } from 'node:util';
+
+import { identityCommand, joinCommand, noteCommand, rateCommand } from './member-commands';
+import { exportCommand, scoreCommand, verifyCommand } from './audit-commands';
+import { UsageError } from './usage-error';
+
+const USAGE = `usage: bridgenotes <command> [options]
+
+  verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
+  export <instance URL> --community <slug> --out <folder>
+  score  <export folder | instance URL> [--community <slug>]
+  score  --notes <file> --ratings <file|folder> [--status <file>] [--outdir <folder>]
+  identity create | identity import <backup>   [--identity <file>]
+  join   <instance URL> --community <slug> [--invite <code>]
+  note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2]
+  rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]`;
+
+const OPTIONS = {
+  community: { type: 'string' },
+  sample: { type: 'string' },
+  threads: { type: 'string' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  notes: { type: 'string' },
+  ratings: { type: 'string' },
+  status: { type: 'string' },
+  outdir: { type: 'string' },
+  identity: { type: 'string' },
+  invite: { type: 'string' },
+  post: { type: 'string' },
+  classification: { type: 'string' },
+  reasons: { type: 'string' },
+  text: { type: 'string' },
+  sources: { type: 'string' },
+  note: { type: 'string' },
+  helpfulness: { type: 'string' },
+  tags: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type CliOptions = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values'];
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: OPTIONS,
+    allowPositionals: true,
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  switch (command) {
+    case 'verify':
+      return verifyCommand(rest, values);
+    case 'export':
+      return exportCommand(rest, values);
+    case 'score':
+      return scoreCommand(rest, values);
+    case 'identity':
+      return identityCommand(rest, values);
+    case 'join':
+      return joinCommand(rest, values);
+    case 'note':
+      return noteCommand(rest, values);
+    case 'rate':
+      return rateCommand(rest, values);
+    default:
+      console.error(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

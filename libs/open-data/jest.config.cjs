@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'open-data',
+  preset: '../../jest.preset.js',
+};

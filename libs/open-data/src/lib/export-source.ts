@@ -1,0 +1,133 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+
+import {
+  EXPORT_FORMAT,
+  EXPORT_STREAMS,
+  type ExportManifest,
+  type ExportRecords,
+  type ExportStream,
+} from './export-format';
+
+/** Where an export is read from: a saved folder or a live instance. */
+export interface ExportSource {
+  readonly location: string;
+  manifest(): Promise<ExportManifest>;
+  /** The stream's records in the export's order (the order the verifier's hashes need). */
+  records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]>;
+}
+
+export class ExportReadError extends Error {
+  override name = 'ExportReadError';
+}
+
+function checkManifest(value: unknown, location: string): ExportManifest {
+  const manifest = value as ExportManifest;
+  if (manifest?.format !== EXPORT_FORMAT) {
+    throw new ExportReadError(`${location} is not a ${EXPORT_FORMAT} export`);
+  }
+  return manifest;
+}
+
+function parseLine<T>(line: string, where: string): T {
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new ExportReadError(`${where} is not JSON`);
+  }
+}
+
+/** A folder holding `manifest.json` and one `{stream}.ndjson` per stream. */
+export function directorySource(folder: string): ExportSource {
+  return {
+    location: folder,
+    async manifest() {
+      const text = await readFile(join(folder, 'manifest.json'), 'utf8').catch(() => {
+        throw new ExportReadError(`${folder} has no manifest.json`);
+      });
+      return checkManifest(parseLine(text, `${folder}/manifest.json`), folder);
+    },
+    async *records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]> {
+      const path = join(folder, `${stream}.ndjson`);
+      const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+      const opened = once(input, 'open').catch(() => {
+        throw new ExportReadError(`${folder} has no ${stream}.ndjson`);
+      });
+      await opened;
+      let number = 0;
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        number += 1;
+        if (line.length > 0) yield parseLine<ExportRecords[S]>(line, `${path} line ${number}`);
+      }
+    },
+  };
+}
+
+/**
+ * A live instance's export, read page by page with the cursor of the last record, so an
+ * interrupted read resumes where it stopped instead of starting over.
+ */
+export function httpSource(
+  baseUrl: string,
+  slug: string,
+  options: { pageSize?: number; fetcher?: typeof fetch } = {},
+): ExportSource {
+  const root = `${baseUrl.replace(/\/+$/, '')}/communities/${encodeURIComponent(slug)}/export`;
+  const pageSize = options.pageSize ?? 5_000;
+  const fetcher = options.fetcher ?? fetch;
+  const get = async (url: string): Promise<string> => {
+    const response = await fetcher(url);
+    const text = await response.text();
+    if (!response.ok) {
+      throw new ExportReadError(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+    }
+    return text;
+  };
+  return {
+    location: root,
+    async manifest() {
+      return checkManifest(parseLine(await get(root), root), root);
+    },
+    async *records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]> {
+      for (let after: string | undefined; ;) {
+        const url = `${root}/${stream}?limit=${pageSize}${after === undefined ? '' : `&after=${encodeURIComponent(after)}`}`;
+        const lines = (await get(url)).split('\n').filter((line) => line.length > 0);
+        let last: ExportRecords[S] | undefined;
+        for (const [index, line] of lines.entries()) {
+          last = parseLine<ExportRecords[S]>(line, `${url} line ${index + 1}`);
+          yield last;
+        }
+        if (lines.length < pageSize || last === undefined) return;
+        after = last.cursor;
+      }
+    },
+  };
+}
+
+/** Saves a whole export to a folder that `directorySource` reads. */
+export async function saveExport(
+  source: ExportSource,
+  folder: string,
+  onRecords: (stream: ExportStream, count: number) => void = () => undefined,
+): Promise<ExportManifest> {
+  await mkdir(folder, { recursive: true });
+  const manifest = await source.manifest();
+  for (const stream of EXPORT_STREAMS) {
+    const out = createWriteStream(join(folder, `${stream}.ndjson`), { encoding: 'utf8' });
+    let count = 0;
+    for await (const record of source.records(stream)) {
+      if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+      count += 1;
+      if (count % 10_000 === 0) onRecords(stream, count);
+    }
+    out.end();
+    await once(out, 'finish');
+    onRecords(stream, count);
+  }
+  // Written last: a folder with a manifest holds every stream.
+  await writeFile(join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}

@@ -1,0 +1,469 @@
+import {
+  actionMessage,
+  communityScope,
+  parseProof,
+  TREE_DEPTH,
+  type Action,
+  type ProofJson,
+} from '@bridgenotes/protocol';
+import {
+  ALGORITHM_VERSION,
+  NoteStatus,
+  RunInputBuilder,
+  scoreNotes,
+  SHOWN_STATUSES,
+  shownStatus,
+  type ShownStatus,
+} from '@bridgenotes/scoring';
+
+import { noteCreateAction, noteDeleteAction, ratingAction } from './actions';
+import type {
+  ExportManifest,
+  MemberRecord,
+  ResultRecord,
+  RootRecord,
+  RunRecord,
+} from './export-format';
+import type { ExportSource } from './export-source';
+import { createProofVerifier, type ProofVerifier } from './proof-verifier-pool';
+import { checkRootHistory } from './root-history';
+
+export type Severity = 'error' | 'warning';
+
+export interface Discrepancy {
+  code: string;
+  severity: Severity;
+  /** What it is about: `rating <id>`, `note <id>`, `root <root>`, `run <id>`… */
+  subject: string;
+  message: string;
+}
+
+export interface VerifyProgress {
+  stage: string;
+  done: number;
+}
+
+export interface VerifyOptions {
+  /** Verify the Groth16 equation of this many proofs picked at random; every proof when absent. */
+  sample?: number;
+  /** Worker threads for Groth16 verification; 0 verifies in this thread. */
+  threads?: number;
+  onProgress?: (progress: VerifyProgress) => void;
+}
+
+export interface VerificationReport {
+  verdict: 'VERIFIED' | 'DISCREPANCIES';
+  community: { id: string; slug: string };
+  counts: { members: number; roots: number; notes: number; ratings: number; runs: number };
+  proofs: { checked: number; groth16Verified: number; sampled: boolean };
+  run: { id: string; recomputed: boolean; notesCompared: number } | null;
+  discrepancies: Discrepancy[];
+}
+
+const MINUTE = 60_000;
+const BATCH = 32;
+
+interface QueuedProof {
+  subject: string;
+  proof: ProofJson;
+}
+
+/** Root intervals by root, to answer "was this root acceptable at that minute?". */
+class RootIndex {
+  private readonly spans = new Map<string, { from: number; until: number }[]>();
+
+  constructor(roots: readonly RootRecord[], windowMs: number) {
+    for (const root of roots) {
+      const until =
+        root.supersededAt === null ? Infinity : Date.parse(root.supersededAt) + windowMs;
+      const spans = this.spans.get(root.root) ?? [];
+      spans.push({ from: Date.parse(root.createdAt), until });
+      this.spans.set(root.root, spans);
+    }
+  }
+
+  /**
+   * The instance accepted the action at some moment T within the clock-skew allowance of its
+   * minute, when the root was current or replaced less than the window before T.
+   */
+  status(root: string, minute: number, skewMinutes: number): 'ok' | 'unknown' | 'expired' {
+    const spans = this.spans.get(root);
+    if (!spans) return 'unknown';
+    const earliest = (minute - skewMinutes) * MINUTE;
+    const latest = (minute + skewMinutes + 1) * MINUTE;
+    return spans.some((span) => span.from < latest && span.until > earliest) ? 'ok' : 'expired';
+  }
+}
+
+/**
+ * Re-verifies a community's open data: every proof (form, depth, scope, the message recomputed
+ * from the record, the pseudonym, the root against the root history at the action's time, and
+ * the Groth16 equation), that the root history is built from the published members, the
+ * instance's own rules (authors do not rate their notes, one rating per pseudonym and note), and
+ * the latest scoring run recomputed with the same algorithm from the same input.
+ */
+export async function verifyExport(
+  source: ExportSource,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
+  const discrepancies: Discrepancy[] = [];
+  const report = (code: string, subject: string, message: string, severity: Severity = 'error') =>
+    discrepancies.push({ code, severity, subject, message });
+  const progress = options.onProgress ?? (() => undefined);
+  const manifest: ExportManifest = await source.manifest();
+  const community = manifest.community;
+  const scope = communityScope(community.id);
+  if (community.scope !== scope.toString()) {
+    report('SCOPE_MISMATCH', 'community', `the published scope is not the one derived from its id`);
+  }
+  const counts = { members: 0, roots: 0, notes: 0, ratings: 0, runs: 0 };
+
+  // Membership: every root must come from the published admissions and removals.
+  const roots: RootRecord[] = [];
+  for await (const root of source.records('roots')) roots.push(root);
+  const members: MemberRecord[] = [];
+  for await (const member of source.records('members')) {
+    members.push(member);
+    if (members.length % 10_000 === 0) progress({ stage: 'members', done: members.length });
+  }
+  counts.roots = roots.length;
+  counts.members = members.length;
+  progress({ stage: 'root history', done: roots.length });
+  for (const issue of checkRootHistory(members, roots)) {
+    report(issue.code, issue.subject, issue.message);
+  }
+  const latestRoot = roots[roots.length - 1]?.root ?? '0';
+  if (latestRoot !== community.root) {
+    report(
+      'CURRENT_ROOT_MISMATCH',
+      'community',
+      `current root ${community.root} is not the last root of the history (${latestRoot})`,
+    );
+  }
+  members.length = 0;
+  const rootIndex = new RootIndex(roots, manifest.rules.rootHistoryWindowSeconds * 1000);
+
+  // Scoring runs and published results come first so that the notes and ratings can be fed to
+  // the recomputation as they stream past, never held in memory.
+  const runs: RunRecord[] = [];
+  for await (const run of source.records('runs')) runs.push(run);
+  counts.runs = runs.length;
+  const run = runs
+    .filter((candidate) => candidate.status === 'SUCCEEDED' && candidate.finishedAt !== null)
+    .sort((a, b) => Date.parse(a.finishedAt as string) - Date.parse(b.finishedAt as string))
+    .pop();
+  const changedBy = new Map<string, ShownStatus>();
+  const nextBy = new Map<string, ShownStatus>();
+  for await (const change of source.records('status-changes')) {
+    if (run && change.runId === run.id) {
+      changedBy.set(change.noteId, change.previous);
+      nextBy.set(change.noteId, change.next);
+    }
+  }
+  const results = new Map<string, ResultRecord>();
+  for await (const result of source.records('results')) results.set(result.noteId, result);
+  const recompute = run !== undefined && run.algorithmVersion === ALGORITHM_VERSION;
+  if (run && !recompute) {
+    report(
+      'ALGORITHM_UNKNOWN',
+      `run ${run.id}`,
+      `algorithm ${run.algorithmVersion} is not this verifier's ${ALGORITHM_VERSION}; its statuses were not recomputed`,
+      'warning',
+    );
+  }
+  const builder = recompute ? new RunInputBuilder() : undefined;
+  const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
+  let newerThanRun = 0;
+
+  // Proofs: cheap checks inline, the Groth16 equation in batches (or on a random sample).
+  const verifier: ProofVerifier = createProofVerifier(options.threads ?? 0);
+  const sampleSize = options.sample;
+  const sample: QueuedProof[] = [];
+  let seen = 0;
+  let batch: QueuedProof[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = Math.max(2, (options.threads ?? 0) * 2);
+  let groth16Verified = 0;
+  let checked = 0;
+  const flush = async (proofs: QueuedProof[]) => {
+    const done = verifier.verify(proofs.map((queued) => queued.proof)).then((valid) => {
+      groth16Verified += proofs.length;
+      valid.forEach((ok, index) => {
+        if (!ok) {
+          report(
+            'PROOF_INVALID',
+            (proofs[index] as QueuedProof).subject,
+            'the Groth16 proof does not verify: no member of the group made it',
+          );
+        }
+      });
+    });
+    const tracked = done.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+  };
+  const queue = async (queued: QueuedProof) => {
+    if (sampleSize !== undefined) {
+      // Reservoir sampling: every proof has the same chance, in one pass.
+      seen += 1;
+      if (sample.length < sampleSize) sample.push(queued);
+      else {
+        const slot = Math.floor(Math.random() * seen);
+        if (slot < sampleSize) sample[slot] = queued;
+      }
+      return;
+    }
+    batch.push(queued);
+    if (batch.length >= BATCH) {
+      const full = batch;
+      batch = [];
+      await flush(full);
+    }
+  };
+
+  /** The instance's check, in its order; the first failure is the one reported. */
+  const checkProof = async (
+    subject: string,
+    proof: unknown,
+    action: Action,
+    pseudonym: string,
+  ): Promise<string | undefined> => {
+    checked += 1;
+    const parsed = parseProof(proof);
+    if (!parsed)
+      return void report(
+        'PROOF_MALFORMED',
+        subject,
+        'the proof is not a canonical Semaphore proof',
+      );
+    if (parsed.proof.merkleTreeDepth !== TREE_DEPTH)
+      return void report('PROOF_DEPTH', subject, `the proof is not at depth ${TREE_DEPTH}`);
+    if (parsed.scope !== scope)
+      return void report('PROOF_SCOPE', subject, "the proof's scope is not this community's");
+    if (parsed.message !== actionMessage(action)) {
+      return void report(
+        'PROOF_MESSAGE',
+        subject,
+        `the record's fields do not hash to the proof's message: the ${action.kind} payload was changed after it was proven`,
+      );
+    }
+    if (parsed.proof.nullifier !== pseudonym) {
+      return void report(
+        'PROOF_PSEUDONYM',
+        subject,
+        `the record names pseudonym ${pseudonym}, the proof ${parsed.proof.nullifier}`,
+      );
+    }
+    const rootStatus = rootIndex.status(
+      parsed.proof.merkleTreeRoot,
+      action.clientMinute,
+      manifest.rules.clockSkewMinutes,
+    );
+    if (rootStatus === 'unknown') {
+      return void report(
+        'PROOF_ROOT_UNKNOWN',
+        subject,
+        `the proof's root ${parsed.proof.merkleTreeRoot} is not in the published root history`,
+      );
+    }
+    if (rootStatus === 'expired') {
+      return void report(
+        'PROOF_ROOT_EXPIRED',
+        subject,
+        `the proof's root was not acceptable at minute ${action.clientMinute} (${new Date(action.clientMinute * MINUTE).toISOString()})`,
+      );
+    }
+    await queue({ subject, proof: parsed.proof as unknown as ProofJson });
+    return parsed.proof.nullifier;
+  };
+
+  const authors = new Map<string, string>();
+  try {
+    for await (const note of source.records('notes')) {
+      counts.notes += 1;
+      const subject = `note ${note.id}`;
+      authors.set(note.id, note.authorPseudonym);
+      const created = noteCreateAction(community.id, note);
+      if (!created || note.proof === null) {
+        report('NOTE_UNPROVEN', subject, 'the note carries no proof that a member wrote it');
+      } else {
+        await checkProof(subject, note.proof, created, note.authorPseudonym);
+        if (Date.parse(note.createdAt) !== created.clientMinute * MINUTE) {
+          report(
+            'NOTE_TIME_MISMATCH',
+            subject,
+            `createdAt ${note.createdAt} is not the proven minute ${created.clientMinute}`,
+          );
+        }
+      }
+      const deletion = noteDeleteAction(community.id, note);
+      if (deletion) {
+        if (note.deleteProof === null) {
+          report(
+            'DELETION_UNPROVEN',
+            subject,
+            "the note is marked deleted without its author's proof",
+          );
+        } else {
+          // A deletion proven by another pseudonym fails as PROOF_PSEUDONYM: only authors delete.
+          await checkProof(
+            `${subject} (deletion)`,
+            note.deleteProof,
+            deletion,
+            note.authorPseudonym,
+          );
+        }
+      }
+      const createdAtMs = Date.parse(note.createdAt);
+      if (createdAtMs >= runStart - manifest.rules.clockSkewMinutes * MINUTE) newerThanRun += 1;
+      const result = results.get(note.id);
+      const after = result?.runId === run?.id ? result?.status : undefined;
+      builder?.addNote({
+        id: note.id,
+        authorPseudonym: note.authorPseudonym,
+        classification: note.classification,
+        createdAtMs,
+        previouslyHelpful: (changedBy.get(note.id) ?? after) === 'CURRENTLY_RATED_HELPFUL',
+      });
+      if (counts.notes % 1_000 === 0) progress({ stage: 'notes', done: counts.notes });
+    }
+
+    const rated = new Set<string>();
+    for await (const rating of source.records('ratings')) {
+      counts.ratings += 1;
+      const subject = `rating ${rating.id}`;
+      const author = authors.get(rating.noteId);
+      if (author === undefined) {
+        report(
+          'RATING_UNKNOWN_NOTE',
+          subject,
+          `rates note ${rating.noteId}, which is not in the export`,
+        );
+        continue;
+      }
+      await checkProof(
+        subject,
+        rating.proof,
+        ratingAction(community.id, rating),
+        rating.raterPseudonym,
+      );
+      if (rating.raterPseudonym === author) {
+        report('SELF_RATING', subject, "the note's author rated it");
+      }
+      const pair = `${rating.noteId}|${rating.raterPseudonym}`;
+      if (rated.has(pair))
+        report('RATING_DUPLICATE', subject, 'a second rating of this note by the same pseudonym');
+      rated.add(pair);
+      if (rating.clientMinute * MINUTE >= runStart - manifest.rules.clockSkewMinutes * MINUTE)
+        newerThanRun += 1;
+      builder?.addRating(rating);
+      if (counts.ratings % 1_000 === 0) progress({ stage: 'ratings', done: counts.ratings });
+    }
+
+    if (sampleSize !== undefined) {
+      for (let start = 0; start < sample.length; start += BATCH) {
+        await flush(sample.slice(start, start + BATCH));
+        progress({ stage: 'sampled proofs', done: Math.min(start + BATCH, sample.length) });
+      }
+    } else if (batch.length > 0) {
+      await flush(batch);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await verifier.close();
+  }
+
+  let runSummary: VerificationReport['run'] = null;
+  if (run && builder) {
+    progress({ stage: 'rescoring', done: 0 });
+    runSummary = recomputeRun(run, builder, results, nextBy, newerThanRun, report);
+  }
+  progress({ stage: 'done', done: checked });
+
+  return {
+    verdict: discrepancies.some((found) => found.severity === 'error')
+      ? 'DISCREPANCIES'
+      : 'VERIFIED',
+    community: { id: community.id, slug: community.slug },
+    counts,
+    proofs: { checked, groth16Verified, sampled: sampleSize !== undefined },
+    run: runSummary,
+    discrepancies,
+  };
+}
+
+function recomputeRun(
+  run: RunRecord,
+  builder: RunInputBuilder,
+  results: Map<string, ResultRecord>,
+  nextBy: Map<string, ShownStatus>,
+  newerThanRun: number,
+  report: (code: string, subject: string, message: string, severity?: Severity) => void,
+): NonNullable<VerificationReport['run']> {
+  const subject = `run ${run.id}`;
+  const built = builder.build();
+  if (built.inputHash !== run.inputHash) {
+    if (newerThanRun > 0) {
+      report(
+        'RUN_OUTDATED',
+        subject,
+        `${newerThanRun} notes or ratings are newer than the latest run, so its statuses cannot be recomputed from this export; they will be at the next run`,
+        'warning',
+      );
+    } else {
+      report(
+        'RUN_INPUT_MISMATCH',
+        subject,
+        `the run's input hash ${run.inputHash} is not the hash of the exported notes and ratings (${built.inputHash}), and none of them is newer than the run`,
+      );
+    }
+    return { id: run.id, recomputed: false, notesCompared: 0 };
+  }
+  if (built.noteCount !== run.noteCount || built.ratingCount !== run.ratingCount) {
+    report(
+      'RUN_COUNTS_MISMATCH',
+      subject,
+      `the run reports ${run.noteCount} notes and ${run.ratingCount} ratings; its input has ${built.noteCount} and ${built.ratingCount}`,
+    );
+  }
+  const result = scoreNotes(built.input, { seed: run.seed ?? undefined });
+  const counts = Object.fromEntries(SHOWN_STATUSES.map((status) => [status, 0])) as Record<
+    ShownStatus,
+    number
+  >;
+  built.input.noteIds.forEach((noteId, index) => {
+    const expected = shownStatus(result.status[index] as NoteStatus);
+    counts[expected] += 1;
+    const published = results.get(noteId);
+    if (!published || published.runId !== run.id) {
+      report(
+        'RESULT_NOT_FROM_RUN',
+        `note ${noteId}`,
+        `the note was in run ${run.id}'s input but its published result is not that run's`,
+      );
+    } else if (published.status !== expected) {
+      report(
+        'STATUS_MISMATCH',
+        `note ${noteId}`,
+        `published ${published.status}, but the algorithm gives ${expected} for run ${run.id}`,
+      );
+    }
+    const next = nextBy.get(noteId);
+    if (next !== undefined && next !== expected) {
+      report(
+        'STATUS_HISTORY_MISMATCH',
+        `note ${noteId}`,
+        `the status history says run ${run.id} changed it to ${next}, the algorithm gives ${expected}`,
+      );
+    }
+  });
+  const claimed = run.statusCounts;
+  if (!claimed || SHOWN_STATUSES.some((status) => claimed[status] !== counts[status])) {
+    report(
+      'RUN_COUNTS_MISMATCH',
+      subject,
+      `the run reports status counts ${JSON.stringify(claimed)}, the algorithm gives ${JSON.stringify(counts)}`,
+    );
+  }
+  return { id: run.id, recomputed: true, notesCompared: built.input.noteIds.length };
+}
