@@ -10,6 +10,7 @@ import { loggingOptions } from './logging/logging.options';
 import { MembershipModule } from './membership/membership.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
+import { WidgetModule } from './widget/widget.module';
 
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
     PrismaModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,
+    WidgetModule,
   ],
 })
 export class AppModule {}
