@@ -33,6 +33,16 @@ const workspaceWithoutSideEffects = {
   },
 };
 
+/**
+ * The prover bundles GPL-3.0 code (snarkjs and the iden3 libraries under it), which carry no
+ * license comment of their own: whoever downloads the file learns it here, with where the
+ * sources are (GPL §6). Bridgenotes itself is AGPL-3.0-or-later.
+ */
+const PROVER_NOTICE = `/*! Bridgenotes prover worker (AGPL-3.0-or-later). Bundles snarkjs 0.7.5, ffjavascript,
+ fastfile, r1csfile, wasmbuilder, wasmcurves and @iden3/binfileutils, licensed under GPL-3.0
+ (https://www.gnu.org/licenses/gpl-3.0.html); their sources: https://github.com/iden3. Other
+ bundled licenses: prover.js.LEGAL.txt. */`;
+
 const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
 async function buildWidget(outdir) {
@@ -52,11 +62,13 @@ async function buildWidget(outdir) {
   };
   await build({
     ...common,
-    entryPoints: {
-      embed: join(source, 'embed.ts'),
-      frame: join(source, 'frame', 'main.ts'),
-      prover: join(source, 'prover', 'prover.worker.ts'),
-    },
+    entryPoints: { embed: join(source, 'embed.ts'), frame: join(source, 'frame', 'main.ts') },
+    outdir,
+  });
+  await build({
+    ...common,
+    entryPoints: { prover: join(source, 'prover', 'prover.worker.ts') },
+    banner: { js: PROVER_NOTICE },
     outdir,
   });
   await build({

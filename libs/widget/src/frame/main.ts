@@ -338,8 +338,9 @@ function memberPanel(onChange: () => void): HTMLElement {
   const invite = h('input', { id: inviteId, autocomplete: 'off' });
   panel.append(
     h('p', {}, t('memberIntro')),
-    community.admission === 'INVITE' && h('label', { for: inviteId }, t('inviteLabel')),
-    community.admission === 'INVITE' && invite,
+    ...(community.admission === 'INVITE'
+      ? [h('label', { for: inviteId }, t('inviteLabel')), invite]
+      : []),
     button(t('join', { community: community.name }), () =>
       guarded(async () => {
         const { commitment } = await prover({ type: 'commitment', backup });
@@ -529,8 +530,7 @@ function contribute(toRate: Note[]): HTMLElement {
         if (member) view.append(ratingForm(note));
         return view;
       }),
-      member && h('h3', {}, t('writeNote')),
-      member && noteForm(),
+      ...(member ? [h('h3', {}, t('writeNote')), noteForm()] : []),
     );
   };
   render();
