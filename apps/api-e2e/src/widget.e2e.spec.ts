@@ -18,6 +18,7 @@ const HELPFUL_TEXT =
 const HOSTILE_TEXT =
   '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script><b>bold</b> & more';
 const TO_RATE_TEXT = 'Repairs were planned in 2024 and approved by the council in March.';
+const WRITTEN_TEXT = 'The closure dates moved: the council now says repairs start in April.';
 
 /**
  * The widget in Debian's Chromium, against the built API as a process: the demo page, a page on
@@ -244,7 +245,7 @@ describe('embeddable widget', () => {
     await page.close();
   });
 
-  it('lets a member join and rate with a proof made in the browser, out of the host page’s reach', async () => {
+  it('lets a member join, rate and write with proofs made in the browser, out of the host page’s reach', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${hostOrigin}/?community=${listed.slug}`);
     const frame = await widgetFrame(page);
@@ -281,6 +282,26 @@ describe('embeddable widget', () => {
     expect(rows).toEqual([expect.objectContaining({ helpfulness: 'HELPFUL', tags: ['CLEAR'] })]);
     expect(rows[0].proof).toEqual(expect.objectContaining({ merkleTreeDepth: 20 }));
     expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain('rated');
+
+    // The same member writes a note on the post, under the same pseudonym.
+    await frame.getByRole('radio', { name: 'Misleading or missing context' }).check();
+    await frame.getByRole('checkbox', { name: 'Outdated information' }).check();
+    await frame.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
+    await frame.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
+    await frame.getByRole('button', { name: 'Publish note' }).click();
+    await frame.getByText('Note published.').waitFor({ timeout: 90_000 });
+    const { rows: notes } = await database.query<{ author_pseudonym: string; reasons: string[] }>(
+      'SELECT author_pseudonym, reasons, sources FROM notes WHERE text = $1',
+      [WRITTEN_TEXT],
+    );
+    expect(notes).toEqual([
+      {
+        author_pseudonym: (rows[0].proof as { nullifier: string }).nullifier,
+        reasons: ['OUTDATED_INFORMATION'],
+        sources: ['https://example.org/council/2026'],
+      },
+    ]);
+    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain('noted');
     await page.close();
-  }, 120_000);
+  }, 150_000);
 });

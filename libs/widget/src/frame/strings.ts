@@ -39,8 +39,6 @@ export const STRINGS = {
   rated: 'Rating saved. It counts at the next scoring run, usually within a few minutes.',
   writeNote: 'Write a note',
   classification: 'This post is',
-  classMisleading: 'Misleading or missing context',
-  classNotMisleading: 'Not misleading',
   reasons: 'Why?',
   noteText: 'Note (at most {limit} characters, a link counts as one)',
   noteSources: 'Sources, one link per line',
@@ -48,7 +46,6 @@ export const STRINGS = {
   noted:
     'Note published. It will be shown once raters from different perspectives find it helpful.',
   failed: 'That did not work: {message}',
-  ago: '{time}',
 } as const;
 
 export type StringKey = keyof typeof STRINGS;
@@ -57,8 +54,10 @@ export function t(key: StringKey, values: Record<string, string | number> = {}):
   return STRINGS[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
 }
 
-/** Community Notes' reason and tag names, as readers read them. */
+/** Community Notes' classification, reason and tag names, as readers read them. */
 export const LABELS: Record<string, string> = {
+  MISINFORMED_OR_POTENTIALLY_MISLEADING: 'Misleading or missing context',
+  NOT_MISLEADING: 'Not misleading',
   FACTUAL_ERROR: 'Factual error',
   MANIPULATED_MEDIA: 'Manipulated media',
   OUTDATED_INFORMATION: 'Outdated information',
