@@ -7,6 +7,7 @@ const script = document.currentScript as HTMLScriptElement | null;
 // The service's origin is where this file came from; the frame lives there too.
 const service = new URL(script?.src || '/', location.href).origin;
 const TAG = 'bridgenotes-widget';
+const THEMES = ['light', 'dark', 'auto'];
 
 function canonicalUrl(): string {
   const link = document.querySelector<HTMLLinkElement>('link[rel="canonical"]');
@@ -39,11 +40,13 @@ class BridgenotesWidget extends HTMLElement {
   connectedCallback(): void {
     const community = this.getAttribute('community');
     if (this.frame || !community) return;
+    // The frame refuses unknown themes; a typo should not cost the host its notes.
+    const theme = this.getAttribute('theme') ?? '';
     const frame = document.createElement('iframe');
     frame.src = `${service}/widget/frame?${new URLSearchParams({
       community,
       post: this.getAttribute('post-url') || canonicalUrl(),
-      theme: this.getAttribute('theme') || 'auto',
+      theme: THEMES.includes(theme) ? theme : 'auto',
       parent: location.origin,
     })}`;
     frame.title = this.getAttribute('frame-title') || 'Community notes';
