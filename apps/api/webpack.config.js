@@ -1,3 +1,20 @@
-const { nodeAppConfig } = require('../../tools/webpack/node-app.config');
+const { join } = require('node:path');
 
-module.exports = nodeAppConfig('api');
+const { nodeAppConfig } = require('../../tools/webpack/node-app.config');
+const { buildWidget } = require('../../libs/widget/build');
+
+const config = nodeAppConfig('api');
+// The widget's browser bundles go beside the API's bundle, which serves them (src/app/widget).
+config.output.clean = { keep: /^widget[\\/]/ };
+config.plugins.push({
+  apply(compiler) {
+    compiler.hooks.beforeRun.tapPromise('BuildWidget', async () => {
+      const sizes = await buildWidget(join(config.output.path, 'widget'));
+      console.log(
+        `widget: loader ${sizes.loader} B gz, UI ${sizes.ui} B gz, prover ${sizes.prover} B gz`,
+      );
+    });
+  },
+});
+
+module.exports = config;

@@ -1,21 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 
 import { Client } from 'pg';
 
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
-import { RunningApp, startBuiltApp } from './support/processes';
+import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-operator-key';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * The built API and worker as separate processes, with Redis reached through a proxy the test

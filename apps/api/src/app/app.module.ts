@@ -13,6 +13,7 @@ import { MembershipModule } from './membership/membership.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WidgetModule } from './widget/widget.module';
 
 @Module({
   imports: [
@@ -31,6 +32,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,
     WebhooksModule,
+    WidgetModule,
   ],
 })
 export class AppModule {}

@@ -1,8 +1,20 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
-import { IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEnum,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
+
+/** An origin as browsers send it: lowercase scheme and host, a port only when not the default. */
+export const EMBED_ORIGIN_PATTERN =
+  /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::[1-9][0-9]{0,4})?$/;
 
 export class CreateCommunityDto {
   @ApiProperty({ example: 'city-news', pattern: SLUG_PATTERN.source })
@@ -30,9 +42,26 @@ export class CreateCommunityDto {
   @IsOptional()
   @IsEnum(AdmissionPolicy, { message: 'admission must be OPEN, INVITE or CLOSED' })
   admission?: AdmissionPolicy;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://news.example.com'],
+    description:
+      "Origins whose pages may embed the community's widget (scheme://host[:port], lowercase, no path); the widget frame's frame-ancestors lists exactly these",
+  })
+  @IsOptional()
+  @IsArray({ message: 'embedOrigins must be a list' })
+  @ArrayMaxSize(50, { message: 'embedOrigins must hold at most 50 origins' })
+  @Length(1, 255, { each: true, message: 'each embed origin must be 1 to 255 characters' })
+  @Matches(EMBED_ORIGIN_PATTERN, {
+    each: true,
+    message:
+      'each embed origin must be http(s)://host[:port] in lowercase, without path, query or trailing slash',
+  })
+  embedOrigins?: string[];
 }
 
 /** The slug is part of every URL and stays; everything else may change. */
 export class UpdateCommunityDto extends PartialType(
-  PickType(CreateCommunityDto, ['name', 'description', 'admission'] as const),
+  PickType(CreateCommunityDto, ['name', 'description', 'admission', 'embedOrigins'] as const),
 ) {}

@@ -33,6 +33,13 @@ export class CommunityDto {
   @ApiProperty({ description: 'Current Merkle root of the group (decimal; "0" when empty)' })
   root!: string;
 
+  @ApiProperty({
+    type: [String],
+    description: "Origins whose pages may embed the community's widget",
+    example: ['https://news.example.com'],
+  })
+  embedOrigins!: string[];
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -47,6 +54,7 @@ export class CommunityDto {
       treeDepth: TREE_DEPTH,
       treeSize: community.treeSize,
       root: community.treeRoot,
+      embedOrigins: community.embedOrigins,
       createdAt: community.createdAt.toISOString(),
     };
   }

@@ -1,0 +1,40 @@
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+import { SLUG_PATTERN } from '../../common/slug';
+
+export const THEMES = ['light', 'dark', 'auto'] as const;
+
+/** What the loader puts in the frame's URL; the frame's script reads it, the server checks it. */
+export class FrameQuery {
+  @Matches(SLUG_PATTERN, { message: 'community must be a community slug' })
+  community!: string;
+
+  @IsOptional()
+  @IsString({ message: 'post must be text' })
+  @Length(1, 2048, { message: 'post must be 1 to 2048 characters' })
+  post?: string;
+
+  @IsOptional()
+  @IsIn(THEMES, { message: 'theme must be light, dark or auto' })
+  theme?: string;
+
+  @IsOptional()
+  @IsString({ message: 'parent must be text' })
+  @Length(1, 300, { message: 'parent must be 1 to 300 characters' })
+  parent?: string;
+}
+
+export class DemoQuery {
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: 'community must be a community slug' })
+  community?: string;
+
+  @IsOptional()
+  @IsString({ message: 'post must be text' })
+  @Length(1, 2048, { message: 'post must be 1 to 2048 characters' })
+  post?: string;
+
+  @IsOptional()
+  @IsIn(THEMES, { message: 'theme must be light, dark or auto' })
+  theme?: string;
+}

@@ -1,0 +1,94 @@
+// The loader a host page includes with one script tag. It only creates an iframe on the
+// service's own origin and relays the frame's size and events: the member's identity, the
+// proofs and every request to the API stay inside that frame, out of the host page's reach.
+import { FrameEvent, MESSAGE_SOURCE, STYLE_VARS } from './shared/messages';
+
+const script = document.currentScript as HTMLScriptElement | null;
+// The service's origin is where this file came from; the frame lives there too.
+const service = new URL(script?.src || '/', location.href).origin;
+const TAG = 'bridgenotes-widget';
+const THEMES = ['light', 'dark', 'auto'];
+
+function canonicalUrl(): string {
+  const link = document.querySelector<HTMLLinkElement>('link[rel="canonical"]');
+  const url = new URL(link?.href || location.href);
+  url.hash = '';
+  return url.href;
+}
+
+class BridgenotesWidget extends HTMLElement {
+  private frame?: HTMLIFrameElement;
+
+  private readonly onMessage = (event: MessageEvent): void => {
+    // Only our own frame, from the service's origin, may talk to this element.
+    if (!this.frame || event.source !== this.frame.contentWindow || event.origin !== service) {
+      return;
+    }
+    const data = event.data as (FrameEvent & { source?: string }) | null;
+    if (!data || data.source !== MESSAGE_SOURCE) return;
+    if (data.type === 'resize') {
+      if (Number.isFinite(data.height))
+        this.frame.style.height = `${Math.min(Math.max(data.height, 40), 20000)}px`;
+      return;
+    }
+    if (data.type === 'ready') this.sendStyle();
+    this.dispatchEvent(
+      new CustomEvent(`bridgenotes:${data.type}`, { detail: data, bubbles: true }),
+    );
+  };
+
+  connectedCallback(): void {
+    const community = this.getAttribute('community');
+    if (this.frame || !community) return;
+    // The frame refuses unknown themes; a typo should not cost the host its notes.
+    const theme = this.getAttribute('theme') ?? '';
+    const frame = document.createElement('iframe');
+    frame.src = `${service}/widget/frame?${new URLSearchParams({
+      community,
+      post: this.getAttribute('post-url') || canonicalUrl(),
+      theme: THEMES.includes(theme) ? theme : 'auto',
+      parent: location.origin,
+    })}`;
+    frame.title = this.getAttribute('frame-title') || 'Community notes';
+    frame.loading = 'lazy';
+    frame.style.cssText = 'display:block;width:100%;height:160px;border:0;background:transparent';
+    this.frame = frame;
+    addEventListener('message', this.onMessage);
+    this.appendChild(frame);
+  }
+
+  disconnectedCallback(): void {
+    removeEventListener('message', this.onMessage);
+    this.frame?.remove();
+    this.frame = undefined;
+  }
+
+  private sendStyle(): void {
+    const computed = getComputedStyle(this);
+    const vars: Record<string, string> = {};
+    for (const name of STYLE_VARS) {
+      const value = computed.getPropertyValue(name).trim();
+      if (value) vars[name] = value;
+    }
+    this.frame?.contentWindow?.postMessage(
+      { source: MESSAGE_SOURCE, type: 'style', vars },
+      service,
+    );
+  }
+}
+
+if (!customElements.get(TAG)) customElements.define(TAG, BridgenotesWidget);
+
+// <script data-community="…"> embeds a widget right where the script tag is.
+if (script?.dataset['community']) {
+  const widget = document.createElement(TAG);
+  for (const [name, value] of Object.entries({
+    community: script.dataset['community'],
+    'post-url': script.dataset['postUrl'],
+    theme: script.dataset['theme'],
+    'frame-title': script.dataset['title'],
+  })) {
+    if (value) widget.setAttribute(name, value);
+  }
+  script.after(widget);
+}

@@ -1,0 +1,49 @@
+/** Every message between the host page's loader and the frame carries this marker. */
+export const MESSAGE_SOURCE = 'bridgenotes';
+
+/** Frame → host page: what the loader turns into DOM events (`bridgenotes:<type>`). */
+export type FrameEvent =
+  | { type: 'resize'; height: number }
+  | { type: 'ready'; notes: number; helpful: number }
+  | { type: 'rated'; noteId: string }
+  | { type: 'noted'; noteId: string }
+  | { type: 'error'; code: string };
+
+/** Host page → frame: the host's values of the widget's CSS custom properties. */
+export interface StyleMessage {
+  type: 'style';
+  vars: Record<string, string>;
+}
+
+/** The custom properties a host may set on the widget element; the frame reads nothing else. */
+export const STYLE_VARS = [
+  '--bridgenotes-background',
+  '--bridgenotes-text',
+  '--bridgenotes-muted',
+  '--bridgenotes-accent',
+  '--bridgenotes-border',
+  '--bridgenotes-font',
+] as const;
+
+/** Frame → prover worker. The identity backup travels only between the two, on one origin. */
+export type ProverRequest =
+  | { id: number; type: 'create' }
+  | { id: number; type: 'commitment'; backup: string }
+  | {
+      id: number;
+      type: 'prove';
+      backup: string;
+      community: { id: string; slug: string; scope: string };
+      kind: string;
+      target: string;
+      payload: { [key: string]: unknown };
+    };
+
+export type ProverResponse =
+  | { id: number; ok: true; backup?: string; commitment?: string; proven?: ProvenForApi }
+  | { id: number; ok: false; error: string };
+
+export interface ProvenForApi {
+  clientMinute: number;
+  proof: Record<string, unknown>;
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "communities" ADD COLUMN     "embed_origins" VARCHAR(255)[] DEFAULT ARRAY[]::VARCHAR(255)[];
