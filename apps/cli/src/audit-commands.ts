@@ -108,7 +108,14 @@ export async function scoreCommand(args: string[], options: CliOptions): Promise
     const result = scoreNotes(data.input);
     const outdir = options.outdir ?? '.';
     mkdirSync(outdir, { recursive: true });
-    writeScoredNotes(join(outdir, 'scored_notes.tsv'), result, data.classification, data.coreShare);
+    // No run time: the time-based stability rules (holds, locking) are not applied.
+    writeScoredNotes(
+      join(outdir, 'scored_notes.tsv'),
+      result,
+      data.classification,
+      data.coreShare,
+      false,
+    );
     writeHelpfulnessScores(join(outdir, 'helpfulness_scores.tsv'), result);
     console.log(
       `scored ${data.input.noteIds.length} notes; wrote ${outdir}/scored_notes.tsv and helpfulness_scores.tsv`,

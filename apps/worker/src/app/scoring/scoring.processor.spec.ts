@@ -10,7 +10,7 @@ import {
   ScoringRunStatus,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
+import { JobName, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
 import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Queue } from 'bullmq';
@@ -29,7 +29,7 @@ const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
 describe('scoring worker', () => {
   let worker: INestApplicationContext;
   let prisma: PrismaClient;
-  let queue: Queue<ScoreCommunityJob, void, JobName>;
+  let queue: Queue<ScoreCommunityJob | RescoreAllJob, void, JobName>;
 
   beforeAll(async () => {
     process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
