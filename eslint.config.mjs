@@ -68,7 +68,13 @@ export default [
             },
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:testing'],
+              // The algorithm only for its synthetic data: end-to-end tests plant communities.
+              onlyDependOnLibsWithTags: [
+                'type:util',
+                'type:data-access',
+                'type:testing',
+                'type:algorithm',
+              ],
             },
             { sourceTag: 'scope:api', notDependOnLibsWithTags: ['scope:worker'] },
             { sourceTag: 'scope:worker', notDependOnLibsWithTags: ['scope:api'] },

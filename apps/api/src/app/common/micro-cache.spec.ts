@@ -22,4 +22,12 @@ describe('MicroCache', () => {
     await cache.get('z', async () => 'z');
     expect(await cache.get('x', async () => 'reloaded')).toBe('reloaded');
   });
+
+  it('loads afresh after being cleared', async () => {
+    const cache = new MicroCache<string>(60_000, 10);
+    await cache.get('k', async () => 'before');
+    expect(await cache.get('k', async () => 'unused')).toBe('before');
+    cache.clear();
+    expect(await cache.get('k', async () => 'after')).toBe('after');
+  });
 });

@@ -25,4 +25,9 @@ export class MicroCache<T> {
     }
     return value;
   }
+
+  /** Forgets everything, e.g. after a write this process made, so its author sees it at once. */
+  clear(): void {
+    this.entries.clear();
+  }
 }

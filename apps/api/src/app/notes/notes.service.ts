@@ -108,6 +108,7 @@ export class NotesService {
         await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.created' } });
         return note;
       });
+      this.postReads.clear();
       return { note, created: true };
     } catch (error) {
       // The same submission raced itself: the other request wrote it.
@@ -149,6 +150,7 @@ export class NotesService {
       if (count === 1)
         await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.deleted' } });
     });
+    this.postReads.clear();
     return this.get(community, noteId);
   }
 
@@ -179,7 +181,7 @@ export class NotesService {
   /**
    * A post's live notes, helpful ones first; all communities unless one is named. The hottest
    * read of the service (every page view of an embedding site), so it is cached for a second:
-   * statuses change at most once per scoring run, and a new note may show a second late.
+   * statuses change at most once per scoring run; notes written or deleted through this process show at once, through another one up to a second late.
    */
   ofPost(ref: PostRefDto, communityId?: string) {
     const key = this.posts.keyOf(ref);

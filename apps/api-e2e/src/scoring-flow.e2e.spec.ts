@@ -1,0 +1,246 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+import type { Identity } from '@semaphore-protocol/core';
+import { Client } from 'pg';
+
+import {
+  commitmentOf,
+  createIdentity,
+  groupFromLeaves,
+  nodeArtifacts,
+  proveAction,
+  pseudonymOf,
+} from '@bridgenotes/client';
+import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
+import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { freePort, RunningApp, startBuiltApp } from './support/processes';
+
+const OPERATOR_KEY = 'e2e-flow-operator-key';
+const HELPFULNESS = ['HELPFUL', 'SOMEWHAT_HELPFUL', 'NOT_HELPFUL'] as const;
+const LEVEL_NAME: Record<HelpfulnessLevel, (typeof HELPFULNESS)[number]> = {
+  [HelpfulnessLevel.Helpful]: 'HELPFUL',
+  [HelpfulnessLevel.SomewhatHelpful]: 'SOMEWHAT_HELPFUL',
+  [HelpfulnessLevel.NotHelpful]: 'NOT_HELPFUL',
+};
+
+/**
+ * The whole product path with real parts: members prove their notes and ratings to the built
+ * API, the outbox turns the writes into one debounced job, the built worker scores the community
+ * and publishes, and the API shows the outcome. The community has a history (its members'
+ * earlier ratings, planted in the database under the same pseudonyms their proofs carry), so
+ * the scorer knows which side each rater usually takes.
+ */
+describe('from proven ratings to published statuses', () => {
+  const run = currentTestRun();
+  let api: RunningApp;
+  let worker: RunningApp;
+  let baseUrl: string;
+  let database: Client;
+
+  beforeAll(async () => {
+    await useSingleThreadedCurve();
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: run.databaseUrl,
+      REDIS_URL: run.redisUrl,
+      QUEUE_PREFIX: `${run.queuePrefix}-flow`,
+      PORT: String(port),
+      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+      SCORING_DEBOUNCE_SECONDS: '2',
+      SCORING_CRON: 'off',
+    };
+    api = startBuiltApp('api', env);
+    worker = startBuiltApp('worker', env);
+    database = new Client({ connectionString: run.databaseUrl });
+    await database.connect();
+    await eventually(async () => {
+      if ((await fetch(`${baseUrl}/ready`)).status !== 200) throw new Error('not ready');
+    }, 30_000);
+  });
+
+  afterAll(async () => {
+    for (const app of [api, worker]) if (app?.child.exitCode === null) app.child.kill('SIGKILL');
+    await database?.end();
+    await releaseCurve();
+  });
+
+  async function call(method: string, path: string, body?: unknown, operator = false) {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(operator ? { authorization: `Bearer ${OPERATOR_KEY}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  it('publishes CRH for a note both camps prove helpful, and not for a one-sided note', async () => {
+    const slug = `flow-${randomUUID().slice(0, 8)}`;
+    const community = await call(
+      'POST',
+      '/communities',
+      { slug, name: 'Flow', admission: 'OPEN' },
+      true,
+    );
+
+    // Two camps of six members who will rate through the API, and an author.
+    const history: { noteId: string; rater: string; level: HelpfulnessLevel; atMs: number }[] = [];
+    const notes: { id: string; author: string; atMs: number; misleading: boolean }[] = [];
+    const noteIds = new Map<string, string>();
+    const truth = generateSyntheticCommunity(
+      { seed: 7, raters: 400, notes: 300, ratings: 12_000 },
+      {
+        note(id, author, atMs, misleading) {
+          noteIds.set(id, randomUUID());
+          notes.push({ id: noteIds.get(id) as string, author, atMs, misleading });
+        },
+        rating(noteId, rater, level, atMs) {
+          history.push({ noteId: noteIds.get(noteId) as string, rater, level, atMs });
+        },
+      },
+    );
+    const campOf = (kind: RaterKind) =>
+      truth.raterIds.filter((_, index) => truth.raterKind[index] === kind).slice(0, 6);
+    const members = new Map<string, Identity>();
+    for (const rater of [...campOf(RaterKind.CampA), ...campOf(RaterKind.CampB)])
+      members.set(rater, createIdentity());
+    const author = createIdentity();
+    await call(
+      'POST',
+      `/communities/${slug}/members/batch`,
+      { commitments: [...members.values(), author].map(commitmentOf) },
+      true,
+    );
+    // Their earlier activity, under the pseudonyms their proofs will carry.
+    const pseudonym = (rater: string) => {
+      const identity = members.get(rater);
+      return identity ? pseudonymOf(identity, community.scope) : `history-${rater}`;
+    };
+    const {
+      rows: [post],
+    } = await database.query<{ id: string }>(
+      `INSERT INTO posts (id, platform, external_id) VALUES (gen_random_uuid(), 'e2e', $1) RETURNING id`,
+      [slug],
+    );
+    await database.query(
+      `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources, created_at)
+       SELECT id, $1, $2, author, classification::"NoteClassification", '{}', 'earlier note', '{}', created_at
+         FROM unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) AS v(id, author, classification, created_at)`,
+      [
+        community.id,
+        post?.id,
+        notes.map((note) => note.id),
+        notes.map((note) => pseudonym(note.author)),
+        notes.map((note) =>
+          note.misleading ? 'MISINFORMED_OR_POTENTIALLY_MISLEADING' : 'NOT_MISLEADING',
+        ),
+        notes.map((note) => new Date(note.atMs).toISOString()),
+      ],
+    );
+    await database.query(
+      `INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+       SELECT gen_random_uuid(), $1, note_id, rater, helpfulness::"Helpfulness", '{}', minute, '{}'
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[]) AS v(note_id, rater, helpfulness, minute)
+       ON CONFLICT (note_id, rater_pseudonym) DO NOTHING`,
+      [
+        community.id,
+        history.map((rating) => rating.noteId),
+        history.map((rating) => pseudonym(rating.rater)),
+        history.map((rating) => LEVEL_NAME[rating.level]),
+        history.map((rating) => Math.floor(rating.atMs / 60_000)),
+      ],
+    );
+
+    // From here on, everything is proven through the API, as the widget or a client does it.
+    const group = groupFromLeaves(await call('GET', `/communities/${slug}/group/leaves`));
+    const artifacts = nodeArtifacts();
+    const prove = (
+      identity: Identity,
+      kind: string,
+      target: string,
+      payload: { [key: string]: JsonValue },
+    ) => proveAction(identity, group, { kind, community, target, payload }, artifacts);
+    const write = async (path: string, text: string) => {
+      const payload = {
+        post: { url: `https://news.example/${slug}/${path}` },
+        classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+        reasons: ['MISSING_IMPORTANT_CONTEXT'],
+        text,
+        sources: ['https://source.example/report'],
+      };
+      const { action, proof } = await prove(author, 'note.create', '', payload);
+      return (await call('POST', `/communities/${slug}/notes`, {
+        ...payload,
+        clientMinute: action.clientMinute,
+        proof,
+      })) as { id: string };
+    };
+    const rate = async (
+      rater: string,
+      noteId: string,
+      helpfulness: (typeof HELPFULNESS)[number],
+    ) => {
+      const payload = { helpfulness, tags: [] };
+      const { action, proof } = await prove(
+        members.get(rater) as Identity,
+        'rating.put',
+        `note:${noteId}`,
+        payload,
+      );
+      await call('PUT', `/communities/${slug}/notes/${noteId}/rating`, {
+        ...payload,
+        clientMinute: action.clientMinute,
+        proof,
+      });
+    };
+    const bridging = await write('bridging', 'Both camps find this context helpful');
+    const oneSided = await write('one-sided', 'Only one camp finds this helpful');
+    for (const rater of [...campOf(RaterKind.CampA), ...campOf(RaterKind.CampB)])
+      await rate(rater, bridging.id, 'HELPFUL');
+    for (const rater of campOf(RaterKind.CampA).slice(0, 5))
+      await rate(rater, oneSided.id, 'HELPFUL');
+
+    // The debounced run that saw every proven rating.
+    const {
+      rows: [{ total }],
+    } = await database.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM ratings WHERE community_id = $1`,
+      [community.id],
+    );
+    await eventually(async () => {
+      const page = await call('GET', `/communities/${slug}/scoring-runs?limit=1`);
+      const latest = page.items[0];
+      if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== total)
+        throw new Error('the run over every rating has not been published yet');
+    }, 60_000);
+
+    const shown = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
+    expect(shown).toMatchObject({
+      status: 'CURRENTLY_RATED_HELPFUL',
+      ratingCount: 12,
+      // Runs may have been published while the ratings came in: one of them made the change.
+      statusHistory: [
+        {
+          runId: expect.any(String),
+          previous: 'NEEDS_MORE_RATINGS',
+          next: 'CURRENTLY_RATED_HELPFUL',
+        },
+      ],
+    });
+    const other = await call('GET', `/communities/${slug}/notes/${oneSided.id}`);
+    expect(other.ratingCount).toBe(5);
+    expect(other.status).not.toBe('CURRENTLY_RATED_HELPFUL');
+    // The post's readers see the helpful note first.
+    const { notes: onPost } = await call(
+      'GET',
+      `/posts?url=${encodeURIComponent(`https://news.example/${slug}/bridging`)}`,
+    );
+    expect(onPost[0]).toMatchObject({ id: bridging.id, status: 'CURRENTLY_RATED_HELPFUL' });
+  }, 240_000);
+});
