@@ -17,8 +17,8 @@ import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-flow-operator-key';
-const HELPFULNESS = ['HELPFUL', 'SOMEWHAT_HELPFUL', 'NOT_HELPFUL'] as const;
-const LEVEL_NAME: Record<HelpfulnessLevel, (typeof HELPFULNESS)[number]> = {
+type Helpfulness = 'HELPFUL' | 'SOMEWHAT_HELPFUL' | 'NOT_HELPFUL';
+const LEVEL_NAME: Record<HelpfulnessLevel, Helpfulness> = {
   [HelpfulnessLevel.Helpful]: 'HELPFUL',
   [HelpfulnessLevel.SomewhatHelpful]: 'SOMEWHAT_HELPFUL',
   [HelpfulnessLevel.NotHelpful]: 'NOT_HELPFUL',
@@ -181,11 +181,7 @@ describe('from proven ratings to published statuses', () => {
         proof,
       })) as { id: string };
     };
-    const rate = async (
-      rater: string,
-      noteId: string,
-      helpfulness: (typeof HELPFULNESS)[number],
-    ) => {
+    const rate = async (rater: string, noteId: string, helpfulness: Helpfulness) => {
       const payload = { helpfulness, tags: [] };
       const { action, proof } = await prove(
         members.get(rater) as Identity,
