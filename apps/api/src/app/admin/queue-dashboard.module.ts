@@ -1,11 +1,12 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
-import { Module } from '@nestjs/common';
+import { HttpStatus, Module } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { QueueName } from '@bridgenotes/queue';
 import type { NextFunction, Request, Response } from 'express';
 
+import { ApiError } from '../common/api-error';
 import { checkOperatorKey } from '../common/operator-key.guard';
 
 export const QUEUE_DASHBOARD_ROUTE = '/admin/queues';
@@ -18,24 +19,20 @@ function operatorOnly(env: Environment) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const verdict = checkOperatorKey(env, request.headers.authorization);
     if (verdict === 'ok') return next();
+    // Thrown, not written: the global exception filter gives these the common error shape.
     if (verdict === 'disabled') {
-      response.status(403).json({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: 'The queue dashboard is disabled: OPERATOR_API_KEY_SHA256 is not configured',
-        code: 'OPERATOR_DISABLED',
-      });
-      return;
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'OPERATOR_DISABLED',
+        'The queue dashboard is disabled: OPERATOR_API_KEY_SHA256 is not configured',
+      );
     }
-    response
-      .status(401)
-      .setHeader('WWW-Authenticate', 'Basic realm="Bridgenotes operator", charset="UTF-8"')
-      .json({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'The operator key is required (Bearer, or Basic with the key as password)',
-        code: 'OPERATOR_KEY_INVALID',
-      });
+    response.setHeader('WWW-Authenticate', 'Basic realm="Bridgenotes operator", charset="UTF-8"');
+    throw new ApiError(
+      HttpStatus.UNAUTHORIZED,
+      'OPERATOR_KEY_INVALID',
+      'The operator key is required (Bearer, or Basic with the key as password)',
+    );
   };
 }
 

@@ -47,3 +47,19 @@ export function decodeIdCursor(cursor: string): string {
   }
   return id;
 }
+
+/** A page of a keyset-paginated list. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The page out of rows fetched with `take: limit + 1`: the extra row only tells that more follow,
+ * and the cursor then points after the page's last row.
+ */
+export function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null };
+}

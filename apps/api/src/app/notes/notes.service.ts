@@ -11,7 +11,7 @@ import {
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeCursor, encodeCursor, pageOf } from '../common/cursor';
 import { MicroCache } from '../common/micro-cache';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
@@ -226,12 +226,6 @@ export class NotesService {
       take: limit + 1,
       include: WITH_COUNT,
     });
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-    };
+    return pageOf(rows, limit, (note) => encodeCursor({ at: note.createdAt, id: note.id }));
   }
 }

@@ -5,7 +5,14 @@ import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 import { Queue } from 'bullmq';
 
 import { ApiError } from '../common/api-error';
-import { decodeCursor, decodeIdCursor, encodeCursor, encodeIdCursor } from '../common/cursor';
+import {
+  decodeCursor,
+  decodeIdCursor,
+  encodeCursor,
+  encodeIdCursor,
+  Page,
+  pageOf,
+} from '../common/cursor';
 import { CommunitiesService } from '../communities/communities.service';
 import { withTimeout } from '../common/with-timeout';
 
@@ -22,11 +29,7 @@ export class ScoringRunsService {
     private readonly queue: Queue<ScoreCommunityJob, void, JobName.ScoreCommunity>,
   ) {}
 
-  async list(
-    slug: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: ScoringRun[]; nextCursor: string | null }> {
+  async list(slug: string, limit: number, cursor?: string): Promise<Page<ScoringRun>> {
     const community = await this.communities.findBySlug(slug);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     // Keyset pagination on (requestedAt, id): stable while new runs arrive, and index-backed.
@@ -40,13 +43,7 @@ export class ScoringRunsService {
       orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last ? encodeCursor({ at: last.requestedAt, id: last.id }) : null,
-    };
+    return pageOf(rows, limit, (run) => encodeCursor({ at: run.requestedAt, id: run.id }));
   }
 
   /** Records a run request and hands it to the worker; the run id is the job id. */
@@ -94,11 +91,7 @@ export class ScoringRunsService {
    * A run's per-note results, in note id order. Runs older than the score retention keep their
    * record but not these: asking for them answers 410 rather than an empty, misleading page.
    */
-  async scores(
-    id: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: NoteScore[]; nextCursor: string | null }> {
+  async scores(id: string, limit: number, cursor?: string): Promise<Page<NoteScore>> {
     const run = await this.get(id);
     const after = cursor === undefined ? undefined : decodeIdCursor(cursor);
     if (run.status !== ScoringRunStatus.SUCCEEDED) {
@@ -120,8 +113,6 @@ export class ScoringRunsService {
         `The per-note scores of run ${id} were pruned by the score retention; its record remains`,
       );
     }
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeIdCursor(last.noteId) : null };
+    return pageOf(rows, limit, (row) => encodeIdCursor(row.noteId));
   }
 }

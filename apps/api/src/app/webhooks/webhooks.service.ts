@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, WebhookDelivery } from '@bridgenotes/database';
 
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeCursor, encodeCursor, Page, pageOf } from '../common/cursor';
 import { CommunitiesService } from '../communities/communities.service';
 import { PutWebhookDto } from './dto/webhook.dto';
 
@@ -30,11 +30,7 @@ export class WebhooksService {
     });
   }
 
-  async deliveries(
-    slug: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: WebhookDelivery[]; nextCursor: string | null }> {
+  async deliveries(slug: string, limit: number, cursor?: string): Promise<Page<WebhookDelivery>> {
     const community = await this.communities.findBySlug(slug);
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const rows = await this.prisma.webhookDelivery.findMany({
@@ -47,12 +43,8 @@ export class WebhooksService {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-    };
+    return pageOf(rows, limit, (delivery) =>
+      encodeCursor({ at: delivery.createdAt, id: delivery.id }),
+    );
   }
 }
