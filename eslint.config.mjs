@@ -35,7 +35,13 @@ export default [
             },
             {
               sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:testing'],
+              // The algorithm too: scoring-store feeds it from PostgreSQL and publishes its result.
+              onlyDependOnLibsWithTags: [
+                'type:util',
+                'type:data-access',
+                'type:testing',
+                'type:algorithm',
+              ],
             },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util'] },

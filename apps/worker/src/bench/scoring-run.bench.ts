@@ -21,13 +21,11 @@ import {
   HelpfulnessLevel,
   scoreNotes,
 } from '@bridgenotes/scoring';
+import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-
-import { ScoringInputLoader } from '../app/scoring/scoring-input.loader';
-import { ScoringPublisher } from '../app/scoring/scoring.publisher';
 
 const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
 const { values } = parseArgs({

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
 
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
-import { ScoringInputLoader } from './scoring-input.loader';
-import { ScoringPublisher } from './scoring.publisher';
 import { ScoringProcessor } from './scoring.processor';
 
 @Module({

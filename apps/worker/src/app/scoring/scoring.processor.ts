@@ -9,10 +9,8 @@ import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import { JobName, JobPayloads, logQueueErrors, QueueName } from '@bridgenotes/queue';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-
-import { ScoringInputLoader } from './scoring-input.loader';
-import { ScoringPublisher } from './scoring.publisher';
 
 type ScoringPayload = JobPayloads[JobName.ScoreCommunity] | JobPayloads[JobName.RescoreAll];
 type ScoringJob = Job<ScoringPayload, void, JobName>;

@@ -1,0 +1,2 @@
+export * from './lib/scoring-input.loader';
+export * from './lib/scoring.publisher';
