@@ -86,14 +86,21 @@ export class GroupTreeService {
       SELECT ${communityId}::uuid, * FROM unnest(${levels}::int[], ${indexes}::int[], ${hashes}::text[])
       ON CONFLICT (community_id, level, index) DO UPDATE SET hash = excluded.hash`;
     const root = change.root.toString();
+    // Not now(), the transaction's start: a change that began earlier but waited for the lock
+    // would sort before the one it follows. Taken under the lock and kept strictly increasing,
+    // the times order the root history as it happened, which readers of the export rely on.
+    const [{ at }] = await tx.$queryRaw<[{ at: Date }]>`
+      SELECT greatest(clock_timestamp(),
+                      (SELECT max(created_at) + interval '1 millisecond' FROM group_roots
+                        WHERE community_id = ${communityId}::uuid)) AS at`;
     await tx.$executeRaw`
       UPDATE communities SET tree_size = ${change.size}, tree_root = ${root}, updated_at = now()
        WHERE id = ${communityId}::uuid`;
     await tx.$executeRaw`
-      UPDATE group_roots SET superseded_at = now()
+      UPDATE group_roots SET superseded_at = ${at}
        WHERE community_id = ${communityId}::uuid AND superseded_at IS NULL`;
     await tx.$executeRaw`
       INSERT INTO group_roots (id, community_id, root, size, created_at)
-      VALUES (gen_random_uuid(), ${communityId}::uuid, ${root}, ${change.size}, now())`;
+      VALUES (gen_random_uuid(), ${communityId}::uuid, ${root}, ${change.size}, ${at})`;
   }
 }
