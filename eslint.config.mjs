@@ -36,11 +36,13 @@ export default [
             {
               sourceTag: 'type:data-access',
               // The algorithm too: scoring-store feeds it from PostgreSQL and publishes its result.
+              // The verifier too: mirroring checks what it pulls with the auditors' own checks.
               onlyDependOnLibsWithTags: [
                 'type:util',
                 'type:data-access',
                 'type:testing',
                 'type:algorithm',
+                'type:verifier',
               ],
             },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:testing'] },

@@ -1,3 +1,4 @@
+export * from './lib/action-check';
 export * from './lib/actions';
 export * from './lib/export-format';
 export * from './lib/export-source';

@@ -20,6 +20,15 @@ export const EXPORT_STREAMS = [
 
 export type ExportStream = (typeof EXPORT_STREAMS)[number];
 
+/**
+ * Streams that can also be read in change order (`?order=changes`): records in the order of the
+ * transactions that last changed them, so a follower sees new records, replaced ratings and
+ * deleted notes alike, each change once.
+ */
+export const CHANGE_STREAMS = ['notes', 'ratings'] as const;
+
+export type ChangeStream = (typeof CHANGE_STREAMS)[number];
+
 export interface ExportManifest {
   format: typeof EXPORT_FORMAT;
   community: {
@@ -36,6 +45,11 @@ export interface ExportManifest {
   /** The acceptance rules the instance applies, which a verifier checks each action against. */
   rules: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
   generatedAt: string;
+  /**
+   * A transaction id (decimal): every change of a note or rating made by a transaction below it
+   * is committed and visible. Pass it as `before` to a change-ordered read to see exactly those.
+   */
+  changeHorizon: string;
   streams: readonly ExportStream[];
 }
 

@@ -66,20 +66,36 @@ export function directorySource(folder: string): ExportSource {
   };
 }
 
-/**
- * A live instance's export, read page by page with the cursor of the last record, so an
- * interrupted read resumes where it stopped instead of starting over.
- */
-export function httpSource(
+export interface ExportPageRequest {
+  /** `cursor` of the last record received. */
+  after?: string;
+  limit: number;
+  /** `changes`: in change order (notes and ratings), for following a community. */
+  order?: 'id' | 'changes';
+  /** With `order: 'changes'`: only changes below this transaction (a manifest's `changeHorizon`). */
+  before?: string;
+}
+
+/** One instance's export of one community, read a page at a time. */
+export interface ExportClient {
+  readonly location: string;
+  manifest(): Promise<ExportManifest>;
+  page<S extends ExportStream>(stream: S, request: ExportPageRequest): Promise<ExportRecords[S][]>;
+}
+
+export function exportClient(
   baseUrl: string,
   slug: string,
-  options: { pageSize?: number; fetcher?: typeof fetch } = {},
-): ExportSource {
+  options: { fetcher?: typeof fetch; timeoutMs?: number } = {},
+): ExportClient {
   const root = `${baseUrl.replace(/\/+$/, '')}/communities/${encodeURIComponent(slug)}/export`;
-  const pageSize = options.pageSize ?? 5_000;
   const fetcher = options.fetcher ?? fetch;
   const get = async (url: string): Promise<string> => {
-    const response = await fetcher(url);
+    const response = await fetcher(url, {
+      ...(options.timeoutMs !== undefined && { signal: AbortSignal.timeout(options.timeoutMs) }),
+    }).catch((error: Error) => {
+      throw new ExportReadError(`GET ${url} failed: ${error.message}`);
+    });
     const text = await response.text();
     if (!response.ok) {
       throw new ExportReadError(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
@@ -91,16 +107,40 @@ export function httpSource(
     async manifest() {
       return checkManifest(parseLine(await get(root), root), root);
     },
+    async page<S extends ExportStream>(stream: S, request: ExportPageRequest) {
+      const query = new URLSearchParams({ limit: String(request.limit) });
+      if (request.after !== undefined) query.set('after', request.after);
+      if (request.order !== undefined) query.set('order', request.order);
+      if (request.before !== undefined) query.set('before', request.before);
+      const url = `${root}/${stream}?${query}`;
+      return (await get(url))
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line, index) => parseLine<ExportRecords[S]>(line, `${url} line ${index + 1}`));
+    },
+  };
+}
+
+/**
+ * A live instance's export, read page by page with the cursor of the last record, so an
+ * interrupted read resumes where it stopped instead of starting over.
+ */
+export function httpSource(
+  baseUrl: string,
+  slug: string,
+  options: { pageSize?: number; fetcher?: typeof fetch } = {},
+): ExportSource {
+  const client = exportClient(baseUrl, slug, options);
+  const limit = options.pageSize ?? 5_000;
+  return {
+    location: client.location,
+    manifest: () => client.manifest(),
     async *records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]> {
       for (let after: string | undefined; ;) {
-        const url = `${root}/${stream}?limit=${pageSize}${after === undefined ? '' : `&after=${encodeURIComponent(after)}`}`;
-        const lines = (await get(url)).split('\n').filter((line) => line.length > 0);
-        let last: ExportRecords[S] | undefined;
-        for (const [index, line] of lines.entries()) {
-          last = parseLine<ExportRecords[S]>(line, `${url} line ${index + 1}`);
-          yield last;
-        }
-        if (lines.length < pageSize || last === undefined) return;
+        const records = await client.page(stream, { after, limit });
+        yield* records;
+        const last = records[records.length - 1];
+        if (records.length < limit || last === undefined) return;
         after = last.cursor;
       }
     },

@@ -1,11 +1,4 @@
-import {
-  actionMessage,
-  communityScope,
-  parseProof,
-  TREE_DEPTH,
-  type Action,
-  type ProofJson,
-} from '@bridgenotes/protocol';
+import { communityScope, type Action, type ProofJson } from '@bridgenotes/protocol';
 import {
   ALGORITHM_VERSION,
   NoteStatus,
@@ -16,6 +9,7 @@ import {
   type ShownStatus,
 } from '@bridgenotes/scoring';
 
+import { checkRecordedAction, noteShownOnProvenPost, RootIndex } from './action-check';
 import { noteCreateAction, noteDeleteAction, ratingAction } from './actions';
 import type {
   ExportManifest,
@@ -66,33 +60,6 @@ const BATCH = 32;
 interface QueuedProof {
   subject: string;
   proof: ProofJson;
-}
-
-/** Root intervals by root, to answer "was this root acceptable at that minute?". */
-class RootIndex {
-  private readonly spans = new Map<string, { from: number; until: number }[]>();
-
-  constructor(roots: readonly RootRecord[], windowMs: number) {
-    for (const root of roots) {
-      const until =
-        root.supersededAt === null ? Infinity : Date.parse(root.supersededAt) + windowMs;
-      const spans = this.spans.get(root.root) ?? [];
-      spans.push({ from: Date.parse(root.createdAt), until });
-      this.spans.set(root.root, spans);
-    }
-  }
-
-  /**
-   * The instance accepted the action at some moment T within the clock-skew allowance of its
-   * minute, when the root was current or replaced less than the window before T.
-   */
-  status(root: string, minute: number, skewMinutes: number): 'ok' | 'unknown' | 'expired' {
-    const spans = this.spans.get(root);
-    if (!spans) return 'unknown';
-    const earliest = (minute - skewMinutes) * MINUTE;
-    const latest = (minute + skewMinutes + 1) * MINUTE;
-    return spans.some((span) => span.from < latest && span.until > earliest) ? 'ok' : 'expired';
-  }
 }
 
 /**
@@ -227,54 +194,15 @@ export async function verifyExport(
     proof: unknown,
     action: Action,
     pseudonym: string,
-  ): Promise<string | undefined> => {
+  ): Promise<void> => {
     checked += 1;
-    const parsed = parseProof(proof);
-    if (!parsed)
-      return void report(
-        'PROOF_MALFORMED',
-        subject,
-        'the proof is not a canonical Semaphore proof',
-      );
-    if (parsed.proof.merkleTreeDepth !== TREE_DEPTH)
-      return void report('PROOF_DEPTH', subject, `the proof is not at depth ${TREE_DEPTH}`);
-    if (parsed.scope !== scope)
-      return void report('PROOF_SCOPE', subject, "the proof's scope is not this community's");
-    if (parsed.message !== actionMessage(action)) {
-      return void report(
-        'PROOF_MESSAGE',
-        subject,
-        `the record's fields do not hash to the proof's message: the ${action.kind} payload was changed after it was proven`,
-      );
-    }
-    if (parsed.proof.nullifier !== pseudonym) {
-      return void report(
-        'PROOF_PSEUDONYM',
-        subject,
-        `the record names pseudonym ${pseudonym}, the proof ${parsed.proof.nullifier}`,
-      );
-    }
-    const rootStatus = rootIndex.status(
-      parsed.proof.merkleTreeRoot,
-      action.clientMinute,
-      manifest.rules.clockSkewMinutes,
-    );
-    if (rootStatus === 'unknown') {
-      return void report(
-        'PROOF_ROOT_UNKNOWN',
-        subject,
-        `the proof's root ${parsed.proof.merkleTreeRoot} is not in the published root history`,
-      );
-    }
-    if (rootStatus === 'expired') {
-      return void report(
-        'PROOF_ROOT_EXPIRED',
-        subject,
-        `the proof's root was not acceptable at minute ${action.clientMinute} (${new Date(action.clientMinute * MINUTE).toISOString()})`,
-      );
-    }
-    await queue({ subject, proof: parsed.proof as unknown as ProofJson });
-    return parsed.proof.nullifier;
+    const result = checkRecordedAction(proof, action, pseudonym, {
+      scope,
+      roots: rootIndex,
+      clockSkewMinutes: manifest.rules.clockSkewMinutes,
+    });
+    if (!result.ok) return void report(result.code, subject, result.message);
+    await queue({ subject, proof: result.proof });
   };
 
   const authors = new Map<string, string>();
@@ -288,6 +216,13 @@ export async function verifyExport(
         report('NOTE_UNPROVEN', subject, 'the note carries no proof that a member wrote it');
       } else {
         await checkProof(subject, note.proof, created, note.authorPseudonym);
+        if (!noteShownOnProvenPost(note)) {
+          report(
+            'NOTE_POST_MISMATCH',
+            subject,
+            'the note is shown on another post than the one its author proved it for',
+          );
+        }
         if (Date.parse(note.createdAt) !== created.clientMinute * MINUTE) {
           report(
             'NOTE_TIME_MISMATCH',

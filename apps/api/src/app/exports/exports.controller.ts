@@ -77,23 +77,30 @@ export class ExportsController {
   @ApiOperation({
     summary: 'One stream of the export as NDJSON, resumable',
     description:
-      'At most `limit` records after the one whose `cursor` is `after`; fewer than `limit` means the stream ended.',
+      "At most `limit` records after the one whose `cursor` is `after`; fewer than `limit` means the stream ended. With `order=changes` (notes, ratings), records come in the order of the transactions that last changed them, up to `before` (the manifest's `changeHorizon`): a follower that keeps the last cursor sees every new record, replaced rating and deletion once.",
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'One JSON record per line' })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description: 'VALIDATION_FAILED, CURSOR_INVALID, ORDER_INVALID',
+  })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async stream(
     @Param() { slug, stream }: ExportStreamParams,
-    @Query() { after, limit }: ExportQuery,
+    @Query() { after, limit, order, before }: ExportQuery,
     @Res() response: Response,
   ): Promise<void> {
     const community = await this.communities.findBySlug(slug);
-    const position = this.exports.position(stream, after);
+    const readOrder = this.exports.order(stream, order, before);
+    const position = this.exports.position(stream, after, readOrder);
     response.set({
       'Content-Type': 'application/x-ndjson; charset=utf-8',
       'Cache-Control': 'no-store',
     });
-    await pipeLines(response, ndjson(this.exports.records(community, stream, position, limit)));
+    await pipeLines(
+      response,
+      ndjson(this.exports.records(community, stream, position, limit, readOrder)),
+    );
   }
 }

@@ -1,7 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { Community, Note, Post, PrismaService } from '@bridgenotes/database';
+import { Community, Note, Post, PrismaService, Rating } from '@bridgenotes/database';
 import {
+  CHANGE_STREAMS,
+  type ChangeStream,
   EXPORT_FORMAT,
   EXPORT_STREAMS,
   ExportManifest,
@@ -21,7 +23,7 @@ import { CLOCK_SKEW_MINUTES, ProofJson, TREE_DEPTH } from '@bridgenotes/protocol
 import type { ShownStatus } from '@bridgenotes/scoring';
 
 import { ApiError } from '../common/api-error';
-import type { TsvFile } from './dto/export-query.dto';
+import type { ExportOrder, TsvFile } from './dto/export-query.dto';
 
 const BATCH = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -54,7 +56,14 @@ const iso = (at: Date | null) => at?.toISOString() ?? null;
 type Position =
   | { kind: 'id'; id: string }
   | { kind: 'number'; value: number }
-  | { kind: 'timed'; at: Date; size: number; id: string };
+  | { kind: 'timed'; at: Date; size: number; id: string }
+  | { kind: 'change'; xid: bigint; id: string };
+
+/** How a stream is read: by its own order, or by change (below a transaction horizon). */
+export type ReadOrder = { kind: 'id' } | { kind: 'changes'; before?: bigint };
+
+const isChangeStream = (stream: ExportStream): stream is ChangeStream =>
+  (CHANGE_STREAMS as readonly string[]).includes(stream);
 
 function noteRecord(note: Note & { post: Post }): NoteRecord {
   return {
@@ -79,6 +88,19 @@ function noteRecord(note: Note & { post: Post }): NoteRecord {
   };
 }
 
+function ratingRecord(rating: Rating): RatingRecord {
+  return {
+    cursor: rating.id,
+    id: rating.id,
+    noteId: rating.noteId,
+    raterPseudonym: rating.raterPseudonym,
+    helpfulness: rating.helpfulness,
+    tags: rating.tags,
+    clientMinute: rating.clientMinute,
+    proof: rating.proof as unknown as ProofJson,
+  };
+}
+
 /**
  * A community's open data as resumable streams read straight from PostgreSQL in keyset
  * batches: nothing is held beyond one batch, whatever the community's size.
@@ -90,7 +112,13 @@ export class ExportsService {
     private readonly env: Environment,
   ) {}
 
-  manifest(community: Community): ExportManifest {
+  async manifest(community: Community): Promise<ExportManifest> {
+    // A mirror states the rules its origin accepted the actions under: those are what its data
+    // verifies against, not this instance's own.
+    const mirror = await this.prisma.mirror.findUnique({
+      where: { communityId: community.id },
+      select: { originRules: true },
+    });
     return {
       format: EXPORT_FORMAT,
       community: {
@@ -104,18 +132,51 @@ export class ExportsService {
         root: community.treeRoot,
         createdAt: community.createdAt.toISOString(),
       },
-      rules: {
+      rules: (mirror?.originRules as ExportManifest['rules'] | undefined) ?? {
         rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,
         clockSkewMinutes: CLOCK_SKEW_MINUTES,
       },
       generatedAt: new Date().toISOString(),
+      changeHorizon: (await this.horizon()).toString(),
       streams: EXPORT_STREAMS,
     };
   }
 
+  /**
+   * The oldest transaction still running: every change by a transaction below it has committed
+   * (or rolled back), and no new one can appear there.
+   */
+  private async horizon(): Promise<bigint> {
+    const [row] = await this.prisma.$queryRaw<[{ xmin: string }]>`
+      SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`;
+    return BigInt(row.xmin);
+  }
+
+  /** Checks the order for the stream, before anything is sent. */
+  order(stream: ExportStream, order: ExportOrder, before?: string): ReadOrder {
+    if (order === 'id') return { kind: 'id' };
+    if (!isChangeStream(stream)) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'ORDER_INVALID',
+        `only ${CHANGE_STREAMS.join(' and ')} can be read in change order`,
+      );
+    }
+    return { kind: 'changes', before: before === undefined ? undefined : BigInt(before) };
+  }
+
   /** Checks `after` before anything is sent, so a bad cursor is a 400, not a broken stream. */
-  position(stream: ExportStream, after?: string): Position | undefined {
+  position(
+    stream: ExportStream,
+    after?: string,
+    order: ReadOrder = { kind: 'id' },
+  ): Position | undefined {
     if (after === undefined) return undefined;
+    if (order.kind === 'changes') {
+      const [xid, id] = unpackKey(after, 2);
+      if (!UUID.test(id ?? '') || !/^[0-9]{1,19}$/.test(xid ?? '')) throw badCursor();
+      return { kind: 'change', xid: BigInt(xid as string), id: id as string };
+    }
     switch (stream) {
       case 'members':
       case 'status-changes':
@@ -138,17 +199,29 @@ export class ExportsService {
     stream: S,
     after: Position | undefined,
     limit: number,
+    order: ReadOrder = { kind: 'id' },
   ): AsyncGenerator<ExportRecords[S]> {
     let position = after;
     let left = limit;
+    // One horizon for the whole answer: its pages then agree on what has happened.
+    let below: bigint | undefined;
+    if (order.kind === 'changes') {
+      const horizon = await this.horizon();
+      below = order.before !== undefined && order.before < horizon ? order.before : horizon;
+    }
     while (left > 0) {
-      const rows = (await this.batch(community, stream, position, Math.min(BATCH, left))) as {
+      const take = Math.min(BATCH, left);
+      const rows = (
+        below === undefined
+          ? await this.batch(community, stream, position, take)
+          : await this.changeBatch(community, stream as ChangeStream, position, take, below)
+      ) as {
         record: ExportRecords[S];
         position: Position;
       }[];
       for (const row of rows) yield row.record;
       left -= rows.length;
-      if (rows.length < Math.min(BATCH, left + rows.length)) return;
+      if (rows.length < take) return;
       position = rows[rows.length - 1]?.position;
     }
   }
@@ -220,16 +293,7 @@ export class ExportsService {
         });
         return rows.map((rating) => ({
           position: { kind: 'id', id: rating.id },
-          record: {
-            cursor: rating.id,
-            id: rating.id,
-            noteId: rating.noteId,
-            raterPseudonym: rating.raterPseudonym,
-            helpfulness: rating.helpfulness,
-            tags: rating.tags,
-            clientMinute: rating.clientMinute,
-            proof: rating.proof as unknown as ProofJson,
-          } satisfies RatingRecord,
+          record: ratingRecord(rating),
         }));
       }
       case 'runs': {
@@ -303,6 +367,39 @@ export class ExportsService {
         }));
       }
     }
+  }
+
+  /** Notes or ratings in change order, changed below `below`, after the change `after`. */
+  private async changeBatch(
+    community: Community,
+    stream: ChangeStream,
+    after: Position | undefined,
+    take: number,
+    below: bigint,
+  ): Promise<{ record: ExportRecords[ChangeStream]; position: Position }[]> {
+    const where = {
+      communityId: community.id,
+      changedXid: { lt: below },
+      ...(after?.kind === 'change' && {
+        OR: [{ changedXid: { gt: after.xid } }, { changedXid: after.xid, id: { gt: after.id } }],
+      }),
+    };
+    const orderBy = [{ changedXid: 'asc' as const }, { id: 'asc' as const }];
+    const positioned = <R extends { cursor: string }>(xid: bigint, id: string, record: R) => ({
+      position: { kind: 'change' as const, xid, id },
+      record: { ...record, cursor: packKey(xid.toString(), id) },
+    });
+    if (stream === 'notes') {
+      const rows = await this.prisma.note.findMany({
+        where,
+        orderBy,
+        include: { post: true },
+        take,
+      });
+      return rows.map((note) => positioned(note.changedXid, note.id, noteRecord(note)));
+    }
+    const rows = await this.prisma.rating.findMany({ where, orderBy, take });
+    return rows.map((rating) => positioned(rating.changedXid, rating.id, ratingRecord(rating)));
   }
 
   private timedAfter(field: 'createdAt', after: { at: Date; size: number; id: string }) {

@@ -5,6 +5,9 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 import { CommunitySlugParams } from '../../common/slug';
 
+export const EXPORT_ORDERS = ['id', 'changes'] as const;
+export type ExportOrder = (typeof EXPORT_ORDERS)[number];
+
 export const TSV_FILES = ['notes', 'ratings', 'note-status-history'] as const;
 export type TsvFile = (typeof TSV_FILES)[number];
 
@@ -34,4 +37,23 @@ export class ExportQuery {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'after must be the cursor of a record' })
   after?: string;
+
+  @ApiPropertyOptional({
+    enum: EXPORT_ORDERS,
+    default: 'id',
+    description:
+      '`changes` (notes and ratings only): in the order of the transactions that last changed each record, for following a community; cursors are then change cursors',
+  })
+  @IsOptional()
+  @IsIn(EXPORT_ORDERS, { message: `order must be one of ${EXPORT_ORDERS.join(', ')}` })
+  order: ExportOrder = 'id';
+
+  @ApiPropertyOptional({
+    description:
+      "With order=changes: only changes by transactions below this one, the manifest's `changeHorizon`",
+    example: '734521',
+  })
+  @IsOptional()
+  @Matches(/^[0-9]{1,19}$/, { message: 'before must be a changeHorizon from the manifest' })
+  before?: string;
 }

@@ -1,0 +1,2 @@
+export * from './lib/mirror-puller';
+export * from './lib/mirror-state';
