@@ -10,6 +10,7 @@ import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
 import { MembershipModule } from './membership/membership.module';
+import { MirrorsModule } from './mirrors/mirrors.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -26,6 +27,7 @@ import { WidgetModule } from './widget/widget.module';
       useFactory: (env: Environment) => loggingOptions(env.LOG_LEVEL),
     }),
     MembershipModule,
+    MirrorsModule,
     NotesModule,
     PrismaModule,
     QueueDashboardModule,

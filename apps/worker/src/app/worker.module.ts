@@ -4,6 +4,7 @@ import { PrismaModule } from '@bridgenotes/database';
 import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
+import { MirroringModule } from './mirroring/mirroring.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -16,6 +17,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
         pinoHttp: { level: env.LOG_LEVEL },
       }),
     }),
+    MirroringModule,
     PrismaModule,
     QueueModule.forRoot({ role: 'consumer' }),
     ScoringModule,

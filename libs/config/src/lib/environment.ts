@@ -110,6 +110,15 @@ export class Environment {
   @Min(1, { message: 'must be at least 1' })
   SCORE_RETENTION_RUNS = 168;
 
+  /**
+   * How often every followed community is pulled from its origin, in seconds (a new mirror is
+   * pulled at once); 0 disables the periodic pull.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0, { message: 'must be 0 (off) or more (seconds)' })
+  MIRROR_PULL_SECONDS = 300;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

@@ -6,6 +6,8 @@ export enum JobName {
   ScoreCommunity = 'score-community',
   RescoreAll = 'rescore-all',
   DeliverWebhook = 'deliver-webhook',
+  PullMirror = 'pull-mirror',
+  PullMirrors = 'pull-mirrors',
 }
 
 /**
@@ -25,6 +27,19 @@ export interface DeliverWebhookJob {
   deliveryId: string;
 }
 
+/** Pull one mirrored community from its origin (see libs/mirroring). */
+export interface PullMirrorJob {
+  mirrorId: string;
+}
+
+/** Requests to pull one mirror join the one waiting or running: a mirror is pulled once at a time. */
+export const pullMirrorJobOptions = (mirrorId: string): JobsOptions => ({
+  deduplication: { id: `pull:${mirrorId}` },
+});
+
+/** The periodic pull: one `pull-mirror` job for every community this instance follows. */
+export type PullMirrorsJob = Record<string, never>;
+
 /**
  * The one place that says which payload each job carries and on which queue it runs, so a
  * producer cannot enqueue a payload its consumer does not expect.
@@ -33,12 +48,16 @@ export interface JobPayloads {
   [JobName.ScoreCommunity]: ScoreCommunityJob;
   [JobName.RescoreAll]: RescoreAllJob;
   [JobName.DeliverWebhook]: DeliverWebhookJob;
+  [JobName.PullMirror]: PullMirrorJob;
+  [JobName.PullMirrors]: PullMirrorsJob;
 }
 
 export const JOB_QUEUE: { readonly [Name in JobName]: QueueName } = {
   [JobName.ScoreCommunity]: QueueName.Scoring,
   [JobName.RescoreAll]: QueueName.Scoring,
   [JobName.DeliverWebhook]: QueueName.Webhooks,
+  [JobName.PullMirror]: QueueName.Mirroring,
+  [JobName.PullMirrors]: QueueName.Mirroring,
 };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -2,4 +2,5 @@
 export enum QueueName {
   Scoring = 'scoring',
   Webhooks = 'webhooks',
+  Mirroring = 'mirroring',
 }

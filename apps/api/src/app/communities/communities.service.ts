@@ -37,6 +37,27 @@ export class CommunitiesService {
     return this.prisma.community.update({ where: { slug }, data: input });
   }
 
+  /**
+   * The community, for a write: a mirrored community takes none, its data comes from its origin
+   * only (a write here would fork it from what the origin's members proved).
+   */
+  async findWritable(slug: string): Promise<Community> {
+    const community = await this.findBySlug(slug);
+    const mirror = await this.prisma.mirror.findUnique({
+      where: { communityId: community.id },
+      select: { originUrl: true, originSlug: true },
+    });
+    if (mirror) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'MIRROR_READ_ONLY',
+        `"${slug}" mirrors community "${mirror.originSlug}" of ${mirror.originUrl}: write there`,
+        { origin: mirror.originUrl, community: mirror.originSlug },
+      );
+    }
+    return community;
+  }
+
   async findBySlug(slug: string): Promise<Community> {
     const community = await this.prisma.community.findUnique({ where: { slug } });
     if (!community) {

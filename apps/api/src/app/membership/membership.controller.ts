@@ -65,14 +65,17 @@ export class MembershipController {
   })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: 'ADMISSION_CLOSED, INVITE_INVALID' })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'ALREADY_MEMBER, INVITE_USED' })
+  @ApiConflictResponse({
+    type: ApiErrorBody,
+    description: 'ALREADY_MEMBER, INVITE_USED, MIRROR_READ_ONLY',
+  })
   @ApiGoneResponse({ type: ApiErrorBody, description: 'INVITE_EXPIRED' })
   async join(
     @Param() { slug }: CommunitySlugParams,
     @Body() input: JoinDto,
   ): Promise<MembershipChangeDto> {
     return this.members.join(
-      await this.communities.findBySlug(slug),
+      await this.communities.findWritable(slug),
       input.commitment,
       input.inviteCode,
     );
@@ -88,12 +91,12 @@ export class MembershipController {
     type: ApiErrorBody,
     description: 'VALIDATION_FAILED, COMMITMENT_INVALID, COMMITMENT_DUPLICATED',
   })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'ALREADY_MEMBER' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'ALREADY_MEMBER, MIRROR_READ_ONLY' })
   async addMany(
     @Param() { slug }: CommunitySlugParams,
     @Body() input: AddMembersDto,
   ): Promise<MembershipChangeDto> {
-    return this.members.addMany(await this.communities.findBySlug(slug), input.commitments);
+    return this.members.addMany(await this.communities.findWritable(slug), input.commitments);
   }
 
   @Delete('members/:commitment')
@@ -101,20 +104,22 @@ export class MembershipController {
   @ApiOperation({ summary: 'Remove a member: its leaf becomes 0 (operator)' })
   @ApiOkResponse({ type: MembershipChangeDto })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
   async remove(@Param() { slug, commitment }: MemberParams): Promise<MembershipChangeDto> {
-    return this.members.remove(await this.communities.findBySlug(slug), commitment);
+    return this.members.remove(await this.communities.findWritable(slug), commitment);
   }
 
   @Post('invites')
   @OperatorOnly()
   @ApiOperation({ summary: 'Issue single-use, expiring invite codes (operator)' })
   @ApiCreatedResponse({ type: InvitesDto })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
   async invite(
     @Param() { slug }: CommunitySlugParams,
     @Body() input: CreateInvitesDto,
   ): Promise<InvitesDto> {
     const { codes, expiresAt } = await this.members.createInvites(
-      await this.communities.findBySlug(slug),
+      await this.communities.findWritable(slug),
       input.count,
       input.expiresInHours,
     );

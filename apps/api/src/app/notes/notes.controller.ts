@@ -68,13 +68,14 @@ export class NotesController {
   })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
   async create(
     @Param() { slug }: CommunitySlugParams,
     @Body() input: CreateNoteDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<NoteDto> {
     const { note, created } = await this.notes.create(
-      await this.communities.findBySlug(slug),
+      await this.communities.findWritable(slug),
       input,
     );
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
@@ -119,9 +120,10 @@ export class NotesController {
   @ApiBadRequestResponse({ type: ApiErrorBody, description: PROOF_ERRORS })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, NOT_AUTHOR` })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
   async delete(@Param() { slug, id }: NoteParams, @Body() input: DeleteNoteDto): Promise<NoteDto> {
     return NoteDto.from(
-      await this.notes.delete(await this.communities.findBySlug(slug), id, input),
+      await this.notes.delete(await this.communities.findWritable(slug), id, input),
     );
   }
 
@@ -139,14 +141,17 @@ export class NotesController {
   @ApiBadRequestResponse({ type: ApiErrorBody, description: `${PROOF_ERRORS}, TAGS_INVALID` })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, SELF_RATING` })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'RATING_OUTDATED, NOTE_DELETED' })
+  @ApiConflictResponse({
+    type: ApiErrorBody,
+    description: 'RATING_OUTDATED, NOTE_DELETED, MIRROR_READ_ONLY',
+  })
   async rate(
     @Param() { slug, id }: NoteParams,
     @Body() input: PutRatingDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<RatingDto> {
     const { rating, outcome } = await this.ratings.put(
-      await this.communities.findBySlug(slug),
+      await this.communities.findWritable(slug),
       id,
       input,
     );

@@ -1,0 +1,189 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoteStatus } from '@bridgenotes/database';
+
+export class MirrorOriginDto {
+  @ApiProperty({ example: 'https://notes.example.org' })
+  url!: string;
+
+  @ApiProperty({ example: 'city-news' })
+  slug!: string;
+
+  @ApiProperty({
+    description: 'The rules the origin accepts actions by, from its manifest',
+    example: { rootHistoryWindowSeconds: 3600, clockSkewMinutes: 10 },
+  })
+  rules!: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
+}
+
+export class MirrorCommunityDto {
+  @ApiProperty({ format: 'uuid', description: "The origin's community id, kept here" })
+  id!: string;
+
+  @ApiProperty({ example: 'city-news' })
+  slug!: string;
+}
+
+export class MirrorDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: MirrorCommunityDto })
+  community!: MirrorCommunityDto;
+
+  @ApiProperty({ type: MirrorOriginDto })
+  origin!: MirrorOriginDto;
+
+  @ApiProperty({ description: 'Whether the instance still pulls from the origin', example: true })
+  following!: boolean;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  stoppedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Last pull' })
+  lastPullAt!: string | null;
+
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Last pull that ran to the end',
+  })
+  lastSuccessAt!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why the last pull stopped (origin unreachable, …); null when it ran to the end',
+    example: null,
+  })
+  lastError!: string | null;
+}
+
+export class MirrorRunDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  finishedAt!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: "SHA-256 of the run's input" })
+  inputHash!: string | null;
+}
+
+export class MirrorDivergenceSummaryDto {
+  @ApiProperty({ description: 'Notes scored by both runs', example: 120 })
+  compared!: number;
+
+  @ApiProperty({ description: 'Of those, notes whose statuses differ', example: 0 })
+  differing!: number;
+
+  @ApiProperty({
+    description: 'Whether both runs read the same notes and ratings (same input hash)',
+    example: true,
+  })
+  sameInput!: boolean;
+}
+
+export class MirrorDetailDto extends MirrorDto {
+  @ApiProperty({
+    description: "Where each stream's next pull resumes (export cursors)",
+    example: { roots: 'MjAyNi0…', members: '41', notes: 'NzM0NTIxfGQ…', ratings: 'NzM0NTMwfDE…' },
+  })
+  cursors!: Record<string, string>;
+
+  @ApiProperty({
+    description: 'What this instance holds of the community',
+    example: { members: 42, roots: 12, notes: 120, ratings: 1800 },
+  })
+  held!: { members: number; roots: number; notes: number; ratings: number };
+
+  @ApiProperty({ description: 'Records refused so far (see /mirrors/{id}/refusals)', example: 0 })
+  refusals!: number;
+
+  @ApiProperty({
+    type: MirrorRunDto,
+    nullable: true,
+    description: "The origin's latest succeeded run whose statuses were fetched",
+  })
+  originRun!: MirrorRunDto | null;
+
+  @ApiProperty({
+    type: MirrorRunDto,
+    nullable: true,
+    description: "This instance's latest succeeded run of the community",
+  })
+  localRun!: MirrorRunDto | null;
+
+  @ApiProperty({ type: MirrorDivergenceSummaryDto, nullable: true })
+  divergence!: MirrorDivergenceSummaryDto | null;
+}
+
+export class MirrorRefusalDto {
+  @ApiProperty({ enum: ['roots', 'members', 'notes', 'ratings'], example: 'ratings' })
+  stream!: string;
+
+  @ApiProperty({ example: 'rating 0b6f3c1e-8a4d-4f3e-9c55-2d7f1a9e4b21' })
+  subject!: string;
+
+  @ApiProperty({
+    description: 'The check that failed, as `bridgenotes verify` names it',
+    example: 'PROOF_MESSAGE',
+  })
+  code!: string;
+
+  @ApiProperty({
+    example:
+      "the record's fields do not hash to the proof's message: the rating.put payload was changed after it was proven",
+  })
+  message!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  firstSeenAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastSeenAt!: string;
+
+  @ApiProperty({ description: 'Pulls that met it', example: 1 })
+  times!: number;
+}
+
+export class MirrorRefusalPageDto {
+  @ApiProperty({ type: [MirrorRefusalDto] })
+  items!: MirrorRefusalDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class DivergentNoteDto {
+  @ApiProperty({ format: 'uuid' })
+  noteId!: string;
+
+  @ApiProperty({ enum: NoteStatus, enumName: 'NoteStatus', description: "This instance's status" })
+  local!: NoteStatus;
+
+  @ApiProperty({ enum: NoteStatus, enumName: 'NoteStatus', description: "The origin's status" })
+  origin!: NoteStatus;
+}
+
+export class MirrorDivergenceDto extends MirrorDivergenceSummaryDto {
+  @ApiProperty({ type: MirrorRunDto, nullable: true })
+  originRun!: MirrorRunDto | null;
+
+  @ApiProperty({ type: MirrorRunDto, nullable: true })
+  localRun!: MirrorRunDto | null;
+
+  @ApiProperty({ type: [DivergentNoteDto], description: 'Notes whose statuses differ, by id' })
+  items!: DivergentNoteDto[];
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class MirrorPullDto {
+  @ApiProperty({ example: true })
+  queued!: boolean;
+}

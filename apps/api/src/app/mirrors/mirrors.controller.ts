@@ -1,0 +1,144 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import { ApiErrorBody } from '../common/api-error';
+import { OperatorOnly } from '../common/operator-key.guard';
+import { PageQuery } from '../common/page-query.dto';
+import { CreateMirrorDto, MirrorIdParams } from './dto/mirror-input.dto';
+import {
+  MirrorDetailDto,
+  MirrorDivergenceDto,
+  MirrorDto,
+  MirrorPullDto,
+  MirrorRefusalPageDto,
+} from './dto/mirror.dto';
+import { MirrorsService } from './mirrors.service';
+
+@ApiTags('mirrors')
+@Controller('mirrors')
+export class MirrorsController {
+  constructor(private readonly mirrors: MirrorsService) {}
+
+  @Post()
+  @OperatorOnly()
+  @ApiOperation({
+    summary: 'Follow a community of another instance (operator)',
+    description:
+      "Reads the origin's export manifest, creates the community here under the origin's id and scope, and queues a first pull. The worker then pulls every MIRROR_PULL_SECONDS, verifies every record before storing it, and scores the community itself. The mirrored community takes no writes here (409 MIRROR_READ_ONLY): members write at the origin.",
+  })
+  @ApiCreatedResponse({ type: MirrorDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'COMMUNITY_EXISTS' })
+  @ApiBadGatewayResponse({ type: ApiErrorBody, description: 'ORIGIN_UNREACHABLE, ORIGIN_INVALID' })
+  async create(@Body() input: CreateMirrorDto): Promise<MirrorDto> {
+    return this.mirrors.create(input);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The communities this instance follows, and how their pulls went' })
+  @ApiOkResponse({ type: [MirrorDto] })
+  async list(): Promise<MirrorDto[]> {
+    return this.mirrors.list();
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary:
+      "A mirror: its pull state, what it holds, its refusals, and whether its statuses match the origin's",
+  })
+  @ApiOkResponse({ type: MirrorDetailDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  async get(@Param() { id }: MirrorIdParams): Promise<MirrorDetailDto> {
+    return this.mirrors.get(id);
+  }
+
+  @Get(':id/refusals')
+  @ApiOperation({
+    summary: 'What the mirror refused to store, newest first: which record, which check, why',
+    description:
+      'Codes are those of `bridgenotes verify` (docs/verifiability.md), plus MEMBER_INVALID, MEMBER_DUPLICATE, NOTE_CHANGED, NOTE_DUPLICATE, DELETION_UNDONE, DELETION_CHANGED, RATING_CHANGED, RATING_OUTDATED, RATING_OF_REFUSED_NOTE and RECORD_INVALID.',
+  })
+  @ApiOkResponse({ type: MirrorRefusalPageDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  async refusals(
+    @Param() { id }: MirrorIdParams,
+    @Query() { limit, cursor }: PageQuery,
+  ): Promise<MirrorRefusalPageDto> {
+    const page = await this.mirrors.refusals(id, limit, cursor);
+    return {
+      items: page.items.map((refusal) => ({
+        stream: refusal.stream,
+        subject: refusal.subject,
+        code: refusal.code,
+        message: refusal.message,
+        firstSeenAt: refusal.firstSeenAt.toISOString(),
+        lastSeenAt: refusal.lastSeenAt.toISOString(),
+        times: refusal.times,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Get(':id/divergence')
+  @ApiOperation({
+    summary: "Notes whose status here differs from the origin's, each side's latest run compared",
+    description:
+      "The mirror scores the community with its own algorithm; this compares its latest succeeded run with the origin's latest one whose statuses it fetched. `sameInput` says whether both runs read the same notes and ratings.",
+  })
+  @ApiOkResponse({ type: MirrorDivergenceDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  async divergence(
+    @Param() { id }: MirrorIdParams,
+    @Query() { limit, cursor }: PageQuery,
+  ): Promise<MirrorDivergenceDto> {
+    return this.mirrors.divergence(id, limit, cursor);
+  }
+
+  @Post(':id/pull')
+  @OperatorOnly()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Pull from the origin now rather than at the next interval (operator)' })
+  @ApiAcceptedResponse({ type: MirrorPullDto })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_STOPPED' })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'QUEUE_UNAVAILABLE' })
+  async pull(@Param() { id }: MirrorIdParams): Promise<MirrorPullDto> {
+    await this.mirrors.pullNow(id);
+    return { queued: true };
+  }
+
+  @Delete(':id')
+  @OperatorOnly()
+  @ApiOperation({
+    summary: 'Stop following (operator); the community and what was pulled stay and are served',
+  })
+  @ApiOkResponse({ type: MirrorDto })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  async stop(@Param() { id }: MirrorIdParams): Promise<MirrorDto> {
+    return this.mirrors.stop(id);
+  }
+}
