@@ -395,11 +395,21 @@ export class MirrorPuller {
       const existing = local.get(record.id);
       if (existing) {
         if (existing.communityId !== communityId || !sameProvenNote(existing, record)) {
-          refuse(
-            subject,
-            'NOTE_CHANGED',
-            'the note differs from the one this mirror accepted earlier; a proven note cannot change',
-          );
+          // Its own proof usually says what is wrong (an edited payload); else it is another
+          // proven note under a taken id.
+          const action = noteCreateAction(communityId, record);
+          const check =
+            action && record.proof !== null
+              ? checkRecordedAction(record.proof, action, record.authorPseudonym, context)
+              : undefined;
+          if (check && !check.ok) refuse(subject, check.code, check.message);
+          else {
+            refuse(
+              subject,
+              'NOTE_CHANGED',
+              'the note differs from the one this mirror accepted earlier; a proven note cannot change',
+            );
+          }
         } else if (record.deletedAt === null && existing.deletedAt !== null) {
           refuse(`${subject} (deletion)`, 'DELETION_UNDONE', 'a proven deletion cannot be undone');
         } else if (record.deletedAt !== null && existing.deletedAt === null) {
@@ -661,16 +671,7 @@ export class MirrorPuller {
           );
           continue;
         }
-        if (record.clientMinute <= existing.clientMinute) {
-          if (!sameRating(existing, record)) {
-            refuse(
-              subject,
-              'RATING_OUTDATED',
-              'only a rating with a later minute replaces one; this one is not later than the one kept',
-            );
-          }
-          continue;
-        }
+        if (sameRating(existing, record)) continue;
       } else {
         const pair = pairOf(record.noteId, record.raterPseudonym);
         if (pairs.has(pair)) {
@@ -691,6 +692,14 @@ export class MirrorPuller {
       );
       if (!check.ok) {
         refuse(subject, check.code, check.message);
+        continue;
+      }
+      if (existing && record.clientMinute <= existing.clientMinute) {
+        refuse(
+          subject,
+          'RATING_OUTDATED',
+          'only a rating with a later minute replaces one; this one is not later than the one kept',
+        );
         continue;
       }
       candidates.push({

@@ -1,0 +1,395 @@
+import type { INestApplication } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { ProvenAction } from '@bridgenotes/client';
+import {
+  createMigratedDatabase,
+  dropDatabase,
+  PrismaClient,
+  PrismaService,
+} from '@bridgenotes/database';
+import { MirrorPuller } from '@bridgenotes/mirroring';
+import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
+import { actionMessage, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
+import { currentTestRun } from '@bridgenotes/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import { publishScoringRun } from '../../testing/scoring';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+
+const NOTE = {
+  post: { url: 'https://news.example/mirrored-story?utm_source=feed' },
+  classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+  reasons: ['MISSING_IMPORTANT_CONTEXT'],
+  text: 'The photo is from 2019; see https://archive.example/2019',
+  sources: ['https://archive.example/2019'],
+};
+
+const body = (proven: ProvenAction) => ({
+  ...proven.action.payload,
+  clientMinute: proven.action.clientMinute,
+  proof: proven.proof,
+});
+
+const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+type Json = Record<string, unknown>;
+
+/**
+ * Two instances in one process: the origin (the test run's database) and a mirror (a database
+ * of its own), both the real API. The mirror follows a community of the origin through the
+ * origin's HTTP export and the mirroring library's puller (what the worker runs); four real
+ * proofs, made once.
+ */
+describe('mirroring a community of another instance', () => {
+  const run = currentTestRun();
+  let origin: INestApplication;
+  let mirror: INestApplication;
+  let originUrl: string;
+  let mirrorUrl: string;
+  let mirrorDatabase: string;
+  let originDb: PrismaClient;
+  let mirrorDb: PrismaClient;
+  let puller: MirrorPuller;
+  let community: TestCommunity;
+  let mirrorId: string;
+  let noteId: string;
+  const ratingIds: Record<'first' | 'second', string> = { first: '', second: '' };
+  let replacement: ProvenAction;
+  const [author, first, second] = [createIdentity(), createIdentity(), createIdentity()];
+
+  beforeAll(async () => {
+    await useSingleThreadedCurve();
+    origin = await createTestApp();
+    await origin.listen(0, '127.0.0.1');
+    originUrl = (await origin.getUrl()).replace('[::1]', '127.0.0.1');
+    originDb = createTestPrisma();
+    mirrorDatabase = await createMigratedDatabase(
+      run.databaseUrl,
+      `bridgenotes_mirror_${randomBytes(4).toString('hex')}`,
+      join(__dirname, '..', '..', '..', '..', '..', 'prisma', 'migrations'),
+    );
+    mirror = await createTestApp({ DATABASE_URL: mirrorDatabase });
+    await mirror.listen(0, '127.0.0.1');
+    mirrorUrl = (await mirror.getUrl()).replace('[::1]', '127.0.0.1');
+    mirrorDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: mirrorDatabase }) });
+    puller = new MirrorPuller(mirror.get(PrismaService));
+
+    community = await communityWithMembers(origin, [author, first, second]);
+    const prove = await prover(origin, community);
+    const note = await prove(author, 'note.create', '', NOTE);
+    noteId = (
+      await request(origin.getHttpServer())
+        .post(`/communities/${community.slug}/notes`)
+        .send(body(note))
+        .expect(201)
+    ).body.id;
+    const earlier = new Date(Date.now() - 3 * 60_000);
+    for (const [name, rater, helpfulness, tags] of [
+      ['first', first, 'HELPFUL', ['CLEAR']],
+      ['second', second, 'NOT_HELPFUL', ['INCORRECT']],
+    ] as const) {
+      const rating = await prove(
+        rater,
+        'rating.put',
+        `note:${noteId}`,
+        { helpfulness, tags: [...tags] },
+        earlier,
+      );
+      const { raterPseudonym } = (
+        await request(origin.getHttpServer())
+          .put(`/communities/${community.slug}/notes/${noteId}/rating`)
+          .send(body(rating))
+          .expect(201)
+      ).body;
+      ratingIds[name] = (
+        await originDb.rating.findUniqueOrThrow({
+          where: { noteId_raterPseudonym: { noteId, raterPseudonym } },
+        })
+      ).id;
+    }
+    // Made now, sent later: the first rater changes their mind.
+    replacement = await prove(first, 'rating.put', `note:${noteId}`, {
+      helpfulness: 'SOMEWHAT_HELPFUL',
+      tags: [],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await mirror?.close();
+    await origin?.close();
+    await originDb?.$disconnect();
+    await mirrorDb?.$disconnect();
+    if (mirrorDatabase) await dropDatabase(mirrorDatabase);
+    await releaseCurve();
+  });
+
+  const onMirror = () => request(mirror.getHttpServer());
+
+  it('follows a clean community: every record verified and accepted, served, verifiable again', async () => {
+    const created = await onMirror()
+      .post('/mirrors')
+      .set(operator)
+      .send({ origin: `${originUrl}/`, community: community.slug })
+      .expect(201);
+    mirrorId = created.body.id;
+    expect(created.body).toMatchObject({
+      community: { id: community.id, slug: community.slug },
+      origin: { url: originUrl, slug: community.slug, rules: { clockSkewMinutes: 10 } },
+      following: true,
+    });
+
+    const outcome = await puller.pull(mirrorId);
+    expect(outcome).toEqual({
+      accepted: { roots: 1, members: 3, notes: 1, ratings: 2 },
+      refused: 0,
+      originRunFetched: undefined,
+    });
+
+    // Served as the origin serves it: the group, the note on its post.
+    const leaves = (await onMirror().get(`/communities/${community.slug}/group/leaves`).expect(200))
+      .body;
+    const originLeaves = (
+      await request(origin.getHttpServer())
+        .get(`/communities/${community.slug}/group/leaves`)
+        .expect(200)
+    ).body;
+    expect(leaves).toEqual(originLeaves);
+    const post = await onMirror()
+      .get('/posts')
+      .query({ url: 'https://news.example/mirrored-story', community: community.slug })
+      .expect(200);
+    expect(post.body.notes).toEqual([
+      expect.objectContaining({ id: noteId, text: NOTE.text, ratingCount: 2 }),
+    ]);
+    // And its own export verifies like the origin's: same ids, proofs and root history.
+    const report = await verifyExport(httpSource(mirrorUrl, community.slug));
+    expect(report.discrepancies).toEqual([]);
+    expect(report).toMatchObject({
+      verdict: 'VERIFIED',
+      counts: { members: 3, roots: 1, notes: 1, ratings: 2 },
+      proofs: { checked: 3, groth16Verified: 3 },
+    });
+    // The scoring outbox asks this instance's worker to score what was accepted.
+    expect(
+      await mirrorDb.scoringEvent.count({ where: { communityId: community.id } }),
+    ).toBeGreaterThan(0);
+
+    const again = await puller.pull(mirrorId);
+    expect(again?.accepted).toEqual({ roots: 0, members: 0, notes: 0, ratings: 0 });
+  });
+
+  it('refuses writes to the mirrored community: they belong at the origin', async () => {
+    const refused = await onMirror()
+      .put(`/communities/${community.slug}/notes/${noteId}/rating`)
+      .send(body(replacement))
+      .expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'MIRROR_READ_ONLY',
+      details: { origin: originUrl, community: community.slug },
+    });
+    const join = await onMirror()
+      .post(`/communities/${community.slug}/members`)
+      .send({ commitment: '12345' })
+      .expect(409);
+    expect(join.body.code).toBe('MIRROR_READ_ONLY');
+    const invites = await onMirror()
+      .post(`/communities/${community.slug}/invites`)
+      .set(operator)
+      .send({ count: 1 })
+      .expect(409);
+    expect(invites.body.code).toBe('MIRROR_READ_ONLY');
+  });
+
+  it("compares its own statuses with the origin's latest run, and names notes that differ", async () => {
+    await publishScoringRun(originDb, community.id);
+    const localRun = await publishScoringRun(mirrorDb, community.id);
+    const outcome = await puller.pull(mirrorId);
+    expect(outcome?.originRunFetched).toEqual(expect.any(String));
+
+    const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
+    expect(state).toMatchObject({
+      held: { members: 3, roots: 1, notes: 1, ratings: 2 },
+      refusals: 0,
+      localRun: { id: localRun },
+      originRun: { id: outcome?.originRunFetched },
+      divergence: { compared: 1, differing: 0, sameInput: true },
+      lastError: null,
+    });
+    expect(state.cursors).toEqual({
+      roots: expect.any(String),
+      members: '2',
+      notes: expect.any(String),
+      ratings: expect.any(String),
+    });
+
+    // A status that differs is reported with both sides.
+    const { status } = await mirrorDb.note.findUniqueOrThrow({ where: { id: noteId } });
+    const other =
+      status === 'CURRENTLY_RATED_HELPFUL' ? 'NEEDS_MORE_RATINGS' : 'CURRENTLY_RATED_HELPFUL';
+    await mirrorDb.mirrorOriginResult.update({
+      where: { mirrorId_noteId: { mirrorId, noteId } },
+      data: { status: other },
+    });
+    const divergence = (await onMirror().get(`/mirrors/${mirrorId}/divergence`).expect(200)).body;
+    expect(divergence).toMatchObject({
+      compared: 1,
+      differing: 1,
+      items: [{ noteId, local: status, origin: other }],
+      nextCursor: null,
+    });
+    await mirrorDb.mirrorOriginResult.update({
+      where: { mirrorId_noteId: { mirrorId, noteId } },
+      data: { status },
+    });
+  });
+
+  it('refuses tampered records one by one, names each, keeps what it had and takes the rest', async () => {
+    const proofOf = async (id: string) =>
+      (await originDb.rating.findUniqueOrThrow({ where: { id } })).proof as Json;
+    const forged = async (pseudonym: string, proof: Json) => {
+      const record = {
+        id: randomUUID(),
+        noteId,
+        raterPseudonym: pseudonym,
+        helpfulness: 'HELPFUL' as const,
+        tags: [],
+        clientMinute: Math.floor(Date.now() / 60_000),
+      };
+      // Everything a cheap check looks at is consistent: scope, message, pseudonym.
+      const message = actionMessage(
+        ratingAction(community.id, { ...record, cursor: '', proof: proof as never }),
+      ).toString();
+      await originDb.rating.create({
+        data: {
+          ...record,
+          communityId: community.id,
+          proof: { ...proof, nullifier: pseudonym, message },
+        },
+      });
+      return record.id;
+    };
+    const firstProof = await proofOf(ratingIds.first);
+    // A rating whose proof no member made: valid-looking, but the Groth16 equation fails.
+    const noMember = await forged('4242424242', firstProof);
+    // A rating proven against a root the group never had.
+    const unknownRoot = await forged('5353535353', {
+      ...firstProof,
+      merkleTreeRoot: '12345678901234567890',
+    });
+    // An accepted rating and the accepted note, edited in place after the mirror took them.
+    await originDb.rating.update({
+      where: { id: ratingIds.second },
+      data: { helpfulness: 'HELPFUL', tags: [] },
+    });
+    await originDb.note.update({ where: { id: noteId }, data: { text: 'Edited afterwards' } });
+    // Meanwhile, genuine activity: a replaced rating and a new member.
+    await request(origin.getHttpServer())
+      .put(`/communities/${community.slug}/notes/${noteId}/rating`)
+      .send(body(replacement))
+      .expect(200);
+    await request(origin.getHttpServer())
+      .post(`/communities/${community.slug}/members`)
+      .send({ commitment: '777777' })
+      .expect(201);
+
+    const outcome = await puller.pull(mirrorId);
+    expect(outcome).toMatchObject({
+      accepted: { roots: 1, members: 1, notes: 0, ratings: 1 },
+      refused: 4,
+    });
+    const refusals = (await onMirror().get(`/mirrors/${mirrorId}/refusals`).expect(200)).body;
+    expect(
+      refusals.items.map(({ code, subject, stream }: Json) => ({ code, subject, stream })),
+    ).toEqual(
+      expect.arrayContaining([
+        { code: 'PROOF_INVALID', subject: `rating ${noMember}`, stream: 'ratings' },
+        { code: 'PROOF_ROOT_UNKNOWN', subject: `rating ${unknownRoot}`, stream: 'ratings' },
+        { code: 'PROOF_MESSAGE', subject: `rating ${ratingIds.second}`, stream: 'ratings' },
+        { code: 'PROOF_MESSAGE', subject: `note ${noteId}`, stream: 'notes' },
+      ]),
+    );
+    expect(refusals.items).toHaveLength(4);
+
+    // What it had stays as accepted; the genuine changes came through.
+    const note = await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
+    expect(note.body).toMatchObject({ text: NOTE.text, ratingCount: 2 });
+    const ratings = await mirrorDb.rating.findMany({
+      where: { noteId },
+      orderBy: { raterPseudonym: 'asc' },
+    });
+    expect(Object.fromEntries(ratings.map((rating) => [rating.id, rating.helpfulness]))).toEqual({
+      [ratingIds.first]: 'SOMEWHAT_HELPFUL',
+      [ratingIds.second]: 'NOT_HELPFUL',
+    });
+    expect(await mirrorDb.member.count({ where: { communityId: community.id } })).toBe(4);
+  });
+
+  it('refuses a root the published members do not build, and every root after it', async () => {
+    const before = await mirrorDb.community.findUniqueOrThrow({ where: { id: community.id } });
+    // The operator's hidden member: a root of one more leaf, with no published commitment.
+    await originDb.$executeRaw`
+      INSERT INTO group_roots (id, community_id, root, size, created_at)
+      VALUES (gen_random_uuid(), ${community.id}::uuid, '98765432109876543210', 5, now())`;
+    const outcome = await puller.pull(mirrorId);
+    expect(outcome).toMatchObject({ accepted: { roots: 0, members: 0 }, refused: 1 });
+    const again = await puller.pull(mirrorId);
+    expect(again?.refused).toBe(1);
+    const [refusal] = (await onMirror().get(`/mirrors/${mirrorId}/refusals?limit=1`).expect(200))
+      .body.items;
+    expect(refusal).toMatchObject({
+      stream: 'roots',
+      subject: 'root 98765432109876543210',
+      code: 'ROOT_NOT_FROM_MEMBERS',
+      times: 2,
+    });
+    const after = await mirrorDb.community.findUniqueOrThrow({ where: { id: community.id } });
+    expect(after.treeRoot).toBe(before.treeRoot);
+    // It keeps serving what it has.
+    await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
+  });
+
+  it('records a failed pull and keeps everything; a stopped mirror pulls no more', async () => {
+    const unreachable: typeof fetch = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    await expect(puller.pull(mirrorId, unreachable)).rejects.toThrow(/ECONNREFUSED/);
+    const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
+    expect(state.lastError).toMatch(/ECONNREFUSED/);
+    expect(state.held).toMatchObject({ notes: 1, ratings: 2 });
+
+    const stopped = await onMirror().delete(`/mirrors/${mirrorId}`).set(operator).expect(200);
+    expect(stopped.body).toMatchObject({ following: false, stoppedAt: expect.any(String) });
+    expect(await puller.pull(mirrorId)).toBeUndefined();
+    expect(
+      (await onMirror().post(`/mirrors/${mirrorId}/pull`).set(operator).expect(409)).body.code,
+    ).toBe('MIRROR_STOPPED');
+    expect((await onMirror().get('/mirrors').expect(200)).body).toContainEqual(
+      expect.objectContaining({ id: mirrorId, following: false }),
+    );
+    await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
+  });
+
+  it.each([
+    [{ origin: 'ftp://host', community: 'x' }, 400, 'VALIDATION_FAILED'],
+    [{ origin: 'http://127.0.0.1:1', community: 'x' }, 502, 'ORIGIN_UNREACHABLE'],
+  ])('answers POST /mirrors %j with %i %s', async (input, status, code) => {
+    const response = await onMirror().post('/mirrors').set(operator).send(input).expect(status);
+    expect(response.body.code).toBe(code);
+  });
+
+  it('answers 409 for a community it already holds, 404 for an unknown mirror, 401 without the key', async () => {
+    const twice = await onMirror()
+      .post('/mirrors')
+      .set(operator)
+      .send({ origin: originUrl, community: community.slug, slug: 'another-slug' })
+      .expect(409);
+    expect(twice.body.code).toBe('COMMUNITY_EXISTS');
+    expect((await onMirror().get(`/mirrors/${randomUUID()}`).expect(404)).body.code).toBe(
+      'MIRROR_NOT_FOUND',
+    );
+    await onMirror().post('/mirrors').send({ origin: originUrl, community: 'x' }).expect(401);
+  });
+});
