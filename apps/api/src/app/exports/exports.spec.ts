@@ -187,6 +187,16 @@ describe('open-data export and verification', () => {
     expect(codes).toContain('PROOF_ROOT_UNKNOWN');
   });
 
+  it('names a note shown on another post than the one its author proved', async () => {
+    const copy = await tampered('notes', (note) => ({
+      ...note,
+      post: { canonicalUrl: 'https://example.com/another-story', platform: null, externalId: null },
+    }));
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'NOTE_POST_MISMATCH', subject: `note ${noteId}` },
+    ]);
+  });
+
   it('names a tampered scoring result', async () => {
     const copy = await tampered('results', (result) => ({
       ...result,
@@ -227,6 +237,44 @@ describe('open-data export and verification', () => {
       );
     });
 
+    it('follows changes: each note and rating once in change order, a replaced rating again', async () => {
+      const manifest = (await exportOf('').expect(200)).body;
+      expect(manifest.changeHorizon).toMatch(/^[0-9]+$/);
+      const feed = lines((await exportOf('/ratings?order=changes').expect(200)).text);
+      expect(feed.map((rating) => rating.id).sort()).toEqual([...ratingIds].sort());
+      const byPage = [
+        ...lines((await exportOf('/ratings?order=changes&limit=1').expect(200)).text),
+      ];
+      byPage.push(
+        ...lines(
+          (await exportOf(`/ratings?order=changes&after=${byPage[0].cursor}`).expect(200)).text,
+        ),
+      );
+      expect(byPage).toEqual(feed);
+      const last = feed[feed.length - 1].cursor;
+      expect(
+        lines((await exportOf(`/ratings?order=changes&after=${last}`).expect(200)).text),
+      ).toEqual([]);
+
+      // Any change of a rating puts it after every earlier change, once committed.
+      await prisma.$executeRaw`UPDATE ratings SET tags = tags WHERE id = ${ratingIds[0]}::uuid`;
+      const changed = lines(
+        (await exportOf(`/ratings?order=changes&after=${last}`).expect(200)).text,
+      );
+      expect(changed.map((rating) => rating.id)).toEqual([ratingIds[0]]);
+      // ...but not below a horizon taken before it.
+      const before = lines(
+        (
+          await exportOf(
+            `/ratings?order=changes&after=${last}&before=${manifest.changeHorizon}`,
+          ).expect(200)
+        ).text,
+      );
+      expect(before).toEqual([]);
+      const notes = lines((await exportOf('/notes?order=changes').expect(200)).text);
+      expect(notes.map((note) => note.id)).toEqual([noteId]);
+    });
+
     it('keeps the post as the author proved it beside the canonical one', async () => {
       const [note] = lines((await exportOf('/notes').expect(200)).text);
       expect(note.postRef).toEqual(NOTE.post);
@@ -238,6 +286,10 @@ describe('open-data export and verification', () => {
       ['/roots?after=abc', 'CURSOR_INVALID'],
       ['/members?after=-1', 'CURSOR_INVALID'],
       ['/ratings?limit=0', 'VALIDATION_FAILED'],
+      ['/members?order=changes', 'ORDER_INVALID'],
+      ['/notes?order=changes&after=not-a-cursor', 'CURSOR_INVALID'],
+      ['/notes?order=sideways', 'VALIDATION_FAILED'],
+      ['/notes?order=changes&before=-1', 'VALIDATION_FAILED'],
       ['/secrets', 'VALIDATION_FAILED'],
       ['/tsv/secrets', 'VALIDATION_FAILED'],
     ])('answers %s with 400 %s', async (path, code) => {
