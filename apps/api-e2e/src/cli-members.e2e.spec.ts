@@ -1,0 +1,215 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { freePort, RunningApp, startBuiltApp } from './support/processes';
+
+const root = join(__dirname, '..', '..', '..');
+const OPERATOR_KEY = 'e2e-cli-operator-key';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run bridgenotes -- <args>`, as a member runs it (tsx over the sources). */
+function bridgenotes(...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'apps/cli/src/main.ts', ...args],
+      {
+        cwd: root,
+        env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * The member commands of the `bridgenotes` CLI against the built API: identities made and
+ * restored from their backup, joining (open and by invitation), a proven note and a proven
+ * rating, and the instance's refusals passed on.
+ */
+describe('bridgenotes member commands against a running instance', () => {
+  const run = currentTestRun();
+  let api: RunningApp;
+  let baseUrl: string;
+  let home: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    api = startBuiltApp('api', {
+      DATABASE_URL: run.databaseUrl,
+      REDIS_URL: run.redisUrl,
+      QUEUE_PREFIX: `${run.queuePrefix}-cli`,
+      PORT: String(port),
+      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+    });
+    home = await mkdtemp(join(tmpdir(), 'bn-cli-'));
+    await eventually(async () => {
+      if ((await fetch(`${baseUrl}/ready`)).status !== 200) throw new Error('not ready');
+    }, 30_000);
+  });
+
+  afterAll(async () => {
+    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
+    await api?.exited;
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  async function operator(method: string, path: string, body: unknown) {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_KEY}` },
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${path}: ${await response.text()}`);
+    return response.json();
+  }
+
+  const commitmentIn = (output: string) => /commitment (\d+)/.exec(output)?.[1];
+
+  it('creates an identity readable by its owner only, refuses to overwrite it, restores it from its backup', async () => {
+    const alice = join(home, 'alice');
+    const created = await bridgenotes('identity', 'create', '--identity', alice);
+    expect(created.code).toBe(0);
+    const commitment = commitmentIn(created.stdout);
+    expect(commitment).toMatch(/^\d{10,}$/);
+    expect((await stat(alice)).mode & 0o777).toBe(0o600);
+
+    const again = await bridgenotes('identity', 'create', '--identity', alice);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists/);
+
+    const backup = (await readFile(alice, 'utf8')).trim();
+    const restored = await bridgenotes(
+      'identity',
+      'import',
+      backup,
+      '--identity',
+      join(home, 'alice-restored'),
+    );
+    expect(restored.code).toBe(0);
+    expect(commitmentIn(restored.stdout)).toBe(commitment);
+  }, 120_000);
+
+  it('joins, writes a proven note, rates it from another identity, and passes the refusals on', async () => {
+    const slug = `cli-${randomUUID().slice(0, 8)}`;
+    await operator('POST', '/communities', { slug, name: 'CLI', admission: 'OPEN' });
+    const author = join(home, `author-${slug}`);
+    const rater = join(home, `rater-${slug}`);
+    expect((await bridgenotes('identity', 'create', '--identity', author)).code).toBe(0);
+    expect((await bridgenotes('identity', 'create', '--identity', rater)).code).toBe(0);
+
+    const joined = await bridgenotes('join', baseUrl, '--community', slug, '--identity', author);
+    expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/joined .* at leaf 0/) });
+    expect(
+      (await bridgenotes('join', baseUrl, '--community', slug, '--identity', rater)).stdout,
+    ).toMatch(/at leaf 1/);
+    const twice = await bridgenotes('join', baseUrl, '--community', slug, '--identity', rater);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/already joined/);
+
+    const url = `https://news.example/${slug}`;
+    const written = await bridgenotes(
+      'note',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      author,
+      '--post',
+      url,
+      '--classification',
+      'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+      '--reasons',
+      'MISSING_IMPORTANT_CONTEXT,FACTUAL_ERROR',
+      '--text',
+      'The chart leaves out the last two years',
+      '--sources',
+      'https://stats.example/series',
+    );
+    expect(written.code).toBe(0);
+    const note = JSON.parse(written.stdout);
+    expect(note).toMatchObject({
+      text: 'The chart leaves out the last two years',
+      status: 'NEEDS_MORE_RATINGS',
+    });
+
+    const rated = await bridgenotes(
+      'rate',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      rater,
+      '--note',
+      note.id,
+      '--helpfulness',
+      'HELPFUL',
+      '--tags',
+      'CLEAR,GOOD_SOURCES',
+    );
+    expect(rated.code).toBe(0);
+    expect(JSON.parse(rated.stdout)).toMatchObject({
+      noteId: note.id,
+      helpfulness: 'HELPFUL',
+      tags: ['CLEAR', 'GOOD_SOURCES'],
+    });
+    const selfRated = await bridgenotes(
+      'rate',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      author,
+      '--note',
+      note.id,
+      '--helpfulness',
+      'HELPFUL',
+    );
+    expect(selfRated.code).toBe(1);
+    expect(JSON.parse(selfRated.stdout).code).toBe('SELF_RATING');
+
+    const shown = await (await fetch(`${baseUrl}/communities/${slug}/notes/${note.id}`)).json();
+    expect(shown).toMatchObject({ id: note.id, ratingCount: 1 });
+    const onPost = await (await fetch(`${baseUrl}/posts?url=${encodeURIComponent(url)}`)).json();
+    expect(onPost.notes.map((shownNote: { id: string }) => shownNote.id)).toContain(note.id);
+
+    // What the members wrote verifies from the open data.
+    const verified = await bridgenotes('verify', baseUrl, '--community', slug);
+    expect(verified.stdout).toMatch(/VERIFIED/);
+    expect(verified.code).toBe(0);
+  }, 240_000);
+
+  it('joins an invitation-only community with an invite code, and not without one', async () => {
+    const slug = `cli-inv-${randomUUID().slice(0, 8)}`;
+    await operator('POST', '/communities', { slug, name: 'CLI invites', admission: 'INVITE' });
+    const { codes } = await operator('POST', `/communities/${slug}/invites`, { count: 1 });
+    const member = join(home, `invited-${slug}`);
+    await bridgenotes('identity', 'create', '--identity', member);
+    const refused = await bridgenotes('join', baseUrl, '--community', slug, '--identity', member);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/inviteCode is required/);
+    const joined = await bridgenotes(
+      'join',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      member,
+      '--invite',
+      codes[0],
+    );
+    expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
+  }, 120_000);
+});

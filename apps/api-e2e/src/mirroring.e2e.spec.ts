@@ -1,0 +1,242 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import type { Identity } from '@semaphore-protocol/core';
+
+import {
+  commitmentOf,
+  createIdentity,
+  groupFromLeaves,
+  nodeArtifacts,
+  proveAction,
+} from '@bridgenotes/client';
+import { createMigratedDatabase, dropDatabase } from '@bridgenotes/database';
+import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { freePort, RunningApp, startBuiltApp } from './support/processes';
+
+const OPERATOR_KEY = 'e2e-mirror-operator-key';
+
+interface Instance {
+  baseUrl: string;
+  api: RunningApp;
+  worker: RunningApp;
+}
+
+/**
+ * Two instances on one machine, each a built API and worker with a database and a queue prefix
+ * of its own. The second follows a community of the first: it pulls the export, verifies every
+ * proof, scores the community itself, and its statuses match the origin's; it picks up later
+ * activity by its periodic pull, and keeps serving the community once the first is stopped.
+ */
+describe('one instance mirroring a community of another', () => {
+  const run = currentTestRun();
+  let origin: Instance;
+  let mirror: Instance;
+  let mirrorDatabase: string;
+
+  async function start(databaseUrl: string, name: string, pullSeconds: string): Promise<Instance> {
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: run.redisUrl,
+      QUEUE_PREFIX: `${run.queuePrefix}-${name}`,
+      PORT: String(port),
+      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+      SCORING_DEBOUNCE_SECONDS: '1',
+      SCORING_CRON: 'off',
+      MIRROR_PULL_SECONDS: pullSeconds,
+    };
+    return {
+      baseUrl: `http://127.0.0.1:${port}`,
+      api: startBuiltApp('api', env),
+      worker: startBuiltApp('worker', env),
+    };
+  }
+
+  beforeAll(async () => {
+    await useSingleThreadedCurve();
+    mirrorDatabase = await createMigratedDatabase(
+      run.databaseUrl,
+      `bridgenotes_mirror_e2e_${randomBytes(4).toString('hex')}`,
+      join(__dirname, '..', '..', '..', 'prisma', 'migrations'),
+    );
+    origin = await start(run.databaseUrl, 'origin', '0');
+    mirror = await start(mirrorDatabase, 'mirror', '2');
+    for (const instance of [origin, mirror]) {
+      await eventually(async () => {
+        if ((await fetch(`${instance.baseUrl}/ready`)).status !== 200) throw new Error('not ready');
+      }, 30_000);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const instance of [origin, mirror]) {
+      for (const app of [instance?.api, instance?.worker]) {
+        if (app?.child.exitCode === null) app.child.kill('SIGKILL');
+      }
+    }
+    await Promise.all(
+      [origin, mirror].flatMap((instance) =>
+        instance ? [instance.api.exited, instance.worker.exited] : [],
+      ),
+    );
+    if (mirrorDatabase) await dropDatabase(mirrorDatabase);
+    await releaseCurve();
+  });
+
+  async function call(
+    instance: Instance,
+    method: string,
+    path: string,
+    body?: unknown,
+    operator = false,
+  ) {
+    const response = await fetch(`${instance.baseUrl}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(operator ? { authorization: `Bearer ${OPERATOR_KEY}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  async function latestRun(instance: Instance, slug: string) {
+    const page = await call(instance, 'GET', `/communities/${slug}/scoring-runs?limit=1`);
+    return page.items[0] as { id: string; status: string; ratingCount: number; inputHash: string };
+  }
+
+  it('mirrors, verifies, scores alike, follows later activity, and outlives the origin', async () => {
+    const slug = `mirrored-${randomUUID().slice(0, 8)}`;
+    const community = await call(
+      origin,
+      'POST',
+      '/communities',
+      { slug, name: 'Mirrored', admission: 'OPEN' },
+      true,
+    );
+    const [author, ...raters] = Array.from({ length: 5 }, () => createIdentity());
+    await call(
+      origin,
+      'POST',
+      `/communities/${slug}/members/batch`,
+      { commitments: [author, ...raters].map((identity) => commitmentOf(identity as Identity)) },
+      true,
+    );
+    const group = groupFromLeaves(await call(origin, 'GET', `/communities/${slug}/group/leaves`));
+    const artifacts = nodeArtifacts();
+    const prove = (
+      identity: Identity,
+      kind: string,
+      target: string,
+      payload: { [key: string]: JsonValue },
+    ) => proveAction(identity, group, { kind, community, target, payload }, artifacts);
+    const url = `https://news.example/${slug}/story`;
+    const payload = {
+      post: { url },
+      classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+      reasons: ['MISSING_IMPORTANT_CONTEXT'],
+      text: 'The quoted figure is from another year',
+      sources: ['https://stats.example/table'],
+    };
+    const written = await prove(author as Identity, 'note.create', '', payload);
+    const note = await call(origin, 'POST', `/communities/${slug}/notes`, {
+      ...payload,
+      clientMinute: written.action.clientMinute,
+      proof: written.proof,
+    });
+    const rate = async (rater: Identity, helpfulness: string) => {
+      const rating = { helpfulness, tags: [] };
+      const proven = await prove(rater, 'rating.put', `note:${note.id}`, rating);
+      await call(origin, 'PUT', `/communities/${slug}/notes/${note.id}/rating`, {
+        ...rating,
+        clientMinute: proven.action.clientMinute,
+        proof: proven.proof,
+      });
+    };
+    for (const [index, rater] of raters.slice(0, 3).entries())
+      await rate(rater as Identity, index === 2 ? 'NOT_HELPFUL' : 'HELPFUL');
+    await eventually(async () => {
+      const latest = await latestRun(origin, slug);
+      if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 3)
+        throw new Error('the origin has not scored every rating yet');
+    }, 60_000);
+
+    // The second instance follows the community.
+    const created = await call(
+      mirror,
+      'POST',
+      '/mirrors',
+      { origin: origin.baseUrl, community: slug },
+      true,
+    );
+    expect(created).toMatchObject({ community: { id: community.id, slug }, following: true });
+    const scoredAlike = async (ratings: number) => {
+      const state = await call(mirror, 'GET', `/mirrors/${created.id}`);
+      const originRun = await latestRun(origin, slug);
+      if (
+        state.held.ratings !== ratings ||
+        state.localRun === null ||
+        state.originRun?.id !== originRun.id ||
+        state.localRun.inputHash !== originRun.inputHash
+      ) {
+        throw new Error(`the mirror has not caught up: ${JSON.stringify(state)}`);
+      }
+      return state;
+    };
+    const first = await eventually(() => scoredAlike(3), 60_000, 500);
+    expect(first).toMatchObject({
+      held: { members: 5, roots: 1, notes: 1, ratings: 3 },
+      refusals: 0,
+      lastError: null,
+      divergence: { compared: 1, differing: 0, sameInput: true },
+    });
+    const here = await call(mirror, 'GET', `/communities/${slug}/notes/${note.id}`);
+    const there = await call(origin, 'GET', `/communities/${slug}/notes/${note.id}`);
+    expect(here).toMatchObject({ id: note.id, text: payload.text, ratingCount: 3 });
+    expect(here.status).toBe(there.status);
+    expect(here.score).toEqual(there.score);
+
+    // Later activity at the origin reaches the mirror by its periodic pull, and both rescore.
+    await rate(raters[3] as Identity, 'SOMEWHAT_HELPFUL');
+    await eventually(async () => {
+      const latest = await latestRun(origin, slug);
+      if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 4)
+        throw new Error('the origin has not scored the new rating yet');
+    }, 60_000);
+    const second = await eventually(() => scoredAlike(4), 60_000, 500);
+    expect(second.divergence).toEqual({ compared: 1, differing: 0, sameInput: true });
+    const divergence = await call(mirror, 'GET', `/mirrors/${created.id}/divergence`);
+    expect(divergence).toMatchObject({ items: [], differing: 0, compared: 1 });
+    // Writes belong at the origin.
+    const refused = await fetch(`${mirror.baseUrl}/communities/${slug}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commitment: '123456789' }),
+    });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).code).toBe('MIRROR_READ_ONLY');
+
+    // The origin goes away; the mirror keeps serving the community and says its pulls fail.
+    for (const app of [origin.api, origin.worker]) app.child.kill('SIGTERM');
+    await Promise.all([origin.api.exited, origin.worker.exited]);
+    const { notes } = await call(
+      mirror,
+      'GET',
+      `/posts?url=${encodeURIComponent(url)}&community=${slug}`,
+    );
+    expect(notes).toEqual([
+      expect.objectContaining({ id: note.id, status: there.status, ratingCount: 4 }),
+    ]);
+    await eventually(async () => {
+      const state = await call(mirror, 'GET', `/mirrors/${created.id}`);
+      if (!state.lastError) throw new Error('no pull has failed yet');
+      expect(state.held).toMatchObject({ notes: 1, ratings: 4 });
+    }, 30_000);
+    await call(mirror, 'GET', `/communities/${slug}/notes/${note.id}`);
+  }, 300_000);
+});
