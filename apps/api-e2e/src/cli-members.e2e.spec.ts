@@ -28,7 +28,11 @@ function bridgenotes(...args: string[]): Promise<CliResult> {
         timeout: 120_000,
       },
       (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          stdout,
+          stderr,
+        }),
     );
   });
 }

@@ -8,7 +8,7 @@ import {
   proveAction,
   type ProvenAction,
 } from '@bridgenotes/client';
-import type { JsonValue } from '@bridgenotes/protocol';
+import { releaseCurve, useSingleThreadedCurve, type JsonValue } from '@bridgenotes/protocol';
 import type { Identity } from '@semaphore-protocol/core';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -81,12 +81,14 @@ async function proveAndSend(
   const community = await client.getCommunity(slug);
   const group = await client.fetchGroup(slug);
   console.error('proving (a few seconds)…');
+  // snarkjs's default curve keeps worker threads alive and the command would never exit.
+  await useSingleThreadedCurve();
   const proven = await proveAction(
     identity,
     group,
     { kind, community, target: target(community.id), payload },
     nodeArtifacts(),
-  );
+  ).finally(releaseCurve);
   const response = await send(baseUrl, slug, proven);
   const body = await response.text();
   console.log(body);
