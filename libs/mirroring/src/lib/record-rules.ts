@@ -1,17 +1,9 @@
 import { Helpfulness, NoteClassification } from '@bridgenotes/database';
 import type { NoteRecord, RatingRecord } from '@bridgenotes/open-data';
-import {
-  HELPFUL_TAGS,
-  MISLEADING_REASONS,
-  NOT_HELPFUL_TAGS,
-  NOT_MISLEADING_REASONS,
-  SNARK_SCALAR_FIELD,
-} from '@bridgenotes/protocol';
+import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
-const REASONS: ReadonlySet<string> = new Set([...MISLEADING_REASONS, ...NOT_MISLEADING_REASONS]);
-const TAGS: ReadonlySet<string> = new Set([...HELPFUL_TAGS, ...NOT_HELPFUL_TAGS]);
 const CLASSIFICATIONS: ReadonlySet<string> = new Set(Object.values(NoteClassification));
 const HELPFULNESS: ReadonlySet<string> = new Set(Object.values(Helpfulness));
 
@@ -22,17 +14,20 @@ const isStringList = (value: unknown, allowed: (item: string) => boolean) =>
 
 /**
  * What a record must be for this instance to store it at all: the origin's content rules are
- * its own business, but a value the tables cannot hold would fail the whole batch, so a record
- * outside them is refused on its own. Returns why, or undefined when it fits.
+ * its own business (its members proved the content), but a value the tables cannot hold would
+ * fail the whole batch, so a record outside them is refused on its own. Returns why, or
+ * undefined when it fits.
  */
 export function unstorableNote(note: NoteRecord): string | undefined {
   if (!UUID.test(note.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(note.authorPseudonym)) return 'the author pseudonym is not a field element';
   if (!CLASSIFICATIONS.has(note.classification)) return 'unknown classification';
-  if (!isStringList(note.reasons, (reason) => REASONS.has(reason))) return 'unknown reasons';
+  if (!isStringList(note.reasons, (reason) => reason.length <= 64)) return 'reasons too long';
   if (typeof note.text !== 'string' || note.text.length > 1_000) return 'text too long';
   if (!isStringList(note.sources, (source) => source.length <= 2_048)) return 'sources too long';
-  if (!Number.isSafeInteger(note.clientMinute)) return 'no proven minute';
+  // An unproven (seeded) note has no minute: it is refused as NOTE_UNPROVEN, not here.
+  if (note.clientMinute !== null && !Number.isSafeInteger(note.clientMinute))
+    return 'the minute is not a whole number';
   return undefined;
 }
 
@@ -40,8 +35,8 @@ export function unstorableRating(rating: RatingRecord): string | undefined {
   if (!UUID.test(rating.id) || !UUID.test(rating.noteId)) return 'the ids are not UUIDs';
   if (!DECIMAL.test(rating.raterPseudonym)) return 'the rater pseudonym is not a field element';
   if (!HELPFULNESS.has(rating.helpfulness)) return 'unknown helpfulness';
-  if (!isStringList(rating.tags, (tag) => TAGS.has(tag))) return 'unknown tags';
-  if (!Number.isSafeInteger(rating.clientMinute)) return 'no proven minute';
+  if (!isStringList(rating.tags, (tag) => tag.length <= 64)) return 'tags too long';
+  if (!Number.isSafeInteger(rating.clientMinute)) return 'the minute is not a whole number';
   return undefined;
 }
 

@@ -69,6 +69,8 @@ describe('error answers and HTTP hygiene', () => {
         '/ready',
         '/communities/{slug}/scoring-runs',
         '/scoring-runs/{id}',
+        '/mirrors',
+        '/mirrors/{id}/divergence',
       ]),
     );
     expect(json.body.components.securitySchemes['operator-key']).toMatchObject({
