@@ -294,10 +294,15 @@ describe('mirroring a community of another instance', () => {
       .post(`/communities/${community.slug}/members`)
       .send({ commitment: '777777' })
       .expect(201);
+    // ...who is removed again: a root of as many leaves, the member's leaf zeroed.
+    await request(origin.getHttpServer())
+      .delete(`/communities/${community.slug}/members/777777`)
+      .set(operator)
+      .expect(200);
 
     const outcome = await puller.pull(mirrorId);
     expect(outcome).toMatchObject({
-      accepted: { roots: 1, members: 1, notes: 0, ratings: 1 },
+      accepted: { roots: 2, members: 1, notes: 0, ratings: 1 },
       refused: 4,
     });
     const refusals = (await onMirror().get(`/mirrors/${mirrorId}/refusals`).expect(200)).body;
@@ -325,6 +330,22 @@ describe('mirroring a community of another instance', () => {
       [ratingIds.second]: 'NOT_HELPFUL',
     });
     expect(await mirrorDb.member.count({ where: { communityId: community.id } })).toBe(4);
+    const removed = await mirrorDb.member.findFirstOrThrow({
+      where: { communityId: community.id, commitment: '777777' },
+    });
+    expect(removed.removedAt).not.toBeNull();
+    const [here, there] = await Promise.all(
+      [mirror, origin].map(
+        async (app) =>
+          (
+            await request(app.getHttpServer())
+              .get(`/communities/${community.slug}/group/leaves`)
+              .expect(200)
+          ).body,
+      ),
+    );
+    expect(here).toEqual(there);
+    expect(here.leaves[3]).toBe('0');
   });
 
   it('refuses a root the published members do not build, and every root after it', async () => {
