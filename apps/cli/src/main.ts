@@ -2,8 +2,9 @@
 //
 //   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
 //   export <instance URL> --community <slug> --out <folder>
-//   score <export folder | instance URL> [--community <slug>]
-//   score --notes <file> --ratings <file|folder> [--status <file>] [--outdir <folder>]
+//   score <export folder | instance URL> [--community <slug>] [--now <time>] [--seed N]
+//   score --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
+//         [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
 //   identity create | identity import <backup>          [--identity <file>]
 //   join <instance URL> --community <slug> [--invite <code>]
 //   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
@@ -19,8 +20,9 @@ const USAGE = `usage: bridgenotes <command> [options]
 
   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
   export <instance URL> --community <slug> --out <folder>
-  score  <export folder | instance URL> [--community <slug>]
-  score  --notes <file> --ratings <file|folder> [--status <file>] [--outdir <folder>]
+  score  <export folder | instance URL> [--community <slug>] [--now <ISO time | epoch ms>] [--seed N]
+  score  --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
+         [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
   identity create | identity import <backup>   [--identity <file>]
   join   <instance URL> --community <slug> [--invite <code>]
   note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2]
@@ -35,6 +37,10 @@ const OPTIONS = {
   notes: { type: 'string' },
   ratings: { type: 'string' },
   status: { type: 'string' },
+  enrollment: { type: 'string' },
+  'epoch-millis': { type: 'string' },
+  now: { type: 'string' },
+  seed: { type: 'string' },
   outdir: { type: 'string' },
   identity: { type: 'string' },
   invite: { type: 'string' },

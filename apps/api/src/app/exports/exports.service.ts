@@ -15,10 +15,15 @@ import {
   RATINGS_TSV_HEADER,
   STATUS_HISTORY_TSV_HEADER,
   statusHistoryTsvLine,
+  storedStatusHistoryTsvLine,
   ratingTsvLine,
 } from '@bridgenotes/open-data';
 import { CLOCK_SKEW_MINUTES, ProofJson, TREE_DEPTH } from '@bridgenotes/protocol';
-import type { ShownStatus } from '@bridgenotes/scoring';
+import {
+  statusHistoryFromJson,
+  type ShownStatus,
+  type StatusHistoryJson,
+} from '@bridgenotes/scoring';
 
 import { ApiError } from '../common/api-error';
 import type { TsvFile } from './dto/export-query.dto';
@@ -61,6 +66,7 @@ function noteRecord(note: Note & { post: Post }): NoteRecord {
     cursor: note.id,
     id: note.id,
     authorPseudonym: note.authorPseudonym,
+    postId: note.postId,
     post: {
       canonicalUrl: note.post.canonicalUrl,
       platform: note.post.platform,
@@ -261,6 +267,7 @@ export class ExportsService {
             noteCount: run.noteCount,
             ratingCount: run.ratingCount,
             inputHash: run.inputHash,
+            nowAt: iso(run.nowAt),
             statusCounts: run.statusCounts as Record<ShownStatus, number> | null,
           },
         }));
@@ -288,7 +295,14 @@ export class ExportsService {
         const rows = await this.prisma.note.findMany({
           where: { communityId, ...afterId },
           orderBy: { id: 'asc' },
-          select: { id: true, status: true, scoredRunId: true, score: true },
+          select: {
+            id: true,
+            status: true,
+            scoredRunId: true,
+            score: true,
+            statusHistory: true,
+            previousStatusHistory: true,
+          },
           take,
         });
         return rows.map((note) => ({
@@ -299,6 +313,8 @@ export class ExportsService {
             status: note.status,
             runId: note.scoredRunId,
             score: note.score,
+            history: note.statusHistory as StatusHistoryJson | null,
+            previousHistory: note.previousStatusHistory as StatusHistoryJson | null,
           },
         }));
       }
@@ -361,18 +377,24 @@ export class ExportsService {
               authorPseudonym: true,
               createdAt: true,
               status: true,
+              statusHistory: true,
               statusChanges: { orderBy: { id: 'asc' }, select: { next: true, changedAt: true } },
             },
             take: BATCH,
           });
           for (const note of notes) {
-            yield statusHistoryTsvLine(
-              { ...note, createdAt: note.createdAt.toISOString() },
-              note.statusChanges.map((change) => ({
-                next: change.next,
-                changedAt: change.changedAt.toISOString(),
-              })),
-            );
+            // The row the scorer keeps between runs; notes no run has given one yet (or only a
+            // run of an algorithm before it was kept) get one rebuilt from their status changes.
+            const stored = statusHistoryFromJson(note.statusHistory);
+            yield stored
+              ? storedStatusHistoryTsvLine(stored)
+              : statusHistoryTsvLine(
+                  { ...note, createdAt: note.createdAt.toISOString() },
+                  note.statusChanges.map((change) => ({
+                    next: change.next,
+                    changedAt: change.changedAt.toISOString(),
+                  })),
+                );
           }
           if (notes.length < BATCH) return;
           after = notes[notes.length - 1]?.id;
