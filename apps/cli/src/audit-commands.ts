@@ -8,6 +8,8 @@ import {
   type VerificationReport,
 } from '@bridgenotes/open-data';
 import {
+  compareTsv,
+  formatComparison,
   readCommunityNotes,
   scoreNotes,
   writeHelpfulnessScores,
@@ -148,5 +150,19 @@ export async function scoreCommand(args: string[], options: CliOptions): Promise
   console.error(
     `${rescored.notes.length} notes, ${rescored.ratingCount} ratings, scored at ${new Date(rescored.nowMs).toISOString()} (input ${rescored.inputHash}); ${differing} statuses differ from the published ones`,
   );
+  return 0;
+}
+
+/**
+ * Compares our TSV output with the reference scorer's on the same data, column by column (see
+ * docs/verifiability.md, "Comparing with the reference scorer").
+ */
+export async function compareCommand(args: string[], options: CliOptions): Promise<number> {
+  const comparison = compareTsv(
+    required(args[0], 'our TSV file'),
+    required(args[1], "the reference's TSV file"),
+    options.key ?? 'noteId',
+  );
+  console.log(options.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison));
   return 0;
 }

@@ -81,8 +81,19 @@ export {
   type RunRating,
   type ShownStatus,
 } from './run/run-input';
-export { NOTE_COLUMNS, RATING_COLUMNS, STATUS_HISTORY_COLUMNS } from './tsv/tsv-schema';
+export {
+  ENROLLMENT_COLUMNS,
+  NOTE_COLUMNS,
+  RATING_COLUMNS,
+  STATUS_HISTORY_COLUMNS,
+} from './tsv/tsv-schema';
 export { readCommunityNotes, type CommunityNotesData } from './tsv/community-notes-reader';
+export {
+  compareTsv,
+  formatComparison,
+  type ColumnComparison,
+  type TsvComparison,
+} from './tsv/compare-tsv';
 export {
   HELPFULNESS_COLUMNS,
   SCORED_NOTE_COLUMNS,

@@ -1,4 +1,5 @@
 import {
+  ENROLLMENT_COLUMNS,
   NOTE_COLUMNS,
   RATING_COLUMNS,
   ratingTagOf,
@@ -27,6 +28,25 @@ export const tsvHeader = (columns: readonly string[]): string => `${columns.join
 export const NOTES_TSV_HEADER = tsvHeader(NOTE_COLUMNS);
 export const RATINGS_TSV_HEADER = tsvHeader(RATING_COLUMNS);
 export const STATUS_HISTORY_TSV_HEADER = tsvHeader(STATUS_HISTORY_COLUMNS);
+export const ENROLLMENT_TSV_HEADER = tsvHeader(ENROLLMENT_COLUMNS);
+
+/**
+ * One participant's `userEnrollment` row. Bridgenotes has no enrollment levels: every member
+ * counts, so every participant is earned in and in modeling group 13, the Core population the
+ * reference's stable initialisation needs (its §4.4); the reference then scores them all.
+ */
+export function enrollmentTsvLine(participantId: string): string {
+  return line(ENROLLMENT_COLUMNS, {
+    participantId,
+    enrollmentState: 'earnedIn',
+    successfulRatingNeededToEarnIn: 5,
+    timestampOfLastStateChange: 0,
+    timestampOfLastEarnOut: 1,
+    modelingPopulation: 'CORE',
+    modelingGroup: 13,
+    numberOfTimesEarnedOut: 0,
+  });
+}
 
 export function postIdOf(post: NoteRecord['post']): string {
   return cell(post.canonicalUrl ?? `${post.platform}:${post.externalId}`);

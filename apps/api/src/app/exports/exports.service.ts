@@ -3,6 +3,8 @@ import { Environment } from '@bridgenotes/config';
 import { Community, Note, Post, PrismaService } from '@bridgenotes/database';
 import {
   EXPORT_FORMAT,
+  ENROLLMENT_TSV_HEADER,
+  enrollmentTsvLine,
   EXPORT_STREAMS,
   ExportManifest,
   ExportRecords,
@@ -366,6 +368,23 @@ export class ExportsService {
         }
         return;
       }
+      case 'user-enrollment':
+        yield ENROLLMENT_TSV_HEADER;
+        // Every author and rater, each once, in pseudonym order.
+        for (let after = ''; ;) {
+          const rows = await this.prisma.$queryRaw<{ pseudonym: string }[]>`
+            SELECT pseudonym FROM (
+              SELECT rater_pseudonym AS pseudonym FROM ratings WHERE community_id = ${community.id}::uuid
+              UNION
+              SELECT author_pseudonym FROM notes WHERE community_id = ${community.id}::uuid
+            ) AS participants
+             WHERE pseudonym > ${after}
+             ORDER BY pseudonym
+             LIMIT ${BATCH}`;
+          for (const { pseudonym } of rows) yield enrollmentTsvLine(pseudonym);
+          if (rows.length < BATCH) return;
+          after = rows[rows.length - 1]?.pseudonym as string;
+        }
       case 'note-status-history':
         yield STATUS_HISTORY_TSV_HEADER;
         for (let after: string | undefined; ;) {

@@ -364,6 +364,26 @@ describe('open-data export and verification', () => {
         String(Math.floor(secondRunAt / 60_000)),
       );
       expect(cellOf('timestampMillisOfStatusLock')).toBe('-1');
+      // Every author and rater, in the Core population the reference needs.
+      const enrollment = (await exportOf('/tsv/user-enrollment').expect(200)).text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t'));
+      const enrollmentHeader = enrollment[0] as string[];
+      expect(enrollmentHeader).toEqual([
+        'participantId',
+        'enrollmentState',
+        'successfulRatingNeededToEarnIn',
+        'timestampOfLastStateChange',
+        'timestampOfLastEarnOut',
+        'modelingPopulation',
+        'modelingGroup',
+        'numberOfTimesEarnedOut',
+      ]);
+      const participants = enrollment.slice(1);
+      expect(participants).toHaveLength(3);
+      expect(new Set(participants.map((row) => row[0])).size).toBe(3);
+      expect(participants.every((row) => row[6] === '13')).toBe(true);
     });
   });
 });

@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 import { CommunitySlugParams } from '../../common/slug';
 
-export const TSV_FILES = ['notes', 'ratings', 'note-status-history'] as const;
+export const TSV_FILES = ['notes', 'ratings', 'note-status-history', 'user-enrollment'] as const;
 export type TsvFile = (typeof TSV_FILES)[number];
 
 export class ExportStreamParams extends CommunitySlugParams {
