@@ -5,7 +5,10 @@ import {
   scoreNotes,
   shownStatus,
   startingStatusHistory,
+  statusHistoryToJson,
+  type NoteStatusHistory,
   type ShownStatus,
+  type StatusHistoryJson,
 } from '@bridgenotes/scoring';
 
 import type { ResultRecord } from './export-format';
@@ -15,6 +18,8 @@ export interface RescoredNote {
   noteId: string;
   status: ShownStatus;
   published: ShownStatus | null;
+  /** The note's status history after this scoring, the state the run after it would start from. */
+  history: StatusHistoryJson;
 }
 
 /**
@@ -56,6 +61,7 @@ export async function rescoreExport(
       noteId,
       status: shownStatus(result.finalStatus[index] as NoteStatus),
       published: published.get(noteId)?.status ?? null,
+      history: statusHistoryToJson(result.history?.[index] as NoteStatusHistory),
     })),
     inputHash: built.inputHash,
     ratingCount: built.ratingCount,

@@ -4,10 +4,20 @@ import type { PrismaClient } from '@bridgenotes/database';
 import {
   directorySource,
   httpSource,
+  rescoreExport,
   saveExport,
   verifyExport,
   type ExportStream,
 } from '@bridgenotes/open-data';
+import {
+  DEFAULT_SEED,
+  NoteStatus,
+  readCommunityNotes,
+  scoreNotes,
+  shownStatus,
+  statusHistoryToJson,
+  type NoteStatusHistory,
+} from '@bridgenotes/scoring';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -260,6 +270,49 @@ describe('open-data export and verification', () => {
     expect(await discrepanciesOf(copy)).toEqual([
       { code: 'STATUS_MISMATCH', subject: `note ${noteId}` },
     ]);
+  });
+
+  it('gives the same next run from the Community Notes TSV files as from the NDJSON streams', async () => {
+    const tsvFolder = await mkdtemp(join(tmpdir(), 'bn-tsv-'));
+    try {
+      const paths: Record<string, string> = {};
+      for (const file of ['notes', 'ratings', 'note-status-history', 'user-enrollment']) {
+        paths[file] = join(tsvFolder, `${file}.tsv`);
+        const response = await request(server())
+          .get(`/communities/${community.slug}/export/tsv/${file}`)
+          .expect(200);
+        await writeFile(paths[file] as string, response.text);
+      }
+      const nowMs = secondRunAt + HOUR;
+      const data = await readCommunityNotes({
+        notes: paths['notes'] as string,
+        ratings: paths['ratings'] as string,
+        status: paths['note-status-history'],
+        enrollment: paths['user-enrollment'],
+      });
+      const fromTsv = scoreNotes(data.input, { seed: DEFAULT_SEED, nowMs });
+      const fromNdjson = await rescoreExport(directorySource(folder), { nowMs });
+      expect(data.input.ratingNote).toHaveLength(2);
+      expect(data.input.tagsKnown).toBe(true);
+      expect(fromNdjson.notes).toMatchObject([
+        {
+          noteId,
+          status: shownStatus(fromTsv.finalStatus[0] as NoteStatus),
+          published: 'NEEDS_MORE_RATINGS',
+        },
+      ]);
+      // Both carry the same state forward: the history the instance stored, one run on.
+      expect(fromNdjson.notes[0]?.history).toEqual(
+        statusHistoryToJson(fromTsv.history?.[0] as NoteStatusHistory),
+      );
+      expect(fromNdjson.notes[0]?.history).toMatchObject({
+        noteId,
+        timestampMillisOfCurrentStatus: nowMs,
+        timestampMillisOfMostRecentStatusChange: secondRunAt - HOUR,
+      });
+    } finally {
+      await rm(tsvFolder, { recursive: true, force: true });
+    }
   });
 
   describe('endpoints', () => {
