@@ -234,27 +234,46 @@ describe('from proven ratings to published statuses', () => {
     });
 
     // An hour later (the hold moved back an hour rather than waited for), the next run shows it.
-    await database.query(
-      `UPDATE notes SET status_history = jsonb_set(status_history, '{timestampMillisOfNmrDueToMinStableCrhTime}',
-              to_jsonb((status_history->>'timestampMillisOfNmrDueToMinStableCrhTime')::bigint - $2))
-        WHERE id = $1`,
-      [bridging.id, 61 * 60_000],
+    // A debounced run may still be on its way and store the history it read before the move:
+    // then the move and the request are simply made again.
+    const moveHoldBack = () =>
+      database.query(
+        `UPDATE notes SET status_history = jsonb_set(status_history, '{timestampMillisOfNmrDueToMinStableCrhTime}',
+                to_jsonb(LEAST((status_history->>'timestampMillisOfNmrDueToMinStableCrhTime')::bigint,
+                               (extract(epoch FROM now()) * 1000)::bigint - $2)))
+          WHERE id = $1 AND jsonb_typeof(status_history->'timestampMillisOfNmrDueToMinStableCrhTime') = 'number'`,
+        [bridging.id, 61 * 60_000],
+      );
+    const shown = await eventually(
+      async () => {
+        await moveHoldBack();
+        const requested = await call('POST', `/communities/${slug}/scoring-runs`, undefined, true);
+        const later = await eventually(async () => {
+          const latest = await call('GET', `/scoring-runs/${requested.id}`);
+          if (latest.status !== 'SUCCEEDED') throw new Error('the requested run has not succeeded');
+          return latest;
+        }, 60_000);
+        expect(later).toMatchObject({
+          algorithmVersion: 'safeguards/1',
+          nowAt: expect.any(String),
+        });
+        const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
+        if (note.status !== 'CURRENTLY_RATED_HELPFUL') throw new Error(`still ${note.status}`);
+        return note;
+      },
+      150_000,
+      1_000,
     );
-    const requested = await call('POST', `/communities/${slug}/scoring-runs`, undefined, true);
-    const later = await eventually(async () => {
-      const latest = await call('GET', `/scoring-runs/${requested.id}`);
-      if (latest.status !== 'SUCCEEDED') throw new Error('the requested run has not succeeded yet');
-      return latest;
-    }, 60_000);
-    expect(later).toMatchObject({ algorithmVersion: 'safeguards/1', nowAt: expect.any(String) });
-
-    const shown = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
     expect(shown).toMatchObject({
       status: 'CURRENTLY_RATED_HELPFUL',
       ratingCount: 12,
       score: { decidedBy: 'GeneralCRH' },
       statusHistory: [
-        { runId: requested.id, previous: 'NEEDS_MORE_RATINGS', next: 'CURRENTLY_RATED_HELPFUL' },
+        {
+          runId: expect.any(String),
+          previous: 'NEEDS_MORE_RATINGS',
+          next: 'CURRENTLY_RATED_HELPFUL',
+        },
       ],
     });
     expect([shown.score.firstTag, shown.score.secondTag].sort()).toEqual([
@@ -270,5 +289,5 @@ describe('from proven ratings to published statuses', () => {
       `/posts?url=${encodeURIComponent(`https://news.example/${slug}/bridging`)}`,
     );
     expect(onPost[0]).toMatchObject({ id: bridging.id, status: 'CURRENTLY_RATED_HELPFUL' });
-  }, 240_000);
+  }, 420_000);
 });
