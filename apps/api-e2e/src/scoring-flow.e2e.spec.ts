@@ -27,7 +27,7 @@ const LEVEL_NAME: Record<HelpfulnessLevel, Helpfulness> = {
 /**
  * The whole product path with real parts: members prove their notes and ratings to the built
  * API, the outbox turns the writes into one debounced job, the built worker scores the community
- * and publishes, and the API shows the outcome. The community has a history (its members'
+ * (every safeguard, at the run's time) and publishes, and the API shows the outcome. The community has a history (its members'
  * earlier ratings, planted in the database under the same pseudonyms their proofs carry), so
  * the scorer knows which side each rater usually takes.
  */
@@ -80,7 +80,7 @@ describe('from proven ratings to published statuses', () => {
     return text ? JSON.parse(text) : undefined;
   }
 
-  it('publishes CRH for a note both camps prove helpful, and not for a one-sided note', async () => {
+  it('publishes CRH for a note both camps prove helpful once it has been stable, and not for a one-sided note', async () => {
     const slug = `flow-${randomUUID().slice(0, 8)}`;
     const community = await call(
       'POST',
@@ -181,8 +181,13 @@ describe('from proven ratings to published statuses', () => {
         proof,
       })) as { id: string };
     };
+    // Raters say why: a note is only shown as helpful with two explanation tags, each given by
+    // two of its ratings.
     const rate = async (rater: string, noteId: string, helpfulness: Helpfulness) => {
-      const payload = { helpfulness, tags: [] };
+      const payload = {
+        helpfulness,
+        tags: helpfulness === 'HELPFUL' ? ['CLEAR', 'INFORMATIVE'] : ['MISSING_KEY_POINTS'],
+      };
       const { action, proof } = await prove(
         members.get(rater) as Identity,
         'rating.put',
@@ -216,11 +221,53 @@ describe('from proven ratings to published statuses', () => {
         throw new Error('the run over every rating has not been published yet');
     }, 60_000);
 
-    const shown = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
+    // A new helpful note is held at NEEDS_MORE_RATINGS until it has been stable for an hour.
+    const held = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
+    expect(held).toMatchObject({
+      status: 'NEEDS_MORE_RATINGS',
+      ratingCount: 12,
+      score: {
+        preStabilizationStatus: 'CURRENTLY_RATED_HELPFUL',
+        decidedBy: 'NmrDueToMinStableCrhTime',
+      },
+      statusHistory: [],
+    });
+
+    // An hour later (the hold moved back an hour rather than waited for), the next run shows it.
+    // A debounced run may still be on its way and store the history it read before the move:
+    // then the move and the request are simply made again.
+    const moveHoldBack = () =>
+      database.query(
+        `UPDATE notes SET status_history = jsonb_set(status_history, '{timestampMillisOfNmrDueToMinStableCrhTime}',
+                to_jsonb(LEAST((status_history->>'timestampMillisOfNmrDueToMinStableCrhTime')::bigint,
+                               (extract(epoch FROM now()) * 1000)::bigint - $2)))
+          WHERE id = $1 AND jsonb_typeof(status_history->'timestampMillisOfNmrDueToMinStableCrhTime') = 'number'`,
+        [bridging.id, 61 * 60_000],
+      );
+    const shown = await eventually(
+      async () => {
+        await moveHoldBack();
+        const requested = await call('POST', `/communities/${slug}/scoring-runs`, undefined, true);
+        const later = await eventually(async () => {
+          const latest = await call('GET', `/scoring-runs/${requested.id}`);
+          if (latest.status !== 'SUCCEEDED') throw new Error('the requested run has not succeeded');
+          return latest;
+        }, 60_000);
+        expect(later).toMatchObject({
+          algorithmVersion: 'safeguards/1',
+          nowAt: expect.any(String),
+        });
+        const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
+        if (note.status !== 'CURRENTLY_RATED_HELPFUL') throw new Error(`still ${note.status}`);
+        return note;
+      },
+      150_000,
+      1_000,
+    );
     expect(shown).toMatchObject({
       status: 'CURRENTLY_RATED_HELPFUL',
       ratingCount: 12,
-      // Runs may have been published while the ratings came in: one of them made the change.
+      score: { decidedBy: 'GeneralCRH' },
       statusHistory: [
         {
           runId: expect.any(String),
@@ -229,6 +276,10 @@ describe('from proven ratings to published statuses', () => {
         },
       ],
     });
+    expect([shown.score.firstTag, shown.score.secondTag].sort()).toEqual([
+      'helpfulClear',
+      'helpfulInformative',
+    ]);
     const other = await call('GET', `/communities/${slug}/notes/${oneSided.id}`);
     expect(other.ratingCount).toBe(5);
     expect(other.status).not.toBe('CURRENTLY_RATED_HELPFUL');
@@ -238,5 +289,5 @@ describe('from proven ratings to published statuses', () => {
       `/posts?url=${encodeURIComponent(`https://news.example/${slug}/bridging`)}`,
     );
     expect(onPost[0]).toMatchObject({ id: bridging.id, status: 'CURRENTLY_RATED_HELPFUL' });
-  }, 240_000);
+  }, 420_000);
 });

@@ -8,10 +8,13 @@ import {
   type VerificationReport,
 } from '@bridgenotes/open-data';
 import {
+  compareTsv,
+  formatComparison,
   readCommunityNotes,
   scoreNotes,
   writeHelpfulnessScores,
   writeScoredNotes,
+  writeStatusHistory,
 } from '@bridgenotes/scoring';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -98,37 +101,68 @@ export async function exportCommand(args: string[], options: CliOptions): Promis
   return 0;
 }
 
+/** A time given as epoch milliseconds or as an ISO 8601 date. */
+function timeOption(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^[0-9]+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isSafeInteger(ms))
+    throw new UsageError(`${what} must be epoch milliseconds or an ISO 8601 time`);
+  return ms;
+}
+
 export async function scoreCommand(args: string[], options: CliOptions): Promise<number> {
+  const seed = positiveInteger(options.seed, '--seed');
   if (options.notes !== undefined || options.ratings !== undefined) {
     const data = await readCommunityNotes({
       notes: required(options.notes, '--notes'),
       ratings: required(options.ratings, '--ratings'),
       status: options.status,
+      enrollment: options.enrollment,
     });
-    const result = scoreNotes(data.input);
+    // The reference's --epoch-millis: with a run time, stabilisation and locking apply and the
+    // history for the next run is written; without, statuses are the ones notes settle to.
+    const nowMs = timeOption(options['epoch-millis'], '--epoch-millis');
+    const result = scoreNotes(data.input, { seed, nowMs });
     const outdir = options.outdir ?? '.';
     mkdirSync(outdir, { recursive: true });
-    // No run time: the time-based stability rules (holds, locking) are not applied.
     writeScoredNotes(
       join(outdir, 'scored_notes.tsv'),
       result,
       data.classification,
       data.coreShare,
-      false,
+      nowMs !== undefined,
     );
     writeHelpfulnessScores(join(outdir, 'helpfulness_scores.tsv'), result);
+    if (result.history) writeStatusHistory(join(outdir, 'note_status_history.tsv'), result.history);
     console.log(
-      `scored ${data.input.noteIds.length} notes; wrote ${outdir}/scored_notes.tsv and helpfulness_scores.tsv`,
+      `scored ${data.input.noteIds.length} notes; wrote ${outdir}/scored_notes.tsv, helpfulness_scores.tsv${result.history ? ' and note_status_history.tsv' : ''}`,
     );
     return 0;
   }
-  const rescored = await rescoreExport(sourceOf(args[0], options));
+  const rescored = await rescoreExport(sourceOf(args[0], options), {
+    seed,
+    nowMs: timeOption(options.now, '--now'),
+  });
   console.log('noteId\tstatus\tpublished');
   for (const note of rescored.notes)
     console.log(`${note.noteId}\t${note.status}\t${note.published ?? ''}`);
   const differing = rescored.notes.filter((note) => note.status !== note.published).length;
   console.error(
-    `${rescored.notes.length} notes, ${rescored.ratingCount} ratings (input ${rescored.inputHash}); ${differing} statuses differ from the published ones`,
+    `${rescored.notes.length} notes, ${rescored.ratingCount} ratings, scored at ${new Date(rescored.nowMs).toISOString()} (input ${rescored.inputHash}); ${differing} statuses differ from the published ones`,
   );
+  return 0;
+}
+
+/**
+ * Compares our TSV output with the reference scorer's on the same data, column by column (see
+ * docs/verifiability.md, "Comparing with the reference scorer").
+ */
+export async function compareCommand(args: string[], options: CliOptions): Promise<number> {
+  const comparison = compareTsv(
+    required(args[0], 'our TSV file'),
+    required(args[1], "the reference's TSV file"),
+    options.key ?? 'noteId',
+  );
+  console.log(options.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison));
   return 0;
 }

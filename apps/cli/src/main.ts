@@ -2,8 +2,10 @@
 //
 //   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
 //   export <instance URL> --community <slug> --out <folder>
-//   score <export folder | instance URL> [--community <slug>]
-//   score --notes <file> --ratings <file|folder> [--status <file>] [--outdir <folder>]
+//   score <export folder | instance URL> [--community <slug>] [--now <time>] [--seed N]
+//   score --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
+//         [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
+//   compare <ours.tsv> <reference.tsv> [--key noteId] [--json]
 //   identity create | identity import <backup>          [--identity <file>]
 //   join <instance URL> --community <slug> [--invite <code>]
 //   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
@@ -12,15 +14,17 @@
 import { parseArgs } from 'node:util';
 
 import { identityCommand, joinCommand, noteCommand, rateCommand } from './member-commands';
-import { exportCommand, scoreCommand, verifyCommand } from './audit-commands';
+import { compareCommand, exportCommand, scoreCommand, verifyCommand } from './audit-commands';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: bridgenotes <command> [options]
 
   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
   export <instance URL> --community <slug> --out <folder>
-  score  <export folder | instance URL> [--community <slug>]
-  score  --notes <file> --ratings <file|folder> [--status <file>] [--outdir <folder>]
+  score  <export folder | instance URL> [--community <slug>] [--now <ISO time | epoch ms>] [--seed N]
+  score  --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
+         [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
+  compare <ours.tsv> <reference.tsv> [--key noteId | raterParticipantId] [--json]
   identity create | identity import <backup>   [--identity <file>]
   join   <instance URL> --community <slug> [--invite <code>]
   note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2]
@@ -35,6 +39,11 @@ const OPTIONS = {
   notes: { type: 'string' },
   ratings: { type: 'string' },
   status: { type: 'string' },
+  enrollment: { type: 'string' },
+  'epoch-millis': { type: 'string' },
+  now: { type: 'string' },
+  seed: { type: 'string' },
+  key: { type: 'string' },
   outdir: { type: 'string' },
   identity: { type: 'string' },
   invite: { type: 'string' },
@@ -71,6 +80,8 @@ async function main(): Promise<number> {
       return exportCommand(rest, values);
     case 'score':
       return scoreCommand(rest, values);
+    case 'compare':
+      return compareCommand(rest, values);
     case 'identity':
       return identityCommand(rest, values);
     case 'join':

@@ -20,7 +20,15 @@ export {
   RuleId,
 } from './lib/note-status';
 export { RatingTag, TAG_NAMES, tagMask } from './lib/rating-tags';
-export { emptyStatusHistory, type NoteStatusHistory } from './lib/status-history';
+export {
+  canonicalStatusHistory,
+  emptyStatusHistory,
+  STATUS_HISTORY_FIELDS,
+  statusHistoryFromJson,
+  statusHistoryToJson,
+  type NoteStatusHistory,
+  type StatusHistoryJson,
+} from './lib/status-history';
 export type { StableStatuses } from './lib/status-stability';
 export type { IncorrectCounts } from './lib/incorrect-filter';
 export {
@@ -61,8 +69,11 @@ export {
 } from './synthetic/synthetic-data';
 export {
   ALGORITHM_VERSION,
+  ratingTagMask,
+  ratingTagOf,
   RunInputBuilder,
   SHOWN_STATUSES,
+  startingStatusHistory,
   shownStatus,
   type RatingHelpfulness,
   type RunInput,
@@ -70,6 +81,23 @@ export {
   type RunRating,
   type ShownStatus,
 } from './run/run-input';
-export { NOTE_COLUMNS, RATING_COLUMNS, STATUS_HISTORY_COLUMNS } from './tsv/tsv-schema';
+export {
+  ENROLLMENT_COLUMNS,
+  NOTE_COLUMNS,
+  RATING_COLUMNS,
+  STATUS_HISTORY_COLUMNS,
+} from './tsv/tsv-schema';
 export { readCommunityNotes, type CommunityNotesData } from './tsv/community-notes-reader';
-export { writeHelpfulnessScores, writeScoredNotes } from './tsv/tsv-output';
+export {
+  compareTsv,
+  formatComparison,
+  type ColumnComparison,
+  type TsvComparison,
+} from './tsv/compare-tsv';
+export {
+  HELPFULNESS_COLUMNS,
+  SCORED_NOTE_COLUMNS,
+  writeHelpfulnessScores,
+  writeScoredNotes,
+  writeStatusHistory,
+} from './tsv/tsv-output';

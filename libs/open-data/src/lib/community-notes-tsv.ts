@@ -1,4 +1,12 @@
-import { NOTE_COLUMNS, RATING_COLUMNS, STATUS_HISTORY_COLUMNS } from '@bridgenotes/scoring';
+import {
+  ENROLLMENT_COLUMNS,
+  NOTE_COLUMNS,
+  RATING_COLUMNS,
+  ratingTagOf,
+  STATUS_HISTORY_COLUMNS,
+  TAG_NAMES,
+  type NoteStatusHistory,
+} from '@bridgenotes/scoring';
 
 import type { NoteRecord, RatingRecord, StatusChangeRecord } from './export-format';
 
@@ -20,6 +28,25 @@ export const tsvHeader = (columns: readonly string[]): string => `${columns.join
 export const NOTES_TSV_HEADER = tsvHeader(NOTE_COLUMNS);
 export const RATINGS_TSV_HEADER = tsvHeader(RATING_COLUMNS);
 export const STATUS_HISTORY_TSV_HEADER = tsvHeader(STATUS_HISTORY_COLUMNS);
+export const ENROLLMENT_TSV_HEADER = tsvHeader(ENROLLMENT_COLUMNS);
+
+/**
+ * One participant's `userEnrollment` row. Bridgenotes has no enrollment levels: every member
+ * counts, so every participant is earned in and in modeling group 13, the Core population the
+ * reference's stable initialisation needs (its §4.4); the reference then scores them all.
+ */
+export function enrollmentTsvLine(participantId: string): string {
+  return line(ENROLLMENT_COLUMNS, {
+    participantId,
+    enrollmentState: 'earnedIn',
+    successfulRatingNeededToEarnIn: 5,
+    timestampOfLastStateChange: 0,
+    timestampOfLastEarnOut: 1,
+    modelingPopulation: 'CORE',
+    modelingGroup: 13,
+    numberOfTimesEarnedOut: 0,
+  });
+}
 
 export function postIdOf(post: NoteRecord['post']): string {
   return cell(post.canonicalUrl ?? `${post.platform}:${post.externalId}`);
@@ -64,33 +91,6 @@ export function noteTsvLine(note: NoteRecord): string {
   return line(NOTE_COLUMNS, row);
 }
 
-const HELPFUL_TAG_COLUMNS: Record<string, string> = {
-  OTHER: 'helpfulOther',
-  INFORMATIVE: 'helpfulInformative',
-  CLEAR: 'helpfulClear',
-  EMPATHETIC: 'helpfulEmpathetic',
-  GOOD_SOURCES: 'helpfulGoodSources',
-  UNIQUE_CONTEXT: 'helpfulUniqueContext',
-  ADDRESSES_CLAIM: 'helpfulAddressesClaim',
-  IMPORTANT_CONTEXT: 'helpfulImportantContext',
-  UNBIASED_LANGUAGE: 'helpfulUnbiasedLanguage',
-};
-
-const NOT_HELPFUL_TAG_COLUMNS: Record<string, string> = {
-  OTHER: 'notHelpfulOther',
-  INCORRECT: 'notHelpfulIncorrect',
-  SOURCES_MISSING_OR_UNRELIABLE: 'notHelpfulSourcesMissingOrUnreliable',
-  OPINION_SPECULATION: 'notHelpfulOpinionSpeculation',
-  MISSING_KEY_POINTS: 'notHelpfulMissingKeyPoints',
-  OUTDATED: 'notHelpfulOutdated',
-  HARD_TO_UNDERSTAND: 'notHelpfulHardToUnderstand',
-  ARGUMENTATIVE_OR_BIASED: 'notHelpfulArgumentativeOrBiased',
-  OFF_TOPIC: 'notHelpfulOffTopic',
-  SPAM_HARASSMENT_OR_ABUSE: 'notHelpfulSpamHarassmentOrAbuse',
-  IRRELEVANT_SOURCES: 'notHelpfulIrrelevantSources',
-  NOTE_NOT_NEEDED: 'notHelpfulNoteNotNeeded',
-};
-
 export function ratingTsvLine(rating: RatingRecord, postId: string): string {
   const row: Row = {
     noteId: rating.noteId,
@@ -103,23 +103,26 @@ export function ratingTsvLine(rating: RatingRecord, postId: string): string {
     ratedOnTweetId: postId,
     ratingSourceBucketed: 'DEFAULT',
   };
-  for (const column of [
-    ...Object.values(HELPFUL_TAG_COLUMNS),
-    ...Object.values(NOT_HELPFUL_TAG_COLUMNS),
-  ]) {
-    row[column] = 0;
-  }
-  // OTHER exists on both sides; a NOT_HELPFUL rating's is the not-helpful one.
-  const first =
-    rating.helpfulness === 'NOT_HELPFUL' ? NOT_HELPFUL_TAG_COLUMNS : HELPFUL_TAG_COLUMNS;
+  for (const column of TAG_NAMES) row[column] = 0;
   for (const tag of rating.tags) {
-    const column = first[tag] ?? HELPFUL_TAG_COLUMNS[tag] ?? NOT_HELPFUL_TAG_COLUMNS[tag];
-    if (column) row[column] = 1;
+    const scorerTag = ratingTagOf(rating.helpfulness, tag);
+    if (scorerTag !== undefined) row[TAG_NAMES[scorerTag] as string] = 1;
   }
   return line(RATING_COLUMNS, row);
 }
 
 const NMR = 'NEEDS_MORE_RATINGS';
+
+/** A stored history row, the scorer's state between runs, as a `noteStatusHistory` line. */
+export function storedStatusHistoryTsvLine(history: NoteStatusHistory): string {
+  const row: Row = {};
+  for (const column of STATUS_HISTORY_COLUMNS) {
+    const value = history[column];
+    // The reference writes absent times as −1.
+    row[column] = typeof value === 'number' ? (Number.isFinite(value) ? value : -1) : cell(value);
+  }
+  return line(STATUS_HISTORY_COLUMNS, row);
+}
 
 /** One note's row of `noteStatusHistory`, from its status changes in time order. */
 export function statusHistoryTsvLine(

@@ -1,5 +1,5 @@
 import type { ProofJson } from '@bridgenotes/protocol';
-import type { RatingHelpfulness, ShownStatus } from '@bridgenotes/scoring';
+import type { RatingHelpfulness, ShownStatus, StatusHistoryJson } from '@bridgenotes/scoring';
 
 /**
  * The open-data export of one community: a manifest and seven NDJSON streams, the same whether
@@ -78,6 +78,8 @@ export type PostRef = { url: string } | { platform: string; externalId: string }
 export interface NoteRecord extends Positioned {
   id: string;
   authorPseudonym: string;
+  /** The post's id on the instance: notes with the same `postId` are about the same post. */
+  postId: string;
   /** The post as canonicalised by the instance. */
   post: { canonicalUrl: string | null; platform: string | null; externalId: string | null };
   /** The post exactly as the author's proven payload has it; null for unproven (seeded) notes. */
@@ -115,6 +117,8 @@ export interface RunRecord extends Positioned {
   noteCount: number | null;
   ratingCount: number | null;
   inputHash: string | null;
+  /** The run's time, the scorer's `nowMs` (stabilisation, locking); null for runs before it was kept. */
+  nowAt: string | null;
   statusCounts: Record<ShownStatus, number> | null;
 }
 
@@ -133,6 +137,13 @@ export interface ResultRecord extends Positioned {
   status: ShownStatus;
   runId: string | null;
   score: unknown;
+  /**
+   * The note's status history (Community Notes' 24 fields) as that run left it: the state the
+   * next run starts from. Null before the note's first run.
+   */
+  history: StatusHistoryJson | null;
+  /** The history that run started from (null when the note had none): its input, with the rest. */
+  previousHistory: StatusHistoryJson | null;
 }
 
 export interface ExportRecords {

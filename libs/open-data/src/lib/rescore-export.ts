@@ -4,47 +4,67 @@ import {
   RunInputBuilder,
   scoreNotes,
   shownStatus,
+  startingStatusHistory,
+  statusHistoryToJson,
+  type NoteStatusHistory,
   type ShownStatus,
+  type StatusHistoryJson,
 } from '@bridgenotes/scoring';
 
+import type { ResultRecord } from './export-format';
 import type { ExportSource } from './export-source';
 
 export interface RescoredNote {
   noteId: string;
   status: ShownStatus;
   published: ShownStatus | null;
+  /** The note's status history after this scoring, the state the run after it would start from. */
+  history: StatusHistoryJson;
 }
 
 /**
- * Scores an export now, as the instance's next run would: every note and rating, each note's
- * published status as its previous one. Returns each note's status beside the published one.
+ * Scores an export at `nowMs`, as the instance's next run would at that time: every note and
+ * rating, each note starting from the status history its latest published run left.
  */
 export async function rescoreExport(
   source: ExportSource,
-  seed = DEFAULT_SEED,
-): Promise<{ notes: RescoredNote[]; inputHash: string; ratingCount: number }> {
-  const published = new Map<string, ShownStatus>();
-  for await (const result of source.records('results')) published.set(result.noteId, result.status);
-  const builder = new RunInputBuilder();
+  options: { seed?: number; nowMs?: number } = {},
+): Promise<{ notes: RescoredNote[]; inputHash: string; ratingCount: number; nowMs: number }> {
+  const published = new Map<string, ResultRecord>();
+  for await (const result of source.records('results')) published.set(result.noteId, result);
+  const builder = new RunInputBuilder(options.nowMs ?? Date.now());
   for await (const note of source.records('notes')) {
+    const createdAtMs = Date.parse(note.createdAt);
+    const result = published.get(note.id);
     builder.addNote({
       id: note.id,
       authorPseudonym: note.authorPseudonym,
       classification: note.classification,
-      createdAtMs: Date.parse(note.createdAt),
-      previouslyHelpful: published.get(note.id) === 'CURRENTLY_RATED_HELPFUL',
+      createdAtMs,
+      postId: note.postId,
+      history: startingStatusHistory(result?.history, {
+        id: note.id,
+        authorPseudonym: note.authorPseudonym,
+        createdAtMs,
+        publishedStatus: result?.status ?? 'NEEDS_MORE_RATINGS',
+      }),
     });
   }
   for await (const rating of source.records('ratings')) builder.addRating(rating);
   const built = builder.build();
-  const result = scoreNotes(built.input, { seed });
+  const result = scoreNotes(built.input, {
+    seed: options.seed ?? DEFAULT_SEED,
+    nowMs: built.nowMs,
+  });
   return {
     notes: built.input.noteIds.map((noteId, index) => ({
       noteId,
-      status: shownStatus(result.status[index] as NoteStatus),
-      published: published.get(noteId) ?? null,
+      status: shownStatus(result.finalStatus[index] as NoteStatus),
+      published: published.get(noteId)?.status ?? null,
+      history: statusHistoryToJson(result.history?.[index] as NoteStatusHistory),
     })),
     inputHash: built.inputHash,
     ratingCount: built.ratingCount,
+    nowMs: built.nowMs,
   };
 }

@@ -1,11 +1,13 @@
 import { communityScope, type Action, type ProofJson } from '@bridgenotes/protocol';
 import {
   ALGORITHM_VERSION,
+  canonicalStatusHistory,
   NoteStatus,
   RunInputBuilder,
   scoreNotes,
   SHOWN_STATUSES,
   shownStatus,
+  statusHistoryFromJson,
   type ShownStatus,
 } from '@bridgenotes/scoring';
 
@@ -119,18 +121,14 @@ export async function verifyExport(
     .filter((candidate) => candidate.status === 'SUCCEEDED' && candidate.finishedAt !== null)
     .sort((a, b) => Date.parse(a.finishedAt as string) - Date.parse(b.finishedAt as string))
     .pop();
-  const changedBy = new Map<string, ShownStatus>();
   const nextBy = new Map<string, ShownStatus>();
   for await (const change of source.records('status-changes')) {
-    if (run && change.runId === run.id) {
-      changedBy.set(change.noteId, change.previous);
-      nextBy.set(change.noteId, change.next);
-    }
+    if (run && change.runId === run.id) nextBy.set(change.noteId, change.next);
   }
   const results = new Map<string, ResultRecord>();
   for await (const result of source.records('results')) results.set(result.noteId, result);
-  const recompute = run !== undefined && run.algorithmVersion === ALGORITHM_VERSION;
-  if (run && !recompute) {
+  const sameAlgorithm = run !== undefined && run.algorithmVersion === ALGORITHM_VERSION;
+  if (run && !sameAlgorithm) {
     report(
       'ALGORITHM_UNKNOWN',
       `run ${run.id}`,
@@ -138,7 +136,18 @@ export async function verifyExport(
       'warning',
     );
   }
-  const builder = recompute ? new RunInputBuilder() : undefined;
+  // The run's time is part of its input (stabilisation, locking): without it nothing can be
+  // recomputed.
+  const runTime = Date.parse(run?.nowAt ?? '');
+  if (run && sameAlgorithm && !Number.isSafeInteger(runTime)) {
+    report(
+      'RUN_TIME_MISSING',
+      `run ${run.id}`,
+      `the run does not publish the time it was scored at (nowAt ${JSON.stringify(run.nowAt)}), which its statuses depend on`,
+    );
+  }
+  const builder =
+    sameAlgorithm && Number.isSafeInteger(runTime) ? new RunInputBuilder(runTime) : undefined;
   const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
   let newerThanRun = 0;
 
@@ -251,14 +260,16 @@ export async function verifyExport(
       }
       const createdAtMs = Date.parse(note.createdAt);
       if (createdAtMs >= runStart - manifest.rules.clockSkewMinutes * MINUTE) newerThanRun += 1;
+      // The run started from the history its publication recorded beside the note's result.
       const result = results.get(note.id);
-      const after = result?.runId === run?.id ? result?.status : undefined;
+      const fromRun = result !== undefined && result.runId === run?.id;
       builder?.addNote({
         id: note.id,
         authorPseudonym: note.authorPseudonym,
         classification: note.classification,
         createdAtMs,
-        previouslyHelpful: (changedBy.get(note.id) ?? after) === 'CURRENTLY_RATED_HELPFUL',
+        postId: note.postId,
+        history: (fromRun && statusHistoryFromJson(result.previousHistory)) || null,
       });
       if (counts.notes % 1_000 === 0) progress({ stage: 'notes', done: counts.notes });
     }
@@ -361,13 +372,13 @@ function recomputeRun(
       `the run reports ${run.noteCount} notes and ${run.ratingCount} ratings; its input has ${built.noteCount} and ${built.ratingCount}`,
     );
   }
-  const result = scoreNotes(built.input, { seed: run.seed ?? undefined });
+  const result = scoreNotes(built.input, { seed: run.seed ?? undefined, nowMs: built.nowMs });
   const counts = Object.fromEntries(SHOWN_STATUSES.map((status) => [status, 0])) as Record<
     ShownStatus,
     number
   >;
   built.input.noteIds.forEach((noteId, index) => {
-    const expected = shownStatus(result.status[index] as NoteStatus);
+    const expected = shownStatus(result.finalStatus[index] as NoteStatus);
     counts[expected] += 1;
     const published = results.get(noteId);
     if (!published || published.runId !== run.id) {
@@ -376,12 +387,27 @@ function recomputeRun(
         `note ${noteId}`,
         `the note was in run ${run.id}'s input but its published result is not that run's`,
       );
-    } else if (published.status !== expected) {
-      report(
-        'STATUS_MISMATCH',
-        `note ${noteId}`,
-        `published ${published.status}, but the algorithm gives ${expected} for run ${run.id}`,
-      );
+    } else {
+      if (published.status !== expected) {
+        report(
+          'STATUS_MISMATCH',
+          `note ${noteId}`,
+          `published ${published.status}, but the algorithm gives ${expected} for run ${run.id}`,
+        );
+      }
+      const history = statusHistoryFromJson(published.history);
+      const computed = result.history?.[index];
+      if (
+        !history ||
+        !computed ||
+        canonicalStatusHistory(history) !== canonicalStatusHistory(computed)
+      ) {
+        report(
+          'HISTORY_MISMATCH',
+          `note ${noteId}`,
+          `the published status history is not the one the algorithm gives for run ${run.id} (the next run starts from it)`,
+        );
+      }
     }
     const next = nextBy.get(noteId);
     if (next !== undefined && next !== expected) {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { NoteStatus, PrismaService } from '@bridgenotes/database';
-import { RunInput, RunInputBuilder } from '@bridgenotes/scoring';
+import { PrismaService } from '@bridgenotes/database';
+import { RunInput, RunInputBuilder, startingStatusHistory } from '@bridgenotes/scoring';
 
-/** The scorer's input and the run's counts and input hash (see `RunInputBuilder`). */
+/** The scorer's input and the run's counts, time and input hash (see `RunInputBuilder`). */
 export type LoadedInput = RunInput;
 
 const BATCH_SIZE = 5_000;
@@ -17,8 +17,9 @@ const BATCH_SIZE = 5_000;
 export class ScoringInputLoader {
   constructor(private readonly prisma: PrismaService) {}
 
-  async load(communityId: string): Promise<LoadedInput> {
-    const builder = new RunInputBuilder();
+  /** `nowMs` is the run's time: it is part of the input (stabilisation, locking). */
+  async load(communityId: string, nowMs: number): Promise<LoadedInput> {
+    const builder = new RunInputBuilder(nowMs);
     // Notes and ratings are read in separate passes while writes go on: a rating of a note
     // written after the notes pass waits for the next run rather than failing this one.
     for (let after: string | undefined; ;) {
@@ -30,7 +31,9 @@ export class ScoringInputLoader {
           id: true,
           authorPseudonym: true,
           classification: true,
+          postId: true,
           status: true,
+          statusHistory: true,
           createdAt: true,
         },
       });
@@ -40,7 +43,13 @@ export class ScoringInputLoader {
           authorPseudonym: note.authorPseudonym,
           classification: note.classification,
           createdAtMs: note.createdAt.getTime(),
-          previouslyHelpful: note.status === NoteStatus.CURRENTLY_RATED_HELPFUL,
+          postId: note.postId,
+          history: startingStatusHistory(note.statusHistory, {
+            id: note.id,
+            authorPseudonym: note.authorPseudonym,
+            createdAtMs: note.createdAt.getTime(),
+            publishedStatus: note.status,
+          }),
         });
       }
       if (notes.length < BATCH_SIZE) break;
@@ -57,6 +66,7 @@ export class ScoringInputLoader {
           noteId: true,
           raterPseudonym: true,
           helpfulness: true,
+          tags: true,
           clientMinute: true,
         },
       });

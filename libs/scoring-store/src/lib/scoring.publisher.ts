@@ -7,6 +7,8 @@ import {
   NoteStatus as CoreStatus,
   ScoringResult,
   shownStatus,
+  statusHistoryToJson,
+  type NoteStatusHistory,
 } from '@bridgenotes/scoring';
 
 import type { LoadedInput } from './scoring-input.loader';
@@ -21,9 +23,11 @@ export class ScoringPublisher {
   ) {}
 
   /**
-   * Publishes a run in one transaction: every note's status and explanation (on the note, and in
-   * the run's own scores), the status changes, the webhook event announcing them, and the run
-   * record. Readers see the previous run's results until it commits, never a mix.
+   * Publishes a run in one transaction: every note's shown status (after stabilisation, locking
+   * and the explanation-tag requirement) and explanation (on the note, and in the run's own
+   * scores), its status history for the next run and the one this run started from, the status
+   * changes, the webhook event announcing them, and the run record with its time. Readers see the
+   * previous run's results until it commits, never a mix.
    */
   async publish(
     runId: string,
@@ -31,31 +35,31 @@ export class ScoringPublisher {
     result: ScoringResult,
     seed: number,
   ): Promise<Record<NoteStatus, number>> {
-    const { noteIds } = loaded.input;
+    const { noteIds, noteHistory } = loaded.input;
+    const { history } = result;
+    if (!history) throw new Error('A run is scored with its time, so it has a status history');
     const counts = {
       NEEDS_MORE_RATINGS: 0,
       CURRENTLY_RATED_HELPFUL: 0,
       CURRENTLY_RATED_NOT_HELPFUL: 0,
     };
-    const statuses: NoteStatus[] = [];
-    const scores: string[] = [];
-    noteIds.forEach((_, index) => {
-      const status = shownStatus(result.status[index] as CoreStatus) as NoteStatus;
+    const notes: NoteRow[] = noteIds.map((id, index) => {
+      const status = shownStatus(result.finalStatus[index] as CoreStatus) as NoteStatus;
       counts[status] += 1;
-      statuses.push(status);
-      scores.push(JSON.stringify(explainNote(result, index)));
+      const previous = noteHistory[index];
+      return {
+        id,
+        status,
+        score: JSON.stringify(explainNote(result, index)),
+        history: JSON.stringify(statusHistoryToJson(history[index] as NoteStatusHistory)),
+        previousHistory: previous ? JSON.stringify(statusHistoryToJson(previous)) : null,
+      };
     });
 
     await this.prisma.$transaction(
       async (tx) => {
-        for (let start = 0; start < noteIds.length; start += CHUNK) {
-          await this.publishChunk(
-            tx,
-            runId,
-            noteIds.slice(start, start + CHUNK),
-            statuses.slice(start, start + CHUNK),
-            scores.slice(start, start + CHUNK),
-          );
+        for (let start = 0; start < notes.length; start += CHUNK) {
+          await this.publishChunk(tx, runId, notes.slice(start, start + CHUNK));
         }
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.
@@ -67,6 +71,7 @@ export class ScoringPublisher {
             noteCount: loaded.noteCount,
             ratingCount: loaded.ratingCount,
             inputHash: loaded.inputHash,
+            nowAt: new Date(loaded.nowMs),
             algorithmVersion: ALGORITHM_VERSION,
             seed,
             statusCounts: counts,
@@ -127,20 +132,23 @@ export class ScoringPublisher {
   private async publishChunk(
     tx: Prisma.TransactionClient,
     runId: string,
-    ids: readonly string[],
-    statuses: NoteStatus[],
-    scores: string[],
+    notes: readonly NoteRow[],
   ): Promise<void> {
+    const column = <K extends keyof NoteRow>(key: K): NoteRow[K][] =>
+      notes.map((note) => note[key]);
     // All parts of one statement see the same snapshot: `previous` is the status before this
     // update, so exactly the notes whose status changed get a history row.
     await tx.$executeRaw`
       WITH incoming AS (
-        SELECT * FROM unnest(${ids as string[]}::uuid[], ${statuses}::text[], ${scores}::text[]) AS v(id, status, score)
+        SELECT * FROM unnest(${column('id')}::uuid[], ${column('status')}::text[], ${column('score')}::text[],
+                             ${column('history')}::text[], ${column('previousHistory')}::text[])
+                   AS v(id, status, score, history, previous_history)
       ), previous AS (
         SELECT n.id, n.status FROM notes n JOIN incoming ON incoming.id = n.id
       ), updated AS (
         UPDATE notes n
-           SET status = incoming.status::"NoteStatus", score = incoming.score::jsonb, scored_run_id = ${runId}::uuid
+           SET status = incoming.status::"NoteStatus", score = incoming.score::jsonb, scored_run_id = ${runId}::uuid,
+               status_history = incoming.history::jsonb, previous_status_history = incoming.previous_history::jsonb
           FROM incoming WHERE n.id = incoming.id
         RETURNING n.id, n.status
       ), kept AS (
@@ -152,4 +160,13 @@ export class ScoringPublisher {
         FROM previous JOIN updated ON updated.id = previous.id
        WHERE previous.status <> updated.status`;
   }
+}
+
+/** What one note's row receives from a run, serialised for the batch update. */
+interface NoteRow {
+  id: string;
+  status: NoteStatus;
+  score: string;
+  history: string;
+  previousHistory: string | null;
 }

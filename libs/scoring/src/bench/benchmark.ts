@@ -82,7 +82,8 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
   console.log(
     `safeguards: ${count(highVolume)} high-volume raters, ${pss.cliques} PSS cliques ` +
       `(${original.ratingNote.length - input.ratingNote.length} ratings dropped), ` +
-      `${count(correlated)} correlated raters`,
+      `${count(correlated)} correlated raters; PSS pairs: ${pss.affinityPairs} writer–rater, ` +
+      `${pss.coRatingPairs} co-rating`,
   );
 
   const { firstRoundSummary: r1, finalRoundSummary: r2 } = prescoring;

@@ -76,6 +76,19 @@ export const PSS_MIN_RATER_COVERAGE = [0.2, 0.3, 0.4] as const;
 export const PSS_MIN_WRITER_SHARE = [0.2, 0.45, 0.7] as const;
 export const PSS_MIN_DENOMINATOR = 10;
 
+/**
+ * §7.7 (b): co-rating on the same post. Two raters co-rate a post when they rate one of its notes
+ * within 20 minutes of each other; a pair is suspicious when its smoothed NPMI (pseudocounts 500
+ * on each rater's post count) reaches 0.55 or its co-rated posts are ≥ 40 % of the less active
+ * rater's posts (+ 10 pseudo-posts). Only raters with ≥ 10 rated posts take part.
+ */
+export const PSS_CO_RATING_WINDOW_MS = 20 * 60_000;
+export const PSS_PMI_PSEUDOCOUNTS = 500;
+export const PSS_MIN_SMOOTHED_NPMI = 0.55;
+export const PSS_MIN_SIM_PSEUDOCOUNTS = 10;
+export const PSS_MIN_SIM_RATIO = 0.4;
+export const PSS_MIN_RATED_POSTS = 10;
+
 /** §7.8: quasi-cliques of correlated raters. */
 export const QUASI_CLIQUE_WINDOW_MS = 13 * 7 * 24 * 3_600_000;
 export const QUASI_CLIQUE_MIN_PAIR_COLLISIONS = 5;

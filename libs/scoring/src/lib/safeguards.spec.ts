@@ -30,7 +30,12 @@ interface Community {
   add(
     id: string,
     entries: Entry[],
-    options?: { author?: string; history?: NoteStatusHistory; createdAtMs?: number },
+    options?: {
+      author?: string;
+      history?: NoteStatusHistory;
+      createdAtMs?: number;
+      postId?: string;
+    },
   ): void;
 }
 
@@ -55,6 +60,7 @@ function community(seed = 7): Community {
         misleading: true,
         authorId: options.author,
         history: options.history,
+        postId: options.postId,
       });
       for (const [raters, level, tags, delayMs] of entries) {
         const defaultTags = level === Helpful ? GOOD : BAD;
@@ -362,6 +368,70 @@ describe('coordinated raters (§7.7, §7.8) and high-volume raters (§3 step 4)'
     const note = explain(result, 'bridging');
     expect(note.interceptNoHighVol).toBe(note.intercept);
     expect(note.activeRules).not.toContain('NoHighVolIntercept');
+  });
+});
+
+describe('co-rating within time windows (§7.7 b)', () => {
+  const ring = Array.from({ length: 8 }, (_, k) => `ring-${k}`);
+  /**
+   * The ring rates a note on each of 30 posts (two notes on every third post), member k at
+   * `spacing·k` after the first; then it joins camp A in pushing a note camp B rejects. Nobody in
+   * the ring wrote a note, so writer–rater affinity cannot link its members.
+   */
+  function scenario(spacingMs: number): { result: ScoringResult; c: Community } {
+    const c = community();
+    for (let post = 0; post < 30; post++) {
+      const createdAtMs = NOTE_TIME + post * 6 * HOUR;
+      for (const suffix of post % 3 === 0 ? ['a', 'b'] : ['a']) {
+        const id = `ring-target-${post}${suffix}`;
+        c.add(id, [], { createdAtMs, postId: `ring-post-${post}` });
+        ring.forEach((rater, k) =>
+          c.builder.addRating(id, rater, Helpful, createdAtMs + 2 * HOUR + k * spacingMs, GOOD),
+        );
+      }
+    }
+    c.add(
+      'pushed',
+      [
+        [c.campA.slice(0, 10), Helpful],
+        [c.campB.slice(0, 8), NotHelpful],
+      ],
+      {
+        postId: 'pushed-post',
+      },
+    );
+    ring.forEach((rater, k) =>
+      c.builder.addRating('pushed', rater, Helpful, NOTE_TIME + 2 * HOUR + k * spacingMs, GOOD),
+    );
+    return { result: scoreNotes(c.builder.build(), { seed: 3 }), c };
+  }
+  /** −1 for raters in no clique, and for those who never rated anything. */
+  const cliqueOf = (result: ScoringResult, id: string): number =>
+    result.raters.pssClique[indexOfId(result.input.participantIds, id)] ?? -1;
+
+  it('links a group that keeps rating the same posts within minutes, and counts it once per note', () => {
+    const { result, c } = scenario(2 * 60_000);
+    // Every two members co-rated all 31 posts; no pair came from authorship.
+    expect(result.raters.pssCoRatingPairs).toBe((ring.length * (ring.length - 1)) / 2);
+    const cliques = new Set(ring.map((id) => cliqueOf(result, id)));
+    expect(cliques.size).toBe(1);
+    expect([...cliques][0]).toBeGreaterThanOrEqual(0);
+    expect([...c.campA, ...c.campB, ...c.neutral].every((id) => cliqueOf(result, id) < 0)).toBe(
+      true,
+    );
+    // Only the ring's earliest rating of each note counts: 7 of 8 dropped on 41 notes.
+    expect(result.raters.pssDroppedRatings).toBe(7 * 41);
+    const pushed = explain(result, 'pushed');
+    expect(pushed.numRatings).toBe(10 + 8 + 1);
+    expect(pushed.status).not.toBe('CURRENTLY_RATED_HELPFUL');
+  });
+
+  it('leaves the same raters alone when their ratings are more than 20 minutes apart', () => {
+    const { result } = scenario(21 * 60_000);
+    expect(result.raters.pssCoRatingPairs).toBe(0);
+    expect(ring.every((id) => cliqueOf(result, id) < 0)).toBe(true);
+    expect(result.raters.pssDroppedRatings).toBe(0);
+    expect(explain(result, 'pushed').numRatings).toBe(10 + 8 + ring.length);
   });
 });
 

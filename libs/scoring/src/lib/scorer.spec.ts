@@ -243,7 +243,7 @@ describe('determinism', () => {
   it('gives byte-identical output for the same input and seed, whatever the insertion order', () => {
     const options = { seed: 5, raters: 300, notes: 250, ratings: 8_000 };
     const rows: [string, string, HelpfulnessLevel, number, number][] = [];
-    const notes: [string, string, number, boolean][] = [];
+    const notes: [string, string, number, boolean, string][] = [];
     generateSyntheticCommunity(options, {
       note: (...args) => notes.push(args),
       rating: (...args) => rows.push(args),
@@ -251,8 +251,8 @@ describe('determinism', () => {
     const build = (reverse: boolean): ScoringInput => {
       const builder = new ScoringInputBuilder();
       const ordered = reverse ? [...notes].reverse() : notes;
-      for (const [id, authorId, createdAtMs, misleading] of ordered) {
-        builder.addNote(id, { authorId, createdAtMs, misleading });
+      for (const [id, authorId, createdAtMs, misleading, postId] of ordered) {
+        builder.addNote(id, { authorId, createdAtMs, misleading, postId });
       }
       for (const row of reverse ? [...rows].reverse() : rows) builder.addRating(...row);
       return builder.build();

@@ -66,6 +66,9 @@ export interface RaterSafeguards {
   readonly correlated: Uint8Array;
   /** Ratings dropped by the PSS effects of §3 step 6. */
   readonly pssDroppedRatings: number;
+  /** Suspicious pairs found by writer–rater affinity (§7.7 a) and by co-rating (§7.7 b). */
+  readonly pssAffinityPairs: number;
+  readonly pssCoRatingPairs: number;
 }
 
 export interface ScoringResult extends NoteStatuses, StableStatuses {
@@ -102,6 +105,8 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
       pssClique: raters.pssClique,
       correlated: raters.correlated,
       pssDroppedRatings: raters.pssDroppedRatings,
+      pssAffinityPairs: raters.pssAffinityPairs,
+      pssCoRatingPairs: raters.pssCoRatingPairs,
     },
     safeguards,
     numRatings,
@@ -122,6 +127,8 @@ export function findSuspiciousRaters(
     pssClique: pss.clique,
     correlated: quasiCliqueMembers(input),
     pssDroppedRatings: input.ratingNote.length - pss.keptRatings.length,
+    pssAffinityPairs: pss.affinityPairs,
+    pssCoRatingPairs: pss.coRatingPairs,
     keptRatings: pss.keptRatings,
   };
 }

@@ -19,6 +19,12 @@ export interface NoteAttributes {
   /** Creation time; the valid-rating window (§5.1 step 4) starts here. */
   createdAtMs: number;
   /**
+   * §2.1 `tweetId`: what the note is about. Notes on the same post are grouped by post-selection
+   * similarity's co-rating count (§7.7 b); notes without one take no part in it (the reference's
+   * `tweetId` −1).
+   */
+  postId?: string;
+  /**
    * §2.1: `MISINFORMED_OR_POTENTIALLY_MISLEADING` (or a deleted note) is true, `NOT_MISLEADING`
    * false. Only misleading notes can become helpful.
    */
@@ -47,6 +53,10 @@ export interface ScoringInput {
   readonly noteCreatedAtMs: Float64Array;
   /** 1 for misleading (or deleted) notes, 0 for NOT_MISLEADING. */
   readonly noteMisleading: Uint8Array;
+  /** Index into `postIds` of each note's post, −1 when unknown. */
+  readonly notePost: Int32Array;
+  /** The distinct post ids, sorted (code-unit order). */
+  readonly postIds: readonly string[];
   /** NaN when the note never had a non-NMR status. */
   readonly noteLatestNonNmrStatusMs: Float64Array;
   readonly notePreviouslyHelpful: Uint8Array;
@@ -171,8 +181,14 @@ export class ScoringInputBuilder {
     const noteLatestNonNmrStatusMs = new Float64Array(noteCount);
     const notePreviouslyHelpful = new Uint8Array(noteCount);
     const noteHistory: (NoteStatusHistory | undefined)[] = [];
+    const postIds = [
+      ...new Set(this.noteAttributes.flatMap((a) => (a.postId === undefined ? [] : [a.postId]))),
+    ].sort(compareStrings);
+    const postIndex = new Map(postIds.map((id, index) => [id, index]));
+    const notePost = new Int32Array(noteCount);
     for (let n = 0; n < noteCount; n++) {
       const a = this.noteAttributes[notes.order[n]];
+      notePost[n] = a.postId === undefined ? -1 : (postIndex.get(a.postId) as number);
       noteAuthor[n] =
         a.authorId === undefined ? -1 : participants.rank[this.participant(a.authorId)];
       noteCreatedAtMs[n] = a.createdAtMs;
@@ -195,6 +211,8 @@ export class ScoringInputBuilder {
       noteAuthor,
       noteCreatedAtMs,
       noteMisleading,
+      notePost,
+      postIds,
       noteLatestNonNmrStatusMs,
       notePreviouslyHelpful,
       noteHistory,

@@ -1,13 +1,21 @@
 import { createHash, type Hash } from 'node:crypto';
 
 import { NoteStatus, publicStatus } from '../lib/note-status';
+import { RatingTag } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
+import {
+  canonicalStatusHistory,
+  emptyStatusHistory,
+  statusHistoryFromJson,
+  type NoteStatusHistory,
+} from '../lib/status-history';
 
 /**
  * Names the algorithm in every run record; bump it whenever statuses could change. A verifier
- * recomputes a run only with the version that made it.
+ * recomputes a run only with the version that made it. `core/1`: the Core model; `safeguards/1`:
+ * with every safeguard, tags, post ids, the status history and the run time.
  */
-export const ALGORITHM_VERSION = 'core/1';
+export const ALGORITHM_VERSION = 'safeguards/1';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =
@@ -43,14 +51,24 @@ export interface RunNote {
   authorPseudonym: string;
   classification: string;
   createdAtMs: number;
-  /** The note's shown status before this run was CURRENTLY_RATED_HELPFUL (§5.3 rule 7). */
-  previouslyHelpful: boolean;
+  /**
+   * The post the note is about (its id on the instance): notes on one post are what §7.7 (b)
+   * co-rating groups.
+   */
+  postId: string;
+  /**
+   * The note's status history (§2.3) as the previous run left it; null for a note never scored.
+   * It decides CRH inertia, the valid-rating window, stabilisation and locking.
+   */
+  history: NoteStatusHistory | null;
 }
 
 export interface RunRating {
   noteId: string;
   raterPseudonym: string;
   helpfulness: RatingHelpfulness;
+  /** Tag names as members submit them (`CLEAR`, `INCORRECT`, …); unknown names are ignored. */
+  tags: readonly string[];
   clientMinute: number;
 }
 
@@ -58,14 +76,92 @@ export interface RunInput {
   input: ScoringInput;
   noteCount: number;
   ratingCount: number;
-  /** SHA-256 (hex) over one canonical line per note, then per rating, each in id order. */
+  /** The run's time, the scorer's `nowMs` (stabilisation, locking). */
+  nowMs: number;
+  /**
+   * SHA-256 (hex) over everything the statuses depend on: the run time, then one canonical line
+   * per note (with its status history) and per rating (with its tags), each in id order.
+   */
   inputHash: string;
+}
+
+const HELPFUL_TAGS = new Map<string, RatingTag>([
+  ['OTHER', RatingTag.HelpfulOther],
+  ['INFORMATIVE', RatingTag.HelpfulInformative],
+  ['CLEAR', RatingTag.HelpfulClear],
+  ['EMPATHETIC', RatingTag.HelpfulEmpathetic],
+  ['GOOD_SOURCES', RatingTag.HelpfulGoodSources],
+  ['UNIQUE_CONTEXT', RatingTag.HelpfulUniqueContext],
+  ['ADDRESSES_CLAIM', RatingTag.HelpfulAddressesClaim],
+  ['IMPORTANT_CONTEXT', RatingTag.HelpfulImportantContext],
+  ['UNBIASED_LANGUAGE', RatingTag.HelpfulUnbiasedLanguage],
+]);
+
+const NOT_HELPFUL_TAGS = new Map<string, RatingTag>([
+  ['OTHER', RatingTag.NotHelpfulOther],
+  ['INCORRECT', RatingTag.NotHelpfulIncorrect],
+  ['SOURCES_MISSING_OR_UNRELIABLE', RatingTag.NotHelpfulSourcesMissingOrUnreliable],
+  ['OPINION_SPECULATION', RatingTag.NotHelpfulOpinionSpeculation],
+  ['MISSING_KEY_POINTS', RatingTag.NotHelpfulMissingKeyPoints],
+  ['OUTDATED', RatingTag.NotHelpfulOutdated],
+  ['HARD_TO_UNDERSTAND', RatingTag.NotHelpfulHardToUnderstand],
+  ['ARGUMENTATIVE_OR_BIASED', RatingTag.NotHelpfulArgumentativeOrBiased],
+  ['OFF_TOPIC', RatingTag.NotHelpfulOffTopic],
+  ['SPAM_HARASSMENT_OR_ABUSE', RatingTag.NotHelpfulSpamHarassmentOrAbuse],
+  ['IRRELEVANT_SOURCES', RatingTag.NotHelpfulIrrelevantSources],
+  ['NOTE_NOT_NEEDED', RatingTag.NotHelpfulNoteNotNeeded],
+]);
+
+/**
+ * The scorer's tag for a Bridgenotes tag name. OTHER exists on both sides: a NOT_HELPFUL
+ * rating's is `notHelpfulOther`, any other rating's `helpfulOther`.
+ */
+export function ratingTagOf(helpfulness: RatingHelpfulness, name: string): RatingTag | undefined {
+  const [first, second] =
+    helpfulness === 'NOT_HELPFUL'
+      ? [NOT_HELPFUL_TAGS, HELPFUL_TAGS]
+      : [HELPFUL_TAGS, NOT_HELPFUL_TAGS];
+  return first.get(name) ?? second.get(name);
+}
+
+/** A rating's `RatingTag` bit mask, what the scorer sees of its tags. */
+export function ratingTagMask(helpfulness: RatingHelpfulness, names: readonly string[]): number {
+  let mask = 0;
+  for (const name of names) {
+    const tag = ratingTagOf(helpfulness, name);
+    if (tag !== undefined) mask |= 1 << tag;
+  }
+  return mask;
+}
+
+/**
+ * The history a note starts a run from: the row the previous run left (stored or exported JSON).
+ * A note published before runs kept histories (algorithm `core/1`) gets a row holding just its
+ * published status, so that a helpful note keeps its inertia instead of being held like a new
+ * one; a note never published has none.
+ */
+export function startingStatusHistory(
+  stored: unknown,
+  note: { id: string; authorPseudonym: string; createdAtMs: number; publishedStatus: ShownStatus },
+): NoteStatusHistory | null {
+  const history = statusHistoryFromJson(stored);
+  if (history) return history;
+  if (note.publishedStatus === 'NEEDS_MORE_RATINGS') return null;
+  return {
+    ...emptyStatusHistory(note.id, note.authorPseudonym, note.createdAtMs),
+    currentStatus: note.publishedStatus,
+  };
 }
 
 /**
  * A Bridgenotes community's scoring input, built the one way both the worker and any verifier
- * build it: notes first, then ratings, each in id order, hashed line by line as they come, so
- * that a run's published input hash can be recomputed from the open data.
+ * build it: the run time, then notes, then ratings, each in id order, hashed line by line as
+ * they come, so that a run's published input hash can be recomputed from the open data:
+ *
+ *   t⇥nowMs
+ *   n⇥id⇥author⇥classification⇥createdAt (ISO)⇥postId      one per note
+ *   h⇥[24 history values in column order, JSON]             after its note, when it has one
+ *   r⇥noteId⇥rater⇥helpfulness⇥clientMinute⇥tagMask        one per rating
  */
 export class RunInputBuilder {
   private readonly builder = new ScoringInputBuilder();
@@ -73,30 +169,40 @@ export class RunInputBuilder {
   private noteCount = 0;
   private ratingCount = 0;
 
+  constructor(private readonly nowMs: number) {
+    if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new Error(`bad run time ${nowMs}`);
+    this.hash.update(`t\t${nowMs}\n`);
+  }
+
   addNote(note: RunNote): void {
+    const history = note.history ?? undefined;
     this.builder.addNote(note.id, {
       authorId: note.authorPseudonym,
       createdAtMs: note.createdAtMs,
       misleading: note.classification === 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
-      previouslyHelpful: note.previouslyHelpful,
+      postId: note.postId,
+      history,
     });
     this.hash.update(
-      `n\t${note.id}\t${note.authorPseudonym}\t${note.classification}\t${new Date(note.createdAtMs).toISOString()}\n`,
+      `n\t${note.id}\t${note.authorPseudonym}\t${note.classification}\t${new Date(note.createdAtMs).toISOString()}\t${note.postId}\n`,
     );
+    if (history) this.hash.update(`h\t${canonicalStatusHistory(history)}\n`);
     this.noteCount += 1;
   }
 
   /** Adds a rating of a note added before; a rating of any other note is skipped (false). */
   addRating(rating: RunRating): boolean {
     if (this.builder.noteIndexOf(rating.noteId) === undefined) return false;
+    const tags = ratingTagMask(rating.helpfulness, rating.tags);
     this.builder.addRating(
       rating.noteId,
       rating.raterPseudonym,
       LEVELS[rating.helpfulness],
       rating.clientMinute * 60_000,
+      tags,
     );
     this.hash.update(
-      `r\t${rating.noteId}\t${rating.raterPseudonym}\t${rating.helpfulness}\t${rating.clientMinute}\n`,
+      `r\t${rating.noteId}\t${rating.raterPseudonym}\t${rating.helpfulness}\t${rating.clientMinute}\t${tags}\n`,
     );
     this.ratingCount += 1;
     return true;
@@ -107,6 +213,7 @@ export class RunInputBuilder {
       input: this.builder.build(),
       noteCount: this.noteCount,
       ratingCount: this.ratingCount,
+      nowMs: this.nowMs,
       inputHash: this.hash.digest('hex'),
     };
   }

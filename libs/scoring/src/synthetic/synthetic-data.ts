@@ -36,7 +36,13 @@ export interface SyntheticTruth {
 
 /** Receives the generated rows, in generation order; `ScoringInputBuilder` and the TSV writer both fit. */
 export interface SyntheticSink {
-  note(id: string, authorId: string, createdAtMs: number, misleading: boolean): void;
+  note(
+    id: string,
+    authorId: string,
+    createdAtMs: number,
+    misleading: boolean,
+    postId: string,
+  ): void;
   /** `tags` is a `RatingTag` bit mask. */
   rating(
     noteId: string,
@@ -60,6 +66,10 @@ export function syntheticNoteId(index: number): string {
   return String(1_000_000_000 + index);
 }
 
+export function syntheticPostId(index: number): string {
+  return String(2_000_000_000 + index);
+}
+
 export function generateSyntheticCommunity(
   options: SyntheticOptions,
   sink: SyntheticSink,
@@ -67,6 +77,9 @@ export function generateSyntheticCommunity(
   const random = new Random(options.seed);
   // Tags come from their own stream, so adding them left the ratings themselves unchanged.
   const tagRandom = new Random(options.seed + 0x7a65);
+  // Posts too: about three notes in ten share the post of the note before them.
+  const postRandom = new Random(options.seed + 0x9057);
+  let postCount = 0;
   const contrarianShare = options.contrarianShare ?? 0.04;
   const raters = makeRaters(options.raters, contrarianShare, random);
   const noteCount = options.notes;
@@ -87,7 +100,14 @@ export function generateSyntheticCommunity(
       : 0.12 * random.normal();
     const createdAtMs = SYNTHETIC_EPOCH_MS + Math.floor(random.uniform(0, 30 * DAY_MS));
     const author = raters.pick(random);
-    sink.note(noteIds[n], syntheticRaterId(author), createdAtMs, random.next() < 0.88);
+    if (n === 0 || postRandom.next() >= 0.3) postCount++;
+    sink.note(
+      noteIds[n],
+      syntheticRaterId(author),
+      createdAtMs,
+      random.next() < 0.88,
+      syntheticPostId(postCount - 1),
+    );
 
     const wanted = Math.min(
       options.raters >> 1,
@@ -192,8 +212,8 @@ function makeRaters(count: number, contrarianShare: number, random: Random): Rat
 /** A sink that fills a `ScoringInputBuilder`. */
 export function builderSink(builder: ScoringInputBuilder): SyntheticSink {
   return {
-    note(id, authorId, createdAtMs, misleading) {
-      builder.addNote(id, { authorId, createdAtMs, misleading });
+    note(id, authorId, createdAtMs, misleading, postId) {
+      builder.addNote(id, { authorId, createdAtMs, misleading, postId });
     },
     rating(noteId, raterId, level, createdAtMs, tags) {
       builder.addRating(noteId, raterId, level, createdAtMs, tags);

@@ -58,8 +58,14 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
   const classificationById = new Map<string, string>();
   // §3 step 5, by builder index: NOT_MISLEADING notes from before 2022-10-03 lose their ratings.
   const droppedNotes: boolean[] = [];
-  const noteColumns = ['noteId', 'noteAuthorParticipantId', 'createdAtMillis', 'classification'];
-  await readTsv(paths.notes, noteColumns, ([id, author, created, classification]) => {
+  const noteColumns = [
+    'noteId',
+    'noteAuthorParticipantId',
+    'createdAtMillis',
+    'classification',
+    'tweetId',
+  ];
+  await readTsv(paths.notes, noteColumns, ([id, author, created, classification, tweetId]) => {
     if (builder.noteIndexOf(id) !== undefined) return;
     const previous = history.get(id);
     classificationById.set(id, classification);
@@ -69,6 +75,8 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
       authorId: author === '' ? undefined : author,
       createdAtMs,
       misleading: classification !== NOT_MISLEADING,
+      // The reference leaves notes with tweetId −1 out of post-selection similarity's co-rating.
+      postId: tweetId === '' || tweetId === '-1' ? undefined : tweetId,
       history: previous,
     });
   });

@@ -43,8 +43,10 @@ export function writeSyntheticTsv(options: SyntheticOptions, outdir: string): Sy
     STATUS_HISTORY_COLUMNS,
   );
   const ratings = new TsvFileWriter(join(outdir, 'ratings', 'ratings-00000.tsv'), RATING_COLUMNS);
+  const postOf = new Map<string, string>();
   const truth = generateSyntheticCommunity(options, {
-    note(id, authorId, createdAtMs, misleading) {
+    note(id, authorId, createdAtMs, misleading, postId) {
+      postOf.set(id, postId);
       const common = {
         noteId: id,
         noteAuthorParticipantId: authorId,
@@ -53,7 +55,7 @@ export function writeSyntheticTsv(options: SyntheticOptions, outdir: string): Sy
       notes.row(
         rowOf(NOTE_COLUMNS, {
           ...common,
-          tweetId: id,
+          tweetId: postId,
           classification: misleading ? MISLEADING : NOT_MISLEADING,
           summary: `synthetic note ${id}`,
           isMediaNote: 0,
@@ -76,7 +78,7 @@ export function writeSyntheticTsv(options: SyntheticOptions, outdir: string): Sy
           helpful: level === HelpfulnessLevel.Helpful ? 1 : 0,
           notHelpful: level === HelpfulnessLevel.NotHelpful ? 1 : 0,
           helpfulnessLevel: LEVEL_NAMES[level],
-          ratedOnTweetId: noteId,
+          ratedOnTweetId: postOf.get(noteId) ?? '',
           ratingSourceBucketed: 'DEFAULT',
         }),
       );

@@ -2,6 +2,8 @@
  * Column layouts of Community Notes' public TSV files (§2 of the reference note), used to write
  * synthetic data in the same format and to name the columns the reader looks for.
  */
+import { STATUS_HISTORY_FIELDS } from '../lib/status-history';
+
 export const NOTE_COLUMNS = [
   'noteId',
   'noteAuthorParticipantId',
@@ -67,32 +69,8 @@ export const RATING_COLUMNS = [
   'suggestionId',
 ] as const;
 
-export const STATUS_HISTORY_COLUMNS = [
-  'noteId',
-  'noteAuthorParticipantId',
-  'createdAtMillis',
-  'timestampMillisOfFirstNonNMRStatus',
-  'firstNonNMRStatus',
-  'timestampMillisOfCurrentStatus',
-  'currentStatus',
-  'timestampMillisOfLatestNonNMRStatus',
-  'mostRecentNonNMRStatus',
-  'timestampMillisOfStatusLock',
-  'lockedStatus',
-  'timestampMillisOfRetroLock',
-  'currentCoreStatus',
-  'currentExpansionStatus',
-  'currentGroupStatus',
-  'currentDecidedBy',
-  'currentModelingGroup',
-  'timestampMillisOfMostRecentStatusChange',
-  'timestampMillisOfNmrDueToMinStableCrhTime',
-  'currentMultiGroupStatus',
-  'currentModelingMultiGroup',
-  'timestampMinuteOfFinalScoringOutput',
-  'timestampMillisOfFirstNmrDueToMinStableCrhTime',
-  'abovePcrhThresholdTime',
-] as const;
+/** §2.3: the note status history file has exactly the fields of a history row. */
+export const STATUS_HISTORY_COLUMNS = STATUS_HISTORY_FIELDS;
 
 export const ENROLLMENT_COLUMNS = [
   'participantId',

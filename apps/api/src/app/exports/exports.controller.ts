@@ -57,7 +57,7 @@ export class ExportsController {
   @ApiOperation({
     summary: "The community as Community Notes' public TSV files",
     description:
-      "notes, ratings and note-status-history, with the columns of X's files; pseudonyms are the participant ids.",
+      "notes, ratings, note-status-history and user-enrollment, with the columns of X's files (what the reference scorer reads); pseudonyms are the participant ids. note-status-history is the scorer's state as the latest run left it, comparable column for column with the reference's note_status_history output.",
   })
   @ApiProduces('text/tab-separated-values')
   @ApiOkResponse({ description: 'The whole file, header first' })

@@ -5,6 +5,8 @@ import {
   CHANGE_STREAMS,
   type ChangeStream,
   EXPORT_FORMAT,
+  ENROLLMENT_TSV_HEADER,
+  enrollmentTsvLine,
   EXPORT_STREAMS,
   ExportManifest,
   ExportRecords,
@@ -17,10 +19,15 @@ import {
   RATINGS_TSV_HEADER,
   STATUS_HISTORY_TSV_HEADER,
   statusHistoryTsvLine,
+  storedStatusHistoryTsvLine,
   ratingTsvLine,
 } from '@bridgenotes/open-data';
 import { CLOCK_SKEW_MINUTES, ProofJson, TREE_DEPTH } from '@bridgenotes/protocol';
-import type { ShownStatus } from '@bridgenotes/scoring';
+import {
+  statusHistoryFromJson,
+  type ShownStatus,
+  type StatusHistoryJson,
+} from '@bridgenotes/scoring';
 
 import { ApiError } from '../common/api-error';
 import type { ExportOrder, TsvFile } from './dto/export-query.dto';
@@ -70,6 +77,7 @@ function noteRecord(note: Note & { post: Post }): NoteRecord {
     cursor: note.id,
     id: note.id,
     authorPseudonym: note.authorPseudonym,
+    postId: note.postId,
     post: {
       canonicalUrl: note.post.canonicalUrl,
       platform: note.post.platform,
@@ -325,6 +333,7 @@ export class ExportsService {
             noteCount: run.noteCount,
             ratingCount: run.ratingCount,
             inputHash: run.inputHash,
+            nowAt: iso(run.nowAt),
             statusCounts: run.statusCounts as Record<ShownStatus, number> | null,
           },
         }));
@@ -352,7 +361,14 @@ export class ExportsService {
         const rows = await this.prisma.note.findMany({
           where: { communityId, ...afterId },
           orderBy: { id: 'asc' },
-          select: { id: true, status: true, scoredRunId: true, score: true },
+          select: {
+            id: true,
+            status: true,
+            scoredRunId: true,
+            score: true,
+            statusHistory: true,
+            previousStatusHistory: true,
+          },
           take,
         });
         return rows.map((note) => ({
@@ -363,6 +379,8 @@ export class ExportsService {
             status: note.status,
             runId: note.scoredRunId,
             score: note.score,
+            history: note.statusHistory as StatusHistoryJson | null,
+            previousHistory: note.previousStatusHistory as StatusHistoryJson | null,
           },
         }));
       }
@@ -447,6 +465,23 @@ export class ExportsService {
         }
         return;
       }
+      case 'user-enrollment':
+        yield ENROLLMENT_TSV_HEADER;
+        // Every author and rater, each once, in pseudonym order.
+        for (let after = ''; ;) {
+          const rows = await this.prisma.$queryRaw<{ pseudonym: string }[]>`
+            SELECT pseudonym FROM (
+              SELECT rater_pseudonym AS pseudonym FROM ratings WHERE community_id = ${community.id}::uuid
+              UNION
+              SELECT author_pseudonym FROM notes WHERE community_id = ${community.id}::uuid
+            ) AS participants
+             WHERE pseudonym > ${after}
+             ORDER BY pseudonym
+             LIMIT ${BATCH}`;
+          for (const { pseudonym } of rows) yield enrollmentTsvLine(pseudonym);
+          if (rows.length < BATCH) return;
+          after = rows[rows.length - 1]?.pseudonym as string;
+        }
       case 'note-status-history':
         yield STATUS_HISTORY_TSV_HEADER;
         for (let after: string | undefined; ;) {
@@ -458,18 +493,24 @@ export class ExportsService {
               authorPseudonym: true,
               createdAt: true,
               status: true,
+              statusHistory: true,
               statusChanges: { orderBy: { id: 'asc' }, select: { next: true, changedAt: true } },
             },
             take: BATCH,
           });
           for (const note of notes) {
-            yield statusHistoryTsvLine(
-              { ...note, createdAt: note.createdAt.toISOString() },
-              note.statusChanges.map((change) => ({
-                next: change.next,
-                changedAt: change.changedAt.toISOString(),
-              })),
-            );
+            // The row the scorer keeps between runs; notes no run has given one yet (or only a
+            // run of an algorithm before it was kept) get one rebuilt from their status changes.
+            const stored = statusHistoryFromJson(note.statusHistory);
+            yield stored
+              ? storedStatusHistoryTsvLine(stored)
+              : statusHistoryTsvLine(
+                  { ...note, createdAt: note.createdAt.toISOString() },
+                  note.statusChanges.map((change) => ({
+                    next: change.next,
+                    changedAt: change.changedAt.toISOString(),
+                  })),
+                );
           }
           if (notes.length < BATCH) return;
           after = notes[notes.length - 1]?.id;

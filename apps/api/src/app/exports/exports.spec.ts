@@ -4,10 +4,20 @@ import type { PrismaClient } from '@bridgenotes/database';
 import {
   directorySource,
   httpSource,
+  rescoreExport,
   saveExport,
   verifyExport,
   type ExportStream,
 } from '@bridgenotes/open-data';
+import {
+  DEFAULT_SEED,
+  NoteStatus,
+  readCommunityNotes,
+  scoreNotes,
+  shownStatus,
+  statusHistoryToJson,
+  type NoteStatusHistory,
+} from '@bridgenotes/scoring';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +44,8 @@ const body = (proven: ProvenAction) => ({
 
 type Json = Record<string, unknown>;
 
+const HOUR = 3_600_000;
+
 /**
  * A community with one note and two ratings, all with real proofs (three, made once), scored
  * once; its export is read over HTTP, saved to a folder, and copies of that folder are tampered
@@ -46,6 +58,8 @@ describe('open-data export and verification', () => {
   let baseUrl: string;
   let folder: string;
   let noteId: string;
+  let runId: string;
+  let secondRunAt: number;
   const ratingIds: string[] = [];
   const server = () => app.getHttpServer();
 
@@ -77,7 +91,11 @@ describe('open-data export and verification', () => {
         .send(body(rating))
         .expect(201);
     }
-    await publishScoringRun(prisma, community.id);
+    // Two runs, the second an hour later: it starts from the status history the first left.
+    const firstRunAt = Date.now();
+    await publishScoringRun(prisma, community.id, firstRunAt);
+    secondRunAt = firstRunAt + HOUR;
+    runId = await publishScoringRun(prisma, community.id, secondRunAt);
     folder = await mkdtemp(join(tmpdir(), 'bn-export-'));
     await saveExport(httpSource(baseUrl, community.slug, { pageSize: 2 }), folder);
     for (const line of (await readFile(join(folder, 'ratings.ndjson'), 'utf8')).split('\n')) {
@@ -120,9 +138,9 @@ describe('open-data export and verification', () => {
     expect(report.discrepancies).toEqual([]);
     expect(report).toMatchObject({
       verdict: 'VERIFIED',
-      counts: { members: 3, roots: 1, notes: 1, ratings: 2, runs: 1 },
+      counts: { members: 3, roots: 1, notes: 1, ratings: 2, runs: 2 },
       proofs: { checked: 3, groth16Verified: 3, sampled: false },
-      run: { recomputed: true, notesCompared: 1 },
+      run: { id: runId, recomputed: true, notesCompared: 1 },
     });
   });
 
@@ -162,9 +180,66 @@ describe('open-data export and verification', () => {
     );
     const found = await discrepanciesOf(copy);
     expect(found).toContainEqual({ code: 'PROOF_MESSAGE', subject: `rating ${ratingIds[1]}` });
-    // The edited rating also changes the run's input; as the rating is from the last minutes
-    // before the run, the instance may have taken it after the run read its input: a warning.
-    expect(found.map(({ code }) => code).sort()).toEqual(['PROOF_MESSAGE', 'RUN_OUTDATED']);
+    // The edited rating also changes the latest run's input, which nothing newer explains.
+    expect(found.map(({ code }) => code).sort()).toEqual(['PROOF_MESSAGE', 'RUN_INPUT_MISMATCH']);
+  });
+
+  const latestRun = (edit: (run: Json) => Json) => (run: Json) =>
+    run['id'] === runId ? edit(run) : run;
+
+  it('names a run whose published time is not the one its statuses were computed at', async () => {
+    const copy = await tampered(
+      'runs',
+      latestRun((run) => ({
+        ...run,
+        nowAt: new Date(Date.parse(run['nowAt'] as string) + 1).toISOString(),
+      })),
+    );
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'RUN_INPUT_MISMATCH', subject: `run ${runId}` },
+    ]);
+  });
+
+  it('names a run whose published starting history is not the one it hashed', async () => {
+    const copy = await tampered('results', (result) => ({
+      ...result,
+      previousHistory: {
+        ...(result['previousHistory'] as Json),
+        currentStatus: 'CURRENTLY_RATED_HELPFUL',
+      },
+    }));
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'RUN_INPUT_MISMATCH', subject: `run ${runId}` },
+    ]);
+  });
+
+  it('names a published status history the run did not leave', async () => {
+    const copy = await tampered('results', (result) => ({
+      ...result,
+      history: { ...(result['history'] as Json), lockedStatus: 'CURRENTLY_RATED_HELPFUL' },
+    }));
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'HISTORY_MISMATCH', subject: `note ${noteId}` },
+    ]);
+  });
+
+  it('only warns when records newer than the run can explain a different input', async () => {
+    // As if the run had started before the ratings arrived: the data may have moved on since.
+    const copy = await tampered(
+      'runs',
+      latestRun((run) => ({
+        ...run,
+        startedAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
+        nowAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
+      })),
+    );
+    try {
+      const report = await verifyExport(directorySource(copy));
+      expect(report).toMatchObject({ verdict: 'VERIFIED', run: { recomputed: false } });
+      expect(report.discrepancies.map(({ code }) => code)).toEqual(['RUN_OUTDATED']);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it('names a proof whose root the group never had', async () => {
@@ -205,6 +280,49 @@ describe('open-data export and verification', () => {
     expect(await discrepanciesOf(copy)).toEqual([
       { code: 'STATUS_MISMATCH', subject: `note ${noteId}` },
     ]);
+  });
+
+  it('gives the same next run from the Community Notes TSV files as from the NDJSON streams', async () => {
+    const tsvFolder = await mkdtemp(join(tmpdir(), 'bn-tsv-'));
+    try {
+      const paths: Record<string, string> = {};
+      for (const file of ['notes', 'ratings', 'note-status-history', 'user-enrollment']) {
+        paths[file] = join(tsvFolder, `${file}.tsv`);
+        const response = await request(server())
+          .get(`/communities/${community.slug}/export/tsv/${file}`)
+          .expect(200);
+        await writeFile(paths[file] as string, response.text);
+      }
+      const nowMs = secondRunAt + HOUR;
+      const data = await readCommunityNotes({
+        notes: paths['notes'] as string,
+        ratings: paths['ratings'] as string,
+        status: paths['note-status-history'],
+        enrollment: paths['user-enrollment'],
+      });
+      const fromTsv = scoreNotes(data.input, { seed: DEFAULT_SEED, nowMs });
+      const fromNdjson = await rescoreExport(directorySource(folder), { nowMs });
+      expect(data.input.ratingNote).toHaveLength(2);
+      expect(data.input.tagsKnown).toBe(true);
+      expect(fromNdjson.notes).toMatchObject([
+        {
+          noteId,
+          status: shownStatus(fromTsv.finalStatus[0] as NoteStatus),
+          published: 'NEEDS_MORE_RATINGS',
+        },
+      ]);
+      // Both carry the same state forward: the history the instance stored, one run on.
+      expect(fromNdjson.notes[0]?.history).toEqual(
+        statusHistoryToJson(fromTsv.history?.[0] as NoteStatusHistory),
+      );
+      expect(fromNdjson.notes[0]?.history).toMatchObject({
+        noteId,
+        timestampMillisOfCurrentStatus: nowMs,
+        timestampMillisOfMostRecentStatusChange: secondRunAt - HOUR,
+      });
+    } finally {
+      await rm(tsvFolder, { recursive: true, force: true });
+    }
   });
 
   describe('endpoints', () => {
@@ -279,6 +397,24 @@ describe('open-data export and verification', () => {
       const [note] = lines((await exportOf('/notes').expect(200)).text);
       expect(note.postRef).toEqual(NOTE.post);
       expect(note.post.canonicalUrl).toBe('https://example.com/story?id=7');
+      expect(note.postId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it("publishes what a run needs to be recomputed: its time and each note's histories", async () => {
+      const runs = lines((await exportOf('/runs').expect(200)).text);
+      expect(runs.at(-1)).toMatchObject({
+        id: runId,
+        algorithmVersion: 'safeguards/1',
+        nowAt: new Date(secondRunAt).toISOString(),
+      });
+      const [result] = lines((await exportOf('/results').expect(200)).text);
+      expect(result).toMatchObject({
+        runId,
+        previousHistory: { noteId, timestampMillisOfCurrentStatus: secondRunAt - HOUR },
+        history: { noteId, timestampMillisOfCurrentStatus: secondRunAt },
+      });
+      const [rating] = lines((await exportOf('/ratings').expect(200)).text);
+      expect(rating.tags.length).toBeGreaterThan(0);
     });
 
     it.each([
@@ -322,9 +458,37 @@ describe('open-data export and verification', () => {
       expect(levels.sort()).toEqual(['HELPFUL', 'NOT_HELPFUL']);
       const history = (await exportOf('/tsv/note-status-history').expect(200)).text.split('\n');
       const historyHeader = (history[0] as string).split('\t');
-      expect((history[1] as string).split('\t')[historyHeader.indexOf('currentStatus')]).toBe(
-        'NEEDS_MORE_RATINGS',
+      const historyRow = (history[1] as string).split('\t');
+      const cellOf = (column: string) => historyRow[historyHeader.indexOf(column)];
+      expect(historyHeader).toHaveLength(24);
+      // The row the scorer keeps between runs, as the latest run left it.
+      expect(cellOf('currentStatus')).toBe('NEEDS_MORE_RATINGS');
+      expect(cellOf('currentDecidedBy')).toBe('CoreModel');
+      expect(cellOf('timestampMillisOfCurrentStatus')).toBe(String(secondRunAt));
+      expect(cellOf('timestampMinuteOfFinalScoringOutput')).toBe(
+        String(Math.floor(secondRunAt / 60_000)),
       );
+      expect(cellOf('timestampMillisOfStatusLock')).toBe('-1');
+      // Every author and rater, in the Core population the reference needs.
+      const enrollment = (await exportOf('/tsv/user-enrollment').expect(200)).text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t'));
+      const enrollmentHeader = enrollment[0] as string[];
+      expect(enrollmentHeader).toEqual([
+        'participantId',
+        'enrollmentState',
+        'successfulRatingNeededToEarnIn',
+        'timestampOfLastStateChange',
+        'timestampOfLastEarnOut',
+        'modelingPopulation',
+        'modelingGroup',
+        'numberOfTimesEarnedOut',
+      ]);
+      const participants = enrollment.slice(1);
+      expect(participants).toHaveLength(3);
+      expect(new Set(participants.map((row) => row[0])).size).toBe(3);
+      expect(participants.every((row) => row[6] === '13')).toBe(true);
     });
   });
 });

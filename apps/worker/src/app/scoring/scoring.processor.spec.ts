@@ -11,7 +11,14 @@ import {
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { JobName, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
-import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
+import {
+  canonicalStatusHistory,
+  generateSyntheticCommunity,
+  HelpfulnessLevel,
+  RaterKind,
+  statusHistoryFromJson,
+  type NoteStatusHistory,
+} from '@bridgenotes/scoring';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
@@ -65,7 +72,13 @@ describe('scoring worker', () => {
   async function plantedCommunity() {
     const { id: communityId, postId } = await createCommunity();
     const notes: { id: string; misleading: boolean; createdAtMs: number; author: string }[] = [];
-    const ratings: { noteId: string; rater: string; level: HelpfulnessLevel; atMs: number }[] = [];
+    const ratings: {
+      noteId: string;
+      rater: string;
+      level: HelpfulnessLevel;
+      atMs: number;
+      tags?: string[];
+    }[] = [];
     const noteIds = new Map<string, string>();
     const truth = generateSyntheticCommunity(
       { seed: 7, raters: 400, notes: 300, ratings: 12_000 },
@@ -82,13 +95,17 @@ describe('scoring worker', () => {
     const camp = (kind: RaterKind) =>
       truth.raterIds.filter((_, index) => truth.raterKind[index] === kind);
     const [campA, campB] = [camp(RaterKind.CampA), camp(RaterKind.CampB)];
+    // Raters explain themselves with two tags: a note shown as helpful needs two explanation
+    // tags, each used by two of its ratings (InsufficientExplanation).
     const planted = (raters: [string[], HelpfulnessLevel][]) => {
       const id = randomUUID();
       const createdAtMs = Date.UTC(2026, 0, 10);
       notes.push({ id, misleading: true, createdAtMs, author: 'planted-author' });
       for (const [members, level] of raters) {
+        const tags =
+          level === HelpfulnessLevel.Helpful ? ['CLEAR', 'INFORMATIVE'] : ['MISSING_KEY_POINTS'];
         for (const rater of members)
-          ratings.push({ noteId: id, rater, level, atMs: createdAtMs + 3_600_000 });
+          ratings.push({ noteId: id, rater, level, atMs: createdAtMs + 3_600_000, tags });
       }
       return id;
     };
@@ -122,7 +139,7 @@ describe('scoring worker', () => {
         noteId: rating.noteId,
         raterPseudonym: rating.rater,
         helpfulness: HELPFULNESS[rating.level],
-        tags: [],
+        tags: rating.tags ?? [],
         clientMinute: Math.floor(rating.atMs / 60_000),
         proof: {},
       })),
@@ -152,26 +169,79 @@ describe('scoring worker', () => {
     }, 30_000);
   }
 
-  it('publishes CRH for a note both camps find helpful, and not for a one-sided note', async () => {
+  /**
+   * Time passing between runs without waiting: every stabilisation hold of the community moves
+   * back by `ms`, as if the run that started it had been that much earlier.
+   */
+  async function holdsStartedEarlier(communityId: string, ms: number): Promise<void> {
+    await prisma.$executeRaw`
+      UPDATE notes SET status_history = jsonb_set(status_history, '{timestampMillisOfNmrDueToMinStableCrhTime}',
+             to_jsonb((status_history->>'timestampMillisOfNmrDueToMinStableCrhTime')::bigint - ${ms}))
+       WHERE community_id = ${communityId}::uuid
+         AND jsonb_typeof(status_history->'timestampMillisOfNmrDueToMinStableCrhTime') = 'number'`;
+  }
+
+  it('holds a note both camps find helpful at first, then publishes CRH, and never a one-sided note', async () => {
     const { communityId, bridging, oneSided } = await plantedCommunity();
     await prisma.community.update({
       where: { id: communityId },
       data: { webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'test-secret-0123456789' },
     });
-    const finished = await runFor(communityId);
-
-    const byId = async (id: string) => prisma.note.findUniqueOrThrow({ where: { id } });
-    const helpful = await byId(bridging);
-    expect(helpful.status).toBe(NoteStatus.CURRENTLY_RATED_HELPFUL);
-    expect(helpful.scoredRunId).toBe(finished.id);
-    expect(helpful.score).toMatchObject({ decidedBy: expect.any(String), numRatings: 24 });
-    expect((await byId(oneSided)).status).not.toBe(NoteStatus.CURRENTLY_RATED_HELPFUL);
-
-    expect(finished).toMatchObject({
-      algorithmVersion: 'core/1',
+    const first = await runFor(communityId);
+    expect(first).toMatchObject({
+      algorithmVersion: 'safeguards/1',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });
+    expect((first.nowAt as Date).getTime()).toBeLessThanOrEqual(
+      (first.finishedAt as Date).getTime(),
+    );
+
+    const byId = async (id: string) => prisma.note.findUniqueOrThrow({ where: { id } });
+    // A new CRH is held at NMR until it has been stable for an hour (§10.2).
+    const held = await byId(bridging);
+    expect(held.status).toBe(NoteStatus.NEEDS_MORE_RATINGS);
+    expect(held.score).toMatchObject({
+      preStabilizationStatus: 'CURRENTLY_RATED_HELPFUL',
+      decidedBy: 'NmrDueToMinStableCrhTime',
+      numRatings: 24,
+    });
+    expect(held.previousStatusHistory).toBeNull();
+    expect(held.statusHistory).toMatchObject({
+      noteId: bridging,
+      currentStatus: 'NEEDS_MORE_RATINGS',
+      timestampMillisOfNmrDueToMinStableCrhTime: (first.nowAt as Date).getTime(),
+      timestampMillisOfStatusLock: null,
+    });
+    expect(await prisma.noteStatusChange.count({ where: { noteId: bridging } })).toBe(0);
+
+    await holdsStartedEarlier(communityId, 61 * 60_000);
+    const finished = await runFor(communityId);
+    const helpful = await byId(bridging);
+    expect(helpful.status).toBe(NoteStatus.CURRENTLY_RATED_HELPFUL);
+    expect(helpful.scoredRunId).toBe(finished.id);
+    expect(helpful.score).toMatchObject({
+      decidedBy: 'GeneralCRH',
+      firstTag: expect.stringMatching(/^helpful(Clear|Informative)$/),
+      secondTag: expect.stringMatching(/^helpful(Clear|Informative)$/),
+    });
+    // The run started from the first run's history (hold moved back) and left the next one.
+    expect(helpful.previousStatusHistory).toMatchObject({
+      currentStatus: 'NEEDS_MORE_RATINGS',
+      timestampMillisOfNmrDueToMinStableCrhTime: (first.nowAt as Date).getTime() - 61 * 60_000,
+    });
+    const nowMs = (finished.nowAt as Date).getTime();
+    expect(helpful.statusHistory).toMatchObject({
+      currentStatus: 'CURRENTLY_RATED_HELPFUL',
+      firstNonNMRStatus: 'CURRENTLY_RATED_HELPFUL',
+      timestampMillisOfLatestNonNMRStatus: nowMs,
+      timestampMillisOfNmrDueToMinStableCrhTime: null,
+      // The note is older than two weeks and Core decided it: its status is now locked.
+      lockedStatus: 'CURRENTLY_RATED_HELPFUL',
+      timestampMillisOfStatusLock: nowMs,
+    });
+    expect((await byId(oneSided)).status).not.toBe(NoteStatus.CURRENTLY_RATED_HELPFUL);
+
     const changes = await prisma.noteStatusChange.findMany({ where: { noteId: bridging } });
     expect(changes).toMatchObject([
       { runId: finished.id, previous: 'NEEDS_MORE_RATINGS', next: 'CURRENTLY_RATED_HELPFUL' },
@@ -204,25 +274,32 @@ describe('scoring worker', () => {
     ).toBe(counts['CURRENTLY_RATED_HELPFUL']);
   });
 
-  it('gives the same statuses and input hash for the same data, and records no change the second time', async () => {
+  it('gives the same statuses for the same data and records no change the second time', async () => {
     const { communityId } = await plantedCommunity();
     const first = await runFor(communityId);
     const statuses = await prisma.note.findMany({
       where: { communityId },
-      select: { id: true, status: true, score: true },
+      select: { id: true, status: true },
       orderBy: { id: 'asc' },
     });
     const second = await runFor(communityId);
     expect(second.id).not.toBe(first.id);
-    expect(second.inputHash).toBe(first.inputHash);
+    // The input is the data, the run's time and the histories the first run left: a new hash.
+    expect(second.inputHash).not.toBe(first.inputHash);
+    expect((second.nowAt as Date).getTime()).toBeGreaterThan((first.nowAt as Date).getTime());
     expect(
       await prisma.note.findMany({
         where: { communityId },
-        select: { id: true, status: true, score: true },
+        select: { id: true, status: true },
         orderBy: { id: 'asc' },
       }),
     ).toEqual(statuses);
     expect(await prisma.noteStatusChange.count({ where: { runId: second.id } })).toBe(0);
+    // The synthetic notes are months old: the first run locked them, the second enforces it.
+    const old = await prisma.note.findFirstOrThrow({
+      where: { communityId, createdAt: { lt: new Date(Date.UTC(2026, 1, 1)) } },
+    });
+    expect(old.score).toMatchObject({ decidedBy: 'ScoringDriftGuard', status: old.status });
 
     // Retention (2 runs in this suite): a third run prunes the first run's per-note scores only.
     const third = await runFor(communityId);
@@ -274,18 +351,40 @@ describe('scoring worker', () => {
         communityId,
         noteId: note.id,
         raterPseudonym: '9',
-        helpfulness: 'HELPFUL',
-        tags: [],
+        helpfulness: 'NOT_HELPFUL',
+        tags: ['OTHER', 'INCORRECT'],
         clientMinute: 100,
         proof: {},
       },
     });
-    const finished = await runFor(communityId);
-    const expected = createHash('sha256')
-      .update(`n\t${note.id}\t5\tNOT_MISLEADING\t${note.createdAt.toISOString()}\n`)
-      .update(`r\t${note.id}\t9\tHELPFUL\t100\n`)
-      .digest('hex');
-    expect(finished).toMatchObject({ inputHash: expected, noteCount: 1, ratingCount: 1 });
+    const noteLine = `n\t${note.id}\t5\tNOT_MISLEADING\t${note.createdAt.toISOString()}\t${postId}\n`;
+    // notHelpfulOther (bit 9) and notHelpfulIncorrect (bit 10).
+    const ratingLine = `r\t${note.id}\t9\tNOT_HELPFUL\t100\t${(1 << 9) | (1 << 10)}\n`;
+    const first = await runFor(communityId);
+    expect(first).toMatchObject({
+      inputHash: createHash('sha256')
+        .update(`t\t${(first.nowAt as Date).getTime()}\n`)
+        .update(noteLine)
+        .update(ratingLine)
+        .digest('hex'),
+      noteCount: 1,
+      ratingCount: 1,
+    });
+    // The next run starts from the history the first one left, which its hash covers.
+    const second = await runFor(communityId);
+    const { previousStatusHistory } = await prisma.note.findUniqueOrThrow({
+      where: { id: note.id },
+    });
+    const history = statusHistoryFromJson(previousStatusHistory);
+    expect(history).toMatchObject({ noteId: note.id, currentStatus: 'NEEDS_MORE_RATINGS' });
+    expect(second.inputHash).toBe(
+      createHash('sha256')
+        .update(`t\t${(second.nowAt as Date).getTime()}\n`)
+        .update(noteLine)
+        .update(`h\t${canonicalStatusHistory(history as NoteStatusHistory)}\n`)
+        .update(ratingLine)
+        .digest('hex'),
+    );
   });
 
   it("waits while another worker holds the community's lease, then runs", async () => {

@@ -120,9 +120,11 @@ export class ScoringProcessor implements OnApplicationBootstrap, BeforeApplicati
     try {
       await this.startRun(communityId, runId);
       await job.updateProgress({ stage: 'loading', percent: 5 });
-      const loaded = await this.loader.load(communityId);
+      // The run's time is part of its input: the stability rules (holds, locks) are computed
+      // against it, and the run record keeps it so that a verifier can recompute the run.
+      const loaded = await this.loader.load(communityId, Date.now());
       await job.updateProgress({ stage: 'scoring', percent: 30 });
-      const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED });
+      const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
       await job.updateProgress({ stage: 'publishing', percent: 90 });
       const counts = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED);
       await job.updateProgress({ stage: 'done', percent: 100 });

@@ -8,7 +8,7 @@ import { CommunitySlugParams } from '../../common/slug';
 export const EXPORT_ORDERS = ['id', 'changes'] as const;
 export type ExportOrder = (typeof EXPORT_ORDERS)[number];
 
-export const TSV_FILES = ['notes', 'ratings', 'note-status-history'] as const;
+export const TSV_FILES = ['notes', 'ratings', 'note-status-history', 'user-enrollment'] as const;
 export type TsvFile = (typeof TSV_FILES)[number];
 
 export class ExportStreamParams extends CommunitySlugParams {

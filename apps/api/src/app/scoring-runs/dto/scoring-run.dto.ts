@@ -40,7 +40,16 @@ export class ScoringRunDto {
   })
   inputHash!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'core/1' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      "The run's time as the scorer saw it (stabilisation holds and status locks are measured against it); part of the input",
+  })
+  nowAt!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'safeguards/1' })
   algorithmVersion!: string | null;
 
   @ApiProperty({ nullable: true, type: Number, description: 'Seed of the factorisation' })
@@ -70,6 +79,7 @@ export class ScoringRunDto {
       noteCount: run.noteCount,
       ratingCount: run.ratingCount,
       inputHash: run.inputHash,
+      nowAt: run.nowAt?.toISOString() ?? null,
       algorithmVersion: run.algorithmVersion,
       seed: run.seed,
       statusCounts: run.statusCounts as Record<string, number> | null,

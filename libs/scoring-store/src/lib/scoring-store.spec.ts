@@ -1,0 +1,207 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Environment } from '@bridgenotes/config';
+import {
+  Helpfulness,
+  NoteClassification,
+  NoteStatus,
+  PrismaClient,
+  PrismaService,
+} from '@bridgenotes/database';
+import { communityScope } from '@bridgenotes/protocol';
+import {
+  DEFAULT_SEED,
+  generateSyntheticCommunity,
+  HelpfulnessLevel,
+  indexOfId,
+  RaterKind,
+  scoreNotes,
+} from '@bridgenotes/scoring';
+import { currentTestRun } from '@bridgenotes/testing';
+import { randomUUID } from 'node:crypto';
+
+import { ScoringInputLoader } from './scoring-input.loader';
+import { ScoringPublisher } from './scoring.publisher';
+
+const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
+  [HelpfulnessLevel.Helpful]: Helpfulness.HELPFUL,
+  [HelpfulnessLevel.SomewhatHelpful]: Helpfulness.SOMEWHAT_HELPFUL,
+  [HelpfulnessLevel.NotHelpful]: Helpfulness.NOT_HELPFUL,
+};
+const HOUR = 3_600_000;
+
+/**
+ * The loader and publisher against PostgreSQL: a synthetic community (two camps, so viewpoints
+ * are known) and two notes both camps rate helpful, recent ones (so no lock), one of which an
+ * earlier algorithm (`core/1`, no status history) already published as helpful.
+ */
+describe('scoring store', () => {
+  let prisma: PrismaClient;
+  let loader: ScoringInputLoader;
+  let publisher: ScoringPublisher;
+
+  beforeAll(() => {
+    prisma = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: currentTestRun().databaseUrl }),
+    });
+    loader = new ScoringInputLoader(prisma as PrismaService);
+    publisher = new ScoringPublisher(prisma as PrismaService, new Environment());
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+  });
+
+  async function community(noteCreatedAtMs: number) {
+    const communityId = randomUUID();
+    await prisma.community.create({
+      data: {
+        id: communityId,
+        slug: `s-${communityId.slice(0, 8)}`,
+        name: 's',
+        scope: communityScope(communityId).toString(),
+      },
+    });
+    const posts = new Map<string, string>();
+    const notes: { id: string; author: string; createdAtMs: number; post: string }[] = [];
+    const ratings: { noteId: string; rater: string; level: HelpfulnessLevel; atMs: number }[] = [];
+    const ids = new Map<string, string>();
+    const truth = generateSyntheticCommunity(
+      { seed: 11, raters: 400, notes: 300, ratings: 12_000 },
+      {
+        note(id, author, createdAtMs, _misleading, post) {
+          ids.set(id, randomUUID());
+          if (!posts.has(post)) posts.set(post, randomUUID());
+          notes.push({ id: ids.get(id) as string, author, createdAtMs, post });
+        },
+        rating(noteId, rater, level, atMs) {
+          ratings.push({ noteId: ids.get(noteId) as string, rater, level, atMs });
+        },
+      },
+    );
+    const camp = (kind: RaterKind) =>
+      truth.raterIds.filter((_, index) => truth.raterKind[index] === kind).slice(0, 14);
+    const planted = [randomUUID(), randomUUID()];
+    for (const id of planted) {
+      notes.push({ id, author: 'planted-author', createdAtMs: noteCreatedAtMs, post: 'planted' });
+      for (const rater of [...camp(RaterKind.CampA), ...camp(RaterKind.CampB)]) {
+        ratings.push({
+          noteId: id,
+          rater,
+          level: HelpfulnessLevel.Helpful,
+          atMs: noteCreatedAtMs + HOUR,
+        });
+      }
+    }
+    posts.set('planted', randomUUID());
+    await prisma.post.createMany({
+      data: [...posts.values()].map((id) => ({ id, platform: 'store-test', externalId: id })),
+    });
+    await prisma.note.createMany({
+      data: notes.map((note) => ({
+        id: note.id,
+        communityId,
+        postId: posts.get(note.post) as string,
+        authorPseudonym: note.author,
+        classification: NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING,
+        reasons: [],
+        text: 'synthetic',
+        sources: [],
+        createdAt: new Date(note.createdAtMs),
+      })),
+    });
+    await prisma.rating.createMany({
+      data: ratings.map((rating) => ({
+        communityId,
+        noteId: rating.noteId,
+        raterPseudonym: rating.rater,
+        helpfulness: HELPFULNESS[rating.level],
+        // Two explanation tags on every helpful rating, so helpful notes can be shown.
+        tags: rating.level === HelpfulnessLevel.Helpful ? ['CLEAR', 'GOOD_SOURCES'] : [],
+        clientMinute: Math.floor(rating.atMs / 60_000),
+        proof: {},
+      })),
+      skipDuplicates: true,
+    });
+    // An earlier algorithm published the first planted note as helpful, and kept no history.
+    await prisma.note.update({
+      where: { id: planted[0] },
+      data: { status: NoteStatus.CURRENTLY_RATED_HELPFUL },
+    });
+    return { communityId, legacy: planted[0] as string, fresh: planted[1] as string };
+  }
+
+  async function run(communityId: string, nowMs: number) {
+    const loaded = await loader.load(communityId, nowMs);
+    const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
+    const { id } = await prisma.scoringRun.create({
+      data: { communityId, status: 'RUNNING', startedAt: new Date(nowMs) },
+    });
+    await publisher.publish(id, loaded, result, DEFAULT_SEED);
+    return { loaded, result, runId: id };
+  }
+
+  it('keeps a note published as helpful by the previous algorithm helpful, and holds a new one', async () => {
+    const now = Date.now();
+    const { communityId, legacy, fresh } = await community(now - 3 * 24 * HOUR);
+    const first = await run(communityId, now);
+    // The legacy note started from a row holding just its published status.
+    const legacyIndex = indexOfId(first.loaded.input.noteIds, legacy);
+    expect(first.loaded.input.notePreviouslyHelpful[legacyIndex]).toBe(1);
+    const byId = (id: string) => prisma.note.findUniqueOrThrow({ where: { id } });
+    expect(await byId(legacy)).toMatchObject({
+      status: NoteStatus.CURRENTLY_RATED_HELPFUL,
+      score: { decidedBy: 'GeneralCRH' },
+      previousStatusHistory: { noteId: legacy, currentStatus: 'CURRENTLY_RATED_HELPFUL' },
+      statusHistory: { currentStatus: 'CURRENTLY_RATED_HELPFUL', lockedStatus: '' },
+    });
+    expect(await byId(fresh)).toMatchObject({
+      status: NoteStatus.NEEDS_MORE_RATINGS,
+      score: {
+        decidedBy: 'NmrDueToMinStableCrhTime',
+        preStabilizationStatus: 'CURRENTLY_RATED_HELPFUL',
+      },
+      previousStatusHistory: null,
+      statusHistory: { timestampMillisOfNmrDueToMinStableCrhTime: now },
+    });
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject(
+      {
+        status: 'SUCCEEDED',
+        nowAt: new Date(now),
+        inputHash: first.loaded.inputHash,
+        algorithmVersion: 'safeguards/1',
+      },
+    );
+
+    // The next run reads back what this one stored and, an hour on, shows the new note.
+    const second = await run(communityId, now + HOUR + 1);
+    const freshIndex = indexOfId(second.loaded.input.noteIds, fresh);
+    expect(second.loaded.input.noteHistory[freshIndex]).toMatchObject({
+      timestampMillisOfNmrDueToMinStableCrhTime: now,
+    });
+    expect(await byId(fresh)).toMatchObject({
+      status: NoteStatus.CURRENTLY_RATED_HELPFUL,
+      score: { decidedBy: 'GeneralCRH' },
+      statusHistory: {
+        currentStatus: 'CURRENTLY_RATED_HELPFUL',
+        timestampMillisOfNmrDueToMinStableCrhTime: null,
+      },
+    });
+    expect(
+      await prisma.noteStatusChange.findMany({
+        where: { noteId: { in: [legacy, fresh] } },
+        select: { noteId: true, runId: true, next: true },
+      }),
+    ).toEqual([{ noteId: fresh, runId: second.runId, next: 'CURRENTLY_RATED_HELPFUL' }]);
+  });
+
+  it('hashes the same stored data at the same time the same, and a changed tag differently', async () => {
+    const now = Date.now();
+    const { communityId, fresh } = await community(now - 3 * 24 * HOUR);
+    const hash = async () => (await loader.load(communityId, now)).inputHash;
+    const before = await hash();
+    expect(await hash()).toBe(before);
+    const rating = await prisma.rating.findFirstOrThrow({ where: { noteId: fresh } });
+    await prisma.rating.update({ where: { id: rating.id }, data: { tags: ['CLEAR'] } });
+    expect(await hash()).not.toBe(before);
+  });
+});

@@ -1,0 +1,78 @@
+import { coRatingPairs, isCoRatingSuspicious } from './post-selection-similarity';
+import { HelpfulnessLevel, ScoringInputBuilder } from './scoring-input';
+
+const MINUTE = 60_000;
+const START = Date.UTC(2026, 2, 1);
+
+/**
+ * Raters x and y each rate one note on each of ten posts (post 9 has a second note they both
+ * rate too); `gapOf(post)` is how long after x's rating y's comes, per post.
+ */
+function twoRaters(gapOf: (post: number) => number) {
+  const builder = new ScoringInputBuilder();
+  for (let post = 0; post < 10; post++) {
+    const notes = post === 9 ? [`n${post}`, `n${post}b`] : [`n${post}`];
+    for (const id of notes) {
+      const createdAtMs = START + post * 600 * MINUTE;
+      builder.addNote(id, { createdAtMs, misleading: true, postId: `p${post}` });
+      builder.addRating(id, 'x', HelpfulnessLevel.Helpful, createdAtMs + 60 * MINUTE);
+      builder.addRating(
+        id,
+        'y',
+        HelpfulnessLevel.NotHelpful,
+        createdAtMs + 60 * MINUTE + gapOf(post),
+      );
+    }
+  }
+  return builder.build();
+}
+
+describe('co-rating within time windows (§7.7 b)', () => {
+  it('counts ratings exactly 20 minutes apart as co-rating, and 1 ms more as not', () => {
+    // Co-rated posts 0–7: 8 ÷ (10 posts + 10) = 0.4, the threshold.
+    const eight = coRatingPairs(twoRaters((post) => (post < 8 ? 20 * MINUTE : 5 * 60 * MINUTE)));
+    expect(Array.from(eight.coRatedPosts)).toEqual([8]);
+    expect([eight.first[0], eight.second[0]]).toEqual([0, 1]);
+    const seven = coRatingPairs(
+      twoRaters((post) =>
+        post < 7 ? 20 * MINUTE : post === 7 ? 20 * MINUTE + 1 : 5 * 60 * MINUTE,
+      ),
+    );
+    expect(seven.first).toHaveLength(0);
+  });
+
+  it('counts a pair once per post however many of its notes they co-rate', () => {
+    // Posts 3–9 co-rated, post 9 on both its notes: 7 posts (8 notes) is below the 0.4 ratio.
+    const input = twoRaters((post) => (post >= 3 ? 10 * MINUTE : 5 * 60 * MINUTE));
+    expect(coRatingPairs(input).first).toHaveLength(0);
+    // One more co-rated post crosses it.
+    expect(
+      coRatingPairs(twoRaters((post) => (post >= 2 ? 10 * MINUTE : 5 * 60 * MINUTE))).coRatedPosts,
+    ).toEqual(Int32Array.from([8]));
+  });
+
+  it('ignores notes without a post and raters with fewer than 10 rated posts', () => {
+    const builder = new ScoringInputBuilder();
+    for (let k = 0; k < 12; k++) {
+      builder.addNote(`n${k}`, {
+        createdAtMs: START,
+        misleading: true,
+        postId: k < 9 ? `p${k}` : undefined,
+      });
+      builder.addRating(`n${k}`, 'x', HelpfulnessLevel.Helpful, START + MINUTE);
+      builder.addRating(`n${k}`, 'y', HelpfulnessLevel.Helpful, START + 2 * MINUTE);
+    }
+    // Every rating is co-rated, but only 9 of them are on posts.
+    expect(coRatingPairs(builder.build()).first).toHaveLength(0);
+  });
+
+  it('applies the smoothed NPMI and the min-similarity ratio as the reference does', () => {
+    // min-similarity 15 ÷ (20 + 10) = 0.5.
+    expect(isCoRatingSuspicious(15, 20, 25, 2_000)).toBe(true);
+    expect(isCoRatingSuspicious(5, 100, 100, 2_000)).toBe(false);
+    // min-similarity 300 ÷ 1,010 < 0.4; NPMI ln(300·10⁷ / 1,500²) ÷ −ln(300 / 10⁷) = 0.69.
+    expect(isCoRatingSuspicious(300, 1_000, 1_000, 10_000_000)).toBe(true);
+    // The same pair among fewer posts is unremarkable: NPMI 0.45.
+    expect(isCoRatingSuspicious(300, 1_000, 1_000, 100_000)).toBe(false);
+  });
+});
