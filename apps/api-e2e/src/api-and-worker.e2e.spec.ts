@@ -103,7 +103,7 @@ describe('API and worker processes', () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({
       code: 'NOT_READY',
-      message: 'Not ready: redis unreachable',
+      message: 'Not ready: queue unreachable',
     });
     expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
     const refused = await requestRun();
