@@ -12,6 +12,8 @@ export interface TestRun {
   queuePrefix: string;
   /** `postgres` in the embedded pass of `npm test`, where no Redis is used at all. */
   queueBackend: QueueBackend;
+  /** The embedded pass of `npm test`: one in-memory PGlite database, no servers. */
+  embedded: boolean;
 }
 
 /** Written by the global setup, read by tests and the teardown. */
@@ -26,5 +28,6 @@ export function currentTestRun(): TestRun {
     redisUrl: process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL,
     queuePrefix,
     queueBackend: process.env['QUEUE_BACKEND'] === 'postgres' ? 'postgres' : 'redis',
+    embedded: process.env['BRIDGENOTES_MODE'] === 'embedded',
   };
 }

@@ -76,8 +76,11 @@ describe('health and readiness', () => {
     const response = await request(app.getHttpServer()).get('/ready').expect(503);
     expect(response.body).toMatchObject({
       code: 'NOT_READY',
-      message: 'Not ready: database unreachable',
       // The queue is only away with the database when it lives there.
+      message:
+        run.queueBackend === 'redis'
+          ? 'Not ready: database unreachable'
+          : 'Not ready: database and queue unreachable',
       details: {
         database: { status: 'down' },
         queue: { status: run.queueBackend === 'redis' ? 'up' : 'down' },
