@@ -41,7 +41,7 @@ function succeeds(command, args) {
 const has = (command) => succeeds('sh', ['-c', `command -v ${command}`]);
 
 /** Installs dependencies when node_modules is missing or older than the lockfile. */
-function ensureDependencies() {
+export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
@@ -72,17 +72,19 @@ export async function prepareWorkspace() {
   const redisUrl = configured.REDIS_URL || DEFAULT_REDIS_URL;
   await ensureServices({ databaseUrl, redisUrl });
   return {
-    ...configured,
+    ...toolEnvironment(configured),
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_TUI: 'false',
   };
 }
 
+/** The environment every command runs with: Nx without its daemon, cloud or terminal UI. */
+export function toolEnvironment(configured = configuredEnvironment()) {
+  return { ...configured, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+}
+
 /** `.env` under the real environment, as the apps themselves read their configuration. */
-function configuredEnvironment() {
+export function configuredEnvironment() {
   const file = join(root, '.env');
   const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
   return { ...fromFile, ...process.env };
@@ -96,7 +98,7 @@ function endpoint(url, defaultPort) {
   };
 }
 
-function answers({ host, port }, timeoutMs = 1_000) {
+export function answers({ host, port }, timeoutMs = 1_000) {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok) => {
