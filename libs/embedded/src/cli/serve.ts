@@ -1,6 +1,7 @@
-// `npm run db:embedded -- --data-dir data [--port 5433] [--reset]`: serves the embedded database
-// (PGlite) on a loopback port until stopped. `npm start` runs it in embedded mode; on its own it
-// lets psql, pg_dump or `npm run db:copy` reach the data while the apps are stopped.
+// `npm run db:embedded -- --data-dir data [--port 5433] [--reset] [--max-connections 100]`:
+// serves the embedded database (PGlite) on a loopback port until stopped; without --data-dir it
+// lives in memory and is gone at exit. `npm start` runs it in embedded mode; on its own it lets
+// psql or `npm run db:copy` reach the data while the apps are stopped.
 import { parseArgs } from 'node:util';
 
 import { startEmbeddedDatabase, wipeEmbeddedData } from '../lib/embedded-database';
@@ -11,12 +12,16 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       port: { type: 'string', default: '0' },
       reset: { type: 'boolean', default: false },
+      'max-connections': { type: 'string', default: '100' },
     },
   });
   const dataDir = values['data-dir'];
-  if (!dataDir) throw new Error('--data-dir is required');
-  if (values.reset) wipeEmbeddedData(dataDir);
-  const database = await startEmbeddedDatabase({ dataDir, port: Number(values.port) });
+  if (values.reset && dataDir) wipeEmbeddedData(dataDir);
+  const database = await startEmbeddedDatabase({
+    ...(dataDir ? { dataDir } : {}),
+    port: Number(values.port),
+    maxConnections: Number(values['max-connections']),
+  });
   // One line a parent process (npm start) waits for; people read the same line.
   console.log(`ready ${database.url}`);
 
