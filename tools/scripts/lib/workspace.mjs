@@ -69,12 +69,14 @@ export async function prepareWorkspace() {
   ensureDependencies();
   const configured = configuredEnvironment();
   const databaseUrl = configured.DATABASE_URL || DEFAULT_DATABASE_URL;
-  const redisUrl = configured.REDIS_URL || DEFAULT_REDIS_URL;
+  // With the queues in PostgreSQL (QUEUE_BACKEND=postgres) there is no Redis to find.
+  const redisUrl =
+    configured.QUEUE_BACKEND === 'postgres' ? undefined : configured.REDIS_URL || DEFAULT_REDIS_URL;
   await ensureServices({ databaseUrl, redisUrl });
   return {
     ...toolEnvironment(configured),
     DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
 }
 
@@ -174,7 +176,7 @@ const SERVICES = {
 async function ensureServices({ databaseUrl, redisUrl }) {
   const wanted = [
     [SERVICES.postgres, endpoint(databaseUrl, 5432)],
-    [SERVICES.redis, endpoint(redisUrl, 6379)],
+    ...(redisUrl ? [[SERVICES.redis, endpoint(redisUrl, 6379)]] : []),
   ];
   for (const [service, target] of wanted) {
     if (await answers(target)) continue;

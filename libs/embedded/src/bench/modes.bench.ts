@@ -127,61 +127,77 @@ const PROOF = {
   points: Array.from({ length: 8 }, (_, i) => String(i).repeat(77)),
 };
 
+interface RatingTarget {
+  communityId: string;
+  noteIds: string[];
+}
+
+/** A community with 50 notes to rate. */
+async function ratingTarget(prisma: PrismaClient): Promise<RatingTarget> {
+  const community = await createCommunity(prisma);
+  const notes = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      prisma.note.create({
+        data: {
+          communityId: community.id,
+          postId: community.postId,
+          authorPseudonym: 'author',
+          classification: 'NOT_MISLEADING',
+          reasons: ['FACTUALLY_CORRECT'],
+          text: `note ${i}`,
+          sources: [],
+        },
+      }),
+    ),
+  );
+  return { communityId: community.id, noteIds: notes.map(({ id }) => id) };
+}
+
+let raters = 0;
+
+/** The database work of one rating, as RatingsService does it, with Prisma's defaults. */
+async function writeRating(prisma: PrismaClient, target: RatingTarget): Promise<void> {
+  const index = raters++;
+  const rater = `rater-${index}`;
+  const note = await prisma.note.findFirst({
+    where: { id: target.noteIds[index % target.noteIds.length], communityId: target.communityId },
+  });
+  if (!note) throw new Error('note missing');
+  await prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+      VALUES (${randomUUID()}::uuid, ${target.communityId}::uuid, ${note.id}::uuid, ${rater},
+              'HELPFUL'::"Helpfulness", ${['CLEAR']}::varchar[], ${index},
+              ${JSON.stringify(PROOF)}::jsonb)
+      ON CONFLICT (note_id, rater_pseudonym) DO UPDATE
+        SET helpfulness = excluded.helpfulness, client_minute = excluded.client_minute
+        WHERE ratings.client_minute < excluded.client_minute
+      RETURNING id`;
+    if (row) {
+      await tx.scoringEvent.create({
+        data: { communityId: target.communityId, kind: 'rating.put' },
+      });
+    }
+  });
+  await prisma.rating.findUniqueOrThrow({
+    where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: rater } },
+  });
+}
+
 async function ratingWrites(target: Target): Promise<void> {
   const connections = Number(values.connections);
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: target.databaseUrl, max: connections }),
   });
   try {
-    const community = await createCommunity(prisma);
-    const notes = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        prisma.note.create({
-          data: {
-            communityId: community.id,
-            postId: community.postId,
-            authorPseudonym: 'author',
-            classification: 'NOT_MISLEADING',
-            reasons: ['FACTUALLY_CORRECT'],
-            text: `note ${i}`,
-            sources: [],
-          },
-        }),
-      ),
-    );
+    const rated = await ratingTarget(prisma);
     const latencies: number[] = [];
-    let next = 0;
     const deadline = performance.now() + Number(values.seconds) * 1000;
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (performance.now() < deadline) {
           const started = performance.now();
-          const index = next++;
-          const noteId = (notes[index % notes.length] as { id: string }).id;
-          const rater = `rater-${index}`;
-          const note = await prisma.note.findFirst({
-            where: { id: noteId, communityId: community.id },
-          });
-          if (!note) throw new Error('note missing');
-          await prisma.$transaction(async (tx) => {
-            const [row] = await tx.$queryRaw<{ id: string }[]>`
-              INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
-              VALUES (${randomUUID()}::uuid, ${community.id}::uuid, ${note.id}::uuid, ${rater},
-                      'HELPFUL'::"Helpfulness", ${['CLEAR']}::varchar[], ${index},
-                      ${JSON.stringify(PROOF)}::jsonb)
-              ON CONFLICT (note_id, rater_pseudonym) DO UPDATE
-                SET helpfulness = excluded.helpfulness, client_minute = excluded.client_minute
-                WHERE ratings.client_minute < excluded.client_minute
-              RETURNING id`;
-            if (row) {
-              await tx.scoringEvent.create({
-                data: { communityId: community.id, kind: 'rating.put' },
-              });
-            }
-          });
-          await prisma.rating.findUniqueOrThrow({
-            where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: rater } },
-          });
+          await writeRating(prisma, rated);
           latencies.push(performance.now() - started);
         }
       }),
@@ -260,6 +276,7 @@ async function scoringRuns(target: Target): Promise<void> {
   try {
     const loader = new ScoringInputLoader(prisma as PrismaService);
     const publisher = new ScoringPublisher(prisma as PrismaService, new Environment());
+    const rated = await ratingTarget(prisma);
     for (const size of values.sizes.split(',').map(Number)) {
       const community = await createCommunity(prisma);
       let started = performance.now();
@@ -277,17 +294,47 @@ async function scoringRuns(target: Target): Promise<void> {
           startedAt: new Date(),
         },
       });
+      // Meanwhile, members keep rating (one at a time, as a quiet API would), while the run reads
+      // and while it publishes. Not while it scores: that is CPU in this very process, which would
+      // hold the writer up here; the worker is a process of its own.
+      let slowest = 0;
+      const failures: string[] = [];
+      const alongside = async <T>(work: () => Promise<T>): Promise<T> => {
+        let running = true;
+        const writer = (async () => {
+          while (running) {
+            const began = performance.now();
+            try {
+              await writeRating(prisma, rated);
+            } catch (error) {
+              failures.push((error as Error).message.split('\n')[0] as string);
+            }
+            slowest = Math.max(slowest, performance.now() - began);
+          }
+        })();
+        try {
+          return await work();
+        } finally {
+          running = false;
+          await writer;
+        }
+      };
       started = performance.now();
-      const loaded = await loader.load(community.id);
+      const loaded = await alongside(() => loader.load(community.id));
       const loadedAt = performance.now();
       const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED });
       const scoredAt = performance.now();
-      await publisher.publish(run.id, loaded, result, DEFAULT_SEED);
+      await alongside(() => publisher.publish(run.id, loaded, result, DEFAULT_SEED));
       const publishedAt = performance.now();
       record(
         target.mode,
         `scoring run of ${loaded.ratingCount} ratings`,
         `${seconds(publishedAt - started)} (load ${seconds(loadedAt - started)}, score ${seconds(scoredAt - loadedAt)}, publish ${seconds(publishedAt - scoredAt)})`,
+      );
+      record(
+        target.mode,
+        `  rating writes during the ${size} run: slowest, failed`,
+        `${seconds(slowest)}, ${failures.length} failed${failures.length ? ` (${failures[0]})` : ''}`,
       );
     }
   } finally {

@@ -126,6 +126,20 @@ describe('the embedded database served to several clients', () => {
     await leaving.end().catch(() => undefined);
   });
 
+  it('lets clients connect while another holds a transaction', async () => {
+    const holder = await connect();
+    await holder.query('BEGIN');
+    try {
+      // Connecting needs no turn on the session: a long transaction must not time it out.
+      const late = new Client({ connectionString: database.url, connectionTimeoutMillis: 2_000 });
+      await late.connect();
+      await late.end();
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+  });
+
   it('applies each client’s startup settings while it holds the session', async () => {
     const queueClient = await connect({ options: '-c search_path=pg_catalog' });
     try {

@@ -11,6 +11,7 @@ import {
   queryMessage,
   routeOutput,
   SSL_REQUEST,
+  startupMessage,
   startupSettings,
   statementText,
   SYNC_MESSAGE,
@@ -73,6 +74,10 @@ class Connection {
  * applied whenever the session changes hands, and notifications go to the clients that LISTEN
  * to their channel. Settings changed later with SET, session advisory locks, temporary tables
  * and prepared statement names remain shared by everyone.
+ *
+ * Connecting never waits for the session: every client gets the greeting PGlite gave the first
+ * startup packet (authentication ok, server parameters, ready), so a long transaction cannot make
+ * new connections time out.
  */
 export class PgliteWireServer {
   private server?: Server;
@@ -82,6 +87,8 @@ export class PgliteWireServer {
   private pumping = false;
   /** The startup settings currently applied to the session. */
   private applied = new Map<string, string>();
+  /** PGlite's answer to a startup packet, ending with ReadyForQuery `I`. */
+  private greeting?: Buffer;
 
   constructor(
     private readonly db: PGlite,
@@ -89,6 +96,9 @@ export class PgliteWireServer {
   ) {}
 
   async start(): Promise<AddressInfo> {
+    this.greeting = Buffer.from(
+      await this.execute(startupMessage({ user: 'postgres', database: 'postgres' })),
+    );
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -110,10 +120,6 @@ export class PgliteWireServer {
     while (this.pumping || this.owner) await new Promise((resolve) => setImmediate(resolve));
   }
 
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
     if (this.connections.size >= (this.options.maxConnections ?? 100)) {
@@ -129,7 +135,10 @@ export class PgliteWireServer {
 
   private receive(connection: Connection, chunk: Buffer): void {
     for (const message of connection.read(chunk)) {
-      if (message[0] === 0 && this.handleBeforeStartup(connection, message)) continue;
+      if (message[0] === 0) {
+        this.handleStartup(connection, message);
+        continue;
+      }
       if (message[0] === TERMINATE) {
         connection.socket.end();
         return;
@@ -148,25 +157,21 @@ export class PgliteWireServer {
     this.waiting.push(connection);
   }
 
-  /** Answers what precedes the startup packet itself; true when the message was one of those. */
-  private handleBeforeStartup(connection: Connection, message: Buffer): boolean {
+  /** Answers the packets of the startup phase, none of which needs the session. */
+  private handleStartup(connection: Connection, message: Buffer): void {
     const code = message.readInt32BE(4);
     if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
       // No encryption on a loopback socket: the client goes on in plain text.
       connection.socket.write('N');
-      return true;
-    }
-    if (code === CANCEL_REQUEST) {
+    } else if (code === CANCEL_REQUEST) {
       // Cancelling would need a second session to run on; PGlite has one.
       connection.socket.destroy();
-      return true;
-    }
-    if (code === PROTOCOL_3) {
+    } else if (code === PROTOCOL_3) {
       connection.settings = startupSettings(message);
-      return false;
+      connection.socket.write(this.greeting as Buffer);
+    } else {
+      connection.socket.end(fatalMessage('08P01', 'unsupported frontend protocol'));
     }
-    connection.socket.end(fatalMessage('08P01', 'unsupported frontend protocol'));
-    return true;
   }
 
   private track(connection: Connection, sql: string): void {

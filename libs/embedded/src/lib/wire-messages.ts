@@ -43,6 +43,20 @@ export function startupSettings(packet: Buffer): Map<string, string> {
   return settings;
 }
 
+/** A startup packet (protocol 3.0) with the given parameters. */
+export function startupMessage(parameters: Record<string, string>): Buffer {
+  const body = Buffer.from(
+    `${Object.entries(parameters)
+      .map(([name, value]) => `${name}\0${value}\0`)
+      .join('')}\0`,
+  );
+  const packet = Buffer.alloc(8 + body.length);
+  packet.writeInt32BE(packet.length, 0);
+  packet.writeInt32BE(PROTOCOL_3, 4);
+  body.copy(packet, 8);
+  return packet;
+}
+
 /** A simple-protocol query message. */
 export function queryMessage(sql: string): Buffer {
   const text = Buffer.from(`${sql}\0`, 'utf8');
