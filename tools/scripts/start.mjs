@@ -82,15 +82,14 @@ if (choice.mode === 'embedded') {
 
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 say('Applying migrations…');
-run(tsx, ['tools/database/migrate.ts'], { env, exitOnFailure: false }) === 0 ||
-  (await abort('The migrations failed; see above.'));
-run(tsx, ['prisma/seed.ts'], { env, exitOnFailure: false }) === 0 ||
-  (await abort('The seed failed; see above.'));
+await step(tsx, ['tools/database/migrate.ts'], 'The migrations failed; see above.');
+await step(tsx, ['prisma/seed.ts'], 'The seed failed; see above.');
 say('Building the API and the worker…');
-run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'worker', '--output-style=static'], {
-  env,
-  exitOnFailure: false,
-}) === 0 || (await abort('The build failed; see above.'));
+await step(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '-p', 'api', 'worker', '--output-style=static'],
+  'The build failed; see above.',
+);
 
 const port = Number(env.PORT || 3000);
 const host = env.HOST || '127.0.0.1';
@@ -146,9 +145,11 @@ if (database) {
 }
 say('Stopped.');
 
-async function abort(message) {
+/** Runs a preparation step; on failure stops the embedded database before giving up. */
+async function step(command, args, failure) {
+  if (run(command, args, { env, exitOnFailure: false }) === 0) return;
   await database?.stop();
-  fail(message);
+  fail(failure);
 }
 
 // Printed once the API is ready, so the links work when they appear.

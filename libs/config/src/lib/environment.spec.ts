@@ -47,7 +47,7 @@ describe('validateEnvironment', () => {
   });
 
   it('needs no REDIS_URL when the queues live in PostgreSQL', () => {
-    const { REDIS_URL: _unused, ...withoutRedis } = VALID;
+    const withoutRedis = { DATABASE_URL: VALID.DATABASE_URL };
     expect(validateEnvironment({ ...withoutRedis, QUEUE_BACKEND: 'postgres' })).toMatchObject({
       QUEUE_BACKEND: 'postgres',
     });
