@@ -3,9 +3,14 @@ import { join } from 'node:path';
 
 import { createMigratedDatabase } from '../../libs/database/src/lib/database-admin';
 import {
+  EMBEDDED_DATABASE_NAME,
+  startEmbeddedDatabase,
+} from '../../libs/embedded/src/lib/embedded-database';
+import {
   DEFAULT_TEST_DATABASE_URL,
   DEFAULT_TEST_REDIS_URL,
 } from '../../libs/testing/src/lib/test-environment';
+import { EMBEDDED_TEST_DATABASE } from './embedded-test-database';
 
 // Jest loads global hooks with Node's own resolver, which knows no tsconfig paths: hence the
 // relative imports. This file is workspace tooling, outside every Nx project.
@@ -13,20 +18,39 @@ import {
 /**
  * Creates this run's database on the server named by DATABASE_URL, migrates it, and points the
  * test workers (which inherit this process's environment) at it and at a fresh queue prefix.
+ *
+ * With BRIDGENOTES_MODE=embedded (the embedded pass of `npm test`) the run gets an in-memory
+ * PGlite of its own instead, served on a free loopback port for as long as the run lasts, and the
+ * queues live in it too (QUEUE_BACKEND=postgres): no PostgreSQL or Redis server is involved.
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = await createMigratedDatabase(
-    process.env['DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL,
-    `bridgenotes_test_${runId}`,
-    join(__dirname, '..', '..', 'prisma', 'migrations'),
-  );
+  const migrations = join(__dirname, '..', '..', 'prisma', 'migrations');
+  const embedded = process.env['BRIDGENOTES_MODE'] === 'embedded';
+
+  let databaseUrl: string;
+  if (embedded) {
+    const database = await startEmbeddedDatabase();
+    (globalThis as Record<symbol, unknown>)[EMBEDDED_TEST_DATABASE] = database;
+    databaseUrl = await createMigratedDatabase(database.url, EMBEDDED_DATABASE_NAME, migrations);
+  } else {
+    databaseUrl = await createMigratedDatabase(
+      process.env['DATABASE_URL'] ?? DEFAULT_TEST_DATABASE_URL,
+      `bridgenotes_test_${runId}`,
+      migrations,
+    );
+  }
 
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL,
     QUEUE_PREFIX: `bn-test-${runId}`,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
   });
+  if (embedded) {
+    process.env['QUEUE_BACKEND'] = 'postgres';
+    delete process.env['REDIS_URL'];
+  } else {
+    process.env['REDIS_URL'] = process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL;
+  }
 }

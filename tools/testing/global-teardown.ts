@@ -1,11 +1,24 @@
 import Redis from 'ioredis';
 
 import { dropDatabase } from '../../libs/database/src/lib/database-admin';
+import type { EmbeddedDatabase } from '../../libs/embedded/src/lib/embedded-database';
 import { redisOptionsFromUrl } from '../../libs/queue/src/lib/redis-options';
 import { currentTestRun } from '../../libs/testing/src/lib/test-environment';
+import { EMBEDDED_TEST_DATABASE } from './embedded-test-database';
 
-/** Drops the run's database and deletes every Redis key under the run's prefix. */
+/**
+ * Drops the run's database and deletes every Redis key under the run's prefix; in the embedded
+ * pass, stops the run's in-memory database, which takes everything with it.
+ */
 export default async function globalTeardown(): Promise<void> {
+  const embedded = (globalThis as Record<symbol, EmbeddedDatabase | undefined>)[
+    EMBEDDED_TEST_DATABASE
+  ];
+  if (embedded) {
+    await embedded.stop();
+    return;
+  }
+
   const { databaseUrl, redisUrl, queuePrefix } = currentTestRun();
   await dropDatabase(databaseUrl);
 

@@ -13,8 +13,11 @@ const OPERATOR_KEY = 'e2e-operator-key';
  * can cut: the path from an HTTP request through the queue to PostgreSQL and back, and what
  * both processes do while Redis is away and when they are told to stop.
  */
+const run = currentTestRun();
+// Outages of Redis, tested through a proxy; with the queues in PostgreSQL there is no Redis.
+const withRedis = run.queueBackend === 'redis' ? it : it.skip;
+
 describe('API and worker processes', () => {
-  const run = currentTestRun();
   const redis = new URL(run.redisUrl);
   const redisProxy = new TcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
   let api: RunningApp;
@@ -97,36 +100,42 @@ describe('API and worker processes', () => {
     });
   });
 
-  it('while Redis is away: /ready names it, /health answers, requests fail cleanly, nothing crashes', async () => {
-    await redisProxy.cut();
-    const ready = await fetch(`${baseUrl}/ready`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({
-      code: 'NOT_READY',
-      message: 'Not ready: redis unreachable',
-    });
-    expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
-    const refused = await requestRun();
-    expect(refused.status).toBe(503);
-    expect(await refused.json()).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+  withRedis(
+    'while Redis is away: /ready names it, /health answers, requests fail cleanly, nothing crashes',
+    async () => {
+      await redisProxy.cut();
+      const ready = await fetch(`${baseUrl}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        code: 'NOT_READY',
+        message: 'Not ready: queue unreachable',
+      });
+      expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+      const refused = await requestRun();
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
 
-    // Long enough for reconnect attempts (and any unhandled error event) to have happened.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(api.child.exitCode).toBeNull();
-    expect(worker.child.exitCode).toBeNull();
-  });
+      // Long enough for reconnect attempts (and any unhandled error event) to have happened.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(api.child.exitCode).toBeNull();
+      expect(worker.child.exitCode).toBeNull();
+    },
+  );
 
-  it('when Redis returns: /ready recovers and the worker takes jobs again, without a restart', async () => {
-    await redisProxy.open();
-    await eventually(async () => {
-      const response = await fetch(`${baseUrl}/ready`);
-      if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
-    });
-    const response = await requestRun();
-    expect(response.status).toBe(202);
-    const { id } = (await response.json()) as { id: string };
-    expect(await finishedRun(id)).toMatchObject({ noteCount: 2 });
-  });
+  withRedis(
+    'when Redis returns: /ready recovers and the worker takes jobs again, without a restart',
+    async () => {
+      await redisProxy.open();
+      await eventually(async () => {
+        const response = await fetch(`${baseUrl}/ready`);
+        if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
+      });
+      const response = await requestRun();
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      expect(await finishedRun(id)).toMatchObject({ noteCount: 2 });
+    },
+  );
 
   it('stops both processes on Ctrl-C (SIGINT), closing cleanly', async () => {
     api.child.kill('SIGINT');
@@ -142,8 +151,7 @@ describe('API and worker processes', () => {
 });
 
 describe('worker shutdown while Redis is away', () => {
-  it('stops within its shutdown deadline instead of waiting for Redis', async () => {
-    const run = currentTestRun();
+  withRedis('stops within its shutdown deadline instead of waiting for Redis', async () => {
     const redis = new URL(run.redisUrl);
     const proxy = new TcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
     await proxy.open();

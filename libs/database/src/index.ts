@@ -1,4 +1,5 @@
 export * from './generated/prisma/client';
+export * from './lib/copy-database';
 export * from './lib/database-admin';
 export * from './lib/migrations';
 export * from './lib/prisma.module';

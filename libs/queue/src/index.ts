@@ -1,4 +1,5 @@
 export * from './lib/jobs';
+export * from './lib/queue-connection';
 export * from './lib/queue-error-logger';
 export * from './lib/queue-names';
 export * from './lib/queue.module';

@@ -41,7 +41,7 @@ function succeeds(command, args) {
 const has = (command) => succeeds('sh', ['-c', `command -v ${command}`]);
 
 /** Installs dependencies when node_modules is missing or older than the lockfile. */
-function ensureDependencies() {
+export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
@@ -69,20 +69,24 @@ export async function prepareWorkspace() {
   ensureDependencies();
   const configured = configuredEnvironment();
   const databaseUrl = configured.DATABASE_URL || DEFAULT_DATABASE_URL;
-  const redisUrl = configured.REDIS_URL || DEFAULT_REDIS_URL;
+  // With the queues in PostgreSQL (QUEUE_BACKEND=postgres) there is no Redis to find.
+  const redisUrl =
+    configured.QUEUE_BACKEND === 'postgres' ? undefined : configured.REDIS_URL || DEFAULT_REDIS_URL;
   await ensureServices({ databaseUrl, redisUrl });
   return {
-    ...configured,
+    ...toolEnvironment(configured),
     DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_TUI: 'false',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   };
 }
 
+/** The environment every command runs with: Nx without its daemon, cloud or terminal UI. */
+export function toolEnvironment(configured = configuredEnvironment()) {
+  return { ...configured, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+}
+
 /** `.env` under the real environment, as the apps themselves read their configuration. */
-function configuredEnvironment() {
+export function configuredEnvironment() {
   const file = join(root, '.env');
   const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
   return { ...fromFile, ...process.env };
@@ -96,7 +100,7 @@ function endpoint(url, defaultPort) {
   };
 }
 
-function answers({ host, port }, timeoutMs = 1_000) {
+export function answers({ host, port }, timeoutMs = 1_000) {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok) => {
@@ -172,7 +176,7 @@ const SERVICES = {
 async function ensureServices({ databaseUrl, redisUrl }) {
   const wanted = [
     [SERVICES.postgres, endpoint(databaseUrl, 5432)],
-    [SERVICES.redis, endpoint(redisUrl, 6379)],
+    ...(redisUrl ? [[SERVICES.redis, endpoint(redisUrl, 6379)]] : []),
   ];
   for (const [service, target] of wanted) {
     if (await answers(target)) continue;

@@ -46,6 +46,20 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('needs no REDIS_URL when the queues live in PostgreSQL', () => {
+    const withoutRedis = { DATABASE_URL: VALID.DATABASE_URL };
+    expect(validateEnvironment({ ...withoutRedis, QUEUE_BACKEND: 'postgres' })).toMatchObject({
+      QUEUE_BACKEND: 'postgres',
+    });
+    expect(validateEnvironment(VALID).QUEUE_BACKEND).toBe('redis');
+    expect(problemsOf({ ...withoutRedis, QUEUE_BACKEND: 'redis' })).toEqual([
+      expect.stringMatching(/^REDIS_URL is not set/),
+    ]);
+    expect(problemsOf({ ...VALID, QUEUE_BACKEND: 'kafka' })).toEqual([
+      expect.stringMatching(/^QUEUE_BACKEND is invalid: must be one of redis, postgres/),
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(problemsOf({ ...VALID, REDIS_URL: '' })).toEqual([
       expect.stringMatching(/^REDIS_URL is not set/),

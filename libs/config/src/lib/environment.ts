@@ -7,12 +7,15 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
 
 export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
+export type QueueBackend = (typeof QUEUE_BACKENDS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -31,10 +34,19 @@ export class Environment {
   })
   DATABASE_URL!: string;
 
+  /**
+   * Where BullMQ keeps its queues: Redis, or PostgreSQL (a `bullmq` schema in DATABASE_URL's
+   * database, for deployments with no Redis, such as the embedded mode of `npm start`).
+   */
+  @IsIn(QUEUE_BACKENDS, { message: `must be one of ${QUEUE_BACKENDS.join(', ')}` })
+  QUEUE_BACKEND: QueueBackend = 'redis';
+
+  /** Needed only when the queues live in Redis. */
+  @ValidateIf((environment: Environment) => environment.QUEUE_BACKEND === 'redis')
   @Matches(/^rediss?:\/\/\S+$/, {
     message: 'must be a Redis connection URL, e.g. redis://127.0.0.1:6379',
   })
-  REDIS_URL!: string;
+  REDIS_URL?: string;
 
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
     message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',

@@ -10,7 +10,11 @@ import { applyMigrations, MigrationError, readMigrations } from './migrations';
 
 const REAL_MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
 
-describe('applyMigrations', () => {
+// Every test here needs a fresh database of its own; the embedded database (PGlite) is one
+// database, so this suite runs against PostgreSQL servers only.
+const onServers = currentTestRun().embedded ? describe.skip : describe;
+
+onServers('applyMigrations', () => {
   let databaseUrl: string;
   let folder: string;
 

@@ -1,49 +1,112 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bull-shared';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
+import type { Processor } from 'bullmq';
 
-import { DEFAULT_JOB_OPTIONS } from './jobs';
-import { QueueErrorLogger } from './queue-error-logger';
+import { JobName } from './jobs';
+import {
+  JobQueue,
+  JobWorker,
+  JobWorkerOptions,
+  openQueue,
+  QueueSettings,
+  startWorker,
+} from './queue-connection';
+import { logQueueErrors } from './queue-error-logger';
 import { QueueName } from './queue-names';
-import { redisOptionsFromUrl } from './redis-options';
 
-export interface QueueModuleOptions {
-  /**
-   * A producer (the API) must fail fast while Redis is away instead of buffering commands in
-   * memory until it returns; a consumer (the worker) waits and reconnects.
-   */
-  role: 'producer' | 'consumer';
+const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
+
+/**
+ * The injection token of one of the system's queues: the one `@nestjs/bull-shared` defines, which
+ * is where Bull Board's Nest module looks the queues up.
+ */
+export function queueToken(name: QueueName): string {
+  return getQueueToken(name);
 }
 
-/** Connects BullMQ to `REDIS_URL` under `QUEUE_PREFIX` and registers every queue. */
+export function InjectQueue(name: QueueName): ParameterDecorator {
+  return Inject(queueToken(name));
+}
+
+/**
+ * Builds every BullMQ queue and worker of the process on the backend the configuration names
+ * (`QUEUE_BACKEND`), so no other code knows whether the queues live in Redis or PostgreSQL.
+ */
+@Injectable()
+export class QueueFactory implements OnApplicationShutdown {
+  private readonly logger = new Logger('Queue');
+  private readonly queues: JobQueue<unknown>[] = [];
+
+  constructor(@Inject(QUEUE_SETTINGS) readonly settings: QueueSettings) {}
+
+  queue<Data>(name: QueueName): JobQueue<Data> {
+    const queue = openQueue<Data>(name, this.settings);
+    logQueueErrors(queue, `queue "${name}"`, this.logger);
+    this.queues.push(queue as JobQueue<unknown>);
+    return queue;
+  }
+
+  /** Every queue of the process (all of `QueueName`, once the module has been created). */
+  get opened(): readonly JobQueue<unknown>[] {
+    return this.queues;
+  }
+
+  /** The owner closes it (before the database goes, so active jobs can finish). */
+  worker<Data, Name extends string = JobName>(
+    name: QueueName,
+    processor: Processor<Data, void, Name>,
+    options: JobWorkerOptions,
+  ): JobWorker<Data, Name> {
+    const worker = startWorker(name, processor, this.settings, options);
+    logQueueErrors(worker, `${name} worker`, this.logger);
+    return worker;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.queues.map((queue) => queue.close()));
+  }
+}
+
+export interface QueueModuleOptions {
+  role: QueueSettings['role'];
+}
+
+/** Registers every queue in `QueueName` on the configured backend, for injection anywhere. */
 @Module({})
 export class QueueModule {
   static forRoot({ role }: QueueModuleOptions): DynamicModule {
-    const queues = Object.values(QueueName).map((name) =>
-      BullModule.registerQueue({ name, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-    );
+    const queues = Object.values(QueueName).map((name) => ({
+      provide: queueToken(name),
+      inject: [QueueFactory],
+      useFactory: (factory: QueueFactory) => factory.queue(name),
+    }));
     return {
       module: QueueModule,
       global: true,
-      imports: [
-        BullModule.forRootAsync({
+      providers: [
+        {
+          provide: QUEUE_SETTINGS,
           inject: [Environment],
-          useFactory: (env: Environment) => ({
+          useFactory: (env: Environment): QueueSettings => ({
+            backend: env.QUEUE_BACKEND,
+            databaseUrl: env.DATABASE_URL,
+            redisUrl: env.REDIS_URL,
             prefix: env.QUEUE_PREFIX,
-            connection: {
-              ...redisOptionsFromUrl(env.REDIS_URL),
-              ...(role === 'producer'
-                ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
-                : { maxRetriesPerRequest: null }),
-              // Reconnect forever, but never faster than every two seconds.
-              retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
-            },
+            role,
           }),
-        }),
+        },
+        QueueFactory,
         ...queues,
       ],
-      providers: [QueueErrorLogger],
-      exports: [BullModule],
+      exports: [QueueFactory, ...queues.map(({ provide }) => provide)],
     };
   }
 }

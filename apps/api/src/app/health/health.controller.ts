@@ -22,10 +22,12 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis are reachable' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL and the queue (Redis, or PostgreSQL) are reachable',
+  })
   @ApiOkResponse({
     schema: {
-      example: { status: 'ready', checks: { database: { status: 'up' }, redis: { status: 'up' } } },
+      example: { status: 'ready', checks: { database: { status: 'up' }, queue: { status: 'up' } } },
     },
   })
   @ApiServiceUnavailableResponse({

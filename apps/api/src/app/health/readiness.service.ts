@@ -1,13 +1,10 @@
-import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { PrismaService } from '@bridgenotes/database';
-import { QueueName } from '@bridgenotes/queue';
-import type { Queue } from 'bullmq';
+import { QueueFactory } from '@bridgenotes/queue';
 
 import { withTimeout } from '../common/with-timeout';
 
-export type Dependency = 'database' | 'redis';
+export type Dependency = 'database' | 'queue';
 
 export interface DependencyCheck {
   status: 'up' | 'down';
@@ -22,15 +19,18 @@ const CHECK_TIMEOUT_MS = 2_000;
 export class ReadinessService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly moduleRef: ModuleRef,
+    private readonly queues: QueueFactory,
   ) {}
 
   async check(): Promise<ReadinessReport> {
-    const [database, redis] = await Promise.all([
+    const [database, queue] = await Promise.all([
       this.probe(this.prisma.$queryRaw`SELECT 1`, 'PostgreSQL'),
-      this.probe(this.pingQueues(), 'Redis'),
+      this.probe(
+        this.pingQueues(),
+        this.queues.settings.backend === 'redis' ? 'Redis' : 'The queue schema in PostgreSQL',
+      ),
     ]);
-    return { database, redis };
+    return { database, queue };
   }
 
   /**
@@ -40,12 +40,7 @@ export class ReadinessService {
    * once it has reconnected.
    */
   private async pingQueues(): Promise<void> {
-    await Promise.all(
-      Object.values(QueueName).map(async (name) => {
-        const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-        await queue.count();
-      }),
-    );
+    await Promise.all(this.queues.opened.map((queue) => queue.count()));
   }
 
   private async probe(work: Promise<unknown>, name: string): Promise<DependencyCheck> {

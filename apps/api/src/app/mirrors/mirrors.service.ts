@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import {
   AdmissionPolicy,
@@ -12,8 +11,14 @@ import {
 import type { OriginRules } from '@bridgenotes/mirroring';
 import { exportClient, type ExportManifest } from '@bridgenotes/open-data';
 import { communityScope } from '@bridgenotes/protocol';
-import { JobName, PullMirrorJob, pullMirrorJobOptions, QueueName } from '@bridgenotes/queue';
-import { Queue } from 'bullmq';
+import {
+  InjectQueue,
+  JobName,
+  JobQueue,
+  PullMirrorJob,
+  pullMirrorJobOptions,
+  QueueName,
+} from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
 import { decodeIdCursor, encodeIdCursor, Page, pageOf } from '../common/cursor';
@@ -66,7 +71,7 @@ export class MirrorsService {
   constructor(
     private readonly prisma: PrismaService,
     @InjectQueue(QueueName.Mirroring)
-    private readonly queue: Queue<PullMirrorJob, void, JobName.PullMirror>,
+    private readonly queue: JobQueue<PullMirrorJob, JobName.PullMirror>,
   ) {}
 
   /**

@@ -1,8 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { NoteScore, PrismaService, ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
-import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
-import { Queue } from 'bullmq';
+import { InjectQueue, JobName, JobQueue, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
 import {
@@ -26,7 +24,7 @@ export class ScoringRunsService {
     private readonly prisma: PrismaService,
     private readonly communities: CommunitiesService,
     @InjectQueue(QueueName.Scoring)
-    private readonly queue: Queue<ScoreCommunityJob, void, JobName.ScoreCommunity>,
+    private readonly queue: JobQueue<ScoreCommunityJob, JobName.ScoreCommunity>,
   ) {}
 
   async list(slug: string, limit: number, cursor?: string): Promise<Page<ScoringRun>> {

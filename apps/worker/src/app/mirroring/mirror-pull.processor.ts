@@ -1,44 +1,70 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
 import { MirrorPuller } from '@bridgenotes/mirroring';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { JobName, JobPayloads, pullMirrorJobOptions, QueueName } from '@bridgenotes/queue';
-import { Job, Queue, UnrecoverableError } from 'bullmq';
+import {
+  InjectQueue,
+  JobName,
+  JobPayloads,
+  JobQueue,
+  JobWorker,
+  pullMirrorJobOptions,
+  QueueFactory,
+  QueueName,
+} from '@bridgenotes/queue';
+import { Job, UnrecoverableError } from 'bullmq';
 
 type MirroringPayload = JobPayloads[JobName.PullMirror] | JobPayloads[JobName.PullMirrors];
 type MirroringJob = Job<MirroringPayload, void, JobName>;
+
+/** One pull at a time: pulls of different mirrors would compete for the same CPU (proof checks). */
+const CONCURRENCY = 1;
 
 /**
  * Pulls followed communities from their origins (libs/mirroring's `MirrorPuller`): each on
  * request (a new mirror, the operator's "pull now") and all of them every MIRROR_PULL_SECONDS.
  * A failed pull (origin unreachable) is retried with backoff; what earlier pages settled stays.
  */
-@Processor(QueueName.Mirroring, { concurrency: 1 })
+@Injectable()
 export class MirrorPullProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, OnApplicationShutdown
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger(MirrorPullProcessor.name);
+  private worker?: JobWorker<MirroringPayload>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly puller: MirrorPuller,
     private readonly env: Environment,
-    @InjectQueue(QueueName.Mirroring)
-    private readonly queue: Queue<MirroringPayload, void, JobName>,
-  ) {
-    super();
-  }
+    private readonly queues: QueueFactory,
+    @InjectQueue(QueueName.Mirroring) private readonly queue: JobQueue<MirroringPayload>,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Proofs are verified in this thread: snarkjs must not start threads of its own.
+    // Proofs are verified in this thread: snarkjs must not start threads of its own, and the
+    // curve must be in place before the first job can arrive.
     await useSingleThreadedCurve();
-    // Redis may be away at boot: the schedule is set once it answers, without holding start-up.
+    this.worker = this.queues.worker<MirroringPayload>(
+      QueueName.Mirroring,
+      (job) => this.process(job),
+      { concurrency: CONCURRENCY },
+    );
+    // The queue may be away at boot: the schedule is set once it answers, without holding start-up.
     this.schedule().catch((error: Error) =>
       this.logger.warn(`could not schedule the periodic pull: ${error.message}`),
     );
+  }
+
+  /** Lets a pull under way finish before the database connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

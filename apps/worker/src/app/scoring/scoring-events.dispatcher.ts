@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -7,8 +6,7 @@ import {
 } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
-import { JobName, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
-import { Queue } from 'bullmq';
+import { InjectQueue, JobName, JobQueue, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
 
 import { PollingLoop } from '../common/polling-loop';
 
@@ -17,8 +15,8 @@ const POLL_MS = 2_000;
 /**
  * Drains the `scoring_events` outbox that every accepted note and rating writes to, and asks
  * for one debounced rescoring per community: a burst of ratings becomes one run. An event is
- * deleted only once its job is in Redis, so events written while Redis was away are enqueued
- * when it returns.
+ * deleted only once its job is in the queue, so events written while the queue was away are
+ * enqueued when it returns.
  */
 @Injectable()
 export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,7 +30,7 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
   constructor(
     private readonly prisma: PrismaService,
     private readonly env: Environment,
-    @InjectQueue(QueueName.Scoring) private readonly queue: Queue<ScoreCommunityJob, void, JobName>,
+    @InjectQueue(QueueName.Scoring) private readonly queue: JobQueue<ScoreCommunityJob>,
   ) {}
 
   onApplicationBootstrap(): void {

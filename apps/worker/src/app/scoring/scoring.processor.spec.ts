@@ -10,7 +10,14 @@ import {
   ScoringRunStatus,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { JobName, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
+import {
+  JobName,
+  JobQueue,
+  openQueue,
+  QueueName,
+  RescoreAllJob,
+  ScoreCommunityJob,
+} from '@bridgenotes/queue';
 import {
   canonicalStatusHistory,
   generateSyntheticCommunity,
@@ -20,7 +27,6 @@ import {
   type NoteStatusHistory,
 } from '@bridgenotes/scoring';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
-import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 
 import { WorkerModule } from '../worker.module';
@@ -36,7 +42,7 @@ const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
 describe('scoring worker', () => {
   let worker: INestApplicationContext;
   let prisma: PrismaClient;
-  let queue: Queue<ScoreCommunityJob | RescoreAllJob, void, JobName>;
+  let queue: JobQueue<ScoreCommunityJob | RescoreAllJob>;
 
   beforeAll(async () => {
     process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
@@ -44,9 +50,12 @@ describe('scoring worker', () => {
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
     worker = await moduleRef.init();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
-    queue = new Queue(QueueName.Scoring, {
+    queue = openQueue(QueueName.Scoring, {
+      backend: run.queueBackend,
+      databaseUrl: run.databaseUrl,
+      redisUrl: run.redisUrl,
       prefix: run.queuePrefix,
-      connection: { url: run.redisUrl },
+      role: 'producer',
     });
   });
 

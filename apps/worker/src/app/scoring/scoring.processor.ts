@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -7,10 +6,18 @@ import {
 } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStatus } from '@bridgenotes/database';
-import { JobName, JobPayloads, logQueueErrors, QueueName } from '@bridgenotes/queue';
+import {
+  InjectQueue,
+  JobName,
+  JobPayloads,
+  JobQueue,
+  JobWorker,
+  QueueFactory,
+  QueueName,
+} from '@bridgenotes/queue';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
 import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
-import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 
 type ScoringPayload = JobPayloads[JobName.ScoreCommunity] | JobPayloads[JobName.RescoreAll];
 type ScoringJob = Job<ScoringPayload, void, JobName>;
@@ -25,35 +32,37 @@ const BUSY_RETRY_MS = 5_000;
 const COMMUNITY_PAGE = 1_000;
 
 /**
- * Consumes the scoring queue. The worker is built here rather than with `@Processor` because its
- * lock duration comes from the configuration: it bounds how soon a run whose worker died is
- * picked up again (stalled-job recovery), and it must outlast the synchronous scoring step.
+ * Consumes the scoring queue. Its lock duration comes from the configuration: it bounds how soon a
+ * run whose worker died is picked up again (stalled-job recovery), and it must outlast the
+ * synchronous scoring step.
  */
 @Injectable()
 export class ScoringProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ScoringProcessor.name);
-  private worker?: Worker<ScoringPayload, void, JobName>;
+  private worker?: JobWorker<ScoringPayload>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly loader: ScoringInputLoader,
     private readonly publisher: ScoringPublisher,
     private readonly env: Environment,
-    @InjectQueue(QueueName.Scoring) private readonly queue: Queue<ScoringPayload, void, JobName>,
+    private readonly queues: QueueFactory,
+    @InjectQueue(QueueName.Scoring) private readonly queue: JobQueue<ScoringPayload>,
   ) {}
 
   onApplicationBootstrap(): void {
     const lockDuration = this.env.SCORING_LOCK_SECONDS * 1_000;
-    this.worker = new Worker(QueueName.Scoring, (job, token) => this.process(job, token), {
-      connection: this.queue.opts.connection,
-      prefix: this.queue.opts.prefix,
-      concurrency: this.env.SCORING_CONCURRENCY,
-      lockDuration,
-      stalledInterval: Math.min(30_000, lockDuration / 2),
-    });
-    logQueueErrors(this.worker, 'scoring worker', this.logger);
+    this.worker = this.queues.worker<ScoringPayload>(
+      QueueName.Scoring,
+      (job, token) => this.process(job, token),
+      {
+        concurrency: this.env.SCORING_CONCURRENCY,
+        lockDuration,
+        stalledInterval: Math.min(30_000, lockDuration / 2),
+      },
+    );
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
-    // Redis may be away at boot: the schedule is set once it answers, without holding start-up.
+    // The queue may be away at boot: the schedule is set once it answers, without holding start-up.
     this.scheduleFullRescoring().catch((error: Error) =>
       this.logger.warn(`could not schedule the periodic rescoring: ${error.message}`),
     );

@@ -3,9 +3,8 @@ import { Test } from '@nestjs/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@bridgenotes/database';
 import { communityScope, verifyWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
-import { DeliverWebhookJob, JobName, QueueName } from '@bridgenotes/queue';
+import { DeliverWebhookJob, JobName, JobQueue, openQueue, QueueName } from '@bridgenotes/queue';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
-import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +22,7 @@ interface Received {
 describe('webhook deliveries', () => {
   let worker: INestApplicationContext;
   let prisma: PrismaClient;
-  let queue: Queue<DeliverWebhookJob, void, JobName.DeliverWebhook>;
+  let queue: JobQueue<DeliverWebhookJob, JobName.DeliverWebhook>;
   let server: Server;
   let url: string;
   const received: Received[] = [];
@@ -33,9 +32,12 @@ describe('webhook deliveries', () => {
   beforeAll(async () => {
     worker = await (await Test.createTestingModule({ imports: [WorkerModule] }).compile()).init();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
-    queue = new Queue(QueueName.Webhooks, {
+    queue = openQueue(QueueName.Webhooks, {
+      backend: run.queueBackend,
+      databaseUrl: run.databaseUrl,
+      redisUrl: run.redisUrl,
       prefix: run.queuePrefix,
-      connection: { url: run.redisUrl },
+      role: 'producer',
     });
     server = createServer((request, response) => {
       let body = '';

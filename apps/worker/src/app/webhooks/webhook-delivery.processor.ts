@@ -1,25 +1,47 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { PrismaService } from '@bridgenotes/database';
-import { JobName, JobPayloads, QueueName } from '@bridgenotes/queue';
+import { JobName, JobPayloads, JobWorker, QueueFactory, QueueName } from '@bridgenotes/queue';
 import { signWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
 import { Job, UnrecoverableError } from 'bullmq';
 
-type DeliveryJob = Job<JobPayloads[JobName.DeliverWebhook], void, JobName.DeliverWebhook>;
+type DeliveryPayload = JobPayloads[JobName.DeliverWebhook];
+type DeliveryJob = Job<DeliveryPayload, void, JobName.DeliverWebhook>;
 
 const TIMEOUT_MS = 10_000;
+const CONCURRENCY = 4;
 
 /**
  * POSTs one status-change event to its community's webhook, signed with the community's secret.
  * Anything but a 2xx answer (or no answer in 10 s) fails the attempt; BullMQ retries with
  * exponential backoff, and the row records the attempts and the last error for the operator.
  */
-@Processor(QueueName.Webhooks, { concurrency: 4 })
-export class WebhookDeliveryProcessor extends WorkerHost {
+@Injectable()
+export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
+  private worker?: JobWorker<DeliveryPayload, JobName.DeliverWebhook>;
 
-  constructor(private readonly prisma: PrismaService) {
-    super();
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queues: QueueFactory,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = this.queues.worker<DeliveryPayload, JobName.DeliverWebhook>(
+      QueueName.Webhooks,
+      (job) => this.process(job),
+      { concurrency: CONCURRENCY },
+    );
+    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+  }
+
+  /** Lets deliveries under way finish before the database connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
   }
 
   async process(job: DeliveryJob): Promise<void> {
@@ -69,8 +91,7 @@ export class WebhookDeliveryProcessor extends WorkerHost {
     });
   }
 
-  @OnWorkerEvent('failed')
-  async onFailed(job: DeliveryJob | undefined, error: Error): Promise<void> {
+  private async onFailed(job: DeliveryJob | undefined, error: Error): Promise<void> {
     if (!job) return;
     this.logger.warn(`webhook delivery ${job.data.deliveryId} failed: ${error.message}`);
     await this.prisma.webhookDelivery.updateMany({

@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -6,8 +5,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { PrismaService } from '@bridgenotes/database';
-import { DeliverWebhookJob, JobName, QueueName } from '@bridgenotes/queue';
-import { Queue } from 'bullmq';
+import { DeliverWebhookJob, InjectQueue, JobName, JobQueue, QueueName } from '@bridgenotes/queue';
 
 import { PollingLoop } from '../common/polling-loop';
 
@@ -35,7 +33,7 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
   constructor(
     private readonly prisma: PrismaService,
     @InjectQueue(QueueName.Webhooks)
-    private readonly queue: Queue<DeliverWebhookJob, void, JobName.DeliverWebhook>,
+    private readonly queue: JobQueue<DeliverWebhookJob, JobName.DeliverWebhook>,
   ) {}
 
   onApplicationBootstrap(): void {

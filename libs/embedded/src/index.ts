@@ -1,0 +1,2 @@
+export * from './lib/embedded-database';
+export * from './lib/pglite-wire-server';

@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Client } from 'pg';
+
+import { ServeProcess, startServeProcess } from '../testing/serve-process';
+
+const LEGS_PER_TRANSFER = 200;
+
+/**
+ * The embedded database killed with SIGKILL in the middle of writing, then started again on the
+ * same folder: every acknowledged commit is there, and no transaction is there in part.
+ */
+describe('the embedded database after a crash', () => {
+  let dataDir: string;
+  let database: ServeProcess | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'bn-embedded-crash-'));
+  });
+
+  afterAll(async () => {
+    await database?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every committed transaction and none half-written', async () => {
+    database = await startServeProcess(['--data-dir', dataDir]);
+    const writer = new Client({ connectionString: database.url });
+    writer.on('error', () => undefined);
+    await writer.connect();
+    await writer.query('CREATE TABLE transfers (id INT PRIMARY KEY, note TEXT NOT NULL)');
+    await writer.query('CREATE TABLE legs (transfer_id INT NOT NULL, n INT NOT NULL)');
+
+    // Each transfer is one transaction of one row and 200 legs; acknowledged = COMMIT returned.
+    const acknowledged: number[] = [];
+    let stop = false;
+    const writing = (async () => {
+      for (let id = 1; !stop; id += 1) {
+        await writer.query('BEGIN');
+        await writer.query('INSERT INTO transfers VALUES ($1, $2)', [id, 'x'.repeat(2_000)]);
+        await writer.query('INSERT INTO legs SELECT $1, n FROM generate_series(1, $2::int) AS n', [
+          id,
+          LEGS_PER_TRANSFER,
+        ]);
+        await writer.query('COMMIT');
+        acknowledged.push(id);
+      }
+    })().catch(() => undefined);
+
+    while (acknowledged.length < 30) await new Promise((resolve) => setTimeout(resolve, 20));
+    database.child.kill('SIGKILL');
+    stop = true;
+    await writing;
+    await new Promise((resolve) => database?.child.once('exit', resolve));
+    await writer.end().catch(() => undefined);
+
+    // The dead process's lock on the folder is taken over; the data must be all there.
+    database = await startServeProcess(['--data-dir', dataDir]);
+    const reader = new Client({ connectionString: database.url });
+    await reader.connect();
+    try {
+      const { rows: transfers } = await reader.query<{ id: number }>(
+        'SELECT id FROM transfers ORDER BY id',
+      );
+      const ids = transfers.map(({ id }) => id);
+      expect(ids.slice(0, acknowledged.length)).toEqual(acknowledged);
+      // The transaction under way when the process died either committed whole or not at all.
+      expect(ids.length - acknowledged.length).toBeLessThanOrEqual(1);
+      const { rows: partial } = await reader.query(
+        `SELECT t.id, count(l.n) AS legs FROM transfers t LEFT JOIN legs l ON l.transfer_id = t.id
+          GROUP BY t.id HAVING count(l.n) <> $1`,
+        [LEGS_PER_TRANSFER],
+      );
+      expect(partial).toEqual([]);
+      const { rows: orphans } = await reader.query(
+        'SELECT DISTINCT transfer_id FROM legs WHERE transfer_id NOT IN (SELECT id FROM transfers)',
+      );
+      expect(orphans).toEqual([]);
+    } finally {
+      await reader.end();
+    }
+  }, 120_000);
+
+  it('refuses to open a data folder another process has open', async () => {
+    // `database` is the process the previous test started on the folder.
+    await expect(startServeProcess(['--data-dir', dataDir])).rejects.toThrow(
+      /in use by process \d+/,
+    );
+  }, 60_000);
+});

@@ -1,0 +1,138 @@
+import type { QueueBackend } from '@bridgenotes/config';
+import {
+  type BackendFactory,
+  createPostgresBackend,
+  createRedisBackend,
+  type IQueueBackend,
+  type PostgresPoolConfig,
+  type Processor,
+  Queue,
+  type QueueOptions,
+  Worker,
+  type WorkerOptions,
+} from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+
+import { DEFAULT_JOB_OPTIONS, JobName } from './jobs';
+import { QueueName } from './queue-names';
+import { redisOptionsFromUrl } from './redis-options';
+
+/** Either backend's connection options; which one is decided by `QUEUE_BACKEND`. */
+type ConnectionOptions = RedisOptions | PostgresPoolConfig;
+
+/** A queue of this system, whatever backend it runs on. */
+export type JobQueue<Data, Name extends string = JobName> = Queue<
+  Data,
+  void,
+  Name,
+  Data,
+  void,
+  Name,
+  IQueueBackend,
+  ConnectionOptions
+>;
+
+/** A worker of this system, whatever backend it runs on. */
+export type JobWorker<Data, Name extends string = JobName> = Worker<
+  Data,
+  void,
+  Name,
+  IQueueBackend,
+  ConnectionOptions
+>;
+
+/** What a worker may choose; the connection and namespace come from the configuration. */
+export type JobWorkerOptions = Omit<WorkerOptions, 'connection' | 'prefix'>;
+
+export interface QueueSettings {
+  backend: QueueBackend;
+  /** The PostgreSQL database the `postgres` backend keeps its `bullmq` schema in. */
+  databaseUrl: string;
+  redisUrl?: string;
+  /**
+   * The namespace of the queues: the prefix of every key in Redis, or in PostgreSQL the name of
+   * BullMQ's schema (see `queueSchema`).
+   */
+  prefix: string;
+  /**
+   * A producer (the API) must fail fast while the backend is away instead of buffering commands
+   * until it returns; a consumer (the worker) waits and reconnects.
+   */
+  role: 'producer' | 'consumer';
+}
+
+interface Connection {
+  connection: ConnectionOptions;
+  prefix: string;
+  factory: BackendFactory<IQueueBackend, ConnectionOptions>;
+}
+
+/**
+ * The PostgreSQL schema that holds the queues under a prefix: BullMQ takes only plain identifiers,
+ * so dots and dashes become underscores.
+ */
+export function queueSchema(prefix: string): string {
+  const schema = `bullmq_${prefix.replace(/[.-]/g, '_')}`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`QUEUE_PREFIX "${prefix}" is too long to name a PostgreSQL schema`);
+  }
+  return schema;
+}
+
+function connectionFor(settings: QueueSettings): Connection {
+  if (settings.backend === 'postgres') {
+    return {
+      connection: {
+        connectionString: settings.databaseUrl,
+        schema: queueSchema(settings.prefix),
+        // BullMQ creates or upgrades its own schema on connect, under a transaction-scoped
+        // advisory lock, so whichever process connects first prepares it.
+        migrate: true,
+        connectionTimeoutMillis: settings.role === 'producer' ? 2_000 : 10_000,
+      },
+      prefix: settings.prefix,
+      factory: createPostgresBackend as BackendFactory<IQueueBackend, ConnectionOptions>,
+    };
+  }
+  if (!settings.redisUrl) throw new Error('REDIS_URL is required when QUEUE_BACKEND is redis');
+  return {
+    connection: {
+      ...redisOptionsFromUrl(settings.redisUrl),
+      ...(settings.role === 'producer'
+        ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+        : { maxRetriesPerRequest: null }),
+      // Reconnect forever, but never faster than every two seconds.
+      retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+    },
+    prefix: settings.prefix,
+    factory: createRedisBackend as BackendFactory<IQueueBackend, ConnectionOptions>,
+  };
+}
+
+/** Opens one of the system's queues on the configured backend. Close it when done. */
+export function openQueue<Data, Name extends string = JobName>(
+  name: QueueName,
+  settings: QueueSettings,
+): JobQueue<Data, Name> {
+  const { connection, prefix, factory } = connectionFor(settings);
+  const options: QueueOptions<ConnectionOptions> = {
+    connection,
+    prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  };
+  return new Queue(name, options, factory) as JobQueue<Data, Name>;
+}
+
+/** Starts a worker on one of the system's queues, on the configured backend. */
+export function startWorker<Data, Name extends string = JobName>(
+  name: QueueName,
+  processor: Processor<Data, void, Name>,
+  settings: QueueSettings,
+  options: JobWorkerOptions = {},
+): JobWorker<Data, Name> {
+  const { connection, prefix, factory } = connectionFor(settings);
+  return new Worker(name, processor, { ...options, connection, prefix }, factory) as JobWorker<
+    Data,
+    Name
+  >;
+}

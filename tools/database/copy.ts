@@ -1,0 +1,58 @@
+// `npm run db:copy -- --to <postgresql URL> [--from <postgresql URL> | --data-dir data]`: moves a
+// Bridgenotes instance's data to another PostgreSQL database, typically from the embedded mode to
+// a server. Without --from it opens the embedded database in the data folder itself (stop
+// `npm start` first: the folder is locked while it runs). The target must hold no data yet; it is
+// created and migrated if needed. Queue contents are not copied: what was pending is picked up
+// again on the target (see FINISH).
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { copyDatabase } from '../../libs/database/src/lib/copy-database';
+import { startEmbeddedDatabase } from '../../libs/embedded/src/lib/embedded-database';
+
+/**
+ * Jobs lived in the source's queues and do not move: webhook deliveries not yet made go back to
+ * the outbox, so the target's worker enqueues them again; runs that had not finished are closed
+ * as failed (the next rescoring, hourly by default, takes over); no scoring lease survives.
+ */
+const FINISH = `
+  UPDATE webhook_deliveries SET enqueued_at = NULL WHERE delivered_at IS NULL;
+  UPDATE scoring_runs SET status = 'FAILED', finished_at = now(),
+         error = 'Not finished when the data was copied to another database'
+   WHERE status IN ('QUEUED', 'RUNNING');
+  UPDATE communities SET scoring_lease_until = NULL, scoring_lease_owner = NULL
+   WHERE scoring_lease_owner IS NOT NULL;`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  if (!values.to) throw new Error('--to <postgresql URL> is required');
+  const embedded = values.from
+    ? undefined
+    : await startEmbeddedDatabase({
+        dataDir: resolve(values['data-dir'] ?? process.env['BRIDGENOTES_DATA_DIR'] ?? 'data'),
+      });
+  try {
+    const copied = await copyDatabase({
+      from: values.from ?? (embedded?.url as string),
+      to: values.to,
+      migrationsDir: join(__dirname, '..', '..', 'prisma', 'migrations'),
+      finish: FINISH,
+      log: (line) => console.log(line),
+    });
+    const rows = Object.values(copied).reduce((sum, count) => sum + count, 0);
+    console.log(`copied ${rows} rows; set DATABASE_URL to the target to use it`);
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`copy failed: ${error.message}`);
+  process.exit(1);
+});
