@@ -1,5 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
 
 import type { Identity } from '@semaphore-protocol/core';
 
@@ -10,7 +9,7 @@ import {
   nodeArtifacts,
   proveAction,
 } from '@bridgenotes/client';
-import { createMigratedDatabase, dropDatabase } from '@bridgenotes/database';
+import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
@@ -33,7 +32,7 @@ describe('one instance mirroring a community of another', () => {
   const run = currentTestRun();
   let origin: Instance;
   let mirror: Instance;
-  let mirrorDatabase: string;
+  let mirrorDatabase: InstanceDatabase;
 
   async function start(databaseUrl: string, name: string, pullSeconds: string): Promise<Instance> {
     const port = await freePort();
@@ -56,13 +55,9 @@ describe('one instance mirroring a community of another', () => {
 
   beforeAll(async () => {
     await useSingleThreadedCurve();
-    mirrorDatabase = await createMigratedDatabase(
-      run.databaseUrl,
-      `bridgenotes_mirror_e2e_${randomBytes(4).toString('hex')}`,
-      join(__dirname, '..', '..', '..', 'prisma', 'migrations'),
-    );
+    mirrorDatabase = await createInstanceDatabase(run, 'mirror_e2e');
     origin = await start(run.databaseUrl, 'origin', '0');
-    mirror = await start(mirrorDatabase, 'mirror', '2');
+    mirror = await start(mirrorDatabase.url, 'mirror', '2');
     for (const instance of [origin, mirror]) {
       await eventually(async () => {
         if ((await fetch(`${instance.baseUrl}/ready`)).status !== 200) throw new Error('not ready');
@@ -81,7 +76,7 @@ describe('one instance mirroring a community of another', () => {
         instance ? [instance.api.exited, instance.worker.exited] : [],
       ),
     );
-    if (mirrorDatabase) await dropDatabase(mirrorDatabase);
+    await mirrorDatabase?.drop();
     await releaseCurve();
   });
 

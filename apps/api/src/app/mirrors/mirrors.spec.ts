@@ -1,18 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { ProvenAction } from '@bridgenotes/client';
-import {
-  createMigratedDatabase,
-  dropDatabase,
-  PrismaClient,
-  PrismaService,
-} from '@bridgenotes/database';
+import { PrismaClient, PrismaService } from '@bridgenotes/database';
+import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
 import { MirrorPuller } from '@bridgenotes/mirroring';
 import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
 import { actionMessage, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun } from '@bridgenotes/testing';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
@@ -49,7 +44,7 @@ describe('mirroring a community of another instance', () => {
   let mirror: INestApplication;
   let originUrl: string;
   let mirrorUrl: string;
-  let mirrorDatabase: string;
+  let mirrorDatabase: InstanceDatabase;
   let originDb: PrismaClient;
   let mirrorDb: PrismaClient;
   let puller: MirrorPuller;
@@ -66,15 +61,13 @@ describe('mirroring a community of another instance', () => {
     await origin.listen(0, '127.0.0.1');
     originUrl = (await origin.getUrl()).replace('[::1]', '127.0.0.1');
     originDb = createTestPrisma();
-    mirrorDatabase = await createMigratedDatabase(
-      run.databaseUrl,
-      `bridgenotes_mirror_${randomBytes(4).toString('hex')}`,
-      join(__dirname, '..', '..', '..', '..', '..', 'prisma', 'migrations'),
-    );
-    mirror = await createTestApp({ DATABASE_URL: mirrorDatabase });
+    mirrorDatabase = await createInstanceDatabase(run, 'mirror');
+    mirror = await createTestApp({ DATABASE_URL: mirrorDatabase.url });
     await mirror.listen(0, '127.0.0.1');
     mirrorUrl = (await mirror.getUrl()).replace('[::1]', '127.0.0.1');
-    mirrorDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: mirrorDatabase }) });
+    mirrorDb = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: mirrorDatabase.url }),
+    });
     puller = new MirrorPuller(mirror.get(PrismaService));
 
     community = await communityWithMembers(origin, [author, first, second]);
@@ -122,7 +115,7 @@ describe('mirroring a community of another instance', () => {
     await origin?.close();
     await originDb?.$disconnect();
     await mirrorDb?.$disconnect();
-    if (mirrorDatabase) await dropDatabase(mirrorDatabase);
+    await mirrorDatabase?.drop();
     await releaseCurve();
   });
 
