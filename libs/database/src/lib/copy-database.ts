@@ -20,6 +20,8 @@ export class CopyRefusedError extends Error {
 
 const PAGE = 5_000;
 const MIGRATION_TABLE = '_prisma_migrations';
+/** Tables whose `changed_xid` positions a row in the export's change feed. */
+const CHANGE_TRACKED = ['notes', 'ratings'];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -65,7 +67,8 @@ async function appliedMigrations(client: Client): Promise<string[]> {
 /**
  * Copies every table of one Bridgenotes database into another, in one transaction on the target:
  * both are brought to the same migrations first, the target must hold no rows yet, rows go in
- * parents first, and sequences continue after the copied ids. Used to move a community from the
+ * parents first, sequences continue after the copied ids, and the change feed's positions start
+ * afresh on the target. Used to move a community from the
  * embedded database to a PostgreSQL server (`npm run db:copy`). The queues are not copied.
  */
 export async function copyDatabase({
@@ -136,6 +139,18 @@ export async function copyDatabase({
              FROM ${quote(table)}`,
           [quote(table), column],
         );
+      }
+      // The change feed orders notes and ratings by the transaction that last changed them, and
+      // serves only those below the oldest running one. The copied ids are the source's, on
+      // another counter (an embedded database's may be far ahead of a new server's): kept, the
+      // rows would stay out of the target's feed, and later changes would sort before them.
+      // They all take this transaction's id instead, below every later change on the target.
+      for (const table of CHANGE_TRACKED) {
+        if (tables.includes(table)) {
+          await target.query(
+            `UPDATE ${quote(table)} SET changed_xid = pg_current_xact_id()::text::bigint`,
+          );
+        }
       }
       if (finish) await target.query(finish);
       await target.query('COMMIT');
