@@ -294,7 +294,7 @@ export class MirrorsService {
     return withTimeout(
       this.queue.add(JobName.PullMirror, { mirrorId }, pullMirrorJobOptions(mirrorId)),
       ENQUEUE_TIMEOUT_MS,
-      `Redis did not accept the job within ${ENQUEUE_TIMEOUT_MS} ms`,
+      `The queue did not accept the job within ${ENQUEUE_TIMEOUT_MS} ms`,
     );
   }
 }

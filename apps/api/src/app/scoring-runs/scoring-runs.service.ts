@@ -57,7 +57,7 @@ export class ScoringRunsService {
           { jobId: run.id },
         ),
         ENQUEUE_TIMEOUT_MS,
-        `Redis did not accept the job within ${ENQUEUE_TIMEOUT_MS} ms`,
+        `The queue did not accept the job within ${ENQUEUE_TIMEOUT_MS} ms`,
       );
     } catch (error) {
       // No job will serve this run: remove it rather than leave a request that never ends. (Should
