@@ -71,6 +71,10 @@ describe('from proven ratings to published statuses', () => {
       method,
       headers: {
         'content-type': 'application/json',
+        // A proof blocks this process's event loop for seconds (longer under load): a pooled
+        // connection the API closed meanwhile would be reused before its closing is seen, and
+        // the request fail with "other side closed". One connection per call avoids it.
+        connection: 'close',
         ...(operator ? { authorization: `Bearer ${OPERATOR_KEY}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -148,7 +148,7 @@ export async function scoreCommand(args: string[], options: CliOptions): Promise
     console.log(`${note.noteId}\t${note.status}\t${note.published ?? ''}`);
   const differing = rescored.notes.filter((note) => note.status !== note.published).length;
   console.error(
-    `${rescored.notes.length} notes, ${rescored.ratingCount} ratings, scored at ${new Date(rescored.nowMs).toISOString()} (input ${rescored.inputHash}); ${differing} statuses differ from the published ones`,
+    `${rescored.notes.length} notes, ${rescored.ratingCount} ratings, scored at ${new Date(rescored.nowMs).toISOString()} (input ${rescored.inputHash}, data ${rescored.dataHash}); ${differing} statuses differ from the published ones`,
   );
   return 0;
 }

@@ -69,6 +69,7 @@ export {
 } from './synthetic/synthetic-data';
 export {
   ALGORITHM_VERSION,
+  postKeyOf,
   ratingTagMask,
   ratingTagOf,
   RunInputBuilder,
@@ -78,6 +79,7 @@ export {
   type RatingHelpfulness,
   type RunInput,
   type RunNote,
+  type RunPost,
   type RunRating,
   type ShownStatus,
 } from './run/run-input';

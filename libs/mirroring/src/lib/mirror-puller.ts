@@ -765,7 +765,13 @@ export class MirrorPuller {
     const response = await fetcher(url, { signal: AbortSignal.timeout(ORIGIN_TIMEOUT_MS) });
     if (!response.ok) throw new MirrorPullError(`GET ${url} answered ${response.status}`);
     const { items } = (await response.json()) as {
-      items: { id: string; status: string; finishedAt: string | null; inputHash: string | null }[];
+      items: {
+        id: string;
+        status: string;
+        finishedAt: string | null;
+        inputHash: string | null;
+        dataHash?: string | null;
+      }[];
     };
     const latest = items
       .filter((run) => run.status === 'SUCCEEDED' && run.finishedAt !== null)
@@ -781,6 +787,8 @@ export class MirrorPuller {
             noteId: result.noteId,
             status: result.status as NoteStatus,
             runId: result.runId,
+            preStabilizationStatus: explained(result.score, 'preStabilizationStatus', 32),
+            decidedBy: explained(result.score, 'decidedBy', 64),
           })),
         });
       }
@@ -789,7 +797,9 @@ export class MirrorPuller {
         data: {
           originRunId: latest.id,
           originRunFinishedAt: new Date(latest.finishedAt as string),
-          originRunInputHash: latest.inputHash,
+          originRunInputHash: hashOrNull(latest.inputHash),
+          // An origin whose runs keep no data hash cannot be compared by data: null.
+          originRunDataHash: hashOrNull(latest.dataHash),
         },
       });
     }, TRANSACTION);
@@ -866,6 +876,20 @@ export class MirrorPuller {
       ON CONFLICT (mirror_id, subject, code) DO UPDATE
         SET last_seen_at = now(), times = mirror_refusals.times + 1, message = excluded.message`;
   }
+}
+
+/**
+ * A field of the origin's explanation of a note (`score`), kept to tell a note held back by
+ * stabilisation from a disagreement; null when absent or not what the column can hold.
+ */
+function explained(score: unknown, field: string, maxLength: number): string | null {
+  if (score === null || typeof score !== 'object') return null;
+  const value = (score as Record<string, unknown>)[field];
+  return typeof value === 'string' && value.length <= maxLength ? value : null;
+}
+
+function hashOrNull(hash: unknown): string | null {
+  return typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) ? hash : null;
 }
 
 /** The proven part of a note: what can never change once accepted. */

@@ -116,7 +116,13 @@ export interface RunRecord extends Positioned {
   seed: number | null;
   noteCount: number | null;
   ratingCount: number | null;
+  /** SHA-256 over everything the statuses depend on (libs/scoring `RunInputBuilder`). */
   inputHash: string | null;
+  /**
+   * SHA-256 over only what members submitted: notes with their post by key, ratings with tags;
+   * the same on every instance holding the same data. Null for runs before it was kept.
+   */
+  dataHash: string | null;
   /** The run's time, the scorer's `nowMs` (stabilisation, locking); null for runs before it was kept. */
   nowAt: string | null;
   statusCounts: Record<ShownStatus, number> | null;

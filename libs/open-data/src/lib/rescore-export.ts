@@ -29,7 +29,13 @@ export interface RescoredNote {
 export async function rescoreExport(
   source: ExportSource,
   options: { seed?: number; nowMs?: number } = {},
-): Promise<{ notes: RescoredNote[]; inputHash: string; ratingCount: number; nowMs: number }> {
+): Promise<{
+  notes: RescoredNote[];
+  inputHash: string;
+  dataHash: string;
+  ratingCount: number;
+  nowMs: number;
+}> {
   const published = new Map<string, ResultRecord>();
   for await (const result of source.records('results')) published.set(result.noteId, result);
   const builder = new RunInputBuilder(options.nowMs ?? Date.now());
@@ -42,6 +48,7 @@ export async function rescoreExport(
       classification: note.classification,
       createdAtMs,
       postId: note.postId,
+      post: note.post,
       history: startingStatusHistory(result?.history, {
         id: note.id,
         authorPseudonym: note.authorPseudonym,
@@ -64,6 +71,7 @@ export async function rescoreExport(
       history: statusHistoryToJson(result.history?.[index] as NoteStatusHistory),
     })),
     inputHash: built.inputHash,
+    dataHash: built.dataHash,
     ratingCount: built.ratingCount,
     nowMs: built.nowMs,
   };

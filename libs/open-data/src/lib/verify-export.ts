@@ -269,6 +269,7 @@ export async function verifyExport(
         classification: note.classification,
         createdAtMs,
         postId: note.postId,
+        post: note.post,
         history: (fromRun && statusHistoryFromJson(result.previousHistory)) || null,
       });
       if (counts.notes % 1_000 === 0) progress({ stage: 'notes', done: counts.notes });
@@ -348,8 +349,24 @@ function recomputeRun(
 ): NonNullable<VerificationReport['run']> {
   const subject = `run ${run.id}`;
   const built = builder.build();
+  // Runs before the data hash was kept publish none: the input hash alone decides.
+  const sameData = typeof run.dataHash === 'string' ? built.dataHash === run.dataHash : undefined;
+  if (built.inputHash === run.inputHash && sameData === false) {
+    report(
+      'RUN_DATA_HASH_MISMATCH',
+      subject,
+      `the run's data hash ${run.dataHash} is not the hash of the exported notes (their posts by key) and ratings (${built.dataHash}), which its input hash says it scored`,
+    );
+  }
   if (built.inputHash !== run.inputHash) {
-    if (newerThanRun > 0) {
+    if (sameData === true) {
+      // The data is exactly what the run read: newer records cannot explain the difference.
+      report(
+        'RUN_INPUT_MISMATCH',
+        subject,
+        `the exported notes and ratings are the ones the run read (data hash ${run.dataHash}), but its input hash ${run.inputHash} is not the hash of them with the published run time and starting histories (${built.inputHash})`,
+      );
+    } else if (newerThanRun > 0) {
       report(
         'RUN_OUTDATED',
         subject,

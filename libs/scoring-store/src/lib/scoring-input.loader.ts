@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@bridgenotes/database';
 import { RunInput, RunInputBuilder, startingStatusHistory } from '@bridgenotes/scoring';
 
-/** The scorer's input and the run's counts, time and input hash (see `RunInputBuilder`). */
+/** The scorer's input and the run's counts, time, input and data hashes (see `RunInputBuilder`). */
 export type LoadedInput = RunInput;
 
 const BATCH_SIZE = 5_000;
@@ -32,6 +32,7 @@ export class ScoringInputLoader {
           authorPseudonym: true,
           classification: true,
           postId: true,
+          post: { select: { canonicalUrl: true, platform: true, externalId: true } },
           status: true,
           statusHistory: true,
           createdAt: true,
@@ -44,6 +45,7 @@ export class ScoringInputLoader {
           classification: note.classification,
           createdAtMs: note.createdAt.getTime(),
           postId: note.postId,
+          post: note.post,
           history: startingStatusHistory(note.statusHistory, {
             id: note.id,
             authorPseudonym: note.authorPseudonym,

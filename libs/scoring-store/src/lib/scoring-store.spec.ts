@@ -168,12 +168,16 @@ describe('scoring store', () => {
         status: 'SUCCEEDED',
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
+        dataHash: first.loaded.dataHash,
         algorithmVersion: 'safeguards/1',
       },
     );
 
     // The next run reads back what this one stored and, an hour on, shows the new note.
     const second = await run(communityId, now + HOUR + 1);
+    // Another time and other histories, the same data.
+    expect(second.loaded.inputHash).not.toBe(first.loaded.inputHash);
+    expect(second.loaded.dataHash).toBe(first.loaded.dataHash);
     const freshIndex = indexOfId(second.loaded.input.noteIds, fresh);
     expect(second.loaded.input.noteHistory[freshIndex]).toMatchObject({
       timestampMillisOfNmrDueToMinStableCrhTime: now,
@@ -194,14 +198,38 @@ describe('scoring store', () => {
     ).toEqual([{ noteId: fresh, runId: second.runId, next: 'CURRENTLY_RATED_HELPFUL' }]);
   });
 
-  it('hashes the same stored data at the same time the same, and a changed tag differently', async () => {
+  it('hashes the same stored data at the same time the same, a changed tag differently, and posts by key in the data hash', async () => {
     const now = Date.now();
     const { communityId, fresh } = await community(now - 3 * 24 * HOUR);
-    const hash = async () => (await loader.load(communityId, now)).inputHash;
-    const before = await hash();
-    expect(await hash()).toBe(before);
+    const hashes = async () => {
+      const { inputHash, dataHash } = await loader.load(communityId, now);
+      return { inputHash, dataHash };
+    };
+    const before = await hashes();
+    expect(await hashes()).toEqual(before);
+
+    // The post under another row id, as a mirror stores it: same data, another input.
+    const { post } = await prisma.note.findUniqueOrThrow({
+      where: { id: fresh },
+      include: { post: true },
+    });
+    await prisma.post.update({ where: { id: post.id }, data: { externalId: `old-${post.id}` } });
+    const moved = await prisma.post.create({
+      data: { platform: post.platform, externalId: post.externalId },
+    });
+    await prisma.note.updateMany({ where: { postId: post.id }, data: { postId: moved.id } });
+    const elsewhere = await hashes();
+    expect(elsewhere.inputHash).not.toBe(before.inputHash);
+    expect(elsewhere.dataHash).toBe(before.dataHash);
+    // The same row under another key is another post.
+    await prisma.post.update({ where: { id: moved.id }, data: { externalId: `new-${post.id}` } });
+    expect((await hashes()).dataHash).not.toBe(before.dataHash);
+    await prisma.post.update({ where: { id: moved.id }, data: { externalId: post.externalId } });
+
     const rating = await prisma.rating.findFirstOrThrow({ where: { noteId: fresh } });
     await prisma.rating.update({ where: { id: rating.id }, data: { tags: ['CLEAR'] } });
-    expect(await hash()).not.toBe(before);
+    const retagged = await hashes();
+    expect(retagged.inputHash).not.toBe(elsewhere.inputHash);
+    expect(retagged.dataHash).not.toBe(elsewhere.dataHash);
   });
 });

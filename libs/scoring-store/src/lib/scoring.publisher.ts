@@ -71,6 +71,7 @@ export class ScoringPublisher {
             noteCount: loaded.noteCount,
             ratingCount: loaded.ratingCount,
             inputHash: loaded.inputHash,
+            dataHash: loaded.dataHash,
             nowAt: new Date(loaded.nowMs),
             algorithmVersion: ALGORITHM_VERSION,
             seed,

@@ -1,4 +1,5 @@
 import { coRatingPairs, isCoRatingSuspicious } from './post-selection-similarity';
+import { scoreNotes } from './scorer';
 import { HelpfulnessLevel, ScoringInputBuilder } from './scoring-input';
 
 const MINUTE = 60_000;
@@ -8,13 +9,16 @@ const START = Date.UTC(2026, 2, 1);
  * Raters x and y each rate one note on each of ten posts (post 9 has a second note they both
  * rate too); `gapOf(post)` is how long after x's rating y's comes, per post.
  */
-function twoRaters(gapOf: (post: number) => number) {
+function twoRaters(
+  gapOf: (post: number) => number,
+  postIdOf: (post: number) => string = (post) => `p${post}`,
+) {
   const builder = new ScoringInputBuilder();
   for (let post = 0; post < 10; post++) {
     const notes = post === 9 ? [`n${post}`, `n${post}b`] : [`n${post}`];
     for (const id of notes) {
       const createdAtMs = START + post * 600 * MINUTE;
-      builder.addNote(id, { createdAtMs, misleading: true, postId: `p${post}` });
+      builder.addNote(id, { createdAtMs, misleading: true, postId: postIdOf(post) });
       builder.addRating(id, 'x', HelpfulnessLevel.Helpful, createdAtMs + 60 * MINUTE);
       builder.addRating(
         id,
@@ -49,6 +53,24 @@ describe('co-rating within time windows (§7.7 b)', () => {
     expect(
       coRatingPairs(twoRaters((post) => (post >= 2 ? 10 * MINUTE : 5 * 60 * MINUTE))).coRatedPosts,
     ).toEqual(Int32Array.from([8]));
+  });
+
+  it('depends on which notes share a post, not on the ids posts have on an instance', () => {
+    // An origin and its mirror store the same posts under ids of their own, sorting otherwise.
+    const gap = (post: number) => (post >= 2 ? 10 * MINUTE : 5 * 60 * MINUTE);
+    const origin = twoRaters(gap);
+    const mirror = twoRaters(gap, (post) => `${(9 - post) * 7919}-mirror-row`);
+    expect(mirror.postIds).not.toEqual(origin.postIds);
+    const pairs = coRatingPairs(origin);
+    expect(Array.from(pairs.coRatedPosts)).toEqual([8]);
+    expect(coRatingPairs(mirror)).toEqual(pairs);
+    const [here, there] = [origin, mirror].map((input) => scoreNotes(input, { seed: 3 }));
+    expect(there.raters).toEqual(here.raters);
+    expect(Array.from(there.status)).toEqual(Array.from(here.status));
+    expect(Array.from(there.final.intercept)).toEqual(Array.from(here.final.intercept));
+    // Grouping the notes otherwise does change it: posts 2 and 3 as one post co-rate once.
+    const merged = twoRaters(gap, (post) => `p${post === 3 ? 2 : post}`);
+    expect(coRatingPairs(merged).first).toHaveLength(0);
   });
 
   it('ignores notes without a post and raters with fewer than 10 rated posts', () => {

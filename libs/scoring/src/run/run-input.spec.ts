@@ -7,14 +7,31 @@ import {
   statusHistoryToJson,
   type NoteStatusHistory,
 } from '../lib/status-history';
-import { ratingTagMask, ratingTagOf, RunInputBuilder, type RunRating } from './run-input';
+import {
+  postKeyOf,
+  ratingTagMask,
+  ratingTagOf,
+  RunInputBuilder,
+  type RunPost,
+  type RunRating,
+} from './run-input';
 
 const CREATED = Date.UTC(2026, 5, 1);
 const NOW = CREATED + 3_600_000;
 
+const POST: RunPost = {
+  canonicalUrl: 'https://news.example/story',
+  platform: null,
+  externalId: null,
+};
+
 interface Variant {
   nowMs?: number;
   postId?: string;
+  post?: RunPost;
+  classification?: string;
+  helpfulness?: RunRating['helpfulness'];
+  clientMinute?: number;
   tags?: string[];
   history?: NoteStatusHistory | null;
 }
@@ -24,17 +41,18 @@ function built(variant: Variant = {}) {
   builder.addNote({
     id: 'note-1',
     authorPseudonym: '5',
-    classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+    classification: variant.classification ?? 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
     createdAtMs: CREATED,
     postId: variant.postId ?? 'post-1',
+    post: variant.post ?? POST,
     history: variant.history ?? null,
   });
   const rating: RunRating = {
     noteId: 'note-1',
     raterPseudonym: '9',
-    helpfulness: 'HELPFUL',
+    helpfulness: variant.helpfulness ?? 'HELPFUL',
     tags: variant.tags ?? ['CLEAR'],
-    clientMinute: CREATED / 60_000 + 5,
+    clientMinute: variant.clientMinute ?? CREATED / 60_000 + 5,
   };
   builder.addRating(rating);
   return builder.build();
@@ -75,6 +93,57 @@ describe('RunInputBuilder', () => {
     // What the scorer cannot see does not count: tag order and unknown tag names.
     expect(built({ tags: ['INFORMATIVE', 'CLEAR', 'NOT_A_TAG'] }).inputHash).toBe(
       built({ tags: ['CLEAR', 'INFORMATIVE'] }).inputHash,
+    );
+  });
+
+  it('hashes the data members submitted in the documented lines, posts by key', () => {
+    const expected = createHash('sha256')
+      .update(
+        `n\tnote-1\t5\tMISINFORMED_OR_POTENTIALLY_MISLEADING\t${new Date(CREATED).toISOString()}\t["url","https://news.example/story"]\n`,
+      )
+      .update(`r\tnote-1\t9\tHELPFUL\t${CREATED / 60_000 + 5}\t${1 << RatingTag.HelpfulClear}\n`)
+      .digest('hex');
+    const history = emptyStatusHistory('note-1', '5', CREATED);
+    expect(built({ history }).dataHash).toBe(expected);
+  });
+
+  it("keeps the data hash whatever the run time, the instance's post id and the history", () => {
+    const base = built();
+    const history = emptyStatusHistory('note-1', '5', CREATED);
+    // What an origin and its mirror see differently when they score the same data.
+    const elsewhere = [
+      built({ nowMs: NOW + 3_600_000 }),
+      built({ postId: 'the-mirrors-own-post-row' }),
+      built({ history: { ...history, currentStatus: 'CURRENTLY_RATED_HELPFUL' } }),
+    ];
+    for (const other of elsewhere) {
+      expect(other.dataHash).toBe(base.dataHash);
+      expect(other.inputHash).not.toBe(base.inputHash);
+    }
+    // Anything a member submitted counts.
+    const changed: Variant[] = [
+      { post: { canonicalUrl: 'https://news.example/other', platform: null, externalId: null } },
+      { post: { canonicalUrl: null, platform: 'mastodon', externalId: '1' } },
+      { classification: 'NOT_MISLEADING' },
+      { helpfulness: 'SOMEWHAT_HELPFUL' },
+      { clientMinute: CREATED / 60_000 + 6 },
+      { tags: ['CLEAR', 'INFORMATIVE'] },
+    ];
+    const hashes = changed.map((variant) => built(variant).dataHash);
+    expect(new Set([base.dataHash, ...hashes]).size).toBe(changed.length + 1);
+  });
+
+  it('keys posts so that no URL, platform or id passes for another', () => {
+    const keys = [
+      postKeyOf({ canonicalUrl: 'https://x.example/a', platform: null, externalId: null }),
+      postKeyOf({ canonicalUrl: null, platform: 'https', externalId: '//x.example/a' }),
+      postKeyOf({ canonicalUrl: null, platform: 'url', externalId: 'https://x.example/a' }),
+      postKeyOf({ canonicalUrl: null, platform: 'a', externalId: 'b:c' }),
+      postKeyOf({ canonicalUrl: null, platform: 'a:b', externalId: 'c' }),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(postKeyOf({ canonicalUrl: null, platform: 'x', externalId: 'a\tb\nr' })).not.toMatch(
+      /[\t\n]/,
     );
   });
 

@@ -46,6 +46,30 @@ const LEVELS: Record<RatingHelpfulness, HelpfulnessLevel> = {
   NOT_HELPFUL: HelpfulnessLevel.NotHelpful,
 };
 
+/**
+ * A post as every instance keys it: its canonical URL, or a platform's own id (the API stores
+ * exactly one of the two). Unlike the post's row id, it is the same on every instance holding
+ * the note.
+ */
+export interface RunPost {
+  canonicalUrl: string | null;
+  platform: string | null;
+  externalId: string | null;
+}
+
+/**
+ * A post's key as the data hash has it: `["url",canonicalUrl]` or
+ * `["platform",platform,externalId]` as JSON, so no URL, platform or id can pass for another's
+ * and no character in them can end a line early.
+ */
+export function postKeyOf(post: RunPost): string {
+  return JSON.stringify(
+    post.canonicalUrl !== null
+      ? ['url', post.canonicalUrl]
+      : ['platform', post.platform, post.externalId],
+  );
+}
+
 export interface RunNote {
   id: string;
   authorPseudonym: string;
@@ -53,9 +77,12 @@ export interface RunNote {
   createdAtMs: number;
   /**
    * The post the note is about (its id on the instance): notes on one post are what §7.7 (b)
-   * co-rating groups.
+   * co-rating groups. Co-rating depends only on which notes share a post, never on the id
+   * itself, so instances whose ids differ group alike.
    */
   postId: string;
+  /** The same post by its key, for the data hash (ids are each instance's own). */
+  post: RunPost;
   /**
    * The note's status history (§2.3) as the previous run left it; null for a note never scored.
    * It decides CRH inertia, the valid-rating window, stabilisation and locking.
@@ -83,6 +110,13 @@ export interface RunInput {
    * per note (with its status history) and per rating (with its tags), each in id order.
    */
   inputHash: string;
+  /**
+   * SHA-256 (hex) over what members submitted and nothing this instance or this moment adds:
+   * one line per note (its post by key) and per rating (with its tags), each in id order; no
+   * run time, no status history, no post id. Two instances holding the same notes and ratings
+   * (an origin and its mirror) get the same data hash whenever they run.
+   */
+  dataHash: string;
 }
 
 const HELPFUL_TAGS = new Map<string, RatingTag>([
@@ -156,16 +190,23 @@ export function startingStatusHistory(
 /**
  * A Bridgenotes community's scoring input, built the one way both the worker and any verifier
  * build it: the run time, then notes, then ratings, each in id order, hashed line by line as
- * they come, so that a run's published input hash can be recomputed from the open data:
+ * they come, so that a run's published hashes can be recomputed from the open data. The input
+ * hash:
  *
  *   t⇥nowMs
  *   n⇥id⇥author⇥classification⇥createdAt (ISO)⇥postId      one per note
  *   h⇥[24 history values in column order, JSON]             after its note, when it has one
  *   r⇥noteId⇥rater⇥helpfulness⇥clientMinute⇥tagMask        one per rating
+ *
+ * The data hash, the same lines without the time and the histories, each note's post by key:
+ *
+ *   n⇥id⇥author⇥classification⇥createdAt (ISO)⇥postKey     one per note (`postKeyOf`)
+ *   r⇥noteId⇥rater⇥helpfulness⇥clientMinute⇥tagMask        one per rating
  */
 export class RunInputBuilder {
   private readonly builder = new ScoringInputBuilder();
   private readonly hash: Hash = createHash('sha256');
+  private readonly dataHash: Hash = createHash('sha256');
   private noteCount = 0;
   private ratingCount = 0;
 
@@ -183,9 +224,9 @@ export class RunInputBuilder {
       postId: note.postId,
       history,
     });
-    this.hash.update(
-      `n\t${note.id}\t${note.authorPseudonym}\t${note.classification}\t${new Date(note.createdAtMs).toISOString()}\t${note.postId}\n`,
-    );
+    const fields = `n\t${note.id}\t${note.authorPseudonym}\t${note.classification}\t${new Date(note.createdAtMs).toISOString()}`;
+    this.hash.update(`${fields}\t${note.postId}\n`);
+    this.dataHash.update(`${fields}\t${postKeyOf(note.post)}\n`);
     if (history) this.hash.update(`h\t${canonicalStatusHistory(history)}\n`);
     this.noteCount += 1;
   }
@@ -201,9 +242,9 @@ export class RunInputBuilder {
       rating.clientMinute * 60_000,
       tags,
     );
-    this.hash.update(
-      `r\t${rating.noteId}\t${rating.raterPseudonym}\t${rating.helpfulness}\t${rating.clientMinute}\t${tags}\n`,
-    );
+    const line = `r\t${rating.noteId}\t${rating.raterPseudonym}\t${rating.helpfulness}\t${rating.clientMinute}\t${tags}\n`;
+    this.hash.update(line);
+    this.dataHash.update(line);
     this.ratingCount += 1;
     return true;
   }
@@ -215,6 +256,7 @@ export class RunInputBuilder {
       ratingCount: this.ratingCount,
       nowMs: this.nowMs,
       inputHash: this.hash.digest('hex'),
+      dataHash: this.dataHash.digest('hex'),
     };
   }
 }

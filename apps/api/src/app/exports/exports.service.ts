@@ -333,6 +333,7 @@ export class ExportsService {
             noteCount: run.noteCount,
             ratingCount: run.ratingCount,
             inputHash: run.inputHash,
+            dataHash: run.dataHash,
             nowAt: iso(run.nowAt),
             statusCounts: run.statusCounts as Record<ShownStatus, number> | null,
           },

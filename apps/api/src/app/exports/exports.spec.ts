@@ -18,6 +18,7 @@ import {
   statusHistoryToJson,
   type NoteStatusHistory,
 } from '@bridgenotes/scoring';
+import { eventually } from '@bridgenotes/testing';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,14 +225,16 @@ describe('open-data export and verification', () => {
   });
 
   it('only warns when records newer than the run can explain a different input', async () => {
-    // As if the run had started before the ratings arrived: the data may have moved on since.
+    // As if the run had started before the ratings arrived and read other data: the data may
+    // have moved on since.
+    const earlier = (run: Json) => ({
+      ...run,
+      startedAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
+      nowAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
+    });
     const copy = await tampered(
       'runs',
-      latestRun((run) => ({
-        ...run,
-        startedAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
-        nowAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
-      })),
+      latestRun((run) => ({ ...earlier(run), dataHash: 'e'.repeat(64) })),
     );
     try {
       const report = await verifyExport(directorySource(copy));
@@ -240,6 +243,20 @@ describe('open-data export and verification', () => {
     } finally {
       await rm(copy, { recursive: true, force: true });
     }
+    // With the data hash of exactly the exported data, nothing newer explains it.
+    expect(await discrepanciesOf(await tampered('runs', latestRun(earlier)))).toEqual([
+      { code: 'RUN_INPUT_MISMATCH', subject: `run ${runId}` },
+    ]);
+  });
+
+  it('names a run whose data hash is not the hash of the data it scored', async () => {
+    const copy = await tampered(
+      'runs',
+      latestRun((run) => ({ ...run, dataHash: 'f'.repeat(64) })),
+    );
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'RUN_DATA_HASH_MISMATCH', subject: `run ${runId}` },
+    ]);
   });
 
   it('names a proof whose root the group never had', async () => {
@@ -267,8 +284,10 @@ describe('open-data export and verification', () => {
       ...note,
       post: { canonicalUrl: 'https://example.com/another-story', platform: null, externalId: null },
     }));
+    // The run hashed the note's post by key: the moved note is not the data it scored either.
     expect(await discrepanciesOf(copy)).toEqual([
       { code: 'NOTE_POST_MISMATCH', subject: `note ${noteId}` },
+      { code: 'RUN_DATA_HASH_MISMATCH', subject: `run ${runId}` },
     ]);
   });
 
@@ -374,12 +393,16 @@ describe('open-data export and verification', () => {
         lines((await exportOf(`/ratings?order=changes&after=${last}`).expect(200)).text),
       ).toEqual([]);
 
-      // Any change of a rating puts it after every earlier change, once committed.
+      // Any change of a rating puts it after every earlier change, once committed and once every
+      // transaction older than it has ended (the horizon is the server's oldest running one, and
+      // other suites write on the same server meanwhile).
       await prisma.$executeRaw`UPDATE ratings SET tags = tags WHERE id = ${ratingIds[0]}::uuid`;
-      const changed = lines(
-        (await exportOf(`/ratings?order=changes&after=${last}`).expect(200)).text,
-      );
-      expect(changed.map((rating) => rating.id)).toEqual([ratingIds[0]]);
+      await eventually(async () => {
+        const changed = lines(
+          (await exportOf(`/ratings?order=changes&after=${last}`).expect(200)).text,
+        );
+        expect(changed.map((rating) => rating.id)).toEqual([ratingIds[0]]);
+      });
       // ...but not below a horizon taken before it.
       const before = lines(
         (
@@ -406,7 +429,12 @@ describe('open-data export and verification', () => {
         id: runId,
         algorithmVersion: 'safeguards/1',
         nowAt: new Date(secondRunAt).toISOString(),
+        inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        dataHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
+      // Both runs scored the same data, at different times from different histories.
+      expect(runs.at(-2).dataHash).toBe(runs.at(-1).dataHash);
+      expect(runs.at(-2).inputHash).not.toBe(runs.at(-1).inputHash);
       const [result] = lines((await exportOf('/results').expect(200)).text);
       expect(result).toMatchObject({
         runId,

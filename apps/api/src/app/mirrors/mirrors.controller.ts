@@ -106,7 +106,7 @@ export class MirrorsController {
   @ApiOperation({
     summary: "Notes whose status here differs from the origin's, each side's latest run compared",
     description:
-      "The mirror scores the community with its own algorithm; this compares its latest succeeded run with the origin's latest one whose statuses it fetched. `sameInput` says whether both runs read the same notes and ratings.",
+      "The mirror scores the community with its own algorithm; this compares its latest succeeded run with the origin's latest one whose statuses it fetched. `sameInput` says whether both runs scored the same notes and ratings (equal data hashes; input hashes never match across instances, as they cover each side's run time, histories and post ids). Runs at different times can differ on a new helpful note held back by stabilisation on one side for up to an hour: `cause` HISTORY (statuses equal before stabilisation), as opposed to SCORES; `disagreeing` counts the latter.",
   })
   @ApiOkResponse({ type: MirrorDivergenceDto })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })

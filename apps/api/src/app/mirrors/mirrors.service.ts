@@ -43,6 +43,13 @@ const isUniqueViolation = (error: unknown) =>
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
+/**
+ * Both sides' statuses before stabilisation and locking (from each explanation) are known and
+ * equal: a shown status that differs then comes from when each side ran and the history it had
+ * (a note held back on one side), not from the scores.
+ */
+const SAME_BEFORE_STABILISATION = Prisma.sql`coalesce(n.score->>'preStabilizationStatus' = r.pre_stabilization_status, false)`;
+
 function mirrorDto(mirror: MirrorWithCommunity): MirrorDto {
   return {
     id: mirror.id,
@@ -220,8 +227,11 @@ export class MirrorsService {
 
   /**
    * The notes whose status here differs from the origin's, both as their latest succeeded runs
-   * published them. Meaningful when both runs read the same input (`sameInput`); otherwise one
-   * side has data the other has not scored yet.
+   * published them. Meaningful when both runs scored the same data (`sameInput`, equal data
+   * hashes); otherwise one side has data the other has not scored yet. Even then the two runs
+   * ran at different times from histories of their own, so a note can be held back by
+   * stabilisation on one side and shown on the other for up to an hour: such a note's statuses
+   * before stabilisation agree (cause `HISTORY`); `SCORES` when they differ too.
    */
   async divergence(id: string, limit: number, cursor?: string): Promise<MirrorDivergenceDto> {
     const mirror = await this.find(id);
@@ -229,13 +239,18 @@ export class MirrorsService {
     const summary = (await this.summary(mirror, localRun)) ?? {
       compared: 0,
       differing: 0,
+      disagreeing: 0,
       sameInput: false,
     };
     let page: Page<DivergentNoteDto> = { items: [], nextCursor: null };
     if (localRun && mirror.originRunId) {
       const after = cursor === undefined ? undefined : decodeIdCursor(cursor);
       const rows = await this.prisma.$queryRaw<DivergentNoteDto[]>`
-        SELECT n.id AS "noteId", n.status::text AS local, r.status::text AS origin
+        SELECT n.id AS "noteId", n.status::text AS local, r.status::text AS origin,
+               n.score->>'preStabilizationStatus' AS "localPreStabilization",
+               r.pre_stabilization_status AS "originPreStabilization",
+               n.score->>'decidedBy' AS "localDecidedBy", r.decided_by AS "originDecidedBy",
+               CASE WHEN ${SAME_BEFORE_STABILISATION} THEN 'HISTORY' ELSE 'SCORES' END AS cause
           FROM notes n
           JOIN mirror_origin_results r ON r.mirror_id = ${mirror.id}::uuid AND r.note_id = n.id
          WHERE n.community_id = ${mirror.communityId}::uuid
@@ -260,15 +275,20 @@ export class MirrorsService {
     localRun: MirrorRunDto | null,
   ): Promise<MirrorDivergenceSummaryDto | null> {
     if (!localRun || !mirror.originRunId) return null;
-    const [counts] = await this.prisma.$queryRaw<[{ compared: number; differing: number }]>`
-      SELECT count(*)::int AS compared, count(*) FILTER (WHERE n.status <> r.status)::int AS differing
+    const [counts] = await this.prisma.$queryRaw<
+      [{ compared: number; differing: number; disagreeing: number }]
+    >`
+      SELECT count(*)::int AS compared, count(*) FILTER (WHERE n.status <> r.status)::int AS differing,
+             count(*) FILTER (WHERE n.status <> r.status AND NOT ${SAME_BEFORE_STABILISATION})::int
+               AS disagreeing
         FROM notes n
         JOIN mirror_origin_results r ON r.mirror_id = ${mirror.id}::uuid AND r.note_id = n.id
        WHERE n.community_id = ${mirror.communityId}::uuid
          AND n.scored_run_id = ${localRun.id}::uuid AND r.run_id = ${mirror.originRunId}::uuid`;
     return {
       ...counts,
-      sameInput: localRun.inputHash !== null && localRun.inputHash === mirror.originRunInputHash,
+      // Not the input hashes: those cover each side's own run time, histories and post ids.
+      sameInput: localRun.dataHash !== null && localRun.dataHash === mirror.originRunDataHash,
     };
   }
 
@@ -276,9 +296,16 @@ export class MirrorsService {
     const run = await this.prisma.scoringRun.findFirst({
       where: { communityId, status: ScoringRunStatus.SUCCEEDED },
       orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }],
-      select: { id: true, finishedAt: true, inputHash: true },
+      select: { id: true, finishedAt: true, inputHash: true, dataHash: true },
     });
-    return run && { id: run.id, finishedAt: iso(run.finishedAt), inputHash: run.inputHash };
+    return (
+      run && {
+        id: run.id,
+        finishedAt: iso(run.finishedAt),
+        inputHash: run.inputHash,
+        dataHash: run.dataHash,
+      }
+    );
   }
 
   private async find(id: string): Promise<MirrorWithCommunity> {
@@ -305,6 +332,7 @@ function originRun(mirror: Mirror): MirrorRunDto | null {
         id: mirror.originRunId,
         finishedAt: iso(mirror.originRunFinishedAt),
         inputHash: mirror.originRunInputHash,
+        dataHash: mirror.originRunDataHash,
       }
     : null;
 }

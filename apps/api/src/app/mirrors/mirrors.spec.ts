@@ -208,9 +208,14 @@ describe('mirroring a community of another instance', () => {
       refusals: 0,
       localRun: { id: localRun },
       originRun: { id: outcome?.originRunFetched },
-      divergence: { compared: 1, differing: 0, sameInput: true },
+      divergence: { compared: 1, differing: 0, disagreeing: 0, sameInput: true },
       lastError: null,
     });
+    // The same data, told by the data hash; the input hashes cover each side's own run time,
+    // histories and post row ids, so they differ.
+    expect(state.localRun.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.originRun.dataHash).toBe(state.localRun.dataHash);
+    expect(state.originRun.inputHash).not.toBe(state.localRun.inputHash);
     expect(state.cursors).toEqual({
       roots: expect.any(String),
       members: '2',
@@ -218,25 +223,75 @@ describe('mirroring a community of another instance', () => {
       ratings: expect.any(String),
     });
 
-    // A status that differs is reported with both sides.
-    const { status } = await mirrorDb.note.findUniqueOrThrow({ where: { id: noteId } });
+    // The origin's explanation came with its statuses: what they were before stabilisation.
+    const { status, score } = await mirrorDb.note.findUniqueOrThrow({ where: { id: noteId } });
+    const explanation = score as Json;
+    const key = { mirrorId_noteId: { mirrorId, noteId } };
+    const fetched = await mirrorDb.mirrorOriginResult.findUniqueOrThrow({ where: key });
+    expect(fetched).toMatchObject({
+      status,
+      preStabilizationStatus: explanation['preStabilizationStatus'],
+      decidedBy: explanation['decidedBy'],
+    });
+    expect(fetched.preStabilizationStatus).toEqual(expect.any(String));
+    const divergenceNow = async () =>
+      (await onMirror().get(`/mirrors/${mirrorId}/divergence`).expect(200)).body;
     const other =
       status === 'CURRENTLY_RATED_HELPFUL' ? 'NEEDS_MORE_RATINGS' : 'CURRENTLY_RATED_HELPFUL';
+
+    // A status that differs only after stabilisation and locking (the origin, with a longer
+    // history, keeps a status it locked): named, but not a disagreement of the scores.
     await mirrorDb.mirrorOriginResult.update({
-      where: { mirrorId_noteId: { mirrorId, noteId } },
-      data: { status: other },
+      where: key,
+      data: { status: other, decidedBy: 'ScoringDriftGuard' },
     });
-    const divergence = (await onMirror().get(`/mirrors/${mirrorId}/divergence`).expect(200)).body;
-    expect(divergence).toMatchObject({
+    expect(await divergenceNow()).toMatchObject({
       compared: 1,
       differing: 1,
-      items: [{ noteId, local: status, origin: other }],
+      disagreeing: 0,
+      sameInput: true,
+      items: [
+        {
+          noteId,
+          local: status,
+          origin: other,
+          localPreStabilization: fetched.preStabilizationStatus,
+          originPreStabilization: fetched.preStabilizationStatus,
+          localDecidedBy: explanation['decidedBy'],
+          originDecidedBy: 'ScoringDriftGuard',
+          cause: 'HISTORY',
+        },
+      ],
       nextCursor: null,
     });
+    // Statuses that differ before stabilisation too are a disagreement.
     await mirrorDb.mirrorOriginResult.update({
-      where: { mirrorId_noteId: { mirrorId, noteId } },
-      data: { status },
+      where: key,
+      data: { preStabilizationStatus: other, decidedBy: 'GeneralCRH' },
     });
+    expect(await divergenceNow()).toMatchObject({
+      differing: 1,
+      disagreeing: 1,
+      items: [{ noteId, local: status, origin: other, cause: 'SCORES' }],
+    });
+    // So is a difference the origin gives no explanation for.
+    await mirrorDb.mirrorOriginResult.update({
+      where: key,
+      data: { preStabilizationStatus: null, decidedBy: null },
+    });
+    expect(await divergenceNow()).toMatchObject({
+      disagreeing: 1,
+      items: [{ originPreStabilization: null, cause: 'SCORES' }],
+    });
+    await mirrorDb.mirrorOriginResult.update({
+      where: key,
+      data: {
+        status,
+        preStabilizationStatus: fetched.preStabilizationStatus,
+        decidedBy: fetched.decidedBy,
+      },
+    });
+    expect(await divergenceNow()).toMatchObject({ differing: 0, disagreeing: 0, items: [] });
   });
 
   it('refuses tampered records one by one, names each, keeps what it had and takes the rest', async () => {
@@ -339,6 +394,18 @@ describe('mirroring a community of another instance', () => {
     );
     expect(here).toEqual(there);
     expect(here.leaves[3]).toBe('0');
+  });
+
+  it('says when the two sides scored different data: the origin scored what the mirror refused', async () => {
+    await publishScoringRun(originDb, community.id);
+    await publishScoringRun(mirrorDb, community.id);
+    const outcome = await puller.pull(mirrorId);
+    expect(outcome?.originRunFetched).toEqual(expect.any(String));
+    const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
+    expect(state.divergence).toMatchObject({ compared: 1, sameInput: false });
+    expect(state.originRun.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.localRun.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.originRun.dataHash).not.toBe(state.localRun.dataHash);
   });
 
   it('refuses a root the published members do not build, and every root after it', async () => {

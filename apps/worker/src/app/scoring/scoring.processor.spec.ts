@@ -295,6 +295,9 @@ describe('scoring worker', () => {
     expect(second.id).not.toBe(first.id);
     // The input is the data, the run's time and the histories the first run left: a new hash.
     expect(second.inputHash).not.toBe(first.inputHash);
+    // The data alone has not changed.
+    expect(second.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.dataHash).toBe(first.dataHash);
     expect((second.nowAt as Date).getTime()).toBeGreaterThan((first.nowAt as Date).getTime());
     expect(
       await prisma.note.findMany({
@@ -366,7 +369,8 @@ describe('scoring worker', () => {
         proof: {},
       },
     });
-    const noteLine = `n\t${note.id}\t5\tNOT_MISLEADING\t${note.createdAt.toISOString()}\t${postId}\n`;
+    const noteFields = `n\t${note.id}\t5\tNOT_MISLEADING\t${note.createdAt.toISOString()}`;
+    const noteLine = `${noteFields}\t${postId}\n`;
     // notHelpfulOther (bit 9) and notHelpfulIncorrect (bit 10).
     const ratingLine = `r\t${note.id}\t9\tNOT_HELPFUL\t100\t${(1 << 9) | (1 << 10)}\n`;
     const first = await runFor(communityId);
@@ -374,6 +378,11 @@ describe('scoring worker', () => {
       inputHash: createHash('sha256')
         .update(`t\t${(first.nowAt as Date).getTime()}\n`)
         .update(noteLine)
+        .update(ratingLine)
+        .digest('hex'),
+      // The post by key (the fixture's is a platform's id), no time and no history.
+      dataHash: createHash('sha256')
+        .update(`${noteFields}\t["platform","test","${communityId}"]\n`)
         .update(ratingLine)
         .digest('hex'),
       noteCount: 1,
@@ -394,6 +403,7 @@ describe('scoring worker', () => {
         .update(ratingLine)
         .digest('hex'),
     );
+    expect(second.dataHash).toBe(first.dataHash);
   });
 
   it("waits while another worker holds the community's lease, then runs", async () => {

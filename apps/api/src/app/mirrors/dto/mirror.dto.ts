@@ -69,19 +69,40 @@ export class MirrorRunDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   finishedAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: "SHA-256 of the run's input" })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "SHA-256 of the run's input: with its run time, histories and post ids, so never equal across instances",
+  })
   inputHash!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'SHA-256 of only what members submitted (notes with their post by key, ratings with tags); equal when both sides scored the same data',
+  })
+  dataHash!: string | null;
 }
 
 export class MirrorDivergenceSummaryDto {
   @ApiProperty({ description: 'Notes scored by both runs', example: 120 })
   compared!: number;
 
-  @ApiProperty({ description: 'Of those, notes whose statuses differ', example: 0 })
+  @ApiProperty({ description: 'Of those, notes whose statuses differ', example: 1 })
   differing!: number;
 
   @ApiProperty({
-    description: 'Whether both runs read the same notes and ratings (same input hash)',
+    description:
+      'Of the differing notes, those whose statuses differ before stabilisation too (cause SCORES): the rest are held back by stabilisation, or locked, on one side, as the runs ran at different times from histories of their own',
+    example: 0,
+  })
+  disagreeing!: number;
+
+  @ApiProperty({
+    description:
+      'Whether both runs scored the same notes and ratings (same data hash: what members submitted, without run time, histories or post ids)',
     example: true,
   })
   sameInput!: boolean;
@@ -167,6 +188,46 @@ export class DivergentNoteDto {
 
   @ApiProperty({ enum: NoteStatus, enumName: 'NoteStatus', description: "The origin's status" })
   origin!: NoteStatus;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "This instance's status before stabilisation and locking (its explanation's)",
+    example: 'CURRENTLY_RATED_HELPFUL',
+  })
+  localPreStabilization!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The origin's status before stabilisation and locking; null if it published none",
+    example: 'CURRENTLY_RATED_HELPFUL',
+  })
+  originPreStabilization!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "What decided this instance's status",
+    example: 'NmrDueToMinStableCrhTime',
+  })
+  localDecidedBy!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "What decided the origin's status",
+    example: 'GeneralCRH',
+  })
+  originDecidedBy!: string | null;
+
+  @ApiProperty({
+    enum: ['HISTORY', 'SCORES'],
+    description:
+      'HISTORY: the statuses agree before stabilisation; one side holds the note back (a new helpful note waits 30–60 min) or keeps a locked status, which depend on when each side ran. SCORES: they differ before stabilisation too (different data, or, rarely, a borderline note whose history lowers its bar on one side only)',
+    example: 'HISTORY',
+  })
+  cause!: 'HISTORY' | 'SCORES';
 }
 
 export class MirrorDivergenceDto extends MirrorDivergenceSummaryDto {

@@ -41,6 +41,15 @@ export class ScoringRunDto {
   inputHash!: string | null;
 
   @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'SHA-256 (hex) of only what members submitted (notes with their post by key, ratings with tags; no run time, history or post id): equal on every instance holding the same data, e.g. an origin and its mirror',
+    example: '9f2c4e0b7d1a3c5e8f6b2d4a0c9e7f1b3d5a8c2e4f6b0d9a7c1e3f5b8d2a4c6e',
+  })
+  dataHash!: string | null;
+
+  @ApiProperty({
     format: 'date-time',
     nullable: true,
     type: String,
@@ -79,6 +88,7 @@ export class ScoringRunDto {
       noteCount: run.noteCount,
       ratingCount: run.ratingCount,
       inputHash: run.inputHash,
+      dataHash: run.dataHash,
       nowAt: run.nowAt?.toISOString() ?? null,
       algorithmVersion: run.algorithmVersion,
       seed: run.seed,
