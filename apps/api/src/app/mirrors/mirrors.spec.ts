@@ -6,7 +6,7 @@ import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/
 import { MirrorPuller } from '@bridgenotes/mirroring';
 import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
 import { actionMessage, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { currentTestRun } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
@@ -31,6 +31,9 @@ const body = (proven: ProvenAction) => ({
 
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
 type Json = Record<string, unknown>;
+
+// A pull may wait for the origin's change feed (`pullSettled`), up to `eventually`'s 15 s.
+jest.setTimeout(20_000);
 
 /**
  * Two instances in one process: the origin (the test run's database) and a mirror (a database
@@ -121,6 +124,23 @@ describe('mirroring a community of another instance', () => {
 
   const onMirror = () => request(mirror.getHttpServer());
 
+  /**
+   * Pulls once the origin's change feed holds every change made so far: it serves a change only
+   * when every older transaction on its server has ended, and other suites write on the same
+   * server meanwhile.
+   */
+  async function pullSettled() {
+    await eventually(async () => {
+      const [{ settled }] = await originDb.$queryRaw<[{ settled: boolean }]>`
+        SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > GREATEST(
+          (SELECT COALESCE(max(changed_xid), 0) FROM notes WHERE community_id = ${community.id}::uuid),
+          (SELECT COALESCE(max(changed_xid), 0) FROM ratings WHERE community_id = ${community.id}::uuid)
+        ) AS settled`;
+      if (!settled) throw new Error("older transactions still run on the origin's server");
+    });
+    return puller.pull(mirrorId);
+  }
+
   it('follows a clean community: every record verified and accepted, served, verifiable again', async () => {
     const created = await onMirror()
       .post('/mirrors')
@@ -134,7 +154,7 @@ describe('mirroring a community of another instance', () => {
       following: true,
     });
 
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await pullSettled();
     expect(outcome).toEqual({
       accepted: { roots: 1, members: 3, notes: 1, ratings: 2 },
       refused: 0,
@@ -199,7 +219,7 @@ describe('mirroring a community of another instance', () => {
   it("compares its own statuses with the origin's latest run, and names notes that differ", async () => {
     await publishScoringRun(originDb, community.id);
     const localRun = await publishScoringRun(mirrorDb, community.id);
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await pullSettled();
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
 
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
@@ -348,7 +368,7 @@ describe('mirroring a community of another instance', () => {
       .set(operator)
       .expect(200);
 
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await pullSettled();
     expect(outcome).toMatchObject({
       accepted: { roots: 2, members: 1, notes: 0, ratings: 1 },
       refused: 4,
@@ -399,7 +419,7 @@ describe('mirroring a community of another instance', () => {
   it('says when the two sides scored different data: the origin scored what the mirror refused', async () => {
     await publishScoringRun(originDb, community.id);
     await publishScoringRun(mirrorDb, community.id);
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await pullSettled();
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
     expect(state.divergence).toMatchObject({ compared: 1, sameInput: false });
