@@ -24,19 +24,20 @@ import {
 import type { Response } from 'express';
 
 import { ApiErrorBody } from '../common/api-error';
-import { PageQuery } from '../common/page-query.dto';
 import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
-import { CreateNoteDto, DeleteNoteDto, PutRatingDto } from './dto/note-input.dto';
-import { NoteParams, PostQuery } from './dto/note-params.dto';
+import { CreateNoteDto, DeleteNoteDto, PutRatingDto, RequestNoteDto } from './dto/note-input.dto';
+import { NeedingRatingsQuery, NoteParams, PostQuery } from './dto/note-params.dto';
 import {
   NoteDetailDto,
   NoteDto,
   NotePageDto,
+  NoteRequestDto,
   PostDto,
   PostNotesDto,
   RatingDto,
 } from './dto/note.dto';
+import { NoteRequestsService } from './note-requests.service';
 import { NotesService } from './notes.service';
 import { RatingsService } from './ratings.service';
 
@@ -53,6 +54,7 @@ export class NotesController {
     private readonly communities: CommunitiesService,
     private readonly notes: NotesService,
     private readonly ratings: RatingsService,
+    private readonly requests: NoteRequestsService,
   ) {}
 
   @Post('communities/:slug/notes')
@@ -83,20 +85,61 @@ export class NotesController {
 
   @Get('communities/:slug/notes')
   @Header('Cache-Control', REVALIDATE)
-  @ApiOperation({ summary: 'Notes that need ratings, oldest first' })
+  @ApiOperation({
+    summary: 'Notes that need ratings: oldest first, or on the most-requested posts first',
+    description:
+      'Keyset-paginated: pass `nextCursor` as `cursor` with the same `order`. Answers carry an ETag; `If-None-Match` gets 304 while the page is unchanged.',
+  })
   @ApiOkResponse({ type: NotePageDto })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async needingRatings(
     @Param() { slug }: CommunitySlugParams,
-    @Query() { limit, cursor }: PageQuery,
+    @Query() { order, limit, cursor }: NeedingRatingsQuery,
   ): Promise<NotePageDto> {
     const page = await this.notes.needingRatings(
       await this.communities.findBySlug(slug),
+      order,
       limit,
       cursor,
     );
-    return { items: page.items.map(NoteDto.from), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((note) => ({
+        ...NoteDto.from(note),
+        postRequestCount: note.postRequestCount,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Post('communities/:slug/note-requests')
+  @ApiOperation({
+    summary: 'Request a note on a post, as the pseudonym the proof gives (action note.request)',
+    description:
+      'One request per pseudonym and post in a community: asking again answers the stored request with 200 and counts nothing. The post need not have notes yet.',
+  })
+  @ApiCreatedResponse({ type: NoteRequestDto, description: 'Recorded; the post counts one more' })
+  @ApiOkResponse({
+    type: NoteRequestDto,
+    description: 'This pseudonym had already requested a note on this post',
+  })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description: `${PROOF_ERRORS}, POST_REF_INVALID, POST_URL_INVALID`,
+  })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async request(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: RequestNoteDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<NoteRequestDto> {
+    const { request, postRequestCount, created } = await this.requests.create(
+      await this.communities.findBySlug(slug),
+      input,
+    );
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return NoteRequestDto.from(request, postRequestCount);
   }
 
   @Get('communities/:slug/notes/:id')
@@ -158,6 +201,8 @@ export class NotesController {
   @Header('Cache-Control', REVALIDATE)
   @ApiOperation({
     summary: "A post's notes, by URL (canonicalised) or by platform id; helpful notes first",
+    description:
+      "With `community`, only that community's notes and requests count; without, every community's. A post that was only requested answers with no notes.",
   })
   @ApiOkResponse({ type: PostNotesDto })
   @ApiBadRequestResponse({
@@ -167,7 +212,7 @@ export class NotesController {
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'POST_NOT_FOUND, COMMUNITY_NOT_FOUND' })
   async post(@Query() { community, ...ref }: PostQuery): Promise<PostNotesDto> {
     const communityId = community ? (await this.communities.findBySlug(community)).id : undefined;
-    const { post, notes } = await this.notes.ofPost(ref, communityId);
-    return { post: PostDto.from(post), notes: notes.map(NoteDto.from) };
+    const { post, requestCount, notes } = await this.notes.ofPost(ref, communityId);
+    return { post: PostDto.from(post, requestCount), notes: notes.map(NoteDto.from) };
   }
 }
