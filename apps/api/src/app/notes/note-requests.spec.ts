@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { ProvenAction } from '@bridgenotes/client';
+import { BridgenotesClient, noteRequestAction, type ProvenAction } from '@bridgenotes/client';
 import { NoteClassification, type PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
@@ -56,7 +56,9 @@ describe('note requests', () => {
     proofs.bobPost1 = await prove(bob, 'note.request', '', {
       post: { url: `${posts.p1}?utm_source=feed#top` },
     });
-    proofs.alicePost2 = await prove(alice, 'note.request', '', { post: { url: posts.p2 } });
+    // As libs/client builds it, to check the client and the server agree on the action.
+    const asked = noteRequestAction(community, { url: posts.p2 });
+    proofs.alicePost2 = await prove(alice, asked.kind, asked.target ?? '', asked.payload);
     proofs.alicePost1Later = await prove(
       alice,
       'note.request',
@@ -113,8 +115,12 @@ describe('note requests', () => {
     expect(await countOf(posts.p1)).toBe(2);
   });
 
-  it('takes a request on a post that has no notes, which GET /posts then shows', async () => {
-    await send(proofs.alicePost2).expect(201);
+  it('takes a request sent by libs/client on a post that has no notes, which GET /posts then shows', async () => {
+    await app.listen(0, '127.0.0.1');
+    const client = new BridgenotesClient(await app.getUrl());
+    const sent = await client.requestNote(community.slug, proofs.alicePost2);
+    expect(sent).toMatchObject({ created: true, request: { postRequestCount: 1 } });
+    expect((await client.requestNote(community.slug, proofs.alicePost2)).created).toBe(false);
     const read = await request(server())
       .get('/posts')
       .query({ url: posts.p2, community: community.slug })
