@@ -1,7 +1,9 @@
 import {
   actionMessage,
   communityScope,
+  createProofVerifier,
   parseProof,
+  type ProofVerifier,
   TREE_DEPTH,
   type Action,
   type ProofJson,
@@ -25,7 +27,6 @@ import type {
   RunRecord,
 } from './export-format';
 import type { ExportSource } from './export-source';
-import { createProofVerifier, type ProofVerifier } from './proof-verifier-pool';
 import { checkRootHistory } from './root-history';
 
 export type Severity = 'error' | 'warning';

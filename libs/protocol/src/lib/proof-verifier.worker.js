@@ -1,5 +1,6 @@
 // Verifies batches of Semaphore proofs in a worker thread. Plain JavaScript so that it runs the
-// same under Node, tsx and Jest without a TypeScript loader in the thread.
+// same under Node, tsx, Jest and the API's webpack bundle (copied beside it) without a TypeScript
+// loader in the thread.
 const { parentPort } = require('node:worker_threads');
 const snarkjs = require('snarkjs');
 
@@ -17,6 +18,7 @@ parentPort.on('message', async ({ id, proofs }) => {
     try {
       results.push(await verifyProof(proof));
     } catch {
+      // Unreadable points: not a valid proof.
       results.push(false);
     }
   }
