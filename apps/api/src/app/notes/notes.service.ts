@@ -39,6 +39,13 @@ const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /** The post as submitted, without absent fields: exactly what the author's proof covers. */
+export const noteNotFound = (community: Community, noteId: string) =>
+  new ApiError(
+    HttpStatus.NOT_FOUND,
+    'NOTE_NOT_FOUND',
+    `No note ${noteId} in community "${community.slug}"`,
+  );
+
 export function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
   return Object.fromEntries(Object.entries(post).filter(([, value]) => value !== undefined)) as {
     [key: string]: JsonValue;
@@ -176,12 +183,7 @@ export class NotesService {
       where: { id: noteId, communityId: community.id },
       include: WITH_COUNT,
     });
-    if (!note)
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'NOTE_NOT_FOUND',
-        `No note ${noteId} in community "${community.slug}"`,
-      );
+    if (!note) throw noteNotFound(community, noteId);
     return note;
   }
 

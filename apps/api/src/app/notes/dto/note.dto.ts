@@ -184,7 +184,9 @@ export class RatingDto {
   @ApiProperty({ example: 29_591_488 })
   clientMinute!: number;
 
-  static from(rating: Rating): RatingDto {
+  static from(
+    rating: Pick<Rating, 'noteId' | 'raterPseudonym' | 'helpfulness' | 'tags' | 'clientMinute'>,
+  ): RatingDto {
     return {
       noteId: rating.noteId,
       raterPseudonym: rating.raterPseudonym,
