@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     // A post with five notes to read.
     const url = 'https://example.com/bench/story';
     const post = await prisma.post.create({ data: { canonicalUrl: url } });
-    const notes = [];
+    const notes: { id: string }[] = [];
     for (let index = 0; index < 5; index += 1) {
       notes.push(
         await prisma.note.create({
