@@ -1,11 +1,14 @@
-import { verifyProof, type SemaphoreProof } from '@semaphore-protocol/core';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { useSingleThreadedCurve } from './curve';
 import type { ProofJson } from './proof-check';
+import { createSemaphoreVerifier, type SemaphoreVerifier } from './semaphore-verifier';
 
-/** Verifies Groth16 proofs, in this thread (`threads: 0`) or spread over worker threads. */
+/**
+ * Verifies depth-20 Semaphore proofs (Groth16, with the key's fixed parts precomputed: see
+ * semaphore-verifier.js), in this thread (`threads: 0`) or spread over worker threads.
+ */
 export interface ProofVerifier {
   /** Threads verifying (0: this one). */
   readonly threads: number;
@@ -59,16 +62,15 @@ export const WARM_UP_PROOF: ProofJson = {
 const selfTestFailed = () =>
   new Error('The proof verifier failed its self-test: a known valid proof did not verify');
 
+/** This thread's verifier, rebuilt when the curve it was built on was released. */
+let here: { curve: unknown; verifier: SemaphoreVerifier } | undefined;
+
 async function verifyHere(proofs: ProofJson[]): Promise<boolean[]> {
-  await useSingleThreadedCurve();
+  const curve = await useSingleThreadedCurve();
+  if (here?.curve !== curve) here = { curve, verifier: createSemaphoreVerifier(curve) };
+  const { verifier } = here;
   const results: boolean[] = [];
-  for (const proof of proofs) {
-    try {
-      results.push(await verifyProof(proof as unknown as SemaphoreProof));
-    } catch {
-      results.push(false);
-    }
-  }
+  for (const proof of proofs) results.push(await verifier.verify(proof));
   return results;
 }
 
