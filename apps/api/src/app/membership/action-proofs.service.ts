@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { Community, PrismaService } from '@bridgenotes/database';
+import { PrismaService } from '@bridgenotes/database';
 import {
   Action,
   checkActionProof,
@@ -14,6 +14,7 @@ import {
 } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import type { CommunityKey } from '../communities/communities.service';
 
 /** Proof failures that say the sender is not (or no longer) shown to be a member. */
 const FORBIDDEN: ReadonlySet<ProofFailureCode> = new Set([
@@ -56,7 +57,11 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     await releaseCurve();
   }
 
-  async verify(community: Community, action: ActionInput, proof: unknown): Promise<string> {
+  async verify(
+    community: Pick<CommunityKey, 'id' | 'scope'>,
+    action: ActionInput,
+    proof: unknown,
+  ): Promise<string> {
     const result = await checkActionProof({
       proof,
       action: { ...action, community: community.id },

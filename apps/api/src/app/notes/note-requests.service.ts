@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Community, NoteRequest, PrismaService } from '@bridgenotes/database';
+import { NoteRequest, PrismaService } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
+import type { CommunityKey } from '../communities/communities.service';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { RequestNoteDto } from './dto/note-input.dto';
 import { NotesService, postPayload } from './notes.service';
@@ -28,7 +29,7 @@ export class NoteRequestsService {
    * counts nothing. The request and the post's count are written in one transaction, and the
    * insert decides (ON CONFLICT), so concurrent copies count once.
    */
-  async create(community: Community, input: RequestNoteDto): Promise<StoredNoteRequest> {
+  async create(community: CommunityKey, input: RequestNoteDto): Promise<StoredNoteRequest> {
     const key = this.posts.keyOf(input.post);
     const post = postPayload(input.post);
     const pseudonym = await this.proofs.verify(

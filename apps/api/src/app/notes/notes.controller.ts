@@ -75,10 +75,7 @@ export class NotesController {
     @Body() input: CreateNoteDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<NoteDto> {
-    const { note, created } = await this.notes.create(
-      await this.communities.findBySlug(slug),
-      input,
-    );
+    const { note, created } = await this.notes.create(await this.communities.keyOf(slug), input);
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return NoteDto.from(note);
   }
@@ -98,7 +95,7 @@ export class NotesController {
     @Query() { order, limit, cursor }: NeedingRatingsQuery,
   ): Promise<NotePageDto> {
     const page = await this.notes.needingRatings(
-      await this.communities.findBySlug(slug),
+      await this.communities.keyOf(slug),
       order,
       limit,
       cursor,
@@ -135,7 +132,7 @@ export class NotesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<NoteRequestDto> {
     const { request, postRequestCount, created } = await this.requests.create(
-      await this.communities.findBySlug(slug),
+      await this.communities.keyOf(slug),
       input,
     );
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
@@ -148,7 +145,7 @@ export class NotesController {
   @ApiOkResponse({ type: NoteDetailDto })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
   async get(@Param() { slug, id }: NoteParams): Promise<NoteDetailDto> {
-    const note = await this.notes.get(await this.communities.findBySlug(slug), id);
+    const note = await this.notes.get(await this.communities.keyOf(slug), id);
     return NoteDetailDto.withHistory(note, await this.notes.statusHistory(note.id));
   }
 
@@ -163,9 +160,7 @@ export class NotesController {
   @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, NOT_AUTHOR` })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
   async delete(@Param() { slug, id }: NoteParams, @Body() input: DeleteNoteDto): Promise<NoteDto> {
-    return NoteDto.from(
-      await this.notes.delete(await this.communities.findBySlug(slug), id, input),
-    );
+    return NoteDto.from(await this.notes.delete(await this.communities.keyOf(slug), id, input));
   }
 
   @Put('communities/:slug/notes/:id/rating')
@@ -189,7 +184,7 @@ export class NotesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RatingDto> {
     const { rating, outcome } = await this.ratings.put(
-      await this.communities.findBySlug(slug),
+      await this.communities.keyOf(slug),
       id,
       input,
     );
@@ -211,7 +206,7 @@ export class NotesController {
   })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'POST_NOT_FOUND, COMMUNITY_NOT_FOUND' })
   async post(@Query() { community, ...ref }: PostQuery): Promise<PostNotesDto> {
-    const communityId = community ? (await this.communities.findBySlug(community)).id : undefined;
+    const communityId = community ? (await this.communities.keyOf(community)).id : undefined;
     const { post, requestCount, notes } = await this.notes.ofPost(ref, communityId);
     return { post: PostDto.from(post, requestCount), notes: notes.map(NoteDto.from) };
   }

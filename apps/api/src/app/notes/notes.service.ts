@@ -1,6 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import {
-  Community,
   Note,
   NoteStatus,
   NoteStatusChange,
@@ -11,6 +10,7 @@ import {
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import type { CommunityKey } from '../communities/communities.service';
 import {
   decodeCountCursor,
   decodeCursor,
@@ -39,7 +39,7 @@ const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /** The post as submitted, without absent fields: exactly what the author's proof covers. */
-export const noteNotFound = (community: Community, noteId: string) =>
+export const noteNotFound = (community: CommunityKey, noteId: string) =>
   new ApiError(
     HttpStatus.NOT_FOUND,
     'NOTE_NOT_FOUND',
@@ -71,7 +71,7 @@ export class NotesService {
    * the existing note (`created: false`) instead of writing a copy.
    */
   async create(
-    community: Community,
+    community: CommunityKey,
     input: CreateNoteDto,
   ): Promise<{ note: NoteWithCount; created: boolean }> {
     const key = this.posts.keyOf(input.post);
@@ -138,7 +138,11 @@ export class NotesService {
   }
 
   /** Only the author deletes, by proving the same pseudonym; the note and its ratings stay in the data. */
-  async delete(community: Community, noteId: string, input: DeleteNoteDto): Promise<NoteWithCount> {
+  async delete(
+    community: CommunityKey,
+    noteId: string,
+    input: DeleteNoteDto,
+  ): Promise<NoteWithCount> {
     const note = await this.get(community, noteId);
     const pseudonym = await this.proofs.verify(
       community,
@@ -178,7 +182,7 @@ export class NotesService {
     this.postReads.clear();
   }
 
-  async get(community: Community, noteId: string): Promise<NoteWithCount> {
+  async get(community: CommunityKey, noteId: string): Promise<NoteWithCount> {
     const note = await this.prisma.note.findFirst({
       where: { id: noteId, communityId: community.id },
       include: WITH_COUNT,
@@ -243,7 +247,7 @@ export class NotesService {
    * place already passed, as in any keyset list over a changing key.
    */
   needingRatings(
-    community: Community,
+    community: CommunityKey,
     order: NeedingRatingsOrder,
     limit: number,
     cursor?: string,
@@ -253,7 +257,7 @@ export class NotesService {
       : this.oldestFirst(community, limit, cursor);
   }
 
-  private async oldestFirst(community: Community, limit: number, cursor?: string) {
+  private async oldestFirst(community: CommunityKey, limit: number, cursor?: string) {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const rows = await this.prisma.note.findMany({
       where: {
@@ -276,7 +280,7 @@ export class NotesService {
     return pageOf(notes, limit, (note) => encodeCursor({ at: note.createdAt, id: note.id }));
   }
 
-  private async mostRequested(community: Community, limit: number, cursor?: string) {
+  private async mostRequested(community: CommunityKey, limit: number, cursor?: string) {
     const after = cursor === undefined ? undefined : decodeCountCursor(cursor);
     // The order needs the join, which Prisma's query builder cannot sort by: pick the page's ids
     // here, then load those notes as every other list does.

@@ -1,8 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Community, Helpfulness, PrismaService, Rating } from '@bridgenotes/database';
+import { Helpfulness, PrismaService, Rating } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import type { CommunityKey } from '../communities/communities.service';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { PutRatingDto } from './dto/note-input.dto';
 import { checkRatingTags } from './note-rules';
@@ -29,7 +30,7 @@ export class RatingsService {
    * upsert, so concurrent submissions cannot store two.
    */
   async put(
-    community: Community,
+    community: CommunityKey,
     noteId: string,
     input: PutRatingDto,
   ): Promise<{ rating: StoredRating; outcome: RatingOutcome }> {
