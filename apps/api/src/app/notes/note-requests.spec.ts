@@ -177,6 +177,20 @@ describe('note requests', () => {
     expect(await prisma.noteRequest.count()).toBe(before);
   });
 
+  it('documents the route, its answers and the list order in the OpenAPI document', async () => {
+    const { paths } = (await request(server()).get('/docs-json').expect(200)).body;
+    const route = paths['/communities/{slug}/note-requests'].post;
+    expect(Object.keys(route.responses).sort()).toEqual(['200', '201', '400', '403', '404', '503']);
+    expect(route.responses['400'].description).toContain('PROOF_MESSAGE');
+    const order = paths['/communities/{slug}/notes'].get.parameters.find(
+      (parameter: { name: string }) => parameter.name === 'order',
+    );
+    expect(order.schema.enum).toEqual(['oldest', 'most-requested']);
+    expect(paths['/posts'].get.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/PostNotesDto',
+    );
+  });
+
   describe('notes needing ratings, most requested first', () => {
     let ids: Record<'p1a' | 'p1b' | 'p3a' | 'p3b' | 'p4a' | 'p4rated' | 'p4deleted', string>;
     let p4: string;

@@ -19,6 +19,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -44,6 +45,8 @@ import { RatingsService } from './ratings.service';
 const PROOF_ERRORS =
   'VALIDATION_FAILED and content codes, PROOF_MALFORMED, PROOF_DEPTH, PROOF_SCOPE, PROOF_MESSAGE, PROOF_STALE';
 const MEMBERSHIP_ERRORS = 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID';
+/** Every proven write: the proof could not be verified at all (send it again). */
+const VERIFIER_DOWN = 'PROOF_VERIFIER_UNAVAILABLE (the service is restarting)';
 /** Reads may be cached, but must be revalidated (cheaply: Express answers If-None-Match with 304). */
 const REVALIDATE = 'public, max-age=0, must-revalidate';
 
@@ -69,6 +72,7 @@ export class NotesController {
     description: `${PROOF_ERRORS}, POST_REF_INVALID, POST_URL_INVALID, REASONS_INVALID, TEXT_INVALID, SOURCES_INVALID, SOURCES_REQUIRED`,
   })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async create(
     @Param() { slug }: CommunitySlugParams,
@@ -125,6 +129,7 @@ export class NotesController {
     description: `${PROOF_ERRORS}, POST_REF_INVALID, POST_URL_INVALID`,
   })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async request(
     @Param() { slug }: CommunitySlugParams,
@@ -158,6 +163,7 @@ export class NotesController {
   @ApiOkResponse({ type: NoteDto })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: PROOF_ERRORS })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, NOT_AUTHOR` })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
   async delete(@Param() { slug, id }: NoteParams, @Body() input: DeleteNoteDto): Promise<NoteDto> {
     return NoteDto.from(await this.notes.delete(await this.communities.keyOf(slug), id, input));
@@ -176,6 +182,7 @@ export class NotesController {
   @ApiOkResponse({ type: RatingDto, description: 'Replaced, or unchanged for an exact replay' })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: `${PROOF_ERRORS}, TAGS_INVALID` })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, SELF_RATING` })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'RATING_OUTDATED, NOTE_DELETED' })
   async rate(
