@@ -28,5 +28,8 @@ export default async function globalSetup(): Promise<void> {
     REDIS_URL: process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL,
     QUEUE_PREFIX: `bn-test-${runId}`,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    // Every test app starts its verifier threads: one each (the same code as in production)
+    // keeps many suites booting apps side by side cheap on a small machine.
+    PROOF_VERIFIER_THREADS: process.env['PROOF_VERIFIER_THREADS'] ?? '1',
   });
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Mirror, Note, NoteStatus, Prisma, PrismaService, Rating } from '@bridgenotes/database';
 import {
   checkRecordedAction,
-  createProofVerifier,
   exportClient,
   noteCreateAction,
   noteDeleteAction,
@@ -17,17 +16,18 @@ import {
   type MemberRecord,
   type NoteRecord,
   type PostKey,
-  type ProofVerifier,
   type RatingRecord,
   type RootRecord,
 } from '@bridgenotes/open-data';
 import {
   appendLeaves,
   communityScope,
+  createProofVerifier,
   nodesNeededToAppend,
   nodesNeededToUpdate,
   updateLeaf,
   type ProofJson,
+  type ProofVerifier,
   type TreeChange,
 } from '@bridgenotes/protocol';
 

@@ -10,7 +10,7 @@ import {
 import { MirrorPuller } from '@bridgenotes/mirroring';
 import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
 import { actionMessage, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { currentTestRun } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -128,6 +128,22 @@ describe('mirroring a community of another instance', () => {
 
   const onMirror = () => request(mirror.getHttpServer());
 
+  /**
+   * A pull that sees every write made before it: the change feed stops at the server's oldest
+   * running transaction, and other suites keep transactions open on the same server meanwhile.
+   */
+  const pullAfterEarlierWrites = async () => {
+    const [{ xid }] = await originDb.$queryRaw<{ xid: string }[]>`
+      SELECT pg_current_xact_id()::text AS xid`;
+    await eventually(async () => {
+      const manifest = await request(origin.getHttpServer())
+        .get(`/communities/${community.slug}/export`)
+        .expect(200);
+      expect(BigInt(manifest.body.changeHorizon)).toBeGreaterThan(BigInt(xid));
+    });
+    return puller.pull(mirrorId);
+  };
+
   it('follows a clean community: every record verified and accepted, served, verifiable again', async () => {
     const created = await onMirror()
       .post('/mirrors')
@@ -141,7 +157,7 @@ describe('mirroring a community of another instance', () => {
       following: true,
     });
 
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await pullAfterEarlierWrites();
     expect(outcome).toEqual({
       accepted: { roots: 1, members: 3, notes: 1, ratings: 2 },
       refused: 0,
@@ -201,6 +217,16 @@ describe('mirroring a community of another instance', () => {
       .send({ count: 1 })
       .expect(409);
     expect(invites.body.code).toBe('MIRROR_READ_ONLY');
+    // Refused before its proof is looked at: the shape is a request's, the proof a rating's.
+    const requested = await onMirror()
+      .post(`/communities/${community.slug}/note-requests`)
+      .send({
+        post: { url: 'https://news.example/mirrored-story' },
+        clientMinute: replacement.action.clientMinute,
+        proof: replacement.proof,
+      })
+      .expect(409);
+    expect(requested.body.code).toBe('MIRROR_READ_ONLY');
   });
 
   it("compares its own statuses with the origin's latest run, and names notes that differ", async () => {
@@ -354,8 +380,7 @@ describe('mirroring a community of another instance', () => {
       .delete(`/communities/${community.slug}/members/777777`)
       .set(operator)
       .expect(200);
-
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await pullAfterEarlierWrites();
     expect(outcome).toMatchObject({
       accepted: { roots: 2, members: 1, notes: 0, ratings: 1 },
       refused: 4,
