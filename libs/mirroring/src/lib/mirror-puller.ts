@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Mirror, Note, NoteStatus, Prisma, PrismaService, Rating } from '@bridgenotes/database';
+import {
+  loadTreeNodes,
+  Mirror,
+  Note,
+  NoteStatus,
+  Prisma,
+  PrismaService,
+  Rating,
+  saveTreeNodes,
+} from '@bridgenotes/database';
 import {
   checkRecordedAction,
   exportClient,
@@ -39,7 +48,6 @@ import {
   type PullOutcome,
   type Refusal,
 } from './mirror-state';
-import { loadTreeNodes, saveTreeNodes } from './mirror-tree';
 import { leafOf, unstorableNote, unstorableRating } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
