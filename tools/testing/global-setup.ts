@@ -46,6 +46,9 @@ export default async function globalSetup(): Promise<void> {
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: `bn-test-${runId}`,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    // Every test app starts its verifier threads: one each (the same code as in production)
+    // keeps many suites booting apps side by side cheap on a small machine.
+    PROOF_VERIFIER_THREADS: process.env['PROOF_VERIFIER_THREADS'] ?? '1',
   });
   if (embedded) {
     process.env['QUEUE_BACKEND'] = 'postgres';

@@ -4,8 +4,9 @@ const { join } = require('node:path');
 /**
  * Webpack configuration for a Node app of this workspace: bundles the app with the workspace
  * libraries it imports; npm packages stay external and load from node_modules at run time.
+ * `assets` are copied beside the bundle (`{ input, glob, output }`, paths from the workspace root).
  */
-function nodeAppConfig(appName) {
+function nodeAppConfig(appName, { assets = [] } = {}) {
   return {
     output: {
       path: join(__dirname, '../../dist/apps', appName),
@@ -22,6 +23,7 @@ function nodeAppConfig(appName) {
         outputHashing: 'none',
         generatePackageJson: true,
         sourceMap: true,
+        assets,
       }),
     ],
   };

@@ -52,7 +52,7 @@ function printReport(report: VerificationReport): void {
   console.log(`community ${report.community.slug} (${report.community.id})`);
   const c = report.counts;
   console.log(
-    `  ${c.members} members, ${c.roots} roots, ${c.notes} notes, ${c.ratings} ratings, ${c.runs} scoring runs`,
+    `  ${c.members} members, ${c.roots} roots, ${c.notes} notes, ${c.ratings} ratings, ${c.requests} note requests, ${c.runs} scoring runs`,
   );
   console.log(
     `  ${report.proofs.checked} proofs checked, Groth16 verified for ${report.proofs.groth16Verified}${report.proofs.sampled ? ' (random sample)' : ''}`,

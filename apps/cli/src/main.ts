@@ -11,9 +11,16 @@
 //   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
 //        --text <text> [--sources u1,u2]
 //   rate <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
+//   request <instance URL> --community <slug> --post <url>
 import { parseArgs } from 'node:util';
 
-import { identityCommand, joinCommand, noteCommand, rateCommand } from './member-commands';
+import {
+  identityCommand,
+  joinCommand,
+  noteCommand,
+  rateCommand,
+  requestCommand,
+} from './member-commands';
 import { compareCommand, exportCommand, scoreCommand, verifyCommand } from './audit-commands';
 import { UsageError } from './usage-error';
 
@@ -28,7 +35,8 @@ const USAGE = `usage: bridgenotes <command> [options]
   identity create | identity import <backup>   [--identity <file>]
   join   <instance URL> --community <slug> [--invite <code>]
   note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2]
-  rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]`;
+  rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
+  request <instance URL> --community <slug> --post <url>   (ask for a note on a post)`;
 
 const OPTIONS = {
   community: { type: 'string' },
@@ -90,6 +98,8 @@ async function main(): Promise<number> {
       return noteCommand(rest, values);
     case 'rate':
       return rateCommand(rest, values);
+    case 'request':
+      return requestCommand(rest, values);
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;

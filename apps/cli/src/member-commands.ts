@@ -145,3 +145,15 @@ export function rateCommand(args: string[], options: CliOptions): Promise<number
       ),
   );
 }
+
+export function requestCommand(args: string[], options: CliOptions): Promise<number> {
+  return proveAndSend(
+    args,
+    options,
+    'note.request',
+    () => '',
+    { post: { url: required(options.post, '--post') } },
+    (baseUrl, slug, proven) =>
+      sendJson('POST', `${baseUrl}/communities/${encodeURIComponent(slug)}/note-requests`, proven),
+  );
+}

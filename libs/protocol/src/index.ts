@@ -6,4 +6,5 @@ export * from './lib/hashing';
 export * from './lib/lean-tree';
 export * from './lib/note-fields';
 export * from './lib/proof-check';
+export * from './lib/proof-verifier-pool';
 export * from './lib/webhook-signature';

@@ -3,7 +3,11 @@
 //   2. Ratings: PUT …/rating with real proofs made beforehand. Proofs cost ~1.5 s each to make,
 //      so a set of distinct raters' proofs is cycled: a repeated one still goes through the whole
 //      check (parse, scope, message, root, clock, Groth16) and the upsert, answered as a replay.
+//   After each, the CPU time per request of the API process (all its threads, proof verifiers
+//   included) and of this process (the load generator), which share this machine's cores: on a
+//   busy machine the rates drop, the CPU per request much less.
 // Needs `npm run build` first (uses dist/apps/api). Options: --seconds 10 --connections 20 --raters 20
+// The API runs with the environment's PROOF_VERIFIER_THREADS (default: one per core).
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   commitmentOf,
@@ -13,9 +17,12 @@ import {
   proveAction,
 } from '@bridgenotes/client';
 import { createMigratedDatabase, dropDatabase, PrismaClient } from '@bridgenotes/database';
+import { releaseCurve } from '@bridgenotes/protocol';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -41,6 +48,35 @@ function report(label: string, result: autocannon.Result): void {
   const ok = result['2xx'];
   console.log(
     `${label.padEnd(34)} ${(ok / result.duration).toFixed(0).padStart(6)} req/s ok   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   non-2xx ${result.non2xx}   errors ${result.errors}`,
+  );
+}
+
+/** CPU time a process has used, every thread, in ms (Linux's /proc; USER_HZ is 100). */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs one load and reports its rate, latency and CPU per request. */
+async function measure(label: string, apiPid: number, run: () => Promise<autocannon.Result>) {
+  const apiBefore = processCpuMs(apiPid);
+  const ownBefore = process.cpuUsage();
+  const result = await run();
+  const own = process.cpuUsage(ownBefore);
+  const apiAfter = processCpuMs(apiPid);
+  report(label, result);
+  const requests = Math.max(1, result.requests.total);
+  const api =
+    apiBefore === undefined || apiAfter === undefined
+      ? 'n/a'
+      : `${((apiAfter - apiBefore) / requests).toFixed(2)} ms`;
+  console.log(
+    `${''.padEnd(34)} CPU per request: API ${api}, load generator ${((own.user + own.system) / 1000 / requests).toFixed(2)} ms (sharing ${availableParallelism()} cores)`,
   );
 }
 
@@ -102,7 +138,7 @@ async function main(): Promise<void> {
     // A post with five notes to read.
     const url = 'https://example.com/bench/story';
     const post = await prisma.post.create({ data: { canonicalUrl: url } });
-    const notes = [];
+    const notes: { id: string }[] = [];
     for (let index = 0; index < 5; index += 1) {
       notes.push(
         await prisma.note.create({
@@ -121,9 +157,8 @@ async function main(): Promise<void> {
 
     const seconds = Number(values.seconds);
     const connections = Number(values.connections);
-    report(
-      `reads: GET /posts (${connections} conn)`,
-      await autocannon({
+    await measure(`reads: GET /posts (${connections} conn)`, api.pid as number, () =>
+      autocannon({
         url: `${base}/posts?url=${encodeURIComponent(url)}`,
         connections,
         duration: seconds,
@@ -156,9 +191,8 @@ async function main(): Promise<void> {
       `made ${bodies.length} rating proofs in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     let next = 0;
-    report(
-      `ratings: PUT …/rating (${connections} conn)`,
-      await autocannon({
+    await measure(`ratings: PUT …/rating (${connections} conn)`, api.pid as number, () =>
+      autocannon({
         url: `${base}/communities/bench/notes/${notes[0]?.id}/rating`,
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
@@ -175,6 +209,8 @@ async function main(): Promise<void> {
     await new Promise((resolve) => api.once('exit', resolve));
     await prisma.$disconnect();
     await dropDatabase(databaseUrl);
+    // Proving built snarkjs' curve with worker threads, which would keep this process alive.
+    await releaseCurve();
   }
 }
 

@@ -1,6 +1,7 @@
 import { Group } from '@semaphore-protocol/core';
 
 import { groupFromLeaves, PublishedGroup } from './group';
+import type { ProvenAction } from './prove';
 
 export interface CommunityInfo {
   id: string;
@@ -12,6 +13,17 @@ export interface CommunityInfo {
   treeDepth: number;
   treeSize: number;
   root: string;
+}
+
+/** A stored note request, as the API answers it. */
+export interface NoteRequestInfo {
+  id: string;
+  communityId: string;
+  postId: string;
+  requesterPseudonym: string;
+  clientMinute: number;
+  /** Members of the community who requested a note on the post, this one included. */
+  postRequestCount: number;
 }
 
 export class ApiRequestError extends Error {
@@ -55,15 +67,32 @@ export class BridgenotesClient {
     );
   }
 
+  /**
+   * Sends a proven note request (see `noteRequestAction`). Asking again for the same post answers
+   * the stored request: `created` tells whether this call recorded it.
+   */
+  async requestNote(
+    slug: string,
+    proven: ProvenAction,
+  ): Promise<{ request: NoteRequestInfo; created: boolean }> {
+    let status = 0;
+    const request = await this.request<NoteRequestInfo>(
+      `/communities/${encodeURIComponent(slug)}/note-requests`,
+      { method: 'POST', body: provenBody(proven), onStatus: (code) => (status = code) },
+    );
+    return { request, created: status === 201 };
+  }
+
   private async request<T>(
     path: string,
-    options: { method?: string; body?: unknown } = {},
+    options: { method?: string; body?: unknown; onStatus?: (status: number) => void } = {},
   ): Promise<T> {
     const response = await this.fetcher(`${this.baseUrl}${path}`, {
       method: options.method ?? 'GET',
       headers: options.body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
+    options.onStatus?.(response.status);
     const body = (await response.json()) as T & { code?: string; message?: string };
     if (!response.ok) {
       throw new ApiRequestError(
@@ -74,4 +103,13 @@ export class BridgenotesClient {
     }
     return body;
   }
+}
+
+/** The body of a proven write: the action's payload fields, its minute and its proof. */
+export function provenBody(proven: ProvenAction): Record<string, unknown> {
+  return {
+    ...proven.action.payload,
+    clientMinute: proven.action.clientMinute,
+    proof: proven.proof,
+  };
 }

@@ -28,6 +28,18 @@ export interface ActionRequest {
   at?: Date;
 }
 
+/** A post as the API takes it: a URL (the server canonicalises it) or a platform's own id. */
+export type PostRef = { url: string } | { platform: string; externalId: string };
+
+/** What to prove to request a note on a post (`POST /communities/{slug}/note-requests`). */
+export function noteRequestAction(
+  community: ActionRequest['community'],
+  post: PostRef,
+  at?: Date,
+): ActionRequest {
+  return { kind: 'note.request', community, target: '', payload: { post }, at };
+}
+
 /**
  * Proves "a member of this community, with my pseudonym, does exactly this": the message is the
  * hash of the action, the scope the community's, the depth the fixed one.

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import { InvalidEnvironmentError, validateEnvironment } from './environment';
 
 const VALID = {
@@ -28,12 +30,19 @@ describe('validateEnvironment', () => {
       SHUTDOWN_TIMEOUT_MS: 60_000,
       ROOT_HISTORY_WINDOW_SECONDS: 3_600,
       SCORING_DEBOUNCE_SECONDS: 30,
+      PROOF_VERIFIER_THREADS: availableParallelism(),
     });
     expect(environment.OPERATOR_API_KEY_SHA256).toBeUndefined();
   });
 
   it('parses numbers given as strings', () => {
-    const environment = validateEnvironment({ ...VALID, PORT: '8080', SCORING_CONCURRENCY: '4' });
+    const environment = validateEnvironment({
+      ...VALID,
+      PORT: '8080',
+      SCORING_CONCURRENCY: '4',
+      PROOF_VERIFIER_THREADS: '0',
+    });
+    expect(environment.PROOF_VERIFIER_THREADS).toBe(0);
     expect(environment.PORT).toBe(8080);
     expect(environment.SCORING_CONCURRENCY).toBe(4);
   });
@@ -79,6 +88,7 @@ describe('validateEnvironment', () => {
       /^OPERATOR_API_KEY_SHA256 is invalid: must be the SHA-256/,
     ],
     ['SCORING_CONCURRENCY', '0', /^SCORING_CONCURRENCY is invalid: must be at least 1/],
+    ['PROOF_VERIFIER_THREADS', '-1', /^PROOF_VERIFIER_THREADS is invalid: must be 0 .* or more/],
   ])('rejects %s=%s with a message naming it', (name, value, expected) => {
     expect(problemsOf({ ...VALID, [name]: value })).toEqual([expect.stringMatching(expected)]);
   });

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { availableParallelism } from 'node:os';
 import {
   IsIn,
   IsInt,
@@ -130,6 +131,17 @@ export class Environment {
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(0, { message: 'must be 0 (off) or more (seconds)' })
   MIRROR_PULL_SECONDS = 300;
+
+  /**
+   * Worker threads the API verifies proofs in (Groth16, ~13 ms of CPU each); 0 verifies on the
+   * request thread. Defaults to one per CPU core: verification is most of a write's CPU, and the
+   * request thread mostly waits on PostgreSQL meanwhile.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (verify on the request thread) or more' })
+  @Max(64, { message: 'must be at most 64' })
+  PROOF_VERIFIER_THREADS = availableParallelism();
 
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { Mirror, Note, NoteStatus, Prisma, PrismaService, Rating } from '@bridgenotes/database';
+import {
+  loadTreeNodes,
+  Mirror,
+  Note,
+  NoteStatus,
+  Prisma,
+  PrismaService,
+  Rating,
+  saveTreeNodes,
+} from '@bridgenotes/database';
 import {
   checkRecordedAction,
-  createProofVerifier,
   exportClient,
   noteCreateAction,
   noteDeleteAction,
@@ -17,17 +25,18 @@ import {
   type MemberRecord,
   type NoteRecord,
   type PostKey,
-  type ProofVerifier,
   type RatingRecord,
   type RootRecord,
 } from '@bridgenotes/open-data';
 import {
   appendLeaves,
   communityScope,
+  createProofVerifier,
   nodesNeededToAppend,
   nodesNeededToUpdate,
   updateLeaf,
   type ProofJson,
+  type ProofVerifier,
   type TreeChange,
 } from '@bridgenotes/protocol';
 
@@ -39,7 +48,6 @@ import {
   type PullOutcome,
   type Refusal,
 } from './mirror-state';
-import { loadTreeNodes, saveTreeNodes } from './mirror-tree';
 import { leafOf, unstorableNote, unstorableRating } from './record-rules';
 
 type Tx = Prisma.TransactionClient;

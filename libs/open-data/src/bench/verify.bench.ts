@@ -4,12 +4,15 @@
 // Options: --proofs 300 --threads <list, default 1..cores>
 import { Group } from '@semaphore-protocol/core';
 import { createIdentity, nodeArtifacts, proveAction } from '@bridgenotes/client';
-import { communityScope, releaseCurve, type ProofJson } from '@bridgenotes/protocol';
+import {
+  communityScope,
+  createProofVerifier,
+  releaseCurve,
+  type ProofJson,
+} from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-
-import { createProofVerifier } from '../lib/proof-verifier-pool';
 
 const { values } = parseArgs({
   options: { proofs: { type: 'string', default: '300' }, threads: { type: 'string' } },

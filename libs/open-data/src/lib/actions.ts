@@ -1,6 +1,6 @@
 import type { Action, JsonValue } from '@bridgenotes/protocol';
 
-import type { NoteRecord, RatingRecord } from './export-format';
+import type { NoteRecord, RatingRecord, RequestRecord } from './export-format';
 
 /**
  * The actions a record's proofs were made for, rebuilt from the record's own fields exactly as
@@ -43,5 +43,15 @@ export function ratingAction(community: string, rating: RatingRecord): Action {
     target: `note:${rating.noteId}`,
     payload: { helpfulness: rating.helpfulness, tags: rating.tags },
     clientMinute: rating.clientMinute,
+  };
+}
+
+export function noteRequestAction(community: string, request: RequestRecord): Action {
+  return {
+    kind: 'note.request',
+    community,
+    target: '',
+    payload: { post: request.postRef as unknown as JsonValue },
+    clientMinute: request.clientMinute,
   };
 }

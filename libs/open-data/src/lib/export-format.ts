@@ -2,7 +2,7 @@ import type { ProofJson } from '@bridgenotes/protocol';
 import type { RatingHelpfulness, ShownStatus, StatusHistoryJson } from '@bridgenotes/scoring';
 
 /**
- * The open-data export of one community: a manifest and seven NDJSON streams, the same whether
+ * The open-data export of one community: a manifest and eight NDJSON streams, the same whether
  * served by an instance (`GET /communities/{slug}/export[/{stream}]`) or saved to a folder
  * (`manifest.json` and `{stream}.ndjson`). Times are ISO 8601 UTC; big numbers decimal strings.
  */
@@ -13,6 +13,7 @@ export const EXPORT_STREAMS = [
   'roots',
   'notes',
   'ratings',
+  'requests',
   'runs',
   'status-changes',
   'results',
@@ -50,6 +51,7 @@ export interface ExportManifest {
    * is committed and visible. Pass it as `before` to a change-ordered read to see exactly those.
    */
   changeHorizon: string;
+  /** The streams this export has: an export made before a stream existed lacks it. */
   streams: readonly ExportStream[];
 }
 
@@ -106,6 +108,18 @@ export interface RatingRecord extends Positioned {
   proof: ProofJson;
 }
 
+/** A member's request for a note on a post: one per pseudonym and post. */
+export interface RequestRecord extends Positioned {
+  id: string;
+  requesterPseudonym: string;
+  /** The post as canonicalised by the instance. */
+  post: NoteRecord['post'];
+  /** The post exactly as the proven payload has it. */
+  postRef: PostRef;
+  clientMinute: number;
+  proof: ProofJson;
+}
+
 export interface RunRecord extends Positioned {
   id: string;
   status: string;
@@ -157,6 +171,7 @@ export interface ExportRecords {
   roots: RootRecord;
   notes: NoteRecord;
   ratings: RatingRecord;
+  requests: RequestRecord;
   runs: RunRecord;
   'status-changes': StatusChangeRecord;
   results: ResultRecord;

@@ -155,7 +155,8 @@ export async function saveExport(
 ): Promise<ExportManifest> {
   await mkdir(folder, { recursive: true });
   const manifest = await source.manifest();
-  for (const stream of EXPORT_STREAMS) {
+  // Only the streams the source has (an older instance's export lacks the newer ones).
+  for (const stream of EXPORT_STREAMS.filter((known) => manifest.streams.includes(known))) {
     const out = createWriteStream(join(folder, `${stream}.ndjson`), { encoding: 'utf8' });
     let count = 0;
     for await (const record of source.records(stream)) {

@@ -1,4 +1,10 @@
-import { communityScope, type Action, type ProofJson } from '@bridgenotes/protocol';
+import {
+  communityScope,
+  createProofVerifier,
+  type ProofVerifier,
+  type Action,
+  type ProofJson,
+} from '@bridgenotes/protocol';
 import {
   ALGORITHM_VERSION,
   canonicalStatusHistory,
@@ -12,7 +18,7 @@ import {
 } from '@bridgenotes/scoring';
 
 import { checkRecordedAction, noteShownOnProvenPost, RootIndex } from './action-check';
-import { noteCreateAction, noteDeleteAction, ratingAction } from './actions';
+import { noteCreateAction, noteDeleteAction, noteRequestAction, ratingAction } from './actions';
 import type {
   ExportManifest,
   MemberRecord,
@@ -21,7 +27,6 @@ import type {
   RunRecord,
 } from './export-format';
 import type { ExportSource } from './export-source';
-import { createProofVerifier, type ProofVerifier } from './proof-verifier-pool';
 import { checkRootHistory } from './root-history';
 
 export type Severity = 'error' | 'warning';
@@ -50,7 +55,14 @@ export interface VerifyOptions {
 export interface VerificationReport {
   verdict: 'VERIFIED' | 'DISCREPANCIES';
   community: { id: string; slug: string };
-  counts: { members: number; roots: number; notes: number; ratings: number; runs: number };
+  counts: {
+    members: number;
+    roots: number;
+    notes: number;
+    ratings: number;
+    requests: number;
+    runs: number;
+  };
   proofs: { checked: number; groth16Verified: number; sampled: boolean };
   run: { id: string; recomputed: boolean; notesCompared: number } | null;
   discrepancies: Discrepancy[];
@@ -85,7 +97,7 @@ export async function verifyExport(
   if (community.scope !== scope.toString()) {
     report('SCOPE_MISMATCH', 'community', `the published scope is not the one derived from its id`);
   }
-  const counts = { members: 0, roots: 0, notes: 0, ratings: 0, runs: 0 };
+  const counts = { members: 0, roots: 0, notes: 0, ratings: 0, requests: 0, runs: 0 };
 
   // Membership: every root must come from the published admissions and removals.
   const roots: RootRecord[] = [];
@@ -305,6 +317,31 @@ export async function verifyExport(
         newerThanRun += 1;
       builder?.addRating(rating);
       if (counts.ratings % 1_000 === 0) progress({ stage: 'ratings', done: counts.ratings });
+    }
+
+    // Requests do not enter scoring; their proofs and the one-per-pseudonym rule are checked.
+    if (manifest.streams.includes('requests')) {
+      const requested = new Set<string>();
+      for await (const request of source.records('requests')) {
+        counts.requests += 1;
+        const subject = `request ${request.id}`;
+        await checkProof(
+          subject,
+          request.proof,
+          noteRequestAction(community.id, request),
+          request.requesterPseudonym,
+        );
+        const post = `${request.post.canonicalUrl}|${request.post.platform}|${request.post.externalId}`;
+        const pair = `${post}|${request.requesterPseudonym}`;
+        if (requested.has(pair)) {
+          report(
+            'REQUEST_DUPLICATE',
+            subject,
+            'a second request for this post by the same pseudonym',
+          );
+        }
+        requested.add(pair);
+      }
     }
 
     if (sampleSize !== undefined) {

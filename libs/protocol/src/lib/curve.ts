@@ -13,13 +13,14 @@ const cache = globalThis as { curve_bn128?: Curve };
  * thread per CPU, which keep a process alive forever and crash inside worker threads. Seeding a
  * single-threaded curve first avoids both and verifies faster (no worker messaging). Idempotent.
  */
-export async function useSingleThreadedCurve(): Promise<void> {
+export async function useSingleThreadedCurve(): Promise<Curve> {
   cache.curve_bn128 ??= await (snarkjs as unknown as CurveFactory).curves.getCurveFromName(
     'bn128',
     {
       singleThread: true,
     },
   );
+  return cache.curve_bn128;
 }
 
 export async function releaseCurve(): Promise<void> {

@@ -31,6 +31,25 @@ export function decodeCursor(cursor: string): Position {
   return { at, id: id as string };
 }
 
+/** Cursors of lists ordered by a count (descending) then id: `n<count>|<id>`, never a time. */
+export function encodeCountCursor({ count, id }: { count: number; id: string }): string {
+  return Buffer.from(`n${count}|${id}`).toString('base64url');
+}
+
+export function decodeCountCursor(cursor: string): { count: number; id: string } {
+  const match = /^n(0|[1-9][0-9]{0,9})\|([0-9a-f-]{36})$/.exec(
+    Buffer.from(cursor, 'base64url').toString(),
+  );
+  if (!match || !UUID.test(match[2] as string) || Number(match[1]) > 2_147_483_647) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      'CURSOR_INVALID',
+      'cursor is not a nextCursor value from a previous page',
+    );
+  }
+  return { count: Number(match[1]), id: match[2] as string };
+}
+
 /** Cursors of lists ordered by a uuid alone. */
 export function encodeIdCursor(id: string): string {
   return Buffer.from(id).toString('base64url');

@@ -6,11 +6,40 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import { CreateCommunityDto, UpdateCommunityDto } from './dto/community-input.dto';
 
+/**
+ * What identifies a community: fixed at creation (the slug stays, the scope derives from the id)
+ * and never deleted, so it may be remembered for the life of the process.
+ */
+export type CommunityKey = Pick<Community, 'id' | 'slug' | 'scope'> & {
+  /** The origin a mirrored community follows; null for a community of this instance. */
+  mirror: MirrorOrigin | null;
+};
+
+interface MirrorOrigin {
+  originUrl: string;
+  originSlug: string;
+}
+
+function refuseMirrored(slug: string, mirror: MirrorOrigin | null): void {
+  if (!mirror) return;
+  throw new ApiError(
+    HttpStatus.CONFLICT,
+    'MIRROR_READ_ONLY',
+    `"${slug}" mirrors community "${mirror.originSlug}" of ${mirror.originUrl}: write there`,
+    { origin: mirror.originUrl, community: mirror.originSlug },
+  );
+}
+
+/** More communities than any instance hosts: a bound, not a tuning knob. */
+const MAX_KEYS = 10_000;
+
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 @Injectable()
 export class CommunitiesService {
+  private readonly keys = new Map<string, CommunityKey>();
+
   constructor(private readonly prisma: PrismaService) {}
 
   async create(input: CreateCommunityDto): Promise<Community> {
@@ -43,19 +72,39 @@ export class CommunitiesService {
    */
   async findWritable(slug: string): Promise<Community> {
     const community = await this.findBySlug(slug);
-    const mirror = await this.prisma.mirror.findUnique({
-      where: { communityId: community.id },
+    refuseMirrored(slug, await this.mirrorOf(community.id));
+    return community;
+  }
+
+  /**
+   * The community's identity without a database round trip after the first time: the hot paths
+   * (notes, ratings, reads of a post) need nothing else. An unknown slug is never remembered, as
+   * the community may be created later.
+   */
+  async keyOf(slug: string): Promise<CommunityKey> {
+    const known = this.keys.get(slug);
+    if (known) return known;
+    const { id, scope } = await this.findBySlug(slug);
+    // Whether a community mirrors another is fixed when it is created (with its mirror row, in
+    // one transaction; stopping a mirror keeps the row), so it is remembered with the key.
+    const key = { id, slug, scope, mirror: await this.mirrorOf(id) };
+    if (this.keys.size >= MAX_KEYS) this.keys.clear();
+    this.keys.set(slug, key);
+    return key;
+  }
+
+  /** `keyOf` for a write: refuses a mirrored community as `findWritable` does. */
+  async writableKeyOf(slug: string): Promise<CommunityKey> {
+    const key = await this.keyOf(slug);
+    refuseMirrored(slug, key.mirror);
+    return key;
+  }
+
+  private mirrorOf(communityId: string): Promise<MirrorOrigin | null> {
+    return this.prisma.mirror.findUnique({
+      where: { communityId },
       select: { originUrl: true, originSlug: true },
     });
-    if (mirror) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'MIRROR_READ_ONLY',
-        `"${slug}" mirrors community "${mirror.originSlug}" of ${mirror.originUrl}: write there`,
-        { origin: mirror.originUrl, community: mirror.originSlug },
-      );
-    }
-    return community;
   }
 
   async findBySlug(slug: string): Promise<Community> {

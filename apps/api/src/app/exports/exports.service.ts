@@ -17,6 +17,7 @@ import {
   postIdOf,
   RatingRecord,
   RATINGS_TSV_HEADER,
+  RequestRecord,
   STATUS_HISTORY_TSV_HEADER,
   statusHistoryTsvLine,
   storedStatusHistoryTsvLine,
@@ -302,6 +303,30 @@ export class ExportsService {
         return rows.map((rating) => ({
           position: { kind: 'id', id: rating.id },
           record: ratingRecord(rating),
+        }));
+      }
+      case 'requests': {
+        const rows = await this.prisma.noteRequest.findMany({
+          where: { communityId, ...afterId },
+          orderBy: { id: 'asc' },
+          include: { post: true },
+          take,
+        });
+        return rows.map((request) => ({
+          position: { kind: 'id', id: request.id },
+          record: {
+            cursor: request.id,
+            id: request.id,
+            requesterPseudonym: request.requesterPseudonym,
+            post: {
+              canonicalUrl: request.post.canonicalUrl,
+              platform: request.post.platform,
+              externalId: request.post.externalId,
+            },
+            postRef: request.postRef as unknown as RequestRecord['postRef'],
+            clientMinute: request.clientMinute,
+            proof: request.proof as unknown as ProofJson,
+          } satisfies RequestRecord,
         }));
       }
       case 'runs': {

@@ -48,7 +48,8 @@ type Json = Record<string, unknown>;
 const HOUR = 3_600_000;
 
 /**
- * A community with one note and two ratings, all with real proofs (three, made once), scored
+ * A community with one note, two ratings and a note request, all with real proofs (four, made
+ * once), scored
  * once; its export is read over HTTP, saved to a folder, and copies of that folder are tampered
  * with one way each.
  */
@@ -61,6 +62,7 @@ describe('open-data export and verification', () => {
   let noteId: string;
   let runId: string;
   let secondRunAt: number;
+  let requestId: string;
   const ratingIds: string[] = [];
   const server = () => app.getHttpServer();
 
@@ -92,6 +94,15 @@ describe('open-data export and verification', () => {
         .send(body(rating))
         .expect(201);
     }
+    const asked = await prove(first, 'note.request', '', {
+      post: { url: 'https://example.com/other-story' },
+    });
+    requestId = (
+      await request(server())
+        .post(`/communities/${community.slug}/note-requests`)
+        .send(body(asked))
+        .expect(201)
+    ).body.id;
     // Two runs, the second an hour later: it starts from the status history the first left.
     const firstRunAt = Date.now();
     await publishScoringRun(prisma, community.id, firstRunAt);
@@ -139,19 +150,19 @@ describe('open-data export and verification', () => {
     expect(report.discrepancies).toEqual([]);
     expect(report).toMatchObject({
       verdict: 'VERIFIED',
-      counts: { members: 3, roots: 1, notes: 1, ratings: 2, runs: 2 },
-      proofs: { checked: 3, groth16Verified: 3, sampled: false },
+      counts: { members: 3, roots: 1, notes: 1, ratings: 2, requests: 1, runs: 2 },
+      proofs: { checked: 4, groth16Verified: 4, sampled: false },
       run: { id: runId, recomputed: true, notesCompared: 1 },
     });
   });
 
   it('verifies the saved export the same way with worker threads, and a sample', async () => {
     const threaded = await verifyExport(directorySource(folder), { threads: 1 });
-    expect(threaded).toMatchObject({ verdict: 'VERIFIED', proofs: { groth16Verified: 3 } });
+    expect(threaded).toMatchObject({ verdict: 'VERIFIED', proofs: { groth16Verified: 4 } });
     const sampled = await verifyExport(directorySource(folder), { sample: 1 });
     expect(sampled).toMatchObject({
       verdict: 'VERIFIED',
-      proofs: { checked: 3, groth16Verified: 1, sampled: true },
+      proofs: { checked: 4, groth16Verified: 1, sampled: true },
     });
   });
 
@@ -257,6 +268,40 @@ describe('open-data export and verification', () => {
     expect(await discrepanciesOf(copy)).toEqual([
       { code: 'RUN_DATA_HASH_MISMATCH', subject: `run ${runId}` },
     ]);
+  });
+
+  it('names a note request whose post was changed after it was proven, and a duplicated one', async () => {
+    const moved = await tampered('requests', (asked) => ({
+      ...asked,
+      postRef: { url: 'https://example.com/story?id=7' },
+    }));
+    expect(await discrepanciesOf(moved)).toEqual([
+      { code: 'PROOF_MESSAGE', subject: `request ${requestId}` },
+    ]);
+    const copy = await mkdtemp(join(tmpdir(), 'bn-tampered-'));
+    await cp(folder, copy, { recursive: true });
+    const path = join(copy, 'requests.ndjson');
+    await writeFile(path, (await readFile(path, 'utf8')).repeat(2));
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'REQUEST_DUPLICATE', subject: `request ${requestId}` },
+    ]);
+  });
+
+  it('still verifies an export made before note requests existed', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'bn-older-'));
+    try {
+      await cp(folder, copy, { recursive: true });
+      await rm(join(copy, 'requests.ndjson'));
+      const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8')) as Json;
+      const streams = (manifest['streams'] as string[]).filter((name) => name !== 'requests');
+      await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, streams }));
+      expect(await verifyExport(directorySource(copy))).toMatchObject({
+        verdict: 'VERIFIED',
+        counts: { requests: 0 },
+      });
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it('names a proof whose root the group never had', async () => {
@@ -443,6 +488,24 @@ describe('open-data export and verification', () => {
       });
       const [rating] = lines((await exportOf('/ratings').expect(200)).text);
       expect(rating.tags.length).toBeGreaterThan(0);
+    });
+
+    it('serves note requests with their proofs', async () => {
+      expect(lines((await exportOf('/requests').expect(200)).text)).toEqual([
+        {
+          cursor: requestId,
+          id: requestId,
+          requesterPseudonym: expect.any(String),
+          post: {
+            canonicalUrl: 'https://example.com/other-story',
+            platform: null,
+            externalId: null,
+          },
+          postRef: { url: 'https://example.com/other-story' },
+          clientMinute: expect.any(Number),
+          proof: expect.objectContaining({ merkleTreeDepth: 20 }),
+        },
+      ]);
     });
 
     it.each([

@@ -1,16 +1,20 @@
 import { HttpStatus, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { Community, PrismaService } from '@bridgenotes/database';
+import { PrismaService } from '@bridgenotes/database';
 import {
   Action,
   checkActionProof,
+  createProofVerifier,
   ProofFailureCode,
+  ProofJson,
+  ProofVerifier,
+  ProofVerifierUnavailableError,
   releaseCurve,
   RootStatus,
-  useSingleThreadedCurve,
 } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import type { CommunityKey } from '../communities/communities.service';
 
 /** Proof failures that say the sender is not (or no longer) shown to be a member. */
 const FORBIDDEN: ReadonlySet<ProofFailureCode> = new Set([
@@ -27,30 +31,61 @@ export type ActionInput = Omit<Action, 'community'>;
  */
 @Injectable()
 export class ActionProofsService implements OnModuleInit, OnApplicationShutdown {
+  /**
+   * Groth16 verification runs in `PROOF_VERIFIER_THREADS` worker threads, so that it uses every
+   * core and the request thread stays free for HTTP and PostgreSQL while proofs are checked.
+   */
+  private readonly verifier: ProofVerifier;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly env: Environment,
-  ) {}
+  ) {
+    this.verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS);
+  }
 
   async onModuleInit(): Promise<void> {
-    // Built once at boot (about half a second) rather than on the first member's request.
-    await useSingleThreadedCurve();
+    // Every thread builds its (single-threaded) curve and verifies a known proof before the
+    // first member's request: about half a second per thread at boot instead of on that request.
+    await this.verifier.warmUp();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // The HTTP server has stopped taking requests: let the verifications in progress finish.
+    await this.verifier.close();
+    // The curve this thread built when verifying with 0 threads.
     await releaseCurve();
   }
 
-  async verify(community: Community, action: ActionInput, proof: unknown): Promise<string> {
+  async verify(
+    community: Pick<CommunityKey, 'id' | 'scope'>,
+    action: ActionInput,
+    proof: unknown,
+  ): Promise<string> {
     const result = await checkActionProof({
       proof,
       action: { ...action, community: community.id },
       scope: BigInt(community.scope),
       rootStatus: (root) => this.rootStatus(community.id, root),
+      verifyGroth16: (parsed) => this.verifyGroth16(parsed as unknown as ProofJson),
     });
     if (result.ok) return result.pseudonym;
     const status = FORBIDDEN.has(result.code) ? HttpStatus.FORBIDDEN : HttpStatus.BAD_REQUEST;
     throw new ApiError(status, result.code, result.message);
+  }
+
+  private async verifyGroth16(proof: ProofJson): Promise<boolean> {
+    try {
+      const [valid] = await this.verifier.verify([proof]);
+      return valid === true;
+    } catch (error) {
+      if (!(error instanceof ProofVerifierUnavailableError)) throw error;
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'PROOF_VERIFIER_UNAVAILABLE',
+        'Proofs cannot be verified right now (the service is restarting); send the same request again',
+      );
+    }
   }
 
   /** Current, or replaced less than the window ago (Semaphore's `merkleTreeDuration`). */

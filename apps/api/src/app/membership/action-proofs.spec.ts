@@ -13,6 +13,7 @@ import { SNARK_BASE_FIELD } from '@bridgenotes/protocol';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
+import { ActionProofsService } from './action-proofs.service';
 import { communityWithMembers, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
@@ -236,5 +237,12 @@ describe('action proofs', () => {
     } finally {
       await prisma.groupRoot.updateMany({ where: roots, data: { supersededAt } });
     }
+  });
+
+  // Last: it shuts the verifier down.
+  it('answers 503, not 403, once its verifier threads have been shut down', async () => {
+    await app.get(ActionProofsService).onApplicationShutdown();
+    const refused = await check(community.slug, proofs.alice).expect(503);
+    expect(refused.body.code).toBe('PROOF_VERIFIER_UNAVAILABLE');
   });
 });

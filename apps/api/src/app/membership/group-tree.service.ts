@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '@bridgenotes/database';
+import { loadTreeNodes, Prisma, saveTreeNodes } from '@bridgenotes/database';
 import {
   appendLeaves,
-  NodeKey,
-  nodeKey,
   nodesNeededToAppend,
   nodesNeededToUpdate,
   TreeChange,
@@ -38,7 +36,11 @@ export class GroupTreeService {
     tree: LockedTree,
     leaves: bigint[],
   ): Promise<TreeChange> {
-    const stored = await this.load(tx, communityId, nodesNeededToAppend(tree.size, leaves.length));
+    const stored = await loadTreeNodes(
+      tx,
+      communityId,
+      nodesNeededToAppend(tree.size, leaves.length),
+    );
     const change = appendLeaves(tree.size, leaves, stored);
     await this.save(tx, communityId, change);
     return change;
@@ -51,40 +53,14 @@ export class GroupTreeService {
     index: number,
     value: bigint,
   ): Promise<TreeChange> {
-    const stored = await this.load(tx, communityId, nodesNeededToUpdate(tree.size, index));
+    const stored = await loadTreeNodes(tx, communityId, nodesNeededToUpdate(tree.size, index));
     const change = updateLeaf(tree.size, index, value, stored);
     await this.save(tx, communityId, change);
     return change;
   }
 
-  private async load(
-    tx: Tx,
-    communityId: string,
-    keys: [number, number][],
-  ): Promise<Map<NodeKey, bigint>> {
-    if (keys.length === 0) return new Map();
-    const rows = await tx.$queryRaw<{ level: number; index: number; hash: string }[]>`
-      SELECT level, index, hash FROM tree_nodes
-       WHERE community_id = ${communityId}::uuid
-         AND (level, index) IN (SELECT * FROM unnest(${keys.map(([level]) => level)}::int[],
-                                                     ${keys.map(([, index]) => index)}::int[]))`;
-    return new Map(rows.map((row) => [nodeKey(row.level, row.index), BigInt(row.hash)]));
-  }
-
   private async save(tx: Tx, communityId: string, change: TreeChange): Promise<void> {
-    const levels: number[] = [];
-    const indexes: number[] = [];
-    const hashes: string[] = [];
-    for (const [key, hash] of change.nodes) {
-      const [level, index] = key.split(':').map(Number);
-      levels.push(level as number);
-      indexes.push(index as number);
-      hashes.push(hash.toString());
-    }
-    await tx.$executeRaw`
-      INSERT INTO tree_nodes (community_id, level, index, hash)
-      SELECT ${communityId}::uuid, * FROM unnest(${levels}::int[], ${indexes}::int[], ${hashes}::text[])
-      ON CONFLICT (community_id, level, index) DO UPDATE SET hash = excluded.hash`;
+    await saveTreeNodes(tx, communityId, change);
     const root = change.root.toString();
     // Not now(), the transaction's start: a change that began earlier but waited for the lock
     // would sort before the one it follows. Taken under the lock and kept strictly increasing,

@@ -20,6 +20,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -178,6 +179,10 @@ export class MembershipController {
   @ApiForbiddenResponse({
     type: ApiErrorBody,
     description: 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ApiErrorBody,
+    description: 'PROOF_VERIFIER_UNAVAILABLE (the service is restarting)',
   })
   async check(
     @Param() { slug }: CommunitySlugParams,

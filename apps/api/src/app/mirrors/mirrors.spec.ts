@@ -32,7 +32,8 @@ const body = (proven: ProvenAction) => ({
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
 type Json = Record<string, unknown>;
 
-// A pull may wait for the origin's change feed (`pullSettled`), up to `eventually`'s 15 s.
+// A pull may wait for the origin's change feed (`pullAfterEarlierWrites`), up to `eventually`'s
+// 15 s.
 jest.setTimeout(20_000);
 
 /**
@@ -125,21 +126,20 @@ describe('mirroring a community of another instance', () => {
   const onMirror = () => request(mirror.getHttpServer());
 
   /**
-   * Pulls once the origin's change feed holds every change made so far: it serves a change only
-   * when every older transaction on its server has ended, and other suites write on the same
-   * server meanwhile.
+   * A pull that sees every write made before it: the change feed stops at the server's oldest
+   * running transaction, and other suites keep transactions open on the same server meanwhile.
    */
-  async function pullSettled() {
+  const pullAfterEarlierWrites = async () => {
+    const [{ xid }] = await originDb.$queryRaw<{ xid: string }[]>`
+      SELECT pg_current_xact_id()::text AS xid`;
     await eventually(async () => {
-      const [{ settled }] = await originDb.$queryRaw<[{ settled: boolean }]>`
-        SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > GREATEST(
-          (SELECT COALESCE(max(changed_xid), 0) FROM notes WHERE community_id = ${community.id}::uuid),
-          (SELECT COALESCE(max(changed_xid), 0) FROM ratings WHERE community_id = ${community.id}::uuid)
-        ) AS settled`;
-      if (!settled) throw new Error("older transactions still run on the origin's server");
+      const manifest = await request(origin.getHttpServer())
+        .get(`/communities/${community.slug}/export`)
+        .expect(200);
+      expect(BigInt(manifest.body.changeHorizon)).toBeGreaterThan(BigInt(xid));
     });
     return puller.pull(mirrorId);
-  }
+  };
 
   it('follows a clean community: every record verified and accepted, served, verifiable again', async () => {
     const created = await onMirror()
@@ -154,7 +154,7 @@ describe('mirroring a community of another instance', () => {
       following: true,
     });
 
-    const outcome = await pullSettled();
+    const outcome = await pullAfterEarlierWrites();
     expect(outcome).toEqual({
       accepted: { roots: 1, members: 3, notes: 1, ratings: 2 },
       refused: 0,
@@ -214,12 +214,22 @@ describe('mirroring a community of another instance', () => {
       .send({ count: 1 })
       .expect(409);
     expect(invites.body.code).toBe('MIRROR_READ_ONLY');
+    // Refused before its proof is looked at: the shape is a request's, the proof a rating's.
+    const requested = await onMirror()
+      .post(`/communities/${community.slug}/note-requests`)
+      .send({
+        post: { url: 'https://news.example/mirrored-story' },
+        clientMinute: replacement.action.clientMinute,
+        proof: replacement.proof,
+      })
+      .expect(409);
+    expect(requested.body.code).toBe('MIRROR_READ_ONLY');
   });
 
   it("compares its own statuses with the origin's latest run, and names notes that differ", async () => {
     await publishScoringRun(originDb, community.id);
     const localRun = await publishScoringRun(mirrorDb, community.id);
-    const outcome = await pullSettled();
+    const outcome = await puller.pull(mirrorId);
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
 
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
@@ -367,8 +377,7 @@ describe('mirroring a community of another instance', () => {
       .delete(`/communities/${community.slug}/members/777777`)
       .set(operator)
       .expect(200);
-
-    const outcome = await pullSettled();
+    const outcome = await pullAfterEarlierWrites();
     expect(outcome).toMatchObject({
       accepted: { roots: 2, members: 1, notes: 0, ratings: 1 },
       refused: 4,
@@ -419,7 +428,7 @@ describe('mirroring a community of another instance', () => {
   it('says when the two sides scored different data: the origin scored what the mirror refused', async () => {
     await publishScoringRun(originDb, community.id);
     await publishScoringRun(mirrorDb, community.id);
-    const outcome = await pullSettled();
+    const outcome = await puller.pull(mirrorId);
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
     expect(state.divergence).toMatchObject({ compared: 1, sameInput: false });

@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
+import { communityScope } from '@bridgenotes/protocol';
+import { randomUUID } from 'node:crypto';
+
 import { createCommunity, createTestPrisma } from '../../testing/fixtures';
 import { createTestApp } from '../../testing/test-app';
 
@@ -70,6 +73,17 @@ describe('reading notes', () => {
       .get(`/communities/${community.slug}/notes/${note.id}`)
       .set('If-None-Match', first.headers['etag'] as string)
       .expect(200);
+  });
+
+  it('finds a community created after its slug was asked for in vain', async () => {
+    const slug = `late-${randomUUID().slice(0, 8)}`;
+    const list = () => request(app.getHttpServer()).get(`/communities/${slug}/notes`);
+    expect((await list().expect(404)).body.code).toBe('COMMUNITY_NOT_FOUND');
+    const id = randomUUID();
+    await prisma.community.create({
+      data: { id, slug, name: 'Late', scope: communityScope(id).toString() },
+    });
+    expect((await list().expect(200)).body.items).toEqual([]);
   });
 
   it('refuses forged cursors with 400, never 500', async () => {

@@ -219,6 +219,7 @@ describe('notes and ratings', () => {
         'POST_REF_INVALID',
       ],
       ['an unknown field', { rating: 5 }, 'VALIDATION_FAILED'],
+      ['no post', { post: undefined }, 'VALIDATION_FAILED'],
       ['an unknown classification', { classification: 'TRUE' }, 'VALIDATION_FAILED'],
       ['a proof with a foreign scope', {}, 'PROOF_SCOPE'],
       ['a null post URL', { post: { url: null } }, 'POST_REF_INVALID'],

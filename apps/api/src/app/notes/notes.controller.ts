@@ -19,30 +19,34 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 
 import { ApiErrorBody } from '../common/api-error';
-import { PageQuery } from '../common/page-query.dto';
 import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
-import { CreateNoteDto, DeleteNoteDto, PutRatingDto } from './dto/note-input.dto';
-import { NoteParams, PostQuery } from './dto/note-params.dto';
+import { CreateNoteDto, DeleteNoteDto, PutRatingDto, RequestNoteDto } from './dto/note-input.dto';
+import { NeedingRatingsQuery, NoteParams, PostQuery } from './dto/note-params.dto';
 import {
   NoteDetailDto,
   NoteDto,
   NotePageDto,
+  NoteRequestDto,
   PostDto,
   PostNotesDto,
   RatingDto,
 } from './dto/note.dto';
+import { NoteRequestsService } from './note-requests.service';
 import { NotesService } from './notes.service';
 import { RatingsService } from './ratings.service';
 
 const PROOF_ERRORS =
   'VALIDATION_FAILED and content codes, PROOF_MALFORMED, PROOF_DEPTH, PROOF_SCOPE, PROOF_MESSAGE, PROOF_STALE';
 const MEMBERSHIP_ERRORS = 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID';
+/** Every proven write: the proof could not be verified at all (send it again). */
+const VERIFIER_DOWN = 'PROOF_VERIFIER_UNAVAILABLE (the service is restarting)';
 /** Reads may be cached, but must be revalidated (cheaply: Express answers If-None-Match with 304). */
 const REVALIDATE = 'public, max-age=0, must-revalidate';
 
@@ -53,6 +57,7 @@ export class NotesController {
     private readonly communities: CommunitiesService,
     private readonly notes: NotesService,
     private readonly ratings: RatingsService,
+    private readonly requests: NoteRequestsService,
   ) {}
 
   @Post('communities/:slug/notes')
@@ -67,6 +72,7 @@ export class NotesController {
     description: `${PROOF_ERRORS}, POST_REF_INVALID, POST_URL_INVALID, REASONS_INVALID, TEXT_INVALID, SOURCES_INVALID, SOURCES_REQUIRED`,
   })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
   async create(
@@ -75,7 +81,7 @@ export class NotesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<NoteDto> {
     const { note, created } = await this.notes.create(
-      await this.communities.findWritable(slug),
+      await this.communities.writableKeyOf(slug),
       input,
     );
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
@@ -84,20 +90,63 @@ export class NotesController {
 
   @Get('communities/:slug/notes')
   @Header('Cache-Control', REVALIDATE)
-  @ApiOperation({ summary: 'Notes that need ratings, oldest first' })
+  @ApiOperation({
+    summary: 'Notes that need ratings: oldest first, or on the most-requested posts first',
+    description:
+      'Keyset-paginated: pass `nextCursor` as `cursor` with the same `order`. Answers carry an ETag; `If-None-Match` gets 304 while the page is unchanged.',
+  })
   @ApiOkResponse({ type: NotePageDto })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async needingRatings(
     @Param() { slug }: CommunitySlugParams,
-    @Query() { limit, cursor }: PageQuery,
+    @Query() { order, limit, cursor }: NeedingRatingsQuery,
   ): Promise<NotePageDto> {
     const page = await this.notes.needingRatings(
-      await this.communities.findBySlug(slug),
+      await this.communities.keyOf(slug),
+      order,
       limit,
       cursor,
     );
-    return { items: page.items.map(NoteDto.from), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((note) => ({
+        ...NoteDto.from(note),
+        postRequestCount: note.postRequestCount,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Post('communities/:slug/note-requests')
+  @ApiOperation({
+    summary: 'Request a note on a post, as the pseudonym the proof gives (action note.request)',
+    description:
+      'One request per pseudonym and post in a community: asking again answers the stored request with 200 and counts nothing. The post need not have notes yet.',
+  })
+  @ApiCreatedResponse({ type: NoteRequestDto, description: 'Recorded; the post counts one more' })
+  @ApiOkResponse({
+    type: NoteRequestDto,
+    description: 'This pseudonym had already requested a note on this post',
+  })
+  @ApiBadRequestResponse({
+    type: ApiErrorBody,
+    description: `${PROOF_ERRORS}, POST_REF_INVALID, POST_URL_INVALID`,
+  })
+  @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
+  async request(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: RequestNoteDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<NoteRequestDto> {
+    const { request, postRequestCount, created } = await this.requests.create(
+      await this.communities.writableKeyOf(slug),
+      input,
+    );
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return NoteRequestDto.from(request, postRequestCount);
   }
 
   @Get('communities/:slug/notes/:id')
@@ -106,7 +155,7 @@ export class NotesController {
   @ApiOkResponse({ type: NoteDetailDto })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
   async get(@Param() { slug, id }: NoteParams): Promise<NoteDetailDto> {
-    const note = await this.notes.get(await this.communities.findBySlug(slug), id);
+    const note = await this.notes.get(await this.communities.keyOf(slug), id);
     return NoteDetailDto.withHistory(note, await this.notes.statusHistory(note.id));
   }
 
@@ -119,11 +168,12 @@ export class NotesController {
   @ApiOkResponse({ type: NoteDto })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: PROOF_ERRORS })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, NOT_AUTHOR` })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
   async delete(@Param() { slug, id }: NoteParams, @Body() input: DeleteNoteDto): Promise<NoteDto> {
     return NoteDto.from(
-      await this.notes.delete(await this.communities.findWritable(slug), id, input),
+      await this.notes.delete(await this.communities.writableKeyOf(slug), id, input),
     );
   }
 
@@ -140,6 +190,7 @@ export class NotesController {
   @ApiOkResponse({ type: RatingDto, description: 'Replaced, or unchanged for an exact replay' })
   @ApiBadRequestResponse({ type: ApiErrorBody, description: `${PROOF_ERRORS}, TAGS_INVALID` })
   @ApiForbiddenResponse({ type: ApiErrorBody, description: `${MEMBERSHIP_ERRORS}, SELF_RATING` })
+  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, NOTE_NOT_FOUND' })
   @ApiConflictResponse({
     type: ApiErrorBody,
@@ -151,7 +202,7 @@ export class NotesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RatingDto> {
     const { rating, outcome } = await this.ratings.put(
-      await this.communities.findWritable(slug),
+      await this.communities.writableKeyOf(slug),
       id,
       input,
     );
@@ -163,6 +214,8 @@ export class NotesController {
   @Header('Cache-Control', REVALIDATE)
   @ApiOperation({
     summary: "A post's notes, by URL (canonicalised) or by platform id; helpful notes first",
+    description:
+      "With `community`, only that community's notes and requests count; without, every community's. A post that was only requested answers with no notes.",
   })
   @ApiOkResponse({ type: PostNotesDto })
   @ApiBadRequestResponse({
@@ -171,8 +224,8 @@ export class NotesController {
   })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'POST_NOT_FOUND, COMMUNITY_NOT_FOUND' })
   async post(@Query() { community, ...ref }: PostQuery): Promise<PostNotesDto> {
-    const communityId = community ? (await this.communities.findBySlug(community)).id : undefined;
-    const { post, notes } = await this.notes.ofPost(ref, communityId);
-    return { post: PostDto.from(post), notes: notes.map(NoteDto.from) };
+    const communityId = community ? (await this.communities.keyOf(community)).id : undefined;
+    const { post, requestCount, notes } = await this.notes.ofPost(ref, communityId);
+    return { post: PostDto.from(post, requestCount), notes: notes.map(NoteDto.from) };
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { CommunitiesModule } from '../communities/communities.module';
 import { MembershipModule } from '../membership/membership.module';
+import { NoteRequestsService } from './note-requests.service';
 import { NotesController } from './notes.controller';
 import { NotesService } from './notes.service';
 import { PostsService } from './posts.service';
@@ -10,6 +11,6 @@ import { RatingsService } from './ratings.service';
 @Module({
   controllers: [NotesController],
   imports: [CommunitiesModule, MembershipModule],
-  providers: [NotesService, PostsService, RatingsService],
+  providers: [NoteRequestsService, NotesService, PostsService, RatingsService],
 })
 export class NotesModule {}

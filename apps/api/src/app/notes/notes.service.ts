@@ -1,6 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import {
-  Community,
   Note,
   NoteStatus,
   NoteStatusChange,
@@ -11,14 +10,26 @@ import {
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
-import { decodeCursor, encodeCursor, pageOf } from '../common/cursor';
+import type { CommunityKey } from '../communities/communities.service';
+import {
+  decodeCountCursor,
+  decodeCursor,
+  encodeCountCursor,
+  encodeCursor,
+  Page,
+  pageOf,
+} from '../common/cursor';
 import { MicroCache } from '../common/micro-cache';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
+import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
 import { PostKey, PostsService } from './posts.service';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
+
+/** A note waiting for ratings, with the number of requests for a note on its post. */
+export type RequestedNote = NoteWithCount & { postRequestCount: number };
 
 const HISTORY_LIMIT = 100;
 
@@ -28,7 +39,14 @@ const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /** The post as submitted, without absent fields: exactly what the author's proof covers. */
-function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
+export const noteNotFound = (community: CommunityKey, noteId: string) =>
+  new ApiError(
+    HttpStatus.NOT_FOUND,
+    'NOTE_NOT_FOUND',
+    `No note ${noteId} in community "${community.slug}"`,
+  );
+
+export function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
   return Object.fromEntries(Object.entries(post).filter(([, value]) => value !== undefined)) as {
     [key: string]: JsonValue;
   };
@@ -36,10 +54,11 @@ function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
 
 @Injectable()
 export class NotesService {
-  private readonly postReads = new MicroCache<{ post: Post; notes: NoteWithCount[] }>(
-    1_000,
-    10_000,
-  );
+  private readonly postReads = new MicroCache<{
+    post: Post;
+    requestCount: number;
+    notes: NoteWithCount[];
+  }>(1_000, 10_000);
 
   constructor(
     private readonly prisma: PrismaService,
@@ -52,7 +71,7 @@ export class NotesService {
    * the existing note (`created: false`) instead of writing a copy.
    */
   async create(
-    community: Community,
+    community: CommunityKey,
     input: CreateNoteDto,
   ): Promise<{ note: NoteWithCount; created: boolean }> {
     const key = this.posts.keyOf(input.post);
@@ -119,7 +138,11 @@ export class NotesService {
   }
 
   /** Only the author deletes, by proving the same pseudonym; the note and its ratings stay in the data. */
-  async delete(community: Community, noteId: string, input: DeleteNoteDto): Promise<NoteWithCount> {
+  async delete(
+    community: CommunityKey,
+    noteId: string,
+    input: DeleteNoteDto,
+  ): Promise<NoteWithCount> {
     const note = await this.get(community, noteId);
     const pseudonym = await this.proofs.verify(
       community,
@@ -154,17 +177,17 @@ export class NotesService {
     return this.get(community, noteId);
   }
 
-  async get(community: Community, noteId: string): Promise<NoteWithCount> {
+  /** After a write through this process that changes what a post read shows. */
+  forgetPostReads(): void {
+    this.postReads.clear();
+  }
+
+  async get(community: CommunityKey, noteId: string): Promise<NoteWithCount> {
     const note = await this.prisma.note.findFirst({
       where: { id: noteId, communityId: community.id },
       include: WITH_COUNT,
     });
-    if (!note)
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'NOTE_NOT_FOUND',
-        `No note ${noteId} in community "${community.slug}"`,
-      );
+    if (!note) throw noteNotFound(community, noteId);
     return note;
   }
 
@@ -196,22 +219,45 @@ export class NotesService {
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         'POST_NOT_FOUND',
-        'No notes have been written on this post',
+        'No notes have been written or requested on this post',
       );
-    const notes = await this.prisma.note.findMany({
-      where: { postId: post.id, deletedAt: null, ...(communityId ? { communityId } : {}) },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      include: WITH_COUNT,
-    });
+    const inCommunity = communityId ? { communityId } : {};
+    const [notes, requests] = await Promise.all([
+      this.prisma.note.findMany({
+        where: { postId: post.id, deletedAt: null, ...inCommunity },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        include: WITH_COUNT,
+      }),
+      this.prisma.postRequestCount.aggregate({
+        where: { postId: post.id, ...inCommunity },
+        _sum: { count: true },
+      }),
+    ]);
     const helpfulFirst = [
       ...notes.filter((note) => note.status === NoteStatus.CURRENTLY_RATED_HELPFUL),
       ...notes.filter((note) => note.status !== NoteStatus.CURRENTLY_RATED_HELPFUL),
     ];
-    return { post, notes: helpfulFirst };
+    return { post, requestCount: requests._sum.count ?? 0, notes: helpfulFirst };
   }
 
-  /** Notes still waiting for enough ratings, oldest first, by keyset pagination. */
-  async needingRatings(community: Community, limit: number, cursor?: string) {
+  /**
+   * Notes still waiting for enough ratings, by keyset pagination: oldest first, or those on the
+   * posts most requested in the community first (ties by id). A page is consistent with the
+   * counts at the moment it is read; a count that grows between pages can move a note to a
+   * place already passed, as in any keyset list over a changing key.
+   */
+  needingRatings(
+    community: CommunityKey,
+    order: NeedingRatingsOrder,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<RequestedNote>> {
+    return order === 'most-requested'
+      ? this.mostRequested(community, limit, cursor)
+      : this.oldestFirst(community, limit, cursor);
+  }
+
+  private async oldestFirst(community: CommunityKey, limit: number, cursor?: string) {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const rows = await this.prisma.note.findMany({
       where: {
@@ -226,6 +272,43 @@ export class NotesService {
       take: limit + 1,
       include: WITH_COUNT,
     });
-    return pageOf(rows, limit, (note) => encodeCursor({ at: note.createdAt, id: note.id }));
+    const counts = await this.prisma.postRequestCount.findMany({
+      where: { communityId: community.id, postId: { in: [...new Set(rows.map((n) => n.postId))] } },
+    });
+    const byPost = new Map(counts.map((row) => [row.postId, row.count]));
+    const notes = rows.map((note) => ({ ...note, postRequestCount: byPost.get(note.postId) ?? 0 }));
+    return pageOf(notes, limit, (note) => encodeCursor({ at: note.createdAt, id: note.id }));
+  }
+
+  private async mostRequested(community: CommunityKey, limit: number, cursor?: string) {
+    const after = cursor === undefined ? undefined : decodeCountCursor(cursor);
+    // The order needs the join, which Prisma's query builder cannot sort by: pick the page's ids
+    // here, then load those notes as every other list does.
+    const picked = await this.prisma.$queryRaw<{ id: string; count: number }[]>`
+      SELECT n.id, COALESCE(c.count, 0) AS count
+        FROM notes n
+        LEFT JOIN post_request_counts c ON c.community_id = n.community_id AND c.post_id = n.post_id
+       WHERE n.community_id = ${community.id}::uuid
+         AND n.status = 'NEEDS_MORE_RATINGS' AND n.deleted_at IS NULL
+         ${
+           after
+             ? Prisma.sql`AND (COALESCE(c.count, 0) < ${after.count}
+                  OR (COALESCE(c.count, 0) = ${after.count} AND n.id > ${after.id}::uuid))`
+             : Prisma.empty
+         }
+       ORDER BY COALESCE(c.count, 0) DESC, n.id ASC
+       LIMIT ${limit + 1}`;
+    const loaded = await this.prisma.note.findMany({
+      where: { id: { in: picked.map((row) => row.id) } },
+      include: WITH_COUNT,
+    });
+    const byId = new Map(loaded.map((note) => [note.id, note]));
+    const notes = picked.flatMap((row) => {
+      const note = byId.get(row.id);
+      return note ? [{ ...note, postRequestCount: row.count }] : [];
+    });
+    return pageOf(notes, limit, (note) =>
+      encodeCountCursor({ count: note.postRequestCount, id: note.id }),
+    );
   }
 }

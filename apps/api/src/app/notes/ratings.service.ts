@@ -1,21 +1,27 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Community, Helpfulness, PrismaService, Rating } from '@bridgenotes/database';
+import { Helpfulness, PrismaService, Rating } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import type { CommunityKey } from '../communities/communities.service';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { PutRatingDto } from './dto/note-input.dto';
 import { checkRatingTags } from './note-rules';
-import { NotesService } from './notes.service';
+import { noteNotFound } from './notes.service';
 
 export type RatingOutcome = 'created' | 'replaced' | 'unchanged';
+
+/** What a rating answer shows. */
+export type StoredRating = Pick<
+  Rating,
+  'noteId' | 'raterPseudonym' | 'helpfulness' | 'tags' | 'clientMinute'
+>;
 
 @Injectable()
 export class RatingsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly proofs: ActionProofsService,
-    private readonly notes: NotesService,
   ) {}
 
   /**
@@ -24,11 +30,15 @@ export class RatingsService {
    * upsert, so concurrent submissions cannot store two.
    */
   async put(
-    community: Community,
+    community: CommunityKey,
     noteId: string,
     input: PutRatingDto,
-  ): Promise<{ rating: Rating; outcome: RatingOutcome }> {
-    const note = await this.notes.get(community, noteId);
+  ): Promise<{ rating: StoredRating; outcome: RatingOutcome }> {
+    const note = await this.prisma.note.findFirst({
+      where: { id: noteId, communityId: community.id },
+      select: { id: true, authorPseudonym: true, deletedAt: true },
+    });
+    if (!note) throw noteNotFound(community, noteId);
     checkRatingTags(input.helpfulness, input.tags);
     const pseudonym = await this.proofs.verify(
       community,
@@ -55,8 +65,14 @@ export class RatingsService {
       );
     }
 
-    const written = await this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
+    // One statement, so one round trip and atomic without a transaction: the upsert, its outbox
+    // row (only when it wrote), and the rating as it now stands. When the upsert wrote nothing,
+    // the stored rating comes from the statement's snapshot; it is missing only if a concurrent
+    // submission inserted it after that snapshot, and is then read again below.
+    const [row] = await this.prisma.$queryRaw<
+      (StoredRating & { outcome: 'created' | 'replaced' | 'stored' })[]
+    >`
+      WITH written AS (
         INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
         VALUES (${randomUUID()}::uuid, ${community.id}::uuid, ${note.id}::uuid, ${pseudonym},
                 ${input.helpfulness}::"Helpfulness", ${input.tags}::varchar[], ${input.clientMinute},
@@ -65,17 +81,28 @@ export class RatingsService {
           SET helpfulness = excluded.helpfulness, tags = excluded.tags,
               client_minute = excluded.client_minute, proof = excluded.proof
           WHERE ratings.client_minute < excluded.client_minute
-        RETURNING id, (xmax = 0) AS inserted`;
-      if (row)
-        await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'rating.put' } });
-      return row;
-    });
+        RETURNING note_id, rater_pseudonym, helpfulness, tags, client_minute, (xmax = 0) AS inserted
+      ), outbox AS (
+        INSERT INTO scoring_events (community_id, kind)
+        SELECT ${community.id}::uuid, 'rating.put' FROM written
+      )
+      SELECT note_id AS "noteId", rater_pseudonym AS "raterPseudonym",
+             helpfulness::text AS helpfulness, tags, client_minute AS "clientMinute",
+             CASE WHEN inserted THEN 'created' ELSE 'replaced' END AS outcome
+        FROM written
+      UNION ALL
+      SELECT note_id, rater_pseudonym, helpfulness::text, tags, client_minute, 'stored'
+        FROM ratings
+       WHERE note_id = ${note.id}::uuid AND rater_pseudonym = ${pseudonym}
+         AND NOT EXISTS (SELECT 1 FROM written)`;
 
-    const rating = await this.prisma.rating.findUniqueOrThrow({
-      where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
-    });
-    if (written) return { rating, outcome: written.inserted ? 'created' : 'replaced' };
-    if (isSameRating(rating, input)) return { rating, outcome: 'unchanged' };
+    if (row && row.outcome !== 'stored') return { rating: row, outcome: row.outcome };
+    const stored =
+      row ??
+      (await this.prisma.rating.findUniqueOrThrow({
+        where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
+      }));
+    if (isSameRating(stored, input)) return { rating: stored, outcome: 'unchanged' };
     throw new ApiError(
       HttpStatus.CONFLICT,
       'RATING_OUTDATED',
@@ -85,7 +112,7 @@ export class RatingsService {
 }
 
 function isSameRating(
-  stored: Rating,
+  stored: StoredRating,
   input: { helpfulness: Helpfulness; tags: string[]; clientMinute: number },
 ): boolean {
   return (

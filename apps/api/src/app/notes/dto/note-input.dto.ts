@@ -61,6 +61,8 @@ export class PostRefDto {
 
 export class CreateNoteDto extends ProvenInput {
   @ApiProperty({ type: PostRefDto, description: 'Either { url } or { platform, externalId }' })
+  // ValidateNested alone lets a missing post through.
+  @IsObject({ message: 'post must be an object: { url } or { platform, externalId }' })
   @ValidateNested()
   @Type(() => PostRefDto)
   post!: PostRefDto;
@@ -116,4 +118,17 @@ export class PutRatingDto extends ProvenInput {
   @ArrayMaxSize(21, { message: 'tags must hold at most 21 tags' })
   @IsString({ each: true, message: 'each tag must be text' })
   tags!: string[];
+}
+
+export class RequestNoteDto extends ProvenInput {
+  @ApiProperty({
+    type: PostRefDto,
+    description: 'The post a note is wanted on: either { url } or { platform, externalId }',
+    example: { url: 'https://example.com/story?id=7' },
+  })
+  // ValidateNested alone lets a missing post through.
+  @IsObject({ message: 'post must be an object: { url } or { platform, externalId }' })
+  @ValidateNested()
+  @Type(() => PostRefDto)
+  post!: PostRefDto;
 }

@@ -4,6 +4,7 @@ import {
   Note,
   NoteClassification,
   NoteStatus,
+  NoteRequest,
   NoteStatusChange,
   Post,
   Rating,
@@ -22,12 +23,20 @@ export class PostDto {
   @ApiProperty({ nullable: true, type: String })
   externalId!: string | null;
 
-  static from(post: Post): PostDto {
+  @ApiProperty({
+    description:
+      'Members who requested a note on this post: in the community asked for, or in all communities',
+    example: 3,
+  })
+  requestCount!: number;
+
+  static from(post: Post, requestCount: number): PostDto {
     return {
       id: post.id,
       url: post.canonicalUrl,
       platform: post.platform,
       externalId: post.externalId,
+      requestCount,
     };
   }
 }
@@ -143,9 +152,17 @@ export class PostNotesDto {
   notes!: NoteDto[];
 }
 
+export class NeedingRatingsNoteDto extends NoteDto {
+  @ApiProperty({
+    description: "Members of the community who requested a note on this note's post",
+    example: 4,
+  })
+  postRequestCount!: number;
+}
+
 export class NotePageDto {
-  @ApiProperty({ type: [NoteDto] })
-  items!: NoteDto[];
+  @ApiProperty({ type: [NeedingRatingsNoteDto] })
+  items!: NeedingRatingsNoteDto[];
 
   @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
   nextCursor!: string | null;
@@ -167,13 +184,53 @@ export class RatingDto {
   @ApiProperty({ example: 29_591_488 })
   clientMinute!: number;
 
-  static from(rating: Rating): RatingDto {
+  static from(
+    rating: Pick<Rating, 'noteId' | 'raterPseudonym' | 'helpfulness' | 'tags' | 'clientMinute'>,
+  ): RatingDto {
     return {
       noteId: rating.noteId,
       raterPseudonym: rating.raterPseudonym,
       helpfulness: rating.helpfulness,
       tags: rating.tags,
       clientMinute: rating.clientMinute,
+    };
+  }
+}
+
+export class NoteRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  communityId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  postId!: string;
+
+  @ApiProperty({
+    description: "The requester's pseudonym in the community (a Semaphore nullifier)",
+    example: '8461932025306126329101548412931282106468227302426402473981349812231460352187',
+  })
+  requesterPseudonym!: string;
+
+  @ApiProperty({ description: 'The proven minute of the stored request', example: 29_591_488 })
+  clientMinute!: number;
+
+  @ApiProperty({
+    description:
+      'Members of the community who have requested a note on this post, this one included',
+    example: 4,
+  })
+  postRequestCount!: number;
+
+  static from(request: NoteRequest, postRequestCount: number): NoteRequestDto {
+    return {
+      id: request.id,
+      communityId: request.communityId,
+      postId: request.postId,
+      requesterPseudonym: request.requesterPseudonym,
+      clientMinute: request.clientMinute,
+      postRequestCount,
     };
   }
 }

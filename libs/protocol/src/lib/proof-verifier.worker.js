@@ -1,24 +1,21 @@
 // Verifies batches of Semaphore proofs in a worker thread. Plain JavaScript so that it runs the
-// same under Node, tsx and Jest without a TypeScript loader in the thread.
+// same under Node, tsx, Jest and the API's webpack bundle (copied beside it, with
+// semaphore-verifier.js) without a TypeScript loader in the thread.
 const { parentPort } = require('node:worker_threads');
 const snarkjs = require('snarkjs');
 
+const { createSemaphoreVerifier } = require('./semaphore-verifier.js');
+
 // snarkjs's default curve starts worker threads of its own, which crash inside a worker thread:
-// the single-threaded curve must be in its cache before the first verification.
+// the single-threaded curve must be in its cache before anything of snarkjs runs.
 const ready = snarkjs.curves.getCurveFromName('bn128', { singleThread: true }).then((curve) => {
   globalThis.curve_bn128 = curve;
-  return require('@semaphore-protocol/core').verifyProof;
+  return createSemaphoreVerifier(curve);
 });
 
 parentPort.on('message', async ({ id, proofs }) => {
-  const verifyProof = await ready;
+  const verifier = await ready;
   const results = [];
-  for (const proof of proofs) {
-    try {
-      results.push(await verifyProof(proof));
-    } catch {
-      results.push(false);
-    }
-  }
+  for (const proof of proofs) results.push(await verifier.verify(proof));
   parentPort.postMessage({ id, results });
 });

@@ -1,12 +1,14 @@
-import { Prisma } from '@bridgenotes/database';
 import { NodeKey, nodeKey, TreeChange } from '@bridgenotes/protocol';
+
+import { Prisma } from '../generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
 
 /**
- * The mirrored community's group tree in `tree_nodes`, kept the way the origin keeps its own
- * (so `group/leaves` serves it and members can check the root), changed by the same incremental
- * updates; the root history is written by the caller with the origin's times.
+ * A community's stored group tree (`tree_nodes`): the nodes an incremental update reads and the
+ * ones it changed. The API keeps its own communities' trees with these and a mirror the trees
+ * it rebuilds from the origin's members; each writes the root history itself (the API with its
+ * own times, a mirror with the origin's).
  */
 export async function loadTreeNodes(
   tx: Tx,

@@ -1,0 +1,116 @@
+import { verifyProof, type SemaphoreProof } from '@semaphore-protocol/core';
+
+import { SNARK_SCALAR_FIELD } from './constants';
+import { releaseCurve, useSingleThreadedCurve } from './curve';
+import type { ProofJson } from './proof-check';
+import { WARM_UP_PROOF } from './proof-verifier-pool';
+import { createSemaphoreVerifier, type SemaphoreVerifier } from './semaphore-verifier';
+
+/** A second real depth-20 proof, of another group, message and scope. */
+const OTHER_PROOF: ProofJson = {
+  merkleTreeDepth: 20,
+  merkleTreeRoot: '19355745260005005454920163126221282644702749959622361564998269141905369186293',
+  nullifier: '8439572090593042834830271879645372025353869258574917210443922757347777292659',
+  message: '54307778554551707599388631164201381857001577421954326267975570171893789315905',
+  scope: '69543054439764718920028778873346827045586113144327790608792450632937642917324',
+  points: [
+    '7697846491907858352131044830607959911746659816622913422346463183020056228271',
+    '3362814498871435136985307781668907348341397257671719969083441157894801990173',
+    '20411463946686411708503249944889576073391464832299434369764398836118224200521',
+    '21187405125973760200538957819888355603813239581771688541468443290247506469704',
+    '10378555379314541413057713293926195756536501523986548113644331757875370640832',
+    '10726601674088343576546272285934933577505965695115390609209777454220320085297',
+    '6080740136917550257876800455715908332474058822047939934973907214600331659640',
+    '14465360346886585805927151983619423866759704878445251246230251738848165344320',
+  ],
+};
+
+const plusOne = (decimal: string) => (BigInt(decimal) + 1n).toString();
+
+/** Ways to spoil a genuine proof: each must be refused by both verifiers. */
+function spoiled(proof: ProofJson, other: ProofJson): [string, ProofJson][] {
+  const withPoints = (change: (points: string[]) => string[]) => ({
+    ...proof,
+    points: change([...proof.points]),
+  });
+  return [
+    ...proof.points.map((_, index): [string, ProofJson] => [
+      `point ${index} + 1`,
+      withPoints((points) => points.map((point, at) => (at === index ? plusOne(point) : point))),
+    ]),
+    [
+      'B with its coordinates swapped',
+      withPoints(
+        ([a0, a1, b0, b1, b2, b3, c0, c1]) => [a0, a1, b1, b0, b3, b2, c0, c1] as string[],
+      ),
+    ],
+    [
+      "the other proof's B",
+      withPoints((points) => [
+        ...points.slice(0, 2),
+        ...other.points.slice(2, 6),
+        ...points.slice(6),
+      ]),
+    ],
+    ["the other proof's points", { ...proof, points: other.points }],
+    ['A at infinity', withPoints((points) => ['0', '0', ...points.slice(2)])],
+    ['C as A', withPoints((points) => [...points.slice(0, 6), points[0], points[1]] as string[])],
+    ['another root', { ...proof, merkleTreeRoot: plusOne(proof.merkleTreeRoot) }],
+    ['another nullifier', { ...proof, nullifier: plusOne(proof.nullifier) }],
+    ['another message', { ...proof, message: plusOne(proof.message) }],
+    ['another scope', { ...proof, scope: plusOne(proof.scope) }],
+    ["the other proof's public values", { ...other, points: proof.points }],
+    [
+      'a root outside the scalar field',
+      { ...proof, merkleTreeRoot: SNARK_SCALAR_FIELD.toString() },
+    ],
+    [
+      'a root that is the same modulo the field',
+      { ...proof, merkleTreeRoot: (BigInt(proof.merkleTreeRoot) + SNARK_SCALAR_FIELD).toString() },
+    ],
+    ['depth 19', { ...proof, merkleTreeDepth: 19 }],
+  ];
+}
+
+/**
+ * The precomputed verifier must decide exactly as Semaphore's own `verifyProof` (snarkjs): for
+ * genuine proofs and for every spoiled variant of them.
+ */
+describe('semaphore verifier', () => {
+  let verifier: SemaphoreVerifier;
+  const reference = async (proof: ProofJson) => {
+    try {
+      return await verifyProof(proof as unknown as SemaphoreProof);
+    } catch {
+      return false;
+    }
+  };
+
+  beforeAll(async () => {
+    verifier = createSemaphoreVerifier(await useSingleThreadedCurve());
+  });
+  afterAll(() => releaseCurve());
+
+  it.each([
+    ['the warm-up proof', WARM_UP_PROOF],
+    ['another proof', OTHER_PROOF],
+  ])('accepts %s, as Semaphore does', async (_, proof) => {
+    expect(await verifier.verify(proof)).toBe(true);
+    expect(await reference(proof)).toBe(true);
+  });
+
+  it.each([
+    ['the warm-up proof', WARM_UP_PROOF, OTHER_PROOF],
+    ['another proof', OTHER_PROOF, WARM_UP_PROOF],
+  ])(
+    'refuses every spoiled variant of %s, as Semaphore does',
+    async (_, proof, other) => {
+      const decisions: [string, boolean, boolean][] = [];
+      for (const [how, variant] of spoiled(proof, other)) {
+        decisions.push([how, await verifier.verify(variant), await reference(variant)]);
+      }
+      expect(decisions).toEqual(decisions.map(([how]) => [how, false, false]));
+    },
+    60_000,
+  );
+});
