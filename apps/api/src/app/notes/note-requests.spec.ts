@@ -180,7 +180,15 @@ describe('note requests', () => {
   it('documents the route, its answers and the list order in the OpenAPI document', async () => {
     const { paths } = (await request(server()).get('/docs-json').expect(200)).body;
     const route = paths['/communities/{slug}/note-requests'].post;
-    expect(Object.keys(route.responses).sort()).toEqual(['200', '201', '400', '403', '404', '409', '503']);
+    expect(Object.keys(route.responses).sort()).toEqual([
+      '200',
+      '201',
+      '400',
+      '403',
+      '404',
+      '409',
+      '503',
+    ]);
     expect(route.responses['400'].description).toContain('PROOF_MESSAGE');
     const order = paths['/communities/{slug}/notes'].get.parameters.find(
       (parameter: { name: string }) => parameter.name === 'order',
