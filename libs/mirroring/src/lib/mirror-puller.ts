@@ -378,17 +378,7 @@ export class MirrorPuller {
     const refusals: Refusal[] = [];
     const refuse = (subject: string, code: string, message: string) =>
       void refusals.push({ stream: 'notes', subject, code, message });
-    const storable = page.filter((record) => {
-      const unstorable = unstorableNote(record);
-      if (unstorable) {
-        refuse(
-          `note ${record.id}`,
-          'RECORD_INVALID',
-          `this instance cannot store the note: ${unstorable}`,
-        );
-      }
-      return !unstorable;
-    });
+    const storable = keepStorable(page, 'note', unstorableNote, refuse);
     const local = new Map(
       (
         await this.prisma.note.findMany({ where: { id: { in: storable.map((note) => note.id) } } })
@@ -599,17 +589,7 @@ export class MirrorPuller {
     const refusals: Refusal[] = [];
     const refuse = (subject: string, code: string, message: string) =>
       void refusals.push({ stream: 'ratings', subject, code, message });
-    const storable = page.filter((record) => {
-      const unstorable = unstorableRating(record);
-      if (unstorable) {
-        refuse(
-          `rating ${record.id}`,
-          'RECORD_INVALID',
-          `this instance cannot store the rating: ${unstorable}`,
-        );
-      }
-      return !unstorable;
-    });
+    const storable = keepStorable(page, 'rating', unstorableRating, refuse);
     const noteIds = [...new Set(storable.map((rating) => rating.noteId))];
     const notes = new Map(
       (
@@ -922,4 +902,27 @@ function sameRating(stored: Rating, record: RatingRecord): boolean {
     same(stored.tags, record.tags) &&
     same(stored.proof, record.proof)
   );
+}
+
+/**
+ * The records this instance's tables can hold; each other one is refused as RECORD_INVALID
+ * with the reason `unstorable` gives.
+ */
+function keepStorable<T extends { id: string }>(
+  page: T[],
+  kind: 'note' | 'rating',
+  unstorable: (record: T) => string | undefined,
+  refuse: (subject: string, code: string, message: string) => void,
+): T[] {
+  return page.filter((record) => {
+    const reason = unstorable(record);
+    if (reason) {
+      refuse(
+        `${kind} ${record.id}`,
+        'RECORD_INVALID',
+        `this instance cannot store the ${kind}: ${reason}`,
+      );
+    }
+    return !reason;
+  });
 }

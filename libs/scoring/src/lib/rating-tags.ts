@@ -31,7 +31,7 @@ export const TAG_COUNT = 22;
 export const FIRST_NOT_HELPFUL_TAG = RatingTag.NotHelpfulOther;
 
 /** The reference's column name of each tag (`helpfulClear`, `notHelpfulIncorrect`, …). */
-export const TAG_NAMES: readonly string[] = [
+export const TAG_NAMES = [
   'helpfulOther',
   'helpfulInformative',
   'helpfulClear',
@@ -54,7 +54,7 @@ export const TAG_NAMES: readonly string[] = [
   'notHelpfulIrrelevantSources',
   'notHelpfulOpinionSpeculation',
   'notHelpfulNoteNotNeeded',
-];
+] as const;
 
 /** A tag mask from a list of tags. */
 export function tagMask(...tags: RatingTag[]): number {

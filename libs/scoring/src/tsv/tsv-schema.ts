@@ -2,6 +2,7 @@
  * Column layouts of Community Notes' public TSV files (§2 of the reference note), used to write
  * synthetic data in the same format and to name the columns the reader looks for.
  */
+import { TAG_NAMES } from '../lib/rating-tags';
 import { STATUS_HISTORY_FIELDS } from '../lib/status-history';
 
 export const NOTE_COLUMNS = [
@@ -41,28 +42,8 @@ export const RATING_COLUMNS = [
   'helpful',
   'notHelpful',
   'helpfulnessLevel',
-  'helpfulOther',
-  'helpfulInformative',
-  'helpfulClear',
-  'helpfulEmpathetic',
-  'helpfulGoodSources',
-  'helpfulUniqueContext',
-  'helpfulAddressesClaim',
-  'helpfulImportantContext',
-  'helpfulUnbiasedLanguage',
-  'notHelpfulOther',
-  'notHelpfulIncorrect',
-  'notHelpfulSourcesMissingOrUnreliable',
-  'notHelpfulOpinionSpeculationOrBias',
-  'notHelpfulMissingKeyPoints',
-  'notHelpfulOutdated',
-  'notHelpfulHardToUnderstand',
-  'notHelpfulArgumentativeOrBiased',
-  'notHelpfulOffTopic',
-  'notHelpfulSpamHarassmentOrAbuse',
-  'notHelpfulIrrelevantSources',
-  'notHelpfulOpinionSpeculation',
-  'notHelpfulNoteNotNeeded',
+  // The 22 tag columns, in the scorer's tag order.
+  ...TAG_NAMES,
   'ratedOnTweetId',
   'ratingSourceBucketed',
   'suggestion',
