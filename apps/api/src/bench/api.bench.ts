@@ -21,7 +21,7 @@ import { releaseCurve } from '@bridgenotes/protocol';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     raters: { type: 'string', default: '20' },
     port: { type: 'string', default: '3917' },
+    only: { type: 'string' },
   },
 });
 const root = join(__dirname, '../../../..');
@@ -51,32 +52,53 @@ function report(label: string, result: autocannon.Result): void {
   );
 }
 
-/** CPU time a process has used, every thread, in ms (Linux's /proc; USER_HZ is 100). */
-function processCpuMs(pid: number): number | undefined {
+/** CPU time used, in ms, from a Linux /proc stat file (USER_HZ is 100); 0 once it is gone. */
+function cpuMs(statFile: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
-    return undefined;
+    return 0;
   }
+}
+
+/** PostgreSQL's processes on this machine (the server the bench's database lives in). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') {
+        total += cpuMs(`/proc/${pid}/stat`);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** CPU of the API process (every thread), of its main thread alone, and of PostgreSQL. */
+function sample(apiPid: number) {
+  return {
+    api: cpuMs(`/proc/${apiPid}/stat`),
+    main: cpuMs(`/proc/${apiPid}/task/${apiPid}/stat`),
+    postgres: postgresCpuMs(),
+    own: process.cpuUsage(),
+  };
 }
 
 /** Runs one load and reports its rate, latency and CPU per request. */
 async function measure(label: string, apiPid: number, run: () => Promise<autocannon.Result>) {
-  const apiBefore = processCpuMs(apiPid);
-  const ownBefore = process.cpuUsage();
+  const before = sample(apiPid);
   const result = await run();
-  const own = process.cpuUsage(ownBefore);
-  const apiAfter = processCpuMs(apiPid);
+  const after = sample(apiPid);
   report(label, result);
-  const requests = Math.max(1, result.requests.total);
-  const api =
-    apiBefore === undefined || apiAfter === undefined
-      ? 'n/a'
-      : `${((apiAfter - apiBefore) / requests).toFixed(2)} ms`;
+  const per = (ms: number) => `${(ms / Math.max(1, result.requests.total)).toFixed(2)} ms`;
+  const own = process.cpuUsage(before.own);
   console.log(
-    `${''.padEnd(34)} CPU per request: API ${api}, load generator ${((own.user + own.system) / 1000 / requests).toFixed(2)} ms (sharing ${availableParallelism()} cores)`,
+    `${''.padEnd(34)} CPU per request: API ${per(after.api - before.api)} (main thread ${per(after.main - before.main)}), PostgreSQL ${per(after.postgres - before.postgres)}, load generator ${per((own.user + own.system) / 1000)} (sharing ${availableParallelism()} cores)`,
   );
 }
 
@@ -87,19 +109,26 @@ async function main(): Promise<void> {
     MIGRATIONS,
   );
   const base = `http://127.0.0.1:${values.port}`;
-  const api = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: `bn-bench-${Date.now().toString(36)}`,
-      PORT: values.port,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      OPERATOR_API_KEY_SHA256: createHash('sha256').update(KEY).digest('hex'),
+  const api = spawn(
+    process.execPath,
+    [
+      ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      join(root, 'dist/apps/api/main.js'),
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+        QUEUE_PREFIX: `bn-bench-${Date.now().toString(36)}`,
+        PORT: values.port,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        OPERATOR_API_KEY_SHA256: createHash('sha256').update(KEY).digest('hex'),
+      },
+      stdio: 'inherit',
     },
-    stdio: 'inherit',
-  });
+  );
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
     for (let attempt = 0; ; attempt += 1) {
@@ -157,14 +186,16 @@ async function main(): Promise<void> {
 
     const seconds = Number(values.seconds);
     const connections = Number(values.connections);
-    await measure(`reads: GET /posts (${connections} conn)`, api.pid as number, () =>
-      autocannon({
-        url: `${base}/posts?url=${encodeURIComponent(url)}`,
-        connections,
-        duration: seconds,
-      }),
-    );
+    if (values.only !== 'ratings')
+      await measure(`reads: GET /posts (${connections} conn)`, api.pid as number, () =>
+        autocannon({
+          url: `${base}/posts?url=${encodeURIComponent(url)}`,
+          connections,
+          duration: seconds,
+        }),
+      );
 
+    if (values.only === 'reads') return;
     const started = Date.now();
     const bodies: string[] = [];
     for (const rater of raters) {

@@ -68,33 +68,42 @@ let here: { curve: unknown; verifier: SemaphoreVerifier } | undefined;
 async function verifyHere(proofs: ProofJson[]): Promise<boolean[]> {
   const curve = await useSingleThreadedCurve();
   if (here?.curve !== curve) here = { curve, verifier: createSemaphoreVerifier(curve) };
-  const { verifier } = here;
-  const results: boolean[] = [];
-  for (const proof of proofs) results.push(await verifier.verify(proof));
-  return results;
+  return here.verifier.verifyAll(proofs);
 }
 
-interface Pending {
+/** Proofs verified in one batch at most: a batch with a bad proof is checked again one by one. */
+const MAX_BATCH = 32;
+/** Proofs worth starting an idle thread for while another is busy; fewer wait up to LINGER_MS. */
+const MIN_BATCH = 8;
+const LINGER_MS = 10;
+
+/** A caller's proofs, waiting for a thread. */
+interface Call {
+  proofs: ProofJson[];
   resolve: (results: boolean[]) => void;
   reject: (error: Error) => void;
 }
 
 interface Thread {
   worker: Worker;
-  pending: Map<number, Pending>;
+  /** The calls this thread is verifying, as one batch; empty while it is idle. */
+  batch: Call[];
 }
 
 /**
- * Each call goes to the thread with the fewest calls outstanding; callers batch (the export
- * verifier sends 32 proofs at a time, the API one per request: messaging costs ~0.1 ms against
- * ~13 ms per verification). A thread that dies is replaced; its outstanding calls fail.
- * Threads are referenced only while they have work, so a verifier left open never keeps a
- * process alive.
+ * Calls wait in one queue; a thread that falls idle takes every call waiting (up to MAX_BATCH
+ * proofs, calls never split) and verifies them as one batch. So a quiet API verifies each
+ * proof at once and alone, and a busy one in batches as large as the load makes them, which
+ * costs a half to a third as much per proof (see semaphore-verifier.js). A thread that dies is
+ * replaced; the calls it held fail. Threads are referenced only while they have work, so a
+ * verifier left open never keeps a process alive.
  */
 class WorkerPool implements ProofVerifier {
   private readonly pool: Thread[];
-  private nextId = 0;
+  private readonly queue: Call[] = [];
   private closing = false;
+  private drained?: () => void;
+  private linger?: NodeJS.Timeout;
 
   constructor(readonly threads: number) {
     this.pool = Array.from({ length: threads }, () => this.start());
@@ -107,69 +116,122 @@ class WorkerPool implements ProofVerifier {
       workerData: { mod: 'data:,', name: 'proof-verifier', type: 'classic' },
     });
     worker.unref();
-    const thread: Thread = { worker, pending: new Map() };
-    worker.on('message', ({ id, results }: { id: number; results: boolean[] }) => {
-      thread.pending.get(id)?.resolve(results);
-      thread.pending.delete(id);
-      if (thread.pending.size === 0) worker.unref();
+    const thread: Thread = { worker, batch: [] };
+    worker.on('message', ({ results }: { results: boolean[] }) => {
+      let offset = 0;
+      for (const call of this.finish(thread)) {
+        call.resolve(results.slice(offset, offset + call.proofs.length));
+        offset += call.proofs.length;
+      }
     });
-    const fail = (error: Error) => {
-      for (const waiting of thread.pending.values()) waiting.reject(error);
-      thread.pending.clear();
-    };
-    worker.on('error', (error) => fail(new ProofVerifierUnavailableError(error.message)));
-    worker.on('exit', () => {
-      fail(new ProofVerifierUnavailableError('a proof verifier thread stopped'));
+    // A thread that fails is replaced before its calls fail, so that no work goes to it again.
+    let retired = false;
+    const retire = (error: Error) => {
+      if (retired) return;
+      retired = true;
       const index = this.pool.indexOf(thread);
       if (!this.closing && index >= 0) this.pool[index] = this.start();
-    });
+      for (const call of this.finish(thread)) call.reject(error);
+    };
+    worker.on('error', (error) => retire(new ProofVerifierUnavailableError(error.message)));
+    worker.on('exit', () =>
+      retire(new ProofVerifierUnavailableError('a proof verifier thread stopped')),
+    );
     return thread;
   }
 
-  private send(thread: Thread, proofs: ProofJson[]): Promise<boolean[]> {
-    if (this.closing) {
-      return Promise.reject(new ProofVerifierUnavailableError('the proof verifier is closed'));
+  /** Ends the thread's batch and hands it the next one; returns the calls it had. */
+  private finish(thread: Thread): Call[] {
+    const done = thread.batch;
+    thread.batch = [];
+    this.dispatch();
+    if (this.pool.every((each) => each.batch.length === 0) && this.queue.length === 0) {
+      this.drained?.();
     }
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject });
+    return done;
+  }
+
+  private dispatch(force = false): void {
+    for (const thread of this.pool) {
+      if (thread.batch.length > 0 || this.queue.length === 0) continue;
+      // While another thread is busy, a few proofs wait a moment for more rather than start a
+      // batch of one (three times the cost per proof): under load that keeps every thread on
+      // large batches; when nothing else runs, a proof starts at once.
+      const queued = this.queue.reduce((sum, call) => sum + call.proofs.length, 0);
+      const othersBusy = this.pool.some((other) => other.batch.length > 0);
+      if (!force && othersBusy && queued < MIN_BATCH) {
+        this.linger ??= setTimeout(() => {
+          this.linger = undefined;
+          this.dispatch(true);
+        }, LINGER_MS);
+        break;
+      }
+      let size = 0;
+      while (this.queue.length > 0) {
+        const next = this.queue[0] as Call;
+        if (thread.batch.length > 0 && size + next.proofs.length > MAX_BATCH) break;
+        thread.batch.push(next);
+        size += next.proofs.length;
+        this.queue.shift();
+      }
       thread.worker.ref();
-      thread.worker.postMessage({ id, proofs });
-    });
+      thread.worker.postMessage({ proofs: thread.batch.flatMap((call) => call.proofs) });
+    }
+    if (this.queue.length === 0 && this.linger) {
+      clearTimeout(this.linger);
+      this.linger = undefined;
+    }
+    for (const thread of this.pool) if (thread.batch.length === 0) thread.worker.unref();
+  }
+
+  private enqueue(calls: Call[]): void {
+    if (this.closing) {
+      const closed = new ProofVerifierUnavailableError('the proof verifier is closed');
+      for (const call of calls) call.reject(closed);
+      return;
+    }
+    this.queue.push(...calls);
+    this.dispatch();
   }
 
   verify(proofs: ProofJson[]): Promise<boolean[]> {
-    const least = this.pool.reduce((best, candidate) =>
-      candidate.pending.size < best.pending.size ? candidate : best,
-    );
-    return this.send(least, proofs);
+    if (proofs.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => this.enqueue([{ proofs, resolve, reject }]));
   }
 
   async warmUp(): Promise<void> {
+    // One call per thread, sent directly: every thread must pass the self-test itself.
     const results = await Promise.all(
-      this.pool.map((thread) => this.send(thread, [WARM_UP_PROOF])),
+      this.pool.map(
+        (thread) =>
+          new Promise<boolean[]>((resolve, reject) => {
+            if (this.closing || thread.batch.length > 0) {
+              this.enqueue([{ proofs: [WARM_UP_PROOF], resolve, reject }]);
+              return;
+            }
+            thread.batch = [{ proofs: [WARM_UP_PROOF], resolve, reject }];
+            thread.worker.ref();
+            thread.worker.postMessage({ proofs: [WARM_UP_PROOF] });
+          }),
+      ),
     );
     if (!results.every(([valid]) => valid === true)) throw selfTestFailed();
   }
 
   async close(graceMs = 10_000): Promise<void> {
     this.closing = true;
-    const outstanding = this.pool.flatMap((thread) =>
-      [...thread.pending.values()].map(
-        (waiting) =>
-          new Promise<void>((settled) => {
-            const { resolve, reject } = waiting;
-            waiting.resolve = (results) => (resolve(results), settled());
-            waiting.reject = (error) => (reject(error), settled());
-          }),
-      ),
-    );
+    const busy = this.queue.length > 0 || this.pool.some((thread) => thread.batch.length > 0);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(outstanding),
-      new Promise((done) => (timer = setTimeout(done, graceMs).unref())),
-    ]);
+    if (busy) {
+      await new Promise<void>((done) => {
+        this.drained = done;
+        timer = setTimeout(done, graceMs).unref();
+      });
+    }
     clearTimeout(timer);
+    const left = this.queue.splice(0);
+    const closed = new ProofVerifierUnavailableError('the proof verifier is closed');
+    for (const call of left) call.reject(closed);
     await Promise.all(this.pool.map(({ worker }) => worker.terminate()));
   }
 }

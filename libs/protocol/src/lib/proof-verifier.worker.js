@@ -15,7 +15,5 @@ const ready = snarkjs.curves.getCurveFromName('bn128', { singleThread: true }).t
 
 parentPort.on('message', async ({ id, proofs }) => {
   const verifier = await ready;
-  const results = [];
-  for (const proof of proofs) results.push(await verifier.verify(proof));
-  parentPort.postMessage({ id, results });
+  parentPort.postMessage({ id, results: await verifier.verifyAll(proofs) });
 });

@@ -1,15 +1,29 @@
 // Groth16 verification of depth-20 Semaphore proofs with the verification key's fixed parts
-// computed once. Plain JavaScript (CommonJS) because the proof verifier's worker threads load it
-// without a TypeScript loader; types in semaphore-verifier.d.ts.
+// computed once, one proof at a time or many at once. Plain JavaScript (CommonJS) because the
+// proof verifier's worker threads load it without a TypeScript loader; types in
+// semaphore-verifier.d.ts.
 //
-// It decides exactly what Semaphore's `verifyProof` (snarkjs' `groth16.verify`) decides, with the
-// same checks in the same order: public inputs below the scalar field order, proof points on
-// their curves, and the pairing equation
+// One proof: the same checks as Semaphore's `verifyProof` (snarkjs' `groth16.verify`), in the
+// same order (public inputs below the scalar field order, proof points on their curves), plus
+// one more: B must lie in G2's prime-order subgroup, which every honest prover's B does (snarkjs
+// checks only that it is on the curve). Then the pairing equation
 //   e(-A, B) · e(vk_x, γ) · e(C, δ) · e(α, β) = 1
 // evaluated as e(-A, B) · e(vk_x, γ) · e(C, δ) = e(-α, β) after the final exponentiation. What
 // is saved per proof: the fourth Miller loop (e(-α, β) is a constant), the line coefficients of
 // γ and δ (prepared once), and the conversion of the verification key from decimal strings.
+//
+// Many proofs: the small-exponents batch test. With secret random 128-bit weights rᵢ,
+//   ∏ e(-rᵢ·Aᵢ, Bᵢ) · e(Σ rᵢ·vk_xᵢ, γ) · e(Σ rᵢ·Cᵢ, δ) · e((Σ rᵢ)·α, β) = 1
+// holds when every proof's equation holds, and otherwise only with probability about 2⁻¹²⁸: the
+// prover cannot know the weights. That costs one Miller loop per proof and one final
+// exponentiation per batch instead of three and one per proof; Σ rᵢ·vk_xᵢ is five scalar
+// multiplications whatever the batch size, the weights folded into the public inputs. The
+// argument needs the pairing to be linear in its first argument, which holds for B in G2's
+// subgroup only: hence the subgroup check. A batch that fails is verified proof by proof, so a
+// bad proof costs its sender, and the others in its batch are decided as if alone.
 // Differential tests against `verifyProof` guard the equivalence (semaphore-verifier.spec.ts).
+const { randomBytes } = require('node:crypto');
+
 const { keccak_256: keccak256 } = require('@noble/hashes/sha3');
 
 // The depth-20 key of the pinned artifacts (4.13.0), the same key Semaphore 4.14 embeds.
@@ -17,15 +31,6 @@ const VERIFICATION_KEY = require('@zk-kit/semaphore-artifacts/semaphore-20.json'
 const DEPTH = 20;
 
 const toBigInts = (value) => (Array.isArray(value) ? value.map(toBigInts) : BigInt(value));
-
-/** Writes `value` as `size` little-endian bytes at `offset` (snarkjs' scalar layout). */
-function writeLittleEndian(buffer, offset, value, size) {
-  let rest = value;
-  for (let index = 0; index < size; index += 1) {
-    buffer[offset + index] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-}
 
 /** Semaphore's message and scope hash: keccak256 of the 32-byte big-endian value, shifted by 8. */
 function semaphoreHash(decimal) {
@@ -38,7 +43,7 @@ function semaphoreHash(decimal) {
  *   { singleThread: true })`), already built.
  */
 function createSemaphoreVerifier(curve) {
-  const { G1, G2, Gt, Fr } = curve;
+  const { G1, G2, Gt } = curve;
   const key = {
     alpha: toBigInts(VERIFICATION_KEY.vk_alpha_1),
     beta: toBigInts(VERIFICATION_KEY.vk_beta_2),
@@ -46,31 +51,32 @@ function createSemaphoreVerifier(curve) {
     delta: toBigInts(VERIFICATION_KEY.vk_delta_2),
     ic: toBigInts(VERIFICATION_KEY.IC),
   };
-  const ic0 = G1.fromObject(key.ic[0]);
-  const icBases = new Uint8Array(G1.F.n8 * 2 * (key.ic.length - 1));
-  key.ic.slice(1).forEach((point, index) => icBases.set(G1.fromObject(point), index * G1.F.n8 * 2));
-  const gamma = curve.prepareG2(G2.toJacobian(G2.fromObject(key.gamma)));
-  const delta = curve.prepareG2(G2.toJacobian(G2.fromObject(key.delta)));
-  const negAlphaBeta = curve.pairing(G1.neg(G1.fromObject(key.alpha)), G2.fromObject(key.beta));
+  const ic = key.ic.map((point) => G1.fromObject(point));
+  const alpha = G1.fromObject(key.alpha);
+  const prepared = (g2) => curve.prepareG2(G2.toJacobian(G2.fromObject(g2)));
+  const beta = prepared(key.beta);
+  const gamma = prepared(key.gamma);
+  const delta = prepared(key.delta);
+  const negAlphaBeta = curve.pairing(G1.neg(alpha), G2.fromObject(key.beta));
 
   const millerLoop = (g1, preparedG2) =>
     curve.millerLoop(curve.prepareG1(G1.toJacobian(g1)), preparedG2);
 
-  /** @returns whether the proof verifies; false for anything unreadable. */
-  async function verify(proof) {
+  /** Σ scalars[j]·IC[j] (IC[0]'s scalar first). Separate multiplications: snarkjs' multiExp costs more for five points. */
+  const combine = (scalars) =>
+    scalars.reduce((sum, scalar, index) => G1.add(sum, G1.timesScalar(ic[index], scalar)), G1.zero);
+
+  /** The proof's public inputs and points, checked; undefined for anything that cannot verify. */
+  function read(proof) {
     try {
-      if (proof.merkleTreeDepth !== DEPTH) return false;
+      if (proof.merkleTreeDepth !== DEPTH) return undefined;
       const signals = [
         BigInt(proof.merkleTreeRoot),
         BigInt(proof.nullifier),
         semaphoreHash(proof.message),
         semaphoreHash(proof.scope),
       ];
-      if (!signals.every((signal) => signal >= 0n && signal < curve.r)) return false;
-      const scalars = new Uint8Array(Fr.n8 * signals.length);
-      signals.forEach((signal, index) => writeLittleEndian(scalars, Fr.n8 * index, signal, Fr.n8));
-      const vkX = G1.add(await G1.multiExpAffine(icBases, scalars), ic0);
-
+      if (!signals.every((signal) => signal >= 0n && signal < curve.r)) return undefined;
       // Semaphore's packing: A = (p0, p1), B = ((p3, p2), (p5, p4)), C = (p6, p7).
       const p = proof.points.map((point) => BigInt(point));
       const a = G1.fromObject([p[0], p[1]]);
@@ -79,21 +85,101 @@ function createSemaphoreVerifier(curve) {
         [p[5], p[4]],
       ]);
       const c = G1.fromObject([p[6], p[7]]);
-      if (!(G1.isValid(a) && G2.isValid(b) && G1.isValid(c))) return false;
+      if (!(G1.isValid(a) && G2.isValid(b) && G1.isValid(c) && inG2Subgroup(curve, b))) {
+        return undefined;
+      }
+      return { signals, a, b, c };
+    } catch {
+      return undefined;
+    }
+  }
 
-      let product = curve.millerLoop(
-        curve.prepareG1(G1.toJacobian(G1.neg(a))),
-        curve.prepareG2(G2.toJacobian(b)),
+  function holds({ signals, a, b, c }) {
+    let product = curve.millerLoop(
+      curve.prepareG1(G1.toJacobian(G1.neg(a))),
+      curve.prepareG2(G2.toJacobian(b)),
+    );
+    product = Gt.mul(product, millerLoop(combine([1n, ...signals]), gamma));
+    product = Gt.mul(product, millerLoop(c, delta));
+    return Gt.eq(curve.finalExponentiation(product), negAlphaBeta);
+  }
+
+  /** The batch equation over readable proofs (see the top of this file). */
+  function batchHolds(proofs) {
+    const weights = proofs.map(randomWeight);
+    const weightSum = weights.reduce((sum, weight) => sum + weight, 0n);
+    const folded = [weightSum % curve.r];
+    for (let index = 0; index < 4; index += 1) {
+      folded.push(
+        proofs.reduce((sum, { signals }, at) => sum + weights[at] * signals[index], 0n) % curve.r,
       );
-      product = Gt.mul(product, millerLoop(vkX, gamma));
-      product = Gt.mul(product, millerLoop(c, delta));
-      return Gt.eq(curve.finalExponentiation(product), negAlphaBeta);
+    }
+    let cSum = G1.zero;
+    let product = millerLoop(combine(folded), gamma);
+    proofs.forEach(({ a, b, c }, at) => {
+      cSum = G1.add(cSum, G1.timesScalar(c, weights[at]));
+      product = Gt.mul(
+        product,
+        curve.millerLoop(
+          curve.prepareG1(G1.toJacobian(G1.neg(G1.timesScalar(a, weights[at])))),
+          curve.prepareG2(G2.toJacobian(b)),
+        ),
+      );
+    });
+    product = Gt.mul(product, millerLoop(cSum, delta));
+    product = Gt.mul(product, millerLoop(G1.timesScalar(alpha, weightSum), beta));
+    return Gt.eq(curve.finalExponentiation(product), Gt.one);
+  }
+
+  function decide(readable) {
+    try {
+      return holds(readable);
     } catch {
       return false;
     }
   }
 
-  return { verify };
+  return {
+    /** @returns whether the proof verifies; false for anything unreadable. */
+    async verify(proof) {
+      const readable = read(proof);
+      return readable !== undefined && decide(readable);
+    },
+
+    /** @returns one decision per proof, the same as `verify` would give each. */
+    async verifyAll(proofs) {
+      const readable = proofs.map(read);
+      const candidates = readable.filter((entry) => entry !== undefined);
+      let allHold = false;
+      if (candidates.length > 1) {
+        try {
+          allHold = batchHolds(candidates);
+        } catch {
+          // decided one by one below
+        }
+      }
+      return readable.map((entry) => (entry === undefined ? false : allHold || decide(entry)));
+    },
+
+    /** The batch equation alone, for tests: true when it holds for these (readable) proofs. */
+    batchHolds(proofs) {
+      const readable = proofs.map(read);
+      return readable.every((entry) => entry !== undefined) && batchHolds(readable);
+    },
+  };
 }
 
-module.exports = { createSemaphoreVerifier, semaphoreHash };
+/** A secret, non-zero 128-bit weight for the batch test. */
+function randomWeight() {
+  for (;;) {
+    const weight = BigInt(`0x${randomBytes(16).toString('hex')}`);
+    if (weight !== 0n) return weight;
+  }
+}
+
+/** Whether an affine G2 point on the curve lies in the prime-order subgroup: [r]B = O. */
+function inG2Subgroup(curve, point) {
+  return curve.G2.isZero(curve.G2.timesScalar(point, curve.r));
+}
+
+module.exports = { createSemaphoreVerifier, inG2Subgroup, semaphoreHash };

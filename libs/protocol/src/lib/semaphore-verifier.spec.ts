@@ -4,7 +4,11 @@ import { SNARK_SCALAR_FIELD } from './constants';
 import { releaseCurve, useSingleThreadedCurve } from './curve';
 import type { ProofJson } from './proof-check';
 import { WARM_UP_PROOF } from './proof-verifier-pool';
-import { createSemaphoreVerifier, type SemaphoreVerifier } from './semaphore-verifier';
+import {
+  createSemaphoreVerifier,
+  inG2Subgroup,
+  type SemaphoreVerifier,
+} from './semaphore-verifier';
 
 /** A second real depth-20 proof, of another group, message and scope. */
 const OTHER_PROOF: ProofJson = {
@@ -24,6 +28,18 @@ const OTHER_PROOF: ProofJson = {
     '14465360346886585805927151983619423866759704878445251246230251738848165344320',
   ],
 };
+
+/**
+ * A point on G2's curve outside its prime-order subgroup, x = 2 + i (found by trying small x):
+ * Semaphore's packing of B puts x's parts at p3, p2 and y's at p5, p4.
+ */
+const OUTSIDE_SUBGROUP = {
+  x: ['2', '1'],
+  y: [
+    '7292567877523311580221095596750716176434782432868683424513645834767876293070',
+    '19659275751359636165940301690575149581329631496732780143538578556285923319774',
+  ],
+} as const;
 
 const plusOne = (decimal: string) => (BigInt(decimal) + 1n).toString();
 
@@ -69,6 +85,17 @@ function spoiled(proof: ProofJson, other: ProofJson): [string, ProofJson][] {
       { ...proof, merkleTreeRoot: (BigInt(proof.merkleTreeRoot) + SNARK_SCALAR_FIELD).toString() },
     ],
     ['depth 19', { ...proof, merkleTreeDepth: 19 }],
+    [
+      'B on the curve, outside the subgroup',
+      withPoints((points) => [
+        ...points.slice(0, 2),
+        OUTSIDE_SUBGROUP.x[1],
+        OUTSIDE_SUBGROUP.x[0],
+        OUTSIDE_SUBGROUP.y[1],
+        OUTSIDE_SUBGROUP.y[0],
+        ...points.slice(6),
+      ]),
+    ],
   ];
 }
 
@@ -78,6 +105,7 @@ function spoiled(proof: ProofJson, other: ProofJson): [string, ProofJson][] {
  */
 describe('semaphore verifier', () => {
   let verifier: SemaphoreVerifier;
+  let curve: Awaited<ReturnType<typeof useSingleThreadedCurve>>;
   const reference = async (proof: ProofJson) => {
     try {
       return await verifyProof(proof as unknown as SemaphoreProof);
@@ -87,7 +115,8 @@ describe('semaphore verifier', () => {
   };
 
   beforeAll(async () => {
-    verifier = createSemaphoreVerifier(await useSingleThreadedCurve());
+    curve = await useSingleThreadedCurve();
+    verifier = createSemaphoreVerifier(curve);
   });
   afterAll(() => releaseCurve());
 
@@ -113,4 +142,61 @@ describe('semaphore verifier', () => {
     },
     60_000,
   );
+
+  describe('in batches', () => {
+    it('holds for genuine proofs together, repeated or not', async () => {
+      expect(verifier.batchHolds([WARM_UP_PROOF, OTHER_PROOF])).toBe(true);
+      expect(verifier.batchHolds([OTHER_PROOF, WARM_UP_PROOF, OTHER_PROOF, OTHER_PROOF])).toBe(
+        true,
+      );
+      expect(await verifier.verifyAll([WARM_UP_PROOF, OTHER_PROOF, WARM_UP_PROOF])).toEqual([
+        true,
+        true,
+        true,
+      ]);
+    });
+
+    it('fails for any spoiled proof among genuine ones, and each is then decided alone', async () => {
+      const variants = spoiled(WARM_UP_PROOF, OTHER_PROOF);
+      const batchDecisions = variants.map(([how, variant]): [string, boolean] => [
+        how,
+        verifier.batchHolds([OTHER_PROOF, variant, WARM_UP_PROOF]),
+      ]);
+      expect(batchDecisions).toEqual(variants.map(([how]) => [how, false]));
+      const all = await verifier.verifyAll([
+        OTHER_PROOF,
+        ...variants.map(([, variant]) => variant),
+        WARM_UP_PROOF,
+      ]);
+      expect(all).toEqual([true, ...variants.map(() => false), true]);
+    }, 60_000);
+
+    it('fails for two forged proofs whose errors cancel out without secret weights', async () => {
+      // Swapping C between two genuine proofs keeps the product of their unweighted equations
+      // true: only the random weights make the batch catch it.
+      const swapped = (proof: ProofJson, other: ProofJson): ProofJson => ({
+        ...proof,
+        points: [...proof.points.slice(0, 6), ...other.points.slice(6)],
+      });
+      const pair = [swapped(WARM_UP_PROOF, OTHER_PROOF), swapped(OTHER_PROOF, WARM_UP_PROOF)];
+      expect(verifier.batchHolds(pair)).toBe(false);
+      expect(await verifier.verifyAll(pair)).toEqual([false, false]);
+      expect(await Promise.all(pair.map(reference))).toEqual([false, false]);
+    });
+
+    it("checks B's subgroup, which the batch equation's soundness needs", () => {
+      const { G2 } = curve as unknown as {
+        G2: { fromObject(point: bigint[][]): Uint8Array; isValid(point: Uint8Array): boolean };
+      };
+      const point = (x: readonly string[], y: readonly string[]) =>
+        G2.fromObject([x.map(BigInt), y.map(BigInt)]);
+      const outside = point(OUTSIDE_SUBGROUP.x, OUTSIDE_SUBGROUP.y);
+      expect(G2.isValid(outside)).toBe(true);
+      expect(inG2Subgroup(curve, outside)).toBe(false);
+      const p = WARM_UP_PROOF.points;
+      expect(inG2Subgroup(curve, point([p[3], p[2]] as string[], [p[5], p[4]] as string[]))).toBe(
+        true,
+      );
+    });
+  });
 });
