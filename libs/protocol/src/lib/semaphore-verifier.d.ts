@@ -17,7 +17,13 @@ export interface SemaphoreVerifier {
 
 export function createSemaphoreVerifier(curve: Bn128Curve): SemaphoreVerifier;
 
-/** Whether an affine G2 point (on the curve) is in the prime-order subgroup. */
+/**
+ * The untwist–Frobenius–twist endomorphism ψ of G2's curve: takes a point (affine or Jacobian)
+ * and gives ψ of it, affine.
+ */
+export function g2Endomorphism(curve: Bn128Curve): (point: Uint8Array) => Uint8Array;
+
+/** Whether a G2 point (on the curve, affine or Jacobian) is in the prime-order subgroup. */
 export function inG2Subgroup(curve: Bn128Curve, point: Uint8Array): boolean;
 
 /** Semaphore's hash of a message or scope (decimal) into the scalar field. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { verifyProof, type SemaphoreProof } from '@semaphore-protocol/core';
 
 import { SNARK_SCALAR_FIELD } from './constants';
@@ -6,6 +8,7 @@ import type { ProofJson } from './proof-check';
 import { WARM_UP_PROOF } from './proof-verifier-pool';
 import {
   createSemaphoreVerifier,
+  g2Endomorphism,
   inG2Subgroup,
   type SemaphoreVerifier,
 } from './semaphore-verifier';
@@ -70,6 +73,10 @@ function spoiled(proof: ProofJson, other: ProofJson): [string, ProofJson][] {
     ],
     ["the other proof's points", { ...proof, points: other.points }],
     ['A at infinity', withPoints((points) => ['0', '0', ...points.slice(2)])],
+    [
+      'B at infinity',
+      withPoints((points) => [...points.slice(0, 2), '0', '0', '0', '0', ...points.slice(6)]),
+    ],
     ['C as A', withPoints((points) => [...points.slice(0, 6), points[0], points[1]] as string[])],
     ['another root', { ...proof, merkleTreeRoot: plusOne(proof.merkleTreeRoot) }],
     ['another nullifier', { ...proof, nullifier: plusOne(proof.nullifier) }],
@@ -197,6 +204,156 @@ describe('semaphore verifier', () => {
       expect(inG2Subgroup(curve, point([p[3], p[2]] as string[], [p[5], p[4]] as string[]))).toBe(
         true,
       );
+    });
+  });
+
+  /**
+   * The subgroup check ψ(Q) = [6u²]Q, against the definition [r]Q = O. snarkjs' curve is
+   * untyped: these are the members the tests use, points and field elements as byte arrays.
+   */
+  describe("B's subgroup check by the endomorphism ψ", () => {
+    type Bytes = Uint8Array;
+    interface Bn128 {
+      q: bigint;
+      r: bigint;
+      F2: {
+        fromObject(value: bigint[]): Bytes;
+        add(a: Bytes, b: Bytes): Bytes;
+        mul(a: Bytes, b: Bytes): Bytes;
+        square(a: Bytes): Bytes;
+        isSquare(a: Bytes): boolean;
+        sqrt(a: Bytes): Bytes;
+      };
+      G2: {
+        b: Bytes;
+        cofactor: Bytes;
+        zero: Bytes;
+        zeroAffine: Bytes;
+        fromObject(point: bigint[][]): Bytes;
+        isValid(point: Bytes): boolean;
+        isZero(point: Bytes): boolean;
+        eq(a: Bytes, b: Bytes): boolean;
+        add(a: Bytes, b: Bytes): Bytes;
+        sub(a: Bytes, b: Bytes): Bytes;
+        toAffine(point: Bytes): Bytes;
+        timesScalar(point: Bytes, scalar: bigint | Bytes): Bytes;
+      };
+    }
+    /** BN254's parameter: p and r are polynomials in it, and p − r = 6u². */
+    const U = 4965661367192848881n;
+    const KEY = JSON.parse(
+      readFileSync(require.resolve('@zk-kit/semaphore-artifacts/semaphore-20.json'), 'utf8'),
+    ) as Record<'vk_beta_2' | 'vk_gamma_2' | 'vk_delta_2', string[][]>;
+
+    let bn128: Bn128;
+    let G2: Bn128['G2'];
+    let psi: (point: Bytes) => Bytes;
+    const fromDecimals = (point: readonly (readonly string[])[]) =>
+      G2.fromObject(point.slice(0, 2).map((coordinate) => coordinate.map(BigInt)));
+    /** B in Semaphore's packing: ((p3, p2), (p5, p4)). */
+    const proofB = ({ points: p }: ProofJson) =>
+      fromDecimals([
+        [p[3], p[2]],
+        [p[5], p[4]],
+      ]);
+    const byDefinition = (point: Bytes) => G2.isZero(G2.timesScalar(point, bn128.r));
+
+    /** In G2: the key's β, γ, δ and both proofs' B. */
+    const inside = (): [string, Bytes][] => [
+      ['β', fromDecimals(KEY.vk_beta_2)],
+      ['γ', fromDecimals(KEY.vk_gamma_2)],
+      ['δ', fromDecimals(KEY.vk_delta_2)],
+      ["the warm-up proof's B", proofB(WARM_UP_PROOF)],
+      ["the other proof's B", proofB(OTHER_PROOF)],
+    ];
+    const outsideSubgroup = () => fromDecimals([OUTSIDE_SUBGROUP.x, OUTSIDE_SUBGROUP.y]);
+
+    /** The first 20 points on the curve with x = k + i, k = 0, 1, 2…: y² = x³ + b has a root. */
+    function twistPoints(): [string, Bytes][] {
+      const { F2 } = bn128;
+      const found: [string, Bytes][] = [];
+      for (let k = 0n; found.length < 20; k += 1n) {
+        const x = F2.fromObject([k, 1n]);
+        const ySquared = F2.add(F2.mul(F2.square(x), x), G2.b);
+        if (F2.isSquare(ySquared)) {
+          const point = new Uint8Array(2 * x.length);
+          point.set(x);
+          point.set(F2.sqrt(ySquared), x.length);
+          found.push([`x = ${k} + i`, point]);
+        }
+      }
+      return found;
+    }
+
+    beforeAll(() => {
+      bn128 = curve as unknown as Bn128;
+      G2 = bn128.G2;
+      psi = g2Endomorphism(curve);
+    });
+
+    it('uses 6u² = p − r', () => {
+      expect(bn128.q - bn128.r).toBe(6n * U * U);
+    });
+
+    it('is multiplication by p on G2', () => {
+      const decisions = inside().map(([name, point]): [string, boolean] => [
+        name,
+        G2.eq(psi(point), G2.timesScalar(point, bn128.q)),
+      ]);
+      expect(decisions).toEqual(inside().map(([name]) => [name, true]));
+    });
+
+    it('satisfies ψ² − tψ + p = 0, t = 6u² + 1, on the whole curve, not only on G2', () => {
+      const t = 6n * U * U + 1n;
+      for (const point of [outsideSubgroup(), ...twistPoints().map(([, found]) => found)]) {
+        const image = psi(point);
+        expect(G2.isValid(image)).toBe(true);
+        // As ψ²(Q) + [p]Q = [t]ψ(Q): ffjavascript's G2.sub(affine, Jacobian) subtracts the
+        // other way round.
+        expect(
+          G2.eq(G2.add(psi(image), G2.timesScalar(point, bn128.q)), G2.timesScalar(image, t)),
+        ).toBe(true);
+      }
+    });
+
+    it('decides as [r]Q = O does, inside and outside the subgroup', () => {
+      const genuine = inside();
+      const outside = outsideSubgroup();
+      const found = twistPoints();
+      const beta = genuine[0][1];
+      const cases: [string, Bytes, boolean][] = [
+        ...genuine.map(([name, point]): [string, Bytes, boolean] => [name, point, true]),
+        ...genuine.flatMap(([name, point]): [string, Bytes, boolean][] => [
+          [`[2]${name}`, G2.timesScalar(point, 2n), true],
+          [`[12345]${name}`, G2.toAffine(G2.timesScalar(point, 12345n)), true],
+          [`[r − 1]${name}`, G2.timesScalar(point, bn128.r - 1n), true],
+        ]),
+        ['O', G2.zero, true],
+        ['OUTSIDE_SUBGROUP', outside, false],
+        ['[2]OUTSIDE_SUBGROUP', G2.timesScalar(outside, 2n), false],
+        // Order dividing the cofactor: no G2 component at all.
+        ['[r]OUTSIDE_SUBGROUP', G2.toAffine(G2.timesScalar(outside, bn128.r)), false],
+        ['[cofactor]OUTSIDE_SUBGROUP', G2.timesScalar(outside, G2.cofactor), true],
+        ['β + OUTSIDE_SUBGROUP', G2.add(beta, outside), false],
+        ...found.map(([name, point]): [string, Bytes, boolean] => [name, point, false]),
+        ...found.map(([name, point]): [string, Bytes, boolean] => [
+          `[cofactor](${name})`,
+          G2.toAffine(G2.timesScalar(point, G2.cofactor)),
+          true,
+        ]),
+      ];
+      expect(cases.every(([, point]) => G2.isValid(point))).toBe(true);
+      const decisions = cases.map(([name, point]) => [
+        name,
+        inG2Subgroup(curve, point),
+        byDefinition(point),
+      ]);
+      expect(decisions).toEqual(cases.map(([name, , expected]) => [name, expected, expected]));
+    });
+
+    it('holds for O in affine form, where ffjavascript gets [r]O wrong', () => {
+      expect(byDefinition(G2.zeroAffine)).toBe(false);
+      expect(inG2Subgroup(curve, G2.zeroAffine)).toBe(true);
     });
   });
 });
