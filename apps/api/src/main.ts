@@ -1,9 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Environment } from '@bridgenotes/config';
+import { Environment, validateEnvironment } from '@bridgenotes/config';
 import { Logger } from 'nestjs-pino';
+import cluster, { type Worker } from 'node:cluster';
 
 import { AppModule } from './app/app.module';
+import { relayBetweenSiblings } from './app/common/sibling-processes';
 import { configureApp } from './app/configure-app';
 
 async function bootstrap(): Promise<void> {
@@ -21,7 +23,57 @@ async function bootstrap(): Promise<void> {
   app.get(Logger).log(`API listening on http://${HOST}:${PORT}`, 'Bootstrap');
 }
 
-bootstrap().catch((error: Error) => {
+/**
+ * With API_PROCESSES > 1 this process only supervises: it starts that many API processes, which
+ * share the port (the primary accepts connections and hands them out in turn), relays their
+ * cache invalidations to one another, replaces one that dies after it served, and passes
+ * SIGTERM/SIGINT on. One that dies before it listened (a bad configuration, say) stops all:
+ * starting it again would fail again.
+ */
+function supervise(processes: number): void {
+  const live = new Set<Worker>();
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const worker of live) worker.kill(signal);
+  };
+  const start = () => {
+    let listened = false;
+    const worker = cluster.fork();
+    live.add(worker);
+    worker.once('listening', () => (listened = true));
+    worker.once('exit', (code, signal) => {
+      live.delete(worker);
+      if (!stopping && listened) {
+        console.error(`API process exited (${signal ?? code}); starting another`);
+        start();
+        return;
+      }
+      if (!stopping) {
+        process.exitCode = 1;
+        stop('SIGTERM');
+      }
+      if (live.size === 0) process.exit();
+    });
+  };
+  for (let index = 0; index < processes; index += 1) start();
+  relayBetweenSiblings();
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+function main(): Promise<void> {
+  if (cluster.isPrimary) {
+    const { API_PROCESSES } = validateEnvironment(process.env);
+    if (API_PROCESSES > 1) {
+      supervise(API_PROCESSES);
+      return Promise.resolve();
+    }
+  }
+  return bootstrap();
+}
+
+main().catch((error: Error) => {
   console.error(error.name === 'InvalidEnvironmentError' ? error.message : error);
   process.exit(1);
 });

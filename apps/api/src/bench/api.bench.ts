@@ -3,11 +3,13 @@
 //   2. Ratings: PUT …/rating with real proofs made beforehand. Proofs cost ~1.5 s each to make,
 //      so a set of distinct raters' proofs is cycled: a repeated one still goes through the whole
 //      check (parse, scope, message, root, clock, Groth16) and the upsert, answered as a replay.
-//   After each, the CPU time per request of the API process (all its threads, proof verifiers
-//   included) and of this process (the load generator), which share this machine's cores: on a
-//   busy machine the rates drop, the CPU per request much less.
-// Needs `npm run build` first (uses dist/apps/api). Options: --seconds 10 --connections 20 --raters 20
-// The API runs with the environment's PROOF_VERIFIER_THREADS (default: one per core).
+//   After each, the CPU time per request of the API (every process and thread, proof verifiers
+//   included; its request threads alone), of PostgreSQL and of this process (the load
+//   generator), which share this machine's cores: on a busy machine the rates drop, the CPU per
+//   request much less.
+// Needs `npm run build` first (uses dist/apps/api). Options: --seconds 10 --connections 20
+// --raters 20 --processes <API_PROCESSES, default one per core> --only reads|ratings. Each API
+// process gets PROOF_VERIFIER_THREADS from the environment, else cores ÷ processes (at least 1).
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   commitmentOf,
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     raters: { type: 'string', default: '20' },
     port: { type: 'string', default: '3917' },
+    processes: { type: 'string', default: String(availableParallelism()) },
     only: { type: 'string' },
   },
 });
@@ -79,11 +82,26 @@ function postgresCpuMs(): number {
   return total;
 }
 
-/** CPU of the API process (every thread), of its main thread alone, and of PostgreSQL. */
+/** The API's processes: the one started, and those it started (API_PROCESSES > 1). */
+function apiPids(apiPid: number): number[] {
+  const children = readdirSync('/proc').filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === apiPid;
+    } catch {
+      return false;
+    }
+  });
+  return [apiPid, ...children.map(Number)];
+}
+
+/** CPU of the API (every process and thread), of its request threads alone, and of PostgreSQL. */
 function sample(apiPid: number) {
+  const pids = apiPids(apiPid);
+  const serving = pids.length > 1 ? pids.slice(1) : pids;
   return {
-    api: cpuMs(`/proc/${apiPid}/stat`),
-    main: cpuMs(`/proc/${apiPid}/task/${apiPid}/stat`),
+    api: pids.reduce((sum, pid) => sum + cpuMs(`/proc/${pid}/stat`), 0),
+    main: serving.reduce((sum, pid) => sum + cpuMs(`/proc/${pid}/task/${pid}/stat`), 0),
     postgres: postgresCpuMs(),
     own: process.cpuUsage(),
   };
@@ -98,7 +116,7 @@ async function measure(label: string, apiPid: number, run: () => Promise<autocan
   const per = (ms: number) => `${(ms / Math.max(1, result.requests.total)).toFixed(2)} ms`;
   const own = process.cpuUsage(before.own);
   console.log(
-    `${''.padEnd(34)} CPU per request: API ${per(after.api - before.api)} (main thread ${per(after.main - before.main)}), PostgreSQL ${per(after.postgres - before.postgres)}, load generator ${per((own.user + own.system) / 1000)} (sharing ${availableParallelism()} cores)`,
+    `${''.padEnd(34)} CPU per request: API ${per(after.api - before.api)} (request threads ${per(after.main - before.main)}), PostgreSQL ${per(after.postgres - before.postgres)}, load generator ${per((own.user + own.system) / 1000)} (sharing ${availableParallelism()} cores)`,
   );
 }
 
@@ -123,6 +141,10 @@ async function main(): Promise<void> {
         QUEUE_PREFIX: `bn-bench-${Date.now().toString(36)}`,
         PORT: values.port,
         LOG_LEVEL: 'warn',
+        API_PROCESSES: values.processes,
+        PROOF_VERIFIER_THREADS:
+          process.env['PROOF_VERIFIER_THREADS'] ??
+          String(Math.max(1, Math.floor(availableParallelism() / Number(values.processes)))),
         NODE_ENV: 'production',
         OPERATOR_API_KEY_SHA256: createHash('sha256').update(KEY).digest('hex'),
       },

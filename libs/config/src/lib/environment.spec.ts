@@ -31,6 +31,7 @@ describe('validateEnvironment', () => {
       ROOT_HISTORY_WINDOW_SECONDS: 3_600,
       SCORING_DEBOUNCE_SECONDS: 30,
       PROOF_VERIFIER_THREADS: availableParallelism(),
+      API_PROCESSES: 1,
     });
     expect(environment.OPERATOR_API_KEY_SHA256).toBeUndefined();
   });
@@ -89,6 +90,7 @@ describe('validateEnvironment', () => {
     ],
     ['SCORING_CONCURRENCY', '0', /^SCORING_CONCURRENCY is invalid: must be at least 1/],
     ['PROOF_VERIFIER_THREADS', '-1', /^PROOF_VERIFIER_THREADS is invalid: must be 0 .* or more/],
+    ['API_PROCESSES', '0', /^API_PROCESSES is invalid: must be at least 1/],
   ])('rejects %s=%s with a message naming it', (name, value, expected) => {
     expect(problemsOf({ ...VALID, [name]: value })).toEqual([expect.stringMatching(expected)]);
   });

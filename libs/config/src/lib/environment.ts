@@ -143,6 +143,16 @@ export class Environment {
   @Max(64, { message: 'must be at most 64' })
   PROOF_VERIFIER_THREADS = availableParallelism();
 
+  /**
+   * API processes sharing the port (Node's cluster), each with its own verifier threads: one
+   * process serves HTTP on one core, so a machine with more cores than reads need takes more.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(64, { message: 'must be at most 64' })
+  API_PROCESSES = 1;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

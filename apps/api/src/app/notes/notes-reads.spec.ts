@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { createCommunity, createTestPrisma } from '../../testing/fixtures';
 import { createTestApp } from '../../testing/test-app';
+import { NotesService } from './notes.service';
 
 describe('reading notes', () => {
   let app: INestApplication;
@@ -73,6 +74,46 @@ describe('reading notes', () => {
       .get(`/communities/${community.slug}/notes/${note.id}`)
       .set('If-None-Match', first.headers['etag'] as string)
       .expect(200);
+  });
+
+  it("answers a post's repeated read from its cache exactly as the first, until a write", async () => {
+    const community = await createCommunity(prisma, 2);
+    const read = () =>
+      request(app.getHttpServer())
+        .get('/posts')
+        .query({ url: `https://example.com/${community.slug}`, community: community.slug });
+    const first = await read().expect(200);
+    expect(first.body.notes).toHaveLength(2);
+    expect(first.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+
+    // Changed behind the API's back: within the second, the cached answer stands.
+    await prisma.note.updateMany({
+      where: { communityId: community.id },
+      data: { status: 'CURRENTLY_RATED_HELPFUL' },
+    });
+    const cached = await read().expect(200);
+    expect(cached.text).toBe(first.text);
+    for (const header of ['etag', 'cache-control', 'content-type', 'content-length']) {
+      expect([header, cached.headers[header]]).toEqual([header, first.headers[header]]);
+    }
+    // Still a request like any other: its own id, the security headers.
+    expect(cached.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(cached.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
+    expect(cached.headers['x-content-type-options']).toBe('nosniff');
+    await read()
+      .set('If-None-Match', first.headers['etag'] as string)
+      .expect(304);
+
+    // A write through the API (here its effect on the caches alone) shows at once.
+    app.get(NotesService).forgetPostReads();
+    const fresh = await read()
+      .set('If-None-Match', first.headers['etag'] as string)
+      .expect(200);
+    expect(fresh.body.notes.map((note: { status: string }) => note.status)).toEqual([
+      'CURRENTLY_RATED_HELPFUL',
+      'CURRENTLY_RATED_HELPFUL',
+    ]);
+    expect(fresh.headers['etag']).not.toBe(first.headers['etag']);
   });
 
   it('finds a community created after its slug was asked for in vain', async () => {

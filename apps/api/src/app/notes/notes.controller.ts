@@ -9,6 +9,7 @@ import {
   Post,
   Put,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
 import {
@@ -22,7 +23,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 import { ApiErrorBody } from '../common/api-error';
 import { CommunitySlugParams } from '../common/slug';
@@ -40,6 +41,7 @@ import {
 } from './dto/note.dto';
 import { NoteRequestsService } from './note-requests.service';
 import { NotesService } from './notes.service';
+import { PostResponseCache, REVALIDATE } from './post-responses';
 import { RatingsService } from './ratings.service';
 
 const PROOF_ERRORS =
@@ -47,8 +49,6 @@ const PROOF_ERRORS =
 const MEMBERSHIP_ERRORS = 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID';
 /** Every proven write: the proof could not be verified at all (send it again). */
 const VERIFIER_DOWN = 'PROOF_VERIFIER_UNAVAILABLE (the service is restarting)';
-/** Reads may be cached, but must be revalidated (cheaply: Express answers If-None-Match with 304). */
-const REVALIDATE = 'public, max-age=0, must-revalidate';
 
 @ApiTags('notes')
 @Controller()
@@ -58,6 +58,7 @@ export class NotesController {
     private readonly notes: NotesService,
     private readonly ratings: RatingsService,
     private readonly requests: NoteRequestsService,
+    private readonly postResponses: PostResponseCache,
   ) {}
 
   @Post('communities/:slug/notes')
@@ -211,7 +212,6 @@ export class NotesController {
   }
 
   @Get('posts')
-  @Header('Cache-Control', REVALIDATE)
   @ApiOperation({
     summary: "A post's notes, by URL (canonicalised) or by platform id; helpful notes first",
     description:
@@ -223,9 +223,18 @@ export class NotesController {
     description: 'VALIDATION_FAILED, POST_REF_INVALID, POST_URL_INVALID',
   })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'POST_NOT_FOUND, COMMUNITY_NOT_FOUND' })
-  async post(@Query() { community, ...ref }: PostQuery): Promise<PostNotesDto> {
+  async post(
+    @Query() { community, ...ref }: PostQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const communityId = community ? (await this.communities.keyOf(community)).id : undefined;
     const { post, requestCount, notes } = await this.notes.ofPost(ref, communityId);
-    return { post: PostDto.from(post, requestCount), notes: notes.map(NoteDto.from) };
+    const answer: PostNotesDto = {
+      post: PostDto.from(post, requestCount),
+      notes: notes.map(NoteDto.from),
+    };
+    // Sent by the cache, so that the answers it keeps are byte for byte this one.
+    this.postResponses.answer(request, response, answer);
   }
 }

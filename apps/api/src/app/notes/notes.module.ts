@@ -1,16 +1,29 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 
+import { SiblingProcesses } from '../common/sibling-processes';
 import { CommunitiesModule } from '../communities/communities.module';
 import { MembershipModule } from '../membership/membership.module';
 import { NoteRequestsService } from './note-requests.service';
 import { NotesController } from './notes.controller';
 import { NotesService } from './notes.service';
+import { PostResponseCache, PostResponsesMiddleware } from './post-responses';
 import { PostsService } from './posts.service';
 import { RatingsService } from './ratings.service';
 
 @Module({
   controllers: [NotesController],
   imports: [CommunitiesModule, MembershipModule],
-  providers: [NoteRequestsService, NotesService, PostsService, RatingsService],
+  providers: [
+    NoteRequestsService,
+    NotesService,
+    PostResponseCache,
+    PostsService,
+    RatingsService,
+    SiblingProcesses,
+  ],
 })
-export class NotesModule {}
+export class NotesModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(PostResponsesMiddleware).forRoutes({ path: 'posts', method: RequestMethod.GET });
+  }
+}

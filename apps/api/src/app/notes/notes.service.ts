@@ -20,10 +20,12 @@ import {
   pageOf,
 } from '../common/cursor';
 import { MicroCache } from '../common/micro-cache';
+import { SiblingProcesses } from '../common/sibling-processes';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
 import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
+import { PostResponseCache } from './post-responses';
 import { PostKey, PostsService } from './posts.service';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
@@ -52,6 +54,8 @@ export function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
   };
 }
 
+const POST_READS_CHANGED = 'post-reads-changed';
+
 @Injectable()
 export class NotesService {
   private readonly postReads = new MicroCache<{
@@ -64,7 +68,11 @@ export class NotesService {
     private readonly prisma: PrismaService,
     private readonly proofs: ActionProofsService,
     private readonly posts: PostsService,
-  ) {}
+    private readonly postResponses: PostResponseCache,
+    private readonly siblings: SiblingProcesses,
+  ) {
+    siblings.on(POST_READS_CHANGED, () => this.clearPostReads());
+  }
 
   /**
    * Writes a note as the pseudonym that proved it. Submitting the same proven note again answers
@@ -127,7 +135,7 @@ export class NotesService {
         await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.created' } });
         return note;
       });
-      this.postReads.clear();
+      this.forgetPostReads();
       return { note, created: true };
     } catch (error) {
       // The same submission raced itself: the other request wrote it.
@@ -173,13 +181,19 @@ export class NotesService {
       if (count === 1)
         await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.deleted' } });
     });
-    this.postReads.clear();
+    this.forgetPostReads();
     return this.get(community, noteId);
   }
 
   /** After a write through this process that changes what a post read shows. */
   forgetPostReads(): void {
+    this.clearPostReads();
+    this.siblings.tell(POST_READS_CHANGED);
+  }
+
+  private clearPostReads(): void {
     this.postReads.clear();
+    this.postResponses.clear();
   }
 
   async get(community: CommunityKey, noteId: string): Promise<NoteWithCount> {
@@ -204,7 +218,8 @@ export class NotesService {
   /**
    * A post's live notes, helpful ones first; all communities unless one is named. The hottest
    * read of the service (every page view of an embedding site), so it is cached for a second:
-   * statuses change at most once per scoring run; notes written or deleted through this process show at once, through another one up to a second late.
+   * statuses change at most once per scoring run; notes written or deleted through this machine's
+   * API processes show at once, through an instance on another machine up to a second late.
    */
   ofPost(ref: PostRefDto, communityId?: string) {
     const key = this.posts.keyOf(ref);

@@ -1,0 +1,28 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+import { ResponseCache } from '../common/response-cache';
+
+/** Reads may be cached, but must be revalidated (cheaply: If-None-Match gets 304). */
+export const REVALIDATE = 'public, max-age=0, must-revalidate';
+
+/**
+ * `GET /posts` answers, for a second: what the widget asks on every page view of a post, the
+ * API's hottest read. Cleared by the notes service on every write that changes a post's read.
+ */
+@Injectable()
+export class PostResponseCache extends ResponseCache {
+  constructor() {
+    super(1_000, 10_000, REVALIDATE);
+  }
+}
+
+/** Answers `GET /posts` from the cache when it can, before validation and the controller. */
+@Injectable()
+export class PostResponsesMiddleware implements NestMiddleware {
+  constructor(private readonly cache: PostResponseCache) {}
+
+  use(request: Request, response: Response, next: NextFunction): void {
+    if (!this.cache.serve(request, response)) next();
+  }
+}
