@@ -1,22 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { childProcessesOf, currentTestRun, eventually } from '@bridgenotes/testing';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
-
-/** Processes whose parent is `parent` (Linux's /proc). */
-function childrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /**
  * The built API with API_PROCESSES=2: a supervisor and two API processes sharing one port, one
@@ -39,7 +22,7 @@ describe('API in several processes', () => {
       PROOF_VERIFIER_THREADS: '1',
     });
     await eventually(async () => {
-      expect(childrenOf(api.child.pid as number)).toHaveLength(2);
+      expect(childProcessesOf(api.child.pid as number)).toHaveLength(2);
       for (let index = 0; index < 4; index += 1) {
         // A new connection each time, so both processes get to answer.
         const response = await fetch(`${baseUrl}/ready`, {
@@ -56,7 +39,7 @@ describe('API in several processes', () => {
   });
 
   it('replaces an API process that dies, and keeps answering meanwhile', async () => {
-    const [first, second] = childrenOf(api.child.pid as number);
+    const [first, second] = childProcessesOf(api.child.pid as number);
     process.kill(first as number, 'SIGKILL');
     // A connection handed to the dying process is lost with it; the other one answers.
     await eventually(async () => {
@@ -67,7 +50,7 @@ describe('API in several processes', () => {
       expect(response.status).toBe(200);
     });
     await eventually(async () => {
-      const now = childrenOf(api.child.pid as number);
+      const now = childProcessesOf(api.child.pid as number);
       expect(now).toHaveLength(2);
       expect(now).toContain(second);
       expect(now).not.toContain(first);
@@ -83,7 +66,7 @@ describe('API in several processes', () => {
   }, 90_000);
 
   it('stops every process on SIGTERM', async () => {
-    const processes = childrenOf(api.child.pid as number);
+    const processes = childProcessesOf(api.child.pid as number);
     api.child.kill('SIGTERM');
     const exit = await api.exited;
     expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);

@@ -20,6 +20,7 @@ import {
 } from '@bridgenotes/client';
 import { createMigratedDatabase, dropDatabase, PrismaClient } from '@bridgenotes/database';
 import { releaseCurve } from '@bridgenotes/protocol';
+import { childProcessesOf, procStatFields } from '@bridgenotes/testing';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -55,15 +56,10 @@ function report(label: string, result: autocannon.Result): void {
   );
 }
 
-/** CPU time used, in ms, from a Linux /proc stat file (USER_HZ is 100); 0 once it is gone. */
+/** CPU time used, in ms, from a /proc stat file (utime + stime; USER_HZ is 100); 0 once gone. */
 function cpuMs(statFile: string): number {
-  try {
-    const stat = readFileSync(statFile, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
+  const fields = procStatFields(statFile);
+  return fields.length === 0 ? 0 : ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** PostgreSQL's processes on this machine (the server the bench's database lives in). */
@@ -82,22 +78,10 @@ function postgresCpuMs(): number {
   return total;
 }
 
-/** The API's processes: the one started, and those it started (API_PROCESSES > 1). */
-function apiPids(apiPid: number): number[] {
-  const children = readdirSync('/proc').filter((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === apiPid;
-    } catch {
-      return false;
-    }
-  });
-  return [apiPid, ...children.map(Number)];
-}
-
 /** CPU of the API (every process and thread), of its request threads alone, and of PostgreSQL. */
 function sample(apiPid: number) {
-  const pids = apiPids(apiPid);
+  // The process started, and those it started (API_PROCESSES > 1).
+  const pids = [apiPid, ...childProcessesOf(apiPid)];
   const serving = pids.length > 1 ? pids.slice(1) : pids;
   return {
     api: pids.reduce((sum, pid) => sum + cpuMs(`/proc/${pid}/stat`), 0),
@@ -127,30 +111,23 @@ async function main(): Promise<void> {
     MIGRATIONS,
   );
   const base = `http://127.0.0.1:${values.port}`;
-  const api = spawn(
-    process.execPath,
-    [
-      ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-      join(root, 'dist/apps/api/main.js'),
-    ],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-        QUEUE_PREFIX: `bn-bench-${Date.now().toString(36)}`,
-        PORT: values.port,
-        LOG_LEVEL: 'warn',
-        API_PROCESSES: values.processes,
-        PROOF_VERIFIER_THREADS:
-          process.env['PROOF_VERIFIER_THREADS'] ??
-          String(Math.max(1, Math.floor(availableParallelism() / Number(values.processes)))),
-        NODE_ENV: 'production',
-        OPERATOR_API_KEY_SHA256: createHash('sha256').update(KEY).digest('hex'),
-      },
-      stdio: 'inherit',
+  const api = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: `bn-bench-${Date.now().toString(36)}`,
+      PORT: values.port,
+      LOG_LEVEL: 'warn',
+      API_PROCESSES: values.processes,
+      PROOF_VERIFIER_THREADS:
+        process.env['PROOF_VERIFIER_THREADS'] ??
+        String(Math.max(1, Math.floor(availableParallelism() / Number(values.processes)))),
+      NODE_ENV: 'production',
+      OPERATOR_API_KEY_SHA256: createHash('sha256').update(KEY).digest('hex'),
     },
-  );
+    stdio: 'inherit',
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
     for (let attempt = 0; ; attempt += 1) {

@@ -166,16 +166,16 @@ class WorkerPool implements ProofVerifier {
         }, LINGER_MS);
         break;
       }
+      const batch: Call[] = [];
       let size = 0;
       while (this.queue.length > 0) {
         const next = this.queue[0] as Call;
-        if (thread.batch.length > 0 && size + next.proofs.length > MAX_BATCH) break;
-        thread.batch.push(next);
+        if (batch.length > 0 && size + next.proofs.length > MAX_BATCH) break;
+        batch.push(next);
         size += next.proofs.length;
         this.queue.shift();
       }
-      thread.worker.ref();
-      thread.worker.postMessage({ proofs: thread.batch.flatMap((call) => call.proofs) });
+      this.run(thread, batch);
     }
     if (this.queue.length === 0 && this.linger) {
       clearTimeout(this.linger);
@@ -184,19 +184,24 @@ class WorkerPool implements ProofVerifier {
     for (const thread of this.pool) if (thread.batch.length === 0) thread.worker.unref();
   }
 
-  private enqueue(calls: Call[]): void {
+  private run(thread: Thread, batch: Call[]): void {
+    thread.batch = batch;
+    thread.worker.ref();
+    thread.worker.postMessage({ proofs: batch.flatMap((call) => call.proofs) });
+  }
+
+  private enqueue(call: Call): void {
     if (this.closing) {
-      const closed = new ProofVerifierUnavailableError('the proof verifier is closed');
-      for (const call of calls) call.reject(closed);
+      call.reject(new ProofVerifierUnavailableError('the proof verifier is closed'));
       return;
     }
-    this.queue.push(...calls);
+    this.queue.push(call);
     this.dispatch();
   }
 
   verify(proofs: ProofJson[]): Promise<boolean[]> {
     if (proofs.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => this.enqueue([{ proofs, resolve, reject }]));
+    return new Promise((resolve, reject) => this.enqueue({ proofs, resolve, reject }));
   }
 
   async warmUp(): Promise<void> {
@@ -205,13 +210,9 @@ class WorkerPool implements ProofVerifier {
       this.pool.map(
         (thread) =>
           new Promise<boolean[]>((resolve, reject) => {
-            if (this.closing || thread.batch.length > 0) {
-              this.enqueue([{ proofs: [WARM_UP_PROOF], resolve, reject }]);
-              return;
-            }
-            thread.batch = [{ proofs: [WARM_UP_PROOF], resolve, reject }];
-            thread.worker.ref();
-            thread.worker.postMessage({ proofs: [WARM_UP_PROOF] });
+            const call = { proofs: [WARM_UP_PROOF], resolve, reject };
+            if (this.closing || thread.batch.length > 0) this.enqueue(call);
+            else this.run(thread, [call]);
           }),
       ),
     );

@@ -64,9 +64,15 @@ function createSemaphoreVerifier(curve) {
   const millerLoop = (g1, preparedG2) =>
     curve.millerLoop(curve.prepareG1(G1.toJacobian(g1)), preparedG2);
 
-  /** Σ scalars[j]·IC[j] (IC[0]'s scalar first). Separate multiplications: snarkjs' multiExp costs more for five points. */
-  const combine = (scalars) =>
-    scalars.reduce((sum, scalar, index) => G1.add(sum, G1.timesScalar(ic[index], scalar)), G1.zero);
+  /**
+   * `start` + Σ signals[j]·IC[j + 1]: vk_x for a proof's signals (start IC[0]), or for weighted
+   * sums of them. Separate multiplications: snarkjs' multiExp costs more for four points.
+   */
+  const combine = (start, signals) =>
+    signals.reduce(
+      (sum, signal, index) => G1.add(sum, G1.timesScalar(ic[index + 1], signal)),
+      start,
+    );
 
   /** The proof's public inputs and points, checked; undefined for anything that cannot verify. */
   function read(proof) {
@@ -103,7 +109,7 @@ function createSemaphoreVerifier(curve) {
       curve.prepareG1(G1.toJacobian(G1.neg(a))),
       curve.prepareG2(G2.toJacobian(b)),
     );
-    product = Gt.mul(product, millerLoop(combine([1n, ...signals]), gamma));
+    product = Gt.mul(product, millerLoop(combine(ic[0], signals), gamma));
     product = Gt.mul(product, millerLoop(c, delta));
     return Gt.eq(curve.finalExponentiation(product), negAlphaBeta);
   }
@@ -112,14 +118,14 @@ function createSemaphoreVerifier(curve) {
   function batchHolds(proofs) {
     const weights = proofs.map(randomWeight);
     const weightSum = weights.reduce((sum, weight) => sum + weight, 0n);
-    const folded = [weightSum % curve.r];
-    for (let index = 0; index < 4; index += 1) {
-      folded.push(
+    // Σ rᵢ·vk_xᵢ = (Σ rᵢ)·IC[0] + Σⱼ (Σᵢ rᵢ·signalᵢⱼ)·IC[j + 1]
+    const foldedSignals = proofs[0].signals.map(
+      (_, index) =>
         proofs.reduce((sum, { signals }, at) => sum + weights[at] * signals[index], 0n) % curve.r,
-      );
-    }
+    );
+    const vkX = combine(G1.timesScalar(ic[0], weightSum % curve.r), foldedSignals);
     let cSum = G1.zero;
-    let product = millerLoop(combine(folded), gamma);
+    let product = millerLoop(vkX, gamma);
     proofs.forEach(({ a, b, c }, at) => {
       cSum = G1.add(cSum, G1.timesScalar(c, weights[at]));
       product = Gt.mul(

@@ -116,6 +116,24 @@ describe('reading notes', () => {
     expect(fresh.headers['etag']).not.toBe(first.headers['etag']);
   });
 
+  it('answers concurrent reads of one post alike, errors included, none left waiting', async () => {
+    const community = await createCommunity(prisma, 1);
+    const read = (url: string) =>
+      request(app.getHttpServer()).get('/posts').query({ url, community: community.slug });
+    const known = await Promise.all(
+      Array.from({ length: 5 }, () => read(`https://example.com/${community.slug}`)),
+    );
+    expect(known.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(known.map((answer) => answer.text)).size).toBe(1);
+    // The first request's 404 caches nothing: those waiting on it are answered on their own.
+    const unknown = await Promise.all(
+      Array.from({ length: 5 }, () => read(`https://example.com/${community.slug}/none`)),
+    );
+    expect(unknown.map((answer) => [answer.status, answer.body.code])).toEqual(
+      Array.from({ length: 5 }, () => [404, 'POST_NOT_FOUND']),
+    );
+  });
+
   it('finds a community created after its slug was asked for in vain', async () => {
     const slug = `late-${randomUUID().slice(0, 8)}`;
     const list = () => request(app.getHttpServer()).get(`/communities/${slug}/notes`);

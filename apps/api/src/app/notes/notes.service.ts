@@ -1,12 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import {
-  Note,
-  NoteStatus,
-  NoteStatusChange,
-  Post,
-  Prisma,
-  PrismaService,
-} from '@bridgenotes/database';
+import { Note, NoteStatus, NoteStatusChange, Prisma, PrismaService } from '@bridgenotes/database';
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
@@ -19,14 +12,13 @@ import {
   Page,
   pageOf,
 } from '../common/cursor';
-import { MicroCache } from '../common/micro-cache';
 import { SiblingProcesses } from '../common/sibling-processes';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
 import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
 import { PostResponseCache } from './post-responses';
-import { PostKey, PostsService } from './posts.service';
+import { PostsService } from './posts.service';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
 
@@ -58,12 +50,6 @@ const POST_READS_CHANGED = 'post-reads-changed';
 
 @Injectable()
 export class NotesService {
-  private readonly postReads = new MicroCache<{
-    post: Post;
-    requestCount: number;
-    notes: NoteWithCount[];
-  }>(1_000, 10_000);
-
   constructor(
     private readonly prisma: PrismaService,
     private readonly proofs: ActionProofsService,
@@ -71,7 +57,7 @@ export class NotesService {
     private readonly postResponses: PostResponseCache,
     private readonly siblings: SiblingProcesses,
   ) {
-    siblings.on(POST_READS_CHANGED, () => this.clearPostReads());
+    siblings.on(POST_READS_CHANGED, () => postResponses.clear());
   }
 
   /**
@@ -187,13 +173,8 @@ export class NotesService {
 
   /** After a write through this process that changes what a post read shows. */
   forgetPostReads(): void {
-    this.clearPostReads();
-    this.siblings.tell(POST_READS_CHANGED);
-  }
-
-  private clearPostReads(): void {
-    this.postReads.clear();
     this.postResponses.clear();
+    this.siblings.tell(POST_READS_CHANGED);
   }
 
   async get(community: CommunityKey, noteId: string): Promise<NoteWithCount> {
@@ -217,18 +198,13 @@ export class NotesService {
 
   /**
    * A post's live notes, helpful ones first; all communities unless one is named. The hottest
-   * read of the service (every page view of an embedding site), so it is cached for a second:
-   * statuses change at most once per scoring run; notes written or deleted through this machine's
-   * API processes show at once, through an instance on another machine up to a second late.
+   * read of the service (every page view of an embedding site), so its answers are cached for a
+   * second (PostResponseCache): statuses change at most once per scoring run; notes written or
+   * deleted through this machine's API processes show at once, through an instance on another
+   * machine up to a second late.
    */
-  ofPost(ref: PostRefDto, communityId?: string) {
+  async ofPost(ref: PostRefDto, communityId?: string) {
     const key = this.posts.keyOf(ref);
-    return this.postReads.get(JSON.stringify([key, communityId ?? null]), () =>
-      this.loadPost(key, communityId),
-    );
-  }
-
-  private async loadPost(key: PostKey, communityId?: string) {
     const post = await this.prisma.post.findUnique({ where: this.posts.where(key) });
     if (!post)
       throw new ApiError(

@@ -22,7 +22,7 @@ export class PostResponseCache extends ResponseCache {
 export class PostResponsesMiddleware implements NestMiddleware {
   constructor(private readonly cache: PostResponseCache) {}
 
-  use(request: Request, response: Response, next: NextFunction): void {
-    if (!this.cache.serve(request, response)) next();
+  use(request: Request, response: Response, next: NextFunction): Promise<void> {
+    return this.cache.serve(request, response, next);
   }
 }
