@@ -12,6 +12,7 @@ import {
 import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { callApi } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-mirror-operator-key';
@@ -80,29 +81,13 @@ describe('one instance mirroring a community of another', () => {
     await releaseCurve();
   });
 
-  async function call(
+  const call = (
     instance: Instance,
     method: string,
     path: string,
     body?: unknown,
     operator = false,
-  ) {
-    const response = await fetch(`${instance.baseUrl}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        // A proof blocks this process's event loop for seconds (longer under load): a pooled
-        // connection the API closed meanwhile would be reused before its closing is seen, and
-        // the request fail with "other side closed". One connection per call avoids it.
-        connection: 'close',
-        ...(operator ? { authorization: `Bearer ${OPERATOR_KEY}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  }
+  ) => callApi(instance.baseUrl, method, path, body, operator ? OPERATOR_KEY : undefined);
 
   async function latestRun(instance: Instance, slug: string) {
     const page = await call(instance, 'GET', `/communities/${slug}/scoring-runs?limit=1`);

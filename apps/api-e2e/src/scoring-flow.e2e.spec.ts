@@ -14,6 +14,7 @@ import {
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { callApi } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-flow-operator-key';
@@ -66,23 +67,8 @@ describe('from proven ratings to published statuses', () => {
     await releaseCurve();
   });
 
-  async function call(method: string, path: string, body?: unknown, operator = false) {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        // A proof blocks this process's event loop for seconds (longer under load): a pooled
-        // connection the API closed meanwhile would be reused before its closing is seen, and
-        // the request fail with "other side closed". One connection per call avoids it.
-        connection: 'close',
-        ...(operator ? { authorization: `Bearer ${OPERATOR_KEY}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  }
+  const call = (method: string, path: string, body?: unknown, operator = false) =>
+    callApi(baseUrl, method, path, body, operator ? OPERATOR_KEY : undefined);
 
   it('publishes CRH for a note both camps prove helpful once it has been stable, and not for a one-sided note', async () => {
     const slug = `flow-${randomUUID().slice(0, 8)}`;
