@@ -18,6 +18,15 @@ export interface SemaphoreVerifier {
 export function createSemaphoreVerifier(curve: Bn128Curve): SemaphoreVerifier;
 
 /**
+ * Sums of multiples of fixed G1 points by precomputed tables kept in the curve's memory:
+ * `sum([[index, scalar], …])` is Σ scalar·bases[index] (0 ≤ scalar < 2²⁵⁶), Jacobian.
+ */
+export function fixedBaseTables(
+  curve: Bn128Curve,
+  bases: Uint8Array[],
+): { sum(terms: [index: number, scalar: bigint][]): Uint8Array };
+
+/**
  * The untwist–Frobenius–twist endomorphism ψ of G2's curve: takes a point (affine or Jacobian)
  * and gives ψ of it, affine.
  */

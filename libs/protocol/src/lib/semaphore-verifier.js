@@ -6,24 +6,26 @@
 // One proof: the same checks as Semaphore's `verifyProof` (snarkjs' `groth16.verify`), in the
 // same order (public inputs below the scalar field order, proof points on their curves), plus
 // one more: B must lie in G2's prime-order subgroup, which every honest prover's B does (snarkjs
-// checks only that it is on the curve). That is tested as ψ(B) = [6u²]B with the twist's
-// Frobenius endomorphism ψ, exact and half the cost of [r]B = O (see `inG2Subgroup`). Then the
-// pairing equation
+// checks only that it is on the curve). That is tested with the twist's Frobenius endomorphism
+// ψ, exact and a quarter of the cost of [r]B = O (see `inG2Subgroup`). Then the pairing equation
 //   e(-A, B) · e(vk_x, γ) · e(C, δ) · e(α, β) = 1
 // evaluated as e(-A, B) · e(vk_x, γ) · e(C, δ) = e(-α, β) after the final exponentiation. What
 // is saved per proof: the fourth Miller loop (e(-α, β) is a constant), the line coefficients of
-// γ and δ (prepared once), and the conversion of the verification key from decimal strings.
+// γ and δ (prepared once), the conversion of the verification key from decimal strings, the
+// squarings of two Miller loops (the three run as one: see `millerProduct`), and most of the
+// work of vk_x = IC₀ + Σ signalⱼ·ICⱼ₊₁ (tables of the IC points' multiples: `fixedBaseTables`).
 //
 // Many proofs: the small-exponents batch test. With secret random 128-bit weights rᵢ,
 //   ∏ e(-rᵢ·Aᵢ, Bᵢ) · e(Σ rᵢ·vk_xᵢ, γ) · e(Σ rᵢ·Cᵢ, δ) · e((Σ rᵢ)·α, β) = 1
 // holds when every proof's equation holds, and otherwise only with probability about 2⁻¹²⁸: the
-// prover cannot know the weights. That costs one Miller loop per proof and one final
-// exponentiation per batch instead of three and one per proof; Σ rᵢ·vk_xᵢ is five scalar
-// multiplications whatever the batch size, the weights folded into the public inputs. The
-// argument needs the pairing to be linear in its first argument, which holds for B in G2's
-// subgroup only: hence the subgroup check. A batch that fails is verified proof by proof, so a
-// bad proof costs its sender, and the others in its batch are decided as if alone.
-// Differential tests against `verifyProof` guard the equivalence (semaphore-verifier.spec.ts).
+// prover cannot know the weights. That costs one Miller loop's lines per proof, sharing one
+// loop's squarings, and one final exponentiation per batch, instead of three loops and one
+// exponentiation per proof; Σ rᵢ·vk_xᵢ is five scalar multiplications whatever the batch size,
+// the weights folded into the public inputs. The argument needs the pairing to be linear in its
+// first argument, which holds for B in G2's subgroup only: hence the subgroup check. A batch
+// that fails is verified proof by proof, so a bad proof costs its sender, and the others in its
+// batch are decided as if alone. Differential tests against `verifyProof` guard the
+// equivalence (semaphore-verifier.spec.ts).
 const { randomBytes } = require('node:crypto');
 
 const { keccak_256: keccak256 } = require('@noble/hashes/sha3');
@@ -31,6 +33,10 @@ const { keccak_256: keccak256 } = require('@noble/hashes/sha3');
 // The depth-20 key of the pinned artifacts (4.13.0), the same key Semaphore 4.14 embeds.
 const VERIFICATION_KEY = require('@zk-kit/semaphore-artifacts/semaphore-20.json');
 const DEPTH = 20;
+/** BN254's optimal ate loop count 6u + 2 (u = 4965661367192848881), least significant bit first. */
+const ATE_LOOP_BITS = [...29793968203157093288n.toString(2)].reverse().map(Number);
+/** Pairs per Miller loop: their line coefficients must fit the curve's 1.6 MB of wasm memory. */
+const MILLER_CHUNK = 24;
 
 const toBigInts = (value) => (Array.isArray(value) ? value.map(toBigInts) : BigInt(value));
 
@@ -55,24 +61,77 @@ function createSemaphoreVerifier(curve) {
   };
   const ic = key.ic.map((point) => G1.fromObject(point));
   const alpha = G1.fromObject(key.alpha);
-  const prepared = (g2) => curve.prepareG2(G2.toJacobian(G2.fromObject(g2)));
-  const beta = prepared(key.beta);
-  const gamma = prepared(key.gamma);
-  const delta = prepared(key.delta);
+  const prepare = (g2) => curve.prepareG2(G2.toJacobian(G2.fromObject(g2)));
+  const beta = prepare(key.beta);
+  const gamma = prepare(key.gamma);
+  const delta = prepare(key.delta);
   const negAlphaBeta = curve.pairing(G1.neg(alpha), G2.fromObject(key.beta));
+  // The key's G1 points, multiplied by every proof's signals (IC) or by the batch's weights (α).
+  const fixedBases = fixedBaseTables(curve, [...ic, alpha]);
+  const ALPHA = ic.length;
 
-  const millerLoop = (g1, preparedG2) =>
-    curve.millerLoop(curve.prepareG1(G1.toJacobian(g1)), preparedG2);
+  const { tm } = curve;
+  const wasm = tm.instance.exports;
+  const f2Size = 2 * curve.F1.n8;
+  const coefficientsSize = 3 * f2Size;
 
   /**
-   * `start` + Σ signals[j]·IC[j + 1]: vk_x for a proof's signals (start IC[0]), or for weighted
-   * sums of them. Separate multiplications: snarkjs' multiExp costs more for four points.
+   * ∏ Miller loop(Pᵢ, Qᵢ) over pairs { p: a G1 point, q: a G2 point or its prepared form
+   * (`prepared`) }, as one loop: the accumulator is squared once per step for all pairs instead
+   * of once per pair, and the products of separate loops are saved. The same steps as
+   * wasmcurves' `bn128_millerLoop`, whose primitives it calls, interleaved over the pairs: line
+   * values multiply into one accumulator in any order. Pairs are taken in chunks that fit the
+   * curve's wasm memory (~20 kB of line coefficients each).
    */
-  const combine = (start, signals) =>
-    signals.reduce(
-      (sum, signal, index) => G1.add(sum, G1.timesScalar(ic[index + 1], signal)),
-      start,
-    );
+  function millerProduct(pairs) {
+    let product;
+    for (let start = 0; start < pairs.length; start += MILLER_CHUNK) {
+      const chunk = millerChunk(pairs.slice(start, start + MILLER_CHUNK));
+      product = product === undefined ? chunk : Gt.mul(product, chunk);
+    }
+    return product;
+  }
+
+  function millerChunk(pairs) {
+    tm.startSyncOp();
+    try {
+      const loops = pairs.map(({ p, q, prepared }) => {
+        const pPrepared = tm.alloc(curve.prePSize);
+        wasm.bn128_prepareG1(tm.allocBuff(G1.toJacobian(p)), pPrepared);
+        let qPrepared;
+        if (prepared !== undefined) {
+          qPrepared = tm.allocBuff(prepared);
+        } else {
+          qPrepared = tm.alloc(curve.preQSize);
+          wasm.bn128_prepareG2(tm.allocBuff(G2.toJacobian(q)), qPrepared);
+        }
+        // The prepared P is (x, y); the prepared Q is Q itself, then one line's coefficients
+        // (ell_0, ell_vw, ell_vv) per step.
+        return { x: pPrepared, y: pPrepared + curve.F1.n8, line: qPrepared + 3 * f2Size };
+      });
+      const f = tm.alloc(Gt.n8);
+      const vw = tm.alloc(f2Size);
+      const vv = tm.alloc(f2Size);
+      const step = (loop) => {
+        wasm.f2m_mul1(loop.line + f2Size, loop.y, vw);
+        wasm.f2m_mul1(loop.line + 2 * f2Size, loop.x, vv);
+        wasm.bn128__mulBy024(loop.line, vw, vv, f);
+        loop.line += coefficientsSize;
+      };
+      wasm.ftm_one(f);
+      for (let bit = ATE_LOOP_BITS.length - 2; bit >= 0; bit -= 1) {
+        wasm.ftm_square(f, f);
+        loops.forEach(step);
+        if (ATE_LOOP_BITS[bit] === 1) loops.forEach(step);
+      }
+      // The two lines through Q's Frobenius images that end BN's optimal ate loop.
+      loops.forEach(step);
+      loops.forEach(step);
+      return tm.getBuff(f, Gt.n8);
+    } finally {
+      tm.endSyncOp();
+    }
+  }
 
   /** The proof's public inputs and points, checked; undefined for anything that cannot verify. */
   function read(proof) {
@@ -105,12 +164,14 @@ function createSemaphoreVerifier(curve) {
   }
 
   function holds({ signals, a, b, c }) {
-    let product = curve.millerLoop(
-      curve.prepareG1(G1.toJacobian(G1.neg(a))),
-      curve.prepareG2(G2.toJacobian(b)),
-    );
-    product = Gt.mul(product, millerLoop(combine(ic[0], signals), gamma));
-    product = Gt.mul(product, millerLoop(c, delta));
+    const product = millerProduct([
+      { p: G1.neg(a), q: b },
+      {
+        p: fixedBases.sum([[0, 1n], ...signals.map((signal, j) => [j + 1, signal])]),
+        prepared: gamma,
+      },
+      { p: c, prepared: delta },
+    ]);
     return Gt.eq(curve.finalExponentiation(product), negAlphaBeta);
   }
 
@@ -123,21 +184,20 @@ function createSemaphoreVerifier(curve) {
       (_, index) =>
         proofs.reduce((sum, { signals }, at) => sum + weights[at] * signals[index], 0n) % curve.r,
     );
-    const vkX = combine(G1.timesScalar(ic[0], weightSum % curve.r), foldedSignals);
-    let cSum = G1.zero;
-    let product = millerLoop(vkX, gamma);
-    proofs.forEach(({ a, b, c }, at) => {
-      cSum = G1.add(cSum, G1.timesScalar(c, weights[at]));
-      product = Gt.mul(
-        product,
-        curve.millerLoop(
-          curve.prepareG1(G1.toJacobian(G1.neg(G1.timesScalar(a, weights[at])))),
-          curve.prepareG2(G2.toJacobian(b)),
-        ),
-      );
-    });
-    product = Gt.mul(product, millerLoop(cSum, delta));
-    product = Gt.mul(product, millerLoop(G1.timesScalar(alpha, weightSum), beta));
+    const vkX = fixedBases.sum([
+      [0, weightSum % curve.r],
+      ...foldedSignals.map((signal, j) => [j + 1, signal]),
+    ]);
+    const cSum = proofs.reduce(
+      (sum, { c }, at) => G1.add(sum, G1.timesScalar(c, weights[at])),
+      G1.zero,
+    );
+    const product = millerProduct([
+      { p: vkX, prepared: gamma },
+      { p: cSum, prepared: delta },
+      { p: fixedBases.sum([[ALPHA, weightSum % curve.r]]), prepared: beta },
+      ...proofs.map(({ a, b }, at) => ({ p: G1.neg(G1.timesScalar(a, weights[at])), q: b })),
+    ]);
     return Gt.eq(curve.finalExponentiation(product), Gt.one);
   }
 
@@ -175,6 +235,79 @@ function createSemaphoreVerifier(curve) {
     batchHolds(proofs) {
       const readable = proofs.map(read);
       return readable.every((entry) => entry !== undefined) && batchHolds(readable);
+    },
+  };
+}
+
+/** Fixed-base tables: 4-bit windows over scalars below 2²⁵⁶. */
+const WINDOW_BITS = 4;
+const WINDOWS = 64;
+const DIGITS = (1 << WINDOW_BITS) - 1;
+const fixedBaseCache = new WeakMap();
+
+/**
+ * Sums of multiples of fixed G1 points (the verification key's), Σ kᵢ·P_bᵢ, by table: every
+ * [d·16ʷ]P (digits d = 1…15, windows w = 0…63) is computed once and kept, affine, in the
+ * curve's wasm memory, so a 254-bit multiple costs at most 64 mixed additions instead of ~254
+ * doublings and ~127 additions — about a fifth, called without copying points in and out.
+ * The tables (~60 kB per point) are built once per curve and kept for its life.
+ * @returns `sum(terms)`: Σ scalar·bases[index] over terms [index, scalar] (0 ≤ scalar < 2²⁵⁶),
+ *   a Jacobian point.
+ */
+function fixedBaseTables(curve, bases) {
+  const { G1, tm } = curve;
+  const wasm = tm.instance.exports;
+  const jacobianSize = 3 * G1.F.n8;
+  const affineSize = 2 * G1.F.n8;
+  const key = bases.map((base) => Buffer.from(G1.toAffine(base)).toString('hex')).join();
+  let perCurve = fixedBaseCache.get(curve);
+  if (perCurve === undefined) fixedBaseCache.set(curve, (perCurve = new Map()));
+  let table = perCurve.get(key);
+  if (table === undefined) {
+    const count = bases.length * WINDOWS * DIGITS;
+    // Outside a sync operation, an allocation is kept: ffjavascript frees only within them.
+    table = tm.alloc(count * affineSize);
+    tm.startSyncOp();
+    try {
+      const jacobians = tm.alloc(count * jacobianSize);
+      const step = tm.alloc(jacobianSize);
+      bases.forEach((base, index) => {
+        tm.setBuff(step, G1.toJacobian(base));
+        for (let window = 0; window < WINDOWS; window += 1) {
+          const row = jacobians + (index * WINDOWS + window) * DIGITS * jacobianSize;
+          wasm.g1m_copy(step, row);
+          for (let digit = 1; digit < DIGITS; digit += 1) {
+            wasm.g1m_add(row + (digit - 1) * jacobianSize, step, row + digit * jacobianSize);
+          }
+          wasm.g1m_add(row + (DIGITS - 1) * jacobianSize, step, step);
+        }
+      });
+      wasm.g1m_batchToAffine(jacobians, count, table);
+    } finally {
+      tm.endSyncOp();
+    }
+    perCurve.set(key, table);
+  }
+  return {
+    sum(terms) {
+      tm.startSyncOp();
+      try {
+        const sum = tm.alloc(jacobianSize);
+        wasm.g1m_zero(sum);
+        for (const [index, scalar] of terms) {
+          const hex = scalar.toString(16);
+          const rows = table + index * WINDOWS * DIGITS * affineSize;
+          for (let window = 0; window < hex.length; window += 1) {
+            const digit = parseInt(hex[hex.length - 1 - window], 16);
+            if (digit !== 0) {
+              wasm.g1m_addMixed(sum, rows + (window * DIGITS + digit - 1) * affineSize, sum);
+            }
+          }
+        }
+        return tm.getBuff(sum, jacobianSize);
+      } finally {
+        tm.endSyncOp();
+      }
     },
   };
 }
@@ -221,15 +354,37 @@ function g2Endomorphism(curve) {
   return psi;
 }
 
+/** BN254's parameter u: p, r and the trace t are polynomials in it. */
+const U = 4965661367192848881n;
+
 /**
- * Whether a G2 point on the curve lies in the prime-order subgroup: ψ(Q) = [6u²]Q, where
- * 6u² = p − r, about half the work of [r]Q = O. Exact, not just necessary: ψ² − tψ + p = 0
- * with t = p + 1 − r = 6u² + 1; ψ is inseparable and 6u² ≢ 0 mod p, so ψ − [6u²] is separable
- * of degree (6u²)² − t·6u² + p = p − 6u² = r, and its kernel has exactly r points. G2, of
- * order r and where ψ acts as [p] = [6u²] mod r, lies inside that kernel, hence equals it.
+ * Whether a G2 point on the curve lies in the prime-order subgroup: φ(Q) = O for the
+ * endomorphism φ = [u+1] + ψ∘[u] + ψ²∘[u] − ψ³∘[2u] (El Housni, Guillevic and Piellard,
+ * "Co-factor clearing and subgroup membership testing on pairing-friendly curves", 2022),
+ * tested as [u+1]Q + ψ([u]Q) + ψ²([u]Q) = ψ³([2u]Q): one multiplication by the 63-bit u, a
+ * quarter of the work of [r]Q = O. Exact, not just necessary: with ψ² = tψ − p (t = 6u² + 1),
+ * φ = α + βψ for integers α, β with α + βp ≡ 0 (mod r), so φ is zero on G2, where ψ acts as
+ * [p]; p ∤ α, so φ is separable and its kernel has deg φ = α² + tαβ + pβ² = r·m points, with m
+ * coprime to the cofactor 2p − r. The kernel's points on the curve (a group of order r(2p − r))
+ * are therefore at most r, and G2 is among them. The spec checks these figures.
  */
 function inG2Subgroup(curve, point) {
-  return curve.G2.eq(g2Endomorphism(curve)(point), curve.G2.timesScalar(point, curve.q - curve.r));
+  const { G2 } = curve;
+  // ffjavascript's mixed additions mishandle O; no other point has [u]Q = O (u is prime to
+  // the curve's order), so no other gets there.
+  if (G2.isZero(point)) return true;
+  const psi = g2Endomorphism(curve);
+  const timesU = G2.timesScalar(point, U);
+  const psiTimesU = psi(timesU);
+  const psi2TimesU = psi(psiTimesU);
+  const left = G2.add(G2.add(G2.add(timesU, point), psiTimesU), psi2TimesU);
+  return G2.eq(left, G2.double(psi(psi2TimesU)));
 }
 
-module.exports = { createSemaphoreVerifier, g2Endomorphism, inG2Subgroup, semaphoreHash };
+module.exports = {
+  createSemaphoreVerifier,
+  fixedBaseTables,
+  g2Endomorphism,
+  inG2Subgroup,
+  semaphoreHash,
+};

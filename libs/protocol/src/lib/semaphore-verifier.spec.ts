@@ -8,6 +8,7 @@ import type { ProofJson } from './proof-check';
 import { WARM_UP_PROOF } from './proof-verifier-pool';
 import {
   createSemaphoreVerifier,
+  fixedBaseTables,
   g2Endomorphism,
   inG2Subgroup,
   type SemaphoreVerifier,
@@ -163,6 +164,20 @@ describe('semaphore verifier', () => {
       ]);
     });
 
+    it('holds across Miller loops of several chunks, and fails for a bad proof in the last', async () => {
+      // 40 proofs and the key's 3 pairs: more pairs than one Miller loop takes at once.
+      const many = Array.from({ length: 40 }, (_, at) =>
+        at % 3 === 0 ? OTHER_PROOF : WARM_UP_PROOF,
+      );
+      expect(verifier.batchHolds(many)).toBe(true);
+      const [, spoiledProof] = spoiled(WARM_UP_PROOF, OTHER_PROOF)[0] as [string, ProofJson];
+      expect(verifier.batchHolds([...many.slice(1), spoiledProof])).toBe(false);
+      expect(await verifier.verifyAll([...many.slice(1), spoiledProof])).toEqual([
+        ...many.slice(1).map(() => true),
+        false,
+      ]);
+    });
+
     it('fails for any spoiled proof among genuine ones, and each is then decided alone', async () => {
       const variants = spoiled(WARM_UP_PROOF, OTHER_PROOF);
       const batchDecisions = variants.map(([how, variant]): [string, boolean] => [
@@ -207,8 +222,49 @@ describe('semaphore verifier', () => {
     });
   });
 
+  it('sums multiples of fixed points as multiplying them one by one does', () => {
+    const { G1, r } = curve as unknown as {
+      r: bigint;
+      G1: {
+        g: Uint8Array;
+        eq(a: Uint8Array, b: Uint8Array): boolean;
+        add(a: Uint8Array, b: Uint8Array): Uint8Array;
+        timesScalar(point: Uint8Array, scalar: bigint): Uint8Array;
+        isZero(point: Uint8Array): boolean;
+      };
+    };
+    const bases = [G1.g, G1.timesScalar(G1.g, 7919n), G1.timesScalar(G1.g, r - 2n)];
+    const tables = fixedBaseTables(curve, bases);
+    const terms: [number, bigint][][] = [
+      [[0, 1n]],
+      [[1, r - 1n]],
+      [[2, (1n << 256n) - 1n]],
+      [
+        [0, 0x123456789abcdef0fedcba9876543210n],
+        [1, r / 3n],
+        [2, 16n ** 40n],
+      ],
+      // The same point twice: the second addition doubles.
+      [
+        [1, 5n],
+        [1, 5n],
+      ],
+    ];
+    for (const sum of terms) {
+      const expected = sum.reduce(
+        (total, [index, scalar]) =>
+          G1.add(total, G1.timesScalar(bases[index] as Uint8Array, scalar)),
+        G1.timesScalar(G1.g, 0n),
+      );
+      expect(G1.eq(tables.sum(sum), expected)).toBe(true);
+    }
+    expect(G1.isZero(tables.sum([[0, 0n]]))).toBe(true);
+    expect(G1.isZero(tables.sum([[0, r]]))).toBe(true);
+  });
+
   /**
-   * The subgroup check ψ(Q) = [6u²]Q, against the definition [r]Q = O. snarkjs' curve is
+   * The subgroup check [u+1]Q + ψ([u]Q) + ψ²([u]Q) = ψ³([2u]Q), against the definition
+   * [r]Q = O. snarkjs' curve is
    * untyped: these are the members the tests use, points and field elements as byte arrays.
    */
   describe("B's subgroup check by the endomorphism ψ", () => {
@@ -239,7 +295,7 @@ describe('semaphore verifier', () => {
         timesScalar(point: Bytes, scalar: bigint | Bytes): Bytes;
       };
     }
-    /** BN254's parameter: p and r are polynomials in it, and p − r = 6u². */
+    /** BN254's parameter: p, r and the trace t are polynomials in it. */
     const U = 4965661367192848881n;
     const KEY = JSON.parse(
       readFileSync(require.resolve('@zk-kit/semaphore-artifacts/semaphore-20.json'), 'utf8'),
@@ -291,8 +347,25 @@ describe('semaphore verifier', () => {
       psi = g2Endomorphism(curve);
     });
 
-    it('uses 6u² = p − r', () => {
-      expect(bn128.q - bn128.r).toBe(6n * U * U);
+    it("rests on figures that make it exact (see inG2Subgroup's comment)", () => {
+      const { q: p, r } = bn128;
+      const t = 6n * U * U + 1n;
+      expect(p + 1n - t).toBe(36n * U ** 4n + 36n * U ** 3n + 18n * U * U + 6n * U + 1n);
+      expect(p + 1n - t).toBe(r);
+      const cofactor = 2n * p - r;
+      const order = r * cofactor;
+      expect(G2.isZero(G2.timesScalar(outsideSubgroup(), order))).toBe(true);
+      // φ = [u+1] + ψ[u] + ψ²[u] − ψ³[2u], reduced by ψ² = tψ − p and ψ³ = (t² − p)ψ − tp.
+      const alpha = U + 1n - U * p + 2n * U * t * p;
+      const beta = U + U * t - 2n * U * (t * t - p);
+      const modulo = (value: bigint, by: bigint) => ((value % by) + by) % by;
+      expect(modulo(alpha + beta * p, r)).toBe(0n);
+      expect(modulo(alpha, p)).not.toBe(0n);
+      const degree = alpha * alpha + t * alpha * beta + p * beta * beta;
+      expect(modulo(degree, r)).toBe(0n);
+      const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+      expect(gcd(degree / r, cofactor)).toBe(1n);
+      expect(gcd(U, order)).toBe(1n);
     });
 
     it('is multiplication by p on G2', () => {
