@@ -3,11 +3,11 @@
 //   2. Ratings: PUT …/rating with real proofs made beforehand. Proofs cost ~1.5 s each to make,
 //      so a set of distinct raters' proofs is cycled: a repeated one still goes through the whole
 //      check (parse, scope, message, root, clock, Groth16) and the upsert, answered as a replay.
-//   After each, the CPU time per request of the API (every process and thread, proof verifiers
-//   included; its request threads alone), of PostgreSQL and of this process (the load
-//   generator), which share this machine's cores: on a busy machine the rates drop, the CPU per
-//   request much less.
-// Needs `npm run build` first (uses dist/apps/api). Options: --seconds 10 --connections 20
+//   Each load runs unmeasured for a warm-up first, then measured: its rate and latency, and the
+//   CPU time per request of the API (every process and thread, proof verifiers included; its
+//   request threads alone), of PostgreSQL and of this process (the load generator), which share
+//   this machine's cores: on a busy machine the rates drop, the CPU per request much less.
+// Builds the API first (uses dist/apps/api). Options: --seconds 10 --warmup 5 --connections 20
 // --raters 20 --processes <API_PROCESSES, default one per core> --only reads|ratings. Each API
 // process gets PROOF_VERIFIER_THREADS from the environment, else cores ÷ processes (at least 1).
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -33,6 +33,7 @@ const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '20' },
     raters: { type: 'string', default: '20' },
     port: { type: 'string', default: '3917' },
@@ -91,10 +92,19 @@ function sample(apiPid: number) {
   };
 }
 
-/** Runs one load and reports its rate, latency and CPU per request. */
-async function measure(label: string, apiPid: number, run: () => Promise<autocannon.Result>) {
+/**
+ * Runs one load unmeasured for the warm-up's seconds, so that V8 has compiled the path (its
+ * compiler threads are busy for the first tens of seconds under a new load), then measured: its
+ * rate, latency and CPU per request.
+ */
+async function measure(
+  label: string,
+  apiPid: number,
+  run: (seconds: number) => Promise<autocannon.Result>,
+) {
+  if (Number(values.warmup) > 0) await run(Number(values.warmup));
   const before = sample(apiPid);
-  const result = await run();
+  const result = await run(Number(values.seconds));
   const after = sample(apiPid);
   report(label, result);
   const per = (ms: number) => `${(ms / Math.max(1, result.requests.total)).toFixed(2)} ms`;
@@ -183,10 +193,9 @@ async function main(): Promise<void> {
       );
     }
 
-    const seconds = Number(values.seconds);
     const connections = Number(values.connections);
     if (values.only !== 'ratings')
-      await measure(`reads: GET /posts (${connections} conn)`, api.pid as number, () =>
+      await measure(`reads: GET /posts (${connections} conn)`, api.pid as number, (seconds) =>
         autocannon({
           url: `${base}/posts?url=${encodeURIComponent(url)}`,
           connections,
@@ -221,7 +230,7 @@ async function main(): Promise<void> {
       `made ${bodies.length} rating proofs in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     let next = 0;
-    await measure(`ratings: PUT …/rating (${connections} conn)`, api.pid as number, () =>
+    await measure(`ratings: PUT …/rating (${connections} conn)`, api.pid as number, (seconds) =>
       autocannon({
         url: `${base}/communities/bench/notes/${notes[0]?.id}/rating`,
         method: 'PUT',
