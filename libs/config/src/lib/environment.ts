@@ -133,8 +133,8 @@ export class Environment {
   MIRROR_PULL_SECONDS = 300;
 
   /**
-   * Worker threads each API process verifies proofs in (Groth16: ~12 ms of CPU for one proof
-   * alone, ~5 ms each in the batches a busy API forms); 0 verifies on the request thread.
+   * Worker threads each API process verifies proofs in (Groth16: ~7.5 ms of CPU for one proof
+   * alone, ~3 ms each in the batches a busy API forms); 0 verifies on the request thread.
    * Defaults to one per CPU core: verification is most of a write's CPU, and the request thread
    * mostly waits on PostgreSQL meanwhile. With API_PROCESSES > 1, about cores ÷ processes.
    */

@@ -6,7 +6,7 @@
 // it measures:
 //   1. rating writes: the database work of one PUT …/rating as RatingsService does it (the note
 //      lookup, the upsert and its outbox event in one transaction, the read-back) from
-//      --connections clients for --seconds. Proof verification (≈12 ms CPU per rating in the API
+//      --connections clients for --seconds. Proof verification (≈3–7.5 ms CPU per rating in the API
 //      process) is left out: it costs the same in both modes.
 //   2. the queue: the median time from adding a job to a worker starting it, and --jobs no-op
 //      jobs through a worker of concurrency 4.
