@@ -107,7 +107,9 @@ async function measure(
   const result = await run(Number(values.seconds));
   const after = sample(apiPid);
   report(label, result);
-  const per = (ms: number) => `${(ms / Math.max(1, result.requests.total)).toFixed(2)} ms`;
+  // Max 0: a PostgreSQL backend that ends during the load takes its CPU time out of the sum.
+  const per = (ms: number) =>
+    `${(Math.max(0, ms) / Math.max(1, result.requests.total)).toFixed(2)} ms`;
   const own = process.cpuUsage(before.own);
   console.log(
     `${''.padEnd(34)} CPU per request: API ${per(after.api - before.api)} (request threads ${per(after.main - before.main)}), PostgreSQL ${per(after.postgres - before.postgres)}, load generator ${per((own.user + own.system) / 1000)} (sharing ${availableParallelism()} cores)`,
