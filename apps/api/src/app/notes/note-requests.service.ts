@@ -1,12 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { NoteRequest, PrismaService } from '@bridgenotes/database';
+import { NoteRequest, Post, Prisma, PrismaService } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
 import type { CommunityKey } from '../communities/communities.service';
+import { decodeCountCursor, encodeCountCursor, Page, pageOf } from '../common/cursor';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { RequestNoteDto } from './dto/note-input.dto';
 import { NotesService, postPayload } from './notes.service';
 import { PostsService } from './posts.service';
+
+/** A post members of a community asked notes for, with the community's notes on it. */
+export interface RequestedPost {
+  post: Post;
+  requestCount: number;
+  noteCount: number;
+}
 
 export interface StoredNoteRequest {
   request: NoteRequest;
@@ -71,5 +79,47 @@ export class NoteRequestsService {
         })
       ).count;
     return { request, postRequestCount, created: outcome.count !== undefined };
+  }
+
+  /**
+   * The posts the community's members requested notes on, most requested first (ties by post
+   * id), each with the community's notes on it that are not deleted: where writers are wanted.
+   * Keyset-paginated like the most-requested notes, with the same caveat: a count that grows
+   * between pages can move a post to a place already passed.
+   */
+  async requestedPosts(
+    community: CommunityKey,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<RequestedPost>> {
+    const after = cursor === undefined ? undefined : decodeCountCursor(cursor);
+    const picked = await this.prisma.$queryRaw<
+      { postId: string; requestCount: number; noteCount: number }[]
+    >`
+      SELECT c.post_id AS "postId", c.count AS "requestCount",
+             (SELECT COUNT(*)::int FROM notes n
+               WHERE n.community_id = c.community_id AND n.post_id = c.post_id
+                 AND n.deleted_at IS NULL) AS "noteCount"
+        FROM post_request_counts c
+       WHERE c.community_id = ${community.id}::uuid
+         ${
+           after
+             ? Prisma.sql`AND (c.count < ${after.count}
+                  OR (c.count = ${after.count} AND c.post_id > ${after.id}::uuid))`
+             : Prisma.empty
+         }
+       ORDER BY c.count DESC, c.post_id ASC
+       LIMIT ${limit + 1}`;
+    const posts = await this.prisma.post.findMany({
+      where: { id: { in: picked.map((row) => row.postId) } },
+    });
+    const byId = new Map(posts.map((post) => [post.id, post]));
+    const rows = picked.flatMap(({ postId, requestCount, noteCount }) => {
+      const post = byId.get(postId);
+      return post ? [{ post, requestCount, noteCount }] : [];
+    });
+    return pageOf(rows, limit, (row) =>
+      encodeCountCursor({ count: row.requestCount, id: row.post.id }),
+    );
   }
 }

@@ -333,4 +333,115 @@ describe('note requests', () => {
       ).toBe('VALIDATION_FAILED');
     });
   });
+
+  describe("requested posts, writers' list", () => {
+    let writers: TestCommunity;
+    let q: Record<'q1' | 'q2' | 'q3' | 'elsewhere', string>;
+
+    beforeAll(async () => {
+      // A community of its own, arranged directly: the other tests change the first one's counts.
+      writers = await communityWithMembers(app, []);
+      const post = async (path: string) =>
+        (
+          await prisma.post.create({
+            data: { canonicalUrl: `https://example.com/${writers.slug}/${path}` },
+          })
+        ).id;
+      q = {
+        q1: await post('q1'),
+        q2: await post('q2'),
+        q3: await post('q3'),
+        elsewhere: await post('x'),
+      };
+      for (const [postId, count, communityId] of [
+        [q.q1, 3, writers.id],
+        [q.q2, 3, writers.id],
+        [q.q3, 1, writers.id],
+        [q.elsewhere, 9, other.id],
+      ] as const) {
+        await prisma.postRequestCount.create({ data: { communityId, postId, count } });
+      }
+      const note = (postId: string, extra: object = {}) =>
+        prisma.note.create({
+          data: {
+            communityId: writers.id,
+            postId,
+            authorPseudonym: '1',
+            classification: NoteClassification.NOT_MISLEADING,
+            reasons: ['FACTUALLY_CORRECT'],
+            text: 'A note',
+            sources: [],
+            ...extra,
+          },
+        });
+      await note(q.q1);
+      await note(q.q1, { deletedAt: new Date() });
+      await note(q.q3);
+      await note(q.q3, { status: 'CURRENTLY_RATED_HELPFUL' });
+    });
+
+    const list = (query: Record<string, string | number> = {}, slug = writers.slug) =>
+      request(server()).get(`/communities/${slug}/note-requests`).query(query);
+
+    it('pages by request count, ties by post id, with the notes each post has', async () => {
+      const seen: { post: { id: string; url: string; requestCount: number }; noteCount: number }[] =
+        [];
+      let cursor: string | null = null;
+      do {
+        const response: request.Response = await list({
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        }).expect(200);
+        seen.push(...response.body.items);
+        cursor = response.body.nextCursor;
+      } while (cursor);
+      const tied = [q.q1, q.q2].sort((a, b) => (a < b ? -1 : 1));
+      expect(seen.map(({ post }) => post.id)).toEqual([...tied, q.q3]);
+      const noteCounts = { [q.q1]: 1, [q.q2]: 0, [q.q3]: 2 };
+      expect(seen.map(({ post, noteCount }) => [post.requestCount, noteCount])).toEqual(
+        [...tied, q.q3].map((id) => [id === q.q3 ? 1 : 3, noteCounts[id]]),
+      );
+      expect(seen[0]?.post.url).toBe(
+        `https://example.com/${writers.slug}/${tied[0] === q.q1 ? 'q1' : 'q2'}`,
+      );
+    });
+
+    it('lists the posts requested through the API with their proven counts', async () => {
+      const { items } = (await list({ limit: 100 }, community.slug).expect(200)).body as {
+        items: { post: { url: string; requestCount: number } }[];
+      };
+      expect(items.find(({ post }) => post.url === posts.p1)?.post.requestCount).toBe(2);
+    });
+
+    it('lets a cache revalidate a page, until a request changes it', async () => {
+      const first = await list().expect(200);
+      expect(first.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+      const etag = first.headers['etag'] as string;
+      await list().set('If-None-Match', etag).expect(304);
+      await prisma.postRequestCount.update({
+        where: { communityId_postId: { communityId: writers.id, postId: q.q3 } },
+        data: { count: 4 },
+      });
+      const changed = await list().set('If-None-Match', etag).expect(200);
+      expect(changed.body.items[0].post).toMatchObject({ id: q.q3, requestCount: 4 });
+    });
+
+    it('refuses a forged cursor and a bad limit with 400, an unknown community with 404', async () => {
+      const forged = Buffer.from('n-1|00000000-0000-0000-0000-000000000000').toString('base64url');
+      expect((await list({ cursor: forged }).expect(400)).body.code).toBe('CURSOR_INVALID');
+      expect((await list({ limit: 0 }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      expect((await list({}, 'no-such-community').expect(404)).body.code).toBe(
+        'COMMUNITY_NOT_FOUND',
+      );
+    });
+
+    it('is documented in the OpenAPI document', async () => {
+      const { paths } = (await request(server()).get('/docs-json').expect(200)).body;
+      const route = paths['/communities/{slug}/note-requests'].get;
+      expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '404']);
+      expect(route.responses['200'].content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/RequestedPostPageDto',
+      );
+    });
+  });
 });

@@ -26,6 +26,7 @@ import {
 import type { Request, Response } from 'express';
 
 import { ApiErrorBody } from '../common/api-error';
+import { PageQuery } from '../common/page-query.dto';
 import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
 import { CreateNoteDto, DeleteNoteDto, PutRatingDto, RequestNoteDto } from './dto/note-input.dto';
@@ -38,6 +39,7 @@ import {
   PostDto,
   PostNotesDto,
   RatingDto,
+  RequestedPostPageDto,
 } from './dto/note.dto';
 import { NoteRequestsService } from './note-requests.service';
 import { NotesService } from './notes.service';
@@ -148,6 +150,34 @@ export class NotesController {
     );
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return NoteRequestDto.from(request, postRequestCount);
+  }
+
+  @Get('communities/:slug/note-requests')
+  @Header('Cache-Control', REVALIDATE)
+  @ApiOperation({
+    summary: 'Posts members requested notes on, most requested first: where writers are wanted',
+    description:
+      "Each with the community's request count and how many notes it has there. Keyset-paginated: pass `nextCursor` as `cursor`. Answers carry an ETag; `If-None-Match` gets 304 while the page is unchanged. Requesters are not listed.",
+  })
+  @ApiOkResponse({ type: RequestedPostPageDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  async requestedPosts(
+    @Param() { slug }: CommunitySlugParams,
+    @Query() { limit, cursor }: PageQuery,
+  ): Promise<RequestedPostPageDto> {
+    const page = await this.requests.requestedPosts(
+      await this.communities.keyOf(slug),
+      limit,
+      cursor,
+    );
+    return {
+      items: page.items.map(({ post, requestCount, noteCount }) => ({
+        post: PostDto.from(post, requestCount),
+        noteCount,
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Get('communities/:slug/notes/:id')

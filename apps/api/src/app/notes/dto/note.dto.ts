@@ -234,3 +234,25 @@ export class NoteRequestDto {
     };
   }
 }
+
+export class RequestedPostDto {
+  @ApiProperty({
+    type: PostDto,
+    description: "The post; its requestCount is the community's, as the list is ordered by",
+  })
+  post!: PostDto;
+
+  @ApiProperty({
+    description: "The community's notes on the post, deleted ones left out: 0 when none is written",
+    example: 0,
+  })
+  noteCount!: number;
+}
+
+export class RequestedPostPageDto {
+  @ApiProperty({ type: [RequestedPostDto] })
+  items!: RequestedPostDto[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
+  nextCursor!: string | null;
+}
