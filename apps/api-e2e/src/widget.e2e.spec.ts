@@ -113,7 +113,7 @@ describe('embeddable widget', () => {
       response.setHeader('Content-Type', 'text/html; charset=utf-8');
       response.end(`<!doctype html><html><head><title>Host</title></head><body>
         <h1>A site that embeds Bridgenotes</h1>
-        <script>window.events = []; for (const type of ['ready', 'rated', 'noted'])
+        <script>window.events = []; for (const type of ['ready', 'rated', 'noted', 'requested'])
           document.addEventListener('bridgenotes:' + type, (event) => window.events.push(type));</script>
         <script async src="${apiUrl}/embed.js" data-community="${url.searchParams.get('community')}"
           data-post-url="${postUrl}" data-theme="light"></script></body></html>`);
@@ -245,7 +245,7 @@ describe('embeddable widget', () => {
     await page.close();
   });
 
-  it('lets a member join, rate and write with proofs made in the browser, out of the host page’s reach', async () => {
+  it('lets a member join, rate, write and ask for a note with proofs made in the browser, out of the host page’s reach', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${hostOrigin}/?community=${listed.slug}`);
     const frame = await widgetFrame(page);
@@ -302,6 +302,22 @@ describe('embeddable widget', () => {
       },
     ]);
     expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain('noted');
+
+    // And asks for a note on the post, under the same pseudonym again.
+    await frame.getByText('Members who asked for a note on this post: 0').waitFor();
+    await frame.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await frame.getByText('Request recorded.').waitFor({ timeout: 90_000 });
+    await frame.getByText('Members who asked for a note on this post: 1').waitFor();
+    const { rows: requests } = await database.query<{ requester_pseudonym: string }>(
+      'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
+      [listed.id],
+    );
+    expect(requests).toEqual([
+      { requester_pseudonym: (rows[0].proof as { nullifier: string }).nullifier },
+    ]);
+    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain(
+      'requested',
+    );
     await page.close();
-  }, 150_000);
+  }, 240_000);
 });

@@ -517,7 +517,29 @@ function noteForm(): HTMLFormElement {
 
 // ---------------------------------------------------------------------------------------------
 
-function contribute(toRate: Note[]): HTMLElement {
+/**
+ * Community Notes' "request a note": a member asks for a note on this post (once per pseudonym;
+ * asking again counts nothing), which puts it in the writers' list of requested posts.
+ */
+function requestPanel(requestCount: number): HTMLElement {
+  const count = h('p', {}, t('requestCount', { count: requestCount }));
+  const ask = button(t('requestNote'), () =>
+    guarded(async () => {
+      const payload = { post: { url: postUrl } };
+      const proven = await prove('note.request', '', payload);
+      const stored = await api<{ postRequestCount: number }>(`${communityPath()}/note-requests`, {
+        method: 'POST',
+        body: { ...payload, ...proven },
+      });
+      count.textContent = t('requestCount', { count: stored.postRequestCount });
+      say(t('requested'));
+      tell({ type: 'requested', requests: stored.postRequestCount });
+    }),
+  );
+  return h('div', { class: 'request' }, count, ask);
+}
+
+function contribute(toRate: Note[], requestCount: number): HTMLElement {
   const section = h('section', { class: 'contribute', hidden: true, id: nextId('contribute') });
   const render = (): void => {
     const member = isMember();
@@ -530,7 +552,7 @@ function contribute(toRate: Note[]): HTMLElement {
         if (member) view.append(ratingForm(note));
         return view;
       }),
-      ...(member ? [h('h3', {}, t('writeNote')), noteForm()] : []),
+      ...(member ? [requestPanel(requestCount), h('h3', {}, t('writeNote')), noteForm()] : []),
     );
   };
   render();
@@ -546,17 +568,20 @@ async function start(): Promise<void> {
   ).observe(app);
 
   let notes: Note[] = [];
+  let requestCount = 0;
   try {
     community = await api<Community>(communityPath());
-    notes = await api<{ notes: Note[] }>(
+    ({ notes, requestCount } = await api<{ notes: Note[]; post: { requestCount: number } }>(
       `/posts?${new URLSearchParams({ url: postUrl, community: slug })}`,
     ).then(
-      (body) => body.notes,
+      (body) => ({ notes: body.notes, requestCount: body.post.requestCount }),
       (error) => {
-        if (error instanceof RequestError && error.code === 'POST_NOT_FOUND') return [];
+        if (error instanceof RequestError && error.code === 'POST_NOT_FOUND') {
+          return { notes: [], requestCount: 0 };
+        }
         throw error;
       },
-    );
+    ));
   } catch (error) {
     say(t('loadFailed'));
     tell({ type: 'error', code: error instanceof RequestError ? error.code : 'ERROR' });
@@ -567,7 +592,7 @@ async function start(): Promise<void> {
   const toRate = live.filter((note) => note.status === 'NEEDS_MORE_RATINGS');
   say(helpful.length > 0 ? '' : t('noHelpful'));
 
-  const section = contribute(toRate);
+  const section = contribute(toRate, requestCount);
   const toggle = button(t('helpRate', { count: toRate.length }), () => {
     section.hidden = !section.hidden;
     toggle.setAttribute('aria-expanded', String(!section.hidden));

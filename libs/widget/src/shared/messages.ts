@@ -7,6 +7,7 @@ export type FrameEvent =
   | { type: 'ready'; notes: number; helpful: number }
   | { type: 'rated'; noteId: string }
   | { type: 'noted'; noteId: string }
+  | { type: 'requested'; requests: number }
   | { type: 'error'; code: string };
 
 /** Host page → frame: the host's values of the widget's CSS custom properties. */
