@@ -521,7 +521,7 @@ function noteForm(): HTMLFormElement {
  * Community Notes' "request a note": a member asks for a note on this post (once per pseudonym;
  * asking again counts nothing), which puts it in the writers' list of requested posts.
  */
-function requestPanel(requestCount: number): HTMLElement {
+function requestPanel(requestCount: number, onRequested: (count: number) => void): HTMLElement {
   const count = h('p', {}, t('requestCount', { count: requestCount }));
   const ask = button(t('requestNote'), () =>
     guarded(async () => {
@@ -532,6 +532,7 @@ function requestPanel(requestCount: number): HTMLElement {
         body: { ...payload, ...proven },
       });
       count.textContent = t('requestCount', { count: stored.postRequestCount });
+      onRequested(stored.postRequestCount);
       say(t('requested'));
       tell({ type: 'requested', requests: stored.postRequestCount });
     }),
@@ -541,6 +542,8 @@ function requestPanel(requestCount: number): HTMLElement {
 
 function contribute(toRate: Note[], requestCount: number): HTMLElement {
   const section = h('section', { class: 'contribute', hidden: true, id: nextId('contribute') });
+  // Kept across renders (joining or restoring re-renders the section).
+  let requests = requestCount;
   const render = (): void => {
     const member = isMember();
     section.replaceChildren(
@@ -552,7 +555,15 @@ function contribute(toRate: Note[], requestCount: number): HTMLElement {
         if (member) view.append(ratingForm(note));
         return view;
       }),
-      ...(member ? [requestPanel(requestCount), h('h3', {}, t('writeNote')), noteForm()] : []),
+      ...(member
+        ? [
+            requestPanel(requests, (count) => {
+              requests = count;
+            }),
+            h('h3', {}, t('writeNote')),
+            noteForm(),
+          ]
+        : []),
     );
   };
   render();
