@@ -24,6 +24,20 @@ describe('API in several processes', () => {
   let api: RunningApp;
   let baseUrl: string;
 
+  /**
+   * `path` answers 200 `times` in a row, each over a new connection: the supervisor hands
+   * connections to the processes in turn, so from two on, both processes answer.
+   */
+  async function expectAnswers(path: string, times: number): Promise<void> {
+    for (let index = 0; index < times; index += 1) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        headers: { connection: 'close' },
+        signal: AbortSignal.timeout(2_000),
+      });
+      expect(response.status).toBe(200);
+    }
+  }
+
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
@@ -38,14 +52,7 @@ describe('API in several processes', () => {
     });
     await eventually(async () => {
       expect(childProcessesOf(api.child.pid as number)).toHaveLength(2);
-      for (let index = 0; index < 4; index += 1) {
-        // A new connection each time, so both processes get to answer.
-        const response = await fetch(`${baseUrl}/ready`, {
-          headers: { connection: 'close' },
-          signal: AbortSignal.timeout(2_000),
-        });
-        expect(response.status).toBe(200);
-      }
+      await expectAnswers('/ready', 4);
     }, 60_000);
   }, 90_000);
 
@@ -111,25 +118,13 @@ describe('API in several processes', () => {
     const [first, second] = childProcessesOf(api.child.pid as number);
     process.kill(first as number, 'SIGKILL');
     // A connection handed to the dying process is lost with it; the other one answers.
-    await eventually(async () => {
-      const response = await fetch(`${baseUrl}/health`, {
-        headers: { connection: 'close' },
-        signal: AbortSignal.timeout(2_000),
-      });
-      expect(response.status).toBe(200);
-    });
+    await eventually(() => expectAnswers('/health', 1));
     await eventually(async () => {
       const now = childProcessesOf(api.child.pid as number);
       expect(now).toHaveLength(2);
       expect(now).toContain(second);
       expect(now).not.toContain(first);
-      for (let index = 0; index < 4; index += 1) {
-        const response = await fetch(`${baseUrl}/ready`, {
-          headers: { connection: 'close' },
-          signal: AbortSignal.timeout(2_000),
-        });
-        expect(response.status).toBe(200);
-      }
+      await expectAnswers('/ready', 4);
     }, 60_000);
     expect(api.output()).toMatch(/API process exited \(SIGKILL\); starting another/);
   }, 90_000);

@@ -178,14 +178,14 @@ function createSemaphoreVerifier(curve) {
   /** The batch equation over readable proofs (see the top of this file). */
   function batchHolds(proofs) {
     const weights = proofs.map(randomWeight);
-    const weightSum = weights.reduce((sum, weight) => sum + weight, 0n);
+    const weightSum = weights.reduce((sum, weight) => sum + weight, 0n) % curve.r;
     // Σ rᵢ·vk_xᵢ = (Σ rᵢ)·IC[0] + Σⱼ (Σᵢ rᵢ·signalᵢⱼ)·IC[j + 1]
     const foldedSignals = proofs[0].signals.map(
       (_, index) =>
         proofs.reduce((sum, { signals }, at) => sum + weights[at] * signals[index], 0n) % curve.r,
     );
     const vkX = fixedBases.sum([
-      [0, weightSum % curve.r],
+      [0, weightSum],
       ...foldedSignals.map((signal, j) => [j + 1, signal]),
     ]);
     const cSum = proofs.reduce(
@@ -195,7 +195,7 @@ function createSemaphoreVerifier(curve) {
     const product = millerProduct([
       { p: vkX, prepared: gamma },
       { p: cSum, prepared: delta },
-      { p: fixedBases.sum([[ALPHA, weightSum % curve.r]]), prepared: beta },
+      { p: fixedBases.sum([[ALPHA, weightSum]]), prepared: beta },
       ...proofs.map(({ a, b }, at) => ({ p: G1.neg(G1.timesScalar(a, weights[at])), q: b })),
     ]);
     return Gt.eq(curve.finalExponentiation(product), Gt.one);
