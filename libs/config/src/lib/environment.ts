@@ -154,6 +154,17 @@ export class Environment {
   @Max(64, { message: 'must be at most 64' })
   API_PROCESSES = 1;
 
+  /**
+   * How long, in ms, an API process answers `GET /posts` (the widget's read on every page view)
+   * from its cache. A write through this machine's API processes clears it at once; published
+   * statuses and writes through other machines show after at most this long. 0: no cache.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0, { message: 'must be 0 (no cache) or more (milliseconds)' })
+  @Max(60_000, { message: 'must be at most 60000 (a minute)' })
+  POST_CACHE_MS = 1_000;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

@@ -1,4 +1,5 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import type { NextFunction, Request, Response } from 'express';
 
 import { ResponseCache } from '../common/response-cache';
@@ -7,13 +8,14 @@ import { ResponseCache } from '../common/response-cache';
 export const REVALIDATE = 'public, max-age=0, must-revalidate';
 
 /**
- * `GET /posts` answers, for a second: what the widget asks on every page view of a post, the
- * API's hottest read. Cleared by the notes service on every write that changes a post's read.
+ * `GET /posts` answers, for POST_CACHE_MS (a second by default): what the widget asks on every
+ * page view of a post, the API's hottest read. Cleared by the notes service on every write that
+ * changes a post's read.
  */
 @Injectable()
 export class PostResponseCache extends ResponseCache {
-  constructor() {
-    super(1_000, 10_000, REVALIDATE);
+  constructor(env: Environment) {
+    super(env.POST_CACHE_MS, 10_000, REVALIDATE);
   }
 }
 
