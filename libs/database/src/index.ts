@@ -4,4 +4,4 @@ export * from './lib/database-admin';
 export * from './lib/migrations';
 export * from './lib/prisma.module';
 export * from './lib/prisma.service';
-export * from './lib/tree-nodes';
+export * from './lib/stores';

@@ -1,3 +1,5 @@
+export * from './lib/job-handler';
+export * from './lib/job-producer';
 export * from './lib/jobs';
 export * from './lib/queue-connection';
 export * from './lib/queue-error-logger';

@@ -1,5 +1,5 @@
 import { Environment } from '@bridgenotes/config';
-import { PrismaClient, PrismaService } from '@bridgenotes/database';
+import { PrismaClient, PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
 import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
 
@@ -13,14 +13,14 @@ export async function publishScoringRun(
   communityId: string,
   nowMs = Date.now(),
 ): Promise<string> {
-  const run = await prisma.scoringRun.create({
-    data: { communityId, status: 'RUNNING', startedAt: new Date(nowMs), attempts: 1 },
-  });
   const database = prisma as PrismaService;
+  const runs = new ScoringRunStore(database);
+  const run = await runs.request(communityId);
+  await runs.start(run.id, communityId, new Date(nowMs));
   const loaded = await new ScoringInputLoader(database).load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
   // Defaults only: the publisher reads nothing but the score retention from it.
-  await new ScoringPublisher(database, new Environment()).publish(
+  await new ScoringPublisher(database, new Environment(), runs).publish(
     run.id,
     loaded,
     result,

@@ -4,6 +4,7 @@ import { PrismaModule } from '@bridgenotes/database';
 import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
+import { QueueWorkersModule } from './common/queue-workers';
 import { MirroringModule } from './mirroring/mirroring.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -20,6 +21,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     MirroringModule,
     PrismaModule,
     QueueModule.forRoot({ role: 'consumer' }),
+    QueueWorkersModule,
     ScoringModule,
     WebhooksModule,
   ],

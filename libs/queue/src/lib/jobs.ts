@@ -1,4 +1,5 @@
-import type { JobsOptions } from 'bullmq';
+import type { Environment } from '@bridgenotes/config';
+import type { Job, JobsOptions, RepeatOptions } from 'bullmq';
 
 import { QueueName } from './queue-names';
 
@@ -32,33 +33,67 @@ export interface PullMirrorJob {
   mirrorId: string;
 }
 
-/** Requests to pull one mirror join the one waiting or running: a mirror is pulled once at a time. */
-export const pullMirrorJobOptions = (mirrorId: string): JobsOptions => ({
-  deduplication: { id: `pull:${mirrorId}` },
-});
-
 /** The periodic pull: one `pull-mirror` job for every community this instance follows. */
 export type PullMirrorsJob = Record<string, never>;
 
+/** Retries of one webhook delivery: about 1.5 days between the first and the last attempt. */
+export const WEBHOOK_ATTEMPTS = 12;
+export const WEBHOOK_BACKOFF_MS = 30_000;
+
 /**
- * The one place that says which payload each job carries and on which queue it runs, so a
- * producer cannot enqueue a payload its consumer does not expect.
+ * How a job runs: its queue, the options every enqueue of it gets (after the queue's defaults,
+ * before the caller's own), and, for a periodic job, its schedule from the configuration
+ * (undefined: not scheduled). Every worker upserts the same schedule, named after the job, so
+ * there is one however many workers run.
  */
-export interface JobPayloads {
-  [JobName.ScoreCommunity]: ScoreCommunityJob;
-  [JobName.RescoreAll]: RescoreAllJob;
-  [JobName.DeliverWebhook]: DeliverWebhookJob;
-  [JobName.PullMirror]: PullMirrorJob;
-  [JobName.PullMirrors]: PullMirrorsJob;
+export interface JobDefinition<Data> {
+  queue: QueueName;
+  options?: (data: Data) => JobsOptions;
+  schedule?: (env: Environment) => RepeatOptions | undefined;
 }
 
-export const JOB_QUEUE: { readonly [Name in JobName]: QueueName } = {
-  [JobName.ScoreCommunity]: QueueName.Scoring,
-  [JobName.RescoreAll]: QueueName.Scoring,
-  [JobName.DeliverWebhook]: QueueName.Webhooks,
-  [JobName.PullMirror]: QueueName.Mirroring,
-  [JobName.PullMirrors]: QueueName.Mirroring,
-};
+/**
+ * The job catalogue: the one place that says which payload each job carries, on which queue it
+ * runs and how. `enqueue` and the worker's handlers are typed from it, so a producer cannot
+ * enqueue a payload its handler does not expect. A new job is an entry here and its handler.
+ */
+export const JOBS = {
+  [JobName.ScoreCommunity]: { queue: QueueName.Scoring } as JobDefinition<ScoreCommunityJob>,
+  [JobName.RescoreAll]: {
+    queue: QueueName.Scoring,
+    schedule: (env) =>
+      env.SCORING_CRON === 'off' ? undefined : { pattern: env.SCORING_CRON, tz: 'UTC' },
+  } as JobDefinition<RescoreAllJob>,
+  [JobName.DeliverWebhook]: {
+    queue: QueueName.Webhooks,
+    // The job id is the delivery's: a delivery handed over twice is one job.
+    options: ({ deliveryId }) => ({
+      jobId: deliveryId,
+      attempts: WEBHOOK_ATTEMPTS,
+      backoff: { type: 'exponential', delay: WEBHOOK_BACKOFF_MS },
+    }),
+  } as JobDefinition<DeliverWebhookJob>,
+  [JobName.PullMirror]: {
+    queue: QueueName.Mirroring,
+    // Requests to pull one mirror join the one waiting or running: one pull of a mirror at a time.
+    options: ({ mirrorId }) => ({ deduplication: { id: `pull:${mirrorId}` } }),
+  } as JobDefinition<PullMirrorJob>,
+  [JobName.PullMirrors]: {
+    queue: QueueName.Mirroring,
+    schedule: (env) =>
+      env.MIRROR_PULL_SECONDS === 0 ? undefined : { every: env.MIRROR_PULL_SECONDS * 1_000 },
+  } as JobDefinition<PullMirrorsJob>,
+} satisfies { readonly [Name in JobName]: JobDefinition<never> };
+
+/** The payload of a job, as the catalogue declares it. */
+export type JobData<Name extends JobName> =
+  (typeof JOBS)[Name] extends JobDefinition<infer Data> ? Data : never;
+
+/** Every job's payload by name (the shape BullMQ's typed queues take). */
+export type JobPayloads = { [Name in JobName]: JobData<Name> };
+
+/** A job as its handler receives it. */
+export type QueuedJob<Name extends JobName> = Job<JobData<Name>, void, Name>;
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,

@@ -10,6 +10,7 @@ import {
 import { Environment } from '@bridgenotes/config';
 import type { Processor } from 'bullmq';
 
+import { JobProducer } from './job-producer';
 import { JobName } from './jobs';
 import {
   JobQueue,
@@ -79,7 +80,10 @@ export interface QueueModuleOptions {
   role: QueueSettings['role'];
 }
 
-/** Registers every queue in `QueueName` on the configured backend, for injection anywhere. */
+/**
+ * Registers every queue in `QueueName` on the configured backend, and `JobProducer` over them, for
+ * injection anywhere.
+ */
 @Module({})
 export class QueueModule {
   static forRoot({ role }: QueueModuleOptions): DynamicModule {
@@ -105,8 +109,14 @@ export class QueueModule {
         },
         QueueFactory,
         ...queues,
+        {
+          provide: JobProducer,
+          inject: queues.map(({ provide }) => provide),
+          useFactory: (...opened: JobQueue<unknown, string>[]) =>
+            new JobProducer(new Map(Object.values(QueueName).map((name, i) => [name, opened[i]]))),
+        },
       ],
-      exports: [QueueFactory, ...queues.map(({ provide }) => provide)],
+      exports: [JobProducer, QueueFactory, ...queues.map(({ provide }) => provide)],
     };
   }
 }

@@ -6,6 +6,7 @@ import {
   NoteStatus,
   PrismaClient,
   PrismaService,
+  ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import {
@@ -44,7 +45,11 @@ describe('scoring store', () => {
       adapter: new PrismaPg({ connectionString: currentTestRun().databaseUrl }),
     });
     loader = new ScoringInputLoader(prisma as PrismaService);
-    publisher = new ScoringPublisher(prisma as PrismaService, new Environment());
+    publisher = new ScoringPublisher(
+      prisma as PrismaService,
+      new Environment(),
+      new ScoringRunStore(prisma as PrismaService),
+    );
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { NoteStatus, Prisma, PrismaService, ScoringRunStatus } from '@bridgenotes/database';
+import { NoteStatus, Prisma, PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import {
   ALGORITHM_VERSION,
   explainNote,
@@ -20,6 +20,7 @@ export class ScoringPublisher {
   constructor(
     private readonly prisma: PrismaService,
     private readonly env: Environment,
+    private readonly runs: ScoringRunStore,
   ) {}
 
   /**
@@ -63,23 +64,17 @@ export class ScoringPublisher {
         }
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.
-        const finished = await tx.scoringRun.updateMany({
-          where: { id: runId, status: ScoringRunStatus.RUNNING },
-          data: {
-            status: ScoringRunStatus.SUCCEEDED,
-            finishedAt: new Date(),
-            noteCount: loaded.noteCount,
-            ratingCount: loaded.ratingCount,
-            inputHash: loaded.inputHash,
-            dataHash: loaded.dataHash,
-            nowAt: new Date(loaded.nowMs),
-            algorithmVersion: ALGORITHM_VERSION,
-            seed,
-            statusCounts: counts,
-            error: null,
-          },
+        const finished = await this.runs.succeed(tx, runId, {
+          noteCount: loaded.noteCount,
+          ratingCount: loaded.ratingCount,
+          inputHash: loaded.inputHash,
+          dataHash: loaded.dataHash,
+          nowAt: new Date(loaded.nowMs),
+          algorithmVersion: ALGORITHM_VERSION,
+          seed,
+          statusCounts: counts,
         });
-        if (finished.count !== 1) throw new Error(`Scoring run ${runId} is no longer running`);
+        if (!finished) throw new Error(`Scoring run ${runId} is no longer running`);
         await this.announceChanges(tx, runId);
         await this.pruneOldScores(tx, runId);
       },

@@ -1,10 +1,16 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AdmissionPolicy, Community, Prisma, PrismaService } from '@bridgenotes/database';
+import {
+  AdmissionPolicy,
+  Community,
+  GroupTreeStore,
+  LockedTree,
+  Prisma,
+  PrismaService,
+} from '@bridgenotes/database';
 import { SNARK_SCALAR_FIELD, TREE_DEPTH } from '@bridgenotes/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
-import { GroupTreeService } from './group-tree.service';
 
 type Tx = Prisma.TransactionClient;
 
@@ -35,7 +41,7 @@ function leafOf(commitment: string): bigint {
 export class MembersService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly tree: GroupTreeService,
+    private readonly tree: GroupTreeStore,
   ) {}
 
   /** A member joins by the community's policy; nothing changes unless all of it succeeds. */
@@ -98,7 +104,8 @@ export class MembersService {
           'No current member with this commitment',
         );
       }
-      const change = await this.tree.setLeaf(tx, community.id, tree, member.leafIndex, 0n);
+      const change = await this.tree.withLeaf(tx, community.id, tree.size, member.leafIndex, 0n);
+      await this.tree.publish(tx, community.id, change);
       await tx.member.update({ where: { id: member.id }, data: { removedAt: new Date() } });
       return { leafIndex: member.leafIndex, root: change.root.toString(), size: change.size };
     }, TREE_TRANSACTION);
@@ -124,7 +131,7 @@ export class MembersService {
   private async add(
     tx: Tx,
     communityId: string,
-    tree: { size: number; root: string },
+    tree: LockedTree,
     commitments: string[],
     leaves: bigint[],
   ): Promise<MembershipChange> {
@@ -146,7 +153,8 @@ export class MembersService {
         'This commitment has already joined the community',
       );
     }
-    const change = await this.tree.append(tx, communityId, tree, leaves);
+    const change = await this.tree.appended(tx, communityId, tree.size, leaves);
+    await this.tree.publish(tx, communityId, change);
     await tx.member.createMany({
       data: commitments.map((commitment, offset) => ({
         communityId,

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 
 import { CommunitiesModule } from '../communities/communities.module';
 import { ActionProofsService } from './action-proofs.service';
-import { GroupTreeService } from './group-tree.service';
 import { GroupService } from './group.service';
 import { MembershipController } from './membership.controller';
 import { MembersService } from './members.service';
@@ -11,6 +10,6 @@ import { MembersService } from './members.service';
   controllers: [MembershipController],
   exports: [ActionProofsService],
   imports: [CommunitiesModule],
-  providers: [ActionProofsService, GroupService, GroupTreeService, MembersService],
+  providers: [ActionProofsService, GroupService, MembersService],
 })
 export class MembershipModule {}

@@ -11,14 +11,7 @@ import {
 import type { OriginRules } from '@bridgenotes/mirroring';
 import { exportClient, type ExportManifest } from '@bridgenotes/open-data';
 import { communityScope } from '@bridgenotes/protocol';
-import {
-  InjectQueue,
-  JobName,
-  JobQueue,
-  PullMirrorJob,
-  pullMirrorJobOptions,
-  QueueName,
-} from '@bridgenotes/queue';
+import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
 import { decodeIdCursor, encodeIdCursor, Page, pageOf } from '../common/cursor';
@@ -77,8 +70,7 @@ export class MirrorsService {
 
   constructor(
     private readonly prisma: PrismaService,
-    @InjectQueue(QueueName.Mirroring)
-    private readonly queue: JobQueue<PullMirrorJob, JobName.PullMirror>,
+    private readonly jobs: JobProducer,
   ) {}
 
   /**
@@ -319,7 +311,7 @@ export class MirrorsService {
   private enqueue(mirrorId: string): Promise<unknown> {
     // BullMQ waits for a first connection indefinitely; a request must not.
     return withTimeout(
-      this.queue.add(JobName.PullMirror, { mirrorId }, pullMirrorJobOptions(mirrorId)),
+      this.jobs.enqueue(JobName.PullMirror, { mirrorId }),
       ENQUEUE_TIMEOUT_MS,
       `The queue did not accept the job within ${ENQUEUE_TIMEOUT_MS} ms`,
     );

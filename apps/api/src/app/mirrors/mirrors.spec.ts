@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { ProvenAction } from '@bridgenotes/client';
-import { PrismaClient, PrismaService } from '@bridgenotes/database';
+import { GroupTreeStore, PrismaClient, PrismaService, ScoringOutbox } from '@bridgenotes/database';
 import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
 import { MirrorPuller } from '@bridgenotes/mirroring';
 import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
@@ -72,7 +72,11 @@ describe('mirroring a community of another instance', () => {
     mirrorDb = new PrismaClient({
       adapter: new PrismaPg({ connectionString: mirrorDatabase.url }),
     });
-    puller = new MirrorPuller(mirror.get(PrismaService));
+    puller = new MirrorPuller(
+      mirror.get(PrismaService),
+      mirror.get(GroupTreeStore),
+      mirror.get(ScoringOutbox),
+    );
 
     community = await communityWithMembers(origin, [author, first, second]);
     const prove = await prover(origin, community);

@@ -1,5 +1,12 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Note, NoteStatus, NoteStatusChange, Prisma, PrismaService } from '@bridgenotes/database';
+import {
+  Note,
+  NoteStatus,
+  NoteStatusChange,
+  Prisma,
+  PrismaService,
+  ScoringOutbox,
+} from '@bridgenotes/database';
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
@@ -52,6 +59,7 @@ const POST_READS_CHANGED = 'post-reads-changed';
 export class NotesService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly outbox: ScoringOutbox,
     private readonly proofs: ActionProofsService,
     private readonly posts: PostsService,
     private readonly postResponses: PostResponseCache,
@@ -118,7 +126,7 @@ export class NotesService {
           },
           include: WITH_COUNT,
         });
-        await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.created' } });
+        await this.outbox.record(tx, community.id, 'note.created');
         return note;
       });
       this.forgetPostReads();
@@ -164,8 +172,7 @@ export class NotesService {
           deleteProof: input.proof as Prisma.InputJsonObject,
         },
       });
-      if (count === 1)
-        await tx.scoringEvent.create({ data: { communityId: community.id, kind: 'note.deleted' } });
+      if (count === 1) await this.outbox.record(tx, community.id, 'note.deleted');
     });
     this.forgetPostReads();
     return this.get(community, noteId);

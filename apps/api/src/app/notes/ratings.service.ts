@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Helpfulness, PrismaService, Rating } from '@bridgenotes/database';
+import { Helpfulness, PrismaService, Rating, ScoringOutbox } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
@@ -21,6 +21,7 @@ export type StoredRating = Pick<
 export class RatingsService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly outbox: ScoringOutbox,
     private readonly proofs: ActionProofsService,
   ) {}
 
@@ -82,10 +83,7 @@ export class RatingsService {
               client_minute = excluded.client_minute, proof = excluded.proof
           WHERE ratings.client_minute < excluded.client_minute
         RETURNING note_id, rater_pseudonym, helpfulness, tags, client_minute, (xmax = 0) AS inserted
-      ), outbox AS (
-        INSERT INTO scoring_events (community_id, kind)
-        SELECT ${community.id}::uuid, 'rating.put' FROM written
-      )
+      ), outbox AS (${this.outbox.recordPerRow(community.id, 'rating.put', 'written')})
       SELECT note_id AS "noteId", rater_pseudonym AS "raterPseudonym",
              helpfulness::text AS helpfulness, tags, client_minute AS "clientMinute",
              CASE WHEN inserted THEN 'created' ELSE 'replaced' END AS outcome

@@ -1,6 +1,12 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { NoteScore, PrismaService, ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
-import { InjectQueue, JobName, JobQueue, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
+import {
+  NoteScore,
+  PrismaService,
+  ScoringRun,
+  ScoringRunStatus,
+  ScoringRunStore,
+} from '@bridgenotes/database';
+import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
 import {
@@ -22,9 +28,9 @@ export class ScoringRunsService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly runs: ScoringRunStore,
     private readonly communities: CommunitiesService,
-    @InjectQueue(QueueName.Scoring)
-    private readonly queue: JobQueue<ScoreCommunityJob, JobName.ScoreCommunity>,
+    private readonly jobs: JobProducer,
   ) {}
 
   async list(slug: string, limit: number, cursor?: string): Promise<Page<ScoringRun>> {
@@ -47,11 +53,11 @@ export class ScoringRunsService {
   /** Records a run request and hands it to the worker; the run id is the job id. */
   async request(slug: string): Promise<ScoringRun> {
     const community = await this.communities.findBySlug(slug);
-    const run = await this.prisma.scoringRun.create({ data: { communityId: community.id } });
+    const run = await this.runs.request(community.id);
     try {
       // BullMQ waits for a first connection indefinitely; a request must not.
       await withTimeout(
-        this.queue.add(
+        this.jobs.enqueue(
           JobName.ScoreCommunity,
           { communityId: community.id, runId: run.id },
           { jobId: run.id },
@@ -62,7 +68,7 @@ export class ScoringRunsService {
     } catch (error) {
       // No job will serve this run: remove it rather than leave a request that never ends. (Should
       // Redis take the job after all, the worker finds no pending run and drops it.)
-      await this.prisma.scoringRun.delete({ where: { id: run.id } });
+      await this.runs.discard(run.id);
       this.logger.warn(`scoring request not queued: ${(error as Error).message}`);
       throw new ApiError(
         HttpStatus.SERVICE_UNAVAILABLE,

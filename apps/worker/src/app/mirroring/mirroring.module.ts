@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MirrorPuller } from '@bridgenotes/mirroring';
 
-import { MirrorPullProcessor } from './mirror-pull.processor';
+import { PullMirrorHandler } from './pull-mirror.handler';
+import { PullMirrorsHandler } from './pull-mirrors.handler';
 
 @Module({
-  providers: [MirrorPullProcessor, MirrorPuller],
+  providers: [MirrorPuller, PullMirrorHandler, PullMirrorsHandler],
 })
 export class MirroringModule {}

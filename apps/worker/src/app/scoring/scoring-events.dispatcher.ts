@@ -5,8 +5,8 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { PrismaService } from '@bridgenotes/database';
-import { InjectQueue, JobName, JobQueue, QueueName, ScoreCommunityJob } from '@bridgenotes/queue';
+import { ScoringOutbox } from '@bridgenotes/database';
+import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { PollingLoop } from '../common/polling-loop';
 
@@ -28,9 +28,9 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
   );
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly outbox: ScoringOutbox,
     private readonly env: Environment,
-    @InjectQueue(QueueName.Scoring) private readonly queue: JobQueue<ScoreCommunityJob>,
+    private readonly jobs: JobProducer,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,11 +43,11 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
 
   /** One pass: every community with events in the outbox gets (at most) one pending run. */
   async dispatch(): Promise<number> {
-    const pending = await this.prisma.$queryRaw<{ community_id: string; last_id: bigint }[]>`
-      SELECT community_id, max(id) AS last_id FROM scoring_events GROUP BY community_id`;
+    const pending = await this.outbox.pending();
     const debounceMs = this.env.SCORING_DEBOUNCE_SECONDS * 1_000;
-    for (const { community_id: communityId, last_id: lastId } of pending) {
-      await this.queue.add(
+    for (const events of pending) {
+      const { communityId } = events;
+      await this.jobs.enqueue(
         JobName.ScoreCommunity,
         { communityId },
         // While a run is pending for the community, further requests join it.
@@ -56,7 +56,7 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
           deduplication: { id: `score:${communityId}`, ttl: Math.max(debounceMs, 1) },
         },
       );
-      await this.prisma.scoringEvent.deleteMany({ where: { communityId, id: { lte: lastId } } });
+      await this.outbox.clear(events);
     }
     return pending.length;
   }

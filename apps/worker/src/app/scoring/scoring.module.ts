@@ -1,10 +1,17 @@
 import { Module } from '@nestjs/common';
 import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
 
+import { RescoreAllHandler } from './rescore-all.handler';
+import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
-import { ScoringProcessor } from './scoring.processor';
 
 @Module({
-  providers: [ScoringEventsDispatcher, ScoringInputLoader, ScoringProcessor, ScoringPublisher],
+  providers: [
+    RescoreAllHandler,
+    ScoreCommunityHandler,
+    ScoringEventsDispatcher,
+    ScoringInputLoader,
+    ScoringPublisher,
+  ],
 })
 export class ScoringModule {}

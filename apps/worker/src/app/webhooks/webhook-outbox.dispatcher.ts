@@ -5,16 +5,12 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { PrismaService } from '@bridgenotes/database';
-import { DeliverWebhookJob, InjectQueue, JobName, JobQueue, QueueName } from '@bridgenotes/queue';
+import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { PollingLoop } from '../common/polling-loop';
 
 const POLL_MS = 2_000;
 const BATCH = 100;
-
-/** Retries of one delivery: about 1.5 days between the first and the last attempt. */
-export const WEBHOOK_ATTEMPTS = 12;
-export const WEBHOOK_BACKOFF_MS = 30_000;
 
 /**
  * Hands the status-change events that scoring runs write to the webhook queue. The job id is the
@@ -32,8 +28,7 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
 
   constructor(
     private readonly prisma: PrismaService,
-    @InjectQueue(QueueName.Webhooks)
-    private readonly queue: JobQueue<DeliverWebhookJob, JobName.DeliverWebhook>,
+    private readonly jobs: JobProducer,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,16 +47,10 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
       take: BATCH,
     });
     if (pending.length === 0) return 0;
-    await this.queue.addBulk(
-      pending.map(({ id }) => ({
-        name: JobName.DeliverWebhook,
-        data: { deliveryId: id },
-        opts: {
-          jobId: id,
-          attempts: WEBHOOK_ATTEMPTS,
-          backoff: { type: 'exponential', delay: WEBHOOK_BACKOFF_MS },
-        },
-      })),
+    // The catalogue's options make the delivery's id the job's (see `JOBS`).
+    await this.jobs.enqueueBulk(
+      JobName.DeliverWebhook,
+      pending.map(({ id }) => ({ data: { deliveryId: id } })),
     );
     await this.prisma.webhookDelivery.updateMany({
       where: { id: { in: pending.map(({ id }) => id) } },

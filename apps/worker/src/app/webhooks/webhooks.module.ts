@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 
-import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
+import { DeliverWebhookHandler } from './deliver-webhook.handler';
 import { WebhookOutboxDispatcher } from './webhook-outbox.dispatcher';
 
 @Module({
-  providers: [WebhookDeliveryProcessor, WebhookOutboxDispatcher],
+  providers: [DeliverWebhookHandler, WebhookOutboxDispatcher],
 })
 export class WebhooksModule {}

@@ -1,19 +1,12 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '@bridgenotes/database';
-import { JobName, JobPayloads, JobWorker, QueueFactory, QueueName } from '@bridgenotes/queue';
+import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import { signWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
-import { Job, UnrecoverableError } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 
-type DeliveryPayload = JobPayloads[JobName.DeliverWebhook];
-type DeliveryJob = Job<DeliveryPayload, void, JobName.DeliverWebhook>;
+type DeliverWebhook = QueuedJob<JobName.DeliverWebhook>;
 
 const TIMEOUT_MS = 10_000;
-const CONCURRENCY = 4;
 
 /**
  * POSTs one status-change event to its community's webhook, signed with the community's secret.
@@ -21,35 +14,13 @@ const CONCURRENCY = 4;
  * exponential backoff, and the row records the attempts and the last error for the operator.
  */
 @Injectable()
-export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(WebhookDeliveryProcessor.name);
-  private worker?: JobWorker<DeliveryPayload, JobName.DeliverWebhook>;
+@HandlesJob(JobName.DeliverWebhook)
+export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook> {
+  private readonly logger = new Logger(DeliverWebhookHandler.name);
 
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly queues: QueueFactory,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
-  onApplicationBootstrap(): void {
-    this.worker = this.queues.worker<DeliveryPayload, JobName.DeliverWebhook>(
-      QueueName.Webhooks,
-      (job) => this.process(job),
-      { concurrency: CONCURRENCY },
-    );
-    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
-  }
-
-  /** Lets deliveries under way finish before the database connection closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-  }
-
-  async process(job: DeliveryJob): Promise<void> {
-    if (job.name !== JobName.DeliverWebhook) {
-      throw new UnrecoverableError(
-        `No handler for job "${String(job.name)}" on the webhooks queue`,
-      );
-    }
+  async handle(job: DeliverWebhook): Promise<void> {
     const delivery = await this.prisma.webhookDelivery.findUnique({
       where: { id: job.data.deliveryId },
       include: { community: { select: { webhookUrl: true, webhookSecret: true } } },
@@ -91,8 +62,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
     });
   }
 
-  private async onFailed(job: DeliveryJob | undefined, error: Error): Promise<void> {
-    if (!job) return;
+  async failed(job: DeliverWebhook, error: Error): Promise<void> {
     this.logger.warn(`webhook delivery ${job.data.deliveryId} failed: ${error.message}`);
     await this.prisma.webhookDelivery.updateMany({
       where: { id: job.data.deliveryId },

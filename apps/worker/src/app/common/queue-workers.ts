@@ -1,0 +1,118 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, Reflector } from '@nestjs/core';
+import { Environment } from '@bridgenotes/config';
+import {
+  HANDLES_JOB,
+  JOBS,
+  JobHandler,
+  JobName,
+  JobProducer,
+  JobWorker,
+  JobWorkerOptions,
+  QueueFactory,
+  QueueName,
+} from '@bridgenotes/queue';
+import { UnrecoverableError } from 'bullmq';
+
+type AnyHandler = JobHandler<JobName>;
+
+/**
+ * How each queue's worker takes jobs. The scoring lock bounds how soon a run whose worker died
+ * is picked up again (stalled-job recovery), and must outlast the synchronous scoring step;
+ * mirror pulls run one at a time, since they compete for the same CPU (proof checks).
+ */
+const WORKER_OPTIONS: { [Queue in QueueName]: (env: Environment) => JobWorkerOptions } = {
+  [QueueName.Scoring]: (env) => ({
+    concurrency: env.SCORING_CONCURRENCY,
+    lockDuration: env.SCORING_LOCK_SECONDS * 1_000,
+    stalledInterval: Math.min(30_000, (env.SCORING_LOCK_SECONDS * 1_000) / 2),
+  }),
+  [QueueName.Webhooks]: () => ({ concurrency: 4 }),
+  [QueueName.Mirroring]: () => ({ concurrency: 1 }),
+};
+
+/**
+ * Runs every job handler of the worker (the providers marked `@HandlesJob`): one BullMQ worker
+ * per queue that has handlers, which hands each job to its handler by name, and the schedules
+ * of the catalogue's periodic jobs. A job nobody handles fails at once, without retries.
+ */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(QueueWorkers.name);
+  private readonly workers: JobWorker<unknown, string>[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly factory: QueueFactory,
+    private readonly jobs: JobProducer,
+    private readonly env: Environment,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const [queue, handlers] of this.handlersByQueue()) {
+      for (const handler of handlers.values()) await handler.prepare?.();
+      const worker = this.factory.worker<unknown, string>(
+        queue,
+        (job, token) => {
+          const handler = handlers.get(job.name as JobName);
+          if (!handler) {
+            throw new UnrecoverableError(`No handler for job "${job.name}" on the ${queue} queue`);
+          }
+          return handler.handle(job as never, token);
+        },
+        WORKER_OPTIONS[queue](this.env),
+      );
+      worker.on('failed', (job, error) => {
+        const handler = job && handlers.get(job.name as JobName);
+        if (!job || !handler?.failed) return;
+        const final =
+          error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+        void handler.failed(job as never, error, final);
+      });
+      this.workers.push(worker);
+      // The queue may be away at boot: the schedule is set once it answers, without holding
+      // start-up.
+      this.jobs
+        .applySchedules(this.env, [queue])
+        .catch((error: Error) =>
+          this.logger.warn(`could not schedule the ${queue} queue's jobs: ${error.message}`),
+        );
+    }
+  }
+
+  /**
+   * Stops taking jobs and waits for the active ones before the database connection closes (in
+   * the later shutdown phase).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  private handlersByQueue(): Map<QueueName, Map<JobName, AnyHandler>> {
+    const byQueue = new Map<QueueName, Map<JobName, AnyHandler>>();
+    for (const wrapper of this.discovery.getProviders()) {
+      if (!wrapper.metatype || !wrapper.instance) continue;
+      const name = this.reflector.get<JobName | undefined>(HANDLES_JOB, wrapper.metatype);
+      if (!name) continue;
+      const queue = JOBS[name].queue;
+      const handlers = byQueue.get(queue) ?? new Map<JobName, AnyHandler>();
+      if (handlers.has(name)) throw new Error(`Two handlers for job "${name}"`);
+      handlers.set(name, wrapper.instance as AnyHandler);
+      byQueue.set(queue, handlers);
+    }
+    return byQueue;
+  }
+}
+
+@Module({
+  imports: [DiscoveryModule],
+  providers: [QueueWorkers],
+})
+export class QueueWorkersModule {}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@bridgenotes/database';
+import { HandlesJob, JobHandler, JobName, JobProducer } from '@bridgenotes/queue';
+
+const COMMUNITY_PAGE = 1_000;
+
+/** The periodic full rescoring (`SCORING_CRON`): asks for a run of every community. */
+@Injectable()
+@HandlesJob(JobName.RescoreAll)
+export class RescoreAllHandler implements JobHandler<JobName.RescoreAll> {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  async handle(): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.prisma.community.findMany({
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take: COMMUNITY_PAGE,
+        ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+      });
+      if (page.length === 0) return;
+      await this.jobs.enqueueBulk(
+        JobName.ScoreCommunity,
+        page.map(({ id }) => ({ data: { communityId: id } })),
+      );
+      after = page[page.length - 1]?.id;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
+import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
+import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
+import { DelayedError, UnrecoverableError } from 'bullmq';
+
+type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
+
+/**
+ * Longer than any run. The run holding a community's lease may retake it at once when its job is
+ * retried; any other run waits until the holder releases it or this runs out.
+ */
+const LEASE_SECONDS = 900;
+const BUSY_RETRY_MS = 5_000;
+
+/**
+ * Scores one community: takes its lease (one run of a community at a time, in any number of
+ * workers), loads its notes and ratings, scores them and publishes the run.
+ */
+@Injectable()
+@HandlesJob(JobName.ScoreCommunity)
+export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity> {
+  private readonly logger = new Logger(ScoreCommunityHandler.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly runs: ScoringRunStore,
+    private readonly loader: ScoringInputLoader,
+    private readonly publisher: ScoringPublisher,
+  ) {}
+
+  async handle(job: ScoreCommunity, token?: string): Promise<void> {
+    const { communityId } = job.data;
+    const runId = await this.pendingRun(job);
+    if (!(await this.acquireLease(communityId, runId))) {
+      // Another run of this community is in progress: come back shortly instead of running twice.
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      if (!(await this.runs.start(runId, communityId))) {
+        // Retrying cannot make a missing or finished run appear; fail once, without retries.
+        throw new UnrecoverableError(
+          `Scoring run ${runId} of community ${communityId} is not pending`,
+        );
+      }
+      await job.updateProgress({ stage: 'loading', percent: 5 });
+      // The run's time is part of its input: the stability rules (holds, locks) are computed
+      // against it, and the run record keeps it so that a verifier can recompute the run.
+      const loaded = await this.loader.load(communityId, Date.now());
+      await job.updateProgress({ stage: 'scoring', percent: 30 });
+      const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+      await job.updateProgress({ stage: 'publishing', percent: 90 });
+      const counts = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED);
+      await job.updateProgress({ stage: 'done', percent: 100 });
+      this.logger.log(
+        `run ${runId}: ${loaded.noteCount} notes, ${loaded.ratingCount} ratings, ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
+      );
+    } finally {
+      // Only this run's own lease: had it expired and passed to another run, it stays there.
+      await this.prisma.community.updateMany({
+        where: { id: communityId, scoringLeaseOwner: runId },
+        data: { scoringLeaseUntil: null, scoringLeaseOwner: null },
+      });
+    }
+  }
+
+  /** After the last attempt, the run is marked failed with the error. */
+  async failed(job: ScoreCommunity, error: Error, final: boolean): Promise<void> {
+    const { runId } = job.data;
+    if (!runId) return;
+    this.logger.warn(`run ${runId} attempt ${job.attemptsMade} failed: ${error.message}`);
+    if (final) await this.runs.fail(runId, error.message);
+  }
+
+  /**
+   * The run record this job serves: the operator's, when the job names one, else one recorded
+   * (queued) on the job's first attempt and kept in its data, so every retry serves the same run.
+   */
+  private async pendingRun(job: ScoreCommunity): Promise<string> {
+    const { communityId, runId } = job.data;
+    if (runId) return runId;
+    if (
+      !(await this.prisma.community.findUnique({
+        where: { id: communityId },
+        select: { id: true },
+      }))
+    ) {
+      throw new UnrecoverableError(`Community ${communityId} does not exist`);
+    }
+    const run = await this.runs.request(communityId);
+    await job.updateData({ communityId, runId: run.id });
+    return run.id;
+  }
+
+  private async acquireLease(communityId: string, runId: string): Promise<boolean> {
+    const acquired = await this.prisma.$executeRaw`
+      UPDATE communities
+         SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), scoring_lease_owner = ${runId}::uuid
+       WHERE id = ${communityId}::uuid
+         AND (scoring_lease_until IS NULL OR scoring_lease_until < now() OR scoring_lease_owner = ${runId}::uuid)`;
+    return acquired === 1;
+  }
+}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import {
+  appendLeaves,
+  nodeKey,
+  nodesNeededToAppend,
+  nodesNeededToUpdate,
+  updateLeaf,
+  type NodeKey,
+  type TreeChange,
+} from '@bridgenotes/protocol';
+
+import { Prisma } from '../../generated/prisma/client';
+import { PrismaService } from '../prisma.service';
+
+type Tx = Prisma.TransactionClient;
+
+export interface LockedTree {
+  size: number;
+  root: string;
+}
+
+/** One root of a community's history, as the export and the root window read it. */
+export interface StoredRoot {
+  root: string;
+  createdAt: Date;
+  supersededAt: Date | null;
+}
+
+/**
+ * The one writer of a community's group tree: its nodes (`tree_nodes`), its current root
+ * (`communities.tree_size`, `tree_root`) and its root history (`group_roots`). The API changes
+ * its own communities' trees with it, a mirror the trees it rebuilds from the origin's members.
+ * A change reads only the nodes on the changed paths (never the whole tree) and is computed
+ * first, then published, all inside the caller's transaction after `lock`.
+ */
+@Injectable()
+export class GroupTreeStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Locks the community's row: one tree change at a time per community, in any process. */
+  async lock(tx: Tx, communityId: string): Promise<LockedTree> {
+    const [row] = await tx.$queryRaw<{ tree_size: number; tree_root: string }[]>`
+      SELECT tree_size, tree_root FROM communities WHERE id = ${communityId}::uuid FOR UPDATE`;
+    if (!row) throw new Error(`community ${communityId} vanished during a tree change`);
+    return { size: row.tree_size, root: row.tree_root };
+  }
+
+  /** The tree with `leaves` appended to its `size` leaves; nothing written yet. */
+  async appended(tx: Tx, communityId: string, size: number, leaves: bigint[]): Promise<TreeChange> {
+    const stored = await this.nodes(tx, communityId, nodesNeededToAppend(size, leaves.length));
+    return appendLeaves(size, leaves, stored);
+  }
+
+  /** The tree with leaf `index` set to `value` (0 removes a member); nothing written yet. */
+  async withLeaf(
+    tx: Tx,
+    communityId: string,
+    size: number,
+    index: number,
+    value: bigint,
+  ): Promise<TreeChange> {
+    const stored = await this.nodes(tx, communityId, nodesNeededToUpdate(size, index));
+    return updateLeaf(size, index, value, stored);
+  }
+
+  /**
+   * Stores a change: its nodes, the community's current root, and the root history (the
+   * previous root superseded at the new one's time). `at` is the root's time: a mirror's is the
+   * origin's; without it, the clock's, taken under the lock and kept strictly increasing, so
+   * the history is ordered as it happened (not now(), the transaction's start: a change that
+   * began earlier but waited for the lock would sort before the one it follows).
+   */
+  async publish(tx: Tx, communityId: string, change: TreeChange, at?: Date): Promise<void> {
+    await this.saveNodes(tx, communityId, change);
+    const root = change.root.toString();
+    const time = at ?? (await this.nextRootTime(tx, communityId));
+    await tx.$executeRaw`
+      UPDATE communities SET tree_size = ${change.size}, tree_root = ${root}, updated_at = now()
+       WHERE id = ${communityId}::uuid`;
+    await tx.$executeRaw`
+      UPDATE group_roots SET superseded_at = ${time}
+       WHERE community_id = ${communityId}::uuid AND superseded_at IS NULL`;
+    await tx.$executeRaw`
+      INSERT INTO group_roots (id, community_id, root, size, created_at)
+      VALUES (gen_random_uuid(), ${communityId}::uuid, ${root}, ${change.size}, ${time})`;
+  }
+
+  /** Every root the community ever had (a mirror's root window). */
+  rootHistory(communityId: string): Promise<StoredRoot[]> {
+    return this.prisma.groupRoot.findMany({
+      where: { communityId },
+      select: { root: true, createdAt: true, supersededAt: true },
+    });
+  }
+
+  private async nextRootTime(tx: Tx, communityId: string): Promise<Date> {
+    const [{ at }] = await tx.$queryRaw<[{ at: Date }]>`
+      SELECT greatest(clock_timestamp(),
+                      (SELECT max(created_at) + interval '1 millisecond' FROM group_roots
+                        WHERE community_id = ${communityId}::uuid)) AS at`;
+    return at;
+  }
+
+  private async nodes(
+    tx: Tx,
+    communityId: string,
+    keys: [number, number][],
+  ): Promise<Map<NodeKey, bigint>> {
+    if (keys.length === 0) return new Map();
+    const rows = await tx.$queryRaw<{ level: number; index: number; hash: string }[]>`
+      SELECT level, index, hash FROM tree_nodes
+       WHERE community_id = ${communityId}::uuid
+         AND (level, index) IN (SELECT * FROM unnest(${keys.map(([level]) => level)}::int[],
+                                                     ${keys.map(([, index]) => index)}::int[]))`;
+    return new Map(rows.map((row) => [nodeKey(row.level, row.index), BigInt(row.hash)]));
+  }
+
+  private async saveNodes(tx: Tx, communityId: string, change: TreeChange): Promise<void> {
+    const levels: number[] = [];
+    const indexes: number[] = [];
+    const hashes: string[] = [];
+    for (const [key, hash] of change.nodes) {
+      const [level, index] = key.split(':').map(Number);
+      levels.push(level as number);
+      indexes.push(index as number);
+      hashes.push(hash.toString());
+    }
+    await tx.$executeRaw`
+      INSERT INTO tree_nodes (community_id, level, index, hash)
+      SELECT ${communityId}::uuid, * FROM unnest(${levels}::int[], ${indexes}::int[], ${hashes}::text[])
+      ON CONFLICT (community_id, level, index) DO UPDATE SET hash = excluded.hash`;
+  }
+}

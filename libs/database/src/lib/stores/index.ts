@@ -1,0 +1,3 @@
+export * from './group-tree.store';
+export * from './scoring-outbox';
+export * from './scoring-run.store';

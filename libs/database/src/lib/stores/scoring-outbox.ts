@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+
+import { Prisma } from '../../generated/prisma/client';
+import { PrismaService } from '../prisma.service';
+
+type Tx = Prisma.TransactionClient;
+
+/** Why a community needs rescoring; kept only until the worker has queued the run. */
+export type ScoringEventKind =
+  'note.created' | 'note.deleted' | 'rating.put' | 'mirror.notes' | 'mirror.ratings';
+
+export interface PendingScoring {
+  communityId: string;
+  /** The last event seen: clearing up to it keeps events written meanwhile. */
+  lastId: bigint;
+}
+
+/**
+ * The one writer of `scoring_events`, the outbox that asks the worker for a rescoring. Every
+ * accepted write records its event in its own transaction (so nothing is lost while the queue
+ * is away); the worker's dispatcher reads what is pending and clears it once queued.
+ */
+@Injectable()
+export class ScoringOutbox {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** In the caller's transaction, beside the write that changes what scoring reads. */
+  async record(tx: Tx, communityId: string, kind: ScoringEventKind): Promise<void> {
+    await tx.scoringEvent.create({ data: { communityId, kind } });
+  }
+
+  /**
+   * The same, as a part of the caller's own statement: one event per row of the caller's CTE
+   * `written`, for a write done in one statement (atomic without a transaction).
+   */
+  recordPerRow(communityId: string, kind: ScoringEventKind, written: string): Prisma.Sql {
+    if (!/^[a-z_]+$/.test(written)) throw new Error(`"${written}" is not a CTE name`);
+    return Prisma.sql`
+      INSERT INTO scoring_events (community_id, kind)
+      SELECT ${communityId}::uuid, ${kind} FROM ${Prisma.raw(written)}`;
+  }
+
+  /** Every community with events waiting. */
+  async pending(): Promise<PendingScoring[]> {
+    const rows = await this.prisma.$queryRaw<{ community_id: string; last_id: bigint }[]>`
+      SELECT community_id, max(id) AS last_id FROM scoring_events GROUP BY community_id`;
+    return rows.map((row) => ({ communityId: row.community_id, lastId: row.last_id }));
+  }
+
+  async clear({ communityId, lastId }: PendingScoring): Promise<void> {
+    await this.prisma.scoringEvent.deleteMany({ where: { communityId, id: { lte: lastId } } });
+  }
+}

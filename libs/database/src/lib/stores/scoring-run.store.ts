@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+
+import { Prisma, ScoringRun, ScoringRunStatus } from '../../generated/prisma/client';
+import { PrismaService } from '../prisma.service';
+
+type Tx = Prisma.TransactionClient;
+
+/** What a published run records beside its status (see `ScoringPublisher`). */
+export type RunFigures = Pick<
+  Prisma.ScoringRunUncheckedUpdateInput,
+  | 'noteCount'
+  | 'ratingCount'
+  | 'inputHash'
+  | 'dataHash'
+  | 'nowAt'
+  | 'algorithmVersion'
+  | 'seed'
+  | 'statusCounts'
+>;
+
+const PENDING = [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING];
+
+/**
+ * The one writer of `scoring_runs`: every status a run goes through (QUEUED → RUNNING →
+ * SUCCEEDED or FAILED) is set here, each change conditional on the status it leaves, so a job
+ * processed twice, or a late failure, can never move a finished run. The API requests runs, the
+ * worker starts and fails them, the publisher finishes them inside its own transaction.
+ */
+@Injectable()
+export class ScoringRunStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** A run asked for (by an operator, or on a job's first attempt): `QUEUED`. */
+  request(communityId: string): Promise<ScoringRun> {
+    return this.prisma.scoringRun.create({ data: { communityId } });
+  }
+
+  /** Forgets a request no job will ever serve (the queue did not take it). */
+  async discard(runId: string): Promise<void> {
+    await this.prisma.scoringRun.delete({ where: { id: runId } });
+  }
+
+  /**
+   * Marks a pending run of the community `RUNNING` and counts the attempt; false when the run is
+   * missing, of another community or already finished.
+   */
+  async start(runId: string, communityId: string, startedAt = new Date()): Promise<boolean> {
+    const started = await this.prisma.scoringRun.updateMany({
+      where: { id: runId, communityId, status: { in: PENDING } },
+      data: { status: ScoringRunStatus.RUNNING, startedAt, attempts: { increment: 1 } },
+    });
+    return started.count === 1;
+  }
+
+  /**
+   * Marks a running run `SUCCEEDED` with its figures, in the publication's transaction; false
+   * when it is no longer running (then the caller rolls the publication back).
+   */
+  async succeed(tx: Tx, runId: string, figures: RunFigures): Promise<boolean> {
+    const finished = await tx.scoringRun.updateMany({
+      where: { id: runId, status: ScoringRunStatus.RUNNING },
+      data: {
+        ...figures,
+        status: ScoringRunStatus.SUCCEEDED,
+        finishedAt: new Date(),
+        error: null,
+      },
+    });
+    return finished.count === 1;
+  }
+
+  /** Marks a pending run `FAILED` with the error that ended its last attempt. */
+  async fail(runId: string, message: string): Promise<void> {
+    await this.prisma.scoringRun.updateMany({
+      where: { id: runId, status: { in: PENDING } },
+      data: {
+        status: ScoringRunStatus.FAILED,
+        finishedAt: new Date(),
+        error: message.slice(0, 2_000),
+      },
+    });
+  }
+}

@@ -1,0 +1,170 @@
+import { GroupTreeStore, PrismaService, type Mirror, type Prisma } from '@bridgenotes/database';
+import {
+  RootIndex,
+  type ExportClient,
+  type MemberRecord,
+  type RootRecord,
+} from '@bridgenotes/open-data';
+import type { TreeChange } from '@bridgenotes/protocol';
+
+import type { MirrorCursors, OriginRules, PullOutcome, Refusal } from './mirror-state';
+import { PageSettlement, readAll } from './page-settlement';
+import { leafOf } from './record-rules';
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * The roots and members stream of a pull. New roots are accepted in history order, each only if
+ * replaying the published admissions (by leaf) or the next removal (by time) onto the tree the
+ * mirror holds gives exactly that root. The first root that does not is refused with everything
+ * after it (all later roots build on it); the tree stays as it was before it.
+ */
+export class MembershipPuller {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly trees: GroupTreeStore,
+    private readonly settlement: PageSettlement,
+  ) {}
+
+  async pull(
+    mirror: Mirror,
+    client: ExportClient,
+    cursors: MirrorCursors,
+    outcome: PullOutcome,
+  ): Promise<void> {
+    const roots = await readAll(client, 'roots', cursors.roots);
+    if (roots.length === 0) return;
+    const newMembers = await readAll(client, 'members', cursors.members);
+    const { treeSize } = await this.prisma.community.findUniqueOrThrow({
+      where: { id: mirror.communityId },
+      select: { treeSize: true },
+    });
+    let size = treeSize;
+    let removals = false;
+    for (const root of roots) {
+      if (root.size <= size) removals = true;
+      size = Math.max(size, root.size);
+    }
+    // Removals change existing members: only a full read shows them (rare, and small records).
+    const everyone = removals ? await readAll(client, 'members', undefined) : [];
+    const communityId = mirror.communityId;
+    const refusals: Refusal[] = [];
+
+    await this.settlement.commit(mirror.id, cursors, refusals, async (tx) => {
+      const moved: MirrorCursors = {};
+      const tree = await this.trees.lock(tx, communityId);
+      const locallyRemoved = new Set(
+        (
+          await tx.member.findMany({
+            where: { communityId, removedAt: { not: null } },
+            select: { leafIndex: true },
+          })
+        ).map((member) => member.leafIndex),
+      );
+      const pendingRemovals = everyone
+        .filter((member) => member.removedAt !== null && !locallyRemoved.has(member.leafIndex))
+        .sort((a, b) => Date.parse(a.removedAt as string) - Date.parse(b.removedAt as string));
+      const byLeaf = new Map(newMembers.map((member) => [member.leafIndex, member]));
+      let current = tree.size;
+      for (const root of roots) {
+        const refuse = (code: string, message: string) =>
+          void refusals.push({ stream: 'roots', subject: `root ${root.root}`, code, message });
+        let change: TreeChange;
+        let added: MemberRecord[] = [];
+        let removed: MemberRecord | undefined;
+        if (root.size > current) {
+          added = Array.from({ length: root.size - current }, (_, offset) =>
+            byLeaf.get(current + offset),
+          ).filter((member): member is MemberRecord => member !== undefined);
+          if (added.length !== root.size - current) {
+            refuse(
+              'ROOT_NOT_FROM_MEMBERS',
+              `root of ${root.size} leaves at ${root.createdAt}, but the published members do not fill leaves ${current} to ${root.size - 1}`,
+            );
+            break;
+          }
+          const leaves = added.map((member) => leafOf(member.commitment));
+          const known = await tx.member.count({
+            where: { communityId, commitment: { in: added.map((member) => member.commitment) } },
+          });
+          if (leaves.some((leaf) => leaf === undefined)) {
+            refuse('MEMBER_INVALID', 'a published commitment is not a non-zero field element');
+            break;
+          }
+          if (
+            known > 0 ||
+            new Set(added.map((member) => member.commitment)).size !== added.length
+          ) {
+            refuse('MEMBER_DUPLICATE', 'a published commitment was admitted twice');
+            break;
+          }
+          change = await this.trees.appended(tx, communityId, current, leaves as bigint[]);
+        } else if (root.size === current && pendingRemovals.length > 0) {
+          removed = pendingRemovals.shift() as MemberRecord;
+          change = await this.trees.withLeaf(tx, communityId, current, removed.leafIndex, 0n);
+        } else {
+          refuse(
+            'ROOT_NOT_FROM_MEMBERS',
+            `root of ${root.size} leaves at ${root.createdAt} follows no published admission or removal`,
+          );
+          break;
+        }
+        if (change.root.toString() !== root.root) {
+          refuse(
+            'ROOT_NOT_FROM_MEMBERS',
+            `the published members give ${change.root} at ${root.createdAt}, not this root`,
+          );
+          break;
+        }
+        await this.applyRoot(tx, communityId, root, change, added, removed);
+        current = change.size;
+        moved.roots = root.cursor;
+        if (added.length > 0) moved.members = (added[added.length - 1] as MemberRecord).cursor;
+        outcome.accepted.roots += 1;
+        outcome.accepted.members += added.length;
+      }
+      return moved;
+    });
+    outcome.refused += refusals.length;
+  }
+
+  /** The mirror's root history as the proofs' root window reads it. */
+  async rootIndex(communityId: string, rules: OriginRules): Promise<RootIndex> {
+    const roots = await this.trees.rootHistory(communityId);
+    return new RootIndex(
+      roots.map((root) => ({
+        root: root.root,
+        createdAt: root.createdAt.toISOString(),
+        supersededAt: root.supersededAt?.toISOString() ?? null,
+      })),
+      rules.rootHistoryWindowSeconds * 1_000,
+    );
+  }
+
+  /** The tree change at the origin's time, and the members it admitted or removed. */
+  private async applyRoot(
+    tx: Tx,
+    communityId: string,
+    root: RootRecord,
+    change: TreeChange,
+    added: MemberRecord[],
+    removed: MemberRecord | undefined,
+  ): Promise<void> {
+    await this.trees.publish(tx, communityId, change, new Date(root.createdAt));
+    if (added.length > 0) {
+      await tx.member.createMany({
+        data: added.map((member) => ({
+          communityId,
+          commitment: member.commitment,
+          leafIndex: member.leafIndex,
+        })),
+      });
+    }
+    if (removed) {
+      await tx.member.updateMany({
+        where: { communityId, leafIndex: removed.leafIndex },
+        data: { removedAt: new Date(removed.removedAt as string) },
+      });
+    }
+  }
+}

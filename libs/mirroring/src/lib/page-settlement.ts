@@ -1,0 +1,159 @@
+import { Prisma, PrismaService } from '@bridgenotes/database';
+import type { ExportClient, ExportRecords, ExportStream } from '@bridgenotes/open-data';
+import type { ProofJson, ProofVerifier } from '@bridgenotes/protocol';
+
+import {
+  MirrorPullError,
+  type MirrorCursors,
+  type MirrorStream,
+  type Refusal,
+} from './mirror-state';
+
+type Tx = Prisma.TransactionClient;
+
+/** One page's writes share one transaction with its cursor advance and refusals. */
+export const TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
+const MEMBERSHIP_PAGE = 5_000;
+
+/** Records a refusal of one record: which (`subject`), the stable code, and why. */
+export type Refuse = (subject: string, code: string, message: string) => void;
+
+export interface ProofToCheck {
+  subject: string;
+  proof: ProofJson;
+}
+
+/** One record's verdict once every cheap check passed: what to store if its proofs verify. */
+export interface Candidate<T> {
+  record: T;
+  proofs: ProofToCheck[];
+}
+
+/** Equal as JSON whatever the key order (jsonb does not keep it). */
+const stableJson = (value: unknown): string =>
+  JSON.stringify(value ?? null, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+export const same = (a: unknown, b: unknown) => stableJson(a) === stableJson(b);
+
+/** A whole export stream from `after` on (membership and results: small records). */
+export async function readAll<S extends ExportStream>(
+  client: ExportClient,
+  stream: S,
+  after: string | undefined,
+): Promise<ExportRecords[S][]> {
+  const all: ExportRecords[S][] = [];
+  for (let cursor = after; ;) {
+    const page = await client.page(stream, { after: cursor, limit: MEMBERSHIP_PAGE });
+    for (const record of page) all.push(record);
+    if (page.length < MEMBERSHIP_PAGE) return all;
+    cursor = (page[page.length - 1] as ExportRecords[S]).cursor;
+  }
+}
+
+/**
+ * The records this instance's tables can hold; each other one is refused as RECORD_INVALID
+ * with the reason `unstorable` gives.
+ */
+export function keepStorable<T extends { id: string }>(
+  page: T[],
+  kind: 'note' | 'rating',
+  unstorable: (record: T) => string | undefined,
+  refuse: Refuse,
+): T[] {
+  return page.filter((record) => {
+    const reason = unstorable(record);
+    if (reason) {
+      refuse(
+        `${kind} ${record.id}`,
+        'RECORD_INVALID',
+        `this instance cannot store the ${kind}: ${reason}`,
+      );
+    }
+    return !reason;
+  });
+}
+
+/**
+ * What every stream's page goes through once its records are checked: the Groth16 equations
+ * of its candidates in one batch, then one transaction with the page's writes, its cursor
+ * advance and its refusals.
+ */
+export class PageSettlement {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The Groth16 equation of every candidate's proofs; refuses and returns those that fail. */
+  async groth16(
+    verifier: ProofVerifier,
+    candidates: Candidate<unknown>[],
+    refuse: Refuse,
+  ): Promise<Set<ProofToCheck>> {
+    const proofs = candidates.flatMap((candidate) => candidate.proofs);
+    const valid = proofs.length === 0 ? [] : await verifier.verify(proofs.map((p) => p.proof));
+    const invalid = new Set<ProofToCheck>();
+    proofs.forEach((proof, index) => {
+      if (valid[index]) return;
+      invalid.add(proof);
+      refuse(
+        proof.subject,
+        'PROOF_INVALID',
+        'the Groth16 proof does not verify: no member of the group made it',
+      );
+    });
+    return invalid;
+  }
+
+  /**
+   * Runs the page's writes and settles it in one transaction; then the pull's cursors move
+   * too. `moved` is computed inside (membership knows how far it got only once it has tried).
+   */
+  async commit(
+    mirrorId: string,
+    cursors: MirrorCursors,
+    refusals: Refusal[],
+    write: (tx: Tx) => Promise<MirrorCursors>,
+  ): Promise<void> {
+    const moved = await this.prisma.$transaction(async (tx) => {
+      const moved = await write(tx);
+      await this.settle(tx, mirrorId, cursors, moved, refusals);
+      return moved;
+    }, TRANSACTION);
+    Object.assign(cursors, moved);
+  }
+
+  /**
+   * Advances the cursors of the streams a batch settled, with its refusals, in the batch's own
+   * transaction, and only from where this pull found them: a concurrent pull of the same mirror
+   * makes one of the two roll back instead of storing anything twice.
+   */
+  private async settle(
+    tx: Tx,
+    mirrorId: string,
+    cursors: MirrorCursors,
+    moved: MirrorCursors,
+    refusals: Refusal[],
+  ): Promise<void> {
+    const [row] = await tx.$queryRaw<[{ cursors: MirrorCursors }]>`
+      SELECT cursors FROM mirrors WHERE id = ${mirrorId}::uuid FOR UPDATE`;
+    for (const stream of Object.keys(moved) as MirrorStream[]) {
+      if (row.cursors[stream] !== cursors[stream]) {
+        throw new MirrorPullError(`another pull of this mirror moved its ${stream} cursor first`);
+      }
+    }
+    if (Object.keys(moved).length > 0) {
+      await tx.$executeRaw`
+        UPDATE mirrors SET cursors = cursors || ${JSON.stringify(moved)}::jsonb, updated_at = now()
+         WHERE id = ${mirrorId}::uuid`;
+    }
+    if (refusals.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO mirror_refusals (mirror_id, stream, subject, code, message)
+      SELECT ${mirrorId}::uuid, * FROM unnest(
+        ${refusals.map((r) => r.stream)}::text[], ${refusals.map((r) => r.subject.slice(0, 160))}::text[],
+        ${refusals.map((r) => r.code)}::text[], ${refusals.map((r) => r.message.slice(0, 500))}::text[])
+      ON CONFLICT (mirror_id, subject, code) DO UPDATE
+        SET last_seen_at = now(), times = mirror_refusals.times + 1, message = excluded.message`;
+  }
+}
