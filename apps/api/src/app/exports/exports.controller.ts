@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { ApiErrorBody } from '../common/api-error';
 import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
+import { CommunityNotesTsvWriter } from './community-notes-tsv.writer';
 import { ExportQuery, ExportStreamParams, ExportTsvParams } from './dto/export-query.dto';
 import { ExportsService } from './exports.service';
 
@@ -40,6 +41,7 @@ export class ExportsController {
   constructor(
     private readonly communities: CommunitiesService,
     private readonly exports: ExportsService,
+    private readonly tsvWriter: CommunityNotesTsvWriter,
   ) {}
 
   @Get()
@@ -70,7 +72,7 @@ export class ExportsController {
       'Content-Disposition': `attachment; filename="${slug}-${file}.tsv"`,
       'Cache-Control': 'no-store',
     });
-    await pipeLines(response, this.exports.tsv(community, file));
+    await pipeLines(response, this.tsvWriter.lines(community, file));
   }
 
   @Get(':stream')
