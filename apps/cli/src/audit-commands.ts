@@ -20,7 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import type { CliOptions } from './main';
+import type { CliOptions } from './cli-options';
 import { positiveInteger, required, UsageError } from './usage-error';
 
 const isUrl = (target: string) => /^https?:\/\//.test(target);

@@ -22,6 +22,7 @@ import {
   requestCommand,
 } from './member-commands';
 import { compareCommand, exportCommand, scoreCommand, verifyCommand } from './audit-commands';
+import { OPTIONS } from './cli-options';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: bridgenotes <command> [options]
@@ -37,38 +38,6 @@ const USAGE = `usage: bridgenotes <command> [options]
   note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2]
   rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
   request <instance URL> --community <slug> --post <url>   (ask for a note on a post)`;
-
-const OPTIONS = {
-  community: { type: 'string' },
-  sample: { type: 'string' },
-  threads: { type: 'string' },
-  json: { type: 'boolean' },
-  out: { type: 'string' },
-  notes: { type: 'string' },
-  ratings: { type: 'string' },
-  status: { type: 'string' },
-  enrollment: { type: 'string' },
-  'epoch-millis': { type: 'string' },
-  now: { type: 'string' },
-  seed: { type: 'string' },
-  key: { type: 'string' },
-  outdir: { type: 'string' },
-  identity: { type: 'string' },
-  invite: { type: 'string' },
-  post: { type: 'string' },
-  classification: { type: 'string' },
-  reasons: { type: 'string' },
-  text: { type: 'string' },
-  sources: { type: 'string' },
-  note: { type: 'string' },
-  helpfulness: { type: 'string' },
-  tags: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export type CliOptions = ReturnType<
-  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
->['values'];
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

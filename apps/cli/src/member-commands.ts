@@ -14,7 +14,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import type { CliOptions } from './main';
+import type { CliOptions } from './cli-options';
 import { list, required, UsageError } from './usage-error';
 
 const identityPath = (options: CliOptions) =>
