@@ -29,7 +29,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
+const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
   },
 });
-const root = join(__dirname, '../../../..');
+const root = join(__dirname, '../../..');
 const KEY = 'bench-operator-key';
 
 async function json(response: Response): Promise<Record<string, unknown>> {

@@ -10,6 +10,7 @@ import { createIdentity, nodeArtifacts, proveAction, ProvenAction } from '@bridg
 import {
   createMigratedDatabase,
   dropDatabase,
+  GroupTreeStore,
   PrismaClient,
   PrismaService,
 } from '@bridgenotes/database';
@@ -23,10 +24,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { GroupTreeService } from '../app/membership/group-tree.service';
-import { MembersService } from '../app/membership/members.service';
+import { MembersService } from '../src/app/membership/members.service';
 
-const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
+const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     members: { type: 'string', default: '100000' },
@@ -109,7 +109,10 @@ async function benchGroupGrowth(): Promise<void> {
   );
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
-    const members = new MembersService(prisma as PrismaService, new GroupTreeService());
+    const members = new MembersService(
+      prisma as PrismaService,
+      new GroupTreeStore(prisma as PrismaService),
+    );
     const id = randomUUID();
     const community = await prisma.community.create({
       data: {

@@ -13,7 +13,7 @@ import {
   dropDatabase,
   PrismaClient,
   PrismaService,
-  ScoringRunStatus,
+  ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
@@ -27,7 +27,7 @@ import { Client } from 'pg';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
+const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     ratings: { type: 'string', default: '1000000' },
@@ -83,7 +83,8 @@ async function main(): Promise<void> {
 
     const loader = new ScoringInputLoader(prisma as PrismaService);
     // Defaults only: the publisher reads nothing but the score retention from it.
-    const publisher = new ScoringPublisher(prisma as PrismaService, new Environment());
+    const runs = new ScoringRunStore(prisma as PrismaService);
+    const publisher = new ScoringPublisher(prisma as PrismaService, new Environment(), runs);
     const firstRunAt = Date.now();
     for (const [label, nowMs] of [
       ['first run (no history)', firstRunAt],
@@ -91,9 +92,8 @@ async function main(): Promise<void> {
     ] as const) {
       console.log(`-- ${label}`);
       const started = performance.now();
-      const run = await prisma.scoringRun.create({
-        data: { communityId, status: ScoringRunStatus.RUNNING, startedAt: new Date() },
-      });
+      const run = await runs.request(communityId);
+      await runs.start(run.id, communityId);
       const loaded = await stage('load (stream into the scorer input)', () =>
         loader.load(communityId, nowMs),
       );

@@ -21,7 +21,8 @@ import {
   dropDatabase,
   PrismaClient,
   PrismaService,
-  ScoringRunStatus,
+  ScoringOutbox,
+  ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { openQueue, QueueName, QueueSettings, startWorker } from '@bridgenotes/queue';
@@ -38,9 +39,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 
-import { startServeProcess } from '../testing/serve-process';
+import { startServeProcess } from '../src/testing/serve-process';
 
-const MIGRATIONS = join(__dirname, '../../../../prisma/migrations');
+const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     modes: { type: 'string', default: 'embedded,server' },
@@ -174,9 +175,7 @@ async function writeRating(prisma: PrismaClient, target: RatingTarget): Promise<
         WHERE ratings.client_minute < excluded.client_minute
       RETURNING id`;
     if (row) {
-      await tx.scoringEvent.create({
-        data: { communityId: target.communityId, kind: 'rating.put' },
-      });
+      await new ScoringOutbox(prisma as PrismaService).record(tx, target.communityId, 'rating.put');
     }
   });
   await prisma.rating.findUniqueOrThrow({
@@ -275,7 +274,8 @@ async function scoringRuns(target: Target): Promise<void> {
   await client.connect();
   try {
     const loader = new ScoringInputLoader(prisma as PrismaService);
-    const publisher = new ScoringPublisher(prisma as PrismaService, new Environment());
+    const runs = new ScoringRunStore(prisma as PrismaService);
+    const publisher = new ScoringPublisher(prisma as PrismaService, new Environment(), runs);
     const rated = await ratingTarget(prisma);
     for (const size of values.sizes.split(',').map(Number)) {
       const community = await createCommunity(prisma);
@@ -288,13 +288,8 @@ async function scoringRuns(target: Target): Promise<void> {
       });
       record(target.mode, `bulk load of ${size} ratings`, seconds(performance.now() - started));
 
-      const run = await prisma.scoringRun.create({
-        data: {
-          communityId: community.id,
-          status: ScoringRunStatus.RUNNING,
-          startedAt: new Date(),
-        },
-      });
+      const run = await runs.request(community.id);
+      await runs.start(run.id, community.id);
       // Meanwhile, members keep rating (one at a time, as a quiet API would), while the run reads
       // and while it publishes. Not while it scores: that is CPU in this very process, which would
       // hold the writer up here; the worker is a process of its own.

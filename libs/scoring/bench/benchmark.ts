@@ -2,24 +2,24 @@
  * Benchmark of the whole pipeline (preprocessing safeguards, prescoring, final scoring, status
  * rules, stabilisation) on synthetic data with tags, stage by stage:
  *
- *   npx tsx libs/scoring/src/bench/benchmark.ts [--ratings 1000000] [--raters 40000]
+ *   npx tsx libs/scoring/bench/benchmark.ts [--ratings 1000000] [--raters 40000]
  *     [--notes 25000] [--seed 1] [--repeat-score]
  *
  * Prints wall time, CPU time, RSS and peak RSS per stage, and the status counts as a sanity
  * check. `--repeat-score` scores twice and checks that the outputs are byte-identical.
  */
-import { integerOption, parseArguments } from '../cli/arguments';
-import { finalScore } from '../lib/final-scoring';
-import { highVolumeRaters } from '../lib/high-volume-raters';
-import { NOTE_STATUS_NAMES, NoteStatus } from '../lib/note-status';
-import { postSelectionSimilarity } from '../lib/post-selection-similarity';
-import { prescore } from '../lib/prescoring';
-import { quasiCliqueMembers } from '../lib/quasi-cliques';
-import { countRatingsPerNote } from '../lib/rating-filters';
-import { applyStatusRules, noteSafeguards } from '../lib/scorer';
-import { ScoringInputBuilder, withRatings, type ScoringInput } from '../lib/scoring-input';
-import { stabiliseStatuses } from '../lib/status-stability';
-import { builderSink, generateSyntheticCommunity } from '../synthetic/synthetic-data';
+import { integerOption, parseArguments } from '../src/cli/arguments';
+import { finalScore } from '../src/lib/final-scoring';
+import { highVolumeRaters } from '../src/lib/high-volume-raters';
+import { NOTE_STATUS_NAMES, NoteStatus } from '../src/lib/note-status';
+import { postSelectionSimilarity } from '../src/lib/post-selection-similarity';
+import { prescore } from '../src/lib/prescoring';
+import { quasiCliqueMembers } from '../src/lib/quasi-cliques';
+import { countRatingsPerNote } from '../src/lib/rating-filters';
+import { applyStatusRules, noteSafeguards } from '../src/lib/scorer';
+import { ScoringInputBuilder, withRatings, type ScoringInput } from '../src/lib/scoring-input';
+import { stabiliseStatuses } from '../src/lib/status-stability';
+import { builderSink, generateSyntheticCommunity } from '../src/synthetic/synthetic-data';
 import { StageTimer } from './stage-timer';
 
 function main(): void {
