@@ -23,7 +23,7 @@ import {
 } from './lib/workspace.mjs';
 
 /** The suites that touch PostgreSQL or the queues, which the embedded pass runs again. */
-const EMBEDDED_PROJECTS = ['database', 'scoring-store', 'worker', 'api', 'api-e2e'];
+const EMBEDDED_PROJECTS = ['database', 'scoring-store', 'mirroring', 'worker', 'api', 'api-e2e'];
 
 const passes = { server: true, embedded: true };
 const requestedMode = configuredEnvironment().BRIDGENOTES_MODE;

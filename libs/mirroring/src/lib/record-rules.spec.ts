@@ -1,0 +1,68 @@
+import type { NoteRecord, RatingRecord } from '@bridgenotes/open-data';
+import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
+
+import { leafOf, unstorableNote, unstorableRating } from './record-rules';
+
+const NOTE: NoteRecord = {
+  cursor: 'c',
+  id: '0b7d3a6e-52a4-4b8e-9d64-2f1c1d3e4a5b',
+  authorPseudonym: '12345',
+  postId: '1',
+  post: { canonicalUrl: 'https://example.com/a', platform: null, externalId: null },
+  postRef: { url: 'https://example.com/a' },
+  classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+  reasons: ['FACTUAL_ERROR'],
+  text: 'text',
+  sources: ['https://example.org/source'],
+  clientMinute: 29_000_000,
+  createdAt: new Date(29_000_000 * 60_000).toISOString(),
+  deletedAt: null,
+  proof: null,
+  deleteProof: null,
+};
+
+const RATING: RatingRecord = {
+  cursor: 'c',
+  id: '1b7d3a6e-52a4-4b8e-9d64-2f1c1d3e4a5b',
+  noteId: NOTE.id,
+  raterPseudonym: '678',
+  helpfulness: 'HELPFUL',
+  tags: ['CLEAR'],
+  clientMinute: 29_000_001,
+  proof: NOTE.proof as never,
+};
+
+describe('what a mirror can store', () => {
+  it('takes a note and a rating its tables can hold', () => {
+    expect(unstorableNote(NOTE)).toBeUndefined();
+    expect(unstorableRating(RATING)).toBeUndefined();
+  });
+
+  it('names why a note does not fit', () => {
+    expect(unstorableNote({ ...NOTE, id: 'note-1' })).toBe('the id is not a UUID');
+    expect(unstorableNote({ ...NOTE, authorPseudonym: '-1' })).toMatch(/pseudonym/);
+    expect(unstorableNote({ ...NOTE, classification: 'SHOUTING' })).toBe('unknown classification');
+    expect(unstorableNote({ ...NOTE, text: 'x'.repeat(1_001) })).toBe('text too long');
+    expect(unstorableNote({ ...NOTE, clientMinute: 1.5 })).toMatch(/whole number/);
+  });
+
+  it('leaves an unproven note to the proof check, not to storage', () => {
+    expect(unstorableNote({ ...NOTE, clientMinute: null })).toBeUndefined();
+  });
+
+  it('names why a rating does not fit', () => {
+    expect(unstorableRating({ ...RATING, noteId: 'n' })).toBe('the ids are not UUIDs');
+    expect(
+      unstorableRating({ ...RATING, helpfulness: 'VERY' as RatingRecord['helpfulness'] }),
+    ).toBe('unknown helpfulness');
+    expect(unstorableRating({ ...RATING, tags: ['t'.repeat(65)] })).toBe('tags too long');
+  });
+
+  it('takes as a leaf only a non-zero element of the scalar field', () => {
+    expect(leafOf('42')).toBe(42n);
+    expect(leafOf('0')).toBeUndefined();
+    expect(leafOf(SNARK_SCALAR_FIELD.toString())).toBeUndefined();
+    expect(leafOf((SNARK_SCALAR_FIELD - 1n).toString())).toBe(SNARK_SCALAR_FIELD - 1n);
+    expect(leafOf('0x2a')).toBeUndefined();
+  });
+});
