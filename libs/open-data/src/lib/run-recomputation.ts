@@ -1,0 +1,132 @@
+import {
+  canonicalStatusHistory,
+  NoteStatus,
+  RunInputBuilder,
+  scoreNotes,
+  SHOWN_STATUSES,
+  shownStatus,
+  statusHistoryFromJson,
+  type ShownStatus,
+} from '@bridgenotes/scoring';
+
+import type { ReportDiscrepancy } from './discrepancy';
+import type { ResultRecord, RunRecord } from './export-format';
+
+/** What recomputing the latest run found. */
+export interface RunRecomputation {
+  id: string;
+  recomputed: boolean;
+  notesCompared: number;
+}
+
+/**
+ * The verifier's last step: the latest run scored again from the exported notes and ratings,
+ * with the run's published time, seed and starting histories, and compared with what it
+ * published (its hashes, each note's status and history).
+ */
+export function recomputeRun(
+  run: RunRecord,
+  builder: RunInputBuilder,
+  results: Map<string, ResultRecord>,
+  nextBy: Map<string, ShownStatus>,
+  newerThanRun: number,
+  report: ReportDiscrepancy,
+): RunRecomputation {
+  const subject = `run ${run.id}`;
+  const built = builder.build();
+  // Runs before the data hash was kept publish none: the input hash alone decides.
+  const sameData = typeof run.dataHash === 'string' ? built.dataHash === run.dataHash : undefined;
+  if (built.inputHash === run.inputHash && sameData === false) {
+    report(
+      'RUN_DATA_HASH_MISMATCH',
+      subject,
+      `the run's data hash ${run.dataHash} is not the hash of the exported notes (their posts by key) and ratings (${built.dataHash}), which its input hash says it scored`,
+    );
+  }
+  if (built.inputHash !== run.inputHash) {
+    if (sameData === true) {
+      // The data is exactly what the run read: newer records cannot explain the difference.
+      report(
+        'RUN_INPUT_MISMATCH',
+        subject,
+        `the exported notes and ratings are the ones the run read (data hash ${run.dataHash}), but its input hash ${run.inputHash} is not the hash of them with the published run time and starting histories (${built.inputHash})`,
+      );
+    } else if (newerThanRun > 0) {
+      report(
+        'RUN_OUTDATED',
+        subject,
+        `${newerThanRun} notes or ratings are newer than the latest run, so its statuses cannot be recomputed from this export; they will be at the next run`,
+        'warning',
+      );
+    } else {
+      report(
+        'RUN_INPUT_MISMATCH',
+        subject,
+        `the run's input hash ${run.inputHash} is not the hash of the exported notes and ratings (${built.inputHash}), and none of them is newer than the run`,
+      );
+    }
+    return { id: run.id, recomputed: false, notesCompared: 0 };
+  }
+  if (built.noteCount !== run.noteCount || built.ratingCount !== run.ratingCount) {
+    report(
+      'RUN_COUNTS_MISMATCH',
+      subject,
+      `the run reports ${run.noteCount} notes and ${run.ratingCount} ratings; its input has ${built.noteCount} and ${built.ratingCount}`,
+    );
+  }
+  const result = scoreNotes(built.input, { seed: run.seed ?? undefined, nowMs: built.nowMs });
+  const counts = Object.fromEntries(SHOWN_STATUSES.map((status) => [status, 0])) as Record<
+    ShownStatus,
+    number
+  >;
+  built.input.noteIds.forEach((noteId, index) => {
+    const expected = shownStatus(result.finalStatus[index] as NoteStatus);
+    counts[expected] += 1;
+    const published = results.get(noteId);
+    if (!published || published.runId !== run.id) {
+      report(
+        'RESULT_NOT_FROM_RUN',
+        `note ${noteId}`,
+        `the note was in run ${run.id}'s input but its published result is not that run's`,
+      );
+    } else {
+      if (published.status !== expected) {
+        report(
+          'STATUS_MISMATCH',
+          `note ${noteId}`,
+          `published ${published.status}, but the algorithm gives ${expected} for run ${run.id}`,
+        );
+      }
+      const history = statusHistoryFromJson(published.history);
+      const computed = result.history?.[index];
+      if (
+        !history ||
+        !computed ||
+        canonicalStatusHistory(history) !== canonicalStatusHistory(computed)
+      ) {
+        report(
+          'HISTORY_MISMATCH',
+          `note ${noteId}`,
+          `the published status history is not the one the algorithm gives for run ${run.id} (the next run starts from it)`,
+        );
+      }
+    }
+    const next = nextBy.get(noteId);
+    if (next !== undefined && next !== expected) {
+      report(
+        'STATUS_HISTORY_MISMATCH',
+        `note ${noteId}`,
+        `the status history says run ${run.id} changed it to ${next}, the algorithm gives ${expected}`,
+      );
+    }
+  });
+  const claimed = run.statusCounts;
+  if (!claimed || SHOWN_STATUSES.some((status) => claimed[status] !== counts[status])) {
+    report(
+      'RUN_COUNTS_MISMATCH',
+      subject,
+      `the run reports status counts ${JSON.stringify(claimed)}, the algorithm gives ${JSON.stringify(counts)}`,
+    );
+  }
+  return { id: run.id, recomputed: true, notesCompared: built.input.noteIds.length };
+}
