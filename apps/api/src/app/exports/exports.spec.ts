@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the streams, cursors, change feed, TSV files and the verifier's run
+// over the same proven community, which is costly to build (real Semaphore proofs) once per file.
 import type { INestApplication } from '@nestjs/common';
 import type { ProvenAction } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';

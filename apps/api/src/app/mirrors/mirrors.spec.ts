@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: every scenario follows the same origin and mirror instances, whose
+// set-up (two apps, two databases, a proven community) is the costly part; split, each file
+// would rebuild both.
 import type { INestApplication } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { ProvenAction } from '@bridgenotes/client';

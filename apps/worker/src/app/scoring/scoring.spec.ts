@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: one booted worker, one queue and one planted community serve every
+// scoring scenario (stabilisation, determinism, leases, debouncing, failures); split, each file
+// would boot its own worker module and repeat the planting.
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
