@@ -1,6 +1,6 @@
-// Over 400 lines on purpose: one booted worker, one queue and one planted community serve every
-// scoring scenario (stabilisation, determinism, leases, debouncing, failures); split, each file
-// would boot its own worker module and repeat the planting.
+// Over 400 lines on purpose: one booted worker module, its queue and the community-planting
+// helpers serve every scoring scenario (stabilisation, determinism, leases, debouncing, failures);
+// split, each file would boot its own worker and repeat the helpers.
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
