@@ -5,6 +5,11 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // Tests wait on conditions (`eventually`, whose limit is libs/testing's PATIENCE_MS, 5 min),
+  // never on the clock: this only bounds how long a hung test takes to report, and is generous
+  // so that a busy machine (a full `npm test`, a benchmark beside it) never fails a passing test.
+  // Set no shorter limit in a project's config or a test.
+  testTimeout: 10 * 60_000,
   transform: {
     '^.+\\.[tj]s$': [
       '@swc/jest',

@@ -1,6 +1,4 @@
 module.exports = {
   displayName: 'widget',
   preset: '../../jest.preset.js',
-  // The budget check bundles the widget with esbuild first.
-  testTimeout: 60_000,
 };

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const root = join(__dirname, '..', '..', '..');
@@ -25,7 +25,7 @@ function bridgenotes(...args: string[]): Promise<CliResult> {
       {
         cwd: root,
         env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
-        timeout: 120_000,
+        timeout: PATIENCE_MS,
       },
       (error, stdout, stderr) =>
         resolve({
@@ -61,7 +61,7 @@ describe('bridgenotes member commands against a running instance', () => {
     home = await mkdtemp(join(tmpdir(), 'bn-cli-'));
     await eventually(async () => {
       if ((await fetch(`${baseUrl}/ready`)).status !== 200) throw new Error('not ready');
-    }, 30_000);
+    });
   });
 
   afterAll(async () => {
@@ -104,7 +104,7 @@ describe('bridgenotes member commands against a running instance', () => {
     );
     expect(restored.code).toBe(0);
     expect(commitmentIn(restored.stdout)).toBe(commitment);
-  }, 120_000);
+  });
 
   it('joins, writes a proven note, rates it from another identity, and passes the refusals on', async () => {
     const slug = `cli-${randomUUID().slice(0, 8)}`;
@@ -193,7 +193,7 @@ describe('bridgenotes member commands against a running instance', () => {
     const verified = await bridgenotes('verify', baseUrl, '--community', slug);
     expect(verified.stdout).toMatch(/VERIFIED/);
     expect(verified.code).toBe(0);
-  }, 240_000);
+  });
 
   it('joins an invitation-only community with an invite code, and not without one', async () => {
     const slug = `cli-inv-${randomUUID().slice(0, 8)}`;
@@ -215,5 +215,5 @@ describe('bridgenotes member commands against a running instance', () => {
       codes[0],
     );
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
-  }, 120_000);
+  });
 });

@@ -11,7 +11,7 @@ import {
 } from '@bridgenotes/client';
 import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
@@ -62,9 +62,9 @@ describe('one instance mirroring a community of another', () => {
     for (const instance of [origin, mirror]) {
       await eventually(async () => {
         if ((await fetch(`${instance.baseUrl}/ready`)).status !== 200) throw new Error('not ready');
-      }, 30_000);
+      });
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     for (const instance of [origin, mirror]) {
@@ -154,7 +154,7 @@ describe('one instance mirroring a community of another', () => {
       const latest = await latestRun(origin, slug);
       if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 3)
         throw new Error('the origin has not scored every rating yet');
-    }, 60_000);
+    });
 
     // The second instance follows the community.
     const created = await call(
@@ -180,7 +180,7 @@ describe('one instance mirroring a community of another', () => {
       }
       return state;
     };
-    const first = await eventually(() => scoredAlike(3), 60_000, 500);
+    const first = await eventually(() => scoredAlike(3), PATIENCE_MS, 500);
     expect(first).toMatchObject({
       held: { members: 5, roots: 1, notes: 1, ratings: 3 },
       refusals: 0,
@@ -201,8 +201,8 @@ describe('one instance mirroring a community of another', () => {
       const latest = await latestRun(origin, slug);
       if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 4)
         throw new Error('the origin has not scored the new rating yet');
-    }, 60_000);
-    const second = await eventually(() => scoredAlike(4), 60_000, 500);
+    });
+    const second = await eventually(() => scoredAlike(4), PATIENCE_MS, 500);
     expect(second.divergence).toEqual({
       compared: 1,
       differing: 0,
@@ -236,7 +236,7 @@ describe('one instance mirroring a community of another', () => {
       const state = await call(mirror, 'GET', `/mirrors/${created.id}`);
       if (!state.lastError) throw new Error('no pull has failed yet');
       expect(state.held).toMatchObject({ notes: 1, ratings: 4 });
-    }, 30_000);
+    });
     await call(mirror, 'GET', `/communities/${slug}/notes/${note.id}`);
-  }, 300_000);
+  });
 });

@@ -13,7 +13,7 @@ import {
 } from '@bridgenotes/client';
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
@@ -58,7 +58,7 @@ describe('from proven ratings to published statuses', () => {
     await database.connect();
     await eventually(async () => {
       if ((await fetch(`${baseUrl}/ready`)).status !== 200) throw new Error('not ready');
-    }, 30_000);
+    });
   });
 
   afterAll(async () => {
@@ -209,7 +209,7 @@ describe('from proven ratings to published statuses', () => {
       const latest = page.items[0];
       if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== total)
         throw new Error('the run over every rating has not been published yet');
-    }, 60_000);
+    });
 
     // A new helpful note is held at NEEDS_MORE_RATINGS until it has been stable for an hour.
     const held = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
@@ -242,7 +242,7 @@ describe('from proven ratings to published statuses', () => {
           const latest = await call('GET', `/scoring-runs/${requested.id}`);
           if (latest.status !== 'SUCCEEDED') throw new Error('the requested run has not succeeded');
           return latest;
-        }, 60_000);
+        });
         expect(later).toMatchObject({
           algorithmVersion: 'safeguards/1',
           nowAt: expect.any(String),
@@ -251,7 +251,7 @@ describe('from proven ratings to published statuses', () => {
         if (note.status !== 'CURRENTLY_RATED_HELPFUL') throw new Error(`still ${note.status}`);
         return note;
       },
-      150_000,
+      PATIENCE_MS,
       1_000,
     );
     expect(shown).toMatchObject({
@@ -279,5 +279,5 @@ describe('from proven ratings to published statuses', () => {
       `/posts?url=${encodeURIComponent(`https://news.example/${slug}/bridging`)}`,
     );
     expect(onPost[0]).toMatchObject({ id: bridging.id, status: 'CURRENTLY_RATED_HELPFUL' });
-  }, 420_000);
+  });
 });

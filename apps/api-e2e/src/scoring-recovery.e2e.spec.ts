@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 import { communityScope } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { RunningApp, startBuiltApp } from './support/processes';
 
 const NOTES = 3_000;
@@ -113,7 +113,7 @@ describe('a worker killed during a scoring run', () => {
         if (!rows[0]) throw new Error('no run is running yet');
         return rows[0];
       },
-      30_000,
+      PATIENCE_MS,
       10,
     );
     first.child.kill('SIGKILL');
@@ -136,7 +136,7 @@ describe('a worker killed during a scoring run', () => {
       );
       if (rows[0]?.status !== 'SUCCEEDED') throw new Error(`run is ${rows[0]?.status}`);
       return rows[0];
-    }, 60_000);
+    });
     expect(finished).toMatchObject({ attempts: 2, note_count: NOTES });
     expect(
       (
@@ -159,5 +159,5 @@ describe('a worker killed during a scoring run', () => {
         ])
       ).rows[0],
     ).toEqual({ owner: null });
-  }, 120_000);
+  });
 });

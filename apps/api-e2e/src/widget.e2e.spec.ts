@@ -155,7 +155,7 @@ describe('embeddable widget', () => {
       if (response.status !== 200) throw new Error(`health answered ${response.status}`);
     });
     browser = await launchChromium();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -273,7 +273,7 @@ describe('embeddable widget', () => {
     await frame.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await frame.getByRole('checkbox', { name: 'Clear' }).check();
     await frame.getByRole('button', { name: 'Submit rating' }).click();
-    await frame.getByText('Rating saved.').waitFor({ timeout: 90_000 });
+    await frame.getByText('Rating saved.').waitFor();
 
     const { rows } = await database.query<{ helpfulness: string; tags: string[]; proof: object }>(
       'SELECT helpfulness, tags, proof FROM ratings WHERE note_id = $1',
@@ -289,7 +289,7 @@ describe('embeddable widget', () => {
     await frame.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
     await frame.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
     await frame.getByRole('button', { name: 'Publish note' }).click();
-    await frame.getByText('Note published.').waitFor({ timeout: 90_000 });
+    await frame.getByText('Note published.').waitFor();
     const { rows: notes } = await database.query<{ author_pseudonym: string; reasons: string[] }>(
       'SELECT author_pseudonym, reasons, sources FROM notes WHERE text = $1',
       [WRITTEN_TEXT],
@@ -306,7 +306,7 @@ describe('embeddable widget', () => {
     // And asks for a note on the post, under the same pseudonym again.
     await frame.getByText('Members who asked for a note on this post: 0').waitFor();
     await frame.getByRole('button', { name: 'Ask for a note on this post' }).click();
-    await frame.getByText('Request recorded.').waitFor({ timeout: 90_000 });
+    await frame.getByText('Request recorded.').waitFor();
     await frame.getByText('Members who asked for a note on this post: 1').waitFor();
     const { rows: requests } = await database.query<{ requester_pseudonym: string }>(
       'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
@@ -319,5 +319,5 @@ describe('embeddable widget', () => {
       'requested',
     );
     await page.close();
-  }, 240_000);
+  });
 });

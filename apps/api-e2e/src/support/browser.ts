@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { PATIENCE_MS } from '@bridgenotes/testing';
 import { BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a browser Playwright downloads. */
@@ -35,6 +36,10 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  // Playwright's 30 s default would fail a proof made in the page on a busy machine: every wait
+  // (a text appearing, a frame loading) gets the suites' common patience instead.
+  context.setDefaultTimeout(PATIENCE_MS);
+  context.setDefaultNavigationTimeout(PATIENCE_MS);
   return {
     context,
     async close() {

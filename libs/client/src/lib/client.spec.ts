@@ -61,5 +61,5 @@ describe('client', () => {
     expect(pseudonymOf(other, community.scope)).not.toBe(proof.nullifier);
     const elsewhere = communityScope('00000000-0000-4000-8000-000000000000').toString();
     expect(pseudonymOf(identity, elsewhere)).not.toBe(proof.nullifier);
-  }, 30_000);
+  });
 });

@@ -81,12 +81,12 @@ describe('the embedded database after a crash', () => {
     } finally {
       await reader.end();
     }
-  }, 120_000);
+  });
 
   it('refuses to open a data folder another process has open', async () => {
     // `database` is the process the previous test started on the folder.
     await expect(startServeProcess(['--data-dir', dataDir])).rejects.toThrow(
       /in use by process \d+/,
     );
-  }, 60_000);
+  });
 });

@@ -25,7 +25,7 @@ describe('proof verifier', () => {
     beforeAll(async () => {
       verifier = createProofVerifier(threads);
       await verifier.warmUp();
-    }, 30_000);
+    });
 
     afterAll(() => verifier.close());
 
@@ -37,7 +37,7 @@ describe('proof verifier', () => {
         verifier.verify([WARM_UP_PROOF]),
       ]);
       expect(calls).toEqual([[true, false], [false], [true]]);
-    }, 30_000);
+    });
 
     it("serves as the proof check's Groth16 step", async () => {
       const check = (proof: ProofJson) =>
@@ -84,7 +84,7 @@ describe('proof verifier', () => {
     await expect(verifier.verify([WARM_UP_PROOF])).rejects.toBeInstanceOf(
       ProofVerifierUnavailableError,
     );
-  }, 30_000);
+  });
 
   it('fails the calls of a thread that dies, and replaces the thread', async () => {
     const verifier = createProofVerifier(1);
@@ -100,5 +100,5 @@ describe('proof verifier', () => {
     } finally {
       await verifier.close();
     }
-  }, 30_000);
+  });
 });

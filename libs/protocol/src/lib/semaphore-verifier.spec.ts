@@ -139,17 +139,13 @@ describe('semaphore verifier', () => {
   it.each([
     ['the warm-up proof', WARM_UP_PROOF, OTHER_PROOF],
     ['another proof', OTHER_PROOF, WARM_UP_PROOF],
-  ])(
-    'refuses every spoiled variant of %s, as Semaphore does',
-    async (_, proof, other) => {
-      const decisions: [string, boolean, boolean][] = [];
-      for (const [how, variant] of spoiled(proof, other)) {
-        decisions.push([how, await verifier.verify(variant), await reference(variant)]);
-      }
-      expect(decisions).toEqual(decisions.map(([how]) => [how, false, false]));
-    },
-    60_000,
-  );
+  ])('refuses every spoiled variant of %s, as Semaphore does', async (_, proof, other) => {
+    const decisions: [string, boolean, boolean][] = [];
+    for (const [how, variant] of spoiled(proof, other)) {
+      decisions.push([how, await verifier.verify(variant), await reference(variant)]);
+    }
+    expect(decisions).toEqual(decisions.map(([how]) => [how, false, false]));
+  });
 
   describe('in batches', () => {
     it('holds for genuine proofs together, repeated or not', async () => {
@@ -191,7 +187,7 @@ describe('semaphore verifier', () => {
         WARM_UP_PROOF,
       ]);
       expect(all).toEqual([true, ...variants.map(() => false), true]);
-    }, 60_000);
+    });
 
     it('fails for two forged proofs whose errors cancel out without secret weights', async () => {
       // Swapping C between two genuine proofs keeps the product of their unweighted equations

@@ -1,7 +1,7 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
-import { HttpStatus, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { QueueName } from '@bridgenotes/queue';
 import type { NextFunction, Request, Response } from 'express';
@@ -22,14 +22,12 @@ function operatorOnly(env: Environment) {
     // Thrown, not written: the global exception filter gives these the common error shape.
     if (verdict === 'disabled') {
       throw new ApiError(
-        HttpStatus.FORBIDDEN,
         'OPERATOR_DISABLED',
         'The queue dashboard is disabled: OPERATOR_API_KEY_SHA256 is not configured',
       );
     }
     response.setHeader('WWW-Authenticate', 'Basic realm="Bridgenotes operator", charset="UTF-8"');
     throw new ApiError(
-      HttpStatus.UNAUTHORIZED,
       'OPERATOR_KEY_INVALID',
       'The operator key is required (Bearer, or Basic with the key as password)',
     );

@@ -10,20 +10,13 @@ import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
 import type { ApiErrorBody } from './api-error';
-import { DEFAULT_ERROR_CODES } from './error-codes';
+import { BODY_PARSER_CODES, DEFAULT_ERROR_CODES, ERRORS } from './error-catalogue';
 
 interface BodyParserError {
   status: number;
   type: string;
   message: string;
 }
-
-const BODY_PARSER_CODES: Record<string, string> = {
-  'entity.parse.failed': 'MALFORMED_JSON',
-  'entity.too.large': 'PAYLOAD_TOO_LARGE',
-  'encoding.unsupported': 'UNSUPPORTED_ENCODING',
-  'charset.unsupported': 'UNSUPPORTED_CHARSET',
-};
 
 function isBodyParserError(error: unknown): error is BodyParserError {
   return (
@@ -88,7 +81,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
       const message =
         exception.type === 'entity.parse.failed'
-          ? 'The request body is not valid JSON'
+          ? ERRORS.MALFORMED_JSON.message()
           : exception.message;
       return this.body(exception.status, message, BODY_PARSER_CODES[exception.type]);
     }

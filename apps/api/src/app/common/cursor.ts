@@ -1,5 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
-
 import { ApiError } from './api-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -22,11 +20,7 @@ export function decodeCursor(cursor: string): Position {
   const at = new Date(time ?? '');
   const ms = at.getTime();
   if (extra !== undefined || !UUID.test(id ?? '') || !(ms >= EARLIEST && ms < LATEST)) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'CURSOR_INVALID',
-      'cursor is not a nextCursor value from a previous page',
-    );
+    throw ApiError.of('CURSOR_INVALID');
   }
   return { at, id: id as string };
 }
@@ -41,11 +35,7 @@ export function decodeCountCursor(cursor: string): { count: number; id: string }
     Buffer.from(cursor, 'base64url').toString(),
   );
   if (!match || !UUID.test(match[2] as string) || Number(match[1]) > 2_147_483_647) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'CURSOR_INVALID',
-      'cursor is not a nextCursor value from a previous page',
-    );
+    throw ApiError.of('CURSOR_INVALID');
   }
   return { count: Number(match[1]), id: match[2] as string };
 }
@@ -58,11 +48,7 @@ export function encodeIdCursor(id: string): string {
 export function decodeIdCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString();
   if (!UUID.test(id)) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'CURSOR_INVALID',
-      'cursor is not a nextCursor value from a previous page',
-    );
+    throw ApiError.of('CURSOR_INVALID');
   }
   return id;
 }

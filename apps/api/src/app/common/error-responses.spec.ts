@@ -2,6 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
 import { createTestApp } from '../../testing/test-app';
+import { ApiError } from './api-error';
+import { ERRORS, ErrorCode } from './error-catalogue';
+
+interface DocumentedResponse {
+  content?: { 'application/json'?: { examples?: Record<string, { value: { code: string } }> } };
+}
 
 describe('error answers and HTTP hygiene', () => {
   let app: INestApplication;
@@ -79,5 +85,60 @@ describe('error answers and HTTP hygiene', () => {
     });
     const ui = await request(app.getHttpServer()).get('/docs').expect(200);
     expect(ui.text).toContain('swagger-ui');
+  });
+
+  it("documents each route's errors under their status, one example per code", async () => {
+    const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    const examplesOf = (path: string, method: string, status: number) => {
+      const response: DocumentedResponse | undefined = body.paths[path][method].responses[status];
+      return response?.content?.['application/json']?.examples ?? {};
+    };
+
+    const rating = '/communities/{slug}/notes/{id}/rating';
+    expect(Object.keys(examplesOf(rating, 'put', 404)).sort()).toEqual([
+      'COMMUNITY_NOT_FOUND',
+      'NOTE_NOT_FOUND',
+    ]);
+    expect(Object.keys(examplesOf(rating, 'put', 409)).sort()).toEqual([
+      'MIRROR_READ_ONLY',
+      'NOTE_DELETED',
+      'RATING_OUTDATED',
+    ]);
+    expect(examplesOf(rating, 'put', 403)['SELF_RATING']?.value).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      code: 'SELF_RATING',
+      message: 'Authors cannot rate their own notes',
+    });
+    // A read takes no proof and refuses no mirror.
+    const note = '/communities/{slug}/notes/{id}';
+    expect(examplesOf(note, 'get', 409)).toEqual({});
+    expect(Object.keys(examplesOf(note, 'get', 400))).toEqual(['VALIDATION_FAILED']);
+
+    let documented = 0;
+    for (const operations of Object.values<Record<string, unknown>>(body.paths)) {
+      for (const operation of Object.values(operations) as { responses: object }[]) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const examples = (response as DocumentedResponse).content?.['application/json']?.examples;
+          for (const [code, example] of Object.entries(examples ?? {})) {
+            documented += 1;
+            expect(example.value.code).toBe(code);
+            expect(ERRORS[code as ErrorCode]?.status).toBe(Number(status));
+          }
+        }
+      }
+    }
+    expect(documented).toBeGreaterThan(100);
+  });
+
+  it('gives a catalogued error its status and default message', () => {
+    const error = ApiError.of('COMMUNITY_NOT_FOUND', 'news');
+    expect(error.getStatus()).toBe(404);
+    expect(error.getResponse()).toEqual({
+      code: 'COMMUNITY_NOT_FOUND',
+      message: 'No community with slug "news"',
+      details: undefined,
+    });
+    expect(new ApiError('PROOF_INVALID', 'why').getStatus()).toBe(403);
   });
 });

@@ -2,16 +2,16 @@ import {
   applyDecorators,
   CanActivate,
   ExecutionContext,
-  HttpStatus,
   Injectable,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import { Environment } from '@bridgenotes/config';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { ApiError, ApiErrorBody } from './api-error';
+import { ApiError } from './api-error';
+import { ApiErrors } from './api-errors.decorator';
 
 export const OPERATOR_AUTH = 'operator-key';
 
@@ -48,17 +48,9 @@ export class OperatorKeyGuard implements CanActivate {
       case 'ok':
         return true;
       case 'disabled':
-        throw new ApiError(
-          HttpStatus.FORBIDDEN,
-          'OPERATOR_DISABLED',
-          'Operator endpoints are disabled: OPERATOR_API_KEY_SHA256 is not configured',
-        );
+        throw ApiError.of('OPERATOR_DISABLED');
       default:
-        throw new ApiError(
-          HttpStatus.UNAUTHORIZED,
-          'OPERATOR_KEY_INVALID',
-          'A valid operator key is required (Authorization: Bearer <key>)',
-        );
+        throw ApiError.of('OPERATOR_KEY_INVALID');
     }
   }
 }
@@ -68,7 +60,6 @@ export function OperatorOnly(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(OperatorKeyGuard),
     ApiBearerAuth(OPERATOR_AUTH),
-    ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'OPERATOR_KEY_INVALID' }),
-    ApiForbiddenResponse({ type: ApiErrorBody, description: 'OPERATOR_DISABLED' }),
+    ApiErrors('OPERATOR_KEY_INVALID', 'OPERATOR_DISABLED'),
   );
 }

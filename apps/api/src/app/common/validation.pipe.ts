@@ -1,4 +1,4 @@
-import { HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationError, ValidationPipe } from '@nestjs/common';
 
 import { ApiError } from './api-error';
 
@@ -20,7 +20,7 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const message = details.flatMap((detail) => detail.problems).join('; ');
-      return new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', message, details);
+      return ApiError.of('VALIDATION_FAILED', message).withDetails(details);
     },
   });
 }

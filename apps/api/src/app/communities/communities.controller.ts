@@ -1,18 +1,11 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Community } from '@bridgenotes/database';
 
-import { ApiErrorBody } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
-import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from './communities.service';
+import { RouteCommunity } from './route-community.decorator';
 import { CreateCommunityDto, UpdateCommunityDto } from './dto/community-input.dto';
 import { CommunityDto } from './dto/community.dto';
 
@@ -25,8 +18,7 @@ export class CommunitiesController {
   @OperatorOnly()
   @ApiOperation({ summary: 'Create a community (operator)' })
   @ApiCreatedResponse({ type: CommunityDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'COMMUNITY_EXISTS' })
+  @ApiErrors('VALIDATION_FAILED', 'COMMUNITY_EXISTS')
   async create(@Body() input: CreateCommunityDto): Promise<CommunityDto> {
     return CommunityDto.from(await this.communities.create(input));
   }
@@ -37,13 +29,11 @@ export class CommunitiesController {
     summary: "Change a community's name, description or admission policy (operator)",
   })
   @ApiOkResponse({ type: CommunityDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async update(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity() community: Community,
     @Body() input: UpdateCommunityDto,
   ): Promise<CommunityDto> {
-    return CommunityDto.from(await this.communities.update(slug, input));
+    return CommunityDto.from(await this.communities.update(community, input));
   }
 
   @Get(':slug')
@@ -51,8 +41,7 @@ export class CommunitiesController {
     summary: 'A community: its admission policy, scope, tree depth and current root',
   })
   @ApiOkResponse({ type: CommunityDto })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  async get(@Param() { slug }: CommunitySlugParams): Promise<CommunityDto> {
-    return CommunityDto.from(await this.communities.findBySlug(slug));
+  get(@RouteCommunity() community: Community): CommunityDto {
+    return CommunityDto.from(community);
   }
 }

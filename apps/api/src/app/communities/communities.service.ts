@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Community, Prisma, PrismaService } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
@@ -22,12 +22,10 @@ interface MirrorOrigin {
 
 function refuseMirrored(slug: string, mirror: MirrorOrigin | null): void {
   if (!mirror) return;
-  throw new ApiError(
-    HttpStatus.CONFLICT,
-    'MIRROR_READ_ONLY',
-    `"${slug}" mirrors community "${mirror.originSlug}" of ${mirror.originUrl}: write there`,
-    { origin: mirror.originUrl, community: mirror.originSlug },
-  );
+  throw ApiError.of('MIRROR_READ_ONLY', slug, mirror.originSlug, mirror.originUrl).withDetails({
+    origin: mirror.originUrl,
+    community: mirror.originSlug,
+  });
 }
 
 /** More communities than any instance hosts: a bound, not a tuning knob. */
@@ -51,19 +49,14 @@ export class CommunitiesService {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ApiError(
-          HttpStatus.CONFLICT,
-          'COMMUNITY_EXISTS',
-          `A community with slug "${input.slug}" exists`,
-        );
+        throw ApiError.of('COMMUNITY_EXISTS', input.slug);
       }
       throw error;
     }
   }
 
-  async update(slug: string, input: UpdateCommunityDto): Promise<Community> {
-    await this.findBySlug(slug);
-    return this.prisma.community.update({ where: { slug }, data: input });
+  update(community: Community, input: UpdateCommunityDto): Promise<Community> {
+    return this.prisma.community.update({ where: { id: community.id }, data: input });
   }
 
   /**
@@ -110,11 +103,7 @@ export class CommunitiesService {
   async findBySlug(slug: string): Promise<Community> {
     const community = await this.prisma.community.findUnique({ where: { slug } });
     if (!community) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'COMMUNITY_NOT_FOUND',
-        `No community with slug "${slug}"`,
-      );
+      throw ApiError.of('COMMUNITY_NOT_FOUND', slug);
     }
     return community;
   }

@@ -4,10 +4,6 @@ import request from 'supertest';
 import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
 import { createTestApp } from '../../testing/test-app';
 
-// Beyond `eventually`'s 15 s: under load, and in the embedded pass where every suite shares one
-// database session, readiness may take seconds to come back.
-jest.setTimeout(20_000);
-
 describe('health and readiness', () => {
   const run = currentTestRun();
   const redisUrl = new URL(run.redisUrl);

@@ -1,12 +1,8 @@
-import { Controller, Get, HttpStatus } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { ApiError, ApiErrorBody } from '../common/api-error';
+import { ApiError } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { ReadinessReport, ReadinessService } from './readiness.service';
 
 @ApiTags('health')
@@ -30,22 +26,14 @@ export class HealthController {
       example: { status: 'ready', checks: { database: { status: 'up' }, queue: { status: 'up' } } },
     },
   })
-  @ApiServiceUnavailableResponse({
-    type: ApiErrorBody,
-    description: 'Names each failing dependency',
-  })
+  @ApiErrors('NOT_READY')
   async ready(): Promise<{ status: 'ready'; checks: ReadinessReport }> {
     const checks = await this.readiness.check();
     const down = Object.entries(checks)
       .filter(([, check]) => check.status === 'down')
       .map(([name]) => name);
     if (down.length > 0) {
-      throw new ApiError(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'NOT_READY',
-        `Not ready: ${down.join(' and ')} unreachable`,
-        checks,
-      );
+      throw ApiError.of('NOT_READY', down.join(' and ')).withDetails(checks);
     }
     return { status: 'ready', checks };
   }

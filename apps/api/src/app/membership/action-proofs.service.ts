@@ -1,11 +1,10 @@
-import { HttpStatus, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
 import {
   Action,
   checkActionProof,
   createProofVerifier,
-  ProofFailureCode,
   ProofJson,
   ProofVerifier,
   ProofVerifierUnavailableError,
@@ -15,13 +14,6 @@ import {
 
 import { ApiError } from '../common/api-error';
 import type { CommunityKey } from '../communities/communities.service';
-
-/** Proof failures that say the sender is not (or no longer) shown to be a member. */
-const FORBIDDEN: ReadonlySet<ProofFailureCode> = new Set([
-  'PROOF_ROOT_UNKNOWN',
-  'PROOF_ROOT_EXPIRED',
-  'PROOF_INVALID',
-]);
 
 export type ActionInput = Omit<Action, 'community'>;
 
@@ -70,8 +62,9 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
       verifyGroth16: (parsed) => this.verifyGroth16(parsed as unknown as ProofJson),
     });
     if (result.ok) return result.pseudonym;
-    const status = FORBIDDEN.has(result.code) ? HttpStatus.FORBIDDEN : HttpStatus.BAD_REQUEST;
-    throw new ApiError(status, result.code, result.message);
+    // The catalogue gives each failure its status: 403 for those saying the sender is not (or
+    // no longer) shown to be a member, 400 for a malformed or mismatched proof.
+    throw new ApiError(result.code, result.message);
   }
 
   private async verifyGroth16(proof: ProofJson): Promise<boolean> {
@@ -80,11 +73,7 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
       return valid === true;
     } catch (error) {
       if (!(error instanceof ProofVerifierUnavailableError)) throw error;
-      throw new ApiError(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'PROOF_VERIFIER_UNAVAILABLE',
-        'Proofs cannot be verified right now (the service is restarting); send the same request again',
-      );
+      throw ApiError.of('PROOF_VERIFIER_UNAVAILABLE');
     }
   }
 

@@ -103,7 +103,7 @@ describe('action proofs', () => {
       .delete(`/communities/${community.slug}/members/${commitmentOf(carol)}`)
       .set(operator)
       .expect(200);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app.close();

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   AdmissionPolicy,
   Community,
@@ -28,11 +28,7 @@ const hashCode = (code: string) => createHash('sha256').update(code).digest('hex
 function leafOf(commitment: string): bigint {
   const value = BigInt(commitment);
   if (value === 0n || value >= SNARK_SCALAR_FIELD) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'COMMITMENT_INVALID',
-      'commitment must be a non-zero element of the BN254 scalar field',
-    );
+    throw ApiError.of('COMMITMENT_INVALID');
   }
   return value;
 }
@@ -51,18 +47,10 @@ export class MembersService {
     inviteCode?: string,
   ): Promise<MembershipChange> {
     if (community.admission === AdmissionPolicy.CLOSED) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        'ADMISSION_CLOSED',
-        'Only the operator adds members to this community',
-      );
+      throw ApiError.of('ADMISSION_CLOSED');
     }
     if (community.admission === AdmissionPolicy.INVITE && !inviteCode) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'INVITE_REQUIRED',
-        'This community admits members by invitation: inviteCode is required',
-      );
+      throw ApiError.of('INVITE_REQUIRED');
     }
     const leaf = leafOf(commitment);
     return this.prisma.$transaction(async (tx) => {
@@ -77,11 +65,7 @@ export class MembersService {
   /** The operator adds members whatever the policy; a batch shares one new root. */
   async addMany(community: Community, commitments: string[]): Promise<MembershipChange> {
     if (new Set(commitments).size !== commitments.length) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'COMMITMENT_DUPLICATED',
-        'commitments must not repeat',
-      );
+      throw ApiError.of('COMMITMENT_DUPLICATED');
     }
     const leaves = commitments.map(leafOf);
     return this.prisma.$transaction(async (tx) => {
@@ -98,11 +82,7 @@ export class MembersService {
         where: { communityId_commitment: { communityId: community.id, commitment } },
       });
       if (!member || member.removedAt) {
-        throw new ApiError(
-          HttpStatus.NOT_FOUND,
-          'MEMBER_NOT_FOUND',
-          'No current member with this commitment',
-        );
+        throw ApiError.of('MEMBER_NOT_FOUND');
       }
       const change = await this.tree.withLeaf(tx, community.id, tree.size, member.leafIndex, 0n);
       await this.tree.publish(tx, community.id, change);
@@ -137,21 +117,13 @@ export class MembersService {
   ): Promise<MembershipChange> {
     if (tree.size + leaves.length > 2 ** TREE_DEPTH) {
       // Past 2^depth leaves no member could prove at the fixed depth any more.
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'GROUP_FULL',
-        `A community holds at most ${2 ** TREE_DEPTH} members`,
-      );
+      throw ApiError.of('GROUP_FULL');
     }
     const existing = await tx.member.count({
       where: { communityId, commitment: { in: commitments } },
     });
     if (existing > 0) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'ALREADY_MEMBER',
-        'This commitment has already joined the community',
-      );
+      throw ApiError.of('ALREADY_MEMBER');
     }
     const change = await this.tree.appended(tx, communityId, tree.size, leaves);
     await this.tree.publish(tx, communityId, change);
@@ -175,19 +147,11 @@ export class MembersService {
     if (redeemed.count === 1) return;
     const invite = await tx.inviteCode.findFirst({ where: { communityId, codeHash } });
     if (!invite) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        'INVITE_INVALID',
-        'This invite code does not belong to this community',
-      );
+      throw ApiError.of('INVITE_INVALID');
     }
     if (invite.redeemedAt) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'INVITE_USED',
-        'This invite code has already been used',
-      );
+      throw ApiError.of('INVITE_USED');
     }
-    throw new ApiError(HttpStatus.GONE, 'INVITE_EXPIRED', 'This invite code has expired');
+    throw ApiError.of('INVITE_EXPIRED');
   }
 }

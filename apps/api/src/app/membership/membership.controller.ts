@@ -11,24 +11,14 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiGoneResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Community } from '@bridgenotes/database';
 import type { Response } from 'express';
 
-import { ApiErrorBody } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
-import { CommunitySlugParams } from '../common/slug';
-import { CommunitiesService } from '../communities/communities.service';
+import { RouteCommunity } from '../communities/route-community.decorator';
+import { PROVEN_WRITE_ERRORS } from './action-proof-errors';
 import { ActionProofsService } from './action-proofs.service';
 import {
   AddMembersDto,
@@ -49,7 +39,6 @@ import { MembersService } from './members.service';
 @Controller('communities/:slug')
 export class MembershipController {
   constructor(
-    private readonly communities: CommunitiesService,
     private readonly members: MembersService,
     private readonly group: GroupService,
     private readonly proofs: ActionProofsService,
@@ -60,26 +49,21 @@ export class MembershipController {
     summary: 'Join with an identity commitment (and an invite code where the community needs one)',
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
-  @ApiBadRequestResponse({
-    type: ApiErrorBody,
-    description: 'VALIDATION_FAILED, INVITE_REQUIRED, COMMITMENT_INVALID',
-  })
-  @ApiForbiddenResponse({ type: ApiErrorBody, description: 'ADMISSION_CLOSED, INVITE_INVALID' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  @ApiConflictResponse({
-    type: ApiErrorBody,
-    description: 'ALREADY_MEMBER, INVITE_USED, MIRROR_READ_ONLY',
-  })
-  @ApiGoneResponse({ type: ApiErrorBody, description: 'INVITE_EXPIRED' })
+  @ApiErrors(
+    'INVITE_REQUIRED',
+    'COMMITMENT_INVALID',
+    'ADMISSION_CLOSED',
+    'INVITE_INVALID',
+    'ALREADY_MEMBER',
+    'INVITE_USED',
+    'GROUP_FULL',
+    'INVITE_EXPIRED',
+  )
   async join(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity('write') community: Community,
     @Body() input: JoinDto,
   ): Promise<MembershipChangeDto> {
-    return this.members.join(
-      await this.communities.findWritable(slug),
-      input.commitment,
-      input.inviteCode,
-    );
+    return this.members.join(community, input.commitment, input.inviteCode);
   }
 
   @Post('members/batch')
@@ -88,39 +72,36 @@ export class MembershipController {
     summary: 'Add members whatever the admission policy, sharing one new root (operator)',
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
-  @ApiBadRequestResponse({
-    type: ApiErrorBody,
-    description: 'VALIDATION_FAILED, COMMITMENT_INVALID, COMMITMENT_DUPLICATED',
-  })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'ALREADY_MEMBER, MIRROR_READ_ONLY' })
+  @ApiErrors('COMMITMENT_INVALID', 'COMMITMENT_DUPLICATED', 'ALREADY_MEMBER', 'GROUP_FULL')
   async addMany(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity('write') community: Community,
     @Body() input: AddMembersDto,
   ): Promise<MembershipChangeDto> {
-    return this.members.addMany(await this.communities.findWritable(slug), input.commitments);
+    return this.members.addMany(community, input.commitments);
   }
 
   @Delete('members/:commitment')
   @OperatorOnly()
   @ApiOperation({ summary: 'Remove a member: its leaf becomes 0 (operator)' })
   @ApiOkResponse({ type: MembershipChangeDto })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, MEMBER_NOT_FOUND' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
-  async remove(@Param() { slug, commitment }: MemberParams): Promise<MembershipChangeDto> {
-    return this.members.remove(await this.communities.findWritable(slug), commitment);
+  @ApiErrors('COMMITMENT_INVALID', 'MEMBER_NOT_FOUND')
+  async remove(
+    @RouteCommunity('write') community: Community,
+    @Param() { commitment }: MemberParams,
+  ): Promise<MembershipChangeDto> {
+    return this.members.remove(community, commitment);
   }
 
   @Post('invites')
   @OperatorOnly()
   @ApiOperation({ summary: 'Issue single-use, expiring invite codes (operator)' })
   @ApiCreatedResponse({ type: InvitesDto })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
   async invite(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity('write') community: Community,
     @Body() input: CreateInvitesDto,
   ): Promise<InvitesDto> {
     const { codes, expiresAt } = await this.members.createInvites(
-      await this.communities.findWritable(slug),
+      community,
       input.count,
       input.expiresInHours,
     );
@@ -134,13 +115,11 @@ export class MembershipController {
       'Build your Merkle proof locally and check the root; never ask the server for your proof. Revalidate with If-None-Match.',
   })
   @ApiOkResponse({ type: GroupLeavesDto })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async leaves(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity() community: Community,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<GroupLeavesDto | undefined> {
-    const community = await this.communities.findBySlug(slug);
     const group = await this.group.leaves(community.id);
     const etag = `"${group.root}-${group.size}"`;
     response.setHeader('ETag', etag);
@@ -155,12 +134,11 @@ export class MembershipController {
   @Get('group/roots')
   @ApiOperation({ summary: 'Root history, newest first: when each root was created and replaced' })
   @ApiOkResponse({ type: [GroupRootDto] })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   async roots(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity() community: Community,
     @Query() { limit }: RootHistoryQuery,
   ): Promise<GroupRootDto[]> {
-    return this.group.roots(await this.communities.findBySlug(slug), limit);
+    return this.group.roots(community, limit);
   }
 
   @Post('proofs/check')
@@ -171,24 +149,11 @@ export class MembershipController {
       'Runs the shared check in its fixed order and answers the pseudonym, or the first failure.',
   })
   @ApiOkResponse({ type: ProofCheckResultDto })
-  @ApiBadRequestResponse({
-    type: ApiErrorBody,
-    description:
-      'VALIDATION_FAILED, PROOF_MALFORMED, PROOF_DEPTH, PROOF_SCOPE, PROOF_MESSAGE, PROOF_STALE',
-  })
-  @ApiForbiddenResponse({
-    type: ApiErrorBody,
-    description: 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID',
-  })
-  @ApiServiceUnavailableResponse({
-    type: ApiErrorBody,
-    description: 'PROOF_VERIFIER_UNAVAILABLE (the service is restarting)',
-  })
+  @ApiErrors(...PROVEN_WRITE_ERRORS)
   async check(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity() community: Community,
     @Body() input: ProofCheckDto,
   ): Promise<ProofCheckResultDto> {
-    const community = await this.communities.findBySlug(slug);
     return { pseudonym: await this.proofs.verify(community, input.action, input.proof) };
   }
 }

@@ -11,18 +11,13 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadGatewayResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 
-import { ApiErrorBody } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
 import { PageQuery } from '../common/page-query.dto';
 import { CreateMirrorDto, MirrorIdParams } from './dto/mirror-input.dto';
@@ -48,9 +43,7 @@ export class MirrorsController {
       "Reads the origin's export manifest, creates the community here under the origin's id and scope, and queues a first pull. The worker then pulls every MIRROR_PULL_SECONDS, verifies every record before storing it, and scores the community itself. The mirrored community takes no writes here (409 MIRROR_READ_ONLY): members write at the origin.",
   })
   @ApiCreatedResponse({ type: MirrorDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'COMMUNITY_EXISTS' })
-  @ApiBadGatewayResponse({ type: ApiErrorBody, description: 'ORIGIN_UNREACHABLE, ORIGIN_INVALID' })
+  @ApiErrors('VALIDATION_FAILED', 'COMMUNITY_EXISTS', 'ORIGIN_UNREACHABLE', 'ORIGIN_INVALID')
   async create(@Body() input: CreateMirrorDto): Promise<MirrorDto> {
     return this.mirrors.create(input);
   }
@@ -68,8 +61,7 @@ export class MirrorsController {
       "A mirror: its pull state, what it holds, its refusals, and whether its statuses match the origin's",
   })
   @ApiOkResponse({ type: MirrorDetailDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  @ApiErrors('VALIDATION_FAILED', 'MIRROR_NOT_FOUND')
   async get(@Param() { id }: MirrorIdParams): Promise<MirrorDetailDto> {
     return this.mirrors.get(id);
   }
@@ -81,8 +73,7 @@ export class MirrorsController {
       'Codes are those of `bridgenotes verify` (docs/verifiability.md), plus MEMBER_INVALID, MEMBER_DUPLICATE, NOTE_CHANGED, NOTE_DUPLICATE, DELETION_UNDONE, DELETION_CHANGED, RATING_CHANGED, RATING_OUTDATED, RATING_OF_REFUSED_NOTE and RECORD_INVALID.',
   })
   @ApiOkResponse({ type: MirrorRefusalPageDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  @ApiErrors('VALIDATION_FAILED', 'CURSOR_INVALID', 'MIRROR_NOT_FOUND')
   async refusals(
     @Param() { id }: MirrorIdParams,
     @Query() { limit, cursor }: PageQuery,
@@ -109,8 +100,7 @@ export class MirrorsController {
       "The mirror scores the community with its own algorithm; this compares its latest succeeded run with the origin's latest one whose statuses it fetched. `sameInput` says whether both runs scored the same notes and ratings (equal data hashes; input hashes never match across instances, as they cover each side's run time, histories and post ids). Runs at different times can differ on a new helpful note held back by stabilisation on one side for up to an hour: `cause` HISTORY (statuses equal before stabilisation), as opposed to SCORES; `disagreeing` counts the latter.",
   })
   @ApiOkResponse({ type: MirrorDivergenceDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  @ApiErrors('VALIDATION_FAILED', 'CURSOR_INVALID', 'MIRROR_NOT_FOUND')
   async divergence(
     @Param() { id }: MirrorIdParams,
     @Query() { limit, cursor }: PageQuery,
@@ -123,9 +113,7 @@ export class MirrorsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Pull from the origin now rather than at the next interval (operator)' })
   @ApiAcceptedResponse({ type: MirrorPullDto })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_STOPPED' })
-  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'QUEUE_UNAVAILABLE' })
+  @ApiErrors('VALIDATION_FAILED', 'MIRROR_NOT_FOUND', 'MIRROR_STOPPED', 'QUEUE_UNAVAILABLE')
   async pull(@Param() { id }: MirrorIdParams): Promise<MirrorPullDto> {
     await this.mirrors.pullNow(id);
     return { queued: true };
@@ -137,7 +125,7 @@ export class MirrorsController {
     summary: 'Stop following (operator); the community and what was pulled stay and are served',
   })
   @ApiOkResponse({ type: MirrorDto })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'MIRROR_NOT_FOUND' })
+  @ApiErrors('VALIDATION_FAILED', 'MIRROR_NOT_FOUND')
   async stop(@Param() { id }: MirrorIdParams): Promise<MirrorDto> {
     return this.mirrors.stop(id);
   }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   AdmissionPolicy,
   Community,
@@ -85,26 +85,14 @@ export class MirrorsService {
         timeoutMs: ORIGIN_TIMEOUT_MS,
       }).manifest();
     } catch (error) {
-      throw new ApiError(
-        HttpStatus.BAD_GATEWAY,
-        'ORIGIN_UNREACHABLE',
-        `The origin's export could not be read: ${(error as Error).message}`,
-      );
+      throw ApiError.of('ORIGIN_UNREACHABLE', (error as Error).message);
     }
     const { id, scope, name } = manifest.community;
     if (scope !== communityScope(id).toString() || typeof manifest.changeHorizon !== 'string') {
-      throw new ApiError(
-        HttpStatus.BAD_GATEWAY,
-        'ORIGIN_INVALID',
-        "The origin's manifest cannot be followed: its scope is not derived from its id, or it has no change feed",
-      );
+      throw ApiError.of('ORIGIN_INVALID');
     }
     if (await this.prisma.community.findUnique({ where: { id }, select: { id: true } })) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'COMMUNITY_EXISTS',
-        `This instance already holds community ${id}`,
-      );
+      throw new ApiError('COMMUNITY_EXISTS', `This instance already holds community ${id}`);
     }
     const slug = input.slug ?? manifest.community.slug;
     const rules: OriginRules = {
@@ -131,7 +119,6 @@ export class MirrorsService {
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ApiError(
-          HttpStatus.CONFLICT,
           'COMMUNITY_EXISTS',
           `A community with slug "${slug}" exists here; choose another slug`,
         );
@@ -188,21 +175,13 @@ export class MirrorsService {
   async pullNow(id: string): Promise<void> {
     const mirror = await this.find(id);
     if (mirror.stoppedAt) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'MIRROR_STOPPED',
-        'This instance no longer follows the community',
-      );
+      throw ApiError.of('MIRROR_STOPPED');
     }
     try {
       await this.enqueue(mirror.id);
     } catch (error) {
       this.logger.warn(`pull of mirror ${id} not queued: ${(error as Error).message}`);
-      throw new ApiError(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'QUEUE_UNAVAILABLE',
-        'The job queue is unreachable; try again shortly',
-      );
+      throw ApiError.of('QUEUE_UNAVAILABLE');
     }
   }
 
@@ -303,7 +282,7 @@ export class MirrorsService {
   private async find(id: string): Promise<MirrorWithCommunity> {
     const mirror = await this.prisma.mirror.findUnique({ where: { id }, include: WITH_COMMUNITY });
     if (!mirror) {
-      throw new ApiError(HttpStatus.NOT_FOUND, 'MIRROR_NOT_FOUND', `No mirror ${id}`);
+      throw ApiError.of('MIRROR_NOT_FOUND', id);
     }
     return mirror;
   }
@@ -332,11 +311,7 @@ function originRun(mirror: Mirror): MirrorRunDto | null {
 function decodeIdCursorNumber(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
   if (!/^[0-9]{1,19}$/.test(text)) {
-    throw new ApiError(
-      HttpStatus.BAD_REQUEST,
-      'CURSOR_INVALID',
-      'cursor is not a nextCursor value from a previous page',
-    );
+    throw ApiError.of('CURSOR_INVALID');
   }
   return text;
 }

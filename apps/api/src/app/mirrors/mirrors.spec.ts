@@ -35,10 +35,6 @@ const body = (proven: ProvenAction) => ({
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
 type Json = Record<string, unknown>;
 
-// A pull may wait for the origin's change feed (`pullAfterEarlierWrites`), up to `eventually`'s
-// 15 s.
-jest.setTimeout(20_000);
-
 /**
  * Two instances in one process: the origin (the test run's database) and a mirror (a database
  * of its own), both the real API. The mirror follows a community of the origin through the
@@ -119,7 +115,7 @@ describe('mirroring a community of another instance', () => {
       helpfulness: 'SOMEWHAT_HELPFUL',
       tags: [],
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await mirror?.close();

@@ -66,7 +66,7 @@ describe('note requests', () => {
       { post: { url: posts.p1 } },
       new Date(now + MINUTE),
     );
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await app.close();

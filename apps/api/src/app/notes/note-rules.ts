@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import { Helpfulness, NoteClassification } from '@bridgenotes/database';
 import {
   HELPFUL_TAGS,
@@ -11,20 +10,21 @@ import {
 
 import { ApiError } from '../common/api-error';
 
-const invalid = (code: string, message: string) =>
-  new ApiError(HttpStatus.BAD_REQUEST, code, message);
-
-function onlyFrom(values: string[], allowed: readonly string[], field: string, side: string): void {
+function onlyFrom(
+  values: string[],
+  allowed: readonly string[],
+  field: 'reasons' | 'tags',
+  side: string,
+): void {
+  const code = field === 'reasons' ? 'REASONS_INVALID' : 'TAGS_INVALID';
   const unknown = values.filter((value) => !allowed.includes(value));
   if (unknown.length > 0) {
-    throw invalid(
-      `${field.toUpperCase()}_INVALID`,
-      `${field} ${unknown.join(', ')} do not belong to ${side}; allowed: ${allowed.join(', ')}`,
+    throw ApiError.of(
+      code,
+      `${unknown.join(', ')} do not belong to ${side}; allowed: ${allowed.join(', ')}`,
     );
   }
-  if (new Set(values).size !== values.length) {
-    throw invalid(`${field.toUpperCase()}_INVALID`, `${field} must not repeat`);
-  }
+  if (new Set(values).size !== values.length) throw ApiError.of(code, 'must not repeat');
 }
 
 function isHttpUrl(text: string): boolean {
@@ -46,7 +46,7 @@ export function checkNoteContent(note: {
   const misleading =
     note.classification === NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING;
   if (note.reasons.length === 0)
-    throw invalid('REASONS_INVALID', 'reasons must hold at least one reason');
+    throw ApiError.of('REASONS_INVALID', 'must hold at least one reason');
   onlyFrom(
     note.reasons,
     misleading ? MISLEADING_REASONS : NOT_MISLEADING_REASONS,
@@ -55,16 +55,12 @@ export function checkNoteContent(note: {
   );
   const length = noteTextLength(note.text);
   if (note.text.trim().length === 0 || length > NOTE_TEXT_LIMIT) {
-    throw invalid(
-      'TEXT_INVALID',
-      `text must be 1 to ${NOTE_TEXT_LIMIT} characters, each URL counting as one (it has ${length})`,
-    );
+    throw ApiError.of('TEXT_INVALID', NOTE_TEXT_LIMIT, length);
   }
   const bad = note.sources.filter((source) => source.length > 2048 || !isHttpUrl(source));
-  if (bad.length > 0)
-    throw invalid('SOURCES_INVALID', `sources must be http or https links: ${bad.join(', ')}`);
+  if (bad.length > 0) throw ApiError.of('SOURCES_INVALID', bad.join(', '));
   if (misleading && note.sources.length === 0) {
-    throw invalid('SOURCES_REQUIRED', 'A misleading note needs at least one source link');
+    throw ApiError.of('SOURCES_REQUIRED');
   }
 }
 

@@ -82,7 +82,7 @@ describe('notes and ratings', () => {
     });
     proofs.deleteByOther = await prove(second, 'note.delete', target, {});
     proofs.delete = await prove(author, 'note.delete', target, {});
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await app.close();

@@ -3,15 +3,18 @@ import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from 
 import { SiblingProcesses } from '../common/sibling-processes';
 import { CommunitiesModule } from '../communities/communities.module';
 import { MembershipModule } from '../membership/membership.module';
+import { NoteRequestsController } from './note-requests.controller';
 import { NoteRequestsService } from './note-requests.service';
 import { NotesController } from './notes.controller';
 import { NotesService } from './notes.service';
 import { PostResponseCache, PostResponsesMiddleware } from './post-responses';
+import { PostsController } from './posts.controller';
 import { PostsService } from './posts.service';
+import { RatingsController } from './ratings.controller';
 import { RatingsService } from './ratings.service';
 
 @Module({
-  controllers: [NotesController],
+  controllers: [NoteRequestsController, NotesController, PostsController, RatingsController],
   imports: [CommunitiesModule, MembershipModule],
   providers: [
     NoteRequestsService,

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   Note,
   NoteStatus,
@@ -41,11 +41,7 @@ const isUniqueViolation = (error: unknown) =>
 
 /** The post as submitted, without absent fields: exactly what the author's proof covers. */
 export const noteNotFound = (community: CommunityKey, noteId: string) =>
-  new ApiError(
-    HttpStatus.NOT_FOUND,
-    'NOTE_NOT_FOUND',
-    `No note ${noteId} in community "${community.slug}"`,
-  );
+  ApiError.of('NOTE_NOT_FOUND', noteId, community.slug);
 
 export function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
   return Object.fromEntries(Object.entries(post).filter(([, value]) => value !== undefined)) as {
@@ -157,11 +153,7 @@ export class NotesService {
       input.proof,
     );
     if (pseudonym !== note.authorPseudonym) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        'NOT_AUTHOR',
-        'Only the author of a note may delete it',
-      );
+      throw ApiError.of('NOT_AUTHOR');
     }
     await this.prisma.$transaction(async (tx) => {
       // Conditional, so concurrent deletions record one deletion and one rescoring request.
@@ -213,12 +205,7 @@ export class NotesService {
   async ofPost(ref: PostRefDto, communityId?: string) {
     const key = this.posts.keyOf(ref);
     const post = await this.prisma.post.findUnique({ where: this.posts.where(key) });
-    if (!post)
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'POST_NOT_FOUND',
-        'No notes have been written or requested on this post',
-      );
+    if (!post) throw ApiError.of('POST_NOT_FOUND');
     const inCommunity = communityId ? { communityId } : {};
     const [notes, requests] = await Promise.all([
       this.prisma.note.findMany({

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Post, Prisma } from '@bridgenotes/database';
 import { canonicalPostUrl, InvalidPostUrlError } from '@bridgenotes/protocol';
 
@@ -15,18 +15,14 @@ export class PostsService {
     const byUrl = ref.url != null;
     const byPlatform = ref.platform != null || ref.externalId != null;
     if (byUrl === byPlatform || (byPlatform && (ref.platform == null || ref.externalId == null))) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'POST_REF_INVALID',
-        'Give a post either as { url } or as { platform, externalId }',
-      );
+      throw ApiError.of('POST_REF_INVALID');
     }
     if (!byUrl) return { platform: ref.platform as string, externalId: ref.externalId as string };
     try {
       return { canonicalUrl: canonicalPostUrl(ref.url as string) };
     } catch (error) {
       if (error instanceof InvalidPostUrlError) {
-        throw new ApiError(HttpStatus.BAD_REQUEST, 'POST_URL_INVALID', `post.${error.message}`);
+        throw ApiError.of('POST_URL_INVALID', error.message);
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Helpfulness, PrismaService, Rating, ScoringOutbox } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
@@ -52,18 +52,10 @@ export class RatingsService {
       input.proof,
     );
     if (pseudonym === note.authorPseudonym) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        'SELF_RATING',
-        'Authors cannot rate their own notes',
-      );
+      throw ApiError.of('SELF_RATING');
     }
     if (note.deletedAt) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'NOTE_DELETED',
-        'This note was deleted by its author and takes no new ratings',
-      );
+      throw ApiError.of('NOTE_DELETED');
     }
 
     // One statement, so one round trip and atomic without a transaction: the upsert, its outbox
@@ -101,11 +93,7 @@ export class RatingsService {
         where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
       }));
     if (isSameRating(stored, input)) return { rating: stored, outcome: 'unchanged' };
-    throw new ApiError(
-      HttpStatus.CONFLICT,
-      'RATING_OUTDATED',
-      'A rating of this note with the same or a later clientMinute is already stored',
-    );
+    throw ApiError.of('RATING_OUTDATED');
   }
 }
 

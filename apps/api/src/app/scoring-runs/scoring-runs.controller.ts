@@ -1,21 +1,12 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiGoneResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Community } from '@bridgenotes/database';
 
-import { ApiErrorBody } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
-import { ScoringRunPageDto } from './dto/scoring-run-page.dto';
 import { PageQuery } from '../common/page-query.dto';
-import { CommunitySlugParams } from '../common/slug';
+import { RouteCommunity } from '../communities/route-community.decorator';
+import { ScoringRunPageDto } from './dto/scoring-run-page.dto';
 import { ScoringRunIdParams } from './dto/scoring-run-params.dto';
 import { ScoringRunDto } from './dto/scoring-run.dto';
 import { NoteScoreDto, NoteScorePageDto } from './dto/note-score.dto';
@@ -31,31 +22,27 @@ export class ScoringRunsController {
   @OperatorOnly()
   @ApiOperation({ summary: 'Request a rescoring of a community now (operator)' })
   @ApiAcceptedResponse({ type: ScoringRunDto, description: 'Queued; poll the run for its outcome' })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'QUEUE_UNAVAILABLE' })
-  async request(@Param() { slug }: CommunitySlugParams): Promise<ScoringRunDto> {
-    return ScoringRunDto.from(await this.scoringRuns.request(slug));
+  @ApiErrors('QUEUE_UNAVAILABLE')
+  async request(@RouteCommunity() community: Community): Promise<ScoringRunDto> {
+    return ScoringRunDto.from(await this.scoringRuns.request(community));
   }
 
   @Get('communities/:slug/scoring-runs')
   @ApiOperation({ summary: "A community's scoring runs, newest request first" })
   @ApiOkResponse({ type: ScoringRunPageDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiErrors('CURSOR_INVALID')
   async list(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity() community: Community,
     @Query() { limit, cursor }: PageQuery,
   ): Promise<ScoringRunPageDto> {
-    const page = await this.scoringRuns.list(slug, limit, cursor);
+    const page = await this.scoringRuns.list(community, limit, cursor);
     return { items: page.items.map(ScoringRunDto.from), nextCursor: page.nextCursor };
   }
 
   @Get('scoring-runs/:id')
   @ApiOperation({ summary: 'A scoring run: its state, its input figures and its outcome' })
   @ApiOkResponse({ type: ScoringRunDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'SCORING_RUN_NOT_FOUND' })
+  @ApiErrors('VALIDATION_FAILED', 'SCORING_RUN_NOT_FOUND')
   async get(@Param() { id }: ScoringRunIdParams): Promise<ScoringRunDto> {
     return ScoringRunDto.from(await this.scoringRuns.get(id));
   }
@@ -67,10 +54,13 @@ export class ScoringRunsController {
       'Kept for the latest SCORE_RETENTION_RUNS runs of each community; older runs answer 410.',
   })
   @ApiOkResponse({ type: NoteScorePageDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'SCORING_RUN_NOT_FOUND' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'SCORING_RUN_NOT_FINISHED' })
-  @ApiGoneResponse({ type: ApiErrorBody, description: 'SCORES_PRUNED' })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'CURSOR_INVALID',
+    'SCORING_RUN_NOT_FOUND',
+    'SCORING_RUN_NOT_FINISHED',
+    'SCORES_PRUNED',
+  )
   async scores(
     @Param() { id }: ScoringRunIdParams,
     @Query() { limit, cursor }: PageQuery,

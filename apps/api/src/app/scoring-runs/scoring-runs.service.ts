@@ -1,5 +1,6 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
+  Community,
   NoteScore,
   PrismaService,
   ScoringRun,
@@ -17,7 +18,6 @@ import {
   Page,
   pageOf,
 } from '../common/cursor';
-import { CommunitiesService } from '../communities/communities.service';
 import { withTimeout } from '../common/with-timeout';
 
 const ENQUEUE_TIMEOUT_MS = 3_000;
@@ -29,12 +29,10 @@ export class ScoringRunsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly runs: ScoringRunStore,
-    private readonly communities: CommunitiesService,
     private readonly jobs: JobProducer,
   ) {}
 
-  async list(slug: string, limit: number, cursor?: string): Promise<Page<ScoringRun>> {
-    const community = await this.communities.findBySlug(slug);
+  async list(community: Community, limit: number, cursor?: string): Promise<Page<ScoringRun>> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     // Keyset pagination on (requestedAt, id): stable while new runs arrive, and index-backed.
     const rows = await this.prisma.scoringRun.findMany({
@@ -51,8 +49,7 @@ export class ScoringRunsService {
   }
 
   /** Records a run request and hands it to the worker; the run id is the job id. */
-  async request(slug: string): Promise<ScoringRun> {
-    const community = await this.communities.findBySlug(slug);
+  async request(community: Community): Promise<ScoringRun> {
     const run = await this.runs.request(community.id);
     try {
       // BullMQ waits for a first connection indefinitely; a request must not.
@@ -71,7 +68,6 @@ export class ScoringRunsService {
       await this.runs.discard(run.id);
       this.logger.warn(`scoring request not queued: ${(error as Error).message}`);
       throw new ApiError(
-        HttpStatus.SERVICE_UNAVAILABLE,
         'QUEUE_UNAVAILABLE',
         'The job queue is unreachable; nothing was recorded, try again shortly',
       );
@@ -82,11 +78,7 @@ export class ScoringRunsService {
   async get(id: string): Promise<ScoringRun> {
     const run = await this.prisma.scoringRun.findUnique({ where: { id } });
     if (!run) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'SCORING_RUN_NOT_FOUND',
-        `No scoring run with id ${id}`,
-      );
+      throw ApiError.of('SCORING_RUN_NOT_FOUND', id);
     }
     return run;
   }
@@ -99,11 +91,7 @@ export class ScoringRunsService {
     const run = await this.get(id);
     const after = cursor === undefined ? undefined : decodeIdCursor(cursor);
     if (run.status !== ScoringRunStatus.SUCCEEDED) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'SCORING_RUN_NOT_FINISHED',
-        `Scoring run ${id} is ${run.status.toLowerCase()}; it has no scores`,
-      );
+      throw ApiError.of('SCORING_RUN_NOT_FINISHED', id, run.status.toLowerCase());
     }
     const rows = await this.prisma.noteScore.findMany({
       where: { runId: id, ...(after && { noteId: { gt: after } }) },
@@ -111,11 +99,7 @@ export class ScoringRunsService {
       take: limit + 1,
     });
     if (rows.length === 0 && !after && (run.noteCount ?? 0) > 0) {
-      throw new ApiError(
-        HttpStatus.GONE,
-        'SCORES_PRUNED',
-        `The per-note scores of run ${id} were pruned by the score retention; its record remains`,
-      );
+      throw ApiError.of('SCORES_PRUNED', id);
     }
     return pageOf(rows, limit, (row) => encodeIdCursor(row.noteId));
   }

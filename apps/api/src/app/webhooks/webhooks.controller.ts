@@ -1,27 +1,11 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Put,
-  Query,
-} from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Community } from '@bridgenotes/database';
 
-import { ApiErrorBody } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
 import { PageQuery } from '../common/page-query.dto';
-import { CommunitySlugParams } from '../common/slug';
+import { RouteCommunity } from '../communities/route-community.decorator';
 import {
   PutWebhookDto,
   WebhookDeliveryDto,
@@ -43,31 +27,27 @@ export class WebhooksController {
       'After every scoring run that changes statuses, one POST with `{ type: "note-status.changed", community, runId, at, changes: [{ noteId, previous, next }] }`, signed: `X-Bridgenotes-Signature: sha256=HMAC-SHA256(secret, "<X-Bridgenotes-Timestamp>.<body>")`. Retried with exponential backoff until a 2xx answer.',
   })
   @ApiOkResponse({ type: WebhookDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  put(@Param() { slug }: CommunitySlugParams, @Body() input: PutWebhookDto): Promise<WebhookDto> {
-    return this.webhooks.put(slug, input);
+  put(@RouteCommunity() community: Community, @Body() input: PutWebhookDto): Promise<WebhookDto> {
+    return this.webhooks.put(community, input);
   }
 
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Remove the community's webhook (operator)" })
   @ApiNoContentResponse({ description: 'Removed; pending deliveries are dropped' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  remove(@Param() { slug }: CommunitySlugParams): Promise<void> {
-    return this.webhooks.remove(slug);
+  remove(@RouteCommunity() community: Community): Promise<void> {
+    return this.webhooks.remove(community);
   }
 
   @Get('deliveries')
   @ApiOperation({ summary: 'Recent webhook deliveries and their outcome (operator)' })
   @ApiOkResponse({ type: WebhookDeliveryPageDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, CURSOR_INVALID' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiErrors('CURSOR_INVALID')
   async deliveries(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity() community: Community,
     @Query() { limit, cursor }: PageQuery,
   ): Promise<WebhookDeliveryPageDto> {
-    const page = await this.webhooks.deliveries(slug, limit, cursor);
+    const page = await this.webhooks.deliveries(community, limit, cursor);
     return { items: page.items.map(WebhookDeliveryDto.from), nextCursor: page.nextCursor };
   }
 }

@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, WebhookDelivery } from '@bridgenotes/database';
+import { Community, PrismaService, WebhookDelivery } from '@bridgenotes/database';
 
 import { decodeCursor, encodeCursor, Page, pageOf } from '../common/cursor';
-import { CommunitiesService } from '../communities/communities.service';
 import { PutWebhookDto } from './dto/webhook.dto';
 
 @Injectable()
 export class WebhooksService {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly communities: CommunitiesService,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
-  async put(slug: string, { url, secret }: PutWebhookDto): Promise<{ url: string }> {
-    const community = await this.communities.findBySlug(slug);
+  async put(community: Community, { url, secret }: PutWebhookDto): Promise<{ url: string }> {
     await this.prisma.community.update({
       where: { id: community.id },
       data: { webhookUrl: url, webhookSecret: secret },
@@ -22,16 +17,18 @@ export class WebhooksService {
   }
 
   /** Pending deliveries stop at their next attempt; nothing more is recorded for the community. */
-  async remove(slug: string): Promise<void> {
-    const community = await this.communities.findBySlug(slug);
+  async remove(community: Community): Promise<void> {
     await this.prisma.community.update({
       where: { id: community.id },
       data: { webhookUrl: null, webhookSecret: null },
     });
   }
 
-  async deliveries(slug: string, limit: number, cursor?: string): Promise<Page<WebhookDelivery>> {
-    const community = await this.communities.findBySlug(slug);
+  async deliveries(
+    community: Community,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<WebhookDelivery>> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const rows = await this.prisma.webhookDelivery.findMany({
       where: {

@@ -64,7 +64,7 @@ export class WidgetController {
   @Get('widget/:file')
   bundle(@Param('file') file: string, @Res() response: Response): void {
     const bundle = Object.hasOwn(BUNDLES, file) ? BUNDLES[file] : undefined;
-    if (!bundle) throw new ApiError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `No widget file ${file}`);
+    if (!bundle) throw ApiError.of('NOT_FOUND', `No widget file ${file}`);
     if (bundle.policy) response.setHeader('Content-Security-Policy', bundle.policy);
     this.sendBundle(response, file, bundle.type);
   }
@@ -73,7 +73,7 @@ export class WidgetController {
   artifact(@Param('file') file: string, @Res() response: Response): void {
     const kind =
       file === 'semaphore-20.wasm' ? 'wasm' : file === 'semaphore-20.zkey' ? 'zkey' : null;
-    if (!kind) throw new ApiError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `No circuit file ${file}`);
+    if (!kind) throw ApiError.of('NOT_FOUND', `No circuit file ${file}`);
     response.sendFile(this.artifacts[kind], {
       maxAge: YEAR_SECONDS * 1000,
       immutable: true,
@@ -99,11 +99,7 @@ export class WidgetController {
 
   private sendBundle(response: Response, file: string, type: string): void {
     if (!this.bundles) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'WIDGET_NOT_BUILT',
-        'The widget is not built: run the API from its build (npm start)',
-      );
+      throw ApiError.of('WIDGET_NOT_BUILT');
     }
     response.sendFile(join(this.bundles, file), {
       headers: { 'Content-Type': type, 'Cache-Control': BUNDLE_CACHE },

@@ -1,0 +1,281 @@
+import { HttpStatus } from '@nestjs/common';
+import { PROOF_FAILURES, TREE_DEPTH } from '@bridgenotes/protocol';
+
+/**
+ * An error the API can answer: its status and its default message, given the arguments the
+ * message needs. `example` are arguments for the OpenAPI example of the error.
+ */
+export interface ErrorEntry<A extends unknown[] = never[]> {
+  status: HttpStatus;
+  message: (...args: A) => string;
+  example: A;
+}
+
+function entry<A extends unknown[]>(
+  status: HttpStatus,
+  message: (...args: A) => string,
+  ...example: A
+): ErrorEntry<A> {
+  return { status, message, example };
+}
+
+const proofFailure = (status: HttpStatus, code: keyof typeof PROOF_FAILURES) =>
+  entry(status, () => PROOF_FAILURES[code]);
+
+/**
+ * Every error code the API answers, declared once. Clients switch on the code (it never changes
+ * once published); messages may be reworded. Throw one with `ApiError.of(CODE, …args)`, or
+ * `new ApiError(CODE, message)` where the situation needs its own words; document a route's
+ * errors with `@ApiErrors(CODE, …)`. Kept in alphabetical order within each group.
+ */
+export const ERRORS = {
+  // Generic answers, by status: what Nest's own exceptions and unknown routes carry.
+  BAD_REQUEST: entry(HttpStatus.BAD_REQUEST, () => 'Bad request'),
+  CONFLICT: entry(HttpStatus.CONFLICT, () => 'Conflict'),
+  FORBIDDEN: entry(HttpStatus.FORBIDDEN, () => 'Forbidden'),
+  INTERNAL_ERROR: entry(HttpStatus.INTERNAL_SERVER_ERROR, () => 'Internal server error'),
+  METHOD_NOT_ALLOWED: entry(HttpStatus.METHOD_NOT_ALLOWED, () => 'Method not allowed'),
+  NOT_FOUND: entry(HttpStatus.NOT_FOUND, (what: string) => what, 'No widget file app.js'),
+  SERVICE_UNAVAILABLE: entry(HttpStatus.SERVICE_UNAVAILABLE, () => 'Service unavailable'),
+  TOO_MANY_REQUESTS: entry(HttpStatus.TOO_MANY_REQUESTS, () => 'Too many requests'),
+  UNAUTHORIZED: entry(HttpStatus.UNAUTHORIZED, () => 'Unauthorized'),
+  UNPROCESSABLE_ENTITY: entry(HttpStatus.UNPROCESSABLE_ENTITY, () => 'Unprocessable entity'),
+  UNSUPPORTED_MEDIA_TYPE: entry(HttpStatus.UNSUPPORTED_MEDIA_TYPE, () => 'Unsupported media type'),
+
+  // The request itself: body parsers and DTO validation.
+  MALFORMED_JSON: entry(HttpStatus.BAD_REQUEST, () => 'The request body is not valid JSON'),
+  PAYLOAD_TOO_LARGE: entry(HttpStatus.PAYLOAD_TOO_LARGE, () => 'request entity too large'),
+  UNSUPPORTED_CHARSET: entry(
+    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    () => 'unsupported charset "LATIN-2"',
+  ),
+  UNSUPPORTED_ENCODING: entry(
+    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    () => 'unsupported content encoding "br"',
+  ),
+  VALIDATION_FAILED: entry(
+    HttpStatus.BAD_REQUEST,
+    (problems: string) => problems,
+    'slug must be 1 to 64 lowercase letters, digits or inner dashes',
+  ),
+  CURSOR_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'cursor is not a nextCursor value from a previous page',
+  ),
+  ORDER_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (streams: string) => `only ${streams} can be read in change order`,
+    'notes and ratings',
+  ),
+
+  // The operator key.
+  OPERATOR_DISABLED: entry(
+    HttpStatus.FORBIDDEN,
+    () => 'Operator endpoints are disabled: OPERATOR_API_KEY_SHA256 is not configured',
+  ),
+  OPERATOR_KEY_INVALID: entry(
+    HttpStatus.UNAUTHORIZED,
+    () => 'A valid operator key is required (Authorization: Bearer <key>)',
+  ),
+
+  // Communities and mirrors.
+  COMMUNITY_EXISTS: entry(
+    HttpStatus.CONFLICT,
+    (slug: string) => `A community with slug "${slug}" exists`,
+    'news',
+  ),
+  COMMUNITY_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    (slug: string) => `No community with slug "${slug}"`,
+    'news',
+  ),
+  MIRROR_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    (id: string) => `No mirror ${id}`,
+    '5f0c3c4e-0d4b-4f43-9a53-2f1f1c9b7a10',
+  ),
+  MIRROR_READ_ONLY: entry(
+    HttpStatus.CONFLICT,
+    (slug: string, originSlug: string, originUrl: string) =>
+      `"${slug}" mirrors community "${originSlug}" of ${originUrl}: write there`,
+    'news',
+    'news',
+    'https://notes.example.org',
+  ),
+  MIRROR_STOPPED: entry(HttpStatus.CONFLICT, () => 'This instance no longer follows the community'),
+  ORIGIN_INVALID: entry(
+    HttpStatus.BAD_GATEWAY,
+    () =>
+      "The origin's manifest cannot be followed: its scope is not derived from its id, or it has no change feed",
+  ),
+  ORIGIN_UNREACHABLE: entry(
+    HttpStatus.BAD_GATEWAY,
+    (reason: string) => `The origin's export could not be read: ${reason}`,
+    'fetch failed',
+  ),
+
+  // Membership.
+  ADMISSION_CLOSED: entry(
+    HttpStatus.FORBIDDEN,
+    () => 'Only the operator adds members to this community',
+  ),
+  ALREADY_MEMBER: entry(
+    HttpStatus.CONFLICT,
+    () => 'This commitment has already joined the community',
+  ),
+  COMMITMENT_DUPLICATED: entry(HttpStatus.BAD_REQUEST, () => 'commitments must not repeat'),
+  COMMITMENT_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'commitment must be a non-zero element of the BN254 scalar field',
+  ),
+  GROUP_FULL: entry(
+    HttpStatus.CONFLICT,
+    () => `A community holds at most ${2 ** TREE_DEPTH} members`,
+  ),
+  INVITE_EXPIRED: entry(HttpStatus.GONE, () => 'This invite code has expired'),
+  INVITE_INVALID: entry(
+    HttpStatus.FORBIDDEN,
+    () => 'This invite code does not belong to this community',
+  ),
+  INVITE_REQUIRED: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'This community admits members by invitation: inviteCode is required',
+  ),
+  INVITE_USED: entry(HttpStatus.CONFLICT, () => 'This invite code has already been used'),
+  MEMBER_NOT_FOUND: entry(HttpStatus.NOT_FOUND, () => 'No current member with this commitment'),
+
+  // Action proofs: the shared check of every write (libs/protocol's messages).
+  PROOF_DEPTH: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_DEPTH'),
+  PROOF_INVALID: proofFailure(HttpStatus.FORBIDDEN, 'PROOF_INVALID'),
+  PROOF_MALFORMED: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_MALFORMED'),
+  PROOF_MESSAGE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_MESSAGE'),
+  PROOF_ROOT_EXPIRED: proofFailure(HttpStatus.FORBIDDEN, 'PROOF_ROOT_EXPIRED'),
+  PROOF_ROOT_UNKNOWN: proofFailure(HttpStatus.FORBIDDEN, 'PROOF_ROOT_UNKNOWN'),
+  PROOF_SCOPE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_SCOPE'),
+  PROOF_STALE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_STALE'),
+  PROOF_VERIFIER_UNAVAILABLE: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    () =>
+      'Proofs cannot be verified right now (the service is restarting); send the same request again',
+  ),
+
+  // Notes, ratings, requests and posts.
+  NOT_AUTHOR: entry(HttpStatus.FORBIDDEN, () => 'Only the author of a note may delete it'),
+  NOTE_DELETED: entry(
+    HttpStatus.CONFLICT,
+    () => 'This note was deleted by its author and takes no new ratings',
+  ),
+  NOTE_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    (noteId: string, slug: string) => `No note ${noteId} in community "${slug}"`,
+    '0b6f4f5e-9a43-4d8e-8c55-5b1f0d1a2c3e',
+    'news',
+  ),
+  POST_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    () => 'No notes have been written or requested on this post',
+  ),
+  POST_REF_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'Give a post either as { url } or as { platform, externalId }',
+  ),
+  POST_URL_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (problem: string) => `post.${problem}`,
+    'url must be an http or https URL',
+  ),
+  RATING_OUTDATED: entry(
+    HttpStatus.CONFLICT,
+    () => 'A rating of this note with the same or a later clientMinute is already stored',
+  ),
+  REASONS_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (problem: string) => `reasons ${problem}`,
+    'must hold at least one reason',
+  ),
+  SELF_RATING: entry(HttpStatus.FORBIDDEN, () => 'Authors cannot rate their own notes'),
+  SOURCES_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (sources: string) => `sources must be http or https links: ${sources}`,
+    'ftp://example.com/report',
+  ),
+  SOURCES_REQUIRED: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'A misleading note needs at least one source link',
+  ),
+  TAGS_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (problem: string) => `tags ${problem}`,
+    'must not repeat',
+  ),
+  TEXT_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (limit: number, length: number) =>
+      `text must be 1 to ${limit} characters, each URL counting as one (it has ${length})`,
+    280,
+    0,
+  ),
+
+  // Scoring and readiness.
+  NOT_READY: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    (down: string) => `Not ready: ${down} unreachable`,
+    'queue',
+  ),
+  QUEUE_UNAVAILABLE: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    () => 'The job queue is unreachable; try again shortly',
+  ),
+  SCORES_PRUNED: entry(
+    HttpStatus.GONE,
+    (runId: string) =>
+      `The per-note scores of run ${runId} were pruned by the score retention; its record remains`,
+    '3d5e2f10-7c1a-4b8e-9f20-6a4b3c2d1e0f',
+  ),
+  SCORING_RUN_NOT_FINISHED: entry(
+    HttpStatus.CONFLICT,
+    (runId: string, status: string) => `Scoring run ${runId} is ${status}; it has no scores`,
+    '3d5e2f10-7c1a-4b8e-9f20-6a4b3c2d1e0f',
+    'running',
+  ),
+  SCORING_RUN_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    (runId: string) => `No scoring run with id ${runId}`,
+    '3d5e2f10-7c1a-4b8e-9f20-6a4b3c2d1e0f',
+  ),
+
+  // The widget's files.
+  WIDGET_NOT_BUILT: entry(
+    HttpStatus.NOT_FOUND,
+    () => 'The widget is not built: run the API from its build (npm start)',
+  ),
+};
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The arguments of a code's default message. */
+export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof ERRORS)[C]['message']>;
+
+/** The code of an error Nest or the body parsers raise without one: the generic one of its status. */
+export const DEFAULT_ERROR_CODES: Partial<Record<HttpStatus, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'BAD_REQUEST',
+  [HttpStatus.UNAUTHORIZED]: 'UNAUTHORIZED',
+  [HttpStatus.FORBIDDEN]: 'FORBIDDEN',
+  [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'METHOD_NOT_ALLOWED',
+  [HttpStatus.CONFLICT]: 'CONFLICT',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
+  [HttpStatus.UNPROCESSABLE_ENTITY]: 'UNPROCESSABLE_ENTITY',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'TOO_MANY_REQUESTS',
+  [HttpStatus.INTERNAL_SERVER_ERROR]: 'INTERNAL_ERROR',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
+};
+
+/** The body-parser failures (by their `type`) that have a code of their own. */
+export const BODY_PARSER_CODES: Record<string, ErrorCode> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_ENCODING',
+  'charset.unsupported': 'UNSUPPORTED_CHARSET',
+};

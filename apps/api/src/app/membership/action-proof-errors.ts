@@ -1,0 +1,19 @@
+import type { ErrorCode } from '../common/error-catalogue';
+
+/**
+ * What every proven write can answer besides its own errors: an invalid body, each failure of
+ * the shared proof check (400 for a malformed or mismatched proof, 403 for one that does not
+ * show membership), and a verifier that is restarting (503: send the same request again).
+ */
+export const PROVEN_WRITE_ERRORS: readonly ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'PROOF_MALFORMED',
+  'PROOF_DEPTH',
+  'PROOF_SCOPE',
+  'PROOF_MESSAGE',
+  'PROOF_STALE',
+  'PROOF_ROOT_UNKNOWN',
+  'PROOF_ROOT_EXPIRED',
+  'PROOF_INVALID',
+  'PROOF_VERIFIER_UNAVAILABLE',
+];

@@ -1,0 +1,48 @@
+import { Body, Controller, HttpStatus, Param, Put, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+
+import { ApiErrors } from '../common/api-errors.decorator';
+import type { CommunityKey } from '../communities/communities.service';
+import { RouteCommunityKey } from '../communities/route-community.decorator';
+import { PutRatingDto } from './dto/note-input.dto';
+import { NoteParams } from './dto/note-params.dto';
+import { RatingDto } from './dto/note.dto';
+import { PROVEN_WRITE_ERRORS } from '../membership/action-proof-errors';
+import { RatingsService } from './ratings.service';
+
+@ApiTags('notes')
+@Controller('communities/:slug/notes/:id/rating')
+export class RatingsController {
+  constructor(private readonly ratings: RatingsService) {}
+
+  @Put()
+  @ApiOperation({
+    summary: 'Rate a note, or change your rating (action rating.put, target note:<id>)',
+    description:
+      'A later clientMinute replaces your rating; the same rating again changes nothing (200).',
+  })
+  @ApiCreatedResponse({
+    type: RatingDto,
+    description: 'First rating of this note by this pseudonym',
+  })
+  @ApiOkResponse({ type: RatingDto, description: 'Replaced, or unchanged for an exact replay' })
+  @ApiErrors(
+    ...PROVEN_WRITE_ERRORS,
+    'TAGS_INVALID',
+    'SELF_RATING',
+    'NOTE_NOT_FOUND',
+    'RATING_OUTDATED',
+    'NOTE_DELETED',
+  )
+  async rate(
+    @RouteCommunityKey('write') community: CommunityKey,
+    @Param() { id }: NoteParams,
+    @Body() input: PutRatingDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RatingDto> {
+    const { rating, outcome } = await this.ratings.put(community, id, input);
+    response.status(outcome === 'created' ? HttpStatus.CREATED : HttpStatus.OK);
+    return RatingDto.from(rating);
+  }
+}
