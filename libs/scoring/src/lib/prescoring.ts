@@ -132,7 +132,6 @@ export function prescore(
     lowDiligence = fitLowDiligence(
       input,
       finalSelection,
-      final.parameters.noteFactor,
       final.parameters.raterFactor,
     );
     options.onStepDone?.('low-diligence');
