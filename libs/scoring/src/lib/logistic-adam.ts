@@ -64,6 +64,7 @@ export function fitLogisticRoundAdam(
   for (let k = 0; k < size; k++) {
     w[k] = (round.weight ? round.weight[k] : 1) * (data.label[k] === 1 ? round.positiveWeight : 1);
   }
+  const ratersFree = round.raterIntercept || round.raterFactor || round.raterReputation;
   let priorLoss = NaN;
   let epoch = 0;
   for (; epoch <= schedule.maxEpochs; epoch++) {
@@ -92,9 +93,12 @@ export function fitLogisticRoundAdam(
         const dz = w[k] * (sigmoid - y) * inv;
         gNi += dz * rep;
         gNf += dz * p.raterFactor[u];
-        grad[offsets[2] + u] += dz;
-        grad[offsets[3] + u] += dz * nf;
-        grad[offsets[4] + u] += dz * ni;
+        // Frozen raters (final scoring's rounds) need no gradient.
+        if (ratersFree) {
+          grad[offsets[2] + u] += dz;
+          grad[offsets[3] + u] += dz * nf;
+          grad[offsets[4] + u] += dz * ni;
+        }
         gMu += dz;
       }
       grad[n] = gNi;

@@ -36,7 +36,7 @@ export function ourNotes(
       firstRunStatus: timed === undefined ? '' : captured ? shown(timed, n) : nmr,
       lowDiligenceFired: captured && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,
       coreIntercept: captured ? settled.final.intercept[n] : NaN,
-      gaussianIntercept: NaN,
+      gaussianIntercept: captured ? settled.gaussian.intercept[n] : NaN,
       lowDiligenceIntercept: captured ? lowDiligence : NaN,
     });
   });

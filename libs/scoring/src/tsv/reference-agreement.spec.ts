@@ -43,8 +43,18 @@ describe('agreement with the reference scorer on cn-small', () => {
     expect(figures.coreIntercept.p50).toBeLessThan(0.002);
   });
 
-  it('loses few of the reference helpful notes and adds almost none', () => {
-    expect(figures.helpfulRecall).toBeGreaterThanOrEqual(0.85);
+  it('gives the reference final status to ≥ 99 % of notes, settled and in a single run', () => {
+    expect(figures.settledStatus?.share).toBeGreaterThanOrEqual(0.99);
+    expect(figures.firstRunStatus?.share).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('scores notes with the Gaussian scorer as the reference does', () => {
+    expect(figures.gaussianIntercept.compared).toBeGreaterThan(800);
+    expect(figures.gaussianIntercept.p50).toBeLessThan(0.001);
+  });
+
+  it('keeps ≥ 98 % of the reference helpful notes and adds at most 1 % of the others', () => {
+    expect(figures.helpfulRecall).toBeGreaterThanOrEqual(0.98);
     expect(figures.helpfulExtra).toBeLessThanOrEqual(0.01);
   });
 
