@@ -198,7 +198,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'safeguards/1',
+      algorithmVersion: 'meta/1',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });
@@ -231,6 +231,9 @@ describe('scoring worker', () => {
     expect(helpful.scoredRunId).toBe(finished.id);
     expect(helpful.score).toMatchObject({
       decidedBy: 'GeneralCRH',
+      // Which scorer decided, and the Gaussian scorer's own verdict beside it.
+      decidingModel: 'CoreModel',
+      gaussian: { status: expect.any(String), intercept: expect.any(Number) },
       firstTag: expect.stringMatching(/^helpful(Clear|Informative)$/),
       secondTag: expect.stringMatching(/^helpful(Clear|Informative)$/),
     });
