@@ -67,42 +67,57 @@ export function fitLogisticRoundAdam(
   const ratersFree = round.raterIntercept || round.raterFactor || round.raterReputation;
   let priorLoss = NaN;
   let epoch = 0;
+  // Locals for the hot loop: V8 does not hoist property loads out of it on its own.
+  const noteStart = data.noteStart;
+  const noteRater = data.noteRater;
+  const label = data.label;
+  const noteIntercept = p.noteIntercept;
+  const noteFactor = p.noteFactor;
+  const raterIntercept = p.raterIntercept;
+  const raterFactor = p.raterFactor;
+  const raterReputation = p.raterReputation;
+  const gRi = offsets[2];
+  const gRf = offsets[3];
+  const gRep = offsets[4];
+  const gNfOffset = offsets[1];
   for (; epoch <= schedule.maxEpochs; epoch++) {
     // The loss is only looked at on check epochs; other epochs need just the gradient.
     const check = epoch % schedule.checkEvery === 0;
     grad.fill(0);
     let loss = 0;
     let gMu = 0;
+    const mu = p.globalIntercept;
     for (let n = 0; n < notes; n++) {
-      const start = data.noteStart[n];
-      const end = data.noteStart[n + 1];
+      const start = noteStart[n];
+      const end = noteStart[n + 1];
       if (start === end) continue;
-      const ni = p.noteIntercept[n];
-      const nf = p.noteFactor[n];
+      const ni = noteIntercept[n];
+      const nf = noteFactor[n];
       let gNi = 0;
       let gNf = 0;
       for (let k = start; k < end; k++) {
-        const u = data.noteRater[k];
-        const rep = p.raterReputation[u];
-        const z = p.globalIntercept + p.raterIntercept[u] + rep * ni + p.raterFactor[u] * nf;
-        const y = data.label[k];
+        const u = noteRater[k];
+        const rep = raterReputation[u];
+        const rf = raterFactor[u];
+        const z = mu + raterIntercept[u] + rep * ni + rf * nf;
+        const y = label[k];
         const e = Math.exp(-Math.abs(z));
         // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z.
         if (check) loss += w[k] * (Math.log1p(e) + (z > 0 ? z : 0) - y * z);
         const sigmoid = z >= 0 ? 1 / (1 + e) : e / (1 + e);
         const dz = w[k] * (sigmoid - y) * inv;
         gNi += dz * rep;
-        gNf += dz * p.raterFactor[u];
+        gNf += dz * rf;
         // Frozen raters (final scoring's rounds) need no gradient.
         if (ratersFree) {
-          grad[offsets[2] + u] += dz;
-          grad[offsets[3] + u] += dz * nf;
-          grad[offsets[4] + u] += dz * ni;
+          grad[gRi + u] += dz;
+          grad[gRf + u] += dz * nf;
+          grad[gRep + u] += dz * ni;
         }
         gMu += dz;
       }
       grad[n] = gNi;
-      grad[offsets[1] + n] = gNf;
+      grad[gNfOffset + n] = gNf;
     }
     loss *= inv;
     grad[total - 1] = gMu;

@@ -28,7 +28,8 @@ export function ourNotes(
     ];
   };
   data.input.noteIds.forEach((id, n) => {
-    const captured = !(data.coreShare[n] < CORE_CAPTURE_THRESHOLD);
+    // Unrated notes (coreShare NaN) and notes mostly rated outside the Core slice: no Core status.
+    const captured = data.coreShare[n] >= CORE_CAPTURE_THRESHOLD;
     const lowDiligence = settled.safeguards?.lowDiligenceIntercept[n] ?? NaN;
     out.set(id, {
       coreStatus: captured ? NOTE_STATUS_NAMES[settled.status[n] as NoteStatus] : '',

@@ -80,7 +80,9 @@ export function writeScoredNotes(
   const nmr = NOTE_STATUS_NAMES[NoteStatus.NeedsMoreRatings];
   const tagName = (tag: number): string => (tag >= 0 ? TAG_NAMES[tag] : '');
   for (let n = 0; n < input.noteIds.length; n++) {
-    const captured = !(coreShare[n] < CORE_CAPTURE_THRESHOLD);
+    // The reference's Core leaves unrated notes out (coreShare NaN), as well as notes mostly rated
+    // by raters outside its slice.
+    const captured = coreShare[n] >= CORE_CAPTURE_THRESHOLD;
     const status = result.status[n] as NoteStatus;
     const shown = result.finalStatus[n] as NoteStatus;
     const settled =
@@ -125,7 +127,9 @@ export function writeAuxNoteInfo(
 ): void {
   const writer = new TsvFileWriter(path, AUX_NOTE_COLUMNS);
   for (let n = 0; n < result.input.noteIds.length; n++) {
-    const captured = !(coreShare[n] < CORE_CAPTURE_THRESHOLD);
+    // The reference's Core leaves unrated notes out (coreShare NaN), as well as notes mostly rated
+    // by raters outside its slice.
+    const captured = coreShare[n] >= CORE_CAPTURE_THRESHOLD;
     writer.row([
       result.input.noteIds[n],
       captured ? formatNumber(result.safeguards?.lowDiligenceIntercept[n] ?? NaN) : '',

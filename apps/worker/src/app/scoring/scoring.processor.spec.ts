@@ -39,6 +39,11 @@ const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
   [HelpfulnessLevel.NotHelpful]: Helpfulness.NOT_HELPFUL,
 };
 
+// Each test scores a community two or three times, and since meta/1 every run fits the
+// low-diligence model with the reference's fixed Adam schedule (hundreds of epochs, even on a
+// small community): on a shared two-core machine a test can outlast the project's 30 s.
+jest.setTimeout(120_000);
+
 describe('scoring worker', () => {
   let worker: INestApplicationContext;
   let prisma: PrismaClient;
