@@ -244,7 +244,7 @@ describe('from proven ratings to published statuses', () => {
           return latest;
         });
         expect(later).toMatchObject({
-          algorithmVersion: 'safeguards/1',
+          algorithmVersion: 'meta/1',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

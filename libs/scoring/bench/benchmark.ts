@@ -19,6 +19,9 @@ import { countRatingsPerNote } from '../src/lib/rating-filters';
 import { applyStatusRules, noteSafeguards } from '../src/lib/scorer';
 import { ScoringInputBuilder, withRatings, type ScoringInput } from '../src/lib/scoring-input';
 import { stabiliseStatuses } from '../src/lib/status-stability';
+import { gaussianScores } from '../src/lib/gaussian-scorer';
+import { metaScore } from '../src/lib/meta-scoring';
+import { GAUSSIAN_RULES } from '../src/lib/status-rules';
 import { builderSink, generateSyntheticCommunity } from '../src/synthetic/synthetic-data';
 import { StageTimer } from './stage-timer';
 
@@ -75,8 +78,18 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
   timer.lap(`tag and incorrect filters${suffix}`);
   const statuses = applyStatusRules(input, numRatings, final, safeguards);
   timer.lap(`status rules${suffix}`);
+  const gaussian = gaussianScores(input, final.selection, prescoring.finalRound.raterFactor, {
+    highVolume,
+    correlated,
+  });
+  const gaussianStatuses = applyStatusRules(input, numRatings, final, safeguards, {
+    rules: GAUSSIAN_RULES,
+    scores: { ...gaussian, factor: final.factor, interceptMax: undefined },
+  });
+  const models = metaScore(statuses.status, gaussianStatuses.status);
+  timer.lap(`Gaussian scorer (3 passes) + meta-scoring${suffix}`);
   // A run time a day after the synthetic timeline, so every note is old enough to lock.
-  const stable = stabiliseStatuses(input, statuses.status, Date.UTC(2026, 1, 1));
+  const stable = stabiliseStatuses(input, statuses.status, Date.UTC(2026, 1, 1), models);
   timer.lap(`stabilisation, locking, explanation tags${suffix}`);
   const count = (flags: Uint8Array): number => flags.reduce((a, b) => a + b, 0);
   console.log(
@@ -107,7 +120,14 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
     shown.set(name, (shown.get(name) ?? 0) + 1);
   }
   console.log('final statuses (first timed run):', Object.fromEntries(shown));
-  const arrays = [statuses.status, stable.finalStatus, final.intercept, final.factor];
+  const arrays = [
+    statuses.status,
+    stable.finalStatus,
+    final.intercept,
+    final.factor,
+    gaussian.intercept,
+    models.decidedBy,
+  ];
   arrays.push(final.interceptMax, final.interceptNoHighVol, final.interceptNoCorrelated);
   arrays.push(prescoring.finalRound.raterIntercept, prescoring.finalRound.raterFactor);
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));

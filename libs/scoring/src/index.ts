@@ -29,7 +29,18 @@ export {
   type NoteStatusHistory,
   type StatusHistoryJson,
 } from './lib/status-history';
-export type { StableStatuses } from './lib/status-stability';
+export type { ModelDecision, StableStatuses } from './lib/status-stability';
+export {
+  GAUSSIAN_HELPFUL_PARAMS,
+  GAUSSIAN_MIRRORED_POINTS,
+  GAUSSIAN_NOT_HELPFUL_PARAMS,
+  GAUSSIAN_POINTS,
+  gaussianScores,
+  type GaussianParams,
+  type GaussianScores,
+} from './lib/gaussian-scorer';
+export { metaScore } from './lib/meta-scoring';
+export { CORE_RULES, GAUSSIAN_RULES, type ScorerRules } from './lib/status-rules';
 export type { IncorrectCounts } from './lib/incorrect-filter';
 export {
   applyStatusRules,

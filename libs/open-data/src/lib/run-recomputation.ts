@@ -1,5 +1,7 @@
 import {
   canonicalStatusHistory,
+  META_RULE_NAMES,
+  MetaRule,
   NoteStatus,
   RunInputBuilder,
   scoreNotes,
@@ -108,6 +110,16 @@ export function recomputeRun(
           'HISTORY_MISMATCH',
           `note ${noteId}`,
           `the published status history is not the one the algorithm gives for run ${run.id} (the next run starts from it)`,
+        );
+      }
+      // Which scorer decided (Core or Gaussian) is part of the published explanation.
+      const publishedModel = (published.score as { decidingModel?: unknown } | null)?.decidingModel;
+      const computedModel = META_RULE_NAMES[result.models.decidedBy[index] as MetaRule];
+      if (publishedModel !== undefined && publishedModel !== computedModel) {
+        report(
+          'DECIDING_MODEL_MISMATCH',
+          `note ${noteId}`,
+          `the published explanation says ${String(publishedModel)} decided, the algorithm gives ${computedModel} for run ${run.id}`,
         );
       }
     }

@@ -1,35 +1,58 @@
 /**
- * Scores Community Notes' public data files with the Core scorer:
- *
- *   npx tsx libs/scoring/src/cli/score.ts --notes notes.tsv --ratings ratings/ \
- *     [--status noteStatusHistory.tsv] [--enrollment userEnrollment.tsv] [--outdir out] [--seed 42]
- *     [--epoch-millis <run time>]
- *
- * `--ratings` is one file or a folder of `*.tsv` files. Writes `scored_notes.tsv` and
- * `helpfulness_scores.tsv` into `--outdir` with the reference's column names; with
- * `--epoch-millis` (the reference's name for the run time) stabilisation and locking apply and
- * `note_status_history.tsv` is written for the next run's `--status`.
+ * Scores Community Notes' public data files with this library's scorers (Core, Gaussian and
+ * their meta-scoring, with every safeguard). `--help` prints the usage.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DEFAULT_SEED, scoreNotes } from '../lib/scorer';
 import { readCommunityNotes } from '../tsv/community-notes-reader';
-import { writeHelpfulnessScores, writeScoredNotes, writeStatusHistory } from '../tsv/tsv-output';
+import {
+  writeAuxNoteInfo,
+  writeHelpfulnessScores,
+  writeScoredNotes,
+  writeStatusHistory,
+} from '../tsv/tsv-output';
 import { integerOption, parseArguments } from './arguments';
 
+const USAGE = `usage: npm run score -- --notes <notes.tsv> --ratings <ratings.tsv | folder>
+         [--status <noteStatusHistory.tsv>] [--enrollment <userEnrollment.tsv>]
+         [--outdir <folder>] [--seed <n>] [--epoch-millis <ms> | --settled]
+
+Reads Community Notes' public download files (any may be gzipped, name.gz; --ratings may be a
+folder of *.tsv files) and writes, in --outdir (default .), with the reference's column names:
+  scored_notes.tsv        per note: finalRatingStatus, decidedBy, Core columns (coreRatingStatus
+                          with FIRM_REJECT / NEEDS_YOUR_HELP, intercept, factor, bounds, rules),
+                          Gaussian columns (gaussianNoteIntercept, gaussianRatingStatus, ...)
+  aux_note_info.tsv       per note: lowDiligenceIntercept, preStabilizationRatingStatus
+  helpfulness_scores.tsv  per rater: Core rater intercept/factor, agreement, helpfulness
+  note_status_history.tsv the updated status history, to pass as --status to the next run
+
+Two ways to run, as with the reference:
+  (default)               a single run at --epoch-millis (default: now), like the reference's
+                          default: a note newly rated helpful is held at NEEDS_MORE_RATINGS
+                          for 30-60 minutes by stabilisation (NmrDueToMinStableCrhTime).
+  --settled               no run time: the status each note settles to (what a second run at
+                          least 61 minutes later shows), NEEDS_YOUR_HELP shown as
+                          NEEDS_MORE_RATINGS. No note_status_history.tsv.
+
+Scorers: Core, Gaussian (and meta-scoring between them). Not implemented: CoreWithTopics and
+the topic models, Expansion/ExpansionPlus, group and multi-group models (libs/scoring/README.md,
+"Differences").`;
+
 async function main(): Promise<void> {
-  const { values } = parseArguments(process.argv.slice(2), {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const { values, flags } = parseArguments(argv, {
     values: ['notes', 'ratings', 'status', 'enrollment', 'outdir', 'seed', 'epoch-millis'],
+    flags: ['settled'],
   });
   const notes = values.get('notes');
   const ratings = values.get('ratings');
-  if (notes === undefined || ratings === undefined) {
-    throw new Error(
-      'usage: score --notes <file> --ratings <file|dir> [--status <file>] ' +
-        '[--enrollment <file>] [--outdir <dir>] [--seed <n>]',
-    );
-  }
+  if (notes === undefined || ratings === undefined) throw new Error(USAGE);
   const outdir = values.get('outdir') ?? '.';
   const started = performance.now();
   const log = (message: string): void =>
@@ -46,8 +69,18 @@ async function main(): Promise<void> {
       `${data.input.ratingNote.length} ratings kept for the Core scorer`,
   );
   const epoch = values.get('epoch-millis');
-  const nowMs = epoch === undefined ? undefined : Number(epoch);
+  if (epoch !== undefined && flags.has('settled')) {
+    throw new Error('--settled and --epoch-millis exclude each other (see --help)');
+  }
+  // The library never reads the clock; "now" is this command's, like the reference's default.
+  const nowMs = flags.has('settled') ? undefined : epoch === undefined ? Date.now() : Number(epoch);
   if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new Error('--epoch-millis: a number');
+  log(
+    nowMs === undefined
+      ? 'settled statuses (--settled): the status each note settles to, no stabilisation hold'
+      : `a single run at ${new Date(nowMs).toISOString()} (epoch-millis ${nowMs}): new helpful ` +
+          'notes are held by stabilisation; --settled gives the settled statuses',
+  );
   const result = scoreNotes(data.input, {
     seed: integerOption(values, 'seed', DEFAULT_SEED),
     nowMs,
@@ -66,10 +99,12 @@ async function main(): Promise<void> {
     data.coreShare,
     timed,
   );
+  writeAuxNoteInfo(join(outdir, 'aux_note_info.tsv'), result, data.coreShare);
   writeHelpfulnessScores(join(outdir, 'helpfulness_scores.tsv'), result);
   if (result.history) writeStatusHistory(join(outdir, 'note_status_history.tsv'), result.history);
   log(
-    `wrote ${outdir}/scored_notes.tsv, helpfulness_scores.tsv${timed ? ', note_status_history.tsv' : ''}`,
+    `wrote ${outdir}/scored_notes.tsv, aux_note_info.tsv, helpfulness_scores.tsv` +
+      (timed ? ', note_status_history.tsv' : ''),
   );
 }
 

@@ -10,12 +10,12 @@ import {
 } from './constants';
 import {
   buildTagRatings,
-  fitLogisticRound,
   type LogisticParameters,
   type LogisticRound,
   type TagRatings,
 } from './logistic-factorization';
 import { RatingTag, tagMask } from './rating-tags';
+import { fitLogisticRoundAdam } from './logistic-adam';
 import type { ScoringInput } from './scoring-input';
 
 /** §7.3: the tags whose presence is the model's positive label. */
@@ -77,29 +77,32 @@ const FROZEN = {
 };
 
 /**
- * Round three's rating weights: reputation^0.5 (negative reputations count as 0) blended with
- * α so that no rating is ignored outright, times the note's rating count^−0.5 so that heavily
- * rated notes do not dominate; normalised to mean 1 so the ridge keeps its strength. (The
- * positive-label weight is applied on top, unnormalised, like BCE-with-logits' `pos_weight`.)
+ * Round three's rating weights, computed as the reference's weighted loss computes them, in its
+ * order: the positive-class weight first (`pos_weight` × the round's multiplier, 500, for label
+ * 1, else 1), times the reputation factor `(α + √max(ρ_u, 0)) / (1 + α)`, times the note's total
+ * weight so far (the ×500 weights included) to the power −0.5. The loss is the plain mean of
+ * w·BCE, so the weights are not normalised: notes with many positive labels weigh less than
+ * their rating count suggests, and the ridge pulls every intercept harder than in rounds one and
+ * two. The positive-class weight is inside w, so the round runs with `positiveWeight` 1.
  */
 function thirdRoundWeights(data: TagRatings, reputation: Float64Array): Float64Array {
   const weight = new Float64Array(data.size);
-  let total = 0;
+  const positive = LOW_DILIGENCE_POSITIVE_WEIGHT * LOW_DILIGENCE_THIRD_ROUND_POSITIVE_MULTIPLIER;
+  const alpha = LOW_DILIGENCE_REPUTATION_ALPHA;
   for (let n = 0; n < data.noteCount; n++) {
     const start = data.noteStart[n];
     const end = data.noteStart[n + 1];
-    const noteNorm = Math.pow(end - start, LOW_DILIGENCE_THIRD_ROUND_NOTE_NORM_EXPONENT);
+    let noteTotal = 0;
     for (let k = start; k < end; k++) {
       const rep = Math.max(0, reputation[data.noteRater[k]]);
-      const repWeight =
-        LOW_DILIGENCE_REPUTATION_ALPHA +
-        (1 - LOW_DILIGENCE_REPUTATION_ALPHA) * Math.pow(rep, LOW_DILIGENCE_REPUTATION_EXPONENT);
-      weight[k] = noteNorm * repWeight;
-      total += weight[k];
+      const repFactor = (alpha + Math.pow(rep, LOW_DILIGENCE_REPUTATION_EXPONENT)) / (1 + alpha);
+      weight[k] = (data.label[k] === 1 ? positive : 1) * repFactor;
+      noteTotal += weight[k];
     }
+    if (noteTotal <= 0) continue;
+    const noteNorm = Math.pow(noteTotal, LOW_DILIGENCE_THIRD_ROUND_NOTE_NORM_EXPONENT);
+    for (let k = start; k < end; k++) weight[k] *= noteNorm;
   }
-  const scale = data.size > 0 ? data.size / total : 1;
-  for (let k = 0; k < weight.length; k++) weight[k] *= scale;
   return weight;
 }
 
@@ -107,12 +110,13 @@ function thirdRoundWeights(data: TagRatings, reputation: Float64Array): Float64A
  * §7.3 prescoring on the final-round ratings: (1) fit with every reputation frozen at 1,
  * (2) learn reputations (and everything else) with the note intercepts frozen, (3) refit the
  * intercepts with factors and reputations frozen, reputation- and note-weighted, positive labels
- * weighted ×5 more. Factors start from the Core final round's, intercepts at zero.
+ * weighted ×5 more (`thirdRoundWeights`). Rater factors start from the Core final round's (the
+ * only state the reference hands the model); note factors, intercepts and μ start at zero. Every
+ * round is fitted with the reference's optimiser and stopping rule (`fitLogisticRoundAdam`).
  */
 export function fitLowDiligence(
   input: ScoringInput,
   selection: Int32Array,
-  coreNoteFactor: Float64Array,
   coreRaterFactor: Float64Array,
 ): LowDiligenceModel {
   const data = buildTagRatings(input, selection, labels(input, selection));
@@ -121,7 +125,8 @@ export function fitLowDiligence(
   const p: LogisticParameters = {
     globalIntercept: 0,
     noteIntercept: new Float64Array(data.noteCount),
-    noteFactor: finite(coreNoteFactor),
+    // The reference gives the diligence model only the raters' factors: note factors start at 0.
+    noteFactor: new Float64Array(data.noteCount),
     raterIntercept: new Float64Array(data.raterCount),
     raterFactor: finite(coreRaterFactor),
     raterReputation: new Float64Array(data.raterCount).fill(1),
@@ -132,7 +137,7 @@ export function fitLowDiligence(
   };
   const sweeps: number[] = [];
   sweeps.push(
-    fitLogisticRound(data, p, {
+    fitLogisticRoundAdam(data, p, {
       ...FROZEN,
       noteIntercept: true,
       noteFactor: true,
@@ -144,7 +149,7 @@ export function fitLowDiligence(
     }),
   );
   sweeps.push(
-    fitLogisticRound(data, p, {
+    fitLogisticRoundAdam(data, p, {
       ...FROZEN,
       noteFactor: true,
       raterIntercept: true,
@@ -159,12 +164,12 @@ export function fitLowDiligence(
   const noteInterceptSecondRound = p.noteIntercept.slice();
   const raterInterceptSecondRound = p.raterIntercept.slice();
   sweeps.push(
-    fitLogisticRound(data, p, {
+    fitLogisticRoundAdam(data, p, {
       ...FROZEN,
       noteIntercept: true,
       raterIntercept: true,
       globalIntercept: true,
-      positiveWeight: LOW_DILIGENCE_POSITIVE_WEIGHT * LOW_DILIGENCE_THIRD_ROUND_POSITIVE_MULTIPLIER,
+      positiveWeight: 1,
       weight: thirdRoundWeights(data, p.raterReputation),
       ridge: ridge(scale),
     }),
@@ -209,19 +214,19 @@ export function lowDiligenceIntercepts(
     raterReputation: model.raterReputation,
   };
   const scale = { perNote: model.ratingsPerNote, perRater: 0 };
-  fitLogisticRound(data, p, {
+  fitLogisticRoundAdam(data, p, {
     ...FROZEN,
     noteFactor: true,
     positiveWeight: LOW_DILIGENCE_POSITIVE_WEIGHT,
     ridge: ridge(scale),
   });
-  fitLogisticRound(
+  fitLogisticRoundAdam(
     data,
     { ...p, globalIntercept: model.globalIntercept, raterIntercept: model.raterIntercept },
     {
       ...FROZEN,
       noteIntercept: true,
-      positiveWeight: LOW_DILIGENCE_POSITIVE_WEIGHT * LOW_DILIGENCE_THIRD_ROUND_POSITIVE_MULTIPLIER,
+      positiveWeight: 1,
       weight: thirdRoundWeights(data, model.raterReputation),
       ridge: ridge(scale),
     },

@@ -76,14 +76,16 @@ export function activeRuleNames(mask: number): string[] {
 }
 
 /**
- * §9 meta-scoring rules after the Core model, as the reference names them in `decidedBy`:
- * `CoreModel` when the Core status stands, otherwise the stability safeguard that replaced it.
+ * §9 meta-scoring rules, as the reference names them in `decidedBy`: the model whose status
+ * stands (`CoreModel`, or `GaussianModel` where the Gaussian scorer moved a note Core left at
+ * NMR/NYH), otherwise the stability safeguard that replaced it. Values are stored; append only.
  */
 export enum MetaRule {
   CoreModel = 0,
   NmrDueToMinStableCrhTime = 1,
   ScoringDriftGuard = 2,
   InsufficientExplanation = 3,
+  GaussianModel = 4,
 }
 
 export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
@@ -91,6 +93,7 @@ export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
   [MetaRule.NmrDueToMinStableCrhTime]: 'NmrDueToMinStableCrhTime',
   [MetaRule.ScoringDriftGuard]: 'ScoringDriftGuard',
   [MetaRule.InsufficientExplanation]: 'InsufficientExplanation',
+  [MetaRule.GaussianModel]: 'GaussianModel',
 };
 
 /** Parses a reference status name; undefined for '' or an unknown name. */

@@ -129,12 +129,7 @@ export function prescore(
   options.onStepDone?.('final-round');
   let lowDiligence: LowDiligenceModel | undefined;
   if (input.tagsKnown) {
-    lowDiligence = fitLowDiligence(
-      input,
-      finalSelection,
-      final.parameters.noteFactor,
-      final.parameters.raterFactor,
-    );
+    lowDiligence = fitLowDiligence(input, finalSelection, final.parameters.raterFactor);
     options.onStepDone?.('low-diligence');
   }
 

@@ -1,7 +1,9 @@
 import { finalScore, type FinalScoringResult } from './final-scoring';
+import { gaussianScores, type GaussianScores } from './gaussian-scorer';
 import { highVolumeRaters } from './high-volume-raters';
 import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
 import { lowDiligenceIntercepts } from './low-diligence';
+import { metaScore } from './meta-scoring';
 import type { FitOptions } from './matrix-factorization';
 import {
   activeRuleNames,
@@ -19,8 +21,8 @@ import { countRatingsPerNote } from './rating-filters';
 import { TAG_NAMES } from './rating-tags';
 import { withRatings, type ScoringInput } from './scoring-input';
 import { sideCountsOf, type SideTally } from './side-counts';
-import { finalStatus } from './status-rules';
-import { stabiliseStatuses, type StableStatuses } from './status-stability';
+import { CORE_RULES, GAUSSIAN_RULES, finalStatus, type ScorerRules } from './status-rules';
+import { stabiliseStatuses, type ModelDecision, type StableStatuses } from './status-stability';
 import { tagOutlier, weightedTags } from './tag-filter';
 
 export interface ScoringOptions {
@@ -82,6 +84,10 @@ export interface ScoringResult extends NoteStatuses, StableStatuses {
   readonly numRatings: Int32Array;
   readonly prescoring: PrescoringResult;
   readonly final: FinalScoringResult;
+  /** §8.9: the Gaussian scorer's scores and statuses (its factor is Core's final factor). */
+  readonly gaussian: GaussianScores & NoteStatuses;
+  /** §9 rules 1–7: the status the models settle on and the model that decided it. */
+  readonly models: ModelDecision;
 }
 
 /** Runs the whole pipeline of §5: prescoring, final scoring and the status rules. */
@@ -96,7 +102,18 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
   const final = finalScore(scoredInput, numRatings, prescoring, raters);
   const safeguards = noteSafeguards(scoredInput, prescoring, final);
   const statuses = applyStatusRules(scoredInput, numRatings, final, safeguards);
-  const stable = stabiliseStatuses(scoredInput, statuses.status, options.nowMs);
+  const gaussian = gaussianScores(
+    scoredInput,
+    final.selection,
+    prescoring.finalRound.raterFactor,
+    raters,
+  );
+  const gaussianStatuses = applyStatusRules(scoredInput, numRatings, final, safeguards, {
+    rules: GAUSSIAN_RULES,
+    scores: { ...gaussian, factor: final.factor, interceptMax: undefined },
+  });
+  const models = metaScore(statuses.status, gaussianStatuses.status);
+  const stable = stabiliseStatuses(scoredInput, statuses.status, options.nowMs, models);
   return {
     input,
     scoredInput,
@@ -112,6 +129,8 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
     numRatings,
     prescoring,
     final,
+    gaussian: { ...gaussian, ...gaussianStatuses },
+    models,
     ...statuses,
     ...stable,
   };
@@ -161,13 +180,25 @@ export function noteSafeguards(
   };
 }
 
-/** §5.3 for every note. */
+/** The per-note figures a scorer's rules read; Core's come from final scoring. */
+export interface ModelScores {
+  readonly intercept: Float64Array;
+  readonly factor: Float64Array;
+  /** Pseudo-rater upper bound (§6); undefined for scorers without pseudo-raters. */
+  readonly interceptMax: Float64Array | undefined;
+  readonly interceptNoHighVol: Float64Array;
+  readonly interceptNoCorrelated: Float64Array;
+}
+
+/** §5.3 for every note, with a scorer's rules and scores (Core's by default). */
 export function applyStatusRules(
   input: ScoringInput,
   numRatings: Int32Array,
   final: FinalScoringResult,
   safeguards?: NoteSafeguards,
+  model: { rules: ScorerRules; scores: ModelScores } = { rules: CORE_RULES, scores: final },
 ): NoteStatuses {
+  const { rules, scores } = model;
   const noteCount = input.noteIds.length;
   const status = new Uint8Array(noteCount);
   const decidedBy = new Uint8Array(noteCount);
@@ -177,17 +208,18 @@ export function applyStatusRules(
       {
         numRatings: numRatings[n],
         misleading: input.noteMisleading[n] === 1,
-        intercept: final.intercept[n],
-        factor: final.factor[n],
-        interceptMax: final.interceptMax[n],
+        intercept: scores.intercept[n],
+        factor: scores.factor[n],
+        interceptMax: scores.interceptMax ? scores.interceptMax[n] : NaN,
         previouslyHelpful: input.notePreviouslyHelpful[n] === 1,
         tagOutlier: safeguards !== undefined && safeguards.tagOutlier[n] >= 0,
         incorrectOutlier: safeguards !== undefined && isIncorrectOutlier(safeguards.incorrect, n),
         lowDiligenceIntercept: safeguards?.lowDiligenceIntercept[n],
-        interceptNoHighVol: final.interceptNoHighVol[n],
-        interceptNoCorrelated: final.interceptNoCorrelated[n],
+        interceptNoHighVol: scores.interceptNoHighVol[n],
+        interceptNoCorrelated: scores.interceptNoCorrelated[n],
       },
       sideCountsOf(final.sides, n),
+      rules,
     );
     status[n] = outcome.status;
     decidedBy[n] = outcome.decidedBy;
@@ -208,11 +240,27 @@ export interface NoteExplanation {
   /**
    * The rule or safeguard that decided the shown status: a stability rule
    * (NmrDueToMinStableCrhTime, ScoringDriftGuard, InsufficientExplanation) when one overrode
-   * the Core status, otherwise the Core rule (e.g. GeneralCRH, TagFilter, NoHighVolIntercept).
+   * the models' status, `GaussianModel` when the Gaussian scorer decided, otherwise the Core
+   * rule (e.g. GeneralCRH, TagFilter, NoHighVolIntercept).
    */
   readonly decidedBy: string;
-  /** The reference's `decidedBy`: CoreModel or the stability rule. */
+  /** The reference's `decidedBy`: CoreModel, GaussianModel or the stability rule. */
   readonly metaDecidedBy: string;
+  /**
+   * The scorer whose status the note has before the stability rules (§9 rules 1–7):
+   * `CoreModel`, or `GaussianModel` where the Gaussian scorer moved a note Core left at
+   * NEEDS_MORE_RATINGS / NEEDS_YOUR_HELP (to helpful, or not helpful).
+   */
+  readonly decidingModel: string;
+  /** §8.9: the Gaussian scorer's status (FIRM_REJECT never; its filters give NMR) and figures. */
+  readonly gaussian: {
+    readonly status: string;
+    readonly decidedBy: string;
+    /** The geometric mean of smoothed helpfulness across the factor axis; negative: not helpful. */
+    readonly intercept: number | null;
+    readonly interceptNoHighVol: number | null;
+    readonly interceptNoCorrelated: number | null;
+  };
   /** The Core rule that set the Core status, and every Core rule whose condition held. */
   readonly coreDecidedBy: string;
   readonly activeRules: readonly string[];
@@ -288,6 +336,14 @@ export function explainNote(result: ScoringResult, note: number): NoteExplanatio
     coreStatus: NOTE_STATUS_NAMES[status],
     decidedBy: meta === MetaRule.CoreModel ? coreDecidedBy : META_RULE_NAMES[meta],
     metaDecidedBy: META_RULE_NAMES[meta],
+    decidingModel: META_RULE_NAMES[result.models.decidedBy[note] as MetaRule],
+    gaussian: {
+      status: NOTE_STATUS_NAMES[result.gaussian.status[note] as NoteStatus],
+      decidedBy: RULE_NAMES[result.gaussian.decidedBy[note] as RuleId],
+      intercept: orNull(result.gaussian.intercept[note]),
+      interceptNoHighVol: orNull(result.gaussian.interceptNoHighVol[note]),
+      interceptNoCorrelated: orNull(result.gaussian.interceptNoCorrelated[note]),
+    },
     coreDecidedBy,
     activeRules: activeRuleNames(result.activeRules[note]),
     firstTag: tag(result.firstTag[note]),

@@ -21,6 +21,52 @@ import {
 import { NoteStatus, RuleId } from './note-status';
 import type { SideCounts } from './side-counts';
 
+/**
+ * The thresholds that differ between scorers (§5.3 for Core; §8.9 for the Gaussian scorers,
+ * which have no firm reject, no net-helpful minima, and their own intercept scale).
+ */
+export interface ScorerRules {
+  readonly crhIntercept: number;
+  readonly crnhIntercept: number;
+  readonly crnhFactorMultiplier: number;
+  readonly notMisleadingCrnhIntercept: number;
+  readonly ucbCrnhIntercept: number;
+  readonly maxCrhFactor: number;
+  /** RejectLowIntercept's threshold; undefined: no firm reject, rules 8–11 give NMR instead. */
+  readonly firmRejectIntercept: number | undefined;
+  /** Rules 13–14 apply only when set. */
+  readonly netHelpfulMinima: boolean;
+  readonly noHighVolumeIntercept: number;
+  readonly noCorrelatedIntercept: number;
+}
+
+export const CORE_RULES: ScorerRules = {
+  crhIntercept: CRH_INTERCEPT_THRESHOLD,
+  crnhIntercept: CRNH_INTERCEPT_THRESHOLD,
+  crnhFactorMultiplier: CRNH_FACTOR_MULTIPLIER,
+  notMisleadingCrnhIntercept: NOT_MISLEADING_CRNH_THRESHOLD,
+  ucbCrnhIntercept: UCB_CRNH_THRESHOLD,
+  maxCrhFactor: MAX_CRH_FACTOR_MAGNITUDE,
+  firmRejectIntercept: FIRM_REJECT_INTERCEPT_THRESHOLD,
+  netHelpfulMinima: true,
+  noHighVolumeIntercept: NO_HIGH_VOLUME_MIN_INTERCEPT,
+  noCorrelatedIntercept: NO_CORRELATED_MIN_INTERCEPT,
+};
+
+/** §8.9: the Gaussian scorer's settings (its CRNH comes from the mirrored, negative score). */
+export const GAUSSIAN_RULES: ScorerRules = {
+  crhIntercept: 0.51,
+  crnhIntercept: -0.5,
+  crnhFactorMultiplier: 0,
+  notMisleadingCrnhIntercept: -0.6,
+  ucbCrnhIntercept: -0.5,
+  maxCrhFactor: 1.0,
+  firmRejectIntercept: undefined,
+  netHelpfulMinima: false,
+  noHighVolumeIntercept: 0.45,
+  noCorrelatedIntercept: 0.45,
+};
+
 /** What the rules read about one note. Intercepts are NaN when the note was not fitted. */
 export interface NoteFacts {
   numRatings: number;
@@ -50,21 +96,19 @@ export interface RuleOutcome {
   activeRules: number;
 }
 
-function isGeneralCrh(f: NoteFacts): boolean {
-  return (
-    f.misleading && f.numRatings >= MIN_RATINGS_PER_NOTE && f.intercept >= CRH_INTERCEPT_THRESHOLD
-  );
+function isGeneralCrh(f: NoteFacts, r: ScorerRules): boolean {
+  return f.misleading && f.numRatings >= MIN_RATINGS_PER_NOTE && f.intercept >= r.crhIntercept;
 }
 
-function isGeneralCrnh(f: NoteFacts): boolean {
+function isGeneralCrnh(f: NoteFacts, r: ScorerRules): boolean {
   return (
     f.numRatings >= MIN_RATINGS_PER_NOTE &&
-    f.intercept <= CRNH_INTERCEPT_THRESHOLD + CRNH_FACTOR_MULTIPLIER * Math.abs(f.factor)
+    f.intercept <= r.crnhIntercept + r.crnhFactorMultiplier * Math.abs(f.factor)
   );
 }
 
-function isNotMisleadingCrnh(f: NoteFacts): boolean {
-  return !f.misleading && f.intercept < NOT_MISLEADING_CRNH_THRESHOLD;
+function isNotMisleadingCrnh(f: NoteFacts, r: ScorerRules): boolean {
+  return !f.misleading && f.intercept < r.notMisleadingCrnhIntercept;
 }
 
 /**
@@ -73,17 +117,22 @@ function isNotMisleadingCrnh(f: NoteFacts): boolean {
  */
 export function provisionalStatus(f: NoteFacts): NoteStatus {
   let status = NoteStatus.NeedsMoreRatings;
-  if (isGeneralCrh(f)) status = NoteStatus.CurrentlyRatedHelpful;
-  if (isGeneralCrnh(f)) status = NoteStatus.CurrentlyRatedNotHelpful;
-  if (isNotMisleadingCrnh(f)) status = NoteStatus.CurrentlyRatedNotHelpful;
+  if (isGeneralCrh(f, CORE_RULES)) status = NoteStatus.CurrentlyRatedHelpful;
+  if (isGeneralCrnh(f, CORE_RULES)) status = NoteStatus.CurrentlyRatedNotHelpful;
+  if (isNotMisleadingCrnh(f, CORE_RULES)) status = NoteStatus.CurrentlyRatedNotHelpful;
   return status;
 }
 
 /**
- * §5.3: the Core scorer's final-round rules in the reference's order; a later rule overwrites an
- * earlier one. Comparisons with NaN are false, so an unfitted note stays NEEDS_MORE_RATINGS.
+ * §5.3: a scorer's final-round rules in the reference's order (Core's by default); a later rule
+ * overwrites an earlier one. Comparisons with NaN are false, so an unfitted note stays
+ * NEEDS_MORE_RATINGS.
  */
-export function finalStatus(f: NoteFacts, sides: SideCounts): RuleOutcome {
+export function finalStatus(
+  f: NoteFacts,
+  sides: SideCounts,
+  r: ScorerRules = CORE_RULES,
+): RuleOutcome {
   const outcome: RuleOutcome = {
     status: NoteStatus.NeedsMoreRatings,
     decidedBy: RuleId.InitialNMR,
@@ -95,48 +144,49 @@ export function finalStatus(f: NoteFacts, sides: SideCounts): RuleOutcome {
     outcome.activeRules |= 1 << rule;
   };
   const enough = f.numRatings >= MIN_RATINGS_PER_NOTE;
-  if (isGeneralCrh(f)) apply(RuleId.GeneralCRH, NoteStatus.CurrentlyRatedHelpful);
-  if (isGeneralCrnh(f)) apply(RuleId.GeneralCRNH, NoteStatus.CurrentlyRatedNotHelpful);
-  if (enough && f.interceptMax < UCB_CRNH_THRESHOLD) {
+  // Rules 8–11 give FIRM_REJECT in scorers with a firm-reject threshold, NMR in the others.
+  const reject =
+    r.firmRejectIntercept === undefined ? NoteStatus.NeedsMoreRatings : NoteStatus.FirmReject;
+  if (isGeneralCrh(f, r)) apply(RuleId.GeneralCRH, NoteStatus.CurrentlyRatedHelpful);
+  if (isGeneralCrnh(f, r)) apply(RuleId.GeneralCRNH, NoteStatus.CurrentlyRatedNotHelpful);
+  if (enough && f.interceptMax < r.ucbCrnhIntercept) {
     apply(RuleId.UcbCRNH, NoteStatus.CurrentlyRatedNotHelpful);
   }
   if (enough && isRatioCrnh(sides)) apply(RuleId.RatioCRNH, NoteStatus.CurrentlyRatedNotHelpful);
-  if (isNotMisleadingCrnh(f)) apply(RuleId.NmCRNH, NoteStatus.CurrentlyRatedNotHelpful);
+  if (isNotMisleadingCrnh(f, r)) apply(RuleId.NmCRNH, NoteStatus.CurrentlyRatedNotHelpful);
   if (
     outcome.status !== NoteStatus.CurrentlyRatedHelpful &&
     f.previouslyHelpful &&
     f.misleading &&
     enough &&
-    f.intercept >= CRH_INTERCEPT_THRESHOLD - CRH_INERTIA_DELTA
+    f.intercept >= r.crhIntercept - CRH_INERTIA_DELTA
   ) {
     apply(RuleId.GeneralCRHInertia, NoteStatus.CurrentlyRatedHelpful);
   }
   // Rules 8–10: a note a safeguard distrusts may not become helpful through any later model.
   if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.tagOutlier) {
-    apply(RuleId.TagFilter, NoteStatus.FirmReject);
+    apply(RuleId.TagFilter, reject);
   }
   if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.incorrectOutlier) {
-    apply(RuleId.FilterIncorrect, NoteStatus.FirmReject);
+    apply(RuleId.FilterIncorrect, reject);
   }
   if (
     outcome.status !== NoteStatus.CurrentlyRatedNotHelpful &&
     (f.lowDiligenceIntercept ?? NaN) > LOW_DILIGENCE_THRESHOLD
   ) {
-    apply(RuleId.LowDiligence, NoteStatus.FirmReject);
+    apply(RuleId.LowDiligence, reject);
+  }
+  if (outcome.status === NoteStatus.CurrentlyRatedHelpful && Math.abs(f.factor) > r.maxCrhFactor) {
+    apply(RuleId.FilterLargeFactor, reject);
   }
   if (
-    outcome.status === NoteStatus.CurrentlyRatedHelpful &&
-    Math.abs(f.factor) > MAX_CRH_FACTOR_MAGNITUDE
-  ) {
-    apply(RuleId.FilterLargeFactor, NoteStatus.FirmReject);
-  }
-  if (
+    r.firmRejectIntercept !== undefined &&
     outcome.status !== NoteStatus.CurrentlyRatedNotHelpful &&
-    f.intercept < FIRM_REJECT_INTERCEPT_THRESHOLD
+    f.intercept < r.firmRejectIntercept
   ) {
     apply(RuleId.RejectLowIntercept, NoteStatus.FirmReject);
   }
-  if (outcome.status === NoteStatus.CurrentlyRatedHelpful) {
+  if (r.netHelpfulMinima && outcome.status === NoteStatus.CurrentlyRatedHelpful) {
     const net = sides.netMinHelpful;
     if (net < MIN_NET_HELPFUL_PER_SIDE) {
       apply(RuleId.MinMinorityRaters, NoteStatus.NeedsYourHelp);
@@ -150,13 +200,13 @@ export function finalStatus(f: NoteFacts, sides: SideCounts): RuleOutcome {
   // Rules 15–16: CRH must not hinge on high-volume or correlated raters.
   if (
     outcome.status === NoteStatus.CurrentlyRatedHelpful &&
-    (f.interceptNoHighVol ?? NaN) < NO_HIGH_VOLUME_MIN_INTERCEPT
+    (f.interceptNoHighVol ?? NaN) < r.noHighVolumeIntercept
   ) {
     apply(RuleId.NoHighVolIntercept, NoteStatus.NeedsYourHelp);
   }
   if (
     outcome.status === NoteStatus.CurrentlyRatedHelpful &&
-    (f.interceptNoCorrelated ?? NaN) < NO_CORRELATED_MIN_INTERCEPT
+    (f.interceptNoCorrelated ?? NaN) < r.noCorrelatedIntercept
   ) {
     apply(RuleId.NoCorrelatedIntercept, NoteStatus.NeedsYourHelp);
   }

@@ -38,13 +38,21 @@ export interface StableStatuses {
   readonly history: NoteStatusHistory[] | undefined;
 }
 
+/** §9 rules 1–7: the status the models agree on (FIRM_REJECT shown as NMR) and who set it. */
+export interface ModelDecision {
+  readonly status: Uint8Array;
+  /** `MetaRule.CoreModel` or `MetaRule.GaussianModel`. */
+  readonly decidedBy: Uint8Array;
+}
+
 const CRH = NoteStatus.CurrentlyRatedHelpful;
 const CRNH = NoteStatus.CurrentlyRatedNotHelpful;
 const NYH = NoteStatus.NeedsYourHelp;
 const NMR = NoteStatus.NeedsMoreRatings;
 
 /**
- * §9 rules 8–10 and §10, in the reference's order, on top of the Core status:
+ * §9 rules 8–10 and §10, in the reference's order, on top of the models' status (`models`, from
+ * `metaScore`; the Core status alone when absent):
  * NmrDueToMinStableCrhTime holds a new CRH (or NYH) at NMR until it has been stable for 30–60
  * minutes (360 for NYH); ScoringDriftGuard enforces a locked status; InsufficientExplanation
  * sends a CRH (CRNH) note without two helpful (not-helpful) tags each used twice back to NMR.
@@ -58,11 +66,14 @@ export function stabiliseStatuses(
   input: ScoringInput,
   coreStatus: Uint8Array,
   nowMs: number | undefined,
+  models?: ModelDecision,
 ): StableStatuses {
   const noteCount = input.noteIds.length;
-  const preStabilizationStatus = Uint8Array.from(coreStatus, (s) => publicStatus(s));
+  const preStabilizationStatus = models
+    ? models.status.slice()
+    : Uint8Array.from(coreStatus, (s) => publicStatus(s));
   const finalStatus = preStabilizationStatus.slice();
-  const metaDecidedBy = new Uint8Array(noteCount);
+  const metaDecidedBy = models ? models.decidedBy.slice() : new Uint8Array(noteCount);
   const { firstTag, secondTag } = explanationTags(input, preStabilizationStatus);
   const timed = nowMs !== undefined;
   const history: NoteStatusHistory[] | undefined = timed ? [] : undefined;
@@ -162,7 +173,9 @@ function nextHistory(
   row.timestampMillisOfFirstNmrDueToMinStableCrhTime = firstHold;
   row.timestampMinuteOfFinalScoringOutput = Math.floor(nowMs / 60_000);
   const lockable =
-    decidedBy === MetaRule.CoreModel || decidedBy === MetaRule.InsufficientExplanation;
+    decidedBy === MetaRule.CoreModel ||
+    decidedBy === MetaRule.GaussianModel ||
+    decidedBy === MetaRule.InsufficientExplanation;
   if (row.lockedStatus === '' && lockable && nowMs - input.noteCreatedAtMs[n] > NOTE_LOCK_MS) {
     row.lockedStatus = name;
     row.timestampMillisOfStatusLock = nowMs;

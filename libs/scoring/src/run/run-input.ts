@@ -13,9 +13,13 @@ import {
 /**
  * Names the algorithm in every run record; bump it whenever statuses could change. A verifier
  * recomputes a run only with the version that made it. `core/1`: the Core model; `safeguards/1`:
- * with every safeguard, tags, post ids, the status history and the run time.
+ * with every safeguard, tags, post ids, the status history and the run time; `meta/1`: the
+ * low-diligence model weighted as the reference weighs it, the Gaussian scorer and meta-scoring
+ * (Core, then Gaussian), each note's deciding scorer in its explanation. Status histories are
+ * the same 24 fields in every version since `safeguards/1`, so a run carries on from the
+ * histories an earlier version left.
  */
-export const ALGORITHM_VERSION = 'safeguards/1';
+export const ALGORITHM_VERSION = 'meta/1';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =

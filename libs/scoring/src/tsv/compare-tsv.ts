@@ -65,6 +65,9 @@ function readTable(path: string, key: string): Table {
 
 const isNumber = (cell: string): boolean => cell !== '' && Number.isFinite(Number(cell));
 
+/** The reference names rules with their version (`CoreModel (v1.1)`); we compare names only. */
+const withoutVersions = (cell: string): string => cell.replace(/ \(v\d+(\.\d+)*\)/g, '');
+
 export function compareTsv(oursPath: string, referencePath: string, key = 'noteId'): TsvComparison {
   const ours = readTable(oursPath, key);
   const reference = readTable(referencePath, key);
@@ -74,8 +77,8 @@ export function compareTsv(oursPath: string, referencePath: string, key = 'noteI
     const at = ours.header.indexOf(column);
     const referenceAt = reference.header.indexOf(column);
     const pairs = keys.map((k) => [
-      ours.rows.get(k)?.[at] ?? '',
-      reference.rows.get(k)?.[referenceAt] ?? '',
+      withoutVersions(ours.rows.get(k)?.[at] ?? ''),
+      withoutVersions(reference.rows.get(k)?.[referenceAt] ?? ''),
     ]);
     const numeric = pairs.every(([a, b]) => (a === '' || isNumber(a)) && (b === '' || isNumber(b)));
     if (numeric && pairs.some(([a, b]) => isNumber(a) || isNumber(b))) {

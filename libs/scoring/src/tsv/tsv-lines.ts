@@ -1,21 +1,23 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 
 /**
  * Streams a TSV file with a header row, handing `onRow` the wanted columns of each line in a
  * reused array: the file is never held in memory and no object is kept per row. Missing columns
- * read as ''. Fields are cut with indexOf up to the last wanted column only.
+ * read as ''. Fields are cut with indexOf up to the last wanted column only. A path ending in
+ * `.gz` is decompressed as it streams.
  */
 export async function readTsv(
   path: string,
   wanted: readonly string[],
   onRow: (fields: readonly string[]) => void,
 ): Promise<void> {
-  const lines = createInterface({
-    input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }),
-    crlfDelay: Infinity,
-  });
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const input = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  input.setEncoding('utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let positions: number[] | undefined;
   let lastWanted = 0;
   const fields: string[] = wanted.map(() => '');
@@ -46,11 +48,11 @@ function cutFields(line: string, positions: number[], last: number, out: string[
   }
 }
 
-/** A ratings path may be one file or a folder of `*.tsv` files, read in name order. */
+/** A ratings path may be one file or a folder of `*.tsv` (or `*.tsv.gz`) files, in name order. */
 export function ratingFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path)
-    .filter((name) => name.endsWith('.tsv'))
+    .filter((name) => name.endsWith('.tsv') || name.endsWith('.tsv.gz'))
     .sort()
     .map((name) => join(path, name));
 }

@@ -32,6 +32,19 @@ export const SCORED_NOTE_COLUMNS = [
   'coreNoteInterceptNoCorrelated',
   'activeFilterTags',
   'timestampMillisOfNmrDueToMinStableCrhTime',
+  'gaussianNoteIntercept',
+  'gaussianNoteFactor1',
+  'gaussianRatingStatus',
+  'gaussianActiveRules',
+  'gaussianNoteInterceptNoHighVol',
+  'gaussianNoteInterceptNoCorrelated',
+] as const;
+
+/** Columns of `aux_note_info.tsv` this library computes (§12). */
+export const AUX_NOTE_COLUMNS = [
+  'noteId',
+  'lowDiligenceIntercept',
+  'preStabilizationRatingStatus',
 ] as const;
 
 /** Columns of `helpfulness_scores.tsv` this library computes (§12). */
@@ -48,8 +61,8 @@ export const HELPFULNESS_COLUMNS = [
 ] as const;
 
 /**
- * Writes one row per note. Only the Core model runs here, so the meta-scoring of §9 reduces to
- * "Core decides the notes it scores", followed by the stability rules (§9 rules 8–10): a note
+ * Writes one row per note. Core and the Gaussian scorer run here, so the meta-scoring of §9 is
+ * Core, then the Gaussian coverage rule, then the stability rules (§9 rules 8–10): a note
  * whose share of Core-slice ratings is below the capture threshold (§8.1) gets empty Core columns
  * and NEEDS_MORE_RATINGS. Without a run time (`--epoch-millis`) stabilisation is skipped, so
  * `finalRatingStatus` is the status the note settles to, with NEEDS_YOUR_HELP shown as
@@ -67,7 +80,9 @@ export function writeScoredNotes(
   const nmr = NOTE_STATUS_NAMES[NoteStatus.NeedsMoreRatings];
   const tagName = (tag: number): string => (tag >= 0 ? TAG_NAMES[tag] : '');
   for (let n = 0; n < input.noteIds.length; n++) {
-    const captured = !(coreShare[n] < CORE_CAPTURE_THRESHOLD);
+    // The reference's Core leaves unrated notes out (coreShare NaN), as well as notes mostly rated
+    // by raters outside its slice.
+    const captured = coreShare[n] >= CORE_CAPTURE_THRESHOLD;
     const status = result.status[n] as NoteStatus;
     const shown = result.finalStatus[n] as NoteStatus;
     const settled =
@@ -93,6 +108,34 @@ export function writeScoredNotes(
       captured ? formatNumber(final.interceptNoCorrelated[n]) : '',
       captured ? tagName(result.safeguards?.tagOutlier[n] ?? -1) : '',
       history ? formatTimestamp(history.timestampMillisOfNmrDueToMinStableCrhTime) : '',
+      captured ? formatNumber(result.gaussian.intercept[n]) : '',
+      captured ? formatNumber(final.factor[n]) : '',
+      captured ? NOTE_STATUS_NAMES[result.gaussian.status[n] as NoteStatus] : '',
+      captured ? activeRuleNames(result.gaussian.activeRules[n]).join(',') : '',
+      captured ? formatNumber(result.gaussian.interceptNoHighVol[n]) : '',
+      captured ? formatNumber(result.gaussian.interceptNoCorrelated[n]) : '',
+    ]);
+  }
+  writer.close();
+}
+
+/** Writes `aux_note_info.tsv`'s columns this library computes, one row per note. */
+export function writeAuxNoteInfo(
+  path: string,
+  result: ScoringResult,
+  coreShare: Float64Array,
+): void {
+  const writer = new TsvFileWriter(path, AUX_NOTE_COLUMNS);
+  for (let n = 0; n < result.input.noteIds.length; n++) {
+    // The reference's Core leaves unrated notes out (coreShare NaN), as well as notes mostly rated
+    // by raters outside its slice.
+    const captured = coreShare[n] >= CORE_CAPTURE_THRESHOLD;
+    writer.row([
+      result.input.noteIds[n],
+      captured ? formatNumber(result.safeguards?.lowDiligenceIntercept[n] ?? NaN) : '',
+      NOTE_STATUS_NAMES[
+        (captured ? result.preStabilizationStatus[n] : NoteStatus.NeedsMoreRatings) as NoteStatus
+      ],
     ]);
   }
   writer.close();

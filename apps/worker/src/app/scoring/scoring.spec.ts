@@ -42,6 +42,11 @@ const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
   [HelpfulnessLevel.NotHelpful]: Helpfulness.NOT_HELPFUL,
 };
 
+// Each test scores a community two or three times, and since meta/1 every run fits the
+// low-diligence model with the reference's fixed Adam schedule (hundreds of epochs, even on a
+// small community): on a shared two-core machine a test can outlast the project's 30 s.
+jest.setTimeout(120_000);
+
 describe('scoring worker', () => {
   let worker: INestApplicationContext;
   let prisma: PrismaClient;
@@ -201,7 +206,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'safeguards/1',
+      algorithmVersion: 'meta/1',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });
@@ -234,6 +239,9 @@ describe('scoring worker', () => {
     expect(helpful.scoredRunId).toBe(finished.id);
     expect(helpful.score).toMatchObject({
       decidedBy: 'GeneralCRH',
+      // Which scorer decided, and the Gaussian scorer's own verdict beside it.
+      decidingModel: 'CoreModel',
+      gaussian: { status: expect.any(String), intercept: expect.any(Number) },
       firstTag: expect.stringMatching(/^helpful(Clear|Informative)$/),
       secondTag: expect.stringMatching(/^helpful(Clear|Informative)$/),
     });

@@ -77,7 +77,7 @@ export class NoteDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'The latest scoring explanation: intercept, factor, pseudo-rater bounds, ratings on each viewpoint side, the deciding rule',
+      "The latest scoring explanation: which scorer decided (decidingModel: CoreModel or GaussianModel) and by which rule (decidedBy), the Core intercept, factor, pseudo-rater bounds and ratings on each viewpoint side, the Gaussian scorer's status and intercept (gaussian), the safeguards' figures",
   })
   score!: Record<string, unknown> | null;
 

@@ -58,7 +58,7 @@ export class ScoringRunDto {
   })
   nowAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'safeguards/1' })
+  @ApiProperty({ nullable: true, type: String, example: 'meta/1' })
   algorithmVersion!: string | null;
 
   @ApiProperty({ nullable: true, type: Number, description: 'Seed of the factorisation' })

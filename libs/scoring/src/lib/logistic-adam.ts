@@ -1,0 +1,184 @@
+import type { LogisticParameters, LogisticRound, TagRatings } from './logistic-factorization';
+
+/** The reference's reputation-model optimiser settings (§7.3). */
+export interface AdamSchedule {
+  readonly learningRate: number;
+  /** Stop when the loss moved by less than this since the last check… */
+  readonly convergence: number;
+  /** …checked every this many epochs. */
+  readonly checkEvery: number;
+  /** At most this many epochs (the reference's `epoch <= numEpochs` loop runs one more step). */
+  readonly maxEpochs: number;
+}
+
+export const DILIGENCE_ADAM: AdamSchedule = {
+  learningRate: 0.2,
+  convergence: 1e-5,
+  checkEvery: 5,
+  maxEpochs: 300,
+};
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPSILON = 1e-8;
+
+/**
+ * One round of the reference's reputation matrix factorisation fitted as the reference fits it:
+ * full-batch Adam on `mean(w·BCE) + ridge`, fresh optimiser state per round, the loss checked
+ * every `checkEvery` epochs and the round stopped once it moved by less than `convergence`
+ * (§7.3). Unlike the Newton fitter (`fitLogisticRound`) this stops where the reference stops,
+ * short of the optimum: the low-diligence rule (threshold 0.263) is sensitive to how far the
+ * intercepts have travelled from their start, so matching the reference's statuses needs its
+ * trajectory, not the optimum. `round.ridge` is relative to the *sum* of the rating losses (as for
+ * `fitLogisticRound`); it is divided by the rating count here to give the reference's mean form.
+ * Returns the number of epochs.
+ */
+export function fitLogisticRoundAdam(
+  data: TagRatings,
+  p: LogisticParameters,
+  round: LogisticRound,
+  schedule: AdamSchedule = DILIGENCE_ADAM,
+): number {
+  const size = data.size;
+  if (size === 0) return 0;
+  const notes = data.noteCount;
+  const raters = data.raterCount;
+  // Parameter blocks in one vector: note intercept, note factor, rater intercept, rater factor,
+  // reputation, μ. Frozen blocks keep zero gradients and are skipped by the update.
+  const offsets = [0, notes, 2 * notes, 2 * notes + raters, 2 * notes + 2 * raters];
+  const total = 2 * notes + 3 * raters + 1;
+  const grad = new Float64Array(total);
+  const m = new Float64Array(total);
+  const v = new Float64Array(total);
+  const inv = 1 / size;
+  const r = round.ridge;
+  // The ridge in mean form: λ·Σp²/R per parameter, over the rows the reference's embeddings have.
+  const ridgeNi = r.noteIntercept * inv;
+  const ridgeNf = r.noteFactor * inv;
+  const ridgeRi = r.raterIntercept * inv;
+  const ridgeRf = r.raterFactor * inv;
+  const ridgeRep = r.raterReputation * inv;
+  const ridgeMu = r.globalIntercept * inv;
+  // Each rating's weight with the positive-class weight folded in, once per round.
+  const w = new Float64Array(size);
+  for (let k = 0; k < size; k++) {
+    w[k] = (round.weight ? round.weight[k] : 1) * (data.label[k] === 1 ? round.positiveWeight : 1);
+  }
+  const ratersFree = round.raterIntercept || round.raterFactor || round.raterReputation;
+  let priorLoss = NaN;
+  let epoch = 0;
+  // Locals for the hot loop: V8 does not hoist property loads out of it on its own.
+  const noteStart = data.noteStart;
+  const noteRater = data.noteRater;
+  const label = data.label;
+  const noteIntercept = p.noteIntercept;
+  const noteFactor = p.noteFactor;
+  const raterIntercept = p.raterIntercept;
+  const raterFactor = p.raterFactor;
+  const raterReputation = p.raterReputation;
+  const gRi = offsets[2];
+  const gRf = offsets[3];
+  const gRep = offsets[4];
+  const gNfOffset = offsets[1];
+  for (; epoch <= schedule.maxEpochs; epoch++) {
+    // The loss is only looked at on check epochs; other epochs need just the gradient.
+    const check = epoch % schedule.checkEvery === 0;
+    grad.fill(0);
+    let loss = 0;
+    let gMu = 0;
+    const mu = p.globalIntercept;
+    for (let n = 0; n < notes; n++) {
+      const start = noteStart[n];
+      const end = noteStart[n + 1];
+      if (start === end) continue;
+      const ni = noteIntercept[n];
+      const nf = noteFactor[n];
+      let gNi = 0;
+      let gNf = 0;
+      for (let k = start; k < end; k++) {
+        const u = noteRater[k];
+        const rep = raterReputation[u];
+        const rf = raterFactor[u];
+        const z = mu + raterIntercept[u] + rep * ni + rf * nf;
+        const y = label[k];
+        const e = Math.exp(-Math.abs(z));
+        // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z.
+        if (check) loss += w[k] * (Math.log1p(e) + (z > 0 ? z : 0) - y * z);
+        const sigmoid = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        const dz = w[k] * (sigmoid - y) * inv;
+        gNi += dz * rep;
+        gNf += dz * rf;
+        // Frozen raters (final scoring's rounds) need no gradient.
+        if (ratersFree) {
+          grad[gRi + u] += dz;
+          grad[gRf + u] += dz * nf;
+          grad[gRep + u] += dz * ni;
+        }
+        gMu += dz;
+      }
+      grad[n] = gNi;
+      grad[gNfOffset + n] = gNf;
+    }
+    loss *= inv;
+    grad[total - 1] = gMu;
+    loss += ridgeTerm(p.noteIntercept, ridgeNi, grad, 0, data.noteStart);
+    loss += ridgeTerm(p.noteFactor, ridgeNf, grad, offsets[1], data.noteStart);
+    loss += ridgeTerm(p.raterIntercept, ridgeRi, grad, offsets[2], data.raterStart);
+    loss += ridgeTerm(p.raterFactor, ridgeRf, grad, offsets[3], data.raterStart);
+    loss += ridgeTerm(p.raterReputation, ridgeRep, grad, offsets[4], data.raterStart);
+    loss += ridgeMu * p.globalIntercept * p.globalIntercept;
+    grad[total - 1] += 2 * ridgeMu * p.globalIntercept;
+
+    if (check) {
+      if (Math.abs(priorLoss - loss) < schedule.convergence) break;
+      priorLoss = loss;
+    }
+    const step = epoch + 1;
+    const lr =
+      (schedule.learningRate * Math.sqrt(1 - Math.pow(BETA2, step))) / (1 - Math.pow(BETA1, step));
+    update(round.noteIntercept, p.noteIntercept, 0);
+    update(round.noteFactor, p.noteFactor, offsets[1]);
+    update(round.raterIntercept, p.raterIntercept, offsets[2]);
+    update(round.raterFactor, p.raterFactor, offsets[3]);
+    update(round.raterReputation, p.raterReputation, offsets[4]);
+    if (round.globalIntercept) {
+      const i = total - 1;
+      const g = grad[i];
+      m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+      v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+      p.globalIntercept -=
+        (lr * m[i]) / (Math.sqrt(v[i]) + EPSILON * Math.sqrt(1 - Math.pow(BETA2, step)));
+    }
+
+    function update(free: boolean, values: Float64Array, offset: number): void {
+      if (!free) return;
+      const eps = EPSILON * Math.sqrt(1 - Math.pow(BETA2, step));
+      for (let j = 0; j < values.length; j++) {
+        const i = offset + j;
+        const g = grad[i];
+        m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+        v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+        values[j] -= (lr * m[i]) / (Math.sqrt(v[i]) + eps);
+      }
+    }
+  }
+  return epoch;
+}
+
+/** λ·Σp² over the rows that have ratings (the reference's embedding rows), adding its gradient. */
+function ridgeTerm(
+  values: Float64Array,
+  ridge: number,
+  grad: Float64Array,
+  offset: number,
+  start: Int32Array,
+): number {
+  if (ridge === 0) return 0;
+  let sum = 0;
+  for (let j = 0; j < values.length; j++) {
+    if (start[j] === start[j + 1]) continue;
+    sum += values[j] * values[j];
+    grad[offset + j] += 2 * ridge * values[j];
+  }
+  return ridge * sum;
+}

@@ -1,0 +1,45 @@
+import { NOTE_STATUS_NAMES, NoteStatus, RuleId } from '../lib/note-status';
+import { scoreNotes, type ScoringResult } from '../lib/scorer';
+import type { CommunityNotesData } from './community-notes-reader';
+import type { OurNote } from './reference-agreement';
+import { CORE_CAPTURE_THRESHOLD } from './tsv-schema';
+
+/**
+ * Scores Community Notes data the two ways the reference's outputs can be compared with: settled
+ * (no run time, NEEDS_YOUR_HELP shown as NEEDS_MORE_RATINGS: the status a second run ≥ 61 min
+ * later gives, §16.9) and, when the reference's run time is known, a single first run at that
+ * time with the input's status history (new helpful notes held by stabilisation).
+ */
+export function ourNotes(
+  data: CommunityNotesData,
+  options: { seed: number; epochMillis?: number },
+): Map<string, OurNote> {
+  const settled = scoreNotes(data.input, { seed: options.seed });
+  const timed =
+    options.epochMillis === undefined
+      ? undefined
+      : scoreNotes(data.input, { seed: options.seed, nowMs: options.epochMillis });
+  const out = new Map<string, OurNote>();
+  const nmr = NOTE_STATUS_NAMES[NoteStatus.NeedsMoreRatings];
+  const shown = (result: ScoringResult, n: number): string => {
+    const status = result.finalStatus[n] as NoteStatus;
+    return NOTE_STATUS_NAMES[
+      status === NoteStatus.NeedsYourHelp ? NoteStatus.NeedsMoreRatings : status
+    ];
+  };
+  data.input.noteIds.forEach((id, n) => {
+    // Unrated notes (coreShare NaN) and notes mostly rated outside the Core slice: no Core status.
+    const captured = data.coreShare[n] >= CORE_CAPTURE_THRESHOLD;
+    const lowDiligence = settled.safeguards?.lowDiligenceIntercept[n] ?? NaN;
+    out.set(id, {
+      coreStatus: captured ? NOTE_STATUS_NAMES[settled.status[n] as NoteStatus] : '',
+      settledStatus: captured ? shown(settled, n) : nmr,
+      firstRunStatus: timed === undefined ? '' : captured ? shown(timed, n) : nmr,
+      lowDiligenceFired: captured && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,
+      coreIntercept: captured ? settled.final.intercept[n] : NaN,
+      gaussianIntercept: captured ? settled.gaussian.intercept[n] : NaN,
+      lowDiligenceIntercept: captured ? lowDiligence : NaN,
+    });
+  });
+  return out;
+}

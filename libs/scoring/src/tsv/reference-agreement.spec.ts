@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+
+import { readCommunityNotes } from './community-notes-reader';
+import { ourNotes } from './our-notes';
+import {
+  agreement,
+  formatAgreement,
+  readReferenceData,
+  referenceInputPaths,
+  type Agreement,
+} from './reference-agreement';
+
+const CN_SMALL = join(__dirname, '..', 'testing', 'cn-small');
+
+describe('agreement with the reference scorer on cn-small', () => {
+  let figures: Agreement;
+
+  beforeAll(async () => {
+    const [data, reference] = await Promise.all([
+      readCommunityNotes(referenceInputPaths(CN_SMALL)),
+      readReferenceData(CN_SMALL),
+    ]);
+    figures = agreement(
+      ourNotes(data, { seed: 42, epochMillis: reference.epochMillis }),
+      reference,
+    );
+    // The figures, for whoever reads the test log.
+    console.log(formatAgreement(figures));
+  }, 120_000);
+
+  it('fires FilterLowDiligence about as often as the reference, mostly on the same notes', () => {
+    const { ours, reference, both } = figures.lowDiligence;
+    expect(reference).toBe(119);
+    expect(ours).toBeGreaterThanOrEqual(0.75 * reference);
+    expect(ours).toBeLessThanOrEqual(1.1 * reference);
+    expect(both).toBeGreaterThanOrEqual(0.6 * reference);
+    expect(figures.lowDiligenceIntercept.p50).toBeLessThan(0.1);
+  });
+
+  it('gives the reference Core status to nearly every note', () => {
+    expect(figures.coreStatus.compared).toBe(1000);
+    expect(figures.coreStatus.share).toBeGreaterThanOrEqual(0.97);
+    expect(figures.coreIntercept.p50).toBeLessThan(0.002);
+  });
+
+  it('gives the reference final status to ≥ 99 % of notes, settled and in a single run', () => {
+    expect(figures.settledStatus?.share).toBeGreaterThanOrEqual(0.99);
+    expect(figures.firstRunStatus?.share).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('scores notes with the Gaussian scorer as the reference does', () => {
+    expect(figures.gaussianIntercept.compared).toBeGreaterThan(800);
+    expect(figures.gaussianIntercept.p50).toBeLessThan(0.001);
+  });
+
+  it('keeps ≥ 98 % of the reference helpful notes and adds at most 1 % of the others', () => {
+    expect(figures.helpfulRecall).toBeGreaterThanOrEqual(0.98);
+    expect(figures.helpfulExtra).toBeLessThanOrEqual(0.01);
+  });
+
+  it('is no worse than the reference on any truth-based figure', () => {
+    const truth = figures.truth;
+    expect(truth).toBeDefined();
+    if (!truth) return;
+    const { ours, reference } = truth;
+    expect(ours.helpfulPrecision).toBeGreaterThanOrEqual(reference.helpfulPrecision);
+    expect(ours.oneSidedHelpful).toBeLessThanOrEqual(reference.oneSidedHelpful);
+    expect(ours.brigadedHelpful).toBeLessThanOrEqual(reference.brigadedHelpful);
+    expect(ours.goodNotHelpful).toBeLessThanOrEqual(reference.goodNotHelpful);
+  });
+});
