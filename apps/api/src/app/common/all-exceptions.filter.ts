@@ -14,7 +14,9 @@ import { DEFAULT_ERROR_CODES } from './error-codes';
 
 interface BodyParserError {
   status: number;
-  type: string;
+  type?: string;
+  /** zlib's code (`Z_DATA_ERROR`…) when a compressed body could not be inflated. */
+  code?: string;
   message: string;
 }
 
@@ -23,14 +25,17 @@ const BODY_PARSER_CODES: Record<string, string> = {
   'entity.too.large': 'PAYLOAD_TOO_LARGE',
   'encoding.unsupported': 'UNSUPPORTED_ENCODING',
   'charset.unsupported': 'UNSUPPORTED_CHARSET',
+  'entity.too.deep': 'JSON_TOO_DEEP',
+  'request.aborted': 'REQUEST_ABORTED',
+  'request.size.invalid': 'CONTENT_LENGTH_MISMATCH',
 };
 
 function isBodyParserError(error: unknown): error is BodyParserError {
   return (
     typeof error === 'object' &&
     error !== null &&
-    typeof (error as BodyParserError).type === 'string' &&
-    typeof (error as BodyParserError).status === 'number'
+    typeof (error as BodyParserError).status === 'number' &&
+    typeof (error as BodyParserError).message === 'string'
   );
 }
 
@@ -86,11 +91,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+      if (exception.code?.startsWith('Z_')) {
+        return this.body(
+          exception.status,
+          `The request body could not be decompressed (${exception.message})`,
+          'CORRUPT_BODY',
+        );
+      }
       const message =
         exception.type === 'entity.parse.failed'
           ? 'The request body is not valid JSON'
           : exception.message;
-      return this.body(exception.status, message, BODY_PARSER_CODES[exception.type]);
+      return this.body(exception.status, message, BODY_PARSER_CODES[exception.type ?? '']);
     }
     return this.body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
