@@ -7,4 +7,5 @@ export * from './lib/lean-tree';
 export * from './lib/note-fields';
 export * from './lib/proof-check';
 export * from './lib/proof-verifier-pool';
+export * from './lib/text-checks';
 export * from './lib/webhook-signature';

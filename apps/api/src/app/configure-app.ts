@@ -3,6 +3,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import {
+  limitJsonDepth,
+  MAX_JSON_DEPTH,
+  refuseForbiddenCharacters,
+} from './common/input-hardening';
 import { OPERATOR_AUTH } from './common/operator-key.guard';
 import { createValidationPipe } from './common/validation.pipe';
 
@@ -17,8 +22,9 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(helmet());
   // Registered before Nest's defaults (which then stand aside) so that the error middleware
   // right after them answers malformed or oversized bodies in the common error shape.
-  app.useBodyParser('json', { limit: '64kb' });
+  app.useBodyParser('json', { limit: '64kb', verify: limitJsonDepth(MAX_JSON_DEPTH) });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+  app.use(refuseForbiddenCharacters);
   app.use(exceptions.middleware);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(exceptions);

@@ -14,7 +14,9 @@ import { BODY_PARSER_CODES, DEFAULT_ERROR_CODES, ERRORS } from './error-catalogu
 
 interface BodyParserError {
   status: number;
-  type: string;
+  type?: string;
+  /** zlib's code (`Z_DATA_ERROR`…) when a compressed body could not be inflated. */
+  code?: string;
   message: string;
 }
 
@@ -22,8 +24,8 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return (
     typeof error === 'object' &&
     error !== null &&
-    typeof (error as BodyParserError).type === 'string' &&
-    typeof (error as BodyParserError).status === 'number'
+    typeof (error as BodyParserError).status === 'number' &&
+    typeof (error as BodyParserError).message === 'string'
   );
 }
 
@@ -79,11 +81,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
+      if (exception.code?.startsWith('Z_')) {
+        return this.body(
+          exception.status,
+          `The request body could not be decompressed (${exception.message})`,
+          'CORRUPT_BODY',
+        );
+      }
       const message =
         exception.type === 'entity.parse.failed'
           ? ERRORS.MALFORMED_JSON.message()
           : exception.message;
-      return this.body(exception.status, message, BODY_PARSER_CODES[exception.type]);
+      return this.body(exception.status, message, BODY_PARSER_CODES[exception.type ?? '']);
     }
     return this.body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }

@@ -43,8 +43,23 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: entry(HttpStatus.UNSUPPORTED_MEDIA_TYPE, () => 'Unsupported media type'),
 
   // The request itself: body parsers and DTO validation.
+  CONTENT_LENGTH_MISMATCH: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'request size did not match content length',
+  ),
+  CORRUPT_BODY: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'The request body could not be decompressed (incorrect header check)',
+  ),
+  FORBIDDEN_CHARACTER: entry(
+    HttpStatus.BAD_REQUEST,
+    (where: string) => `${where} contains U+0000, which is not allowed in any text`,
+    'query parameter externalId',
+  ),
+  JSON_TOO_DEEP: entry(HttpStatus.BAD_REQUEST, () => 'The JSON body is nested too deeply'),
   MALFORMED_JSON: entry(HttpStatus.BAD_REQUEST, () => 'The request body is not valid JSON'),
   PAYLOAD_TOO_LARGE: entry(HttpStatus.PAYLOAD_TOO_LARGE, () => 'request entity too large'),
+  REQUEST_ABORTED: entry(HttpStatus.BAD_REQUEST, () => 'request aborted'),
   UNSUPPORTED_CHARSET: entry(
     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     () => 'unsupported charset "LATIN-2"',
@@ -278,4 +293,7 @@ export const BODY_PARSER_CODES: Record<string, ErrorCode> = {
   'entity.too.large': 'PAYLOAD_TOO_LARGE',
   'encoding.unsupported': 'UNSUPPORTED_ENCODING',
   'charset.unsupported': 'UNSUPPORTED_CHARSET',
+  'entity.too.deep': 'JSON_TOO_DEEP',
+  'request.aborted': 'REQUEST_ABORTED',
+  'request.size.invalid': 'CONTENT_LENGTH_MISMATCH',
 };

@@ -4,6 +4,7 @@ import {
   MISLEADING_REASONS,
   NOT_HELPFUL_TAGS,
   NOT_MISLEADING_REASONS,
+  hasVisibleCharacter,
   NOTE_TEXT_LIMIT,
   noteTextLength,
 } from '@bridgenotes/protocol';
@@ -53,8 +54,14 @@ export function checkNoteContent(note: {
     'reasons',
     misleading ? 'a misleading note' : 'a not-misleading note',
   );
+  if (!hasVisibleCharacter(note.text)) {
+    throw new ApiError(
+      'TEXT_INVALID',
+      'text has no visible character (spaces, zero-width and other invisible characters alone do not count)',
+    );
+  }
   const length = noteTextLength(note.text);
-  if (note.text.trim().length === 0 || length > NOTE_TEXT_LIMIT) {
+  if (length > NOTE_TEXT_LIMIT) {
     throw ApiError.of('TEXT_INVALID', NOTE_TEXT_LIMIT, length);
   }
   const bad = note.sources.filter((source) => source.length > 2048 || !isHttpUrl(source));

@@ -1,0 +1,170 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+import { gzipSync } from 'node:zlib';
+
+import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { createTestApp } from '../../testing/test-app';
+import { MAX_JSON_DEPTH } from './input-hardening';
+
+const PROOF = {
+  merkleTreeDepth: 20,
+  merkleTreeRoot: '1',
+  nullifier: '1',
+  message: '1',
+  scope: '1',
+  points: ['1', '2', '3', '4', '5', '6', '7', '8'],
+};
+const NOTE = {
+  post: { url: 'https://example.com/story' },
+  classification: 'NOT_MISLEADING',
+  reasons: ['FACTUALLY_CORRECT'],
+  text: 'The bridge reopened on Monday.',
+  sources: [],
+  clientMinute: 1,
+  proof: PROOF,
+};
+
+/** supertest would send a Buffer with a JSON type as JSON (`{"type":"Buffer",…}`); this sends its bytes. */
+const asIs = (body: Buffer) => body as unknown as string;
+
+/** The attacks of issue 19's fuzzing run, each answered with a named 400 and nothing written. */
+describe('input hardening', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let slug: string;
+  const server = () => app.getHttpServer();
+  const notes = () => prisma.note.count();
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    prisma = createTestPrisma();
+    ({ slug } = await createCommunity(prisma));
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await app.close();
+  });
+
+  it.each([
+    ['U+0000 in a query', '/posts?platform=mastodon&externalId=a%00b', 'query.externalId', '0000'],
+    ['a noncharacter in a query', '/posts?url=https%3A%2F%2Fa.b%2F%EF%BF%BF', 'query.url', 'FFFF'],
+    ['U+0000 in the path', '/communities/a%00b', 'path', '0000'],
+  ])('refuses %s, naming where', async (_, url, where, codePoint) => {
+    const response = await request(server()).get(url).expect(400);
+    expect(response.body).toMatchObject({
+      code: 'FORBIDDEN_CHARACTER',
+      message: `${where} contains U+${codePoint}, which is not allowed in any text`,
+    });
+  });
+
+  it.each([
+    ['U+0000 in the text', { text: 'a\u0000b' }, 'body.text contains U+0000'],
+    ['a lone surrogate in a reason', { reasons: ['\ud800'] }, 'body.reasons[0] contains U+D800'],
+    ['a noncharacter in a key', { post: { '\ufdd0': 1 } }, 'a field name in body.post'],
+  ])('refuses %s in a JSON body, writing nothing', async (_, changes, message) => {
+    const before = await notes();
+    // JSON.stringify escapes lone surrogates; this sends the raw escapes a client could send.
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ ...NOTE, ...changes }))
+      .expect(400);
+    expect(response.body.code).toBe('FORBIDDEN_CHARACTER');
+    expect(response.body.message).toContain(message);
+    expect(await notes()).toBe(before);
+  });
+
+  it.each([
+    ['only a zero-width space', '\u200b'],
+    ['only spaces of several kinds', ' \u00a0\u3000\t'],
+    ['only Hangul fillers and blank Braille', '\u3164\u2800'],
+    ['only combining marks', '\u0301\u0301'],
+  ])('refuses a note with %s: it has no visible character', async (_, text) => {
+    const before = await notes();
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .send({ ...NOTE, text })
+      .expect(400);
+    expect(response.body).toMatchObject({ code: 'TEXT_INVALID' });
+    expect(response.body.message).toContain('no visible character');
+    expect(await notes()).toBe(before);
+  });
+
+  it('lets visible text with invisible characters reach the proof check', async () => {
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .send({ ...NOTE, text: '\u200bSee the notice.' })
+      .expect(400);
+    expect(response.body.code).toBe('PROOF_SCOPE');
+  });
+
+  it('refuses JSON nested deeper than the cap before parsing it into objects', async () => {
+    const deep = '['.repeat(5_000) + ']'.repeat(5_000);
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', 'application/json')
+      .send(`{"text":${deep}}`)
+      .expect(400);
+    expect(response.body).toMatchObject({
+      code: 'JSON_TOO_DEEP',
+      message: `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`,
+    });
+  });
+
+  it('counts only structure, not brackets inside strings, towards the depth', async () => {
+    const text = `${'[{'.repeat(40)} \\" ${'}]'.repeat(40)}`;
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .send({ ...NOTE, text })
+      .expect(400);
+    expect(response.body.code).toBe('PROOF_SCOPE');
+  });
+
+  it('accepts nesting up to the cap (then the DTO decides)', async () => {
+    const nested = '['.repeat(MAX_JSON_DEPTH - 1) + ']'.repeat(MAX_JSON_DEPTH - 1);
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', 'application/json')
+      .send(`{"text":${nested}}`)
+      .expect(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['not gzip at all', Buffer.from('{"text": "plain"}')],
+    ['a gzip stream cut short', gzipSync(Buffer.from(JSON.stringify(NOTE))).subarray(0, 30)],
+    [
+      'a gzip stream with a wrong checksum',
+      (() => {
+        const body = gzipSync(Buffer.from(JSON.stringify(NOTE)));
+        body[body.length - 6] ^= 0xff;
+        return body;
+      })(),
+    ],
+  ])('answers a corrupt compressed body (%s) with 400 CORRUPT_BODY', async (_, body) => {
+    const before = await notes();
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(asIs)
+      .send(body)
+      .expect(400);
+    expect(response.body.code).toBe('CORRUPT_BODY');
+    expect(response.body.message).toMatch(/^The request body could not be decompressed \(.+\)$/);
+    expect(await notes()).toBe(before);
+  });
+
+  it('still takes a well-formed gzip body', async () => {
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(asIs)
+      .send(gzipSync(Buffer.from(JSON.stringify(NOTE))))
+      .expect(400);
+    expect(response.body.code).toBe('PROOF_SCOPE');
+  });
+});

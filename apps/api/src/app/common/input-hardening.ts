@@ -1,0 +1,111 @@
+import { HttpStatus } from '@nestjs/common';
+import { findForbiddenCharacter, formatCodePoint } from '@bridgenotes/protocol';
+import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+
+import { ApiError } from './api-error';
+
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. Our deepest DTO (a note's post
+ * reference) is 2 levels and a proof 3; class-transformer and class-validator recurse once per
+ * level, so thousands of levels (30 kB fits in the body limit) would exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 16;
+
+const OPEN = 0x5b; // [
+const OPEN_OBJECT = 0x7b; // {
+const CLOSE = 0x5d; // ]
+const CLOSE_OBJECT = 0x7d; // }
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** The body parsers' error shape (http-errors), so the exception filter maps it like theirs. */
+class BodyRefusal extends Error {
+  readonly status = HttpStatus.BAD_REQUEST;
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The JSON parser's `verify` hook: counts nesting on the raw bytes before `JSON.parse` builds
+ * anything. Byte-wise is exact for UTF-8, whose multi-byte sequences never contain ASCII bytes.
+ */
+export function limitJsonDepth(maxDepth: number) {
+  return (_request: IncomingMessage, _response: unknown, body: Buffer): void => {
+    let depth = 0;
+    let inString = false;
+    for (let index = 0; index < body.length; index += 1) {
+      const byte = body[index];
+      if (inString) {
+        if (byte === BACKSLASH) index += 1;
+        else if (byte === QUOTE) inString = false;
+      } else if (byte === QUOTE) {
+        inString = true;
+      } else if (byte === OPEN || byte === OPEN_OBJECT) {
+        depth += 1;
+        if (depth > maxDepth) {
+          throw new BodyRefusal(
+            'entity.too.deep',
+            `The request body nests arrays and objects more than ${maxDepth} levels deep`,
+          );
+        }
+      } else if (byte === CLOSE || byte === CLOSE_OBJECT) {
+        depth -= 1;
+      }
+    }
+  };
+}
+
+function forbiddenIn(value: unknown, where: string): string | undefined {
+  if (typeof value === 'string') {
+    const codePoint = findForbiddenCharacter(value);
+    return codePoint === undefined
+      ? undefined
+      : `${where} contains ${formatCodePoint(codePoint)}, which is not allowed in any text`;
+  }
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const found = forbiddenIn(value[index], `${where}[${index}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const found =
+        forbiddenIn(key, `a field name in ${where}`) ?? forbiddenIn(item, `${where}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    // Malformed escapes are Express's to refuse (400) when it decodes the route's parameters.
+    return '';
+  }
+}
+
+/**
+ * Refuses, before any route runs, a request whose path, query or body holds U+0000, a
+ * noncharacter or a lone surrogate (`findForbiddenCharacter`), naming where. PostgreSQL cannot
+ * store U+0000 and would fail mid-request; the others are never legitimate text.
+ */
+export function refuseForbiddenCharacters(
+  request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
+  const found =
+    forbiddenIn(decodedPath(request.path), 'path') ??
+    forbiddenIn(request.query, 'query') ??
+    forbiddenIn(request.body, 'body');
+  next(found ? new ApiError(HttpStatus.BAD_REQUEST, 'FORBIDDEN_CHARACTER', found) : undefined);
+}

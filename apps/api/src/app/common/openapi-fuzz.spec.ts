@@ -1,0 +1,196 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import fc from 'fast-check';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+
+import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+
+interface Operation {
+  method: string;
+  path: string;
+  parameters: { name: string; in: 'path' | 'query' | 'header' }[];
+}
+
+/** Every operation of the app's own OpenAPI document. */
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { parameters?: Operation['parameters'] }>>;
+}
+
+function operationsOf(document: OpenApiDocument): Operation[] {
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      parameters: operation.parameters ?? [],
+    })),
+  );
+}
+
+/** Text an attacker would try: plausible values, every kind of Unicode, and the known poisons. */
+const hostileText = (plausible: string[]) =>
+  fc.oneof(
+    fc.constantFrom(...plausible),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('\u0000', 'a\u0000b', '\ufffe', '\ud800', '\u200b', '%', '%zz', '..', ''),
+    fc.constantFrom('-1', '0', '1e309', 'NaN', '9'.repeat(40), 'null', 'true', '[]', '{}'),
+  );
+
+/** Percent-encodes, sending a lone surrogate as the bytes a careless client would (CESU-8). */
+function encodeSegment(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return `%ED%A0%80${encodeURIComponent(text.replace(/[\ud800-\udfff]/g, ''))}`;
+  }
+}
+
+const jsonish = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    hostileText(['x']),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(hostileText(['text', 'proof', 'post']), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+/**
+ * A property-based fuzz test of every route in the OpenAPI document, over real HTTP (so a
+ * dropped connection shows as a failed fetch): hostile path and query values, hostile JSON, a
+ * note-shaped body with one field poisoned, raw bytes that are not JSON, corrupt gzip, with and
+ * without the operator key. Whatever it sends, the answer is never a 5xx and always arrives.
+ * Bounded (`RUNS` per operation: about 500 requests) so it stays seconds of `npm test`.
+ */
+describe('fuzzing every route of the OpenAPI document', () => {
+  const RUNS = 12;
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let base: string;
+  let operations: Operation[];
+  let slug: string;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    prisma = createTestPrisma();
+    ({ slug } = await createCommunity(prisma, 1));
+    operations = operationsOf((await (await fetch(`${base}/docs-json`)).json()) as OpenApiDocument);
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await app.close();
+  });
+
+  it('covers the whole document', () => {
+    expect(operations.length).toBeGreaterThan(30);
+  });
+
+  it('answers every operation without a 5xx or a dropped connection', async () => {
+    const failures: string[] = [];
+    for (const operation of operations) {
+      const plausible = [slug, 'demo', '00000000-0000-4000-8000-000000000000', '1', 'mastodon'];
+      const request = fc.record({
+        path: fc.tuple(
+          ...operation.parameters.filter((p) => p.in === 'path').map(() => hostileText(plausible)),
+        ),
+        query: fc.array(
+          fc.tuple(
+            fc.oneof(
+              fc.constantFrom(
+                ...operation.parameters.filter((p) => p.in === 'query').map((p) => p.name),
+                'x',
+              ),
+              hostileText(['limit']),
+            ),
+            hostileText(plausible),
+          ),
+          { maxLength: 4 },
+        ),
+        operator: fc.boolean(),
+        body: fc.oneof(
+          jsonish.map((value) => ({
+            type: 'application/json',
+            bytes: Buffer.from(JSON.stringify(value) ?? 'null'),
+          })),
+          fc
+            .tuple(
+              fc.constantFrom('text', 'reasons', 'post', 'proof', 'clientMinute', 'url', 'name'),
+              jsonish,
+            )
+            .map(([field, value]) => ({
+              type: 'application/json',
+              bytes: Buffer.from(
+                JSON.stringify({
+                  post: { url: 'https://example.com/a' },
+                  classification: 'NOT_MISLEADING',
+                  reasons: ['FACTUALLY_CORRECT'],
+                  text: 'Context.',
+                  sources: [],
+                  clientMinute: 1,
+                  proof: { points: [] },
+                  [field]: value,
+                }),
+              ),
+            })),
+          fc
+            .uint8Array({ maxLength: 200 })
+            .map((bytes) => ({ type: 'application/json', bytes: Buffer.from(bytes) })),
+          fc.uint8Array({ maxLength: 64 }).map((bytes) => ({
+            type: 'application/json',
+            encoding: 'gzip',
+            bytes: Buffer.concat([gzipSync(Buffer.from('{"text":"x"}')).subarray(0, 10), bytes]),
+          })),
+          fc.constant({
+            type: 'application/x-www-form-urlencoded',
+            bytes: Buffer.from('a=%00&b[c]=1'),
+          }),
+        ),
+      });
+      await fc
+        .assert(
+          fc.asyncProperty(request, async ({ path, query, operator, body }) => {
+            let index = 0;
+            const url = new URL(
+              base + operation.path.replace(/\{[^}]+\}/g, () => encodeSegment(path[index++] ?? '')),
+            );
+            for (const [name, value] of query) url.searchParams.append(name, value);
+            const headers: Record<string, string> = {};
+            if (operator) headers['authorization'] = `Bearer ${OPERATOR_KEY}`;
+            const sendsBody = operation.method !== 'GET' && operation.method !== 'HEAD';
+            if (sendsBody) {
+              headers['content-type'] = body.type;
+              if ('encoding' in body && body.encoding) headers['content-encoding'] = body.encoding;
+            }
+            let status: number;
+            try {
+              const response = await fetch(url, {
+                method: operation.method,
+                headers,
+                body: sendsBody ? body.bytes : undefined,
+                redirect: 'manual',
+              });
+              await response.arrayBuffer();
+              status = response.status;
+            } catch (error) {
+              failures.push(`${operation.method} ${url.pathname}${url.search}: ${String(error)}`);
+              return false;
+            }
+            if (status >= 500)
+              failures.push(`${operation.method} ${url.pathname}${url.search}: ${status}`);
+            return status < 500;
+          }),
+          { numRuns: RUNS, seed: Date.now() % 2 ** 31, endOnFailure: true },
+        )
+        .catch((error: Error) => failures.push(error.message.split('\n').slice(0, 6).join('\n')));
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
