@@ -8,3 +8,4 @@ export * from './lib/note-fields';
 export * from './lib/proof-check';
 export * from './lib/proof-verifier-pool';
 export * from './lib/webhook-signature';
+export * from './lib/rating-order';
