@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { ProvenAction } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
+import { nextRatingMinute } from '@bridgenotes/protocol';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
@@ -39,6 +40,7 @@ describe('notes and ratings', () => {
     ProvenAction
   >;
   let noteId: string;
+  let prove: Awaited<ReturnType<typeof prover>>;
   const server = () => app.getHttpServer();
   const events = () => prisma.scoringEvent.count({ where: { communityId: community.id } });
 
@@ -47,7 +49,7 @@ describe('notes and ratings', () => {
     prisma = createTestPrisma();
     community = await communityWithMembers(app, [author, rater, second]);
     other = await communityWithMembers(app, [rater]);
-    const prove = await prover(app, community);
+    prove = await prover(app, community);
     const now = Date.now();
 
     proofs.note = await prove(author, 'note.create', '', NOTE);
@@ -130,9 +132,34 @@ describe('notes and ratings', () => {
       tags: ['INCORRECT'],
     });
     expect((await rate(proofs.newerRating).expect(200)).body.helpfulness).toBe('NOT_HELPFUL');
-    expect((await rate(proofs.rating).expect(409)).body.code).toBe('RATING_OUTDATED');
+    // The older choice loses, and the answer says which minute the member's next choice needs.
+    const outdated = await rate(proofs.rating).expect(409);
+    expect(outdated.body).toMatchObject({
+      code: 'RATING_OUTDATED',
+      details: { storedClientMinute: proofs.newerRating.action.clientMinute },
+    });
+    expect(outdated.body.message).toContain(
+      `clientMinute ${proofs.newerRating.action.clientMinute + 1}`,
+    );
     expect(await prisma.rating.count({ where: { noteId } })).toBe(1);
     expect(await events()).toBe(before + 2);
+  });
+
+  it('lets the latest choice win within the same minute: the next minute after the stored one', async () => {
+    const stored = await prisma.rating.findFirstOrThrow({
+      where: { noteId, raterPseudonym: proofs.rating.proof.nullifier },
+    });
+    const change = await prove(
+      rater,
+      'rating.put',
+      `note:${noteId}`,
+      { helpfulness: 'SOMEWHAT_HELPFUL', tags: [] },
+      new Date(nextRatingMinute(Date.now(), stored.clientMinute) * MINUTE),
+    );
+    expect((await rate(change).expect(200)).body).toMatchObject({
+      helpfulness: 'SOMEWHAT_HELPFUL',
+      clientMinute: stored.clientMinute + 1,
+    });
   });
 
   it('stores exactly one rating from 50 concurrent submissions of the same rating', async () => {

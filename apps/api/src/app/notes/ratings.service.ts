@@ -26,9 +26,13 @@ export class RatingsService {
   ) {}
 
   /**
-   * One rating per pseudonym and note. A later client minute replaces the stored rating, the
-   * exact same rating again changes nothing, anything else is refused. Decided by one atomic
-   * upsert, so concurrent submissions cannot store two.
+   * One rating per pseudonym and note, ordered by client minute (docs/protocol.md, "The order of
+   * a member's ratings"): a later minute replaces the stored rating, the exact same rating again
+   * changes nothing. Anything else is an older choice (a replay, or a device that does not know
+   * the newer rating): refused with the stored minute, so a client re-proves its choice with the
+   * minute after it. Ties are never broken by arrival: proofs are public, and anyone could
+   * replay an older proof of the same minute. Decided by one atomic upsert, so concurrent
+   * submissions cannot store two.
    */
   async put(
     community: CommunityKey,
@@ -93,7 +97,12 @@ export class RatingsService {
         where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
       }));
     if (isSameRating(stored, input)) return { rating: stored, outcome: 'unchanged' };
-    throw ApiError.of('RATING_OUTDATED');
+    throw new ApiError(
+      'RATING_OUTDATED',
+      `Your rating of this note stored at clientMinute ${stored.clientMinute} is as new as this one or newer: ` +
+        `prove the new choice with clientMinute ${stored.clientMinute + 1} (nextRatingMinute in @bridgenotes/protocol)`,
+      { storedClientMinute: stored.clientMinute },
+    );
   }
 }
 

@@ -3,6 +3,8 @@ import type { JsonValue } from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 
+import { ProofDto } from './proof.dto';
+
 export class ActionDto {
   @ApiProperty({
     example: 'proof.check',
@@ -39,14 +41,7 @@ export class ProofCheckDto {
 
   @ApiProperty({
     description: 'Semaphore v4 proof; every number a canonical decimal string',
-    example: {
-      merkleTreeDepth: 20,
-      merkleTreeRoot: '1234',
-      nullifier: '5678',
-      message: '91011',
-      scope: '121314',
-      points: ['1', '2', '3', '4', '5', '6', '7', '8'],
-    },
+    type: ProofDto,
   })
   @IsObject({ message: 'proof must be an object' })
   proof!: Record<string, unknown>;

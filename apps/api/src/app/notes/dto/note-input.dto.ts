@@ -14,6 +14,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { ProofDto } from '../../membership/dto/proof.dto';
+
 /** Every write carries its proof and the client minute the proof's message was made with. */
 export abstract class ProvenInput {
   @ApiProperty({
@@ -25,8 +27,7 @@ export abstract class ProvenInput {
 
   @ApiProperty({
     description: 'Semaphore v4 proof of the action (docs/protocol.md)',
-    type: 'object',
-    additionalProperties: true,
+    type: ProofDto,
   })
   @IsObject({ message: 'proof must be an object' })
   proof!: Record<string, unknown>;
