@@ -1,0 +1,19 @@
+// The background script (Chromium's service worker, Firefox's event page): looks pages up for
+// the content scripts, with the extension's access to the followed instances, and turns the
+// toolbar button into "show or hide the panel".
+import { ext } from './shared/extension-api';
+import { countPageNotes, type LookupMessage } from './shared/page-notes';
+
+ext.runtime.onMessage.addListener((message, _sender, respond) => {
+  const request = message as LookupMessage | null;
+  if (request?.type !== 'lookup') return undefined;
+  countPageNotes(request.page).then(respond, () =>
+    respond({ helpful: 0, toRate: 0, member: false }),
+  );
+  return true;
+});
+
+ext.action?.onClicked.addListener((tab) => {
+  if (tab.id !== undefined)
+    void ext.tabs?.sendMessage(tab.id, { type: 'toggle' }).catch(() => undefined);
+});

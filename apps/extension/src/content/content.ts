@@ -1,0 +1,101 @@
+// The content script, in every page's top frame: reads which post the page shows (its URL and
+// canonical link), asks the background to look it up, and frames the panel beside the page when
+// a followed community has notes on it. Nothing is added to pages without notes.
+import { ext } from '../shared/extension-api';
+import type { PanelReport } from '../shared/messages';
+import type { LookupMessage, PageNotes } from '../shared/page-notes';
+
+const PANEL_STYLE = `
+  :host { all: initial; }
+  iframe { position: fixed; top: 16px; right: 16px; z-index: 2147483647; width: 380px;
+    height: 160px; max-height: calc(100vh - 32px); border: 0; color-scheme: normal;
+    box-shadow: 0 4px 24px rgba(0, 0, 0, 0.25); border-radius: 10px; }
+  button { position: fixed; bottom: 16px; right: 16px; z-index: 2147483647; padding: 8px 14px;
+    border: 1px solid #0b5cad; border-radius: 18px; background: #ffffff; color: #0b5cad;
+    font: 14px/1.2 system-ui, sans-serif; cursor: pointer; }
+  [hidden] { display: none; }`;
+
+let host: HTMLElement | undefined;
+let frame: HTMLIFrameElement | undefined;
+let pill: HTMLButtonElement | undefined;
+let open = false;
+let seen: PageNotes = { helpful: 0, toRate: 0, member: false };
+
+function pageNow(): LookupMessage['page'] {
+  const link = document.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]');
+  return { url: location.href, canonical: link?.href ?? null };
+}
+
+function ensurePanel(): void {
+  if (host) return;
+  host = document.createElement('bridgenotes-extension');
+  // Closed: the page's scripts cannot reach into the panel's frame through the host element.
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = PANEL_STYLE;
+  frame = document.createElement('iframe');
+  frame.title = 'Community notes';
+  frame.hidden = true;
+  pill = document.createElement('button');
+  pill.type = 'button';
+  pill.hidden = true;
+  pill.addEventListener('click', () => show(true));
+  shadow.append(style, frame, pill);
+  document.documentElement.append(host);
+}
+
+function show(panelOpen: boolean): void {
+  ensurePanel();
+  open = panelOpen;
+  const page = encodeURIComponent(JSON.stringify(pageNow()));
+  const src = `${ext.runtime.getURL('panel.html')}#${page}`;
+  if (frame && frame.src !== src) frame.src = src;
+  if (frame) frame.hidden = !open;
+  if (pill) {
+    const count = seen.helpful + seen.toRate;
+    pill.textContent = `Community notes (${count})`;
+    pill.hidden = open || count === 0;
+  }
+}
+
+function hideAll(): void {
+  open = false;
+  if (frame) frame.hidden = true;
+  if (pill) pill.hidden = true;
+}
+
+async function check(): Promise<void> {
+  seen = (await ext.runtime.sendMessage({ type: 'lookup', page: pageNow() })) as PageNotes;
+  if (seen.helpful > 0) show(true);
+  else if (seen.toRate > 0) show(false);
+  else hideAll();
+}
+
+addEventListener('message', (event: MessageEvent) => {
+  if (!frame || event.source !== frame.contentWindow) return;
+  const data = event.data as PanelReport | { source?: string; type?: string } | null;
+  if (data?.source !== 'bridgenotes-extension') return;
+  if (data.type === 'close') {
+    open = false;
+    frame.hidden = true;
+    if (pill) pill.hidden = seen.helpful + seen.toRate === 0;
+  } else if (data.type === 'notes' && 'height' in data) {
+    frame.style.height = `${Math.max(80, data.height + 2)}px`;
+  }
+});
+
+ext.runtime.onMessage.addListener((message) => {
+  if ((message as { type?: string } | null)?.type === 'toggle') show(!open);
+  return undefined;
+});
+
+// Sites that change posts without loading a page (X, YouTube, Reddit…) use the History API,
+// which an isolated world cannot observe: comparing the address once a second is cheap.
+let address = location.href;
+setInterval(() => {
+  if (location.href === address) return;
+  address = location.href;
+  void check();
+}, 1000);
+
+void check();
