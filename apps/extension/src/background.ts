@@ -2,10 +2,14 @@
 // the content scripts, with the extension's access to the followed instances, and turns the
 // toolbar button into "show or hide the panel".
 import { ext } from './shared/extension-api';
-import { countPageNotes, type LookupMessage } from './shared/page-notes';
+import { countPageNotes, type LookupMessage, lookUpPage } from './shared/page-notes';
 
 ext.runtime.onMessage.addListener((message, _sender, respond) => {
   const request = message as LookupMessage | null;
+  if (request?.type === 'lookup-notes') {
+    lookUpPage(request.page).then(respond, () => respond([]));
+    return true;
+  }
   if (request?.type !== 'lookup') return undefined;
   countPageNotes(request.page).then(respond, () =>
     respond({ helpful: 0, toRate: 0, member: false }),

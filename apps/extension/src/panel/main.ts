@@ -5,8 +5,9 @@ import { pagePostKeys, type PostKey, postRefOf } from '@bridgenotes/protocol';
 
 import { button, h } from '../shared/dom';
 import { ext } from '../shared/extension-api';
-import { type Found, InstanceError, lookUp, type Note } from '../shared/instance';
+import type { Found, Note } from '../shared/instance';
 import type { PanelReport } from '../shared/messages';
+import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
 import { followKey, load, type Stored } from '../shared/storage';
 import { t } from '../shared/strings';
@@ -146,33 +147,30 @@ async function start(): Promise<void> {
     report();
     return;
   }
-  const results = await Promise.allSettled(stored.follows.map((follow) => lookUp(follow, keys)));
+  const message: LookupMessage = { type: 'lookup-notes', page: page() };
+  const results = (await ext.runtime.sendMessage(message)) as PageLookup[];
   const sections: HTMLElement[] = [];
   const totals = { helpful: 0, toRate: 0 };
-  for (const [index, result] of results.entries()) {
-    const follow = stored.follows[index];
-    if (result.status === 'rejected') {
-      const error = result.reason as Error;
+  for (const result of results) {
+    const follow = result.follow;
+    if (!result.ok) {
       sections.push(
         h(
           'p',
           { class: 'status' },
-          t('loadFailed', {
-            community: follow.name,
-            message: error instanceof InstanceError ? error.code : error.message,
-          }),
+          t('loadFailed', { community: follow.name, message: result.error }),
         ),
       );
       continue;
     }
-    const empty = result.value.notes.length === 0 && result.value.requestCount === 0;
+    const empty = result.notes.length === 0 && result.requestCount === 0;
     // A member may still ask for a note, or write one, where there is none yet.
     const member =
       stored.identities[follow.instance] !== undefined &&
       stored.memberships[followKey(follow)] !== undefined;
     if (empty && !member) continue;
-    const pseudonym = await pseudonymIn(stored, result.value).catch(() => undefined);
-    const built = sectionFor(result.value, stored, keys, pseudonym);
+    const pseudonym = await pseudonymIn(stored, result).catch(() => undefined);
+    const built = sectionFor(result, stored, keys, pseudonym);
     sections.push(built.section);
     totals.helpful += built.helpful;
     totals.toRate += built.toRate;
