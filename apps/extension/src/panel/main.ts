@@ -1,7 +1,7 @@
 // The panel, an extension page framed beside the post by the content script. It reads the page
 // (URL and canonical link) from its own URL's fragment, finds the post's notes in every followed
 // community through the private lookup, and lets members rate, write and request.
-import { pagePostKeys, type PostKey, postRefOf } from '@bridgenotes/protocol';
+import { pagePostKey, type PostKey, postRefOf } from '@bridgenotes/protocol';
 
 import { button, h } from '../shared/dom';
 import { ext } from '../shared/extension-api';
@@ -46,7 +46,7 @@ function report(): void {
 
 const hostOf = (instance: string) => new URL(instance).host;
 
-function sectionFor(found: Found, stored: Stored, keys: PostKey[], pseudonym?: string) {
+function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: string) {
   const { follow } = found;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const say = (message: string) => (status.textContent = message);
@@ -70,7 +70,7 @@ function sectionFor(found: Found, stored: Stored, keys: PostKey[], pseudonym?: s
   const context: MemberContext = {
     follow,
     backup: backup ?? '',
-    post: postRefOf(keys[0]),
+    post: postRefOf(key),
     say,
     async guarded(action) {
       try {
@@ -139,9 +139,9 @@ async function start(): Promise<void> {
     status,
   );
   new ResizeObserver(report).observe(app);
-  const keys = pagePostKeys(page());
+  const key = pagePostKey(page());
   const stored = await load();
-  if (keys.length === 0 || stored.follows.length === 0) {
+  if (!key || stored.follows.length === 0) {
     status.textContent = '';
     shown = { helpful: 0, toRate: 0 };
     report();
@@ -170,7 +170,7 @@ async function start(): Promise<void> {
       stored.memberships[followKey(follow)] !== undefined;
     if (empty && !member) continue;
     const pseudonym = await pseudonymIn(stored, result).catch(() => undefined);
-    const built = sectionFor(result, stored, keys, pseudonym);
+    const built = sectionFor(result, stored, key, pseudonym);
     sections.push(built.section);
     totals.helpful += built.helpful;
     totals.toRate += built.toRate;

@@ -71,24 +71,15 @@ export const getCommunity = (instance: string, slug: string) =>
   call<CommunityInfo>(communityUrl({ instance, slug }));
 
 /**
- * The private lookup: for each of the page's post keys, the bucket of its hash's first digits;
- * only the post whose whole hash matches is kept. The instance sees the buckets asked, never a
- * URL or a key (docs/extension.md, "What the lookup leaks").
+ * The private lookup: the bucket of the first digits of the post key's hash; only the post whose
+ * whole hash matches is kept. The instance sees the bucket asked, never a URL or a key
+ * (docs/extension.md, "What the lookup leaks").
  */
-export async function lookUp(follow: Follow, keys: PostKey[]): Promise<Found> {
-  const hashes = keys.map(postLookupHash);
-  const prefixes = [...new Set(hashes.map(lookupPrefixOf))];
-  const buckets = await Promise.all(
-    prefixes.map((prefix) => call<LookupBucket>(`${communityUrl(follow)}/lookup/${prefix}`)),
-  );
-  const posts = buckets.flatMap((bucket) => bucket.posts).filter((p) => hashes.includes(p.hash));
-  const notes = new Map<string, Note>();
-  for (const post of posts) for (const note of post.notes) notes.set(note.id, note);
-  return {
-    follow,
-    notes: [...notes.values()],
-    requestCount: posts.reduce((sum, post) => sum + post.requestCount, 0),
-  };
+export async function lookUp(follow: Follow, key: PostKey): Promise<Found> {
+  const hash = postLookupHash(key);
+  const bucket = await call<LookupBucket>(`${communityUrl(follow)}/lookup/${lookupPrefixOf(hash)}`);
+  const post = bucket.posts.find((candidate) => candidate.hash === hash);
+  return { follow, notes: post?.notes ?? [], requestCount: post?.requestCount ?? 0 };
 }
 
 export const join = (follow: Follow, commitment: string, inviteCode?: string) =>

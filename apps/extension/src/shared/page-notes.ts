@@ -1,4 +1,4 @@
-import { pagePostKeys } from '@bridgenotes/protocol';
+import { pagePostKey } from '@bridgenotes/protocol';
 
 import { type Found, lookUp } from './instance';
 import { type Follow, load } from './storage';
@@ -17,10 +17,10 @@ export interface LookupMessage {
 export type PageLookup = ({ ok: true } & Found) | { ok: false; follow: Follow; error: string };
 
 export async function lookUpPage(page: LookupMessage['page']): Promise<PageLookup[]> {
-  const keys = pagePostKeys(page);
+  const key = pagePostKey(page);
+  if (!key) return [];
   const stored = await load();
-  if (keys.length === 0) return [];
-  const results = await Promise.allSettled(stored.follows.map((follow) => lookUp(follow, keys)));
+  const results = await Promise.allSettled(stored.follows.map((follow) => lookUp(follow, key)));
   return results.map((result, index) =>
     result.status === 'fulfilled'
       ? { ok: true, ...result.value }

@@ -1,4 +1,4 @@
-import { pagePostKeys, platformPostOf, postRefOf } from './post-detection';
+import { pagePostKey, platformPostOf, postRefOf } from './post-detection';
 import {
   LOOKUP_PREFIX_PATTERN,
   lookupPrefixOf,
@@ -166,43 +166,47 @@ describe('platformPostOf', () => {
   });
 });
 
-describe('pagePostKeys', () => {
-  it('keys a platform post by its id first, then by its canonical URL', () => {
+describe('pagePostKey', () => {
+  it('keys a platform post by its id alone, whatever its URL or canonical link say', () => {
     expect(
-      pagePostKeys({ url: 'https://x.com/NASA/status/1861092427542737157?s=20&utm_source=a' }),
-    ).toEqual([
-      { platform: 'x', externalId: '1861092427542737157' },
-      { canonicalUrl: 'https://x.com/NASA/status/1861092427542737157?s=20' },
-    ]);
+      pagePostKey({
+        url: 'https://x.com/NASA/status/1861092427542737157?s=20&utm_source=a',
+        canonical: 'https://x.com/NASA/status/1861092427542737157',
+      }),
+    ).toEqual({ platform: 'x', externalId: '1861092427542737157' });
   });
 
   it("keys an article by its canonical link, canonicalised, when it names the page's site", () => {
     expect(
-      pagePostKeys({
+      pagePostKey({
         url: 'https://www.news.example.com/amp/story?id=7&utm_medium=social',
         canonical: 'https://news.example.com/story?utm_source=x&id=7#top',
       }),
-    ).toEqual([{ canonicalUrl: 'https://news.example.com/story?id=7' }]);
-    expect(pagePostKeys({ url: 'https://example.com/a/b', canonical: '/story?id=7' })).toEqual([
-      { canonicalUrl: 'https://example.com/story?id=7' },
-    ]);
+    ).toEqual({ canonicalUrl: 'https://news.example.com/story?id=7' });
+    expect(pagePostKey({ url: 'https://example.com/a/b', canonical: '/story?id=7' })).toEqual({
+      canonicalUrl: 'https://example.com/story?id=7',
+    });
+    expect(pagePostKey({ url: 'https://example.com/a/b?utm_source=x#c' })).toEqual({
+      canonicalUrl: 'https://example.com/a/b',
+    });
   });
 
   it("ignores a canonical link to another site: a page cannot borrow another post's notes", () => {
     expect(
-      pagePostKeys({
+      pagePostKey({
         url: 'https://evil.example.net/copy',
         canonical: 'https://news.example.com/story?id=7',
       }),
-    ).toEqual([{ canonicalUrl: 'https://evil.example.net/copy' }]);
+    ).toEqual({ canonicalUrl: 'https://evil.example.net/copy' });
     expect(
-      pagePostKeys({ url: 'https://example.com/a#x', canonical: 'javascript:alert(1)' }),
-    ).toEqual([{ canonicalUrl: 'https://example.com/a' }]);
+      pagePostKey({ url: 'https://example.com/a#x', canonical: 'javascript:alert(1)' }),
+    ).toEqual({ canonicalUrl: 'https://example.com/a' });
   });
 
   it('has no key for pages that are no post (no http URL)', () => {
-    expect(pagePostKeys({ url: 'chrome://extensions/' })).toEqual([]);
-    expect(pagePostKeys({ url: 'about:blank' })).toEqual([]);
+    expect(pagePostKey({ url: 'chrome://extensions/' })).toBeNull();
+    expect(pagePostKey({ url: 'about:blank' })).toBeNull();
+    expect(pagePostKey({ url: 'not a url' })).toBeNull();
   });
 
   it('turns keys into the references the write endpoints take', () => {

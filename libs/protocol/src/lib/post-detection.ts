@@ -177,21 +177,21 @@ export function platformPostOf(input: string): PlatformPost | null {
 const isSameSite = (a: string, b: string) => a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 
 /**
- * The keys a page's notes may be stored under, most specific first: the platform post its URL
- * shows (if any), then its canonical URL — the page's `<link rel="canonical">` when that names
- * the same site (a page cannot borrow another site's notes), else the page's own URL, both
- * canonicalised as the API does. A platform post has both, since a note written through the
- * widget or the CLI with the post's URL is stored under the URL.
+ * The key a page's notes are looked up by: the platform post its URL shows, if any, else its
+ * canonical URL — the page's `<link rel="canonical">` when that names the same site (a page
+ * cannot borrow another site's notes), else the page's own URL, canonicalised as the API does.
+ * One key, never two: two lookups made together for one page would tell the instance two
+ * prefixes of one post, 32 bits instead of 16 (docs/extension.md, "What the lookup leaks").
+ * Null for a page that is no post (not http or https).
  */
-export function pagePostKeys(page: { url: string; canonical?: string | null }): PostKey[] {
-  const keys: PostKey[] = [];
+export function pagePostKey(page: { url: string; canonical?: string | null }): PostKey | null {
   const platform = platformPostOf(page.url);
-  if (platform) keys.push(platform);
+  if (platform) return platform;
   let pageUrl: URL;
   try {
     pageUrl = new URL(page.url);
   } catch {
-    return keys;
+    return null;
   }
   let chosen = page.url;
   if (page.canonical) {
@@ -203,11 +203,11 @@ export function pagePostKeys(page: { url: string; canonical?: string | null }): 
     }
   }
   try {
-    keys.push({ canonicalUrl: canonicalPostUrl(chosen) });
+    return { canonicalUrl: canonicalPostUrl(chosen) };
   } catch (error) {
-    if (!(error instanceof InvalidPostUrlError)) throw error;
+    if (error instanceof InvalidPostUrlError) return null;
+    throw error;
   }
-  return keys;
 }
 
 /** A post reference as the API's write endpoints take it. */

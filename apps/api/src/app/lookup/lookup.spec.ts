@@ -93,7 +93,8 @@ describe('private lookup', () => {
       elsewhere.body.posts.find((post: { hash: string }) => post.hash === postLookupHash(tweet))
         .notes,
     ).toEqual([expect.objectContaining({ text: 'elsewhere' })]);
-  });
+    // A dozen writes and three reads: seconds on the embedded database of a busy machine.
+  }, 60_000);
 
   it('is cacheable by any cache and readable from any origin, and revalidates with 304', async () => {
     const community = await createCommunity(prisma, 1);
