@@ -45,7 +45,7 @@ describe('private lookup', () => {
     const community = await createCommunity(prisma);
     const other = await createCommunity(prisma);
     const run = community.slug;
-    // A platform post, and an article whose URL holds non-ASCII text and a quote: PostgreSQL
+    // A platform post, and an article whose URL holds non-ASCII text and a quote: the service
     // must hash the very bytes clients hash.
     const tweet = { platform: 'x', externalId: `${Date.now()}${run.length}` };
     const article = { canonicalUrl: `https://example.com/caf%C3%A9/${run}?q=%22a%22&é=1` };
