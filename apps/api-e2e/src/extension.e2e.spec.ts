@@ -15,6 +15,8 @@ const extensionFolder = join(__dirname, '..', '..', '..', 'dist', 'apps', 'exten
 
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
+const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
+const docs = join(__dirname, '..', '..', '..', 'docs');
 
 /**
  * The browser extension in Debian's Chromium (headless, loaded with --load-extension), against
@@ -257,6 +259,60 @@ describe('browser extension', () => {
     );
     expect(rows).toEqual([expect.objectContaining({ helpfulness: 'HELPFUL', tags: ['CLEAR'] })]);
     expect(rows[0].proof).toEqual(expect.objectContaining({ merkleTreeDepth: 20 }));
+    const pseudonym = (rows[0].proof as { nullifier: string }).nullifier;
+
+    // The panel checks a note as the API would before spending a proof on it…
+    await panel.getByRole('radio', { name: 'Misleading or missing context' }).check();
+    await panel.getByRole('checkbox', { name: 'Outdated information' }).check();
+    await panel.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
+    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await panel
+      .getByText('A note saying the post is misleading needs at least one source link.')
+      .waitFor();
+    // …then writes it on the post by its platform id, under the member's pseudonym.
+    await panel.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
+    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await panel.getByText('Note published.').waitFor({ timeout: 150_000 });
+    const { rows: written } = await database.query(
+      `SELECT n.author_pseudonym, p.platform, p.external_id FROM notes n JOIN posts p ON p.id = n.post_id
+        WHERE n.text = $1`,
+      [WRITTEN_TEXT],
+    );
+    expect(written).toEqual([
+      { author_pseudonym: pseudonym, platform: 'x', external_id: '1861092427542737157' },
+    ]);
+    // The member's own note is marked, and offers no rating form (the API refuses self-rating).
+    const own = panel.locator('.note', { hasText: WRITTEN_TEXT });
+    await own.getByText('Your note').waitFor();
+    expect(await own.locator('form.rate').count()).toBe(0);
+
+    // And asks for a note on the post, once.
+    await panel.getByText('Members who asked for a note on this post: 0').waitFor();
+    await panel.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await panel
+      .getByText('Members who asked for a note on this post: 1')
+      .waitFor({ timeout: 150_000 });
+    const { rows: requests } = await database.query(
+      'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
+      [community.id],
+    );
+    expect(requests).toEqual([{ requester_pseudonym: pseudonym }]);
     await page.close();
-  }, 240_000);
+  }, 400_000);
+
+  it('shows the panel in the widget’s look', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(FAKE_POSTS[3].url);
+    const panel = await panelOf(page);
+    await panel.getByText(helpfulText('youtube')).waitFor();
+    await panel.locator('#app').screenshot({ path: join(docs, 'extension-panel.png') });
+    // The widget's colours and shapes: its accent on links, its note card.
+    expect(
+      await panel
+        .locator('.note')
+        .first()
+        .evaluate((note) => getComputedStyle(note).borderRadius),
+    ).toBe('8px');
+    await page.close();
+  });
 });
