@@ -7,7 +7,8 @@ import type { Frame, Page } from 'playwright-core';
 import { canonicalPostUrl, communityScope, postLookupHash } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
-import { FAKE_POSTS, FakePlatforms, startFakePlatforms } from './support/fake-platforms';
+import { closedShadowButton } from './support/closed-shadow';
+import { FAKE_POSTS, FakePlatforms, FakePost, startFakePlatforms } from './support/fake-platforms';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 import { RecordingProxy, startRecordingProxy } from './support/recording-proxy';
 
@@ -33,6 +34,8 @@ describe('browser extension', () => {
   let extensionId: string;
   const community = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const other = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const listed = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  let listingPage: FakePost;
   let toRateId: string;
 
   async function insertNote(postId: string, text: string): Promise<string> {
@@ -97,13 +100,23 @@ describe('browser extension', () => {
       PORT: String(port),
     });
     proxy = await startRecordingProxy(`http://127.0.0.1:${port}`);
-    platforms = await startFakePlatforms();
+    // A community's own site, listing the community for readers with the extension.
+    listingPage = {
+      platform: 'site',
+      url: 'https://citynews.example/notes',
+      key: { canonicalUrl: 'https://citynews.example/notes' },
+      title: 'City News: our community notes',
+      body: '<h1>Follow our community notes</h1>',
+      head: `<link rel="bridgenotes-community" href="${proxy.url}/communities/${listed.slug}">`,
+    };
+    platforms = await startFakePlatforms([...FAKE_POSTS, listingPage]);
 
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
     for (const [entry, name] of [
       [community, 'Bridge watchers'],
       [other, 'Second opinion'],
+      [listed, 'City News readers'],
     ] as const) {
       await database.query(
         `INSERT INTO communities (id, slug, name, scope, admission, updated_at)
@@ -160,6 +173,29 @@ describe('browser extension', () => {
       'Leave Bridge watchers',
     ]);
     await follow(page, other.slug, 'Second opinion');
+    await page.close();
+  });
+
+  it("offers to follow the community a page lists, on the reader's click", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(listingPage.url);
+    const offer = await eventually(async () => {
+      const button = await closedShadowButton(page, 'offer');
+      if (!button || button.hidden) throw new Error('no offer yet');
+      return button;
+    });
+    expect(offer.text).toBe(`Follow City News readers (${new URL(proxy.url).host}) on Bridgenotes`);
+    await offer.click();
+    await eventually(async () => {
+      const button = await closedShadowButton(page, 'offer');
+      if (button?.text !== 'Following City News readers') throw new Error(`${button?.text}`);
+    });
+    const settings = await options();
+    await settings.getByRole('button', { name: 'Leave City News readers' }).waitFor();
+    // Leaving is one click; the page then offers it again.
+    await settings.getByRole('button', { name: 'Leave City News readers' }).click();
+    await settings.getByText('No longer following City News readers.').waitFor();
+    await settings.close();
     await page.close();
   });
 

@@ -2,9 +2,25 @@
 // the content scripts, with the extension's access to the followed instances, and turns the
 // toolbar button into "show or hide the panel".
 import { ext } from './shared/extension-api';
+import { followCommunity, type ListingMessage, listingOf, offerFor } from './shared/listing';
 import { countPageNotes, type LookupMessage, lookUpPage } from './shared/page-notes';
 
 ext.runtime.onMessage.addListener((message, _sender, respond) => {
+  const listing = message as ListingMessage | null;
+  if (listing?.type === 'offer') {
+    offerFor(listing.href).then(respond, () => respond(null));
+    return true;
+  }
+  if (listing?.type === 'follow') {
+    // Only ever on the reader's click on the offer the page's content script showed.
+    const named = listingOf(listing.href);
+    if (!named) return undefined;
+    followCommunity(named.instance, named.slug).then(
+      (entry) => respond(entry.name),
+      () => respond(null),
+    );
+    return true;
+  }
   const request = message as LookupMessage | null;
   if (request?.type === 'lookup-notes') {
     lookUpPage(request.page).then(respond, () => respond([]));

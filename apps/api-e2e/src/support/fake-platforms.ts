@@ -15,6 +15,8 @@ export interface FakePost {
   title: string;
   body: string;
   canonical?: string;
+  /** More markup for the page's head (a community's listing tag). */
+  head?: string;
 }
 
 export const FAKE_POSTS: FakePost[] = [
@@ -122,7 +124,7 @@ export async function startFakePlatforms(posts: FakePost[] = FAKE_POSTS): Promis
       response.end(
         `<!doctype html><html><head><title>${post.title}</title>${
           post.canonical ? `<link rel="canonical" href="${post.canonical}">` : ''
-        }</head><body>${post.body}</body></html>`,
+        }${post.head ?? ''}</head><body>${post.body}</body></html>`,
       );
     },
   );

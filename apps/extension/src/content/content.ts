@@ -2,6 +2,7 @@
 // canonical link), asks the background to look it up, and frames the panel beside the page when
 // a followed community has notes on it. Nothing is added to pages without notes.
 import { ext } from '../shared/extension-api';
+import { LISTING_SELECTOR, type ListingMessage } from '../shared/listing';
 import type { PanelReport } from '../shared/messages';
 import type { LookupMessage, PageNotes } from '../shared/page-notes';
 
@@ -10,6 +11,7 @@ const PANEL_STYLE = `
   iframe { position: fixed; top: 16px; right: 16px; z-index: 2147483647; width: 380px;
     height: 160px; max-height: calc(100vh - 32px); border: 0; color-scheme: normal;
     box-shadow: 0 4px 24px rgba(0, 0, 0, 0.25); border-radius: 10px; }
+  .offer { bottom: 60px; }
   button { position: fixed; bottom: 16px; right: 16px; z-index: 2147483647; padding: 8px 14px;
     border: 1px solid #0b5cad; border-radius: 18px; background: #ffffff; color: #0b5cad;
     font: 14px/1.2 system-ui, sans-serif; cursor: pointer; }
@@ -18,6 +20,7 @@ const PANEL_STYLE = `
 let host: HTMLElement | undefined;
 let frame: HTMLIFrameElement | undefined;
 let pill: HTMLButtonElement | undefined;
+let offer: HTMLButtonElement | undefined;
 let open = false;
 let seen: PageNotes = { helpful: 0, toRate: 0, member: false };
 
@@ -40,7 +43,11 @@ function ensurePanel(): void {
   pill.type = 'button';
   pill.hidden = true;
   pill.addEventListener('click', () => show(true));
-  shadow.append(style, frame, pill);
+  offer = document.createElement('button');
+  offer.type = 'button';
+  offer.className = 'offer';
+  offer.hidden = true;
+  shadow.append(style, frame, pill, offer);
   document.documentElement.append(host);
 }
 
@@ -71,6 +78,32 @@ async function check(): Promise<void> {
   else hideAll();
 }
 
+/**
+ * A page that lists a community (its own site, usually) gets a button offering to follow it;
+ * following takes the reader's click, and is then one more community in the settings.
+ */
+async function offerListing(): Promise<void> {
+  const link = document.querySelector<HTMLLinkElement>(LISTING_SELECTOR);
+  if (!link) return;
+  const request: ListingMessage = { type: 'offer', href: link.href };
+  const offered = (await ext.runtime.sendMessage(request)) as {
+    name: string;
+    host: string;
+  } | null;
+  if (!offered) return;
+  ensurePanel();
+  const button = offer as HTMLButtonElement;
+  button.textContent = `Follow ${offered.name} (${offered.host}) on Bridgenotes`;
+  button.hidden = false;
+  button.onclick = async () => {
+    const follow: ListingMessage = { type: 'follow', href: link.href };
+    const name = (await ext.runtime.sendMessage(follow)) as string | null;
+    button.textContent = name ? `Following ${name}` : 'That did not work';
+    button.disabled = true;
+    if (name) void check();
+  };
+}
+
 addEventListener('message', (event: MessageEvent) => {
   if (!frame || event.source !== frame.contentWindow) return;
   const data = event.data as PanelReport | { source?: string; type?: string } | null;
@@ -99,3 +132,4 @@ setInterval(() => {
 }, 1000);
 
 void check();
+void offerListing();

@@ -2,7 +2,8 @@
 // community, or one click on a page that lists one; leaving is one click), and the member's
 // identities, one per instance, exportable in the format of the widget and the CLI.
 import { button, h, nextId } from '../shared/dom';
-import { getCommunity, InstanceError, join } from '../shared/instance';
+import { InstanceError, join } from '../shared/instance';
+import { followCommunity } from '../shared/listing';
 import { prover } from '../shared/prover';
 import { type Follow, followKey, instanceOrigin, load, save, type Stored } from '../shared/storage';
 import { t } from '../shared/strings';
@@ -33,19 +34,7 @@ async function follow(instanceInput: string, slug: string): Promise<void> {
     return;
   }
   await guarded(async () => {
-    const community = await getCommunity(instance, slug.trim());
-    const entry: Follow = {
-      instance,
-      slug: community.slug,
-      id: community.id,
-      name: community.name,
-      scope: community.scope,
-      admission: community.admission,
-    };
-    const { follows } = await load();
-    await save({
-      follows: [...follows.filter((other) => followKey(other) !== followKey(entry)), entry],
-    });
+    const entry = await followCommunity(instance, slug);
     say(t('followed', { community: entry.name }));
     await render();
   });
