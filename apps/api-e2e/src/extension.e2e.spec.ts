@@ -262,6 +262,34 @@ describe('browser extension', () => {
     }
   }, 180_000);
 
+  it('shows nothing in a panel that a page frames itself (no clicks steered onto it)', async () => {
+    const page = await browser.context.newPage();
+    const article = FAKE_POSTS[FAKE_POSTS.length - 1];
+    await page.goto(article.url);
+    await (await panelOf(page)).getByText(helpfulText(article.platform)).waitFor();
+    // The page's own script frames the panel, for the X post, with a token of its making.
+    const forged = encodeURIComponent(
+      JSON.stringify({ url: FAKE_POSTS[0].url, canonical: null, token: 'forged' }),
+    );
+    await page.evaluate((src) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.append(frame);
+    }, `chrome-extension://${extensionId}/panel.html#${forged}`);
+    const framed = await eventually(async () => {
+      const frame = page.frames().find((candidate) => candidate.url().includes('forged'));
+      if (!frame) throw new Error('not framed yet');
+      return frame;
+    });
+    await framed.getByRole('heading', { name: 'Community notes' }).waitFor();
+    await eventually(async () => {
+      const status = await framed.locator('.status').first().textContent();
+      if (status !== '') throw new Error(`status ${status}`);
+    });
+    expect(await framed.locator('.note, .community, form').count()).toBe(0);
+    await page.close();
+  });
+
   it('lets a member rate from the panel with a proof made in the extension, and the rating lands', async () => {
     const settings = await options();
     await settings.getByRole('button', { name: 'Create an identity for 127.0.0.1' }).click();

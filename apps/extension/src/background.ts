@@ -4,8 +4,18 @@
 import { ext } from './shared/extension-api';
 import { followCommunity, type ListingMessage, listingOf, offerFor } from './shared/listing';
 import { countPageNotes, type LookupMessage, lookUpPage } from './shared/page-notes';
+import { issuePanelToken, panelTokenValid } from './shared/panel-tokens';
 
-ext.runtime.onMessage.addListener((message, _sender, respond) => {
+ext.runtime.onMessage.addListener((message, sender, respond) => {
+  const panel = message as { type?: string; token?: unknown } | null;
+  if (panel?.type === 'panel-token') {
+    issuePanelToken(sender.tab?.id).then(respond, () => respond(''));
+    return true;
+  }
+  if (panel?.type === 'panel-check') {
+    panelTokenValid(panel.token, sender.tab?.id).then(respond, () => respond(false));
+    return true;
+  }
   const listing = message as ListingMessage | null;
   if (listing?.type === 'offer') {
     offerFor(listing.href).then(respond, () => respond(null));

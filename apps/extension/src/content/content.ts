@@ -51,18 +51,28 @@ function ensurePanel(): void {
   document.documentElement.append(host);
 }
 
+let token: Promise<string> | undefined;
+
+/** The token the background gave this page's panel (see panel-tokens.ts). */
+function panelToken(): Promise<string> {
+  token ??= ext.runtime.sendMessage({ type: 'panel-token' }) as Promise<string>;
+  return token;
+}
+
 function show(panelOpen: boolean): void {
   ensurePanel();
   open = panelOpen;
-  const page = encodeURIComponent(JSON.stringify(pageNow()));
-  const src = `${ext.runtime.getURL('panel.html')}#${page}`;
-  if (frame && frame.src !== src) frame.src = src;
   if (frame) frame.hidden = !open;
   if (pill) {
     const count = seen.helpful + seen.toRate;
     pill.textContent = `Community notes (${count})`;
     pill.hidden = open || count === 0;
   }
+  void panelToken().then((value) => {
+    const page = encodeURIComponent(JSON.stringify({ ...pageNow(), token: value }));
+    const src = `${ext.runtime.getURL('panel.html')}#${page}`;
+    if (frame && frame.src !== src) frame.src = src;
+  });
 }
 
 function hideAll(): void {

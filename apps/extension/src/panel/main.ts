@@ -16,18 +16,20 @@ import { noteView } from './note-view';
 
 const app = document.getElementById('app') as HTMLElement;
 
-function page(): { url: string; canonical: string | null } {
+function page(): { url: string; canonical: string | null; token: string } {
   try {
     const parsed = JSON.parse(decodeURIComponent(location.hash.slice(1))) as {
       url?: unknown;
       canonical?: unknown;
+      token?: unknown;
     };
     return {
       url: typeof parsed.url === 'string' ? parsed.url : '',
       canonical: typeof parsed.canonical === 'string' ? parsed.canonical : null,
+      token: typeof parsed.token === 'string' ? parsed.token : '',
     };
   } catch {
-    return { url: '', canonical: null };
+    return { url: '', canonical: null, token: '' };
   }
 }
 
@@ -139,7 +141,10 @@ async function start(): Promise<void> {
     status,
   );
   new ResizeObserver(report).observe(app);
-  const key = pagePostKey(page());
+  const { token, ...shownPage } = page();
+  // Framed by a page rather than by the extension's content script: show nothing at all.
+  const framedByUs = (await ext.runtime.sendMessage({ type: 'panel-check', token })) === true;
+  const key = framedByUs ? pagePostKey(shownPage) : null;
   const stored = await load();
   if (!key || stored.follows.length === 0) {
     status.textContent = '';
@@ -147,7 +152,7 @@ async function start(): Promise<void> {
     report();
     return;
   }
-  const message: LookupMessage = { type: 'lookup-notes', page: page() };
+  const message: LookupMessage = { type: 'lookup-notes', page: shownPage };
   const results = (await ext.runtime.sendMessage(message)) as PageLookup[];
   const sections: HTMLElement[] = [];
   const totals = { helpful: 0, toRate: 0 };

@@ -23,6 +23,11 @@ export interface ExtensionApi {
       get(keys: string[]): Promise<Record<string, unknown>>;
       set(items: Record<string, unknown>): Promise<void>;
     };
+    /** Kept while the browser runs, never written to disk (Chromium 102+, Firefox 115+). */
+    session?: {
+      get(keys: string[]): Promise<Record<string, unknown>>;
+      set(items: Record<string, unknown>): Promise<void>;
+    };
     onChanged: {
       addListener(listener: (changes: Record<string, unknown>, area: string) => void): void;
     };
