@@ -5,6 +5,8 @@ export * from './lib/curve';
 export * from './lib/hashing';
 export * from './lib/lean-tree';
 export * from './lib/note-fields';
+export * from './lib/post-detection';
+export * from './lib/post-lookup';
 export * from './lib/proof-check';
 export * from './lib/proof-verifier-pool';
 export * from './lib/text-checks';

@@ -13,8 +13,15 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** More command-line switches (an extension to load, host mappings). */
+  args?: string[];
+  /** For pages served locally under a real site's name, with a certificate of the test's own. */
+  ignoreHTTPSErrors?: boolean;
+}
+
 /** A headless Chromium with a fresh profile, kept off the network beyond what a test opens. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
@@ -25,6 +32,7 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 760, height: 900 },
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
     args: [
       '--headless',
       '--no-sandbox',
@@ -34,6 +42,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.args ?? []),
     ],
   });
   // Playwright's 30 s default would fail a proof made in the page on a busy machine: every wait

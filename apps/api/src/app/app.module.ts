@@ -9,6 +9,7 @@ import { CommunitiesModule } from './communities/communities.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
+import { LookupModule } from './lookup/lookup.module';
 import { MembershipModule } from './membership/membership.module';
 import { MirrorsModule } from './mirrors/mirrors.module';
 import { NotesModule } from './notes/notes.module';
@@ -26,6 +27,7 @@ import { WidgetModule } from './widget/widget.module';
       inject: [Environment],
       useFactory: (env: Environment) => loggingOptions(env.LOG_LEVEL),
     }),
+    LookupModule,
     MembershipModule,
     MirrorsModule,
     NotesModule,

@@ -1,0 +1,382 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import { Client } from 'pg';
+import type { Frame, Page } from 'playwright-core';
+
+import { canonicalPostUrl, communityScope, postLookupHash } from '@bridgenotes/protocol';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { Browser, launchChromium } from './support/browser';
+import { closedShadowButton } from './support/closed-shadow';
+import { FAKE_POSTS, FakePlatforms, FakePost, startFakePlatforms } from './support/fake-platforms';
+import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+
+const extensionFolder = join(__dirname, '..', '..', '..', 'dist', 'apps', 'extension', 'chromium');
+
+const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
+const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
+const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
+const docs = join(__dirname, '..', '..', '..', 'docs');
+
+/**
+ * The browser extension in Debian's Chromium (headless, loaded with --load-extension), against
+ * the built API as a process behind a proxy that records what the instance receives. Pages made
+ * to look like posts of each platform are served locally under the platforms' own addresses.
+ */
+describe('browser extension', () => {
+  const run = currentTestRun();
+  let api: RunningApp;
+  let proxy: RecordingProxy;
+  let platforms: FakePlatforms;
+  let database: Client;
+  let browser: Browser;
+  let extensionId: string;
+  const community = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const other = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const listed = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  let listingPage: FakePost;
+  let toRateId: string;
+
+  async function insertNote(postId: string, text: string): Promise<string> {
+    const { rows } = await database.query<{ id: string }>(
+      `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
+       VALUES (gen_random_uuid(), $1, $2, '7', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+               '{MISSING_IMPORTANT_CONTEXT}', $3, '{https://example.org/city/notice}') RETURNING id`,
+      [community.id, postId, text],
+    );
+    return rows[0].id;
+  }
+
+  /** Publishes a note as helpful the way the scoring worker's publisher does. */
+  async function publishHelpful(noteId: string): Promise<void> {
+    const { rows } = await database.query<{ id: string }>(
+      `INSERT INTO scoring_runs (id, community_id, status, started_at, finished_at, note_count, rating_count)
+       VALUES (gen_random_uuid(), $1, 'SUCCEEDED', now(), now(), 1, 9) RETURNING id`,
+      [community.id],
+    );
+    const score = {
+      status: 'CURRENTLY_RATED_HELPFUL',
+      negativeFactorRaters: { raters: 5, helpful: 4 },
+      positiveFactorRaters: { raters: 4, helpful: 3 },
+    };
+    await database.query(
+      `UPDATE notes SET status = 'CURRENTLY_RATED_HELPFUL', score = $2::jsonb, scored_run_id = $3 WHERE id = $1`,
+      [noteId, JSON.stringify(score), rows[0].id],
+    );
+  }
+
+  /** The panel's frame on the page: an extension page, inside a closed shadow root. */
+  const panelOf = (page: Page): Promise<Frame> =>
+    eventually(async () => {
+      const frame = page
+        .frames()
+        .find((candidate) =>
+          candidate.url().startsWith(`chrome-extension://${extensionId}/panel.html`),
+        );
+      if (!frame) throw new Error('no panel yet');
+      return frame;
+    });
+
+  async function options(): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(`chrome-extension://${extensionId}/options.html`);
+    return page;
+  }
+
+  async function follow(page: Page, slug: string, name: string): Promise<void> {
+    await page.getByLabel('Instance address').fill(proxy.url);
+    await page.getByLabel('Community').fill(slug);
+    await page.getByRole('button', { name: 'Follow', exact: true }).click();
+    await page.getByText(`Following ${name}.`).waitFor();
+  }
+
+  beforeAll(async () => {
+    const port = await freePort();
+    api = startBuiltApp('api', {
+      DATABASE_URL: run.databaseUrl,
+      REDIS_URL: run.redisUrl,
+      QUEUE_PREFIX: run.queuePrefix,
+      PORT: String(port),
+    });
+    proxy = await startRecordingProxy(`http://127.0.0.1:${port}`);
+    // A community's own site, listing the community for readers with the extension.
+    listingPage = {
+      platform: 'site',
+      url: 'https://citynews.example/notes',
+      key: { canonicalUrl: 'https://citynews.example/notes' },
+      title: 'City News: our community notes',
+      body: '<h1>Follow our community notes</h1>',
+      head: `<link rel="bridgenotes-community" href="${proxy.url}/communities/${listed.slug}">`,
+    };
+    platforms = await startFakePlatforms([...FAKE_POSTS, listingPage]);
+
+    database = new Client({ connectionString: run.databaseUrl });
+    await database.connect();
+    for (const [entry, name] of [
+      [community, 'Bridge watchers'],
+      [other, 'Second opinion'],
+      [listed, 'City News readers'],
+    ] as const) {
+      await database.query(
+        `INSERT INTO communities (id, slug, name, scope, admission, updated_at)
+         VALUES ($1, $2, $3, $4, 'OPEN', now())`,
+        [entry.id, entry.slug, name, communityScope(entry.id).toString()],
+      );
+    }
+    for (const post of FAKE_POSTS) {
+      const { rows } = await database.query<{ id: string }>(
+        'canonicalUrl' in post.key
+          ? `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`
+          : `INSERT INTO posts (id, platform, external_id) VALUES (gen_random_uuid(), $1, $2) RETURNING id`,
+        'canonicalUrl' in post.key
+          ? [post.key.canonicalUrl]
+          : [post.key.platform, post.key.externalId],
+      );
+      await publishHelpful(await insertNote(rows[0].id, helpfulText(post.platform)));
+      if (post.platform === 'x') toRateId = await insertNote(rows[0].id, TO_RATE_TEXT);
+    }
+
+    await eventually(async () => {
+      const response = await fetch(`${proxy.url}/health`);
+      if (response.status !== 200) throw new Error(`health answered ${response.status}`);
+    });
+    browser = await launchChromium({
+      ignoreHTTPSErrors: true,
+      args: [
+        `--disable-extensions-except=${extensionFolder}`,
+        `--load-extension=${extensionFolder}`,
+        `--host-resolver-rules=${platforms.hostResolverRules}`,
+      ],
+    });
+    const worker =
+      browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
+    extensionId = new URL(worker.url()).host;
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
+    await proxy?.close();
+    await platforms?.close();
+    await database?.end();
+  });
+
+  it('follows several communities, and leaving one is one click', async () => {
+    const page = await options();
+    await follow(page, community.slug, 'Bridge watchers');
+    await follow(page, other.slug, 'Second opinion');
+    await page.getByRole('button', { name: 'Leave Second opinion' }).waitFor();
+    await page.getByRole('button', { name: 'Leave Second opinion' }).click();
+    await page.getByText('No longer following Second opinion.').waitFor();
+    expect(await page.getByRole('button', { name: /^Leave / }).allTextContents()).toEqual([
+      'Leave Bridge watchers',
+    ]);
+    await follow(page, other.slug, 'Second opinion');
+    await page.close();
+  });
+
+  it("offers to follow the community a page lists, on the reader's click", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(listingPage.url);
+    const offer = await eventually(async () => {
+      const button = await closedShadowButton(page, 'offer');
+      if (!button || button.hidden) throw new Error('no offer yet');
+      return button;
+    });
+    expect(offer.text).toBe(`Follow City News readers (${new URL(proxy.url).host}) on Bridgenotes`);
+    await offer.click();
+    await eventually(async () => {
+      const button = await closedShadowButton(page, 'offer');
+      if (button?.text !== 'Following City News readers') throw new Error(`${button?.text}`);
+    });
+    const settings = await options();
+    await settings.getByRole('button', { name: 'Leave City News readers' }).waitFor();
+    // Leaving is one click; the page then offers it again.
+    await settings.getByRole('button', { name: 'Leave City News readers' }).click();
+    await settings.getByText('No longer following City News readers.').waitFor();
+    await settings.close();
+    await page.close();
+  });
+
+  it("shows each platform's post its helpful note, and the instance learns only hash prefixes", async () => {
+    proxy.received.length = 0;
+    const page = await browser.context.newPage();
+    for (const post of FAKE_POSTS) {
+      await page.goto(post.url);
+      const panel = await panelOf(page);
+      await panel.getByText(helpfulText(post.platform)).waitFor();
+      // No other platform's note: the post was recognised, not the site.
+      expect(await panel.locator('.note .text').allTextContents()).toEqual([
+        helpfulText(post.platform),
+      ]);
+      expect(
+        await panel.getByText('Rated helpful by people who usually disagree').textContent(),
+      ).toContain('80% of 5 raters on one side, 75% of 4 on the other');
+      await panel.getByText('From Bridge watchers on 127.0.0.1').waitFor();
+    }
+    await page.close();
+
+    // What the instance received while the reader read the seven posts.
+    const received = proxy.received.map(({ method, url, headers, body }) => ({
+      method,
+      url,
+      headers,
+      body,
+      referer: headers['referer'],
+      cookie: headers['cookie'],
+    }));
+    console.log(
+      `What the instance received for the lookups:\n${JSON.stringify(received, null, 2)}`,
+    );
+    expect(received.length).toBeGreaterThan(0);
+    for (const request of received) {
+      expect(request.method).toBe('GET');
+      expect(request.url).toMatch(
+        new RegExp(`^/communities/(${community.slug}|${other.slug})/lookup/[0-9a-f]{4}$`),
+      );
+      expect(request.referer).toBeUndefined();
+      expect(request.cookie).toBeUndefined();
+    }
+    const everything = JSON.stringify(proxy.received);
+    for (const post of FAKE_POSTS) {
+      expect(everything).not.toContain(new URL(post.url).hostname);
+      expect(everything).not.toContain(new URL(post.url).pathname);
+      const key = post.key;
+      if ('externalId' in key) expect(everything).not.toContain(key.externalId);
+      else expect(everything).not.toContain(key.canonicalUrl);
+      // Nor the post's whole lookup hash: only its first four digits.
+      const hash = postLookupHash(key);
+      expect(everything).not.toContain(hash.slice(0, 8));
+      expect(received.map((request) => request.url)).toContain(
+        `/communities/${community.slug}/lookup/${hash.slice(0, 4)}`,
+      );
+      // One key per page: a platform post's URL is not looked up beside its id (two prefixes of
+      // one post asked together would tell 32 bits of it).
+      if ('externalId' in key) {
+        const urlPrefix = postLookupHash({ canonicalUrl: canonicalPostUrl(post.url) }).slice(0, 4);
+        expect(received.map((request) => request.url)).not.toContain(
+          `/communities/${community.slug}/lookup/${urlPrefix}`,
+        );
+      }
+    }
+  }, 180_000);
+
+  it('shows nothing in a panel that a page frames itself (no clicks steered onto it)', async () => {
+    const page = await browser.context.newPage();
+    const article = FAKE_POSTS[FAKE_POSTS.length - 1];
+    await page.goto(article.url);
+    await (await panelOf(page)).getByText(helpfulText(article.platform)).waitFor();
+    // The page's own script frames the panel, for the X post, with a token of its making.
+    const forged = encodeURIComponent(
+      JSON.stringify({ url: FAKE_POSTS[0].url, canonical: null, token: 'forged' }),
+    );
+    await page.evaluate((src) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.append(frame);
+    }, `chrome-extension://${extensionId}/panel.html#${forged}`);
+    const framed = await eventually(async () => {
+      const frame = page.frames().find((candidate) => candidate.url().includes('forged'));
+      if (!frame) throw new Error('not framed yet');
+      return frame;
+    });
+    await framed.getByRole('heading', { name: 'Community notes' }).waitFor();
+    await eventually(async () => {
+      const status = await framed.locator('.status').first().textContent();
+      if (status !== '') throw new Error(`status ${status}`);
+    });
+    expect(await framed.locator('.note, .community, form').count()).toBe(0);
+    await page.close();
+  });
+
+  it('lets a member rate from the panel with a proof made in the extension, and the rating lands', async () => {
+    const settings = await options();
+    await settings.getByRole('button', { name: 'Create an identity for 127.0.0.1' }).click();
+    await settings.getByRole('button', { name: 'Join Bridge watchers' }).click();
+    await settings.locator('.identity').getByText('You are a member of Bridge watchers.').waitFor();
+    const { rows: members } = await database.query(
+      'SELECT commitment FROM members WHERE community_id = $1',
+      [community.id],
+    );
+    expect(members).toHaveLength(1);
+    // The backup is the widget's and the CLI's format: Semaphore's exported private key.
+    await settings.getByRole('button', { name: 'Back up identity for 127.0.0.1' }).click();
+    const backup = await settings.getByLabel('Back up identity for 127.0.0.1').inputValue();
+    expect(backup).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+    await settings.close();
+
+    const page = await browser.context.newPage();
+    await page.goto(FAKE_POSTS[0].url);
+    const panel = await panelOf(page);
+    await panel.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    await panel.getByText(TO_RATE_TEXT).waitFor();
+    await panel.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await panel.getByRole('checkbox', { name: 'Clear' }).check();
+    await panel.getByRole('button', { name: 'Submit rating' }).click();
+    await panel.getByText('Rating saved.').waitFor({ timeout: 150_000 });
+    await panel.getByText('You rated this: Helpful').waitFor();
+
+    const { rows } = await database.query<{ helpfulness: string; tags: string[]; proof: object }>(
+      'SELECT helpfulness, tags, proof FROM ratings WHERE note_id = $1',
+      [toRateId],
+    );
+    expect(rows).toEqual([expect.objectContaining({ helpfulness: 'HELPFUL', tags: ['CLEAR'] })]);
+    expect(rows[0].proof).toEqual(expect.objectContaining({ merkleTreeDepth: 20 }));
+    const pseudonym = (rows[0].proof as { nullifier: string }).nullifier;
+
+    // The panel checks a note as the API would before spending a proof on it…
+    await panel.getByRole('radio', { name: 'Misleading or missing context' }).check();
+    await panel.getByRole('checkbox', { name: 'Outdated information' }).check();
+    await panel.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
+    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await panel
+      .getByText('A note saying the post is misleading needs at least one source link.')
+      .waitFor();
+    // …then writes it on the post by its platform id, under the member's pseudonym.
+    await panel.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
+    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await panel.getByText('Note published.').waitFor({ timeout: 150_000 });
+    const { rows: written } = await database.query(
+      `SELECT n.author_pseudonym, p.platform, p.external_id FROM notes n JOIN posts p ON p.id = n.post_id
+        WHERE n.text = $1`,
+      [WRITTEN_TEXT],
+    );
+    expect(written).toEqual([
+      { author_pseudonym: pseudonym, platform: 'x', external_id: '1861092427542737157' },
+    ]);
+    // The member's own note is marked, and offers no rating form (the API refuses self-rating).
+    const own = panel.locator('.note', { hasText: WRITTEN_TEXT });
+    await own.getByText('Your note').waitFor();
+    expect(await own.locator('form.rate').count()).toBe(0);
+
+    // And asks for a note on the post, once.
+    await panel.getByText('Members who asked for a note on this post: 0').waitFor();
+    await panel.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await panel
+      .getByText('Members who asked for a note on this post: 1')
+      .waitFor({ timeout: 150_000 });
+    const { rows: requests } = await database.query(
+      'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
+      [community.id],
+    );
+    expect(requests).toEqual([{ requester_pseudonym: pseudonym }]);
+    await page.close();
+  }, 400_000);
+
+  it('shows the panel in the widget’s look', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(FAKE_POSTS[3].url);
+    const panel = await panelOf(page);
+    await panel.getByText(helpfulText('youtube')).waitFor();
+    await panel.locator('#app').screenshot({ path: join(docs, 'extension-panel.png') });
+    // The widget's colours and shapes: its accent on links, its note card.
+    expect(
+      await panel
+        .locator('.note')
+        .first()
+        .evaluate((note) => getComputedStyle(note).borderRadius),
+    ).toBe('8px');
+    await page.close();
+  });
+});

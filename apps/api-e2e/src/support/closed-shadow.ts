@@ -1,0 +1,64 @@
+import type { Page } from 'playwright-core';
+
+interface DomNode {
+  nodeId: number;
+  nodeName: string;
+  attributes?: string[];
+  children?: DomNode[];
+  shadowRoots?: DomNode[];
+}
+
+function find(node: DomNode, test: (node: DomNode) => boolean): DomNode | undefined {
+  if (test(node)) return node;
+  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
+    const found = find(child, test);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The extension's buttons live in a closed shadow root, which page scripts (and Playwright's
+ * selectors) cannot enter; Chromium's DevTools protocol can. Finds the first button with the
+ * class and returns its text and a way to click it where a reader would.
+ */
+export async function closedShadowButton(
+  page: Page,
+  className: string,
+): Promise<{ text: string; hidden: boolean; click(): Promise<void> } | undefined> {
+  const session = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await session.send('DOM.getDocument', { depth: -1, pierce: true })) as {
+      root: DomNode;
+    };
+    const node = find(root, (candidate) => {
+      const attributes = candidate.attributes ?? [];
+      const classIndex = attributes.indexOf('class');
+      return (
+        candidate.nodeName === 'BUTTON' &&
+        classIndex >= 0 &&
+        attributes[classIndex + 1].split(' ').includes(className)
+      );
+    });
+    if (!node) return undefined;
+    const { outerHTML } = (await session.send('DOM.getOuterHTML', { nodeId: node.nodeId })) as {
+      outerHTML: string;
+    };
+    const hidden = (node.attributes ?? []).includes('hidden');
+    const text = outerHTML.replace(/<[^>]*>/g, '');
+    const { quads } = (await session
+      .send('DOM.getContentQuads', { nodeId: node.nodeId })
+      .catch(() => ({ quads: [] as number[][] }))) as { quads: number[][] };
+    return {
+      text,
+      hidden,
+      click: async () => {
+        const [quad] = quads;
+        if (!quad) throw new Error(`the ${className} button is not shown`);
+        await page.mouse.click((quad[0] + quad[4]) / 2, (quad[1] + quad[5]) / 2);
+      },
+    };
+  } finally {
+    await session.detach();
+  }
+}

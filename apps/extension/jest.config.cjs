@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'extension',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,145 @@
+// The content script, in every page's top frame: reads which post the page shows (its URL and
+// canonical link), asks the background to look it up, and frames the panel beside the page when
+// a followed community has notes on it. Nothing is added to pages without notes.
+import { ext } from '../shared/extension-api';
+import { LISTING_SELECTOR, type ListingMessage } from '../shared/listing';
+import type { PanelReport } from '../shared/messages';
+import type { LookupMessage, PageNotes } from '../shared/page-notes';
+
+const PANEL_STYLE = `
+  :host { all: initial; }
+  iframe { position: fixed; top: 16px; right: 16px; z-index: 2147483647; width: 380px;
+    height: 160px; max-height: calc(100vh - 32px); border: 0; color-scheme: normal;
+    box-shadow: 0 4px 24px rgba(0, 0, 0, 0.25); border-radius: 10px; }
+  .offer { bottom: 60px; }
+  button { position: fixed; bottom: 16px; right: 16px; z-index: 2147483647; padding: 8px 14px;
+    border: 1px solid #0b5cad; border-radius: 18px; background: #ffffff; color: #0b5cad;
+    font: 14px/1.2 system-ui, sans-serif; cursor: pointer; }
+  [hidden] { display: none; }`;
+
+let host: HTMLElement | undefined;
+let frame: HTMLIFrameElement | undefined;
+let pill: HTMLButtonElement | undefined;
+let offer: HTMLButtonElement | undefined;
+let open = false;
+let seen: PageNotes = { helpful: 0, toRate: 0, member: false };
+
+function pageNow(): LookupMessage['page'] {
+  const link = document.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]');
+  return { url: location.href, canonical: link?.href ?? null };
+}
+
+function ensurePanel(): void {
+  if (host) return;
+  host = document.createElement('bridgenotes-extension');
+  // Closed: the page's scripts cannot reach into the panel's frame through the host element.
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = PANEL_STYLE;
+  frame = document.createElement('iframe');
+  frame.title = 'Community notes';
+  frame.hidden = true;
+  pill = document.createElement('button');
+  pill.type = 'button';
+  pill.hidden = true;
+  pill.addEventListener('click', () => show(true));
+  offer = document.createElement('button');
+  offer.type = 'button';
+  offer.className = 'offer';
+  offer.hidden = true;
+  shadow.append(style, frame, pill, offer);
+  document.documentElement.append(host);
+}
+
+let token: Promise<string> | undefined;
+
+/** The token the background gave this page's panel (see panel-tokens.ts). */
+function panelToken(): Promise<string> {
+  token ??= ext.runtime.sendMessage({ type: 'panel-token' }) as Promise<string>;
+  return token;
+}
+
+function show(panelOpen: boolean): void {
+  ensurePanel();
+  open = panelOpen;
+  if (frame) frame.hidden = !open;
+  if (pill) {
+    const count = seen.helpful + seen.toRate;
+    pill.textContent = `Community notes (${count})`;
+    pill.hidden = open || count === 0;
+  }
+  void panelToken().then((value) => {
+    const page = encodeURIComponent(JSON.stringify({ ...pageNow(), token: value }));
+    const src = `${ext.runtime.getURL('panel.html')}#${page}`;
+    if (frame && frame.src !== src) frame.src = src;
+  });
+}
+
+function hideAll(): void {
+  open = false;
+  if (frame) frame.hidden = true;
+  if (pill) pill.hidden = true;
+}
+
+async function check(): Promise<void> {
+  seen = (await ext.runtime.sendMessage({ type: 'lookup', page: pageNow() })) as PageNotes;
+  if (seen.helpful > 0) show(true);
+  else if (seen.toRate > 0) show(false);
+  else hideAll();
+}
+
+/**
+ * A page that lists a community (its own site, usually) gets a button offering to follow it;
+ * following takes the reader's click, and is then one more community in the settings.
+ */
+async function offerListing(): Promise<void> {
+  const link = document.querySelector<HTMLLinkElement>(LISTING_SELECTOR);
+  if (!link) return;
+  const request: ListingMessage = { type: 'offer', href: link.href };
+  const offered = (await ext.runtime.sendMessage(request)) as {
+    name: string;
+    host: string;
+  } | null;
+  if (!offered) return;
+  ensurePanel();
+  const button = offer as HTMLButtonElement;
+  button.textContent = `Follow ${offered.name} (${offered.host}) on Bridgenotes`;
+  button.hidden = false;
+  button.onclick = async () => {
+    const follow: ListingMessage = { type: 'follow', href: link.href };
+    const name = (await ext.runtime.sendMessage(follow)) as string | null;
+    button.textContent = name ? `Following ${name}` : 'That did not work';
+    button.disabled = true;
+    if (name) void check();
+  };
+}
+
+addEventListener('message', (event: MessageEvent) => {
+  if (!frame || event.source !== frame.contentWindow) return;
+  const data = event.data as PanelReport | { source?: string; type?: string } | null;
+  if (data?.source !== 'bridgenotes-extension') return;
+  if (data.type === 'close') {
+    open = false;
+    frame.hidden = true;
+    if (pill) pill.hidden = seen.helpful + seen.toRate === 0;
+  } else if (data.type === 'notes' && 'height' in data) {
+    frame.style.height = `${Math.max(80, data.height + 2)}px`;
+  }
+});
+
+ext.runtime.onMessage.addListener((message) => {
+  if ((message as { type?: string } | null)?.type === 'toggle') show(!open);
+  return undefined;
+});
+
+// Sites that change posts without loading a page (X, YouTube, Reddit…) use the History API,
+// which an isolated world cannot observe: comparing the address once a second is cheap.
+let address = location.href;
+setInterval(() => {
+  if (location.href === address) return;
+  address = location.href;
+  void check();
+}, 1000);
+
+void check();
+void offerListing();

@@ -1,0 +1,195 @@
+// The extension's settings: the communities followed (following is typing an instance and a
+// community, or one click on a page that lists one; leaving is one click), and the member's
+// identities, one per instance, exportable in the format of the widget and the CLI.
+import { button, h, nextId } from '../shared/dom';
+import { InstanceError, join } from '../shared/instance';
+import { followCommunity } from '../shared/listing';
+import { prover } from '../shared/prover';
+import { type Follow, followKey, instanceOrigin, load, save, type Stored } from '../shared/storage';
+import { t } from '../shared/strings';
+
+const app = document.getElementById('app') as HTMLElement;
+const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+const say = (message: string) => (status.textContent = message);
+
+async function guarded(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    say(
+      t('failed', {
+        message:
+          error instanceof InstanceError
+            ? `${error.code}: ${error.message}`
+            : (error as Error).message,
+      }),
+    );
+  }
+}
+
+async function follow(instanceInput: string, slug: string): Promise<void> {
+  const instance = instanceOrigin(instanceInput);
+  if (!instance) {
+    say(t('instanceInvalid'));
+    return;
+  }
+  await guarded(async () => {
+    const entry = await followCommunity(instance, slug);
+    say(t('followed', { community: entry.name }));
+    await render();
+  });
+}
+
+async function leave(entry: Follow): Promise<void> {
+  const { follows } = await load();
+  await save({ follows: follows.filter((other) => followKey(other) !== followKey(entry)) });
+  say(t('left', { community: entry.name }));
+  await render();
+}
+
+function followSection(stored: Stored): HTMLElement {
+  const instanceId = nextId('instance');
+  const slugId = nextId('slug');
+  const instance = h('input', {
+    id: instanceId,
+    autocomplete: 'off',
+    placeholder: 'https://notes.example.org',
+  });
+  const slug = h('input', { id: slugId, autocomplete: 'off', placeholder: 'city-news' });
+  const form = h(
+    'form',
+    { 'aria-label': t('follow') },
+    h('label', { for: instanceId }, t('instanceLabel')),
+    instance,
+    h('label', { for: slugId }, t('slugLabel')),
+    slug,
+    h('button', { type: 'submit' }, t('follow')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void follow(instance.value, slug.value);
+  });
+  return h(
+    'section',
+    { 'aria-labelledby': 'follows' },
+    h('h2', { id: 'follows' }, t('followHeading')),
+    h('p', {}, t('followIntro')),
+    stored.follows.length === 0
+      ? h('p', { class: 'meta' }, t('noFollows'))
+      : h(
+          'ul',
+          {},
+          ...stored.follows.map((entry) =>
+            h(
+              'li',
+              {},
+              `${entry.name} (${entry.slug}, ${new URL(entry.instance).host}) `,
+              button(t('leave', { community: entry.name }), () => void leave(entry)),
+            ),
+          ),
+        ),
+    form,
+  );
+}
+
+function identityFor(instance: string, stored: Stored): HTMLElement {
+  const host = new URL(instance).host;
+  const backup = stored.identities[instance];
+  const block = h('div', { class: 'identity' });
+  if (!backup) {
+    const restoreId = nextId('restore');
+    const restore = h('textarea', { id: restoreId, rows: '2', spellcheck: 'false' });
+    block.append(
+      button(t('createIdentity', { instance: host }), () =>
+        guarded(async () => {
+          const created = await prover({ type: 'create' });
+          const { identities } = await load();
+          await save({ identities: { ...identities, [instance]: created.backup as string } });
+          await render();
+        }),
+      ),
+      h('label', { for: restoreId }, t('restoreLabel', { instance: host })),
+      restore,
+      button(t('restoreButton'), () =>
+        guarded(async () => {
+          const value = restore.value.trim();
+          // Refuses anything that is not an identity backup before keeping it.
+          await prover({ type: 'commitment', backup: value });
+          const { identities } = await load();
+          await save({ identities: { ...identities, [instance]: value } });
+          say(t('restored', { instance: host }));
+          await render();
+        }),
+      ),
+    );
+    return block;
+  }
+  const output = h('textarea', {
+    readonly: true,
+    rows: '2',
+    'aria-label': t('backup', { instance: host }),
+  });
+  const reveal = h('div', { hidden: true }, h('p', {}, t('backupHint')), output);
+  block.append(
+    button(t('backup', { instance: host }), () => {
+      output.value = backup;
+      reveal.hidden = false;
+    }),
+    reveal,
+  );
+  for (const entry of stored.follows.filter((other) => other.instance === instance)) {
+    if (stored.memberships[followKey(entry)]) {
+      block.append(h('p', {}, t('joined', { community: entry.name })));
+    } else if (entry.admission === 'CLOSED') {
+      block.append(h('p', {}, t('closed', { community: entry.name })));
+    } else {
+      const inviteId = nextId('invite');
+      const invite = h('input', { id: inviteId, autocomplete: 'off' });
+      block.append(
+        ...(entry.admission === 'INVITE'
+          ? [h('label', { for: inviteId }, t('inviteLabel', { community: entry.name })), invite]
+          : []),
+        button(t('join', { community: entry.name }), () =>
+          guarded(async () => {
+            const { commitment } = await prover({ type: 'commitment', backup });
+            try {
+              await join(entry, commitment as string, invite.value.trim() || undefined);
+            } catch (error) {
+              if (!(error instanceof InstanceError && error.code === 'ALREADY_MEMBER')) throw error;
+            }
+            const { memberships } = await load();
+            await save({
+              memberships: { ...memberships, [followKey(entry)]: commitment as string },
+            });
+            say(t('joined', { community: entry.name }));
+            await render();
+          }),
+        ),
+      );
+    }
+  }
+  return block;
+}
+
+function memberSection(stored: Stored): HTMLElement {
+  const instances = [...new Set(stored.follows.map((entry) => entry.instance))];
+  return h(
+    'section',
+    { 'aria-labelledby': 'membership' },
+    h('h2', { id: 'membership' }, t('memberHeading')),
+    h('p', {}, t('memberIntro')),
+    ...instances.map((instance) => identityFor(instance, stored)),
+  );
+}
+
+async function render(): Promise<void> {
+  const stored = await load();
+  app.replaceChildren(
+    h('h1', {}, t('settingsHeading')),
+    status,
+    followSection(stored),
+    memberSection(stored),
+  );
+}
+
+void render();

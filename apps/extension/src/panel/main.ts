@@ -1,0 +1,190 @@
+// The panel, an extension page framed beside the post by the content script. It reads the page
+// (URL and canonical link) from its own URL's fragment, finds the post's notes in every followed
+// community through the private lookup, and lets members rate, write and request.
+import { pagePostKey, type PostKey, postRefOf } from '@bridgenotes/protocol';
+
+import { button, h } from '../shared/dom';
+import { ext } from '../shared/extension-api';
+import type { Found, Note } from '../shared/instance';
+import type { PanelReport } from '../shared/messages';
+import type { LookupMessage, PageLookup } from '../shared/page-notes';
+import { prover } from '../shared/prover';
+import { followKey, load, type Stored } from '../shared/storage';
+import { t } from '../shared/strings';
+import { type MemberContext, noteForm, ratingForm, requestPanel } from './member-actions';
+import { noteView } from './note-view';
+
+const app = document.getElementById('app') as HTMLElement;
+
+function page(): { url: string; canonical: string | null; token: string } {
+  try {
+    const parsed = JSON.parse(decodeURIComponent(location.hash.slice(1))) as {
+      url?: unknown;
+      canonical?: unknown;
+      token?: unknown;
+    };
+    return {
+      url: typeof parsed.url === 'string' ? parsed.url : '',
+      canonical: typeof parsed.canonical === 'string' ? parsed.canonical : null,
+      token: typeof parsed.token === 'string' ? parsed.token : '',
+    };
+  } catch {
+    return { url: '', canonical: null, token: '' };
+  }
+}
+
+let shown = { helpful: 0, toRate: 0 };
+
+function report(): void {
+  const message: PanelReport = {
+    source: 'bridgenotes-extension',
+    type: 'notes',
+    ...shown,
+    height: Math.ceil(app.getBoundingClientRect().height),
+  };
+  // Only to the page's content script, which checks that the message comes from its frame.
+  parent.postMessage(message, '*');
+}
+
+const hostOf = (instance: string) => new URL(instance).host;
+
+function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: string) {
+  const { follow } = found;
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const say = (message: string) => (status.textContent = message);
+  const live = found.notes.filter((note) => note.deletedAt === null);
+  const helpful = live.filter((note) => note.status === 'CURRENTLY_RATED_HELPFUL');
+  const toRate = live.filter((note) => note.status === 'NEEDS_MORE_RATINGS');
+  const backup = stored.identities[follow.instance];
+  const member = backup !== undefined && stored.memberships[followKey(follow)] !== undefined;
+  const section = h(
+    'section',
+    { class: 'community', 'data-community': followKey(follow) },
+    h(
+      'p',
+      { class: 'meta' },
+      t('from', { community: follow.name, instance: hostOf(follow.instance) }),
+    ),
+    ...helpful.map((note) => noteView(note, true, note.authorPseudonym === pseudonym)),
+    status,
+  );
+  if (helpful.length === 0) say(t('noHelpful'));
+  const context: MemberContext = {
+    follow,
+    backup: backup ?? '',
+    post: postRefOf(key),
+    say,
+    async guarded(action) {
+      try {
+        await action();
+      } catch (error) {
+        say(t('failed', { message: (error as Error).message }));
+      }
+    },
+  };
+  const contribute = h('div', { class: 'contribute', hidden: true });
+  const rateView = (note: Note) => {
+    const own = note.authorPseudonym === pseudonym;
+    const view = noteView(note, false, own);
+    // Members cannot rate their own notes (the API answers SELF_RATING): no form for them.
+    if (!own) view.append(ratingForm(context, note, stored.ratings[note.id]));
+    return view;
+  };
+  if (member) {
+    contribute.append(
+      h('p', {}, toRate.length > 0 ? t('needsRatings') : ''),
+      ...toRate.map(rateView),
+      requestPanel(context, found.requestCount),
+      h('h3', {}, t('writeNote')),
+      noteForm(context, (note) => contribute.prepend(rateView(note))),
+    );
+  } else {
+    contribute.append(
+      h('p', {}, t('joinToRate', { community: follow.name })),
+      button(t('settings'), () => void ext.runtime.openOptionsPage()),
+    );
+  }
+  const toggle = button(t('helpRate', { count: toRate.length }), () => {
+    contribute.hidden = !contribute.hidden;
+    toggle.setAttribute('aria-expanded', String(!contribute.hidden));
+    toggle.textContent = contribute.hidden
+      ? t('helpRate', { count: toRate.length })
+      : t('hideRate');
+  });
+  toggle.setAttribute('aria-expanded', 'false');
+  section.append(toggle, contribute);
+  return { section, helpful: helpful.length, toRate: toRate.length };
+}
+
+async function pseudonymIn(stored: Stored, found: Found): Promise<string | undefined> {
+  const backup = stored.identities[found.follow.instance];
+  if (!backup) return undefined;
+  const { pseudonym } = await prover({ type: 'pseudonym', backup, scope: found.follow.scope });
+  return pseudonym;
+}
+
+async function start(): Promise<void> {
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
+  app.replaceChildren(
+    h(
+      'header',
+      {},
+      h('h2', { id: 'heading' }, t('heading')),
+      button(
+        t('close'),
+        () => parent.postMessage({ source: 'bridgenotes-extension', type: 'close' }, '*'),
+        {
+          class: 'close',
+        },
+      ),
+    ),
+    status,
+  );
+  new ResizeObserver(report).observe(app);
+  const { token, ...shownPage } = page();
+  // Framed by a page rather than by the extension's content script: show nothing at all.
+  const framedByUs = (await ext.runtime.sendMessage({ type: 'panel-check', token })) === true;
+  const key = framedByUs ? pagePostKey(shownPage) : null;
+  const stored = await load();
+  if (!key || stored.follows.length === 0) {
+    status.textContent = '';
+    shown = { helpful: 0, toRate: 0 };
+    report();
+    return;
+  }
+  const message: LookupMessage = { type: 'lookup-notes', page: shownPage };
+  const results = (await ext.runtime.sendMessage(message)) as PageLookup[];
+  const sections: HTMLElement[] = [];
+  const totals = { helpful: 0, toRate: 0 };
+  for (const result of results) {
+    const follow = result.follow;
+    if (!result.ok) {
+      sections.push(
+        h(
+          'p',
+          { class: 'status' },
+          t('loadFailed', { community: follow.name, message: result.error }),
+        ),
+      );
+      continue;
+    }
+    const empty = result.notes.length === 0 && result.requestCount === 0;
+    // A member may still ask for a note, or write one, where there is none yet.
+    const member =
+      stored.identities[follow.instance] !== undefined &&
+      stored.memberships[followKey(follow)] !== undefined;
+    if (empty && !member) continue;
+    const pseudonym = await pseudonymIn(stored, result).catch(() => undefined);
+    const built = sectionFor(result, stored, key, pseudonym);
+    sections.push(built.section);
+    totals.helpful += built.helpful;
+    totals.toRate += built.toRate;
+  }
+  status.textContent = '';
+  app.append(...sections);
+  shown = totals;
+  report();
+}
+
+addEventListener('hashchange', () => void start());
+void start();

@@ -1,0 +1,46 @@
+/**
+ * The few WebExtension APIs the extension uses, typed here rather than through a types package:
+ * Chromium's `chrome.*` and Firefox's `browser.*` both return promises in Manifest V3.
+ */
+export interface ExtensionApi {
+  runtime: {
+    getURL(path: string): string;
+    openOptionsPage(): Promise<void>;
+    sendMessage(message: unknown): Promise<unknown>;
+    onMessage: {
+      /** Answer with `respond` and return true: both browsers keep the channel open then. */
+      addListener(
+        listener: (
+          message: unknown,
+          sender: { tab?: { id?: number } },
+          respond: (answer: unknown) => void,
+        ) => boolean | undefined,
+      ): void;
+    };
+  };
+  storage: {
+    local: {
+      get(keys: string[]): Promise<Record<string, unknown>>;
+      set(items: Record<string, unknown>): Promise<void>;
+    };
+    /** Kept while the browser runs, never written to disk (Chromium 102+, Firefox 115+). */
+    session?: {
+      get(keys: string[]): Promise<Record<string, unknown>>;
+      set(items: Record<string, unknown>): Promise<void>;
+    };
+    onChanged: {
+      addListener(listener: (changes: Record<string, unknown>, area: string) => void): void;
+    };
+  };
+  action?: {
+    onClicked: { addListener(listener: (tab: { id?: number }) => void): void };
+  };
+  tabs?: {
+    sendMessage(tabId: number, message: unknown): Promise<unknown>;
+  };
+}
+
+const scope = globalThis as { browser?: ExtensionApi; chrome?: ExtensionApi };
+
+/** Firefox's `browser`, else Chromium's `chrome`. */
+export const ext: ExtensionApi = (scope.browser ?? scope.chrome) as ExtensionApi;

@@ -1,0 +1,139 @@
+import type { CommunityInfo, PublishedGroup } from '@bridgenotes/client';
+import { lookupPrefixOf, postLookupHash, type PostKey } from '@bridgenotes/protocol';
+
+import type { Follow } from './storage';
+
+/** A note as the lookup and the notes endpoints answer it (the fields the panel reads). */
+export interface Note {
+  id: string;
+  communityId: string;
+  authorPseudonym: string;
+  classification: string;
+  reasons: string[];
+  text: string;
+  sources: string[];
+  status: string;
+  createdAt: string;
+  deletedAt: string | null;
+  score: { negativeFactorRaters?: SideTally; positiveFactorRaters?: SideTally } | null;
+}
+
+export interface SideTally {
+  raters: number;
+  helpful: number;
+}
+
+interface LookupBucket {
+  prefix: string;
+  posts: { hash: string; requestCount: number; notes: Note[] }[];
+}
+
+/** An instance's error answer: its stable code and message. */
+export class InstanceError extends Error {
+  override name = 'InstanceError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One community's notes on the page's post, found by the private lookup. */
+export interface Found {
+  follow: Follow;
+  notes: Note[];
+  requestCount: number;
+}
+
+async function call<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    // The instance learns nothing from the extension beyond what each call says.
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
+  });
+  const body = (await response.json().catch(() => ({}))) as T & { code?: string; message?: string };
+  if (!response.ok) {
+    throw new InstanceError(response.status, body.code ?? 'HTTP_ERROR', body.message ?? 'error');
+  }
+  return body;
+}
+
+const communityUrl = (follow: Pick<Follow, 'instance' | 'slug'>) =>
+  `${follow.instance}/communities/${encodeURIComponent(follow.slug)}`;
+
+export const getCommunity = (instance: string, slug: string) =>
+  call<CommunityInfo>(communityUrl({ instance, slug }));
+
+/**
+ * The private lookup: the bucket of the first digits of the post key's hash; only the post whose
+ * whole hash matches is kept. The instance sees the bucket asked, never a URL or a key
+ * (docs/extension.md, "What the lookup leaks").
+ */
+export async function lookUp(follow: Follow, key: PostKey): Promise<Found> {
+  const hash = postLookupHash(key);
+  const bucket = await call<LookupBucket>(`${communityUrl(follow)}/lookup/${lookupPrefixOf(hash)}`);
+  const post = bucket.posts.find((candidate) => candidate.hash === hash);
+  return { follow, notes: post?.notes ?? [], requestCount: post?.requestCount ?? 0 };
+}
+
+export const join = (follow: Follow, commitment: string, inviteCode?: string) =>
+  call<{ leafIndex: number; root: string }>(`${communityUrl(follow)}/members`, {
+    method: 'POST',
+    body: { commitment, ...(inviteCode ? { inviteCode } : {}) },
+  });
+
+export const groupLeaves = (follow: Follow) =>
+  call<PublishedGroup>(`${communityUrl(follow)}/group/leaves`);
+
+export const rate = (follow: Follow, noteId: string, body: unknown) =>
+  call<{ helpfulness: string }>(
+    `${communityUrl(follow)}/notes/${encodeURIComponent(noteId)}/rating`,
+    { method: 'PUT', body },
+  );
+
+export const writeNote = (follow: Follow, body: unknown) =>
+  call<Note>(`${communityUrl(follow)}/notes`, { method: 'POST', body });
+
+export const requestNote = (follow: Follow, body: unknown) =>
+  call<{ postRequestCount: number }>(`${communityUrl(follow)}/note-requests`, {
+    method: 'POST',
+    body,
+  });
+
+/** `@zk-kit/semaphore-artifacts` 4.13.0, depth 20, as every instance serves them for the widget. */
+const ARTIFACTS = {
+  wasm: {
+    path: '/widget/artifacts/4.13.0/semaphore-20.wasm',
+    sha256: '6f71e55586929e520e76027ebe067daac8b41e2f4b8057313a5fd0304e1e44ee',
+  },
+  zkey: {
+    path: '/widget/artifacts/4.13.0/semaphore-20.zkey',
+    sha256: '33f9a067a80c7daf90e085449073613a9559a1904dd40aeb6d603afb7988c2cc',
+  },
+};
+
+async function checkedFile(instance: string, file: { path: string; sha256: string }) {
+  const response = await fetch(`${instance}${file.path}`, { credentials: 'omit' });
+  if (!response.ok) throw new Error(`circuit file ${file.path}: HTTP ${response.status}`);
+  const bytes = await response.arrayBuffer();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  // An instance cannot hand this member a circuit of its own: the files are pinned.
+  if (hex !== file.sha256) throw new Error(`circuit file ${file.path} is not the pinned one`);
+  return bytes;
+}
+
+/** The pinned circuit files, from the instance (the browser's cache keeps them: immutable). */
+export async function circuitFiles(instance: string) {
+  const [wasm, zkey] = await Promise.all([
+    checkedFile(instance, ARTIFACTS.wasm),
+    checkedFile(instance, ARTIFACTS.zkey),
+  ]);
+  return { wasm, zkey };
+}

@@ -1,0 +1,54 @@
+import { getCommunity } from './instance';
+import { type Follow, followKey, instanceOrigin, load, save } from './storage';
+
+/**
+ * The tag a community puts on its own pages to offer readers with the extension to follow it:
+ * `<link rel="bridgenotes-community" href="https://notes.example.org/communities/city-news">`.
+ */
+export const LISTING_SELECTOR = 'link[rel~="bridgenotes-community" i][href]';
+
+/** Content script → background: a page lists a community; the reader clicked to follow it. */
+export interface ListingMessage {
+  type: 'offer' | 'follow';
+  href: string;
+}
+
+/** The instance and community a listing's address names; null when it names none. */
+export function listingOf(href: string): { instance: string; slug: string } | null {
+  const instance = instanceOrigin(href);
+  if (!instance) return null;
+  const match = /^\/communities\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/?$/.exec(
+    new URL(href).pathname,
+  );
+  return match ? { instance, slug: match[1] } : null;
+}
+
+/** Follows a community, as its instance publishes it now (a second follow replaces the first). */
+export async function followCommunity(instance: string, slug: string): Promise<Follow> {
+  const community = await getCommunity(instance, slug.trim());
+  const entry: Follow = {
+    instance,
+    slug: community.slug,
+    id: community.id,
+    name: community.name,
+    scope: community.scope,
+    admission: community.admission,
+  };
+  const { follows } = await load();
+  await save({
+    follows: [...follows.filter((other) => followKey(other) !== followKey(entry)), entry],
+  });
+  return entry;
+}
+
+/** What to offer the reader for a page's listing: null when it names nothing or is followed. */
+export async function offerFor(
+  href: string,
+): Promise<{ name: string; host: string; href: string } | null> {
+  const listing = listingOf(href);
+  if (!listing) return null;
+  const { follows } = await load();
+  if (follows.some((entry) => followKey(entry) === followKey(listing))) return null;
+  const community = await getCommunity(listing.instance, listing.slug);
+  return { name: community.name, host: new URL(listing.instance).host, href };
+}

@@ -1,0 +1,47 @@
+import type { PublishedGroup } from '@bridgenotes/client';
+
+/**
+ * Panel → prover worker. The panel fetches the group and the circuit files (with the
+ * extension's access to the instance) and hands them over; the worker only computes.
+ */
+export type ProverRequest =
+  | { id: number; type: 'create' }
+  | { id: number; type: 'commitment'; backup: string }
+  | { id: number; type: 'pseudonym'; backup: string; scope: string }
+  | {
+      id: number;
+      type: 'prove';
+      backup: string;
+      group: PublishedGroup;
+      wasm: ArrayBuffer;
+      zkey: ArrayBuffer;
+      community: { id: string; scope: string };
+      kind: string;
+      target: string;
+      payload: { [key: string]: unknown };
+    };
+
+export interface ProvenForApi {
+  clientMinute: number;
+  proof: Record<string, unknown>;
+}
+
+export type ProverResponse =
+  | {
+      id: number;
+      ok: true;
+      backup?: string;
+      commitment?: string;
+      pseudonym?: string;
+      proven?: ProvenForApi;
+    }
+  | { id: number; ok: false; error: string };
+
+/** Panel → the content script that framed it: how big the panel is and whether to show it. */
+export interface PanelReport {
+  source: 'bridgenotes-extension';
+  type: 'notes';
+  helpful: number;
+  toRate: number;
+  height: number;
+}
