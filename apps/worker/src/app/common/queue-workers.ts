@@ -56,35 +56,11 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const [queue, handlers] of this.handlersByQueue()) {
-      for (const handler of handlers.values()) await handler.prepare?.();
-      const worker = this.factory.worker<unknown, string>(
-        queue,
-        (job, token) => {
-          const handler = handlers.get(job.name as JobName);
-          if (!handler) {
-            throw new UnrecoverableError(`No handler for job "${job.name}" on the ${queue} queue`);
-          }
-          return handler.handle(job as never, token);
-        },
-        WORKER_OPTIONS[queue](this.env),
-      );
-      worker.on('failed', (job, error) => {
-        const handler = job && handlers.get(job.name as JobName);
-        if (!job || !handler?.failed) return;
-        const final =
-          error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-        void handler.failed(job as never, error, final);
-      });
-      this.workers.push(worker);
-      // The queue may be away at boot: the schedule is set once it answers, without holding
-      // start-up.
-      this.jobs
-        .applySchedules(this.env, [queue])
-        .catch((error: Error) =>
-          this.logger.warn(`could not schedule the ${queue} queue's jobs: ${error.message}`),
-        );
-    }
+    // Each queue starts on its own: one whose handler prepares slowly (the mirror's curve) does
+    // not hold the others back.
+    await Promise.all(
+      [...this.handlersByQueue()].map(([queue, handlers]) => this.start(queue, handlers)),
+    );
   }
 
   /**
@@ -93,6 +69,36 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
    */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  private async start(queue: QueueName, handlers: Map<JobName, AnyHandler>): Promise<void> {
+    for (const handler of handlers.values()) await handler.prepare?.();
+    const worker = this.factory.worker<unknown, string>(
+      queue,
+      (job, token) => {
+        const handler = handlers.get(job.name as JobName);
+        if (!handler) {
+          throw new UnrecoverableError(`No handler for job "${job.name}" on the ${queue} queue`);
+        }
+        return handler.handle(job as never, token);
+      },
+      WORKER_OPTIONS[queue](this.env),
+    );
+    worker.on('failed', (job, error) => {
+      const handler = job && handlers.get(job.name as JobName);
+      if (!job || !handler?.failed) return;
+      const final =
+        error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      void handler.failed(job as never, error, final);
+    });
+    this.workers.push(worker);
+    // The queue may be away at boot: the schedule is set once it answers, without holding
+    // start-up.
+    this.jobs
+      .applySchedules(this.env, [queue])
+      .catch((error: Error) =>
+        this.logger.warn(`could not schedule the ${queue} queue's jobs: ${error.message}`),
+      );
   }
 
   private handlersByQueue(): Map<QueueName, Map<JobName, AnyHandler>> {
