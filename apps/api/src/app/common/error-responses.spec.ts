@@ -59,6 +59,30 @@ describe('error answers and HTTP hygiene', () => {
     expect(response.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
+  it("judges a request's own fields before the community of its route", async () => {
+    const server = app.getHttpServer();
+    const badSlug = await request(server).get('/communities/Not_A_Slug').expect(400);
+    expect(badSlug.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'slug must be 1 to 64 lowercase letters, digits or inner dashes',
+    });
+    // As when handlers looked the community up themselves: 400 for the body, not 404.
+    const badBody = await request(server)
+      .post('/communities/no-such-community/notes')
+      .send({ unknown: true })
+      .expect(400);
+    expect(badBody.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const badQuery = await request(server)
+      .get('/communities/no-such-community/notes?order=newest')
+      .expect(400);
+    expect(badQuery.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const unknown = await request(server).get('/communities/no-such-community/notes').expect(404);
+    expect(unknown.body).toMatchObject({
+      code: 'COMMUNITY_NOT_FOUND',
+      message: 'No community with slug "no-such-community"',
+    });
+  });
+
   it('sends security headers', async () => {
     const response = await request(app.getHttpServer()).get('/health').expect(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
