@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { HttpStatus, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
 import { createTestApp } from '../../testing/test-app';
@@ -164,5 +164,16 @@ describe('error answers and HTTP hygiene', () => {
       details: undefined,
     });
     expect(new ApiError('PROOF_INVALID', 'why').getStatus()).toBe(403);
+    const detailed = ApiError.of('NOT_READY', 'queue').withDetails({ queue: 'down' });
+    expect([detailed.getStatus(), detailed.getResponse()]).toEqual([
+      503,
+      { code: 'NOT_READY', message: 'Not ready: queue unreachable', details: { queue: 'down' } },
+    ]);
+    // The compatibility path, for codes written before the catalogue.
+    const legacy = new ApiError(HttpStatus.I_AM_A_TEAPOT, 'TEAPOT', 'short and stout');
+    expect([legacy.getStatus(), legacy.withDetails(1).getResponse()]).toEqual([
+      418,
+      { code: 'TEAPOT', message: 'short and stout', details: 1 },
+    ]);
   });
 });
