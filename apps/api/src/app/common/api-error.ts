@@ -57,6 +57,6 @@ export class ApiError extends HttpException {
 
   /** The same error carrying structured detail (`details` of the body). */
   withDetails(details: unknown): ApiError {
-    return new ApiError(this.code as ErrorCode, this.message, details);
+    return new ApiError(this.getStatus(), this.code, this.message, details);
   }
 }

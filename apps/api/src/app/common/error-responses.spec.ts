@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { HttpStatus, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
 import { createTestApp } from '../../testing/test-app';
@@ -57,6 +57,30 @@ describe('error answers and HTTP hygiene', () => {
       .send(JSON.stringify({ padding: 'x'.repeat(100_000) }))
       .expect(413);
     expect(response.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it("judges a request's own fields before the community of its route", async () => {
+    const server = app.getHttpServer();
+    const badSlug = await request(server).get('/communities/Not_A_Slug').expect(400);
+    expect(badSlug.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'slug must be 1 to 64 lowercase letters, digits or inner dashes',
+    });
+    // As when handlers looked the community up themselves: 400 for the body, not 404.
+    const badBody = await request(server)
+      .post('/communities/no-such-community/notes')
+      .send({ unknown: true })
+      .expect(400);
+    expect(badBody.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const badQuery = await request(server)
+      .get('/communities/no-such-community/notes?order=newest')
+      .expect(400);
+    expect(badQuery.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const unknown = await request(server).get('/communities/no-such-community/notes').expect(404);
+    expect(unknown.body).toMatchObject({
+      code: 'COMMUNITY_NOT_FOUND',
+      message: 'No community with slug "no-such-community"',
+    });
   });
 
   it('sends security headers', async () => {
@@ -140,5 +164,16 @@ describe('error answers and HTTP hygiene', () => {
       details: undefined,
     });
     expect(new ApiError('PROOF_INVALID', 'why').getStatus()).toBe(403);
+    const detailed = ApiError.of('NOT_READY', 'queue').withDetails({ queue: 'down' });
+    expect([detailed.getStatus(), detailed.getResponse()]).toEqual([
+      503,
+      { code: 'NOT_READY', message: 'Not ready: queue unreachable', details: { queue: 'down' } },
+    ]);
+    // The compatibility path, for codes written before the catalogue.
+    const legacy = new ApiError(HttpStatus.I_AM_A_TEAPOT, 'TEAPOT', 'short and stout');
+    expect([legacy.getStatus(), legacy.withDetails(1).getResponse()]).toEqual([
+      418,
+      { code: 'TEAPOT', message: 'short and stout', details: 1 },
+    ]);
   });
 });

@@ -206,6 +206,13 @@ describe('mirroring a community of another instance', () => {
       code: 'MIRROR_READ_ONLY',
       details: { origin: originUrl, community: community.slug },
     });
+    // The request's own fields are judged first, as for any community (and now that the
+    // community's key is remembered, its refusal is immediate): a bad body is a 400, not a 409.
+    const malformed = await onMirror()
+      .put(`/communities/${community.slug}/notes/${noteId}/rating`)
+      .send({ ...body(replacement), unknown: true })
+      .expect(400);
+    expect(malformed.body.code).toBe('VALIDATION_FAILED');
     const join = await onMirror()
       .post(`/communities/${community.slug}/members`)
       .send({ commitment: '12345' })
