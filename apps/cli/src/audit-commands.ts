@@ -12,6 +12,7 @@ import {
   formatComparison,
   readCommunityNotes,
   scoreNotes,
+  writeAuxNoteInfo,
   writeHelpfulnessScores,
   writeScoredNotes,
   writeStatusHistory,
@@ -113,15 +114,25 @@ function timeOption(value: string | undefined, what: string): number | undefined
 export async function scoreCommand(args: string[], options: CliOptions): Promise<number> {
   const seed = positiveInteger(options.seed, '--seed');
   if (options.notes !== undefined || options.ratings !== undefined) {
+    if (options.settled && options['epoch-millis'] !== undefined) {
+      throw new UsageError('--settled and --epoch-millis exclude each other');
+    }
     const data = await readCommunityNotes({
       notes: required(options.notes, '--notes'),
       ratings: required(options.ratings, '--ratings'),
       status: options.status,
       enrollment: options.enrollment,
     });
-    // The reference's --epoch-millis: with a run time, stabilisation and locking apply and the
-    // history for the next run is written; without, statuses are the ones notes settle to.
-    const nowMs = timeOption(options['epoch-millis'], '--epoch-millis');
+    // As the reference: a single run at --epoch-millis (default now), stabilisation and locking
+    // applied and the history for the next run written; --settled: the statuses notes settle to.
+    const nowMs = options.settled
+      ? undefined
+      : (timeOption(options['epoch-millis'], '--epoch-millis') ?? Date.now());
+    console.log(
+      nowMs === undefined
+        ? 'settled statuses (--settled): the status each note settles to'
+        : `a single run at ${new Date(nowMs).toISOString()}: new helpful notes are held by stabilisation (--settled for the settled statuses)`,
+    );
     const result = scoreNotes(data.input, { seed, nowMs });
     const outdir = options.outdir ?? '.';
     mkdirSync(outdir, { recursive: true });
@@ -132,10 +143,11 @@ export async function scoreCommand(args: string[], options: CliOptions): Promise
       data.coreShare,
       nowMs !== undefined,
     );
+    writeAuxNoteInfo(join(outdir, 'aux_note_info.tsv'), result, data.coreShare);
     writeHelpfulnessScores(join(outdir, 'helpfulness_scores.tsv'), result);
     if (result.history) writeStatusHistory(join(outdir, 'note_status_history.tsv'), result.history);
     console.log(
-      `scored ${data.input.noteIds.length} notes; wrote ${outdir}/scored_notes.tsv, helpfulness_scores.tsv${result.history ? ' and note_status_history.tsv' : ''}`,
+      `scored ${data.input.noteIds.length} notes; wrote ${outdir}/scored_notes.tsv, aux_note_info.tsv, helpfulness_scores.tsv${result.history ? ' and note_status_history.tsv' : ''}`,
     );
     return 0;
   }

@@ -15,6 +15,7 @@ export const OPTIONS = {
   status: { type: 'string' },
   enrollment: { type: 'string' },
   'epoch-millis': { type: 'string' },
+  settled: { type: 'boolean' },
   now: { type: 'string' },
   seed: { type: 'string' },
   key: { type: 'string' },

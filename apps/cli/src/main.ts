@@ -4,7 +4,7 @@
 //   export <instance URL> --community <slug> --out <folder>
 //   score <export folder | instance URL> [--community <slug>] [--now <time>] [--seed N]
 //   score --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
-//         [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
+//         [--epoch-millis <ms> | --settled] [--seed N] [--outdir <folder>]
 //   compare <ours.tsv> <reference.tsv> [--key noteId] [--json]
 //   identity create | identity import <backup>          [--identity <file>]
 //   join <instance URL> --community <slug> [--invite <code>]
@@ -31,7 +31,9 @@ const USAGE = `usage: bridgenotes <command> [options]
   export <instance URL> --community <slug> --out <folder>
   score  <export folder | instance URL> [--community <slug>] [--now <ISO time | epoch ms>] [--seed N]
   score  --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
-         [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
+         [--epoch-millis <ms> | --settled] [--seed N] [--outdir <folder>]
+         (a single run at --epoch-millis, default now, as the reference runs; --settled: the
+          statuses notes settle to; npm run score -- --help details the output files)
   compare <ours.tsv> <reference.tsv> [--key noteId | raterParticipantId] [--json]
   identity create | identity import <backup>   [--identity <file>]
   join   <instance URL> --community <slug> [--invite <code>]

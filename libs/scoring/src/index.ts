@@ -108,8 +108,10 @@ export {
   type TsvComparison,
 } from './tsv/compare-tsv';
 export {
+  AUX_NOTE_COLUMNS,
   HELPFULNESS_COLUMNS,
   SCORED_NOTE_COLUMNS,
+  writeAuxNoteInfo,
   writeHelpfulnessScores,
   writeScoredNotes,
   writeStatusHistory,

@@ -167,15 +167,22 @@ export function gaussianScores(
     }
     return out;
   };
-  const without = (raters: Uint8Array | undefined): Float64Array =>
-    raters
-      ? score(
-          refineSelection(selection, (i) => raters[input.ratingRater[i]] === 0),
-          MIN_RATINGS_PER_NOTE,
-        )
-      : score(selection, 1);
+  const intercept = score(selection, 1);
+  const without = (raters: Uint8Array | undefined): Float64Array => {
+    const kept = raters
+      ? refineSelection(selection, (i) => raters[input.ratingRater[i]] === 0)
+      : selection;
+    if (kept.length < selection.length) return score(kept, MIN_RATINGS_PER_NOTE);
+    // Nobody left out (the usual case for correlated raters): the full scores, minus the notes
+    // with fewer than 5 ratings, without scoring every note again.
+    const out = intercept.slice();
+    const counts = new Int32Array(out.length);
+    for (const i of selection) counts[input.ratingNote[i]]++;
+    for (let n = 0; n < out.length; n++) if (counts[n] < MIN_RATINGS_PER_NOTE) out[n] = NaN;
+    return out;
+  };
   return {
-    intercept: score(selection, 1),
+    intercept,
     interceptNoHighVol: without(excluded.highVolume),
     interceptNoCorrelated: without(excluded.correlated),
   };

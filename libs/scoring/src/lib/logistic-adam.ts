@@ -101,11 +101,10 @@ export function fitLogisticRoundAdam(
         const rf = raterFactor[u];
         const z = mu + raterIntercept[u] + rep * ni + rf * nf;
         const y = label[k];
-        const e = Math.exp(-Math.abs(z));
+        // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
+        const dz = w[k] * (1 / (1 + Math.exp(-z)) - y) * inv;
         // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z.
-        if (check) loss += w[k] * (Math.log1p(e) + (z > 0 ? z : 0) - y * z);
-        const sigmoid = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-        const dz = w[k] * (sigmoid - y) * inv;
+        if (check) loss += w[k] * (Math.log1p(Math.exp(-Math.abs(z))) + (z > 0 ? z : 0) - y * z);
         gNi += dz * rep;
         gNf += dz * rf;
         // Frozen raters (final scoring's rounds) need no gradient.
