@@ -9,3 +9,4 @@ export * from './lib/proof-check';
 export * from './lib/proof-verifier-pool';
 export * from './lib/webhook-signature';
 export * from './lib/rating-order';
+export * from './lib/http-shapes';

@@ -1,13 +1,11 @@
 import { Group } from '@semaphore-protocol/core';
+import type { GroupLeavesResponse } from '@bridgenotes/protocol';
 
-/** A community's group as the API publishes it, identical for every client. */
-export interface PublishedGroup {
-  root: string;
-  size: number;
-  depth: number;
-  /** Every leaf in tree order, "0" where a member was removed. */
-  leaves: string[];
-}
+/**
+ * A community's group as the API publishes it, identical for every client: every leaf in tree
+ * order, "0" where a member was removed.
+ */
+export type PublishedGroup = GroupLeavesResponse;
 
 export class GroupRootMismatchError extends Error {
   override name = 'GroupRootMismatchError';

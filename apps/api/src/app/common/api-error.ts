@@ -1,8 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ApiErrorResponse } from '@bridgenotes/protocol';
 
 /** The one body every 4xx and 5xx answer has. */
-export class ApiErrorBody {
+export class ApiErrorBody implements ApiErrorResponse {
   @ApiProperty({ example: 404 })
   statusCode!: number;
 

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AdmissionPolicy, Community } from '@bridgenotes/database';
-import { TREE_DEPTH } from '@bridgenotes/protocol';
+import { CommunityResponse, TREE_DEPTH } from '@bridgenotes/protocol';
 
-export class CommunityDto {
+export class CommunityDto implements CommunityResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 

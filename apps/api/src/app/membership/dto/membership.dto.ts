@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { GroupLeavesResponse } from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -94,7 +95,7 @@ export class InvitesDto {
   expiresAt!: string;
 }
 
-export class GroupLeavesDto {
+export class GroupLeavesDto implements GroupLeavesResponse {
   @ApiProperty({ description: 'Root of the tree these leaves build (decimal)' })
   root!: string;
 

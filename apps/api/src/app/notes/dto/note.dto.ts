@@ -9,8 +9,15 @@ import {
   Post,
   Rating,
 } from '@bridgenotes/database';
+import type {
+  NoteRequestResponse,
+  NoteResponse,
+  PostNotesResponse,
+  PostResponse,
+  RatingResponse,
+} from '@bridgenotes/protocol';
 
-export class PostDto {
+export class PostDto implements PostResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -41,7 +48,7 @@ export class PostDto {
   }
 }
 
-export class NoteDto {
+export class NoteDto implements NoteResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -79,7 +86,7 @@ export class NoteDto {
     description:
       'The latest scoring explanation: intercept, factor, pseudo-rater bounds, ratings on each viewpoint side, the deciding rule',
   })
-  score!: Record<string, unknown> | null;
+  score!: NoteResponse['score'];
 
   @ApiProperty({ format: 'date-time', description: "The author's minute of writing" })
   createdAt!: string;
@@ -99,7 +106,7 @@ export class NoteDto {
       sources: note.sources,
       status: note.status,
       ratingCount: note._count?.ratings ?? 0,
-      score: (note.score as Record<string, unknown> | null) ?? null,
+      score: (note.score as NoteResponse['score']) ?? null,
       createdAt: note.createdAt.toISOString(),
       deletedAt: note.deletedAt?.toISOString() ?? null,
     };
@@ -144,7 +151,7 @@ export class NoteDetailDto extends NoteDto {
   }
 }
 
-export class PostNotesDto {
+export class PostNotesDto implements PostNotesResponse {
   @ApiProperty({ type: PostDto })
   post!: PostDto;
 
@@ -168,7 +175,7 @@ export class NotePageDto {
   nextCursor!: string | null;
 }
 
-export class RatingDto {
+export class RatingDto implements RatingResponse {
   @ApiProperty({ format: 'uuid' })
   noteId!: string;
 
@@ -197,7 +204,7 @@ export class RatingDto {
   }
 }
 
-export class NoteRequestDto {
+export class NoteRequestDto implements NoteRequestResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 

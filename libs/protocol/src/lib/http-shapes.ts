@@ -1,0 +1,105 @@
+// The API's answers, declared once: the API's response DTOs implement these interfaces (so the
+// compiler holds them to it), and libs/client and the widget read answers through them. Types
+// only: nothing here reaches a bundle.
+
+export type AdmissionPolicy = 'OPEN' | 'INVITE' | 'CLOSED';
+export type NoteClassification = 'MISINFORMED_OR_POTENTIALLY_MISLEADING' | 'NOT_MISLEADING';
+export type NoteStatus =
+  'NEEDS_MORE_RATINGS' | 'CURRENTLY_RATED_HELPFUL' | 'CURRENTLY_RATED_NOT_HELPFUL';
+export type Helpfulness = 'HELPFUL' | 'SOMEWHAT_HELPFUL' | 'NOT_HELPFUL';
+
+/** `GET /communities/{slug}`. */
+export interface CommunityResponse {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  admission: AdmissionPolicy;
+  /** The Semaphore scope of every proof in the community (decimal). */
+  scope: string;
+  treeDepth: number;
+  treeSize: number;
+  root: string;
+  embedOrigins: string[];
+  createdAt: string;
+}
+
+/** The raters of one viewpoint side in a note's score. */
+export interface ScoreSide {
+  raters: number;
+  helpful: number;
+}
+
+export interface PostResponse {
+  id: string;
+  url: string | null;
+  platform: string | null;
+  externalId: string | null;
+  requestCount: number;
+}
+
+export interface NoteResponse {
+  id: string;
+  communityId: string;
+  postId: string;
+  authorPseudonym: string;
+  classification: NoteClassification;
+  reasons: string[];
+  text: string;
+  sources: string[];
+  status: NoteStatus;
+  ratingCount: number;
+  /** The latest scoring explanation; the viewpoint sides when the note was scored. */
+  score:
+    | ({ negativeFactorRaters?: ScoreSide; positiveFactorRaters?: ScoreSide } & Record<
+        string,
+        unknown
+      >)
+    | null;
+  createdAt: string;
+  deletedAt: string | null;
+}
+
+/** `GET /posts?url=…`. */
+export interface PostNotesResponse {
+  post: PostResponse;
+  notes: NoteResponse[];
+}
+
+/** `PUT /communities/{slug}/notes/{id}/rating`. */
+export interface RatingResponse {
+  noteId: string;
+  raterPseudonym: string;
+  helpfulness: Helpfulness;
+  tags: string[];
+  clientMinute: number;
+}
+
+/** `POST /communities/{slug}/note-requests`. */
+export interface NoteRequestResponse {
+  id: string;
+  communityId: string;
+  postId: string;
+  requesterPseudonym: string;
+  clientMinute: number;
+  /** Members of the community who requested a note on the post, this one included. */
+  postRequestCount: number;
+}
+
+/** `GET /communities/{slug}/group/leaves`: enough to rebuild the group and check its root. */
+export interface GroupLeavesResponse {
+  root: string;
+  size: number;
+  depth: number;
+  leaves: string[];
+}
+
+/** Every 4xx and 5xx answer. */
+export interface ApiErrorResponse {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: string;
+  requestId?: string;
+  details?: unknown;
+}
