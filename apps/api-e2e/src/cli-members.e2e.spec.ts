@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { idleClosingProxy } from './support/idle-closing-proxy';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const root = join(__dirname, '..', '..', '..');
@@ -141,6 +142,7 @@ describe('bridgenotes member commands against a running instance', () => {
       'The chart leaves out the last two years',
       '--sources',
       'https://stats.example/series',
+      '--json',
     );
     expect(written.code).toBe(0);
     const note = JSON.parse(written.stdout);
@@ -162,6 +164,7 @@ describe('bridgenotes member commands against a running instance', () => {
       'HELPFUL',
       '--tags',
       'CLEAR,GOOD_SOURCES',
+      '--json',
     );
     expect(rated.code).toBe(0);
     expect(JSON.parse(rated.stdout)).toMatchObject({
@@ -182,7 +185,27 @@ describe('bridgenotes member commands against a running instance', () => {
       'HELPFUL',
     );
     expect(selfRated.code).toBe(1);
-    expect(JSON.parse(selfRated.stdout).code).toBe('SELF_RATING');
+    expect(selfRated.stderr).toMatch(/refused \(403 SELF_RATING\): Authors cannot rate/);
+
+    // The rater changes its mind at once: the latest choice wins, said in plain words.
+    const changed = await bridgenotes(
+      'rate',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      rater,
+      '--note',
+      note.id,
+      '--helpfulness',
+      'NOT_HELPFUL',
+      '--tags',
+      'INCORRECT',
+    );
+    expect(changed).toMatchObject({
+      code: 0,
+      stdout: `rating saved: note ${note.id} NOT_HELPFUL (INCORRECT); it counts at the next scoring run\n`,
+    });
 
     const shown = await (await fetch(`${baseUrl}/communities/${slug}/notes/${note.id}`)).json();
     expect(shown).toMatchObject({ id: note.id, ratingCount: 1 });
@@ -194,6 +217,44 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(verified.stdout).toMatch(/VERIFIED/);
     expect(verified.code).toBe(0);
   }, 240_000);
+
+  it('lands its writes when the proof outlasts the keep-alive connection it fetched the group on', async () => {
+    const slug = `cli-ka-${randomUUID().slice(0, 8)}`;
+    await operator('POST', '/communities', { slug, name: 'CLI keep-alive', admission: 'OPEN' });
+    const member = join(home, `ka-${slug}`);
+    await bridgenotes('identity', 'create', '--identity', member);
+    expect(
+      (await bridgenotes('join', baseUrl, '--community', slug, '--identity', member)).code,
+    ).toBe(0);
+    // Closes connections idle for 200 ms: every proof (over a second) outlasts the connection.
+    const { port } = new URL(baseUrl);
+    const proxy = await idleClosingProxy({ host: '127.0.0.1', port: Number(port) }, 200);
+    try {
+      const url = `https://news.example/${slug}`;
+      const asked = await bridgenotes(
+        'request',
+        proxy.url,
+        '--community',
+        slug,
+        '--identity',
+        member,
+        '--post',
+        url,
+      );
+      expect(asked.stderr).not.toMatch(/fetch failed/);
+      expect(asked).toMatchObject({
+        code: 0,
+        stdout: 'request recorded: 1 member(s) asked for a note on this post\n',
+      });
+      expect(proxy.closedIdle()).toBeGreaterThan(0);
+      const onPost = await fetch(
+        `${baseUrl}/posts?${new URLSearchParams({ url, community: slug })}`,
+      );
+      expect((await onPost.json()).post.requestCount).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  }, 180_000);
 
   it('joins an invitation-only community with an invite code, and not without one', async () => {
     const slug = `cli-inv-${randomUUID().slice(0, 8)}`;

@@ -9,9 +9,9 @@
 //   identity create | identity import <backup>          [--identity <file>]
 //   join <instance URL> --community <slug> [--invite <code>]
 //   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
-//        --text <text> [--sources u1,u2]
-//   rate <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
-//   request <instance URL> --community <slug> --post <url>
+//        --text <text> [--sources u1,u2] [--json]
+//   rate <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b] [--json]
+//   request <instance URL> --community <slug> --post <url> [--json]
 import { parseArgs } from 'node:util';
 
 import {
@@ -34,9 +34,11 @@ const USAGE = `usage: bridgenotes <command> [options]
   compare <ours.tsv> <reference.tsv> [--key noteId | raterParticipantId] [--json]
   identity create | identity import <backup>   [--identity <file>]
   join   <instance URL> --community <slug> [--invite <code>]
-  note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2]
-  rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
-  request <instance URL> --community <slug> --post <url>   (ask for a note on a post)`;
+  note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2] [--json]
+  rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b] [--json]
+  request <instance URL> --community <slug> --post <url> [--json]   (ask for a note on a post)
+
+  note, rate and request print one line for a person; --json prints the API's answer.`;
 
 const OPTIONS = {
   community: { type: 'string' },

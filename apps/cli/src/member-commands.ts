@@ -1,4 +1,5 @@
 import {
+  ApiRequestError,
   BridgenotesClient,
   commitmentOf,
   createIdentity,
@@ -8,7 +9,12 @@ import {
   proveAction,
   type ProvenAction,
 } from '@bridgenotes/client';
-import { releaseCurve, useSingleThreadedCurve, type JsonValue } from '@bridgenotes/protocol';
+import {
+  nextRatingMinute,
+  releaseCurve,
+  useSingleThreadedCurve,
+  type JsonValue,
+} from '@bridgenotes/protocol';
 import type { Identity } from '@semaphore-protocol/core';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -65,46 +71,80 @@ export async function joinCommand(args: string[], options: CliOptions): Promise<
   return 0;
 }
 
-/** Proves an action over the group rebuilt locally (root checked) and sends it. */
-async function proveAndSend(
-  args: string[],
-  options: CliOptions,
-  kind: string,
-  target: (communityId: string) => string,
-  payload: { [key: string]: JsonValue },
-  send: (baseUrl: string, slug: string, proven: ProvenAction) => Promise<Response>,
-): Promise<number> {
+/** What a proven write needs: the action to prove and how to send it once proven. */
+interface ProvenWrite {
+  kind: string;
+  target: (communityId: string) => string;
+  payload: { [key: string]: JsonValue };
+  /** Sends the proven action and answers the API's body. */
+  send: (client: BridgenotesClient, slug: string, proven: ProvenAction) => Promise<unknown>;
+  /**
+   * One line for a person; `--json` prints the API's answer instead. It does not say whether
+   * this call stored it first: after a resend, "already stored" may be this call's own write.
+   */
+  describe: (body: Record<string, unknown>) => string;
+}
+
+/**
+ * Proves an action over the group rebuilt locally (root checked) and sends it. The send survives
+ * a proof longer than the server's keep-alive timeout (BridgenotesClient.write sends again on a
+ * fresh connection); a rating refused as outdated is proven again with the minute after the
+ * stored one, so the member's latest choice wins (docs/protocol.md).
+ */
+async function proveAndSend(args: string[], options: CliOptions, write: ProvenWrite) {
   const baseUrl = required(args[0], 'an instance URL').replace(/\/+$/, '');
   const slug = required(options.community, '--community');
   const client = new BridgenotesClient(baseUrl);
   const identity = await loadIdentity(options);
   const community = await client.getCommunity(slug);
   const group = await client.fetchGroup(slug);
-  console.error('proving (a few seconds)…');
-  // snarkjs's default curve keeps worker threads alive and the command would never exit.
-  await useSingleThreadedCurve();
-  const proven = await proveAction(
-    identity,
-    group,
-    { kind, community, target: target(community.id), payload },
-    nodeArtifacts(),
-  ).finally(releaseCurve);
-  const response = await send(baseUrl, slug, proven);
-  const body = await response.text();
-  console.log(body);
-  return response.ok ? 0 : 1;
+  const prove = async (clientMinute?: number) => {
+    console.error('proving (a few seconds)…');
+    // snarkjs's default curve keeps worker threads alive and the command would never exit.
+    await useSingleThreadedCurve();
+    return proveAction(
+      identity,
+      group,
+      {
+        kind: write.kind,
+        community,
+        target: write.target(community.id),
+        payload: write.payload,
+        clientMinute,
+      },
+      nodeArtifacts(),
+    ).finally(releaseCurve);
+  };
+  let body: unknown;
+  try {
+    body = await write.send(client, slug, await prove()).catch(async (error: unknown) => {
+      const stored = outdatedMinute(error);
+      if (stored === undefined) throw error;
+      return write.send(client, slug, await prove(nextRatingMinute(new Date(), stored)));
+    });
+  } catch (error) {
+    if (!(error instanceof ApiRequestError)) throw error;
+    if (options.json) {
+      console.log(
+        JSON.stringify({ code: error.code, message: error.message, details: error.details }),
+      );
+    } else {
+      console.error(`refused (${error.status} ${error.code}): ${error.message}`);
+    }
+    return 1;
+  }
+  console.log(
+    options.json ? JSON.stringify(body) : write.describe(body as Record<string, unknown>),
+  );
+  return 0;
 }
 
-const sendJson = (method: string, url: string, proven: ProvenAction) =>
-  fetch(url, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      ...proven.action.payload,
-      clientMinute: proven.action.clientMinute,
-      proof: proven.proof,
-    }),
-  });
+function outdatedMinute(error: unknown): number | undefined {
+  if (!(error instanceof ApiRequestError) || error.code !== 'RATING_OUTDATED') return undefined;
+  const stored = (error.details as { storedClientMinute?: unknown } | undefined)
+    ?.storedClientMinute;
+  return typeof stored === 'number' ? stored : undefined;
+}
 
 export function noteCommand(args: string[], options: CliOptions): Promise<number> {
   const payload = {
@@ -114,15 +154,15 @@ export function noteCommand(args: string[], options: CliOptions): Promise<number
     text: required(options.text, '--text'),
     sources: list(options.sources),
   };
-  return proveAndSend(
-    args,
-    options,
-    'note.create',
-    () => '',
+  return proveAndSend(args, options, {
+    kind: 'note.create',
+    target: () => '',
     payload,
-    (baseUrl, slug, proven) =>
-      sendJson('POST', `${baseUrl}/communities/${encodeURIComponent(slug)}/notes`, proven),
-  );
+    send: async (client, slug, proven) => (await client.createNote(slug, proven)).body,
+    describe: (note) =>
+      `note published: ${note['id']} (${note['status']}; it is shown once raters who usually ` +
+      `disagree find it helpful)`,
+  });
 }
 
 export function rateCommand(args: string[], options: CliOptions): Promise<number> {
@@ -131,29 +171,28 @@ export function rateCommand(args: string[], options: CliOptions): Promise<number
     helpfulness: required(options.helpfulness, '--helpfulness'),
     tags: list(options.tags),
   };
-  return proveAndSend(
-    args,
-    options,
-    'rating.put',
-    () => `note:${noteId}`,
+  return proveAndSend(args, options, {
+    kind: 'rating.put',
+    target: () => `note:${noteId}`,
     payload,
-    (baseUrl, slug, proven) =>
-      sendJson(
-        'PUT',
-        `${baseUrl}/communities/${encodeURIComponent(slug)}/notes/${encodeURIComponent(noteId)}/rating`,
-        proven,
-      ),
-  );
+    send: async (client, slug, proven) => (await client.putRating(slug, noteId, proven)).body,
+    describe: (rating) => {
+      const tags = (rating['tags'] as string[]).join(', ');
+      return (
+        `rating saved: note ${rating['noteId']} ${rating['helpfulness']}` +
+        `${tags ? ` (${tags})` : ''}; it counts at the next scoring run`
+      );
+    },
+  });
 }
 
 export function requestCommand(args: string[], options: CliOptions): Promise<number> {
-  return proveAndSend(
-    args,
-    options,
-    'note.request',
-    () => '',
-    { post: { url: required(options.post, '--post') } },
-    (baseUrl, slug, proven) =>
-      sendJson('POST', `${baseUrl}/communities/${encodeURIComponent(slug)}/note-requests`, proven),
-  );
+  return proveAndSend(args, options, {
+    kind: 'note.request',
+    target: () => '',
+    payload: { post: { url: required(options.post, '--post') } },
+    send: async (client, slug, proven) => (await client.requestNote(slug, proven)).request,
+    describe: (request) =>
+      `request recorded: ${request['postRequestCount']} member(s) asked for a note on this post`,
+  });
 }

@@ -1,30 +1,15 @@
 import { Group } from '@semaphore-protocol/core';
 
+import type { CommunityResponse, NoteRequestResponse } from '@bridgenotes/protocol';
+
 import { groupFromLeaves, PublishedGroup } from './group';
 import type { ProvenAction } from './prove';
 
-export interface CommunityInfo {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  admission: 'OPEN' | 'INVITE' | 'CLOSED';
-  scope: string;
-  treeDepth: number;
-  treeSize: number;
-  root: string;
-}
+/** A community as the API answers it (declared once, in libs/protocol). */
+export type CommunityInfo = CommunityResponse;
 
 /** A stored note request, as the API answers it. */
-export interface NoteRequestInfo {
-  id: string;
-  communityId: string;
-  postId: string;
-  requesterPseudonym: string;
-  clientMinute: number;
-  /** Members of the community who requested a note on the post, this one included. */
-  postRequestCount: number;
-}
+export type NoteRequestInfo = NoteRequestResponse;
 
 export class ApiRequestError extends Error {
   override name = 'ApiRequestError';
@@ -33,9 +18,26 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The answer's structured detail, e.g. `storedClientMinute` of `RATING_OUTDATED`. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
+}
+
+/**
+ * How many times a proven write is sent again after the connection failed before any answer.
+ * Safe because every proven write is idempotent (docs/protocol.md): the same note, rating or
+ * request again answers the stored one. It matters after a long proof: proving blocks the event
+ * loop, the server (or a proxy) closes the idle keep-alive connection meanwhile, and the first
+ * send goes out on the dead socket ("fetch failed"); the pool then opens a fresh connection.
+ */
+const WRITE_ATTEMPTS = 3;
+
+/** A write's outcome: what the API answered, and whether this call stored something new. */
+export interface WriteResult<T> {
+  body: T;
+  status: number;
 }
 
 /** The calls a member's client makes. It never asks the server for a Merkle proof. */
@@ -75,12 +77,48 @@ export class BridgenotesClient {
     slug: string,
     proven: ProvenAction,
   ): Promise<{ request: NoteRequestInfo; created: boolean }> {
-    let status = 0;
-    const request = await this.request<NoteRequestInfo>(
+    const { body, status } = await this.write<NoteRequestInfo>(
+      'POST',
       `/communities/${encodeURIComponent(slug)}/note-requests`,
-      { method: 'POST', body: provenBody(proven), onStatus: (code) => (status = code) },
+      proven,
     );
-    return { request, created: status === 201 };
+    return { request: body, created: status === 201 };
+  }
+
+  /** Sends a proven note (`note.create`); the answer is the stored note. */
+  createNote<T = unknown>(slug: string, proven: ProvenAction): Promise<WriteResult<T>> {
+    return this.write('POST', `/communities/${encodeURIComponent(slug)}/notes`, proven);
+  }
+
+  /** Sends a proven rating (`rating.put`); `409 RATING_OUTDATED` says which minute to use. */
+  putRating<T = unknown>(
+    slug: string,
+    noteId: string,
+    proven: ProvenAction,
+  ): Promise<WriteResult<T>> {
+    return this.write(
+      'PUT',
+      `/communities/${encodeURIComponent(slug)}/notes/${encodeURIComponent(noteId)}/rating`,
+      proven,
+    );
+  }
+
+  /** Sends a proven write, again on a fresh connection when the first one died unanswered. */
+  async write<T>(method: string, path: string, proven: ProvenAction): Promise<WriteResult<T>> {
+    for (let attempt = 1; ; attempt += 1) {
+      let status = 0;
+      try {
+        const body = await this.request<T>(path, {
+          method,
+          body: provenBody(proven),
+          onStatus: (code) => (status = code),
+        });
+        return { body, status };
+      } catch (error) {
+        // fetch rejects with a TypeError only when no answer came; an answer is never resent.
+        if (!(error instanceof TypeError) || status !== 0 || attempt >= WRITE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async request<T>(
@@ -93,12 +131,17 @@ export class BridgenotesClient {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     options.onStatus?.(response.status);
-    const body = (await response.json()) as T & { code?: string; message?: string };
+    const body = (await response.json()) as T & {
+      code?: string;
+      message?: string;
+      details?: unknown;
+    };
     if (!response.ok) {
       throw new ApiRequestError(
         response.status,
         body.code ?? 'UNKNOWN',
         body.message ?? response.statusText,
+        body.details,
       );
     }
     return body;

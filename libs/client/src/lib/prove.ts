@@ -26,6 +26,11 @@ export interface ActionRequest {
   payload: Action['payload'];
   /** The moment the action is made; defaults to now. */
   at?: Date;
+  /**
+   * The action's minute when it is not `at`'s: a changed rating takes the minute after the one
+   * it replaces (`nextRatingMinute`).
+   */
+  clientMinute?: number;
 }
 
 /** A post as the API takes it: a URL (the server canonicalises it) or a platform's own id. */
@@ -61,7 +66,7 @@ export async function proveAction(
     community: request.community.id,
     target: request.target ?? '',
     payload: request.payload,
-    clientMinute: minuteOf(request.at ?? new Date()),
+    clientMinute: request.clientMinute ?? minuteOf(request.at ?? new Date()),
   };
   const proof = await generateProof(
     identity,
