@@ -41,7 +41,21 @@ function succeeds(command, args) {
 const has = (command) => succeeds('sh', ['-c', `command -v ${command}`]);
 
 /** Installs dependencies when node_modules is missing or older than the lockfile. */
+/**
+ * Refuses a Node older than package.json's `engines` asks (`>=MAJOR.MINOR`), before anything
+ * installs: the dependencies are pinned to versions whose own engines accept it.
+ */
+export function checkNodeVersion() {
+  const wanted = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node;
+  const [major, minor] = /^>=(\d+)\.(\d+)$/.exec(wanted).slice(1).map(Number);
+  const [haveMajor, haveMinor] = process.versions.node.split('.').map(Number);
+  if (haveMajor < major || (haveMajor === major && haveMinor < minor)) {
+    fail(`Bridgenotes needs Node.js ${wanted}; this is ${process.version}.`);
+  }
+}
+
 export function ensureDependencies() {
+  checkNodeVersion();
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
