@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import compression from 'compression';
+import type { Request, Response } from 'express';
 import helmet from 'helmet';
 
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -14,6 +16,7 @@ export const API_VERSION = '0.1.0';
  */
 export function configureApp(app: NestExpressApplication): void {
   const exceptions = new AllExceptionsFilter();
+  app.use(compression({ filter: shouldCompress }));
   app.use(helmet());
   // Registered before Nest's defaults (which then stand aside) so that the error middleware
   // right after them answers malformed or oversized bodies in the common error shape.
@@ -41,4 +44,15 @@ export function configureApp(app: NestExpressApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Every answer worth compressing is, in brotli (quality 4) or gzip as the client accepts: JSON,
+ * HTML, TSV, and the exports' NDJSON, which the `compressible` list leaves out. The widget's
+ * bundles and the circuit files are compressed once at build and sent as they are (the
+ * middleware leaves an answer that has a Content-Encoding alone).
+ */
+function shouldCompress(request: Request, response: Response): boolean {
+  const type = String(response.getHeader('Content-Type') ?? '');
+  return type.startsWith('application/x-ndjson') || compression.filter(request, response);
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Request } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 import { TREE_DEPTH } from '@bridgenotes/protocol';
 
@@ -58,4 +60,70 @@ export function checkedArtifacts(): Record<'wasm' | 'zkey', string> {
 export function widgetBundleFolder(): string | null {
   const folder = join(__dirname, 'widget');
   return existsSync(join(folder, 'embed.js')) ? folder : null;
+}
+
+/** The encodings the build precompresses static files in, the best first. */
+export const ENCODINGS = ['br', 'gzip'] as const;
+export type ContentEncoding = (typeof ENCODINGS)[number];
+
+const EXTENSION: Record<ContentEncoding, string> = { br: '.br', gzip: '.gz' };
+const DECOMPRESS: Record<ContentEncoding, (bytes: Buffer) => Buffer> = {
+  br: (bytes) => brotliDecompressSync(bytes),
+  gzip: (bytes) => gunzipSync(bytes),
+};
+
+/** A static file and its precompressed copies (absent when running from source). */
+export interface StaticFile {
+  path: string;
+  encoded: Partial<Record<ContentEncoding, string>>;
+}
+
+/** The copies the build wrote beside a file: `<file>.br`, `<file>.gz`. */
+export function withCopies(path: string, copiesOf = path): StaticFile {
+  const encoded: StaticFile['encoded'] = {};
+  for (const encoding of ENCODINGS) {
+    if (existsSync(copiesOf + EXTENSION[encoding]))
+      encoded[encoding] = copiesOf + EXTENSION[encoding];
+  }
+  return { path, encoded };
+}
+
+/**
+ * The circuit files with the copies the API's build compressed (`widget/artifacts/`), each copy
+ * checked to decompress to exactly the pinned file: browsers decompress before the prover
+ * hashes, so a wrong copy would only show up as every proof failing.
+ */
+export function circuitFiles(
+  files: Record<'wasm' | 'zkey', string>,
+): Record<'wasm' | 'zkey', StaticFile> {
+  const checked = (kind: 'wasm' | 'zkey') => {
+    const file = withCopies(
+      files[kind],
+      join(__dirname, 'widget', 'artifacts', `semaphore-${TREE_DEPTH}.${kind}`),
+    );
+    for (const [encoding, path] of Object.entries(file.encoded) as [ContentEncoding, string][]) {
+      const hash = createHash('sha256')
+        .update(DECOMPRESS[encoding](readFileSync(path)))
+        .digest('hex');
+      if (hash !== ARTIFACT_HASHES[kind]) {
+        throw new ArtifactMismatchError(
+          `${path} decompresses to SHA-256 ${hash}, not the pinned one`,
+        );
+      }
+    }
+    return file;
+  };
+  return { wasm: checked('wasm'), zkey: checked('zkey') };
+}
+
+/** The best encoding of a file the client accepts (brotli first), or none. */
+export function negotiatedEncoding(
+  request: Request,
+  file: StaticFile,
+): ContentEncoding | undefined {
+  // One encoding at a time: `acceptsEncodings` with several would follow the client's order,
+  // and browsers list gzip before br.
+  return ENCODINGS.find(
+    (encoding) => file.encoded[encoding] && request.acceptsEncodings(encoding) === encoding,
+  );
 }

@@ -1,13 +1,21 @@
-import { Controller, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { join } from 'node:path';
 
 import { ApiError } from '../common/api-error';
 import { CommunitiesService } from '../communities/communities.service';
 import { EMBED_ORIGIN_PATTERN } from '../communities/dto/community-input.dto';
 import { DemoQuery, FrameQuery } from './dto/widget-query.dto';
-import { ARTIFACTS_VERSION, checkedArtifacts, widgetBundleFolder } from './widget-assets';
+import {
+  ARTIFACTS_VERSION,
+  checkedArtifacts,
+  circuitFiles,
+  negotiatedEncoding,
+  StaticFile,
+  widgetBundleFolder,
+  withCopies,
+} from './widget-assets';
 import {
   demoHtml,
   FRAME_HTML,
@@ -31,16 +39,17 @@ const BUNDLES: Record<string, { type: string; policy?: string; crossOrigin?: boo
 @ApiExcludeController()
 @Controller()
 export class WidgetController {
-  private readonly artifacts = checkedArtifacts();
+  private readonly artifacts = circuitFiles(checkedArtifacts());
   private readonly bundles = widgetBundleFolder();
+  private readonly bundleFiles = new Map<string, StaticFile>();
 
   constructor(private readonly communities: CommunitiesService) {}
 
   /** The loader host pages include: the only file another origin loads from this service. */
   @Get('embed.js')
-  embed(@Res() response: Response): void {
+  embed(@Req() request: Request, @Res() response: Response): void {
     response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    this.sendBundle(response, 'embed.js', 'text/javascript; charset=utf-8');
+    this.sendBundle(request, response, 'embed.js', 'text/javascript; charset=utf-8');
   }
 
   @Get('widget/frame')
@@ -62,24 +71,22 @@ export class WidgetController {
   }
 
   @Get('widget/:file')
-  bundle(@Param('file') file: string, @Res() response: Response): void {
+  bundle(@Param('file') file: string, @Req() request: Request, @Res() response: Response): void {
     const bundle = Object.hasOwn(BUNDLES, file) ? BUNDLES[file] : undefined;
     if (!bundle) throw new ApiError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `No widget file ${file}`);
     if (bundle.policy) response.setHeader('Content-Security-Policy', bundle.policy);
-    this.sendBundle(response, file, bundle.type);
+    this.sendBundle(request, response, file, bundle.type);
   }
 
   @Get(`widget/artifacts/${ARTIFACTS_VERSION}/:file`)
-  artifact(@Param('file') file: string, @Res() response: Response): void {
+  artifact(@Param('file') file: string, @Req() request: Request, @Res() response: Response): void {
     const kind =
       file === 'semaphore-20.wasm' ? 'wasm' : file === 'semaphore-20.zkey' ? 'zkey' : null;
     if (!kind) throw new ApiError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `No circuit file ${file}`);
-    response.sendFile(this.artifacts[kind], {
-      maxAge: YEAR_SECONDS * 1000,
-      immutable: true,
-      headers: {
-        'Content-Type': kind === 'wasm' ? 'application/wasm' : 'application/octet-stream',
-      },
+    sendStatic(request, response, this.artifacts[kind], {
+      'Content-Type': kind === 'wasm' ? 'application/wasm' : 'application/octet-stream',
+      // Versioned URL: the file never changes under it.
+      'Cache-Control': `public, max-age=${YEAR_SECONDS}, immutable`,
     });
   }
 
@@ -97,17 +104,39 @@ export class WidgetController {
       );
   }
 
-  private sendBundle(response: Response, file: string, type: string): void {
-    if (!this.bundles) {
+  private sendBundle(request: Request, response: Response, file: string, type: string): void {
+    const bundles = this.bundles;
+    if (!bundles) {
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         'WIDGET_NOT_BUILT',
         'The widget is not built: run the API from its build (npm start)',
       );
     }
-    response.sendFile(join(this.bundles, file), {
-      headers: { 'Content-Type': type, 'Cache-Control': BUNDLE_CACHE },
-      cacheControl: false,
-    });
+    let bundle = this.bundleFiles.get(file);
+    if (!bundle) {
+      bundle = withCopies(join(bundles, file));
+      this.bundleFiles.set(file, bundle);
+    }
+    sendStatic(request, response, bundle, { 'Content-Type': type, 'Cache-Control': BUNDLE_CACHE });
   }
+}
+
+/**
+ * Sends a file's precompressed copy in the best encoding the client accepts (brotli, then gzip),
+ * else the file itself; the compression middleware leaves an encoded answer alone. Caches keep
+ * one copy per encoding (`Vary`).
+ */
+function sendStatic(
+  request: Request,
+  response: Response,
+  file: StaticFile,
+  headers: Record<string, string>,
+): void {
+  const encoding = negotiatedEncoding(request, file);
+  response.vary('Accept-Encoding');
+  response.sendFile(encoding ? (file.encoded[encoding] as string) : file.path, {
+    headers: { ...headers, ...(encoding ? { 'Content-Encoding': encoding } : {}) },
+    cacheControl: false,
+  });
 }
