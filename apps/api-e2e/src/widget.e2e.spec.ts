@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 import { Client } from 'pg';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium } from './support/browser';
+import { rawGet } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const docs = join(__dirname, '..', '..', '..', 'docs');
@@ -19,10 +22,11 @@ const HOSTILE_TEXT =
   '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script><b>bold</b> & more';
 const TO_RATE_TEXT = 'Repairs were planned in 2024 and approved by the council in March.';
 const WRITTEN_TEXT = 'The closure dates moved: the council now says repairs start in April.';
-
 /**
  * The widget in Debian's Chromium, against the built API as a process: the demo page, a page on
- * another origin listed by the community, and one that is not listed.
+ * another origin listed by the community, and one that is not listed. One file over 400 lines on
+ * purpose: the tests share one API process, community and browser, and the member's tests build
+ * on one another (the note written in one changes status in the next).
  */
 describe('embeddable widget', () => {
   const run = currentTestRun();
@@ -36,6 +40,7 @@ describe('embeddable widget', () => {
   const unlisted = { slug: `w-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const postUrl = `https://example.com/news/${listed.slug}`;
   let toRateId: string;
+  let writtenNoteId: string;
 
   async function insertNote(
     communityId: string,
@@ -87,6 +92,11 @@ describe('embeddable widget', () => {
          SELECT id, $3, 'NEEDS_MORE_RATINGS', 'CURRENTLY_RATED_HELPFUL' FROM updated`,
         [id, JSON.stringify(score), rows[0].id],
       );
+      await database.query(
+        `INSERT INTO note_scores (run_id, note_id, status, score)
+         VALUES ($1, $2, 'CURRENTLY_RATED_HELPFUL', $3::jsonb)`,
+        [rows[0].id, id, JSON.stringify(score)],
+      );
     }
   }
 
@@ -116,7 +126,9 @@ describe('embeddable widget', () => {
         <script>window.events = []; for (const type of ['ready', 'rated', 'noted', 'requested'])
           document.addEventListener('bridgenotes:' + type, (event) => window.events.push(type));</script>
         <script async src="${apiUrl}/embed.js" data-community="${url.searchParams.get('community')}"
-          data-post-url="${postUrl}" data-theme="light"></script></body></html>`);
+          data-post-url="${url.searchParams.get('post') ?? postUrl}"
+          data-theme="${url.searchParams.get('theme') ?? 'light'}"
+          data-locale="${url.searchParams.get('locale') ?? ''}"></script></body></html>`);
     });
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
@@ -150,18 +162,55 @@ describe('embeddable widget', () => {
     await publishHelpful(listed.id, [helpful, hostile]);
     await insertNote(unlisted.id, posts[0].id, HELPFUL_TEXT, []);
 
+    // A loaded machine can take a while to start the API: wait for it, however long.
     await eventually(async () => {
       const response = await fetch(`${apiUrl}/health`);
       if (response.status !== 200) throw new Error(`health answered ${response.status}`);
-    });
+    }, 170_000);
     browser = await launchChromium();
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
     if (api?.child.exitCode === null) api.child.kill('SIGKILL');
     await new Promise((resolve) => host?.close(resolve));
     await database?.end();
+  });
+
+  it('serves the widget and the circuit files compressed at build, brotli first, with their cache headers', async () => {
+    const files = [
+      ['/embed.js', 'public, max-age=300'],
+      ['/widget/frame.js', 'public, max-age=300'],
+      ['/widget/prover.js', 'public, max-age=300'],
+      ['/widget/artifacts/4.13.0/semaphore-20.wasm', 'public, max-age=31536000, immutable'],
+      ['/widget/artifacts/4.13.0/semaphore-20.zkey', 'public, max-age=31536000, immutable'],
+    ];
+    const sizes: Record<string, number[]> = {};
+    for (const [path, cache] of files) {
+      const [plain, gzip, brotli] = await Promise.all([
+        rawGet(`${apiUrl}${path}`),
+        rawGet(`${apiUrl}${path}`, 'gzip'),
+        // Chromium's header: gzip listed first, brotli still preferred.
+        rawGet(`${apiUrl}${path}`, 'gzip, deflate, br, zstd'),
+      ]);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(brotli.headers['content-encoding']).toBe('br');
+      for (const answer of [plain, gzip, brotli]) {
+        expect(answer.headers['cache-control']).toBe(cache);
+        expect(answer.headers['vary']).toMatch(/Accept-Encoding/i);
+      }
+      expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+      expect(brotliDecompressSync(brotli.body).equals(plain.body)).toBe(true);
+      sizes[path] = [plain.body.length, gzip.body.length, brotli.body.length];
+    }
+    // What a member's first proof downloads: 5.7 MB of circuit, 3.3 MB in brotli.
+    const circuit = (index: number) =>
+      sizes['/widget/artifacts/4.13.0/semaphore-20.wasm'][index] +
+      sizes['/widget/artifacts/4.13.0/semaphore-20.zkey'][index];
+    expect(circuit(2)).toBeLessThan(0.6 * circuit(0));
+    expect(sizes['/embed.js'][2]).toBeLessThanOrEqual(3 * 1024);
+    expect(sizes['/widget/frame.js'][2]).toBeLessThanOrEqual(40 * 1024);
   });
 
   it('shows the helpful notes on the demo page, in light and dark themes', async () => {
@@ -185,10 +234,43 @@ describe('embeddable widget', () => {
       });
       // The note needing ratings stays behind "Help rate".
       expect(await frame.getByText(TO_RATE_TEXT).isVisible()).toBe(false);
+      // The iframe and the frame's root share one color-scheme: otherwise Chromium paints the
+      // frame's canvas opaque, and the dark card shows square corners on the light page.
+      const hostScheme = await page.$eval(
+        'bridgenotes-widget iframe',
+        (element) => getComputedStyle(element).colorScheme,
+      );
+      const frameScheme = await frame.evaluate(
+        () => getComputedStyle(document.documentElement).colorScheme,
+      );
+      expect(hostScheme).toBe(theme);
+      expect(frameScheme).toBe(theme);
+      expect(await seriousViolations(frame)).toEqual([]);
       await page
         .locator('bridgenotes-widget')
         .screenshot({ path: join(docs, `widget-${theme}.png`) });
     }
+    await page.close();
+  });
+
+  it('passes the accessibility audit at 375 px with the notes that need ratings open', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const theme of ['light', 'dark']) {
+      await page.goto(
+        `${apiUrl}/demo?${new URLSearchParams({ community: listed.slug, post: postUrl, theme })}`,
+      );
+      const frame = await widgetFrame(page);
+      await frame.getByText(HELPFUL_TEXT).waitFor();
+      await frame.getByRole('button', { name: /Help rate notes/ }).click();
+      await frame.getByText(TO_RATE_TEXT).waitFor();
+      // A note that needs ratings is never headed like one readers agreed on.
+      expect(await frame.locator('.note.proposed .kind').first().textContent()).toBe(
+        'Proposed note: the post may mislead',
+      );
+      expect(await seriousViolations(frame)).toEqual([]);
+    }
+    await page.locator('bridgenotes-widget').screenshot({ path: join(docs, 'widget-375.png') });
     await page.close();
   });
 
@@ -242,24 +324,7 @@ describe('embeddable widget', () => {
       const events = await page.evaluate(() => (window as { events?: string[] }).events);
       if (!events?.includes('ready')) throw new Error(`events ${events}`);
     });
-    await page.close();
-  });
-
-  it('lets a member join, rate, write and ask for a note with proofs made in the browser, out of the host page’s reach', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${hostOrigin}/?community=${listed.slug}`);
-    const frame = await widgetFrame(page);
-    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
-    await frame.getByRole('button', { name: 'Create an identity' }).click();
-    await frame.getByRole('button', { name: 'Join Widget test community' }).click();
-    await frame.getByText('You are a member of Widget test community.').waitFor();
-    const { rows: members } = await database.query(
-      'SELECT commitment FROM members WHERE community_id = $1',
-      [listed.id],
-    );
-    expect(members).toHaveLength(1);
-
-    // The host page cannot read the frame's storage, where the identity is kept.
+    // The host page cannot reach into the frame, where the identity is kept.
     expect(
       await page.evaluate(() => {
         try {
@@ -269,55 +334,191 @@ describe('embeddable widget', () => {
         }
       }),
     ).toBe('blocked');
+    await page.close();
+  });
 
-    await frame.getByRole('radio', { name: 'Helpful', exact: true }).check();
-    await frame.getByRole('checkbox', { name: 'Clear' }).check();
-    await frame.getByRole('button', { name: 'Submit rating' }).click();
-    await frame.getByText('Rating saved.').waitFor({ timeout: 90_000 });
-
-    const { rows } = await database.query<{ helpfulness: string; tags: string[]; proof: object }>(
-      'SELECT helpfulness, tags, proof FROM ratings WHERE note_id = $1',
-      [toRateId],
+  it('lets a member join, rate, change the rating at once, write and ask for a note, by keyboard alone, with proofs made in the browser', async () => {
+    // On the service's own demo page: this Chromium blocks storage in third-party frames, where
+    // the frame keeps the identity in memory only, and this test reloads.
+    const page = await browser.context.newPage();
+    await page.goto(
+      `${apiUrl}/demo?${new URLSearchParams({ community: listed.slug, post: postUrl, theme: 'light' })}`,
     );
-    expect(rows).toEqual([expect.objectContaining({ helpfulness: 'HELPFUL', tags: ['CLEAR'] })]);
-    expect(rows[0].proof).toEqual(expect.objectContaining({ merkleTreeDepth: 20 }));
+    await page.evaluate(() => {
+      const events: string[] = [];
+      (window as { events?: string[] }).events = events;
+      for (const type of ['ready', 'rated', 'noted', 'requested']) {
+        document.addEventListener(`bridgenotes:${type}`, () => events.push(type));
+      }
+    });
+    const frame = await widgetFrame(page);
+    await frame.getByText(HELPFUL_TEXT).waitFor();
+    const press = async (target: Locator, key = 'Enter') => {
+      await tabTo(page, target);
+      await page.keyboard.press(key);
+    };
+    await press(frame.getByRole('button', { name: 'Help rate notes (1)' }));
+    await press(frame.getByRole('button', { name: 'Create an identity' }));
+    await press(frame.getByRole('button', { name: 'Join Widget test community' }));
+    await frame.getByText('You are a member of Widget test community.').waitFor();
+    const { rows: members } = await database.query(
+      'SELECT commitment FROM members WHERE community_id = $1',
+      [listed.id],
+    );
+    expect(members).toHaveLength(1);
+
+    // Nothing chosen: said under the choices, before any proof, with the focus there.
+    const rateForm = frame.locator('form.rate');
+    await press(rateForm.getByRole('button', { name: 'Submit rating' }));
+    await rateForm.getByText('Choose how helpful the note is.').waitFor();
+    expect(
+      await rateForm
+        .getByRole('radio', { name: 'Helpful', exact: true })
+        .evaluate((element) => element === document.activeElement),
+    ).toBe(true);
+    await page.keyboard.press('Space');
+    await press(rateForm.getByRole('checkbox', { name: 'Clear' }), 'Space');
+    await press(rateForm.getByRole('button', { name: 'Submit rating' }));
+    const saved = rateForm.getByText('Rating saved.', { exact: false });
+    await saved.waitFor({ timeout: 90_000 });
+    // The outcome is said beside the button, and the focus is moved there.
+    expect(await saved.evaluate((element) => element === document.activeElement)).toBe(true);
+    const rating = () =>
+      database.query<{ helpfulness: string; tags: string[]; client_minute: number; proof: object }>(
+        'SELECT helpfulness, tags, client_minute, proof FROM ratings WHERE note_id = $1',
+        [toRateId],
+      );
+    const first = (await rating()).rows;
+    expect(first).toEqual([expect.objectContaining({ helpfulness: 'HELPFUL', tags: ['CLEAR'] })]);
+    expect(first[0].proof).toEqual(expect.objectContaining({ merkleTreeDepth: 20 }));
     expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain('rated');
 
-    // The same member writes a note on the post, under the same pseudonym.
-    await frame.getByRole('radio', { name: 'Misleading or missing context' }).check();
-    await frame.getByRole('checkbox', { name: 'Outdated information' }).check();
-    await frame.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
-    await frame.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
-    await frame.getByRole('button', { name: 'Publish note' }).click();
-    await frame.getByText('Note published.').waitFor({ timeout: 90_000 });
-    const { rows: notes } = await database.query<{ author_pseudonym: string; reasons: string[] }>(
-      'SELECT author_pseudonym, reasons, sources FROM notes WHERE text = $1',
-      [WRITTEN_TEXT],
-    );
+    // The member changes its mind at once: the latest choice wins, with no wait and no error.
+    await rateForm.getByText('Your rating: Helpful. You can change it.').waitFor();
+    await tabTo(page, rateForm.getByRole('radio', { name: 'Helpful', exact: true }));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await press(rateForm.getByRole('button', { name: 'Submit rating' }));
+    await rateForm.getByText('Your rating: Not helpful. You can change it.').waitFor({
+      timeout: 90_000,
+    });
+    const changed = (await rating()).rows;
+    expect(changed).toEqual([expect.objectContaining({ helpfulness: 'NOT_HELPFUL', tags: [] })]);
+    expect(changed[0].client_minute).toBeGreaterThan(first[0].client_minute);
+    const pseudonym = (first[0].proof as { nullifier: string }).nullifier;
+
+    // Writing: each problem under its field before any proof, the focus on the first.
+    const writeForm = frame.locator('form.write');
+    await press(writeForm.getByRole('button', { name: 'Publish note' }));
+    await writeForm.getByText('Choose whether the post may mislead.').waitFor();
+    await writeForm.getByText('Write the note.').waitFor();
+    await tabTo(page, writeForm.getByRole('radio', { name: 'Misleading or missing context' }));
+    await page.keyboard.press('Space');
+    await tabTo(page, writeForm.getByLabel('Note (at most 280 characters'));
+    await page.keyboard.type('x'.repeat(300));
+    await press(writeForm.getByRole('button', { name: 'Publish note' }));
+    await writeForm.getByText('Choose at least one reason.').waitFor();
+    await writeForm.getByText('The note has 300 characters; at most 280 fit.').waitFor();
+    await writeForm
+      .getByText('A note saying the post may mislead needs at least one source.')
+      .waitFor();
+    expect(
+      await writeForm
+        .getByRole('checkbox', { name: 'Factual error' })
+        .evaluate((element) => element === document.activeElement),
+    ).toBe(true);
+    await writeForm.screenshot({ path: join(docs, 'widget-validation.png') });
+    await press(writeForm.getByRole('checkbox', { name: 'Outdated information' }), 'Space');
+    await tabTo(page, writeForm.getByLabel('Note (at most 280 characters'));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(WRITTEN_TEXT);
+    await tabTo(page, writeForm.getByLabel('Sources, one link per line'));
+    await page.keyboard.type('https://example.org/council/2026');
+    await press(writeForm.getByRole('button', { name: 'Publish note' }));
+    await writeForm.getByText('Note published.', { exact: false }).waitFor({ timeout: 90_000 });
+    const { rows: notes } = await database.query<{
+      id: string;
+      author_pseudonym: string;
+      reasons: string[];
+    }>('SELECT id, author_pseudonym, reasons, sources FROM notes WHERE text = $1', [WRITTEN_TEXT]);
     expect(notes).toEqual([
-      {
-        author_pseudonym: (rows[0].proof as { nullifier: string }).nullifier,
+      expect.objectContaining({
+        author_pseudonym: pseudonym,
         reasons: ['OUTDATED_INFORMATION'],
         sources: ['https://example.org/council/2026'],
-      },
+      }),
     ]);
+    // The form is empty again, and the new note is listed at once, known as the member's own.
+    expect(await writeForm.getByLabel('Note (at most 280 characters').inputValue()).toBe('');
+    const written = frame.locator(`.note[data-note-id="${notes[0].id}"]`);
+    await written.getByText('You wrote this note: others rate it.').waitFor();
+    expect(await written.locator('form').count()).toBe(0);
     expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain('noted');
 
     // And asks for a note on the post, under the same pseudonym again.
     await frame.getByText('Members who asked for a note on this post: 0').waitFor();
-    await frame.getByRole('button', { name: 'Ask for a note on this post' }).click();
-    await frame.getByText('Request recorded.').waitFor({ timeout: 90_000 });
+    await press(frame.getByRole('button', { name: 'Ask for a note on this post' }));
+    await frame.getByText('Request recorded.', { exact: false }).waitFor({ timeout: 90_000 });
     await frame.getByText('Members who asked for a note on this post: 1').waitFor();
     const { rows: requests } = await database.query<{ requester_pseudonym: string }>(
       'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
       [listed.id],
     );
-    expect(requests).toEqual([
-      { requester_pseudonym: (rows[0].proof as { nullifier: string }).nullifier },
-    ]);
+    expect(requests).toEqual([{ requester_pseudonym: pseudonym }]);
     expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain(
       'requested',
     );
+
+    // After a reload, the frame still knows the rating and the note are the member's own.
+    await page.reload();
+    const again = await widgetFrame(page);
+    await again.getByText(HELPFUL_TEXT).waitFor();
+    await again.getByRole('button', { name: 'Help rate notes (2)' }).click();
+    await again.getByText('Your rating: Not helpful. You can change it.').waitFor();
+    expect(await again.getByRole('radio', { name: 'Not helpful', exact: true }).isChecked()).toBe(
+      true,
+    );
+    await again
+      .locator(`.note[data-note-id="${notes[0].id}"]`)
+      .getByText('You wrote this note: others rate it.')
+      .waitFor();
+    expect(await seriousViolations(again)).toEqual([]);
+    await page.locator('bridgenotes-widget').screenshot({ path: join(docs, 'widget-member.png') });
+    writtenNoteId = notes[0].id;
     await page.close();
-  }, 240_000);
+  }, 480_000);
+
+  it('offers writing and asking plainly on a post without notes, in French, and tells the member privately that a note it wrote changed status', async () => {
+    // The note the member wrote is now shown (a scoring run published it).
+    await publishHelpful(listed.id, [writtenNoteId]);
+    const page = await browser.context.newPage();
+    const empty = `https://example.com/news/${listed.slug}/empty`;
+    await page.goto(
+      `${apiUrl}/demo?${new URLSearchParams({ community: listed.slug, post: empty, theme: 'dark', locale: 'fr' })}`,
+    );
+    const frame = await widgetFrame(page);
+    expect(await frame.locator('html').getAttribute('lang')).toBe('fr');
+    await frame.getByText('Personne n’a encore écrit de note sur cette publication.').waitFor();
+    // Nothing to open: writing and asking are right there.
+    expect(await frame.getByRole('button', { name: /Aider à évaluer/ }).count()).toBe(0);
+    await frame.getByRole('button', { name: 'Demander une note sur cette publication' }).waitFor();
+    await frame.getByRole('button', { name: 'Publier la note' }).waitFor();
+    // Found on the device among the latest run's public results: the note is on another post.
+    const updates = frame.getByRole('region', {
+      name: 'Des notes que vous avez écrites ou évaluées ont changé de statut',
+    });
+    await updates
+      .getByText(`Vous avez écrit : « ${WRITTEN_TEXT} » : affichée comme utile`)
+      .waitFor();
+    expect(await seriousViolations(frame)).toEqual([]);
+    await page
+      .locator('bridgenotes-widget')
+      .screenshot({ path: join(docs, 'widget-empty-fr.png') });
+    // Seen once: the next visit says nothing more.
+    await page.reload();
+    const again = await widgetFrame(page);
+    await again.getByRole('button', { name: 'Publier la note' }).waitFor();
+    expect(await again.locator('.updates').count()).toBe(0);
+    await page.close();
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ const script = document.currentScript as HTMLScriptElement | null;
 const service = new URL(script?.src || '/', location.href).origin;
 const TAG = 'bridgenotes-widget';
 const THEMES = ['light', 'dark', 'auto'];
+const LOCALE = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/;
 
 function canonicalUrl(): string {
   const link = document.querySelector<HTMLLinkElement>('link[rel="canonical"]');
@@ -42,16 +43,23 @@ class BridgenotesWidget extends HTMLElement {
     if (this.frame || !community) return;
     // The frame refuses unknown themes; a typo should not cost the host its notes.
     const theme = this.getAttribute('theme') ?? '';
+    // The frame refuses a malformed tag; without one it follows the browser's languages.
+    const locale = this.getAttribute('locale') ?? '';
     const frame = document.createElement('iframe');
     frame.src = `${service}/widget/frame?${new URLSearchParams({
       community,
       post: this.getAttribute('post-url') || canonicalUrl(),
       theme: THEMES.includes(theme) ? theme : 'auto',
       parent: location.origin,
+      ...(LOCALE.test(locale) ? { locale } : {}),
     })}`;
     frame.title = this.getAttribute('frame-title') || 'Community notes';
     frame.loading = 'lazy';
-    frame.style.cssText = 'display:block;width:100%;height:160px;border:0;background:transparent';
+    // The same color-scheme as the frame's root: where they differ, browsers paint the frame's
+    // canvas opaque, and the dark card shows square corners on a light page.
+    frame.style.cssText = `display:block;width:100%;height:160px;border:0;background:transparent;color-scheme:${
+      theme === 'light' || theme === 'dark' ? theme : 'light dark'
+    }`;
     this.frame = frame;
     addEventListener('message', this.onMessage);
     this.appendChild(frame);
@@ -87,6 +95,7 @@ if (script?.dataset['community']) {
     'post-url': script.dataset['postUrl'],
     theme: script.dataset['theme'],
     'frame-title': script.dataset['title'],
+    locale: script.dataset['locale'],
   })) {
     if (value) widget.setAttribute(name, value);
   }

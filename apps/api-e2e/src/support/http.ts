@@ -1,3 +1,5 @@
+import { get, IncomingHttpHeaders } from 'node:http';
+
 /**
  * One JSON call to a running API: throws on any status from 300 up, naming the call and the
  * answer; the parsed body otherwise. `operatorKey` sends it as the operator's bearer key.
@@ -24,4 +26,25 @@ export async function callApi(
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** A GET with exactly this Accept-Encoding, the body as it came over the wire (not decoded). */
+export function rawGet(
+  url: string,
+  acceptEncoding?: string,
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(
+      url,
+      { headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+        response.on('error', reject);
+      },
+    ).on('error', reject);
+  });
 }

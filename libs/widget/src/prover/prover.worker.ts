@@ -2,7 +2,7 @@
 // works, rebuilds the group from the published leaves (checking the root, never asking the
 // server for a Merkle proof), checks the circuit files' hashes and proves the action.
 import { Identity } from '@semaphore-protocol/core';
-import { groupFromLeaves, proveAction, PublishedGroup } from '@bridgenotes/client';
+import { groupFromLeaves, proveAction, pseudonymOf, PublishedGroup } from '@bridgenotes/client';
 import type { JsonValue } from '@bridgenotes/protocol';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
@@ -62,6 +62,9 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
   if (request.type === 'commitment') {
     return { id: request.id, ok: true, commitment: identity.commitment.toString() };
   }
+  if (request.type === 'pseudonym') {
+    return { id: request.id, ok: true, pseudonym: pseudonymOf(identity, request.scope) };
+  }
   const [leaves, files] = await Promise.all([
     fetch(`/communities/${encodeURIComponent(request.community.slug)}/group/leaves`).then(
       (response) => {
@@ -82,6 +85,7 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
       community: request.community,
       target: request.target,
       payload: request.payload as { [key: string]: JsonValue },
+      clientMinute: request.clientMinute,
     },
     artifacts,
   );

@@ -30,6 +30,8 @@ export const STYLE_VARS = [
 export type ProverRequest =
   | { id: number; type: 'create' }
   | { id: number; type: 'commitment'; backup: string }
+  /** The member's pseudonym in a community: the nullifier its proofs there will carry. */
+  | { id: number; type: 'pseudonym'; backup: string; scope: string }
   | {
       id: number;
       type: 'prove';
@@ -38,10 +40,19 @@ export type ProverRequest =
       kind: string;
       target: string;
       payload: { [key: string]: unknown };
+      /** When not the current minute: a changed rating's (nextRatingMinute). */
+      clientMinute?: number;
     };
 
 export type ProverResponse =
-  | { id: number; ok: true; backup?: string; commitment?: string; proven?: ProvenForApi }
+  | {
+      id: number;
+      ok: true;
+      backup?: string;
+      commitment?: string;
+      pseudonym?: string;
+      proven?: ProvenForApi;
+    }
   | { id: number; ok: false; error: string };
 
 export interface ProvenForApi {

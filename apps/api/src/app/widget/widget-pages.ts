@@ -48,7 +48,12 @@ const escapeHtml = (text: string) =>
   );
 
 /** A sample article with the widget embedded the way a site would. */
-export function demoHtml(options: { community: string; postUrl: string; theme: string }): string {
+export function demoHtml(options: {
+  community: string;
+  postUrl: string;
+  theme: string;
+  locale?: string;
+}): string {
   const dark = options.theme === 'dark';
   return `<!doctype html>
 <html lang="en">
@@ -70,7 +75,9 @@ export function demoHtml(options: { community: string; postUrl: string; theme: s
         Commuters should plan for longer journeys.</p>
     </article>
     <script async src="/embed.js" data-community="${escapeHtml(options.community)}"
-      data-post-url="${escapeHtml(options.postUrl)}" data-theme="${escapeHtml(options.theme)}"></script>
+      data-post-url="${escapeHtml(options.postUrl)}" data-theme="${escapeHtml(options.theme)}"${
+        options.locale ? ` data-locale="${escapeHtml(options.locale)}"` : ''
+      }></script>
   </body>
 </html>
 `;

@@ -12,9 +12,10 @@ describe('widget', () => {
   let app: INestApplication;
   const server = () => app.getHttpServer();
 
+  // Booting the whole API can take long on a busy machine: wait for it.
   beforeAll(async () => {
     app = await createTestApp();
-  });
+  }, 120_000);
 
   afterAll(() => app.close());
 

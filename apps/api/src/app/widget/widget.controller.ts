@@ -100,6 +100,7 @@ export class WidgetController {
           community: query.community ?? 'demo',
           postUrl: query.post ?? DEMO_POST,
           theme: query.theme ?? 'auto',
+          locale: query.locale,
         }),
       );
   }

@@ -4,6 +4,9 @@ import { SLUG_PATTERN } from '../../common/slug';
 
 export const THEMES = ['light', 'dark', 'auto'] as const;
 
+/** A BCP 47 language tag as a page writes it (`fr`, `pt-BR`); the frame picks what it speaks. */
+const LOCALE_PATTERN = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$/;
+
 /** What the loader puts in the frame's URL; the frame's script reads it, the server checks it. */
 export class FrameQuery {
   @Matches(SLUG_PATTERN, { message: 'community must be a community slug' })
@@ -22,6 +25,10 @@ export class FrameQuery {
   @IsString({ message: 'parent must be text' })
   @Length(1, 300, { message: 'parent must be 1 to 300 characters' })
   parent?: string;
+
+  @IsOptional()
+  @Matches(LOCALE_PATTERN, { message: 'locale must be a language tag such as fr or pt-BR' })
+  locale?: string;
 }
 
 export class DemoQuery {
@@ -37,4 +44,8 @@ export class DemoQuery {
   @IsOptional()
   @IsIn(THEMES, { message: 'theme must be light, dark or auto' })
   theme?: string;
+
+  @IsOptional()
+  @Matches(LOCALE_PATTERN, { message: 'locale must be a language tag such as fr or pt-BR' })
+  locale?: string;
 }

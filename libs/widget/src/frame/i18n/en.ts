@@ -1,19 +1,24 @@
 /**
- * Every string the frame shows, in one place for translation. `{name}` marks a value filled in
- * at run time (as text, never as markup).
+ * The frame's English catalogue, the reference every other language completes. `{name}` marks
+ * a value filled in at run time (as text, never as markup); numbers arrive formatted by `Intl`.
  */
-export const STRINGS = {
+export const EN = {
   heading: 'Community notes',
   loading: 'Loading notes…',
   loadFailed: 'Notes could not be loaded. Try again later.',
   noHelpful: 'No note on this post has been rated helpful yet.',
+  noNotes: 'No one has written a note on this post yet.',
   whyShown: 'Rated helpful by people who usually disagree',
-  sideShare: '{share}% of {count} raters on one side, {other}% of {otherCount} on the other',
+  sideShare: '{share} of {count} raters on one side, {other} of {otherCount} on the other',
   sources: 'Sources',
   misleading: 'Readers added context',
   notMisleading: 'Readers say this is not misleading',
+  proposedMisleading: 'Proposed note: the post may mislead',
+  proposedNotMisleading: 'Proposed note: the post is not misleading',
   helpRate: 'Help rate notes ({count})',
   hideRate: 'Hide notes that need ratings',
+  contribute: 'Write, rate or ask for a note',
+  needsRatingsHeading: 'Notes that need ratings',
   needsRatings: 'These notes need more ratings before they can be shown.',
   noneToRate: 'No note on this post needs ratings now.',
   member: 'Member identity',
@@ -29,6 +34,8 @@ export const STRINGS = {
   inviteLabel: 'Invite code',
   joined: 'You are a member of {community}.',
   closed: 'This community admits members by the operator only.',
+  wroteThis: 'You wrote this note: others rate it.',
+  yourRating: 'Your rating: {rating}. You can change it.',
   rateAs: 'Rate this note',
   helpful: 'Helpful',
   somewhat: 'Somewhat helpful',
@@ -49,16 +56,26 @@ export const STRINGS = {
   noted:
     'Note published. It will be shown once raters from different perspectives find it helpful.',
   failed: 'That did not work: {message}',
+  chooseHelpfulness: 'Choose how helpful the note is.',
+  chooseClassification: 'Choose whether the post may mislead.',
+  chooseReason: 'Choose at least one reason.',
+  textMissing: 'Write the note.',
+  textTooLong: 'The note has {count} characters; at most {limit} fit.',
+  sourceInvalid: 'Each source must be one link starting with http:// or https://: {source}',
+  tooManySources: 'At most {limit} sources.',
+  sourcesMissing: 'A note saying the post may mislead needs at least one source.',
+  updatesHeading: 'Notes you wrote or rated changed status',
+  updateWrote: 'You wrote: “{text}”: {status}',
+  updateRated: 'You rated: “{text}”: {status}',
+  statusHelpful: 'now shown as helpful',
+  statusNotHelpful: 'rated not helpful',
+  statusNeedsRatings: 'needs more ratings again',
 } as const;
 
-export type StringKey = keyof typeof STRINGS;
-
-export function t(key: StringKey, values: Record<string, string | number> = {}): string {
-  return STRINGS[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
-}
+export type StringKey = keyof typeof EN;
 
 /** Community Notes' classification, reason and tag names, as readers read them. */
-export const LABELS: Record<string, string> = {
+export const EN_LABELS: Record<string, string> = {
   MISINFORMED_OR_POTENTIALLY_MISLEADING: 'Misleading or missing context',
   NOT_MISLEADING: 'Not misleading',
   FACTUAL_ERROR: 'Factual error',
@@ -92,5 +109,3 @@ export const LABELS: Record<string, string> = {
   IRRELEVANT_SOURCES: 'Irrelevant sources',
   NOTE_NOT_NEEDED: 'Note not needed',
 };
-
-export const label = (name: string): string => LABELS[name] ?? name;

@@ -1,0 +1,31 @@
+// The API, on this frame's own origin. Answers are typed by the shapes the API declares
+// (libs/protocol's http-shapes), never by copies of them.
+import type { ApiErrorResponse } from '@bridgenotes/protocol';
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<T> {
+  const response = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const body = (await response.json().catch(() => ({}))) as T & Partial<ApiErrorResponse>;
+  if (!response.ok) {
+    throw new RequestError(body.code ?? 'HTTP_ERROR', body.message ?? 'error', body.details);
+  }
+  return body;
+}
+
+export const communityPath = (slug: string): string => `/communities/${encodeURIComponent(slug)}`;

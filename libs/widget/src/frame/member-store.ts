@@ -1,0 +1,103 @@
+// What the frame remembers about its member, in its own origin's storage, never sent anywhere:
+// the identity backup, the membership, the pseudonym (computed from the identity and the
+// community's scope, so the frame knows the member's own notes), the member's own ratings (so a
+// rated note shows its rating after a reload) and the status last seen of the notes the member
+// wrote or rated (to tell, on the device, which of them changed status).
+import type { Helpfulness, NoteStatus } from '@bridgenotes/protocol';
+
+const memory = new Map<string, string>();
+const storage = {
+  get(key: string): string | null {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return memory.get(key) ?? null;
+    }
+  },
+  set(key: string, value: string): void {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+      memory.set(key, value);
+    }
+  },
+};
+
+export interface OwnRating {
+  helpfulness: Helpfulness;
+  tags: string[];
+  /** The minute the rating was proven with: a change takes a later one (nextRatingMinute). */
+  clientMinute: number;
+}
+
+/** A note the member wrote or rated, with the status it had when the member last saw it. */
+export interface TrackedNote {
+  role: 'wrote' | 'rated';
+  status: NoteStatus;
+  text: string;
+}
+
+const IDENTITY_KEY = 'bridgenotes:identity';
+
+export class MemberStore {
+  constructor(private readonly slug: string) {}
+
+  get identity(): string | null {
+    return storage.get(IDENTITY_KEY);
+  }
+
+  set identity(backup: string) {
+    storage.set(IDENTITY_KEY, backup);
+  }
+
+  get isMember(): boolean {
+    return this.identity !== null && storage.get(this.key('member')) !== null;
+  }
+
+  joined(commitment: string): void {
+    storage.set(this.key('member'), commitment);
+  }
+
+  /** Kept beside the commitment it belongs to: a restored identity has another pseudonym. */
+  get pseudonym(): string | null {
+    const [commitment, pseudonym] = (storage.get(this.key('pseudonym')) ?? '').split(':');
+    return pseudonym && commitment === storage.get(this.key('member')) ? pseudonym : null;
+  }
+
+  set pseudonym(value: string) {
+    storage.set(this.key('pseudonym'), `${storage.get(this.key('member'))}:${value}`);
+  }
+
+  rating(noteId: string): OwnRating | undefined {
+    return this.map<OwnRating>('ratings')[noteId];
+  }
+
+  rated(noteId: string, rating: OwnRating): void {
+    this.put('ratings', noteId, rating);
+  }
+
+  tracked(): Record<string, TrackedNote> {
+    return this.map<TrackedNote>('tracked');
+  }
+
+  track(noteId: string, note: TrackedNote): void {
+    this.put('tracked', noteId, note);
+  }
+
+  private key(name: string): string {
+    return `bridgenotes:${name}:${this.slug}`;
+  }
+
+  private map<T>(name: string): Record<string, T> {
+    try {
+      const value = JSON.parse(storage.get(this.key(name)) ?? '{}') as unknown;
+      return value && typeof value === 'object' ? (value as Record<string, T>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private put<T>(name: string, id: string, value: T): void {
+    storage.set(this.key(name), JSON.stringify({ ...this.map<T>(name), [id]: value }));
+  }
+}

@@ -1,0 +1,49 @@
+import { noteErrors, ratingErrors } from './validation';
+
+const fields = (errors: { field: string; key: string }[]) =>
+  errors.map((error) => `${error.field}:${error.key}`);
+
+describe('checks before proving', () => {
+  const good = {
+    classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+    reasons: ['OUTDATED_INFORMATION'],
+    text: 'The closure dates moved.',
+    sources: ['https://example.org/council'],
+  };
+
+  it('let a complete note through', () => {
+    expect(noteErrors(good)).toEqual([]);
+    expect(noteErrors({ ...good, classification: 'NOT_MISLEADING', sources: [] })).toEqual([]);
+  });
+
+  it('name each missing part of a note, in the order of the form', () => {
+    expect(
+      fields(noteErrors({ classification: undefined, reasons: [], text: ' ', sources: [] })),
+    ).toEqual(['classification:chooseClassification', 'text:textMissing']);
+    expect(fields(noteErrors({ ...good, reasons: [], sources: [] }))).toEqual([
+      'reasons:chooseReason',
+      'sources:sourcesMissing',
+    ]);
+  });
+
+  it('count a note as readers do: a link is one character', () => {
+    const link = `https://example.org/${'a'.repeat(300)}`;
+    expect(noteErrors({ ...good, text: `${'x'.repeat(270)} ${link}` })).toEqual([]);
+    expect(noteErrors({ ...good, text: 'x'.repeat(281) })).toEqual([
+      { field: 'text', key: 'textTooLong', values: { count: 281, limit: 280 } },
+    ]);
+  });
+
+  it('refuse sources that are not http(s) links, and more than ten', () => {
+    expect(fields(noteErrors({ ...good, sources: ['javascript:alert(1)'] }))).toEqual([
+      'sources:sourceInvalid',
+    ]);
+    const eleven = Array.from({ length: 11 }, (_, index) => `https://example.org/${index}`);
+    expect(fields(noteErrors({ ...good, sources: eleven }))).toEqual(['sources:tooManySources']);
+  });
+
+  it('ask for a helpfulness before proving a rating', () => {
+    expect(fields(ratingErrors(undefined))).toEqual(['helpfulness:chooseHelpfulness']);
+    expect(ratingErrors('HELPFUL')).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+// What members do on a post: join, rate the notes that need ratings (not their own), ask for a
+// note, write one. On a post with no notes it is shown at once; otherwise behind a toggle.
+import type { NoteResponse } from '@bridgenotes/protocol';
+
+import { ensurePseudonym, FrameContext } from '../context';
+import { h, nextId } from '../dom';
+import { t } from '../i18n';
+import { memberPanel } from './member-panel';
+import { noteCard } from './note-card';
+import { noteForm } from './note-form';
+import { ratingForm } from './rating-form';
+import { requestPanel } from './request-panel';
+
+export function contribute(
+  context: FrameContext,
+  toRate: NoteResponse[],
+  requestCount: number,
+  hidden: boolean,
+): HTMLElement {
+  const section = h('section', {
+    class: 'contribute',
+    hidden,
+    id: nextId('contribute'),
+    'aria-label': t('contribute'),
+  });
+  // Kept across renders (joining or restoring re-renders the section).
+  let requests = requestCount;
+  const card = (note: NoteResponse): HTMLElement => {
+    const view = noteCard(note, 'proposed');
+    if (!context.store.isMember) return view;
+    const mine = context.store.pseudonym === note.authorPseudonym;
+    view.append(mine ? h('p', { class: 'yours' }, t('wroteThis')) : ratingForm(context, note));
+    return view;
+  };
+  const render = (): void => {
+    const member = context.store.isMember;
+    if (member && !context.store.pseudonym) {
+      // A member from before pseudonyms were kept: compute it once, then show its own notes.
+      void ensurePseudonym(context).then(render, () => undefined);
+    }
+    const list = h('div', { class: 'to-rate' }, ...toRate.map(card));
+    const intro = h('p', {}, toRate.length > 0 ? t('needsRatings') : t('noneToRate'));
+    section.replaceChildren(
+      memberPanel(context, render),
+      ...(toRate.length > 0 || member ? [h('h3', {}, t('needsRatingsHeading')), intro, list] : []),
+      ...(member
+        ? [
+            requestPanel(context, requests, (count) => {
+              requests = count;
+            }),
+            h('h3', {}, t('writeNote')),
+            noteForm(context, (note) => {
+              // Listed at once, first, with the others that need ratings.
+              toRate.unshift(note);
+              list.prepend(card(note));
+              intro.textContent = t('needsRatings');
+            }),
+          ]
+        : []),
+    );
+  };
+  render();
+  return section;
+}

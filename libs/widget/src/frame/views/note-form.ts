@@ -1,0 +1,120 @@
+// Writing a note: checked before proving (the proof takes seconds), the problems shown under
+// their fields; once published, the form empties and the note is listed at once.
+import {
+  MISLEADING_REASONS,
+  NOT_MISLEADING_REASONS,
+  NOTE_TEXT_LIMIT,
+  NoteResponse,
+  noteTextLength,
+} from '@bridgenotes/protocol';
+
+import { api, communityPath, RequestError } from '../api';
+import { FrameContext, prove } from '../context';
+import { h, nextId } from '../dom';
+import { actionFeedback, errorSlot, showFieldErrors } from '../feedback';
+import { formatNumber, label, t } from '../i18n';
+import { noteErrors } from '../validation';
+import { checked, choices } from './choices';
+
+const counterText = (text: string) =>
+  `${formatNumber(noteTextLength(text))}/${formatNumber(NOTE_TEXT_LIMIT)}`;
+
+export function noteForm(
+  context: FrameContext,
+  onPublished: (note: NoteResponse) => void,
+): HTMLFormElement {
+  const textId = nextId('text');
+  const sourcesId = nextId('sources');
+  const classification = nextId('classification');
+  const reasons = h('div', { class: 'reasons' });
+  const text = h('textarea', { id: textId, rows: '4', 'data-field': 'text' });
+  const counter = h('p', { class: 'meta counter' }, counterText(''));
+  const sources = h('textarea', {
+    id: sourcesId,
+    rows: '2',
+    spellcheck: 'false',
+    'data-field': 'sources',
+  });
+  const feedback = actionFeedback();
+  const form = h(
+    'form',
+    { class: 'write', 'aria-label': t('writeNote'), novalidate: true },
+    choices(
+      'radio',
+      classification,
+      t('classification'),
+      ['MISINFORMED_OR_POTENTIALLY_MISLEADING', 'NOT_MISLEADING'],
+      label,
+      [],
+      'classification',
+    ),
+    errorSlot('classification'),
+    reasons,
+    errorSlot('reasons'),
+    h('label', { for: textId }, t('noteText', { limit: NOTE_TEXT_LIMIT })),
+    text,
+    counter,
+    errorSlot('text'),
+    h('label', { for: sourcesId }, t('noteSources')),
+    sources,
+    errorSlot('sources'),
+    h('button', { type: 'submit' }, t('submitNote')),
+    feedback.element,
+  );
+  const showReasons = () => {
+    const misleading = checked(form, classification)[0] !== 'NOT_MISLEADING';
+    reasons.replaceChildren(
+      choices(
+        'checkbox',
+        `${classification}-reasons`,
+        t('reasons'),
+        misleading ? MISLEADING_REASONS : NOT_MISLEADING_REASONS,
+        label,
+        [],
+        'reasons',
+      ),
+    );
+  };
+  text.addEventListener('input', () => {
+    counter.textContent = counterText(text.value);
+    counter.classList.toggle('over', noteTextLength(text.value) > NOTE_TEXT_LIMIT);
+  });
+  form.addEventListener('change', (event) => {
+    if ((event.target as HTMLInputElement).name === classification) showReasons();
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const draft = {
+      classification: checked(form, classification)[0],
+      reasons: checked(form, `${classification}-reasons`),
+      text: text.value,
+      sources: sources.value.split(/\s+/).filter(Boolean),
+    };
+    if (!showFieldErrors(form, noteErrors(draft))) return;
+    const payload = { post: { url: context.postUrl }, ...draft };
+    void (async () => {
+      try {
+        feedback.progress(t('proving'));
+        const proven = await prove(context, 'note.create', '', payload);
+        const note = await api<NoteResponse>(`${communityPath(context.slug)}/notes`, {
+          method: 'POST',
+          body: { ...payload, ...proven },
+        });
+        context.store.track(note.id, { role: 'wrote', status: note.status, text: note.text });
+        form.reset();
+        reasons.replaceChildren();
+        counter.textContent = counterText('');
+        onPublished(note);
+        feedback.done(t('noted'));
+        context.host.tell({ type: 'noted', noteId: note.id });
+      } catch (error) {
+        feedback.failed((error as Error).message);
+        context.host.tell({
+          type: 'error',
+          code: error instanceof RequestError ? error.code : 'ERROR',
+        });
+      }
+    })();
+  });
+  return form;
+}

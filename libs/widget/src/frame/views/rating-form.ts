@@ -1,0 +1,119 @@
+// Rating a note. The frame remembers the member's rating on the device (a reload shows it), and
+// a change always wins: it is proven with the minute after the stored one (docs/protocol.md,
+// "The order of a member's ratings"), learnt from the API's refusal when another device rated.
+import {
+  HELPFUL_TAGS,
+  Helpfulness,
+  nextRatingMinute,
+  NOT_HELPFUL_TAGS,
+  NoteResponse,
+  RatingResponse,
+} from '@bridgenotes/protocol';
+
+import { api, communityPath, RequestError } from '../api';
+import { FrameContext, prove } from '../context';
+import { h, nextId } from '../dom';
+import { actionFeedback, errorSlot, showFieldErrors } from '../feedback';
+import { label, t } from '../i18n';
+import { ratingErrors } from '../validation';
+import { checked, choices } from './choices';
+
+const HELPFULNESS: Record<Helpfulness, 'helpful' | 'somewhat' | 'notHelpful'> = {
+  HELPFUL: 'helpful',
+  SOMEWHAT_HELPFUL: 'somewhat',
+  NOT_HELPFUL: 'notHelpful',
+};
+
+function tagsFor(helpfulness: string | undefined): readonly string[] {
+  if (helpfulness === 'HELPFUL') return HELPFUL_TAGS;
+  if (helpfulness === 'NOT_HELPFUL') return NOT_HELPFUL_TAGS;
+  return [...new Set([...HELPFUL_TAGS, ...NOT_HELPFUL_TAGS])];
+}
+
+export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormElement {
+  const name = nextId('helpfulness');
+  const stored = context.store.rating(note.id);
+  const tags = h('div', { class: 'tags' });
+  const feedback = actionFeedback();
+  const yours = h('p', { class: 'yours' });
+  const showYours = () => {
+    const rating = context.store.rating(note.id);
+    yours.textContent = rating
+      ? t('yourRating', { rating: t(HELPFULNESS[rating.helpfulness]) })
+      : '';
+  };
+  const showTags = (helpfulness: string | undefined, selected: string[] = []) =>
+    tags.replaceChildren(
+      choices('checkbox', `${name}-tags`, t('tags'), tagsFor(helpfulness), label, selected),
+    );
+  const form = h(
+    'form',
+    { class: 'rate', 'aria-label': t('rateAs'), novalidate: true },
+    yours,
+    h(
+      'fieldset',
+      { 'data-field': 'helpfulness' },
+      h('legend', {}, t('rateAs')),
+      ...Object.entries(HELPFULNESS).map(([value, key]) =>
+        h(
+          'label',
+          { class: 'choice' },
+          h('input', { type: 'radio', name, value, checked: stored?.helpfulness === value }),
+          t(key),
+        ),
+      ),
+    ),
+    errorSlot('helpfulness'),
+    tags,
+    h('button', { type: 'submit' }, t('submitRating')),
+    feedback.element,
+  );
+  showYours();
+  if (stored) showTags(stored.helpfulness, stored.tags);
+  form.addEventListener('change', (event) => {
+    if ((event.target as HTMLInputElement).name === name) showTags(checked(form, name)[0]);
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const [helpfulness] = checked(form, name) as Helpfulness[];
+    if (!showFieldErrors(form, ratingErrors(helpfulness))) return;
+    const payload = { helpfulness, tags: checked(form, `${name}-tags`) };
+    const send = async (clientMinute: number) => {
+      feedback.progress(t('proving'));
+      const proven = await prove(context, 'rating.put', `note:${note.id}`, payload, clientMinute);
+      return api<RatingResponse>(`${communityPath(context.slug)}/notes/${note.id}/rating`, {
+        method: 'PUT',
+        body: { ...payload, ...proven },
+      });
+    };
+    void (async () => {
+      try {
+        const known = context.store.rating(note.id)?.clientMinute;
+        const rating = await send(nextRatingMinute(Date.now(), known)).catch((error: unknown) => {
+          const storedMinute =
+            error instanceof RequestError && error.code === 'RATING_OUTDATED'
+              ? (error.details as { storedClientMinute?: unknown } | undefined)?.storedClientMinute
+              : undefined;
+          if (typeof storedMinute !== 'number') throw error;
+          return send(nextRatingMinute(Date.now(), storedMinute));
+        });
+        context.store.rated(note.id, {
+          helpfulness: rating.helpfulness,
+          tags: rating.tags,
+          clientMinute: rating.clientMinute,
+        });
+        context.store.track(note.id, { role: 'rated', status: note.status, text: note.text });
+        showYours();
+        feedback.done(t('rated'));
+        context.host.tell({ type: 'rated', noteId: note.id });
+      } catch (error) {
+        feedback.failed((error as Error).message);
+        context.host.tell({
+          type: 'error',
+          code: error instanceof RequestError ? error.code : 'ERROR',
+        });
+      }
+    })();
+  });
+  return form;
+}

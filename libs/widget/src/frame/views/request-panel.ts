@@ -1,0 +1,42 @@
+// Community Notes' "request a note": a member asks for a note on this post (once per pseudonym;
+// asking again counts nothing), which puts it in the writers' list of requested posts.
+import type { NoteRequestResponse } from '@bridgenotes/protocol';
+
+import { api, communityPath, RequestError } from '../api';
+import { FrameContext, prove } from '../context';
+import { button, h } from '../dom';
+import { actionFeedback } from '../feedback';
+import { t } from '../i18n';
+
+export function requestPanel(
+  context: FrameContext,
+  requestCount: number,
+  onRequested: (count: number) => void,
+): HTMLElement {
+  const count = h('p', {}, t('requestCount', { count: requestCount }));
+  const feedback = actionFeedback();
+  const ask = button(t('requestNote'), () => {
+    void (async () => {
+      try {
+        feedback.progress(t('proving'));
+        const payload = { post: { url: context.postUrl } };
+        const proven = await prove(context, 'note.request', '', payload);
+        const stored = await api<NoteRequestResponse>(
+          `${communityPath(context.slug)}/note-requests`,
+          { method: 'POST', body: { ...payload, ...proven } },
+        );
+        count.textContent = t('requestCount', { count: stored.postRequestCount });
+        onRequested(stored.postRequestCount);
+        feedback.done(t('requested'));
+        context.host.tell({ type: 'requested', requests: stored.postRequestCount });
+      } catch (error) {
+        feedback.failed((error as Error).message);
+        context.host.tell({
+          type: 'error',
+          code: error instanceof RequestError ? error.code : 'ERROR',
+        });
+      }
+    })();
+  });
+  return h('div', { class: 'request' }, count, ask, feedback.element);
+}
