@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
+import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { canonicalPostUrl, communityScope, postLookupHash } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
@@ -137,10 +138,12 @@ describe('browser extension', () => {
       if (post.platform === 'x') toRateId = await insertNote(rows[0].id, TO_RATE_TEXT);
     }
 
+    // The API warms its proof verifiers before it listens: tens of seconds on a loaded machine.
     await eventually(async () => {
+      if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output()}`);
       const response = await fetch(`${proxy.url}/health`);
       if (response.status !== 200) throw new Error(`health answered ${response.status}`);
-    });
+    }, 120_000);
     browser = await launchChromium({
       ignoreHTTPSErrors: true,
       args: [
@@ -152,7 +155,7 @@ describe('browser extension', () => {
     const worker =
       browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
     extensionId = new URL(worker.url()).host;
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -292,18 +295,24 @@ describe('browser extension', () => {
 
   it('lets a member rate from the panel with a proof made in the extension, and the rating lands', async () => {
     const settings = await options();
-    await settings.getByRole('button', { name: 'Create an identity for 127.0.0.1' }).click();
+    const host = new URL(proxy.url).host;
+    // An identity made by the CLI (its file holds exactly this backup), restored here.
+    const cliIdentity = createIdentity();
+    await settings.getByLabel(`Identity backup for ${host}`).fill(exportIdentity(cliIdentity));
+    await settings.getByRole('button', { name: 'Restore' }).click();
+    await settings.getByText(`Identity restored for ${host}.`).waitFor();
     await settings.getByRole('button', { name: 'Join Bridge watchers' }).click();
     await settings.locator('.identity').getByText('You are a member of Bridge watchers.').waitFor();
-    const { rows: members } = await database.query(
+    const { rows: members } = await database.query<{ commitment: string }>(
       'SELECT commitment FROM members WHERE community_id = $1',
       [community.id],
     );
-    expect(members).toHaveLength(1);
-    // The backup is the widget's and the CLI's format: Semaphore's exported private key.
-    await settings.getByRole('button', { name: 'Back up identity for 127.0.0.1' }).click();
-    const backup = await settings.getByLabel('Back up identity for 127.0.0.1').inputValue();
-    expect(backup).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+    expect(members).toEqual([{ commitment: commitmentOf(cliIdentity) }]);
+    // The backup the extension shows is the CLI's and the widget's format, the same string.
+    await settings.getByRole('button', { name: `Back up identity for ${host}` }).click();
+    expect(await settings.getByLabel(`Back up identity for ${host}`).inputValue()).toBe(
+      exportIdentity(cliIdentity),
+    );
     await settings.close();
 
     const page = await browser.context.newPage();

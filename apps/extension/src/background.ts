@@ -37,9 +37,7 @@ ext.runtime.onMessage.addListener((message, sender, respond) => {
     return true;
   }
   if (request?.type !== 'lookup') return undefined;
-  countPageNotes(request.page).then(respond, () =>
-    respond({ helpful: 0, toRate: 0, member: false }),
-  );
+  countPageNotes(request.page).then(respond, () => respond({ helpful: 0, toRate: 0 }));
   return true;
 });
 

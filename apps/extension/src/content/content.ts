@@ -22,7 +22,7 @@ let frame: HTMLIFrameElement | undefined;
 let pill: HTMLButtonElement | undefined;
 let offer: HTMLButtonElement | undefined;
 let open = false;
-let seen: PageNotes = { helpful: 0, toRate: 0, member: false };
+let seen: PageNotes = { helpful: 0, toRate: 0 };
 
 function pageNow(): LookupMessage['page'] {
   const link = document.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]');

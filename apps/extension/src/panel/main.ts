@@ -33,16 +33,14 @@ function page(): { url: string; canonical: string | null; token: string } {
   }
 }
 
-let shown = { helpful: 0, toRate: 0 };
-
 function report(): void {
   const message: PanelReport = {
     source: 'bridgenotes-extension',
     type: 'notes',
-    ...shown,
     height: Math.ceil(app.getBoundingClientRect().height),
   };
-  // Only to the page's content script, which checks that the message comes from its frame.
+  // The page's content script checks that the message comes from its frame; the page itself
+  // can read it too, so it says nothing but the panel's height.
   parent.postMessage(message, '*');
 }
 
@@ -113,7 +111,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
   });
   toggle.setAttribute('aria-expanded', 'false');
   section.append(toggle, contribute);
-  return { section, helpful: helpful.length, toRate: toRate.length };
+  return section;
 }
 
 async function pseudonymIn(stored: Stored, found: Found): Promise<string | undefined> {
@@ -148,14 +146,12 @@ async function start(): Promise<void> {
   const stored = await load();
   if (!key || stored.follows.length === 0) {
     status.textContent = '';
-    shown = { helpful: 0, toRate: 0 };
     report();
     return;
   }
   const message: LookupMessage = { type: 'lookup-notes', page: shownPage };
   const results = (await ext.runtime.sendMessage(message)) as PageLookup[];
   const sections: HTMLElement[] = [];
-  const totals = { helpful: 0, toRate: 0 };
   for (const result of results) {
     const follow = result.follow;
     if (!result.ok) {
@@ -175,14 +171,10 @@ async function start(): Promise<void> {
       stored.memberships[followKey(follow)] !== undefined;
     if (empty && !member) continue;
     const pseudonym = await pseudonymIn(stored, result).catch(() => undefined);
-    const built = sectionFor(result, stored, key, pseudonym);
-    sections.push(built.section);
-    totals.helpful += built.helpful;
-    totals.toRate += built.toRate;
+    sections.push(sectionFor(result, stored, key, pseudonym));
   }
   status.textContent = '';
   app.append(...sections);
-  shown = totals;
   report();
 }
 

@@ -37,11 +37,9 @@ export type ProverResponse =
     }
   | { id: number; ok: false; error: string };
 
-/** Panel → the content script that framed it: how big the panel is and whether to show it. */
+/** Panel → the content script that framed it: how tall the panel is. */
 export interface PanelReport {
   source: 'bridgenotes-extension';
   type: 'notes';
-  helpful: number;
-  toRate: number;
   height: number;
 }

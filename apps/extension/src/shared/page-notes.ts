@@ -37,17 +37,11 @@ export async function lookUpPage(page: LookupMessage['page']): Promise<PageLooku
 export interface PageNotes {
   helpful: number;
   toRate: number;
-  member: boolean;
 }
 
 /** The page's notes in every followed community, counted (failed lookups count nothing). */
 export async function countPageNotes(page: LookupMessage['page']): Promise<PageNotes> {
-  const stored = await load();
-  const counts: PageNotes = {
-    helpful: 0,
-    toRate: 0,
-    member: Object.keys(stored.memberships).length > 0,
-  };
+  const counts: PageNotes = { helpful: 0, toRate: 0 };
   for (const result of await lookUpPage(page)) {
     if (!result.ok) continue;
     for (const note of result.notes) {
