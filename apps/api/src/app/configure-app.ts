@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Environment } from '@bridgenotes/config';
 import helmet from 'helmet';
 
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -19,6 +20,8 @@ export const API_VERSION = '0.1.0';
  */
 export function configureApp(app: NestExpressApplication): void {
   const exceptions = new AllExceptionsFilter();
+  // Which address is the client's (rate limits): X-Forwarded-For only from configured proxies.
+  app.set('trust proxy', app.get(Environment).TRUST_PROXY_HOPS);
   app.use(helmet());
   // Registered before Nest's defaults (which then stand aside) so that the error middleware
   // right after them answers malformed or oversized bodies in the common error shape.

@@ -29,6 +29,7 @@ import { ApiErrorBody } from '../common/api-error';
 import { OperatorOnly } from '../common/operator-key.guard';
 import { CommunitySlugParams } from '../common/slug';
 import { CommunitiesService } from '../communities/communities.service';
+import { RateLimited } from '../throttling/rate-limit-class';
 import { ActionProofsService } from './action-proofs.service';
 import {
   AddMembersDto,
@@ -56,6 +57,7 @@ export class MembershipController {
   ) {}
 
   @Post('members')
+  @RateLimited('joins')
   @ApiOperation({
     summary: 'Join with an identity commitment (and an invite code where the community needs one)',
   })
