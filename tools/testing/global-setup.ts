@@ -46,6 +46,11 @@ export default async function globalSetup(): Promise<void> {
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: `bn-test-${runId}`,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    // Suites make hundreds of requests from one address; the rate-limit suites turn limits on.
+    RATE_LIMIT_READS: process.env['RATE_LIMIT_READS'] ?? '0',
+    RATE_LIMIT_JOINS: process.env['RATE_LIMIT_JOINS'] ?? '0',
+    RATE_LIMIT_WRITES: process.env['RATE_LIMIT_WRITES'] ?? '0',
+    RATE_LIMIT_OPERATOR: process.env['RATE_LIMIT_OPERATOR'] ?? '0',
     // Every test app starts its verifier threads: one each (the same code as in production)
     // keeps many suites booting apps side by side cheap on a small machine.
     PROOF_VERIFIER_THREADS: process.env['PROOF_VERIFIER_THREADS'] ?? '1',

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Environment, validateEnvironment } from '@bridgenotes/config';
 import { Logger } from 'nestjs-pino';
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 
 import { AppModule } from './app/app.module';
 import { relayBetweenSiblings } from './app/common/sibling-processes';
@@ -33,13 +34,16 @@ async function bootstrap(): Promise<void> {
 function supervise(processes: number): void {
   const live = new Set<Worker>();
   let stopping = false;
+  // One rate-limit secret for every process, so they name a client's buckets alike; drawn here,
+  // it lives only in these processes' memory (docs/operations.md).
+  const rateLimitSecret = process.env['RATE_LIMIT_SECRET'] || randomBytes(33).toString('base64');
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
     for (const worker of live) worker.kill(signal);
   };
   const start = () => {
     let listened = false;
-    const worker = cluster.fork();
+    const worker = cluster.fork({ RATE_LIMIT_SECRET: rateLimitSecret });
     live.add(worker);
     worker.once('listening', () => (listened = true));
     worker.once('exit', (code, signal) => {

@@ -14,6 +14,7 @@ import { MembershipModule } from './membership/membership.module';
 import { MirrorsModule } from './mirrors/mirrors.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
+import { ThrottlingModule } from './throttling/throttling.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
@@ -35,6 +36,7 @@ import { WidgetModule } from './widget/widget.module';
     QueueDashboardModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,
+    ThrottlingModule,
     WebhooksModule,
     WidgetModule,
   ],

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Environment } from '@bridgenotes/config';
 import compression from 'compression';
 import type { Request, Response } from 'express';
 import helmet from 'helmet';
@@ -21,6 +22,8 @@ export const API_VERSION = '0.1.0';
  */
 export function configureApp(app: NestExpressApplication): void {
   const exceptions = new AllExceptionsFilter();
+  // Which address is the client's (rate limits): X-Forwarded-For only from configured proxies.
+  app.set('trust proxy', app.get(Environment).TRUST_PROXY_HOPS);
   app.use(compression({ filter: shouldCompress }));
   app.use(helmet());
   // Registered before Nest's defaults (which then stand aside) so that the error middleware

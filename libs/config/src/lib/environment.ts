@@ -165,6 +165,69 @@ export class Environment {
   @Max(60_000, { message: 'must be at most 60000 (a minute)' })
   POST_CACHE_MS = 1_000;
 
+  /**
+   * Requests one client may make per RATE_LIMIT_WINDOW_SECONDS, per class of route: reads (GET),
+   * joins (POST …/members), proven writes (every other write a member makes; a failed proof
+   * costs RATE_LIMIT_FAILED_PROOF_COST of them) and operator routes. 0 turns a class's limit off.
+   * Clients are told apart by a keyed hash of their address (see docs/operations.md).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no limit) or more' })
+  RATE_LIMIT_READS = 1_200;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no limit) or more' })
+  RATE_LIMIT_JOINS = 20;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no limit) or more' })
+  RATE_LIMIT_WRITES = 120;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no limit) or more' })
+  RATE_LIMIT_OPERATOR = 600;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(1, { message: 'must be at least 1 (second)' })
+  @Max(86_400, { message: 'must be at most 86400 (a day)' })
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /**
+   * How many proven writes a write whose proof fails verification counts as: a forged proof
+   * costs the API a full Groth16 check (~40 reads' worth of CPU), so its sender runs out first.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(1_000, { message: 'must be at most 1000' })
+  RATE_LIMIT_FAILED_PROOF_COST = 10;
+
+  /**
+   * Reverse proxies in front of the API whose X-Forwarded-For to believe (Express' "trust
+   * proxy" hop count). 0, the default, uses the connection's address: set it only behind a
+   * proxy that overwrites the header, or any client can pick its own rate-limit bucket.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of proxy hops' })
+  @Min(0, { message: 'must be 0 (no proxy) or more' })
+  @Max(10, { message: 'must be at most 10' })
+  TRUST_PROXY_HOPS = 0;
+
+  /**
+   * Secret shared by every API machine for the hash that keys rate-limit buckets (at least 32
+   * characters), so machines behind one load balancer share a client's buckets in Redis. Unset:
+   * each start draws a random one, shared with its own API_PROCESSES. Kept in memory only.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{32,}$/, { message: 'must be at least 32 characters, no spaces' })
+  RATE_LIMIT_SECRET?: string;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

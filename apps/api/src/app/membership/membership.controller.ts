@@ -19,6 +19,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
 import { RouteCommunity } from '../communities/route-community.decorator';
 import { PROVEN_WRITE_ERRORS } from './action-proof-errors';
+import { RateLimited } from '../throttling/rate-limit-class';
 import { ActionProofsService } from './action-proofs.service';
 import {
   AddMembersDto,
@@ -45,6 +46,7 @@ export class MembershipController {
   ) {}
 
   @Post('members')
+  @RateLimited('joins')
   @ApiOperation({
     summary: 'Join with an identity commitment (and an invite code where the community needs one)',
   })

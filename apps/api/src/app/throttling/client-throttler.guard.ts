@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+
+import { RateLimitBudgets } from './rate-limit-budgets';
+import type { RateLimitClass } from './rate-limit-class';
+
+/**
+ * `@nestjs/throttler`'s guard with one named throttler per class of route (each skips the
+ * routes of other classes), spending from `RateLimitBudgets`: buckets keyed by the client's
+ * keyed hash and class (not per route), standard headers, and our error shape.
+ */
+@Injectable()
+export class ClientThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly budgets: RateLimitBudgets,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override async handleRequest({
+    context,
+    throttler,
+  }: ThrottlerRequest): Promise<boolean> {
+    const http = context.switchToHttp();
+    await this.budgets.spend(
+      http.getRequest<Request>(),
+      http.getResponse<Response>(),
+      throttler.name as RateLimitClass,
+    );
+    return true;
+  }
+}

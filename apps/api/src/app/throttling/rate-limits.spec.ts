@@ -1,0 +1,204 @@
+import type { INestApplication } from '@nestjs/common';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import Redis from 'ioredis';
+import request from 'supertest';
+
+import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { ClientKeys, clientNetwork } from './client-keys';
+
+const LIMITS = {
+  RATE_LIMIT_READS: '4',
+  RATE_LIMIT_JOINS: '2',
+  RATE_LIMIT_WRITES: '25',
+  RATE_LIMIT_OPERATOR: '30',
+  RATE_LIMIT_FAILED_PROOF_COST: '10',
+  // Each test's client is its own X-Forwarded-For address, as behind one trusted proxy.
+  TRUST_PROXY_HOPS: '1',
+};
+
+let clients = 0;
+const newClient = () => `198.51.100.${(clients += 1)}`;
+
+describe('rate limits', () => {
+  let app: INestApplication;
+  const server = () => app.getHttpServer();
+
+  beforeAll(async () => {
+    app = await createTestApp({ ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60' });
+  });
+
+  afterAll(() => app.close());
+
+  it('answers 429 with Retry-After and the RateLimit headers once a class is spent', async () => {
+    const client = newClient();
+    for (let index = 1; index <= 4; index += 1) {
+      const response = await request(server()).get('/health').set('X-Forwarded-For', client);
+      expect(response.status).toBe(200);
+      expect(response.headers['ratelimit-policy']).toBe('"reads";q=4;w=60');
+      expect(response.headers['ratelimit-limit']).toBe('4');
+      expect(response.headers['ratelimit-remaining']).toBe(String(4 - index));
+      expect(response.headers['ratelimit']).toMatch(new RegExp(`^"reads";r=${4 - index};t=\\d+$`));
+    }
+    const refused = await request(server()).get('/health').set('X-Forwarded-For', client);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      details: { class: 'reads', limit: 4, windowSeconds: 60 },
+    });
+    expect(refused.body.message).toMatch(/^Too many reads from this client: at most 4 every 60 s/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(refused.headers['ratelimit-remaining']).toBe('0');
+  });
+
+  it('keeps one budget per class: spent reads leave joins and operator routes alone', async () => {
+    const client = newClient();
+    for (let index = 0; index < 5; index += 1) {
+      await request(server()).get('/health').set('X-Forwarded-For', client);
+    }
+    await request(server()).get('/health').set('X-Forwarded-For', client).expect(429);
+    const community = await communityWithMembers(app, []);
+    const operator = await request(server())
+      .get(`/communities/${community.slug}/webhook/deliveries`)
+      .set('X-Forwarded-For', client)
+      .set('Authorization', `Bearer ${OPERATOR_KEY}`);
+    expect(operator.headers['ratelimit-policy']).toBe('"operator";q=30;w=60');
+    const join = (commitment: string) =>
+      request(server())
+        .post(`/communities/${community.slug}/members`)
+        .set('X-Forwarded-For', client)
+        .send({ commitment });
+    const joins = [createIdentity(), createIdentity(), createIdentity()].map((identity) =>
+      identity.commitment.toString(),
+    );
+    expect((await join(joins[0])).status).toBe(201);
+    expect((await join(joins[1])).headers['ratelimit-policy']).toBe('"joins";q=2;w=60');
+    const third = await join(joins[2]);
+    expect(third.status).toBe(429);
+    expect(third.body.details.class).toBe('joins');
+    // Refused before the route ran: the third identity is not a member.
+    const leaves = await request(server()).get(`/communities/${community.slug}/group/leaves`);
+    expect(JSON.stringify(leaves.body)).not.toContain(joins[2]);
+  }, 60_000);
+
+  it('counts clients apart by address, and X-Forwarded-For only from a trusted proxy', async () => {
+    const untrusting = await createTestApp({ ...LIMITS, TRUST_PROXY_HOPS: '0' });
+    try {
+      // Without a trusted proxy, a header per request does not buy a fresh budget.
+      for (let index = 0; index < 4; index += 1) {
+        await request(untrusting.getHttpServer())
+          .get('/health')
+          .set('X-Forwarded-For', newClient())
+          .expect(200);
+      }
+      await request(untrusting.getHttpServer())
+        .get('/health')
+        .set('X-Forwarded-For', newClient())
+        .expect(429);
+    } finally {
+      await untrusting.close();
+    }
+    // Behind the trusted proxy, another client has its own budget.
+    await request(server()).get('/health').set('X-Forwarded-For', newClient()).expect(200);
+  }, 60_000);
+
+  it('makes a client whose proofs fail verification run out of writes ten times faster', async () => {
+    const [member] = [createIdentity()];
+    const community: TestCommunity = await communityWithMembers(app, [member]);
+    const prove = await prover(app, community);
+    const payload = { helpfulness: 'HELPFUL', tags: ['CLEAR'] };
+    const genuine = await prove(
+      member,
+      'rating.put',
+      'note:00000000-0000-4000-8000-000000000001',
+      payload,
+    );
+    const other = await prove(
+      member,
+      'rating.put',
+      'note:00000000-0000-4000-8000-000000000002',
+      payload,
+    );
+    // The issue's forgery: every public field right, the points of another (genuine) proof.
+    const { kind, target, clientMinute } = genuine.action;
+    const action = { kind, target, payload, clientMinute };
+    const forged = { action, proof: { ...genuine.proof, points: other.proof.points } };
+    // The dry-run check is a proven write like any other: the same check, the same budget.
+    const url = `/communities/${community.slug}/proofs/check`;
+    const forger = newClient();
+    const codes: number[] = [];
+    for (let index = 0; index < 4; index += 1) {
+      const response = await request(server())
+        .post(url)
+        .set('X-Forwarded-For', forger)
+        .send(forged);
+      codes.push(response.status);
+      if (response.status === 403) expect(response.body.code).toBe('PROOF_INVALID');
+    }
+    // 10 + 10 + (1 taken at the edge, then 9 more) > 25: the fourth is refused at the edge.
+    expect(codes).toEqual([403, 403, 403, 429]);
+
+    // A client whose writes fail only the cheap checks spends one each.
+    const clumsy = newClient();
+    const cheap = { ...forged, proof: { ...forged.proof, scope: '1' } };
+    for (let index = 0; index < 25; index += 1) {
+      const response = await request(server()).post(url).set('X-Forwarded-For', clumsy).send(cheap);
+      expect(response.body.code).toBe('PROOF_SCOPE');
+    }
+    await request(server()).post(url).set('X-Forwarded-For', clumsy).send(cheap).expect(429);
+  }, 120_000);
+
+  it('keeps no address: bucket names are keyed hashes that change with the key', async () => {
+    const keys = new ClientKeys('a'.repeat(32), () => 0);
+    const later = new ClientKeys('a'.repeat(32), () => 2 * 60 * 60_000);
+    const drawn = new ClientKeys(undefined, () => 0);
+    expect(keys.of('203.0.113.9')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(keys.of('203.0.113.9')).toBe(keys.of('::ffff:203.0.113.9'));
+    expect(keys.of('203.0.113.9')).not.toBe(keys.of('203.0.113.10'));
+    expect(later.of('203.0.113.9')).not.toBe(keys.of('203.0.113.9'));
+    expect(drawn.of('203.0.113.9')).not.toBe(keys.of('203.0.113.9'));
+    expect(clientNetwork('2001:db8:0:1::5')).toBe('2001:db8:0:1');
+    expect(clientNetwork('2001:DB8:0:1:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:1');
+
+    const run = currentTestRun();
+    if (run.queueBackend !== 'redis') return;
+    const redis = new Redis(run.redisUrl);
+    try {
+      const names = await redis.keys(`{${run.queuePrefix}:rate-limit:*`);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) {
+        expect(name).toMatch(
+          /^\{[^:]+:rate-limit:(reads|joins|writes|operator):[A-Za-z0-9_-]{22}:\w+\}:(hits|blocked)$/,
+        );
+        expect(name).not.toMatch(/198\.51\.100|127\.0\.0\.1|::1/);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('rate limits over a short window', () => {
+  it('refills the budget when the window has passed', async () => {
+    const app = await createTestApp({ ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '1' });
+    try {
+      const client = newClient();
+      const read = () => request(app.getHttpServer()).get('/health').set('X-Forwarded-For', client);
+      await eventually(async () => {
+        const response = await read();
+        expect(response.status).toBe(429);
+      });
+      // Waiting on the condition, not a fixed sleep: the same client is served again.
+      const served = await eventually(async () => {
+        const response = await read();
+        expect(response.status).toBe(200);
+        return response;
+      });
+      expect(Number(served.headers['ratelimit-remaining'])).toBeLessThan(4);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});
