@@ -4,6 +4,7 @@ import { Client } from 'pg';
 
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
+import { untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-operator-key';
@@ -60,10 +61,7 @@ describe('API and worker processes', () => {
         [rows[0].id, posts[0].id, text],
       );
     }
-    await eventually(async () => {
-      const response = await fetch(`${baseUrl}/ready`);
-      if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
-    });
+    await untilReady(baseUrl);
   });
 
   afterAll(async () => {
@@ -131,10 +129,7 @@ describe('API and worker processes', () => {
     'when Redis returns: /ready recovers and the worker takes jobs again, without a restart',
     async () => {
       await redisProxy.open();
-      await eventually(async () => {
-        const response = await fetch(`${baseUrl}/ready`);
-        if (response.status !== 200) throw new Error(`ready answered ${response.status}`);
-      });
+      await untilReady(baseUrl);
       const response = await requestRun();
       expect(response.status).toBe(202);
       const { id } = (await response.json()) as { id: string };

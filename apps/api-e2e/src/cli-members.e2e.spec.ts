@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
+import { currentTestRun, PATIENCE_MS } from '@bridgenotes/testing';
+import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
@@ -60,9 +61,7 @@ describe('bridgenotes member commands against a running instance', () => {
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
     });
     home = await mkdtemp(join(tmpdir(), 'bn-cli-'));
-    await eventually(async () => {
-      if ((await fetch(`${baseUrl}/ready`)).status !== 200) throw new Error('not ready');
-    });
+    await untilReady(baseUrl);
   });
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import {
 import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
-import { callApi } from './support/http';
+import { callApi, untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-mirror-operator-key';
@@ -59,11 +59,7 @@ describe('one instance mirroring a community of another', () => {
     mirrorDatabase = await createInstanceDatabase(run, 'mirror_e2e');
     origin = await start(run.databaseUrl, 'origin', '0');
     mirror = await start(mirrorDatabase.url, 'mirror', '2');
-    for (const instance of [origin, mirror]) {
-      await eventually(async () => {
-        if ((await fetch(`${instance.baseUrl}/ready`)).status !== 200) throw new Error('not ready');
-      });
-    }
+    for (const instance of [origin, mirror]) await untilReady(instance.baseUrl);
   });
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import {
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
-import { callApi } from './support/http';
+import { callApi, untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-flow-operator-key';
@@ -56,9 +56,7 @@ describe('from proven ratings to published statuses', () => {
     worker = startBuiltApp('worker', env);
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
-    await eventually(async () => {
-      if ((await fetch(`${baseUrl}/ready`)).status !== 200) throw new Error('not ready');
-    });
+    await untilReady(baseUrl);
   });
 
   afterAll(async () => {

@@ -1,5 +1,7 @@
 import { get, IncomingHttpHeaders } from 'node:http';
 
+import { eventually } from '@bridgenotes/testing';
+
 /**
  * One JSON call to a running API: throws on any status from 300 up, naming the call and the
  * answer; the parsed body otherwise. `operatorKey` sends it as the operator's bearer key.
@@ -46,5 +48,20 @@ export function rawGet(
         response.on('error', reject);
       },
     ).on('error', reject);
+  });
+}
+
+/**
+ * Waits until the API at `baseUrl` answers /ready with 200. Each probe has a connection of its
+ * own, like `callApi`: a keep-alive connection left in fetch's pool would be closed by the API
+ * after its keep-alive timeout (5 s), and the test's next call could take it, the closing unseen
+ * while the test's event loop was busy (building a community, a proof), and fail with "other
+ * side closed".
+ */
+export function untilReady(baseUrl: string): Promise<void> {
+  return eventually(async () => {
+    const response = await fetch(`${baseUrl}/ready`, { headers: { connection: 'close' } });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`/ready answered ${response.status}`);
   });
 }
