@@ -171,6 +171,7 @@ describe('notes and ratings', () => {
     });
   });
 
+  // Fifty proof verifications: long on a busy machine, on PGlite above all.
   it('stores exactly one rating from 50 concurrent submissions of the same rating', async () => {
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => rate(proofs.secondRating)),
@@ -183,7 +184,7 @@ describe('notes and ratings', () => {
         where: { noteId, raterPseudonym: proofs.secondRating.proof.nullifier },
       }),
     ).toBe(1);
-  });
+  }, 120_000);
 
   it('refuses an author rating its own note', async () => {
     expect((await rate(proofs.selfRating).expect(403)).body.code).toBe('SELF_RATING');
