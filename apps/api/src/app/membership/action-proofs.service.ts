@@ -8,12 +8,14 @@ import {
   ProofFailureCode,
   ProofJson,
   ProofVerifier,
+  ProofVerifierBusyError,
   ProofVerifierUnavailableError,
   releaseCurve,
   RootStatus,
 } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import { requestContext } from '../common/request-context';
 import type { CommunityKey } from '../communities/communities.service';
 
 /** Proof failures that say the sender is not (or no longer) shown to be a member. */
@@ -41,7 +43,9 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     private readonly prisma: PrismaService,
     private readonly env: Environment,
   ) {
-    this.verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS);
+    this.verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS, {
+      maxQueued: env.PROOF_VERIFIER_QUEUE,
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -76,9 +80,18 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
 
   private async verifyGroth16(proof: ProofJson): Promise<boolean> {
     try {
-      const [valid] = await this.verifier.verify([proof]);
+      const alone = requestContext.getStore()?.proofsAlone ?? false;
+      const [valid] = await this.verifier.verify([proof], { alone });
       return valid === true;
     } catch (error) {
+      if (error instanceof ProofVerifierBusyError) {
+        // Retry-After is set by the throttling module's ProofFailuresInterceptor.
+        throw new ApiError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'PROOF_VERIFIER_BUSY',
+          'Too many proofs are waiting to be verified; send the same request again shortly',
+        );
+      }
       if (!(error instanceof ProofVerifierUnavailableError)) throw error;
       throw new ApiError(
         HttpStatus.SERVICE_UNAVAILABLE,

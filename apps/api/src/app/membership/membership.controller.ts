@@ -184,7 +184,8 @@ export class MembershipController {
   })
   @ApiServiceUnavailableResponse({
     type: ApiErrorBody,
-    description: 'PROOF_VERIFIER_UNAVAILABLE (the service is restarting)',
+    description:
+      'PROOF_VERIFIER_UNAVAILABLE (the service is restarting), PROOF_VERIFIER_BUSY (too many proofs waiting; see Retry-After)',
   })
   async check(
     @Param() { slug }: CommunitySlugParams,

@@ -50,7 +50,8 @@ const PROOF_ERRORS =
   'VALIDATION_FAILED and content codes, PROOF_MALFORMED, PROOF_DEPTH, PROOF_SCOPE, PROOF_MESSAGE, PROOF_STALE';
 const MEMBERSHIP_ERRORS = 'PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID';
 /** Every proven write: the proof could not be verified at all (send it again). */
-const VERIFIER_DOWN = 'PROOF_VERIFIER_UNAVAILABLE (the service is restarting)';
+const VERIFIER_DOWN =
+  'PROOF_VERIFIER_UNAVAILABLE (the service is restarting), PROOF_VERIFIER_BUSY (too many proofs waiting; see Retry-After)';
 
 @ApiTags('notes')
 @Controller()

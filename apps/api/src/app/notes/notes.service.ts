@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { Note, NoteStatus, NoteStatusChange, Prisma, PrismaService } from '@bridgenotes/database';
 import { JsonValue } from '@bridgenotes/protocol';
 
@@ -19,6 +20,7 @@ import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
 import { PostResponseCache } from './post-responses';
 import { PostsService } from './posts.service';
+import { countTowardsQuota } from './pseudonym-quotas';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
 
@@ -56,6 +58,7 @@ export class NotesService {
     private readonly posts: PostsService,
     private readonly postResponses: PostResponseCache,
     private readonly siblings: SiblingProcesses,
+    private readonly env: Environment,
   ) {
     siblings.on(POST_READS_CHANGED, () => postResponses.clear());
   }
@@ -100,6 +103,7 @@ export class NotesService {
     if (replayed) return { note: replayed, created: false };
     try {
       const note = await this.prisma.$transaction(async (tx) => {
+        await countTowardsQuota(tx, community, pseudonym, 'notes', this.env.NOTES_PER_DAY);
         const stored = await this.posts.upsert(tx, key);
         const note = await tx.note.create({
           data: {
