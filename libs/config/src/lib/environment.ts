@@ -252,6 +252,15 @@ export class Environment {
   @Min(0, { message: 'must be 0 (no quota) or more' })
   NOTE_REQUESTS_PER_DAY = 20;
 
+  /**
+   * A community whose group gains more members than this in an hour is reported (a warning in
+   * the log, and `warnings.groupGrowth` in `GET /ready`); 0 turns the report off.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no report) or more' })
+  GROUP_GROWTH_ALERT_PER_HOUR = 500;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

@@ -7,12 +7,16 @@ import {
 } from '@nestjs/swagger';
 
 import { ApiError, ApiErrorBody } from '../common/api-error';
+import { GroupGrowth, GroupGrowthService } from './group-growth.service';
 import { ReadinessReport, ReadinessService } from './readiness.service';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly readiness: ReadinessService,
+    private readonly growth: GroupGrowthService,
+  ) {}
 
   @Get('health')
   @ApiOperation({ summary: 'Liveness: the process is up and serving requests' })
@@ -27,14 +31,22 @@ export class HealthController {
   })
   @ApiOkResponse({
     schema: {
-      example: { status: 'ready', checks: { database: { status: 'up' }, queue: { status: 'up' } } },
+      example: {
+        status: 'ready',
+        checks: { database: { status: 'up' }, queue: { status: 'up' } },
+        warnings: { groupGrowth: [{ community: 'news', joinedLastHour: 812 }] },
+      },
     },
   })
   @ApiServiceUnavailableResponse({
     type: ApiErrorBody,
     description: 'Names each failing dependency',
   })
-  async ready(): Promise<{ status: 'ready'; checks: ReadinessReport }> {
+  async ready(): Promise<{
+    status: 'ready';
+    checks: ReadinessReport;
+    warnings?: { groupGrowth: GroupGrowth[] };
+  }> {
     const checks = await this.readiness.check();
     const down = Object.entries(checks)
       .filter(([, check]) => check.status === 'down')
@@ -47,6 +59,10 @@ export class HealthController {
         checks,
       );
     }
-    return { status: 'ready', checks };
+    // Warnings never make the instance unready: taking it out of rotation would not help.
+    const groupGrowth = await this.growth.abnormal().catch(() => []);
+    return groupGrowth.length > 0
+      ? { status: 'ready', checks, warnings: { groupGrowth } }
+      : { status: 'ready', checks };
   }
 }
