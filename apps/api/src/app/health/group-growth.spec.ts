@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { eventually } from '@bridgenotes/testing';
 import request from 'supertest';
 
 import { communityWithMembers, createIdentity } from '../../testing/members';
@@ -20,7 +21,8 @@ describe('abnormal group growth', () => {
       createIdentity(),
     ]);
     const quiet = await communityWithMembers(app, [createIdentity()]);
-    const response = await request(app.getHttpServer()).get('/ready').expect(200);
+    // Readiness may take a moment after boot (the queue's first connection).
+    const response = await eventually(() => request(app.getHttpServer()).get('/ready').expect(200));
     expect(response.body.status).toBe('ready');
     const reported = response.body.warnings.groupGrowth as {
       community: string;
@@ -28,5 +30,5 @@ describe('abnormal group growth', () => {
     }[];
     expect(reported).toContainEqual({ community: growing.slug, joinedLastHour: 3 });
     expect(reported.map((entry) => entry.community)).not.toContain(quiet.slug);
-  }, 60_000);
+  }, 90_000);
 });
