@@ -51,6 +51,8 @@ export default async function globalSetup(): Promise<void> {
     RATE_LIMIT_JOINS: process.env['RATE_LIMIT_JOINS'] ?? '0',
     RATE_LIMIT_WRITES: process.env['RATE_LIMIT_WRITES'] ?? '0',
     RATE_LIMIT_OPERATOR: process.env['RATE_LIMIT_OPERATOR'] ?? '0',
+    NOTES_PER_DAY: process.env['NOTES_PER_DAY'] ?? '0',
+    NOTE_REQUESTS_PER_DAY: process.env['NOTE_REQUESTS_PER_DAY'] ?? '0',
     // Every test app starts its verifier threads: one each (the same code as in production)
     // keeps many suites booting apps side by side cheap on a small machine.
     PROOF_VERIFIER_THREADS: process.env['PROOF_VERIFIER_THREADS'] ?? '1',

@@ -12,6 +12,7 @@ import {
   refuseForbiddenCharacters,
 } from './common/input-hardening';
 import { OPERATOR_AUTH } from './common/operator-key.guard';
+import { openRequestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation.pipe';
 
 export const API_VERSION = '0.1.0';
@@ -31,6 +32,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: '64kb', verify: limitJsonDepth(MAX_JSON_DEPTH) });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.use(refuseForbiddenCharacters);
+  app.use(openRequestContext);
   app.use(exceptions.middleware);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(exceptions);

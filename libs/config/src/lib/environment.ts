@@ -145,6 +145,16 @@ export class Environment {
   PROOF_VERIFIER_THREADS = availableParallelism();
 
   /**
+   * Proofs that may wait for a verifier thread in one API process; a write beyond that is
+   * answered 503 PROOF_VERIFIER_BUSY with Retry-After at once (at ~3 ms a proof per thread,
+   * 256 is under a second of work on two threads) instead of waiting ever longer.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  PROOF_VERIFIER_QUEUE = 256;
+
+  /**
    * API processes sharing the port (Node's cluster), each with its own verifier threads: one
    * process serves HTTP on one core, so a machine with more cores than reads need takes more.
    */
@@ -227,6 +237,29 @@ export class Environment {
   @IsString()
   @Matches(/^\S{32,}$/, { message: 'must be at least 32 characters, no spaces' })
   RATE_LIMIT_SECRET?: string;
+
+  /**
+   * Notes, and note requests, one pseudonym may write per UTC day in one community (Community
+   * Notes' daily limits); 0: no quota. Counted per day, never with a finer time.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no quota) or more' })
+  NOTES_PER_DAY = 10;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no quota) or more' })
+  NOTE_REQUESTS_PER_DAY = 20;
+
+  /**
+   * A community whose group gains more members than this in an hour is reported (a warning in
+   * the log, and `warnings.groupGrowth` in `GET /ready`); 0 turns the report off.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0, { message: 'must be 0 (no report) or more' })
+  GROUP_GROWTH_ALERT_PER_HOUR = 500;
 
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)

@@ -49,8 +49,13 @@ function expectedColumn(field: Field): { udt: string; nullable: boolean; length?
       : native
         ? (NATIVE_TYPES[native] ?? native.toLowerCase())
         : (SCALAR_TYPES[field.type] ?? field.type);
-  // Character lengths and timestamp precisions both show as the one number in parentheses.
-  const length = args[0] ? Number(args[0]) : field.type === 'DateTime' ? 3 : undefined;
+  // Character lengths and timestamp precisions both show as the one number in parentheses; a
+  // DATE (`@db.Date`) has none.
+  const length = args[0]
+    ? Number(args[0])
+    : field.type === 'DateTime' && native !== 'Date'
+      ? 3
+      : undefined;
   // Prisma creates list columns nullable and treats NULL as an empty list.
   return {
     udt: field.isList ? `_${base}` : base,

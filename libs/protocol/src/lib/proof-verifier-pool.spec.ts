@@ -3,6 +3,7 @@ import { communityScope } from './hashing';
 import { checkActionProof, type ProofJson } from './proof-check';
 import {
   createProofVerifier,
+  ProofVerifierBusyError,
   ProofVerifierUnavailableError,
   WARM_UP_ACTION,
   WARM_UP_PROOF,
@@ -75,6 +76,50 @@ describe('proof verifier', () => {
       }),
     ).rejects.toBe(down);
   });
+
+  it('sheds calls once more than maxQueued proofs wait, and takes them again when drained', async () => {
+    const verifier = createProofVerifier(1, { maxQueued: 2 });
+    try {
+      await verifier.warmUp();
+      // The idle thread takes the first call at once; the next two proofs wait, the fourth is shed.
+      const running = verifier.verify([WARM_UP_PROOF]);
+      const waiting = verifier.verify([WARM_UP_PROOF, FORGED]);
+      await expect(verifier.verify([WARM_UP_PROOF])).rejects.toBeInstanceOf(ProofVerifierBusyError);
+      await expect(Promise.all([running, waiting])).resolves.toEqual([[true], [true, false]]);
+      await expect(verifier.verify([WARM_UP_PROOF])).resolves.toEqual([true]);
+    } finally {
+      await verifier.close();
+    }
+  }, 60_000);
+
+  it('verifies proofs sent alone in a batch of their own, never beside others', async () => {
+    const verifier = createProofVerifier(1);
+    const batches: number[][] = [];
+    const pool = verifier as unknown as {
+      run(thread: unknown, batch: { proofs: unknown[] }[]): void;
+    };
+    const run = pool.run.bind(verifier);
+    pool.run = (thread, batch) => {
+      batches.push(batch.map((call) => call.proofs.length));
+      run(thread, batch);
+    };
+    try {
+      await verifier.warmUp();
+      batches.length = 0;
+      const results = await Promise.all([
+        verifier.verify([WARM_UP_PROOF]),
+        verifier.verify([WARM_UP_PROOF]),
+        verifier.verify([WARM_UP_PROOF, WARM_UP_PROOF]),
+        verifier.verify([FORGED], { alone: true }),
+        verifier.verify([WARM_UP_PROOF]),
+      ]);
+      expect(results).toEqual([[true], [true], [true, true], [false], [true]]);
+      // The first call started the idle thread; the forged proof's batch held it alone.
+      expect(batches).toEqual([[1], [1, 2], [1], [1]]);
+    } finally {
+      await verifier.close();
+    }
+  }, 60_000);
 
   it('finishes the verifications in progress when closed, then refuses new ones', async () => {
     const verifier = createProofVerifier(1);

@@ -12,8 +12,13 @@ import { createSemaphoreVerifier, type SemaphoreVerifier } from './semaphore-ver
 export interface ProofVerifier {
   /** Threads verifying (0: this one). */
   readonly threads: number;
-  /** One result per proof, in order: false for a proof that does not verify or cannot be read. */
-  verify(proofs: ProofJson[]): Promise<boolean[]>;
+  /**
+   * One result per proof, in order: false for a proof that does not verify or cannot be read.
+   * `alone`: verify these proofs in a batch of their own, for proofs likely to fail (their
+   * sender's last one did), since one bad proof in a batch has every proof in it checked again.
+   * Rejects with `ProofVerifierBusyError` when more than `maxQueued` proofs would be waiting.
+   */
+  verify(proofs: ProofJson[], options?: { alone?: boolean }): Promise<boolean[]>;
   /**
    * Gets every thread ready (curve built, code compiled) by verifying a known proof, and fails
    * if it does not verify: a broken verifier must stop a service at boot, not refuse members.
@@ -26,6 +31,19 @@ export interface ProofVerifier {
 /** The verifier was closed, or one of its threads died, before answering. */
 export class ProofVerifierUnavailableError extends Error {
   override name = 'ProofVerifierUnavailableError';
+}
+
+/**
+ * More proofs are waiting than the verifier takes (`maxQueued`): the caller should shed the
+ * request (503 with Retry-After) rather than let every answer's latency grow without bound.
+ */
+export class ProofVerifierBusyError extends Error {
+  override name = 'ProofVerifierBusyError';
+}
+
+export interface ProofVerifierOptions {
+  /** Proofs that may wait for a thread (not counting those being verified); default unbounded. */
+  maxQueued?: number;
 }
 
 /**
@@ -80,6 +98,7 @@ const LINGER_MS = 10;
 /** A caller's proofs, waiting for a thread. */
 interface Call {
   proofs: ProofJson[];
+  alone?: boolean;
   resolve: (results: boolean[]) => void;
   reject: (error: Error) => void;
 }
@@ -105,7 +124,10 @@ class WorkerPool implements ProofVerifier {
   private drained?: () => void;
   private linger?: NodeJS.Timeout;
 
-  constructor(readonly threads: number) {
+  constructor(
+    readonly threads: number,
+    private readonly maxQueued = Infinity,
+  ) {
     this.pool = Array.from({ length: threads }, () => this.start());
   }
 
@@ -170,7 +192,8 @@ class WorkerPool implements ProofVerifier {
       let size = 0;
       while (this.queue.length > 0) {
         const next = this.queue[0] as Call;
-        if (batch.length > 0 && size + next.proofs.length > MAX_BATCH) break;
+        if (batch.length > 0 && (size + next.proofs.length > MAX_BATCH || next.alone)) break;
+        if (batch[0]?.alone) break;
         batch.push(next);
         size += next.proofs.length;
         this.queue.shift();
@@ -195,13 +218,20 @@ class WorkerPool implements ProofVerifier {
       call.reject(new ProofVerifierUnavailableError('the proof verifier is closed'));
       return;
     }
+    const queued = this.queue.reduce((sum, each) => sum + each.proofs.length, 0);
+    if (queued > 0 && queued + call.proofs.length > this.maxQueued) {
+      call.reject(new ProofVerifierBusyError(`${queued} proofs are already waiting`));
+      return;
+    }
     this.queue.push(call);
     this.dispatch();
   }
 
-  verify(proofs: ProofJson[]): Promise<boolean[]> {
+  verify(proofs: ProofJson[], options: { alone?: boolean } = {}): Promise<boolean[]> {
     if (proofs.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => this.enqueue({ proofs, resolve, reject }));
+    return new Promise((resolve, reject) =>
+      this.enqueue({ proofs, alone: options.alone, resolve, reject }),
+    );
   }
 
   async warmUp(): Promise<void> {
@@ -237,12 +267,15 @@ class WorkerPool implements ProofVerifier {
   }
 }
 
-/** `threads` ≤ 0 verifies in the calling thread. */
-export function createProofVerifier(threads: number): ProofVerifier {
-  if (threads > 0) return new WorkerPool(threads);
+/** `threads` ≤ 0 verifies in the calling thread (one request at a time: nothing queues). */
+export function createProofVerifier(
+  threads: number,
+  options: ProofVerifierOptions = {},
+): ProofVerifier {
+  if (threads > 0) return new WorkerPool(threads, options.maxQueued);
   return {
     threads: 0,
-    verify: verifyHere,
+    verify: (proofs) => verifyHere(proofs),
     async warmUp() {
       const [valid] = await verifyHere([WARM_UP_PROOF]);
       if (!valid) throw selfTestFailed();

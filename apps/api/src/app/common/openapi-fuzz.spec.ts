@@ -82,7 +82,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     prisma = createTestPrisma();
     ({ slug } = await createCommunity(prisma, 1));
     operations = operationsOf((await (await fetch(`${base}/docs-json`)).json()) as OpenApiDocument);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await prisma.$disconnect();

@@ -3,12 +3,16 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiError } from '../common/api-error';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { GroupGrowth, GroupGrowthService } from './group-growth.service';
 import { ReadinessReport, ReadinessService } from './readiness.service';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly readiness: ReadinessService,
+    private readonly growth: GroupGrowthService,
+  ) {}
 
   @Get('health')
   @ApiOperation({ summary: 'Liveness: the process is up and serving requests' })
@@ -23,11 +27,19 @@ export class HealthController {
   })
   @ApiOkResponse({
     schema: {
-      example: { status: 'ready', checks: { database: { status: 'up' }, queue: { status: 'up' } } },
+      example: {
+        status: 'ready',
+        checks: { database: { status: 'up' }, queue: { status: 'up' } },
+        warnings: { groupGrowth: [{ community: 'news', joinedLastHour: 812 }] },
+      },
     },
   })
   @ApiErrors('NOT_READY')
-  async ready(): Promise<{ status: 'ready'; checks: ReadinessReport }> {
+  async ready(): Promise<{
+    status: 'ready';
+    checks: ReadinessReport;
+    warnings?: { groupGrowth: GroupGrowth[] };
+  }> {
     const checks = await this.readiness.check();
     const down = Object.entries(checks)
       .filter(([, check]) => check.status === 'down')
@@ -35,6 +47,10 @@ export class HealthController {
     if (down.length > 0) {
       throw ApiError.of('NOT_READY', down.join(' and ')).withDetails(checks);
     }
-    return { status: 'ready', checks };
+    // Warnings never make the instance unready: taking it out of rotation would not help.
+    const groupGrowth = await this.growth.abnormal().catch(() => []);
+    return groupGrowth.length > 0
+      ? { status: 'ready', checks, warnings: { groupGrowth } }
+      : { status: 'ready', checks };
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 
+import { GroupGrowthService } from './group-growth.service';
 import { HealthController } from './health.controller';
 import { ReadinessService } from './readiness.service';
 
 @Module({
   controllers: [HealthController],
-  providers: [ReadinessService],
+  providers: [GroupGrowthService, ReadinessService],
 })
 export class HealthModule {}

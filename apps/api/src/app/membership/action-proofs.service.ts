@@ -7,12 +7,14 @@ import {
   createProofVerifier,
   ProofJson,
   ProofVerifier,
+  ProofVerifierBusyError,
   ProofVerifierUnavailableError,
   releaseCurve,
   RootStatus,
 } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import { requestContext } from '../common/request-context';
 import type { CommunityKey } from '../communities/communities.service';
 
 export type ActionInput = Omit<Action, 'community'>;
@@ -33,7 +35,9 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     private readonly prisma: PrismaService,
     private readonly env: Environment,
   ) {
-    this.verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS);
+    this.verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS, {
+      maxQueued: env.PROOF_VERIFIER_QUEUE,
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -69,9 +73,18 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
 
   private async verifyGroth16(proof: ProofJson): Promise<boolean> {
     try {
-      const [valid] = await this.verifier.verify([proof]);
+      const alone = requestContext.getStore()?.proofsAlone ?? false;
+      const [valid] = await this.verifier.verify([proof], { alone });
       return valid === true;
     } catch (error) {
+      if (error instanceof ProofVerifierBusyError) {
+        // Retry-After is set by the throttling module's ProofFailuresInterceptor.
+        throw new ApiError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'PROOF_VERIFIER_BUSY',
+          'Too many proofs are waiting to be verified; send the same request again shortly',
+        );
+      }
       if (!(error instanceof ProofVerifierUnavailableError)) throw error;
       throw ApiError.of('PROOF_VERIFIER_UNAVAILABLE');
     }

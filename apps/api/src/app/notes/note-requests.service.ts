@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { NoteRequest, Post, Prisma, PrismaService } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
@@ -8,6 +9,7 @@ import { ActionProofsService } from '../membership/action-proofs.service';
 import { RequestNoteDto } from './dto/note-input.dto';
 import { NotesService, postPayload } from './notes.service';
 import { PostsService } from './posts.service';
+import { countTowardsQuota } from './pseudonym-quotas';
 
 /** A post members of a community asked notes for, with the community's notes on it. */
 export interface RequestedPost {
@@ -29,6 +31,7 @@ export class NoteRequestsService {
     private readonly proofs: ActionProofsService,
     private readonly posts: PostsService,
     private readonly notes: NotesService,
+    private readonly env: Environment,
   ) {}
 
   /**
@@ -59,6 +62,16 @@ export class NoteRequestsService {
         SELECT ${community.id}::uuid, post_id, 1 FROM inserted
         ON CONFLICT (community_id, post_id) DO UPDATE SET count = post_request_counts.count + 1
         RETURNING count`;
+      // Only a new request counts; asking again answers the stored one for free.
+      if (counted !== undefined) {
+        await countTowardsQuota(
+          tx,
+          community,
+          pseudonym,
+          'note_requests',
+          this.env.NOTE_REQUESTS_PER_DAY,
+        );
+      }
       return { postId: stored.id, count: counted?.count };
     });
     if (outcome.count !== undefined) this.notes.forgetPostReads();

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import {
   Note,
   NoteStatus,
@@ -26,6 +27,7 @@ import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
 import { PostResponseCache } from './post-responses';
 import { PostsService } from './posts.service';
+import { countTowardsQuota } from './pseudonym-quotas';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
 
@@ -60,6 +62,7 @@ export class NotesService {
     private readonly posts: PostsService,
     private readonly postResponses: PostResponseCache,
     private readonly siblings: SiblingProcesses,
+    private readonly env: Environment,
   ) {
     siblings.on(POST_READS_CHANGED, () => postResponses.clear());
   }
@@ -104,6 +107,7 @@ export class NotesService {
     if (replayed) return { note: replayed, created: false };
     try {
       const note = await this.prisma.$transaction(async (tx) => {
+        await countTowardsQuota(tx, community, pseudonym, 'notes', this.env.NOTES_PER_DAY);
         const stored = await this.posts.upsert(tx, key);
         const note = await tx.note.create({
           data: {

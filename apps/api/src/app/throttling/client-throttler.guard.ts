@@ -10,6 +10,7 @@ import {
 } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 
+import { requestContext } from '../common/request-context';
 import { RateLimitBudgets } from './rate-limit-budgets';
 import type { RateLimitClass } from './rate-limit-class';
 
@@ -34,11 +35,11 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
     throttler,
   }: ThrottlerRequest): Promise<boolean> {
     const http = context.switchToHttp();
-    await this.budgets.spend(
-      http.getRequest<Request>(),
-      http.getResponse<Response>(),
-      throttler.name as RateLimitClass,
-    );
+    const request = http.getRequest<Request>();
+    const rateLimitClass = throttler.name as RateLimitClass;
+    await this.budgets.spend(request, http.getResponse<Response>(), rateLimitClass);
+    const store = requestContext.getStore();
+    if (store && rateLimitClass === 'writes') store.proofsAlone = this.budgets.isSuspect(request);
     return true;
   }
 }

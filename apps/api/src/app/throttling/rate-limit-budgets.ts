@@ -7,12 +7,16 @@ import { ClientKeys } from './client-keys';
 import type { RateLimitClass } from './rate-limit-class';
 import { RateLimitStore } from './rate-limit-store';
 
+const MAX_SUSPECTS = 10_000;
+
 /** Per-client budgets of each class of route, over the shared store. */
 @Injectable()
 export class RateLimitBudgets {
   private readonly logger = new Logger('RateLimits');
   private readonly keys: ClientKeys;
   private lastStoreWarning = 0;
+  /** Clients whose last proof failed verification, until when (this process's memory only). */
+  private readonly suspects = new Map<string, number>();
 
   constructor(
     private readonly env: Environment,
@@ -34,10 +38,34 @@ export class RateLimitBudgets {
     return this.env.RATE_LIMIT_WINDOW_SECONDS * 1_000;
   }
 
-  private bucketOf(request: Request, rateLimitClass: RateLimitClass): string {
+  private clientOf(request: Request): string {
     // request.ip honours TRUST_PROXY_HOPS (Express' "trust proxy"), and only then the header.
-    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    return `${this.env.QUEUE_PREFIX}:rate-limit:${rateLimitClass}:${this.keys.of(address)}`;
+    return this.keys.of(request.ip ?? request.socket.remoteAddress ?? 'unknown');
+  }
+
+  private bucketOf(request: Request, rateLimitClass: RateLimitClass): string {
+    return `${this.env.QUEUE_PREFIX}:rate-limit:${rateLimitClass}:${this.clientOf(request)}`;
+  }
+
+  /** Remembers, for one window, that this client sent a proof that failed verification. */
+  markSuspect(request: Request): void {
+    const client = this.clientOf(request);
+    this.suspects.delete(client);
+    this.suspects.set(client, Date.now() + this.windowMs);
+    // Bounded: the oldest marks go first (a Map iterates in insertion order).
+    for (const [oldest] of this.suspects) {
+      if (this.suspects.size <= MAX_SUSPECTS) break;
+      this.suspects.delete(oldest);
+    }
+  }
+
+  isSuspect(request: Request): boolean {
+    const client = this.clientOf(request);
+    const until = this.suspects.get(client);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.suspects.delete(client);
+    return false;
   }
 
   /**

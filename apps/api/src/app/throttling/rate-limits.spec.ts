@@ -26,7 +26,7 @@ describe('rate limits', () => {
 
   beforeAll(async () => {
     app = await createTestApp({ ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60' });
-  });
+  }, 60_000);
 
   afterAll(() => app.close());
 

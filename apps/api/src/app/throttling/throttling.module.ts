@@ -4,7 +4,7 @@ import { getOptionsToken, getStorageToken, type ThrottlerModuleOptions } from '@
 import { Environment } from '@bridgenotes/config';
 
 import { ClientThrottlerGuard } from './client-throttler.guard';
-import { FailedProofCostInterceptor } from './failed-proof-cost.interceptor';
+import { ProofFailuresInterceptor } from './proof-failures.interceptor';
 import { RateLimitBudgets } from './rate-limit-budgets';
 import { RATE_LIMIT_CLASSES, rateLimitClassOf } from './rate-limit-class';
 import { RateLimitStore } from './rate-limit-store';
@@ -17,7 +17,7 @@ import { RateLimitStore } from './rate-limit-store';
 @Module({
   providers: [
     { provide: APP_GUARD, useClass: ClientThrottlerGuard },
-    { provide: APP_INTERCEPTOR, useClass: FailedProofCostInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ProofFailuresInterceptor },
     {
       provide: getOptionsToken(),
       inject: [Environment],

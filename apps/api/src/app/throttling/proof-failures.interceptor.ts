@@ -1,0 +1,57 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
+import type { Request, Response } from 'express';
+import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
+
+import { RateLimitBudgets } from './rate-limit-budgets';
+
+/**
+ * Code of a proof that reached the Groth16 check and failed it: the expensive failure. Failures
+ * caught by the cheap checks before it (scope, root, message) cost the API little and count once.
+ */
+const COSTLY_FAILURE = 'PROOF_INVALID';
+/** The verifier's queue was full: the request was shed before any work, so retry soon. */
+const SHED = 'PROOF_VERIFIER_BUSY';
+
+function codeOf(error: unknown): string | undefined {
+  const body = error instanceof HttpException ? error.getResponse() : undefined;
+  return typeof body === 'object' && body ? String((body as { code?: unknown }).code) : undefined;
+}
+
+/**
+ * What a proof's failure costs its sender: a PROOF_INVALID write is charged
+ * RATE_LIMIT_FAILED_PROOF_COST proven writes in all and marks the client, whose next proofs are
+ * then verified alone (never in a batch with members' proofs); a shed write gets Retry-After.
+ */
+@Injectable()
+export class ProofFailuresInterceptor implements NestInterceptor {
+  constructor(
+    private readonly budgets: RateLimitBudgets,
+    private readonly env: Environment,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        const code = codeOf(error);
+        const http = context.switchToHttp();
+        const request = http.getRequest<Request>();
+        const response = http.getResponse<Response>();
+        if (code === SHED) response.setHeader('Retry-After', 1);
+        if (code !== COSTLY_FAILURE) return throwError(() => error);
+        this.budgets.markSuspect(request);
+        const extra = this.env.RATE_LIMIT_FAILED_PROOF_COST - 1;
+        if (extra < 1) return throwError(() => error);
+        return from(this.budgets.spend(request, response, 'writes', extra)).pipe(
+          switchMap(() => throwError(() => error)),
+        );
+      }),
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import type { INestApplication } from '@nestjs/common';
+import type { ProvenAction } from '@bridgenotes/client';
+import type { ProofVerifier } from '@bridgenotes/protocol';
+import request from 'supertest';
+
+import { ActionProofsService } from '../membership/action-proofs.service';
+import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import { createTestApp } from '../../testing/test-app';
+
+/** The dry-run proof check's body for a proven action, with the points of `pointsOf` if given. */
+function checkBody(proven: ProvenAction, pointsOf?: ProvenAction) {
+  const { kind, target, payload, clientMinute } = proven.action;
+  const proof = pointsOf ? { ...proven.proof, points: pointsOf.proof.points } : proven.proof;
+  return { action: { kind, target, payload, clientMinute }, proof };
+}
+
+/** Verification cost bounded, with real proofs: a bounded queue, and bad proofs kept apart. */
+describe('proof verification under load', () => {
+  let app: INestApplication;
+  let community: TestCommunity;
+  let genuine: ProvenAction;
+  let other: ProvenAction;
+  const server = () => app.getHttpServer();
+  const url = () => `/communities/${community.slug}/proofs/check`;
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      PROOF_VERIFIER_THREADS: '1',
+      PROOF_VERIFIER_QUEUE: '1',
+      RATE_LIMIT_WRITES: '1000',
+      TRUST_PROXY_HOPS: '1',
+    });
+    const member = createIdentity();
+    community = await communityWithMembers(app, [member]);
+    const prove = await prover(app, community);
+    genuine = await prove(member, 'rating.put', 'note:1', { helpfulness: 'HELPFUL', tags: [] });
+    other = await prove(member, 'rating.put', 'note:2', { helpfulness: 'HELPFUL', tags: [] });
+  }, 120_000);
+
+  afterAll(() => app.close());
+
+  it('sheds proofs beyond the queue with 503 PROOF_VERIFIER_BUSY and Retry-After', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, index) =>
+        request(server())
+          .post(url())
+          .set('X-Forwarded-For', `203.0.113.${index + 1}`)
+          .send(checkBody(genuine)),
+      ),
+    );
+    const shed = answers.filter((answer) => answer.status === 503);
+    const served = answers.filter((answer) => answer.status === 200);
+    expect(shed.length + served.length).toBe(answers.length);
+    expect(served.length).toBeGreaterThan(0);
+    expect(shed.length).toBeGreaterThan(0);
+    for (const answer of shed) {
+      expect(answer.body.code).toBe('PROOF_VERIFIER_BUSY');
+      expect(answer.headers['retry-after']).toBe('1');
+    }
+    // Once the queue drains the same proof is served again.
+    await request(server()).post(url()).send(checkBody(genuine)).expect(200);
+  }, 120_000);
+
+  it("verifies a client's proofs alone once one of its proofs failed", async () => {
+    const proofs = app.get(ActionProofsService) as unknown as { verifier: ProofVerifier };
+    const verify = proofs.verifier.verify.bind(proofs.verifier);
+    const seen: boolean[] = [];
+    proofs.verifier.verify = (batch, options) => {
+      seen.push(options?.alone ?? false);
+      return verify(batch, options);
+    };
+    const forger = '192.0.2.77';
+    const member = '192.0.2.78';
+    const send = (client: string, body: object) =>
+      request(server()).post(url()).set('X-Forwarded-For', client).send(body);
+
+    expect((await send(forger, checkBody(genuine, other))).body.code).toBe('PROOF_INVALID');
+    expect((await send(forger, checkBody(genuine, other))).body.code).toBe('PROOF_INVALID');
+    expect((await send(member, checkBody(genuine))).status).toBe(200);
+    // The first forgery could not be known in advance; after it the forger's go alone.
+    expect(seen).toEqual([false, true, false]);
+  }, 120_000);
+});
