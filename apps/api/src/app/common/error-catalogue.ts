@@ -168,10 +168,33 @@ export const ERRORS = {
   PROOF_ROOT_UNKNOWN: proofFailure(HttpStatus.FORBIDDEN, 'PROOF_ROOT_UNKNOWN'),
   PROOF_SCOPE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_SCOPE'),
   PROOF_STALE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_STALE'),
+  PROOF_VERIFIER_BUSY: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    () => 'Too many proofs are waiting to be verified; send the same request again shortly',
+  ),
   PROOF_VERIFIER_UNAVAILABLE: entry(
     HttpStatus.SERVICE_UNAVAILABLE,
     () =>
       'Proofs cannot be verified right now (the service is restarting); send the same request again',
+  ),
+
+  // Limits: per client at the edge (429 with Retry-After), per pseudonym and day.
+  DAILY_QUOTA_EXCEEDED: entry(
+    HttpStatus.TOO_MANY_REQUESTS,
+    (quota: number, what: string) =>
+      `This pseudonym has written its ${quota} ${what} for today in this community; ` +
+      'the quota starts again at 00:00 UTC',
+    10,
+    'notes',
+  ),
+  RATE_LIMITED: entry(
+    HttpStatus.TOO_MANY_REQUESTS,
+    (what: string, limit: number, window: number, retry: number) =>
+      `Too many ${what} from this client: at most ${limit} every ${window} s; retry in ${retry} s`,
+    'writes',
+    60,
+    60,
+    12,
   ),
 
   // Notes, ratings, requests and posts.

@@ -107,5 +107,5 @@ export function refuseForbiddenCharacters(
     forbiddenIn(decodedPath(request.path), 'path') ??
     forbiddenIn(request.query, 'query') ??
     forbiddenIn(request.body, 'body');
-  next(found ? new ApiError(HttpStatus.BAD_REQUEST, 'FORBIDDEN_CHARACTER', found) : undefined);
+  next(found ? new ApiError('FORBIDDEN_CHARACTER', found) : undefined);
 }

@@ -3,7 +3,8 @@ import type { ErrorCode } from '../common/error-catalogue';
 /**
  * What every proven write can answer besides its own errors: an invalid body, each failure of
  * the shared proof check (400 for a malformed or mismatched proof, 403 for one that does not
- * show membership), and a verifier that is restarting (503: send the same request again).
+ * show membership), a verifier that is restarting or has too many proofs waiting (503: send the same request
+ * again), and the client's write budget spent (429).
  */
 export const PROVEN_WRITE_ERRORS: readonly ErrorCode[] = [
   'VALIDATION_FAILED',
@@ -15,5 +16,7 @@ export const PROVEN_WRITE_ERRORS: readonly ErrorCode[] = [
   'PROOF_ROOT_UNKNOWN',
   'PROOF_ROOT_EXPIRED',
   'PROOF_INVALID',
+  'PROOF_VERIFIER_BUSY',
   'PROOF_VERIFIER_UNAVAILABLE',
+  'RATE_LIMITED',
 ];

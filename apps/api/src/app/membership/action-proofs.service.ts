@@ -79,11 +79,7 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     } catch (error) {
       if (error instanceof ProofVerifierBusyError) {
         // Retry-After is set by the throttling module's ProofFailuresInterceptor.
-        throw new ApiError(
-          HttpStatus.SERVICE_UNAVAILABLE,
-          'PROOF_VERIFIER_BUSY',
-          'Too many proofs are waiting to be verified; send the same request again shortly',
-        );
+        throw ApiError.of('PROOF_VERIFIER_BUSY');
       }
       if (!(error instanceof ProofVerifierUnavailableError)) throw error;
       throw ApiError.of('PROOF_VERIFIER_UNAVAILABLE');

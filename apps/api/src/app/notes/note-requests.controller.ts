@@ -29,7 +29,7 @@ export class NoteRequestsController {
     type: NoteRequestDto,
     description: 'This pseudonym had already requested a note on this post',
   })
-  @ApiErrors(...PROVEN_WRITE_ERRORS, ...POST_REF_ERRORS)
+  @ApiErrors(...PROVEN_WRITE_ERRORS, ...POST_REF_ERRORS, 'DAILY_QUOTA_EXCEEDED')
   async request(
     @RouteCommunityKey('write') community: CommunityKey,
     @Body() input: RequestNoteDto,

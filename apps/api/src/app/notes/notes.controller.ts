@@ -43,6 +43,7 @@ export class NotesController {
     'TEXT_INVALID',
     'SOURCES_INVALID',
     'SOURCES_REQUIRED',
+    'DAILY_QUOTA_EXCEEDED',
   )
   async create(
     @RouteCommunityKey('write') community: CommunityKey,

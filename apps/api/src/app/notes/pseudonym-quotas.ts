@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import type { Prisma } from '@bridgenotes/database';
 
 import { ApiError } from '../common/api-error';
@@ -37,12 +36,6 @@ export async function countTowardsQuota(
           DO UPDATE SET note_requests = pseudonym_daily_counts.note_requests + 1
           WHERE pseudonym_daily_counts.note_requests < ${quota}`;
   if (counted === 0) {
-    throw new ApiError(
-      HttpStatus.TOO_MANY_REQUESTS,
-      'DAILY_QUOTA_EXCEEDED',
-      `This pseudonym has written its ${quota} ${WHAT[kind]} for today in this community; ` +
-        'the quota starts again at 00:00 UTC',
-      { kind, quota },
-    );
+    throw ApiError.of('DAILY_QUOTA_EXCEEDED', quota, WHAT[kind]).withDetails({ kind, quota });
   }
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import type { Request, Response } from 'express';
 
@@ -110,7 +110,6 @@ export class RateLimitBudgets {
     if (record.isBlocked && hits === 1) {
       response.setHeader('Retry-After', Math.max(1, record.timeToBlockExpire));
       throw new ApiError(
-        HttpStatus.TOO_MANY_REQUESTS,
         'RATE_LIMITED',
         `Too many ${rateLimitClass} from this client: at most ${limit} every ${window} s` +
           (rateLimitClass === 'writes' ? ' (a failed proof counts for several)' : '') +
