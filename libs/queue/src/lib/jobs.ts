@@ -37,8 +37,8 @@ export interface PullMirrorJob {
 export type PullMirrorsJob = Record<string, never>;
 
 /** Retries of one webhook delivery: about 1.5 days between the first and the last attempt. */
-export const WEBHOOK_ATTEMPTS = 12;
-export const WEBHOOK_BACKOFF_MS = 30_000;
+const WEBHOOK_ATTEMPTS = 12;
+const WEBHOOK_BACKOFF_MS = 30_000;
 
 /**
  * How a job runs: its queue, the options every enqueue of it gets (after the queue's defaults,
@@ -88,9 +88,6 @@ export const JOBS = {
 /** The payload of a job, as the catalogue declares it. */
 export type JobData<Name extends JobName> =
   (typeof JOBS)[Name] extends JobDefinition<infer Data> ? Data : never;
-
-/** Every job's payload by name (the shape BullMQ's typed queues take). */
-export type JobPayloads = { [Name in JobName]: JobData<Name> };
 
 /** A job as its handler receives it. */
 export type QueuedJob<Name extends JobName> = Job<JobData<Name>, void, Name>;
