@@ -253,7 +253,7 @@ describe('bridgenotes member commands against a running instance', () => {
     } finally {
       await proxy.close();
     }
-  }, 180_000);
+  });
 
   it('joins an invitation-only community with an invite code, and not without one', async () => {
     const slug = `cli-inv-${randomUUID().slice(0, 8)}`;

@@ -143,7 +143,7 @@ describe('browser extension', () => {
       if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output()}`);
       const response = await fetch(`${proxy.url}/health`);
       if (response.status !== 200) throw new Error(`health answered ${response.status}`);
-    }, 120_000);
+    });
     browser = await launchChromium({
       ignoreHTTPSErrors: true,
       args: [
@@ -155,7 +155,7 @@ describe('browser extension', () => {
     const worker =
       browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
     extensionId = new URL(worker.url()).host;
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -263,7 +263,7 @@ describe('browser extension', () => {
         );
       }
     }
-  }, 180_000);
+  });
 
   it('shows nothing in a panel that a page frames itself (no clicks steered onto it)', async () => {
     const page = await browser.context.newPage();
@@ -323,7 +323,7 @@ describe('browser extension', () => {
     await panel.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await panel.getByRole('checkbox', { name: 'Clear' }).check();
     await panel.getByRole('button', { name: 'Submit rating' }).click();
-    await panel.getByText('Rating saved.').waitFor({ timeout: 150_000 });
+    await panel.getByText('Rating saved.').waitFor();
     await panel.getByText('You rated this: Helpful').waitFor();
 
     const { rows } = await database.query<{ helpfulness: string; tags: string[]; proof: object }>(
@@ -345,7 +345,7 @@ describe('browser extension', () => {
     // …then writes it on the post by its platform id, under the member's pseudonym.
     await panel.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
     await panel.getByRole('button', { name: 'Publish note' }).click();
-    await panel.getByText('Note published.').waitFor({ timeout: 150_000 });
+    await panel.getByText('Note published.').waitFor();
     const { rows: written } = await database.query(
       `SELECT n.author_pseudonym, p.platform, p.external_id FROM notes n JOIN posts p ON p.id = n.post_id
         WHERE n.text = $1`,
@@ -362,16 +362,14 @@ describe('browser extension', () => {
     // And asks for a note on the post, once.
     await panel.getByText('Members who asked for a note on this post: 0').waitFor();
     await panel.getByRole('button', { name: 'Ask for a note on this post' }).click();
-    await panel
-      .getByText('Members who asked for a note on this post: 1')
-      .waitFor({ timeout: 150_000 });
+    await panel.getByText('Members who asked for a note on this post: 1').waitFor();
     const { rows: requests } = await database.query(
       'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
       [community.id],
     );
     expect(requests).toEqual([{ requester_pseudonym: pseudonym }]);
     await page.close();
-  }, 400_000);
+  });
 
   it('shows the panel in the widget’s look', async () => {
     const page = await browser.context.newPage();

@@ -166,7 +166,7 @@ describe('embeddable widget', () => {
     await eventually(async () => {
       const response = await fetch(`${apiUrl}/health`);
       if (response.status !== 200) throw new Error(`health answered ${response.status}`);
-    }, 170_000);
+    });
     browser = await launchChromium();
   });
 
@@ -380,7 +380,7 @@ describe('embeddable widget', () => {
     await press(rateForm.getByRole('checkbox', { name: 'Clear' }), 'Space');
     await press(rateForm.getByRole('button', { name: 'Submit rating' }));
     const saved = rateForm.getByText('Rating saved.', { exact: false });
-    await saved.waitFor({ timeout: 90_000 });
+    await saved.waitFor();
     // The outcome is said beside the button, and the focus is moved there.
     expect(await saved.evaluate((element) => element === document.activeElement)).toBe(true);
     const rating = () =>
@@ -399,9 +399,7 @@ describe('embeddable widget', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await press(rateForm.getByRole('button', { name: 'Submit rating' }));
-    await rateForm.getByText('Your rating: Not helpful. You can change it.').waitFor({
-      timeout: 90_000,
-    });
+    await rateForm.getByText('Your rating: Not helpful. You can change it.').waitFor();
     const changed = (await rating()).rows;
     expect(changed).toEqual([expect.objectContaining({ helpfulness: 'NOT_HELPFUL', tags: [] })]);
     expect(changed[0].client_minute).toBeGreaterThan(first[0].client_minute);
@@ -435,7 +433,7 @@ describe('embeddable widget', () => {
     await tabTo(page, writeForm.getByLabel('Sources, one link per line'));
     await page.keyboard.type('https://example.org/council/2026');
     await press(writeForm.getByRole('button', { name: 'Publish note' }));
-    await writeForm.getByText('Note published.', { exact: false }).waitFor({ timeout: 90_000 });
+    await writeForm.getByText('Note published.', { exact: false }).waitFor();
     const { rows: notes } = await database.query<{
       id: string;
       author_pseudonym: string;
@@ -458,7 +456,7 @@ describe('embeddable widget', () => {
     // And asks for a note on the post, under the same pseudonym again.
     await frame.getByText('Members who asked for a note on this post: 0').waitFor();
     await press(frame.getByRole('button', { name: 'Ask for a note on this post' }));
-    await frame.getByText('Request recorded.', { exact: false }).waitFor({ timeout: 90_000 });
+    await frame.getByText('Request recorded.', { exact: false }).waitFor();
     await frame.getByText('Members who asked for a note on this post: 1').waitFor();
     const { rows: requests } = await database.query<{ requester_pseudonym: string }>(
       'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
@@ -486,7 +484,7 @@ describe('embeddable widget', () => {
     await page.locator('bridgenotes-widget').screenshot({ path: join(docs, 'widget-member.png') });
     writtenNoteId = notes[0].id;
     await page.close();
-  }, 480_000);
+  });
 
   it('offers writing and asking plainly on a post without notes, in French, and tells the member privately that a note it wrote changed status', async () => {
     // The note the member wrote is now shown (a scoring run published it).
@@ -520,5 +518,5 @@ describe('embeddable widget', () => {
     await again.getByRole('button', { name: 'Publier la note' }).waitFor();
     expect(await again.locator('.updates').count()).toBe(0);
     await page.close();
-  }, 120_000);
+  });
 });

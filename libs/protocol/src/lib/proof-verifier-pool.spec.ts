@@ -90,7 +90,7 @@ describe('proof verifier', () => {
     } finally {
       await verifier.close();
     }
-  }, 60_000);
+  });
 
   it('verifies proofs sent alone in a batch of their own, never beside others', async () => {
     const verifier = createProofVerifier(1);
@@ -119,7 +119,7 @@ describe('proof verifier', () => {
     } finally {
       await verifier.close();
     }
-  }, 60_000);
+  });
 
   it('finishes the verifications in progress when closed, then refuses new ones', async () => {
     const verifier = createProofVerifier(1);

@@ -26,7 +26,7 @@ describe('agreement with the reference scorer on cn-small', () => {
     );
     // The figures, for whoever reads the test log.
     console.log(formatAgreement(figures));
-  }, 120_000);
+  });
 
   it('fires FilterLowDiligence about as often as the reference, mostly on the same notes', () => {
     const { ours, reference, both } = figures.lowDiligence;

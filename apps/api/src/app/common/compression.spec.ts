@@ -42,7 +42,7 @@ describe('compression', () => {
     app = await createTestApp();
     await app.listen(0, '127.0.0.1');
     port = (app.getHttpServer().address() as AddressInfo).port;
-  }, 60_000);
+  });
 
   afterAll(() => app.close());
 

@@ -40,7 +40,7 @@ describe('input hardening', () => {
     app = await createTestApp();
     prisma = createTestPrisma();
     ({ slug } = await createCommunity(prisma));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await prisma.$disconnect();

@@ -115,7 +115,7 @@ describe('open-data export and verification', () => {
     for (const line of (await readFile(join(folder, 'ratings.ndjson'), 'utf8')).split('\n')) {
       if (line) ratingIds.push((JSON.parse(line) as { id: string }).id);
     }
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await app.close();

@@ -94,7 +94,7 @@ describe('private lookup', () => {
         .notes,
     ).toEqual([expect.objectContaining({ text: 'elsewhere' })]);
     // A dozen writes and three reads: seconds on the embedded database of a busy machine.
-  }, 60_000);
+  });
 
   it('is cacheable by any cache and readable from any origin, and revalidates with 304', async () => {
     const community = await createCommunity(prisma, 1);

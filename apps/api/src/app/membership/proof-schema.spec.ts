@@ -25,7 +25,7 @@ describe('OpenAPI proof schema', () => {
   beforeAll(async () => {
     app = await createTestApp();
     document = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body;
-  }, 60_000);
+  });
 
   afterAll(() => app.close());
 

@@ -183,7 +183,7 @@ describe('notes and ratings', () => {
         where: { noteId, raterPseudonym: proofs.secondRating.proof.nullifier },
       }),
     ).toBe(1);
-  }, 120_000);
+  });
 
   it('refuses an author rating its own note', async () => {
     expect((await rate(proofs.selfRating).expect(403)).body.code).toBe('SELF_RATING');

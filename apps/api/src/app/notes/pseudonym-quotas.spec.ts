@@ -49,7 +49,7 @@ describe('per-pseudonym daily quotas', () => {
     proofs.elsewhere = await (
       await prover(app, other)
     )(writer, 'note.create', '', note('In another community.'));
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await prisma.$disconnect();
@@ -73,7 +73,7 @@ describe('per-pseudonym daily quotas', () => {
     // Quotas are per pseudonym, and per community (a pseudonym differs per community anyway).
     await write(community.slug, proofs.otherWriter).expect(201);
     await write(other.slug, proofs.elsewhere).expect(201);
-  }, 60_000);
+  });
 
   it('refuses a note request past the quota, and asking again is free', async () => {
     const ask = (proven: ProvenAction) =>
@@ -86,7 +86,7 @@ describe('per-pseudonym daily quotas', () => {
       details: { kind: 'note_requests', quota: 1 },
     });
     expect(await prisma.noteRequest.count({ where: { communityId: community.id } })).toBe(1);
-  }, 60_000);
+  });
 
   it('keeps the day and nothing finer', async () => {
     const rows = await prisma.$queryRaw<{ day: Date; type: string }[]>`

@@ -35,7 +35,7 @@ describe('proof verification under load', () => {
     const prove = await prover(app, community);
     genuine = await prove(member, 'rating.put', 'note:1', { helpfulness: 'HELPFUL', tags: [] });
     other = await prove(member, 'rating.put', 'note:2', { helpfulness: 'HELPFUL', tags: [] });
-  }, 120_000);
+  });
 
   afterAll(() => app.close());
 
@@ -59,7 +59,7 @@ describe('proof verification under load', () => {
     }
     // Once the queue drains the same proof is served again.
     await request(server()).post(url()).send(checkBody(genuine)).expect(200);
-  }, 120_000);
+  });
 
   it("verifies a client's proofs alone once one of its proofs failed", async () => {
     const proofs = app.get(ActionProofsService) as unknown as { verifier: ProofVerifier };
@@ -79,5 +79,5 @@ describe('proof verification under load', () => {
     expect((await send(member, checkBody(genuine))).status).toBe(200);
     // The first forgery could not be known in advance; after it the forger's go alone.
     expect(seen).toEqual([false, true, false]);
-  }, 120_000);
+  });
 });

@@ -15,7 +15,7 @@ describe('widget', () => {
   // Booting the whole API can take long on a busy machine: wait for it.
   beforeAll(async () => {
     app = await createTestApp();
-  }, 120_000);
+  });
 
   afterAll(() => app.close());
 

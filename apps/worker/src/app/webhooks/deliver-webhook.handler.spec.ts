@@ -97,7 +97,7 @@ describe('webhook deliveries', () => {
       const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
       if (!row.deliveredAt) throw new Error('not delivered yet');
       return row;
-    }, 20_000);
+    });
     expect(delivered).toMatchObject({ attempts: 1, lastError: null });
 
     const [request, ...again] = deliveriesOf(id);
@@ -118,7 +118,7 @@ describe('webhook deliveries', () => {
       const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
       if (!row.lastError) throw new Error('no failed attempt yet');
       return row;
-    }, 20_000);
+    });
     expect(failedOnce).toMatchObject({ attempts: 1, deliveredAt: null });
     expect(failedOnce.lastError).toMatch(/HTTP 503/);
 
@@ -133,7 +133,7 @@ describe('webhook deliveries', () => {
       const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
       expect(row).toMatchObject({ attempts: 2, lastError: null });
       expect(row.deliveredAt).not.toBeNull();
-    }, 20_000);
+    });
     expect(deliveriesOf(id)).toHaveLength(2);
   });
 });
