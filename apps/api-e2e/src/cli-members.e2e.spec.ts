@@ -108,7 +108,12 @@ describe('bridgenotes member commands against a running instance', () => {
 
   it('joins, writes a proven note, rates it from another identity, and passes the refusals on', async () => {
     const slug = `cli-${randomUUID().slice(0, 8)}`;
-    await operator('POST', '/communities', { slug, name: 'CLI', admission: 'OPEN' });
+    await operator('POST', '/communities', {
+      slug,
+      name: 'CLI',
+      admission: 'OPEN',
+      earnInImpact: 0,
+    });
     const author = join(home, `author-${slug}`);
     const rater = join(home, `rater-${slug}`);
     expect((await bridgenotes('identity', 'create', '--identity', author)).code).toBe(0);

@@ -6,10 +6,12 @@
 -- AlterEnum
 ALTER TYPE "AdmissionPolicy" ADD VALUE 'CREDENTIAL' BEFORE 'CLOSED';
 
--- AlterTable
+-- AlterTable: communities created before earn-in keep letting every member write (their
+-- operator may raise it); new ones need Community Notes' rating impact of 5.
 ALTER TABLE "communities"
-    ADD COLUMN "earn_in_impact" INTEGER NOT NULL DEFAULT 5,
+    ADD COLUMN "earn_in_impact" INTEGER NOT NULL DEFAULT 0,
     ADD COLUMN "invite_quota" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "communities" ALTER COLUMN "earn_in_impact" SET DEFAULT 5;
 
 -- AlterTable
 ALTER TABLE "invite_codes" ADD COLUMN "inviter_pseudonym" VARCHAR(80);

@@ -7,6 +7,7 @@
 import { Group } from '@semaphore-protocol/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createIdentity, nodeArtifacts, proveAction, ProvenAction } from '@bridgenotes/client';
+import { Environment } from '@bridgenotes/config';
 import {
   createMigratedDatabase,
   dropDatabase,
@@ -23,6 +24,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { CredentialAdmissionService } from '../app/credentials/credential-admission.service';
+import { TicketVerifierService } from '../app/credentials/ticket-verifier.service';
 import { GroupTreeService } from '../app/membership/group-tree.service';
 import { MembersService } from '../app/membership/members.service';
 
@@ -109,7 +112,13 @@ async function benchGroupGrowth(): Promise<void> {
   );
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
-    const members = new MembersService(prisma as PrismaService, new GroupTreeService());
+    const database = prisma as PrismaService;
+    const credentials = new CredentialAdmissionService(
+      database,
+      new TicketVerifierService(),
+      new Environment(),
+    );
+    const members = new MembersService(database, new GroupTreeService(), credentials);
     const id = randomUUID();
     const community = await prisma.community.create({
       data: {

@@ -57,20 +57,33 @@ export class MembershipController {
 
   @Post('members')
   @ApiOperation({
-    summary: 'Join with an identity commitment (and an invite code where the community needs one)',
+    summary:
+      'Join with an identity commitment (and an invite code, or a ticket from a trusted issuer, where the community needs one)',
+    description:
+      "CREDENTIAL communities: one membership per issuer account; replaceLostIdentity removes the account's current member and admits this commitment instead. See docs/admission.md.",
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
   @ApiBadRequestResponse({
     type: ApiErrorBody,
-    description: 'VALIDATION_FAILED, INVITE_REQUIRED, COMMITMENT_INVALID',
+    description:
+      'VALIDATION_FAILED, INVITE_REQUIRED, COMMITMENT_INVALID, TICKET_REQUIRED, TICKET_MALFORMED, TICKET_CLAIMS_INVALID, TICKET_TOO_LONG_LIVED',
   })
-  @ApiForbiddenResponse({ type: ApiErrorBody, description: 'ADMISSION_CLOSED, INVITE_INVALID' })
+  @ApiForbiddenResponse({
+    type: ApiErrorBody,
+    description:
+      'ADMISSION_CLOSED, INVITE_INVALID, TICKET_ISSUER_UNKNOWN, TICKET_FORGED, TICKET_WRONG_AUDIENCE, TICKET_NOT_YET_VALID, ACCOUNT_REMOVED',
+  })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   @ApiConflictResponse({
     type: ApiErrorBody,
-    description: 'ALREADY_MEMBER, INVITE_USED, MIRROR_READ_ONLY',
+    description:
+      'ALREADY_MEMBER, INVITE_USED, MIRROR_READ_ONLY, TICKET_REPLAYED, ACCOUNT_ALREADY_MEMBER',
   })
-  @ApiGoneResponse({ type: ApiErrorBody, description: 'INVITE_EXPIRED' })
+  @ApiGoneResponse({ type: ApiErrorBody, description: 'INVITE_EXPIRED, TICKET_EXPIRED' })
+  @ApiServiceUnavailableResponse({
+    type: ApiErrorBody,
+    description: 'ISSUER_KEYS_UNAVAILABLE, CREDENTIALS_UNCONFIGURED',
+  })
   async join(
     @Param() { slug }: CommunitySlugParams,
     @Body() input: JoinDto,
@@ -79,6 +92,7 @@ export class MembershipController {
       await this.communities.findWritable(slug),
       input.commitment,
       input.inviteCode,
+      { ticket: input.ticket, replaceLostIdentity: input.replaceLostIdentity },
     );
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { CommunitiesModule } from '../communities/communities.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { ActionProofsService } from './action-proofs.service';
 import { GroupTreeService } from './group-tree.service';
 import { GroupService } from './group.service';
@@ -10,7 +11,7 @@ import { MembersService } from './members.service';
 @Module({
   controllers: [MembershipController],
   exports: [ActionProofsService],
-  imports: [CommunitiesModule],
+  imports: [CommunitiesModule, CredentialsModule],
   providers: [ActionProofsService, GroupService, GroupTreeService, MembersService],
 })
 export class MembershipModule {}

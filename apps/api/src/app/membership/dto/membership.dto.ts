@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsInt,
   IsOptional,
   IsString,
@@ -31,6 +32,24 @@ export class JoinDto {
   @IsString({ message: 'inviteCode must be text' })
   @Length(1, 64, { message: 'inviteCode must be 1 to 64 characters' })
   inviteCode?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Needed when the community admits by credential: a short-lived JWT its host site signed for the signed-in account (aud = the community's id)",
+  })
+  @IsOptional()
+  @IsString({ message: 'ticket must be text' })
+  @Length(1, 8192, { message: 'ticket must be 1 to 8192 characters' })
+  ticket?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "With a ticket: the account's current identity is lost, so remove it and admit this one instead (its pseudonyms start without standing)",
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'replaceLostIdentity must be true or false' })
+  replaceLostIdentity?: boolean;
 }
 
 export class AddMembersDto {
