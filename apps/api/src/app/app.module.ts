@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { CommunitiesModule } from './communities/communities.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
@@ -13,6 +14,7 @@ import { MembershipModule } from './membership/membership.module';
 import { MirrorsModule } from './mirrors/mirrors.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
+import { StandingModule } from './standing/standing.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
@@ -20,6 +22,7 @@ import { WidgetModule } from './widget/widget.module';
   imports: [
     CommunitiesModule,
     ConfigModule,
+    CredentialsModule,
     ExportsModule,
     HealthModule,
     LoggerModule.forRootAsync({
@@ -33,6 +36,7 @@ import { WidgetModule } from './widget/widget.module';
     QueueDashboardModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,
+    StandingModule,
     WebhooksModule,
     WidgetModule,
   ],

@@ -66,7 +66,8 @@ export class NotesController {
   @Post('communities/:slug/notes')
   @ApiOperation({
     summary: 'Write a note on a post, as the pseudonym the proof gives (action note.create)',
-    description: 'Sending the same proven note again answers the existing note with 200.',
+    description:
+      "Sending the same proven note again answers the existing note with 200. A pseudonym writes once its rating impact reaches the community's earnInImpact, and not while 3 of its last 5 decided notes are not helpful (EARN_IN_REQUIRED, WRITING_LOCKED; details say where it stands).",
   })
   @ApiCreatedResponse({ type: NoteDto })
   @ApiOkResponse({ type: NoteDto, description: 'The same submission was already stored' })
@@ -74,7 +75,10 @@ export class NotesController {
     type: ApiErrorBody,
     description: `${PROOF_ERRORS}, POST_REF_INVALID, POST_URL_INVALID, REASONS_INVALID, TEXT_INVALID, SOURCES_INVALID, SOURCES_REQUIRED`,
   })
-  @ApiForbiddenResponse({ type: ApiErrorBody, description: MEMBERSHIP_ERRORS })
+  @ApiForbiddenResponse({
+    type: ApiErrorBody,
+    description: `${MEMBERSHIP_ERRORS}, EARN_IN_REQUIRED, WRITING_LOCKED`,
+  })
   @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: VERIFIER_DOWN })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
   @ApiConflictResponse({ type: ApiErrorBody, description: 'MIRROR_READ_ONLY' })
