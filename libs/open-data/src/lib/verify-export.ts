@@ -25,9 +25,11 @@ import type {
   ResultRecord,
   RootRecord,
   RunRecord,
+  StandingRecord,
 } from './export-format';
 import type { ExportSource } from './export-source';
 import { checkRootHistory } from './root-history';
+import { checkStandings } from './verify-standings';
 
 export type Severity = 'error' | 'warning';
 
@@ -64,7 +66,13 @@ export interface VerificationReport {
     runs: number;
   };
   proofs: { checked: number; groth16Verified: number; sampled: boolean };
-  run: { id: string; recomputed: boolean; notesCompared: number } | null;
+  run: {
+    id: string;
+    recomputed: boolean;
+    notesCompared: number;
+    /** Pseudonyms whose earned standing was recomputed; null when the export has none. */
+    standingsCompared: number | null;
+  } | null;
   discrepancies: Discrepancy[];
 }
 
@@ -139,6 +147,14 @@ export async function verifyExport(
   }
   const results = new Map<string, ResultRecord>();
   for await (const result of source.records('results')) results.set(result.noteId, result);
+  // Exports made before standings were kept have none to check.
+  let standings: Map<string, StandingRecord> | null = null;
+  if (manifest.streams.includes('standings')) {
+    standings = new Map();
+    for await (const standing of source.records('standings')) {
+      standings.set(standing.pseudonym, standing);
+    }
+  }
   const sameAlgorithm = run !== undefined && run.algorithmVersion === ALGORITHM_VERSION;
   if (run && !sameAlgorithm) {
     report(
@@ -360,7 +376,7 @@ export async function verifyExport(
   let runSummary: VerificationReport['run'] = null;
   if (run && builder) {
     progress({ stage: 'rescoring', done: 0 });
-    runSummary = recomputeRun(run, builder, results, nextBy, newerThanRun, report);
+    runSummary = recomputeRun(run, builder, results, nextBy, newerThanRun, report, standings);
   }
   progress({ stage: 'done', done: checked });
 
@@ -383,6 +399,7 @@ function recomputeRun(
   nextBy: Map<string, ShownStatus>,
   newerThanRun: number,
   report: (code: string, subject: string, message: string, severity?: Severity) => void,
+  standings: ReadonlyMap<string, StandingRecord> | null,
 ): NonNullable<VerificationReport['run']> {
   const subject = `run ${run.id}`;
   const built = builder.build();
@@ -417,7 +434,7 @@ function recomputeRun(
         `the run's input hash ${run.inputHash} is not the hash of the exported notes and ratings (${built.inputHash}), and none of them is newer than the run`,
       );
     }
-    return { id: run.id, recomputed: false, notesCompared: 0 };
+    return { id: run.id, recomputed: false, notesCompared: 0, standingsCompared: null };
   }
   if (built.noteCount !== run.noteCount || built.ratingCount !== run.ratingCount) {
     report(
@@ -480,5 +497,13 @@ function recomputeRun(
       `the run reports status counts ${JSON.stringify(claimed)}, the algorithm gives ${JSON.stringify(counts)}`,
     );
   }
-  return { id: run.id, recomputed: true, notesCompared: built.input.noteIds.length };
+  const standingsCompared = standings
+    ? checkStandings(run.id, built.input, result, standings, report)
+    : null;
+  return {
+    id: run.id,
+    recomputed: true,
+    notesCompared: built.input.noteIds.length,
+    standingsCompared,
+  };
 }

@@ -140,6 +140,7 @@ export class ExportsService {
         treeSize: community.treeSize,
         root: community.treeRoot,
         createdAt: community.createdAt.toISOString(),
+        earnInImpact: community.earnInImpact,
       },
       rules: (mirror?.originRules as ExportManifest['rules'] | undefined) ?? {
         rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,
@@ -197,6 +198,10 @@ export class ExportsService {
         if (!UUID.test(id ?? '') || !/^[0-9]{1,9}$/.test(size ?? '')) throw badCursor();
         return { kind: 'timed', at: timeOf(at), size: Number(size), id: id as string };
       }
+      case 'standings':
+        // Standings are read in pseudonym order (a nullifier, or a seeded example name).
+        if (!/^[\x21-\x7e]{1,80}$/.test(after)) throw badCursor();
+        return { kind: 'id', id: after };
       default:
         if (!UUID.test(after)) throw badCursor();
         return { kind: 'id', id: after };
@@ -381,6 +386,17 @@ export class ExportsService {
             next: change.next,
             changedAt: change.changedAt.toISOString(),
           },
+        }));
+      }
+      case 'standings': {
+        const rows = await this.prisma.pseudonymStanding.findMany({
+          where: { communityId, ...(after?.kind === 'id' ? { pseudonym: { gt: after.id } } : {}) },
+          orderBy: { pseudonym: 'asc' },
+          take,
+        });
+        return rows.map(({ communityId: _community, ...standing }) => ({
+          position: { kind: 'id', id: standing.pseudonym },
+          record: { cursor: standing.pseudonym, ...standing },
         }));
       }
       case 'results': {

@@ -8,6 +8,7 @@ import {
   shownStatus,
 } from '@bridgenotes/scoring';
 import { ScoringInputLoader, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
+import { httpSource, verifyExport } from '@bridgenotes/open-data';
 import { Client } from 'pg';
 import request from 'supertest';
 
@@ -48,10 +49,13 @@ describe('earned standing', () => {
   let prove: Awaited<ReturnType<typeof prover>>;
   let pseudonym: string;
   let runAt = Date.now();
+  let baseUrl: string;
   const server = () => app.getHttpServer();
 
   beforeAll(async () => {
     app = await createTestApp();
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     prisma = createTestPrisma();
     community = await communityWithMembers(app, [member], 'OPEN', { earnInImpact: 1 });
     const client = new Client({ connectionString: process.env['DATABASE_URL'] });
@@ -201,6 +205,37 @@ describe('earned standing', () => {
       expect(lifted).toMatchObject({ notesHelpful: 3, recentNotHelpful: 2, mayWrite: true });
       expect(lifted.writingImpact).toBe(0);
       await write('after the lock lifted', 201);
+    },
+    SLOW,
+  );
+
+  it(
+    'is recomputed equal from the open data by the verifier, and a changed impact is named',
+    async () => {
+      // A run over everything, the last note included, as the next scheduled run would be.
+    await score();
+    const published = await prisma.pseudonymStanding.findMany({
+        where: { communityId: community.id },
+      });
+      // Not a trivial comparison: many pseudonyms have earned or lost impact.
+      expect(published.filter((row) => row.ratingImpact !== 0).length).toBeGreaterThan(50);
+      const report = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+      expect(report.run).toMatchObject({ recomputed: true, standingsCompared: published.length });
+      // The synthetic notes and ratings carry no proofs (the verifier says so); nothing else may
+      // differ: the run and every standing are recomputed equal.
+      const codes = new Set(report.discrepancies.map(({ code }) => code));
+      expect(
+        [...codes].filter((code) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN'),
+      ).toEqual([]);
+
+      await prisma.pseudonymStanding.update({
+        where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
+        data: { ratingImpact: 99 },
+      });
+      const tampered = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+      expect(tampered.discrepancies).toContainEqual(
+        expect.objectContaining({ code: 'STANDING_MISMATCH', subject: `pseudonym ${pseudonym}` }),
+      );
     },
     SLOW,
   );
