@@ -13,11 +13,14 @@ ALTER TABLE "communities"
     ADD COLUMN "invite_quota" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE "communities" ALTER COLUMN "earn_in_impact" SET DEFAULT 5;
 
--- AlterTable
-ALTER TABLE "invite_codes" ADD COLUMN "inviter_pseudonym" VARCHAR(80);
+-- CreateTable
+CREATE TABLE "invite_quota_uses" (
+    "community_id" UUID NOT NULL,
+    "pseudonym" VARCHAR(80) NOT NULL,
+    "used" INTEGER NOT NULL,
 
--- CreateIndex
-CREATE INDEX "invite_codes_community_id_inviter_pseudonym_idx" ON "invite_codes"("community_id", "inviter_pseudonym");
+    CONSTRAINT "invite_quota_uses_pkey" PRIMARY KEY ("community_id","pseudonym")
+);
 
 -- CreateTable
 CREATE TABLE "credential_issuers" (
@@ -77,6 +80,9 @@ CREATE INDEX "credential_ticket_uses_expires_at_idx" ON "credential_ticket_uses"
 
 -- CreateIndex
 CREATE INDEX "pseudonym_standings_run_id_idx" ON "pseudonym_standings"("run_id");
+
+-- AddForeignKey
+ALTER TABLE "invite_quota_uses" ADD CONSTRAINT "invite_quota_uses_community_id_fkey" FOREIGN KEY ("community_id") REFERENCES "communities"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "credential_issuers" ADD CONSTRAINT "credential_issuers_community_id_fkey" FOREIGN KEY ("community_id") REFERENCES "communities"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -37,12 +37,15 @@ import {
   GroupRootDto,
   InvitesDto,
   JoinDto,
+  MemberInviteCodeDto,
+  MemberInviteDto,
   MemberParams,
   MembershipChangeDto,
   RootHistoryQuery,
 } from './dto/membership.dto';
 import { ProofCheckDto, ProofCheckResultDto } from './dto/proof-check.dto';
 import { GroupService } from './group.service';
+import { MemberInvitesService } from './member-invites.service';
 import { MembersService } from './members.service';
 
 @ApiTags('membership')
@@ -53,6 +56,7 @@ export class MembershipController {
     private readonly members: MembersService,
     private readonly group: GroupService,
     private readonly proofs: ActionProofsService,
+    private readonly memberInvites: MemberInvitesService,
   ) {}
 
   @Post('members')
@@ -139,6 +143,34 @@ export class MembershipController {
       input.expiresInHours,
     );
     return { codes, expiresAt: expiresAt.toISOString() };
+  }
+
+  @Post('invites/member')
+  @ApiOperation({
+    summary:
+      "A member creates an invite code by proof, within the community's quota (action invite.create)",
+    description:
+      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a count per pseudonym is kept, never which code it created.",
+  })
+  @ApiCreatedResponse({ type: MemberInviteCodeDto })
+  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED, PROOF_*' })
+  @ApiForbiddenResponse({
+    type: ApiErrorBody,
+    description: 'INVITE_QUOTA_DISABLED, PROOF_ROOT_UNKNOWN, PROOF_ROOT_EXPIRED, PROOF_INVALID',
+  })
+  @ApiConflictResponse({
+    type: ApiErrorBody,
+    description: 'INVITE_QUOTA_EXHAUSTED, INVITE_ORDINAL_INVALID, MIRROR_READ_ONLY',
+  })
+  async inviteByMember(
+    @Param() { slug }: CommunitySlugParams,
+    @Body() input: MemberInviteDto,
+  ): Promise<MemberInviteCodeDto> {
+    const created = await this.memberInvites.create(
+      await this.communities.findWritable(slug),
+      input,
+    );
+    return { ...created, expiresAt: created.expiresAt.toISOString() };
   }
 
   @Get('group/leaves')

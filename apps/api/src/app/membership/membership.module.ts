@@ -5,6 +5,7 @@ import { CredentialsModule } from '../credentials/credentials.module';
 import { ActionProofsService } from './action-proofs.service';
 import { GroupTreeService } from './group-tree.service';
 import { GroupService } from './group.service';
+import { MemberInvitesService } from './member-invites.service';
 import { MembershipController } from './membership.controller';
 import { MembersService } from './members.service';
 
@@ -12,6 +13,12 @@ import { MembersService } from './members.service';
   controllers: [MembershipController],
   exports: [ActionProofsService],
   imports: [CommunitiesModule, CredentialsModule],
-  providers: [ActionProofsService, GroupService, GroupTreeService, MembersService],
+  providers: [
+    ActionProofsService,
+    GroupService,
+    GroupTreeService,
+    MemberInvitesService,
+    MembersService,
+  ],
 })
 export class MembershipModule {}

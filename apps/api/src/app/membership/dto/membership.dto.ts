@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -152,4 +153,42 @@ export class RootHistoryQuery {
   @Min(1, { message: 'limit must be from 1 to 500' })
   @Max(500, { message: 'limit must be from 1 to 500' })
   limit = 50;
+}
+
+export class MemberInviteDto {
+  @ApiProperty({
+    description: "Which of the member's codes this is (1 for its first): the proven payload { n }",
+    minimum: 1,
+    maximum: 100,
+  })
+  @IsInt({ message: 'n must be a whole number' })
+  @Min(1, { message: 'n must be from 1 to 100' })
+  @Max(100, { message: 'n must be from 1 to 100' })
+  n!: number;
+
+  @ApiProperty({ description: 'Client clock in whole minutes since the Unix epoch (UTC)' })
+  @IsInt({ message: 'clientMinute must be a whole number' })
+  clientMinute!: number;
+
+  @ApiProperty({
+    description: 'Semaphore v4 proof of the action invite.create (docs/protocol.md)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @IsObject({ message: 'proof must be an object' })
+  proof!: Record<string, unknown>;
+}
+
+export class MemberInviteCodeDto {
+  @ApiProperty({ description: 'A single-use code; shown once, only its hash is kept' })
+  code!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+
+  @ApiProperty({ description: 'Codes this pseudonym has created, this one included' })
+  used!: number;
+
+  @ApiProperty({ description: "The community's quota per member" })
+  quota!: number;
 }
