@@ -213,8 +213,8 @@ describe('earned standing', () => {
     'is recomputed equal from the open data by the verifier, and a changed impact is named',
     async () => {
       // A run over everything, the last note included, as the next scheduled run would be.
-    await score();
-    const published = await prisma.pseudonymStanding.findMany({
+      await score();
+      const published = await prisma.pseudonymStanding.findMany({
         where: { communityId: community.id },
       });
       // Not a trivial comparison: many pseudonyms have earned or lost impact.
