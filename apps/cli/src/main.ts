@@ -7,7 +7,10 @@
 //         [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
 //   compare <ours.tsv> <reference.tsv> [--key noteId] [--json]
 //   identity create | identity import <backup>          [--identity <file>]
-//   join <instance URL> --community <slug> [--invite <code>]
+//   join <instance URL> --community <slug> [--invite <code> | --ticket <jwt | @file>]
+//        [--replace-lost-identity]
+//   ticket keygen --out <file>
+//   ticket sign --key <file> --issuer <iss> --audience <community id> --subject <account> [--ttl s]
 //   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
 //        --text <text> [--sources u1,u2]
 //   rate <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
@@ -22,6 +25,7 @@ import {
   requestCommand,
 } from './member-commands';
 import { compareCommand, exportCommand, scoreCommand, verifyCommand } from './audit-commands';
+import { ticketCommand } from './ticket-commands';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: bridgenotes <command> [options]
@@ -33,7 +37,9 @@ const USAGE = `usage: bridgenotes <command> [options]
          [--epoch-millis <ms>] [--seed N] [--outdir <folder>]
   compare <ours.tsv> <reference.tsv> [--key noteId | raterParticipantId] [--json]
   identity create | identity import <backup>   [--identity <file>]
-  join   <instance URL> --community <slug> [--invite <code>]
+  join   <instance URL> --community <slug> [--invite <code> | --ticket <jwt | @file>] [--replace-lost-identity]
+  ticket keygen --out <file>   (an issuer's signing key; prints the public JWKS)
+  ticket sign --key <file> --issuer <iss> --audience <community id> --subject <account> [--ttl <s>]
   note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2]
   rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
   request <instance URL> --community <slug> --post <url>   (ask for a note on a post)`;
@@ -55,6 +61,12 @@ const OPTIONS = {
   outdir: { type: 'string' },
   identity: { type: 'string' },
   invite: { type: 'string' },
+  ticket: { type: 'string' },
+  'replace-lost-identity': { type: 'boolean' },
+  issuer: { type: 'string' },
+  audience: { type: 'string' },
+  subject: { type: 'string' },
+  ttl: { type: 'string' },
   post: { type: 'string' },
   classification: { type: 'string' },
   reasons: { type: 'string' },
@@ -94,6 +106,8 @@ async function main(): Promise<number> {
       return identityCommand(rest, values);
     case 'join':
       return joinCommand(rest, values);
+    case 'ticket':
+      return ticketCommand(rest, values);
     case 'note':
       return noteCommand(rest, values);
     case 'rate':

@@ -60,7 +60,15 @@ export async function joinCommand(args: string[], options: CliOptions): Promise<
   const client = new BridgenotesClient(required(args[0], 'an instance URL'));
   const slug = required(options.community, '--community');
   const identity = await loadIdentity(options);
-  const joined = await client.join(slug, commitmentOf(identity), options.invite);
+  // "@file" keeps the ticket out of the shell history and the process list.
+  const ticket = options.ticket?.startsWith('@')
+    ? (await readFile(options.ticket.slice(1), 'utf8')).trim()
+    : options.ticket;
+  const joined = await client.join(slug, commitmentOf(identity), {
+    inviteCode: options.invite,
+    ticket,
+    replaceLostIdentity: options['replace-lost-identity'],
+  });
   console.log(`joined ${slug} at leaf ${joined.leafIndex}; new root ${joined.root}`);
   return 0;
 }
@@ -89,7 +97,15 @@ async function proveAndSend(
     { kind, community, target: target(community.id), payload },
     nodeArtifacts(),
   ).finally(releaseCurve);
-  const response = await send(baseUrl, slug, proven);
+  // Proving can outlast the server's keep-alive: the connection fetch reuses may be closed under
+  // it. Every proven write is idempotent (the same proof is the same note, rating or request),
+  // so sending it again on a fresh connection is safe.
+  const response = await send(baseUrl, slug, proven).catch(
+    (error: { cause?: { code?: string } }) => {
+      if (error?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+      return send(baseUrl, slug, proven);
+    },
+  );
   const body = await response.text();
   console.log(body);
   return response.ok ? 0 : 1;
