@@ -20,7 +20,13 @@ export async function createCommunity(
   const slug = `c-${randomUUID().slice(0, 8)}`;
   const id = randomUUID();
   const community = await prisma.community.create({
-    data: { id, slug, name: `Community ${slug}`, scope: communityScope(id).toString() },
+    data: {
+      id,
+      slug,
+      name: `Community ${slug}`,
+      scope: communityScope(id).toString(),
+      earnInImpact: 0,
+    },
   });
   if (noteCount > 0) {
     const post = await prisma.post.create({

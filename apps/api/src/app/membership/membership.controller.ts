@@ -28,12 +28,15 @@ import {
   GroupRootDto,
   InvitesDto,
   JoinDto,
+  MemberInviteCodeDto,
+  MemberInviteDto,
   MemberParams,
   MembershipChangeDto,
   RootHistoryQuery,
 } from './dto/membership.dto';
 import { ProofCheckDto, ProofCheckResultDto } from './dto/proof-check.dto';
 import { GroupService } from './group.service';
+import { MemberInvitesService } from './member-invites.service';
 import { MembersService } from './members.service';
 
 @ApiTags('membership')
@@ -43,12 +46,16 @@ export class MembershipController {
     private readonly members: MembersService,
     private readonly group: GroupService,
     private readonly proofs: ActionProofsService,
+    private readonly memberInvites: MemberInvitesService,
   ) {}
 
   @Post('members')
   @RateLimited('joins')
   @ApiOperation({
-    summary: 'Join with an identity commitment (and an invite code where the community needs one)',
+    summary:
+      'Join with an identity commitment (and an invite code, or a ticket from a trusted issuer, where the community needs one)',
+    description:
+      "CREDENTIAL communities: one membership per issuer account; replaceLostIdentity removes the account's current member and admits this commitment instead. See docs/admission.md.",
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
   @ApiErrors(
@@ -65,7 +72,10 @@ export class MembershipController {
     @RouteCommunity('write') community: Community,
     @Body() input: JoinDto,
   ): Promise<MembershipChangeDto> {
-    return this.members.join(community, input.commitment, input.inviteCode);
+    return this.members.join(community, input.commitment, input.inviteCode, {
+      ticket: input.ticket,
+      replaceLostIdentity: input.replaceLostIdentity,
+    });
   }
 
   @Post('members/batch')
@@ -108,6 +118,23 @@ export class MembershipController {
       input.expiresInHours,
     );
     return { codes, expiresAt: expiresAt.toISOString() };
+  }
+
+  @Post('invites/member')
+  @ApiOperation({
+    summary:
+      "A member creates an invite code by proof, within the community's quota (action invite.create)",
+    description:
+      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a count per pseudonym is kept, never which code it created.",
+  })
+  @ApiCreatedResponse({ type: MemberInviteCodeDto })
+  @ApiErrors(...PROVEN_WRITE_ERRORS)
+  async inviteByMember(
+    @RouteCommunity('write') community: Community,
+    @Body() input: MemberInviteDto,
+  ): Promise<MemberInviteCodeDto> {
+    const created = await this.memberInvites.create(community, input);
+    return { ...created, expiresAt: created.expiresAt.toISOString() };
   }
 
   @Get('group/leaves')

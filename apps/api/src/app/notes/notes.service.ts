@@ -21,6 +21,7 @@ import {
 } from '../common/cursor';
 import { SiblingProcesses } from '../common/sibling-processes';
 import { ActionProofsService } from '../membership/action-proofs.service';
+import { StandingService } from '../standing/standing.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
 import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
@@ -60,6 +61,7 @@ export class NotesService {
     private readonly posts: PostsService,
     private readonly postResponses: PostResponseCache,
     private readonly siblings: SiblingProcesses,
+    private readonly standing: StandingService,
   ) {
     siblings.on(POST_READS_CHANGED, () => postResponses.clear());
   }
@@ -102,6 +104,8 @@ export class NotesService {
       });
     const replayed = await existing();
     if (replayed) return { note: replayed, created: false };
+    // Earned standing (earn-in, writing lock) is the author's pseudonym's: known only now.
+    await this.standing.assertMayWrite(community, pseudonym);
     try {
       const note = await this.prisma.$transaction(async (tx) => {
         const stored = await this.posts.upsert(tx, key);
