@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { Community, Member, Prisma, PrismaService } from '@bridgenotes/database';
 import { createHmac } from 'node:crypto';
@@ -42,19 +42,11 @@ export class CredentialAdmissionService {
   /** Checks the ticket before any lock is taken (it may fetch the issuer's keys). */
   async check(community: Community, ticket: string | undefined): Promise<CredentialHashes> {
     if (!ticket) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'TICKET_REQUIRED',
-        'This community admits members vouched for by its host site: sign in there and join with the ticket it gives (ticket)',
-      );
+      throw ApiError.of('TICKET_REQUIRED');
     }
     const key = this.env.CREDENTIAL_HASH_KEY;
     if (!key) {
-      throw new ApiError(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'CREDENTIALS_UNCONFIGURED',
-        'This instance has no CREDENTIAL_HASH_KEY: its operator must set one before members can join with tickets',
-      );
+      throw ApiError.of('CREDENTIALS_UNCONFIGURED');
     }
     const issuers = await this.prisma.credentialIssuer.findMany({
       where: { communityId: community.id },
@@ -79,11 +71,7 @@ export class CredentialAdmissionService {
       INSERT INTO credential_ticket_uses (ticket_hash, expires_at)
       VALUES (${hashes.ticketHash}, ${hashes.expiresAt}) ON CONFLICT DO NOTHING`;
     if (used === 0) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'TICKET_REPLAYED',
-        'This ticket has already been used: ask the host site for a new one',
-      );
+      throw ApiError.of('TICKET_REPLAYED');
     }
     const where = {
       communityId_accountHash: { communityId: community.id, accountHash: hashes.accountHash },
@@ -100,18 +88,10 @@ export class CredentialAdmissionService {
       };
     }
     if (account.member.removedAt) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        'ACCOUNT_REMOVED',
-        "The operator removed this account's membership; it cannot join again",
-      );
+      throw ApiError.of('ACCOUNT_REMOVED');
     }
     if (!replaceLostIdentity) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'ACCOUNT_ALREADY_MEMBER',
-        'This account is already a member with another identity. Use that identity; if it is lost, join again with replaceLostIdentity: the old one is removed and the new one starts without standing',
-      );
+      throw ApiError.of('ACCOUNT_ALREADY_MEMBER');
     }
     return {
       replaces: account.member,

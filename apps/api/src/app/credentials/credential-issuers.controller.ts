@@ -1,29 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Community } from '@bridgenotes/database';
 
-import { ApiErrorBody } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
-import { CommunitySlugParams } from '../common/slug';
-import { CommunitiesService } from '../communities/communities.service';
+import { RouteCommunity } from '../communities/route-community.decorator';
 import { CredentialIssuersService } from './credential-issuers.service';
 import { CreateIssuerDto, IssuerDto, IssuerParams } from './dto/issuer.dto';
 
 @ApiTags('credentials')
 @Controller('communities/:slug/issuers')
 export class CredentialIssuersController {
-  constructor(
-    private readonly communities: CommunitiesService,
-    private readonly issuers: CredentialIssuersService,
-  ) {}
+  constructor(private readonly issuers: CredentialIssuersService) {}
 
   @Get()
   @ApiOperation({
@@ -31,9 +25,8 @@ export class CredentialIssuersController {
       'The issuers whose tickets admit members of a CREDENTIAL community, with their public keys',
   })
   @ApiOkResponse({ type: [IssuerDto] })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  async list(@Param() { slug }: CommunitySlugParams): Promise<IssuerDto[]> {
-    const issuers = await this.issuers.list(await this.communities.findBySlug(slug));
+  async list(@RouteCommunity() community: Community): Promise<IssuerDto[]> {
+    const issuers = await this.issuers.list(community);
     return issuers.map(IssuerDto.from);
   }
 
@@ -44,17 +37,12 @@ export class CredentialIssuersController {
       'Trust an issuer: its tickets (JWTs signed with these public keys) admit members (operator)',
   })
   @ApiCreatedResponse({ type: IssuerDto })
-  @ApiBadRequestResponse({
-    type: ApiErrorBody,
-    description: 'VALIDATION_FAILED, ISSUER_KEYS_INVALID',
-  })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  @ApiConflictResponse({ type: ApiErrorBody, description: 'ISSUER_EXISTS, MIRROR_READ_ONLY' })
+  @ApiErrors('ISSUER_KEYS_INVALID', 'ISSUER_EXISTS')
   async add(
-    @Param() { slug }: CommunitySlugParams,
+    @RouteCommunity('write') community: Community,
     @Body() input: CreateIssuerDto,
   ): Promise<IssuerDto> {
-    return IssuerDto.from(await this.issuers.add(await this.communities.findWritable(slug), input));
+    return IssuerDto.from(await this.issuers.add(community, input));
   }
 
   @Delete(':id')
@@ -62,8 +50,11 @@ export class CredentialIssuersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Stop trusting an issuer; its members stay (operator)' })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND, ISSUER_NOT_FOUND' })
-  async remove(@Param() { slug, id }: IssuerParams): Promise<void> {
-    await this.issuers.remove(await this.communities.findWritable(slug), id);
+  @ApiErrors('ISSUER_NOT_FOUND')
+  async remove(
+    @RouteCommunity('write') community: Community,
+    @Param() { id }: IssuerParams,
+  ): Promise<void> {
+    await this.issuers.remove(community, id);
   }
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Community, CredentialIssuer, Prisma, PrismaService } from '@bridgenotes/database';
 import { importJWK, type JWK } from 'jose';
 
@@ -8,8 +8,7 @@ import { TICKET_ALGORITHMS } from './ticket-verifier.service';
 
 const MAX_INLINE_KEYS = 20;
 
-const invalidKeys = (message: string) =>
-  new ApiError(HttpStatus.BAD_REQUEST, 'ISSUER_KEYS_INVALID', message);
+const invalidKeys = (problem: string) => ApiError.of('ISSUER_KEYS_INVALID', problem);
 
 /** Inline keys must be public keys of the accepted algorithms: a secret key would let the operator mint tickets. */
 async function checkInlineKeys(jwks: { keys?: unknown }): Promise<JWK[]> {
@@ -56,9 +55,7 @@ export class CredentialIssuersService {
 
   async add(community: Community, input: CreateIssuerDto): Promise<CredentialIssuer> {
     if ((input.jwksUrl === undefined) === (input.jwks === undefined)) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'ISSUER_KEYS_INVALID',
+      throw invalidKeys(
         'Give exactly one of jwksUrl (where the issuer publishes its keys) and jwks (the keys inline)',
       );
     }
@@ -74,11 +71,7 @@ export class CredentialIssuersService {
       });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        throw new ApiError(
-          HttpStatus.CONFLICT,
-          'ISSUER_EXISTS',
-          `This community already trusts issuer "${input.issuer}": remove it first to change its keys`,
-        );
+        throw ApiError.of('ISSUER_EXISTS', input.issuer);
       }
       throw error;
     }
@@ -89,11 +82,7 @@ export class CredentialIssuersService {
       where: { id, communityId: community.id },
     });
     if (removed.count === 0) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        'ISSUER_NOT_FOUND',
-        `No issuer ${id} in community "${community.slug}"`,
-      );
+      throw ApiError.of('ISSUER_NOT_FOUND', id, community.slug);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { CredentialIssuer } from '@bridgenotes/database';
 import {
   createLocalJWKSet,
@@ -42,9 +42,6 @@ export interface VerifiedTicket {
 
 type KeySet = ReturnType<typeof createLocalJWKSet>;
 
-const refuse = (status: HttpStatus, code: string, message: string) =>
-  new ApiError(status, code, message);
-
 /**
  * Checks a host site's ticket (a JWT) with `jose` against the keys of the community's trusted
  * issuer it names: signature, audience (the community's id), expiry, and the claims a join needs.
@@ -64,19 +61,11 @@ export class TicketVerifierService {
     try {
       unverified = decodeJwt(ticket);
     } catch {
-      throw refuse(
-        HttpStatus.BAD_REQUEST,
-        'TICKET_MALFORMED',
-        'ticket is not a signed JWT (three base64url parts)',
-      );
+      throw ApiError.of('TICKET_MALFORMED');
     }
     const trusted = issuers.find((candidate) => candidate.issuer === unverified.iss);
     if (!trusted) {
-      throw refuse(
-        HttpStatus.FORBIDDEN,
-        'TICKET_ISSUER_UNKNOWN',
-        'The ticket was not issued by an issuer this community trusts: get one from its host site',
-      );
+      throw ApiError.of('TICKET_ISSUER_UNKNOWN');
     }
     let payload: JWTPayload;
     try {
@@ -92,25 +81,16 @@ export class TicketVerifierService {
     }
     const { sub, jti, exp, iat } = payload as Required<JWTPayload>;
     if (typeof sub !== 'string' || sub.length === 0 || typeof jti !== 'string' || !jti) {
-      throw refuse(
-        HttpStatus.BAD_REQUEST,
-        'TICKET_CLAIMS_INVALID',
-        'The ticket needs a non-empty sub (the account) and jti (the ticket id), as strings',
-      );
+      throw ApiError.of('TICKET_CLAIMS_INVALID');
     }
     if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
-      throw refuse(
-        HttpStatus.FORBIDDEN,
+      throw new ApiError(
         'TICKET_NOT_YET_VALID',
         'The ticket was issued in the future (iat): check the host clock',
       );
     }
     if (exp - iat > TICKET_MAX_LIFETIME_SECONDS) {
-      throw refuse(
-        HttpStatus.BAD_REQUEST,
-        'TICKET_TOO_LONG_LIVED',
-        `A ticket may live at most ${TICKET_MAX_LIFETIME_SECONDS} s (exp - iat); ask the host site for a short-lived one`,
-      );
+      throw ApiError.of('TICKET_TOO_LONG_LIVED', TICKET_MAX_LIFETIME_SECONDS);
     }
     return { issuer: trusted.issuer, subject: sub, ticketId: jti, expiresAt: new Date(exp * 1000) };
   }
@@ -132,29 +112,16 @@ export class TicketVerifierService {
 
   private refusalOf(error: unknown, remoteKeys: boolean): ApiError {
     if (error instanceof errors.JWTExpired) {
-      return refuse(
-        HttpStatus.GONE,
-        'TICKET_EXPIRED',
-        'The ticket has expired: ask the host site for a new one',
-      );
+      return ApiError.of('TICKET_EXPIRED');
     }
     if (error instanceof errors.JWTClaimValidationFailed) {
       if (error.claim === 'aud') {
-        return refuse(
-          HttpStatus.FORBIDDEN,
-          'TICKET_WRONG_AUDIENCE',
-          "The ticket was issued for another audience: its aud must be this community's id",
-        );
+        return ApiError.of('TICKET_WRONG_AUDIENCE');
       }
       if (error.claim === 'nbf') {
-        return refuse(
-          HttpStatus.FORBIDDEN,
-          'TICKET_NOT_YET_VALID',
-          'The ticket is not valid yet (nbf in the future)',
-        );
+        return ApiError.of('TICKET_NOT_YET_VALID');
       }
-      return refuse(
-        HttpStatus.BAD_REQUEST,
+      return new ApiError(
         'TICKET_CLAIMS_INVALID',
         `The ticket's ${error.claim} claim is ${error.reason === 'missing' ? 'missing' : 'invalid'}: a ticket needs sub, exp, iat and jti`,
       );
@@ -165,23 +132,15 @@ export class TicketVerifierService {
       error instanceof errors.JWKSMultipleMatchingKeys ||
       error instanceof errors.JOSEAlgNotAllowed
     ) {
-      return refuse(
-        HttpStatus.FORBIDDEN,
-        'TICKET_FORGED',
-        `The ticket's signature does not check against the issuer's keys (accepted algorithms: ${TICKET_ALGORITHMS.join(', ')})`,
-      );
+      return ApiError.of('TICKET_FORGED', TICKET_ALGORITHMS.join(', '));
     }
     if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
-      return refuse(HttpStatus.BAD_REQUEST, 'TICKET_MALFORMED', 'The ticket is not a valid JWT');
+      return new ApiError('TICKET_MALFORMED', 'The ticket is not a valid JWT');
     }
     if (remoteKeys) {
       // The issuer's key endpoint did not answer usable keys (refused, timed out, not a JWKS):
       // not the member's fault.
-      return refuse(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'ISSUER_KEYS_UNAVAILABLE',
-        "The issuer's keys could not be fetched; try again later",
-      );
+      return ApiError.of('ISSUER_KEYS_UNAVAILABLE');
     }
     throw error;
   }

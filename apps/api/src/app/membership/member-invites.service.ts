@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AdmissionPolicy, Community, PrismaService } from '@bridgenotes/database';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -27,11 +27,7 @@ export class MemberInvitesService {
     input: { n: number; clientMinute: number; proof: Record<string, unknown> },
   ): Promise<{ code: string; expiresAt: Date; used: number; quota: number }> {
     if (community.admission !== AdmissionPolicy.INVITE || community.inviteQuota === 0) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        'INVITE_QUOTA_DISABLED',
-        'Members of this community do not create invite codes: ask its operator',
-      );
+      throw ApiError.of('INVITE_QUOTA_DISABLED');
     }
     const pseudonym = await this.proofs.verify(
       community,
@@ -44,11 +40,7 @@ export class MemberInvitesService {
       input.proof,
     );
     if (input.n > community.inviteQuota) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'INVITE_QUOTA_EXHAUSTED',
-        `Each member may create ${community.inviteQuota} invite codes in this community; this pseudonym has used them all`,
-      );
+      throw ApiError.of('INVITE_QUOTA_EXHAUSTED', community.inviteQuota);
     }
     const code = randomBytes(16).toString('base64url');
     const expiresAt = new Date(Date.now() + MEMBER_INVITE_HOURS * 3_600_000);
@@ -68,12 +60,9 @@ export class MemberInvitesService {
         const row = await tx.inviteQuotaUse.findUnique({
           where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
         });
-        throw new ApiError(
-          HttpStatus.CONFLICT,
-          'INVITE_ORDINAL_INVALID',
-          `This pseudonym has created ${row?.used ?? 0} invite codes: prove n = ${(row?.used ?? 0) + 1} for the next one`,
-          { used: row?.used ?? 0 },
-        );
+        throw ApiError.of('INVITE_ORDINAL_INVALID', row?.used ?? 0).withDetails({
+          used: row?.used ?? 0,
+        });
       }
       await tx.inviteCode.create({
         data: {

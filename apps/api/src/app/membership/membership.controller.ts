@@ -28,15 +28,12 @@ import {
   GroupRootDto,
   InvitesDto,
   JoinDto,
-  MemberInviteCodeDto,
-  MemberInviteDto,
   MemberParams,
   MembershipChangeDto,
   RootHistoryQuery,
 } from './dto/membership.dto';
 import { ProofCheckDto, ProofCheckResultDto } from './dto/proof-check.dto';
 import { GroupService } from './group.service';
-import { MemberInvitesService } from './member-invites.service';
 import { MembersService } from './members.service';
 
 @ApiTags('membership')
@@ -46,7 +43,6 @@ export class MembershipController {
     private readonly members: MembersService,
     private readonly group: GroupService,
     private readonly proofs: ActionProofsService,
-    private readonly memberInvites: MemberInvitesService,
   ) {}
 
   @Post('members')
@@ -67,6 +63,20 @@ export class MembershipController {
     'INVITE_USED',
     'GROUP_FULL',
     'INVITE_EXPIRED',
+    'TICKET_REQUIRED',
+    'TICKET_MALFORMED',
+    'TICKET_CLAIMS_INVALID',
+    'TICKET_TOO_LONG_LIVED',
+    'TICKET_ISSUER_UNKNOWN',
+    'TICKET_FORGED',
+    'TICKET_WRONG_AUDIENCE',
+    'TICKET_NOT_YET_VALID',
+    'ACCOUNT_REMOVED',
+    'TICKET_REPLAYED',
+    'ACCOUNT_ALREADY_MEMBER',
+    'TICKET_EXPIRED',
+    'ISSUER_KEYS_UNAVAILABLE',
+    'CREDENTIALS_UNCONFIGURED',
   )
   async join(
     @RouteCommunity('write') community: Community,
@@ -118,23 +128,6 @@ export class MembershipController {
       input.expiresInHours,
     );
     return { codes, expiresAt: expiresAt.toISOString() };
-  }
-
-  @Post('invites/member')
-  @ApiOperation({
-    summary:
-      "A member creates an invite code by proof, within the community's quota (action invite.create)",
-    description:
-      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a count per pseudonym is kept, never which code it created.",
-  })
-  @ApiCreatedResponse({ type: MemberInviteCodeDto })
-  @ApiErrors(...PROVEN_WRITE_ERRORS)
-  async inviteByMember(
-    @RouteCommunity('write') community: Community,
-    @Body() input: MemberInviteDto,
-  ): Promise<MemberInviteCodeDto> {
-    const created = await this.memberInvites.create(community, input);
-    return { ...created, expiresAt: created.expiresAt.toISOString() };
   }
 
   @Get('group/leaves')

@@ -1,24 +1,15 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { ApiErrorBody } from '../common/api-error';
-import { CommunitiesService } from '../communities/communities.service';
+import type { CommunityKey } from '../communities/communities.service';
+import { RouteCommunityKey } from '../communities/route-community.decorator';
 import { ProfileDto, PseudonymParams } from './dto/profile.dto';
 import { StandingService } from './standing.service';
 
 @ApiTags('standing')
 @Controller('communities/:slug/pseudonyms')
 export class StandingController {
-  constructor(
-    private readonly communities: CommunitiesService,
-    private readonly standing: StandingService,
-  ) {}
+  constructor(private readonly standing: StandingService) {}
 
   @Get(':pseudonym')
   @ApiOperation({
@@ -27,10 +18,10 @@ export class StandingController {
       'Everything here is already in the open data and links to no identity. A pseudonym that never acted answers zeros. Impacts are those of the latest scoring run (docs/admission.md).',
   })
   @ApiOkResponse({ type: ProfileDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  async profile(@Param() { slug, pseudonym }: PseudonymParams): Promise<ProfileDto> {
-    const community = await this.communities.keyOf(slug);
+  async profile(
+    @RouteCommunityKey() community: CommunityKey,
+    @Param() { pseudonym }: PseudonymParams,
+  ): Promise<ProfileDto> {
     return ProfileDto.from(pseudonym, await this.standing.profile(community, pseudonym));
   }
 }

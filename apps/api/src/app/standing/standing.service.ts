@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Note, PrismaService, PseudonymStanding } from '@bridgenotes/database';
 import { writingRefusal, type WritingRefusal } from '@bridgenotes/scoring';
 
@@ -10,19 +10,16 @@ const PROFILE_NOTES = 100;
 /** What the member must do, in words, for each reason a pseudonym may not write. */
 export function refusalError(refusal: WritingRefusal): ApiError {
   if (refusal.reason === 'EARN_IN') {
-    return new ApiError(
-      HttpStatus.FORBIDDEN,
-      'EARN_IN_REQUIRED',
-      `This pseudonym may write notes once its rating impact reaches ${refusal.required} (it is ${refusal.ratingImpact}). Rate notes that need ratings: each rating that agrees with the status the note is later decided at counts +1. Impacts are updated at each scoring run.`,
+    return ApiError.of('EARN_IN_REQUIRED', refusal.required, refusal.ratingImpact).withDetails(
       refusal,
     );
   }
-  return new ApiError(
-    HttpStatus.FORBIDDEN,
+  return ApiError.of(
     'WRITING_LOCKED',
-    `${refusal.recentNotHelpful} of this pseudonym's last 5 decided notes were rated not helpful, so writing is locked. Rate notes that need ratings: writing reopens once the ratings made since reach an impact of ${refusal.required} (they are at ${refusal.impactSinceLock}), or when newer notes are rated helpful.`,
-    refusal,
-  );
+    refusal.recentNotHelpful,
+    refusal.required,
+    refusal.impactSinceLock,
+  ).withDetails(refusal);
 }
 
 export interface Profile {
