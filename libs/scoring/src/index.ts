@@ -118,7 +118,7 @@ export {
 } from './tsv/tsv-output';
 export {
   computeStandings,
-  DEFAULT_EARN_IN_IMPACT,
+  COMMUNITY_NOTES_EARN_IN_IMPACT,
   WRITING_LOCK_NOT_HELPFUL,
   WRITING_LOCK_RECENT_NOTES,
   writingRefusal,

@@ -6,12 +6,11 @@
 -- AlterEnum
 ALTER TYPE "AdmissionPolicy" ADD VALUE 'CREDENTIAL' BEFORE 'CLOSED';
 
--- AlterTable: communities created before earn-in keep letting every member write (their
--- operator may raise it); new ones need Community Notes' rating impact of 5.
+-- AlterTable: no earn-in unless the operator opts in (Community Notes uses a rating impact of
+-- 5): in a new community nobody could earn one before its first note, which nobody could write.
 ALTER TABLE "communities"
     ADD COLUMN "earn_in_impact" INTEGER NOT NULL DEFAULT 0,
     ADD COLUMN "invite_quota" INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE "communities" ALTER COLUMN "earn_in_impact" SET DEFAULT 5;
 
 -- CreateTable
 CREATE TABLE "invite_quota_uses" (

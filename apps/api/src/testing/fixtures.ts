@@ -25,7 +25,6 @@ export async function createCommunity(
       slug,
       name: `Community ${slug}`,
       scope: communityScope(id).toString(),
-      earnInImpact: 0,
     },
   });
   if (noteCount > 0) {

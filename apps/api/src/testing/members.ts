@@ -24,7 +24,7 @@ export type Admission = 'OPEN' | 'INVITE' | 'CREDENTIAL' | 'CLOSED';
 
 /**
  * A community created through the API by the operator, with the given identities as members.
- * Earn-in is off unless asked for: most tests' new pseudonyms write notes at once.
+ * Earn-in is off unless asked for (as for any new community): new pseudonyms write notes at once.
  */
 export async function communityWithMembers(
   app: INestApplication,
@@ -37,7 +37,7 @@ export async function communityWithMembers(
     await request(app.getHttpServer())
       .post('/communities')
       .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-      .send({ slug, name: `Community ${slug}`, admission, earnInImpact: 0, ...settings })
+      .send({ slug, name: `Community ${slug}`, admission, ...settings })
       .expect(201)
   ).body as TestCommunity;
   if (members.length > 0) {

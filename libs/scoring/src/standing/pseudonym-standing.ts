@@ -37,8 +37,12 @@ export interface PseudonymStanding {
 export const WRITING_LOCK_RECENT_NOTES = 5;
 export const WRITING_LOCK_NOT_HELPFUL = 3;
 
-/** Community Notes' default earn-in: a rating impact of 5 before writing. */
-export const DEFAULT_EARN_IN_IMPACT = 5;
+/**
+ * Community Notes' earn-in: a rating impact of 5 before writing. The value recommended to
+ * operators; a community's own `earnInImpact` defaults to 0 (no earn-in), since in a new
+ * community nobody could earn an impact before the first note.
+ */
+export const COMMUNITY_NOTES_EARN_IN_IMPACT = 5;
 
 const HELPFUL: ShownStatus = 'CURRENTLY_RATED_HELPFUL';
 const NOT_HELPFUL: ShownStatus = 'CURRENTLY_RATED_NOT_HELPFUL';

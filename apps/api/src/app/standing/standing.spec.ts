@@ -117,6 +117,14 @@ describe('earned standing', () => {
     return found;
   };
 
+  it('has no earn-in in a community whose operator did not set one (nobody could earn it)', async () => {
+    const fresh = await communityWithMembers(app, [], 'OPEN');
+    const answered = await request(server()).get(`/communities/${fresh.slug}`).expect(200);
+    expect(answered.body).toMatchObject({ earnInImpact: 0 });
+    const stored = await prisma.community.findUniqueOrThrow({ where: { id: fresh.id } });
+    expect(stored.earnInImpact).toBe(0);
+  });
+
   it(
     "refuses a new pseudonym's note until its rating impact reaches the earn-in, then takes it",
     async () => {

@@ -69,9 +69,9 @@ export class CreateCommunityDto {
     type: Number,
     minimum: 0,
     maximum: 100,
-    default: 5,
+    default: 0,
     description:
-      'The rating impact a pseudonym must earn before it may write notes (Community Notes: 5); it also lifts a writing lock. 0: anyone may write',
+      'The rating impact a pseudonym must earn before it may write notes; it also lifts a writing lock. 0 (the default): anyone may write. Recommended: 5, as Community Notes, once the community has notes to rate (in a new community nobody could earn it before the first note)',
   })
   @IsOptional()
   @IsInt({ message: 'earnInImpact must be a whole number' })
