@@ -66,6 +66,8 @@ async function main(): Promise<void> {
           slug: DEMO_SLUG,
           name: 'Demo community',
           description: 'Example data seeded on first start. Safe to delete.',
+          // A demo is tried by new members: they write at once instead of earning in first.
+          earnInImpact: 0,
         },
       });
       for (const { notes, ...post } of POSTS) {

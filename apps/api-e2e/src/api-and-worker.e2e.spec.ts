@@ -47,7 +47,7 @@ describe('API and worker processes', () => {
     slug = `e2e-${randomUUID().slice(0, 8)}`;
     const communityId = randomUUID();
     const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ($1, $2, 'E2E', $3, now()) RETURNING id`,
+      `INSERT INTO communities (id, slug, name, scope, earn_in_impact, updated_at) VALUES ($1, $2, 'E2E', $3, 0, now()) RETURNING id`,
       [communityId, slug, communityScope(communityId).toString()],
     );
     const { rows: posts } = await database.query<{ id: string }>(

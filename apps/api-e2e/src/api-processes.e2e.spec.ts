@@ -74,6 +74,7 @@ describe('API in several processes', () => {
       slug,
       name: 'Processes',
       admission: 'OPEN',
+      earnInImpact: 0,
     });
     const author = createIdentity();
     await call('POST', `/communities/${slug}/members`, { commitment: commitmentOf(author) });

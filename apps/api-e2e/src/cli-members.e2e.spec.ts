@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -59,6 +59,7 @@ describe('bridgenotes member commands against a running instance', () => {
       QUEUE_PREFIX: `${run.queuePrefix}-cli`,
       PORT: String(port),
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+      CREDENTIAL_HASH_KEY: randomBytes(32).toString('hex'),
     });
     home = await mkdtemp(join(tmpdir(), 'bn-cli-'));
     await untilReady(baseUrl);
@@ -108,7 +109,12 @@ describe('bridgenotes member commands against a running instance', () => {
 
   it('joins, writes a proven note, rates it from another identity, and passes the refusals on', async () => {
     const slug = `cli-${randomUUID().slice(0, 8)}`;
-    await operator('POST', '/communities', { slug, name: 'CLI', admission: 'OPEN' });
+    await operator('POST', '/communities', {
+      slug,
+      name: 'CLI',
+      admission: 'OPEN',
+      earnInImpact: 0,
+    });
     const author = join(home, `author-${slug}`);
     const rater = join(home, `rater-${slug}`);
     expect((await bridgenotes('identity', 'create', '--identity', author)).code).toBe(0);
@@ -275,5 +281,64 @@ describe('bridgenotes member commands against a running instance', () => {
       codes[0],
     );
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
+  });
+
+  it("joins a credential community with a ticket signed by the CLI's issuer key, once per account", async () => {
+    const slug = `cli-cred-${randomUUID().slice(0, 8)}`;
+    const community = await operator('POST', '/communities', {
+      slug,
+      name: 'CLI credentials',
+      admission: 'CREDENTIAL',
+    });
+    const key = join(home, `issuer-${slug}.jwk`);
+    const generated = await bridgenotes('ticket', 'keygen', '--out', key);
+    expect(generated.code).toBe(0);
+    expect((await stat(key)).mode & 0o777).toBe(0o600);
+    const issuer = 'https://forum.example';
+    await operator('POST', `/communities/${slug}/issuers`, {
+      issuer,
+      jwks: JSON.parse(generated.stdout),
+    });
+    const signFor = async (subject: string) => {
+      const signed = await bridgenotes(
+        'ticket',
+        'sign',
+        '--key',
+        key,
+        '--issuer',
+        issuer,
+        '--audience',
+        community.id,
+        '--subject',
+        subject,
+      );
+      expect(signed.code).toBe(0);
+      const file = join(home, `ticket-${randomUUID()}`);
+      await writeFile(file, signed.stdout);
+      return `@${file}`;
+    };
+    const [first, second] = [join(home, `first-${slug}`), join(home, `second-${slug}`)];
+    await bridgenotes('identity', 'create', '--identity', first);
+    await bridgenotes('identity', 'create', '--identity', second);
+    const join_ = (identity: string, ...extra: string[]) =>
+      bridgenotes('join', baseUrl, '--community', slug, '--identity', identity, ...extra);
+
+    const without = await join_(first);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/ticket/);
+    expect(await join_(first, '--ticket', await signFor('account-1'))).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/at leaf 0/),
+    });
+    const again = await join_(second, '--ticket', await signFor('account-1'));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already a member with another identity/);
+    const replaced = await join_(
+      second,
+      '--ticket',
+      await signFor('account-1'),
+      '--replace-lost-identity',
+    );
+    expect(replaced).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 1/) });
   });
 });

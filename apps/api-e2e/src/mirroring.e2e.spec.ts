@@ -102,7 +102,7 @@ describe('one instance mirroring a community of another', () => {
       origin,
       'POST',
       '/communities',
-      { slug, name: 'Mirrored', admission: 'OPEN' },
+      { slug, name: 'Mirrored', admission: 'OPEN', earnInImpact: 0 },
       true,
     );
     const [author, ...raters] = Array.from({ length: 5 }, () => createIdentity());

@@ -73,7 +73,7 @@ describe('from proven ratings to published statuses', () => {
     const community = await call(
       'POST',
       '/communities',
-      { slug, name: 'Flow', admission: 'OPEN' },
+      { slug, name: 'Flow', admission: 'OPEN', earnInImpact: 0 },
       true,
     );
 

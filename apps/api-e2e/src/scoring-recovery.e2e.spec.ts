@@ -42,7 +42,7 @@ describe('a worker killed during a scoring run', () => {
   async function community(): Promise<{ id: string; notedId: string; previousRunId: string }> {
     const id = randomUUID();
     await database.query(
-      `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ($1, $2, 'Kill', $3, now())`,
+      `INSERT INTO communities (id, slug, name, scope, earn_in_impact, updated_at) VALUES ($1, $2, 'Kill', $3, 0, now())`,
       [id, `kill-${id.slice(0, 8)}`, communityScope(id).toString()],
     );
     const {

@@ -140,8 +140,9 @@ describe('embeddable widget', () => {
       [unlisted, ['https://elsewhere.example']],
     ] as const) {
       await database.query(
-        `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, updated_at)
-         VALUES ($1, $2, 'Widget test community', $3, 'OPEN', $4, now())`,
+        // Earn-in off: the widget's new members write notes at once.
+        `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
+         VALUES ($1, $2, 'Widget test community', $3, 'OPEN', $4, 0, now())`,
         [community.id, community.slug, communityScope(community.id).toString(), origins],
       );
     }

@@ -7,6 +7,7 @@
 import { Group } from '@semaphore-protocol/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createIdentity, nodeArtifacts, proveAction, ProvenAction } from '@bridgenotes/client';
+import { Environment } from '@bridgenotes/config';
 import {
   createMigratedDatabase,
   dropDatabase,
@@ -24,6 +25,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { CredentialAdmissionService } from '../src/app/credentials/credential-admission.service';
+import { TicketVerifierService } from '../src/app/credentials/ticket-verifier.service';
 import { MembersService } from '../src/app/membership/members.service';
 
 const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
@@ -109,10 +112,13 @@ async function benchGroupGrowth(): Promise<void> {
   );
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
-    const members = new MembersService(
-      prisma as PrismaService,
-      new GroupTreeStore(prisma as PrismaService),
+    const database = prisma as PrismaService;
+    const credentials = new CredentialAdmissionService(
+      database,
+      new TicketVerifierService(),
+      new Environment(),
     );
+    const members = new MembersService(database, new GroupTreeStore(database), credentials);
     const id = randomUUID();
     const community = await prisma.community.create({
       data: {

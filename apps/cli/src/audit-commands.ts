@@ -61,7 +61,7 @@ function printReport(report: VerificationReport): void {
   if (report.run) {
     console.log(
       report.run.recomputed
-        ? `  latest run ${report.run.id} recomputed: ${report.run.notesCompared} note statuses compared`
+        ? `  latest run ${report.run.id} recomputed: ${report.run.notesCompared} note statuses compared${report.run.standingsCompared === null ? '' : `, ${report.run.standingsCompared} pseudonyms' rating and writing impact recomputed`}`
         : `  latest run ${report.run.id} not recomputed`,
     );
   } else console.log('  no finished scoring run to recompute');

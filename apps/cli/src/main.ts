@@ -7,7 +7,10 @@
 //         [--epoch-millis <ms> | --settled] [--seed N] [--outdir <folder>]
 //   compare <ours.tsv> <reference.tsv> [--key noteId] [--json]
 //   identity create | identity import <backup>          [--identity <file>]
-//   join <instance URL> --community <slug> [--invite <code>]
+//   join <instance URL> --community <slug> [--invite <code> | --ticket <jwt | @file>]
+//        [--replace-lost-identity]
+//   ticket keygen --out <file>
+//   ticket sign --key <file> --issuer <iss> --audience <community id> --subject <account> [--ttl s]
 //   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
 //        --text <text> [--sources u1,u2] [--json]
 //   rate <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b] [--json]
@@ -23,6 +26,7 @@ import {
 } from './member-commands';
 import { compareCommand, exportCommand, scoreCommand, verifyCommand } from './audit-commands';
 import { OPTIONS } from './cli-options';
+import { ticketCommand } from './ticket-commands';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: bridgenotes <command> [options]
@@ -36,7 +40,9 @@ const USAGE = `usage: bridgenotes <command> [options]
           statuses notes settle to; npm run score -- --help details the output files)
   compare <ours.tsv> <reference.tsv> [--key noteId | raterParticipantId] [--json]
   identity create | identity import <backup>   [--identity <file>]
-  join   <instance URL> --community <slug> [--invite <code>]
+  join   <instance URL> --community <slug> [--invite <code> | --ticket <jwt | @file>] [--replace-lost-identity]
+  ticket keygen --out <file>   (an issuer's signing key; prints the public JWKS)
+  ticket sign --key <file> --issuer <iss> --audience <community id> --subject <account> [--ttl <s>]
   note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2] [--json]
   rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b] [--json]
   request <instance URL> --community <slug> --post <url> [--json]   (ask for a note on a post)
@@ -67,6 +73,8 @@ async function main(): Promise<number> {
       return identityCommand(rest, values);
     case 'join':
       return joinCommand(rest, values);
+    case 'ticket':
+      return ticketCommand(rest, values);
     case 'note':
       return noteCommand(rest, values);
     case 'rate':

@@ -66,7 +66,15 @@ export async function joinCommand(args: string[], options: CliOptions): Promise<
   const client = new BridgenotesClient(required(args[0], 'an instance URL'));
   const slug = required(options.community, '--community');
   const identity = await loadIdentity(options);
-  const joined = await client.join(slug, commitmentOf(identity), options.invite);
+  // "@file" keeps the ticket out of the shell history and the process list.
+  const ticket = options.ticket?.startsWith('@')
+    ? (await readFile(options.ticket.slice(1), 'utf8')).trim()
+    : options.ticket;
+  const joined = await client.join(slug, commitmentOf(identity), {
+    inviteCode: options.invite,
+    ticket,
+    replaceLostIdentity: options['replace-lost-identity'],
+  });
   console.log(`joined ${slug} at leaf ${joined.leafIndex}; new root ${joined.root}`);
   return 0;
 }

@@ -116,3 +116,12 @@ export {
   writeScoredNotes,
   writeStatusHistory,
 } from './tsv/tsv-output';
+export {
+  computeStandings,
+  COMMUNITY_NOTES_EARN_IN_IMPACT,
+  WRITING_LOCK_NOT_HELPFUL,
+  WRITING_LOCK_RECENT_NOTES,
+  writingRefusal,
+  type PseudonymStanding,
+  type WritingRefusal,
+} from './standing/pseudonym-standing';

@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { CommunitiesModule } from './communities/communities.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
@@ -14,6 +15,7 @@ import { MembershipModule } from './membership/membership.module';
 import { MirrorsModule } from './mirrors/mirrors.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
+import { StandingModule } from './standing/standing.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
@@ -22,6 +24,7 @@ import { WidgetModule } from './widget/widget.module';
   imports: [
     CommunitiesModule,
     ConfigModule,
+    CredentialsModule,
     ExportsModule,
     HealthModule,
     LoggerModule.forRootAsync({
@@ -36,6 +39,7 @@ import { WidgetModule } from './widget/widget.module';
     QueueDashboardModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,
+    StandingModule,
     ThrottlingModule,
     WebhooksModule,
     WidgetModule,

@@ -20,7 +20,12 @@ export async function createCommunity(
   const slug = `c-${randomUUID().slice(0, 8)}`;
   const id = randomUUID();
   const community = await prisma.community.create({
-    data: { id, slug, name: `Community ${slug}`, scope: communityScope(id).toString() },
+    data: {
+      id,
+      slug,
+      name: `Community ${slug}`,
+      scope: communityScope(id).toString(),
+    },
   });
   if (noteCount > 0) {
     const post = await prisma.post.create({

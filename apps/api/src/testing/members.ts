@@ -20,20 +20,24 @@ export interface TestCommunity {
   scope: string;
 }
 
-export type Admission = 'OPEN' | 'INVITE' | 'CLOSED';
+export type Admission = 'OPEN' | 'INVITE' | 'CREDENTIAL' | 'CLOSED';
 
-/** A community created through the API by the operator, with the given identities as members. */
+/**
+ * A community created through the API by the operator, with the given identities as members.
+ * Earn-in is off unless asked for (as for any new community): new pseudonyms write notes at once.
+ */
 export async function communityWithMembers(
   app: INestApplication,
   members: Identity[],
   admission: Admission = 'OPEN',
+  settings: { earnInImpact?: number; inviteQuota?: number } = {},
 ): Promise<TestCommunity> {
   const slug = `t-${randomUUID().slice(0, 8)}`;
   const community = (
     await request(app.getHttpServer())
       .post('/communities')
       .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-      .send({ slug, name: `Community ${slug}`, admission })
+      .send({ slug, name: `Community ${slug}`, admission, ...settings })
       .expect(201)
   ).body as TestCommunity;
   if (members.length > 0) {

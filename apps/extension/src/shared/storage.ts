@@ -1,3 +1,5 @@
+import type { AdmissionPolicy } from '@bridgenotes/protocol';
+
 import { ext } from './extension-api';
 
 /** A community the reader follows: notes from it are looked up and shown on every page. */
@@ -9,7 +11,7 @@ export interface Follow {
   id: string;
   name: string;
   scope: string;
-  admission: 'OPEN' | 'INVITE' | 'CLOSED';
+  admission: AdmissionPolicy;
 }
 
 /**

@@ -1,6 +1,10 @@
 import { Group } from '@semaphore-protocol/core';
 
-import type { CommunityResponse, NoteRequestResponse } from '@bridgenotes/protocol';
+import type {
+  CommunityResponse,
+  MembershipChangeResponse,
+  NoteRequestResponse,
+} from '@bridgenotes/protocol';
 
 import { groupFromLeaves, PublishedGroup } from './group';
 import type { ProvenAction } from './prove';
@@ -40,6 +44,13 @@ export interface WriteResult<T> {
   status: number;
 }
 
+/** What a join brings beside the commitment, by the community's admission policy. */
+export interface JoinAdmission {
+  inviteCode?: string;
+  ticket?: string;
+  replaceLostIdentity?: boolean;
+}
+
 /** The calls a member's client makes. It never asks the server for a Merkle proof. */
 export class BridgenotesClient {
   constructor(
@@ -51,14 +62,26 @@ export class BridgenotesClient {
     return this.request(`/communities/${encodeURIComponent(slug)}`);
   }
 
+  /**
+   * Joins with an identity commitment and what the community's admission needs: an invite code
+   * (INVITE; a string is taken as one), or a ticket its host site signed (CREDENTIAL), with
+   * `replaceLostIdentity` when the account's current identity is lost.
+   */
   join(
     slug: string,
     commitment: string,
-    inviteCode?: string,
-  ): Promise<{ leafIndex: number; root: string }> {
+    admission: string | JoinAdmission = {},
+  ): Promise<MembershipChangeResponse> {
+    const { inviteCode, ticket, replaceLostIdentity } =
+      typeof admission === 'string' ? { inviteCode: admission } : admission;
     return this.request(`/communities/${encodeURIComponent(slug)}/members`, {
       method: 'POST',
-      body: { commitment, ...(inviteCode ? { inviteCode } : {}) },
+      body: {
+        commitment,
+        ...(inviteCode ? { inviteCode } : {}),
+        ...(ticket ? { ticket } : {}),
+        ...(replaceLostIdentity ? { replaceLostIdentity: true } : {}),
+      },
     });
   }
 

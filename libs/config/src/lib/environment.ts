@@ -71,6 +71,15 @@ export class Environment {
   @Matches(/^[0-9a-f]{64}$/, { message: 'must be the SHA-256 of the operator key, 64 hex digits' })
   OPERATOR_API_KEY_SHA256?: string;
 
+  /**
+   * The key of the hashes that stand for issuer accounts and used tickets (CREDENTIAL
+   * admission), 64 hex digits (32 random bytes). Unset: credential joins answer 503. Changing it
+   * forgets which accounts hold memberships. Secret: never logged.
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'must be 32 random bytes as 64 hex digits' })
+  CREDENTIAL_HASH_KEY?: string;
+
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number' })
   @Min(1, { message: 'must be at least 1' })

@@ -2,7 +2,7 @@ import type { ProofJson } from '@bridgenotes/protocol';
 import type { RatingHelpfulness, ShownStatus, StatusHistoryJson } from '@bridgenotes/scoring';
 
 /**
- * The open-data export of one community: a manifest and eight NDJSON streams, the same whether
+ * The open-data export of one community: a manifest and nine NDJSON streams, the same whether
  * served by an instance (`GET /communities/{slug}/export[/{stream}]`) or saved to a folder
  * (`manifest.json` and `{stream}.ndjson`). Times are ISO 8601 UTC; big numbers decimal strings.
  */
@@ -17,6 +17,7 @@ export const EXPORT_STREAMS = [
   'runs',
   'status-changes',
   'results',
+  'standings',
 ] as const;
 
 export type ExportStream = (typeof EXPORT_STREAMS)[number];
@@ -42,6 +43,8 @@ export interface ExportManifest {
     treeSize: number;
     root: string;
     createdAt: string;
+    /** The rating impact a pseudonym needs to write notes; absent in exports made before it. */
+    earnInImpact?: number;
   };
   /** The acceptance rules the instance applies, which a verifier checks each action against. */
   rules: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
@@ -166,6 +169,24 @@ export interface ResultRecord extends Positioned {
   previousHistory: StatusHistoryJson | null;
 }
 
+/**
+ * A pseudonym's earned standing as the latest run computed it from its statuses (libs/scoring
+ * `computeStandings`, which the verifier runs again): one record per pseudonym, in pseudonym order.
+ */
+export interface StandingRecord extends Positioned {
+  pseudonym: string;
+  runId: string;
+  ratingImpact: number;
+  writingImpact: number;
+  successfulRatings: number;
+  unsuccessfulRatings: number;
+  notesHelpful: number;
+  notesNotHelpful: number;
+  notesNeedingRatings: number;
+  recentNotHelpful: number;
+  impactSinceLock: number;
+}
+
 export interface ExportRecords {
   members: MemberRecord;
   roots: RootRecord;
@@ -175,4 +196,5 @@ export interface ExportRecords {
   runs: RunRecord;
   'status-changes': StatusChangeRecord;
   results: ResultRecord;
+  standings: StandingRecord;
 }

@@ -12,19 +12,23 @@ import {
 } from '@bridgenotes/scoring';
 
 import type { ReportDiscrepancy } from './discrepancy';
-import type { ResultRecord, RunRecord } from './export-format';
+import type { ResultRecord, RunRecord, StandingRecord } from './export-format';
+import { checkStandings } from './verify-standings';
 
 /** What recomputing the latest run found. */
 export interface RunRecomputation {
   id: string;
   recomputed: boolean;
   notesCompared: number;
+  /** Pseudonyms whose earned standing was recomputed; null when the export has none. */
+  standingsCompared: number | null;
 }
 
 /**
  * The verifier's last step: the latest run scored again from the exported notes and ratings,
  * with the run's published time, seed and starting histories, and compared with what it
- * published (its hashes, each note's status and history).
+ * published (its hashes, each note's status and history, and each pseudonym's earned standing
+ * when the export has the standings stream).
  */
 export function recomputeRun(
   run: RunRecord,
@@ -33,6 +37,7 @@ export function recomputeRun(
   nextBy: Map<string, ShownStatus>,
   newerThanRun: number,
   report: ReportDiscrepancy,
+  standings: ReadonlyMap<string, StandingRecord> | null,
 ): RunRecomputation {
   const subject = `run ${run.id}`;
   const built = builder.build();
@@ -67,7 +72,7 @@ export function recomputeRun(
         `the run's input hash ${run.inputHash} is not the hash of the exported notes and ratings (${built.inputHash}), and none of them is newer than the run`,
       );
     }
-    return { id: run.id, recomputed: false, notesCompared: 0 };
+    return { id: run.id, recomputed: false, notesCompared: 0, standingsCompared: null };
   }
   if (built.noteCount !== run.noteCount || built.ratingCount !== run.ratingCount) {
     report(
@@ -140,5 +145,13 @@ export function recomputeRun(
       `the run reports status counts ${JSON.stringify(claimed)}, the algorithm gives ${JSON.stringify(counts)}`,
     );
   }
-  return { id: run.id, recomputed: true, notesCompared: built.input.noteIds.length };
+  const standingsCompared = standings
+    ? checkStandings(run.id, built.input, result, standings, report)
+    : null;
+  return {
+    id: run.id,
+    recomputed: true,
+    notesCompared: built.input.noteIds.length,
+    standingsCompared,
+  };
 }

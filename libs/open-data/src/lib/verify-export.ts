@@ -20,6 +20,7 @@ import type {
   ResultRecord,
   RootRecord,
   RunRecord,
+  StandingRecord,
 } from './export-format';
 import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
@@ -128,6 +129,14 @@ export async function verifyExport(
   }
   const results = new Map<string, ResultRecord>();
   for await (const result of source.records('results')) results.set(result.noteId, result);
+  // Exports made before standings were kept have none to check.
+  let standings: Map<string, StandingRecord> | null = null;
+  if (manifest.streams.includes('standings')) {
+    standings = new Map();
+    for await (const standing of source.records('standings')) {
+      standings.set(standing.pseudonym, standing);
+    }
+  }
   const sameAlgorithm = run !== undefined && run.algorithmVersion === ALGORITHM_VERSION;
   if (run && !sameAlgorithm) {
     report(
@@ -349,7 +358,7 @@ export async function verifyExport(
   let runSummary: VerificationReport['run'] = null;
   if (run && builder) {
     progress({ stage: 'rescoring', done: 0 });
-    runSummary = recomputeRun(run, builder, results, nextBy, newerThanRun, report);
+    runSummary = recomputeRun(run, builder, results, nextBy, newerThanRun, report, standings);
   }
   progress({ stage: 'done', done: checked });
 

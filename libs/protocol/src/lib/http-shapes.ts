@@ -2,7 +2,7 @@
 // compiler holds them to it), and libs/client and the widget read answers through them. Types
 // only: nothing here reaches a bundle.
 
-export type AdmissionPolicy = 'OPEN' | 'INVITE' | 'CLOSED';
+export type AdmissionPolicy = 'OPEN' | 'INVITE' | 'CLOSED' | 'CREDENTIAL';
 export type NoteClassification = 'MISINFORMED_OR_POTENTIALLY_MISLEADING' | 'NOT_MISLEADING';
 export type NoteStatus =
   'NEEDS_MORE_RATINGS' | 'CURRENTLY_RATED_HELPFUL' | 'CURRENTLY_RATED_NOT_HELPFUL';
@@ -21,6 +21,10 @@ export interface CommunityResponse {
   treeSize: number;
   root: string;
   embedOrigins: string[];
+  /** Rating impact a pseudonym must earn before writing notes (0: none). */
+  earnInImpact: number;
+  /** Invite codes each member may create by proof (0: none). */
+  inviteQuota: number;
   createdAt: string;
 }
 
@@ -87,6 +91,14 @@ export interface NoteRequestResponse {
 }
 
 /** `GET /communities/{slug}/group/leaves`: enough to rebuild the group and check its root. */
+/** `POST /communities/{slug}/members` (and the operator's additions and removals). */
+export interface MembershipChangeResponse {
+  /** Leaf index of the (first) member added, or of the one removed. */
+  leafIndex: number;
+  root: string;
+  size: number;
+}
+
 export interface GroupLeavesResponse {
   root: string;
   size: number;

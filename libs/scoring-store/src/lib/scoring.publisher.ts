@@ -3,9 +3,11 @@ import { Environment } from '@bridgenotes/config';
 import { NoteStatus, Prisma, PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import {
   ALGORITHM_VERSION,
+  computeStandings,
   explainNote,
   NoteStatus as CoreStatus,
   ScoringResult,
+  type PseudonymStanding,
   shownStatus,
   statusHistoryToJson,
   type NoteStatusHistory,
@@ -27,8 +29,9 @@ export class ScoringPublisher {
    * Publishes a run in one transaction: every note's shown status (after stabilisation, locking
    * and the explanation-tag requirement) and explanation (on the note, and in the run's own
    * scores), its status history for the next run and the one this run started from, the status
-   * changes, the webhook event announcing them, and the run record with its time. Readers see the
-   * previous run's results until it commits, never a mix.
+   * changes, the webhook event announcing them, each pseudonym's earned standing (rating and
+   * writing impact, computed from this run's statuses), and the run record with its time. Readers
+   * see the previous run's results until it commits, never a mix.
    */
   async publish(
     runId: string,
@@ -57,11 +60,14 @@ export class ScoringPublisher {
       };
     });
 
+    const standings = computeStandings(loaded.input, result);
+
     await this.prisma.$transaction(
       async (tx) => {
         for (let start = 0; start < notes.length; start += CHUNK) {
           await this.publishChunk(tx, runId, notes.slice(start, start + CHUNK));
         }
+        await this.publishStandings(tx, runId, standings);
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.
         const finished = await this.runs.succeed(tx, runId, {
@@ -112,6 +118,37 @@ export class ScoringPublisher {
         },
       },
     });
+  }
+
+  /**
+   * Replaces the community's standings with this run's: a pseudonym absent from the run (it has
+   * no note or rating left) has no standing, as a new one.
+   */
+  private async publishStandings(
+    tx: Prisma.TransactionClient,
+    runId: string,
+    standings: readonly PseudonymStanding[],
+  ): Promise<void> {
+    const [{ community_id: communityId }] = await tx.$queryRaw<[{ community_id: string }]>`
+      SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
+    await tx.$executeRaw`DELETE FROM pseudonym_standings WHERE community_id = ${communityId}::uuid`;
+    for (let start = 0; start < standings.length; start += CHUNK) {
+      const rows = standings.slice(start, start + CHUNK);
+      const column = (key: Exclude<keyof PseudonymStanding, 'pseudonym'>) =>
+        rows.map((row) => row[key]);
+      await tx.$executeRaw`
+        INSERT INTO pseudonym_standings (community_id, pseudonym, run_id, rating_impact,
+               writing_impact, successful_ratings, unsuccessful_ratings, notes_helpful,
+               notes_not_helpful, notes_needing_ratings, recent_not_helpful, impact_since_lock)
+        SELECT ${communityId}::uuid, v.*
+          FROM unnest(${rows.map((row) => row.pseudonym)}::text[],
+                      ${rows.map(() => runId)}::uuid[],
+                      ${column('ratingImpact')}::int[], ${column('writingImpact')}::int[],
+                      ${column('successfulRatings')}::int[], ${column('unsuccessfulRatings')}::int[],
+                      ${column('notesHelpful')}::int[], ${column('notesNotHelpful')}::int[],
+                      ${column('notesNeedingRatings')}::int[], ${column('recentNotHelpful')}::int[],
+                      ${column('impactSinceLock')}::int[]) AS v`;
+    }
   }
 
   /** Per-note scores of all but the latest SCORE_RETENTION_RUNS runs; run records stay. */

@@ -152,12 +152,111 @@ export const ERRORS = {
     HttpStatus.FORBIDDEN,
     () => 'This invite code does not belong to this community',
   ),
+  INVITE_ORDINAL_INVALID: entry(
+    HttpStatus.CONFLICT,
+    (used: number) =>
+      `This pseudonym has created ${used} invite codes: prove n = ${used + 1} for the next one`,
+    2,
+  ),
+  INVITE_QUOTA_DISABLED: entry(
+    HttpStatus.FORBIDDEN,
+    () => 'Members of this community do not create invite codes: ask its operator',
+  ),
+  INVITE_QUOTA_EXHAUSTED: entry(
+    HttpStatus.CONFLICT,
+    (quota: number) =>
+      `Each member may create ${quota} invite codes in this community; this pseudonym has used them all`,
+    3,
+  ),
   INVITE_REQUIRED: entry(
     HttpStatus.BAD_REQUEST,
     () => 'This community admits members by invitation: inviteCode is required',
   ),
   INVITE_USED: entry(HttpStatus.CONFLICT, () => 'This invite code has already been used'),
   MEMBER_NOT_FOUND: entry(HttpStatus.NOT_FOUND, () => 'No current member with this commitment'),
+
+  // CREDENTIAL admission: trusted issuers and the tickets they sign (docs/admission.md).
+  ACCOUNT_ALREADY_MEMBER: entry(
+    HttpStatus.CONFLICT,
+    () =>
+      'This account is already a member with another identity. Use that identity; if it is lost, join again with replaceLostIdentity: the old one is removed and the new one starts without standing',
+  ),
+  ACCOUNT_REMOVED: entry(
+    HttpStatus.FORBIDDEN,
+    () => "The operator removed this account's membership; it cannot join again",
+  ),
+  CREDENTIALS_UNCONFIGURED: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    () =>
+      'This instance has no CREDENTIAL_HASH_KEY: its operator must set one before members can join with tickets',
+  ),
+  ISSUER_EXISTS: entry(
+    HttpStatus.CONFLICT,
+    (issuer: string) =>
+      `This community already trusts issuer "${issuer}": remove it first to change its keys`,
+    'https://forum.example',
+  ),
+  ISSUER_KEYS_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (problem: string) => problem,
+    'jwks.keys[0] holds private or secret material: give public keys only',
+  ),
+  ISSUER_KEYS_UNAVAILABLE: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    () => "The issuer's keys could not be fetched; try again later",
+  ),
+  ISSUER_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    (id: string, slug: string) => `No issuer ${id} in community "${slug}"`,
+    '7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
+    'news',
+  ),
+  TICKET_CLAIMS_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'The ticket needs a non-empty sub (the account) and jti (the ticket id), as strings',
+  ),
+  TICKET_EXPIRED: entry(
+    HttpStatus.GONE,
+    () => 'The ticket has expired: ask the host site for a new one',
+  ),
+  TICKET_FORGED: entry(
+    HttpStatus.FORBIDDEN,
+    (algorithms: string) =>
+      `The ticket's signature does not check against the issuer's keys (accepted algorithms: ${algorithms})`,
+    'RS256, ES256, EdDSA',
+  ),
+  TICKET_ISSUER_UNKNOWN: entry(
+    HttpStatus.FORBIDDEN,
+    () =>
+      'The ticket was not issued by an issuer this community trusts: get one from its host site',
+  ),
+  TICKET_MALFORMED: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'ticket is not a signed JWT (three base64url parts)',
+  ),
+  TICKET_NOT_YET_VALID: entry(
+    HttpStatus.FORBIDDEN,
+    () => 'The ticket is not valid yet (nbf in the future)',
+  ),
+  TICKET_REPLAYED: entry(
+    HttpStatus.CONFLICT,
+    () => 'This ticket has already been used: ask the host site for a new one',
+  ),
+  TICKET_REQUIRED: entry(
+    HttpStatus.BAD_REQUEST,
+    () =>
+      'This community admits members vouched for by its host site: sign in there and join with the ticket it gives (ticket)',
+  ),
+  TICKET_TOO_LONG_LIVED: entry(
+    HttpStatus.BAD_REQUEST,
+    (maxSeconds: number) =>
+      `A ticket may live at most ${maxSeconds} s (exp - iat); ask the host site for a short-lived one`,
+    3600,
+  ),
+  TICKET_WRONG_AUDIENCE: entry(
+    HttpStatus.FORBIDDEN,
+    () => "The ticket was issued for another audience: its aud must be this community's id",
+  ),
 
   // Action proofs: the shared check of every write (libs/protocol's messages).
   PROOF_DEPTH: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_DEPTH'),
@@ -198,6 +297,13 @@ export const ERRORS = {
   ),
 
   // Notes, ratings, requests and posts.
+  EARN_IN_REQUIRED: entry(
+    HttpStatus.FORBIDDEN,
+    (required: number, ratingImpact: number) =>
+      `This pseudonym may write notes once its rating impact reaches ${required} (it is ${ratingImpact}). Rate notes that need ratings: each rating that agrees with the status the note is later decided at counts +1. Impacts are updated at each scoring run.`,
+    5,
+    2,
+  ),
   NOT_AUTHOR: entry(HttpStatus.FORBIDDEN, () => 'Only the author of a note may delete it'),
   NOTE_DELETED: entry(
     HttpStatus.CONFLICT,
@@ -252,6 +358,14 @@ export const ERRORS = {
       `text must be 1 to ${limit} characters, each URL counting as one (it has ${length})`,
     280,
     0,
+  ),
+  WRITING_LOCKED: entry(
+    HttpStatus.FORBIDDEN,
+    (recentNotHelpful: number, required: number, impactSinceLock: number) =>
+      `${recentNotHelpful} of this pseudonym's last 5 decided notes were rated not helpful, so writing is locked. Rate notes that need ratings: writing reopens once the ratings made since reach an impact of ${required} (they are at ${impactSinceLock}), or when newer notes are rated helpful.`,
+    3,
+    5,
+    1,
   ),
 
   // Scoring and readiness.

@@ -67,6 +67,10 @@ export function parsePosition(stream: ExportStream, after: string, order: ReadOr
       if (!UUID.test(id ?? '') || !/^[0-9]{1,9}$/.test(size ?? '')) throw badCursor();
       return { kind: 'timed', at: timeOf(at), size: Number(size), id: id as string };
     }
+    case 'standings':
+      // Standings are read in pseudonym order (a nullifier, or a seeded example name).
+      if (!/^[\x21-\x7e]{1,80}$/.test(after)) throw badCursor();
+      return { kind: 'id', id: after };
     default:
       if (!UUID.test(after)) throw badCursor();
       return { kind: 'id', id: after };

@@ -56,6 +56,7 @@ export class ExportsService {
         treeSize: community.treeSize,
         root: community.treeRoot,
         createdAt: community.createdAt.toISOString(),
+        earnInImpact: community.earnInImpact,
       },
       rules: (mirror?.originRules as ExportManifest['rules'] | undefined) ?? {
         rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,

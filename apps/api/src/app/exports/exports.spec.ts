@@ -154,7 +154,8 @@ describe('open-data export and verification', () => {
       verdict: 'VERIFIED',
       counts: { members: 3, roots: 1, notes: 1, ratings: 2, requests: 1, runs: 2 },
       proofs: { checked: 4, groth16Verified: 4, sampled: false },
-      run: { id: runId, recomputed: true, notesCompared: 1 },
+      // The author and the two raters each have a standing, recomputed equal.
+      run: { id: runId, recomputed: true, notesCompared: 1, standingsCompared: 3 },
     });
   });
 
@@ -356,6 +357,40 @@ describe('open-data export and verification', () => {
     expect(await discrepanciesOf(copy)).toEqual([
       { code: 'STATUS_MISMATCH', subject: `note ${noteId}` },
     ]);
+  });
+
+  it('names an earned standing the run did not compute, and one made up or dropped', async () => {
+    const changed = await tampered('standings', (standing) => ({
+      ...standing,
+      ratingImpact: 5,
+    }));
+    const codes = (await discrepanciesOf(changed)).map(({ code }) => code);
+    expect(codes).toEqual(['STANDING_MISMATCH', 'STANDING_MISMATCH', 'STANDING_MISMATCH']);
+
+    const invented = await tampered('standings', (standing) => ({
+      ...standing,
+      pseudonym: `${standing['pseudonym']}0`,
+    }));
+    const inventedCodes = (await discrepanciesOf(invented)).map(({ code }) => code);
+    expect(inventedCodes.filter((code) => code === 'STANDING_NOT_FROM_RUN')).toHaveLength(3);
+    expect(inventedCodes.filter((code) => code === 'STANDING_UNKNOWN')).toHaveLength(3);
+  });
+
+  it('still verifies an export made before standings were kept', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'bn-older-'));
+    try {
+      await cp(folder, copy, { recursive: true });
+      await rm(join(copy, 'standings.ndjson'));
+      const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8')) as Json;
+      const streams = (manifest['streams'] as string[]).filter((name) => name !== 'standings');
+      await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, streams }));
+      expect(await verifyExport(directorySource(copy))).toMatchObject({
+        verdict: 'VERIFIED',
+        run: { recomputed: true, standingsCompared: null },
+      });
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it('gives the same next run from the Community Notes TSV files as from the NDJSON streams', async () => {

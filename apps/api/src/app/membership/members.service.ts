@@ -11,8 +11,15 @@ import { SNARK_SCALAR_FIELD, TREE_DEPTH } from '@bridgenotes/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import { CredentialAdmissionService } from '../credentials/credential-admission.service';
 
 type Tx = Prisma.TransactionClient;
+
+/** What a member brings to a CREDENTIAL community's join. */
+export interface CredentialJoin {
+  ticket?: string;
+  replaceLostIdentity?: boolean;
+}
 
 export interface MembershipChange {
   leafIndex: number;
@@ -38,6 +45,7 @@ export class MembersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly tree: GroupTreeStore,
+    private readonly credentials: CredentialAdmissionService,
   ) {}
 
   /** A member joins by the community's policy; nothing changes unless all of it succeeds. */
@@ -45,7 +53,11 @@ export class MembersService {
     community: Community,
     commitment: string,
     inviteCode?: string,
+    credential: CredentialJoin = {},
   ): Promise<MembershipChange> {
+    if (community.admission === AdmissionPolicy.CREDENTIAL) {
+      return this.joinByCredential(community, commitment, credential);
+    }
     if (community.admission === AdmissionPolicy.CLOSED) {
       throw ApiError.of('ADMISSION_CLOSED');
     }
@@ -59,6 +71,38 @@ export class MembersService {
         await this.redeem(tx, community.id, inviteCode as string);
       }
       return this.add(tx, community.id, tree, [commitment], [leaf]);
+    }, TREE_TRANSACTION);
+  }
+
+  /**
+   * One account of a trusted issuer, one membership. A second identity of the same account is
+   * refused, unless the member says the first is lost: then its leaf is zeroed and the account
+   * moves to the new member, in the same transaction as the ticket's use.
+   */
+  private async joinByCredential(
+    community: Community,
+    commitment: string,
+    { ticket, replaceLostIdentity = false }: CredentialJoin,
+  ): Promise<MembershipChange> {
+    const leaf = leafOf(commitment);
+    const hashes = await this.credentials.check(community, ticket);
+    return this.prisma.$transaction(async (tx) => {
+      let tree = await this.tree.lock(tx, community.id);
+      const admission = await this.credentials.admit(tx, community, hashes, replaceLostIdentity);
+      if (admission.replaces) {
+        const lost = admission.replaces;
+        const removal = await this.tree.withLeaf(tx, community.id, tree.size, lost.leafIndex, 0n);
+        await this.tree.publish(tx, community.id, removal);
+        await tx.member.update({ where: { id: lost.id }, data: { removedAt: new Date() } });
+        tree = { size: removal.size, root: removal.root.toString() };
+      }
+      const change = await this.add(tx, community.id, tree, [commitment], [leaf]);
+      const member = await tx.member.findUniqueOrThrow({
+        where: { communityId_commitment: { communityId: community.id, commitment } },
+        select: { id: true },
+      });
+      await admission.attach(tx, member.id);
+      return change;
     }, TREE_TRANSACTION);
   }
 

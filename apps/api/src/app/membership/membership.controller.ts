@@ -48,7 +48,10 @@ export class MembershipController {
   @Post('members')
   @RateLimited('joins')
   @ApiOperation({
-    summary: 'Join with an identity commitment (and an invite code where the community needs one)',
+    summary:
+      'Join with an identity commitment (and an invite code, or a ticket from a trusted issuer, where the community needs one)',
+    description:
+      "CREDENTIAL communities: one membership per issuer account; replaceLostIdentity removes the account's current member and admits this commitment instead. See docs/admission.md.",
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
   @ApiErrors(
@@ -60,12 +63,29 @@ export class MembershipController {
     'INVITE_USED',
     'GROUP_FULL',
     'INVITE_EXPIRED',
+    'TICKET_REQUIRED',
+    'TICKET_MALFORMED',
+    'TICKET_CLAIMS_INVALID',
+    'TICKET_TOO_LONG_LIVED',
+    'TICKET_ISSUER_UNKNOWN',
+    'TICKET_FORGED',
+    'TICKET_WRONG_AUDIENCE',
+    'TICKET_NOT_YET_VALID',
+    'ACCOUNT_REMOVED',
+    'TICKET_REPLAYED',
+    'ACCOUNT_ALREADY_MEMBER',
+    'TICKET_EXPIRED',
+    'ISSUER_KEYS_UNAVAILABLE',
+    'CREDENTIALS_UNCONFIGURED',
   )
   async join(
     @RouteCommunity('write') community: Community,
     @Body() input: JoinDto,
   ): Promise<MembershipChangeDto> {
-    return this.members.join(community, input.commitment, input.inviteCode);
+    return this.members.join(community, input.commitment, input.inviteCode, {
+      ticket: input.ticket,
+      replaceLostIdentity: input.replaceLostIdentity,
+    });
   }
 
   @Post('members/batch')

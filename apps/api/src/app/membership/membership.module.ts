@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 
 import { CommunitiesModule } from '../communities/communities.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { ActionProofsService } from './action-proofs.service';
 import { GroupService } from './group.service';
+import { MemberInvitesController } from './member-invites.controller';
+import { MemberInvitesService } from './member-invites.service';
 import { MembershipController } from './membership.controller';
 import { MembersService } from './members.service';
 
 @Module({
-  controllers: [MembershipController],
+  controllers: [MemberInvitesController, MembershipController],
   exports: [ActionProofsService],
-  imports: [CommunitiesModule],
-  providers: [ActionProofsService, GroupService, MembersService],
+  imports: [CommunitiesModule, CredentialsModule],
+  providers: [ActionProofsService, GroupService, MemberInvitesService, MembersService],
 })
 export class MembershipModule {}

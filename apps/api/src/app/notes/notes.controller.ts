@@ -32,7 +32,8 @@ export class NotesController {
   @Post()
   @ApiOperation({
     summary: 'Write a note on a post, as the pseudonym the proof gives (action note.create)',
-    description: 'Sending the same proven note again answers the existing note with 200.',
+    description:
+      "Sending the same proven note again answers the existing note with 200. A pseudonym writes once its rating impact reaches the community's earnInImpact, and not while 3 of its last 5 decided notes are not helpful (EARN_IN_REQUIRED, WRITING_LOCKED; details say where it stands).",
   })
   @ApiCreatedResponse({ type: NoteDto })
   @ApiOkResponse({ type: NoteDto, description: 'The same submission was already stored' })
@@ -44,6 +45,8 @@ export class NotesController {
     'SOURCES_INVALID',
     'SOURCES_REQUIRED',
     'DAILY_QUOTA_EXCEEDED',
+    'EARN_IN_REQUIRED',
+    'WRITING_LOCKED',
   )
   async create(
     @RouteCommunityKey('write') community: CommunityKey,

@@ -3,6 +3,7 @@ import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from 
 import { SiblingProcesses } from '../common/sibling-processes';
 import { CommunitiesModule } from '../communities/communities.module';
 import { MembershipModule } from '../membership/membership.module';
+import { StandingModule } from '../standing/standing.module';
 import { NoteRequestsController } from './note-requests.controller';
 import { NoteRequestsService } from './note-requests.service';
 import { NotesController } from './notes.controller';
@@ -15,7 +16,7 @@ import { RatingsService } from './ratings.service';
 
 @Module({
   controllers: [NoteRequestsController, NotesController, PostsController, RatingsController],
-  imports: [CommunitiesModule, MembershipModule],
+  imports: [CommunitiesModule, MembershipModule, StandingModule],
   providers: [
     NoteRequestsService,
     NotesService,

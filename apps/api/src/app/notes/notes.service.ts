@@ -22,6 +22,7 @@ import {
 } from '../common/cursor';
 import { SiblingProcesses } from '../common/sibling-processes';
 import { ActionProofsService } from '../membership/action-proofs.service';
+import { StandingService } from '../standing/standing.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
 import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
@@ -63,6 +64,7 @@ export class NotesService {
     private readonly postResponses: PostResponseCache,
     private readonly siblings: SiblingProcesses,
     private readonly env: Environment,
+    private readonly standing: StandingService,
   ) {
     siblings.on(POST_READS_CHANGED, () => postResponses.clear());
   }
@@ -105,6 +107,8 @@ export class NotesService {
       });
     const replayed = await existing();
     if (replayed) return { note: replayed, created: false };
+    // Earned standing (earn-in, writing lock) is the author's pseudonym's: known only now.
+    await this.standing.assertMayWrite(community, pseudonym);
     try {
       const note = await this.prisma.$transaction(async (tx) => {
         await countTowardsQuota(tx, community, pseudonym, 'notes', this.env.NOTES_PER_DAY);

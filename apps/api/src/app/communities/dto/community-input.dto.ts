@@ -4,10 +4,13 @@ import {
   ArrayMaxSize,
   IsArray,
   IsEnum,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
 } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
@@ -40,7 +43,9 @@ export class CreateCommunityDto {
     default: AdmissionPolicy.INVITE,
   })
   @IsOptional()
-  @IsEnum(AdmissionPolicy, { message: 'admission must be OPEN, INVITE or CLOSED' })
+  @IsEnum(AdmissionPolicy, {
+    message: 'admission must be OPEN, INVITE, CREDENTIAL or CLOSED',
+  })
   admission?: AdmissionPolicy;
 
   @ApiPropertyOptional({
@@ -59,9 +64,44 @@ export class CreateCommunityDto {
       'each embed origin must be http(s)://host[:port] in lowercase, without path, query or trailing slash',
   })
   embedOrigins?: string[];
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: 100,
+    default: 0,
+    description:
+      'The rating impact a pseudonym must earn before it may write notes; it also lifts a writing lock. 0 (the default): anyone may write. Recommended: 5, as Community Notes, once the community has notes to rate (in a new community nobody could earn it before the first note)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'earnInImpact must be a whole number' })
+  @Min(0, { message: 'earnInImpact must be from 0 to 100' })
+  @Max(100, { message: 'earnInImpact must be from 0 to 100' })
+  earnInImpact?: number;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: 100,
+    default: 0,
+    description:
+      'How many invite codes each member may create by proof (INVITE communities); 0: only the operator invites',
+  })
+  @IsOptional()
+  @IsInt({ message: 'inviteQuota must be a whole number' })
+  @Min(0, { message: 'inviteQuota must be from 0 to 100' })
+  @Max(100, { message: 'inviteQuota must be from 0 to 100' })
+  inviteQuota?: number;
 }
 
 /** The slug is part of every URL and stays; everything else may change. */
 export class UpdateCommunityDto extends PartialType(
-  PickType(CreateCommunityDto, ['name', 'description', 'admission', 'embedOrigins'] as const),
+  PickType(CreateCommunityDto, [
+    'name',
+    'description',
+    'admission',
+    'embedOrigins',
+    'earnInImpact',
+    'inviteQuota',
+  ] as const),
 ) {}

@@ -40,6 +40,18 @@ export class CommunityDto implements CommunityResponse {
   })
   embedOrigins!: string[];
 
+  @ApiProperty({
+    description: 'Rating impact a pseudonym must earn before writing notes (0: none)',
+    example: 5,
+  })
+  earnInImpact!: number;
+
+  @ApiProperty({
+    description: 'Invite codes each member may create by proof (0: none)',
+    example: 0,
+  })
+  inviteQuota!: number;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -55,6 +67,8 @@ export class CommunityDto implements CommunityResponse {
       treeSize: community.treeSize,
       root: community.treeRoot,
       embedOrigins: community.embedOrigins,
+      earnInImpact: community.earnInImpact,
+      inviteQuota: community.inviteQuota,
       createdAt: community.createdAt.toISOString(),
     };
   }

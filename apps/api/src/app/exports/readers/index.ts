@@ -7,6 +7,7 @@ import { requestsReader } from './requests.reader';
 import { resultsReader } from './results.reader';
 import { rootsReader } from './roots.reader';
 import { runsReader } from './runs.reader';
+import { standingsReader } from './standings.reader';
 import { statusChangesReader } from './status-changes.reader';
 import type { ChangeStreamReader, StreamReader } from './stream-reader';
 
@@ -19,6 +20,7 @@ export const STREAM_READERS: { [S in ExportStream]: StreamReader<S> } = {
   requests: requestsReader,
   runs: runsReader,
   'status-changes': statusChangesReader,
+  standings: standingsReader,
   results: resultsReader,
 };
 

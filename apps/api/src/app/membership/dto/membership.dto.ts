@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { GroupLeavesResponse } from '@bridgenotes/protocol';
+import type { GroupLeavesResponse, MembershipChangeResponse } from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -32,6 +34,24 @@ export class JoinDto {
   @IsString({ message: 'inviteCode must be text' })
   @Length(1, 64, { message: 'inviteCode must be 1 to 64 characters' })
   inviteCode?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Needed when the community admits by credential: a short-lived JWT its host site signed for the signed-in account (aud = the community's id)",
+  })
+  @IsOptional()
+  @IsString({ message: 'ticket must be text' })
+  @Length(1, 8192, { message: 'ticket must be 1 to 8192 characters' })
+  ticket?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "With a ticket: the account's current identity is lost, so remove it and admit this one instead (its pseudonyms start without standing)",
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'replaceLostIdentity must be true or false' })
+  replaceLostIdentity?: boolean;
 }
 
 export class AddMembersDto {
@@ -49,7 +69,7 @@ export class MemberParams extends CommunitySlugParams {
   commitment!: string;
 }
 
-export class MembershipChangeDto {
+export class MembershipChangeDto implements MembershipChangeResponse {
   @ApiProperty({ description: 'Leaf index of the (first) member added', example: 41 })
   leafIndex!: number;
 
@@ -134,4 +154,42 @@ export class RootHistoryQuery {
   @Min(1, { message: 'limit must be from 1 to 500' })
   @Max(500, { message: 'limit must be from 1 to 500' })
   limit = 50;
+}
+
+export class MemberInviteDto {
+  @ApiProperty({
+    description: "Which of the member's codes this is (1 for its first): the proven payload { n }",
+    minimum: 1,
+    maximum: 100,
+  })
+  @IsInt({ message: 'n must be a whole number' })
+  @Min(1, { message: 'n must be from 1 to 100' })
+  @Max(100, { message: 'n must be from 1 to 100' })
+  n!: number;
+
+  @ApiProperty({ description: 'Client clock in whole minutes since the Unix epoch (UTC)' })
+  @IsInt({ message: 'clientMinute must be a whole number' })
+  clientMinute!: number;
+
+  @ApiProperty({
+    description: 'Semaphore v4 proof of the action invite.create (docs/protocol.md)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @IsObject({ message: 'proof must be an object' })
+  proof!: Record<string, unknown>;
+}
+
+export class MemberInviteCodeDto {
+  @ApiProperty({ description: 'A single-use code; shown once, only its hash is kept' })
+  code!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+
+  @ApiProperty({ description: 'Codes this pseudonym has created, this one included' })
+  used!: number;
+
+  @ApiProperty({ description: "The community's quota per member" })
+  quota!: number;
 }

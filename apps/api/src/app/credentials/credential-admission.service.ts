@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
+import { Community, Member, Prisma, PrismaService } from '@bridgenotes/database';
+import { createHmac } from 'node:crypto';
+
+import { ApiError } from '../common/api-error';
+import { TicketVerifierService, VerifiedTicket } from './ticket-verifier.service';
+
+type Tx = Prisma.TransactionClient;
+
+/** A checked ticket, reduced to the two keyed hashes the join stores: nothing else is kept. */
+export interface CredentialHashes {
+  /** Stands for the account in this community: HMAC(key, community, issuer, subject). */
+  accountHash: string;
+  /** Stands for the ticket: HMAC(key, issuer, jti), kept until the ticket expires. */
+  ticketHash: string;
+  expiresAt: Date;
+}
+
+/** How the join treats an account that already holds a membership. */
+export interface AccountAdmission {
+  /** The account's current member, to be removed because its identity was lost; null otherwise. */
+  replaces: Member | null;
+  attach(tx: Tx, memberId: string): Promise<void>;
+}
+
+/**
+ * CREDENTIAL admission: one account of a trusted issuer holds one membership of a community. The
+ * subject and the ticket never leave this service: they are reduced to keyed hashes (the key is
+ * the operator's CREDENTIAL_HASH_KEY, so the hashes cannot be recomputed from a guess of the
+ * subject without it), and the community's id in the account hash keeps one account's
+ * memberships of different communities unlinkable in the database.
+ */
+@Injectable()
+export class CredentialAdmissionService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tickets: TicketVerifierService,
+    private readonly env: Environment,
+  ) {}
+
+  /** Checks the ticket before any lock is taken (it may fetch the issuer's keys). */
+  async check(community: Community, ticket: string | undefined): Promise<CredentialHashes> {
+    if (!ticket) {
+      throw ApiError.of('TICKET_REQUIRED');
+    }
+    const key = this.env.CREDENTIAL_HASH_KEY;
+    if (!key) {
+      throw ApiError.of('CREDENTIALS_UNCONFIGURED');
+    }
+    const issuers = await this.prisma.credentialIssuer.findMany({
+      where: { communityId: community.id },
+    });
+    const verified = await this.tickets.verify(ticket, community.id, issuers);
+    return hashesOf(key, community.id, verified);
+  }
+
+  /**
+   * Inside the join's transaction, under the tree lock: records the ticket as used and finds the
+   * account's membership. A failed join rolls both back, so it consumes nothing.
+   */
+  async admit(
+    tx: Tx,
+    community: Community,
+    hashes: CredentialHashes,
+    replaceLostIdentity: boolean,
+  ): Promise<AccountAdmission> {
+    // Expired tickets can no longer be replayed (their expiry is checked first): forget them.
+    await tx.credentialTicketUse.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    const used = await tx.$executeRaw`
+      INSERT INTO credential_ticket_uses (ticket_hash, expires_at)
+      VALUES (${hashes.ticketHash}, ${hashes.expiresAt}) ON CONFLICT DO NOTHING`;
+    if (used === 0) {
+      throw ApiError.of('TICKET_REPLAYED');
+    }
+    const where = {
+      communityId_accountHash: { communityId: community.id, accountHash: hashes.accountHash },
+    };
+    const account = await tx.credentialAccount.findUnique({ where, include: { member: true } });
+    if (!account) {
+      return {
+        replaces: null,
+        attach: async (client, memberId) => {
+          await client.credentialAccount.create({
+            data: { communityId: community.id, accountHash: hashes.accountHash, memberId },
+          });
+        },
+      };
+    }
+    if (account.member.removedAt) {
+      throw ApiError.of('ACCOUNT_REMOVED');
+    }
+    if (!replaceLostIdentity) {
+      throw ApiError.of('ACCOUNT_ALREADY_MEMBER');
+    }
+    return {
+      replaces: account.member,
+      attach: async (client, memberId) => {
+        await client.credentialAccount.update({ where, data: { memberId } });
+      },
+    };
+  }
+}
+
+function hashesOf(key: string, communityId: string, ticket: VerifiedTicket): CredentialHashes {
+  const mac = (...parts: string[]) =>
+    createHmac('sha256', Buffer.from(key, 'hex'))
+      // JSON keeps the parts apart: no two different tuples give the same text.
+      .update(JSON.stringify(parts))
+      .digest('hex');
+  return {
+    accountHash: mac('account', communityId, ticket.issuer, ticket.subject),
+    ticketHash: mac('ticket', ticket.issuer, ticket.ticketId),
+    expiresAt: ticket.expiresAt,
+  };
+}

@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CredentialIssuer } from '@bridgenotes/database';
+import {
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+
+import { CommunitySlugParams } from '../../common/slug';
+
+export class CreateIssuerDto {
+  @ApiProperty({
+    description: "The `iss` claim of the issuer's tickets, usually its origin",
+    example: 'https://news.example.com',
+  })
+  @IsString({ message: 'issuer must be text' })
+  @Length(1, 512, { message: 'issuer must be 1 to 512 characters' })
+  issuer!: string;
+
+  @ApiPropertyOptional({
+    description: 'Where the issuer publishes its public keys (a JWKS); give this or jwks',
+    example: 'https://news.example.com/.well-known/jwks.json',
+  })
+  @ValidateIf((input: CreateIssuerDto) => input.jwks === undefined || input.jwksUrl !== undefined)
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'jwksUrl must be an http(s) URL (give jwksUrl or jwks)' },
+  )
+  @MaxLength(2048, { message: 'jwksUrl must be at most 2048 characters' })
+  jwksUrl?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The issuer\'s public keys inline, as a JWKS ({ "keys": [...] }); give this or jwksUrl',
+  })
+  @IsOptional()
+  @IsObject({ message: 'jwks must be a JSON Web Key Set object' })
+  jwks?: { keys: unknown[] };
+}
+
+export class IssuerParams extends CommunitySlugParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+}
+
+export class IssuerDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'https://news.example.com' })
+  issuer!: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  jwksUrl!: string | null;
+
+  @ApiProperty({ nullable: true, type: Object, description: 'Inline public keys, or null' })
+  jwks!: unknown;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  static from(issuer: CredentialIssuer): IssuerDto {
+    return {
+      id: issuer.id,
+      issuer: issuer.issuer,
+      jwksUrl: issuer.jwksUrl,
+      jwks: issuer.jwks,
+      createdAt: issuer.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import type { CredentialIssuer } from '@bridgenotes/database';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from 'jose';
+
+import { ApiError } from '../common/api-error';
+
+/** Asymmetric algorithms only: the instance holds public keys, so it can check tickets but never mint one. */
+export const TICKET_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/** A ticket vouches for a login that just happened: it may live an hour at most. */
+export const TICKET_MAX_LIFETIME_SECONDS = 3_600;
+
+/** Clocks of the issuer and this instance may differ this much. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/** What a verified ticket says: never stored or logged as such, only hashed. */
+export interface VerifiedTicket {
+  issuer: string;
+  subject: string;
+  ticketId: string;
+  expiresAt: Date;
+}
+
+type KeySet = ReturnType<typeof createLocalJWKSet>;
+
+/**
+ * Checks a host site's ticket (a JWT) with `jose` against the keys of the community's trusted
+ * issuer it names: signature, audience (the community's id), expiry, and the claims a join needs.
+ * Every refusal has its own code; no message repeats the subject or the ticket.
+ */
+@Injectable()
+export class TicketVerifierService {
+  /** One remote key set per issuer and URL: jose caches the keys and refetches on a new `kid`. */
+  private readonly remote = new Map<string, KeySet>();
+
+  async verify(
+    ticket: string,
+    communityId: string,
+    issuers: readonly CredentialIssuer[],
+  ): Promise<VerifiedTicket> {
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(ticket);
+    } catch {
+      throw ApiError.of('TICKET_MALFORMED');
+    }
+    const trusted = issuers.find((candidate) => candidate.issuer === unverified.iss);
+    if (!trusted) {
+      throw ApiError.of('TICKET_ISSUER_UNKNOWN');
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(ticket, this.keysOf(trusted), {
+        issuer: trusted.issuer,
+        audience: communityId,
+        algorithms: TICKET_ALGORITHMS,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }));
+    } catch (error) {
+      throw this.refusalOf(error, trusted.jwks === null);
+    }
+    const { sub, jti, exp, iat } = payload as Required<JWTPayload>;
+    if (typeof sub !== 'string' || sub.length === 0 || typeof jti !== 'string' || !jti) {
+      throw ApiError.of('TICKET_CLAIMS_INVALID');
+    }
+    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+      throw new ApiError(
+        'TICKET_NOT_YET_VALID',
+        'The ticket was issued in the future (iat): check the host clock',
+      );
+    }
+    if (exp - iat > TICKET_MAX_LIFETIME_SECONDS) {
+      throw ApiError.of('TICKET_TOO_LONG_LIVED', TICKET_MAX_LIFETIME_SECONDS);
+    }
+    return { issuer: trusted.issuer, subject: sub, ticketId: jti, expiresAt: new Date(exp * 1000) };
+  }
+
+  private keysOf(issuer: CredentialIssuer): KeySet {
+    if (issuer.jwks) return createLocalJWKSet(issuer.jwks as unknown as JSONWebKeySet);
+    const key = `${issuer.id} ${issuer.jwksUrl}`;
+    let keys = this.remote.get(key);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(issuer.jwksUrl as string), {
+        timeoutDuration: 5_000,
+        cooldownDuration: 30_000,
+        cacheMaxAge: 600_000,
+      });
+      this.remote.set(key, keys);
+    }
+    return keys;
+  }
+
+  private refusalOf(error: unknown, remoteKeys: boolean): ApiError {
+    if (error instanceof errors.JWTExpired) {
+      return ApiError.of('TICKET_EXPIRED');
+    }
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      if (error.claim === 'aud') {
+        return ApiError.of('TICKET_WRONG_AUDIENCE');
+      }
+      if (error.claim === 'nbf') {
+        return ApiError.of('TICKET_NOT_YET_VALID');
+      }
+      return new ApiError(
+        'TICKET_CLAIMS_INVALID',
+        `The ticket's ${error.claim} claim is ${error.reason === 'missing' ? 'missing' : 'invalid'}: a ticket needs sub, exp, iat and jti`,
+      );
+    }
+    if (
+      error instanceof errors.JWSSignatureVerificationFailed ||
+      error instanceof errors.JWKSNoMatchingKey ||
+      error instanceof errors.JWKSMultipleMatchingKeys ||
+      error instanceof errors.JOSEAlgNotAllowed
+    ) {
+      return ApiError.of('TICKET_FORGED', TICKET_ALGORITHMS.join(', '));
+    }
+    if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
+      return new ApiError('TICKET_MALFORMED', 'The ticket is not a valid JWT');
+    }
+    if (remoteKeys) {
+      // The issuer's key endpoint did not answer usable keys (refused, timed out, not a JWKS):
+      // not the member's fault.
+      return ApiError.of('ISSUER_KEYS_UNAVAILABLE');
+    }
+    throw error;
+  }
+}

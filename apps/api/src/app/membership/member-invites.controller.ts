@@ -1,0 +1,38 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Community } from '@bridgenotes/database';
+
+import { ApiErrors } from '../common/api-errors.decorator';
+import { RouteCommunity } from '../communities/route-community.decorator';
+import { PROVEN_WRITE_ERRORS } from './action-proof-errors';
+import { MemberInviteCodeDto, MemberInviteDto } from './dto/membership.dto';
+import { MemberInvitesService } from './member-invites.service';
+
+/** Invite codes a member creates by proof, within its community's quota. */
+@ApiTags('membership')
+@Controller('communities/:slug/invites/member')
+export class MemberInvitesController {
+  constructor(private readonly memberInvites: MemberInvitesService) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      "A member creates an invite code by proof, within the community's quota (action invite.create)",
+    description:
+      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a count per pseudonym is kept, never which code it created.",
+  })
+  @ApiCreatedResponse({ type: MemberInviteCodeDto })
+  @ApiErrors(
+    ...PROVEN_WRITE_ERRORS,
+    'INVITE_QUOTA_DISABLED',
+    'INVITE_QUOTA_EXHAUSTED',
+    'INVITE_ORDINAL_INVALID',
+  )
+  async create(
+    @RouteCommunity('write') community: Community,
+    @Body() input: MemberInviteDto,
+  ): Promise<MemberInviteCodeDto> {
+    const created = await this.memberInvites.create(community, input);
+    return { ...created, expiresAt: created.expiresAt.toISOString() };
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { AdmissionPolicy, Community, PrismaService } from '@bridgenotes/database';
+import { createHash, randomBytes } from 'node:crypto';
+
+import { ApiError } from '../common/api-error';
+import { ActionProofsService } from './action-proofs.service';
+
+/** A member's invite lasts a week, as the operator's do by default. */
+const MEMBER_INVITE_HOURS = 168;
+
+/**
+ * Invite quotas: in an INVITE community with a quota, each member creates up to `inviteQuota`
+ * codes by proof (action `invite.create`, payload `{ n }`: its n-th code), so the community grows
+ * by trust without the operator. Only the count per pseudonym is kept, apart from the codes: a
+ * redeemed code never says who invited. Proving the ordinal makes a replayed proof useless: the
+ * n-th code is created once.
+ */
+@Injectable()
+export class MemberInvitesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly proofs: ActionProofsService,
+  ) {}
+
+  async create(
+    community: Community,
+    input: { n: number; clientMinute: number; proof: Record<string, unknown> },
+  ): Promise<{ code: string; expiresAt: Date; used: number; quota: number }> {
+    if (community.admission !== AdmissionPolicy.INVITE || community.inviteQuota === 0) {
+      throw ApiError.of('INVITE_QUOTA_DISABLED');
+    }
+    const pseudonym = await this.proofs.verify(
+      community,
+      {
+        kind: 'invite.create',
+        target: '',
+        payload: { n: input.n },
+        clientMinute: input.clientMinute,
+      },
+      input.proof,
+    );
+    if (input.n > community.inviteQuota) {
+      throw ApiError.of('INVITE_QUOTA_EXHAUSTED', community.inviteQuota);
+    }
+    const code = randomBytes(16).toString('base64url');
+    const expiresAt = new Date(Date.now() + MEMBER_INVITE_HOURS * 3_600_000);
+    await this.prisma.$transaction(async (tx) => {
+      // The n-th code only after the (n-1)-th: concurrent or replayed proofs of one ordinal
+      // race for one row update, and all but one find the count moved.
+      const counted =
+        input.n === 1
+          ? await tx.$executeRaw`
+              INSERT INTO invite_quota_uses (community_id, pseudonym, used)
+              VALUES (${community.id}::uuid, ${pseudonym}, 1) ON CONFLICT DO NOTHING`
+          : await tx.$executeRaw`
+              UPDATE invite_quota_uses SET used = ${input.n}
+               WHERE community_id = ${community.id}::uuid AND pseudonym = ${pseudonym}
+                 AND used = ${input.n - 1}`;
+      if (counted !== 1) {
+        const row = await tx.inviteQuotaUse.findUnique({
+          where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
+        });
+        throw ApiError.of('INVITE_ORDINAL_INVALID', row?.used ?? 0).withDetails({
+          used: row?.used ?? 0,
+        });
+      }
+      await tx.inviteCode.create({
+        data: {
+          communityId: community.id,
+          codeHash: createHash('sha256').update(code).digest('hex'),
+          expiresAt,
+        },
+      });
+    });
+    return { code, expiresAt, used: input.n, quota: community.inviteQuota };
+  }
+}

@@ -1,0 +1,250 @@
+import type { INestApplication } from '@nestjs/common';
+import type { ProvenAction } from '@bridgenotes/client';
+import type { NoteStatus, PrismaClient, PrismaService } from '@bridgenotes/database';
+import {
+  DEFAULT_SEED,
+  NoteStatus as CoreStatus,
+  scoreNotes,
+  shownStatus,
+} from '@bridgenotes/scoring';
+import { ScoringInputLoader, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
+import { httpSource, verifyExport } from '@bridgenotes/open-data';
+import { Client } from 'pg';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import { publishScoringRun } from '../../testing/scoring';
+import { createTestApp } from '../../testing/test-app';
+
+const HOUR = 3_600_000;
+/** Real proofs and scoring runs take seconds each on a shared machine. */
+const SLOW = 300_000;
+
+const note = (text: string) => ({
+  post: { url: `https://example.com/standing/${encodeURIComponent(text)}` },
+  classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+  reasons: ['MISSING_IMPORTANT_CONTEXT'],
+  text,
+  sources: ['https://example.org/source'],
+});
+
+const body = (proven: ProvenAction) => ({
+  ...proven.action.payload,
+  clientMinute: proven.action.clientMinute,
+  proof: proven.proof,
+});
+
+/**
+ * Earned standing with real proofs, the real database and real scoring runs: a new pseudonym in
+ * a community of synthetic raters earns in by rating, then its writing is locked and unlocked by
+ * the statuses of the notes it wrote (the synthetic notes' authorship is handed to it, as if it
+ * had written them, so the scorer decides them without hundreds of proofs).
+ */
+describe('earned standing', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let community: TestCommunity;
+  const member = createIdentity();
+  let prove: Awaited<ReturnType<typeof prover>>;
+  let pseudonym: string;
+  let runAt = Date.now();
+  let baseUrl: string;
+  const server = () => app.getHttpServer();
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    prisma = createTestPrisma();
+    community = await communityWithMembers(app, [member], 'OPEN', { earnInImpact: 1 });
+    const client = new Client({ connectionString: process.env['DATABASE_URL'] });
+    await client.connect();
+    try {
+      await writeSyntheticCommunity(client, community.id, {
+        seed: 11,
+        raters: 200,
+        notes: 60,
+        ratings: 4_000,
+      });
+    } finally {
+      await client.end();
+    }
+    prove = await prover(app, community);
+  }, SLOW);
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  const write = async (text: string, status: number) => {
+    const proven = await prove(member, 'note.create', '', note(text));
+    return request(server())
+      .post(`/communities/${community.slug}/notes`)
+      .send(body(proven))
+      .expect(status);
+  };
+
+  const profile = async () =>
+    (
+      await request(server())
+        .get(`/communities/${community.slug}/pseudonyms/${pseudonym}`)
+        .expect(200)
+    ).body;
+
+  const score = async () => {
+    runAt += 2 * HOUR;
+    return publishScoringRun(prisma, community.id, runAt);
+  };
+
+  /** Synthetic notes by their published status, oldest first, that no test has used yet. */
+  const used = new Set<string>();
+  const notesWith = async (status: NoteStatus, count: number, after = new Date(0)) => {
+    const found = await prisma.note.findMany({
+      where: {
+        communityId: community.id,
+        status,
+        text: 'synthetic',
+        createdAt: { gt: after },
+        id: { notIn: [...used] },
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: count,
+    });
+    expect(found).toHaveLength(count);
+    for (const { id } of found) used.add(id);
+    return found;
+  };
+
+  it('has no earn-in in a community whose operator did not set one (nobody could earn it)', async () => {
+    const fresh = await communityWithMembers(app, [], 'OPEN');
+    const answered = await request(server()).get(`/communities/${fresh.slug}`).expect(200);
+    expect(answered.body).toMatchObject({ earnInImpact: 0 });
+    const stored = await prisma.community.findUniqueOrThrow({ where: { id: fresh.id } });
+    expect(stored.earnInImpact).toBe(0);
+  });
+
+  it(
+    "refuses a new pseudonym's note until its rating impact reaches the earn-in, then takes it",
+    async () => {
+      // What the first run will decide, to rate a note before it is decided, as a member would.
+      const nowMs = runAt + 2 * HOUR;
+      const loaded = await new ScoringInputLoader(prisma as PrismaService).load(
+        community.id,
+        nowMs,
+      );
+      const dryRun = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
+      const decided = loaded.input.noteIds.findIndex(
+        (_, index) =>
+          shownStatus(dryRun.finalStatus[index] as CoreStatus) === 'CURRENTLY_RATED_NOT_HELPFUL',
+      );
+      expect(decided).toBeGreaterThanOrEqual(0);
+      const target = { id: loaded.input.noteIds[decided] as string };
+      used.add(target.id);
+
+      const rating = await prove(member, 'rating.put', `note:${target.id}`, {
+        helpfulness: 'NOT_HELPFUL',
+        tags: ['INCORRECT', 'MISSING_KEY_POINTS'],
+      });
+      // A pseudonym is the nullifier of any of the member's proofs in the community.
+      pseudonym = rating.proof.nullifier;
+
+      const refused = await write('before earning in', 403);
+      expect(refused.body).toMatchObject({
+        code: 'EARN_IN_REQUIRED',
+        details: { reason: 'EARN_IN', ratingImpact: 0, required: 1 },
+      });
+      expect(refused.body.message).toMatch(/Rate notes that need ratings/);
+      expect(await profile()).toMatchObject({ ratingImpact: 0, mayWrite: false, runId: null });
+
+      await request(server())
+        .put(`/communities/${community.slug}/notes/${target.id}/rating`)
+        .send(body(rating))
+        .expect(201);
+      await score();
+      expect((await prisma.note.findUniqueOrThrow({ where: { id: target.id } })).status).toBe(
+        'CURRENTLY_RATED_NOT_HELPFUL',
+      );
+      expect(await profile()).toMatchObject({
+        ratingImpact: 1,
+        successfulRatings: 1,
+        ratingCount: 1,
+        mayWrite: true,
+        writingRefusal: null,
+      });
+
+      const written = await write('after earning in', 201);
+      expect(written.body.authorPseudonym).toBe(pseudonym);
+      const listed = await profile();
+      expect(listed.noteCount).toBe(1);
+      expect(listed.notes.map((shown: { id: string }) => shown.id)).toEqual([written.body.id]);
+    },
+    SLOW,
+  );
+
+  it(
+    'locks writing after 3 of the last 5 decided notes are not helpful, and lifts it when newer ones are helpful',
+    async () => {
+      expect(pseudonym).toBeDefined();
+      const notHelpful = await notesWith('CURRENTLY_RATED_NOT_HELPFUL', 3);
+      await prisma.note.updateMany({
+        where: { id: { in: notHelpful.map(({ id }) => id) } },
+        data: { authorPseudonym: pseudonym },
+      });
+      await score();
+      const locked = await profile();
+      expect(locked).toMatchObject({ notesNotHelpful: 3, recentNotHelpful: 3, mayWrite: false });
+      expect(locked.writingRefusal.code).toBe('WRITING_LOCKED');
+      const refused = await write('while locked', 403);
+      expect(refused.body).toMatchObject({
+        code: 'WRITING_LOCKED',
+        details: { reason: 'LOCKED', recentNotHelpful: 3, required: 1 },
+      });
+
+      const latest = notHelpful[notHelpful.length - 1]?.createdAt as Date;
+      const helpful = await notesWith('CURRENTLY_RATED_HELPFUL', 3, latest);
+      await prisma.note.updateMany({
+        where: { id: { in: helpful.map(({ id }) => id) } },
+        data: { authorPseudonym: pseudonym },
+      });
+      await score();
+      const lifted = await profile();
+      expect(lifted).toMatchObject({ notesHelpful: 3, recentNotHelpful: 2, mayWrite: true });
+      expect(lifted.writingImpact).toBe(0);
+      await write('after the lock lifted', 201);
+    },
+    SLOW,
+  );
+
+  it(
+    'is recomputed equal from the open data by the verifier, and a changed impact is named',
+    async () => {
+      // A run over everything, the last note included, as the next scheduled run would be.
+      await score();
+      const published = await prisma.pseudonymStanding.findMany({
+        where: { communityId: community.id },
+      });
+      // Not a trivial comparison: many pseudonyms have earned or lost impact.
+      expect(published.filter((row) => row.ratingImpact !== 0).length).toBeGreaterThan(50);
+      const report = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+      expect(report.run).toMatchObject({ recomputed: true, standingsCompared: published.length });
+      // The synthetic notes and ratings carry no proofs (the verifier says so); nothing else may
+      // differ: the run and every standing are recomputed equal.
+      const codes = new Set(report.discrepancies.map(({ code }) => code));
+      expect(
+        [...codes].filter((code) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN'),
+      ).toEqual([]);
+
+      await prisma.pseudonymStanding.update({
+        where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
+        data: { ratingImpact: 99 },
+      });
+      const tampered = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+      expect(tampered.discrepancies).toContainEqual(
+        expect.objectContaining({ code: 'STANDING_MISMATCH', subject: `pseudonym ${pseudonym}` }),
+      );
+    },
+    SLOW,
+  );
+});

@@ -1,0 +1,173 @@
+import { NoteStatus } from '../lib/note-status';
+import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
+import { emptyStatusHistory, type NoteStatusHistory } from '../lib/status-history';
+import { computeStandings, writingRefusal, type PseudonymStanding } from './pseudonym-standing';
+
+const MIN = 60_000;
+const { Helpful, SomewhatHelpful, NotHelpful } = HelpfulnessLevel;
+
+interface TestNote {
+  id: string;
+  author: string;
+  createdMin: number;
+  status: NoteStatus;
+  /** The minute the note was first decided, and the minute it last became decided. */
+  firstDecidedMin?: number;
+  latestDecidedMin?: number;
+}
+
+/** An input and a result as a run would give them, for the notes and ratings described. */
+function scenario(
+  notes: TestNote[],
+  ratings: [noteId: string, rater: string, level: HelpfulnessLevel, minute: number][],
+): { input: ScoringInput; result: { finalStatus: Uint8Array; history: NoteStatusHistory[] } } {
+  const builder = new ScoringInputBuilder();
+  for (const note of notes) {
+    builder.addNote(note.id, {
+      authorId: note.author,
+      createdAtMs: note.createdMin * MIN,
+      misleading: true,
+    });
+  }
+  for (const [noteId, rater, level, minute] of ratings)
+    builder.addRating(noteId, rater, level, minute * MIN);
+  const input = builder.build();
+  const byId = new Map(notes.map((note) => [note.id, note]));
+  const finalStatus = new Uint8Array(input.noteIds.length);
+  const history = input.noteIds.map((id, index) => {
+    const note = byId.get(id) as TestNote;
+    finalStatus[index] = note.status;
+    return {
+      ...emptyStatusHistory(id, note.author, note.createdMin * MIN),
+      timestampMillisOfFirstNonNMRStatus: (note.firstDecidedMin ?? Number.NaN) * MIN,
+      timestampMillisOfLatestNonNMRStatus:
+        (note.latestDecidedMin ?? note.firstDecidedMin ?? Number.NaN) * MIN,
+    };
+  });
+  return { input, result: { finalStatus, history } };
+}
+
+function standingsOf(...args: Parameters<typeof scenario>): PseudonymStanding[] {
+  const { input, result } = scenario(...args);
+  return computeStandings(input, result);
+}
+
+const standingOf = (rows: PseudonymStanding[], pseudonym: string) =>
+  rows.find((row) => row.pseudonym === pseudonym) as PseudonymStanding;
+
+describe('computeStandings', () => {
+  const {
+    CurrentlyRatedHelpful: CRH,
+    CurrentlyRatedNotHelpful: CRNH,
+    NeedsMoreRatings: NMR,
+  } = NoteStatus;
+
+  it('counts ratings that agreed with a decided status up, the opposite down, the rest not at all', () => {
+    const { input, result } = scenario(
+      [
+        { id: 'n1', author: 'w', createdMin: 0, status: CRH, firstDecidedMin: 100 },
+        { id: 'n2', author: 'w', createdMin: 0, status: CRNH, firstDecidedMin: 100 },
+        { id: 'n3', author: 'w', createdMin: 0, status: NMR },
+      ],
+      [
+        ['n1', 'r', Helpful, 10], // agreed: +1
+        ['n2', 'r', NotHelpful, 10], // agreed: +1
+        ['n3', 'r', Helpful, 10], // undecided: nothing
+        ['n1', 's', NotHelpful, 10], // disagreed: -1
+        ['n2', 's', SomewhatHelpful, 10], // neither
+        ['n2', 't', NotHelpful, 101], // after the decision: nothing
+      ],
+    );
+    const rows = computeStandings(input, result);
+    expect(standingOf(rows, 'r')).toMatchObject({
+      ratingImpact: 2,
+      successfulRatings: 2,
+      unsuccessfulRatings: 0,
+    });
+    expect(standingOf(rows, 's')).toMatchObject({
+      ratingImpact: -1,
+      successfulRatings: 0,
+      unsuccessfulRatings: 1,
+    });
+    expect(standingOf(rows, 't')).toMatchObject({ ratingImpact: 0, successfulRatings: 0 });
+    expect(standingOf(rows, 'w')).toMatchObject({
+      writingImpact: 0,
+      notesHelpful: 1,
+      notesNotHelpful: 1,
+      notesNeedingRatings: 1,
+      recentNotHelpful: 1,
+    });
+    expect(rows.map((row) => row.pseudonym)).toEqual(['r', 's', 't', 'w']);
+  });
+
+  it('locks writing when 3 of the last 5 decided notes are not helpful, and rating impact after the lock lifts it', () => {
+    const notes: TestNote[] = [
+      { id: 'a', author: 'w', createdMin: 1, status: CRNH, firstDecidedMin: 50 },
+      { id: 'b', author: 'w', createdMin: 2, status: CRH, firstDecidedMin: 50 },
+      { id: 'c', author: 'w', createdMin: 3, status: CRNH, firstDecidedMin: 60 },
+      { id: 'd', author: 'w', createdMin: 4, status: NMR },
+      { id: 'e', author: 'w', createdMin: 5, status: CRNH, firstDecidedMin: 70 },
+      { id: 'f', author: 'o', createdMin: 80, status: CRH, firstDecidedMin: 200 },
+      { id: 'g', author: 'o', createdMin: 80, status: CRH, firstDecidedMin: 200 },
+    ];
+    const locked = standingsOf(notes, []);
+    expect(standingOf(locked, 'w')).toMatchObject({
+      recentNotHelpful: 3,
+      impactSinceLock: 0,
+      writingImpact: -2,
+    });
+    expect(writingRefusal(standingOf(locked, 'w'), 0)).toEqual({
+      reason: 'LOCKED',
+      recentNotHelpful: 3,
+      impactSinceLock: 0,
+      required: 1,
+    });
+
+    // A helpful rating before the lock (minute 65, the lock began at 70) does not lift it; two after do.
+    const rated = scenario(notes, [
+      ['f', 'w', Helpful, 65],
+      ['g', 'w', Helpful, 90],
+    ]);
+    const rows = computeStandings(rated.input, rated.result);
+    expect(standingOf(rows, 'w')).toMatchObject({ ratingImpact: 2, impactSinceLock: 1 });
+    expect(writingRefusal(standingOf(rows, 'w'), 2)?.reason).toBe('LOCKED');
+    expect(writingRefusal(standingOf(rows, 'w'), 1)).toBeNull();
+
+    // Two newer helpful notes push two not-helpful ones out of the last five: unlocked.
+    const better = standingsOf(
+      [
+        ...notes,
+        { id: 'h', author: 'w', createdMin: 6, status: CRH, firstDecidedMin: 90 },
+        { id: 'i', author: 'w', createdMin: 7, status: CRH, firstDecidedMin: 90 },
+      ],
+      [],
+    );
+    expect(standingOf(better, 'w')).toMatchObject({ recentNotHelpful: 2, writingImpact: 0 });
+    expect(writingRefusal(standingOf(better, 'w'), 0)).toBeNull();
+  });
+
+  it('asks a new pseudonym to earn in first', () => {
+    expect(writingRefusal(null, 5)).toEqual({ reason: 'EARN_IN', ratingImpact: 0, required: 5 });
+    expect(writingRefusal(null, 0)).toBeNull();
+    expect(
+      writingRefusal({ ratingImpact: 5, recentNotHelpful: 0, impactSinceLock: 0 }, 5),
+    ).toBeNull();
+  });
+
+  it('gives the same rows whatever order the notes and ratings were added in', () => {
+    const notes: TestNote[] = [
+      { id: 'x', author: 'w', createdMin: 0, status: CRH, firstDecidedMin: 10 },
+      { id: 'y', author: 'v', createdMin: 0, status: CRNH, firstDecidedMin: 10 },
+    ];
+    const ratings: [string, string, HelpfulnessLevel, number][] = [
+      ['x', 'r', Helpful, 1],
+      ['y', 'r', Helpful, 2],
+      ['y', 's', NotHelpful, 3],
+    ];
+    const one = scenario(notes, ratings);
+    const two = scenario([...notes].reverse(), [...ratings].reverse());
+    expect(computeStandings(one.input, one.result)).toEqual(
+      computeStandings(two.input, two.result),
+    );
+  });
+});
