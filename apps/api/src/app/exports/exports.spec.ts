@@ -237,6 +237,16 @@ describe('open-data export and verification', () => {
     ]);
   });
 
+  it('names a published explanation that credits another scorer than the one that decided', async () => {
+    const copy = await tampered('results', (result) => ({
+      ...result,
+      score: { ...(result['score'] as Json), decidingModel: 'GaussianModel' },
+    }));
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'DECIDING_MODEL_MISMATCH', subject: `note ${noteId}` },
+    ]);
+  });
+
   it('only warns when records newer than the run can explain a different input', async () => {
     // As if the run had started before the ratings arrived and read other data: the data may
     // have moved on since.
