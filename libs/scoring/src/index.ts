@@ -68,6 +68,27 @@ export {
   type SyntheticTruth,
 } from './synthetic/synthetic-data';
 export {
+  CORE_MIN_ESTABLISHED_RATERS,
+  CORE_MIN_KEPT_SHARE,
+  chooseRegime,
+  REGIME_NAMES,
+  type RegimeChoice,
+  type RegimeName,
+} from './small-community/regime';
+export {
+  OPINION_GROUP_PARAMETERS,
+  scoreOpinionGroups,
+  type OpinionGroupParameters,
+  type OpinionGroupResult,
+} from './small-community/opinion-groups';
+export type { MissingRatings, SideRatings } from './small-community/missing-ratings';
+export {
+  generateSmallCommunity,
+  smallCommunityInput,
+  type SmallCommunity,
+  type SmallCommunityOptions,
+} from './synthetic/small-community-synthetic';
+export {
   ALGORITHM_VERSION,
   postKeyOf,
   ratingTagMask,

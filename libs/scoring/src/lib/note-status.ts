@@ -45,6 +45,10 @@ export enum RuleId {
   RaterBalance = 13,
   NoHighVolIntercept = 14,
   NoCorrelatedIntercept = 15,
+  /** The small-community regime's rules (`small-community/opinion-groups.ts`). */
+  GroupsCRH = 16,
+  GroupsCRNH = 17,
+  GroupsNMR = 18,
 }
 
 export const RULE_NAMES: { readonly [R in RuleId]: string } = {
@@ -64,12 +68,15 @@ export const RULE_NAMES: { readonly [R in RuleId]: string } = {
   [RuleId.RaterBalance]: 'RaterBalance',
   [RuleId.NoHighVolIntercept]: 'NoHighVolIntercept',
   [RuleId.NoCorrelatedIntercept]: 'NoCorrelatedIntercept',
+  [RuleId.GroupsCRH]: 'OpinionGroupsCRH',
+  [RuleId.GroupsCRNH]: 'OpinionGroupsCRNH',
+  [RuleId.GroupsNMR]: 'OpinionGroupsNMR',
 };
 
 /** Names of the rules set in an active-rules mask, in rule order. */
 export function activeRuleNames(mask: number): string[] {
   const names: string[] = [];
-  for (let rule = RuleId.InitialNMR; rule <= RuleId.NoCorrelatedIntercept; rule++) {
+  for (let rule = RuleId.InitialNMR; rule <= RuleId.GroupsNMR; rule++) {
     if (mask & (1 << rule)) names.push(RULE_NAMES[rule as RuleId]);
   }
   return names;

@@ -22,6 +22,18 @@ import { sideCountsOf, type SideTally } from './side-counts';
 import { finalStatus } from './status-rules';
 import { stabiliseStatuses, type StableStatuses } from './status-stability';
 import { tagOutlier, weightedTags } from './tag-filter';
+import {
+  coreMissingRatings,
+  groupMissingRatings,
+  type MissingRatings,
+} from '../small-community/missing-ratings';
+import { scoreOpinionGroups, type OpinionGroupResult } from '../small-community/opinion-groups';
+import {
+  chooseRegime,
+  smallCommunityStatuses,
+  type RegimeChoice,
+  type RegimeName,
+} from '../small-community/regime';
 
 export interface ScoringOptions {
   /** Seeds the first round's initial factors; the same seed and input give identical output. */
@@ -33,6 +45,11 @@ export interface ScoringOptions {
    * to. The library never reads the clock itself.
    */
   readonly nowMs?: number;
+  /**
+   * Which model decides: `auto` (the default) chooses from the data (`chooseRegime`); `core` or
+   * `small-community` force one, for the study and for tests.
+   */
+  readonly regime?: 'auto' | RegimeName;
 }
 
 export const DEFAULT_SEED = 42;
@@ -82,6 +99,10 @@ export interface ScoringResult extends NoteStatuses, StableStatuses {
   readonly numRatings: Int32Array;
   readonly prescoring: PrescoringResult;
   readonly final: FinalScoringResult;
+  /** The regime that decided the statuses, and what the switch read. */
+  readonly regime: RegimeChoice;
+  /** The opinion groups and their per-note tallies, when the small-community regime decided. */
+  readonly groups: OpinionGroupResult | undefined;
 }
 
 /** Runs the whole pipeline of §5: prescoring, final scoring and the status rules. */
@@ -95,7 +116,15 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
   });
   const final = finalScore(scoredInput, numRatings, prescoring, raters);
   const safeguards = noteSafeguards(scoredInput, prescoring, final);
-  const statuses = applyStatusRules(scoredInput, numRatings, final, safeguards);
+  const coreStatuses = applyStatusRules(scoredInput, numRatings, final, safeguards);
+  // Issue 20, the one point where the regime is chosen and applied: in a small community the
+  // opinion-group regime's verdict replaces the Core's; stabilisation then treats it alike.
+  const regime = chooseRegimeFor(scoredInput, options.regime);
+  const groups =
+    regime.regime === 'small-community'
+      ? scoreOpinionGroups(scoredInput, options.seed ?? DEFAULT_SEED)
+      : undefined;
+  const statuses = groups ? smallCommunityStatuses(groups) : coreStatuses;
   const stable = stabiliseStatuses(scoredInput, statuses.status, options.nowMs);
   return {
     input,
@@ -112,9 +141,18 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
     numRatings,
     prescoring,
     final,
+    regime,
+    groups,
     ...statuses,
     ...stable,
   };
+}
+
+function chooseRegimeFor(input: ScoringInput, requested: ScoringOptions['regime']): RegimeChoice {
+  const choice = chooseRegime(input);
+  return requested === undefined || requested === 'auto'
+    ? choice
+    : { ...choice, regime: requested };
 }
 
 /** §3 steps 4 and 6: high-volume raters, PSS cliques (and the ratings they keep), quasi-cliques. */
@@ -247,6 +285,8 @@ export interface NoteExplanation {
   readonly positiveFactorRaters: SideTally;
   readonly netMinHelpful: number;
   readonly netMinHelpfulRatio: number;
+  /** The regime that decided, each side's ratings in its terms, and what is still missing. */
+  readonly missing: MissingRatings;
 }
 
 export interface RaterExplanation {
@@ -312,6 +352,9 @@ export function explainNote(result: ScoringResult, note: number): NoteExplanatio
     positiveFactorRaters: sides.positive,
     netMinHelpful: sides.netMinHelpful,
     netMinHelpfulRatio: sides.netMinHelpfulRatio,
+    missing: result.groups
+      ? groupMissingRatings(result.groups, note)
+      : coreMissingRatings(sides, result.numRatings[note]),
   };
 }
 

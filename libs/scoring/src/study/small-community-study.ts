@@ -1,0 +1,81 @@
+// The small-community study (issue 20): scores synthetic communities of several sizes under each
+// regime and writes the table (Markdown) and a plot (SVG) for docs/small-community-scoring.md.
+//
+//   npx tsx libs/scoring/src/study/small-community-study.ts [--sizes 20,50,100,300,1000]
+//     [--seeds 5] [--regimes core,shrunk-core,opinion-groups,auto] [--out docs/assets]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { integerOption, parseArguments } from '../cli/arguments';
+import {
+  measureCommunity,
+  STUDY_REGIMES,
+  summarise,
+  type RegimeSummary,
+  type StudyRegime,
+} from './small-community-evaluation';
+import { studyPlot } from './study-plot';
+
+function main(): void {
+  const { values } = parseArguments(process.argv.slice(2), {
+    values: ['sizes', 'seeds', 'regimes', 'out'],
+  });
+  const sizes = (values.get('sizes') ?? '20,50,100,300,1000').split(',').map(Number);
+  const seedCount = integerOption(values, 'seeds', 5);
+  const regimes = (values.get('regimes') ?? Object.keys(STUDY_REGIMES).join(',')).split(
+    ',',
+  ) as StudyRegime[];
+  for (const regime of regimes) {
+    if (!(regime in STUDY_REGIMES)) throw new Error(`unknown regime ${regime}`);
+  }
+  const summaries: RegimeSummary[] = [];
+  for (const members of sizes) {
+    for (const regime of regimes) {
+      const started = performance.now();
+      const runs = Array.from({ length: seedCount }, (_, seed) =>
+        measureCommunity(regime, members, seed + 1),
+      );
+      const summary = summarise(regime, members, runs);
+      summaries.push(summary);
+      process.stderr.write(
+        `${members} members, ${regime}: ${formatRow(summary)} (${Math.round(performance.now() - started)} ms)\n`,
+      );
+    }
+  }
+  const table = markdownTable(summaries);
+  process.stdout.write(`${table}\n`);
+  const out = values.get('out');
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'small-community-study.md'), `${table}\n`);
+    writeFileSync(join(out, 'small-community-study.svg'), studyPlot(summaries, sizes, regimes));
+  }
+}
+
+const percent = (value: number | null): string =>
+  value === null ? '—' : `${(100 * value).toFixed(0)} %`;
+
+function formatRow(s: RegimeSummary): string {
+  return [
+    `precision ${percent(s.precision)}`,
+    `recall ${percent(s.recall)}`,
+    `one-sided shown ${percent(s.oneSidedShownRate)}`,
+    `brigaded shown ${percent(s.brigadedShownRate)}`,
+    `ratings to first helpful ${s.medianRatingsToFirstHelpful ?? 'never'}`,
+  ].join(', ');
+}
+
+function markdownTable(summaries: readonly RegimeSummary[]): string {
+  const lines = [
+    '| members | regime | ratings (mean) | precision | recall | one-sided shown | brigaded shown | ratings to first helpful (median) |',
+    '| ------: | ------ | -------------: | --------: | -----: | --------------: | -------------: | --------------------------------: |',
+  ];
+  for (const s of summaries) {
+    lines.push(
+      `| ${s.members} | ${s.regime} | ${Math.round(s.meanRatings)} | ${percent(s.precision)} | ${percent(s.recall)} | ${percent(s.oneSidedShownRate)} | ${percent(s.brigadedShownRate)} | ${s.medianRatingsToFirstHelpful ?? 'never'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+main();
