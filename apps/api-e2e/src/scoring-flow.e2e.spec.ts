@@ -244,7 +244,7 @@ describe('from proven ratings to published statuses', () => {
           return latest;
         }, 60_000);
         expect(later).toMatchObject({
-          algorithmVersion: 'safeguards/1',
+          algorithmVersion: 'regimes/1',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

@@ -472,6 +472,14 @@ function recomputeRun(
       );
     }
   });
+  // The regime is chosen from the same input, so it must come out the same.
+  if (run.regime !== result.regime.regime) {
+    report(
+      'REGIME_MISMATCH',
+      subject,
+      `the run says the ${JSON.stringify(run.regime)} regime decided its statuses; its input gives "${result.regime.regime}" (${result.regime.establishedRaters} members with 10 ratings, ${(100 * result.regime.coreKeptShare).toFixed(1)} % of ratings kept by the Core's filters)`,
+    );
+  }
   const claimed = run.statusCounts;
   if (!claimed || SHOWN_STATUSES.some((status) => claimed[status] !== counts[status])) {
     report(

@@ -169,7 +169,7 @@ describe('scoring store', () => {
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
         dataHash: first.loaded.dataHash,
-        algorithmVersion: 'safeguards/1',
+        algorithmVersion: 'regimes/1',
       },
     );
 

@@ -13,9 +13,11 @@ import {
 /**
  * Names the algorithm in every run record; bump it whenever statuses could change. A verifier
  * recomputes a run only with the version that made it. `core/1`: the Core model; `safeguards/1`:
- * with every safeguard, tags, post ids, the status history and the run time.
+ * with every safeguard, tags, post ids, the status history and the run time; `regimes/1`: the
+ * small-community regime, chosen from the input where the Core's filters leave too little
+ * (`chooseRegime`, recorded in the run's `regime`).
  */
-export const ALGORITHM_VERSION = 'safeguards/1';
+export const ALGORITHM_VERSION = 'regimes/1';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =

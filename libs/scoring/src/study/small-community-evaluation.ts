@@ -61,6 +61,8 @@ function flagHelpful(status: Uint8Array): Uint8Array {
 
 export interface CommunityMeasures {
   readonly members: number;
+  /** Mean ratings per member the community was generated with. */
+  readonly activity: number;
   readonly seed: number;
   readonly ratings: number;
   readonly notes: number;
@@ -83,7 +85,12 @@ export function measureCommunity(
   regime: StudyRegime,
   members: number,
   seed: number,
-  community: SmallCommunity = generateSmallCommunity({ seed, members }),
+  activity = 8,
+  community: SmallCommunity = generateSmallCommunity({
+    seed,
+    members,
+    meanRatingsPerMember: activity,
+  }),
 ): CommunityMeasures {
   const score = STUDY_REGIMES[regime];
   const total = community.ratings.length;
@@ -109,6 +116,7 @@ export function measureCommunity(
   }
   return {
     members,
+    activity,
     seed,
     ratings: total,
     notes: community.noteIds.length,
@@ -146,6 +154,7 @@ function firstHelpful(
 export interface RegimeSummary {
   readonly regime: StudyRegime;
   readonly members: number;
+  readonly activity: number;
   readonly communities: number;
   readonly meanRatings: number;
   /** Pooled over the seeds: shown-and-bridging ÷ shown (null when nothing was shown). */
@@ -160,6 +169,7 @@ export interface RegimeSummary {
 export function summarise(
   regime: StudyRegime,
   members: number,
+  activity: number,
   runs: readonly CommunityMeasures[],
 ): RegimeSummary {
   const sum = (key: keyof CommunityMeasures): number =>
@@ -171,6 +181,7 @@ export function summarise(
   return {
     regime,
     members,
+    activity,
     communities: runs.length,
     meanRatings: sum('ratings') / runs.length,
     precision: sum('shown') > 0 ? sum('shownBridging') / sum('shown') : null,

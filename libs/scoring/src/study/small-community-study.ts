@@ -2,7 +2,12 @@
 // regime and writes the table (Markdown) and a plot (SVG) for docs/small-community-scoring.md.
 //
 //   npx tsx libs/scoring/src/study/small-community-study.ts [--sizes 20,50,100,300,1000]
-//     [--seeds 5] [--regimes core,shrunk-core,opinion-groups,auto] [--out docs/assets]
+//     [--active 300x30,1000x12,1000x15,1000x30] [--seeds 5]
+//     [--regimes core,shrunk-core,opinion-groups,auto] [--out docs/assets]
+//
+// `--sizes` are communities with the default activity (8 ratings per member on average, median
+// about 5: a handful each); `--active` adds MEMBERSxRATINGS communities with more activity, where
+// the Core's filters keep most ratings and the automatic switch hands over to it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,9 +23,20 @@ import { studyPlot } from './study-plot';
 
 function main(): void {
   const { values } = parseArguments(process.argv.slice(2), {
-    values: ['sizes', 'seeds', 'regimes', 'out'],
+    values: ['sizes', 'active', 'seeds', 'regimes', 'out'],
   });
   const sizes = (values.get('sizes') ?? '20,50,100,300,1000').split(',').map(Number);
+  const active = (values.get('active') ?? '300x30,1000x12,1000x15,1000x30')
+    .split(',')
+    .filter((spec) => spec !== '')
+    .map((spec) => spec.split('x').map(Number) as [number, number]);
+  const communities: [number, number][] = [
+    ...sizes.map((members): [number, number] => [members, 8]),
+    ...active,
+  ];
+  for (const [members, activity] of communities) {
+    if (!(members > 0 && activity > 0)) throw new Error('sizes are MEMBERS or MEMBERSxRATINGS');
+  }
   const seedCount = integerOption(values, 'seeds', 5);
   const regimes = (values.get('regimes') ?? Object.keys(STUDY_REGIMES).join(',')).split(
     ',',
@@ -29,16 +45,16 @@ function main(): void {
     if (!(regime in STUDY_REGIMES)) throw new Error(`unknown regime ${regime}`);
   }
   const summaries: RegimeSummary[] = [];
-  for (const members of sizes) {
+  for (const [members, activity] of communities) {
     for (const regime of regimes) {
       const started = performance.now();
       const runs = Array.from({ length: seedCount }, (_, seed) =>
-        measureCommunity(regime, members, seed + 1),
+        measureCommunity(regime, members, seed + 1, activity),
       );
-      const summary = summarise(regime, members, runs);
+      const summary = summarise(regime, members, activity, runs);
       summaries.push(summary);
       process.stderr.write(
-        `${members} members, ${regime}: ${formatRow(summary)} (${Math.round(performance.now() - started)} ms)\n`,
+        `${members} members × ${activity}, ${regime}: ${formatRow(summary)} (${Math.round(performance.now() - started)} ms)\n`,
       );
     }
   }
@@ -48,7 +64,14 @@ function main(): void {
   if (out) {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'small-community-study.md'), `${table}\n`);
-    writeFileSync(join(out, 'small-community-study.svg'), studyPlot(summaries, sizes, regimes));
+    writeFileSync(
+      join(out, 'small-community-study.svg'),
+      studyPlot(
+        summaries.filter((s) => s.activity === 8),
+        sizes,
+        regimes,
+      ),
+    );
   }
 }
 
@@ -67,12 +90,12 @@ function formatRow(s: RegimeSummary): string {
 
 function markdownTable(summaries: readonly RegimeSummary[]): string {
   const lines = [
-    '| members | regime | ratings (mean) | precision | recall | one-sided shown | brigaded shown | ratings to first helpful (median) |',
-    '| ------: | ------ | -------------: | --------: | -----: | --------------: | -------------: | --------------------------------: |',
+    '| members | ratings per member | regime | ratings (mean) | precision | recall | one-sided shown | brigaded shown | ratings to first helpful (median) |',
+    '| ------: | -----------------: | ------ | -------------: | --------: | -----: | --------------: | -------------: | --------------------------------: |',
   ];
   for (const s of summaries) {
     lines.push(
-      `| ${s.members} | ${s.regime} | ${Math.round(s.meanRatings)} | ${percent(s.precision)} | ${percent(s.recall)} | ${percent(s.oneSidedShownRate)} | ${percent(s.brigadedShownRate)} | ${s.medianRatingsToFirstHelpful ?? 'never'} |`,
+      `| ${s.members} | ${s.activity} | ${s.regime} | ${Math.round(s.meanRatings)} | ${percent(s.precision)} | ${percent(s.recall)} | ${percent(s.oneSidedShownRate)} | ${percent(s.brigadedShownRate)} | ${s.medianRatingsToFirstHelpful ?? 'never'} |`,
     );
   }
   return lines.join('\n');

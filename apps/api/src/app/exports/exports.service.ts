@@ -354,6 +354,7 @@ export class ExportsService {
             startedAt: iso(run.startedAt),
             finishedAt: iso(run.finishedAt),
             algorithmVersion: run.algorithmVersion,
+            regime: run.regime,
             seed: run.seed,
             noteCount: run.noteCount,
             ratingCount: run.ratingCount,

@@ -472,7 +472,7 @@ describe('open-data export and verification', () => {
       const runs = lines((await exportOf('/runs').expect(200)).text);
       expect(runs.at(-1)).toMatchObject({
         id: runId,
-        algorithmVersion: 'safeguards/1',
+        algorithmVersion: 'regimes/1',
         nowAt: new Date(secondRunAt).toISOString(),
         inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         dataHash: expect.stringMatching(/^[0-9a-f]{64}$/),

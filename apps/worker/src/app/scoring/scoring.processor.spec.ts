@@ -198,7 +198,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'safeguards/1',
+      algorithmVersion: 'regimes/1',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });
