@@ -10,6 +10,8 @@ import {
   Rating,
 } from '@bridgenotes/database';
 
+import { explanationOf, NoteExplanationDto } from './note-explanation.dto';
+
 export class PostDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -81,6 +83,14 @@ export class NoteDto {
   })
   score!: Record<string, unknown> | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: NoteExplanationDto,
+    description:
+      'Why the note has its status, for readers: each viewpoint side by side and, when it needs ratings, how many more helpful ratings and from which side. Null before its first scoring.',
+  })
+  explanation!: NoteExplanationDto | null;
+
   @ApiProperty({ format: 'date-time', description: "The author's minute of writing" })
   createdAt!: string;
 
@@ -100,6 +110,11 @@ export class NoteDto {
       status: note.status,
       ratingCount: note._count?.ratings ?? 0,
       score: (note.score as Record<string, unknown> | null) ?? null,
+      explanation: explanationOf(
+        note.status,
+        note.score,
+        note.classification === NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING,
+      ),
       createdAt: note.createdAt.toISOString(),
       deletedAt: note.deletedAt?.toISOString() ?? null,
     };
