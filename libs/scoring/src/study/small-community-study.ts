@@ -3,7 +3,10 @@
 //
 //   npx tsx libs/scoring/src/study/small-community-study.ts [--sizes 20,50,100,300,1000]
 //     [--active 300x30,1000x12,1000x15,1000x30] [--seeds 5]
-//     [--regimes core,shrunk-core,opinion-groups,auto] [--out docs/assets]
+//     [--regimes core,shrunk-core,opinion-groups,auto] [--out docs/small-community-study]
+//
+// `npm run study:small-community` runs it with the defaults and writes docs/small-community-study/
+// table.md and plot.svg (several minutes: the Core is re-scored on 20 prefixes of every community).
 //
 // `--sizes` are communities with the default activity (8 ratings per member on average, median
 // about 5: a handful each); `--active` adds MEMBERSxRATINGS communities with more activity, where
@@ -63,9 +66,9 @@ function main(): void {
   const out = values.get('out');
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'small-community-study.md'), `${table}\n`);
+    writeFileSync(join(out, 'table.md'), `${table}\n`);
     writeFileSync(
-      join(out, 'small-community-study.svg'),
+      join(out, 'plot.svg'),
       studyPlot(
         summaries.filter((s) => s.activity === 8),
         sizes,
