@@ -37,7 +37,11 @@ async function seed(): Promise<string> {
   return stdout;
 }
 
-describe('the seeded demo community and the landing page', () => {
+// The seed runs as its own process, as `npm start` runs it: the embedded pass serves its one
+// database session to this process only, so the seed is tested on the servers.
+const onServers = currentTestRun().embedded ? describe.skip : describe;
+
+onServers('the seeded demo community and the landing page', () => {
   let app: INestApplication;
   let baseUrl: string;
 
@@ -104,6 +108,18 @@ describe('the seeded demo community and the landing page', () => {
 
   it('seeds once: a second start leaves the demo as it is', async () => {
     expect(await seed()).toContain('demo community already present; nothing seeded');
+  });
+});
+
+describe('the API root', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await app.close();
   });
 
   it('serves a landing page at the API root with links to the demo, the reference and the docs', async () => {
