@@ -8,6 +8,7 @@ import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { CommunitiesModule } from './communities/communities.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { HomeModule } from './home/home.module';
 import { loggingOptions } from './logging/logging.options';
 import { LookupModule } from './lookup/lookup.module';
 import { MembershipModule } from './membership/membership.module';
@@ -24,6 +25,7 @@ import { WidgetModule } from './widget/widget.module';
     ConfigModule,
     ExportsModule,
     HealthModule,
+    HomeModule,
     LoggerModule.forRootAsync({
       inject: [Environment],
       useFactory: (env: Environment) => loggingOptions(env.LOG_LEVEL),

@@ -282,6 +282,17 @@ describe('open-data export and verification', () => {
     ]);
   });
 
+  it('names a run whose regime is not the one its input gives', async () => {
+    // Three members: the small-community regime decides; a run claiming the Core did is caught.
+    const copy = await tampered(
+      'runs',
+      latestRun((run) => ({ ...run, regime: 'core' })),
+    );
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'REGIME_MISMATCH', subject: `run ${runId}` },
+    ]);
+  });
+
   it('names a note request whose post was changed after it was proven, and a duplicated one', async () => {
     const moved = await tampered('requests', (asked) => ({
       ...asked,
@@ -485,6 +496,7 @@ describe('open-data export and verification', () => {
       expect(runs.at(-1)).toMatchObject({
         id: runId,
         algorithmVersion: 'meta/1',
+        regime: 'small-community',
         nowAt: new Date(secondRunAt).toISOString(),
         inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         dataHash: expect.stringMatching(/^[0-9a-f]{64}$/),
