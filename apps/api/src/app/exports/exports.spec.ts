@@ -578,7 +578,8 @@ describe('open-data export and verification', () => {
       expect(historyHeader).toHaveLength(24);
       // The row the scorer keeps between runs, as the latest run left it.
       expect(cellOf('currentStatus')).toBe('NEEDS_MORE_RATINGS');
-      expect(cellOf('currentDecidedBy')).toBe('CoreModel');
+      // Three members: the small-community regime decided, in place of the Core/Gaussian step.
+      expect(cellOf('currentDecidedBy')).toBe('SmallCommunityModel');
       expect(cellOf('timestampMillisOfCurrentStatus')).toBe(String(secondRunAt));
       expect(cellOf('timestampMinuteOfFinalScoringOutput')).toBe(
         String(Math.floor(secondRunAt / 60_000)),
