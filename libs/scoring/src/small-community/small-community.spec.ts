@@ -1,4 +1,4 @@
-import { NoteStatus } from '../lib/note-status';
+import { MetaRule, NoteStatus } from '../lib/note-status';
 import { explainNote } from '../lib/note-explanation';
 import { indexOfId, scoreNotes } from '../lib/scorer';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
@@ -82,6 +82,21 @@ describe('the small-community regime', () => {
     // The Core alone shows nothing here: no member has its 10 ratings.
     const core = scoreNotes(input, { seed: 7, regime: 'core' });
     expect(core.finalStatus.filter((s) => s === NoteStatus.CurrentlyRatedHelpful)).toHaveLength(0);
+  });
+
+  it('decides in place of the meta-scoring step, credited as SmallCommunityModel', () => {
+    // The Gaussian scorer still runs (its verdict is reported) but moves no note here.
+    expect(result.gaussian.status).toHaveLength(input.noteIds.length);
+    expect([...result.models.status]).toEqual([...(result.groups?.status ?? [])]);
+    expect(new Set(result.models.decidedBy)).toEqual(new Set([MetaRule.SmallCommunityModel]));
+    expect(explain('bridging')).toMatchObject({
+      decidingModel: 'SmallCommunityModel',
+      metaDecidedBy: 'SmallCommunityModel',
+      gaussian: { status: expect.any(String) },
+    });
+    // Forced to the Core, the meta-scoring credits Core or Gaussian as before.
+    const core = scoreNotes(input, { seed: 7, regime: 'core' });
+    expect([...core.models.decidedBy]).not.toContain(MetaRule.SmallCommunityModel);
   });
 
   it('names what a needs-ratings note is missing: helpful ratings from the other group', () => {
