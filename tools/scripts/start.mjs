@@ -83,7 +83,10 @@ if (choice.mode === 'embedded') {
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 say('Applying migrations…');
 await step(tsx, ['tools/database/migrate.ts'], 'The migrations failed; see above.');
-await step(tsx, ['prisma/seed.ts'], 'The seed failed; see above.');
+// The demo's members make real proofs here on first start (about a minute on an idle machine).
+await step(tsx, ['prisma/seed.ts'], 'The seed failed; see above.', {
+  TSX_TSCONFIG_PATH: 'tsconfig.base.json',
+});
 say('Building the API and the worker…');
 await step(
   'npx',
@@ -146,8 +149,8 @@ if (database) {
 say('Stopped.');
 
 /** Runs a preparation step; on failure stops the embedded database before giving up. */
-async function step(command, args, failure) {
-  if (run(command, args, { env, exitOnFailure: false }) === 0) return;
+async function step(command, args, failure, extraEnv = {}) {
+  if (run(command, args, { env: { ...env, ...extraEnv }, exitOnFailure: false }) === 0) return;
   await database?.stop();
   fail(failure);
 }
@@ -165,7 +168,7 @@ async function announce() {
                 env.QUEUE_BACKEND === 'postgres' ? 'PostgreSQL' : redact(env.REDIS_URL)
               }`;
         say(
-          `Ready.\n${where}\n  API        ${base}\n  API docs   ${base}/docs  (OpenAPI JSON: ${base}/docs-json)\n  Demo       ${base}/demo\n  Readiness  ${base}/ready\n  Press Ctrl-C to stop.`,
+          `Ready.\n${where}\n  API        ${base}  (start here)\n  API docs   ${base}/docs  (OpenAPI JSON: ${base}/docs-json)\n  Demo       ${base}/demo\n  Verify     npm run bridgenotes -- verify ${base} --community demo\n  Readiness  ${base}/ready\n  Press Ctrl-C to stop.`,
         );
         if (!env.OPERATOR_API_KEY_SHA256) {
           say(

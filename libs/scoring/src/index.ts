@@ -45,20 +45,22 @@ export type { IncorrectCounts } from './lib/incorrect-filter';
 export {
   applyStatusRules,
   DEFAULT_SEED,
-  explainNote,
-  explainRater,
   findSuspiciousRaters,
   indexOfId,
   noteSafeguards,
   scoreNotes,
-  type NoteExplanation,
   type NoteSafeguards,
   type RaterSafeguards,
   type NoteStatuses,
-  type RaterExplanation,
   type ScoringOptions,
   type ScoringResult,
 } from './lib/scorer';
+export {
+  explainNote,
+  explainRater,
+  type NoteExplanation,
+  type RaterExplanation,
+} from './lib/note-explanation';
 export {
   prescore,
   type PrescoringOptions,
@@ -78,6 +80,27 @@ export {
   type SyntheticSink,
   type SyntheticTruth,
 } from './synthetic/synthetic-data';
+export {
+  CORE_MIN_ESTABLISHED_RATERS,
+  CORE_MIN_KEPT_SHARE,
+  chooseRegime,
+  REGIME_NAMES,
+  type RegimeChoice,
+  type RegimeName,
+} from './small-community/regime';
+export {
+  OPINION_GROUP_PARAMETERS,
+  scoreOpinionGroups,
+  type OpinionGroupParameters,
+  type OpinionGroupResult,
+} from './small-community/opinion-groups';
+export type { MissingRatings, SideRatings } from './small-community/missing-ratings';
+export {
+  generateSmallCommunity,
+  smallCommunityInput,
+  type SmallCommunity,
+  type SmallCommunityOptions,
+} from './synthetic/small-community-synthetic';
 export {
   ALGORITHM_VERSION,
   postKeyOf,

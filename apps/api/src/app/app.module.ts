@@ -9,6 +9,7 @@ import { CommunitiesModule } from './communities/communities.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { HomeModule } from './home/home.module';
 import { loggingOptions } from './logging/logging.options';
 import { LookupModule } from './lookup/lookup.module';
 import { MembershipModule } from './membership/membership.module';
@@ -27,6 +28,7 @@ import { WidgetModule } from './widget/widget.module';
     CredentialsModule,
     ExportsModule,
     HealthModule,
+    HomeModule,
     LoggerModule.forRootAsync({
       inject: [Environment],
       useFactory: (env: Environment) => loggingOptions(env.LOG_LEVEL),

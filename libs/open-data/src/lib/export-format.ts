@@ -130,6 +130,11 @@ export interface RunRecord extends Positioned {
   startedAt: string | null;
   finishedAt: string | null;
   algorithmVersion: string | null;
+  /**
+   * The model that decided the statuses (`core` or `small-community`), chosen from the run's
+   * input; a verifier recomputes it. Null for runs before the regimes existed.
+   */
+  regime: string | null;
   seed: number | null;
   noteCount: number | null;
   ratingCount: number | null;

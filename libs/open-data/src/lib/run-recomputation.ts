@@ -117,7 +117,8 @@ export function recomputeRun(
           `the published status history is not the one the algorithm gives for run ${run.id} (the next run starts from it)`,
         );
       }
-      // Which scorer decided (Core or Gaussian) is part of the published explanation.
+      // Which scorer decided (Core, Gaussian or the small-community regime) is part of the
+      // published explanation.
       const publishedModel = (published.score as { decidingModel?: unknown } | null)?.decidingModel;
       const computedModel = META_RULE_NAMES[result.models.decidedBy[index] as MetaRule];
       if (publishedModel !== undefined && publishedModel !== computedModel) {
@@ -137,6 +138,14 @@ export function recomputeRun(
       );
     }
   });
+  // The regime is chosen from the same input, so it must come out the same.
+  if (run.regime !== result.regime.regime) {
+    report(
+      'REGIME_MISMATCH',
+      subject,
+      `the run says the ${JSON.stringify(run.regime)} regime decided its statuses; its input gives "${result.regime.regime}" (${result.regime.establishedRaters} members with 10 ratings, ${(100 * result.regime.coreKeptShare).toFixed(1)} % of ratings kept by the Core's filters)`,
+    );
+  }
   const claimed = run.statusCounts;
   if (!claimed || SHOWN_STATUSES.some((status) => claimed[status] !== counts[status])) {
     report(

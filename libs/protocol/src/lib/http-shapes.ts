@@ -60,8 +60,32 @@ export interface NoteResponse {
         unknown
       >)
     | null;
+  /** Why the note has its status, for readers; null before its first scoring. */
+  explanation: NoteExplanationResponse | null;
   createdAt: string;
   deletedAt: string | null;
+}
+
+/** One viewpoint's ratings of a note, in a reader-facing explanation. */
+export interface ViewpointRatingsResponse {
+  label: string;
+  ratings: number;
+  helpful: number;
+  somewhatHelpful: number;
+  notHelpful: number;
+  /** Share of helpfulness (somewhat helpful counts half), null without ratings. */
+  helpfulShare: number | null;
+  /** More helpful ratings this side must give; 0 when its side passes, null for many more. */
+  helpfulRatingsNeeded: number | null;
+}
+
+/** Why a note has its status, in words a reader can act on; no internal field names. */
+export interface NoteExplanationResponse {
+  headline: string;
+  detail: string;
+  viewpoints: ViewpointRatingsResponse[];
+  /** "Small-community scoring" or "Bridging model". */
+  scoring: string;
 }
 
 /** `GET /posts?url=…`. */

@@ -77,6 +77,7 @@ export class ScoringPublisher {
           dataHash: loaded.dataHash,
           nowAt: new Date(loaded.nowMs),
           algorithmVersion: ALGORITHM_VERSION,
+          regime: result.regime.regime,
           seed,
           statusCounts: counts,
         });

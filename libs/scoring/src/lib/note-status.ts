@@ -45,6 +45,10 @@ export enum RuleId {
   RaterBalance = 13,
   NoHighVolIntercept = 14,
   NoCorrelatedIntercept = 15,
+  /** The small-community regime's rules (`small-community/opinion-groups.ts`). */
+  GroupsCRH = 16,
+  GroupsCRNH = 17,
+  GroupsNMR = 18,
 }
 
 export const RULE_NAMES: { readonly [R in RuleId]: string } = {
@@ -64,12 +68,15 @@ export const RULE_NAMES: { readonly [R in RuleId]: string } = {
   [RuleId.RaterBalance]: 'RaterBalance',
   [RuleId.NoHighVolIntercept]: 'NoHighVolIntercept',
   [RuleId.NoCorrelatedIntercept]: 'NoCorrelatedIntercept',
+  [RuleId.GroupsCRH]: 'OpinionGroupsCRH',
+  [RuleId.GroupsCRNH]: 'OpinionGroupsCRNH',
+  [RuleId.GroupsNMR]: 'OpinionGroupsNMR',
 };
 
 /** Names of the rules set in an active-rules mask, in rule order. */
 export function activeRuleNames(mask: number): string[] {
   const names: string[] = [];
-  for (let rule = RuleId.InitialNMR; rule <= RuleId.NoCorrelatedIntercept; rule++) {
+  for (let rule = RuleId.InitialNMR; rule <= RuleId.GroupsNMR; rule++) {
     if (mask & (1 << rule)) names.push(RULE_NAMES[rule as RuleId]);
   }
   return names;
@@ -78,7 +85,8 @@ export function activeRuleNames(mask: number): string[] {
 /**
  * §9 meta-scoring rules, as the reference names them in `decidedBy`: the model whose status
  * stands (`CoreModel`, or `GaussianModel` where the Gaussian scorer moved a note Core left at
- * NMR/NYH), otherwise the stability safeguard that replaced it. Values are stored; append only.
+ * NMR/NYH, or `SmallCommunityModel` where the small-community regime decided the run), otherwise
+ * the stability safeguard that replaced it. Values are stored; append only.
  */
 export enum MetaRule {
   CoreModel = 0,
@@ -86,6 +94,8 @@ export enum MetaRule {
   ScoringDriftGuard = 2,
   InsufficientExplanation = 3,
   GaussianModel = 4,
+  /** Not in the reference: the opinion-group regime (issue 20), which decides a whole run. */
+  SmallCommunityModel = 5,
 }
 
 export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
@@ -94,6 +104,7 @@ export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
   [MetaRule.ScoringDriftGuard]: 'ScoringDriftGuard',
   [MetaRule.InsufficientExplanation]: 'InsufficientExplanation',
   [MetaRule.GaussianModel]: 'GaussianModel',
+  [MetaRule.SmallCommunityModel]: 'SmallCommunityModel',
 };
 
 /** Parses a reference status name; undefined for '' or an unknown name. */

@@ -8,7 +8,8 @@ import { highVolumeRaters } from './high-volume-raters';
 import { NOTE_STATUS_NAMES, NoteStatus } from './note-status';
 import { RatingTag, tagMask } from './rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from './scoring-input';
-import { explainNote, explainRater, indexOfId, scoreNotes, type ScoringResult } from './scorer';
+import { explainNote, explainRater } from './note-explanation';
+import { indexOfId, scoreNotes, type ScoringResult } from './scorer';
 import type { NoteStatusHistory } from './status-history';
 
 const { Helpful, NotHelpful } = HelpfulnessLevel;

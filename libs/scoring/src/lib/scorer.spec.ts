@@ -2,7 +2,8 @@ import { RaterKind, builderSink, generateSyntheticCommunity } from '../synthetic
 import { NoteStatus } from './note-status';
 import { RatingTag, tagMask } from './rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from './scoring-input';
-import { explainNote, indexOfId, scoreNotes, type ScoringResult } from './scorer';
+import { explainNote } from './note-explanation';
+import { indexOfId, scoreNotes, type ScoringResult } from './scorer';
 
 /**
  * A synthetic background community (so the factor axis is well determined) plus hand-made notes

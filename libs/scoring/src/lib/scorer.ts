@@ -5,25 +5,23 @@ import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './inc
 import { lowDiligenceIntercepts } from './low-diligence';
 import { metaScore } from './meta-scoring';
 import type { FitOptions } from './matrix-factorization';
-import {
-  activeRuleNames,
-  META_RULE_NAMES,
-  MetaRule,
-  NOTE_STATUS_NAMES,
-  NoteStatus,
-  RULE_NAMES,
-  RuleId,
-} from './note-status';
 import { postSelectionSimilarity } from './post-selection-similarity';
 import { prescore, type PrescoringResult } from './prescoring';
 import { quasiCliqueMembers } from './quasi-cliques';
 import { countRatingsPerNote } from './rating-filters';
-import { TAG_NAMES } from './rating-tags';
 import { withRatings, type ScoringInput } from './scoring-input';
-import { sideCountsOf, type SideTally } from './side-counts';
+import { sideCountsOf } from './side-counts';
 import { CORE_RULES, GAUSSIAN_RULES, finalStatus, type ScorerRules } from './status-rules';
 import { stabiliseStatuses, type ModelDecision, type StableStatuses } from './status-stability';
 import { tagOutlier, weightedTags } from './tag-filter';
+import { scoreOpinionGroups, type OpinionGroupResult } from '../small-community/opinion-groups';
+import {
+  chooseRegime,
+  smallCommunityDecision,
+  smallCommunityStatuses,
+  type RegimeChoice,
+  type RegimeName,
+} from '../small-community/regime';
 
 export interface ScoringOptions {
   /** Seeds the first round's initial factors; the same seed and input give identical output. */
@@ -35,6 +33,11 @@ export interface ScoringOptions {
    * to. The library never reads the clock itself.
    */
   readonly nowMs?: number;
+  /**
+   * Which model decides: `auto` (the default) chooses from the data (`chooseRegime`); `core` or
+   * `small-community` force one, for the study and for tests.
+   */
+  readonly regime?: 'auto' | RegimeName;
 }
 
 export const DEFAULT_SEED = 42;
@@ -86,8 +89,15 @@ export interface ScoringResult extends NoteStatuses, StableStatuses {
   readonly final: FinalScoringResult;
   /** §8.9: the Gaussian scorer's scores and statuses (its factor is Core's final factor). */
   readonly gaussian: GaussianScores & NoteStatuses;
-  /** §9 rules 1–7: the status the models settle on and the model that decided it. */
+  /**
+   * The status the models settle on and the model that decided it: §9 rules 1–7 (Core, then
+   * Gaussian) in the Core regime; `SmallCommunityModel` for every note in the small-community one.
+   */
   readonly models: ModelDecision;
+  /** The regime that decided the statuses, and what the switch read. */
+  readonly regime: RegimeChoice;
+  /** The opinion groups and their per-note tallies, when the small-community regime decided. */
+  readonly groups: OpinionGroupResult | undefined;
 }
 
 /** Runs the whole pipeline of §5: prescoring, final scoring and the status rules. */
@@ -101,7 +111,7 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
   });
   const final = finalScore(scoredInput, numRatings, prescoring, raters);
   const safeguards = noteSafeguards(scoredInput, prescoring, final);
-  const statuses = applyStatusRules(scoredInput, numRatings, final, safeguards);
+  const coreStatuses = applyStatusRules(scoredInput, numRatings, final, safeguards);
   const gaussian = gaussianScores(
     scoredInput,
     final.selection,
@@ -112,7 +122,19 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
     rules: GAUSSIAN_RULES,
     scores: { ...gaussian, factor: final.factor, interceptMax: undefined },
   });
-  const models = metaScore(statuses.status, gaussianStatuses.status);
+  // Issue 20, the one point where the regime is chosen and applied. In a small community the
+  // opinion-group regime decides every note in place of the whole meta-scoring step (Core, then
+  // Gaussian): both read the Core's factor axis, which the switch judged too thin to trust, so
+  // the Gaussian verdict is kept for the explanation only. Stabilisation then treats both alike.
+  const regime = chooseRegimeFor(scoredInput, options.regime);
+  const groups =
+    regime.regime === 'small-community'
+      ? scoreOpinionGroups(scoredInput, options.seed ?? DEFAULT_SEED)
+      : undefined;
+  const statuses = groups ? smallCommunityStatuses(groups) : coreStatuses;
+  const models = groups
+    ? smallCommunityDecision(statuses.status)
+    : metaScore(coreStatuses.status, gaussianStatuses.status);
   const stable = stabiliseStatuses(scoredInput, statuses.status, options.nowMs, models);
   return {
     input,
@@ -131,9 +153,18 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
     final,
     gaussian: { ...gaussian, ...gaussianStatuses },
     models,
+    regime,
+    groups,
     ...statuses,
     ...stable,
   };
+}
+
+function chooseRegimeFor(input: ScoringInput, requested: ScoringOptions['regime']): RegimeChoice {
+  const choice = chooseRegime(input);
+  return requested === undefined || requested === 'auto'
+    ? choice
+    : { ...choice, regime: requested };
 }
 
 /** §3 steps 4 and 6: high-volume raters, PSS cliques (and the ratings they keep), quasi-cliques. */
@@ -226,171 +257,6 @@ export function applyStatusRules(
     activeRules[n] = outcome.activeRules;
   }
   return { status, decidedBy, activeRules };
-}
-
-/** Numbers an API or widget can show to explain a note's status; null where not computed. */
-export interface NoteExplanation {
-  readonly noteId: string;
-  /** The status to show (FIRM_REJECT shown as NEEDS_MORE_RATINGS), after the stability rules. */
-  readonly status: string;
-  /** The Core status as shown before stabilisation, locking and the explanation requirement. */
-  readonly preStabilizationStatus: string;
-  /** The Core scorer's internal status, FIRM_REJECT included. */
-  readonly coreStatus: string;
-  /**
-   * The rule or safeguard that decided the shown status: a stability rule
-   * (NmrDueToMinStableCrhTime, ScoringDriftGuard, InsufficientExplanation) when one overrode
-   * the models' status, `GaussianModel` when the Gaussian scorer decided, otherwise the Core
-   * rule (e.g. GeneralCRH, TagFilter, NoHighVolIntercept).
-   */
-  readonly decidedBy: string;
-  /** The reference's `decidedBy`: CoreModel, GaussianModel or the stability rule. */
-  readonly metaDecidedBy: string;
-  /**
-   * The scorer whose status the note has before the stability rules (§9 rules 1–7):
-   * `CoreModel`, or `GaussianModel` where the Gaussian scorer moved a note Core left at
-   * NEEDS_MORE_RATINGS / NEEDS_YOUR_HELP (to helpful, or not helpful).
-   */
-  readonly decidingModel: string;
-  /** §8.9: the Gaussian scorer's status (FIRM_REJECT never; its filters give NMR) and figures. */
-  readonly gaussian: {
-    readonly status: string;
-    readonly decidedBy: string;
-    /** The geometric mean of smoothed helpfulness across the factor axis; negative: not helpful. */
-    readonly intercept: number | null;
-    readonly interceptNoHighVol: number | null;
-    readonly interceptNoCorrelated: number | null;
-  };
-  /** The Core rule that set the Core status, and every Core rule whose condition held. */
-  readonly coreDecidedBy: string;
-  readonly activeRules: readonly string[];
-  /** §9: the two explanation tags shown with a CRH or CRNH status, null when absent. */
-  readonly firstTag: string | null;
-  readonly secondTag: string | null;
-  /** §5.2 (a)/(b): the intercept without high-volume and without correlated raters. */
-  readonly interceptNoHighVol: number | null;
-  readonly interceptNoCorrelated: number | null;
-  /** §7.1: the not-helpful tag that made the note a tag outlier, null when none. */
-  readonly tagOutlier: string | null;
-  /** §7.2: nearby raters' Incorrect tags, their number and the tf-idf score; null without tags. */
-  readonly incorrectTags: number | null;
-  readonly incorrectVoters: number | null;
-  readonly incorrectTfIdf: number | null;
-  /** §7.3: the low-diligence intercept; above 0.263 it blocks CRH. Null without tags. */
-  readonly lowDiligenceIntercept: number | null;
-  /** §5.1 step 6: the harassment/abuse tag-consensus intercept (logit); null if not modelled. */
-  readonly harassmentIntercept: number | null;
-  readonly intercept: number | null;
-  readonly factor: number | null;
-  /** Pseudo-rater bounds of the intercept (§6). */
-  readonly interceptMin: number | null;
-  readonly interceptMax: number | null;
-  readonly firstRoundIntercept: number | null;
-  readonly firstRoundFactor: number | null;
-  /** All ratings of the note, and those from helpful raters the final fit used. */
-  readonly numRatings: number;
-  readonly finalRoundRatings: number;
-  /** Final-fit ratings by viewpoint side: raters with negative and with non-negative factors. */
-  readonly negativeFactorRaters: SideTally;
-  readonly positiveFactorRaters: SideTally;
-  readonly netMinHelpful: number;
-  readonly netMinHelpfulRatio: number;
-}
-
-export interface RaterExplanation {
-  readonly participantId: string;
-  /** Final-round parameters; null when the rater was not in the final round. */
-  readonly intercept: number | null;
-  readonly factor: number | null;
-  readonly firstRoundIntercept: number | null;
-  readonly firstRoundFactor: number | null;
-  readonly validRatings: number;
-  readonly agreeingRatings: number;
-  readonly agreeRatio: number | null;
-  /** §5.1 step 6: agreeing ratings lost for rating harassing notes HELPFUL. */
-  readonly harassmentPenalty: number;
-  readonly crhCrnhRatioDifference: number | null;
-  readonly meanNoteScore: number | null;
-  readonly aboveHelpfulnessThreshold: boolean;
-  readonly highVolume: boolean;
-  readonly correlated: boolean;
-  readonly postSelectionClique: number | null;
-}
-
-function orNull(value: number): number | null {
-  return Number.isNaN(value) ? null : value;
-}
-
-export function explainNote(result: ScoringResult, note: number): NoteExplanation {
-  const { final, prescoring } = result;
-  const sides = sideCountsOf(final.sides, note);
-  const status = result.status[note] as NoteStatus;
-  const meta = result.metaDecidedBy[note] as MetaRule;
-  const coreDecidedBy = RULE_NAMES[result.decidedBy[note] as RuleId];
-  const tag = (t: number): string | null => (t >= 0 ? TAG_NAMES[t] : null);
-  const incorrect = result.safeguards?.incorrect;
-  return {
-    noteId: result.input.noteIds[note],
-    status: NOTE_STATUS_NAMES[result.finalStatus[note] as NoteStatus],
-    preStabilizationStatus: NOTE_STATUS_NAMES[result.preStabilizationStatus[note] as NoteStatus],
-    coreStatus: NOTE_STATUS_NAMES[status],
-    decidedBy: meta === MetaRule.CoreModel ? coreDecidedBy : META_RULE_NAMES[meta],
-    metaDecidedBy: META_RULE_NAMES[meta],
-    decidingModel: META_RULE_NAMES[result.models.decidedBy[note] as MetaRule],
-    gaussian: {
-      status: NOTE_STATUS_NAMES[result.gaussian.status[note] as NoteStatus],
-      decidedBy: RULE_NAMES[result.gaussian.decidedBy[note] as RuleId],
-      intercept: orNull(result.gaussian.intercept[note]),
-      interceptNoHighVol: orNull(result.gaussian.interceptNoHighVol[note]),
-      interceptNoCorrelated: orNull(result.gaussian.interceptNoCorrelated[note]),
-    },
-    coreDecidedBy,
-    activeRules: activeRuleNames(result.activeRules[note]),
-    firstTag: tag(result.firstTag[note]),
-    secondTag: tag(result.secondTag[note]),
-    interceptNoHighVol: orNull(final.interceptNoHighVol[note]),
-    interceptNoCorrelated: orNull(final.interceptNoCorrelated[note]),
-    tagOutlier: tag(result.safeguards?.tagOutlier[note] ?? -1),
-    incorrectTags: incorrect ? incorrect.incorrect[note] : null,
-    incorrectVoters: incorrect ? incorrect.voters[note] : null,
-    incorrectTfIdf: incorrect ? orNull(incorrect.tfIdf[note]) : null,
-    lowDiligenceIntercept: orNull(result.safeguards?.lowDiligenceIntercept[note] ?? NaN),
-    harassmentIntercept: orNull(prescoring.harassment?.noteIntercept[note] ?? NaN),
-    intercept: orNull(final.intercept[note]),
-    factor: orNull(final.factor[note]),
-    interceptMin: orNull(final.interceptMin[note]),
-    interceptMax: orNull(final.interceptMax[note]),
-    firstRoundIntercept: orNull(prescoring.firstRound.noteIntercept[note]),
-    firstRoundFactor: orNull(prescoring.firstRound.noteFactor[note]),
-    numRatings: result.numRatings[note],
-    finalRoundRatings: final.finalRatings[note],
-    negativeFactorRaters: sides.negative,
-    positiveFactorRaters: sides.positive,
-    netMinHelpful: sides.netMinHelpful,
-    netMinHelpfulRatio: sides.netMinHelpfulRatio,
-  };
-}
-
-export function explainRater(result: ScoringResult, participant: number): RaterExplanation {
-  const { finalRound, firstRound, helpfulness } = result.prescoring;
-  return {
-    participantId: result.input.participantIds[participant],
-    intercept: orNull(finalRound.raterIntercept[participant]),
-    factor: orNull(finalRound.raterFactor[participant]),
-    firstRoundIntercept: orNull(firstRound.raterIntercept[participant]),
-    firstRoundFactor: orNull(firstRound.raterFactor[participant]),
-    validRatings: helpfulness.validRatings[participant],
-    agreeingRatings: helpfulness.agreeingRatings[participant],
-    agreeRatio: orNull(helpfulness.agreeRatio[participant]),
-    harassmentPenalty: helpfulness.harassmentPenalty[participant],
-    crhCrnhRatioDifference: orNull(helpfulness.crhCrnhRatioDifference[participant]),
-    meanNoteScore: orNull(helpfulness.meanNoteScore[participant]),
-    aboveHelpfulnessThreshold: helpfulness.aboveHelpfulnessThreshold[participant] === 1,
-    highVolume: result.raters.highVolume[participant] === 1,
-    correlated: result.raters.correlated[participant] === 1,
-    postSelectionClique:
-      result.raters.pssClique[participant] >= 0 ? result.raters.pssClique[participant] : null,
-  };
 }
 
 /** Index of an id in the input's sorted id list, or −1 (binary search, code-unit order). */

@@ -41,7 +41,7 @@ export interface StableStatuses {
 /** §9 rules 1–7: the status the models agree on (FIRM_REJECT shown as NMR) and who set it. */
 export interface ModelDecision {
   readonly status: Uint8Array;
-  /** `MetaRule.CoreModel` or `MetaRule.GaussianModel`. */
+  /** `MetaRule.CoreModel`, `MetaRule.GaussianModel` or `MetaRule.SmallCommunityModel`. */
   readonly decidedBy: Uint8Array;
 }
 

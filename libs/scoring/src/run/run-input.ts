@@ -15,9 +15,11 @@ import {
  * recomputes a run only with the version that made it. `core/1`: the Core model; `safeguards/1`:
  * with every safeguard, tags, post ids, the status history and the run time; `meta/1`: the
  * low-diligence model weighted as the reference weighs it, the Gaussian scorer and meta-scoring
- * (Core, then Gaussian), each note's deciding scorer in its explanation. Status histories are
- * the same 24 fields in every version since `safeguards/1`, so a run carries on from the
- * histories an earlier version left.
+ * (Core, then Gaussian), each note's deciding scorer in its explanation, and the small-community
+ * regime, chosen from the input where the Core's filters leave too little (`chooseRegime`,
+ * recorded in the run's `regime`; it then decides in place of the meta-scoring). Status
+ * histories are the same 24 fields in every version since `safeguards/1`, so a run carries on
+ * from the histories an earlier version left.
  */
 export const ALGORITHM_VERSION = 'meta/1';
 

@@ -283,6 +283,17 @@ describe('open-data export and verification', () => {
     ]);
   });
 
+  it('names a run whose regime is not the one its input gives', async () => {
+    // Three members: the small-community regime decides; a run claiming the Core did is caught.
+    const copy = await tampered(
+      'runs',
+      latestRun((run) => ({ ...run, regime: 'core' })),
+    );
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'REGIME_MISMATCH', subject: `run ${runId}` },
+    ]);
+  });
+
   it('names a note request whose post was changed after it was proven, and a duplicated one', async () => {
     const moved = await tampered('requests', (asked) => ({
       ...asked,
@@ -520,6 +531,7 @@ describe('open-data export and verification', () => {
       expect(runs.at(-1)).toMatchObject({
         id: runId,
         algorithmVersion: 'meta/1',
+        regime: 'small-community',
         nowAt: new Date(secondRunAt).toISOString(),
         inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         dataHash: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -601,7 +613,8 @@ describe('open-data export and verification', () => {
       expect(historyHeader).toHaveLength(24);
       // The row the scorer keeps between runs, as the latest run left it.
       expect(cellOf('currentStatus')).toBe('NEEDS_MORE_RATINGS');
-      expect(cellOf('currentDecidedBy')).toBe('CoreModel');
+      // Three members: the small-community regime decided, in place of the Core/Gaussian step.
+      expect(cellOf('currentDecidedBy')).toBe('SmallCommunityModel');
       expect(cellOf('timestampMillisOfCurrentStatus')).toBe(String(secondRunAt));
       expect(cellOf('timestampMinuteOfFinalScoringOutput')).toBe(
         String(Math.floor(secondRunAt / 60_000)),

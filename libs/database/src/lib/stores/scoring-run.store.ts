@@ -14,6 +14,7 @@ export type RunFigures = Pick<
   | 'dataHash'
   | 'nowAt'
   | 'algorithmVersion'
+  | 'regime'
   | 'seed'
   | 'statusCounts'
 >;

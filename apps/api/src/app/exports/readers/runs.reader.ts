@@ -26,6 +26,7 @@ export const runsReader: StreamReader<'runs'> = {
         startedAt: iso(run.startedAt),
         finishedAt: iso(run.finishedAt),
         algorithmVersion: run.algorithmVersion,
+        regime: run.regime,
         seed: run.seed,
         noteCount: run.noteCount,
         ratingCount: run.ratingCount,

@@ -17,6 +17,8 @@ import type {
   RatingResponse,
 } from '@bridgenotes/protocol';
 
+import { explanationOf, NoteExplanationDto } from './note-explanation.dto';
+
 export class PostDto implements PostResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -84,9 +86,17 @@ export class NoteDto implements NoteResponse {
     type: 'object',
     additionalProperties: true,
     description:
-      "The latest scoring explanation: which scorer decided (decidingModel: CoreModel or GaussianModel) and by which rule (decidedBy), the Core intercept, factor, pseudo-rater bounds and ratings on each viewpoint side, the Gaussian scorer's status and intercept (gaussian), the safeguards' figures",
+      "The latest scoring explanation: which scorer decided (decidingModel: CoreModel, GaussianModel or SmallCommunityModel) and by which rule (decidedBy), the Core intercept, factor, pseudo-rater bounds and ratings on each viewpoint side, the Gaussian scorer's status and intercept (gaussian), the safeguards' figures",
   })
   score!: NoteResponse['score'];
+
+  @ApiProperty({
+    nullable: true,
+    type: NoteExplanationDto,
+    description:
+      'Why the note has its status, for readers: each viewpoint side by side and, when it needs ratings, how many more helpful ratings and from which side. Null before its first scoring.',
+  })
+  explanation!: NoteExplanationDto | null;
 
   @ApiProperty({ format: 'date-time', description: "The author's minute of writing" })
   createdAt!: string;
@@ -107,6 +117,11 @@ export class NoteDto implements NoteResponse {
       status: note.status,
       ratingCount: note._count?.ratings ?? 0,
       score: (note.score as NoteResponse['score']) ?? null,
+      explanation: explanationOf(
+        note.status,
+        note.score,
+        note.classification === NoteClassification.MISINFORMED_OR_POTENTIALLY_MISLEADING,
+      ),
       createdAt: note.createdAt.toISOString(),
       deletedAt: note.deletedAt?.toISOString() ?? null,
     };

@@ -61,6 +61,15 @@ export class ScoringRunDto {
   @ApiProperty({ nullable: true, type: String, example: 'meta/1' })
   algorithmVersion!: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['core', 'small-community'],
+    description:
+      'The model that decided the statuses, chosen from the data: the Community Notes Core model, or the small-community regime (opinion groups) while too few members have rated enough for it',
+  })
+  regime!: string | null;
+
   @ApiProperty({ nullable: true, type: Number, description: 'Seed of the factorisation' })
   seed!: number | null;
 
@@ -91,6 +100,7 @@ export class ScoringRunDto {
       dataHash: run.dataHash,
       nowAt: run.nowAt?.toISOString() ?? null,
       algorithmVersion: run.algorithmVersion,
+      regime: run.regime,
       seed: run.seed,
       statusCounts: run.statusCounts as Record<string, number> | null,
       error: run.error,

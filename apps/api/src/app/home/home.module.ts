@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+
+import { HomeController } from './home.controller';
+
+@Module({ controllers: [HomeController] })
+export class HomeModule {}
