@@ -1,3 +1,5 @@
+// One file for the verifier's whole contract (single proofs, batches, the subgroup and
+// fixed-base figures): the cases share the real proofs and curve set up once at the top.
 import { readFileSync } from 'node:fs';
 
 import { verifyProof, type SemaphoreProof } from '@semaphore-protocol/core';

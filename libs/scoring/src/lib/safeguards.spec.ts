@@ -1,3 +1,5 @@
+// One file for the safeguards: the cases share one synthetic community generated at the top,
+// the costly part, and each safeguard is tested on it in turn.
 import {
   RaterKind,
   SYNTHETIC_EPOCH_MS,

@@ -1,3 +1,6 @@
+// Longer than most files on purpose: reading the reference's output files, matching them with
+// ours and every figure of the agreement report are one pass over the same joined rows; split,
+// each part would re-read or pass those rows around.
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';

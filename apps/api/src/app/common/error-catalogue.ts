@@ -1,3 +1,5 @@
+// A catalogue, long by design: every code the API answers, declared once in one list so that
+// a reader (and the OpenAPI document) sees them all side by side.
 import { HttpStatus } from '@nestjs/common';
 import { PROOF_FAILURES, TREE_DEPTH } from '@bridgenotes/protocol';
 

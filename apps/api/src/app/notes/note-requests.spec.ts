@@ -1,3 +1,5 @@
+// One file for note requests end to end (requests, the most-requested order, the writers'
+// list): the cases share one community, its members and proofs made once in beforeAll.
 import type { INestApplication } from '@nestjs/common';
 import { BridgenotesClient, noteRequestAction, type ProvenAction } from '@bridgenotes/client';
 import { NoteClassification, type PrismaClient } from '@bridgenotes/database';
