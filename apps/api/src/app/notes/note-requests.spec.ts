@@ -189,9 +189,11 @@ describe('note requests', () => {
       '403',
       '404',
       '409',
+      '429',
       '503',
     ]);
     expect(route.responses['400'].description).toContain('PROOF_MESSAGE');
+    expect(route.responses['429'].description).toContain('DAILY_QUOTA_EXCEEDED');
     const order = paths['/communities/{slug}/notes'].get.parameters.find(
       (parameter: { name: string }) => parameter.name === 'order',
     );
