@@ -7,7 +7,13 @@
 import { Identity } from '@semaphore-protocol/core';
 import { Environment } from '@bridgenotes/config';
 import { commitmentOf, groupFromLeaves, nodeArtifacts, proveAction } from '@bridgenotes/client';
-import { PrismaClient, PrismaService, saveTreeNodes, type Prisma } from '@bridgenotes/database';
+import {
+  GroupTreeStore,
+  PrismaClient,
+  PrismaService,
+  ScoringRunStore,
+  type Prisma,
+} from '@bridgenotes/database';
 import {
   appendLeaves,
   canonicalPostUrl,
@@ -143,6 +149,7 @@ export async function seedDemoCommunity(
   const proofMs = performance.now() - started;
   log(`made ${proofs} proofs in ${(proofMs / 1000).toFixed(1)} s`);
 
+  const trees = new GroupTreeStore(prisma as PrismaService);
   await prisma.$transaction(
     async (tx) => {
       await tx.community.create({
@@ -165,16 +172,8 @@ export async function seedDemoCommunity(
           leafIndex,
         })),
       });
-      await saveTreeNodes(tx, communityId, tree);
       // The members joined an hour before the first note, so every proof's root was current.
-      await tx.groupRoot.create({
-        data: {
-          communityId,
-          root: tree.root.toString(),
-          size: tree.size,
-          createdAt: new Date((startMinute - 60) * MINUTE),
-        },
-      });
+      await trees.publish(tx, communityId, tree, new Date((startMinute - 60) * MINUTE));
       for (const [key, id] of postIds) {
         const post = JSON.parse(key) as DemoNote['post'];
         const data =
@@ -215,7 +214,7 @@ async function scoreAt(prisma: PrismaClient, communityId: string, nowMs: number)
   const database = prisma as PrismaService;
   const loaded = await new ScoringInputLoader(database).load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
-  await new ScoringPublisher(database, new Environment()).publish(
+  await new ScoringPublisher(database, new Environment(), new ScoringRunStore(database)).publish(
     run.id,
     loaded,
     result,
