@@ -5,6 +5,7 @@ import {
   createRedisBackend,
   type IQueueBackend,
   type PostgresPoolConfig,
+  type PostgresQueueBackend,
   type Processor,
   Queue,
   type QueueOptions,
@@ -91,7 +92,7 @@ function connectionFor(settings: QueueSettings): Connection {
         connectionTimeoutMillis: settings.role === 'producer' ? 2_000 : 10_000,
       },
       prefix: settings.prefix,
-      factory: createPostgresBackend as BackendFactory<IQueueBackend, ConnectionOptions>,
+      factory: recoveringPostgresBackend,
     };
   }
   if (!settings.redisUrl) throw new Error('REDIS_URL is required when QUEUE_BACKEND is redis');
@@ -107,6 +108,45 @@ function connectionFor(settings: QueueSettings): Connection {
     prefix: settings.prefix,
     factory: createRedisBackend as BackendFactory<IQueueBackend, ConnectionOptions>,
   };
+}
+
+/** What BullMQ's PostgreSQL backend and its connection keep of their first readiness check. */
+interface MemoizedReadiness {
+  readyPromise?: Promise<void>;
+  waitUntilReady(): Promise<void>;
+}
+
+/**
+ * BullMQ's PostgreSQL backend (6.7.0) memoizes its first readiness check, failure included: a
+ * queue whose first connection failed (the database restarting, or an embedded database too busy
+ * to accept a connection within the timeout) failed every later call, so the API's `/ready`
+ * stayed 503 until a restart, where the Redis backend reconnects by itself. This forgets a failed
+ * readiness, so the next call tries again. It reaches into the two private fields named
+ * `readyPromise`; queue-connection.spec.ts fails if BullMQ changes them (the version is pinned).
+ */
+const recoveringPostgresBackend: BackendFactory<IQueueBackend, ConnectionOptions> = (
+  name,
+  options,
+  factoryOptions,
+) => {
+  const backend = (createPostgresBackend as BackendFactory<IQueueBackend, ConnectionOptions>)(
+    name,
+    options,
+    factoryOptions,
+  ) as unknown as PostgresQueueBackend;
+  // The connection first: the backend's own readiness awaits the connection's.
+  forgetFailedReadiness(backend.connection as unknown as MemoizedReadiness);
+  forgetFailedReadiness(backend as unknown as MemoizedReadiness);
+  return backend as unknown as IQueueBackend;
+};
+
+function forgetFailedReadiness(target: MemoizedReadiness): void {
+  const waitUntilReady = target.waitUntilReady.bind(target);
+  target.waitUntilReady = () =>
+    waitUntilReady().catch((error: unknown) => {
+      target.readyPromise = undefined;
+      throw error;
+    });
 }
 
 /** Opens one of the system's queues on the configured backend. Close it when done. */
