@@ -98,6 +98,12 @@ export default [
     },
   },
   {
+    // Workspace tooling: Jest loads its global hooks, and tsx the database scripts, with Node's
+    // own resolver, which knows no tsconfig paths; hence relative imports of the libraries.
+    files: ['tools/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Build configuration, not source: it may share workspace tooling from tools/.
     files: ['**/webpack.config.js'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 
 import { PrismaPg } from '@prisma/adapter-pg';
 
-import { PrismaClient } from '../libs/database/src/generated/prisma/client';
+import { PrismaClient } from '@bridgenotes/database';
 import { DEMO_SLUG } from './demo/demo-community';
 import { seedDemoCommunity } from './demo/seed-demo';
 

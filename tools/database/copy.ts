@@ -11,6 +11,10 @@ import { copyDatabase } from '../../libs/database/src/lib/copy-database';
 import { startEmbeddedDatabase } from '../../libs/embedded/src/lib/embedded-database';
 
 /**
+ * This tool writes every table (it copies a whole instance), so these statements live here rather
+ * than in the tables' stores, which need a running Nest application; they run in the copy's own
+ * transaction, so the target never holds a half-finished copy.
+ *
  * Jobs lived in the source's queues and do not move: webhook deliveries not yet made go back to
  * the outbox, so the target's worker enqueues them again; runs that had not finished are closed
  * as failed (the next rescoring, hourly by default, takes over); no scoring lease survives.

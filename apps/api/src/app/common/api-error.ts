@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ApiErrorResponse } from '@bridgenotes/protocol';
 
@@ -30,22 +30,11 @@ export class ApiErrorBody implements ApiErrorResponse {
  * status; the exception filter turns it into an `ApiErrorBody`.
  */
 export class ApiError extends HttpException {
-  readonly code: string;
+  readonly code: ErrorCode;
 
   /** The catalogue's status for `code`, with a message of the situation's own. */
-  constructor(code: ErrorCode, message: string, details?: unknown);
-  /**
-   * @deprecated Only so that code written before the catalogue keeps compiling: add the code to
-   * `ERRORS` and use `ApiError.of(code, …)` or `new ApiError(code, message)`.
-   */
-  constructor(status: HttpStatus, code: string, message: string, details?: unknown);
-  constructor(first: ErrorCode | HttpStatus, second: string, third?: unknown, fourth?: unknown) {
-    const catalogued = typeof first === 'string';
-    const status = catalogued ? ERRORS[first].status : first;
-    const code = catalogued ? first : second;
-    const message = catalogued ? second : (third as string);
-    const details = catalogued ? third : fourth;
-    super({ code, message, details }, status);
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super({ code, message, details }, ERRORS[code].status);
     this.code = code;
   }
 
@@ -57,6 +46,6 @@ export class ApiError extends HttpException {
 
   /** The same error carrying structured detail (`details` of the body). */
   withDetails(details: unknown): ApiError {
-    return new ApiError(this.getStatus(), this.code, this.message, details);
+    return new ApiError(this.code, this.message, details);
   }
 }

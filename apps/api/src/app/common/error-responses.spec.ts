@@ -169,11 +169,5 @@ describe('error answers and HTTP hygiene', () => {
       503,
       { code: 'NOT_READY', message: 'Not ready: queue unreachable', details: { queue: 'down' } },
     ]);
-    // The compatibility path, for codes written before the catalogue.
-    const legacy = new ApiError(HttpStatus.I_AM_A_TEAPOT, 'TEAPOT', 'short and stout');
-    expect([legacy.getStatus(), legacy.withDetails(1).getResponse()]).toEqual([
-      418,
-      { code: 'TEAPOT', message: 'short and stout', details: 1 },
-    ]);
   });
 });

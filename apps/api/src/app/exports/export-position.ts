@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import { CHANGE_STREAMS, type ChangeStream, type ExportStream } from '@bridgenotes/open-data';
 
 import { ApiError } from '../common/api-error';
@@ -25,11 +24,7 @@ export const isChangeStream = (stream: ExportStream): stream is ChangeStream =>
   (CHANGE_STREAMS as readonly string[]).includes(stream);
 
 const badCursor = () =>
-  new ApiError(
-    HttpStatus.BAD_REQUEST,
-    'CURSOR_INVALID',
-    'after is not the cursor of a record of this stream',
-  );
+  new ApiError('CURSOR_INVALID', 'after is not the cursor of a record of this stream');
 
 /** Cursors of streams ordered by more than one column: the row's sort key, opaque to clients. */
 export const packKey = (...parts: (string | number)[]) =>

@@ -1,19 +1,12 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Community } from '@bridgenotes/database';
 import type { ExportManifest } from '@bridgenotes/open-data';
 import type { Response } from 'express';
 import { once } from 'node:events';
 
-import { ApiErrorBody } from '../common/api-error';
-import { CommunitySlugParams } from '../common/slug';
-import { CommunitiesService } from '../communities/communities.service';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { RouteCommunity } from '../communities/route-community.decorator';
 import { CommunityNotesTsvWriter } from './community-notes-tsv.writer';
 import { ExportQuery, ExportStreamParams, ExportTsvParams } from './dto/export-query.dto';
 import { ExportsService } from './exports.service';
@@ -39,7 +32,6 @@ async function* ndjson<T>(records: AsyncIterable<T>): AsyncGenerator<string> {
 @Controller('communities/:slug/export')
 export class ExportsController {
   constructor(
-    private readonly communities: CommunitiesService,
     private readonly exports: ExportsService,
     private readonly tsvWriter: CommunityNotesTsvWriter,
   ) {}
@@ -50,9 +42,8 @@ export class ExportsController {
     description: 'See docs/verifiability.md; `npm run bridgenotes -- verify` checks an export.',
   })
   @ApiOkResponse({ description: 'The manifest (format bridgenotes-export/1)' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  async manifest(@Param() { slug }: CommunitySlugParams): Promise<ExportManifest> {
-    return this.exports.manifest(await this.communities.findBySlug(slug));
+  async manifest(@RouteCommunity() community: Community): Promise<ExportManifest> {
+    return this.exports.manifest(community);
   }
 
   @Get('tsv/:file')
@@ -63,10 +54,11 @@ export class ExportsController {
   })
   @ApiProduces('text/tab-separated-values')
   @ApiOkResponse({ description: 'The whole file, header first' })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
-  async tsv(@Param() { slug, file }: ExportTsvParams, @Res() response: Response): Promise<void> {
-    const community = await this.communities.findBySlug(slug);
+  async tsv(
+    @Param() { slug, file }: ExportTsvParams,
+    @RouteCommunity() community: Community,
+    @Res() response: Response,
+  ): Promise<void> {
     response.set({
       'Content-Type': 'text/tab-separated-values; charset=utf-8',
       'Content-Disposition': `attachment; filename="${slug}-${file}.tsv"`,
@@ -83,17 +75,13 @@ export class ExportsController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'One JSON record per line' })
-  @ApiBadRequestResponse({
-    type: ApiErrorBody,
-    description: 'VALIDATION_FAILED, CURSOR_INVALID, ORDER_INVALID',
-  })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiErrors('CURSOR_INVALID', 'ORDER_INVALID')
   async stream(
-    @Param() { slug, stream }: ExportStreamParams,
+    @Param() { stream }: ExportStreamParams,
     @Query() { after, limit, order, before }: ExportQuery,
+    @RouteCommunity() community: Community,
     @Res() response: Response,
   ): Promise<void> {
-    const community = await this.communities.findBySlug(slug);
     const readOrder = this.exports.order(stream, order, before);
     const position = this.exports.position(stream, after, readOrder);
     response.set({

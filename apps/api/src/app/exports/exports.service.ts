@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { Community, PrismaService } from '@bridgenotes/database';
 import {
@@ -82,11 +82,7 @@ export class ExportsService {
   order(stream: ExportStream, order: ExportOrder, before?: string): ReadOrder {
     if (order === 'id') return { kind: 'id' };
     if (!isChangeStream(stream)) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'ORDER_INVALID',
-        `only ${CHANGE_STREAMS.join(' and ')} can be read in change order`,
-      );
+      throw ApiError.of('ORDER_INVALID', CHANGE_STREAMS.join(' and '));
     }
     return { kind: 'changes', before: before === undefined ? undefined : BigInt(before) };
   }

@@ -482,7 +482,18 @@ describe('scoring worker', () => {
         1,
       ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Every job ever enqueued for the community, in any state (finished ones are kept): one.
+    const jobs = await queue.getJobs([
+      'active',
+      'waiting',
+      'delayed',
+      'prioritized',
+      'completed',
+      'failed',
+    ]);
+    expect(
+      jobs.filter((job) => (job?.data as Partial<ScoreCommunityJob>).communityId === communityId),
+    ).toHaveLength(1);
     expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
