@@ -24,7 +24,18 @@ export class ModerationPuller {
         after: last === 0 ? undefined : String(last),
         limit: PAGE,
       })) as ModerationRecord[];
-      for (const { cursor: _cursor, ...entry } of page) {
+      for (const record of page) {
+        const entry = {
+          seq: record.seq,
+          action: record.action,
+          target: record.target,
+          reasonCode: record.reasonCode,
+          moderatorKeyId: record.moderatorKeyId,
+          day: record.day,
+          message: record.message,
+          previousHash: record.previousHash,
+          hash: record.hash,
+        };
         let appended = false;
         try {
           appended = (await this.log.appendCopy(mirror.communityId, entry)).ok;
