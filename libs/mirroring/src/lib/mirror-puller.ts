@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { GroupTreeStore, PrismaService, ScoringOutbox, type Mirror } from '@bridgenotes/database';
+import {
+  GroupTreeStore,
+  ModerationLogStore,
+  PrismaService,
+  ScoringOutbox,
+  type Mirror,
+} from '@bridgenotes/database';
 import {
   exportClient,
   type ActionCheckContext,
@@ -10,6 +16,7 @@ import {
 import { communityScope, createProofVerifier } from '@bridgenotes/protocol';
 
 import { MembershipPuller } from './membership.puller';
+import { ModerationPuller } from './moderation.puller';
 import {
   MirrorPullError,
   type MirrorCursors,
@@ -34,11 +41,13 @@ const PAGE = 500;
  * worker, asked for through the scoring outbox like any accepted write.
  *
  * One room per stream: `MembershipPuller` (roots and members), `NotePageSettler`,
- * `RatingPageSettler`, `OriginResultsPuller`, around one `PageSettlement`.
+ * `RatingPageSettler`, `OriginResultsPuller`, around one `PageSettlement`; `ModerationPuller`
+ * copies the origin's moderation log (applying its hides and redactions) before the notes.
  */
 @Injectable()
 export class MirrorPuller {
   private readonly membership: MembershipPuller;
+  private readonly moderation: ModerationPuller;
   private readonly notes: NotePageSettler;
   private readonly ratings: RatingPageSettler;
   private readonly originResults: OriginResultsPuller;
@@ -47,9 +56,11 @@ export class MirrorPuller {
     private readonly prisma: PrismaService,
     trees: GroupTreeStore,
     outbox: ScoringOutbox,
+    moderationLog: ModerationLogStore,
   ) {
     const settlement = new PageSettlement(prisma);
     this.membership = new MembershipPuller(prisma, trees, settlement);
+    this.moderation = new ModerationPuller(moderationLog);
     this.notes = new NotePageSettler(prisma, outbox, settlement);
     this.ratings = new RatingPageSettler(prisma, outbox, settlement);
     this.originResults = new OriginResultsPuller(prisma);
@@ -111,6 +122,8 @@ export class MirrorPuller {
       roots: await this.membership.rootIndex(mirror.communityId, rules),
       clockSkewMinutes: rules.clockSkewMinutes,
     };
+    const moderationEntries = await this.moderation.pull(mirror, client, manifest);
+    if (moderationEntries > 0) outcome.moderationEntries = moderationEntries;
     const verifier = createProofVerifier(0);
     try {
       const horizon = manifest.changeHorizon;

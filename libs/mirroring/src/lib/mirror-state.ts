@@ -20,6 +20,8 @@ export interface PullOutcome {
   accepted: Record<MirrorStream, number>;
   /** Records refused by this pull (each also recorded as a refusal, with its reason). */
   refused: number;
+  /** Entries of the origin's moderation log copied by this pull (absent when none). */
+  moderationEntries?: number;
   /** The origin's latest succeeded run, when this pull fetched its statuses. */
   originRunFetched?: string;
 }

@@ -11,6 +11,7 @@ import {
   noteDeleteAction,
   noteShownOnProvenPost,
   provenPostKey,
+  redactedNoteAction,
   type ActionCheckContext,
   type NoteRecord,
   type PostKey,
@@ -30,10 +31,19 @@ import { unstorableNote } from './record-rules';
 
 const MINUTE = 60_000;
 
+/** What the moderation log copied from the origin says of a note the mirror does not hold yet. */
+interface LoggedModeration {
+  hidden: boolean;
+  /** The message its REDACT entry recorded, when it was redacted. */
+  redaction?: string;
+}
+
 /**
  * One page of the notes change feed: new notes (their proof, post, minute, replay) and
  * deletions (the author's proof) are checked, then stored with the page's settlement; a note
- * the mirror holds may only gain its proven deletion, never change.
+ * the mirror holds may only gain its proven deletion, never change. A note is stored hidden or
+ * redacted as the origin's moderation log (copied before the notes) has it; a redacted one is
+ * accepted only against the message its REDACT entry recorded.
  */
 export class NotePageSettler {
   constructor(
@@ -60,7 +70,13 @@ export class NotePageSettler {
         await this.prisma.note.findMany({ where: { id: { in: storable.map((note) => note.id) } } })
       ).map((note) => [note.id, note]),
     );
-    const created: Candidate<NoteRecord & { message: string; key: PostKey }>[] = [];
+    const logged = await this.moderationOf(
+      communityId,
+      storable.filter((note) => !local.has(note.id)).map((note) => note.id),
+    );
+    const created: Candidate<
+      NoteRecord & { message: string; key: PostKey; moderation?: LoggedModeration }
+    >[] = [];
     const deleted: Candidate<NoteRecord>[] = [];
     const seen = new Set<string>();
 
@@ -102,7 +118,18 @@ export class NotePageSettler {
         }
         continue;
       }
-      const action = noteCreateAction(communityId, record);
+      const moderation = logged.get(record.id);
+      if (record.redacted && moderation?.redaction === undefined) {
+        refuse(
+          subject,
+          'REDACTION_UNLOGGED',
+          "the note is redacted, but no REDACT entry of the origin's moderation log names it",
+        );
+        continue;
+      }
+      const action = record.redacted
+        ? redactedNoteAction(record, moderation?.redaction as string)
+        : noteCreateAction(communityId, record);
       if (!action || record.proof === null) {
         refuse(subject, 'NOTE_UNPROVEN', 'the note carries no proof that a member wrote it');
         continue;
@@ -148,6 +175,7 @@ export class NotePageSettler {
           ...(deletion ? {} : { deletedAt: null, deleteProof: null }),
           message: check.message,
           key,
+          moderation,
         },
         proofs,
       });
@@ -185,6 +213,12 @@ export class NotePageSettler {
             clientMinute: record.clientMinute,
             message: record.message,
             createdAt: new Date(record.createdAt),
+            hidden: record.moderation?.hidden ?? false,
+            ...(record.moderation?.redaction !== undefined && {
+              redacted: true,
+              text: '',
+              sources: [],
+            }),
             ...(deletionValid && {
               deletedAt: new Date(record.deletedAt as string),
               deleteProof: record.deleteProof as unknown as Prisma.InputJsonObject,
@@ -228,6 +262,27 @@ export class NotePageSettler {
       return undefined;
     }
     return { subject, proof: check.proof };
+  }
+
+  /** The end state of the log's entries on these notes: hidden or not, redacted or not. */
+  private async moderationOf(
+    communityId: string,
+    noteIds: string[],
+  ): Promise<Map<string, LoggedModeration>> {
+    const entries = await this.prisma.moderationLogEntry.findMany({
+      where: { communityId, target: { in: noteIds.map((id) => `note:${id}`) } },
+      orderBy: { seq: 'asc' },
+    });
+    const states = new Map<string, LoggedModeration>();
+    for (const entry of entries) {
+      const noteId = entry.target.slice('note:'.length);
+      const state = states.get(noteId) ?? { hidden: false };
+      if (entry.action === 'HIDE') state.hidden = true;
+      if (entry.action === 'RESTORE') state.hidden = false;
+      if (entry.action === 'REDACT' && entry.message !== null) state.redaction = entry.message;
+      states.set(noteId, state);
+    }
+    return states;
   }
 
   private async noteWithMessage(

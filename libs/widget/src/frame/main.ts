@@ -11,6 +11,7 @@ import { pickLocale, t, useLocale } from './i18n';
 import { MemberStore } from './member-store';
 import { contribute } from './views/contribute';
 import { noteCard } from './views/note-card';
+import { reportNote } from './views/report-note';
 import { statusUpdates } from './views/status-updates';
 
 const params = new URLSearchParams(location.search);
@@ -79,6 +80,7 @@ async function start(): Promise<void> {
     ...helpful.map((note) => {
       const view = noteCard(note, 'shown');
       view.setAttribute('role', 'listitem');
+      if (context.store.isMember) view.append(reportNote(context, note.id));
       return view;
     }),
   );

@@ -4,7 +4,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { ProvenAction } from '@bridgenotes/client';
-import { GroupTreeStore, PrismaClient, PrismaService, ScoringOutbox } from '@bridgenotes/database';
+import {
+  GroupTreeStore,
+  ModerationLogStore,
+  PrismaClient,
+  PrismaService,
+  ScoringOutbox,
+} from '@bridgenotes/database';
 import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
 import { MirrorPuller } from '@bridgenotes/mirroring';
 import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
@@ -75,6 +81,7 @@ describe('mirroring a community of another instance', () => {
       mirror.get(PrismaService),
       mirror.get(GroupTreeStore),
       mirror.get(ScoringOutbox),
+      mirror.get(ModerationLogStore),
     );
 
     community = await communityWithMembers(origin, [author, first, second]);

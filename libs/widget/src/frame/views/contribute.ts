@@ -9,6 +9,7 @@ import { memberPanel } from './member-panel';
 import { noteCard } from './note-card';
 import { noteForm } from './note-form';
 import { ratingForm } from './rating-form';
+import { reportNote } from './report-note';
 import { requestPanel } from './request-panel';
 
 export function contribute(
@@ -30,6 +31,7 @@ export function contribute(
     if (!context.store.isMember) return view;
     const mine = context.store.pseudonym === note.authorPseudonym;
     view.append(mine ? h('p', { class: 'yours' }, t('wroteThis')) : ratingForm(context, note));
+    if (!mine) view.append(reportNote(context, note.id));
     return view;
   };
   const render = (): void => {

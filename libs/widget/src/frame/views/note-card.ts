@@ -42,7 +42,7 @@ export function noteCard(note: NoteResponse, kind: 'shown' | 'proposed'): HTMLEl
     { class: `note ${kind}`, 'aria-labelledby': headingId, 'data-note-id': note.id },
     // Shown notes sit under the widget's heading, proposed ones under their section's.
     h(kind === 'shown' ? 'h3' : 'h4', { id: headingId, class: 'kind' }, heading(note, kind)),
-    h('p', { class: 'text' }, note.text),
+    h('p', { class: 'text' }, note.redacted ? t('redacted') : note.text),
     links.length > 0 &&
       h(
         'ul',

@@ -1,0 +1,277 @@
+// A redaction end to end on the real databases: the origin's reads, its export and the
+// verifier, and a mirror (a second instance with its own database) that pulls the origin's
+// moderation log and stops serving the note's text.
+import type { INestApplication } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { ProvenAction } from '@bridgenotes/client';
+import {
+  GroupTreeStore,
+  ModerationLogStore,
+  PrismaClient,
+  PrismaService,
+  ScoringOutbox,
+} from '@bridgenotes/database';
+import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
+import { MirrorPuller } from '@bridgenotes/mirroring';
+import { directorySource, httpSource, saveExport, verifyExport } from '@bridgenotes/open-data';
+import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+
+const TEXT = 'Jane Example, 1 Example Street, is behind this account.';
+const SOURCE = 'https://registry.example/jane';
+const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+const body = (proven: ProvenAction) => ({
+  ...proven.action.payload,
+  clientMinute: proven.action.clientMinute,
+  proof: proven.proof,
+});
+type Json = Record<string, unknown>;
+
+describe('a redaction, from the origin to its export, the verifier and a mirror', () => {
+  const run = currentTestRun();
+  let origin: INestApplication;
+  let mirror: INestApplication;
+  let originUrl: string;
+  let mirrorUrl: string;
+  let mirrorDatabase: InstanceDatabase;
+  let originDb: PrismaClient;
+  let mirrorDb: PrismaClient;
+  let puller: MirrorPuller;
+  let community: TestCommunity;
+  let mirrorId: string;
+  let noteId: string;
+  let postUrl: string;
+  let moderator: Record<string, string>;
+  const [author, reporter] = [createIdentity(), createIdentity()];
+
+  beforeAll(async () => {
+    await useSingleThreadedCurve();
+    origin = await createTestApp();
+    await origin.listen(0, '127.0.0.1');
+    originUrl = (await origin.getUrl()).replace('[::1]', '127.0.0.1');
+    originDb = createTestPrisma();
+    mirrorDatabase = await createInstanceDatabase(run, 'moderation-mirror');
+    mirror = await createTestApp({ DATABASE_URL: mirrorDatabase.url });
+    await mirror.listen(0, '127.0.0.1');
+    mirrorUrl = (await mirror.getUrl()).replace('[::1]', '127.0.0.1');
+    mirrorDb = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: mirrorDatabase.url }),
+    });
+    puller = new MirrorPuller(
+      mirror.get(PrismaService),
+      mirror.get(GroupTreeStore),
+      mirror.get(ScoringOutbox),
+      mirror.get(ModerationLogStore),
+    );
+    community = await communityWithMembers(origin, [author, reporter]);
+    postUrl = `https://news.example/${community.slug}/doxx`;
+    const prove = await prover(origin, community);
+    const written = await prove(author, 'note.create', '', {
+      post: { url: postUrl },
+      classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+      reasons: ['MISSING_IMPORTANT_CONTEXT'],
+      text: TEXT,
+      sources: [SOURCE],
+    });
+    noteId = (
+      await request(origin.getHttpServer())
+        .post(`/communities/${community.slug}/notes`)
+        .send(body(written))
+        .expect(201)
+    ).body.id;
+    const report = await prove(reporter, 'note.report', `note:${noteId}`, {
+      reason: 'PERSONAL_DATA',
+      text: '',
+    });
+    await request(origin.getHttpServer())
+      .post(`/communities/${community.slug}/notes/${noteId}/reports`)
+      .send(body(report))
+      .expect(201);
+    const key = await request(origin.getHttpServer())
+      .post(`/communities/${community.slug}/moderator-keys`)
+      .set(operator)
+      .send({ label: 'Mo' })
+      .expect(201);
+    moderator = { Authorization: `Bearer ${key.body.secret}` };
+  });
+
+  afterAll(async () => {
+    await mirror?.close();
+    await origin?.close();
+    await originDb?.$disconnect();
+    await mirrorDb?.$disconnect();
+    await mirrorDatabase?.drop();
+    await releaseCurve();
+  });
+
+  const onOrigin = () => request(origin.getHttpServer());
+  const onMirror = () => request(mirror.getHttpServer());
+  const act = (action: string, reasonCode: string) =>
+    onOrigin()
+      .post(`/communities/${community.slug}/moderation/actions`)
+      .set(moderator)
+      .send({ action, noteId, reasonCode })
+      .expect(201);
+
+  /** A pull that sees every write made before it (the change feed stops at a horizon). */
+  const pullAfterEarlierWrites = async () => {
+    const [{ xid }] = await originDb.$queryRaw<{ xid: string }[]>`
+      SELECT pg_current_xact_id()::text AS xid`;
+    await eventually(async () => {
+      const manifest = await onOrigin().get(`/communities/${community.slug}/export`).expect(200);
+      expect(BigInt(manifest.body.changeHorizon)).toBeGreaterThan(BigInt(xid));
+    });
+    return puller.pull(mirrorId);
+  };
+  const postOn = (app: INestApplication) =>
+    request(app.getHttpServer())
+      .get('/posts')
+      .query({ url: postUrl, community: community.slug })
+      .expect(200);
+
+  it('mirrors the note, then its hiding and restoring from the origin’s log', async () => {
+    mirrorId = (
+      await onMirror()
+        .post('/mirrors')
+        .set(operator)
+        .send({ origin: originUrl, community: community.slug })
+        .expect(201)
+    ).body.id;
+    await pullAfterEarlierWrites();
+    expect(JSON.stringify((await postOn(mirror)).body)).toContain(TEXT);
+
+    await act('HIDE', 'PERSONAL_DATA');
+    const hidden = await pullAfterEarlierWrites();
+    expect(hidden?.moderationEntries).toBe(1);
+    await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(404);
+    expect((await postOn(mirror)).body.notes).toEqual([]);
+
+    await act('RESTORE', 'REVIEWED');
+    await pullAfterEarlierWrites();
+    await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
+  });
+
+  it('redacts: no read, export or mirror serves the text, and both exports verify by hash', async () => {
+    await act('REDACT', 'PERSONAL_DATA');
+    const onOriginRead = await onOrigin()
+      .get(`/communities/${community.slug}/notes/${noteId}`)
+      .expect(200);
+    expect(onOriginRead.body).toMatchObject({ text: '', sources: [], redacted: true });
+    expect(JSON.stringify((await postOn(origin)).body)).not.toContain('Example Street');
+    const exported = await onOrigin()
+      .get(`/communities/${community.slug}/export/notes`)
+      .expect(200);
+    expect(exported.text).not.toContain('Example Street');
+    expect(exported.text).not.toContain(SOURCE);
+
+    const outcome = await pullAfterEarlierWrites();
+    expect(outcome).toMatchObject({ refused: 0, moderationEntries: 1 });
+    const read = await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
+    expect(read.body).toMatchObject({ text: '', sources: [], redacted: true });
+    expect(JSON.stringify((await postOn(mirror)).body)).not.toContain('Example Street');
+    const stored = await mirrorDb.note.findUniqueOrThrow({ where: { id: noteId } });
+    expect(stored).toMatchObject({ text: '', sources: [], redacted: true });
+    // The mirror shows its origin's log, entry for entry.
+    const originLog = (await onOrigin().get(`/communities/${community.slug}/moderation/log`)).body;
+    const mirrorLog = (await onMirror().get(`/communities/${community.slug}/moderation/log`)).body;
+    expect(mirrorLog).toEqual(originLog);
+    expect(originLog.items.map((entry: Json) => entry['action'])).toEqual([
+      'HIDE',
+      'RESTORE',
+      'REDACT',
+    ]);
+
+    for (const url of [originUrl, mirrorUrl]) {
+      const report = await verifyExport(httpSource(url, community.slug));
+      expect(report.discrepancies).toEqual([]);
+      expect(report).toMatchObject({
+        verdict: 'VERIFIED',
+        moderation: { entries: 3, redactedNotes: 1, hiddenNotes: 0 },
+        proofs: { checked: 1, groth16Verified: 1 },
+      });
+    }
+  });
+
+  it('a fresh mirror takes the note already redacted, against its REDACT entry', async () => {
+    const second = await createInstanceDatabase(run, 'moderation-mirror-2');
+    const fresh = await createTestApp({ DATABASE_URL: second.url });
+    try {
+      const freshPuller = new MirrorPuller(
+        fresh.get(PrismaService),
+        fresh.get(GroupTreeStore),
+        fresh.get(ScoringOutbox),
+        fresh.get(ModerationLogStore),
+      );
+      const id = (
+        await request(fresh.getHttpServer())
+          .post('/mirrors')
+          .set(operator)
+          .send({ origin: originUrl, community: community.slug })
+          .expect(201)
+      ).body.id;
+      const outcome = await freshPuller.pull(id);
+      expect(outcome).toMatchObject({
+        accepted: { notes: 1 },
+        refused: 0,
+        moderationEntries: 3,
+      });
+      const read = await request(fresh.getHttpServer())
+        .get(`/communities/${community.slug}/notes/${noteId}`)
+        .expect(200);
+      expect(read.body).toMatchObject({ text: '', redacted: true });
+    } finally {
+      await fresh.close();
+      await second.drop();
+    }
+  });
+
+  it('reports an export that kept the text, or lost a log entry, as discrepancies', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'bn-moderation-'));
+    try {
+      await saveExport(httpSource(originUrl, community.slug), folder);
+      const edit = async (stream: string, change: (lines: Json[]) => Json[]) => {
+        const path = join(folder, `${stream}.ndjson`);
+        const original = await readFile(path, 'utf8');
+        const lines = original
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Json);
+        await writeFile(
+          path,
+          change(lines)
+            .map((line) => `${JSON.stringify(line)}\n`)
+            .join(''),
+        );
+        return () => writeFile(path, original);
+      };
+      const codes = async () =>
+        (await verifyExport(directorySource(folder))).discrepancies.map(({ code }) => code);
+
+      const restoreNotes = await edit('notes', (notes) =>
+        notes.map((note) => ({ ...note, text: TEXT })),
+      );
+      expect(await codes()).toEqual(['REDACTION_INCOMPLETE']);
+      await restoreNotes();
+      const restoreLog = await edit('moderation', (entries) =>
+        entries.filter((entry) => entry['seq'] !== 2),
+      );
+      // The chain breaks where the entry was taken, and the HIDE now seems never restored.
+      expect(await codes()).toEqual(['MODERATION_LOG_BROKEN', 'HIDDEN_MISMATCH']);
+      await restoreLog();
+      await edit('moderation', (entries) =>
+        entries.filter((entry) => entry['action'] !== 'REDACT'),
+      );
+      expect(await codes()).toEqual(['REDACTION_UNLOGGED']);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
