@@ -196,6 +196,18 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     expect(await members()).toEqual([{ commitment: first.commitment, removed: false }]);
     expect(ticketsServed).toBe(1);
 
+    // This Chromium gives the third-party frame no lasting storage: the frame says so and offers
+    // the Storage Access API on a click; refused here (the service's site was never visited as a
+    // top-level site), it falls back to the identity backup, and the member carries on.
+    const offer = frame.getByText(
+      'This browser forgets what this frame keeps when the page closes',
+    );
+    await offer.waitFor();
+    await frame.getByRole('button', { name: 'Keep my identity on this device' }).click();
+    await frame
+      .getByText('The browser did not allow it. Back up your identity to keep it.')
+      .waitFor();
+
     const form = frame.locator('form.rate');
     await form.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await form.getByRole('checkbox', { name: 'Good sources' }).check();
