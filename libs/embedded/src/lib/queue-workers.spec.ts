@@ -12,6 +12,7 @@ import { eventually } from '@bridgenotes/testing';
 import { ServeProcess, startServeProcess } from '../testing/serve-process';
 
 type Factory = BackendFactory<IQueueBackend, PostgresPoolConfig>;
+type Counted = { getWorkersCount(): Promise<number> };
 
 /**
  * The embedded mode's queue dashboard said "No workers" while the worker ran: BullMQ's
@@ -55,45 +56,49 @@ describe('the embedded database: who is connected, as BullMQ asks', () => {
       expect(await show(reader)).toBe('');
       expect(await show(api)).toBe('api');
       await worker.end();
-      expect(await named(reader)).toEqual(['api']);
+      // The server learns of the disconnection a moment later, as PostgreSQL does.
+      await eventually(async () => {
+        const open = await named(reader);
+        if (open.join() !== 'api') throw new Error(`still listed: ${open}`);
+      });
     } finally {
       await Promise.all([api.end(), reader.end(), worker.end().catch(() => undefined)]);
     }
   });
 
-  it('lets a BullMQ queue on the PostgreSQL backend find its running worker', async () => {
+  it('lets each BullMQ queue on the PostgreSQL backend find its running worker, and forget it once closed', async () => {
     const connection: PostgresPoolConfig = {
       connectionString: database.url,
       schema: 'bullmq_embedded',
       migrate: true,
     };
     const factory = createPostgresBackend as Factory;
-    const queue = new Queue('scoring', { connection, prefix: 'embedded' }, factory);
-    expect(await queue.getWorkersCount()).toBe(0);
-    const worker = new Worker(
-      'scoring',
-      async () => undefined,
-      { connection, prefix: 'embedded' },
-      factory,
+    const names = ['scoring', 'loading'];
+    const open = () => names.map((name) => new Queue(name, { connection, prefix: 'e' }, factory));
+    const counts = (queues: Counted[]) =>
+      Promise.all(queues.map((queue) => queue.getWorkersCount()));
+    const until = (queues: Counted[], wanted: number[]) =>
+      eventually(async () => {
+        const found = await counts(queues);
+        if (found.join() !== wanted.join()) throw new Error(`workers per queue: ${found}`);
+      });
+    const queues = open();
+    const workers = names.map(
+      (name) => new Worker(name, async () => undefined, { connection, prefix: 'e' }, factory),
     );
     try {
-      await worker.waitUntilReady();
-      await eventually(async () => {
-        const count = await queue.getWorkersCount();
-        if (count !== 1) throw new Error(`${count} workers`);
-      });
+      await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+      // One session named after the last worker would show one queue's worker, not both.
+      await until(queues, [1, 1]);
     } finally {
-      await worker.close();
-      await queue.close();
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(queues.map((queue) => queue.close()));
     }
-    const after = new Queue('scoring', { connection, prefix: 'embedded' }, factory);
+    const later = open();
     try {
-      await eventually(async () => {
-        const count = await after.getWorkersCount();
-        if (count !== 0) throw new Error(`${count} workers after closing`);
-      });
+      await until(later, [0, 0]);
     } finally {
-      await after.close();
+      await Promise.all(later.map((queue) => queue.close()));
     }
   });
 });
