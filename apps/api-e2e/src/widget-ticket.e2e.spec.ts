@@ -261,7 +261,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     ['expired', 'The ticket from this site was no longer valid.', 'TICKET_EXPIRED', 2],
     ['forged', 'This site cannot admit members to this community', 'TICKET_FORGED', 1],
   ] as const)(
-    'refuses an %s ticket with its code, admitting nobody',
+    'refuses a ticket that is %s with its code, admitting nobody',
     async (kind, message, code, requests) => {
       signing = kind;
       const before = ticketsServed;
