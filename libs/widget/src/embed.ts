@@ -1,7 +1,13 @@
 // The loader a host page includes with one script tag. It only creates an iframe on the
 // service's own origin and relays the frame's size and events: the member's identity, the
 // proofs and every request to the API stay inside that frame, out of the host page's reach.
-import { FrameEvent, MESSAGE_SOURCE, STYLE_VARS } from './shared/messages';
+import {
+  FrameEvent,
+  MESSAGE_SOURCE,
+  STYLE_VARS,
+  TicketAnswer,
+  TicketRequest,
+} from './shared/messages';
 
 const script = document.currentScript as HTMLScriptElement | null;
 // The service's origin is where this file came from; the frame lives there too.
@@ -25,8 +31,12 @@ class BridgenotesWidget extends HTMLElement {
     if (!this.frame || event.source !== this.frame.contentWindow || event.origin !== service) {
       return;
     }
-    const data = event.data as (FrameEvent & { source?: string }) | null;
+    const data = event.data as ((FrameEvent | TicketRequest) & { source?: string }) | null;
     if (!data || data.source !== MESSAGE_SOURCE) return;
+    if (data.type === 'ticket-request') {
+      if (typeof data.nonce === 'string') void this.answerTicket(data.nonce);
+      return;
+    }
     if (data.type === 'resize') {
       if (Number.isFinite(data.height))
         this.frame.style.height = `${Math.min(Math.max(data.height, 40), 20000)}px`;
@@ -71,6 +81,49 @@ class BridgenotesWidget extends HTMLElement {
     this.frame = undefined;
   }
 
+  /** Answers the frame only, at the service's origin; the ticket is not kept here either. */
+  private async answerTicket(nonce: string): Promise<void> {
+    let answer: Pick<TicketAnswer, 'ticket' | 'error'>;
+    try {
+      answer = { ticket: await this.ticket() };
+    } catch (error) {
+      answer = { error: (error as Error).message === 'SIGNED_OUT' ? 'SIGNED_OUT' : 'UNAVAILABLE' };
+    }
+    this.frame?.contentWindow?.postMessage(
+      { source: MESSAGE_SOURCE, type: 'ticket', nonce, ...answer },
+      service,
+    );
+  }
+
+  /**
+   * The page's own answer to a cancelable `bridgenotes:ticket-needed` event, else one POST to
+   * the `ticket-endpoint`, which must be on the page's own origin (its login cookie goes along).
+   */
+  private ticket(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const provide = (ticket: unknown) =>
+        typeof ticket === 'string' && ticket ? resolve(ticket) : reject(new Error('SIGNED_OUT'));
+      const needed = new CustomEvent('bridgenotes:ticket-needed', {
+        detail: { provide },
+        bubbles: true,
+        cancelable: true,
+      });
+      if (!this.dispatchEvent(needed)) return;
+      const url = new URL(this.getAttribute('ticket-endpoint') ?? '', location.href);
+      if (!this.hasAttribute('ticket-endpoint') || url.origin !== location.origin) {
+        throw new Error('UNAVAILABLE');
+      }
+      fetch(url, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { Accept: 'application/jwt' },
+      }).then(async (response) => {
+        if (response.ok) return resolve((await response.text()).trim());
+        reject(new Error([401, 403].includes(response.status) ? 'SIGNED_OUT' : 'UNAVAILABLE'));
+      }, reject);
+    });
+  }
+
   private sendStyle(): void {
     const computed = getComputedStyle(this);
     const vars: Record<string, string> = {};
@@ -96,6 +149,7 @@ if (script?.dataset['community']) {
     theme: script.dataset['theme'],
     'frame-title': script.dataset['title'],
     locale: script.dataset['locale'],
+    'ticket-endpoint': script.dataset['ticketEndpoint'],
   })) {
     if (value) widget.setAttribute(name, value);
   }

@@ -18,6 +18,8 @@ export interface LaunchOptions {
   args?: string[];
   /** For pages served locally under a real site's name, with a certificate of the test's own. */
   ignoreHTTPSErrors?: boolean;
+  /** The browser's language (`navigator.languages`, `Accept-Language`), e.g. `fr-FR`. */
+  locale?: string;
 }
 
 /** A headless Chromium with a fresh profile, kept off the network beyond what a test opens. */
@@ -33,6 +35,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     headless: true,
     viewport: { width: 760, height: 900 },
     ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
+    ...(options.locale ? { locale: options.locale } : {}),
     args: [
       '--headless',
       '--no-sandbox',

@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import {
   CANCEL_REQUEST,
   fatalMessage,
+  firstValue,
   GSSENC_REQUEST,
   listenChanges,
   PROTOCOL_3,
@@ -12,10 +13,12 @@ import {
   routeOutput,
   SSL_REQUEST,
   startupMessage,
+  startupParameters,
   startupSettings,
   statementText,
   SYNC_MESSAGE,
   TERMINATE,
+  withStatementText,
 } from './wire-messages';
 
 export interface PgliteWireServerOptions {
@@ -32,6 +35,8 @@ class Connection {
   queued = false;
   closed = false;
   settings = new Map<string, string>();
+  /** Its last batch may have set `application_name`: read it back when the batch is done. */
+  naming = false;
   readonly channels = new Set<string>();
   private unread: Buffer = Buffer.alloc(0);
 
@@ -72,8 +77,12 @@ class Connection {
  * What a real server keeps per connection is emulated where clients rely on it: run-time settings
  * from the startup packet (`options=-c search_path=…`, which BullMQ's PostgreSQL backend uses) are
  * applied whenever the session changes hands, and notifications go to the clients that LISTEN
- * to their channel. Settings changed later with SET, session advisory locks, temporary tables
- * and prepared statement names remain shared by everyone.
+ * to their channel. `application_name` is kept per connection too, however it was set (startup,
+ * SET, or `set_config`, as BullMQ names its workers' connections), and `pg_stat_activity` is
+ * answered from this server's own connections: PGlite's lists only its one session, and BullMQ's
+ * PostgreSQL backend finds a queue's workers there (`getWorkers`, the queue dashboard's
+ * "Workers"). Other settings changed later with SET, session advisory locks, temporary tables and
+ * prepared statement names remain shared by everyone.
  *
  * Connecting never waits for the session: every client gets the greeting PGlite gave the first
  * startup packet (authentication ok, server parameters, ready), so a long transaction cannot make
@@ -168,6 +177,8 @@ export class PgliteWireServer {
       connection.socket.destroy();
     } else if (code === PROTOCOL_3) {
       connection.settings = startupSettings(message);
+      const name = startupParameters(message).get('application_name');
+      if (name) connection.settings.set('application_name', name);
       connection.socket.write(this.greeting as Buffer);
     } else {
       connection.socket.end(fatalMessage('08P01', 'unsupported frontend protocol'));
@@ -175,6 +186,7 @@ export class PgliteWireServer {
   }
 
   private track(connection: Connection, sql: string): void {
+    if (/application_name/i.test(sql)) connection.naming = true;
     if (!/listen/i.test(sql)) return;
     const { listen, unlisten } = listenChanges(sql);
     for (const channel of listen) connection.channels.add(channel);
@@ -208,7 +220,7 @@ export class PgliteWireServer {
         // The owner keeps the session while it is mid-batch or in a transaction, even if idle.
         if (connection.pending.length === 0) return;
         await this.adoptSettings(connection.settings);
-        const input = Buffer.concat(connection.pending.splice(0));
+        const input = Buffer.concat(connection.pending.splice(0).map((m) => this.rewrite(m)));
         let routed;
         try {
           routed = routeOutput(await this.execute(input));
@@ -217,6 +229,7 @@ export class PgliteWireServer {
           connection.socket.destroy();
           continue;
         }
+        if (routed.status === 'I' || routed.status === 'T') await this.readName(connection);
         if (!connection.closed && routed.own.length > 0) connection.socket.write(routed.own);
         this.notify(routed.notifications);
         if (routed.status === 'I') {
@@ -263,6 +276,38 @@ export class PgliteWireServer {
     this.applied = new Map(settings);
     // The output (and any error, e.g. an unknown setting) is the server's business, not a client's.
     await this.execute(queryMessage(statements.join('; ')));
+  }
+
+  /** After a batch that may have named its connection: keep the name with that connection. */
+  private async readName(connection: Connection): Promise<void> {
+    if (!connection.naming) return;
+    connection.naming = false;
+    const name =
+      firstValue(await this.execute(queryMessage("SELECT current_setting('application_name')"))) ??
+      '';
+    for (const settings of [connection.settings, this.applied]) {
+      if (name) settings.set('application_name', name);
+      else settings.delete('application_name');
+    }
+  }
+
+  /** A statement reading `pg_stat_activity` reads this server's connections instead. */
+  private rewrite(message: Buffer): Buffer {
+    const sql = statementText(message);
+    const activity = /\b(?:pg_catalog\.)?pg_stat_activity\b/gi;
+    if (sql === undefined || !activity.test(sql)) return message;
+    const names = [...this.connections]
+      .filter((connection) => !connection.closed)
+      .map(
+        (connection) =>
+          `'${(connection.settings.get('application_name') ?? '').replace(/'/g, "''")}'`,
+      );
+    // The columns BullMQ's PostgreSQL backend reads; one row per open connection.
+    const view = `(SELECT current_database()::name AS datname, a.application_name,
+      a.pid::int AS pid, 'idle'::text AS state, now() AS backend_start, now() AS state_change,
+      NULL::inet AS client_addr, NULL::int AS client_port
+      FROM unnest(ARRAY[${names.join(', ')}]::text[]) WITH ORDINALITY AS a(application_name, pid))`;
+    return withStatementText(message, sql.replace(activity, view));
   }
 
   private notify(notifications: { channel: string; message: Buffer }[]): void {

@@ -12,6 +12,7 @@ const PARSE = 0x50; // 'P'
 const SYNC = 0x53; // 'S'
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const NOTIFICATION = 0x41; // 'A'
+const DATA_ROW = 0x44; // 'D'
 
 /** `I` idle, `T` in a transaction, `E` in a failed transaction. */
 export type TransactionStatus = 'I' | 'T' | 'E';
@@ -88,6 +89,35 @@ export function statementText(message: Buffer): string | undefined {
     return message.toString('utf8', nameEnd + 1, textEnd);
   }
   return undefined;
+}
+
+/** The same Query or Parse message with another SQL text (a Parse keeps its name and types). */
+export function withStatementText(message: Buffer, sql: string): Buffer {
+  if (message[0] === QUERY) return queryMessage(sql);
+  const nameEnd = message.indexOf(0, 5);
+  const textEnd = message.indexOf(0, nameEnd + 1);
+  const name = message.subarray(5, nameEnd + 1);
+  const types = message.subarray(textEnd + 1);
+  const text = Buffer.from(`${sql}\0`, 'utf8');
+  const rebuilt = Buffer.alloc(5 + name.length + text.length + types.length);
+  rebuilt[0] = PARSE;
+  rebuilt.writeInt32BE(rebuilt.length - 1, 1);
+  Buffer.concat([name, text, types]).copy(rebuilt, 5);
+  return rebuilt;
+}
+
+/** The first column of the first row of a query's output (text format), null if none or NULL. */
+export function firstValue(output: Uint8Array): string | null {
+  const buffer = Buffer.from(output.buffer, output.byteOffset, output.byteLength);
+  let offset = 0;
+  while (offset + 5 <= buffer.length) {
+    if (buffer[offset] === DATA_ROW && buffer.readInt16BE(offset + 5) > 0) {
+      const length = buffer.readInt32BE(offset + 7);
+      return length < 0 ? null : buffer.toString('utf8', offset + 11, offset + 11 + length);
+    }
+    offset += 1 + buffer.readInt32BE(offset + 1);
+  }
+  return null;
 }
 
 /**

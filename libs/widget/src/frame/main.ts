@@ -9,6 +9,7 @@ import { button, h } from './dom';
 import { hostBridge, validOrigin } from './host';
 import { pickLocale, t, useLocale } from './i18n';
 import { MemberStore } from './member-store';
+import { regainStorage } from './storage-access';
 import { contribute } from './views/contribute';
 import { noteCard } from './views/note-card';
 import { reportNote } from './views/report-note';
@@ -54,7 +55,7 @@ async function start(): Promise<void> {
 
   let loaded: Awaited<ReturnType<typeof load>>;
   try {
-    loaded = await load();
+    [loaded] = await Promise.all([load(), regainStorage()]);
   } catch (error) {
     status.textContent = t('loadFailed');
     host.tell({ type: 'error', code: error instanceof RequestError ? error.code : 'ERROR' });

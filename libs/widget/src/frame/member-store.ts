@@ -5,23 +5,52 @@
 // wrote or rated (to tell, on the device, which of them changed status).
 import type { Helpfulness, NoteStatus } from '@bridgenotes/protocol';
 
+const IDENTITY_KEY = 'bridgenotes:identity';
 const memory = new Map<string, string>();
+/**
+ * This origin's localStorage, or, where the browser gives a third-party frame none, null (kept in
+ * memory: gone at the next reload) until the member opens the frame's storage through the
+ * Storage Access API (storage-access.ts).
+ */
+let backing: Storage | null = (() => {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
+})();
 const storage = {
   get(key: string): string | null {
     try {
-      return localStorage.getItem(key);
+      return backing ? backing.getItem(key) : (memory.get(key) ?? null);
     } catch {
       return memory.get(key) ?? null;
     }
   },
   set(key: string, value: string): void {
     try {
-      localStorage.setItem(key, value);
+      if (!backing) throw new Error('no lasting storage');
+      backing.setItem(key, value);
     } catch {
       memory.set(key, value);
     }
   },
 };
+
+/** Whether what the frame remembers outlasts the page. */
+export const lasting = (): boolean => backing !== null;
+
+/**
+ * Moves to the storage a Storage Access grant opened. What memory holds moves along, unless
+ * that storage already holds an identity (an earlier visit's), which is never overwritten.
+ */
+export function useStorage(granted: Storage): void {
+  if (granted.getItem(IDENTITY_KEY) === null) {
+    for (const [key, value] of memory) granted.setItem(key, value);
+  }
+  memory.clear();
+  backing = granted;
+}
 
 export interface OwnRating {
   helpfulness: Helpfulness;
@@ -36,8 +65,6 @@ export interface TrackedNote {
   status: NoteStatus;
   text: string;
 }
-
-const IDENTITY_KEY = 'bridgenotes:identity';
 
 export class MemberStore {
   constructor(private readonly slug: string) {}

@@ -10,6 +10,26 @@ export type FrameEvent =
   | { type: 'requested'; requests: number }
   | { type: 'error'; code: string };
 
+/**
+ * Frame → loader: a CREDENTIAL community's member wants to join, so the frame asks the host page
+ * for a ticket (docs/widget.md, "Joining with a ticket from the host page"). Not a DOM event.
+ */
+export interface TicketRequest {
+  type: 'ticket-request';
+  nonce: string;
+}
+
+/** Loader → frame: the host's ticket for the pending `nonce`, or why there is none. */
+export interface TicketAnswer {
+  type: 'ticket';
+  nonce: string;
+  ticket?: string;
+  error?: TicketError;
+}
+
+/** `SIGNED_OUT`: the host's endpoint answered 401/403; `UNAVAILABLE`: anything else. */
+export type TicketError = 'SIGNED_OUT' | 'UNAVAILABLE';
+
 /** Host page → frame: the host's values of the widget's CSS custom properties. */
 export interface StyleMessage {
   type: 'style';

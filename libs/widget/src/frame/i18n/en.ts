@@ -10,6 +10,34 @@ export const EN = {
   noNotes: 'No one has written a note on this post yet.',
   whyShown: 'Rated helpful by people who usually disagree',
   sideShare: '{share} of {count} raters on one side, {other} of {otherCount} on the other',
+  modelCore: 'Decided by the bridging model of Community Notes',
+  modelGaussian:
+    'Decided by the second bridging model, which settles notes the first one leaves undecided',
+  modelSmallCommunity:
+    'Decided by small-community scoring, which finds the groups of raters who usually agree',
+  explainHeadline: 'Needs more ratings.',
+  explainNotMisleading:
+    'A note saying the post is not misleading is never shown as helpful; it stays here unless rated not helpful.',
+  explainHeld:
+    'Its ratings are enough to show it; it is held back for up to an hour to check that the verdict lasts.',
+  explainRatingsNeeded: 'It needs more ratings before it can be scored: {count} more.',
+  explainBothLean:
+    'Both sides lean helpful, but not yet clearly enough: more helpful ratings from either would help.',
+  explainUnratedSide:
+    'It needs helpful ratings from members who usually see things differently from those who rated it so far: {count} more.',
+  explainOneSide:
+    'The other side has not found it helpful enough yet: {count} more helpful ratings needed there.',
+  explainBothSides:
+    'It needs helpful ratings from both sides: {one} more from one and {other} more from the other.',
+  manyMore: 'many',
+  viewpoints: 'What each side of the raters thought',
+  viewpointLine: '{name}: {ratings}',
+  viewpointOne: 'One side',
+  viewpointOther: 'The other side',
+  viewpointUnrated: 'nobody has rated it yet',
+  viewpointRatings:
+    '{share} helpful from {count} ratings ({helpful} helpful, {somewhat} somewhat, {notHelpful} not helpful)',
+  viewpointNeeds: 'helpful ratings still needed: {count}',
   sources: 'Sources',
   misleading: 'Readers added context',
   notMisleading: 'Readers say this is not misleading',
@@ -34,6 +62,21 @@ export const EN = {
   inviteLabel: 'Invite code',
   joined: 'You are a member of {community}.',
   closed: 'This community admits members by the operator only.',
+  storageWhy:
+    'This browser forgets what this frame keeps when the page closes, your identity included. Allow it to keep your identity on this device (this site learns nothing), or back it up.',
+  storageAsk: 'Keep my identity on this device',
+  storageRefused: 'The browser did not allow it. Back up your identity to keep it.',
+  storageNone: 'This browser forgets your identity when the page closes: back it up to keep it.',
+  ticketAsking: 'Asking this site to vouch for your account…',
+  ticketSignIn: 'Sign in on this site to join this community.',
+  ticketUnavailable: 'This site could not vouch for your account just now. Try again later.',
+  ticketExpired: 'The ticket from this site was no longer valid. Try again.',
+  ticketAccountMember:
+    'Your account on this site already joined with another identity. Restore that identity from your backup, or replace it: the new one starts without standing.',
+  ticketAccountRemoved: 'The operator removed the membership of your account on this site.',
+  ticketHostWrong: 'This site cannot admit members to this community (its set-up is wrong).',
+  replaceIdentity: 'Replace my lost identity',
+  withCode: '{message} (code {code})',
   wroteThis: 'You wrote this note: others rate it.',
   yourRating: 'Your rating: {rating}. You can change it.',
   rateAs: 'Rate this note',

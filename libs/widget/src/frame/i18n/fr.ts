@@ -9,6 +9,34 @@ export const FR: Record<StringKey, string> = {
   noNotes: 'Personne n’a encore écrit de note sur cette publication.',
   whyShown: 'Jugée utile par des personnes qui sont d’habitude en désaccord',
   sideShare: '{share} de {count} évaluateurs d’un côté, {other} de {otherCount} de l’autre',
+  modelCore: 'Décidé par le modèle de convergence de Community Notes',
+  modelGaussian:
+    'Décidé par le second modèle de convergence, qui tranche les notes que le premier laisse en suspens',
+  modelSmallCommunity:
+    'Décidé par la notation des petites communautés, qui repère les groupes de contributeurs d’ordinaire d’accord',
+  explainHeadline: 'Il faut plus d’évaluations.',
+  explainNotMisleading:
+    'Une note disant que la publication n’est pas trompeuse n’est jamais affichée comme utile ; elle reste ici sauf si elle est jugée inutile.',
+  explainHeld:
+    'Ses évaluations suffisent pour l’afficher ; elle est retenue jusqu’à une heure, le temps de vérifier que le verdict tient.',
+  explainRatingsNeeded: 'Il lui faut plus d’évaluations avant d’être notée : encore {count}.',
+  explainBothLean:
+    'Les deux côtés la jugent plutôt utile, mais pas encore assez nettement : d’autres évaluations « utile » aideraient.',
+  explainUnratedSide:
+    'Il lui faut des évaluations « utile » de membres qui voient d’ordinaire les choses autrement que ceux qui l’ont évaluée : encore {count}.',
+  explainOneSide:
+    'L’autre côté ne l’a pas encore trouvée assez utile : encore {count} évaluations « utile » de ce côté.',
+  explainBothSides:
+    'Il lui faut des évaluations « utile » des deux côtés : encore {one} d’un côté et {other} de l’autre.',
+  manyMore: 'beaucoup',
+  viewpoints: 'Ce qu’en pense chaque côté des contributeurs',
+  viewpointLine: '{name} : {ratings}',
+  viewpointOne: 'Un côté',
+  viewpointOther: 'L’autre côté',
+  viewpointUnrated: 'personne ne l’a encore évaluée',
+  viewpointRatings:
+    '{share} utile sur {count} évaluations ({helpful} utile, {somewhat} plutôt utile, {notHelpful} pas utile)',
+  viewpointNeeds: 'évaluations « utile » encore nécessaires : {count}',
   sources: 'Sources',
   misleading: 'Des lecteurs ont ajouté du contexte',
   notMisleading: 'Des lecteurs estiment que ce n’est pas trompeur',
@@ -33,6 +61,24 @@ export const FR: Record<StringKey, string> = {
   inviteLabel: 'Code d’invitation',
   joined: 'Vous êtes membre de {community}.',
   closed: 'Cette communauté n’admet de membres que par son opérateur.',
+  storageWhy:
+    'Ce navigateur oublie ce que ce cadre conserve à la fermeture de la page, votre identité comprise. Autorisez-le à garder votre identité sur cet appareil (ce site n’en apprend rien), ou sauvegardez-la.',
+  storageAsk: 'Garder mon identité sur cet appareil',
+  storageRefused: 'Le navigateur ne l’a pas permis. Sauvegardez votre identité pour la garder.',
+  storageNone:
+    'Ce navigateur oublie votre identité à la fermeture de la page : sauvegardez-la pour la garder.',
+  ticketAsking: 'Ce site se porte garant de votre compte…',
+  ticketSignIn: 'Connectez-vous sur ce site pour rejoindre cette communauté.',
+  ticketUnavailable:
+    'Ce site n’a pas pu se porter garant de votre compte pour l’instant. Réessayez plus tard.',
+  ticketExpired: 'Le ticket de ce site n’était plus valable. Réessayez.',
+  ticketAccountMember:
+    'Votre compte sur ce site a déjà rejoint la communauté avec une autre identité. Restaurez-la depuis votre sauvegarde, ou remplacez-la : la nouvelle repart sans réputation.',
+  ticketAccountRemoved: 'L’opérateur a retiré l’adhésion de votre compte sur ce site.',
+  ticketHostWrong:
+    'Ce site ne peut pas admettre de membres dans cette communauté (sa configuration est erronée).',
+  replaceIdentity: 'Remplacer mon identité perdue',
+  withCode: '{message} (code {code})',
   wroteThis: 'Vous avez écrit cette note : d’autres l’évaluent.',
   yourRating: 'Votre évaluation : {rating}. Vous pouvez la changer.',
   rateAs: 'Évaluer cette note',

@@ -5,6 +5,7 @@ import type { NoteResponse } from '@bridgenotes/protocol';
 import { ensurePseudonym, FrameContext } from '../context';
 import { h, nextId } from '../dom';
 import { t } from '../i18n';
+import { storageOffer } from '../storage-access';
 import { memberPanel } from './member-panel';
 import { noteCard } from './note-card';
 import { noteForm } from './note-form';
@@ -41,9 +42,12 @@ export function contribute(
       void ensurePseudonym(context).then(render, () => undefined);
     }
     const list = h('div', { class: 'to-rate' }, ...toRate.map(card));
+    // Only once there is an identity to lose.
+    const offer = context.store.identity !== null ? storageOffer(render) : null;
     const intro = h('p', {}, toRate.length > 0 ? t('needsRatings') : t('noneToRate'));
     section.replaceChildren(
       memberPanel(context, render),
+      ...(offer ? [offer] : []),
       ...(toRate.length > 0 || member ? [h('h3', {}, t('needsRatingsHeading')), intro, list] : []),
       ...(member
         ? [

@@ -6,6 +6,7 @@ import { button, h, nextId } from '../dom';
 import { actionFeedback } from '../feedback';
 import { t } from '../i18n';
 import { prover } from '../prover-client';
+import { credentialJoin } from './credential-join';
 
 export function memberPanel(context: FrameContext, onChange: () => void): HTMLElement {
   const { store, community } = context;
@@ -69,6 +70,10 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
   }
   if (community.admission === 'CLOSED') {
     panel.append(h('p', {}, t('closed')));
+    return panel;
+  }
+  if (community.admission === 'CREDENTIAL') {
+    panel.append(h('p', {}, t('memberIntro')), credentialJoin(context, backup, onChange));
     return panel;
   }
   const inviteId = nextId('invite');

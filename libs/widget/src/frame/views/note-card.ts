@@ -4,6 +4,7 @@ import type { NoteResponse, ScoreSide } from '@bridgenotes/protocol';
 
 import { h, nextId } from '../dom';
 import { age, formatPercent, t } from '../i18n';
+import { decidingModel, needsRatingsExplanation } from './explanation';
 
 function httpUrl(text: string): URL | null {
   try {
@@ -19,13 +20,17 @@ const share = (side: ScoreSide) => (side.raters > 0 ? side.helpful / side.raters
 function whyShown(note: NoteResponse): string {
   const one = note.score?.negativeFactorRaters;
   const other = note.score?.positiveFactorRaters;
-  if (!one || !other) return t('whyShown');
-  return `${t('whyShown')}: ${t('sideShare', {
-    share: formatPercent(share(one)),
-    count: one.raters,
-    other: formatPercent(share(other)),
-    otherCount: other.raters,
-  })}`;
+  const model = decidingModel(note);
+  const sides =
+    one && other
+      ? `: ${t('sideShare', {
+          share: formatPercent(share(one)),
+          count: one.raters,
+          other: formatPercent(share(other)),
+          otherCount: other.raters,
+        })}`
+      : '';
+  return `${t('whyShown')}${sides}${model ? `. ${model}.` : ''}`;
 }
 
 function heading(note: NoteResponse, kind: 'shown' | 'proposed'): string {
@@ -65,5 +70,6 @@ export function noteCard(note: NoteResponse, kind: 'shown' | 'proposed'): HTMLEl
       h('time', { datetime: note.createdAt }, age(note.createdAt)),
       kind === 'shown' && ` · ${whyShown(note)}`,
     ),
+    kind === 'proposed' && needsRatingsExplanation(note),
   );
 }

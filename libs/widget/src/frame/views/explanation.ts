@@ -1,0 +1,78 @@
+// Why a note has its status, in the reader's language: for a note that needs ratings, what is
+// still missing and from which side of the raters; for a shown note, which model decided. Built
+// from the API's structured explanation (its English `headline` and `detail` serve API clients),
+// never showing a field name.
+import type { NoteResponse, ViewpointRatingsResponse } from '@bridgenotes/protocol';
+
+import { h } from '../dom';
+import { formatPercent, StringKey, t } from '../i18n';
+
+/** The scorers a `score.decidingModel` names, in plain words. */
+const MODELS: Record<string, StringKey> = {
+  CoreModel: 'modelCore',
+  GaussianModel: 'modelGaussian',
+  SmallCommunityModel: 'modelSmallCommunity',
+};
+
+/** "Decided by …", or null when the score names no model this frame knows. */
+export function decidingModel(note: NoteResponse): string | null {
+  const model = MODELS[String(note.score?.['decidingModel'] ?? '')];
+  return model ? t(model) : null;
+}
+
+const needed = (count: number | null): string | number => count ?? t('manyMore');
+
+/** The sentence naming what a note that needs ratings lacks (the API's rules, in words). */
+function missing(
+  note: NoteResponse,
+  one: ViewpointRatingsResponse,
+  other: ViewpointRatingsResponse,
+): string {
+  const score = note.score ?? {};
+  if (note.classification === 'NOT_MISLEADING') return t('explainNotMisleading');
+  if (score['decidedBy'] === 'NmrDueToMinStableCrhTime') return t('explainHeld');
+  const total = (score['missing'] as { ratingsNeeded?: number } | undefined)?.ratingsNeeded ?? 0;
+  if (total > 0) return t('explainRatingsNeeded', { count: total });
+  const [a, b] = [one.helpfulRatingsNeeded, other.helpfulRatingsNeeded];
+  if (a === 0 && b === 0) return t('explainBothLean');
+  if (a === 0 || b === 0) {
+    const lacking = a === 0 ? other : one;
+    return t(lacking.ratings === 0 ? 'explainUnratedSide' : 'explainOneSide', {
+      count: needed(lacking.helpfulRatingsNeeded),
+    });
+  }
+  return t('explainBothSides', { one: needed(a), other: needed(b) });
+}
+
+function viewpoint(side: ViewpointRatingsResponse, index: number): HTMLElement {
+  const name = t(index === 0 ? 'viewpointOne' : 'viewpointOther');
+  const ratings =
+    side.ratings === 0
+      ? t('viewpointUnrated')
+      : t('viewpointRatings', {
+          share: formatPercent(side.helpfulShare ?? 0),
+          count: side.ratings,
+          helpful: side.helpful,
+          somewhat: side.somewhatHelpful,
+          notHelpful: side.notHelpful,
+        });
+  const need = side.helpfulRatingsNeeded;
+  return h(
+    'li',
+    {},
+    t('viewpointLine', { name, ratings }),
+    need !== 0 && ` · ${t('viewpointNeeds', { count: needed(need) })}`,
+  );
+}
+
+/** The explanation under a note that needs ratings; null before its first scoring. */
+export function needsRatingsExplanation(note: NoteResponse): HTMLElement | null {
+  const [one, other] = note.explanation?.viewpoints ?? [];
+  if (!one || !other) return null;
+  return h(
+    'div',
+    { class: 'explanation' },
+    h('p', {}, h('strong', {}, t('explainHeadline')), ` ${missing(note, one, other)}`),
+    h('ul', { 'aria-label': t('viewpoints') }, viewpoint(one, 0), viewpoint(other, 1)),
+  );
+}
