@@ -64,8 +64,9 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
     'createdAtMillis',
     'classification',
     'tweetId',
+    'summary',
   ];
-  await readTsv(paths.notes, noteColumns, ([id, author, created, classification, tweetId]) => {
+  await readTsv(paths.notes, noteColumns, ([id, author, created, classification, tweetId, text]) => {
     if (builder.noteIndexOf(id) !== undefined) return;
     const previous = history.get(id);
     classificationById.set(id, classification);
@@ -78,6 +79,7 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
       // The reference leaves notes with tweetId −1 out of post-selection similarity's co-rating.
       postId: tweetId === '' || tweetId === '-1' ? undefined : tweetId,
       history: previous,
+      text,
     });
   });
   // §2.3: notes only in the status history are deleted notes; they still count as misleading.

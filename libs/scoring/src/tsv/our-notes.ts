@@ -30,15 +30,17 @@ export function ourNotes(
   data.input.noteIds.forEach((id, n) => {
     // Unrated notes (coreShare NaN) and notes mostly rated outside the Core slice: no Core status.
     const captured = data.coreShare[n] >= CORE_CAPTURE_THRESHOLD;
+    // Topic notes (§8.6) are left out of Core as well.
+    const core = captured && settled.scorers.core.scored[n] === 1;
     const lowDiligence = settled.safeguards?.lowDiligenceIntercept[n] ?? NaN;
     out.set(id, {
-      coreStatus: captured ? NOTE_STATUS_NAMES[settled.status[n] as NoteStatus] : '',
+      coreStatus: core ? NOTE_STATUS_NAMES[settled.status[n] as NoteStatus] : '',
       settledStatus: captured ? shown(settled, n) : nmr,
       firstRunStatus: timed === undefined ? '' : captured ? shown(timed, n) : nmr,
-      lowDiligenceFired: captured && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,
-      coreIntercept: captured ? settled.final.intercept[n] : NaN,
-      gaussianIntercept: captured ? settled.gaussian.intercept[n] : NaN,
-      lowDiligenceIntercept: captured ? lowDiligence : NaN,
+      lowDiligenceFired: core && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,
+      coreIntercept: core ? settled.final.intercept[n] : NaN,
+      gaussianIntercept: core ? settled.gaussian.intercept[n] : NaN,
+      lowDiligenceIntercept: core ? lowDiligence : NaN,
     });
   });
   return out;
