@@ -17,11 +17,15 @@ import {
  * low-diligence model weighted as the reference weighs it, the Gaussian scorer and meta-scoring
  * (Core, then Gaussian), each note's deciding scorer in its explanation, and the small-community
  * regime, chosen from the input where the Core's filters leave too little (`chooseRegime`,
- * recorded in the run's `regime`; it then decides in place of the meta-scoring). Status
- * histories are the same 24 fields in every version since `safeguards/1`, so a run carries on
- * from the histories an earlier version left.
+ * recorded in the run's `regime`; it then decides in place of the meta-scoring); `meta/2`: every
+ * scorer of the reference that changes a status when all raters share one modeling group
+ * (CoreWithTopics, Expansion, ExpansionPlus, GaussianCoreWithTopics beside Core and Gaussian),
+ * meta-scoring in the reference's order with each note's deciding scorer (unrated notes are
+ * now decided by ExpansionPlusModel). The run input carries no note text, so no note has a
+ * topic and Core scores every note. Status histories are the same 24 fields in every version
+ * since `safeguards/1`, so a run carries on from the histories an earlier version left.
  */
-export const ALGORITHM_VERSION = 'meta/1';
+export const ALGORITHM_VERSION = 'meta/2';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =

@@ -201,7 +201,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'meta/1',
+      algorithmVersion: 'meta/2',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });
