@@ -160,6 +160,8 @@ export interface ModelRunOptions {
   readonly seed: number;
   readonly fit?: FitOptions;
   readonly topicSeeds?: readonly TopicSeed[];
+  /** Called as each step finishes (with the scorer's name), so the benchmark can time them. */
+  readonly onStepDone?: (step: string) => void;
 }
 
 export function runModels(
@@ -171,7 +173,9 @@ export function runModels(
   const topics = assignTopics(input, options.topicSeeds);
   const noteCount = input.noteIds.length;
   const rated = Uint8Array.from(numRatings, (count) => (count > 0 ? 1 : 0));
-  const withTopics = runMf(input, numRatings, excluded, options);
+  const step = (name: string): void => options.onStepDone?.(name);
+  step('topic assignment');
+  const withTopics = runMf(input, numRatings, excluded, options, 'CoreWithTopics');
   let core = withTopics;
   let coreNumRatings = numRatings;
   const coreScored = rated.slice();
@@ -182,7 +186,7 @@ export function runModels(
       selectRatings(input, (i) => topics.noteTopic[input.ratingNote[i]] < 0),
     );
     coreNumRatings = countRatingsPerNote(coreInput);
-    core = runMf(coreInput, coreNumRatings, excluded, options);
+    core = runMf(coreInput, coreNumRatings, excluded, options, 'Core');
   }
   const statusesOf = (
     run: MfRun,
@@ -215,7 +219,12 @@ export function runModels(
     return { ...scores, ...statuses, scored };
   };
   const gaussian = gaussianOf(core, coreNumRatings, coreScored);
-  return {
+  const gaussianCoreWithTopics =
+    core === withTopics
+      ? { ...gaussian, scored: rated }
+      : gaussianOf(withTopics, numRatings, rated);
+  step('Gaussian scorers (3 passes each)');
+  const runs: ModelRuns = {
     topics,
     core: { ...core, ...statusesOf(core, coreNumRatings, CORE_RULES, true, coreScored) },
     coreWithTopics: {
@@ -231,9 +240,10 @@ export function runModels(
       new Uint8Array(noteCount).fill(1),
     ),
     gaussian,
-    gaussianCoreWithTopics:
-      core === withTopics ? { ...gaussian, scored: rated } : gaussianOf(withTopics, numRatings, rated),
+    gaussianCoreWithTopics,
   };
+  step('status rules of every scorer');
+  return runs;
 }
 
 /** §5 for one scorer's slice: prescoring, final scoring and the tag-based safeguards. */
@@ -242,8 +252,16 @@ function runMf(
   numRatings: Int32Array,
   excluded: ExcludedRaters,
   options: ModelRunOptions,
+  name: string,
 ): MfRun {
-  const prescoring = prescore(input, numRatings, { seed: options.seed, fit: options.fit });
+  const prescoring = prescore(input, numRatings, {
+    seed: options.seed,
+    fit: options.fit,
+    onStepDone: (step) => options.onStepDone?.(`${name} prescoring: ${step}`),
+  });
   const final = finalScore(input, numRatings, prescoring, excluded);
-  return { input, prescoring, final, safeguards: noteSafeguards(input, prescoring, final) };
+  options.onStepDone?.(`${name} final scoring + pseudo-raters + baseline passes`);
+  const safeguards = noteSafeguards(input, prescoring, final);
+  options.onStepDone?.(`${name} tag, incorrect and low-diligence filters`);
+  return { input, prescoring, final, safeguards };
 }

@@ -122,3 +122,26 @@ export function assignTopics(
   }
   return { noteTopic, topics: seeds.map((seed) => seed.topic), topicNotes };
 }
+
+/**
+ * A community's stored setting (JSON) as seeds, or undefined when it is not a valid list of
+ * `{topic, terms}` within the limits above, so a caller can refuse it instead of scoring on it.
+ */
+export function parseTopicSeeds(value: unknown): TopicSeed[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_TOPICS) return undefined;
+  const seeds: TopicSeed[] = [];
+  for (const entry of value) {
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    const { topic, terms } = entry as { topic?: unknown; terms?: unknown };
+    if (typeof topic !== 'string' || !TOPIC_NAME_PATTERN.test(topic)) return undefined;
+    if (!Array.isArray(terms) || terms.length === 0 || terms.length > MAX_TERMS_PER_TOPIC) {
+      return undefined;
+    }
+    if (!terms.every((term) => typeof term === 'string' && isValidSeedTerm(term))) return undefined;
+    seeds.push({ topic, terms: terms as string[] });
+  }
+  return seeds;
+}
+
+/** A topic's name: letters, digits, `_` and `-`, 1 to 40 of them. */
+export const TOPIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;

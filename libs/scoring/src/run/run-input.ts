@@ -3,6 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { NoteStatus, publicStatus } from '../lib/note-status';
 import { RatingTag } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
+import type { TopicSeed } from '../lib/topics';
 import {
   canonicalStatusHistory,
   emptyStatusHistory,
@@ -98,6 +99,8 @@ export interface RunNote {
    * It decides CRH inertia, the valid-rating window, stabilisation and locking.
    */
   history: NoteStatusHistory | null;
+  /** The note's text; with the community's topic seeds it decides the note's topic (§8.6). */
+  text?: string;
 }
 
 export interface RunRating {
@@ -115,6 +118,8 @@ export interface RunInput {
   ratingCount: number;
   /** The run's time, the scorer's `nowMs` (stabilisation, locking). */
   nowMs: number;
+  /** The community's topics and seed terms, the scorer's `topicSeeds`. */
+  topicSeeds: readonly TopicSeed[];
   /**
    * SHA-256 (hex) over everything the statuses depend on: the run time, then one canonical line
    * per note (with its status history) and per rating (with its tags), each in id order.
@@ -204,7 +209,9 @@ export function startingStatusHistory(
  * hash:
  *
  *   t⇥nowMs
+ *   s⇥[topic seeds, JSON]                                   when the community names topics
  *   n⇥id⇥author⇥classification⇥createdAt (ISO)⇥postId      one per note
+ *   x⇥"text" (JSON)                                         after its note, with topic seeds
  *   h⇥[24 history values in column order, JSON]             after its note, when it has one
  *   r⇥noteId⇥rater⇥helpfulness⇥clientMinute⇥tagMask        one per rating
  *
@@ -220,9 +227,20 @@ export class RunInputBuilder {
   private noteCount = 0;
   private ratingCount = 0;
 
-  constructor(private readonly nowMs: number) {
+  /**
+   * Without topic seeds (or with none) the hash lines are those of every version before
+   * `meta/2`; the note texts only enter the input, and its hash, when they can decide a topic.
+   */
+  constructor(
+    private readonly nowMs: number,
+    private readonly topicSeeds: readonly TopicSeed[] = [],
+  ) {
     if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new Error(`bad run time ${nowMs}`);
     this.hash.update(`t\t${nowMs}\n`);
+    if (topicSeeds.length > 0) {
+      const canonical = topicSeeds.map(({ topic, terms }) => ({ topic, terms }));
+      this.hash.update(`s\t${JSON.stringify(canonical)}\n`);
+    }
   }
 
   addNote(note: RunNote): void {
@@ -233,10 +251,12 @@ export class RunInputBuilder {
       misleading: note.classification === 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
       postId: note.postId,
       history,
+      text: this.topicSeeds.length > 0 ? (note.text ?? '') : undefined,
     });
     const fields = `n\t${note.id}\t${note.authorPseudonym}\t${note.classification}\t${new Date(note.createdAtMs).toISOString()}`;
     this.hash.update(`${fields}\t${note.postId}\n`);
     this.dataHash.update(`${fields}\t${postKeyOf(note.post)}\n`);
+    if (this.topicSeeds.length > 0) this.hash.update(`x\t${JSON.stringify(note.text ?? '')}\n`);
     if (history) this.hash.update(`h\t${canonicalStatusHistory(history)}\n`);
     this.noteCount += 1;
   }
@@ -265,6 +285,7 @@ export class RunInputBuilder {
       noteCount: this.noteCount,
       ratingCount: this.ratingCount,
       nowMs: this.nowMs,
+      topicSeeds: this.topicSeeds,
       inputHash: this.hash.digest('hex'),
       dataHash: this.dataHash.digest('hex'),
     };
