@@ -118,9 +118,9 @@ describe('the scorers of §8 on one modeling group', () => {
     it('scores no topic when the community names no topics', () => {
       const plain = scoreNotes(community(10), { regime: 'core', topicSeeds: [] });
       expect(plain.scorers.topics.topicNotes).toBe(0);
-      expect(plain.scorers.core.scored.every((s, n) => s === (plain.numRatings[n] > 0 ? 1 : 0))).toBe(
-        true,
-      );
+      expect(
+        plain.scorers.core.scored.every((s, n) => s === (plain.numRatings[n] > 0 ? 1 : 0)),
+      ).toBe(true);
     });
   });
 });

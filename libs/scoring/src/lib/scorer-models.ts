@@ -115,7 +115,6 @@ export function applyStatusRules(
   return { status, decidedBy, activeRules };
 }
 
-
 /** One matrix-factorisation scorer's pass of §5 over its slice of the ratings. */
 export interface MfRun {
   /** The scorer's slice; `final.selection` indexes its ratings. */

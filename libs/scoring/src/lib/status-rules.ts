@@ -57,7 +57,10 @@ export const CORE_RULES: ScorerRules = {
  * §8.2: CoreWithTopics, Core's settings without the firm reject (the reference's output on
  * cn-small shows none: its safeguards give NMR). Pseudo-raters come with its scores.
  */
-export const CORE_WITH_TOPICS_RULES: ScorerRules = { ...CORE_RULES, firmRejectIntercept: undefined };
+export const CORE_WITH_TOPICS_RULES: ScorerRules = {
+  ...CORE_RULES,
+  firmRejectIntercept: undefined,
+};
 
 /** §8.3: Expansion, Core's thresholds and firm reject; it has no pseudo-raters (no UcbCRNH). */
 export const EXPANSION_RULES: ScorerRules = CORE_RULES;

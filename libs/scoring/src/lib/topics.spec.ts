@@ -4,7 +4,12 @@ import { assignTopics, isValidSeedTerm, seedTermPattern, type TopicSeed } from '
 function inputOf(notes: { id: string; post?: string; text?: string }[]) {
   const builder = new ScoringInputBuilder();
   for (const note of notes) {
-    builder.addNote(note.id, { createdAtMs: 0, misleading: true, postId: note.post, text: note.text });
+    builder.addNote(note.id, {
+      createdAtMs: 0,
+      misleading: true,
+      postId: note.post,
+      text: note.text,
+    });
   }
   return builder.build();
 }

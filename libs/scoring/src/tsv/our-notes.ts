@@ -1,4 +1,10 @@
-import { META_RULE_NAMES, MetaRule, NOTE_STATUS_NAMES, NoteStatus, RuleId } from '../lib/note-status';
+import {
+  META_RULE_NAMES,
+  MetaRule,
+  NOTE_STATUS_NAMES,
+  NoteStatus,
+  RuleId,
+} from '../lib/note-status';
 import type { ScorerStatuses } from '../lib/scorer-models';
 import { scoreNotes, type ScoringResult } from '../lib/scorer';
 import type { CommunityNotesData } from './community-notes-reader';

@@ -135,7 +135,9 @@ export function writeScoredNotes(
       String(input.noteCreatedAtMs[n]),
       core ? NOTE_STATUS_NAMES[status] : '',
       // ExpansionPlus reports every note (no capture threshold), so it decides the others.
-      META_RULE_NAMES[(captured ? result.metaDecidedBy[n] : MetaRule.ExpansionPlusModel) as MetaRule],
+      META_RULE_NAMES[
+        (captured ? result.metaDecidedBy[n] : MetaRule.ExpansionPlusModel) as MetaRule
+      ],
       core ? formatNumber(final.interceptMin[n]) : '',
       core ? formatNumber(final.interceptMax[n]) : '',
       String(result.numRatings[n]),

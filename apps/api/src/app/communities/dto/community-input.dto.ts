@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
-import { MAX_TERM_LENGTH, MAX_TERMS_PER_TOPIC, MAX_TOPICS, TOPIC_NAME_PATTERN } from '@bridgenotes/scoring';
+import {
+  MAX_TERM_LENGTH,
+  MAX_TERMS_PER_TOPIC,
+  MAX_TOPICS,
+  TOPIC_NAME_PATTERN,
+} from '@bridgenotes/scoring';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
