@@ -41,7 +41,7 @@ describe('agreement with the reference scorer on cn-small', () => {
   it('gives the reference Core status to nearly every note, topic notes left out as it does', () => {
     expect(figures.coreStatus.compared).toBe(1000);
     // Issue 18 asks for ≥ 99 %; measured 98.5 % (the rest: low-diligence near its threshold, two
-    // brigade notes, three intercepts within 0.01 of a threshold), so this guards what is met.
+    // brigade notes, three intercepts within 0.013 of a threshold), so this guards what is met.
     expect(figures.coreStatus.share).toBeGreaterThanOrEqual(0.98);
     expect(figures.coreDifferences.some((d) => d.reference === '' || d.ours === '')).toBe(false);
     expect(figures.coreIntercept.p50).toBeLessThan(0.002);
