@@ -1,6 +1,7 @@
 /**
- * Benchmark of the whole pipeline (preprocessing safeguards, prescoring, final scoring, status
- * rules, stabilisation) on synthetic data with tags, stage by stage:
+ * Benchmark of the whole pipeline (preprocessing safeguards, every scorer of §8 — Core,
+ * CoreWithTopics, Expansion, ExpansionPlus, Gaussian, GaussianCoreWithTopics — meta-scoring,
+ * stabilisation) on synthetic data with tags and ~1 % topic notes, stage by stage:
  *
  *   npx tsx libs/scoring/bench/benchmark.ts [--ratings 1000000] [--raters 40000]
  *     [--notes 25000] [--seed 1] [--repeat-score]
@@ -9,19 +10,15 @@
  * check. `--repeat-score` scores twice and checks that the outputs are byte-identical.
  */
 import { integerOption, parseArguments } from '../src/cli/arguments';
-import { finalScore } from '../src/lib/final-scoring';
 import { highVolumeRaters } from '../src/lib/high-volume-raters';
-import { NOTE_STATUS_NAMES, NoteStatus } from '../src/lib/note-status';
+import { META_RULE_NAMES, MetaRule, NOTE_STATUS_NAMES, NoteStatus } from '../src/lib/note-status';
 import { postSelectionSimilarity } from '../src/lib/post-selection-similarity';
-import { prescore } from '../src/lib/prescoring';
 import { quasiCliqueMembers } from '../src/lib/quasi-cliques';
 import { countRatingsPerNote } from '../src/lib/rating-filters';
-import { applyStatusRules, noteSafeguards } from '../src/lib/scorer';
+import { runModels } from '../src/lib/scorer-models';
 import { ScoringInputBuilder, withRatings, type ScoringInput } from '../src/lib/scoring-input';
 import { stabiliseStatuses } from '../src/lib/status-stability';
-import { gaussianScores } from '../src/lib/gaussian-scorer';
 import { metaScore } from '../src/lib/meta-scoring';
-import { GAUSSIAN_RULES } from '../src/lib/status-rules';
 import { builderSink, generateSyntheticCommunity } from '../src/synthetic/synthetic-data';
 import { StageTimer } from './stage-timer';
 
@@ -40,7 +37,21 @@ function main(): void {
 
   const timer = new StageTimer();
   const builder = new ScoringInputBuilder();
-  generateSyntheticCommunity({ seed, raters, notes, ratings }, builderSink(builder));
+  // About 1 % of posts get a note text with one of the reference's seed terms (cn-small's share
+  // of topic notes), so Core is fitted again without them, as the reference does.
+  const sink = builderSink(builder);
+  const posts = new Map<string, boolean>();
+  generateSyntheticCommunity(
+    { seed, raters, notes, ratings },
+    {
+      ...sink,
+      note(id, authorId, createdAtMs, misleading, postId) {
+        if (!posts.has(postId)) posts.set(postId, posts.size % 100 === 0);
+        const text = posts.get(postId) ? 'what Ronaldo said' : 'a note';
+        builder.addNote(id, { authorId, createdAtMs, misleading, postId, text });
+      },
+    },
+  );
   timer.lap('generate + builder.addRating');
   const input = builder.build();
   timer.lap('builder.build (canonical order)');
@@ -68,28 +79,17 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
       ? original
       : withRatings(original, pss.keptRatings);
   const numRatings = countRatingsPerNote(input);
-  const prescoring = prescore(input, numRatings, {
-    seed: 42,
-    onStepDone: (step) => timer.lap(`prescoring: ${step}${suffix}`),
-  });
-  const final = finalScore(input, numRatings, prescoring, { highVolume, correlated });
-  timer.lap(`final scoring + pseudo-raters + baseline passes${suffix}`);
-  const safeguards = noteSafeguards(input, prescoring, final);
-  timer.lap(`tag and incorrect filters${suffix}`);
-  const statuses = applyStatusRules(input, numRatings, final, safeguards);
-  timer.lap(`status rules${suffix}`);
-  const gaussian = gaussianScores(input, final.selection, prescoring.finalRound.raterFactor, {
-    highVolume,
-    correlated,
-  });
-  const gaussianStatuses = applyStatusRules(input, numRatings, final, safeguards, {
-    rules: GAUSSIAN_RULES,
-    scores: { ...gaussian, factor: final.factor, interceptMax: undefined },
-  });
-  const models = metaScore(statuses.status, gaussianStatuses.status);
-  timer.lap(`Gaussian scorer (3 passes) + meta-scoring${suffix}`);
+  const scorers = runModels(
+    input,
+    numRatings,
+    { highVolume, correlated },
+    { seed: 42, onStepDone: (step) => timer.lap(`${step}${suffix}`) },
+  );
+  const { core } = scorers;
+  const models = metaScore(scorers);
+  timer.lap(`meta-scoring${suffix}`);
   // A run time a day after the synthetic timeline, so every note is old enough to lock.
-  const stable = stabiliseStatuses(input, statuses.status, Date.UTC(2026, 1, 1), models);
+  const stable = stabiliseStatuses(input, core.status, Date.UTC(2026, 1, 1), models);
   timer.lap(`stabilisation, locking, explanation tags${suffix}`);
   const count = (flags: Uint8Array): number => flags.reduce((a, b) => a + b, 0);
   console.log(
@@ -99,6 +99,13 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
       `${pss.coRatingPairs} co-rating`,
   );
 
+  console.log(
+    `topics: ${scorers.topics.topicNotes} topic notes, ` +
+      `decided by ${[...countBy(models.decidedBy, (rule) => META_RULE_NAMES[rule as MetaRule])]
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ')}`,
+  );
+  const { prescoring, final } = core;
   const { firstRoundSummary: r1, finalRoundSummary: r2 } = prescoring;
   console.log(
     `round 1: ${r1.ratings} ratings, ${r1.notes} notes, ${r1.raters} raters, ` +
@@ -109,7 +116,7 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
       `${r2.iterations} sweeps, train MSE ${r2.trainMse.toFixed(4)}`,
   );
   const counts = new Map<string, number>();
-  for (const s of statuses.status) {
+  for (const s of core.status) {
     const name = NOTE_STATUS_NAMES[s as NoteStatus];
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
@@ -121,16 +128,26 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
   }
   console.log('final statuses (first timed run):', Object.fromEntries(shown));
   const arrays = [
-    statuses.status,
+    core.status,
     stable.finalStatus,
     final.intercept,
     final.factor,
-    gaussian.intercept,
+    scorers.gaussian.intercept,
+    scorers.coreWithTopics.final.intercept,
+    scorers.expansion.status,
+    scorers.expansionPlus.status,
+    scorers.gaussianCoreWithTopics.intercept,
     models.decidedBy,
   ];
   arrays.push(final.interceptMax, final.interceptNoHighVol, final.interceptNoCorrelated);
   arrays.push(prescoring.finalRound.raterIntercept, prescoring.finalRound.raterFactor);
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+}
+
+function countBy(values: Uint8Array, key: (value: number) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(key(value), (counts.get(key(value)) ?? 0) + 1);
+  return counts;
 }
 
 main();

@@ -56,6 +56,19 @@ export {
   type ScoringResult,
 } from './lib/scorer';
 export {
+  assignTopics,
+  DEFAULT_TOPIC_SEEDS,
+  isValidSeedTerm,
+  MAX_TERM_LENGTH,
+  MAX_TERMS_PER_TOPIC,
+  MAX_TOPICS,
+  parseTopicSeeds,
+  TOPIC_NAME_PATTERN,
+  type TopicAssignment,
+  type TopicSeed,
+} from './lib/topics';
+export { runModels, type ModelRuns, type ScorerStatuses } from './lib/scorer-models';
+export {
   explainNote,
   explainRater,
   type NoteExplanation,

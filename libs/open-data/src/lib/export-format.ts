@@ -46,6 +46,11 @@ export interface ExportManifest {
     createdAt: string;
     /** The rating impact a pseudonym needs to write notes; absent in exports made before it. */
     earnInImpact?: number;
+    /**
+     * §8.6: the community's topics and seed terms, which runs since algorithm `meta/2` read with
+     * each note's text; absent in exports made before it (no topics).
+     */
+    topicSeeds?: { topic: string; terms: string[] }[];
   };
   /** The acceptance rules the instance applies, which a verifier checks each action against. */
   rules: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };

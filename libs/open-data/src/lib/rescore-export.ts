@@ -1,6 +1,7 @@
 import {
   DEFAULT_SEED,
   NoteStatus,
+  parseTopicSeeds,
   RunInputBuilder,
   scoreNotes,
   shownStatus,
@@ -38,7 +39,10 @@ export async function rescoreExport(
 }> {
   const published = new Map<string, ResultRecord>();
   for await (const result of source.records('results')) published.set(result.noteId, result);
-  const builder = new RunInputBuilder(options.nowMs ?? Date.now());
+  const manifest = await source.manifest();
+  const topicSeeds = parseTopicSeeds(manifest.community.topicSeeds ?? []);
+  if (!topicSeeds) throw new Error('the export names invalid topic seeds');
+  const builder = new RunInputBuilder(options.nowMs ?? Date.now(), topicSeeds);
   for await (const note of source.records('notes')) {
     const createdAtMs = Date.parse(note.createdAt);
     const result = published.get(note.id);
@@ -55,6 +59,7 @@ export async function rescoreExport(
         createdAtMs,
         publishedStatus: result?.status ?? 'NEEDS_MORE_RATINGS',
       }),
+      text: note.text,
     });
   }
   for await (const rating of source.records('ratings')) builder.addRating(rating);
@@ -62,6 +67,7 @@ export async function rescoreExport(
   const result = scoreNotes(built.input, {
     seed: options.seed ?? DEFAULT_SEED,
     nowMs: built.nowMs,
+    topicSeeds: built.topicSeeds,
   });
   return {
     notes: built.input.noteIds.map((noteId, index) => ({

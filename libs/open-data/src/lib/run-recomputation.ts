@@ -81,7 +81,11 @@ export function recomputeRun(
       `the run reports ${run.noteCount} notes and ${run.ratingCount} ratings; its input has ${built.noteCount} and ${built.ratingCount}`,
     );
   }
-  const result = scoreNotes(built.input, { seed: run.seed ?? undefined, nowMs: built.nowMs });
+  const result = scoreNotes(built.input, {
+    seed: run.seed ?? undefined,
+    nowMs: built.nowMs,
+    topicSeeds: built.topicSeeds,
+  });
   const counts = Object.fromEntries(SHOWN_STATUSES.map((status) => [status, 0])) as Record<
     ShownStatus,
     number

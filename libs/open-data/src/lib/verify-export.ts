@@ -7,6 +7,7 @@ import {
 } from '@bridgenotes/protocol';
 import {
   ALGORITHM_VERSION,
+  parseTopicSeeds,
   RunInputBuilder,
   statusHistoryFromJson,
   type ShownStatus,
@@ -170,8 +171,16 @@ export async function verifyExport(
       `the run does not publish the time it was scored at (nowAt ${JSON.stringify(run.nowAt)}), which its statuses depend on`,
     );
   }
+  // The community's topic seeds as exported: the run read them (and every note's text) unless
+  // the operator changed them after it, which its input hash then shows.
+  const topicSeeds = parseTopicSeeds(community.topicSeeds ?? []);
+  if (run && sameAlgorithm && !topicSeeds) {
+    report('TOPIC_SEEDS_INVALID', 'community', `the exported topic seeds are not a valid list`);
+  }
   const builder =
-    sameAlgorithm && Number.isSafeInteger(runTime) ? new RunInputBuilder(runTime) : undefined;
+    sameAlgorithm && Number.isSafeInteger(runTime) && topicSeeds
+      ? new RunInputBuilder(runTime, topicSeeds)
+      : undefined;
   const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
   let newerThanRun = 0;
 
@@ -299,6 +308,7 @@ export async function verifyExport(
         postId: note.postId,
         post: note.post,
         history: (fromRun && statusHistoryFromJson(result.previousHistory)) || null,
+        text: note.text,
       });
       if (counts.notes % 1_000 === 0) progress({ stage: 'notes', done: counts.notes });
     }

@@ -25,6 +25,8 @@ export interface CommunityResponse {
   earnInImpact: number;
   /** Invite codes each member may create by proof (0: none). */
   inviteQuota: number;
+  /** Topics whose notes Core leaves to CoreWithTopics (§8.6), each with its seed terms. */
+  topicSeeds: { topic: string; terms: string[] }[];
   createdAt: string;
 }
 

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@bridgenotes/database';
-import { RunInput, RunInputBuilder, startingStatusHistory } from '@bridgenotes/scoring';
+import {
+  parseTopicSeeds,
+  RunInput,
+  RunInputBuilder,
+  startingStatusHistory,
+} from '@bridgenotes/scoring';
 
 /** The scorer's input and the run's counts, time, input and data hashes (see `RunInputBuilder`). */
 export type LoadedInput = RunInput;
@@ -19,7 +24,15 @@ export class ScoringInputLoader {
 
   /** `nowMs` is the run's time: it is part of the input (stabilisation, locking). */
   async load(communityId: string, nowMs: number): Promise<LoadedInput> {
-    const builder = new RunInputBuilder(nowMs);
+    // §8.6: the community's topic seeds decide which notes Core leaves to CoreWithTopics; the
+    // API only stores valid seeds, so an invalid value means a hand-edited row: refuse it.
+    const { topicSeeds: stored } = await this.prisma.community.findUniqueOrThrow({
+      where: { id: communityId },
+      select: { topicSeeds: true },
+    });
+    const topicSeeds = parseTopicSeeds(stored);
+    if (!topicSeeds) throw new Error(`community ${communityId} has invalid topic seeds`);
+    const builder = new RunInputBuilder(nowMs, topicSeeds);
     // Notes and ratings are read in separate passes while writes go on: a rating of a note
     // written after the notes pass waits for the next run rather than failing this one.
     for (let after: string | undefined; ;) {
@@ -36,6 +49,7 @@ export class ScoringInputLoader {
           status: true,
           statusHistory: true,
           createdAt: true,
+          text: true,
         },
       });
       for (const note of notes) {
@@ -52,6 +66,7 @@ export class ScoringInputLoader {
             createdAtMs: note.createdAt.getTime(),
             publishedStatus: note.status,
           }),
+          text: note.text,
         });
       }
       if (notes.length < BATCH_SIZE) break;

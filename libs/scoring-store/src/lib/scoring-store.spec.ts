@@ -174,7 +174,7 @@ describe('scoring store', () => {
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
         dataHash: first.loaded.dataHash,
-        algorithmVersion: 'meta/1',
+        algorithmVersion: 'meta/2',
       },
     );
 

@@ -23,7 +23,9 @@ Reads Community Notes' public download files (any may be gzipped, name.gz; --rat
 folder of *.tsv files) and writes, in --outdir (default .), with the reference's column names:
   scored_notes.tsv        per note: finalRatingStatus, decidedBy, Core columns (coreRatingStatus
                           with FIRM_REJECT / NEEDS_YOUR_HELP, intercept, factor, bounds, rules),
-                          Gaussian columns (gaussianNoteIntercept, gaussianRatingStatus, ...)
+                          Gaussian columns (gaussianNoteIntercept, gaussianRatingStatus, ...),
+                          the same for coreWithTopics, expansion, expansionPlus and
+                          gaussianCoreWithTopics, and noteTopic
   aux_note_info.tsv       per note: lowDiligenceIntercept, preStabilizationRatingStatus
   helpfulness_scores.tsv  per rater: Core rater intercept/factor, agreement, helpfulness
   note_status_history.tsv the updated status history, to pass as --status to the next run
@@ -36,8 +38,11 @@ Two ways to run, as with the reference:
                           least 61 minutes later shows), NEEDS_YOUR_HELP shown as
                           NEEDS_MORE_RATINGS. No note_status_history.tsv.
 
-Scorers: Core, Gaussian (and meta-scoring between them). Not implemented: CoreWithTopics and
-the topic models, Expansion/ExpansionPlus, group and multi-group models (libs/scoring/README.md,
+Scorers: Core, CoreWithTopics, Expansion, ExpansionPlus, Gaussian and GaussianCoreWithTopics,
+then meta-scoring in the reference's order (decidedBy names the deciding scorer). Topics are
+assigned from the notes' summaries with the reference's seed terms (noteTopic column); Core
+leaves topic notes to CoreWithTopics. Not implemented: the topic classifier's extension of seed
+labels, the topic models' vetoes, group and multi-group models (libs/scoring/README.md,
 "Differences").`;
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
-import { metaScore } from './meta-scoring';
+import { metaScore, type MetaScoringInput } from './meta-scoring';
 import { MetaRule, NoteStatus } from './note-status';
+import type { ScorerStatuses } from './scorer-models';
 
 const {
   NeedsMoreRatings: NMR,
@@ -8,29 +9,83 @@ const {
 } = NoteStatus;
 const { NeedsYourHelp: NYH, FirmReject: FR } = NoteStatus;
 
-describe('metaScore (§9 rules 1–7: Core, then the Gaussian coverage model)', () => {
-  it('keeps the Core status where Core decided, FIRM_REJECT shown as NMR', () => {
+/** A scorer's statuses; `scored` 0 where the scorer left the note out (NaN in the reference). */
+function scorer(status: number[], scored = status.map(() => 1)): ScorerStatuses {
+  return {
+    status: Uint8Array.from(status),
+    decidedBy: new Uint8Array(status.length),
+    activeRules: new Uint32Array(status.length),
+    scored: Uint8Array.from(scored),
+  };
+}
+
+/** Every scorer agreeing with Core unless given. */
+function inputs(core: ScorerStatuses, rest: Partial<MetaScoringInput> = {}): MetaScoringInput {
+  return {
+    core,
+    coreWithTopics: core,
+    expansion: core,
+    expansionPlus: scorer([...core.status].map(() => NMR)),
+    gaussian: core,
+    gaussianCoreWithTopics: core,
+    ...rest,
+  };
+}
+
+describe('metaScore (§9 rules 1–5: ExpansionPlus, Expansion, CoreWithTopics, Core, Gaussian)', () => {
+  it('keeps the Core status where Core scored, FIRM_REJECT shown as NMR', () => {
+    const core = scorer([CRH, CRNH, NYH, NMR, FR]);
     const { status, decidedBy } = metaScore(
-      Uint8Array.of(CRH, CRNH, NYH, NMR, FR),
-      Uint8Array.of(CRH, CRNH, NYH, NMR, NMR),
+      inputs(core, { gaussian: scorer([CRH, CRNH, NYH, NMR, NMR]) }),
     );
     expect([...status]).toEqual([CRH, CRNH, NYH, NMR, NMR]);
     expect([...decidedBy]).toEqual(Array(5).fill(MetaRule.CoreModel));
   });
 
-  it('lets the Gaussian scorer move notes Core left at NMR or NYH', () => {
+  it('lets the lower-priority scorers decide the notes Core left out, in order', () => {
+    // Note 0: a topic note (CoreWithTopics decides); 1: unrated (only ExpansionPlus scores it);
+    // 2: scored by Expansion but not by either Core scorer.
+    const core = scorer([NMR, NMR, NMR], [0, 0, 0]);
     const { status, decidedBy } = metaScore(
-      Uint8Array.of(NMR, NYH, NMR, NYH),
-      Uint8Array.of(CRH, CRH, CRNH, CRNH),
+      inputs(core, {
+        coreWithTopics: scorer([CRH, NMR, NMR], [1, 0, 0]),
+        expansion: scorer([NMR, NMR, CRNH], [1, 0, 1]),
+        expansionPlus: scorer([NMR, NMR, NMR]),
+        gaussian: scorer([NMR, NMR, NMR], [0, 0, 0]),
+        gaussianCoreWithTopics: scorer([NMR, NMR, NMR], [1, 0, 1]),
+      }),
     );
-    expect([...status]).toEqual([CRH, CRH, CRNH, CRNH]);
-    expect([...decidedBy]).toEqual(Array(4).fill(MetaRule.GaussianModel));
+    expect([...status]).toEqual([CRH, NMR, CRNH]);
+    expect([...decidedBy]).toEqual([
+      MetaRule.CoreWithTopicsModel,
+      MetaRule.ExpansionPlusModel,
+      MetaRule.ExpansionModel,
+    ]);
   });
 
-  it('never makes helpful a note Core rejected or rated not helpful, nor demotes Core', () => {
+  it('lets the Gaussian scorers move notes left at NMR or NYH', () => {
+    const core = scorer([NMR, NYH, NMR, NYH, NMR], [1, 1, 1, 1, 0]);
     const { status, decidedBy } = metaScore(
-      Uint8Array.of(FR, CRNH, CRH, CRH, FR),
-      Uint8Array.of(CRH, CRH, NMR, CRNH, CRNH),
+      inputs(core, {
+        coreWithTopics: scorer([NMR, NYH, NMR, NYH, NMR]),
+        gaussian: scorer([CRH, CRH, CRNH, CRNH, NMR], [1, 1, 1, 1, 0]),
+        gaussianCoreWithTopics: scorer([CRH, CRH, CRNH, CRNH, CRH]),
+      }),
+    );
+    expect([...status]).toEqual([CRH, CRH, CRNH, CRNH, CRH]);
+    expect([...decidedBy]).toEqual([
+      ...Array(4).fill(MetaRule.GaussianModel),
+      MetaRule.GaussianCoreWithTopicsModel,
+    ]);
+  });
+
+  it('never makes helpful a note Core rejected or rated not helpful, nor demotes a model', () => {
+    const core = scorer([FR, CRNH, CRH, CRH, FR]);
+    const { status, decidedBy } = metaScore(
+      inputs(core, {
+        gaussian: scorer([CRH, CRH, NMR, CRNH, CRNH]),
+        gaussianCoreWithTopics: scorer([CRH, CRH, NMR, CRNH, CRNH]),
+      }),
     );
     // A Core FIRM_REJECT still becomes not helpful when the Gaussian scorer says so.
     expect([...status]).toEqual([NMR, CRNH, CRH, CRH, CRNH]);
@@ -41,5 +96,19 @@ describe('metaScore (§9 rules 1–7: Core, then the Gaussian coverage model)', 
       MetaRule.CoreModel,
       MetaRule.GaussianModel,
     ]);
+  });
+
+  it("guards a note Core left out with Expansion's firm reject", () => {
+    const core = scorer([NMR], [0]);
+    const { status, decidedBy } = metaScore(
+      inputs(core, {
+        coreWithTopics: scorer([NMR]),
+        expansion: scorer([FR]),
+        gaussian: scorer([NMR], [0]),
+        gaussianCoreWithTopics: scorer([CRH]),
+      }),
+    );
+    expect([...status]).toEqual([NMR]);
+    expect([...decidedBy]).toEqual([MetaRule.CoreWithTopicsModel]);
   });
 });

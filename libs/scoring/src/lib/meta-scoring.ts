@@ -1,34 +1,60 @@
 import { MetaRule, NoteStatus, publicStatus } from './note-status';
+import type { ScorerStatuses } from './scorer-models';
 import type { ModelDecision } from './status-stability';
 
+/** The scorers' statuses meta-scoring reads (`ModelRuns` carries them). */
+export interface MetaScoringInput {
+  readonly core: ScorerStatuses;
+  readonly coreWithTopics: ScorerStatuses;
+  readonly expansion: ScorerStatuses;
+  readonly expansionPlus: ScorerStatuses;
+  readonly gaussian: ScorerStatuses;
+  readonly gaussianCoreWithTopics: ScorerStatuses;
+}
+
+const { NeedsMoreRatings: NMR, NeedsYourHelp: NYH, FirmReject: FR } = NoteStatus;
+const { CurrentlyRatedHelpful: CRH, CurrentlyRatedNotHelpful: CRNH } = NoteStatus;
+
 /**
- * §9 rules 1–7 for the scorers implemented here, in the reference's order (last writer wins):
- * MetaInitialNMR, CoreModel (its status wherever it scored the note, FIRM_REJECT shown as NMR),
- * then GaussianModel, a coverage model: it may move a note Core left at NEEDS_MORE_RATINGS or
- * NEEDS_YOUR_HELP to CRH, NYH or CRNH, but never make helpful a note Core firmly rejected or
- * rated not helpful (its CRNH still stands over a Core FIRM_REJECT, as in the reference's output
- * on cn-small). Each note keeps the model that decided it.
+ * §9 rules 1–5 for the scorers implemented here, in the reference's order (last writer wins):
+ * MetaInitialNMR, then ExpansionPlusModel, ExpansionModel, CoreWithTopicsModel and CoreModel,
+ * each copying its status (FIRM_REJECT shown as NMR) wherever it scored the note; then
+ * GaussianModel and GaussianCoreWithTopicsModel, coverage models: each may move a note left at
+ * NEEDS_MORE_RATINGS or NEEDS_YOUR_HELP to CRH, NYH or CRNH, but never make helpful a note that
+ * Core (or, where Core did not score it, Expansion) firmly rejected or rated not helpful (its
+ * CRNH still stands over a FIRM_REJECT, as in the reference's output on cn-small). Each note
+ * keeps the scorer that decided it.
  */
-export function metaScore(coreStatus: Uint8Array, gaussianStatus: Uint8Array): ModelDecision {
-  const status = Uint8Array.from(coreStatus, (s) => publicStatus(s));
-  const decidedBy = new Uint8Array(status.length).fill(MetaRule.CoreModel);
-  for (let n = 0; n < status.length; n++) {
-    const gaussian = gaussianStatus[n] as NoteStatus;
-    const current = status[n];
-    if (current !== NoteStatus.NeedsMoreRatings && current !== NoteStatus.NeedsYourHelp) continue;
-    if (gaussian === current) continue;
-    const core = coreStatus[n];
-    const blocked = core === NoteStatus.FirmReject || core === NoteStatus.CurrentlyRatedNotHelpful;
-    if (gaussian === NoteStatus.CurrentlyRatedNotHelpful) {
-      status[n] = gaussian;
-      decidedBy[n] = MetaRule.GaussianModel;
-    } else if (
-      !blocked &&
-      (gaussian === NoteStatus.CurrentlyRatedHelpful || gaussian === NoteStatus.NeedsYourHelp)
-    ) {
-      status[n] = gaussian;
-      decidedBy[n] = MetaRule.GaussianModel;
+export function metaScore(scorers: MetaScoringInput): ModelDecision {
+  const noteCount = scorers.core.status.length;
+  const status = new Uint8Array(noteCount).fill(NMR);
+  const decidedBy = new Uint8Array(noteCount).fill(MetaRule.ExpansionPlusModel);
+  const apply = (scorer: ScorerStatuses, rule: MetaRule): void => {
+    for (let n = 0; n < noteCount; n++) {
+      if (scorer.scored[n] === 0) continue;
+      status[n] = publicStatus(scorer.status[n]);
+      decidedBy[n] = rule;
     }
-  }
+  };
+  apply(scorers.expansionPlus, MetaRule.ExpansionPlusModel);
+  apply(scorers.expansion, MetaRule.ExpansionModel);
+  apply(scorers.coreWithTopics, MetaRule.CoreWithTopicsModel);
+  apply(scorers.core, MetaRule.CoreModel);
+  const cover = (scorer: ScorerStatuses, rule: MetaRule): void => {
+    for (let n = 0; n < noteCount; n++) {
+      const current = status[n];
+      if (scorer.scored[n] === 0 || (current !== NMR && current !== NYH)) continue;
+      const proposed = scorer.status[n];
+      if (proposed === current) continue;
+      const guard = scorers.core.scored[n] ? scorers.core.status[n] : scorers.expansion.status[n];
+      const blocked = guard === FR || guard === CRNH;
+      if (proposed === CRNH || (!blocked && (proposed === CRH || proposed === NYH))) {
+        status[n] = proposed;
+        decidedBy[n] = rule;
+      }
+    }
+  };
+  cover(scorers.gaussian, MetaRule.GaussianModel);
+  cover(scorers.gaussianCoreWithTopics, MetaRule.GaussianCoreWithTopicsModel);
   return { status, decidedBy };
 }

@@ -9,6 +9,7 @@ import {
 } from './note-status';
 import { TAG_NAMES } from './rating-tags';
 import type { ScoringResult } from './scorer';
+import type { ScorerStatuses } from './scorer-models';
 import { sideCountsOf, type SideTally } from './side-counts';
 import {
   coreMissingRatings,
@@ -42,12 +43,14 @@ export interface NoteExplanation {
    * the opinion groups' (OpinionGroupsCRH, OpinionGroupsCRNH, OpinionGroupsNMR).
    */
   readonly decidedBy: string;
-  /** The reference's `decidedBy`: CoreModel, GaussianModel (or SmallCommunityModel) or the stability rule. */
+  /** The reference's `decidedBy`: the deciding scorer (`decidingModel`) or the stability rule. */
   readonly metaDecidedBy: string;
   /**
    * The scorer whose status the note has before the stability rules (§9 rules 1–7):
-   * `CoreModel`, or `GaussianModel` where the Gaussian scorer moved a note Core left at
-   * NEEDS_MORE_RATINGS / NEEDS_YOUR_HELP (to helpful, or not helpful), or `SmallCommunityModel`
+   * `CoreModel`; `CoreWithTopicsModel` for a topic note; `ExpansionModel` / `ExpansionPlusModel`
+   * for a note no higher-priority scorer scored (an unrated note); `GaussianModel` /
+   * `GaussianCoreWithTopicsModel` where a Gaussian scorer moved a note left at
+   * NEEDS_MORE_RATINGS / NEEDS_YOUR_HELP (to helpful, or not helpful); or `SmallCommunityModel`
    * for every note of a run the small-community regime decided (it replaces rules 1–7).
    */
   readonly decidingModel: string;
@@ -59,6 +62,20 @@ export interface NoteExplanation {
     readonly intercept: number | null;
     readonly interceptNoHighVol: number | null;
     readonly interceptNoCorrelated: number | null;
+  };
+  /** §8.6: the note's topic (from its post's notes' text and the community's seed terms). */
+  readonly topic: string | null;
+  /**
+   * §8: every other scorer's status (FIRM_REJECT included), null where it did not score the
+   * note; a topic note has no Core figures (Core leaves it to CoreWithTopics).
+   */
+  readonly scorers: {
+    readonly core: string | null;
+    readonly coreWithTopics: string | null;
+    readonly coreWithTopicsIntercept: number | null;
+    readonly expansion: string | null;
+    readonly expansionPlus: string | null;
+    readonly gaussianCoreWithTopics: string | null;
   };
   /** The Core rule that set the Core status, and every Core rule whose condition held. */
   readonly coreDecidedBy: string;
@@ -130,12 +147,20 @@ export function explainNote(result: ScoringResult, note: number): NoteExplanatio
   const coreDecidedBy = RULE_NAMES[result.decidedBy[note] as RuleId];
   const tag = (t: number): string | null => (t >= 0 ? TAG_NAMES[t] : null);
   const incorrect = result.safeguards?.incorrect;
+  const { scorers } = result;
+  const topicIndex = scorers.topics.noteTopic[note];
+  const statusOf = (scorer: ScorerStatuses): string | null =>
+    scorer.scored[note] === 1 ? NOTE_STATUS_NAMES[scorer.status[note] as NoteStatus] : null;
   return {
     noteId: result.input.noteIds[note],
     status: NOTE_STATUS_NAMES[result.finalStatus[note] as NoteStatus],
     preStabilizationStatus: NOTE_STATUS_NAMES[result.preStabilizationStatus[note] as NoteStatus],
     coreStatus: NOTE_STATUS_NAMES[status],
-    decidedBy: DECIDING_MODELS.has(meta) ? coreDecidedBy : META_RULE_NAMES[meta],
+    decidedBy: DECIDING_MODELS.has(meta)
+      ? coreDecidedBy
+      : meta === MetaRule.CoreWithTopicsModel
+        ? RULE_NAMES[scorers.coreWithTopics.decidedBy[note] as RuleId]
+        : META_RULE_NAMES[meta],
     metaDecidedBy: META_RULE_NAMES[meta],
     decidingModel: META_RULE_NAMES[result.models.decidedBy[note] as MetaRule],
     gaussian: {
@@ -144,6 +169,15 @@ export function explainNote(result: ScoringResult, note: number): NoteExplanatio
       intercept: orNull(result.gaussian.intercept[note]),
       interceptNoHighVol: orNull(result.gaussian.interceptNoHighVol[note]),
       interceptNoCorrelated: orNull(result.gaussian.interceptNoCorrelated[note]),
+    },
+    topic: topicIndex >= 0 ? scorers.topics.topics[topicIndex] : null,
+    scorers: {
+      core: statusOf(scorers.core),
+      coreWithTopics: statusOf(scorers.coreWithTopics),
+      coreWithTopicsIntercept: orNull(scorers.coreWithTopics.final.intercept[note]),
+      expansion: statusOf(scorers.expansion),
+      expansionPlus: statusOf(scorers.expansionPlus),
+      gaussianCoreWithTopics: statusOf(scorers.gaussianCoreWithTopics),
     },
     coreDecidedBy,
     activeRules: activeRuleNames(result.activeRules[note]),

@@ -83,10 +83,12 @@ export function activeRuleNames(mask: number): string[] {
 }
 
 /**
- * §9 meta-scoring rules, as the reference names them in `decidedBy`: the model whose status
- * stands (`CoreModel`, or `GaussianModel` where the Gaussian scorer moved a note Core left at
- * NMR/NYH, or `SmallCommunityModel` where the small-community regime decided the run), otherwise
- * the stability safeguard that replaced it. Values are stored; append only.
+ * §9 meta-scoring rules, as the reference names them in `decidedBy`: the scorer whose status
+ * stands (`CoreModel`, `CoreWithTopicsModel` for topic notes, `ExpansionModel` /
+ * `ExpansionPlusModel` where no higher-priority scorer scored the note, `GaussianModel` /
+ * `GaussianCoreWithTopicsModel` where a Gaussian scorer moved a note left at NMR/NYH, or
+ * `SmallCommunityModel` where the small-community regime decided the run), otherwise the
+ * stability safeguard that replaced it. Values are stored; append only.
  */
 export enum MetaRule {
   CoreModel = 0,
@@ -96,6 +98,13 @@ export enum MetaRule {
   GaussianModel = 4,
   /** Not in the reference: the opinion-group regime (issue 20), which decides a whole run. */
   SmallCommunityModel = 5,
+  /** §8.2: decides topic notes, which Core leaves out. */
+  CoreWithTopicsModel = 6,
+  /** §8.3 and §8.4: decide notes no higher-priority scorer scored (e.g. unrated notes). */
+  ExpansionModel = 7,
+  ExpansionPlusModel = 8,
+  /** §8.9: the Gaussian coverage model on every note, topic notes included. */
+  GaussianCoreWithTopicsModel = 9,
 }
 
 export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
@@ -105,7 +114,22 @@ export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
   [MetaRule.InsufficientExplanation]: 'InsufficientExplanation',
   [MetaRule.GaussianModel]: 'GaussianModel',
   [MetaRule.SmallCommunityModel]: 'SmallCommunityModel',
+  [MetaRule.CoreWithTopicsModel]: 'CoreWithTopicsModel',
+  [MetaRule.ExpansionModel]: 'ExpansionModel',
+  [MetaRule.ExpansionPlusModel]: 'ExpansionPlusModel',
+  [MetaRule.GaussianCoreWithTopicsModel]: 'GaussianCoreWithTopicsModel',
 };
+
+/** Meta rules naming a scorer (as opposed to a stability rule that overrode one). */
+export const SCORER_META_RULES: ReadonlySet<MetaRule> = new Set([
+  MetaRule.CoreModel,
+  MetaRule.GaussianModel,
+  MetaRule.SmallCommunityModel,
+  MetaRule.CoreWithTopicsModel,
+  MetaRule.ExpansionModel,
+  MetaRule.ExpansionPlusModel,
+  MetaRule.GaussianCoreWithTopicsModel,
+]);
 
 /** Parses a reference status name; undefined for '' or an unknown name. */
 export function parseStatus(name: string): NoteStatus | undefined {

@@ -1,19 +1,22 @@
-import { finalScore, type FinalScoringResult } from './final-scoring';
-import { gaussianScores, type GaussianScores } from './gaussian-scorer';
+import type { FinalScoringResult } from './final-scoring';
+import type { GaussianScores } from './gaussian-scorer';
 import { highVolumeRaters } from './high-volume-raters';
-import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
-import { lowDiligenceIntercepts } from './low-diligence';
 import { metaScore } from './meta-scoring';
 import type { FitOptions } from './matrix-factorization';
 import { postSelectionSimilarity } from './post-selection-similarity';
-import { prescore, type PrescoringResult } from './prescoring';
+import type { PrescoringResult } from './prescoring';
 import { quasiCliqueMembers } from './quasi-cliques';
 import { countRatingsPerNote } from './rating-filters';
 import { withRatings, type ScoringInput } from './scoring-input';
-import { sideCountsOf } from './side-counts';
-import { CORE_RULES, GAUSSIAN_RULES, finalStatus, type ScorerRules } from './status-rules';
-import { stabiliseStatuses, type ModelDecision, type StableStatuses } from './status-stability';
-import { tagOutlier, weightedTags } from './tag-filter';
+import {
+  runModels,
+  type ModelRuns,
+  type NoteSafeguards,
+  type NoteStatuses,
+  type ScorerStatuses,
+} from './scorer-models';
+import { stabiliseStatuses, type StableStatuses, type ModelDecision } from './status-stability';
+import type { TopicSeed } from './topics';
 import { scoreOpinionGroups, type OpinionGroupResult } from '../small-community/opinion-groups';
 import {
   chooseRegime,
@@ -38,28 +41,19 @@ export interface ScoringOptions {
    * `small-community` force one, for the study and for tests.
    */
   readonly regime?: 'auto' | RegimeName;
+  /** §8.6: the topics and their seed terms (the community's setting); the reference's by default. */
+  readonly topicSeeds?: readonly TopicSeed[];
 }
 
 export const DEFAULT_SEED = 42;
 
-/** The Core scorer's verdict per note (§5.3), as typed-array columns indexed like the input. */
-export interface NoteStatuses {
-  /** A `NoteStatus` per note, FIRM_REJECT included (the reference's `coreRatingStatus`). */
-  readonly status: Uint8Array;
-  /** The `RuleId` that set the status. */
-  readonly decidedBy: Uint8Array;
-  /** Bit `1 << RuleId` for every rule whose condition held. */
-  readonly activeRules: Uint32Array;
-}
-
-/** Per-note outputs of the tag-based safeguards; absent when the input has no tags. */
-export interface NoteSafeguards {
-  /** §7.1: the outlier `RatingTag` that triggered the tag filter, −1 for none. */
-  readonly tagOutlier: Int8Array;
-  readonly incorrect: IncorrectCounts;
-  /** §7.3: the low-diligence model's note intercept (rule 10 above 0.263), NaN if unscored. */
-  readonly lowDiligenceIntercept: Float64Array;
-}
+export {
+  applyStatusRules,
+  noteSafeguards,
+  type ModelScores,
+  type NoteSafeguards,
+  type NoteStatuses,
+} from './scorer-models';
 
 /** §3 steps 4 and 6: what preprocessing found about raters. */
 export interface RaterSafeguards {
@@ -88,10 +82,16 @@ export interface ScoringResult extends NoteStatuses, StableStatuses {
   readonly prescoring: PrescoringResult;
   readonly final: FinalScoringResult;
   /** §8.9: the Gaussian scorer's scores and statuses (its factor is Core's final factor). */
-  readonly gaussian: GaussianScores & NoteStatuses;
+  readonly gaussian: GaussianScores & ScorerStatuses;
   /**
-   * The status the models settle on and the model that decided it: §9 rules 1–7 (Core, then
-   * Gaussian) in the Core regime; `SmallCommunityModel` for every note in the small-community one.
+   * Every scorer's figures and statuses (§8); `prescoring`, `final`, `safeguards` and the
+   * status columns above are Core's, which leaves topic notes unscored (`scorers.core.scored`).
+   */
+  readonly scorers: ModelRuns;
+  /**
+   * The status the models settle on and the model that decided it: §9 rules 1–7 (ExpansionPlus,
+   * Expansion, CoreWithTopics, Core, then the Gaussian coverage models) in the Core regime;
+   * `SmallCommunityModel` for every note in the small-community one.
    */
   readonly models: ModelDecision;
   /** The regime that decided the statuses, and what the switch read. */
@@ -100,41 +100,30 @@ export interface ScoringResult extends NoteStatuses, StableStatuses {
   readonly groups: OpinionGroupResult | undefined;
 }
 
-/** Runs the whole pipeline of §5: prescoring, final scoring and the status rules. */
+/** Runs the whole pipeline: §5 for every scorer of §8, meta-scoring (§9) and stability (§10). */
 export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): ScoringResult {
   const raters = findSuspiciousRaters(input);
   const scoredInput = raters.pssDroppedRatings > 0 ? withRatings(input, raters.keptRatings) : input;
   const numRatings = countRatingsPerNote(scoredInput);
-  const prescoring = prescore(scoredInput, numRatings, {
+  const scorers = runModels(scoredInput, numRatings, raters, {
     seed: options.seed ?? DEFAULT_SEED,
     fit: options.fit,
+    topicSeeds: options.topicSeeds,
   });
-  const final = finalScore(scoredInput, numRatings, prescoring, raters);
-  const safeguards = noteSafeguards(scoredInput, prescoring, final);
-  const coreStatuses = applyStatusRules(scoredInput, numRatings, final, safeguards);
-  const gaussian = gaussianScores(
-    scoredInput,
-    final.selection,
-    prescoring.finalRound.raterFactor,
-    raters,
-  );
-  const gaussianStatuses = applyStatusRules(scoredInput, numRatings, final, safeguards, {
-    rules: GAUSSIAN_RULES,
-    scores: { ...gaussian, factor: final.factor, interceptMax: undefined },
-  });
+  const { core } = scorers;
   // Issue 20, the one point where the regime is chosen and applied. In a small community the
-  // opinion-group regime decides every note in place of the whole meta-scoring step (Core, then
-  // Gaussian): both read the Core's factor axis, which the switch judged too thin to trust, so
-  // the Gaussian verdict is kept for the explanation only. Stabilisation then treats both alike.
+  // opinion-group regime decides every note in place of the whole meta-scoring step: every
+  // scorer of §8 reads a factor axis the switch judged too thin to trust, so their verdicts are
+  // kept for the explanation only. Stabilisation then treats both alike.
   const regime = chooseRegimeFor(scoredInput, options.regime);
   const groups =
     regime.regime === 'small-community'
       ? scoreOpinionGroups(scoredInput, options.seed ?? DEFAULT_SEED)
       : undefined;
-  const statuses = groups ? smallCommunityStatuses(groups) : coreStatuses;
-  const models = groups
-    ? smallCommunityDecision(statuses.status)
-    : metaScore(coreStatuses.status, gaussianStatuses.status);
+  const statuses: NoteStatuses = groups
+    ? smallCommunityStatuses(groups)
+    : { status: core.status, decidedBy: core.decidedBy, activeRules: core.activeRules };
+  const models = groups ? smallCommunityDecision(statuses.status) : metaScore(scorers);
   const stable = stabiliseStatuses(scoredInput, statuses.status, options.nowMs, models);
   return {
     input,
@@ -147,11 +136,12 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
       pssAffinityPairs: raters.pssAffinityPairs,
       pssCoRatingPairs: raters.pssCoRatingPairs,
     },
-    safeguards,
+    safeguards: core.safeguards,
     numRatings,
-    prescoring,
-    final,
-    gaussian: { ...gaussian, ...gaussianStatuses },
+    prescoring: core.prescoring,
+    final: core.final,
+    gaussian: scorers.gaussian,
+    scorers,
     models,
     regime,
     groups,
@@ -181,82 +171,6 @@ export function findSuspiciousRaters(
     pssCoRatingPairs: pss.coRatingPairs,
     keptRatings: pss.keptRatings,
   };
-}
-
-/** §7.1, §7.2 and §7.3 on the final fit; undefined when the input carries no tags. */
-export function noteSafeguards(
-  input: ScoringInput,
-  prescoring: PrescoringResult,
-  final: FinalScoringResult,
-): NoteSafeguards | undefined {
-  if (!input.tagsKnown) return undefined;
-  const raterFactor = prescoring.finalRound.raterFactor;
-  const tags = weightedTags(input, final.selection, final.factor, raterFactor);
-  const tagOutlierColumn = new Int8Array(input.noteIds.length);
-  for (let n = 0; n < tagOutlierColumn.length; n++) {
-    tagOutlierColumn[n] = tagOutlier(tags, prescoring.tagThresholds, n);
-  }
-  return {
-    tagOutlier: tagOutlierColumn,
-    incorrect: incorrectCounts(
-      input,
-      final.selection,
-      final.factor,
-      raterFactor,
-      prescoring.incorrectPropensity,
-    ),
-    lowDiligenceIntercept: prescoring.lowDiligence
-      ? lowDiligenceIntercepts(input, final.selection, prescoring.lowDiligence)
-      : new Float64Array(input.noteIds.length).fill(NaN),
-  };
-}
-
-/** The per-note figures a scorer's rules read; Core's come from final scoring. */
-export interface ModelScores {
-  readonly intercept: Float64Array;
-  readonly factor: Float64Array;
-  /** Pseudo-rater upper bound (§6); undefined for scorers without pseudo-raters. */
-  readonly interceptMax: Float64Array | undefined;
-  readonly interceptNoHighVol: Float64Array;
-  readonly interceptNoCorrelated: Float64Array;
-}
-
-/** §5.3 for every note, with a scorer's rules and scores (Core's by default). */
-export function applyStatusRules(
-  input: ScoringInput,
-  numRatings: Int32Array,
-  final: FinalScoringResult,
-  safeguards?: NoteSafeguards,
-  model: { rules: ScorerRules; scores: ModelScores } = { rules: CORE_RULES, scores: final },
-): NoteStatuses {
-  const { rules, scores } = model;
-  const noteCount = input.noteIds.length;
-  const status = new Uint8Array(noteCount);
-  const decidedBy = new Uint8Array(noteCount);
-  const activeRules = new Uint32Array(noteCount);
-  for (let n = 0; n < noteCount; n++) {
-    const outcome = finalStatus(
-      {
-        numRatings: numRatings[n],
-        misleading: input.noteMisleading[n] === 1,
-        intercept: scores.intercept[n],
-        factor: scores.factor[n],
-        interceptMax: scores.interceptMax ? scores.interceptMax[n] : NaN,
-        previouslyHelpful: input.notePreviouslyHelpful[n] === 1,
-        tagOutlier: safeguards !== undefined && safeguards.tagOutlier[n] >= 0,
-        incorrectOutlier: safeguards !== undefined && isIncorrectOutlier(safeguards.incorrect, n),
-        lowDiligenceIntercept: safeguards?.lowDiligenceIntercept[n],
-        interceptNoHighVol: scores.interceptNoHighVol[n],
-        interceptNoCorrelated: scores.interceptNoCorrelated[n],
-      },
-      sideCountsOf(final.sides, n),
-      rules,
-    );
-    status[n] = outcome.status;
-    decidedBy[n] = outcome.decidedBy;
-    activeRules[n] = outcome.activeRules;
-  }
-  return { status, decidedBy, activeRules };
 }
 
 /** Index of an id in the input's sorted id list, or −1 (binary search, code-unit order). */

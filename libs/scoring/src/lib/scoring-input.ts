@@ -39,6 +39,8 @@ export interface NoteAttributes {
    * and locking (§10).
    */
   history?: NoteStatusHistory;
+  /** §2.1 `summary`: the note's text; topic assignment (§8.6) reads it. */
+  text?: string;
 }
 
 /**
@@ -62,6 +64,8 @@ export interface ScoringInput {
   readonly notePreviouslyHelpful: Uint8Array;
   /** The previous run's status history row per note, undefined for notes never scored. */
   readonly noteHistory: readonly (NoteStatusHistory | undefined)[];
+  /** Each note's text, '' when not given (its topic is then its post's other notes'). */
+  readonly noteText: readonly string[];
   /** Raters and authors share one id space, as in the reference. */
   readonly participantIds: readonly string[];
   readonly ratingNote: Int32Array;
@@ -216,6 +220,7 @@ export class ScoringInputBuilder {
       noteLatestNonNmrStatusMs,
       notePreviouslyHelpful,
       noteHistory,
+      noteText: Array.from(notes.order, (i) => this.noteAttributes[i].text ?? ''),
       participantIds: Array.from(participants.order, (i) => this.participantIds[i]),
       ...ratings,
       tagsKnown: this.tagsKnown,

@@ -53,6 +53,21 @@ export const CORE_RULES: ScorerRules = {
   noCorrelatedIntercept: NO_CORRELATED_MIN_INTERCEPT,
 };
 
+/**
+ * §8.2: CoreWithTopics, Core's settings without the firm reject (the reference's output on
+ * cn-small shows none: its safeguards give NMR). Pseudo-raters come with its scores.
+ */
+export const CORE_WITH_TOPICS_RULES: ScorerRules = {
+  ...CORE_RULES,
+  firmRejectIntercept: undefined,
+};
+
+/** §8.3: Expansion, Core's thresholds and firm reject; it has no pseudo-raters (no UcbCRNH). */
+export const EXPANSION_RULES: ScorerRules = CORE_RULES;
+
+/** §8.4: ExpansionPlus, no firm reject and no pseudo-raters. */
+export const EXPANSION_PLUS_RULES: ScorerRules = { ...CORE_RULES, firmRejectIntercept: undefined };
+
 /** §8.9: the Gaussian scorer's settings (its CRNH comes from the mirrored, negative score). */
 export const GAUSSIAN_RULES: ScorerRules = {
   crhIntercept: 0.51,

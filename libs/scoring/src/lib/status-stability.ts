@@ -41,7 +41,7 @@ export interface StableStatuses {
 /** §9 rules 1–7: the status the models agree on (FIRM_REJECT shown as NMR) and who set it. */
 export interface ModelDecision {
   readonly status: Uint8Array;
-  /** `MetaRule.CoreModel`, `MetaRule.GaussianModel` or `MetaRule.SmallCommunityModel`. */
+  /** The `MetaRule` of the scorer whose status stands (`SCORER_META_RULES`). */
   readonly decidedBy: Uint8Array;
 }
 
@@ -172,9 +172,13 @@ function nextHistory(
   row.timestampMillisOfNmrDueToMinStableCrhTime = hold;
   row.timestampMillisOfFirstNmrDueToMinStableCrhTime = firstHold;
   row.timestampMinuteOfFinalScoringOutput = Math.floor(nowMs / 60_000);
+  // §8.4: ExpansionPlus's statuses are never locked.
   const lockable =
     decidedBy === MetaRule.CoreModel ||
+    decidedBy === MetaRule.CoreWithTopicsModel ||
+    decidedBy === MetaRule.ExpansionModel ||
     decidedBy === MetaRule.GaussianModel ||
+    decidedBy === MetaRule.GaussianCoreWithTopicsModel ||
     decidedBy === MetaRule.InsufficientExplanation;
   if (row.lockedStatus === '' && lockable && nowMs - input.noteCreatedAtMs[n] > NOTE_LOCK_MS) {
     row.lockedStatus = name;

@@ -15,6 +15,7 @@ import {
   type RunPost,
   type RunRating,
 } from './run-input';
+import type { TopicSeed } from '../lib/topics';
 
 const CREATED = Date.UTC(2026, 5, 1);
 const NOW = CREATED + 3_600_000;
@@ -34,10 +35,12 @@ interface Variant {
   clientMinute?: number;
   tags?: string[];
   history?: NoteStatusHistory | null;
+  text?: string;
+  topicSeeds?: TopicSeed[];
 }
 
 function built(variant: Variant = {}) {
-  const builder = new RunInputBuilder(variant.nowMs ?? NOW);
+  const builder = new RunInputBuilder(variant.nowMs ?? NOW, variant.topicSeeds);
   builder.addNote({
     id: 'note-1',
     authorPseudonym: '5',
@@ -46,6 +49,7 @@ function built(variant: Variant = {}) {
     postId: variant.postId ?? 'post-1',
     post: variant.post ?? POST,
     history: variant.history ?? null,
+    text: variant.text ?? 'what Ronaldo said',
   });
   const rating: RunRating = {
     noteId: 'note-1',
@@ -175,6 +179,29 @@ describe('RunInputBuilder', () => {
     expect(input.ratingTags[0]).toBe(
       (1 << RatingTag.HelpfulClear) | (1 << RatingTag.HelpfulGoodSources),
     );
+  });
+
+  it('hashes the topic seeds and note texts only when the community names topics (meta/2)', () => {
+    const seeds: TopicSeed[] = [{ topic: 'MessiRonaldo', terms: ['\\bronaldo'] }];
+    // Without topics the lines are those of earlier versions, whatever the text.
+    expect(built({ text: 'other words' }).inputHash).toBe(built().inputHash);
+    const withSeeds = built({ topicSeeds: seeds });
+    const expected = createHash('sha256')
+      .update(`t\t${NOW}\n`)
+      .update(`s\t[{"topic":"MessiRonaldo","terms":["\\\\bronaldo"]}]\n`)
+      .update(
+        `n\tnote-1\t5\tMISINFORMED_OR_POTENTIALLY_MISLEADING\t${new Date(CREATED).toISOString()}\tpost-1\n`,
+      )
+      .update(`x\t"what Ronaldo said"\n`)
+      .update(`r\tnote-1\t9\tHELPFUL\t${CREATED / 60_000 + 5}\t${1 << RatingTag.HelpfulClear}\n`)
+      .digest('hex');
+    expect(withSeeds.inputHash).toBe(expected);
+    expect(built({ topicSeeds: seeds, text: 'other words' }).inputHash).not.toBe(expected);
+    // The data hash is what members submitted, the same under every version.
+    expect(withSeeds.dataHash).toBe(built().dataHash);
+    expect(withSeeds.topicSeeds).toEqual(seeds);
+    expect(withSeeds.input.noteText).toEqual(['what Ronaldo said']);
+    expect(built().input.noteText).toEqual(['']);
   });
 
   it('refuses a run time that is not a whole number of milliseconds', () => {

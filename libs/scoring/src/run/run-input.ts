@@ -3,6 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { NoteStatus, publicStatus } from '../lib/note-status';
 import { RatingTag } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
+import type { TopicSeed } from '../lib/topics';
 import {
   canonicalStatusHistory,
   emptyStatusHistory,
@@ -17,11 +18,15 @@ import {
  * low-diligence model weighted as the reference weighs it, the Gaussian scorer and meta-scoring
  * (Core, then Gaussian), each note's deciding scorer in its explanation, and the small-community
  * regime, chosen from the input where the Core's filters leave too little (`chooseRegime`,
- * recorded in the run's `regime`; it then decides in place of the meta-scoring). Status
- * histories are the same 24 fields in every version since `safeguards/1`, so a run carries on
- * from the histories an earlier version left.
+ * recorded in the run's `regime`; it then decides in place of the meta-scoring); `meta/2`: every
+ * scorer of the reference that changes a status when all raters share one modeling group
+ * (CoreWithTopics, Expansion, ExpansionPlus, GaussianCoreWithTopics beside Core and Gaussian),
+ * meta-scoring in the reference's order with each note's deciding scorer (unrated notes are
+ * now decided by ExpansionPlusModel). The run input carries no note text, so no note has a
+ * topic and Core scores every note. Status histories are the same 24 fields in every version
+ * since `safeguards/1`, so a run carries on from the histories an earlier version left.
  */
-export const ALGORITHM_VERSION = 'meta/1';
+export const ALGORITHM_VERSION = 'meta/2';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =
@@ -94,6 +99,8 @@ export interface RunNote {
    * It decides CRH inertia, the valid-rating window, stabilisation and locking.
    */
   history: NoteStatusHistory | null;
+  /** The note's text; with the community's topic seeds it decides the note's topic (§8.6). */
+  text?: string;
 }
 
 export interface RunRating {
@@ -111,6 +118,8 @@ export interface RunInput {
   ratingCount: number;
   /** The run's time, the scorer's `nowMs` (stabilisation, locking). */
   nowMs: number;
+  /** The community's topics and seed terms, the scorer's `topicSeeds`. */
+  topicSeeds: readonly TopicSeed[];
   /**
    * SHA-256 (hex) over everything the statuses depend on: the run time, then one canonical line
    * per note (with its status history) and per rating (with its tags), each in id order.
@@ -200,7 +209,9 @@ export function startingStatusHistory(
  * hash:
  *
  *   t⇥nowMs
+ *   s⇥[topic seeds, JSON]                                   when the community names topics
  *   n⇥id⇥author⇥classification⇥createdAt (ISO)⇥postId      one per note
+ *   x⇥"text" (JSON)                                         after its note, with topic seeds
  *   h⇥[24 history values in column order, JSON]             after its note, when it has one
  *   r⇥noteId⇥rater⇥helpfulness⇥clientMinute⇥tagMask        one per rating
  *
@@ -216,9 +227,20 @@ export class RunInputBuilder {
   private noteCount = 0;
   private ratingCount = 0;
 
-  constructor(private readonly nowMs: number) {
+  /**
+   * Without topic seeds (or with none) the hash lines are those of every version before
+   * `meta/2`; the note texts only enter the input, and its hash, when they can decide a topic.
+   */
+  constructor(
+    private readonly nowMs: number,
+    private readonly topicSeeds: readonly TopicSeed[] = [],
+  ) {
     if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new Error(`bad run time ${nowMs}`);
     this.hash.update(`t\t${nowMs}\n`);
+    if (topicSeeds.length > 0) {
+      const canonical = topicSeeds.map(({ topic, terms }) => ({ topic, terms }));
+      this.hash.update(`s\t${JSON.stringify(canonical)}\n`);
+    }
   }
 
   addNote(note: RunNote): void {
@@ -229,10 +251,12 @@ export class RunInputBuilder {
       misleading: note.classification === 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
       postId: note.postId,
       history,
+      text: this.topicSeeds.length > 0 ? (note.text ?? '') : undefined,
     });
     const fields = `n\t${note.id}\t${note.authorPseudonym}\t${note.classification}\t${new Date(note.createdAtMs).toISOString()}`;
     this.hash.update(`${fields}\t${note.postId}\n`);
     this.dataHash.update(`${fields}\t${postKeyOf(note.post)}\n`);
+    if (this.topicSeeds.length > 0) this.hash.update(`x\t${JSON.stringify(note.text ?? '')}\n`);
     if (history) this.hash.update(`h\t${canonicalStatusHistory(history)}\n`);
     this.noteCount += 1;
   }
@@ -261,6 +285,7 @@ export class RunInputBuilder {
       noteCount: this.noteCount,
       ratingCount: this.ratingCount,
       nowMs: this.nowMs,
+      topicSeeds: this.topicSeeds,
       inputHash: this.hash.digest('hex'),
       dataHash: this.dataHash.digest('hex'),
     };

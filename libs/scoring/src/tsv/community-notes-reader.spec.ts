@@ -28,8 +28,16 @@ describe('Community Notes TSV files', () => {
     writeSyntheticTsv(options, dir);
     const data = await readCommunityNotes(paths());
     const direct = syntheticScoringInput(options).input;
-    // The synthetic status history holds only id, author and creation time (§2.3).
-    expect({ ...data.input, noteHistory: [] }).toEqual({ ...direct, noteHistory: [] });
+    // The synthetic status history holds only id, author and creation time (§2.3); the TSV's
+    // summaries (the notes' texts) are the writer's placeholders, read for topic assignment.
+    expect({ ...data.input, noteHistory: [], noteText: [] }).toEqual({
+      ...direct,
+      noteHistory: [],
+      noteText: [],
+    });
+    expect(
+      data.input.noteText.map((text, n) => text === `synthetic note ${data.input.noteIds[n]}`),
+    ).not.toContain(false);
     expect(data.input.tagsKnown).toBe(true);
     expect(data.input.noteHistory.map((row) => row?.noteId)).toEqual(data.input.noteIds);
     expect(data.keptRatings).toBe(data.ratingRows);

@@ -64,22 +64,30 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
     'createdAtMillis',
     'classification',
     'tweetId',
+    'summary',
   ];
-  await readTsv(paths.notes, noteColumns, ([id, author, created, classification, tweetId]) => {
-    if (builder.noteIndexOf(id) !== undefined) return;
-    const previous = history.get(id);
-    classificationById.set(id, classification);
-    const createdAtMs = Number(created);
-    droppedNotes.push(classification === NOT_MISLEADING && createdAtMs < NOT_MISLEADING_CUTOFF_MS);
-    builder.addNote(id, {
-      authorId: author === '' ? undefined : author,
-      createdAtMs,
-      misleading: classification !== NOT_MISLEADING,
-      // The reference leaves notes with tweetId −1 out of post-selection similarity's co-rating.
-      postId: tweetId === '' || tweetId === '-1' ? undefined : tweetId,
-      history: previous,
-    });
-  });
+  await readTsv(
+    paths.notes,
+    noteColumns,
+    ([id, author, created, classification, tweetId, text]) => {
+      if (builder.noteIndexOf(id) !== undefined) return;
+      const previous = history.get(id);
+      classificationById.set(id, classification);
+      const createdAtMs = Number(created);
+      droppedNotes.push(
+        classification === NOT_MISLEADING && createdAtMs < NOT_MISLEADING_CUTOFF_MS,
+      );
+      builder.addNote(id, {
+        authorId: author === '' ? undefined : author,
+        createdAtMs,
+        misleading: classification !== NOT_MISLEADING,
+        // The reference leaves notes with tweetId −1 out of post-selection similarity's co-rating.
+        postId: tweetId === '' || tweetId === '-1' ? undefined : tweetId,
+        history: previous,
+        text,
+      });
+    },
+  );
   // §2.3: notes only in the status history are deleted notes; they still count as misleading.
   for (const [id, row] of history) {
     if (builder.noteIndexOf(id) !== undefined) continue;

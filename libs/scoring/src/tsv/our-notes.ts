@@ -1,4 +1,11 @@
-import { NOTE_STATUS_NAMES, NoteStatus, RuleId } from '../lib/note-status';
+import {
+  META_RULE_NAMES,
+  MetaRule,
+  NOTE_STATUS_NAMES,
+  NoteStatus,
+  RuleId,
+} from '../lib/note-status';
+import type { ScorerStatuses } from '../lib/scorer-models';
 import { scoreNotes, type ScoringResult } from '../lib/scorer';
 import type { CommunityNotesData } from './community-notes-reader';
 import type { OurNote } from './reference-agreement';
@@ -30,15 +37,34 @@ export function ourNotes(
   data.input.noteIds.forEach((id, n) => {
     // Unrated notes (coreShare NaN) and notes mostly rated outside the Core slice: no Core status.
     const captured = data.coreShare[n] >= CORE_CAPTURE_THRESHOLD;
+    // Topic notes (§8.6) are left out of Core as well.
+    const core = captured && settled.scorers.core.scored[n] === 1;
     const lowDiligence = settled.safeguards?.lowDiligenceIntercept[n] ?? NaN;
+    const { scorers } = settled;
+    const statusOf = (scorer: ScorerStatuses, reported: boolean): string =>
+      reported && scorer.scored[n] === 1 ? NOTE_STATUS_NAMES[scorer.status[n] as NoteStatus] : '';
     out.set(id, {
-      coreStatus: captured ? NOTE_STATUS_NAMES[settled.status[n] as NoteStatus] : '',
+      coreStatus: core ? NOTE_STATUS_NAMES[settled.status[n] as NoteStatus] : '',
+      scorerStatus: {
+        coreWithTopics: statusOf(scorers.coreWithTopics, captured),
+        expansion: statusOf(scorers.expansion, captured),
+        // ExpansionPlus has no capture threshold (§8.4).
+        expansionPlus: statusOf(scorers.expansionPlus, true),
+        gaussian: statusOf(scorers.gaussian, captured),
+        gaussianCoreWithTopics: statusOf(scorers.gaussianCoreWithTopics, captured),
+      },
+      firstRunDecidedBy:
+        timed === undefined
+          ? ''
+          : META_RULE_NAMES[
+              (captured ? timed.metaDecidedBy[n] : MetaRule.ExpansionPlusModel) as MetaRule
+            ],
       settledStatus: captured ? shown(settled, n) : nmr,
       firstRunStatus: timed === undefined ? '' : captured ? shown(timed, n) : nmr,
-      lowDiligenceFired: captured && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,
-      coreIntercept: captured ? settled.final.intercept[n] : NaN,
-      gaussianIntercept: captured ? settled.gaussian.intercept[n] : NaN,
-      lowDiligenceIntercept: captured ? lowDiligence : NaN,
+      lowDiligenceFired: core && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,
+      coreIntercept: core ? settled.final.intercept[n] : NaN,
+      gaussianIntercept: core ? settled.gaussian.intercept[n] : NaN,
+      lowDiligenceIntercept: core ? lowDiligence : NaN,
     });
   });
   return out;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readCommunityNotes } from './community-notes-reader';
 import { ourNotes } from './our-notes';
 import {
+  COMPARED_SCORERS,
   agreement,
   formatAgreement,
   readReferenceData,
@@ -37,10 +38,19 @@ describe('agreement with the reference scorer on cn-small', () => {
     expect(figures.lowDiligenceIntercept.p50).toBeLessThan(0.1);
   });
 
-  it('gives the reference Core status to nearly every note', () => {
+  it('gives the reference Core status to nearly every note, topic notes left out as it does', () => {
     expect(figures.coreStatus.compared).toBe(1000);
-    expect(figures.coreStatus.share).toBeGreaterThanOrEqual(0.97);
+    // Issue 18 asks for ≥ 99 %; measured 98.5 % (the rest: low-diligence near its threshold, two
+    // brigade notes, three intercepts within 0.013 of a threshold), so this guards what is met.
+    expect(figures.coreStatus.share).toBeGreaterThanOrEqual(0.98);
+    expect(figures.coreDifferences.some((d) => d.reference === '' || d.ours === '')).toBe(false);
     expect(figures.coreIntercept.p50).toBeLessThan(0.002);
+  });
+
+  it("gives every other scorer's status as the reference does, and decides by the same scorer", () => {
+    const below = COMPARED_SCORERS.filter((name) => !(figures.scorerStatus[name].share >= 0.98));
+    expect(below).toEqual([]);
+    expect(figures.firstRunDecidedBy?.share).toBeGreaterThanOrEqual(0.985);
   });
 
   it('gives the reference final status to ≥ 99 % of notes, settled and in a single run', () => {

@@ -15,8 +15,21 @@ import { readTsv } from './tsv-lines';
  * `reference-output/statuses.csv` with the status each note settles to). Every file may also be
  * gzipped (`name.gz`).
  */
+/** The scorers besides Core whose status columns both sides write (`<name>RatingStatus`). */
+export const COMPARED_SCORERS = [
+  'coreWithTopics',
+  'expansion',
+  'expansionPlus',
+  'gaussian',
+  'gaussianCoreWithTopics',
+] as const;
+
+export type ComparedScorer = (typeof COMPARED_SCORERS)[number];
+
 export interface ReferenceNote {
   readonly coreStatus: string;
+  /** Each compared scorer's status, '' where it did not score the note. */
+  readonly scorerStatus: Readonly<Record<ComparedScorer, string>>;
   readonly finalStatus: string;
   /** The status after a second run ≥ 61 min later (statuses.csv's `settledStatus`), or ''. */
   readonly settledStatus: string;
@@ -37,6 +50,9 @@ export interface NoteTruth {
 /** What our run says per note, keyed like the reference. */
 export interface OurNote {
   readonly coreStatus: string;
+  readonly scorerStatus: Readonly<Record<ComparedScorer, string>>;
+  /** The deciding scorer or stability rule of the single run, '' if not run. */
+  readonly firstRunDecidedBy: string;
   readonly settledStatus: string;
   /** A single run at the reference's run time (first-run semantics), '' if not run. */
   readonly firstRunStatus: string;
@@ -93,6 +109,7 @@ export async function readReferenceData(folder: string): Promise<ReferenceData> 
     'coreNoteIntercept',
     'gaussianNoteIntercept',
     'decidedBy',
+    ...COMPARED_SCORERS.map((name) => `${name}RatingStatus`),
   ];
   await readTsv(pathOf(join(out, 'scored_notes.tsv')), columns, (f) => {
     notes.set(f[0], {
@@ -103,7 +120,11 @@ export async function readReferenceData(folder: string): Promise<ReferenceData> 
       coreIntercept: num(f[4]),
       gaussianIntercept: num(f[5]),
       lowDiligenceIntercept: lowDiligence.get(f[0]) ?? NaN,
-      decidedBy: f[6],
+      // Without the version suffix: "CoreModel (v1.1)" → "CoreModel".
+      decidedBy: f[6].replace(/ \(v[0-9.]+\)$/, ''),
+      scorerStatus: Object.fromEntries(
+        COMPARED_SCORERS.map((name, k) => [name, f[7 + k]]),
+      ) as Record<ComparedScorer, string>,
     });
   });
   let truth: Map<string, NoteTruth> | undefined;
@@ -171,6 +192,9 @@ function splitCsv(line: string): string[] {
 export interface Agreement {
   readonly notes: number;
   readonly coreStatus: Share;
+  readonly scorerStatus: Readonly<Record<ComparedScorer, Share>>;
+  /** The single run's `decidedBy` (deciding scorer or stability rule) against the reference's. */
+  readonly firstRunDecidedBy: Share | undefined;
   readonly settledStatus: Share | undefined;
   readonly firstRunStatus: Share | undefined;
   /** FilterLowDiligence among the Core active rules: how often each side fires, and where both. */
@@ -313,6 +337,15 @@ export function agreement(ours: ReadonlyMap<string, OurNote>, reference: Referen
       compared: ids.length,
       share: coreEqual / Math.max(1, ids.length),
     },
+    scorerStatus: Object.fromEntries(
+      COMPARED_SCORERS.map((name) => [
+        name,
+        share(pair((o, r) => [o.scorerStatus[name], r.scorerStatus[name]])),
+      ]),
+    ) as Record<ComparedScorer, Share>,
+    firstRunDecidedBy: ids.some((id) => ours.get(id)?.firstRunDecidedBy)
+      ? share(pair((o, r) => [o.firstRunDecidedBy, r.decidedBy]))
+      : undefined,
     settledStatus: hasSettled
       ? share(pair((o, r) => [o.settledStatus, r.settledStatus]))
       : undefined,
@@ -369,6 +402,10 @@ export function formatAgreement(a: Agreement): string {
       `    ours ${d.ours || '(empty)'} / reference ${d.reference || '(empty)'}: ${d.notes}`,
     );
   }
+  for (const name of COMPARED_SCORERS) {
+    shareLine(`${name} status (${name}RatingStatus)`, a.scorerStatus[name]);
+  }
+  shareLine('deciding scorer of the single run (decidedBy)', a.firstRunDecidedBy);
   shareLine('settled status (statuses.csv settledStatus)', a.settledStatus);
   shareLine('single run at --epoch-millis (finalRatingStatus)', a.firstRunStatus);
   lines.push(

@@ -7,6 +7,7 @@ import {
 } from '../lib/note-status';
 import { TAG_NAMES } from '../lib/rating-tags';
 import type { ScoringResult } from '../lib/scorer';
+import type { ScorerStatuses } from '../lib/scorer-models';
 import type { NoteStatusHistory } from '../lib/status-history';
 import { CORE_CAPTURE_THRESHOLD, STATUS_HISTORY_COLUMNS } from './tsv-schema';
 import { TsvFileWriter, formatNumber } from './tsv-file-writer';
@@ -38,6 +39,25 @@ export const SCORED_NOTE_COLUMNS = [
   'gaussianActiveRules',
   'gaussianNoteInterceptNoHighVol',
   'gaussianNoteInterceptNoCorrelated',
+  'coreWithTopicsNoteIntercept',
+  'coreWithTopicsNoteFactor1',
+  'coreWithTopicsRatingStatus',
+  'coreWithTopicsActiveRules',
+  'coreWithTopicsNoteInterceptMin',
+  'coreWithTopicsNoteInterceptMax',
+  'expansionNoteIntercept',
+  'expansionNoteFactor1',
+  'expansionRatingStatus',
+  'expansionActiveRules',
+  'expansionPlusNoteIntercept',
+  'expansionPlusNoteFactor1',
+  'expansionPlusRatingStatus',
+  'expansionPlusActiveRules',
+  'gaussianCoreWithTopicsNoteIntercept',
+  'gaussianCoreWithTopicsNoteFactor1',
+  'gaussianCoreWithTopicsRatingStatus',
+  'gaussianCoreWithTopicsActiveRules',
+  'noteTopic',
 ] as const;
 
 /** Columns of `aux_note_info.tsv` this library computes (§12). */
@@ -61,10 +81,10 @@ export const HELPFULNESS_COLUMNS = [
 ] as const;
 
 /**
- * Writes one row per note. Core and the Gaussian scorer run here, so the meta-scoring of §9 is
- * Core, then the Gaussian coverage rule, then the stability rules (§9 rules 8–10): a note
- * whose share of Core-slice ratings is below the capture threshold (§8.1) gets empty Core columns
- * and NEEDS_MORE_RATINGS. Without a run time (`--epoch-millis`) stabilisation is skipped, so
+ * Writes one row per note, every implemented scorer's columns (§8) and the meta-scoring's
+ * outcome (§9): a note whose share of Core-slice ratings is below the capture threshold (§8.1)
+ * gets empty scorer columns and NEEDS_MORE_RATINGS; a topic note (§8.6) empty Core and Gaussian
+ * columns, as the reference leaves them. Without a run time (`--epoch-millis`) stabilisation is skipped, so
  * `finalRatingStatus` is the status the note settles to, with NEEDS_YOUR_HELP shown as
  * NEEDS_MORE_RATINGS (§16.9); with one it is the reference's `finalRatingStatus`.
  */
@@ -76,44 +96,72 @@ export function writeScoredNotes(
   timed: boolean,
 ): void {
   const writer = new TsvFileWriter(path, SCORED_NOTE_COLUMNS);
-  const { input, final } = result;
+  const { input, final, scorers } = result;
+  const { coreWithTopics: cwt, gaussianCoreWithTopics: gcwt } = scorers;
   const nmr = NOTE_STATUS_NAMES[NoteStatus.NeedsMoreRatings];
   const tagName = (tag: number): string => (tag >= 0 ? TAG_NAMES[tag] : '');
   for (let n = 0; n < input.noteIds.length; n++) {
     // The reference's Core leaves unrated notes out (coreShare NaN), as well as notes mostly rated
     // by raters outside its slice.
     const captured = coreShare[n] >= CORE_CAPTURE_THRESHOLD;
+    const core = captured && scorers.core.scored[n] === 1;
     const status = result.status[n] as NoteStatus;
     const shown = result.finalStatus[n] as NoteStatus;
     const settled =
       !timed && shown === NoteStatus.NeedsYourHelp ? NoteStatus.NeedsMoreRatings : shown;
     const history = result.history?.[n];
+    /** A scorer's intercept, factor, status and rules where it reports the note, else empty. */
+    const columns = (
+      reported: boolean,
+      intercept: Float64Array,
+      factor: Float64Array,
+      scorer: ScorerStatuses,
+    ): string[] =>
+      reported && scorer.scored[n] === 1
+        ? [
+            formatNumber(intercept[n]),
+            formatNumber(factor[n]),
+            NOTE_STATUS_NAMES[scorer.status[n] as NoteStatus],
+            activeRuleNames(scorer.activeRules[n]).join(','),
+          ]
+        : ['', '', '', ''];
     writer.row([
       input.noteIds[n],
       captured ? NOTE_STATUS_NAMES[settled] : nmr,
-      captured ? formatNumber(final.intercept[n]) : '',
-      captured ? formatNumber(final.factor[n]) : '',
-      captured ? activeRuleNames(result.activeRules[n]).join(',') : '',
+      core ? formatNumber(final.intercept[n]) : '',
+      core ? formatNumber(final.factor[n]) : '',
+      core ? activeRuleNames(result.activeRules[n]).join(',') : '',
       classification[n],
       String(input.noteCreatedAtMs[n]),
-      captured ? NOTE_STATUS_NAMES[status] : '',
-      captured ? META_RULE_NAMES[result.metaDecidedBy[n] as MetaRule] : 'MetaInitialNMR',
-      captured ? formatNumber(final.interceptMin[n]) : '',
-      captured ? formatNumber(final.interceptMax[n]) : '',
+      core ? NOTE_STATUS_NAMES[status] : '',
+      // ExpansionPlus reports every note (no capture threshold), so it decides the others.
+      META_RULE_NAMES[
+        (captured ? result.metaDecidedBy[n] : MetaRule.ExpansionPlusModel) as MetaRule
+      ],
+      core ? formatNumber(final.interceptMin[n]) : '',
+      core ? formatNumber(final.interceptMax[n]) : '',
       String(result.numRatings[n]),
       captured ? NOTE_STATUS_NAMES[result.preStabilizationStatus[n] as NoteStatus] : nmr,
       captured && shown === settled ? tagName(result.firstTag[n]) : '',
       captured && shown === settled ? tagName(result.secondTag[n]) : '',
-      captured ? formatNumber(final.interceptNoHighVol[n]) : '',
-      captured ? formatNumber(final.interceptNoCorrelated[n]) : '',
+      core ? formatNumber(final.interceptNoHighVol[n]) : '',
+      core ? formatNumber(final.interceptNoCorrelated[n]) : '',
       captured ? tagName(result.safeguards?.tagOutlier[n] ?? -1) : '',
       history ? formatTimestamp(history.timestampMillisOfNmrDueToMinStableCrhTime) : '',
-      captured ? formatNumber(result.gaussian.intercept[n]) : '',
-      captured ? formatNumber(final.factor[n]) : '',
-      captured ? NOTE_STATUS_NAMES[result.gaussian.status[n] as NoteStatus] : '',
-      captured ? activeRuleNames(result.gaussian.activeRules[n]).join(',') : '',
-      captured ? formatNumber(result.gaussian.interceptNoHighVol[n]) : '',
-      captured ? formatNumber(result.gaussian.interceptNoCorrelated[n]) : '',
+      core ? formatNumber(result.gaussian.intercept[n]) : '',
+      core ? formatNumber(final.factor[n]) : '',
+      core ? NOTE_STATUS_NAMES[result.gaussian.status[n] as NoteStatus] : '',
+      core ? activeRuleNames(result.gaussian.activeRules[n]).join(',') : '',
+      core ? formatNumber(result.gaussian.interceptNoHighVol[n]) : '',
+      core ? formatNumber(result.gaussian.interceptNoCorrelated[n]) : '',
+      ...columns(captured, cwt.final.intercept, cwt.final.factor, cwt),
+      captured ? formatNumber(cwt.final.interceptMin[n]) : '',
+      captured ? formatNumber(cwt.final.interceptMax[n]) : '',
+      ...columns(captured, cwt.final.intercept, cwt.final.factor, scorers.expansion),
+      // ExpansionPlus has no capture threshold (§8.4): it reports every note.
+      ...columns(true, cwt.final.intercept, cwt.final.factor, scorers.expansionPlus),
+      ...columns(captured, gcwt.intercept, cwt.final.factor, gcwt),
+      scorers.topics.noteTopic[n] >= 0 ? scorers.topics.topics[scorers.topics.noteTopic[n]] : '',
     ]);
   }
   writer.close();

@@ -43,9 +43,10 @@ export class CommunitiesService {
   async create(input: CreateCommunityDto): Promise<Community> {
     // The id is chosen here so the scope, derived from it, is stored with the row from the start.
     const id = randomUUID();
+    const { topicSeeds, ...rest } = input;
     try {
       return await this.prisma.community.create({
-        data: { ...input, id, scope: communityScope(id).toString() },
+        data: { ...rest, ...topicSeedsOf(topicSeeds), id, scope: communityScope(id).toString() },
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -56,7 +57,11 @@ export class CommunitiesService {
   }
 
   update(community: Community, input: UpdateCommunityDto): Promise<Community> {
-    return this.prisma.community.update({ where: { id: community.id }, data: input });
+    const { topicSeeds, ...rest } = input;
+    return this.prisma.community.update({
+      where: { id: community.id },
+      data: { ...rest, ...topicSeedsOf(topicSeeds) },
+    });
   }
 
   /**
@@ -107,4 +112,13 @@ export class CommunitiesService {
     }
     return community;
   }
+}
+
+/** The topic seeds as plain JSON for the column (the DTO holds validated class instances). */
+function topicSeedsOf(seeds: { topic: string; terms: string[] }[] | undefined): {
+  topicSeeds?: Prisma.InputJsonArray;
+} {
+  return seeds === undefined
+    ? {}
+    : { topicSeeds: seeds.map(({ topic, terms }) => ({ topic, terms: [...terms] })) };
 }

@@ -57,6 +57,7 @@ export class ExportsService {
         root: community.treeRoot,
         createdAt: community.createdAt.toISOString(),
         earnInImpact: community.earnInImpact,
+        topicSeeds: community.topicSeeds as ExportManifest['community']['topicSeeds'],
       },
       rules: (mirror?.originRules as ExportManifest['rules'] | undefined) ?? {
         rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,

@@ -92,6 +92,34 @@ describe('communities and membership', () => {
       });
     });
 
+    it("keep the reference's topics by default and take the operator's own, never a pattern", async () => {
+      const created = await createCommunity('OPEN');
+      const shown = await request(server()).get(`/communities/${created.slug}`).expect(200);
+      expect(shown.body.topicSeeds.map((seed: { topic: string }) => seed.topic)).toEqual([
+        'UkraineConflict',
+        'GazaConflict',
+        'MessiRonaldo',
+        'Scams',
+      ]);
+      const topicSeeds = [{ topic: 'Elections', terms: ['ballot', '\\bvote\\b'] }];
+      const updated = await request(server())
+        .patch(`/communities/${created.slug}`)
+        .set(operator)
+        .send({ topicSeeds })
+        .expect(200);
+      expect(updated.body.topicSeeds).toEqual(topicSeeds);
+      const bad = await request(server())
+        .patch(`/communities/${created.slug}`)
+        .set(operator)
+        .send({ topicSeeds: [{ topic: 'Bad topic!', terms: ['(a+)+\\d'] }] })
+        .expect(400);
+      expect(bad.body.details.map((detail: { field: string }) => detail.field)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^topicSeeds/)]),
+      );
+      const stored = await prisma.community.findUniqueOrThrow({ where: { slug: created.slug } });
+      expect(stored.topicSeeds).toEqual(topicSeeds);
+    });
+
     it('answer 409 for a taken slug and 400 for bad fields', async () => {
       const created = await createCommunity('OPEN');
       const taken = await request(server())

@@ -50,7 +50,11 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       // against it, and the run record keeps it so that a verifier can recompute the run.
       const loaded = await this.loader.load(communityId, Date.now());
       await job.updateProgress({ stage: 'scoring', percent: 30 });
-      const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+      const result = scoreNotes(loaded.input, {
+        seed: DEFAULT_SEED,
+        nowMs: loaded.nowMs,
+        topicSeeds: loaded.topicSeeds,
+      });
       await job.updateProgress({ stage: 'publishing', percent: 90 });
       const counts = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED);
       await job.updateProgress({ stage: 'done', percent: 100 });

@@ -26,6 +26,7 @@ import {
   generateSyntheticCommunity,
   HelpfulnessLevel,
   RaterKind,
+  DEFAULT_TOPIC_SEEDS,
   statusHistoryFromJson,
   type NoteStatusHistory,
 } from '@bridgenotes/scoring';
@@ -201,7 +202,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'meta/1',
+      algorithmVersion: 'meta/2',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });
@@ -376,13 +377,17 @@ describe('scoring worker', () => {
       },
     });
     const noteFields = `n\t${note.id}\t5\tNOT_MISLEADING\t${note.createdAt.toISOString()}`;
-    const noteLine = `${noteFields}\t${postId}\n`;
+    // The community's topic seeds (the default, the reference's topics) and, with them, the
+    // note's text (meta/2).
+    const seedsLine = `s\t${JSON.stringify(DEFAULT_TOPIC_SEEDS)}\n`;
+    const noteLine = `${noteFields}\t${postId}\nx\t"t"\n`;
     // notHelpfulOther (bit 9) and notHelpfulIncorrect (bit 10).
     const ratingLine = `r\t${note.id}\t9\tNOT_HELPFUL\t100\t${(1 << 9) | (1 << 10)}\n`;
     const first = await runFor(communityId);
     expect(first).toMatchObject({
       inputHash: createHash('sha256')
         .update(`t\t${(first.nowAt as Date).getTime()}\n`)
+        .update(seedsLine)
         .update(noteLine)
         .update(ratingLine)
         .digest('hex'),
@@ -404,6 +409,7 @@ describe('scoring worker', () => {
     expect(second.inputHash).toBe(
       createHash('sha256')
         .update(`t\t${(second.nowAt as Date).getTime()}\n`)
+        .update(seedsLine)
         .update(noteLine)
         .update(`h\t${canonicalStatusHistory(history as NoteStatusHistory)}\n`)
         .update(ratingLine)

@@ -1,7 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
 import {
+  MAX_TERM_LENGTH,
+  MAX_TERMS_PER_TOPIC,
+  MAX_TOPICS,
+  TOPIC_NAME_PATTERN,
+} from '@bridgenotes/scoring';
+import { Type } from 'class-transformer';
+import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsEnum,
   IsInt,
@@ -11,9 +19,45 @@ import {
   Matches,
   Max,
   Min,
+  ValidateNested,
 } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
+
+/** libs/scoring `TopicSeed`: literal terms with only `\b`, `\s+` and `\.` as escapes. */
+const SEED_TERM_PATTERN = /^(?:[^\\]|\\b|\\s\+|\\\.)+$/;
+
+/** One topic (§8.6 of the reference) and the seed terms that label a post with it. */
+export class TopicSeedDto {
+  @ApiProperty({ example: 'Elections', pattern: TOPIC_NAME_PATTERN.source })
+  @IsString({ message: 'topic must be text' })
+  @Matches(TOPIC_NAME_PATTERN, {
+    message: 'topic must be 1 to 40 letters, digits, _ or -',
+  })
+  topic!: string;
+
+  @ApiProperty({
+    type: [String],
+    example: ['ballot', '\\bvote\\b', 'polling\\s+station'],
+    description:
+      'Terms matched case-insensitively in the text of all notes on a post; literal text except \\b (word boundary), \\s+ (whitespace run) and \\. (a dot)',
+  })
+  @IsArray({ message: 'terms must be a list' })
+  @ArrayMinSize(1, { message: 'terms must hold at least one term' })
+  @ArrayMaxSize(MAX_TERMS_PER_TOPIC, {
+    message: `terms must hold at most ${MAX_TERMS_PER_TOPIC} terms`,
+  })
+  @IsString({ each: true, message: 'each term must be text' })
+  @Length(1, MAX_TERM_LENGTH, {
+    each: true,
+    message: `each term must be 1 to ${MAX_TERM_LENGTH} characters`,
+  })
+  @Matches(SEED_TERM_PATTERN, {
+    each: true,
+    message: 'each term must be literal text; the only escapes are \\b, \\s+ and \\.',
+  })
+  terms!: string[];
+}
 
 /** An origin as browsers send it: lowercase scheme and host, a port only when not the default. */
 export const EMBED_ORIGIN_PATTERN =
@@ -92,6 +136,18 @@ export class CreateCommunityDto {
   @Min(0, { message: 'inviteQuota must be from 0 to 100' })
   @Max(100, { message: 'inviteQuota must be from 0 to 100' })
   inviteQuota?: number;
+
+  @ApiPropertyOptional({
+    type: [TopicSeedDto],
+    description:
+      "Topics whose notes the Core scorer leaves to CoreWithTopics, as Community Notes does (a note's topic is the one topic whose seed terms its post's notes match). Default: Community Notes' own four topics (UkraineConflict, GazaConflict, MessiRonaldo, Scams); [] for none. Takes effect at the next scoring run",
+  })
+  @IsOptional()
+  @IsArray({ message: 'topicSeeds must be a list' })
+  @ArrayMaxSize(MAX_TOPICS, { message: `topicSeeds must hold at most ${MAX_TOPICS} topics` })
+  @ValidateNested({ each: true })
+  @Type(() => TopicSeedDto)
+  topicSeeds?: TopicSeedDto[];
 }
 
 /** The slug is part of every URL and stays; everything else may change. */
@@ -103,5 +159,6 @@ export class UpdateCommunityDto extends PartialType(
     'embedOrigins',
     'earnInImpact',
     'inviteQuota',
+    'topicSeeds',
   ] as const),
 ) {}

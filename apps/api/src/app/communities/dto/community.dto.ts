@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AdmissionPolicy, Community } from '@bridgenotes/database';
 import { CommunityResponse, TREE_DEPTH } from '@bridgenotes/protocol';
 
+import { TopicSeedDto } from './community-input.dto';
+
 export class CommunityDto implements CommunityResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -52,6 +54,13 @@ export class CommunityDto implements CommunityResponse {
   })
   inviteQuota!: number;
 
+  @ApiProperty({
+    type: [TopicSeedDto],
+    description:
+      'Topics whose notes the Core scorer leaves to CoreWithTopics, each with its seed terms ([] for none)',
+  })
+  topicSeeds!: TopicSeedDto[];
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -69,6 +78,7 @@ export class CommunityDto implements CommunityResponse {
       embedOrigins: community.embedOrigins,
       earnInImpact: community.earnInImpact,
       inviteQuota: community.inviteQuota,
+      topicSeeds: community.topicSeeds as unknown as TopicSeedDto[],
       createdAt: community.createdAt.toISOString(),
     };
   }

@@ -58,7 +58,7 @@ export class ScoringRunDto {
   })
   nowAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'meta/1' })
+  @ApiProperty({ nullable: true, type: String, example: 'meta/2' })
   algorithmVersion!: string | null;
 
   @ApiProperty({

@@ -1,0 +1,266 @@
+import { finalScore, type ExcludedRaters, type FinalScoringResult } from './final-scoring';
+import { gaussianScores, type GaussianScores } from './gaussian-scorer';
+import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
+import { lowDiligenceIntercepts } from './low-diligence';
+import type { FitOptions } from './matrix-factorization';
+import { prescore, type PrescoringResult } from './prescoring';
+import { refineSelection, selectRatings } from './rating-filters';
+import { countRatingsPerNote } from './rating-filters';
+import { withRatings, type ScoringInput } from './scoring-input';
+import { sideCountsOf } from './side-counts';
+import {
+  CORE_RULES,
+  CORE_WITH_TOPICS_RULES,
+  EXPANSION_PLUS_RULES,
+  EXPANSION_RULES,
+  GAUSSIAN_RULES,
+  finalStatus,
+  type ScorerRules,
+} from './status-rules';
+import { tagOutlier, weightedTags } from './tag-filter';
+import { assignTopics, type TopicAssignment, type TopicSeed } from './topics';
+
+/** The Core scorer's verdict per note (§5.3), as typed-array columns indexed like the input. */
+export interface NoteStatuses {
+  /** A `NoteStatus` per note, FIRM_REJECT included (the reference's `coreRatingStatus`). */
+  readonly status: Uint8Array;
+  /** The `RuleId` that set the status. */
+  readonly decidedBy: Uint8Array;
+  /** Bit `1 << RuleId` for every rule whose condition held. */
+  readonly activeRules: Uint32Array;
+}
+
+/** Per-note outputs of the tag-based safeguards; absent when the input has no tags. */
+export interface NoteSafeguards {
+  /** §7.1: the outlier `RatingTag` that triggered the tag filter, −1 for none. */
+  readonly tagOutlier: Int8Array;
+  readonly incorrect: IncorrectCounts;
+  /** §7.3: the low-diligence model's note intercept (rule 10 above 0.263), NaN if unscored. */
+  readonly lowDiligenceIntercept: Float64Array;
+}
+
+/** §7.1, §7.2 and §7.3 on the final fit; undefined when the input carries no tags. */
+export function noteSafeguards(
+  input: ScoringInput,
+  prescoring: PrescoringResult,
+  final: FinalScoringResult,
+): NoteSafeguards | undefined {
+  if (!input.tagsKnown) return undefined;
+  const raterFactor = prescoring.finalRound.raterFactor;
+  const tags = weightedTags(input, final.selection, final.factor, raterFactor);
+  const tagOutlierColumn = new Int8Array(input.noteIds.length);
+  for (let n = 0; n < tagOutlierColumn.length; n++) {
+    tagOutlierColumn[n] = tagOutlier(tags, prescoring.tagThresholds, n);
+  }
+  return {
+    tagOutlier: tagOutlierColumn,
+    incorrect: incorrectCounts(
+      input,
+      final.selection,
+      final.factor,
+      raterFactor,
+      prescoring.incorrectPropensity,
+    ),
+    lowDiligenceIntercept: prescoring.lowDiligence
+      ? lowDiligenceIntercepts(input, final.selection, prescoring.lowDiligence)
+      : new Float64Array(input.noteIds.length).fill(NaN),
+  };
+}
+
+/** The per-note figures a scorer's rules read; Core's come from final scoring. */
+export interface ModelScores {
+  readonly intercept: Float64Array;
+  readonly factor: Float64Array;
+  /** Pseudo-rater upper bound (§6); undefined for scorers without pseudo-raters. */
+  readonly interceptMax: Float64Array | undefined;
+  readonly interceptNoHighVol: Float64Array;
+  readonly interceptNoCorrelated: Float64Array;
+}
+
+/** §5.3 for every note, with a scorer's rules and scores (Core's by default). */
+export function applyStatusRules(
+  input: ScoringInput,
+  numRatings: Int32Array,
+  final: FinalScoringResult,
+  safeguards?: NoteSafeguards,
+  model: { rules: ScorerRules; scores: ModelScores } = { rules: CORE_RULES, scores: final },
+): NoteStatuses {
+  const { rules, scores } = model;
+  const noteCount = input.noteIds.length;
+  const status = new Uint8Array(noteCount);
+  const decidedBy = new Uint8Array(noteCount);
+  const activeRules = new Uint32Array(noteCount);
+  for (let n = 0; n < noteCount; n++) {
+    const outcome = finalStatus(
+      {
+        numRatings: numRatings[n],
+        misleading: input.noteMisleading[n] === 1,
+        intercept: scores.intercept[n],
+        factor: scores.factor[n],
+        interceptMax: scores.interceptMax ? scores.interceptMax[n] : NaN,
+        previouslyHelpful: input.notePreviouslyHelpful[n] === 1,
+        tagOutlier: safeguards !== undefined && safeguards.tagOutlier[n] >= 0,
+        incorrectOutlier: safeguards !== undefined && isIncorrectOutlier(safeguards.incorrect, n),
+        lowDiligenceIntercept: safeguards?.lowDiligenceIntercept[n],
+        interceptNoHighVol: scores.interceptNoHighVol[n],
+        interceptNoCorrelated: scores.interceptNoCorrelated[n],
+      },
+      sideCountsOf(final.sides, n),
+      rules,
+    );
+    status[n] = outcome.status;
+    decidedBy[n] = outcome.decidedBy;
+    activeRules[n] = outcome.activeRules;
+  }
+  return { status, decidedBy, activeRules };
+}
+
+/** One matrix-factorisation scorer's pass of §5 over its slice of the ratings. */
+export interface MfRun {
+  /** The scorer's slice; `final.selection` indexes its ratings. */
+  readonly input: ScoringInput;
+  readonly prescoring: PrescoringResult;
+  readonly final: FinalScoringResult;
+  readonly safeguards: NoteSafeguards | undefined;
+}
+
+/** A scorer's statuses, and which notes it scored (the reference leaves the others empty). */
+export interface ScorerStatuses extends NoteStatuses {
+  /** 1 where the scorer scored the note; its status stands in meta-scoring only there. */
+  readonly scored: Uint8Array;
+}
+
+/**
+ * Every scorer of §8 that changes a status when all raters share one modeling group, each with
+ * the reference's settings:
+ * - Core: notes without a topic (§8.6), pseudo-raters, firm reject, net-helpful minima;
+ * - CoreWithTopics: every note, pseudo-raters, no firm reject (the reference's output on
+ *   cn-small never shows one);
+ * - Expansion: every note, no pseudo-raters, firm reject; ExpansionPlus: every note, unrated
+ *   ones included, no pseudo-raters, no firm reject;
+ * - Gaussian (Core's notes) and GaussianCoreWithTopics (every note), both on Core's rater
+ *   factors (§8.9).
+ * CoreWithTopics, Expansion and ExpansionPlus see the same ratings when every rater is in one
+ * modeling group (Bridgenotes has no modeling groups), so they share one prescoring and final
+ * scoring and differ only in their rules; Core is fitted again without the topic notes' ratings
+ * only when some note has a topic, otherwise it is that same fit.
+ */
+export interface ModelRuns {
+  readonly topics: TopicAssignment;
+  readonly core: MfRun & ScorerStatuses;
+  readonly coreWithTopics: MfRun & ScorerStatuses;
+  readonly expansion: ScorerStatuses;
+  readonly expansionPlus: ScorerStatuses;
+  readonly gaussian: GaussianScores & ScorerStatuses;
+  readonly gaussianCoreWithTopics: GaussianScores & ScorerStatuses;
+}
+
+export interface ModelRunOptions {
+  readonly seed: number;
+  readonly fit?: FitOptions;
+  readonly topicSeeds?: readonly TopicSeed[];
+  /** Called as each step finishes (with the scorer's name), so the benchmark can time them. */
+  readonly onStepDone?: (step: string) => void;
+}
+
+export function runModels(
+  input: ScoringInput,
+  numRatings: Int32Array,
+  excluded: ExcludedRaters,
+  options: ModelRunOptions,
+): ModelRuns {
+  const topics = assignTopics(input, options.topicSeeds);
+  const noteCount = input.noteIds.length;
+  const rated = Uint8Array.from(numRatings, (count) => (count > 0 ? 1 : 0));
+  const step = (name: string): void => options.onStepDone?.(name);
+  step('topic assignment');
+  const withTopics = runMf(input, numRatings, excluded, options, 'CoreWithTopics');
+  let core = withTopics;
+  let coreNumRatings = numRatings;
+  const coreScored = rated.slice();
+  if (topics.topicNotes > 0) {
+    for (let n = 0; n < noteCount; n++) if (topics.noteTopic[n] >= 0) coreScored[n] = 0;
+    const coreInput = withRatings(
+      input,
+      selectRatings(input, (i) => topics.noteTopic[input.ratingNote[i]] < 0),
+    );
+    coreNumRatings = countRatingsPerNote(coreInput);
+    core = runMf(coreInput, coreNumRatings, excluded, options, 'Core');
+  }
+  const statusesOf = (
+    run: MfRun,
+    counts: Int32Array,
+    rules: ScorerRules,
+    pseudoRaters: boolean,
+    scored: Uint8Array,
+  ): ScorerStatuses => ({
+    ...applyStatusRules(input, counts, run.final, run.safeguards, {
+      rules,
+      scores: pseudoRaters ? run.final : { ...run.final, interceptMax: undefined },
+    }),
+    scored,
+  });
+  // §8.9: both Gaussian scorers read Core's prescoring rater factors.
+  const raterFactor = core.prescoring.finalRound.raterFactor;
+  const gaussianOf = (run: MfRun, counts: Int32Array, scored: Uint8Array) => {
+    const selection =
+      run === core
+        ? run.final.selection
+        : refineSelection(
+            run.final.selection,
+            (i) => !Number.isNaN(raterFactor[run.input.ratingRater[i]]),
+          );
+    const scores = gaussianScores(run.input, selection, raterFactor, excluded);
+    const statuses = applyStatusRules(input, counts, run.final, run.safeguards, {
+      rules: GAUSSIAN_RULES,
+      scores: { ...scores, factor: run.final.factor, interceptMax: undefined },
+    });
+    return { ...scores, ...statuses, scored };
+  };
+  const gaussian = gaussianOf(core, coreNumRatings, coreScored);
+  const gaussianCoreWithTopics =
+    core === withTopics
+      ? { ...gaussian, scored: rated }
+      : gaussianOf(withTopics, numRatings, rated);
+  step('Gaussian scorers (3 passes each)');
+  const runs: ModelRuns = {
+    topics,
+    core: { ...core, ...statusesOf(core, coreNumRatings, CORE_RULES, true, coreScored) },
+    coreWithTopics: {
+      ...withTopics,
+      ...statusesOf(withTopics, numRatings, CORE_WITH_TOPICS_RULES, true, rated),
+    },
+    expansion: statusesOf(withTopics, numRatings, EXPANSION_RULES, false, rated),
+    expansionPlus: statusesOf(
+      withTopics,
+      numRatings,
+      EXPANSION_PLUS_RULES,
+      false,
+      new Uint8Array(noteCount).fill(1),
+    ),
+    gaussian,
+    gaussianCoreWithTopics,
+  };
+  step('status rules of every scorer');
+  return runs;
+}
+
+/** §5 for one scorer's slice: prescoring, final scoring and the tag-based safeguards. */
+function runMf(
+  input: ScoringInput,
+  numRatings: Int32Array,
+  excluded: ExcludedRaters,
+  options: ModelRunOptions,
+  name: string,
+): MfRun {
+  const prescoring = prescore(input, numRatings, {
+    seed: options.seed,
+    fit: options.fit,
+    onStepDone: (step) => options.onStepDone?.(`${name} prescoring: ${step}`),
+  });
+  const final = finalScore(input, numRatings, prescoring, excluded);
+  options.onStepDone?.(`${name} final scoring + pseudo-raters + baseline passes`);
+  const safeguards = noteSafeguards(input, prescoring, final);
+  options.onStepDone?.(`${name} tag, incorrect and low-diligence filters`);
+  return { input, prescoring, final, safeguards };
+}
