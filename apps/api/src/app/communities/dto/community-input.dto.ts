@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
+import { MAX_JOIN_WORK_DIFFICULTY } from '@bridgenotes/protocol';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,9 +12,13 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
 } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
+
+/** A day's quota beyond any human's writing: a bound on the setting, not a recommendation. */
+const MAX_DAILY_QUOTA = 10_000;
 
 /** An origin as browsers send it: lowercase scheme and host, a port only when not the default. */
 export const EMBED_ORIGIN_PATTERN =
@@ -92,6 +97,53 @@ export class CreateCommunityDto {
   @Min(0, { message: 'inviteQuota must be from 0 to 100' })
   @Max(100, { message: 'inviteQuota must be from 0 to 100' })
   inviteQuota?: number;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: MAX_JOIN_WORK_DIFFICULTY,
+    default: 0,
+    description:
+      'OPEN communities: the proof-of-work each join needs, in leading zero bits of SHA-256 (about 2^n hashes; 20 takes a phone a few seconds). 0 (the default): none. See docs/operations.md',
+  })
+  // Not @IsOptional: that would let null through to a column that has no null.
+  @ValidateIf((_, value) => value !== undefined)
+  @IsInt({ message: 'joinWorkDifficulty must be a whole number' })
+  @Min(0, { message: `joinWorkDifficulty must be from 0 to ${MAX_JOIN_WORK_DIFFICULTY}` })
+  @Max(MAX_JOIN_WORK_DIFFICULTY, {
+    message: `joinWorkDifficulty must be from 0 to ${MAX_JOIN_WORK_DIFFICULTY}`,
+  })
+  joinWorkDifficulty?: number;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_DAILY_QUOTA,
+    description:
+      "Notes one pseudonym may write per UTC day in this community; 0: no quota; null (the default): the instance's NOTES_PER_DAY",
+  })
+  @IsOptional()
+  @IsInt({ message: 'notesPerDay must be a whole number or null' })
+  @Min(0, { message: `notesPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
+  @Max(MAX_DAILY_QUOTA, { message: `notesPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
+  notesPerDay?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_DAILY_QUOTA,
+    description:
+      "Note requests one pseudonym may make per UTC day in this community; 0: no quota; null (the default): the instance's NOTE_REQUESTS_PER_DAY",
+  })
+  @IsOptional()
+  @IsInt({ message: 'noteRequestsPerDay must be a whole number or null' })
+  @Min(0, { message: `noteRequestsPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
+  @Max(MAX_DAILY_QUOTA, {
+    message: `noteRequestsPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null`,
+  })
+  noteRequestsPerDay?: number | null;
 }
 
 /** The slug is part of every URL and stays; everything else may change. */
@@ -103,5 +155,8 @@ export class UpdateCommunityDto extends PartialType(
     'embedOrigins',
     'earnInImpact',
     'inviteQuota',
+    'joinWorkDifficulty',
+    'notesPerDay',
+    'noteRequestsPerDay',
   ] as const),
 ) {}

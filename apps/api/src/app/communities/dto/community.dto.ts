@@ -52,6 +52,30 @@ export class CommunityDto implements CommunityResponse {
   })
   inviteQuota!: number;
 
+  @ApiProperty({
+    description:
+      'Proof-of-work each OPEN join needs, in leading zero bits (0: none); get a challenge at GET …/join-work',
+    example: 0,
+  })
+  joinWorkDifficulty!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "Notes one pseudonym may write per UTC day (0: no quota; null: the instance's)",
+    example: null,
+  })
+  notesPerDay!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      "Note requests one pseudonym may make per UTC day (0: no quota; null: the instance's)",
+    example: null,
+  })
+  noteRequestsPerDay!: number | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -69,6 +93,9 @@ export class CommunityDto implements CommunityResponse {
       embedOrigins: community.embedOrigins,
       earnInImpact: community.earnInImpact,
       inviteQuota: community.inviteQuota,
+      joinWorkDifficulty: community.joinWorkDifficulty,
+      notesPerDay: community.notesPerDay,
+      noteRequestsPerDay: community.noteRequestsPerDay,
       createdAt: community.createdAt.toISOString(),
     };
   }
