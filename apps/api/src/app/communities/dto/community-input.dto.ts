@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
 import { MAX_JOIN_WORK_DIFFICULTY } from '@bridgenotes/protocol';
@@ -19,6 +20,25 @@ import { SLUG_PATTERN } from '../../common/slug';
 
 /** A day's quota beyond any human's writing: a bound on the setting, not a recommendation. */
 const MAX_DAILY_QUOTA = 10_000;
+
+const JOIN_WORK_RANGE = `joinWorkDifficulty must be from 0 to ${MAX_JOIN_WORK_DIFFICULTY}`;
+
+/** An optional setting that, when given, is a number: not @IsOptional, which lets null through. */
+const JoinWorkDifficulty = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: Number,
+      minimum: 0,
+      maximum: MAX_JOIN_WORK_DIFFICULTY,
+      default: 0,
+      description:
+        'OPEN communities: the proof-of-work each join needs, in leading zero bits of SHA-256 (about 2^n hashes; 20 takes a phone a few seconds). 0 (the default): none. See docs/operations.md',
+    }),
+    ValidateIf((_, value) => value !== undefined),
+    IsInt({ message: 'joinWorkDifficulty must be a whole number' }),
+    Min(0, { message: JOIN_WORK_RANGE }),
+    Max(MAX_JOIN_WORK_DIFFICULTY, { message: JOIN_WORK_RANGE }),
+  );
 
 /** An origin as browsers send it: lowercase scheme and host, a port only when not the default. */
 export const EMBED_ORIGIN_PATTERN =
@@ -98,21 +118,7 @@ export class CreateCommunityDto {
   @Max(100, { message: 'inviteQuota must be from 0 to 100' })
   inviteQuota?: number;
 
-  @ApiPropertyOptional({
-    type: Number,
-    minimum: 0,
-    maximum: MAX_JOIN_WORK_DIFFICULTY,
-    default: 0,
-    description:
-      'OPEN communities: the proof-of-work each join needs, in leading zero bits of SHA-256 (about 2^n hashes; 20 takes a phone a few seconds). 0 (the default): none. See docs/operations.md',
-  })
-  // Not @IsOptional: that would let null through to a column that has no null.
-  @ValidateIf((_, value) => value !== undefined)
-  @IsInt({ message: 'joinWorkDifficulty must be a whole number' })
-  @Min(0, { message: `joinWorkDifficulty must be from 0 to ${MAX_JOIN_WORK_DIFFICULTY}` })
-  @Max(MAX_JOIN_WORK_DIFFICULTY, {
-    message: `joinWorkDifficulty must be from 0 to ${MAX_JOIN_WORK_DIFFICULTY}`,
-  })
+  @JoinWorkDifficulty()
   joinWorkDifficulty?: number;
 
   @ApiPropertyOptional({
@@ -146,7 +152,11 @@ export class CreateCommunityDto {
   noteRequestsPerDay?: number | null;
 }
 
-/** The slug is part of every URL and stays; everything else may change. */
+/**
+ * The slug is part of every URL and stays; everything else may change. `joinWorkDifficulty` is
+ * declared again rather than picked: PartialType would make it optional with null allowed, and
+ * its column has no null.
+ */
 export class UpdateCommunityDto extends PartialType(
   PickType(CreateCommunityDto, [
     'name',
@@ -155,8 +165,10 @@ export class UpdateCommunityDto extends PartialType(
     'embedOrigins',
     'earnInImpact',
     'inviteQuota',
-    'joinWorkDifficulty',
     'notesPerDay',
     'noteRequestsPerDay',
   ] as const),
-) {}
+) {
+  @JoinWorkDifficulty()
+  joinWorkDifficulty?: number;
+}
