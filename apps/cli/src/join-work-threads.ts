@@ -16,10 +16,11 @@ export async function solveJoinWorkInThreads(
   threads = Math.max(1, Math.min(4, availableParallelism() - 1)),
 ): Promise<string> {
   const file = join(__dirname, 'join-work.worker.ts');
+  const tsx = require.resolve('tsx/cjs/api');
   const workers = Array.from(
     { length: threads },
     (_, start) =>
-      new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, {
+      new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, {
         eval: true,
         workerData: { target, start, step: threads },
       }),
