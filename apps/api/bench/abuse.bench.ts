@@ -80,17 +80,20 @@ async function member(
   const interval = Number(values.interval);
   while (Date.now() < until) {
     const started = performance.now();
-    const response = await fetch(url, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
-      body,
-    });
-    const text = await response.text();
-    record.latencies.push(performance.now() - started);
-    if (!response.ok) {
-      const code = `${response.status} ${(JSON.parse(text) as { code?: string }).code ?? ''}`;
-      record.refused[code] = (record.refused[code] ?? 0) + 1;
+    let refusal: string | undefined;
+    try {
+      const response = await fetch(url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+        body,
+      });
+      const text = await response.text();
+      if (!response.ok) refusal = `${response.status} ${/"code":"(\w+)"/.exec(text)?.[1] ?? ''}`;
+    } catch (error) {
+      refusal = `no answer: ${(error as Error).message}`;
     }
+    record.latencies.push(performance.now() - started);
+    if (refusal) record.refused[refusal] = (record.refused[refusal] ?? 0) + 1;
     const elapsed = performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - elapsed)));
   }

@@ -12,7 +12,9 @@ export async function joinWorkFields(
   commitment: string,
 ): Promise<{ workChallenge?: string; workNonce?: string }> {
   const { community } = context;
-  if (community.admission !== 'OPEN' || community.joinWorkDifficulty === 0) return {};
+  // Asked at each join rather than read from the community as the frame loaded it: the operator
+  // may have turned the work on since.
+  if (community.admission !== 'OPEN') return {};
   const { challenge, difficulty } = await api<JoinWorkResponse>(
     `${communityPath(context.slug)}/join-work`,
   );
