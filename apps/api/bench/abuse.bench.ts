@@ -52,6 +52,19 @@ const root = join(__dirname, '../../..');
 const KEY = 'bench-operator-key';
 const P99_LIMIT_MS = 500;
 
+/**
+ * fetch, once more when the connection was closed before any answer: a pooled keep-alive
+ * connection the API closed while this process was busy (making identities or proofs on a
+ * loaded machine) fails so, and the request never reached a handler.
+ */
+async function send(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 async function json(response: Response): Promise<Record<string, unknown>> {
   const body = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`${response.status} ${JSON.stringify(body)}`);
@@ -67,7 +80,9 @@ function apiCpuMs(apiPid: number): number {
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN);
+  sorted.length === 0
+    ? NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN);
 
 /** One member's client: rates every `interval` ms until `until`, recording each answer. */
 async function member(
@@ -113,9 +128,7 @@ async function phase(
   const until = started + seconds * 1_000;
   const [flood] = await Promise.all([
     during(),
-    ...bodies.map((body, index) =>
-      member(url, body, `198.51.100.${index + 1}`, until, record),
-    ),
+    ...bodies.map((body, index) => member(url, body, `198.51.100.${index + 1}`, until, record)),
   ]);
   const elapsedSeconds = (Date.now() - started) / 1_000;
   const cpuPerSecond = (apiCpuMs(apiPid) - cpuBefore) / elapsedSeconds;
@@ -177,7 +190,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const community = await json(
-      await fetch(`${base}/communities`, {
+      await send(`${base}/communities`, {
         method: 'POST',
         headers: operator,
         body: JSON.stringify({
@@ -190,14 +203,14 @@ async function main(): Promise<void> {
     );
     const raters = Array.from({ length: Number(values.raters) }, () => createIdentity());
     await json(
-      await fetch(`${base}/communities/abuse/members/batch`, {
+      await send(`${base}/communities/abuse/members/batch`, {
         method: 'POST',
         headers: operator,
         body: JSON.stringify({ commitments: raters.map(commitmentOf) }),
       }),
     );
     const group = groupFromLeaves(
-      (await json(await fetch(`${base}/communities/abuse/group/leaves`))) as never,
+      (await json(await send(`${base}/communities/abuse/group/leaves`))) as never,
     );
     const target = { id: community['id'] as string, scope: community['scope'] as string };
     const post = await prisma.post.create({ data: { canonicalUrl: 'https://example.com/abuse' } });

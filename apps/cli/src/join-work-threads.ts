@@ -36,7 +36,8 @@ export async function solveJoinWorkInThreads(
       ),
     );
     // A worker's answer is checked as the API will check it, by the main thread's own code.
-    if (!checkJoinWork(target, nonce)) throw new Error('the join work solver answered a wrong nonce');
+    if (!checkJoinWork(target, nonce))
+      throw new Error('the join work solver answered a wrong nonce');
     return nonce;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));

@@ -2,5 +2,9 @@
 import { solveJoinWork, type JoinWorkTarget } from '@bridgenotes/protocol/join-work';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { target, start, step } = workerData as { target: JoinWorkTarget; start: number; step: number };
+const { target, start, step } = workerData as {
+  target: JoinWorkTarget;
+  start: number;
+  step: number;
+};
 parentPort?.postMessage(solveJoinWork(target, { start, step }));

@@ -88,7 +88,12 @@ async function joinWork(client: BridgenotesClient, slug: string, commitment: str
   if (difficulty === 0) return undefined;
   const community = await client.getCommunity(slug);
   console.log(`solving the community's proof-of-work (${difficulty} bits)…`);
-  const nonce = await solveJoinWorkInThreads({ community: community.id, commitment, challenge, difficulty });
+  const nonce = await solveJoinWorkInThreads({
+    community: community.id,
+    commitment,
+    challenge,
+    difficulty,
+  });
   return { challenge, nonce };
 }
 

@@ -40,9 +40,15 @@ describe('join work', () => {
     const hard = { ...target, difficulty: 16 };
     expect(checkJoinWork(hard, nonce)).toBe(true);
     // Each other target holds with probability 2^-16 per nonce: these are fixed, so they fail.
-    expect(checkJoinWork({ ...hard, commitment: '17203489156028453162347843568345691234567891' }, nonce)).toBe(false);
-    expect(checkJoinWork({ ...hard, community: '0b4c8a1e-1111-4222-8333-444455556667' }, nonce)).toBe(false);
-    expect(checkJoinWork({ ...hard, challenge: '2943001.c2VydmVyLWNoYWxsZW5nZS1leGFtcGxl' }, nonce)).toBe(false);
+    expect(
+      checkJoinWork({ ...hard, commitment: '17203489156028453162347843568345691234567891' }, nonce),
+    ).toBe(false);
+    expect(
+      checkJoinWork({ ...hard, community: '0b4c8a1e-1111-4222-8333-444455556667' }, nonce),
+    ).toBe(false);
+    expect(
+      checkJoinWork({ ...hard, challenge: '2943001.c2VydmVyLWNoYWxsZW5nZS1leGFtcGxl' }, nonce),
+    ).toBe(false);
   });
 
   it('refuses nonces that are not a short canonical decimal', () => {

@@ -52,11 +52,7 @@ export function leadingZeroBits(digest: Uint8Array): number {
 /** Whether `nonce` solves the target's work. Any nonce not of the expected form fails. */
 export function checkJoinWork(target: JoinWorkTarget, nonce: string): boolean {
   if (!JOIN_WORK_NONCE_PATTERN.test(nonce)) return false;
-  const digest = sha256
-    .create()
-    .update(prefixOf(target))
-    .update(utf8ToBytes(nonce))
-    .digest();
+  const digest = sha256.create().update(prefixOf(target)).update(utf8ToBytes(nonce)).digest();
   return leadingZeroBits(digest) >= target.difficulty;
 }
 

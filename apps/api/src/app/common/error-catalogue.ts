@@ -177,7 +177,8 @@ export const ERRORS = {
   INVITE_USED: entry(HttpStatus.CONFLICT, () => 'This invite code has already been used'),
   JOIN_WORK_EXPIRED: entry(
     HttpStatus.GONE,
-    () => 'The proof-of-work challenge has expired: get a new one (GET …/join-work) and solve it again',
+    () =>
+      'The proof-of-work challenge has expired: get a new one (GET …/join-work) and solve it again',
   ),
   JOIN_WORK_INVALID: entry(
     HttpStatus.FORBIDDEN,

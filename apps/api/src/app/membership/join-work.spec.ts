@@ -40,8 +40,11 @@ describe('join proof-of-work', () => {
   }
 
   const challengeOf = async (community: TestCommunity) =>
-    (await request(server()).get(`/communities/${community.slug}/join-work`).expect(200))
-      .body as { difficulty: number; challenge: string; expiresAt: string };
+    (await request(server()).get(`/communities/${community.slug}/join-work`).expect(200)).body as {
+      difficulty: number;
+      challenge: string;
+      expiresAt: string;
+    };
 
   const join = (community: TestCommunity, body: Record<string, unknown>) =>
     request(server()).post(`/communities/${community.slug}/members`).send(body);
@@ -79,9 +82,18 @@ describe('join proof-of-work', () => {
 
     // The same solution names its commitment: it admits no other.
     const another = commitmentOf(createIdentity());
-    const target = { community: community.id, commitment: another, challenge, difficulty: DIFFICULTY };
+    const target = {
+      community: community.id,
+      commitment: another,
+      challenge,
+      difficulty: DIFFICULTY,
+    };
     expect(checkJoinWork(target, nonce)).toBe(false);
-    const reused = await join(community, { commitment: another, workChallenge: challenge, workNonce: nonce });
+    const reused = await join(community, {
+      commitment: another,
+      workChallenge: challenge,
+      workNonce: nonce,
+    });
     expect(reused.status).toBe(403);
     expect(reused.body.code).toBe('JOIN_WORK_INVALID');
     // Nor, in another community, the same commitment.
@@ -90,7 +102,11 @@ describe('join proof-of-work', () => {
     expect(moved.status).toBe(403);
     expect(moved.body.code).toBe('JOIN_WORK_INVALID');
     // Sent again, it is the same member: nothing new.
-    const replayed = await join(community, { commitment, workChallenge: challenge, workNonce: nonce });
+    const replayed = await join(community, {
+      commitment,
+      workChallenge: challenge,
+      workNonce: nonce,
+    });
     expect(replayed.body.code).toBe('ALREADY_MEMBER');
     expect(await members(community)).toBe(1);
     expect(await members(elsewhere)).toBe(0);
@@ -103,7 +119,12 @@ describe('join proof-of-work', () => {
     })) as Community;
     const commitment = commitmentOf(createIdentity());
     const solve = (challenge: string) =>
-      solveJoinWork({ community: community.id, commitment, challenge, difficulty: DIFFICULTY }) as string;
+      solveJoinWork({
+        community: community.id,
+        commitment,
+        challenge,
+        difficulty: DIFFICULTY,
+      }) as string;
 
     const missing = await join(community, { commitment });
     expect(missing.status).toBe(400);
@@ -114,35 +135,59 @@ describe('join proof-of-work', () => {
     const target = { community: community.id, commitment, challenge, difficulty: DIFFICULTY };
     let wrong = 0;
     while (checkJoinWork(target, String(wrong))) wrong += 1;
-    const unsolved = await join(community, { commitment, workChallenge: challenge, workNonce: String(wrong) });
+    const unsolved = await join(community, {
+      commitment,
+      workChallenge: challenge,
+      workNonce: String(wrong),
+    });
     expect(unsolved.status).toBe(403);
     expect(unsolved.body.code).toBe('JOIN_WORK_INVALID');
 
     // A challenge the client made up (the tag is the server's HMAC), even fully solved.
     const [period] = challenge.split('.');
     const forged = `${period}.${'A'.repeat(22)}`;
-    const made = await join(community, { commitment, workChallenge: forged, workNonce: solve(forged) });
+    const made = await join(community, {
+      commitment,
+      workChallenge: forged,
+      workNonce: solve(forged),
+    });
     expect(made.status).toBe(403);
     expect(made.body.code).toBe('JOIN_WORK_INVALID');
 
     // The server's own challenge of a later period cannot be had; of an earlier one it expires.
     const service = app.get(JoinWorkService);
     const old = service.challenge(row, Date.now() - 2 * JOIN_WORK_PERIOD_MS).challenge;
-    const expired = await join(community, { commitment, workChallenge: old, workNonce: solve(old) });
+    const expired = await join(community, {
+      commitment,
+      workChallenge: old,
+      workNonce: solve(old),
+    });
     expect(expired.status).toBe(410);
     expect(expired.body.code).toBe('JOIN_WORK_EXPIRED');
     const future = service.challenge(row, Date.now() + 2 * JOIN_WORK_PERIOD_MS).challenge;
-    const ahead = await join(community, { commitment, workChallenge: future, workNonce: solve(future) });
+    const ahead = await join(community, {
+      commitment,
+      workChallenge: future,
+      workNonce: solve(future),
+    });
     expect(ahead.status).toBe(403);
 
-    const malformed = await join(community, { commitment, workChallenge: challenge, workNonce: '007' });
+    const malformed = await join(community, {
+      commitment,
+      workChallenge: challenge,
+      workNonce: '007',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('VALIDATION_FAILED');
     expect(await members(community)).toBe(0);
 
     // The previous period's challenge is still good: a slow solver is not turned away.
     const previous = service.challenge(row, Date.now() - JOIN_WORK_PERIOD_MS).challenge;
-    await join(community, { commitment, workChallenge: previous, workNonce: solve(previous) }).expect(201);
+    await join(community, {
+      commitment,
+      workChallenge: previous,
+      workNonce: solve(previous),
+    }).expect(201);
   });
 
   it('asks no work of a community with difficulty 0, nor of an INVITE community', async () => {
@@ -159,7 +204,9 @@ describe('join proof-of-work', () => {
         .send({ count: 1, expiresInHours: 1 })
         .expect(201)
     ).body as { codes: string[] };
-    await join(invite, { commitment: commitmentOf(createIdentity()), inviteCode: codes[0] }).expect(201);
+    await join(invite, { commitment: commitmentOf(createIdentity()), inviteCode: codes[0] }).expect(
+      201,
+    );
   });
 
   it('refuses a difficulty outside 0 to 32, or null', async () => {

@@ -3,13 +3,7 @@ import { Test } from '@nestjs/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import {
-  JobName,
-  JobQueue,
-  openQueue,
-  PruneDailyCountsJob,
-  QueueName,
-} from '@bridgenotes/queue';
+import { JobName, JobQueue, openQueue, PruneDailyCountsJob, QueueName } from '@bridgenotes/queue';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -60,7 +54,12 @@ describe('pruning the daily quota counts', () => {
     // Tomorrow stands for a write made around midnight by a clock a little ahead: kept too.
     const days = [-400, -2, -1, 0, 1];
     await prisma.pseudonymDailyCount.createMany({
-      data: days.map((offset) => ({ communityId: id, pseudonym: '7', day: utcDay(offset), notes: 1 })),
+      data: days.map((offset) => ({
+        communityId: id,
+        pseudonym: '7',
+        day: utcDay(offset),
+        notes: 1,
+      })),
     });
     await queue.add(JobName.PruneDailyCounts, {}, { jobId: randomUUID() });
     await eventually(async () => {

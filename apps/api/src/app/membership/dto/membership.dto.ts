@@ -95,7 +95,10 @@ export class JoinWorkDto implements JoinWorkResponse {
   })
   challenge!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Join before this time, or get a new challenge' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Join before this time, or get a new challenge',
+  })
   expiresAt!: string;
 }
 
