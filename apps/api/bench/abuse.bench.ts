@@ -147,7 +147,11 @@ async function phase(
 function statuses(result: autocannon.Result): Record<string, number> {
   const counts = (result as unknown as { statusCodeStats: Record<string, { count: number }> })
     .statusCodeStats;
-  return Object.fromEntries(Object.entries(counts).map(([code, { count }]) => [code, count]));
+  const answers = Object.fromEntries(
+    Object.entries(counts).map(([code, { count }]) => [code, count]),
+  );
+  // autocannon gives up on a request after 10 s: a timeout, not an answer.
+  return result.timeouts > 0 ? { ...answers, 'no answer in 10 s': result.timeouts } : answers;
 }
 
 const randomCommitment = () =>
