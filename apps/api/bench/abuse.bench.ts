@@ -218,9 +218,9 @@ async function main(): Promise<void> {
     );
     const target = { id: community['id'] as string, scope: community['scope'] as string };
     const post = await prisma.post.create({ data: { canonicalUrl: 'https://example.com/abuse' } });
-    const [note, other] = await Promise.all(
-      ['rated', 'forged'].map((text) =>
-        prisma.note.create({
+    const noteOn = async (text: string) =>
+      (
+        await prisma.note.create({
           data: {
             communityId: target.id,
             postId: post.id,
@@ -230,9 +230,10 @@ async function main(): Promise<void> {
             text: `The ${text} note`,
             sources: [],
           },
-        }),
-      ),
-    );
+        })
+      ).id;
+    const rated = await noteOn('rated');
+    const forgedOn = await noteOn('forged');
     const artifacts = nodeArtifacts();
     const rate = (rater: (typeof raters)[number], noteId: string) =>
       proveAction(
@@ -253,15 +254,19 @@ async function main(): Promise<void> {
         proof: { ...proven.proof, points },
       });
     const started = Date.now();
-    const bodies: string[] = [];
-    for (const rater of raters) bodies.push(bodyOf(await rate(rater, note!.id)));
-    // The forgery: the first rater's rating of the other note, with another proof's points.
-    const forged = bodyOf(await rate(raters[0]!, other!.id), JSON.parse(bodies[1]!).proof.points);
+    const proofs: ProvenAction[] = [];
+    for (const rater of raters) proofs.push(await rate(rater, rated));
+    const bodies = proofs.map((proven) => bodyOf(proven));
+    // The forgery: the first rater's rating of the other note, with the second rater's points.
+    const [firstRater] = raters;
+    const [, second] = proofs;
+    if (!firstRater || !second) throw new Error('--raters must be at least 2');
+    const forged = bodyOf(await rate(firstRater, forgedOn), second.proof.points);
     console.log(
       `made ${bodies.length + 1} proofs in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const url = `${base}/communities/abuse/notes/${note!.id}/rating`;
+    const url = `${base}/communities/abuse/notes/${rated}/rating`;
     const seconds = Number(values.seconds);
     const apiPid = api.pid as number;
     await phase(url, bodies, Number(values.warmup), apiPid);
@@ -272,7 +277,7 @@ async function main(): Promise<void> {
     const floods = () =>
       Promise.all([
         autocannon({
-          url: `${base}/communities/abuse/notes/${other!.id}/rating`,
+          url: `${base}/communities/abuse/notes/${forgedOn}/rating`,
           method: 'PUT',
           connections: Number(values['forge-connections']),
           duration: seconds,
