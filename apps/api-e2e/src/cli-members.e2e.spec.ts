@@ -283,6 +283,22 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
   });
 
+  it('joins an OPEN community that asks a proof-of-work, solved on worker threads', async () => {
+    const slug = `cli-pow-${randomUUID().slice(0, 8)}`;
+    // 16 bits: about 65,000 hashes, a fraction of a second; the API refuses a join without them.
+    await operator('POST', '/communities', {
+      slug,
+      name: 'CLI work',
+      admission: 'OPEN',
+      joinWorkDifficulty: 16,
+    });
+    const member = join(home, `worker-${slug}`);
+    await bridgenotes('identity', 'create', '--identity', member);
+    const joined = await bridgenotes('join', baseUrl, '--community', slug, '--identity', member);
+    expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
+    expect(joined.stdout).toMatch(/proof-of-work \(16 bits\)/);
+  });
+
   it("joins a credential community with a ticket signed by the CLI's issuer key, once per account", async () => {
     const slug = `cli-cred-${randomUUID().slice(0, 8)}`;
     const community = await operator('POST', '/communities', {

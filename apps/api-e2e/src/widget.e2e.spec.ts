@@ -520,4 +520,33 @@ describe('embeddable widget', () => {
     expect(await again.locator('.updates').count()).toBe(0);
     await page.close();
   });
+
+  it('joins an OPEN community that asks a proof-of-work, solved in the prover worker', async () => {
+    const working = { slug: `w-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+    // 14 bits: about 16,000 hashes, well under a second in the worker; without the work the
+    // API answers 400 JOIN_WORK_REQUIRED and nobody joins.
+    await database.query(
+      `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, join_work_difficulty, updated_at)
+       VALUES ($1, $2, 'Proof-of-work community', $3, 'OPEN', $4, 14, now())`,
+      [working.id, working.slug, communityScope(working.id).toString(), [hostOrigin]],
+    );
+    const page = await browser.context.newPage();
+    const empty = `https://example.com/news/${working.slug}/work`;
+    await page.goto(
+      `${apiUrl}/demo?${new URLSearchParams({ community: working.slug, post: empty, theme: 'light' })}`,
+    );
+    const frame = await widgetFrame(page);
+    const join = frame.getByRole('button', { name: 'Join Proof-of-work community' });
+    const create = frame.getByRole('button', { name: 'Create an identity' });
+    // The identity of the tests before, where they ran in this browser; a new one otherwise.
+    await join.or(create).first().waitFor();
+    if (await create.isVisible()) await create.click();
+    await join.click();
+    await frame.getByText('You are a member of Proof-of-work community.').waitFor();
+    const { rows } = await database.query('SELECT 1 FROM members WHERE community_id = $1', [
+      working.id,
+    ]);
+    expect(rows).toHaveLength(1);
+    await page.close();
+  });
 });

@@ -21,6 +21,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import type { CliOptions } from './cli-options';
+import { solveJoinWorkInThreads } from './join-work-threads';
 import { list, required, UsageError } from './usage-error';
 
 const identityPath = (options: CliOptions) =>
@@ -70,13 +71,30 @@ export async function joinCommand(args: string[], options: CliOptions): Promise<
   const ticket = options.ticket?.startsWith('@')
     ? (await readFile(options.ticket.slice(1), 'utf8')).trim()
     : options.ticket;
-  const joined = await client.join(slug, commitmentOf(identity), {
+  const commitment = commitmentOf(identity);
+  const joined = await client.join(slug, commitment, {
     inviteCode: options.invite,
     ticket,
     replaceLostIdentity: options['replace-lost-identity'],
+    work: await joinWork(client, slug, commitment),
   });
   console.log(`joined ${slug} at leaf ${joined.leafIndex}; new root ${joined.root}`);
   return 0;
+}
+
+/** An OPEN community's proof-of-work, solved on worker threads; undefined when none is asked. */
+async function joinWork(client: BridgenotesClient, slug: string, commitment: string) {
+  const { challenge, difficulty } = await client.joinWork(slug);
+  if (difficulty === 0) return undefined;
+  const community = await client.getCommunity(slug);
+  console.log(`solving the community's proof-of-work (${difficulty} bits)…`);
+  const nonce = await solveJoinWorkInThreads({
+    community: community.id,
+    commitment,
+    challenge,
+    difficulty,
+  });
+  return { challenge, nonce };
 }
 
 /** What a proven write needs: the action to prove and how to send it once proven. */

@@ -3,6 +3,7 @@ export * from './lib/canonical-url';
 export * from './lib/constants';
 export * from './lib/curve';
 export * from './lib/hashing';
+export * from './lib/join-work';
 export * from './lib/lean-tree';
 export * from './lib/moderation';
 export * from './lib/note-fields';

@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { QueueWorkersModule } from './common/queue-workers';
 import { MirroringModule } from './mirroring/mirroring.module';
+import { QuotasModule } from './quotas/quotas.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -22,6 +23,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     PrismaModule,
     QueueModule.forRoot({ role: 'consumer' }),
     QueueWorkersModule,
+    QuotasModule,
     ScoringModule,
     WebhooksModule,
   ],

@@ -2,6 +2,7 @@ import { Group } from '@semaphore-protocol/core';
 
 import type {
   CommunityResponse,
+  JoinWorkResponse,
   MembershipChangeResponse,
   NoteRequestResponse,
 } from '@bridgenotes/protocol';
@@ -49,6 +50,8 @@ export interface JoinAdmission {
   inviteCode?: string;
   ticket?: string;
   replaceLostIdentity?: boolean;
+  /** An OPEN community's proof-of-work: its challenge (`joinWork`) and the nonce solving it. */
+  work?: { challenge: string; nonce: string };
 }
 
 /** The calls a member's client makes. It never asks the server for a Merkle proof. */
@@ -72,7 +75,7 @@ export class BridgenotesClient {
     commitment: string,
     admission: string | JoinAdmission = {},
   ): Promise<MembershipChangeResponse> {
-    const { inviteCode, ticket, replaceLostIdentity } =
+    const { inviteCode, ticket, replaceLostIdentity, work } =
       typeof admission === 'string' ? { inviteCode: admission } : admission;
     return this.request(`/communities/${encodeURIComponent(slug)}/members`, {
       method: 'POST',
@@ -81,8 +84,14 @@ export class BridgenotesClient {
         ...(inviteCode ? { inviteCode } : {}),
         ...(ticket ? { ticket } : {}),
         ...(replaceLostIdentity ? { replaceLostIdentity: true } : {}),
+        ...(work ? { workChallenge: work.challenge, workNonce: work.nonce } : {}),
       },
     });
+  }
+
+  /** The proof-of-work an OPEN join needs now: the difficulty (0: none) and a challenge. */
+  joinWork(slug: string): Promise<JoinWorkResponse> {
+    return this.request(`/communities/${encodeURIComponent(slug)}/join-work`);
   }
 
   /** The whole group, rebuilt locally and checked against the published root. */

@@ -262,6 +262,15 @@ export class Environment {
   NOTE_REQUESTS_PER_DAY = 20;
 
   /**
+   * When the worker deletes the daily quota counts of days before today (cron, UTC): a quota only
+   * needs today's, and the older rows would say who wrote on which day. \`off\` keeps them.
+   */
+  @Matches(/^(off|\S+( \S+){4,5})$/, {
+    message: 'must be a cron pattern such as "10 0 * * *", or off',
+  })
+  DAILY_COUNTS_PRUNE_CRON = '10 0 * * *';
+
+  /**
    * A community whose group gains more members than this in an hour is reported (a warning in
    * the log, and `warnings.groupGrowth` in `GET /ready`); 0 turns the report off.
    */

@@ -27,7 +27,23 @@ export interface CommunityResponse {
   inviteQuota: number;
   /** Topics whose notes Core leaves to CoreWithTopics (§8.6), each with its seed terms. */
   topicSeeds: { topic: string; terms: string[] }[];
+  /** Proof-of-work an OPEN join needs, in leading zero bits (0: none; see `JoinWorkResponse`). */
+  joinWorkDifficulty: number;
+  /** Notes one pseudonym may write per UTC day here; null: the instance's default (0: no quota). */
+  notesPerDay: number | null;
+  /** Note requests one pseudonym may make per UTC day here; null: the instance's default. */
+  noteRequestsPerDay: number | null;
   createdAt: string;
+}
+
+/**
+ * What an OPEN join's proof-of-work must solve (libs/protocol `solveJoinWork`): send the nonce
+ * found with the challenge before `expiresAt`. `difficulty` 0: no work needed.
+ */
+export interface JoinWorkResponse {
+  difficulty: number;
+  challenge: string;
+  expiresAt: string;
 }
 
 /** The raters of one viewpoint side in a note's score. */

@@ -9,6 +9,7 @@ export enum JobName {
   DeliverWebhook = 'deliver-webhook',
   PullMirror = 'pull-mirror',
   PullMirrors = 'pull-mirrors',
+  PruneDailyCounts = 'prune-daily-counts',
 }
 
 /**
@@ -35,6 +36,9 @@ export interface PullMirrorJob {
 
 /** The periodic pull: one `pull-mirror` job for every community this instance follows. */
 export type PullMirrorsJob = Record<string, never>;
+
+/** The periodic pruning of the daily quota counts: only today's are kept. */
+export type PruneDailyCountsJob = Record<string, never>;
 
 /** Retries of one webhook delivery: about 1.5 days between the first and the last attempt. */
 const WEBHOOK_ATTEMPTS = 12;
@@ -83,6 +87,15 @@ export const JOBS = {
     schedule: (env) =>
       env.MIRROR_PULL_SECONDS === 0 ? undefined : { every: env.MIRROR_PULL_SECONDS * 1_000 },
   } as JobDefinition<PullMirrorsJob>,
+  [JobName.PruneDailyCounts]: {
+    // A few milliseconds' delete, once a day: it shares the scoring queue, where the other
+    // periodic database work runs, rather than having a queue of its own.
+    queue: QueueName.Scoring,
+    schedule: (env) =>
+      env.DAILY_COUNTS_PRUNE_CRON === 'off'
+        ? undefined
+        : { pattern: env.DAILY_COUNTS_PRUNE_CRON, tz: 'UTC' },
+  } as JobDefinition<PruneDailyCountsJob>,
 } satisfies { readonly [Name in JobName]: JobDefinition<never> };
 
 /** The payload of a job, as the catalogue declares it. */

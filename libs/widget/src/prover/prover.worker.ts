@@ -3,7 +3,7 @@
 // server for a Merkle proof), checks the circuit files' hashes and proves the action.
 import { Identity } from '@semaphore-protocol/core';
 import { groupFromLeaves, proveAction, pseudonymOf, PublishedGroup } from '@bridgenotes/client';
-import type { JsonValue } from '@bridgenotes/protocol';
+import { solveJoinWork, type JsonValue } from '@bridgenotes/protocol';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
 
@@ -57,6 +57,10 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
       backup: identity.export(),
       commitment: identity.commitment.toString(),
     };
+  }
+  if (request.type === 'join-work') {
+    // Seconds of hashing at most (the difficulty is the community's): the frame stays responsive.
+    return { id: request.id, ok: true, nonce: solveJoinWork(request.target) };
   }
   const identity = Identity.import(request.backup);
   if (request.type === 'commitment') {

@@ -1,3 +1,5 @@
+import type { JoinWorkTarget } from '@bridgenotes/protocol';
+
 /** Every message between the host page's loader and the frame carries this marker. */
 export const MESSAGE_SOURCE = 'bridgenotes';
 
@@ -52,6 +54,8 @@ export type ProverRequest =
   | { id: number; type: 'commitment'; backup: string }
   /** The member's pseudonym in a community: the nullifier its proofs there will carry. */
   | { id: number; type: 'pseudonym'; backup: string; scope: string }
+  /** An OPEN join's proof-of-work (libs/protocol `solveJoinWork`): answered as `nonce`. */
+  | { id: number; type: 'join-work'; target: JoinWorkTarget }
   | {
       id: number;
       type: 'prove';
@@ -72,6 +76,7 @@ export type ProverResponse =
       commitment?: string;
       pseudonym?: string;
       proven?: ProvenForApi;
+      nonce?: string;
     }
   | { id: number; ok: false; error: string };
 

@@ -216,6 +216,22 @@ export const ERRORS = {
     () => 'This community admits members by invitation: inviteCode is required',
   ),
   INVITE_USED: entry(HttpStatus.CONFLICT, () => 'This invite code has already been used'),
+  JOIN_WORK_EXPIRED: entry(
+    HttpStatus.GONE,
+    () =>
+      'The proof-of-work challenge has expired: get a new one (GET …/join-work) and solve it again',
+  ),
+  JOIN_WORK_INVALID: entry(
+    HttpStatus.FORBIDDEN,
+    () =>
+      "workNonce does not solve workChallenge for this commitment in this community at the community's difficulty (or the challenge is not this server's)",
+  ),
+  JOIN_WORK_REQUIRED: entry(
+    HttpStatus.BAD_REQUEST,
+    (difficulty: number) =>
+      `This community asks joins for a proof-of-work of ${difficulty} bits: get a challenge (GET …/join-work), solve it and join with workChallenge and workNonce`,
+    20,
+  ),
   MEMBER_NOT_FOUND: entry(HttpStatus.NOT_FOUND, () => 'No current member with this commitment'),
 
   // CREDENTIAL admission: trusted issuers and the tickets they sign (docs/admission.md).

@@ -139,6 +139,47 @@ describe('communities and membership', () => {
         'slug',
       ]);
     });
+
+    it('refuse null for a setting that has none, on creation and on update, and change nothing', async () => {
+      const created = await createCommunity('OPEN');
+      const before = await prisma.community.findUniqueOrThrow({ where: { slug: created.slug } });
+      const settings = [
+        'name',
+        'description',
+        'admission',
+        'embedOrigins',
+        'earnInImpact',
+        'inviteQuota',
+        'topicSeeds',
+        'joinWorkDifficulty',
+      ];
+      for (const field of settings) {
+        const patched = await request(server())
+          .patch(`/communities/${created.slug}`)
+          .set(operator)
+          .send({ [field]: null })
+          .expect(400);
+        expect(patched.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(patched.body.details.map((detail: { field: string }) => detail.field)).toEqual([
+          field,
+        ]);
+        if (field === 'name') continue;
+        await request(server())
+          .post('/communities')
+          .set(operator)
+          .send({ slug: `nulls-${settings.indexOf(field)}`, name: 'Nulls', [field]: null })
+          .expect(400);
+      }
+      expect(await prisma.community.findUniqueOrThrow({ where: { slug: created.slug } })).toEqual(
+        before,
+      );
+      // The daily quotas may be null: the instance's default.
+      await request(server())
+        .patch(`/communities/${created.slug}`)
+        .set(operator)
+        .send({ notesPerDay: null, noteRequestsPerDay: null })
+        .expect(200);
+    });
   });
 
   describe('joining', () => {

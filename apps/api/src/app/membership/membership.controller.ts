@@ -28,12 +28,14 @@ import {
   GroupRootDto,
   InvitesDto,
   JoinDto,
+  JoinWorkDto,
   MemberParams,
   MembershipChangeDto,
   RootHistoryQuery,
 } from './dto/membership.dto';
 import { ProofCheckDto, ProofCheckResultDto } from './dto/proof-check.dto';
 import { GroupService } from './group.service';
+import { JoinWorkService } from './join-work.service';
 import { MembersService } from './members.service';
 
 @ApiTags('membership')
@@ -43,6 +45,7 @@ export class MembershipController {
     private readonly members: MembersService,
     private readonly group: GroupService,
     private readonly proofs: ActionProofsService,
+    private readonly work: JoinWorkService,
   ) {}
 
   @Post('members')
@@ -77,15 +80,37 @@ export class MembershipController {
     'TICKET_EXPIRED',
     'ISSUER_KEYS_UNAVAILABLE',
     'CREDENTIALS_UNCONFIGURED',
+    'JOIN_WORK_REQUIRED',
+    'JOIN_WORK_INVALID',
+    'JOIN_WORK_EXPIRED',
   )
   async join(
     @RouteCommunity('write') community: Community,
     @Body() input: JoinDto,
   ): Promise<MembershipChangeDto> {
+    this.work.assertDone(community, input.commitment, {
+      challenge: input.workChallenge,
+      nonce: input.workNonce,
+    });
     return this.members.join(community, input.commitment, input.inviteCode, {
       ticket: input.ticket,
       replaceLostIdentity: input.replaceLostIdentity,
     });
+  }
+
+  @Get('join-work')
+  @ApiOperation({
+    summary: "The proof-of-work an OPEN join needs: the community's difficulty and a challenge",
+    description:
+      'Stateless: the same challenge for every client for 10 minutes, accepted for 10 more. Solve it for your commitment (libs/protocol solveJoinWork) and join with workChallenge and workNonce. difficulty 0: join without.',
+  })
+  @ApiOkResponse({ type: JoinWorkDto })
+  joinWork(
+    @RouteCommunity() community: Community,
+    @Res({ passthrough: true }) response: Response,
+  ): JoinWorkDto {
+    response.setHeader('Cache-Control', 'no-store');
+    return this.work.challenge(community);
   }
 
   @Post('members/batch')

@@ -4,6 +4,7 @@ import { CommunitiesModule } from '../communities/communities.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { ActionProofsService } from './action-proofs.service';
 import { GroupService } from './group.service';
+import { JoinWorkService } from './join-work.service';
 import { MemberInvitesController } from './member-invites.controller';
 import { MemberInvitesService } from './member-invites.service';
 import { MembershipController } from './membership.controller';
@@ -13,6 +14,12 @@ import { MembersService } from './members.service';
   controllers: [MemberInvitesController, MembershipController],
   exports: [ActionProofsService],
   imports: [CommunitiesModule, CredentialsModule],
-  providers: [ActionProofsService, GroupService, MemberInvitesService, MembersService],
+  providers: [
+    ActionProofsService,
+    GroupService,
+    JoinWorkService,
+    MemberInvitesService,
+    MembersService,
+  ],
 })
 export class MembershipModule {}

@@ -5,7 +5,7 @@ import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
-import { createTestApp } from '../../testing/test-app';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const note = (text: string) => ({
   post: { url: 'https://example.com/quota' },
@@ -26,11 +26,15 @@ describe('per-pseudonym daily quotas', () => {
   let prisma: PrismaClient;
   let community: TestCommunity;
   let other: TestCommunity;
+  /** Overrides the instance's quotas: 2 notes a day, note requests without a quota. */
+  let generous: TestCommunity;
   const writer = createIdentity();
   const proofs = {} as Record<
     'first' | 'second' | 'elsewhere' | 'requestA' | 'requestB' | 'otherWriter',
     ProvenAction
   >;
+  const generousProofs: ProvenAction[] = [];
+  const generousRequests: ProvenAction[] = [];
   const server = () => app.getHttpServer();
 
   beforeAll(async () => {
@@ -49,6 +53,14 @@ describe('per-pseudonym daily quotas', () => {
     proofs.elsewhere = await (
       await prover(app, other)
     )(writer, 'note.create', '', note('In another community.'));
+    generous = await communityWithMembers(app, [writer]);
+    const proveGenerous = await prover(app, generous);
+    for (const text of ['One.', 'Two.', 'Three, one too many.']) {
+      generousProofs.push(await proveGenerous(writer, 'note.create', '', note(text)));
+    }
+    for (const url of ['https://example.com/c', 'https://example.com/d']) {
+      generousRequests.push(await proveGenerous(writer, 'note.request', '', request(url)));
+    }
   });
 
   afterAll(async () => {
@@ -86,6 +98,41 @@ describe('per-pseudonym daily quotas', () => {
       details: { kind: 'note_requests', quota: 1 },
     });
     expect(await prisma.noteRequest.count({ where: { communityId: community.id } })).toBe(1);
+  });
+
+  it("follows the community's own quotas over the instance's, and goes back to them", async () => {
+    const settings = (values: Record<string, number | null>) =>
+      request(server())
+        .patch(`/communities/${generous.slug}`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send(values)
+        .expect(200);
+    const changed = await settings({ notesPerDay: 2, noteRequestsPerDay: 0 });
+    expect(changed.body).toMatchObject({ notesPerDay: 2, noteRequestsPerDay: 0 });
+    const write = (proven: ProvenAction) =>
+      request(server()).post(`/communities/${generous.slug}/notes`).send(body(proven));
+    await write(generousProofs[0]).expect(201);
+    await write(generousProofs[1]).expect(201);
+    const refused = await write(generousProofs[2]).expect(429);
+    expect(refused.body).toMatchObject({
+      code: 'DAILY_QUOTA_EXCEEDED',
+      details: { kind: 'notes', quota: 2 },
+    });
+    // 0: no quota, where the instance allows one request a day.
+    const ask = (proven: ProvenAction) =>
+      request(server()).post(`/communities/${generous.slug}/note-requests`).send(body(proven));
+    await ask(generousRequests[0]).expect(201);
+    await ask(generousRequests[1]).expect(201);
+    // Without a quota nothing is counted.
+    const counts = await prisma.pseudonymDailyCount.findMany({
+      where: { communityId: generous.id },
+    });
+    expect(counts.map((row) => [row.notes, row.noteRequests])).toEqual([[2, 0]]);
+    // null: the instance's quotas again.
+    const reset = await settings({ notesPerDay: null, noteRequestsPerDay: null });
+    expect(reset.body).toMatchObject({ notesPerDay: null, noteRequestsPerDay: null });
+    const back = await write(generousProofs[2]).expect(429);
+    expect(back.body.details).toEqual({ kind: 'notes', quota: 1 });
   });
 
   it('keeps the day and nothing finer', async () => {

@@ -2,3 +2,4 @@ export * from './group-tree.store';
 export * from './scoring-outbox';
 export * from './scoring-run.store';
 export * from './moderation-log.store';
+export * from './pseudonym-daily-counts';

@@ -5,6 +5,7 @@ import { ensurePseudonym, FrameContext } from '../context';
 import { button, h, nextId } from '../dom';
 import { actionFeedback } from '../feedback';
 import { t } from '../i18n';
+import { joinWorkFields } from '../join-work';
 import { prover } from '../prover-client';
 import { credentialJoin } from './credential-join';
 
@@ -90,7 +91,11 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
         try {
           await api(`${communityPath(context.slug)}/members`, {
             method: 'POST',
-            body: { commitment, ...(invite.value ? { inviteCode: invite.value.trim() } : {}) },
+            body: {
+              commitment,
+              ...(invite.value ? { inviteCode: invite.value.trim() } : {}),
+              ...(await joinWorkFields(context, commitment as string)),
+            },
           });
         } catch (error) {
           if (!(error instanceof RequestError && error.code === 'ALREADY_MEMBER')) throw error;

@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
+import { MAX_JOIN_WORK_DIFFICULTY } from '@bridgenotes/protocol';
 import {
   MAX_TERM_LENGTH,
   MAX_TERMS_PER_TOPIC,
@@ -20,9 +22,16 @@ import {
   Max,
   Min,
   ValidateNested,
+  ValidateIf,
 } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
+
+/**
+ * Optional, but never null: these columns have none, and `@IsOptional` would let a null through
+ * to the database (a 500 instead of a 400).
+ */
+const OptionalNotNull = () => ValidateIf((_, value) => value !== undefined);
 
 /** libs/scoring `TopicSeed`: literal terms with only `\b`, `\s+` and `\.` as escapes. */
 const SEED_TERM_PATTERN = /^(?:[^\\]|\\b|\\s\+|\\\.)+$/;
@@ -58,6 +67,27 @@ export class TopicSeedDto {
   })
   terms!: string[];
 }
+/** A day's quota beyond any human's writing: a bound on the setting, not a recommendation. */
+const MAX_DAILY_QUOTA = 10_000;
+
+const JOIN_WORK_RANGE = `joinWorkDifficulty must be from 0 to ${MAX_JOIN_WORK_DIFFICULTY}`;
+
+/** An optional setting that, when given, is a number: not @IsOptional, which lets null through. */
+const JoinWorkDifficulty = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: Number,
+      minimum: 0,
+      maximum: MAX_JOIN_WORK_DIFFICULTY,
+      default: 0,
+      description:
+        'OPEN communities: the proof-of-work each join needs, in leading zero bits of SHA-256 (about 2^n hashes; 20 takes a phone a few seconds). 0 (the default): none. See docs/operations.md',
+    }),
+    ValidateIf((_, value) => value !== undefined),
+    IsInt({ message: 'joinWorkDifficulty must be a whole number' }),
+    Min(0, { message: JOIN_WORK_RANGE }),
+    Max(MAX_JOIN_WORK_DIFFICULTY, { message: JOIN_WORK_RANGE }),
+  );
 
 /** An origin as browsers send it: lowercase scheme and host, a port only when not the default. */
 export const EMBED_ORIGIN_PATTERN =
@@ -76,7 +106,7 @@ export class CreateCommunityDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'Notes on posts about our city', maxLength: 1000 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'description must be text' })
   @Length(0, 1000, { message: 'description must be at most 1000 characters' })
   description?: string;
@@ -86,7 +116,7 @@ export class CreateCommunityDto {
     enumName: 'AdmissionPolicy',
     default: AdmissionPolicy.INVITE,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsEnum(AdmissionPolicy, {
     message: 'admission must be OPEN, INVITE, CREDENTIAL or CLOSED',
   })
@@ -98,7 +128,7 @@ export class CreateCommunityDto {
     description:
       "Origins whose pages may embed the community's widget (scheme://host[:port], lowercase, no path); the widget frame's frame-ancestors lists exactly these",
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray({ message: 'embedOrigins must be a list' })
   @ArrayMaxSize(50, { message: 'embedOrigins must hold at most 50 origins' })
   @Length(1, 255, { each: true, message: 'each embed origin must be 1 to 255 characters' })
@@ -117,7 +147,7 @@ export class CreateCommunityDto {
     description:
       'The rating impact a pseudonym must earn before it may write notes; it also lifts a writing lock. 0 (the default): anyone may write. Recommended: 5, as Community Notes, once the community has notes to rate (in a new community nobody could earn it before the first note)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt({ message: 'earnInImpact must be a whole number' })
   @Min(0, { message: 'earnInImpact must be from 0 to 100' })
   @Max(100, { message: 'earnInImpact must be from 0 to 100' })
@@ -131,7 +161,7 @@ export class CreateCommunityDto {
     description:
       'How many invite codes each member may create by proof (INVITE communities); 0: only the operator invites',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt({ message: 'inviteQuota must be a whole number' })
   @Min(0, { message: 'inviteQuota must be from 0 to 100' })
   @Max(100, { message: 'inviteQuota must be from 0 to 100' })
@@ -142,15 +172,50 @@ export class CreateCommunityDto {
     description:
       "Topics whose notes the Core scorer leaves to CoreWithTopics, as Community Notes does (a note's topic is the one topic whose seed terms its post's notes match). Default: Community Notes' own four topics (UkraineConflict, GazaConflict, MessiRonaldo, Scams); [] for none. Takes effect at the next scoring run",
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray({ message: 'topicSeeds must be a list' })
   @ArrayMaxSize(MAX_TOPICS, { message: `topicSeeds must hold at most ${MAX_TOPICS} topics` })
   @ValidateNested({ each: true })
   @Type(() => TopicSeedDto)
   topicSeeds?: TopicSeedDto[];
+  @JoinWorkDifficulty()
+  joinWorkDifficulty?: number;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_DAILY_QUOTA,
+    description:
+      "Notes one pseudonym may write per UTC day in this community; 0: no quota; null (the default): the instance's NOTES_PER_DAY",
+  })
+  @IsOptional()
+  @IsInt({ message: 'notesPerDay must be a whole number or null' })
+  @Min(0, { message: `notesPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
+  @Max(MAX_DAILY_QUOTA, { message: `notesPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
+  notesPerDay?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_DAILY_QUOTA,
+    description:
+      "Note requests one pseudonym may make per UTC day in this community; 0: no quota; null (the default): the instance's NOTE_REQUESTS_PER_DAY",
+  })
+  @IsOptional()
+  @IsInt({ message: 'noteRequestsPerDay must be a whole number or null' })
+  @Min(0, { message: `noteRequestsPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
+  @Max(MAX_DAILY_QUOTA, {
+    message: `noteRequestsPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null`,
+  })
+  noteRequestsPerDay?: number | null;
 }
 
-/** The slug is part of every URL and stays; everything else may change. */
+/**
+ * The slug is part of every URL and stays; everything else may change. Nulls are validated like
+ * any value (`skipNullProperties: false`), so only the settings that may be null accept one.
+ */
 export class UpdateCommunityDto extends PartialType(
   PickType(CreateCommunityDto, [
     'name',
@@ -160,5 +225,9 @@ export class UpdateCommunityDto extends PartialType(
     'earnInImpact',
     'inviteQuota',
     'topicSeeds',
+    'notesPerDay',
+    'noteRequestsPerDay',
+    'joinWorkDifficulty',
   ] as const),
+  { skipNullProperties: false },
 ) {}

@@ -61,6 +61,30 @@ export class CommunityDto implements CommunityResponse {
   })
   topicSeeds!: TopicSeedDto[];
 
+  @ApiProperty({
+    description:
+      'Proof-of-work each OPEN join needs, in leading zero bits (0: none); get a challenge at GET …/join-work',
+    example: 0,
+  })
+  joinWorkDifficulty!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "Notes one pseudonym may write per UTC day (0: no quota; null: the instance's)",
+    example: null,
+  })
+  notesPerDay!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      "Note requests one pseudonym may make per UTC day (0: no quota; null: the instance's)",
+    example: null,
+  })
+  noteRequestsPerDay!: number | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -79,6 +103,9 @@ export class CommunityDto implements CommunityResponse {
       earnInImpact: community.earnInImpact,
       inviteQuota: community.inviteQuota,
       topicSeeds: community.topicSeeds as unknown as TopicSeedDto[],
+      joinWorkDifficulty: community.joinWorkDifficulty,
+      notesPerDay: community.notesPerDay,
+      noteRequestsPerDay: community.noteRequestsPerDay,
       createdAt: community.createdAt.toISOString(),
     };
   }

@@ -1,5 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { GroupLeavesResponse, MembershipChangeResponse } from '@bridgenotes/protocol';
+import {
+  JOIN_WORK_NONCE_PATTERN,
+  type GroupLeavesResponse,
+  type JoinWorkResponse,
+  type MembershipChangeResponse,
+} from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -52,6 +57,49 @@ export class JoinDto {
   @IsOptional()
   @IsBoolean({ message: 'replaceLostIdentity must be true or false' })
   replaceLostIdentity?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Needed when the OPEN community asks for a proof-of-work (joinWorkDifficulty > 0): the challenge from GET …/join-work',
+    example: '2943000.W5yq1dG1cT3Kq0b2oXzR8A',
+  })
+  @IsOptional()
+  @IsString({ message: 'workChallenge must be text' })
+  @Length(1, 64, { message: 'workChallenge must be 1 to 64 characters' })
+  workChallenge?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'With workChallenge: the nonce solving it for this commitment (libs/protocol solveJoinWork), a decimal of at most 15 digits',
+    example: '183725',
+  })
+  @IsOptional()
+  @Matches(JOIN_WORK_NONCE_PATTERN, {
+    message: 'workNonce must be a decimal number of at most 15 digits, without leading zeros',
+  })
+  workNonce?: string;
+}
+
+export class JoinWorkDto implements JoinWorkResponse {
+  @ApiProperty({
+    description:
+      'Leading zero bits the join hash must have (0: no work needed; then join without workChallenge)',
+    example: 20,
+  })
+  difficulty!: number;
+
+  @ApiProperty({
+    description:
+      'Solve SHA-256("bridgenotes/join-work/1|<community id>|<commitment>|<challenge>|<nonce>") for a nonce (docs/operations.md)',
+    example: '2943000.W5yq1dG1cT3Kq0b2oXzR8A',
+  })
+  challenge!: string;
+
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Join before this time, or get a new challenge',
+  })
+  expiresAt!: string;
 }
 
 export class AddMembersDto {

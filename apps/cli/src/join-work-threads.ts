@@ -1,0 +1,45 @@
+import { checkJoinWork, type JoinWorkTarget } from '@bridgenotes/protocol';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Solves an OPEN join's proof-of-work (libs/protocol `join-work`) off the main thread, on up to
+ * `threads` worker threads that split the nonces (start i, step n); the first answer wins and
+ * stops the others. The worker imports only `@bridgenotes/protocol/join-work`: the library's
+ * index loads snarkjs, which cannot start inside a worker thread (docs: semaphore reference).
+ * The CLI runs under tsx (`npm run bridgenotes`), so each worker registers tsx before loading
+ * its TypeScript.
+ */
+export async function solveJoinWorkInThreads(
+  target: JoinWorkTarget,
+  threads = Math.max(1, Math.min(4, availableParallelism() - 1)),
+): Promise<string> {
+  const file = join(__dirname, 'join-work.worker.ts');
+  const tsx = require.resolve('tsx/cjs/api');
+  const workers = Array.from(
+    { length: threads },
+    (_, start) =>
+      new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, {
+        eval: true,
+        workerData: { target, start, step: threads },
+      }),
+  );
+  try {
+    const nonce = await Promise.race(
+      workers.map(
+        (worker) =>
+          new Promise<string>((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    // A worker's answer is checked as the API will check it, by the main thread's own code.
+    if (!checkJoinWork(target, nonce))
+      throw new Error('the join work solver answered a wrong nonce');
+    return nonce;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}

@@ -1,0 +1,27 @@
+// An OPEN community's proof-of-work before joining, solved by the prover worker off the main
+// thread (docs/operations.md, "Proof-of-work on joins").
+import type { JoinWorkResponse } from '@bridgenotes/protocol';
+
+import { api, communityPath } from './api';
+import type { FrameContext } from './context';
+import { prover } from './prover-client';
+
+/** The join's `workChallenge` and `workNonce`, or nothing when the community asks for no work. */
+export async function joinWorkFields(
+  context: FrameContext,
+  commitment: string,
+): Promise<{ workChallenge?: string; workNonce?: string }> {
+  const { community } = context;
+  // Asked at each join rather than read from the community as the frame loaded it: the operator
+  // may have turned the work on since.
+  if (community.admission !== 'OPEN') return {};
+  const { challenge, difficulty } = await api<JoinWorkResponse>(
+    `${communityPath(context.slug)}/join-work`,
+  );
+  if (difficulty === 0) return {};
+  const { nonce } = await prover({
+    type: 'join-work',
+    target: { community: community.id, commitment, challenge, difficulty },
+  });
+  return { workChallenge: challenge, workNonce: nonce };
+}
