@@ -89,7 +89,8 @@ export class MembersService {
       `join:${community.id}`,
       async (tx) => {
         const waiting = await this.buffer.waiting<BufferedJoin>(tx, community.id, 'join', 'j:');
-        if (waiting.some((join) => join.commitment === commitment)) throw ApiError.of('ALREADY_MEMBER');
+        if (waiting.some((join) => join.commitment === commitment))
+          throw ApiError.of('ALREADY_MEMBER');
         if (codeHash) await this.checkInvite(tx, community.id, codeHash, waiting);
         const { treeSize } = await tx.community.findUniqueOrThrow({
           where: { id: community.id },
@@ -97,7 +98,13 @@ export class MembersService {
         });
         await this.assertJoinable(tx, community.id, treeSize + waiting.length, [commitment]);
       },
-      { communityId: community.id, kind: 'join', actor: commitment, dedupeKey, payload: { commitment, codeHash } },
+      {
+        communityId: community.id,
+        kind: 'join',
+        actor: commitment,
+        dedupeKey,
+        payload: { commitment, codeHash },
+      },
     );
     if (!buffered) throw ApiError.of('ALREADY_MEMBER');
     await this.sealer.afterSubmit();
@@ -109,7 +116,12 @@ export class MembersService {
       where: { id: community.id },
       select: { treeRoot: true, treeSize: true },
     });
-    return { leafIndex: member?.leafIndex ?? null, root: treeRoot, size: treeSize, pending: !member };
+    return {
+      leafIndex: member?.leafIndex ?? null,
+      root: treeRoot,
+      size: treeSize,
+      pending: !member,
+    };
   }
 
   /**

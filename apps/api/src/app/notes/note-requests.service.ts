@@ -95,8 +95,14 @@ export class NoteRequestsService {
           where: { communityId_postId: { communityId: community.id, postId } },
         })
       )?.count ?? 0) +
-      (await this.buffer.waiting(this.prisma, community.id, 'request', `q:${community.id}:${postId}:`))
-        .length;
+      (
+        await this.buffer.waiting(
+          this.prisma,
+          community.id,
+          'request',
+          `q:${community.id}:${postId}:`,
+        )
+      ).length;
     const asked = await stored();
     if (asked) return { request: asked, postRequestCount: await count(), created: false };
     const dedupeKey = `q:${community.id}:${postId}:${pseudonym}`;
@@ -113,17 +119,50 @@ export class NoteRequestsService {
     const buffered = await this.buffer.submit(
       `quota:${community.id}:${pseudonym}`,
       async (tx) => {
+        if (
+          await tx.noteRequest.findUnique({
+            where: {
+              communityId_postId_requesterPseudonym: {
+                communityId: community.id,
+                postId,
+                requesterPseudonym: pseudonym,
+              },
+            },
+            select: { id: true },
+          })
+        ) {
+          return false;
+        }
         const today = (
-          await this.buffer.waiting<BufferedRequest>(tx, community.id, 'request', `q:${community.id}:`)
-        ).filter((request) => request.requesterPseudonym === pseudonym && request.day === pending.day).length;
-        await assertUnderQuota(tx, community, pseudonym, 'note_requests', this.env.NOTE_REQUESTS_PER_DAY, today);
+          await this.buffer.waiting<BufferedRequest>(
+            tx,
+            community.id,
+            'request',
+            `q:${community.id}:`,
+          )
+        ).filter(
+          (request) => request.requesterPseudonym === pseudonym && request.day === pending.day,
+        ).length;
+        await assertUnderQuota(
+          tx,
+          community,
+          pseudonym,
+          'note_requests',
+          this.env.NOTE_REQUESTS_PER_DAY,
+          today,
+        );
       },
       { communityId: community.id, kind: 'request', actor: pseudonym, dedupeKey, payload: pending },
     );
     if (buffered) await this.sealer.afterSubmit();
     const sealed = await stored();
     if (sealed) return { request: sealed, postRequestCount: await count(), created: buffered };
-    const [waiting] = await this.buffer.waiting<BufferedRequest>(this.prisma, community.id, 'request', dedupeKey);
+    const [waiting] = await this.buffer.waiting<BufferedRequest>(
+      this.prisma,
+      community.id,
+      'request',
+      dedupeKey,
+    );
     return {
       request: unsealedRequest(community.id, waiting ?? pending),
       postRequestCount: await count(),
@@ -150,7 +189,13 @@ export class NoteRequestsService {
         SELECT ${communityId}::uuid, post_id, 1 FROM inserted
         ON CONFLICT (community_id, post_id) DO UPDATE SET count = post_request_counts.count + 1`;
       if (counted > 0 && this.env.NOTE_REQUESTS_PER_DAY > 0) {
-        await countTowardsQuota(tx, communityId, request.requesterPseudonym, 'note_requests', request.day);
+        await countTowardsQuota(
+          tx,
+          communityId,
+          request.requesterPseudonym,
+          'note_requests',
+          request.day,
+        );
       }
     }
     if (entries.length > 0) this.notes.forgetPostReads();

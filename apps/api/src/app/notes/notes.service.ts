@@ -176,8 +176,27 @@ export class NotesService {
     const buffered = await this.buffer.submit(
       `quota:${community.id}:${pseudonym}`,
       async (tx) => {
+        if (
+          await tx.note.findUnique({
+            where: {
+              communityId_authorPseudonym_message: {
+                communityId: community.id,
+                authorPseudonym: pseudonym,
+                message,
+              },
+            },
+            select: { id: true },
+          })
+        ) {
+          return false;
+        }
         const today = (
-          await this.buffer.waiting<BufferedNote>(tx, community.id, 'note', `n:${community.id}:${pseudonym}:`)
+          await this.buffer.waiting<BufferedNote>(
+            tx,
+            community.id,
+            'note',
+            `n:${community.id}:${pseudonym}:`,
+          )
         ).filter((note) => note.day === pending.day).length;
         await assertUnderQuota(tx, community, pseudonym, 'notes', this.env.NOTES_PER_DAY, today);
       },
@@ -185,7 +204,12 @@ export class NotesService {
     );
     if (!buffered) {
       // The same submission raced itself: the other request buffered it.
-      const [waiting] = await this.buffer.waiting<BufferedNote>(this.prisma, community.id, 'note', dedupeKey);
+      const [waiting] = await this.buffer.waiting<BufferedNote>(
+        this.prisma,
+        community.id,
+        'note',
+        dedupeKey,
+      );
       const stored = await existing();
       if (stored) return { note: stored, created: false };
       if (waiting) return { note: unsealedNote(community.id, waiting), created: false };

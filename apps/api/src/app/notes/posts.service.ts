@@ -48,7 +48,10 @@ export class PostsService {
    * (derived from its key, so every write waiting for one new post answers the same id).
    */
   async idOf(key: PostKey): Promise<string> {
-    const stored = await this.prisma.post.findUnique({ where: this.where(key), select: { id: true } });
+    const stored = await this.prisma.post.findUnique({
+      where: this.where(key),
+      select: { id: true },
+    });
     return stored?.id ?? derivedPostId(key);
   }
 

@@ -84,7 +84,13 @@ export class RatingsService {
       async (tx) => {
         const stored = await tx.rating.findUnique({
           where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
-          select: { noteId: true, raterPseudonym: true, helpfulness: true, tags: true, clientMinute: true },
+          select: {
+            noteId: true,
+            raterPseudonym: true,
+            helpfulness: true,
+            tags: true,
+            clientMinute: true,
+          },
         });
         const waiting = await this.buffer.waiting<BufferedRating>(
           tx,

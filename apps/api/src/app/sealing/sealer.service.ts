@@ -8,7 +8,7 @@ import { Environment } from '@bridgenotes/config';
 import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomInt } from 'node:crypto';
 
-import { type BufferedKind, WriteBuffer } from './write-buffer.service';
+import { type BufferedKind, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
 
 /** The kinds in the order a batch stores them: a note before the requests on its post. */
 const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
@@ -91,7 +91,8 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   private seal(): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
-      // Takes this batch's number and its turn: the counter row stays locked until the commit.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALING_LOCK})`;
+      // Takes this batch's number: the counter row stays locked until the commit.
       await tx.$queryRaw`SELECT change_batch()`;
       const due = await this.dueGroups(tx);
       if (due.length === 0) return 0;

@@ -5,6 +5,12 @@ import { randomUUID } from 'node:crypto';
 
 type Tx = Prisma.TransactionClient;
 
+/**
+ * The advisory lock a sealing holds exclusively and a submission shared: a submission never
+ * sees a write half-way between the buffer and its table.
+ */
+export const SEALING_LOCK = 0x5ea1n;
+
 /** What waits in the buffer: a member's join, or one of the proven writes. */
 export type BufferedKind = 'join' | 'note' | 'rating' | 'request';
 
@@ -77,6 +83,8 @@ export class WriteBuffer {
     write: BufferedWrite<P>,
   ): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
+      // Never beside a sealing: what `check` reads is either still waiting here or stored.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${SEALING_LOCK})`;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 25))`;
       if ((await check(tx)) === false) return false;
       const inserted = await tx.$executeRaw`
