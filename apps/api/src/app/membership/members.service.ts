@@ -107,7 +107,7 @@ export class MembersService {
       },
     );
     if (!buffered) throw ApiError.of('ALREADY_MEMBER');
-    await this.sealer.afterSubmit();
+    await this.sealer.afterSubmit(community.id);
     const member = await this.prisma.member.findUnique({
       where: { communityId_commitment: { communityId: community.id, commitment } },
       select: { leafIndex: true },

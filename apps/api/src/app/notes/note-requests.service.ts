@@ -154,7 +154,7 @@ export class NoteRequestsService {
       },
       { communityId: community.id, kind: 'request', actor: pseudonym, dedupeKey, payload: pending },
     );
-    if (buffered) await this.sealer.afterSubmit();
+    if (buffered) await this.sealer.afterSubmit(community.id);
     const sealed = await stored();
     if (sealed) return { request: sealed, postRequestCount: await count(), created: buffered };
     const [waiting] = await this.buffer.waiting<BufferedRequest>(

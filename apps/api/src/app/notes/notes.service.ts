@@ -214,7 +214,7 @@ export class NotesService {
       if (stored) return { note: stored, created: false };
       if (waiting) return { note: unsealedNote(community.id, waiting), created: false };
     }
-    await this.sealer.afterSubmit();
+    await this.sealer.afterSubmit(community.id);
     if (this.sealer.immediate) {
       this.forgetPostReads();
       return { note: (await existing()) ?? unsealedNote(community.id, pending), created: true };

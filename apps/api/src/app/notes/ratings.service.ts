@@ -125,7 +125,7 @@ export class RatingsService {
         payload: { ...rating, proof: input.proof } satisfies BufferedRating,
       },
     );
-    if (outcome !== 'unchanged') await this.sealer.afterSubmit();
+    if (outcome !== 'unchanged') await this.sealer.afterSubmit(community.id);
     return { rating, outcome };
   }
 

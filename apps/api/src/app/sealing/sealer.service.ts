@@ -84,17 +84,20 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.running;
   }
 
-  /** After a write in immediate mode: seals it (and anything else waiting) before the answer. */
-  async afterSubmit(): Promise<void> {
-    if (this.immediate) await this.running.then(() => this.seal()).then(() => undefined);
+  /** After a write in immediate mode: seals its community's waiting writes before the answer. */
+  async afterSubmit(communityId: string): Promise<void> {
+    if (this.immediate) await this.seal(communityId);
   }
 
-  private seal(): Promise<number> {
+  /** Seals what is due, or everything waiting for `only` (immediate mode). */
+  private seal(only?: string): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALING_LOCK})`;
       // Takes this batch's number: the counter row stays locked until the commit.
       await tx.$queryRaw`SELECT change_batch()`;
-      const due = await this.dueGroups(tx);
+      const due = (await this.dueGroups(tx)).filter(
+        (group) => only === undefined || group.community_id === only,
+      );
       if (due.length === 0) return 0;
       const rows = await tx.$queryRaw<
         { id: string; community_id: string; kind: BufferedKind; payload: unknown }[]

@@ -196,6 +196,9 @@ describe('unlinkability at rest: joins and ratings sealed in batches', () => {
     try {
       const { community, truth } = await joinThenRate(app, async () => undefined, 1, 3);
       const found = successes(await guessRaters(prisma, community.id), truth);
+      console.info(
+        `right guesses of ${truth.size} raters without batching: ${JSON.stringify(found)}`,
+      );
       expect(truth.size).toBe(3);
       expect(found['xminThenFileOrder']).toBe(3);
     } finally {
@@ -225,6 +228,8 @@ describe('unlinkability at rest: joins and ratings sealed in batches', () => {
         }),
       ).toBe(ROUNDS * K);
       const found = successes(await guessRaters(prisma, community.id), truth);
+      // The figures, for the record of what the attack achieved on this database.
+      console.info(`right guesses of ${truth.size} raters with K = ${K}: ${JSON.stringify(found)}`);
       // Chance is one right guess in K: ROUNDS of the ROUNDS × K raters. A guess that is the
       // same for a whole batch is right at most once per batch, so at most that.
       expect(found['xminThenFileOrder']).toBeLessThanOrEqual(ROUNDS);

@@ -11,6 +11,9 @@ type Tx = Prisma.TransactionClient;
  */
 export const SEALING_LOCK = 0x5ea1n;
 
+/** A submission may wait for a sealing to finish: give it the time a large batch takes. */
+const SUBMIT_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
+
 /** What waits in the buffer: a member's join, or one of the proven writes. */
 export type BufferedKind = 'join' | 'note' | 'rating' | 'request';
 
@@ -94,7 +97,7 @@ export class WriteBuffer {
                 ${this.windowOf(Date.now())})
         ON CONFLICT (dedupe_key) DO NOTHING`;
       return inserted === 1;
-    });
+    }, SUBMIT_TRANSACTION);
   }
 
   /** The payloads of a kind waiting for a community whose dedupe keys start with `prefix`. */
