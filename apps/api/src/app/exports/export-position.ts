@@ -89,7 +89,10 @@ export function changedAfter(communityId: string, after: Position | undefined, b
     communityId,
     changedBatch: { lt: below },
     ...(after?.kind === 'change' && {
-      OR: [{ changedBatch: { gt: after.batch } }, { changedBatch: after.batch, id: { gt: after.id } }],
+      OR: [
+        { changedBatch: { gt: after.batch } },
+        { changedBatch: after.batch, id: { gt: after.id } },
+      ],
     }),
   };
 }
