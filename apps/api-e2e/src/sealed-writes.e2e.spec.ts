@@ -39,6 +39,15 @@ describe('sealed writes survive a killed API', () => {
       ...env,
     });
 
+  /** Ready, or the process's output in the error: what kept it from serving. */
+  const ready = async (baseUrl: string) => {
+    try {
+      await ready(baseUrl);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; the API said:\n${api.output().slice(-4000)}`);
+    }
+  };
+
   beforeAll(async () => {
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
@@ -60,7 +69,7 @@ describe('sealed writes survive a killed API', () => {
       SEAL_MIN_MEMBERS: '1000',
       SEAL_MAX_WAIT_SECONDS: '0',
     });
-    await untilReady(baseUrl);
+    await ready(baseUrl);
     const call = (method: string, path: string, body?: unknown) =>
       callApi(baseUrl, method, path, body, OPERATOR_KEY);
     const slug = `sealing-${randomUUID().slice(0, 8)}`;
@@ -150,7 +159,7 @@ describe('sealed writes survive a killed API', () => {
 
     // A new process seals what the dead one left.
     api = start(port, { SEAL_WINDOW_SECONDS: '1', SEAL_MIN_MEMBERS: '1' });
-    await untilReady(baseUrl);
+    await ready(baseUrl);
     await eventually(async () => {
       const { rows } = await database.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM write_buffer WHERE community_id = $1`,
