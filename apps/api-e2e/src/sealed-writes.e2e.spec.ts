@@ -42,7 +42,7 @@ describe('sealed writes survive a killed API', () => {
   /** Ready, or the process's output in the error: what kept it from serving. */
   const ready = async (baseUrl: string) => {
     try {
-      await ready(baseUrl);
+      await untilReady(baseUrl);
     } catch (error) {
       throw new Error(`${(error as Error).message}; the API said:\n${api.output().slice(-4000)}`);
     }
