@@ -53,6 +53,8 @@ export default async function globalSetup(): Promise<void> {
     RATE_LIMIT_OPERATOR: process.env['RATE_LIMIT_OPERATOR'] ?? '0',
     NOTES_PER_DAY: process.env['NOTES_PER_DAY'] ?? '0',
     NOTE_REQUESTS_PER_DAY: process.env['NOTE_REQUESTS_PER_DAY'] ?? '0',
+    // Writes are sealed in their request, as before batching; the unlinkability suites batch.
+    SEAL_WINDOW_SECONDS: process.env['SEAL_WINDOW_SECONDS'] ?? '0',
     // Every test app starts its verifier threads: one each (the same code as in production)
     // keeps many suites booting apps side by side cheap on a small machine.
     PROOF_VERIFIER_THREADS: process.env['PROOF_VERIFIER_THREADS'] ?? '1',

@@ -78,7 +78,11 @@ export async function joinCommand(args: string[], options: CliOptions): Promise<
     replaceLostIdentity: options['replace-lost-identity'],
     work: await joinWork(client, slug, commitment),
   });
-  console.log(`joined ${slug} at leaf ${joined.leafIndex}; new root ${joined.root}`);
+  console.log(
+    joined.pending
+      ? `join of ${slug} accepted; it is sealed with other joins (docs/threat-model.md): act once the group's leaves include ${commitmentOf(identity)}`
+      : `joined ${slug} at leaf ${joined.leafIndex}; new root ${joined.root}`,
+  );
   return 0;
 }
 

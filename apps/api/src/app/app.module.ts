@@ -17,6 +17,7 @@ import { MirrorsModule } from './mirrors/mirrors.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
+import { SealingModule } from './sealing/sealing.module';
 import { StandingModule } from './standing/standing.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -43,6 +44,7 @@ import { WidgetModule } from './widget/widget.module';
     QueueDashboardModule,
     QueueModule.forRoot({ role: 'producer' }),
     ScoringRunsModule,
+    SealingModule,
     StandingModule,
     ThrottlingModule,
     WebhooksModule,

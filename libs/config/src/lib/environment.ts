@@ -279,6 +279,30 @@ export class Environment {
   @Min(0, { message: 'must be 0 (no report) or more' })
   GROUP_GROWTH_ALERT_PER_HOUR = 500;
 
+  /**
+   * Unlinkability at rest (docs/threat-model.md): proven writes and joins wait in the write
+   * buffer and are sealed into their tables in batches, one transaction per batch, in shuffled
+   * order. The API checks every SEAL_WINDOW_SECONDS and seals a community's joins, or its other
+   * writes, once at least SEAL_MIN_MEMBERS different members (K) wait in it, or once its oldest
+   * has waited SEAL_MAX_WAIT_SECONDS (0: never; the batch is then smaller than K, which the
+   * threat model says). SEAL_WINDOW_SECONDS=0 seals every write at once, in its request: no
+   * unlinkability, for development and tests only.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0, { message: 'must be 0 (seal at once) or more (seconds)' })
+  SEAL_WINDOW_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be 1 or more' })
+  SEAL_MIN_MEMBERS = 8;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0, { message: 'must be 0 (wait for K members) or more (seconds)' })
+  SEAL_MAX_WAIT_SECONDS = 21_600;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

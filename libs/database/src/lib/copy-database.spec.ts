@@ -92,12 +92,8 @@ onServers('copyDatabase', () => {
       scoring_events: 3,
       scoring_runs: 1,
     });
-    // Change positions are the target's own (see the next test).
     const rowsOf = (url: string, table: string) =>
-      query<{ row: unknown }>(
-        url,
-        `SELECT to_jsonb(t) - 'changed_xid' AS row FROM ${table} t ORDER BY 1`,
-      );
+      query<{ row: unknown }>(url, `SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY 1`);
     for (const table of ['posts', 'notes', 'ratings', 'scoring_events', 'scoring_runs']) {
       expect(await rowsOf(to, table)).toEqual(await rowsOf(from, table));
     }
@@ -118,33 +114,29 @@ onServers('copyDatabase', () => {
     expect(next?.id).toBe('4');
   });
 
-  it("gives copied notes and ratings change positions of the target's, whatever the source's were", async () => {
+  it('keeps the change positions and the batch counter, so followers keep their cursors', async () => {
     await migratedSource();
-    // A source far ahead of the target, as an embedded database that served for a while: its
-    // transaction ids are another counter than the target's.
+    // A source far ahead of the target, as an embedded database that served for a while.
     const ahead = (2n ** 40n).toString();
-    await query(from, `ALTER TABLE notes DISABLE TRIGGER notes_changed_xid`);
-    await query(from, `UPDATE notes SET changed_xid = $1`, [ahead]);
-    await query(from, `ALTER TABLE ratings DISABLE TRIGGER ratings_changed_xid`);
-    await query(from, `UPDATE ratings SET changed_xid = $1`, [ahead]);
+    await query(from, `UPDATE change_batches SET last = $1`, [ahead]);
+    await query(from, `ALTER TABLE notes DISABLE TRIGGER notes_changed_batch`);
+    await query(from, `UPDATE notes SET changed_batch = $1`, [ahead]);
+    await query(from, `ALTER TABLE ratings DISABLE TRIGGER ratings_changed_batch`);
+    await query(from, `UPDATE ratings SET changed_batch = $1`, [ahead]);
     await copyDatabase({ from, to, migrationsDir: MIGRATIONS });
 
-    // Below the target's horizon (so the change feed serves them), and before a later change.
-    const positions = await query<{ table: string; below: boolean; xid: string }>(
+    const positions = await query<{ batch: string }>(
       to,
-      `SELECT 'notes' AS table, changed_xid::text AS xid,
-              changed_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS below FROM notes
-       UNION ALL
-       SELECT 'ratings', changed_xid::text,
-              changed_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint FROM ratings`,
+      `SELECT changed_batch::text AS batch FROM notes
+       UNION ALL SELECT changed_batch::text FROM ratings`,
     );
-    expect(positions).toHaveLength(3);
-    expect(positions.every(({ below }) => below)).toBe(true);
-    const [later] = await query<{ xid: string }>(
+    expect(positions).toEqual([{ batch: ahead }, { batch: ahead }, { batch: ahead }]);
+    // A later change sorts after every copied one.
+    const [later] = await query<{ batch: string }>(
       to,
-      `UPDATE ratings SET tags = '{}' WHERE rater_pseudonym = 'a' RETURNING changed_xid::text AS xid`,
+      `UPDATE ratings SET tags = '{}' WHERE rater_pseudonym = 'a' RETURNING changed_batch::text AS batch`,
     );
-    for (const { xid } of positions) expect(BigInt(xid)).toBeLessThan(BigInt(later?.xid ?? 0));
+    expect(BigInt(later?.batch ?? 0)).toBe(2n ** 40n + 1n);
   });
 
   it('refuses a target that already holds data, and changes nothing there', async () => {

@@ -20,8 +20,12 @@ export class CopyRefusedError extends Error {
 
 const PAGE = 5_000;
 const MIGRATION_TABLE = '_prisma_migrations';
-/** Tables whose `changed_xid` positions a row in the export's change feed. */
-const CHANGE_TRACKED = ['notes', 'ratings'];
+/**
+ * The change feed's batch counter: one row, which the migrations create on the target too. It is
+ * not copied as a table: the target's row takes the source's value, so the copied positions keep
+ * their meaning (followers keep their cursors) and later batches sort after them.
+ */
+const CHANGE_COUNTER = 'change_batches';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -67,8 +71,8 @@ async function appliedMigrations(client: Client): Promise<string[]> {
 /**
  * Copies every table of one Bridgenotes database into another, in one transaction on the target:
  * both are brought to the same migrations first, the target must hold no rows yet, rows go in
- * parents first, sequences continue after the copied ids, and the change feed's positions start
- * afresh on the target. Used to move a community from the
+ * parents first, sequences continue after the copied ids, and the change feed's positions and counter
+ * are kept. Used to move a community from the
  * embedded database to a PostgreSQL server (`npm run db:copy`). The queues are not copied.
  */
 export async function copyDatabase({
@@ -96,7 +100,9 @@ export async function copyDatabase({
         'The two databases have different migrations applied; update both to this version first',
       );
     }
-    const tables = await tablesInDependencyOrder(source);
+    const tables = (await tablesInDependencyOrder(source)).filter(
+      (table) => table !== CHANGE_COUNTER,
+    );
     for (const table of tables) {
       const { rows } = await target.query(`SELECT 1 FROM ${quote(table)} LIMIT 1`);
       if (rows.length > 0) {
@@ -140,18 +146,12 @@ export async function copyDatabase({
           [quote(table), column],
         );
       }
-      // The change feed orders notes and ratings by the transaction that last changed them, and
-      // serves only those below the oldest running one. The copied ids are the source's, on
-      // another counter (an embedded database's may be far ahead of a new server's): kept, the
-      // rows would stay out of the target's feed, and later changes would sort before them.
-      // They all take this transaction's id instead, below every later change on the target.
-      for (const table of CHANGE_TRACKED) {
-        if (tables.includes(table)) {
-          await target.query(
-            `UPDATE ${quote(table)} SET changed_xid = pg_current_xact_id()::text::bigint`,
-          );
-        }
-      }
+      const { rows: counter } = await source.query<{ last: string }>(
+        `SELECT last::text FROM ${CHANGE_COUNTER} WHERE id = 1`,
+      );
+      await target.query(`UPDATE ${CHANGE_COUNTER} SET last = $1 WHERE id = 1`, [
+        counter[0]?.last ?? '0',
+      ]);
       if (finish) await target.query(finish);
       await target.query('COMMIT');
     } catch (error) {

@@ -72,7 +72,7 @@ export interface ExportPageRequest {
   limit: number;
   /** `changes`: in change order (notes and ratings), for following a community. */
   order?: 'id' | 'changes';
-  /** With `order: 'changes'`: only changes below this transaction (a manifest's `changeHorizon`). */
+  /** With `order: 'changes'`: only changes below this batch (a manifest's `changeHorizon`). */
   before?: string;
 }
 

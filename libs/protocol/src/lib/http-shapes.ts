@@ -137,10 +137,15 @@ export interface NoteRequestResponse {
 /** `GET /communities/{slug}/group/leaves`: enough to rebuild the group and check its root. */
 /** `POST /communities/{slug}/members` (and the operator's additions and removals). */
 export interface MembershipChangeResponse {
-  /** Leaf index of the (first) member added, or of the one removed. */
-  leafIndex: number;
+  /** Leaf index of the (first) member added, or of the one removed; null while `pending`. */
+  leafIndex: number | null;
   root: string;
   size: number;
+  /**
+   * A join accepted and stored durably, waiting in the write buffer for its batch: the member is
+   * in the group (and can prove) once the published leaves include its commitment.
+   */
+  pending?: boolean;
 }
 
 export interface GroupLeavesResponse {

@@ -79,6 +79,12 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
     circuitFiles(),
   ]);
   const group = groupFromLeaves(leaves);
+  if (group.indexOf(identity.commitment) === -1) {
+    // A join is answered before its batch is sealed (docs/threat-model.md): not in the leaves yet.
+    throw new Error(
+      'Your membership is still being sealed with other joins: try again in a few minutes.',
+    );
+  }
   // snarkjs reads Uint8Arrays as in-memory files; Semaphore's types name only paths.
   const artifacts = files as unknown as { wasm: string; zkey: string };
   const { action, proof } = await proveAction(

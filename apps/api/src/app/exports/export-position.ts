@@ -9,9 +9,9 @@ export type Position =
   | { kind: 'id'; id: string }
   | { kind: 'number'; value: number }
   | { kind: 'timed'; at: Date; size: number; id: string }
-  | { kind: 'change'; xid: bigint; id: string };
+  | { kind: 'change'; batch: bigint; id: string };
 
-/** How a stream is read: by its own order, or by change (below a transaction horizon). */
+/** How a stream is read: by its own order, or by change (below a batch horizon). */
 export type ReadOrder = { kind: 'id' } | { kind: 'changes'; before?: bigint };
 
 /** A record with the position a read resumes after it. */
@@ -47,9 +47,9 @@ export const iso = (at: Date | null) => at?.toISOString() ?? null;
 /** Reads `after` for the stream and order; a cursor of anything else is a 400. */
 export function parsePosition(stream: ExportStream, after: string, order: ReadOrder): Position {
   if (order.kind === 'changes') {
-    const [xid, id] = unpackKey(after, 2);
-    if (!UUID.test(id ?? '') || !/^[0-9]{1,19}$/.test(xid ?? '')) throw badCursor();
-    return { kind: 'change', xid: BigInt(xid as string), id: id as string };
+    const [batch, id] = unpackKey(after, 2);
+    if (!UUID.test(id ?? '') || !/^[0-9]{1,19}$/.test(batch ?? '')) throw badCursor();
+    return { kind: 'change', batch: BigInt(batch as string), id: id as string };
   }
   switch (stream) {
     case 'members':
@@ -83,20 +83,24 @@ export const afterNumber = (after: Position | undefined) =>
 export function changedAfter(communityId: string, after: Position | undefined, below: bigint) {
   return {
     communityId,
-    changedXid: { lt: below },
+    changedBatch: { lt: below },
     ...(after?.kind === 'change' && {
-      OR: [{ changedXid: { gt: after.xid } }, { changedXid: after.xid, id: { gt: after.id } }],
+      OR: [
+        { changedBatch: { gt: after.batch } },
+        { changedBatch: after.batch, id: { gt: after.id } },
+      ],
     }),
   };
 }
-export const CHANGE_ORDER = [{ changedXid: 'asc' as const }, { id: 'asc' as const }];
+/** Batch, then id: ids are random, so the order within a batch says nothing about arrival. */
+export const CHANGE_ORDER = [{ changedBatch: 'asc' as const }, { id: 'asc' as const }];
 
 /** A record in change order: its cursor is the change's key. */
 export const changePositioned = <R extends { cursor: string }>(
-  xid: bigint,
+  batch: bigint,
   id: string,
   record: R,
 ): Positioned<R> => ({
-  position: { kind: 'change', xid, id },
-  record: { ...record, cursor: packKey(xid.toString(), id) },
+  position: { kind: 'change', batch, id },
+  record: { ...record, cursor: packKey(batch.toString(), id) },
 });

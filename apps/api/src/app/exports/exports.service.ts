@@ -70,13 +70,14 @@ export class ExportsService {
   }
 
   /**
-   * The oldest transaction still running: every change by a transaction below it has committed
-   * (or rolled back), and no new one can appear there.
+   * The batch after the last committed one: batches are numbered in commit order (one counter
+   * row, locked until each batch's transaction ends), so every batch below it has committed and
+   * no new change can appear there.
    */
   private async horizon(): Promise<bigint> {
-    const [row] = await this.prisma.$queryRaw<[{ xmin: string }]>`
-      SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`;
-    return BigInt(row.xmin);
+    const [row] = await this.prisma.$queryRaw<[{ next: string }]>`
+      SELECT (last + 1)::text AS next FROM change_batches WHERE id = 1`;
+    return BigInt(row.next);
   }
 
   /** Checks the order for the stream, before anything is sent. */

@@ -13,8 +13,17 @@ function requestId(_request: IncomingMessage, response: ServerResponse): string 
   return id;
 }
 
-/** Identity commitments travel in operator URLs (member removal); they never reach a log. */
-const redactUrl = (url: string) => url.replace(/\/members\/\d+/g, '/members/:commitment');
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Identity commitments travel in operator URLs (member removal); they never reach a log. A
+ * write's URL loses its ids too: a line's time beside a note id would date that note's rating
+ * or deletion to the millisecond, finer than the batch it is sealed in (docs/threat-model.md).
+ */
+export const redactUrl = (method: string, url: string) => {
+  const path = url.replace(/\/members\/\d+/g, '/members/:commitment');
+  return method === 'GET' || method === 'HEAD' ? path : path.replace(UUID, ':id');
+};
 
 /**
  * Structured JSON request logs. The serializers whitelist what a line may hold: no address, no
@@ -30,7 +39,7 @@ export function loggingOptions(level: Environment['LOG_LEVEL']): Params {
         req: (request: { id: string; method: string; url: string }) => ({
           id: request.id,
           method: request.method,
-          url: redactUrl(request.url),
+          url: redactUrl(request.method, request.url),
         }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       },

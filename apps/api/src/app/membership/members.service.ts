@@ -12,6 +12,8 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
 import { CredentialAdmissionService } from '../credentials/credential-admission.service';
+import { Sealer } from '../sealing/sealer.service';
+import { type SealedEntry, WriteBuffer } from '../sealing/write-buffer.service';
 
 type Tx = Prisma.TransactionClient;
 
@@ -22,9 +24,17 @@ export interface CredentialJoin {
 }
 
 export interface MembershipChange {
-  leafIndex: number;
+  /** Null while the join waits in the write buffer (`pending`). */
+  leafIndex: number | null;
   root: string;
   size: number;
+  pending?: boolean;
+}
+
+/** A join waiting in the write buffer. */
+interface BufferedJoin {
+  commitment: string;
+  codeHash?: string;
 }
 
 /** Tree changes of a community queue on its row lock; give a busy community time to serve them. */
@@ -55,7 +65,11 @@ export class MembersService {
     private readonly prisma: PrismaService,
     private readonly tree: GroupTreeStore,
     private readonly credentials: CredentialAdmissionService,
-  ) {}
+    private readonly buffer: WriteBuffer,
+    private readonly sealer: Sealer,
+  ) {
+    buffer.register<BufferedJoin>('join', (tx, entries) => this.seal(tx, entries));
+  }
 
   /** Runs `change` after this process's earlier tree changes of the community have ended. */
   private inTurn<T>(communityId: string, change: () => Promise<T>): Promise<T> {
@@ -69,7 +83,11 @@ export class MembersService {
     return current;
   }
 
-  /** A member joins by the community's policy; nothing changes unless all of it succeeds. */
+  /**
+   * A member joins by the community's policy. An OPEN or INVITE join is checked in full, then
+   * goes through the write buffer (docs/threat-model.md): the answer says `pending` until its
+   * batch is sealed, and the member appears in the group then. Nothing changes on a refusal.
+   */
   async join(
     community: Community,
     commitment: string,
@@ -85,16 +103,79 @@ export class MembersService {
     if (community.admission === AdmissionPolicy.INVITE && !inviteCode) {
       throw ApiError.of('INVITE_REQUIRED');
     }
-    const leaf = leafOf(commitment);
-    return this.inTurn(community.id, () =>
-      this.prisma.$transaction(async (tx) => {
-        const tree = await this.tree.lock(tx, community.id);
-        if (community.admission === AdmissionPolicy.INVITE) {
-          await this.redeem(tx, community.id, inviteCode as string);
-        }
-        return this.add(tx, community.id, tree, [commitment], [leaf]);
-      }, TREE_TRANSACTION),
+    leafOf(commitment);
+    const codeHash = inviteCode === undefined ? undefined : hashCode(inviteCode);
+    const dedupeKey = `j:${community.id}:${commitment}`;
+    const buffered = await this.buffer.submit<BufferedJoin>(
+      `join:${community.id}`,
+      async (tx) => {
+        const waiting = await this.buffer.waiting<BufferedJoin>(tx, community.id, 'join', 'j:');
+        if (waiting.some((join) => join.commitment === commitment))
+          throw ApiError.of('ALREADY_MEMBER');
+        if (codeHash) await this.checkInvite(tx, community.id, codeHash, waiting);
+        const { treeSize } = await tx.community.findUniqueOrThrow({
+          where: { id: community.id },
+          select: { treeSize: true },
+        });
+        await this.assertJoinable(tx, community.id, treeSize + waiting.length, [commitment]);
+      },
+      {
+        communityId: community.id,
+        kind: 'join',
+        actor: commitment,
+        dedupeKey,
+        payload: { commitment, codeHash },
+      },
     );
+    if (!buffered) throw ApiError.of('ALREADY_MEMBER');
+    await this.sealer.afterSubmit(community.id);
+    const member = await this.prisma.member.findUnique({
+      where: { communityId_commitment: { communityId: community.id, commitment } },
+      select: { leafIndex: true },
+    });
+    const { treeRoot, treeSize } = await this.prisma.community.findUniqueOrThrow({
+      where: { id: community.id },
+      select: { treeRoot: true, treeSize: true },
+    });
+    return {
+      leafIndex: member?.leafIndex ?? null,
+      root: treeRoot,
+      size: treeSize,
+      pending: !member,
+    };
+  }
+
+  /**
+   * Stores a batch's joins: per community, the invite codes redeemed and every new leaf appended
+   * at once, in the batch's shuffled order, under one new root.
+   */
+  private async seal(tx: Tx, entries: SealedEntry<BufferedJoin>[]): Promise<void> {
+    const byCommunity = new Map<string, BufferedJoin[]>();
+    for (const { communityId, payload } of entries) {
+      byCommunity.set(communityId, [...(byCommunity.get(communityId) ?? []), payload]);
+    }
+    for (const [communityId, joins] of byCommunity) {
+      const tree = await this.tree.lock(tx, communityId);
+      for (const { codeHash } of joins) {
+        // Checked when the join was answered; the code is used now, by this join alone.
+        if (codeHash) {
+          await tx.inviteCode.updateMany({
+            where: { communityId, codeHash, redeemedAt: null },
+            // To the hour: when a code was used says nothing finer than the batch's window.
+            data: { redeemedAt: new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000) },
+          });
+        }
+      }
+      const stored = await tx.member.findMany({
+        where: { communityId, commitment: { in: joins.map((join) => join.commitment) } },
+        select: { commitment: true },
+      });
+      const known = new Set(stored.map((member) => member.commitment));
+      const commitments = joins.map((join) => join.commitment).filter((c) => !known.has(c));
+      if (commitments.length > 0) {
+        await this.add(tx, communityId, tree, commitments, commitments.map(leafOf));
+      }
+    }
   }
 
   /**
@@ -196,16 +277,7 @@ export class MembersService {
     commitments: string[],
     leaves: bigint[],
   ): Promise<MembershipChange> {
-    if (tree.size + leaves.length > 2 ** TREE_DEPTH) {
-      // Past 2^depth leaves no member could prove at the fixed depth any more.
-      throw ApiError.of('GROUP_FULL');
-    }
-    const existing = await tx.member.count({
-      where: { communityId, commitment: { in: commitments } },
-    });
-    if (existing > 0) {
-      throw ApiError.of('ALREADY_MEMBER');
-    }
+    await this.assertJoinable(tx, communityId, tree.size, commitments);
     const change = await this.tree.appended(tx, communityId, tree.size, leaves);
     await this.tree.publish(tx, communityId, change);
     await tx.member.createMany({
@@ -218,21 +290,36 @@ export class MembersService {
     return { leafIndex: tree.size, root: change.root.toString(), size: change.size };
   }
 
-  /** Consumes the code in the same transaction as the join: used exactly once, or not at all. */
-  private async redeem(tx: Tx, communityId: string, code: string): Promise<void> {
-    const codeHash = hashCode(code);
-    const redeemed = await tx.inviteCode.updateMany({
-      where: { communityId, codeHash, redeemedAt: null, expiresAt: { gt: new Date() } },
-      data: { redeemedAt: new Date() },
-    });
-    if (redeemed.count === 1) return;
-    const invite = await tx.inviteCode.findFirst({ where: { communityId, codeHash } });
-    if (!invite) {
-      throw ApiError.of('INVITE_INVALID');
+  private async assertJoinable(
+    tx: Tx,
+    communityId: string,
+    size: number,
+    commitments: string[],
+  ): Promise<void> {
+    if (size + commitments.length > 2 ** TREE_DEPTH) {
+      // Past 2^depth leaves no member could prove at the fixed depth any more.
+      throw ApiError.of('GROUP_FULL');
     }
-    if (invite.redeemedAt) {
+    const existing = await tx.member.count({
+      where: { communityId, commitment: { in: commitments } },
+    });
+    if (existing > 0) {
+      throw ApiError.of('ALREADY_MEMBER');
+    }
+  }
+
+  /** A code a buffered join may use: known, unused (stored or waiting) and not expired. */
+  private async checkInvite(
+    tx: Tx,
+    communityId: string,
+    codeHash: string,
+    waiting: BufferedJoin[],
+  ): Promise<void> {
+    const invite = await tx.inviteCode.findFirst({ where: { communityId, codeHash } });
+    if (!invite) throw ApiError.of('INVITE_INVALID');
+    if (invite.redeemedAt || waiting.some((join) => join.codeHash === codeHash)) {
       throw ApiError.of('INVITE_USED');
     }
-    throw ApiError.of('INVITE_EXPIRED');
+    if (invite.expiresAt <= new Date()) throw ApiError.of('INVITE_EXPIRED');
   }
 }

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 
 import { ApiErrors } from '../common/api-errors.decorator';
+import { SEALED_WRITE_DOC } from '../sealing/sealed-write-docs';
 import { PageQuery } from '../common/page-query.dto';
 import type { CommunityKey } from '../communities/communities.service';
 import { RouteCommunityKey } from '../communities/route-community.decorator';
@@ -22,7 +23,8 @@ export class NoteRequestsController {
   @ApiOperation({
     summary: 'Request a note on a post, as the pseudonym the proof gives (action note.request)',
     description:
-      'One request per pseudonym and post in a community: asking again answers the stored request with 200 and counts nothing. The post need not have notes yet.',
+      'One request per pseudonym and post in a community: asking again answers the stored request with 200 and counts nothing. The post need not have notes yet.' +
+      SEALED_WRITE_DOC,
   })
   @ApiCreatedResponse({ type: NoteRequestDto, description: 'Recorded; the post counts one more' })
   @ApiOkResponse({

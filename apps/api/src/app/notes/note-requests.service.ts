@@ -8,8 +8,10 @@ import { decodeCountCursor, encodeCountCursor, Page, pageOf } from '../common/cu
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { RequestNoteDto } from './dto/note-input.dto';
 import { NotesService, postPayload } from './notes.service';
-import { PostsService } from './posts.service';
-import { countTowardsQuota } from './pseudonym-quotas';
+import { type PostKey, PostsService } from './posts.service';
+import { assertUnderQuota, countTowardsQuota, quotaDay } from './pseudonym-quotas';
+import { Sealer } from '../sealing/sealer.service';
+import { type SealedEntry, WriteBuffer } from '../sealing/write-buffer.service';
 
 /** A post members of a community asked notes for, with the community's notes on it. */
 export interface RequestedPost {
@@ -24,6 +26,29 @@ export interface StoredNoteRequest {
   created: boolean;
 }
 
+/** A request waiting in the write buffer: what it will store, and the day its quota counts on. */
+interface BufferedRequest {
+  id: string;
+  postKey: PostKey;
+  postId: string;
+  requesterPseudonym: string;
+  postRef: Prisma.InputJsonValue;
+  clientMinute: number;
+  proof: Prisma.InputJsonObject;
+  day: number;
+}
+
+const unsealedRequest = (communityId: string, request: BufferedRequest): NoteRequest =>
+  ({
+    id: request.id,
+    communityId,
+    postId: request.postId,
+    requesterPseudonym: request.requesterPseudonym,
+    postRef: request.postRef,
+    clientMinute: request.clientMinute,
+    proof: request.proof,
+  }) as NoteRequest;
+
 @Injectable()
 export class NoteRequestsService {
   constructor(
@@ -32,13 +57,18 @@ export class NoteRequestsService {
     private readonly posts: PostsService,
     private readonly notes: NotesService,
     private readonly env: Environment,
-  ) {}
+    private readonly buffer: WriteBuffer,
+    private readonly sealer: Sealer,
+  ) {
+    buffer.register<BufferedRequest>('request', (tx, entries) => this.seal(tx, entries));
+  }
 
   /**
    * Records that the proving pseudonym wants a note on the post. One request per pseudonym and
    * post: asking again, whatever the proof, answers the stored request (`created: false`) and
-   * counts nothing. The request and the post's count are written in one transaction, and the
-   * insert decides (ON CONFLICT), so concurrent copies count once.
+   * counts nothing. It goes through the write buffer (docs/threat-model.md); when sealed, the
+   * request and the post's count are written together and the insert decides (ON CONFLICT), so
+   * concurrent copies count once.
    */
   async create(community: CommunityKey, input: RequestNoteDto): Promise<StoredNoteRequest> {
     const key = this.posts.keyOf(input.post);
@@ -48,50 +78,127 @@ export class NoteRequestsService {
       { kind: 'note.request', target: '', payload: { post }, clientMinute: input.clientMinute },
       input.proof,
     );
-    const outcome = await this.prisma.$transaction(async (tx) => {
-      const stored = await this.posts.upsert(tx, key);
-      const [counted] = await tx.$queryRaw<{ count: number }[]>`
-        WITH inserted AS (
-          INSERT INTO note_requests (id, community_id, post_id, requester_pseudonym, post_ref, client_minute, proof)
-          VALUES (${randomUUID()}::uuid, ${community.id}::uuid, ${stored.id}::uuid, ${pseudonym},
-                  ${JSON.stringify(post)}::jsonb, ${input.clientMinute}, ${JSON.stringify(input.proof)}::jsonb)
-          ON CONFLICT (community_id, post_id, requester_pseudonym) DO NOTHING
-          RETURNING post_id
+    const postId = await this.posts.idOf(key);
+    const stored = () =>
+      this.prisma.noteRequest.findUnique({
+        where: {
+          communityId_postId_requesterPseudonym: {
+            communityId: community.id,
+            postId,
+            requesterPseudonym: pseudonym,
+          },
+        },
+      });
+    const count = async () =>
+      ((
+        await this.prisma.postRequestCount.findUnique({
+          where: { communityId_postId: { communityId: community.id, postId } },
+        })
+      )?.count ?? 0) +
+      (
+        await this.buffer.waiting(
+          this.prisma,
+          community.id,
+          'request',
+          `q:${community.id}:${postId}:`,
         )
-        INSERT INTO post_request_counts (community_id, post_id, count)
-        SELECT ${community.id}::uuid, post_id, 1 FROM inserted
-        ON CONFLICT (community_id, post_id) DO UPDATE SET count = post_request_counts.count + 1
-        RETURNING count`;
-      // Only a new request counts; asking again answers the stored one for free.
-      if (counted !== undefined) {
-        await countTowardsQuota(
+      ).length;
+    const asked = await stored();
+    if (asked) return { request: asked, postRequestCount: await count(), created: false };
+    const dedupeKey = `q:${community.id}:${postId}:${pseudonym}`;
+    const pending: BufferedRequest = {
+      id: randomUUID(),
+      postKey: key,
+      postId,
+      requesterPseudonym: pseudonym,
+      postRef: post,
+      clientMinute: input.clientMinute,
+      proof: input.proof as Prisma.InputJsonObject,
+      day: quotaDay(),
+    };
+    const buffered = await this.buffer.submit(
+      `quota:${community.id}:${pseudonym}`,
+      async (tx) => {
+        if (
+          await tx.noteRequest.findUnique({
+            where: {
+              communityId_postId_requesterPseudonym: {
+                communityId: community.id,
+                postId,
+                requesterPseudonym: pseudonym,
+              },
+            },
+            select: { id: true },
+          })
+        ) {
+          return false;
+        }
+        const today = (
+          await this.buffer.waiting<BufferedRequest>(
+            tx,
+            community.id,
+            'request',
+            `q:${community.id}:`,
+          )
+        ).filter(
+          (request) => request.requesterPseudonym === pseudonym && request.day === pending.day,
+        ).length;
+        await assertUnderQuota(
           tx,
           community,
           pseudonym,
           'note_requests',
           this.env.NOTE_REQUESTS_PER_DAY,
+          today,
+        );
+      },
+      { communityId: community.id, kind: 'request', actor: pseudonym, dedupeKey, payload: pending },
+    );
+    if (buffered) await this.sealer.afterSubmit(community.id);
+    const sealed = await stored();
+    if (sealed) return { request: sealed, postRequestCount: await count(), created: buffered };
+    const [waiting] = await this.buffer.waiting<BufferedRequest>(
+      this.prisma,
+      community.id,
+      'request',
+      dedupeKey,
+    );
+    return {
+      request: unsealedRequest(community.id, waiting ?? pending),
+      postRequestCount: await count(),
+      created: buffered,
+    };
+  }
+
+  /**
+   * Stores a batch's requests: the request and, only when it is new, one more for its post's
+   * count and the requester's daily quota.
+   */
+  private async seal(tx: Prisma.TransactionClient, entries: SealedEntry<BufferedRequest>[]) {
+    for (const { communityId, payload: request } of entries) {
+      const post = await this.posts.upsert(tx, request.postKey, request.postId);
+      const counted = await tx.$executeRaw`
+        WITH inserted AS (
+          INSERT INTO note_requests (id, community_id, post_id, requester_pseudonym, post_ref, client_minute, proof)
+          VALUES (${request.id}::uuid, ${communityId}::uuid, ${post.id}::uuid, ${request.requesterPseudonym},
+                  ${JSON.stringify(request.postRef)}::jsonb, ${request.clientMinute}, ${JSON.stringify(request.proof)}::jsonb)
+          ON CONFLICT (community_id, post_id, requester_pseudonym) DO NOTHING
+          RETURNING post_id
+        )
+        INSERT INTO post_request_counts (community_id, post_id, count)
+        SELECT ${communityId}::uuid, post_id, 1 FROM inserted
+        ON CONFLICT (community_id, post_id) DO UPDATE SET count = post_request_counts.count + 1`;
+      if (counted > 0 && this.env.NOTE_REQUESTS_PER_DAY > 0) {
+        await countTowardsQuota(
+          tx,
+          communityId,
+          request.requesterPseudonym,
+          'note_requests',
+          request.day,
         );
       }
-      return { postId: stored.id, count: counted?.count };
-    });
-    if (outcome.count !== undefined) this.notes.forgetPostReads();
-    const request = await this.prisma.noteRequest.findUniqueOrThrow({
-      where: {
-        communityId_postId_requesterPseudonym: {
-          communityId: community.id,
-          postId: outcome.postId,
-          requesterPseudonym: pseudonym,
-        },
-      },
-    });
-    const postRequestCount =
-      outcome.count ??
-      (
-        await this.prisma.postRequestCount.findUniqueOrThrow({
-          where: { communityId_postId: { communityId: community.id, postId: outcome.postId } },
-        })
-      ).count;
-    return { request, postRequestCount, created: outcome.count !== undefined };
+    }
+    if (entries.length > 0) this.notes.forgetPostReads();
   }
 
   /**

@@ -14,6 +14,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 
 import { ApiErrors } from '../common/api-errors.decorator';
+import { SEALED_WRITE_DOC } from '../sealing/sealed-write-docs';
 import type { CommunityKey } from '../communities/communities.service';
 import { RouteCommunityKey } from '../communities/route-community.decorator';
 import { CreateNoteDto, DeleteNoteDto } from './dto/note-input.dto';
@@ -33,7 +34,8 @@ export class NotesController {
   @ApiOperation({
     summary: 'Write a note on a post, as the pseudonym the proof gives (action note.create)',
     description:
-      "Sending the same proven note again answers the existing note with 200. A pseudonym writes once its rating impact reaches the community's earnInImpact, and not while 3 of its last 5 decided notes are not helpful (EARN_IN_REQUIRED, WRITING_LOCKED; details say where it stands).",
+      "Sending the same proven note again answers the existing note with 200. A pseudonym writes once its rating impact reaches the community's earnInImpact, and not while 3 of its last 5 decided notes are not helpful (EARN_IN_REQUIRED, WRITING_LOCKED; details say where it stands)." +
+      SEALED_WRITE_DOC,
   })
   @ApiCreatedResponse({ type: NoteDto })
   @ApiOkResponse({ type: NoteDto, description: 'The same submission was already stored' })

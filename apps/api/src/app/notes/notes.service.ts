@@ -27,8 +27,11 @@ import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
 import type { NeedingRatingsOrder } from './dto/note-params.dto';
 import { checkNoteContent } from './note-rules';
 import { PostResponseCache } from './post-responses';
-import { PostsService } from './posts.service';
-import { countTowardsQuota } from './pseudonym-quotas';
+import { type PostKey, PostsService } from './posts.service';
+import { assertUnderQuota, countTowardsQuota, quotaDay } from './pseudonym-quotas';
+import { Sealer } from '../sealing/sealer.service';
+import { type SealedEntry, WriteBuffer } from '../sealing/write-buffer.service';
+import { randomUUID } from 'node:crypto';
 
 export type NoteWithCount = Note & { _count: { ratings: number } };
 
@@ -39,8 +42,50 @@ const HISTORY_LIMIT = 100;
 
 const WITH_COUNT = { _count: { select: { ratings: true } } } as const;
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+/** A note waiting in the write buffer: what it will store, and the day its quota counts on. */
+interface BufferedNote {
+  id: string;
+  postKey: PostKey;
+  postId: string;
+  authorPseudonym: string;
+  classification: Note['classification'];
+  reasons: string[];
+  text: string;
+  sources: string[];
+  proof: Prisma.InputJsonObject;
+  postRef: JsonValue;
+  clientMinute: number;
+  message: string;
+  day: number;
+}
+
+/** The note a buffered write will store, as it will read once sealed. */
+function unsealedNote(communityId: string, note: BufferedNote): NoteWithCount {
+  return {
+    id: note.id,
+    communityId,
+    postId: note.postId,
+    authorPseudonym: note.authorPseudonym,
+    classification: note.classification,
+    reasons: note.reasons,
+    text: note.text,
+    sources: note.sources,
+    status: NoteStatus.NEEDS_MORE_RATINGS,
+    createdAt: new Date(note.clientMinute * 60_000),
+    deletedAt: null,
+    proof: note.proof,
+    postRef: note.postRef,
+    clientMinute: note.clientMinute,
+    message: note.message,
+    deleteProof: null,
+    score: null,
+    scoredRunId: null,
+    changedBatch: 0n,
+    statusHistory: null,
+    previousStatusHistory: null,
+    _count: { ratings: 0 },
+  } as NoteWithCount;
+}
 
 /** The post as submitted, without absent fields: exactly what the author's proof covers. */
 export const noteNotFound = (community: CommunityKey, noteId: string) =>
@@ -65,8 +110,11 @@ export class NotesService {
     private readonly siblings: SiblingProcesses,
     private readonly env: Environment,
     private readonly standing: StandingService,
+    private readonly buffer: WriteBuffer,
+    private readonly sealer: Sealer,
   ) {
     siblings.on(POST_READS_CHANGED, () => postResponses.clear());
+    buffer.register<BufferedNote>('note', (tx, entries) => this.seal(tx, entries));
   }
 
   /**
@@ -109,38 +157,104 @@ export class NotesService {
     if (replayed) return { note: replayed, created: false };
     // Earned standing (earn-in, writing lock) is the author's pseudonym's: known only now.
     await this.standing.assertMayWrite(community, pseudonym);
-    try {
-      const note = await this.prisma.$transaction(async (tx) => {
-        await countTowardsQuota(tx, community, pseudonym, 'notes', this.env.NOTES_PER_DAY);
-        const stored = await this.posts.upsert(tx, key);
-        const note = await tx.note.create({
-          data: {
-            communityId: community.id,
-            postId: stored.id,
-            authorPseudonym: pseudonym,
-            classification: input.classification,
-            reasons: input.reasons,
-            text: input.text,
-            sources: input.sources,
-            proof: input.proof as Prisma.InputJsonObject,
-            postRef: post as Prisma.InputJsonObject,
-            clientMinute: input.clientMinute,
-            message,
-            createdAt: new Date(input.clientMinute * 60_000),
-          },
-          include: WITH_COUNT,
-        });
-        await this.outbox.record(tx, community.id, 'note.created');
-        return note;
-      });
-      this.forgetPostReads();
-      return { note, created: true };
-    } catch (error) {
-      // The same submission raced itself: the other request wrote it.
-      const raced = isUniqueViolation(error) ? await existing() : null;
-      if (raced) return { note: raced, created: false };
-      throw error;
+    const dedupeKey = `n:${community.id}:${pseudonym}:${message}`;
+    const pending: BufferedNote = {
+      id: randomUUID(),
+      postKey: key,
+      postId: await this.posts.idOf(key),
+      authorPseudonym: pseudonym,
+      classification: input.classification,
+      reasons: input.reasons,
+      text: input.text,
+      sources: input.sources,
+      proof: input.proof as Prisma.InputJsonObject,
+      postRef: post,
+      clientMinute: input.clientMinute,
+      message,
+      day: quotaDay(),
+    };
+    const buffered = await this.buffer.submit(
+      `quota:${community.id}:${pseudonym}`,
+      async (tx) => {
+        if (
+          await tx.note.findUnique({
+            where: {
+              communityId_authorPseudonym_message: {
+                communityId: community.id,
+                authorPseudonym: pseudonym,
+                message,
+              },
+            },
+            select: { id: true },
+          })
+        ) {
+          return false;
+        }
+        const today = (
+          await this.buffer.waiting<BufferedNote>(
+            tx,
+            community.id,
+            'note',
+            `n:${community.id}:${pseudonym}:`,
+          )
+        ).filter((note) => note.day === pending.day).length;
+        await assertUnderQuota(tx, community, pseudonym, 'notes', this.env.NOTES_PER_DAY, today);
+      },
+      { communityId: community.id, kind: 'note', actor: pseudonym, dedupeKey, payload: pending },
+    );
+    if (!buffered) {
+      // The same submission raced itself: the other request buffered it.
+      const [waiting] = await this.buffer.waiting<BufferedNote>(
+        this.prisma,
+        community.id,
+        'note',
+        dedupeKey,
+      );
+      const stored = await existing();
+      if (stored) return { note: stored, created: false };
+      if (waiting) return { note: unsealedNote(community.id, waiting), created: false };
     }
+    await this.sealer.afterSubmit(community.id);
+    if (this.sealer.immediate) {
+      this.forgetPostReads();
+      return { note: (await existing()) ?? unsealedNote(community.id, pending), created: true };
+    }
+    return { note: unsealedNote(community.id, pending), created: true };
+  }
+
+  /**
+   * Stores a batch's notes, each with its post, its rescoring request and its count towards the
+   * author's daily quota. A note stored meanwhile (the same submission, sealed in an earlier
+   * batch) is skipped.
+   */
+  private async seal(tx: Prisma.TransactionClient, entries: SealedEntry<BufferedNote>[]) {
+    for (const { communityId, payload: note } of entries) {
+      const post = await this.posts.upsert(tx, note.postKey, note.postId);
+      const { count } = await tx.note.createMany({
+        data: {
+          id: note.id,
+          communityId,
+          postId: post.id,
+          authorPseudonym: note.authorPseudonym,
+          classification: note.classification,
+          reasons: note.reasons,
+          text: note.text,
+          sources: note.sources,
+          proof: note.proof,
+          postRef: note.postRef as Prisma.InputJsonObject,
+          clientMinute: note.clientMinute,
+          message: note.message,
+          createdAt: new Date(note.clientMinute * 60_000),
+        },
+        skipDuplicates: true,
+      });
+      if (count === 0) continue;
+      await this.outbox.record(tx, communityId, 'note.created');
+      if (this.env.NOTES_PER_DAY > 0) {
+        await countTowardsQuota(tx, communityId, note.authorPseudonym, 'notes', note.day);
+      }
+    }
+    if (entries.length > 0) this.forgetPostReads();
   }
 
   /** Only the author deletes, by proving the same pseudonym; the note and its ratings stay in the data. */

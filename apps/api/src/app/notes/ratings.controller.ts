@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 
 import { ApiErrors } from '../common/api-errors.decorator';
+import { SEALED_WRITE_DOC } from '../sealing/sealed-write-docs';
 import type { CommunityKey } from '../communities/communities.service';
 import { RouteCommunityKey } from '../communities/route-community.decorator';
 import { PutRatingDto } from './dto/note-input.dto';
@@ -20,7 +21,8 @@ export class RatingsController {
   @ApiOperation({
     summary: 'Rate a note, or change your rating (action rating.put, target note:<id>)',
     description:
-      'A later clientMinute replaces your rating; the same rating again changes nothing (200).',
+      'A later clientMinute replaces your rating; the same rating again changes nothing (200).' +
+      SEALED_WRITE_DOC,
   })
   @ApiCreatedResponse({
     type: RatingDto,

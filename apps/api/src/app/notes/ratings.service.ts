@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Helpfulness, PrismaService, Rating, ScoringOutbox } from '@bridgenotes/database';
+import { Helpfulness, Prisma, PrismaService, Rating, ScoringOutbox } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
 import type { CommunityKey } from '../communities/communities.service';
 import { ActionProofsService } from '../membership/action-proofs.service';
+import { Sealer } from '../sealing/sealer.service';
+import { type SealedEntry, WriteBuffer } from '../sealing/write-buffer.service';
 import { PutRatingDto } from './dto/note-input.dto';
 import { checkRatingTags } from './note-rules';
 import { noteNotFound } from './notes.service';
@@ -23,7 +25,11 @@ export class RatingsService {
     private readonly prisma: PrismaService,
     private readonly outbox: ScoringOutbox,
     private readonly proofs: ActionProofsService,
-  ) {}
+    private readonly buffer: WriteBuffer,
+    private readonly sealer: Sealer,
+  ) {
+    buffer.register<BufferedRating>('rating', (tx, entries) => this.seal(tx, entries));
+  }
 
   /**
    * One rating per pseudonym and note, ordered by client minute (docs/protocol.md, "The order of
@@ -31,8 +37,8 @@ export class RatingsService {
    * changes nothing. Anything else is an older choice (a replay, or a device that does not know
    * the newer rating): refused with the stored minute, so a client re-proves its choice with the
    * minute after it. Ties are never broken by arrival: proofs are public, and anyone could
-   * replay an older proof of the same minute. Decided by one atomic upsert, so concurrent
-   * submissions cannot store two.
+   * replay an older proof of the same minute. The rating goes through the write buffer
+   * (docs/threat-model.md): the answer carries it as it will be stored.
    */
   async put(
     community: CommunityKey,
@@ -62,49 +68,93 @@ export class RatingsService {
       throw ApiError.of('NOTE_DELETED');
     }
 
-    // One statement, so one round trip and atomic without a transaction: the upsert, its outbox
-    // row (only when it wrote), and the rating as it now stands. When the upsert wrote nothing,
-    // the stored rating comes from the statement's snapshot; it is missing only if a concurrent
-    // submission inserted it after that snapshot, and is then read again below.
-    const [row] = await this.prisma.$queryRaw<
-      (StoredRating & { outcome: 'created' | 'replaced' | 'stored' })[]
-    >`
-      WITH written AS (
-        INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
-        VALUES (${randomUUID()}::uuid, ${community.id}::uuid, ${note.id}::uuid, ${pseudonym},
-                ${input.helpfulness}::"Helpfulness", ${input.tags}::varchar[], ${input.clientMinute},
-                ${JSON.stringify(input.proof)}::jsonb)
-        ON CONFLICT (note_id, rater_pseudonym) DO UPDATE
-          SET helpfulness = excluded.helpfulness, tags = excluded.tags,
-              client_minute = excluded.client_minute, proof = excluded.proof
-          WHERE ratings.client_minute < excluded.client_minute
-        RETURNING note_id, rater_pseudonym, helpfulness, tags, client_minute, (xmax = 0) AS inserted
-      ), outbox AS (${this.outbox.recordPerRow(community.id, 'rating.put', 'written')})
-      SELECT note_id AS "noteId", rater_pseudonym AS "raterPseudonym",
-             helpfulness::text AS helpfulness, tags, client_minute AS "clientMinute",
-             CASE WHEN inserted THEN 'created' ELSE 'replaced' END AS outcome
-        FROM written
-      UNION ALL
-      SELECT note_id, rater_pseudonym, helpfulness::text, tags, client_minute, 'stored'
-        FROM ratings
-       WHERE note_id = ${note.id}::uuid AND rater_pseudonym = ${pseudonym}
-         AND NOT EXISTS (SELECT 1 FROM written)`;
-
-    if (row && row.outcome !== 'stored') return { rating: row, outcome: row.outcome };
-    const stored =
-      row ??
-      (await this.prisma.rating.findUniqueOrThrow({
-        where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
-      }));
-    if (isSameRating(stored, input)) return { rating: stored, outcome: 'unchanged' };
-    throw new ApiError(
-      'RATING_OUTDATED',
-      `Your rating of this note stored at clientMinute ${stored.clientMinute} is as new as this one or newer: ` +
-        `prove the new choice with clientMinute ${stored.clientMinute + 1} (nextRatingMinute in @bridgenotes/protocol)`,
-      { storedClientMinute: stored.clientMinute },
+    const rating: StoredRating = {
+      noteId: note.id,
+      raterPseudonym: pseudonym,
+      helpfulness: input.helpfulness,
+      tags: input.tags,
+      clientMinute: input.clientMinute,
+    };
+    let outcome = 'created' as RatingOutcome;
+    // Decided against the stored rating and those waiting to be sealed, one submission of this
+    // member for this note at a time; the sealing upsert keeps the latest minute whatever the
+    // order a batch stores them in.
+    await this.buffer.submit(
+      `rating:${note.id}:${pseudonym}`,
+      async (tx) => {
+        const stored = await tx.rating.findUnique({
+          where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
+          select: {
+            noteId: true,
+            raterPseudonym: true,
+            helpfulness: true,
+            tags: true,
+            clientMinute: true,
+          },
+        });
+        const waiting = await this.buffer.waiting<BufferedRating>(
+          tx,
+          community.id,
+          'rating',
+          `r:${note.id}:${pseudonym}:`,
+        );
+        const latest = [...(stored ? [stored] : []), ...waiting.map(toStored)].reduce<
+          StoredRating | undefined
+        >((a, b) => (a === undefined || b.clientMinute > a.clientMinute ? b : a), undefined);
+        if (!latest) return;
+        if (latest.clientMinute < input.clientMinute) {
+          outcome = 'replaced';
+          return;
+        }
+        if (isSameRating(latest, input)) {
+          outcome = 'unchanged';
+          return false;
+        }
+        throw new ApiError(
+          'RATING_OUTDATED',
+          `Your rating of this note stored at clientMinute ${latest.clientMinute} is as new as this one or newer: ` +
+            `prove the new choice with clientMinute ${latest.clientMinute + 1} (nextRatingMinute in @bridgenotes/protocol)`,
+          { storedClientMinute: latest.clientMinute },
+        );
+      },
+      {
+        communityId: community.id,
+        kind: 'rating',
+        actor: pseudonym,
+        dedupeKey: `r:${note.id}:${pseudonym}:${input.clientMinute}`,
+        payload: { ...rating, proof: input.proof } satisfies BufferedRating,
+      },
     );
+    if (outcome !== 'unchanged') await this.sealer.afterSubmit(community.id);
+    return { rating, outcome };
+  }
+
+  /**
+   * Stores a batch's ratings: one statement per rating, the upsert that keeps the latest minute
+   * and its outbox row only when it wrote, so the batch's order decides nothing.
+   */
+  private async seal(tx: Prisma.TransactionClient, entries: SealedEntry<BufferedRating>[]) {
+    for (const { communityId, payload: rating } of entries) {
+      await tx.$executeRaw`
+        WITH written AS (
+          INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+          VALUES (${randomUUID()}::uuid, ${communityId}::uuid, ${rating.noteId}::uuid,
+                  ${rating.raterPseudonym}, ${rating.helpfulness}::"Helpfulness",
+                  ${rating.tags}::varchar[], ${rating.clientMinute}, ${JSON.stringify(rating.proof)}::jsonb)
+          ON CONFLICT (note_id, rater_pseudonym) DO UPDATE
+            SET helpfulness = excluded.helpfulness, tags = excluded.tags,
+                client_minute = excluded.client_minute, proof = excluded.proof
+            WHERE ratings.client_minute < excluded.client_minute
+          RETURNING 1
+        ) ${this.outbox.recordPerRow(communityId, 'rating.put', 'written')}`;
+    }
   }
 }
+
+/** A rating waiting in the write buffer: what it will store. */
+type BufferedRating = StoredRating & { proof: unknown };
+
+const toStored = ({ proof: _proof, ...rating }: BufferedRating): StoredRating => rating;
 
 function isSameRating(
   stored: StoredRating,

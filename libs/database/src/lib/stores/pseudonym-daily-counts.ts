@@ -2,48 +2,66 @@ import { Prisma } from '../../generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
 
+// The one place that reads and writes `pseudonym_daily_counts` (the daily quotas of notes and
+// note requests; only the UTC day is kept, never a finer time), in the caller's transaction.
+
 /** What a daily quota counts: the column of `pseudonym_daily_counts` it moves. */
 export type DailyCountKind = 'notes' | 'note_requests';
 
-export interface DailyCount {
-  /** The quota in force: the community's override, or the default given; 0 means none. */
-  quota: number;
-  /** Whether the write was counted; false when the day's quota was already used. */
-  counted: boolean;
+/** The day as PostgreSQL reads a date, whatever the session's time zone. */
+const dateText = (dayNumber: number) => new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The daily quota of `kind` in force in the community: its override column (`notes_per_day`,
+ * `note_requests_per_day`), else `defaultQuota`; 0 means none.
+ */
+export async function dailyQuota(
+  tx: Tx,
+  communityId: string,
+  kind: DailyCountKind,
+  defaultQuota: number,
+): Promise<number> {
+  const override = Prisma.raw(kind === 'notes' ? 'notes_per_day' : 'note_requests_per_day');
+  const [row] = await tx.$queryRaw<{ quota: number }[]>`
+    SELECT COALESCE(${override}, ${defaultQuota}::int) AS quota
+      FROM communities WHERE id = ${communityId}::uuid`;
+  return row?.quota ?? defaultQuota;
+}
+
+/** How many writes of `kind` the pseudonym has stored on the day (days since 1970-01-01, UTC). */
+export async function dailyWritesStored(
+  tx: Tx,
+  communityId: string,
+  pseudonym: string,
+  kind: DailyCountKind,
+  dayNumber: number,
+): Promise<number> {
+  const counter = Prisma.raw(kind === 'notes' ? 'notes' : 'note_requests');
+  const [row] = await tx.$queryRaw<{ used: number }[]>`
+    SELECT ${counter}::int AS used FROM pseudonym_daily_counts
+     WHERE community_id = ${communityId}::uuid AND pseudonym = ${pseudonym}
+       AND day = ${dateText(dayNumber)}::date`;
+  return row?.used ?? 0;
 }
 
 /**
- * The one place that writes `pseudonym_daily_counts` (the daily quotas of notes and note
- * requests; only the UTC day is kept, never a finer time). In the caller's transaction: counts
- * one more write of `kind` for the pseudonym today, unless the community's quota (its override
- * column, else `defaultQuota`) is used; the counter only moves while under the quota (the
- * upsert's WHERE), so concurrent writes cannot overshoot it. A quota of 0 counts nothing.
+ * Counts one write of `kind` on the day it arrived. It never refuses: the quota was checked when
+ * the write was answered (before the write buffer sealed it).
  */
 export async function countDailyWrite(
   tx: Tx,
   communityId: string,
   pseudonym: string,
   kind: DailyCountKind,
-  defaultQuota: number,
-): Promise<DailyCount> {
+  dayNumber: number,
+): Promise<void> {
   // Column names come from the closed DailyCountKind, never from input.
   const counter = Prisma.raw(kind === 'notes' ? 'notes' : 'note_requests');
-  const override = Prisma.raw(kind === 'notes' ? 'notes_per_day' : 'note_requests_per_day');
-  const [row] = await tx.$queryRaw<{ quota: number; counted: number }[]>`
-    WITH quota AS (
-      SELECT COALESCE(${override}, ${defaultQuota}::int) AS q FROM communities WHERE id = ${communityId}::uuid
-    ), counted AS (
-      INSERT INTO pseudonym_daily_counts (community_id, pseudonym, day, ${counter})
-      SELECT ${communityId}::uuid, ${pseudonym}, (now() AT TIME ZONE 'UTC')::date, 1
-      FROM quota WHERE q > 0
-      ON CONFLICT (community_id, pseudonym, day)
-      DO UPDATE SET ${counter} = pseudonym_daily_counts.${counter} + 1
-      WHERE pseudonym_daily_counts.${counter} < (SELECT q FROM quota)
-      RETURNING 1
-    )
-    SELECT q AS quota, (SELECT count(*) FROM counted)::int AS counted FROM quota`;
-  const quota = row?.quota ?? defaultQuota;
-  return { quota, counted: quota === 0 || (row?.counted ?? 0) > 0 };
+  await tx.$executeRaw`
+    INSERT INTO pseudonym_daily_counts (community_id, pseudonym, day, ${counter})
+    VALUES (${communityId}::uuid, ${pseudonym}, ${dateText(dayNumber)}::date, 1)
+    ON CONFLICT (community_id, pseudonym, day)
+    DO UPDATE SET ${counter} = pseudonym_daily_counts.${counter} + 1`;
 }
 
 /**

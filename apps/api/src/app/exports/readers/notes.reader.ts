@@ -53,6 +53,6 @@ export const notesReader: ChangeStreamReader<'notes'> = {
       include: { post: true },
       take,
     });
-    return rows.map((note) => changePositioned(note.changedXid, note.id, noteRecord(note)));
+    return rows.map((note) => changePositioned(note.changedBatch, note.id, noteRecord(note)));
   },
 };

@@ -39,7 +39,7 @@ export const ratingsReader: ChangeStreamReader<'ratings'> = {
       take,
     });
     return rows.map((rating) =>
-      changePositioned(rating.changedXid, rating.id, ratingRecord(rating)),
+      changePositioned(rating.changedBatch, rating.id, ratingRecord(rating)),
     );
   },
 };

@@ -118,14 +118,25 @@ export class MemberParams extends CommunitySlugParams {
 }
 
 export class MembershipChangeDto implements MembershipChangeResponse {
-  @ApiProperty({ description: 'Leaf index of the (first) member added', example: 41 })
-  leafIndex!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Leaf index of the (first) member added; null while the join is pending',
+    example: 41,
+  })
+  leafIndex!: number | null;
 
-  @ApiProperty({ description: 'The new group root (decimal)' })
+  @ApiProperty({ description: 'The group root now (decimal): the new one once the join is sealed' })
   root!: string;
 
   @ApiProperty({ description: 'Leaves in the tree now', example: 42 })
   size!: number;
+
+  @ApiPropertyOptional({
+    description:
+      'true: the join is stored durably and waits for its batch (SEAL_WINDOW_SECONDS, at least SEAL_MIN_MEMBERS joins, at most SEAL_MAX_WAIT_SECONDS): poll the group leaves until they include the commitment before proving',
+  })
+  pending?: boolean;
 }
 
 export class CreateInvitesDto {

@@ -1,0 +1,138 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
+import { Prisma, PrismaService } from '@bridgenotes/database';
+import { randomInt } from 'node:crypto';
+
+import { type BufferedKind, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
+
+/** The kinds in the order a batch stores them: a note before the requests on its post. */
+const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
+
+/** A batch may be large after an outage: give its one transaction time. */
+const BATCH_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
+
+interface Waiting {
+  community_id: string;
+  joins: boolean;
+  members: number;
+  oldest: bigint;
+}
+
+/** Fisher–Yates with the system's CSPRNG: the stored order must not depend on arrival. */
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/**
+ * Seals the write buffer into the real tables (docs/threat-model.md, docs/architecture.md
+ * "Sealed writes"). Runs in every API process on a timer of SEAL_WINDOW_SECONDS; sealers of
+ * several processes take turns on the change-batch counter's row lock, so a row is sealed once.
+ * A community's joins, and separately its other writes, are due once SEAL_MIN_MEMBERS different
+ * members wait (or the oldest waited SEAL_MAX_WAIT_SECONDS); every due write is stored in one
+ * transaction, in shuffled order, and deleted from the buffer in it. A crash before the commit
+ * leaves the buffer as it was; the next check seals it.
+ */
+@Injectable()
+export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Sealer.name);
+  private timer?: NodeJS.Timeout;
+  private running: Promise<number> = Promise.resolve(0);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly buffer: WriteBuffer,
+    private readonly env: Environment,
+  ) {}
+
+  /** Every write is sealed in its own request (SEAL_WINDOW_SECONDS=0). */
+  get immediate(): boolean {
+    return this.env.SEAL_WINDOW_SECONDS === 0;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.immediate) return;
+    this.timer = setInterval(() => void this.sealDue(), this.env.SEAL_WINDOW_SECONDS * 1000);
+    this.timer.unref();
+    // Writes a previous process left in the buffer are sealed as soon as they are due.
+    void this.sealDue();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Seals what is due now; answers how many writes it stored. One seal at a time per process. */
+  sealDue(): Promise<number> {
+    this.running = this.running.then(() =>
+      this.seal().catch((error: unknown) => {
+        // The buffer is untouched (one transaction): the next check retries.
+        this.logger.error(`sealing failed: ${(error as Error).message}`);
+        return 0;
+      }),
+    );
+    return this.running;
+  }
+
+  /** After a write in immediate mode: seals its community's waiting writes before the answer. */
+  async afterSubmit(communityId: string): Promise<void> {
+    if (this.immediate) await this.seal(communityId);
+  }
+
+  /** Seals what is due, or everything waiting for `only` (immediate mode). */
+  private seal(only?: string): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALING_LOCK})`;
+      // Takes this batch's number: the counter row stays locked until the commit.
+      await tx.$queryRaw`SELECT change_batch()`;
+      const due = (await this.dueGroups(tx)).filter(
+        (group) => only === undefined || group.community_id === only,
+      );
+      if (due.length === 0) return 0;
+      const rows = await tx.$queryRaw<
+        { id: string; community_id: string; kind: BufferedKind; payload: unknown }[]
+      >`
+        SELECT id, community_id, kind, payload FROM write_buffer
+         WHERE (community_id, kind = 'join') IN (
+           SELECT * FROM unnest(${due.map((group) => group.community_id)}::uuid[],
+                                ${due.map((group) => group.joins)}::boolean[]))`;
+      for (const kind of KIND_ORDER) {
+        const entries = shuffled(rows.filter((row) => row.kind === kind)).map((row) => ({
+          communityId: row.community_id,
+          payload: row.payload,
+        }));
+        if (entries.length > 0) await this.buffer.applierOf(kind)(tx, entries);
+      }
+      await tx.$executeRaw`
+        DELETE FROM write_buffer WHERE id = ANY(${rows.map((row) => row.id)}::uuid[])`;
+      return rows.length;
+    }, BATCH_TRANSACTION);
+  }
+
+  /** The (community, joins or not) groups due now. */
+  private async dueGroups(tx: Prisma.TransactionClient): Promise<Waiting[]> {
+    const groups = await tx.$queryRaw<Waiting[]>`
+      SELECT community_id, kind = 'join' AS joins, count(DISTINCT actor)::int AS members,
+             min(arrived_window) AS oldest
+        FROM write_buffer GROUP BY 1, 2`;
+    if (this.immediate) return groups;
+    const { SEAL_MIN_MEMBERS, SEAL_MAX_WAIT_SECONDS, SEAL_WINDOW_SECONDS } = this.env;
+    const now = this.buffer.windowOf(Date.now());
+    const waitWindows = BigInt(Math.ceil(SEAL_MAX_WAIT_SECONDS / SEAL_WINDOW_SECONDS));
+    return groups.filter(
+      (group) =>
+        group.members >= SEAL_MIN_MEMBERS ||
+        (SEAL_MAX_WAIT_SECONDS > 0 && now - BigInt(group.oldest) >= waitWindows),
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
+import { Prisma, PrismaService } from '@bridgenotes/database';
+import { randomUUID } from 'node:crypto';
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * The advisory lock a sealing holds exclusively and a submission shared: a submission never
+ * sees a write half-way between the buffer and its table.
+ */
+export const SEALING_LOCK = 0x5ea1n;
+
+/** A submission may wait for a sealing to finish: give it the time a large batch takes. */
+const SUBMIT_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
+
+/**
+ * Submissions one process runs at once. Each holds a pooled connection for its transaction, and
+ * they queue on locks (always on the embedded database's one session): measured there, 50
+ * concurrent ratings held all 10 of the pool's connections and the rest of the API's queries
+ * failed after the pool's 5-s wait. The others wait here, holding nothing.
+ */
+const SUBMISSIONS_AT_ONCE = 4;
+
+/** What waits in the buffer: a member's join, or one of the proven writes. */
+export type BufferedKind = 'join' | 'note' | 'rating' | 'request';
+
+/** One buffered write, as its applier gets it when its batch is sealed. */
+export interface SealedEntry<P = unknown> {
+  communityId: string;
+  payload: P;
+}
+
+/**
+ * Stores a kind's buffered writes in their tables, inside the batch's transaction, in the order
+ * given (already shuffled). Must not fail for a write it accepted: a failure rolls the whole
+ * batch back, to be retried at the next check.
+ */
+export type Applier<P = unknown> = (tx: Tx, entries: SealedEntry<P>[]) => Promise<void>;
+
+export interface BufferedWrite<P> {
+  communityId: string;
+  kind: BufferedKind;
+  /** The member the batch hides: the pseudonym, or the joining commitment. */
+  actor: string;
+  /** Two writes with one key are one write: the second is not buffered (`submit` says so). */
+  dedupeKey: string;
+  payload: P;
+}
+
+/**
+ * The durable buffer of proven writes and joins (docs/threat-model.md). A write service checks
+ * its write in full (proof, rules, quotas, against what is stored and what waits here), then
+ * `submit`s what it will store: once that returns, the write is durable and is answered 201. The
+ * `Sealer` later stores it in its table through the applier its service registered, with the
+ * other writes of its batch.
+ */
+@Injectable()
+export class WriteBuffer {
+  private readonly appliers = new Map<BufferedKind, Applier>();
+  private active = 0;
+  private readonly queued: (() => void)[] = [];
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly env: Environment,
+  ) {}
+
+  /** Called by each write service at construction, for its kind. */
+  register<P>(kind: BufferedKind, applier: Applier<P>): void {
+    this.appliers.set(kind, applier as Applier);
+  }
+
+  applierOf(kind: BufferedKind): Applier {
+    const applier = this.appliers.get(kind);
+    if (!applier) throw new Error(`no applier registered for buffered ${kind} writes`);
+    return applier;
+  }
+
+  /** The window a time falls in: rows remember only this, to bound a quiet community's wait. */
+  windowOf(ms: number): bigint {
+    const seconds = Math.max(1, this.env.SEAL_WINDOW_SECONDS);
+    return BigInt(Math.floor(ms / 1000 / seconds));
+  }
+
+  /**
+   * Runs `check` and, if it passes, buffers the write, in one transaction under a lock on
+   * `lockKey` (a transaction-level advisory lock), so two submissions that decide against each
+   * other (a member's ratings of one note, its quota) are checked one after the other. `check`
+   * throws to refuse the write, or answers false when there is nothing to store (a replay).
+   * Answers whether the write was buffered: not when a write with its dedupe key already waits.
+   */
+  async submit<P>(
+    lockKey: string,
+    check: (tx: Tx) => Promise<boolean | void>,
+    write: BufferedWrite<P>,
+  ): Promise<boolean> {
+    // A finished submission hands its slot straight to the next one waiting.
+    if (this.active >= SUBMISSIONS_AT_ONCE) {
+      await new Promise<void>((resolve) => this.queued.push(resolve));
+    } else {
+      this.active += 1;
+    }
+    try {
+      return await this.store(lockKey, check, write);
+    } finally {
+      const next = this.queued.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+
+  private store<P>(
+    lockKey: string,
+    check: (tx: Tx) => Promise<boolean | void>,
+    write: BufferedWrite<P>,
+  ): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      // Never beside a sealing: what `check` reads is either still waiting here or stored.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${SEALING_LOCK})`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 25))`;
+      if ((await check(tx)) === false) return false;
+      const inserted = await tx.$executeRaw`
+        INSERT INTO write_buffer (id, community_id, kind, actor, dedupe_key, payload, arrived_window)
+        VALUES (${randomUUID()}::uuid, ${write.communityId}::uuid, ${write.kind}, ${write.actor},
+                ${write.dedupeKey}, ${JSON.stringify(write.payload)}::jsonb,
+                ${this.windowOf(Date.now())})
+        ON CONFLICT (dedupe_key) DO NOTHING`;
+      return inserted === 1;
+    }, SUBMIT_TRANSACTION);
+  }
+
+  /** The payloads of a kind waiting for a community whose dedupe keys start with `prefix`. */
+  async waiting<P>(
+    client: Tx | PrismaService,
+    communityId: string,
+    kind: BufferedKind,
+    prefix: string,
+  ): Promise<P[]> {
+    const rows = await client.$queryRaw<{ payload: P }[]>`
+      SELECT payload FROM write_buffer
+       WHERE community_id = ${communityId}::uuid AND kind = ${kind}
+         AND starts_with(dedupe_key, ${prefix})`;
+    return rows.map((row) => row.payload);
+  }
+}
