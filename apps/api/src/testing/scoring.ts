@@ -2,6 +2,7 @@ import { Environment } from '@bridgenotes/config';
 import { PrismaClient, PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
 import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
+import { currentTestRun } from '@bridgenotes/testing';
 
 /**
  * Scores a community and publishes the run with the worker's own loader and publisher (and the
@@ -17,7 +18,9 @@ export async function publishScoringRun(
   const runs = new ScoringRunStore(database);
   const run = await runs.request(communityId);
   await runs.start(run.id, communityId, new Date(nowMs));
-  const loaded = await new ScoringInputLoader(database).load(communityId, nowMs);
+  const loaded = await new ScoringInputLoader(
+    Object.assign(new Environment(), { DATABASE_URL: currentTestRun().databaseUrl }),
+  ).load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
   // Defaults only: the publisher reads nothing but the score retention from it.
   await new ScoringPublisher(database, new Environment(), runs).publish(
