@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { ClientBase } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
@@ -29,6 +30,10 @@ export async function* copyOutRows(
     for (const line of text.split('\n')) yield parseCopyLine(line);
   }
   if (rest.length > 0) yield parseCopyLine(rest.toString('utf8'));
+  // The stream ends at COPY's last row, before the server says it is ready again; a statement
+  // sent meanwhile would be queued, which node-postgres deprecates.
+  if (!(client as ClientBase & { readyForQuery: boolean }).readyForQuery)
+    await once(client, 'drain');
 }
 
 /** One line of COPY's text format: tab-separated fields, `\N` for NULL, backslash escapes. */
