@@ -212,7 +212,10 @@ async function scoreAt(prisma: PrismaClient, communityId: string, nowMs: number)
     },
   });
   const database = prisma as PrismaService;
-  const loaded = await new ScoringInputLoader(database).load(communityId, nowMs);
+  // The seed runs with the database in DATABASE_URL (prisma/seed.ts), which the loader reads too.
+  const loaded = await new ScoringInputLoader(
+    Object.assign(new Environment(), { DATABASE_URL: process.env['DATABASE_URL'] }),
+  ).load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
   await new ScoringPublisher(database, new Environment(), new ScoringRunStore(database)).publish(
     run.id,

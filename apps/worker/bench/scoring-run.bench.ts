@@ -1,11 +1,12 @@
 // `npm run bench:scoring-run`: one community's scoring run end to end against PostgreSQL, as the
 // worker does it: load (stream notes, their status histories and ratings with their tags into the
 // scorer's input), score (every safeguard, with the run time), publish (every note's status,
-// explanation and history, status changes and the run record in one transaction). Two runs: the
-// first one of a community (no history yet), then one an hour later that starts from the first
-// one's histories. Writes a synthetic community (default 1M ratings, 40k raters, 25k notes, with
+// explanation and history, status changes and the run record in one transaction). Three runs: the
+// first one of a community (no history yet), one an hour later that starts from the first one's
+// histories, and one a minute after that with --new-ratings more ratings (what a rescoring after a
+// burst of writes does); each says how many notes the publication had to rewrite. Writes a synthetic community (default 1M ratings, 40k raters, 25k notes, with
 // posts and tags) to a scratch database first, then drops it.
-// Options: --ratings 1000000 --raters 40000 --notes 25000
+// Options: --ratings 1000000 --raters 40000 --notes 25000 --new-ratings 1000
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
 import {
@@ -24,6 +25,7 @@ import {
 } from '@bridgenotes/scoring-store';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     ratings: { type: 'string', default: '1000000' },
     raters: { type: 'string', default: '40000' },
     notes: { type: 'string', default: '25000' },
+    'new-ratings': { type: 'string', default: '1000' },
   },
 });
 
@@ -81,7 +84,31 @@ async function main(): Promise<void> {
       }
     });
 
-    const loader = new ScoringInputLoader(prisma as PrismaService);
+    /** New ratings by the community's raters of random notes (a pair rated already is skipped). */
+    const addRatings = async (id: string, count: number) => {
+      const notes = await prisma.note.findMany({
+        where: { communityId: id },
+        select: { id: true },
+      });
+      const raters = await prisma.rating.findMany({
+        where: { communityId: id },
+        select: { raterPseudonym: true },
+        take: 10_000,
+      });
+      const pick = <T>(from: T[]) => from[Math.floor(Math.random() * from.length)] as T;
+      const pairs = Array.from({ length: count }, () => [
+        pick(notes).id,
+        pick(raters).raterPseudonym,
+      ]);
+      await prisma.$executeRaw`
+        INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+        SELECT gen_random_uuid(), ${id}::uuid, note, rater, 'NOT_HELPFUL', '{}', ${Math.floor(Date.now() / 60_000)}, '{}'
+          FROM unnest(${pairs.map(([note]) => note)}::uuid[], ${pairs.map(([, rater]) => rater)}::text[]) AS v(note, rater)
+        ON CONFLICT (note_id, rater_pseudonym) DO NOTHING`;
+    };
+    const loader = new ScoringInputLoader(
+      Object.assign(new Environment(), { DATABASE_URL: databaseUrl }),
+    );
     // Defaults only: the publisher reads nothing but the score retention from it.
     const runs = new ScoringRunStore(prisma as PrismaService);
     const publisher = new ScoringPublisher(prisma as PrismaService, new Environment(), runs);
@@ -89,8 +116,11 @@ async function main(): Promise<void> {
     for (const [label, nowMs] of [
       ['first run (no history)', firstRunAt],
       ['next run, an hour later (with history)', firstRunAt + 3_600_000],
+      [`a minute later, after ${values['new-ratings']} new ratings`, firstRunAt + 3_660_000],
     ] as const) {
       console.log(`-- ${label}`);
+      if (nowMs === firstRunAt + 3_660_000)
+        await addRatings(communityId, Number(values['new-ratings']));
       const started = performance.now();
       const run = await runs.request(communityId);
       await runs.start(run.id, communityId);
@@ -100,13 +130,15 @@ async function main(): Promise<void> {
       const result = await stage('score (safeguards, prescoring, final, rules)', () =>
         scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs }),
       );
-      const counts = await stage('publish (one transaction)', () =>
+      const { statusCounts, notesWritten } = await stage('publish (one transaction)', () =>
         publisher.publish(run.id, loaded, result, DEFAULT_SEED),
       );
       console.log(
-        `=> run of ${loaded.ratingCount} ratings, ${loaded.noteCount} notes: ${((performance.now() - started) / 1000).toFixed(1)} s end to end, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+        `=> run of ${loaded.ratingCount} ratings, ${loaded.noteCount} notes (${notesWritten} rewritten): ${((performance.now() - started) / 1000).toFixed(1)} s end to end, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, load average ${loadavg()
+          .map((value) => value.toFixed(2))
+          .join(' ')}`,
       );
-      console.log(`   statuses: ${JSON.stringify(counts)}`);
+      console.log(`   statuses: ${JSON.stringify(statusCounts)}`);
     }
   } finally {
     await prisma.$disconnect();

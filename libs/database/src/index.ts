@@ -5,3 +5,4 @@ export * from './lib/migrations';
 export * from './lib/prisma.module';
 export * from './lib/prisma.service';
 export * from './lib/stores';
+export * from './lib/copy-out';

@@ -273,7 +273,9 @@ async function scoringRuns(target: Target): Promise<void> {
   const client = new Client({ connectionString: target.databaseUrl });
   await client.connect();
   try {
-    const loader = new ScoringInputLoader(prisma as PrismaService);
+    const loader = new ScoringInputLoader(
+      Object.assign(new Environment(), { DATABASE_URL: target.databaseUrl }),
+    );
     const runs = new ScoringRunStore(prisma as PrismaService);
     const publisher = new ScoringPublisher(prisma as PrismaService, new Environment(), runs);
     const rated = await ratingTarget(prisma);

@@ -29,7 +29,7 @@ describe('validateEnvironment', () => {
       SCORING_CONCURRENCY: 1,
       SHUTDOWN_TIMEOUT_MS: 60_000,
       ROOT_HISTORY_WINDOW_SECONDS: 3_600,
-      SCORING_DEBOUNCE_SECONDS: 30,
+      SCORING_DEBOUNCE_SECONDS: 5,
       PROOF_VERIFIER_THREADS: availableParallelism(),
       API_PROCESSES: 1,
       POST_CACHE_MS: 1_000,

@@ -97,12 +97,15 @@ export class Environment {
 
   /**
    * Debounce of rescoring after new notes and ratings, in seconds: the first accepted write
-   * schedules one run this long after it, and writes until then share that run.
+   * schedules one run this long after it, and writes until then share that run. Short, for a
+   * rating to show soon (`npm run bench:freshness`): runs never overlap (one lease per community),
+   * so under a steady stream a large community is rescored back to back at most; raise it to
+   * spend less CPU on such a community.
    */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(0, { message: 'must be 0 or more (seconds)' })
-  SCORING_DEBOUNCE_SECONDS = 30;
+  SCORING_DEBOUNCE_SECONDS = 5;
 
   /**
    * How long a scoring job's lock in Redis lasts without renewal, in seconds. A worker that dies

@@ -1,97 +1,158 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@bridgenotes/database';
+import { Environment } from '@bridgenotes/config';
+import { copyOutRows, sqlLiteral } from '@bridgenotes/database';
 import {
   parseTopicSeeds,
-  RunInput,
   RunInputBuilder,
+  type RatingHelpfulness,
+  type RunInput,
+  type ShownStatus,
   startingStatusHistory,
 } from '@bridgenotes/scoring';
+import { Client } from 'pg';
 
 /** The scorer's input and the run's counts, time, input and data hashes (see `RunInputBuilder`). */
 export type LoadedInput = RunInput;
 
-const BATCH_SIZE = 5_000;
+/**
+ * Rows per COPY statement. One COPY of a whole community would be a little faster, but on the
+ * embedded database a statement holds the one session until it ends, so every API request would
+ * wait for the whole load; between two of these statements others get their turn.
+ */
+const NOTES_PER_COPY = 50_000;
+const RATINGS_PER_COPY = 200_000;
 
 /**
- * Streams a community's notes and ratings from PostgreSQL in keyset-paginated batches straight
- * into the scorer's typed-array input: no object per rating outlives its batch, so memory stays
- * flat however large the community grows. The input and its hash are built by libs/scoring's
- * `RunInputBuilder`, the same code a verifier of the open data runs.
+ * Streams a community's notes and ratings from PostgreSQL with `COPY … TO STDOUT` in id order,
+ * straight into the scorer's typed-array input: no object per rating outlives its line, so
+ * memory stays flat however large the community grows. The input and its hash are built by
+ * libs/scoring's `RunInputBuilder`, the same code a verifier of the open data runs.
  */
 @Injectable()
 export class ScoringInputLoader {
-  constructor(private readonly prisma: PrismaService) {}
+  /** COPY needs a connection of its own (Prisma has no COPY): `DATABASE_URL`'s, per load. */
+  constructor(private readonly env: Environment) {}
 
   /** `nowMs` is the run's time: it is part of the input (stabilisation, locking). */
   async load(communityId: string, nowMs: number): Promise<LoadedInput> {
-    // §8.6: the community's topic seeds decide which notes Core leaves to CoreWithTopics; the
-    // API only stores valid seeds, so an invalid value means a hand-edited row: refuse it.
-    const { topicSeeds: stored } = await this.prisma.community.findUniqueOrThrow({
-      where: { id: communityId },
-      select: { topicSeeds: true },
-    });
-    const topicSeeds = parseTopicSeeds(stored);
-    if (!topicSeeds) throw new Error(`community ${communityId} has invalid topic seeds`);
-    const builder = new RunInputBuilder(nowMs, topicSeeds);
-    // Notes and ratings are read in separate passes while writes go on: a rating of a note
-    // written after the notes pass waits for the next run rather than failing this one.
-    for (let after: string | undefined; ;) {
-      const notes = await this.prisma.note.findMany({
-        where: { communityId, ...(after ? { id: { gt: after } } : {}) },
-        orderBy: { id: 'asc' },
-        take: BATCH_SIZE,
-        select: {
-          id: true,
-          authorPseudonym: true,
-          classification: true,
-          postId: true,
-          post: { select: { canonicalUrl: true, platform: true, externalId: true } },
-          status: true,
-          statusHistory: true,
-          createdAt: true,
-          text: true,
+    const community = sqlLiteral(communityId);
+    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    await client.connect();
+    try {
+      // §8.6: the community's topic seeds decide which notes Core leaves to CoreWithTopics; the
+      // API only stores valid seeds, so an invalid value means a hand-edited row: refuse it.
+      const { rows } = await client.query<{ topic_seeds: unknown }>(
+        'SELECT topic_seeds FROM communities WHERE id = $1',
+        [communityId],
+      );
+      if (rows.length === 0) throw new Error(`community ${communityId} does not exist`);
+      const topicSeeds = parseTopicSeeds(rows[0]?.topic_seeds);
+      if (!topicSeeds) throw new Error(`community ${communityId} has invalid topic seeds`);
+      const builder = new RunInputBuilder(nowMs, topicSeeds);
+      // Notes and ratings are read in separate statements while writes go on: a rating of a note
+      // written after the notes were read waits for the next run rather than failing this one.
+      await keysetCopy(
+        client,
+        NOTES_PER_COPY,
+        (after) => `
+          SELECT n.id, n.author_pseudonym, n.classification, n.post_id, p.canonical_url,
+                 p.platform, p.external_id, n.status, n.status_history::text,
+                 (extract(epoch FROM n.created_at) * 1000)::bigint, n.text
+            FROM notes n JOIN posts p ON p.id = n.post_id
+           WHERE n.community_id = ${community}::uuid ${after ? `AND n.id > ${sqlLiteral(after)}::uuid` : ''}
+           ORDER BY n.id LIMIT ${NOTES_PER_COPY}`,
+        (row) => {
+          const [
+            id,
+            author,
+            classification,
+            postId,
+            url,
+            platform,
+            externalId,
+            status,
+            history,
+            createdAt,
+            text,
+          ] = row as [
+            string,
+            string,
+            string,
+            string,
+            string | null,
+            string | null,
+            string | null,
+            ShownStatus,
+            string | null,
+            string,
+            string,
+          ];
+          const createdAtMs = Number(createdAt);
+          builder.addNote({
+            id,
+            authorPseudonym: author,
+            classification,
+            createdAtMs,
+            postId,
+            post: { canonicalUrl: url, platform, externalId },
+            history: startingStatusHistory(history === null ? null : JSON.parse(history), {
+              id,
+              authorPseudonym: author,
+              createdAtMs,
+              publishedStatus: status,
+            }),
+            text,
+          });
+          return id;
         },
-      });
-      for (const note of notes) {
-        builder.addNote({
-          id: note.id,
-          authorPseudonym: note.authorPseudonym,
-          classification: note.classification,
-          createdAtMs: note.createdAt.getTime(),
-          postId: note.postId,
-          post: note.post,
-          history: startingStatusHistory(note.statusHistory, {
-            id: note.id,
-            authorPseudonym: note.authorPseudonym,
-            createdAtMs: note.createdAt.getTime(),
-            publishedStatus: note.status,
-          }),
-          text: note.text,
-        });
-      }
-      if (notes.length < BATCH_SIZE) break;
-      after = notes[notes.length - 1]?.id;
-    }
-
-    for (let after: string | undefined; ;) {
-      const ratings = await this.prisma.rating.findMany({
-        where: { communityId, ...(after ? { id: { gt: after } } : {}) },
-        orderBy: { id: 'asc' },
-        take: BATCH_SIZE,
-        select: {
-          id: true,
-          noteId: true,
-          raterPseudonym: true,
-          helpfulness: true,
-          tags: true,
-          clientMinute: true,
+      );
+      await keysetCopy(
+        client,
+        RATINGS_PER_COPY,
+        (after) => `
+          SELECT id, note_id, rater_pseudonym, helpfulness, array_to_json(tags)::text, client_minute
+            FROM ratings
+           WHERE community_id = ${community}::uuid ${after ? `AND id > ${sqlLiteral(after)}::uuid` : ''}
+           ORDER BY id LIMIT ${RATINGS_PER_COPY}`,
+        (row) => {
+          const [id, noteId, rater, helpfulness, tags, clientMinute] = row as [
+            string,
+            string,
+            string,
+            RatingHelpfulness,
+            string,
+            string,
+          ];
+          builder.addRating({
+            noteId,
+            raterPseudonym: rater,
+            helpfulness,
+            tags: tags === '[]' ? [] : (JSON.parse(tags) as string[]),
+            clientMinute: Number(clientMinute),
+          });
+          return id;
         },
-      });
-      for (const rating of ratings) builder.addRating(rating);
-      if (ratings.length < BATCH_SIZE) break;
-      after = ratings[ratings.length - 1]?.id;
+      );
+      return builder.build();
+    } finally {
+      await client.end();
     }
+  }
+}
 
-    return builder.build();
+/** Runs `query(after)` until a statement returns fewer than `batch` rows; `add` returns the id. */
+async function keysetCopy(
+  client: Client,
+  batch: number,
+  query: (after: string | undefined) => string,
+  add: (row: (string | null)[]) => string,
+): Promise<void> {
+  for (let after: string | undefined; ;) {
+    let rows = 0;
+    for await (const row of copyOutRows(client, query(after))) {
+      after = add(row);
+      rows += 1;
+    }
+    if (rows < batch) return;
   }
 }

@@ -13,12 +13,18 @@ import {
   DEFAULT_SEED,
   generateSyntheticCommunity,
   HelpfulnessLevel,
+  explainNote,
   indexOfId,
+  NoteStatus as CoreStatus,
   RaterKind,
   scoreNotes,
+  shownStatus,
+  statusHistoryToJson,
+  type NoteStatusHistory,
 } from '@bridgenotes/scoring';
 import { currentTestRun } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 
 import { ScoringInputLoader } from './scoring-input.loader';
 import { ScoringPublisher } from './scoring.publisher';
@@ -44,7 +50,9 @@ describe('scoring store', () => {
     prisma = new PrismaClient({
       adapter: new PrismaPg({ connectionString: currentTestRun().databaseUrl }),
     });
-    loader = new ScoringInputLoader(prisma as PrismaService);
+    loader = new ScoringInputLoader(
+      Object.assign(new Environment(), { DATABASE_URL: currentTestRun().databaseUrl }),
+    );
     publisher = new ScoringPublisher(
       prisma as PrismaService,
       new Environment(),
@@ -141,8 +149,72 @@ describe('scoring store', () => {
     const { id } = await prisma.scoringRun.create({
       data: { communityId, status: 'RUNNING', startedAt: new Date(nowMs) },
     });
-    await publisher.publish(id, loaded, result, DEFAULT_SEED);
-    return { loaded, result, runId: id };
+    const { notesWritten } = await publisher.publish(id, loaded, result, DEFAULT_SEED);
+    return { loaded, result, runId: id, notesWritten };
+  }
+
+  /** What the community's notes show of their results, as the export reads them. */
+  async function publishedNotes(communityId: string) {
+    return prisma.note.findMany({
+      where: { communityId },
+      select: {
+        id: true,
+        status: true,
+        score: true,
+        scoredRunId: true,
+        statusHistory: true,
+        previousStatusHistory: true,
+      },
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  /**
+   * Checks the database holds exactly what publishing every note of the run writes: each note's
+   * results, its kept score, and a status change for each note whose status moved (against the
+   * notes as they were before the run); and that the run rewrote exactly the notes that differ.
+   */
+  async function expectFullPublication(
+    { loaded, result, runId, notesWritten }: Awaited<ReturnType<typeof run>>,
+    before: Awaited<ReturnType<typeof publishedNotes>>,
+  ) {
+    const { noteIds, noteHistory } = loaded.input;
+    const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+    const expected = noteIds.map((id, index) => ({
+      id,
+      status: shownStatus(result.finalStatus[index] as CoreStatus),
+      score: json(explainNote(result, index)),
+      scoredRunId: runId,
+      statusHistory: json(statusHistoryToJson(result.history?.[index] as NoteStatusHistory)),
+      previousStatusHistory: noteHistory[index]
+        ? json(statusHistoryToJson(noteHistory[index] as NoteStatusHistory))
+        : null,
+    }));
+    const communityId = (await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } }))
+      .communityId;
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect(await publishedNotes(communityId)).toEqual(expected.sort(byId));
+    const results = ({ scoredRunId: _, ...rest }: { scoredRunId: unknown } & object) => rest;
+    const was = new Map(before.map((note) => [note.id, results(note)]));
+    expect(notesWritten).toBe(
+      expected.filter((note) => !isDeepStrictEqual(was.get(note.id), results(note))).length,
+    );
+    const kept = await prisma.noteScore.findMany({ where: { runId }, orderBy: { noteId: 'asc' } });
+    expect(kept.map(({ noteId, status, score }) => ({ id: noteId, status, score }))).toEqual(
+      expected.map(({ id, status, score }) => ({ id, status, score })),
+    );
+    const previous = new Map(before.map((note) => [note.id, note.status]));
+    expect(
+      await prisma.noteStatusChange.findMany({
+        where: { runId },
+        select: { noteId: true, previous: true, next: true },
+        orderBy: { noteId: 'asc' },
+      }),
+    ).toEqual(
+      expected
+        .filter((note) => previous.get(note.id) !== note.status)
+        .map((note) => ({ noteId: note.id, previous: previous.get(note.id), next: note.status })),
+    );
   }
 
   it('keeps a note published as helpful by the previous algorithm helpful, and holds a new one', async () => {
@@ -236,5 +308,48 @@ describe('scoring store', () => {
     const retagged = await hashes();
     expect(retagged.inputHash).not.toBe(elsewhere.inputHash);
     expect(retagged.dataHash).not.toBe(elsewhere.dataHash);
+  });
+
+  it('rewrites only the notes whose results changed, and leaves what a full publication leaves', async () => {
+    const now = Date.now();
+    const { communityId, fresh } = await community(now - 3 * 24 * HOUR);
+    const noteCount = (await publishedNotes(communityId)).length;
+    let before = await publishedNotes(communityId);
+    const first = await run(communityId, now);
+    expect(first.notesWritten).toBe(noteCount);
+    await expectFullPublication(first, before);
+    // The same data at the same time, again and again: the months-old notes get locked, then
+    // each note's starting history catches up with its history; from then on nothing differs,
+    // and nothing is rewritten.
+    const written = [];
+    for (let again = 0; again < 3; again += 1) {
+      before = await publishedNotes(communityId);
+      const next = await run(communityId, now);
+      await expectFullPublication(next, before);
+      written.push(next.notesWritten);
+    }
+    expect(written[0]).toBeGreaterThan(0);
+    expect(written[written.length - 1]).toBe(0);
+
+    // A row that no longer holds what the last run published (edited by hand, say) is rewritten:
+    // the comparison is with the database, not with what the publisher remembers.
+    await prisma.note.update({ where: { id: fresh }, data: { score: { edited: true } } });
+    // New ratings and an hour on: the notes whose results moved, and only those, are written.
+    const rater = await prisma.rating.findFirstOrThrow({ where: { noteId: { not: fresh } } });
+    await prisma.rating.create({
+      data: {
+        communityId,
+        noteId: fresh,
+        raterPseudonym: `${rater.raterPseudonym}-late`,
+        helpfulness: Helpfulness.NOT_HELPFUL,
+        tags: [],
+        clientMinute: Math.floor(now / 60_000),
+        proof: {},
+      },
+    });
+    before = await publishedNotes(communityId);
+    const fourth = await run(communityId, now + HOUR + 1);
+    expect(fourth.notesWritten).toBeGreaterThan(0);
+    await expectFullPublication(fourth, before);
   });
 });

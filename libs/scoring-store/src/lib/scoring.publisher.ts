@@ -17,6 +17,16 @@ import type { LoadedInput } from './scoring-input.loader';
 
 const CHUNK = 5_000;
 
+/** What a publication did: the run's status counts, and how many notes it had to write. */
+export interface PublishedRun {
+  statusCounts: Record<NoteStatus, number>;
+  /**
+   * Notes whose status, explanation or histories changed, the only ones rewritten; every other
+   * note already held exactly what this run would write, and only learns the run's id.
+   */
+  notesWritten: number;
+}
+
 @Injectable()
 export class ScoringPublisher {
   constructor(
@@ -31,14 +41,15 @@ export class ScoringPublisher {
    * scores), its status history for the next run and the one this run started from, the status
    * changes, the webhook event announcing them, each pseudonym's earned standing (rating and
    * writing impact, computed from this run's statuses), and the run record with its time. Readers
-   * see the previous run's results until it commits, never a mix.
+   * see the previous run's results until it commits, never a mix. Only the notes where something
+   * differs are rewritten (see `publishChunk`): the result is the same as writing every note.
    */
   async publish(
     runId: string,
     loaded: LoadedInput,
     result: ScoringResult,
     seed: number,
-  ): Promise<Record<NoteStatus, number>> {
+  ): Promise<PublishedRun> {
     const { noteIds, noteHistory } = loaded.input;
     const { history } = result;
     if (!history) throw new Error('A run is scored with its time, so it has a status history');
@@ -62,10 +73,11 @@ export class ScoringPublisher {
 
     const standings = computeStandings(loaded.input, result);
 
+    let notesWritten = 0;
     await this.prisma.$transaction(
       async (tx) => {
         for (let start = 0; start < notes.length; start += CHUNK) {
-          await this.publishChunk(tx, runId, notes.slice(start, start + CHUNK));
+          notesWritten += await this.publishChunk(tx, runId, notes.slice(start, start + CHUNK));
         }
         await this.publishStandings(tx, runId, standings);
         // Only a run still marked running may publish: if a job was ever processed twice, the
@@ -87,7 +99,7 @@ export class ScoringPublisher {
       },
       { timeout: 120_000 },
     );
-    return counts;
+    return { statusCounts: counts, notesWritten };
   }
 
   /** One webhook event with every status change of the run, when the community has a webhook. */
@@ -163,36 +175,57 @@ export class ScoringPublisher {
         OFFSET ${this.env.SCORE_RETENTION_RUNS})`;
   }
 
+  /**
+   * Writes one chunk of notes; returns how many it rewrote. A note whose status, explanation and
+   * both histories already hold this run's values only gets the run's id: rewriting it would
+   * store the same values again, and its JSON columns (stored out of line) are the costly part of
+   * a publication. `scored_run_id` still moves for every note, as the export and the verifier
+   * read it as "the run these results are from".
+   */
   private async publishChunk(
     tx: Prisma.TransactionClient,
     runId: string,
     notes: readonly NoteRow[],
-  ): Promise<void> {
+  ): Promise<number> {
     const column = <K extends keyof NoteRow>(key: K): NoteRow[K][] =>
       notes.map((note) => note[key]);
-    // All parts of one statement see the same snapshot: `previous` is the status before this
-    // update, so exactly the notes whose status changed get a history row.
-    await tx.$executeRaw`
+    // All parts of one statement see the same snapshot: `stored` is each note before this
+    // update, so exactly the notes whose status changed get a history row. jsonb compares by
+    // value, and every value here was written by JSON.stringify of the same shapes.
+    const [{ written }] = await tx.$queryRaw<[{ written: number }]>`
       WITH incoming AS (
         SELECT * FROM unnest(${column('id')}::uuid[], ${column('status')}::text[], ${column('score')}::text[],
                              ${column('history')}::text[], ${column('previousHistory')}::text[])
                    AS v(id, status, score, history, previous_history)
-      ), previous AS (
-        SELECT n.id, n.status FROM notes n JOIN incoming ON incoming.id = n.id
+      ), stored AS (
+        SELECT n.id, n.status,
+               (n.status::text <> incoming.status
+                OR n.score IS DISTINCT FROM incoming.score::jsonb
+                OR n.status_history IS DISTINCT FROM incoming.history::jsonb
+                OR n.previous_status_history IS DISTINCT FROM incoming.previous_history::jsonb) AS differs
+          FROM notes n JOIN incoming ON incoming.id = n.id
       ), updated AS (
         UPDATE notes n
            SET status = incoming.status::"NoteStatus", score = incoming.score::jsonb, scored_run_id = ${runId}::uuid,
                status_history = incoming.history::jsonb, previous_status_history = incoming.previous_history::jsonb
-          FROM incoming WHERE n.id = incoming.id
+          FROM incoming JOIN stored ON stored.id = incoming.id
+         WHERE n.id = incoming.id AND stored.differs
         RETURNING n.id, n.status
+      ), confirmed AS (
+        UPDATE notes n SET scored_run_id = ${runId}::uuid
+          FROM stored
+         WHERE n.id = stored.id AND NOT stored.differs AND n.scored_run_id IS DISTINCT FROM ${runId}::uuid
       ), kept AS (
         INSERT INTO note_scores (run_id, note_id, status, score)
         SELECT ${runId}::uuid, incoming.id, incoming.status::"NoteStatus", incoming.score::jsonb FROM incoming
+      ), changes AS (
+        INSERT INTO note_status_changes (note_id, run_id, previous, next)
+        SELECT stored.id, ${runId}::uuid, stored.status, updated.status
+          FROM stored JOIN updated ON updated.id = stored.id
+         WHERE stored.status <> updated.status
       )
-      INSERT INTO note_status_changes (note_id, run_id, previous, next)
-      SELECT previous.id, ${runId}::uuid, previous.status, updated.status
-        FROM previous JOIN updated ON updated.id = previous.id
-       WHERE previous.status <> updated.status`;
+      SELECT count(*)::int AS written FROM updated`;
+    return written;
   }
 }
 

@@ -242,7 +242,12 @@ describe('mirroring a community of another instance', () => {
 
   it("compares its own statuses with the origin's latest run, and names notes that differ", async () => {
     await publishScoringRun(originDb, community.id);
-    const localRun = await publishScoringRun(mirrorDb, community.id);
+    const localRun = await publishScoringRun(
+      mirrorDb,
+      community.id,
+      Date.now(),
+      mirrorDatabase.url,
+    );
     const outcome = await puller.pull(mirrorId);
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
 
@@ -441,7 +446,7 @@ describe('mirroring a community of another instance', () => {
 
   it('says when the two sides scored different data: the origin scored what the mirror refused', async () => {
     await publishScoringRun(originDb, community.id);
-    await publishScoringRun(mirrorDb, community.id);
+    await publishScoringRun(mirrorDb, community.id, Date.now(), mirrorDatabase.url);
     const outcome = await puller.pull(mirrorId);
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;

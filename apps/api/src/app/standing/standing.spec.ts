@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { ProvenAction } from '@bridgenotes/client';
-import type { NoteStatus, PrismaClient, PrismaService } from '@bridgenotes/database';
+import { Environment } from '@bridgenotes/config';
+import type { NoteStatus, PrismaClient } from '@bridgenotes/database';
 import {
   DEFAULT_SEED,
   NoteStatus as CoreStatus,
@@ -9,6 +10,7 @@ import {
 } from '@bridgenotes/scoring';
 import { ScoringInputLoader, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
 import { httpSource, verifyExport } from '@bridgenotes/open-data';
+import { currentTestRun } from '@bridgenotes/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 
@@ -130,10 +132,9 @@ describe('earned standing', () => {
     async () => {
       // What the first run will decide, to rate a note before it is decided, as a member would.
       const nowMs = runAt + 2 * HOUR;
-      const loaded = await new ScoringInputLoader(prisma as PrismaService).load(
-        community.id,
-        nowMs,
-      );
+      const loaded = await new ScoringInputLoader(
+        Object.assign(new Environment(), { DATABASE_URL: currentTestRun().databaseUrl }),
+      ).load(community.id, nowMs);
       const dryRun = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
       const decided = loaded.input.noteIds.findIndex(
         (_, index) =>

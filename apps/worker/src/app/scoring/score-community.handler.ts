@@ -56,10 +56,15 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         topicSeeds: loaded.topicSeeds,
       });
       await job.updateProgress({ stage: 'publishing', percent: 90 });
-      const counts = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED);
+      const { statusCounts: counts, notesWritten } = await this.publisher.publish(
+        runId,
+        loaded,
+        result,
+        DEFAULT_SEED,
+      );
       await job.updateProgress({ stage: 'done', percent: 100 });
       this.logger.log(
-        `run ${runId}: ${loaded.noteCount} notes, ${loaded.ratingCount} ratings, ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
+        `run ${runId}: ${loaded.noteCount} notes (${notesWritten} changed), ${loaded.ratingCount} ratings, ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
       );
     } finally {
       // Only this run's own lease: had it expired and passed to another run, it stays there.
