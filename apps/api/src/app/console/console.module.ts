@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { CommunitiesModule } from '../communities/communities.module';
+import { CommunityOverviewController } from './community-overview.controller';
+import { CommunityOverviewService } from './community-overview.service';
+import { ConsoleController } from './console.controller';
+
+@Module({
+  controllers: [CommunityOverviewController, ConsoleController],
+  imports: [CommunitiesModule],
+  providers: [CommunityOverviewService],
+})
+export class ConsoleModule {}
