@@ -24,7 +24,12 @@ const STATUS_CLASS: Record<string, string> = {
   NEEDS_MORE_RATINGS: 'needs',
 };
 
-function axes(xLabel: string, yLabel: string, ticksX: [number, string][], ticksY: [number, string][]) {
+function axes(
+  xLabel: string,
+  yLabel: string,
+  ticksX: [number, string][],
+  ticksY: [number, string][],
+) {
   return s(
     'g',
     { class: 'axes' },
@@ -33,7 +38,11 @@ function axes(xLabel: string, yLabel: string, ticksX: [number, string][], ticksY
     ...ticksX.map(([x, text]) => s('text', { x, y: H - PAD + 16, 'text-anchor': 'middle' }, text)),
     ...ticksY.map(([y, text]) => s('text', { x: PAD - 6, y: y + 4, 'text-anchor': 'end' }, text)),
     s('text', { x: (W + PAD) / 2, y: H - 6, 'text-anchor': 'middle' }, xLabel),
-    s('text', { x: 12, y: H / 2, transform: `rotate(-90 12 ${H / 2})`, 'text-anchor': 'middle' }, yLabel),
+    s(
+      'text',
+      { x: 12, y: H / 2, transform: `rotate(-90 12 ${H / 2})`, 'text-anchor': 'middle' },
+      yLabel,
+    ),
   );
 }
 
@@ -76,7 +85,12 @@ export function notePlane(notes: NotePoint[], t: Thresholds): HTMLElement {
       d: `M${x(-fMax)},${y(crnh(fMax))} L${x(0)},${y(crnh(0))} L${x(fMax)},${y(crnh(fMax))}`,
     }),
     ...notes.map((n) =>
-      s('circle', { class: `dot ${STATUS_CLASS[n.status] ?? ''}`, cx: x(n.factor), cy: y(n.intercept), r: 4 }),
+      s('circle', {
+        class: `dot ${STATUS_CLASS[n.status] ?? ''}`,
+        cx: x(n.factor),
+        cy: y(n.intercept),
+        r: 4,
+      }),
     ),
   );
   const counts = notes.reduce<Record<string, number>>(
@@ -127,11 +141,19 @@ export function factorHistogram(histogram: { min: number; max: number; counts: n
       [0, top].map((c) => [y(c), String(c)]),
     ),
     ...histogram.counts.map((count, i) =>
-      s('rect', { class: 'bar', x: PAD + i * width + 1, y: y(count), width: width - 2, height: H - PAD - y(count) }),
+      s('rect', {
+        class: 'bar',
+        x: PAD + i * width + 1,
+        y: y(count),
+        width: width - 2,
+        height: H - PAD - y(count),
+      }),
     ),
   );
   const total = histogram.counts.reduce((a, b) => a + b, 0);
-  const negative = histogram.counts.slice(0, histogram.counts.length / 2).reduce((a, b) => a + b, 0);
+  const negative = histogram.counts
+    .slice(0, histogram.counts.length / 2)
+    .reduce((a, b) => a + b, 0);
   const summary = `${total} raters with a factor: ${negative} below 0, ${total - negative} at or above 0.`;
   const data = table(
     'Raters per factor bin',
@@ -153,7 +175,12 @@ export function growth(days: { day: string; size: number }[]): HTMLElement {
     axes(
       'day (UTC)',
       'group size',
-      days.length ? [[x(0), days[0]?.day ?? ''], [x(days.length - 1), days[days.length - 1]?.day ?? '']] : [],
+      days.length
+        ? [
+            [x(0), days[0]?.day ?? ''],
+            [x(days.length - 1), days[days.length - 1]?.day ?? ''],
+          ]
+        : [],
       [0, top].map((c) => [y(c), String(c)]),
     ),
     s('path', { class: 'line', d: days.length ? `M${x(0)},${y(0)} ${path}` : '' }),
@@ -161,6 +188,10 @@ export function growth(days: { day: string; size: number }[]): HTMLElement {
   const summary = days.length
     ? `From ${days[0]?.size} on ${days[0]?.day} to ${days[days.length - 1]?.size} on ${days[days.length - 1]?.day}.`
     : 'No change to the group in the last year.';
-  const data = table('Group size per day', ['day', 'size'], days.map((d) => [d.day, d.size]));
+  const data = table(
+    'Group size per day',
+    ['day', 'size'],
+    days.map((d) => [d.day, d.size]),
+  );
   return figure('Growth', summary, plot, data);
 }

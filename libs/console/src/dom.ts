@@ -37,7 +37,11 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintElement);
 }
 
-export function select(name: string, options: readonly string[], value?: string): HTMLSelectElement {
+export function select(
+  name: string,
+  options: readonly string[],
+  value?: string,
+): HTMLSelectElement {
   return h(
     'select',
     { name },

@@ -74,13 +74,35 @@ async function loadCommunities(): Promise<void> {
   chosen ??= communities[0]?.slug;
 }
 
+/**
+ * Refuses a wrong key at once, with the API's code: a moderator key against its community's
+ * queue, the operator key against the API's operator check.
+ */
+async function checkKey(): Promise<void> {
+  const moderated = session.community();
+  await api(
+    'GET',
+    moderated
+      ? `/communities/${encodeURIComponent(moderated)}/moderation/reports`
+      : '/operator/session',
+  );
+}
+
 function signIn(): void {
   const form = h(
     'form',
     { class: 'sign-in', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title' }, 'Bridgenotes console'),
-    field('Key', h('input', { name: 'key', type: 'password', required: true, autocomplete: 'off' }), 'The operator key, or a moderator key'),
-    field('Community', h('input', { name: 'community' }), "A moderator key's community (leave empty with the operator key)"),
+    field(
+      'Key',
+      h('input', { name: 'key', type: 'password', required: true, autocomplete: 'off' }),
+      'The operator key, or a moderator key',
+    ),
+    field(
+      'Community',
+      h('input', { name: 'community' }),
+      "A moderator key's community (leave empty with the operator key)",
+    ),
     h('button', { type: 'submit' }, 'Sign in'),
     h('p', {}, 'The key stays in this tab only (session storage) and goes to this instance alone.'),
     status,
@@ -103,20 +125,50 @@ async function draw(): Promise<void> {
     ...(Object.keys(VIEWS) as ViewName[])
       .filter((name) => !(moderator && name === 'Communities'))
       .map((name) =>
-        h('button', { type: 'button', 'aria-current': name === view ? 'page' : undefined, onclick: () => { view = name; void draw(); } }, name),
+        h(
+          'button',
+          {
+            type: 'button',
+            'aria-current': name === view ? 'page' : undefined,
+            onclick: () => {
+              view = name;
+              void draw();
+            },
+          },
+          name,
+        ),
       ),
   );
   const picker = h(
     'select',
-    { id: 'community', disabled: moderator, onchange: (event) => { chosen = (event.target as HTMLSelectElement).value; void draw(); } },
-    ...communities.map((c) => h('option', { value: c.slug, selected: c.slug === chosen }, `${c.name} (${c.slug})`)),
+    {
+      id: 'community',
+      disabled: moderator,
+      onchange: (event) => {
+        chosen = (event.target as HTMLSelectElement).value;
+        void draw();
+      },
+    },
+    ...communities.map((c) =>
+      h('option', { value: c.slug, selected: c.slug === chosen }, `${c.name} (${c.slug})`),
+    ),
   );
   const header = h(
     'header',
     {},
     h('h1', {}, 'Bridgenotes console'),
     h('div', { class: 'field' }, h('label', { for: 'community' }, 'Community'), picker),
-    h('button', { type: 'button', onclick: () => { session.signOut(); signIn(); } }, 'Sign out'),
+    h(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          session.signOut();
+          signIn();
+        },
+      },
+      'Sign out',
+    ),
   );
   const main = h('div', { class: 'view' }, h('p', {}, 'Loading…'));
   root.replaceChildren(header, nav, status, main);
@@ -127,6 +179,7 @@ async function start(): Promise<void> {
   if (!session.key()) return signIn();
   announce('');
   try {
+    await checkKey();
     await loadCommunities();
     await draw();
   } catch (error) {

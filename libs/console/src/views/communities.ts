@@ -21,10 +21,18 @@ export async function communitiesView(context: Context): Promise<HTMLElement> {
     'form',
     { 'aria-labelledby': 'create-title' },
     h('h3', { id: 'create-title' }, 'Create a community'),
-    field('Slug', h('input', { name: 'slug', required: true, pattern: '[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?' }), 'Lowercase letters, digits, inner dashes; never changes'),
+    field(
+      'Slug',
+      h('input', { name: 'slug', required: true, pattern: '[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?' }),
+      'Lowercase letters, digits, inner dashes; never changes',
+    ),
     field('Name', h('input', { name: 'name', required: true, maxlength: 120 })),
     field('Admission', select('admission', ADMISSIONS, 'INVITE')),
-    field('Embed origins', h('textarea', { name: 'embedOrigins', rows: 2 }), 'One https://host[:port] per line'),
+    field(
+      'Embed origins',
+      h('textarea', { name: 'embedOrigins', rows: 2 }),
+      'One https://host[:port] per line',
+    ),
     h('button', { type: 'submit' }, 'Create'),
   );
   create.addEventListener('submit', (event) => {
@@ -41,7 +49,9 @@ export async function communitiesView(context: Context): Promise<HTMLElement> {
     });
   });
   const chosen = context.community;
-  return h('section', { 'aria-labelledby': 'communities-title' },
+  return h(
+    'section',
+    { 'aria-labelledby': 'communities-title' },
     h('h2', { id: 'communities-title' }, 'Communities'),
     list,
     create,
@@ -57,7 +67,11 @@ function settings(context: Context, community: Community): HTMLElement {
     { 'aria-labelledby': 'settings-title' },
     h('h3', { id: 'settings-title' }, `Settings of ${community.slug}`),
     field('Admission', select('admission', ADMISSIONS, community.admission)),
-    field('Embed origins', h('textarea', { name: 'embedOrigins', rows: 3 }, community.embedOrigins.join('\n')), 'One https://host[:port] per line'),
+    field(
+      'Embed origins',
+      h('textarea', { name: 'embedOrigins', rows: 3 }, community.embedOrigins.join('\n')),
+      'One https://host[:port] per line',
+    ),
     h('button', { type: 'submit' }, 'Save'),
   );
   form.addEventListener('submit', (event) => {
@@ -81,7 +95,10 @@ function invites(context: Context, community: Community): HTMLElement {
     { 'aria-labelledby': 'invites-title' },
     h('h3', { id: 'invites-title' }, 'Invite codes'),
     field('How many', h('input', { name: 'count', type: 'number', min: 1, max: 100, value: 1 })),
-    field('Valid for (hours)', h('input', { name: 'expiresInHours', type: 'number', min: 1, max: 720, value: 168 })),
+    field(
+      'Valid for (hours)',
+      h('input', { name: 'expiresInHours', type: 'number', min: 1, max: 720, value: 168 }),
+    ),
     h('button', { type: 'submit' }, 'Issue'),
     out,
   );
@@ -89,11 +106,18 @@ function invites(context: Context, community: Community): HTMLElement {
     event.preventDefault();
     const v = formValues(form);
     void context.act('Invite codes issued (shown once)', async () => {
-      const made = await api<{ codes: string[]; expiresAt: string }>('POST', communityPath(community.slug, '/invites'), {
-        count: Number(v['count']),
-        expiresInHours: Number(v['expiresInHours']),
-      });
-      out.replaceChildren(h('p', {}, `Until ${made.expiresAt}:`), h('ul', {}, ...made.codes.map((code) => h('li', {}, h('code', {}, code)))));
+      const made = await api<{ codes: string[]; expiresAt: string }>(
+        'POST',
+        communityPath(community.slug, '/invites'),
+        {
+          count: Number(v['count']),
+          expiresInHours: Number(v['expiresInHours']),
+        },
+      );
+      out.replaceChildren(
+        h('p', {}, `Until ${made.expiresAt}:`),
+        h('ul', {}, ...made.codes.map((code) => h('li', {}, h('code', {}, code)))),
+      );
     });
   });
   return form;
@@ -108,24 +132,38 @@ interface ModeratorKey {
 
 async function moderatorKeys(context: Context, community: Community): Promise<HTMLElement> {
   const path = communityPath(community.slug, '/moderator-keys');
-  const keys = await context.load(() => api<{ items?: ModeratorKey[] } | ModeratorKey[]>('GET', path));
+  const keys = await context.load(() =>
+    api<{ items?: ModeratorKey[] } | ModeratorKey[]>('GET', path),
+  );
   const items = Array.isArray(keys) ? keys : (keys?.items ?? []);
   const out = h('output', { class: 'codes' });
   const form = h(
     'form',
     { 'aria-labelledby': 'keys-title' },
     h('h3', { id: 'keys-title' }, 'Moderator keys'),
-    table('Moderator keys of this community', ['key id', 'label', 'issued', ''], items.map((key) => [
-      h('code', {}, key.id),
-      key.label ?? '',
-      key.createdAt ?? '',
-      key.revokedAt
-        ? `revoked ${key.revokedAt}`
-        : h('button', { type: 'button', onclick: () => void context.act(`Key ${key.id} revoked`, async () => {
-            await api('DELETE', `${path}/${encodeURIComponent(key.id)}`);
-            await context.reload(community.slug);
-          }) }, `Revoke ${key.label ?? key.id}`),
-    ])),
+    table(
+      'Moderator keys of this community',
+      ['key id', 'label', 'issued', ''],
+      items.map((key) => [
+        h('code', {}, key.id),
+        key.label ?? '',
+        key.createdAt ?? '',
+        key.revokedAt
+          ? `revoked ${key.revokedAt}`
+          : h(
+              'button',
+              {
+                type: 'button',
+                onclick: () =>
+                  void context.act(`Key ${key.id} revoked`, async () => {
+                    await api('DELETE', `${path}/${encodeURIComponent(key.id)}`);
+                    await context.reload(community.slug);
+                  }),
+              },
+              `Revoke ${key.label ?? key.id}`,
+            ),
+      ]),
+    ),
     field('Label', h('input', { name: 'label', maxlength: 120 }), 'Who holds it, for your records'),
     h('button', { type: 'submit' }, 'Issue a moderator key'),
     out,
@@ -134,7 +172,11 @@ async function moderatorKeys(context: Context, community: Community): Promise<HT
     event.preventDefault();
     const v = formValues(form);
     void context.act('Moderator key issued (shown once: hand it over now)', async () => {
-      const made = await api<{ id: string; key: string }>('POST', path, v['label'] ? { label: v['label'] } : {});
+      const made = await api<{ id: string; key: string }>(
+        'POST',
+        path,
+        v['label'] ? { label: v['label'] } : {},
+      );
       out.replaceChildren(h('p', {}, 'The key, shown once: '), h('code', {}, made.key));
     });
   });

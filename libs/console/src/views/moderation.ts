@@ -8,7 +8,15 @@ const REASONS = ['PERSONAL_DATA', 'ILLEGAL_CONTENT', 'SPAM', 'HARASSMENT', 'OTHE
 /** A group of the queue: one reported note, what it says and how it was reported. */
 interface ReportedNote {
   noteId?: string;
-  note?: { id?: string; text?: string | null; status?: string; authorPseudonym?: string; moderation?: string | null; hidden?: boolean; redacted?: boolean };
+  note?: {
+    id?: string;
+    text?: string | null;
+    status?: string;
+    authorPseudonym?: string;
+    moderation?: string | null;
+    hidden?: boolean;
+    redacted?: boolean;
+  };
   reportCount?: number;
   count?: number;
   reasons?: Record<string, number> | { reason: string; count: number }[];
@@ -33,21 +41,35 @@ const itemsOf = <T>(page: { items?: T[] } | T[] | undefined): T[] =>
 
 function reasonsText(reasons: ReportedNote['reasons']): string {
   if (!reasons) return '';
-  const pairs = Array.isArray(reasons) ? reasons.map((r) => [r.reason, r.count] as const) : Object.entries(reasons);
+  const pairs = Array.isArray(reasons)
+    ? reasons.map((r) => [r.reason, r.count] as const)
+    : Object.entries(reasons);
   return pairs.map(([reason, count]) => `${reason} × ${count}`).join(', ');
 }
 
 /** The queue (reports grouped by note), one action form per note, and the public log. */
 export async function moderationView(context: Context): Promise<HTMLElement> {
   const community = context.community;
-  const section = h('section', { 'aria-labelledby': 'moderation-title' }, h('h2', { id: 'moderation-title' }, 'Moderation'));
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'moderation-title' },
+    h('h2', { id: 'moderation-title' }, 'Moderation'),
+  );
   if (!community) return section;
-  const queue = itemsOf(await context.load(() => api<{ items: ReportedNote[] }>('GET', communityPath(community.slug, '/moderation/reports'))));
+  const queue = itemsOf(
+    await context.load(() =>
+      api<{ items: ReportedNote[] }>('GET', communityPath(community.slug, '/moderation/reports')),
+    ),
+  );
   section.append(h('h3', {}, `Reports in ${community.slug}`));
   if (queue.length === 0) section.append(h('p', {}, 'No open reports.'));
   for (const group of queue) section.append(reportedNote(context, community, group));
   section.append(actionForm(context, community, 'Act on a note or a pseudonym', {}));
-  const log = itemsOf(await context.load(() => api<{ items: LogEntry[] }>('GET', communityPath(community.slug, '/moderation/log'))));
+  const log = itemsOf(
+    await context.load(() =>
+      api<{ items: LogEntry[] }>('GET', communityPath(community.slug, '/moderation/log')),
+    ),
+  );
   section.append(
     table(
       'Public moderation log (newest last)',
@@ -75,14 +97,26 @@ function reportedNote(context: Context, community: Community, group: ReportedNot
     { class: 'report', 'aria-label': `Reported note ${noteId}` },
     h('h4', {}, `Note ${noteId}`),
     h('p', { class: 'note-text' }, note.text ?? '(text redacted)'),
-    h('p', {}, `Status: ${note.status ?? 'unknown'}${note.moderation ? ` · ${note.moderation}` : ''}${note.hidden ? ' · hidden' : ''}${note.redacted ? ' · redacted' : ''}`),
+    h(
+      'p',
+      {},
+      `Status: ${note.status ?? 'unknown'}${note.moderation ? ` · ${note.moderation}` : ''}${note.hidden ? ' · hidden' : ''}${note.redacted ? ' · redacted' : ''}`,
+    ),
     h('p', {}, `Reports: ${count ?? '?'} — ${reasonsText(group.reasons)}`),
-    actionForm(context, community, `Act on note ${noteId}`, { noteId, pseudonym: note.authorPseudonym }),
+    actionForm(context, community, `Act on note ${noteId}`, {
+      noteId,
+      pseudonym: note.authorPseudonym,
+    }),
   );
 }
 
 let forms = 0;
-function actionForm(context: Context, community: Community, title: string, target: { noteId?: string; pseudonym?: string }): HTMLElement {
+function actionForm(
+  context: Context,
+  community: Community,
+  title: string,
+  target: { noteId?: string; pseudonym?: string },
+): HTMLElement {
   forms += 1;
   const titleId = `action-${forms}`;
   const form = h(
@@ -91,8 +125,14 @@ function actionForm(context: Context, community: Community, title: string, targe
     h('h4', { id: titleId }, title),
     field('Action', select('action', ACTIONS)),
     field('Reason code', select('reasonCode', REASONS), 'Goes into the public log'),
-    target.noteId ? h('input', { type: 'hidden', name: 'noteId', value: target.noteId }) : field('Note id', h('input', { name: 'noteId' }), 'For hide, restore, redact'),
-    field('Pseudonym', h('input', { name: 'pseudonym', value: target.pseudonym ?? '' }), 'For block and unblock: the author'),
+    target.noteId
+      ? h('input', { type: 'hidden', name: 'noteId', value: target.noteId })
+      : field('Note id', h('input', { name: 'noteId' }), 'For hide, restore, redact'),
+    field(
+      'Pseudonym',
+      h('input', { name: 'pseudonym', value: target.pseudonym ?? '' }),
+      'For block and unblock: the author',
+    ),
     h('button', { type: 'submit' }, 'Apply'),
   );
   form.addEventListener('submit', (event) => {
@@ -104,7 +144,12 @@ function actionForm(context: Context, community: Community, title: string, targe
       ? { action, pseudonym: v['pseudonym'], reasonCode: v['reasonCode'] }
       : { action, noteId: v['noteId'], reasonCode: v['reasonCode'] };
     // A moderation action is public and some cannot be undone (a redaction): ask once more.
-    if (!window.confirm(`${action} ${onPseudonym ? v['pseudonym'] : v['noteId']} for ${v['reasonCode']}?`)) return;
+    if (
+      !window.confirm(
+        `${action} ${onPseudonym ? v['pseudonym'] : v['noteId']} for ${v['reasonCode']}?`,
+      )
+    )
+      return;
     void context.act(`${action} recorded in the public log`, async () => {
       await api('POST', communityPath(community.slug, '/moderation/actions'), body);
       await context.reload(community.slug);

@@ -31,26 +31,44 @@ const seconds = (run: Run) =>
 
 /** Runs, current counts, the notes' plane and the raters' histogram: how bridging decides. */
 export async function scoringView(context: Context): Promise<HTMLElement> {
-  const section = h('section', { 'aria-labelledby': 'scoring-title' }, h('h2', { id: 'scoring-title' }, 'Scoring'));
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'scoring-title' },
+    h('h2', { id: 'scoring-title' }, 'Scoring'),
+  );
   const community = context.community;
   if (!community) return section;
   const [runs, overview] = await Promise.all([
-    context.load(() => api<{ items: Run[] }>('GET', communityPath(community.slug, '/scoring-runs?limit=20'))),
+    context.load(() =>
+      api<{ items: Run[] }>('GET', communityPath(community.slug, '/scoring-runs?limit=20')),
+    ),
     context.load(() => api<Overview>('GET', communityPath(community.slug, '/overview'))),
   ]);
   if (overview) {
     section.append(
-      table('Notes per status now', Object.keys(overview.statusCounts), [Object.values(overview.statusCounts)]),
+      table('Notes per status now', Object.keys(overview.statusCounts), [
+        Object.values(overview.statusCounts),
+      ]),
       h('h3', {}, 'Notes on the intercept × factor plane'),
       notePlane(overview.notes, overview.thresholds),
       h('h3', {}, "Raters' factors in the latest run"),
-      overview.raterFactors ? factorHistogram(overview.raterFactors) : h('p', {}, 'No run has published one yet.'),
+      overview.raterFactors
+        ? factorHistogram(overview.raterFactors)
+        : h('p', {}, 'No run has published one yet.'),
     );
   }
   section.append(
     table(
       'Scoring runs, newest first',
-      ['requested', 'status', 'duration', 'notes', 'ratings', 'regime', 'helpful / not helpful / needs more'],
+      [
+        'requested',
+        'status',
+        'duration',
+        'notes',
+        'ratings',
+        'regime',
+        'helpful / not helpful / needs more',
+      ],
       (runs?.items ?? []).map((run) => [
         run.requestedAt,
         run.status,
@@ -69,12 +87,21 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
 
 /** Members: how many and how the group grew, never who. */
 export async function membersView(context: Context): Promise<HTMLElement> {
-  const section = h('section', { 'aria-labelledby': 'members-title' }, h('h2', { id: 'members-title' }, 'Members'));
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'members-title' },
+    h('h2', { id: 'members-title' }, 'Members'),
+  );
   const community = context.community;
   if (!community) return section;
-  const overview = await context.load(() => api<Overview>('GET', communityPath(community.slug, '/overview')));
+  const overview = await context.load(() =>
+    api<Overview>('GET', communityPath(community.slug, '/overview')),
+  );
   if (overview) {
-    section.append(h('p', { class: 'figure' }, `${overview.memberCount} current members`), growth(overview.memberGrowth));
+    section.append(
+      h('p', { class: 'figure' }, `${overview.memberCount} current members`),
+      growth(overview.memberGrowth),
+    );
   }
   return section;
 }

@@ -21,7 +21,10 @@ describe('GET /communities', () => {
   });
 
   it('lists every community by slug, page after page, without a key', async () => {
-    const all = await prisma.community.findMany({ orderBy: { slug: 'asc' }, select: { slug: true } });
+    const all = await prisma.community.findMany({
+      orderBy: { slug: 'asc' },
+      select: { slug: true },
+    });
     const seen: string[] = [];
     let cursor: string | null | undefined;
     do {
@@ -41,12 +44,19 @@ describe('GET /communities', () => {
   });
 
   it.each([
-    ['a cursor that is no slug', { cursor: Buffer.from('Not A Slug').toString('base64url') }, 'CURSOR_INVALID'],
+    [
+      'a cursor that is no slug',
+      { cursor: Buffer.from('Not A Slug').toString('base64url') },
+      'CURSOR_INVALID',
+    ],
     ['a malformed cursor', { cursor: 'a b' }, 'VALIDATION_FAILED'],
     ['a limit over 100', { limit: 101 }, 'VALIDATION_FAILED'],
     ['an unknown parameter', { admission: 'OPEN' }, 'VALIDATION_FAILED'],
   ])('refuses %s with 400 and its code', async (_, query, code) => {
-    const response = await request(app.getHttpServer()).get('/communities').query(query).expect(400);
+    const response = await request(app.getHttpServer())
+      .get('/communities')
+      .query(query)
+      .expect(400);
     expect(response.body.code).toBe(code);
   });
 });

@@ -50,7 +50,11 @@ describe('the operator console', () => {
       .set(operator)
       .expect(200);
     expect(response.body).toEqual({
-      statusCounts: { NEEDS_MORE_RATINGS: 1, CURRENTLY_RATED_HELPFUL: 1, CURRENTLY_RATED_NOT_HELPFUL: 0 },
+      statusCounts: {
+        NEEDS_MORE_RATINGS: 1,
+        CURRENTLY_RATED_HELPFUL: 1,
+        CURRENTLY_RATED_NOT_HELPFUL: 0,
+      },
       notes: expect.arrayContaining([
         { intercept: 0.45, factor: -0.1, status: 'CURRENTLY_RATED_HELPFUL' },
         { intercept: 0.1, factor: 0.3, status: 'NEEDS_MORE_RATINGS' },
@@ -91,6 +95,18 @@ describe('the operator console', () => {
       .set(operator)
       .expect(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('tells the operator key from any other at sign-in', async () => {
+    await request(app.getHttpServer())
+      .get('/operator/session')
+      .set(operator)
+      .expect(200, { role: 'operator' });
+    const wrong = await request(app.getHttpServer())
+      .get('/operator/session')
+      .set({ Authorization: 'Bearer nope' })
+      .expect(401);
+    expect(wrong.body.code).toBe('OPERATOR_KEY_INVALID');
   });
 
   it('serves the page under a policy that admits only its own origin', async () => {

@@ -4,9 +4,10 @@ import { CommunitiesModule } from '../communities/communities.module';
 import { CommunityOverviewController } from './community-overview.controller';
 import { CommunityOverviewService } from './community-overview.service';
 import { ConsoleController } from './console.controller';
+import { OperatorSessionController } from './operator-session.controller';
 
 @Module({
-  controllers: [CommunityOverviewController, ConsoleController],
+  controllers: [CommunityOverviewController, ConsoleController, OperatorSessionController],
   imports: [CommunitiesModule],
   providers: [CommunityOverviewService],
 })

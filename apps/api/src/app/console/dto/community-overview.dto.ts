@@ -63,7 +63,10 @@ export class MembersOnDayDto {
 }
 
 export class CommunityOverviewDto {
-  @ApiProperty({ type: StatusCountsDto, description: 'Current notes per status, deleted ones left out' })
+  @ApiProperty({
+    type: StatusCountsDto,
+    description: 'Current notes per status, deleted ones left out',
+  })
   statusCounts!: StatusCountsDto;
 
   @ApiProperty({
