@@ -2,11 +2,9 @@
 // the API serves at /console (apps/api/src/app/console). The API's build calls it; `node
 // libs/console/build.js <outdir>` runs it alone. It fails when the console outgrows its budget.
 const { build } = require('esbuild');
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
-const { gzipSync } = require('node:zlib');
-
-const { precompress } = require('../widget/build');
+const { brotliCompressSync, constants, gzipSync } = require('node:zlib');
 
 const root = join(__dirname, '..', '..');
 const source = join(__dirname, 'src');
@@ -18,6 +16,16 @@ const source = join(__dirname, 'src');
 const BUDGET = 16 * 1024;
 
 const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** `<file>.gz` and `<file>.br`, which the API sends as they are to clients that accept them. */
+function precompress(file) {
+  const bytes = readFileSync(file);
+  writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
+  writeFileSync(
+    `${file}.br`,
+    brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+  );
+}
 
 async function buildConsole(outdir) {
   await build({

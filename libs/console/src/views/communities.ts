@@ -125,17 +125,14 @@ function invites(context: Context, community: Community): HTMLElement {
 
 interface ModeratorKey {
   id: string;
-  label?: string;
-  createdAt?: string;
-  revokedAt?: string | null;
+  label: string;
+  createdDay: string;
+  revoked: boolean;
 }
 
 async function moderatorKeys(context: Context, community: Community): Promise<HTMLElement> {
   const path = communityPath(community.slug, '/moderator-keys');
-  const keys = await context.load(() =>
-    api<{ items?: ModeratorKey[] } | ModeratorKey[]>('GET', path),
-  );
-  const items = Array.isArray(keys) ? keys : (keys?.items ?? []);
+  const items = (await context.load(() => api<ModeratorKey[]>('GET', path))) ?? [];
   const out = h('output', { class: 'codes' });
   const form = h(
     'form',
@@ -146,10 +143,10 @@ async function moderatorKeys(context: Context, community: Community): Promise<HT
       ['key id', 'label', 'issued', ''],
       items.map((key) => [
         h('code', {}, key.id),
-        key.label ?? '',
-        key.createdAt ?? '',
-        key.revokedAt
-          ? `revoked ${key.revokedAt}`
+        key.label,
+        key.createdDay,
+        key.revoked
+          ? 'revoked'
           : h(
               'button',
               {
@@ -160,11 +157,15 @@ async function moderatorKeys(context: Context, community: Community): Promise<HT
                     await context.reload(community.slug);
                   }),
               },
-              `Revoke ${key.label ?? key.id}`,
+              `Revoke ${key.label}`,
             ),
       ]),
     ),
-    field('Label', h('input', { name: 'label', maxlength: 120 }), 'Who holds it, for your records'),
+    field(
+      'Label',
+      h('input', { name: 'label', required: true, maxlength: 120 }),
+      'Who holds it, for your records',
+    ),
     h('button', { type: 'submit' }, 'Issue a moderator key'),
     out,
   );
@@ -172,12 +173,11 @@ async function moderatorKeys(context: Context, community: Community): Promise<HT
     event.preventDefault();
     const v = formValues(form);
     void context.act('Moderator key issued (shown once: hand it over now)', async () => {
-      const made = await api<{ id: string; key: string }>(
-        'POST',
-        path,
-        v['label'] ? { label: v['label'] } : {},
+      const made = await api<{ id: string; secret: string }>('POST', path, { label: v['label'] });
+      out.replaceChildren(
+        h('p', {}, `Key ${made.id}, shown once: `),
+        h('code', { class: 'secret' }, made.secret),
       );
-      out.replaceChildren(h('p', {}, 'The key, shown once: '), h('code', {}, made.key));
     });
   });
   return form;

@@ -1,51 +1,46 @@
 import { api, communityPath } from '../api';
 import { field, formValues, h, select, table } from '../dom';
 import type { Community, Context } from '../context';
+import { MODERATION_ACTIONS, MODERATION_REASONS } from '../moderation-codes';
 
-const ACTIONS = ['HIDE', 'RESTORE', 'REDACT', 'BLOCK', 'UNBLOCK'] as const;
-const REASONS = ['PERSONAL_DATA', 'ILLEGAL_CONTENT', 'SPAM', 'HARASSMENT', 'OTHER'] as const;
+const ACTIONS = MODERATION_ACTIONS;
+const REASONS = MODERATION_REASONS;
 
 /** A group of the queue: one reported note, what it says and how it was reported. */
 interface ReportedNote {
-  noteId?: string;
-  note?: {
-    id?: string;
-    text?: string | null;
-    status?: string;
-    authorPseudonym?: string;
-    moderation?: string | null;
-    hidden?: boolean;
-    redacted?: boolean;
+  note: {
+    id: string;
+    text: string;
+    status: string;
+    authorPseudonym: string;
+    deleted: boolean;
+    hidden: boolean;
+    redacted: boolean;
+    authorBlocked: boolean;
   };
-  reportCount?: number;
-  count?: number;
-  reasons?: Record<string, number> | { reason: string; count: number }[];
+  reportCount: number;
+  reasons: Record<string, number>;
+  texts: string[];
+  lastDay: string;
 }
 
 interface LogEntry {
-  sequence?: number;
+  seq: number;
   action: string;
-  noteId?: string | null;
-  pseudonym?: string | null;
-  target?: string;
+  target: string;
   reasonCode: string;
-  keyId?: string;
-  moderatorKeyId?: string;
-  at?: string;
-  day?: string;
-  hash?: string;
+  moderatorKeyId: string;
+  day: string;
+  hash: string;
 }
 
 const itemsOf = <T>(page: { items?: T[] } | T[] | undefined): T[] =>
   Array.isArray(page) ? page : (page?.items ?? []);
 
-function reasonsText(reasons: ReportedNote['reasons']): string {
-  if (!reasons) return '';
-  const pairs = Array.isArray(reasons)
-    ? reasons.map((r) => [r.reason, r.count] as const)
-    : Object.entries(reasons);
-  return pairs.map(([reason, count]) => `${reason} × ${count}`).join(', ');
-}
+const reasonsText = (reasons: Record<string, number>) =>
+  Object.entries(reasons)
+    .map(([reason, count]) => `${reason} × ${count}`)
+    .join(', ');
 
 /** The queue (reports grouped by note), one action form per note, and the public log. */
 export async function moderationView(context: Context): Promise<HTMLElement> {
@@ -74,14 +69,14 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
     table(
       'Public moderation log (newest last)',
       ['#', 'time', 'action', 'target', 'reason', 'moderator key', 'hash'],
-      log.map((entry, index) => [
-        entry.sequence ?? index + 1,
-        entry.at ?? entry.day ?? '',
+      log.map((entry) => [
+        entry.seq,
+        entry.day,
         entry.action,
-        entry.noteId ?? entry.pseudonym ?? entry.target ?? '',
+        entry.target,
         entry.reasonCode,
-        entry.moderatorKeyId ?? entry.keyId ?? '',
-        h('code', {}, (entry.hash ?? '').slice(0, 12)),
+        entry.moderatorKeyId,
+        h('code', {}, entry.hash.slice(0, 12)),
       ]),
     ),
   );
@@ -89,22 +84,25 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
 }
 
 function reportedNote(context: Context, community: Community, group: ReportedNote): HTMLElement {
-  const noteId = group.noteId ?? group.note?.id ?? '';
-  const note = group.note ?? {};
-  const count = group.reportCount ?? group.count;
+  const { note } = group;
+  const flags = [
+    note.deleted && 'deleted by its author',
+    note.hidden && 'hidden',
+    note.redacted && 'redacted',
+    note.authorBlocked && 'author blocked',
+  ].filter(Boolean);
   return h(
     'article',
-    { class: 'report', 'aria-label': `Reported note ${noteId}` },
-    h('h4', {}, `Note ${noteId}`),
-    h('p', { class: 'note-text' }, note.text ?? '(text redacted)'),
-    h(
-      'p',
-      {},
-      `Status: ${note.status ?? 'unknown'}${note.moderation ? ` · ${note.moderation}` : ''}${note.hidden ? ' · hidden' : ''}${note.redacted ? ' · redacted' : ''}`,
-    ),
-    h('p', {}, `Reports: ${count ?? '?'} — ${reasonsText(group.reasons)}`),
-    actionForm(context, community, `Act on note ${noteId}`, {
-      noteId,
+    { class: 'report', 'aria-label': `Reported note ${note.id}` },
+    h('h4', {}, `Note ${note.id}`),
+    h('p', { class: 'note-text' }, note.redacted ? '(text redacted)' : note.text),
+    h('p', {}, `Status: ${note.status}${flags.length ? ` · ${flags.join(' · ')}` : ''}`),
+    h('p', {}, `${group.reportCount} reports (last on ${group.lastDay}): ${reasonsText(group.reasons)}`),
+    group.texts.length
+      ? h('ul', { 'aria-label': 'What reporters wrote' }, ...group.texts.map((text) => h('li', {}, text)))
+      : null,
+    actionForm(context, community, `Act on note ${note.id}`, {
+      noteId: note.id,
       pseudonym: note.authorPseudonym,
     }),
   );
