@@ -65,6 +65,12 @@ function printReport(report: VerificationReport): void {
         : `  latest run ${report.run.id} not recomputed`,
     );
   } else console.log('  no finished scoring run to recompute');
+  if (report.moderation) {
+    const m = report.moderation;
+    console.log(
+      `  moderation log: ${m.entries} entries, chain checked; ${m.redactedNotes} redacted notes verified by hash, ${m.hiddenNotes} hidden`,
+    );
+  }
   for (const found of report.discrepancies) {
     console.log(
       `  ${found.severity.toUpperCase()} ${found.code} ${found.subject}: ${found.message}`,

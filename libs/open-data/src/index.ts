@@ -5,5 +5,6 @@ export * from './lib/export-source';
 export * from './lib/root-history';
 export * from './lib/verify-export';
 export * from './lib/verify-standings';
+export * from './lib/verify-moderation';
 export * from './lib/community-notes-tsv';
 export * from './lib/rescore-export';

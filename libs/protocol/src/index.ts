@@ -4,6 +4,7 @@ export * from './lib/constants';
 export * from './lib/curve';
 export * from './lib/hashing';
 export * from './lib/lean-tree';
+export * from './lib/moderation';
 export * from './lib/note-fields';
 export * from './lib/post-detection';
 export * from './lib/post-lookup';

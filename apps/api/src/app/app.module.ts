@@ -15,6 +15,7 @@ import { loggingOptions } from './logging/logging.options';
 import { LookupModule } from './lookup/lookup.module';
 import { MembershipModule } from './membership/membership.module';
 import { MirrorsModule } from './mirrors/mirrors.module';
+import { ModerationModule } from './moderation/moderation.module';
 import { NotesModule } from './notes/notes.module';
 import { ScoringRunsModule } from './scoring-runs/scoring-runs.module';
 import { StandingModule } from './standing/standing.module';
@@ -38,6 +39,7 @@ import { WidgetModule } from './widget/widget.module';
     LookupModule,
     MembershipModule,
     MirrorsModule,
+    ModerationModule,
     NotesModule,
     PrismaModule,
     QueueDashboardModule,

@@ -47,6 +47,17 @@ export interface ActionCheckContext {
   clockSkewMinutes: number;
 }
 
+/**
+ * A redacted note's creation: its payload is gone, so its proof is checked against the message
+ * the moderation log's REDACT entry recorded for it (verified by hash, docs/moderation.md).
+ */
+export interface RedactedAction {
+  kind: 'note.create';
+  redacted: true;
+  clientMinute: number;
+  message: bigint;
+}
+
 export type ActionCheck =
   | { ok: true; pseudonym: string; message: string; proof: ProofJson }
   | { ok: false; code: string; message: string };
@@ -59,7 +70,7 @@ export type ActionCheck =
  */
 export function checkRecordedAction(
   proof: unknown,
-  action: Action,
+  action: Action | RedactedAction,
   pseudonym: string,
   context: ActionCheckContext,
 ): ActionCheck {
@@ -70,7 +81,14 @@ export function checkRecordedAction(
     return fail('PROOF_DEPTH', `the proof is not at depth ${TREE_DEPTH}`);
   if (parsed.scope !== context.scope)
     return fail('PROOF_SCOPE', "the proof's scope is not this community's");
-  if (parsed.message !== actionMessage(action)) {
+  if ('redacted' in action) {
+    if (parsed.message !== action.message) {
+      return fail(
+        'PROOF_MESSAGE',
+        "the proof's message is not the one the moderation log recorded when the note was redacted",
+      );
+    }
+  } else if (parsed.message !== actionMessage(action)) {
     return fail(
       'PROOF_MESSAGE',
       `the record's fields do not hash to the proof's message: the ${action.kind} payload was changed after it was proven`,

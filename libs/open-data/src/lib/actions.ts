@@ -1,5 +1,6 @@
 import type { Action, JsonValue } from '@bridgenotes/protocol';
 
+import type { RedactedAction } from './action-check';
 import type { NoteRecord, RatingRecord, RequestRecord } from './export-format';
 
 /**
@@ -21,6 +22,17 @@ export function noteCreateAction(community: string, note: NoteRecord): Action | 
       sources: note.sources,
     },
     clientMinute: note.clientMinute,
+  };
+}
+
+/** A redacted note's creation, with the message its REDACT log entry recorded. */
+export function redactedNoteAction(note: NoteRecord, message: string): RedactedAction | undefined {
+  if (note.clientMinute === null || !/^[0-9]{1,78}$/.test(message)) return undefined;
+  return {
+    kind: 'note.create',
+    redacted: true,
+    clientMinute: note.clientMinute,
+    message: BigInt(message),
   };
 }
 

@@ -1,8 +1,8 @@
-import type { ProofJson } from '@bridgenotes/protocol';
+import type { ModerationLogEntry, ProofJson } from '@bridgenotes/protocol';
 import type { RatingHelpfulness, ShownStatus, StatusHistoryJson } from '@bridgenotes/scoring';
 
 /**
- * The open-data export of one community: a manifest and nine NDJSON streams, the same whether
+ * The open-data export of one community: a manifest and ten NDJSON streams, the same whether
  * served by an instance (`GET /communities/{slug}/export[/{stream}]`) or saved to a folder
  * (`manifest.json` and `{stream}.ndjson`). Times are ISO 8601 UTC; big numbers decimal strings.
  */
@@ -18,6 +18,7 @@ export const EXPORT_STREAMS = [
   'status-changes',
   'results',
   'standings',
+  'moderation',
 ] as const;
 
 export type ExportStream = (typeof EXPORT_STREAMS)[number];
@@ -99,6 +100,16 @@ export interface NoteRecord extends Positioned {
   deletedAt: string | null;
   proof: ProofJson | null;
   deleteProof: ProofJson | null;
+  /**
+   * Hidden by a moderator: left out of the instance's reads, kept here (and scored). Absent in
+   * exports made before moderation existed.
+   */
+  hidden?: boolean;
+  /**
+   * Redacted by a moderator: `text` and `sources` are empty, and the proof is checked against
+   * the message the moderation log's REDACT entry recorded (docs/moderation.md).
+   */
+  redacted?: boolean;
 }
 
 export interface RatingRecord extends Positioned {
@@ -192,6 +203,9 @@ export interface StandingRecord extends Positioned {
   impactSinceLock: number;
 }
 
+/** An entry of the public moderation log; its cursor is its `seq`. */
+export interface ModerationRecord extends Positioned, ModerationLogEntry {}
+
 export interface ExportRecords {
   members: MemberRecord;
   roots: RootRecord;
@@ -202,4 +216,5 @@ export interface ExportRecords {
   'status-changes': StatusChangeRecord;
   results: ResultRecord;
   standings: StandingRecord;
+  moderation: ModerationRecord;
 }

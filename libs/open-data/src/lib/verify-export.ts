@@ -12,8 +12,13 @@ import {
   type ShownStatus,
 } from '@bridgenotes/scoring';
 
-import { checkRecordedAction, noteShownOnProvenPost, RootIndex } from './action-check';
-import { noteCreateAction, noteDeleteAction, noteRequestAction, ratingAction } from './actions';
+import {
+  checkRecordedAction,
+  noteShownOnProvenPost,
+  RootIndex,
+  type RedactedAction,
+} from './action-check';
+import { noteDeleteAction, noteRequestAction, ratingAction } from './actions';
 import type {
   ExportManifest,
   MemberRecord,
@@ -26,6 +31,12 @@ import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
 import { checkRootHistory } from './root-history';
 import { recomputeRun, type RunRecomputation } from './run-recomputation';
+import {
+  finishModeration,
+  noteProofAction,
+  readModerationLog,
+  type ModerationSummary,
+} from './verify-moderation';
 
 export type { Discrepancy, Severity } from './discrepancy';
 
@@ -55,6 +66,8 @@ export interface VerificationReport {
   };
   proofs: { checked: number; groth16Verified: number; sampled: boolean };
   run: RunRecomputation | null;
+  /** The moderation log's entries and the notes it redacted and hides; null without a log. */
+  moderation: ModerationSummary | null;
   discrepancies: Discrepancy[];
 }
 
@@ -113,6 +126,7 @@ export async function verifyExport(
   }
   members.length = 0;
   const rootIndex = new RootIndex(roots, manifest.rules.rootHistoryWindowSeconds * 1000);
+  const moderation = await readModerationLog(source, manifest, report);
 
   // Scoring runs and published results come first so that the notes and ratings can be fed to
   // the recomputation as they stream past, never held in memory.
@@ -211,7 +225,7 @@ export async function verifyExport(
   const checkProof = async (
     subject: string,
     proof: unknown,
-    action: Action,
+    action: Action | RedactedAction,
     pseudonym: string,
   ): Promise<void> => {
     checked += 1;
@@ -230,9 +244,13 @@ export async function verifyExport(
       counts.notes += 1;
       const subject = `note ${note.id}`;
       authors.set(note.id, note.authorPseudonym);
-      const created = noteCreateAction(community.id, note);
+      // A redacted note is verified by hash: its REDACT entry recorded the proof's message.
+      const created = noteProofAction(community.id, note, moderation, report);
       if (!created || note.proof === null) {
-        report('NOTE_UNPROVEN', subject, 'the note carries no proof that a member wrote it');
+        // A redacted note that cannot be checked was reported by noteProofAction.
+        if (!note.redacted) {
+          report('NOTE_UNPROVEN', subject, 'the note carries no proof that a member wrote it');
+        }
       } else {
         await checkProof(subject, note.proof, created, note.authorPseudonym);
         if (!noteShownOnProvenPost(note)) {
@@ -360,6 +378,7 @@ export async function verifyExport(
     progress({ stage: 'rescoring', done: 0 });
     runSummary = recomputeRun(run, builder, results, nextBy, newerThanRun, report, standings);
   }
+  const moderationSummary = finishModeration(moderation, report);
   progress({ stage: 'done', done: checked });
 
   return {
@@ -370,6 +389,7 @@ export async function verifyExport(
     counts,
     proofs: { checked, groth16Verified, sampled: sampleSize !== undefined },
     run: runSummary,
+    moderation: moderationSummary,
     discrepancies,
   };
 }

@@ -64,6 +64,8 @@ export interface NoteResponse {
   explanation: NoteExplanationResponse | null;
   createdAt: string;
   deletedAt: string | null;
+  /** Redacted by a moderator: text and sources are empty (docs/moderation.md). */
+  redacted: boolean;
 }
 
 /** One viewpoint's ratings of a note, in a reader-facing explanation. */
@@ -138,4 +140,80 @@ export interface ApiErrorResponse {
   code: string;
   requestId?: string;
   details?: unknown;
+}
+
+// Moderation (docs/moderation.md).
+
+export type ReportReasonCode = 'PERSONAL_DATA' | 'ILLEGAL' | 'SPAM' | 'HARASSMENT' | 'OTHER';
+export type ModerationActionCode = 'HIDE' | 'RESTORE' | 'REDACT' | 'BLOCK' | 'UNBLOCK';
+
+/** `POST /communities/{slug}/notes/{noteId}/reports`. */
+export interface NoteReportResponse {
+  id: string;
+  noteId: string;
+  reason: ReportReasonCode;
+  /** The UTC day of the report (YYYY-MM-DD). */
+  day: string;
+}
+
+/** `GET /communities/{slug}/moderator-keys`: a key, never its secret. */
+export interface ModeratorKeyResponse {
+  id: string;
+  label: string;
+  /** The UTC day it was issued (YYYY-MM-DD). */
+  createdDay: string;
+  revoked: boolean;
+}
+
+/** `POST /communities/{slug}/moderator-keys`: the secret, shown this once. */
+export interface IssuedModeratorKeyResponse extends ModeratorKeyResponse {
+  secret: string;
+}
+
+/** One reported note in `GET /communities/{slug}/moderation/reports`. */
+export interface ReportedNoteResponse {
+  note: {
+    id: string;
+    postId: string;
+    postUrl: string | null;
+    authorPseudonym: string;
+    text: string;
+    sources: string[];
+    status: NoteStatus;
+    deleted: boolean;
+    hidden: boolean;
+    redacted: boolean;
+    authorBlocked: boolean;
+  };
+  reportCount: number;
+  /** Reports per reason (reasons without reports absent). */
+  reasons: Partial<Record<ReportReasonCode, number>>;
+  /** The texts of OTHER reports. */
+  texts: string[];
+  /** The UTC day of the latest report. */
+  lastDay: string;
+}
+
+export interface ReportQueueResponse {
+  items: ReportedNoteResponse[];
+}
+
+/** One entry of a community's public moderation log (hash-chained, libs/protocol moderation.ts). */
+export interface ModerationLogEntryResponse {
+  seq: number;
+  action: ModerationActionCode;
+  target: string;
+  reasonCode: string;
+  moderatorKeyId: string;
+  day: string;
+  message: string | null;
+  previousHash: string;
+  hash: string;
+}
+
+/** `GET /communities/{slug}/moderation/log`: entries after `after`, in order. */
+export interface ModerationLogResponse {
+  items: ModerationLogEntryResponse[];
+  /** Pass as `after` for the next page; null when this page is the end. */
+  nextAfter: number | null;
 }

@@ -95,6 +95,47 @@ export const ERRORS = {
     () => 'A valid operator key is required (Authorization: Bearer <key>)',
   ),
 
+  // Moderation (docs/moderation.md): moderator keys, reports, actions, blocks.
+  MODERATION_TARGET_INVALID: entry(
+    HttpStatus.BAD_REQUEST,
+    (action: string, needs: string) => `${action} needs ${needs}, and nothing else as its target`,
+    'HIDE',
+    'noteId',
+  ),
+  MODERATION_UNCHANGED: entry(
+    HttpStatus.CONFLICT,
+    (action: string, target: string) =>
+      `${action} would change nothing on ${target}: nothing logged`,
+    'HIDE',
+    'note:0b6f4f5e-9a43-4d8e-8c55-5b1f0d1a2c3e',
+  ),
+  MODERATOR_KEY_INVALID: entry(
+    HttpStatus.UNAUTHORIZED,
+    (slug: string) =>
+      `A moderator key of community "${slug}" or the operator key is required (Authorization: Bearer <key>)`,
+    'news',
+  ),
+  MODERATOR_KEY_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    (keyId: string, slug: string) => `No moderator key ${keyId} in community "${slug}"`,
+    '5f0c3c4e-0d4b-4f43-9a53-2f1f1c9b7a10',
+    'news',
+  ),
+  PSEUDONYM_BLOCKED: entry(
+    HttpStatus.FORBIDDEN,
+    () =>
+      "This pseudonym is blocked in this community by its moderators (see the community's moderation log): its writes are refused",
+  ),
+  REPORT_EXISTS: entry(
+    HttpStatus.CONFLICT,
+    (noteId: string) => `This pseudonym has already reported note ${noteId}`,
+    '0b6f4f5e-9a43-4d8e-8c55-5b1f0d1a2c3e',
+  ),
+  REPORT_TEXT_REQUIRED: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'A report for the reason OTHER needs a text saying what is wrong',
+  ),
+
   // Communities and mirrors.
   COMMUNITY_EXISTS: entry(
     HttpStatus.CONFLICT,

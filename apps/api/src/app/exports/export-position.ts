@@ -59,6 +59,7 @@ export function parsePosition(stream: ExportStream, after: string, order: ReadOr
   switch (stream) {
     case 'members':
     case 'status-changes':
+    case 'moderation':
       if (!/^[0-9]{1,18}$/.test(after)) throw badCursor();
       return { kind: 'number', value: Number(after) };
     case 'roots':

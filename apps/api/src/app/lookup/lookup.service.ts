@@ -43,6 +43,7 @@ export class LookupService {
           communityId: community.id,
           postId: { in: postIds },
           deletedAt: null,
+          hidden: false,
           status: { in: SHOWN },
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -81,7 +82,7 @@ export class LookupService {
       SELECT p.id::text, p.canonical_url, p.platform, p.external_id FROM posts p
        WHERE p.id IN (
          SELECT post_id FROM notes
-          WHERE community_id = ${communityId}::uuid AND deleted_at IS NULL
+          WHERE community_id = ${communityId}::uuid AND deleted_at IS NULL AND NOT hidden
             AND status <> 'CURRENTLY_RATED_NOT_HELPFUL'
          UNION
          SELECT post_id FROM post_request_counts WHERE community_id = ${communityId}::uuid)`;

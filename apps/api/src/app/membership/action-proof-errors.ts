@@ -3,7 +3,7 @@ import type { ErrorCode } from '../common/error-catalogue';
 /**
  * What every proven write can answer besides its own errors: an invalid body, each failure of
  * the shared proof check (400 for a malformed or mismatched proof, 403 for one that does not
- * show membership), a verifier that is restarting or has too many proofs waiting (503: send the same request
+ * show membership or whose pseudonym a moderator blocked), a verifier that is restarting or has too many proofs waiting (503: send the same request
  * again), and the client's write budget spent (429).
  */
 export const PROVEN_WRITE_ERRORS: readonly ErrorCode[] = [
@@ -18,5 +18,6 @@ export const PROVEN_WRITE_ERRORS: readonly ErrorCode[] = [
   'PROOF_INVALID',
   'PROOF_VERIFIER_BUSY',
   'PROOF_VERIFIER_UNAVAILABLE',
+  'PSEUDONYM_BLOCKED',
   'RATE_LIMITED',
 ];

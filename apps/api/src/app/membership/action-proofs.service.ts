@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { PrismaService } from '@bridgenotes/database';
+import { ModerationLogStore, PrismaService } from '@bridgenotes/database';
 import {
   Action,
   checkActionProof,
@@ -34,6 +34,7 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
   constructor(
     private readonly prisma: PrismaService,
     private readonly env: Environment,
+    private readonly moderation: ModerationLogStore,
   ) {
     this.verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS, {
       maxQueued: env.PROOF_VERIFIER_QUEUE,
@@ -65,7 +66,13 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
       rootStatus: (root) => this.rootStatus(community.id, root),
       verifyGroth16: (parsed) => this.verifyGroth16(parsed as unknown as ProofJson),
     });
-    if (result.ok) return result.pseudonym;
+    if (result.ok) {
+      // A blocked pseudonym's writes are refused once it is known (docs/moderation.md).
+      if (await this.moderation.isBlocked(community.id, result.pseudonym)) {
+        throw ApiError.of('PSEUDONYM_BLOCKED');
+      }
+      return result.pseudonym;
+    }
     // The catalogue gives each failure its status: 403 for those saying the sender is not (or
     // no longer) shown to be a member, 400 for a malformed or mismatched proof.
     throw new ApiError(result.code, result.message);

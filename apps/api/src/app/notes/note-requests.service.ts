@@ -112,7 +112,7 @@ export class NoteRequestsService {
       SELECT c.post_id AS "postId", c.count AS "requestCount",
              (SELECT COUNT(*)::int FROM notes n
                WHERE n.community_id = c.community_id AND n.post_id = c.post_id
-                 AND n.deleted_at IS NULL) AS "noteCount"
+                 AND n.deleted_at IS NULL AND NOT n.hidden) AS "noteCount"
         FROM post_request_counts c
        WHERE c.community_id = ${community.id}::uuid
          ${

@@ -16,6 +16,7 @@ import { RatingsService } from './ratings.service';
 
 @Module({
   controllers: [NoteRequestsController, NotesController, PostsController, RatingsController],
+  exports: [NotesService],
   imports: [CommunitiesModule, MembershipModule, StandingModule],
   providers: [
     NoteRequestsService,

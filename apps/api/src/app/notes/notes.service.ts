@@ -185,8 +185,9 @@ export class NotesService {
   }
 
   async get(community: CommunityKey, noteId: string): Promise<NoteWithCount> {
+    // A hidden note is not shown anywhere (docs/moderation.md): as if it did not exist.
     const note = await this.prisma.note.findFirst({
-      where: { id: noteId, communityId: community.id },
+      where: { id: noteId, communityId: community.id, hidden: false },
       include: WITH_COUNT,
     });
     if (!note) throw noteNotFound(community, noteId);
@@ -217,7 +218,7 @@ export class NotesService {
     const inCommunity = communityId ? { communityId } : {};
     const [notes, requests] = await Promise.all([
       this.prisma.note.findMany({
-        where: { postId: post.id, deletedAt: null, ...inCommunity },
+        where: { postId: post.id, deletedAt: null, hidden: false, ...inCommunity },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         include: WITH_COUNT,
       }),
@@ -257,6 +258,7 @@ export class NotesService {
         communityId: community.id,
         status: NoteStatus.NEEDS_MORE_RATINGS,
         deletedAt: null,
+        hidden: false,
         ...(after && {
           OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }],
         }),
@@ -282,7 +284,7 @@ export class NotesService {
         FROM notes n
         LEFT JOIN post_request_counts c ON c.community_id = n.community_id AND c.post_id = n.post_id
        WHERE n.community_id = ${community.id}::uuid
-         AND n.status = 'NEEDS_MORE_RATINGS' AND n.deleted_at IS NULL
+         AND n.status = 'NEEDS_MORE_RATINGS' AND n.deleted_at IS NULL AND NOT n.hidden
          ${
            after
              ? Prisma.sql`AND (COALESCE(c.count, 0) < ${after.count}

@@ -40,7 +40,7 @@ export class RatingsService {
     input: PutRatingDto,
   ): Promise<{ rating: StoredRating; outcome: RatingOutcome }> {
     const note = await this.prisma.note.findFirst({
-      where: { id: noteId, communityId: community.id },
+      where: { id: noteId, communityId: community.id, hidden: false },
       select: { id: true, authorPseudonym: true, deletedAt: true },
     });
     if (!note) throw noteNotFound(community, noteId);

@@ -79,7 +79,7 @@ export class StandingService {
       this.prisma.rating.count({ where: { communityId: community.id, raterPseudonym: pseudonym } }),
       this.prisma.note.count({ where: { communityId: community.id, authorPseudonym: pseudonym } }),
       this.prisma.note.findMany({
-        where: { communityId: community.id, authorPseudonym: pseudonym },
+        where: { communityId: community.id, authorPseudonym: pseudonym, hidden: false },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: PROFILE_NOTES,
         include: { _count: { select: { ratings: true } } },

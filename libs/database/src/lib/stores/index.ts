@@ -1,3 +1,4 @@
 export * from './group-tree.store';
 export * from './scoring-outbox';
 export * from './scoring-run.store';
+export * from './moderation-log.store';

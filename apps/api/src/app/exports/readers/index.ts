@@ -1,6 +1,7 @@
 import type { ChangeStream, ExportStream } from '@bridgenotes/open-data';
 
 import { membersReader } from './members.reader';
+import { moderationReader } from './moderation.reader';
 import { notesReader } from './notes.reader';
 import { ratingsReader } from './ratings.reader';
 import { requestsReader } from './requests.reader';
@@ -22,6 +23,7 @@ export const STREAM_READERS: { [S in ExportStream]: StreamReader<S> } = {
   'status-changes': statusChangesReader,
   standings: standingsReader,
   results: resultsReader,
+  moderation: moderationReader,
 };
 
 export const CHANGE_READERS: { [S in ChangeStream]: ChangeStreamReader<S> } = {

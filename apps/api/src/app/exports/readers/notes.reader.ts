@@ -26,6 +26,8 @@ function noteRecord(note: Note & { post: Post }): NoteRecord {
     deletedAt: iso(note.deletedAt),
     proof: note.proof as unknown as ProofJson | null,
     deleteProof: note.deleteProof as unknown as ProofJson | null,
+    hidden: note.hidden,
+    redacted: note.redacted,
   };
 }
 

@@ -104,6 +104,11 @@ export class NoteDto implements NoteResponse {
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
   deletedAt!: string | null;
 
+  @ApiProperty({
+    description: 'Redacted by a moderator: its text and sources are empty (docs/moderation.md)',
+  })
+  redacted!: boolean;
+
   static from(note: Note & { _count?: { ratings: number } }): NoteDto {
     return {
       id: note.id,
@@ -124,6 +129,7 @@ export class NoteDto implements NoteResponse {
       ),
       createdAt: note.createdAt.toISOString(),
       deletedAt: note.deletedAt?.toISOString() ?? null,
+      redacted: note.redacted,
     };
   }
 }

@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  MODERATION_ACTIONS,
+  MODERATION_REASONS,
+  REPORT_REASONS,
+  type ModerationAction,
+  type ModerationReason,
+  type ReportReason,
+} from '@bridgenotes/protocol';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+
+import { CommunitySlugParams } from '../../common/slug';
+import { ProvenInput } from '../../notes/dto/note-input.dto';
+
+/** Action `note.report`, target `note:<noteId>`, payload `{ reason, text }` (docs/protocol.md). */
+export class ReportNoteDto extends ProvenInput {
+  @ApiProperty({ enum: REPORT_REASONS, enumName: 'ReportReason' })
+  @IsIn(REPORT_REASONS, { message: `reason must be one of ${REPORT_REASONS.join(', ')}` })
+  reason!: ReportReason;
+
+  @ApiPropertyOptional({
+    description: 'What is wrong, in words (required for OTHER; at most 500 characters)',
+    example: '',
+    default: '',
+  })
+  @IsOptional()
+  @IsString({ message: 'text must be text' })
+  @Length(0, 500, { message: 'text must be at most 500 characters' })
+  text?: string;
+}
+
+export class NoteReportParams extends CommunitySlugParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'noteId must be a UUID' })
+  noteId!: string;
+}
+
+export class ModeratorKeyParams extends CommunitySlugParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'keyId must be a UUID' })
+  keyId!: string;
+}
+
+export class IssueModeratorKeyDto {
+  @ApiProperty({
+    description: 'Whose key it is, for the operator (1 to 120 characters)',
+    example: 'Ana',
+  })
+  @IsString({ message: 'label must be text' })
+  @Length(1, 120, { message: 'label must be 1 to 120 characters' })
+  label!: string;
+}
+
+const PSEUDONYM = /^[0-9]{1,80}$/;
+
+/** A note action names `noteId`, a pseudonym action `pseudonym`: exactly one of them. */
+export class ModerationActionDto {
+  @ApiProperty({ enum: MODERATION_ACTIONS, enumName: 'ModerationAction' })
+  @IsIn(MODERATION_ACTIONS, { message: `action must be one of ${MODERATION_ACTIONS.join(', ')}` })
+  action!: ModerationAction;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'For HIDE, RESTORE and REDACT' })
+  @IsOptional()
+  @IsUUID('all', { message: 'noteId must be a UUID' })
+  noteId?: string;
+
+  @ApiPropertyOptional({
+    description: 'For BLOCK and UNBLOCK: the pseudonym (a Semaphore nullifier, decimal)',
+    example: '1234567890',
+  })
+  @IsOptional()
+  @Matches(PSEUDONYM, { message: 'pseudonym must be a decimal nullifier' })
+  pseudonym?: string;
+
+  @ApiProperty({
+    enum: MODERATION_REASONS,
+    enumName: 'ModerationReason',
+    description: 'Public in the log; REVIEWED for undoing an action after a review',
+  })
+  @IsIn(MODERATION_REASONS, {
+    message: `reasonCode must be one of ${MODERATION_REASONS.join(', ')}`,
+  })
+  reasonCode!: ModerationReason;
+}
+
+export class ModerationLogQuery {
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    default: 0,
+    description: 'Entries after this seq (0: from the start); pages hold up to 1000 entries',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'after must be a whole number' })
+  @Min(0, { message: 'after must be 0 or more' })
+  @Max(2_000_000_000, { message: 'after must be at most 2000000000' })
+  after = 0;
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Header, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import { ApiErrors } from '../common/api-errors.decorator';
+import type { CommunityKey } from '../communities/communities.service';
+import { RouteCommunityKey } from '../communities/route-community.decorator';
+import { ModerationActionDto, ModerationLogQuery } from './dto/moderation-input.dto';
+import { ModerationLogDto, ModerationLogEntryDto, ReportQueueDto } from './dto/moderation.dto';
+import { LOG_PAGE, ModerationService } from './moderation.service';
+import { Authorization, ModeratorOrOperator } from './moderator.decorator';
+import { ModeratorKeysService } from './moderator-keys.service';
+
+@ApiTags('moderation')
+@Controller('communities/:slug/moderation')
+export class ModerationController {
+  constructor(
+    private readonly moderation: ModerationService,
+    private readonly keys: ModeratorKeysService,
+  ) {}
+
+  @Get('reports')
+  @Header('Cache-Control', 'no-store')
+  @ModeratorOrOperator()
+  @ApiOperation({
+    summary:
+      'Reported notes, most reported first, with their status and counts per reason (moderator)',
+  })
+  @ApiOkResponse({ type: ReportQueueDto })
+  async reports(
+    @RouteCommunityKey() community: CommunityKey,
+    @Authorization() authorization: string | undefined,
+  ): Promise<ReportQueueDto> {
+    await this.keys.moderatorOf(community, authorization);
+    return { items: await this.moderation.queue(community) };
+  }
+
+  @Post('actions')
+  @ModeratorOrOperator()
+  @ApiOperation({
+    summary: 'Hide, restore or redact a note, block or unblock a pseudonym (moderator)',
+    description:
+      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym`. The action and its effect are written together, and the action appended to the public log (answered). An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing. docs/moderation.md says what each action does.',
+  })
+  @ApiCreatedResponse({ type: ModerationLogEntryDto })
+  @ApiErrors('MODERATION_TARGET_INVALID', 'MODERATION_UNCHANGED', 'NOTE_NOT_FOUND')
+  async act(
+    @RouteCommunityKey('write') community: CommunityKey,
+    @Authorization() authorization: string | undefined,
+    @Body() input: ModerationActionDto,
+  ): Promise<ModerationLogEntryDto> {
+    const moderator = await this.keys.moderatorOf(community, authorization);
+    return ModerationLogEntryDto.from(await this.moderation.act(community, moderator, input));
+  }
+
+  @Get('log')
+  @ApiOperation({
+    summary: "The community's public moderation log, hash-chained (docs/moderation.md)",
+    description: `Entries after \`after\` in order, at most ${LOG_PAGE}. A mirror serves its origin's log.`,
+  })
+  @ApiOkResponse({ type: ModerationLogDto })
+  async log(
+    @RouteCommunityKey() community: CommunityKey,
+    @Query() { after }: ModerationLogQuery,
+  ): Promise<ModerationLogDto> {
+    const items = await this.moderation.entries(community, after);
+    return {
+      items: items.map(ModerationLogEntryDto.from),
+      nextAfter: items.length === LOG_PAGE ? (items.at(-1)?.seq ?? null) : null,
+    };
+  }
+}

@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import {
+  MODERATION_GENESIS,
+  moderationEntryHash,
+  noteTarget,
+  pseudonymTarget,
+  type ModerationAction,
+  type ModerationLogEntry,
+  type ModerationReason,
+  type UnhashedEntry,
+} from '@bridgenotes/protocol';
+
+import { Prisma, type ModerationLogEntry as LogRow } from '../../generated/prisma/client';
+import { PrismaService } from '../prisma.service';
+
+type Tx = Prisma.TransactionClient;
+
+/** A moderator's decision, before it has a place in the log. */
+export interface ModerationDecision {
+  action: ModerationAction;
+  target: string;
+  reasonCode: ModerationReason;
+  moderatorKeyId: string;
+}
+
+/**
+ * Why an action was not written: its note is not in the community, it would change nothing
+ * (hiding a hidden note, redacting twice, blocking a blocked pseudonym…), or (for an entry copied
+ * from an origin) it does not follow the log held so far.
+ */
+export type ModerationRefusal = 'note-not-found' | 'unchanged' | 'out-of-chain';
+
+export type AppendResult =
+  { ok: true; entry: ModerationLogEntry } | { ok: false; refusal: ModerationRefusal };
+
+export const logEntryOf = (row: LogRow): ModerationLogEntry => ({
+  seq: row.seq,
+  action: row.action,
+  target: row.target,
+  reasonCode: row.reasonCode as ModerationReason,
+  moderatorKeyId: row.moderatorKeyId,
+  day: row.day.toISOString().slice(0, 10),
+  message: row.message,
+  previousHash: row.previousHash,
+  hash: row.hash,
+});
+
+class Refused extends Error {
+  constructor(readonly refusal: ModerationRefusal) {
+    super(refusal);
+  }
+}
+
+/**
+ * The one writer of `moderation_log` and `blocked_pseudonyms`, and of what moderation changes
+ * on a note (`hidden`, `redacted`, and a redaction's emptied text and sources): an entry and
+ * its effect are written in one transaction, so the log and the data never disagree. The API
+ * appends its moderators' decisions; a mirror appends its origin's entries unchanged.
+ */
+@Injectable()
+export class ModerationLogStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Chains a decision after the community's last entry (today's day) and applies it. */
+  append(
+    communityId: string,
+    decision: ModerationDecision,
+    now = new Date(),
+  ): Promise<AppendResult> {
+    return this.write(communityId, async (tx, last) => {
+      const message = await this.applyEffect(tx, communityId, decision.action, decision.target);
+      const unhashed: UnhashedEntry = {
+        seq: (last?.seq ?? 0) + 1,
+        ...decision,
+        day: now.toISOString().slice(0, 10),
+        message,
+        previousHash: last?.hash ?? MODERATION_GENESIS,
+      };
+      return { ...unhashed, hash: moderationEntryHash(communityId, unhashed) };
+    });
+  }
+
+  /**
+   * Appends an origin's entry as it is (a mirror), if it follows the entries held and hashes
+   * right; its effect is applied as on the origin. A redaction whose note the mirror does not
+   * hold yet is still recorded: the note arrives redacted.
+   */
+  appendCopy(communityId: string, entry: ModerationLogEntry): Promise<AppendResult> {
+    return this.write(communityId, async (tx, last) => {
+      const { hash, ...unhashed } = entry;
+      const follows =
+        entry.seq === (last?.seq ?? 0) + 1 &&
+        entry.previousHash === (last?.hash ?? MODERATION_GENESIS) &&
+        moderationEntryHash(communityId, unhashed) === hash;
+      if (!follows) throw new Refused('out-of-chain');
+      try {
+        await this.applyEffect(tx, communityId, entry.action, entry.target);
+      } catch (error) {
+        // The origin's log is the truth: an action that changes nothing here (its note not
+        // pulled yet) is still part of the chain.
+        if (!(error instanceof Refused)) throw error;
+      }
+      return entry;
+    });
+  }
+
+  async entries(
+    communityId: string,
+    afterSeq: number,
+    take: number,
+  ): Promise<ModerationLogEntry[]> {
+    const rows = await this.prisma.moderationLogEntry.findMany({
+      where: { communityId, seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take,
+    });
+    return rows.map(logEntryOf);
+  }
+
+  async last(communityId: string): Promise<ModerationLogEntry | undefined> {
+    const row = await this.prisma.moderationLogEntry.findFirst({
+      where: { communityId },
+      orderBy: { seq: 'desc' },
+    });
+    return row ? logEntryOf(row) : undefined;
+  }
+
+  async isBlocked(communityId: string, pseudonym: string): Promise<boolean> {
+    const row = await this.prisma.blockedPseudonym.findUnique({
+      where: { communityId_pseudonym: { communityId, pseudonym } },
+    });
+    return row !== null;
+  }
+
+  private async write(
+    communityId: string,
+    make: (tx: Tx, last: LogRow | null) => Promise<ModerationLogEntry>,
+  ): Promise<AppendResult> {
+    try {
+      const entry = await this.prisma.$transaction(async (tx) => {
+        // One append at a time per community, in any process: the chain has no forks.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`moderation:${communityId}`}, 0))`;
+        const last = await tx.moderationLogEntry.findFirst({
+          where: { communityId },
+          orderBy: { seq: 'desc' },
+        });
+        const entry = await make(tx, last);
+        await tx.moderationLogEntry.create({
+          data: { communityId, ...entry, day: new Date(`${entry.day}T00:00:00Z`) },
+        });
+        return entry;
+      });
+      return { ok: true, entry };
+    } catch (error) {
+      if (error instanceof Refused) return { ok: false, refusal: error.refusal };
+      throw error;
+    }
+  }
+
+  /** Changes what the action changes, or refuses; answers a redaction's proof message. */
+  private async applyEffect(
+    tx: Tx,
+    communityId: string,
+    action: ModerationAction,
+    target: string,
+  ): Promise<string | null> {
+    const noteId = noteTarget(target);
+    const pseudonym = pseudonymTarget(target);
+    if (noteId !== undefined) {
+      const note = await tx.note.findFirst({
+        where: { id: noteId, communityId },
+        select: { hidden: true, redacted: true, message: true },
+      });
+      if (!note) throw new Refused('note-not-found');
+      const change =
+        action === 'HIDE' && !note.hidden
+          ? { hidden: true }
+          : action === 'RESTORE' && note.hidden
+            ? { hidden: false }
+            : action === 'REDACT' && !note.redacted
+              ? { redacted: true, text: '', sources: [] }
+              : undefined;
+      if (!change) throw new Refused('unchanged');
+      await tx.note.update({ where: { id: noteId }, data: change });
+      return action === 'REDACT' ? note.message : null;
+    }
+    if (pseudonym === undefined) throw new Refused('unchanged');
+    const key = { communityId_pseudonym: { communityId, pseudonym } };
+    if (action === 'BLOCK') {
+      const { count } = await tx.blockedPseudonym.createMany({
+        data: [{ communityId, pseudonym }],
+        skipDuplicates: true,
+      });
+      if (count === 0) throw new Refused('unchanged');
+    } else if (action === 'UNBLOCK') {
+      const { count } = await tx.blockedPseudonym.deleteMany({ where: key.communityId_pseudonym });
+      if (count === 0) throw new Refused('unchanged');
+    } else {
+      throw new Refused('unchanged');
+    }
+    return null;
+  }
+}
