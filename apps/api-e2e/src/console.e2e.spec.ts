@@ -3,9 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { Identity } from '@semaphore-protocol/core';
 import type { Page } from 'playwright-core';
 
-import { currentTestRun } from '@bridgenotes/testing';
+import { groupFromLeaves, nodeArtifacts, proveAction } from '@bridgenotes/client';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium } from './support/browser';
 import { callApi, untilReady } from './support/http';
@@ -14,6 +16,31 @@ import { freePort, RunningApp, startBuiltApp } from './support/processes';
 const ROOT = join(__dirname, '..', '..', '..');
 const docs = join(ROOT, 'docs', 'console');
 const OPERATOR_KEY = 'e2e-console-operator-key';
+/** The seeded demo post (prisma/seed.ts) and one of its members (prisma/demo/seed-demo.ts). */
+const DEMO_POST = 'https://example.com/news/2026/11/city-bridge-closed';
+const demoMember = (name: string) => new Identity(`bridgenotes-demo-member:${name}`);
+
+/** `npm run bridgenotes -- <args>` (tsx over the sources), as a verifier runs it. */
+async function bridgenotes(...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'apps/cli/src/main.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
+        timeout: PATIENCE_MS,
+      },
+    );
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+    };
+  }
+}
 
 /** `npm run db:seed` against this run's database: the demo community, proven and scored. */
 async function seedDemo(databaseUrl: string): Promise<void> {
@@ -52,7 +79,9 @@ describe('operator console', () => {
     browser = await launchChromium();
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 1100, height: 900 });
-  });
+    // The seed proves every demo note and rating (dozens of proofs): on a busy machine that
+    // alone outlasts the preset's 10 minutes, so this hook gets longer, never shorter.
+  }, 6 * PATIENCE_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -168,5 +197,116 @@ describe('operator console', () => {
     await invites.getByRole('button', { name: 'Issue' }).click();
     await invites.locator('output code').nth(1).waitFor();
     await audit('communities');
+  });
+
+  /** The text the demo page's widget shows once it has loaded its post. */
+  async function widgetText(): Promise<string> {
+    const widget = await browser.context.newPage();
+    try {
+      await widget.goto(`${baseUrl}/demo`);
+      return await eventually(async () => {
+        const frame = widget
+          .frames()
+          .find((candidate) => candidate.url().includes('/widget/frame'));
+        const text = (await frame?.locator('body').innerText()) ?? '';
+        // The button under the notes appears once the post's notes are drawn.
+        if (!text.includes('Write, rate or ask for a note'))
+          throw new Error('widget not loaded yet');
+        return text;
+      });
+    } finally {
+      await widget.close();
+    }
+  }
+
+  it('takes a report to a redaction: queue, action with a reason, public log, every read', async () => {
+    // The operator issues a moderator key for the demo from the console (shown once).
+    await page.getByLabel('Community').selectOption('demo');
+    await open('Communities');
+    const keys = page.getByRole('form', { name: 'Moderator keys' });
+    await keys.getByLabel('Label').fill('Ana');
+    await keys.getByRole('button', { name: 'Issue a moderator key' }).click();
+    const secret = (await keys.locator('code.secret').textContent()) ?? '';
+    expect(secret).toMatch(/^bnmod_/);
+
+    // A member (the demo's "ada") reports the post's first note, through the API with a real
+    // proof: the widget has no report view yet.
+    const onPost = await callApi(
+      baseUrl,
+      'GET',
+      `/posts?url=${encodeURIComponent(DEMO_POST)}&community=demo`,
+    );
+    const reported = onPost.notes[0] as { id: string; text: string };
+    const demo = await callApi(baseUrl, 'GET', '/communities/demo');
+    const group = groupFromLeaves(await callApi(baseUrl, 'GET', '/communities/demo/group/leaves'));
+    const report = { reason: 'PERSONAL_DATA', text: 'It names a private person' };
+    const proven = await proveAction(
+      demoMember('ada'),
+      group,
+      { kind: 'note.report', community: demo, target: `note:${reported.id}`, payload: report },
+      nodeArtifacts(),
+    );
+    await callApi(baseUrl, 'POST', `/communities/demo/notes/${reported.id}/reports`, {
+      ...report,
+      clientMinute: proven.action.clientMinute,
+      proof: proven.proof,
+    });
+
+    // Before the redaction, the demo page's widget shows the note.
+    expect(await widgetText()).toContain(reported.text);
+
+    // The moderator signs in with their key, scoped to the demo, and finds the report.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Key').fill(secret);
+    await page.getByLabel('Community').fill('demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const queued = page.getByRole('article', { name: `Reported note ${reported.id}` });
+    await queued.getByText(reported.text).waitFor();
+    await queued.getByText('PERSONAL_DATA × 1').waitFor();
+    await queued.getByText(report.text).waitFor();
+    expect(await page.getByRole('button', { name: 'Communities', exact: true }).count()).toBe(0);
+    await audit('moderation');
+
+    // Redacts it with a reason, confirming the dialog.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await queued.getByLabel('Action').selectOption('REDACT');
+    await queued.getByLabel('Reason code').selectOption('PERSONAL_DATA');
+    await queued.getByRole('button', { name: 'Apply' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'REDACT recorded in the public log' })
+      .waitFor();
+    const log = page.getByRole('table', { name: 'Public moderation log (newest last)' });
+    await log.getByRole('cell', { name: `note:${reported.id}` }).waitFor();
+    await log.getByRole('cell', { name: 'REDACT' }).waitFor();
+    await page
+      .getByRole('article', { name: `Reported note ${reported.id}` })
+      .getByText('(text redacted)')
+      .waitFor();
+    await page.screenshot({ path: join(docs, 'moderation-redacted.png'), fullPage: true });
+
+    // The public log, GET /posts, the note, the widget and the export no longer show the text.
+    const entries = (await callApi(baseUrl, 'GET', '/communities/demo/moderation/log')).items;
+    expect(entries.at(-1)).toMatchObject({
+      action: 'REDACT',
+      target: `note:${reported.id}`,
+      reasonCode: 'PERSONAL_DATA',
+    });
+    const after = await callApi(
+      baseUrl,
+      'GET',
+      `/posts?url=${encodeURIComponent(DEMO_POST)}&community=demo`,
+    );
+    expect(JSON.stringify(after)).not.toContain(reported.text);
+    const exported = await (await fetch(`${baseUrl}/communities/demo/export/notes`)).text();
+    expect(exported).not.toContain(reported.text);
+    const line = exported.split('\n').find((row) => row.includes(reported.id)) ?? '';
+    expect(JSON.parse(line)).toMatchObject({ id: reported.id, redacted: true });
+    expect(await widgetText()).not.toContain(reported.text);
+
+    // The export, redaction and log included, still verifies.
+    const verified = await bridgenotes('verify', baseUrl, '--community', 'demo');
+    expect(verified.stdout).toMatch(/VERIFIED/);
+    expect(verified.code).toBe(0);
   });
 });

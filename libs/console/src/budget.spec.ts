@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { MODERATION_ACTIONS, MODERATION_REASONS } from '@bridgenotes/protocol';
+
 import { BUDGET, buildConsole } from '../build';
+import * as codes from './moderation-codes';
 
 describe('console bundle', () => {
   let outdir: string;
@@ -30,5 +33,10 @@ describe('console bundle', () => {
       expect(url).toBe('http://www.w3.org/2000/svg');
     }
     expect(read('console.css')).not.toMatch(/@import|url\(|@font-face/);
+  });
+
+  it("offers exactly the protocol's moderation actions and reasons", () => {
+    expect(codes.MODERATION_ACTIONS).toEqual(MODERATION_ACTIONS);
+    expect(codes.MODERATION_REASONS).toEqual(MODERATION_REASONS);
   });
 });

@@ -97,9 +97,17 @@ function reportedNote(context: Context, community: Community, group: ReportedNot
     h('h4', {}, `Note ${note.id}`),
     h('p', { class: 'note-text' }, note.redacted ? '(text redacted)' : note.text),
     h('p', {}, `Status: ${note.status}${flags.length ? ` · ${flags.join(' · ')}` : ''}`),
-    h('p', {}, `${group.reportCount} reports (last on ${group.lastDay}): ${reasonsText(group.reasons)}`),
+    h(
+      'p',
+      {},
+      `${group.reportCount} reports (last on ${group.lastDay}): ${reasonsText(group.reasons)}`,
+    ),
     group.texts.length
-      ? h('ul', { 'aria-label': 'What reporters wrote' }, ...group.texts.map((text) => h('li', {}, text)))
+      ? h(
+          'ul',
+          { 'aria-label': 'What reporters wrote' },
+          ...group.texts.map((text) => h('li', {}, text)),
+        )
       : null,
     actionForm(context, community, `Act on note ${note.id}`, {
       noteId: note.id,

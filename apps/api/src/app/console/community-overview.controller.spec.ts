@@ -74,14 +74,38 @@ describe('the operator console', () => {
   });
 
   it.each([
-    ['no key', {}, 401, 'OPERATOR_KEY_INVALID'],
-    ['a wrong key', { Authorization: 'Bearer not-the-key' }, 401, 'OPERATOR_KEY_INVALID'],
+    ['no key', {}, 401, 'MODERATOR_KEY_INVALID'],
+    ['a wrong key', { Authorization: 'Bearer not-the-key' }, 401, 'MODERATOR_KEY_INVALID'],
   ])('refuses %s', async (_, headers, status, code) => {
     const response = await request(app.getHttpServer())
       .get(`/communities/${community.slug}/overview`)
       .set(headers)
       .expect(status);
     expect(response.body.code).toBe(code);
+  });
+
+  it("admits a moderator of the community, and not another community's", async () => {
+    const other = await createCommunity(prisma);
+    const issue = async (slug: string) =>
+      (
+        await request(app.getHttpServer())
+          .post(`/communities/${slug}/moderator-keys`)
+          .set(operator)
+          .send({ label: 'Ana' })
+          .expect(201)
+      ).body.secret as string;
+    const own = await issue(community.slug);
+    const foreign = await issue(other.slug);
+    const path = `/communities/${community.slug}/overview`;
+    await request(app.getHttpServer())
+      .get(path)
+      .set({ Authorization: `Bearer ${own}` })
+      .expect(200);
+    const refused = await request(app.getHttpServer())
+      .get(path)
+      .set({ Authorization: `Bearer ${foreign}` })
+      .expect(401);
+    expect(refused.body.code).toBe('MODERATOR_KEY_INVALID');
   });
 
   it('answers an unknown community with 404 and a bad slug with 400', async () => {

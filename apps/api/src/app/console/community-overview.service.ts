@@ -16,7 +16,7 @@ const MAX_POINTS = 5_000;
 export class CommunityOverviewService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async overview(community: Community): Promise<CommunityOverviewDto> {
+  async overview(community: { id: string }): Promise<CommunityOverviewDto> {
     const [counts, points, run, memberCount, growth] = await Promise.all([
       this.prisma.note.groupBy({
         by: ['status'],
