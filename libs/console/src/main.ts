@@ -119,6 +119,7 @@ function signIn(): void {
 
 async function draw(): Promise<void> {
   const moderator = session.community() !== null;
+  if (moderator && view === 'Communities') view = 'Moderation';
   const nav = h(
     'nav',
     { 'aria-label': 'Console sections' },
