@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Community, NoteStatus, PrismaService, ScoringRunStatus } from '@bridgenotes/database';
+import { NoteStatus, PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import { CORE_RULES } from '@bridgenotes/scoring';
 
 import { CommunityOverviewDto, FactorHistogramDto } from './dto/community-overview.dto';
