@@ -120,7 +120,7 @@ describe('operator console', () => {
     await tabTo(page, page.getByLabel('Key'));
     await page.keyboard.type(OPERATOR_KEY);
     await page.keyboard.press('Enter');
-    await page.getByLabel('Community').selectOption('demo');
+    await page.getByRole('combobox', { name: 'Community' }).selectOption('demo');
     await open('Scoring');
     const plane = page.getByRole('img', { name: /^Notes by intercept and factor/ });
     await plane.waitFor();
@@ -221,7 +221,7 @@ describe('operator console', () => {
 
   it('takes a report to a redaction: queue, action with a reason, public log, every read', async () => {
     // The operator issues a moderator key for the demo from the console (shown once).
-    await page.getByLabel('Community').selectOption('demo');
+    await page.getByRole('combobox', { name: 'Community' }).selectOption('demo');
     await open('Communities');
     const keys = page.getByRole('form', { name: 'Moderator keys' });
     await keys.getByLabel('Label').fill('Ana');
