@@ -31,7 +31,7 @@ export async function communitiesView(context: Context): Promise<HTMLElement> {
     field(
       'Embed origins',
       h('textarea', { name: 'embedOrigins', rows: 2 }),
-      'One https://host[:port] per line',
+      'One origin per line, as scheme://host[:port]',
     ),
     h('button', { type: 'submit' }, 'Create'),
   );
@@ -70,7 +70,7 @@ function settings(context: Context, community: Community): HTMLElement {
     field(
       'Embed origins',
       h('textarea', { name: 'embedOrigins', rows: 3 }, community.embedOrigins.join('\n')),
-      'One https://host[:port] per line',
+      'One origin per line, as scheme://host[:port]',
     ),
     h('button', { type: 'submit' }, 'Save'),
   );
