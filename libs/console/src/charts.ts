@@ -67,6 +67,11 @@ export function notePlane(notes: NotePoint[], t: Thresholds): HTMLElement {
   const x = (f: number) => PAD + ((f + fMax) / (2 * fMax)) * (W - 8 - PAD);
   const y = (i: number) => 8 + ((iMax - i) / (iMax - iMin)) * (H - PAD - 8);
   const crnh = (f: number) => t.notHelpfulIntercept + t.notHelpfulFactorSlope * Math.abs(f);
+  // The V line ends where it leaves the plot at the bottom, or at its sides.
+  const vEnd =
+    t.notHelpfulFactorSlope < 0
+      ? Math.min(fMax, (iMin - t.notHelpfulIntercept) / t.notHelpfulFactorSlope)
+      : fMax;
   const plot = s(
     'svg',
     { class: 'chart' },
@@ -82,7 +87,7 @@ export function notePlane(notes: NotePoint[], t: Thresholds): HTMLElement {
     }),
     s('path', {
       class: 'threshold not-helpful',
-      d: `M${x(-fMax)},${y(crnh(fMax))} L${x(0)},${y(crnh(0))} L${x(fMax)},${y(crnh(fMax))}`,
+      d: `M${x(-vEnd)},${y(crnh(vEnd))} L${x(0)},${y(crnh(0))} L${x(vEnd)},${y(crnh(vEnd))}`,
     }),
     ...notes.map((n) =>
       s('circle', {
