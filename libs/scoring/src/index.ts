@@ -41,6 +41,12 @@ export {
 } from './lib/gaussian-scorer';
 export { metaScore } from './lib/meta-scoring';
 export { CORE_RULES, GAUSSIAN_RULES, type ScorerRules } from './lib/status-rules';
+export {
+  FACTOR_HISTOGRAM_BINS,
+  FACTOR_HISTOGRAM_RANGE,
+  factorHistogram,
+  type FactorHistogram,
+} from './lib/factor-histogram';
 export type { IncorrectCounts } from './lib/incorrect-filter';
 export {
   applyStatusRules,

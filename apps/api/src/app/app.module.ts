@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { CommunitiesModule } from './communities/communities.module';
+import { ConsoleModule } from './console/console.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
@@ -27,6 +28,7 @@ import { WidgetModule } from './widget/widget.module';
   imports: [
     CommunitiesModule,
     ConfigModule,
+    ConsoleModule,
     CredentialsModule,
     ExportsModule,
     HealthModule,

@@ -5,6 +5,7 @@ import {
   ALGORITHM_VERSION,
   computeStandings,
   explainNote,
+  factorHistogram,
   NoteStatus as CoreStatus,
   ScoringResult,
   type PseudonymStanding,
@@ -92,6 +93,7 @@ export class ScoringPublisher {
           regime: result.regime.regime,
           seed,
           statusCounts: counts,
+          raterFactorHistogram: { ...factorHistogram(result.prescoring.finalRound.raterFactor) },
         });
         if (!finished) throw new Error(`Scoring run ${runId} is no longer running`);
         await this.announceChanges(tx, runId);

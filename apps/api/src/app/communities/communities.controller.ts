@@ -1,18 +1,33 @@
-import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Community } from '@bridgenotes/database';
 
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
+import { PageQuery } from '../common/page-query.dto';
 import { CommunitiesService } from './communities.service';
 import { RouteCommunity } from './route-community.decorator';
 import { CreateCommunityDto, UpdateCommunityDto } from './dto/community-input.dto';
+import { CommunityPageDto } from './dto/community-page.dto';
 import { CommunityDto } from './dto/community.dto';
 
 @ApiTags('communities')
 @Controller('communities')
 export class CommunitiesController {
   constructor(private readonly communities: CommunitiesService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The communities this instance serves (its own and those it mirrors), by slug',
+    description:
+      'Every community is public (each one is readable at GET /communities/:slug); this lists them, keyset-paginated.',
+  })
+  @ApiOkResponse({ type: CommunityPageDto })
+  @ApiErrors('VALIDATION_FAILED', 'CURSOR_INVALID')
+  async list(@Query() { limit, cursor }: PageQuery): Promise<CommunityPageDto> {
+    const page = await this.communities.list(limit, cursor);
+    return { items: page.items.map(CommunityDto.from), nextCursor: page.nextCursor };
+  }
 
   @Post()
   @OperatorOnly()

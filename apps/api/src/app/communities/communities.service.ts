@@ -4,6 +4,8 @@ import { communityScope } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import { Page, pageOf } from '../common/cursor';
+import { SLUG_PATTERN } from '../common/slug';
 import { CreateCommunityDto, UpdateCommunityDto } from './dto/community-input.dto';
 
 /**
@@ -31,6 +33,12 @@ function refuseMirrored(slug: string, mirror: MirrorOrigin | null): void {
 /** More communities than any instance hosts: a bound, not a tuning knob. */
 const MAX_KEYS = 10_000;
 
+function decodeSlugCursor(cursor: string): string {
+  const slug = Buffer.from(cursor, 'base64url').toString();
+  if (!SLUG_PATTERN.test(slug)) throw ApiError.of('CURSOR_INVALID');
+  return slug;
+}
+
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
@@ -54,6 +62,17 @@ export class CommunitiesService {
       }
       throw error;
     }
+  }
+
+  /** Keyset pagination on the slug, unique and fixed: a page never shifts under a reader. */
+  async list(limit: number, cursor?: string): Promise<Page<Community>> {
+    const after = cursor === undefined ? undefined : decodeSlugCursor(cursor);
+    const rows = await this.prisma.community.findMany({
+      where: after === undefined ? {} : { slug: { gt: after } },
+      orderBy: { slug: 'asc' },
+      take: limit + 1,
+    });
+    return pageOf(rows, limit, (row) => Buffer.from(row.slug).toString('base64url'));
   }
 
   update(community: Community, input: UpdateCommunityDto): Promise<Community> {

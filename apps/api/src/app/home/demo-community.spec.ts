@@ -125,7 +125,12 @@ describe('the API root', () => {
   it('serves a landing page at the API root with links to the demo, the reference and the docs', async () => {
     const page = await request(app.getHttpServer()).get('/').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
-    for (const link of ['href="/demo"', 'href="/docs"', 'href="/admin/queues"']) {
+    for (const link of [
+      'href="/demo"',
+      'href="/docs"',
+      'href="/console"',
+      'href="/admin/queues"',
+    ]) {
       expect(page.text).toContain(link);
     }
   });

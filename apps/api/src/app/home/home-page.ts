@@ -29,7 +29,8 @@ and a note is shown as helpful only when members who usually disagree both find 
   <li><a href="/demo">The demo</a>: the seeded demo community's notes on a post, in the embeddable
   widget, with a note the scorer rated helpful and why.</li>
   <li><a href="/docs">The API reference</a> (OpenAPI; <a href="/docs-json">JSON</a>).</li>
-  <li><a href="/admin/queues">The operator console</a> (queue dashboard; needs the operator key).</li>
+  <li><a href="/console">The operator console</a> (communities, moderation, scoring; the operator
+  or a moderator key) and <a href="/admin/queues">the queue dashboard</a> (the operator key).</li>
   <li>The documentation: <code>README.md</code> and <code>docs/</code> in the source repository
   (<code>docs/architecture.md</code>, <code>docs/small-community-scoring.md</code>,
   <code>docs/verifiability.md</code>, <code>docs/widget.md</code>).</li>

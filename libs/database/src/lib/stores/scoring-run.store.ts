@@ -17,6 +17,7 @@ export type RunFigures = Pick<
   | 'regime'
   | 'seed'
   | 'statusCounts'
+  | 'raterFactorHistogram'
 >;
 
 const PENDING = [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING];

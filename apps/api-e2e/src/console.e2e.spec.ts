@@ -1,0 +1,309 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { Identity } from '@semaphore-protocol/core';
+import type { Page } from 'playwright-core';
+
+import { groupFromLeaves, nodeArtifacts, proveAction } from '@bridgenotes/client';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
+import { seriousViolations, tabTo } from './support/accessibility';
+import { Browser, launchChromium } from './support/browser';
+import { callApi, untilReady } from './support/http';
+import { freePort, RunningApp, startBuiltApp } from './support/processes';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const docs = join(ROOT, 'docs', 'console');
+const OPERATOR_KEY = 'e2e-console-operator-key';
+/** The seeded demo post (prisma/seed.ts) and one of its members (prisma/demo/seed-demo.ts). */
+const DEMO_POST = 'https://example.com/news/2026/11/city-bridge-closed';
+const demoMember = (name: string) => new Identity(`bridgenotes-demo-member:${name}`);
+
+/** `npm run bridgenotes -- <args>` (tsx over the sources), as a verifier runs it. */
+async function bridgenotes(...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'apps/cli/src/main.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
+        timeout: PATIENCE_MS,
+      },
+    );
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+    };
+  }
+}
+
+/** `npm run db:seed` against this run's database: the demo community, proven and scored. */
+async function seedDemo(databaseUrl: string): Promise<void> {
+  await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['prisma/seed.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
+  });
+}
+
+/**
+ * The operator console in Debian's Chromium, against the built API as a process and the seeded
+ * demo community (real proofs, scored by the worker's own scorer): signing in, the scoring and
+ * members views with their plots, creating and configuring a community; an axe-core audit of
+ * each view; the screenshots in docs/console/ come from here.
+ */
+describe('operator console', () => {
+  const run = currentTestRun();
+  let api: RunningApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let page: Page;
+  const created = `k-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    await seedDemo(run.databaseUrl);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    api = startBuiltApp('api', {
+      DATABASE_URL: run.databaseUrl,
+      REDIS_URL: run.redisUrl,
+      QUEUE_PREFIX: run.queuePrefix,
+      PORT: String(port),
+      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+    });
+    await untilReady(baseUrl);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1100, height: 900 });
+    // The seed proves every demo note and rating (dozens of proofs): on a busy machine that
+    // alone outlasts the preset's 10 minutes, so this hook gets longer, never shorter.
+  }, 6 * PATIENCE_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (api?.child.exitCode === null) api.child.kill('SIGTERM');
+    await api?.exited;
+  });
+
+  async function audit(name: string): Promise<void> {
+    expect(await seriousViolations(page.mainFrame())).toEqual([]);
+    await page.screenshot({ path: join(docs, `${name}.png`), fullPage: true });
+  }
+
+  async function open(section: string): Promise<void> {
+    await page.getByRole('button', { name: section, exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: section }).waitFor();
+  }
+
+  it('refuses a wrong key with its code and keeps nothing of it', async () => {
+    const blocked: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(baseUrl)) blocked.push(request.url());
+    });
+    await page.goto(`${baseUrl}/console`);
+    await page.getByLabel('Key').waitFor();
+    await audit('sign-in');
+    await page.getByLabel('Key').fill('not-the-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('status').filter({ hasText: 'OPERATOR_KEY_INVALID' }).waitFor();
+    await page.getByLabel('Key').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(blocked).toEqual([]);
+  });
+
+  it('signs the operator in by keyboard and shows how bridging scored the demo', async () => {
+    await page.getByLabel('Key').waitFor();
+    await tabTo(page, page.getByLabel('Key'));
+    await page.keyboard.type(OPERATOR_KEY);
+    await page.keyboard.press('Enter');
+    await page.getByRole('combobox', { name: 'Community' }).selectOption('demo');
+    await open('Scoring');
+    const plane = page.getByRole('img', { name: /^Notes by intercept and factor/ });
+    await plane.waitFor();
+    // The demo's notes were scored by two real runs: every point and both thresholds are drawn.
+    const overview = await callApi(
+      baseUrl,
+      'GET',
+      '/communities/demo/overview',
+      undefined,
+      OPERATOR_KEY,
+    );
+    // The demo's few ratings leave most notes without a Core intercept: whatever was scored is
+    // drawn, one dot per note the overview gives.
+    expect(await plane.locator('circle.dot').count()).toBe(overview.notes.length);
+    expect(await plane.locator('path.threshold').count()).toBe(2);
+    const histogram = page.getByRole('img', { name: /^Raters' factors/ });
+    expect(await histogram.locator('rect.bar').count()).toBe(overview.raterFactors.counts.length);
+    await page
+      .getByRole('table', { name: 'Scoring runs, newest first' })
+      .getByText('SUCCEEDED')
+      .first()
+      .waitFor();
+    expect(
+      await page
+        .getByRole('table', { name: 'Scoring runs, newest first' })
+        .locator('tbody tr')
+        .count(),
+    ).toBe(2);
+    await audit('scoring');
+
+    await open('Members');
+    await page.getByText(`${overview.memberCount} current members`).waitFor();
+    await page.getByRole('img', { name: /^Growth/ }).waitFor();
+    await audit('members');
+  });
+
+  it('creates a community, sets its admission and embed origins, and issues invites', async () => {
+    await open('Communities');
+    const create = page.getByRole('form', { name: 'Create a community' });
+    await create.getByLabel('Slug').fill(created);
+    await create.getByLabel('Name').fill('Console test');
+    await create.getByLabel('Admission').selectOption('OPEN');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Community ${created} created` })
+      .waitFor();
+
+    const settings = page.getByRole('form', { name: `Settings of ${created}` });
+    await settings.getByLabel('Admission').selectOption('INVITE');
+    await settings
+      .getByLabel('Embed origins')
+      .fill('https://news.example.com\nhttps://blog.example.org');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Settings of ${created} saved` })
+      .waitFor();
+    expect(await callApi(baseUrl, 'GET', `/communities/${created}`)).toMatchObject({
+      admission: 'INVITE',
+      embedOrigins: ['https://news.example.com', 'https://blog.example.org'],
+    });
+
+    // A bad origin is the API's refusal, shown with its code; nothing changes.
+    await settings.getByLabel('Embed origins').fill('news.example.com/path');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'VALIDATION_FAILED' }).waitFor();
+    expect((await callApi(baseUrl, 'GET', `/communities/${created}`)).embedOrigins).toHaveLength(2);
+
+    const invites = page.getByRole('form', { name: 'Invite codes' });
+    await invites.getByLabel('How many').fill('2');
+    await invites.getByRole('button', { name: 'Issue' }).click();
+    await invites.locator('output code').nth(1).waitFor();
+    await audit('communities');
+  });
+
+  /** The text the demo page's widget shows once it has drawn its post's note cards. */
+  async function widgetText(): Promise<string> {
+    const widget = await browser.context.newPage();
+    try {
+      await widget.goto(`${baseUrl}/demo`);
+      const frame = await eventually(async () => {
+        const found = await (
+          await widget.waitForSelector('bridgenotes-widget iframe')
+        ).contentFrame();
+        if (!found) throw new Error('no frame yet');
+        return found;
+      });
+      await frame.locator('article').first().waitFor();
+      return await frame.locator('body').innerText();
+    } finally {
+      await widget.close();
+    }
+  }
+
+  it('takes a report to a redaction: queue, action with a reason, public log, every read', async () => {
+    // The operator issues a moderator key for the demo from the console (shown once).
+    await page.getByRole('combobox', { name: 'Community' }).selectOption('demo');
+    await open('Communities');
+    const keys = page.getByRole('form', { name: 'Moderator keys' });
+    await keys.getByLabel('Label').fill('Ana');
+    await keys.getByRole('button', { name: 'Issue a moderator key' }).click();
+    const secret = (await keys.locator('code.secret').textContent()) ?? '';
+    expect(secret).toMatch(/^bnmod_/);
+
+    // A member (the demo's "ada") reports the post's first note, through the API with a real
+    // proof: the widget has no report view yet.
+    const onPost = await callApi(
+      baseUrl,
+      'GET',
+      `/posts?url=${encodeURIComponent(DEMO_POST)}&community=demo`,
+    );
+    const reported = onPost.notes[0] as { id: string; text: string };
+    const demo = await callApi(baseUrl, 'GET', '/communities/demo');
+    const group = groupFromLeaves(await callApi(baseUrl, 'GET', '/communities/demo/group/leaves'));
+    const report = { reason: 'PERSONAL_DATA', text: 'It names a private person' };
+    const proven = await proveAction(
+      demoMember('ada'),
+      group,
+      { kind: 'note.report', community: demo, target: `note:${reported.id}`, payload: report },
+      nodeArtifacts(),
+    );
+    await callApi(baseUrl, 'POST', `/communities/demo/notes/${reported.id}/reports`, {
+      ...report,
+      clientMinute: proven.action.clientMinute,
+      proof: proven.proof,
+    });
+
+    // Before the redaction, the demo page's widget shows the note.
+    expect(await widgetText()).toContain(reported.text);
+
+    // The moderator signs in with their key, scoped to the demo, and finds the report.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Key').fill(secret);
+    await page.getByLabel('Community').fill('demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const queued = page.getByRole('article', { name: `Reported note ${reported.id}` });
+    await queued.getByText(reported.text).waitFor();
+    await queued.getByText('PERSONAL_DATA × 1').waitFor();
+    await queued.getByText(report.text).waitFor();
+    expect(await page.getByRole('button', { name: 'Communities', exact: true }).count()).toBe(0);
+    await audit('moderation');
+
+    // Redacts it with a reason, confirming the dialog.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await queued.getByLabel('Action').selectOption('REDACT');
+    await queued.getByLabel('Reason code').selectOption('PERSONAL_DATA');
+    await queued.getByRole('button', { name: 'Apply' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'REDACT recorded in the public log' })
+      .waitFor();
+    const log = page.getByRole('table', { name: 'Public moderation log (newest last)' });
+    await log.getByRole('cell', { name: `note:${reported.id}` }).waitFor();
+    await log.getByRole('cell', { name: 'REDACT' }).waitFor();
+    await page
+      .getByRole('article', { name: `Reported note ${reported.id}` })
+      .getByText('(text redacted)')
+      .waitFor();
+    await page.screenshot({ path: join(docs, 'moderation-redacted.png'), fullPage: true });
+
+    // The public log, GET /posts, the note, the widget and the export no longer show the text.
+    const entries = (await callApi(baseUrl, 'GET', '/communities/demo/moderation/log')).items;
+    expect(entries.at(-1)).toMatchObject({
+      action: 'REDACT',
+      target: `note:${reported.id}`,
+      reasonCode: 'PERSONAL_DATA',
+    });
+    const after = await callApi(
+      baseUrl,
+      'GET',
+      `/posts?url=${encodeURIComponent(DEMO_POST)}&community=demo`,
+    );
+    expect(JSON.stringify(after)).not.toContain(reported.text);
+    const exported = await (await fetch(`${baseUrl}/communities/demo/export/notes`)).text();
+    expect(exported).not.toContain(reported.text);
+    const line = exported.split('\n').find((row) => row.includes(reported.id)) ?? '';
+    expect(JSON.parse(line)).toMatchObject({ id: reported.id, redacted: true });
+    expect(await widgetText()).not.toContain(reported.text);
+
+    // The export, redaction and log included, still verifies.
+    const verified = await bridgenotes('verify', baseUrl, '--community', 'demo');
+    expect(verified.stdout).toMatch(/VERIFIED/);
+    expect(verified.code).toBe(0);
+  });
+});

@@ -1,0 +1,145 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+
+import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { publishScoringRun } from '../../testing/scoring';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { CONSOLE_CONTENT_SECURITY_POLICY } from './console-page';
+
+describe('the operator console', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let community: { id: string; slug: string };
+  const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    prisma = createTestPrisma();
+    community = await createCommunity(prisma, 3);
+    await request(app.getHttpServer())
+      .post(`/communities/${community.slug}/members/batch`)
+      .set(operator)
+      .send({ commitments: ['11', '12'] })
+      .expect(201);
+    await publishScoringRun(prisma, community.id);
+    const notes = await prisma.note.findMany({
+      where: { communityId: community.id },
+      orderBy: { text: 'asc' },
+    });
+    // A run over three unrated notes scores none: give two of them a run's figures.
+    await prisma.note.update({
+      where: { id: notes[0]?.id },
+      data: { status: 'CURRENTLY_RATED_HELPFUL', score: { intercept: 0.45, factor: -0.1 } },
+    });
+    await prisma.note.update({
+      where: { id: notes[1]?.id },
+      data: { score: { intercept: 0.1, factor: 0.3 } },
+    });
+    await prisma.note.update({ where: { id: notes[2]?.id }, data: { deletedAt: new Date() } });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  it("gives the operator the community's aggregates and nothing about anyone", async () => {
+    const response = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/overview`)
+      .set(operator)
+      .expect(200);
+    expect(response.body).toEqual({
+      statusCounts: {
+        NEEDS_MORE_RATINGS: 1,
+        CURRENTLY_RATED_HELPFUL: 1,
+        CURRENTLY_RATED_NOT_HELPFUL: 0,
+      },
+      notes: expect.arrayContaining([
+        { intercept: 0.45, factor: -0.1, status: 'CURRENTLY_RATED_HELPFUL' },
+        { intercept: 0.1, factor: 0.3, status: 'NEEDS_MORE_RATINGS' },
+      ]),
+      thresholds: {
+        helpfulIntercept: 0.4,
+        helpfulMaxFactor: 0.5,
+        notHelpfulIntercept: -0.05,
+        notHelpfulFactorSlope: -0.8,
+      },
+      raterFactors: { min: -1, max: 1, counts: new Array(20).fill(0) },
+      memberCount: 2,
+      memberGrowth: [{ day: new Date().toISOString().slice(0, 10), size: 2 }],
+    });
+    expect(response.body.notes).toHaveLength(2);
+    expect(JSON.stringify(response.body)).not.toMatch(/pseudonym|commitment|"id"/i);
+  });
+
+  it.each([
+    ['no key', {}, 401, 'MODERATOR_KEY_INVALID'],
+    ['a wrong key', { Authorization: 'Bearer not-the-key' }, 401, 'MODERATOR_KEY_INVALID'],
+  ])('refuses %s', async (_, headers, status, code) => {
+    const response = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/overview`)
+      .set(headers)
+      .expect(status);
+    expect(response.body.code).toBe(code);
+  });
+
+  it("admits a moderator of the community, and not another community's", async () => {
+    const other = await createCommunity(prisma);
+    const issue = async (slug: string) =>
+      (
+        await request(app.getHttpServer())
+          .post(`/communities/${slug}/moderator-keys`)
+          .set(operator)
+          .send({ label: 'Ana' })
+          .expect(201)
+      ).body.secret as string;
+    const own = await issue(community.slug);
+    const foreign = await issue(other.slug);
+    const path = `/communities/${community.slug}/overview`;
+    await request(app.getHttpServer())
+      .get(path)
+      .set({ Authorization: `Bearer ${own}` })
+      .expect(200);
+    const refused = await request(app.getHttpServer())
+      .get(path)
+      .set({ Authorization: `Bearer ${foreign}` })
+      .expect(401);
+    expect(refused.body.code).toBe('MODERATOR_KEY_INVALID');
+  });
+
+  it('answers an unknown community with 404 and a bad slug with 400', async () => {
+    const missing = await request(app.getHttpServer())
+      .get('/communities/no-such-community/overview')
+      .set(operator)
+      .expect(404);
+    expect(missing.body.code).toBe('COMMUNITY_NOT_FOUND');
+    const bad = await request(app.getHttpServer())
+      .get('/communities/Not_A_Slug/overview')
+      .set(operator)
+      .expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('tells the operator key from any other at sign-in', async () => {
+    await request(app.getHttpServer())
+      .get('/operator/session')
+      .set(operator)
+      .expect(200, { role: 'operator' });
+    const wrong = await request(app.getHttpServer())
+      .get('/operator/session')
+      .set({ Authorization: 'Bearer nope' })
+      .expect(401);
+    expect(wrong.body.code).toBe('OPERATOR_KEY_INVALID');
+  });
+
+  it('serves the page under a policy that admits only its own origin', async () => {
+    const page = await request(app.getHttpServer()).get('/console').expect(200);
+    expect(page.headers['content-security-policy']).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
+    expect(page.text).toContain('<script src="/console/console.js" defer></script>');
+    expect(page.text).not.toMatch(/<script>|<style>|https?:\/\//);
+    // Only the bundle's two files; from source (no build) neither exists.
+    const other = await request(app.getHttpServer()).get('/console/other.js').expect(404);
+    expect(other.body.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,20 @@
+export interface Community {
+  slug: string;
+  name: string;
+  admission: string;
+  treeSize: number;
+  embedOrigins: string[];
+}
+
+/** What every view gets from the shell. */
+export interface Context {
+  communities: Community[];
+  /** The community the views work on (a moderator's is fixed by their key). */
+  community: Community | undefined;
+  /** Runs an action, then announces its outcome (or the API's refusal with its code). */
+  act(done: string, action: () => Promise<void>): Promise<void>;
+  /** A read whose refusal is announced; undefined then. */
+  load<T>(read: () => Promise<T>): Promise<T | undefined>;
+  /** Reloads the communities and redraws, on `slug` when given. */
+  reload(slug?: string): Promise<void>;
+}

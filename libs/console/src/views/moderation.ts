@@ -1,0 +1,165 @@
+import { api, communityPath } from '../api';
+import { field, formValues, h, select, table } from '../dom';
+import type { Community, Context } from '../context';
+import { MODERATION_ACTIONS, MODERATION_REASONS } from '../moderation-codes';
+
+const ACTIONS = MODERATION_ACTIONS;
+const REASONS = MODERATION_REASONS;
+
+/** A group of the queue: one reported note, what it says and how it was reported. */
+interface ReportedNote {
+  note: {
+    id: string;
+    text: string;
+    status: string;
+    authorPseudonym: string;
+    deleted: boolean;
+    hidden: boolean;
+    redacted: boolean;
+    authorBlocked: boolean;
+  };
+  reportCount: number;
+  reasons: Record<string, number>;
+  texts: string[];
+  lastDay: string;
+}
+
+interface LogEntry {
+  seq: number;
+  action: string;
+  target: string;
+  reasonCode: string;
+  moderatorKeyId: string;
+  day: string;
+  hash: string;
+}
+
+const itemsOf = <T>(page: { items?: T[] } | T[] | undefined): T[] =>
+  Array.isArray(page) ? page : (page?.items ?? []);
+
+const reasonsText = (reasons: Record<string, number>) =>
+  Object.entries(reasons)
+    .map(([reason, count]) => `${reason} × ${count}`)
+    .join(', ');
+
+/** The queue (reports grouped by note), one action form per note, and the public log. */
+export async function moderationView(context: Context): Promise<HTMLElement> {
+  const community = context.community;
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'moderation-title' },
+    h('h2', { id: 'moderation-title' }, 'Moderation'),
+  );
+  if (!community) return section;
+  const queue = itemsOf(
+    await context.load(() =>
+      api<{ items: ReportedNote[] }>('GET', communityPath(community.slug, '/moderation/reports')),
+    ),
+  );
+  section.append(h('h3', {}, `Reports in ${community.slug}`));
+  if (queue.length === 0) section.append(h('p', {}, 'No open reports.'));
+  for (const group of queue) section.append(reportedNote(context, community, group));
+  section.append(actionForm(context, community, 'Act on a note or a pseudonym', {}));
+  const log = itemsOf(
+    await context.load(() =>
+      api<{ items: LogEntry[] }>('GET', communityPath(community.slug, '/moderation/log')),
+    ),
+  );
+  section.append(
+    table(
+      'Public moderation log (newest last)',
+      ['#', 'time', 'action', 'target', 'reason', 'moderator key', 'hash'],
+      log.map((entry) => [
+        entry.seq,
+        entry.day,
+        entry.action,
+        entry.target,
+        entry.reasonCode,
+        entry.moderatorKeyId,
+        h('code', {}, entry.hash.slice(0, 12)),
+      ]),
+    ),
+  );
+  return section;
+}
+
+function reportedNote(context: Context, community: Community, group: ReportedNote): HTMLElement {
+  const { note } = group;
+  const flags = [
+    note.deleted && 'deleted by its author',
+    note.hidden && 'hidden',
+    note.redacted && 'redacted',
+    note.authorBlocked && 'author blocked',
+  ].filter(Boolean);
+  return h(
+    'article',
+    { class: 'report', 'aria-label': `Reported note ${note.id}` },
+    h('h4', {}, `Note ${note.id}`),
+    h('p', { class: 'note-text' }, note.redacted ? '(text redacted)' : note.text),
+    h('p', {}, `Status: ${note.status}${flags.length ? ` · ${flags.join(' · ')}` : ''}`),
+    h(
+      'p',
+      {},
+      `${group.reportCount} reports (last on ${group.lastDay}): ${reasonsText(group.reasons)}`,
+    ),
+    group.texts.length
+      ? h(
+          'ul',
+          { 'aria-label': 'What reporters wrote' },
+          ...group.texts.map((text) => h('li', {}, text)),
+        )
+      : null,
+    actionForm(context, community, `Act on note ${note.id}`, {
+      noteId: note.id,
+      pseudonym: note.authorPseudonym,
+    }),
+  );
+}
+
+let forms = 0;
+function actionForm(
+  context: Context,
+  community: Community,
+  title: string,
+  target: { noteId?: string; pseudonym?: string },
+): HTMLElement {
+  forms += 1;
+  const titleId = `action-${forms}`;
+  const form = h(
+    'form',
+    { class: 'action', 'aria-labelledby': titleId },
+    h('h4', { id: titleId }, title),
+    field('Action', select('action', ACTIONS)),
+    field('Reason code', select('reasonCode', REASONS), 'Goes into the public log'),
+    target.noteId
+      ? h('input', { type: 'hidden', name: 'noteId', value: target.noteId })
+      : field('Note id', h('input', { name: 'noteId' }), 'For hide, restore, redact'),
+    field(
+      'Pseudonym',
+      h('input', { name: 'pseudonym', value: target.pseudonym ?? '' }),
+      'For block and unblock: the author',
+    ),
+    h('button', { type: 'submit' }, 'Apply'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const v = formValues(form);
+    const action = v['action'] ?? '';
+    const onPseudonym = action === 'BLOCK' || action === 'UNBLOCK';
+    const body = onPseudonym
+      ? { action, pseudonym: v['pseudonym'], reasonCode: v['reasonCode'] }
+      : { action, noteId: v['noteId'], reasonCode: v['reasonCode'] };
+    // A moderation action is public and some cannot be undone (a redaction): ask once more.
+    if (
+      !window.confirm(
+        `${action} ${onPseudonym ? v['pseudonym'] : v['noteId']} for ${v['reasonCode']}?`,
+      )
+    )
+      return;
+    void context.act(`${action} recorded in the public log`, async () => {
+      await api('POST', communityPath(community.slug, '/moderation/actions'), body);
+      await context.reload(community.slug);
+    });
+  });
+  return form;
+}

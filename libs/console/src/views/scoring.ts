@@ -1,0 +1,107 @@
+import { api, communityPath } from '../api';
+import { factorHistogram, growth, notePlane, NotePoint, Thresholds } from '../charts';
+import { h, table } from '../dom';
+import type { Context } from '../context';
+
+export interface Overview {
+  statusCounts: Record<string, number>;
+  notes: NotePoint[];
+  thresholds: Thresholds;
+  raterFactors: { min: number; max: number; counts: number[] } | null;
+  memberCount: number;
+  memberGrowth: { day: string; size: number }[];
+}
+
+interface Run {
+  id: string;
+  status: string;
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  noteCount: number | null;
+  ratingCount: number | null;
+  regime?: string | null;
+  statusCounts?: Record<string, number> | null;
+}
+
+const seconds = (run: Run) =>
+  run.startedAt && run.finishedAt
+    ? `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`
+    : '';
+
+/** Runs, current counts, the notes' plane and the raters' histogram: how bridging decides. */
+export async function scoringView(context: Context): Promise<HTMLElement> {
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'scoring-title' },
+    h('h2', { id: 'scoring-title' }, 'Scoring'),
+  );
+  const community = context.community;
+  if (!community) return section;
+  const [runs, overview] = await Promise.all([
+    context.load(() =>
+      api<{ items: Run[] }>('GET', communityPath(community.slug, '/scoring-runs?limit=20')),
+    ),
+    context.load(() => api<Overview>('GET', communityPath(community.slug, '/overview'))),
+  ]);
+  if (overview) {
+    section.append(
+      table('Notes per status now', Object.keys(overview.statusCounts), [
+        Object.values(overview.statusCounts),
+      ]),
+      h('h3', {}, 'Notes on the intercept × factor plane'),
+      notePlane(overview.notes, overview.thresholds),
+      h('h3', {}, "Raters' factors in the latest run"),
+      overview.raterFactors
+        ? factorHistogram(overview.raterFactors)
+        : h('p', {}, 'No run has published one yet.'),
+    );
+  }
+  section.append(
+    table(
+      'Scoring runs, newest first',
+      [
+        'requested',
+        'status',
+        'duration',
+        'notes',
+        'ratings',
+        'regime',
+        'helpful / not helpful / needs more',
+      ],
+      (runs?.items ?? []).map((run) => [
+        run.requestedAt,
+        run.status,
+        seconds(run),
+        run.noteCount ?? '',
+        run.ratingCount ?? '',
+        run.regime ?? '',
+        run.statusCounts
+          ? `${run.statusCounts['CURRENTLY_RATED_HELPFUL']} / ${run.statusCounts['CURRENTLY_RATED_NOT_HELPFUL']} / ${run.statusCounts['NEEDS_MORE_RATINGS']}`
+          : '',
+      ]),
+    ),
+  );
+  return section;
+}
+
+/** Members: how many and how the group grew, never who. */
+export async function membersView(context: Context): Promise<HTMLElement> {
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'members-title' },
+    h('h2', { id: 'members-title' }, 'Members'),
+  );
+  const community = context.community;
+  if (!community) return section;
+  const overview = await context.load(() =>
+    api<Overview>('GET', communityPath(community.slug, '/overview')),
+  );
+  if (overview) {
+    section.append(
+      h('p', { class: 'figure' }, `${overview.memberCount} current members`),
+      growth(overview.memberGrowth),
+    );
+  }
+  return section;
+}
