@@ -27,6 +27,8 @@ import { parseArgs } from 'node:util';
 
 import { CredentialAdmissionService } from '../src/app/credentials/credential-admission.service';
 import { TicketVerifierService } from '../src/app/credentials/ticket-verifier.service';
+import { Sealer } from '../src/app/sealing/sealer.service';
+import { WriteBuffer } from '../src/app/sealing/write-buffer.service';
 import { MembersService } from '../src/app/membership/members.service';
 
 const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
@@ -113,12 +115,17 @@ async function benchGroupGrowth(): Promise<void> {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   try {
     const database = prisma as PrismaService;
-    const credentials = new CredentialAdmissionService(
+    // Each join sealed in its request: this measures the tree's growth, not the batching.
+    const env = Object.assign(new Environment(), { SEAL_WINDOW_SECONDS: 0 });
+    const credentials = new CredentialAdmissionService(database, new TicketVerifierService(), env);
+    const buffer = new WriteBuffer(database, env);
+    const members = new MembersService(
       database,
-      new TicketVerifierService(),
-      new Environment(),
+      new GroupTreeStore(database),
+      credentials,
+      buffer,
+      new Sealer(database, buffer, env),
     );
-    const members = new MembersService(database, new GroupTreeStore(database), credentials);
     const id = randomUUID();
     const community = await prisma.community.create({
       data: {

@@ -1,4 +1,4 @@
-import { HttpStatus, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
 import { createTestApp } from '../../testing/test-app';
