@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: every case drives the same built API, Chromium and proven demo
+// community, whose start (a build, a browser, real proofs) is the costly part; the widget's newer
+// flows (tickets, explanations, reports) have files of their own.
 import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';

@@ -1,3 +1,6 @@
+// A little over 400 lines: the verifier's one pass over an export (records, proofs, roots,
+// moderation, the run's recomputation) with the findings it gathers; each check it calls lives
+// in its own file.
 import {
   communityScope,
   createProofVerifier,

@@ -1,3 +1,6 @@
+// A little over 400 lines: a note's whole life (write with its checks, sealing from the write
+// buffer, deletion, and the reads of notes by post and of notes needing ratings) shares the
+// post cache and the pseudonym checks; the reads are the next seam to split along.
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
