@@ -36,6 +36,7 @@ export function recomputeRun(
   results: Map<string, ResultRecord>,
   nextBy: Map<string, ShownStatus>,
   newerThanRun: number,
+  redactedNotes: number,
   report: ReportDiscrepancy,
   standings: ReadonlyMap<string, StandingRecord> | null,
 ): RunRecomputation {
@@ -51,7 +52,16 @@ export function recomputeRun(
     );
   }
   if (built.inputHash !== run.inputHash) {
-    if (sameData === true) {
+    if (sameData === true && redactedNotes > 0 && built.topicSeeds.length > 0) {
+      // Topic assignment read the notes' texts, and a redaction removed some since: the run's
+      // input cannot be rebuilt, though its notes and ratings are the ones it read.
+      report(
+        'RUN_PREDATES_REDACTION',
+        subject,
+        `${redactedNotes} notes were redacted, and the run read their texts (topic assignment): its statuses cannot be recomputed from this export; the next run can be`,
+        'warning',
+      );
+    } else if (sameData === true) {
       // The data is exactly what the run read: newer records cannot explain the difference.
       report(
         'RUN_INPUT_MISMATCH',

@@ -186,6 +186,7 @@ export async function verifyExport(
       : undefined;
   const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
   let newerThanRun = 0;
+  let redactedNotes = 0;
 
   // Proofs: cheap checks inline, the Groth16 equation in batches (or on a random sample).
   const verifier: ProofVerifier = createProofVerifier(options.threads ?? 0);
@@ -298,6 +299,7 @@ export async function verifyExport(
           );
         }
       }
+      if (note.redacted) redactedNotes += 1;
       const createdAtMs = Date.parse(note.createdAt);
       if (createdAtMs >= runStart - manifest.rules.clockSkewMinutes * MINUTE) newerThanRun += 1;
       // The run started from the history its publication recorded beside the note's result.
@@ -389,7 +391,16 @@ export async function verifyExport(
   let runSummary: VerificationReport['run'] = null;
   if (run && builder) {
     progress({ stage: 'rescoring', done: 0 });
-    runSummary = recomputeRun(run, builder, results, nextBy, newerThanRun, report, standings);
+    runSummary = recomputeRun(
+      run,
+      builder,
+      results,
+      nextBy,
+      newerThanRun,
+      redactedNotes,
+      report,
+      standings,
+    );
   }
   const moderationSummary = finishModeration(moderation, report);
   progress({ stage: 'done', done: checked });

@@ -12,6 +12,7 @@ import {
 
 import { Prisma, type ModerationLogEntry as LogRow } from '../../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import { ScoringOutbox } from './scoring-outbox';
 
 type Tx = Prisma.TransactionClient;
 
@@ -59,7 +60,10 @@ class Refused extends Error {
  */
 @Injectable()
 export class ModerationLogStore {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: ScoringOutbox,
+  ) {}
 
   /** Chains a decision after the community's last entry (today's day) and applies it. */
   append(
@@ -182,7 +186,11 @@ export class ModerationLogStore {
               : undefined;
       if (!change) throw new Refused('unchanged');
       await tx.note.update({ where: { id: noteId }, data: change });
-      return action === 'REDACT' ? note.message : null;
+      if (action !== 'REDACT') return null;
+      // With topics, a run reads the notes' texts: one from before the redaction cannot be
+      // recomputed from the export any more (RUN_PREDATES_REDACTION), the next one can.
+      await this.outbox.record(tx, communityId, 'note.redacted');
+      return note.message;
     }
     if (pseudonym === undefined) throw new Refused('unchanged');
     const key = { communityId_pseudonym: { communityId, pseudonym } };

@@ -7,7 +7,12 @@ type Tx = Prisma.TransactionClient;
 
 /** Why a community needs rescoring; kept only until the worker has queued the run. */
 export type ScoringEventKind =
-  'note.created' | 'note.deleted' | 'rating.put' | 'mirror.notes' | 'mirror.ratings';
+  | 'note.created'
+  | 'note.deleted'
+  | 'note.redacted'
+  | 'rating.put'
+  | 'mirror.notes'
+  | 'mirror.ratings';
 
 export interface PendingScoring {
   communityId: string;
