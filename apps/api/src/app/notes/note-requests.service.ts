@@ -188,13 +188,14 @@ export class NoteRequestsService {
         INSERT INTO post_request_counts (community_id, post_id, count)
         SELECT ${communityId}::uuid, post_id, 1 FROM inserted
         ON CONFLICT (community_id, post_id) DO UPDATE SET count = post_request_counts.count + 1`;
-      if (counted > 0 && this.env.NOTE_REQUESTS_PER_DAY > 0) {
+      if (counted > 0) {
         await countTowardsQuota(
           tx,
           communityId,
           request.requesterPseudonym,
           'note_requests',
           request.day,
+          this.env.NOTE_REQUESTS_PER_DAY,
         );
       }
     }

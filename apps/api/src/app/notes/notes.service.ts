@@ -253,9 +253,14 @@ export class NotesService {
       });
       if (count === 0) continue;
       await this.outbox.record(tx, communityId, 'note.created');
-      if (this.env.NOTES_PER_DAY > 0) {
-        await countTowardsQuota(tx, communityId, note.authorPseudonym, 'notes', note.day);
-      }
+      await countTowardsQuota(
+        tx,
+        communityId,
+        note.authorPseudonym,
+        'notes',
+        note.day,
+        this.env.NOTES_PER_DAY,
+      );
     }
     if (entries.length > 0) this.forgetPostReads();
   }

@@ -40,7 +40,8 @@ export async function assertUnderQuota(
 
 /**
  * Counts a sealed write on the day it arrived (its request checked the quota): never refuses,
- * since the write was answered 201 already. Counted per day, never with a finer time.
+ * since the write was answered 201 already. Counted per day, never with a finer time, and only
+ * where a quota of `kind` is in force (`defaultQuota` as in `assertUnderQuota`).
  */
 export function countTowardsQuota(
   tx: Prisma.TransactionClient,
@@ -48,6 +49,7 @@ export function countTowardsQuota(
   pseudonym: string,
   kind: QuotaKind,
   dayNumber: number,
+  defaultQuota: number,
 ): Promise<void> {
-  return countDailyWrite(tx, communityId, pseudonym, kind, dayNumber);
+  return countDailyWrite(tx, communityId, pseudonym, kind, dayNumber, defaultQuota);
 }

@@ -45,8 +45,10 @@ export async function dailyWritesStored(
 }
 
 /**
- * Counts one write of `kind` on the day it arrived. It never refuses: the quota was checked when
- * the write was answered (before the write buffer sealed it).
+ * Counts one write of `kind` on the day it arrived, while the community has a quota of that kind
+ * (its override, else `defaultQuota`): without a quota nothing is counted, so nothing records who
+ * wrote on which day. It never refuses: the quota was checked when the write was answered
+ * (before the write buffer sealed it).
  */
 export async function countDailyWrite(
   tx: Tx,
@@ -54,12 +56,16 @@ export async function countDailyWrite(
   pseudonym: string,
   kind: DailyCountKind,
   dayNumber: number,
+  defaultQuota: number,
 ): Promise<void> {
   // Column names come from the closed DailyCountKind, never from input.
   const counter = Prisma.raw(kind === 'notes' ? 'notes' : 'note_requests');
+  const override = Prisma.raw(kind === 'notes' ? 'notes_per_day' : 'note_requests_per_day');
   await tx.$executeRaw`
     INSERT INTO pseudonym_daily_counts (community_id, pseudonym, day, ${counter})
-    VALUES (${communityId}::uuid, ${pseudonym}, ${dateText(dayNumber)}::date, 1)
+    SELECT ${communityId}::uuid, ${pseudonym}, ${dateText(dayNumber)}::date, 1
+      FROM communities
+     WHERE id = ${communityId}::uuid AND COALESCE(${override}, ${defaultQuota}::int) > 0
     ON CONFLICT (community_id, pseudonym, day)
     DO UPDATE SET ${counter} = pseudonym_daily_counts.${counter} + 1`;
 }
