@@ -167,3 +167,11 @@ export {
   type PseudonymStanding,
   type WritingRefusal,
 } from './standing/pseudonym-standing';
+export {
+  decodeFrozenRaters,
+  encodeFrozenRaters,
+  freezeRaters,
+  type FrozenRaters,
+} from './incremental/frozen-raters';
+export { scoreWithFrozenRaters } from './incremental/frozen-scoring';
+export { notesSubset } from './incremental/note-subset';
