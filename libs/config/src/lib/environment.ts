@@ -127,6 +127,26 @@ export class Environment {
   SCORING_CRON = '0 * * * *';
 
   /**
+   * Incremental runs (docs/architecture.md, "Incremental runs"): a run asked for by new ratings
+   * scores only the notes they touched, against the rater parameters of the community's last
+   * full run, as long as that run finished less than this many seconds ago; after that (and
+   * with `SCORING_CRON`'s runs) the run is full. 0 makes every run full.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(0, { message: 'must be 0 or more (seconds)' })
+  SCORING_FULL_RUN_INTERVAL_SECONDS = 3_600;
+
+  /**
+   * A run is full, whatever the interval, once this many ratings were written or changed since
+   * the last full run: the frozen rater parameters drift from what the data says as it grows.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  SCORING_FULL_RUN_AFTER_RATINGS = 20_000;
+
+  /**
    * How many of a community's latest runs keep their per-note scores; older runs keep only their
    * run record (counts, input hash, parameters).
    */

@@ -15,10 +15,14 @@ export enum JobName {
 /**
  * Rescore one community. `runId` names the `ScoringRun` row an operator's request created;
  * without it (a rescoring asked for by new notes and ratings) the worker records a run itself.
+ * `full` asks for a full run (the periodic rescoring); without it, and without `runId`, the
+ * worker scores only the changed notes against the last full run's raters when that run is
+ * recent enough (`SCORING_FULL_RUN_INTERVAL_SECONDS`, `SCORING_FULL_RUN_AFTER_RATINGS`).
  */
 export interface ScoreCommunityJob {
   communityId: string;
   runId?: string;
+  full?: boolean;
 }
 
 /** The periodic full rescoring: one `score-community` job for every community. */

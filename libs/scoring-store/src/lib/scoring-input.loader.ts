@@ -11,8 +11,12 @@ import {
 } from '@bridgenotes/scoring';
 import { Client } from 'pg';
 
-/** The scorer's input and the run's counts, time, input and data hashes (see `RunInputBuilder`). */
-export type LoadedInput = RunInput;
+/**
+ * The scorer's input and the run's counts, time, input and data hashes (see `RunInputBuilder`),
+ * and the last change batch committed before loading began: every note and rating changed up to
+ * it is in the input (a later one may be too; the next incremental run rescores its note again).
+ */
+export type LoadedInput = RunInput & { changedThrough: bigint };
 
 /**
  * Rows per COPY statement. One COPY of a whole community would be a little faster, but on the
@@ -34,7 +38,21 @@ export class ScoringInputLoader {
   constructor(private readonly env: Environment) {}
 
   /** `nowMs` is the run's time: it is part of the input (stabilisation, locking). */
-  async load(communityId: string, nowMs: number): Promise<LoadedInput> {
+  load(communityId: string, nowMs: number): Promise<LoadedInput> {
+    return this.read(communityId, nowMs);
+  }
+
+  /**
+   * An incremental run's input: only the notes written or rated after change batch `since`
+   * (the previous run's `changedThrough`), each with all its ratings. Its cost follows what
+   * changed, not the community's size: both lookups use the `(community_id, changed_batch)`
+   * indexes and the ratings are read by note.
+   */
+  loadChanged(communityId: string, nowMs: number, since: bigint): Promise<LoadedInput> {
+    return this.read(communityId, nowMs, since);
+  }
+
+  private async read(communityId: string, nowMs: number, since?: bigint): Promise<LoadedInput> {
     const community = sqlLiteral(communityId);
     const client = new Client({ connectionString: this.env.DATABASE_URL });
     await client.connect();
@@ -49,6 +67,19 @@ export class ScoringInputLoader {
       const topicSeeds = parseTopicSeeds(rows[0]?.topic_seeds);
       if (!topicSeeds) throw new Error(`community ${communityId} has invalid topic seeds`);
       const builder = new RunInputBuilder(nowMs, topicSeeds);
+      // Batches commit in number order (each takes the counter's row lock until it commits), so
+      // every batch up to the committed counter is visible to the statements below.
+      const watermark = await client.query<{ last: string }>(
+        'SELECT last::text AS last FROM change_batches WHERE id = 1',
+      );
+      const changedThrough = BigInt(watermark.rows[0]?.last ?? '0');
+      const changed =
+        since === undefined
+          ? ''
+          : `AND (n.changed_batch > ${since} OR n.id IN (
+               SELECT note_id FROM ratings
+                WHERE community_id = ${community}::uuid AND changed_batch > ${since}))`;
+      const noteIds: string[] = [];
       // Notes and ratings are read in separate statements while writes go on: a rating of a note
       // written after the notes were read waits for the next run rather than failing this one.
       await keysetCopy(
@@ -59,7 +90,7 @@ export class ScoringInputLoader {
                  p.platform, p.external_id, n.status, n.status_history::text,
                  (extract(epoch FROM n.created_at) * 1000)::bigint, n.text
             FROM notes n JOIN posts p ON p.id = n.post_id
-           WHERE n.community_id = ${community}::uuid ${after ? `AND n.id > ${sqlLiteral(after)}::uuid` : ''}
+           WHERE n.community_id = ${community}::uuid ${changed} ${after ? `AND n.id > ${sqlLiteral(after)}::uuid` : ''}
            ORDER BY n.id LIMIT ${NOTES_PER_COPY}`,
         (row) => {
           const [
@@ -103,16 +134,24 @@ export class ScoringInputLoader {
             }),
             text,
           });
+          if (since !== undefined) noteIds.push(id);
           return id;
         },
       );
+      // An incremental run reads the ratings of its notes only (none when no note changed).
+      const ofNotes =
+        since === undefined
+          ? ''
+          : `AND note_id = ANY(${sqlLiteral(`{${noteIds.join(',')}}`)}::uuid[])`;
+      if (since !== undefined && noteIds.length === 0)
+        return { ...builder.build(), changedThrough };
       await keysetCopy(
         client,
         RATINGS_PER_COPY,
         (after) => `
           SELECT id, note_id, rater_pseudonym, helpfulness, array_to_json(tags)::text, client_minute
             FROM ratings
-           WHERE community_id = ${community}::uuid ${after ? `AND id > ${sqlLiteral(after)}::uuid` : ''}
+           WHERE community_id = ${community}::uuid ${ofNotes} ${after ? `AND id > ${sqlLiteral(after)}::uuid` : ''}
            ORDER BY id LIMIT ${RATINGS_PER_COPY}`,
         (row) => {
           const [id, noteId, rater, helpfulness, tags, clientMinute] = row as [
@@ -133,7 +172,7 @@ export class ScoringInputLoader {
           return id;
         },
       );
-      return builder.build();
+      return { ...builder.build(), changedThrough };
     } finally {
       await client.end();
     }

@@ -28,6 +28,20 @@ export interface PublishedRun {
   notesWritten: number;
 }
 
+/** What kind of run is published, and what it leaves for the runs after it. */
+export interface RunKind {
+  /**
+   * An incremental run: only the notes of `loaded` (those with new ratings) were scored, against
+   * the frozen raters of the full run `baseRunId`; the other notes keep their results. Absent:
+   * a full run, which replaces every note's result and the standings.
+   */
+  incremental?: { baseRunId: string; baseRaterFactor: Float64Array };
+  /** A full run's frozen prescoring (`encodeFrozenRaters`), when it can serve incremental runs. */
+  frozenRaters?: Uint8Array;
+  /** The last change batch the run's input included (`change_batches.last` before loading). */
+  changedThrough?: bigint;
+}
+
 @Injectable()
 export class ScoringPublisher {
   constructor(
@@ -37,19 +51,24 @@ export class ScoringPublisher {
   ) {}
 
   /**
-   * Publishes a run in one transaction: every note's shown status (after stabilisation, locking
-   * and the explanation-tag requirement) and explanation (on the note, and in the run's own
-   * scores), its status history for the next run and the one this run started from, the status
-   * changes, the webhook event announcing them, each pseudonym's earned standing (rating and
-   * writing impact, computed from this run's statuses), and the run record with its time. Readers
-   * see the previous run's results until it commits, never a mix. Only the notes where something
-   * differs are rewritten (see `publishChunk`): the result is the same as writing every note.
+   * Publishes a run in two steps, so that no statement's time grows with the whole publication
+   * and readers never see half of it:
+   * 1. staging, outside any transaction: every note's shown status (after stabilisation,
+   *    locking and the explanation-tag requirement), explanation and status histories, and (for
+   *    a full run) each pseudonym's earned standing, written in batches of `CHUNK` rows to
+   *    `staged_note_results` / `staged_standings`, which no reader reads; a full run's frozen
+   *    prescoring goes to `scoring_run_raters`, which only counts once the run has succeeded;
+   * 2. the flip, one short transaction of set-based statements that read the staged rows inside
+   *    PostgreSQL (no rows travel from the worker): the notes whose values differ are rewritten
+   *    (see `flipNotes`), the status changes, the webhook event, the standings, the run record.
+   * Readers see the previous run's results until the flip commits, never a mix.
    */
   async publish(
     runId: string,
     loaded: LoadedInput,
     result: ScoringResult,
     seed: number,
+    kind: RunKind = {},
   ): Promise<PublishedRun> {
     const { noteIds, noteHistory } = loaded.input;
     const { history } = result;
@@ -71,16 +90,42 @@ export class ScoringPublisher {
         previousHistory: previous ? JSON.stringify(statusHistoryToJson(previous)) : null,
       };
     });
+    const { incremental } = kind;
+    // Standings read every note's status: an incremental run, which scored a few, keeps the
+    // full run's until the next one.
+    const standings = incremental ? [] : computeStandings(loaded.input, result);
 
-    const standings = computeStandings(loaded.input, result);
+    await this.clearStaged(runId);
+    for (let start = 0; start < notes.length; start += CHUNK) {
+      await this.stageNotes(runId, notes.slice(start, start + CHUNK));
+    }
+    for (let start = 0; start < standings.length; start += CHUNK) {
+      await this.stageStandings(runId, standings.slice(start, start + CHUNK));
+    }
+    if (kind.frozenRaters) {
+      await this.prisma.$executeRaw`
+        INSERT INTO scoring_run_raters (run_id, state) VALUES (${runId}::uuid, ${Buffer.from(kind.frozenRaters)})
+        ON CONFLICT (run_id) DO UPDATE SET state = EXCLUDED.state`;
+    }
 
     let notesWritten = 0;
+    let statusCounts = counts;
     await this.prisma.$transaction(
       async (tx) => {
-        for (let start = 0; start < notes.length; start += CHUNK) {
-          notesWritten += await this.publishChunk(tx, runId, notes.slice(start, start + CHUNK));
+        const [{ community_id: communityId }] = await tx.$queryRaw<[{ community_id: string }]>`
+          SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
+        notesWritten = await this.flipNotes(tx, runId);
+        if (incremental) {
+          // The run's counts are the community's, as a full run's: most notes kept theirs.
+          statusCounts = await this.communityCounts(tx, communityId);
+        } else {
+          await this.flipStandings(tx, runId, communityId);
+          // Incremental runs score against the latest full run only (or none, when it could not
+          // freeze its raters): older frozen states are dropped with it.
+          await tx.$executeRaw`
+            DELETE FROM scoring_run_raters WHERE run_id <> ${runId}::uuid
+               AND run_id IN (SELECT id FROM scoring_runs WHERE community_id = ${communityId}::uuid)`;
         }
-        await this.publishStandings(tx, runId, standings);
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.
         const finished = await this.runs.succeed(tx, runId, {
@@ -92,16 +137,47 @@ export class ScoringPublisher {
           algorithmVersion: ALGORITHM_VERSION,
           regime: result.regime.regime,
           seed,
-          statusCounts: counts,
-          raterFactorHistogram: { ...factorHistogram(result.prescoring.finalRound.raterFactor) },
+          statusCounts,
+          raterFactorHistogram: {
+            ...factorHistogram(
+              incremental?.baseRaterFactor ?? result.prescoring.finalRound.raterFactor,
+            ),
+          },
+          kind: incremental ? 'INCREMENTAL' : 'FULL',
+          baseRunId: incremental?.baseRunId ?? null,
+          changedThrough: kind.changedThrough ?? null,
         });
         if (!finished) throw new Error(`Scoring run ${runId} is no longer running`);
         await this.announceChanges(tx, runId);
-        await this.pruneOldScores(tx, runId);
+        await this.pruneOldScores(tx, communityId);
+        await tx.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
+        await tx.$executeRaw`DELETE FROM staged_standings WHERE run_id = ${runId}::uuid`;
       },
       { timeout: 120_000 },
     );
-    return { statusCounts: counts, notesWritten };
+    return { statusCounts, notesWritten };
+  }
+
+  /** What an earlier attempt of the same run staged (a retry restages everything). */
+  private async clearStaged(runId: string): Promise<void> {
+    await this.prisma.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
+    await this.prisma.$executeRaw`DELETE FROM staged_standings WHERE run_id = ${runId}::uuid`;
+  }
+
+  private async communityCounts(
+    tx: Prisma.TransactionClient,
+    communityId: string,
+  ): Promise<Record<NoteStatus, number>> {
+    const rows = await tx.$queryRaw<{ status: NoteStatus; count: number }[]>`
+      SELECT status, count(*)::int AS count FROM notes
+       WHERE community_id = ${communityId}::uuid GROUP BY status`;
+    const counts = {
+      NEEDS_MORE_RATINGS: 0,
+      CURRENTLY_RATED_HELPFUL: 0,
+      CURRENTLY_RATED_NOT_HELPFUL: 0,
+    };
+    for (const { status, count } of rows) counts[status] = count;
+    return counts;
   }
 
   /** One webhook event with every status change of the run, when the community has a webhook. */
@@ -135,81 +211,98 @@ export class ScoringPublisher {
     });
   }
 
-  /**
-   * Replaces the community's standings with this run's: a pseudonym absent from the run (it has
-   * no note or rating left) has no standing, as a new one.
-   */
-  private async publishStandings(
-    tx: Prisma.TransactionClient,
-    runId: string,
-    standings: readonly PseudonymStanding[],
-  ): Promise<void> {
-    const [{ community_id: communityId }] = await tx.$queryRaw<[{ community_id: string }]>`
-      SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
-    await tx.$executeRaw`DELETE FROM pseudonym_standings WHERE community_id = ${communityId}::uuid`;
-    for (let start = 0; start < standings.length; start += CHUNK) {
-      const rows = standings.slice(start, start + CHUNK);
-      const column = (key: Exclude<keyof PseudonymStanding, 'pseudonym'>) =>
-        rows.map((row) => row[key]);
-      await tx.$executeRaw`
-        INSERT INTO pseudonym_standings (community_id, pseudonym, run_id, rating_impact,
-               writing_impact, successful_ratings, unsuccessful_ratings, notes_helpful,
-               notes_not_helpful, notes_needing_ratings, recent_not_helpful, impact_since_lock)
-        SELECT ${communityId}::uuid, v.*
-          FROM unnest(${rows.map((row) => row.pseudonym)}::text[],
-                      ${rows.map(() => runId)}::uuid[],
-                      ${column('ratingImpact')}::int[], ${column('writingImpact')}::int[],
-                      ${column('successfulRatings')}::int[], ${column('unsuccessfulRatings')}::int[],
-                      ${column('notesHelpful')}::int[], ${column('notesNotHelpful')}::int[],
-                      ${column('notesNeedingRatings')}::int[], ${column('recentNotHelpful')}::int[],
-                      ${column('impactSinceLock')}::int[]) AS v`;
-    }
+  /** One batch of a full run's standings, staged (see `publish`). */
+  private async stageStandings(runId: string, rows: readonly PseudonymStanding[]): Promise<void> {
+    const column = (key: Exclude<keyof PseudonymStanding, 'pseudonym'>) =>
+      rows.map((row) => row[key]);
+    await this.prisma.$executeRaw`
+      INSERT INTO staged_standings (run_id, pseudonym, rating_impact, writing_impact,
+             successful_ratings, unsuccessful_ratings, notes_helpful, notes_not_helpful,
+             notes_needing_ratings, recent_not_helpful, impact_since_lock)
+      SELECT ${runId}::uuid, v.*
+        FROM unnest(${rows.map((row) => row.pseudonym)}::text[],
+                    ${column('ratingImpact')}::int[], ${column('writingImpact')}::int[],
+                    ${column('successfulRatings')}::int[], ${column('unsuccessfulRatings')}::int[],
+                    ${column('notesHelpful')}::int[], ${column('notesNotHelpful')}::int[],
+                    ${column('notesNeedingRatings')}::int[], ${column('recentNotHelpful')}::int[],
+                    ${column('impactSinceLock')}::int[]) AS v`;
   }
 
-  /** Per-note scores of all but the latest SCORE_RETENTION_RUNS runs; run records stay. */
-  private async pruneOldScores(tx: Prisma.TransactionClient, runId: string): Promise<void> {
+  /**
+   * Replaces the community's standings with the run's staged ones: a pseudonym absent from the
+   * run (it has no note or rating left) has no standing, as a new one.
+   */
+  private async flipStandings(
+    tx: Prisma.TransactionClient,
+    runId: string,
+    communityId: string,
+  ): Promise<void> {
+    await tx.$executeRaw`DELETE FROM pseudonym_standings WHERE community_id = ${communityId}::uuid`;
+    await tx.$executeRaw`
+      INSERT INTO pseudonym_standings (community_id, pseudonym, run_id, rating_impact,
+             writing_impact, successful_ratings, unsuccessful_ratings, notes_helpful,
+             notes_not_helpful, notes_needing_ratings, recent_not_helpful, impact_since_lock)
+      SELECT ${communityId}::uuid, pseudonym, run_id, rating_impact, writing_impact,
+             successful_ratings, unsuccessful_ratings, notes_helpful, notes_not_helpful,
+             notes_needing_ratings, recent_not_helpful, impact_since_lock
+        FROM staged_standings WHERE run_id = ${runId}::uuid`;
+  }
+
+  /**
+   * Per-note scores of the runs before the latest SCORE_RETENTION_RUNS full runs (the incremental
+   * runs between those are kept: each holds only the notes it rescored); run records stay.
+   */
+  private async pruneOldScores(tx: Prisma.TransactionClient, communityId: string): Promise<void> {
     await tx.$executeRaw`
       DELETE FROM note_scores WHERE run_id IN (
         SELECT id FROM scoring_runs
-         WHERE community_id = (SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid)
-           AND status = 'SUCCEEDED'
-         ORDER BY finished_at DESC
-        OFFSET ${this.env.SCORE_RETENTION_RUNS})`;
+         WHERE community_id = ${communityId}::uuid AND status = 'SUCCEEDED'
+           AND finished_at < (
+             SELECT finished_at FROM scoring_runs
+              WHERE community_id = ${communityId}::uuid AND status = 'SUCCEEDED' AND kind = 'FULL'
+              ORDER BY finished_at DESC OFFSET ${this.env.SCORE_RETENTION_RUNS - 1} LIMIT 1))`;
+  }
+
+  /** One batch of the run's note results, staged (see `publish`). */
+  private async stageNotes(runId: string, notes: readonly NoteRow[]): Promise<void> {
+    const column = <K extends keyof NoteRow>(key: K): NoteRow[K][] =>
+      notes.map((note) => note[key]);
+    await this.prisma.$executeRaw`
+      INSERT INTO staged_note_results (run_id, note_id, status, score, status_history, previous_status_history)
+      SELECT ${runId}::uuid, v.id, v.status::"NoteStatus", v.score::jsonb, v.history::jsonb, v.previous_history::jsonb
+        FROM unnest(${column('id')}::uuid[], ${column('status')}::text[], ${column('score')}::text[],
+                    ${column('history')}::text[], ${column('previousHistory')}::text[])
+             AS v(id, status, score, history, previous_history)`;
   }
 
   /**
-   * Writes one chunk of notes; returns how many it rewrote. A note whose status, explanation and
-   * both histories already hold this run's values only gets the run's id: rewriting it would
-   * store the same values again, and its JSON columns (stored out of line) are the costly part of
-   * a publication. `scored_run_id` still moves for every note, as the export and the verifier
-   * read it as "the run these results are from".
+   * Moves the staged results onto the notes in one statement; returns how many notes it
+   * rewrote. A note whose status, explanation and both histories already hold this run's values
+   * only gets the run's id: rewriting it would store the same values again, and its JSON columns
+   * (stored out of line) are the costly part of a publication. `scored_run_id` moves for every
+   * note the run scored (all of them in a full run), as the export and the verifier read it as
+   * "the run these results are from".
    */
-  private async publishChunk(
-    tx: Prisma.TransactionClient,
-    runId: string,
-    notes: readonly NoteRow[],
-  ): Promise<number> {
-    const column = <K extends keyof NoteRow>(key: K): NoteRow[K][] =>
-      notes.map((note) => note[key]);
+  private async flipNotes(tx: Prisma.TransactionClient, runId: string): Promise<number> {
     // All parts of one statement see the same snapshot: `stored` is each note before this
     // update, so exactly the notes whose status changed get a history row. jsonb compares by
     // value, and every value here was written by JSON.stringify of the same shapes.
     const [{ written }] = await tx.$queryRaw<[{ written: number }]>`
       WITH incoming AS (
-        SELECT * FROM unnest(${column('id')}::uuid[], ${column('status')}::text[], ${column('score')}::text[],
-                             ${column('history')}::text[], ${column('previousHistory')}::text[])
-                   AS v(id, status, score, history, previous_history)
+        SELECT note_id AS id, status, score, status_history AS history,
+               previous_status_history AS previous_history
+          FROM staged_note_results WHERE run_id = ${runId}::uuid
       ), stored AS (
         SELECT n.id, n.status,
-               (n.status::text <> incoming.status
-                OR n.score IS DISTINCT FROM incoming.score::jsonb
-                OR n.status_history IS DISTINCT FROM incoming.history::jsonb
-                OR n.previous_status_history IS DISTINCT FROM incoming.previous_history::jsonb) AS differs
+               (n.status <> incoming.status
+                OR n.score IS DISTINCT FROM incoming.score
+                OR n.status_history IS DISTINCT FROM incoming.history
+                OR n.previous_status_history IS DISTINCT FROM incoming.previous_history) AS differs
           FROM notes n JOIN incoming ON incoming.id = n.id
       ), updated AS (
         UPDATE notes n
-           SET status = incoming.status::"NoteStatus", score = incoming.score::jsonb, scored_run_id = ${runId}::uuid,
-               status_history = incoming.history::jsonb, previous_status_history = incoming.previous_history::jsonb
+           SET status = incoming.status, score = incoming.score, scored_run_id = ${runId}::uuid,
+               status_history = incoming.history, previous_status_history = incoming.previous_history
           FROM incoming JOIN stored ON stored.id = incoming.id
          WHERE n.id = incoming.id AND stored.differs
         RETURNING n.id, n.status
@@ -219,7 +312,7 @@ export class ScoringPublisher {
          WHERE n.id = stored.id AND NOT stored.differs AND n.scored_run_id IS DISTINCT FROM ${runId}::uuid
       ), kept AS (
         INSERT INTO note_scores (run_id, note_id, status, score)
-        SELECT ${runId}::uuid, incoming.id, incoming.status::"NoteStatus", incoming.score::jsonb FROM incoming
+        SELECT ${runId}::uuid, incoming.id, incoming.status, incoming.score FROM incoming
       ), changes AS (
         INSERT INTO note_status_changes (note_id, run_id, previous, next)
         SELECT stored.id, ${runId}::uuid, stored.status, updated.status

@@ -25,7 +25,7 @@ export class RescoreAllHandler implements JobHandler<JobName.RescoreAll> {
       if (page.length === 0) return;
       await this.jobs.enqueueBulk(
         JobName.ScoreCommunity,
-        page.map(({ id }) => ({ data: { communityId: id } })),
+        page.map(({ id }) => ({ data: { communityId: id, full: true } })),
       );
       after = page[page.length - 1]?.id;
     }

@@ -1,8 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
-import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
+import {
+  DEFAULT_SEED,
+  encodeFrozenRaters,
+  freezeRaters,
+  scoreNotes,
+  scoreWithFrozenRaters,
+} from '@bridgenotes/scoring';
+import {
+  IncrementalBaseStore,
+  ScoringInputLoader,
+  type IncrementalBase,
+  ScoringPublisher,
+  type PublishedRun,
+} from '@bridgenotes/scoring-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
@@ -16,7 +28,9 @@ const BUSY_RETRY_MS = 5_000;
 
 /**
  * Scores one community: takes its lease (one run of a community at a time, in any number of
- * workers), loads its notes and ratings, scores them and publishes the run.
+ * workers), loads its notes and ratings, scores them and publishes the run. A run asked for by
+ * new writes is incremental when the last full run allows it (`IncrementalBaseStore`): only the
+ * changed notes are loaded, scored against that run's frozen raters and published.
  */
 @Injectable()
 @HandlesJob(JobName.ScoreCommunity)
@@ -28,6 +42,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     private readonly runs: ScoringRunStore,
     private readonly loader: ScoringInputLoader,
     private readonly publisher: ScoringPublisher,
+    private readonly bases: IncrementalBaseStore,
   ) {}
 
   async handle(job: ScoreCommunity, token?: string): Promise<void> {
@@ -48,23 +63,21 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       await job.updateProgress({ stage: 'loading', percent: 5 });
       // The run's time is part of its input: the stability rules (holds, locks) are computed
       // against it, and the run record keeps it so that a verifier can recompute the run.
-      const loaded = await this.loader.load(communityId, Date.now());
-      await job.updateProgress({ stage: 'scoring', percent: 30 });
-      const result = scoreNotes(loaded.input, {
-        seed: DEFAULT_SEED,
-        nowMs: loaded.nowMs,
-        topicSeeds: loaded.topicSeeds,
-      });
-      await job.updateProgress({ stage: 'publishing', percent: 90 });
-      const { statusCounts: counts, notesWritten } = await this.publisher.publish(
-        runId,
-        loaded,
-        result,
-        DEFAULT_SEED,
-      );
+      const nowMs = Date.now();
+      // An operator's run and the periodic one are full; so is any run the last full one
+      // cannot serve (too old, too many new ratings, or none).
+      const base =
+        job.data.full || job.data.runId
+          ? { full: 'requested' }
+          : await this.bases.baseFor(communityId, nowMs);
+      const published =
+        'full' in base
+          ? await this.fullRun(job, runId, nowMs)
+          : await this.incrementalRun(job, runId, nowMs, base);
       await job.updateProgress({ stage: 'done', percent: 100 });
+      const counts = published.statusCounts;
       this.logger.log(
-        `run ${runId}: ${loaded.noteCount} notes (${notesWritten} changed), ${loaded.ratingCount} ratings, ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
+        `run ${runId} (${'full' in base ? `full: ${base.full}` : `incremental on ${base.baseRunId}`}): ${published.noteCount} notes (${published.notesWritten} changed), ${published.ratingCount} ratings, community ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
       );
     } finally {
       // Only this run's own lease: had it expired and passed to another run, it stays there.
@@ -73,6 +86,44 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         data: { scoringLeaseUntil: null, scoringLeaseOwner: null },
       });
     }
+  }
+
+  private async fullRun(
+    job: ScoreCommunity,
+    runId: string,
+    nowMs: number,
+  ): Promise<PublishedRun & { noteCount: number; ratingCount: number }> {
+    const loaded = await this.loader.load(job.data.communityId, nowMs);
+    await job.updateProgress({ stage: 'scoring', percent: 30 });
+    const result = scoreNotes(loaded.input, {
+      seed: DEFAULT_SEED,
+      nowMs: loaded.nowMs,
+      topicSeeds: loaded.topicSeeds,
+    });
+    const frozen = freezeRaters(result);
+    await job.updateProgress({ stage: 'publishing', percent: 90 });
+    const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
+      frozenRaters: 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen),
+      changedThrough: loaded.changedThrough,
+    });
+    return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
+  }
+
+  private async incrementalRun(
+    job: ScoreCommunity,
+    runId: string,
+    nowMs: number,
+    base: IncrementalBase,
+  ): Promise<PublishedRun & { noteCount: number; ratingCount: number }> {
+    const loaded = await this.loader.loadChanged(job.data.communityId, nowMs, base.since);
+    await job.updateProgress({ stage: 'scoring', percent: 30 });
+    const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
+    await job.updateProgress({ stage: 'publishing', percent: 90 });
+    const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
+      incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
+      changedThrough: loaded.changedThrough,
+    });
+    return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }
 
   /** After the last attempt, the run is marked failed with the error. */

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
+import {
+  IncrementalBaseStore,
+  ScoringInputLoader,
+  ScoringPublisher,
+} from '@bridgenotes/scoring-store';
 
 import { RescoreAllHandler } from './rescore-all.handler';
 import { ScoreCommunityHandler } from './score-community.handler';
@@ -10,6 +14,7 @@ import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
     RescoreAllHandler,
     ScoreCommunityHandler,
     ScoringEventsDispatcher,
+    IncrementalBaseStore,
     ScoringInputLoader,
     ScoringPublisher,
   ],

@@ -18,6 +18,9 @@ export type RunFigures = Pick<
   | 'seed'
   | 'statusCounts'
   | 'raterFactorHistogram'
+  | 'kind'
+  | 'baseRunId'
+  | 'changedThrough'
 >;
 
 const PENDING = [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING];
