@@ -76,9 +76,12 @@ export class ScoringInputLoader {
       const changed =
         since === undefined
           ? ''
-          : `AND (n.changed_batch > ${since} OR n.id IN (
-               SELECT note_id FROM ratings
-                WHERE community_id = ${community}::uuid AND changed_batch > ${since}))`;
+          : // A note held at NMR (§10.2) is rescored too, though nobody rated it: its hold
+            // ends with time, not with a rating.
+            `AND (n.changed_batch > ${since}
+                 OR jsonb_typeof(n.status_history->'timestampMillisOfNmrDueToMinStableCrhTime') = 'number'
+                 OR n.id IN (SELECT note_id FROM ratings
+                              WHERE community_id = ${community}::uuid AND changed_batch > ${since}))`;
       const noteIds: string[] = [];
       // Notes and ratings are read in separate statements while writes go on: a rating of a note
       // written after the notes were read waits for the next run rather than failing this one.

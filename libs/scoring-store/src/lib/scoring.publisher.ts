@@ -38,8 +38,6 @@ export interface RunKind {
   incremental?: { baseRunId: string; baseRaterFactor: Float64Array };
   /** A full run's frozen prescoring (`encodeFrozenRaters`), when it can serve incremental runs. */
   frozenRaters?: Uint8Array;
-  /** The last change batch the run's input included (`change_batches.last` before loading). */
-  changedThrough?: bigint;
 }
 
 @Injectable()
@@ -145,7 +143,7 @@ export class ScoringPublisher {
           },
           kind: incremental ? 'INCREMENTAL' : 'FULL',
           baseRunId: incremental?.baseRunId ?? null,
-          changedThrough: kind.changedThrough ?? null,
+          changedThrough: loaded.changedThrough,
         });
         if (!finished) throw new Error(`Scoring run ${runId} is no longer running`);
         await this.announceChanges(tx, runId);

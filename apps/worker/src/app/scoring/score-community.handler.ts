@@ -104,7 +104,6 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
       frozenRaters: 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen),
-      changedThrough: loaded.changedThrough,
     });
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }
@@ -121,7 +120,6 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
       incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
-      changedThrough: loaded.changedThrough,
     });
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }

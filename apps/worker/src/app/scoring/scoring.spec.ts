@@ -51,6 +51,9 @@ describe('scoring worker', () => {
   beforeAll(async () => {
     process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
     process.env['SCORE_RETENTION_RUNS'] = '2';
+    // Every run here is full: these scenarios read whole-community runs (incremental runs have
+    // their own spec, incremental-scoring.spec.ts).
+    process.env['SCORING_FULL_RUN_INTERVAL_SECONDS'] = '0';
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
     worker = await moduleRef.init();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });

@@ -1,0 +1,203 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Environment } from '@bridgenotes/config';
+import { PrismaClient, PrismaService, ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
+import { communityScope } from '@bridgenotes/protocol';
+import {
+  JobName,
+  JobQueue,
+  openQueue,
+  QueueName,
+  RescoreAllJob,
+  ScoreCommunityJob,
+} from '@bridgenotes/queue';
+import { IncrementalBaseStore, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { WorkerModule } from '../worker.module';
+
+const run = currentTestRun();
+/** As libs/scoring's frozen-scoring spec: the documented tolerance of incremental runs. */
+const TOLERANCE = 0.05;
+const FULL_AFTER_RATINGS = 600;
+
+/**
+ * Incremental runs in the worker, on PostgreSQL and the queue: a run asked for by new ratings
+ * scores only their notes against the last full run's frozen raters, and a full run still comes
+ * on schedule, after enough new ratings, and with the periodic rescoring.
+ */
+describe('incremental scoring', () => {
+  let worker: INestApplicationContext;
+  let prisma: PrismaClient;
+  let queue: JobQueue<ScoreCommunityJob | RescoreAllJob>;
+
+  beforeAll(async () => {
+    process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
+    process.env['SCORING_FULL_RUN_INTERVAL_SECONDS'] = '3600';
+    process.env['SCORING_FULL_RUN_AFTER_RATINGS'] = String(FULL_AFTER_RATINGS);
+    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+    worker = await moduleRef.init();
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
+    queue = openQueue(QueueName.Scoring, {
+      backend: run.queueBackend,
+      databaseUrl: run.databaseUrl,
+      redisUrl: run.redisUrl,
+      prefix: run.queuePrefix,
+      role: 'producer',
+    });
+  });
+
+  afterAll(async () => {
+    await worker.close();
+    await queue.close();
+    await prisma.$disconnect();
+  });
+
+  /** A synthetic community of two camps (libs/scoring's generator), written as the API would. */
+  async function community(): Promise<string> {
+    const id = randomUUID();
+    await prisma.community.create({
+      data: { id, slug: `i-${id.slice(0, 8)}`, name: 'i', scope: communityScope(id).toString() },
+    });
+    const client = new Client({ connectionString: run.databaseUrl });
+    await client.connect();
+    try {
+      await writeSyntheticCommunity(client, id, {
+        seed: 13,
+        raters: 400,
+        notes: 300,
+        ratings: 12_000,
+      });
+    } finally {
+      await client.end();
+    }
+    return id;
+  }
+
+  /** Queues a run and waits for the new run record (not an earlier one) to succeed. */
+  async function runFor(communityId: string, full: boolean): Promise<ScoringRun> {
+    const earlier = (
+      await prisma.scoringRun.findMany({ where: { communityId }, select: { id: true } })
+    ).map((r) => r.id);
+    await queue.add(
+      JobName.ScoreCommunity,
+      { communityId, ...(full ? { full } : {}) },
+      { jobId: randomUUID() },
+    );
+    return newRun(communityId, earlier);
+  }
+
+  function newRun(communityId: string, earlier: string[]): Promise<ScoringRun> {
+    return eventually(async () => {
+      const latest = await prisma.scoringRun.findFirst({
+        where: { communityId, id: { notIn: earlier }, status: ScoringRunStatus.SUCCEEDED },
+      });
+      if (!latest) throw new Error('the new run has not succeeded yet');
+      return latest;
+    });
+  }
+
+  /**
+   * New ratings on `notes` notes by members who had not rated them: the first `perNote` raters
+   * (in pseudonym order) not among each note's raters, helpful for even notes, not for odd.
+   */
+  async function rateNotes(communityId: string, notes: number, perNote: number) {
+    const chosen = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM notes WHERE community_id = ${communityId}::uuid ORDER BY id LIMIT ${notes}`;
+    const inserted = await prisma.$executeRaw`
+      INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+      SELECT gen_random_uuid(), ${communityId}::uuid, n.id, r.rater,
+             (CASE WHEN n.position % 2 = 0 THEN 'HELPFUL' ELSE 'NOT_HELPFUL' END)::"Helpfulness",
+             '{}', 29000000, '{}'::jsonb
+        FROM (SELECT id, row_number() OVER (ORDER BY id) AS position FROM notes
+               WHERE id = ANY(${chosen.map((c) => c.id)}::uuid[])) n
+        CROSS JOIN LATERAL (
+          SELECT DISTINCT rater_pseudonym AS rater FROM ratings
+           WHERE community_id = ${communityId}::uuid
+             AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = n.id)
+           ORDER BY rater_pseudonym LIMIT ${perNote}) r`;
+    return { noteIds: chosen.map((c) => c.id), inserted };
+  }
+
+  /** Each note's models' status (before stabilisation) in one run's kept scores. */
+  async function modelStatuses(runId: string): Promise<Map<string, string>> {
+    const rows = await prisma.$queryRaw<{ note_id: string; status: string }[]>`
+      SELECT note_id, score->>'preStabilizationStatus' AS status FROM note_scores
+       WHERE run_id = ${runId}::uuid`;
+    return new Map(rows.map((row) => [row.note_id, row.status]));
+  }
+
+  it('rescores only the rated notes against the last full run, as a full run would within the tolerance', async () => {
+    const communityId = await community();
+    const full = await runFor(communityId, true);
+    expect(full.kind).toBe('FULL');
+    expect(await prisma.scoringRunRaters.count({ where: { runId: full.id } })).toBe(1);
+
+    const { noteIds, inserted } = await rateNotes(communityId, 40, 6);
+    expect(inserted).toBe(240);
+    const incremental = await runFor(communityId, false);
+    expect(incremental).toMatchObject({
+      kind: 'INCREMENTAL',
+      baseRunId: full.id,
+      noteCount: 40,
+    });
+    // Only the rated notes carry the incremental run; the others keep the full run's results.
+    const byRun = await prisma.note.groupBy({
+      by: ['scoredRunId'],
+      where: { communityId },
+      _count: true,
+    });
+    expect(Object.fromEntries(byRun.map((g) => [g.scoredRunId, g._count]))).toEqual({
+      [full.id]: 260,
+      [incremental.id]: 40,
+    });
+    // The community's counts, not only the rescored notes'.
+    const counts = incremental.statusCounts as Record<string, number>;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(300);
+
+    // The same data scored in full: the rescored notes' statuses agree within the tolerance.
+    const again = await runFor(communityId, true);
+    expect(again.kind).toBe('FULL');
+    const [fromIncremental, fromFull] = [
+      await modelStatuses(incremental.id),
+      await modelStatuses(again.id),
+    ];
+    const differing = noteIds.filter((id) => fromIncremental.get(id) !== fromFull.get(id));
+    expect(fromIncremental.size).toBe(40);
+    expect(differing.length / noteIds.length).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('runs in full on schedule: after enough new ratings, once the full run is old, and periodically', async () => {
+    const communityId = await community();
+    const full = await runFor(communityId, true);
+    const { inserted } = await rateNotes(communityId, 120, 6);
+    expect(inserted).toBeGreaterThanOrEqual(FULL_AFTER_RATINGS);
+    const afterMany = await runFor(communityId, false);
+    expect(afterMany).toMatchObject({ kind: 'FULL', noteCount: 300 });
+
+    // The interval: the same store, one second allowed, asked one second after the run.
+    const env = Object.assign(new Environment(), {
+      SCORING_FULL_RUN_INTERVAL_SECONDS: 1,
+      SCORING_FULL_RUN_AFTER_RATINGS: FULL_AFTER_RATINGS,
+    });
+    const store = new IncrementalBaseStore(prisma as PrismaService, env);
+    const finishedMs = (afterMany.finishedAt as Date).getTime();
+    expect(await store.baseFor(communityId, finishedMs + 500)).toMatchObject({
+      baseRunId: afterMany.id,
+    });
+    expect(await store.baseFor(communityId, finishedMs + 1_000)).toEqual({
+      full: 'the last full run is over 1 s old',
+    });
+
+    // The periodic rescoring is full even when an incremental run could serve.
+    const earlier = (
+      await prisma.scoringRun.findMany({ where: { communityId }, select: { id: true } })
+    ).map((r) => r.id);
+    await queue.add(JobName.RescoreAll, {}, { jobId: randomUUID() });
+    const periodic = await newRun(communityId, earlier);
+    expect(periodic.kind).toBe('FULL');
+    expect(full.id).not.toBe(periodic.id);
+  });
+});

@@ -1,0 +1,100 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Environment } from '@bridgenotes/config';
+import { PrismaClient, PrismaService, ScoringRunStore } from '@bridgenotes/database';
+import { communityScope } from '@bridgenotes/protocol';
+import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { currentTestRun } from '@bridgenotes/testing';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+import { ScoringInputLoader } from './scoring-input.loader';
+import { ScoringPublisher } from './scoring.publisher';
+import { writeSyntheticCommunity } from './synthetic-community.writer';
+
+/** What one read of the community saw, in one statement (one snapshot). */
+interface Observation {
+  published: number;
+  total: number;
+  staged: number;
+}
+
+/**
+ * A large publication (12k notes, several staging batches) against PostgreSQL while another
+ * session keeps reading the notes: the reader sees either none or all of the run's results,
+ * though the run's rows were written before the flip, outside its transaction.
+ */
+describe('scoring publication', () => {
+  const run = currentTestRun();
+  let prisma: PrismaClient;
+
+  beforeAll(() => {
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+  });
+
+  it('publishes a large run, and a reader never sees half of it', async () => {
+    const communityId = randomUUID();
+    await prisma.community.create({
+      data: {
+        id: communityId,
+        slug: `p-${communityId.slice(0, 8)}`,
+        name: 'p',
+        scope: communityScope(communityId).toString(),
+      },
+    });
+    const writer = new Client({ connectionString: run.databaseUrl });
+    const reader = new Client({ connectionString: run.databaseUrl });
+    await writer.connect();
+    await reader.connect();
+    try {
+      await writeSyntheticCommunity(writer, communityId, {
+        seed: 5,
+        raters: 1_200,
+        notes: 12_000,
+        ratings: 48_000,
+      });
+      const env = Object.assign(new Environment(), { DATABASE_URL: run.databaseUrl });
+      const runs = new ScoringRunStore(prisma as PrismaService);
+      const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
+      const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+      const { id: runId } = await runs.request(communityId);
+      expect(await runs.start(runId, communityId)).toBe(true);
+
+      const observations: Observation[] = [];
+      let publishing = true;
+      const observe = async (): Promise<Observation> => {
+        const { rows } = await reader.query<Observation>(
+          `SELECT count(*) FILTER (WHERE scored_run_id = $1)::int AS published, count(*)::int AS total,
+                  (SELECT count(*) FROM staged_note_results WHERE run_id = $1)::int AS staged
+             FROM notes WHERE community_id = $2`,
+          [runId, communityId],
+        );
+        return rows[0] as Observation;
+      };
+      const reading = (async () => {
+        while (publishing) observations.push(await observe());
+      })();
+      const published = await new ScoringPublisher(prisma as PrismaService, env, runs)
+        .publish(runId, loaded, result, DEFAULT_SEED)
+        .finally(() => (publishing = false));
+      await reading;
+
+      expect(published.notesWritten).toBe(12_000);
+      const after = await observe();
+      expect(after).toEqual({ published: 12_000, total: 12_000, staged: 0 });
+      // The reader read while the run was staged but not yet flipped…
+      expect(observations.some((o) => o.staged > 0 && o.published === 0)).toBe(true);
+      // …and never saw a note of the run before all of them were.
+      for (const o of observations) expect([0, o.total]).toContain(o.published);
+      const record = await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } });
+      expect(record).toMatchObject({ status: 'SUCCEEDED', kind: 'FULL', noteCount: 12_000 });
+      expect(record.changedThrough).toBe(loaded.changedThrough);
+    } finally {
+      await writer.end();
+      await reader.end();
+    }
+  });
+});
