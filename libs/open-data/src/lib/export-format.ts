@@ -164,6 +164,13 @@ export interface RunRecord extends Positioned {
   /** The run's time, the scorer's `nowMs` (stabilisation, locking); null for runs before it was kept. */
   nowAt: string | null;
   statusCounts: Record<ShownStatus, number> | null;
+  /**
+   * `FULL`, or `INCREMENTAL`: only the notes with new ratings were scored, against the frozen
+   * raters of the full run `baseRunId` (docs/architecture.md, "Incremental runs"). Absent in
+   * exports from before incremental runs, whose runs were all full.
+   */
+  kind?: 'FULL' | 'INCREMENTAL';
+  baseRunId?: string | null;
 }
 
 export interface StatusChangeRecord extends Positioned {

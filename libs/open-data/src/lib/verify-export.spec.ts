@@ -1,5 +1,6 @@
 import { Group } from '@semaphore-protocol/core';
 import { communityScope, TREE_DEPTH, WARM_UP_PROOF } from '@bridgenotes/protocol';
+import { ALGORITHM_VERSION } from '@bridgenotes/scoring';
 import { randomUUID } from 'node:crypto';
 
 import type { ExportSource } from './export-source';
@@ -12,6 +13,7 @@ import {
   type MemberRecord,
   type NoteRecord,
   type RootRecord,
+  type RunRecord,
 } from './export-format';
 import { verifyExport } from './verify-export';
 
@@ -143,5 +145,42 @@ describe('verifyExport', () => {
     ]);
     // Refused before the Groth16 equation: nothing reached the (costly) batch verification.
     expect(report.proofs).toMatchObject({ checked: 1, groth16Verified: 0 });
+  });
+
+  it('warns that an incremental latest run is not recomputed, and recomputes a full one', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const scoredRun = (id: string, at: number, kind: RunRecord['kind']): RunRecord => ({
+      cursor: String(at),
+      id,
+      status: 'SUCCEEDED',
+      requestedAt: minute(at),
+      startedAt: minute(at),
+      finishedAt: minute(at + 1),
+      algorithmVersion: ALGORITHM_VERSION,
+      regime: 'core',
+      seed: 42,
+      noteCount: 0,
+      ratingCount: 0,
+      inputHash: '0'.repeat(64),
+      dataHash: null,
+      nowAt: minute(at),
+      statusCounts: null,
+      kind,
+      baseRunId: null,
+    });
+    const full = scoredRun(randomUUID(), 4, 'FULL');
+    const incremental = { ...scoredRun(randomUUID(), 6, 'INCREMENTAL'), baseRunId: full.id };
+    const skipped = await verifyExport(
+      source(manifest, { members, roots: roots.slice(0, 1), runs: [full, incremental] }),
+    );
+    expect(skipped).toMatchObject({ verdict: 'VERIFIED', run: null });
+    expect(skipped.discrepancies).toEqual([
+      expect.objectContaining({ code: 'RUN_INCREMENTAL', severity: 'warning' }),
+    ]);
+    // The same record as a full run is recomputed (and its made-up input hash refused).
+    const recomputed = await verifyExport(
+      source(manifest, { members, roots: roots.slice(0, 1), runs: [full] }),
+    );
+    expect(codes(recomputed)).toEqual(['RUN_INPUT_MISMATCH']);
   });
 });

@@ -34,6 +34,8 @@ export const runsReader: StreamReader<'runs'> = {
         dataHash: run.dataHash,
         nowAt: iso(run.nowAt),
         statusCounts: run.statusCounts as Record<ShownStatus, number> | null,
+        kind: run.kind as 'FULL' | 'INCREMENTAL',
+        baseRunId: run.baseRunId,
       },
     }));
   },
