@@ -8,6 +8,8 @@
 // statement returning (accepted) to the end of the first run that started after it (published):
 // an upper bound, since a run may also pick up a rating accepted just after it started.
 // Options: --ratings 100000 --rate 5 (ratings/s) --seconds 60 --debounce 1 (SCORING_DEBOUNCE_SECONDS)
+// --incremental on|off (off: every run is full, SCORING_FULL_RUN_INTERVAL_SECONDS=0, the figure
+// before incremental runs existed).
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
 import {
@@ -19,7 +21,7 @@ import {
   ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { DEFAULT_SEED, encodeFrozenRaters, freezeRaters, scoreNotes } from '@bridgenotes/scoring';
 import {
   ScoringInputLoader,
   ScoringPublisher,
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '60' },
     debounce: { type: 'string', default: '1' },
+    incremental: { type: 'string', default: 'on' },
   },
 });
 const ratings = Number(values.ratings);
@@ -90,11 +93,13 @@ async function main(): Promise<void> {
     await runs.start(first.id, communityId);
     const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+    const frozen = freezeRaters(result);
     await new ScoringPublisher(prisma as PrismaService, env, runs).publish(
       first.id,
       loaded,
       result,
       DEFAULT_SEED,
+      { frozenRaters: 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen) },
     );
     console.log(`first run in ${seconds(performance.now() - started)} (load average ${load()})`);
 
@@ -115,6 +120,7 @@ async function main(): Promise<void> {
         QUEUE_PREFIX: `fresh-${Date.now().toString(36)}`,
         SCORING_DEBOUNCE_SECONDS: values.debounce,
         SCORING_CRON: 'off',
+        ...(values.incremental === 'off' ? { SCORING_FULL_RUN_INTERVAL_SECONDS: '0' } : {}),
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
       },
@@ -144,7 +150,7 @@ async function main(): Promise<void> {
     const succeededSince = (since: number) =>
       prisma.scoringRun.findMany({
         where: { communityId, status: 'SUCCEEDED', startedAt: { gte: new Date(since) } },
-        select: { startedAt: true, finishedAt: true },
+        select: { startedAt: true, finishedAt: true, kind: true },
         orderBy: { startedAt: 'asc' },
       });
     const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
@@ -187,7 +193,8 @@ async function main(): Promise<void> {
     console.log(
       `=> ${ratings} ratings, debounce ${values.debounce} s, ${values.rate} ratings/s: ` +
         `freshness p50 ${seconds(percentile(latencies, 50))}, p95 ${seconds(percentile(latencies, 95))}, ` +
-        `max ${seconds(latencies[latencies.length - 1] ?? NaN)}; ${published.length} runs, ` +
+        `max ${seconds(latencies[latencies.length - 1] ?? NaN)}; ${published.length} runs ` +
+        `(${published.filter((run) => run.kind === 'INCREMENTAL').length} incremental), ` +
         `median run ${seconds(
           percentile(
             [...durations].sort((a, b) => a - b),

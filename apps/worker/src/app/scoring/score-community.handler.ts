@@ -47,6 +47,9 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
 
   async handle(job: ScoreCommunity, token?: string): Promise<void> {
     const { communityId } = job.data;
+    // An operator's run (its job names a run from the start) is full, as is the periodic one;
+    // a run the worker records itself keeps `full: false` in its data (see `pendingRun`).
+    const requestedFull = job.data.full ?? job.data.runId !== undefined;
     const runId = await this.pendingRun(job);
     if (!(await this.acquireLease(communityId, runId))) {
       // Another run of this community is in progress: come back shortly instead of running twice.
@@ -66,10 +69,9 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       const nowMs = Date.now();
       // An operator's run and the periodic one are full; so is any run the last full one
       // cannot serve (too old, too many new ratings, or none).
-      const base =
-        job.data.full || job.data.runId
-          ? { full: 'requested' }
-          : await this.bases.baseFor(communityId, nowMs);
+      const base = requestedFull
+        ? { full: 'requested' }
+        : await this.bases.baseFor(communityId, nowMs);
       const published =
         'full' in base
           ? await this.fullRun(job, runId, nowMs)
@@ -148,7 +150,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       throw new UnrecoverableError(`Community ${communityId} does not exist`);
     }
     const run = await this.runs.request(communityId);
-    await job.updateData({ communityId, runId: run.id });
+    await job.updateData({ communityId, runId: run.id, full: job.data.full ?? false });
     return run.id;
   }
 
