@@ -4,7 +4,9 @@
 // explanation and history, status changes and the run record in one transaction). Three runs: the
 // first one of a community (no history yet), one an hour later that starts from the first one's
 // histories, and one a minute after that with --new-ratings more ratings (what a rescoring after a
-// burst of writes does); each says how many notes the publication had to rewrite. Writes a synthetic community (default 1M ratings, 40k raters, 25k notes, with
+// burst of writes does), then an incremental run after --new-ratings more (only their notes,
+// against the third run's frozen raters: what a rescoring after new ratings does since issue 22);
+// each says how many notes the publication had to rewrite. Writes a synthetic community (default 1M ratings, 40k raters, 25k notes, with
 // posts and tags) to a scratch database first, then drops it.
 // Options: --ratings 1000000 --raters 40000 --notes 25000 --new-ratings 1000
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -17,7 +19,14 @@ import {
   ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import {
+  DEFAULT_SEED,
+  encodeFrozenRaters,
+  freezeRaters,
+  scoreNotes,
+  scoreWithFrozenRaters,
+  type FrozenRaters,
+} from '@bridgenotes/scoring';
 import {
   ScoringInputLoader,
   ScoringPublisher,
@@ -113,26 +122,53 @@ async function main(): Promise<void> {
     const runs = new ScoringRunStore(prisma as PrismaService);
     const publisher = new ScoringPublisher(prisma as PrismaService, new Environment(), runs);
     const firstRunAt = Date.now();
+    let base: { runId: string; frozen: FrozenRaters; changedThrough: bigint } | undefined;
     for (const [label, nowMs] of [
       ['first run (no history)', firstRunAt],
       ['next run, an hour later (with history)', firstRunAt + 3_600_000],
       [`a minute later, after ${values['new-ratings']} new ratings`, firstRunAt + 3_660_000],
+      [
+        `incremental, a minute later, after ${values['new-ratings']} new ratings`,
+        firstRunAt + 3_720_000,
+      ],
     ] as const) {
       console.log(`-- ${label}`);
-      if (nowMs === firstRunAt + 3_660_000)
+      if (nowMs >= firstRunAt + 3_660_000)
         await addRatings(communityId, Number(values['new-ratings']));
       const started = performance.now();
       const run = await runs.request(communityId);
       await runs.start(run.id, communityId);
-      const loaded = await stage('load (stream into the scorer input)', () =>
-        loader.load(communityId, nowMs),
+      const incremental = nowMs === firstRunAt + 3_720_000 ? base : undefined;
+      const loaded = await stage(
+        `load (${incremental ? 'changed notes' : 'stream into the scorer input'})`,
+        () =>
+          incremental
+            ? loader.loadChanged(communityId, nowMs, incremental.changedThrough)
+            : loader.load(communityId, nowMs),
       );
-      const result = await stage('score (safeguards, prescoring, final, rules)', () =>
-        scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs }),
+      const result = await stage(
+        incremental
+          ? 'score (final scoring with frozen raters)'
+          : 'score (safeguards, prescoring, final, rules)',
+        () =>
+          incremental
+            ? scoreWithFrozenRaters(loaded.input, incremental.frozen, { nowMs })
+            : scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs }),
       );
-      const { statusCounts, notesWritten } = await stage('publish (one transaction)', () =>
-        publisher.publish(run.id, loaded, result, DEFAULT_SEED),
+      const frozen = incremental ? undefined : freezeRaters(result);
+      const usable = frozen && !('unusable' in frozen) ? frozen : undefined;
+      const { statusCounts, notesWritten } = await stage('publish (staged, then one flip)', () =>
+        publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
+          ...(incremental && {
+            incremental: {
+              baseRunId: incremental.runId,
+              baseRaterFactor: incremental.frozen.raterFactor,
+            },
+          }),
+          ...(usable && { frozenRaters: encodeFrozenRaters(usable) }),
+        }),
       );
+      if (usable) base = { runId: run.id, frozen: usable, changedThrough: loaded.changedThrough };
       console.log(
         `=> run of ${loaded.ratingCount} ratings, ${loaded.noteCount} notes (${notesWritten} rewritten): ${((performance.now() - started) / 1000).toFixed(1)} s end to end, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, load average ${loadavg()
           .map((value) => value.toFixed(2))
