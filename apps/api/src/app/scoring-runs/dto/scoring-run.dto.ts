@@ -70,6 +70,16 @@ export class ScoringRunDto {
   })
   regime!: string | null;
 
+  @ApiProperty({
+    enum: ['FULL', 'INCREMENTAL'],
+    description:
+      'FULL: every note scored, rater parameters fitted anew; INCREMENTAL: only the notes with new ratings, scored against the rater parameters of the full run baseRunId',
+  })
+  kind!: string;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  baseRunId!: string | null;
+
   @ApiProperty({ nullable: true, type: Number, description: 'Seed of the factorisation' })
   seed!: number | null;
 
@@ -101,6 +111,8 @@ export class ScoringRunDto {
       nowAt: run.nowAt?.toISOString() ?? null,
       algorithmVersion: run.algorithmVersion,
       regime: run.regime,
+      kind: run.kind,
+      baseRunId: run.baseRunId,
       seed: run.seed,
       statusCounts: run.statusCounts as Record<string, number> | null,
       error: run.error,
