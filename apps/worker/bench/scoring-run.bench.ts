@@ -17,7 +17,7 @@ import {
   ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { DEFAULT_SEED, scoreNotesInThreads } from '@bridgenotes/scoring';
 import {
   ScoringInputLoader,
   ScoringPublisher,
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
         loader.load(communityId, nowMs),
       );
       const result = await stage('score (safeguards, prescoring, final, rules)', () =>
-        scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs }),
+        scoreNotesInThreads(loaded.input, { seed: DEFAULT_SEED, nowMs }),
       );
       const { statusCounts, notesWritten } = await stage('publish (one transaction)', () =>
         publisher.publish(run.id, loaded, result, DEFAULT_SEED),

@@ -6,7 +6,7 @@
  *   npx tsx libs/scoring/bench/benchmark.ts [--ratings 1000000] [--raters 40000]
  *     [--notes 25000] [--seed 1] [--threads 2] [--repeat-score]
  *
- * `--threads` (default: `SCORING_THREADS` or the machine's cores, at most 2) runs the pipeline
+ * `--threads` (default: the machine's cores; at most 2 are used) runs the pipeline
  * as the worker does (`scoreNotesInThreads`); with 1 every stage is timed in this thread, with
  * more each batch of tasks spread over the threads is one stage. Prints wall time, CPU time (of
  * every thread), RSS and peak RSS per stage, the load average, and the status counts as a sanity
@@ -32,9 +32,9 @@ async function main(): Promise<void> {
   const raters = integerOption(values, 'raters', Math.round(ratings / 25));
   const notes = integerOption(values, 'notes', Math.round(ratings / 40));
   const seed = integerOption(values, 'seed', 1);
-  const threads = values.has('threads')
-    ? scoringThreads(ratings, integerOption(values, 'threads', 1))
-    : scoringThreads(ratings);
+  const threads = scoringThreads(ratings, {
+    threads: values.has('threads') ? integerOption(values, 'threads', 1) : undefined,
+  });
   console.log(
     `synthetic community: ${ratings} ratings, ${raters} raters, ${notes} notes, seed ${seed}; ` +
       `load average at start ${loadAverage()}`,
@@ -92,6 +92,7 @@ async function scoreInStages(
     nowMs: Date.UTC(2026, 1, 1),
     regime: 'core',
     threads,
+    minRatingsForThreads: 0,
     onStepDone: (step) => timer.lap(`${step}${suffix}`),
   });
   report(result);

@@ -119,8 +119,8 @@ function inSharedMemory(view: ArrayBufferView): ArrayBufferView {
 function startWorker(): Worker {
   const compiled = join(__dirname, `${ENTRY}.js`);
   if (existsSync(compiled)) return new Worker(compiled);
-  const source = join(__dirname, `${ENTRY}.ts`);
-  return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, {
-    eval: true,
-  });
+  const source = JSON.stringify(join(__dirname, `${ENTRY}.ts`));
+  // tsx is found from the source file, wherever the process was started.
+  const tsx = `require('node:module').createRequire(${source}).resolve('tsx/cjs/api')`;
+  return new Worker(`require(${tsx}).register(); require(${source});`, { eval: true });
 }

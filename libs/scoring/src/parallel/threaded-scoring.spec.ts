@@ -78,6 +78,7 @@ describe('scoring in worker threads', () => {
       seed: 42,
       nowMs,
       threads: 2,
+      minRatingsForThreads: 0,
       onStepDone: (step) => steps.push(step),
     });
 
@@ -97,10 +98,12 @@ describe('scoring in worker threads', () => {
     }
   });
 
-  it('scores small inputs in the calling thread unless told otherwise', () => {
-    expect(scoringThreads(input.ratingNote.length)).toBe(1);
-    expect(scoringThreads(input.ratingNote.length, 2)).toBe(2);
-    expect(scoringThreads(1_000_000, 1)).toBe(1);
-    expect(scoringThreads(1_000_000, 8)).toBe(2);
+  it('scores small inputs in the calling thread, large ones in at most 2 threads', () => {
+    expect(scoringThreads(input.ratingNote.length, { threads: 2 })).toBe(1);
+    expect(scoringThreads(input.ratingNote.length, { threads: 2, minRatingsForThreads: 0 })).toBe(
+      2,
+    );
+    expect(scoringThreads(1_000_000, { threads: 1 })).toBe(1);
+    expect(scoringThreads(1_000_000, { threads: 8 })).toBe(2);
   });
 });

@@ -15,24 +15,23 @@ const MAX_USEFUL_THREADS = 2;
  * Below this many ratings a run takes well under a second in one thread, less than starting
  * threads costs (each loads the scoring code), so it stays in the calling thread.
  */
-const MIN_RATINGS_FOR_THREADS = 50_000;
+const DEFAULT_MIN_RATINGS_FOR_THREADS = 50_000;
 
 export interface ThreadedScoringOptions extends ScoringOptions {
-  /**
-   * Threads to score with; 1 scores in the calling thread. By default `SCORING_THREADS` or the
-   * machine's cores, for inputs of at least 50,000 ratings; given here, it applies to any input.
-   */
+  /** The most threads to score with (the machine's cores by default); 1 scores in this one. */
   readonly threads?: number;
+  /** Inputs with fewer ratings are scored in this thread (50,000 by default). */
+  readonly minRatingsForThreads?: number;
 }
 
-/** The threads a run of `ratings` ratings uses (see `ThreadedScoringOptions.threads`). */
-export function scoringThreads(ratings: number, threads?: number): number {
-  if (threads !== undefined) return Math.max(1, Math.min(Math.floor(threads), MAX_USEFUL_THREADS));
-  if (ratings < MIN_RATINGS_FOR_THREADS) return 1;
-  const configured = Number(process.env['SCORING_THREADS']);
-  const wanted =
-    Number.isInteger(configured) && configured >= 1 ? configured : availableParallelism();
-  return Math.min(wanted, MAX_USEFUL_THREADS);
+/** The threads a run of `ratings` ratings uses (see `ThreadedScoringOptions`). */
+export function scoringThreads(
+  ratings: number,
+  options: Pick<ThreadedScoringOptions, 'threads' | 'minRatingsForThreads'> = {},
+): number {
+  if (ratings < (options.minRatingsForThreads ?? DEFAULT_MIN_RATINGS_FOR_THREADS)) return 1;
+  const wanted = Math.floor(options.threads ?? availableParallelism());
+  return Math.max(1, Math.min(wanted, MAX_USEFUL_THREADS));
 }
 
 /**
@@ -45,7 +44,7 @@ export async function scoreNotesInThreads(
   input: ScoringInput,
   options: ThreadedScoringOptions = {},
 ): Promise<ScoringResult> {
-  const threads = scoringThreads(input.ratingNote.length, options.threads);
+  const threads = scoringThreads(input.ratingNote.length, options);
   if (threads === 1) return scoreNotes(input, options);
   const pool = new ScoringThreadPool(threads);
   try {

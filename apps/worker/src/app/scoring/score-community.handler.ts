@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { DEFAULT_SEED, scoreNotesInThreads } from '@bridgenotes/scoring';
 import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
@@ -28,6 +29,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     private readonly runs: ScoringRunStore,
     private readonly loader: ScoringInputLoader,
     private readonly publisher: ScoringPublisher,
+    private readonly env: Environment,
   ) {}
 
   async handle(job: ScoreCommunity, token?: string): Promise<void> {
@@ -50,7 +52,10 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       // against it, and the run record keeps it so that a verifier can recompute the run.
       const loaded = await this.loader.load(communityId, Date.now());
       await job.updateProgress({ stage: 'scoring', percent: 30 });
-      const result = scoreNotes(loaded.input, {
+      // Large communities are scored over SCORING_THREADS worker threads, with statuses
+      // byte-identical to a run in this thread.
+      const result = await scoreNotesInThreads(loaded.input, {
+        threads: this.env.SCORING_THREADS,
         seed: DEFAULT_SEED,
         nowMs: loaded.nowMs,
         topicSeeds: loaded.topicSeeds,
