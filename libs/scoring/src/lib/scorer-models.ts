@@ -18,7 +18,7 @@ import {
   type ScorerRules,
 } from './status-rules';
 import { tagOutlier, weightedTags } from './tag-filter';
-import type { ScoringSteps, ScoringTask, ScoringTaskResults } from '../parallel/scoring-tasks';
+import type { ScoringSteps, ScoringTask } from '../parallel/scoring-tasks';
 import { assignTopics, type TopicAssignment, type TopicSeed } from './topics';
 
 /** The Core scorer's verdict per note (§5.3), as typed-array columns indexed like the input. */

@@ -173,7 +173,8 @@ export function* scoringSteps(
     raters: {
       highVolume,
       pssClique: pss.clique,
-      correlated: scorers.excluded.correlated ?? new Uint8Array(input.participantIds.length),
+      // Found beside the fits, as `quasiCliquesOf` asked.
+      correlated: scorers.excluded.correlated as Uint8Array,
       pssDroppedRatings: input.ratingNote.length - pss.keptRatings.length,
       pssAffinityPairs: pss.affinityPairs,
       pssCoRatingPairs: pss.coRatingPairs,
