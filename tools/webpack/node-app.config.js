@@ -4,9 +4,11 @@ const { join } = require('node:path');
 /**
  * Webpack configuration for a Node app of this workspace: bundles the app with the workspace
  * libraries it imports; npm packages stay external and load from node_modules at run time.
- * `assets` are copied beside the bundle (`{ input, glob, output }`, paths from the workspace root).
+ * `assets` are copied beside the bundle (`{ input, glob, output }`, paths from the workspace root);
+ * `entries` are bundled as files of their own beside it (`{ entryName, entryPath }`), for
+ * worker-thread entries that a library starts from `__dirname`.
  */
-function nodeAppConfig(appName, { assets = [] } = {}) {
+function nodeAppConfig(appName, { assets = [], entries = [] } = {}) {
   return {
     output: {
       path: join(__dirname, '../../dist/apps', appName),
@@ -24,6 +26,7 @@ function nodeAppConfig(appName, { assets = [] } = {}) {
         generatePackageJson: true,
         sourceMap: true,
         assets,
+        additionalEntryPoints: entries,
       }),
     ],
   };

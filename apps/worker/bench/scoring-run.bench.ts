@@ -23,7 +23,7 @@ import {
   DEFAULT_SEED,
   encodeFrozenRaters,
   freezeRaters,
-  scoreNotes,
+  scoreNotesInThreads,
   scoreWithFrozenRaters,
   type FrozenRaters,
 } from '@bridgenotes/scoring';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
         () =>
           incremental
             ? scoreWithFrozenRaters(loaded.input, incremental.frozen, { nowMs })
-            : scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs }),
+            : scoreNotesInThreads(loaded.input, { seed: DEFAULT_SEED, nowMs }),
       );
       const frozen = incremental ? undefined : freezeRaters(result);
       const usable = frozen && !('unusable' in frozen) ? frozen : undefined;

@@ -4,35 +4,40 @@
  * stabilisation) on synthetic data with tags and ~1 % topic notes, stage by stage:
  *
  *   npx tsx libs/scoring/bench/benchmark.ts [--ratings 1000000] [--raters 40000]
- *     [--notes 25000] [--seed 1] [--repeat-score]
+ *     [--notes 25000] [--seed 1] [--threads 2] [--repeat-score]
  *
- * Prints wall time, CPU time, RSS and peak RSS per stage, and the status counts as a sanity
- * check. `--repeat-score` scores twice and checks that the outputs are byte-identical.
+ * `--threads` (default: the machine's cores; at most 2 are used) runs the pipeline
+ * as the worker does (`scoreNotesInThreads`); with 1 every stage is timed in this thread, with
+ * more each batch of tasks spread over the threads is one stage. Prints wall time, CPU time (of
+ * every thread), RSS and peak RSS per stage, the load average, and the status counts as a sanity
+ * check. `--repeat-score` scores again with the other thread count (1 after threads, 2 after
+ * one) and checks that the outputs are byte-identical.
  */
+import { loadavg } from 'node:os';
+
 import { integerOption, parseArguments } from '../src/cli/arguments';
-import { highVolumeRaters } from '../src/lib/high-volume-raters';
 import { META_RULE_NAMES, MetaRule, NOTE_STATUS_NAMES, NoteStatus } from '../src/lib/note-status';
-import { postSelectionSimilarity } from '../src/lib/post-selection-similarity';
-import { quasiCliqueMembers } from '../src/lib/quasi-cliques';
-import { countRatingsPerNote } from '../src/lib/rating-filters';
-import { runModels } from '../src/lib/scorer-models';
-import { ScoringInputBuilder, withRatings, type ScoringInput } from '../src/lib/scoring-input';
-import { stabiliseStatuses } from '../src/lib/status-stability';
-import { metaScore } from '../src/lib/meta-scoring';
+import type { ScoringResult } from '../src/lib/scorer';
+import { ScoringInputBuilder, type ScoringInput } from '../src/lib/scoring-input';
+import { scoreNotesInThreads, scoringThreads } from '../src/parallel/threaded-scoring';
 import { builderSink, generateSyntheticCommunity } from '../src/synthetic/synthetic-data';
 import { StageTimer } from './stage-timer';
 
-function main(): void {
+async function main(): Promise<void> {
   const { values, flags } = parseArguments(process.argv.slice(2), {
-    values: ['ratings', 'raters', 'notes', 'seed'],
+    values: ['ratings', 'raters', 'notes', 'seed', 'threads'],
     flags: ['repeat-score'],
   });
   const ratings = integerOption(values, 'ratings', 1_000_000);
   const raters = integerOption(values, 'raters', Math.round(ratings / 25));
   const notes = integerOption(values, 'notes', Math.round(ratings / 40));
   const seed = integerOption(values, 'seed', 1);
+  const threads = scoringThreads(ratings, {
+    threads: values.has('threads') ? integerOption(values, 'threads', 1) : undefined,
+  });
   console.log(
-    `synthetic community: ${ratings} ratings, ${raters} raters, ${notes} notes, seed ${seed}`,
+    `synthetic community: ${ratings} ratings, ${raters} raters, ${notes} notes, seed ${seed}; ` +
+      `load average at start ${loadAverage()}`,
   );
 
   const timer = new StageTimer();
@@ -57,79 +62,46 @@ function main(): void {
   timer.lap('builder.build (canonical order)');
   console.log(`ratings after de-duplication: ${input.ratingNote.length}`);
 
-  const first = scoreInStages(input, timer, '');
+  const first = await scoreInStages(input, timer, threads, '');
   if (flags.has('repeat-score')) {
-    const second = scoreInStages(input, timer, ' (repeat)');
-    console.log(`repeat run byte-identical: ${first.equals(second)}`);
+    const other = threads === 1 ? 2 : 1;
+    const second = await scoreInStages(input, timer, other, ` (repeat, ${other} thread(s))`);
+    console.log(`repeat run with ${other} thread(s) byte-identical: ${first.equals(second)}`);
   }
   console.log(timer.table());
+  console.log(`load average at end ${loadAverage()} (2 cores shared: wall times are upper bounds)`);
 }
 
-/** Runs the pipeline with a lap per stage; returns the outputs' bytes for the determinism check. */
-function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string): Buffer {
-  // The stages of `scoreNotes`, one lap each.
-  const highVolume = highVolumeRaters(original);
-  timer.lap(`high-volume raters${suffix}`);
-  const pss = postSelectionSimilarity(original);
-  timer.lap(`post-selection similarity${suffix}`);
-  const correlated = quasiCliqueMembers(original);
-  timer.lap(`quasi-cliques${suffix}`);
-  const input =
-    pss.keptRatings.length === original.ratingNote.length
-      ? original
-      : withRatings(original, pss.keptRatings);
-  const numRatings = countRatingsPerNote(input);
-  const scorers = runModels(
-    input,
-    numRatings,
-    { highVolume, correlated },
-    { seed: 42, onStepDone: (step) => timer.lap(`${step}${suffix}`) },
-  );
-  const { core } = scorers;
-  const models = metaScore(scorers);
-  timer.lap(`meta-scoring${suffix}`);
-  // A run time a day after the synthetic timeline, so every note is old enough to lock.
-  const stable = stabiliseStatuses(input, core.status, Date.UTC(2026, 1, 1), models);
-  timer.lap(`stabilisation, locking, explanation tags${suffix}`);
-  const count = (flags: Uint8Array): number => flags.reduce((a, b) => a + b, 0);
-  console.log(
-    `safeguards: ${count(highVolume)} high-volume raters, ${pss.cliques} PSS cliques ` +
-      `(${original.ratingNote.length - input.ratingNote.length} ratings dropped), ` +
-      `${count(correlated)} correlated raters; PSS pairs: ${pss.affinityPairs} writer–rater, ` +
-      `${pss.coRatingPairs} co-rating`,
-  );
+function loadAverage(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' / ');
+}
 
-  console.log(
-    `topics: ${scorers.topics.topicNotes} topic notes, ` +
-      `decided by ${[...countBy(models.decidedBy, (rule) => META_RULE_NAMES[rule as MetaRule])]
-        .map(([name, n]) => `${name} ${n}`)
-        .join(', ')}`,
-  );
-  const { prescoring, final } = core;
-  const { firstRoundSummary: r1, finalRoundSummary: r2 } = prescoring;
-  console.log(
-    `round 1: ${r1.ratings} ratings, ${r1.notes} notes, ${r1.raters} raters, ` +
-      `${r1.iterations} sweeps, train MSE ${r1.trainMse.toFixed(4)}`,
-  );
-  console.log(
-    `final round: ${r2.ratings} ratings, ${r2.notes} notes, ${r2.raters} raters, ` +
-      `${r2.iterations} sweeps, train MSE ${r2.trainMse.toFixed(4)}`,
-  );
-  const counts = new Map<string, number>();
-  for (const s of core.status) {
-    const name = NOTE_STATUS_NAMES[s as NoteStatus];
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
-  console.log('core statuses:', Object.fromEntries(counts));
-  const shown = new Map<string, number>();
-  for (const s of stable.finalStatus) {
-    const name = NOTE_STATUS_NAMES[s as NoteStatus];
-    shown.set(name, (shown.get(name) ?? 0) + 1);
-  }
-  console.log('final statuses (first timed run):', Object.fromEntries(shown));
+/** Scores with a lap per stage; returns the outputs' bytes for the determinism check. */
+async function scoreInStages(
+  input: ScoringInput,
+  timer: StageTimer,
+  threads: number,
+  suffix: string,
+): Promise<Buffer> {
+  console.log(`scoring with ${threads} thread(s)${suffix}`);
+  // A run time a day after the synthetic timeline, so every note is old enough to lock.
+  const result = await scoreNotesInThreads(input, {
+    seed: 42,
+    nowMs: Date.UTC(2026, 1, 1),
+    regime: 'core',
+    threads,
+    minRatingsForThreads: 0,
+    onStepDone: (step) => timer.lap(`${step}${suffix}`),
+  });
+  report(result);
+  const { scorers, models, final, prescoring } = result;
   const arrays = [
-    core.status,
-    stable.finalStatus,
+    result.status,
+    result.finalStatus,
+    result.firstTag,
+    result.secondTag,
     final.intercept,
     final.factor,
     scorers.gaussian.intercept,
@@ -138,10 +110,43 @@ function scoreInStages(original: ScoringInput, timer: StageTimer, suffix: string
     scorers.expansionPlus.status,
     scorers.gaussianCoreWithTopics.intercept,
     models.decidedBy,
+    result.metaDecidedBy,
   ];
   arrays.push(final.interceptMax, final.interceptNoHighVol, final.interceptNoCorrelated);
   arrays.push(prescoring.finalRound.raterIntercept, prescoring.finalRound.raterFactor);
+  if (result.safeguards) arrays.push(result.safeguards.lowDiligenceIntercept);
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+}
+
+function report(result: ScoringResult): void {
+  const { raters, scorers, models } = result;
+  const count = (flags: Uint8Array): number => flags.reduce((a, b) => a + b, 0);
+  const cliques = new Set(raters.pssClique.filter((clique) => clique >= 0)).size;
+  console.log(
+    `safeguards: ${count(raters.highVolume)} high-volume raters, ${cliques} PSS cliques ` +
+      `(${raters.pssDroppedRatings} ratings dropped), ` +
+      `${count(raters.correlated)} correlated raters; PSS pairs: ${raters.pssAffinityPairs} ` +
+      `writer–rater, ${raters.pssCoRatingPairs} co-rating`,
+  );
+  console.log(
+    `topics: ${scorers.topics.topicNotes} topic notes, ` +
+      `decided by ${[...countBy(models.decidedBy, (rule) => META_RULE_NAMES[rule as MetaRule])]
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ')}`,
+  );
+  const { firstRoundSummary: r1, finalRoundSummary: r2 } = result.prescoring;
+  console.log(
+    `round 1: ${r1.ratings} ratings, ${r1.notes} notes, ${r1.raters} raters, ` +
+      `${r1.iterations} sweeps, train MSE ${r1.trainMse.toFixed(4)}`,
+  );
+  console.log(
+    `final round: ${r2.ratings} ratings, ${r2.notes} notes, ${r2.raters} raters, ` +
+      `${r2.iterations} sweeps, train MSE ${r2.trainMse.toFixed(4)}`,
+  );
+  const names = (statuses: Uint8Array) =>
+    Object.fromEntries(countBy(statuses, (s) => NOTE_STATUS_NAMES[s as NoteStatus]));
+  console.log('core statuses:', names(scorers.core.status));
+  console.log('final statuses:', names(result.finalStatus));
 }
 
 function countBy(values: Uint8Array, key: (value: number) => string): Map<string, number> {
@@ -150,4 +155,7 @@ function countBy(values: Uint8Array, key: (value: number) => string): Map<string
   return counts;
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -54,6 +54,7 @@ export {
   findSuspiciousRaters,
   indexOfId,
   noteSafeguards,
+  runModels,
   scoreNotes,
   type NoteSafeguards,
   type RaterSafeguards,
@@ -61,6 +62,11 @@ export {
   type ScoringOptions,
   type ScoringResult,
 } from './lib/scorer';
+export {
+  scoreNotesInThreads,
+  scoringThreads,
+  type ThreadedScoringOptions,
+} from './parallel/threaded-scoring';
 export {
   assignTopics,
   DEFAULT_TOPIC_SEEDS,
@@ -73,7 +79,7 @@ export {
   type TopicAssignment,
   type TopicSeed,
 } from './lib/topics';
-export { runModels, type ModelRuns, type ScorerStatuses } from './lib/scorer-models';
+export { type ModelRuns, type ScorerStatuses } from './lib/scorer-models';
 export {
   explainNote,
   explainRater,

@@ -31,6 +31,7 @@ describe('validateEnvironment', () => {
       ROOT_HISTORY_WINDOW_SECONDS: 3_600,
       SCORING_DEBOUNCE_SECONDS: 5,
       PROOF_VERIFIER_THREADS: availableParallelism(),
+      SCORING_THREADS: availableParallelism(),
       API_PROCESSES: 1,
       POST_CACHE_MS: 1_000,
     });
@@ -92,6 +93,7 @@ describe('validateEnvironment', () => {
     ['SCORING_CONCURRENCY', '0', /^SCORING_CONCURRENCY is invalid: must be at least 1/],
     ['PROOF_VERIFIER_THREADS', '-1', /^PROOF_VERIFIER_THREADS is invalid: must be 0 .* or more/],
     ['API_PROCESSES', '0', /^API_PROCESSES is invalid: must be at least 1/],
+    ['SCORING_THREADS', '0', /^SCORING_THREADS is invalid: must be at least 1/],
     ['POST_CACHE_MS', '-1', /^POST_CACHE_MS is invalid: must be 0 \(no cache\) or more/],
   ])('rejects %s=%s with a message naming it', (name, value, expected) => {
     expect(problemsOf({ ...VALID, [name]: value })).toEqual([expect.stringMatching(expected)]);

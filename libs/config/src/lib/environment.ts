@@ -118,6 +118,17 @@ export class Environment {
   SCORING_LOCK_SECONDS = 120;
 
   /**
+   * Worker threads a scoring run of a large community (50,000 ratings or more) spreads its
+   * independent fits over (libs/scoring `scoreNotesInThreads`: at most 2 are used today); 1
+   * scores in the worker's own thread. Statuses are byte-identical whatever the number.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1 (score in the worker thread itself)' })
+  @Max(64, { message: 'must be at most 64' })
+  SCORING_THREADS = availableParallelism();
+
+  /**
    * When every community is rescored in full, as a cron pattern (minute hour day month weekday),
    * on top of the rescoring new writes ask for; \`off\` disables it.
    */

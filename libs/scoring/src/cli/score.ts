@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DEFAULT_SEED, scoreNotes } from '../lib/scorer';
+import { DEFAULT_SEED } from '../lib/scorer';
+import { scoreNotesInThreads } from '../parallel/threaded-scoring';
 import { readCommunityNotes } from '../tsv/community-notes-reader';
 import {
   writeAuxNoteInfo,
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
       : `a single run at ${new Date(nowMs).toISOString()} (epoch-millis ${nowMs}): new helpful ` +
           'notes are held by stabilisation; --settled gives the settled statuses',
   );
-  const result = scoreNotes(data.input, {
+  const result = await scoreNotesInThreads(data.input, {
     seed: integerOption(values, 'seed', DEFAULT_SEED),
     nowMs,
   });

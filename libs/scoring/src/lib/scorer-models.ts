@@ -1,9 +1,9 @@
 import { finalScore, type ExcludedRaters, type FinalScoringResult } from './final-scoring';
-import { gaussianScores, type GaussianScores } from './gaussian-scorer';
+import type { GaussianScores } from './gaussian-scorer';
 import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
 import { lowDiligenceIntercepts } from './low-diligence';
 import type { FitOptions } from './matrix-factorization';
-import { prescore, type PrescoringResult } from './prescoring';
+import type { PrescoringResult } from './prescoring';
 import { refineSelection, selectRatings } from './rating-filters';
 import { countRatingsPerNote } from './rating-filters';
 import { withRatings, type ScoringInput } from './scoring-input';
@@ -18,6 +18,7 @@ import {
   type ScorerRules,
 } from './status-rules';
 import { tagOutlier, weightedTags } from './tag-filter';
+import type { ScoringSteps, ScoringTask } from '../parallel/scoring-tasks';
 import { assignTopics, type TopicAssignment, type TopicSeed } from './topics';
 
 /** The Core scorer's verdict per note (§5.3), as typed-array columns indexed like the input. */
@@ -147,6 +148,8 @@ export interface ScorerStatuses extends NoteStatuses {
  */
 export interface ModelRuns {
   readonly topics: TopicAssignment;
+  /** The raters the baseline passes left out (§5.2 a, b). */
+  readonly excluded: ExcludedRaters;
   readonly core: MfRun & ScorerStatuses;
   readonly coreWithTopics: MfRun & ScorerStatuses;
   readonly expansion: ScorerStatuses;
@@ -163,30 +166,117 @@ export interface ModelRunOptions {
   readonly onStepDone?: (step: string) => void;
 }
 
-export function runModels(
+/**
+ * The raters the baseline passes leave out (§5.2 a, b), or where to find the correlated ones:
+ * quasi-cliques (§7.8) are only needed once the fits are done, so `scoreNotes` has them found
+ * beside the fits (`quasiCliquesOf`, the input before PSS removed ratings).
+ */
+export type RaterExclusions =
+  ExcludedRaters | { readonly highVolume: Uint8Array; readonly quasiCliquesOf: ScoringInput };
+
+/**
+ * The steps of `ModelRuns` in two batches of independent tasks: the scorers' prescoring fits
+ * (with quasi-cliques beside them when asked), then each scorer's tag-based safeguards with the
+ * Gaussian scorers, which read Core's fit. Final scoring and the status rules are cheap and run
+ * between them in the calling thread. The batches run here (`runModels`) or over worker threads
+ * (`scoreNotesInThreads`); either way the results come back in the batch's order.
+ */
+export function* modelSteps(
   input: ScoringInput,
   numRatings: Int32Array,
-  excluded: ExcludedRaters,
+  exclusions: RaterExclusions,
   options: ModelRunOptions,
-): ModelRuns {
+): ScoringSteps<ModelRuns> {
   const topics = assignTopics(input, options.topicSeeds);
   const noteCount = input.noteIds.length;
   const rated = Uint8Array.from(numRatings, (count) => (count > 0 ? 1 : 0));
   const step = (name: string): void => options.onStepDone?.(name);
   step('topic assignment');
-  const withTopics = runMf(input, numRatings, excluded, options, 'CoreWithTopics');
-  let core = withTopics;
+  const prescoringTask = (name: string, slice: ScoringInput, counts: Int32Array): ScoringTask => ({
+    kind: 'prescoring',
+    label: `${name} prescoring`,
+    name,
+    input: slice,
+    numRatings: counts,
+    seed: options.seed,
+    fit: options.fit,
+  });
+  let coreInput = input;
   let coreNumRatings = numRatings;
   const coreScored = rated.slice();
+  const fitTasks: ScoringTask[] = [];
+  // Quasi-cliques first and the larger fit (Core) before CoreWithTopics: two threads taking
+  // tasks in this order finish the batch at about the same time.
+  if ('quasiCliquesOf' in exclusions) {
+    fitTasks.push({
+      kind: 'quasi-cliques',
+      label: 'quasi-cliques',
+      input: exclusions.quasiCliquesOf,
+    });
+  }
   if (topics.topicNotes > 0) {
     for (let n = 0; n < noteCount; n++) if (topics.noteTopic[n] >= 0) coreScored[n] = 0;
-    const coreInput = withRatings(
+    coreInput = withRatings(
       input,
       selectRatings(input, (i) => topics.noteTopic[input.ratingNote[i]] < 0),
     );
     coreNumRatings = countRatingsPerNote(coreInput);
-    core = runMf(coreInput, coreNumRatings, excluded, options, 'Core');
+    fitTasks.push(prescoringTask('Core', coreInput, coreNumRatings));
   }
+  fitTasks.push(prescoringTask('CoreWithTopics', input, numRatings));
+  const fitted = [
+    ...(yield {
+      name: `${'quasiCliquesOf' in exclusions ? 'quasi-cliques, ' : ''}prescoring of each scorer`,
+      tasks: fitTasks,
+    }),
+  ];
+  const excluded: ExcludedRaters =
+    'quasiCliquesOf' in exclusions
+      ? { highVolume: exclusions.highVolume, correlated: fitted.shift() as Uint8Array }
+      : exclusions;
+  const prescorings = fitted as PrescoringResult[];
+  const finalOf = (slice: ScoringInput, counts: Int32Array, prescoring: PrescoringResult) => ({
+    input: slice,
+    prescoring,
+    final: finalScore(slice, counts, prescoring, excluded),
+  });
+  const withTopicsFit = finalOf(input, numRatings, prescorings[prescorings.length - 1]);
+  const coreFit =
+    prescorings.length > 1 ? finalOf(coreInput, coreNumRatings, prescorings[0]) : withTopicsFit;
+  step('final scoring + pseudo-raters + baseline passes');
+
+  // §8.9: both Gaussian scorers read Core's prescoring rater factors.
+  const raterFactor = coreFit.prescoring.finalRound.raterFactor;
+  const gaussianTask = (fit: typeof coreFit, name: string): ScoringTask => ({
+    kind: 'gaussian',
+    label: `${name} scorer (3 passes)`,
+    input: fit.input,
+    selection:
+      fit === coreFit
+        ? fit.final.selection
+        : refineSelection(
+            fit.final.selection,
+            (i) => !Number.isNaN(raterFactor[fit.input.ratingRater[i]]),
+          ),
+    raterFactor,
+    excluded,
+  });
+  const safeguardsTask = (fit: typeof coreFit, name: string): ScoringTask => ({
+    kind: 'note-safeguards',
+    label: `${name} tag, incorrect and low-diligence filters`,
+    ...fit,
+  });
+  const separate = coreFit !== withTopicsFit;
+  const finishing = [safeguardsTask(coreFit, separate ? 'Core' : 'Core(WithTopics)')];
+  if (separate) finishing.push(safeguardsTask(withTopicsFit, 'CoreWithTopics'));
+  finishing.push(gaussianTask(coreFit, 'Gaussian'));
+  if (separate) finishing.push(gaussianTask(withTopicsFit, 'GaussianCoreWithTopics'));
+  const finished = yield { name: 'tag filters of each scorer, Gaussian scorers', tasks: finishing };
+  const safeguardsOf = finished.slice(0, finishing.length / 2) as (NoteSafeguards | undefined)[];
+  const gaussianScoresOf = finished.slice(finishing.length / 2) as GaussianScores[];
+  const core: MfRun = { ...coreFit, safeguards: safeguardsOf[0] };
+  const withTopics: MfRun = separate ? { ...withTopicsFit, safeguards: safeguardsOf[1] } : core;
+
   const statusesOf = (
     run: MfRun,
     counts: Int32Array,
@@ -200,31 +290,25 @@ export function runModels(
     }),
     scored,
   });
-  // §8.9: both Gaussian scorers read Core's prescoring rater factors.
-  const raterFactor = core.prescoring.finalRound.raterFactor;
-  const gaussianOf = (run: MfRun, counts: Int32Array, scored: Uint8Array) => {
-    const selection =
-      run === core
-        ? run.final.selection
-        : refineSelection(
-            run.final.selection,
-            (i) => !Number.isNaN(raterFactor[run.input.ratingRater[i]]),
-          );
-    const scores = gaussianScores(run.input, selection, raterFactor, excluded);
+  const gaussianOf = (
+    scores: GaussianScores,
+    run: MfRun,
+    counts: Int32Array,
+    scored: Uint8Array,
+  ): GaussianScores & ScorerStatuses => {
     const statuses = applyStatusRules(input, counts, run.final, run.safeguards, {
       rules: GAUSSIAN_RULES,
       scores: { ...scores, factor: run.final.factor, interceptMax: undefined },
     });
     return { ...scores, ...statuses, scored };
   };
-  const gaussian = gaussianOf(core, coreNumRatings, coreScored);
-  const gaussianCoreWithTopics =
-    core === withTopics
-      ? { ...gaussian, scored: rated }
-      : gaussianOf(withTopics, numRatings, rated);
-  step('Gaussian scorers (3 passes each)');
+  const gaussian = gaussianOf(gaussianScoresOf[0], core, coreNumRatings, coreScored);
+  const gaussianCoreWithTopics = separate
+    ? gaussianOf(gaussianScoresOf[1], withTopics, numRatings, rated)
+    : { ...gaussian, scored: rated };
   const runs: ModelRuns = {
     topics,
+    excluded,
     core: { ...core, ...statusesOf(core, coreNumRatings, CORE_RULES, true, coreScored) },
     coreWithTopics: {
       ...withTopics,
@@ -243,24 +327,4 @@ export function runModels(
   };
   step('status rules of every scorer');
   return runs;
-}
-
-/** §5 for one scorer's slice: prescoring, final scoring and the tag-based safeguards. */
-function runMf(
-  input: ScoringInput,
-  numRatings: Int32Array,
-  excluded: ExcludedRaters,
-  options: ModelRunOptions,
-  name: string,
-): MfRun {
-  const prescoring = prescore(input, numRatings, {
-    seed: options.seed,
-    fit: options.fit,
-    onStepDone: (step) => options.onStepDone?.(`${name} prescoring: ${step}`),
-  });
-  const final = finalScore(input, numRatings, prescoring, excluded);
-  options.onStepDone?.(`${name} final scoring + pseudo-raters + baseline passes`);
-  const safeguards = noteSafeguards(input, prescoring, final);
-  options.onStepDone?.(`${name} tag, incorrect and low-diligence filters`);
-  return { input, prescoring, final, safeguards };
 }

@@ -1,15 +1,16 @@
-import type { FinalScoringResult } from './final-scoring';
+import type { ExcludedRaters, FinalScoringResult } from './final-scoring';
 import type { GaussianScores } from './gaussian-scorer';
 import { highVolumeRaters } from './high-volume-raters';
 import { metaScore } from './meta-scoring';
 import type { FitOptions } from './matrix-factorization';
-import { postSelectionSimilarity } from './post-selection-similarity';
+import { postSelectionSimilarity, type PostSelectionSimilarity } from './post-selection-similarity';
 import type { PrescoringResult } from './prescoring';
 import { quasiCliqueMembers } from './quasi-cliques';
 import { countRatingsPerNote } from './rating-filters';
 import { withRatings, type ScoringInput } from './scoring-input';
 import {
-  runModels,
+  modelSteps,
+  type ModelRunOptions,
   type ModelRuns,
   type NoteSafeguards,
   type NoteStatuses,
@@ -25,6 +26,7 @@ import {
   type RegimeChoice,
   type RegimeName,
 } from '../small-community/regime';
+import { runStepsHere, type ScoringSteps } from '../parallel/scoring-tasks';
 
 export interface ScoringOptions {
   /** Seeds the first round's initial factors; the same seed and input give identical output. */
@@ -43,6 +45,11 @@ export interface ScoringOptions {
   readonly regime?: 'auto' | RegimeName;
   /** §8.6: the topics and their seed terms (the community's setting); the reference's by default. */
   readonly topicSeeds?: readonly TopicSeed[];
+  /**
+   * Called as each stage finishes, with its name, so the benchmark can time the stages (a task
+   * run in a worker thread reports as one stage when its batch finishes).
+   */
+  readonly onStepDone?: (step: string) => void;
 }
 
 export const DEFAULT_SEED = 42;
@@ -100,16 +107,49 @@ export interface ScoringResult extends NoteStatuses, StableStatuses {
   readonly groups: OpinionGroupResult | undefined;
 }
 
-/** Runs the whole pipeline: §5 for every scorer of §8, meta-scoring (§9) and stability (§10). */
+/** Runs the whole pipeline in this thread: §5 for every scorer of §8, meta-scoring (§9) and stability (§10). */
 export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): ScoringResult {
-  const raters = findSuspiciousRaters(input);
-  const scoredInput = raters.pssDroppedRatings > 0 ? withRatings(input, raters.keptRatings) : input;
+  return runStepsHere(scoringSteps(input, options), options.onStepDone);
+}
+
+/** Every scorer of §8 on an input, in this thread (`scoreNotes` without the rest). */
+export function runModels(
+  input: ScoringInput,
+  numRatings: Int32Array,
+  excluded: ExcludedRaters,
+  options: ModelRunOptions,
+): ModelRuns {
+  return runStepsHere(modelSteps(input, numRatings, excluded, options), options.onStepDone);
+}
+
+/**
+ * The pipeline as steps (see `ScoringSteps`): the rater safeguards, the scorers' fits, the
+ * Gaussian scorers, then meta-scoring and stability here. `scoreNotes` runs them in this thread,
+ * `scoreNotesInThreads` spreads each batch over worker threads, with byte-identical results.
+ */
+export function* scoringSteps(
+  input: ScoringInput,
+  options: ScoringOptions = {},
+): ScoringSteps<ScoringResult> {
+  const [pss] = (yield {
+    name: 'post-selection similarity',
+    tasks: [{ kind: 'post-selection-similarity', label: 'post-selection similarity', input }],
+  }) as readonly [PostSelectionSimilarity];
+  const highVolume = highVolumeRaters(input);
+  const scoredInput =
+    pss.keptRatings.length < input.ratingNote.length ? withRatings(input, pss.keptRatings) : input;
   const numRatings = countRatingsPerNote(scoredInput);
-  const scorers = runModels(scoredInput, numRatings, raters, {
-    seed: options.seed ?? DEFAULT_SEED,
-    fit: options.fit,
-    topicSeeds: options.topicSeeds,
-  });
+  const scorers = yield* modelSteps(
+    scoredInput,
+    numRatings,
+    { highVolume, quasiCliquesOf: input },
+    {
+      seed: options.seed ?? DEFAULT_SEED,
+      fit: options.fit,
+      topicSeeds: options.topicSeeds,
+      onStepDone: options.onStepDone,
+    },
+  );
   const { core } = scorers;
   // Issue 20, the one point where the regime is chosen and applied. In a small community the
   // opinion-group regime decides every note in place of the whole meta-scoring step: every
@@ -124,17 +164,20 @@ export function scoreNotes(input: ScoringInput, options: ScoringOptions = {}): S
     ? smallCommunityStatuses(groups)
     : { status: core.status, decidedBy: core.decidedBy, activeRules: core.activeRules };
   const models = groups ? smallCommunityDecision(statuses.status) : metaScore(scorers);
+  options.onStepDone?.('regime and meta-scoring');
   const stable = stabiliseStatuses(scoredInput, statuses.status, options.nowMs, models);
+  options.onStepDone?.('stabilisation, locking, explanation tags');
   return {
     input,
     scoredInput,
     raters: {
-      highVolume: raters.highVolume,
-      pssClique: raters.pssClique,
-      correlated: raters.correlated,
-      pssDroppedRatings: raters.pssDroppedRatings,
-      pssAffinityPairs: raters.pssAffinityPairs,
-      pssCoRatingPairs: raters.pssCoRatingPairs,
+      highVolume,
+      pssClique: pss.clique,
+      // Found beside the fits, as `quasiCliquesOf` asked.
+      correlated: scorers.excluded.correlated as Uint8Array,
+      pssDroppedRatings: input.ratingNote.length - pss.keptRatings.length,
+      pssAffinityPairs: pss.affinityPairs,
+      pssCoRatingPairs: pss.coRatingPairs,
     },
     safeguards: core.safeguards,
     numRatings,

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import {
   DEFAULT_SEED,
   encodeFrozenRaters,
   freezeRaters,
-  scoreNotes,
+  scoreNotesInThreads,
   scoreWithFrozenRaters,
 } from '@bridgenotes/scoring';
 import {
@@ -43,6 +44,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     private readonly loader: ScoringInputLoader,
     private readonly publisher: ScoringPublisher,
     private readonly bases: IncrementalBaseStore,
+    private readonly env: Environment,
   ) {}
 
   async handle(job: ScoreCommunity, token?: string): Promise<void> {
@@ -97,7 +99,10 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
   ): Promise<PublishedRun & { noteCount: number; ratingCount: number }> {
     const loaded = await this.loader.load(job.data.communityId, nowMs);
     await job.updateProgress({ stage: 'scoring', percent: 30 });
-    const result = scoreNotes(loaded.input, {
+    // Large communities are scored over SCORING_THREADS worker threads, with statuses
+    // byte-identical to a run in this thread.
+    const result = await scoreNotesInThreads(loaded.input, {
+      threads: this.env.SCORING_THREADS,
       seed: DEFAULT_SEED,
       nowMs: loaded.nowMs,
       topicSeeds: loaded.topicSeeds,

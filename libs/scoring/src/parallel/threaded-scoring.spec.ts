@@ -1,0 +1,109 @@
+import { explainNote } from '../lib/note-explanation';
+import { NoteStatus } from '../lib/note-status';
+import { scoreNotes, type ScoringResult } from '../lib/scorer';
+import { ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
+import { builderSink, generateSyntheticCommunity } from '../synthetic/synthetic-data';
+import { scoreNotesInThreads, scoringThreads } from './threaded-scoring';
+
+/**
+ * A synthetic community with tags, and one post in ten about a seed term of the reference's
+ * topics, so Core and CoreWithTopics are separate fits (the widest batches).
+ */
+function community(): ScoringInput {
+  const builder = new ScoringInputBuilder();
+  const sink = builderSink(builder);
+  const posts = new Map<string, boolean>();
+  generateSyntheticCommunity(
+    { seed: 3, raters: 600, notes: 450, ratings: 18_000 },
+    {
+      ...sink,
+      note(id, authorId, createdAtMs, misleading, postId) {
+        if (!posts.has(postId)) posts.set(postId, posts.size % 10 === 0);
+        const text = posts.get(postId) ? 'what Ronaldo said' : 'a note';
+        builder.addNote(id, { authorId, createdAtMs, misleading, postId, text });
+      },
+    },
+  );
+  return builder.build();
+}
+
+/** Every per-note and per-rater column a run publishes or explains, as bytes. */
+function columns(result: ScoringResult): Record<string, Buffer> {
+  const { final, scorers, safeguards, prescoring, raters } = result;
+  const named: Record<string, ArrayBufferView | undefined> = {
+    status: result.status,
+    decidedBy: result.decidedBy,
+    activeRules: result.activeRules,
+    finalStatus: result.finalStatus,
+    metaDecidedBy: result.metaDecidedBy,
+    firstTag: result.firstTag,
+    secondTag: result.secondTag,
+    intercept: final.intercept,
+    factor: final.factor,
+    interceptMin: final.interceptMin,
+    interceptMax: final.interceptMax,
+    interceptNoHighVol: final.interceptNoHighVol,
+    interceptNoCorrelated: final.interceptNoCorrelated,
+    raterFactor: prescoring.finalRound.raterFactor,
+    raterIntercept: prescoring.finalRound.raterIntercept,
+    lowDiligence: safeguards?.lowDiligenceIntercept,
+    tagOutlier: safeguards?.tagOutlier,
+    correlated: raters.correlated,
+    coreWithTopicsIntercept: scorers.coreWithTopics.final.intercept,
+    coreWithTopicsStatus: scorers.coreWithTopics.status,
+    coreWithTopicsLowDiligence: scorers.coreWithTopics.safeguards?.lowDiligenceIntercept,
+    expansionStatus: scorers.expansion.status,
+    expansionPlusStatus: scorers.expansionPlus.status,
+    gaussianIntercept: scorers.gaussian.intercept,
+    gaussianStatus: scorers.gaussian.status,
+    gaussianCoreWithTopicsIntercept: scorers.gaussianCoreWithTopics.intercept,
+    gaussianCoreWithTopicsStatus: scorers.gaussianCoreWithTopics.status,
+  };
+  return Object.fromEntries(
+    Object.entries(named).map(([name, view]) => {
+      if (!view) throw new Error(`${name} is missing`);
+      return [name, Buffer.from(view.buffer, view.byteOffset, view.byteLength)];
+    }),
+  );
+}
+
+describe('scoring in worker threads', () => {
+  const input = community();
+  const nowMs = Date.UTC(2026, 1, 1);
+
+  it('gives byte-identical statuses, figures and explanations with 1 and 2 threads', async () => {
+    const here = scoreNotes(input, { seed: 42, nowMs });
+    const steps: string[] = [];
+    const threaded = await scoreNotesInThreads(input, {
+      seed: 42,
+      nowMs,
+      threads: 2,
+      minRatingsForThreads: 0,
+      onStepDone: (step) => steps.push(step),
+    });
+
+    // The run really went through threads, with both Core fits and every kind of task.
+    expect(steps.filter((step) => step.endsWith('in threads)'))).toEqual([
+      'post-selection similarity (1 task(s) in threads)',
+      'quasi-cliques, prescoring of each scorer (3 task(s) in threads)',
+      'tag filters of each scorer, Gaussian scorers (4 task(s) in threads)',
+    ]);
+    expect(here.scorers.topics.topicNotes).toBeGreaterThan(0);
+    expect(here.status.includes(NoteStatus.CurrentlyRatedHelpful)).toBe(true);
+
+    expect(columns(threaded)).toEqual(columns(here));
+    expect(threaded.history).toEqual(here.history);
+    for (let n = 0; n < input.noteIds.length; n++) {
+      expect(explainNote(threaded, n)).toEqual(explainNote(here, n));
+    }
+  });
+
+  it('scores small inputs in the calling thread, large ones in at most 2 threads', () => {
+    expect(scoringThreads(input.ratingNote.length, { threads: 2 })).toBe(1);
+    expect(scoringThreads(input.ratingNote.length, { threads: 2, minRatingsForThreads: 0 })).toBe(
+      2,
+    );
+    expect(scoringThreads(1_000_000, { threads: 1 })).toBe(1);
+    expect(scoringThreads(1_000_000, { threads: 8 })).toBe(2);
+  });
+});
