@@ -242,7 +242,7 @@ describe('from proven ratings to published statuses', () => {
           return latest;
         });
         expect(later).toMatchObject({
-          algorithmVersion: 'meta/2',
+          algorithmVersion: 'meta/3',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

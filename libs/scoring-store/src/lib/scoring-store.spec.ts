@@ -246,7 +246,7 @@ describe('scoring store', () => {
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
         dataHash: first.loaded.dataHash,
-        algorithmVersion: 'meta/2',
+        algorithmVersion: 'meta/3',
       },
     );
 

@@ -235,27 +235,45 @@ function passScores(
   const base = new Float64Array(points);
   const total = new Float64Array(points);
   const value = new Float64Array(points);
+  // The note's ratings as (rater, level) pairs, the author's synthetic rating included.
+  let raters = new Int32Array(64);
+  let levels = new Uint8Array(64);
   // The rating level counted as "negative" in this pass: NOT_HELPFUL, or HELPFUL when mirrored.
   const negativeLevel = params.flip ? HelpfulnessLevel.Helpful : HelpfulnessLevel.NotHelpful;
   for (let start = 0; start < selection.length;) {
     const n = input.ratingNote[selection[start]];
     let end = start;
     while (end < selection.length && input.ratingNote[selection[end]] === n) end++;
-    const count = end - start;
-    if (count < minRatings) {
+    if (end - start < minRatings) {
       start = end;
       continue;
     }
+    if (raters.length < end - start + 1) {
+      raters = new Int32Array(2 * (end - start + 1));
+      levels = new Uint8Array(raters.length);
+    }
+    let count = 0;
+    for (let k = start; k < end; k++) {
+      raters[count] = input.ratingRater[selection[k]];
+      levels[count++] = input.ratingLevel[selection[k]];
+    }
+    // §8.9: in the helpful pass the note's author counts as one more HELPFUL rating (when the
+    // author has a factor); the mirrored pass scores the raters' ratings alone.
+    const author = params.flip ? -1 : input.noteAuthor[n];
+    if (author >= 0 && !Number.isNaN(raterFactor[author])) {
+      raters[count] = author;
+      levels[count++] = HelpfulnessLevel.Helpful;
+    }
+    start = end;
     // The negative raters' mean factor, and the share of them far from it (weighted up).
     let negativeSum = 0;
     let negatives = 0;
     let signedFactorSum = 0;
     let below = 0;
     let above = 0;
-    for (let k = start; k < end; k++) {
-      const i = selection[k];
-      const f = raterFactor[input.ratingRater[i]];
-      const level = input.ratingLevel[i];
+    for (let k = 0; k < count; k++) {
+      const f = raterFactor[raters[k]];
+      const level = levels[k];
       if (level === negativeLevel) {
         negativeSum += f;
         negatives++;
@@ -270,10 +288,9 @@ function passScores(
     if (negatives > 0) {
       const mean = negativeSum / negatives;
       let unexpected = 0;
-      for (let k = start; k < end; k++) {
-        const i = selection[k];
-        if (input.ratingLevel[i] !== negativeLevel) continue;
-        const distance = Math.abs(raterFactor[input.ratingRater[i]] - mean);
+      for (let k = 0; k < count; k++) {
+        if (levels[k] !== negativeLevel) continue;
+        const distance = Math.abs(raterFactor[raters[k]] - mean);
         unexpected += 1 / (1 + Math.exp(-200 * (distance - SPREAD_WINDOW / 2)));
       }
       spreadFactor = Math.min((unexpected / count) * params.spreadMultiplier + 1, params.spreadCap);
@@ -281,10 +298,9 @@ function passScores(
     base.fill(0);
     total.fill(0);
     value.fill(0);
-    for (let k = start; k < end; k++) {
-      const i = selection[k];
-      const row = input.ratingRater[i] * points;
-      const level = input.ratingLevel[i];
+    for (let k = 0; k < count; k++) {
+      const row = raters[k] * points;
+      const level = levels[k];
       let h =
         level === HelpfulnessLevel.SomewhatHelpful
           ? params.somewhatHelpfulValue
@@ -302,7 +318,6 @@ function passScores(
     for (let q = 0; q < points; q++) if (base[q] < params.weightLimit) insufficient = true;
     if (insufficient) {
       out[n] = 0;
-      start = end;
       continue;
     }
     const noteFactor = signedFactorSum / count;
@@ -326,7 +341,6 @@ function passScores(
       logSum += Math.log(Math.min(Math.max(mean, params.clipLower), params.clipUpper));
     }
     out[n] = Math.exp(logSum / points);
-    start = end;
   }
   return out;
 }

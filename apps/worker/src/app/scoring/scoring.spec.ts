@@ -205,7 +205,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'meta/2',
+      algorithmVersion: 'meta/3',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });
