@@ -308,7 +308,8 @@ export function createProofVerifier(
     threads: 0,
     queued: 0,
     async verify(proofs, options = {}) {
-      if (options.withdrawn?.()) throw new ProofWithdrawnError('its sender sent a proof that failed');
+      if (options.withdrawn?.())
+        throw new ProofWithdrawnError('its sender sent a proof that failed');
       const results = await verifyHere(proofs);
       if (results.includes(false)) options.onInvalid?.();
       return results;

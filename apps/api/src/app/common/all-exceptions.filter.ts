@@ -83,7 +83,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (Date.now() - this.lastDatabaseWarning < 60_000) return;
     this.lastDatabaseWarning = Date.now();
     const reason = exception instanceof Error ? exception.message : String(exception);
-    this.logger.warn(`Database busy or unreachable, answering 503: ${reason.trim().split('\n').at(-1)}`);
+    this.logger.warn(
+      `Database busy or unreachable, answering 503: ${reason.trim().split('\n').at(-1)}`,
+    );
   }
 
   private toBody(exception: unknown): ApiErrorBody {
