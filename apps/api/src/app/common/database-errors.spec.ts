@@ -35,7 +35,8 @@ describe('a busy or unreachable database', () => {
       { maxWait: 60_000, timeout: 60_000 },
     );
     try {
-      await held;
+      // The transaction failing to start would end the test here rather than hang it.
+      await Promise.race([held, transaction]);
       const busy = await request(app.getHttpServer()).get('/communities/held-pool');
       expect(busy.status).toBe(503);
       expect(busy.body).toMatchObject({ statusCode: 503, code: 'DATABASE_BUSY' });

@@ -2,9 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
 import { communityWithMembers } from '../../testing/members';
-import { createTestApp } from '../../testing/test-app';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { REFUSAL_DELAY_MS } from './early-refusal';
 import { FloodFigures } from './flood-figures';
+import { RateLimitBudgets } from './rate-limit-budgets';
 import { RateLimitStore } from './rate-limit-store';
 import { RouteClasses } from './route-classes';
 
@@ -88,6 +89,37 @@ describe('early refusal of a blocked client', () => {
     // Reads are another budget: served, and counted by the store.
     await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
     expect(storeCalls).toBe(calls + 1);
+  });
+
+  it('counts the refusals in GET /metrics, for the operator only and naming no client', async () => {
+    const client = newClient();
+    for (let index = 0; index < 4; index += 1) {
+      await request(server()).get('/health').set('X-Forwarded-For', client);
+    }
+    await request(server()).get('/health').set('X-Forwarded-For', client).expect(429);
+    await request(server()).get('/metrics').expect(401);
+    const metrics = await request(server())
+      .get('/metrics')
+      .set('Authorization', `Bearer ${OPERATOR_KEY}`)
+      .expect(200);
+    expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const figures = app.get(FloodFigures);
+    expect(metrics.text).toContain(
+      `bridgenotes_rate_limited_total{class="reads",where="early"} ${figures.refusedEarly.reads}\n`,
+    );
+    expect(figures.refusedEarly.reads).toBeGreaterThanOrEqual(1);
+    expect(metrics.text).toMatch(
+      /^bridgenotes_rate_limited_total\{class="reads",where="store"\} [1-9]\d*$/m,
+    );
+    expect(metrics.text).toMatch(/^bridgenotes_blocked_clients [1-9]\d*$/m);
+    expect(metrics.text).toMatch(/^bridgenotes_proof_verifier_queued \d+$/m);
+    expect(metrics.text).toMatch(/^process_cpu_seconds_total \d+(\.\d+)?$/m);
+    // Every line is a comment or a sample; no client's key or address.
+    for (const line of metrics.text.trim().split('\n')) {
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? \d+(\.\d+)?)$/);
+    }
+    expect(metrics.text).not.toContain(app.get(RateLimitBudgets).clientOf({ ip: client } as never));
+    expect(metrics.text).not.toContain(client);
   });
 
   it('classifies a request by its route, as the throttler guard does', () => {

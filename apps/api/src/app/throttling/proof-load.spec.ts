@@ -81,6 +81,32 @@ describe('proof verification under load', () => {
     expect(seen).toEqual([false, true, false]);
     proofs.verifier.verify = verify;
   });
+});
+
+/** One thread and room in its queue: a forger's proofs wait behind its first. */
+describe("a forger's proofs waiting for the verifier", () => {
+  let app: INestApplication;
+  let community: TestCommunity;
+  let genuine: ProvenAction;
+  let other: ProvenAction;
+  const server = () => app.getHttpServer();
+  const url = () => `/communities/${community.slug}/proofs/check`;
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      PROOF_VERIFIER_THREADS: '1',
+      PROOF_VERIFIER_QUEUE: '16',
+      RATE_LIMIT_WRITES: '1000',
+      TRUST_PROXY_HOPS: '1',
+    });
+    const member = createIdentity();
+    community = await communityWithMembers(app, [member]);
+    const prove = await prover(app, community);
+    genuine = await prove(member, 'rating.put', 'note:1', { helpfulness: 'HELPFUL', tags: [] });
+    other = await prove(member, 'rating.put', 'note:2', { helpfulness: 'HELPFUL', tags: [] });
+  });
+
+  afterAll(() => app.close());
 
   it("refuses a forger's waiting proofs unverified once one of them failed", async () => {
     const proofs = app.get(ActionProofsService) as unknown as { verifier: ProofVerifier };
