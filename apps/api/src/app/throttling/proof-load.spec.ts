@@ -134,8 +134,13 @@ describe("a forger's proofs waiting for the verifier", () => {
         },
       });
     };
+    // supertest sends a request once it is awaited: `then` sends it now.
     const send = (client: string, body: object) =>
-      request(server()).post(url()).set('X-Forwarded-For', client).send(body);
+      request(server())
+        .post(url())
+        .set('X-Forwarded-For', client)
+        .send(body)
+        .then((response) => response);
     try {
       const forged = Array.from({ length: 5 }, () => send('192.0.2.90', checkBody(genuine, other)));
       await forgeriesArrived;
