@@ -524,7 +524,7 @@ describe('embeddable widget', () => {
     await page.close();
   });
 
-  it('joins an OPEN community that asks a proof-of-work, solved in the prover worker', async () => {
+  it('joins an OPEN community that asks a proof-of-work, solved in the prover worker, saying it is working', async () => {
     const working = { slug: `w-${randomUUID().slice(0, 8)}`, id: randomUUID() };
     // 14 bits: about 16,000 hashes, well under a second in the worker; without the work the
     // API answers 400 JOIN_WORK_REQUIRED and nobody joins.
@@ -544,8 +544,25 @@ describe('embeddable widget', () => {
     // The identity of the tests before, where they ran in this browser; a new one otherwise.
     await join.or(create).first().waitFor();
     if (await create.isVisible()) await create.click();
+    // The progress line may show for a fraction of a second only: every text it takes is kept.
+    await join.waitFor();
+    await frame.locator('.member .feedback').evaluate((line) => {
+      const seen: string[] = [];
+      Object.assign(window, { feedbackSeen: seen });
+      new MutationObserver(() => seen.push(line.textContent ?? '')).observe(line, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
     await join.click();
     await frame.getByText('You are a member of Proof-of-work community.').waitFor();
+    const seen = await frame.evaluate(
+      () => (window as unknown as { feedbackSeen: string[] }).feedbackSeen,
+    );
+    expect(seen).toContain(
+      'Working… Joining asks this device for a few seconds of computing, so that scripts cannot fill the community.',
+    );
     const { rows } = await database.query('SELECT 1 FROM members WHERE community_id = $1', [
       working.id,
     ]);

@@ -14,6 +14,7 @@
 // flood and none of their ratings is refused.
 // Builds the API first (uses dist/apps/api). Options: --seconds 30 --warmup 5 --raters 10
 // --interval 1000 --forgers 1 --forge-connections 20 --join-connections 10 --pow 0 --processes 1
+// --cpu-prof <dir> (a V8 profile of each API process, to open in Chrome's DevTools)
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   commitmentOf,
@@ -46,6 +47,8 @@ const { values } = parseArgs({
     pow: { type: 'string', default: '0' },
     port: { type: 'string', default: '3918' },
     processes: { type: 'string', default: '1' },
+    // A directory: the API writes a V8 CPU profile there (node --cpu-prof) when it stops.
+    'cpu-prof': { type: 'string' },
   },
 });
 const root = join(__dirname, '../../..');
@@ -164,7 +167,8 @@ async function main(): Promise<void> {
     MIGRATIONS,
   );
   const base = `http://127.0.0.1:${values.port}`;
-  const api = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
+  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const api = spawn(process.execPath, [...profile, join(root, 'dist/apps/api/main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -14,6 +14,10 @@ import {
 import { OPERATOR_AUTH } from './common/operator-key.guard';
 import { openRequestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation.pipe';
+import { earlyRefusal } from './throttling/early-refusal';
+import { FloodFigures } from './throttling/flood-figures';
+import { RateLimitBudgets } from './throttling/rate-limit-budgets';
+import { RouteClasses } from './throttling/route-classes';
 
 export const API_VERSION = '0.1.0';
 
@@ -25,6 +29,15 @@ export function configureApp(app: NestExpressApplication): void {
   const exceptions = new AllExceptionsFilter();
   // Which address is the client's (rate limits): X-Forwarded-For only from configured proxies.
   app.set('trust proxy', app.get(Environment).TRUST_PROXY_HOPS);
+  // First of all: a client already over its limit is answered before any other work.
+  app.use(
+    earlyRefusal(
+      app.get(RateLimitBudgets),
+      app.get(RouteClasses),
+      app.get(Environment),
+      app.get(FloodFigures),
+    ),
+  );
   app.use(compression({ filter: shouldCompress }));
   app.use(helmet());
   // Registered before Nest's defaults (which then stand aside) so that the error middleware

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { createHash } from 'node:crypto';
 
 import { AppModule } from '../app/app.module';
@@ -11,10 +11,12 @@ export const OPERATOR_KEY_SHA256 = createHash('sha256').update(OPERATOR_KEY).dig
 
 /**
  * Boots the real API (every module, pipe and filter) against the run's PostgreSQL and Redis,
- * with `env` applied on top of the test run's environment while the app reads its configuration.
+ * with `env` applied on top of the test run's environment while the app reads its configuration,
+ * and `override` replacing providers where a test needs a part in a given state.
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
+  override: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
 ): Promise<INestApplication> {
   const saved = { ...process.env };
   Object.assign(process.env, { OPERATOR_API_KEY_SHA256: OPERATOR_KEY_SHA256 }, env);
@@ -22,7 +24,7 @@ export async function createTestApp(
     if (value === undefined) delete process.env[name];
   }
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const moduleRef = await override(Test.createTestingModule({ imports: [AppModule] })).compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>();
     configureApp(app);
     return await app.init();

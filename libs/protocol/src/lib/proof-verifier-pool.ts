@@ -18,7 +18,9 @@ export interface ProofVerifier {
    * sender's last one did), since one bad proof in a batch has every proof in it checked again.
    * Rejects with `ProofVerifierBusyError` when more than `maxQueued` proofs would be waiting.
    */
-  verify(proofs: ProofJson[], options?: { alone?: boolean }): Promise<boolean[]>;
+  verify(proofs: ProofJson[], options?: VerifyOptions): Promise<boolean[]>;
+  /** Proofs waiting for a thread now (not counting those being verified). */
+  readonly queued: number;
   /**
    * Gets every thread ready (curve built, code compiled) by verifying a known proof, and fails
    * if it does not verify: a broken verifier must stop a service at boot, not refuse members.
@@ -26,6 +28,25 @@ export interface ProofVerifier {
   warmUp(): Promise<void>;
   /** Refuses new work, lets work in progress finish (up to `graceMs`), then stops the threads. */
   close(graceMs?: number): Promise<void>;
+}
+
+export interface VerifyOptions {
+  alone?: boolean;
+  /**
+   * Asked when a thread is about to take the call: true refuses it unverified, with
+   * `ProofWithdrawnError` (its sender's proof failed meanwhile: a forger's queued proofs).
+   */
+  withdrawn?: () => boolean;
+  /**
+   * Called as soon as one of the call's proofs is found invalid, before the thread takes its
+   * next batch, so that `withdrawn` of the proofs waiting can already say so.
+   */
+  onInvalid?: () => void;
+}
+
+/** The call was refused unverified: its `withdrawn` said so when a thread was about to take it. */
+export class ProofWithdrawnError extends Error {
+  override name = 'ProofWithdrawnError';
 }
 
 /** The verifier was closed, or one of its threads died, before answering. */
@@ -96,9 +117,8 @@ const MIN_BATCH = 8;
 const LINGER_MS = 10;
 
 /** A caller's proofs, waiting for a thread. */
-interface Call {
+interface Call extends VerifyOptions {
   proofs: ProofJson[];
-  alone?: boolean;
   resolve: (results: boolean[]) => void;
   reject: (error: Error) => void;
 }
@@ -141,10 +161,14 @@ class WorkerPool implements ProofVerifier {
     const thread: Thread = { worker, batch: [] };
     worker.on('message', ({ results }: { results: boolean[] }) => {
       let offset = 0;
-      for (const call of this.finish(thread)) {
-        call.resolve(results.slice(offset, offset + call.proofs.length));
+      const answers = thread.batch.map((call) => {
+        const answer = results.slice(offset, offset + call.proofs.length);
         offset += call.proofs.length;
-      }
+        if (answer.includes(false)) call.onInvalid?.();
+        return answer;
+      });
+      // The failures are known (onInvalid) before the next batch is taken.
+      this.finish(thread).forEach((call, index) => call.resolve(answers[index] ?? []));
     });
     // A thread that fails is replaced before its calls fail, so that no work goes to it again.
     let retired = false;
@@ -192,13 +216,18 @@ class WorkerPool implements ProofVerifier {
       let size = 0;
       while (this.queue.length > 0) {
         const next = this.queue[0] as Call;
+        if (next.withdrawn?.()) {
+          this.queue.shift();
+          next.reject(new ProofWithdrawnError('its sender sent a proof that failed meanwhile'));
+          continue;
+        }
         if (batch.length > 0 && (size + next.proofs.length > MAX_BATCH || next.alone)) break;
         if (batch[0]?.alone) break;
         batch.push(next);
         size += next.proofs.length;
         this.queue.shift();
       }
-      this.run(thread, batch);
+      if (batch.length > 0) this.run(thread, batch);
     }
     if (this.queue.length === 0 && this.linger) {
       clearTimeout(this.linger);
@@ -227,11 +256,13 @@ class WorkerPool implements ProofVerifier {
     this.dispatch();
   }
 
-  verify(proofs: ProofJson[], options: { alone?: boolean } = {}): Promise<boolean[]> {
+  get queued(): number {
+    return this.queue.reduce((sum, call) => sum + call.proofs.length, 0);
+  }
+
+  verify(proofs: ProofJson[], options: VerifyOptions = {}): Promise<boolean[]> {
     if (proofs.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) =>
-      this.enqueue({ proofs, alone: options.alone, resolve, reject }),
-    );
+    return new Promise((resolve, reject) => this.enqueue({ ...options, proofs, resolve, reject }));
   }
 
   async warmUp(): Promise<void> {
@@ -275,7 +306,14 @@ export function createProofVerifier(
   if (threads > 0) return new WorkerPool(threads, options.maxQueued);
   return {
     threads: 0,
-    verify: (proofs) => verifyHere(proofs),
+    queued: 0,
+    async verify(proofs, options = {}) {
+      if (options.withdrawn?.())
+        throw new ProofWithdrawnError('its sender sent a proof that failed');
+      const results = await verifyHere(proofs);
+      if (results.includes(false)) options.onInvalid?.();
+      return results;
+    },
     async warmUp() {
       const [valid] = await verifyHere([WARM_UP_PROOF]);
       if (!valid) throw selfTestFailed();

@@ -6,10 +6,14 @@ import { api, communityPath } from './api';
 import type { FrameContext } from './context';
 import { prover } from './prover-client';
 
-/** The join's `workChallenge` and `workNonce`, or nothing when the community asks for no work. */
+/**
+ * The join's `workChallenge` and `workNonce`, or nothing when the community asks for no work.
+ * `working` is told when the work starts: it takes seconds on a phone, so the member is told.
+ */
 export async function joinWorkFields(
   context: FrameContext,
   commitment: string,
+  working: () => void = () => undefined,
 ): Promise<{ workChallenge?: string; workNonce?: string }> {
   const { community } = context;
   // Asked at each join rather than read from the community as the frame loaded it: the operator
@@ -19,6 +23,7 @@ export async function joinWorkFields(
     `${communityPath(context.slug)}/join-work`,
   );
   if (difficulty === 0) return {};
+  working();
   const { nonce } = await prover({
     type: 'join-work',
     target: { community: community.id, commitment, challenge, difficulty },

@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
 import type { ApiErrorBody } from './api-error';
+import { databaseFailureOf } from './database-errors';
 import { BODY_PARSER_CODES, DEFAULT_ERROR_CODES, ERRORS } from './error-catalogue';
 
 interface BodyParserError {
@@ -31,11 +32,13 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 
 /**
  * Gives every error answer the same shape, whatever raised it: our own `ApiError`s, Nest's
- * built-in exceptions, body-parser failures, and (as a 500 that reveals nothing) anything else.
+ * built-in exceptions, body-parser failures, a busy or unreachable database (503 with
+ * Retry-After), and (as a 500 that reveals nothing) anything else.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
+  private lastDatabaseWarning = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
@@ -57,12 +60,32 @@ export class AllExceptionsFilter implements ExceptionFilter {
   };
 
   private reply(exception: unknown, request: Request, response: Response): void {
-    const body = this.toBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
+    const database = databaseFailureOf(exception);
+    if (database) {
+      this.warnDatabase(exception);
+      response.setHeader('Retry-After', database.retryAfter);
+    }
+    const body = database
+      ? this.body(ERRORS[database.code].status, ERRORS[database.code].message(), database.code)
+      : this.toBody(exception);
+    if (!database && body.statusCode >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     const requestId = request.id === undefined ? undefined : String(request.id);
     response.status(body.statusCode).json(requestId ? { ...body, requestId } : body);
+  }
+
+  /**
+   * A busy or absent database fails every request at once: one line a minute says so (with the
+   * driver's reason) instead of a stack per request.
+   */
+  private warnDatabase(exception: unknown): void {
+    if (Date.now() - this.lastDatabaseWarning < 60_000) return;
+    this.lastDatabaseWarning = Date.now();
+    const reason = exception instanceof Error ? exception.message : String(exception);
+    this.logger.warn(
+      `Database busy or unreachable, answering 503: ${reason.trim().split('\n').at(-1)}`,
+    );
   }
 
   private toBody(exception: unknown): ApiErrorBody {

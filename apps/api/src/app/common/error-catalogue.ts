@@ -335,6 +335,12 @@ export const ERRORS = {
     () =>
       'Proofs cannot be verified right now (the service is restarting); send the same request again',
   ),
+  PROOF_WITHDRAWN: entry(
+    HttpStatus.TOO_MANY_REQUESTS,
+    () =>
+      'Another proof from this client failed verification while this one waited, so it was ' +
+      'not verified; send it again after Retry-After',
+  ),
 
   // Limits: per client at the edge (429 with Retry-After), per pseudonym and day.
   DAILY_QUOTA_EXCEEDED: entry(
@@ -427,7 +433,17 @@ export const ERRORS = {
     1,
   ),
 
-  // Scoring and readiness.
+  // Scoring, readiness and the database (503s carry Retry-After).
+  DATABASE_BUSY: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    () =>
+      'Every database connection is busy (the request waited for one in vain); send the same ' +
+      'request again after Retry-After',
+  ),
+  DATABASE_UNAVAILABLE: entry(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    () => 'The database cannot be reached right now; send the same request again after Retry-After',
+  ),
   NOT_READY: entry(
     HttpStatus.SERVICE_UNAVAILABLE,
     (down: string) => `Not ready: ${down} unreachable`,

@@ -8,6 +8,12 @@ export interface RequestContext {
    * bad proof in a batch has every proof in it checked again (see ProofVerifier.verify).
    */
   proofsAlone: boolean;
+  /**
+   * Set by the throttler guard on a proven write: whether its client sent a proof that failed
+   * since this request was admitted (then its proof is refused unverified), and the mark to make
+   * when this request's proof fails.
+   */
+  proofSender?: { withdrawn: () => boolean; failed: () => void };
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

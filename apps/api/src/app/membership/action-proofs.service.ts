@@ -9,6 +9,7 @@ import {
   ProofVerifier,
   ProofVerifierBusyError,
   ProofVerifierUnavailableError,
+  ProofWithdrawnError,
   releaseCurve,
   RootStatus,
 } from '@bridgenotes/protocol';
@@ -80,10 +81,18 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
 
   private async verifyGroth16(proof: ProofJson): Promise<boolean> {
     try {
-      const alone = requestContext.getStore()?.proofsAlone ?? false;
-      const [valid] = await this.verifier.verify([proof], { alone });
+      const context = requestContext.getStore();
+      const [valid] = await this.verifier.verify([proof], {
+        alone: context?.proofsAlone ?? false,
+        withdrawn: context?.proofSender?.withdrawn,
+        onInvalid: context?.proofSender?.failed,
+      });
       return valid === true;
     } catch (error) {
+      if (error instanceof ProofWithdrawnError) {
+        // Retry-After is set by the throttling module's ProofFailuresInterceptor.
+        throw ApiError.of('PROOF_WITHDRAWN');
+      }
       if (error instanceof ProofVerifierBusyError) {
         // Retry-After is set by the throttling module's ProofFailuresInterceptor.
         throw ApiError.of('PROOF_VERIFIER_BUSY');
@@ -91,6 +100,11 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
       if (!(error instanceof ProofVerifierUnavailableError)) throw error;
       throw ApiError.of('PROOF_VERIFIER_UNAVAILABLE');
     }
+  }
+
+  /** Proofs waiting for a verifier thread now (GET /metrics). */
+  get queuedProofs(): number {
+    return this.verifier.queued;
   }
 
   /** Current, or replaced less than the window ago (Semaphore's `merkleTreeDuration`). */

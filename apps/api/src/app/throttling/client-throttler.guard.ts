@@ -39,7 +39,14 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
     const rateLimitClass = throttler.name as RateLimitClass;
     await this.budgets.spend(request, http.getResponse<Response>(), rateLimitClass);
     const store = requestContext.getStore();
-    if (store && rateLimitClass === 'writes') store.proofsAlone = this.budgets.isSuspect(request);
+    if (store && rateLimitClass === 'writes') {
+      const admittedAt = Date.now();
+      store.proofsAlone = this.budgets.isSuspect(request);
+      store.proofSender = {
+        withdrawn: () => this.budgets.failedSince(request, admittedAt),
+        failed: () => this.budgets.markSuspect(request),
+      };
+    }
     return true;
   }
 }

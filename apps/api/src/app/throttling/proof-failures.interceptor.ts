@@ -9,6 +9,7 @@ import { Environment } from '@bridgenotes/config';
 import type { Request, Response } from 'express';
 import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
 
+import { FloodFigures } from './flood-figures';
 import { RateLimitBudgets } from './rate-limit-budgets';
 
 /**
@@ -18,6 +19,8 @@ import { RateLimitBudgets } from './rate-limit-budgets';
 const COSTLY_FAILURE = 'PROOF_INVALID';
 /** The verifier's queue was full: the request was shed before any work, so retry soon. */
 const SHED = 'PROOF_VERIFIER_BUSY';
+/** Refused unverified: another proof of its client failed while it waited. */
+const WITHDRAWN = 'PROOF_WITHDRAWN';
 
 function codeOf(error: unknown): string | undefined {
   const body = error instanceof HttpException ? error.getResponse() : undefined;
@@ -26,14 +29,16 @@ function codeOf(error: unknown): string | undefined {
 
 /**
  * What a proof's failure costs its sender: a PROOF_INVALID write is charged
- * RATE_LIMIT_FAILED_PROOF_COST proven writes in all and marks the client, whose next proofs are
- * then verified alone (never in a batch with members' proofs); a shed write gets Retry-After.
+ * RATE_LIMIT_FAILED_PROOF_COST proven writes in all (the client was marked when its proof
+ * failed, and its next proofs are verified alone, never in a batch with members' proofs); a shed
+ * or withdrawn write gets Retry-After. Each is counted in the flood figures.
  */
 @Injectable()
 export class ProofFailuresInterceptor implements NestInterceptor {
   constructor(
     private readonly budgets: RateLimitBudgets,
     private readonly env: Environment,
+    private readonly figures: FloodFigures,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -43,9 +48,12 @@ export class ProofFailuresInterceptor implements NestInterceptor {
         const http = context.switchToHttp();
         const request = http.getRequest<Request>();
         const response = http.getResponse<Response>();
-        if (code === SHED) response.setHeader('Retry-After', 1);
+        if (code === SHED || code === WITHDRAWN) response.setHeader('Retry-After', 1);
+        if (code === SHED) this.figures.verifierShed += 1;
+        if (code === WITHDRAWN) this.figures.proofsWithdrawn += 1;
         if (code !== COSTLY_FAILURE) return throwError(() => error);
-        this.budgets.markSuspect(request);
+        this.figures.proofsInvalid += 1;
+        // The client was marked when its proof failed (ActionProofsService's onInvalid).
         const extra = this.env.RATE_LIMIT_FAILED_PROOF_COST - 1;
         if (extra < 1) return throwError(() => error);
         return from(this.budgets.spend(request, response, 'writes', extra)).pipe(

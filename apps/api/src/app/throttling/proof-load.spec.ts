@@ -79,5 +79,84 @@ describe('proof verification under load', () => {
     expect((await send(member, checkBody(genuine))).status).toBe(200);
     // The first forgery could not be known in advance; after it the forger's go alone.
     expect(seen).toEqual([false, true, false]);
+    proofs.verifier.verify = verify;
+  });
+});
+
+/** One thread and room in its queue: a forger's proofs wait behind its first. */
+describe("a forger's proofs waiting for the verifier", () => {
+  let app: INestApplication;
+  let community: TestCommunity;
+  let genuine: ProvenAction;
+  let other: ProvenAction;
+  const server = () => app.getHttpServer();
+  const url = () => `/communities/${community.slug}/proofs/check`;
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      PROOF_VERIFIER_THREADS: '1',
+      PROOF_VERIFIER_QUEUE: '16',
+      RATE_LIMIT_WRITES: '1000',
+      TRUST_PROXY_HOPS: '1',
+    });
+    const member = createIdentity();
+    community = await communityWithMembers(app, [member]);
+    const prove = await prover(app, community);
+    genuine = await prove(member, 'rating.put', 'note:1', { helpfulness: 'HELPFUL', tags: [] });
+    other = await prove(member, 'rating.put', 'note:2', { helpfulness: 'HELPFUL', tags: [] });
+  });
+
+  afterAll(() => app.close());
+
+  it("refuses a forger's waiting proofs unverified once one of them failed", async () => {
+    const proofs = app.get(ActionProofsService) as unknown as { verifier: ProofVerifier };
+    const verify = proofs.verifier.verify.bind(proofs.verifier);
+    // Every request's proof enters the verifier's queue at once, in arrival order, once all of
+    // them are waiting to: the first forgery takes the one thread, the rest queue behind it.
+    let arrived = 0;
+    let forgeriesIn!: () => void;
+    let allIn!: () => void;
+    const forgeriesArrived = new Promise<void>((resolve) => (forgeriesIn = resolve));
+    const allArrived = new Promise<void>((resolve) => (allIn = resolve));
+    let verified = 0;
+    proofs.verifier.verify = async (batch, options) => {
+      arrived += 1;
+      if (arrived === 5) forgeriesIn();
+      if (arrived === 6) allIn();
+      await allArrived;
+      const withdrawn = options?.withdrawn;
+      return verify(batch, {
+        ...options,
+        withdrawn: () => {
+          const answer = withdrawn?.() ?? false;
+          if (!answer) verified += 1;
+          return answer;
+        },
+      });
+    };
+    // supertest sends a request once it is awaited: `then` sends it now.
+    const send = (client: string, body: object) =>
+      request(server())
+        .post(url())
+        .set('X-Forwarded-For', client)
+        .send(body)
+        .then((response) => response);
+    try {
+      const forged = Array.from({ length: 5 }, () => send('192.0.2.90', checkBody(genuine, other)));
+      await forgeriesArrived;
+      const member = send('192.0.2.91', checkBody(genuine));
+      const answers = await Promise.all(forged);
+      const codes = answers.map((answer) => answer.body.code).sort();
+      expect(codes).toEqual(['PROOF_INVALID', ...Array(4).fill('PROOF_WITHDRAWN')]);
+      for (const answer of answers.filter((each) => each.status === 429)) {
+        expect(answer.headers['retry-after']).toBe('1');
+      }
+      // The member's proof, queued among them, is verified and passes.
+      expect((await member).status).toBe(200);
+      // Two proofs reached a thread: the first forgery and the member's.
+      expect(verified).toBe(2);
+    } finally {
+      proofs.verifier.verify = verify;
+    }
   });
 });

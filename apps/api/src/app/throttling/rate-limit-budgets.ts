@@ -3,11 +3,29 @@ import { Environment } from '@bridgenotes/config';
 import type { Request, Response } from 'express';
 
 import { ApiError } from '../common/api-error';
+import { BlockedClients } from './blocked-clients';
 import { ClientKeys } from './client-keys';
+import { FloodFigures } from './flood-figures';
 import type { RateLimitClass } from './rate-limit-class';
 import { RateLimitStore } from './rate-limit-store';
 
 const MAX_SUSPECTS = 10_000;
+/** The client's keyed hash, computed once per request (the early refusal, then the guard). */
+const CLIENT_KEY = Symbol('client key');
+
+/** The message of a 429 RATE_LIMITED, the same whether the store or the memory answers it. */
+export function rateLimitedMessage(
+  rateLimitClass: RateLimitClass,
+  limit: number,
+  window: number,
+  retry: number,
+): string {
+  return (
+    `Too many ${rateLimitClass} from this client: at most ${limit} every ${window} s` +
+    (rateLimitClass === 'writes' ? ' (a failed proof counts for several)' : '') +
+    `; retry in ${retry} s`
+  );
+}
 
 /** Per-client budgets of each class of route, over the shared store. */
 @Injectable()
@@ -15,12 +33,17 @@ export class RateLimitBudgets {
   private readonly logger = new Logger('RateLimits');
   private readonly keys: ClientKeys;
   private lastStoreWarning = 0;
-  /** Clients whose last proof failed verification, until when (this process's memory only). */
-  private readonly suspects = new Map<string, number>();
+  /**
+   * Clients whose last proof failed verification: when it failed, and until when their proofs
+   * go alone (this process's memory only).
+   */
+  private readonly suspects = new Map<string, { failedAt: number; until: number }>();
+  readonly blocked = new BlockedClients();
 
   constructor(
     private readonly env: Environment,
     private readonly store: RateLimitStore,
+    private readonly figures: FloodFigures,
   ) {
     this.keys = new ClientKeys(env.RATE_LIMIT_SECRET);
   }
@@ -38,9 +61,13 @@ export class RateLimitBudgets {
     return this.env.RATE_LIMIT_WINDOW_SECONDS * 1_000;
   }
 
-  private clientOf(request: Request): string {
+  clientOf(request: Request): string {
+    const cached = (request as Request & { [CLIENT_KEY]?: string })[CLIENT_KEY];
+    if (cached !== undefined) return cached;
     // request.ip honours TRUST_PROXY_HOPS (Express' "trust proxy"), and only then the header.
-    return this.keys.of(request.ip ?? request.socket.remoteAddress ?? 'unknown');
+    const client = this.keys.of(request.ip ?? request.socket.remoteAddress ?? 'unknown');
+    Object.assign(request, { [CLIENT_KEY]: client });
+    return client;
   }
 
   private bucketOf(request: Request, rateLimitClass: RateLimitClass): string {
@@ -50,8 +77,9 @@ export class RateLimitBudgets {
   /** Remembers, for one window, that this client sent a proof that failed verification. */
   markSuspect(request: Request): void {
     const client = this.clientOf(request);
+    const now = Date.now();
     this.suspects.delete(client);
-    this.suspects.set(client, Date.now() + this.windowMs);
+    this.suspects.set(client, { failedAt: now, until: now + this.windowMs });
     // Bounded: the oldest marks go first (a Map iterates in insertion order).
     for (const [oldest] of this.suspects) {
       if (this.suspects.size <= MAX_SUSPECTS) break;
@@ -61,11 +89,19 @@ export class RateLimitBudgets {
 
   isSuspect(request: Request): boolean {
     const client = this.clientOf(request);
-    const until = this.suspects.get(client);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
+    const mark = this.suspects.get(client);
+    if (mark === undefined) return false;
+    if (mark.until > Date.now()) return true;
     this.suspects.delete(client);
     return false;
+  }
+
+  /**
+   * Whether one of this client's proofs failed verification after `since` (ms): its requests
+   * admitted before then are refused unverified (see ActionProofsService).
+   */
+  failedSince(request: Request, since: number): boolean {
+    return (this.suspects.get(this.clientOf(request))?.failedAt ?? -Infinity) >= since;
   }
 
   /**
@@ -98,6 +134,12 @@ export class RateLimitBudgets {
     const window = this.env.RATE_LIMIT_WINDOW_SECONDS;
     const remaining = Math.max(0, limit - record.totalHits);
     const reset = record.isBlocked ? record.timeToBlockExpire : record.timeToExpire;
+    if (record.isBlocked && record.timeToBlockExpire > 1) {
+      // Remembered a second short of the store's block (it answers in whole seconds, rounded
+      // up), so that this copy never outlasts it.
+      const until = Date.now() + (record.timeToBlockExpire - 1) * 1_000;
+      this.blocked.block(this.clientOf(request), rateLimitClass, until);
+    }
     if (!response.headersSent) {
       // The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers) and the separate ones
       // most clients still read.
@@ -108,14 +150,14 @@ export class RateLimitBudgets {
       response.setHeader('RateLimit-Reset', reset);
     }
     if (record.isBlocked && hits === 1) {
-      response.setHeader('Retry-After', Math.max(1, record.timeToBlockExpire));
-      throw new ApiError(
-        'RATE_LIMITED',
-        `Too many ${rateLimitClass} from this client: at most ${limit} every ${window} s` +
-          (rateLimitClass === 'writes' ? ' (a failed proof counts for several)' : '') +
-          `; retry in ${Math.max(1, record.timeToBlockExpire)} s`,
-        { class: rateLimitClass, limit, windowSeconds: window },
-      );
+      const retry = Math.max(1, record.timeToBlockExpire);
+      response.setHeader('Retry-After', retry);
+      this.figures.refusedByStore[rateLimitClass] += 1;
+      throw new ApiError('RATE_LIMITED', rateLimitedMessage(rateLimitClass, limit, window, retry), {
+        class: rateLimitClass,
+        limit,
+        windowSeconds: window,
+      });
     }
   }
 

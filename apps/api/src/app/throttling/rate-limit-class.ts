@@ -23,11 +23,20 @@ function guardedByOperatorKey(target: object): boolean {
  * A route's class: as marked with `@RateLimited`, else `operator` for routes behind the operator
  * key, `reads` for GET and HEAD, and `writes` for everything else a member sends.
  */
-export function rateLimitClassOf(context: ExecutionContext): RateLimitClass {
-  const handler = context.getHandler();
+export function routeRateLimitClass(
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a route handler
+  handler: Function,
+  controller: object,
+  method: string,
+): RateLimitClass {
   const marked = Reflect.getMetadata(CLASS_METADATA, handler) as RateLimitClass | undefined;
   if (marked) return marked;
-  if (guardedByOperatorKey(handler) || guardedByOperatorKey(context.getClass())) return 'operator';
-  const { method } = context.switchToHttp().getRequest<Request>();
+  if (guardedByOperatorKey(handler) || guardedByOperatorKey(controller)) return 'operator';
   return method === 'GET' || method === 'HEAD' ? 'reads' : 'writes';
+}
+
+/** The class of the route an execution context runs. */
+export function rateLimitClassOf(context: ExecutionContext): RateLimitClass {
+  const { method } = context.switchToHttp().getRequest<Request>();
+  return routeRateLimitClass(context.getHandler(), context.getClass(), method);
 }

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { getOptionsToken, getStorageToken, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { Environment } from '@bridgenotes/config';
 
 import { ClientThrottlerGuard } from './client-throttler.guard';
+import { FloodFigures } from './flood-figures';
 import { ProofFailuresInterceptor } from './proof-failures.interceptor';
 import { RateLimitBudgets } from './rate-limit-budgets';
 import { RATE_LIMIT_CLASSES, rateLimitClassOf } from './rate-limit-class';
 import { RateLimitStore } from './rate-limit-store';
+import { RouteClasses } from './route-classes';
 
 /**
  * Per-client rate limits at the edge, one budget per class of route (docs/operations.md).
@@ -15,6 +17,7 @@ import { RateLimitStore } from './rate-limit-store';
  * and ours must close its Redis connection on shutdown.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     { provide: APP_GUARD, useClass: ClientThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: ProofFailuresInterceptor },
@@ -33,6 +36,9 @@ import { RateLimitStore } from './rate-limit-store';
     { provide: getStorageToken(), useExisting: RateLimitStore },
     RateLimitBudgets,
     RateLimitStore,
+    RouteClasses,
+    FloodFigures,
   ],
+  exports: [RateLimitBudgets, RouteClasses, FloodFigures],
 })
 export class ThrottlingModule {}

@@ -60,6 +60,8 @@ export const EN = {
   restoreButton: 'Restore',
   join: 'Join {community}',
   inviteLabel: 'Invite code',
+  joinWorking:
+    'Working… Joining asks this device for a few seconds of computing, so that scripts cannot fill the community.',
   joined: 'You are a member of {community}.',
   closed: 'This community admits members by the operator only.',
   storageWhy:

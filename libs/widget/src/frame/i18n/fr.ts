@@ -59,6 +59,8 @@ export const FR: Record<StringKey, string> = {
   restoreButton: 'Restaurer',
   join: 'Rejoindre {community}',
   inviteLabel: 'Code d’invitation',
+  joinWorking:
+    'Calcul en cours… Rejoindre demande quelques secondes de calcul à cet appareil, pour que des robots ne puissent pas remplir la communauté.',
   joined: 'Vous êtes membre de {community}.',
   closed: 'Cette communauté n’admet de membres que par son opérateur.',
   storageWhy:

@@ -94,7 +94,9 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
             body: {
               commitment,
               ...(invite.value ? { inviteCode: invite.value.trim() } : {}),
-              ...(await joinWorkFields(context, commitment as string)),
+              ...(await joinWorkFields(context, commitment as string, () =>
+                feedback.progress(t('joinWorking')),
+              )),
             },
           });
         } catch (error) {

@@ -1,0 +1,74 @@
+import type { INestApplication } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, PrismaService } from '@bridgenotes/database';
+import { currentTestRun } from '@bridgenotes/testing';
+import request from 'supertest';
+
+import { createTestApp } from '../../testing/test-app';
+import { databaseFailureOf } from './database-errors';
+
+/** A busy or absent database is a 503 the client may retry, never a 500 (real PostgreSQL). */
+describe('a busy or unreachable database', () => {
+  it('answers 503 DATABASE_BUSY with Retry-After while every pooled connection is held', async () => {
+    // One connection, and a short wait for it: the request cannot get one while a transaction
+    // holds it.
+    const tiny = new PrismaClient({
+      adapter: new PrismaPg({
+        connectionString: currentTestRun().databaseUrl,
+        max: 1,
+        connectionTimeoutMillis: 1_000,
+      }),
+    });
+    const app: INestApplication = await createTestApp({}, (builder) =>
+      builder.overrideProvider(PrismaService).useValue(tiny),
+    );
+    let holding!: () => void;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const transaction = tiny.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        holding();
+        await released;
+      },
+      { maxWait: 60_000, timeout: 60_000 },
+    );
+    try {
+      // The transaction failing to start would end the test here rather than hang it.
+      await Promise.race([held, transaction]);
+      const busy = await request(app.getHttpServer()).get('/communities/held-pool');
+      expect(busy.status).toBe(503);
+      expect(busy.body).toMatchObject({ statusCode: 503, code: 'DATABASE_BUSY' });
+      expect(busy.body.message).toMatch(/^Every database connection is busy/);
+      expect(busy.headers['retry-after']).toBe('1');
+      release();
+      await transaction;
+      // The pool freed up: the same request is answered as usual.
+      const served = await request(app.getHttpServer()).get('/communities/held-pool');
+      expect(served.body.code).toBe('COMMUNITY_NOT_FOUND');
+    } finally {
+      release();
+      await transaction.catch(() => undefined);
+      await app.close();
+      await tiny.$disconnect();
+    }
+  });
+
+  it('takes a server that refuses connections for DATABASE_UNAVAILABLE', async () => {
+    // Port 1 of this machine: nothing listens, so the connection is refused.
+    const away = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: 'postgresql://postgres@127.0.0.1:1/none' }),
+    });
+    try {
+      const error = await away.$queryRaw`SELECT 1`.then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(databaseFailureOf(error)).toEqual({ code: 'DATABASE_UNAVAILABLE', retryAfter: 5 });
+      expect(databaseFailureOf(new Error('column "x" does not exist'))).toBeUndefined();
+    } finally {
+      await away.$disconnect();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { Environment } from '@bridgenotes/config';
+import type { NextFunction, Request, Response } from 'express';
+
+import { FloodFigures } from './flood-figures';
+import { RateLimitBudgets, rateLimitedMessage } from './rate-limit-budgets';
+import { RouteClasses } from './route-classes';
+
+/**
+ * Refuses a client the shared store has already blocked, first thing, from this process's
+ * memory: no body parsing, compression, helmet, request log, Nest pipeline or Redis round trip.
+ * Written by hand rather than with a library because it must run before all of those and answer
+ * exactly as the throttler guard does (same budgets, keys, headers and body): measured with
+ * `npm run bench:abuse` (docs/operations.md), refusing a flooding client through the whole
+ * pipeline cost about 0.7 ms of CPU per request (most of it the Redis script's round trip,
+ * pino-http and Nest's routing), enough for one client to hold the event loop a core's worth
+ * a second; here a refusal is a hash, a Map lookup and one write.
+ *
+ * The store still counts every request it sees and decides every block (the request that
+ * crosses the limit goes through the guard); this copy only remembers the blocks it was told
+ * of, never beyond their end.
+ *
+ * The answer is held REFUSAL_DELAY_MS first (at most MAX_HELD at once, beyond which they go at
+ * once): a flooding client waiting on its answers (most tools do, per connection) then sends
+ * one request a second per connection instead of as many as the API can refuse, which bounds
+ * what its flood costs whatever the machine; a client that honours Retry-After never notices.
+ */
+/** How long a refusal of a blocked client is held before it is sent. */
+export const REFUSAL_DELAY_MS = 1_000;
+/** Refusals held at once, per process (each holds a socket and a timer: a few kB). */
+const MAX_HELD = 2_000;
+
+export function earlyRefusal(
+  budgets: RateLimitBudgets,
+  routes: RouteClasses,
+  env: Environment,
+  figures: FloodFigures,
+) {
+  const window = env.RATE_LIMIT_WINDOW_SECONDS;
+  let held = 0;
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const client = budgets.clientOf(request);
+    // The usual case: a client that is not blocked costs one hash and one lookup.
+    if (budgets.blocked.of(client) === undefined) return next();
+    const query = request.url.indexOf('?');
+    const path = query < 0 ? request.url : request.url.slice(0, query);
+    const rateLimitClass = routes.classify(request.method, path);
+    const now = Date.now();
+    const until =
+      rateLimitClass === undefined ? undefined : budgets.blocked.until(client, rateLimitClass, now);
+    if (rateLimitClass === undefined || until === undefined) return next();
+    const limit = budgets.limitOf(rateLimitClass);
+    const refuse = (at: number): void => {
+      const retry = Math.max(1, Math.ceil((until - at) / 1_000));
+      const body = JSON.stringify({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: rateLimitedMessage(rateLimitClass, limit, window, retry),
+        code: 'RATE_LIMITED',
+        details: { class: rateLimitClass, limit, windowSeconds: window },
+      });
+      response.writeHead(429, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        'X-Content-Type-Options': 'nosniff',
+        'Retry-After': retry,
+        'RateLimit-Policy': `"${rateLimitClass}";q=${limit};w=${window}`,
+        RateLimit: `"${rateLimitClass}";r=0;t=${retry}`,
+        'RateLimit-Limit': limit,
+        'RateLimit-Remaining': 0,
+        'RateLimit-Reset': retry,
+      });
+      // The body is not read: Node discards it, and the connection stays open for the next request.
+      response.end(body);
+    };
+    figures.refusedEarly[rateLimitClass] += 1;
+    if (held >= MAX_HELD) return refuse(now);
+    held += 1;
+    setTimeout(() => {
+      held -= 1;
+      // A client that hung up meanwhile gets nothing.
+      if (!response.destroyed) refuse(Date.now());
+    }, REFUSAL_DELAY_MS);
+  };
+}
