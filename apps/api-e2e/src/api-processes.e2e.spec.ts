@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import {
   commitmentOf,
@@ -8,9 +8,9 @@ import {
   proveAction,
 } from '@bridgenotes/client';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { childProcessesOf, currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
+import { childProcessesOf, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-processes-operator-key';
 
@@ -20,7 +20,6 @@ const OPERATOR_KEY = 'e2e-processes-operator-key';
  * signal.
  */
 describe('API in several processes', () => {
-  const run = currentTestRun();
   let api: RunningApp;
   let baseUrl: string;
 
@@ -40,20 +39,14 @@ describe('API in several processes', () => {
   }
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
-      QUEUE_PREFIX: run.queuePrefix,
-      PORT: String(port),
+    ({ api, apiUrl: baseUrl } = await startBuiltApi({
       API_PROCESSES: '2',
       PROOF_VERIFIER_THREADS: '1',
       // Long enough that only the relayed invalidation, never expiry, can clear a cached read
       // within the test, however slow the machine.
       POST_CACHE_MS: '60000',
-      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
-    });
+      ...operatorKeyEnv(OPERATOR_KEY),
+    }));
     await eventually(async () => {
       expect(childProcessesOf(api.child.pid as number)).toHaveLength(2);
       await expectAnswers('/ready', 4);

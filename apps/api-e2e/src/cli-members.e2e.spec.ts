@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { currentTestRun, PATIENCE_MS } from '@bridgenotes/testing';
 import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 
 const root = join(__dirname, '..', '..', '..');
 const OPERATOR_KEY = 'e2e-cli-operator-key';
@@ -51,16 +51,11 @@ describe('bridgenotes member commands against a running instance', () => {
   let home: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
+    ({ api, apiUrl: baseUrl } = await startBuiltApi({
       QUEUE_PREFIX: `${run.queuePrefix}-cli`,
-      PORT: String(port),
-      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+      ...operatorKeyEnv(OPERATOR_KEY),
       CREDENTIAL_HASH_KEY: randomBytes(32).toString('hex'),
-    });
+    }));
     home = await mkdtemp(join(tmpdir(), 'bn-cli-'));
     await untilReady(baseUrl);
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -9,7 +9,7 @@ import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium } from './support/browser';
 import { callApi, untilReady } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const docs = join(ROOT, 'docs', 'console');
@@ -63,15 +63,7 @@ describe('operator console', () => {
 
   beforeAll(async () => {
     await seedDemo(run.databaseUrl);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
-      QUEUE_PREFIX: run.queuePrefix,
-      PORT: String(port),
-      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
-    });
+    ({ api, apiUrl: baseUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
     await untilReady(baseUrl);
     browser = await launchChromium();
     page = await browser.context.newPage();

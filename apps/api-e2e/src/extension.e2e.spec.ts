@@ -10,7 +10,7 @@ import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { closedShadowButton } from './support/closed-shadow';
 import { FAKE_POSTS, FakePlatforms, FakePost, startFakePlatforms } from './support/fake-platforms';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { RunningApp, startBuiltApi } from './support/processes';
 import { RecordingProxy, startRecordingProxy } from './support/recording-proxy';
 
 const extensionFolder = join(__dirname, '..', '..', '..', 'dist', 'apps', 'extension', 'chromium');
@@ -93,14 +93,9 @@ describe('browser extension', () => {
   }
 
   beforeAll(async () => {
-    const port = await freePort();
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
-      QUEUE_PREFIX: run.queuePrefix,
-      PORT: String(port),
-    });
-    proxy = await startRecordingProxy(`http://127.0.0.1:${port}`);
+    let apiUrl: string;
+    ({ api, apiUrl } = await startBuiltApi());
+    proxy = await startRecordingProxy(apiUrl);
     // A community's own site, listing the community for readers with the extension.
     listingPage = {
       platform: 'site',

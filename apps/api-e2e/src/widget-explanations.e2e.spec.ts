@@ -5,11 +5,12 @@ import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { RunningApp, startBuiltApi } from './support/processes';
+import { insertPost, widgetFrame } from './support/widget-page';
 
 const docs = join(__dirname, '..', '..', '..', 'docs');
 const SMALL = 'Opinion groups on both sides found this note on the ferry timetable helpful.';
@@ -50,13 +51,6 @@ describe('widget: explanations, in the browser’s language', () => {
     );
   }
 
-  const widgetFrame = async (page: Page): Promise<Frame> =>
-    eventually(async () => {
-      const frame = await (await page.waitForSelector('bridgenotes-widget iframe')).contentFrame();
-      if (!frame) throw new Error('no frame yet');
-      return frame;
-    });
-
   /** The demo page with no `locale`: the frame follows the browser's languages. */
   async function open(browser: Browser, helpRate: RegExp): Promise<{ page: Page; frame: Frame }> {
     const page = await browser.context.newPage();
@@ -71,14 +65,7 @@ describe('widget: explanations, in the browser’s language', () => {
   }
 
   beforeAll(async () => {
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
-      QUEUE_PREFIX: `${run.queuePrefix}-explain`,
-      PORT: String(port),
-    });
+    ({ api, apiUrl } = await startBuiltApi({ QUEUE_PREFIX: `${run.queuePrefix}-explain` }));
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
     await database.query(
@@ -86,25 +73,22 @@ describe('widget: explanations, in the browser’s language', () => {
        VALUES ($1, $2, 'Harbour readers', $3, 'OPEN', '{}', now())`,
       [community.id, community.slug, communityScope(community.id).toString()],
     );
-    const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`,
-      [postUrl],
-    );
+    const postId = await insertPost(database, postUrl);
     const helpful = 'CURRENTLY_RATED_HELPFUL';
-    await note(rows[0].id, SMALL, helpful, {
+    await note(postId, SMALL, helpful, {
       decidedBy: 'OpinionGroupsCRH',
       decidingModel: 'SmallCommunityModel',
       negativeFactorRaters: side(4, 4),
       positiveFactorRaters: side(3, 3),
     });
-    await note(rows[0].id, GAUSSIAN, helpful, {
+    await note(postId, GAUSSIAN, helpful, {
       decidedBy: 'GaussianModel',
       decidingModel: 'GaussianModel',
       negativeFactorRaters: side(6, 5),
       positiveFactorRaters: side(5, 4),
     });
     // Three helpful ratings from one side, none from the other: two more are needed there.
-    await note(rows[0].id, PENDING, 'NEEDS_MORE_RATINGS', {
+    await note(postId, PENDING, 'NEEDS_MORE_RATINGS', {
       decidedBy: 'OpinionGroupsNMR',
       decidingModel: 'SmallCommunityModel',
       missing: {

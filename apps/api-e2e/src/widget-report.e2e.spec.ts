@@ -1,14 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import { Client } from 'pg';
-import type { Frame, Page } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
 import { Browser, launchChromium } from './support/browser';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { untilReady } from './support/http';
+import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
+import { insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 const docs = join(__dirname, '..', '..', '..', 'docs');
 const OPERATOR_KEY = 'widget-report-operator-key';
@@ -29,25 +30,11 @@ describe('reporting a note through the widget', () => {
   const postUrl = `https://example.com/news/${community.slug}`;
   let noteId: string;
 
-  const widgetFrame = async (page: Page): Promise<Frame> =>
-    eventually(async () => {
-      const frame = await (await page.waitForSelector('bridgenotes-widget iframe')).contentFrame();
-      if (!frame) throw new Error('no frame yet');
-      return frame;
-    });
   const demo = () =>
     `${apiUrl}/demo?${new URLSearchParams({ community: community.slug, post: postUrl, theme: 'light' })}`;
 
   beforeAll(async () => {
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
-      QUEUE_PREFIX: run.queuePrefix,
-      PORT: String(port),
-      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
-    });
+    ({ api, apiUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
     await database.query(
@@ -55,21 +42,13 @@ describe('reporting a note through the widget', () => {
        VALUES ($1, $2, 'Report test community', $3, 'OPEN', '{}', 0, now())`,
       [community.id, community.slug, communityScope(community.id).toString()],
     );
-    const { rows: posts } = await database.query<{ id: string }>(
-      `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`,
-      [postUrl],
-    );
-    const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
-       VALUES (gen_random_uuid(), $1, $2, '7', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
-               '{MISSING_IMPORTANT_CONTEXT}', $3, '{https://example.org/source}') RETURNING id`,
-      [community.id, posts[0].id, TEXT],
-    );
-    noteId = rows[0].id;
-    await eventually(async () => {
-      const response = await fetch(`${apiUrl}/health`);
-      if (response.status !== 200) throw new Error(`health answered ${response.status}`);
+    noteId = await insertNote(database, {
+      communityId: community.id,
+      postId: await insertPost(database, postUrl),
+      text: TEXT,
+      sources: ['https://example.org/source'],
     });
+    await untilReady(apiUrl);
     browser = await launchChromium();
   });
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,11 +7,12 @@ import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
+import { insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 const docs = join(__dirname, '..', '..', '..', 'docs');
 const OPERATOR_KEY = 'e2e-widget-ticket-operator-key';
@@ -72,13 +73,6 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
       .sign(signing === 'forged' ? strangerKey : issuerKey);
   }
 
-  const widgetFrame = async (page: Page): Promise<Frame> =>
-    eventually(async () => {
-      const frame = await (await page.waitForSelector('bridgenotes-widget iframe')).contentFrame();
-      if (!frame) throw new Error('no frame yet');
-      return frame;
-    });
-
   /** The host page, signed in as `user` (or signed out), with the widget open for members. */
   async function openAs(user: string | null): Promise<{ page: Page; frame: Frame }> {
     const page = await browser.context.newPage();
@@ -105,16 +99,11 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     ).rows;
 
   beforeAll(async () => {
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
+    ({ api, apiUrl } = await startBuiltApi({
       QUEUE_PREFIX: `${run.queuePrefix}-ticket`,
-      PORT: String(port),
-      OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
+      ...operatorKeyEnv(OPERATOR_KEY),
       CREDENTIAL_HASH_KEY: randomBytes(32).toString('hex'),
-    });
+    }));
     const keys = await generateKeyPair('ES256', { extractable: true });
     issuerKey = keys.privateKey;
     strangerKey = (await generateKeyPair('ES256')).privateKey;
@@ -167,16 +156,12 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
 
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
-    const { rows: posts } = await database.query<{ id: string }>(
-      `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`,
-      [postUrl],
-    );
-    await database.query(
-      `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
-       VALUES (gen_random_uuid(), $1, $2, '7', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
-               '{MISSING_IMPORTANT_CONTEXT}', $3, '{https://forum.example/interview}')`,
-      [community.id, posts[0].id, NOTE_TEXT],
-    );
+    await insertNote(database, {
+      communityId: community.id,
+      postId: await insertPost(database, postUrl),
+      text: NOTE_TEXT,
+      sources: ['https://forum.example/interview'],
+    });
     browser = await launchChromium();
   });
 

@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 import { Client } from 'pg';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium } from './support/browser';
-import { rawGet } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { rawGet, untilReady } from './support/http';
+import { RunningApp, startBuiltApi } from './support/processes';
+import { insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 const docs = join(__dirname, '..', '..', '..', 'docs');
 
@@ -44,21 +45,6 @@ describe('embeddable widget', () => {
   const postUrl = `https://example.com/news/${listed.slug}`;
   let toRateId: string;
   let writtenNoteId: string;
-
-  async function insertNote(
-    communityId: string,
-    postId: string,
-    text: string,
-    sources: string[],
-  ): Promise<string> {
-    const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
-       VALUES (gen_random_uuid(), $1, $2, '7', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
-               '{MISSING_IMPORTANT_CONTEXT}', $3, $4) RETURNING id`,
-      [communityId, postId, text, sources],
-    );
-    return rows[0].id;
-  }
 
   /** Publishes a note as helpful the way the scoring worker's publisher does. */
   async function publishHelpful(communityId: string, noteIds: string[]): Promise<void> {
@@ -103,22 +89,8 @@ describe('embeddable widget', () => {
     }
   }
 
-  const widgetFrame = async (page: Page): Promise<Frame> =>
-    eventually(async () => {
-      const frame = await (await page.waitForSelector('bridgenotes-widget iframe')).contentFrame();
-      if (!frame) throw new Error('no frame yet');
-      return frame;
-    });
-
   beforeAll(async () => {
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    api = startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
-      QUEUE_PREFIX: run.queuePrefix,
-      PORT: String(port),
-    });
+    ({ api, apiUrl } = await startBuiltApi());
 
     // Another site: "localhost" is a different origin from the API's "127.0.0.1".
     host = createServer((request, response) => {
@@ -149,28 +121,35 @@ describe('embeddable widget', () => {
         [community.id, community.slug, communityScope(community.id).toString(), origins],
       );
     }
-    const { rows: posts } = await database.query<{ id: string }>(
-      `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`,
-      [postUrl],
-    );
-    const helpful = await insertNote(listed.id, posts[0].id, HELPFUL_TEXT, [
-      'https://example.org/city/notices/bridge-repairs',
-      'javascript:alert(1)',
-    ]);
-    const hostile = await insertNote(listed.id, posts[0].id, HOSTILE_TEXT, [
-      'https://example.org/source',
-    ]);
-    toRateId = await insertNote(listed.id, posts[0].id, TO_RATE_TEXT, [
-      'https://example.org/council/minutes',
-    ]);
+    const postId = await insertPost(database, postUrl);
+    const helpful = await insertNote(database, {
+      communityId: listed.id,
+      postId,
+      text: HELPFUL_TEXT,
+      sources: ['https://example.org/city/notices/bridge-repairs', 'javascript:alert(1)'],
+    });
+    const hostile = await insertNote(database, {
+      communityId: listed.id,
+      postId,
+      text: HOSTILE_TEXT,
+      sources: ['https://example.org/source'],
+    });
+    toRateId = await insertNote(database, {
+      communityId: listed.id,
+      postId,
+      text: TO_RATE_TEXT,
+      sources: ['https://example.org/council/minutes'],
+    });
     await publishHelpful(listed.id, [helpful, hostile]);
-    await insertNote(unlisted.id, posts[0].id, HELPFUL_TEXT, []);
+    await insertNote(database, {
+      communityId: unlisted.id,
+      postId,
+      text: HELPFUL_TEXT,
+      sources: [],
+    });
 
     // A loaded machine can take a while to start the API: wait for it, however long.
-    await eventually(async () => {
-      const response = await fetch(`${apiUrl}/health`);
-      if (response.status !== 200) throw new Error(`health answered ${response.status}`);
-    });
+    await untilReady(apiUrl);
     browser = await launchChromium();
   });
 

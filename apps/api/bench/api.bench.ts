@@ -10,7 +10,6 @@
 // Builds the API first (uses dist/apps/api). Options: --seconds 10 --warmup 5 --connections 20
 // --raters 20 --processes <API_PROCESSES, default one per core> --only reads|ratings. Each API
 // process gets PROOF_VERIFIER_THREADS from the environment, else cores ÷ processes (at least 1).
-import { PrismaPg } from '@prisma/adapter-pg';
 import {
   commitmentOf,
   createIdentity,
@@ -18,9 +17,9 @@ import {
   nodeArtifacts,
   proveAction,
 } from '@bridgenotes/client';
-import { createMigratedDatabase, dropDatabase, PrismaClient } from '@bridgenotes/database';
 import { releaseCurve } from '@bridgenotes/protocol';
-import { childProcessesOf, procStatFields } from '@bridgenotes/testing';
+import { createScratchDatabase } from '@bridgenotes/database/testing';
+import { childProcessesOf, procStatFields, runBench } from '@bridgenotes/testing';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,7 +28,6 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -117,11 +115,8 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const databaseUrl = await createMigratedDatabase(
-    process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
-    `bridgenotes_bench_${Date.now().toString(36)}`,
-    MIGRATIONS,
-  );
+  const scratch = await createScratchDatabase();
+  const databaseUrl = scratch.url;
   const base = `http://127.0.0.1:${values.port}`;
   const api = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
     env: {
@@ -140,7 +135,7 @@ async function main(): Promise<void> {
     },
     stdio: 'inherit',
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const { prisma } = scratch;
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -248,14 +243,10 @@ async function main(): Promise<void> {
   } finally {
     api.kill('SIGTERM');
     await new Promise((resolve) => api.once('exit', resolve));
-    await prisma.$disconnect();
-    await dropDatabase(databaseUrl);
+    await scratch.drop();
     // Proving built snarkjs' curve with worker threads, which would keep this process alive.
     await releaseCurve();
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

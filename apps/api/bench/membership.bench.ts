@@ -5,24 +5,18 @@
 //      comparison, single joins, against a scratch PostgreSQL database that is dropped afterwards.
 // Options: --members 100000 --added 10000 --batch 1000 --proofs 8 --rounds 25 --single 200
 import { Group } from '@semaphore-protocol/core';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { createIdentity, nodeArtifacts, proveAction, ProvenAction } from '@bridgenotes/client';
 import { Environment } from '@bridgenotes/config';
-import {
-  createMigratedDatabase,
-  dropDatabase,
-  GroupTreeStore,
-  PrismaClient,
-  PrismaService,
-} from '@bridgenotes/database';
+import { GroupTreeStore, PrismaService } from '@bridgenotes/database';
 import {
   checkActionProof,
   communityScope,
   releaseCurve,
   useSingleThreadedCurve,
 } from '@bridgenotes/protocol';
+import { createScratchDatabase } from '@bridgenotes/database/testing';
+import { runBench, timed } from '@bridgenotes/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { CredentialAdmissionService } from '../src/app/credentials/credential-admission.service';
@@ -31,7 +25,6 @@ import { Sealer } from '../src/app/sealing/sealer.service';
 import { WriteBuffer } from '../src/app/sealing/write-buffer.service';
 import { MembersService } from '../src/app/membership/members.service';
 
-const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     members: { type: 'string', default: '100000' },
@@ -44,25 +37,9 @@ const { values } = parseArgs({
 });
 const option = (name: keyof typeof values) => Number(values[name]);
 
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-}
-
-async function measure<T>(
-  label: string,
-  work: () => Promise<T>,
-): Promise<{ result: T; wall: number; cpu: number }> {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const result = await work();
-  const wall = (performance.now() - start) / 1000;
-  const used = cpuSeconds(cpu);
-  console.log(
-    `${label.padEnd(52)} wall ${wall.toFixed(2).padStart(7)} s   cpu ${used.toFixed(2).padStart(7)} s`,
-  );
-  return { result, wall, cpu: used };
-}
+/** One measured step of this bench, its lines aligned. */
+const measure = <T>(label: string, work: () => Promise<T>) =>
+  timed(label, work, { labelWidth: 52 });
 
 async function benchVerification(): Promise<void> {
   const community = { id: randomUUID(), scope: '' };
@@ -107,12 +84,8 @@ async function benchVerification(): Promise<void> {
 }
 
 async function benchGroupGrowth(): Promise<void> {
-  const databaseUrl = await createMigratedDatabase(
-    process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
-    `bridgenotes_bench_${Date.now().toString(36)}`,
-    MIGRATIONS,
-  );
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const scratch = await createScratchDatabase();
+  const { prisma } = scratch;
   try {
     const database = prisma as PrismaService;
     // Each join sealed in its request: this measures the tree's growth, not the batching.
@@ -169,8 +142,7 @@ async function benchGroupGrowth(): Promise<void> {
       `=> ${((singleWall / option('single')) * 1000).toFixed(1)} ms per single join at ${option('members') + option('added')} members`,
     );
   } finally {
-    await prisma.$disconnect();
-    await dropDatabase(databaseUrl);
+    await scratch.drop();
   }
 }
 
@@ -182,7 +154,4 @@ async function main(): Promise<void> {
   await releaseCurve();
 }
 
-main().catch((error: Error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -9,15 +9,8 @@
 // each says how many notes the publication had to rewrite. Writes a synthetic community (default 1M ratings, 40k raters, 25k notes, with
 // posts and tags) to a scratch database first, then drops it.
 // Options: --ratings 1000000 --raters 40000 --notes 25000 --new-ratings 1000
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
-import {
-  createMigratedDatabase,
-  dropDatabase,
-  PrismaClient,
-  PrismaService,
-  ScoringRunStore,
-} from '@bridgenotes/database';
+import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import {
   DEFAULT_SEED,
@@ -32,13 +25,12 @@ import {
   ScoringPublisher,
   writeSyntheticCommunity,
 } from '@bridgenotes/scoring-store';
+import { createScratchDatabase } from '@bridgenotes/database/testing';
+import { loadAverage, runBench, timed } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     ratings: { type: 'string', default: '1000000' },
@@ -48,24 +40,13 @@ const { values } = parseArgs({
   },
 });
 
-async function stage<T>(label: string, work: () => Promise<T> | T): Promise<T> {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const result = await work();
-  const used = process.cpuUsage(cpu);
-  console.log(
-    `${label.padEnd(46)} wall ${((performance.now() - start) / 1000).toFixed(2).padStart(7)} s   cpu ${((used.user + used.system) / 1e6).toFixed(2).padStart(7)} s   rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0).padStart(5)} MB`,
-  );
-  return result;
-}
+/** One stage of a run, measured: its result. */
+const stage = async <T>(label: string, work: () => Promise<T> | T): Promise<T> =>
+  (await timed(label, work, { rss: true })).result;
 
 async function main(): Promise<void> {
-  const databaseUrl = await createMigratedDatabase(
-    process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
-    `bridgenotes_bench_${Date.now().toString(36)}`,
-    MIGRATIONS,
-  );
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const scratch = await createScratchDatabase();
+  const { url: databaseUrl, prisma } = scratch;
   try {
     const communityId = randomUUID();
     await prisma.community.create({
@@ -170,19 +151,13 @@ async function main(): Promise<void> {
       );
       if (usable) base = { runId: run.id, frozen: usable, changedThrough: loaded.changedThrough };
       console.log(
-        `=> run of ${loaded.ratingCount} ratings, ${loaded.noteCount} notes (${notesWritten} rewritten): ${((performance.now() - started) / 1000).toFixed(1)} s end to end, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, load average ${loadavg()
-          .map((value) => value.toFixed(2))
-          .join(' ')}`,
+        `=> run of ${loaded.ratingCount} ratings, ${loaded.noteCount} notes (${notesWritten} rewritten): ${((performance.now() - started) / 1000).toFixed(1)} s end to end, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, load average ${loadAverage()}`,
       );
       console.log(`   statuses: ${JSON.stringify(statusCounts)}`);
     }
   } finally {
-    await prisma.$disconnect();
-    await dropDatabase(databaseUrl);
+    await scratch.drop();
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

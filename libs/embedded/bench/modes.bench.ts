@@ -17,8 +17,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
 import {
   applyMigrations,
-  createMigratedDatabase,
-  dropDatabase,
   PrismaClient,
   PrismaService,
   ScoringOutbox,
@@ -32,6 +30,8 @@ import {
   ScoringPublisher,
   writeSyntheticCommunity,
 } from '@bridgenotes/scoring-store';
+import { createScratchDatabase, MIGRATIONS_DIR } from '@bridgenotes/database/testing';
+import { runBench } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,6 @@ import { Client } from 'pg';
 
 import { startServeProcess } from '../src/testing/serve-process';
 
-const MIGRATIONS = join(__dirname, '../../../prisma/migrations');
 const { values } = parseArgs({
   options: {
     modes: { type: 'string', default: 'embedded,server' },
@@ -72,7 +71,7 @@ const percentile = (sorted: number[], p: number) =>
 async function embeddedTarget(): Promise<Target> {
   const folder = await mkdtemp(join(tmpdir(), 'bn-bench-embedded-'));
   const database = await startServeProcess(['--data-dir', folder]);
-  await applyMigrations({ connectionString: database.url, migrationsDir: MIGRATIONS });
+  await applyMigrations({ connectionString: database.url, migrationsDir: MIGRATIONS_DIR });
   return {
     mode: 'embedded',
     databaseUrl: database.url,
@@ -86,11 +85,7 @@ async function embeddedTarget(): Promise<Target> {
 
 async function serverTarget(): Promise<Target> {
   const id = Date.now().toString(36);
-  const databaseUrl = await createMigratedDatabase(
-    process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/bridgenotes',
-    `bridgenotes_bench_${id}`,
-    MIGRATIONS,
-  );
+  const { url: databaseUrl, drop } = await createScratchDatabase(id);
   return {
     mode: 'server',
     databaseUrl,
@@ -100,7 +95,7 @@ async function serverTarget(): Promise<Target> {
       redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       prefix: `bn-bench-${id}`,
     },
-    close: () => dropDatabase(databaseUrl),
+    close: drop,
   };
 }
 
@@ -364,10 +359,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main, { exit: true });

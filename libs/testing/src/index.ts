@@ -1,4 +1,5 @@
 // Test support shared by every project's tests. Never imported by production code.
+export * from './lib/bench';
 export * from './lib/eventually';
 export * from './lib/processes';
 export * from './lib/tcp-proxy';

@@ -1,7 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+
+import { currentTestRun } from '@bridgenotes/testing';
 
 const root = join(__dirname, '..', '..', '..', '..');
 
@@ -37,3 +40,28 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * The built API as a process on a free loopback port, on the test run's database, Redis and
+ * queues, with `env` on top (a queue prefix of the file's own, an operator key). Not waited on:
+ * callers wait for it (`untilReady`) once their own set-up is done, so both run at once.
+ */
+export async function startBuiltApi(
+  env: Record<string, string> = {},
+): Promise<{ api: RunningApp; apiUrl: string }> {
+  const run = currentTestRun();
+  const port = await freePort();
+  const api = startBuiltApp('api', {
+    DATABASE_URL: run.databaseUrl,
+    REDIS_URL: run.redisUrl,
+    QUEUE_PREFIX: run.queuePrefix,
+    PORT: String(port),
+    ...env,
+  });
+  return { api, apiUrl: `http://127.0.0.1:${port}` };
+}
+
+/** The environment that makes `key` the operator's key of a built API. */
+export const operatorKeyEnv = (key: string) => ({
+  OPERATOR_API_KEY_SHA256: createHash('sha256').update(key).digest('hex'),
+});

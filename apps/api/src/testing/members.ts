@@ -72,4 +72,11 @@ export async function prover(app: INestApplication, community: TestCommunity) {
     proveAction(identity, group, { kind, community, target, payload, at }, artifacts);
 }
 
+/** The request body of a proven write: its payload, with the minute and proof beside it. */
+export const provenBody = (proven: ProvenAction) => ({
+  ...proven.action.payload,
+  clientMinute: proven.action.clientMinute,
+  proof: proven.proof,
+});
+
 export { createIdentity };

@@ -1,7 +1,7 @@
 // The extension's settings: the communities followed (following is typing an instance and a
 // community, or one click on a page that lists one; leaving is one click), and the member's
 // identities, one per instance, exportable in the format of the widget and the CLI.
-import { button, h, nextId } from '../shared/dom';
+import { button, h, nextId } from '@bridgenotes/widget';
 import { InstanceError, join } from '../shared/instance';
 import { followCommunity } from '../shared/listing';
 import { prover } from '../shared/prover';

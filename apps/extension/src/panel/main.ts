@@ -3,7 +3,7 @@
 // community through the private lookup, and lets members rate, write and request.
 import { pagePostKey, type PostKey, postRefOf } from '@bridgenotes/protocol';
 
-import { button, h } from '../shared/dom';
+import { button, h } from '@bridgenotes/widget';
 import { ext } from '../shared/extension-api';
 import type { Found, Note } from '../shared/instance';
 import type { PanelReport } from '../shared/messages';

@@ -9,7 +9,7 @@ import {
   noteTextLength,
 } from '@bridgenotes/protocol';
 
-import { button, h, nextId } from '../shared/dom';
+import { button, h, nextId } from '@bridgenotes/widget';
 import {
   circuitFiles,
   groupLeaves,

@@ -1,4 +1,4 @@
-import { h } from '../shared/dom';
+import { h } from '@bridgenotes/widget';
 import type { Note, SideTally } from '../shared/instance';
 import { t } from '../shared/strings';
 

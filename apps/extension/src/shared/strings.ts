@@ -1,3 +1,5 @@
+import { EN_LABELS } from '@bridgenotes/widget';
+
 /**
  * Every string the extension shows, in one place for translation (the widget's wording where
  * the two say the same). `{name}` marks a value filled in at run time, as text.
@@ -79,43 +81,12 @@ export function t(key: StringKey, values: Record<string, string | number> = {}):
   return STRINGS[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
 }
 
-/** Community Notes' classification, reason and tag names, as readers read them. */
-export const LABELS: Record<string, string> = {
-  MISINFORMED_OR_POTENTIALLY_MISLEADING: 'Misleading or missing context',
-  NOT_MISLEADING: 'Not misleading',
-  FACTUAL_ERROR: 'Factual error',
-  MANIPULATED_MEDIA: 'Manipulated media',
-  OUTDATED_INFORMATION: 'Outdated information',
-  MISSING_IMPORTANT_CONTEXT: 'Missing important context',
-  UNVERIFIED_CLAIM_AS_FACT: 'Unverified claim as fact',
-  SATIRE: 'Satire',
-  OTHER: 'Other',
-  FACTUALLY_CORRECT: 'Factually correct',
-  OUTDATED_BUT_NOT_WHEN_WRITTEN: 'Outdated, but not when written',
-  CLEARLY_SATIRE: 'Clearly satire',
-  PERSONAL_OPINION: 'Personal opinion',
-  CLEAR: 'Clear',
-  GOOD_SOURCES: 'Good sources',
-  ADDRESSES_CLAIM: 'Addresses the claim',
-  IMPORTANT_CONTEXT: 'Important context',
-  UNBIASED_LANGUAGE: 'Unbiased language',
-  INFORMATIVE: 'Informative',
-  EMPATHETIC: 'Empathetic',
-  UNIQUE_CONTEXT: 'Unique context',
-  INCORRECT: 'Incorrect',
-  SOURCES_MISSING_OR_UNRELIABLE: 'Sources missing or unreliable',
-  OPINION_SPECULATION: 'Opinion or speculation',
-  MISSING_KEY_POINTS: 'Misses key points',
-  OUTDATED: 'Outdated',
-  HARD_TO_UNDERSTAND: 'Hard to understand',
-  ARGUMENTATIVE_OR_BIASED: 'Argumentative or biased',
-  OFF_TOPIC: 'Off topic',
-  SPAM_HARASSMENT_OR_ABUSE: 'Spam, harassment or abuse',
-  IRRELEVANT_SOURCES: 'Irrelevant sources',
-  NOTE_NOT_NEEDED: 'Note not needed',
+/** The rating values, which the widget's label catalogue does not list. */
+const RATING_LABELS: Record<string, string> = {
   HELPFUL: 'Helpful',
   SOMEWHAT_HELPFUL: 'Somewhat helpful',
   NOT_HELPFUL: 'Not helpful',
 };
 
-export const label = (name: string): string => LABELS[name] ?? name;
+/** A Community Notes classification, reason, tag or rating name, as readers read it. */
+export const label = (name: string): string => RATING_LABELS[name] ?? EN_LABELS[name] ?? name;

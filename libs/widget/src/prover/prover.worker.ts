@@ -2,10 +2,11 @@
 // works, rebuilds the group from the published leaves (checking the root, never asking the
 // server for a Merkle proof), checks the circuit files' hashes and proves the action.
 import { Identity } from '@semaphore-protocol/core';
-import { groupFromLeaves, proveAction, pseudonymOf, PublishedGroup } from '@bridgenotes/client';
-import { solveJoinWork, type JsonValue } from '@bridgenotes/protocol';
+import { groupFromLeaves, PublishedGroup } from '@bridgenotes/client';
+import { solveJoinWork } from '@bridgenotes/protocol';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
+import { answerFromIdentity, proveForApi, serveRequests } from './prover-core';
 
 /** `@zk-kit/semaphore-artifacts` 4.13.0, depth 20: the API serves them, this checks them. */
 const ARTIFACTS = {
@@ -18,12 +19,6 @@ const ARTIFACTS = {
     sha256: '33f9a067a80c7daf90e085449073613a9559a1904dd40aeb6d603afb7988c2cc',
   },
 };
-
-interface WorkerScope {
-  onmessage: ((event: MessageEvent<ProverRequest>) => void) | null;
-  postMessage(message: ProverResponse): void;
-}
-const scope = self as unknown as WorkerScope;
 
 let circuit: Promise<{ wasm: Uint8Array; zkey: Uint8Array }> | undefined;
 
@@ -49,26 +44,14 @@ function circuitFiles(): Promise<{ wasm: Uint8Array; zkey: Uint8Array }> {
 }
 
 async function handle(request: ProverRequest): Promise<ProverResponse> {
-  if (request.type === 'create') {
-    const identity = new Identity();
-    return {
-      id: request.id,
-      ok: true,
-      backup: identity.export(),
-      commitment: identity.commitment.toString(),
-    };
-  }
+  const answer = answerFromIdentity(request);
+  if (answer) return answer;
   if (request.type === 'join-work') {
     // Seconds of hashing at most (the difficulty is the community's): the frame stays responsive.
     return { id: request.id, ok: true, nonce: solveJoinWork(request.target) };
   }
+  if (request.type !== 'prove') throw new Error(`unknown request ${request.type}`);
   const identity = Identity.import(request.backup);
-  if (request.type === 'commitment') {
-    return { id: request.id, ok: true, commitment: identity.commitment.toString() };
-  }
-  if (request.type === 'pseudonym') {
-    return { id: request.id, ok: true, pseudonym: pseudonymOf(identity, request.scope) };
-  }
   const [leaves, files] = await Promise.all([
     fetch(`/communities/${encodeURIComponent(request.community.slug)}/group/leaves`).then(
       (response) => {
@@ -85,31 +68,7 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
       'Your membership is still being sealed with other joins: try again in a few minutes.',
     );
   }
-  // snarkjs reads Uint8Arrays as in-memory files; Semaphore's types name only paths.
-  const artifacts = files as unknown as { wasm: string; zkey: string };
-  const { action, proof } = await proveAction(
-    identity,
-    group,
-    {
-      kind: request.kind,
-      community: request.community,
-      target: request.target,
-      payload: request.payload as { [key: string]: JsonValue },
-      clientMinute: request.clientMinute,
-    },
-    artifacts,
-  );
-  return {
-    id: request.id,
-    ok: true,
-    proven: { clientMinute: action.clientMinute, proof: { ...proof } },
-  };
+  return proveForApi(request.id, identity, group, request, files);
 }
 
-scope.onmessage = (event) => {
-  handle(event.data).then(
-    (response) => scope.postMessage(response),
-    (error: Error) =>
-      scope.postMessage({ id: event.data.id, ok: false, error: error.message || String(error) }),
-  );
-};
+serveRequests(handle);

@@ -1,28 +1,26 @@
 // Over 400 lines on purpose: every scenario follows the same origin and mirror instances, whose
 // set-up (two apps, two databases, a proven community) is the costly part; split, each file
 // would rebuild both.
-import type { INestApplication } from '@nestjs/common';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { ProvenAction } from '@bridgenotes/client';
-import {
-  GroupTreeStore,
-  ModerationLogStore,
-  PrismaClient,
-  PrismaService,
-  ScoringOutbox,
-} from '@bridgenotes/database';
-import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
-import { MirrorPuller } from '@bridgenotes/mirroring';
 import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
 import { actionMessage, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
-import { createTestPrisma } from '../../testing/fixtures';
-import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import {
+  communityWithMembers,
+  createIdentity,
+  provenBody,
+  prover,
+  TestCommunity,
+} from '../../testing/members';
+import {
+  OriginAndMirror,
+  pullAfterEarlierWrites,
+  startOriginAndMirror,
+} from '../../testing/origin-and-mirror';
 import { publishScoringRun } from '../../testing/scoring';
-import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { OPERATOR_KEY } from '../../testing/test-app';
 
 const NOTE = {
   post: { url: 'https://news.example/mirrored-story?utm_source=feed' },
@@ -31,12 +29,6 @@ const NOTE = {
   text: 'The photo is from 2019; see https://archive.example/2019',
   sources: ['https://archive.example/2019'],
 };
-
-const body = (proven: ProvenAction) => ({
-  ...proven.action.payload,
-  clientMinute: proven.action.clientMinute,
-  proof: proven.proof,
-});
 
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
 type Json = Record<string, unknown>;
@@ -48,15 +40,7 @@ type Json = Record<string, unknown>;
  * proofs, made once.
  */
 describe('mirroring a community of another instance', () => {
-  const run = currentTestRun();
-  let origin: INestApplication;
-  let mirror: INestApplication;
-  let originUrl: string;
-  let mirrorUrl: string;
-  let mirrorDatabase: InstanceDatabase;
-  let originDb: PrismaClient;
-  let mirrorDb: PrismaClient;
-  let puller: MirrorPuller;
+  let instances: OriginAndMirror;
   let community: TestCommunity;
   let mirrorId: string;
   let noteId: string;
@@ -66,31 +50,15 @@ describe('mirroring a community of another instance', () => {
 
   beforeAll(async () => {
     await useSingleThreadedCurve();
-    origin = await createTestApp();
-    await origin.listen(0, '127.0.0.1');
-    originUrl = (await origin.getUrl()).replace('[::1]', '127.0.0.1');
-    originDb = createTestPrisma();
-    mirrorDatabase = await createInstanceDatabase(run, 'mirror');
-    mirror = await createTestApp({ DATABASE_URL: mirrorDatabase.url });
-    await mirror.listen(0, '127.0.0.1');
-    mirrorUrl = (await mirror.getUrl()).replace('[::1]', '127.0.0.1');
-    mirrorDb = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: mirrorDatabase.url }),
-    });
-    puller = new MirrorPuller(
-      mirror.get(PrismaService),
-      mirror.get(GroupTreeStore),
-      mirror.get(ScoringOutbox),
-      mirror.get(ModerationLogStore),
-    );
+    instances = await startOriginAndMirror('mirror');
 
-    community = await communityWithMembers(origin, [author, first, second]);
-    const prove = await prover(origin, community);
+    community = await communityWithMembers(instances.origin, [author, first, second]);
+    const prove = await prover(instances.origin, community);
     const note = await prove(author, 'note.create', '', NOTE);
     noteId = (
-      await request(origin.getHttpServer())
+      await request(instances.origin.getHttpServer())
         .post(`/communities/${community.slug}/notes`)
-        .send(body(note))
+        .send(provenBody(note))
         .expect(201)
     ).body.id;
     const earlier = new Date(Date.now() - 3 * 60_000);
@@ -106,13 +74,13 @@ describe('mirroring a community of another instance', () => {
         earlier,
       );
       const { raterPseudonym } = (
-        await request(origin.getHttpServer())
+        await request(instances.origin.getHttpServer())
           .put(`/communities/${community.slug}/notes/${noteId}/rating`)
-          .send(body(rating))
+          .send(provenBody(rating))
           .expect(201)
       ).body;
       ratingIds[name] = (
-        await originDb.rating.findUniqueOrThrow({
+        await instances.originDb.rating.findUniqueOrThrow({
           where: { noteId_raterPseudonym: { noteId, raterPseudonym } },
         })
       ).id;
@@ -125,43 +93,26 @@ describe('mirroring a community of another instance', () => {
   });
 
   afterAll(async () => {
-    await mirror?.close();
-    await origin?.close();
-    await originDb?.$disconnect();
-    await mirrorDb?.$disconnect();
-    await mirrorDatabase?.drop();
+    await instances?.close();
     await releaseCurve();
   });
 
-  const onMirror = () => request(mirror.getHttpServer());
-
-  /** A pull that sees every write made before it: the change feed stops at the last batch. */
-  const pullAfterEarlierWrites = async () => {
-    const [{ last }] = await originDb.$queryRaw<{ last: string }[]>`
-      SELECT last::text FROM change_batches WHERE id = 1`;
-    await eventually(async () => {
-      const manifest = await request(origin.getHttpServer())
-        .get(`/communities/${community.slug}/export`)
-        .expect(200);
-      expect(BigInt(manifest.body.changeHorizon)).toBeGreaterThan(BigInt(last));
-    });
-    return puller.pull(mirrorId);
-  };
+  const onMirror = () => request(instances.mirror.getHttpServer());
 
   it('follows a clean community: every record verified and accepted, served, verifiable again', async () => {
     const created = await onMirror()
       .post('/mirrors')
       .set(operator)
-      .send({ origin: `${originUrl}/`, community: community.slug })
+      .send({ origin: `${instances.originUrl}/`, community: community.slug })
       .expect(201);
     mirrorId = created.body.id;
     expect(created.body).toMatchObject({
       community: { id: community.id, slug: community.slug },
-      origin: { url: originUrl, slug: community.slug, rules: { clockSkewMinutes: 10 } },
+      origin: { url: instances.originUrl, slug: community.slug, rules: { clockSkewMinutes: 10 } },
       following: true,
     });
 
-    const outcome = await pullAfterEarlierWrites();
+    const outcome = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(outcome).toEqual({
       accepted: { roots: 1, members: 3, notes: 1, ratings: 2 },
       refused: 0,
@@ -172,7 +123,7 @@ describe('mirroring a community of another instance', () => {
     const leaves = (await onMirror().get(`/communities/${community.slug}/group/leaves`).expect(200))
       .body;
     const originLeaves = (
-      await request(origin.getHttpServer())
+      await request(instances.origin.getHttpServer())
         .get(`/communities/${community.slug}/group/leaves`)
         .expect(200)
     ).body;
@@ -185,7 +136,7 @@ describe('mirroring a community of another instance', () => {
       expect.objectContaining({ id: noteId, text: NOTE.text, ratingCount: 2 }),
     ]);
     // And its own export verifies like the origin's: same ids, proofs and root history.
-    const report = await verifyExport(httpSource(mirrorUrl, community.slug));
+    const report = await verifyExport(httpSource(instances.mirrorUrl, community.slug));
     expect(report.discrepancies).toEqual([]);
     expect(report).toMatchObject({
       verdict: 'VERIFIED',
@@ -194,27 +145,27 @@ describe('mirroring a community of another instance', () => {
     });
     // The scoring outbox asks this instance's worker to score what was accepted.
     expect(
-      await mirrorDb.scoringEvent.count({ where: { communityId: community.id } }),
+      await instances.mirrorDb.scoringEvent.count({ where: { communityId: community.id } }),
     ).toBeGreaterThan(0);
 
-    const again = await puller.pull(mirrorId);
+    const again = await instances.puller.pull(mirrorId);
     expect(again?.accepted).toEqual({ roots: 0, members: 0, notes: 0, ratings: 0 });
   });
 
   it('refuses writes to the mirrored community: they belong at the origin', async () => {
     const refused = await onMirror()
       .put(`/communities/${community.slug}/notes/${noteId}/rating`)
-      .send(body(replacement))
+      .send(provenBody(replacement))
       .expect(409);
     expect(refused.body).toMatchObject({
       code: 'MIRROR_READ_ONLY',
-      details: { origin: originUrl, community: community.slug },
+      details: { origin: instances.originUrl, community: community.slug },
     });
     // The request's own fields are judged first, as for any community (and now that the
     // community's key is remembered, its refusal is immediate): a bad body is a 400, not a 409.
     const malformed = await onMirror()
       .put(`/communities/${community.slug}/notes/${noteId}/rating`)
-      .send({ ...body(replacement), unknown: true })
+      .send({ ...provenBody(replacement), unknown: true })
       .expect(400);
     expect(malformed.body.code).toBe('VALIDATION_FAILED');
     const join = await onMirror()
@@ -241,14 +192,14 @@ describe('mirroring a community of another instance', () => {
   });
 
   it("compares its own statuses with the origin's latest run, and names notes that differ", async () => {
-    await publishScoringRun(originDb, community.id);
+    await publishScoringRun(instances.originDb, community.id);
     const localRun = await publishScoringRun(
-      mirrorDb,
+      instances.mirrorDb,
       community.id,
       Date.now(),
-      mirrorDatabase.url,
+      instances.mirrorDatabase.url,
     );
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await instances.puller.pull(mirrorId);
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
 
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
@@ -273,10 +224,12 @@ describe('mirroring a community of another instance', () => {
     });
 
     // The origin's explanation came with its statuses: what they were before stabilisation.
-    const { status, score } = await mirrorDb.note.findUniqueOrThrow({ where: { id: noteId } });
+    const { status, score } = await instances.mirrorDb.note.findUniqueOrThrow({
+      where: { id: noteId },
+    });
     const explanation = score as Json;
     const key = { mirrorId_noteId: { mirrorId, noteId } };
-    const fetched = await mirrorDb.mirrorOriginResult.findUniqueOrThrow({ where: key });
+    const fetched = await instances.mirrorDb.mirrorOriginResult.findUniqueOrThrow({ where: key });
     expect(fetched).toMatchObject({
       status,
       preStabilizationStatus: explanation['preStabilizationStatus'],
@@ -290,7 +243,7 @@ describe('mirroring a community of another instance', () => {
 
     // A status that differs only after stabilisation and locking (the origin, with a longer
     // history, keeps a status it locked): named, but not a disagreement of the scores.
-    await mirrorDb.mirrorOriginResult.update({
+    await instances.mirrorDb.mirrorOriginResult.update({
       where: key,
       data: { status: other, decidedBy: 'ScoringDriftGuard' },
     });
@@ -314,7 +267,7 @@ describe('mirroring a community of another instance', () => {
       nextCursor: null,
     });
     // Statuses that differ before stabilisation too are a disagreement.
-    await mirrorDb.mirrorOriginResult.update({
+    await instances.mirrorDb.mirrorOriginResult.update({
       where: key,
       data: { preStabilizationStatus: other, decidedBy: 'GeneralCRH' },
     });
@@ -324,7 +277,7 @@ describe('mirroring a community of another instance', () => {
       items: [{ noteId, local: status, origin: other, cause: 'SCORES' }],
     });
     // So is a difference the origin gives no explanation for.
-    await mirrorDb.mirrorOriginResult.update({
+    await instances.mirrorDb.mirrorOriginResult.update({
       where: key,
       data: { preStabilizationStatus: null, decidedBy: null },
     });
@@ -332,7 +285,7 @@ describe('mirroring a community of another instance', () => {
       disagreeing: 1,
       items: [{ originPreStabilization: null, cause: 'SCORES' }],
     });
-    await mirrorDb.mirrorOriginResult.update({
+    await instances.mirrorDb.mirrorOriginResult.update({
       where: key,
       data: {
         status,
@@ -345,7 +298,7 @@ describe('mirroring a community of another instance', () => {
 
   it('refuses tampered records one by one, names each, keeps what it had and takes the rest', async () => {
     const proofOf = async (id: string) =>
-      (await originDb.rating.findUniqueOrThrow({ where: { id } })).proof as Json;
+      (await instances.originDb.rating.findUniqueOrThrow({ where: { id } })).proof as Json;
     const forged = async (pseudonym: string, proof: Json) => {
       const record = {
         id: randomUUID(),
@@ -359,7 +312,7 @@ describe('mirroring a community of another instance', () => {
       const message = actionMessage(
         ratingAction(community.id, { ...record, cursor: '', proof: proof as never }),
       ).toString();
-      await originDb.rating.create({
+      await instances.originDb.rating.create({
         data: {
           ...record,
           communityId: community.id,
@@ -377,26 +330,29 @@ describe('mirroring a community of another instance', () => {
       merkleTreeRoot: '12345678901234567890',
     });
     // An accepted rating and the accepted note, edited in place after the mirror took them.
-    await originDb.rating.update({
+    await instances.originDb.rating.update({
       where: { id: ratingIds.second },
       data: { helpfulness: 'HELPFUL', tags: [] },
     });
-    await originDb.note.update({ where: { id: noteId }, data: { text: 'Edited afterwards' } });
+    await instances.originDb.note.update({
+      where: { id: noteId },
+      data: { text: 'Edited afterwards' },
+    });
     // Meanwhile, genuine activity: a replaced rating and a new member.
-    await request(origin.getHttpServer())
+    await request(instances.origin.getHttpServer())
       .put(`/communities/${community.slug}/notes/${noteId}/rating`)
-      .send(body(replacement))
+      .send(provenBody(replacement))
       .expect(200);
-    await request(origin.getHttpServer())
+    await request(instances.origin.getHttpServer())
       .post(`/communities/${community.slug}/members`)
       .send({ commitment: '777777' })
       .expect(201);
     // ...who is removed again: a root of as many leaves, the member's leaf zeroed.
-    await request(origin.getHttpServer())
+    await request(instances.origin.getHttpServer())
       .delete(`/communities/${community.slug}/members/777777`)
       .set(operator)
       .expect(200);
-    const outcome = await pullAfterEarlierWrites();
+    const outcome = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(outcome).toMatchObject({
       accepted: { roots: 2, members: 1, notes: 0, ratings: 1 },
       refused: 4,
@@ -417,7 +373,7 @@ describe('mirroring a community of another instance', () => {
     // What it had stays as accepted; the genuine changes came through.
     const note = await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
     expect(note.body).toMatchObject({ text: NOTE.text, ratingCount: 2 });
-    const ratings = await mirrorDb.rating.findMany({
+    const ratings = await instances.mirrorDb.rating.findMany({
       where: { noteId },
       orderBy: { raterPseudonym: 'asc' },
     });
@@ -425,13 +381,13 @@ describe('mirroring a community of another instance', () => {
       [ratingIds.first]: 'SOMEWHAT_HELPFUL',
       [ratingIds.second]: 'NOT_HELPFUL',
     });
-    expect(await mirrorDb.member.count({ where: { communityId: community.id } })).toBe(4);
-    const removed = await mirrorDb.member.findFirstOrThrow({
+    expect(await instances.mirrorDb.member.count({ where: { communityId: community.id } })).toBe(4);
+    const removed = await instances.mirrorDb.member.findFirstOrThrow({
       where: { communityId: community.id, commitment: '777777' },
     });
     expect(removed.removedAt).not.toBeNull();
     const [here, there] = await Promise.all(
-      [mirror, origin].map(
+      [instances.mirror, instances.origin].map(
         async (app) =>
           (
             await request(app.getHttpServer())
@@ -445,9 +401,14 @@ describe('mirroring a community of another instance', () => {
   });
 
   it('says when the two sides scored different data: the origin scored what the mirror refused', async () => {
-    await publishScoringRun(originDb, community.id);
-    await publishScoringRun(mirrorDb, community.id, Date.now(), mirrorDatabase.url);
-    const outcome = await puller.pull(mirrorId);
+    await publishScoringRun(instances.originDb, community.id);
+    await publishScoringRun(
+      instances.mirrorDb,
+      community.id,
+      Date.now(),
+      instances.mirrorDatabase.url,
+    );
+    const outcome = await instances.puller.pull(mirrorId);
     expect(outcome?.originRunFetched).toEqual(expect.any(String));
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
     expect(state.divergence).toMatchObject({ compared: 1, sameInput: false });
@@ -457,14 +418,16 @@ describe('mirroring a community of another instance', () => {
   });
 
   it('refuses a root the published members do not build, and every root after it', async () => {
-    const before = await mirrorDb.community.findUniqueOrThrow({ where: { id: community.id } });
+    const before = await instances.mirrorDb.community.findUniqueOrThrow({
+      where: { id: community.id },
+    });
     // The operator's hidden member: a root of one more leaf, with no published commitment.
-    await originDb.$executeRaw`
+    await instances.originDb.$executeRaw`
       INSERT INTO group_roots (id, community_id, root, size, created_at)
       VALUES (gen_random_uuid(), ${community.id}::uuid, '98765432109876543210', 5, now())`;
-    const outcome = await puller.pull(mirrorId);
+    const outcome = await instances.puller.pull(mirrorId);
     expect(outcome).toMatchObject({ accepted: { roots: 0, members: 0 }, refused: 1 });
-    const again = await puller.pull(mirrorId);
+    const again = await instances.puller.pull(mirrorId);
     expect(again?.refused).toBe(1);
     const [refusal] = (await onMirror().get(`/mirrors/${mirrorId}/refusals?limit=1`).expect(200))
       .body.items;
@@ -474,7 +437,9 @@ describe('mirroring a community of another instance', () => {
       code: 'ROOT_NOT_FROM_MEMBERS',
       times: 2,
     });
-    const after = await mirrorDb.community.findUniqueOrThrow({ where: { id: community.id } });
+    const after = await instances.mirrorDb.community.findUniqueOrThrow({
+      where: { id: community.id },
+    });
     expect(after.treeRoot).toBe(before.treeRoot);
     // It keeps serving what it has.
     await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
@@ -484,14 +449,14 @@ describe('mirroring a community of another instance', () => {
     const unreachable: typeof fetch = async () => {
       throw new Error('connect ECONNREFUSED');
     };
-    await expect(puller.pull(mirrorId, unreachable)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(instances.puller.pull(mirrorId, unreachable)).rejects.toThrow(/ECONNREFUSED/);
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
     expect(state.lastError).toMatch(/ECONNREFUSED/);
     expect(state.held).toMatchObject({ notes: 1, ratings: 2 });
 
     const stopped = await onMirror().delete(`/mirrors/${mirrorId}`).set(operator).expect(200);
     expect(stopped.body).toMatchObject({ following: false, stoppedAt: expect.any(String) });
-    expect(await puller.pull(mirrorId)).toBeUndefined();
+    expect(await instances.puller.pull(mirrorId)).toBeUndefined();
     expect(
       (await onMirror().post(`/mirrors/${mirrorId}/pull`).set(operator).expect(409)).body.code,
     ).toBe('MIRROR_STOPPED');
@@ -513,12 +478,15 @@ describe('mirroring a community of another instance', () => {
     const twice = await onMirror()
       .post('/mirrors')
       .set(operator)
-      .send({ origin: originUrl, community: community.slug, slug: 'another-slug' })
+      .send({ origin: instances.originUrl, community: community.slug, slug: 'another-slug' })
       .expect(409);
     expect(twice.body.code).toBe('COMMUNITY_EXISTS');
     expect((await onMirror().get(`/mirrors/${randomUUID()}`).expect(404)).body.code).toBe(
       'MIRROR_NOT_FOUND',
     );
-    await onMirror().post('/mirrors').send({ origin: originUrl, community: 'x' }).expect(401);
+    await onMirror()
+      .post('/mirrors')
+      .send({ origin: instances.originUrl, community: 'x' })
+      .expect(401);
   });
 });

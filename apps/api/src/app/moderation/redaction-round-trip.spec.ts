@@ -2,17 +2,7 @@
 // verifier, and a mirror (a second instance with its own database) that pulls the origin's
 // moderation log and stops serving the note's text.
 import type { INestApplication } from '@nestjs/common';
-import { PrismaPg } from '@prisma/adapter-pg';
-import type { ProvenAction } from '@bridgenotes/client';
-import {
-  GroupTreeStore,
-  ModerationLogStore,
-  PrismaClient,
-  PrismaService,
-  ScoringOutbox,
-} from '@bridgenotes/database';
-import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/testing';
-import { MirrorPuller } from '@bridgenotes/mirroring';
+import { createInstanceDatabase } from '@bridgenotes/embedded/testing';
 import { directorySource, httpSource, saveExport, verifyExport } from '@bridgenotes/open-data';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
@@ -21,30 +11,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 
-import { createTestPrisma } from '../../testing/fixtures';
-import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import {
+  communityWithMembers,
+  createIdentity,
+  provenBody,
+  prover,
+  TestCommunity,
+} from '../../testing/members';
+import {
+  OriginAndMirror,
+  pullAfterEarlierWrites,
+  pullerOf,
+  startOriginAndMirror,
+} from '../../testing/origin-and-mirror';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const TEXT = 'Jane Example, 1 Example Street, is behind this account.';
 const SOURCE = 'https://registry.example/jane';
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
-const body = (proven: ProvenAction) => ({
-  ...proven.action.payload,
-  clientMinute: proven.action.clientMinute,
-  proof: proven.proof,
-});
 type Json = Record<string, unknown>;
 
 describe('a redaction, from the origin to its export, the verifier and a mirror', () => {
   const run = currentTestRun();
-  let origin: INestApplication;
-  let mirror: INestApplication;
-  let originUrl: string;
-  let mirrorUrl: string;
-  let mirrorDatabase: InstanceDatabase;
-  let originDb: PrismaClient;
-  let mirrorDb: PrismaClient;
-  let puller: MirrorPuller;
+  let instances: OriginAndMirror;
   let community: TestCommunity;
   let mirrorId: string;
   let noteId: string;
@@ -54,26 +43,10 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
 
   beforeAll(async () => {
     await useSingleThreadedCurve();
-    origin = await createTestApp();
-    await origin.listen(0, '127.0.0.1');
-    originUrl = (await origin.getUrl()).replace('[::1]', '127.0.0.1');
-    originDb = createTestPrisma();
-    mirrorDatabase = await createInstanceDatabase(run, 'moderation-mirror');
-    mirror = await createTestApp({ DATABASE_URL: mirrorDatabase.url });
-    await mirror.listen(0, '127.0.0.1');
-    mirrorUrl = (await mirror.getUrl()).replace('[::1]', '127.0.0.1');
-    mirrorDb = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: mirrorDatabase.url }),
-    });
-    puller = new MirrorPuller(
-      mirror.get(PrismaService),
-      mirror.get(GroupTreeStore),
-      mirror.get(ScoringOutbox),
-      mirror.get(ModerationLogStore),
-    );
-    community = await communityWithMembers(origin, [author, reporter]);
+    instances = await startOriginAndMirror('moderation-mirror');
+    community = await communityWithMembers(instances.origin, [author, reporter]);
     postUrl = `https://news.example/${community.slug}/doxx`;
-    const prove = await prover(origin, community);
+    const prove = await prover(instances.origin, community);
     const written = await prove(author, 'note.create', '', {
       post: { url: postUrl },
       classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
@@ -82,20 +55,20 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       sources: [SOURCE],
     });
     noteId = (
-      await request(origin.getHttpServer())
+      await request(instances.origin.getHttpServer())
         .post(`/communities/${community.slug}/notes`)
-        .send(body(written))
+        .send(provenBody(written))
         .expect(201)
     ).body.id;
     const report = await prove(reporter, 'note.report', `note:${noteId}`, {
       reason: 'PERSONAL_DATA',
       text: '',
     });
-    await request(origin.getHttpServer())
+    await request(instances.origin.getHttpServer())
       .post(`/communities/${community.slug}/notes/${noteId}/reports`)
-      .send(body(report))
+      .send(provenBody(report))
       .expect(201);
-    const key = await request(origin.getHttpServer())
+    const key = await request(instances.origin.getHttpServer())
       .post(`/communities/${community.slug}/moderator-keys`)
       .set(operator)
       .send({ label: 'Mo' })
@@ -104,16 +77,12 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
   });
 
   afterAll(async () => {
-    await mirror?.close();
-    await origin?.close();
-    await originDb?.$disconnect();
-    await mirrorDb?.$disconnect();
-    await mirrorDatabase?.drop();
+    await instances?.close();
     await releaseCurve();
   });
 
-  const onOrigin = () => request(origin.getHttpServer());
-  const onMirror = () => request(mirror.getHttpServer());
+  const onOrigin = () => request(instances.origin.getHttpServer());
+  const onMirror = () => request(instances.mirror.getHttpServer());
   const act = (action: string, reasonCode: string) =>
     onOrigin()
       .post(`/communities/${community.slug}/moderation/actions`)
@@ -121,16 +90,6 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       .send({ action, noteId, reasonCode })
       .expect(201);
 
-  /** A pull that sees every write made before it: the change feed stops at the last batch. */
-  const pullAfterEarlierWrites = async () => {
-    const [{ last }] = await originDb.$queryRaw<{ last: string }[]>`
-      SELECT last::text FROM change_batches WHERE id = 1`;
-    await eventually(async () => {
-      const manifest = await onOrigin().get(`/communities/${community.slug}/export`).expect(200);
-      expect(BigInt(manifest.body.changeHorizon)).toBeGreaterThan(BigInt(last));
-    });
-    return puller.pull(mirrorId);
-  };
   const postOn = (app: INestApplication) =>
     request(app.getHttpServer())
       .get('/posts')
@@ -142,22 +101,22 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       await onMirror()
         .post('/mirrors')
         .set(operator)
-        .send({ origin: originUrl, community: community.slug })
+        .send({ origin: instances.originUrl, community: community.slug })
         .expect(201)
     ).body.id;
-    await pullAfterEarlierWrites();
-    expect(JSON.stringify((await postOn(mirror)).body)).toContain(TEXT);
+    await pullAfterEarlierWrites(instances, community.slug, mirrorId);
+    expect(JSON.stringify((await postOn(instances.mirror)).body)).toContain(TEXT);
 
     await act('HIDE', 'PERSONAL_DATA');
-    const hidden = await pullAfterEarlierWrites();
+    const hidden = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(hidden?.moderationEntries).toBe(1);
     await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(404);
     // The mirror's API may answer GET /posts from its cache for up to POST_CACHE_MS: the puller
     // (the worker's, in production) writes beside it.
-    await eventually(async () => expect((await postOn(mirror)).body.notes).toEqual([]));
+    await eventually(async () => expect((await postOn(instances.mirror)).body.notes).toEqual([]));
 
     await act('RESTORE', 'REVIEWED');
-    await pullAfterEarlierWrites();
+    await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
   });
 
@@ -167,21 +126,21 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       .get(`/communities/${community.slug}/notes/${noteId}`)
       .expect(200);
     expect(onOriginRead.body).toMatchObject({ text: '', sources: [], redacted: true });
-    expect(JSON.stringify((await postOn(origin)).body)).not.toContain('Example Street');
+    expect(JSON.stringify((await postOn(instances.origin)).body)).not.toContain('Example Street');
     const exported = await onOrigin()
       .get(`/communities/${community.slug}/export/notes`)
       .expect(200);
     expect(exported.text).not.toContain('Example Street');
     expect(exported.text).not.toContain(SOURCE);
 
-    const outcome = await pullAfterEarlierWrites();
+    const outcome = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(outcome).toMatchObject({ refused: 0, moderationEntries: 1 });
     const read = await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
     expect(read.body).toMatchObject({ text: '', sources: [], redacted: true });
     await eventually(async () =>
-      expect(JSON.stringify((await postOn(mirror)).body)).not.toContain('Example Street'),
+      expect(JSON.stringify((await postOn(instances.mirror)).body)).not.toContain('Example Street'),
     );
-    const stored = await mirrorDb.note.findUniqueOrThrow({ where: { id: noteId } });
+    const stored = await instances.mirrorDb.note.findUniqueOrThrow({ where: { id: noteId } });
     expect(stored).toMatchObject({ text: '', sources: [], redacted: true });
     // The mirror shows its origin's log, entry for entry.
     const originLog = (await onOrigin().get(`/communities/${community.slug}/moderation/log`)).body;
@@ -193,7 +152,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       'REDACT',
     ]);
 
-    for (const url of [originUrl, mirrorUrl]) {
+    for (const url of [instances.originUrl, instances.mirrorUrl]) {
       const report = await verifyExport(httpSource(url, community.slug));
       expect(report.discrepancies).toEqual([]);
       expect(report).toMatchObject({
@@ -208,20 +167,14 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
     const second = await createInstanceDatabase(run, 'moderation-mirror-2');
     const fresh = await createTestApp({ DATABASE_URL: second.url });
     try {
-      const freshPuller = new MirrorPuller(
-        fresh.get(PrismaService),
-        fresh.get(GroupTreeStore),
-        fresh.get(ScoringOutbox),
-        fresh.get(ModerationLogStore),
-      );
       const id = (
         await request(fresh.getHttpServer())
           .post('/mirrors')
           .set(operator)
-          .send({ origin: originUrl, community: community.slug })
+          .send({ origin: instances.originUrl, community: community.slug })
           .expect(201)
       ).body.id;
-      const outcome = await freshPuller.pull(id);
+      const outcome = await pullerOf(fresh).pull(id);
       expect(outcome).toMatchObject({
         accepted: { notes: 1 },
         refused: 0,
@@ -240,7 +193,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
   it('reports an export that kept the text, or lost a log entry, as discrepancies', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'bn-moderation-'));
     try {
-      await saveExport(httpSource(originUrl, community.slug), folder);
+      await saveExport(httpSource(instances.originUrl, community.slug), folder);
       const edit = async (stream: string, change: (lines: Json[]) => Json[]) => {
         const path = join(folder, `${stream}.ndjson`);
         const original = await readFile(path, 'utf8');

@@ -1,15 +1,11 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { JobName, JobQueue, openQueue, PruneDailyCountsJob, QueueName } from '@bridgenotes/queue';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { JobName, JobQueue, PruneDailyCountsJob, QueueName } from '@bridgenotes/queue';
+import { eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 
-import { WorkerModule } from '../worker.module';
+import { BootedWorker, bootWorker } from '../../testing/booted-worker';
 
-const run = currentTestRun();
 const DAY_MS = 86_400_000;
 
 /** A UTC day `offset` days from today, as the DATE column stores it. */
@@ -17,28 +13,16 @@ const utcDay = (offset: number) =>
   new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + offset * DAY_MS);
 
 describe('pruning the daily quota counts', () => {
-  let worker: INestApplicationContext;
+  let booted: BootedWorker<PruneDailyCountsJob>;
   let prisma: PrismaClient;
   let queue: JobQueue<PruneDailyCountsJob>;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
-    worker = await moduleRef.init();
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
-    queue = openQueue(QueueName.Scoring, {
-      backend: run.queueBackend,
-      databaseUrl: run.databaseUrl,
-      redisUrl: run.redisUrl,
-      prefix: run.queuePrefix,
-      role: 'producer',
-    });
+    booted = await bootWorker(QueueName.Scoring);
+    ({ prisma, queue } = booted);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await queue.close();
-    await prisma.$disconnect();
-  });
+  afterAll(() => booted?.close());
 
   it('is scheduled daily and keeps only the counts of today (UTC)', async () => {
     await eventually(async () =>

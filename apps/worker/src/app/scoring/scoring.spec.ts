@@ -3,7 +3,6 @@
 // split, each file would boot its own worker and repeat the helpers.
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
 import {
   Helpfulness,
   NoteClassification,
@@ -13,14 +12,7 @@ import {
   ScoringRunStatus,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import {
-  JobName,
-  JobQueue,
-  openQueue,
-  QueueName,
-  RescoreAllJob,
-  ScoreCommunityJob,
-} from '@bridgenotes/queue';
+import { JobName, JobQueue, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
 import {
   canonicalStatusHistory,
   generateSyntheticCommunity,
@@ -30,13 +22,13 @@ import {
   statusHistoryFromJson,
   type NoteStatusHistory,
 } from '@bridgenotes/scoring';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { eventually } from '@bridgenotes/testing';
 import { createHash, randomUUID } from 'node:crypto';
 
+import { BootedWorker, bootWorker } from '../../testing/booted-worker';
 import { WorkerModule } from '../worker.module';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
 
-const run = currentTestRun();
 const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
   [HelpfulnessLevel.Helpful]: Helpfulness.HELPFUL,
   [HelpfulnessLevel.SomewhatHelpful]: Helpfulness.SOMEWHAT_HELPFUL,
@@ -44,6 +36,7 @@ const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
 };
 
 describe('scoring worker', () => {
+  let booted: BootedWorker<ScoreCommunityJob | RescoreAllJob>;
   let worker: INestApplicationContext;
   let prisma: PrismaClient;
   let queue: JobQueue<ScoreCommunityJob | RescoreAllJob>;
@@ -54,23 +47,11 @@ describe('scoring worker', () => {
     // Every run here is full: these scenarios read whole-community runs (incremental runs have
     // their own spec, incremental-scoring.spec.ts).
     process.env['SCORING_FULL_RUN_INTERVAL_SECONDS'] = '0';
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
-    worker = await moduleRef.init();
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
-    queue = openQueue(QueueName.Scoring, {
-      backend: run.queueBackend,
-      databaseUrl: run.databaseUrl,
-      redisUrl: run.redisUrl,
-      prefix: run.queuePrefix,
-      role: 'producer',
-    });
+    booted = await bootWorker(QueueName.Scoring);
+    ({ worker, prisma, queue } = booted);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await queue.close();
-    await prisma.$disconnect();
-  });
+  afterAll(() => booted?.close());
 
   async function createCommunity(): Promise<{ id: string; postId: string }> {
     const id = randomUUID();

@@ -1,17 +1,13 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@bridgenotes/database';
 import { communityScope, verifyWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
-import { DeliverWebhookJob, JobName, JobQueue, openQueue, QueueName } from '@bridgenotes/queue';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { DeliverWebhookJob, JobName, JobQueue, QueueName } from '@bridgenotes/queue';
+import { eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { WorkerModule } from '../worker.module';
+import { BootedWorker, bootWorker } from '../../testing/booted-worker';
 
-const run = currentTestRun();
 const SECRET = 'whsec-test-0123456789abcdef';
 
 interface Received {
@@ -20,7 +16,7 @@ interface Received {
 }
 
 describe('webhook deliveries', () => {
-  let worker: INestApplicationContext;
+  let booted: BootedWorker<DeliverWebhookJob, JobName.DeliverWebhook>;
   let prisma: PrismaClient;
   let queue: JobQueue<DeliverWebhookJob, JobName.DeliverWebhook>;
   let server: Server;
@@ -30,15 +26,8 @@ describe('webhook deliveries', () => {
   const answers: number[] = [];
 
   beforeAll(async () => {
-    worker = await (await Test.createTestingModule({ imports: [WorkerModule] }).compile()).init();
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
-    queue = openQueue(QueueName.Webhooks, {
-      backend: run.queueBackend,
-      databaseUrl: run.databaseUrl,
-      redisUrl: run.redisUrl,
-      prefix: run.queuePrefix,
-      role: 'producer',
-    });
+    booted = await bootWorker(QueueName.Webhooks);
+    ({ prisma, queue } = booted);
     server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -52,10 +41,8 @@ describe('webhook deliveries', () => {
   });
 
   afterAll(async () => {
-    await worker.close();
-    await queue.close();
-    await prisma.$disconnect();
-    await new Promise((resolve) => server.close(resolve));
+    await booted?.close();
+    await new Promise((resolve) => server?.close(resolve));
   });
 
   /** A community with a webhook and one finished run whose changes wait in the outbox. */

@@ -70,9 +70,39 @@ export class TopicSeedDto {
 /** A day's quota beyond any human's writing: a bound on the setting, not a recommendation. */
 const MAX_DAILY_QUOTA = 10_000;
 
-const JOIN_WORK_RANGE = `joinWorkDifficulty must be from 0 to ${MAX_JOIN_WORK_DIFFICULTY}`;
+/**
+ * A whole number from 0 to `max`; each refusal names the field and its range (and that null is
+ * allowed, where it is). Applied in the order of a written stack of `@IsInt @Min @Max` (the last
+ * first), which is the order the refusals are listed in.
+ */
+const WholeNumberUpTo = (field: string, max: number, { nullable = false } = {}) => {
+  const range = `${field} must be from 0 to ${max}${nullable ? ', or null' : ''}`;
+  return applyDecorators(
+    Max(max, { message: range }),
+    Min(0, { message: range }),
+    IsInt({ message: `${field} must be a whole number${nullable ? ' or null' : ''}` }),
+  );
+};
 
-/** An optional setting that, when given, is a number: not @IsOptional, which lets null through. */
+/**
+ * A pseudonym's quota of one kind of write (`what` it may do) per UTC day in the community; null
+ * (the default) leaves it to the instance's setting `instanceSetting`.
+ */
+const DailyQuota = (field: string, what: string, instanceSetting: string) =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: Number,
+      nullable: true,
+      minimum: 0,
+      maximum: MAX_DAILY_QUOTA,
+      description: `${what} per UTC day in this community; 0: no quota; null (the default): the instance's ${instanceSetting}`,
+    }),
+    // Null is a value here (the instance's setting), so @IsOptional, unlike the other settings.
+    IsOptional(),
+    WholeNumberUpTo(field, MAX_DAILY_QUOTA, { nullable: true }),
+  );
+
+/** OPEN communities' proof-of-work per join: the one setting whose documentation is this long. */
 const JoinWorkDifficulty = () =>
   applyDecorators(
     ApiPropertyOptional({
@@ -83,10 +113,8 @@ const JoinWorkDifficulty = () =>
       description:
         'OPEN communities: the proof-of-work each join needs, in leading zero bits of SHA-256 (about 2^n hashes; 20 takes a phone a few seconds). 0 (the default): none. See docs/operations.md',
     }),
-    ValidateIf((_, value) => value !== undefined),
-    IsInt({ message: 'joinWorkDifficulty must be a whole number' }),
-    Min(0, { message: JOIN_WORK_RANGE }),
-    Max(MAX_JOIN_WORK_DIFFICULTY, { message: JOIN_WORK_RANGE }),
+    OptionalNotNull(),
+    WholeNumberUpTo('joinWorkDifficulty', MAX_JOIN_WORK_DIFFICULTY),
   );
 
 /** An origin as browsers send it: lowercase scheme and host, a port only when not the default. */
@@ -148,9 +176,7 @@ export class CreateCommunityDto {
       'The rating impact a pseudonym must earn before it may write notes; it also lifts a writing lock. 0 (the default): anyone may write. Recommended: 5, as Community Notes, once the community has notes to rate (in a new community nobody could earn it before the first note)',
   })
   @OptionalNotNull()
-  @IsInt({ message: 'earnInImpact must be a whole number' })
-  @Min(0, { message: 'earnInImpact must be from 0 to 100' })
-  @Max(100, { message: 'earnInImpact must be from 0 to 100' })
+  @WholeNumberUpTo('earnInImpact', 100)
   earnInImpact?: number;
 
   @ApiPropertyOptional({
@@ -162,9 +188,7 @@ export class CreateCommunityDto {
       'How many invite codes each member may create by proof (INVITE communities); 0: only the operator invites',
   })
   @OptionalNotNull()
-  @IsInt({ message: 'inviteQuota must be a whole number' })
-  @Min(0, { message: 'inviteQuota must be from 0 to 100' })
-  @Max(100, { message: 'inviteQuota must be from 0 to 100' })
+  @WholeNumberUpTo('inviteQuota', 100)
   inviteQuota?: number;
 
   @ApiPropertyOptional({
@@ -178,37 +202,14 @@ export class CreateCommunityDto {
   @ValidateNested({ each: true })
   @Type(() => TopicSeedDto)
   topicSeeds?: TopicSeedDto[];
+
   @JoinWorkDifficulty()
   joinWorkDifficulty?: number;
 
-  @ApiPropertyOptional({
-    type: Number,
-    nullable: true,
-    minimum: 0,
-    maximum: MAX_DAILY_QUOTA,
-    description:
-      "Notes one pseudonym may write per UTC day in this community; 0: no quota; null (the default): the instance's NOTES_PER_DAY",
-  })
-  @IsOptional()
-  @IsInt({ message: 'notesPerDay must be a whole number or null' })
-  @Min(0, { message: `notesPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
-  @Max(MAX_DAILY_QUOTA, { message: `notesPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
+  @DailyQuota('notesPerDay', 'Notes one pseudonym may write', 'NOTES_PER_DAY')
   notesPerDay?: number | null;
 
-  @ApiPropertyOptional({
-    type: Number,
-    nullable: true,
-    minimum: 0,
-    maximum: MAX_DAILY_QUOTA,
-    description:
-      "Note requests one pseudonym may make per UTC day in this community; 0: no quota; null (the default): the instance's NOTE_REQUESTS_PER_DAY",
-  })
-  @IsOptional()
-  @IsInt({ message: 'noteRequestsPerDay must be a whole number or null' })
-  @Min(0, { message: `noteRequestsPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null` })
-  @Max(MAX_DAILY_QUOTA, {
-    message: `noteRequestsPerDay must be from 0 to ${MAX_DAILY_QUOTA}, or null`,
-  })
+  @DailyQuota('noteRequestsPerDay', 'Note requests one pseudonym may make', 'NOTE_REQUESTS_PER_DAY')
   noteRequestsPerDay?: number | null;
 }
 

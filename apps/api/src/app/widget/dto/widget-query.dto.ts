@@ -1,3 +1,4 @@
+import { PartialType, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
@@ -31,21 +32,7 @@ export class FrameQuery {
   locale?: string;
 }
 
-export class DemoQuery {
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: 'community must be a community slug' })
-  community?: string;
-
-  @IsOptional()
-  @IsString({ message: 'post must be text' })
-  @Length(1, 2048, { message: 'post must be 1 to 2048 characters' })
-  post?: string;
-
-  @IsOptional()
-  @IsIn(THEMES, { message: 'theme must be light, dark or auto' })
-  theme?: string;
-
-  @IsOptional()
-  @Matches(LOCALE_PATTERN, { message: 'locale must be a language tag such as fr or pt-BR' })
-  locale?: string;
-}
+/** The demo page's query: the frame's, all optional (the demo community by default), no parent. */
+export class DemoQuery extends PartialType(
+  PickType(FrameQuery, ['community', 'post', 'theme', 'locale'] as const),
+) {}

@@ -1,0 +1,38 @@
+import type { Client } from 'pg';
+import type { Frame, Page } from 'playwright-core';
+
+import { eventually } from '@bridgenotes/testing';
+
+/** The widget's frame on `page`, once the embed script has made it and it has loaded. */
+export const widgetFrame = (page: Page): Promise<Frame> =>
+  eventually(async () => {
+    const frame = await (await page.waitForSelector('bridgenotes-widget iframe')).contentFrame();
+    if (!frame) throw new Error('no frame yet');
+    return frame;
+  });
+
+/** A post known by its URL, written straight to the database; its id. */
+export async function insertPost(database: Client, url: string): Promise<string> {
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`,
+    [url],
+  );
+  return rows[0].id;
+}
+
+/**
+ * A note as the API stores a proven one (by pseudonym 7, unscored), written straight to the
+ * database: the widget tests read notes, and need no proof to have one. Its id.
+ */
+export async function insertNote(
+  database: Client,
+  note: { communityId: string; postId: string; text: string; sources: string[] },
+): Promise<string> {
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
+     VALUES (gen_random_uuid(), $1, $2, '7', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+             '{MISSING_IMPORTANT_CONTEXT}', $3, $4) RETURNING id`,
+    [note.communityId, note.postId, note.text, note.sources],
+  );
+  return rows[0].id;
+}

@@ -1,0 +1,100 @@
+// What every Bridgenotes prover Web Worker does the same way, the widget's and the browser
+// extension's: answering from the identity alone, proving an action, and the message loop. They
+// differ only in where the group and the circuit files come from.
+import { Group, Identity } from '@semaphore-protocol/core';
+import { proveAction, pseudonymOf } from '@bridgenotes/client';
+import type { JsonValue } from '@bridgenotes/protocol';
+
+/** The requests a prover answers from the member's identity alone, without a proof. */
+export type IdentityRequest =
+  | { id: number; type: 'create' }
+  | { id: number; type: 'commitment'; backup: string }
+  | { id: number; type: 'pseudonym'; backup: string; scope: string };
+
+export interface IdentityAnswer {
+  id: number;
+  ok: true;
+  backup?: string;
+  commitment?: string;
+  pseudonym?: string;
+}
+
+/** The answer to an identity request; undefined for any other request. */
+export function answerFromIdentity(request: {
+  id: number;
+  type: string;
+}): IdentityAnswer | undefined {
+  const { id } = request;
+  if (request.type === 'create') {
+    const identity = new Identity();
+    return { id, ok: true, backup: identity.export(), commitment: identity.commitment.toString() };
+  }
+  if (request.type === 'commitment') {
+    const { backup } = request as Extract<IdentityRequest, { type: 'commitment' }>;
+    return { id, ok: true, commitment: Identity.import(backup).commitment.toString() };
+  }
+  if (request.type === 'pseudonym') {
+    const { backup, scope } = request as Extract<IdentityRequest, { type: 'pseudonym' }>;
+    return { id, ok: true, pseudonym: pseudonymOf(Identity.import(backup), scope) };
+  }
+  return undefined;
+}
+
+/** An action to prove, as the page asked for it. */
+export interface ActionToProve {
+  community: { id: string; scope: string };
+  kind: string;
+  target: string;
+  payload: { [key: string]: unknown };
+  /** When not the current minute: a changed rating's (nextRatingMinute). */
+  clientMinute?: number;
+}
+
+/** Proves `action` as `identity`, a member of `group`: the answer the page sends to the API. */
+export async function proveForApi(
+  id: number,
+  identity: Identity,
+  group: Group,
+  action: ActionToProve,
+  files: { wasm: Uint8Array; zkey: Uint8Array },
+) {
+  // snarkjs reads Uint8Arrays as in-memory files; Semaphore's types name only paths.
+  const artifacts = files as unknown as { wasm: string; zkey: string };
+  const { action: signed, proof } = await proveAction(
+    identity,
+    group,
+    {
+      kind: action.kind,
+      community: action.community,
+      target: action.target,
+      payload: action.payload as { [key: string]: JsonValue },
+      clientMinute: action.clientMinute,
+    },
+    artifacts,
+  );
+  return {
+    id,
+    ok: true as const,
+    proven: { clientMinute: signed.clientMinute, proof: { ...proof } },
+  };
+}
+
+/**
+ * Runs this Web Worker: each message answered by `handle`, a failure as `{ ok: false, error }`
+ * with the request's id, so the page's pending call settles either way.
+ */
+export function serveRequests<Request extends { id: number }, Response>(
+  handle: (request: Request) => Promise<Response>,
+): void {
+  const scope = self as unknown as {
+    onmessage: ((event: MessageEvent<Request>) => void) | null;
+    postMessage(message: Response | { id: number; ok: false; error: string }): void;
+  };
+  scope.onmessage = (event) => {
+    handle(event.data).then(
+      (response) => scope.postMessage(response),
+      (error: Error) =>
+        scope.postMessage({ id: event.data.id, ok: false, error: error.message || String(error) }),
+    );
+  };
+}
