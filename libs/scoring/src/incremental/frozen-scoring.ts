@@ -138,6 +138,7 @@ export function scoreWithFrozenRaters(
     expansionPlus: statusesOf(EXPANSION_PLUS_RULES, false, new Uint8Array(notes).fill(1)),
     gaussian,
     gaussianCoreWithTopics: gaussian,
+    excluded,
   };
   const models = metaScore(scorers);
   const stable = stabiliseStatuses(input, core.status, options.nowMs, models);
