@@ -64,8 +64,9 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
   const group = groupFromLeaves(leaves);
   if (group.indexOf(identity.commitment) === -1) {
     // A join is answered before its batch is sealed (docs/threat-model.md): not in the leaves yet.
+    // A quiet community seals after SEAL_MAX_WAIT_SECONDS (hours by default): say so honestly.
     throw new Error(
-      'Your membership is still being sealed with other joins: try again in a few minutes.',
+      'Your membership is waiting to be sealed with other joins, which keeps when you joined private. In a quiet community this can take a few hours: try again later.',
     );
   }
   return proveForApi(request.id, identity, group, request, files);
