@@ -51,6 +51,9 @@ describe('from proven ratings to published statuses', () => {
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
       SCORING_DEBOUNCE_SECONDS: '2',
       SCORING_CRON: 'off',
+      // Every run is full: this flow reads whole-community runs (incremental runs are covered by
+      // the worker's incremental-scoring.spec.ts).
+      SCORING_FULL_RUN_INTERVAL_SECONDS: '0',
     };
     api = startBuiltApp('api', env);
     worker = startBuiltApp('worker', env);
