@@ -2,7 +2,7 @@ import { Environment } from '@bridgenotes/config';
 import type { NextFunction, Request, Response } from 'express';
 
 import { FloodFigures } from './flood-figures';
-import { RateLimitBudgets, rateLimitedMessage } from './rate-limit-budgets';
+import { RateLimitBudgets, rateLimitedError, rateLimitHeaders } from './rate-limit-budgets';
 import { RouteClasses } from './route-classes';
 
 /**
@@ -51,23 +51,22 @@ export function earlyRefusal(
     const limit = budgets.limitOf(rateLimitClass);
     const refuse = (at: number): void => {
       const retry = Math.max(1, Math.ceil((until - at) / 1_000));
+      const error = rateLimitedError(rateLimitClass, limit, window, retry);
+      const { message, details } = error.getResponse() as { message: string; details: unknown };
+      // The exception filter's shape (all-exceptions.filter.ts), without a request id.
       const body = JSON.stringify({
         statusCode: 429,
         error: 'Too Many Requests',
-        message: rateLimitedMessage(rateLimitClass, limit, window, retry),
-        code: 'RATE_LIMITED',
-        details: { class: rateLimitClass, limit, windowSeconds: window },
+        message,
+        code: error.code,
+        details,
       });
       response.writeHead(429, {
         'Content-Type': 'application/json; charset=utf-8',
         'Content-Length': Buffer.byteLength(body),
         'X-Content-Type-Options': 'nosniff',
         'Retry-After': retry,
-        'RateLimit-Policy': `"${rateLimitClass}";q=${limit};w=${window}`,
-        RateLimit: `"${rateLimitClass}";r=0;t=${retry}`,
-        'RateLimit-Limit': limit,
-        'RateLimit-Remaining': 0,
-        'RateLimit-Reset': retry,
+        ...rateLimitHeaders(rateLimitClass, limit, window, 0, retry),
       });
       // The body is not read: Node discards it, and the connection stays open for the next request.
       response.end(body);

@@ -14,6 +14,26 @@ function checkBody(proven: ProvenAction, pointsOf?: ProvenAction) {
   return { action: { kind, target, payload, clientMinute }, proof };
 }
 
+/**
+ * An API with one verifier thread and `queue` places before it, a community of one member, and
+ * two genuine proofs of that member (whose points a forgery swaps).
+ */
+async function oneVerifierThread(queue: string) {
+  const app = await createTestApp({
+    PROOF_VERIFIER_THREADS: '1',
+    PROOF_VERIFIER_QUEUE: queue,
+    RATE_LIMIT_WRITES: '1000',
+    TRUST_PROXY_HOPS: '1',
+  });
+  const member = createIdentity();
+  const community = await communityWithMembers(app, [member]);
+  const prove = await prover(app, community);
+  const rating = { helpfulness: 'HELPFUL', tags: [] };
+  const genuine = await prove(member, 'rating.put', 'note:1', rating);
+  const other = await prove(member, 'rating.put', 'note:2', rating);
+  return { app, community, genuine, other };
+}
+
 /** Verification cost bounded, with real proofs: a bounded queue, and bad proofs kept apart. */
 describe('proof verification under load', () => {
   let app: INestApplication;
@@ -24,17 +44,7 @@ describe('proof verification under load', () => {
   const url = () => `/communities/${community.slug}/proofs/check`;
 
   beforeAll(async () => {
-    app = await createTestApp({
-      PROOF_VERIFIER_THREADS: '1',
-      PROOF_VERIFIER_QUEUE: '1',
-      RATE_LIMIT_WRITES: '1000',
-      TRUST_PROXY_HOPS: '1',
-    });
-    const member = createIdentity();
-    community = await communityWithMembers(app, [member]);
-    const prove = await prover(app, community);
-    genuine = await prove(member, 'rating.put', 'note:1', { helpfulness: 'HELPFUL', tags: [] });
-    other = await prove(member, 'rating.put', 'note:2', { helpfulness: 'HELPFUL', tags: [] });
+    ({ app, community, genuine, other } = await oneVerifierThread('1'));
   });
 
   afterAll(() => app.close());
@@ -93,17 +103,7 @@ describe("a forger's proofs waiting for the verifier", () => {
   const url = () => `/communities/${community.slug}/proofs/check`;
 
   beforeAll(async () => {
-    app = await createTestApp({
-      PROOF_VERIFIER_THREADS: '1',
-      PROOF_VERIFIER_QUEUE: '16',
-      RATE_LIMIT_WRITES: '1000',
-      TRUST_PROXY_HOPS: '1',
-    });
-    const member = createIdentity();
-    community = await communityWithMembers(app, [member]);
-    const prove = await prover(app, community);
-    genuine = await prove(member, 'rating.put', 'note:1', { helpfulness: 'HELPFUL', tags: [] });
-    other = await prove(member, 'rating.put', 'note:2', { helpfulness: 'HELPFUL', tags: [] });
+    ({ app, community, genuine, other } = await oneVerifierThread('16'));
   });
 
   afterAll(() => app.close());

@@ -13,18 +13,44 @@ const MAX_SUSPECTS = 10_000;
 /** The client's keyed hash, computed once per request (the early refusal, then the guard). */
 const CLIENT_KEY = Symbol('client key');
 
-/** The message of a 429 RATE_LIMITED, the same whether the store or the memory answers it. */
-export function rateLimitedMessage(
+/**
+ * The 429 RATE_LIMITED, the same whether the store or the memory (early-refusal.ts) answers it.
+ */
+export function rateLimitedError(
   rateLimitClass: RateLimitClass,
   limit: number,
   window: number,
   retry: number,
-): string {
-  return (
+): ApiError {
+  const message =
     `Too many ${rateLimitClass} from this client: at most ${limit} every ${window} s` +
     (rateLimitClass === 'writes' ? ' (a failed proof counts for several)' : '') +
-    `; retry in ${retry} s`
-  );
+    `; retry in ${retry} s`;
+  return new ApiError('RATE_LIMITED', message, {
+    class: rateLimitClass,
+    limit,
+    windowSeconds: window,
+  });
+}
+
+/**
+ * The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers) and the separate ones most
+ * clients still read, on every answer of a limited class.
+ */
+export function rateLimitHeaders(
+  rateLimitClass: RateLimitClass,
+  limit: number,
+  window: number,
+  remaining: number,
+  reset: number,
+): Record<string, string | number> {
+  return {
+    'RateLimit-Policy': `"${rateLimitClass}";q=${limit};w=${window}`,
+    RateLimit: `"${rateLimitClass}";r=${remaining};t=${reset}`,
+    'RateLimit-Limit': limit,
+    'RateLimit-Remaining': remaining,
+    'RateLimit-Reset': reset,
+  };
 }
 
 /** Per-client budgets of each class of route, over the shared store. */
@@ -141,23 +167,14 @@ export class RateLimitBudgets {
       this.blocked.block(this.clientOf(request), rateLimitClass, until);
     }
     if (!response.headersSent) {
-      // The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers) and the separate ones
-      // most clients still read.
-      response.setHeader('RateLimit-Policy', `"${rateLimitClass}";q=${limit};w=${window}`);
-      response.setHeader('RateLimit', `"${rateLimitClass}";r=${remaining};t=${reset}`);
-      response.setHeader('RateLimit-Limit', limit);
-      response.setHeader('RateLimit-Remaining', remaining);
-      response.setHeader('RateLimit-Reset', reset);
+      const headers = rateLimitHeaders(rateLimitClass, limit, window, remaining, reset);
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     }
     if (record.isBlocked && hits === 1) {
       const retry = Math.max(1, record.timeToBlockExpire);
       response.setHeader('Retry-After', retry);
       this.figures.refusedByStore[rateLimitClass] += 1;
-      throw new ApiError('RATE_LIMITED', rateLimitedMessage(rateLimitClass, limit, window, retry), {
-        class: rateLimitClass,
-        limit,
-        windowSeconds: window,
-      });
+      throw rateLimitedError(rateLimitClass, limit, window, retry);
     }
   }
 
