@@ -14,6 +14,7 @@ import { HomeModule } from './home/home.module';
 import { loggingOptions } from './logging/logging.options';
 import { LookupModule } from './lookup/lookup.module';
 import { MembershipModule } from './membership/membership.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MirrorsModule } from './mirrors/mirrors.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { NotesModule } from './notes/notes.module';
@@ -39,6 +40,7 @@ import { WidgetModule } from './widget/widget.module';
     }),
     LookupModule,
     MembershipModule,
+    MetricsModule,
     MirrorsModule,
     ModerationModule,
     NotesModule,

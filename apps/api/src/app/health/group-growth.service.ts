@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
+import { Gauge } from 'prom-client';
+
+import { MetricsRegistry } from '../metrics/metrics-registry';
 
 export interface GroupGrowth {
   community: string;
@@ -22,7 +25,22 @@ export class GroupGrowthService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly env: Environment,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    const abnormal = () => this.abnormal().catch((): GroupGrowth[] => []);
+    new Gauge({
+      name: 'bridgenotes_group_joined_last_hour',
+      help: `Members gained in the last hour by each community above GROUP_GROWTH_ALERT_PER_HOUR (${env.GROUP_GROWTH_ALERT_PER_HOUR}); absent when none is.`,
+      labelNames: ['community'],
+      registers: [metrics],
+      async collect() {
+        this.reset();
+        for (const { community, joinedLastHour } of await abnormal()) {
+          this.set({ community }, joinedLastHour);
+        }
+      },
+    });
+  }
 
   async abnormal(): Promise<GroupGrowth[]> {
     const threshold = this.env.GROUP_GROWTH_ALERT_PER_HOUR;

@@ -3,7 +3,7 @@ import { eventually } from '@bridgenotes/testing';
 import request from 'supertest';
 
 import { communityWithMembers, createIdentity } from '../../testing/members';
-import { createTestApp } from '../../testing/test-app';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 describe('abnormal group growth', () => {
   let app: INestApplication;
@@ -14,13 +14,19 @@ describe('abnormal group growth', () => {
 
   afterAll(() => app.close());
 
-  it('is reported in /ready, which stays ready, for the communities that grew', async () => {
-    const growing = await communityWithMembers(app, [
+  let growing: { slug: string };
+  let quiet: { slug: string };
+
+  beforeAll(async () => {
+    growing = await communityWithMembers(app, [
       createIdentity(),
       createIdentity(),
       createIdentity(),
     ]);
-    const quiet = await communityWithMembers(app, [createIdentity()]);
+    quiet = await communityWithMembers(app, [createIdentity()]);
+  });
+
+  it('is reported in /ready, which stays ready, for the communities that grew', async () => {
     // Readiness may take a moment after boot (the queue's first connection).
     const response = await eventually(() => request(app.getHttpServer()).get('/ready').expect(200));
     expect(response.body.status).toBe('ready');
@@ -30,5 +36,14 @@ describe('abnormal group growth', () => {
     }[];
     expect(reported).toContainEqual({ community: growing.slug, joinedLastHour: 3 });
     expect(reported.map((entry) => entry.community)).not.toContain(quiet.slug);
+  });
+
+  it('is a gauge in the operator metrics, for those communities only', async () => {
+    const { text } = await request(app.getHttpServer())
+      .get('/metrics')
+      .set('Authorization', `Bearer ${OPERATOR_KEY}`)
+      .expect(200);
+    expect(text).toContain(`bridgenotes_group_joined_last_hour{community="${growing.slug}"} 3\n`);
+    expect(text).not.toContain(`community="${quiet.slug}"`);
   });
 });

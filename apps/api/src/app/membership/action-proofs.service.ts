@@ -14,9 +14,12 @@ import {
   RootStatus,
 } from '@bridgenotes/protocol';
 
+import { Gauge } from 'prom-client';
+
 import { ApiError } from '../common/api-error';
 import { requestContext } from '../common/request-context';
 import type { CommunityKey } from '../communities/communities.service';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 
 export type ActionInput = Omit<Action, 'community'>;
 
@@ -36,9 +39,19 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     private readonly prisma: PrismaService,
     private readonly env: Environment,
     private readonly moderation: ModerationLogStore,
+    metrics: MetricsRegistry,
   ) {
-    this.verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS, {
+    const verifier = createProofVerifier(env.PROOF_VERIFIER_THREADS, {
       maxQueued: env.PROOF_VERIFIER_QUEUE,
+    });
+    this.verifier = verifier;
+    new Gauge({
+      name: 'bridgenotes_proof_verifier_queued',
+      help: `Proofs waiting for a verifier thread now (at most PROOF_VERIFIER_QUEUE, ${env.PROOF_VERIFIER_QUEUE}).`,
+      registers: [metrics],
+      collect() {
+        this.set(verifier.queued);
+      },
     });
   }
 
@@ -100,11 +113,6 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
       if (!(error instanceof ProofVerifierUnavailableError)) throw error;
       throw ApiError.of('PROOF_VERIFIER_UNAVAILABLE');
     }
-  }
-
-  /** Proofs waiting for a verifier thread now (GET /metrics). */
-  get queuedProofs(): number {
-    return this.verifier.queued;
   }
 
   /** Current, or replaced less than the window ago (Semaphore's `merkleTreeDuration`). */

@@ -71,7 +71,7 @@ export function earlyRefusal(
       // The body is not read: Node discards it, and the connection stays open for the next request.
       response.end(body);
     };
-    figures.refusedEarly[rateLimitClass] += 1;
+    figures.rateLimitedOnce(rateLimitClass, 'early');
     if (held >= MAX_HELD) return refuse(now);
     held += 1;
     setTimeout(() => {

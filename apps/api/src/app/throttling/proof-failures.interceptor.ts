@@ -49,10 +49,10 @@ export class ProofFailuresInterceptor implements NestInterceptor {
         const request = http.getRequest<Request>();
         const response = http.getResponse<Response>();
         if (code === SHED || code === WITHDRAWN) response.setHeader('Retry-After', 1);
-        if (code === SHED) this.figures.verifierShed += 1;
-        if (code === WITHDRAWN) this.figures.proofsWithdrawn += 1;
+        if (code === SHED) this.figures.proofRefused('shed');
+        if (code === WITHDRAWN) this.figures.proofRefused('withdrawn');
         if (code !== COSTLY_FAILURE) return throwError(() => error);
-        this.figures.proofsInvalid += 1;
+        this.figures.proofRefused('invalid');
         // The client was marked when its proof failed (ActionProofsService's onInvalid).
         const extra = this.env.RATE_LIMIT_FAILED_PROOF_COST - 1;
         if (extra < 1) return throwError(() => error);

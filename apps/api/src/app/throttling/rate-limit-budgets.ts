@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import type { Request, Response } from 'express';
+import { Gauge } from 'prom-client';
 
 import { ApiError } from '../common/api-error';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 import { BlockedClients } from './blocked-clients';
 import { ClientKeys } from './client-keys';
 import { FloodFigures } from './flood-figures';
@@ -70,8 +72,18 @@ export class RateLimitBudgets {
     private readonly env: Environment,
     private readonly store: RateLimitStore,
     private readonly figures: FloodFigures,
+    metrics: MetricsRegistry,
   ) {
     this.keys = new ClientKeys(env.RATE_LIMIT_SECRET);
+    const { blocked } = this;
+    new Gauge({
+      name: 'bridgenotes_blocked_clients',
+      help: 'Clients this process remembers as over a limit (a count; none is named).',
+      registers: [metrics],
+      collect() {
+        this.set(blocked.size);
+      },
+    });
   }
 
   limitOf(rateLimitClass: RateLimitClass): number {
@@ -173,7 +185,7 @@ export class RateLimitBudgets {
     if (record.isBlocked && hits === 1) {
       const retry = Math.max(1, record.timeToBlockExpire);
       response.setHeader('Retry-After', retry);
-      this.figures.refusedByStore[rateLimitClass] += 1;
+      this.figures.rateLimitedOnce(rateLimitClass, 'store');
       throw rateLimitedError(rateLimitClass, limit, window, retry);
     }
   }
