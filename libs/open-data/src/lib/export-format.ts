@@ -2,7 +2,7 @@ import type { ModerationLogEntry, ProofJson } from '@bridgenotes/protocol';
 import type { RatingHelpfulness, ShownStatus, StatusHistoryJson } from '@bridgenotes/scoring';
 
 /**
- * The open-data export of one community: a manifest and ten NDJSON streams, the same whether
+ * The open-data export of one community: a manifest and eleven NDJSON streams, the same whether
  * served by an instance (`GET /communities/{slug}/export[/{stream}]`) or saved to a folder
  * (`manifest.json` and `{stream}.ndjson`). Times are ISO 8601 UTC; big numbers decimal strings.
  */
@@ -19,6 +19,7 @@ export const EXPORT_STREAMS = [
   'results',
   'standings',
   'moderation',
+  'frozen-raters',
 ] as const;
 
 export type ExportStream = (typeof EXPORT_STREAMS)[number];
@@ -115,6 +116,11 @@ export interface NoteRecord extends Positioned {
    * the message the moderation log's REDACT entry recorded (docs/moderation.md).
    */
   redacted?: boolean;
+  /**
+   * The change batch (decimal) that last changed what this record shows: a run with
+   * `changedThrough` at or above it read the note as it is here. Absent in older exports.
+   */
+  changedBatch?: string;
 }
 
 export interface RatingRecord extends Positioned {
@@ -125,6 +131,8 @@ export interface RatingRecord extends Positioned {
   tags: string[];
   clientMinute: number;
   proof: ProofJson;
+  /** As `NoteRecord.changedBatch`: a replaced rating moves to a later batch. */
+  changedBatch?: string;
 }
 
 /** A member's request for a note on a post: one per pseudonym and post. */
@@ -195,6 +203,11 @@ export interface ResultRecord extends Positioned {
   history: StatusHistoryJson | null;
   /** The history that run started from (null when the note had none): its input, with the rest. */
   previousHistory: StatusHistoryJson | null;
+  /**
+   * For a note an incremental run rescored since the full run `runId` (the `frozen-raters`
+   * stream's), the history it started that full run from, which `previousHistory` no longer is.
+   */
+  base?: { runId: string; history: StatusHistoryJson | null };
 }
 
 /**
@@ -215,6 +228,18 @@ export interface StandingRecord extends Positioned {
   impactSinceLock: number;
 }
 
+/**
+ * The rater parameters a full run froze (libs/scoring `encodeFrozenRaters`, base64), which the
+ * incremental runs after it scored notes against; at most one record, the latest full run's.
+ * `changedThrough` (decimal) is the last change batch its input included: the notes and ratings
+ * with a `changedBatch` up to it are the ones it read (docs/verifiability.md).
+ */
+export interface FrozenRatersRecord extends Positioned {
+  runId: string;
+  changedThrough: string;
+  parameters: string;
+}
+
 /** An entry of the public moderation log; its cursor is its `seq`. */
 export interface ModerationRecord extends Positioned, ModerationLogEntry {}
 
@@ -229,4 +254,5 @@ export interface ExportRecords {
   results: ResultRecord;
   standings: StandingRecord;
   moderation: ModerationRecord;
+  'frozen-raters': FrozenRatersRecord;
 }

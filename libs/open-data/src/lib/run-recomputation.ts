@@ -8,6 +8,9 @@ import {
   SHOWN_STATUSES,
   shownStatus,
   statusHistoryFromJson,
+  type RunInput,
+  type ScoringInput,
+  type ScoringResult,
   type ShownStatus,
 } from '@bridgenotes/scoring';
 
@@ -22,6 +25,11 @@ export interface RunRecomputation {
   notesCompared: number;
   /** Pseudonyms whose earned standing was recomputed; null when the export has none. */
   standingsCompared: number | null;
+  /**
+   * For an incremental run, its base full run: whether its input was rebuilt and its frozen
+   * rater parameters recomputed equal, and how many notes still carry its results were compared.
+   */
+  base?: { id: string; recomputed: boolean; notesCompared: number };
 }
 
 /**
@@ -40,8 +48,36 @@ export function recomputeRun(
   report: ReportDiscrepancy,
   standings: ReadonlyMap<string, StandingRecord> | null,
 ): RunRecomputation {
-  const subject = `run ${run.id}`;
   const built = builder.build();
+  if (!checkRunInput(run, built, newerThanRun, redactedNotes, report)) {
+    return { id: run.id, recomputed: false, notesCompared: 0, standingsCompared: null };
+  }
+  const result = scoreNotes(built.input, {
+    seed: run.seed ?? undefined,
+    nowMs: built.nowMs,
+    topicSeeds: built.topicSeeds,
+  });
+  const notesCompared = compareRunResults(run, built.input, result, results, nextBy, report, {
+    onlyOwnResults: false,
+  });
+  const standingsCompared = standings
+    ? checkStandings(run.id, built.input, result, standings, report)
+    : null;
+  return { id: run.id, recomputed: true, notesCompared, standingsCompared };
+}
+
+/**
+ * Whether the exported records rebuild the run's input (its input hash), else the reason
+ * reported: records newer than the run (a warning), or an input the run cannot have read.
+ */
+export function checkRunInput(
+  run: RunRecord,
+  built: RunInput,
+  newerThanRun: number,
+  redactedNotes: number,
+  report: ReportDiscrepancy,
+): boolean {
+  const subject = `run ${run.id}`;
   // Runs before the data hash was kept publish none: the input hash alone decides.
   const sameData = typeof run.dataHash === 'string' ? built.dataHash === run.dataHash : undefined;
   if (built.inputHash === run.inputHash && sameData === false) {
@@ -82,7 +118,7 @@ export function recomputeRun(
         `the run's input hash ${run.inputHash} is not the hash of the exported notes and ratings (${built.inputHash}), and none of them is newer than the run`,
       );
     }
-    return { id: run.id, recomputed: false, notesCompared: 0, standingsCompared: null };
+    return false;
   }
   if (built.noteCount !== run.noteCount || built.ratingCount !== run.ratingCount) {
     report(
@@ -91,19 +127,36 @@ export function recomputeRun(
       `the run reports ${run.noteCount} notes and ${run.ratingCount} ratings; its input has ${built.noteCount} and ${built.ratingCount}`,
     );
   }
-  const result = scoreNotes(built.input, {
-    seed: run.seed ?? undefined,
-    nowMs: built.nowMs,
-    topicSeeds: built.topicSeeds,
-  });
+  return true;
+}
+
+/**
+ * Each note of the run's input compared with its published result (status, history, deciding
+ * model), the status changes and the regime; the run's status counts when it published its own.
+ * With `onlyOwnResults`, notes whose result a later run replaced are skipped (a base full run).
+ * Returns how many results were compared.
+ */
+export function compareRunResults(
+  run: RunRecord,
+  input: ScoringInput,
+  result: ScoringResult,
+  results: Map<string, ResultRecord>,
+  nextBy: Map<string, ShownStatus>,
+  report: ReportDiscrepancy,
+  options: { onlyOwnResults: boolean; communityCounts?: boolean },
+): number {
+  const subject = `run ${run.id}`;
+  let compared = 0;
   const counts = Object.fromEntries(SHOWN_STATUSES.map((status) => [status, 0])) as Record<
     ShownStatus,
     number
   >;
-  built.input.noteIds.forEach((noteId, index) => {
+  input.noteIds.forEach((noteId, index) => {
     const expected = shownStatus(result.finalStatus[index] as NoteStatus);
     counts[expected] += 1;
     const published = results.get(noteId);
+    if (options.onlyOwnResults && published?.runId !== run.id) return;
+    compared += 1;
     if (!published || published.runId !== run.id) {
       report(
         'RESULT_NOT_FROM_RUN',
@@ -160,6 +213,8 @@ export function recomputeRun(
       `the run says the ${JSON.stringify(run.regime)} regime decided its statuses; its input gives "${result.regime.regime}" (${result.regime.establishedRaters} members with 10 ratings, ${(100 * result.regime.coreKeptShare).toFixed(1)} % of ratings kept by the Core's filters)`,
     );
   }
+  // An incremental run publishes the community's counts, most of them other runs' statuses.
+  if (options.communityCounts) return compared;
   const claimed = run.statusCounts;
   if (!claimed || SHOWN_STATUSES.some((status) => claimed[status] !== counts[status])) {
     report(
@@ -168,13 +223,5 @@ export function recomputeRun(
       `the run reports status counts ${JSON.stringify(claimed)}, the algorithm gives ${JSON.stringify(counts)}`,
     );
   }
-  const standingsCompared = standings
-    ? checkStandings(run.id, built.input, result, standings, report)
-    : null;
-  return {
-    id: run.id,
-    recomputed: true,
-    notesCompared: built.input.noteIds.length,
-    standingsCompared,
-  };
+  return compared;
 }

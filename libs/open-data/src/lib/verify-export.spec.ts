@@ -147,7 +147,7 @@ describe('verifyExport', () => {
     expect(report.proofs).toMatchObject({ checked: 1, groth16Verified: 0 });
   });
 
-  it('warns that an incremental latest run is not recomputed, and recomputes a full one', async () => {
+  it('warns that an incremental run without its base parameters cannot be recomputed, and recomputes a full one', async () => {
     const { manifest, members, roots } = community([11n, 22n]);
     const scoredRun = (id: string, at: number, kind: RunRecord['kind']): RunRecord => ({
       cursor: String(at),
@@ -173,9 +173,12 @@ describe('verifyExport', () => {
     const skipped = await verifyExport(
       source(manifest, { members, roots: roots.slice(0, 1), runs: [full, incremental] }),
     );
-    expect(skipped).toMatchObject({ verdict: 'VERIFIED', run: null });
+    expect(skipped).toMatchObject({
+      verdict: 'VERIFIED',
+      run: { id: incremental.id, recomputed: false, notesCompared: 0 },
+    });
     expect(skipped.discrepancies).toEqual([
-      expect.objectContaining({ code: 'RUN_INCREMENTAL', severity: 'warning' }),
+      expect.objectContaining({ code: 'RUN_BASE_MISSING', severity: 'warning' }),
     ]);
     // The same record as a full run is recomputed (and its made-up input hash refused).
     const recomputed = await verifyExport(

@@ -25,6 +25,7 @@ import {
 import { noteDeleteAction, noteRequestAction, ratingAction } from './actions';
 import type {
   ExportManifest,
+  FrozenRatersRecord,
   MemberRecord,
   ResultRecord,
   RootRecord,
@@ -33,6 +34,7 @@ import type {
 } from './export-format';
 import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
+import { IncrementalRecomputation } from './incremental-recomputation';
 import { checkRootHistory } from './root-history';
 import { recomputeRun, type RunRecomputation } from './run-recomputation';
 import {
@@ -184,6 +186,21 @@ export async function verifyExport(
     sameAlgorithm && Number.isSafeInteger(runTime) && topicSeeds
       ? new RunInputBuilder(runTime, topicSeeds)
       : undefined;
+  // An incremental run scored only its own notes (those whose result is its), against the
+  // frozen raters of its base full run, which is rebuilt beside it.
+  let incremental: IncrementalRecomputation | undefined;
+  if (run && builder && topicSeeds && run.kind === 'INCREMENTAL') {
+    let frozen: FrozenRatersRecord | undefined;
+    if (manifest.streams.includes('frozen-raters')) {
+      for await (const record of source.records('frozen-raters')) {
+        if (record.runId === run.baseRunId) frozen = record;
+      }
+    }
+    const base = runs.find((candidate) => candidate.id === run.baseRunId);
+    incremental = new IncrementalRecomputation(run, base, frozen, topicSeeds, report);
+  }
+  /** An incremental run's notes, whose ratings its input holds. */
+  const runNotes = new Set<string>();
   const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
   let newerThanRun = 0;
   let redactedNotes = 0;
@@ -305,7 +322,7 @@ export async function verifyExport(
       // The run started from the history its publication recorded beside the note's result.
       const result = results.get(note.id);
       const fromRun = result !== undefined && result.runId === run?.id;
-      builder?.addNote({
+      const runNote = {
         id: note.id,
         authorPseudonym: note.authorPseudonym,
         classification: note.classification,
@@ -314,7 +331,13 @@ export async function verifyExport(
         post: note.post,
         history: (fromRun && statusHistoryFromJson(result.previousHistory)) || null,
         text: note.text,
-      });
+      };
+      incremental?.addNote(runNote, note.changedBatch, result);
+      if (!incremental) builder?.addNote(runNote);
+      else if (fromRun) {
+        builder?.addNote(runNote);
+        runNotes.add(note.id);
+      }
       if (counts.notes % 1_000 === 0) progress({ stage: 'notes', done: counts.notes });
     }
 
@@ -346,7 +369,8 @@ export async function verifyExport(
       rated.add(pair);
       if (rating.clientMinute * MINUTE >= runStart - manifest.rules.clockSkewMinutes * MINUTE)
         newerThanRun += 1;
-      builder?.addRating(rating);
+      incremental?.addRating(rating);
+      if (!incremental || runNotes.has(rating.noteId)) builder?.addRating(rating);
       if (counts.ratings % 1_000 === 0) progress({ stage: 'ratings', done: counts.ratings });
     }
 
@@ -389,14 +413,15 @@ export async function verifyExport(
   }
 
   let runSummary: VerificationReport['run'] = null;
-  if (run && builder && run.kind === 'INCREMENTAL') {
-    // Its statuses rest on rater parameters fitted to the data of its base run, which the export
-    // (the data as it is now) no longer holds: only full runs are recomputed.
-    report(
-      'RUN_INCREMENTAL',
-      `run ${run.id}`,
-      `the latest run is incremental (it rescored ${run.noteCount} notes against the raters of full run ${run.baseRunId}); only full runs are recomputed, so the statuses are verified after the next full run`,
-      'warning',
+  if (run && builder && incremental) {
+    progress({ stage: 'rescoring', done: 0 });
+    runSummary = incremental.finish(
+      builder,
+      results,
+      nextBy,
+      newerThanRun,
+      redactedNotes,
+      standings,
     );
   } else if (run && builder) {
     progress({ stage: 'rescoring', done: 0 });

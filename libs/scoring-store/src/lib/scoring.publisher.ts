@@ -112,6 +112,7 @@ export class ScoringPublisher {
       async (tx) => {
         const [{ community_id: communityId }] = await tx.$queryRaw<[{ community_id: string }]>`
           SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
+        if (incremental) await this.keepBaseHistories(tx, runId, incremental.baseRunId);
         notesWritten = await this.flipNotes(tx, runId);
         if (incremental) {
           // The run's counts are the community's, as a full run's: most notes kept theirs.
@@ -123,6 +124,9 @@ export class ScoringPublisher {
           await tx.$executeRaw`
             DELETE FROM scoring_run_raters WHERE run_id <> ${runId}::uuid
                AND run_id IN (SELECT id FROM scoring_runs WHERE community_id = ${communityId}::uuid)`;
+          await tx.$executeRaw`
+            DELETE FROM scoring_base_histories
+             WHERE run_id IN (SELECT id FROM scoring_runs WHERE community_id = ${communityId}::uuid)`;
         }
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.
@@ -176,6 +180,24 @@ export class ScoringPublisher {
     };
     for (const { status, count } of rows) counts[status] = count;
     return counts;
+  }
+
+  /**
+   * Before an incremental run overwrites the starting histories of its notes: the one each note
+   * still scored by the base run started that run from, which the verifier needs to rebuild the
+   * base run's input (a note rescored before already left its own; the first one is kept).
+   */
+  private async keepBaseHistories(
+    tx: Prisma.TransactionClient,
+    runId: string,
+    baseRunId: string,
+  ): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO scoring_base_histories (run_id, note_id, status_history)
+      SELECT ${baseRunId}::uuid, n.id, n.previous_status_history
+        FROM notes n JOIN staged_note_results s ON s.note_id = n.id AND s.run_id = ${runId}::uuid
+       WHERE n.scored_run_id = ${baseRunId}::uuid
+      ON CONFLICT (run_id, note_id) DO NOTHING`;
   }
 
   /** One webhook event with every status change of the run, when the community has a webhook. */

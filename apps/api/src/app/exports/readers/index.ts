@@ -1,5 +1,6 @@
 import type { ChangeStream, ExportStream } from '@bridgenotes/open-data';
 
+import { frozenRatersReader } from './frozen-raters.reader';
 import { membersReader } from './members.reader';
 import { moderationReader } from './moderation.reader';
 import { notesReader } from './notes.reader';
@@ -24,6 +25,7 @@ export const STREAM_READERS: { [S in ExportStream]: StreamReader<S> } = {
   standings: standingsReader,
   results: resultsReader,
   moderation: moderationReader,
+  'frozen-raters': frozenRatersReader,
 };
 
 export const CHANGE_READERS: { [S in ChangeStream]: ChangeStreamReader<S> } = {

@@ -28,6 +28,7 @@ function noteRecord(note: Note & { post: Post }): NoteRecord {
     deleteProof: note.deleteProof as unknown as ProofJson | null,
     hidden: note.hidden,
     redacted: note.redacted,
+    changedBatch: String(note.changedBatch),
   };
 }
 

@@ -15,6 +15,7 @@ function ratingRecord(rating: Rating): RatingRecord {
     tags: rating.tags,
     clientMinute: rating.clientMinute,
     proof: rating.proof as unknown as ProofJson,
+    changedBatch: String(rating.changedBatch),
   };
 }
 

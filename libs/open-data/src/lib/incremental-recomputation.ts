@@ -1,0 +1,224 @@
+import {
+  ALGORITHM_VERSION,
+  decodeFrozenRaters,
+  encodeFrozenRaters,
+  freezeRaters,
+  RunInputBuilder,
+  scoreNotes,
+  scoreWithFrozenRaters,
+  statusHistoryFromJson,
+  type FrozenRaters,
+  type RunNote,
+  type ShownStatus,
+  type TopicSeed,
+} from '@bridgenotes/scoring';
+
+import type { ReportDiscrepancy } from './discrepancy';
+import type {
+  FrozenRatersRecord,
+  RatingRecord,
+  ResultRecord,
+  RunRecord,
+  StandingRecord,
+} from './export-format';
+import { checkRunInput, compareRunResults, type RunRecomputation } from './run-recomputation';
+import { checkStandings } from './verify-standings';
+
+/**
+ * An incremental latest run, verified in two steps. Its base full run is rebuilt from the
+ * records whose `changedBatch` is at most the base's `changedThrough`, with the histories the
+ * notes started it from, and scored again: its input hash must be the base's, and the rater
+ * parameters it freezes must be the exported ones (and the notes still carrying its results,
+ * and the standings, what it gives). Then the incremental run's own notes are scored against
+ * the exported parameters and compared like a full run's. A base that cannot be rebuilt is a
+ * warning; the incremental run is then recomputed from the exported parameters alone.
+ */
+export class IncrementalRecomputation {
+  private readonly frozen: FrozenRaters | undefined;
+  private readonly through: bigint | undefined;
+  /** Set while the base can still be rebuilt from the records streaming past. */
+  private baseBuilder: RunInputBuilder | undefined;
+  private readonly baseNotes = new Set<string>();
+  private missingHistories = 0;
+  private unmarked = 0;
+
+  constructor(
+    private readonly run: RunRecord,
+    private readonly base: RunRecord | undefined,
+    private readonly record: FrozenRatersRecord | undefined,
+    topicSeeds: readonly TopicSeed[],
+    private readonly report: ReportDiscrepancy,
+  ) {
+    const subject = `run ${run.id}`;
+    if (!record) {
+      report(
+        'RUN_BASE_MISSING',
+        subject,
+        `the export has no frozen rater parameters of base run ${run.baseRunId} (frozen-raters stream): the incremental run's statuses cannot be recomputed`,
+        'warning',
+      );
+      return;
+    }
+    try {
+      this.frozen = decodeFrozenRaters(Buffer.from(record.parameters, 'base64'));
+      this.through = BigInt(record.changedThrough);
+    } catch {
+      this.frozen = undefined;
+      report(
+        'RUN_BASE_MISMATCH',
+        subject,
+        `the exported frozen rater parameters of run ${record.runId} cannot be read`,
+      );
+      return;
+    }
+    const nowMs = Date.parse(base?.nowAt ?? '');
+    if (!base || base.status !== 'SUCCEEDED' || base.kind === 'INCREMENTAL') {
+      report(
+        'RUN_BASE_MISSING',
+        subject,
+        `base run ${run.baseRunId} is not a succeeded full run of the export: its frozen parameters are taken as exported`,
+        'warning',
+      );
+    } else if (
+      base.algorithmVersion !== ALGORITHM_VERSION ||
+      !Number.isSafeInteger(nowMs) ||
+      base.inputHash === null
+    ) {
+      report(
+        'RUN_BASE_OUTDATED',
+        `run ${base.id}`,
+        `base run ${base.id} (algorithm ${base.algorithmVersion}, time ${base.nowAt}) cannot be recomputed by this verifier (${ALGORITHM_VERSION}): its frozen parameters are taken as exported`,
+        'warning',
+      );
+    } else {
+      this.baseBuilder = new RunInputBuilder(nowMs, topicSeeds);
+    }
+  }
+
+  /** A note of the export: part of the base's input when changed no later than it read. */
+  addNote(note: RunNote, changedBatch: string | undefined, result: ResultRecord | undefined) {
+    const base = this.base;
+    if (!this.baseBuilder || !base) return;
+    if (changedBatch === undefined) return void (this.unmarked += 1);
+    if (BigInt(changedBatch) > (this.through as bigint)) return;
+    let history: ResultRecord['previousHistory'] = null;
+    if (result?.runId === base.id) history = result.previousHistory;
+    else if (result?.base?.runId === base.id) history = result.base.history;
+    else this.missingHistories += 1;
+    this.baseNotes.add(note.id);
+    this.baseBuilder.addNote({ ...note, history: statusHistoryFromJson(history) || null });
+  }
+
+  addRating(rating: RatingRecord): void {
+    if (!this.baseBuilder) return;
+    if (rating.changedBatch === undefined) return void (this.unmarked += 1);
+    if (BigInt(rating.changedBatch) > (this.through as bigint)) return;
+    if (this.baseNotes.has(rating.noteId)) this.baseBuilder.addRating(rating);
+  }
+
+  /** Both recomputations, once every note and rating went past. */
+  finish(
+    builder: RunInputBuilder,
+    results: Map<string, ResultRecord>,
+    nextBy: Map<string, ShownStatus>,
+    newerThanRun: number,
+    redactedNotes: number,
+    standings: ReadonlyMap<string, StandingRecord> | null,
+  ): RunRecomputation {
+    const { run, report } = this;
+    const base = this.base && this.baseBuilder ? this.recomputeBase(results, standings) : undefined;
+    const summary = {
+      id: run.id,
+      recomputed: false,
+      notesCompared: 0,
+      standingsCompared: base?.standingsCompared ?? null,
+      base: base && { id: base.id, recomputed: base.recomputed, notesCompared: base.notesCompared },
+    };
+    const built = builder.build();
+    if (!this.frozen || !checkRunInput(run, built, newerThanRun, redactedNotes, report)) {
+      return summary;
+    }
+    const result = scoreWithFrozenRaters(built.input, this.frozen, { nowMs: built.nowMs });
+    const notesCompared = compareRunResults(run, built.input, result, results, nextBy, report, {
+      onlyOwnResults: false,
+      communityCounts: true,
+    });
+    return { ...summary, recomputed: true, notesCompared };
+  }
+
+  private recomputeBase(
+    results: Map<string, ResultRecord>,
+    standings: ReadonlyMap<string, StandingRecord> | null,
+  ): RunRecomputation {
+    const base = this.base as RunRecord;
+    const record = this.record as FrozenRatersRecord;
+    const subject = `run ${base.id}`;
+    const none = { id: base.id, recomputed: false, notesCompared: 0, standingsCompared: null };
+    if (this.unmarked > 0 || this.missingHistories > 0) {
+      this.report(
+        'RUN_BASE_MISSING',
+        subject,
+        this.unmarked > 0
+          ? `${this.unmarked} notes or ratings carry no changedBatch: the data the base run read cannot be told apart, so its frozen parameters are taken as exported`
+          : `${this.missingHistories} notes of the base run have neither its result nor the history they started it from: its input cannot be rebuilt, so its frozen parameters are taken as exported`,
+        'warning',
+      );
+      return none;
+    }
+    const built = (this.baseBuilder as RunInputBuilder).build();
+    if (base.dataHash !== null && built.dataHash !== base.dataHash) {
+      this.report(
+        'RUN_BASE_OUTDATED',
+        subject,
+        `the notes and ratings changed up to batch ${record.changedThrough} are not the ones base run ${base.id} read (data hash ${built.dataHash}, not ${base.dataHash}): ratings were replaced or notes deleted or redacted since, so its frozen parameters are taken as exported`,
+        'warning',
+      );
+      return none;
+    }
+    if (built.inputHash !== base.inputHash) {
+      this.report(
+        'RUN_BASE_MISMATCH',
+        subject,
+        `the base run's notes and ratings are the exported ones, but its input hash ${base.inputHash} is not the hash of them with its time and the exported starting histories (${built.inputHash})`,
+      );
+      return none;
+    }
+    const result = scoreNotes(built.input, {
+      seed: base.seed ?? undefined,
+      nowMs: built.nowMs,
+      topicSeeds: built.topicSeeds,
+    });
+    const frozen = freezeRaters(result);
+    const exported = Buffer.from(record.parameters, 'base64');
+    if ('unusable' in frozen) {
+      this.report(
+        'RUN_BASE_MISMATCH',
+        subject,
+        `the base run cannot have frozen rater parameters (${frozen.unusable}), yet the export has some`,
+      );
+    } else if (!exported.equals(encodeFrozenRaters(frozen))) {
+      this.report(
+        'RUN_BASE_MISMATCH',
+        subject,
+        `the exported frozen rater parameters are not the ones the base run's input gives: the incremental runs scored against other raters`,
+      );
+    }
+    // The notes no run rescored since still carry the base run's results, and the standings
+    // are the base run's: both are checked against its recomputation.
+    const notesCompared = compareRunResults(
+      base,
+      built.input,
+      result,
+      results,
+      new Map(),
+      this.report,
+      {
+        onlyOwnResults: true,
+      },
+    );
+    const standingsCompared = standings
+      ? checkStandings(base.id, built.input, result, standings, this.report)
+      : null;
+    return { id: base.id, recomputed: true, notesCompared, standingsCompared };
+  }
+}
