@@ -1,14 +1,25 @@
 import { Environment } from '@bridgenotes/config';
 import { PrismaClient, PrismaService, ScoringRunStore } from '@bridgenotes/database';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
-import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
+import {
+  DEFAULT_SEED,
+  encodeFrozenRaters,
+  freezeRaters,
+  scoreNotes,
+  scoreWithFrozenRaters,
+} from '@bridgenotes/scoring';
+import {
+  IncrementalBaseStore,
+  ScoringInputLoader,
+  ScoringPublisher,
+} from '@bridgenotes/scoring-store';
 import { currentTestRun } from '@bridgenotes/testing';
 
 /**
  * Scores a community and publishes the run with the worker's own loader and publisher (and the
  * same scorer and seed), for API tests, which cannot boot the worker app. `nowMs` is the run's
  * time (a test can score "an hour later" without waiting); `databaseUrl` is `prisma`'s database,
- * which the loader reads with a connection of its own.
+ * which the loader reads with a connection of its own. As the worker's full runs, it keeps the
+ * run's frozen raters when they can serve incremental runs.
  */
 export async function publishScoringRun(
   prisma: PrismaClient,
@@ -16,20 +27,55 @@ export async function publishScoringRun(
   nowMs = Date.now(),
   databaseUrl = currentTestRun().databaseUrl,
 ): Promise<string> {
-  const database = prisma as PrismaService;
-  const runs = new ScoringRunStore(database);
+  const { runs, loader, publisher } = scoringParts(prisma, databaseUrl);
   const run = await runs.request(communityId);
   await runs.start(run.id, communityId, new Date(nowMs));
-  const loaded = await new ScoringInputLoader(
-    Object.assign(new Environment(), { DATABASE_URL: databaseUrl }),
-  ).load(communityId, nowMs);
+  const loaded = await loader.load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
-  // Defaults only: the publisher reads nothing but the score retention from it.
-  await new ScoringPublisher(database, new Environment(), runs).publish(
-    run.id,
-    loaded,
-    result,
-    DEFAULT_SEED,
-  );
+  const frozen = freezeRaters(result);
+  await publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
+    frozenRaters: 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen),
+  });
   return run.id;
+}
+
+/**
+ * An incremental run as the worker makes one (`ScoreCommunityHandler`): the notes changed since
+ * the latest run, scored against the latest full run's frozen raters. Throws when the community
+ * must have a full run instead.
+ */
+export async function publishIncrementalRun(
+  prisma: PrismaClient,
+  communityId: string,
+  nowMs = Date.now(),
+  databaseUrl = currentTestRun().databaseUrl,
+): Promise<string> {
+  const { runs, loader, publisher, env } = scoringParts(prisma, databaseUrl);
+  const base = await new IncrementalBaseStore(prisma as PrismaService, env).baseFor(
+    communityId,
+    nowMs,
+  );
+  if ('full' in base) throw new Error(`no incremental run: ${base.full}`);
+  const run = await runs.request(communityId);
+  await runs.start(run.id, communityId, new Date(nowMs));
+  const loaded = await loader.loadChanged(communityId, nowMs, base.since);
+  const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs });
+  await publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
+    incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
+  });
+  return run.id;
+}
+
+function scoringParts(prisma: PrismaClient, databaseUrl: string) {
+  const database = prisma as PrismaService;
+  const runs = new ScoringRunStore(database);
+  // Defaults but the database: the publisher reads only the score retention, the base store the
+  // full-run interval and rating limit.
+  const env = Object.assign(new Environment(), { DATABASE_URL: databaseUrl });
+  return {
+    env,
+    runs,
+    loader: new ScoringInputLoader(env),
+    publisher: new ScoringPublisher(database, env, runs),
+  };
 }

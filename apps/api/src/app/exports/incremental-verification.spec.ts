@@ -1,0 +1,206 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import { httpSource, verifyExport, type VerificationReport } from '@bridgenotes/open-data';
+import { decodeFrozenRaters, encodeFrozenRaters } from '@bridgenotes/scoring';
+import { writeSyntheticCommunity } from '@bridgenotes/scoring-store';
+import { Client } from 'pg';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { communityWithMembers, createIdentity, TestCommunity } from '../../testing/members';
+import { publishIncrementalRun, publishScoringRun } from '../../testing/scoring';
+import { createTestApp } from '../../testing/test-app';
+
+/** Scoring runs and a full verification take seconds each on a shared machine. */
+const SLOW = 300_000;
+const RESCORED_NOTES = 12;
+const HOUR = 3_600_000;
+
+/** What the verifier finds besides the synthetic records' missing proofs, which it reports. */
+const findings = (report: VerificationReport) =>
+  report.discrepancies.filter(({ code }) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN');
+
+/**
+ * A community large enough for the Core regime (synthetic raters, whose records carry no
+ * proofs), scored by a full run that freezes its raters, then rated again and scored by an
+ * incremental run against them, as the worker alternates them. The export must let a verifier
+ * rebuild the full run, check the frozen parameters, and recompute the incremental run's statuses.
+ */
+describe('verification of an incremental run', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let community: TestCommunity;
+  let baseUrl: string;
+  let fullRunId: string;
+  let incrementalRunId: string;
+  const verify = () => verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    prisma = createTestPrisma();
+    community = await communityWithMembers(app, [createIdentity()]);
+    const client = new Client({ connectionString: process.env['DATABASE_URL'] });
+    await client.connect();
+    try {
+      await writeSyntheticCommunity(client, community.id, {
+        seed: 7,
+        raters: 300,
+        notes: 100,
+        ratings: 10_000,
+      });
+    } finally {
+      await client.end();
+    }
+    const start = Date.now();
+    // An earlier full run first: the notes start the base run from histories of their own,
+    // which the incremental run then overwrites and the export must keep.
+    await publishScoringRun(prisma, community.id, start - 2 * HOUR);
+    fullRunId = await publishScoringRun(prisma, community.id, start);
+    // New ratings of a few notes, each by raters the full run fitted, after it.
+    await prisma.$executeRaw`
+      INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, client_minute, tags, proof)
+      SELECT gen_random_uuid(), n.community_id, n.id, r.rater, 'HELPFUL', ${Math.floor(start / 60_000)}, '{}', '{}'
+        FROM (SELECT id, community_id, author_pseudonym FROM notes
+               WHERE community_id = ${community.id}::uuid ORDER BY id LIMIT ${RESCORED_NOTES}) n
+       CROSS JOIN LATERAL (
+         SELECT DISTINCT rater_pseudonym AS rater FROM ratings
+          WHERE community_id = n.community_id AND rater_pseudonym <> n.author_pseudonym
+            AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = n.id)
+          ORDER BY 1 LIMIT 6) r`;
+    incrementalRunId = await publishIncrementalRun(prisma, community.id, start + 60_000);
+  }, SLOW);
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  it(
+    'exports the base run frozen raters and recomputes both runs equal',
+    async () => {
+      const runs = await prisma.scoringRun.findMany({
+        where: { communityId: community.id },
+        orderBy: { requestedAt: 'asc' },
+      });
+      expect(runs.map(({ kind, regime }) => [kind, regime])).toEqual([
+        ['FULL', 'core'],
+        ['FULL', 'core'],
+        ['INCREMENTAL', 'core'],
+      ]);
+      const frozen = await request(app.getHttpServer())
+        .get(`/communities/${community.slug}/export/frozen-raters`)
+        .expect(200);
+      const [record] = frozen.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(record).toMatchObject({ runId: fullRunId, changedThrough: expect.any(String) });
+
+      // The rated notes, and any held at NMR (rescored as time passes).
+      const rescored = await prisma.note.count({ where: { scoredRunId: incrementalRunId } });
+      const notes = await prisma.note.count({ where: { communityId: community.id } });
+      expect(rescored).toBeGreaterThanOrEqual(RESCORED_NOTES);
+      // Not trivial either: the base run started the rescored notes from histories, not none.
+      const kept = await prisma.scoringBaseHistory.findMany({ where: { runId: fullRunId } });
+      expect(kept).toHaveLength(rescored);
+      expect(kept.every(({ statusHistory }) => statusHistory !== null)).toBe(true);
+
+      const report = await verify();
+      expect(findings(report)).toEqual([]);
+      // Not vacuous: every rescored note was recomputed against the frozen raters, and the base
+      // run's notes and standings against its recomputation.
+      expect(report.run).toMatchObject({
+        id: incrementalRunId,
+        recomputed: true,
+        notesCompared: rescored,
+        base: { id: fullRunId, recomputed: true, notesCompared: notes - rescored },
+      });
+      expect(report.run?.standingsCompared).toBeGreaterThan(100);
+    },
+    SLOW,
+  );
+
+  it(
+    'finds a tampered status of the incremental run',
+    async () => {
+      const note = await prisma.note.findFirstOrThrow({
+        where: { scoredRunId: incrementalRunId },
+        orderBy: { id: 'asc' },
+      });
+      const other =
+        note.status === 'NEEDS_MORE_RATINGS' ? 'CURRENTLY_RATED_HELPFUL' : 'NEEDS_MORE_RATINGS';
+      await prisma.note.update({ where: { id: note.id }, data: { status: other } });
+      try {
+        const report = await verify();
+        expect(findings(report)).toEqual([
+          expect.objectContaining({ code: 'STATUS_MISMATCH', subject: `note ${note.id}` }),
+        ]);
+      } finally {
+        await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'finds frozen rater parameters the base run does not give',
+    async () => {
+      const stored = await prisma.scoringRunRaters.findUniqueOrThrow({
+        where: { runId: fullRunId },
+      });
+      const frozen = decodeFrozenRaters(stored.state);
+      const factor = Float64Array.from(frozen.raterFactor);
+      const rater = factor.findIndex((value) => !Number.isNaN(value));
+      factor[rater] = (factor[rater] as number) + 0.5;
+      await prisma.scoringRunRaters.update({
+        where: { runId: fullRunId },
+        data: { state: Buffer.from(encodeFrozenRaters({ ...frozen, raterFactor: factor })) },
+      });
+      try {
+        const report = await verify();
+        expect(findings(report)).toContainEqual(
+          expect.objectContaining({ code: 'RUN_BASE_MISMATCH', subject: `run ${fullRunId}` }),
+        );
+        expect(report.verdict).toBe('DISCREPANCIES');
+      } finally {
+        await prisma.scoringRunRaters.update({
+          where: { runId: fullRunId },
+          data: { state: stored.state },
+        });
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'warns when a rating the base run read was replaced since, and still recomputes the incremental run',
+    async () => {
+      // A rating of a note the incremental run did not rescore: only the base's data moved.
+      const [rating] = await prisma.$queryRaw<{ id: string; helpfulness: string }[]>`
+        SELECT r.id, r.helpfulness::text FROM ratings r JOIN notes n ON n.id = r.note_id
+         WHERE n.community_id = ${community.id}::uuid AND n.scored_run_id = ${fullRunId}::uuid
+         ORDER BY r.id LIMIT 1`;
+      const replaced = rating?.helpfulness === 'HELPFUL' ? 'NOT_HELPFUL' : 'HELPFUL';
+      await prisma.rating.update({
+        where: { id: rating?.id },
+        data: { helpfulness: replaced },
+      });
+      const report = await verify();
+      expect(findings(report)).toEqual([
+        expect.objectContaining({
+          code: 'RUN_BASE_OUTDATED',
+          severity: 'warning',
+          subject: `run ${fullRunId}`,
+        }),
+      ]);
+      expect(report.run).toMatchObject({
+        recomputed: true,
+        notesCompared: await prisma.note.count({ where: { scoredRunId: incrementalRunId } }),
+        base: { id: fullRunId, recomputed: false },
+      });
+    },
+    SLOW,
+  );
+});
