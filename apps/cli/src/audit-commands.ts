@@ -47,6 +47,30 @@ function progressPrinter() {
   };
 }
 
+/** The latest run's recomputation; for an incremental run, its base full run's first. */
+function runLines(run: NonNullable<VerificationReport['run']>): string[] {
+  const standings =
+    run.standingsCompared === null
+      ? ''
+      : `, ${run.standingsCompared} pseudonyms' rating and writing impact recomputed`;
+  const { base } = run;
+  if (!base) {
+    return [
+      run.recomputed
+        ? `  latest run ${run.id} recomputed: ${run.notesCompared} note statuses compared${standings}`
+        : `  latest run ${run.id} not recomputed`,
+    ];
+  }
+  return [
+    base.recomputed
+      ? `  base full run ${base.id} recomputed from the data it read: frozen rater parameters checked, ${base.notesCompared} note statuses still its own compared${standings}`
+      : `  base full run ${base.id} not recomputed: its frozen rater parameters are taken as exported`,
+    run.recomputed
+      ? `  latest run ${run.id} (incremental) recomputed against the frozen raters of full run ${base.id}: ${run.notesCompared} note statuses compared`
+      : `  latest run ${run.id} (incremental) not recomputed`,
+  ];
+}
+
 function printReport(report: VerificationReport): void {
   const errors = report.discrepancies.filter((found) => found.severity === 'error');
   const warnings = report.discrepancies.filter((found) => found.severity === 'warning');
@@ -58,13 +82,8 @@ function printReport(report: VerificationReport): void {
   console.log(
     `  ${report.proofs.checked} proofs checked, Groth16 verified for ${report.proofs.groth16Verified}${report.proofs.sampled ? ' (random sample)' : ''}`,
   );
-  if (report.run) {
-    console.log(
-      report.run.recomputed
-        ? `  latest run ${report.run.id} recomputed: ${report.run.notesCompared} note statuses compared${report.run.standingsCompared === null ? '' : `, ${report.run.standingsCompared} pseudonyms' rating and writing impact recomputed`}`
-        : `  latest run ${report.run.id} not recomputed`,
-    );
-  } else console.log('  no finished scoring run to recompute');
+  if (report.run) for (const line of runLines(report.run)) console.log(line);
+  else console.log('  no finished scoring run to recompute');
   if (report.moderation) {
     const m = report.moderation;
     console.log(

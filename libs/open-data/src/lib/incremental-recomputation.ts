@@ -132,7 +132,12 @@ export class IncrementalRecomputation {
       recomputed: false,
       notesCompared: 0,
       standingsCompared: base?.standingsCompared ?? null,
-      base: base && { id: base.id, recomputed: base.recomputed, notesCompared: base.notesCompared },
+      // Named even when it could not be rebuilt: the statuses rest on its parameters.
+      base: {
+        id: run.baseRunId ?? '',
+        recomputed: base?.recomputed ?? false,
+        notesCompared: base?.notesCompared ?? 0,
+      },
     };
     const built = builder.build();
     if (!this.frozen || !checkRunInput(run, built, newerThanRun, redactedNotes, report)) {

@@ -175,7 +175,12 @@ describe('verifyExport', () => {
     );
     expect(skipped).toMatchObject({
       verdict: 'VERIFIED',
-      run: { id: incremental.id, recomputed: false, notesCompared: 0 },
+      run: {
+        id: incremental.id,
+        recomputed: false,
+        notesCompared: 0,
+        base: { id: full.id, recomputed: false },
+      },
     });
     expect(skipped.discrepancies).toEqual([
       expect.objectContaining({ code: 'RUN_BASE_MISSING', severity: 'warning' }),
