@@ -99,8 +99,9 @@ export class IncrementalRecomputation {
   addNote(note: RunNote, changedBatch: string | undefined, result: ResultRecord | undefined) {
     const base = this.base;
     if (!this.baseBuilder || !base) return;
-    if (changedBatch === undefined) return void (this.unmarked += 1);
-    if (BigInt(changedBatch) > (this.through as bigint)) return;
+    const batch = batchOf(changedBatch);
+    if (batch === undefined) return void (this.unmarked += 1);
+    if (batch > (this.through as bigint)) return;
     let history: ResultRecord['previousHistory'] = null;
     if (result?.runId === base.id) history = result.previousHistory;
     else if (result?.base?.runId === base.id) history = result.base.history;
@@ -111,8 +112,9 @@ export class IncrementalRecomputation {
 
   addRating(rating: RatingRecord): void {
     if (!this.baseBuilder) return;
-    if (rating.changedBatch === undefined) return void (this.unmarked += 1);
-    if (BigInt(rating.changedBatch) > (this.through as bigint)) return;
+    const batch = batchOf(rating.changedBatch);
+    if (batch === undefined) return void (this.unmarked += 1);
+    if (batch > (this.through as bigint)) return;
     if (this.baseNotes.has(rating.noteId)) this.baseBuilder.addRating(rating);
   }
 
@@ -164,7 +166,7 @@ export class IncrementalRecomputation {
         'RUN_BASE_MISSING',
         subject,
         this.unmarked > 0
-          ? `${this.unmarked} notes or ratings carry no changedBatch: the data the base run read cannot be told apart, so its frozen parameters are taken as exported`
+          ? `${this.unmarked} notes or ratings carry no valid changedBatch: the data the base run read cannot be told apart, so its frozen parameters are taken as exported`
           : `${this.missingHistories} notes of the base run have neither its result nor the history they started it from: its input cannot be rebuilt, so its frozen parameters are taken as exported`,
         'warning',
       );
@@ -227,3 +229,7 @@ export class IncrementalRecomputation {
     return { id: base.id, recomputed: true, notesCompared, standingsCompared };
   }
 }
+
+/** A record's change batch; undefined when absent (older exports) or not a decimal number. */
+const batchOf = (value: string | undefined): bigint | undefined =>
+  value !== undefined && /^[0-9]{1,19}$/.test(value) ? BigInt(value) : undefined;
