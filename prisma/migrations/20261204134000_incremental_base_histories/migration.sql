@@ -12,3 +12,6 @@ CREATE TABLE "scoring_base_histories" (
 );
 
 ALTER TABLE "scoring_base_histories" ADD CONSTRAINT "scoring_base_histories_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "scoring_runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The export's results stream reads them by note, a batch of notes at a time.
+CREATE INDEX "scoring_base_histories_note_id_idx" ON "scoring_base_histories"("note_id");
