@@ -185,6 +185,19 @@ describe('verifyExport', () => {
     expect(skipped.discrepancies).toEqual([
       expect.objectContaining({ code: 'RUN_BASE_MISSING', severity: 'warning' }),
     ]);
+    // Parameters that are not frozen raters at all are an error, not a warning.
+    const unreadable = await verifyExport(
+      source(manifest, {
+        members,
+        roots: roots.slice(0, 1),
+        runs: [full, incremental],
+        'frozen-raters': [
+          { cursor: full.id, runId: full.id, changedThrough: '5', parameters: 'AAAA' },
+        ],
+      }),
+    );
+    expect(unreadable.verdict).toBe('DISCREPANCIES');
+    expect(codes(unreadable)).toEqual(['RUN_BASE_MISMATCH']);
     // The same record as a full run is recomputed (and its made-up input hash refused).
     const recomputed = await verifyExport(
       source(manifest, { members, roots: roots.slice(0, 1), runs: [full] }),

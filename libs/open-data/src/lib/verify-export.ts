@@ -1,4 +1,4 @@
-// A little over 400 lines: the verifier's one pass over an export (records, proofs, roots,
+// Some 450 lines: the verifier's one pass over an export (records, proofs, roots,
 // moderation, the run's recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
 import {
@@ -90,7 +90,8 @@ interface QueuedProof {
  * from the record, the pseudonym, the root against the root history at the action's time, and
  * the Groth16 equation), that the root history is built from the published members, the
  * instance's own rules (authors do not rate their notes, one rating per pseudonym and note), and
- * the latest scoring run recomputed with the same algorithm from the same input.
+ * the latest scoring run recomputed with the same algorithm from the same input (an incremental
+ * one against its base full run's frozen raters, the base rebuilt to check them).
  */
 export async function verifyExport(
   source: ExportSource,
