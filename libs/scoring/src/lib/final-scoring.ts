@@ -61,11 +61,9 @@ export function finalScore(
     selectRatings(input, (i) => numRatings[input.ratingNote[i]] >= MIN_RATINGS_PER_NOTE),
     (i) => !Number.isNaN(raterFactor[input.ratingRater[i]]),
   );
-  const interceptRidge = NOTE_INTERCEPT_LAMBDA * prescoring.ratingsPerNote;
-  const factorRidge = NOTE_FACTOR_LAMBDA * prescoring.ratingsPerNote;
   const { sums, intercept, factor } = fitNotes(input, selection, prescoring);
   const finalRatings = Int32Array.from(sums.count);
-  const bounds = pseudoRaterBounds(sums, intercept, prescoring, interceptRidge, factorRidge);
+  const bounds = pseudoRaterBounds(sums, intercept, prescoring, selection.length);
   return {
     intercept,
     factor,
@@ -154,16 +152,17 @@ function fitNotes(
  * §6 pseudo-raters: three extreme raters with intercept = the lowest real rater intercept and
  * factor ∈ {min, 0, max} of the real rater factors each add one HELPFUL rating to every note,
  * and the notes are refitted with everything else frozen. With the note's running sums that
- * refit is one extra term in its 2×2 system. The per-note ridge stays λ·ratio: the ratio form of
- * §4.2 makes it independent of the number of training ratings. Min and max are taken over the
- * three refits and the original fit ("refit_orig", which for an exact solver is the fit itself).
+ * refit is one extra term in its 2×2 system. The reference refits with a fresh model that is not
+ * given the ratings-per-note ratio, so these four refits use the plain regulariser of §4.2 (means
+ * over the N fitted notes against a mean over the R training ratings): a per-note ridge of
+ * λ·R/N, with R = the final ratings, plus N when a pseudo-rater rated every note. Min and max are
+ * taken over the three refits and the unchanged-ratings refit ("refit_orig"), not the fit itself.
  */
 function pseudoRaterBounds(
   sums: NoteSums,
   intercept: Float64Array,
   prescoring: PrescoringResult,
-  interceptRidge: number,
-  factorRidge: number,
+  ratings: number,
 ): { min: Float64Array; max: Float64Array } {
   const { raterIntercept, raterFactor, globalIntercept: mu } = prescoring.finalRound;
   let lowestIntercept = Infinity;
@@ -175,26 +174,36 @@ function pseudoRaterBounds(
     lowestFactor = Math.min(lowestFactor, raterFactor[u]);
     highestFactor = Math.max(highestFactor, raterFactor[u]);
   }
-  const min = intercept.slice();
-  const max = intercept.slice();
-  const pseudoFactors = [lowestFactor, 0, highestFactor];
-  const y = 1 - mu - lowestIntercept;
+  let notes = 0;
+  for (let n = 0; n < intercept.length; n++) if (!Number.isNaN(intercept[n])) notes++;
+  const min = new Float64Array(intercept.length).fill(NaN);
+  const max = new Float64Array(intercept.length).fill(NaN);
+  // The refit without a pseudo-rating (`extra` 0), then one per pseudo-rater.
+  const refits = [
+    { extra: 0, x: 0 },
+    ...[lowestFactor, 0, highestFactor].map((x) => ({ extra: 1, x })),
+  ];
+  const pseudoY = 1 - mu - lowestIntercept;
   const solution = new Float64Array(2);
-  for (let n = 0; n < intercept.length; n++) {
-    if (Number.isNaN(intercept[n])) continue;
-    for (const x of pseudoFactors) {
+  for (const { extra, x } of refits) {
+    const y = extra * pseudoY;
+    const perNote = (ratings + extra * notes) / notes;
+    const interceptRidge = NOTE_INTERCEPT_LAMBDA * perNote;
+    const factorRidge = NOTE_FACTOR_LAMBDA * perNote;
+    for (let n = 0; n < intercept.length; n++) {
+      if (Number.isNaN(intercept[n])) continue;
       solveTwoParameterRidge(
-        sums.count[n] + 1,
-        sums.sumX[n] + x,
-        sums.sumXX[n] + x * x,
+        sums.count[n] + extra,
+        sums.sumX[n] + extra * x,
+        sums.sumXX[n] + extra * x * x,
         sums.sumY[n] + y,
         sums.sumXY[n] + x * y,
         interceptRidge,
         factorRidge,
         solution,
       );
-      if (solution[0] < min[n]) min[n] = solution[0];
-      if (solution[0] > max[n]) max[n] = solution[0];
+      if (!(solution[0] >= min[n])) min[n] = solution[0];
+      if (!(solution[0] <= max[n])) max[n] = solution[0];
     }
   }
   return { min, max };
