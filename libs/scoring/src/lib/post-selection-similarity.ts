@@ -359,3 +359,28 @@ function ratingsAfterCliques(input: ScoringInput, clique: Int32Array): Int32Arra
   }
   return all.filter((i) => keep[i] === 1);
 }
+
+/** What final scoring (§5.2) keeps of the ratings and which raters its rule-16 pass leaves out. */
+export interface FinalScoringRatings {
+  /** Indexes of the ratings final scoring fits, ascending. */
+  readonly keptRatings: Int32Array;
+  /** 1 per participant in both a PSS clique and a quasi-clique. */
+  readonly correlated: Uint8Array;
+}
+
+/**
+ * The reference's final scoring does not reuse prescoring's ratings: it applies §3 step 6 again
+ * to the full ratings, with the per-rater (PSS clique, quasi-clique) table read back from
+ * prescoring with every row missing either value dropped. Only raters in both a PSS clique and a
+ * quasi-clique are left in it, so only their ratings are thinned (a note's author counts as a
+ * clique member only when in both too), and only they are flagged correlated for rule 16.
+ */
+export function finalScoringRatings(
+  input: ScoringInput,
+  clique: Int32Array,
+  quasiClique: Uint8Array,
+): FinalScoringRatings {
+  const correlated = Uint8Array.from(clique, (c, u) => (c >= 0 && quasiClique[u] === 1 ? 1 : 0));
+  const bothClique = Int32Array.from(clique, (c, u) => (correlated[u] === 1 ? c : -1));
+  return { keptRatings: ratingsAfterCliques(input, bothClique), correlated };
+}

@@ -3,6 +3,7 @@ import type { GaussianScores } from './gaussian-scorer';
 import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
 import { lowDiligenceIntercepts } from './low-diligence';
 import type { FitOptions } from './matrix-factorization';
+import { finalScoringRatings } from './post-selection-similarity';
 import type { PrescoringResult } from './prescoring';
 import { refineSelection, selectRatings } from './rating-filters';
 import { countRatingsPerNote } from './rating-filters';
@@ -167,12 +168,19 @@ export interface ModelRunOptions {
 }
 
 /**
- * The raters the baseline passes leave out (§5.2 a, b), or where to find the correlated ones:
- * quasi-cliques (§7.8) are only needed once the fits are done, so `scoreNotes` has them found
- * beside the fits (`quasiCliquesOf`, the input before PSS removed ratings).
+ * The raters the baseline passes leave out (§5.2 a, b), or what final scoring needs to find them
+ * and its own ratings: quasi-cliques (§7.8) are only needed once the fits are done, so
+ * `scoreNotes` has them found beside the fits (`quasiCliquesOf`, the input before PSS removed
+ * ratings), and final scoring then thins that input again with the PSS cliques (`pssClique`) of
+ * raters who are in a quasi-clique too (`finalScoringRatings`).
  */
 export type RaterExclusions =
-  ExcludedRaters | { readonly highVolume: Uint8Array; readonly quasiCliquesOf: ScoringInput };
+  | ExcludedRaters
+  | {
+      readonly highVolume: Uint8Array;
+      readonly quasiCliquesOf: ScoringInput;
+      readonly pssClique: Int32Array;
+    };
 
 /**
  * The steps of `ModelRuns` in two batches of independent tasks: the scorers' prescoring fits
@@ -230,19 +238,43 @@ export function* modelSteps(
       tasks: fitTasks,
     }),
   ];
-  const excluded: ExcludedRaters =
-    'quasiCliquesOf' in exclusions
-      ? { highVolume: exclusions.highVolume, correlated: fitted.shift() as Uint8Array }
-      : exclusions;
+  // §5.2: final scoring fits its own ratings (see `finalScoringRatings`) with the prescoring
+  // parameters; without quasi-cliques to find, it fits the prescoring ratings.
+  let excluded: ExcludedRaters;
+  let finalInput = input;
+  if ('quasiCliquesOf' in exclusions) {
+    const quasiClique = fitted.shift() as Uint8Array;
+    const finalRatings = finalScoringRatings(
+      exclusions.quasiCliquesOf,
+      exclusions.pssClique,
+      quasiClique,
+    );
+    excluded = { highVolume: exclusions.highVolume, correlated: finalRatings.correlated };
+    finalInput = withRatings(exclusions.quasiCliquesOf, finalRatings.keptRatings);
+  } else {
+    excluded = exclusions;
+  }
+  const finalNumRatings = finalInput === input ? numRatings : countRatingsPerNote(finalInput);
+  const coreFinalInput =
+    topics.topicNotes > 0
+      ? withRatings(
+          finalInput,
+          selectRatings(finalInput, (i) => topics.noteTopic[finalInput.ratingNote[i]] < 0),
+        )
+      : finalInput;
+  const coreFinalNumRatings =
+    coreFinalInput === finalInput ? finalNumRatings : countRatingsPerNote(coreFinalInput);
   const prescorings = fitted as PrescoringResult[];
   const finalOf = (slice: ScoringInput, counts: Int32Array, prescoring: PrescoringResult) => ({
     input: slice,
     prescoring,
     final: finalScore(slice, counts, prescoring, excluded),
   });
-  const withTopicsFit = finalOf(input, numRatings, prescorings[prescorings.length - 1]);
+  const withTopicsFit = finalOf(finalInput, finalNumRatings, prescorings[prescorings.length - 1]);
   const coreFit =
-    prescorings.length > 1 ? finalOf(coreInput, coreNumRatings, prescorings[0]) : withTopicsFit;
+    prescorings.length > 1
+      ? finalOf(coreFinalInput, coreFinalNumRatings, prescorings[0])
+      : withTopicsFit;
   step('final scoring + pseudo-raters + baseline passes');
 
   // §8.9: both Gaussian scorers read Core's prescoring rater factors.
@@ -302,22 +334,22 @@ export function* modelSteps(
     });
     return { ...scores, ...statuses, scored };
   };
-  const gaussian = gaussianOf(gaussianScoresOf[0], core, coreNumRatings, coreScored);
+  const gaussian = gaussianOf(gaussianScoresOf[0], core, coreFinalNumRatings, coreScored);
   const gaussianCoreWithTopics = separate
-    ? gaussianOf(gaussianScoresOf[1], withTopics, numRatings, rated)
+    ? gaussianOf(gaussianScoresOf[1], withTopics, finalNumRatings, rated)
     : { ...gaussian, scored: rated };
   const runs: ModelRuns = {
     topics,
     excluded,
-    core: { ...core, ...statusesOf(core, coreNumRatings, CORE_RULES, true, coreScored) },
+    core: { ...core, ...statusesOf(core, coreFinalNumRatings, CORE_RULES, true, coreScored) },
     coreWithTopics: {
       ...withTopics,
-      ...statusesOf(withTopics, numRatings, CORE_WITH_TOPICS_RULES, true, rated),
+      ...statusesOf(withTopics, finalNumRatings, CORE_WITH_TOPICS_RULES, true, rated),
     },
-    expansion: statusesOf(withTopics, numRatings, EXPANSION_RULES, false, rated),
+    expansion: statusesOf(withTopics, finalNumRatings, EXPANSION_RULES, false, rated),
     expansionPlus: statusesOf(
       withTopics,
-      numRatings,
+      finalNumRatings,
       EXPANSION_PLUS_RULES,
       false,
       new Uint8Array(noteCount).fill(1),

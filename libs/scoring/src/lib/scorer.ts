@@ -142,7 +142,7 @@ export function* scoringSteps(
   const scorers = yield* modelSteps(
     scoredInput,
     numRatings,
-    { highVolume, quasiCliquesOf: input },
+    { highVolume, quasiCliquesOf: input, pssClique: pss.clique },
     {
       seed: options.seed ?? DEFAULT_SEED,
       fit: options.fit,
