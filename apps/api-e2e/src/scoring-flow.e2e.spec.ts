@@ -245,7 +245,7 @@ describe('from proven ratings to published statuses', () => {
           return latest;
         });
         expect(later).toMatchObject({
-          algorithmVersion: 'meta/3',
+          algorithmVersion: 'meta/4',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

@@ -246,7 +246,7 @@ describe('scoring store', () => {
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
         dataHash: first.loaded.dataHash,
-        algorithmVersion: 'meta/3',
+        algorithmVersion: 'meta/4',
       },
     );
 

@@ -24,11 +24,14 @@ import {
  * meta-scoring in the reference's order with each note's deciding scorer (unrated notes are
  * now decided by ExpansionPlusModel). The run input carries no note text, so no note has a
  * topic and Core scores every note; `meta/3`: the Gaussian scorers' helpful pass counts the
- * note's author as one HELPFUL rating, as the reference does (§8.9). Status histories are the
- * same 24 fields in every version since `safeguards/1`, so a run carries on from the histories
- * an earlier version left.
+ * note's author as one HELPFUL rating, as the reference does (§8.9); `meta/4`: final scoring fits
+ * its own ratings, thinned again by post-selection similarity only where the rater is in both a
+ * PSS clique and a quasi-clique (only those raters are "correlated" for rule 16), and the
+ * pseudo-rater refits use the plain regulariser, as the reference's final scoring does. Status
+ * histories are the same 24 fields in every version since `safeguards/1`, so a run carries on
+ * from the histories an earlier version left.
  */
-export const ALGORITHM_VERSION = 'meta/3';
+export const ALGORITHM_VERSION = 'meta/4';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =

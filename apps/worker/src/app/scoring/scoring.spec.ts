@@ -186,7 +186,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'meta/3',
+      algorithmVersion: 'meta/4',
       ratingCount: expect.any(Number),
       noteCount: 302,
     });

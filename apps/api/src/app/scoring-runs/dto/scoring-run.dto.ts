@@ -58,7 +58,7 @@ export class ScoringRunDto {
   })
   nowAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'meta/3' })
+  @ApiProperty({ nullable: true, type: String, example: 'meta/4' })
   algorithmVersion!: string | null;
 
   @ApiProperty({
