@@ -1,4 +1,8 @@
-import { coRatingPairs, isCoRatingSuspicious } from './post-selection-similarity';
+import {
+  coRatingPairs,
+  finalScoringRatings,
+  isCoRatingSuspicious,
+} from './post-selection-similarity';
 import { scoreNotes } from './scorer';
 import { HelpfulnessLevel, ScoringInputBuilder } from './scoring-input';
 
@@ -96,5 +100,54 @@ describe('co-rating within time windows (§7.7 b)', () => {
     expect(isCoRatingSuspicious(300, 1_000, 1_000, 10_000_000)).toBe(true);
     // The same pair among fewer posts is unremarkable: NPMI 0.45.
     expect(isCoRatingSuspicious(300, 1_000, 1_000, 100_000)).toBe(false);
+  });
+});
+
+describe('final scoring thins ratings only for raters in a PSS clique and a quasi-clique', () => {
+  /**
+   * `notes` notes: n0 by w, n1 by a, n2 by c, the rest by w. a and b form PSS clique 0 and a
+   * quasi-clique; c and d PSS clique 1 only; e is in a quasi-clique only. Everyone rates every
+   * note, in the order a, b, c, d, e, one minute apart.
+   */
+  function scene(notes: number) {
+    const builder = new ScoringInputBuilder();
+    const authorOf = (n: number) => (n === 1 ? 'a' : n === 2 ? 'c' : 'w');
+    for (let n = 0; n < notes; n++) {
+      builder.addNote(`n${n}`, { createdAtMs: START, misleading: true, authorId: authorOf(n) });
+      ['a', 'b', 'c', 'd', 'e'].forEach((rater, k) =>
+        builder.addRating(`n${n}`, rater, HelpfulnessLevel.Helpful, START + (k + 1) * MINUTE),
+      );
+    }
+    const input = builder.build();
+    const index = (id: string) => input.participantIds.indexOf(id);
+    const clique = new Int32Array(input.participantIds.length).fill(-1);
+    clique[index('a')] = clique[index('b')] = 0;
+    clique[index('c')] = clique[index('d')] = 1;
+    const quasiClique = new Uint8Array(input.participantIds.length);
+    quasiClique[index('a')] = quasiClique[index('b')] = quasiClique[index('e')] = 1;
+    const kept = finalScoringRatings(input, clique, quasiClique);
+    const ratersOn = (note: string) => {
+      const n = input.noteIds.indexOf(note);
+      return Array.from(kept.keptRatings)
+        .filter((i) => input.ratingNote[i] === n)
+        .map((i) => input.participantIds[input.ratingRater[i]]);
+    };
+    return { input, kept, index, ratersOn };
+  }
+
+  it("keeps a both-clique's earliest rating per note, drops it on its own notes, leaves PSS-only cliques alone", () => {
+    const { input, kept, index, ratersOn } = scene(200);
+    expect(ratersOn('n0')).toEqual(['a', 'c', 'd', 'e']);
+    // a wrote n1: both a's and b's ratings go; c wrote n2 but c's clique is PSS-only.
+    expect(ratersOn('n1')).toEqual(['c', 'd', 'e']);
+    expect(ratersOn('n2')).toEqual(['a', 'c', 'd', 'e']);
+    const correlated = input.participantIds.filter((_, u) => kept.correlated[u] === 1);
+    expect(correlated).toEqual(['a', 'b']);
+    expect(kept.correlated[index('e')]).toBe(0);
+  });
+
+  it('keeps every rating below 200 rated notes, as §3 step 6 does', () => {
+    const { input, kept } = scene(199);
+    expect(kept.keptRatings).toHaveLength(input.ratingNote.length);
   });
 });

@@ -40,31 +40,35 @@ describe('agreement with the reference scorer on cn-small', () => {
 
   it('gives the reference Core status to nearly every note, topic notes left out as it does', () => {
     expect(figures.coreStatus.compared).toBe(1000);
-    // Issue 18 asks for ≥ 99 %; measured 98.5 % (the rest: low-diligence near its threshold, two
-    // brigade notes, three intercepts within 0.013 of a threshold), so this guards what is met.
-    expect(figures.coreStatus.share).toBeGreaterThanOrEqual(0.98);
+    // Issue 18 asks for ≥ 99 %; measured 98.7 % since final scoring thins its own ratings by PSS
+    // (98.5 % before). The rest: 10 notes at the low-diligence threshold, 2 intercepts moved by
+    // one rater's factor, 1 pseudo-rater bound at −0.04; so this guards what is met.
+    expect(figures.coreStatus.share).toBeGreaterThanOrEqual(0.985);
     expect(figures.coreDifferences.some((d) => d.reference === '' || d.ours === '')).toBe(false);
     expect(figures.coreIntercept.p50).toBeLessThan(0.002);
+    // Issue 18 asks for ≤ 0.011 at p99; measured 0.0124 (0.024 before final scoring's own PSS).
+    expect(figures.coreIntercept.p99).toBeLessThan(0.014);
   });
 
   it("gives every other scorer's status as the reference does, and decides by the same scorer", () => {
     const below = COMPARED_SCORERS.filter((name) => !(figures.scorerStatus[name].share >= 0.98));
     expect(below).toEqual([]);
-    expect(figures.firstRunDecidedBy?.share).toBeGreaterThanOrEqual(0.985);
+    expect(figures.firstRunDecidedBy?.share).toBeGreaterThanOrEqual(0.99);
   });
 
-  it('gives the reference final status to ≥ 99 % of notes, settled and in a single run', () => {
-    expect(figures.settledStatus?.share).toBeGreaterThanOrEqual(0.99);
-    expect(figures.firstRunStatus?.share).toBeGreaterThanOrEqual(0.99);
+  it('gives the reference final status to ≥ 99.5 % of notes, settled and in a single run', () => {
+    // Measured 99.7 % and 99.9 %.
+    expect(figures.settledStatus?.share).toBeGreaterThanOrEqual(0.995);
+    expect(figures.firstRunStatus?.share).toBeGreaterThanOrEqual(0.995);
   });
 
   it('scores notes with the Gaussian scorer as the reference does', () => {
     expect(figures.gaussianIntercept.compared).toBeGreaterThan(800);
     expect(figures.gaussianIntercept.p50).toBeLessThan(0.001);
-    // Issue 18 asks for ≤ 0.011 at p99; measured 0.017 since the helpful pass counts the author's
-    // rating (0.60 before). The tail is the brigade notes and notes at the pass switch-over.
-    expect(figures.gaussianIntercept.p99).toBeLessThan(0.02);
-    expect(figures.scorerStatus.gaussian.share).toBeGreaterThanOrEqual(0.994);
+    // Issue 18 asks for ≤ 0.011 at p99; measured 0.0067 since final scoring thins its own ratings
+    // by PSS (0.017 before, 0.60 before the helpful pass counted the author's rating).
+    expect(figures.gaussianIntercept.p99).toBeLessThan(0.009);
+    expect(figures.scorerStatus.gaussian.share).toBeGreaterThanOrEqual(0.996);
   });
 
   it('keeps ≥ 98 % of the reference helpful notes and adds at most 1 % of the others', () => {
