@@ -139,6 +139,8 @@ export function scoreWithFrozenRaters(
     gaussian,
     gaussianCoreWithTopics: gaussian,
     excluded,
+    finalInput: input,
+    finalNumRatings: numRatings,
   };
   const models = metaScore(scorers);
   const stable = stabiliseStatuses(input, core.status, options.nowMs, models);

@@ -151,6 +151,9 @@ export interface ModelRuns {
   readonly topics: TopicAssignment;
   /** The raters the baseline passes left out (§5.2 a, b). */
   readonly excluded: ExcludedRaters;
+  /** The ratings final scoring fitted (see `RaterExclusions`) and their count per note. */
+  readonly finalInput: ScoringInput;
+  readonly finalNumRatings: Int32Array;
   readonly core: MfRun & ScorerStatuses;
   readonly coreWithTopics: MfRun & ScorerStatuses;
   readonly expansion: ScorerStatuses;
@@ -341,6 +344,8 @@ export function* modelSteps(
   const runs: ModelRuns = {
     topics,
     excluded,
+    finalInput,
+    finalNumRatings,
     core: { ...core, ...statusesOf(core, coreFinalNumRatings, CORE_RULES, true, coreScored) },
     coreWithTopics: {
       ...withTopics,

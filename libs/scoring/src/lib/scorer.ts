@@ -68,7 +68,7 @@ export interface RaterSafeguards {
   readonly highVolume: Uint8Array;
   /** Post-selection-similarity clique per participant, −1 for none (§7.7). */
   readonly pssClique: Int32Array;
-  /** 1 per quasi-clique ("correlated") participant (§7.8). */
+  /** 1 per participant in both a quasi-clique (§7.8) and a PSS clique: rule 16's "correlated". */
   readonly correlated: Uint8Array;
   /** Ratings dropped by the PSS effects of §3 step 6. */
   readonly pssDroppedRatings: number;
@@ -80,11 +80,14 @@ export interface RaterSafeguards {
 export interface ScoringResult extends NoteStatuses, StableStatuses {
   /** The input as given. */
   readonly input: ScoringInput;
-  /** The input after §3 step 6 removed ratings; what every model saw. */
+  /**
+   * The input after §3 step 6 removed ratings: what prescoring saw (final scoring saw
+   * `scorers.finalInput`).
+   */
   readonly scoredInput: ScoringInput;
   readonly raters: RaterSafeguards;
   readonly safeguards: NoteSafeguards | undefined;
-  /** All ratings per note, the `numRatings` of the ≥ 5 rules. */
+  /** All ratings per note in final scoring's ratings, the `numRatings` of the ≥ 5 rules. */
   readonly numRatings: Int32Array;
   readonly prescoring: PrescoringResult;
   readonly final: FinalScoringResult;
@@ -165,7 +168,8 @@ export function* scoringSteps(
     : { status: core.status, decidedBy: core.decidedBy, activeRules: core.activeRules };
   const models = groups ? smallCommunityDecision(statuses.status) : metaScore(scorers);
   options.onStepDone?.('regime and meta-scoring');
-  const stable = stabiliseStatuses(scoredInput, statuses.status, options.nowMs, models);
+  // The explanation-tag requirement reads the ratings final scoring kept, as the reference's does.
+  const stable = stabiliseStatuses(scorers.finalInput, statuses.status, options.nowMs, models);
   options.onStepDone?.('stabilisation, locking, explanation tags');
   return {
     input,
@@ -180,7 +184,7 @@ export function* scoringSteps(
       pssCoRatingPairs: pss.coRatingPairs,
     },
     safeguards: core.safeguards,
-    numRatings,
+    numRatings: scorers.finalNumRatings,
     prescoring: core.prescoring,
     final: core.final,
     gaussian: scorers.gaussian,
