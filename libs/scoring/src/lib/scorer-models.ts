@@ -253,20 +253,30 @@ export function* modelSteps(
       quasiClique,
     );
     excluded = { highVolume: exclusions.highVolume, correlated: finalRatings.correlated };
-    finalInput = withRatings(exclusions.quasiCliquesOf, finalRatings.keptRatings);
+    const raw = exclusions.quasiCliquesOf;
+    // Without both-clique raters nothing is thinned: the raw input, which is prescoring's when
+    // PSS dropped nothing either (no copy, no recount).
+    finalInput =
+      finalRatings.keptRatings.length < raw.ratingNote.length
+        ? withRatings(raw, finalRatings.keptRatings)
+        : raw;
   } else {
     excluded = exclusions;
   }
   const finalNumRatings = finalInput === input ? numRatings : countRatingsPerNote(finalInput);
-  const coreFinalInput =
-    topics.topicNotes > 0
-      ? withRatings(
-          finalInput,
-          selectRatings(finalInput, (i) => topics.noteTopic[finalInput.ratingNote[i]] < 0),
-        )
-      : finalInput;
-  const coreFinalNumRatings =
-    coreFinalInput === finalInput ? finalNumRatings : countRatingsPerNote(coreFinalInput);
+  let coreFinalInput = coreInput;
+  let coreFinalNumRatings = coreNumRatings;
+  if (finalInput !== input) {
+    coreFinalInput =
+      topics.topicNotes > 0
+        ? withRatings(
+            finalInput,
+            selectRatings(finalInput, (i) => topics.noteTopic[finalInput.ratingNote[i]] < 0),
+          )
+        : finalInput;
+    coreFinalNumRatings =
+      coreFinalInput === finalInput ? finalNumRatings : countRatingsPerNote(coreFinalInput);
+  }
   const prescorings = fitted as PrescoringResult[];
   const finalOf = (slice: ScoringInput, counts: Int32Array, prescoring: PrescoringResult) => ({
     input: slice,
