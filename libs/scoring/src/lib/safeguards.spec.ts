@@ -412,7 +412,7 @@ describe('co-rating within time windows (§7.7 b)', () => {
   const cliqueOf = (result: ScoringResult, id: string): number =>
     result.raters.pssClique[indexOfId(result.input.participantIds, id)] ?? -1;
 
-  it('links a group that keeps rating the same posts within minutes, and counts it once per note', () => {
+  it('links a group that keeps rating the same posts within minutes, and counts it once per note in prescoring', () => {
     const { result, c } = scenario(2 * 60_000);
     // Every two members co-rated all 31 posts; no pair came from authorship.
     expect(result.raters.pssCoRatingPairs).toBe((ring.length * (ring.length - 1)) / 2);
@@ -422,10 +422,13 @@ describe('co-rating within time windows (§7.7 b)', () => {
     expect([...c.campA, ...c.campB, ...c.neutral].every((id) => cliqueOf(result, id) < 0)).toBe(
       true,
     );
-    // Only the ring's earliest rating of each note counts: 7 of 8 dropped on 41 notes.
+    // Prescoring counts only the ring's earliest rating of each note: 7 of 8 dropped on 41 notes.
     expect(result.raters.pssDroppedRatings).toBe(7 * 41);
     const pushed = explain(result, 'pushed');
-    expect(pushed.numRatings).toBe(10 + 8 + 1);
+    // Final scoring thins again only raters who are in a quasi-clique too (§7.8, as the
+    // reference does); 31 posts are too few to seed one, so there all 8 ring ratings count.
+    expect(result.scorers.excluded.correlated?.some((flag) => flag === 1)).toBe(false);
+    expect(pushed.numRatings).toBe(10 + 8 + 8);
     expect(pushed.status).not.toBe('CURRENTLY_RATED_HELPFUL');
   });
 
