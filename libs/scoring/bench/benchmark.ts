@@ -13,6 +13,7 @@
  * check. `--repeat-score` scores again with the other thread count (1 after threads, 2 after
  * one) and checks that the outputs are byte-identical.
  */
+import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 
 import { integerOption, parseArguments } from '../src/cli/arguments';
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   console.log(`ratings after de-duplication: ${input.ratingNote.length}`);
 
   const first = await scoreInStages(input, timer, threads, '');
+  // Compared across commits: a speed-up must leave this hash unchanged.
+  console.log(`outputs sha256: ${createHash('sha256').update(first).digest('hex')}`);
   if (flags.has('repeat-score')) {
     const other = threads === 1 ? 2 : 1;
     const second = await scoreInStages(input, timer, other, ` (repeat, ${other} thread(s))`);

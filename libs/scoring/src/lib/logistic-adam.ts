@@ -39,6 +39,70 @@ export function fitLogisticRoundAdam(
   round: LogisticRound,
   schedule: AdamSchedule = DILIGENCE_ADAM,
 ): number {
+  // The hot loop reads and adds to five per-rater arrays at random raters; numbered densely over
+  // the raters with ratings (often half the participants), they stay in the core's cache.
+  // Raters without ratings keep zero gradients, so Adam never moves them: the fit is bit for bit
+  // the same as over every participant.
+  const dense = denseRaters(data);
+  const active = dense.active;
+  const gather = (values: Float64Array): Float64Array => {
+    const out = new Float64Array(active.length);
+    for (let j = 0; j < active.length; j++) out[j] = values[active[j]];
+    return out;
+  };
+  const q: LogisticParameters = {
+    globalIntercept: p.globalIntercept,
+    noteIntercept: p.noteIntercept,
+    noteFactor: p.noteFactor,
+    raterIntercept: gather(p.raterIntercept),
+    raterFactor: gather(p.raterFactor),
+    raterReputation: gather(p.raterReputation),
+  };
+  const epochs = fitDense(dense.data, q, round, schedule);
+  p.globalIntercept = q.globalIntercept;
+  for (let j = 0; j < active.length; j++) {
+    const u = active[j];
+    p.raterIntercept[u] = q.raterIntercept[j];
+    p.raterFactor[u] = q.raterFactor[j];
+    p.raterReputation[u] = q.raterReputation[j];
+  }
+  return epochs;
+}
+
+interface DenseRaters {
+  /** The participants with ratings, ascending; `data` numbers them 0…active.length−1. */
+  readonly active: Int32Array;
+  readonly data: TagRatings;
+}
+
+/** Each layout's dense renumbering, made once (low diligence fits three rounds on one). */
+const denseOf = new WeakMap<TagRatings, DenseRaters>();
+
+function denseRaters(data: TagRatings): DenseRaters {
+  let dense = denseOf.get(data);
+  if (dense) return dense;
+  const index = new Int32Array(data.raterCount).fill(-1);
+  const active = new Int32Array(data.activeRaters);
+  const raterStart = new Int32Array(data.activeRaters + 1);
+  for (let u = 0, j = 0; u < data.raterCount; u++) {
+    if (data.raterStart[u] === data.raterStart[u + 1]) continue;
+    index[u] = j;
+    active[j] = u;
+    raterStart[j + 1] = data.raterStart[u + 1];
+    j++;
+  }
+  const noteRater = data.noteRater.map((u) => index[u]);
+  dense = { active, data: { ...data, raterCount: active.length, raterStart, noteRater } };
+  denseOf.set(data, dense);
+  return dense;
+}
+
+function fitDense(
+  data: TagRatings,
+  p: LogisticParameters,
+  round: LogisticRound,
+  schedule: AdamSchedule,
+): number {
   const size = data.size;
   if (size === 0) return 0;
   const notes = data.noteCount;
@@ -135,11 +199,13 @@ export function fitLogisticRoundAdam(
     const step = epoch + 1;
     const lr =
       (schedule.learningRate * Math.sqrt(1 - Math.pow(BETA2, step))) / (1 - Math.pow(BETA1, step));
-    update(round.noteIntercept, p.noteIntercept, 0);
-    update(round.noteFactor, p.noteFactor, offsets[1]);
-    update(round.raterIntercept, p.raterIntercept, offsets[2]);
-    update(round.raterFactor, p.raterFactor, offsets[3]);
-    update(round.raterReputation, p.raterReputation, offsets[4]);
+    const eps = EPSILON * Math.sqrt(1 - Math.pow(BETA2, step));
+    const state = { grad, m, v, lr, eps };
+    if (round.noteIntercept) adamStep(state, p.noteIntercept, 0);
+    if (round.noteFactor) adamStep(state, p.noteFactor, offsets[1]);
+    if (round.raterIntercept) adamStep(state, p.raterIntercept, offsets[2]);
+    if (round.raterFactor) adamStep(state, p.raterFactor, offsets[3]);
+    if (round.raterReputation) adamStep(state, p.raterReputation, offsets[4]);
     if (round.globalIntercept) {
       const i = total - 1;
       const g = grad[i];
@@ -148,20 +214,29 @@ export function fitLogisticRoundAdam(
       p.globalIntercept -=
         (lr * m[i]) / (Math.sqrt(v[i]) + EPSILON * Math.sqrt(1 - Math.pow(BETA2, step)));
     }
-
-    function update(free: boolean, values: Float64Array, offset: number): void {
-      if (!free) return;
-      const eps = EPSILON * Math.sqrt(1 - Math.pow(BETA2, step));
-      for (let j = 0; j < values.length; j++) {
-        const i = offset + j;
-        const g = grad[i];
-        m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-        v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-        values[j] -= (lr * m[i]) / (Math.sqrt(v[i]) + eps);
-      }
-    }
   }
   return epoch;
+}
+
+interface AdamState {
+  readonly grad: Float64Array;
+  readonly m: Float64Array;
+  readonly v: Float64Array;
+  /** This step's bias-corrected learning rate and ε. */
+  readonly lr: number;
+  readonly eps: number;
+}
+
+/** One Adam step on the block of `values`, whose gradients start at `offset`. */
+function adamStep(state: AdamState, values: Float64Array, offset: number): void {
+  const { grad, m, v, lr, eps } = state;
+  for (let j = 0; j < values.length; j++) {
+    const i = offset + j;
+    const g = grad[i];
+    m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+    v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+    values[j] -= (lr * m[i]) / (Math.sqrt(v[i]) + eps);
+  }
 }
 
 /** λ·Σp² over the rows that have ratings (the reference's embedding rows), adding its gradient. */
