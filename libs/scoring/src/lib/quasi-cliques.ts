@@ -92,20 +92,31 @@ interface PairCounts {
 }
 
 /**
- * Rater pairs with ≥ 5 identical ratings. Pair keys of one note and level are emitted, sorted
- * and run-length counted; raters are split into as many residue classes as keep each pass
- * under PAIRS_PER_PASS keys, so memory stays bounded on large inputs.
+ * Rater pairs with ≥ 5 identical ratings, in the order of their keys a·participants + b (a < b)
+ * within each residue class of a (modulo the number of passes of PAIRS_PER_PASS keys each that
+ * sorting every pair's key would take), the classes one after the other: seeds with equal
+ * counts are taken in this order. Each first rater's partners are tallied in a counter per
+ * participant, so the work is linear in the pairs and memory bounded by the participants.
  */
 function countCollisions(input: ScoringInput, ratings: Int32Array): PairCounts {
   const participants = input.participantIds.length;
-  // `ratings` is ascending, so grouped by note; within a note, split by level.
-  const groups: number[] = [];
+  const minCollisions = QUASI_CLIQUE_MIN_PAIR_COLLISIONS;
+  // `ratings` is ascending, so grouped by note; within a note, split by level, raters ascending.
+  // Groups of ≥ 2 raters are laid end to end in `members`; groupEnd[x] ends the group of x.
+  const members = new Int32Array(ratings.length);
+  const groupEnd = new Int32Array(ratings.length);
+  let used = 0;
   let total = 0;
   const levelRaters: number[][] = [[], [], []];
   const flush = (): void => {
     for (const raters of levelRaters) {
       if (raters.length > 1) {
-        groups.push(...raters, -1);
+        if (!isAscending(raters)) raters.sort((x, y) => x - y);
+        const end = used + raters.length;
+        for (const u of raters) {
+          groupEnd[used] = end;
+          members[used++] = u;
+        }
         total += (raters.length * (raters.length - 1)) / 2;
       }
       raters.length = 0;
@@ -118,35 +129,40 @@ function countCollisions(input: ScoringInput, ratings: Int32Array): PairCounts {
   }
   flush();
 
+  // Each rater's places in `members`, ascending.
+  const placeStart = new Int32Array(participants + 1);
+  for (let x = 0; x < used; x++) placeStart[members[x] + 1]++;
+  for (let u = 0; u < participants; u++) placeStart[u + 1] += placeStart[u];
+  const places = new Int32Array(used);
+  const fill = placeStart.slice(0, participants);
+  for (let x = 0; x < used; x++) places[fill[members[x]]++] = x;
+
   const passes = Math.max(1, Math.ceil(total / PAIRS_PER_PASS));
   const first: number[] = [];
   const second: number[] = [];
   const count: number[] = [];
+  const tally = new Int32Array(participants);
+  const partners = new Int32Array(participants);
   for (let pass = 0; pass < passes; pass++) {
-    const keys: number[] = [];
-    for (let start = 0; start < groups.length;) {
-      let end = start;
-      while (groups[end] !== -1) end++;
-      for (let x = start; x < end; x++) {
-        for (let y = start; y < end; y++) {
-          const a = groups[x];
-          const b = groups[y];
-          if (a < b && a % passes === pass) keys.push(a * participants + b);
+    for (let a = pass; a < participants; a += passes) {
+      let found = 0;
+      for (let q = placeStart[a]; q < placeStart[a + 1]; q++) {
+        const x = places[q];
+        for (let y = x + 1; y < groupEnd[x]; y++) {
+          const b = members[y];
+          if (tally[b]++ === 0) partners[found++] = b;
         }
       }
-      start = end + 1;
-    }
-    const sorted = Float64Array.from(keys).sort();
-    for (let s = 0; s < sorted.length;) {
-      let e = s;
-      while (e < sorted.length && sorted[e] === sorted[s]) e++;
-      if (e - s >= QUASI_CLIQUE_MIN_PAIR_COLLISIONS) {
-        const a = Math.floor(sorted[s] / participants);
-        first.push(a);
-        second.push(sorted[s] - a * participants);
-        count.push(e - s);
+      const sorted = partners.subarray(0, found).sort();
+      for (let j = 0; j < found; j++) {
+        const b = sorted[j];
+        if (tally[b] >= minCollisions) {
+          first.push(a);
+          second.push(b);
+          count.push(tally[b]);
+        }
+        tally[b] = 0;
       }
-      s = e;
     }
   }
   return {
@@ -154,6 +170,11 @@ function countCollisions(input: ScoringInput, ratings: Int32Array): PairCounts {
     second: Int32Array.from(second),
     count: Int32Array.from(count),
   };
+}
+
+function isAscending(values: readonly number[]): boolean {
+  for (let j = 1; j < values.length; j++) if (values[j - 1] >= values[j]) return false;
+  return true;
 }
 
 /** Per rater, its window ratings as (note, level) pairs. */
