@@ -3,7 +3,6 @@ import type { GaussianScores } from './gaussian-scorer';
 import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
 import { lowDiligenceIntercepts } from './low-diligence';
 import type { FitOptions } from './matrix-factorization';
-import { finalScoringRatings } from './post-selection-similarity';
 import type { PrescoringResult } from './prescoring';
 import { refineSelection, selectRatings } from './rating-filters';
 import { countRatingsPerNote } from './rating-filters';
@@ -171,26 +170,20 @@ export interface ModelRunOptions {
 }
 
 /**
- * The raters the baseline passes leave out (§5.2 a, b), or what final scoring needs to find them
- * and its own ratings: quasi-cliques (§7.8) are only needed once the fits are done, so
- * `scoreNotes` has them found beside the fits (`quasiCliquesOf`, the input before PSS removed
- * ratings), and final scoring then thins that input again with the PSS cliques (`pssClique`) of
- * raters who are in a quasi-clique too (`finalScoringRatings`).
+ * The raters the baseline passes leave out (§5.2 a, b) and, when they differ from prescoring's,
+ * the ratings final scoring fits: the reference applies §3 step 6 again to the full ratings with
+ * the cliques of raters in both a PSS clique and a quasi-clique (`finalScoringRatings`).
  */
-export type RaterExclusions =
-  | ExcludedRaters
-  | {
-      readonly highVolume: Uint8Array;
-      readonly quasiCliquesOf: ScoringInput;
-      readonly pssClique: Int32Array;
-    };
+export interface RaterExclusions extends ExcludedRaters {
+  readonly finalInput?: ScoringInput;
+}
 
 /**
- * The steps of `ModelRuns` in two batches of independent tasks: the scorers' prescoring fits
- * (with quasi-cliques beside them when asked), then each scorer's tag-based safeguards with the
- * Gaussian scorers, which read Core's fit. Final scoring and the status rules are cheap and run
- * between them in the calling thread. The batches run here (`runModels`) or over worker threads
- * (`scoreNotesInThreads`); either way the results come back in the batch's order.
+ * The steps of `ModelRuns` in two batches of independent tasks: the scorers' prescoring fits,
+ * then each scorer's tag-based safeguards with the Gaussian scorers, which read Core's fit.
+ * Final scoring and the status rules are cheap and run between them in the calling thread. The
+ * batches run here (`runModels`) or over worker threads (`scoreNotesInThreads`); either way the
+ * results come back in the batch's order.
  */
 export function* modelSteps(
   input: ScoringInput,
@@ -216,15 +209,6 @@ export function* modelSteps(
   let coreNumRatings = numRatings;
   const coreScored = rated.slice();
   const fitTasks: ScoringTask[] = [];
-  // Quasi-cliques first and the larger fit (Core) before CoreWithTopics: two threads taking
-  // tasks in this order finish the batch at about the same time.
-  if ('quasiCliquesOf' in exclusions) {
-    fitTasks.push({
-      kind: 'quasi-cliques',
-      label: 'quasi-cliques',
-      input: exclusions.quasiCliquesOf,
-    });
-  }
   if (topics.topicNotes > 0) {
     for (let n = 0; n < noteCount; n++) if (topics.noteTopic[n] >= 0) coreScored[n] = 0;
     coreInput = withRatings(
@@ -235,34 +219,17 @@ export function* modelSteps(
     fitTasks.push(prescoringTask('Core', coreInput, coreNumRatings));
   }
   fitTasks.push(prescoringTask('CoreWithTopics', input, numRatings));
-  const fitted = [
-    ...(yield {
-      name: `${'quasiCliquesOf' in exclusions ? 'quasi-cliques, ' : ''}prescoring of each scorer`,
-      tasks: fitTasks,
-    }),
-  ];
-  // §5.2: final scoring fits its own ratings (see `finalScoringRatings`) with the prescoring
-  // parameters; without quasi-cliques to find, it fits the prescoring ratings.
-  let excluded: ExcludedRaters;
-  let finalInput = input;
-  if ('quasiCliquesOf' in exclusions) {
-    const quasiClique = fitted.shift() as Uint8Array;
-    const finalRatings = finalScoringRatings(
-      exclusions.quasiCliquesOf,
-      exclusions.pssClique,
-      quasiClique,
-    );
-    excluded = { highVolume: exclusions.highVolume, correlated: finalRatings.correlated };
-    const raw = exclusions.quasiCliquesOf;
-    // Without both-clique raters nothing is thinned: the raw input, which is prescoring's when
-    // PSS dropped nothing either (no copy, no recount).
-    finalInput =
-      finalRatings.keptRatings.length < raw.ratingNote.length
-        ? withRatings(raw, finalRatings.keptRatings)
-        : raw;
-  } else {
-    excluded = exclusions;
-  }
+  const prescorings = (yield {
+    name: 'prescoring of each scorer',
+    tasks: fitTasks,
+  }) as PrescoringResult[];
+  const excluded: ExcludedRaters = {
+    highVolume: exclusions.highVolume,
+    correlated: exclusions.correlated,
+  };
+  // §5.2: final scoring fits its own ratings (see `RaterExclusions`) with the prescoring
+  // parameters; when nothing thins them differently, it fits the prescoring ratings.
+  const finalInput = exclusions.finalInput ?? input;
   const finalNumRatings = finalInput === input ? numRatings : countRatingsPerNote(finalInput);
   let coreFinalInput = coreInput;
   let coreFinalNumRatings = coreNumRatings;
@@ -277,7 +244,6 @@ export function* modelSteps(
     coreFinalNumRatings =
       coreFinalInput === finalInput ? finalNumRatings : countRatingsPerNote(coreFinalInput);
   }
-  const prescorings = fitted as PrescoringResult[];
   const finalOf = (slice: ScoringInput, counts: Int32Array, prescoring: PrescoringResult) => ({
     input: slice,
     prescoring,

@@ -3,7 +3,11 @@ import type { GaussianScores } from './gaussian-scorer';
 import { highVolumeRaters } from './high-volume-raters';
 import { metaScore } from './meta-scoring';
 import type { FitOptions } from './matrix-factorization';
-import { postSelectionSimilarity, type PostSelectionSimilarity } from './post-selection-similarity';
+import {
+  finalScoringRatings,
+  postSelectionSimilarity,
+  type PostSelectionSimilarity,
+} from './post-selection-similarity';
 import type { PrescoringResult } from './prescoring';
 import { quasiCliqueMembers } from './quasi-cliques';
 import { countRatingsPerNote } from './rating-filters';
@@ -134,18 +138,30 @@ export function* scoringSteps(
   input: ScoringInput,
   options: ScoringOptions = {},
 ): ScoringSteps<ScoringResult> {
-  const [pss] = (yield {
-    name: 'post-selection similarity',
-    tasks: [{ kind: 'post-selection-similarity', label: 'post-selection similarity', input }],
-  }) as readonly [PostSelectionSimilarity];
+  // Quasi-cliques read the input before PSS removes ratings, so they are found beside it: the
+  // two take about as long, and the scorers' fits then fill both threads on their own.
+  const [pss, quasiClique] = (yield {
+    name: 'post-selection similarity, quasi-cliques',
+    tasks: [
+      { kind: 'post-selection-similarity', label: 'post-selection similarity', input },
+      { kind: 'quasi-cliques', label: 'quasi-cliques', input },
+    ],
+  }) as readonly [PostSelectionSimilarity, Uint8Array];
   const highVolume = highVolumeRaters(input);
   const scoredInput =
     pss.keptRatings.length < input.ratingNote.length ? withRatings(input, pss.keptRatings) : input;
   const numRatings = countRatingsPerNote(scoredInput);
+  const finalRatings = finalScoringRatings(input, pss.clique, quasiClique);
+  // Without both-clique raters nothing is thinned: the full input, which is prescoring's when
+  // PSS dropped nothing either (no copy, no recount).
+  const finalInput =
+    finalRatings.keptRatings.length < input.ratingNote.length
+      ? withRatings(input, finalRatings.keptRatings)
+      : input;
   const scorers = yield* modelSteps(
     scoredInput,
     numRatings,
-    { highVolume, quasiCliquesOf: input, pssClique: pss.clique },
+    { highVolume, correlated: finalRatings.correlated, finalInput },
     {
       seed: options.seed ?? DEFAULT_SEED,
       fit: options.fit,
@@ -177,8 +193,7 @@ export function* scoringSteps(
     raters: {
       highVolume,
       pssClique: pss.clique,
-      // Found beside the fits, as `quasiCliquesOf` asked.
-      correlated: scorers.excluded.correlated as Uint8Array,
+      correlated: finalRatings.correlated,
       pssDroppedRatings: input.ratingNote.length - pss.keptRatings.length,
       pssAffinityPairs: pss.affinityPairs,
       pssCoRatingPairs: pss.coRatingPairs,

@@ -84,8 +84,8 @@ describe('scoring in worker threads', () => {
 
     // The run really went through threads, with both Core fits and every kind of task.
     expect(steps.filter((step) => step.endsWith('in threads)'))).toEqual([
-      'post-selection similarity (1 task(s) in threads)',
-      'quasi-cliques, prescoring of each scorer (3 task(s) in threads)',
+      'post-selection similarity, quasi-cliques (2 task(s) in threads)',
+      'prescoring of each scorer (2 task(s) in threads)',
       'tag filters of each scorer, Gaussian scorers (4 task(s) in threads)',
     ]);
     expect(here.scorers.topics.topicNotes).toBeGreaterThan(0);
