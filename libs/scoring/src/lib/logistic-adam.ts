@@ -166,9 +166,14 @@ function fitDense(
         const z = mu + raterIntercept[u] + rep * ni + rf * nf;
         const y = label[k];
         // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
-        const dz = w[k] * (1 / (1 + Math.exp(-z)) - y) * inv;
-        // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z.
-        if (check) loss += w[k] * (Math.log1p(Math.exp(-Math.abs(z))) + (z > 0 ? z : 0) - y * z);
+        const e = Math.exp(-z);
+        const dz = w[k] * (1 / (1 + e) - y) * inv;
+        // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z; for z ≥ 0, e^−|z| is
+        // the e^−z above (the same argument, so the same bits).
+        if (check) {
+          const eAbs = z >= 0 ? e : Math.exp(z);
+          loss += w[k] * (Math.log1p(eAbs) + (z > 0 ? z : 0) - y * z);
+        }
         gNi += dz * rep;
         gNf += dz * rf;
         // Frozen raters (final scoring's rounds) need no gradient.
