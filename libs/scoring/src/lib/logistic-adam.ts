@@ -128,7 +128,9 @@ function fitDense(
   for (let k = 0; k < size; k++) {
     w[k] = (round.weight ? round.weight[k] : 1) * (data.label[k] === 1 ? round.positiveWeight : 1);
   }
-  const ratersFree = round.raterIntercept || round.raterFactor || round.raterReputation;
+  const riFree = round.raterIntercept;
+  const rfFree = round.raterFactor;
+  const repFree = round.raterReputation;
   let priorLoss = NaN;
   let epoch = 0;
   // Locals for the hot loop: V8 does not hoist property loads out of it on its own.
@@ -176,12 +178,11 @@ function fitDense(
         }
         gNi += dz * rep;
         gNf += dz * rf;
-        // Frozen raters (final scoring's rounds) need no gradient.
-        if (ratersFree) {
-          grad[gRi + u] += dz;
-          grad[gRf + u] += dz * nf;
-          grad[gRep + u] += dz * ni;
-        }
+        // Frozen blocks' gradients are never read (the update skips them), so they are not
+        // summed: round one freezes reputations, round three factors, final scoring every rater.
+        if (riFree) grad[gRi + u] += dz;
+        if (rfFree) grad[gRf + u] += dz * nf;
+        if (repFree) grad[gRep + u] += dz * ni;
         gMu += dz;
       }
       grad[n] = gNi;
