@@ -146,6 +146,9 @@ function fitDense(
   const gRf = offsets[3];
   const gRep = offsets[4];
   const gNfOffset = offsets[1];
+  // With every rater frozen (final scoring's rounds) their values are per-rating constants:
+  // read in rating order, they stream instead of being looked up at random raters.
+  const frozen = !riFree && !rfFree && !repFree ? frozenRaters(data, p) : undefined;
   for (; epoch <= schedule.maxEpochs; epoch++) {
     // The loss is only looked at on check epochs; other epochs need just the gradient.
     const check = epoch % schedule.checkEvery === 0;
@@ -153,40 +156,70 @@ function fitDense(
     let loss = 0;
     let gMu = 0;
     const mu = p.globalIntercept;
-    for (let n = 0; n < notes; n++) {
-      const start = noteStart[n];
-      const end = noteStart[n + 1];
-      if (start === end) continue;
-      const ni = noteIntercept[n];
-      const nf = noteFactor[n];
-      let gNi = 0;
-      let gNf = 0;
-      for (let k = start; k < end; k++) {
-        const u = noteRater[k];
-        const rep = raterReputation[u];
-        const rf = raterFactor[u];
-        const z = mu + raterIntercept[u] + rep * ni + rf * nf;
-        const y = label[k];
-        // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
-        const e = Math.exp(-z);
-        const dz = w[k] * (1 / (1 + e) - y) * inv;
-        // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z; for z ≥ 0, e^−|z| is
-        // the e^−z above (the same argument, so the same bits).
-        if (check) {
-          const eAbs = z >= 0 ? e : Math.exp(z);
-          loss += w[k] * (Math.log1p(eAbs) + (z > 0 ? z : 0) - y * z);
+    if (frozen) {
+      const { intercept, reputation, factor } = frozen;
+      for (let n = 0; n < notes; n++) {
+        const start = noteStart[n];
+        const end = noteStart[n + 1];
+        if (start === end) continue;
+        const ni = noteIntercept[n];
+        const nf = noteFactor[n];
+        let gNi = 0;
+        let gNf = 0;
+        for (let k = start; k < end; k++) {
+          const rep = reputation[k];
+          const rf = factor[k];
+          const z = mu + intercept[k] + rep * ni + rf * nf;
+          const y = label[k];
+          const e = Math.exp(-z);
+          const dz = w[k] * (1 / (1 + e) - y) * inv;
+          if (check) {
+            const eAbs = z >= 0 ? e : Math.exp(z);
+            loss += w[k] * (Math.log1p(eAbs) + (z > 0 ? z : 0) - y * z);
+          }
+          gNi += dz * rep;
+          gNf += dz * rf;
+          gMu += dz;
         }
-        gNi += dz * rep;
-        gNf += dz * rf;
-        // Frozen blocks' gradients are never read (the update skips them), so they are not
-        // summed: round one freezes reputations, round three factors, final scoring every rater.
-        if (riFree) grad[gRi + u] += dz;
-        if (rfFree) grad[gRf + u] += dz * nf;
-        if (repFree) grad[gRep + u] += dz * ni;
-        gMu += dz;
+        grad[n] = gNi;
+        grad[gNfOffset + n] = gNf;
       }
-      grad[n] = gNi;
-      grad[gNfOffset + n] = gNf;
+    } else {
+      for (let n = 0; n < notes; n++) {
+        const start = noteStart[n];
+        const end = noteStart[n + 1];
+        if (start === end) continue;
+        const ni = noteIntercept[n];
+        const nf = noteFactor[n];
+        let gNi = 0;
+        let gNf = 0;
+        for (let k = start; k < end; k++) {
+          const u = noteRater[k];
+          const rep = raterReputation[u];
+          const rf = raterFactor[u];
+          const z = mu + raterIntercept[u] + rep * ni + rf * nf;
+          const y = label[k];
+          // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
+          const e = Math.exp(-z);
+          const dz = w[k] * (1 / (1 + e) - y) * inv;
+          // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z; for z ≥ 0, e^−|z| is
+          // the e^−z above (the same argument, so the same bits).
+          if (check) {
+            const eAbs = z >= 0 ? e : Math.exp(z);
+            loss += w[k] * (Math.log1p(eAbs) + (z > 0 ? z : 0) - y * z);
+          }
+          gNi += dz * rep;
+          gNf += dz * rf;
+          // Frozen blocks' gradients are never read (the update skips them), so they are not
+          // summed: round one freezes reputations, round three factors, final scoring every rater.
+          if (riFree) grad[gRi + u] += dz;
+          if (rfFree) grad[gRf + u] += dz * nf;
+          if (repFree) grad[gRep + u] += dz * ni;
+          gMu += dz;
+        }
+        grad[n] = gNi;
+        grad[gNfOffset + n] = gNf;
+      }
     }
     loss *= inv;
     grad[total - 1] = gMu;
@@ -222,6 +255,26 @@ function fitDense(
     }
   }
   return epoch;
+}
+
+interface FrozenRaters {
+  /** Per rating in note-major order: its rater's intercept, reputation and factor. */
+  readonly intercept: Float64Array;
+  readonly reputation: Float64Array;
+  readonly factor: Float64Array;
+}
+
+function frozenRaters(data: TagRatings, p: LogisticParameters): FrozenRaters {
+  const intercept = new Float64Array(data.size);
+  const reputation = new Float64Array(data.size);
+  const factor = new Float64Array(data.size);
+  for (let k = 0; k < data.size; k++) {
+    const u = data.noteRater[k];
+    intercept[k] = p.raterIntercept[u];
+    reputation[k] = p.raterReputation[u];
+    factor[k] = p.raterFactor[u];
+  }
+  return { intercept, reputation, factor };
 }
 
 interface AdamState {
