@@ -51,7 +51,6 @@ export type { IncorrectCounts } from './lib/incorrect-filter';
 export {
   applyStatusRules,
   DEFAULT_SEED,
-  findSuspiciousRaters,
   indexOfId,
   noteSafeguards,
   runModels,

@@ -3,13 +3,8 @@ import type { GaussianScores } from './gaussian-scorer';
 import { highVolumeRaters } from './high-volume-raters';
 import { metaScore } from './meta-scoring';
 import type { FitOptions } from './matrix-factorization';
-import {
-  finalScoringRatings,
-  postSelectionSimilarity,
-  type PostSelectionSimilarity,
-} from './post-selection-similarity';
+import { finalScoringRatings, type PostSelectionSimilarity } from './post-selection-similarity';
 import type { PrescoringResult } from './prescoring';
-import { quasiCliqueMembers } from './quasi-cliques';
 import { countRatingsPerNote } from './rating-filters';
 import { withRatings, type ScoringInput } from './scoring-input';
 import {
@@ -217,22 +212,6 @@ function chooseRegimeFor(input: ScoringInput, requested: ScoringOptions['regime'
   return requested === undefined || requested === 'auto'
     ? choice
     : { ...choice, regime: requested };
-}
-
-/** §3 steps 4 and 6: high-volume raters, PSS cliques (and the ratings they keep), quasi-cliques. */
-export function findSuspiciousRaters(
-  input: ScoringInput,
-): RaterSafeguards & { keptRatings: Int32Array } {
-  const pss = postSelectionSimilarity(input);
-  return {
-    highVolume: highVolumeRaters(input),
-    pssClique: pss.clique,
-    correlated: quasiCliqueMembers(input),
-    pssDroppedRatings: input.ratingNote.length - pss.keptRatings.length,
-    pssAffinityPairs: pss.affinityPairs,
-    pssCoRatingPairs: pss.coRatingPairs,
-    keptRatings: pss.keptRatings,
-  };
 }
 
 /** Index of an id in the input's sorted id list, or −1 (binary search, code-unit order). */
