@@ -88,6 +88,12 @@ function bridging(c: Community, tags = GOOD): Entry[] {
   ];
 }
 
+/** `make`'s value, made on the first call only. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 function explain(result: ScoringResult, id: string): ReturnType<typeof explainNote> {
   return explainNote(result, indexOfId(result.input.noteIds, id));
 }
@@ -125,6 +131,9 @@ describe('status stability (§9 rules 8–10, §10)', () => {
   };
   const now = NOTE_TIME + 2 * DAY;
   let first: ScoringResult;
+  // Each scoring of this community takes seconds: the runs several tests read are made once.
+  const stableHour = once(() => rerun(build, first, now + 61 * 60_000));
+  const untimed = once(() => scoreNotes(build(), { seed: 3 }));
 
   beforeAll(() => {
     first = scoreNotes(build(), { seed: 3, nowMs: now });
@@ -145,7 +154,7 @@ describe('status stability (§9 rules 8–10, §10)', () => {
   it('shows the CRH once it has been stable for an hour, but not after 20 minutes', () => {
     const early = rerun(build, first, now + 20 * 60_000);
     expect(explain(early, 'bridging').decidedBy).toBe('NmrDueToMinStableCrhTime');
-    const later = rerun(build, first, now + 61 * 60_000);
+    const later = stableHour();
     const note = explain(later, 'bridging');
     expect(note.status).toBe('CURRENTLY_RATED_HELPFUL');
     expect(note.decidedBy).toBe('GeneralCRH');
@@ -171,18 +180,16 @@ describe('status stability (§9 rules 8–10, §10)', () => {
   });
 
   it('does not hold anything without a run time', () => {
-    const untimed = scoreNotes(build(), { seed: 3 });
-    expect(explain(untimed, 'bridging').status).toBe('CURRENTLY_RATED_HELPFUL');
-    expect(untimed.history).toBeUndefined();
+    expect(explain(untimed(), 'bridging').status).toBe('CURRENTLY_RATED_HELPFUL');
+    expect(untimed().history).toBeUndefined();
   });
 
   it('needs two explanation tags each used twice, and names them', () => {
-    const untimed = scoreNotes(build(), { seed: 3 });
-    const untagged = explain(untimed, 'untagged');
+    const untagged = explain(untimed(), 'untagged');
     expect(untagged.preStabilizationStatus).toBe('CURRENTLY_RATED_HELPFUL');
     expect(untagged.status).toBe('NEEDS_MORE_RATINGS');
     expect(untagged.decidedBy).toBe('InsufficientExplanation');
-    const tagged = explain(untimed, 'bridging');
+    const tagged = explain(untimed(), 'bridging');
     expect([tagged.firstTag, tagged.secondTag].sort()).toEqual([
       'helpfulClear',
       'helpfulInformative',
@@ -190,10 +197,11 @@ describe('status stability (§9 rules 8–10, §10)', () => {
   });
 
   it('locks the status of a note older than two weeks and then enforces it', () => {
-    const settled = rerun(build, first, now + 2 * HOUR);
+    // The run an hour after the first, once the hold is over: the lock is taken then.
+    const settled = stableHour();
     expect(historyOf(settled, 'old-bridging')).toMatchObject({
       lockedStatus: 'CURRENTLY_RATED_HELPFUL',
-      timestampMillisOfStatusLock: now + 2 * HOUR,
+      timestampMillisOfStatusLock: now + 61 * 60_000,
     });
     expect(historyOf(settled, 'bridging').lockedStatus).toBe('');
     // Later the ratings turn against the note; the lock keeps its status.
