@@ -1,5 +1,5 @@
 // The demo community's content: who its members are, what they wrote and how they rated it.
-// Pure data, so a test can score it without proofs or a database (demo-community.spec.ts).
+// Pure data, apart from the proofs and the database (seed-demo.ts makes and stores them).
 //
 // Ten members in two camps that disagree on two partisan notes give the small-community regime
 // its two opinion groups; then one note both camps find helpful (the scorer shows it helpful),

@@ -39,13 +39,104 @@ async function bridgenotes(...args: string[]): Promise<{ code: number; stdout: s
   }
 }
 
-/** `npm run db:seed` against this run's database: the demo community, proven and scored. */
-async function seedDemo(databaseUrl: string): Promise<void> {
-  await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['prisma/seed.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
-  });
+/** `npm run db:seed`, exactly as `npm start` runs it, against this run's database. */
+async function seedDemo(databaseUrl: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['prisma/seed.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
+    },
+  );
+  return stdout;
 }
+
+const run = currentTestRun();
+let api: RunningApp;
+let baseUrl: string;
+
+// The demo is seeded once for the whole file (its 44 real proofs are the slowest set-up of the
+// whole `npm test`): the seed's own checks read it untouched first, then the console's cases
+// change it (a report, a redaction). Jest runs the describes below in this order.
+beforeAll(async () => {
+  process.stdout.write(await seedDemo(run.databaseUrl));
+  ({ api, apiUrl: baseUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
+  await untilReady(baseUrl);
+  // The seed proves every demo note and rating (dozens of proofs): on a busy machine that
+  // alone outlasts the preset's 10 minutes, so this hook gets longer, never shorter.
+}, 6 * PATIENCE_MS);
+
+afterAll(async () => {
+  if (api?.child.exitCode === null) api.child.kill('SIGTERM');
+  await api?.exited;
+});
+
+/**
+ * What `npm start`'s seed leaves: statuses the scorer itself decided, two real runs, and an
+ * export that verifies clean; a second start seeds nothing.
+ */
+describe('the seeded demo community', () => {
+  const POSTS = {
+    helpful: { url: DEMO_POST },
+    notHelpful: { platform: 'mastodon', externalId: '113456789012345678' },
+    needsRatings: { platform: 'mastodon', externalId: '113456789099999999' },
+  };
+  const notesOnPost = async (post: Record<string, string>) =>
+    (await callApi(baseUrl, 'GET', `/posts?${new URLSearchParams({ community: 'demo', ...post })}`))
+      .notes as {
+      text: string;
+      status: string;
+      score: { decidedBy: string };
+      explanation: { headline: string; detail: string };
+    }[];
+
+  it('shows a note the scorer itself rated helpful, one not helpful and one needing ratings', async () => {
+    const [helpful] = await notesOnPost(POSTS.helpful);
+    expect(helpful).toMatchObject({
+      status: 'CURRENTLY_RATED_HELPFUL',
+      score: { decidedBy: 'OpinionGroupsCRH' },
+      explanation: { headline: 'Rated helpful by people who usually disagree' },
+    });
+    const [notHelpful] = await notesOnPost(POSTS.notHelpful);
+    expect(notHelpful).toMatchObject({
+      status: 'CURRENTLY_RATED_NOT_HELPFUL',
+      score: { decidedBy: 'OpinionGroupsCRNH' },
+    });
+    const [waiting] = await notesOnPost(POSTS.needsRatings);
+    expect(waiting.status).toBe('NEEDS_MORE_RATINGS');
+    expect(waiting.explanation.detail).toMatch(
+      /^It needs 3 more helpful ratings from members who usually see things differently/,
+    );
+    const runs = (await callApi(baseUrl, 'GET', '/communities/demo/scoring-runs')).items as {
+      regime: string;
+      status: string;
+    }[];
+    expect(runs.map((scoring) => [scoring.status, scoring.regime])).toEqual([
+      ['SUCCEEDED', 'small-community'],
+      ['SUCCEEDED', 'small-community'],
+    ]);
+  });
+
+  it('verifies clean: every proof, the root history and the recomputed run and regime', async () => {
+    const verified = await bridgenotes('verify', baseUrl, '--community', 'demo', '--json');
+    const report = JSON.parse(verified.stdout);
+    expect(report.discrepancies).toEqual([]);
+    expect(report).toMatchObject({
+      verdict: 'VERIFIED',
+      counts: { members: 12, notes: 5, ratings: 39, runs: 2 },
+      proofs: { checked: 44, groth16Verified: 44 },
+      run: { recomputed: true, notesCompared: 5 },
+    });
+    expect(verified.code).toBe(0);
+  });
+
+  it('seeds once: a second start leaves the demo as it is', async () => {
+    expect(await seedDemo(run.databaseUrl)).toContain(
+      'demo community already present; nothing seeded',
+    );
+  });
+});
 
 /**
  * The operator console in Debian's Chromium, against the built API as a process and the seeded
@@ -54,28 +145,18 @@ async function seedDemo(databaseUrl: string): Promise<void> {
  * each view; the screenshots in docs/console/ come from here.
  */
 describe('operator console', () => {
-  const run = currentTestRun();
-  let api: RunningApp;
-  let baseUrl: string;
   let browser: Browser;
   let page: Page;
   const created = `k-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    await seedDemo(run.databaseUrl);
-    ({ api, apiUrl: baseUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
-    await untilReady(baseUrl);
     browser = await launchChromium();
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 1100, height: 900 });
-    // The seed proves every demo note and rating (dozens of proofs): on a busy machine that
-    // alone outlasts the preset's 10 minutes, so this hook gets longer, never shorter.
-  }, 6 * PATIENCE_MS);
+  });
 
   afterAll(async () => {
     await browser?.close();
-    if (api?.child.exitCode === null) api.child.kill('SIGTERM');
-    await api?.exited;
   });
 
   async function audit(name: string): Promise<void> {
