@@ -11,7 +11,9 @@
  * more each batch of tasks spread over the threads is one stage. Prints wall time, CPU time (of
  * every thread), RSS and peak RSS per stage, the load average, and the status counts as a sanity
  * check. `--repeat-score` scores again with the other thread count (1 after threads, 2 after
- * one) and checks that the outputs are byte-identical.
+ * one) and checks that the outputs are byte-identical. `--json` prints the figures as one JSON
+ * object (`BenchmarkFigures`) on stdout and the human lines on stderr, for `growth-benchmark.ts`,
+ * which runs each size in a fresh process so that its peak memory is its own.
  */
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -22,13 +24,18 @@ import type { ScoringResult } from '../src/lib/scorer';
 import { ScoringInputBuilder, type ScoringInput } from '../src/lib/scoring-input';
 import { scoreNotesInThreads, scoringThreads } from '../src/parallel/threaded-scoring';
 import { builderSink, generateSyntheticCommunity } from '../src/synthetic/synthetic-data';
-import { StageTimer } from './stage-timer';
+import type { BenchmarkFigures } from './benchmark-figures';
+import { StageTimer, type StageFigures } from './stage-timer';
 
 async function main(): Promise<void> {
   const { values, flags } = parseArguments(process.argv.slice(2), {
     values: ['ratings', 'raters', 'notes', 'seed', 'threads'],
-    flags: ['repeat-score'],
+    flags: ['repeat-score', 'json'],
   });
+  const json = flags.has('json');
+  // In JSON mode stdout carries only the figures, so the human lines go to stderr.
+  const log = json ? console.error : console.log;
+  const loadAtStart = loadavg();
   const ratings = integerOption(values, 'ratings', 1_000_000);
   const raters = integerOption(values, 'raters', Math.round(ratings / 25));
   const notes = integerOption(values, 'notes', Math.round(ratings / 40));
@@ -36,9 +43,9 @@ async function main(): Promise<void> {
   const threads = scoringThreads(ratings, {
     threads: values.has('threads') ? integerOption(values, 'threads', 1) : undefined,
   });
-  console.log(
+  log(
     `synthetic community: ${ratings} ratings, ${raters} raters, ${notes} notes, seed ${seed}; ` +
-      `load average at start ${loadAverage()}`,
+      `load average at start ${loadAverage(loadAtStart)}`,
   );
 
   const timer = new StageTimer();
@@ -61,24 +68,44 @@ async function main(): Promise<void> {
   timer.lap('generate + builder.addRating');
   const input = builder.build();
   timer.lap('builder.build (canonical order)');
-  console.log(`ratings after de-duplication: ${input.ratingNote.length}`);
+  log(`ratings after de-duplication: ${input.ratingNote.length}`);
 
-  const first = await scoreInStages(input, timer, threads, '');
+  const first = await scoreInStages(input, timer, threads, '', log);
   // Compared across commits: a speed-up must leave this hash unchanged.
-  console.log(`outputs sha256: ${createHash('sha256').update(first).digest('hex')}`);
+  log(`outputs sha256: ${createHash('sha256').update(first).digest('hex')}`);
   if (flags.has('repeat-score')) {
     const other = threads === 1 ? 2 : 1;
-    const second = await scoreInStages(input, timer, other, ` (repeat, ${other} thread(s))`);
-    console.log(`repeat run with ${other} thread(s) byte-identical: ${first.equals(second)}`);
+    const second = await scoreInStages(input, timer, other, ` (repeat, ${other} thread(s))`, log);
+    log(`repeat run with ${other} thread(s) byte-identical: ${first.equals(second)}`);
   }
-  console.log(timer.table());
-  console.log(`load average at end ${loadAverage()} (2 cores shared: wall times are upper bounds)`);
+  const loadAtEnd = loadavg();
+  log(timer.table());
+  log(
+    `load average at end ${loadAverage(loadAtEnd)} (2 cores shared: wall times are upper bounds)`,
+  );
+  if (json) {
+    const sum = (pick: (s: StageFigures) => number): number =>
+      timer.stages.reduce((total, s) => total + pick(s), 0);
+    const figures: BenchmarkFigures = {
+      ratings,
+      ratingsAfterDeduplication: input.ratingNote.length,
+      raters,
+      notes,
+      seed,
+      threads,
+      wallMs: sum((s) => s.wallMs),
+      cpuMs: sum((s) => s.cpuMs),
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      loadAtStart,
+      loadAtEnd,
+      stages: timer.stages,
+    };
+    console.log(JSON.stringify(figures));
+  }
 }
 
-function loadAverage(): string {
-  return loadavg()
-    .map((load) => load.toFixed(2))
-    .join(' / ');
+function loadAverage(loads: readonly number[]): string {
+  return loads.map((load) => load.toFixed(2)).join(' / ');
 }
 
 /** Scores with a lap per stage; returns the outputs' bytes for the determinism check. */
@@ -87,8 +114,9 @@ async function scoreInStages(
   timer: StageTimer,
   threads: number,
   suffix: string,
+  log: (...lines: unknown[]) => void,
 ): Promise<Buffer> {
-  console.log(`scoring with ${threads} thread(s)${suffix}`);
+  log(`scoring with ${threads} thread(s)${suffix}`);
   // A run time a day after the synthetic timeline, so every note is old enough to lock.
   const result = await scoreNotesInThreads(input, {
     seed: 42,
@@ -98,7 +126,7 @@ async function scoreInStages(
     minRatingsForThreads: 0,
     onStepDone: (step) => timer.lap(`${step}${suffix}`),
   });
-  report(result);
+  report(result, log);
   const { scorers, models, final, prescoring } = result;
   const arrays = [
     result.status,
@@ -121,35 +149,35 @@ async function scoreInStages(
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }
 
-function report(result: ScoringResult): void {
+function report(result: ScoringResult, log: (...lines: unknown[]) => void): void {
   const { raters, scorers, models } = result;
   const count = (flags: Uint8Array): number => flags.reduce((a, b) => a + b, 0);
   const cliques = new Set(raters.pssClique.filter((clique) => clique >= 0)).size;
-  console.log(
+  log(
     `safeguards: ${count(raters.highVolume)} high-volume raters, ${cliques} PSS cliques ` +
       `(${raters.pssDroppedRatings} ratings dropped), ` +
       `${count(raters.correlated)} correlated raters; PSS pairs: ${raters.pssAffinityPairs} ` +
       `writer–rater, ${raters.pssCoRatingPairs} co-rating`,
   );
-  console.log(
+  log(
     `topics: ${scorers.topics.topicNotes} topic notes, ` +
       `decided by ${[...countBy(models.decidedBy, (rule) => META_RULE_NAMES[rule as MetaRule])]
         .map(([name, n]) => `${name} ${n}`)
         .join(', ')}`,
   );
   const { firstRoundSummary: r1, finalRoundSummary: r2 } = result.prescoring;
-  console.log(
+  log(
     `round 1: ${r1.ratings} ratings, ${r1.notes} notes, ${r1.raters} raters, ` +
       `${r1.iterations} sweeps, train MSE ${r1.trainMse.toFixed(4)}`,
   );
-  console.log(
+  log(
     `final round: ${r2.ratings} ratings, ${r2.notes} notes, ${r2.raters} raters, ` +
       `${r2.iterations} sweeps, train MSE ${r2.trainMse.toFixed(4)}`,
   );
   const names = (statuses: Uint8Array) =>
     Object.fromEntries(countBy(statuses, (s) => NOTE_STATUS_NAMES[s as NoteStatus]));
-  console.log('core statuses:', names(scorers.core.status));
-  console.log('final statuses:', names(result.finalStatus));
+  log('core statuses:', names(scorers.core.status));
+  log('final statuses:', names(result.finalStatus));
 }
 
 function countBy(values: Uint8Array, key: (value: number) => string): Map<string, number> {
