@@ -1,0 +1,401 @@
+/**
+ * The growth page's figures, plot and Markdown, from the runs of `growth-benchmark.ts` (pure: no
+ * I/O, so the arithmetic is tested in `growth-report.spec.ts`).
+ */
+import type { BenchmarkFigures } from './benchmark-figures';
+
+export interface GrowthRun {
+  /** ISO time the growth run started. */
+  readonly date: string;
+  readonly machine: {
+    readonly cores: number;
+    readonly cpuModel: string;
+    readonly memoryGb: number;
+    readonly node: string;
+  };
+  readonly loadAtStart: readonly number[];
+  loadAtEnd: readonly number[];
+  readonly runs: BenchmarkFigures[];
+}
+
+/** Issue 22's limit: a size may cost at most 20 % more per rating than the smallest. */
+export const LINEAR_TOLERANCE = 1.2;
+/** The size the page projects to (issue 22: 100M ratings in ≤ 30 min and ≤ 16 GB). */
+export const PROJECTED_RATINGS = 100_000_000;
+/** Stages shorter than this at the smallest size are too noisy for a growth figure. */
+const MIN_STAGE_CPU_MS = 200;
+
+/**
+ * How far from linear `value` grew between two sizes: 1 is linear, 1.2 costs 20 % more per
+ * rating at `size` than at `baseSize`.
+ */
+export function growthRatio(value: number, size: number, baseValue: number, baseSize: number) {
+  return value / baseValue / (size / baseSize);
+}
+
+/** The exponent b of value ∝ size^b between two sizes (1 is linear). */
+export function growthExponent(value: number, size: number, baseValue: number, baseSize: number) {
+  return Math.log(value / baseValue) / Math.log(size / baseSize);
+}
+
+export interface SizeRow {
+  readonly figures: BenchmarkFigures;
+  readonly cpuPerMillionS: number;
+  readonly cpuGrowth: number;
+  readonly wallGrowth: number;
+  readonly memoryGrowth: number;
+}
+
+/** One row per size, smallest first, each compared with the smallest. */
+export function sizeRows(runs: readonly BenchmarkFigures[]): SizeRow[] {
+  const sorted = [...runs].sort((a, b) => a.ratings - b.ratings);
+  const base = sorted[0];
+  return sorted.map((figures) => ({
+    figures,
+    cpuPerMillionS: figures.cpuMs / 1000 / (figures.ratings / 1e6),
+    cpuGrowth: growthRatio(figures.cpuMs, figures.ratings, base.cpuMs, base.ratings),
+    wallGrowth: growthRatio(figures.wallMs, figures.ratings, base.wallMs, base.ratings),
+    memoryGrowth: growthRatio(figures.peakRssMb, figures.ratings, base.peakRssMb, base.ratings),
+  }));
+}
+
+export interface StageGrowth {
+  readonly stage: string;
+  readonly smallestCpuMs: number;
+  readonly largestCpuMs: number;
+  /** Growth vs linear between the smallest and the largest size. */
+  readonly ratio: number;
+  readonly exponent: number;
+  /** Share of the largest size's CPU time. */
+  readonly share: number;
+  /** Too short at the smallest size for its growth to mean much. */
+  readonly noisy: boolean;
+}
+
+/** Every stage timed at both the smallest and the largest size, costliest at the largest first. */
+export function stageGrowth(runs: readonly BenchmarkFigures[]): StageGrowth[] {
+  const sorted = [...runs].sort((a, b) => a.ratings - b.ratings);
+  const smallest = sorted[0];
+  const largest = sorted[sorted.length - 1];
+  const before = new Map(smallest.stages.map((s) => [s.stage, s.cpuMs]));
+  return largest.stages
+    .filter((s) => before.has(s.stage))
+    .map((s) => {
+      const base = before.get(s.stage) ?? 0;
+      return {
+        stage: s.stage,
+        smallestCpuMs: base,
+        largestCpuMs: s.cpuMs,
+        ratio: growthRatio(s.cpuMs, largest.ratings, base, smallest.ratings),
+        exponent: growthExponent(s.cpuMs, largest.ratings, base, smallest.ratings),
+        share: s.cpuMs / largest.cpuMs,
+        noisy: base < MIN_STAGE_CPU_MS,
+      };
+    })
+    .sort((a, b) => b.largestCpuMs - a.largestCpuMs);
+}
+
+export interface Projection {
+  readonly ratings: number;
+  /** The sizes the exponents come from (the two largest measured). */
+  readonly fromRatings: readonly [number, number];
+  readonly cpuExponent: number;
+  readonly wallExponent: number;
+  readonly memoryExponent: number;
+  readonly cpuS: number;
+  readonly wallS: number;
+  readonly peakMb: number;
+}
+
+/**
+ * Extrapolates to `ratings` with the power law between the two largest sizes (the local
+ * exponent, which the costliest stages dominate), never below linear: fixed costs (Node's own
+ * memory, start-up) make small sizes look sub-linear, which would project too little. Undefined
+ * with fewer than two sizes.
+ */
+export function project(
+  runs: readonly BenchmarkFigures[],
+  ratings = PROJECTED_RATINGS,
+): Projection | undefined {
+  if (runs.length < 2) return undefined;
+  const sorted = [...runs].sort((a, b) => a.ratings - b.ratings);
+  const [a, b] = sorted.slice(-2);
+  const scale = ratings / b.ratings;
+  const exponent = (pick: (f: BenchmarkFigures) => number) =>
+    Math.max(1, growthExponent(pick(b), b.ratings, pick(a), a.ratings));
+  const cpuExponent = exponent((f) => f.cpuMs);
+  const wallExponent = exponent((f) => f.wallMs);
+  const memoryExponent = exponent((f) => f.peakRssMb);
+  return {
+    ratings,
+    fromRatings: [a.ratings, b.ratings],
+    cpuExponent,
+    wallExponent,
+    memoryExponent,
+    cpuS: (b.cpuMs / 1000) * scale ** cpuExponent,
+    wallS: (b.wallMs / 1000) * scale ** wallExponent,
+    peakMb: b.peakRssMb * scale ** memoryExponent,
+  };
+}
+
+const WIDTH = 760;
+const HEIGHT = 440;
+const PLOT = { left: 70, right: 560, top: 50, bottom: 370 };
+const COLOURS = { cpu: '#1f77b4', wall: '#ff7f0e', linear: '#888', projection: '#1f77b4' };
+
+/**
+ * Log-log plot of CPU and wall seconds against ratings, with the linear reference through the
+ * smallest size's CPU time and the projection to 100M dashed.
+ */
+export function growthPlot(runs: readonly BenchmarkFigures[]): string {
+  const rows = sizeRows(runs);
+  const projection = project(runs);
+  const base = rows[0]?.figures;
+  const sizes = [...rows.map((r) => r.figures.ratings), PROJECTED_RATINGS];
+  const linearAt = (n: number) => (base ? ((base.cpuMs / 1000) * n) / base.ratings : 1);
+  const seconds = [
+    ...rows.flatMap((r) => [r.figures.cpuMs / 1000, r.figures.wallMs / 1000]),
+    ...(projection ? [projection.cpuS, projection.wallS] : []),
+    linearAt(sizes[0]),
+    linearAt(PROJECTED_RATINGS),
+  ];
+  const xDecades = [
+    Math.floor(Math.log10(Math.min(...sizes))),
+    Math.ceil(Math.log10(PROJECTED_RATINGS)),
+  ];
+  const yDecades = [
+    Math.floor(Math.log10(Math.min(...seconds))),
+    Math.ceil(Math.log10(Math.max(...seconds))),
+  ];
+  const scale = (value: number, [low, high]: number[], from: number, to: number) =>
+    from + ((Math.log10(value) - low) / (high - low || 1)) * (to - from);
+  const x = (n: number) => scale(n, xDecades, PLOT.left, PLOT.right).toFixed(1);
+  const y = (s: number) => scale(s, yDecades, PLOT.bottom, PLOT.top).toFixed(1);
+
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" ` +
+      `viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="30" text-anchor="middle" font-weight="bold">` +
+      `Scoring time against ratings (log-log)</text>`,
+    `<rect x="${PLOT.left}" y="${PLOT.top}" width="${PLOT.right - PLOT.left}" ` +
+      `height="${PLOT.bottom - PLOT.top}" fill="none" stroke="#999"/>`,
+  ];
+  for (let d = xDecades[0]; d <= xDecades[1]; d++) {
+    const at = x(10 ** d);
+    parts.push(
+      `<line x1="${at}" x2="${at}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#eee"/>`,
+      `<text x="${at}" y="${PLOT.bottom + 16}" text-anchor="middle">${count(10 ** d)}</text>`,
+    );
+  }
+  for (let d = yDecades[0]; d <= yDecades[1]; d++) {
+    const at = y(10 ** d);
+    parts.push(
+      `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${at}" y2="${at}" stroke="#eee"/>`,
+      `<text x="${PLOT.left - 6}" y="${at}" dy="4" text-anchor="end">${10 ** d} s</text>`,
+    );
+  }
+  parts.push(
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 36}" text-anchor="middle">ratings</text>`,
+    `<line class="linear" x1="${x(sizes[0])}" y1="${y(linearAt(sizes[0]))}" ` +
+      `x2="${x(PROJECTED_RATINGS)}" y2="${y(linearAt(PROJECTED_RATINGS))}" ` +
+      `stroke="${COLOURS.linear}" stroke-dasharray="6 4"/>`,
+  );
+  for (const series of ['cpu', 'wall'] as const) {
+    const pick = (f: BenchmarkFigures) => (series === 'cpu' ? f.cpuMs : f.wallMs) / 1000;
+    const points = rows.map((r) => `${x(r.figures.ratings)},${y(pick(r.figures))}`);
+    parts.push(
+      `<polyline points="${points.join(' ')}" fill="none" stroke="${COLOURS[series]}" stroke-width="2"/>`,
+    );
+    for (const r of rows) {
+      parts.push(
+        `<circle class="point ${series}" cx="${x(r.figures.ratings)}" cy="${y(pick(r.figures))}" ` +
+          `r="4" fill="${COLOURS[series]}"><title>${count(r.figures.ratings)}: ` +
+          `${pick(r.figures).toFixed(1)} s ${series}</title></circle>`,
+      );
+    }
+    if (projection && rows.length > 0) {
+      const last = rows[rows.length - 1].figures;
+      const projected = series === 'cpu' ? projection.cpuS : projection.wallS;
+      parts.push(
+        `<line class="projection" x1="${x(last.ratings)}" y1="${y(pick(last))}" ` +
+          `x2="${x(PROJECTED_RATINGS)}" y2="${y(projected)}" stroke="${COLOURS[series]}" ` +
+          `stroke-dasharray="2 4"/>`,
+        `<circle class="projection ${series}" cx="${x(PROJECTED_RATINGS)}" cy="${y(projected)}" ` +
+          `r="5" fill="white" stroke="${COLOURS[series]}" stroke-width="2"><title>projection: ` +
+          `${projected.toFixed(0)} s ${series}</title></circle>`,
+      );
+    }
+  }
+  const legend: [string, string, string][] = [
+    [COLOURS.cpu, '', 'CPU time (all threads), measured'],
+    [COLOURS.wall, '', 'wall time, measured'],
+    [COLOURS.linear, '6 4', 'linear from the smallest size (CPU)'],
+    [COLOURS.projection, '2 4', 'projection to 100M (not measured)'],
+  ];
+  legend.forEach(([colour, dash, label], i) => {
+    const at = PLOT.top + 10 + i * 20;
+    parts.push(
+      `<line x1="${PLOT.right + 12}" x2="${PLOT.right + 36}" y1="${at}" y2="${at}" ` +
+        `stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+      `<text x="${PLOT.right + 42}" y="${at}" dy="4">${label}</text>`,
+    );
+  });
+  parts.push('</svg>', '');
+  return parts.join('\n');
+}
+
+/** `300k`, `1M`, `30M`. */
+export function count(n: number): string {
+  if (n >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}
+
+const loads = (l: readonly number[]) => l.map((v) => v.toFixed(2)).join(' / ');
+const fixed = (n: number, digits = 1) => n.toFixed(digits);
+
+/** The whole Markdown page. */
+export function growthPage(run: GrowthRun, svgName: string): string {
+  const rows = sizeRows(run.runs);
+  const stages = stageGrowth(run.runs);
+  const projection = project(run.runs);
+  const { machine } = run;
+  const threads = run.runs[0]?.threads ?? 1;
+  const smallest = rows[0]?.figures;
+  const largest = rows[rows.length - 1]?.figures;
+  const lines: string[] = [
+    '# Scoring growth',
+    '',
+    '<!-- Generated by `npm run bench:scoring-growth` (libs/scoring/bench/growth-benchmark.ts); ' +
+      'edit the benchmark, not this page. -->',
+    '',
+    `How the scorer's cost grows with the community (issue 22: linear within ` +
+      `${Math.round((LINEAR_TOLERANCE - 1) * 100)} %). Each size is \`npm run bench:scoring -- ` +
+      `--json\` on its synthetic community (25 ratings per rater, 40 per note), run in a fresh ` +
+      `process so that its peak memory is its own, ` +
+      (threads === 1
+        ? 'in one scoring thread so that every model is timed on its own (the worker uses two: ' +
+          'wall time there is lower, CPU time about the same).'
+        : `over ${threads} scoring threads (stages run in threads are timed together).`),
+    '',
+    `Measured ${run.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cores} cores ` +
+      `(${machine.cpuModel}), ${fixed(machine.memoryGb)} GB memory, Node ${machine.node}. ` +
+      `Load average (1 / 5 / 15 min) at the start: ${loads(run.loadAtStart)}; at the end: ` +
+      `${loads(run.loadAtEnd)}. The machine is shared with other work: CPU time is the steadier ` +
+      `figure; wall time is an upper bound whenever the load exceeds the threads used.`,
+    '',
+    '## Figures',
+    '',
+    '| ratings | raters | notes | wall s | CPU s | peak MB | CPU s per 1M ratings | CPU vs linear | wall vs linear | peak MB vs linear | load at start → end (1 min) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows
+      .map(({ figures: f, cpuPerMillionS, cpuGrowth, wallGrowth, memoryGrowth }) =>
+        [
+          count(f.ratings),
+          count(f.raters),
+          count(f.notes),
+          fixed(f.wallMs / 1000),
+          fixed(f.cpuMs / 1000),
+          fixed(f.peakRssMb, 0),
+          fixed(cpuPerMillionS),
+          `×${fixed(cpuGrowth, 2)}`,
+          `×${fixed(wallGrowth, 2)}`,
+          `×${fixed(memoryGrowth, 2)}`,
+          `${fixed(f.loadAtStart[0], 2)} → ${fixed(f.loadAtEnd[0], 2)}`,
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
+    '',
+    `"vs linear" is (figure ÷ the smallest size's figure) ÷ (ratings ÷ the smallest size's ` +
+      `ratings): ×1.00 is linear, above ×${fixed(LINEAR_TOLERANCE, 2)} misses the issue's goal. ` +
+      `Peak memory includes Node's own ~100 MB, so it looks sub-linear at small sizes.`,
+    '',
+    `![CPU and wall time against ratings, log-log, with a linear reference and the projection ` +
+      `to 100M](${svgName})`,
+    '',
+  ];
+  if (smallest && largest && smallest !== largest) {
+    lines.push(
+      `## Growth per stage (${count(smallest.ratings)} → ${count(largest.ratings)})`,
+      '',
+      `CPU time per stage; a stage whose "vs linear" exceeds ×${fixed(LINEAR_TOLERANCE, 2)} grows ` +
+        `faster than the data. Exponent b in time ∝ ratings^b (1 is linear). Stages under ` +
+        `${MIN_STAGE_CPU_MS} ms at ${count(smallest.ratings)} are marked as too short to judge.`,
+      '',
+      `| stage | CPU s at ${count(smallest.ratings)} | CPU s at ${count(largest.ratings)} | share at ${count(largest.ratings)} | vs linear | exponent | |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+      ...stages
+        .map((s) =>
+          [
+            s.stage,
+            fixed(s.smallestCpuMs / 1000, 2),
+            fixed(s.largestCpuMs / 1000, 2),
+            `${fixed(s.share * 100)} %`,
+            `×${fixed(s.ratio, 2)}`,
+            fixed(s.exponent, 2),
+            s.noisy
+              ? 'too short to judge'
+              : s.ratio > LINEAR_TOLERANCE
+                ? '**faster than the data**'
+                : '',
+          ].join(' | '),
+        )
+        .map((row) => `| ${row} |`),
+      '',
+    );
+  }
+  if (projection) {
+    const [from, to] = projection.fromRatings;
+    lines.push(
+      `## Projection to ${count(projection.ratings)} ratings (not measured)`,
+      '',
+      `A projection, not a measurement: each figure at ${count(to)} scaled to ` +
+        `${count(projection.ratings)} with its own exponent between ${count(from)} and ${count(to)}, never below 1 ` +
+        `(CPU ${fixed(projection.cpuExponent, 2)}, wall ${fixed(projection.wallExponent, 2)}, ` +
+        `peak memory ${fixed(projection.memoryExponent, 2)}). A stage that grows faster than the ` +
+        `data weighs more at larger sizes, so the true exponent can only rise beyond the sizes ` +
+        `measured, and wall time carries the load of the machine at the time.`,
+      '',
+      '| | CPU | wall | peak memory |',
+      '| --- | ---: | ---: | ---: |',
+      `| projected, ${count(projection.ratings)} ratings | ${minutes(projection.cpuS)} | ` +
+        `${minutes(projection.wallS)} | ${fixed(projection.peakMb / 1024)} GB |`,
+      `| issue 22's target | | 30 min | 16 GB |`,
+      '',
+    );
+  }
+  lines.push(targets(rows, projection), '');
+  return lines.join('\n');
+}
+
+/** The 10M target: measured if the run reached it, else projected from the local exponent. */
+function targets(rows: readonly SizeRow[], projection: Projection | undefined): string {
+  const measured = rows.find((r) => r.figures.ratings === 10_000_000)?.figures;
+  const tenM = projection
+    ? {
+        wallS: projection.wallS / (projection.ratings / 1e7) ** projection.wallExponent,
+        peakMb: projection.peakMb / (projection.ratings / 1e7) ** projection.memoryExponent,
+      }
+    : undefined;
+  const lines = ['## Issue 22 at 10M ratings (target ≤ 2 min wall, ≤ 4 GB)', ''];
+  if (measured) {
+    lines.push(
+      `Measured: ${minutes(measured.wallMs / 1000)} wall (${minutes(measured.cpuMs / 1000)} CPU), ` +
+        `${fixed(measured.peakRssMb / 1024)} GB peak, load ${fixed(measured.loadAtStart[0], 2)} → ` +
+        `${fixed(measured.loadAtEnd[0], 2)}.`,
+    );
+  } else if (tenM) {
+    lines.push(
+      `Not measured in this run; projected the same way: ${minutes(tenM.wallS)} wall, ` +
+        `${fixed(tenM.peakMb / 1024)} GB peak (projection).`,
+    );
+  } else {
+    lines.push('Not measured, and too few sizes to project.');
+  }
+  return lines.join('\n');
+}
+
+function minutes(seconds: number): string {
+  return seconds < 120 ? `${fixed(seconds)} s` : `${fixed(seconds / 60)} min`;
+}
