@@ -138,7 +138,7 @@ export function project(
   };
 }
 
-const WIDTH = 760;
+const WIDTH = 880;
 const HEIGHT = 440;
 const PLOT = { left: 70, right: 560, top: 50, bottom: 370 };
 const COLOURS = { cpu: '#1f77b4', wall: '#ff7f0e', linear: '#888', projection: '#1f77b4' };
@@ -224,6 +224,9 @@ export function growthPlot(runs: readonly BenchmarkFigures[]): string {
         `<circle class="projection ${series}" cx="${x(PROJECTED_RATINGS)}" cy="${y(projected)}" ` +
           `r="5" fill="white" stroke="${COLOURS[series]}" stroke-width="2"><title>projection: ` +
           `${projected.toFixed(0)} s ${series}</title></circle>`,
+        `<text x="${x(PROJECTED_RATINGS)}" y="${y(projected)}" dx="-8" dy="${series === 'cpu' ? 16 : -10}" ` +
+          `text-anchor="end" fill="${COLOURS[series]}">projected ${series}: ` +
+          `${(projected / 60).toFixed(0)} min</text>`,
       );
     }
   }
