@@ -60,7 +60,7 @@ describe('growth report', () => {
     expect(page).not.toMatch(/\| linear \|.*faster than the data/);
   });
 
-  it('projects with the largest sizes and never below linear', () => {
+  it('projects CPU from the largest sizes, never below linear, and memory per rating', () => {
     const quadratic = project(
       [figures(1000, 0, 1), figures(2000, 0, 1), figures(4000, 0, 1)],
       8000,
@@ -71,6 +71,8 @@ describe('growth report', () => {
     // 0.1 s fixed cost and 1 ms per 1k ratings: sub-linear between 1k and 2k, projected linearly.
     const fixed = [figures(1000, 101, 0), figures(2000, 51, 0)];
     expect(project(fixed, 4000)?.cpuS).toBeCloseTo(0.204);
+    // Peak memory (1 MB per 1k ratings here) grows by the marginal bytes per rating.
+    expect(project(fixed, 4000)?.peakMb).toBeCloseTo(4);
     expect(project([figures(1000, 1, 0)])).toBeUndefined();
   });
 
@@ -80,10 +82,11 @@ describe('growth report', () => {
     expect(svg.match(/class="point cpu"/g)).toHaveLength(3);
     expect(svg.match(/class="point wall"/g)).toHaveLength(3);
     expect(svg.match(/class="projection cpu"/g)).toHaveLength(1);
-    expect(svg).toContain('projection to 100M (not measured)');
+    expect(svg).toContain('CPU projected to 100M (not measured)');
     const page = growthPage({ date: '2026-12-04T13:00:00Z', machine, ...loads, runs }, 'g.svg');
     expect(page).toContain('](g.svg)');
-    expect(page).toContain('## Projection to 100M ratings (not measured)');
+    expect(page).toContain('| 100M (projection) |');
+    expect(page).toContain('| 10M (projection) |');
   });
 });
 
