@@ -174,6 +174,12 @@ function report(result: ScoringResult, log: (...lines: unknown[]) => void): void
     `final round: ${r2.ratings} ratings, ${r2.notes} notes, ${r2.raters} raters, ` +
       `${r2.iterations} sweeps, train MSE ${r2.trainMse.toFixed(4)}`,
   );
+  // Iteration counts tell a model that needs more passes from one whose passes cost more.
+  const { harassment, lowDiligence } = result.prescoring;
+  log(
+    `Core harassment-consensus: ${harassment?.sweeps ?? 0} sweeps; low-diligence: ` +
+      `${lowDiligence?.sweeps.join(' + ') ?? 0} Adam epochs`,
+  );
   const names = (statuses: Uint8Array) =>
     Object.fromEntries(countBy(statuses, (s) => NOTE_STATUS_NAMES[s as NoteStatus]));
   log('core statuses:', names(scorers.core.status));
