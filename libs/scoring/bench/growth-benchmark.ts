@@ -16,6 +16,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { format, resolveConfig } from 'prettier';
+
 import type { BenchmarkFigures } from './benchmark-figures';
 import { growthPage, growthPlot, type GrowthRun } from './growth-report';
 
@@ -103,9 +105,12 @@ async function writeReport(out: string, run: GrowthRun): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   const svg = out.replace(/\.md$/, '') + '.svg';
   const json = out.replace(/\.md$/, '') + '.json';
-  await writeFile(json, JSON.stringify(run, null, 2) + '\n');
+  // Formatted as the repository's `format:check` expects, so a fresh page commits as is.
+  const formatted = async (file: string, text: string) =>
+    format(text, { ...(await resolveConfig(file)), filepath: file });
+  await writeFile(json, await formatted(json, JSON.stringify(run)));
   await writeFile(svg, growthPlot(run.runs));
-  await writeFile(out, growthPage(run, basename(svg)));
+  await writeFile(out, await formatted(out, growthPage(run, basename(svg))));
   console.log(`wrote ${out}, ${svg} and ${json}`);
 }
 

@@ -319,7 +319,8 @@ export function growthPage(run: GrowthRun, svgName: string): string {
       '',
       `CPU time per stage; a stage whose "vs linear" exceeds ×${fixed(LINEAR_TOLERANCE, 2)} grows ` +
         `faster than the data. Exponent b in time ∝ ratings^b (1 is linear). Stages under ` +
-        `${MIN_STAGE_CPU_MS} ms at ${count(smallest.ratings)} are marked as too short to judge.`,
+        `${MIN_STAGE_CPU_MS} ms at ${count(smallest.ratings)} are marked as too short to judge.` +
+        baselineNote(stages),
       '',
       `| stage | CPU s at ${count(smallest.ratings)} | CPU s at ${count(largest.ratings)} | share at ${count(largest.ratings)} | vs linear | exponent | |`,
       '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -371,6 +372,19 @@ export function growthPage(run: GrowthRun, svgName: string): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The stage generating the data is linear by construction: its growth is the machine's share. */
+const BASELINE_STAGE = 'generate + builder.addRating';
+
+function baselineNote(stages: readonly StageGrowth[]): string {
+  const baseline = stages.find((s) => s.stage === BASELINE_STAGE);
+  if (!baseline) return '';
+  return (
+    ` "${BASELINE_STAGE}" is linear by construction, so its ×${fixed(baseline.ratio, 2)} is what ` +
+    `the machine alone (load, caches, memory) adds between these sizes: read the other stages ` +
+    `against it.`
+  );
 }
 
 function minutes(seconds: number): string {
