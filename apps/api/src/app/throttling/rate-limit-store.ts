@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Environment } from '@bridgenotes/config';
@@ -9,7 +9,7 @@ import { Environment } from '@bridgenotes/config';
  * project's ioredis); the process's memory in the embedded mode, which has one API process.
  */
 @Injectable()
-export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
+export class RateLimitStore implements ThrottlerStorage, OnModuleInit, OnApplicationShutdown {
   private readonly storage: ThrottlerStorageRedisService | ThrottlerStorageService;
 
   constructor(env: Environment) {
@@ -23,6 +23,25 @@ export class RateLimitStore implements ThrottlerStorage, OnApplicationShutdown {
             lazyConnect: false,
           })
         : new ThrottlerStorageService();
+  }
+
+  /**
+   * Starts serving once the Redis connection is up (or has failed): without the offline queue, a
+   * request arriving while it connects would find no store and be let through unlimited.
+   */
+  async onModuleInit(): Promise<void> {
+    if (!(this.storage instanceof ThrottlerStorageRedisService)) return;
+    const { redis } = this.storage;
+    if (redis.status === 'ready' || redis.status === 'end') return;
+    await new Promise<void>((resolve) => {
+      const settle = () => {
+        redis.off('ready', settle);
+        redis.off('error', settle);
+        resolve();
+      };
+      redis.once('ready', settle);
+      redis.once('error', settle);
+    });
   }
 
   increment(key: string, ttl: number, limit: number, blockDuration: number, name: string) {
