@@ -60,7 +60,7 @@ let baseUrl: string;
 // whole `npm test`): the seed's own checks read it untouched first, then the console's cases
 // change it (a report, a redaction). Jest runs the describes below in this order.
 beforeAll(async () => {
-  process.stdout.write(await seedDemo(run.databaseUrl));
+  await seedDemo(run.databaseUrl);
   ({ api, apiUrl: baseUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
   await untilReady(baseUrl);
   // The seed proves every demo note and rating (dozens of proofs): on a busy machine that

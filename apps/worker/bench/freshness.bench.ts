@@ -21,7 +21,7 @@ import {
   ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { DEFAULT_SEED, encodeFrozenRaters, freezeRaters, scoreNotes } from '@bridgenotes/scoring';
+import { DEFAULT_SEED, scoreNotes, storedFrozenRaters } from '@bridgenotes/scoring';
 import {
   ScoringInputLoader,
   ScoringPublisher,
@@ -93,13 +93,12 @@ async function main(): Promise<void> {
     await runs.start(first.id, communityId);
     const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
-    const frozen = freezeRaters(result);
     await new ScoringPublisher(prisma as PrismaService, env, runs).publish(
       first.id,
       loaded,
       result,
       DEFAULT_SEED,
-      { frozenRaters: 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen) },
+      { frozenRaters: storedFrozenRaters(result) },
     );
     console.log(`first run in ${seconds(performance.now() - started)} (load average ${load()})`);
 

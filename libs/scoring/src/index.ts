@@ -175,6 +175,7 @@ export {
 export {
   decodeFrozenRaters,
   encodeFrozenRaters,
+  storedFrozenRaters,
   freezeRaters,
   type FrozenRaters,
 } from './incremental/frozen-raters';

@@ -2,10 +2,9 @@ import { Environment } from '@bridgenotes/config';
 import { PrismaClient, PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import {
   DEFAULT_SEED,
-  encodeFrozenRaters,
-  freezeRaters,
   scoreNotes,
   scoreWithFrozenRaters,
+  storedFrozenRaters,
 } from '@bridgenotes/scoring';
 import {
   IncrementalBaseStore,
@@ -31,10 +30,14 @@ export async function publishScoringRun(
   const run = await runs.request(communityId);
   await runs.start(run.id, communityId, new Date(nowMs));
   const loaded = await loader.load(communityId, nowMs);
-  const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
-  const frozen = freezeRaters(result);
+  // As the worker scores a full run (`ScoreCommunityHandler`), in this thread.
+  const result = scoreNotes(loaded.input, {
+    seed: DEFAULT_SEED,
+    nowMs: loaded.nowMs,
+    topicSeeds: loaded.topicSeeds,
+  });
   await publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
-    frozenRaters: 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen),
+    frozenRaters: storedFrozenRaters(result),
   });
   return run.id;
 }
@@ -59,7 +62,7 @@ export async function publishIncrementalRun(
   const run = await runs.request(communityId);
   await runs.start(run.id, communityId, new Date(nowMs));
   const loaded = await loader.loadChanged(communityId, nowMs, base.since);
-  const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs });
+  const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
   await publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
     incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
   });

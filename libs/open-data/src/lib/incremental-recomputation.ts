@@ -63,7 +63,6 @@ export class IncrementalRecomputation {
       this.frozen = decodeFrozenRaters(Buffer.from(record.parameters, 'base64'));
       this.through = BigInt(record.changedThrough);
     } catch {
-      this.frozen = undefined;
       report(
         'RUN_BASE_MISMATCH',
         subject,

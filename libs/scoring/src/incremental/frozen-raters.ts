@@ -121,6 +121,15 @@ export function encodeFrozenRaters(frozen: FrozenRaters): Uint8Array {
   return out;
 }
 
+/**
+ * What a full run keeps beside it for the incremental runs after it: its frozen raters' bytes,
+ * or none when it cannot serve them (`freezeRaters`).
+ */
+export function storedFrozenRaters(result: ScoringResult): Uint8Array | undefined {
+  const frozen = freezeRaters(result);
+  return 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen);
+}
+
 export function decodeFrozenRaters(bytes: Uint8Array): FrozenRaters {
   // Copied into an aligned buffer of its own: a driver's Buffer may sit at any offset.
   const buffer = new Uint8Array(bytes).buffer;
@@ -138,6 +147,7 @@ export function decodeFrozenRaters(bytes: Uint8Array): FrozenRaters {
     offset += padded(column.byteLength);
     return column;
   });
+  checkShape(header, columns);
   const [raterIntercept, raterFactor, tagThresholds, incorrectPropensity, highVolume, correlated] =
     columns;
   const ld = header.lowDiligence;
@@ -164,4 +174,38 @@ export function decodeFrozenRaters(bytes: Uint8Array): FrozenRaters {
       noteFactor: ldColumns[5],
     },
   };
+}
+
+/**
+ * Throws unless the decoded state has the shape `encodeFrozenRaters` writes: the bytes may come
+ * from an export anyone can edit, and scoring against a short column would fail far from here.
+ */
+function checkShape(header: Header, columns: readonly Column[]): void {
+  const isIds = (ids: unknown) => Array.isArray(ids) && ids.every((id) => typeof id === 'string');
+  if (!isIds(header.participantIds) || !isIds(header.noteIds)) {
+    throw new Error('frozen raters: participant or note ids missing');
+  }
+  if (typeof header.globalIntercept !== 'number' || typeof header.ratingsPerNote !== 'number') {
+    throw new Error('frozen raters: global intercept or ratings per note missing');
+  }
+  if (typeof header.regime?.regime !== 'string') throw new Error('frozen raters: regime missing');
+  const raters = header.participantIds.length;
+  const notes = header.noteIds.length;
+  // Every column but the tag thresholds is per rater; the low-diligence model's last two per note.
+  const expected = [raters, raters, -1, raters, raters, raters];
+  if (header.lowDiligence) expected.push(raters, raters, raters, raters, notes, notes);
+  const kinds = COLUMNS.map((name) =>
+    name === 'highVolume' || name === 'correlated' ? 'u8' : 'f64',
+  );
+  if (header.lowDiligence) kinds.push('f64', 'f64', 'f64', 'f64', 'f64', 'f64');
+  if (
+    columns.length !== expected.length ||
+    columns.some(
+      (column, i) =>
+        (expected[i] >= 0 && column.length !== expected[i]) ||
+        (column instanceof Float64Array ? 'f64' : 'u8') !== kinds[i],
+    )
+  ) {
+    throw new Error('frozen raters: columns missing or of the wrong length');
+  }
 }

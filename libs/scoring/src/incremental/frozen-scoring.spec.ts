@@ -83,4 +83,19 @@ describe('final scoring with frozen raters', () => {
     expect(Array.from(stored.final.intercept)).toEqual(Array.from(direct.final.intercept));
     expect(Array.from(stored.finalStatus)).toEqual(Array.from(direct.finalStatus));
   });
+
+  it('refuses stored bytes whose header parses but whose columns do not fit it', () => {
+    const bytes = encodeFrozenRaters(frozen);
+    expect(() => decodeFrozenRaters(bytes)).not.toThrow();
+    // One rater fewer in the header than in every rater column.
+    expect(() =>
+      decodeFrozenRaters(
+        encodeFrozenRaters({ ...frozen, participantIds: frozen.participantIds.slice(1) }),
+      ),
+    ).toThrow(/columns missing or of the wrong length/);
+    // A state cut short: its last columns are missing.
+    expect(() =>
+      decodeFrozenRaters(bytes.slice(0, bytes.length - 8 * frozen.noteIds.length)),
+    ).toThrow();
+  });
 });

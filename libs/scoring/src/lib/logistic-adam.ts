@@ -173,10 +173,7 @@ function fitDense(
           const y = label[k];
           const e = Math.exp(-z);
           const dz = w[k] * (1 / (1 + e) - y) * inv;
-          if (check) {
-            const eAbs = z >= 0 ? e : Math.exp(z);
-            loss += w[k] * (Math.log1p(eAbs) + (z > 0 ? z : 0) - y * z);
-          }
+          if (check) loss += w[k] * logitLoss(z, e, y);
           gNi += dz * rep;
           gNf += dz * rf;
           gMu += dz;
@@ -202,12 +199,7 @@ function fitDense(
           // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
           const e = Math.exp(-z);
           const dz = w[k] * (1 / (1 + e) - y) * inv;
-          // BCE-with-logits, stable form: log(1 + e^−|z|) + max(z, 0) − y·z; for z ≥ 0, e^−|z| is
-          // the e^−z above (the same argument, so the same bits).
-          if (check) {
-            const eAbs = z >= 0 ? e : Math.exp(z);
-            loss += w[k] * (Math.log1p(eAbs) + (z > 0 ? z : 0) - y * z);
-          }
+          if (check) loss += w[k] * logitLoss(z, e, y);
           gNi += dz * rep;
           gNf += dz * rf;
           // Frozen blocks' gradients are never read (the update skips them), so they are not
@@ -314,4 +306,13 @@ function ridgeTerm(
     grad[offset + j] += 2 * ridge * values[j];
   }
   return ridge * sum;
+}
+
+/**
+ * BCE-with-logits at logit `z` with `e` = e^−z, stable form: log(1 + e^−|z|) + max(z, 0) − y·z;
+ * for z ≥ 0, e^−|z| is the e^−z the gradient already computed (the same argument, so the same
+ * bits).
+ */
+function logitLoss(z: number, e: number, y: number): number {
+  return Math.log1p(z >= 0 ? e : Math.exp(z)) + (z > 0 ? z : 0) - y * z;
 }

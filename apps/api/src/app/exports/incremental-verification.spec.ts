@@ -178,6 +178,8 @@ describe('verification of an incremental run', () => {
     'warns when a rating the base run read was replaced since, and still recomputes the incremental run',
     async () => {
       // A rating of a note the incremental run did not rescore: only the base's data moved.
+      // Last in the file on purpose: its change batch cannot be put back (the trigger stamps
+      // every write), so the base run stays outdated for any test after it.
       const [rating] = await prisma.$queryRaw<{ id: string; helpfulness: string }[]>`
         SELECT r.id, r.helpfulness::text FROM ratings r JOIN notes n ON n.id = r.note_id
          WHERE n.community_id = ${community.id}::uuid AND n.scored_run_id = ${fullRunId}::uuid

@@ -4,10 +4,9 @@ import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import {
   DEFAULT_SEED,
-  encodeFrozenRaters,
-  freezeRaters,
   scoreNotesInThreads,
   scoreWithFrozenRaters,
+  storedFrozenRaters,
 } from '@bridgenotes/scoring';
 import {
   IncrementalBaseStore,
@@ -107,10 +106,9 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       nowMs: loaded.nowMs,
       topicSeeds: loaded.topicSeeds,
     });
-    const frozen = freezeRaters(result);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
-      frozenRaters: 'unusable' in frozen ? undefined : encodeFrozenRaters(frozen),
+      frozenRaters: storedFrozenRaters(result),
     });
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }

@@ -24,7 +24,7 @@ export const resultsReader: StreamReader<'results'> = {
     });
     // Kept only for the latest full run, and only for the notes incremental runs rescored since.
     const bases = await prisma.scoringBaseHistory.findMany({
-      where: { noteId: { in: rows.map((note) => note.id) }, run: { communityId } },
+      where: { noteId: { in: rows.map((note) => note.id) } },
       select: { runId: true, noteId: true, statusHistory: true },
     });
     const baseOf = new Map(bases.map((base) => [base.noteId, base]));
