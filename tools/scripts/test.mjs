@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
@@ -81,8 +81,10 @@ const projects = ['apps', 'libs']
 let passed = 0;
 let failed = 0;
 let failing = false;
+// Named again at the very end: CI keeps only the tail of a long log.
+const failures = [];
 
-function jestPass(label, args, passEnv, jestArgs = []) {
+function jestPass(pass, label, args, passEnv, jestArgs = []) {
   for (const project of projects) rmSync(join(project, RESULTS), { force: true });
   say(label);
   const status = run(
@@ -109,6 +111,13 @@ function jestPass(label, args, passEnv, jestArgs = []) {
     const results = JSON.parse(readFileSync(file, 'utf8'));
     passed += results.numPassedTests;
     passFailed += results.numFailedTests;
+    for (const suite of results.testResults) {
+      const where = `${pass} pass: ${relative(root, suite.name)}`;
+      const tests = suite.assertionResults.filter((test) => test.status === 'failed');
+      for (const test of tests) failures.push(`${where} › ${test.fullName}`);
+      // A suite that fails to load or times out in a hook has no failed test of its own.
+      if (tests.length === 0 && suite.status === 'failed') failures.push(`${where} (suite failed)`);
+    }
     rmSync(file);
   }
   failed += passFailed;
@@ -136,12 +145,15 @@ if (scriptTests.length > 0 && requested.length === 0) {
   );
   const tap = existsSync(report) ? readFileSync(report, 'utf8') : '';
   passed += Number(tap.match(/^# pass (\d+)/m)?.[1] ?? 0);
-  failed += Number(tap.match(/^# fail (\d+)/m)?.[1] ?? 0);
+  const scriptFailures = Number(tap.match(/^# fail (\d+)/m)?.[1] ?? 0);
+  failed += scriptFailures;
+  if (scriptFailures > 0) failures.push(`${scriptFailures} of the workspace scripts' tests`);
   if (result.status !== 0) failing = true;
 }
 
 if (passes.server) {
   jestPass(
+    'server',
     'Running the tests (this run gets a database and a Redis key prefix of its own)…',
     nxArguments,
     env,
@@ -153,6 +165,7 @@ if (passes.embedded && embeddedProjects.length > 0) {
   delete embeddedEnv.DATABASE_URL;
   delete embeddedEnv.REDIS_URL;
   jestPass(
+    'embedded',
     `Running ${embeddedProjects.join(', ')} again in embedded mode (an in-memory PGlite per project, queues in it, no servers)…`,
     [
       ...nxArguments.filter((argument, index) => !isProjectSelection(nxArguments, index)),
@@ -165,6 +178,7 @@ if (passes.embedded && embeddedProjects.length > 0) {
   );
 }
 
+for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failing || failed > 0 ? 1 : 0);
 
