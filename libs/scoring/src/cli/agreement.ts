@@ -3,7 +3,9 @@
  * Community Notes input files, `reference-output/` the reference scorer's output on them,
  * optionally `truth/` and `meta.json`) and prints how far our statuses agree with the
  * reference's: Core status, settled and single-run final status, FilterLowDiligence firing,
- * intercept differences, helpful recall, and the truth-based figures for both sides.
+ * intercept differences, helpful recall, the truth-based figures for both sides, and, when the
+ * folder has the reference's `helpfulness_scores.tsv`, which raters reach Core's final round and
+ * how far their parameters differ.
  *
  *   npm run score:agreement -- --data <folder> [--seed 42] [--json]
  */
@@ -15,7 +17,8 @@ import {
   readReferenceData,
   referenceInputPaths,
 } from '../tsv/reference-agreement';
-import { ourNotes } from '../tsv/our-notes';
+import { ourScores } from '../tsv/our-notes';
+import { formatRaterAgreement, raterAgreement, readReferenceRaters } from '../tsv/rater-agreement';
 import { integerOption, parseArguments } from './arguments';
 
 const USAGE = `usage: npm run score:agreement -- --data <folder> [--seed <n>] [--json]
@@ -23,8 +26,8 @@ const USAGE = `usage: npm run score:agreement -- --data <folder> [--seed <n>] [-
 Scores <folder>/tsv/ (notes-00000.tsv, ratings/, noteStatusHistory-00000.tsv,
 userEnrollment-00000.tsv; each may be .gz) twice — once settled (no run time: the status each
 note settles to) and once as a single first run at meta.json's epochMillis — and compares with
-<folder>/reference-output/ (scored_notes.tsv, aux_note_info.tsv, statuses.csv) and
-<folder>/truth/notes_truth.csv.`;
+<folder>/reference-output/ (scored_notes.tsv, aux_note_info.tsv, statuses.csv and, if there,
+helpfulness_scores.tsv) and <folder>/truth/notes_truth.csv.`;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -36,13 +39,19 @@ async function main(): Promise<void> {
   const folder = values.get('data');
   if (folder === undefined) throw new Error(USAGE);
   const seed = integerOption(values, 'seed', DEFAULT_SEED);
-  const [data, reference] = await Promise.all([
+  const [data, reference, referenceRaters] = await Promise.all([
     readCommunityNotes(referenceInputPaths(folder)),
     readReferenceData(folder),
+    readReferenceRaters(folder),
   ]);
-  const ours = ourNotes(data, { seed, epochMillis: reference.epochMillis });
-  const figures = agreement(ours, reference);
-  console.log(flags.has('json') ? JSON.stringify(figures, null, 2) : formatAgreement(figures));
+  const ours = ourScores(data, { seed, epochMillis: reference.epochMillis });
+  const figures = agreement(ours.notes, reference);
+  const raters = referenceRaters ? raterAgreement(ours.raters, referenceRaters) : undefined;
+  if (flags.has('json')) console.log(JSON.stringify({ ...figures, raters }, null, 2));
+  else
+    console.log(
+      [formatAgreement(figures), ...(raters ? formatRaterAgreement(raters) : [])].join('\n'),
+    );
 }
 
 main().catch((error: unknown) => {

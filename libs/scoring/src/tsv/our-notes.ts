@@ -8,8 +8,15 @@ import {
 import type { ScorerStatuses } from '../lib/scorer-models';
 import { scoreNotes, type ScoringResult } from '../lib/scorer';
 import type { CommunityNotesData } from './community-notes-reader';
+import { ourRaters, type RaterParameters } from './rater-agreement';
 import type { OurNote } from './reference-agreement';
 import { CORE_CAPTURE_THRESHOLD } from './tsv-schema';
+
+/** Our side of the comparison: per note, and Core's raters (`ourRaters`). */
+export interface OurScores {
+  readonly notes: Map<string, OurNote>;
+  readonly raters: Map<string, RaterParameters>;
+}
 
 /**
  * Scores Community Notes data the two ways the reference's outputs can be compared with: settled
@@ -17,10 +24,10 @@ import { CORE_CAPTURE_THRESHOLD } from './tsv-schema';
  * later gives, §16.9) and, when the reference's run time is known, a single first run at that
  * time with the input's status history (new helpful notes held by stabilisation).
  */
-export function ourNotes(
+export function ourScores(
   data: CommunityNotesData,
   options: { seed: number; epochMillis?: number },
-): Map<string, OurNote> {
+): OurScores {
   const settled = scoreNotes(data.input, { seed: options.seed });
   const timed =
     options.epochMillis === undefined
@@ -67,5 +74,5 @@ export function ourNotes(
       lowDiligenceIntercept: core ? lowDiligence : NaN,
     });
   });
-  return out;
+  return { notes: out, raters: ourRaters(data.input.participantIds, settled.prescoring) };
 }

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 
 import { readCommunityNotes } from './community-notes-reader';
-import { ourNotes } from './our-notes';
+import { ourScores } from './our-notes';
+import {
+  formatRaterAgreement,
+  raterAgreement,
+  readReferenceRaters,
+  type RaterAgreement,
+} from './rater-agreement';
 import {
   COMPARED_SCORERS,
   agreement,
@@ -15,18 +21,21 @@ const CN_SMALL = join(__dirname, '..', 'testing', 'cn-small');
 
 describe('agreement with the reference scorer on cn-small', () => {
   let figures: Agreement;
+  let raters: RaterAgreement | undefined;
 
   beforeAll(async () => {
-    const [data, reference] = await Promise.all([
+    const [data, reference, referenceRaters] = await Promise.all([
       readCommunityNotes(referenceInputPaths(CN_SMALL)),
       readReferenceData(CN_SMALL),
+      readReferenceRaters(CN_SMALL),
     ]);
-    figures = agreement(
-      ourNotes(data, { seed: 42, epochMillis: reference.epochMillis }),
-      reference,
-    );
+    const ours = ourScores(data, { seed: 42, epochMillis: reference.epochMillis });
+    figures = agreement(ours.notes, reference);
+    raters = referenceRaters && raterAgreement(ours.raters, referenceRaters);
     // The figures, for whoever reads the test log.
-    console.log(formatAgreement(figures));
+    console.log(
+      [formatAgreement(figures), ...(raters ? formatRaterAgreement(raters) : [])].join('\n'),
+    );
   });
 
   it('fires FilterLowDiligence about as often as the reference, mostly on the same notes', () => {
@@ -40,14 +49,31 @@ describe('agreement with the reference scorer on cn-small', () => {
 
   it('gives the reference Core status to nearly every note, topic notes left out as it does', () => {
     expect(figures.coreStatus.compared).toBe(1000);
-    // Issue 18 asks for ≥ 99 %; measured 98.7 % since final scoring thins its own ratings by PSS
-    // (98.5 % before). The rest: 10 notes at the low-diligence threshold, 2 intercepts moved by
-    // one rater's factor, 1 pseudo-rater bound at −0.04; so this guards what is met.
-    expect(figures.coreStatus.share).toBeGreaterThanOrEqual(0.985);
+    // Issue 18 asks for ≥ 99 %; measured 98.7 % (987 notes) since final scoring thins its own
+    // ratings by PSS (98.5 % before). The rest: 10 notes at the low-diligence threshold, 2 notes
+    // rated by the one rater only our final round keeps (see the rater test), 1 pseudo-rater
+    // bound at −0.04; so this guards what is met.
+    expect(figures.coreStatus.equal).toBeGreaterThanOrEqual(987);
     expect(figures.coreDifferences.some((d) => d.reference === '' || d.ours === '')).toBe(false);
-    expect(figures.coreIntercept.p50).toBeLessThan(0.002);
+    expect(figures.coreIntercept.p50).toBeLessThan(0.0005);
     // Issue 18 asks for ≤ 0.011 at p99; measured 0.0124 (0.024 before final scoring's own PSS).
-    expect(figures.coreIntercept.p99).toBeLessThan(0.014);
+    // Every note past 0.005 was rated by that one rater; without it p99 is 0.0014.
+    expect(figures.coreIntercept.p99).toBeLessThan(0.013);
+  });
+
+  it("keeps the reference's Core raters, with parameters close to its own", () => {
+    expect(raters).toBeDefined();
+    if (!raters) return;
+    expect(raters.reference).toBe(472);
+    // Measured: one rater in our final round only. Its authored note is provisionally CRNH in
+    // the reference's first round and 0.002 above that line in ours (the exact optimum; the
+    // reference's Adam stops short), so the reference drops it as an author (§5.1 step 5).
+    expect(raters.onlyOurs.length + raters.onlyReference.length).toBeLessThanOrEqual(1);
+    // Measured p99: first round 0.0023 / 0.0057, final round 0.0027 / 0.0096 (intercept / factor).
+    expect(raters.firstRoundIntercept.p99).toBeLessThan(0.003);
+    expect(raters.firstRoundFactor.p99).toBeLessThan(0.007);
+    expect(raters.intercept.p99).toBeLessThan(0.003);
+    expect(raters.factor.p99).toBeLessThan(0.011);
   });
 
   it("gives every other scorer's status as the reference does, and decides by the same scorer", () => {

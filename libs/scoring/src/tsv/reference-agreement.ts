@@ -69,7 +69,8 @@ export interface ReferenceData {
   readonly epochMillis: number | undefined;
 }
 
-function pathOf(base: string): string {
+/** The file itself if present, else its gzipped copy (`name.gz`). */
+export function pathOf(base: string): string {
   return existsSync(base) ? base : `${base}.gz`;
 }
 
@@ -88,7 +89,7 @@ export function referenceInputPaths(folder: string): {
   };
 }
 
-const num = (cell: string): number => (cell === '' ? NaN : Number(cell));
+export const num = (cell: string): number => (cell === '' ? NaN : Number(cell));
 
 export async function readReferenceData(folder: string): Promise<ReferenceData> {
   const out = join(folder, 'reference-output');
@@ -251,7 +252,8 @@ function share(pairs: readonly [string, string][]): Share | undefined {
   return { equal, compared: compared.length, share: equal / compared.length };
 }
 
-function differences(pairs: readonly [number, number][]): Differences {
+/** |a − b| over the pairs where both are finite: median, 99th percentile and maximum. */
+export function differences(pairs: readonly [number, number][]): Differences {
   const diffs = pairs
     .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
     .map(([a, b]) => Math.abs(a - b))
