@@ -70,6 +70,7 @@ export function ourScores(
       firstRunStatus: timed === undefined ? '' : captured ? shown(timed, n) : nmr,
       lowDiligenceFired: core && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,
       coreIntercept: core ? settled.final.intercept[n] : NaN,
+      coreInterceptMax: core ? settled.final.interceptMax[n] : NaN,
       gaussianIntercept: core ? settled.gaussian.intercept[n] : NaN,
       lowDiligenceIntercept: core ? lowDiligence : NaN,
     });

@@ -35,6 +35,14 @@ export interface ReferenceNote {
   readonly settledStatus: string;
   readonly coreActiveRules: string;
   readonly coreIntercept: number;
+  /** §6: the pseudo-rater upper bound (`coreNoteInterceptMax`). */
+  readonly coreInterceptMax: number;
+  /**
+   * The same two from the reference's CoreWithTopics, which fits the same ratings but for the
+   * topic notes': how far they differ from Core's is the reference's own noise.
+   */
+  readonly coreWithTopicsIntercept: number;
+  readonly coreWithTopicsInterceptMax: number;
   readonly gaussianIntercept: number;
   readonly lowDiligenceIntercept: number;
   readonly decidedBy: string;
@@ -58,6 +66,7 @@ export interface OurNote {
   readonly firstRunStatus: string;
   readonly lowDiligenceFired: boolean;
   readonly coreIntercept: number;
+  readonly coreInterceptMax: number;
   readonly gaussianIntercept: number;
   readonly lowDiligenceIntercept: number;
 }
@@ -110,6 +119,9 @@ export async function readReferenceData(folder: string): Promise<ReferenceData> 
     'coreNoteIntercept',
     'gaussianNoteIntercept',
     'decidedBy',
+    'coreNoteInterceptMax',
+    'coreWithTopicsNoteIntercept',
+    'coreWithTopicsNoteInterceptMax',
     ...COMPARED_SCORERS.map((name) => `${name}RatingStatus`),
   ];
   await readTsv(pathOf(join(out, 'scored_notes.tsv')), columns, (f) => {
@@ -119,12 +131,15 @@ export async function readReferenceData(folder: string): Promise<ReferenceData> 
       settledStatus: settled.get(f[0]) ?? '',
       coreActiveRules: f[3],
       coreIntercept: num(f[4]),
+      coreInterceptMax: num(f[7]),
+      coreWithTopicsIntercept: num(f[8]),
+      coreWithTopicsInterceptMax: num(f[9]),
       gaussianIntercept: num(f[5]),
       lowDiligenceIntercept: lowDiligence.get(f[0]) ?? NaN,
       // Without the version suffix: "CoreModel (v1.1)" → "CoreModel".
       decidedBy: f[6].replace(/ \(v[0-9.]+\)$/, ''),
       scorerStatus: Object.fromEntries(
-        COMPARED_SCORERS.map((name, k) => [name, f[7 + k]]),
+        COMPARED_SCORERS.map((name, k) => [name, f[10 + k]]),
       ) as Record<ComparedScorer, string>,
     });
   });
@@ -202,6 +217,12 @@ export interface Agreement {
   readonly lowDiligence: { ours: number; reference: number; both: number };
   readonly lowDiligenceIntercept: Differences;
   readonly coreIntercept: Differences;
+  readonly coreInterceptMax: Differences;
+  /**
+   * The reference against itself, Core against its CoreWithTopics on the notes both score: the
+   * noise its optimiser leaves, the scale `coreIntercept` and `coreInterceptMax` are read at.
+   */
+  readonly referenceNoise: { coreIntercept: Differences; coreInterceptMax: Differences };
   readonly gaussianIntercept: Differences;
   /** Of the reference's settled helpful notes, the share helpful in ours, and the extra share. */
   readonly helpfulRecall: number;
@@ -363,6 +384,13 @@ export function agreement(ours: ReadonlyMap<string, OurNote>, reference: Referen
       pair((o, r) => [o.lowDiligenceIntercept, r.lowDiligenceIntercept]),
     ),
     coreIntercept: differences(pair((o, r) => [o.coreIntercept, r.coreIntercept])),
+    coreInterceptMax: differences(pair((o, r) => [o.coreInterceptMax, r.coreInterceptMax])),
+    referenceNoise: {
+      coreIntercept: differences(pair((_, r) => [r.coreIntercept, r.coreWithTopicsIntercept])),
+      coreInterceptMax: differences(
+        pair((_, r) => [r.coreInterceptMax, r.coreWithTopicsInterceptMax]),
+      ),
+    },
     gaussianIntercept: differences(pair((o, r) => [o.gaussianIntercept, r.gaussianIntercept])),
     helpfulRecall:
       refHelpfulIds.length > 0
@@ -421,6 +449,16 @@ export function formatAgreement(a: Agreement): string {
     }
   };
   diff('core intercept', a.coreIntercept);
+  diff('core pseudo-rater upper bound (coreNoteInterceptMax)', a.coreInterceptMax);
+  const noise = (name: string, d: Differences): void => {
+    if (d.compared > 0) {
+      lines.push(
+        `  the reference's own noise, its Core against its CoreWithTopics, ${name}: p50 ${fixed(d.p50)}, p99 ${fixed(d.p99)}, max ${fixed(d.max)}`,
+      );
+    }
+  };
+  noise('core intercept', a.referenceNoise.coreIntercept);
+  noise('upper bound', a.referenceNoise.coreInterceptMax);
   diff('Gaussian intercept', a.gaussianIntercept);
   diff('low-diligence intercept', a.lowDiligenceIntercept);
   lines.push(
