@@ -168,17 +168,30 @@ export function gaussianScores(
     return out;
   };
   const intercept = score(selection, 1);
+  const counts = new Int32Array(intercept.length);
+  for (const i of selection) counts[input.ratingNote[i]]++;
   const without = (raters: Uint8Array | undefined): Float64Array => {
-    const kept = raters
-      ? refineSelection(selection, (i) => raters[input.ratingRater[i]] === 0)
-      : selection;
-    if (kept.length < selection.length) return score(kept, MIN_RATINGS_PER_NOTE);
-    // Nobody left out (the usual case for correlated raters): the full scores, minus the notes
-    // with fewer than 5 ratings, without scoring every note again.
+    // A note's score reads its own ratings only, so a note none of the left-out raters rated
+    // keeps its full score (minus the notes with fewer than 5 ratings): only the notes they
+    // rated are scored again, with the same arithmetic as a full pass, hence the same bits.
     const out = intercept.slice();
-    const counts = new Int32Array(out.length);
-    for (const i of selection) counts[input.ratingNote[i]]++;
     for (let n = 0; n < out.length; n++) if (counts[n] < MIN_RATINGS_PER_NOTE) out[n] = NaN;
+    if (!raters) return out;
+    const touched = new Uint8Array(out.length);
+    let anyTouched = false;
+    for (const i of selection) {
+      if (raters[input.ratingRater[i]] !== 0) {
+        touched[input.ratingNote[i]] = 1;
+        anyTouched = true;
+      }
+    }
+    if (!anyTouched) return out;
+    const kept = refineSelection(
+      selection,
+      (i) => touched[input.ratingNote[i]] === 1 && raters[input.ratingRater[i]] === 0,
+    );
+    const rescored = score(kept, MIN_RATINGS_PER_NOTE);
+    for (let n = 0; n < out.length; n++) if (touched[n] === 1) out[n] = rescored[n];
     return out;
   };
   return {
