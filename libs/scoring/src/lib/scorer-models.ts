@@ -1,4 +1,4 @@
-import { finalScore, type ExcludedRaters, type FinalScoringResult } from './final-scoring';
+import type { ExcludedRaters, FinalScoringResult } from './final-scoring';
 import type { GaussianScores } from './gaussian-scorer';
 import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './incorrect-filter';
 import { lowDiligenceIntercepts } from './low-diligence';
@@ -18,7 +18,7 @@ import {
   type ScorerRules,
 } from './status-rules';
 import { tagOutlier, weightedTags } from './tag-filter';
-import type { ScoringSteps, ScoringTask } from '../parallel/scoring-tasks';
+import type { ScorerFit, ScoringSteps, ScoringTask } from '../parallel/scoring-tasks';
 import { assignTopics, type TopicAssignment, type TopicSeed } from './topics';
 
 /** The Core scorer's verdict per note (§5.3), as typed-array columns indexed like the input. */
@@ -196,19 +196,13 @@ export function* modelSteps(
   const rated = Uint8Array.from(numRatings, (count) => (count > 0 ? 1 : 0));
   const step = (name: string): void => options.onStepDone?.(name);
   step('topic assignment');
-  const prescoringTask = (name: string, slice: ScoringInput, counts: Int32Array): ScoringTask => ({
-    kind: 'prescoring',
-    label: `${name} prescoring`,
-    name,
-    input: slice,
-    numRatings: counts,
-    seed: options.seed,
-    fit: options.fit,
-  });
+  const excluded: ExcludedRaters = {
+    highVolume: exclusions.highVolume,
+    correlated: exclusions.correlated,
+  };
   let coreInput = input;
   let coreNumRatings = numRatings;
   const coreScored = rated.slice();
-  const fitTasks: ScoringTask[] = [];
   if (topics.topicNotes > 0) {
     for (let n = 0; n < noteCount; n++) if (topics.noteTopic[n] >= 0) coreScored[n] = 0;
     coreInput = withRatings(
@@ -216,17 +210,7 @@ export function* modelSteps(
       selectRatings(input, (i) => topics.noteTopic[input.ratingNote[i]] < 0),
     );
     coreNumRatings = countRatingsPerNote(coreInput);
-    fitTasks.push(prescoringTask('Core', coreInput, coreNumRatings));
   }
-  fitTasks.push(prescoringTask('CoreWithTopics', input, numRatings));
-  const prescorings = (yield {
-    name: 'prescoring of each scorer',
-    tasks: fitTasks,
-  }) as PrescoringResult[];
-  const excluded: ExcludedRaters = {
-    highVolume: exclusions.highVolume,
-    correlated: exclusions.correlated,
-  };
   // §5.2: final scoring fits its own ratings (see `RaterExclusions`) with the prescoring
   // parameters; when nothing thins them differently, it fits the prescoring ratings.
   const finalInput = exclusions.finalInput ?? input;
@@ -244,49 +228,61 @@ export function* modelSteps(
     coreFinalNumRatings =
       coreFinalInput === finalInput ? finalNumRatings : countRatingsPerNote(coreFinalInput);
   }
-  const finalOf = (slice: ScoringInput, counts: Int32Array, prescoring: PrescoringResult) => ({
+  // Each scorer's prescoring, final scoring and safeguards read only that scorer's ratings
+  // and fit, so they run as one task per scorer, side by side.
+  const fitTask = (
+    name: string,
+    slice: ScoringInput,
+    counts: Int32Array,
+    finalSlice: ScoringInput,
+    finalCounts: Int32Array,
+  ): ScoringTask => ({
+    kind: 'scorer-fit',
+    label: `${name} prescoring, final scoring and filters`,
+    name,
     input: slice,
-    prescoring,
-    final: finalScore(slice, counts, prescoring, excluded),
+    numRatings: counts,
+    finalInput: finalSlice,
+    finalNumRatings: finalCounts,
+    excluded,
+    seed: options.seed,
+    fit: options.fit,
   });
-  const withTopicsFit = finalOf(finalInput, finalNumRatings, prescorings[prescorings.length - 1]);
-  const coreFit =
-    prescorings.length > 1
-      ? finalOf(coreFinalInput, coreFinalNumRatings, prescorings[0])
-      : withTopicsFit;
-  step('final scoring + pseudo-raters + baseline passes');
+  const fitTasks: ScoringTask[] = [];
+  if (topics.topicNotes > 0) {
+    fitTasks.push(fitTask('Core', coreInput, coreNumRatings, coreFinalInput, coreFinalNumRatings));
+  }
+  fitTasks.push(fitTask('CoreWithTopics', input, numRatings, finalInput, finalNumRatings));
+  const fits = (yield {
+    name: 'prescoring, final scoring and filters of each scorer',
+    tasks: fitTasks,
+  }) as ScorerFit[];
+  const withTopics: MfRun = { input: finalInput, ...fits[fits.length - 1] };
+  const core: MfRun = fits.length > 1 ? { input: coreFinalInput, ...fits[0] } : withTopics;
 
   // §8.9: both Gaussian scorers read Core's prescoring rater factors.
-  const raterFactor = coreFit.prescoring.finalRound.raterFactor;
-  const gaussianTask = (fit: typeof coreFit, name: string): ScoringTask => ({
+  const raterFactor = core.prescoring.finalRound.raterFactor;
+  const gaussianTask = (run: MfRun, name: string): ScoringTask => ({
     kind: 'gaussian',
     label: `${name} scorer (3 passes)`,
-    input: fit.input,
+    input: run.input,
     selection:
-      fit === coreFit
-        ? fit.final.selection
+      run === core
+        ? run.final.selection
         : refineSelection(
-            fit.final.selection,
-            (i) => !Number.isNaN(raterFactor[fit.input.ratingRater[i]]),
+            run.final.selection,
+            (i) => !Number.isNaN(raterFactor[run.input.ratingRater[i]]),
           ),
     raterFactor,
     excluded,
   });
-  const safeguardsTask = (fit: typeof coreFit, name: string): ScoringTask => ({
-    kind: 'note-safeguards',
-    label: `${name} tag, incorrect and low-diligence filters`,
-    ...fit,
-  });
-  const separate = coreFit !== withTopicsFit;
-  const finishing = [safeguardsTask(coreFit, separate ? 'Core' : 'Core(WithTopics)')];
-  if (separate) finishing.push(safeguardsTask(withTopicsFit, 'CoreWithTopics'));
-  finishing.push(gaussianTask(coreFit, 'Gaussian'));
-  if (separate) finishing.push(gaussianTask(withTopicsFit, 'GaussianCoreWithTopics'));
-  const finished = yield { name: 'tag filters of each scorer, Gaussian scorers', tasks: finishing };
-  const safeguardsOf = finished.slice(0, finishing.length / 2) as (NoteSafeguards | undefined)[];
-  const gaussianScoresOf = finished.slice(finishing.length / 2) as GaussianScores[];
-  const core: MfRun = { ...coreFit, safeguards: safeguardsOf[0] };
-  const withTopics: MfRun = separate ? { ...withTopicsFit, safeguards: safeguardsOf[1] } : core;
+  const separate = core !== withTopics;
+  const gaussianTasks = [gaussianTask(core, 'Gaussian')];
+  if (separate) gaussianTasks.push(gaussianTask(withTopics, 'GaussianCoreWithTopics'));
+  const gaussianScoresOf = (yield {
+    name: 'Gaussian scorers',
+    tasks: gaussianTasks,
+  }) as GaussianScores[];
 
   const statusesOf = (
     run: MfRun,

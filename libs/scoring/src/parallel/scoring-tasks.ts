@@ -1,4 +1,4 @@
-import type { ExcludedRaters, FinalScoringResult } from '../lib/final-scoring';
+import { finalScore, type ExcludedRaters, type FinalScoringResult } from '../lib/final-scoring';
 import { gaussianScores, type GaussianScores } from '../lib/gaussian-scorer';
 import type { FitOptions } from '../lib/matrix-factorization';
 import {
@@ -23,21 +23,18 @@ export type ScoringTask =
     }
   | { readonly kind: 'quasi-cliques'; readonly label: string; readonly input: ScoringInput }
   | {
-      readonly kind: 'prescoring';
+      /** One matrix-factorisation scorer from prescoring to its note safeguards (`fitScorer`). */
+      readonly kind: 'scorer-fit';
       readonly label: string;
       /** The scorer's name, which prefixes its step names. */
       readonly name: string;
       readonly input: ScoringInput;
       readonly numRatings: Int32Array;
+      readonly finalInput: ScoringInput;
+      readonly finalNumRatings: Int32Array;
+      readonly excluded: ExcludedRaters;
       readonly seed: number;
       readonly fit: FitOptions | undefined;
-    }
-  | {
-      readonly kind: 'note-safeguards';
-      readonly label: string;
-      readonly input: ScoringInput;
-      readonly prescoring: PrescoringResult;
-      readonly final: FinalScoringResult;
     }
   | {
       readonly kind: 'gaussian';
@@ -52,8 +49,7 @@ export type ScoringTask =
 export interface ScoringTaskResults {
   'post-selection-similarity': PostSelectionSimilarity;
   'quasi-cliques': Uint8Array;
-  prescoring: PrescoringResult;
-  'note-safeguards': NoteSafeguards | undefined;
+  'scorer-fit': ScorerFit;
   gaussian: GaussianScores;
 }
 
@@ -80,29 +76,51 @@ export function runScoringTask(
       return postSelectionSimilarity(task.input);
     case 'quasi-cliques':
       return quasiCliqueMembers(task.input);
-    case 'prescoring':
-      return prescore(task.input, task.numRatings, {
-        seed: task.seed,
-        fit: task.fit,
-        onStepDone: (step) => onStepDone?.(`${task.name} prescoring: ${step}`),
-      });
-    case 'note-safeguards':
-      return noteSafeguards(task.input, task.prescoring, task.final);
+    case 'scorer-fit':
+      return fitScorer(task, onStepDone);
     case 'gaussian':
       return gaussianScores(task.input, task.selection, task.raterFactor, task.excluded);
   }
 }
 
-/** Drives `steps` in this thread, one task after the other (prescoring reports its own steps). */
+/** Drives `steps` in this thread, one task after the other (a scorer's fit reports its own steps). */
 export function runStepsHere<T>(steps: ScoringSteps<T>, onStepDone?: (step: string) => void): T {
   let next = steps.next([]);
   while (!next.done) {
     const results = next.value.tasks.map((task) => {
       const result = runScoringTask(task, onStepDone);
-      if (task.kind !== 'prescoring') onStepDone?.(task.label);
+      if (task.kind !== 'scorer-fit') onStepDone?.(task.label);
       return result;
     });
     next = steps.next(results);
   }
   return next.value;
+}
+
+/** What a scorer's fit sends back; the caller pairs it with the final-scoring input it sent. */
+export interface ScorerFit {
+  readonly prescoring: PrescoringResult;
+  readonly final: FinalScoringResult;
+  readonly safeguards: NoteSafeguards | undefined;
+}
+
+/**
+ * Prescoring, final scoring and the note safeguards of one scorer in one task: each reads only
+ * the scorer's own fit, so the second thread works on the other scorer meanwhile instead of
+ * waiting for this thread to finish both final scorings in turn.
+ */
+function fitScorer(
+  task: Extract<ScoringTask, { kind: 'scorer-fit' }>,
+  onStepDone?: (step: string) => void,
+): ScorerFit {
+  const prescoring = prescore(task.input, task.numRatings, {
+    seed: task.seed,
+    fit: task.fit,
+    onStepDone: (step) => onStepDone?.(`${task.name} prescoring: ${step}`),
+  });
+  const final = finalScore(task.finalInput, task.finalNumRatings, prescoring, task.excluded);
+  onStepDone?.(`${task.name} final scoring + pseudo-raters + baseline passes`);
+  const safeguards = noteSafeguards(task.finalInput, prescoring, final);
+  onStepDone?.(`${task.name} tag, incorrect and low-diligence filters`);
+  return { prescoring, final, safeguards };
 }

@@ -85,8 +85,8 @@ describe('scoring in worker threads', () => {
     // The run really went through threads, with both Core fits and every kind of task.
     expect(steps.filter((step) => step.endsWith('in threads)'))).toEqual([
       'post-selection similarity, quasi-cliques (2 task(s) in threads)',
-      'prescoring of each scorer (2 task(s) in threads)',
-      'tag filters of each scorer, Gaussian scorers (4 task(s) in threads)',
+      'prescoring, final scoring and filters of each scorer (2 task(s) in threads)',
+      'Gaussian scorers (2 task(s) in threads)',
     ]);
     expect(here.scorers.topics.topicNotes).toBeGreaterThan(0);
     expect(here.status.includes(NoteStatus.CurrentlyRatedHelpful)).toBe(true);
