@@ -1,7 +1,7 @@
 import { NOTE_FACTOR_LAMBDA, NOTE_INTERCEPT_LAMBDA, MIN_RATINGS_PER_NOTE } from './constants';
 import { solveTwoParameterRidge } from './matrix-factorization';
 import type { PrescoringResult } from './prescoring';
-import { refineSelection, selectRatings } from './rating-filters';
+import { notesRatedBy, refineSelection, selectRatings } from './rating-filters';
 import { helpfulnessValue, type ScoringInput } from './scoring-input';
 import { countBySide, type NoteSideColumns } from './side-counts';
 
@@ -61,7 +61,8 @@ export function finalScore(
     selectRatings(input, (i) => numRatings[input.ratingNote[i]] >= MIN_RATINGS_PER_NOTE),
     (i) => !Number.isNaN(raterFactor[input.ratingRater[i]]),
   );
-  const { sums, intercept, factor } = fitNotes(input, selection, prescoring);
+  const fitted = fitNotes(input, selection, prescoring);
+  const { sums, intercept, factor } = fitted;
   const finalRatings = Int32Array.from(sums.count);
   const bounds = pseudoRaterBounds(sums, intercept, prescoring, selection.length);
   return {
@@ -73,8 +74,14 @@ export function finalScore(
     sides: countBySide(input, selection, raterFactor),
     ratings: selection.length,
     selection,
-    interceptNoHighVol: interceptWithout(input, selection, prescoring, excluded.highVolume),
-    interceptNoCorrelated: interceptWithout(input, selection, prescoring, excluded.correlated),
+    interceptNoHighVol: interceptWithout(input, selection, fitted, prescoring, excluded.highVolume),
+    interceptNoCorrelated: interceptWithout(
+      input,
+      selection,
+      fitted,
+      prescoring,
+      excluded.correlated,
+    ),
   };
 }
 
@@ -85,20 +92,28 @@ export function finalScore(
 function interceptWithout(
   input: ScoringInput,
   selection: Int32Array,
+  fitted: { sums: NoteSums; intercept: Float64Array },
   prescoring: PrescoringResult,
   raters: Uint8Array | undefined,
 ): Float64Array {
-  const kept = raters
-    ? refineSelection(selection, (i) => raters[input.ratingRater[i]] === 0)
-    : selection;
-  const { sums, intercept } = fitNotes(input, kept, prescoring);
-  for (let n = 0; n < intercept.length; n++) {
-    if (sums.count[n] < MIN_RATINGS_PER_NOTE) intercept[n] = NaN;
+  const out = fitted.intercept.slice();
+  for (let n = 0; n < out.length; n++) {
+    if (fitted.sums.count[n] < MIN_RATINGS_PER_NOTE) out[n] = NaN;
   }
-  return intercept;
+  // Only the notes the left-out raters rated are refitted (see `notesRatedBy`).
+  const touched = notesRatedBy(input, selection, raters);
+  if (!touched || !raters) return out;
+  const kept = refineSelection(
+    selection,
+    (i) => touched[input.ratingNote[i]] === 1 && raters[input.ratingRater[i]] === 0,
+  );
+  const { sums, intercept } = fitNotes(input, kept, prescoring);
+  for (let n = 0; n < out.length; n++) {
+    if (touched[n] === 1) out[n] = sums.count[n] < MIN_RATINGS_PER_NOTE ? NaN : intercept[n];
+  }
+  return out;
 }
 
-/** Each note's exact ridge solution on `selection` with μ and the raters frozen. */
 function fitNotes(
   input: ScoringInput,
   selection: Int32Array,

@@ -1,5 +1,5 @@
 import { MIN_RATINGS_PER_NOTE } from './constants';
-import { refineSelection } from './rating-filters';
+import { notesRatedBy, refineSelection } from './rating-filters';
 import { HelpfulnessLevel, type ScoringInput } from './scoring-input';
 
 /**
@@ -171,21 +171,12 @@ export function gaussianScores(
   const counts = new Int32Array(intercept.length);
   for (const i of selection) counts[input.ratingNote[i]]++;
   const without = (raters: Uint8Array | undefined): Float64Array => {
-    // A note's score reads its own ratings only, so a note none of the left-out raters rated
-    // keeps its full score (minus the notes with fewer than 5 ratings): only the notes they
-    // rated are scored again, with the same arithmetic as a full pass, hence the same bits.
+    // Every note keeps its full score (minus the notes with fewer than 5 ratings) but those the
+    // left-out raters rated, which are scored again (see `notesRatedBy`).
     const out = intercept.slice();
     for (let n = 0; n < out.length; n++) if (counts[n] < MIN_RATINGS_PER_NOTE) out[n] = NaN;
-    if (!raters) return out;
-    const touched = new Uint8Array(out.length);
-    let anyTouched = false;
-    for (const i of selection) {
-      if (raters[input.ratingRater[i]] !== 0) {
-        touched[input.ratingNote[i]] = 1;
-        anyTouched = true;
-      }
-    }
-    if (!anyTouched) return out;
+    const touched = notesRatedBy(input, selection, raters);
+    if (!touched || !raters) return out;
     const kept = refineSelection(
       selection,
       (i) => touched[input.ratingNote[i]] === 1 && raters[input.ratingRater[i]] === 0,

@@ -51,3 +51,25 @@ export function refineSelection(
   for (const i of selection) if (keep(i)) refined[count++] = i;
   return refined.slice(0, count);
 }
+
+/**
+ * The §5.2 baseline passes leave some raters out: the notes of `selection` they rated (1 per
+ * note), or undefined when they rated none. A per-note refit reads the note's own ratings only,
+ * so every other note keeps the full fit's figures bit for bit and only these need refitting.
+ */
+export function notesRatedBy(
+  input: ScoringInput,
+  selection: Int32Array,
+  raters: Uint8Array | undefined,
+): Uint8Array | undefined {
+  if (!raters) return undefined;
+  const rated = new Uint8Array(input.noteIds.length);
+  let any = false;
+  for (const i of selection) {
+    if (raters[input.ratingRater[i]] !== 0) {
+      rated[input.ratingNote[i]] = 1;
+      any = true;
+    }
+  }
+  return any ? rated : undefined;
+}
