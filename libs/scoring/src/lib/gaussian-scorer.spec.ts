@@ -53,3 +53,37 @@ describe('gaussianScores (§8.9)', () => {
     expect(score(liked, { author: 'writer', writerFactor: Number.NaN })).toBe(score(liked));
   });
 });
+
+describe('gaussianScores baseline passes (§5.2 a, b)', () => {
+  const { Helpful, NotHelpful, SomewhatHelpful } = HelpfulnessLevel;
+  const levels = [Helpful, NotHelpful, SomewhatHelpful];
+  // Three notes; r1 rates the first two only (the second keeps 4 ratings without r1), so the
+  // third is left as the full pass scored it.
+  const builder = new ScoringInputBuilder();
+  for (const note of ['n1', 'n2', 'n3'])
+    builder.addNote(note, { createdAtMs: 0, misleading: true });
+  ['n1', 'n2', 'n3'].forEach((note, n) => {
+    for (let r = n === 2 ? 2 : 1; r <= (n === 1 ? 5 : 7); r++) {
+      builder.addRating(note, `r${r}`, levels[(r + n) % 3], 60_000 * r);
+    }
+  });
+  const input = builder.build();
+  const factor = Float64Array.from(input.participantIds, (_, u) => -0.6 + 0.2 * u);
+  const selection = Int32Array.from(input.ratingNote.keys());
+
+  it('gives every note the score of a pass over the ratings left, NaN under 5 of them', () => {
+    const left = Uint8Array.from(input.participantIds, (id) => (id === 'r1' ? 1 : 0));
+    const kept = selection.filter((i) => left[input.ratingRater[i]] === 0);
+    const alone = gaussianScores(input, kept, factor).intercept;
+    const counts = new Int32Array(input.noteIds.length);
+    for (const i of kept) counts[input.ratingNote[i]]++;
+    const expected = alone.map((score, n) => (counts[n] < 5 ? NaN : score));
+    const scores = gaussianScores(input, selection, factor, { highVolume: left });
+    expect(scores.interceptNoHighVol).toEqual(expected);
+    // Nobody left out: the full scores.
+    expect(scores.interceptNoCorrelated).toEqual(scores.intercept);
+    expect(scores.intercept[0]).not.toBe(expected[0]);
+    expect(expected[1]).toBeNaN();
+    expect(expected[2]).toBe(scores.intercept[2]);
+  });
+});
