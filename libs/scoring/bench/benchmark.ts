@@ -176,9 +176,11 @@ function report(result: ScoringResult, log: (...lines: unknown[]) => void): void
   );
   // Iteration counts tell a model that needs more passes from one whose passes cost more.
   const { harassment, lowDiligence } = result.prescoring;
+  const withTopics = scorers.coreWithTopics.prescoring.lowDiligence;
   log(
     `Core harassment-consensus: ${harassment?.sweeps ?? 0} sweeps; low-diligence: ` +
-      `${lowDiligence?.sweeps.join(' + ') ?? 0} Adam epochs`,
+      `${lowDiligence?.sweeps.join(' + ') ?? 0} Adam epochs ` +
+      `(CoreWithTopics: ${withTopics?.sweeps.join(' + ') ?? 0})`,
   );
   const names = (statuses: Uint8Array) =>
     Object.fromEntries(countBy(statuses, (s) => NOTE_STATUS_NAMES[s as NoteStatus]));

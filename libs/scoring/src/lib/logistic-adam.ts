@@ -39,8 +39,8 @@ export function fitLogisticRoundAdam(
   round: LogisticRound,
   schedule: AdamSchedule = DILIGENCE_ADAM,
 ): number {
-  // The hot loop reads and adds to five per-rater arrays at random raters; numbered densely over
-  // the raters with ratings (often half the participants), they stay in the core's cache.
+  // The epoch's gather and gradient passes read and add to per-rater arrays at random raters;
+  // numbered densely over the raters with ratings (often half the participants), they are smaller.
   // Raters without ratings keep zero gradients, so Adam never moves them: the fit is bit for bit
   // the same as over every participant.
   const dense = denseRaters(data);
@@ -139,78 +139,68 @@ function fitDense(
   const label = data.label;
   const noteIntercept = p.noteIntercept;
   const noteFactor = p.noteFactor;
-  const raterIntercept = p.raterIntercept;
-  const raterFactor = p.raterFactor;
-  const raterReputation = p.raterReputation;
   const gRi = offsets[2];
   const gRf = offsets[3];
   const gRep = offsets[4];
   const gNfOffset = offsets[1];
-  // With every rater frozen (final scoring's rounds) their values are per-rating constants:
-  // read in rating order, they stream instead of being looked up at random raters.
-  const frozen = !riFree && !rfFree && !repFree ? frozenRaters(data, p) : undefined;
+  // Each rating's rater values, read in rating order. Looked up at random raters inside the
+  // epoch's one pass (as this fit once did), rater state outgrew the core's caches from about a
+  // million ratings on, and every lookup then waited on memory behind the pass's long chain of
+  // arithmetic: cost per rating per epoch grew ×1.5 from 300k to 3M ratings. A loop that only
+  // gathers them (and one that only adds the gradients back) keeps many lookups in flight at
+  // once; the arithmetic between them streams. With every rater frozen (final scoring's rounds)
+  // the values are gathered once; otherwise each epoch, and the raters' gradients added in a
+  // pass of their own in the same note-major order, so every sum is the same, bit for bit.
+  const raterValues = ratingRaters(size);
+  const raterFree = riFree || rfFree || repFree;
+  if (!raterFree) gatherRaters(data, p, raterValues);
+  const { intercept, reputation, factor, dz: ratingDz } = raterValues;
   for (; epoch <= schedule.maxEpochs; epoch++) {
     // The loss is only looked at on check epochs; other epochs need just the gradient.
     const check = epoch % schedule.checkEvery === 0;
     grad.fill(0);
+    if (raterFree) gatherRaters(data, p, raterValues);
     let loss = 0;
     let gMu = 0;
     const mu = p.globalIntercept;
-    if (frozen) {
-      const { intercept, reputation, factor } = frozen;
-      for (let n = 0; n < notes; n++) {
-        const start = noteStart[n];
-        const end = noteStart[n + 1];
-        if (start === end) continue;
-        const ni = noteIntercept[n];
-        const nf = noteFactor[n];
-        let gNi = 0;
-        let gNf = 0;
-        for (let k = start; k < end; k++) {
-          const rep = reputation[k];
-          const rf = factor[k];
-          const z = mu + intercept[k] + rep * ni + rf * nf;
-          const y = label[k];
-          const e = Math.exp(-z);
-          const dz = w[k] * (1 / (1 + e) - y) * inv;
-          if (check) loss += w[k] * logitLoss(z, e, y);
-          gNi += dz * rep;
-          gNf += dz * rf;
-          gMu += dz;
-        }
-        grad[n] = gNi;
-        grad[gNfOffset + n] = gNf;
+    for (let n = 0; n < notes; n++) {
+      const start = noteStart[n];
+      const end = noteStart[n + 1];
+      if (start === end) continue;
+      const ni = noteIntercept[n];
+      const nf = noteFactor[n];
+      let gNi = 0;
+      let gNf = 0;
+      for (let k = start; k < end; k++) {
+        const rep = reputation[k];
+        const rf = factor[k];
+        const z = mu + intercept[k] + rep * ni + rf * nf;
+        const y = label[k];
+        // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
+        const e = Math.exp(-z);
+        const dz = w[k] * (1 / (1 + e) - y) * inv;
+        if (check) loss += w[k] * logitLoss(z, e, y);
+        gNi += dz * rep;
+        gNf += dz * rf;
+        gMu += dz;
+        ratingDz[k] = dz;
       }
-    } else {
+      grad[n] = gNi;
+      grad[gNfOffset + n] = gNf;
+    }
+    if (raterFree) {
       for (let n = 0; n < notes; n++) {
-        const start = noteStart[n];
-        const end = noteStart[n + 1];
-        if (start === end) continue;
         const ni = noteIntercept[n];
         const nf = noteFactor[n];
-        let gNi = 0;
-        let gNf = 0;
-        for (let k = start; k < end; k++) {
+        for (let k = noteStart[n]; k < noteStart[n + 1]; k++) {
           const u = noteRater[k];
-          const rep = raterReputation[u];
-          const rf = raterFactor[u];
-          const z = mu + raterIntercept[u] + rep * ni + rf * nf;
-          const y = label[k];
-          // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
-          const e = Math.exp(-z);
-          const dz = w[k] * (1 / (1 + e) - y) * inv;
-          if (check) loss += w[k] * logitLoss(z, e, y);
-          gNi += dz * rep;
-          gNf += dz * rf;
+          const dz = ratingDz[k];
           // Frozen blocks' gradients are never read (the update skips them), so they are not
-          // summed: round one freezes reputations, round three factors, final scoring every rater.
+          // summed: round one freezes reputations, round three factors.
           if (riFree) grad[gRi + u] += dz;
           if (rfFree) grad[gRf + u] += dz * nf;
           if (repFree) grad[gRep + u] += dz * ni;
-          gMu += dz;
         }
-        grad[n] = gNi;
-        grad[gNfOffset + n] = gNf;
       }
     }
     loss *= inv;
@@ -249,24 +239,34 @@ function fitDense(
   return epoch;
 }
 
-interface FrozenRaters {
-  /** Per rating in note-major order: its rater's intercept, reputation and factor. */
+interface RatingRaters {
+  /** Per rating in note-major order: its rater's intercept, reputation and factor… */
   readonly intercept: Float64Array;
   readonly reputation: Float64Array;
   readonly factor: Float64Array;
+  /** …and this epoch's derivative of its weighted loss in the logit (over the rating count). */
+  readonly dz: Float64Array;
 }
 
-function frozenRaters(data: TagRatings, p: LogisticParameters): FrozenRaters {
-  const intercept = new Float64Array(data.size);
-  const reputation = new Float64Array(data.size);
-  const factor = new Float64Array(data.size);
+function ratingRaters(size: number): RatingRaters {
+  return {
+    intercept: new Float64Array(size),
+    reputation: new Float64Array(size),
+    factor: new Float64Array(size),
+    dz: new Float64Array(size),
+  };
+}
+
+function gatherRaters(data: TagRatings, p: LogisticParameters, out: RatingRaters): void {
+  const { noteRater } = data;
+  const { raterIntercept, raterReputation, raterFactor } = p;
+  const { intercept, reputation, factor } = out;
   for (let k = 0; k < data.size; k++) {
-    const u = data.noteRater[k];
-    intercept[k] = p.raterIntercept[u];
-    reputation[k] = p.raterReputation[u];
-    factor[k] = p.raterFactor[u];
+    const u = noteRater[k];
+    intercept[k] = raterIntercept[u];
+    reputation[k] = raterReputation[u];
+    factor[k] = raterFactor[u];
   }
-  return { intercept, reputation, factor };
 }
 
 interface AdamState {
