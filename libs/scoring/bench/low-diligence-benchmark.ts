@@ -2,7 +2,7 @@
  * The low-diligence fit (§7.3, `fitLowDiligence`) on its own, for issue 22's question whether its
  * cost per rating per Adam epoch stays flat as the community grows:
  *
- *   npx tsx libs/scoring/bench/low-diligence-benchmark.ts [--ratings 1000000] [--seed 1]
+ *   npm run bench:low-diligence -- [--ratings 1000000] [--seed 1]
  *     [--repeat 3]
  *
  * Generates the synthetic community of `benchmark.ts` (25 ratings per rater, 40 per note),
