@@ -3,8 +3,8 @@
  * CoreWithTopics, Expansion, ExpansionPlus, Gaussian, GaussianCoreWithTopics — meta-scoring,
  * stabilisation) on synthetic data with tags and ~1 % topic notes, stage by stage:
  *
- *   npx tsx libs/scoring/bench/benchmark.ts [--ratings 1000000] [--raters 40000]
- *     [--notes 25000] [--seed 1] [--threads 2] [--repeat-score]
+ *   npm run bench:scoring -- [--ratings 1000000] [--raters 40000]
+ *     [--notes 25000] [--seed 1] [--threads 2] [--repeat-score] [--json] [--help]
  *
  * `--threads` (default: the machine's cores; at most 2 are used) runs the pipeline
  * as the worker does (`scoreNotesInThreads`); with 1 every stage is timed in this thread, with
@@ -31,6 +31,13 @@ async function main(): Promise<void> {
   const { values, flags } = parseArguments(process.argv.slice(2), {
     values: ['ratings', 'raters', 'notes', 'seed', 'threads'],
     flags: ['repeat-score', 'json'],
+    usage:
+      'npm run bench:scoring -- [--ratings 1000000] [--raters ratings/25] [--notes ratings/40]\n' +
+      '  [--seed 1] [--threads cores, at most 2] [--repeat-score] [--json]\n' +
+      'Scores a synthetic community stage by stage as the worker does; prints wall time, CPU\n' +
+      "time and memory per stage and the outputs' sha256. --repeat-score scores again with the\n" +
+      'other thread count and checks the outputs are byte-identical; --json prints the figures\n' +
+      'as JSON on stdout.',
   });
   const json = flags.has('json');
   // In JSON mode stdout carries only the figures, so the human lines go to stderr.

@@ -3,7 +3,7 @@
  * cost per rating per Adam epoch stays flat as the community grows:
  *
  *   npm run bench:low-diligence -- [--ratings 1000000] [--seed 1]
- *     [--repeat 3]
+ *     [--repeat 3] [--help]
  *
  * Generates the synthetic community of `benchmark.ts` (25 ratings per rater, 40 per note),
  * prescores it once for Core's final-round ratings and rater factors (without the safeguards, so
@@ -28,7 +28,11 @@ import { syntheticScoringInput } from '../src/synthetic/synthetic-data';
 function main(): void {
   const { values } = parseArguments(process.argv.slice(2), {
     values: ['ratings', 'seed', 'repeat'],
-    flags: [],
+    usage:
+      'npm run bench:low-diligence -- [--ratings 1000000] [--seed 1] [--repeat 3]\n' +
+      "Fits the low-diligence model alone on Core's final-round ratings of bench:scoring's\n" +
+      'synthetic community; prints epochs per round, CPU ns per rating per epoch (best of the\n' +
+      "repeats) and the model's sha256.",
   });
   const ratings = integerOption(values, 'ratings', 1_000_000);
   const seed = integerOption(values, 'seed', 1);

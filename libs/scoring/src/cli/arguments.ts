@@ -1,25 +1,32 @@
+import { parseArgs } from 'node:util';
+
 /**
- * A small `--name value` / `--flag` parser for the library's commands, so that they need no
- * dependency. Unknown options are an error, to catch typos.
+ * `--name value` options and `--flag`s for the library's commands, parsed by Node's own
+ * `util.parseArgs` (no dependency). Unknown options and stray arguments are an error, to catch
+ * typos; `--help` prints `usage`, when the command gives one, and exits.
  */
 export function parseArguments(
   argv: readonly string[],
-  known: { readonly values: readonly string[]; readonly flags?: readonly string[] },
+  known: {
+    readonly values: readonly string[];
+    readonly flags?: readonly string[];
+    readonly usage?: string;
+  },
 ): { values: Map<string, string>; flags: Set<string> } {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const name of known.values) options[name] = { type: 'string' };
+  for (const name of known.flags ?? []) options[name] = { type: 'boolean' };
+  if (known.usage !== undefined) options['help'] = { type: 'boolean' };
+  const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+  if (known.usage !== undefined && parsed.values['help'] === true) {
+    console.log(known.usage);
+    process.exit(0);
+  }
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].replace(/^--/, '');
-    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument ${argv[i]}`);
-    if (known.flags?.includes(name)) {
-      flags.add(name);
-    } else if (known.values.includes(name)) {
-      const value = argv[++i];
-      if (value === undefined) throw new Error(`--${name} needs a value`);
-      values.set(name, value);
-    } else {
-      throw new Error(`unknown option --${name}`);
-    }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string') values.set(name, value);
+    else if (value === true) flags.add(name);
   }
   return { values, flags };
 }
