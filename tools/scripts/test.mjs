@@ -1,24 +1,33 @@
 // `npm test`: installs what is missing, runs the workspace scripts' own tests, then every
 // project's tests (unit, integration against the real services, end to end against the built
-// apps), then the integration and end-to-end suites again in embedded mode (PGlite, queues in
-// it, no servers; SERVER_PASS_ONLY below lists what it skips), and exits non-zero on any
-// failure. Extra arguments go to `nx run-many`.
+// apps) in the server pass, and the integration and end-to-end suites again in embedded mode
+// (PGlite, queues in it, no servers; SERVER_PASS_ONLY below lists what it skips), and exits
+// non-zero on any failure.
 //
+// The two passes are not run one after the other: every Jest run of both (a project in a pass,
+// or a shard of one) is a job, and a few slots take the jobs longest first (SLOWEST_FIRST), so
+// that the machine never waits on one long run at the end of a pass while the other core idles.
+// Each job has its own database and queue prefix (its Jest global setup), so jobs never share
+// data.
+//
+// Options: `-p`/`--projects a,b` picks projects; `--parallel N` sets the slots (default: the
+// cores plus one, as the suites spend part of their time waiting on processes and the
+// database); anything else goes to every Jest run (`--testPathPatterns notes`).
 // BRIDGENOTES_MODE=server runs the server pass only; BRIDGENOTES_MODE=embedded the embedded
 // pass only, which needs no PostgreSQL or Redis at all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 
+import { runPool } from './lib/job-pool.mjs';
 import {
   configuredEnvironment,
   ensureDependencies,
   fail,
+  launch,
   prepareWorkspace,
   root,
-  run,
   say,
   toolEnvironment,
 } from './lib/workspace.mjs';
@@ -47,22 +56,27 @@ const SERVER_PASS_ONLY = [
   'libs/database/src/lib/copy-database.spec.ts',
 ];
 
+/**
+ * The projects whose runs are the longest, longest first (measured on 2026-12-04: `api-e2e` and
+ * `api` several minutes a pass each, `worker` and `scoring` 2–3, the rest under a minute); the
+ * others follow. A slot takes the next job in this order, so the long runs start at once.
+ */
+const SLOWEST_FIRST = ['api-e2e', 'api', 'worker', 'scoring', 'scoring-store', 'embedded'];
+
+/**
+ * Projects whose suites are split over several Jest runs (`--shard`), each a job of its own with
+ * its own database: one run of all their suites one after the other would outlast everything
+ * else put together.
+ */
+const SHARDS = { 'api-e2e': 2, api: 2 };
+
 const passes = { server: true, embedded: true };
 const requestedMode = configuredEnvironment().BRIDGENOTES_MODE;
 if (requestedMode === 'server') passes.embedded = false;
 else if (requestedMode === 'embedded') passes.server = false;
 else if (requestedMode) fail(`BRIDGENOTES_MODE must be embedded or server, not "${requestedMode}"`);
 
-const nxArguments = process.argv.slice(2);
-const { values: selection } = parseArgs({
-  args: nxArguments,
-  options: { projects: { type: 'string', short: 'p', multiple: true } },
-  strict: false,
-});
-const requested = (selection.projects ?? []).flatMap((list) => String(list).split(','));
-const embeddedProjects = requested.length
-  ? EMBEDDED_PROJECTS.filter((project) => requested.includes(project))
-  : EMBEDDED_PROJECTS;
+const { requested, slots, jestArguments } = testArguments(process.argv.slice(2));
 
 let env;
 if (passes.server) {
@@ -72,59 +86,38 @@ if (passes.server) {
   ensureDependencies();
   env = toolEnvironment();
 }
+// The global setup starts the database; nothing may point at a server.
+const embeddedEnv = { ...env, BRIDGENOTES_MODE: 'embedded', QUEUE_BACKEND: 'postgres' };
+delete embeddedEnv.DATABASE_URL;
+delete embeddedEnv.REDIS_URL;
 
-// Each project's Jest writes its results beside its config; they are summed up after each pass.
-const RESULTS = '.jest-results.json';
 const projects = ['apps', 'libs']
-  .flatMap((folder) => readdirSync(join(root, folder)).map((name) => join(root, folder, name)))
-  .filter((project) => existsSync(join(project, 'jest.config.cjs')));
+  .flatMap((folder) => readdirSync(join(root, folder)).map((name) => join(folder, name)))
+  .filter((project) => existsSync(join(root, project, 'jest.config.cjs')))
+  .map((folder) => ({
+    folder,
+    name: folder.split('/')[1],
+    // What Nx would build before testing it (`dependsOn` of its test target).
+    builds:
+      JSON.parse(readFileSync(join(root, folder, 'project.json'), 'utf8')).targets?.test
+        ?.dependsOn ?? [],
+  }))
+  .filter((project) => requested.length === 0 || requested.includes(project.name));
+for (const name of requested) {
+  if (!projects.some((project) => project.name === name)) fail(`No project ${name} has tests`);
+}
+const rank = (name) =>
+  SLOWEST_FIRST.includes(name) ? SLOWEST_FIRST.indexOf(name) : SLOWEST_FIRST.length;
+projects.sort((a, b) => rank(a.name) - rank(b.name));
+
 let passed = 0;
 let failed = 0;
 let failing = false;
 // Named again at the very end: CI keeps only the tail of a long log.
 const failures = [];
 
-function jestPass(pass, label, args, passEnv, jestArgs = []) {
-  for (const project of projects) rmSync(join(project, RESULTS), { force: true });
-  say(label);
-  const status = run(
-    'npx',
-    [
-      'nx',
-      'run-many',
-      '-t',
-      'test',
-      '--output-style=stream',
-      ...args,
-      '--',
-      '--ci',
-      '--json',
-      `--outputFile=${RESULTS}`,
-      ...jestArgs,
-    ],
-    { exitOnFailure: false, env: passEnv },
-  );
-  let passFailed = 0;
-  for (const project of projects) {
-    const file = join(project, RESULTS);
-    if (!existsSync(file)) continue;
-    const results = JSON.parse(readFileSync(file, 'utf8'));
-    passed += results.numPassedTests;
-    passFailed += results.numFailedTests;
-    for (const suite of results.testResults) {
-      const where = `${pass} pass: ${relative(root, suite.name)}`;
-      const tests = suite.assertionResults.filter((test) => test.status === 'failed');
-      for (const test of tests) failures.push(`${where} › ${test.fullName}`);
-      // A suite that fails to load or times out in a hook has no failed test of its own.
-      if (tests.length === 0 && suite.status === 'failed') failures.push(`${where} (suite failed)`);
-    }
-    rmSync(file);
-  }
-  failed += passFailed;
-  if (status !== 0 || passFailed > 0) failing = true;
-}
-
-// The scripts of tools/scripts (mode choice of `npm start`), with Node's own test runner.
+// The scripts of tools/scripts (mode choice of `npm start`, the job slots), with Node's own
+// test runner.
 const scriptTests = readdirSync(join(root, 'tools/scripts/lib'))
   .filter((name) => name.endsWith('.test.mjs'))
   .map((name) => join('tools/scripts/lib', name));
@@ -151,41 +144,176 @@ if (scriptTests.length > 0 && requested.length === 0) {
   if (result.status !== 0) failing = true;
 }
 
-if (passes.server) {
-  jestPass(
-    'server',
-    'Running the tests (this run gets a database and a Redis key prefix of its own)…',
-    nxArguments,
-    env,
-  );
+// The jobs: the builds some projects test (api-e2e runs the built apps), then one Jest run per
+// project and pass (per shard where SHARDS splits it), longest first.
+const jobs = [];
+const builds = new Set();
+for (const project of projects) {
+  for (const dependency of project.builds) {
+    for (const name of dependency.projects ?? []) builds.add(`${name}:${dependency.target}`);
+  }
 }
-if (passes.embedded && embeddedProjects.length > 0) {
-  // The global setup starts the database; nothing may point at a server.
-  const embeddedEnv = { ...env, BRIDGENOTES_MODE: 'embedded', QUEUE_BACKEND: 'postgres' };
-  delete embeddedEnv.DATABASE_URL;
-  delete embeddedEnv.REDIS_URL;
-  jestPass(
-    'embedded',
-    `Running ${embeddedProjects.join(', ')} again in embedded mode (an in-memory PGlite per project, queues in it, no servers)…`,
-    [
-      ...nxArguments.filter((argument, index) => !isProjectSelection(nxArguments, index)),
-      '-p',
-      embeddedProjects.join(','),
-    ],
-    embeddedEnv,
+if (builds.size > 0) jobs.push({ name: 'build', kind: 'build', targets: [...builds] });
+const passList = [
+  passes.server && { pass: 'server', env, projects },
+  passes.embedded && {
+    pass: 'embedded',
+    env: embeddedEnv,
+    projects: projects.filter((project) => EMBEDDED_PROJECTS.includes(project.name)),
     // The option replaces Jest's default, which keeps node_modules out.
-    ['/node_modules/', ...SERVER_PASS_ONLY].map((path) => `--testPathIgnorePatterns=${path}`),
-  );
+    jestArguments: ['/node_modules/', ...SERVER_PASS_ONLY].map(
+      (path) => `--testPathIgnorePatterns=${path}`,
+    ),
+  },
+].filter(Boolean);
+for (const project of projects) {
+  for (const {
+    pass,
+    env: passEnv,
+    projects: inPass,
+    jestArguments: passArguments = [],
+  } of passList) {
+    if (!inPass.includes(project)) continue;
+    const shards = SHARDS[project.name] ?? 1;
+    for (let shard = 1; shard <= shards; shard += 1) {
+      jobs.push({
+        name: `${project.name}${pass === 'embedded' ? ' (embedded)' : ''}${shards > 1 ? ` ${shard}/${shards}` : ''}`,
+        kind: 'jest',
+        pass,
+        project,
+        env: passEnv,
+        // The built apps must be there before the suites that start them.
+        after: project.builds.length > 0 ? ['build'] : [],
+        args: [
+          ...(shards > 1 ? [`--shard=${shard}/${shards}`] : []),
+          ...passArguments,
+          ...jestArguments,
+        ],
+        results: `.jest-results-${pass}-${shard}.json`,
+      });
+    }
+  }
 }
 
+say(
+  `Running ${jobs.length} jobs, ${slots} at a time: ${passes.server ? 'every project against PostgreSQL and Redis (a database and a Redis key prefix per run)' : ''}${passes.server && passes.embedded ? '; ' : ''}${passes.embedded ? `${EMBEDDED_PROJECTS.join(', ')} again in embedded mode (an in-memory PGlite per run, queues in it, no servers)` : ''}…`,
+);
+const started = Date.now();
+const timings = [];
+await runPool(jobs, slots, async (job) => {
+  const jobStart = Date.now();
+  const status = job.kind === 'build' ? await build(job) : await jest(job);
+  timings.push({
+    name: job.name,
+    from: jobStart - started,
+    seconds: (Date.now() - jobStart) / 1000,
+  });
+  if (status !== 0) failing = true;
+  if (job.kind === 'build' && status !== 0) failures.push(`the build of ${job.targets.join(', ')}`);
+  if (job.kind === 'jest') collect(job, status);
+});
+
+// How long each run took: where the time goes, for the next person making npm test faster.
+say(
+  `Jobs (start after the first, duration), ${((Date.now() - started) / 60_000).toFixed(1)} min in all:`,
+);
+for (const timing of timings.sort((a, b) => a.from - b.from)) {
+  console.log(
+    `  ${timing.name}: +${Math.round(timing.from / 1000)} s, ${Math.round(timing.seconds)} s`,
+  );
+}
 for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failing || failed > 0 ? 1 : 0);
 
-/** Whether the argument at `index` is a project selection (`-p a,b`, `--projects=a`…). */
-function isProjectSelection(args, index) {
-  const argument = args[index];
-  const previous = args[index - 1];
-  if (/^(-p|--projects)(=.*)?$/.test(argument)) return true;
-  return (previous === '-p' || previous === '--projects') && !argument.startsWith('-');
+/** The builds, through Nx (cached by its inputs), before the jobs that need them. */
+async function build(job) {
+  const byTarget = new Map();
+  for (const [project, target] of job.targets.map((name) => name.split(':'))) {
+    byTarget.set(target, [...(byTarget.get(target) ?? []), project]);
+  }
+  for (const [target, names] of byTarget) {
+    const status = await exited(
+      launch(
+        'build',
+        'npx',
+        ['nx', 'run-many', '-t', target, '-p', names.join(','), '--output-style=stream'],
+        env,
+      ),
+    );
+    if (status !== 0) return status;
+  }
+  return 0;
+}
+
+/** One Jest run of a project, in its folder as Nx runs it, its results in a file of its own. */
+function jest(job) {
+  const folder = join(root, job.project.folder);
+  rmSync(join(folder, job.results), { force: true });
+  return exited(
+    launch(
+      job.name,
+      process.execPath,
+      [
+        join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+        '--ci',
+        '--json',
+        `--outputFile=${job.results}`,
+        ...job.args,
+      ],
+      job.env,
+      folder,
+    ),
+  );
+}
+
+/** Adds a Jest job's results to the counts, and its failed tests to the list. */
+function collect(job, status) {
+  const file = join(root, job.project.folder, job.results);
+  if (!existsSync(file)) {
+    failures.push(`${job.name}: Jest ended (${status}) without results`);
+    return;
+  }
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  rmSync(file);
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  for (const suite of results.testResults) {
+    const where = `${job.pass} pass: ${relative(root, suite.name)}`;
+    const tests = suite.assertionResults.filter((test) => test.status === 'failed');
+    for (const test of tests) failures.push(`${where} › ${test.fullName}`);
+    // A suite that fails to load or times out in a hook has no failed test of its own.
+    if (tests.length === 0 && suite.status === 'failed') failures.push(`${where} (suite failed)`);
+  }
+}
+
+/**
+ * The projects asked for (`-p a,b`, `--projects=a`, repeatable), the slots (`--parallel N`) and
+ * the rest, for Jest.
+ */
+function testArguments(args) {
+  const requested = [];
+  let slots = availableParallelism() + 1;
+  const rest = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const [flag, inline] = args[index].split(/=(.*)/s);
+    if (!['-p', '--projects', '--parallel'].includes(flag)) {
+      rest.push(args[index]);
+      continue;
+    }
+    const value = inline ?? args[(index += 1)];
+    if (value === undefined) fail(`${flag} needs a value`);
+    if (flag === '--parallel') slots = Number(value);
+    else requested.push(...value.split(','));
+  }
+  if (!Number.isInteger(slots) || slots < 1) fail('--parallel must be a whole number from 1 up');
+  return { requested, slots, jestArguments: rest };
+}
+
+/** The exit status of a child (1 for a signal or a failure to start). */
+function exited(child) {
+  return new Promise((resolve) => {
+    child.once('error', () => resolve(1));
+    child.once('close', (code) => resolve(code ?? 1));
+  });
 }

@@ -221,9 +221,12 @@ async function ensureServices({ databaseUrl, redisUrl }) {
   }
 }
 
-/** Starts a long-running child whose output lines are prefixed with its name. */
-export function launch(name, command, args, env) {
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a long-running child whose output lines are prefixed with its name (in the workspace
+ * root unless `cwd` says otherwise).
+ */
+export function launch(name, command, args, env, cwd = root) {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `\x1b[35m[${name}]\x1b[0m `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -233,6 +236,7 @@ export function launch(name, command, args, env) {
       buffered = lines.pop();
       for (const line of lines) process.stdout.write(prefix + line + '\n');
     });
+    stream.on('end', () => buffered && process.stdout.write(prefix + buffered + '\n'));
   }
   return child;
 }
