@@ -195,9 +195,12 @@ for (const project of projects) {
   }
 }
 
-say(
-  `Running ${jobs.length} jobs, ${slots} at a time: ${passes.server ? 'every project against PostgreSQL and Redis (a database and a Redis key prefix per run)' : ''}${passes.server && passes.embedded ? '; ' : ''}${passes.embedded ? `${EMBEDDED_PROJECTS.join(', ')} again in embedded mode (an in-memory PGlite per run, queues in it, no servers)` : ''}…`,
+const described = passList.map(({ pass, projects: inPass }) =>
+  pass === 'server'
+    ? `${inPass.length} projects against PostgreSQL and Redis (a database and a Redis key prefix per run)`
+    : `${inPass.map((project) => project.name).join(', ')} in embedded mode (an in-memory PGlite per run, queues in it, no servers)`,
 );
+say(`Running ${jobs.length} jobs, ${slots} at a time: ${described.join('; ')}…`);
 const started = Date.now();
 const timings = [];
 await runPool(jobs, slots, async (job) => {
