@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
 import { JobName, JobQueue, QueueName, queueToken, ScoreCommunityJob } from '@bridgenotes/queue';
-import { currentTestRun } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
@@ -18,6 +18,11 @@ describe('scoring runs', () => {
     app = await createTestApp();
     prisma = createTestPrisma();
     community = await createCommunity(prisma);
+    // Traffic comes once the instance is ready, whose check counts jobs through the connection
+    // the API enqueues with. A first request on a queue still connecting could outlast the
+    // service's enqueue timeout (3 s) and get its 503 QUEUE_UNAVAILABLE: it did in `npm test`'s
+    // embedded pass at load 20, the in-memory database busy.
+    await eventually(() => request(app.getHttpServer()).get('/ready').expect(200));
   });
 
   afterAll(async () => {
