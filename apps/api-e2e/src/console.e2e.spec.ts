@@ -7,12 +7,12 @@ import type { Page } from 'playwright-core';
 
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
-import { Browser, launchChromium } from './support/browser';
+import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { callApi, untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const docs = join(ROOT, 'docs', 'console');
+const docs = screenshotFolder('console');
 const OPERATOR_KEY = 'e2e-console-operator-key';
 /** The seeded demo post (prisma/seed.ts), which the demo page shows. */
 const DEMO_POST = 'https://example.com/news/2026/11/city-bridge-closed';

@@ -7,7 +7,7 @@ import type { Frame, Page } from 'playwright-core';
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { canonicalPostUrl, communityScope, postLookupHash } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
-import { Browser, launchChromium } from './support/browser';
+import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { closedShadowButton } from './support/closed-shadow';
 import { FAKE_POSTS, FakePlatforms, FakePost, startFakePlatforms } from './support/fake-platforms';
 import { RunningApp, startBuiltApi } from './support/processes';
@@ -18,7 +18,7 @@ const extensionFolder = join(__dirname, '..', '..', '..', 'dist', 'apps', 'exten
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
 const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
-const docs = join(__dirname, '..', '..', '..', 'docs');
+const docs = screenshotFolder();
 
 /**
  * The browser extension in Debian's Chromium (headless, loaded with --load-extension), against

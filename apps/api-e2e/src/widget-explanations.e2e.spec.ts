@@ -7,12 +7,12 @@ import type { Frame, Page } from 'playwright-core';
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
-import { Browser, launchChromium } from './support/browser';
+import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
 import { insertPost, widgetFrame } from './support/widget-page';
 
-const docs = join(__dirname, '..', '..', '..', 'docs');
+const docs = screenshotFolder();
 const SMALL = 'Opinion groups on both sides found this note on the ferry timetable helpful.';
 const GAUSSIAN = 'The second model settled this note on the harbour fees.';
 const PENDING = 'The ferry runs hourly only on weekdays, per the operator’s winter timetable.';

@@ -6,12 +6,12 @@ import { Client } from 'pg';
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
-import { Browser, launchChromium } from './support/browser';
+import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 import { insertNote, insertPost, widgetFrame } from './support/widget-page';
 
-const docs = join(__dirname, '..', '..', '..', 'docs');
+const docs = screenshotFolder();
 const OPERATOR_KEY = 'widget-report-operator-key';
 const TEXT = 'Jane Example of 1 Example Street posted this from her kitchen.';
 

@@ -9,12 +9,12 @@ import type { Frame, Page } from 'playwright-core';
 
 import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
-import { Browser, launchChromium } from './support/browser';
+import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 import { insertNote, insertPost, widgetFrame } from './support/widget-page';
 
-const docs = join(__dirname, '..', '..', '..', 'docs');
+const docs = screenshotFolder();
 const OPERATOR_KEY = 'e2e-widget-ticket-operator-key';
 const ISSUER = 'https://forum.example';
 const NOTE_TEXT = 'The forum thread quotes the mayor out of context; the full interview is linked.';

@@ -13,12 +13,12 @@ import type { Locator } from 'playwright-core';
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
-import { Browser, launchChromium } from './support/browser';
+import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { rawGet, untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
 import { insertNote, insertPost, widgetFrame } from './support/widget-page';
 
-const docs = join(__dirname, '..', '..', '..', 'docs');
+const docs = screenshotFolder();
 
 const HELPFUL_TEXT =
   'The bridge is closed to cars only; the footpath stays open during the repairs, per the city notice.';

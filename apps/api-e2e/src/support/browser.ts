@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +7,20 @@ import { BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a browser Playwright downloads. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/**
+ * Where the browser tests write their screenshots: the docs show the server pass's. The embedded
+ * pass runs beside it (tools/scripts/test.mjs) and takes the same pictures, so it writes them to a
+ * scratch folder: the two passes never write one file at once.
+ */
+export function screenshotFolder(...under: string[]): string {
+  const folder =
+    process.env['BRIDGENOTES_MODE'] === 'embedded'
+      ? join(tmpdir(), 'bridgenotes-screenshots-embedded', ...under)
+      : join(__dirname, '..', '..', '..', '..', 'docs', ...under);
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
 
 export interface Browser {
   context: BrowserContext;
