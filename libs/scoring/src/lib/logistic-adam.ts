@@ -152,8 +152,8 @@ function fitDense(
   // (final scoring's rounds) the values are gathered once; otherwise each epoch, and the raters'
   // gradients are added in a pass of their own in the same note-major order, so every sum is the
   // same, bit for bit.
-  const raterValues = ratingRaters(size);
   const raterFree = riFree || rfFree || repFree;
+  const raterValues = ratingRaters(size, raterFree);
   if (!raterFree) gatherRaters(data, p, raterValues);
   const { intercept, reputation, factor, dz: ratingDz } = raterValues;
   for (; epoch <= schedule.maxEpochs; epoch++) {
@@ -184,7 +184,8 @@ function fitDense(
         gNi += dz * rep;
         gNf += dz * rf;
         gMu += dz;
-        ratingDz[k] = dz;
+        // Read back only by the raters' gradient pass (the test is the same every rating).
+        if (raterFree) ratingDz[k] = dz;
       }
       grad[n] = gNi;
       grad[gNfOffset + n] = gNf;
@@ -245,16 +246,19 @@ interface RatingRaters {
   readonly intercept: Float64Array;
   readonly reputation: Float64Array;
   readonly factor: Float64Array;
-  /** …and this epoch's derivative of its weighted loss in the logit (over the rating count). */
+  /**
+   * …and this epoch's derivative of its weighted loss in the logit (over the rating count), kept
+   * for the raters' gradients: empty when every rater is frozen, as no pass reads it then.
+   */
   readonly dz: Float64Array;
 }
 
-function ratingRaters(size: number): RatingRaters {
+function ratingRaters(size: number, raterFree: boolean): RatingRaters {
   return {
     intercept: new Float64Array(size),
     reputation: new Float64Array(size),
     factor: new Float64Array(size),
-    dz: new Float64Array(size),
+    dz: new Float64Array(raterFree ? size : 0),
   };
 }
 
