@@ -21,7 +21,10 @@ import type {
   RunRecord,
   StandingRecord,
 } from './export-format';
+import { IntermediateRecomputation } from './intermediate-runs';
+import { checkCommunityCounts } from './run-records';
 import { checkRunInput, compareRunResults, type RunRecomputation } from './run-recomputation';
+import type { StatusChangeLog } from './status-change-log';
 import { checkStandings } from './verify-standings';
 
 /**
@@ -30,8 +33,11 @@ import { checkStandings } from './verify-standings';
  * notes started it from, and scored again: its input hash must be the base's, and the rater
  * parameters it freezes must be the exported ones (and the notes still carrying its results,
  * and the standings, what it gives). Then the incremental run's own notes are scored against
- * the exported parameters and compared like a full run's. A base that cannot be rebuilt is a
- * warning; the incremental run is then recomputed from the exported parameters alone.
+ * the exported parameters and compared like a full run's, and so are the notes still carrying
+ * the results of the incremental runs between them (`IntermediateRecomputation`). A base that
+ * cannot be rebuilt is a warning; the incremental runs are then recomputed from the exported
+ * parameters alone. The run's status counts, the community's, are checked against the published
+ * statuses (`checkCommunityCounts`).
  */
 export class IncrementalRecomputation {
   private readonly frozen: FrozenRaters | undefined;
@@ -41,15 +47,21 @@ export class IncrementalRecomputation {
   private readonly baseNotes = new Set<string>();
   private missingHistories = 0;
   private unmarked = 0;
+  private readonly base: RunRecord | undefined;
+  private intermediate: IntermediateRecomputation | undefined;
 
   constructor(
     private readonly run: RunRecord,
-    private readonly base: RunRecord | undefined,
+    runs: readonly RunRecord[],
     private readonly record: FrozenRatersRecord | undefined,
     topicSeeds: readonly TopicSeed[],
+    /** Ratings proven from this minute on may be newer than the run's input. */
+    newerFromMinute: number,
     private readonly report: ReportDiscrepancy,
   ) {
     const subject = `run ${run.id}`;
+    const base = runs.find((candidate) => candidate.id === run.baseRunId);
+    this.base = base;
     if (!record) {
       report(
         'RUN_BASE_MISSING',
@@ -70,6 +82,14 @@ export class IncrementalRecomputation {
       );
       return;
     }
+    this.intermediate = new IntermediateRecomputation(
+      runs,
+      run,
+      this.frozen,
+      topicSeeds,
+      newerFromMinute,
+      report,
+    );
     const nowMs = Date.parse(base?.nowAt ?? '');
     if (!base || base.status !== 'SUCCEEDED' || base.kind === 'INCREMENTAL') {
       report(
@@ -96,6 +116,7 @@ export class IncrementalRecomputation {
 
   /** A note of the export: part of the base's input when changed no later than it read. */
   addNote(note: RunNote, changedBatch: string | undefined, result: ResultRecord | undefined) {
+    this.intermediate?.addNote(note, result);
     const base = this.base;
     if (!this.baseBuilder || !base) return;
     const batch = batchOf(changedBatch);
@@ -110,6 +131,7 @@ export class IncrementalRecomputation {
   }
 
   addRating(rating: RatingRecord): void {
+    this.intermediate?.addRating(rating);
     if (!this.baseBuilder) return;
     const batch = batchOf(rating.changedBatch);
     if (batch === undefined) return void (this.unmarked += 1);
@@ -117,17 +139,27 @@ export class IncrementalRecomputation {
     if (this.baseNotes.has(rating.noteId)) this.baseBuilder.addRating(rating);
   }
 
-  /** Both recomputations, once every note and rating went past. */
+  /** The recomputations, once every note, rating and status change went past. */
   finish(
     builder: RunInputBuilder,
     results: Map<string, ResultRecord>,
-    nextBy: Map<string, ShownStatus>,
+    log: StatusChangeLog,
     newerThanRun: number,
     redactedNotes: number,
     standings: ReadonlyMap<string, StandingRecord> | null,
+    recomputed: Map<string, ShownStatus>,
   ): RunRecomputation {
     const { run, report } = this;
-    const base = this.base && this.baseBuilder ? this.recomputeBase(results, standings) : undefined;
+    const base =
+      this.base && this.baseBuilder
+        ? this.recomputeBase(results, log, standings, recomputed)
+        : undefined;
+    const intermediate = this.intermediate?.finish(results, recomputed);
+    const notesCompared = this.recomputeLatest(builder, results, log, recomputed, {
+      newerThanRun,
+      redactedNotes,
+    });
+    checkCommunityCounts(run, results, recomputed, report);
     const summary = {
       id: run.id,
       recomputed: false,
@@ -139,22 +171,37 @@ export class IncrementalRecomputation {
         recomputed: base?.recomputed ?? false,
         notesCompared: base?.notesCompared ?? 0,
       },
+      ...(intermediate && { intermediate }),
     };
+    return notesCompared === undefined ? summary : { ...summary, recomputed: true, notesCompared };
+  }
+
+  /** The incremental run's own notes against the exported parameters: how many were compared. */
+  private recomputeLatest(
+    builder: RunInputBuilder,
+    results: Map<string, ResultRecord>,
+    log: StatusChangeLog,
+    statuses: Map<string, ShownStatus>,
+    data: { newerThanRun: number; redactedNotes: number },
+  ): number | undefined {
+    const { run, report } = this;
     const built = builder.build();
-    if (!this.frozen || !checkRunInput(run, built, newerThanRun, redactedNotes, report)) {
-      return summary;
+    if (!this.frozen || !checkRunInput(run, built, data.newerThanRun, data.redactedNotes, report)) {
+      return undefined;
     }
     const result = scoreWithFrozenRaters(built.input, this.frozen, { nowMs: built.nowMs });
-    const notesCompared = compareRunResults(run, built.input, result, results, nextBy, report, {
+    return compareRunResults(run, built.input, result, results, log.statusAfter(run.id), report, {
       onlyOwnResults: false,
       communityCounts: true,
+      statuses,
     });
-    return { ...summary, recomputed: true, notesCompared };
   }
 
   private recomputeBase(
     results: Map<string, ResultRecord>,
+    log: StatusChangeLog,
     standings: ReadonlyMap<string, StandingRecord> | null,
+    recomputed: Map<string, ShownStatus>,
   ): RunRecomputation {
     const base = this.base as RunRecord;
     const record = this.record as FrozenRatersRecord;
@@ -210,17 +257,16 @@ export class IncrementalRecomputation {
       );
     }
     // The notes no run rescored since still carry the base run's results, and the standings
-    // are the base run's: both are checked against its recomputation.
+    // are the base run's: both are checked against its recomputation, and the statuses the
+    // status changes leave every note of its input at after it.
     const notesCompared = compareRunResults(
       base,
       built.input,
       result,
       results,
-      new Map(),
+      log.statusAfter(base.id),
       this.report,
-      {
-        onlyOwnResults: true,
-      },
+      { onlyOwnResults: true, statuses: recomputed },
     );
     const standingsCompared = standings
       ? checkStandings(base.id, built.input, result, standings, this.report)

@@ -15,6 +15,7 @@ import {
 } from '@bridgenotes/scoring';
 
 import type { ReportDiscrepancy } from './discrepancy';
+import type { IntermediateSummary } from './intermediate-runs';
 import type { ResultRecord, RunRecord, StandingRecord } from './export-format';
 import { checkStandings } from './verify-standings';
 
@@ -30,6 +31,8 @@ export interface RunRecomputation {
    * rater parameters recomputed equal, and how many notes still carry its results were compared.
    */
   base?: { id: string; recomputed: boolean; notesCompared: number };
+  /** For an incremental run, the notes still carrying the results of incremental runs before it. */
+  intermediate?: IntermediateSummary;
 }
 
 /**
@@ -42,11 +45,12 @@ export function recomputeRun(
   run: RunRecord,
   builder: RunInputBuilder,
   results: Map<string, ResultRecord>,
-  nextBy: Map<string, ShownStatus>,
+  statusAfter: ReadonlyMap<string, ShownStatus> | undefined,
   newerThanRun: number,
   redactedNotes: number,
   report: ReportDiscrepancy,
   standings: ReadonlyMap<string, StandingRecord> | null,
+  recomputed: Map<string, ShownStatus>,
 ): RunRecomputation {
   const built = builder.build();
   if (!checkRunInput(run, built, newerThanRun, redactedNotes, report)) {
@@ -57,8 +61,9 @@ export function recomputeRun(
     nowMs: built.nowMs,
     topicSeeds: built.topicSeeds,
   });
-  const notesCompared = compareRunResults(run, built.input, result, results, nextBy, report, {
+  const notesCompared = compareRunResults(run, built.input, result, results, statusAfter, report, {
     onlyOwnResults: false,
+    statuses: recomputed,
   });
   const standingsCompared = standings
     ? checkStandings(run.id, built.input, result, standings, report)
@@ -132,18 +137,24 @@ export function checkRunInput(
 
 /**
  * Each note of the run's input compared with its published result (status, history, deciding
- * model), the status changes and the regime; the run's status counts when it published its own.
- * With `onlyOwnResults`, notes whose result a later run replaced are skipped (a base full run).
- * Returns how many results were compared.
+ * model), and the regime; the run's status counts when it published its own. With
+ * `statusAfter` (`StatusChangeLog`), the status the published changes leave each note at after
+ * the run, for every note of the input. With `onlyOwnResults`, notes whose result a later run
+ * replaced are not compared with it (a base full run). Returns how many results were compared.
  */
 export function compareRunResults(
   run: RunRecord,
   input: ScoringInput,
   result: ScoringResult,
   results: Map<string, ResultRecord>,
-  nextBy: Map<string, ShownStatus>,
+  statusAfter: ReadonlyMap<string, ShownStatus> | undefined,
   report: ReportDiscrepancy,
-  options: { onlyOwnResults: boolean; communityCounts?: boolean },
+  options: {
+    onlyOwnResults: boolean;
+    communityCounts?: boolean;
+    /** Filled with the status the algorithm gives each note whose result is the run's. */
+    statuses?: Map<string, ShownStatus>;
+  },
 ): number {
   const subject = `run ${run.id}`;
   let compared = 0;
@@ -154,9 +165,19 @@ export function compareRunResults(
   input.noteIds.forEach((noteId, index) => {
     const expected = shownStatus(result.finalStatus[index] as NoteStatus);
     counts[expected] += 1;
+    // Every note of the input, its result still the run's or not: the run published `expected`.
+    const left = statusAfter && (statusAfter.get(noteId) ?? 'NEEDS_MORE_RATINGS');
+    if (left !== undefined && left !== expected) {
+      report(
+        'STATUS_HISTORY_MISMATCH',
+        `note ${noteId}`,
+        `the status changes leave the note at ${left} after run ${run.id}, the algorithm gives ${expected}`,
+      );
+    }
     const published = results.get(noteId);
     if (options.onlyOwnResults && published?.runId !== run.id) return;
     compared += 1;
+    if (published?.runId === run.id) options.statuses?.set(noteId, expected);
     if (!published || published.runId !== run.id) {
       report(
         'RESULT_NOT_FROM_RUN',
@@ -195,14 +216,6 @@ export function compareRunResults(
           `the published explanation says ${String(publishedModel)} decided, the algorithm gives ${computedModel} for run ${run.id}`,
         );
       }
-    }
-    const next = nextBy.get(noteId);
-    if (next !== undefined && next !== expected) {
-      report(
-        'STATUS_HISTORY_MISMATCH',
-        `note ${noteId}`,
-        `the status history says run ${run.id} changed it to ${next}, the algorithm gives ${expected}`,
-      );
     }
   });
   // The regime is chosen from the same input, so it must come out the same.

@@ -1,99 +1,13 @@
-import { Group } from '@semaphore-protocol/core';
-import { communityScope, TREE_DEPTH, WARM_UP_PROOF } from '@bridgenotes/protocol';
-import { ALGORITHM_VERSION } from '@bridgenotes/scoring';
+import { WARM_UP_PROOF } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
-import type { ExportSource } from './export-source';
-import {
-  EXPORT_FORMAT,
-  EXPORT_STREAMS,
-  type ExportManifest,
-  type ExportRecords,
-  type ExportStream,
-  type MemberRecord,
-  type NoteRecord,
-  type RootRecord,
-  type RunRecord,
-} from './export-format';
+import { codes, community, note, scoredRun, source } from '../testing/memory-export';
 import { verifyExport } from './verify-export';
 
 /**
- * The verifier on its own, over an export held in memory (what `directorySource` and
- * `httpSource` read from a folder or an instance): the membership and note checks that need no
- * Groth16 work. The API's exports spec verifies a real instance's export end to end.
+ * The verifier on its own, over an export held in memory: the membership and note checks that
+ * need no Groth16 work. The API's exports spec verifies a real instance's export end to end.
  */
-type Streams = { [S in ExportStream]: ExportRecords[S][] };
-
-function source(manifest: ExportManifest, streams: Partial<Streams>): ExportSource {
-  return {
-    location: 'memory',
-    manifest: async () => manifest,
-    async *records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]> {
-      yield* (streams[stream] ?? []) as ExportRecords[S][];
-    },
-  };
-}
-
-const minute = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
-
-function community(leaves: bigint[]) {
-  const id = randomUUID();
-  const members: MemberRecord[] = leaves.map((leaf, leafIndex) => ({
-    cursor: String(leafIndex),
-    leafIndex,
-    commitment: leaf.toString(),
-    removedAt: null,
-  }));
-  const root = (size: number, at: number, supersededAt: string | null): RootRecord => ({
-    cursor: String(at),
-    root: new Group(leaves.slice(0, size)).root.toString(),
-    size,
-    createdAt: minute(at),
-    supersededAt,
-  });
-  const roots = [root(2, 1, minute(2)), root(leaves.length, 2, null)];
-  const manifest: ExportManifest = {
-    format: EXPORT_FORMAT,
-    community: {
-      id,
-      slug: 'memory',
-      name: 'memory',
-      admission: 'OPEN',
-      scope: communityScope(id).toString(),
-      treeDepth: TREE_DEPTH,
-      treeSize: leaves.length,
-      root: roots[1]?.root as string,
-      createdAt: minute(0),
-    },
-    rules: { rootHistoryWindowSeconds: 3_600, clockSkewMinutes: 5 },
-    generatedAt: minute(10),
-    changeHorizon: '1000',
-    streams: EXPORT_STREAMS,
-  };
-  return { manifest, members, roots };
-}
-
-const note = (proof: NoteRecord['proof']): NoteRecord => ({
-  cursor: 'n1',
-  id: randomUUID(),
-  authorPseudonym: '12345',
-  postId: '1',
-  post: { canonicalUrl: 'https://example.com/a', platform: null, externalId: null },
-  postRef: proof ? { url: 'https://example.com/a' } : null,
-  classification: 'NOT_MISLEADING',
-  reasons: [],
-  text: 'the post is accurate',
-  sources: [],
-  clientMinute: proof ? 29_000_000 : null,
-  createdAt: proof ? new Date(29_000_000 * 60_000).toISOString() : minute(3),
-  deletedAt: null,
-  proof,
-  deleteProof: null,
-});
-
-const codes = (report: Awaited<ReturnType<typeof verifyExport>>) =>
-  report.discrepancies.map((found) => found.code);
-
 describe('verifyExport', () => {
   it('verifies a community whose roots are built from its published members', async () => {
     const { manifest, members, roots } = community([11n, 22n, 33n]);
@@ -149,25 +63,6 @@ describe('verifyExport', () => {
 
   it('warns that an incremental run without its base parameters cannot be recomputed, and recomputes a full one', async () => {
     const { manifest, members, roots } = community([11n, 22n]);
-    const scoredRun = (id: string, at: number, kind: RunRecord['kind']): RunRecord => ({
-      cursor: String(at),
-      id,
-      status: 'SUCCEEDED',
-      requestedAt: minute(at),
-      startedAt: minute(at),
-      finishedAt: minute(at + 1),
-      algorithmVersion: ALGORITHM_VERSION,
-      regime: 'core',
-      seed: 42,
-      noteCount: 0,
-      ratingCount: 0,
-      inputHash: '0'.repeat(64),
-      dataHash: null,
-      nowAt: minute(at),
-      statusCounts: null,
-      kind,
-      baseRunId: null,
-    });
     const full = scoredRun(randomUUID(), 4, 'FULL');
     const incremental = { ...scoredRun(randomUUID(), 6, 'INCREMENTAL'), baseRunId: full.id };
     const skipped = await verifyExport(

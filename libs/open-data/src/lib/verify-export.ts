@@ -36,7 +36,9 @@ import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
 import { IncrementalRecomputation } from './incremental-recomputation';
 import { checkRootHistory } from './root-history';
+import { checkIncrementalBases } from './run-records';
 import { recomputeRun, type RunRecomputation } from './run-recomputation';
+import { StatusChangeLog } from './status-change-log';
 import {
   finishModeration,
   noteProofAction,
@@ -144,10 +146,9 @@ export async function verifyExport(
     .filter((candidate) => candidate.status === 'SUCCEEDED' && candidate.finishedAt !== null)
     .sort((a, b) => Date.parse(a.finishedAt as string) - Date.parse(b.finishedAt as string))
     .pop();
-  const nextBy = new Map<string, ShownStatus>();
-  for await (const change of source.records('status-changes')) {
-    if (run && change.runId === run.id) nextBy.set(change.noteId, change.next);
-  }
+  checkIncrementalBases(runs, report);
+  const changes = new StatusChangeLog(runs, [run?.id, run?.baseRunId], report);
+  for await (const change of source.records('status-changes')) changes.add(change);
   const results = new Map<string, ResultRecord>();
   for await (const result of source.records('results')) results.set(result.noteId, result);
   // Exports made before standings were kept have none to check.
@@ -187,6 +188,8 @@ export async function verifyExport(
     sameAlgorithm && Number.isSafeInteger(runTime) && topicSeeds
       ? new RunInputBuilder(runTime, topicSeeds)
       : undefined;
+  const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
+  const newerFrom = runStart - manifest.rules.clockSkewMinutes * MINUTE;
   // An incremental run scored only its own notes (those whose result is its), against the
   // frozen raters of its base full run, which is rebuilt beside it.
   let incremental: IncrementalRecomputation | undefined;
@@ -197,12 +200,17 @@ export async function verifyExport(
         if (record.runId === run.baseRunId) frozen = record;
       }
     }
-    const base = runs.find((candidate) => candidate.id === run.baseRunId);
-    incremental = new IncrementalRecomputation(run, base, frozen, topicSeeds, report);
+    incremental = new IncrementalRecomputation(
+      run,
+      runs,
+      frozen,
+      topicSeeds,
+      newerFrom / MINUTE,
+      report,
+    );
   }
   /** An incremental run's notes, whose ratings its input holds. */
   const runNotes = new Set<string>();
-  const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
   let newerThanRun = 0;
   let redactedNotes = 0;
 
@@ -319,7 +327,7 @@ export async function verifyExport(
       }
       if (note.redacted) redactedNotes += 1;
       const createdAtMs = Date.parse(note.createdAt);
-      if (createdAtMs >= runStart - manifest.rules.clockSkewMinutes * MINUTE) newerThanRun += 1;
+      if (createdAtMs >= newerFrom) newerThanRun += 1;
       // The run started from the history its publication recorded beside the note's result.
       const result = results.get(note.id);
       const fromRun = result !== undefined && result.runId === run?.id;
@@ -368,8 +376,7 @@ export async function verifyExport(
       if (rated.has(pair))
         report('RATING_DUPLICATE', subject, 'a second rating of this note by the same pseudonym');
       rated.add(pair);
-      if (rating.clientMinute * MINUTE >= runStart - manifest.rules.clockSkewMinutes * MINUTE)
-        newerThanRun += 1;
+      if (rating.clientMinute * MINUTE >= newerFrom) newerThanRun += 1;
       incremental?.addRating(rating);
       if (!incremental || runNotes.has(rating.noteId)) builder?.addRating(rating);
       if (counts.ratings % 1_000 === 0) progress({ stage: 'ratings', done: counts.ratings });
@@ -414,15 +421,18 @@ export async function verifyExport(
   }
 
   let runSummary: VerificationReport['run'] = null;
+  /** The algorithm's status of each note whose published result was compared with it. */
+  const recomputed = new Map<string, ShownStatus>();
   if (run && builder && incremental) {
     progress({ stage: 'rescoring', done: 0 });
     runSummary = incremental.finish(
       builder,
       results,
-      nextBy,
+      changes,
       newerThanRun,
       redactedNotes,
       standings,
+      recomputed,
     );
   } else if (run && builder) {
     progress({ stage: 'rescoring', done: 0 });
@@ -430,13 +440,20 @@ export async function verifyExport(
       run,
       builder,
       results,
-      nextBy,
+      changes.statusAfter(run.id),
       newerThanRun,
       redactedNotes,
       report,
       standings,
+      recomputed,
     );
   }
+  // Runs whose counts a recomputation checked; an incremental latest run's are the community's,
+  // checked against the published statuses (`IncrementalRecomputation`).
+  const countsChecked = new Set<string>();
+  if (run && runSummary && (incremental || runSummary.recomputed)) countsChecked.add(run.id);
+  if (runSummary?.base?.recomputed) countsChecked.add(runSummary.base.id);
+  changes.finish(results, recomputed, countsChecked);
   const moderationSummary = finishModeration(moderation, report);
   progress({ stage: 'done', done: checked });
 

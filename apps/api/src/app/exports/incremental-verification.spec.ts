@@ -145,6 +145,70 @@ describe('verification of an incremental run', () => {
   );
 
   it(
+    "finds the incremental run's status counts that are not the community's",
+    async () => {
+      const run = await prisma.scoringRun.findUniqueOrThrow({ where: { id: incrementalRunId } });
+      const counts = run.statusCounts as Record<string, number>;
+      await prisma.scoringRun.update({
+        where: { id: incrementalRunId },
+        data: {
+          statusCounts: {
+            ...counts,
+            CURRENTLY_RATED_HELPFUL: (counts['CURRENTLY_RATED_HELPFUL'] ?? 0) + 1,
+            NEEDS_MORE_RATINGS: (counts['NEEDS_MORE_RATINGS'] ?? 0) - 1,
+          },
+        },
+      });
+      try {
+        expect(findings(await verify())).toEqual([
+          expect.objectContaining({
+            code: 'RUN_COUNTS_MISMATCH',
+            subject: `run ${incrementalRunId}`,
+          }),
+        ]);
+      } finally {
+        await prisma.scoringRun.update({
+          where: { id: incrementalRunId },
+          data: { statusCounts: counts },
+        });
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    "finds a base run's status change that its recomputation does not give",
+    async () => {
+      const change = await prisma.noteStatusChange.findFirstOrThrow({
+        where: { runId: fullRunId },
+        orderBy: { id: 'asc' },
+      });
+      const other =
+        change.next === 'CURRENTLY_RATED_HELPFUL'
+          ? 'NEEDS_MORE_RATINGS'
+          : 'CURRENTLY_RATED_HELPFUL';
+      await prisma.noteStatusChange.update({ where: { id: change.id }, data: { next: other } });
+      try {
+        const report = await verify();
+        expect(findings(report)).toContainEqual(
+          expect.objectContaining({
+            code: 'STATUS_HISTORY_MISMATCH',
+            subject: `note ${change.noteId}`,
+            message: expect.stringContaining(`after run ${fullRunId}`),
+          }),
+        );
+        expect(report.verdict).toBe('DISCREPANCIES');
+      } finally {
+        await prisma.noteStatusChange.update({
+          where: { id: change.id },
+          data: { next: change.next },
+        });
+      }
+    },
+    SLOW,
+  );
+
+  it(
     'finds frozen rater parameters the base run does not give',
     async () => {
       const stored = await prisma.scoringRunRaters.findUniqueOrThrow({
@@ -202,6 +266,57 @@ describe('verification of an incremental run', () => {
         notesCompared: await prisma.note.count({ where: { scoredRunId: incrementalRunId } }),
         base: { id: fullRunId, recomputed: false },
       });
+    },
+    SLOW,
+  );
+
+  it(
+    'recomputes the notes still carrying an earlier incremental run results',
+    async () => {
+      // Other notes rated, and a second incremental run 20 minutes on: the first one's notes it
+      // does not rescore keep their results, scored against the same frozen raters.
+      const start = Date.parse(
+        (
+          await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } })
+        ).nowAt?.toISOString() ?? '',
+      );
+      await prisma.$executeRaw`
+        INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, client_minute, tags, proof)
+        SELECT gen_random_uuid(), n.community_id, n.id, r.rater, 'NOT_HELPFUL', ${Math.floor(start / 60_000) + 2}, '{}', '{}'
+          FROM (SELECT id, community_id, author_pseudonym FROM notes
+                 WHERE community_id = ${community.id}::uuid ORDER BY id DESC LIMIT 3) n
+         CROSS JOIN LATERAL (
+           SELECT DISTINCT rater_pseudonym AS rater FROM ratings
+            WHERE community_id = n.community_id AND rater_pseudonym <> n.author_pseudonym
+              AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = n.id)
+            ORDER BY 1 LIMIT 6) r`;
+      const latestRunId = await publishIncrementalRun(prisma, community.id, start + 20 * 60_000);
+      const carried = await prisma.note.findMany({
+        where: { scoredRunId: incrementalRunId },
+        orderBy: { id: 'asc' },
+      });
+      expect(carried.length).toBeGreaterThan(0);
+      const report = await verify();
+      // The base stays outdated (the test before replaced one of its ratings).
+      expect(findings(report).map(({ code }) => code)).toEqual(['RUN_BASE_OUTDATED']);
+      expect(report.run).toMatchObject({
+        id: latestRunId,
+        recomputed: true,
+        intermediate: { runs: 1, notesCompared: carried.length, notesSkipped: 0 },
+      });
+
+      const [note] = carried as [(typeof carried)[number]];
+      const other =
+        note.status === 'NEEDS_MORE_RATINGS' ? 'CURRENTLY_RATED_HELPFUL' : 'NEEDS_MORE_RATINGS';
+      await prisma.note.update({ where: { id: note.id }, data: { status: other } });
+      try {
+        expect(findings(await verify()).map(({ code, subject }) => [code, subject])).toEqual([
+          ['RUN_BASE_OUTDATED', `run ${fullRunId}`],
+          ['STATUS_MISMATCH', `note ${note.id}`],
+        ]);
+      } finally {
+        await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
+      }
     },
     SLOW,
   );
