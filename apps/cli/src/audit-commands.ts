@@ -47,7 +47,10 @@ function progressPrinter() {
   };
 }
 
-/** The latest run's recomputation; for an incremental run, its base full run's first. */
+/**
+ * The latest run's recomputation; for an incremental run, its base full run's first, then the
+ * incremental runs between them.
+ */
 function runLines(run: NonNullable<VerificationReport['run']>): string[] {
   const standings =
     run.standingsCompared === null
@@ -65,9 +68,19 @@ function runLines(run: NonNullable<VerificationReport['run']>): string[] {
     base.recomputed
       ? `  base full run ${base.id} recomputed from the data it read: frozen rater parameters checked, ${base.notesCompared} note statuses still its own compared${standings}`
       : `  base full run ${base.id} not recomputed: its frozen rater parameters are taken as exported`,
+    ...intermediateLines(run.intermediate),
     run.recomputed
       ? `  latest run ${run.id} (incremental) recomputed against the frozen raters of full run ${base.id}: ${run.notesCompared} note statuses compared`
       : `  latest run ${run.id} (incremental) not recomputed`,
+  ];
+}
+
+/** The notes earlier incremental runs still publish, each rescored on its own. */
+function intermediateLines(found: NonNullable<VerificationReport['run']>['intermediate']) {
+  if (!found || found.notesCompared + found.notesSkipped === 0) return [];
+  const skipped = found.notesSkipped > 0 ? `, ${found.notesSkipped} rated since left out` : '';
+  return [
+    `  ${found.runs} earlier incremental runs: ${found.notesCompared} note statuses they still publish recomputed against the same frozen raters${skipped}`,
   ];
 }
 

@@ -1,13 +1,7 @@
-// Some 450 lines: the verifier's one pass over an export (records, proofs, roots,
-// moderation, the run's recomputation) with the findings it gathers; each check it calls lives
+// Some 400 lines: the verifier's one pass over an export (records, proofs, roots,
+// moderation, the runs' recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
-import {
-  communityScope,
-  createProofVerifier,
-  type ProofVerifier,
-  type Action,
-  type ProofJson,
-} from '@bridgenotes/protocol';
+import { communityScope, type Action } from '@bridgenotes/protocol';
 import {
   ALGORITHM_VERSION,
   parseTopicSeeds,
@@ -34,6 +28,7 @@ import type {
 } from './export-format';
 import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
+import { Groth16Queue } from './groth16-queue';
 import { IncrementalRecomputation } from './incremental-recomputation';
 import { checkRootHistory } from './root-history';
 import { checkIncrementalBases } from './run-records';
@@ -80,12 +75,6 @@ export interface VerificationReport {
 }
 
 const MINUTE = 60_000;
-const BATCH = 32;
-
-interface QueuedProof {
-  subject: string;
-  proof: ProofJson;
-}
 
 /**
  * Re-verifies a community's open data: every proof (form, depth, scope, the message recomputed
@@ -93,7 +82,9 @@ interface QueuedProof {
  * the Groth16 equation), that the root history is built from the published members, the
  * instance's own rules (authors do not rate their notes, one rating per pseudonym and note), and
  * the latest scoring run recomputed with the same algorithm from the same input (an incremental
- * one against its base full run's frozen raters, the base rebuilt to check them).
+ * one against its base full run's frozen raters, the base rebuilt to check them, and the notes
+ * earlier incremental runs still publish rescored), and the runs' records (status changes,
+ * status counts, bases) consistent with one another and with the published statuses.
  */
 export async function verifyExport(
   source: ExportSource,
@@ -215,50 +206,8 @@ export async function verifyExport(
   let redactedNotes = 0;
 
   // Proofs: cheap checks inline, the Groth16 equation in batches (or on a random sample).
-  const verifier: ProofVerifier = createProofVerifier(options.threads ?? 0);
-  const sampleSize = options.sample;
-  const sample: QueuedProof[] = [];
-  let seen = 0;
-  let batch: QueuedProof[] = [];
-  const inFlight = new Set<Promise<void>>();
-  const maxInFlight = Math.max(2, (options.threads ?? 0) * 2);
-  let groth16Verified = 0;
+  const groth16 = new Groth16Queue(options.threads ?? 0, options.sample, report);
   let checked = 0;
-  const flush = async (proofs: QueuedProof[]) => {
-    const done = verifier.verify(proofs.map((queued) => queued.proof)).then((valid) => {
-      groth16Verified += proofs.length;
-      valid.forEach((ok, index) => {
-        if (!ok) {
-          report(
-            'PROOF_INVALID',
-            (proofs[index] as QueuedProof).subject,
-            'the Groth16 proof does not verify: no member of the group made it',
-          );
-        }
-      });
-    });
-    const tracked = done.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-  };
-  const queue = async (queued: QueuedProof) => {
-    if (sampleSize !== undefined) {
-      // Reservoir sampling: every proof has the same chance, in one pass.
-      seen += 1;
-      if (sample.length < sampleSize) sample.push(queued);
-      else {
-        const slot = Math.floor(Math.random() * seen);
-        if (slot < sampleSize) sample[slot] = queued;
-      }
-      return;
-    }
-    batch.push(queued);
-    if (batch.length >= BATCH) {
-      const full = batch;
-      batch = [];
-      await flush(full);
-    }
-  };
 
   /** The instance's check, in its order; the first failure is the one reported. */
   const checkProof = async (
@@ -274,7 +223,7 @@ export async function verifyExport(
       clockSkewMinutes: manifest.rules.clockSkewMinutes,
     });
     if (!result.ok) return void report(result.code, subject, result.message);
-    await queue({ subject, proof: result.proof });
+    await groth16.add(subject, result.proof);
   };
 
   const authors = new Map<string, string>();
@@ -407,17 +356,9 @@ export async function verifyExport(
       }
     }
 
-    if (sampleSize !== undefined) {
-      for (let start = 0; start < sample.length; start += BATCH) {
-        await flush(sample.slice(start, start + BATCH));
-        progress({ stage: 'sampled proofs', done: Math.min(start + BATCH, sample.length) });
-      }
-    } else if (batch.length > 0) {
-      await flush(batch);
-    }
-    await Promise.all(inFlight);
+    await groth16.drain((done) => progress({ stage: 'sampled proofs', done }));
   } finally {
-    await verifier.close();
+    await groth16.close();
   }
 
   let runSummary: VerificationReport['run'] = null;
@@ -463,7 +404,11 @@ export async function verifyExport(
       : 'VERIFIED',
     community: { id: community.id, slug: community.slug },
     counts,
-    proofs: { checked, groth16Verified, sampled: sampleSize !== undefined },
+    proofs: {
+      checked,
+      groth16Verified: groth16.verified,
+      sampled: options.sample !== undefined,
+    },
     run: runSummary,
     moderation: moderationSummary,
     discrepancies,
