@@ -154,7 +154,7 @@ export class IncrementalRecomputation {
       this.base && this.baseBuilder
         ? this.recomputeBase(results, log, standings, recomputed)
         : undefined;
-    const intermediate = this.intermediate?.finish(results, recomputed);
+    const intermediate = this.intermediate?.finish(results);
     const notesCompared = this.recomputeLatest(builder, results, log, recomputed, {
       newerThanRun,
       redactedNotes,
