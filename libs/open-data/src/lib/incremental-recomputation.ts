@@ -29,8 +29,9 @@ import { checkStandings } from './verify-standings';
 
 /**
  * An incremental latest run, verified in two steps. Its base full run is rebuilt from the
- * records whose `changedBatch` is at most the base's `changedThrough`, with the histories the
- * notes started it from, and scored again: its input hash must be the base's, and the rater
+ * records whose `changedBatch` is at most the base's `changedThrough` (and the notes of its input
+ * deleted since, which it read as they are), with the histories the notes started it from, and
+ * scored again: its input hash must be the base's, and the rater
  * parameters it freezes must be the exported ones (and the notes still carrying its results,
  * and the standings, what it gives). Then the incremental run's own notes are scored against
  * the exported parameters and compared like a full run's, and so are the notes still carrying
@@ -47,6 +48,8 @@ export class IncrementalRecomputation {
   private readonly baseNotes = new Set<string>();
   private missingHistories = 0;
   private unmarked = 0;
+  private redactedSince = 0;
+  private readonly readsTexts: boolean;
   private readonly base: RunRecord | undefined;
   private intermediate: IntermediateRecomputation | undefined;
 
@@ -62,6 +65,7 @@ export class IncrementalRecomputation {
     const subject = `run ${run.id}`;
     const base = runs.find((candidate) => candidate.id === run.baseRunId);
     this.base = base;
+    this.readsTexts = topicSeeds.length > 0;
     if (!record) {
       report(
         'RUN_BASE_MISSING',
@@ -115,13 +119,24 @@ export class IncrementalRecomputation {
   }
 
   /** A note of the export: part of the base's input when changed no later than it read. */
-  addNote(note: RunNote, changedBatch: string | undefined, result: ResultRecord | undefined) {
+  addNote(
+    note: RunNote,
+    record: { changedBatch?: string; redacted?: boolean },
+    result: ResultRecord | undefined,
+  ) {
     this.intermediate?.addNote(note, result);
     const base = this.base;
     if (!this.baseBuilder || !base) return;
-    const batch = batchOf(changedBatch);
+    const batch = batchOf(record.changedBatch);
     if (batch === undefined) return void (this.unmarked += 1);
-    if (batch > (this.through as bigint)) return;
+    if (batch > (this.through as bigint)) {
+      // Changed since the base read it. Notes change only by deletion, which leaves every field
+      // the base read as it was, or redaction, which empties the text: a note of the base's
+      // input (its result, or the history kept for it, names the base) is still as it read it,
+      // unless redacted while the community has topics (topic assignment read the text).
+      if (result?.runId !== base.id && result?.base?.runId !== base.id) return;
+      if (record.redacted && this.readsTexts) return void (this.redactedSince += 1);
+    }
     let history: ResultRecord['previousHistory'] = null;
     if (result?.runId === base.id) history = result.previousHistory;
     else if (result?.base?.runId === base.id) history = result.base.history;
@@ -218,12 +233,21 @@ export class IncrementalRecomputation {
       );
       return none;
     }
+    if (this.redactedSince > 0) {
+      this.report(
+        'RUN_BASE_OUTDATED',
+        subject,
+        `${this.redactedSince} notes the base run read were redacted since, and it read their texts (topic assignment): its input cannot be rebuilt, so its frozen parameters are taken as exported`,
+        'warning',
+      );
+      return none;
+    }
     const built = (this.baseBuilder as RunInputBuilder).build();
     if (base.dataHash !== null && built.dataHash !== base.dataHash) {
       this.report(
         'RUN_BASE_OUTDATED',
         subject,
-        `the notes and ratings changed up to batch ${record.changedThrough} are not the ones base run ${base.id} read (data hash ${built.dataHash}, not ${base.dataHash}): ratings were replaced or notes deleted or redacted since, so its frozen parameters are taken as exported`,
+        `the notes and ratings changed up to batch ${record.changedThrough} are not the ones base run ${base.id} read (data hash ${built.dataHash}, not ${base.dataHash}): a rating it read was replaced since (the export has each pseudonym's current rating only, the version it replaced is gone), so its frozen parameters are taken as exported`,
         'warning',
       );
       return none;

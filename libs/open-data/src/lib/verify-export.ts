@@ -290,7 +290,7 @@ export async function verifyExport(
         history: (fromRun && statusHistoryFromJson(result.previousHistory)) || null,
         text: note.text,
       };
-      incremental?.addNote(runNote, note.changedBatch, result);
+      incremental?.addNote(runNote, note, result);
       if (!incremental) builder?.addNote(runNote);
       else if (fromRun) {
         builder?.addNote(runNote);

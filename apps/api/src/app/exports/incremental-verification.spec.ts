@@ -239,6 +239,23 @@ describe('verification of an incremental run', () => {
   );
 
   it(
+    'still rebuilds the base run after a note it read was deleted',
+    async () => {
+      // A deletion moves the note to a later change batch but leaves everything the base read.
+      const note = await prisma.note.findFirstOrThrow({
+        where: { scoredRunId: fullRunId },
+        orderBy: { id: 'desc' },
+      });
+      await prisma.$executeRaw`
+        UPDATE notes SET deleted_at = now(), delete_proof = '{}' WHERE id = ${note.id}::uuid`;
+      const report = await verify();
+      expect(findings(report)).toEqual([]);
+      expect(report.run).toMatchObject({ recomputed: true, base: { recomputed: true } });
+    },
+    SLOW,
+  );
+
+  it(
     'warns when a rating the base run read was replaced since, and still recomputes the incremental run',
     async () => {
       // A rating of a note the incremental run did not rescore: only the base's data moved.
