@@ -16,6 +16,10 @@ const SLOW = 300_000;
 const RESCORED_NOTES = 12;
 const HOUR = 3_600_000;
 
+/** A status to tamper with one: helpful for a note waiting for ratings, else waiting. */
+const otherStatus = (status: string) =>
+  status === 'NEEDS_MORE_RATINGS' ? 'CURRENTLY_RATED_HELPFUL' : 'NEEDS_MORE_RATINGS';
+
 /** What the verifier finds besides the synthetic records' missing proofs, which it reports. */
 const findings = (report: VerificationReport) =>
   report.discrepancies.filter(({ code }) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN');
@@ -129,8 +133,7 @@ describe('verification of an incremental run', () => {
         where: { scoredRunId: incrementalRunId },
         orderBy: { id: 'asc' },
       });
-      const other =
-        note.status === 'NEEDS_MORE_RATINGS' ? 'CURRENTLY_RATED_HELPFUL' : 'NEEDS_MORE_RATINGS';
+      const other = otherStatus(note.status);
       await prisma.note.update({ where: { id: note.id }, data: { status: other } });
       try {
         const report = await verify();
@@ -183,10 +186,7 @@ describe('verification of an incremental run', () => {
         where: { runId: fullRunId },
         orderBy: { id: 'asc' },
       });
-      const other =
-        change.next === 'CURRENTLY_RATED_HELPFUL'
-          ? 'NEEDS_MORE_RATINGS'
-          : 'CURRENTLY_RATED_HELPFUL';
+      const other = otherStatus(change.next);
       await prisma.noteStatusChange.update({ where: { id: change.id }, data: { next: other } });
       try {
         const report = await verify();
@@ -323,8 +323,7 @@ describe('verification of an incremental run', () => {
       });
 
       const [note] = carried as [(typeof carried)[number]];
-      const other =
-        note.status === 'NEEDS_MORE_RATINGS' ? 'CURRENTLY_RATED_HELPFUL' : 'NEEDS_MORE_RATINGS';
+      const other = otherStatus(note.status);
       await prisma.note.update({ where: { id: note.id }, data: { status: other } });
       try {
         // Scored apart from its run's other notes, the recomputation is close but not exact (the
