@@ -341,6 +341,29 @@ describe('verification of an incremental run', () => {
       } finally {
         await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
       }
+
+      // Rated after the latest run started: not as its run read it, so left out, with a warning.
+      const [rater] = await prisma.$queryRaw<{ rater: string }[]>`
+        SELECT DISTINCT rater_pseudonym AS rater FROM ratings
+         WHERE community_id = ${community.id}::uuid AND rater_pseudonym <> ${note.authorPseudonym}
+           AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = ${note.id}::uuid)
+         ORDER BY 1 LIMIT 1`;
+      await prisma.$executeRaw`
+        INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, client_minute, tags, proof)
+        VALUES (gen_random_uuid(), ${community.id}::uuid, ${note.id}::uuid, ${rater?.rater},
+                'HELPFUL', ${Math.floor(start / 60_000) + 21}, '{}', '{}')`;
+      const later = await verify();
+      expect(
+        findings(later).map(({ code, subject, severity }) => [code, subject, severity]),
+      ).toEqual([
+        ['RUN_BASE_OUTDATED', `run ${fullRunId}`, 'warning'],
+        ['RUN_OUTDATED', `run ${incrementalRunId}`, 'warning'],
+      ]);
+      expect(later.run?.intermediate).toEqual({
+        runs: 1,
+        notesCompared: carried.length - 1,
+        notesSkipped: 1,
+      });
     },
     SLOW,
   );
