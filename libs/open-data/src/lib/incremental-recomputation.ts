@@ -31,9 +31,9 @@ import { checkStandings } from './verify-standings';
  * An incremental latest run, verified in two steps. Its base full run is rebuilt from the
  * records whose `changedBatch` is at most the base's `changedThrough` (and the notes of its input
  * deleted since, which it read as they are), with the histories the notes started it from, and
- * scored again: its input hash must be the base's, and the rater
- * parameters it freezes must be the exported ones (and the notes still carrying its results,
- * and the standings, what it gives). Then the incremental run's own notes are scored against
+ * scored again: its input hash must be the base's, and the rater parameters it freezes must be
+ * the exported ones (and the notes still carrying its results, and the standings, what it
+ * gives). Then the incremental run's own notes are scored against
  * the exported parameters and compared like a full run's, and so are the notes still carrying
  * the results of the incremental runs between them (`IntermediateRecomputation`). A base that
  * cannot be rebuilt is a warning; the incremental runs are then recomputed from the exported
