@@ -169,7 +169,12 @@ export function* scoringSteps(
   // opinion-group regime decides every note in place of the whole meta-scoring step: every
   // scorer of §8 reads a factor axis the switch judged too thin to trust, so their verdicts are
   // kept for the explanation only. Stabilisation then treats both alike.
-  const regime = chooseRegimeFor(scoredInput, options.regime);
+  // CoreWithTopics fits every prescoring rating: its first round saw the §4.5 filters' ratings.
+  const regime = chooseRegimeFor(
+    scoredInput,
+    scorers.coreWithTopics.prescoring.firstRoundSummary.ratings,
+    options.regime,
+  );
   const groups =
     regime.regime === 'small-community'
       ? scoreOpinionGroups(scoredInput, options.seed ?? DEFAULT_SEED)
@@ -207,8 +212,12 @@ export function* scoringSteps(
   };
 }
 
-function chooseRegimeFor(input: ScoringInput, requested: ScoringOptions['regime']): RegimeChoice {
-  const choice = chooseRegime(input);
+function chooseRegimeFor(
+  input: ScoringInput,
+  trainingRatings: number,
+  requested: ScoringOptions['regime'],
+): RegimeChoice {
+  const choice = chooseRegime(input, trainingRatings);
   return requested === undefined || requested === 'auto'
     ? choice
     : { ...choice, regime: requested };

@@ -153,22 +153,18 @@ export function finalStatus(
     decidedBy: RuleId.InitialNMR,
     activeRules: 1 << RuleId.InitialNMR,
   };
-  const apply = (rule: RuleId, status: NoteStatus): void => {
-    outcome.status = status;
-    outcome.decidedBy = rule;
-    outcome.activeRules |= 1 << rule;
-  };
   const enough = f.numRatings >= MIN_RATINGS_PER_NOTE;
   // Rules 8–11 give FIRM_REJECT in scorers with a firm-reject threshold, NMR in the others.
   const reject =
     r.firmRejectIntercept === undefined ? NoteStatus.NeedsMoreRatings : NoteStatus.FirmReject;
-  if (isGeneralCrh(f, r)) apply(RuleId.GeneralCRH, NoteStatus.CurrentlyRatedHelpful);
-  if (isGeneralCrnh(f, r)) apply(RuleId.GeneralCRNH, NoteStatus.CurrentlyRatedNotHelpful);
+  if (isGeneralCrh(f, r)) apply(outcome, RuleId.GeneralCRH, NoteStatus.CurrentlyRatedHelpful);
+  if (isGeneralCrnh(f, r)) apply(outcome, RuleId.GeneralCRNH, NoteStatus.CurrentlyRatedNotHelpful);
   if (enough && f.interceptMax < r.ucbCrnhIntercept) {
-    apply(RuleId.UcbCRNH, NoteStatus.CurrentlyRatedNotHelpful);
+    apply(outcome, RuleId.UcbCRNH, NoteStatus.CurrentlyRatedNotHelpful);
   }
-  if (enough && isRatioCrnh(sides)) apply(RuleId.RatioCRNH, NoteStatus.CurrentlyRatedNotHelpful);
-  if (isNotMisleadingCrnh(f, r)) apply(RuleId.NmCRNH, NoteStatus.CurrentlyRatedNotHelpful);
+  if (enough && isRatioCrnh(sides))
+    apply(outcome, RuleId.RatioCRNH, NoteStatus.CurrentlyRatedNotHelpful);
+  if (isNotMisleadingCrnh(f, r)) apply(outcome, RuleId.NmCRNH, NoteStatus.CurrentlyRatedNotHelpful);
   if (
     outcome.status !== NoteStatus.CurrentlyRatedHelpful &&
     f.previouslyHelpful &&
@@ -176,40 +172,40 @@ export function finalStatus(
     enough &&
     f.intercept >= r.crhIntercept - CRH_INERTIA_DELTA
   ) {
-    apply(RuleId.GeneralCRHInertia, NoteStatus.CurrentlyRatedHelpful);
+    apply(outcome, RuleId.GeneralCRHInertia, NoteStatus.CurrentlyRatedHelpful);
   }
   // Rules 8–10: a note a safeguard distrusts may not become helpful through any later model.
   if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.tagOutlier) {
-    apply(RuleId.TagFilter, reject);
+    apply(outcome, RuleId.TagFilter, reject);
   }
   if (outcome.status !== NoteStatus.CurrentlyRatedNotHelpful && f.incorrectOutlier) {
-    apply(RuleId.FilterIncorrect, reject);
+    apply(outcome, RuleId.FilterIncorrect, reject);
   }
   if (
     outcome.status !== NoteStatus.CurrentlyRatedNotHelpful &&
     (f.lowDiligenceIntercept ?? NaN) > LOW_DILIGENCE_THRESHOLD
   ) {
-    apply(RuleId.LowDiligence, reject);
+    apply(outcome, RuleId.LowDiligence, reject);
   }
   if (outcome.status === NoteStatus.CurrentlyRatedHelpful && Math.abs(f.factor) > r.maxCrhFactor) {
-    apply(RuleId.FilterLargeFactor, reject);
+    apply(outcome, RuleId.FilterLargeFactor, reject);
   }
   if (
     r.firmRejectIntercept !== undefined &&
     outcome.status !== NoteStatus.CurrentlyRatedNotHelpful &&
     f.intercept < r.firmRejectIntercept
   ) {
-    apply(RuleId.RejectLowIntercept, NoteStatus.FirmReject);
+    apply(outcome, RuleId.RejectLowIntercept, NoteStatus.FirmReject);
   }
   if (r.netHelpfulMinima && outcome.status === NoteStatus.CurrentlyRatedHelpful) {
     const net = sides.netMinHelpful;
     if (net < MIN_NET_HELPFUL_PER_SIDE) {
-      apply(RuleId.MinMinorityRaters, NoteStatus.NeedsYourHelp);
+      apply(outcome, RuleId.MinMinorityRaters, NoteStatus.NeedsYourHelp);
     } else if (
       net < RATER_BALANCE_NET_HELPFUL_CEILING &&
       sides.netMinHelpfulRatio < RATER_BALANCE_MIN_RATIO
     ) {
-      apply(RuleId.RaterBalance, NoteStatus.NeedsYourHelp);
+      apply(outcome, RuleId.RaterBalance, NoteStatus.NeedsYourHelp);
     }
   }
   // Rules 15–16: CRH must not hinge on high-volume or correlated raters.
@@ -217,15 +213,22 @@ export function finalStatus(
     outcome.status === NoteStatus.CurrentlyRatedHelpful &&
     (f.interceptNoHighVol ?? NaN) < r.noHighVolumeIntercept
   ) {
-    apply(RuleId.NoHighVolIntercept, NoteStatus.NeedsYourHelp);
+    apply(outcome, RuleId.NoHighVolIntercept, NoteStatus.NeedsYourHelp);
   }
   if (
     outcome.status === NoteStatus.CurrentlyRatedHelpful &&
     (f.interceptNoCorrelated ?? NaN) < r.noCorrelatedIntercept
   ) {
-    apply(RuleId.NoCorrelatedIntercept, NoteStatus.NeedsYourHelp);
+    apply(outcome, RuleId.NoCorrelatedIntercept, NoteStatus.NeedsYourHelp);
   }
   return outcome;
+}
+
+/** Rule `rule` held: it sets the status (a later rule overwrites it). */
+function apply(outcome: RuleOutcome, rule: RuleId, status: NoteStatus): void {
+  outcome.status = status;
+  outcome.decidedBy = rule;
+  outcome.activeRules |= 1 << rule;
 }
 
 /**

@@ -33,13 +33,21 @@ export interface RegimeChoice {
   readonly coreKeptShare: number;
 }
 
-export function chooseRegime(input: ScoringInput): RegimeChoice {
+/**
+ * `trainingRatings` is how many ratings the Core's rating filters keep (§4.5); a run that has
+ * already filtered the input (CoreWithTopics' prescoring does) passes its count instead of
+ * filtering a million ratings again.
+ */
+export function chooseRegime(
+  input: ScoringInput,
+  trainingRatings: number = filterRatingsForTraining(input).length,
+): RegimeChoice {
   const counts = new Int32Array(input.participantIds.length);
   for (const u of input.ratingRater) counts[u]++;
   let establishedRaters = 0;
   for (const count of counts) if (count >= MIN_RATINGS_PER_RATER) establishedRaters++;
   const total = input.ratingNote.length;
-  const coreKeptShare = total > 0 ? filterRatingsForTraining(input).length / total : 0;
+  const coreKeptShare = total > 0 ? trainingRatings / total : 0;
   return {
     regime:
       establishedRaters >= CORE_MIN_ESTABLISHED_RATERS && coreKeptShare >= CORE_MIN_KEPT_SHARE

@@ -73,6 +73,11 @@ describe('the small-community regime', () => {
     expect(result.groups?.groupSizes[1]).toBeGreaterThanOrEqual(15);
   });
 
+  it("reads the Core filters' share from the run's own fit, as the switch computes it alone", () => {
+    // The run passes CoreWithTopics' training count instead of filtering the input again.
+    expect(result.regime).toEqual(chooseRegime(result.scoredInput));
+  });
+
   it('shows the bridging note as helpful and not the one-sided note', () => {
     expect(explain('bridging')).toMatchObject({
       status: 'CURRENTLY_RATED_HELPFUL',
