@@ -11,9 +11,9 @@ import { harassmentConsensus, type HarassmentConsensus } from './harassment-cons
 import { incorrectPropensity } from './incorrect-filter';
 import { fitLowDiligence, type LowDiligenceModel } from './low-diligence';
 import { NoteStatus } from './note-status';
-import { computeRaterHelpfulness, type RaterHelpfulness } from './rater-helpfulness';
+import { penalisedHelpfulness, raterAgreement, type RaterHelpfulness } from './rater-helpfulness';
 import { filterRatingsForTraining, refineSelection } from './rating-filters';
-import { buildRatingMatrix, type RatingMatrix } from './rating-matrix';
+import { buildRatingMatrix, raterSubMatrix, type RatingMatrix } from './rating-matrix';
 import type { ScoringInput } from './scoring-input';
 import { provisionalStatus } from './status-rules';
 import { tagThresholds, weightedTags } from './tag-filter';
@@ -97,12 +97,9 @@ export function prescore(
       previouslyHelpful: false,
     });
   }
-  let helpfulness = computeRaterHelpfulness(
-    input,
-    training,
-    provisional,
-    first.parameters.noteIntercept,
-  );
+  // The penalty of §5.1 step 6 changes only the threshold: the counts are made once.
+  const agreement = raterAgreement(input, training, provisional, first.parameters.noteIntercept);
+  let helpfulness = penalisedHelpfulness(agreement);
   options.onStepDone?.('helpfulness');
   let harassment: HarassmentConsensus | undefined;
   if (input.tagsKnown) {
@@ -112,19 +109,14 @@ export function prescore(
       helpfulness.aboveHelpfulnessThreshold,
       first.parameters,
     );
-    helpfulness = computeRaterHelpfulness(
-      input,
-      training,
-      provisional,
-      first.parameters.noteIntercept,
-      harassment.penalty,
-    );
+    helpfulness = penalisedHelpfulness(agreement, harassment.penalty);
     options.onStepDone?.('harassment-consensus');
   }
 
   const helpful = helpfulness.aboveHelpfulnessThreshold;
   const finalSelection = refineSelection(training, (i) => helpful[input.ratingRater[i]] === 1);
-  const finalMatrix = buildRatingMatrix(input, finalSelection);
+  // The same ratings as `finalSelection`, filtered from round one's layout without a re-sort.
+  const finalMatrix = raterSubMatrix(firstMatrix, helpful);
   const final = fitSubset(finalMatrix, first.parameters, fitOptions);
   options.onStepDone?.('final-round');
   let lowDiligence: LowDiligenceModel | undefined;

@@ -69,20 +69,27 @@ function keepEarliest(
   for (let j = LEGACY_NOTE_MAX_VALID_RATINGS; j < positions.length; j++) valid[positions[j]] = 0;
 }
 
+/** The part of §5.1 step 5 the harassment penalty does not change, per participant. */
+export type RaterAgreement = Omit<
+  RaterHelpfulness,
+  'harassmentPenalty' | 'aboveHelpfulnessThreshold'
+> & {
+  /** 1 where the author clause holds (no scored authored note, or both author ratios pass). */
+  readonly authorOk: Uint8Array;
+};
+
 /**
- * §5.1 step 5: rater agreement with the first round's confident outcomes, author helpfulness,
- * and `aboveHelpfulnessThreshold`. Only HELPFUL/NOT_HELPFUL ratings on provisionally CRH or CRNH
- * notes count; a rating agrees when it is HELPFUL on a CRH note or NOT_HELPFUL on a CRNH note.
- * With the harassment penalty of §5.1 step 6 a third clause applies: (agree − penalty)/valid ≥
- * 0.66.
+ * §5.1 step 5: rater agreement with the first round's confident outcomes and author
+ * helpfulness. Only HELPFUL/NOT_HELPFUL ratings on provisionally CRH or CRNH notes count; a
+ * rating agrees when it is HELPFUL on a CRH note or NOT_HELPFUL on a CRNH note. Prescoring reads
+ * these twice, without and with the harassment penalty (`penalisedHelpfulness`): one count.
  */
-export function computeRaterHelpfulness(
+export function raterAgreement(
   input: ScoringInput,
   selection: Int32Array,
   provisional: Uint8Array,
   firstRoundIntercept: Float64Array,
-  harassmentPenalty: Float64Array = new Float64Array(input.participantIds.length),
-): RaterHelpfulness {
+): RaterAgreement {
   const participants = input.participantIds.length;
   const validRatings = new Int32Array(participants);
   const agreeingRatings = new Int32Array(participants);
@@ -116,20 +123,46 @@ export function computeRaterHelpfulness(
   const agreeRatio = new Float64Array(participants);
   const crhCrnhRatioDifference = new Float64Array(participants);
   const meanNoteScore = new Float64Array(participants);
-  const aboveHelpfulnessThreshold = new Uint8Array(participants);
+  const authorOk = new Uint8Array(participants);
   for (let u = 0; u < participants; u++) {
     const notes = authoredNotes[u];
     agreeRatio[u] = validRatings[u] > 0 ? agreeingRatings[u] / validRatings[u] : NaN;
     crhCrnhRatioDifference[u] =
       notes > 0 ? authoredCrh[u] / notes - (AUTHOR_CRNH_WEIGHT * authoredCrnh[u]) / notes : NaN;
     meanNoteScore[u] = notes > 0 ? interceptSum[u] / notes : NaN;
-    const authorOk =
+    authorOk[u] =
       notes === 0 ||
-      (crhCrnhRatioDifference[u] >= 0 && meanNoteScore[u] >= MIN_AUTHOR_MEAN_NOTE_SCORE);
+      (crhCrnhRatioDifference[u] >= 0 && meanNoteScore[u] >= MIN_AUTHOR_MEAN_NOTE_SCORE)
+        ? 1
+        : 0;
+  }
+  return {
+    validRatings,
+    agreeingRatings,
+    agreeRatio,
+    crhCrnhRatioDifference,
+    meanNoteScore,
+    authorOk,
+  };
+}
+
+/**
+ * §5.1 step 5's `aboveHelpfulnessThreshold` from the agreement: author clause, agreement ≥ 0.66
+ * and, with the harassment penalty of §5.1 step 6 (0 without it), (agree − penalty)/valid ≥ 0.66.
+ */
+export function penalisedHelpfulness(
+  agreement: RaterAgreement,
+  harassmentPenalty: Float64Array = new Float64Array(agreement.validRatings.length),
+): RaterHelpfulness {
+  const { validRatings, agreeingRatings, agreeRatio, authorOk } = agreement;
+  const aboveHelpfulnessThreshold = new Uint8Array(validRatings.length);
+  for (let u = 0; u < validRatings.length; u++) {
     // Raters without a valid rating are excluded: NaN ≥ 0.66 is false.
     const penalised = (agreeingRatings[u] - harassmentPenalty[u]) / validRatings[u];
     aboveHelpfulnessThreshold[u] =
-      authorOk && agreeRatio[u] >= MIN_RATER_AGREE_RATIO && penalised >= MIN_RATER_AGREE_RATIO
+      authorOk[u] === 1 &&
+      agreeRatio[u] >= MIN_RATER_AGREE_RATIO &&
+      penalised >= MIN_RATER_AGREE_RATIO
         ? 1
         : 0;
   }
@@ -138,8 +171,8 @@ export function computeRaterHelpfulness(
     agreeingRatings,
     agreeRatio,
     harassmentPenalty,
-    crhCrnhRatioDifference,
-    meanNoteScore,
+    crhCrnhRatioDifference: agreement.crhCrnhRatioDifference,
+    meanNoteScore: agreement.meanNoteScore,
     aboveHelpfulnessThreshold,
   };
 }

@@ -77,3 +77,65 @@ export function buildRatingMatrix(input: ScoringInput, selection: Int32Array): R
     raterValue,
   };
 }
+
+/**
+ * The matrix of `matrix`'s ratings by the raters with `keep[u] === 1`, laid out exactly as
+ * `buildRatingMatrix` lays out that selection (§5.1 step 7's final round keeps whole raters of
+ * round one): each note's range filtered in order, and the kept raters' ranges copied as they
+ * are, without sorting the ratings again.
+ */
+export function raterSubMatrix(matrix: RatingMatrix, keep: Uint8Array): RatingMatrix {
+  const { noteCount, raterCount } = matrix;
+  let size = 0;
+  let activeRaters = 0;
+  for (let u = 0; u < raterCount; u++) {
+    const count = matrix.raterStart[u + 1] - matrix.raterStart[u];
+    if (keep[u] === 1 && count > 0) {
+      size += count;
+      activeRaters++;
+    }
+  }
+  const noteStart = new Int32Array(noteCount + 1);
+  const noteRater = new Int32Array(size);
+  const noteValue = new Float32Array(size);
+  let activeNotes = 0;
+  let kept = 0;
+  for (let n = 0; n < noteCount; n++) {
+    const first = kept;
+    for (let k = matrix.noteStart[n]; k < matrix.noteStart[n + 1]; k++) {
+      const u = matrix.noteRater[k];
+      if (keep[u] !== 1) continue;
+      noteRater[kept] = u;
+      noteValue[kept++] = matrix.noteValue[k];
+    }
+    if (kept > first) activeNotes++;
+    noteStart[n + 1] = kept;
+  }
+  const raterStart = new Int32Array(raterCount + 1);
+  const raterNote = new Int32Array(size);
+  const raterValue = new Float32Array(size);
+  kept = 0;
+  for (let u = 0; u < raterCount; u++) {
+    if (keep[u] === 1) {
+      const from = matrix.raterStart[u];
+      const to = matrix.raterStart[u + 1];
+      raterNote.set(matrix.raterNote.subarray(from, to), kept);
+      raterValue.set(matrix.raterValue.subarray(from, to), kept);
+      kept += to - from;
+    }
+    raterStart[u + 1] = kept;
+  }
+  return {
+    noteCount,
+    raterCount,
+    size,
+    activeNotes,
+    activeRaters,
+    noteStart,
+    noteRater,
+    noteValue,
+    raterStart,
+    raterNote,
+    raterValue,
+  };
+}
