@@ -1,7 +1,7 @@
 import { NOTE_FACTOR_LAMBDA, NOTE_INTERCEPT_LAMBDA, MIN_RATINGS_PER_NOTE } from './constants';
 import { solveTwoParameterRidge } from './matrix-factorization';
 import type { PrescoringResult } from './prescoring';
-import { notesRatedBy, refineSelection, selectRatings } from './rating-filters';
+import { notesRatedBy, othersThan, ratingsKept } from './rating-filters';
 import { helpfulnessValue, type ScoringInput } from './scoring-input';
 import { countBySide, type NoteSideColumns } from './side-counts';
 
@@ -57,9 +57,10 @@ export function finalScore(
   excluded: ExcludedRaters = {},
 ): FinalScoringResult {
   const { raterFactor } = prescoring.finalRound;
-  const selection = refineSelection(
-    selectRatings(input, (i) => numRatings[input.ratingNote[i]] >= MIN_RATINGS_PER_NOTE),
-    (i) => !Number.isNaN(raterFactor[input.ratingRater[i]]),
+  const selection = ratingsKept(
+    input,
+    Uint8Array.from(numRatings, (count) => (count >= MIN_RATINGS_PER_NOTE ? 1 : 0)),
+    Uint8Array.from(raterFactor, (f) => (Number.isNaN(f) ? 0 : 1)),
   );
   const fitted = fitNotes(input, selection, prescoring);
   const { sums, intercept, factor } = fitted;
@@ -103,10 +104,7 @@ function interceptWithout(
   // Only the notes the left-out raters rated are refitted (see `notesRatedBy`).
   const touched = notesRatedBy(input, selection, raters);
   if (!touched || !raters) return out;
-  const kept = refineSelection(
-    selection,
-    (i) => touched[input.ratingNote[i]] === 1 && raters[input.ratingRater[i]] === 0,
-  );
+  const kept = ratingsKept(input, touched, othersThan(raters), selection);
   const { sums, intercept } = fitNotes(input, kept, prescoring);
   for (let n = 0; n < out.length; n++) {
     if (touched[n] === 1) out[n] = sums.count[n] < MIN_RATINGS_PER_NOTE ? NaN : intercept[n];

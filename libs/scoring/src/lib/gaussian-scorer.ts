@@ -1,5 +1,5 @@
 import { MIN_RATINGS_PER_NOTE } from './constants';
-import { notesRatedBy, refineSelection } from './rating-filters';
+import { notesRatedBy, othersThan, ratingsKept } from './rating-filters';
 import { HelpfulnessLevel, type ScoringInput } from './scoring-input';
 
 /**
@@ -177,10 +177,7 @@ export function gaussianScores(
     for (let n = 0; n < out.length; n++) if (counts[n] < MIN_RATINGS_PER_NOTE) out[n] = NaN;
     const touched = notesRatedBy(input, selection, raters);
     if (!touched || !raters) return out;
-    const kept = refineSelection(
-      selection,
-      (i) => touched[input.ratingNote[i]] === 1 && raters[input.ratingRater[i]] === 0,
-    );
+    const kept = ratingsKept(input, touched, othersThan(raters), selection);
     const rescored = score(kept, MIN_RATINGS_PER_NOTE);
     for (let n = 0; n < out.length; n++) if (touched[n] === 1) out[n] = rescored[n];
     return out;

@@ -12,7 +12,7 @@ import { incorrectPropensity } from './incorrect-filter';
 import { fitLowDiligence, type LowDiligenceModel } from './low-diligence';
 import { NoteStatus } from './note-status';
 import { penalisedHelpfulness, raterAgreement, type RaterHelpfulness } from './rater-helpfulness';
-import { filterRatingsForTraining, refineSelection } from './rating-filters';
+import { filterRatingsForTraining, ratingsKept } from './rating-filters';
 import { buildRatingMatrix, raterSubMatrix, type RatingMatrix } from './rating-matrix';
 import type { ScoringInput } from './scoring-input';
 import { provisionalStatus } from './status-rules';
@@ -114,7 +114,7 @@ export function prescore(
   }
 
   const helpful = helpfulness.aboveHelpfulnessThreshold;
-  const finalSelection = refineSelection(training, (i) => helpful[input.ratingRater[i]] === 1);
+  const finalSelection = ratingsKept(input, undefined, helpful, training);
   // The same ratings as `finalSelection`, filtered from round one's layout without a re-sort.
   const finalMatrix = raterSubMatrix(firstMatrix, helpful);
   const final = fitSubset(finalMatrix, first.parameters, fitOptions);

@@ -1,4 +1,11 @@
-import { filterRatingsForTraining } from './rating-filters';
+import { syntheticScoringInput } from '../synthetic/synthetic-data';
+import {
+  filterRatingsForTraining,
+  othersThan,
+  ratingsKept,
+  refineSelection,
+  selectRatings,
+} from './rating-filters';
 import { validRatingMask } from './rater-helpfulness';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from './scoring-input';
 
@@ -36,6 +43,23 @@ describe('filterRatingsForTraining', () => {
     expect(keptNotes.has('note10')).toBe(false);
     expect(keptNotes.has('note11')).toBe(false);
     expect(kept.length).toBe(50);
+  });
+});
+
+describe('ratingsKept', () => {
+  it('keeps the ratings whose note and rater both pass their masks, in order', () => {
+    const { input } = syntheticScoringInput({ seed: 4, raters: 200, notes: 100, ratings: 3_000 });
+    const notes = Uint8Array.from(input.noteIds, (_, n) => (n % 3 === 0 ? 0 : 1));
+    const raters = Uint8Array.from(input.participantIds, (_, u) => (u % 5 === 0 ? 1 : 0));
+    const { ratingNote, ratingRater } = input;
+    const byNote = selectRatings(input, (i) => notes[ratingNote[i]] === 1);
+    expect(ratingsKept(input, notes, undefined)).toEqual(byNote);
+    expect(ratingsKept(input, undefined, othersThan(raters), byNote)).toEqual(
+      refineSelection(byNote, (i) => raters[ratingRater[i]] === 0),
+    );
+    expect(ratingsKept(input, notes, raters)).toEqual(
+      selectRatings(input, (i) => notes[ratingNote[i]] === 1 && raters[ratingRater[i]] === 1),
+    );
   });
 });
 

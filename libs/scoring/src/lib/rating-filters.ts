@@ -41,6 +41,30 @@ export function filterRatingsForTraining(input: ScoringInput): Int32Array {
   return selected.slice(0, count);
 }
 
+/**
+ * Indexes of the ratings (of the ascending `selection`, or of all) whose note and rater the
+ * masks keep (1 = keep; no mask keeps every one), ascending. Masks rather than a predicate: the
+ * hot selections run over a million ratings, where a closure call per rating costs most of it.
+ */
+export function ratingsKept(
+  input: ScoringInput,
+  keepNote: Uint8Array | undefined,
+  keepRater: Uint8Array | undefined,
+  selection?: Int32Array,
+): Int32Array {
+  const { ratingNote, ratingRater } = input;
+  const total = selection ? selection.length : ratingNote.length;
+  const kept = new Int32Array(total);
+  let count = 0;
+  for (let k = 0; k < total; k++) {
+    const i = selection ? selection[k] : k;
+    if (keepNote && keepNote[ratingNote[i]] !== 1) continue;
+    if (keepRater && keepRater[ratingRater[i]] !== 1) continue;
+    kept[count++] = i;
+  }
+  return kept.slice(0, count);
+}
+
 /** Indexes of the ratings satisfying `keep`, ascending. */
 export function selectRatings(input: ScoringInput, keep: (rating: number) => boolean): Int32Array {
   const total = input.ratingNote.length;
@@ -81,4 +105,9 @@ export function notesRatedBy(
     }
   }
   return any ? rated : undefined;
+}
+
+/** The complement of a participant mask: 1 for everyone `raters` leaves out. */
+export function othersThan(raters: Uint8Array): Uint8Array {
+  return Uint8Array.from(raters, (flag) => (flag === 0 ? 1 : 0));
 }

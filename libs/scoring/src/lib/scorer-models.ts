@@ -4,8 +4,7 @@ import { incorrectCounts, isIncorrectOutlier, type IncorrectCounts } from './inc
 import { lowDiligenceIntercepts } from './low-diligence';
 import type { FitOptions } from './matrix-factorization';
 import type { PrescoringResult } from './prescoring';
-import { refineSelection, selectRatings } from './rating-filters';
-import { countRatingsPerNote } from './rating-filters';
+import { countRatingsPerNote, ratingsKept } from './rating-filters';
 import { withRatings, type ScoringInput } from './scoring-input';
 import { sideCountsOf } from './side-counts';
 import {
@@ -203,12 +202,10 @@ export function* modelSteps(
   let coreInput = input;
   let coreNumRatings = numRatings;
   const coreScored = rated.slice();
+  const withoutTopic = Uint8Array.from(topics.noteTopic, (topic) => (topic < 0 ? 1 : 0));
   if (topics.topicNotes > 0) {
     for (let n = 0; n < noteCount; n++) if (topics.noteTopic[n] >= 0) coreScored[n] = 0;
-    coreInput = withRatings(
-      input,
-      selectRatings(input, (i) => topics.noteTopic[input.ratingNote[i]] < 0),
-    );
+    coreInput = withRatings(input, ratingsKept(input, withoutTopic, undefined));
     coreNumRatings = countRatingsPerNote(coreInput);
   }
   // §5.2: final scoring fits its own ratings (see `RaterExclusions`) with the prescoring
@@ -220,10 +217,7 @@ export function* modelSteps(
   if (finalInput !== input) {
     coreFinalInput =
       topics.topicNotes > 0
-        ? withRatings(
-            finalInput,
-            selectRatings(finalInput, (i) => topics.noteTopic[finalInput.ratingNote[i]] < 0),
-          )
+        ? withRatings(finalInput, ratingsKept(finalInput, withoutTopic, undefined))
         : finalInput;
     coreFinalNumRatings =
       coreFinalInput === finalInput ? finalNumRatings : countRatingsPerNote(coreFinalInput);
@@ -269,9 +263,11 @@ export function* modelSteps(
     selection:
       run === core
         ? run.final.selection
-        : refineSelection(
+        : ratingsKept(
+            run.input,
+            undefined,
+            Uint8Array.from(raterFactor, (f) => (Number.isNaN(f) ? 0 : 1)),
             run.final.selection,
-            (i) => !Number.isNaN(raterFactor[run.input.ratingRater[i]]),
           ),
     raterFactor,
     excluded,
