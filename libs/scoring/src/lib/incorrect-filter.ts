@@ -54,16 +54,17 @@ export function incorrectCounts(
   const incorrect = new Int32Array(noteCount);
   const voters = new Int32Array(noteCount);
   const propensitySum = new Float64Array(noteCount);
-  const clip = (x: number): number =>
-    Math.max(-INCORRECT_FACTOR_CLIP, Math.min(INCORRECT_FACTOR_CLIP, x));
+  // Imported constants read once: a module's imports are getter calls under tsx's CommonJS.
+  const bound = INCORRECT_FACTOR_CLIP;
+  const maxDistance = INCORRECT_MAX_FACTOR_DISTANCE;
+  const notHelpfulTags = NOT_HELPFUL_TAGS_MASK;
+  const clip = (x: number): number => Math.max(-bound, Math.min(bound, x));
   for (const i of selection) {
     const tags = input.ratingTags[i];
-    if ((tags & NOT_HELPFUL_TAGS_MASK) === 0) continue;
+    if ((tags & notHelpfulTags) === 0) continue;
     const n = input.ratingNote[i];
     const u = input.ratingRater[i];
-    if (!(Math.abs(clip(raterFactor[u]) - clip(noteFactor[n])) < INCORRECT_MAX_FACTOR_DISTANCE)) {
-      continue;
-    }
+    if (!(Math.abs(clip(raterFactor[u]) - clip(noteFactor[n])) < maxDistance)) continue;
     voters[n]++;
     if (tags & INCORRECT_BIT) incorrect[n]++;
     if (!Number.isNaN(propensity[u])) propensitySum[n] += propensity[u];

@@ -31,6 +31,9 @@ export interface RaterHelpfulness {
 export function validRatingMask(input: ScoringInput, selection: Int32Array): Uint8Array {
   const valid = new Uint8Array(selection.length);
   const { ratingNote, ratingCreatedAtMs, noteCreatedAtMs, noteLatestNonNmrStatusMs } = input;
+  // Imported constants read once: a module's imports are getter calls under tsx's CommonJS.
+  const validWindow = VALID_RATING_WINDOW_MS;
+  const legacyCutoff = LEGACY_NOTE_CUTOFF_MS;
   let groupStart = 0;
   for (let k = 0; k < selection.length; k++) {
     const i = selection[k];
@@ -38,13 +41,12 @@ export function validRatingMask(input: ScoringInput, selection: Int32Array): Uin
     const createdAt = ratingCreatedAtMs[i];
     const latest = noteLatestNonNmrStatusMs[n];
     valid[k] =
-      createdAt - noteCreatedAtMs[n] < VALID_RATING_WINDOW_MS &&
-      (Number.isNaN(latest) || createdAt < latest)
+      createdAt - noteCreatedAtMs[n] < validWindow && (Number.isNaN(latest) || createdAt < latest)
         ? 1
         : 0;
     const groupEnds = k + 1 === selection.length || ratingNote[selection[k + 1]] !== n;
     if (groupEnds) {
-      if (noteCreatedAtMs[n] < LEGACY_NOTE_CUTOFF_MS) {
+      if (noteCreatedAtMs[n] < legacyCutoff) {
         keepEarliest(input, selection, valid, groupStart, k + 1);
       }
       groupStart = k + 1;

@@ -213,10 +213,11 @@ function explanationTags(
           : null;
     if (order) {
       counts.fill(0);
+      // Each set bit once (lowest first), rather than every tag of every rating.
       for (let i = start; i < end; i++) {
-        const tags = ratingTags[i];
-        if (tags === 0) continue;
-        for (let t = 0; t < TAG_COUNT; t++) if (tags & (1 << t)) counts[t]++;
+        for (let tags = ratingTags[i]; tags !== 0; tags &= tags - 1) {
+          counts[31 - Math.clz32(tags & -tags)]++;
+        }
       }
       const chosen = topTags(order, counts);
       if (chosen.length >= 1) firstTag[n] = chosen[0];

@@ -54,13 +54,16 @@ export function weightedTags(
   const noteCount = input.noteIds.length;
   const adjusted = new Float64Array(noteCount * NOT_HELPFUL_TAG_COUNT);
   const weight = new Float64Array(noteCount);
+  // Imported constants read once: a module's imports are getter calls under tsx's CommonJS.
+  const exponent = TAG_FILTER_DISTANCE_EXPONENT;
+  const firstTag = FIRST_NOT_HELPFUL_TAG;
   for (let k = 0; k < selection.length; k++) {
     const i = selection[k];
     const n = input.ratingNote[i];
-    const w = 1 / (1 + Math.pow(distance[k] / d40, TAG_FILTER_DISTANCE_EXPONENT));
+    const w = 1 / (1 + Math.pow(distance[k] / d40, exponent));
     if (Number.isNaN(w)) continue;
     weight[n] += w;
-    const tags = input.ratingTags[i] >>> FIRST_NOT_HELPFUL_TAG;
+    const tags = input.ratingTags[i] >>> firstTag;
     if (tags === 0) continue;
     for (let t = 0; t < NOT_HELPFUL_TAG_COUNT; t++) {
       if (tags & (1 << t)) adjusted[n * NOT_HELPFUL_TAG_COUNT + t] += w;
