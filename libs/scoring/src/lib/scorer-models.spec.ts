@@ -1,7 +1,9 @@
 import { generateSyntheticCommunity } from '../synthetic/synthetic-data';
 import { MetaRule, NoteStatus, RuleId } from './note-status';
+import { countRatingsPerNote } from './rating-filters';
 import { ScoringInputBuilder, type ScoringInput } from './scoring-input';
-import { scoreNotes, type ScoringResult } from './scorer';
+import { applyStatusRules, scoreNotes, type NoteStatuses, type ScoringResult } from './scorer';
+import { CORE_WITH_TOPICS_RULES, EXPANSION_PLUS_RULES, GAUSSIAN_RULES } from './status-rules';
 
 /**
  * A synthetic community; with `topicEvery`, every that-many-th post's notes mention Ronaldo
@@ -113,6 +115,69 @@ describe('the scorers of §8 on one modeling group', () => {
         if (result.models.decidedBy[n] === MetaRule.CoreWithTopicsModel) byCoreWithTopics++;
       }
       expect(byCoreWithTopics).toBeGreaterThan(0);
+    });
+
+    it("decides each scorer's statuses in its fit's task as the rules do on that fit", () => {
+      // The rules run inside the scorers' tasks: the same as applying them to the fits after.
+      const { scorers } = result;
+      const { core, coreWithTopics, expansion, expansionPlus, gaussian } = scorers;
+      const withTopicsCounts = countRatingsPerNote(coreWithTopics.input);
+      const cases: [NoteStatuses, ReturnType<typeof applyStatusRules>][] = [
+        [
+          core,
+          applyStatusRules(
+            result.input,
+            countRatingsPerNote(core.input),
+            core.final,
+            core.safeguards,
+          ),
+        ],
+        [
+          coreWithTopics,
+          applyStatusRules(
+            result.input,
+            withTopicsCounts,
+            coreWithTopics.final,
+            coreWithTopics.safeguards,
+            {
+              rules: CORE_WITH_TOPICS_RULES,
+              scores: coreWithTopics.final,
+            },
+          ),
+        ],
+        [
+          expansionPlus,
+          applyStatusRules(
+            result.input,
+            withTopicsCounts,
+            coreWithTopics.final,
+            coreWithTopics.safeguards,
+            {
+              rules: EXPANSION_PLUS_RULES,
+              scores: { ...coreWithTopics.final, interceptMax: undefined },
+            },
+          ),
+        ],
+        [
+          gaussian,
+          applyStatusRules(
+            result.input,
+            countRatingsPerNote(core.input),
+            core.final,
+            core.safeguards,
+            {
+              rules: GAUSSIAN_RULES,
+              scores: { ...gaussian, factor: core.final.factor, interceptMax: undefined },
+            },
+          ),
+        ],
+      ];
+      for (const [ran, expected] of cases) {
+        expect(ran.status).toEqual(expected.status);
+        expect(ran.decidedBy).toEqual(expected.decidedBy);
+        expect(ran.activeRules).toEqual(expected.activeRules);
+      }
+      expect(expansion.status).not.toEqual(expansionPlus.status);
     });
 
     it('scores no topic when the community names no topics', () => {

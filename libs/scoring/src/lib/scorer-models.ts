@@ -17,7 +17,7 @@ import {
   type ScorerRules,
 } from './status-rules';
 import { tagOutlier, weightedTags } from './tag-filter';
-import type { ScorerFit, ScoringSteps, ScoringTask } from '../parallel/scoring-tasks';
+import type { ScorerFit, ScoringSteps, ScoringTask, StatusRules } from '../parallel/scoring-tasks';
 import { assignTopics, type TopicAssignment, type TopicSeed } from './topics';
 
 /** The Core scorer's verdict per note (§5.3), as typed-array columns indexed like the input. */
@@ -81,7 +81,7 @@ export interface ModelScores {
 export function applyStatusRules(
   input: ScoringInput,
   numRatings: Int32Array,
-  final: FinalScoringResult,
+  final: Pick<FinalScoringResult, 'sides'> & ModelScores,
   safeguards?: NoteSafeguards,
   model: { rules: ScorerRules; scores: ModelScores } = { rules: CORE_RULES, scores: final },
 ): NoteStatuses {
@@ -178,11 +178,11 @@ export interface RaterExclusions extends ExcludedRaters {
 }
 
 /**
- * The steps of `ModelRuns` in two batches of independent tasks: the scorers' prescoring fits,
- * then each scorer's tag-based safeguards with the Gaussian scorers, which read Core's fit.
- * Final scoring and the status rules are cheap and run between them in the calling thread. The
- * batches run here (`runModels`) or over worker threads (`scoreNotesInThreads`); either way the
- * results come back in the batch's order.
+ * The steps of `ModelRuns` in two batches of independent tasks: each MF scorer's fit (prescoring,
+ * final scoring, tag-based safeguards and the status rules of the scorers it decides), then the
+ * Gaussian scorers with their rules, which read Core's fit. Only the assembly runs in the calling
+ * thread. The batches run here (`runModels`) or over worker threads (`scoreNotesInThreads`);
+ * either way the results come back in the batch's order.
  */
 export function* modelSteps(
   input: ScoringInput,
@@ -230,6 +230,7 @@ export function* modelSteps(
     counts: Int32Array,
     finalSlice: ScoringInput,
     finalCounts: Int32Array,
+    statusRules: StatusRules[],
   ): ScoringTask => ({
     kind: 'scorer-fit',
     label: `${name} prescoring, final scoring and filters`,
@@ -241,22 +242,42 @@ export function* modelSteps(
     excluded,
     seed: options.seed,
     fit: options.fit,
+    statusRules,
   });
+  // Each scorer's status rules run in the task of the fit they read: CoreWithTopics' fit also
+  // decides Expansion and ExpansionPlus, and Core too when no note has a topic.
+  const separate = topics.topicNotes > 0;
+  const coreRules: StatusRules = { rules: CORE_RULES, pseudoRaters: true };
+  const withTopicsRules: StatusRules[] = [
+    { rules: CORE_WITH_TOPICS_RULES, pseudoRaters: true },
+    { rules: EXPANSION_RULES, pseudoRaters: false },
+    { rules: EXPANSION_PLUS_RULES, pseudoRaters: false },
+  ];
   const fitTasks: ScoringTask[] = [];
-  if (topics.topicNotes > 0) {
-    fitTasks.push(fitTask('Core', coreInput, coreNumRatings, coreFinalInput, coreFinalNumRatings));
+  if (separate) {
+    fitTasks.push(
+      fitTask('Core', coreInput, coreNumRatings, coreFinalInput, coreFinalNumRatings, [coreRules]),
+    );
+  } else {
+    withTopicsRules.push(coreRules);
   }
-  fitTasks.push(fitTask('CoreWithTopics', input, numRatings, finalInput, finalNumRatings));
+  fitTasks.push(
+    fitTask('CoreWithTopics', input, numRatings, finalInput, finalNumRatings, withTopicsRules),
+  );
   const fits = (yield {
     name: 'prescoring, final scoring and filters of each scorer',
     tasks: fitTasks,
   }) as ScorerFit[];
-  const withTopics: MfRun = { input: finalInput, ...fits[fits.length - 1] };
-  const core: MfRun = fits.length > 1 ? { input: coreFinalInput, ...fits[0] } : withTopics;
+  const { statuses: withTopicsStatuses, ...withTopicsFit } = fits[fits.length - 1];
+  const { statuses: coreFitStatuses, ...coreFit } = fits[0];
+  const withTopics: MfRun = { input: finalInput, ...withTopicsFit };
+  const core: MfRun = separate ? { input: coreFinalInput, ...coreFit } : withTopics;
+  const coreStatuses = separate ? coreFitStatuses[0] : withTopicsStatuses[3];
 
-  // §8.9: both Gaussian scorers read Core's prescoring rater factors.
+  // §8.9: both Gaussian scorers read Core's prescoring rater factors; their rules read the final
+  // fit of the MF scorer each rides on.
   const raterFactor = core.prescoring.finalRound.raterFactor;
-  const gaussianTask = (run: MfRun, name: string): ScoringTask => ({
+  const gaussianTask = (run: MfRun, name: string, counts: Int32Array): ScoringTask => ({
     kind: 'gaussian',
     label: `${name} scorer (3 passes)`,
     input: run.input,
@@ -271,65 +292,36 @@ export function* modelSteps(
           ),
     raterFactor,
     excluded,
+    rulesInput: {
+      rules: GAUSSIAN_RULES,
+      numRatings: counts,
+      final: { factor: run.final.factor, sides: run.final.sides },
+      safeguards: run.safeguards,
+    },
   });
-  const separate = core !== withTopics;
-  const gaussianTasks = [gaussianTask(core, 'Gaussian')];
-  if (separate) gaussianTasks.push(gaussianTask(withTopics, 'GaussianCoreWithTopics'));
-  const gaussianScoresOf = (yield {
+  const gaussianTasks = [gaussianTask(core, 'Gaussian', coreFinalNumRatings)];
+  if (separate) {
+    gaussianTasks.push(gaussianTask(withTopics, 'GaussianCoreWithTopics', finalNumRatings));
+  }
+  const gaussians = (yield {
     name: 'Gaussian scorers',
     tasks: gaussianTasks,
-  }) as GaussianScores[];
+  }) as (GaussianScores & NoteStatuses)[];
 
-  const statusesOf = (
-    run: MfRun,
-    counts: Int32Array,
-    rules: ScorerRules,
-    pseudoRaters: boolean,
-    scored: Uint8Array,
-  ): ScorerStatuses => ({
-    ...applyStatusRules(input, counts, run.final, run.safeguards, {
-      rules,
-      scores: pseudoRaters ? run.final : { ...run.final, interceptMax: undefined },
-    }),
-    scored,
-  });
-  const gaussianOf = (
-    scores: GaussianScores,
-    run: MfRun,
-    counts: Int32Array,
-    scored: Uint8Array,
-  ): GaussianScores & ScorerStatuses => {
-    const statuses = applyStatusRules(input, counts, run.final, run.safeguards, {
-      rules: GAUSSIAN_RULES,
-      scores: { ...scores, factor: run.final.factor, interceptMax: undefined },
-    });
-    return { ...scores, ...statuses, scored };
-  };
-  const gaussian = gaussianOf(gaussianScoresOf[0], core, coreFinalNumRatings, coreScored);
-  const gaussianCoreWithTopics = separate
-    ? gaussianOf(gaussianScoresOf[1], withTopics, finalNumRatings, rated)
-    : { ...gaussian, scored: rated };
+  const gaussian = { ...gaussians[0], scored: coreScored };
   const runs: ModelRuns = {
     topics,
     excluded,
     finalInput,
     finalNumRatings,
-    core: { ...core, ...statusesOf(core, coreFinalNumRatings, CORE_RULES, true, coreScored) },
-    coreWithTopics: {
-      ...withTopics,
-      ...statusesOf(withTopics, finalNumRatings, CORE_WITH_TOPICS_RULES, true, rated),
-    },
-    expansion: statusesOf(withTopics, finalNumRatings, EXPANSION_RULES, false, rated),
-    expansionPlus: statusesOf(
-      withTopics,
-      finalNumRatings,
-      EXPANSION_PLUS_RULES,
-      false,
-      new Uint8Array(noteCount).fill(1),
-    ),
+    core: { ...core, ...coreStatuses, scored: coreScored },
+    coreWithTopics: { ...withTopics, ...withTopicsStatuses[0], scored: rated },
+    expansion: { ...withTopicsStatuses[1], scored: rated },
+    expansionPlus: { ...withTopicsStatuses[2], scored: new Uint8Array(noteCount).fill(1) },
     gaussian,
-    gaussianCoreWithTopics,
+    gaussianCoreWithTopics: separate
+      ? { ...gaussians[1], scored: rated }
+      : { ...gaussian, scored: rated },
   };
-  step('status rules of every scorer');
   return runs;
 }

@@ -7,7 +7,13 @@ import {
 } from '../lib/post-selection-similarity';
 import { quasiCliqueMembers } from '../lib/quasi-cliques';
 import { prescore, type PrescoringResult } from '../lib/prescoring';
-import { noteSafeguards, type NoteSafeguards } from '../lib/scorer-models';
+import {
+  applyStatusRules,
+  noteSafeguards,
+  type NoteSafeguards,
+  type NoteStatuses,
+} from '../lib/scorer-models';
+import type { ScorerRules } from '../lib/status-rules';
 import type { ScoringInput } from '../lib/scoring-input';
 
 /**
@@ -35,6 +41,8 @@ export type ScoringTask =
       readonly excluded: ExcludedRaters;
       readonly seed: number;
       readonly fit: FitOptions | undefined;
+      /** The scorers whose §5.3 statuses this fit decides, each with its rules. */
+      readonly statusRules: readonly StatusRules[];
     }
   | {
       readonly kind: 'gaussian';
@@ -43,14 +51,30 @@ export type ScoringTask =
       readonly selection: Int32Array;
       readonly raterFactor: Float64Array;
       readonly excluded: ExcludedRaters;
+      /** What the Gaussian rules read besides the scores: the MF scorer's fit it rides on. */
+      readonly rulesInput: GaussianRulesInput;
     };
+
+/** A scorer's rules, and whether its scores carry the pseudo-rater bound (rule 4). */
+export interface StatusRules {
+  readonly rules: ScorerRules;
+  readonly pseudoRaters: boolean;
+}
+
+/** The Gaussian scorer's rules read the final fit's factor and side counts and its safeguards. */
+export interface GaussianRulesInput {
+  readonly rules: ScorerRules;
+  readonly numRatings: Int32Array;
+  readonly final: Pick<FinalScoringResult, 'factor' | 'sides'>;
+  readonly safeguards: NoteSafeguards | undefined;
+}
 
 /** What each kind of task returns. */
 export interface ScoringTaskResults {
   'post-selection-similarity': PostSelectionSimilarity;
   'quasi-cliques': Uint8Array;
   'scorer-fit': ScorerFit;
-  gaussian: GaussianScores;
+  gaussian: GaussianScores & NoteStatuses;
 }
 
 /** Tasks that do not depend on each other, under a name for the benchmark's stage table. */
@@ -79,8 +103,27 @@ export function runScoringTask(
     case 'scorer-fit':
       return fitScorer(task, onStepDone);
     case 'gaussian':
-      return gaussianScores(task.input, task.selection, task.raterFactor, task.excluded);
+      return gaussianWithStatuses(task);
   }
+}
+
+function gaussianWithStatuses(
+  task: Extract<ScoringTask, { kind: 'gaussian' }>,
+): GaussianScores & NoteStatuses {
+  const scores = gaussianScores(task.input, task.selection, task.raterFactor, task.excluded);
+  const { rules, numRatings, final, safeguards } = task.rulesInput;
+  const ruled = { ...scores, factor: final.factor, interceptMax: undefined };
+  const statuses = applyStatusRules(
+    task.input,
+    numRatings,
+    { ...ruled, sides: final.sides },
+    safeguards,
+    {
+      rules,
+      scores: ruled,
+    },
+  );
+  return { ...scores, ...statuses };
 }
 
 /** Drives `steps` in this thread, one task after the other (a scorer's fit reports its own steps). */
@@ -102,12 +145,14 @@ export interface ScorerFit {
   readonly prescoring: PrescoringResult;
   readonly final: FinalScoringResult;
   readonly safeguards: NoteSafeguards | undefined;
+  /** Per entry of the task's `statusRules`, in its order. */
+  readonly statuses: readonly NoteStatuses[];
 }
 
 /**
- * Prescoring, final scoring and the note safeguards of one scorer in one task: each reads only
- * the scorer's own fit, so the second thread works on the other scorer meanwhile instead of
- * waiting for this thread to finish both final scorings in turn.
+ * Prescoring, final scoring, the note safeguards and the status rules of one scorer in one task:
+ * each reads only the scorer's own fit, so the second thread works on the other scorer
+ * meanwhile instead of waiting for this thread to finish both final scorings in turn.
  */
 function fitScorer(
   task: Extract<ScoringTask, { kind: 'scorer-fit' }>,
@@ -122,5 +167,13 @@ function fitScorer(
   onStepDone?.(`${task.name} final scoring + pseudo-raters + baseline passes`);
   const safeguards = noteSafeguards(task.finalInput, prescoring, final);
   onStepDone?.(`${task.name} tag, incorrect and low-diligence filters`);
-  return { prescoring, final, safeguards };
+  // The rules read notes' columns only, which every slice of the input shares.
+  const statuses = task.statusRules.map(({ rules, pseudoRaters }) =>
+    applyStatusRules(task.finalInput, task.finalNumRatings, final, safeguards, {
+      rules,
+      scores: pseudoRaters ? final : { ...final, interceptMax: undefined },
+    }),
+  );
+  onStepDone?.(`${task.name} status rules`);
+  return { prescoring, final, safeguards, statuses };
 }
