@@ -11,7 +11,11 @@ import { harassmentConsensus, type HarassmentConsensus } from './harassment-cons
 import { incorrectPropensity } from './incorrect-filter';
 import { fitLowDiligence, type LowDiligenceModel } from './low-diligence';
 import { NoteStatus } from './note-status';
-import { penalisedHelpfulness, raterAgreement, type RaterHelpfulness } from './rater-helpfulness';
+import {
+  penalisedHelpfulness,
+  helpfulnessCounts,
+  type RaterHelpfulness,
+} from './rater-helpfulness';
 import { filterRatingsForTraining, ratingsKept } from './rating-filters';
 import { buildRatingMatrix, raterSubMatrix, type RatingMatrix } from './rating-matrix';
 import type { ScoringInput } from './scoring-input';
@@ -98,8 +102,8 @@ export function prescore(
     });
   }
   // The penalty of §5.1 step 6 changes only the threshold: the counts are made once.
-  const agreement = raterAgreement(input, training, provisional, first.parameters.noteIntercept);
-  let helpfulness = penalisedHelpfulness(agreement);
+  const counts = helpfulnessCounts(input, training, provisional, first.parameters.noteIntercept);
+  let helpfulness = penalisedHelpfulness(counts);
   options.onStepDone?.('helpfulness');
   let harassment: HarassmentConsensus | undefined;
   if (input.tagsKnown) {
@@ -109,7 +113,7 @@ export function prescore(
       helpfulness.aboveHelpfulnessThreshold,
       first.parameters,
     );
-    helpfulness = penalisedHelpfulness(agreement, harassment.penalty);
+    helpfulness = penalisedHelpfulness(counts, harassment.penalty);
     options.onStepDone?.('harassment-consensus');
   }
 

@@ -1,12 +1,12 @@
 import { NoteStatus } from './note-status';
-import { penalisedHelpfulness, raterAgreement } from './rater-helpfulness';
+import { penalisedHelpfulness, helpfulnessCounts } from './rater-helpfulness';
 import { HelpfulnessLevel, ScoringInputBuilder } from './scoring-input';
 
 const { Helpful, NotHelpful, SomewhatHelpful } = HelpfulnessLevel;
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
 
-describe('raterAgreement and penalisedHelpfulness', () => {
+describe('helpfulnessCounts and penalisedHelpfulness', () => {
   // Three CRH notes and one CRNH note; rater "agrees" matches all four, "mixed" two of four.
   const builder = new ScoringInputBuilder();
   const levels: Record<string, HelpfulnessLevel[]> = {
@@ -22,25 +22,25 @@ describe('raterAgreement and penalisedHelpfulness', () => {
   const { CurrentlyRatedHelpful: crh, CurrentlyRatedNotHelpful: crnh } = NoteStatus;
   const provisional = Uint8Array.from(input.noteIds, (id) => (id === 'n3' ? crnh : crh));
   const all = Int32Array.from(input.ratingNote.keys());
-  const agreement = raterAgreement(input, all, provisional, new Float64Array(4).fill(NaN));
+  const counts = helpfulnessCounts(input, all, provisional, new Float64Array(4).fill(NaN));
   const index = (id: string): number => input.participantIds.indexOf(id);
 
   it('counts valid and agreeing ratings once, SOMEWHAT_HELPFUL left out', () => {
-    expect(agreement.validRatings[index('agrees')]).toBe(4);
-    expect(agreement.agreeingRatings[index('agrees')]).toBe(4);
-    expect(agreement.agreeingRatings[index('mixed')]).toBe(2);
-    expect(agreement.validRatings[index('neutral')]).toBe(0);
+    expect(counts.validRatings[index('agrees')]).toBe(4);
+    expect(counts.agreeingRatings[index('agrees')]).toBe(4);
+    expect(counts.agreeingRatings[index('mixed')]).toBe(2);
+    expect(counts.validRatings[index('neutral')]).toBe(0);
   });
 
   it('applies the harassment penalty to the same counts', () => {
-    const plain = penalisedHelpfulness(agreement);
+    const plain = penalisedHelpfulness(counts);
     expect(Array.from(input.participantIds, (_, u) => plain.aboveHelpfulnessThreshold[u])).toEqual(
       input.participantIds.map((id) => (id === 'agrees' ? 1 : 0)),
     );
     // (4 − 1.5) / 4 = 0.625 < 0.66: the penalty alone drops the rater.
     const penalty = new Float64Array(input.participantIds.length);
     penalty[index('agrees')] = 1.5;
-    const penalised = penalisedHelpfulness(agreement, penalty);
+    const penalised = penalisedHelpfulness(counts, penalty);
     expect(penalised.aboveHelpfulnessThreshold[index('agrees')]).toBe(0);
     expect(penalised.agreeRatio).toBe(plain.agreeRatio);
     expect(penalised.harassmentPenalty).toBe(penalty);

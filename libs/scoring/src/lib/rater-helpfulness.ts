@@ -72,7 +72,7 @@ function keepEarliest(
 }
 
 /** The part of §5.1 step 5 the harassment penalty does not change, per participant. */
-export type RaterAgreement = Omit<
+export type HelpfulnessCounts = Omit<
   RaterHelpfulness,
   'harassmentPenalty' | 'aboveHelpfulnessThreshold'
 > & {
@@ -86,12 +86,12 @@ export type RaterAgreement = Omit<
  * rating agrees when it is HELPFUL on a CRH note or NOT_HELPFUL on a CRNH note. Prescoring reads
  * these twice, without and with the harassment penalty (`penalisedHelpfulness`): one count.
  */
-export function raterAgreement(
+export function helpfulnessCounts(
   input: ScoringInput,
   selection: Int32Array,
   provisional: Uint8Array,
   firstRoundIntercept: Float64Array,
-): RaterAgreement {
+): HelpfulnessCounts {
   const participants = input.participantIds.length;
   const validRatings = new Int32Array(participants);
   const agreeingRatings = new Int32Array(participants);
@@ -149,14 +149,14 @@ export function raterAgreement(
 }
 
 /**
- * §5.1 step 5's `aboveHelpfulnessThreshold` from the agreement: author clause, agreement ≥ 0.66
+ * §5.1 step 5's `aboveHelpfulnessThreshold` from the counts: author clause, agreement ≥ 0.66
  * and, with the harassment penalty of §5.1 step 6 (0 without it), (agree − penalty)/valid ≥ 0.66.
  */
 export function penalisedHelpfulness(
-  agreement: RaterAgreement,
-  harassmentPenalty: Float64Array = new Float64Array(agreement.validRatings.length),
+  counts: HelpfulnessCounts,
+  harassmentPenalty: Float64Array = new Float64Array(counts.validRatings.length),
 ): RaterHelpfulness {
-  const { validRatings, agreeingRatings, agreeRatio, authorOk } = agreement;
+  const { validRatings, agreeingRatings, agreeRatio, authorOk } = counts;
   const aboveHelpfulnessThreshold = new Uint8Array(validRatings.length);
   for (let u = 0; u < validRatings.length; u++) {
     // Raters without a valid rating are excluded: NaN ≥ 0.66 is false.
@@ -173,8 +173,8 @@ export function penalisedHelpfulness(
     agreeingRatings,
     agreeRatio,
     harassmentPenalty,
-    crhCrnhRatioDifference: agreement.crhCrnhRatioDifference,
-    meanNoteScore: agreement.meanNoteScore,
+    crhCrnhRatioDifference: counts.crhCrnhRatioDifference,
+    meanNoteScore: counts.meanNoteScore,
     aboveHelpfulnessThreshold,
   };
 }
