@@ -156,7 +156,8 @@ export function penalisedHelpfulness(
   counts: HelpfulnessCounts,
   harassmentPenalty: Float64Array = new Float64Array(counts.validRatings.length),
 ): RaterHelpfulness {
-  const { validRatings, agreeingRatings, agreeRatio, authorOk } = counts;
+  const { authorOk, ...figures } = counts;
+  const { validRatings, agreeingRatings, agreeRatio } = figures;
   const aboveHelpfulnessThreshold = new Uint8Array(validRatings.length);
   for (let u = 0; u < validRatings.length; u++) {
     // Raters without a valid rating are excluded: NaN ≥ 0.66 is false.
@@ -168,13 +169,5 @@ export function penalisedHelpfulness(
         ? 1
         : 0;
   }
-  return {
-    validRatings,
-    agreeingRatings,
-    agreeRatio,
-    harassmentPenalty,
-    crhCrnhRatioDifference: counts.crhCrnhRatioDifference,
-    meanNoteScore: counts.meanNoteScore,
-    aboveHelpfulnessThreshold,
-  };
+  return { ...figures, harassmentPenalty, aboveHelpfulnessThreshold };
 }
