@@ -13,7 +13,6 @@ import {
   type LogisticParameters,
 } from './logistic-factorization';
 import type { MfParameters } from './matrix-factorization';
-import { refineSelection } from './rating-filters';
 import { RatingTag, tagMask, NOT_HELPFUL_TAGS_MASK } from './rating-tags';
 import { HelpfulnessLevel, type ScoringInput } from './scoring-input';
 
@@ -45,16 +44,24 @@ export function harassmentConsensus(
 ): HarassmentConsensus {
   const noteCount = input.noteIds.length;
   const penalty = new Float64Array(input.participantIds.length);
-  const modelled = refineSelection(selection, (i) => {
-    if (helpful[input.ratingRater[i]] !== 1) return false;
+  // A plain loop with the imports read once (each is a getter call under tsx's CommonJS).
+  const { Helpful, NotHelpful } = HelpfulnessLevel;
+  const notHelpfulTags = NOT_HELPFUL_TAGS_MASK;
+  const kept = new Int32Array(selection.length);
+  let count = 0;
+  for (const i of selection) {
+    if (helpful[input.ratingRater[i]] !== 1) continue;
     const tags = input.ratingTags[i];
-    return (
+    const level = input.ratingLevel[i];
+    if (
       (tags & HARASSMENT) !== 0 ||
-      input.ratingLevel[i] === HelpfulnessLevel.Helpful ||
-      (input.ratingLevel[i] === HelpfulnessLevel.NotHelpful &&
-        (tags & NOT_HELPFUL_TAGS_MASK) === OTHER)
-    );
-  });
+      level === Helpful ||
+      (level === NotHelpful && (tags & notHelpfulTags) === OTHER)
+    ) {
+      kept[count++] = i;
+    }
+  }
+  const modelled = kept.slice(0, count);
   const label = new Uint8Array(modelled.length);
   let positives = 0;
   for (let k = 0; k < modelled.length; k++) {
@@ -98,14 +105,12 @@ export function harassmentConsensus(
   for (let n = 0; n < noteCount; n++) {
     if (data.noteStart[n] !== data.noteStart[n + 1]) noteIntercept[n] = p.noteIntercept[n];
   }
+  const threshold = HARASSMENT_INTERCEPT_THRESHOLD;
+  const multiplier = HARASSMENT_PENALTY_MULTIPLIER;
   for (const i of selection) {
     const score = noteIntercept[input.ratingNote[i]];
-    if (
-      score >= HARASSMENT_INTERCEPT_THRESHOLD &&
-      input.ratingLevel[i] === HelpfulnessLevel.Helpful
-    ) {
-      penalty[input.ratingRater[i]] +=
-        (HARASSMENT_PENALTY_MULTIPLIER * score) / HARASSMENT_INTERCEPT_THRESHOLD;
+    if (score >= threshold && input.ratingLevel[i] === Helpful) {
+      penalty[input.ratingRater[i]] += (multiplier * score) / threshold;
     }
   }
   return { noteIntercept, penalty, sweeps };
