@@ -10,6 +10,8 @@ module.exports = {
   // so that a busy machine (a full `npm test`, a benchmark beside it) never fails a passing test.
   // Set no shorter limit in a project's config or a test.
   testTimeout: 10 * 60_000,
+  // `--shard` (npm test splits the longest projects) by recorded duration, not by file name.
+  testSequencer: require.resolve('./tools/scripts/lib/duration-sequencer.cjs'),
   transform: {
     '^.+\\.[tj]s$': [
       '@swc/jest',

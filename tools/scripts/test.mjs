@@ -5,22 +5,26 @@
 // non-zero on any failure.
 //
 // The two passes are not run one after the other: every Jest run of both (a project in a pass,
-// or a shard of one) is a job, and a few slots take the jobs longest first (SLOWEST_FIRST), so
-// that the machine never waits on one long run at the end of a pass while the other core idles.
-// Each job has its own database and queue prefix (its Jest global setup), so jobs never share
-// data.
+// or a shard of one) is a job, and a few slots take the jobs longest first, by the durations
+// recorded in tools/scripts/test-durations.json, so that the machine never waits on one long run
+// at the end while the other core idles. The shards are split by the same durations
+// (lib/duration-sequencer.cjs). Each job has its own database and queue prefix (its Jest global
+// setup), so jobs never share data.
 //
 // Options: `-p`/`--projects a,b` picks projects; `--parallel N` sets the slots (default: the
 // cores plus one, as the suites spend part of their time waiting on processes and the
-// database); anything else goes to every Jest run (`--testPathPatterns notes`).
+// database); `--record-durations` writes each file's duration in this run into
+// test-durations.json (run it whole, on a quiet machine, after moving time between files);
+// anything else goes to every Jest run (`--testPathPatterns notes`).
 // BRIDGENOTES_MODE=server runs the server pass only; BRIDGENOTES_MODE=embedded the embedded
 // pass only, which needs no PostgreSQL or Redis at all.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 import { runPool } from './lib/job-pool.mjs';
+import durations from './lib/test-durations.cjs';
 import {
   configuredEnvironment,
   ensureDependencies,
@@ -57,14 +61,6 @@ const SERVER_PASS_ONLY = [
 ];
 
 /**
- * The projects whose runs are the longest, longest first (main's runner, 2026-12-04, server pass
- * at load 8–15: `api` 19 min, `api-e2e` 15.5, `worker` and `scoring` 2.5, `scoring-store` 1, the
- * rest under a minute each); the others follow. A slot takes the next job in this order, so the
- * long runs start at once.
- */
-const SLOWEST_FIRST = ['api-e2e', 'api', 'worker', 'scoring', 'scoring-store', 'embedded'];
-
-/**
  * Projects whose suites are split over several Jest runs (`--shard`), each a job of its own with
  * its own database: one run of all their suites one after the other would outlast everything
  * else put together.
@@ -77,7 +73,7 @@ if (requestedMode === 'server') passes.embedded = false;
 else if (requestedMode === 'embedded') passes.server = false;
 else if (requestedMode) fail(`BRIDGENOTES_MODE must be embedded or server, not "${requestedMode}"`);
 
-const { requested, slots, jestArguments } = testArguments(process.argv.slice(2));
+const { requested, slots, recordDurations, jestArguments } = testArguments(process.argv.slice(2));
 
 let env;
 if (passes.server) {
@@ -107,10 +103,6 @@ const projects = ['apps', 'libs']
 for (const name of requested) {
   if (!projects.some((project) => project.name === name)) fail(`No project ${name} has tests`);
 }
-const rank = (name) =>
-  SLOWEST_FIRST.includes(name) ? SLOWEST_FIRST.indexOf(name) : SLOWEST_FIRST.length;
-projects.sort((a, b) => rank(a.name) - rank(b.name));
-
 let passed = 0;
 let failed = 0;
 let failing = false;
@@ -191,10 +183,14 @@ for (const project of projects) {
           ...jestArguments,
         ],
         results: `.jest-results-${pass}-${shard}.json`,
+        seconds: expectedSeconds(project, pass, shard, shards),
       });
     }
   }
 }
+// The build stays first; a project recorded in no run (new) goes last.
+jobs.sort((a, b) => (a.kind === 'build' ? -1 : b.kind === 'build' ? 1 : b.seconds - a.seconds));
+const recorded = { server: {}, embedded: {} };
 
 const described = passList.map(({ pass, projects: inPass }) =>
   pass === 'server'
@@ -226,6 +222,7 @@ for (const timing of timings.sort((a, b) => a.from - b.from)) {
     `  ${timing.name}: +${Math.round(timing.from / 1000)} s, ${Math.round(timing.seconds)} s`,
   );
 }
+if (recordDurations) saveDurations();
 for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failing || failed > 0 ? 1 : 0);
@@ -284,6 +281,9 @@ function collect(job, status) {
   passed += results.numPassedTests;
   failed += results.numFailedTests;
   for (const suite of results.testResults) {
+    recorded[job.pass][relative(root, suite.name)] = Math.round(
+      (suite.endTime - suite.startTime) / 1000,
+    );
     const where = `${job.pass} pass: ${relative(root, suite.name)}`;
     const tests = suite.assertionResults.filter((test) => test.status === 'failed');
     for (const test of tests) failures.push(`${where} › ${test.fullName}`);
@@ -293,14 +293,51 @@ function collect(job, status) {
 }
 
 /**
- * The projects asked for (`-p a,b`, `--projects=a`, repeatable), the slots (`--parallel N`) and
- * the rest, for Jest.
+ * The seconds a job is expected to take: its share of the project's files recorded in the pass,
+ * split as its Jest run splits them (lib/duration-sequencer.cjs).
+ */
+function expectedSeconds(project, pass, shard, shards) {
+  const files = Object.keys(durations.readDurations()[pass] ?? {})
+    .filter((path) => path.startsWith(`${project.folder}/`))
+    .map((path) => join(root, path));
+  const seconds = durations.estimates(files, pass);
+  return durations.split(files, seconds, shards)[shard - 1].seconds;
+}
+
+/**
+ * Writes the durations of this run's files into test-durations.json, over those of earlier runs
+ * (a partial run refreshes its own files), and drops the files that are gone.
+ */
+function saveDurations() {
+  const saved = durations.readDurations();
+  const merged = {};
+  for (const pass of ['server', 'embedded']) {
+    const all = { ...saved[pass], ...recorded[pass] };
+    merged[pass] = Object.fromEntries(
+      Object.keys(all)
+        .filter((path) => existsSync(join(root, path)))
+        .sort()
+        .map((path) => [path, all[path]]),
+    );
+  }
+  writeFileSync(durations.DURATIONS_FILE, `${JSON.stringify(merged, null, 2)}\n`);
+  say(`Recorded the files' durations in ${relative(root, durations.DURATIONS_FILE)}`);
+}
+
+/**
+ * The projects asked for (`-p a,b`, `--projects=a`, repeatable), the slots (`--parallel N`),
+ * whether to record the durations (`--record-durations`) and the rest, for Jest.
  */
 function testArguments(args) {
   const requested = [];
   let slots = availableParallelism() + 1;
+  let recordDurations = false;
   const rest = [];
   for (let index = 0; index < args.length; index += 1) {
+    if (args[index] === '--record-durations') {
+      recordDurations = true;
+      continue;
+    }
     const [flag, inline] = args[index].split(/=(.*)/s);
     if (!['-p', '--projects', '--parallel'].includes(flag)) {
       rest.push(args[index]);
@@ -312,7 +349,7 @@ function testArguments(args) {
     else requested.push(...value.split(','));
   }
   if (!Number.isInteger(slots) || slots < 1) fail('--parallel must be a whole number from 1 up');
-  return { requested, slots, jestArguments: rest };
+  return { requested, slots, recordDurations, jestArguments: rest };
 }
 
 /** The exit status of a child (1 for a signal or a failure to start). */
