@@ -61,11 +61,12 @@ const SERVER_PASS_ONLY = [
 ];
 
 /**
- * Projects whose suites are split over several Jest runs (`--shard`), each a job of its own with
- * its own database: one run of all their suites one after the other would outlast everything
- * else put together.
+ * Projects whose suites are split over several Jest runs (`--shard`, by recorded duration), each
+ * a job of its own with its own database: one run of all their suites one after the other would
+ * outlast everything else put together. Three each: jobs of 5–10 minutes at most, so that the
+ * slots end together (with two, the last job ran on alone for minutes).
  */
-const SHARDS = { 'api-e2e': 2, api: 2 };
+const SHARDS = { 'api-e2e': 3, api: 3 };
 
 const passes = { server: true, embedded: true };
 const requestedMode = configuredEnvironment().BRIDGENOTES_MODE;
