@@ -63,8 +63,9 @@ const SERVER_PASS_ONLY = [
 /**
  * Projects whose suites are split over several Jest runs (`--shard`, by recorded duration), each
  * a job of its own with its own database: one run of all their suites one after the other would
- * outlast everything else put together. Three each: jobs of 5–10 minutes at most, so that the
- * slots end together (with two, the last job ran on alone for minutes).
+ * outlast everything else put together. Three each, so that the slots end together: `api` in
+ * 4.6–5.7 min (server) and 7.3–8.4 (embedded) at load 6–11, where two hash-split shards ran 7.4
+ * and 14 min (server), 14 and 20 (embedded) at load 13, the longer on alone at the end.
  */
 const SHARDS = { 'api-e2e': 3, api: 3 };
 
