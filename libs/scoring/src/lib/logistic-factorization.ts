@@ -1,3 +1,4 @@
+import { fastSigmoid } from './fast-math';
 import { countingSort, type ScoringInput } from './scoring-input';
 
 /**
@@ -251,7 +252,8 @@ function derivatives(
   weight: number,
   positiveWeight: number,
 ): { g: number; h: number } {
-  const s = 1 / (1 + Math.exp(-z));
+  // Once per rating per sweep: fastSigmoid, as Math.exp was most of such loops' cost (fast-math.ts).
+  const s = fastSigmoid(z);
   const curvature = s * (1 - s);
   if (label === 1) {
     scratch.g = -weight * positiveWeight * (1 - s);
