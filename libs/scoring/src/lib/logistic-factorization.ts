@@ -1,6 +1,10 @@
 import { fastSigmoid } from './fast-math';
 import { countingSort, type ScoringInput } from './scoring-input';
 
+// Bound once (see logistic-adam.ts): called through the import, the per-rating call was not
+// inlined.
+const sigmoid = fastSigmoid;
+
 /**
  * The binary tag models of §5.1 step 6 (harassment/abuse consensus) and §7.3 (low diligence):
  * a one-factor factorisation of a 0/1 label per rating with the logit
@@ -253,7 +257,7 @@ function derivatives(
   positiveWeight: number,
 ): { g: number; h: number } {
   // Once per rating per sweep: fastSigmoid, as Math.exp was most of such loops' cost (fast-math.ts).
-  const s = fastSigmoid(z);
+  const s = sigmoid(z);
   const curvature = s * (1 - s);
   if (label === 1) {
     scratch.g = -weight * positiveWeight * (1 - s);
