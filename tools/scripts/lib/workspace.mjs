@@ -1,7 +1,8 @@
 // Shared by `npm start` and `npm test`. Uses only Node's standard library: it runs before the
 // project's dependencies are installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,8 +58,17 @@ export function checkNodeVersion() {
 export function ensureDependencies() {
   checkNodeVersion();
   const marker = join(root, 'node_modules', '.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
+  // The hash of the lockfile node_modules was last found or made to match. Dates alone are not
+  // enough: a fresh checkout of the same lockfile (a clone, a git worktree sharing node_modules)
+  // has a newer lockfile than the install and would install again for nothing.
+  const installedFor = join(root, 'node_modules', '.bridgenotes-lock.sha256');
+  const lock = readFileSync(join(root, 'package-lock.json'));
+  const lockHash = createHash('sha256').update(lock).digest('hex');
+  const stale =
+    !existsSync(marker) ||
+    (existsSync(installedFor)
+      ? readFileSync(installedFor, 'utf8') !== lockHash
+      : statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs);
   if (stale) {
     // `npm install` rather than `npm ci`: npm 11's `ci` rejects a lockfile that lacks other
     // platforms' optional binaries (SWC, msgpackr), which npm itself leaves out; with the
@@ -66,6 +76,7 @@ export function ensureDependencies() {
     say('Installing dependencies…');
     run('npm', ['install', '--no-audit', '--no-fund']);
   }
+  if (stale || !existsSync(installedFor)) writeFileSync(installedFor, lockHash);
   // npm runs the generator after installing; a schema edited since needs a fresh client too.
   const client = join(root, 'libs/database/src/generated/prisma/client.ts');
   const schema = join(root, 'prisma/schema.prisma');
