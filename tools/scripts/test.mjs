@@ -142,6 +142,8 @@ if (scriptTests.length > 0 && requested.length === 0) {
 // The jobs: the builds some projects test (api-e2e runs the built apps), then one Jest run per
 // project and pass (per shard where SHARDS splits it), longest first.
 const jobs = [];
+// Read once: every job's expected seconds come from the same recorded run.
+const recordedDurations = durations.readDurations();
 const builds = new Set();
 for (const project of projects) {
   for (const dependency of project.builds) {
@@ -299,10 +301,10 @@ function collect(job, status) {
  * split as its Jest run splits them (lib/duration-sequencer.cjs).
  */
 function expectedSeconds(project, pass, shard, shards) {
-  const files = Object.keys(durations.readDurations()[pass] ?? {})
+  const files = Object.keys(recordedDurations[pass] ?? {})
     .filter((path) => path.startsWith(`${project.folder}/`))
     .map((path) => join(root, path));
-  const seconds = durations.estimates(files, pass);
+  const seconds = durations.estimates(files, pass, recordedDurations);
   return durations.split(files, seconds, shards)[shard - 1].seconds;
 }
 
