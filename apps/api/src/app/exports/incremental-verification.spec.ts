@@ -10,9 +10,6 @@ import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, TestCommunity } from '../../testing/members';
 import { publishIncrementalRun, publishScoringRun } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
-
-/** Scoring runs and a full verification take seconds each on a shared machine. */
-const SLOW = 300_000;
 const RESCORED_NOTES = 12;
 const HOUR = 3_600_000;
 
@@ -74,230 +71,200 @@ describe('verification of an incremental run', () => {
             AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = n.id)
           ORDER BY 1 LIMIT 6) r`;
     incrementalRunId = await publishIncrementalRun(prisma, community.id, start + 60_000);
-  }, SLOW);
+  });
 
   afterAll(async () => {
     await app.close();
     await prisma.$disconnect();
   });
 
-  it(
-    'exports the base run frozen raters and recomputes both runs equal',
-    async () => {
-      const runs = await prisma.scoringRun.findMany({
-        where: { communityId: community.id },
-        orderBy: { requestedAt: 'asc' },
-      });
-      expect(runs.map(({ kind, regime }) => [kind, regime])).toEqual([
-        ['FULL', 'core'],
-        ['FULL', 'core'],
-        ['INCREMENTAL', 'core'],
-      ]);
-      const frozen = await request(app.getHttpServer())
-        .get(`/communities/${community.slug}/export/frozen-raters`)
-        .expect(200);
-      const [record] = frozen.text
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line));
-      expect(record).toMatchObject({ runId: fullRunId, changedThrough: expect.any(String) });
+  it('exports the base run frozen raters and recomputes both runs equal', async () => {
+    const runs = await prisma.scoringRun.findMany({
+      where: { communityId: community.id },
+      orderBy: { requestedAt: 'asc' },
+    });
+    expect(runs.map(({ kind, regime }) => [kind, regime])).toEqual([
+      ['FULL', 'core'],
+      ['FULL', 'core'],
+      ['INCREMENTAL', 'core'],
+    ]);
+    const frozen = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/export/frozen-raters`)
+      .expect(200);
+    const [record] = frozen.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(record).toMatchObject({ runId: fullRunId, changedThrough: expect.any(String) });
 
-      // The rated notes, and any held at NMR (rescored as time passes).
-      const rescored = await prisma.note.count({ where: { scoredRunId: incrementalRunId } });
-      const notes = await prisma.note.count({ where: { communityId: community.id } });
-      expect(rescored).toBeGreaterThanOrEqual(RESCORED_NOTES);
-      // Not trivial either: the base run started the rescored notes from histories, not none.
-      const kept = await prisma.scoringBaseHistory.findMany({ where: { runId: fullRunId } });
-      expect(kept).toHaveLength(rescored);
-      expect(kept.every(({ statusHistory }) => statusHistory !== null)).toBe(true);
+    // The rated notes, and any held at NMR (rescored as time passes).
+    const rescored = await prisma.note.count({ where: { scoredRunId: incrementalRunId } });
+    const notes = await prisma.note.count({ where: { communityId: community.id } });
+    expect(rescored).toBeGreaterThanOrEqual(RESCORED_NOTES);
+    // Not trivial either: the base run started the rescored notes from histories, not none.
+    const kept = await prisma.scoringBaseHistory.findMany({ where: { runId: fullRunId } });
+    expect(kept).toHaveLength(rescored);
+    expect(kept.every(({ statusHistory }) => statusHistory !== null)).toBe(true);
 
+    const report = await verify();
+    expect(findings(report)).toEqual([]);
+    // Not vacuous: every rescored note was recomputed against the frozen raters, and the base
+    // run's notes and standings against its recomputation.
+    expect(report.run).toMatchObject({
+      id: incrementalRunId,
+      recomputed: true,
+      notesCompared: rescored,
+      base: { id: fullRunId, recomputed: true, notesCompared: notes - rescored },
+    });
+    expect(report.run?.standingsCompared).toBeGreaterThan(100);
+  });
+
+  it('finds a tampered status of the incremental run', async () => {
+    const note = await prisma.note.findFirstOrThrow({
+      where: { scoredRunId: incrementalRunId },
+      orderBy: { id: 'asc' },
+    });
+    const other = otherStatus(note.status);
+    await prisma.note.update({ where: { id: note.id }, data: { status: other } });
+    try {
       const report = await verify();
-      expect(findings(report)).toEqual([]);
-      // Not vacuous: every rescored note was recomputed against the frozen raters, and the base
-      // run's notes and standings against its recomputation.
-      expect(report.run).toMatchObject({
-        id: incrementalRunId,
-        recomputed: true,
-        notesCompared: rescored,
-        base: { id: fullRunId, recomputed: true, notesCompared: notes - rescored },
-      });
-      expect(report.run?.standingsCompared).toBeGreaterThan(100);
-    },
-    SLOW,
-  );
+      expect(findings(report)).toEqual([
+        expect.objectContaining({ code: 'STATUS_MISMATCH', subject: `note ${note.id}` }),
+      ]);
+    } finally {
+      await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
+    }
+  });
 
-  it(
-    'finds a tampered status of the incremental run',
-    async () => {
-      const note = await prisma.note.findFirstOrThrow({
-        where: { scoredRunId: incrementalRunId },
-        orderBy: { id: 'asc' },
-      });
-      const other = otherStatus(note.status);
-      await prisma.note.update({ where: { id: note.id }, data: { status: other } });
-      try {
-        const report = await verify();
-        expect(findings(report)).toEqual([
-          expect.objectContaining({ code: 'STATUS_MISMATCH', subject: `note ${note.id}` }),
-        ]);
-      } finally {
-        await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
-      }
-    },
-    SLOW,
-  );
-
-  it(
-    "finds the incremental run's status counts that are not the community's",
-    async () => {
-      const run = await prisma.scoringRun.findUniqueOrThrow({ where: { id: incrementalRunId } });
-      const counts = run.statusCounts as Record<string, number>;
+  it("finds the incremental run's status counts that are not the community's", async () => {
+    const run = await prisma.scoringRun.findUniqueOrThrow({ where: { id: incrementalRunId } });
+    const counts = run.statusCounts as Record<string, number>;
+    await prisma.scoringRun.update({
+      where: { id: incrementalRunId },
+      data: {
+        statusCounts: {
+          ...counts,
+          CURRENTLY_RATED_HELPFUL: (counts['CURRENTLY_RATED_HELPFUL'] ?? 0) + 1,
+          NEEDS_MORE_RATINGS: (counts['NEEDS_MORE_RATINGS'] ?? 0) - 1,
+        },
+      },
+    });
+    try {
+      expect(findings(await verify())).toEqual([
+        expect.objectContaining({
+          code: 'RUN_COUNTS_MISMATCH',
+          subject: `run ${incrementalRunId}`,
+        }),
+      ]);
+    } finally {
       await prisma.scoringRun.update({
         where: { id: incrementalRunId },
-        data: {
-          statusCounts: {
-            ...counts,
-            CURRENTLY_RATED_HELPFUL: (counts['CURRENTLY_RATED_HELPFUL'] ?? 0) + 1,
-            NEEDS_MORE_RATINGS: (counts['NEEDS_MORE_RATINGS'] ?? 0) - 1,
-          },
-        },
+        data: { statusCounts: counts },
       });
-      try {
-        expect(findings(await verify())).toEqual([
-          expect.objectContaining({
-            code: 'RUN_COUNTS_MISMATCH',
-            subject: `run ${incrementalRunId}`,
-          }),
-        ]);
-      } finally {
-        await prisma.scoringRun.update({
-          where: { id: incrementalRunId },
-          data: { statusCounts: counts },
-        });
-      }
-    },
-    SLOW,
-  );
+    }
+  });
 
-  it(
-    "finds a base run's status change that its recomputation does not give",
-    async () => {
-      const change = await prisma.noteStatusChange.findFirstOrThrow({
-        where: { runId: fullRunId },
-        orderBy: { id: 'asc' },
+  it("finds a base run's status change that its recomputation does not give", async () => {
+    const change = await prisma.noteStatusChange.findFirstOrThrow({
+      where: { runId: fullRunId },
+      orderBy: { id: 'asc' },
+    });
+    const other = otherStatus(change.next);
+    await prisma.noteStatusChange.update({ where: { id: change.id }, data: { next: other } });
+    try {
+      const report = await verify();
+      expect(findings(report)).toContainEqual(
+        expect.objectContaining({
+          code: 'STATUS_HISTORY_MISMATCH',
+          subject: `note ${change.noteId}`,
+          message: expect.stringContaining(`after run ${fullRunId}`),
+        }),
+      );
+      expect(report.verdict).toBe('DISCREPANCIES');
+    } finally {
+      await prisma.noteStatusChange.update({
+        where: { id: change.id },
+        data: { next: change.next },
       });
-      const other = otherStatus(change.next);
-      await prisma.noteStatusChange.update({ where: { id: change.id }, data: { next: other } });
-      try {
-        const report = await verify();
-        expect(findings(report)).toContainEqual(
-          expect.objectContaining({
-            code: 'STATUS_HISTORY_MISMATCH',
-            subject: `note ${change.noteId}`,
-            message: expect.stringContaining(`after run ${fullRunId}`),
-          }),
-        );
-        expect(report.verdict).toBe('DISCREPANCIES');
-      } finally {
-        await prisma.noteStatusChange.update({
-          where: { id: change.id },
-          data: { next: change.next },
-        });
-      }
-    },
-    SLOW,
-  );
+    }
+  });
 
-  it(
-    'finds frozen rater parameters the base run does not give',
-    async () => {
-      const stored = await prisma.scoringRunRaters.findUniqueOrThrow({
-        where: { runId: fullRunId },
-      });
-      const frozen = decodeFrozenRaters(stored.state);
-      const factor = Float64Array.from(frozen.raterFactor);
-      const rater = factor.findIndex((value) => !Number.isNaN(value));
-      factor[rater] = (factor[rater] as number) + 0.5;
+  it('finds frozen rater parameters the base run does not give', async () => {
+    const stored = await prisma.scoringRunRaters.findUniqueOrThrow({
+      where: { runId: fullRunId },
+    });
+    const frozen = decodeFrozenRaters(stored.state);
+    const factor = Float64Array.from(frozen.raterFactor);
+    const rater = factor.findIndex((value) => !Number.isNaN(value));
+    factor[rater] = (factor[rater] as number) + 0.5;
+    await prisma.scoringRunRaters.update({
+      where: { runId: fullRunId },
+      data: { state: Buffer.from(encodeFrozenRaters({ ...frozen, raterFactor: factor })) },
+    });
+    try {
+      const report = await verify();
+      expect(findings(report)).toContainEqual(
+        expect.objectContaining({ code: 'RUN_BASE_MISMATCH', subject: `run ${fullRunId}` }),
+      );
+      expect(report.verdict).toBe('DISCREPANCIES');
+    } finally {
       await prisma.scoringRunRaters.update({
         where: { runId: fullRunId },
-        data: { state: Buffer.from(encodeFrozenRaters({ ...frozen, raterFactor: factor })) },
+        data: { state: stored.state },
       });
-      try {
-        const report = await verify();
-        expect(findings(report)).toContainEqual(
-          expect.objectContaining({ code: 'RUN_BASE_MISMATCH', subject: `run ${fullRunId}` }),
-        );
-        expect(report.verdict).toBe('DISCREPANCIES');
-      } finally {
-        await prisma.scoringRunRaters.update({
-          where: { runId: fullRunId },
-          data: { state: stored.state },
-        });
-      }
-    },
-    SLOW,
-  );
+    }
+  });
 
-  it(
-    'still rebuilds the base run after a note it read was deleted',
-    async () => {
-      // A deletion moves the note to a later change batch but leaves everything the base read.
-      const note = await prisma.note.findFirstOrThrow({
-        where: { scoredRunId: fullRunId },
-        orderBy: { id: 'desc' },
-      });
-      await prisma.$executeRaw`
+  it('still rebuilds the base run after a note it read was deleted', async () => {
+    // A deletion moves the note to a later change batch but leaves everything the base read.
+    const note = await prisma.note.findFirstOrThrow({
+      where: { scoredRunId: fullRunId },
+      orderBy: { id: 'desc' },
+    });
+    await prisma.$executeRaw`
         UPDATE notes SET deleted_at = now(), delete_proof = '{}' WHERE id = ${note.id}::uuid`;
-      const report = await verify();
-      expect(findings(report)).toEqual([]);
-      expect(report.run).toMatchObject({ recomputed: true, base: { recomputed: true } });
-    },
-    SLOW,
-  );
+    const report = await verify();
+    expect(findings(report)).toEqual([]);
+    expect(report.run).toMatchObject({ recomputed: true, base: { recomputed: true } });
+  });
 
-  it(
-    'warns when a rating the base run read was replaced since, and still recomputes the incremental run',
-    async () => {
-      // A rating of a note the incremental run did not rescore: only the base's data moved.
-      // Last in the file on purpose: its change batch cannot be put back (the trigger stamps
-      // every write), so the base run stays outdated for any test after it.
-      const [rating] = await prisma.$queryRaw<{ id: string; helpfulness: string }[]>`
+  it('warns when a rating the base run read was replaced since, and still recomputes the incremental run', async () => {
+    // A rating of a note the incremental run did not rescore: only the base's data moved.
+    // Last in the file on purpose: its change batch cannot be put back (the trigger stamps
+    // every write), so the base run stays outdated for any test after it.
+    const [rating] = await prisma.$queryRaw<{ id: string; helpfulness: string }[]>`
         SELECT r.id, r.helpfulness::text FROM ratings r JOIN notes n ON n.id = r.note_id
          WHERE n.community_id = ${community.id}::uuid AND n.scored_run_id = ${fullRunId}::uuid
          ORDER BY r.id LIMIT 1`;
-      const replaced = rating?.helpfulness === 'HELPFUL' ? 'NOT_HELPFUL' : 'HELPFUL';
-      await prisma.rating.update({
-        where: { id: rating?.id },
-        data: { helpfulness: replaced },
-      });
-      const report = await verify();
-      expect(findings(report)).toEqual([
-        expect.objectContaining({
-          code: 'RUN_BASE_OUTDATED',
-          severity: 'warning',
-          subject: `run ${fullRunId}`,
-        }),
-      ]);
-      expect(report.run).toMatchObject({
-        recomputed: true,
-        notesCompared: await prisma.note.count({ where: { scoredRunId: incrementalRunId } }),
-        base: { id: fullRunId, recomputed: false },
-      });
-    },
-    SLOW,
-  );
+    const replaced = rating?.helpfulness === 'HELPFUL' ? 'NOT_HELPFUL' : 'HELPFUL';
+    await prisma.rating.update({
+      where: { id: rating?.id },
+      data: { helpfulness: replaced },
+    });
+    const report = await verify();
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        code: 'RUN_BASE_OUTDATED',
+        severity: 'warning',
+        subject: `run ${fullRunId}`,
+      }),
+    ]);
+    expect(report.run).toMatchObject({
+      recomputed: true,
+      notesCompared: await prisma.note.count({ where: { scoredRunId: incrementalRunId } }),
+      base: { id: fullRunId, recomputed: false },
+    });
+  });
 
-  it(
-    'recomputes the notes still carrying an earlier incremental run results',
-    async () => {
-      // Other notes rated, and a second incremental run 20 minutes on: the first one's notes it
-      // does not rescore keep their results, scored against the same frozen raters.
-      const start = Date.parse(
-        (
-          await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } })
-        ).nowAt?.toISOString() ?? '',
-      );
-      await prisma.$executeRaw`
+  it('recomputes the notes still carrying an earlier incremental run results', async () => {
+    // Other notes rated, and a second incremental run 20 minutes on: the first one's notes it
+    // does not rescore keep their results, scored against the same frozen raters.
+    const start = Date.parse(
+      (
+        await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } })
+      ).nowAt?.toISOString() ?? '',
+    );
+    await prisma.$executeRaw`
         INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, client_minute, tags, proof)
         SELECT gen_random_uuid(), n.community_id, n.id, r.rater, 'NOT_HELPFUL', ${Math.floor(start / 60_000) + 2}, '{}', '{}'
           FROM (SELECT id, community_id, author_pseudonym FROM notes
@@ -307,64 +274,62 @@ describe('verification of an incremental run', () => {
             WHERE community_id = n.community_id AND rater_pseudonym <> n.author_pseudonym
               AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = n.id)
             ORDER BY 1 LIMIT 6) r`;
-      const latestRunId = await publishIncrementalRun(prisma, community.id, start + 20 * 60_000);
-      const carried = await prisma.note.findMany({
-        where: { scoredRunId: incrementalRunId },
-        orderBy: { id: 'asc' },
-      });
-      expect(carried.length).toBeGreaterThan(0);
+    const latestRunId = await publishIncrementalRun(prisma, community.id, start + 20 * 60_000);
+    const carried = await prisma.note.findMany({
+      where: { scoredRunId: incrementalRunId },
+      orderBy: { id: 'asc' },
+    });
+    expect(carried.length).toBeGreaterThan(0);
+    const report = await verify();
+    // The base stays outdated (the test before replaced one of its ratings).
+    expect(findings(report).map(({ code }) => code)).toEqual(['RUN_BASE_OUTDATED']);
+    expect(report.run).toMatchObject({
+      id: latestRunId,
+      recomputed: true,
+      intermediate: { runs: 1, notesCompared: carried.length, notesSkipped: 0 },
+    });
+
+    const [note] = carried as [(typeof carried)[number]];
+    const other = otherStatus(note.status);
+    await prisma.note.update({ where: { id: note.id }, data: { status: other } });
+    try {
+      // Scored apart from its run's other notes, the recomputation is close but not exact (the
+      // low-diligence refit): a warning. The status changes and the latest run's counts, which
+      // recorded the note's true status, make the tampering an error.
       const report = await verify();
-      // The base stays outdated (the test before replaced one of its ratings).
-      expect(findings(report).map(({ code }) => code)).toEqual(['RUN_BASE_OUTDATED']);
-      expect(report.run).toMatchObject({
-        id: latestRunId,
-        recomputed: true,
-        intermediate: { runs: 1, notesCompared: carried.length, notesSkipped: 0 },
-      });
+      expect(
+        findings(report).map(({ code, subject, severity }) => [code, subject, severity]),
+      ).toEqual([
+        ['RUN_BASE_OUTDATED', `run ${fullRunId}`, 'warning'],
+        ['STATUS_MISMATCH', `note ${note.id}`, 'warning'],
+        ['RUN_COUNTS_MISMATCH', `run ${latestRunId}`, 'error'],
+        ['STATUS_CHANGES_INCOMPLETE', `note ${note.id}`, 'error'],
+      ]);
+    } finally {
+      await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
+    }
 
-      const [note] = carried as [(typeof carried)[number]];
-      const other = otherStatus(note.status);
-      await prisma.note.update({ where: { id: note.id }, data: { status: other } });
-      try {
-        // Scored apart from its run's other notes, the recomputation is close but not exact (the
-        // low-diligence refit): a warning. The status changes and the latest run's counts, which
-        // recorded the note's true status, make the tampering an error.
-        const report = await verify();
-        expect(
-          findings(report).map(({ code, subject, severity }) => [code, subject, severity]),
-        ).toEqual([
-          ['RUN_BASE_OUTDATED', `run ${fullRunId}`, 'warning'],
-          ['STATUS_MISMATCH', `note ${note.id}`, 'warning'],
-          ['RUN_COUNTS_MISMATCH', `run ${latestRunId}`, 'error'],
-          ['STATUS_CHANGES_INCOMPLETE', `note ${note.id}`, 'error'],
-        ]);
-      } finally {
-        await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
-      }
-
-      // Rated after the latest run started: not as its run read it, so left out, with a warning.
-      const [rater] = await prisma.$queryRaw<{ rater: string }[]>`
+    // Rated after the latest run started: not as its run read it, so left out, with a warning.
+    const [rater] = await prisma.$queryRaw<{ rater: string }[]>`
         SELECT DISTINCT rater_pseudonym AS rater FROM ratings
          WHERE community_id = ${community.id}::uuid AND rater_pseudonym <> ${note.authorPseudonym}
            AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = ${note.id}::uuid)
          ORDER BY 1 LIMIT 1`;
-      await prisma.$executeRaw`
+    await prisma.$executeRaw`
         INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, client_minute, tags, proof)
         VALUES (gen_random_uuid(), ${community.id}::uuid, ${note.id}::uuid, ${rater?.rater},
                 'HELPFUL', ${Math.floor(start / 60_000) + 21}, '{}', '{}')`;
-      const later = await verify();
-      expect(
-        findings(later).map(({ code, subject, severity }) => [code, subject, severity]),
-      ).toEqual([
+    const later = await verify();
+    expect(findings(later).map(({ code, subject, severity }) => [code, subject, severity])).toEqual(
+      [
         ['RUN_BASE_OUTDATED', `run ${fullRunId}`, 'warning'],
         ['RUN_OUTDATED', `run ${incrementalRunId}`, 'warning'],
-      ]);
-      expect(later.run?.intermediate).toEqual({
-        runs: 1,
-        notesCompared: carried.length - 1,
-        notesSkipped: 1,
-      });
-    },
-    SLOW,
-  );
+      ],
+    );
+    expect(later.run?.intermediate).toEqual({
+      runs: 1,
+      notesCompared: carried.length - 1,
+      notesSkipped: 1,
+    });
+  });
 });

@@ -20,9 +20,6 @@ import { publishScoringRun } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 
 const HOUR = 3_600_000;
-/** Real proofs and scoring runs take seconds each on a shared machine. */
-const SLOW = 300_000;
-
 const note = (text: string) => ({
   post: { url: `https://example.com/standing/${encodeURIComponent(text)}` },
   classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
@@ -73,7 +70,7 @@ describe('earned standing', () => {
       await client.end();
     }
     prove = await prover(app, community);
-  }, SLOW);
+  });
 
   afterAll(async () => {
     await app.close();
@@ -127,125 +124,113 @@ describe('earned standing', () => {
     expect(stored.earnInImpact).toBe(0);
   });
 
-  it(
-    "refuses a new pseudonym's note until its rating impact reaches the earn-in, then takes it",
-    async () => {
-      // What the first run will decide, to rate a note before it is decided, as a member would.
-      const nowMs = runAt + 2 * HOUR;
-      const loaded = await new ScoringInputLoader(
-        Object.assign(new Environment(), { DATABASE_URL: currentTestRun().databaseUrl }),
-      ).load(community.id, nowMs);
-      const dryRun = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
-      const decided = loaded.input.noteIds.findIndex(
-        (_, index) =>
-          shownStatus(dryRun.finalStatus[index] as CoreStatus) === 'CURRENTLY_RATED_NOT_HELPFUL',
-      );
-      expect(decided).toBeGreaterThanOrEqual(0);
-      const target = { id: loaded.input.noteIds[decided] as string };
-      used.add(target.id);
+  it("refuses a new pseudonym's note until its rating impact reaches the earn-in, then takes it", async () => {
+    // What the first run will decide, to rate a note before it is decided, as a member would.
+    const nowMs = runAt + 2 * HOUR;
+    const loaded = await new ScoringInputLoader(
+      Object.assign(new Environment(), { DATABASE_URL: currentTestRun().databaseUrl }),
+    ).load(community.id, nowMs);
+    const dryRun = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
+    const decided = loaded.input.noteIds.findIndex(
+      (_, index) =>
+        shownStatus(dryRun.finalStatus[index] as CoreStatus) === 'CURRENTLY_RATED_NOT_HELPFUL',
+    );
+    expect(decided).toBeGreaterThanOrEqual(0);
+    const target = { id: loaded.input.noteIds[decided] as string };
+    used.add(target.id);
 
-      const rating = await prove(member, 'rating.put', `note:${target.id}`, {
-        helpfulness: 'NOT_HELPFUL',
-        tags: ['INCORRECT', 'MISSING_KEY_POINTS'],
-      });
-      // A pseudonym is the nullifier of any of the member's proofs in the community.
-      pseudonym = rating.proof.nullifier;
+    const rating = await prove(member, 'rating.put', `note:${target.id}`, {
+      helpfulness: 'NOT_HELPFUL',
+      tags: ['INCORRECT', 'MISSING_KEY_POINTS'],
+    });
+    // A pseudonym is the nullifier of any of the member's proofs in the community.
+    pseudonym = rating.proof.nullifier;
 
-      const refused = await write('before earning in', 403);
-      expect(refused.body).toMatchObject({
-        code: 'EARN_IN_REQUIRED',
-        details: { reason: 'EARN_IN', ratingImpact: 0, required: 1 },
-      });
-      expect(refused.body.message).toMatch(/Rate notes that need ratings/);
-      expect(await profile()).toMatchObject({ ratingImpact: 0, mayWrite: false, runId: null });
+    const refused = await write('before earning in', 403);
+    expect(refused.body).toMatchObject({
+      code: 'EARN_IN_REQUIRED',
+      details: { reason: 'EARN_IN', ratingImpact: 0, required: 1 },
+    });
+    expect(refused.body.message).toMatch(/Rate notes that need ratings/);
+    expect(await profile()).toMatchObject({ ratingImpact: 0, mayWrite: false, runId: null });
 
-      await request(server())
-        .put(`/communities/${community.slug}/notes/${target.id}/rating`)
-        .send(body(rating))
-        .expect(201);
-      await score();
-      expect((await prisma.note.findUniqueOrThrow({ where: { id: target.id } })).status).toBe(
-        'CURRENTLY_RATED_NOT_HELPFUL',
-      );
-      expect(await profile()).toMatchObject({
-        ratingImpact: 1,
-        successfulRatings: 1,
-        ratingCount: 1,
-        mayWrite: true,
-        writingRefusal: null,
-      });
+    await request(server())
+      .put(`/communities/${community.slug}/notes/${target.id}/rating`)
+      .send(body(rating))
+      .expect(201);
+    await score();
+    expect((await prisma.note.findUniqueOrThrow({ where: { id: target.id } })).status).toBe(
+      'CURRENTLY_RATED_NOT_HELPFUL',
+    );
+    expect(await profile()).toMatchObject({
+      ratingImpact: 1,
+      successfulRatings: 1,
+      ratingCount: 1,
+      mayWrite: true,
+      writingRefusal: null,
+    });
 
-      const written = await write('after earning in', 201);
-      expect(written.body.authorPseudonym).toBe(pseudonym);
-      const listed = await profile();
-      expect(listed.noteCount).toBe(1);
-      expect(listed.notes.map((shown: { id: string }) => shown.id)).toEqual([written.body.id]);
-    },
-    SLOW,
-  );
+    const written = await write('after earning in', 201);
+    expect(written.body.authorPseudonym).toBe(pseudonym);
+    const listed = await profile();
+    expect(listed.noteCount).toBe(1);
+    expect(listed.notes.map((shown: { id: string }) => shown.id)).toEqual([written.body.id]);
+  });
 
-  it(
-    'locks writing after 3 of the last 5 decided notes are not helpful, and lifts it when newer ones are helpful',
-    async () => {
-      expect(pseudonym).toBeDefined();
-      const notHelpful = await notesWith('CURRENTLY_RATED_NOT_HELPFUL', 3);
-      await prisma.note.updateMany({
-        where: { id: { in: notHelpful.map(({ id }) => id) } },
-        data: { authorPseudonym: pseudonym },
-      });
-      await score();
-      const locked = await profile();
-      expect(locked).toMatchObject({ notesNotHelpful: 3, recentNotHelpful: 3, mayWrite: false });
-      expect(locked.writingRefusal.code).toBe('WRITING_LOCKED');
-      const refused = await write('while locked', 403);
-      expect(refused.body).toMatchObject({
-        code: 'WRITING_LOCKED',
-        details: { reason: 'LOCKED', recentNotHelpful: 3, required: 1 },
-      });
+  it('locks writing after 3 of the last 5 decided notes are not helpful, and lifts it when newer ones are helpful', async () => {
+    expect(pseudonym).toBeDefined();
+    const notHelpful = await notesWith('CURRENTLY_RATED_NOT_HELPFUL', 3);
+    await prisma.note.updateMany({
+      where: { id: { in: notHelpful.map(({ id }) => id) } },
+      data: { authorPseudonym: pseudonym },
+    });
+    await score();
+    const locked = await profile();
+    expect(locked).toMatchObject({ notesNotHelpful: 3, recentNotHelpful: 3, mayWrite: false });
+    expect(locked.writingRefusal.code).toBe('WRITING_LOCKED');
+    const refused = await write('while locked', 403);
+    expect(refused.body).toMatchObject({
+      code: 'WRITING_LOCKED',
+      details: { reason: 'LOCKED', recentNotHelpful: 3, required: 1 },
+    });
 
-      const latest = notHelpful[notHelpful.length - 1]?.createdAt as Date;
-      const helpful = await notesWith('CURRENTLY_RATED_HELPFUL', 3, latest);
-      await prisma.note.updateMany({
-        where: { id: { in: helpful.map(({ id }) => id) } },
-        data: { authorPseudonym: pseudonym },
-      });
-      await score();
-      const lifted = await profile();
-      expect(lifted).toMatchObject({ notesHelpful: 3, recentNotHelpful: 2, mayWrite: true });
-      expect(lifted.writingImpact).toBe(0);
-      await write('after the lock lifted', 201);
-    },
-    SLOW,
-  );
+    const latest = notHelpful[notHelpful.length - 1]?.createdAt as Date;
+    const helpful = await notesWith('CURRENTLY_RATED_HELPFUL', 3, latest);
+    await prisma.note.updateMany({
+      where: { id: { in: helpful.map(({ id }) => id) } },
+      data: { authorPseudonym: pseudonym },
+    });
+    await score();
+    const lifted = await profile();
+    expect(lifted).toMatchObject({ notesHelpful: 3, recentNotHelpful: 2, mayWrite: true });
+    expect(lifted.writingImpact).toBe(0);
+    await write('after the lock lifted', 201);
+  });
 
-  it(
-    'is recomputed equal from the open data by the verifier, and a changed impact is named',
-    async () => {
-      // A run over everything, the last note included, as the next scheduled run would be.
-      await score();
-      const published = await prisma.pseudonymStanding.findMany({
-        where: { communityId: community.id },
-      });
-      // Not a trivial comparison: many pseudonyms have earned or lost impact.
-      expect(published.filter((row) => row.ratingImpact !== 0).length).toBeGreaterThan(50);
-      const report = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
-      expect(report.run).toMatchObject({ recomputed: true, standingsCompared: published.length });
-      // The synthetic notes and ratings carry no proofs (the verifier says so); nothing else may
-      // differ: the run and every standing are recomputed equal.
-      const codes = new Set(report.discrepancies.map(({ code }) => code));
-      expect(
-        [...codes].filter((code) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN'),
-      ).toEqual([]);
+  it('is recomputed equal from the open data by the verifier, and a changed impact is named', async () => {
+    // A run over everything, the last note included, as the next scheduled run would be.
+    await score();
+    const published = await prisma.pseudonymStanding.findMany({
+      where: { communityId: community.id },
+    });
+    // Not a trivial comparison: many pseudonyms have earned or lost impact.
+    expect(published.filter((row) => row.ratingImpact !== 0).length).toBeGreaterThan(50);
+    const report = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+    expect(report.run).toMatchObject({ recomputed: true, standingsCompared: published.length });
+    // The synthetic notes and ratings carry no proofs (the verifier says so); nothing else may
+    // differ: the run and every standing are recomputed equal.
+    const codes = new Set(report.discrepancies.map(({ code }) => code));
+    expect(
+      [...codes].filter((code) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN'),
+    ).toEqual([]);
 
-      await prisma.pseudonymStanding.update({
-        where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
-        data: { ratingImpact: 99 },
-      });
-      const tampered = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
-      expect(tampered.discrepancies).toContainEqual(
-        expect.objectContaining({ code: 'STANDING_MISMATCH', subject: `pseudonym ${pseudonym}` }),
-      );
-    },
-    SLOW,
-  );
+    await prisma.pseudonymStanding.update({
+      where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
+      data: { ratingImpact: 99 },
+    });
+    const tampered = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+    expect(tampered.discrepancies).toContainEqual(
+      expect.objectContaining({ code: 'STANDING_MISMATCH', subject: `pseudonym ${pseudonym}` }),
+    );
+  });
 });
