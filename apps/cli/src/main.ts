@@ -17,17 +17,13 @@
 //   request <instance URL> --community <slug> --post <url> [--json]
 import { parseArgs } from 'node:util';
 
-import {
-  identityCommand,
-  joinCommand,
-  noteCommand,
-  rateCommand,
-  requestCommand,
-} from './member-commands';
-import { compareCommand, exportCommand, scoreCommand, verifyCommand } from './audit-commands';
 import { OPTIONS } from './cli-options';
-import { ticketCommand } from './ticket-commands';
 import { UsageError } from './usage-error';
+
+// Each command loads its own module when it runs: the audit commands' scorer and verifier and the
+// member commands' prover are most of the CLI's start-up, and no command needs the others'.
+const auditCommands = () => import('./audit-commands');
+const memberCommands = () => import('./member-commands');
 
 const USAGE = `usage: bridgenotes <command> [options]
 
@@ -62,25 +58,25 @@ async function main(): Promise<number> {
   }
   switch (command) {
     case 'verify':
-      return verifyCommand(rest, values);
+      return (await auditCommands()).verifyCommand(rest, values);
     case 'export':
-      return exportCommand(rest, values);
+      return (await auditCommands()).exportCommand(rest, values);
     case 'score':
-      return scoreCommand(rest, values);
+      return (await auditCommands()).scoreCommand(rest, values);
     case 'compare':
-      return compareCommand(rest, values);
+      return (await auditCommands()).compareCommand(rest, values);
     case 'identity':
-      return identityCommand(rest, values);
+      return (await memberCommands()).identityCommand(rest, values);
     case 'join':
-      return joinCommand(rest, values);
+      return (await memberCommands()).joinCommand(rest, values);
     case 'ticket':
-      return ticketCommand(rest, values);
+      return (await import('./ticket-commands')).ticketCommand(rest, values);
     case 'note':
-      return noteCommand(rest, values);
+      return (await memberCommands()).noteCommand(rest, values);
     case 'rate':
-      return rateCommand(rest, values);
+      return (await memberCommands()).rateCommand(rest, values);
     case 'request':
-      return requestCommand(rest, values);
+      return (await memberCommands()).requestCommand(rest, values);
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;
