@@ -1,43 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { currentTestRun, PATIENCE_MS } from '@bridgenotes/testing';
+import { currentTestRun } from '@bridgenotes/testing';
+import { bridgenotes } from './support/cli';
 import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 
-const root = join(__dirname, '..', '..', '..');
 const OPERATOR_KEY = 'e2e-cli-operator-key';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run bridgenotes -- <args>`, as a member runs it (tsx over the sources). */
-function bridgenotes(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'apps/cli/src/main.ts', ...args],
-      {
-        cwd: root,
-        env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
-        timeout: PATIENCE_MS,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
 
 /**
  * The member commands of the `bridgenotes` CLI against the built API: identities made and

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium, screenshotFolder } from './support/browser';
+import { bridgenotes } from './support/cli';
 import { callApi, untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 
@@ -16,28 +17,6 @@ const docs = screenshotFolder('console');
 const OPERATOR_KEY = 'e2e-console-operator-key';
 /** The seeded demo post (prisma/seed.ts), which the demo page shows. */
 const DEMO_POST = 'https://example.com/news/2026/11/city-bridge-closed';
-
-/** `npm run bridgenotes -- <args>` (tsx over the sources), as a verifier runs it. */
-async function bridgenotes(...args: string[]): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'apps/cli/src/main.ts', ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
-        timeout: PATIENCE_MS,
-      },
-    );
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string };
-    return {
-      code: typeof failed.code === 'number' ? failed.code : -1,
-      stdout: failed.stdout ?? '',
-    };
-  }
-}
 
 /** `npm run db:seed`, exactly as `npm start` runs it, against this run's database. */
 async function seedDemo(databaseUrl: string): Promise<string> {

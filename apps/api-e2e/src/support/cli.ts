@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PATIENCE_MS } from '@bridgenotes/testing';
+
+const root = join(__dirname, '..', '..', '..', '..');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The command of package.json's `bridgenotes` script, read from it so that the suites run the
+ * CLI exactly as `npm run bridgenotes -- <args>` does (without npm's own start-up): its leading
+ * `NAME=value` words are the environment, the rest the command line.
+ */
+function bridgenotesScript(): { env: Record<string, string>; command: string; args: string[] } {
+  const script: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts
+    .bridgenotes;
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0] ?? '')) {
+    const [name, value] = (words.shift() as string).split('=');
+    env[name as string] = value as string;
+  }
+  const [command, ...args] = words;
+  if (!command) throw new Error(`package.json's bridgenotes script has no command: "${script}"`);
+  // npm runs `node` as the Node on its path: this one.
+  return { env, command: command === 'node' ? process.execPath : command, args };
+}
+
+const script = bridgenotesScript();
+
+/** `npm run bridgenotes -- <args>`, as a member or a verifier runs it; never rejects. */
+export function bridgenotes(...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      script.command,
+      [...script.args, ...args],
+      { cwd: root, env: { ...process.env, ...script.env }, timeout: PATIENCE_MS },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
