@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { createIdentity, exportIdentity } from '@bridgenotes/client';
 import { currentTestRun } from '@bridgenotes/testing';
 import { bridgenotes } from './support/cli';
 import { untilReady } from './support/http';
@@ -50,6 +51,16 @@ describe('bridgenotes member commands against a running instance', () => {
 
   const commitmentIn = (output: string) => /commitment (\d+)/.exec(output)?.[1];
 
+  /**
+   * A member's identity file as `identity create` writes it (the first case checks that command
+   * itself): written here, it spares the later cases a CLI start each.
+   */
+  async function identityFile(name: string): Promise<string> {
+    const path = join(home, name);
+    await writeFile(path, `${exportIdentity(createIdentity())}\n`, { mode: 0o600, flag: 'wx' });
+    return path;
+  }
+
   it('creates an identity readable by its owner only, refuses to overwrite it, restores it from its backup', async () => {
     const alice = join(home, 'alice');
     const created = await bridgenotes('identity', 'create', '--identity', alice);
@@ -82,10 +93,8 @@ describe('bridgenotes member commands against a running instance', () => {
       admission: 'OPEN',
       earnInImpact: 0,
     });
-    const author = join(home, `author-${slug}`);
-    const rater = join(home, `rater-${slug}`);
-    expect((await bridgenotes('identity', 'create', '--identity', author)).code).toBe(0);
-    expect((await bridgenotes('identity', 'create', '--identity', rater)).code).toBe(0);
+    const author = await identityFile(`author-${slug}`);
+    const rater = await identityFile(`rater-${slug}`);
 
     const joined = await bridgenotes('join', baseUrl, '--community', slug, '--identity', author);
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/joined .* at leaf 0/) });
@@ -193,8 +202,7 @@ describe('bridgenotes member commands against a running instance', () => {
   it('lands its writes when the proof outlasts the keep-alive connection it fetched the group on', async () => {
     const slug = `cli-ka-${randomUUID().slice(0, 8)}`;
     await operator('POST', '/communities', { slug, name: 'CLI keep-alive', admission: 'OPEN' });
-    const member = join(home, `ka-${slug}`);
-    await bridgenotes('identity', 'create', '--identity', member);
+    const member = await identityFile(`ka-${slug}`);
     expect(
       (await bridgenotes('join', baseUrl, '--community', slug, '--identity', member)).code,
     ).toBe(0);
@@ -232,8 +240,7 @@ describe('bridgenotes member commands against a running instance', () => {
     const slug = `cli-inv-${randomUUID().slice(0, 8)}`;
     await operator('POST', '/communities', { slug, name: 'CLI invites', admission: 'INVITE' });
     const { codes } = await operator('POST', `/communities/${slug}/invites`, { count: 1 });
-    const member = join(home, `invited-${slug}`);
-    await bridgenotes('identity', 'create', '--identity', member);
+    const member = await identityFile(`invited-${slug}`);
     const refused = await bridgenotes('join', baseUrl, '--community', slug, '--identity', member);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/inviteCode is required/);
@@ -259,8 +266,7 @@ describe('bridgenotes member commands against a running instance', () => {
       admission: 'OPEN',
       joinWorkDifficulty: 16,
     });
-    const member = join(home, `worker-${slug}`);
-    await bridgenotes('identity', 'create', '--identity', member);
+    const member = await identityFile(`worker-${slug}`);
     const joined = await bridgenotes('join', baseUrl, '--community', slug, '--identity', member);
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
     expect(joined.stdout).toMatch(/proof-of-work \(16 bits\)/);
@@ -300,9 +306,8 @@ describe('bridgenotes member commands against a running instance', () => {
       await writeFile(file, signed.stdout);
       return `@${file}`;
     };
-    const [first, second] = [join(home, `first-${slug}`), join(home, `second-${slug}`)];
-    await bridgenotes('identity', 'create', '--identity', first);
-    await bridgenotes('identity', 'create', '--identity', second);
+    const first = await identityFile(`first-${slug}`);
+    const second = await identityFile(`second-${slug}`);
     const join_ = (identity: string, ...extra: string[]) =>
       bridgenotes('join', baseUrl, '--community', slug, '--identity', identity, ...extra);
 
