@@ -100,6 +100,8 @@ describe('a worker killed during a scoring run', () => {
     const before = await publishedState(communityId);
     const first = startBuiltApp('worker', env);
     workers.push(first);
+    // Booted before the event is written, so the 10 ms poll below covers the run's start only.
+    await eventually(async () => expect(first.output()).toContain('Worker started'));
 
     // An accepted write's event, as the API writes it: the worker's dispatcher turns it into a job.
     await database.query(
