@@ -38,26 +38,45 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
   let moderator: Record<string, string>;
   const [author, reporter] = [createIdentity(), createIdentity()];
 
-  beforeAll(async () => {
-    await useSingleThreadedCurve();
-    instances = await startOriginAndMirror('moderation-mirror');
-    community = await communityWithMembers(instances.origin, [author, reporter]);
-    postUrl = `https://news.example/${community.slug}/doxx`;
-    const prove = await prover(instances.origin, community);
-    const written = await prove(author, 'note.create', '', {
-      post: { url: postUrl },
+  const onOrigin = () => request(instances.origin.getHttpServer());
+  const onMirror = () => request(instances.mirror.getHttpServer());
+  /** The author's note naming someone, proven and written in `target`: its id. */
+  const writeDoxx = async (target: TestCommunity, url: string): Promise<string> => {
+    const written = await (
+      await prover(instances.origin, target)
+    )(author, 'note.create', '', {
+      post: { url },
       classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
       reasons: ['MISSING_IMPORTANT_CONTEXT'],
       text: TEXT,
       sources: [SOURCE],
     });
-    noteId = (
-      await request(instances.origin.getHttpServer())
-        .post(`/communities/${community.slug}/notes`)
+    return (
+      await onOrigin()
+        .post(`/communities/${target.slug}/notes`)
         .send(provenBody(written))
         .expect(201)
     ).body.id;
-    const report = await prove(reporter, 'note.report', `note:${noteId}`, {
+  };
+  /** The mirror starts following `slug` of the origin: the mirror's id. */
+  const follow = async (slug: string): Promise<string> =>
+    (
+      await onMirror()
+        .post('/mirrors')
+        .set(operator)
+        .send({ origin: instances.originUrl, community: slug })
+        .expect(201)
+    ).body.id;
+
+  beforeAll(async () => {
+    await useSingleThreadedCurve();
+    instances = await startOriginAndMirror('moderation-mirror');
+    community = await communityWithMembers(instances.origin, [author, reporter]);
+    postUrl = `https://news.example/${community.slug}/doxx`;
+    noteId = await writeDoxx(community, postUrl);
+    const report = await (
+      await prover(instances.origin, community)
+    )(reporter, 'note.report', `note:${noteId}`, {
       reason: 'PERSONAL_DATA',
       text: '',
     });
@@ -78,8 +97,6 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
     await releaseCurve();
   });
 
-  const onOrigin = () => request(instances.origin.getHttpServer());
-  const onMirror = () => request(instances.mirror.getHttpServer());
   const act = (action: string, reasonCode: string) =>
     onOrigin()
       .post(`/communities/${community.slug}/moderation/actions`)
@@ -94,13 +111,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       .expect(200);
 
   it('mirrors the note, then its hiding and restoring from the origin’s log', async () => {
-    mirrorId = (
-      await onMirror()
-        .post('/mirrors')
-        .set(operator)
-        .send({ origin: instances.originUrl, community: community.slug })
-        .expect(201)
-    ).body.id;
+    mirrorId = await follow(community.slug);
     await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(JSON.stringify((await postOn(instances.mirror)).body)).toContain(TEXT);
 
@@ -165,21 +176,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
     // mirror record of its own and an empty copy, as a fresh instance would have (a second
     // instance would add a database and an app boot for the same pull).
     const later = await communityWithMembers(instances.origin, [author]);
-    const written = await (
-      await prover(instances.origin, later)
-    )(author, 'note.create', '', {
-      post: { url: `https://news.example/${later.slug}/doxx` },
-      classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
-      reasons: ['MISSING_IMPORTANT_CONTEXT'],
-      text: TEXT,
-      sources: [SOURCE],
-    });
-    const laterNoteId = (
-      await onOrigin()
-        .post(`/communities/${later.slug}/notes`)
-        .send(provenBody(written))
-        .expect(201)
-    ).body.id;
+    const laterNoteId = await writeDoxx(later, `https://news.example/${later.slug}/doxx`);
     for (const [action, reasonCode] of [
       ['HIDE', 'PERSONAL_DATA'],
       ['RESTORE', 'REVIEWED'],
@@ -191,14 +188,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
         .send({ action, noteId: laterNoteId, reasonCode })
         .expect(201);
     }
-    const id = (
-      await onMirror()
-        .post('/mirrors')
-        .set(operator)
-        .send({ origin: instances.originUrl, community: later.slug })
-        .expect(201)
-    ).body.id;
-    const outcome = await pullAfterEarlierWrites(instances, later.slug, id);
+    const outcome = await pullAfterEarlierWrites(instances, later.slug, await follow(later.slug));
     expect(outcome).toMatchObject({
       accepted: { notes: 1 },
       refused: 0,
