@@ -21,6 +21,7 @@ import {
   shownStatus,
   statusHistoryToJson,
   type NoteStatusHistory,
+  type SyntheticOptions,
 } from '@bridgenotes/scoring';
 import { currentTestRun } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +36,16 @@ const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
   [HelpfulnessLevel.NotHelpful]: Helpfulness.NOT_HELPFUL,
 };
 const HOUR = 3_600_000;
+
+type CommunitySize = Pick<SyntheticOptions, 'raters' | 'notes' | 'ratings'>;
+/**
+ * Two camps large enough for the general regime to decide the planted notes (at 200 raters the
+ * meta-scoring hands them to OpinionGroupsCRH); no larger, as writing the community through
+ * Prisma, as the API would, costs more than scoring it (400 raters, 12,000 ratings before).
+ */
+const SCORED: CommunitySize = { raters: 300, notes: 225, ratings: 9_000 };
+/** For the hashes alone, which score nothing: any notes, ratings and posts will do. */
+const HASHED: CommunitySize = { raters: 40, notes: 30, ratings: 400 };
 
 /**
  * The loader and publisher against PostgreSQL: a synthetic community (two camps, so viewpoints
@@ -64,7 +75,7 @@ describe('scoring store', () => {
     await prisma.$disconnect();
   });
 
-  async function community(noteCreatedAtMs: number) {
+  async function community(noteCreatedAtMs: number, size: CommunitySize = SCORED) {
     const communityId = randomUUID();
     await prisma.community.create({
       data: {
@@ -79,7 +90,7 @@ describe('scoring store', () => {
     const ratings: { noteId: string; rater: string; level: HelpfulnessLevel; atMs: number }[] = [];
     const ids = new Map<string, string>();
     const truth = generateSyntheticCommunity(
-      { seed: 11, raters: 400, notes: 300, ratings: 12_000 },
+      { seed: 11, ...size },
       {
         note(id, author, createdAtMs, _misleading, post) {
           ids.set(id, randomUUID());
@@ -277,7 +288,7 @@ describe('scoring store', () => {
 
   it('hashes the same stored data at the same time the same, a changed tag differently, and posts by key in the data hash', async () => {
     const now = Date.now();
-    const { communityId, fresh } = await community(now - 3 * 24 * HOUR);
+    const { communityId, fresh } = await community(now - 3 * 24 * HOUR, HASHED);
     const hashes = async () => {
       const { inputHash, dataHash } = await loader.load(communityId, now);
       return { inputHash, dataHash };
