@@ -11,6 +11,8 @@ import { ScoringInputLoader } from './scoring-input.loader';
 import { ScoringPublisher } from './scoring.publisher';
 import { writeSyntheticCommunity } from './synthetic-community.writer';
 
+const NOTES = 6_000;
+
 /** What one read of the community saw, in one statement (one snapshot). */
 interface Observation {
   published: number;
@@ -19,9 +21,10 @@ interface Observation {
 }
 
 /**
- * A large publication (12k notes, several staging batches) against PostgreSQL while another
- * session keeps reading the notes: the reader sees either none or all of the run's results,
- * though the run's rows were written before the flip, outside its transaction.
+ * A large publication (6,000 notes, two staging batches) against PostgreSQL while another session
+ * keeps reading the notes: the reader sees either none or all of the run's results, though the
+ * run's rows were written before the flip, outside its transaction. More notes only cost more to
+ * write, score and publish: past one batch (`CHUNK`, 5,000) the staging already spans statements.
  */
 describe('scoring publication', () => {
   const run = currentTestRun();
@@ -52,9 +55,9 @@ describe('scoring publication', () => {
     try {
       await writeSyntheticCommunity(writer, communityId, {
         seed: 5,
-        raters: 1_200,
-        notes: 12_000,
-        ratings: 48_000,
+        raters: 600,
+        notes: NOTES,
+        ratings: 4 * NOTES,
       });
       const env = Object.assign(new Environment(), { DATABASE_URL: run.databaseUrl });
       const runs = new ScoringRunStore(prisma as PrismaService);
@@ -82,15 +85,15 @@ describe('scoring publication', () => {
         .finally(() => (publishing = false));
       await reading;
 
-      expect(published.notesWritten).toBe(12_000);
+      expect(published.notesWritten).toBe(NOTES);
       const after = await observe();
-      expect(after).toEqual({ published: 12_000, total: 12_000, staged: 0 });
+      expect(after).toEqual({ published: NOTES, total: NOTES, staged: 0 });
       // The reader read while the run was staged but not yet flipped…
       expect(observations.some((o) => o.staged > 0 && o.published === 0)).toBe(true);
       // …and never saw a note of the run before all of them were.
       for (const o of observations) expect([0, o.total]).toContain(o.published);
       const record = await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } });
-      expect(record).toMatchObject({ status: 'SUCCEEDED', kind: 'FULL', noteCount: 12_000 });
+      expect(record).toMatchObject({ status: 'SUCCEEDED', kind: 'FULL', noteCount: NOTES });
       expect(record.changedThrough).toBe(loaded.changedThrough);
     } finally {
       await writer.end();
