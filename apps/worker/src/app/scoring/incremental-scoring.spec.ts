@@ -155,6 +155,40 @@ describe('incremental scoring', () => {
     return new Map(rows.map((row) => [row.note_id, row.status]));
   }
 
+  // First, while its community is the only one: the periodic rescoring runs every community, and
+  // the other case's would be scored in full again for nothing.
+  it('runs in full on schedule: after enough new ratings, once the full run is old, and periodically', async () => {
+    const communityId = await community();
+    const full = await runFor(communityId, true);
+    const { inserted } = await rateNotes(communityId, 200, 6);
+    expect(inserted).toBeGreaterThanOrEqual(FULL_AFTER_RATINGS);
+    const afterMany = await runFor(communityId, false);
+    expect(afterMany).toMatchObject({ kind: 'FULL', noteCount: 300 });
+
+    // The interval: the same store, one second allowed, asked one second after the run.
+    const env = Object.assign(new Environment(), {
+      SCORING_FULL_RUN_INTERVAL_SECONDS: 1,
+      SCORING_FULL_RUN_AFTER_RATINGS: FULL_AFTER_RATINGS,
+    });
+    const store = new IncrementalBaseStore(prisma as PrismaService, env);
+    const finishedMs = (afterMany.finishedAt as Date).getTime();
+    expect(await store.baseFor(communityId, finishedMs + 500)).toMatchObject({
+      baseRunId: afterMany.id,
+    });
+    expect(await store.baseFor(communityId, finishedMs + 1_000)).toEqual({
+      full: 'the last full run is over 1 s old',
+    });
+
+    // The periodic rescoring is full even when an incremental run could serve.
+    const earlier = (
+      await prisma.scoringRun.findMany({ where: { communityId }, select: { id: true } })
+    ).map((r) => r.id);
+    await queue.add(JobName.RescoreAll, {}, { jobId: randomUUID() });
+    const periodic = await newRun(communityId, earlier);
+    expect(periodic.kind).toBe('FULL');
+    expect(full.id).not.toBe(periodic.id);
+  });
+
   it('rescores only the rated notes against the last full run, as a full run would within the tolerance', async () => {
     const communityId = await community();
     const { noteIds, ratings, writeBack } = await holdBackLatest(communityId);
@@ -199,37 +233,5 @@ describe('incremental scoring', () => {
     const differing = noteIds.filter((id) => fromIncremental.get(id) !== fromFull.get(id));
     expect(fromIncremental.size).toBe(rated + held);
     expect(differing.length / noteIds.length).toBeLessThanOrEqual(TOLERANCE);
-  });
-
-  it('runs in full on schedule: after enough new ratings, once the full run is old, and periodically', async () => {
-    const communityId = await community();
-    const full = await runFor(communityId, true);
-    const { inserted } = await rateNotes(communityId, 200, 6);
-    expect(inserted).toBeGreaterThanOrEqual(FULL_AFTER_RATINGS);
-    const afterMany = await runFor(communityId, false);
-    expect(afterMany).toMatchObject({ kind: 'FULL', noteCount: 300 });
-
-    // The interval: the same store, one second allowed, asked one second after the run.
-    const env = Object.assign(new Environment(), {
-      SCORING_FULL_RUN_INTERVAL_SECONDS: 1,
-      SCORING_FULL_RUN_AFTER_RATINGS: FULL_AFTER_RATINGS,
-    });
-    const store = new IncrementalBaseStore(prisma as PrismaService, env);
-    const finishedMs = (afterMany.finishedAt as Date).getTime();
-    expect(await store.baseFor(communityId, finishedMs + 500)).toMatchObject({
-      baseRunId: afterMany.id,
-    });
-    expect(await store.baseFor(communityId, finishedMs + 1_000)).toEqual({
-      full: 'the last full run is over 1 s old',
-    });
-
-    // The periodic rescoring is full even when an incremental run could serve.
-    const earlier = (
-      await prisma.scoringRun.findMany({ where: { communityId }, select: { id: true } })
-    ).map((r) => r.id);
-    await queue.add(JobName.RescoreAll, {}, { jobId: randomUUID() });
-    const periodic = await newRun(communityId, earlier);
-    expect(periodic.kind).toBe('FULL');
-    expect(full.id).not.toBe(periodic.id);
   });
 });
