@@ -44,6 +44,11 @@ type CommunitySize = Pick<SyntheticOptions, 'raters' | 'notes' | 'ratings'>;
  * Prisma, as the API would, costs more than scoring it (400 raters, 12,000 ratings before).
  */
 const SCORED: CommunitySize = { raters: 300, notes: 225, ratings: 9_000 };
+/**
+ * For the publication's bookkeeping, which reads no decision: the opinion groups' regime at 200
+ * raters serves as well as the general one.
+ */
+const PUBLISHED: CommunitySize = { raters: 200, notes: 150, ratings: 6_000 };
 /** For the hashes alone, which score nothing: any notes, ratings and posts will do. */
 const HASHED: CommunitySize = { raters: 40, notes: 30, ratings: 400 };
 
@@ -323,7 +328,7 @@ describe('scoring store', () => {
 
   it('rewrites only the notes whose results changed, and leaves what a full publication leaves', async () => {
     const now = Date.now();
-    const { communityId, fresh } = await community(now - 3 * 24 * HOUR);
+    const { communityId, fresh } = await community(now - 3 * 24 * HOUR, PUBLISHED);
     const noteCount = (await publishedNotes(communityId)).length;
     let before = await publishedNotes(communityId);
     const first = await run(communityId, now);
