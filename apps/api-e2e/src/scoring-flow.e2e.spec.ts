@@ -157,7 +157,7 @@ describe('from proven ratings to published statuses', () => {
       target: string,
       payload: { [key: string]: JsonValue },
     ) => proveAction(identity, group, { kind, community, target, payload }, artifacts);
-    const write = async (path: string, text: string) => {
+    const proveNote = async (path: string, text: string) => {
       const payload = {
         post: { url: `https://news.example/${slug}/${path}` },
         classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
@@ -166,12 +166,10 @@ describe('from proven ratings to published statuses', () => {
         sources: ['https://source.example/report'],
       };
       const { action, proof } = await prove(author, 'note.create', '', payload);
-      return (await call('POST', `/communities/${slug}/notes`, {
-        ...payload,
-        clientMinute: action.clientMinute,
-        proof,
-      })) as { id: string };
+      return { ...payload, clientMinute: action.clientMinute, proof };
     };
+    const write = async (body: Awaited<ReturnType<typeof proveNote>>) =>
+      (await call('POST', `/communities/${slug}/notes`, body)) as { id: string };
     // Raters say why: a note is only shown as helpful with two explanation tags, each given by
     // two of its ratings.
     const proveRating = async (rater: string, noteId: string, helpfulness: Helpfulness) => {
@@ -190,8 +188,12 @@ describe('from proven ratings to published statuses', () => {
         body: { ...payload, clientMinute: action.clientMinute, proof },
       };
     };
-    const bridging = await write('bridging', 'Both camps find this context helpful');
-    const oneSided = await write('one-sided', 'Only one camp finds this helpful');
+    // Both notes are proven before either is sent, so that they meet in one debounced run over
+    // the history rather than one each.
+    const bridgingNote = await proveNote('bridging', 'Both camps find this context helpful');
+    const oneSidedNote = await proveNote('one-sided', 'Only one camp finds this helpful');
+    const bridging = await write(bridgingNote);
+    const oneSided = await write(oneSidedNote);
     // Every rating is proven first (seconds each), then all are sent together, as many members
     // rating at once would: they meet in one debounced run, instead of a full run of the whole
     // community after each rating competing with the next proof for the machine's cores.
