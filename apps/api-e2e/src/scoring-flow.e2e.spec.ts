@@ -96,8 +96,8 @@ describe('from proven ratings to published statuses', () => {
         },
       },
     );
-    const campOf = (kind: RaterKind) =>
-      truth.raterIds.filter((_, index) => truth.raterKind[index] === kind).slice(0, 6);
+    const campOf = (kind: RaterKind, count = 6) =>
+      truth.raterIds.filter((_, index) => truth.raterKind[index] === kind).slice(0, count);
     const members = new Map<string, Identity>();
     for (const rater of [...campOf(RaterKind.CampA), ...campOf(RaterKind.CampB)])
       members.set(rater, createIdentity());
@@ -200,8 +200,21 @@ describe('from proven ratings to published statuses', () => {
     const proven = [];
     for (const rater of [...campOf(RaterKind.CampA), ...campOf(RaterKind.CampB)])
       proven.push(await proveRating(rater, bridging.id, 'HELPFUL'));
-    for (const rater of campOf(RaterKind.CampA).slice(0, 5))
-      proven.push(await proveRating(rater, oneSided.id, 'HELPFUL'));
+    // The one-sided note gets as many helpful ratings as the bridging note, all from one camp (the
+    // six members and six earlier raters of camp A). They are stored as the API stores a proven
+    // rating (pseudonym, tags, minute) rather than proven: its claim is the scorer's, and the
+    // bridging note's twelve proofs already carry the proven path.
+    await database.query(
+      `INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+       SELECT gen_random_uuid(), $1, $2, rater, 'HELPFUL', '{CLEAR,INFORMATIVE}', $4, '{}'
+         FROM unnest($3::text[]) AS v(rater)`,
+      [
+        community.id,
+        oneSided.id,
+        campOf(RaterKind.CampA, 12).map(pseudonym),
+        Math.floor(Date.now() / 60_000),
+      ],
+    );
     for (const { path, body } of proven) await call('PUT', path, body);
 
     // The debounced run that saw every proven rating.
@@ -278,7 +291,9 @@ describe('from proven ratings to published statuses', () => {
       'helpfulInformative',
     ]);
     const other = await call('GET', `/communities/${slug}/notes/${oneSided.id}`);
-    expect(other.ratingCount).toBe(5);
+    expect(other.ratingCount).toBe(12);
+    // Its verdict before the hour's hold, which would otherwise hide a helpful verdict.
+    expect(other.score.preStabilizationStatus).not.toBe('CURRENTLY_RATED_HELPFUL');
     expect(other.status).not.toBe('CURRENTLY_RATED_HELPFUL');
     // The post's readers see the helpful note first.
     const { notes: onPost } = await call(
