@@ -51,46 +51,35 @@ export function fitLogisticRoundAdam(
   round: LogisticRound,
   schedule: AdamSchedule = DILIGENCE_ADAM,
 ): number {
-  // Raters are numbered densely over those with ratings (often half the participants), so their
-  // state is smaller. Raters without ratings keep zero gradients, so Adam never moves them: the
-  // fit is bit for bit the same as over every participant.
+  // The epoch's gather and gradient passes read and add to per-rater arrays at random raters;
+  // numbered densely over the raters with ratings (often half the participants), they are smaller.
+  // Raters without ratings keep zero gradients, so Adam never moves them: the fit is bit for bit
+  // the same as over every participant.
   const dense = denseRaters(data);
   const active = dense.active;
-  const raters = new Float64Array(RATER_STRIDE * active.length);
+  const gather = (values: Float64Array): Float64Array => {
+    const out = new Float64Array(active.length);
+    for (let j = 0; j < active.length; j++) out[j] = values[active[j]];
+    return out;
+  };
+  const q: LogisticParameters = {
+    globalIntercept: p.globalIntercept,
+    noteIntercept: p.noteIntercept,
+    noteFactor: p.noteFactor,
+    raterIntercept: gather(p.raterIntercept),
+    raterFactor: gather(p.raterFactor),
+    raterReputation: gather(p.raterReputation),
+  };
+  const epochs = fitDense(dense.data, q, round, schedule);
+  p.globalIntercept = q.globalIntercept;
   for (let j = 0; j < active.length; j++) {
     const u = active[j];
-    raters[RATER_STRIDE * j + INTERCEPT] = p.raterIntercept[u];
-    raters[RATER_STRIDE * j + REPUTATION] = p.raterReputation[u];
-    raters[RATER_STRIDE * j + FACTOR] = p.raterFactor[u];
-  }
-  const epochs = fitDense(dense.data, p, raters, round, schedule);
-  for (let j = 0; j < active.length; j++) {
-    const u = active[j];
-    p.raterIntercept[u] = raters[RATER_STRIDE * j + INTERCEPT];
-    p.raterReputation[u] = raters[RATER_STRIDE * j + REPUTATION];
-    p.raterFactor[u] = raters[RATER_STRIDE * j + FACTOR];
+    p.raterIntercept[u] = q.raterIntercept[j];
+    p.raterFactor[u] = q.raterFactor[j];
+    p.raterReputation[u] = q.raterReputation[j];
   }
   return epochs;
 }
-
-// Each dense rater's values sit together in one array, RATER_STRIDE apart, and its gradients
-// and Adam moments in arrays of the same layout, so the epoch's pass over the ratings touches one
-// cache line of values and one of gradients per rating where three separate per-rater arrays
-// touched three of each. That pass reads a rater's values and adds to its gradients in place.
-// This fit used to gather the values into per-rating arrays in a pass of their own and add the
-// gradients back in another (so that many random lookups were in flight at once, when they went
-// to three arrays each); with one line per rater those passes only added streamed memory (about
-// 100 bytes per rating per epoch). Alternated in one process at 1M ratings (load 3.4–9.8), CPU ns
-// per rating per epoch: the separate passes over separate arrays 29.8–38.0; over this layout
-// 32.9–35.2; one pass over this layout 22.6–25.9 (issue 22). Stride 4 (a slot unused), not 3, so
-// that a rater's values never straddle two cache lines when the buffer is 32-byte aligned; values
-// and gradients in one 64-byte record measured 28.3–30.6, numbering raters by activity (hot ones
-// sharing lines) no better than by id. Every rater's gradients are still summed in note-major
-// rating order and Adam's arithmetic is per value, so the fit is the same, bit for bit.
-const RATER_STRIDE = 4;
-const INTERCEPT = 0;
-const REPUTATION = 1;
-const FACTOR = 2;
 
 interface DenseRaters {
   /** The participants with ratings, ascending; `data` numbers them 0…active.length−1. */
@@ -120,30 +109,23 @@ function denseRaters(data: TagRatings): DenseRaters {
   return dense;
 }
 
-/**
- * Fits `p`'s notes and μ, and the raters' values in `raters` (`RATER_STRIDE` per dense rater),
- * in place; returns the number of epochs.
- */
 function fitDense(
   data: TagRatings,
   p: LogisticParameters,
-  raters: Float64Array,
   round: LogisticRound,
   schedule: AdamSchedule,
 ): number {
   const size = data.size;
   if (size === 0) return 0;
   const notes = data.noteCount;
-  const raterCount = data.raterCount;
-  // Notes' gradients in one vector: note intercept, note factor, μ; the raters' beside their
-  // values' layout. Frozen blocks keep zero gradients and are skipped by the update.
-  const total = 2 * notes + 1;
+  const raters = data.raterCount;
+  // Parameter blocks in one vector: note intercept, note factor, rater intercept, rater factor,
+  // reputation, μ. Frozen blocks keep zero gradients and are skipped by the update.
+  const offsets = [0, notes, 2 * notes, 2 * notes + raters, 2 * notes + 2 * raters];
+  const total = 2 * notes + 3 * raters + 1;
   const grad = new Float64Array(total);
   const m = new Float64Array(total);
   const v = new Float64Array(total);
-  const raterGrad = new Float64Array(raters.length);
-  const raterM = new Float64Array(raters.length);
-  const raterV = new Float64Array(raters.length);
   const inv = 1 / size;
   const r = round.ridge;
   // The ridge in mean form: λ·Σp²/R per parameter, over the rows the reference's embeddings have.
@@ -161,7 +143,6 @@ function fitDense(
   const riFree = round.raterIntercept;
   const rfFree = round.raterFactor;
   const repFree = round.raterReputation;
-  const raterFree = riFree || rfFree || repFree;
   let priorLoss = NaN;
   let epoch = 0;
   // Locals for the hot loop: V8 does not hoist property loads out of it on its own.
@@ -170,12 +151,34 @@ function fitDense(
   const label = data.label;
   const noteIntercept = p.noteIntercept;
   const noteFactor = p.noteFactor;
-  const gNfOffset = notes;
+  const gRi = offsets[2];
+  const gRf = offsets[3];
+  const gRep = offsets[4];
+  const gNfOffset = offsets[1];
+  // Each rating's rater values, read in rating order. Looked up at random raters inside the
+  // epoch's one pass (as this fit once did), rater state outgrew the core's caches from about a
+  // million ratings on and every lookup waited on memory behind the pass's long arithmetic: CPU
+  // per rating per epoch went from 44 ns at 300k ratings to 49–74 ns at 3M, the more the busier
+  // the machine. A loop that only gathers them (and one that only adds the gradients back) keeps
+  // many lookups in flight at once; the arithmetic between them streams. With every rater frozen
+  // (final scoring's rounds) the values are gathered once; otherwise each epoch, and the raters'
+  // gradients are added in a pass of their own in the same note-major order, so every sum is the
+  // same, bit for bit. Each rater's three values in one array (stride 4) and its three gradients
+  // in another, read and added to inside the one pass, touch one cache line each instead of three
+  // and stream nothing: at 1M ratings (22k raters) that fit took 22.6–25.9 CPU ns per rating per
+  // epoch against these passes' 29.8–38.0 (alternated in one process, load 3.4–9.8), but at 3M
+  // (67k raters) 59.5–66.2 against 37.5–47.1: there the long arithmetic between lookups again
+  // left too few of them in flight (loading the rating eight ahead's line early did not help:
+  // 53.4). Interleaved values with these passes gave 32.9–35.2 at 1M (issue 22).
+  const raterFree = riFree || rfFree || repFree;
+  const raterValues = ratingRaters(size, raterFree);
+  if (!raterFree) gatherRaters(data, p, raterValues);
+  const { intercept, reputation, factor, dz: ratingDz } = raterValues;
   for (; epoch <= schedule.maxEpochs; epoch++) {
     // The loss is only looked at on check epochs; other epochs need just the gradient.
     const check = epoch % schedule.checkEvery === 0;
     grad.fill(0);
-    if (raterFree) raterGrad.fill(0);
+    if (raterFree) gatherRaters(data, p, raterValues);
     let loss = 0;
     let gMu = 0;
     const mu = p.globalIntercept;
@@ -188,10 +191,9 @@ function fitDense(
       let gNi = 0;
       let gNf = 0;
       for (let k = start; k < end; k++) {
-        const at = RATER_STRIDE * noteRater[k];
-        const rep = raters[at + REPUTATION];
-        const rf = raters[at + FACTOR];
-        const z = mu + raters[at + INTERCEPT] + rep * ni + rf * nf;
+        const rep = reputation[k];
+        const rf = factor[k];
+        const z = mu + intercept[k] + rep * ni + rf * nf;
         const y = label[k];
         // In float64 1/(1 + e^−z) is exact enough at any z (e^−z overflows to ∞, giving 0).
         // fastExp, not Math.exp: the exponential was most of this loop's cost (fast-math.ts).
@@ -201,23 +203,34 @@ function fitDense(
         gNi += dz * rep;
         gNf += dz * rf;
         gMu += dz;
-        // Frozen blocks' gradients are never read (the update skips them), so they are not
-        // summed: round one freezes reputations, round three factors, final scoring every rater.
-        if (riFree) raterGrad[at + INTERCEPT] += dz;
-        if (rfFree) raterGrad[at + FACTOR] += dz * nf;
-        if (repFree) raterGrad[at + REPUTATION] += dz * ni;
+        // Read back only by the raters' gradient pass (the test is the same every rating).
+        if (raterFree) ratingDz[k] = dz;
       }
       grad[n] = gNi;
       grad[gNfOffset + n] = gNf;
     }
+    if (raterFree) {
+      for (let n = 0; n < notes; n++) {
+        const ni = noteIntercept[n];
+        const nf = noteFactor[n];
+        for (let k = noteStart[n]; k < noteStart[n + 1]; k++) {
+          const u = noteRater[k];
+          const dz = ratingDz[k];
+          // Frozen blocks' gradients are never read (the update skips them), so they are not
+          // summed: round one freezes reputations, round three factors.
+          if (riFree) grad[gRi + u] += dz;
+          if (rfFree) grad[gRf + u] += dz * nf;
+          if (repFree) grad[gRep + u] += dz * ni;
+        }
+      }
+    }
     loss *= inv;
     grad[total - 1] = gMu;
-    loss += ridgeTerm(noteIntercept, 0, 1, ridgeNi, grad, 0, data.noteStart);
-    loss += ridgeTerm(noteFactor, 0, 1, ridgeNf, grad, gNfOffset, data.noteStart);
-    const rs = RATER_STRIDE;
-    loss += ridgeTerm(raters, INTERCEPT, rs, ridgeRi, raterGrad, INTERCEPT, data.raterStart);
-    loss += ridgeTerm(raters, FACTOR, rs, ridgeRf, raterGrad, FACTOR, data.raterStart);
-    loss += ridgeTerm(raters, REPUTATION, rs, ridgeRep, raterGrad, REPUTATION, data.raterStart);
+    loss += ridgeTerm(p.noteIntercept, ridgeNi, grad, 0, data.noteStart);
+    loss += ridgeTerm(p.noteFactor, ridgeNf, grad, offsets[1], data.noteStart);
+    loss += ridgeTerm(p.raterIntercept, ridgeRi, grad, offsets[2], data.raterStart);
+    loss += ridgeTerm(p.raterFactor, ridgeRf, grad, offsets[3], data.raterStart);
+    loss += ridgeTerm(p.raterReputation, ridgeRep, grad, offsets[4], data.raterStart);
     loss += ridgeMu * p.globalIntercept * p.globalIntercept;
     grad[total - 1] += 2 * ridgeMu * p.globalIntercept;
 
@@ -229,13 +242,12 @@ function fitDense(
     const lr =
       (schedule.learningRate * Math.sqrt(1 - Math.pow(BETA2, step))) / (1 - Math.pow(BETA1, step));
     const eps = EPSILON * Math.sqrt(1 - Math.pow(BETA2, step));
-    const noteState = { grad, m, v, lr, eps };
-    if (round.noteIntercept) adamStep(noteState, noteIntercept, 0, 1, notes, 0);
-    if (round.noteFactor) adamStep(noteState, noteFactor, 0, 1, notes, gNfOffset);
-    const raterState = { grad: raterGrad, m: raterM, v: raterV, lr, eps };
-    if (riFree) adamStep(raterState, raters, INTERCEPT, rs, raterCount, INTERCEPT);
-    if (rfFree) adamStep(raterState, raters, FACTOR, rs, raterCount, FACTOR);
-    if (repFree) adamStep(raterState, raters, REPUTATION, rs, raterCount, REPUTATION);
+    const state = { grad, m, v, lr, eps };
+    if (round.noteIntercept) adamStep(state, p.noteIntercept, 0);
+    if (round.noteFactor) adamStep(state, p.noteFactor, offsets[1]);
+    if (round.raterIntercept) adamStep(state, p.raterIntercept, offsets[2]);
+    if (round.raterFactor) adamStep(state, p.raterFactor, offsets[3]);
+    if (round.raterReputation) adamStep(state, p.raterReputation, offsets[4]);
     if (round.globalIntercept) {
       const i = total - 1;
       const g = grad[i];
@@ -248,6 +260,39 @@ function fitDense(
   return epoch;
 }
 
+interface RatingRaters {
+  /** Per rating in note-major order: its rater's intercept, reputation and factor… */
+  readonly intercept: Float64Array;
+  readonly reputation: Float64Array;
+  readonly factor: Float64Array;
+  /**
+   * …and this epoch's derivative of its weighted loss in the logit (over the rating count), kept
+   * for the raters' gradients: empty when every rater is frozen, as no pass reads it then.
+   */
+  readonly dz: Float64Array;
+}
+
+function ratingRaters(size: number, raterFree: boolean): RatingRaters {
+  return {
+    intercept: new Float64Array(size),
+    reputation: new Float64Array(size),
+    factor: new Float64Array(size),
+    dz: new Float64Array(raterFree ? size : 0),
+  };
+}
+
+function gatherRaters(data: TagRatings, p: LogisticParameters, out: RatingRaters): void {
+  const { noteRater } = data;
+  const { raterIntercept, raterReputation, raterFactor } = p;
+  const { intercept, reputation, factor } = out;
+  for (let k = 0; k < data.size; k++) {
+    const u = noteRater[k];
+    intercept[k] = raterIntercept[u];
+    reputation[k] = raterReputation[u];
+    factor[k] = raterFactor[u];
+  }
+}
+
 interface AdamState {
   readonly grad: Float64Array;
   readonly m: Float64Array;
@@ -257,36 +302,21 @@ interface AdamState {
   readonly eps: number;
 }
 
-/**
- * One Adam step on `count` values of `values` from `first`, `stride` apart, whose gradients (and
- * moments) are at the same stride from `offset`.
- */
-function adamStep(
-  state: AdamState,
-  values: Float64Array,
-  first: number,
-  stride: number,
-  count: number,
-  offset: number,
-): void {
+/** One Adam step on the block of `values`, whose gradients start at `offset`. */
+function adamStep(state: AdamState, values: Float64Array, offset: number): void {
   const { grad, m, v, lr, eps } = state;
-  for (let j = 0; j < count; j++) {
-    const i = offset + stride * j;
+  for (let j = 0; j < values.length; j++) {
+    const i = offset + j;
     const g = grad[i];
     m[i] = BETA1 * m[i] + (1 - BETA1) * g;
     v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-    values[first + stride * j] -= (lr * m[i]) / (Math.sqrt(v[i]) + eps);
+    values[j] -= (lr * m[i]) / (Math.sqrt(v[i]) + eps);
   }
 }
 
-/**
- * λ·Σp² over the rows that have ratings (the reference's embedding rows), adding its gradient:
- * row j's value is `values[first + stride·j]`, its gradient `grad[offset + stride·j]`.
- */
+/** λ·Σp² over the rows that have ratings (the reference's embedding rows), adding its gradient. */
 function ridgeTerm(
   values: Float64Array,
-  first: number,
-  stride: number,
   ridge: number,
   grad: Float64Array,
   offset: number,
@@ -294,11 +324,10 @@ function ridgeTerm(
 ): number {
   if (ridge === 0) return 0;
   let sum = 0;
-  for (let j = 0; j < start.length - 1; j++) {
+  for (let j = 0; j < values.length; j++) {
     if (start[j] === start[j + 1]) continue;
-    const value = values[first + stride * j];
-    sum += value * value;
-    grad[offset + stride * j] += 2 * ridge * value;
+    sum += values[j] * values[j];
+    grad[offset + j] += 2 * ridge * values[j];
   }
   return ridge * sum;
 }
