@@ -169,7 +169,9 @@ function fitDense(
   // epoch against these passes' 29.8–38.0 (alternated in one process, load 3.4–9.8), but at 3M
   // (67k raters) 59.5–66.2 against 37.5–47.1: there the long arithmetic between lookups again
   // left too few of them in flight (loading the rating eight ahead's line early did not help:
-  // 53.4). Interleaved values with these passes gave 32.9–35.2 at 1M (issue 22).
+  // 53.4). Interleaved values with these passes gave 32.9–35.2 at 1M, and these passes over
+  // blocks of whole notes of about 1k or 4k ratings (per-rating arrays the size of a cache)
+  // 32.1–40.1 against 28.3–31.8 (issue 22).
   const raterFree = riFree || rfFree || repFree;
   const raterValues = ratingRaters(size, raterFree);
   if (!raterFree) gatherRaters(data, p, raterValues);
