@@ -163,15 +163,10 @@ function fitDense(
   // many lookups in flight at once; the arithmetic between them streams. With every rater frozen
   // (final scoring's rounds) the values are gathered once; otherwise each epoch, and the raters'
   // gradients are added in a pass of their own in the same note-major order, so every sum is the
-  // same, bit for bit. Each rater's three values in one array (stride 4) and its three gradients
-  // in another, read and added to inside the one pass, touch one cache line each instead of three
-  // and stream nothing: at 1M ratings (22k raters) that fit took 22.6–25.9 CPU ns per rating per
-  // epoch against these passes' 29.8–38.0 (alternated in one process, load 3.4–9.8), but at 3M
-  // (67k raters) 59.5–66.2 against 37.5–47.1: there the long arithmetic between lookups again
-  // left too few of them in flight (loading the rating eight ahead's line early did not help:
-  // 53.4). Interleaved values with these passes gave 32.9–35.2 at 1M, and these passes over
-  // blocks of whole notes of about 1k or 4k ratings (per-rating arrays the size of a cache)
-  // 32.1–40.1 against 28.3–31.8 (issue 22).
+  // same, bit for bit. Alternatives measured and dropped (README figures, 2026-12-04): each
+  // rater's values and gradients interleaved and used inside the one pass was faster at 1M ratings
+  // (22k raters) but 30–40 % slower at 3M (67k), where the long arithmetic between lookups again
+  // left too few in flight; these passes over cache-sized blocks of whole notes were slower too.
   const raterFree = riFree || rfFree || repFree;
   const raterValues = ratingRaters(size, raterFree);
   if (!raterFree) gatherRaters(data, p, raterValues);
