@@ -4,7 +4,7 @@
  *   npm run bench:scoring-growth -- [--sizes 3e5,1e6,3e6] [--threads 1]
  *     [--out docs/benchmarks/scoring-growth.md] [--from <figures.json>] [--help]
  *
- * Runs `benchmark.ts --json` once per size, smallest first, each in a fresh Node process so that
+ * Runs `benchmark --json` once per size, smallest first, each in a fresh Node process so that
  * its peak RSS is its own, then writes a Markdown page (`--out`), its SVG plot and the raw
  * figures (`.json`) beside it. The page is rewritten after every size, so a long run that is
  * stopped still leaves the sizes it finished. `--from` renders the page again from saved figures
@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { format, resolveConfig } from 'prettier';
@@ -30,7 +30,9 @@ const USAGE = `npm run bench:scoring-growth -- [options]
   --from <file.json>    render the page again from saved figures, measuring nothing
   --help`;
 
-const BENCHMARK = join(__dirname, 'benchmark.ts');
+/** `benchmark` as this file runs: compiled beside it (`npm run`), or TypeScript through tsx. */
+const EXTENSION = extname(__filename);
+const BENCHMARK = join(__dirname, `benchmark${EXTENSION}`);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
 
 /** One size in its own process (its stderr, the human lines, shown as it goes). */
 function benchmarkInChild(ratings: number, threads: number): Promise<BenchmarkFigures> {
-  const args = ['--import', 'tsx', BENCHMARK, '--ratings', String(ratings)];
+  const args = [...(EXTENSION === '.ts' ? ['--import', 'tsx'] : []), BENCHMARK];
+  args.push('--ratings', String(ratings));
   args.push('--threads', String(threads), '--json');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
