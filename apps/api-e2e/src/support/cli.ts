@@ -23,8 +23,9 @@ function bridgenotesScript(): { env: Record<string, string>; command: string; ar
   const words = script.trim().split(/\s+/);
   const env: Record<string, string> = {};
   while (/^[A-Z_]+=/.test(words[0] ?? '')) {
-    const [name, value] = (words.shift() as string).split('=');
-    env[name as string] = value as string;
+    const word = words.shift() as string;
+    const at = word.indexOf('=');
+    env[word.slice(0, at)] = word.slice(at + 1);
   }
   const [command, ...args] = words;
   if (!command) throw new Error(`package.json's bridgenotes script has no command: "${script}"`);
