@@ -52,7 +52,9 @@ FROM build AS migrate
 RUN npx prisma version
 
 USER node
-CMD ["sh", "-c", "npx prisma migrate deploy && npx tsx prisma/seed.ts"]
+# `npm run db:seed`, not tsx alone: the seed needs the workspace path aliases of tsconfig.base.json
+# (there is no root tsconfig.json), which the script points tsx at.
+CMD ["sh", "-c", "npx prisma migrate deploy && npm run db:seed"]
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
