@@ -134,81 +134,120 @@ export function fitLogisticRound(
   const raterFree = round.raterIntercept || round.raterFactor || round.raterReputation;
   const block = new Float64Array(10);
   const step = new Float64Array(3);
+  // Locals for the per-rating loops (V8 does not hoist property loads out of them), and the
+  // labels and weights copied once into rater-major order: the rater pass read them at the
+  // ratings' note-major positions, a random access per rating and sweep into arrays that outgrow
+  // the caches as the community grows. The same values in the same order, so the same bits.
+  const { noteStart, noteRater, label, raterStart, raterNote, raterPosition } = data;
+  const { noteIntercept, noteFactor, raterIntercept, raterFactor, raterReputation } = p;
+  const positiveWeight = round.positiveWeight;
+  const weight = round.weight;
+  const raterLabel = new Uint8Array(data.size);
+  const raterWeight = new Float64Array(data.size).fill(1);
+  for (let k = 0; k < data.size; k++) {
+    raterLabel[k] = label[raterPosition[k]];
+    if (weight) raterWeight[k] = weight[raterPosition[k]];
+  }
   let sweeps = 0;
   while (sweeps < maxSweeps) {
     sweeps++;
     let moved = 0;
     if (noteFree) {
+      const mu = p.globalIntercept;
       for (let n = 0; n < data.noteCount; n++) {
-        const end = data.noteStart[n + 1];
-        if (data.noteStart[n] === end) continue;
-        block.fill(0);
-        for (let k = data.noteStart[n]; k < end; k++) {
-          const u = data.noteRater[k];
-          const xi = p.raterReputation[u];
-          const xf = p.raterFactor[u];
-          const z =
-            p.globalIntercept +
-            p.raterIntercept[u] +
-            xi * p.noteIntercept[n] +
-            xf * p.noteFactor[n];
-          accumulate(block, z, data.label[k], weightAt(round, k), xi, xf, 0);
+        const end = noteStart[n + 1];
+        if (noteStart[n] === end) continue;
+        const ni = noteIntercept[n];
+        const nf = noteFactor[n];
+        // The block's gradient (g0, g1) and Hessian (h00, h01, h11): x0 = ρ_u, x1 = f_u.
+        let g0 = 0;
+        let g1 = 0;
+        let h00 = 0;
+        let h01 = 0;
+        let h11 = 0;
+        for (let k = noteStart[n]; k < end; k++) {
+          const u = noteRater[k];
+          const xi = raterReputation[u];
+          const xf = raterFactor[u];
+          const z = mu + raterIntercept[u] + xi * ni + xf * nf;
+          const d = derivatives(z, label[k], weight ? weight[k] : 1, positiveWeight);
+          const g = d.g;
+          const h = d.h;
+          g0 += g * xi;
+          g1 += g * xf;
+          h00 += h * xi * xi;
+          h01 += h * xi * xf;
+          h11 += h * xf * xf;
         }
-        addRidge(block, 0, round.noteIntercept, round.ridge.noteIntercept, p.noteIntercept[n]);
-        addRidge(block, 1, round.noteFactor, round.ridge.noteFactor, p.noteFactor[n]);
+        setBlock(block, g0, g1, 0, h00, h01, 0, h11, 0, 0);
+        addRidge(block, 0, round.noteIntercept, round.ridge.noteIntercept, ni);
+        addRidge(block, 1, round.noteFactor, round.ridge.noteFactor, nf);
         newtonStep(block, round.noteIntercept, round.noteFactor, false, step);
-        p.noteIntercept[n] += step[0];
-        p.noteFactor[n] += step[1];
+        noteIntercept[n] += step[0];
+        noteFactor[n] += step[1];
         moved = Math.max(moved, Math.abs(step[0]), Math.abs(step[1]));
       }
     }
     if (raterFree) {
+      const mu = p.globalIntercept;
       for (let u = 0; u < data.raterCount; u++) {
-        const end = data.raterStart[u + 1];
-        if (data.raterStart[u] === end) continue;
-        block.fill(0);
-        for (let k = data.raterStart[u]; k < end; k++) {
-          const n = data.raterNote[k];
-          const position = data.raterPosition[k];
-          const xr = p.noteIntercept[n];
-          const xf = p.noteFactor[n];
-          const z =
-            p.globalIntercept +
-            p.raterIntercept[u] +
-            p.raterReputation[u] * xr +
-            p.raterFactor[u] * xf;
-          accumulate(block, z, data.label[position], weightAt(round, position), 1, xf, xr);
+        const end = raterStart[u + 1];
+        if (raterStart[u] === end) continue;
+        const ri = raterIntercept[u];
+        const rep = raterReputation[u];
+        const rf = raterFactor[u];
+        // x0 = 1, x1 = f_n, x2 = i_n.
+        let g0 = 0;
+        let g1 = 0;
+        let g2 = 0;
+        let h00 = 0;
+        let h01 = 0;
+        let h02 = 0;
+        let h11 = 0;
+        let h12 = 0;
+        let h22 = 0;
+        for (let k = raterStart[u]; k < end; k++) {
+          const n = raterNote[k];
+          const xr = noteIntercept[n];
+          const xf = noteFactor[n];
+          const z = mu + ri + rep * xr + rf * xf;
+          const d = derivatives(z, raterLabel[k], raterWeight[k], positiveWeight);
+          const g = d.g;
+          const h = d.h;
+          g0 += g * 1;
+          g1 += g * xf;
+          g2 += g * xr;
+          h00 += h * 1 * 1;
+          h01 += h * 1 * xf;
+          h02 += h * 1 * xr;
+          h11 += h * xf * xf;
+          h12 += h * xf * xr;
+          h22 += h * xr * xr;
         }
-        addRidge(block, 0, round.raterIntercept, round.ridge.raterIntercept, p.raterIntercept[u]);
-        addRidge(block, 1, round.raterFactor, round.ridge.raterFactor, p.raterFactor[u]);
-        addRidge(
-          block,
-          2,
-          round.raterReputation,
-          round.ridge.raterReputation,
-          p.raterReputation[u],
-        );
+        setBlock(block, g0, g1, g2, h00, h01, h02, h11, h12, h22);
+        addRidge(block, 0, round.raterIntercept, round.ridge.raterIntercept, ri);
+        addRidge(block, 1, round.raterFactor, round.ridge.raterFactor, rf);
+        addRidge(block, 2, round.raterReputation, round.ridge.raterReputation, rep);
         newtonStep(block, round.raterIntercept, round.raterFactor, round.raterReputation, step);
-        p.raterIntercept[u] += step[0];
-        p.raterFactor[u] += step[1];
-        p.raterReputation[u] += step[2];
+        raterIntercept[u] += step[0];
+        raterFactor[u] += step[1];
+        raterReputation[u] += step[2];
         moved = Math.max(moved, Math.abs(step[0]), Math.abs(step[1]), Math.abs(step[2]));
       }
     }
     if (round.globalIntercept) {
-      let gradient = 2 * round.ridge.globalIntercept * p.globalIntercept;
+      const mu = p.globalIntercept;
+      let gradient = 2 * round.ridge.globalIntercept * mu;
       let hessian = 2 * round.ridge.globalIntercept;
       for (let n = 0; n < data.noteCount; n++) {
-        for (let k = data.noteStart[n]; k < data.noteStart[n + 1]; k++) {
-          const u = data.noteRater[k];
-          const z =
-            p.globalIntercept +
-            p.raterIntercept[u] +
-            p.raterReputation[u] * p.noteIntercept[n] +
-            p.raterFactor[u] * p.noteFactor[n];
-          const { g, h } = derivatives(z, data.label[k], weightAt(round, k), round.positiveWeight);
-          gradient += g;
-          hessian += h;
+        const ni = noteIntercept[n];
+        const nf = noteFactor[n];
+        for (let k = noteStart[n]; k < noteStart[n + 1]; k++) {
+          const u = noteRater[k];
+          const z = mu + raterIntercept[u] + raterReputation[u] * ni + raterFactor[u] * nf;
+          const d = derivatives(z, label[k], weight ? weight[k] : 1, positiveWeight);
+          gradient += d.g;
+          hessian += d.h;
         }
       }
       let delta = hessian > 0 ? -gradient / hessian : 0;
@@ -219,32 +258,30 @@ export function fitLogisticRound(
     if (moved < LOGISTIC_TOLERANCE) break;
   }
   return sweeps;
-
-  function accumulate(
-    b: Float64Array,
-    z: number,
-    label: number,
-    weight: number,
-    x0: number,
-    x1: number,
-    x2: number,
-  ): void {
-    const { g, h } = derivatives(z, label, weight, round.positiveWeight);
-    // b: gradient (0–2), then the Hessian's upper triangle 00, 01, 02, 11, 12, 22 (3–8).
-    b[0] += g * x0;
-    b[1] += g * x1;
-    b[2] += g * x2;
-    b[3] += h * x0 * x0;
-    b[4] += h * x0 * x1;
-    b[5] += h * x0 * x2;
-    b[6] += h * x1 * x1;
-    b[7] += h * x1 * x2;
-    b[8] += h * x2 * x2;
-  }
 }
 
-function weightAt(round: LogisticRound, position: number): number {
-  return round.weight ? round.weight[position] : 1;
+/** A block's gradient (0–2) and its Hessian's upper triangle 00, 01, 02, 11, 12, 22 (3–8). */
+function setBlock(
+  b: Float64Array,
+  g0: number,
+  g1: number,
+  g2: number,
+  h00: number,
+  h01: number,
+  h02: number,
+  h11: number,
+  h12: number,
+  h22: number,
+): void {
+  b[0] = g0;
+  b[1] = g1;
+  b[2] = g2;
+  b[3] = h00;
+  b[4] = h01;
+  b[5] = h02;
+  b[6] = h11;
+  b[7] = h12;
+  b[8] = h22;
 }
 
 const scratch = { g: 0, h: 0 };
