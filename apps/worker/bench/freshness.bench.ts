@@ -24,6 +24,7 @@ import { communityScope } from '@bridgenotes/protocol';
 import { DEFAULT_SEED, scoreNotes, storedFrozenRaters } from '@bridgenotes/scoring';
 import {
   ScoringInputLoader,
+  ReplacedRatingsStore,
   ScoringPublisher,
   writeSyntheticCommunity,
 } from '@bridgenotes/scoring-store';
@@ -93,13 +94,12 @@ async function main(): Promise<void> {
     await runs.start(first.id, communityId);
     const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
-    await new ScoringPublisher(prisma as PrismaService, env, runs).publish(
-      first.id,
-      loaded,
-      result,
-      DEFAULT_SEED,
-      { frozenRaters: storedFrozenRaters(result) },
-    );
+    await new ScoringPublisher(
+      prisma as PrismaService,
+      env,
+      runs,
+      new ReplacedRatingsStore(),
+    ).publish(first.id, loaded, result, DEFAULT_SEED, { frozenRaters: storedFrozenRaters(result) });
     console.log(`first run in ${seconds(performance.now() - started)} (load average ${load()})`);
 
     const { rows: notes } = await client.query<{ id: string }>(

@@ -22,6 +22,7 @@ import {
 } from '@bridgenotes/scoring';
 import {
   ScoringInputLoader,
+  ReplacedRatingsStore,
   ScoringPublisher,
   writeSyntheticCommunity,
 } from '@bridgenotes/scoring-store';
@@ -101,7 +102,12 @@ async function main(): Promise<void> {
     );
     // Defaults only: the publisher reads nothing but the score retention from it.
     const runs = new ScoringRunStore(prisma as PrismaService);
-    const publisher = new ScoringPublisher(prisma as PrismaService, new Environment(), runs);
+    const publisher = new ScoringPublisher(
+      prisma as PrismaService,
+      new Environment(),
+      runs,
+      new ReplacedRatingsStore(),
+    );
     const firstRunAt = Date.now();
     let base: { runId: string; frozen: FrozenRaters; changedThrough: bigint } | undefined;
     for (const [label, nowMs] of [

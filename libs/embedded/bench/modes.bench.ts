@@ -27,6 +27,7 @@ import { openQueue, QueueName, QueueSettings, startWorker } from '@bridgenotes/q
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
 import {
   ScoringInputLoader,
+  ReplacedRatingsStore,
   ScoringPublisher,
   writeSyntheticCommunity,
 } from '@bridgenotes/scoring-store';
@@ -272,7 +273,12 @@ async function scoringRuns(target: Target): Promise<void> {
       Object.assign(new Environment(), { DATABASE_URL: target.databaseUrl }),
     );
     const runs = new ScoringRunStore(prisma as PrismaService);
-    const publisher = new ScoringPublisher(prisma as PrismaService, new Environment(), runs);
+    const publisher = new ScoringPublisher(
+      prisma as PrismaService,
+      new Environment(),
+      runs,
+      new ReplacedRatingsStore(),
+    );
     const rated = await ratingTarget(prisma);
     for (const size of values.sizes.split(',').map(Number)) {
       const community = await createCommunity(prisma);

@@ -9,6 +9,7 @@ import {
 import {
   IncrementalBaseStore,
   ScoringInputLoader,
+  ReplacedRatingsStore,
   ScoringPublisher,
 } from '@bridgenotes/scoring-store';
 import { currentTestRun } from '@bridgenotes/testing';
@@ -79,6 +80,6 @@ function scoringParts(prisma: PrismaClient, databaseUrl: string) {
     env,
     runs,
     loader: new ScoringInputLoader(env),
-    publisher: new ScoringPublisher(database, env, runs),
+    publisher: new ScoringPublisher(database, env, runs, new ReplacedRatingsStore()),
   };
 }

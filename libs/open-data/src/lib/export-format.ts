@@ -2,7 +2,7 @@ import type { ModerationLogEntry, ProofJson } from '@bridgenotes/protocol';
 import type { RatingHelpfulness, ShownStatus, StatusHistoryJson } from '@bridgenotes/scoring';
 
 /**
- * The open-data export of one community: a manifest and eleven NDJSON streams, the same whether
+ * The open-data export of one community: a manifest and twelve NDJSON streams, the same whether
  * served by an instance (`GET /communities/{slug}/export[/{stream}]`) or saved to a folder
  * (`manifest.json` and `{stream}.ndjson`). Times are ISO 8601 UTC; big numbers decimal strings.
  */
@@ -20,6 +20,7 @@ export const EXPORT_STREAMS = [
   'standings',
   'moderation',
   'frozen-raters',
+  'replaced-ratings',
 ] as const;
 
 export type ExportStream = (typeof EXPORT_STREAMS)[number];
@@ -240,6 +241,17 @@ export interface FrozenRatersRecord extends Positioned {
   parameters: string;
 }
 
+/**
+ * A version of a rating that a later one replaced (same note and pseudonym), kept with its proof
+ * until the next full run: the one a base full run read when `changedBatch` ≤ its
+ * `changedThrough` < `replacedBatch` (decimal, the batch that replaced it). Its `id` is the
+ * version's own, not the rating's.
+ */
+export interface ReplacedRatingRecord extends RatingRecord {
+  changedBatch: string;
+  replacedBatch: string;
+}
+
 /** An entry of the public moderation log; its cursor is its `seq`. */
 export interface ModerationRecord extends Positioned, ModerationLogEntry {}
 
@@ -255,4 +267,5 @@ export interface ExportRecords {
   standings: StandingRecord;
   moderation: ModerationRecord;
   'frozen-raters': FrozenRatersRecord;
+  'replaced-ratings': ReplacedRatingRecord;
 }

@@ -17,11 +17,13 @@ import type { ReportDiscrepancy } from './discrepancy';
 import type {
   FrozenRatersRecord,
   RatingRecord,
+  ReplacedRatingRecord,
   ResultRecord,
   RunRecord,
   StandingRecord,
 } from './export-format';
 import { IntermediateRecomputation } from './intermediate-runs';
+import { batchOf } from './replaced-ratings';
 import { checkCommunityCounts } from './run-records';
 import { checkRunInput, compareRunResults, type RunRecomputation } from './run-recomputation';
 import type { StatusChangeLog } from './status-change-log';
@@ -30,7 +32,8 @@ import { checkStandings } from './verify-standings';
 /**
  * An incremental latest run, verified in two steps. Its base full run is rebuilt from the
  * records whose `changedBatch` is at most the base's `changedThrough` (and the notes of its input
- * deleted since, which it read as they are), with the histories the notes started it from, and
+ * deleted since, which it read as they are, and of a rating replaced since, the version it read),
+ * with the histories the notes started it from, and
  * scored again: its input hash must be the base's, and the rater parameters it freezes must be
  * the exported ones (and the notes still carrying its results, and the standings, what it
  * gives). Then the incremental run's own notes are scored against
@@ -57,6 +60,8 @@ export class IncrementalRecomputation {
     private readonly run: RunRecord,
     runs: readonly RunRecord[],
     private readonly record: FrozenRatersRecord | undefined,
+    /** Whether the export keeps the versions of ratings replaced since the base read them. */
+    private readonly replacedExported: boolean,
     topicSeeds: readonly TopicSeed[],
     /** Ratings proven from this minute on may be newer than the run's input. */
     newerFromMinute: number,
@@ -145,13 +150,19 @@ export class IncrementalRecomputation {
     this.baseBuilder.addNote({ ...note, history: statusHistoryFromJson(history) || null });
   }
 
-  addRating(rating: RatingRecord): void {
+  /**
+   * A current rating, with the versions it replaced (`replaced-ratings`): the base read the one
+   * current when it read, in the rating's place (the input's ratings are in rating id order, and
+   * a replacement keeps the rating's id).
+   */
+  addRating(rating: RatingRecord, replaced: readonly ReplacedRatingRecord[]): void {
     this.intermediate?.addRating(rating);
     if (!this.baseBuilder) return;
     const batch = batchOf(rating.changedBatch);
     if (batch === undefined) return void (this.unmarked += 1);
-    if (batch > (this.through as bigint)) return;
-    if (this.baseNotes.has(rating.noteId)) this.baseBuilder.addRating(rating);
+    const through = this.through as bigint;
+    const read = batch <= through ? rating : replaced.find((version) => readAt(version, through));
+    if (read && this.baseNotes.has(rating.noteId)) this.baseBuilder.addRating(read);
   }
 
   /** The recomputations, once every note, rating and status change went past. */
@@ -244,12 +255,21 @@ export class IncrementalRecomputation {
     }
     const built = (this.baseBuilder as RunInputBuilder).build();
     if (base.dataHash !== null && built.dataHash !== base.dataHash) {
-      this.report(
-        'RUN_BASE_OUTDATED',
-        subject,
-        `the notes and ratings changed up to batch ${record.changedThrough} are not the ones base run ${base.id} read (data hash ${built.dataHash}, not ${base.dataHash}): a rating it read was replaced since (the export has each pseudonym's current rating only, the version it replaced is gone), so its frozen parameters are taken as exported`,
-        'warning',
-      );
+      const read = `the notes and ratings changed up to batch ${record.changedThrough}`;
+      if (this.replacedExported) {
+        this.report(
+          'RUN_BASE_MISMATCH',
+          subject,
+          `${read}, with the rating versions replaced after it, are not the ones base run ${base.id} read (data hash ${built.dataHash}, not ${base.dataHash}): a version it read is missing or altered`,
+        );
+      } else {
+        this.report(
+          'RUN_BASE_OUTDATED',
+          subject,
+          `${read} are not the ones base run ${base.id} read (data hash ${built.dataHash}, not ${base.dataHash}): a rating it read was replaced since, and the export has no replaced-ratings stream (an older instance), so its frozen parameters are taken as exported`,
+          'warning',
+        );
+      }
       return none;
     }
     if (built.inputHash !== base.inputHash) {
@@ -299,6 +319,10 @@ export class IncrementalRecomputation {
   }
 }
 
-/** A record's change batch; undefined when absent (older exports) or not a decimal number. */
-const batchOf = (value: string | undefined): bigint | undefined =>
-  value !== undefined && /^[0-9]{1,19}$/.test(value) ? BigInt(value) : undefined;
+/** Whether a replaced version was the rating's current one when batch `through` was read. */
+function readAt(version: ReplacedRatingRecord, through: bigint): boolean {
+  const [written, replaced] = [batchOf(version.changedBatch), batchOf(version.replacedBatch)];
+  return (
+    written !== undefined && replaced !== undefined && written <= through && through < replaced
+  );
+}

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 import { ScoringInputLoader } from './scoring-input.loader';
+import { ReplacedRatingsStore } from './replaced-ratings.store';
 import { ScoringPublisher } from './scoring.publisher';
 import { writeSyntheticCommunity } from './synthetic-community.writer';
 
@@ -80,7 +81,12 @@ describe('scoring publication', () => {
       const reading = (async () => {
         while (publishing) observations.push(await observe());
       })();
-      const published = await new ScoringPublisher(prisma as PrismaService, env, runs)
+      const published = await new ScoringPublisher(
+        prisma as PrismaService,
+        env,
+        runs,
+        new ReplacedRatingsStore(),
+      )
         .publish(runId, loaded, result, DEFAULT_SEED)
         .finally(() => (publishing = false));
       await reading;

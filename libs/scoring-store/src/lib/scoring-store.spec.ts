@@ -27,6 +27,7 @@ import { currentTestRun } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
+import { ReplacedRatingsStore } from './replaced-ratings.store';
 import { ScoringInputLoader } from './scoring-input.loader';
 import { ScoringPublisher } from './scoring.publisher';
 
@@ -73,6 +74,7 @@ describe('scoring store', () => {
       prisma as PrismaService,
       new Environment(),
       new ScoringRunStore(prisma as PrismaService),
+      new ReplacedRatingsStore(),
     );
   });
 

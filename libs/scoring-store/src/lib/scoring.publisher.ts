@@ -14,6 +14,7 @@ import {
   type NoteStatusHistory,
 } from '@bridgenotes/scoring';
 
+import { ReplacedRatingsStore } from './replaced-ratings.store';
 import type { LoadedInput } from './scoring-input.loader';
 
 const CHUNK = 5_000;
@@ -46,6 +47,7 @@ export class ScoringPublisher {
     private readonly prisma: PrismaService,
     private readonly env: Environment,
     private readonly runs: ScoringRunStore,
+    private readonly replacedRatings: ReplacedRatingsStore,
   ) {}
 
   /**
@@ -127,6 +129,8 @@ export class ScoringPublisher {
           await tx.$executeRaw`
             DELETE FROM scoring_base_histories
              WHERE run_id IN (SELECT id FROM scoring_runs WHERE community_id = ${communityId}::uuid)`;
+          // The rating versions only the previous base read: this run is the one left to rebuild.
+          await this.replacedRatings.purgeReadBy(tx, communityId, loaded.changedThrough);
         }
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.

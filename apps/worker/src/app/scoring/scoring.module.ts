@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import {
   IncrementalBaseStore,
+  ReplacedRatingsStore,
   ScoringInputLoader,
   ScoringPublisher,
 } from '@bridgenotes/scoring-store';
@@ -17,6 +18,7 @@ import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
     IncrementalBaseStore,
     ScoringInputLoader,
     ScoringPublisher,
+    ReplacedRatingsStore,
   ],
 })
 export class ScoringModule {}

@@ -5,6 +5,7 @@ import { membersReader } from './members.reader';
 import { moderationReader } from './moderation.reader';
 import { notesReader } from './notes.reader';
 import { ratingsReader } from './ratings.reader';
+import { replacedRatingsReader } from './replaced-ratings.reader';
 import { requestsReader } from './requests.reader';
 import { resultsReader } from './results.reader';
 import { rootsReader } from './roots.reader';
@@ -26,6 +27,7 @@ export const STREAM_READERS: { [S in ExportStream]: StreamReader<S> } = {
   results: resultsReader,
   moderation: moderationReader,
   'frozen-raters': frozenRatersReader,
+  'replaced-ratings': replacedRatingsReader,
 };
 
 export const CHANGE_READERS: { [S in ChangeStream]: ChangeStreamReader<S> } = {

@@ -1,0 +1,34 @@
+import type { ProofJson } from '@bridgenotes/protocol';
+
+import { afterId } from '../export-position';
+import type { StreamReader } from './stream-reader';
+
+/**
+ * The replaced versions of ratings kept since the latest full run (`replaced_ratings`), in id
+ * order: with them a verifier rebuilds the data that run read, whose frozen raters the
+ * incremental runs after it scored against, and checks each version's proof as a rating's.
+ */
+export const replacedRatingsReader: StreamReader<'replaced-ratings'> = {
+  async batch(prisma, communityId, after, take) {
+    const rows = await prisma.replacedRating.findMany({
+      where: { communityId, ...afterId(after) },
+      orderBy: { id: 'asc' },
+      take,
+    });
+    return rows.map((version) => ({
+      position: { kind: 'id', id: version.id },
+      record: {
+        cursor: version.id,
+        id: version.id,
+        noteId: version.noteId,
+        raterPseudonym: version.raterPseudonym,
+        helpfulness: version.helpfulness,
+        tags: version.tags,
+        clientMinute: version.clientMinute,
+        proof: version.proof as unknown as ProofJson,
+        changedBatch: String(version.changedBatch),
+        replacedBatch: String(version.replacedBatch),
+      },
+    }));
+  },
+};
