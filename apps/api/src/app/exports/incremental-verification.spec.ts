@@ -1,13 +1,25 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
-import { httpSource, verifyExport, type VerificationReport } from '@bridgenotes/open-data';
+import {
+  httpSource,
+  verifyExport,
+  type ExportSource,
+  type ReplacedRatingRecord,
+  type VerificationReport,
+} from '@bridgenotes/open-data';
 import { decodeFrozenRaters, encodeFrozenRaters } from '@bridgenotes/scoring';
 import { writeSyntheticCommunity } from '@bridgenotes/scoring-store';
 import { Client } from 'pg';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
-import { communityWithMembers, createIdentity, TestCommunity } from '../../testing/members';
+import {
+  communityWithMembers,
+  createIdentity,
+  provenBody,
+  prover,
+  TestCommunity,
+} from '../../testing/members';
 import { publishIncrementalRun, publishScoringRun } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 const RESCORED_NOTES = 12;
@@ -21,11 +33,19 @@ const otherStatus = (status: string) =>
 const findings = (report: VerificationReport) =>
   report.discrepancies.filter(({ code }) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN');
 
+/** The export's replaced rating versions, as a verifier reads them. */
+const replacedVersions = async (source: ExportSource) => {
+  const versions: ReplacedRatingRecord[] = [];
+  for await (const version of source.records('replaced-ratings')) versions.push(version);
+  return versions;
+};
+
 /**
  * A community large enough for the Core regime (synthetic raters, whose records carry no
- * proofs), scored by a full run that freezes its raters, then rated again and scored by an
- * incremental run against them, as the worker alternates them. The export must let a verifier
- * rebuild the full run, check the frozen parameters, and recompute the incremental run's statuses.
+ * proofs; one real member, whose rating does), scored by a full run that freezes its raters,
+ * then rated again and scored by an incremental run against them, as the worker alternates them.
+ * The export must let a verifier rebuild the full run, check the frozen parameters, and
+ * recompute the incremental run's statuses, also once a rating the full run read was replaced.
  */
 describe('verification of an incremental run', () => {
   let app: INestApplication;
@@ -34,14 +54,18 @@ describe('verification of an incremental run', () => {
   let baseUrl: string;
   let fullRunId: string;
   let incrementalRunId: string;
-  const verify = () => verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+  const member = createIdentity();
+  /** The real member's rating, which the base run read and a test replaces. */
+  let memberRating: { noteId: string; helpfulness: string; clientMinute: number };
+  const source = () => httpSource(baseUrl, community.slug);
+  const verify = (from: ExportSource = source()) => verifyExport(from, { sample: 1 });
 
   beforeAll(async () => {
     app = await createTestApp();
     await app.listen(0, '127.0.0.1');
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     prisma = createTestPrisma();
-    community = await communityWithMembers(app, [createIdentity()]);
+    community = await communityWithMembers(app, [member]);
     const client = new Client({ connectionString: process.env['DATABASE_URL'] });
     await client.connect();
     try {
@@ -58,6 +82,29 @@ describe('verification of an incremental run', () => {
     // An earlier full run first: the notes start the base run from histories of their own,
     // which the incremental run then overwrites and the export must keep.
     await publishScoringRun(prisma, community.id, start - 2 * HOUR);
+    // The member rates, with a real proof, a note that will keep the base run's result: no
+    // incremental run here rescores it (not among the notes rated below or in the last test,
+    // and not held at NMR).
+    const [note] = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM notes WHERE community_id = ${community.id}::uuid
+         AND status <> 'NEEDS_MORE_RATINGS'
+         AND id NOT IN (SELECT id FROM notes WHERE community_id = ${community.id}::uuid
+                         ORDER BY id LIMIT ${RESCORED_NOTES})
+       ORDER BY id LIMIT 1`;
+    const prove = await prover(app, community);
+    const rating = await prove(member, 'rating.put', `note:${note?.id}`, {
+      helpfulness: 'HELPFUL',
+      tags: ['CLEAR'],
+    });
+    await request(app.getHttpServer())
+      .put(`/communities/${community.slug}/notes/${note?.id}/rating`)
+      .send(provenBody(rating))
+      .expect(201);
+    memberRating = {
+      noteId: note?.id as string,
+      helpfulness: 'HELPFUL',
+      clientMinute: rating.action.clientMinute,
+    };
     fullRunId = await publishScoringRun(prisma, community.id, start);
     // New ratings of a few notes, each by raters the full run fitted, after it.
     await prisma.$executeRaw`
@@ -228,32 +275,140 @@ describe('verification of an incremental run', () => {
     expect(report.run).toMatchObject({ recomputed: true, base: { recomputed: true } });
   });
 
-  it('warns when a rating the base run read was replaced since, and still recomputes the incremental run', async () => {
-    // A rating of a note the incremental run did not rescore: only the base's data moved.
-    // Last in the file on purpose: its change batch cannot be put back (the trigger stamps
-    // every write), so the base run stays outdated for any test after it.
-    const [rating] = await prisma.$queryRaw<{ id: string; helpfulness: string }[]>`
-        SELECT r.id, r.helpfulness::text FROM ratings r JOIN notes n ON n.id = r.note_id
-         WHERE n.community_id = ${community.id}::uuid AND n.scored_run_id = ${fullRunId}::uuid
-         ORDER BY r.id LIMIT 1`;
-    const replaced = rating?.helpfulness === 'HELPFUL' ? 'NOT_HELPFUL' : 'HELPFUL';
-    await prisma.rating.update({
-      where: { id: rating?.id },
-      data: { helpfulness: replaced },
+  it('rebuilds the base run from the version of a rating it read, replaced since', async () => {
+    // The member changes their rating of a note the incremental run did not rescore: only the
+    // base's data moved. Its change batch cannot be put back (the trigger stamps every write),
+    // so the base run reads the kept version in every test after this one.
+    const note = await prisma.note.findUniqueOrThrow({ where: { id: memberRating.noteId } });
+    expect(note.scoredRunId).toBe(fullRunId);
+    const prove = await prover(app, community);
+    const minute = memberRating.clientMinute + 1;
+    const replacing = await prove(
+      member,
+      'rating.put',
+      `note:${note.id}`,
+      { helpfulness: 'NOT_HELPFUL', tags: ['INCORRECT'] },
+      new Date(minute * 60_000),
+    );
+    await request(app.getHttpServer())
+      .put(`/communities/${community.slug}/notes/${note.id}/rating`)
+      .send(provenBody(replacing))
+      .expect(200);
+
+    const base = await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } });
+    const current = await prisma.rating.findFirstOrThrow({
+      where: { noteId: note.id, clientMinute: minute },
     });
+    const versions = await replacedVersions(source());
+    expect(versions).toEqual([
+      expect.objectContaining({
+        noteId: note.id,
+        raterPseudonym: current.raterPseudonym,
+        helpfulness: memberRating.helpfulness,
+        clientMinute: memberRating.clientMinute,
+        replacedBatch: String(current.changedBatch),
+      }),
+    ]);
+    const [version] = versions as [ReplacedRatingRecord];
+    expect(BigInt(version.changedBatch)).toBeLessThanOrEqual(base.changedThrough as bigint);
+    expect(base.changedThrough as bigint).toBeLessThan(BigInt(version.replacedBatch));
+
     const report = await verify();
-    expect(findings(report)).toEqual([
+    expect(findings(report)).toEqual([]);
+    // Its proof is checked as a rating's, and passes: no discrepancy names it.
+    expect(report.discrepancies.filter(({ subject }) => subject.includes(version.id))).toEqual([]);
+    expect(report.run).toMatchObject({
+      recomputed: true,
+      notesCompared: await prisma.note.count({ where: { scoredRunId: incrementalRunId } }),
+      base: {
+        id: fullRunId,
+        recomputed: true,
+        notesCompared: await prisma.note.count({ where: { scoredRunId: fullRunId } }),
+      },
+    });
+
+    // An export without the stream (an older instance) cannot rebuild the base: a warning.
+    const older: ExportSource = {
+      ...source(),
+      manifest: async () => {
+        const manifest = await source().manifest();
+        return { ...manifest, streams: manifest.streams.filter((s) => s !== 'replaced-ratings') };
+      },
+    };
+    const withoutVersions = await verify(older);
+    expect(findings(withoutVersions)).toEqual([
       expect.objectContaining({
         code: 'RUN_BASE_OUTDATED',
         severity: 'warning',
         subject: `run ${fullRunId}`,
       }),
     ]);
-    expect(report.run).toMatchObject({
+    expect(withoutVersions.run).toMatchObject({
       recomputed: true,
-      notesCompared: await prisma.note.count({ where: { scoredRunId: incrementalRunId } }),
       base: { id: fullRunId, recomputed: false },
     });
+  });
+
+  it('finds a replaced rating version that was altered', async () => {
+    const [version] = await prisma.replacedRating.findMany({
+      where: { communityId: community.id },
+    });
+    if (!version) throw new Error('the test before keeps a replaced version');
+    const other = version.helpfulness === 'HELPFUL' ? 'NOT_HELPFUL' : 'HELPFUL';
+    await prisma.replacedRating.update({
+      where: { id: version.id },
+      data: { helpfulness: other, tags: [] },
+    });
+    try {
+      const report = await verify();
+      expect(
+        report.discrepancies.filter(({ subject }) => subject === `replaced rating ${version.id}`),
+      ).toEqual([expect.objectContaining({ code: 'PROOF_MESSAGE', severity: 'error' })]);
+      // And the base's data is not the data it read.
+      expect(findings(report)).toEqual([
+        expect.objectContaining({ code: 'RUN_BASE_MISMATCH', subject: `run ${fullRunId}` }),
+      ]);
+      expect(report.verdict).toBe('DISCREPANCIES');
+    } finally {
+      await prisma.replacedRating.update({
+        where: { id: version.id },
+        data: { helpfulness: version.helpfulness, tags: version.tags },
+      });
+    }
+  });
+
+  it('finds a proven rating presented as a version it never was', async () => {
+    // The current rating's own proof, presented as a version it replaced: a valid proof, but
+    // not a version of the chain (the current rating was not written when it was replaced).
+    const current = await prisma.rating.findFirstOrThrow({
+      where: { noteId: memberRating.noteId, clientMinute: memberRating.clientMinute + 1 },
+    });
+    const forged = await prisma.replacedRating.create({
+      data: {
+        communityId: community.id,
+        noteId: current.noteId,
+        raterPseudonym: current.raterPseudonym,
+        helpfulness: current.helpfulness,
+        tags: current.tags,
+        clientMinute: current.clientMinute,
+        proof: current.proof as object,
+        changedBatch: current.changedBatch,
+        replacedBatch: current.changedBatch + 1n,
+      },
+    });
+    try {
+      const report = await verify();
+      expect(findings(report)).toEqual([
+        expect.objectContaining({
+          code: 'REPLACED_RATING_INVALID',
+          severity: 'error',
+          subject: `replaced rating ${forged.id}`,
+        }),
+      ]);
+      expect(report.verdict).toBe('DISCREPANCIES');
+    } finally {
+      await prisma.replacedRating.delete({ where: { id: forged.id } });
+    }
   });
 
   it('recomputes the notes still carrying an earlier incremental run results', async () => {
@@ -281,8 +436,8 @@ describe('verification of an incremental run', () => {
     });
     expect(carried.length).toBeGreaterThan(0);
     const report = await verify();
-    // The base stays outdated (the test before replaced one of its ratings).
-    expect(findings(report).map(({ code }) => code)).toEqual(['RUN_BASE_OUTDATED']);
+    // The base is rebuilt still, from the version of the member's rating it read.
+    expect(findings(report)).toEqual([]);
     expect(report.run).toMatchObject({
       id: latestRunId,
       recomputed: true,
@@ -300,7 +455,6 @@ describe('verification of an incremental run', () => {
       expect(
         findings(report).map(({ code, subject, severity }) => [code, subject, severity]),
       ).toEqual([
-        ['RUN_BASE_OUTDATED', `run ${fullRunId}`, 'warning'],
         ['STATUS_MISMATCH', `note ${note.id}`, 'warning'],
         ['RUN_COUNTS_MISMATCH', `run ${latestRunId}`, 'error'],
         ['STATUS_CHANGES_INCOMPLETE', `note ${note.id}`, 'error'],
@@ -321,15 +475,20 @@ describe('verification of an incremental run', () => {
                 'HELPFUL', ${Math.floor(start / 60_000) + 21}, '{}', '{}')`;
     const later = await verify();
     expect(findings(later).map(({ code, subject, severity }) => [code, subject, severity])).toEqual(
-      [
-        ['RUN_BASE_OUTDATED', `run ${fullRunId}`, 'warning'],
-        ['RUN_OUTDATED', `run ${incrementalRunId}`, 'warning'],
-      ],
+      [['RUN_OUTDATED', `run ${incrementalRunId}`, 'warning']],
     );
     expect(later.run?.intermediate).toEqual({
       runs: 1,
       notesCompared: carried.length - 1,
       notesSkipped: 1,
     });
+  });
+
+  it('drops the kept versions once the next full run read past them', async () => {
+    expect(await prisma.replacedRating.count({ where: { communityId: community.id } })).toBe(1);
+    const nowAt = (await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } })).nowAt;
+    await publishScoringRun(prisma, community.id, (nowAt?.getTime() ?? 0) + HOUR);
+    expect(await prisma.replacedRating.count({ where: { communityId: community.id } })).toBe(0);
+    expect(await replacedVersions(source())).toEqual([]);
   });
 });
