@@ -5,7 +5,8 @@ import type { ProofJson } from '@bridgenotes/protocol';
 import { afterId, CHANGE_ORDER, changedAfter, changePositioned } from '../export-position';
 import type { ChangeStreamReader } from './stream-reader';
 
-function ratingRecord(rating: Rating): RatingRecord {
+/** A rating as exported; also a replaced version's fields (`replaced-ratings.reader.ts`). */
+export function ratingRecord(rating: Omit<Rating, 'communityId'>): RatingRecord {
   return {
     cursor: rating.id,
     id: rating.id,

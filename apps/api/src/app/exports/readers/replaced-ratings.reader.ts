@@ -1,6 +1,5 @@
-import type { ProofJson } from '@bridgenotes/protocol';
-
 import { afterId } from '../export-position';
+import { ratingRecord } from './ratings.reader';
 import type { StreamReader } from './stream-reader';
 
 /**
@@ -18,14 +17,7 @@ export const replacedRatingsReader: StreamReader<'replaced-ratings'> = {
     return rows.map((version) => ({
       position: { kind: 'id', id: version.id },
       record: {
-        cursor: version.id,
-        id: version.id,
-        noteId: version.noteId,
-        raterPseudonym: version.raterPseudonym,
-        helpfulness: version.helpfulness,
-        tags: version.tags,
-        clientMinute: version.clientMinute,
-        proof: version.proof as unknown as ProofJson,
+        ...ratingRecord(version),
         changedBatch: String(version.changedBatch),
         replacedBatch: String(version.replacedBatch),
       },
