@@ -21,7 +21,11 @@ import {
   type JsonValue,
 } from '@bridgenotes/protocol';
 import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
-import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
+import {
+  ReplacedRatingsStore,
+  ScoringInputLoader,
+  ScoringPublisher,
+} from '@bridgenotes/scoring-store';
 import { randomUUID } from 'node:crypto';
 
 import { DEMO_MEMBERS, DEMO_NOTES, DEMO_SLUG, type DemoNote } from './demo-community';
@@ -217,11 +221,11 @@ async function scoreAt(prisma: PrismaClient, communityId: string, nowMs: number)
     Object.assign(new Environment(), { DATABASE_URL: process.env['DATABASE_URL'] }),
   ).load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
-  await new ScoringPublisher(database, new Environment(), new ScoringRunStore(database)).publish(
-    run.id,
-    loaded,
-    result,
-    DEFAULT_SEED,
-  );
+  await new ScoringPublisher(
+    database,
+    new Environment(),
+    new ScoringRunStore(database),
+    new ReplacedRatingsStore(),
+  ).publish(run.id, loaded, result, DEFAULT_SEED);
   return run.id;
 }
