@@ -345,7 +345,10 @@ export async function verifyExport(
         report('RATING_DUPLICATE', subject, 'a second rating of this note by the same pseudonym');
       rated.add(pair);
       if (rating.clientMinute * MINUTE >= newerFrom) newerThanRun += 1;
-      incremental?.addRating(rating, replaced.checkCurrent(rating));
+      // Checked whether or not a run is recomputed: unchecked versions would be reported as
+      // having no current rating.
+      const versions = replaced.checkCurrent(rating);
+      incremental?.addRating(rating, versions);
       if (!incremental || runNotes.has(rating.noteId)) builder?.addRating(rating);
       if (counts.ratings % 1_000 === 0) progress({ stage: 'ratings', done: counts.ratings });
     }
