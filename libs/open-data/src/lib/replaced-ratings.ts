@@ -16,7 +16,9 @@ export class ReplacedRatings {
 
   add(version: ReplacedRatingRecord): void {
     const pair = pairOf(version);
-    this.byPair.set(pair, [...(this.byPair.get(pair) ?? []), version]);
+    const versions = this.byPair.get(pair);
+    if (versions) versions.push(version);
+    else this.byPair.set(pair, [version]);
   }
 
   /**
@@ -28,7 +30,7 @@ export class ReplacedRatings {
     const versions = this.byPair.get(pair);
     if (!versions) return [];
     this.byPair.delete(pair);
-    const chain = [...versions].sort((a, b) => compareBatches(a.changedBatch, b.changedBatch));
+    const chain = versions.sort((a, b) => compareBatches(a.changedBatch, b.changedBatch));
     chain.forEach((version, index) => {
       const problem = chainProblem(version, chain[index + 1] ?? rating);
       if (problem) this.invalid(version, problem);

@@ -143,11 +143,9 @@ export function fitLogisticRound(
   const positiveWeight = round.positiveWeight;
   const weight = round.weight;
   const raterLabel = new Uint8Array(data.size);
-  const raterWeight = new Float64Array(data.size).fill(1);
-  for (let k = 0; k < data.size; k++) {
-    raterLabel[k] = label[raterPosition[k]];
-    if (weight) raterWeight[k] = weight[raterPosition[k]];
-  }
+  for (let k = 0; k < data.size; k++) raterLabel[k] = label[raterPosition[k]];
+  // A typed map would keep Int32Array and truncate the weights: Float64Array.from.
+  const raterWeight = weight && Float64Array.from(raterPosition, (position) => weight[position]);
   let sweeps = 0;
   while (sweeps < maxSweeps) {
     sweeps++;
@@ -211,15 +209,16 @@ export function fitLogisticRound(
           const xr = noteIntercept[n];
           const xf = noteFactor[n];
           const z = mu + ri + rep * xr + rf * xf;
-          const d = derivatives(z, raterLabel[k], raterWeight[k], positiveWeight);
+          const d = derivatives(z, raterLabel[k], raterWeight ? raterWeight[k] : 1, positiveWeight);
           const g = d.g;
           const h = d.h;
-          g0 += g * 1;
+          // x0 = 1: h·1 is h exactly, so these sums are the ones the general form gives.
+          g0 += g;
           g1 += g * xf;
           g2 += g * xr;
-          h00 += h * 1 * 1;
-          h01 += h * 1 * xf;
-          h02 += h * 1 * xr;
+          h00 += h;
+          h01 += h * xf;
+          h02 += h * xr;
           h11 += h * xf * xf;
           h12 += h * xf * xr;
           h22 += h * xr * xr;
