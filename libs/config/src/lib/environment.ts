@@ -118,6 +118,16 @@ export class Environment {
   SCORING_LOCK_SECONDS = 120;
 
   /**
+   * How long, in ms, a scoring job waits before trying again when another run of its community
+   * holds the lease: short enough that queued runs follow soon after the holder, long enough not
+   * to keep a worker polling the database while a long run goes on.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(50, { message: 'must be at least 50 (ms)' })
+  SCORING_BUSY_RETRY_MS = 5_000;
+
+  /**
    * Worker threads a scoring run of a large community (50,000 ratings or more) spreads its
    * independent fits over (libs/scoring `scoreNotesInThreads`: at most 2 are used today); 1
    * scores in the worker's own thread. Statuses are byte-identical whatever the number.

@@ -24,7 +24,6 @@ type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
  * retried; any other run waits until the holder releases it or this runs out.
  */
 const LEASE_SECONDS = 900;
-const BUSY_RETRY_MS = 5_000;
 
 /**
  * Scores one community: takes its lease (one run of a community at a time, in any number of
@@ -54,7 +53,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     const runId = await this.pendingRun(job);
     if (!(await this.acquireLease(communityId, runId))) {
       // Another run of this community is in progress: come back shortly instead of running twice.
-      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+      await job.moveToDelayed(Date.now() + this.env.SCORING_BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
     try {

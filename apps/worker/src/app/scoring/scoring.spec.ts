@@ -56,6 +56,9 @@ describe('scoring worker', () => {
   beforeAll(async () => {
     process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
     process.env['SCORE_RETENTION_RUNS'] = '2';
+    // A job that finds its community's lease taken retries this soon rather than in 5 s: the
+    // lease cases below would otherwise spend most of their time waiting for retries.
+    process.env['SCORING_BUSY_RETRY_MS'] = '250';
     // Every run here is full: these scenarios read whole-community runs (incremental runs have
     // their own spec, incremental-scoring.spec.ts).
     process.env['SCORING_FULL_RUN_INTERVAL_SECONDS'] = '0';
