@@ -10,6 +10,7 @@ import {
   DEFAULT_TEST_DATABASE_URL,
   DEFAULT_TEST_REDIS_URL,
 } from '../../libs/testing/src/lib/test-environment';
+import { freshClusterDump } from '../../libs/embedded/src/testing/fresh-cluster-dump';
 import { EMBEDDED_TEST_DATABASE } from './embedded-test-database';
 
 // Jest loads global hooks with Node's own resolver, which knows no tsconfig paths: hence the
@@ -30,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
 
   let databaseUrl: string;
   if (embedded) {
-    const database = await startEmbeddedDatabase();
+    const database = await startEmbeddedDatabase({ freshCluster: await freshClusterDump() });
     (globalThis as Record<symbol, unknown>)[EMBEDDED_TEST_DATABASE] = database;
     databaseUrl = await createMigratedDatabase(database.url, EMBEDDED_DATABASE_NAME, migrations);
   } else {

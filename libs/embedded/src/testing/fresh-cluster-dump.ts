@@ -1,0 +1,33 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { PGlite } from '@electric-sql/pglite';
+
+/**
+ * A dump of a new, empty PGlite cluster, for `startEmbeddedDatabase({ freshCluster })`: made once
+ * per PGlite version and kept in the system's temporary folder, so that each Jest run of the
+ * embedded pass loads it rather than creating a cluster of its own. Written under a name of its
+ * own, then renamed: runs starting side by side never read half a file.
+ */
+export async function freshClusterDump(): Promise<Blob> {
+  // The package's exports leave out its package.json: read it beside its entry point.
+  const { version } = JSON.parse(
+    readFileSync(
+      join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'),
+      'utf8',
+    ),
+  ) as { version: string };
+  const file = join(tmpdir(), `bridgenotes-pglite-${version}-fresh-cluster.tar`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const db = await PGlite.create();
+  try {
+    const dump = await db.dumpDataDir('none');
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+    return dump;
+  } finally {
+    await db.close();
+  }
+}
