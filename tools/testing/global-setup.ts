@@ -10,7 +10,7 @@ import {
   DEFAULT_TEST_DATABASE_URL,
   DEFAULT_TEST_REDIS_URL,
 } from '../../libs/testing/src/lib/test-environment';
-import { freshClusterDump } from '../../libs/embedded/src/testing/fresh-cluster-dump';
+import { freshClusterDump } from './fresh-cluster-dump';
 import { EMBEDDED_TEST_DATABASE } from './embedded-test-database';
 
 // Jest loads global hooks with Node's own resolver, which knows no tsconfig paths: hence the

@@ -1,5 +1,4 @@
 // Test support for other projects' tests (`@bridgenotes/embedded/testing`). Never imported by
 // production code.
-export * from './fresh-cluster-dump';
 export * from './instance-database';
 export * from './serve-process';

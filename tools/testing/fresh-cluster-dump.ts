@@ -8,7 +8,9 @@ import { PGlite } from '@electric-sql/pglite';
  * A dump of a new, empty PGlite cluster, for `startEmbeddedDatabase({ freshCluster })`: made once
  * per PGlite version and kept in the system's temporary folder, so that each Jest run of the
  * embedded pass loads it rather than creating a cluster of its own. Written under a name of its
- * own, then renamed: runs starting side by side never read half a file.
+ * own, then renamed: runs starting side by side never read half a file. Here, beside the global
+ * setup, rather than in the embedded library's test support: PGlite cannot load inside a Jest
+ * test file (libs/embedded/src/testing/serve-process.ts).
  */
 export async function freshClusterDump(): Promise<Blob> {
   // The package's exports leave out its package.json: read it beside its entry point.
