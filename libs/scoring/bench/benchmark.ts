@@ -55,7 +55,13 @@ async function main(): Promise<void> {
       `load average at start ${loadAverage(loadAtStart)}`,
   );
 
-  const timer = new StageTimer();
+  const timer = new StageTimer((stage) =>
+    log(
+      `  ${stage.stage}: wall ${(stage.wallMs / 1000).toFixed(2)} s, ` +
+        `CPU ${(stage.cpuMs / 1000).toFixed(2)} s, RSS ${stage.rssMb.toFixed(0)} MB, ` +
+        `peak ${stage.peakRssMb.toFixed(0)} MB, load ${loadAverage(loadavg())}`,
+    ),
+  );
   const input = syntheticInput({ seed, raters, notes, ratings }, timer);
   timer.lap('builder.build (canonical order)');
   log(`ratings after de-duplication: ${input.ratingNote.length}`);

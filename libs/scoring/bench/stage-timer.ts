@@ -14,6 +14,12 @@ export class StageTimer {
   private wallStart = performance.now();
   private cpuStart = process.cpuUsage();
 
+  /**
+   * `onLap` hears each stage as it ends: a run of many minutes (100M ratings) that is stopped
+   * or dies still leaves the stages it finished.
+   */
+  constructor(private readonly onLap?: (figures: StageFigures) => void) {}
+
   /** Closes the current stage under `stage` and starts the next one. */
   lap(stage: string): StageFigures {
     const cpu = process.cpuUsage(this.cpuStart);
@@ -25,6 +31,7 @@ export class StageTimer {
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
     this.stages.push(figures);
+    this.onLap?.(figures);
     this.wallStart = performance.now();
     this.cpuStart = process.cpuUsage();
     return figures;
