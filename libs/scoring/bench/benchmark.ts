@@ -63,7 +63,6 @@ async function main(): Promise<void> {
     ),
   );
   const input = syntheticInput({ seed, raters, notes, ratings }, timer);
-  timer.lap('builder.build (canonical order)');
   log(`ratings after de-duplication: ${input.ratingNote.length}`);
 
   const first = await scoreInStages(input, timer, threads, '', log);
@@ -101,10 +100,10 @@ async function main(): Promise<void> {
 }
 
 /**
- * The synthetic community as the scorer's input. In a function of its own so that the builder,
- * whose columns grow by doubling (up to twice the ratings), is garbage once it has built the
- * input, as it is in the worker: held by the caller's scope through the scoring, it was 350 MB
- * of the peak at 10M ratings, and would be 2.8 GB at 100M.
+ * The synthetic community as the scorer's input, its two stages timed. In a function of its own
+ * so that the builder, whose columns grow by doubling (up to twice the ratings), is garbage once
+ * it has built the input, as it is in the worker: held by the caller's scope through the
+ * scoring, it was 350 MB of the peak at 10M ratings, and would be 2.8 GB at 100M.
  */
 function syntheticInput(
   community: { seed: number; raters: number; notes: number; ratings: number },
@@ -124,7 +123,9 @@ function syntheticInput(
     },
   });
   timer.lap('generate + builder.addRating');
-  return builder.build();
+  const input = builder.build();
+  timer.lap('builder.build (canonical order)');
+  return input;
 }
 
 function loadAverage(loads: readonly number[]): string {
