@@ -163,10 +163,17 @@ function fitDense(
   // many lookups in flight at once; the arithmetic between them streams. With every rater frozen
   // (final scoring's rounds) the values are gathered once; otherwise each epoch, and the raters'
   // gradients are added in a pass of their own in the same note-major order, so every sum is the
-  // same, bit for bit. Alternatives measured and dropped (README figures, 2026-12-04): each
+  // same, bit for bit. Timed per pass (2026-12-05), the gathers took 14 % of the fit at 1M ratings
+  // and 16 % at 3M, the arithmetic 62 % and 53 %, the gradients 19 % and 26 %, the ridge and the
+  // Adam steps 2 % each. Alternatives measured and dropped (README figures, 2026-12-04): each
   // rater's values and gradients interleaved and used inside the one pass was faster at 1M ratings
   // (22k raters) but 30–40 % slower at 3M (67k), where the long arithmetic between lookups again
   // left too few in flight; these passes over cache-sized blocks of whole notes were slower too.
+  // Measured and dropped as well (2026-12-05, base and candidate alternated in one process): the
+  // three rater values interleaved per rater (one cache line per lookup instead of up to three)
+  // made the fit 20–30 % slower at 3M ratings, as each pass then looks up at random in all three
+  // blocks (1.6 MB at 67k raters) instead of one or two of 0.5 MB; and skipping the note and μ
+  // sums of frozen blocks, behind a test per rating, made final scoring's rounds 10 % slower.
   const raterFree = riFree || rfFree || repFree;
   const raterValues = ratingRaters(size, raterFree);
   // Every block is gathered once; after that, each epoch only the free ones. The gathers were
@@ -215,7 +222,10 @@ function fitDense(
       for (let n = 0; n < notes; n++) {
         const ni = noteIntercept[n];
         const nf = noteFactor[n];
-        for (let k = noteStart[n]; k < noteStart[n + 1]; k++) {
+        // A local end: re-reading noteStart[n + 1] every rating (a load and a bounds check) made
+        // this pass about 10 % slower, the fit about 8 % at 1M ratings and 2 % at 3M (2026-12-05).
+        const end = noteStart[n + 1];
+        for (let k = noteStart[n]; k < end; k++) {
           const u = noteRater[k];
           const dz = ratingDz[k];
           // Frozen blocks' gradients are never read (the update skips them), so they are not
