@@ -15,6 +15,14 @@ export const EN = {
     'Decided by the second bridging model, which settles notes the first one leaves undecided',
   modelSmallCommunity:
     'Decided by small-community scoring, which finds the groups of raters who usually agree',
+  modelCoreWithTopics:
+    'Decided by the bridging model of Community Notes, in its run that includes notes on closely watched topics',
+  modelGaussianCoreWithTopics:
+    'Decided by the second bridging model, in its run that includes notes on closely watched topics',
+  modelExpansion:
+    'Decided by the bridging model over a wider set of raters, for a note the first run did not score',
+  modelExpansionPlus:
+    'Decided by the bridging model over every rater, for a note no other run scored',
   explainHeadline: 'Needs more ratings.',
   explainNotMisleading:
     'A note saying the post is not misleading is never shown as helpful; it stays here unless rated not helpful.',

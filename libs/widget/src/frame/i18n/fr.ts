@@ -14,6 +14,14 @@ export const FR: Record<StringKey, string> = {
     'Décidé par le second modèle de convergence, qui tranche les notes que le premier laisse en suspens',
   modelSmallCommunity:
     'Décidé par la notation des petites communautés, qui repère les groupes de contributeurs d’ordinaire d’accord',
+  modelCoreWithTopics:
+    'Décidé par le modèle de convergence de Community Notes, dans sa passe qui inclut les notes sur les sujets surveillés de près',
+  modelGaussianCoreWithTopics:
+    'Décidé par le second modèle de convergence, dans sa passe qui inclut les notes sur les sujets surveillés de près',
+  modelExpansion:
+    'Décidé par le modèle de convergence sur un ensemble plus large d’évaluateurs, pour une note que la première passe n’a pas notée',
+  modelExpansionPlus:
+    'Décidé par le modèle de convergence sur tous les évaluateurs, pour une note qu’aucune autre passe n’a notée',
   explainHeadline: 'Il faut plus d’évaluations.',
   explainNotMisleading:
     'Une note disant que la publication n’est pas trompeuse n’est jamais affichée comme utile ; elle reste ici sauf si elle est jugée inutile.',

@@ -7,10 +7,14 @@ import type { NoteResponse, ViewpointRatingsResponse } from '@bridgenotes/protoc
 import { h } from '../dom';
 import { formatPercent, StringKey, t } from '../i18n';
 
-/** The scorers a `score.decidingModel` names, in plain words. */
+/** Every scorer a `score.decidingModel` can name (the API's `NoteResponse.score`), in plain words. */
 const MODELS: Record<string, StringKey> = {
   CoreModel: 'modelCore',
+  CoreWithTopicsModel: 'modelCoreWithTopics',
+  ExpansionModel: 'modelExpansion',
+  ExpansionPlusModel: 'modelExpansionPlus',
   GaussianModel: 'modelGaussian',
+  GaussianCoreWithTopicsModel: 'modelGaussianCoreWithTopics',
   SmallCommunityModel: 'modelSmallCommunity',
 };
 

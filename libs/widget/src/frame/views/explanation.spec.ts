@@ -1,0 +1,35 @@
+import type { NoteResponse } from '@bridgenotes/protocol';
+
+import { decidingModel } from './explanation';
+
+const decidedBy = (decidingModel: string) =>
+  ({ score: { decidingModel } }) as unknown as NoteResponse;
+
+describe('the deciding model, in plain words', () => {
+  // The scorers the API documents for `score.decidingModel` (apps/api's note DTO): a reader of a
+  // note any of them decided is told which, each in words of its own.
+  const SCORERS = [
+    'CoreModel',
+    'CoreWithTopicsModel',
+    'ExpansionModel',
+    'ExpansionPlusModel',
+    'GaussianModel',
+    'GaussianCoreWithTopicsModel',
+    'SmallCommunityModel',
+  ];
+
+  it('names every scorer that can decide a note, each differently, never by its code name', () => {
+    const sentences = SCORERS.map((scorer) => decidingModel(decidedBy(scorer)));
+    for (const [i, sentence] of sentences.entries()) {
+      expect([SCORERS[i], sentence]).toEqual([SCORERS[i], expect.stringMatching(/^Decided by /)]);
+      expect(sentence).not.toMatch(/Model|Core|Gaussian/);
+    }
+    expect(new Set(sentences).size).toBe(SCORERS.length);
+  });
+
+  it('says nothing for a stability rule or a name it does not know', () => {
+    expect(decidingModel(decidedBy('NmrDueToMinStableCrhTime'))).toBeNull();
+    expect(decidingModel(decidedBy('SomeFutureModel'))).toBeNull();
+    expect(decidingModel({ score: null } as unknown as NoteResponse)).toBeNull();
+  });
+});
