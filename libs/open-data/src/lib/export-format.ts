@@ -58,8 +58,9 @@ export interface ExportManifest {
   rules: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
   generatedAt: string;
   /**
-   * A transaction id (decimal): every change of a note or rating made by a transaction below it
-   * is committed and visible. Pass it as `before` to a change-ordered read to see exactly those.
+   * A change batch number (decimal), the last committed batch + 1: every change of a note or
+   * rating in a batch below it is committed and visible. Pass it as `before` to a change-ordered
+   * read to see exactly those.
    */
   changeHorizon: string;
   /** The streams this export has: an export made before a stream existed lacks it. */

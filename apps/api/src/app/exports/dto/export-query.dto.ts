@@ -42,7 +42,7 @@ export class ExportQuery {
     enum: EXPORT_ORDERS,
     default: 'id',
     description:
-      '`changes` (notes and ratings only): in the order of the transactions that last changed each record, for following a community; cursors are then change cursors',
+      '`changes` (notes and ratings only): in the order of the change batches that last changed each record, for following a community; cursors are then change cursors',
   })
   @IsOptional()
   @IsIn(EXPORT_ORDERS, { message: `order must be one of ${EXPORT_ORDERS.join(', ')}` })
@@ -50,7 +50,7 @@ export class ExportQuery {
 
   @ApiPropertyOptional({
     description:
-      "With order=changes: only changes by transactions below this one, the manifest's `changeHorizon`",
+      "With order=changes: only changes in batches below this one, the manifest's `changeHorizon`",
     example: '734521',
   })
   @IsOptional()
