@@ -156,24 +156,16 @@ function fitDense(
   const gRep = offsets[4];
   const gNfOffset = offsets[1];
   // Each rating's rater values, read in rating order. Looked up at random raters inside the
-  // epoch's one pass (as this fit once did), rater state outgrew the core's caches from about a
-  // million ratings on and every lookup waited on memory behind the pass's long arithmetic: CPU
-  // per rating per epoch went from 44 ns at 300k ratings to 49–74 ns at 3M, the more the busier
-  // the machine. A loop that only gathers them (and one that only adds the gradients back) keeps
-  // many lookups in flight at once; the arithmetic between them streams. With every rater frozen
-  // (final scoring's rounds) the values are gathered once; otherwise each epoch, and the raters'
-  // gradients are added in a pass of their own in the same note-major order, so every sum is the
-  // same, bit for bit. Timed per pass (2026-12-05), the gathers took 14 % of the fit at 1M ratings
-  // and 16 % at 3M, the arithmetic 62 % and 53 %, the gradients 19 % and 26 %, the ridge and the
-  // Adam steps 2 % each. Alternatives measured and dropped (README figures, 2026-12-04): each
-  // rater's values and gradients interleaved and used inside the one pass was faster at 1M ratings
-  // (22k raters) but 30–40 % slower at 3M (67k), where the long arithmetic between lookups again
-  // left too few in flight; these passes over cache-sized blocks of whole notes were slower too.
-  // Measured and dropped as well (2026-12-05, base and candidate alternated in one process): the
-  // three rater values interleaved per rater (one cache line per lookup instead of up to three)
-  // made the fit 20–30 % slower at 3M ratings, as each pass then looks up at random in all three
-  // blocks (1.6 MB at 67k raters) instead of one or two of 0.5 MB; and skipping the note and μ
-  // sums of frozen blocks, behind a test per rating, made final scoring's rounds 10 % slower.
+  // arithmetic, rater state outgrew the caches from about a million ratings on and every lookup
+  // waited on memory behind the pass's long arithmetic (44 ns per rating per epoch at 300k
+  // ratings, 49–74 at 3M). A loop that only gathers them, and one that only adds the gradients
+  // back, keep many lookups in flight while the arithmetic streams. With every rater frozen
+  // (final scoring's rounds) the values are gathered once, otherwise each epoch; the raters'
+  // gradients are added in the same note-major order, so every sum is the same, bit for bit. At
+  // 1M / 3M ratings the gathers take 14 / 16 % of the fit, the arithmetic 62 / 53 %, the gradients
+  // 19 / 26 %. Measured and dropped (README figures): the lookups inside the one pass, passes over
+  // cache-sized blocks of whole notes, and the three rater values interleaved per rater (20–40 %
+  // slower at 3M ratings: each pass then looks up at random in all three blocks, not one or two).
   const raterFree = riFree || rfFree || repFree;
   const raterValues = ratingRaters(size, raterFree);
   // Every block is gathered once; after that, each epoch only the free ones. The gathers were
