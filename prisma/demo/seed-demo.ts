@@ -50,7 +50,8 @@ export interface SeedOutcome {
 
 /**
  * Creates the demo community with its members, proven notes and ratings, and scores it. The
- * demo's history starts three days before `nowMs`; its two runs are two days and a day later.
+ * demo's history starts three days before `nowMs`; its two runs are a day later (two days before
+ * `nowMs`), 61 minutes apart, so that the second comes after the stabilisation hour.
  */
 export async function seedDemoCommunity(
   prisma: PrismaClient,

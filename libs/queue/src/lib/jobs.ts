@@ -44,7 +44,10 @@ export type PullMirrorsJob = Record<string, never>;
 /** The periodic pruning of the daily quota counts: only today's are kept. */
 export type PruneDailyCountsJob = Record<string, never>;
 
-/** Retries of one webhook delivery: about 1.5 days between the first and the last attempt. */
+/**
+ * Retries of one webhook delivery: the waits double from 30 s (30 s × 2^0…2^10), about 17 hours
+ * between the first and the last attempt.
+ */
 const WEBHOOK_ATTEMPTS = 12;
 const WEBHOOK_BACKOFF_MS = 30_000;
 

@@ -41,7 +41,8 @@ export class CommunitiesController {
   @Patch(':slug')
   @OperatorOnly()
   @ApiOperation({
-    summary: "Change a community's name, description or admission policy (operator)",
+    summary:
+      "Change a community's settings: name, description, admission, limits, embed origins, topics (operator)",
   })
   @ApiOkResponse({ type: CommunityDto })
   async update(

@@ -51,7 +51,7 @@ export class ScoringRunsController {
   @ApiOperation({
     summary: "A finished run's result for every note it scored",
     description:
-      'Kept for the latest SCORE_RETENTION_RUNS runs of each community; older runs answer 410.',
+      'Kept for the latest SCORE_RETENTION_RUNS full runs of each community and every incremental run after the oldest of them; older runs answer 410.',
   })
   @ApiOkResponse({ type: NoteScorePageDto })
   @ApiErrors(

@@ -15,7 +15,7 @@ export class StandingController {
   @ApiOperation({
     summary: "A pseudonym's public profile: its rating and writing impact, counts and notes",
     description:
-      'Everything here is already in the open data and links to no identity. A pseudonym that never acted answers zeros. Impacts are those of the latest scoring run (docs/admission.md).',
+      'Everything here is already in the open data and links to no identity. A pseudonym that never acted answers zeros. Impacts are those of the latest full scoring run (incremental runs keep them; docs/admission.md).',
   })
   @ApiOkResponse({ type: ProfileDto })
   async profile(

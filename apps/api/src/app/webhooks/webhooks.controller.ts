@@ -24,7 +24,7 @@ export class WebhooksController {
   @ApiOperation({
     summary: "Set the community's status-change webhook (operator)",
     description:
-      'After every scoring run that changes statuses, one POST with `{ type: "note-status.changed", community, runId, at, changes: [{ noteId, previous, next }] }`, signed: `X-Bridgenotes-Signature: sha256=HMAC-SHA256(secret, "<X-Bridgenotes-Timestamp>.<body>")`. Retried with exponential backoff until a 2xx answer.',
+      'After every scoring run that changes statuses, one POST with `{ type: "note-status.changed", community, runId, at, changes: [{ noteId, previous, next }] }`, signed: `X-Bridgenotes-Signature: sha256=HMAC-SHA256(secret, "<X-Bridgenotes-Timestamp>.<body>")`. Until a 2xx answer, up to 12 attempts with exponential backoff from 30 s (about 17 hours from the first to the last); a delivery that fails them all is not sent again.',
   })
   @ApiOkResponse({ type: WebhookDto })
   put(@RouteCommunity() community: Community, @Body() input: PutWebhookDto): Promise<WebhookDto> {
