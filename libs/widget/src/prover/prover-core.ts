@@ -1,9 +1,10 @@
 // What every Bridgenotes prover Web Worker does the same way, the widget's and the browser
-// extension's: answering from the identity alone, proving an action, and the message loop. They
-// differ only in where the group and the circuit files come from.
+// extension's: answering from the identity alone, solving an OPEN join's proof-of-work, proving
+// an action, and the message loop. They differ only in where the group and the circuit files
+// come from.
 import { Group, Identity } from '@semaphore-protocol/core';
 import { proveAction, pseudonymOf } from '@bridgenotes/client';
-import type { JsonValue } from '@bridgenotes/protocol';
+import { type JoinWorkTarget, type JsonValue, solveJoinWork } from '@bridgenotes/protocol';
 
 /** The requests a prover answers from the member's identity alone, without a proof. */
 export type IdentityRequest =
@@ -38,6 +39,24 @@ export function answerFromIdentity(request: {
     return { id, ok: true, pseudonym: pseudonymOf(Identity.import(backup), scope) };
   }
   return undefined;
+}
+
+/** An OPEN join's proof-of-work (libs/protocol `solveJoinWork`): answered as `nonce`. */
+export interface JoinWorkRequest {
+  id: number;
+  type: 'join-work';
+  target: JoinWorkTarget;
+}
+
+/** The nonce that solves a join-work request; undefined for any other request. */
+export function answerJoinWork(request: {
+  id: number;
+  type: string;
+}): { id: number; ok: true; nonce?: string } | undefined {
+  if (request.type !== 'join-work') return undefined;
+  const { target } = request as JoinWorkRequest;
+  // Seconds of hashing at most (the difficulty is the community's), off the page's main thread.
+  return { id: request.id, ok: true, nonce: solveJoinWork(target) };
 }
 
 /** An action to prove, as the page asked for it. */

@@ -3,10 +3,9 @@
 // server for a Merkle proof), checks the circuit files' hashes and proves the action.
 import { Identity } from '@semaphore-protocol/core';
 import { groupFromLeaves, PublishedGroup } from '@bridgenotes/client';
-import { solveJoinWork } from '@bridgenotes/protocol';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
-import { answerFromIdentity, proveForApi, serveRequests } from './prover-core';
+import { answerFromIdentity, answerJoinWork, proveForApi, serveRequests } from './prover-core';
 
 /** `@zk-kit/semaphore-artifacts` 4.13.0, depth 20: the API serves them, this checks them. */
 const ARTIFACTS = {
@@ -44,12 +43,8 @@ function circuitFiles(): Promise<{ wasm: Uint8Array; zkey: Uint8Array }> {
 }
 
 async function handle(request: ProverRequest): Promise<ProverResponse> {
-  const answer = answerFromIdentity(request);
+  const answer = answerFromIdentity(request) ?? answerJoinWork(request);
   if (answer) return answer;
-  if (request.type === 'join-work') {
-    // Seconds of hashing at most (the difficulty is the community's): the frame stays responsive.
-    return { id: request.id, ok: true, nonce: solveJoinWork(request.target) };
-  }
   if (request.type !== 'prove') throw new Error(`unknown request ${request.type}`);
   const identity = Identity.import(request.backup);
   const [leaves, files] = await Promise.all([

@@ -1,4 +1,4 @@
-import type { JoinWorkTarget } from '@bridgenotes/protocol';
+import type { JoinWorkRequest } from '../prover/prover-core';
 
 /** Every message between the host page's loader and the frame carries this marker. */
 export const MESSAGE_SOURCE = 'bridgenotes';
@@ -54,8 +54,7 @@ export type ProverRequest =
   | { id: number; type: 'commitment'; backup: string }
   /** The member's pseudonym in a community: the nullifier its proofs there will carry. */
   | { id: number; type: 'pseudonym'; backup: string; scope: string }
-  /** An OPEN join's proof-of-work (libs/protocol `solveJoinWork`): answered as `nonce`. */
-  | { id: number; type: 'join-work'; target: JoinWorkTarget }
+  | JoinWorkRequest
   | {
       id: number;
       type: 'prove';
