@@ -2,11 +2,12 @@
 // community, or one click on a page that lists one; leaving is one click), and the member's
 // identities, one per instance, exportable in the format of the widget and the CLI.
 import { button, h, nextId } from '@bridgenotes/widget';
-import { InstanceError, join } from '../shared/instance';
+import { InstanceError } from '../shared/instance';
 import { followCommunity } from '../shared/listing';
 import { prover } from '../shared/prover';
 import { type Follow, followKey, instanceOrigin, load, save, type Stored } from '../shared/storage';
 import { t } from '../shared/strings';
+import { joinCommunity } from './join';
 
 const app = document.getElementById('app') as HTMLElement;
 const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -152,11 +153,9 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
         button(t('join', { community: entry.name }), () =>
           guarded(async () => {
             const { commitment } = await prover({ type: 'commitment', backup });
-            try {
-              await join(entry, commitment as string, invite.value.trim() || undefined);
-            } catch (error) {
-              if (!(error instanceof InstanceError && error.code === 'ALREADY_MEMBER')) throw error;
-            }
+            await joinCommunity(entry, commitment as string, invite.value.trim() || undefined, () =>
+              say(t('joinWorking')),
+            );
             const { memberships } = await load();
             await save({
               memberships: { ...memberships, [followKey(entry)]: commitment as string },

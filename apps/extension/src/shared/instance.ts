@@ -1,5 +1,10 @@
 import type { CommunityInfo, PublishedGroup } from '@bridgenotes/client';
-import { lookupPrefixOf, postLookupHash, type PostKey } from '@bridgenotes/protocol';
+import {
+  type JoinWorkResponse,
+  lookupPrefixOf,
+  postLookupHash,
+  type PostKey,
+} from '@bridgenotes/protocol';
 
 import type { Follow } from './storage';
 
@@ -82,11 +87,22 @@ export async function lookUp(follow: Follow, key: PostKey): Promise<Found> {
   return { follow, notes: post?.notes ?? [], requestCount: post?.requestCount ?? 0 };
 }
 
-export const join = (follow: Follow, commitment: string, inviteCode?: string) =>
+/** What a join sends: the commitment, and what the community's admission asks beside it. */
+export interface JoinBody {
+  commitment: string;
+  inviteCode?: string;
+  workChallenge?: string;
+  workNonce?: string;
+}
+
+export const join = (follow: Follow, body: JoinBody) =>
   call<{ leafIndex: number; root: string }>(`${communityUrl(follow)}/members`, {
     method: 'POST',
-    body: { commitment, ...(inviteCode ? { inviteCode } : {}) },
+    body,
   });
+
+export const joinWork = (follow: Follow) =>
+  call<JoinWorkResponse>(`${communityUrl(follow)}/join-work`);
 
 export const groupLeaves = (follow: Follow) =>
   call<PublishedGroup>(`${communityUrl(follow)}/group/leaves`);

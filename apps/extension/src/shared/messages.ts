@@ -1,4 +1,5 @@
 import type { PublishedGroup } from '@bridgenotes/client';
+import type { JoinWorkRequest } from '@bridgenotes/widget/prover';
 
 /**
  * Panel → prover worker. The panel fetches the group and the circuit files (with the
@@ -8,6 +9,7 @@ export type ProverRequest =
   | { id: number; type: 'create' }
   | { id: number; type: 'commitment'; backup: string }
   | { id: number; type: 'pseudonym'; backup: string; scope: string }
+  | JoinWorkRequest
   | {
       id: number;
       type: 'prove';
@@ -34,6 +36,7 @@ export type ProverResponse =
       commitment?: string;
       pseudonym?: string;
       proven?: ProvenForApi;
+      nonce?: string;
     }
   | { id: number; ok: false; error: string };
 

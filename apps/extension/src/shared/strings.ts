@@ -71,6 +71,8 @@ export const STRINGS = {
   restored: 'Identity restored for {instance}.',
   join: 'Join {community}',
   inviteLabel: 'Invite code for {community}',
+  joinWorking:
+    'Working… Joining asks this device for a few seconds of computing, so that scripts cannot fill the community.',
   joined: 'You are a member of {community}.',
   closed: '{community} admits members by the operator only.',
 } as const;

@@ -1,0 +1,104 @@
+import { InstanceError, join, joinWork } from '../shared/instance';
+import { prover } from '../shared/prover';
+import type { Follow } from '../shared/storage';
+import { joinCommunity } from './join';
+
+jest.mock('../shared/instance', () => ({
+  ...jest.requireActual('../shared/instance'),
+  join: jest.fn(),
+  joinWork: jest.fn(),
+}));
+jest.mock('../shared/prover', () => ({ prover: jest.fn() }));
+
+const follow: Follow = {
+  instance: 'https://notes.example.org',
+  slug: 'city-news',
+  id: '0b4c8a1e-1111-4222-8333-444455556666',
+  name: 'City News',
+  scope: '42',
+  admission: 'OPEN',
+};
+const commitment = '17203489156028453162347843568345691234567890';
+const joinMock = jest.mocked(join);
+const workMock = jest.mocked(joinWork);
+const proverMock = jest.mocked(prover);
+const challenge = (period: number) => ({
+  challenge: `${period}.c2VydmVyLWNoYWxsZW5nZS1l`,
+  difficulty: 10,
+  expiresAt: '2026-12-05T12:20:00.000Z',
+});
+const refused = (code: string) => new InstanceError(400, code, code.toLowerCase());
+
+beforeEach(() => {
+  jest.resetAllMocks();
+  proverMock.mockImplementation(async (request) => ({
+    id: 1,
+    ok: true,
+    nonce: `nonce-for-${(request as { target: { challenge: string } }).target.challenge}`,
+  }));
+});
+
+describe('joinCommunity', () => {
+  it('sends the commitment alone when the community asks for no work', async () => {
+    workMock.mockResolvedValue({ ...challenge(1), difficulty: 0 });
+    const working = jest.fn();
+    await joinCommunity(follow, commitment, 'INVITE-1', working);
+    expect(joinMock).toHaveBeenCalledWith(follow, { commitment, inviteCode: 'INVITE-1' });
+    expect(proverMock).not.toHaveBeenCalled();
+    expect(working).not.toHaveBeenCalled();
+  });
+
+  it('solves the work in the prover for this commitment and this community, telling the member', async () => {
+    workMock.mockResolvedValue(challenge(1));
+    const working = jest.fn();
+    await joinCommunity(follow, commitment, undefined, working);
+    expect(working).toHaveBeenCalledTimes(1);
+    expect(proverMock).toHaveBeenCalledWith({
+      type: 'join-work',
+      target: {
+        community: follow.id,
+        commitment,
+        challenge: challenge(1).challenge,
+        difficulty: 10,
+      },
+    });
+    expect(joinMock).toHaveBeenCalledWith(follow, {
+      commitment,
+      workChallenge: challenge(1).challenge,
+      workNonce: `nonce-for-${challenge(1).challenge}`,
+    });
+  });
+
+  it('retries once with a fresh challenge when the first expired on its way', async () => {
+    workMock.mockResolvedValueOnce(challenge(1)).mockResolvedValueOnce(challenge(2));
+    joinMock.mockRejectedValueOnce(refused('JOIN_WORK_EXPIRED'));
+    await joinCommunity(follow, commitment, undefined, jest.fn());
+    expect(joinMock).toHaveBeenCalledTimes(2);
+    expect(joinMock).toHaveBeenLastCalledWith(follow, {
+      commitment,
+      workChallenge: challenge(2).challenge,
+      workNonce: `nonce-for-${challenge(2).challenge}`,
+    });
+  });
+
+  it("gives the API's refusal after a second expired challenge, or any other refusal at once", async () => {
+    workMock.mockResolvedValue(challenge(1));
+    joinMock.mockRejectedValue(refused('JOIN_WORK_EXPIRED'));
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).rejects.toMatchObject({
+      code: 'JOIN_WORK_EXPIRED',
+    });
+    expect(joinMock).toHaveBeenCalledTimes(2);
+
+    joinMock.mockReset().mockRejectedValue(refused('JOIN_WORK_INVALID'));
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).rejects.toMatchObject({
+      code: 'JOIN_WORK_INVALID',
+    });
+    expect(joinMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts being a member already as joined', async () => {
+    workMock.mockResolvedValue({ ...challenge(1), difficulty: 0 });
+    joinMock.mockRejectedValue(refused('ALREADY_MEMBER'));
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBeUndefined();
+  });
+});
