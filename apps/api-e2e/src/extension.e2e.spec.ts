@@ -5,12 +5,17 @@ import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
-import { canonicalPostUrl, communityScope, postLookupHash } from '@bridgenotes/protocol';
+import {
+  canonicalPostUrl,
+  checkJoinWork,
+  communityScope,
+  postLookupHash,
+} from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { closedShadowButton } from './support/closed-shadow';
 import { FAKE_POSTS, FakePlatforms, FakePost, startFakePlatforms } from './support/fake-platforms';
-import { RunningApp, startBuiltApi } from './support/processes';
+import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 import { RecordingProxy, startRecordingProxy } from './support/recording-proxy';
 
 const extensionFolder = join(__dirname, '..', '..', '..', 'dist', 'apps', 'extension', 'chromium');
@@ -19,6 +24,9 @@ const helpfulText = (platform: string) => `Context for the ${platform} post: the
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
 const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
 const docs = screenshotFolder();
+const OPERATOR_KEY = 'e2e-extension-operator-key';
+/** Small enough to solve in a moment on a busy machine, large enough that a guess fails. */
+const JOIN_WORK_BITS = 10;
 
 /**
  * The browser extension in Debian's Chromium (headless, loaded with --load-extension), against
@@ -36,6 +44,9 @@ describe('browser extension', () => {
   const community = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const other = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const listed = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const worked = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  // An identity made by the CLI (its file holds exactly this backup), restored in the extension.
+  const cliIdentity = createIdentity();
   let listingPage: FakePost;
   let toRateId: string;
 
@@ -94,7 +105,7 @@ describe('browser extension', () => {
 
   beforeAll(async () => {
     let apiUrl: string;
-    ({ api, apiUrl } = await startBuiltApi());
+    ({ api, apiUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
     proxy = await startRecordingProxy(apiUrl);
     // A community's own site, listing the community for readers with the extension.
     listingPage = {
@@ -113,6 +124,7 @@ describe('browser extension', () => {
       [community, 'Bridge watchers'],
       [other, 'Second opinion'],
       [listed, 'City News readers'],
+      [worked, 'Careful joiners'],
     ] as const) {
       await database.query(
         `INSERT INTO communities (id, slug, name, scope, admission, updated_at)
@@ -291,8 +303,6 @@ describe('browser extension', () => {
   it('lets a member rate from the panel with a proof made in the extension, and the rating lands', async () => {
     const settings = await options();
     const host = new URL(proxy.url).host;
-    // An identity made by the CLI (its file holds exactly this backup), restored here.
-    const cliIdentity = createIdentity();
     await settings.getByLabel(`Identity backup for ${host}`).fill(exportIdentity(cliIdentity));
     await settings.getByRole('button', { name: 'Restore' }).click();
     await settings.getByText(`Identity restored for ${host}.`).waitFor();
@@ -364,6 +374,89 @@ describe('browser extension', () => {
     );
     expect(requests).toEqual([{ requester_pseudonym: pseudonym }]);
     await page.close();
+  });
+
+  it("joins an OPEN community that asks a proof-of-work, solved in the extension's prover", async () => {
+    // The operator turns the work on after the member followed: the extension asks at each join.
+    const settings = await options();
+    await follow(settings, worked.slug, 'Careful joiners');
+    const patched = await fetch(`${proxy.url}/communities/${worked.slug}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_KEY}` },
+      body: JSON.stringify({ joinWorkDifficulty: JOIN_WORK_BITS }),
+    });
+    expect(patched.status).toBe(200);
+    // Without the work the instance refuses a join, so the extension must have done it.
+    const bare = await fetch(`${proxy.url}/communities/${worked.slug}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commitment: commitmentOf(createIdentity()) }),
+    });
+    expect(bare.status).toBe(400);
+    expect(await bare.json()).toMatchObject({ code: 'JOIN_WORK_REQUIRED' });
+
+    // Every line the status shows, the short-lived progress line too.
+    await settings.evaluate(() => {
+      const status = document.querySelector('.status') as HTMLElement;
+      const seen: string[] = [];
+      Object.assign(window, { seen });
+      new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    proxy.received.length = 0;
+    await settings.getByRole('button', { name: 'Join Careful joiners' }).click();
+    // Settled either way, so that a refusal fails here with its code rather than a timeout.
+    const outcome = await eventually(async () => {
+      const text = (await settings.getByRole('status').textContent()) ?? '';
+      if (!/You are a member|did not work/.test(text)) throw new Error(`status: ${text}`);
+      return text;
+    });
+    expect(outcome).toBe('You are a member of Careful joiners.');
+    await settings.locator('.identity').getByText('You are a member of Careful joiners.').waitFor();
+    // What the extension sent: the challenge asked just before, then the join (below: with a
+    // nonce that solves it).
+    const asked = proxy.received.filter(({ url }) =>
+      url.startsWith(`/communities/${worked.slug}/`),
+    );
+    expect(asked.map(({ method, url }) => `${method} ${url}`)).toEqual([
+      `GET /communities/${worked.slug}/join-work`,
+      `POST /communities/${worked.slug}/members`,
+    ]);
+    expect(await settings.evaluate(() => (window as unknown as { seen: string[] }).seen)).toContain(
+      'Working… Joining asks this device for a few seconds of computing, so that scripts cannot fill the community.',
+    );
+
+    const commitment = commitmentOf(cliIdentity);
+    const { rows: members } = await database.query<{ commitment: string }>(
+      'SELECT commitment FROM members WHERE community_id = $1',
+      [worked.id],
+    );
+    expect(members).toEqual([{ commitment }]);
+    const leaves = (await (
+      await fetch(`${proxy.url}/communities/${worked.slug}/group/leaves`)
+    ).json()) as { leaves: string[] };
+    expect(leaves.leaves).toContain(commitment);
+    const sent = JSON.parse(asked[1].body) as { workChallenge: string; workNonce: string };
+    expect(sent).toEqual({
+      commitment,
+      workChallenge: expect.any(String),
+      workNonce: expect.any(String),
+    });
+    expect(
+      checkJoinWork(
+        {
+          community: worked.id,
+          commitment,
+          challenge: sent.workChallenge,
+          difficulty: JOIN_WORK_BITS,
+        },
+        sent.workNonce,
+      ),
+    ).toBe(true);
+    await settings.close();
   });
 
   it('shows the panel in the widget’s look', async () => {
