@@ -66,7 +66,7 @@ describe('API and worker processes', () => {
 
   afterAll(async () => {
     for (const app of [api, worker]) if (app.child.exitCode === null) app.child.kill('SIGKILL');
-    await redisProxy.cut();
+    await redisProxy.close();
     await database.end();
   });
 
@@ -171,7 +171,7 @@ describe('worker shutdown while Redis is away', () => {
       expect(exit.code === 1 || exit.signal === 'SIGTERM').toBe(true);
     } finally {
       if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
-      await proxy.cut();
+      await proxy.close();
     }
   });
 });

@@ -3,9 +3,15 @@ import { createServer, Server, Socket, connect } from 'node:net';
 /**
  * A loopback TCP proxy a test can cut and restore, to see how the system behaves while one of
  * its dependencies is away, without stopping the real server other tests share.
+ *
+ * The proxy keeps its port bound from `open()` until `close()`, even while cut: were the port
+ * released at the cut, another process of a busy machine (a parallel Jest job, a neighbour's
+ * server) could take it meanwhile, and reopening would fail with EADDRINUSE.
  */
 export class TcpProxy {
   private server?: Server;
+  /** Whether accepted connections are relayed (open) or reset at once (cut). */
+  private relaying = false;
   private readonly sockets = new Set<Socket>();
 
   constructor(
@@ -17,8 +23,36 @@ export class TcpProxy {
     return `127.0.0.1:${this.port}`;
   }
 
+  /** Relays connections again; the first call binds the port (the constructor's, or a free one). */
   async open(): Promise<void> {
+    if (!this.server) await this.listen();
+    this.relaying = true;
+  }
+
+  /**
+   * Drops the open connections and resets every new one as soon as it is accepted (the client
+   * sees ECONNRESET, nothing reaches the target), as a crashed server would; the port stays held.
+   */
+  async cut(): Promise<void> {
+    this.relaying = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Cuts, then releases the port for good: call it when the test is done with the proxy. */
+  async close(): Promise<void> {
+    await this.cut();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async listen(): Promise<void> {
     const server = createServer((client) => {
+      if (!this.relaying) {
+        client.on('error', () => undefined);
+        client.resetAndDestroy();
+        return;
+      }
       const upstream = connect(this.target);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -36,13 +70,5 @@ export class TcpProxy {
     });
     this.port = (server.address() as { port: number }).port;
     this.server = server;
-  }
-
-  /** Refuses new connections and drops the open ones, as a crashed server would. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

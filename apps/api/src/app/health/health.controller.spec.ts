@@ -28,8 +28,8 @@ describe('health and readiness', () => {
 
   afterAll(async () => {
     await app.close();
-    await redisProxy.cut();
-    await databaseProxy.cut();
+    await redisProxy.close();
+    await databaseProxy.close();
   });
 
   it('answers /health and /ready when both dependencies are up', async () => {
