@@ -51,16 +51,20 @@ describe('health and readiness', () => {
     'reports Redis by name while it is away, stays alive, and recovers without a restart',
     async () => {
       await redisProxy.cut();
-      const response = await request(app.getHttpServer()).get('/ready').expect(503);
-      expect(response.body).toMatchObject({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        code: 'NOT_READY',
-        message: 'Not ready: queue unreachable',
-        details: {
-          database: { status: 'up' },
-          queue: { status: 'down', error: 'Redis is unreachable' },
-        },
+      // The outage's steady state: a loaded machine can also take PostgreSQL past the check's
+      // 2 s once, so the answer that names Redis alone is waited for, not taken from one request.
+      await eventually(async () => {
+        const response = await request(app.getHttpServer()).get('/ready').expect(503);
+        expect(response.body).toMatchObject({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          code: 'NOT_READY',
+          message: 'Not ready: queue unreachable',
+          details: {
+            database: { status: 'up' },
+            queue: { status: 'down', error: 'Redis is unreachable' },
+          },
+        });
       });
       await request(app.getHttpServer()).get('/health').expect(200);
 
@@ -73,18 +77,21 @@ describe('health and readiness', () => {
 
   it('reports PostgreSQL by name while it is away, and recovers', async () => {
     await databaseProxy.cut();
-    const response = await request(app.getHttpServer()).get('/ready').expect(503);
-    expect(response.body).toMatchObject({
-      code: 'NOT_READY',
-      // The queue is only away with the database when it lives there.
-      message:
-        run.queueBackend === 'redis'
-          ? 'Not ready: database unreachable'
-          : 'Not ready: database and queue unreachable',
-      details: {
-        database: { status: 'down' },
-        queue: { status: run.queueBackend === 'redis' ? 'up' : 'down' },
-      },
+    // Waited for as above: Redis, up all along, may miss the 2 s check once on a loaded machine.
+    await eventually(async () => {
+      const response = await request(app.getHttpServer()).get('/ready').expect(503);
+      expect(response.body).toMatchObject({
+        code: 'NOT_READY',
+        // The queue is only away with the database when it lives there.
+        message:
+          run.queueBackend === 'redis'
+            ? 'Not ready: database unreachable'
+            : 'Not ready: database and queue unreachable',
+        details: {
+          database: { status: 'down' },
+          queue: { status: run.queueBackend === 'redis' ? 'up' : 'down' },
+        },
+      });
     });
     await request(app.getHttpServer()).get('/health').expect(200);
 
