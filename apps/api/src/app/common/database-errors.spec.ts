@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, PrismaService } from '@bridgenotes/database';
-import { currentTestRun } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import request from 'supertest';
 
 import { createTestApp } from '../../testing/test-app';
@@ -11,14 +11,18 @@ import { databaseFailureOf } from './database-errors';
 describe('a busy or unreachable database', () => {
   it('answers 503 DATABASE_BUSY with Retry-After while every pooled connection is held', async () => {
     // One connection, and a short wait for it: the request cannot get one while a transaction
-    // holds it.
+    // holds it. The wait also bounds opening a connection, which a loaded machine can take
+    // longer than that over: the connection is opened first (below) and kept while idle, so the
+    // bound only ever applies to waiting for it.
     const tiny = new PrismaClient({
       adapter: new PrismaPg({
         connectionString: currentTestRun().databaseUrl,
         max: 1,
         connectionTimeoutMillis: 1_000,
+        idleTimeoutMillis: 0,
       }),
     });
+    await eventually(() => tiny.$queryRaw`SELECT 1`);
     const app: INestApplication = await createTestApp({}, (builder) =>
       builder.overrideProvider(PrismaService).useValue(tiny),
     );
