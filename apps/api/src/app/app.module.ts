@@ -5,6 +5,7 @@ import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
+import { ClockModule } from './common/clock';
 import { CommunitiesModule } from './communities/communities.module';
 import { ConsoleModule } from './console/console.module';
 import { CredentialsModule } from './credentials/credentials.module';
@@ -27,6 +28,7 @@ import { WidgetModule } from './widget/widget.module';
 
 @Module({
   imports: [
+    ClockModule,
     CommunitiesModule,
     ConfigModule,
     ConsoleModule,

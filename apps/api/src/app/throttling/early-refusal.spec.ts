@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 
+import { TestClock } from '../../testing/clock';
 import { communityWithMembers } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { MetricsRegistry } from '../metrics/metrics-registry';
@@ -25,12 +26,17 @@ describe('early refusal of a blocked client', () => {
   };
 
   beforeAll(async () => {
-    app = await createTestApp({
-      RATE_LIMIT_READS: '3',
-      RATE_LIMIT_WRITES: '3',
-      RATE_LIMIT_WINDOW_SECONDS: '60',
-      TRUST_PROXY_HOPS: '1',
-    });
+    // Held at half past the hour: the buckets' key, which changes at the top of each hour,
+    // stays the same from a test's first request to its last.
+    app = await createTestApp(
+      {
+        RATE_LIMIT_READS: '3',
+        RATE_LIMIT_WRITES: '3',
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+        TRUST_PROXY_HOPS: '1',
+      },
+      new TestClock().install,
+    );
     const store = app.get(RateLimitStore);
     const increment = store.increment.bind(store);
     store.increment = (...args) => {

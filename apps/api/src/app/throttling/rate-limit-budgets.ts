@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Gauge } from 'prom-client';
 
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { BlockedClients } from './blocked-clients';
 import { ClientKeys } from './client-keys';
@@ -73,8 +74,10 @@ export class RateLimitBudgets {
     private readonly store: RateLimitStore,
     private readonly figures: FloodFigures,
     metrics: MetricsRegistry,
+    clock: Clock,
   ) {
-    this.keys = new ClientKeys(env.RATE_LIMIT_SECRET);
+    // The hour of the key is the clock's, so that a test can hold it away from the rotation.
+    this.keys = new ClientKeys(env.RATE_LIMIT_SECRET, () => clock.now());
     const { blocked } = this;
     new Gauge({
       name: 'bridgenotes_blocked_clients',

@@ -4,8 +4,9 @@ import Redis from 'ioredis';
 import request from 'supertest';
 
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import { TestClock } from '../../testing/clock';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
-import { ClientKeys, clientNetwork } from './client-keys';
+import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork } from './client-keys';
 
 const LIMITS = {
   RATE_LIMIT_READS: '4',
@@ -23,9 +24,12 @@ const newClient = () => `198.51.100.${(clients += 1)}`;
 describe('rate limits', () => {
   let app: INestApplication;
   const server = () => app.getHttpServer();
+  // The buckets' key changes at the top of each hour: held at half past, no test sees a fresh
+  // bucket halfway through (but the one that moves it on).
+  const clock = new TestClock();
 
   beforeAll(async () => {
-    app = await createTestApp({ ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60' });
+    app = await createTestApp({ ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60' }, clock.install);
   });
 
   afterAll(() => app.close());
@@ -84,7 +88,10 @@ describe('rate limits', () => {
   });
 
   it('counts clients apart by address, and X-Forwarded-For only from a trusted proxy', async () => {
-    const untrusting = await createTestApp({ ...LIMITS, TRUST_PROXY_HOPS: '0' });
+    const untrusting = await createTestApp(
+      { ...LIMITS, TRUST_PROXY_HOPS: '0' },
+      new TestClock().install,
+    );
     try {
       // Without a trusted proxy, a header per request does not buy a fresh budget.
       for (let index = 0; index < 4; index += 1) {
@@ -150,6 +157,25 @@ describe('rate limits', () => {
     await request(server()).post(url).set('X-Forwarded-For', clumsy).send(cheap).expect(429);
   });
 
+  it("starts a client's budgets afresh when the key changes at the top of the hour", async () => {
+    const client = newClient();
+    const read = () => request(server()).get('/health').set('X-Forwarded-For', client);
+    for (let index = 0; index < 4; index += 1) await read().expect(200);
+    await read().expect(429);
+    const halfPast = clock.at;
+    try {
+      // The same hour still: the same bucket, spent.
+      clock.at = Math.ceil(halfPast / CLIENT_KEY_ROTATION_MS) * CLIENT_KEY_ROTATION_MS - 1;
+      await read().expect(429);
+      // The next hour: another key names another bucket, the whole budget in it.
+      clock.at += 1;
+      const fresh = await read().expect(200);
+      expect(fresh.headers['ratelimit-remaining']).toBe('3');
+    } finally {
+      clock.at = halfPast;
+    }
+  });
+
   it('keeps no address: bucket names are keyed hashes that change with the key', async () => {
     const keys = new ClientKeys('a'.repeat(32), () => 0);
     const later = new ClientKeys('a'.repeat(32), () => 2 * 60 * 60_000);
@@ -158,6 +184,14 @@ describe('rate limits', () => {
     expect(keys.of('203.0.113.9')).toBe(keys.of('::ffff:203.0.113.9'));
     expect(keys.of('203.0.113.9')).not.toBe(keys.of('203.0.113.10'));
     expect(later.of('203.0.113.9')).not.toBe(keys.of('203.0.113.9'));
+    // One key for the whole hour, another from its last millisecond to the next one's first.
+    let now = 5 * CLIENT_KEY_ROTATION_MS;
+    const moving = new ClientKeys('a'.repeat(32), () => now);
+    const hourly = moving.of('203.0.113.9');
+    now += CLIENT_KEY_ROTATION_MS - 1;
+    expect(moving.of('203.0.113.9')).toBe(hourly);
+    now += 1;
+    expect(moving.of('203.0.113.9')).not.toBe(hourly);
     expect(drawn.of('203.0.113.9')).not.toBe(keys.of('203.0.113.9'));
     expect(clientNetwork('2001:db8:0:1::5')).toBe('2001:db8:0:1');
     expect(clientNetwork('2001:DB8:0:1:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:1');
@@ -182,7 +216,10 @@ describe('rate limits', () => {
 
 describe('rate limits over a short window', () => {
   it('refills the budget when the window has passed', async () => {
-    const app = await createTestApp({ ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '1' });
+    const app = await createTestApp(
+      { ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '1' },
+      new TestClock().install,
+    );
     try {
       const client = newClient();
       const read = () => request(app.getHttpServer()).get('/health').set('X-Forwarded-For', client);

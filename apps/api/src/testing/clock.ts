@@ -1,0 +1,27 @@
+import type { TestingModuleBuilder } from '@nestjs/testing';
+
+import { Clock } from '../app/common/clock';
+
+/**
+ * A clock a test sets: it stays at `at` (ms) until moved. In the middle of an hour by default
+ * (`midHour`), far from the rate-limit key's rotation and from midnight, whenever the test runs.
+ */
+export class TestClock extends Clock {
+  constructor(public at = midHour()) {
+    super();
+  }
+
+  override now(): number {
+    return this.at;
+  }
+
+  /** A `createTestApp` override that puts this clock in the app. */
+  readonly install = (builder: TestingModuleBuilder): TestingModuleBuilder =>
+    builder.overrideProvider(Clock).useValue(this);
+}
+
+/** Half past the current UTC hour (of `ms`, by default now). */
+export function midHour(ms = Date.now()): number {
+  const hour = 60 * 60_000;
+  return Math.floor(ms / hour) * hour + hour / 2;
+}
