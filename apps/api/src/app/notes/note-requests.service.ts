@@ -4,6 +4,7 @@ import { NoteRequest, Post, Prisma, PrismaService } from '@bridgenotes/database'
 import { randomUUID } from 'node:crypto';
 
 import type { CommunityKey } from '../communities/communities.service';
+import { Clock } from '../common/clock';
 import { decodeCountCursor, encodeCountCursor, Page, pageOf } from '../common/cursor';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { RequestNoteDto } from './dto/note-input.dto';
@@ -59,6 +60,7 @@ export class NoteRequestsService {
     private readonly env: Environment,
     private readonly buffer: WriteBuffer,
     private readonly sealer: Sealer,
+    private readonly clock: Clock,
   ) {
     buffer.register<BufferedRequest>('request', (tx, entries) => this.seal(tx, entries));
   }
@@ -114,7 +116,8 @@ export class NoteRequestsService {
       postRef: post,
       clientMinute: input.clientMinute,
       proof: input.proof as Prisma.InputJsonObject,
-      day: quotaDay(),
+      // The day it counts on, read once: the quota is checked and counted on the same day.
+      day: quotaDay(this.clock.now()),
     };
     const buffered = await this.buffer.submit(
       `quota:${community.id}:${pseudonym}`,
@@ -149,6 +152,7 @@ export class NoteRequestsService {
           pseudonym,
           'note_requests',
           this.env.NOTE_REQUESTS_PER_DAY,
+          pending.day,
           today,
         );
       },

@@ -14,6 +14,7 @@ import {
 import { JsonValue } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 import type { CommunityKey } from '../communities/communities.service';
 import {
   decodeCountCursor,
@@ -115,6 +116,7 @@ export class NotesService {
     private readonly standing: StandingService,
     private readonly buffer: WriteBuffer,
     private readonly sealer: Sealer,
+    private readonly clock: Clock,
   ) {
     siblings.on(POST_READS_CHANGED, () => postResponses.clear());
     buffer.register<BufferedNote>('note', (tx, entries) => this.seal(tx, entries));
@@ -174,7 +176,8 @@ export class NotesService {
       postRef: post,
       clientMinute: input.clientMinute,
       message,
-      day: quotaDay(),
+      // The day it counts on, read once: the quota is checked and counted on the same day.
+      day: quotaDay(this.clock.now()),
     };
     const buffered = await this.buffer.submit(
       `quota:${community.id}:${pseudonym}`,
@@ -201,7 +204,15 @@ export class NotesService {
             `n:${community.id}:${pseudonym}:`,
           )
         ).filter((note) => note.day === pending.day).length;
-        await assertUnderQuota(tx, community, pseudonym, 'notes', this.env.NOTES_PER_DAY, today);
+        await assertUnderQuota(
+          tx,
+          community,
+          pseudonym,
+          'notes',
+          this.env.NOTES_PER_DAY,
+          pending.day,
+          today,
+        );
       },
       { communityId: community.id, kind: 'note', actor: pseudonym, dedupeKey, payload: pending },
     );

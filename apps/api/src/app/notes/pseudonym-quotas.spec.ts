@@ -3,6 +3,7 @@ import type { ProvenAction } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
+import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
@@ -41,9 +42,12 @@ describe('per-pseudonym daily quotas', () => {
     ProvenAction
   >;
   const server = () => app.getHttpServer();
+  // The quota's day is the API's clock's, held still: every write of the spec counts on one day
+  // even when the run crosses midnight (UTC).
+  const clock = new TestClock();
 
   beforeAll(async () => {
-    app = await createTestApp({ NOTES_PER_DAY: '1', NOTE_REQUESTS_PER_DAY: '1' });
+    app = await createTestApp({ NOTES_PER_DAY: '1', NOTE_REQUESTS_PER_DAY: '1' }, clock.install);
     prisma = createTestPrisma();
     const second = createIdentity();
     community = await communityWithMembers(app, [writer, second]);
@@ -142,6 +146,10 @@ describe('per-pseudonym daily quotas', () => {
     for (const row of rows) {
       expect(row.type).toBe('date');
       expect(row.day.getUTCHours() + row.day.getUTCMinutes() + row.day.getUTCSeconds()).toBe(0);
+      // The day of the API's clock, not of the machine's.
+      expect(row.day.toISOString().slice(0, 10)).toBe(
+        new Date(clock.at).toISOString().slice(0, 10),
+      );
     }
   });
 });
