@@ -8,9 +8,12 @@ import { BootedWorker, bootWorker } from '../../testing/booted-worker';
 
 const DAY_MS = 86_400_000;
 
-/** A UTC day `offset` days from today, as the DATE column stores it. */
-const utcDay = (offset: number) =>
-  new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + offset * DAY_MS);
+/** Today (UTC) as PostgreSQL reads it where the pruning does, as the DATE column stores it. */
+async function databaseToday(prisma: PrismaClient): Promise<Date> {
+  const [{ today }] = await prisma.$queryRaw<[{ today: Date }]>`
+    SELECT (now() AT TIME ZONE 'UTC')::date AS today`;
+  return today;
+}
 
 describe('pruning the daily quota counts', () => {
   let booted: BootedWorker<PruneDailyCountsJob>;
@@ -35,26 +38,27 @@ describe('pruning the daily quota counts', () => {
     await prisma.community.create({
       data: { id, slug: `q-${id.slice(0, 8)}`, name: 'q', scope: communityScope(id).toString() },
     });
+    // The days around the database's today, read once: the pruning reads the database's date,
+    // which may differ from this process's clock and moves at midnight.
+    const today = (await databaseToday(prisma)).getTime();
     // Tomorrow stands for a write made around midnight by a clock a little ahead: kept too.
-    const days = [-400, -2, -1, 0, 1];
+    const days = [-400, -2, -1, 0, 1].map((offset) => new Date(today + offset * DAY_MS));
     await prisma.pseudonymDailyCount.createMany({
-      data: days.map((offset) => ({
-        communityId: id,
-        pseudonym: '7',
-        day: utcDay(offset),
-        notes: 1,
-      })),
+      data: days.map((day) => ({ communityId: id, pseudonym: '7', day, notes: 1 })),
     });
-    await queue.add(JobName.PruneDailyCounts, {}, { jobId: randomUUID() });
-    await eventually(async () => {
-      const left = await prisma.pseudonymDailyCount.findMany({
-        where: { communityId: id },
-        orderBy: { day: 'asc' },
-      });
-      expect(left.map((row) => row.day.toISOString())).toEqual([
-        utcDay(0).toISOString(),
-        utcDay(1).toISOString(),
-      ]);
+    const job = await queue.add(JobName.PruneDailyCounts, {}, { jobId: randomUUID() });
+    await eventually(async () => expect(await job.getState()).toBe('completed'));
+    const left = await prisma.pseudonymDailyCount.findMany({
+      where: { communityId: id },
+      orderBy: { day: 'asc' },
     });
+    // Exactly the days from the pruning's today on. That is `today` unless midnight passed
+    // while the job ran, when it may be either day (read again now, after the job).
+    const kept = (from: number) =>
+      days.filter((day) => day.getTime() >= from).map((day) => day.toISOString());
+    const after = (await databaseToday(prisma)).getTime();
+    expect(after === today ? [kept(today)] : [kept(today), kept(after)]).toContainEqual(
+      left.map((row) => row.day.toISOString()),
+    );
   });
 });
