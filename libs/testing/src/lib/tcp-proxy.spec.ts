@@ -1,4 +1,4 @@
-import { createServer, connect, Server, Socket } from 'node:net';
+import { createServer, connect, Server } from 'node:net';
 
 import { TcpProxy } from './tcp-proxy';
 
