@@ -1,22 +1,13 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
 import { PrismaClient, PrismaService, ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import {
-  JobName,
-  JobQueue,
-  openQueue,
-  QueueName,
-  RescoreAllJob,
-  ScoreCommunityJob,
-} from '@bridgenotes/queue';
+import { JobName, JobQueue, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
 import { IncrementalBaseStore, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { WorkerModule } from '../worker.module';
+
+import { BootedWorker, bootWorker, succeededRunOf } from '../../testing/booted-worker';
 
 const run = currentTestRun();
 /** As libs/scoring's frozen-scoring spec: the documented tolerance of incremental runs. */
@@ -29,7 +20,7 @@ const FULL_AFTER_RATINGS = 1_000;
  * on schedule, after enough new ratings, and with the periodic rescoring.
  */
 describe('incremental scoring', () => {
-  let worker: INestApplicationContext;
+  let booted: BootedWorker<ScoreCommunityJob | RescoreAllJob>;
   let prisma: PrismaClient;
   let queue: JobQueue<ScoreCommunityJob | RescoreAllJob>;
 
@@ -37,23 +28,11 @@ describe('incremental scoring', () => {
     process.env['SCORING_DEBOUNCE_SECONDS'] = '1';
     process.env['SCORING_FULL_RUN_INTERVAL_SECONDS'] = '3600';
     process.env['SCORING_FULL_RUN_AFTER_RATINGS'] = String(FULL_AFTER_RATINGS);
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
-    worker = await moduleRef.init();
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
-    queue = openQueue(QueueName.Scoring, {
-      backend: run.queueBackend,
-      databaseUrl: run.databaseUrl,
-      redisUrl: run.redisUrl,
-      prefix: run.queuePrefix,
-      role: 'producer',
-    });
+    booted = await bootWorker(QueueName.Scoring);
+    ({ prisma, queue } = booted);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await queue.close();
-    await prisma.$disconnect();
-  });
+  afterAll(() => booted?.close());
 
   /** A synthetic community of two camps (libs/scoring's generator), written as the API would. */
   async function community(): Promise<string> {
@@ -76,27 +55,14 @@ describe('incremental scoring', () => {
     return id;
   }
 
-  /** Queues a run and waits for the new run record (not an earlier one) to succeed. */
+  /** Queues a run and waits for that run (the one its job serves, not another) to succeed. */
   async function runFor(communityId: string, full: boolean): Promise<ScoringRun> {
-    const earlier = (
-      await prisma.scoringRun.findMany({ where: { communityId }, select: { id: true } })
-    ).map((r) => r.id);
-    await queue.add(
+    const job = await queue.add(
       JobName.ScoreCommunity,
       { communityId, ...(full ? { full } : {}) },
       { jobId: randomUUID() },
     );
-    return newRun(communityId, earlier);
-  }
-
-  function newRun(communityId: string, earlier: string[]): Promise<ScoringRun> {
-    return eventually(async () => {
-      const latest = await prisma.scoringRun.findFirst({
-        where: { communityId, id: { notIn: earlier }, status: ScoringRunStatus.SUCCEEDED },
-      });
-      if (!latest) throw new Error('the new run has not succeeded yet');
-      return latest;
-    });
+    return succeededRunOf(booted, job.id as string);
   }
 
   /**
@@ -179,12 +145,24 @@ describe('incremental scoring', () => {
       full: 'the last full run is over 1 s old',
     });
 
-    // The periodic rescoring is full even when an incremental run could serve.
+    // The periodic rescoring is full even when an incremental run could serve. Its job is added
+    // as its schedule would (which bootWorker turns off); the run it asks for is the community's
+    // only new one, the latest requested.
     const earlier = (
       await prisma.scoringRun.findMany({ where: { communityId }, select: { id: true } })
     ).map((r) => r.id);
     await queue.add(JobName.RescoreAll, {}, { jobId: randomUUID() });
-    const periodic = await newRun(communityId, earlier);
+    const added = await eventually(async () => {
+      const runs = await prisma.scoringRun.findMany({
+        where: { communityId, id: { notIn: earlier } },
+        orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+      });
+      if (runs[0]?.status !== ScoringRunStatus.SUCCEEDED)
+        throw new Error('the periodic run has not succeeded yet');
+      return runs;
+    });
+    expect(added).toHaveLength(1);
+    const [periodic] = added as [ScoringRun];
     expect(periodic.kind).toBe('FULL');
     expect(full.id).not.toBe(periodic.id);
   });
