@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
+import { eventually } from '@bridgenotes/testing';
+
 import { ServeProcess, startServeProcess } from '../testing/serve-process';
 
 const LEGS_PER_TRANSFER = 200;
@@ -47,13 +49,21 @@ describe('the embedded database after a crash', () => {
         await writer.query('COMMIT');
         acknowledged.push(id);
       }
-    })().catch(() => undefined);
-
-    while (acknowledged.length < 30) await new Promise((resolve) => setTimeout(resolve, 20));
-    database.child.kill('SIGKILL');
+    })();
+    // Until 30 commits are acknowledged; a writer that fails before the kill fails the test with
+    // its own error, rather than leaving the wait to run out.
+    await Promise.race([
+      eventually(async () => expect(acknowledged.length).toBeGreaterThanOrEqual(30)),
+      writing.then(() => {
+        throw new Error('the writer stopped before the kill');
+      }),
+    ]);
+    const { child } = database;
+    child.kill('SIGKILL');
     stop = true;
-    await writing;
-    await new Promise((resolve) => database?.child.once('exit', resolve));
+    // Killed mid-write, the writer's query under way fails with the lost connection: expected now.
+    await writing.catch(() => undefined);
+    await eventually(async () => expect(child.signalCode).toBe('SIGKILL'));
     await writer.end().catch(() => undefined);
 
     // The dead process's lock on the folder is taken over; the data must be all there.
@@ -84,9 +94,15 @@ describe('the embedded database after a crash', () => {
   });
 
   it('refuses to open a data folder another process has open', async () => {
-    // `database` is the process the previous test started on the folder.
-    await expect(startServeProcess(['--data-dir', dataDir])).rejects.toThrow(
-      /in use by process \d+/,
-    );
+    const folder = await mkdtemp(join(tmpdir(), 'bn-embedded-open-'));
+    const holder = await startServeProcess(['--data-dir', folder]);
+    try {
+      await expect(startServeProcess(['--data-dir', folder])).rejects.toThrow(
+        new RegExp(`in use by process ${holder.child.pid}\\b`),
+      );
+    } finally {
+      await holder.stop();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
