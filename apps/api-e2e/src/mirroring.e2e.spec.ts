@@ -14,6 +14,7 @@ import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/pr
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { latestPublishedRun } from './support/scoring-runs';
 
 const OPERATOR_KEY = 'e2e-mirror-operator-key';
 
@@ -85,28 +86,6 @@ describe('one instance mirroring a community of another', () => {
     operator = false,
   ) => callApi(instance.baseUrl, method, path, body, operator ? OPERATOR_KEY : undefined);
 
-  /**
-   * The instance's latest published run, as the mirror picks the origin's (`OriginResultsPuller`:
-   * the last SUCCEEDED by finish time). The list also holds queued, running and failed runs, and
-   * one of those on top (a retried run on a busy machine) is not what either side compares.
-   */
-  async function latestRun(instance: Instance, slug: string) {
-    const page = await call(instance, 'GET', `/communities/${slug}/scoring-runs?limit=20`);
-    const published = (
-      page.items as {
-        id: string;
-        status: string;
-        finishedAt: string | null;
-        ratingCount: number;
-        inputHash: string;
-        dataHash: string;
-      }[]
-    )
-      .filter((run) => run.status === 'SUCCEEDED' && run.finishedAt !== null)
-      .sort((a, b) => Date.parse(b.finishedAt as string) - Date.parse(a.finishedAt as string));
-    return published[0];
-  }
-
   it('mirrors, verifies, scores alike, follows later activity, and outlives the origin', async () => {
     const slug = `mirrored-${randomUUID().slice(0, 8)}`;
     const community = await call(
@@ -158,7 +137,7 @@ describe('one instance mirroring a community of another', () => {
     for (const [index, rater] of raters.slice(0, 3).entries())
       await rate(rater as Identity, index === 2 ? 'NOT_HELPFUL' : 'HELPFUL');
     await eventually(async () => {
-      const latest = await latestRun(origin, slug);
+      const latest = await latestPublishedRun(origin.baseUrl, slug);
       if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 3)
         throw new Error('the origin has not scored every rating yet');
     });
@@ -176,7 +155,7 @@ describe('one instance mirroring a community of another', () => {
     // hashes never do: each covers its own run time, histories and post row ids).
     const scoredAlike = async (ratings: number) => {
       const state = await call(mirror, 'GET', `/mirrors/${created.id}`);
-      const originRun = await latestRun(origin, slug);
+      const originRun = await latestPublishedRun(origin.baseUrl, slug);
       if (
         state.held.ratings !== ratings ||
         state.localRun === null ||
@@ -206,7 +185,7 @@ describe('one instance mirroring a community of another', () => {
     // Later activity at the origin reaches the mirror by its periodic pull, and both rescore.
     await rate(raters[3] as Identity, 'SOMEWHAT_HELPFUL');
     await eventually(async () => {
-      const latest = await latestRun(origin, slug);
+      const latest = await latestPublishedRun(origin.baseUrl, slug);
       if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 4)
         throw new Error('the origin has not scored the new rating yet');
     });

@@ -16,6 +16,7 @@ import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridge
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { latestPublishedRun } from './support/scoring-runs';
 
 const OPERATOR_KEY = 'e2e-flow-operator-key';
 type Helpfulness = 'HELPFUL' | 'SOMEWHAT_HELPFUL' | 'NOT_HELPFUL';
@@ -225,9 +226,8 @@ describe('from proven ratings to published statuses', () => {
       [community.id],
     );
     await eventually(async () => {
-      const page = await call('GET', `/communities/${slug}/scoring-runs?limit=1`);
-      const latest = page.items[0];
-      if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== total)
+      const latest = await latestPublishedRun(baseUrl, slug);
+      if (latest?.ratingCount !== total)
         throw new Error('the run over every rating has not been published yet');
     });
 
@@ -258,11 +258,14 @@ describe('from proven ratings to published statuses', () => {
       async () => {
         await moveHoldBack();
         const requested = await call('POST', `/communities/${slug}/scoring-runs`, undefined, true);
+        // Until the requested run is over; a failed one is final: the outer loop asks again.
         const later = await eventually(async () => {
           const latest = await call('GET', `/scoring-runs/${requested.id}`);
-          if (latest.status !== 'SUCCEEDED') throw new Error('the requested run has not succeeded');
+          if (latest.status !== 'SUCCEEDED' && latest.status !== 'FAILED')
+            throw new Error(`the requested run is ${latest.status}`);
           return latest;
         });
+        if (later.status === 'FAILED') throw new Error(`the requested run failed: ${later.error}`);
         expect(later).toMatchObject({
           algorithmVersion: 'meta/4',
           nowAt: expect.any(String),
