@@ -263,6 +263,11 @@ function jest(job) {
       [
         join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
         '--ci',
+        // One file at a time within a job, on any machine: a job's files share its database and
+        // queue prefix (a worker spec's worker takes any job of that prefix), which they may only
+        // one after another. Jest's own default, the cores less one, is 1 on a 2-core machine
+        // only; the job slots are what runs in parallel.
+        '--maxWorkers=1',
         '--json',
         `--outputFile=${job.results}`,
         ...job.args,
