@@ -25,8 +25,8 @@ describe('a worker killed during a scoring run', () => {
     QUEUE_PREFIX: `${run.queuePrefix}-kill`,
     // Short enough that the second worker takes the dead one's job over soon after its lock
     // runs out, but far above any stall of a live worker's main thread on a loaded machine (a
-    // synchronous scoring step, garbage collection): at 4 s, such a stall let the stalled-job
-    // check requeue the second worker's own attempt, and the run started a third time. The
+    // synchronous scoring step, garbage collection): at 4 s, such a stall could let the
+    // stalled-job check requeue the second worker's own attempt, and the run start a third time. The
     // point here is one lost attempt recovered by exactly one retry (attempts: 2 below), so the
     // lock is made long rather than that count loosened; it only costs waiting in `eventually`.
     SCORING_LOCK_SECONDS: '20',
