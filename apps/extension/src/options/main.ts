@@ -8,6 +8,8 @@ import { prover } from '../shared/prover';
 import { type Follow, followKey, instanceOrigin, load, save, type Stored } from '../shared/storage';
 import { t } from '../shared/strings';
 import { joinCommunity } from './join';
+import { recognisedIn } from './membership-check';
+import { oneAtATime } from './one-at-a-time';
 
 const app = document.getElementById('app') as HTMLElement;
 const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -27,6 +29,26 @@ async function guarded(action: () => Promise<void>): Promise<void> {
     );
   }
 }
+
+/** A button running `action` guarded, disabled while it runs. */
+function actionButton(text: string, action: () => Promise<void>): HTMLButtonElement {
+  const element = button(text, () => void run());
+  const run = oneAtATime(
+    () => guarded(action),
+    (busy) => (element.disabled = busy),
+  );
+  return element;
+}
+
+/** Records `commitment` as the member's in each of `entries`, as a join accepted does. */
+async function recordMemberships(entries: Follow[], commitment: string): Promise<void> {
+  const { memberships } = await load();
+  const added = Object.fromEntries(entries.map((entry) => [followKey(entry), commitment]));
+  await save({ memberships: { ...memberships, ...added } });
+}
+
+const joinedAll = (entries: Follow[]) =>
+  entries.map((entry) => t('joined', { community: entry.name }));
 
 async function follow(instanceInput: string, slug: string): Promise<void> {
   const instance = instanceOrigin(instanceInput);
@@ -101,27 +123,32 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     const restoreId = nextId('restore');
     const restore = h('textarea', { id: restoreId, rows: '2', spellcheck: 'false' });
     block.append(
-      button(t('createIdentity', { instance: host }), () =>
-        guarded(async () => {
-          const created = await prover({ type: 'create' });
-          const { identities } = await load();
-          await save({ identities: { ...identities, [instance]: created.backup as string } });
-          await render();
-        }),
-      ),
+      actionButton(t('createIdentity', { instance: host }), async () => {
+        const created = await prover({ type: 'create' });
+        const { identities } = await load();
+        await save({ identities: { ...identities, [instance]: created.backup as string } });
+        await render();
+      }),
       h('label', { for: restoreId }, t('restoreLabel', { instance: host })),
       restore,
-      button(t('restoreButton'), () =>
-        guarded(async () => {
-          const value = restore.value.trim();
-          // Refuses anything that is not an identity backup before keeping it.
-          await prover({ type: 'commitment', backup: value });
-          const { identities } = await load();
-          await save({ identities: { ...identities, [instance]: value } });
-          say(t('restored', { instance: host }));
-          await render();
-        }),
-      ),
+      actionButton(t('restoreButton'), async () => {
+        const value = restore.value.trim();
+        // Refuses anything that is not an identity backup before keeping it.
+        const { commitment } = await prover({ type: 'commitment', backup: value });
+        // An identity joined elsewhere (the community's widget, the CLI, another browser) is a
+        // member already: its commitment is in the group of each community it joined.
+        const current = await load();
+        const recognised = await recognisedIn(
+          current.follows.filter(
+            (entry) => entry.instance === instance && !current.memberships[followKey(entry)],
+          ),
+          commitment as string,
+        );
+        await save({ identities: { ...current.identities, [instance]: value } });
+        await recordMemberships(recognised, commitment as string);
+        say([t('restored', { instance: host }), ...joinedAll(recognised)].join(' '));
+        await render();
+      }),
     );
     return block;
   }
@@ -143,6 +170,21 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
       block.append(h('p', {}, t('joined', { community: entry.name })));
     } else if (entry.admission === 'CLOSED') {
       block.append(h('p', {}, t('closed', { community: entry.name })));
+    } else if (entry.admission === 'CREDENTIAL') {
+      // Joining needs a ticket from the community's site, which only its widget can ask for.
+      block.append(
+        actionButton(t('checkMembership', { community: entry.name }), async () => {
+          const { commitment } = await prover({ type: 'commitment', backup });
+          const recognised = await recognisedIn([entry], commitment as string);
+          if (recognised.length === 0) {
+            say(t('notMemberYet', { community: entry.name }));
+            return;
+          }
+          await recordMemberships(recognised, commitment as string);
+          say(joinedAll(recognised).join(' '));
+          await render();
+        }),
+      );
     } else {
       const inviteId = nextId('invite');
       const invite = h('input', { id: inviteId, autocomplete: 'off' });
@@ -150,20 +192,15 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
         ...(entry.admission === 'INVITE'
           ? [h('label', { for: inviteId }, t('inviteLabel', { community: entry.name })), invite]
           : []),
-        button(t('join', { community: entry.name }), () =>
-          guarded(async () => {
-            const { commitment } = await prover({ type: 'commitment', backup });
-            await joinCommunity(entry, commitment as string, invite.value.trim() || undefined, () =>
-              say(t('joinWorking')),
-            );
-            const { memberships } = await load();
-            await save({
-              memberships: { ...memberships, [followKey(entry)]: commitment as string },
-            });
-            say(t('joined', { community: entry.name }));
-            await render();
-          }),
-        ),
+        actionButton(t('join', { community: entry.name }), async () => {
+          const { commitment } = await prover({ type: 'commitment', backup });
+          await joinCommunity(entry, commitment as string, invite.value.trim() || undefined, () =>
+            say(t('joinWorking')),
+          );
+          await recordMemberships([entry], commitment as string);
+          say(t('joined', { community: entry.name }));
+          await render();
+        }),
       );
     }
   }

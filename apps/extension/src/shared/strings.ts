@@ -74,6 +74,9 @@ export const STRINGS = {
   joinWorking:
     'Working… Joining asks this device for a few seconds of computing, so that scripts cannot fill the community.',
   joined: 'You are a member of {community}.',
+  checkMembership: 'Joined {community} on its site? Check membership',
+  notMemberYet:
+    'This identity is not a member of {community} yet: join through the community’s site, then check again.',
   closed: '{community} admits members by the operator only.',
 } as const;
 
