@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
@@ -22,11 +23,14 @@ const extensionFolder = join(__dirname, '..', '..', '..', 'dist', 'apps', 'exten
 
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
+const FORUM_TEXT = 'The forum thread quotes the mayor out of context; the interview is linked.';
 const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
 const docs = screenshotFolder();
 const OPERATOR_KEY = 'e2e-extension-operator-key';
 /** Small enough to solve in a moment on a busy machine, large enough that a guess fails. */
 const JOIN_WORK_BITS = 10;
+/** The site that vouches for the members of the CREDENTIAL communities (its tickets' issuer). */
+const ISSUER = 'https://forum.example';
 
 /**
  * The browser extension in Debian's Chromium (headless, loaded with --load-extension), against
@@ -36,6 +40,7 @@ const JOIN_WORK_BITS = 10;
 describe('browser extension', () => {
   const run = currentTestRun();
   let api: RunningApp;
+  let apiUrl: string;
   let proxy: RecordingProxy;
   let platforms: FakePlatforms;
   let database: Client;
@@ -45,17 +50,27 @@ describe('browser extension', () => {
   const other = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const listed = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const worked = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  // CREDENTIAL communities: joined with a ticket their site signs, which the extension cannot ask.
+  const forum = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const laterForum = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const issuerKid = randomUUID();
+  let issuerKey: KeyLike;
   // An identity made by the CLI (its file holds exactly this backup), restored in the extension.
   const cliIdentity = createIdentity();
   let listingPage: FakePost;
   let toRateId: string;
+  const postIds: string[] = [];
 
-  async function insertNote(postId: string, text: string): Promise<string> {
+  async function insertNote(
+    postId: string,
+    text: string,
+    communityId = community.id,
+  ): Promise<string> {
     const { rows } = await database.query<{ id: string }>(
       `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
        VALUES (gen_random_uuid(), $1, $2, '7', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
                '{MISSING_IMPORTANT_CONTEXT}', $3, '{https://example.org/city/notice}') RETURNING id`,
-      [community.id, postId, text],
+      [communityId, postId, text],
     );
     return rows[0].id;
   }
@@ -90,8 +105,19 @@ describe('browser extension', () => {
       return frame;
     });
 
-  async function options(): Promise<Page> {
-    const page = await browser.context.newPage();
+  /** Debian's Chromium with a fresh profile and the extension loaded. */
+  const launchWithExtension = () =>
+    launchChromium({
+      ignoreHTTPSErrors: true,
+      args: [
+        `--disable-extensions-except=${extensionFolder}`,
+        `--load-extension=${extensionFolder}`,
+        `--host-resolver-rules=${platforms.hostResolverRules}`,
+      ],
+    });
+
+  async function options(on = browser): Promise<Page> {
+    const page = await on.context.newPage();
     await page.goto(`chrome-extension://${extensionId}/options.html`);
     return page;
   }
@@ -103,9 +129,45 @@ describe('browser extension', () => {
     await page.getByText(`Following ${name}.`).waitFor();
   }
 
+  /**
+   * `commitment` joins a CREDENTIAL community outside the extension, as the community's widget
+   * does for `account` signed in on its site: with a ticket the site signed.
+   */
+  async function joinOnSite(
+    entry: { slug: string; id: string },
+    commitment: string,
+    account: string,
+  ): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    const ticket = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: issuerKid })
+      .setIssuer(ISSUER)
+      .setAudience(entry.id)
+      .setSubject(account)
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(issuerKey);
+    const response = await fetch(`${apiUrl}/communities/${entry.slug}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commitment, ticket }),
+    });
+    expect(response.status).toBe(201);
+    // The extension recognises a member from the published group: wait until it lists this one.
+    await eventually(async () => {
+      const { leaves } = (await (
+        await fetch(`${apiUrl}/communities/${entry.slug}/group/leaves`)
+      ).json()) as { leaves: string[] };
+      if (!leaves.includes(commitment)) throw new Error('not in the group yet');
+    });
+  }
+
   beforeAll(async () => {
-    let apiUrl: string;
-    ({ api, apiUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
+    ({ api, apiUrl } = await startBuiltApi({
+      ...operatorKeyEnv(OPERATOR_KEY),
+      CREDENTIAL_HASH_KEY: randomBytes(32).toString('hex'),
+    }));
     proxy = await startRecordingProxy(apiUrl);
     // A community's own site, listing the community for readers with the extension.
     listingPage = {
@@ -120,16 +182,18 @@ describe('browser extension', () => {
 
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
-    for (const [entry, name] of [
-      [community, 'Bridge watchers'],
-      [other, 'Second opinion'],
-      [listed, 'City News readers'],
-      [worked, 'Careful joiners'],
+    for (const [entry, name, admission] of [
+      [community, 'Bridge watchers', 'OPEN'],
+      [other, 'Second opinion', 'OPEN'],
+      [listed, 'City News readers', 'OPEN'],
+      [worked, 'Careful joiners', 'OPEN'],
+      [forum, 'Forum readers', 'CREDENTIAL'],
+      [laterForum, 'Forum regulars', 'CREDENTIAL'],
     ] as const) {
       await database.query(
         `INSERT INTO communities (id, slug, name, scope, admission, updated_at)
-         VALUES ($1, $2, $3, $4, 'OPEN', now())`,
-        [entry.id, entry.slug, name, communityScope(entry.id).toString()],
+         VALUES ($1, $2, $3, $4, $5, now())`,
+        [entry.id, entry.slug, name, communityScope(entry.id).toString(), admission],
       );
     }
     for (const post of FAKE_POSTS) {
@@ -141,6 +205,7 @@ describe('browser extension', () => {
           ? [post.key.canonicalUrl]
           : [post.key.platform, post.key.externalId],
       );
+      postIds.push(rows[0].id);
       await publishHelpful(await insertNote(rows[0].id, helpfulText(post.platform)));
       if (post.platform === 'x') toRateId = await insertNote(rows[0].id, TO_RATE_TEXT);
     }
@@ -151,14 +216,20 @@ describe('browser extension', () => {
       const response = await fetch(`${proxy.url}/health`);
       if (response.status !== 200) throw new Error(`health answered ${response.status}`);
     });
-    browser = await launchChromium({
-      ignoreHTTPSErrors: true,
-      args: [
-        `--disable-extensions-except=${extensionFolder}`,
-        `--load-extension=${extensionFolder}`,
-        `--host-resolver-rules=${platforms.hostResolverRules}`,
-      ],
-    });
+    // The forum site's signing key, trusted by both CREDENTIAL communities.
+    const keys = await generateKeyPair('ES256', { extractable: true });
+    issuerKey = keys.privateKey;
+    const jwk = { ...(await exportJWK(keys.publicKey)), alg: 'ES256', kid: issuerKid, use: 'sig' };
+    for (const entry of [forum, laterForum]) {
+      const registered = await fetch(`${apiUrl}/communities/${entry.slug}/issuers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_KEY}` },
+        body: JSON.stringify({ issuer: ISSUER, jwks: { keys: [jwk] } }),
+      });
+      expect(registered.status).toBe(201);
+    }
+    await insertNote(postIds[1], FORUM_TEXT, forum.id);
+    browser = await launchWithExtension();
     const worker =
       browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
     extensionId = new URL(worker.url()).host;
@@ -407,7 +478,8 @@ describe('browser extension', () => {
       });
     });
     proxy.received.length = 0;
-    await settings.getByRole('button', { name: 'Join Careful joiners' }).click();
+    // A double click: the button is disabled while the join runs, so one challenge is solved.
+    await settings.getByRole('button', { name: 'Join Careful joiners' }).dblclick();
     // Settled either way, so that a refusal fails here with its code rather than a timeout.
     const outcome = await eventually(async () => {
       const text = (await settings.getByRole('status').textContent()) ?? '';
@@ -457,6 +529,89 @@ describe('browser extension', () => {
       ),
     ).toBe(true);
     await settings.close();
+  });
+
+  it("recognises a membership made on a CREDENTIAL community's site once the identity's backup is restored, from the published group", async () => {
+    // A reader joined Forum readers through its widget (a ticket the forum signed), then restores
+    // the widget's backup in the extension of another browser.
+    const member = createIdentity();
+    const commitment = commitmentOf(member);
+    await joinOnSite(forum, commitment, 'alice');
+    const elsewhere = await launchWithExtension();
+    try {
+      const settings = await options(elsewhere);
+      await follow(settings, forum.slug, 'Forum readers');
+      await follow(settings, laterForum.slug, 'Forum regulars');
+      await follow(settings, community.slug, 'Bridge watchers');
+      const host = new URL(proxy.url).host;
+      proxy.received.length = 0;
+      await settings.getByLabel(`Identity backup for ${host}`).fill(exportIdentity(member));
+      await settings.getByRole('button', { name: 'Restore' }).click();
+      const restored = await eventually(async () => {
+        const text = (await settings.getByRole('status').textContent()) ?? '';
+        if (!/Identity restored|did not work/.test(text)) throw new Error(`status: ${text}`);
+        return text;
+      });
+      expect(restored).toBe(`Identity restored for ${host}. You are a member of Forum readers.`);
+      const block = settings.locator('.identity');
+      await block.getByText('You are a member of Forum readers.').waitFor();
+      // The communities it did not join: a join for the OPEN one, a check for the CREDENTIAL one
+      // (a join there could only be refused for want of a ticket).
+      const check = block.getByRole('button', {
+        name: 'Joined Forum regulars on its site? Check membership',
+      });
+      await check.waitFor();
+      expect(await block.getByRole('button').allTextContents()).toEqual([
+        `Back up identity for ${host}`,
+        'Joined Forum regulars on its site? Check membership',
+        'Join Bridge watchers',
+      ]);
+      // What the instance received: each followed community's whole group, as every member's
+      // client fetches before acting; never the commitment looked for.
+      expect(proxy.received.map(({ method, url }) => `${method} ${url}`).sort()).toEqual(
+        [forum, laterForum, community]
+          .map(({ slug }) => `GET /communities/${slug}/group/leaves`)
+          .sort(),
+      );
+      expect(JSON.stringify(proxy.received)).not.toContain(commitment);
+
+      // Not joined on the site yet: said plainly, and the check can be made again after joining.
+      await check.click();
+      await settings
+        .getByText(
+          'This identity is not a member of Forum regulars yet: join through the community’s site, then check again.',
+        )
+        .waitFor();
+      await joinOnSite(laterForum, commitment, 'alice');
+      await check.click();
+      await block.getByText('You are a member of Forum regulars.').waitFor();
+      expect(await settings.getByRole('status').textContent()).toBe(
+        'You are a member of Forum regulars.',
+      );
+      await settings.close();
+
+      // The panel offers the recognised member the rating form, and the proof is accepted.
+      const page = await elsewhere.context.newPage();
+      await page.goto(FAKE_POSTS[1].url);
+      const section = (await panelOf(page)).locator('.community', {
+        hasText: 'From Forum readers',
+      });
+      await section.getByRole('button', { name: 'Help rate notes (1)' }).click();
+      await section.getByText(FORUM_TEXT).waitFor();
+      expect(
+        await section.getByText('Join Forum readers in the extension’s settings').count(),
+      ).toBe(0);
+      await section.getByRole('radio', { name: 'Helpful', exact: true }).check();
+      await section.getByRole('button', { name: 'Submit rating' }).click();
+      await section.getByText('Rating saved.').waitFor();
+      const { rows } = await database.query<{ helpfulness: string }>(
+        `SELECT r.helpfulness FROM ratings r JOIN notes n ON n.id = r.note_id WHERE n.community_id = $1`,
+        [forum.id],
+      );
+      expect(rows).toEqual([{ helpfulness: 'HELPFUL' }]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('shows the panel in the widget’s look', async () => {
