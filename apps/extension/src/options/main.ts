@@ -1,6 +1,7 @@
 // The extension's settings: the communities followed (following is typing an instance and a
 // community, or one click on a page that lists one; leaving is one click), and the member's
-// identities, one per instance, exportable in the format of the widget and the CLI.
+// identities, one per instance, exportable in the format of the widget and the CLI, and their
+// memberships: joined here, or made elsewhere and recognised from the community's group.
 import { button, h, nextId } from '@bridgenotes/widget';
 import { InstanceError } from '../shared/instance';
 import { followCommunity } from '../shared/listing';
