@@ -5,7 +5,7 @@ import { QueueModule } from '@bridgenotes/queue';
 import { LoggerModule } from 'nestjs-pino';
 
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
-import { ClockModule } from './common/clock';
+import { ClockModule } from './common/clock.module';
 import { CommunitiesModule } from './communities/communities.module';
 import { ConsoleModule } from './console/console.module';
 import { CredentialsModule } from './credentials/credentials.module';

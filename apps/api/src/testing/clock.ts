@@ -21,7 +21,7 @@ export class TestClock extends Clock {
 }
 
 /** Half past the current UTC hour (of `ms`, by default now). */
-export function midHour(ms = Date.now()): number {
+function midHour(ms = Date.now()): number {
   const hour = 60 * 60_000;
   return Math.floor(ms / hour) * hour + hour / 2;
 }

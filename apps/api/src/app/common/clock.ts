@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /**
  * The time where the API crosses a calendar boundary on purpose: the hour that keys the
@@ -13,8 +13,3 @@ export class Clock {
     return Date.now();
   }
 }
-
-/** Provides the one `Clock` to every module. */
-@Global()
-@Module({ providers: [Clock], exports: [Clock] })
-export class ClockModule {}
