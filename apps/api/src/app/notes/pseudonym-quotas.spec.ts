@@ -7,6 +7,7 @@ import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { Sealer } from '../sealing/sealer.service';
 
 const note = (text: string) => ({
   post: { url: 'https://example.com/quota' },
@@ -20,6 +21,21 @@ const body = (proven: ProvenAction) => ({
   clientMinute: proven.action.clientMinute,
   proof: proven.proof,
 });
+
+const DAY = 86_400_000;
+/** The last millisecond of the day of `ms` (UTC): the clock's place just before midnight. */
+const lastMsOfDay = (ms: number) => (Math.floor(ms / DAY) + 1) * DAY - 1;
+/** `YYYY-MM-DD` of `ms`, as a stored daily count's day reads. */
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The stored daily counts of notes in the community, by day: `[YYYY-MM-DD, notes]`. */
+async function noteCountsByDay(prisma: PrismaClient, communityId: string) {
+  const rows = await prisma.pseudonymDailyCount.findMany({
+    where: { communityId },
+    orderBy: { day: 'asc' },
+  });
+  return rows.map((row) => [dateOf(row.day.getTime()), row.notes]);
+}
 
 /** Community Notes' daily limits, per pseudonym and community, with real proofs. */
 describe('per-pseudonym daily quotas', () => {
@@ -151,5 +167,96 @@ describe('per-pseudonym daily quotas', () => {
         new Date(clock.at).toISOString().slice(0, 10),
       );
     }
+  });
+
+  it('counts a write on the day of the clock at its request: a new day, a new quota', async () => {
+    const late = createIdentity();
+    const fresh = await communityWithMembers(app, [late]);
+    const prove = await prover(app, fresh);
+    // Proofs carry the real minute (their staleness is the machine's clock's); only the quota's
+    // day follows the API's clock.
+    const beforeMidnight = await prove(late, 'note.create', '', note('Just before midnight.'));
+    const afterMidnight = await prove(late, 'note.create', '', note('Just after midnight.'));
+    const write = (proven: ProvenAction) =>
+      request(server()).post(`/communities/${fresh.slug}/notes`).send(body(proven));
+    const held = clock.at;
+    const lastMs = lastMsOfDay(held);
+    try {
+      clock.at = lastMs;
+      await write(beforeMidnight).expect(201);
+      const refused = await write(afterMidnight).expect(429);
+      expect(refused.body).toMatchObject({ code: 'DAILY_QUOTA_EXCEEDED', details: { quota: 1 } });
+      // Midnight (UTC): the same write is the first of the new day.
+      clock.at = lastMs + 1;
+      await write(afterMidnight).expect(201);
+      expect(await noteCountsByDay(prisma, fresh.id)).toEqual([
+        [dateOf(lastMs), 1],
+        [dateOf(lastMs + 1), 1],
+      ]);
+    } finally {
+      clock.at = held;
+    }
+  });
+});
+
+/**
+ * With the write buffer on, a write is counted when it is sealed, possibly after midnight: it
+ * counts on the day its request checked the quota (`pending.day`), and a write waiting in the
+ * buffer counts towards its own day's quota only.
+ */
+describe('per-pseudonym daily quotas, with writes sealed in batches', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let sealer: Sealer;
+  const clock = new TestClock();
+
+  beforeAll(async () => {
+    app = await createTestApp(
+      {
+        NOTES_PER_DAY: '1',
+        // The test seals by hand (as the unlinkability spec): the timer never fires during it,
+        // and a seal takes every waiting write (one member is enough). A job's spec files run
+        // one at a time, so no other spec's writes wait in the buffer meanwhile.
+        SEAL_WINDOW_SECONDS: '3600',
+        SEAL_MIN_MEMBERS: '1',
+        SEAL_MAX_WAIT_SECONDS: '0',
+      },
+      clock.install,
+    );
+    prisma = createTestPrisma();
+    sealer = app.get(Sealer);
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await app?.close();
+  });
+
+  it('counts a write answered before midnight and sealed after it on the day it was answered', async () => {
+    const writer = createIdentity();
+    const community = await communityWithMembers(app, [writer]);
+    const prove = await prover(app, community);
+    const beforeMidnight = await prove(writer, 'note.create', '', note('Waits past midnight.'));
+    const afterMidnight = await prove(writer, 'note.create', '', note('The next day’s note.'));
+    const write = (proven: ProvenAction) =>
+      request(app.getHttpServer()).post(`/communities/${community.slug}/notes`).send(body(proven));
+    const lastMs = lastMsOfDay(clock.at);
+    clock.at = lastMs;
+    await write(beforeMidnight).expect(201);
+    expect(await prisma.bufferedWrite.count({ where: { communityId: community.id } })).toBe(1);
+    // The waiting note uses the day's quota.
+    const refused = await write(afterMidnight).expect(429);
+    expect(refused.body).toMatchObject({ code: 'DAILY_QUOTA_EXCEEDED', details: { quota: 1 } });
+    clock.at = lastMs + 1;
+    // The note waiting from yesterday does not count towards today's quota.
+    await write(afterMidnight).expect(201);
+    await sealer.sealDue();
+    expect(await prisma.bufferedWrite.count({ where: { communityId: community.id } })).toBe(0);
+    expect(await prisma.note.count({ where: { communityId: community.id } })).toBe(2);
+    // Sealed on the new day, the first note still counts on the day it was answered.
+    expect(await noteCountsByDay(prisma, community.id)).toEqual([
+      [dateOf(lastMs), 1],
+      [dateOf(lastMs + 1), 1],
+    ]);
   });
 });
