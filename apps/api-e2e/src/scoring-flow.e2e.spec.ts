@@ -254,29 +254,46 @@ describe('from proven ratings to published statuses', () => {
           WHERE id = $1 AND jsonb_typeof(status_history->'timestampMillisOfNmrDueToMinStableCrhTime') = 'number'`,
         [bridging.id, 61 * 60_000],
       );
-    const shown = await eventually(
+    // A requested run that ends FAILED fails the test at once, whatever a later run would do:
+    // the worker marks a run FAILED only after its job's last attempt (5), and its `error` is
+    // that attempt's message, free text that marks no cause as transient (ScoringRunStore.fail,
+    // ScoreCommunityHandler.failed). Asking for another run instead would let a scoring failure
+    // pass whenever a later run succeeded; waiting for SUCCEEDED would hide it behind the wait's
+    // patience. Only a run still on its way, or a note still held, sends the loop round again.
+    const outcome = await eventually(
       async () => {
         await moveHoldBack();
         const requested = await call('POST', `/communities/${slug}/scoring-runs`, undefined, true);
-        // Until the requested run is over; a failed one is final: the outer loop asks again.
         const later = await eventually(async () => {
           const latest = await call('GET', `/scoring-runs/${requested.id}`);
           if (latest.status !== 'SUCCEEDED' && latest.status !== 'FAILED')
             throw new Error(`the requested run is ${latest.status}`);
           return latest;
         });
-        if (later.status === 'FAILED') throw new Error(`the requested run failed: ${later.error}`);
+        if (later.status === 'FAILED') return { failedRun: later };
         expect(later).toMatchObject({
           algorithmVersion: 'meta/4',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
         if (note.status !== 'CURRENTLY_RATED_HELPFUL') throw new Error(`still ${note.status}`);
-        return note;
+        return { note };
       },
       PATIENCE_MS,
       1_000,
     );
+    if ('failedRun' in outcome) {
+      throw new Error(
+        `the requested run ${outcome.failedRun.id} failed: ${outcome.failedRun.error}`,
+      );
+    }
+    // Nor did any other run of the community (the debounced ones the ratings asked for) fail.
+    const { rows: failedRuns } = await database.query<{ id: string; error: string | null }>(
+      `SELECT id, error FROM scoring_runs WHERE community_id = $1 AND status = 'FAILED'`,
+      [community.id],
+    );
+    expect(failedRuns).toEqual([]);
+    const shown = outcome.note;
     expect(shown).toMatchObject({
       status: 'CURRENTLY_RATED_HELPFUL',
       ratingCount: 12,
