@@ -23,15 +23,21 @@ export class TcpProxy {
     return `127.0.0.1:${this.port}`;
   }
 
-  /** Relays connections again; the first call binds the port (the constructor's, or a free one). */
+  /**
+   * Relays connections again. Binds the port when none is bound: on the first call (the
+   * constructor's port, or a free one), and on the first after `close()`, which binds the same
+   * port again (EADDRINUSE if another process took it meanwhile).
+   */
   async open(): Promise<void> {
     if (!this.server) await this.listen();
     this.relaying = true;
   }
 
   /**
-   * Drops the open connections and resets every new one as soon as it is accepted (the client
-   * sees ECONNRESET, nothing reaches the target), as a crashed server would; the port stays held.
+   * Drops the open connections and resets every new one as soon as it is accepted: nothing
+   * reaches the target, and the port stays held. Unlike a crashed server, whose port refuses a
+   * connection (ECONNREFUSED), the cut proxy accepts it and then resets it: the client sees
+   * ECONNRESET.
    */
   async cut(): Promise<void> {
     this.relaying = false;
