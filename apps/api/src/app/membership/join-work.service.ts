@@ -25,9 +25,13 @@ export interface JoinWork {
  * Proof-of-work on OPEN joins (libs/protocol `join-work`, docs/operations.md). The server keeps
  * no state per client: a challenge is `<period>.<tag>`, the tag an HMAC of the community's id and
  * the period under a key that lives only in memory (derived from RATE_LIMIT_SECRET, so every API
- * process and machine sharing the secret accepts the others' challenges; unset, a restart makes
- * outstanding challenges expire early). Nobody can compute a future period's challenge, so work
- * cannot be done ahead; the period bounds how long a solution keeps; the community and the
+ * process and machine sharing the secret accepts the others' challenges). Unset, each process
+ * draws its own key, and a restart turns outstanding challenges into `JOIN_WORK_INVALID`, not
+ * `JOIN_WORK_EXPIRED`: their tag no longer matches, and a tag made under a lost key cannot be told
+ * from a forged one. No client retries on it (the extension retries once on JOIN_WORK_EXPIRED
+ * only): such a join is refused, and the member's next join, with the fresh challenge clients
+ * ask for right before each join, succeeds. Nobody can compute a future period's challenge, so
+ * work cannot be done ahead; the period bounds how long a solution keeps; the community and the
  * commitment are in the hashed text, so a solution admits nothing else. Replaying a solution is
  * harmless: the commitment it names is then already a member.
  */
