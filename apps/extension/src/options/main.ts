@@ -6,7 +6,14 @@ import { button, h, nextId } from '@bridgenotes/widget';
 import { InstanceError } from '../shared/instance';
 import { followCommunity } from '../shared/listing';
 import { prover } from '../shared/prover';
-import { type Follow, followKey, instanceOrigin, load, save, type Stored } from '../shared/storage';
+import {
+  type Follow,
+  followKey,
+  instanceOrigin,
+  load,
+  type Stored,
+  update,
+} from '../shared/storage';
 import { t } from '../shared/strings';
 import { joinCommunity } from './join';
 import { recognisedIn } from './membership-check';
@@ -41,11 +48,36 @@ function actionButton(text: string, action: () => Promise<void>): HTMLButtonElem
   return element;
 }
 
+/** `memberships` with `commitment` recorded as the member's in each of `entries`. */
+const withMemberships = (
+  memberships: Stored['memberships'],
+  entries: Follow[],
+  commitment: string,
+): Stored['memberships'] => ({
+  ...memberships,
+  ...Object.fromEntries(entries.map((entry) => [followKey(entry), commitment])),
+});
+
 /** Records `commitment` as the member's in each of `entries`, as a join accepted does. */
-async function recordMemberships(entries: Follow[], commitment: string): Promise<void> {
-  const { memberships } = await load();
-  const added = Object.fromEntries(entries.map((entry) => [followKey(entry), commitment]));
-  await save({ memberships: { ...memberships, ...added } });
+const recordMemberships = (entries: Follow[], commitment: string): Promise<void> =>
+  update(({ memberships }) => ({
+    memberships: withMemberships(memberships, entries, commitment),
+  }));
+
+/**
+ * `identities` with `backup` kept for `instance`; refused when another identity was kept for it
+ * meanwhile (in another settings tab): replacing it would lose that identity and its pseudonym.
+ */
+function withIdentity(
+  identities: Stored['identities'],
+  instance: string,
+  backup: string,
+): Stored['identities'] {
+  const kept = identities[instance];
+  if (kept !== undefined && kept !== backup) {
+    throw new Error(t('identityKept', { instance: new URL(instance).host }));
+  }
+  return { ...identities, [instance]: backup };
 }
 
 const joinedAll = (entries: Follow[]) =>
@@ -65,8 +97,9 @@ async function follow(instanceInput: string, slug: string): Promise<void> {
 }
 
 async function leave(entry: Follow): Promise<void> {
-  const { follows } = await load();
-  await save({ follows: follows.filter((other) => followKey(other) !== followKey(entry)) });
+  await update(({ follows }) => ({
+    follows: follows.filter((other) => followKey(other) !== followKey(entry)),
+  }));
   say(t('left', { community: entry.name }));
   await render();
 }
@@ -126,8 +159,9 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     block.append(
       actionButton(t('createIdentity', { instance: host }), async () => {
         const created = await prover({ type: 'create' });
-        const { identities } = await load();
-        await save({ identities: { ...identities, [instance]: created.backup as string } });
+        await update(({ identities }) => ({
+          identities: withIdentity(identities, instance, created.backup as string),
+        }));
         await render();
       }),
       h('label', { for: restoreId }, t('restoreLabel', { instance: host })),
@@ -145,8 +179,12 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
           ),
           commitment as string,
         );
-        await save({ identities: { ...current.identities, [instance]: value } });
-        await recordMemberships(recognised, commitment as string);
+        // One update for both, from the storage as it is now: another identity or membership
+        // kept while the groups were fetched stays.
+        await update(({ identities, memberships }) => ({
+          identities: withIdentity(identities, instance, value),
+          memberships: withMemberships(memberships, recognised, commitment as string),
+        }));
         say([t('restored', { instance: host }), ...joinedAll(recognised)].join(' '));
         await render();
       }),

@@ -20,7 +20,7 @@ import {
 } from '../shared/instance';
 import type { ProvenForApi } from '../shared/messages';
 import { prover } from '../shared/prover';
-import { type Follow, load, save } from '../shared/storage';
+import { type Follow, update } from '../shared/storage';
 import { label, t } from '../shared/strings';
 import { httpUrl } from './note-view';
 
@@ -119,8 +119,7 @@ export function ratingForm(context: MemberContext, note: Note, ownRating?: strin
       const payload = { helpfulness, tags: checked(form, `${name}-tags`) };
       const proven = await prove(context, 'rating.put', `note:${note.id}`, payload);
       await rate(context.follow, note.id, { ...payload, ...proven });
-      const { ratings } = await load();
-      await save({ ratings: { ...ratings, [note.id]: helpfulness } });
+      await update(({ ratings }) => ({ ratings: { ...ratings, [note.id]: helpfulness } }));
       mine.textContent = t('yourRating', { rating: label(helpfulness) });
       context.say(t('rated'));
     });

@@ -1,5 +1,5 @@
 import { getCommunity } from './instance';
-import { type Follow, followKey, instanceOrigin, load, save } from './storage';
+import { type Follow, followKey, instanceOrigin, load, update } from './storage';
 
 /**
  * The tag a community puts on its own pages to offer readers with the extension to follow it:
@@ -34,10 +34,9 @@ export async function followCommunity(instance: string, slug: string): Promise<F
     scope: community.scope,
     admission: community.admission,
   };
-  const { follows } = await load();
-  await save({
+  await update(({ follows }) => ({
     follows: [...follows.filter((other) => followKey(other) !== followKey(entry)), entry],
-  });
+  }));
   return entry;
 }
 

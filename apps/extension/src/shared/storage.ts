@@ -36,8 +36,30 @@ export async function load(): Promise<Stored> {
   return { ...EMPTY, ...(found as Partial<Stored>) };
 }
 
-export async function save(changes: Partial<Stored>): Promise<void> {
-  await ext.storage.local.set(changes);
+/** The lock every extension page and the service worker take to update the storage. */
+export const STORAGE_LOCK = 'bridgenotes-storage';
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Saves what `change` makes of the storage as it is now, one update at a time: a read, then a
+ * save computed from it, with no other update in between. A load() before a network wait and a
+ * save() after it would save a seconds-old copy over whatever another action, settings tab or
+ * the service worker saved meanwhile (an identity, a membership, a follow). A chain of promises
+ * orders this page's updates; a Web Lock (every extension page and worker has `navigator.locks`:
+ * they are secure contexts) orders them with the other pages'. `change` runs inside the lock, so
+ * it only computes: whatever it needs from the network is fetched before. Throwing in it saves
+ * nothing and fails the update.
+ */
+export function update(change: (stored: Stored) => Partial<Stored>): Promise<void> {
+  const readModifyWrite = async () => {
+    await ext.storage.local.set(change(await load()));
+  };
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  const locked = () => (locks ? locks.request(STORAGE_LOCK, readModifyWrite) : readModifyWrite());
+  const done = queue.then(locked, locked);
+  queue = done.catch(() => undefined);
+  return done;
 }
 
 export const followKey = (follow: Pick<Follow, 'instance' | 'slug'>) =>

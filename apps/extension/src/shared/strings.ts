@@ -69,6 +69,8 @@ export const STRINGS = {
   restoreLabel: 'Identity backup for {instance} (from the widget, the CLI or another browser)',
   restoreButton: 'Restore',
   restored: 'Identity restored for {instance}.',
+  identityKept:
+    'Another identity was kept for {instance} meanwhile (in another settings tab), and stays: reload this page to see it.',
   join: 'Join {community}',
   inviteLabel: 'Invite code for {community}',
   joinWorking:
