@@ -38,13 +38,16 @@ async function guarded(action: () => Promise<void>): Promise<void> {
   }
 }
 
-/** A button running `action` guarded, disabled while it runs. */
-function actionButton(text: string, action: () => Promise<void>): HTMLButtonElement {
-  const element = button(text, () => void run());
-  const run = oneAtATime(
-    () => guarded(action),
-    (busy) => (element.disabled = busy),
-  );
+/** The settings' actions that run now: kept across redraws (one-at-a-time.ts). */
+const actions = oneAtATime();
+
+/**
+ * A button running `action` guarded, as `key`'s (a community or an instance, and the action):
+ * disabled while it runs, in whichever drawing of the page.
+ */
+function actionButton(key: string, text: string, action: () => Promise<void>): HTMLButtonElement {
+  const element = button(text, () => void actions.run(key, () => guarded(action)));
+  actions.show(key, (busy) => (element.disabled = busy));
   return element;
 }
 
@@ -157,7 +160,7 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     const restoreId = nextId('restore');
     const restore = h('textarea', { id: restoreId, rows: '2', spellcheck: 'false' });
     block.append(
-      actionButton(t('createIdentity', { instance: host }), async () => {
+      actionButton(`${instance} create`, t('createIdentity', { instance: host }), async () => {
         const created = await prover({ type: 'create' });
         await update(({ identities }) => ({
           identities: withIdentity(identities, instance, created.backup as string),
@@ -166,7 +169,7 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
       }),
       h('label', { for: restoreId }, t('restoreLabel', { instance: host })),
       restore,
-      actionButton(t('restoreButton'), async () => {
+      actionButton(`${instance} restore`, t('restoreButton'), async () => {
         const value = restore.value.trim();
         // Refuses anything that is not an identity backup before keeping it.
         const { commitment } = await prover({ type: 'commitment', backup: value });
@@ -212,17 +215,21 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     } else if (entry.admission === 'CREDENTIAL') {
       // Joining needs a ticket from the community's site, which only its widget can ask for.
       block.append(
-        actionButton(t('checkMembership', { community: entry.name }), async () => {
-          const { commitment } = await prover({ type: 'commitment', backup });
-          const recognised = await recognisedIn([entry], commitment as string);
-          if (recognised.length === 0) {
-            say(t('notMemberYet', { community: entry.name }));
-            return;
-          }
-          await recordMemberships(recognised, commitment as string);
-          say(joinedAll(recognised).join(' '));
-          await render();
-        }),
+        actionButton(
+          `${followKey(entry)} check`,
+          t('checkMembership', { community: entry.name }),
+          async () => {
+            const { commitment } = await prover({ type: 'commitment', backup });
+            const recognised = await recognisedIn([entry], commitment as string);
+            if (recognised.length === 0) {
+              say(t('notMemberYet', { community: entry.name }));
+              return;
+            }
+            await recordMemberships(recognised, commitment as string);
+            say(joinedAll(recognised).join(' '));
+            await render();
+          },
+        ),
       );
     } else {
       const inviteId = nextId('invite');
@@ -231,7 +238,7 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
         ...(entry.admission === 'INVITE'
           ? [h('label', { for: inviteId }, t('inviteLabel', { community: entry.name })), invite]
           : []),
-        actionButton(t('join', { community: entry.name }), async () => {
+        actionButton(`${followKey(entry)} join`, t('join', { community: entry.name }), async () => {
           const { commitment } = await prover({ type: 'commitment', backup });
           await joinCommunity(entry, commitment as string, invite.value.trim() || undefined, () =>
             say(t('joinWorking')),
