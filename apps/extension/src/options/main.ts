@@ -175,8 +175,9 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
         const { commitment } = await prover({ type: 'commitment', backup: value });
         // An identity joined elsewhere (the community's widget, the CLI, another browser) is a
         // member already: its commitment is in the group of each community it joined.
+        // A community that cannot be checked now keeps its Join or Check membership button.
         const current = await load();
-        const recognised = await recognisedIn(
+        const { recognised, unchecked } = await recognisedIn(
           current.follows.filter(
             (entry) => entry.instance === instance && !current.memberships[followKey(entry)],
           ),
@@ -188,7 +189,14 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
           identities: withIdentity(identities, instance, value),
           memberships: withMemberships(memberships, recognised, commitment as string),
         }));
-        say([t('restored', { instance: host }), ...joinedAll(recognised)].join(' '));
+        const notChecked = unchecked.map(({ follow }) => follow.name).join(', ');
+        say(
+          [
+            t('restored', { instance: host }),
+            ...joinedAll(recognised),
+            ...(notChecked ? [t('notChecked', { communities: notChecked })] : []),
+          ].join(' '),
+        );
         await render();
       }),
     );
@@ -220,7 +228,9 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
           t('checkMembership', { community: entry.name }),
           async () => {
             const { commitment } = await prover({ type: 'commitment', backup });
-            const recognised = await recognisedIn([entry], commitment as string);
+            const { recognised, unchecked } = await recognisedIn([entry], commitment as string);
+            // Said as any failure is, with the instance's reason.
+            if (unchecked.length > 0) throw unchecked[0].error;
             if (recognised.length === 0) {
               say(t('notMemberYet', { community: entry.name }));
               return;

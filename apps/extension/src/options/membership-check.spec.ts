@@ -57,18 +57,36 @@ describe('recognisedIn', () => {
     leavesMock.mockImplementation(async (follow) =>
       group(follow.slug === 'forum' ? ['0', commitment] : [other]),
     );
-    await expect(recognisedIn([notYet, joined], commitment)).resolves.toEqual([joined]);
+    await expect(recognisedIn([notYet, joined], commitment)).resolves.toEqual({
+      recognised: [joined],
+      unchecked: [],
+    });
     // Only the follow is passed: nothing about the commitment reaches the instance.
     expect(leavesMock.mock.calls).toEqual([[notYet], [joined]]);
   });
 
   it('asks nothing for no community', async () => {
-    await expect(recognisedIn([], commitment)).resolves.toEqual([]);
+    await expect(recognisedIn([], commitment)).resolves.toEqual({ recognised: [], unchecked: [] });
     expect(leavesMock).not.toHaveBeenCalled();
   });
 
-  it("fails with the instance's error when a group cannot be fetched", async () => {
-    leavesMock.mockRejectedValue(new Error('group: HTTP 503'));
-    await expect(recognisedIn([followOf('forum')], commitment)).rejects.toThrow('HTTP 503');
+  it("names a community whose group cannot be fetched, with the instance's error, and still recognises the others", async () => {
+    const joined = followOf('forum');
+    const deleted = followOf('gone');
+    const down = followOf('city-news');
+    const notFound = new Error('group: HTTP 404');
+    const unavailable = new Error('group: HTTP 503');
+    leavesMock.mockImplementation(async (follow) => {
+      if (follow.slug === 'gone') throw notFound;
+      if (follow.slug === 'city-news') throw unavailable;
+      return group([commitment]);
+    });
+    await expect(recognisedIn([deleted, joined, down], commitment)).resolves.toEqual({
+      recognised: [joined],
+      unchecked: [
+        { follow: deleted, error: notFound },
+        { follow: down, error: unavailable },
+      ],
+    });
   });
 });

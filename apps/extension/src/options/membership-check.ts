@@ -15,8 +15,24 @@ import type { Follow } from '../shared/storage';
 export const inGroup = (group: PublishedGroup, commitment: string): boolean =>
   commitment !== '0' && group.leaves.includes(commitment);
 
-/** Of `follows`, those whose published group holds `commitment`. */
-export async function recognisedIn(follows: Follow[], commitment: string): Promise<Follow[]> {
-  const groups = await Promise.all(follows.map((follow) => groupLeaves(follow)));
-  return follows.filter((_, index) => inGroup(groups[index], commitment));
+/** Which of the communities checked hold the commitment, and which could not be checked. */
+export interface Recognition {
+  recognised: Follow[];
+  /** With the reason (an unreachable instance, a community deleted since it was followed). */
+  unchecked: { follow: Follow; error: unknown }[];
+}
+
+/**
+ * Of `follows`, those whose published group holds `commitment`, each checked on its own: one
+ * community that cannot be fetched (for a moment, or for good) leaves the others recognised.
+ */
+export async function recognisedIn(follows: Follow[], commitment: string): Promise<Recognition> {
+  const groups = await Promise.allSettled(follows.map((follow) => groupLeaves(follow)));
+  const recognition: Recognition = { recognised: [], unchecked: [] };
+  groups.forEach((group, index) => {
+    const follow = follows[index];
+    if (group.status === 'rejected') recognition.unchecked.push({ follow, error: group.reason });
+    else if (inGroup(group.value, commitment)) recognition.recognised.push(follow);
+  });
+  return recognition;
 }

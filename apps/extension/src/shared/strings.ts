@@ -69,6 +69,8 @@ export const STRINGS = {
   restoreLabel: 'Identity backup for {instance} (from the widget, the CLI or another browser)',
   restoreButton: 'Restore',
   restored: 'Identity restored for {instance}.',
+  notChecked:
+    'Membership of {communities} could not be checked now: use its button below to try again.',
   identityKept:
     'Another identity was kept for {instance} meanwhile (in another settings tab), and stays: reload this page to see it.',
   join: 'Join {community}',
