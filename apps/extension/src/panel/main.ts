@@ -1,7 +1,7 @@
 // The panel, an extension page framed beside the post by the content script. It reads the page
 // (URL and canonical link) from its own URL's fragment, finds the post's notes in every followed
 // community through the private lookup, and lets members rate, write and request.
-import { pagePostKey, type PostKey, postRefOf } from '@bridgenotes/protocol';
+import { type AdmissionPolicy, pagePostKey, type PostKey, postRefOf } from '@bridgenotes/protocol';
 
 import { button, h } from '@bridgenotes/widget';
 import { ext } from '../shared/extension-api';
@@ -10,7 +10,7 @@ import type { PanelReport } from '../shared/messages';
 import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
 import { followKey, load, type Stored } from '../shared/storage';
-import { t } from '../shared/strings';
+import { type StringKey, t } from '../shared/strings';
 import { type MemberContext, noteForm, ratingForm, requestPanel } from './member-actions';
 import { noteView } from './note-view';
 
@@ -45,6 +45,18 @@ function report(): void {
 }
 
 const hostOf = (instance: string) => new URL(instance).host;
+
+/**
+ * What a non-member is told, as the settings offer it: a join for an OPEN or INVITE community; a
+ * membership check for a CREDENTIAL one (joined on its site, with a ticket the extension cannot
+ * ask for); nothing to do for a CLOSED one.
+ */
+const NOT_MEMBER: Record<AdmissionPolicy, StringKey> = {
+  OPEN: 'joinToRate',
+  INVITE: 'joinToRate',
+  CREDENTIAL: 'joinOnSiteToRate',
+  CLOSED: 'closedToRate',
+};
 
 function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: string) {
   const { follow } = found;
@@ -98,7 +110,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     );
   } else {
     contribute.append(
-      h('p', {}, t('joinToRate', { community: follow.name })),
+      h('p', {}, t(NOT_MEMBER[follow.admission], { community: follow.name })),
       button(t('settings'), () => void ext.runtime.openOptionsPage()),
     );
   }

@@ -21,6 +21,10 @@ export const STRINGS = {
   hideRate: 'Hide notes that need ratings',
   needsRatings: 'These notes need more ratings before they can be shown.',
   joinToRate: 'Join {community} in the extension’s settings to rate and write notes.',
+  joinOnSiteToRate:
+    'Join {community} on its site, then check your membership in the extension’s settings to rate and write notes.',
+  closedToRate:
+    '{community} admits members by the operator only: only members rate and write notes.',
   settings: 'Settings',
   close: 'Close',
   rateAs: 'Rate this note',
