@@ -1,27 +1,22 @@
 // Joining a community from the settings. An OPEN community may ask each join for a proof-of-work
 // (docs/operations.md, "Proof-of-work on joins"), solved in the extension's prover worker so that
 // the settings page stays responsive.
+import { askAndSolveJoinWork } from '@bridgenotes/protocol';
+
 import { InstanceError, join, joinWork } from '../shared/instance';
 import { prover } from '../shared/prover';
 import type { Follow } from '../shared/storage';
 
 /** The join's `workChallenge` and `workNonce`, or nothing when the community asks for no work. */
-async function workFields(
-  follow: Follow,
-  commitment: string,
-  working: () => void,
-): Promise<{ workChallenge?: string; workNonce?: string }> {
+const workFields = (follow: Follow, commitment: string, working: () => void) =>
   // Asked at each join, whatever the admission kept when followed: the operator may turn the work
   // on (or open the community) at any time, and the instance answers 0 for any other admission.
-  const { challenge, difficulty } = await joinWork(follow);
-  if (difficulty === 0) return {};
-  working();
-  const { nonce } = await prover({
-    type: 'join-work',
-    target: { community: follow.id, commitment, challenge, difficulty },
-  });
-  return { workChallenge: challenge, workNonce: nonce };
-}
+  askAndSolveJoinWork(
+    { community: follow.id, commitment },
+    () => joinWork(follow),
+    async (target) => (await prover({ type: 'join-work', target })).nonce as string,
+    working,
+  );
 
 /**
  * Joins `follow` with `commitment`; `working` is told when a proof-of-work starts (seconds of

@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha256';
 import { utf8ToBytes } from '@noble/hashes/utils';
 
 import {
+  askAndSolveJoinWork,
   checkJoinWork,
   JOIN_WORK_DOMAIN,
   JoinWorkTarget,
@@ -72,5 +73,42 @@ describe('join work', () => {
       const nonce = solveJoinWork(t) as string;
       expect(checkJoinWork(t, nonce)).toBe(true);
     }
+  });
+});
+
+describe('askAndSolveJoinWork', () => {
+  const joining = { community: target.community, commitment: target.commitment };
+
+  it('asks the challenge, tells the member, solves it for this commitment and community, and returns both fields', async () => {
+    const order: string[] = [];
+    const ask = jest.fn(async () => {
+      order.push('ask');
+      return { challenge: target.challenge, difficulty: target.difficulty };
+    });
+    const solve = jest.fn(async (asked: JoinWorkTarget) => {
+      order.push('solve');
+      return solveJoinWork(asked) as string;
+    });
+    const fields = await askAndSolveJoinWork(joining, ask, solve, () => order.push('working'));
+    expect(order).toEqual(['ask', 'working', 'solve']);
+    expect(solve).toHaveBeenCalledWith(target);
+    expect(fields).toEqual({ workChallenge: target.challenge, workNonce: expect.any(String) });
+    expect(checkJoinWork(target, fields.workNonce as string)).toBe(true);
+  });
+
+  it('returns no field, solves nothing and tells nothing at difficulty 0', async () => {
+    const solve = jest.fn();
+    const working = jest.fn();
+    const ask = async () => ({ challenge: target.challenge, difficulty: 0 });
+    await expect(askAndSolveJoinWork(joining, ask, solve, working)).resolves.toEqual({});
+    expect(solve).not.toHaveBeenCalled();
+    expect(working).not.toHaveBeenCalled();
+  });
+
+  it("passes on a failure to ask, the instance's refusal", async () => {
+    const solve = jest.fn();
+    const ask = () => Promise.reject(new Error('join-work: HTTP 404'));
+    await expect(askAndSolveJoinWork(joining, ask, solve)).rejects.toThrow('HTTP 404');
+    expect(solve).not.toHaveBeenCalled();
   });
 });

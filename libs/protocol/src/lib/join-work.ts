@@ -91,3 +91,29 @@ export function solveJoinWork(
   }
   return undefined;
 }
+
+/** The fields a join carries for its work: none when the community asks for no work. */
+export interface JoinWorkFields {
+  workChallenge?: string;
+  workNonce?: string;
+}
+
+/**
+ * What every client does for a join's work, the widget and the extension alike: asks the
+ * community's challenge (`ask`, `GET /communities/:slug/join-work`, at each join since the
+ * operator may turn the work on at any time), does nothing at difficulty 0, tells the member
+ * when the work starts (`working`: seconds of computing on a phone), has `solve` find the nonce
+ * (in the client's prover worker, off the page's main thread) and returns the join's fields.
+ */
+export async function askAndSolveJoinWork(
+  joining: { community: string; commitment: string },
+  ask: () => Promise<{ challenge: string; difficulty: number }>,
+  solve: (target: JoinWorkTarget) => Promise<string>,
+  working: () => void = () => undefined,
+): Promise<JoinWorkFields> {
+  const { challenge, difficulty } = await ask();
+  if (difficulty === 0) return {};
+  working();
+  const nonce = await solve({ ...joining, challenge, difficulty });
+  return { workChallenge: challenge, workNonce: nonce };
+}

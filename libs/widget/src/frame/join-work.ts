@@ -1,6 +1,10 @@
 // An OPEN community's proof-of-work before joining, solved by the prover worker off the main
 // thread (docs/operations.md, "Proof-of-work on joins").
-import type { JoinWorkResponse } from '@bridgenotes/protocol';
+import {
+  askAndSolveJoinWork,
+  type JoinWorkFields,
+  type JoinWorkResponse,
+} from '@bridgenotes/protocol';
 
 import { api, communityPath } from './api';
 import type { FrameContext } from './context';
@@ -14,19 +18,15 @@ export async function joinWorkFields(
   context: FrameContext,
   commitment: string,
   working: () => void = () => undefined,
-): Promise<{ workChallenge?: string; workNonce?: string }> {
+): Promise<JoinWorkFields> {
   const { community } = context;
   // Asked at each join rather than read from the community as the frame loaded it: the operator
   // may have turned the work on since.
   if (community.admission !== 'OPEN') return {};
-  const { challenge, difficulty } = await api<JoinWorkResponse>(
-    `${communityPath(context.slug)}/join-work`,
+  return askAndSolveJoinWork(
+    { community: community.id, commitment },
+    () => api<JoinWorkResponse>(`${communityPath(context.slug)}/join-work`),
+    async (target) => (await prover({ type: 'join-work', target })).nonce as string,
+    working,
   );
-  if (difficulty === 0) return {};
-  working();
-  const { nonce } = await prover({
-    type: 'join-work',
-    target: { community: community.id, commitment, challenge, difficulty },
-  });
-  return { workChallenge: challenge, workNonce: nonce };
 }
