@@ -1,0 +1,127 @@
+// What the browser extension's end-to-end files share: Debian's Chromium with the built extension
+// loaded, the extension's pages (settings, the panel on a page), and the rows each file inserts
+// for itself (communities, notes). Each file starts its own API, proxy, pages and browser.
+import { join } from 'node:path';
+
+import type { Client } from 'pg';
+import type { Frame, Page } from 'playwright-core';
+
+import { communityScope } from '@bridgenotes/protocol';
+import { eventually } from '@bridgenotes/testing';
+import { type Browser, launchChromium } from './browser';
+
+/** The unpacked Chromium build of the extension (`nx build extension`). */
+const EXTENSION_FOLDER = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'dist',
+  'apps',
+  'extension',
+  'chromium',
+);
+
+/** A community of the test's own, inserted as the operator would create it. */
+export interface TestCommunity {
+  slug: string;
+  id: string;
+}
+
+/**
+ * Debian's Chromium with a fresh profile and the extension loaded; `hostResolverRules` sends the
+ * platforms' names to the fake platforms' server.
+ */
+export const launchWithExtension = (hostResolverRules: string): Promise<Browser> =>
+  launchChromium({
+    ignoreHTTPSErrors: true,
+    args: [
+      `--disable-extensions-except=${EXTENSION_FOLDER}`,
+      `--load-extension=${EXTENSION_FOLDER}`,
+      `--host-resolver-rules=${hostResolverRules}`,
+    ],
+  });
+
+/** The extension's id (the same in every profile: it comes from the folder it is loaded from). */
+export async function extensionIdOf(browser: Browser): Promise<string> {
+  const worker =
+    browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
+  return new URL(worker.url()).host;
+}
+
+/** The extension's settings page, in a new tab of `browser`. */
+export async function openSettings(browser: Browser, extensionId: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/options.html`);
+  return page;
+}
+
+/** Follows `slug` of the instance at `instanceUrl` from the settings, as a reader types it. */
+export async function followIn(
+  settings: Page,
+  instanceUrl: string,
+  slug: string,
+  name: string,
+): Promise<void> {
+  await settings.getByLabel('Instance address').fill(instanceUrl);
+  await settings.getByLabel('Community').fill(slug);
+  await settings.getByRole('button', { name: 'Follow', exact: true }).click();
+  await settings.getByText(`Following ${name}.`).waitFor();
+}
+
+/** The panel's frame on the page: an extension page, inside a closed shadow root. */
+export const panelOf = (page: Page, extensionId: string): Promise<Frame> =>
+  eventually(async () => {
+    const frame = page
+      .frames()
+      .find((candidate) =>
+        candidate.url().startsWith(`chrome-extension://${extensionId}/panel.html`),
+      );
+    if (!frame) throw new Error('no panel yet');
+    return frame;
+  });
+
+/** Inserts each community with its name and admission. */
+export async function insertCommunities(
+  database: Client,
+  communities: (readonly [TestCommunity, string, string])[],
+): Promise<void> {
+  for (const [entry, name, admission] of communities) {
+    await database.query(
+      `INSERT INTO communities (id, slug, name, scope, admission, updated_at)
+       VALUES ($1, $2, $3, $4, $5, now())`,
+      [entry.id, entry.slug, name, communityScope(entry.id).toString(), admission],
+    );
+  }
+}
+
+/** Inserts a note on the post (a misleading one, with a source), needing ratings; its id. */
+export async function insertNote(
+  database: Client,
+  communityId: string,
+  postId: string,
+  text: string,
+): Promise<string> {
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
+     VALUES (gen_random_uuid(), $1, $2, '7', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+             '{MISSING_IMPORTANT_CONTEXT}', $3, '{https://example.org/city/notice}') RETURNING id`,
+    [communityId, postId, text],
+  );
+  return rows[0].id;
+}
+
+/** Inserts the post a fake platform page shows, as a lookup finds it; its id. */
+export async function insertPost(
+  database: Client,
+  key: { canonicalUrl: string } | { platform: string; externalId: string },
+): Promise<string> {
+  const { rows } = await database.query<{ id: string }>(
+    'canonicalUrl' in key
+      ? `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`
+      : `INSERT INTO posts (id, platform, external_id) VALUES (gen_random_uuid(), $1, $2) RETURNING id`,
+    'canonicalUrl' in key ? [key.canonicalUrl] : [key.platform, key.externalId],
+  );
+  return rows[0].id;
+}
