@@ -1,15 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Page } from 'playwright-core';
 
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { checkJoinWork } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { eventually } from '@bridgenotes/testing';
 import type { Browser } from './support/browser';
 import {
-  extensionIdOf,
+  type ExtensionRig,
   followIn,
   insertCommunities,
   insertNote,
@@ -17,10 +17,12 @@ import {
   launchWithExtension,
   openSettings,
   panelOf,
+  startExtensionRig,
+  stopExtensionRig,
 } from './support/extension';
-import { FAKE_POSTS, FakePlatforms, startFakePlatforms } from './support/fake-platforms';
-import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
-import { RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+import { FAKE_POSTS, type FakePlatforms } from './support/fake-platforms';
+import { operatorKeyEnv } from './support/processes';
+import type { RecordingProxy } from './support/recording-proxy';
 
 const FORUM_TEXT = 'The forum thread quotes the mayor out of context; the interview is linked.';
 const OPERATOR_KEY = 'e2e-extension-membership-operator-key';
@@ -36,8 +38,7 @@ const ISSUER = 'https://forum.example';
  * published group. (The reading, the lookups and rating are in extension.e2e.spec.ts.)
  */
 describe('browser extension: membership', () => {
-  const run = currentTestRun();
-  let api: RunningApp;
+  let rig: ExtensionRig | undefined;
   let apiUrl: string;
   let proxy: RecordingProxy;
   let platforms: FakePlatforms;
@@ -90,29 +91,23 @@ describe('browser extension: membership', () => {
   }
 
   beforeAll(async () => {
-    ({ api, apiUrl } = await startBuiltApi({
-      ...operatorKeyEnv(OPERATOR_KEY),
-      CREDENTIAL_HASH_KEY: randomBytes(32).toString('hex'),
-    }));
-    proxy = await startRecordingProxy(apiUrl);
-    platforms = await startFakePlatforms(FAKE_POSTS);
-
-    database = new Client({ connectionString: run.databaseUrl });
-    await database.connect();
-    await insertCommunities(database, [
-      [community, 'Bridge watchers', 'OPEN'],
-      [worked, 'Careful joiners', 'OPEN'],
-      [forum, 'Forum readers', 'CREDENTIAL'],
-      [laterForum, 'Forum regulars', 'CREDENTIAL'],
-    ]);
-    await insertNote(database, forum.id, await insertPost(database, FAKE_POSTS[1].key), FORUM_TEXT);
-
-    // The API warms its proof verifiers before it listens: tens of seconds on a loaded machine.
-    await eventually(async () => {
-      if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output()}`);
-      const response = await fetch(`${proxy.url}/health`);
-      if (response.status !== 200) throw new Error(`health answered ${response.status}`);
+    rig = await startExtensionRig({
+      env: {
+        ...operatorKeyEnv(OPERATOR_KEY),
+        CREDENTIAL_HASH_KEY: randomBytes(32).toString('hex'),
+      },
+      seed: async (client) => {
+        await insertCommunities(client, [
+          [community, 'Bridge watchers', 'OPEN'],
+          [worked, 'Careful joiners', 'OPEN'],
+          [forum, 'Forum readers', 'CREDENTIAL'],
+          [laterForum, 'Forum regulars', 'CREDENTIAL'],
+        ]);
+        const postId = await insertPost(client, FAKE_POSTS[1].key);
+        await insertNote(client, forum.id, postId, FORUM_TEXT);
+      },
     });
+    ({ apiUrl, proxy, platforms, database, browser, extensionId } = rig);
     // The forum site's signing key, trusted by both CREDENTIAL communities.
     const keys = await generateKeyPair('ES256', { extractable: true });
     issuerKey = keys.privateKey;
@@ -125,17 +120,10 @@ describe('browser extension: membership', () => {
       });
       expect(registered.status).toBe(201);
     }
-    browser = await launchWithExtension(platforms.hostResolverRules);
-    extensionId = await extensionIdOf(browser);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
-    await proxy?.close();
-    await platforms?.close();
-    await database?.end();
-  });
+  afterAll(() => stopExtensionRig(rig));
+
   it("joins an OPEN community that asks a proof-of-work, solved in the extension's prover", async () => {
     // The operator turns the work on after the member followed: the extension asks at each join.
     const settings = await options();

@@ -1,27 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Page } from 'playwright-core';
 
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { canonicalPostUrl, postLookupHash } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { eventually } from '@bridgenotes/testing';
 import { type Browser, screenshotFolder } from './support/browser';
 import { closedShadowButton } from './support/closed-shadow';
 import {
-  extensionIdOf,
+  type ExtensionRig,
   followIn,
   insertCommunities,
   insertNote,
   insertPost,
-  launchWithExtension,
   openSettings,
   panelOf as panelIn,
+  startExtensionRig,
+  stopExtensionRig,
 } from './support/extension';
-import { FAKE_POSTS, FakePlatforms, FakePost, startFakePlatforms } from './support/fake-platforms';
-import { RunningApp, startBuiltApi } from './support/processes';
-import { RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+import { FAKE_POSTS, FakePost } from './support/fake-platforms';
+import type { RecordingProxy } from './support/recording-proxy';
 
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
@@ -36,11 +36,8 @@ const docs = screenshotFolder();
  * extension-membership.e2e.spec.ts.)
  */
 describe('browser extension', () => {
-  const run = currentTestRun();
-  let api: RunningApp;
-  let apiUrl: string;
+  let rig: ExtensionRig | undefined;
   let proxy: RecordingProxy;
-  let platforms: FakePlatforms;
   let database: Client;
   let browser: Browser;
   let extensionId: string;
@@ -78,49 +75,37 @@ describe('browser extension', () => {
   const follow = (page: Page, slug: string, name: string) => followIn(page, proxy.url, slug, name);
 
   beforeAll(async () => {
-    ({ api, apiUrl } = await startBuiltApi());
-    proxy = await startRecordingProxy(apiUrl);
-    // A community's own site, listing the community for readers with the extension.
-    listingPage = {
-      platform: 'site',
-      url: 'https://citynews.example/notes',
-      key: { canonicalUrl: 'https://citynews.example/notes' },
-      title: 'City News: our community notes',
-      body: '<h1>Follow our community notes</h1>',
-      head: `<link rel="bridgenotes-community" href="${proxy.url}/communities/${listed.slug}">`,
-    };
-    platforms = await startFakePlatforms([...FAKE_POSTS, listingPage]);
-
-    database = new Client({ connectionString: run.databaseUrl });
-    await database.connect();
-    await insertCommunities(database, [
-      [community, 'Bridge watchers', 'OPEN'],
-      [other, 'Second opinion', 'OPEN'],
-      [listed, 'City News readers', 'OPEN'],
-    ]);
-    for (const post of FAKE_POSTS) {
-      const postId = await insertPost(database, post.key);
-      await publishHelpful(await insertNoteOn(postId, helpfulText(post.platform)));
-      if (post.platform === 'x') toRateId = await insertNoteOn(postId, TO_RATE_TEXT);
-    }
-
-    // The API warms its proof verifiers before it listens: tens of seconds on a loaded machine.
-    await eventually(async () => {
-      if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output()}`);
-      const response = await fetch(`${proxy.url}/health`);
-      if (response.status !== 200) throw new Error(`health answered ${response.status}`);
+    rig = await startExtensionRig({
+      pages: (proxyUrl) => {
+        // A community's own site, listing the community for readers with the extension.
+        listingPage = {
+          platform: 'site',
+          url: 'https://citynews.example/notes',
+          key: { canonicalUrl: 'https://citynews.example/notes' },
+          title: 'City News: our community notes',
+          body: '<h1>Follow our community notes</h1>',
+          head: `<link rel="bridgenotes-community" href="${proxyUrl}/communities/${listed.slug}">`,
+        };
+        return [...FAKE_POSTS, listingPage];
+      },
+      seed: async (client) => {
+        database = client;
+        await insertCommunities(database, [
+          [community, 'Bridge watchers', 'OPEN'],
+          [other, 'Second opinion', 'OPEN'],
+          [listed, 'City News readers', 'OPEN'],
+        ]);
+        for (const post of FAKE_POSTS) {
+          const postId = await insertPost(database, post.key);
+          await publishHelpful(await insertNoteOn(postId, helpfulText(post.platform)));
+          if (post.platform === 'x') toRateId = await insertNoteOn(postId, TO_RATE_TEXT);
+        }
+      },
     });
-    browser = await launchWithExtension(platforms.hostResolverRules);
-    extensionId = await extensionIdOf(browser);
+    ({ proxy, browser, extensionId } = rig);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
-    await proxy?.close();
-    await platforms?.close();
-    await database?.end();
-  });
+  afterAll(() => stopExtensionRig(rig));
 
   it('follows several communities, and leaving one is one click', async () => {
     const page = await options();

@@ -3,12 +3,20 @@
 // for itself (communities, notes). Each file starts its own API, proxy, pages and browser.
 import { join } from 'node:path';
 
-import type { Client } from 'pg';
+import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
-import { eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { type Browser, launchChromium } from './browser';
+import {
+  FAKE_POSTS,
+  type FakePlatforms,
+  type FakePost,
+  startFakePlatforms,
+} from './fake-platforms';
+import { type RunningApp, startBuiltApi } from './processes';
+import { type RecordingProxy, startRecordingProxy } from './recording-proxy';
 
 /** The unpacked Chromium build of the extension (`nx build extension`). */
 const EXTENSION_FOLDER = join(
@@ -22,6 +30,67 @@ const EXTENSION_FOLDER = join(
   'extension',
   'chromium',
 );
+
+/**
+ * What each extension file starts for itself: the built API behind a proxy that records what
+ * the instance receives, the fake platforms' pages, the database, and Chromium with the
+ * extension loaded.
+ */
+export interface ExtensionRig {
+  api: RunningApp;
+  apiUrl: string;
+  proxy: RecordingProxy;
+  platforms: FakePlatforms;
+  database: Client;
+  browser: Browser;
+  extensionId: string;
+}
+
+export interface RigOptions {
+  /** The API's environment beyond the test run's (an operator key). */
+  env?: Record<string, string>;
+  /** The pages served under the platforms' names (some name the proxy): FAKE_POSTS by default. */
+  pages?: (proxyUrl: string) => FakePost[];
+  /** Inserts the file's rows, while the API warms up. */
+  seed: (database: Client) => Promise<void>;
+}
+
+/** Starts an ExtensionRig, once the API answers; what started is stopped again if a step fails. */
+export async function startExtensionRig(options: RigOptions): Promise<ExtensionRig> {
+  const rig: Partial<ExtensionRig> = {};
+  try {
+    Object.assign(rig, await startBuiltApi(options.env));
+    const { api, apiUrl } = rig as ExtensionRig;
+    const proxy = (rig.proxy = await startRecordingProxy(apiUrl));
+    const platforms = (rig.platforms = await startFakePlatforms(
+      options.pages?.(proxy.url) ?? FAKE_POSTS,
+    ));
+    rig.database = new Client({ connectionString: currentTestRun().databaseUrl });
+    await rig.database.connect();
+    await options.seed(rig.database);
+    // The API warms its proof verifiers before it listens: tens of seconds on a loaded machine.
+    await eventually(async () => {
+      if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output()}`);
+      const response = await fetch(`${proxy.url}/health`);
+      if (response.status !== 200) throw new Error(`health answered ${response.status}`);
+    });
+    rig.browser = await launchWithExtension(platforms.hostResolverRules);
+    rig.extensionId = await extensionIdOf(rig.browser);
+    return rig as ExtensionRig;
+  } catch (error) {
+    await stopExtensionRig(rig);
+    throw error;
+  }
+}
+
+/** Stops whatever of the rig started. */
+export async function stopExtensionRig(rig: Partial<ExtensionRig> | undefined): Promise<void> {
+  await rig?.browser?.close();
+  if (rig?.api?.child.exitCode === null) rig.api.child.kill('SIGKILL');
+  await rig?.proxy?.close();
+  await rig?.platforms?.close();
+  await rig?.database?.end();
+}
 
 /** A community of the test's own, inserted as the operator would create it. */
 export interface TestCommunity {
