@@ -87,7 +87,29 @@ describe('update', () => {
       delete (globalThis as { navigator?: unknown }).navigator;
     });
 
+    it('still saves where the lock is refused, as Chromium refuses it to the panel framed by a web page', async () => {
+      const granting = navigator.locks.request;
+      const refuse = () =>
+        Promise.reject(new DOMException('The request was denied.', 'SecurityError'));
+      Object.assign(navigator.locks, { request: refuse });
+      try {
+        await Promise.all(instances.map(addIdentity));
+      } finally {
+        Object.assign(navigator.locks, { request: granting });
+      }
+      expect(Object.keys((await load()).identities).sort()).toEqual(instances);
+    });
+
+    it('passes on a failure inside the lock, saving nothing', async () => {
+      const failed = update(() => {
+        throw new Error('refused inside');
+      });
+      await expect(failed).rejects.toThrow('refused inside');
+      expect((await load()).identities).toEqual({});
+    });
+
     it('takes the shared lock for each update, one holder at a time, and keeps every change', async () => {
+      taken.length = 0;
       await Promise.all(instances.map(addIdentity));
       expect(taken).toEqual(instances.map(() => STORAGE_LOCK));
       expect(overlapped).toBe(false);

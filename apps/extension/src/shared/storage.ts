@@ -47,7 +47,8 @@ let queue: Promise<unknown> = Promise.resolve();
  * save() after it would save a seconds-old copy over whatever another action, settings tab or
  * the service worker saved meanwhile (an identity, a membership, a follow). A chain of promises
  * orders this page's updates; a Web Lock (every extension page and worker has `navigator.locks`:
- * they are secure contexts) orders them with the other pages'. `change` runs inside the lock, so
+ * they are secure contexts) orders them with the other pages' where it is granted (not in the
+ * panel, below). `change` runs inside the lock, so
  * it only computes: whatever it needs from the network is fetched before. Throwing in it saves
  * nothing and fails the update.
  */
@@ -56,7 +57,22 @@ export function update(change: (stored: Stored) => Partial<Stored>): Promise<voi
     await ext.storage.local.set(change(await load()));
   };
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  const locked = () => (locks ? locks.request(STORAGE_LOCK, readModifyWrite) : readModifyWrite());
+  const locked = async () => {
+    if (!locks) return readModifyWrite();
+    let granted = false;
+    try {
+      return await locks.request(STORAGE_LOCK, () => {
+        granted = true;
+        return readModifyWrite();
+      });
+    } catch (error) {
+      if (granted) throw error;
+      // Refused, not failed: Chromium denies the lock to the panel, an extension frame in a web
+      // page (a third-party context). The panel's chain still orders its own updates, and it
+      // writes only `ratings`, which no other page writes (a save sets only the keys it names).
+      return readModifyWrite();
+    }
+  };
   const done = queue.then(locked, locked);
   queue = done.catch(() => undefined);
   return done;
