@@ -181,16 +181,27 @@ export async function insertNote(
   return rows[0].id;
 }
 
-/** Inserts the post a fake platform page shows, as a lookup finds it; its id. */
+/**
+ * The post a fake platform page shows, as a lookup finds it: inserted, or the one another file
+ * of the run inserted already (a post is one row per platform id or canonical URL); its id.
+ */
 export async function insertPost(
   database: Client,
   key: { canonicalUrl: string } | { platform: string; externalId: string },
 ): Promise<string> {
-  const { rows } = await database.query<{ id: string }>(
+  const [column, values] =
     'canonicalUrl' in key
-      ? `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) RETURNING id`
-      : `INSERT INTO posts (id, platform, external_id) VALUES (gen_random_uuid(), $1, $2) RETURNING id`,
-    'canonicalUrl' in key ? [key.canonicalUrl] : [key.platform, key.externalId],
+      ? ['canonical_url = $1', [key.canonicalUrl]]
+      : ['platform = $1 AND external_id = $2', [key.platform, key.externalId]];
+  await database.query(
+    'canonicalUrl' in key
+      ? `INSERT INTO posts (id, canonical_url) VALUES (gen_random_uuid(), $1) ON CONFLICT DO NOTHING`
+      : `INSERT INTO posts (id, platform, external_id) VALUES (gen_random_uuid(), $1, $2) ON CONFLICT DO NOTHING`,
+    values,
+  );
+  const { rows } = await database.query<{ id: string }>(
+    `SELECT id FROM posts WHERE ${column}`,
+    values,
   );
   return rows[0].id;
 }
