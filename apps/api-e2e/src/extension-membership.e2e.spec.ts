@@ -17,6 +17,7 @@ import {
   launchWithExtension,
   openSettings,
   panelOf,
+  publishHelpful,
   startExtensionRig,
   stopExtensionRig,
 } from './support/extension';
@@ -24,6 +25,7 @@ import { FAKE_POSTS, type FakePlatforms } from './support/fake-platforms';
 import { operatorKeyEnv } from './support/processes';
 import type { RecordingProxy } from './support/recording-proxy';
 
+const HELPFUL_TEXT = 'The bridge closed for works in March, as the council announced.';
 const FORUM_TEXT = 'The forum thread quotes the mayor out of context; the interview is linked.';
 const OPERATOR_KEY = 'e2e-extension-membership-operator-key';
 /** Small enough to solve in a moment on a busy machine, large enough that a guess fails. */
@@ -105,6 +107,9 @@ describe('browser extension: membership', () => {
         ]);
         const postId = await insertPost(client, FAKE_POSTS[1].key);
         await insertNote(client, forum.id, postId, FORUM_TEXT);
+        // A helpful note too, so that the panel opens on the post rather than waiting as a pill.
+        const helpful = await insertNote(client, community.id, postId, HELPFUL_TEXT);
+        await publishHelpful(client, community.id, helpful);
       },
     });
     ({ apiUrl, proxy, platforms, database, browser, extensionId } = rig);

@@ -17,6 +17,7 @@ import {
   insertPost,
   openSettings,
   panelOf as panelIn,
+  publishHelpful,
   startExtensionRig,
   stopExtensionRig,
 } from './support/extension';
@@ -52,24 +53,6 @@ describe('browser extension', () => {
   const insertNoteOn = (postId: string, text: string) =>
     insertNote(database, community.id, postId, text);
 
-  /** Publishes a note as helpful the way the scoring worker's publisher does. */
-  async function publishHelpful(noteId: string): Promise<void> {
-    const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO scoring_runs (id, community_id, status, started_at, finished_at, note_count, rating_count)
-       VALUES (gen_random_uuid(), $1, 'SUCCEEDED', now(), now(), 1, 9) RETURNING id`,
-      [community.id],
-    );
-    const score = {
-      status: 'CURRENTLY_RATED_HELPFUL',
-      negativeFactorRaters: { raters: 5, helpful: 4 },
-      positiveFactorRaters: { raters: 4, helpful: 3 },
-    };
-    await database.query(
-      `UPDATE notes SET status = 'CURRENTLY_RATED_HELPFUL', score = $2::jsonb, scored_run_id = $3 WHERE id = $1`,
-      [noteId, JSON.stringify(score), rows[0].id],
-    );
-  }
-
   const panelOf = (page: Page) => panelIn(page, extensionId);
   const options = (on = browser): Promise<Page> => openSettings(on, extensionId);
   const follow = (page: Page, slug: string, name: string) => followIn(page, proxy.url, slug, name);
@@ -97,7 +80,11 @@ describe('browser extension', () => {
         ]);
         for (const post of FAKE_POSTS) {
           const postId = await insertPost(database, post.key);
-          await publishHelpful(await insertNoteOn(postId, helpfulText(post.platform)));
+          await publishHelpful(
+            database,
+            community.id,
+            await insertNoteOn(postId, helpfulText(post.platform)),
+          );
           if (post.platform === 'x') toRateId = await insertNoteOn(postId, TO_RATE_TEXT);
         }
       },

@@ -181,6 +181,28 @@ export async function insertNote(
   return rows[0].id;
 }
 
+/** Publishes a note of the community as helpful, the way the scoring worker's publisher does. */
+export async function publishHelpful(
+  database: Client,
+  communityId: string,
+  noteId: string,
+): Promise<void> {
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO scoring_runs (id, community_id, status, started_at, finished_at, note_count, rating_count)
+     VALUES (gen_random_uuid(), $1, 'SUCCEEDED', now(), now(), 1, 9) RETURNING id`,
+    [communityId],
+  );
+  const score = {
+    status: 'CURRENTLY_RATED_HELPFUL',
+    negativeFactorRaters: { raters: 5, helpful: 4 },
+    positiveFactorRaters: { raters: 4, helpful: 3 },
+  };
+  await database.query(
+    `UPDATE notes SET status = 'CURRENTLY_RATED_HELPFUL', score = $2::jsonb, scored_run_id = $3 WHERE id = $1`,
+    [noteId, JSON.stringify(score), rows[0].id],
+  );
+}
+
 /**
  * The post a fake platform page shows, as a lookup finds it: inserted, or the one another file
  * of the run inserted already (a post is one row per platform id or canonical URL); its id.
