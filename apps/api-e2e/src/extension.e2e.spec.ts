@@ -250,7 +250,11 @@ describe('browser extension', () => {
     await panel.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await panel.getByRole('checkbox', { name: 'Clear' }).check();
     await panel.getByRole('button', { name: 'Submit rating' }).click();
-    await panel.getByText('Rating saved.').waitFor();
+    // The whole sentence: the service worker kept the rating to show it back (the panel may
+    // not write the storage itself, shared/storage.ts).
+    await panel
+      .getByText('Rating saved. It counts at the next scoring run, usually within a few minutes.')
+      .waitFor();
     await panel.getByText('You rated this: Helpful').waitFor();
 
     const { rows } = await database.query<{ helpfulness: string; tags: string[]; proof: object }>(

@@ -5,6 +5,7 @@ import { ext } from './shared/extension-api';
 import { followCommunity, type ListingMessage, listingOf, offerFor } from './shared/listing';
 import { countPageNotes, type LookupMessage, lookUpPage } from './shared/page-notes';
 import { issuePanelToken, panelTokenValid } from './shared/panel-tokens';
+import { isSaveRating, saveRating } from './shared/storage';
 
 ext.runtime.onMessage.addListener((message, sender, respond) => {
   const panel = message as { type?: string; token?: unknown } | null;
@@ -14,6 +15,14 @@ ext.runtime.onMessage.addListener((message, sender, respond) => {
   }
   if (panel?.type === 'panel-check') {
     panelTokenValid(panel.token, sender.tab?.id).then(respond, () => respond(false));
+    return true;
+  }
+  if (isSaveRating(message)) {
+    // Here rather than in the panel, which is refused the storage lock (shared/storage.ts).
+    saveRating(message).then(
+      () => respond(true),
+      () => respond(false),
+    );
     return true;
   }
   const listing = message as ListingMessage | null;

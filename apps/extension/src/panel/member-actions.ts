@@ -1,6 +1,7 @@
 // What a member does from the panel: rate, write, request. Proofs are made in the extension's
 // prover worker; the same checks as the widget and the API run before anything is proven.
 import {
+  type Helpfulness,
   HELPFUL_TAGS,
   MISLEADING_REASONS,
   NOT_HELPFUL_TAGS,
@@ -20,7 +21,8 @@ import {
 } from '../shared/instance';
 import type { ProvenForApi } from '../shared/messages';
 import { prover } from '../shared/prover';
-import { type Follow, update } from '../shared/storage';
+import { ext } from '../shared/extension-api';
+import { type Follow, type SaveRatingMessage } from '../shared/storage';
 import { label, t } from '../shared/strings';
 import { httpUrl } from './note-view';
 
@@ -119,9 +121,15 @@ export function ratingForm(context: MemberContext, note: Note, ownRating?: strin
       const payload = { helpfulness, tags: checked(form, `${name}-tags`) };
       const proven = await prove(context, 'rating.put', `note:${note.id}`, payload);
       await rate(context.follow, note.id, { ...payload, ...proven });
-      await update(({ ratings }) => ({ ratings: { ...ratings, [note.id]: helpfulness } }));
+      const kept: SaveRatingMessage = {
+        type: 'save-rating',
+        noteId: note.id,
+        helpfulness: helpfulness as Helpfulness,
+      };
+      // The rating landed whatever happens here: only showing it back later depends on this.
+      const remembered = (await ext.runtime.sendMessage(kept)) === true;
       mine.textContent = t('yourRating', { rating: label(helpfulness) });
-      context.say(t('rated'));
+      context.say(t(remembered ? 'rated' : 'ratedNotRemembered'));
     });
   });
   return h('div', {}, mine, form);

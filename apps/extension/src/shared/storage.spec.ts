@@ -1,10 +1,12 @@
 import { ext } from './extension-api';
-import { load, STORAGE_LOCK, update } from './storage';
+import { isSaveRating, load, saveRating, STORAGE_LOCK, update } from './storage';
 
 // A small stand-in for the extension's storage: each read and write answers a turn of the event
-// loop later, as the browser's do, so two read-modify-writes left to themselves interleave.
+// loop later, as the browser's do, so two read-modify-writes left to themselves interleave. Its
+// items live on `globalThis`, so that two copies of the module (two pages) share one storage.
 jest.mock('./extension-api', () => {
-  let items: Record<string, unknown> = {};
+  const shared = globalThis as { storageItems?: Record<string, unknown> };
+  shared.storageItems ??= {};
   const later = () => new Promise((resolve) => setImmediate(resolve));
   return {
     ext: {
@@ -12,15 +14,16 @@ jest.mock('./extension-api', () => {
         local: {
           async get(keys: string[]) {
             await later();
+            const items = shared.storageItems as Record<string, unknown>;
             return Object.fromEntries(
               keys.filter((key) => key in items).map((key) => [key, structuredClone(items[key])]),
             );
           },
           async set(changes: Record<string, unknown>) {
             await later();
-            items = { ...items, ...structuredClone(changes) };
+            shared.storageItems = { ...shared.storageItems, ...structuredClone(changes) };
           },
-          clear: () => (items = {}),
+          clear: () => (shared.storageItems = {}),
         },
       },
     },
@@ -87,33 +90,72 @@ describe('update', () => {
       delete (globalThis as { navigator?: unknown }).navigator;
     });
 
-    it('still saves where the lock is refused, as Chromium refuses it to the panel framed by a web page', async () => {
+    it('fails where the lock is refused (as Chromium refuses it to the panel), saving nothing', async () => {
       const granting = navigator.locks.request;
       const refuse = () =>
         Promise.reject(new DOMException('The request was denied.', 'SecurityError'));
       Object.assign(navigator.locks, { request: refuse });
       try {
-        await Promise.all(instances.map(addIdentity));
+        await expect(addIdentity(instances[0])).rejects.toThrow('denied');
       } finally {
         Object.assign(navigator.locks, { request: granting });
       }
-      expect(Object.keys((await load()).identities).sort()).toEqual(instances);
-    });
-
-    it('passes on a failure inside the lock, saving nothing', async () => {
-      const failed = update(() => {
-        throw new Error('refused inside');
-      });
-      await expect(failed).rejects.toThrow('refused inside');
       expect((await load()).identities).toEqual({});
     });
 
-    it('takes the shared lock for each update, one holder at a time, and keeps every change', async () => {
+    it('passes on a failure inside the lock, saving nothing and computing once', async () => {
+      let computed = 0;
+      const failed = update(() => {
+        computed += 1;
+        throw new Error('refused inside');
+      });
+      await expect(failed).rejects.toThrow('refused inside');
+      expect(computed).toBe(1);
+      expect((await load()).identities).toEqual({});
+    });
+
+    it('orders the updates of two pages (two copies of the module) by the lock alone', async () => {
+      let other: typeof import('./storage') | undefined;
+      jest.isolateModules(() => {
+        other = jest.requireActual<typeof import('./storage')>('./storage');
+      });
+      const pages = [update, (other as typeof import('./storage')).update];
+      // Each page's own chain orders only its own updates: without the lock, these interleave.
+      await Promise.all(
+        instances.map((instance, index) =>
+          pages[index % 2](({ identities }) => ({
+            identities: { ...identities, [instance]: `backup-${instance}` },
+          })),
+        ),
+      );
+      expect(Object.keys((await load()).identities).sort()).toEqual(instances);
+    });
+
+    it('takes the shared lock for each update, one holder at a time', async () => {
       taken.length = 0;
       await Promise.all(instances.map(addIdentity));
       expect(taken).toEqual(instances.map(() => STORAGE_LOCK));
       expect(overlapped).toBe(false);
       expect(Object.keys((await load()).identities).sort()).toEqual(instances);
     });
+  });
+});
+
+describe("the panel's ratings, kept by the service worker", () => {
+  it('takes a well-formed request only', () => {
+    expect(isSaveRating({ type: 'save-rating', noteId: 'n1', helpfulness: 'HELPFUL' })).toBe(true);
+    expect(isSaveRating({ type: 'save-rating', noteId: '', helpfulness: 'HELPFUL' })).toBe(false);
+    expect(isSaveRating({ type: 'save-rating', noteId: 'n1', helpfulness: 'VERY' })).toBe(false);
+    expect(isSaveRating({ type: 'lookup', noteId: 'n1', helpfulness: 'HELPFUL' })).toBe(false);
+    expect(isSaveRating(null)).toBe(false);
+  });
+
+  it('keeps both of two ratings saved at once, and the latest of one note', async () => {
+    await Promise.all([
+      saveRating({ type: 'save-rating', noteId: 'n1', helpfulness: 'HELPFUL' }),
+      saveRating({ type: 'save-rating', noteId: 'n2', helpfulness: 'NOT_HELPFUL' }),
+    ]);
+    await saveRating({ type: 'save-rating', noteId: 'n1', helpfulness: 'SOMEWHAT_HELPFUL' });
+    expect((await load()).ratings).toEqual({ n1: 'SOMEWHAT_HELPFUL', n2: 'NOT_HELPFUL' });
   });
 });

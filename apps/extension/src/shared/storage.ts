@@ -1,4 +1,4 @@
-import type { AdmissionPolicy } from '@bridgenotes/protocol';
+import type { AdmissionPolicy, Helpfulness } from '@bridgenotes/protocol';
 
 import { ext } from './extension-api';
 
@@ -36,7 +36,7 @@ export async function load(): Promise<Stored> {
   return { ...EMPTY, ...(found as Partial<Stored>) };
 }
 
-/** The lock every extension page and the service worker take to update the storage. */
+/** The lock the extension's pages and its service worker take to update the storage. */
 export const STORAGE_LOCK = 'bridgenotes-storage';
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -46,37 +46,46 @@ let queue: Promise<unknown> = Promise.resolve();
  * save computed from it, with no other update in between. A load() before a network wait and a
  * save() after it would save a seconds-old copy over whatever another action, settings tab or
  * the service worker saved meanwhile (an identity, a membership, a follow). A chain of promises
- * orders this page's updates; a Web Lock (every extension page and worker has `navigator.locks`:
- * they are secure contexts) orders them with the other pages' where it is granted (not in the
- * panel, below). `change` runs inside the lock, so
- * it only computes: whatever it needs from the network is fetched before. Throwing in it saves
- * nothing and fails the update.
+ * orders this page's updates; a Web Lock orders them with the other pages' and the worker's.
+ * Chromium refuses the lock to the panel (an extension frame in a web page, a third-party
+ * context), so the panel does not call this: it asks the service worker to save its ratings
+ * (`SaveRatingMessage`). `change` runs inside the lock, so it only computes: whatever it needs
+ * from the network is fetched before. Throwing in it saves nothing and fails the update.
  */
 export function update(change: (stored: Stored) => Partial<Stored>): Promise<void> {
   const readModifyWrite = async () => {
     await ext.storage.local.set(change(await load()));
   };
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  const locked = async () => {
-    if (!locks) return readModifyWrite();
-    let granted = false;
-    try {
-      return await locks.request(STORAGE_LOCK, () => {
-        granted = true;
-        return readModifyWrite();
-      });
-    } catch (error) {
-      if (granted) throw error;
-      // Refused, not failed: Chromium denies the lock to the panel, an extension frame in a web
-      // page (a third-party context). The panel's chain still orders its own updates, and it
-      // writes only `ratings`, which no other page writes (a save sets only the keys it names).
-      return readModifyWrite();
-    }
-  };
+  const locked = () => (locks ? locks.request(STORAGE_LOCK, readModifyWrite) : readModifyWrite());
   const done = queue.then(locked, locked);
   queue = done.catch(() => undefined);
   return done;
 }
+
+/** The panel's request to the service worker: keep the member's own rating of a note. */
+export interface SaveRatingMessage {
+  type: 'save-rating';
+  noteId: string;
+  helpfulness: Helpfulness;
+}
+
+const HELPFULNESS: readonly Helpfulness[] = ['HELPFUL', 'SOMEWHAT_HELPFUL', 'NOT_HELPFUL'];
+
+/** Whether `message` is a well-formed `SaveRatingMessage`. */
+export const isSaveRating = (message: unknown): message is SaveRatingMessage => {
+  const candidate = message as Partial<SaveRatingMessage> | null;
+  return (
+    candidate?.type === 'save-rating' &&
+    typeof candidate.noteId === 'string' &&
+    candidate.noteId.length > 0 &&
+    HELPFULNESS.includes(candidate.helpfulness as Helpfulness)
+  );
+};
+
+/** Keeps the member's own latest rating of a note (in the service worker, under the lock). */
+export const saveRating = ({ noteId, helpfulness }: SaveRatingMessage) =>
+  update(({ ratings }) => ({ ratings: { ...ratings, [noteId]: helpfulness } }));
 
 export const followKey = (follow: Pick<Follow, 'instance' | 'slug'>) =>
   `${follow.instance} ${follow.slug}`;

@@ -35,6 +35,8 @@ export const STRINGS = {
   submitRating: 'Submit rating',
   proving: 'Making your proof in this browser…',
   rated: 'Rating saved. It counts at the next scoring run, usually within a few minutes.',
+  ratedNotRemembered:
+    'Rating saved. It counts at the next scoring run; this browser could not keep it to show it back.',
   requestCount: 'Members who asked for a note on this post: {count}',
   requestNote: 'Ask for a note on this post',
   requested: 'Request recorded. Writers see the posts members ask about most.',
