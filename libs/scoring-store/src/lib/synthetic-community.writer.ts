@@ -35,6 +35,15 @@ const tagNames = (mask: number): string[] =>
 const BATCH = 50_000;
 
 /**
+ * A fresh id that sorts by `index`: a run orders notes by id and seeds each one's starting
+ * factors by its place in that order, so random ids made every run of the same community start
+ * from other values, and a note near a threshold came out otherwise from one test run to the
+ * next. The random rest keeps ids unique when several communities are written to one database.
+ */
+const orderedId = (index: number): string =>
+  `${index.toString(16).padStart(8, '0')}${randomUUID().slice(8)}`;
+
+/**
  * Writes a synthetic community's posts, notes and ratings with their tags (libs/scoring's
  * generator) under an existing community, for the benchmarks that measure scoring runs against a
  * database. Plain SQL over unnest: the fastest way to put a million rows in without COPY.
@@ -50,9 +59,9 @@ export async function writeSyntheticCommunity(
   const ratings: [string[], string[], string[], number[], string[]] = [[], [], [], [], []];
   generateSyntheticCommunity(options, {
     note(id, author, at, misleading, post) {
-      const uuid = randomUUID();
+      const uuid = orderedId(noteIds.size);
       noteIds.set(id, uuid);
-      if (!postIds.has(post)) postIds.set(post, randomUUID());
+      if (!postIds.has(post)) postIds.set(post, orderedId(postIds.size));
       notes[0].push(uuid);
       notes[1].push(author);
       notes[2].push(new Date(at));
