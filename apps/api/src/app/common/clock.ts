@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * The time where the API crosses a calendar boundary on purpose: the hour that keys the
- * rate-limit buckets (ClientKeys) and the UTC day a write quota counts on. A provider so that a
- * test fixes it (`overrideProvider(Clock)`) instead of racing the top of the hour or midnight;
- * everything else reads `Date.now()`.
+ * The time where the API crosses a boundary on purpose: the hour that keys the rate-limit
+ * buckets (ClientKeys), the UTC day a write quota counts on, and the 10-minute period of a join's
+ * proof-of-work. A provider so that a test fixes it (`overrideProvider(Clock)`) instead of racing
+ * the boundary; everything else reads `Date.now()`.
  */
 @Injectable()
 export class Clock {

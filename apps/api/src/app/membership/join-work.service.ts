@@ -5,6 +5,7 @@ import { checkJoinWork, type JoinWorkResponse } from '@bridgenotes/protocol';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 
 /**
  * A challenge is issued for one period and accepted during it and the next: a solution lives 10
@@ -39,7 +40,10 @@ export interface JoinWork {
 export class JoinWorkService {
   private readonly key: Buffer;
 
-  constructor(env: Environment) {
+  constructor(
+    env: Environment,
+    private readonly clock: Clock,
+  ) {
     const secret = env.RATE_LIMIT_SECRET ? Buffer.from(env.RATE_LIMIT_SECRET) : randomBytes(32);
     this.key = createHmac('sha256', secret).update('join-work').digest();
   }
@@ -52,7 +56,7 @@ export class JoinWorkService {
   }
 
   /** The challenge of the current period, with the community's difficulty. */
-  challenge(community: Community, now = Date.now()): JoinWorkResponse {
+  challenge(community: Community, now = this.clock.now()): JoinWorkResponse {
     const period = Math.floor(now / JOIN_WORK_PERIOD_MS);
     return {
       difficulty: community.admission === AdmissionPolicy.OPEN ? community.joinWorkDifficulty : 0,
@@ -62,7 +66,12 @@ export class JoinWorkService {
   }
 
   /** Refuses an OPEN join whose work is missing, wrong or expired; cheap (two hashes). */
-  assertDone(community: Community, commitment: string, work: JoinWork, now = Date.now()): void {
+  assertDone(
+    community: Community,
+    commitment: string,
+    work: JoinWork,
+    now = this.clock.now(),
+  ): void {
     const difficulty = community.joinWorkDifficulty;
     if (community.admission !== AdmissionPolicy.OPEN || difficulty === 0) return;
     if (!work.challenge || !work.nonce) {

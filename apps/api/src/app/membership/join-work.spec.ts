@@ -4,6 +4,7 @@ import type { Community, PrismaClient } from '@bridgenotes/database';
 import { checkJoinWork, solveJoinWork } from '@bridgenotes/protocol';
 import request from 'supertest';
 
+import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import { Admission, communityWithMembers, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
@@ -18,9 +19,12 @@ describe('join proof-of-work', () => {
   let app: INestApplication;
   let prisma: PrismaClient;
   const server = () => app.getHttpServer();
+  // The API's clock held still: a challenge made for this or another period stays of it until
+  // the join is checked, even when the run crosses a period's end.
+  const clock = new TestClock();
 
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({}, clock.install);
     prisma = createTestPrisma();
   });
 
@@ -59,7 +63,7 @@ describe('join proof-of-work', () => {
     const work = await challengeOf(community);
     expect(work.difficulty).toBe(DIFFICULTY);
     expect(work.challenge).toMatch(/^\d+\.[A-Za-z0-9_-]{22}$/);
-    const left = Date.parse(work.expiresAt) - Date.now();
+    const left = Date.parse(work.expiresAt) - clock.at;
     expect(left).toBeGreaterThan(JOIN_WORK_PERIOD_MS - 60_000);
     expect(left).toBeLessThanOrEqual(2 * JOIN_WORK_PERIOD_MS);
     // Another community's challenge differs: its tag is bound to the community.
@@ -156,7 +160,7 @@ describe('join proof-of-work', () => {
 
     // The server's own challenge of a later period cannot be had; of an earlier one it expires.
     const service = app.get(JoinWorkService);
-    const old = service.challenge(row, Date.now() - 2 * JOIN_WORK_PERIOD_MS).challenge;
+    const old = service.challenge(row, clock.at - 2 * JOIN_WORK_PERIOD_MS).challenge;
     const expired = await join(community, {
       commitment,
       workChallenge: old,
@@ -164,7 +168,7 @@ describe('join proof-of-work', () => {
     });
     expect(expired.status).toBe(410);
     expect(expired.body.code).toBe('JOIN_WORK_EXPIRED');
-    const future = service.challenge(row, Date.now() + 2 * JOIN_WORK_PERIOD_MS).challenge;
+    const future = service.challenge(row, clock.at + 2 * JOIN_WORK_PERIOD_MS).challenge;
     const ahead = await join(community, {
       commitment,
       workChallenge: future,
@@ -182,7 +186,7 @@ describe('join proof-of-work', () => {
     expect(await members(community)).toBe(0);
 
     // The previous period's challenge is still good: a slow solver is not turned away.
-    const previous = service.challenge(row, Date.now() - JOIN_WORK_PERIOD_MS).challenge;
+    const previous = service.challenge(row, clock.at - JOIN_WORK_PERIOD_MS).challenge;
     await join(community, {
       commitment,
       workChallenge: previous,
