@@ -6,12 +6,13 @@ import 'reflect-metadata';
 
 import { PrismaPg } from '@prisma/adapter-pg';
 
+import { readEnvironment } from '@bridgenotes/config';
 import { PrismaClient } from '@bridgenotes/database';
 import { DEMO_SLUG } from './demo/demo-community';
 import { seedDemoCommunity } from './demo/seed-demo';
 
 async function main(): Promise<void> {
-  const connectionString = process.env['DATABASE_URL'];
+  const connectionString = readEnvironment()['DATABASE_URL'];
   if (!connectionString) throw new Error('DATABASE_URL is not set');
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
   try {

@@ -7,6 +7,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { readEnvironment } from '../../libs/config/src/lib/read-environment';
 import { copyDatabase } from '../../libs/database/src/lib/copy-database';
 import { startEmbeddedDatabase } from '../../libs/embedded/src/lib/embedded-database';
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const embedded = values.from
     ? undefined
     : await startEmbeddedDatabase({
-        dataDir: resolve(values['data-dir'] ?? process.env['BRIDGENOTES_DATA_DIR'] ?? 'data'),
+        dataDir: resolve(values['data-dir'] ?? readEnvironment()['BRIDGENOTES_DATA_DIR'] ?? 'data'),
       });
   try {
     const copied = await copyDatabase({

@@ -1,12 +1,13 @@
-// `npm run db:migrate`: creates the database in DATABASE_URL if needed and applies
+// `npm run db:migrate`: creates the database in DATABASE_URL (the environment, then .env) if needed and applies
 // prisma/migrations the way `prisma migrate deploy` would, without Prisma's schema engine.
 import { join } from 'node:path';
 
+import { readEnvironment } from '../../libs/config/src/lib/read-environment';
 import { ensureDatabase } from '../../libs/database/src/lib/database-admin';
 import { applyMigrations } from '../../libs/database/src/lib/migrations';
 
 async function main(): Promise<void> {
-  const connectionString = process.env['DATABASE_URL'];
+  const connectionString = readEnvironment()['DATABASE_URL'];
   if (!connectionString) {
     throw new Error('DATABASE_URL is not set');
   }

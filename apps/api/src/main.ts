@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Environment, validateEnvironment } from '@bridgenotes/config';
+import { Environment, readEnvironment, validateEnvironment } from '@bridgenotes/config';
 import { Logger } from 'nestjs-pino';
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
@@ -31,12 +31,13 @@ async function bootstrap(): Promise<void> {
  * SIGTERM/SIGINT on. One that dies before it listened (a bad configuration, say) stops all:
  * starting it again would fail again.
  */
-function supervise(processes: number): void {
+function supervise(processes: number, configuredSecret: string | undefined): void {
   const live = new Set<Worker>();
   let stopping = false;
-  // One rate-limit secret for every process, so they name a client's buckets alike; drawn here,
-  // it lives only in these processes' memory (docs/operations.md).
-  const rateLimitSecret = process.env['RATE_LIMIT_SECRET'] || randomBytes(33).toString('base64');
+  // One rate-limit secret for every process, so they name a client's buckets alike: the
+  // configured one (environment or .env), else drawn here, living only in these processes'
+  // memory (docs/operations.md).
+  const rateLimitSecret = configuredSecret || randomBytes(33).toString('base64');
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
     for (const worker of live) worker.kill(signal);
@@ -68,9 +69,10 @@ function supervise(processes: number): void {
 
 function main(): Promise<void> {
   if (cluster.isPrimary) {
-    const { API_PROCESSES } = validateEnvironment(process.env);
+    // The same settings the API processes read: the environment, then .env.
+    const { API_PROCESSES, RATE_LIMIT_SECRET } = validateEnvironment(readEnvironment());
     if (API_PROCESSES > 1) {
-      supervise(API_PROCESSES);
+      supervise(API_PROCESSES, RATE_LIMIT_SECRET);
       return Promise.resolve();
     }
   }

@@ -1,15 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { existsSync, readFileSync } from 'node:fs';
-import { parseEnv } from 'node:util';
 
 import { Environment, validateEnvironment } from './environment';
-
-/** Variables from `./.env` when it exists; the real environment wins over the file. */
-function readEnvironment(): Record<string, string | undefined> {
-  const file = '.env';
-  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
-  return { ...fromFile, ...process.env };
-}
+import { readEnvironment } from './read-environment';
 
 /**
  * Provides the validated `Environment` to both apps. Validation runs when the app is created,
