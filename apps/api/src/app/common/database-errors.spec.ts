@@ -59,6 +59,54 @@ describe('a busy or unreachable database', () => {
     }
   });
 
+  it('takes a transaction that could not start within its maxWait for DATABASE_BUSY', async () => {
+    // One connection, held by a transaction: another cannot start within its short maxWait,
+    // which ends before the pool's own wait for a connection would.
+    const tiny = new PrismaClient({
+      adapter: new PrismaPg({
+        connectionString: currentTestRun().databaseUrl,
+        max: 1,
+        connectionTimeoutMillis: 60_000,
+        idleTimeoutMillis: 0,
+      }),
+    });
+    let holding!: () => void;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const transaction = tiny.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        holding();
+        await released;
+      },
+      { maxWait: 60_000, timeout: 60_000 },
+    );
+    try {
+      await Promise.race([held, transaction]);
+      const error = await tiny
+        .$transaction(async (tx) => tx.$queryRaw`SELECT 1`, { maxWait: 200 })
+        .then(
+          () => undefined,
+          (failure: unknown) => failure,
+        );
+      expect(error).toMatchObject({ code: 'P2028' });
+      expect(databaseFailureOf(error)).toEqual({ code: 'DATABASE_BUSY', retryAfter: 1 });
+      // Other transaction errors are not the database being busy.
+      expect(
+        databaseFailureOf(
+          Object.assign(new Error('Transaction API error: Transaction not found.'), {
+            code: 'P2028',
+          }),
+        ),
+      ).toBeUndefined();
+    } finally {
+      release();
+      await transaction.catch(() => undefined);
+      await tiny.$disconnect();
+    }
+  });
+
   it('takes a server that refuses connections for DATABASE_UNAVAILABLE', async () => {
     // Port 1 of this machine: nothing listens, so the connection is refused.
     const away = new PrismaClient({

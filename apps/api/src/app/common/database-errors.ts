@@ -13,6 +13,13 @@ const UNAVAILABLE: DatabaseFailure = { code: 'DATABASE_UNAVAILABLE', retryAfter:
 /** node-postgres' pool, when no connection was free within `connectionTimeoutMillis`. */
 const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
 
+/**
+ * Prisma's interactive transaction (P2028, among other transaction errors), when it got no
+ * connection within its `maxWait`: the write buffer's submissions wait so while a long
+ * transaction holds the pool.
+ */
+const TRANSACTION_START_TIMEOUT = 'Unable to start a transaction in the given time';
+
 /** PostgreSQL's SQLSTATEs for a server that refuses connections for now. */
 const REFUSING = new Set([
   '53300', // too_many_connections
@@ -42,7 +49,15 @@ function adapterCause(error: object): AdapterCause | undefined {
  */
 export function databaseFailureOf(error: unknown): DatabaseFailure | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  if ((error as { message?: unknown }).message === POOL_TIMEOUT) return BUSY;
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  if (message === POOL_TIMEOUT) return BUSY;
+  if (
+    code === 'P2028' &&
+    typeof message === 'string' &&
+    message.includes(TRANSACTION_START_TIMEOUT)
+  ) {
+    return BUSY;
+  }
   const cause = adapterCause(error);
   switch (cause?.kind) {
     case 'TooManyConnections':
