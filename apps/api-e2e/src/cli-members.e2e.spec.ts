@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { createIdentity, exportIdentity } from '@bridgenotes/client';
 import { currentTestRun } from '@bridgenotes/testing';
-import { bridgenotes } from './support/cli';
+import { builtBridgenotes as bridgenotes, bridgenotes as npmRunBridgenotes } from './support/cli';
 import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
@@ -15,7 +15,10 @@ const OPERATOR_KEY = 'e2e-cli-operator-key';
 /**
  * The member commands of the `bridgenotes` CLI against the built API: identities made and
  * restored from their backup, joining (open and by invitation), a proven note and a proven
- * rating, and the instance's refusals passed on.
+ * rating, and the instance's refusals passed on. The commands run from the CLI's build, as the
+ * suites run the built apps (tsx's compilation at each start cost half a CPU-second of each);
+ * the proof-of-work join runs once more as `npm run bridgenotes` runs it, through tsx, whose
+ * worker threads load their TypeScript otherwise.
  */
 describe('bridgenotes member commands against a running instance', () => {
   const run = currentTestRun();
@@ -257,7 +260,7 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
   });
 
-  it('joins an OPEN community that asks a proof-of-work, solved on worker threads', async () => {
+  it('joins an OPEN community that asks a proof-of-work, solved on worker threads (build and tsx)', async () => {
     const slug = `cli-pow-${randomUUID().slice(0, 8)}`;
     // 16 bits: about 65,000 hashes, a fraction of a second; the API refuses a join without them.
     await operator('POST', '/communities', {
@@ -270,6 +273,21 @@ describe('bridgenotes member commands against a running instance', () => {
     const joined = await bridgenotes('join', baseUrl, '--community', slug, '--identity', member);
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
     expect(joined.stdout).toMatch(/proof-of-work \(16 bits\)/);
+    // `npm run bridgenotes`: the sources through tsx, their solver threads registering it.
+    const fromSources = await identityFile(`worker-tsx-${slug}`);
+    const joinedFromSources = await npmRunBridgenotes(
+      'join',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      fromSources,
+    );
+    expect(joinedFromSources).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/at leaf 1/),
+    });
+    expect(joinedFromSources.stdout).toMatch(/proof-of-work \(16 bits\)/);
   });
 
   it("joins a credential community with a ticket signed by the CLI's issuer key, once per account", async () => {

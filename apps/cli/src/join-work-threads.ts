@@ -1,6 +1,6 @@
 import { checkJoinWork, type JoinWorkTarget } from '@bridgenotes/protocol';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -8,22 +8,15 @@ import { Worker } from 'node:worker_threads';
  * `threads` worker threads that split the nonces (start i, step n); the first answer wins and
  * stops the others. The worker imports only `@bridgenotes/protocol/join-work`: the library's
  * index loads snarkjs, which cannot start inside a worker thread (docs: semaphore reference).
- * The CLI runs under tsx (`npm run bridgenotes`), so each worker registers tsx before loading
- * its TypeScript.
+ * Under tsx (`npm run bridgenotes`) each worker registers tsx before loading its TypeScript; the
+ * CLI's build (apps/cli/build.js) has the worker compiled beside its bundle.
  */
 export async function solveJoinWorkInThreads(
   target: JoinWorkTarget,
   threads = Math.max(1, Math.min(4, availableParallelism() - 1)),
 ): Promise<string> {
-  const file = join(__dirname, 'join-work.worker.ts');
-  const tsx = require.resolve('tsx/cjs/api');
-  const workers = Array.from(
-    { length: threads },
-    (_, start) =>
-      new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`, {
-        eval: true,
-        workerData: { target, start, step: threads },
-      }),
+  const workers = Array.from({ length: threads }, (_, start) =>
+    startSolver({ target, start, step: threads }),
   );
   try {
     const nonce = await Promise.race(
@@ -42,4 +35,20 @@ export async function solveJoinWorkInThreads(
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
+}
+
+/** A solver thread: the build's compiled worker beside its bundle, else the source through tsx. */
+function startSolver(workerData: { target: JoinWorkTarget; start: number; step: number }) {
+  if (extname(__filename) === '.js') {
+    return new Worker(join(__dirname, 'join-work.worker.js'), { workerData });
+  }
+  const file = join(__dirname, 'join-work.worker.ts');
+  const tsx = require.resolve('tsx/cjs/api');
+  return new Worker(
+    `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`,
+    {
+      eval: true,
+      workerData,
+    },
+  );
 }
