@@ -1,4 +1,4 @@
-import { poseidon2 } from 'poseidon-lite';
+import { poseidon2 } from 'poseidon-lite/poseidon2';
 
 /**
  * Incremental updates of a Lean Incremental Merkle Tree, the structure Semaphore v4 groups use
