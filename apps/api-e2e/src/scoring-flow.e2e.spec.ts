@@ -50,8 +50,11 @@ describe('from proven ratings to published statuses', () => {
       QUEUE_PREFIX: `${run.queuePrefix}-flow`,
       PORT: String(port),
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
-      SCORING_DEBOUNCE_SECONDS: '2',
+      SCORING_DEBOUNCE_SECONDS: '1',
       SCORING_CRON: 'off',
+      // A run asked for while another run of the community holds its lease comes back this
+      // soon (the default, 5 s, is waited for in full by the requested run below).
+      SCORING_BUSY_RETRY_MS: '250',
       // Every run is full: this flow reads whole-community runs (incremental runs are covered by
       // the worker's incremental-scoring.spec.ts).
       SCORING_FULL_RUN_INTERVAL_SECONDS: '0',
@@ -189,33 +192,51 @@ describe('from proven ratings to published statuses', () => {
         body: { ...payload, clientMinute: action.clientMinute, proof },
       };
     };
-    // Both notes are proven before either is sent, so that they meet in one debounced run over
-    // the history rather than one each.
-    const bridgingNote = await proveNote('bridging', 'Both camps find this context helpful');
-    const oneSidedNote = await proveNote('one-sided', 'Only one camp finds this helpful');
-    const bridging = await write(bridgingNote);
-    const oneSided = await write(oneSidedNote);
-    // Every rating is proven first (seconds each), then all are sent together, as many members
-    // rating at once would: they meet in one debounced run, instead of a full run of the whole
-    // community after each rating competing with the next proof for the machine's cores.
-    const proven = [];
-    for (const rater of [...campOf(RaterKind.CampA), ...campOf(RaterKind.CampB)])
-      proven.push(await proveRating(rater, bridging.id, 'HELPFUL'));
-    // The one-sided note gets as many helpful ratings as the bridging note, all from one camp (the
-    // six members and six earlier raters of camp A). They are stored as the API stores a proven
-    // rating (pseudonym, tags, minute) rather than proven: its claim is the scorer's, and the
-    // bridging note's twelve proofs already carry the proven path.
-    await database.query(
-      `INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
-       SELECT gen_random_uuid(), $1, $2, rater, 'HELPFUL', '{CLEAR,INFORMATIVE}', $4, '{}'
-         FROM unnest($3::text[]) AS v(rater)`,
-      [
-        community.id,
-        oneSided.id,
-        campOf(RaterKind.CampA, 12).map(pseudonym),
-        Math.floor(Date.now() / 60_000),
-      ],
+    // The bridging note is proven and written through the API, as the widget does.
+    const bridging = await write(
+      await proveNote('bridging', 'Both camps find this context helpful'),
     );
+    // The one-sided note, on a post of its own, is stored as the API stores a note (its author's
+    // pseudonym, classification, reasons, text and sources) rather than proven: its claim is the
+    // scorer's (one camp's approval shows no note), and the bridging note's proof already carries
+    // the proven path.
+    const {
+      rows: [oneSided],
+    } = await database.query<{ id: string }>(
+      `WITH post AS (
+         INSERT INTO posts (id, platform, external_id) VALUES (gen_random_uuid(), 'e2e', $2) RETURNING id
+       )
+       INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
+       SELECT gen_random_uuid(), $1, post.id, $3, 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+              '{MISSING_IMPORTANT_CONTEXT}', 'Only one camp finds this helpful', '{https://source.example/report}'
+         FROM post
+       RETURNING id`,
+      [community.id, `${slug}-one-sided`, pseudonymOf(author, community.scope)],
+    );
+    if (!oneSided) throw new Error('the one-sided note was not stored');
+    // One member of each camp proves a helpful rating of the bridging note through the API, as
+    // the widget does: the proven path from both sides of the community. Both are proven first
+    // (seconds each), then sent together, as members rating at once would: they meet in one
+    // debounced run instead of a full run of the whole community after each.
+    const [provingA, ...restOfA] = campOf(RaterKind.CampA);
+    const [provingB, ...restOfB] = campOf(RaterKind.CampB);
+    const proven = [];
+    for (const rater of [provingA, provingB] as string[])
+      proven.push(await proveRating(rater, bridging.id, 'HELPFUL'));
+    // The other ten members' helpful ratings of the bridging note, and the one-sided note's as
+    // many helpful ratings, all from one camp (the six members and six earlier raters of camp A),
+    // are stored as the API stores a proven rating (pseudonym, tags, minute) rather than proven:
+    // the claim under test is the scorer's, the two proofs above carry the proven path, and each
+    // further proof would cost about two CPU-seconds competing with the worker for the cores.
+    const stored = (noteId: string, raters: string[]) =>
+      database.query(
+        `INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+         SELECT gen_random_uuid(), $1, $2, rater, 'HELPFUL', '{CLEAR,INFORMATIVE}', $4, '{}'
+           FROM unnest($3::text[]) AS v(rater)`,
+        [community.id, noteId, raters.map(pseudonym), Math.floor(Date.now() / 60_000)],
+      );
+    await stored(bridging.id, [...restOfA, ...restOfB]);
+    await stored(oneSided.id, campOf(RaterKind.CampA, 12));
     for (const { path, body } of proven) await call('PUT', path, body);
 
     // The debounced run that saw every proven rating.
@@ -225,11 +246,16 @@ describe('from proven ratings to published statuses', () => {
       `SELECT count(*)::int AS total FROM ratings WHERE community_id = $1`,
       [community.id],
     );
-    await eventually(async () => {
-      const latest = await latestPublishedRun(baseUrl, slug);
-      if (latest?.ratingCount !== total)
-        throw new Error('the run over every rating has not been published yet');
-    });
+    // Looked for twice a second: a run lasts seconds, and every look is a request to the API.
+    await eventually(
+      async () => {
+        const latest = await latestPublishedRun(baseUrl, slug);
+        if (latest?.ratingCount !== total)
+          throw new Error('the run over every rating has not been published yet');
+      },
+      PATIENCE_MS,
+      500,
+    );
 
     // A new helpful note is held at NEEDS_MORE_RATINGS until it has been stable for an hour.
     const held = await call('GET', `/communities/${slug}/notes/${bridging.id}`);
@@ -264,12 +290,16 @@ describe('from proven ratings to published statuses', () => {
       async () => {
         await moveHoldBack();
         const requested = await call('POST', `/communities/${slug}/scoring-runs`, undefined, true);
-        const later = await eventually(async () => {
-          const latest = await call('GET', `/scoring-runs/${requested.id}`);
-          if (latest.status !== 'SUCCEEDED' && latest.status !== 'FAILED')
-            throw new Error(`the requested run is ${latest.status}`);
-          return latest;
-        });
+        const later = await eventually(
+          async () => {
+            const latest = await call('GET', `/scoring-runs/${requested.id}`);
+            if (latest.status !== 'SUCCEEDED' && latest.status !== 'FAILED')
+              throw new Error(`the requested run is ${latest.status}`);
+            return latest;
+          },
+          PATIENCE_MS,
+          250,
+        );
         if (later.status === 'FAILED') return { failedRun: later };
         expect(later).toMatchObject({
           algorithmVersion: 'meta/4',
