@@ -46,6 +46,9 @@ describe('one instance mirroring a community of another', () => {
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
       SCORING_DEBOUNCE_SECONDS: '1',
       SCORING_CRON: 'off',
+      // A run asked for while another run of the community holds its lease comes back this
+      // soon, rather than after the default 5 s.
+      SCORING_BUSY_RETRY_MS: '250',
       MIRROR_PULL_SECONDS: pullSeconds,
     };
     return {
@@ -56,9 +59,10 @@ describe('one instance mirroring a community of another', () => {
   }
 
   beforeAll(async () => {
+    // The origin boots while the mirror's database is made.
+    origin = await start(run.databaseUrl, 'origin', '0');
     await useSingleThreadedCurve();
     mirrorDatabase = await createInstanceDatabase(run, 'mirror_e2e');
-    origin = await start(run.databaseUrl, 'origin', '0');
     mirror = await start(mirrorDatabase.url, 'mirror', '2');
     for (const instance of [origin, mirror]) await untilReady(instance.baseUrl);
   });
@@ -125,22 +129,35 @@ describe('one instance mirroring a community of another', () => {
       clientMinute: written.action.clientMinute,
       proof: written.proof,
     });
-    const rate = async (rater: Identity, helpfulness: string) => {
+    const proveRating = async (rater: Identity, helpfulness: string) => {
       const rating = { helpfulness, tags: [] };
       const proven = await prove(rater, 'rating.put', `note:${note.id}`, rating);
-      await call(origin, 'PUT', `/communities/${slug}/notes/${note.id}/rating`, {
-        ...rating,
-        clientMinute: proven.action.clientMinute,
-        proof: proven.proof,
-      });
+      return { ...rating, clientMinute: proven.action.clientMinute, proof: proven.proof };
     };
-    for (const [index, rater] of raters.slice(0, 3).entries())
-      await rate(rater as Identity, index === 2 ? 'NOT_HELPFUL' : 'HELPFUL');
-    await eventually(async () => {
-      const latest = await latestPublishedRun(origin.baseUrl, slug);
-      if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 3)
-        throw new Error('the origin has not scored every rating yet');
-    });
+    const rate = (body: Awaited<ReturnType<typeof proveRating>>) =>
+      call(origin, 'PUT', `/communities/${slug}/notes/${note.id}/rating`, body);
+    // Every rating is proven before any is sent, the later one too (it is sent once the mirror
+    // has caught up): the three first ratings meet in one debounced run at the origin, and no
+    // proof holds up the waits on the two instances below.
+    const proven = [];
+    for (const [index, rater] of raters.slice(0, 4).entries())
+      proven.push(
+        await proveRating(
+          rater as Identity,
+          ['HELPFUL', 'HELPFUL', 'NOT_HELPFUL', 'SOMEWHAT_HELPFUL'][index] as string,
+        ),
+      );
+    for (const rating of proven.slice(0, 3)) await rate(rating);
+    // Looked for twice a second: every look is a request to the API.
+    await eventually(
+      async () => {
+        const latest = await latestPublishedRun(origin.baseUrl, slug);
+        if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 3)
+          throw new Error('the origin has not scored every rating yet');
+      },
+      PATIENCE_MS,
+      500,
+    );
 
     // The second instance follows the community.
     const created = await call(
@@ -183,12 +200,16 @@ describe('one instance mirroring a community of another', () => {
     expect(here.score).toEqual(there.score);
 
     // Later activity at the origin reaches the mirror by its periodic pull, and both rescore.
-    await rate(raters[3] as Identity, 'SOMEWHAT_HELPFUL');
-    await eventually(async () => {
-      const latest = await latestPublishedRun(origin.baseUrl, slug);
-      if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 4)
-        throw new Error('the origin has not scored the new rating yet');
-    });
+    await rate(proven[3] as Awaited<ReturnType<typeof proveRating>>);
+    await eventually(
+      async () => {
+        const latest = await latestPublishedRun(origin.baseUrl, slug);
+        if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 4)
+          throw new Error('the origin has not scored the new rating yet');
+      },
+      PATIENCE_MS,
+      500,
+    );
     const second = await eventually(() => scoredAlike(4), PATIENCE_MS, 500);
     expect(second.divergence).toEqual({
       compared: 1,
@@ -219,11 +240,15 @@ describe('one instance mirroring a community of another', () => {
     expect(notes).toEqual([
       expect.objectContaining({ id: note.id, status: there.status, ratingCount: 4 }),
     ]);
-    await eventually(async () => {
-      const state = await call(mirror, 'GET', `/mirrors/${created.id}`);
-      if (!state.lastError) throw new Error('no pull has failed yet');
-      expect(state.held).toMatchObject({ notes: 1, ratings: 4 });
-    });
+    await eventually(
+      async () => {
+        const state = await call(mirror, 'GET', `/mirrors/${created.id}`);
+        if (!state.lastError) throw new Error('no pull has failed yet');
+        expect(state.held).toMatchObject({ notes: 1, ratings: 4 });
+      },
+      PATIENCE_MS,
+      500,
+    );
     await call(mirror, 'GET', `/communities/${slug}/notes/${note.id}`);
   });
 });
