@@ -142,16 +142,19 @@ describe('one instance mirroring a community of another', () => {
     for (const [index, rater] of raters.slice(0, 3).entries())
       proven.push(await proveRating(rater as Identity, index === 2 ? 'NOT_HELPFUL' : 'HELPFUL'));
     for (const rating of proven) await rate(rating);
-    // Looked for twice a second: every look is a request to the API.
-    await eventually(
-      async () => {
-        const latest = await latestPublishedRun(origin.baseUrl, slug);
-        if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 3)
-          throw new Error('the origin has not scored every rating yet');
-      },
-      PATIENCE_MS,
-      500,
-    );
+    // Until the origin has published a run over `ratings` ratings. Looked for twice a second:
+    // every look is a request to the API.
+    const originScored = (ratings: number, what: string) =>
+      eventually(
+        async () => {
+          const latest = await latestPublishedRun(origin.baseUrl, slug);
+          if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== ratings)
+            throw new Error(`the origin has not scored ${what} yet`);
+        },
+        PATIENCE_MS,
+        500,
+      );
+    await originScored(3, 'every rating');
 
     // The second instance follows the community.
     const created = await call(
@@ -195,15 +198,7 @@ describe('one instance mirroring a community of another', () => {
 
     // Later activity at the origin reaches the mirror by its periodic pull, and both rescore.
     await rate(await proveRating(raters[3] as Identity, 'SOMEWHAT_HELPFUL'));
-    await eventually(
-      async () => {
-        const latest = await latestPublishedRun(origin.baseUrl, slug);
-        if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== 4)
-          throw new Error('the origin has not scored the new rating yet');
-      },
-      PATIENCE_MS,
-      500,
-    );
+    await originScored(4, 'the new rating');
     const second = await eventually(() => scoredAlike(4), PATIENCE_MS, 500);
     expect(second.divergence).toEqual({
       compared: 1,
