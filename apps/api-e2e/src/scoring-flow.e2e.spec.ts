@@ -152,7 +152,8 @@ describe('from proven ratings to published statuses', () => {
       ],
     );
 
-    // From here on, everything is proven through the API, as the widget or a client does it.
+    // From here on, writes go through the API with proofs, as the widget or a client makes them,
+    // but for the ratings and the note stored below as the API stores them.
     const group = groupFromLeaves(await call('GET', `/communities/${slug}/group/leaves`));
     const artifacts = nodeArtifacts();
     const prove = (
