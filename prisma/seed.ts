@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     }
     console.log('seeding the demo community: making its members’ proofs (about a minute)…');
     const started = performance.now();
-    const outcome = await seedDemoCommunity(prisma, Date.now(), (line) => console.log(line));
+    const outcome = await seedDemoCommunity(prisma, connectionString, Date.now(), (line) =>
+      console.log(line),
+    );
     console.log(
       `seeded community "${DEMO_SLUG}": ${outcome.proofs} proven notes and ratings, scored in ${outcome.runIds.length} runs (${((performance.now() - started) / 1000).toFixed(1)} s in all)`,
     );

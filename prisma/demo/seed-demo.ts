@@ -55,6 +55,8 @@ export interface SeedOutcome {
  */
 export async function seedDemoCommunity(
   prisma: PrismaClient,
+  /** The database `prisma` writes to, which the scoring runs' loader reads. */
+  databaseUrl: string,
   nowMs: number,
   log: (line: string) => void = () => undefined,
 ): Promise<SeedOutcome> {
@@ -200,13 +202,18 @@ export async function seedDemoCommunity(
 
   const runIds: string[] = [];
   for (const runMinute of [startMinute + DAY_MINUTES, startMinute + DAY_MINUTES + 61]) {
-    runIds.push(await scoreAt(prisma, communityId, runMinute * MINUTE));
+    runIds.push(await scoreAt(prisma, databaseUrl, communityId, runMinute * MINUTE));
   }
   return { communityId, proofs, proofMs, runIds };
 }
 
 /** One scoring run at `nowMs` with the worker's loader, scorer and publisher. */
-async function scoreAt(prisma: PrismaClient, communityId: string, nowMs: number): Promise<string> {
+async function scoreAt(
+  prisma: PrismaClient,
+  databaseUrl: string,
+  communityId: string,
+  nowMs: number,
+): Promise<string> {
   const run = await prisma.scoringRun.create({
     data: {
       communityId,
@@ -217,9 +224,9 @@ async function scoreAt(prisma: PrismaClient, communityId: string, nowMs: number)
     },
   });
   const database = prisma as PrismaService;
-  // The seed runs with the database in DATABASE_URL (prisma/seed.ts), which the loader reads too.
+  // The loader reads the seed's own database (prisma/seed.ts's, from the environment or .env).
   const loaded = await new ScoringInputLoader(
-    Object.assign(new Environment(), { DATABASE_URL: process.env['DATABASE_URL'] }),
+    Object.assign(new Environment(), { DATABASE_URL: databaseUrl }),
   ).load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
   await new ScoringPublisher(

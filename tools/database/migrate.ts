@@ -1,5 +1,6 @@
-// `npm run db:migrate`: creates the database in DATABASE_URL (the environment, then .env) if needed and applies
-// prisma/migrations the way `prisma migrate deploy` would, without Prisma's schema engine.
+// `npm run db:migrate`: creates the database in DATABASE_URL (the environment, then .env) if
+// needed and applies prisma/migrations the way `prisma migrate deploy` would, without Prisma's
+// schema engine.
 import { join } from 'node:path';
 
 import { readEnvironment } from '../../libs/config/src/lib/read-environment';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { createIdentity, exportIdentity } from '@bridgenotes/client';
 import { currentTestRun } from '@bridgenotes/testing';
-import { builtBridgenotes as bridgenotes, bridgenotes as npmRunBridgenotes } from './support/cli';
+import { bridgenotes, builtBridgenotes } from './support/cli';
 import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
@@ -66,18 +66,18 @@ describe('bridgenotes member commands against a running instance', () => {
 
   it('creates an identity readable by its owner only, refuses to overwrite it, restores it from its backup', async () => {
     const alice = join(home, 'alice');
-    const created = await bridgenotes('identity', 'create', '--identity', alice);
+    const created = await builtBridgenotes('identity', 'create', '--identity', alice);
     expect(created.code).toBe(0);
     const commitment = commitmentIn(created.stdout);
     expect(commitment).toMatch(/^\d{10,}$/);
     expect((await stat(alice)).mode & 0o777).toBe(0o600);
 
-    const again = await bridgenotes('identity', 'create', '--identity', alice);
+    const again = await builtBridgenotes('identity', 'create', '--identity', alice);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists/);
 
     const backup = (await readFile(alice, 'utf8')).trim();
-    const restored = await bridgenotes(
+    const restored = await builtBridgenotes(
       'identity',
       'import',
       backup,
@@ -99,17 +99,24 @@ describe('bridgenotes member commands against a running instance', () => {
     const author = await identityFile(`author-${slug}`);
     const rater = await identityFile(`rater-${slug}`);
 
-    const joined = await bridgenotes('join', baseUrl, '--community', slug, '--identity', author);
+    const joined = await builtBridgenotes(
+      'join',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      author,
+    );
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/joined .* at leaf 0/) });
     expect(
-      (await bridgenotes('join', baseUrl, '--community', slug, '--identity', rater)).stdout,
+      (await builtBridgenotes('join', baseUrl, '--community', slug, '--identity', rater)).stdout,
     ).toMatch(/at leaf 1/);
-    const twice = await bridgenotes('join', baseUrl, '--community', slug, '--identity', rater);
+    const twice = await builtBridgenotes('join', baseUrl, '--community', slug, '--identity', rater);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/already joined/);
 
     const url = `https://news.example/${slug}`;
-    const written = await bridgenotes(
+    const written = await builtBridgenotes(
       'note',
       baseUrl,
       '--community',
@@ -135,7 +142,7 @@ describe('bridgenotes member commands against a running instance', () => {
       status: 'NEEDS_MORE_RATINGS',
     });
 
-    const rated = await bridgenotes(
+    const rated = await builtBridgenotes(
       'rate',
       baseUrl,
       '--community',
@@ -156,7 +163,7 @@ describe('bridgenotes member commands against a running instance', () => {
       helpfulness: 'HELPFUL',
       tags: ['CLEAR', 'GOOD_SOURCES'],
     });
-    const selfRated = await bridgenotes(
+    const selfRated = await builtBridgenotes(
       'rate',
       baseUrl,
       '--community',
@@ -172,7 +179,7 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(selfRated.stderr).toMatch(/refused \(403 SELF_RATING\): Authors cannot rate/);
 
     // The rater changes its mind at once: the latest choice wins, said in plain words.
-    const changed = await bridgenotes(
+    const changed = await builtBridgenotes(
       'rate',
       baseUrl,
       '--community',
@@ -197,7 +204,7 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(onPost.notes.map((shownNote: { id: string }) => shownNote.id)).toContain(note.id);
 
     // What the members wrote verifies from the open data.
-    const verified = await bridgenotes('verify', baseUrl, '--community', slug);
+    const verified = await builtBridgenotes('verify', baseUrl, '--community', slug);
     expect(verified.stdout).toMatch(/VERIFIED/);
     expect(verified.code).toBe(0);
   });
@@ -207,14 +214,14 @@ describe('bridgenotes member commands against a running instance', () => {
     await operator('POST', '/communities', { slug, name: 'CLI keep-alive', admission: 'OPEN' });
     const member = await identityFile(`ka-${slug}`);
     expect(
-      (await bridgenotes('join', baseUrl, '--community', slug, '--identity', member)).code,
+      (await builtBridgenotes('join', baseUrl, '--community', slug, '--identity', member)).code,
     ).toBe(0);
     // Closes connections idle for 200 ms: every proof (over a second) outlasts the connection.
     const { port } = new URL(baseUrl);
     const proxy = await idleClosingProxy({ host: '127.0.0.1', port: Number(port) }, 200);
     try {
       const url = `https://news.example/${slug}`;
-      const asked = await bridgenotes(
+      const asked = await builtBridgenotes(
         'request',
         proxy.url,
         '--community',
@@ -244,10 +251,17 @@ describe('bridgenotes member commands against a running instance', () => {
     await operator('POST', '/communities', { slug, name: 'CLI invites', admission: 'INVITE' });
     const { codes } = await operator('POST', `/communities/${slug}/invites`, { count: 1 });
     const member = await identityFile(`invited-${slug}`);
-    const refused = await bridgenotes('join', baseUrl, '--community', slug, '--identity', member);
+    const refused = await builtBridgenotes(
+      'join',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      member,
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/inviteCode is required/);
-    const joined = await bridgenotes(
+    const joined = await builtBridgenotes(
       'join',
       baseUrl,
       '--community',
@@ -270,12 +284,19 @@ describe('bridgenotes member commands against a running instance', () => {
       joinWorkDifficulty: 16,
     });
     const member = await identityFile(`worker-${slug}`);
-    const joined = await bridgenotes('join', baseUrl, '--community', slug, '--identity', member);
+    const joined = await builtBridgenotes(
+      'join',
+      baseUrl,
+      '--community',
+      slug,
+      '--identity',
+      member,
+    );
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
     expect(joined.stdout).toMatch(/proof-of-work \(16 bits\)/);
     // `npm run bridgenotes`: the sources through tsx, their solver threads registering it.
     const fromSources = await identityFile(`worker-tsx-${slug}`);
-    const joinedFromSources = await npmRunBridgenotes(
+    const joinedFromSources = await bridgenotes(
       'join',
       baseUrl,
       '--community',
@@ -298,7 +319,7 @@ describe('bridgenotes member commands against a running instance', () => {
       admission: 'CREDENTIAL',
     });
     const key = join(home, `issuer-${slug}.jwk`);
-    const generated = await bridgenotes('ticket', 'keygen', '--out', key);
+    const generated = await builtBridgenotes('ticket', 'keygen', '--out', key);
     expect(generated.code).toBe(0);
     expect((await stat(key)).mode & 0o777).toBe(0o600);
     const issuer = 'https://forum.example';
@@ -307,7 +328,7 @@ describe('bridgenotes member commands against a running instance', () => {
       jwks: JSON.parse(generated.stdout),
     });
     const signFor = async (subject: string) => {
-      const signed = await bridgenotes(
+      const signed = await builtBridgenotes(
         'ticket',
         'sign',
         '--key',
@@ -327,7 +348,7 @@ describe('bridgenotes member commands against a running instance', () => {
     const first = await identityFile(`first-${slug}`);
     const second = await identityFile(`second-${slug}`);
     const join_ = (identity: string, ...extra: string[]) =>
-      bridgenotes('join', baseUrl, '--community', slug, '--identity', identity, ...extra);
+      builtBridgenotes('join', baseUrl, '--community', slug, '--identity', identity, ...extra);
 
     const without = await join_(first);
     expect(without.code).toBe(1);

@@ -1,6 +1,7 @@
 import { checkJoinWork, type JoinWorkTarget } from '@bridgenotes/protocol';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -39,9 +40,8 @@ export async function solveJoinWorkInThreads(
 
 /** A solver thread: the build's compiled worker beside its bundle, else the source through tsx. */
 function startSolver(workerData: { target: JoinWorkTarget; start: number; step: number }) {
-  if (extname(__filename) === '.js') {
-    return new Worker(join(__dirname, 'join-work.worker.js'), { workerData });
-  }
+  const compiled = join(__dirname, 'join-work.worker.js');
+  if (existsSync(compiled)) return new Worker(compiled, { workerData });
   const file = join(__dirname, 'join-work.worker.ts');
   const tsx = require.resolve('tsx/cjs/api');
   return new Worker(

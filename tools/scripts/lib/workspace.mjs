@@ -110,7 +110,11 @@ export function toolEnvironment(configured = configuredEnvironment()) {
   return { ...configured, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 }
 
-/** `.env` under the real environment, as the apps themselves read their configuration. */
+/**
+ * `.env` under the real environment, as the apps themselves read their configuration
+ * (libs/config's `readEnvironment`, which these plain-Node scripts cannot import: keep the two
+ * alike).
+ */
 export function configuredEnvironment() {
   const file = join(root, '.env');
   const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};

@@ -47,6 +47,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    // Playwright's own limit on the start is 30 s, which a busy machine (the console's seed
+    // proving beside it) can outlast.
+    timeout: PATIENCE_MS,
     viewport: { width: 760, height: 900 },
     ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
     ...(options.locale ? { locale: options.locale } : {}),

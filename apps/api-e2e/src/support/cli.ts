@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { PATIENCE_MS } from '@bridgenotes/testing';
@@ -46,7 +46,11 @@ export function bridgenotes(...args: string[]): Promise<CliResult> {
  * the sources at each start (about half a CPU-second a start); never rejects.
  */
 export function builtBridgenotes(...args: string[]): Promise<CliResult> {
-  return runCli(process.execPath, [join(root, 'dist', 'apps', 'cli', 'main.js'), ...args], {});
+  const main = join(root, 'dist', 'apps', 'cli', 'main.js');
+  if (!existsSync(main)) {
+    throw new Error(`${main} is missing: build the CLI first (nx test api-e2e does)`);
+  }
+  return runCli(process.execPath, [main, ...args], {});
 }
 
 function runCli(command: string, args: string[], env: Record<string, string>) {
