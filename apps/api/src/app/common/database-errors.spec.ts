@@ -7,83 +7,83 @@ import request from 'supertest';
 import { createTestApp } from '../../testing/test-app';
 import { databaseFailureOf } from './database-errors';
 
+/**
+ * A client of the test database with a pool of one connection, opened first and kept while idle:
+ * `connectionTimeoutMillis` then only ever bounds waiting for it, never opening it, which a
+ * loaded machine can take longer over.
+ */
+async function onePooledConnection(connectionTimeoutMillis: number): Promise<PrismaClient> {
+  const client = new PrismaClient({
+    adapter: new PrismaPg({
+      connectionString: currentTestRun().databaseUrl,
+      max: 1,
+      connectionTimeoutMillis,
+      idleTimeoutMillis: 0,
+    }),
+  });
+  await eventually(() => client.$queryRaw`SELECT 1`);
+  return client;
+}
+
+/** Holds the client's one connection in a transaction until `release()`, which waits it out. */
+async function holdConnection(client: PrismaClient): Promise<{ release(): Promise<void> }> {
+  let holding!: () => void;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const transaction = client.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT 1`;
+      holding();
+      await released;
+    },
+    { maxWait: 60_000, timeout: 60_000 },
+  );
+  // The transaction failing to start ends the test here rather than hang it.
+  await Promise.race([held, transaction]);
+  return {
+    release: async () => {
+      release();
+      await transaction;
+    },
+  };
+}
+
 /** A busy or absent database is a 503 the client may retry, never a 500 (real PostgreSQL). */
 describe('a busy or unreachable database', () => {
   it('answers 503 DATABASE_BUSY with Retry-After while every pooled connection is held', async () => {
     // One connection, and a short wait for it: the request cannot get one while a transaction
-    // holds it. The wait also bounds opening a connection, which a loaded machine can take
-    // longer than that over: the connection is opened first (below) and kept while idle, so the
-    // bound only ever applies to waiting for it.
-    const tiny = new PrismaClient({
-      adapter: new PrismaPg({
-        connectionString: currentTestRun().databaseUrl,
-        max: 1,
-        connectionTimeoutMillis: 1_000,
-        idleTimeoutMillis: 0,
-      }),
-    });
-    await eventually(() => tiny.$queryRaw`SELECT 1`);
+    // holds it.
+    const tiny = await onePooledConnection(1_000);
     const app: INestApplication = await createTestApp({}, (builder) =>
       builder.overrideProvider(PrismaService).useValue(tiny),
     );
-    let holding!: () => void;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const transaction = tiny.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT 1`;
-        holding();
-        await released;
-      },
-      { maxWait: 60_000, timeout: 60_000 },
-    );
+    let hold: { release(): Promise<void> } | undefined;
     try {
-      // The transaction failing to start would end the test here rather than hang it.
-      await Promise.race([held, transaction]);
+      hold = await holdConnection(tiny);
       const busy = await request(app.getHttpServer()).get('/communities/held-pool');
       expect(busy.status).toBe(503);
       expect(busy.body).toMatchObject({ statusCode: 503, code: 'DATABASE_BUSY' });
       expect(busy.body.message).toMatch(/^Every database connection is busy/);
       expect(busy.headers['retry-after']).toBe('1');
-      release();
-      await transaction;
+      await hold.release();
       // The pool freed up: the same request is answered as usual.
       const served = await request(app.getHttpServer()).get('/communities/held-pool');
       expect(served.body.code).toBe('COMMUNITY_NOT_FOUND');
     } finally {
-      release();
-      await transaction.catch(() => undefined);
+      await hold?.release().catch(() => undefined);
       await app.close();
       await tiny.$disconnect();
     }
   });
 
   it('takes a transaction that could not start within its maxWait for DATABASE_BUSY', async () => {
-    // One connection, held by a transaction: another cannot start within its short maxWait,
-    // which ends before the pool's own wait for a connection would.
-    const tiny = new PrismaClient({
-      adapter: new PrismaPg({
-        connectionString: currentTestRun().databaseUrl,
-        max: 1,
-        connectionTimeoutMillis: 60_000,
-        idleTimeoutMillis: 0,
-      }),
-    });
-    let holding!: () => void;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const transaction = tiny.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT 1`;
-        holding();
-        await released;
-      },
-      { maxWait: 60_000, timeout: 60_000 },
-    );
+    // Another transaction cannot start within its short maxWait, which ends before the pool's
+    // own wait for the held connection would.
+    const tiny = await onePooledConnection(60_000);
+    let hold: { release(): Promise<void> } | undefined;
     try {
-      await Promise.race([held, transaction]);
+      hold = await holdConnection(tiny);
       const error = await tiny
         .$transaction(async (tx) => tx.$queryRaw`SELECT 1`, { maxWait: 200 })
         .then(
@@ -101,8 +101,7 @@ describe('a busy or unreachable database', () => {
         ),
       ).toBeUndefined();
     } finally {
-      release();
-      await transaction.catch(() => undefined);
+      await hold?.release().catch(() => undefined);
       await tiny.$disconnect();
     }
   });
