@@ -25,6 +25,16 @@ describe('bridgenotes member commands against a running instance', () => {
   let api: RunningApp;
   let baseUrl: string;
   let home: string;
+  /** `join <instance> --community <slug> --identity <file> [extra…]`, for either runner. */
+  const joinArgs = (slug: string, identity: string, ...extra: string[]) => [
+    'join',
+    baseUrl,
+    '--community',
+    slug,
+    '--identity',
+    identity,
+    ...extra,
+  ];
 
   beforeAll(async () => {
     ({ api, apiUrl: baseUrl } = await startBuiltApi({
@@ -99,19 +109,10 @@ describe('bridgenotes member commands against a running instance', () => {
     const author = await identityFile(`author-${slug}`);
     const rater = await identityFile(`rater-${slug}`);
 
-    const joined = await builtBridgenotes(
-      'join',
-      baseUrl,
-      '--community',
-      slug,
-      '--identity',
-      author,
-    );
+    const joined = await builtBridgenotes(...joinArgs(slug, author));
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/joined .* at leaf 0/) });
-    expect(
-      (await builtBridgenotes('join', baseUrl, '--community', slug, '--identity', rater)).stdout,
-    ).toMatch(/at leaf 1/);
-    const twice = await builtBridgenotes('join', baseUrl, '--community', slug, '--identity', rater);
+    expect((await builtBridgenotes(...joinArgs(slug, rater))).stdout).toMatch(/at leaf 1/);
+    const twice = await builtBridgenotes(...joinArgs(slug, rater));
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/already joined/);
 
@@ -213,9 +214,7 @@ describe('bridgenotes member commands against a running instance', () => {
     const slug = `cli-ka-${randomUUID().slice(0, 8)}`;
     await operator('POST', '/communities', { slug, name: 'CLI keep-alive', admission: 'OPEN' });
     const member = await identityFile(`ka-${slug}`);
-    expect(
-      (await builtBridgenotes('join', baseUrl, '--community', slug, '--identity', member)).code,
-    ).toBe(0);
+    expect((await builtBridgenotes(...joinArgs(slug, member))).code).toBe(0);
     // Closes connections idle for 200 ms: every proof (over a second) outlasts the connection.
     const { port } = new URL(baseUrl);
     const proxy = await idleClosingProxy({ host: '127.0.0.1', port: Number(port) }, 200);
@@ -251,26 +250,10 @@ describe('bridgenotes member commands against a running instance', () => {
     await operator('POST', '/communities', { slug, name: 'CLI invites', admission: 'INVITE' });
     const { codes } = await operator('POST', `/communities/${slug}/invites`, { count: 1 });
     const member = await identityFile(`invited-${slug}`);
-    const refused = await builtBridgenotes(
-      'join',
-      baseUrl,
-      '--community',
-      slug,
-      '--identity',
-      member,
-    );
+    const refused = await builtBridgenotes(...joinArgs(slug, member));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/inviteCode is required/);
-    const joined = await builtBridgenotes(
-      'join',
-      baseUrl,
-      '--community',
-      slug,
-      '--identity',
-      member,
-      '--invite',
-      codes[0],
-    );
+    const joined = await builtBridgenotes(...joinArgs(slug, member, '--invite', codes[0]));
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
   });
 
@@ -284,26 +267,12 @@ describe('bridgenotes member commands against a running instance', () => {
       joinWorkDifficulty: 16,
     });
     const member = await identityFile(`worker-${slug}`);
-    const joined = await builtBridgenotes(
-      'join',
-      baseUrl,
-      '--community',
-      slug,
-      '--identity',
-      member,
-    );
+    const joined = await builtBridgenotes(...joinArgs(slug, member));
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
     expect(joined.stdout).toMatch(/proof-of-work \(16 bits\)/);
     // `npm run bridgenotes`: the sources through tsx, their solver threads registering it.
     const fromSources = await identityFile(`worker-tsx-${slug}`);
-    const joinedFromSources = await bridgenotes(
-      'join',
-      baseUrl,
-      '--community',
-      slug,
-      '--identity',
-      fromSources,
-    );
+    const joinedFromSources = await bridgenotes(...joinArgs(slug, fromSources));
     expect(joinedFromSources).toMatchObject({
       code: 0,
       stdout: expect.stringMatching(/at leaf 1/),
@@ -348,7 +317,7 @@ describe('bridgenotes member commands against a running instance', () => {
     const first = await identityFile(`first-${slug}`);
     const second = await identityFile(`second-${slug}`);
     const join_ = (identity: string, ...extra: string[]) =>
-      builtBridgenotes('join', baseUrl, '--community', slug, '--identity', identity, ...extra);
+      builtBridgenotes(...joinArgs(slug, identity, ...extra));
 
     const without = await join_(first);
     expect(without.code).toBe(1);

@@ -43,7 +43,8 @@ export function bridgenotes(...args: string[]): Promise<CliResult> {
 /**
  * The same commands from the CLI's build (`node dist/apps/cli/main.js <args>`; apps/cli/build.js,
  * which the e2e project builds before its suites as it builds the apps): without tsx compiling
- * the sources at each start (about half a CPU-second a start); never rejects.
+ * the sources at each start (about half a CPU-second a start). A failing command does not
+ * reject; a missing build throws.
  */
 export function builtBridgenotes(...args: string[]): Promise<CliResult> {
   const main = join(root, 'dist', 'apps', 'cli', 'main.js');
