@@ -16,6 +16,7 @@ import {
 } from './logistic-factorization';
 import { RatingTag, tagMask } from './rating-tags';
 import { fitLogisticRoundAdam } from './logistic-adam';
+import { Random } from './random';
 import type { ScoringInput } from './scoring-input';
 
 /** §7.3: the tags whose presence is the model's positive label. */
@@ -111,13 +112,16 @@ function thirdRoundWeights(data: TagRatings, reputation: Float64Array): Float64A
  * (2) learn reputations (and everything else) with the note intercepts frozen, (3) refit the
  * intercepts with factors and reputations frozen, reputation- and note-weighted, positive labels
  * weighted ×5 more (`thirdRoundWeights`). Rater factors start from the Core final round's (the
- * only state the reference hands the model); note factors, intercepts and μ start at zero. Every
- * round is fitted with the reference's optimiser and stopping rule (`fitLogisticRoundAdam`).
+ * only state the reference hands the model); note factors, intercepts and μ start at zero, or,
+ * with `initSeed`, the note factors and intercepts and the rater intercepts at N(0, 1) draws as
+ * the reference's do (`ScoringOptions.lowDiligenceInitSeed`). Every round is fitted with the
+ * reference's optimiser and stopping rule (`fitLogisticRoundAdam`).
  */
 export function fitLowDiligence(
   input: ScoringInput,
   selection: Int32Array,
   coreRaterFactor: Float64Array,
+  initSeed?: number,
 ): LowDiligenceModel {
   const data = buildTagRatings(input, selection, labels(input, selection));
   const finite = (values: Float64Array): Float64Array =>
@@ -127,12 +131,19 @@ export function fitLowDiligence(
     noteIntercept: new Float64Array(data.noteCount),
     // The reference hands the model only the raters' factors; its other embeddings keep torch's
     // N(0, 1) draws, which cannot be reproduced. Our own N(0, 1) draws quadruple the differences
-    // from its intercepts on cn-small (p50 0.05 → 0.20), so everything else starts at 0.
+    // from its intercepts on cn-small (p50 0.05 → 0.20), and two seeds' draws differ as much from
+    // each other, so by default everything else starts at 0.
     noteFactor: new Float64Array(data.noteCount),
     raterIntercept: new Float64Array(data.raterCount),
     raterFactor: finite(coreRaterFactor),
     raterReputation: new Float64Array(data.raterCount).fill(1),
   };
+  if (initSeed !== undefined) {
+    const random = new Random(initSeed);
+    for (const values of [p.noteFactor, p.noteIntercept, p.raterIntercept]) {
+      for (let i = 0; i < values.length; i++) values[i] = random.normal();
+    }
+  }
   const scale = {
     perNote: data.activeNotes > 0 ? data.size / data.activeNotes : 0,
     perRater: data.activeRaters > 0 ? data.size / data.activeRaters : 0,

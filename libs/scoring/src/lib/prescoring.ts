@@ -25,6 +25,8 @@ import { tagThresholds, weightedTags } from './tag-filter';
 export interface PrescoringOptions {
   /** Seeds the initial factors of the first round. */
   readonly seed: number;
+  /** `ScoringOptions.lowDiligenceInitSeed`. */
+  readonly lowDiligenceInitSeed?: number;
   readonly fit?: FitOptions;
   /** Called as each step finishes, so a caller can log progress or time the steps. */
   readonly onStepDone?: (step: PrescoringStep) => void;
@@ -125,7 +127,12 @@ export function prescore(
   options.onStepDone?.('final-round');
   let lowDiligence: LowDiligenceModel | undefined;
   if (input.tagsKnown) {
-    lowDiligence = fitLowDiligence(input, finalSelection, final.parameters.raterFactor);
+    lowDiligence = fitLowDiligence(
+      input,
+      finalSelection,
+      final.parameters.raterFactor,
+      options.lowDiligenceInitSeed,
+    );
     options.onStepDone?.('low-diligence');
   }
 

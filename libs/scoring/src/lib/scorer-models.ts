@@ -162,6 +162,8 @@ export interface ModelRuns {
 
 export interface ModelRunOptions {
   readonly seed: number;
+  /** `ScoringOptions.lowDiligenceInitSeed`. */
+  readonly lowDiligenceInitSeed?: number;
   readonly fit?: FitOptions;
   readonly topicSeeds?: readonly TopicSeed[];
   /** Called as each step finishes (with the scorer's name), so the benchmark can time them. */
@@ -241,6 +243,7 @@ export function* modelSteps(
     finalNumRatings: finalCounts,
     excluded,
     seed: options.seed,
+    lowDiligenceInitSeed: options.lowDiligenceInitSeed,
     fit: options.fit,
     statusRules,
   });

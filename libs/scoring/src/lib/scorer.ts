@@ -30,6 +30,14 @@ import { runStepsHere, type ScoringSteps } from '../parallel/scoring-tasks';
 export interface ScoringOptions {
   /** Seeds the first round's initial factors; the same seed and input give identical output. */
   readonly seed?: number;
+  /**
+   * Seeds N(0, 1) starting values for the low-diligence model's note factors and note and rater
+   * intercepts, as the reference's torch embeddings start (other draws than its own, which
+   * cannot be reproduced). Unset, the default, they start at 0: the centre of those draws, and
+   * closest to the reference on average. For measuring how much the reference's random start
+   * alone moves statuses (`score:agreement --init-noise`), never for production.
+   */
+  readonly lowDiligenceInitSeed?: number;
   readonly fit?: FitOptions;
   /**
    * The run's time. With it, stabilisation (§10.2) and locking (§10.3) apply and the result
@@ -159,6 +167,7 @@ export function* scoringSteps(
     { highVolume, correlated: finalRatings.correlated, finalInput },
     {
       seed: options.seed ?? DEFAULT_SEED,
+      lowDiligenceInitSeed: options.lowDiligenceInitSeed,
       fit: options.fit,
       topicSeeds: options.topicSeeds,
       onStepDone: options.onStepDone,

@@ -40,6 +40,7 @@ export type ScoringTask =
       readonly finalNumRatings: Int32Array;
       readonly excluded: ExcludedRaters;
       readonly seed: number;
+      readonly lowDiligenceInitSeed: number | undefined;
       readonly fit: FitOptions | undefined;
       /** The scorers whose §5.3 statuses this fit decides, each with its rules. */
       readonly statusRules: readonly StatusRules[];
@@ -160,6 +161,7 @@ function fitScorer(
 ): ScorerFit {
   const prescoring = prescore(task.input, task.numRatings, {
     seed: task.seed,
+    lowDiligenceInitSeed: task.lowDiligenceInitSeed,
     fit: task.fit,
     onStepDone: (step) => onStepDone?.(`${task.name} prescoring: ${step}`),
   });

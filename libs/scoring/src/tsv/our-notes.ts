@@ -26,13 +26,18 @@ export interface OurScores {
  */
 export function ourScores(
   data: CommunityNotesData,
-  options: { seed: number; epochMillis?: number },
+  options: { seed: number; epochMillis?: number; lowDiligenceInitSeed?: number },
 ): OurScores {
-  const settled = scoreNotes(data.input, { seed: options.seed });
+  const { lowDiligenceInitSeed } = options;
+  const settled = scoreNotes(data.input, { seed: options.seed, lowDiligenceInitSeed });
   const timed =
     options.epochMillis === undefined
       ? undefined
-      : scoreNotes(data.input, { seed: options.seed, nowMs: options.epochMillis });
+      : scoreNotes(data.input, {
+          seed: options.seed,
+          lowDiligenceInitSeed,
+          nowMs: options.epochMillis,
+        });
   const out = new Map<string, OurNote>();
   const nmr = NOTE_STATUS_NAMES[NoteStatus.NeedsMoreRatings];
   const shown = (result: ScoringResult, n: number): string => {

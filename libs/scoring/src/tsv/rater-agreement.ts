@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { PrescoringResult } from '../lib/prescoring';
-import { differences, num, pathOf, type Differences } from './reference-agreement';
+import type { ScoringInput } from '../lib/scoring-input';
+import {
+  differences,
+  num,
+  pathOf,
+  type Differences,
+  type OurNote,
+  type ReferenceData,
+} from './reference-agreement';
 import { readTsv } from './tsv-lines';
 
 /**
@@ -103,16 +111,54 @@ export function raterAgreement(
   };
 }
 
+/**
+ * The Core intercepts' differences once the notes rated by a rater only one side keeps in its
+ * final round are set aside: how much of the difference those raters account for. Such a rater's
+ * admission turns on its helpfulness in round one, where a note of its own a hair from a
+ * threshold can make it an author the reference drops (on cn-small, one rater, whose authored
+ * note is a few thousandths from the CRNH line: inside the reference's own seed noise), and it
+ * moves every note it rated.
+ */
+export function interceptsWithoutSplitRaters(
+  raters: RaterAgreement,
+  input: ScoringInput,
+  ours: ReadonlyMap<string, OurNote>,
+  reference: ReferenceData,
+): { readonly notesSetAside: number; readonly coreIntercept: Differences } {
+  const split = new Set([...raters.onlyOurs, ...raters.onlyReference]);
+  const setAside = new Set<string>();
+  for (let k = 0; k < input.ratingRater.length; k++) {
+    if (split.has(input.participantIds[input.ratingRater[k]])) {
+      setAside.add(input.noteIds[input.ratingNote[k]]);
+    }
+  }
+  const pairs: [number, number][] = [];
+  for (const [id, r] of reference.notes) {
+    const o = ours.get(id);
+    if (o && !setAside.has(id)) pairs.push([o.coreIntercept, r.coreIntercept]);
+  }
+  return { notesSetAside: setAside.size, coreIntercept: differences(pairs) };
+}
+
+const fixed = (x: number): string => (Number.isNaN(x) ? '-' : x.toFixed(4));
+const diff = (d: Differences): string =>
+  `p50 ${fixed(d.p50)}, p99 ${fixed(d.p99)}, max ${fixed(d.max)}`;
+
 /** The rater figures as text lines, for `formatAgreement`'s output. */
 export function formatRaterAgreement(a: RaterAgreement): string[] {
   const ids = (list: readonly string[]): string =>
     list.length === 0 ? 'none' : list.slice(0, 5).join(', ') + (list.length > 5 ? ', …' : '');
-  const fixed = (x: number): string => (Number.isNaN(x) ? '-' : x.toFixed(4));
-  const diff = (d: Differences): string =>
-    `p50 ${fixed(d.p50)}, p99 ${fixed(d.p99)}, max ${fixed(d.max)}`;
   return [
     `Core final-round raters: ours ${a.ours}, reference ${a.reference}; only ours: ${ids(a.onlyOurs)}; only the reference: ${ids(a.onlyReference)}`,
     `rater intercept / factor |ours − reference|, final round (${a.intercept.compared} raters): ${diff(a.intercept)} / ${diff(a.factor)}`,
     `rater intercept / factor |ours − reference|, first round (${a.firstRoundIntercept.compared} raters): ${diff(a.firstRoundIntercept)} / ${diff(a.firstRoundFactor)}`,
   ];
+}
+
+/** `interceptsWithoutSplitRaters` as a text line. */
+export function formatInterceptsWithoutSplitRaters(
+  figures: ReturnType<typeof interceptsWithoutSplitRaters>,
+): string {
+  const d = figures.coreIntercept;
+  return `core intercept |ours − reference| without the ${figures.notesSetAside} notes rated by a rater only one side keeps: ${diff(d)} (${d.compared} notes)`;
 }

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 
-import { readCommunityNotes } from './community-notes-reader';
+import { readCommunityNotes, type CommunityNotesData } from './community-notes-reader';
+import { formatInitNoise, initNoise } from './init-noise';
 import { ourScores } from './our-notes';
 import {
+  formatInterceptsWithoutSplitRaters,
   formatRaterAgreement,
+  interceptsWithoutSplitRaters,
   raterAgreement,
   readReferenceRaters,
   type RaterAgreement,
@@ -15,16 +18,21 @@ import {
   readReferenceData,
   referenceInputPaths,
   type Agreement,
+  type ReferenceData,
 } from './reference-agreement';
 
 const CN_SMALL = join(__dirname, '..', 'testing', 'cn-small');
 
 describe('agreement with the reference scorer on cn-small', () => {
+  let data: CommunityNotesData;
+  let reference: ReferenceData;
   let figures: Agreement;
   let raters: RaterAgreement | undefined;
+  let withoutSplitRaters: ReturnType<typeof interceptsWithoutSplitRaters> | undefined;
 
   beforeAll(async () => {
-    const [data, reference, referenceRaters] = await Promise.all([
+    let referenceRaters;
+    [data, reference, referenceRaters] = await Promise.all([
       readCommunityNotes(referenceInputPaths(CN_SMALL)),
       readReferenceData(CN_SMALL),
       readReferenceRaters(CN_SMALL),
@@ -32,10 +40,17 @@ describe('agreement with the reference scorer on cn-small', () => {
     const ours = ourScores(data, { seed: 42, epochMillis: reference.epochMillis });
     figures = agreement(ours.notes, reference);
     raters = referenceRaters && raterAgreement(ours.raters, referenceRaters);
+    withoutSplitRaters =
+      raters && interceptsWithoutSplitRaters(raters, data.input, ours.notes, reference);
     // The figures, for whoever reads the test log.
-    console.log(
-      [formatAgreement(figures), ...(raters ? formatRaterAgreement(raters) : [])].join('\n'),
-    );
+    const lines = [formatAgreement(figures)];
+    if (raters && withoutSplitRaters) {
+      lines.push(
+        ...formatRaterAgreement(raters),
+        formatInterceptsWithoutSplitRaters(withoutSplitRaters),
+      );
+    }
+    console.log(lines.join('\n'));
   });
 
   it('fires FilterLowDiligence about as often as the reference, mostly on the same notes', () => {
@@ -57,14 +72,31 @@ describe('agreement with the reference scorer on cn-small', () => {
     expect(figures.coreDifferences.some((d) => d.reference === '' || d.ours === '')).toBe(false);
     expect(figures.coreIntercept.p50).toBeLessThan(0.0005);
     // Issue 18 asks for ≤ 0.011 at p99; measured 0.0124 (0.024 before final scoring's own PSS).
-    // Every note past 0.005 was rated by that one rater; without it p99 is 0.0014.
+    // Every note past 0.005 was rated by that one rater (see the rater test): without the 23
+    // notes it rated, p99 is 0.0014 and the largest difference 0.0020.
     expect(figures.coreIntercept.p99).toBeLessThan(0.013);
+    expect(withoutSplitRaters?.notesSetAside).toBeLessThanOrEqual(30);
+    expect(withoutSplitRaters?.coreIntercept.p99).toBeLessThan(0.002);
+    expect(withoutSplitRaters?.coreIntercept.max).toBeLessThan(0.011);
     // The pseudo-rater bound (rule 4) within the reference's own noise: measured p50 0.0029, p99
     // 0.0122 from its Core, which differs from its CoreWithTopics by p99 0.0137.
     expect(figures.coreInterceptMax.p50).toBeLessThan(0.0035);
     expect(figures.coreInterceptMax.p99).toBeLessThanOrEqual(
       figures.referenceNoise.coreInterceptMax.p99,
     );
+  });
+
+  it("stays as close to the reference's Core statuses as its low-diligence model's random start allows", () => {
+    // The reference starts that model from torch's N(0, 1) draws and stops its fit short, so its
+    // FIRM_REJECTs depend on the draw. Three runs started from our own draws (seeds 1–3): measured
+    // 98.3, 98.5 and 99.6 % between pairs, 98.2–98.7 % against the reference; our zero start
+    // 98.7 %. So the issue's 99 % is below what the reference agrees with itself across seeds.
+    const noise = initNoise(data, reference, 3, 42);
+    console.log(formatInitNoise(noise).join('\n'));
+    expect(noise.pairs.count).toBe(3);
+    expect(noise.pairs.median).toBeLessThan(0.99);
+    expect(noise.pairs.min).toBeLessThan(noise.pairs.max);
+    expect(figures.coreStatus.share).toBeGreaterThanOrEqual(noise.againstReference.median);
   });
 
   it("keeps the reference's Core raters, with parameters close to its own", () => {
