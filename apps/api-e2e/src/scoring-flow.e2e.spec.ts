@@ -303,7 +303,7 @@ describe('from proven ratings to published statuses', () => {
         );
         if (later.status === 'FAILED') return { failedRun: later };
         expect(later).toMatchObject({
-          algorithmVersion: 'meta/4',
+          algorithmVersion: 'meta/5',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

@@ -264,7 +264,7 @@ describe('scoring store', () => {
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
         dataHash: first.loaded.dataHash,
-        algorithmVersion: 'meta/4',
+        algorithmVersion: 'meta/5',
       },
     );
 

@@ -26,7 +26,8 @@ folder of *.tsv files) and writes, in --outdir (default .), with the reference's
                           with FIRM_REJECT / NEEDS_YOUR_HELP, intercept, factor, bounds, rules),
                           Gaussian columns (gaussianNoteIntercept, gaussianRatingStatus, ...),
                           the same for coreWithTopics, expansion, expansionPlus and
-                          gaussianCoreWithTopics, and noteTopic
+                          gaussianCoreWithTopics, and the topic models' (topicNoteIntercept,
+                          topicNoteFactor1, topicNoteConfident, noteTopic)
   aux_note_info.tsv       per note: lowDiligenceIntercept, preStabilizationRatingStatus
   helpfulness_scores.tsv  per rater: Core rater intercept/factor, agreement, helpfulness
   note_status_history.tsv the updated status history, to pass as --status to the next run
@@ -40,11 +41,12 @@ Two ways to run, as with the reference:
                           NEEDS_MORE_RATINGS. No note_status_history.tsv.
 
 Scorers: Core, CoreWithTopics, Expansion, ExpansionPlus, Gaussian and GaussianCoreWithTopics,
-then meta-scoring in the reference's order (decidedBy names the deciding scorer). Topics are
-assigned from the notes' summaries with the reference's seed terms (noteTopic column); Core
-leaves topic notes to CoreWithTopics. Not implemented: the topic classifier's extension of seed
-labels, the topic models' vetoes, group and multi-group models (libs/scoring/README.md,
-"Differences").`;
+and one topic model per topic, then meta-scoring in the reference's order (decidedBy names the
+deciding scorer or rule: TopicModel01, 02… for a topic model's veto, numbered as the topics).
+Topics are assigned from the notes' summaries with the reference's seed terms; Core leaves topic
+notes to CoreWithTopics, and a topic's model scores its notes when some rater rated ten of them
+(noteTopic names it, as in the reference). Not implemented: the topic classifier's extension of
+seed labels, group and multi-group models (libs/scoring/README.md, "Differences").`;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

@@ -132,3 +132,11 @@ export const LOW_DILIGENCE_REPUTATION_ALPHA = 0.1;
  */
 export const HARASSMENT_INTERCEPT_THRESHOLD = 2.0;
 export const HARASSMENT_PENALTY_MULTIPLIER = 10;
+
+// §8.6 topic models (`mf_topic_scorer.py`, `ApplyTopicModelResult`).
+/** A confident topic note that is CRH or NYH goes to NMR below this topic-model intercept… */
+export const TOPIC_NMR_INTERCEPT_THRESHOLD = 0.24;
+/** …or above this absolute topic-model factor. */
+export const TOPIC_NMR_FACTOR_THRESHOLD = 0.51;
+/** Confident: more than this many ratings from raters on each side of the topic model's axis. */
+export const TOPIC_CONFIDENCE_RATINGS = 4;

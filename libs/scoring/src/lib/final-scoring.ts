@@ -1,5 +1,5 @@
 import { NOTE_FACTOR_LAMBDA, NOTE_INTERCEPT_LAMBDA, MIN_RATINGS_PER_NOTE } from './constants';
-import { solveTwoParameterRidge } from './matrix-factorization';
+import { solveTwoParameterRidge, type MfParameters } from './matrix-factorization';
 import type { PrescoringResult } from './prescoring';
 import { notesRatedBy, othersThan, ratingsKept } from './rating-filters';
 import { helpfulnessValue, type ScoringInput } from './scoring-input';
@@ -35,7 +35,7 @@ export interface ExcludedRaters {
  * Running sums of one note's ridge problem (§5.2): with μ and the raters frozen, each note's
  * (i_n, f_n) minimises Σ(y − i_n − f_u·f_n)² + λin·ratio·i_n² + λfn·ratio·f_n², y = r − μ − i_u.
  */
-interface NoteSums {
+export interface NoteSums {
   readonly count: Float64Array;
   readonly sumX: Float64Array;
   readonly sumXX: Float64Array;
@@ -62,7 +62,7 @@ export function finalScore(
     Uint8Array.from(numRatings, (count) => (count >= MIN_RATINGS_PER_NOTE ? 1 : 0)),
     Uint8Array.from(raterFactor, (f) => (Number.isNaN(f) ? 0 : 1)),
   );
-  const fitted = fitNotes(input, selection, prescoring);
+  const fitted = fitNotes(input, selection, prescoring.finalRound, prescoring.ratingsPerNote);
   const { sums, intercept, factor } = fitted;
   const finalRatings = Int32Array.from(sums.count);
   const bounds = pseudoRaterBounds(sums, intercept, prescoring, selection.length);
@@ -105,19 +105,29 @@ function interceptWithout(
   const touched = notesRatedBy(input, selection, raters);
   if (!touched || !raters) return out;
   const kept = ratingsKept(input, touched, othersThan(raters), selection);
-  const { sums, intercept } = fitNotes(input, kept, prescoring);
+  const { sums, intercept } = fitNotes(
+    input,
+    kept,
+    prescoring.finalRound,
+    prescoring.ratingsPerNote,
+  );
   for (let n = 0; n < out.length; n++) {
     if (touched[n] === 1) out[n] = sums.count[n] < MIN_RATINGS_PER_NOTE ? NaN : intercept[n];
   }
   return out;
 }
 
-function fitNotes(
+/**
+ * Each note's exact fit over `selection` with the raters and μ of `raters` frozen and the note
+ * regulariser scaled by `ratingsPerNote` (§4.2); NaN for notes without a rating in it.
+ */
+export function fitNotes(
   input: ScoringInput,
   selection: Int32Array,
-  prescoring: PrescoringResult,
+  raters: Pick<MfParameters, 'raterIntercept' | 'raterFactor' | 'globalIntercept'>,
+  ratingsPerNote: number,
 ): { sums: NoteSums; intercept: Float64Array; factor: Float64Array } {
-  const { raterIntercept, raterFactor, globalIntercept: mu } = prescoring.finalRound;
+  const { raterIntercept, raterFactor, globalIntercept: mu } = raters;
   const noteCount = input.noteIds.length;
   const sums: NoteSums = {
     count: new Float64Array(noteCount),
@@ -138,8 +148,8 @@ function fitNotes(
     sums.sumXY[n] += x * y;
   }
 
-  const interceptRidge = NOTE_INTERCEPT_LAMBDA * prescoring.ratingsPerNote;
-  const factorRidge = NOTE_FACTOR_LAMBDA * prescoring.ratingsPerNote;
+  const interceptRidge = NOTE_INTERCEPT_LAMBDA * ratingsPerNote;
+  const factorRidge = NOTE_FACTOR_LAMBDA * ratingsPerNote;
   const intercept = new Float64Array(noteCount).fill(NaN);
   const factor = new Float64Array(noteCount).fill(NaN);
   const solution = new Float64Array(2);

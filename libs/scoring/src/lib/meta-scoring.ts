@@ -1,6 +1,7 @@
 import { MetaRule, NoteStatus, publicStatus } from './note-status';
 import type { ScorerStatuses } from './scorer-models';
 import type { ModelDecision } from './status-stability';
+import { topicVetoes, type TopicModelScores } from './topic-models';
 
 /** The scorers' statuses meta-scoring reads (`ModelRuns` carries them). */
 export interface MetaScoringInput {
@@ -10,6 +11,8 @@ export interface MetaScoringInput {
   readonly expansionPlus: ScorerStatuses;
   readonly gaussian: ScorerStatuses;
   readonly gaussianCoreWithTopics: ScorerStatuses;
+  /** §8.6: the topic models, when some note has a topic. */
+  readonly topicModels?: TopicModelScores;
 }
 
 const { NeedsMoreRatings: NMR, NeedsYourHelp: NYH, FirmReject: FR } = NoteStatus;
@@ -22,8 +25,10 @@ const { CurrentlyRatedHelpful: CRH, CurrentlyRatedNotHelpful: CRNH } = NoteStatu
  * GaussianModel and GaussianCoreWithTopicsModel, coverage models: each may move a note left at
  * NEEDS_MORE_RATINGS or NEEDS_YOUR_HELP to CRH, NYH or CRNH, but never make helpful a note that
  * Core (or, where Core did not score it, Expansion) firmly rejected or rated not helpful (its
- * CRNH still stands over a FIRM_REJECT, as in the reference's output on cn-small). Each note
- * keeps the scorer that decided it.
+ * CRNH still stands over a FIRM_REJECT, as in the reference's output on cn-small); then rule 6,
+ * the topic models' veto (`topicVetoes`): a CRH or NYH note its topic model is confident in and
+ * finds wanting goes to NMR. Each note keeps the scorer that decided it, and the topic notes a
+ * topic model scored without confidence are marked for stabilisation to hold.
  */
 export function metaScore(scorers: MetaScoringInput): ModelDecision {
   const noteCount = scorers.core.status.length;
@@ -56,5 +61,16 @@ export function metaScore(scorers: MetaScoringInput): ModelDecision {
   };
   cover(scorers.gaussian, MetaRule.GaussianModel);
   cover(scorers.gaussianCoreWithTopics, MetaRule.GaussianCoreWithTopicsModel);
-  return { status, decidedBy };
+  const topics = scorers.topicModels;
+  if (!topics) return { status, decidedBy };
+  for (let n = 0; n < noteCount; n++) {
+    if ((status[n] === CRH || status[n] === NYH) && topicVetoes(topics, n)) {
+      status[n] = NMR;
+      decidedBy[n] = MetaRule.TopicModel;
+    }
+  }
+  const unconfidentTopic = Uint8Array.from(topics.scored, (scored, n) =>
+    scored === 1 && topics.confident[n] === 0 ? 1 : 0,
+  );
+  return { status, decidedBy, unconfidentTopic };
 }

@@ -50,7 +50,8 @@ export interface NoteExplanation {
    * `CoreModel`; `CoreWithTopicsModel` for a topic note; `ExpansionModel` / `ExpansionPlusModel`
    * for a note no higher-priority scorer scored (an unrated note); `GaussianModel` /
    * `GaussianCoreWithTopicsModel` where a Gaussian scorer moved a note left at
-   * NEEDS_MORE_RATINGS / NEEDS_YOUR_HELP (to helpful, or not helpful); or `SmallCommunityModel`
+   * NEEDS_MORE_RATINGS / NEEDS_YOUR_HELP (to helpful, or not helpful); `TopicModel` where a
+   * topic's own model vetoed a helpful topic note (§8.6); or `SmallCommunityModel`
    * for every note of a run the small-community regime decided (it replaces rules 1–7).
    */
   readonly decidingModel: string;
@@ -65,6 +66,17 @@ export interface NoteExplanation {
   };
   /** §8.6: the note's topic (from its post's notes' text and the community's seed terms). */
   readonly topic: string | null;
+  /**
+   * §8.6: the topic's own model, where it scored the note: its intercept and factor (null
+   * without a fit) and whether it is confident (more than four raters on each side of its axis).
+   * A confident model vetoes a helpful note below 0.24 or beyond ±0.51 (`TopicModel`); an
+   * unconfident one keeps a new helpful note held for the whole hour of stabilisation.
+   */
+  readonly topicModel: {
+    readonly intercept: number | null;
+    readonly factor: number | null;
+    readonly confident: boolean;
+  } | null;
   /**
    * §8: every other scorer's status (FIRM_REJECT included), null where it did not score the
    * note; a topic note has no Core figures (Core leaves it to CoreWithTopics).
@@ -171,6 +183,14 @@ export function explainNote(result: ScoringResult, note: number): NoteExplanatio
       interceptNoCorrelated: orNull(result.gaussian.interceptNoCorrelated[note]),
     },
     topic: topicIndex >= 0 ? scorers.topics.topics[topicIndex] : null,
+    topicModel:
+      scorers.topicModels?.scored[note] === 1
+        ? {
+            intercept: orNull(scorers.topicModels.intercept[note]),
+            factor: orNull(scorers.topicModels.factor[note]),
+            confident: scorers.topicModels.confident[note] === 1,
+          }
+        : null,
     scorers: {
       core: statusOf(scorers.core),
       coreWithTopics: statusOf(scorers.coreWithTopics),

@@ -105,6 +105,12 @@ export enum MetaRule {
   ExpansionPlusModel = 8,
   /** §8.9: the Gaussian coverage model on every note, topic notes included. */
   GaussianCoreWithTopicsModel = 9,
+  /**
+   * §8.6 / §9 rule 6: a topic's own model, confident in a CRH or NYH note of its topic, found it
+   * below the topic's bar or polarising along the topic's axis and sent it to NMR (the
+   * reference's TopicModel01…05, one per topic).
+   */
+  TopicModel = 10,
 }
 
 export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
@@ -118,6 +124,7 @@ export const META_RULE_NAMES: { readonly [R in MetaRule]: string } = {
   [MetaRule.ExpansionModel]: 'ExpansionModel',
   [MetaRule.ExpansionPlusModel]: 'ExpansionPlusModel',
   [MetaRule.GaussianCoreWithTopicsModel]: 'GaussianCoreWithTopicsModel',
+  [MetaRule.TopicModel]: 'TopicModel',
 };
 
 /** Meta rules naming a scorer (as opposed to a stability rule that overrode one). */
@@ -129,6 +136,7 @@ export const SCORER_META_RULES: ReadonlySet<MetaRule> = new Set([
   MetaRule.ExpansionModel,
   MetaRule.ExpansionPlusModel,
   MetaRule.GaussianCoreWithTopicsModel,
+  MetaRule.TopicModel,
 ]);
 
 /** Parses a reference status name; undefined for '' or an unknown name. */

@@ -172,7 +172,8 @@ export function prescore(
   };
 }
 
-function fitSubset(
+/** One round's fit on `matrix` from `initial`, its factor sign identified; NaN for no ratings. */
+export function fitSubset(
   matrix: RatingMatrix,
   initial: MfParameters,
   options: FitOptions,

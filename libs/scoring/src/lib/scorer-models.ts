@@ -18,6 +18,7 @@ import {
 } from './status-rules';
 import { tagOutlier, weightedTags } from './tag-filter';
 import type { ScorerFit, ScoringSteps, ScoringTask, StatusRules } from '../parallel/scoring-tasks';
+import type { TopicModelScores } from './topic-models';
 import { assignTopics, type TopicAssignment, type TopicSeed } from './topics';
 
 /** The Core scorer's verdict per note (§5.3), as typed-array columns indexed like the input. */
@@ -158,6 +159,8 @@ export interface ModelRuns {
   readonly expansionPlus: ScorerStatuses;
   readonly gaussian: GaussianScores & ScorerStatuses;
   readonly gaussianCoreWithTopics: GaussianScores & ScorerStatuses;
+  /** §8.6: the topic models, when some note has a topic. */
+  readonly topicModels?: TopicModelScores;
 }
 
 export interface ModelRunOptions {
@@ -182,7 +185,8 @@ export interface RaterExclusions extends ExcludedRaters {
 /**
  * The steps of `ModelRuns` in two batches of independent tasks: each MF scorer's fit (prescoring,
  * final scoring, tag-based safeguards and the status rules of the scorers it decides), then the
- * Gaussian scorers with their rules, which read Core's fit. Only the assembly runs in the calling
+ * Gaussian scorers with their rules, which read Core's fit, beside the topic models when some
+ * note has a topic. Only the assembly runs in the calling
  * thread. The batches run here (`runModels`) or over worker threads (`scoreNotesInThreads`);
  * either way the results come back in the batch's order.
  */
@@ -302,14 +306,29 @@ export function* modelSteps(
       safeguards: run.safeguards,
     },
   });
-  const gaussianTasks = [gaussianTask(core, 'Gaussian', coreFinalNumRatings)];
+  const lastTasks: ScoringTask[] = [gaussianTask(core, 'Gaussian', coreFinalNumRatings)];
   if (separate) {
-    gaussianTasks.push(gaussianTask(withTopics, 'GaussianCoreWithTopics', finalNumRatings));
+    lastTasks.push(
+      gaussianTask(withTopics, 'GaussianCoreWithTopics', finalNumRatings),
+      // Independent of every other scorer's fit, and small (its topics' ratings only).
+      {
+        kind: 'topic-models',
+        label: 'topic models',
+        input,
+        finalInput,
+        noteTopic: topics.noteTopic,
+        topicCount: topics.topics.length,
+        seed: options.seed,
+        fit: options.fit,
+      },
+    );
   }
-  const gaussians = (yield {
-    name: 'Gaussian scorers',
-    tasks: gaussianTasks,
-  }) as (GaussianScores & NoteStatuses)[];
+  const last = yield {
+    name: separate ? 'Gaussian scorers and topic models' : 'Gaussian scorers',
+    tasks: lastTasks,
+  };
+  const gaussians = last.slice(0, separate ? 2 : 1) as (GaussianScores & NoteStatuses)[];
+  const topicModels = separate ? (last[2] as TopicModelScores) : undefined;
 
   const gaussian = { ...gaussians[0], scored: coreScored };
   const runs: ModelRuns = {
@@ -325,6 +344,7 @@ export function* modelSteps(
     gaussianCoreWithTopics: separate
       ? { ...gaussians[1], scored: rated }
       : { ...gaussian, scored: rated },
+    topicModels,
   };
   return runs;
 }

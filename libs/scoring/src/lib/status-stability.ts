@@ -43,6 +43,11 @@ export interface ModelDecision {
   readonly status: Uint8Array;
   /** The `MetaRule` of the scorer whose status stands (`SCORER_META_RULES`). */
   readonly decidedBy: Uint8Array;
+  /**
+   * §8.6: 1 for a topic note its topic model scored without confidence, which stabilisation
+   * holds through its whole 30–60 minute window; absent when no note has a topic model.
+   */
+  readonly unconfidentTopic?: Uint8Array;
 }
 
 const CRH = NoteStatus.CurrentlyRatedHelpful;
@@ -54,7 +59,8 @@ const NMR = NoteStatus.NeedsMoreRatings;
  * §9 rules 8–10 and §10, in the reference's order, on top of the models' status (`models`, from
  * `metaScore`; the Core status alone when absent):
  * NmrDueToMinStableCrhTime holds a new CRH (or NYH) at NMR until it has been stable for 30–60
- * minutes (360 for NYH); ScoringDriftGuard enforces a locked status; InsufficientExplanation
+ * minutes (60 for a note that was CRH before or whose topic model is not confident in it; 360
+ * for NYH); ScoringDriftGuard enforces a locked status; InsufficientExplanation
  * sends a CRH (CRNH) note without two helpful (not-helpful) tags each used twice back to NMR.
  * Then the history is updated and notes older than 14 days are locked (§10.3).
  *
@@ -98,7 +104,9 @@ export function stabiliseStatuses(
         const released =
           status === CRH
             ? age >= STABLE_CRH_MS ||
-              (age >= MIN_STABLE_CRH_MS && previous?.firstNonNMRStatus !== NOTE_STATUS_NAMES[CRH])
+              (age >= MIN_STABLE_CRH_MS &&
+                previous?.firstNonNMRStatus !== NOTE_STATUS_NAMES[CRH] &&
+                models?.unconfidentTopic?.[n] !== 1)
             : age >= MAX_NYH_HOLD_MS;
         if (!released) decide(n, NMR, MetaRule.NmrDueToMinStableCrhTime);
         // A released CRH is CRH from now on; a released NYH keeps its clock so it is not re-held.

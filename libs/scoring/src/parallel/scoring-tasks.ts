@@ -15,6 +15,7 @@ import {
 } from '../lib/scorer-models';
 import type { ScorerRules } from '../lib/status-rules';
 import type { ScoringInput } from '../lib/scoring-input';
+import { topicModelScores, type TopicModelScores } from '../lib/topic-models';
 
 /**
  * The independent pieces of a scoring run: pure functions of their arguments, so a piece gives
@@ -54,6 +55,17 @@ export type ScoringTask =
       readonly excluded: ExcludedRaters;
       /** What the Gaussian rules read besides the scores: the MF scorer's fit it rides on. */
       readonly rulesInput: GaussianRulesInput;
+    }
+  | {
+      /** §8.6: every topic's model (`topicModelScores`). */
+      readonly kind: 'topic-models';
+      readonly label: string;
+      readonly input: ScoringInput;
+      readonly finalInput: ScoringInput;
+      readonly noteTopic: Int16Array;
+      readonly topicCount: number;
+      readonly seed: number;
+      readonly fit: FitOptions | undefined;
     };
 
 /** A scorer's rules, and whether its scores carry the pseudo-rater bound (rule 4). */
@@ -76,6 +88,7 @@ export interface ScoringTaskResults {
   'quasi-cliques': Uint8Array;
   'scorer-fit': ScorerFit;
   gaussian: GaussianScores & NoteStatuses;
+  'topic-models': TopicModelScores;
 }
 
 /** Tasks that do not depend on each other, under a name for the benchmark's stage table. */
@@ -105,6 +118,15 @@ export function runScoringTask(
       return fitScorer(task, onStepDone);
     case 'gaussian':
       return gaussianWithStatuses(task);
+    case 'topic-models':
+      return topicModelScores(
+        task.input,
+        task.finalInput,
+        task.noteTopic,
+        task.topicCount,
+        task.seed,
+        task.fit,
+      );
   }
 }
 

@@ -58,6 +58,9 @@ function columns(result: ScoringResult): Record<string, Buffer> {
     gaussianStatus: scorers.gaussian.status,
     gaussianCoreWithTopicsIntercept: scorers.gaussianCoreWithTopics.intercept,
     gaussianCoreWithTopicsStatus: scorers.gaussianCoreWithTopics.status,
+    topicIntercept: scorers.topicModels?.intercept,
+    topicFactor: scorers.topicModels?.factor,
+    topicConfident: scorers.topicModels?.confident,
   };
   return Object.fromEntries(
     Object.entries(named).map(([name, view]) => {
@@ -86,7 +89,7 @@ describe('scoring in worker threads', () => {
     expect(steps.filter((step) => step.endsWith('in threads)'))).toEqual([
       'post-selection similarity, quasi-cliques (2 task(s) in threads)',
       'prescoring, final scoring and filters of each scorer (2 task(s) in threads)',
-      'Gaussian scorers (2 task(s) in threads)',
+      'Gaussian scorers and topic models (3 task(s) in threads)',
     ]);
     expect(here.scorers.topics.topicNotes).toBeGreaterThan(0);
     expect(here.status.includes(NoteStatus.CurrentlyRatedHelpful)).toBe(true);

@@ -6,8 +6,9 @@ import { ScoringThreadPool } from './scoring-thread-pool';
 import type { ScoringSteps } from './scoring-tasks';
 
 /**
- * The widest batch of `scoringSteps` (two scorer fits, two Gaussian scorers, or post-selection
- * similarity beside quasi-cliques): more threads than this would sit idle.
+ * The widest batch of large tasks in `scoringSteps` (two scorer fits, two Gaussian scorers, or
+ * post-selection similarity beside quasi-cliques): more threads than this would sit idle. (The
+ * topic models beside the Gaussian scorers fit only their topics' ratings.)
  */
 const MAX_USEFUL_THREADS = 2;
 

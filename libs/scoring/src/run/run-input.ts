@@ -27,11 +27,15 @@ import {
  * note's author as one HELPFUL rating, as the reference does (§8.9); `meta/4`: final scoring fits
  * its own ratings, thinned again by post-selection similarity only where the rater is in both a
  * PSS clique and a quasi-clique (only those raters are "correlated" for rule 16), and the
- * pseudo-rater refits use the plain regulariser, as the reference's final scoring does. Status
+ * pseudo-rater refits use the plain regulariser, as the reference's final scoring does; `meta/5`:
+ * the topic models (§8.6): each topic's own factorisation vetoes a helpful note of its topic it
+ * is confident about and finds below 0.24 or beyond ±0.51, and keeps a new helpful note it is
+ * not confident about held for the whole hour of stabilisation (only communities with topic
+ * seeds, whose notes can have a topic, can see a change). Status
  * histories are the same 24 fields in every version since `safeguards/1`, so a run carries on
  * from the histories an earlier version left.
  */
-export const ALGORITHM_VERSION = 'meta/4';
+export const ALGORITHM_VERSION = 'meta/5';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =

@@ -1,15 +1,10 @@
-import {
-  META_RULE_NAMES,
-  MetaRule,
-  NOTE_STATUS_NAMES,
-  NoteStatus,
-  RuleId,
-} from '../lib/note-status';
+import { MetaRule, NOTE_STATUS_NAMES, NoteStatus, RuleId } from '../lib/note-status';
 import type { ScorerStatuses } from '../lib/scorer-models';
 import { scoreNotes, type ScoringResult } from '../lib/scorer';
 import type { CommunityNotesData } from './community-notes-reader';
 import { ourRaters, type RaterParameters } from './rater-agreement';
 import type { OurNote } from './reference-agreement';
+import { metaRuleName } from './tsv-output';
 import { CORE_CAPTURE_THRESHOLD } from './tsv-schema';
 
 /** Our side of the comparison: per note, and Core's raters (`ourRaters`). */
@@ -68,9 +63,10 @@ export function ourScores(
       firstRunDecidedBy:
         timed === undefined
           ? ''
-          : META_RULE_NAMES[
-              (captured ? timed.metaDecidedBy[n] : MetaRule.ExpansionPlusModel) as MetaRule
-            ],
+          : metaRuleName(
+              captured ? timed.metaDecidedBy[n] : MetaRule.ExpansionPlusModel,
+              timed.scorers.topics.noteTopic[n],
+            ),
       settledStatus: captured ? shown(settled, n) : nmr,
       firstRunStatus: timed === undefined ? '' : captured ? shown(timed, n) : nmr,
       lowDiligenceFired: core && (settled.activeRules[n] & (1 << RuleId.LowDiligence)) !== 0,

@@ -57,8 +57,22 @@ export const SCORED_NOTE_COLUMNS = [
   'gaussianCoreWithTopicsNoteFactor1',
   'gaussianCoreWithTopicsRatingStatus',
   'gaussianCoreWithTopicsActiveRules',
+  'topicNoteIntercept',
+  'topicNoteFactor1',
+  'topicNoteConfident',
+  'topicNumFinalRoundRatings',
   'noteTopic',
 ] as const;
+
+/**
+ * A meta rule's name in `decidedBy`; a topic model's veto is numbered by its topic as the
+ * reference's are (TopicModel01 for the first topic, …).
+ */
+export function metaRuleName(rule: number, topic: number): string {
+  return rule === MetaRule.TopicModel
+    ? `TopicModel${String(topic + 1).padStart(2, '0')}`
+    : META_RULE_NAMES[rule as MetaRule];
+}
 
 /** Columns of `aux_note_info.tsv` this library computes (§12). */
 export const AUX_NOTE_COLUMNS = [
@@ -110,6 +124,8 @@ export function writeScoredNotes(
     const settled =
       !timed && shown === NoteStatus.NeedsYourHelp ? NoteStatus.NeedsMoreRatings : shown;
     const history = result.history?.[n];
+    const topic = scorers.topics.noteTopic[n];
+    const topicModel = scorers.topicModels?.scored[n] === 1 ? scorers.topicModels : undefined;
     /** A scorer's intercept, factor, status and rules where it reports the note, else empty. */
     const columns = (
       reported: boolean,
@@ -135,9 +151,7 @@ export function writeScoredNotes(
       String(input.noteCreatedAtMs[n]),
       core ? NOTE_STATUS_NAMES[status] : '',
       // ExpansionPlus reports every note (no capture threshold), so it decides the others.
-      META_RULE_NAMES[
-        (captured ? result.metaDecidedBy[n] : MetaRule.ExpansionPlusModel) as MetaRule
-      ],
+      metaRuleName(captured ? result.metaDecidedBy[n] : MetaRule.ExpansionPlusModel, topic),
       core ? formatNumber(final.interceptMin[n]) : '',
       core ? formatNumber(final.interceptMax[n]) : '',
       String(result.numRatings[n]),
@@ -161,7 +175,16 @@ export function writeScoredNotes(
       // ExpansionPlus has no capture threshold (§8.4): it reports every note.
       ...columns(true, cwt.final.intercept, cwt.final.factor, scorers.expansionPlus),
       ...columns(captured, gcwt.intercept, cwt.final.factor, gcwt),
-      scorers.topics.noteTopic[n] >= 0 ? scorers.topics.topics[scorers.topics.noteTopic[n]] : '',
+      // The topic models' columns, as the reference's: only where a topic's model scored the note.
+      ...(topicModel
+        ? [
+            formatNumber(topicModel.intercept[n]),
+            formatNumber(topicModel.factor[n]),
+            topicModel.confident[n] === 1 ? 'True' : 'False',
+            String(topicModel.finalRatings[n]),
+            scorers.topics.topics[topic],
+          ]
+        : ['', '', '', '', '']),
     ]);
   }
   writer.close();

@@ -205,7 +205,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'meta/4',
+      algorithmVersion: 'meta/5',
       ratingCount: expect.any(Number),
       noteCount: CAMPS.notes + 2,
     });

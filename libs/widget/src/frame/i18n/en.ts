@@ -23,6 +23,8 @@ export const EN = {
     'Decided by the bridging model over a wider set of raters, for a note the first run did not score',
   modelExpansionPlus:
     'Decided by the bridging model over every rater, for a note no other run scored',
+  modelTopic:
+    'Held back by the model of its topic: the people who follow this topic closely do not agree it is helpful',
   explainHeadline: 'Needs more ratings.',
   explainNotMisleading:
     'A note saying the post is not misleading is never shown as helpful; it stays here unless rated not helpful.',

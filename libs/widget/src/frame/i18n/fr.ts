@@ -22,6 +22,8 @@ export const FR: Record<StringKey, string> = {
     'Décidé par le modèle de convergence sur un ensemble plus large d’évaluateurs, pour une note que la première passe n’a pas notée',
   modelExpansionPlus:
     'Décidé par le modèle de convergence sur tous les évaluateurs, pour une note qu’aucune autre passe n’a notée',
+  modelTopic:
+    'Retenue par le modèle de son sujet : les personnes qui suivent ce sujet de près ne s’accordent pas à la juger utile',
   explainHeadline: 'Il faut plus d’évaluations.',
   explainNotMisleading:
     'Une note disant que la publication n’est pas trompeuse n’est jamais affichée comme utile ; elle reste ici sauf si elle est jugée inutile.',

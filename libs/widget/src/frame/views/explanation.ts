@@ -16,6 +16,7 @@ const MODELS: Record<string, StringKey> = {
   GaussianModel: 'modelGaussian',
   GaussianCoreWithTopicsModel: 'modelGaussianCoreWithTopics',
   SmallCommunityModel: 'modelSmallCommunity',
+  TopicModel: 'modelTopic',
 };
 
 /** "Decided by …", or null when the score names no model this frame knows. */

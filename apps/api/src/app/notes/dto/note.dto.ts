@@ -86,7 +86,7 @@ export class NoteDto implements NoteResponse {
     type: 'object',
     additionalProperties: true,
     description:
-      "The latest scoring explanation: which scorer decided (decidingModel: CoreModel, CoreWithTopicsModel for a topic note, ExpansionModel or ExpansionPlusModel for a note no higher-priority scorer scored, GaussianModel, GaussianCoreWithTopicsModel or SmallCommunityModel) and by which rule (decidedBy), the note's topic and every scorer's status (topic, scorers), the Core intercept, factor, pseudo-rater bounds and ratings on each viewpoint side, the Gaussian scorer's status and intercept (gaussian), the safeguards' figures",
+      "The latest scoring explanation: which scorer decided (decidingModel: CoreModel, CoreWithTopicsModel for a topic note, ExpansionModel or ExpansionPlusModel for a note no higher-priority scorer scored, GaussianModel, GaussianCoreWithTopicsModel, TopicModel where the topic's own model vetoed a helpful topic note, or SmallCommunityModel) and by which rule (decidedBy), the note's topic, its topic model's intercept, factor and confidence (topicModel) and every scorer's status (topic, scorers), the Core intercept, factor, pseudo-rater bounds and ratings on each viewpoint side, the Gaussian scorer's status and intercept (gaussian), the safeguards' figures",
   })
   score!: NoteResponse['score'];
 

@@ -58,7 +58,7 @@ export class ScoringRunDto {
   })
   nowAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'meta/4' })
+  @ApiProperty({ nullable: true, type: String, example: 'meta/5' })
   algorithmVersion!: string | null;
 
   @ApiProperty({
