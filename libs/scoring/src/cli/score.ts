@@ -45,8 +45,9 @@ and one topic model per topic, then meta-scoring in the reference's order (decid
 deciding scorer or rule: TopicModel01, 02… for a topic model's veto, numbered as the topics).
 Topics are assigned from the notes' summaries with the reference's seed terms; Core leaves topic
 notes to CoreWithTopics, and a topic's model scores its notes when some rater rated ten of them
-(noteTopic names it, as in the reference). Not implemented: the topic classifier's extension of
-seed labels, group and multi-group models (libs/scoring/README.md, "Differences").`;
+(noteTopic names it, as in the reference). Topics come from the seed terms extended by the
+reference's TF-IDF classifier. Not implemented: group and multi-group models
+(libs/scoring/README.md, "Differences").`;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

@@ -1,11 +1,20 @@
 import type { ScoringInput } from './scoring-input';
+import {
+  balancedAccuracy,
+  isSeedToken,
+  preparePostText,
+  tokenizer,
+  topicProbabilities,
+  trainTopicClassifier,
+} from './topic-classifier';
 
 /** One topic and the seed terms that label a post with it (§8.6). */
 export interface TopicSeed {
   readonly topic: string;
   /**
-   * Terms matched case-insensitively anywhere in the post's text. A term is literal text except
-   * for three escapes the reference's own terms use: `\b` (a word boundary), `\s+` (any run of
+   * Terms matched case-insensitively in the post's text, from the start of a word (after
+   * whitespace or at the start, as the reference anchors them) unless the term begins with `\b`
+   * or `\s+` or holds `\.`. A term is literal text except for three escapes the reference's own terms use: `\b` (a word boundary), `\s+` (any run of
    * whitespace) and `\.` (a dot). Nothing else is a pattern, so an operator's terms can never
    * make matching slow (no backtracking regular expressions from user input).
    */
@@ -79,48 +88,139 @@ export interface TopicAssignment {
   readonly topics: readonly string[];
   /** Number of notes with a topic. */
   readonly topicNotes: number;
+  /**
+   * The classifier's part, when one was trained and kept (two classes or more among the seed
+   * labels, balanced accuracy above 0.35 on them): posts it gave a topic no seed term matched
+   * (or settled among several matched), and seed labels it dropped.
+   */
+  readonly classifier?: {
+    readonly balancedAccuracy: number;
+    readonly addedPosts: number;
+    readonly droppedPosts: number;
+  };
 }
 
+/** The reference's bar for keeping the classifier (it stops the run below it). */
+const MIN_BALANCED_ACCURACY = 0.35;
+/** A label stands while the classifier gives the other classes at most this together. */
+const UNASSIGNED_THRESHOLD = 0.99;
+
 /**
- * §8.6 seed labelling, as the reference labels posts: each post's text is its notes' texts
- * joined (lower-cased); a post matching the terms of exactly one topic gets that topic, a post
- * matching several gets none, and every note takes its post's topic. A note without a post is
- * its own post. The reference then trains a TF-IDF classifier on these labels that may drop a
- * seed label it finds implausible (P(unassigned) > 0.99); that step is not reproduced here, so a
- * seed match always stands (on cn-small the reference's Core excludes exactly the seed-matched
- * notes).
+ * §8.6 as the reference assigns topics (`topic_model.py`), per post: its notes' texts joined,
+ * URLs reduced to their long words and `_`, `/` made spaces (`preparePostText`); seed labels
+ * from the terms, lower-cased, a term matching only at the start of a word unless it begins
+ * with `\b` or holds a dot; posts matching several topics left unlabelled. The classifier
+ * (`topic-classifier.ts`), trained on the other posts, then labels every post by its most
+ * likely class, except that a seed label stands unless the classifier gives its topic less than
+ * 1 %, and a post matching several topics takes the likeliest of them under the same condition.
+ * Without two classes among the seed labels, or when its balanced accuracy on them is 0.35 or
+ * less (where the reference stops), the seed labels stand alone. A note takes its post's topic;
+ * a note without a post is its own post.
  */
 export function assignTopics(
   input: Pick<ScoringInput, 'noteIds' | 'notePost' | 'postIds' | 'noteText'>,
   seeds: readonly TopicSeed[] = DEFAULT_TOPIC_SEEDS,
 ): TopicAssignment {
   const noteCount = input.noteIds.length;
+  const topics = seeds.map((seed) => seed.topic);
   const noteTopic = new Int16Array(noteCount).fill(-1);
-  const matchers = seeds.map(
-    (seed) => new RegExp(seed.terms.map(seedTermPattern).join('|') || '(?!)', 'i'),
-  );
-  const postText: string[] = new Array<string>(input.postIds.length).fill('');
+  if (seeds.length === 0) return { noteTopic, topics, topicNotes: 0 };
+  // Documents: the posts, then the notes without one.
+  const documentOf = new Int32Array(noteCount);
+  const parts: string[][] = input.postIds.map(() => []);
   for (let n = 0; n < noteCount; n++) {
     const post = input.notePost[n];
-    if (post >= 0) postText[post] += ' ' + input.noteText[n];
+    documentOf[n] = post >= 0 ? post : parts.length;
+    if (post >= 0) parts[post].push(input.noteText[n]);
+    else parts.push([input.noteText[n]]);
   }
-  const labelOf = (text: string): number => {
-    let label = -1;
-    for (let t = 0; t < matchers.length; t++) {
-      if (!matchers[t].test(text)) continue;
-      if (label >= 0) return -1;
-      label = t;
-    }
-    return label;
-  };
-  const postTopic = postText.map((text) => (text.length > 0 ? labelOf(text) : -1));
+  const terms = seeds.flatMap((seed) => seed.terms);
+  const dotted = terms.filter((term) => term.includes('\\.')).map(seedTermPattern);
+  const texts = parts.map((notes) =>
+    preparePostText(
+      notes.join(' '),
+      dotted.map((pattern) => new RegExp(pattern)),
+    ),
+  );
+  const matchers = seeds.map(
+    (seed) => new RegExp(seed.terms.map(anchoredPattern).join('|') || '(?!)', 'i'),
+  );
+  // Seed labels: 0 none, t + 1 the t-th topic; a post matching several keeps the list.
+  const seedLabel = new Int32Array(texts.length);
+  const conflicts: (number[] | undefined)[] = texts.map((text) => {
+    const lower = text.toLowerCase();
+    const found = matchers.flatMap((matcher, t) => (matcher.test(lower) ? [t + 1] : []));
+    return found.length > 1 ? found : undefined;
+  });
+  texts.forEach((text, d) => {
+    if (conflicts[d]) return;
+    const lower = text.toLowerCase();
+    const t = matchers.findIndex((matcher) => matcher.test(lower));
+    seedLabel[d] = t + 1;
+  });
+  const { label, classifier } = classify(texts, seedLabel, conflicts, terms, dotted, topics.length);
   let topicNotes = 0;
   for (let n = 0; n < noteCount; n++) {
-    const post = input.notePost[n];
-    noteTopic[n] = post >= 0 ? postTopic[post] : labelOf(input.noteText[n]);
+    noteTopic[n] = label[documentOf[n]] - 1;
     if (noteTopic[n] >= 0) topicNotes++;
   }
-  return { noteTopic, topics: seeds.map((seed) => seed.topic), topicNotes };
+  return { noteTopic, topics, topicNotes, ...(classifier && { classifier }) };
+}
+
+/**
+ * A seed term as the reference matches it: after whitespace or at the start, unless it begins
+ * with `\b` or `\s` or holds a dot.
+ */
+function anchoredPattern(term: string): string {
+  const pattern = seedTermPattern(term);
+  const bounded = term.startsWith('\\b') || term.startsWith('\\s');
+  return term.includes('\\.') || bounded ? pattern : `(?:\\s|^)${pattern}`;
+}
+
+/** The classifier's labels merged with the seed labels, as `assignTopics` describes. */
+function classify(
+  texts: readonly string[],
+  seedLabel: Int32Array,
+  conflicts: readonly (number[] | undefined)[],
+  terms: readonly string[],
+  dotted: readonly string[],
+  topicCount: number,
+): { label: Int32Array; classifier?: TopicAssignment['classifier'] } {
+  const tokenize = tokenizer(dotted);
+  const blocked = isSeedToken(
+    terms.flatMap((term) => [term.trim().replace(/\\[sb]/g, ''), term.trim().replace(/\\./g, '.')]),
+  );
+  const documents = texts.map((text) => tokenize(text).filter((token) => !blocked(token)));
+  const training = texts.flatMap((_, d) => (conflicts[d] ? [] : [d]));
+  const model = trainTopicClassifier(
+    training.map((d) => documents[d]),
+    training.map((d) => seedLabel[d]),
+    texts.length,
+  );
+  if (!model) return { label: seedLabel };
+  const probabilities = topicProbabilities(model, documents, topicCount);
+  const predicted = Int32Array.from(probabilities, (p) => p.indexOf(Math.max(...p)));
+  const accuracy = balancedAccuracy(
+    training.map((d) => seedLabel[d]),
+    training.map((d) => predicted[d]),
+  );
+  if (!(accuracy > MIN_BALANCED_ACCURACY)) return { label: seedLabel };
+  const label = predicted.slice();
+  let addedPosts = 0;
+  let droppedPosts = 0;
+  for (let d = 0; d < texts.length; d++) {
+    const p = probabilities[d];
+    const seed = seedLabel[d];
+    const matched = conflicts[d];
+    if (seed > 0 && 1 - p[seed] <= UNASSIGNED_THRESHOLD) label[d] = seed;
+    else if (matched) {
+      const best = matched.reduce((a, b) => (p[b] > p[a] ? b : a));
+      if (1 - p[best] <= UNASSIGNED_THRESHOLD) label[d] = best;
+    }
+    if (seed > 0 && label[d] !== seed) droppedPosts++;
+    if (seed === 0 && label[d] > 0) addedPosts++;
+  }
+  return { label, classifier: { balancedAccuracy: accuracy, addedPosts, droppedPosts } };
 }
 
 /**

@@ -28,7 +28,9 @@ import {
  * its own ratings, thinned again by post-selection similarity only where the rater is in both a
  * PSS clique and a quasi-clique (only those raters are "correlated" for rule 16), and the
  * pseudo-rater refits use the plain regulariser, as the reference's final scoring does; `meta/5`:
- * the topic models (§8.6): each topic's own factorisation vetoes a helpful note of its topic it
+ * the reference's topic assignment and topic models (§8.6): seed terms anchored at word starts,
+ * URLs reduced as its post text is, a TF-IDF logistic-regression classifier that extends the
+ * seed labels, and each topic's own factorisation, which vetoes a helpful note of its topic it
  * is confident about and finds below 0.24 or beyond ±0.51, and keeps a new helpful note it is
  * not confident about held for the whole hour of stabilisation (only communities with topic
  * seeds, whose notes can have a topic, can see a change). Status

@@ -49,7 +49,7 @@ export class TopicSeedDto {
     type: [String],
     example: ['ballot', '\\bvote\\b', 'polling\\s+station'],
     description:
-      'Terms matched case-insensitively in the text of all notes on a post; literal text except \\b (word boundary), \\s+ (whitespace run) and \\. (a dot)',
+      "Terms matched case-insensitively in the text of all notes on a post, from the start of a word (after whitespace or at the start) unless the term begins with \\b or \\s+ or holds \\.; literal text except \\b (word boundary), \\s+ (whitespace run) and \\. (a dot). As in Community Notes, a classifier trained on the posts' labels (their other words) then extends each topic to posts with its vocabulary",
   })
   @IsArray({ message: 'terms must be a list' })
   @ArrayMinSize(1, { message: 'terms must hold at least one term' })
@@ -194,7 +194,7 @@ export class CreateCommunityDto {
   @ApiPropertyOptional({
     type: [TopicSeedDto],
     description:
-      "Topics whose notes the Core scorer leaves to CoreWithTopics, as Community Notes does (a note's topic is the one topic whose seed terms its post's notes match). Default: Community Notes' own four topics (UkraineConflict, GazaConflict, MessiRonaldo, Scams); [] for none. Takes effect at the next scoring run",
+      "Topics whose notes the Core scorer leaves to CoreWithTopics, as Community Notes does (a note's topic is the one topic whose seed terms its post's notes match, extended by a classifier of the posts' other words; topic notes are also scored by their topic's own model, which can hold back a helpful one). Default: Community Notes' own four topics (UkraineConflict, GazaConflict, MessiRonaldo, Scams); [] for none. Takes effect at the next scoring run",
   })
   @OptionalNotNull()
   @IsArray({ message: 'topicSeeds must be a list' })
