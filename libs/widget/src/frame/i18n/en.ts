@@ -30,6 +30,8 @@ export const EN = {
     'A note saying the post is not misleading is never shown as helpful; it stays here unless rated not helpful.',
   explainHeld:
     'Its ratings are enough to show it; it is held back for up to an hour to check that the verdict lasts.',
+  explainTopicModel:
+    'Rated helpful across the community, but the people who follow its topic closely are split on it; it needs their agreement too.',
   explainRatingsNeeded: 'It needs more ratings before it can be scored: {count} more.',
   explainBothLean:
     'Both sides lean helpful, but not yet clearly enough: more helpful ratings from either would help.',

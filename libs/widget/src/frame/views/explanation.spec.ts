@@ -1,6 +1,6 @@
-import type { NoteResponse } from '@bridgenotes/protocol';
+import type { NoteResponse, ViewpointRatingsResponse } from '@bridgenotes/protocol';
 
-import { decidingModel } from './explanation';
+import { decidingModel, needsRatingsReason } from './explanation';
 
 const decidedBy = (decidingModel: string) =>
   ({ score: { decidingModel } }) as unknown as NoteResponse;
@@ -35,5 +35,31 @@ describe('the deciding model, in plain words', () => {
     expect(decidingModel(decidedBy('NmrDueToMinStableCrhTime'))).toBeNull();
     expect(decidingModel(decidedBy('SomeFutureModel'))).toBeNull();
     expect(decidingModel({ score: null } as unknown as NoteResponse)).toBeNull();
+  });
+});
+
+describe('why a note needs ratings, in plain words', () => {
+  const side: ViewpointRatingsResponse = {
+    label: 'one',
+    ratings: 6,
+    helpful: 5,
+    somewhatHelpful: 1,
+    notHelpful: 0,
+    helpfulShare: 0.83,
+    helpfulRatingsNeeded: 0,
+  };
+  const reason = (score: Record<string, unknown>) =>
+    needsRatingsReason(
+      { classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING', score } as unknown as NoteResponse,
+      side,
+      side,
+    );
+
+  it('says when the topic’s own model held back a note the community rates helpful', () => {
+    expect(reason({ decidedBy: 'TopicModel' })).toMatch(/follow its topic closely/);
+    expect(reason({ decidedBy: 'NmrDueToMinStableCrhTime' })).toMatch(
+      /held back for up to an hour/,
+    );
+    expect(reason({ decidedBy: 'GeneralCRH' })).not.toMatch(/topic/);
   });
 });

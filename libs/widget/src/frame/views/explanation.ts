@@ -28,7 +28,7 @@ export function decidingModel(note: NoteResponse): string | null {
 const needed = (count: number | null): string | number => count ?? t('manyMore');
 
 /** The sentence naming what a note that needs ratings lacks (the API's rules, in words). */
-function missing(
+export function needsRatingsReason(
   note: NoteResponse,
   one: ViewpointRatingsResponse,
   other: ViewpointRatingsResponse,
@@ -36,6 +36,7 @@ function missing(
   const score = note.score ?? {};
   if (note.classification === 'NOT_MISLEADING') return t('explainNotMisleading');
   if (score['decidedBy'] === 'NmrDueToMinStableCrhTime') return t('explainHeld');
+  if (score['decidedBy'] === 'TopicModel') return t('explainTopicModel');
   const total = (score['missing'] as { ratingsNeeded?: number } | undefined)?.ratingsNeeded ?? 0;
   if (total > 0) return t('explainRatingsNeeded', { count: total });
   const [a, b] = [one.helpfulRatingsNeeded, other.helpfulRatingsNeeded];
@@ -77,7 +78,7 @@ export function needsRatingsExplanation(note: NoteResponse): HTMLElement | null 
   return h(
     'div',
     { class: 'explanation' },
-    h('p', {}, h('strong', {}, t('explainHeadline')), ` ${missing(note, one, other)}`),
+    h('p', {}, h('strong', {}, t('explainHeadline')), ` ${needsRatingsReason(note, one, other)}`),
     h('ul', { 'aria-label': t('viewpoints') }, viewpoint(one, 0), viewpoint(other, 1)),
   );
 }

@@ -161,6 +161,10 @@ function whatIsMissing(
   if (decidedBy === 'NmrDueToMinStableCrhTime') {
     return 'Its ratings are enough to show it as helpful; it is held back for up to an hour to check that the verdict is stable.';
   }
+  if (decidedBy === 'TopicModel') {
+    // A topic's own model vetoed it (§8.6): the community's ratings would show it.
+    return 'It is rated helpful across the community, but the members who follow its topic closely are split on it; it needs their agreement too.';
+  }
   if (ratingsNeeded > 0) {
     return `It needs ${plural(ratingsNeeded, 'more rating')} before it can be scored.`;
   }

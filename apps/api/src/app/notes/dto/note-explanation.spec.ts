@@ -58,6 +58,14 @@ describe('explanationOf', () => {
     expect(explanation?.detail).not.toMatch(/factor|intercept|CRH|NMR|regime/i);
   });
 
+  it("says when the topic's own model held back a note the community rates helpful", () => {
+    const vetoed = { ...JSON.parse(JSON.stringify(explain('waiting'))), decidedBy: 'TopicModel' };
+    const explanation = explanationOf(NoteStatus.NEEDS_MORE_RATINGS, vetoed, true);
+    expect(explanation?.detail).toMatch(
+      /^It is rated helpful across the community, but the members who follow its topic closely are split on it/,
+    );
+  });
+
   it('keeps the side-by-side shares for a note with a verdict', () => {
     const explanation = explanationOf(
       NoteStatus.CURRENTLY_RATED_NOT_HELPFUL,
