@@ -40,7 +40,7 @@ note settles to) and once as a single first run at meta.json's epochMillis — a
 helpfulness_scores.tsv) and <folder>/truth/notes_truth.csv.
 
 --init-noise <runs> scores the data <runs> more times, settled, with the low-diligence model's
-note factors and intercepts started from N(0, 1) draws (seeds 1 to <runs>) as the reference
+note factors, note intercepts and rater intercepts started from N(0, 1) draws (seeds 1 to <runs>) as the reference
 starts them, and prints how far those runs' Core statuses agree with each other and with the
 reference's: the spread the reference's own random start leaves (a few seconds a run).`;
 

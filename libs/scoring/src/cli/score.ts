@@ -27,7 +27,8 @@ folder of *.tsv files) and writes, in --outdir (default .), with the reference's
                           Gaussian columns (gaussianNoteIntercept, gaussianRatingStatus, ...),
                           the same for coreWithTopics, expansion, expansionPlus and
                           gaussianCoreWithTopics, and the topic models' (topicNoteIntercept,
-                          topicNoteFactor1, topicNoteConfident, noteTopic)
+                          topicNoteFactor1, topicNoteConfident, topicNumFinalRoundRatings,
+                          noteTopic)
   aux_note_info.tsv       per note: lowDiligenceIntercept, preStabilizationRatingStatus
   helpfulness_scores.tsv  per rater: Core rater intercept/factor, agreement, helpfulness
   note_status_history.tsv the updated status history, to pass as --status to the next run
@@ -43,10 +44,9 @@ Two ways to run, as with the reference:
 Scorers: Core, CoreWithTopics, Expansion, ExpansionPlus, Gaussian and GaussianCoreWithTopics,
 and one topic model per topic, then meta-scoring in the reference's order (decidedBy names the
 deciding scorer or rule: TopicModel01, 02… for a topic model's veto, numbered as the topics).
-Topics are assigned from the notes' summaries with the reference's seed terms; Core leaves topic
-notes to CoreWithTopics, and a topic's model scores its notes when some rater rated ten of them
-(noteTopic names it, as in the reference). Topics come from the seed terms extended by the
-reference's TF-IDF classifier. Not implemented: group and multi-group models
+Topics come from the notes' summaries: the reference's seed terms, extended by its TF-IDF
+classifier. Core leaves topic notes to CoreWithTopics, and a topic's model scores its notes when
+some rater rated ten of them (noteTopic names it, as in the reference). Not implemented: group and multi-group models
 (libs/scoring/README.md, "Differences").`;
 
 async function main(): Promise<void> {

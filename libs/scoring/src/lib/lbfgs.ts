@@ -2,7 +2,6 @@
 export type Objective = (x: Float64Array, gradient: Float64Array) => number;
 
 export interface LbfgsResult {
-  readonly value: number;
   readonly iterations: number;
   /** Largest absolute gradient component at the end. */
   readonly gradientNorm: number;
@@ -14,8 +13,10 @@ const ARMIJO = 1e-4;
 /**
  * Minimises a smooth convex `objective` from `x` (updated in place) by L-BFGS (ten pairs of
  * history, two-loop recursion) with a backtracking Armijo line search, until no gradient
- * component exceeds `tolerance` or `maxIterations` pass. Written here because the one caller,
- * the topic classifier, needs the exact optimum of scikit-learn's logistic-regression objective
+ * component exceeds `tolerance`, no step lowers the objective any more (its optimum to machine
+ * precision) or `maxIterations` pass; a NaN gradient stops it at once (`gradientNorm` NaN).
+ * Written here because the one caller,
+ * the topic classifier, needs the optimum (to machine precision) of scikit-learn's logistic-regression objective
  * (strictly convex, so any such optimum is the optimum) with every sum in a fixed order, for the
  * same bits on every machine; npm's logistic-regression packages fit their own objectives by
  * plain gradient descent.
@@ -82,7 +83,7 @@ export function minimiseLbfgs(
     gradient.set(trialGradient);
     value = trialValue;
   }
-  return { value, iterations, gradientNorm: maxAbs(gradient) };
+  return { iterations, gradientNorm: maxAbs(gradient) };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -111,4 +111,25 @@ describe('metaScore (§9 rules 1–5: ExpansionPlus, Expansion, CoreWithTopics, 
     expect([...status]).toEqual([NMR]);
     expect([...decidedBy]).toEqual([MetaRule.CoreWithTopicsModel]);
   });
+
+  it('lets a confident topic model send a helpful topic note to NMR (rule 6), and marks the rest', () => {
+    // 0: CRH below the topic's bar; 1: NYH split along the topic's axis; 2: CRH the topic model
+    // finds fine; 3: CRH, the topic model not confident; 4: CRNH, never touched; 5: no topic.
+    const core = scorer([CRH, NYH, CRH, CRH, CRNH, CRH]);
+    const topicModels = {
+      scored: Uint8Array.from([1, 1, 1, 1, 1, 0]),
+      intercept: Float64Array.from([0.2, 0.5, 0.3, 0.1, -0.3, NaN]),
+      factor: Float64Array.from([0, -0.6, 0.5, 0, 0, NaN]),
+      confident: Uint8Array.from([1, 1, 1, 0, 1, 0]),
+      finalRatings: new Int32Array(6),
+    };
+    const { status, decidedBy, unconfidentTopic } = metaScore(inputs(core, { topicModels }));
+    expect([...status]).toEqual([NMR, NMR, CRH, CRH, CRNH, CRH]);
+    expect([...decidedBy]).toEqual([
+      MetaRule.TopicModel,
+      MetaRule.TopicModel,
+      ...Array(4).fill(MetaRule.CoreModel),
+    ]);
+    expect([...(unconfidentTopic ?? [])]).toEqual([0, 0, 0, 1, 0, 0]);
+  });
 });

@@ -1,5 +1,7 @@
 import {
   balancedAccuracy,
+  isSeedToken,
+  normalise,
   tokenizer,
   topicProbabilities,
   trainTopicClassifier,
@@ -53,5 +55,22 @@ describe('the topic classifier (scikit-learn’s TF-IDF and logistic regression,
   it('scores balanced accuracy over the true classes only', () => {
     expect(balancedAccuracy([0, 0, 0, 1], [0, 0, 0, 0])).toBe(0.5);
     expect(balancedAccuracy([0, 1, 1], [0, 1, 2])).toBe(0.75);
+  });
+
+  it('strips accents as unicodedata.combining does, keeping vowel signs of class 0', () => {
+    expect(normalise('Café Zürich')).toBe('cafe zurich');
+    // DEVANAGARI VOWEL SIGN U (class 0) stays; the nukta of क़ (class 7) goes.
+    expect(normalise('कुछ')).toBe('कुछ');
+    expect(normalise('\u0958')).toBe('\u0915');
+    // THAI CHARACTER MAI HAN-AKAT (class 0) stays.
+    expect(normalise('กั')).toBe('กั');
+  });
+
+  it('drops every token holding a seed term, whatever the term’s case or accents', () => {
+    const blocked = isSeedToken(['Zelensky', 'Élection']);
+    expect(blocked('zelensky')).toBe(true);
+    expect(blocked('prezelenskyan')).toBe(true);
+    expect(blocked('elections')).toBe(true);
+    expect(blocked('vote')).toBe(false);
   });
 });

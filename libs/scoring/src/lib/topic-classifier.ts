@@ -16,13 +16,16 @@ export interface TopicClassifier {
   /** Row-major, one row per logit (one for two classes, else one per class). */
   readonly weights: Float64Array;
   readonly intercepts: Float64Array;
-  readonly iterations: number;
 }
 
 /** The reference's settings. */
 const C = 1;
 const MAX_ITERATIONS = 1000;
-/** On the gradient of the objective divided by the number of posts. */
+/**
+ * On the gradient of the objective divided by the number of posts: below what double precision
+ * resolves on real data, so the fit ends where no step lowers the objective any more, at the
+ * optimum to machine precision (scikit-learn's own fit stops at 1e-4).
+ */
 const TOLERANCE = 1e-10;
 
 const WORD = '(?<![\\p{L}\\p{N}_])[\\p{L}\\p{N}_]{2,}';
@@ -41,12 +44,41 @@ export function preparePostText(text: string, dottedTerms: readonly RegExp[]): s
   return urls.replace(/[_/]/g, ' ');
 }
 
-/** scikit-learn's `strip_accents='unicode'` after lower-casing: decompose, drop the marks. */
-function normalise(text: string): string {
+/**
+ * scikit-learn's `strip_accents='unicode'` after lower-casing: decompose (NFKD) and drop the
+ * combining characters, those of a non-zero canonical combining class, as `unicodedata.combining`
+ * finds them; vowel signs of class 0 (Devanagari, Thai) stay.
+ */
+export function normalise(text: string): string {
   return text
     .toLowerCase()
     .normalize('NFKD')
-    .replace(/\p{Mn}/gu, '');
+    .replace(/\p{M}/gu, (mark) => (isCombining(mark) ? '' : mark));
+}
+
+const combining = new Map<string, boolean>();
+/**
+ * Class 1 marks (overlays), which the reordering test below cannot tell from class 0: Unicode's
+ * list (DerivedCombiningClass.txt, ccc=1).
+ */
+const OVERLAYS = new RegExp(
+  '[\\u0334-\\u0338\\u1CD4\\u1CE2-\\u1CE8\\u20D2\\u20D3\\u20D8-\\u20DA' +
+    '\\u20E5\\u20E6\\u20EA\\u20EB\\u{10A39}\\u{16AF0}-\\u{16AF4}\\u{1BC9E}\\u{1D167}-\\u{1D169}]',
+  'u',
+);
+
+/**
+ * Whether a mark has a non-zero combining class. JavaScript exposes no class, but canonical
+ * ordering does: NFD moves a mark after a following class-1 mark exactly when its own class is
+ * above 1.
+ */
+function isCombining(mark: string): boolean {
+  let known = combining.get(mark);
+  if (known === undefined) {
+    known = OVERLAYS.test(mark) || `a${mark}\u0334`.normalize('NFD') === `a\u0334${mark}`;
+    combining.set(mark, known);
+  }
+  return known;
 }
 
 /**
@@ -65,9 +97,21 @@ export function tokenizer(dottedPatterns: readonly string[]): (text: string) => 
   };
 }
 
-/** Tokens to drop: those containing a seed term, its escapes removed or read as a dot. */
+/**
+ * Tokens to drop: those containing a seed term (its escapes removed or read as a dot, then
+ * lower-cased and stripped of accents as tokens are), decided once per distinct token.
+ */
 export function isSeedToken(blocked: readonly string[]): (token: string) => boolean {
-  return (token) => blocked.some((term) => token.includes(term));
+  const terms = blocked.map(normalise);
+  const decided = new Map<string, boolean>();
+  return (token) => {
+    let seed = decided.get(token);
+    if (seed === undefined) {
+      seed = terms.some((term) => token.includes(term));
+      decided.set(token, seed);
+    }
+    return seed;
+  };
 }
 
 interface Rows {
@@ -135,7 +179,7 @@ export function trainTopicClassifier(
   const width = terms.length;
   const target = labels.map((label) => classes.indexOf(label));
   const parameters = new Float64Array(logits * (width + 1));
-  const { iterations } = minimiseLbfgs(
+  minimiseLbfgs(
     (x, gradient) => logisticLoss(x, gradient, rows, target, logits, width),
     parameters,
     TOLERANCE,
@@ -147,7 +191,6 @@ export function trainTopicClassifier(
     idf,
     weights: parameters.slice(0, logits * width),
     intercepts: parameters.slice(logits * width),
-    iterations,
   };
 }
 

@@ -101,7 +101,7 @@ describe('assignTopics (§8.6 seed labels per post, then the classifier)', () =>
     const assignment = assignTopics(input, seeds);
     const topic = (id: string) => topicOf(input, seeds)[input.noteIds.indexOf(id)];
 
-    it('extends a topic to posts with its other words, never learning from the seed terms', () => {
+    it('extends a topic to posts with its other words', () => {
       expect(topic('x')).toBe('Football');
       expect(topic('o3')).toBeNull();
       expect(topic('f0')).toBe('Football');
@@ -125,9 +125,38 @@ describe('assignTopics (§8.6 seed labels per post, then the classifier)', () =>
       expect(assignTopics(plain, seeds).topicNotes).toBe(0);
     });
 
-    it('gives the same labels and figures every time', () => {
-      expect(assignTopics(input, seeds)).toEqual(assignment);
+    it('drops a seed label the classifier gives under 1 %', () => {
+      // A rare topic, and a seeded post whose other words are too common to count (more posts
+      // than scikit-learn's max_df): only the topic's low prior speaks for it.
+      const common = Array.from({ length: 1500 }, (_, k) => ({
+        id: `c${k}`,
+        post: `c${k}`,
+        text: 'weather forecast rain city council meeting',
+      }));
+      const rare = inputOf([
+        ...posts('f', 'ronaldo striker goal stadium'),
+        ...common,
+        { id: 'y', post: 'y', text: 'ronaldo weather forecast rain city council meeting' },
+      ]);
+      const result = assignTopics(rare, seeds);
+      expect(result.classifier).toMatchObject({ droppedPosts: 1 });
+      expect(result.noteTopic[rare.noteIds.indexOf('y')]).toBe(-1);
+      expect(result.noteTopic[rare.noteIds.indexOf('f0')]).toBe(0);
     });
+  });
+
+  it('takes any literal term, hyphens and dots included, and knows words beyond ASCII', () => {
+    const seeds: TopicSeed[] = [
+      { topic: 'Scam', terms: ['my-scam\\.com'] },
+      { topic: 'Elections', terms: ['\\bвыборы'] },
+    ];
+    const input = inputOf([
+      { id: 'a', post: 'p1', text: 'see https://my-scam.com/offer' },
+      { id: 'b', post: 'p2', text: 'выборы сегодня' },
+      { id: 'c', post: 'p3', text: 'перевыборы' },
+      ...ordinary(8),
+    ]);
+    expect(topicOf(input, seeds).slice(0, 3)).toEqual(['Scam', 'Elections', null]);
   });
 
   it('accepts only literal terms with the three escapes, so matching cannot backtrack', () => {

@@ -14,9 +14,10 @@ export interface TopicSeed {
   /**
    * Terms matched case-insensitively in the post's text, from the start of a word (after
    * whitespace or at the start, as the reference anchors them) unless the term begins with `\b`
-   * or `\s+` or holds `\.`. A term is literal text except for three escapes the reference's own terms use: `\b` (a word boundary), `\s+` (any run of
-   * whitespace) and `\.` (a dot). Nothing else is a pattern, so an operator's terms can never
-   * make matching slow (no backtracking regular expressions from user input).
+   * or `\s+` or holds `\.`. A term is literal text except for three escapes the reference's
+   * own terms use: `\b` (a word boundary), `\s+` (any run of whitespace) and `\.` (a dot).
+   * Nothing else is a pattern, so an operator's terms can never make matching slow (no
+   * backtracking regular expressions from user input).
    */
   readonly terms: readonly string[];
 }
@@ -66,20 +67,32 @@ export function isValidSeedTerm(term: string): boolean {
   return !term.replace(ESCAPE, '').includes('\\');
 }
 
-/** The regular expression a seed term stands for (see `TopicSeed.terms`). */
+/** A word character as Python's `re` sees one in text (letters, digits, `_`), not ASCII only. */
+const WORD_CHARACTER = '[\\p{L}\\p{N}_]';
+/** Python's `\b` on text: JavaScript's `\b` knows ASCII words only, even with the `u` flag. */
+const WORD_BOUNDARY =
+  `(?:(?<=${WORD_CHARACTER})(?!${WORD_CHARACTER})` +
+  `|(?<!${WORD_CHARACTER})(?=${WORD_CHARACTER}))`;
+
+/**
+ * The regular expression a seed term stands for (see `TopicSeed.terms`), for the `u` flag (its
+ * `\b` is Unicode-aware, as the reference's Python one).
+ */
 export function seedTermPattern(term: string): string {
   if (!isValidSeedTerm(term)) throw new Error(`unsupported seed term ${JSON.stringify(term)}`);
   let pattern = '';
   let last = 0;
   for (const match of term.matchAll(ESCAPE)) {
-    pattern += escapeLiteral(term.slice(last, match.index)) + '\\' + match[1];
+    const escape = match[1] === 'b' ? WORD_BOUNDARY : '\\' + match[1];
+    pattern += escapeLiteral(term.slice(last, match.index)) + escape;
     last = (match.index ?? 0) + match[0].length;
   }
   return pattern + escapeLiteral(term.slice(last));
 }
 
+/** Only the characters the `u` flag lets (and needs) one escape; `-` is literal out of a class. */
 function escapeLiteral(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 export interface TopicAssignment {
@@ -136,27 +149,20 @@ export function assignTopics(
   }
   const terms = seeds.flatMap((seed) => seed.terms);
   const dotted = terms.filter((term) => term.includes('\\.')).map(seedTermPattern);
-  const texts = parts.map((notes) =>
-    preparePostText(
-      notes.join(' '),
-      dotted.map((pattern) => new RegExp(pattern)),
-    ),
-  );
+  // The reference keeps a URL whole when it holds a dotted seed term (case-sensitively).
+  const dottedMatchers = dotted.map((pattern) => new RegExp(pattern, 'u'));
+  const texts = parts.map((notes) => preparePostText(notes.join(' '), dottedMatchers));
   const matchers = seeds.map(
-    (seed) => new RegExp(seed.terms.map(anchoredPattern).join('|') || '(?!)', 'i'),
+    (seed) => new RegExp(seed.terms.map(anchoredPattern).join('|') || '(?!)', 'iu'),
   );
   // Seed labels: 0 none, t + 1 the t-th topic; a post matching several keeps the list.
   const seedLabel = new Int32Array(texts.length);
-  const conflicts: (number[] | undefined)[] = texts.map((text) => {
+  const conflicts: (number[] | undefined)[] = [];
+  texts.forEach((text, d) => {
     const lower = text.toLowerCase();
     const found = matchers.flatMap((matcher, t) => (matcher.test(lower) ? [t + 1] : []));
-    return found.length > 1 ? found : undefined;
-  });
-  texts.forEach((text, d) => {
-    if (conflicts[d]) return;
-    const lower = text.toLowerCase();
-    const t = matchers.findIndex((matcher) => matcher.test(lower));
-    seedLabel[d] = t + 1;
+    if (found.length === 1) seedLabel[d] = found[0];
+    conflicts.push(found.length > 1 ? found : undefined);
   });
   const { label, classifier } = classify(texts, seedLabel, conflicts, terms, dotted, topics.length);
   let topicNotes = 0;
@@ -187,6 +193,8 @@ function classify(
   topicCount: number,
 ): { label: Int32Array; classifier?: TopicAssignment['classifier'] } {
   const tokenize = tokenizer(dotted);
+  // The reference's stop words: tokens holding a term with `\s`/`\b` removed, or with every
+  // escape read as a dot.
   const blocked = isSeedToken(
     terms.flatMap((term) => [term.trim().replace(/\\[sb]/g, ''), term.trim().replace(/\\./g, '.')]),
   );
