@@ -13,7 +13,10 @@ export interface TopicClassifier {
   readonly classes: readonly number[];
   readonly vocabulary: ReadonlyMap<string, number>;
   readonly idf: Float64Array;
-  /** Row-major, one row per logit (one for two classes, else one per class). */
+  /**
+   * One row per vocabulary term, one column per logit (one for two classes, else one per class):
+   * a post's few terms then read contiguous weights.
+   */
   readonly weights: Float64Array;
   readonly intercepts: Float64Array;
 }
@@ -208,17 +211,16 @@ function logisticLoss(
 ): number {
   const n = target.length;
   const intercepts = logits * width;
+  const { start, column, value } = rows;
   let loss = 0;
   gradient.fill(0);
   const z = new Float64Array(logits);
   const residual = new Float64Array(logits);
   for (let d = 0; d < n; d++) {
-    for (let k = 0; k < logits; k++) {
-      let sum = x[intercepts + k];
-      for (let e = rows.start[d]; e < rows.start[d + 1]; e++) {
-        sum += x[k * width + rows.column[e]] * rows.value[e];
-      }
-      z[k] = sum;
+    for (let k = 0; k < logits; k++) z[k] = x[intercepts + k];
+    for (let e = start[d]; e < start[d + 1]; e++) {
+      const base = column[e] * logits;
+      for (let k = 0; k < logits; k++) z[k] += x[base + k] * value[e];
     }
     if (logits === 1) {
       // log(1 + e^z) − t·z, stably; its derivative σ(z) − t.
@@ -235,11 +237,10 @@ function logisticLoss(
         residual[k] = Math.exp(z[k] - max) / total - (k === target[d] ? 1 : 0);
       }
     }
-    for (let k = 0; k < logits; k++) {
-      gradient[intercepts + k] += C * residual[k];
-      for (let e = rows.start[d]; e < rows.start[d + 1]; e++) {
-        gradient[k * width + rows.column[e]] += C * residual[k] * rows.value[e];
-      }
+    for (let k = 0; k < logits; k++) gradient[intercepts + k] += C * residual[k];
+    for (let e = start[d]; e < start[d + 1]; e++) {
+      const base = column[e] * logits;
+      for (let k = 0; k < logits; k++) gradient[base + k] += C * residual[k] * value[e];
     }
   }
   let penalty = 0;
@@ -258,14 +259,12 @@ export function topicProbabilities(
   topics: number,
 ): Float64Array[] {
   const rows = tfidfRows(documents, classifier.vocabulary, classifier.idf);
-  const width = classifier.vocabulary.size;
   const logits = classifier.intercepts.length;
   return documents.map((_, d) => {
     const z = Float64Array.from(classifier.intercepts);
-    for (let k = 0; k < logits; k++) {
-      for (let e = rows.start[d]; e < rows.start[d + 1]; e++) {
-        z[k] += classifier.weights[k * width + rows.column[e]] * rows.value[e];
-      }
+    for (let e = rows.start[d]; e < rows.start[d + 1]; e++) {
+      const base = rows.column[e] * logits;
+      for (let k = 0; k < logits; k++) z[k] += classifier.weights[base + k] * rows.value[e];
     }
     let classProbabilities: number[];
     if (logits === 1) {
