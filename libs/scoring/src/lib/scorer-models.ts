@@ -168,6 +168,8 @@ export interface ModelRunOptions {
   /** `ScoringOptions.lowDiligenceInitSeed`. */
   readonly lowDiligenceInitSeed?: number;
   readonly fit?: FitOptions;
+  /** §8.6: the notes' topics, when already assigned; otherwise assigned here from `topicSeeds`. */
+  readonly topics?: TopicAssignment;
   readonly topicSeeds?: readonly TopicSeed[];
   /** Called as each step finishes (with the scorer's name), so the benchmark can time them. */
   readonly onStepDone?: (step: string) => void;
@@ -196,11 +198,14 @@ export function* modelSteps(
   exclusions: RaterExclusions,
   options: ModelRunOptions,
 ): ScoringSteps<ModelRuns> {
-  const topics = assignTopics(input, options.topicSeeds);
+  const step = (name: string): void => options.onStepDone?.(name);
+  let topics = options.topics;
+  if (!topics) {
+    topics = assignTopics(input, options.topicSeeds);
+    step('topic assignment');
+  }
   const noteCount = input.noteIds.length;
   const rated = Uint8Array.from(numRatings, (count) => (count > 0 ? 1 : 0));
-  const step = (name: string): void => options.onStepDone?.(name);
-  step('topic assignment');
   const excluded: ExcludedRaters = {
     highVolume: exclusions.highVolume,
     correlated: exclusions.correlated,

@@ -16,7 +16,7 @@ import {
   type ScorerStatuses,
 } from './scorer-models';
 import { stabiliseStatuses, type StableStatuses, type ModelDecision } from './status-stability';
-import type { TopicSeed } from './topics';
+import type { TopicAssignment, TopicSeed } from './topics';
 import { scoreOpinionGroups, type OpinionGroupResult } from '../small-community/opinion-groups';
 import {
   chooseRegime,
@@ -142,14 +142,16 @@ export function* scoringSteps(
   options: ScoringOptions = {},
 ): ScoringSteps<ScoringResult> {
   // Quasi-cliques read the input before PSS removes ratings, so they are found beside it: the
-  // two take about as long, and the scorers' fits then fill both threads on their own.
-  const [pss, quasiClique] = (yield {
-    name: 'post-selection similarity, quasi-cliques',
+  // two take about as long, and the scorers' fits then fill both threads on their own. Topics
+  // read only the notes' text, so their classifier (seconds on a large community) goes beside.
+  const [pss, quasiClique, topics] = (yield {
+    name: 'post-selection similarity, quasi-cliques, topic assignment',
     tasks: [
       { kind: 'post-selection-similarity', label: 'post-selection similarity', input },
       { kind: 'quasi-cliques', label: 'quasi-cliques', input },
+      { kind: 'topic-assignment', label: 'topic assignment', input, seeds: options.topicSeeds },
     ],
-  }) as readonly [PostSelectionSimilarity, Uint8Array];
+  }) as readonly [PostSelectionSimilarity, Uint8Array, TopicAssignment];
   const highVolume = highVolumeRaters(input);
   const scoredInput =
     pss.keptRatings.length < input.ratingNote.length ? withRatings(input, pss.keptRatings) : input;
@@ -169,7 +171,7 @@ export function* scoringSteps(
       seed: options.seed ?? DEFAULT_SEED,
       lowDiligenceInitSeed: options.lowDiligenceInitSeed,
       fit: options.fit,
-      topicSeeds: options.topicSeeds,
+      topics,
       onStepDone: options.onStepDone,
     },
   );

@@ -16,6 +16,7 @@ import {
 import type { ScorerRules } from '../lib/status-rules';
 import type { ScoringInput } from '../lib/scoring-input';
 import { topicModelScores, type TopicModelScores } from '../lib/topic-models';
+import { assignTopics, type TopicAssignment, type TopicSeed } from '../lib/topics';
 
 /**
  * The independent pieces of a scoring run: pure functions of their arguments, so a piece gives
@@ -29,6 +30,13 @@ export type ScoringTask =
       readonly input: ScoringInput;
     }
   | { readonly kind: 'quasi-cliques'; readonly label: string; readonly input: ScoringInput }
+  | {
+      /** §8.6 (`assignTopics`): reads only the notes, so it runs beside the rater safeguards. */
+      readonly kind: 'topic-assignment';
+      readonly label: string;
+      readonly input: ScoringInput;
+      readonly seeds: readonly TopicSeed[] | undefined;
+    }
   | {
       /** One matrix-factorisation scorer from prescoring to its note safeguards (`fitScorer`). */
       readonly kind: 'scorer-fit';
@@ -86,6 +94,7 @@ export interface GaussianRulesInput {
 export interface ScoringTaskResults {
   'post-selection-similarity': PostSelectionSimilarity;
   'quasi-cliques': Uint8Array;
+  'topic-assignment': TopicAssignment;
   'scorer-fit': ScorerFit;
   gaussian: GaussianScores & NoteStatuses;
   'topic-models': TopicModelScores;
@@ -114,6 +123,8 @@ export function runScoringTask(
       return postSelectionSimilarity(task.input);
     case 'quasi-cliques':
       return quasiCliqueMembers(task.input);
+    case 'topic-assignment':
+      return assignTopics(task.input, task.seeds);
     case 'scorer-fit':
       return fitScorer(task, onStepDone);
     case 'gaussian':
