@@ -15,11 +15,10 @@ const ARMIJO = 1e-4;
  * history, two-loop recursion) with a backtracking Armijo line search, until no gradient
  * component exceeds `tolerance`, no step lowers the objective any more (its optimum to machine
  * precision) or `maxIterations` pass; a NaN gradient stops it at once (`gradientNorm` NaN).
- * Written here because the one caller,
- * the topic classifier, needs the optimum (to machine precision) of scikit-learn's logistic-regression objective
- * (strictly convex, so any such optimum is the optimum) with every sum in a fixed order, for the
- * same bits on every machine; npm's logistic-regression packages fit their own objectives by
- * plain gradient descent.
+ * Written here because the one caller, the topic classifier, needs the optimum of
+ * scikit-learn's logistic-regression objective (strictly convex, so any such optimum is the
+ * optimum) with every sum in a fixed order, for the same bits on every machine; npm's
+ * logistic-regression packages fit their own objectives by plain gradient descent.
  */
 export function minimiseLbfgs(
   objective: Objective,
