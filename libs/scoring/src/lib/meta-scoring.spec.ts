@@ -124,6 +124,19 @@ describe('metaScore (§9 rules 1–5: ExpansionPlus, Expansion, CoreWithTopics, 
       finalRatings: new Int32Array(6),
     };
     const { status, decidedBy, unconfidentTopic } = metaScore(inputs(core, { topicModels }));
+    // The thresholds are strict: 0.24 itself and ±0.51 itself pass.
+    const edge = metaScore(
+      inputs(scorer([CRH, CRH]), {
+        topicModels: {
+          scored: Uint8Array.from([1, 1]),
+          intercept: Float64Array.from([0.24, 0.4]),
+          factor: Float64Array.from([0, -0.51]),
+          confident: Uint8Array.from([1, 1]),
+          finalRatings: new Int32Array(2),
+        },
+      }),
+    );
+    expect([...edge.status]).toEqual([CRH, CRH]);
     expect([...status]).toEqual([NMR, NMR, CRH, CRH, CRNH, CRH]);
     expect([...decidedBy]).toEqual([
       MetaRule.TopicModel,

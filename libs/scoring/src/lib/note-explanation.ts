@@ -38,7 +38,8 @@ export interface NoteExplanation {
   /**
    * The rule or safeguard that decided the shown status: a stability rule
    * (NmrDueToMinStableCrhTime, ScoringDriftGuard, InsufficientExplanation) when one overrode
-   * the models' status, `GaussianModel` when the Gaussian scorer decided, otherwise the Core
+   * the models' status, `GaussianModel` when the Gaussian scorer decided, `TopicModel` when a
+   * topic's own model held a helpful note back (§8.6), otherwise the Core
    * rule (e.g. GeneralCRH, TagFilter, NoHighVolIntercept) or, in the small-community regime,
    * the opinion groups' (OpinionGroupsCRH, OpinionGroupsCRNH, OpinionGroupsNMR).
    */
@@ -152,14 +153,15 @@ function orNull(value: number): number | null {
 }
 
 export function explainNote(result: ScoringResult, note: number): NoteExplanation {
-  const { final, prescoring } = result;
-  const sides = sideCountsOf(final.sides, note);
+  const { final, prescoring, scorers } = result;
+  // A topic note has no Core fit (Core leaves it to CoreWithTopics): its sides are that fit's.
+  const topicNote = scorers.core.scored[note] === 0 && scorers.coreWithTopics.scored[note] === 1;
+  const sides = sideCountsOf(topicNote ? scorers.coreWithTopics.final.sides : final.sides, note);
   const status = result.status[note] as NoteStatus;
   const meta = result.metaDecidedBy[note] as MetaRule;
   const coreDecidedBy = RULE_NAMES[result.decidedBy[note] as RuleId];
   const tag = (t: number): string | null => (t >= 0 ? TAG_NAMES[t] : null);
   const incorrect = result.safeguards?.incorrect;
-  const { scorers } = result;
   const topicIndex = scorers.topics.noteTopic[note];
   const statusOf = (scorer: ScorerStatuses): string | null =>
     scorer.scored[note] === 1 ? NOTE_STATUS_NAMES[scorer.status[note] as NoteStatus] : null;

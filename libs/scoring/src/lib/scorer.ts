@@ -143,15 +143,17 @@ export function* scoringSteps(
 ): ScoringSteps<ScoringResult> {
   // Quasi-cliques read the input before PSS removes ratings, so they are found beside it: the
   // two take about as long, and the scorers' fits then fill both threads on their own. Topics
-  // read only the notes' text, so their classifier (seconds on a large community) goes beside.
-  const [pss, quasiClique, topics] = (yield {
-    name: 'post-selection similarity, quasi-cliques, topic assignment',
+  // read only the notes' text: their classifier (seconds on a large community of long texts)
+  // starts first, and the other thread takes both safeguards meanwhile (tasks go to threads in
+  // the batch's order).
+  const [topics, pss, quasiClique] = (yield {
+    name: 'topic assignment, post-selection similarity, quasi-cliques',
     tasks: [
+      { kind: 'topic-assignment', label: 'topic assignment', input, seeds: options.topicSeeds },
       { kind: 'post-selection-similarity', label: 'post-selection similarity', input },
       { kind: 'quasi-cliques', label: 'quasi-cliques', input },
-      { kind: 'topic-assignment', label: 'topic assignment', input, seeds: options.topicSeeds },
     ],
-  }) as readonly [PostSelectionSimilarity, Uint8Array, TopicAssignment];
+  }) as readonly [TopicAssignment, PostSelectionSimilarity, Uint8Array];
   const highVolume = highVolumeRaters(input);
   const scoredInput =
     pss.keptRatings.length < input.ratingNote.length ? withRatings(input, pss.keptRatings) : input;

@@ -64,6 +64,8 @@ describe('the topic classifier (scikit-learn’s TF-IDF and logistic regression,
     expect(normalise('\u0958')).toBe('\u0915');
     // THAI CHARACTER MAI HAN-AKAT (class 0) stays.
     expect(normalise('กั')).toBe('กั');
+    // ≠ decomposes to = and a class-1 overlay, which goes.
+    expect(normalise('≠')).toBe('=');
   });
 
   it('drops every token holding a seed term, whatever the term’s case or accents', () => {
@@ -72,5 +74,23 @@ describe('the topic classifier (scikit-learn’s TF-IDF and logistic regression,
     expect(blocked('prezelenskyan')).toBe(true);
     expect(blocked('elections')).toBe(true);
     expect(blocked('vote')).toBe(false);
+  });
+
+  it('reads each term’s weights for each class, with more terms than classes', () => {
+    const model = trained(
+      [
+        ['rain', 'rain', 'city'],
+        ['rain', 'forecast'],
+        ['goal', 'stadium'],
+        ['goal', 'striker'],
+        ['vote', 'ballot'],
+        ['ballot', 'poll'],
+      ],
+      [0, 0, 2, 2, 3, 3],
+      6,
+    );
+    expect(model.gradientNorm).toBeLessThan(1e-9);
+    const probabilities = topicProbabilities(model, [['forecast'], ['striker'], ['poll']], 3);
+    expect(probabilities.map((p) => p.indexOf(Math.max(...p)))).toEqual([0, 2, 3]);
   });
 });

@@ -19,6 +19,9 @@ export interface TopicClassifier {
    */
   readonly weights: Float64Array;
   readonly intercepts: Float64Array;
+  /** The fit's L-BFGS iterations and its largest gradient component at the end. */
+  readonly iterations: number;
+  readonly gradientNorm: number;
 }
 
 /** The reference's settings. */
@@ -182,7 +185,7 @@ export function trainTopicClassifier(
   const width = terms.length;
   const target = labels.map((label) => classes.indexOf(label));
   const parameters = new Float64Array(logits * (width + 1));
-  minimiseLbfgs(
+  const fit = minimiseLbfgs(
     (x, gradient) => logisticLoss(x, gradient, rows, target, logits, width),
     parameters,
     TOLERANCE,
@@ -194,6 +197,8 @@ export function trainTopicClassifier(
     idf,
     weights: parameters.slice(0, logits * width),
     intercepts: parameters.slice(logits * width),
+    iterations: fit.iterations,
+    gradientNorm: fit.gradientNorm,
   };
 }
 

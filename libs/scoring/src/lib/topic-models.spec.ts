@@ -107,7 +107,11 @@ describe('topic models (§8.6) and their veto (§9 rule 6)', () => {
     expect(result.scorers.coreWithTopics.status[fan]).toBe(NoteStatus.CurrentlyRatedHelpful);
     expect(result.models.decidedBy[fan]).toBe(MetaRule.TopicModel);
     expect(result.finalStatus[fan]).toBe(NoteStatus.NeedsMoreRatings);
-    expect(explainNote(result, fan)).toMatchObject({
+    // A topic note's sides come from CoreWithTopics' fit (Core has none for it).
+    const explained = explainNote(result, fan);
+    expect(explained.negativeFactorRaters.raters).toBeGreaterThan(0);
+    expect(explained.positiveFactorRaters.raters).toBeGreaterThan(0);
+    expect(explained).toMatchObject({
       decidingModel: 'TopicModel',
       topicModel: { confident: true, factor: scores.factor[fan], intercept: scores.intercept[fan] },
     });

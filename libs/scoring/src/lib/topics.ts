@@ -110,6 +110,8 @@ export interface TopicAssignment {
     readonly balancedAccuracy: number;
     readonly addedPosts: number;
     readonly droppedPosts: number;
+    /** The fit's L-BFGS iterations (at most 1,000, scikit-learn's `max_iter`). */
+    readonly iterations: number;
   };
 }
 
@@ -228,7 +230,15 @@ function classify(
     if (seed > 0 && label[d] !== seed) droppedPosts++;
     if (seed === 0 && label[d] > 0) addedPosts++;
   }
-  return { label, classifier: { balancedAccuracy: accuracy, addedPosts, droppedPosts } };
+  return {
+    label,
+    classifier: {
+      balancedAccuracy: accuracy,
+      addedPosts,
+      droppedPosts,
+      iterations: model.iterations,
+    },
+  };
 }
 
 /**

@@ -87,7 +87,7 @@ describe('scoring in worker threads', () => {
 
     // The run really went through threads, with both Core fits and every kind of task.
     expect(steps.filter((step) => step.endsWith('in threads)'))).toEqual([
-      'post-selection similarity, quasi-cliques, topic assignment (3 task(s) in threads)',
+      'topic assignment, post-selection similarity, quasi-cliques (3 task(s) in threads)',
       'prescoring, final scoring and filters of each scorer (2 task(s) in threads)',
       'Gaussian scorers and topic models (3 task(s) in threads)',
     ]);

@@ -7,8 +7,9 @@ import type { ScoringSteps } from './scoring-tasks';
 
 /**
  * The widest batch of large tasks in `scoringSteps` (two scorer fits, two Gaussian scorers, or
- * post-selection similarity beside quasi-cliques): more threads than this would sit idle. (The
- * topic models beside the Gaussian scorers fit only their topics' ratings.)
+ * post-selection similarity beside quasi-cliques): more threads than this would mostly sit idle.
+ * (The topic models beside the Gaussian scorers fit only their topics' ratings; the topic
+ * assignment beside the safeguards is long only for a large community of long texts.)
  */
 const MAX_USEFUL_THREADS = 2;
 

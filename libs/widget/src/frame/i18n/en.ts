@@ -31,7 +31,7 @@ export const EN = {
   explainHeld:
     'Its ratings are enough to show it; it is held back for up to an hour to check that the verdict lasts.',
   explainTopicModel:
-    'Rated helpful across the community, but not yet by the people who follow its topic closely, across their differences; it needs their agreement too.',
+    'The community’s ratings lean helpful, but the people who follow its topic closely do not agree yet; it needs their agreement too.',
   explainRatingsNeeded: 'It needs more ratings before it can be scored: {count} more.',
   explainBothLean:
     'Both sides lean helpful, but not yet clearly enough: more helpful ratings from either would help.',

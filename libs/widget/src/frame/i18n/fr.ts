@@ -30,7 +30,7 @@ export const FR: Record<StringKey, string> = {
   explainHeld:
     'Ses évaluations suffisent pour l’afficher ; elle est retenue jusqu’à une heure, le temps de vérifier que le verdict tient.',
   explainTopicModel:
-    'Jugée utile dans toute la communauté, mais pas encore par les personnes qui suivent son sujet de près, malgré leurs différences ; il lui faut aussi leur accord.',
+    'Les évaluations de la communauté penchent vers utile, mais les personnes qui suivent son sujet de près ne sont pas encore d’accord ; il lui faut aussi leur accord.',
   explainRatingsNeeded: 'Il lui faut plus d’évaluations avant d’être notée : encore {count}.',
   explainBothLean:
     'Les deux côtés la jugent plutôt utile, mais pas encore assez nettement : d’autres évaluations « utile » aideraient.',

@@ -163,7 +163,7 @@ function whatIsMissing(
   }
   if (decidedBy === 'TopicModel') {
     // A topic's own model vetoed it (§8.6): the community's ratings would show it.
-    return 'It is rated helpful across the community, but not yet by the members who follow its topic closely, across their differences; it needs their agreement too.';
+    return "The community's ratings lean helpful, but the members who follow its topic closely do not agree yet; it needs their agreement too.";
   }
   if (ratingsNeeded > 0) {
     return `It needs ${plural(ratingsNeeded, 'more rating')} before it can be scored.`;

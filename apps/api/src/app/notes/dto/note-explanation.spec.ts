@@ -62,7 +62,7 @@ describe('explanationOf', () => {
     const vetoed = { ...JSON.parse(JSON.stringify(explain('waiting'))), decidedBy: 'TopicModel' };
     const explanation = explanationOf(NoteStatus.NEEDS_MORE_RATINGS, vetoed, true);
     expect(explanation?.detail).toMatch(
-      /^It is rated helpful across the community, but not yet by the members who follow its topic closely/,
+      /^The community's ratings lean helpful, but the members who follow its topic closely do not agree yet/,
     );
   });
 
