@@ -14,7 +14,7 @@ import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/pr
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
-import { latestPublishedRun } from './support/scoring-runs';
+import { latestPublishedRun, untilRunOver } from './support/scoring-runs';
 
 const OPERATOR_KEY = 'e2e-mirror-operator-key';
 
@@ -142,19 +142,7 @@ describe('one instance mirroring a community of another', () => {
     for (const [index, rater] of raters.slice(0, 3).entries())
       proven.push(await proveRating(rater as Identity, index === 2 ? 'NOT_HELPFUL' : 'HELPFUL'));
     for (const rating of proven) await rate(rating);
-    // Until the origin has published a run over `ratings` ratings. Looked for twice a second:
-    // every look is a request to the API.
-    const originScored = (ratings: number, what: string) =>
-      eventually(
-        async () => {
-          const latest = await latestPublishedRun(origin.baseUrl, slug);
-          if (latest?.status !== 'SUCCEEDED' || latest.ratingCount !== ratings)
-            throw new Error(`the origin has not scored ${what} yet`);
-        },
-        PATIENCE_MS,
-        500,
-      );
-    await originScored(3, 'every rating');
+    await untilRunOver(origin.baseUrl, slug, 3);
 
     // The second instance follows the community.
     const created = await call(
@@ -198,7 +186,7 @@ describe('one instance mirroring a community of another', () => {
 
     // Later activity at the origin reaches the mirror by its periodic pull, and both rescore.
     await rate(await proveRating(raters[3] as Identity, 'SOMEWHAT_HELPFUL'));
-    await originScored(4, 'the new rating');
+    await untilRunOver(origin.baseUrl, slug, 4);
     const second = await eventually(() => scoredAlike(4), PATIENCE_MS, 500);
     expect(second.divergence).toEqual({
       compared: 1,

@@ -16,7 +16,7 @@ import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridge
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
-import { latestPublishedRun } from './support/scoring-runs';
+import { untilRunOver } from './support/scoring-runs';
 
 const OPERATOR_KEY = 'e2e-flow-operator-key';
 type Helpfulness = 'HELPFUL' | 'SOMEWHAT_HELPFUL' | 'NOT_HELPFUL';
@@ -153,7 +153,7 @@ describe('from proven ratings to published statuses', () => {
     );
 
     // From here on, writes go through the API with proofs, as the widget or a client makes them,
-    // but for the ratings and the note stored below as the API stores them.
+    // but for the ratings stored below as the API stores them.
     const group = groupFromLeaves(await call('GET', `/communities/${slug}/group/leaves`));
     const artifacts = nodeArtifacts();
     const prove = (
@@ -193,28 +193,12 @@ describe('from proven ratings to published statuses', () => {
         body: { ...payload, clientMinute: action.clientMinute, proof },
       };
     };
-    // The bridging note is proven and written through the API, as the widget does.
+    // Both notes are proven and written through the API, as the widget does: the notes' rows
+    // (proof, message, post, minute) are the API's own.
     const bridging = await write(
       await proveNote('bridging', 'Both camps find this context helpful'),
     );
-    // The one-sided note, on a post of its own, is stored as the API stores a note (its author's
-    // pseudonym, classification, reasons, text and sources) rather than proven: its claim is the
-    // scorer's (one camp's approval shows no note), and the bridging note's proof already carries
-    // the proven path.
-    const {
-      rows: [oneSided],
-    } = await database.query<{ id: string }>(
-      `WITH post AS (
-         INSERT INTO posts (id, platform, external_id) VALUES (gen_random_uuid(), 'e2e', $2) RETURNING id
-       )
-       INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources)
-       SELECT gen_random_uuid(), $1, post.id, $3, 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
-              '{MISSING_IMPORTANT_CONTEXT}', 'Only one camp finds this helpful', '{https://source.example/report}'
-         FROM post
-       RETURNING id`,
-      [community.id, `${slug}-one-sided`, pseudonymOf(author, community.scope)],
-    );
-    if (!oneSided) throw new Error('the one-sided note was not stored');
+    const oneSided = await write(await proveNote('one-sided', 'Only one camp finds this helpful'));
     // One member of each camp proves a helpful rating of the bridging note through the API, as
     // the widget does: the proven path from both sides of the community. Both are proven first
     // (seconds each), then sent together, as members rating at once would: they meet in one
@@ -239,6 +223,33 @@ describe('from proven ratings to published statuses', () => {
     await stored(bridging.id, [...restOfA, ...restOfB]);
     await stored(oneSided.id, campOf(RaterKind.CampA, 12));
     for (const { path, body } of proven) await call('PUT', path, body);
+    // The two proven ratings are stored as the API received them: each under its rater's
+    // pseudonym, with its helpfulness, tags and that rater's proof.
+    const { rows: provenRows } = await database.query<{
+      rater_pseudonym: string;
+      helpfulness: string;
+      tags: string[];
+      proven_by_rater: boolean;
+    }>(
+      // The proof's nullifier is the rater's pseudonym; a Groth16 proof has eight points.
+      `SELECT rater_pseudonym, helpfulness, tags,
+              proof->>'nullifier' = rater_pseudonym AND jsonb_array_length(proof->'points') = 8
+                AS proven_by_rater
+         FROM ratings WHERE note_id = $1 AND rater_pseudonym = ANY($2::text[])
+        ORDER BY rater_pseudonym`,
+      [bridging.id, [provingA, provingB].map((rater) => pseudonym(rater as string))],
+    );
+    expect(provenRows).toEqual(
+      [provingA, provingB]
+        .map((rater) => pseudonym(rater as string))
+        .sort()
+        .map((rater_pseudonym) => ({
+          rater_pseudonym,
+          helpfulness: 'HELPFUL',
+          tags: ['CLEAR', 'INFORMATIVE'],
+          proven_by_rater: true,
+        })),
+    );
 
     // The debounced run that saw every proven rating.
     const {
@@ -247,16 +258,7 @@ describe('from proven ratings to published statuses', () => {
       `SELECT count(*)::int AS total FROM ratings WHERE community_id = $1`,
       [community.id],
     );
-    // Looked for twice a second: a run lasts seconds, and every look is a request to the API.
-    await eventually(
-      async () => {
-        const latest = await latestPublishedRun(baseUrl, slug);
-        if (latest?.ratingCount !== total)
-          throw new Error('the run over every rating has not been published yet');
-      },
-      PATIENCE_MS,
-      500,
-    );
+    await untilRunOver(baseUrl, slug, total);
 
     // A new helpful note is held at NEEDS_MORE_RATINGS until it has been stable for an hour.
     const held = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

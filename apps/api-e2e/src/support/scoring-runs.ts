@@ -1,3 +1,5 @@
+import { eventually, PATIENCE_MS } from '@bridgenotes/testing';
+
 import { callApi } from './http';
 
 /** A run as `GET /communities/:slug/scoring-runs` lists it: the fields the suites read. */
@@ -25,4 +27,21 @@ export async function latestPublishedRun(
     .filter((run) => run.status === 'SUCCEEDED' && run.finishedAt !== null)
     .sort((a, b) => Date.parse(b.finishedAt as string) - Date.parse(a.finishedAt as string));
   return published[0];
+}
+
+/**
+ * Waits (the suites' patience) until the community's latest published run covers `ratings`
+ * ratings. Looked for twice a second: a run lasts seconds, and every look is a request to the API.
+ */
+export async function untilRunOver(baseUrl: string, slug: string, ratings: number): Promise<void> {
+  await eventually(
+    async () => {
+      const latest = await latestPublishedRun(baseUrl, slug);
+      if (latest?.ratingCount !== ratings) {
+        throw new Error(`no run over ${ratings} ratings has been published for ${slug} yet`);
+      }
+    },
+    PATIENCE_MS,
+    500,
+  );
 }

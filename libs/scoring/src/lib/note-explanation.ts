@@ -154,9 +154,11 @@ function orNull(value: number): number | null {
 
 export function explainNote(result: ScoringResult, note: number): NoteExplanation {
   const { final, prescoring, scorers } = result;
-  // A topic note has no Core fit (Core leaves it to CoreWithTopics): its sides are that fit's.
+  // A topic note has no Core fit (Core leaves it to CoreWithTopics): its final-round ratings and
+  // their sides are that fit's.
   const topicNote = scorers.core.scored[note] === 0 && scorers.coreWithTopics.scored[note] === 1;
-  const sides = sideCountsOf(topicNote ? scorers.coreWithTopics.final.sides : final.sides, note);
+  const ratedFit = topicNote ? scorers.coreWithTopics.final : final;
+  const sides = sideCountsOf(ratedFit.sides, note);
   const status = result.status[note] as NoteStatus;
   const meta = result.metaDecidedBy[note] as MetaRule;
   const coreDecidedBy = RULE_NAMES[result.decidedBy[note] as RuleId];
@@ -220,7 +222,7 @@ export function explainNote(result: ScoringResult, note: number): NoteExplanatio
     firstRoundIntercept: orNull(prescoring.firstRound.noteIntercept[note]),
     firstRoundFactor: orNull(prescoring.firstRound.noteFactor[note]),
     numRatings: result.numRatings[note],
-    finalRoundRatings: final.finalRatings[note],
+    finalRoundRatings: ratedFit.finalRatings[note],
     negativeFactorRaters: sides.negative,
     positiveFactorRaters: sides.positive,
     netMinHelpful: sides.netMinHelpful,

@@ -111,6 +111,9 @@ describe('topic models (§8.6) and their veto (§9 rule 6)', () => {
     const explained = explainNote(result, fan);
     expect(explained.negativeFactorRaters.raters).toBeGreaterThan(0);
     expect(explained.positiveFactorRaters.raters).toBeGreaterThan(0);
+    expect(explained.finalRoundRatings).toBe(
+      explained.negativeFactorRaters.raters + explained.positiveFactorRaters.raters,
+    );
     expect(explained).toMatchObject({
       decidingModel: 'TopicModel',
       topicModel: { confident: true, factor: scores.factor[fan], intercept: scores.intercept[fan] },

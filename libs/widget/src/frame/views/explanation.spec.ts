@@ -61,5 +61,7 @@ describe('why a note needs ratings, in plain words', () => {
       /held back for up to an hour/,
     );
     expect(reason({ decidedBy: 'GeneralCRH' })).not.toMatch(/topic/);
+    // Without a rule of its own, the sides speak: both lean helpful here.
+    expect(reason({ decidedBy: 'GeneralCRH' })).toMatch(/^Both sides lean helpful/);
   });
 });
