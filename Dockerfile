@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # Targets:
-#   migrate  - applies prisma/migrations and seeds the demo community, then exits
+#   migrate  - applies prisma/migrations (and seeds the demo community when SEED_DEMO is set), then exits
 #   runtime  - the API (default command) and the worker (`node dist/apps/worker/main.js`)
 # `docker build .` without --target builds runtime, the last stage.
 
@@ -13,8 +13,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 
-# Prisma picks the schema engine build (downloaded by npm ci, run by `migrate deploy`) from the
-# system's libssl version; the slim image has no OpenSSL, so it would guess wrong.
+# Prisma's postinstall picks the engine build it downloads from the system's libssl version; the
+# slim image has no OpenSSL, so it would guess wrong (and warn). Nothing here runs that engine.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends openssl \
   && rm -rf /var/lib/apt/lists/*
@@ -43,18 +43,16 @@ COPY . .
 RUN npx nx run-many -t build -p api worker
 
 # ---------------------------------------------------------------------------------------------
-# Keeps the full dev toolchain: `prisma migrate deploy` needs the prisma CLI and its schema
-# engine, and the seed is TypeScript run by tsx.
+# Keeps the full dev toolchain: the migration runner and the seed are TypeScript run by tsx.
 FROM build AS migrate
 
-# Fetch the schema engine now, while the build has network access and root, if npm ci's
-# postinstall did not already: the container then downloads nothing and can run unprivileged.
-RUN npx prisma version
-
 USER node
-# `npm run db:seed`, not tsx alone: the seed needs the workspace path aliases of tsconfig.base.json
-# (there is no root tsconfig.json), which the script points tsx at.
-CMD ["sh", "-c", "npx prisma migrate deploy && npm run db:seed"]
+# `npm run db:migrate`: the project's own runner, as `npm start` and the tests apply migrations
+# (no Prisma schema engine; it refuses a failed, edited or unknown history). The demo community's
+# member identities are public, so it is seeded only when SEED_DEMO is set (docker-compose.yml),
+# never on a real instance by default. `npm run db:seed`, not tsx alone: the seed needs the
+# workspace path aliases of tsconfig.base.json, which the script points tsx at.
+CMD ["sh", "-c", "npm run db:migrate && if [ -n \"$SEED_DEMO\" ]; then npm run db:seed; fi"]
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
