@@ -69,6 +69,79 @@ onServers('applyMigrations', () => {
     expect(await apply()).toEqual([]);
   });
 
+  it('reseals rows written before sealed writes: one transaction, one change batch, files in id order', async () => {
+    const all = await readMigrations(REAL_MIGRATIONS);
+    const at = all.findIndex((migration) => migration.name.endsWith('_reseal_legacy_writes'));
+    expect(at).toBeGreaterThan(0);
+    const copy = (name: string) =>
+      cp(join(REAL_MIGRATIONS, name), join(folder, name), { recursive: true });
+    for (const migration of all.slice(0, at)) await copy(migration.name);
+    await apply();
+    // Written as before sealing: each row in a transaction of its own, ids not in arrival order.
+    const community = '00000000-0000-4000-8000-00000000c0de';
+    const post = '00000000-0000-4000-8000-0000000000b0';
+    const ids = (prefix: string) =>
+      ['f', '0', '8'].map((d) => `${d.repeat(8)}-0000-4000-8000-${prefix}`);
+    const [noteIds, ratingIds, memberIds, requestIds] = [
+      '00000000a001',
+      '00000000b002',
+      '00000000c003',
+      '00000000d004',
+    ].map(ids);
+    const statements = [
+      `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ('${community}', 'legacy', 'Legacy', '1', now())`,
+      `INSERT INTO posts (id, canonical_url) VALUES ('${post}', 'https://example.com/p')`,
+      ...memberIds.map(
+        (id, i) =>
+          `INSERT INTO members (id, community_id, commitment, leaf_index) VALUES ('${id}', '${community}', '${i + 1}', ${i})`,
+      ),
+      ...noteIds.map(
+        (id, i) =>
+          `INSERT INTO notes (id, community_id, post_id, author_pseudonym, classification, reasons, text, sources) VALUES ('${id}', '${community}', '${post}', '${i + 1}', 'NOT_MISLEADING', '{}', 'text', '{}')`,
+      ),
+      ...ratingIds.map(
+        (id, i) =>
+          `INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof) VALUES ('${id}', '${community}', '${noteIds[0]}', '${i + 1}', 'HELPFUL', '{}', 1, '{}')`,
+      ),
+      ...requestIds.map(
+        (id, i) =>
+          `INSERT INTO note_requests (id, community_id, post_id, requester_pseudonym, post_ref, client_minute, proof) VALUES ('${id}', '${community}', '${post}', '${i + 1}', '{}', 1, '{}')`,
+      ),
+    ];
+    for (const statement of statements) await query(statement);
+    const tables = ['notes', 'ratings', 'members', 'note_requests'];
+    const xmins = () =>
+      query<{ xmin: string }>(
+        tables.map((table) => `SELECT xmin::text AS xmin FROM ${table}`).join(' UNION ALL '),
+      );
+    expect(new Set((await xmins()).map((row) => row.xmin)).size).toBe(12);
+    const [{ last: before }] = await query<{ last: string }>(
+      'SELECT max(changed_batch)::text AS last FROM ratings',
+    );
+
+    await copy(all[at].name);
+    expect(await apply()).toEqual([all[at].name]);
+
+    expect(new Set((await xmins()).map((row) => row.xmin)).size).toBe(1);
+    const batches = await query<{ batch: string }>(
+      'SELECT changed_batch::text AS batch FROM notes UNION SELECT changed_batch::text FROM ratings',
+    );
+    expect(batches).toHaveLength(1);
+    expect(BigInt(batches[0].batch)).toBeGreaterThan(BigInt(before));
+    for (const table of tables) {
+      const inFile = await query<{ id: string }>(`SELECT id::text FROM ${table} ORDER BY ctid`);
+      expect(inFile.map((row) => row.id)).toEqual(inFile.map((row) => row.id).sort());
+    }
+    // Nothing was a change of a rating, and the ratings' triggers work again afterwards.
+    expect(await query('SELECT * FROM replaced_ratings')).toEqual([]);
+    await query(`UPDATE ratings SET helpfulness = 'NOT_HELPFUL' WHERE id = '${ratingIds[1]}'`);
+    expect(await query('SELECT * FROM replaced_ratings')).toHaveLength(1);
+    const [{ batch: moved }] = await query<{ batch: string }>(
+      `SELECT changed_batch::text AS batch FROM ratings WHERE id = '${ratingIds[1]}'`,
+    );
+    expect(BigInt(moved)).toBeGreaterThan(BigInt(batches[0].batch));
+  });
+
   it('applies only what is pending, in name order', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
     expect(await apply()).toEqual(['20260101000000_a']);
