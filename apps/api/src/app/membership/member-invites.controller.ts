@@ -19,7 +19,7 @@ export class MemberInvitesController {
     summary:
       "A member creates an invite code by proof, within the community's quota (action invite.create)",
     description:
-      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a count per pseudonym is kept, never which code it created.",
+      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). The code is good for at least a week (its expiry is rounded up to the hour). Only a count per pseudonym is kept beside the code, but both are written in one transaction: a copy of the database can tie the code, and the member who redeems it, to the inviter's pseudonym (docs/admission.md).",
   })
   @ApiCreatedResponse({ type: MemberInviteCodeDto })
   @ApiErrors(

@@ -5,15 +5,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import { ActionProofsService } from './action-proofs.service';
 
-/** A member's invite lasts a week, as the operator's do by default. */
+/** A member's invite lasts a week, as the operator's do by default (to the next full hour). */
 const MEMBER_INVITE_HOURS = 168;
+
+const HOUR_MS = 3_600_000;
 
 /**
  * Invite quotas: in an INVITE community with a quota, each member creates up to `inviteQuota`
  * codes by proof (action `invite.create`, payload `{ n }`: its n-th code), so the community grows
- * by trust without the operator. Only the count per pseudonym is kept, apart from the codes: a
- * redeemed code never says who invited. Proving the ordinal makes a replayed proof useless: the
- * n-th code is created once.
+ * by trust without the operator. Only the count per pseudonym is kept, apart from the codes, and
+ * a code's times only to the hour. Not sealed: the count and the code are written in one
+ * transaction, so a copy of the database ties the code (and the member who redeems it) to the
+ * inviter's pseudonym by `xmin` (docs/threat-model.md, "Not covered"). Proving the ordinal makes
+ * a replayed proof useless: the n-th code is created once.
  */
 @Injectable()
 export class MemberInvitesService {
@@ -43,7 +47,11 @@ export class MemberInvitesService {
       throw ApiError.of('INVITE_QUOTA_EXHAUSTED', community.inviteQuota);
     }
     const code = randomBytes(16).toString('base64url');
-    const expiresAt = new Date(Date.now() + MEMBER_INVITE_HOURS * 3_600_000);
+    // To the hour, no finer: a millisecond beside the pseudonym's count would be one more tie.
+    // The week is rounded up, so a code is good for at least a week.
+    const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    const createdAt = new Date(hour);
+    const expiresAt = new Date(hour + (MEMBER_INVITE_HOURS + 1) * HOUR_MS);
     await this.prisma.$transaction(async (tx) => {
       // The n-th code only after the (n-1)-th: concurrent or replayed proofs of one ordinal
       // race for one row update, and all but one find the count moved.
@@ -69,6 +77,7 @@ export class MemberInvitesService {
           communityId: community.id,
           codeHash: createHash('sha256').update(code).digest('hex'),
           expiresAt,
+          createdAt,
         },
       });
     });

@@ -13,6 +13,9 @@ const body = (proven: ProvenAction) => ({
   proof: proven.proof,
 });
 
+const HOUR = 3_600_000;
+const WEEK = 168 * HOUR;
+
 /** Invite quotas with real proofs: members create their n-th code by proving n, up to the quota. */
 describe('invite quotas', () => {
   let app: INestApplication;
@@ -55,8 +58,14 @@ describe('invite quotas', () => {
     const skipped = await create(community.slug, proofs.second).expect(409);
     expect(skipped.body).toMatchObject({ code: 'INVITE_ORDINAL_INVALID', details: { used: 0 } });
 
+    const asked = Date.now();
     const first = await create(community.slug, proofs.first).expect(201);
     expect(first.body).toMatchObject({ used: 1, quota: 2 });
+    // Good for at least a week, and at most an hour more: the expiry is rounded up to the hour.
+    const expiresAt = Date.parse(first.body.expiresAt);
+    expect(expiresAt % HOUR).toBe(0);
+    expect(expiresAt).toBeGreaterThanOrEqual(asked + WEEK);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + WEEK + HOUR);
     const replayed = await create(community.slug, proofs.first).expect(409);
     expect(replayed.body.code).toBe('INVITE_ORDINAL_INVALID');
 
@@ -77,5 +86,10 @@ describe('invite quotas', () => {
     const codes = await prisma.inviteCode.findMany({ where: { communityId: community.id } });
     expect(codes).toHaveLength(2);
     expect(JSON.stringify(codes)).not.toContain(proofs.first.proof.nullifier);
+    // No millisecond time beside the pseudonym's count: a member's code keeps only hours.
+    for (const stored of codes) {
+      expect(stored.createdAt.getTime() % HOUR).toBe(0);
+      expect(stored.expiresAt.getTime() % HOUR).toBe(0);
+    }
   });
 });

@@ -40,6 +40,8 @@ interface BufferedJoin {
 /** Tree changes of a community queue on its row lock; give a busy community time to serve them. */
 const TREE_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 
+const HOUR_MS = 3_600_000;
+
 const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
 
 function leafOf(commitment: string): bigint {
@@ -156,15 +158,17 @@ export class MembersService {
     }
     for (const [communityId, joins] of byCommunity) {
       const tree = await this.tree.lock(tx, communityId);
-      for (const { codeHash } of joins) {
-        // Checked when the join was answered; the code is used now, by this join alone.
-        if (codeHash) {
-          await tx.inviteCode.updateMany({
-            where: { communityId, codeHash, redeemedAt: null },
-            // To the hour: when a code was used says nothing finer than the batch's window.
-            data: { redeemedAt: new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000) },
-          });
-        }
+      // Checked when each join was answered; the codes are used now, each by its join alone.
+      // One statement for the whole batch: one update each, in the batch's order, would leave
+      // the codes' rows (their command ids and places in the file) in the order of the leaves.
+      const codeHashes = joins.flatMap(({ codeHash }) => (codeHash ? [codeHash] : []));
+      if (codeHashes.length > 0) {
+        // To the hour: when a code was used says nothing finer than the batch's window.
+        const redeemedAt = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+        await tx.$executeRaw`
+          UPDATE invite_codes SET redeemed_at = ${redeemedAt}
+           WHERE community_id = ${communityId}::uuid AND code_hash = ANY(${codeHashes}::char(64)[])
+             AND redeemed_at IS NULL`;
       }
       const stored = await tx.member.findMany({
         where: { communityId, commitment: { in: joins.map((join) => join.commitment) } },

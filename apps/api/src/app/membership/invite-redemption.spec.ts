@@ -1,0 +1,69 @@
+import type { INestApplication } from '@nestjs/common';
+import { commitmentOf } from '@bridgenotes/client';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { communityWithMembers, createIdentity } from '../../testing/members';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { Sealer } from '../sealing/sealer.service';
+
+const K = 4;
+
+/**
+ * A sealed batch of invited joins, as someone with a copy of the database sees it: the codes the
+ * batch redeemed must not keep the order in which the batch appended its leaves.
+ */
+describe('invite codes redeemed by a sealed batch of joins', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      // Sealed by hand: the timer and the longest wait never fire during the test.
+      SEAL_WINDOW_SECONDS: '3600',
+      SEAL_MIN_MEMBERS: String(K),
+      SEAL_MAX_WAIT_SECONDS: '0',
+    });
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await prisma.$disconnect();
+  });
+
+  it('marks every code of the batch in one statement, to the hour', async () => {
+    const server = () => app.getHttpServer();
+    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
+    const { codes } = (
+      await request(server())
+        .post(`/communities/${community.slug}/invites`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ count: K + 1 })
+        .expect(201)
+    ).body as { codes: string[] };
+    for (const code of codes.slice(0, K)) {
+      const joined = await request(server())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment: commitmentOf(createIdentity()), inviteCode: code })
+        .expect(201);
+      expect(joined.body.pending).toBe(true);
+    }
+    await app.get(Sealer).sealDue();
+    expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1 + K);
+
+    // `cmin`: the command, within its transaction, that wrote the row's version. One UPDATE per
+    // code, in the batch's order, gives each code its own, in the order of the leaves.
+    const rows = await prisma.$queryRaw<{ redeemed: Date | null; xmin: string; cmin: string }[]>`
+      SELECT redeemed_at AS redeemed, xmin::text AS xmin, cmin::text AS cmin
+        FROM invite_codes WHERE community_id = ${community.id}::uuid`;
+    const redeemed = rows.filter((row) => row.redeemed !== null);
+    expect(redeemed).toHaveLength(K);
+    expect(new Set(redeemed.map((row) => row.xmin)).size).toBe(1);
+    expect(new Set(redeemed.map((row) => row.cmin)).size).toBe(1);
+    for (const { redeemed: at } of redeemed) {
+      expect((at as Date).getTime() % 3_600_000).toBe(0);
+    }
+  });
+});
