@@ -10,8 +10,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
 import type { ApiErrorBody } from './api-error';
-import { databaseFailureOf } from './database-errors';
-import { BODY_PARSER_CODES, DEFAULT_ERROR_CODES, ERRORS } from './error-catalogue';
+import { clientFaultOf, databaseFailureOf, type ClientFault } from './database-errors';
+import { BODY_PARSER_CODES, DEFAULT_ERROR_CODES, ERRORS, type ErrorCode } from './error-catalogue';
 
 interface BodyParserError {
   status: number;
@@ -65,14 +65,36 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.warnDatabase(exception);
       response.setHeader('Retry-After', database.retryAfter);
     }
-    const body = database
-      ? this.body(ERRORS[database.code].status, ERRORS[database.code].message(), database.code)
+    const fault =
+      database || exception instanceof HttpException ? undefined : clientFaultOf(exception);
+    if (fault) this.warnClientFault(fault, request);
+    const catalogued = database ?? fault;
+    const body = catalogued
+      ? this.body(ERRORS[catalogued.code].status, this.messageOf(catalogued.code), catalogued.code)
       : this.toBody(exception);
-    if (!database && body.statusCode >= 500 && !(exception instanceof HttpException)) {
+    if (!catalogued && body.statusCode >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     const requestId = request.id === undefined ? undefined : String(request.id);
     response.status(body.statusCode).json(requestId ? { ...body, requestId } : body);
+  }
+
+  private messageOf(code: ErrorCode): string {
+    // The generic entries' messages take no argument but NOT_FOUND's own words.
+    return code === 'NOT_FOUND'
+      ? ERRORS.NOT_FOUND.message('No such record')
+      : (ERRORS[code].message as () => string)();
+  }
+
+  /**
+   * A check the edge missed: the route and Prisma's code say which, never the values or who
+   * sent them (Prisma's message quotes the query's arguments).
+   */
+  private warnClientFault(fault: ClientFault, request: Request): void {
+    const route = (request.route as { path?: string } | undefined)?.path ?? 'an unrouted request';
+    this.logger.warn(
+      `${request.method} ${route}: the database refused a value (${fault.reason}), answering ${fault.code}`,
+    );
   }
 
   /**

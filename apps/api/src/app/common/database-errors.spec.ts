@@ -1,10 +1,14 @@
-import type { INestApplication } from '@nestjs/common';
+import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, PrismaService } from '@bridgenotes/database';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
+import { createCommunity, createTestPrisma } from '../../testing/fixtures';
 import { createTestApp } from '../../testing/test-app';
+import { AllExceptionsFilter } from './all-exceptions.filter';
 import { databaseFailureOf } from './database-errors';
 
 /**
@@ -120,6 +124,107 @@ describe('a busy or unreachable database', () => {
       expect(databaseFailureOf(new Error('column "x" does not exist'))).toBeUndefined();
     } finally {
       await away.$disconnect();
+    }
+  });
+});
+
+const probes = createTestPrisma();
+const SECRET = 'value-the-client-sent';
+
+/** Real queries that PostgreSQL or Prisma refuse for their values: what a missed check lets through. */
+@Controller('probe')
+class ProbeController {
+  @Get('duplicate')
+  async duplicate(): Promise<void> {
+    const { slug } = await createCommunity(probes);
+    await probes.community.create({ data: { slug, name: SECRET, scope: randomUUID() } });
+  }
+
+  @Get('missing')
+  async missing(): Promise<void> {
+    await probes.community.update({ where: { id: randomUUID() }, data: { name: SECRET } });
+  }
+
+  @Get('too-long')
+  async tooLong(): Promise<void> {
+    await probes.community.create({
+      data: { slug: `c-${randomUUID().slice(0, 8)}`, name: SECRET.repeat(20), scope: randomUUID() },
+    });
+  }
+
+  @Get('out-of-range')
+  async outOfRange(): Promise<void> {
+    await probes.member.findMany({ where: { leafIndex: { gt: 2 ** 31 } } });
+  }
+
+  @Get('beyond-int64')
+  async beyondInt64(): Promise<void> {
+    await probes.mirrorRefusal.findMany({ where: { id: { lt: 2n ** 63n } } });
+  }
+
+  @Get('not-a-uuid')
+  async notAUuid(): Promise<void> {
+    await probes.$queryRaw`SELECT ${SECRET}::uuid`;
+  }
+
+  @Get('nul')
+  async nul(): Promise<void> {
+    await probes.$queryRaw`SELECT length(${`${SECRET}\u0000`}::text)`;
+  }
+
+  @Get('bug')
+  bug(): void {
+    throw new TypeError('a fault of the code');
+  }
+}
+
+/**
+ * The safety net under the edge's checks: a database error that the request's values caused is
+ * a 4xx with a code, logged as a warning that names neither the values nor the client.
+ */
+describe("database errors a client's values caused", () => {
+  let app: INestApplication;
+  let warn: jest.SpyInstance;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalFilters(new AllExceptionsFilter());
+    await app.init();
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterAll(async () => {
+    warn.mockRestore();
+    await app.close();
+    await probes.$disconnect();
+  });
+
+  it.each([
+    ['duplicate', 409, 'CONFLICT'],
+    ['missing', 404, 'NOT_FOUND'],
+    ['too-long', 400, 'INVALID_VALUE'],
+    ['out-of-range', 400, 'INVALID_VALUE'],
+    ['beyond-int64', 400, 'INVALID_VALUE'],
+    ['not-a-uuid', 400, 'INVALID_VALUE'],
+    ['nul', 400, 'INVALID_VALUE'],
+  ])('answers /probe/%s with %i %s', async (probe, status, code) => {
+    warn.mockClear();
+    const answer = await request(app.getHttpServer()).get(`/probe/${probe}`);
+    expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
+    expect(answer.body.message).not.toContain(SECRET);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain(`/probe/${probe}`);
+    expect(String(warn.mock.calls[0]?.[0])).not.toContain(SECRET);
+  });
+
+  it('still answers a fault of the code with 500', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const answer = await request(app.getHttpServer()).get('/probe/bug').expect(500);
+      expect(answer.body.code).toBe('INTERNAL_ERROR');
+    } finally {
+      logged.mockRestore();
     }
   });
 });

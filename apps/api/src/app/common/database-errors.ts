@@ -72,3 +72,57 @@ export function databaseFailureOf(error: unknown): DatabaseFailure | undefined {
       return undefined;
   }
 }
+
+/** What a database error the request's values caused answers: a 4xx, never a 500. */
+export interface ClientFault {
+  code: Extract<ErrorCode, 'CONFLICT' | 'NOT_FOUND' | 'INVALID_VALUE'>;
+  /** Prisma's code, or the driver's kind or SQLSTATE: what the warning names, never a value. */
+  reason: string;
+}
+
+/** Prisma's codes for a value the column or query cannot take. */
+const INVALID_VALUE_CODES = new Set([
+  'P2000', // too long for the column
+  'P2006', // not valid for the field
+  'P2007', // invalid input value (22P02)
+  'P2020', // out of range for the type
+]);
+
+/** The driver adapter's kinds, and PostgreSQL's SQLSTATEs, for the same. */
+const INVALID_VALUE_KINDS = new Set(['LengthMismatch', 'InvalidInputValue', 'ValueOutOfRange']);
+const INVALID_VALUE_STATES = new Set([
+  '22001', // string_data_right_truncation
+  '22003', // numeric_value_out_of_range
+  '22007', // invalid_datetime_format
+  '22008', // datetime_field_overflow
+  '22021', // character_not_in_repertoire (U+0000)
+  '22P02', // invalid_text_representation
+  '22P05', // untranslatable_character
+]);
+
+/**
+ * Whether a database error is the request's doing (a duplicate, a missing row, a value the
+ * column cannot take) that a check at the edge missed: a safety net under those checks, so a
+ * client gets a 4xx with a code rather than a 500. `databaseFailureOf` is asked first.
+ */
+export function clientFaultOf(error: unknown): ClientFault | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (name === 'PrismaClientValidationError') {
+    return { code: 'INVALID_VALUE', reason: 'PrismaClientValidationError' };
+  }
+  if (code === 'P2002') return { code: 'CONFLICT', reason: code };
+  if (code === 'P2025') return { code: 'NOT_FOUND', reason: code };
+  if (typeof code === 'string' && INVALID_VALUE_CODES.has(code)) {
+    return { code: 'INVALID_VALUE', reason: code };
+  }
+  const cause = adapterCause(error);
+  if (cause?.kind === 'UniqueConstraintViolation') return { code: 'CONFLICT', reason: cause.kind };
+  if (INVALID_VALUE_KINDS.has(cause?.kind ?? '')) {
+    return { code: 'INVALID_VALUE', reason: cause?.kind as string };
+  }
+  if (cause?.kind === 'postgres' && INVALID_VALUE_STATES.has(cause.code ?? '')) {
+    return { code: 'INVALID_VALUE', reason: cause.code as string };
+  }
+  return undefined;
+}

@@ -53,6 +53,10 @@ export const ERRORS = {
     HttpStatus.BAD_REQUEST,
     () => 'The request body could not be decompressed (incorrect header check)',
   ),
+  INVALID_VALUE: entry(
+    HttpStatus.BAD_REQUEST,
+    () => 'A value of the request is out of range or not valid where it is used',
+  ),
   FORBIDDEN_CHARACTER: entry(
     HttpStatus.BAD_REQUEST,
     (where: string) => `${where} contains U+0000, which is not allowed in any text`,
@@ -163,8 +167,8 @@ export const ERRORS = {
   MIRROR_STOPPED: entry(HttpStatus.CONFLICT, () => 'This instance no longer follows the community'),
   ORIGIN_INVALID: entry(
     HttpStatus.BAD_GATEWAY,
-    () =>
-      "The origin's manifest cannot be followed: its scope is not derived from its id, or it has no change feed",
+    (problem: string) => `The origin's manifest cannot be followed: ${problem}`,
+    'community.scope is not derived from community.id',
   ),
   ORIGIN_UNREACHABLE: entry(
     HttpStatus.BAD_GATEWAY,

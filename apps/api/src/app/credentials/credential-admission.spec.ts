@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { commitmentOf, createIdentity } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -47,6 +47,23 @@ async function ticket(
     .setExpirationTime(claims.exp ?? now + 300);
   if (claims.jti !== null) jwt.setJti(claims.jti ?? randomUUID());
   return jwt.sign(key.privateKey);
+}
+
+/**
+ * A ticket built by hand, correctly signed, whose header marks an extension no verifier knows as
+ * critical (`crit`): it must be refused as malformed, whoever holds the issuer's keys.
+ */
+function ticketWithUnknownCrit(key: Signer, community: { id: string }, subject: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const header = { alg: 'ES256', kid: key.publicJwk.kid, crit: ['x-unknown'], 'x-unknown': 1 };
+  const claims = { iss: ISSUER, aud: community.id, sub: subject, iat: now, exp: now + 300 };
+  const input = `${part(header)}.${part({ ...claims, jti: randomUUID() })}`;
+  const signature = sign('sha256', Buffer.from(input), {
+    key: key.privateKey as KeyObject,
+    dsaEncoding: 'ieee-p1363',
+  });
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 describe('CREDENTIAL admission', () => {
@@ -162,6 +179,12 @@ describe('CREDENTIAL admission', () => {
       const cases: [string, Promise<string> | string | undefined, number, string][] = [
         ['missing', undefined, 400, 'TICKET_REQUIRED'],
         ['not a JWT', 'not-a-ticket', 400, 'TICKET_MALFORMED'],
+        [
+          'an unknown critical header',
+          ticketWithUnknownCrit(key, community, 'a'),
+          400,
+          'TICKET_MALFORMED',
+        ],
         [
           'unknown issuer',
           ticket(key, community, 'a', { iss: 'https://other.example' }),
@@ -336,6 +359,11 @@ describe('CREDENTIAL admission', () => {
         .send({ issuer: ISSUER, jwksUrl })
         .expect(201);
       await join(community, { ticket: await ticket(key, community, 'remote-user') }).expect(201);
+      // A fault of the ticket itself is the member's, not the key endpoint's: 400, not 503.
+      const critical = await join(community, {
+        ticket: ticketWithUnknownCrit(key, community, 'remote-user'),
+      }).expect(400);
+      expect(critical.body.code).toBe('TICKET_MALFORMED');
 
       const unreachable = await communityWithMembers(app, [], 'CREDENTIAL');
       await request(server())

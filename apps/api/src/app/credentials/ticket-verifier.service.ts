@@ -67,9 +67,17 @@ export class TicketVerifierService {
     if (!trusted) {
       throw ApiError.of('TICKET_ISSUER_UNKNOWN');
     }
+    // Tells the key set's own failures (fetching the issuer's keys) from the ticket's.
+    const keys = this.keysOf(trusted);
+    let keyFailure: unknown;
+    const resolveKey: KeySet = (header, token) =>
+      keys(header, token).catch((error: unknown) => {
+        keyFailure = error;
+        throw error;
+      });
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(ticket, this.keysOf(trusted), {
+      ({ payload } = await jwtVerify(ticket, resolveKey, {
         issuer: trusted.issuer,
         audience: communityId,
         algorithms: TICKET_ALGORITHMS,
@@ -77,7 +85,7 @@ export class TicketVerifierService {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
-      throw this.refusalOf(error, trusted.jwks === null);
+      throw this.refusalOf(error, trusted.jwks === null && error === keyFailure);
     }
     const { sub, jti, exp, iat } = payload as Required<JWTPayload>;
     if (typeof sub !== 'string' || sub.length === 0 || typeof jti !== 'string' || !jti) {
@@ -110,7 +118,8 @@ export class TicketVerifierService {
     return keys;
   }
 
-  private refusalOf(error: unknown, remoteKeys: boolean): ApiError {
+  /** `keyFetch`: the error is the remote key set's, not the ticket's. */
+  private refusalOf(error: unknown, keyFetch: boolean): ApiError {
     if (error instanceof errors.JWTExpired) {
       return ApiError.of('TICKET_EXPIRED');
     }
@@ -134,13 +143,21 @@ export class TicketVerifierService {
     ) {
       return ApiError.of('TICKET_FORGED', TICKET_ALGORITHMS.join(', '));
     }
-    if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
-      return new ApiError('TICKET_MALFORMED', 'The ticket is not a valid JWT');
-    }
-    if (remoteKeys) {
+    if (keyFetch) {
       // The issuer's key endpoint did not answer usable keys (refused, timed out, not a JWKS):
       // not the member's fault.
       return ApiError.of('ISSUER_KEYS_UNAVAILABLE');
+    }
+    if (error instanceof errors.JOSENotSupported) {
+      // Raised before any key is looked at, e.g. a `crit` extension jose does not know.
+      return new ApiError(
+        'TICKET_MALFORMED',
+        'The ticket uses a JWS feature this instance does not support (such as an unknown crit extension)',
+      );
+    }
+    if (error instanceof errors.JOSEError) {
+      // Any other fault jose finds in the ticket itself (JWSInvalid, JWTInvalid…).
+      return new ApiError('TICKET_MALFORMED', 'The ticket is not a valid JWT');
     }
     throw error;
   }

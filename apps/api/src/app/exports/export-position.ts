@@ -36,9 +36,17 @@ function unpackKey(cursor: string, count: number): string[] {
   return parts;
 }
 
+// As common/cursor.ts: any real row falls inside these years; the driver cannot send year 0.
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2200, 0, 1);
+/** leafIndex and seq are 32-bit columns; a change batch is an int64. */
+const INT32_MAX = 2_147_483_647;
+const INT64_MAX = 9_223_372_036_854_775_807n;
+
 function timeOf(text: string | undefined): Date {
   const at = new Date(text ?? '');
-  if (Number.isNaN(at.getTime())) throw badCursor();
+  const ms = at.getTime();
+  if (!(ms >= EARLIEST && ms < LATEST)) throw badCursor();
   return at;
 }
 
@@ -49,12 +57,16 @@ export function parsePosition(stream: ExportStream, after: string, order: ReadOr
   if (order.kind === 'changes') {
     const [batch, id] = unpackKey(after, 2);
     if (!UUID.test(id ?? '') || !/^[0-9]{1,19}$/.test(batch ?? '')) throw badCursor();
+    if (BigInt(batch as string) > INT64_MAX) throw badCursor();
     return { kind: 'change', batch: BigInt(batch as string), id: id as string };
   }
   switch (stream) {
     case 'members':
-    case 'status-changes':
     case 'moderation':
+      if (!/^[0-9]{1,10}$/.test(after) || Number(after) > INT32_MAX) throw badCursor();
+      return { kind: 'number', value: Number(after) };
+    case 'status-changes':
+      // A bigint column: 18 digits always fit.
       if (!/^[0-9]{1,18}$/.test(after)) throw badCursor();
       return { kind: 'number', value: Number(after) };
     case 'roots':

@@ -11,6 +11,9 @@ import { CommunityNotesTsvWriter } from './community-notes-tsv.writer';
 import { ExportQuery, ExportStreamParams, ExportTsvParams } from './dto/export-query.dto';
 import { ExportsService } from './exports.service';
 
+/** The headers a stream sets before its first line, which an error answer must not keep. */
+const STREAM_HEADERS = ['Content-Type', 'Content-Disposition'];
+
 /** Writes lines as they come, waiting whenever the client reads slower than the database. */
 async function pipeLines(response: Response, lines: AsyncIterable<string>): Promise<void> {
   try {
@@ -19,6 +22,11 @@ async function pipeLines(response: Response, lines: AsyncIterable<string>): Prom
     }
     response.end();
   } catch (error) {
+    if (!response.headersSent) {
+      // Nothing sent yet: the exception filter answers (a 4xx, or a 503 with Retry-After).
+      for (const header of STREAM_HEADERS) response.removeHeader(header);
+      throw error;
+    }
     // Headers are gone: cut the stream so the client sees it incomplete and resumes with `after`.
     response.destroy(error as Error);
   }

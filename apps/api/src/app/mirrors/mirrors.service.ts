@@ -10,11 +10,12 @@ import {
 } from '@bridgenotes/database';
 import type { OriginRules } from '@bridgenotes/mirroring';
 import { exportClient, type ExportManifest } from '@bridgenotes/open-data';
-import { communityScope } from '@bridgenotes/protocol';
+import { communityScope, findForbiddenCharacter, formatCodePoint } from '@bridgenotes/protocol';
 import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
 import { decodeIdCursor, encodeIdCursor, Page, pageOf } from '../common/cursor';
+import { SLUG_PATTERN } from '../common/slug';
 import { withTimeout } from '../common/with-timeout';
 import { CreateMirrorDto } from './dto/mirror-input.dto';
 import {
@@ -87,18 +88,10 @@ export class MirrorsService {
     } catch (error) {
       throw ApiError.of('ORIGIN_UNREACHABLE', (error as Error).message);
     }
-    const { id, scope, name } = manifest.community;
-    if (scope !== communityScope(id).toString() || typeof manifest.changeHorizon !== 'string') {
-      throw ApiError.of('ORIGIN_INVALID');
-    }
+    const { id, scope, name, slug, rules } = followable(manifest, input.slug);
     if (await this.prisma.community.findUnique({ where: { id }, select: { id: true } })) {
       throw new ApiError('COMMUNITY_EXISTS', `This instance already holds community ${id}`);
     }
-    const slug = input.slug ?? manifest.community.slug;
-    const rules: OriginRules = {
-      rootHistoryWindowSeconds: manifest.rules.rootHistoryWindowSeconds,
-      clockSkewMinutes: manifest.rules.clockSkewMinutes,
-    };
     let mirror: MirrorWithCommunity;
     try {
       mirror = await this.prisma.$transaction(async (tx) => {
@@ -297,6 +290,56 @@ export class MirrorsService {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MAX_NAME_LENGTH = 120;
+/** Change batches and refusal ids are bigint columns: 19 digits can still exceed them. */
+const INT64_MAX = 9_223_372_036_854_775_807n;
+const isInt64Text = (text: string) => /^[0-9]{1,19}$/.test(text) && BigInt(text) <= INT64_MAX;
+
+const refuse = (problem: string) => ApiError.of('ORIGIN_INVALID', problem);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isWholeNumber = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * What of the origin's manifest is stored here, each field checked first: the origin is another
+ * party, and a value the database refuses would otherwise fail the request as a 500.
+ */
+function followable(manifest: ExportManifest, ownSlug: string | undefined) {
+  const { community, rules, changeHorizon } = manifest as unknown as Record<string, unknown>;
+  if (!isRecord(community)) throw refuse('it has no community');
+  if (!isRecord(rules)) throw refuse('it has no rules');
+  const { id, scope, name } = community;
+  if (typeof id !== 'string' || !UUID.test(id)) throw refuse('community.id is not a UUID');
+  if (scope !== communityScope(id).toString()) {
+    throw refuse('community.scope is not derived from community.id');
+  }
+  if (typeof changeHorizon !== 'string' || !isInt64Text(changeHorizon)) {
+    throw refuse('changeHorizon is not a change batch: it has no change feed');
+  }
+  if (typeof name !== 'string' || name.length < 1 || name.length > MAX_NAME_LENGTH) {
+    throw refuse(`community.name is not 1 to ${MAX_NAME_LENGTH} characters of text`);
+  }
+  const forbidden = findForbiddenCharacter(name);
+  if (forbidden !== undefined) {
+    throw refuse(`community.name contains ${formatCodePoint(forbidden)}`);
+  }
+  // The origin's slug matters only where it is kept: a slug of our own replaces it.
+  const slug = ownSlug ?? community['slug'];
+  if (typeof slug !== 'string' || !SLUG_PATTERN.test(slug)) {
+    throw refuse('community.slug is not a slug here: give one of your own (slug)');
+  }
+  for (const rule of ['rootHistoryWindowSeconds', 'clockSkewMinutes'] as const) {
+    if (!isWholeNumber(rules[rule])) throw refuse(`rules.${rule} is not a whole number`);
+  }
+  const followed: OriginRules = {
+    rootHistoryWindowSeconds: rules['rootHistoryWindowSeconds'] as number,
+    clockSkewMinutes: rules['clockSkewMinutes'] as number,
+  };
+  return { id, scope, name, slug, rules: followed };
+}
+
 function originRun(mirror: Mirror): MirrorRunDto | null {
   return mirror.originRunId
     ? {
@@ -310,7 +353,7 @@ function originRun(mirror: Mirror): MirrorRunDto | null {
 
 function decodeIdCursorNumber(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[0-9]{1,19}$/.test(text)) {
+  if (!isInt64Text(text)) {
     throw ApiError.of('CURSOR_INVALID');
   }
   return text;

@@ -1,0 +1,130 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import { EXPORT_FORMAT, EXPORT_STREAMS } from '@bridgenotes/open-data';
+import { communityScope } from '@bridgenotes/protocol';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+
+const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+type Json = Record<string, unknown>;
+
+function originManifest(): Json & { community: Json; rules: Json } {
+  const id = randomUUID();
+  return {
+    format: EXPORT_FORMAT,
+    community: {
+      id,
+      slug: `origin-${id.slice(0, 8)}`,
+      name: 'Origin news',
+      scope: communityScope(id).toString(),
+    },
+    rules: { rootHistoryWindowSeconds: 3_600, clockSkewMinutes: 10 },
+    generatedAt: new Date().toISOString(),
+    changeHorizon: '1',
+    streams: EXPORT_STREAMS,
+  };
+}
+
+/**
+ * An origin serving whatever manifest a test sets: the mirror trusts nothing of it beyond what it
+ * checks, and a manifest it cannot follow is a 502 naming the field, before anything is stored.
+ */
+describe('following an origin whose manifest is hostile', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let origin: Server;
+  let originUrl: string;
+  let served: unknown;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    prisma = createTestPrisma();
+    origin = createServer((_request, response) => {
+      response.setHeader('Content-Type', 'application/json');
+      response.end(JSON.stringify(served));
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => origin.close(resolve));
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  const follow = (manifest: unknown, body: Json = {}) => {
+    served = manifest;
+    return request(app.getHttpServer())
+      .post('/mirrors')
+      .set(operator)
+      .send({ origin: originUrl, community: 'news', ...body });
+  };
+
+  const community = (m: ReturnType<typeof originManifest>, fields: Json) => ({
+    ...m,
+    community: { ...m.community, ...fields },
+  });
+  const hostile: [string, (manifest: ReturnType<typeof originManifest>) => unknown, string][] = [
+    ['no community', ({ community: _, ...rest }) => rest, 'community'],
+    ['no rules', ({ rules: _, ...rest }) => rest, 'rules'],
+    // Its scope derived from it, as a hostile origin would send it.
+    [
+      'an id that is no UUID',
+      (m) => community(m, { id: 'x', scope: communityScope('x').toString() }),
+      'community.id',
+    ],
+    ['a name too long', (m) => community(m, { name: 'n'.repeat(121) }), 'community.name'],
+    ['a name with U+0000', (m) => community(m, { name: 'a\u0000b' }), 'community.name'],
+    ['an empty name', (m) => community(m, { name: '' }), 'community.name'],
+    ['an invalid slug', (m) => community(m, { slug: 'Not A Slug' }), 'community.slug'],
+    [
+      'a rule that is no whole number',
+      (m) => ({ ...m, rules: { ...m.rules, clockSkewMinutes: '10' } }),
+      'rules.clockSkewMinutes',
+    ],
+    [
+      'a negative rule',
+      (m) => ({ ...m, rules: { ...m.rules, rootHistoryWindowSeconds: -1 } }),
+      'rules.rootHistoryWindowSeconds',
+    ],
+    ['a change horizon that is no batch', (m) => ({ ...m, changeHorizon: 'x' }), 'changeHorizon'],
+  ];
+  it.each(hostile)('answers 502 ORIGIN_INVALID for %s, storing nothing', async (_, edit, field) => {
+    const manifest = originManifest();
+    const refused = await follow(edit(manifest)).expect(502);
+    expect(refused.body.code).toBe('ORIGIN_INVALID');
+    expect(refused.body.message).toContain(field);
+    expect(
+      await prisma.community.count({ where: { id: manifest.community['id'] as string } }),
+    ).toBe(0);
+  });
+
+  it('takes a slug of its own in place of an invalid one of the origin', async () => {
+    const manifest = originManifest();
+    const slug = `own-${randomUUID().slice(0, 8)}`;
+    const created = await follow(community(manifest, { slug: 'Not A Slug' }), { slug }).expect(201);
+    expect(created.body.community).toEqual({ id: manifest.community['id'], slug });
+  });
+
+  it('answers a refusals cursor beyond int64 with 400 CURSOR_INVALID', async () => {
+    const { id } = (await follow(originManifest()).expect(201)).body;
+    const cursor = (text: string) => Buffer.from(text).toString('base64url');
+    const refusals = (text: string) =>
+      request(app.getHttpServer())
+        .get(`/mirrors/${id}/refusals`)
+        .query({ cursor: cursor(text) });
+    for (const text of ['9223372036854775808', '9999999999999999999']) {
+      expect((await refusals(text).expect(400)).body.code).toBe('CURSOR_INVALID');
+    }
+    expect((await refusals('9223372036854775807').expect(200)).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+  });
+});
