@@ -164,8 +164,11 @@ export class ScoringPublisher {
     return { statusCounts, notesWritten };
   }
 
-  /** What an earlier attempt of the same run staged (a retry restages everything). */
-  private async clearStaged(runId: string): Promise<void> {
+  /**
+   * What an attempt of the run staged: before a retry restages everything, and after the run's
+   * final failure (nothing else would ever remove it).
+   */
+  async clearStaged(runId: string): Promise<void> {
     await this.prisma.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
     await this.prisma.$executeRaw`DELETE FROM staged_standings WHERE run_id = ${runId}::uuid`;
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -46,6 +47,7 @@ const WORKER_OPTIONS: { [Queue in QueueName]: (env: Environment) => JobWorkerOpt
 export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(QueueWorkers.name);
   private readonly workers: JobWorker<unknown, string>[] = [];
+  private stopping = false;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -68,6 +70,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
    * the later shutdown phase).
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
@@ -89,16 +92,36 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       if (!job || !handler?.failed) return;
       const final =
         error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      void handler.failed(job as never, error, final);
+      // The hooks write to the database, which may be what failed the job: a rejection here
+      // would be unhandled and end the process with every job it runs.
+      handler
+        .failed(job as never, error, final)
+        .catch((hookError: Error) =>
+          this.logger.error(`the ${job.name} job's failure hook failed: ${hookError.message}`),
+        );
     });
     this.workers.push(worker);
-    // The queue may be away at boot: the schedule is set once it answers, without holding
-    // start-up.
-    this.jobs
-      .applySchedules(this.env, [queue])
-      .catch((error: Error) =>
-        this.logger.warn(`could not schedule the ${queue} queue's jobs: ${error.message}`),
-      );
+    void this.scheduleWhenReachable(queue);
+  }
+
+  /**
+   * The queue may be away at boot (the PostgreSQL backend gives up a first connection after
+   * 10 s): the schedule is retried, pausing longer each time, until it is set or the worker
+   * stops, without holding start-up. Given up, there would be no periodic job until a restart.
+   */
+  private async scheduleWhenReachable(queue: QueueName): Promise<void> {
+    for (let pause = 1_000; !this.stopping; pause = Math.min(pause * 2, 60_000)) {
+      try {
+        await this.jobs.applySchedules(this.env, [queue]);
+        return;
+      } catch (error) {
+        this.logger.warn(
+          `could not schedule the ${queue} queue's jobs, retrying in ${pause / 1_000} s: ${(error as Error).message}`,
+        );
+      }
+      // Unreferenced: a pending retry never holds the process open at shutdown.
+      await sleep(pause, undefined, { ref: false });
+    }
   }
 
   private handlersByQueue(): Map<QueueName, Map<JobName, AnyHandler>> {

@@ -20,8 +20,10 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
 
 /**
- * Longer than any run. The run holding a community's lease may retake it at once when its job is
- * retried; any other run waits until the holder releases it or this runs out.
+ * A community's scoring lease: the run holding it may retake it at once when its job is retried;
+ * any other run waits until the holder releases it or it runs out. A run renews it every third of
+ * this while it works, so a run longer than this (a very large community on one thread) keeps it,
+ * and a dead worker's lease lapses within this.
  */
 const LEASE_SECONDS = 900;
 
@@ -56,6 +58,15 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       await job.moveToDelayed(Date.now() + this.env.SCORING_BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
+    const renewal = setInterval(
+      () => {
+        this.renewLease(communityId, runId).catch((error: Error) =>
+          this.logger.warn(`run ${runId}: scoring lease not renewed: ${error.message}`),
+        );
+      },
+      (LEASE_SECONDS / 3) * 1_000,
+    );
+    renewal.unref();
     try {
       if (!(await this.runs.start(runId, communityId))) {
         // Retrying cannot make a missing or finished run appear; fail once, without retries.
@@ -82,6 +93,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         `run ${runId} (${'full' in base ? `full: ${base.full}` : `incremental on ${base.baseRunId}`}): ${published.noteCount} notes (${published.notesWritten} changed), ${published.ratingCount} ratings, community ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
       );
     } finally {
+      clearInterval(renewal);
       // Only this run's own lease: had it expired and passed to another run, it stays there.
       await this.prisma.community.updateMany({
         where: { id: communityId, scoringLeaseOwner: runId },
@@ -133,7 +145,9 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     const { runId } = job.data;
     if (!runId) return;
     this.logger.warn(`run ${runId} attempt ${job.attemptsMade} failed: ${error.message}`);
-    if (final) await this.runs.fail(runId, error.message);
+    if (!final) return;
+    await this.runs.fail(runId, error.message);
+    await this.publisher.clearStaged(runId);
   }
 
   /**
@@ -154,6 +168,14 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     const run = await this.runs.request(communityId);
     await job.updateData({ communityId, runId: run.id, full: job.data.full ?? false });
     return run.id;
+  }
+
+  /** Extends the lease while this run holds it; one that passed to another run stays there. */
+  private async renewLease(communityId: string, runId: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE communities
+         SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+       WHERE id = ${communityId}::uuid AND scoring_lease_owner = ${runId}::uuid`;
   }
 
   private async acquireLease(communityId: string, runId: string): Promise<boolean> {

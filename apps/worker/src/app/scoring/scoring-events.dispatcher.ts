@@ -50,10 +50,13 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
       await this.jobs.enqueue(
         JobName.ScoreCommunity,
         { communityId },
-        // While a run is pending for the community, further requests join it.
+        // While a job waits for the community, further requests join it; while one runs, they
+        // become the one next job (`keepLastIfActive`), so at most one waits and one runs. A TTL
+        // would lapse with the debounce, and every later batch of events would add a job (and a
+        // queued run) while the first still waited or ran.
         {
           delay: debounceMs,
-          deduplication: { id: `score:${communityId}`, ttl: Math.max(debounceMs, 1) },
+          deduplication: { id: `score:${communityId}`, keepLastIfActive: true },
         },
       );
       await this.outbox.clear(events);

@@ -495,9 +495,57 @@ describe('scoring worker', () => {
     expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
+  it('keeps one job for a community however long it waits: later events join it, no second run', async () => {
+    const { id: communityId } = await createCommunity();
+    const dispatcher = worker.get(ScoringEventsDispatcher);
+    const jobsOfCommunity = async () =>
+      (
+        await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'])
+      ).filter((job) => (job?.data as Partial<ScoreCommunityJob>).communityId === communityId);
+    // Paused, the queue holds the job past its debounce, as a busy worker would.
+    await queue.pause();
+    try {
+      await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
+      await dispatcher.dispatch();
+      await eventually(async () => {
+        const [job] = await jobsOfCommunity();
+        expect(await job?.getState()).not.toBe('delayed');
+      });
+      for (let burst = 0; burst < 3; burst += 1) {
+        await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
+        await dispatcher.dispatch();
+      }
+      expect(await jobsOfCommunity()).toHaveLength(1);
+    } finally {
+      await queue.resume();
+    }
+    await eventually(async () =>
+      expect(await prisma.scoringRun.count({ where: { communityId, status: 'SUCCEEDED' } })).toBe(
+        1,
+      ),
+    );
+    expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
+  });
+
   it('fails a job whose run is not pending once, without retrying, and leaves the run as it was', async () => {
     const { id: communityId } = await createCommunity();
     const done = await runFor(communityId);
+    // What an attempt had staged: a run's final failure removes it (nothing else would).
+    await prisma.stagedStanding.create({
+      data: {
+        runId: done.id,
+        pseudonym: '1',
+        ratingImpact: 0,
+        writingImpact: 0,
+        successfulRatings: 0,
+        unsuccessfulRatings: 0,
+        notesHelpful: 0,
+        notesNotHelpful: 0,
+        notesNeedingRatings: 0,
+        recentNotHelpful: 0,
+        impactSinceLock: 0,
+      },
+    });
     const job = await queue.add(
       JobName.ScoreCommunity,
       { communityId, runId: done.id },
@@ -509,6 +557,9 @@ describe('scoring worker', () => {
     });
     expect(failed?.attemptsMade).toBe(1);
     expect(failed?.failedReason).toMatch(/is not pending/);
+    await eventually(async () =>
+      expect(await prisma.stagedStanding.count({ where: { runId: done.id } })).toBe(0),
+    );
     expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: done.id } })).toEqual(done);
     expect(
       (await prisma.community.findUniqueOrThrow({ where: { id: communityId } })).scoringLeaseUntil,
