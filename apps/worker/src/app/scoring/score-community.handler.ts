@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
@@ -151,12 +152,16 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
   }
 
   /**
-   * The run record this job serves: the operator's, when the job names one, else one recorded
-   * (queued) on the job's first attempt and kept in its data, so every retry serves the same run.
+   * The run record this job serves: the operator's, when the job names one from the start, else
+   * one the job records (queued) itself. Its id goes into the job's data before the record is
+   * made, and making it is idempotent, so a retry serves the same run even when the first
+   * attempt died in between (recorded first, the record would be left queued for ever and the
+   * retry would record another).
    */
   private async pendingRun(job: ScoreCommunity): Promise<string> {
-    const { communityId, runId } = job.data;
-    if (runId) return runId;
+    const { communityId, runId, full } = job.data;
+    // An operator's job names its run and leaves `full` unset; a recorded run's job sets it.
+    if (runId && full === undefined) return runId;
     if (
       !(await this.prisma.community.findUnique({
         where: { id: communityId },
@@ -165,9 +170,10 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     ) {
       throw new UnrecoverableError(`Community ${communityId} does not exist`);
     }
-    const run = await this.runs.request(communityId);
-    await job.updateData({ communityId, runId: run.id, full: job.data.full ?? false });
-    return run.id;
+    const id = runId ?? randomUUID();
+    if (!runId) await job.updateData({ communityId, runId: id, full: full ?? false });
+    await this.runs.request(communityId, id);
+    return id;
   }
 
   /** Extends the lease while this run holds it; one that passed to another run stays there. */

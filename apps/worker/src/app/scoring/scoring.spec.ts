@@ -527,6 +527,23 @@ describe('scoring worker', () => {
     expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
+  it('serves the run a job named for itself even when its first attempt died before recording it', async () => {
+    const { id: communityId } = await createCommunity();
+    // What a first attempt leaves when it dies between naming its run and recording it.
+    const runId = randomUUID();
+    await queue.add(
+      JobName.ScoreCommunity,
+      { communityId, runId, full: false },
+      { jobId: randomUUID() },
+    );
+    await eventually(async () =>
+      expect((await prisma.scoringRun.findUnique({ where: { id: runId } }))?.status).toBe(
+        'SUCCEEDED',
+      ),
+    );
+    expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
+  });
+
   it('fails a job whose run is not pending once, without retrying, and leaves the run as it was', async () => {
     const { id: communityId } = await createCommunity();
     const done = await runFor(communityId);

@@ -35,9 +35,14 @@ const PENDING = [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING];
 export class ScoringRunStore {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** A run asked for (by an operator, or on a job's first attempt): `QUEUED`. */
-  request(communityId: string): Promise<ScoringRun> {
-    return this.prisma.scoringRun.create({ data: { communityId } });
+  /**
+   * A run asked for (by an operator, or by a job for itself): `QUEUED`. With an id, idempotent:
+   * a run of that id already recorded is returned as it is.
+   */
+  async request(communityId: string, id?: string): Promise<ScoringRun> {
+    if (id === undefined) return this.prisma.scoringRun.create({ data: { communityId } });
+    await this.prisma.scoringRun.createMany({ data: [{ id, communityId }], skipDuplicates: true });
+    return this.prisma.scoringRun.findUniqueOrThrow({ where: { id } });
   }
 
   /** Forgets a request no job will ever serve (the queue did not take it). */
