@@ -65,7 +65,7 @@ describe('scoring publication', () => {
       const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
       const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
       const { id: runId } = await runs.request(communityId);
-      expect(await runs.start(runId, communityId)).toBe(true);
+      expect(await runs.start(runId, communityId)).toBe(1);
 
       const observations: Observation[] = [];
       let publishing = true;
@@ -105,5 +105,58 @@ describe('scoring publication', () => {
       await writer.end();
       await reader.end();
     }
+  });
+
+  it('rolls back the publication of an attempt another attempt has overtaken', async () => {
+    const communityId = randomUUID();
+    await prisma.community.create({
+      data: {
+        id: communityId,
+        slug: `o-${communityId.slice(0, 8)}`,
+        name: 'o',
+        scope: communityScope(communityId).toString(),
+      },
+    });
+    const writer = new Client({ connectionString: run.databaseUrl });
+    await writer.connect();
+    try {
+      await writeSyntheticCommunity(writer, communityId, {
+        seed: 6,
+        raters: 60,
+        notes: 40,
+        ratings: 600,
+      });
+    } finally {
+      await writer.end();
+    }
+    const env = Object.assign(new Environment(), { DATABASE_URL: run.databaseUrl });
+    const runs = new ScoringRunStore(prisma as PrismaService);
+    const publisher = new ScoringPublisher(
+      prisma as PrismaService,
+      env,
+      runs,
+      new ReplacedRatingsStore(),
+    );
+    const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
+    const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+    const { id: runId } = await runs.request(communityId);
+    // The first attempt lost its job's lock; the second started while it kept going.
+    expect(await runs.start(runId, communityId)).toBe(1);
+    expect(await runs.start(runId, communityId)).toBe(2);
+    await expect(
+      publisher.publish(runId, loaded, result, DEFAULT_SEED, { attempt: 1 }),
+    ).rejects.toThrow(/another attempt/);
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: 'RUNNING',
+      attempts: 2,
+    });
+    expect(await prisma.note.count({ where: { communityId, scoredRunId: runId } })).toBe(0);
+    await publisher.publish(runId, loaded, result, DEFAULT_SEED, { attempt: 2 });
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    expect(await prisma.note.count({ where: { communityId, scoredRunId: runId } })).toBe(
+      loaded.noteCount,
+    );
   });
 });

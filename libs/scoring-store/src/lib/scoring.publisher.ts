@@ -39,6 +39,11 @@ export interface RunKind {
   incremental?: { baseRunId: string; baseRaterFactor: Float64Array };
   /** A full run's frozen prescoring (`encodeFrozenRaters`), when it can serve incremental runs. */
   frozenRaters?: Uint8Array;
+  /**
+   * The attempt publishing (`ScoringRunStore.start`): if another attempt of the run started since,
+   * this one's publication rolls back instead of flipping what the other restaged.
+   */
+  attempt?: number;
 }
 
 @Injectable()
@@ -134,26 +139,33 @@ export class ScoringPublisher {
         }
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.
-        const finished = await this.runs.succeed(tx, runId, {
-          noteCount: loaded.noteCount,
-          ratingCount: loaded.ratingCount,
-          inputHash: loaded.inputHash,
-          dataHash: loaded.dataHash,
-          nowAt: new Date(loaded.nowMs),
-          algorithmVersion: ALGORITHM_VERSION,
-          regime: result.regime.regime,
-          seed,
-          statusCounts,
-          raterFactorHistogram: {
-            ...factorHistogram(
-              incremental?.baseRaterFactor ?? result.prescoring.finalRound.raterFactor,
-            ),
+        const finished = await this.runs.succeed(
+          tx,
+          runId,
+          {
+            noteCount: loaded.noteCount,
+            ratingCount: loaded.ratingCount,
+            inputHash: loaded.inputHash,
+            dataHash: loaded.dataHash,
+            nowAt: new Date(loaded.nowMs),
+            algorithmVersion: ALGORITHM_VERSION,
+            regime: result.regime.regime,
+            seed,
+            statusCounts,
+            raterFactorHistogram: {
+              ...factorHistogram(
+                incremental?.baseRaterFactor ?? result.prescoring.finalRound.raterFactor,
+              ),
+            },
+            kind: incremental ? 'INCREMENTAL' : 'FULL',
+            baseRunId: incremental?.baseRunId ?? null,
+            changedThrough: loaded.changedThrough,
           },
-          kind: incremental ? 'INCREMENTAL' : 'FULL',
-          baseRunId: incremental?.baseRunId ?? null,
-          changedThrough: loaded.changedThrough,
-        });
-        if (!finished) throw new Error(`Scoring run ${runId} is no longer running`);
+          kind.attempt,
+        );
+        if (!finished) {
+          throw new Error(`Scoring run ${runId} is no longer running, or another attempt runs it`);
+        }
         await this.announceChanges(tx, runId);
         await this.pruneOldScores(tx, communityId);
         await tx.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;

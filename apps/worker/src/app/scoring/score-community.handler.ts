@@ -20,6 +20,12 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
 
+/** The run a job serves and which attempt of it this is (`ScoringRunStore.start`). */
+interface RunAttempt {
+  runId: string;
+  attempt: number;
+}
+
 /**
  * A community's scoring lease: the run holding it may retake it at once when its job is retried;
  * any other run waits until the holder releases it or it runs out. A run renews it every third of
@@ -69,7 +75,8 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     );
     renewal.unref();
     try {
-      if (!(await this.runs.start(runId, communityId))) {
+      const attempt = await this.runs.start(runId, communityId);
+      if (attempt === undefined) {
         // Retrying cannot make a missing or finished run appear; fail once, without retries.
         throw new UnrecoverableError(
           `Scoring run ${runId} of community ${communityId} is not pending`,
@@ -86,8 +93,8 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         : await this.bases.baseFor(communityId, nowMs);
       const published =
         'full' in base
-          ? await this.fullRun(job, runId, nowMs)
-          : await this.incrementalRun(job, runId, nowMs, base);
+          ? await this.fullRun(job, { runId, attempt }, nowMs)
+          : await this.incrementalRun(job, { runId, attempt }, nowMs, base);
       await job.updateProgress({ stage: 'done', percent: 100 });
       const counts = published.statusCounts;
       this.logger.log(
@@ -105,7 +112,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
 
   private async fullRun(
     job: ScoreCommunity,
-    runId: string,
+    { runId, attempt }: RunAttempt,
     nowMs: number,
   ): Promise<PublishedRun & { noteCount: number; ratingCount: number }> {
     const loaded = await this.loader.load(job.data.communityId, nowMs);
@@ -121,13 +128,14 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
       frozenRaters: storedFrozenRaters(result),
+      attempt,
     });
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }
 
   private async incrementalRun(
     job: ScoreCommunity,
-    runId: string,
+    { runId, attempt }: RunAttempt,
     nowMs: number,
     base: IncrementalBase,
   ): Promise<PublishedRun & { noteCount: number; ratingCount: number }> {
@@ -137,6 +145,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
       incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
+      attempt,
     });
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }

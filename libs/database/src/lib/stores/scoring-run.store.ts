@@ -51,24 +51,36 @@ export class ScoringRunStore {
   }
 
   /**
-   * Marks a pending run of the community `RUNNING` and counts the attempt; false when the run is
-   * missing, of another community or already finished.
+   * Marks a pending run of the community `RUNNING` and counts the attempt: the attempt it starts
+   * (1 the first time), or undefined when the run is missing, of another community or already
+   * finished. Publication takes this number back, so an attempt another has since overtaken (a
+   * worker that lost its job's lock and kept going) cannot publish.
    */
-  async start(runId: string, communityId: string, startedAt = new Date()): Promise<boolean> {
-    const started = await this.prisma.scoringRun.updateMany({
-      where: { id: runId, communityId, status: { in: PENDING } },
-      data: { status: ScoringRunStatus.RUNNING, startedAt, attempts: { increment: 1 } },
-    });
-    return started.count === 1;
+  async start(
+    runId: string,
+    communityId: string,
+    startedAt = new Date(),
+  ): Promise<number | undefined> {
+    const [row] = await this.prisma.$queryRaw<{ attempts: number }[]>`
+      UPDATE scoring_runs SET status = 'RUNNING', started_at = ${startedAt}, attempts = attempts + 1
+       WHERE id = ${runId}::uuid AND community_id = ${communityId}::uuid
+         AND status IN ('QUEUED', 'RUNNING')
+       RETURNING attempts`;
+    return row?.attempts;
   }
 
   /**
    * Marks a running run `SUCCEEDED` with its figures, in the publication's transaction; false
-   * when it is no longer running (then the caller rolls the publication back).
+   * when it is no longer running, or (given `attempt`) another attempt has started since (then
+   * the caller rolls the publication back).
    */
-  async succeed(tx: Tx, runId: string, figures: RunFigures): Promise<boolean> {
+  async succeed(tx: Tx, runId: string, figures: RunFigures, attempt?: number): Promise<boolean> {
     const finished = await tx.scoringRun.updateMany({
-      where: { id: runId, status: ScoringRunStatus.RUNNING },
+      where: {
+        id: runId,
+        status: ScoringRunStatus.RUNNING,
+        ...(attempt !== undefined && { attempts: attempt }),
+      },
       data: {
         ...figures,
         status: ScoringRunStatus.SUCCEEDED,
