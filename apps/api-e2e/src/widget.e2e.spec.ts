@@ -7,8 +7,9 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
+import { Identity } from '@semaphore-protocol/core';
 import { Client } from 'pg';
-import type { Locator } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
@@ -87,6 +88,51 @@ describe('embeddable widget', () => {
         [rows[0].id, id, JSON.stringify(score)],
       );
     }
+  }
+
+  /** Another community the widget may be framed for, straight in the database. */
+  async function insertCommunity(
+    name: string,
+    admission: string,
+  ): Promise<{ id: string; slug: string }> {
+    const community = { slug: `w-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+    await database.query(
+      `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 0, now())`,
+      [
+        community.id,
+        community.slug,
+        name,
+        communityScope(community.id).toString(),
+        admission,
+        [hostOrigin],
+      ],
+    );
+    return community;
+  }
+
+  /** Joins `commitment` through the API, as the CLI would, and waits for it in the leaves. */
+  async function joinDirectly(slug: string, commitment: string): Promise<void> {
+    const response = await fetch(`${apiUrl}/communities/${slug}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commitment }),
+    });
+    expect(response.status).toBe(201);
+    await eventually(async () => {
+      const group = (await (await fetch(`${apiUrl}/communities/${slug}/group/leaves`)).json()) as {
+        leaves: string[];
+      };
+      if (!group.leaves.includes(commitment)) throw new Error('not in the leaves yet');
+    });
+  }
+
+  /** An identity for the frame's origin: the tests before may have left one, else a new one. */
+  async function withIdentity(frame: Frame, create: string): Promise<void> {
+    const button = frame.getByRole('button', { name: create });
+    const kept = frame.locator('.member').getByRole('button').first();
+    await kept.waitFor();
+    if (await button.isVisible()) await button.click();
   }
 
   beforeAll(async () => {
@@ -546,6 +592,137 @@ describe('embeddable widget', () => {
       working.id,
     ]);
     expect(rows).toHaveLength(1);
+    await page.close();
+  });
+
+  it('restores a backup only when it is one, and recognises its membership from the published group in a CLOSED community', async () => {
+    const closed = await insertCommunity('Restoring community', 'OPEN');
+    const identity = new Identity();
+    const backup = identity.export();
+    await joinDirectly(closed.slug, identity.commitment.toString());
+    // Joined elsewhere (the CLI), then closed: restoring is the member's only way back in.
+    await database.query(`UPDATE communities SET admission = 'CLOSED' WHERE id = $1`, [closed.id]);
+    const post = `https://example.com/news/${closed.slug}`;
+    const noteId = await insertNote(database, {
+      communityId: closed.id,
+      postId: await insertPost(database, post),
+      text: TO_RATE_TEXT,
+      sources: ['https://example.org/council/minutes'],
+    });
+    const page = await browser.context.newPage();
+    await page.goto(
+      `${apiUrl}/demo?${new URLSearchParams({ community: closed.slug, post, theme: 'light' })}`,
+    );
+    const frame = await widgetFrame(page);
+    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    const panel = frame.locator('.member');
+    // With or without an identity kept from the tests before, Restore is offered.
+    await panel.locator('details summary').click();
+    const field = panel.getByLabel('Identity backup');
+    const restore = panel.getByRole('button', { name: 'Restore', exact: true });
+    for (const [pasted, reason] of [
+      [backup.slice(0, 40), 'it has 40 characters where a backup has 44'],
+      [`${backup.slice(0, 20)}!${backup.slice(20)}`, 'it holds characters a backup never has'],
+      ['   ', 'nothing was pasted'],
+    ]) {
+      await field.fill(pasted);
+      await restore.click();
+      await panel
+        .getByText(`This is not a Bridgenotes identity backup: ${reason}`, { exact: false })
+        .waitFor();
+    }
+    expect(await frame.locator('form.rate').count()).toBe(0);
+
+    await field.fill(`\n  ${backup}  \n`);
+    await restore.click();
+    await frame.getByText('You are a member of Restoring community.').waitFor();
+    // The focus is on the member panel's heading, and the live region says what happened.
+    expect(
+      await frame.evaluate(() => [
+        document.activeElement?.tagName,
+        document.activeElement?.textContent,
+      ]),
+    ).toEqual(['H3', 'Member identity']);
+    expect(await frame.locator('.status .announce').textContent()).toBe(
+      'Identity restored: it is a member of Restoring community.',
+    );
+    // The restored member acts: its proof is made against the group it was recognised in.
+    const form = frame.locator('form.rate');
+    await form.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await form.getByRole('button', { name: 'Submit rating' }).click();
+    await form.getByText('Rating saved.', { exact: false }).waitFor();
+    const { rows } = await database.query('SELECT 1 FROM ratings WHERE note_id = $1', [noteId]);
+    expect(rows).toHaveLength(1);
+    expect(await seriousViolations(frame)).toEqual([]);
+    await page.close();
+  });
+
+  it('says a join waiting for its batch is not active yet, shows no forms until it is sealed, then shows them', async () => {
+    const waiting = await insertCommunity('Waiting community', 'OPEN');
+    const post = `https://example.com/news/${waiting.slug}/empty`;
+    const page = await browser.context.newPage();
+    // The API's answer while the join waits in the write buffer (this run seals at once).
+    await page.route(`**/communities/${waiting.slug}/members`, (route) =>
+      route.fulfill({
+        status: 201,
+        contentType: 'application/json',
+        body: JSON.stringify({ leafIndex: null, root: '0', size: 0, pending: true }),
+      }),
+    );
+    await page.goto(
+      `${apiUrl}/demo?${new URLSearchParams({ community: waiting.slug, post, theme: 'light' })}`,
+    );
+    const frame = await widgetFrame(page);
+    await withIdentity(frame, 'Create an identity');
+    await frame.getByRole('button', { name: 'Join Waiting community' }).click();
+    await frame
+      .getByText('Your membership of Waiting community will be active once it is sealed', {
+        exact: false,
+      })
+      .waitFor();
+    expect(await frame.getByRole('button', { name: 'Publish note' }).count()).toBe(0);
+    expect(await frame.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(
+      0,
+    );
+    expect(await frame.locator('.status .announce').textContent()).toBe(
+      'Joined Waiting community; your membership is waiting to be sealed.',
+    );
+    // The batch is sealed: at the next visit the member's commitment is in the leaves.
+    await page.unroute(`**/communities/${waiting.slug}/members`);
+    const commitment = await frame.evaluate(
+      (slug) => localStorage.getItem(`bridgenotes:member:${slug}`),
+      waiting.slug,
+    );
+    await joinDirectly(waiting.slug, commitment as string);
+    await page.reload();
+    const again = await widgetFrame(page);
+    await again.getByRole('button', { name: 'Publish note' }).waitFor();
+    await again.getByText('You are a member of Waiting community.').waitFor();
+    expect(await again.locator('.member .pending').count()).toBe(0);
+    await page.close();
+  });
+
+  it('translates a refusal of the API in the French widget, never showing its English message', async () => {
+    const invited = await insertCommunity('Communauté sur invitation', 'INVITE');
+    const post = `https://example.com/news/${invited.slug}/empty`;
+    const page = await browser.context.newPage();
+    await page.goto(
+      `${apiUrl}/demo?${new URLSearchParams({ community: invited.slug, post, theme: 'light', locale: 'fr' })}`,
+    );
+    const frame = await widgetFrame(page);
+    await withIdentity(frame, 'Créer une identité');
+    await frame.getByLabel('Code d’invitation').fill('not-a-code-of-this-community');
+    await frame.getByRole('button', { name: 'Rejoindre Communauté sur invitation' }).click();
+    const refusal = frame.locator('.member .feedback');
+    await refusal
+      .getByText('Ce code d’invitation n’est pas un code de cette communauté.', { exact: false })
+      .waitFor();
+    expect(await refusal.textContent()).toContain('(code INVITE_INVALID)');
+    expect(await refusal.textContent()).not.toMatch(/invite code|does not belong/i);
+    const { rows } = await database.query('SELECT 1 FROM members WHERE community_id = $1', [
+      invited.id,
+    ]);
+    expect(rows).toHaveLength(0);
     await page.close();
   });
 });

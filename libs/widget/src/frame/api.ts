@@ -7,6 +7,8 @@ export class RequestError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** The HTTP status of an API refusal; absent for a failure on the device or the network. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -20,10 +22,17 @@ export async function api<T>(
     method: init.method ?? 'GET',
     headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  }).catch((error: unknown) => {
+    throw new RequestError('NETWORK', (error as Error).message);
   });
   const body = (await response.json().catch(() => ({}))) as T & Partial<ApiErrorResponse>;
   if (!response.ok) {
-    throw new RequestError(body.code ?? 'HTTP_ERROR', body.message ?? 'error', body.details);
+    throw new RequestError(
+      body.code ?? 'HTTP_ERROR',
+      body.message ?? 'error',
+      body.details,
+      response.status,
+    );
   }
   return body;
 }

@@ -13,6 +13,18 @@ export interface FrameContext {
   community: CommunityResponse;
   store: MemberStore;
   host: HostBridge;
+  /** Says `message` in the frame's live region (screen readers read it; nobody sees it). */
+  announce(message: string): void;
+}
+
+/**
+ * What a member-panel action changed, for the section to render again: `message` said in the
+ * live region, and the focus moved to the panel's heading unless `focus` is false (a change
+ * found in the background must not take the focus from where the member is).
+ */
+export interface Outcome {
+  message: string;
+  focus?: boolean;
 }
 
 /** Proves an action as the member, in the prover worker. */

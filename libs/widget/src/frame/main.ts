@@ -25,6 +25,8 @@ const host = hostBridge(validOrigin(params.get('parent')));
 
 const app = document.getElementById('app') as HTMLElement;
 const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+/** Inside the live region, seen by nobody: what an action changed, said to screen readers. */
+const announcer = h('span', { class: 'announce' });
 
 async function load(): Promise<{
   community: CommunityResponse;
@@ -67,6 +69,10 @@ async function start(): Promise<void> {
     community: loaded.community,
     store: new MemberStore(slug),
     host,
+    announce: (message) => {
+      announcer.textContent = message;
+      if (!announcer.isConnected) status.append(' ', announcer);
+    },
   };
   const live = loaded.notes.filter((note) => note.deletedAt === null);
   const helpful = live.filter((note) => note.status === 'CURRENTLY_RATED_HELPFUL');
@@ -81,7 +87,7 @@ async function start(): Promise<void> {
     ...helpful.map((note) => {
       const view = noteCard(note, 'shown');
       view.setAttribute('role', 'listitem');
-      if (context.store.isMember) view.append(reportNote(context, note.id));
+      if (context.store.canAct) view.append(reportNote(context, note.id));
       return view;
     }),
   );

@@ -77,12 +77,49 @@ export class MemberStore {
     storage.set(IDENTITY_KEY, backup);
   }
 
+  /**
+   * A membership recorded here for the identity kept now: one recorded for another identity (the
+   * member restored a different backup since) is not this identity's. Records from before the
+   * holder was kept count for whichever identity is kept.
+   */
   get isMember(): boolean {
-    return this.identity !== null && storage.get(this.key('member')) !== null;
+    const holder = storage.get(this.key('holder'));
+    return (
+      this.identity !== null &&
+      storage.get(this.key('member')) !== null &&
+      (holder === null || holder === this.identity)
+    );
   }
 
-  joined(commitment: string): void {
+  /**
+   * Records the membership; `pending`: the join waits for its batch (not in the published
+   * leaves yet), so the member reads but cannot prove until `sealed`.
+   */
+  joined(commitment: string, pending = false): void {
     storage.set(this.key('member'), commitment);
+    storage.set(this.key('holder'), this.identity ?? '');
+    storage.set(this.key('pending'), pending ? commitment : '');
+  }
+
+  /** The commitment the member joined with, while a member. */
+  get memberCommitment(): string | null {
+    return this.isMember ? storage.get(this.key('member')) : null;
+  }
+
+  /** Whether the membership waits to be sealed (see `joined`). */
+  get pending(): boolean {
+    const member = storage.get(this.key('member'));
+    return member !== null && storage.get(this.key('pending')) === member;
+  }
+
+  /** The member's commitment appeared in the published leaves. */
+  sealed(): void {
+    storage.set(this.key('pending'), '');
+  }
+
+  /** A member whose membership is sealed: it can rate, write, ask and report. */
+  get canAct(): boolean {
+    return this.isMember && !this.pending;
   }
 
   /** Kept beside the commitment it belongs to: a restored identity has another pseudonym. */

@@ -19,7 +19,9 @@ export function prover(request: WithoutId<ProverRequest>): Promise<ProverRespons
   const id = ++calls;
   return new Promise((resolve, reject) => {
     pending.set(id, (response) =>
-      response.ok ? resolve(response) : reject(new RequestError('PROVER', response.error)),
+      response.ok
+        ? resolve(response)
+        : reject(new RequestError(response.code ?? 'PROVER', response.error)),
     );
     worker?.postMessage({ ...request, id });
   });

@@ -6,6 +6,10 @@ import { Group, Identity } from '@semaphore-protocol/core';
 import { proveAction, pseudonymOf } from '@bridgenotes/client';
 import { type JoinWorkTarget, type JsonValue, solveJoinWork } from '@bridgenotes/protocol';
 
+import { checkedBackup, ProverError } from './backup';
+
+export { ProverError } from './backup';
+
 /** The requests a prover answers from the member's identity alone, without a proof. */
 export type IdentityRequest =
   | { id: number; type: 'create' }
@@ -31,8 +35,14 @@ export function answerFromIdentity(request: {
     return { id, ok: true, backup: identity.export(), commitment: identity.commitment.toString() };
   }
   if (request.type === 'commitment') {
+    // How both clients check a pasted backup before keeping it: only an export's exact form.
+    // (A backup already kept is used as it is: one restored before this check still proves.)
     const { backup } = request as Extract<IdentityRequest, { type: 'commitment' }>;
-    return { id, ok: true, commitment: Identity.import(backup).commitment.toString() };
+    return {
+      id,
+      ok: true,
+      commitment: Identity.import(checkedBackup(backup)).commitment.toString(),
+    };
   }
   if (request.type === 'pseudonym') {
     const { backup, scope } = request as Extract<IdentityRequest, { type: 'pseudonym' }>;
@@ -98,22 +108,38 @@ export async function proveForApi(
   };
 }
 
+/** A failed request's answer: the English message, and a ProverError's code to translate. */
+export interface ProverFailure {
+  id: number;
+  ok: false;
+  error: string;
+  code?: string;
+}
+
+/** The answer to a request `handle` failed: with the code when the failure carries one. */
+export function failureAnswer(id: number, error: unknown): ProverFailure {
+  const message = (error as Error)?.message || String(error);
+  return error instanceof ProverError
+    ? { id, ok: false, error: message, code: error.code }
+    : { id, ok: false, error: message };
+}
+
 /**
  * Runs this Web Worker: each message answered by `handle`, a failure as `{ ok: false, error }`
- * with the request's id, so the page's pending call settles either way.
+ * (and `code`, see failureAnswer) with the request's id, so the page's pending call settles
+ * either way.
  */
 export function serveRequests<Request extends { id: number }, Response>(
   handle: (request: Request) => Promise<Response>,
 ): void {
   const scope = self as unknown as {
     onmessage: ((event: MessageEvent<Request>) => void) | null;
-    postMessage(message: Response | { id: number; ok: false; error: string }): void;
+    postMessage(message: Response | ProverFailure): void;
   };
   scope.onmessage = (event) => {
     handle(event.data).then(
       (response) => scope.postMessage(response),
-      (error: Error) =>
-        scope.postMessage({ id: event.data.id, ok: false, error: error.message || String(error) }),
+      (error: unknown) => scope.postMessage(failureAnswer(event.data.id, error)),
     );
   };
 }

@@ -5,7 +5,13 @@ import { Identity } from '@semaphore-protocol/core';
 import { groupFromLeaves, PublishedGroup } from '@bridgenotes/client';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
-import { answerFromIdentity, answerJoinWork, proveForApi, serveRequests } from './prover-core';
+import {
+  answerFromIdentity,
+  answerJoinWork,
+  ProverError,
+  proveForApi,
+  serveRequests,
+} from './prover-core';
 
 /** `@zk-kit/semaphore-artifacts` 4.13.0, depth 20: the API serves them, this checks them. */
 const ARTIFACTS = {
@@ -47,23 +53,23 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
   if (answer) return answer;
   if (request.type !== 'prove') throw new Error(`unknown request ${request.type}`);
   const identity = Identity.import(request.backup);
-  const [leaves, files] = await Promise.all([
-    fetch(`/communities/${encodeURIComponent(request.community.slug)}/group/leaves`).then(
-      (response) => {
-        if (!response.ok) throw new Error(`group: HTTP ${response.status}`);
-        return response.json() as Promise<PublishedGroup>;
-      },
-    ),
-    circuitFiles(),
-  ]);
+  // The group first: a member whose join is not sealed yet is told before the circuit downloads.
+  const leaves = await fetch(
+    `/communities/${encodeURIComponent(request.community.slug)}/group/leaves`,
+  ).then((response) => {
+    if (!response.ok) throw new Error(`group: HTTP ${response.status}`);
+    return response.json() as Promise<PublishedGroup>;
+  });
   const group = groupFromLeaves(leaves);
   if (group.indexOf(identity.commitment) === -1) {
     // A join is answered before its batch is sealed (docs/threat-model.md): not in the leaves yet.
-    // A quiet community seals after SEAL_MAX_WAIT_SECONDS (hours by default): say so honestly.
-    throw new Error(
+    // A quiet community seals after SEAL_MAX_WAIT_SECONDS (hours by default): the page says so.
+    throw new ProverError(
+      'NOT_SEALED',
       'Your membership is waiting to be sealed with other joins, which keeps when you joined private. In a quiet community this can take a few hours: try again later.',
     );
   }
+  const files = await circuitFiles();
   return proveForApi(request.id, identity, group, request, files);
 }
 

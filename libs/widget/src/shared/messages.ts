@@ -77,7 +77,8 @@ export type ProverResponse =
       proven?: ProvenForApi;
       nonce?: string;
     }
-  | { id: number; ok: false; error: string };
+  /** `code`: a ProverError's (BACKUP_INVALID, NOT_SEALED), for the page to translate. */
+  | { id: number; ok: false; error: string; code?: string };
 
 export interface ProvenForApi {
   clientMinute: number;

@@ -90,6 +90,42 @@ export const EN = {
   ticketAccountRemoved: 'The operator removed the membership of your account on this site.',
   ticketHostWrong: 'This site cannot admit members to this community (its set-up is wrong).',
   replaceIdentity: 'Replace my lost identity',
+  created: 'Identity created.',
+  restored: 'Identity restored.',
+  restoredMember: 'Identity restored: it is a member of {community}.',
+  joinedNow: 'Joined {community}: you can now rate, write and ask for notes.',
+  joinedPending: 'Joined {community}; your membership is waiting to be sealed.',
+  restoreReplaces: 'Restore another identity from a backup',
+  backupInvalid: 'This is not a Bridgenotes identity backup: {reason}',
+  backupReasonEmpty: 'nothing was pasted.',
+  backupReasonCharacters:
+    'it holds characters a backup never has (a backup is letters, digits, + and /, ending with =).',
+  backupReasonLength:
+    'it has {count} characters where a backup has 44: it may be cut off or have something added.',
+  backupReasonUnknown: 'check that it was copied whole.',
+  pending:
+    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — usually within minutes, a few hours in a quiet community. You can read notes meanwhile.',
+  earnInRule:
+    'In this community, a new member writes notes once its ratings have earned an impact of {required}: rate notes that need ratings, and each rating that agrees with the status a note is later given counts.',
+  failGeneric: 'Something went wrong. Try again later.',
+  failNetwork: 'The service could not be reached. Check your connection and try again.',
+  failServer: 'The service is busy or restarting. Try again in a moment.',
+  failTryAgain: 'The community changed while this was being done. Try again.',
+  failNotSealed:
+    'Your membership is not sealed yet, which keeps when you joined private. Try again later: usually within minutes, a few hours in a quiet community.',
+  failInviteRequired: 'This community admits members by invitation: enter your invite code.',
+  failInviteInvalid: 'This invite code is not one of this community’s. Check it.',
+  failInviteUsed: 'This invite code has already been used. Ask for another.',
+  failInviteExpired: 'This invite code has expired. Ask for another.',
+  failEarnIn:
+    'You can write notes once your ratings have earned an impact of {required} (yours is {impact}). Rate notes that need ratings; impacts are updated at each scoring run.',
+  failWritingLocked:
+    'Writing is locked: several of your recent notes were rated not helpful. Rating notes that need ratings reopens it.',
+  failRatingOutdated:
+    'A newer rating of this note from another of your devices is stored. Reload and rate again.',
+  failDailyQuota: 'You have reached today’s limit in this community. It starts again at 00:00 UTC.',
+  failRateLimited: 'Too many requests from this connection just now. Wait a minute and try again.',
+  failBlocked: 'The community’s moderators blocked your pseudonym: your writes are refused.',
   withCode: '{message} (code {code})',
   wroteThis: 'You wrote this note: others rate it.',
   yourRating: 'Your rating: {rating}. You can change it.',

@@ -92,6 +92,47 @@ export const FR: Record<StringKey, string> = {
   ticketHostWrong:
     'Ce site ne peut pas admettre de membres dans cette communauté (sa configuration est erronée).',
   replaceIdentity: 'Remplacer mon identité perdue',
+  created: 'Identité créée.',
+  restored: 'Identité restaurée.',
+  restoredMember: 'Identité restaurée : elle est membre de {community}.',
+  joinedNow:
+    'Vous avez rejoint {community} : vous pouvez maintenant évaluer, écrire et demander des notes.',
+  joinedPending: 'Vous avez rejoint {community} ; votre adhésion attend d’être scellée.',
+  restoreReplaces: 'Restaurer une autre identité depuis une sauvegarde',
+  backupInvalid: 'Ce n’est pas une sauvegarde d’identité Bridgenotes : {reason}',
+  backupReasonEmpty: 'rien n’a été collé.',
+  backupReasonCharacters:
+    'elle contient des caractères qu’une sauvegarde n’a jamais (une sauvegarde, ce sont des lettres, des chiffres, + et /, terminés par =).',
+  backupReasonLength:
+    'elle compte {count} caractères là où une sauvegarde en a 44 : elle est peut-être coupée, ou quelque chose y a été ajouté.',
+  backupReasonUnknown: 'vérifiez qu’elle a été copiée en entier.',
+  pending:
+    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en général en quelques minutes, quelques heures dans une communauté calme. Vous pouvez lire les notes en attendant.',
+  earnInRule:
+    'Dans cette communauté, un nouveau membre écrit des notes une fois que ses évaluations ont gagné un impact de {required} : évaluez les notes qui en ont besoin ; chaque évaluation conforme au statut que la note reçoit ensuite compte.',
+  failGeneric: 'Quelque chose n’a pas fonctionné. Réessayez plus tard.',
+  failNetwork: 'Le service est injoignable. Vérifiez votre connexion et réessayez.',
+  failServer: 'Le service est occupé ou redémarre. Réessayez dans un instant.',
+  failTryAgain: 'La communauté a changé pendant l’opération. Réessayez.',
+  failNotSealed:
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : en général en quelques minutes, quelques heures dans une communauté calme.',
+  failInviteRequired:
+    'Cette communauté admet ses membres sur invitation : saisissez votre code d’invitation.',
+  failInviteInvalid: 'Ce code d’invitation n’est pas un code de cette communauté. Vérifiez-le.',
+  failInviteUsed: 'Ce code d’invitation a déjà été utilisé. Demandez-en un autre.',
+  failInviteExpired: 'Ce code d’invitation a expiré. Demandez-en un autre.',
+  failEarnIn:
+    'Vous pourrez écrire des notes une fois que vos évaluations auront gagné un impact de {required} (le vôtre est de {impact}). Évaluez les notes qui en ont besoin ; les impacts sont mis à jour à chaque passe de notation.',
+  failWritingLocked:
+    'L’écriture est bloquée : plusieurs de vos notes récentes ont été jugées inutiles. Évaluer des notes qui en ont besoin la rouvre.',
+  failRatingOutdated:
+    'Une évaluation plus récente de cette note, faite depuis un autre de vos appareils, est enregistrée. Rechargez et évaluez à nouveau.',
+  failDailyQuota:
+    'Vous avez atteint la limite du jour dans cette communauté. Elle repart à 00:00 UTC.',
+  failRateLimited:
+    'Trop de requêtes depuis cette connexion pour l’instant. Attendez une minute et réessayez.',
+  failBlocked:
+    'Les modérateurs de la communauté ont bloqué votre pseudonyme : vos écritures sont refusées.',
   withCode: '{message} (code {code})',
   wroteThis: 'Vous avez écrit cette note : d’autres l’évaluent.',
   yourRating: 'Votre évaluation : {rating}. Vous pouvez la changer.',

@@ -2,7 +2,7 @@
 // note, write one. On a post with no notes it is shown at once; otherwise behind a toggle.
 import type { NoteResponse } from '@bridgenotes/protocol';
 
-import { ensurePseudonym, FrameContext } from '../context';
+import { ensurePseudonym, FrameContext, Outcome } from '../context';
 import { h, nextId } from '../dom';
 import { t } from '../i18n';
 import { storageOffer } from '../storage-access';
@@ -29,24 +29,29 @@ export function contribute(
   let requests = requestCount;
   const card = (note: NoteResponse): HTMLElement => {
     const view = noteCard(note, 'proposed');
-    if (!context.store.isMember) return view;
+    if (!context.store.canAct) return view;
     const mine = context.store.pseudonym === note.authorPseudonym;
     view.append(mine ? h('p', { class: 'yours' }, t('wroteThis')) : ratingForm(context, note));
     if (!mine) view.append(reportNote(context, note.id));
     return view;
   };
-  const render = (): void => {
-    const member = context.store.isMember;
+  const render = (outcome?: Outcome): void => {
+    // A member whose join waits for its batch reads only: the member panel says so.
+    const member = context.store.canAct;
     if (member && !context.store.pseudonym) {
       // A member from before pseudonyms were kept: compute it once, then show its own notes.
-      void ensurePseudonym(context).then(render, () => undefined);
+      void ensurePseudonym(context).then(
+        () => render(),
+        () => undefined,
+      );
     }
     const list = h('div', { class: 'to-rate' }, ...toRate.map(card));
     // Only once there is an identity to lose.
     const offer = context.store.identity !== null ? storageOffer(render) : null;
     const intro = h('p', {}, toRate.length > 0 ? t('needsRatings') : t('noneToRate'));
+    const panel = memberPanel(context, render);
     section.replaceChildren(
-      memberPanel(context, render),
+      panel,
       ...(offer ? [offer] : []),
       ...(toRate.length > 0 || member ? [h('h3', {}, t('needsRatingsHeading')), intro, list] : []),
       ...(member
@@ -55,6 +60,15 @@ export function contribute(
               requests = count;
             }),
             h('h3', {}, t('writeNote')),
+            ...(context.community.earnInImpact > 0
+              ? [
+                  h(
+                    'p',
+                    { class: 'earn-in' },
+                    t('earnInRule', { required: context.community.earnInImpact }),
+                  ),
+                ]
+              : []),
             noteForm(context, (note) => {
               // Listed at once, first, with the others that need ratings.
               toRate.unshift(note);
@@ -64,6 +78,12 @@ export function contribute(
           ]
         : []),
     );
+    // Create, Restore and Join replace the panel: the focus goes to its heading, not lost to
+    // the page, and the live region says what happened.
+    if (outcome) {
+      if (outcome.focus !== false) panel.querySelector<HTMLElement>('h3')?.focus();
+      context.announce(outcome.message);
+    }
   };
   render();
   return section;

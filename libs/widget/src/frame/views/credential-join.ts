@@ -1,11 +1,15 @@
 // Joining a CREDENTIAL community: the frame asks the host page for a ticket its site signed for
 // the signed-in account (through the loader, docs/widget.md), joins with it once and forgets
 // it. Each refusal says what the member can do, with the API's code for whoever helps them.
+import type { MembershipChangeResponse } from '@bridgenotes/protocol';
+
 import { api, communityPath, RequestError } from '../api';
-import { ensurePseudonym, FrameContext } from '../context';
-import { button, h, nextId } from '../dom';
+import type { FrameContext, Outcome } from '../context';
+import { button, h } from '../dom';
+import { failureCode, failureText } from '../failure';
 import { actionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
+import { recordJoin } from '../membership';
 import { prover } from '../prover-client';
 
 /** What the member reads for each refusal; the host's set-up errors share one sentence. */
@@ -28,42 +32,27 @@ const REFUSALS: Record<string, StringKey> = {
 export function credentialJoin(
   context: FrameContext,
   backup: string,
-  onJoined: () => void,
+  onJoined: (outcome: Outcome) => void,
 ): HTMLElement {
   const feedback = actionFeedback();
-  const restoreId = nextId('restore');
-  const restoreText = h('textarea', { id: restoreId, rows: '3', spellcheck: 'false' });
-  // Offered when the account already holds a membership: the member's way back, or a new start.
+  // Offered when the account already holds a membership: a new start (the member panel's
+  // "Restore" under this is the way back).
   const lost = h(
     'div',
     { class: 'lost', hidden: true },
     button(t('replaceIdentity'), () => run(true)),
-    h(
-      'details',
-      {},
-      h('summary', {}, t('restore')),
-      h('label', { for: restoreId }, t('restoreLabel')),
-      restoreText,
-      button(
-        t('restoreButton'),
-        () =>
-          void prover({ type: 'commitment', backup: restoreText.value.trim() }).then(() => {
-            context.store.identity = restoreText.value.trim();
-            onJoined();
-          }, fail),
-      ),
-    ),
   );
 
   async function join(replaceLostIdentity: boolean): Promise<void> {
     lost.hidden = true;
     feedback.progress(t('ticketAsking'));
     const { commitment } = await prover({ type: 'commitment', backup });
+    let answer: MembershipChangeResponse | null = null;
     for (let attempt = 1; ; attempt++) {
       const { ticket, error } = await context.host.ticket();
       if (!ticket) throw new RequestError(error ?? 'UNAVAILABLE', '');
       try {
-        await api(`${communityPath(context.slug)}/members`, {
+        answer = await api<MembershipChangeResponse>(`${communityPath(context.slug)}/members`, {
           method: 'POST',
           body: { commitment, ticket, ...(replaceLostIdentity ? { replaceLostIdentity } : {}) },
         });
@@ -75,15 +64,14 @@ export function credentialJoin(
         if (code !== 'TICKET_EXPIRED' || attempt > 1) throw failure;
       }
     }
-    context.store.joined(commitment as string);
-    await ensurePseudonym(context);
-    onJoined();
+    const pending = await recordJoin(context, commitment as string, answer);
+    const community = context.community.name;
+    onJoined({ message: t(pending ? 'joinedPending' : 'joinedNow', { community }) });
   }
 
   function fail(error: unknown): void {
-    const code = error instanceof RequestError ? error.code : 'ERROR';
-    const known = REFUSALS[code];
-    feedback.failed(t('withCode', { message: known ? t(known) : (error as Error).message, code }));
+    const code = failureCode(error);
+    feedback.failed(failureText(error, REFUSALS));
     lost.hidden = code !== 'ACCOUNT_ALREADY_MEMBER';
     context.host.tell({ type: 'error', code });
   }

@@ -1,31 +1,92 @@
 // The member's identity: created or restored in the prover (the backup stays on this origin),
-// then used to join the community.
+// then used to join the community. A restored identity that joined before (here, on another
+// device, through the CLI or the extension) is recognised from the published group; a join that
+// waits for its batch says so until the commitment is in the group.
+import type { MembershipChangeResponse } from '@bridgenotes/protocol';
+
+import { backupProblem, type BackupProblem } from '../../prover/backup';
 import { api, communityPath, RequestError } from '../api';
-import { ensurePseudonym, FrameContext } from '../context';
+import { ensurePseudonym, FrameContext, Outcome } from '../context';
 import { button, h, nextId } from '../dom';
-import { actionFeedback } from '../feedback';
-import { t } from '../i18n';
+import { reportFailure } from '../failure';
+import { actionFeedback, ActionFeedback } from '../feedback';
+import { StringKey, t } from '../i18n';
 import { joinWorkFields } from '../join-work';
+import { inPublishedGroup, recordJoin } from '../membership';
 import { prover } from '../prover-client';
 import { credentialJoin } from './credential-join';
 
-export function memberPanel(context: FrameContext, onChange: () => void): HTMLElement {
+const BACKUP_REASONS: Record<BackupProblem, StringKey> = {
+  empty: 'backupReasonEmpty',
+  characters: 'backupReasonCharacters',
+  length: 'backupReasonLength',
+};
+
+/**
+ * "Restore from a backup": only an identity export's exact form is kept (a mistyped or cut-off
+ * paste would be another identity), then the membership is looked up in the published group.
+ */
+function restoreDetails(
+  context: FrameContext,
+  feedback: ActionFeedback,
+  summary: StringKey,
+  onChange: (outcome: Outcome) => void,
+): HTMLElement {
   const { store, community } = context;
-  const panel = h('section', { class: 'member', 'aria-label': t('member') });
+  const restoreId = nextId('restore');
+  const restoreText = h('textarea', { id: restoreId, rows: '3', spellcheck: 'false' });
+  const restore = async (): Promise<void> => {
+    const problem = backupProblem(restoreText.value);
+    if (problem) {
+      const reason = t(BACKUP_REASONS[problem], { count: restoreText.value.trim().length });
+      feedback.failed(t('backupInvalid', { reason }));
+      restoreText.setAttribute('aria-invalid', 'true');
+      context.host.tell({ type: 'error', code: 'BACKUP_INVALID' });
+      return;
+    }
+    const backup = restoreText.value.trim();
+    const { commitment } = await prover({ type: 'commitment', backup });
+    store.identity = backup;
+    // Not found (or not fetched now): Join is offered, and a join made before answers
+    // ALREADY_MEMBER, which looks again.
+    const found = await inPublishedGroup(context, commitment as string).catch(() => false);
+    if (found) {
+      store.joined(commitment as string);
+      await ensurePseudonym(context);
+    }
+    onChange({
+      message: found ? t('restoredMember', { community: community.name }) : t('restored'),
+    });
+  };
+  return h(
+    'details',
+    {},
+    h('summary', {}, t(summary)),
+    h('label', { for: restoreId }, t('restoreLabel')),
+    restoreText,
+    button(t('restoreButton'), () => {
+      void restore().catch((error: unknown) => reportFailure(context, feedback, error));
+    }),
+  );
+}
+
+export function memberPanel(
+  context: FrameContext,
+  onChange: (outcome: Outcome) => void,
+): HTMLElement {
+  const { store, community } = context;
+  const headingId = nextId('member-heading');
+  const panel = h(
+    'section',
+    { class: 'member', 'aria-labelledby': headingId },
+    h('h3', { id: headingId, tabindex: '-1' }, t('member')),
+  );
   const feedback = actionFeedback();
   const act = (action: () => Promise<void>) => () => {
-    void action().catch((error: unknown) => {
-      feedback.failed((error as Error).message);
-      context.host.tell({
-        type: 'error',
-        code: error instanceof RequestError ? error.code : 'ERROR',
-      });
-    });
+    void action().catch((error: unknown) => reportFailure(context, feedback, error));
   };
   const backup = store.identity;
   if (!backup) {
-    const restoreId = nextId('restore');
-    const restoreText = h('textarea', { id: restoreId, rows: '3', spellcheck: 'false' });
     panel.append(
       h('p', {}, t('memberIntro')),
       button(
@@ -33,24 +94,10 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
         act(async () => {
           const created = await prover({ type: 'create' });
           store.identity = created.backup as string;
-          onChange();
+          onChange({ message: t('created') });
         }),
       ),
-      h(
-        'details',
-        {},
-        h('summary', {}, t('restore')),
-        h('label', { for: restoreId }, t('restoreLabel')),
-        restoreText,
-        button(
-          t('restoreButton'),
-          act(async () => {
-            await prover({ type: 'commitment', backup: restoreText.value.trim() });
-            store.identity = restoreText.value.trim();
-            onChange();
-          }),
-        ),
-      ),
+      restoreDetails(context, feedback, 'restore', onChange),
       feedback.element,
     );
     return panel;
@@ -58,8 +105,24 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
   if (store.isMember) {
     const output = h('textarea', { readonly: true, rows: '3', 'aria-label': t('backup') });
     const reveal = h('div', { hidden: true }, h('p', {}, t('backupHint')), output);
+    if (store.pending) {
+      // Looked for again at each render: once sealed, the forms are shown.
+      const commitment = store.memberCommitment as string;
+      void inPublishedGroup(context, commitment).then(
+        (found) => {
+          if (!found || !store.pending) return;
+          store.sealed();
+          onChange({ message: t('joinedNow', { community: community.name }), focus: false });
+        },
+        () => undefined,
+      );
+    }
     panel.append(
-      h('p', {}, t('joined', { community: community.name })),
+      h(
+        'p',
+        { class: store.pending ? 'pending' : 'joined' },
+        t(store.pending ? 'pending' : 'joined', { community: community.name }),
+      ),
       button(t('backup'), () => {
         output.value = backup;
         reveal.hidden = false;
@@ -69,12 +132,19 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
     );
     return panel;
   }
+  // An identity that has not joined here: Restore stays offered, for the identity that did.
+  const restore = restoreDetails(context, feedback, 'restoreReplaces', onChange);
   if (community.admission === 'CLOSED') {
-    panel.append(h('p', {}, t('closed')));
+    panel.append(h('p', {}, t('closed')), restore, feedback.element);
     return panel;
   }
   if (community.admission === 'CREDENTIAL') {
-    panel.append(h('p', {}, t('memberIntro')), credentialJoin(context, backup, onChange));
+    panel.append(
+      h('p', {}, t('memberIntro')),
+      credentialJoin(context, backup, onChange),
+      restore,
+      feedback.element,
+    );
     return panel;
   }
   const inviteId = nextId('invite');
@@ -88,8 +158,9 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
       t('join', { community: community.name }),
       act(async () => {
         const { commitment } = await prover({ type: 'commitment', backup });
+        let answer: MembershipChangeResponse | null;
         try {
-          await api(`${communityPath(context.slug)}/members`, {
+          answer = await api<MembershipChangeResponse>(`${communityPath(context.slug)}/members`, {
             method: 'POST',
             body: {
               commitment,
@@ -101,13 +172,16 @@ export function memberPanel(context: FrameContext, onChange: () => void): HTMLEl
           });
         } catch (error) {
           if (!(error instanceof RequestError && error.code === 'ALREADY_MEMBER')) throw error;
+          answer = null;
         }
-        store.joined(commitment as string);
-        await ensurePseudonym(context);
-        onChange();
+        const pending = await recordJoin(context, commitment as string, answer);
+        onChange({
+          message: t(pending ? 'joinedPending' : 'joinedNow', { community: community.name }),
+        });
       }),
     ),
     feedback.element,
+    restore,
   );
   return panel;
 }

@@ -8,9 +8,10 @@ import {
   noteTextLength,
 } from '@bridgenotes/protocol';
 
-import { api, communityPath, RequestError } from '../api';
+import { api, communityPath } from '../api';
 import { FrameContext, prove } from '../context';
 import { h, nextId } from '../dom';
+import { reportFailure } from '../failure';
 import { actionFeedback, errorSlot, showFieldErrors } from '../feedback';
 import { formatNumber, label, t } from '../i18n';
 import { noteErrors } from '../validation';
@@ -108,11 +109,7 @@ export function noteForm(
         feedback.done(t('noted'));
         context.host.tell({ type: 'noted', noteId: note.id });
       } catch (error) {
-        feedback.failed((error as Error).message);
-        context.host.tell({
-          type: 'error',
-          code: error instanceof RequestError ? error.code : 'ERROR',
-        });
+        reportFailure(context, feedback, error);
       }
     })();
   });

@@ -13,6 +13,7 @@ import {
 import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
 import { h, nextId } from '../dom';
+import { reportFailure } from '../failure';
 import { actionFeedback, errorSlot, showFieldErrors } from '../feedback';
 import { label, t } from '../i18n';
 import { ratingErrors } from '../validation';
@@ -107,11 +108,7 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
         feedback.done(t('rated'));
         context.host.tell({ type: 'rated', noteId: note.id });
       } catch (error) {
-        feedback.failed((error as Error).message);
-        context.host.tell({
-          type: 'error',
-          code: error instanceof RequestError ? error.code : 'ERROR',
-        });
+        reportFailure(context, feedback, error);
       }
     })();
   });

@@ -5,6 +5,7 @@ import { REPORT_REASONS, type NoteReportResponse } from '@bridgenotes/protocol';
 import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
 import { h, nextId } from '../dom';
+import { reportFailure } from '../failure';
 import { actionFeedback } from '../feedback';
 import { label, t } from '../i18n';
 import { checked, choices } from './choices';
@@ -67,8 +68,7 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
           feedback.done(t('alreadyReported'));
           return;
         }
-        feedback.failed((error as Error).message);
-        context.host.tell({ type: 'error', code });
+        reportFailure(context, feedback, error);
       }
     })();
   });

@@ -2,9 +2,10 @@
 // asking again counts nothing), which puts it in the writers' list of requested posts.
 import type { NoteRequestResponse } from '@bridgenotes/protocol';
 
-import { api, communityPath, RequestError } from '../api';
+import { api, communityPath } from '../api';
 import { FrameContext, prove } from '../context';
 import { button, h } from '../dom';
+import { reportFailure } from '../failure';
 import { actionFeedback } from '../feedback';
 import { t } from '../i18n';
 
@@ -30,11 +31,7 @@ export function requestPanel(
         feedback.done(t('requested'));
         context.host.tell({ type: 'requested', requests: stored.postRequestCount });
       } catch (error) {
-        feedback.failed((error as Error).message);
-        context.host.tell({
-          type: 'error',
-          code: error instanceof RequestError ? error.code : 'ERROR',
-        });
+        reportFailure(context, feedback, error);
       }
     })();
   });

@@ -60,10 +60,10 @@ export async function statusUpdates(
   if (ids.length === 0) return null;
   const current = new Map(postNotes.map((note) => [note.id, note.status]));
   const elsewhere = new Set(ids.filter((id) => !current.has(id)));
-  if (elsewhere.size > 0) {
-    const statuses = await latestStatuses(context, elsewhere).catch(() => new Map());
-    for (const [id, status] of statuses) current.set(id, status);
-  }
+  // Fetched whenever anything is tracked, even when every tracked note is on this post: whether
+  // the frame asks must not tell which of the post's notes are the member's (docs/widget.md).
+  const statuses = await latestStatuses(context, elsewhere).catch(() => new Map());
+  for (const [id, status] of statuses) current.set(id, status);
   const changed = ids.filter((id) => current.has(id) && current.get(id) !== tracked[id].status);
   if (changed.length === 0) return null;
   const items = changed.map((id) => {

@@ -1,0 +1,72 @@
+// What a member reads when an action fails: a sentence of the frame's language for each refusal
+// the widget can meet (the API's codes, the prover's, the network), else a generic one, always
+// with the code for whoever helps them. The API's and the worker's English messages are never
+// shown: the French widget stays French.
+import { RequestError } from './api';
+import type { FrameContext } from './context';
+import type { ActionFeedback } from './feedback';
+import { StringKey, t } from './i18n';
+
+/** The refusals of joining and acting, by code. */
+const FAILURES: Record<string, StringKey> = {
+  NETWORK: 'failNetwork',
+  BACKUP_INVALID: 'backupInvalid',
+  NOT_SEALED: 'failNotSealed',
+  ADMISSION_CLOSED: 'closed',
+  INVITE_REQUIRED: 'failInviteRequired',
+  INVITE_INVALID: 'failInviteInvalid',
+  INVITE_USED: 'failInviteUsed',
+  INVITE_EXPIRED: 'failInviteExpired',
+  JOIN_WORK_EXPIRED: 'failTryAgain',
+  JOIN_WORK_INVALID: 'failTryAgain',
+  EARN_IN_REQUIRED: 'failEarnIn',
+  WRITING_LOCKED: 'failWritingLocked',
+  RATING_OUTDATED: 'failRatingOutdated',
+  DAILY_QUOTA_EXCEEDED: 'failDailyQuota',
+  RATE_LIMITED: 'failRateLimited',
+  TOO_MANY_REQUESTS: 'failRateLimited',
+  PROOF_WITHDRAWN: 'failRateLimited',
+  PSEUDONYM_BLOCKED: 'failBlocked',
+  PROOF_ROOT_EXPIRED: 'failTryAgain',
+  PROOF_ROOT_UNKNOWN: 'failTryAgain',
+  PROOF_STALE: 'failTryAgain',
+  PROOF_VERIFIER_BUSY: 'failServer',
+  PROOF_VERIFIER_UNAVAILABLE: 'failServer',
+};
+
+const number = (value: unknown): number | string => (typeof value === 'number' ? value : '?');
+
+/** The code of a failure: the API's or the prover's, else ERROR. */
+export const failureCode = (error: unknown): string =>
+  error instanceof RequestError ? error.code : 'ERROR';
+
+/**
+ * The member's sentence for `error`, with its code: `own` first (a view's refusals of its own),
+ * then the shared ones, then by HTTP status (429, 5xx), else the generic one.
+ */
+export function failureText(error: unknown, own: Record<string, StringKey> = {}): string {
+  const code = failureCode(error);
+  const status = error instanceof RequestError ? error.status : undefined;
+  const key =
+    own[code] ??
+    FAILURES[code] ??
+    (status === 429 ? 'failRateLimited' : status && status >= 500 ? 'failServer' : 'failGeneric');
+  const details = (error instanceof RequestError ? error.details : undefined) as
+    { required?: unknown; ratingImpact?: unknown } | undefined;
+  const message = t(key, {
+    required: number(details?.required),
+    impact: number(details?.ratingImpact),
+    reason: t('backupReasonUnknown'),
+  });
+  return t('withCode', { message, code });
+}
+
+/** Says `error` under the action's button and tells the host page its code. */
+export function reportFailure(
+  context: FrameContext,
+  feedback: ActionFeedback,
+  error: unknown,
+): void {
+  feedback.failed(failureText(error));
+  context.host.tell({ type: 'error', code: failureCode(error) });
+}
