@@ -15,6 +15,7 @@ import {
   insertCommunities,
   insertNote,
   insertPost,
+  launchWithExtension,
   openSettings,
   panelOf as panelIn,
   publishHelpful,
@@ -105,6 +106,9 @@ describe('browser extension', () => {
       'Leave Bridge watchers',
     ]);
     await follow(page, other.slug, 'Second opinion');
+    // "Following Second opinion." is also the end of the line before ("No longer following…"):
+    // the follow is kept once its Leave button is back, and only then is the page closed.
+    await page.getByRole('button', { name: 'Leave Second opinion' }).waitFor();
     await page.close();
   });
 
@@ -222,9 +226,36 @@ describe('browser extension', () => {
     await page.close();
   });
 
+  it('refuses a restore of an empty box, keeping nothing: Create and Restore still work after it', async () => {
+    // In a browser of its own: the test's browser keeps its Restore for the CLI's identity.
+    const elsewhere = await launchWithExtension(rig?.platforms.hostResolverRules ?? '');
+    try {
+      const settings = await options(elsewhere);
+      await follow(settings, community.slug, 'Bridge watchers');
+      const host = new URL(proxy.url).host;
+      const box = settings.getByLabel(`Identity backup for ${host}`);
+      await box.fill('   ');
+      await settings.getByRole('button', { name: 'Restore' }).click();
+      // Said next to the box, which is marked invalid; nothing is kept.
+      await settings.getByText('Paste the identity backup first').waitFor();
+      expect(await box.getAttribute('aria-invalid')).toBe('true');
+      expect(await settings.getByText('Identity restored').count()).toBe(0);
+      await settings.getByRole('button', { name: `Create an identity for ${host}` }).click();
+      await settings.getByRole('button', { name: `Back up identity for ${host}` }).waitFor();
+      await settings.getByRole('button', { name: 'Join Bridge watchers' }).waitFor();
+      expect(await settings.getByText('That did not work').count()).toBe(0);
+      await settings.close();
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('lets a member rate from the panel with a proof made in the extension, and the rating lands', async () => {
     const settings = await options();
     const host = new URL(proxy.url).host;
+    // An empty box is refused next to it, and the Restore then works.
+    await settings.getByRole('button', { name: 'Restore' }).click();
+    await settings.getByText('Paste the identity backup first').waitFor();
     await settings.getByLabel(`Identity backup for ${host}`).fill(exportIdentity(cliIdentity));
     await settings.getByRole('button', { name: 'Restore' }).click();
     await settings.getByText(`Identity restored for ${host}.`).waitFor();
@@ -264,6 +295,32 @@ describe('browser extension', () => {
     expect(rows).toEqual([expect.objectContaining({ helpfulness: 'HELPFUL', tags: ['CLEAR'] })]);
     expect(rows[0].proof).toEqual(expect.objectContaining({ merkleTreeDepth: 20 }));
     const pseudonym = (rows[0].proof as { nullifier: string }).nullifier;
+
+    // The member changes the rating twice in a row, within a minute or so: each change is
+    // proven with the minute after the kept one, so each is accepted.
+    const ratingOf = async () => {
+      const { rows: latest } = await database.query<{ helpfulness: string; client_minute: number }>(
+        'SELECT helpfulness, client_minute FROM ratings WHERE note_id = $1',
+        [toRateId],
+      );
+      return latest;
+    };
+    const [first] = await ratingOf();
+    for (const [choice, helpfulness] of [
+      ['Not helpful', 'NOT_HELPFUL'],
+      ['Somewhat helpful', 'SOMEWHAT_HELPFUL'],
+    ]) {
+      await panel.getByRole('radio', { name: choice, exact: true }).check();
+      await panel.getByRole('button', { name: 'Submit rating' }).click();
+      await panel.getByText(`You rated this: ${choice}`).waitFor();
+      expect(await panel.getByText('That did not work').count()).toBe(0);
+      const [changed] = await eventually(async () => {
+        const latest = await ratingOf();
+        if (latest[0]?.helpfulness !== helpfulness) throw new Error(JSON.stringify(latest));
+        return latest;
+      });
+      expect(Number(changed.client_minute)).toBeGreaterThan(Number(first.client_minute));
+    }
 
     // The panel checks a note as the API would before spending a proof on it…
     await panel.getByRole('radio', { name: 'Misleading or missing context' }).check();
@@ -316,5 +373,58 @@ describe('browser extension', () => {
         .evaluate((note) => getComputedStyle(note).borderRadius),
     ).toBe('8px');
     await page.close();
+  });
+
+  it('tells a member whose join waits to be sealed when it will count, and proves nothing', async () => {
+    // What the extension holds while an OPEN join waits for its batch (docs/threat-model.md): the
+    // membership recorded (the join was accepted, or answered ALREADY_MEMBER), the commitment not
+    // among the published leaves yet. This instance seals at once, so the test records it for
+    // Second opinion itself, as the settings would.
+    type Local = {
+      get(key: string): Promise<{ memberships?: Record<string, string> }>;
+      set(items: object): Promise<void>;
+    };
+    const settings = await options();
+    const setMembership = (commitment: string | null) =>
+      settings.evaluate(
+        async ({ key, commitment }) => {
+          const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome
+            .storage.local;
+          const { memberships = {} } = await local.get('memberships');
+          if (commitment === null) delete memberships[key];
+          else memberships[key] = commitment;
+          await local.set({ memberships });
+        },
+        { key: `${new URL(proxy.url).origin} ${other.slug}`, commitment },
+      );
+    await setMembership(commitmentOf(cliIdentity));
+    try {
+      proxy.received.length = 0;
+      const page = await browser.context.newPage();
+      await page.goto(FAKE_POSTS[0].url);
+      const panel = await panelOf(page);
+      await panel.getByText(helpfulText('x')).waitFor();
+      const section = panel.locator('.community', { hasText: 'From Second opinion' });
+      await section.getByRole('button', { name: 'Help rate notes (0)' }).click();
+      await section.getByRole('button', { name: 'Ask for a note on this post' }).click();
+      await section
+        .getByText('Your membership of Second opinion is not usable yet', { exact: false })
+        .waitFor();
+      expect(await section.getByText('That did not work').count()).toBe(0);
+      // The group was fetched, as before any proof; nothing was proven or sent.
+      expect(proxy.received.map(({ method, url }) => `${method} ${url}`)).toContain(
+        `GET /communities/${other.slug}/group/leaves`,
+      );
+      expect(proxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
+      const { rows } = await database.query(
+        'SELECT id FROM note_requests WHERE community_id = $1',
+        [other.id],
+      );
+      expect(rows).toEqual([]);
+      await page.close();
+    } finally {
+      await setMembership(null);
+      await settings.close();
+    }
   });
 });

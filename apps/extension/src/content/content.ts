@@ -121,7 +121,11 @@ addEventListener('message', (event: MessageEvent) => {
   if (data.type === 'close') {
     open = false;
     frame.hidden = true;
-    if (pill) pill.hidden = seen.helpful + seen.toRate === 0;
+    if (pill) {
+      pill.hidden = seen.helpful + seen.toRate === 0;
+      // The focus was in the frame just hidden: back to the button that opens it again.
+      if (!pill.hidden) pill.focus();
+    }
   } else if (data.type === 'notes' && 'height' in data) {
     frame.style.height = `${Math.max(80, data.height + 2)}px`;
   }

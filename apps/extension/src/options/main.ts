@@ -5,7 +5,8 @@
 import { button, h, nextId } from '@bridgenotes/widget';
 import { InstanceError } from '../shared/instance';
 import { followCommunity } from '../shared/listing';
-import { prover } from '../shared/prover';
+import { errorSlot, showProblem } from '../shared/field-error';
+import { prover, ProverError } from '../shared/prover';
 import {
   type Follow,
   followKey,
@@ -77,7 +78,8 @@ function withIdentity(
   backup: string,
 ): Stored['identities'] {
   const kept = identities[instance];
-  if (kept !== undefined && kept !== backup) {
+  // An empty backup (kept by an earlier version's Restore of an empty box) is no identity.
+  if (kept && kept !== backup) {
     throw new Error(t('identityKept', { instance: new URL(instance).host }));
   }
   return { ...identities, [instance]: backup };
@@ -159,6 +161,7 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
   if (!backup) {
     const restoreId = nextId('restore');
     const restore = h('textarea', { id: restoreId, rows: '2', spellcheck: 'false' });
+    const restoreFields = { backup: { control: () => restore, slot: errorSlot() } };
     block.append(
       actionButton(`${instance} create`, t('createIdentity', { instance: host }), async () => {
         const created = await prover({ type: 'create' });
@@ -169,10 +172,27 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
       }),
       h('label', { for: restoreId }, t('restoreLabel', { instance: host })),
       restore,
+      restoreFields.backup.slot,
       actionButton(`${instance} restore`, t('restoreButton'), async () => {
         const value = restore.value.trim();
-        // Refuses anything that is not an identity backup before keeping it.
-        const { commitment } = await prover({ type: 'commitment', backup: value });
+        // Refuses anything that is not an identity backup before keeping it: an empty box here,
+        // anything else the prover cannot import as one (its Identity.import throws).
+        if (!value) {
+          showProblem(restoreFields, { field: 'backup', message: t('restoreEmpty') });
+          return;
+        }
+        const imported = await prover({ type: 'commitment', backup: value }).catch(
+          (error: unknown) => {
+            if (error instanceof ProverError) return null;
+            throw error;
+          },
+        );
+        if (!imported) {
+          showProblem(restoreFields, { field: 'backup', message: t('restoreInvalid') });
+          return;
+        }
+        showProblem(restoreFields, null);
+        const { commitment } = imported;
         // An identity joined elsewhere (the community's widget, the CLI, another browser) is a
         // member already: its commitment is in the group of each community it joined.
         // A community that cannot be checked now keeps its Join or Check membership button.

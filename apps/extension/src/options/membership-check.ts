@@ -2,18 +2,10 @@
 // the community's published group. Fetching the whole group is what every member's client does
 // before acting: the instance learns that the group was fetched, never which commitment is looked
 // for (docs/extension.md, "What the lookup leaks").
-import type { PublishedGroup } from '@bridgenotes/client';
-
-import { groupLeaves } from '../shared/instance';
+import { groupLeaves, inGroup } from '../shared/instance';
 import type { Follow } from '../shared/storage';
 
-/**
- * Whether `commitment` is a leaf of the published group. A removed member's leaf is published as
- * "0", which no commitment is. The root is not checked here: leaves that lied could only make the
- * extension attempt proofs, and every proof rebuilds the group and checks its root first.
- */
-export const inGroup = (group: PublishedGroup, commitment: string): boolean =>
-  commitment !== '0' && group.leaves.includes(commitment);
+export { inGroup };
 
 /** Which of the communities checked hold the commitment, and which could not be checked. */
 export interface Recognition {

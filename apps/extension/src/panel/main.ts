@@ -9,9 +9,15 @@ import type { Found, Note } from '../shared/instance';
 import type { PanelReport } from '../shared/messages';
 import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
-import { followKey, load, type Stored } from '../shared/storage';
+import { type Follow, followKey, load, type Stored } from '../shared/storage';
 import { type StringKey, t } from '../shared/strings';
-import { type MemberContext, noteForm, ratingForm, requestPanel } from './member-actions';
+import {
+  type MemberContext,
+  MembershipNotSealed,
+  noteForm,
+  ratingForm,
+  requestPanel,
+} from './member-actions';
 import { noteView } from './note-view';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -58,6 +64,11 @@ const NOT_MEMBER: Record<AdmissionPolicy, StringKey> = {
   CLOSED: 'closedToRate',
 };
 
+/** Whether the extension holds an identity (an empty one is none) and a membership for `follow`. */
+const isMember = (stored: Stored, follow: Follow) =>
+  Boolean(stored.identities[follow.instance]) &&
+  stored.memberships[followKey(follow)] !== undefined;
+
 function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: string) {
   const { follow } = found;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -66,7 +77,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
   const helpful = live.filter((note) => note.status === 'CURRENTLY_RATED_HELPFUL');
   const toRate = live.filter((note) => note.status === 'NEEDS_MORE_RATINGS');
   const backup = stored.identities[follow.instance];
-  const member = backup !== undefined && stored.memberships[followKey(follow)] !== undefined;
+  const member = isMember(stored, follow);
   const section = h(
     'section',
     { class: 'community', 'data-community': followKey(follow) },
@@ -88,7 +99,12 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
       try {
         await action();
       } catch (error) {
-        say(t('failed', { message: (error as Error).message }));
+        // A membership waiting to be sealed is no failure: it says when it will work.
+        say(
+          error instanceof MembershipNotSealed
+            ? error.message
+            : t('failed', { message: (error as Error).message }),
+        );
       }
     },
   };
@@ -97,7 +113,18 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     const own = note.authorPseudonym === pseudonym;
     const view = noteView(note, false, own);
     // Members cannot rate their own notes (the API answers SELF_RATING): no form for them.
-    if (!own) view.append(ratingForm(context, note, stored.ratings[note.id]));
+    const rating = stored.ratings[note.id];
+    if (!own) {
+      view.append(
+        ratingForm(
+          context,
+          note,
+          rating === undefined
+            ? undefined
+            : { helpfulness: rating, clientMinute: stored.ratingMinutes[note.id] },
+        ),
+      );
+    }
     return view;
   };
   if (member) {
@@ -178,10 +205,7 @@ async function start(): Promise<void> {
     }
     const empty = result.notes.length === 0 && result.requestCount === 0;
     // A member may still ask for a note, or write one, where there is none yet.
-    const member =
-      stored.identities[follow.instance] !== undefined &&
-      stored.memberships[followKey(follow)] !== undefined;
-    if (empty && !member) continue;
+    if (empty && !isMember(stored, follow)) continue;
     const pseudonym = await pseudonymIn(stored, result).catch(() => undefined);
     sections.push(sectionFor(result, stored, key, pseudonym));
   }

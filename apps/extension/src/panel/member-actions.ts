@@ -4,6 +4,7 @@ import {
   type Helpfulness,
   HELPFUL_TAGS,
   MISLEADING_REASONS,
+  nextRatingMinute,
   NOT_HELPFUL_TAGS,
   NOT_MISLEADING_REASONS,
   NOTE_TEXT_LIMIT,
@@ -11,9 +12,12 @@ import {
 } from '@bridgenotes/protocol';
 
 import { button, h, nextId } from '@bridgenotes/widget';
+import { errorSlot, showProblem } from '../shared/field-error';
 import {
   circuitFiles,
   groupLeaves,
+  inGroup,
+  InstanceError,
   type Note,
   rate,
   requestNote,
@@ -35,17 +39,32 @@ export interface MemberContext {
   guarded(action: () => Promise<void>): Promise<void>;
 }
 
+/**
+ * The member's join is not in the community's published group yet: it waits for its batch to be
+ * sealed (docs/threat-model.md), and no proof can be made until then.
+ */
+export class MembershipNotSealed extends Error {
+  override name = 'MembershipNotSealed';
+}
+
 async function prove(
   context: MemberContext,
   kind: string,
   target: string,
   payload: { [key: string]: unknown },
+  clientMinute?: number,
 ): Promise<ProvenForApi> {
   context.say(t('proving'));
-  const [group, files] = await Promise.all([
+  const [group, { commitment }] = await Promise.all([
     groupLeaves(context.follow),
-    circuitFiles(context.follow.instance),
+    prover({ type: 'commitment', backup: context.backup }),
   ]);
+  // An OPEN or INVITE join is accepted at once but enters the group only when its batch is
+  // sealed; proving before would fail on a leaf the tree does not hold.
+  if (!inGroup(group, commitment as string)) {
+    throw new MembershipNotSealed(t('notSealed', { community: context.follow.name }));
+  }
+  const files = await circuitFiles(context.follow.instance);
   const { proven } = await prover(
     {
       type: 'prove',
@@ -57,6 +76,7 @@ async function prove(
       kind,
       target,
       payload,
+      ...(clientMinute === undefined ? {} : { clientMinute }),
     },
     [files.wasm, files.zkey],
   );
@@ -91,19 +111,47 @@ function tagsFor(helpfulness: string): readonly string[] {
   return [...new Set([...HELPFUL_TAGS, ...NOT_HELPFUL_TAGS])];
 }
 
-/** The rating form, with the member's own latest rating shown (kept in the extension). */
-export function ratingForm(context: MemberContext, note: Note, ownRating?: string): HTMLElement {
+/** The member's own latest rating of a note, as the extension keeps it. */
+export interface OwnRating {
+  helpfulness: string;
+  /** Its minute; unknown for a rating kept by an earlier version of the extension. */
+  clientMinute?: number;
+}
+
+/** The `storedClientMinute` of a `409 RATING_OUTDATED` answer; undefined for any other error. */
+const outdatedMinute = (error: unknown): number | undefined => {
+  if (!(error instanceof InstanceError) || error.code !== 'RATING_OUTDATED') return undefined;
+  const minute = (error.details as { storedClientMinute?: unknown } | undefined)
+    ?.storedClientMinute;
+  return typeof minute === 'number' ? minute : undefined;
+};
+
+/**
+ * The rating form, with the member's own latest rating shown (kept in the extension). A change
+ * always wins, as in the widget: it is proven with the minute after the kept one
+ * (`nextRatingMinute`, docs/protocol.md "The order of a member's ratings"), learnt from the API's
+ * `RATING_OUTDATED` answer when another browser or panel rated since, and sent again once.
+ */
+export function ratingForm(context: MemberContext, note: Note, own?: OwnRating): HTMLElement {
   const name = nextId('helpfulness');
   const tags = h('div', { class: 'tags' });
+  let knownMinute = own?.clientMinute;
   const mine = h(
     'p',
     { class: 'meta' },
-    ownRating ? t('yourRating', { rating: label(ownRating) }) : '',
+    own ? t('yourRating', { rating: label(own.helpfulness) }) : '',
   );
+  const helpfulness = choices('radio', name, t('rateAs'), [
+    'HELPFUL',
+    'SOMEWHAT_HELPFUL',
+    'NOT_HELPFUL',
+  ]);
+  const fields = { helpfulness: { control: () => helpfulness, slot: errorSlot() } };
   const form = h(
     'form',
-    { class: 'rate', 'aria-label': t('rateAs') },
-    choices('radio', name, t('rateAs'), ['HELPFUL', 'SOMEWHAT_HELPFUL', 'NOT_HELPFUL']),
+    { class: 'rate', 'aria-label': t('rateAs'), novalidate: true },
+    helpfulness,
+    fields.helpfulness.slot,
     tags,
     h('button', { type: 'submit' }, t('submitRating')),
   );
@@ -115,20 +163,34 @@ export function ratingForm(context: MemberContext, note: Note, ownRating?: strin
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const [helpfulness] = checked(form, name);
-    if (!helpfulness) return;
+    const [chosen] = checked(form, name);
+    const problem = chosen
+      ? null
+      : { field: 'helpfulness' as const, message: t('pickHelpfulness') };
+    if (!showProblem(fields, problem)) return;
     void context.guarded(async () => {
-      const payload = { helpfulness, tags: checked(form, `${name}-tags`) };
-      const proven = await prove(context, 'rating.put', `note:${note.id}`, payload);
-      await rate(context.follow, note.id, { ...payload, ...proven });
+      const payload = { helpfulness: chosen, tags: checked(form, `${name}-tags`) };
+      const send = async (clientMinute: number) => {
+        const proven = await prove(context, 'rating.put', `note:${note.id}`, payload, clientMinute);
+        return rate(context.follow, note.id, { ...payload, ...proven });
+      };
+      const rating = await send(nextRatingMinute(Date.now(), knownMinute)).catch(
+        (error: unknown) => {
+          const stored = outdatedMinute(error);
+          if (stored === undefined) throw error;
+          return send(nextRatingMinute(Date.now(), stored));
+        },
+      );
+      knownMinute = rating.clientMinute;
       const kept: SaveRatingMessage = {
         type: 'save-rating',
         noteId: note.id,
-        helpfulness: helpfulness as Helpfulness,
+        helpfulness: chosen as Helpfulness,
+        clientMinute: rating.clientMinute,
       };
       // The rating landed whatever happens here: only showing it back later depends on this.
       const remembered = (await ext.runtime.sendMessage(kept)) === true;
-      mine.textContent = t('yourRating', { rating: label(helpfulness) });
+      mine.textContent = t('yourRating', { rating: label(chosen) });
       context.say(t(remembered ? 'rated' : 'ratedNotRemembered'));
     });
   });
@@ -136,14 +198,22 @@ export function ratingForm(context: MemberContext, note: Note, ownRating?: strin
 }
 
 /** The checks the API makes, made first so that no proof is spent on a refused note. */
-function noteProblem(classification: string, reasons: string[], text: string, sources: string[]) {
-  if (reasons.length === 0) return t('pickReason');
+function noteProblem(
+  classification: string | undefined,
+  reasons: string[],
+  text: string,
+  sources: string[],
+): { field: 'classification' | 'reasons' | 'text' | 'sources'; message: string } | null {
+  if (!classification) return { field: 'classification', message: t('pickClassification') };
+  if (reasons.length === 0) return { field: 'reasons', message: t('pickReason') };
   const length = noteTextLength(text);
-  if (length === 0 || length > NOTE_TEXT_LIMIT)
-    return t('tooLong', { length, limit: NOTE_TEXT_LIMIT });
+  if (text.trim().length === 0) return { field: 'text', message: t('textMissing') };
+  if (length > NOTE_TEXT_LIMIT)
+    return { field: 'text', message: t('tooLong', { length, limit: NOTE_TEXT_LIMIT }) };
   const bad = sources.find((source) => source.length > 2048 || !httpUrl(source));
-  if (bad) return t('badSource', { source: bad });
-  if (classification !== 'NOT_MISLEADING' && sources.length === 0) return t('needSource');
+  if (bad) return { field: 'sources', message: t('badSource', { source: bad }) };
+  if (classification !== 'NOT_MISLEADING' && sources.length === 0)
+    return { field: 'sources', message: t('needSource') };
   return null;
 }
 
@@ -155,19 +225,32 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
   const text = h('textarea', { id: textId, rows: '4', required: true });
   const counter = h('p', { class: 'meta', 'aria-live': 'polite' }, `0/${NOTE_TEXT_LIMIT}`);
   const sources = h('textarea', { id: sourcesId, rows: '2', spellcheck: 'false' });
+  const classification = choices('radio', classificationName, t('classification'), [
+    'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+    'NOT_MISLEADING',
+  ]);
+  const fields = {
+    classification: { control: () => classification, slot: errorSlot() },
+    // The reasons' group is drawn anew for each classification.
+    reasons: { control: () => reasons.querySelector('fieldset'), slot: errorSlot() },
+    text: { control: () => text, slot: errorSlot() },
+    sources: { control: () => sources, slot: errorSlot() },
+  };
   const form = h(
     'form',
-    { class: 'write', 'aria-label': t('writeNote') },
-    choices('radio', classificationName, t('classification'), [
-      'MISINFORMED_OR_POTENTIALLY_MISLEADING',
-      'NOT_MISLEADING',
-    ]),
+    // The panel checks the fields itself and says what is wrong next to each.
+    { class: 'write', 'aria-label': t('writeNote'), novalidate: true },
+    classification,
+    fields.classification.slot,
     reasons,
+    fields.reasons.slot,
     h('label', { for: textId }, t('noteText', { limit: NOTE_TEXT_LIMIT })),
     text,
+    fields.text.slot,
     counter,
     h('label', { for: sourcesId }, t('noteSources')),
     sources,
+    fields.sources.slot,
     h('button', { type: 'submit' }, t('submitNote')),
   );
   text.addEventListener('input', () => {
@@ -187,19 +270,14 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const [classification] = checked(form, classificationName);
-    if (!classification) return;
+    const [kind] = checked(form, classificationName);
     const chosen = checked(form, `${classificationName}-reasons`);
     const links = sources.value.split(/\s+/).filter(Boolean);
-    const problem = noteProblem(classification, chosen, text.value, links);
-    if (problem) {
-      context.say(problem);
-      return;
-    }
+    if (!showProblem(fields, noteProblem(kind, chosen, text.value, links))) return;
     void context.guarded(async () => {
       const payload = {
         post: context.post,
-        classification,
+        classification: kind,
         reasons: chosen,
         text: text.value,
         sources: links,

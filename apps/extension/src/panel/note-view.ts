@@ -37,20 +37,31 @@ function whyShown(note: Note): string {
   })}`;
 }
 
+/**
+ * The note's heading, as the widget's: a shown note says what readers added; one that needs
+ * ratings says it is only proposed, so it is never mistaken for context readers agreed on.
+ */
+function heading(note: Note, shown: boolean): string {
+  const misleading = note.classification !== 'NOT_MISLEADING';
+  if (!shown) return misleading ? t('proposedMisleading') : t('proposedNotMisleading');
+  return misleading ? t('misleading') : t('notMisleading');
+}
+
 /** A note as the widget shows it: kind, text, sources (http(s) only), age, why it is shown. */
 export function noteView(note: Note, shown: boolean, ownNote: boolean): HTMLElement {
   const headingId = `note-${note.id}`;
   const links = note.sources.map(httpUrl).filter((url): url is URL => url !== null);
   return h(
     'article',
-    { class: 'note', 'aria-labelledby': headingId, 'data-note': note.id },
-    h(
-      'h3',
-      { id: headingId, class: 'kind' },
-      note.classification === 'NOT_MISLEADING' ? t('notMisleading') : t('misleading'),
-    ),
+    {
+      class: `note ${shown ? 'shown' : 'proposed'}`,
+      'aria-labelledby': headingId,
+      'data-note': note.id,
+    },
+    h('h3', { id: headingId, class: 'kind' }, heading(note, shown)),
     ownNote && h('p', { class: 'own' }, t('yourNote')),
-    h('p', { class: 'text' }, note.text),
+    // A redacted note's text and sources are empty: say why rather than show nothing.
+    h('p', { class: 'text' }, note.redacted ? t('redacted') : note.text),
     links.length > 0 &&
       h(
         'ul',

@@ -4,6 +4,7 @@ import {
   lookupPrefixOf,
   postLookupHash,
   type PostKey,
+  type RatingResponse,
 } from '@bridgenotes/protocol';
 
 import type { Follow } from './storage';
@@ -20,6 +21,8 @@ export interface Note {
   status: string;
   createdAt: string;
   deletedAt: string | null;
+  /** Removed by the community's moderators: text and sources are empty (docs/moderation.md). */
+  redacted?: boolean;
   score: { negativeFactorRaters?: SideTally; positiveFactorRaters?: SideTally } | null;
 }
 
@@ -41,6 +44,8 @@ export class InstanceError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The answer's structured detail (a `RATING_OUTDATED`'s `storedClientMinute`). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -62,9 +67,18 @@ async function call<T>(url: string, init: { method?: string; body?: unknown } = 
     credentials: 'omit',
     referrerPolicy: 'no-referrer',
   });
-  const body = (await response.json().catch(() => ({}))) as T & { code?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as T & {
+    code?: string;
+    message?: string;
+    details?: unknown;
+  };
   if (!response.ok) {
-    throw new InstanceError(response.status, body.code ?? 'HTTP_ERROR', body.message ?? 'error');
+    throw new InstanceError(
+      response.status,
+      body.code ?? 'HTTP_ERROR',
+      body.message ?? 'error',
+      body.details,
+    );
   }
   return body;
 }
@@ -107,11 +121,21 @@ export const joinWork = (follow: Follow) =>
 export const groupLeaves = (follow: Follow) =>
   call<PublishedGroup>(`${communityUrl(follow)}/group/leaves`);
 
+/**
+ * Whether `commitment` is a leaf of the published group: a join is in it once its batch is
+ * sealed (docs/threat-model.md), and only then can the member prove. A removed member's leaf is
+ * published as "0", which no commitment is. The root is not checked here: leaves that lied could
+ * only make the extension attempt proofs, and every proof rebuilds the group and checks its root
+ * first.
+ */
+export const inGroup = (group: PublishedGroup, commitment: string): boolean =>
+  commitment !== '0' && group.leaves.includes(commitment);
+
 export const rate = (follow: Follow, noteId: string, body: unknown) =>
-  call<{ helpfulness: string }>(
-    `${communityUrl(follow)}/notes/${encodeURIComponent(noteId)}/rating`,
-    { method: 'PUT', body },
-  );
+  call<RatingResponse>(`${communityUrl(follow)}/notes/${encodeURIComponent(noteId)}/rating`, {
+    method: 'PUT',
+    body,
+  });
 
 export const writeNote = (follow: Follow, body: unknown) =>
   call<Note>(`${communityUrl(follow)}/notes`, { method: 'POST', body });

@@ -21,6 +21,8 @@ export type ProverRequest =
       kind: string;
       target: string;
       payload: { [key: string]: unknown };
+      /** A changed rating's minute (`nextRatingMinute`); the current minute when absent. */
+      clientMinute?: number;
     };
 
 export interface ProvenForApi {

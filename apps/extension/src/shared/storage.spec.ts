@@ -148,6 +148,23 @@ describe("the panel's ratings, kept by the service worker", () => {
     expect(isSaveRating({ type: 'save-rating', noteId: 'n1', helpfulness: 'VERY' })).toBe(false);
     expect(isSaveRating({ type: 'lookup', noteId: 'n1', helpfulness: 'HELPFUL' })).toBe(false);
     expect(isSaveRating(null)).toBe(false);
+    const minute = { type: 'save-rating', noteId: 'n1', helpfulness: 'HELPFUL' };
+    expect(isSaveRating({ ...minute, clientMinute: 29_600_000 })).toBe(true);
+    expect(isSaveRating({ ...minute, clientMinute: 1.5 })).toBe(false);
+    expect(isSaveRating({ ...minute, clientMinute: -1 })).toBe(false);
+    expect(isSaveRating({ ...minute, clientMinute: '29600000' })).toBe(false);
+  });
+
+  it("keeps each rating's minute, and never an older rating over a newer one", async () => {
+    const rating = (helpfulness: 'HELPFUL' | 'NOT_HELPFUL', clientMinute: number) =>
+      saveRating({ type: 'save-rating', noteId: 'n1', helpfulness, clientMinute });
+    await rating('HELPFUL', 100);
+    await rating('NOT_HELPFUL', 101);
+    // A panel in another tab that rated a minute earlier finishes last: the newer one stays.
+    await rating('HELPFUL', 100);
+    const { ratings, ratingMinutes } = await load();
+    expect(ratings).toEqual({ n1: 'NOT_HELPFUL' });
+    expect(ratingMinutes).toEqual({ n1: 101 });
   });
 
   it('keeps both of two ratings saved at once, and the latest of one note', async () => {

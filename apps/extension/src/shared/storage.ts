@@ -27,9 +27,20 @@ export interface Stored {
   memberships: Record<string, string>;
   /** Note id → the member's own latest rating of it, to show it back. */
   ratings: Record<string, string>;
+  /**
+   * Note id → that rating's `clientMinute`: a change is proven with the minute after it
+   * (`nextRatingMinute`), since the API keeps the rating of the latest minute.
+   */
+  ratingMinutes: Record<string, number>;
 }
 
-const EMPTY: Stored = { follows: [], identities: {}, memberships: {}, ratings: {} };
+const EMPTY: Stored = {
+  follows: [],
+  identities: {},
+  memberships: {},
+  ratings: {},
+  ratingMinutes: {},
+};
 
 export async function load(): Promise<Stored> {
   const found = await ext.storage.local.get(Object.keys(EMPTY));
@@ -68,6 +79,8 @@ export interface SaveRatingMessage {
   type: 'save-rating';
   noteId: string;
   helpfulness: Helpfulness;
+  /** The rating's minute, as the API answered it. */
+  clientMinute?: number;
 }
 
 const HELPFULNESS: readonly Helpfulness[] = ['HELPFUL', 'SOMEWHAT_HELPFUL', 'NOT_HELPFUL'];
@@ -79,13 +92,26 @@ export const isSaveRating = (message: unknown): message is SaveRatingMessage => 
     candidate?.type === 'save-rating' &&
     typeof candidate.noteId === 'string' &&
     candidate.noteId.length > 0 &&
-    HELPFULNESS.includes(candidate.helpfulness as Helpfulness)
+    HELPFULNESS.includes(candidate.helpfulness as Helpfulness) &&
+    (candidate.clientMinute === undefined ||
+      (Number.isSafeInteger(candidate.clientMinute) && candidate.clientMinute >= 0))
   );
 };
 
-/** Keeps the member's own latest rating of a note (in the service worker, under the lock). */
-export const saveRating = ({ noteId, helpfulness }: SaveRatingMessage) =>
-  update(({ ratings }) => ({ ratings: { ...ratings, [noteId]: helpfulness } }));
+/**
+ * Keeps the member's own latest rating of a note (in the service worker, under the lock): a
+ * rating of an earlier minute than the one kept (two panels rating at once) changes nothing.
+ */
+export const saveRating = ({ noteId, helpfulness, clientMinute }: SaveRatingMessage) =>
+  update(({ ratings, ratingMinutes }) => {
+    const kept = ratingMinutes[noteId];
+    if (clientMinute === undefined) return { ratings: { ...ratings, [noteId]: helpfulness } };
+    if (kept !== undefined && kept > clientMinute) return {};
+    return {
+      ratings: { ...ratings, [noteId]: helpfulness },
+      ratingMinutes: { ...ratingMinutes, [noteId]: clientMinute },
+    };
+  });
 
 export const followKey = (follow: Pick<Follow, 'instance' | 'slug'>) =>
   `${follow.instance} ${follow.slug}`;

@@ -15,6 +15,9 @@ export const STRINGS = {
   sources: 'Sources',
   misleading: 'Readers added context',
   notMisleading: 'Readers say this is not misleading',
+  proposedMisleading: 'Proposed note: the post may mislead',
+  proposedNotMisleading: 'Proposed note: the post is not misleading',
+  redacted: 'This note’s text was removed by the community’s moderators.',
   yourNote: 'Your note',
   yourRating: 'You rated this: {rating}',
   helpRate: 'Help rate notes ({count})',
@@ -52,6 +55,11 @@ export const STRINGS = {
   needSource: 'A note saying the post is misleading needs at least one source link.',
   badSource: 'Sources must be http or https links: {source}',
   pickReason: 'Pick at least one reason.',
+  pickHelpfulness: 'Choose how helpful the note is.',
+  pickClassification: 'Choose whether the post may mislead.',
+  textMissing: 'Write the note’s text.',
+  notSealed:
+    'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined — within minutes in a busy community, up to six hours by default in a quiet one (as its operator set). Nothing was sent; try again later.',
   failed: 'That did not work: {message}',
   // Settings
   settingsHeading: 'Bridgenotes settings',
@@ -75,6 +83,10 @@ export const STRINGS = {
   restoreLabel: 'Identity backup for {instance} (from the widget, the CLI or another browser)',
   restoreButton: 'Restore',
   restored: 'Identity restored for {instance}.',
+  restoreEmpty:
+    'Paste the identity backup first: the text of the widget’s Back up identity, or the CLI’s identity file.',
+  restoreInvalid:
+    'This is not an identity backup, so nothing was kept: paste the whole text of the widget’s Back up identity, or the one line of the CLI’s identity file.',
   notChecked:
     'Membership of {communities} could not be checked now: use its button below to try again.',
   identityKept:
