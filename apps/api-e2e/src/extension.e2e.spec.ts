@@ -226,7 +226,7 @@ describe('browser extension', () => {
     await page.close();
   });
 
-  it('refuses a restore of an empty box, keeping nothing: Create and Restore still work after it', async () => {
+  it('refuses a restore of an empty box or of text that is no backup, keeping nothing: Create still works after it', async () => {
     // In a browser of its own: the test's browser keeps its Restore for the CLI's identity.
     const elsewhere = await launchWithExtension(rig?.platforms.hostResolverRules ?? '');
     try {
@@ -238,6 +238,11 @@ describe('browser extension', () => {
       await settings.getByRole('button', { name: 'Restore' }).click();
       // Said next to the box, which is marked invalid; nothing is kept.
       await settings.getByText('Paste the identity backup first').waitFor();
+      expect(await box.getAttribute('aria-invalid')).toBe('true');
+      // Text that is no backup is refused by the prover's import, said there too.
+      await box.fill('not an identity backup');
+      await settings.getByRole('button', { name: 'Restore' }).click();
+      await settings.getByText('This is not an identity backup, so nothing was kept').waitFor();
       expect(await box.getAttribute('aria-invalid')).toBe('true');
       expect(await settings.getByText('Identity restored').count()).toBe(0);
       await settings.getByRole('button', { name: `Create an identity for ${host}` }).click();
