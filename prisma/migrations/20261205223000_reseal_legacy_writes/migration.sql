@@ -3,21 +3,35 @@
 -- order, and, for notes and ratings, a `changed_batch` that is the id of the one write's own
 -- transaction, which the export serves. Ordered together (joins, notes, ratings, requests) they
 -- still told which pseudonym wrote right after which join (docs/threat-model.md). This rewrites
--- every such row in this one transaction and, for notes and ratings, one change batch, then each
--- table's file in the order of its random primary key. Followers see every note and rating
--- changed once, in one batch, and pull them again; rows written since are only merged into a
--- larger batch.
+-- every such row in this one transaction, then each table's file in the order of its random
+-- primary key, and gives notes and ratings as few batches as the export's verifiability allows:
+-- a row takes the first mark at or above its batch among its community's published runs
+-- (`changed_through`, what each run read), so every run still read exactly what it read and the
+-- verifier rebuilds its input; rows no run read take one new batch. Followers pull the moved rows
+-- again.
+
+CREATE TEMPORARY TABLE "reseal_marks" ON COMMIT DROP AS
+SELECT DISTINCT "community_id", "changed_through"
+  FROM "scoring_runs"
+ WHERE "status" = 'SUCCEEDED' AND "changed_through" IS NOT NULL;
+CREATE INDEX ON "reseal_marks" ("community_id", "changed_through");
 
 -- Not a change of any rating: no kept version (`ratings_keep_replaced`), and the batch is set
 -- once here rather than by the update trigger.
 ALTER TABLE "ratings" DISABLE TRIGGER "ratings_keep_replaced";
 ALTER TABLE "ratings" DISABLE TRIGGER "ratings_changed_batch";
-UPDATE "ratings" SET "changed_batch" = change_batch();
+UPDATE "ratings" AS r SET "changed_batch" = coalesce(
+  (SELECT min(m."changed_through") FROM "reseal_marks" m
+    WHERE m."community_id" = r."community_id" AND m."changed_through" >= r."changed_batch"),
+  change_batch());
 ALTER TABLE "ratings" ENABLE TRIGGER "ratings_changed_batch";
 ALTER TABLE "ratings" ENABLE TRIGGER "ratings_keep_replaced";
 
 -- The notes' trigger moves the batch only when an exported field changes: set directly.
-UPDATE "notes" SET "changed_batch" = change_batch();
+UPDATE "notes" AS n SET "changed_batch" = coalesce(
+  (SELECT min(m."changed_through") FROM "reseal_marks" m
+    WHERE m."community_id" = n."community_id" AND m."changed_through" >= n."changed_batch"),
+  change_batch());
 UPDATE "note_requests" SET "client_minute" = "client_minute";
 UPDATE "members" SET "leaf_index" = "leaf_index";
 

@@ -69,7 +69,7 @@ onServers('applyMigrations', () => {
     expect(await apply()).toEqual([]);
   });
 
-  it('reseals rows written before sealed writes: one transaction, one change batch, files in id order', async () => {
+  it('reseals rows written before sealed writes: one transaction, batches only at run marks, files in id order', async () => {
     const all = await readMigrations(REAL_MIGRATIONS);
     const at = all.findIndex((migration) => migration.name.endsWith('_reseal_legacy_writes'));
     expect(at).toBeGreaterThan(0);
@@ -118,16 +118,36 @@ onServers('applyMigrations', () => {
     const [{ last: before }] = await query<{ last: string }>(
       'SELECT max(changed_batch)::text AS last FROM ratings',
     );
+    // A published run read everything up to the second rating: what it read must stay at or
+    // below its mark, and what it did not read above it, for the verifier to rebuild its input.
+    const byBatch = await query<{ id: string; batch: string }>(
+      'SELECT id::text, changed_batch::text AS batch FROM ratings ORDER BY changed_batch',
+    );
+    const mark = byBatch[1].batch;
+    await query(
+      `INSERT INTO scoring_runs (id, community_id, status, changed_through, finished_at)
+       VALUES (gen_random_uuid(), '${community}', 'SUCCEEDED', ${mark}, now())`,
+    );
 
     await copy(all[at].name);
     expect(await apply()).toEqual([all[at].name]);
 
     expect(new Set((await xmins()).map((row) => row.xmin)).size).toBe(1);
-    const batches = await query<{ batch: string }>(
-      'SELECT changed_batch::text AS batch FROM notes UNION SELECT changed_batch::text FROM ratings',
-    );
-    expect(batches).toHaveLength(1);
-    expect(BigInt(batches[0].batch)).toBeGreaterThan(BigInt(before));
+    const batchOf = async (table: string) =>
+      new Map(
+        (
+          await query<{ id: string; batch: string }>(
+            `SELECT id::text, changed_batch::text AS batch FROM ${table}`,
+          )
+        ).map((row) => [row.id, row.batch]),
+      );
+    const notes = await batchOf('notes');
+    expect(new Set(notes.values())).toEqual(new Set([mark]));
+    const ratings = await batchOf('ratings');
+    expect(ratings.get(byBatch[0].id)).toBe(mark);
+    expect(ratings.get(byBatch[1].id)).toBe(mark);
+    const unread = ratings.get(byBatch[2].id) as string;
+    expect(BigInt(unread)).toBeGreaterThan(BigInt(before));
     for (const table of tables) {
       const inFile = await query<{ id: string }>(`SELECT id::text FROM ${table} ORDER BY ctid`);
       expect(inFile.map((row) => row.id)).toEqual(inFile.map((row) => row.id).sort());
@@ -139,7 +159,7 @@ onServers('applyMigrations', () => {
     const [{ batch: moved }] = await query<{ batch: string }>(
       `SELECT changed_batch::text AS batch FROM ratings WHERE id = '${ratingIds[1]}'`,
     );
-    expect(BigInt(moved)).toBeGreaterThan(BigInt(batches[0].batch));
+    expect(BigInt(moved)).toBeGreaterThan(BigInt(unread));
   });
 
   it('applies only what is pending, in name order', async () => {

@@ -29,8 +29,9 @@ interface RunAttempt {
 /**
  * A community's scoring lease: the run holding it may retake it at once when its job is retried;
  * any other run waits until the holder releases it or it runs out. A run renews it every third of
- * this while it works, so a run longer than this (a very large community on one thread) keeps it,
- * and a dead worker's lease lapses within this.
+ * this while it waits on the database or on scoring threads, and again once scoring is done (a
+ * scoring in this thread, `SCORING_THREADS` 1, blocks the timer), so a long run keeps it as long
+ * as one scoring lasts less than this; a dead worker's lease lapses within this.
  */
 const LEASE_SECONDS = 900;
 
@@ -125,6 +126,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       nowMs: loaded.nowMs,
       topicSeeds: loaded.topicSeeds,
     });
+    await this.renewLease(job.data.communityId, runId);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
       frozenRaters: storedFrozenRaters(result),
@@ -142,6 +144,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     const loaded = await this.loader.loadChanged(job.data.communityId, nowMs, base.since);
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
+    await this.renewLease(job.data.communityId, runId);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
       incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },

@@ -509,6 +509,7 @@ describe('scoring worker', () => {
       await dispatcher.dispatch();
       await eventually(async () => {
         const [job] = await jobsOfCommunity();
+        expect(job).toBeDefined();
         expect(await job?.getState()).not.toBe('delayed');
       });
       for (let burst = 0; burst < 3; burst += 1) {
