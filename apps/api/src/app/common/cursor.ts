@@ -1,9 +1,14 @@
 import { ApiError } from './api-error';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-// Any real row falls well inside these years; anything else is a forged cursor.
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2200, 0, 1);
+/** The checks every cursor's parts share (here, the export's and the mirrors'). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Any real row falls well inside these years; anything else is a forged cursor (and the driver
+// cannot send year 0).
+export const EARLIEST = Date.UTC(2000, 0, 1);
+export const LATEST = Date.UTC(2200, 0, 1);
+/** Decimal text that fits a bigint column: 19 digits can still exceed one. */
+export const isInt64Text = (text: string): boolean =>
+  /^[0-9]{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n;
 
 export interface Position {
   at: Date;

@@ -1,8 +1,7 @@
 import { CHANGE_STREAMS, type ChangeStream, type ExportStream } from '@bridgenotes/open-data';
 
 import { ApiError } from '../common/api-error';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { EARLIEST, isInt64Text, LATEST, UUID } from '../common/cursor';
 
 /** Where a stream's read resumes: the sort key of the last record sent, by the stream's order. */
 export type Position =
@@ -36,12 +35,8 @@ function unpackKey(cursor: string, count: number): string[] {
   return parts;
 }
 
-// As common/cursor.ts: any real row falls inside these years; the driver cannot send year 0.
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2200, 0, 1);
-/** leafIndex and seq are 32-bit columns; a change batch is an int64. */
+/** leafIndex and seq are 32-bit columns. */
 const INT32_MAX = 2_147_483_647;
-const INT64_MAX = 9_223_372_036_854_775_807n;
 
 function timeOf(text: string | undefined): Date {
   const at = new Date(text ?? '');
@@ -56,8 +51,7 @@ export const iso = (at: Date | null) => at?.toISOString() ?? null;
 export function parsePosition(stream: ExportStream, after: string, order: ReadOrder): Position {
   if (order.kind === 'changes') {
     const [batch, id] = unpackKey(after, 2);
-    if (!UUID.test(id ?? '') || !/^[0-9]{1,19}$/.test(batch ?? '')) throw badCursor();
-    if (BigInt(batch as string) > INT64_MAX) throw badCursor();
+    if (!UUID.test(id ?? '') || !isInt64Text(batch ?? '')) throw badCursor();
     return { kind: 'change', batch: BigInt(batch as string), id: id as string };
   }
   switch (stream) {

@@ -14,7 +14,7 @@ import { communityScope, findForbiddenCharacter, formatCodePoint } from '@bridge
 import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
-import { decodeIdCursor, encodeIdCursor, Page, pageOf } from '../common/cursor';
+import { decodeIdCursor, encodeIdCursor, isInt64Text, Page, pageOf, UUID } from '../common/cursor';
 import { SLUG_PATTERN } from '../common/slug';
 import { withTimeout } from '../common/with-timeout';
 import { CreateMirrorDto } from './dto/mirror-input.dto';
@@ -290,11 +290,7 @@ export class MirrorsService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_NAME_LENGTH = 120;
-/** Change batches and refusal ids are bigint columns: 19 digits can still exceed them. */
-const INT64_MAX = 9_223_372_036_854_775_807n;
-const isInt64Text = (text: string) => /^[0-9]{1,19}$/.test(text) && BigInt(text) <= INT64_MAX;
 
 const refuse = (problem: string) => ApiError.of('ORIGIN_INVALID', problem);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
