@@ -9,6 +9,7 @@ import { button, h } from './dom';
 import { hostBridge, validOrigin } from './host';
 import { pickLocale, t, useLocale } from './i18n';
 import { MemberStore } from './member-store';
+import { prover } from './prover-client';
 import { regainStorage } from './storage-access';
 import { contribute } from './views/contribute';
 import { noteCard } from './views/note-card';
@@ -63,11 +64,20 @@ async function start(): Promise<void> {
     host.tell({ type: 'error', code: error instanceof RequestError ? error.code : 'ERROR' });
     return;
   }
+  const store = new MemberStore(slug);
+  // An identity an earlier version kept without its commitment: asked once, then kept. A prover
+  // that does not answer soon leaves it for the next load (or the next join) to record.
+  await store.knowCommitment((backup) =>
+    Promise.race([
+      prover({ type: 'commitment', backup }).then(({ commitment }) => commitment as string),
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('slow')), 10_000)),
+    ]),
+  );
   const context: FrameContext = {
     slug,
     postUrl,
     community: loaded.community,
-    store: new MemberStore(slug),
+    store,
     host,
     announce: (message) => {
       announcer.textContent = message;

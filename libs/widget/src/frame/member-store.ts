@@ -6,6 +6,10 @@
 import type { Helpfulness, NoteStatus } from '@bridgenotes/protocol';
 
 const IDENTITY_KEY = 'bridgenotes:identity';
+/** The kept identity's commitment (public): what a membership recorded here is compared with. */
+const COMMITMENT_KEY = 'bridgenotes:identity-commitment';
+/** Where one version kept a second copy of the backup beside each membership: removed. */
+const HOLDER_PREFIX = 'bridgenotes:holder:';
 const memory = new Map<string, string>();
 /**
  * This origin's localStorage, or, where the browser gives a third-party frame none, null (kept in
@@ -37,6 +41,18 @@ const storage = {
   },
 };
 
+/** Removes the backup copies one version kept as each membership's `holder`. */
+function dropHolderCopies(from: Storage | null): void {
+  for (const key of [...memory.keys()]) if (key.startsWith(HOLDER_PREFIX)) memory.delete(key);
+  if (!from) return;
+  try {
+    const keys = Array.from({ length: from.length }, (_, i) => from.key(i));
+    for (const key of keys) if (key?.startsWith(HOLDER_PREFIX)) from.removeItem(key);
+  } catch {
+    // A storage that cannot be listed or written keeps them; nothing reads them any more.
+  }
+}
+
 /** Whether what the frame remembers outlasts the page. */
 export const lasting = (): boolean => backing !== null;
 
@@ -50,6 +66,7 @@ export function useStorage(granted: Storage): void {
   }
   memory.clear();
   backing = granted;
+  dropHolderCopies(granted);
 }
 
 export interface OwnRating {
@@ -67,37 +84,57 @@ export interface TrackedNote {
 }
 
 export class MemberStore {
-  constructor(private readonly slug: string) {}
+  constructor(private readonly slug: string) {
+    dropHolderCopies(backing);
+  }
 
   get identity(): string | null {
     return storage.get(IDENTITY_KEY);
   }
 
-  set identity(backup: string) {
+  /** The kept identity's commitment; null when none is kept, or an earlier version kept it. */
+  get identityCommitment(): string | null {
+    return this.identity === null ? null : storage.get(COMMITMENT_KEY) || null;
+  }
+
+  /** Keeps an identity: its backup (on this origin only) and its commitment. */
+  keepIdentity(backup: string, commitment: string): void {
     storage.set(IDENTITY_KEY, backup);
+    storage.set(COMMITMENT_KEY, commitment);
   }
 
   /**
-   * A membership recorded here for the identity kept now: one recorded for another identity (the
-   * member restored a different backup since) is not this identity's. Records from before the
-   * holder was kept count for whichever identity is kept.
+   * Records the commitment of an identity an earlier version kept without it (`commitmentOf`:
+   * the prover's answer for the kept backup), so that its memberships are recognised as its own.
+   * A failure leaves it unrecorded: no membership is then taken as this identity's.
+   */
+  async knowCommitment(commitmentOf: (backup: string) => Promise<string>): Promise<void> {
+    const backup = this.identity;
+    if (!backup || this.identityCommitment !== null) return;
+    const commitment = await commitmentOf(backup).catch(() => null);
+    if (commitment && this.identity === backup) storage.set(COMMITMENT_KEY, commitment);
+  }
+
+  /**
+   * A membership recorded here for the identity kept now: the commitment it joined with is that
+   * identity's. One recorded for another identity (the member restored a different backup since)
+   * is not this identity's, nor is one of an identity whose commitment is not known.
    */
   get isMember(): boolean {
-    const holder = storage.get(this.key('holder'));
-    return (
-      this.identity !== null &&
-      storage.get(this.key('member')) !== null &&
-      (holder === null || holder === this.identity)
-    );
+    const member = storage.get(this.key('member'));
+    return member !== null && member !== '' && member === this.identityCommitment;
   }
 
   /**
-   * Records the membership; `pending`: the join waits for its batch (not in the published
-   * leaves yet), so the member reads but cannot prove until `sealed`.
+   * Records the membership of the kept identity (`commitment`: its commitment); `pending`: the
+   * join waits for its batch (not in the published leaves yet), so the member reads but cannot
+   * prove until `sealed`.
    */
   joined(commitment: string, pending = false): void {
+    if (this.identity !== null && this.identityCommitment === null) {
+      storage.set(COMMITMENT_KEY, commitment);
+    }
     storage.set(this.key('member'), commitment);
-    storage.set(this.key('holder'), this.identity ?? '');
     storage.set(this.key('pending'), pending ? commitment : '');
   }
 

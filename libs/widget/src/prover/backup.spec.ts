@@ -15,10 +15,12 @@ describe('identity backups', () => {
   it('round-trip: a backup, with whitespace around it, restores the same identity', () => {
     expect(backupProblem(backup)).toBeNull();
     expect(checkedBackup(`  \n${backup}\t\n`)).toBe(backup);
-    const answer = answerFromIdentity({ id: 1, type: 'commitment', backup: ` ${backup}\n` } as {
-      id: number;
-      type: string;
-    });
+    const answer = answerFromIdentity({
+      id: 1,
+      type: 'commitment',
+      backup: ` ${backup}\n`,
+      strict: true,
+    } as { id: number; type: string });
     expect(answer?.commitment).toBe(identity.commitment.toString());
     for (let i = 0; i < 20; i++) expect(backupProblem(new Identity().export())).toBeNull();
   });
@@ -61,10 +63,12 @@ describe('identity backups', () => {
   it('are refused by the prover with a code and a sentence saying why', () => {
     const refusal = (() => {
       try {
-        answerFromIdentity({ id: 7, type: 'commitment', backup: backup.slice(0, 30) } as {
-          id: number;
-          type: string;
-        });
+        answerFromIdentity({
+          id: 7,
+          type: 'commitment',
+          backup: backup.slice(0, 30),
+          strict: true,
+        } as { id: number; type: string });
       } catch (error) {
         return error;
       }
@@ -79,5 +83,29 @@ describe('identity backups', () => {
         'This is not a Bridgenotes identity backup: it has 30 characters where a backup has 44: it may be cut off or have something added.',
     });
     expect(failureAnswer(8, new Error('boom'))).toEqual({ id: 8, ok: false, error: 'boom' });
+  });
+
+  it('are checked only for a Restore: a backup already kept is used as it is, as before', () => {
+    // What an earlier version's lenient import kept (here: with a character it skips inside).
+    const kept = `${backup.slice(0, 10)} ${backup.slice(10)}`;
+    expect(backupProblem(kept)).toBe('characters');
+    const request = (strict?: boolean) =>
+      ({
+        id: 9,
+        type: 'commitment',
+        backup: kept,
+        ...(strict === undefined ? {} : { strict }),
+      }) as {
+        id: number;
+        type: string;
+      };
+    // Joins and proofs (no flag, or strict: false) still get the commitment they always got.
+    expect(answerFromIdentity(request())?.commitment).toBe(
+      Identity.import(kept).commitment.toString(),
+    );
+    expect(answerFromIdentity(request(false))?.commitment).toBe(
+      Identity.import(kept).commitment.toString(),
+    );
+    expect(() => answerFromIdentity(request(true))).toThrow(ProverError);
   });
 });

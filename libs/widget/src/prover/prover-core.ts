@@ -13,7 +13,7 @@ export { ProverError } from './backup';
 /** The requests a prover answers from the member's identity alone, without a proof. */
 export type IdentityRequest =
   | { id: number; type: 'create' }
-  | { id: number; type: 'commitment'; backup: string }
+  | { id: number; type: 'commitment'; backup: string; strict?: boolean }
   | { id: number; type: 'pseudonym'; backup: string; scope: string };
 
 export interface IdentityAnswer {
@@ -35,13 +35,16 @@ export function answerFromIdentity(request: {
     return { id, ok: true, backup: identity.export(), commitment: identity.commitment.toString() };
   }
   if (request.type === 'commitment') {
-    // How both clients check a pasted backup before keeping it: only an export's exact form.
-    // (A backup already kept is used as it is: one restored before this check still proves.)
-    const { backup } = request as Extract<IdentityRequest, { type: 'commitment' }>;
+    // `strict`: a Restore's check of a pasted backup before keeping it, only an export's exact
+    // form. Without it (every join and proof), a backup already kept is used as it is: one an
+    // earlier version's lenient import kept still proves.
+    const { backup, strict } = request as Extract<IdentityRequest, { type: 'commitment' }>;
     return {
       id,
       ok: true,
-      commitment: Identity.import(checkedBackup(backup)).commitment.toString(),
+      commitment: Identity.import(
+        strict === true ? checkedBackup(backup) : backup,
+      ).commitment.toString(),
     };
   }
   if (request.type === 'pseudonym') {

@@ -51,7 +51,8 @@ export const STYLE_VARS = [
 /** Frame → prover worker. The identity backup travels only between the two, on one origin. */
 export type ProverRequest =
   | { id: number; type: 'create' }
-  | { id: number; type: 'commitment'; backup: string }
+  /** `strict`: a Restore's paste, refused (BACKUP_INVALID) unless an export's exact form. */
+  | { id: number; type: 'commitment'; backup: string; strict?: boolean }
   /** The member's pseudonym in a community: the nullifier its proofs there will carry. */
   | { id: number; type: 'pseudonym'; backup: string; scope: string }
   | JoinWorkRequest

@@ -45,8 +45,8 @@ function restoreDetails(
       return;
     }
     const backup = restoreText.value.trim();
-    const { commitment } = await prover({ type: 'commitment', backup });
-    store.identity = backup;
+    const { commitment } = await prover({ type: 'commitment', backup, strict: true });
+    store.keepIdentity(backup, commitment as string);
     // Not found (or not fetched now): Join is offered, and a join made before answers
     // ALREADY_MEMBER, which looks again.
     const found = await inPublishedGroup(context, commitment as string).catch(() => false);
@@ -93,7 +93,7 @@ export function memberPanel(
         t('createIdentity'),
         act(async () => {
           const created = await prover({ type: 'create' });
-          store.identity = created.backup as string;
+          store.keepIdentity(created.backup as string, created.commitment as string);
           onChange({ message: t('created') });
         }),
       ),

@@ -1,0 +1,118 @@
+// The frame's storage of the member: a membership counts for the identity that joined with it,
+// recognised by its (public) commitment; no copy of the backup is kept beside it.
+
+class MemoryStorage implements Storage {
+  private readonly items = new Map<string, string>();
+  get length(): number {
+    return this.items.size;
+  }
+  clear(): void {
+    this.items.clear();
+  }
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number): string | null {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, String(value));
+  }
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+}
+
+/** A fresh module over `saved` (what an earlier version left in the origin's storage). */
+function storeOver(saved: Record<string, string>, slug = 'town') {
+  const local = new MemoryStorage();
+  for (const [key, value] of Object.entries(saved)) local.setItem(key, value);
+  Object.defineProperty(globalThis, 'localStorage', { value: local, configurable: true });
+  let module!: typeof import('./member-store');
+  jest.isolateModules(() => {
+    module = jest.requireActual<typeof import('./member-store')>('./member-store');
+  });
+  return { local, module, store: new module.MemberStore(slug) };
+}
+
+describe('the member store', () => {
+  it('records a membership for the identity kept, and not for one restored after it', () => {
+    const { local, store } = storeOver({});
+    expect(store.isMember).toBe(false);
+    store.keepIdentity('backup-a', '111');
+    store.joined('111', true);
+    expect([store.isMember, store.pending, store.canAct]).toEqual([true, true, false]);
+    store.sealed();
+    expect([store.isMember, store.canAct, store.memberCommitment]).toEqual([true, true, '111']);
+    // Only public values beside the membership: the backup is kept once, as the identity.
+    const values = local.keys().map((key) => local.getItem(key));
+    expect(values.filter((value) => value === 'backup-a')).toHaveLength(1);
+    expect(local.keys().some((key) => key.startsWith('bridgenotes:holder:'))).toBe(false);
+
+    store.keepIdentity('backup-b', '222');
+    expect([store.isMember, store.canAct, store.memberCommitment]).toEqual([false, false, null]);
+    store.joined('222');
+    expect(store.isMember).toBe(true);
+  });
+
+  it('removes the backup copies one version kept as `holder`, and still loads its records', () => {
+    const { local, store } = storeOver({
+      'bridgenotes:identity': 'backup-a',
+      'bridgenotes:member:town': '111',
+      'bridgenotes:holder:town': 'backup-a',
+      'bridgenotes:holder:other': 'backup-a',
+      'bridgenotes:pending:town': '',
+    });
+    expect(local.keys().filter((key) => key.startsWith('bridgenotes:holder:'))).toEqual([]);
+    // The identity's commitment is not known yet: no membership is taken as its own…
+    expect([store.identity, store.isMember]).toEqual(['backup-a', false]);
+    expect(store.identityCommitment).toBeNull();
+    return store
+      .knowCommitment(async () => '111')
+      .then(() => {
+        // …until the prover gives it: then the record made with it is this identity's.
+        expect([store.identityCommitment, store.isMember, store.canAct]).toEqual([
+          '111',
+          true,
+          true,
+        ]);
+      });
+  });
+
+  it('recognises a record from before `holder` only when it is the identity’s commitment', async () => {
+    const saved = {
+      'bridgenotes:identity': 'backup-b',
+      'bridgenotes:member:town': '111',
+    };
+    const other = storeOver(saved).store;
+    await other.knowCommitment(async () => '222');
+    expect(other.isMember).toBe(false);
+
+    const same = storeOver(saved).store;
+    await same.knowCommitment(async () => '111');
+    expect(same.isMember).toBe(true);
+
+    // A prover failure leaves it unknown (asked again at the next load); a join records it.
+    const unknown = storeOver(saved).store;
+    await unknown.knowCommitment(async () => {
+      throw new Error('no prover');
+    });
+    expect([unknown.identityCommitment, unknown.isMember]).toEqual([null, false]);
+    unknown.joined('111');
+    expect([unknown.identityCommitment, unknown.isMember]).toEqual(['111', true]);
+  });
+
+  it('keeps the pseudonym beside the commitment it belongs to', () => {
+    const { store } = storeOver({});
+    store.keepIdentity('backup-a', '111');
+    store.joined('111');
+    store.pseudonym = 'p1';
+    expect(store.pseudonym).toBe('p1');
+    store.keepIdentity('backup-b', '222');
+    store.joined('222');
+    expect(store.pseudonym).toBeNull();
+  });
+});
