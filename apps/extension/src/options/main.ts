@@ -181,7 +181,7 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
           showProblem(restoreFields, { field: 'backup', message: t('restoreEmpty') });
           return;
         }
-        const imported = await prover({ type: 'commitment', backup: value }).catch(
+        const imported = await prover({ type: 'commitment', backup: value, strict: true }).catch(
           (error: unknown) => {
             if (error instanceof ProverError) return null;
             throw error;

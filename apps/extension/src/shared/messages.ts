@@ -7,7 +7,8 @@ import type { JoinWorkRequest } from '@bridgenotes/widget/prover';
  */
 export type ProverRequest =
   | { id: number; type: 'create' }
-  | { id: number; type: 'commitment'; backup: string }
+  /** `strict`: a pasted backup to restore, refused unless it is exactly an identity export. */
+  | { id: number; type: 'commitment'; backup: string; strict?: boolean }
   | { id: number; type: 'pseudonym'; backup: string; scope: string }
   | JoinWorkRequest
   | {
