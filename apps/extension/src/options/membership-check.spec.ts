@@ -1,8 +1,8 @@
 import type { PublishedGroup } from '@bridgenotes/client';
 
-import { groupLeaves } from '../shared/instance';
+import { groupLeaves, inGroup } from '../shared/instance';
 import type { Follow } from '../shared/storage';
-import { inGroup, recognisedIn } from './membership-check';
+import { recognisedIn } from './membership-check';
 
 jest.mock('../shared/instance', () => ({
   ...jest.requireActual('../shared/instance'),

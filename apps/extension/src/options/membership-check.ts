@@ -5,8 +5,6 @@
 import { groupLeaves, inGroup } from '../shared/instance';
 import type { Follow } from '../shared/storage';
 
-export { inGroup };
-
 /** Which of the communities checked hold the commitment, and which could not be checked. */
 export interface Recognition {
   recognised: Follow[];
