@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import helmet from 'helmet';
 
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { documentCommonErrors } from './common/common-errors';
 import {
   limitJsonDepth,
   MAX_JSON_DEPTH,
@@ -53,22 +54,24 @@ export function configureApp(app: NestExpressApplication): void {
   // Built on the first request for it rather than at start: scanning every route for the
   // document is a tenth of the API's start-up, which each API process and test app paid.
   const document = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Bridgenotes API')
-        .setDescription(
-          'Community notes on any post, written and rated by anonymous, verified members, ' +
-            'and shown when people who usually disagree find them helpful. Every error answer ' +
-            'has the shape `{ statusCode, error, message, code, requestId?, details? }`.',
-        )
-        .setVersion(API_VERSION)
-        .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
-        .addBearerAuth(
-          { type: 'http', scheme: 'bearer', description: 'Operator API key' },
-          OPERATOR_AUTH,
-        )
-        .build(),
+    documentCommonErrors(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Bridgenotes API')
+          .setDescription(
+            'Community notes on any post, written and rated by anonymous, verified members, ' +
+              'and shown when people who usually disagree find them helpful. Every error answer ' +
+              'has the shape `{ statusCode, error, message, code, requestId?, details? }`.',
+          )
+          .setVersion(API_VERSION)
+          .setLicense('AGPL-3.0-or-later', 'https://www.gnu.org/licenses/agpl-3.0.html')
+          .addBearerAuth(
+            { type: 'http', scheme: 'bearer', description: 'Operator API key' },
+            OPERATOR_AUTH,
+          )
+          .build(),
+      ),
     );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -8,7 +8,7 @@ import { ErrorCode, ERRORS } from './error-catalogue';
 const DOCUMENTED = Symbol('bridgenotes:documented-errors');
 
 /** The answer a client gets for `code`, with the catalogue's example arguments. */
-function exampleOf(code: ErrorCode): ApiErrorBody {
+export function exampleOf(code: ErrorCode): ApiErrorBody {
   const { status, message, example } = ERRORS[code];
   return {
     statusCode: status,

@@ -137,7 +137,11 @@ describe('error answers and HTTP hygiene', () => {
     // A read takes no proof and refuses no mirror.
     const note = '/communities/{slug}/notes/{id}';
     expect(examplesOf(note, 'get', 409)).toEqual({});
-    expect(Object.keys(examplesOf(note, 'get', 400))).toEqual(['VALIDATION_FAILED']);
+    expect(Object.keys(examplesOf(note, 'get', 400)).sort()).toEqual([
+      'FORBIDDEN_CHARACTER',
+      'INVALID_VALUE',
+      'VALIDATION_FAILED',
+    ]);
 
     let documented = 0;
     for (const operations of Object.values<Record<string, unknown>>(body.paths)) {
@@ -153,6 +157,68 @@ describe('error answers and HTTP hygiene', () => {
       }
     }
     expect(documented).toBeGreaterThan(100);
+  });
+
+  it('documents on every route the answers it gives for what it is: rate limit, body, database, fault', async () => {
+    const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    const codesOf = (path: string, method: string): string[] =>
+      Object.values<DocumentedResponse>(body.paths[path][method].responses)
+        .flatMap((response) => Object.keys(response.content?.['application/json']?.examples ?? {}))
+        .sort();
+
+    // A write with a body: its own errors, and the body parsers', the database's and the rest.
+    const rating = codesOf('/communities/{slug}/notes/{id}/rating', 'put');
+    expect(rating).toEqual(
+      expect.arrayContaining([
+        'SELF_RATING',
+        'VALIDATION_FAILED',
+        'INVALID_VALUE',
+        'MALFORMED_JSON',
+        'JSON_TOO_DEEP',
+        'PAYLOAD_TOO_LARGE',
+        'UNSUPPORTED_ENCODING',
+        'FORBIDDEN_CHARACTER',
+        'RATE_LIMITED',
+        'DATABASE_BUSY',
+        'DATABASE_UNAVAILABLE',
+        'INTERNAL_ERROR',
+      ]),
+    );
+    // A read takes no body; liveness and readiness answer no database error.
+    const note = codesOf('/communities/{slug}/notes/{id}', 'get');
+    expect(note).toEqual(
+      expect.arrayContaining(['DATABASE_BUSY', 'INVALID_VALUE', 'RATE_LIMITED']),
+    );
+    expect(note).not.toContain('MALFORMED_JSON');
+    expect(codesOf('/health', 'get')).toEqual([
+      'FORBIDDEN_CHARACTER',
+      'INTERNAL_ERROR',
+      'RATE_LIMITED',
+    ]);
+    expect(codesOf('/ready', 'get')).not.toContain('DATABASE_UNAVAILABLE');
+    // The status they are documented under is the catalogue's, with the body's schema.
+    const tooLarge = body.paths['/communities/{slug}/notes/{id}/rating'].put.responses['413'];
+    expect(tooLarge.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ApiErrorBody',
+    });
+    expect(tooLarge.content['application/json'].examples.PAYLOAD_TOO_LARGE.value).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'request entity too large',
+    });
+    for (const [path, operations] of Object.entries<Record<string, object>>(body.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const codes = codesOf(path, method);
+        expect([
+          path,
+          method,
+          codes.includes('RATE_LIMITED') && codes.includes('INTERNAL_ERROR'),
+        ]).toEqual([path, method, true]);
+        if ('requestBody' in operation)
+          expect([path, method, codes.includes('PAYLOAD_TOO_LARGE')]).toEqual([path, method, true]);
+      }
+    }
   });
 
   it('gives a catalogued error its status and default message', () => {

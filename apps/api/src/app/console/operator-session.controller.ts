@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 
+import { WithoutDatabaseErrors } from '../common/common-errors';
 import { OperatorOnly } from '../common/operator-key.guard';
 
 export class OperatorSessionDto {
@@ -18,6 +19,7 @@ export class OperatorSessionController {
     summary: 'Whether the bearer key is the operator key (operator console sign-in)',
   })
   @ApiOkResponse({ type: OperatorSessionDto })
+  @WithoutDatabaseErrors()
   get(): OperatorSessionDto {
     return { role: 'operator' };
   }

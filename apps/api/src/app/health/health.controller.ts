@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiError } from '../common/api-error';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { WithoutDatabaseErrors } from '../common/common-errors';
 import { GroupGrowth, GroupGrowthService } from './group-growth.service';
 import { ReadinessReport, ReadinessService } from './readiness.service';
 
@@ -17,6 +18,7 @@ export class HealthController {
   @Get('health')
   @ApiOperation({ summary: 'Liveness: the process is up and serving requests' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @WithoutDatabaseErrors()
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -35,6 +37,7 @@ export class HealthController {
     },
   })
   @ApiErrors('NOT_READY')
+  @WithoutDatabaseErrors()
   async ready(): Promise<{
     status: 'ready';
     checks: ReadinessReport;

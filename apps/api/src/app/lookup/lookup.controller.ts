@@ -1,13 +1,7 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { ApiErrorBody } from '../common/api-error';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { CommunitiesService } from '../communities/communities.service';
 import { LookupBucketDto, LookupParams } from './dto/lookup.dto';
 import { LookupService } from './lookup.service';
@@ -38,8 +32,7 @@ export class LookupController {
       "A reader's client hashes the post it shows (`postLookupHash` in libs/protocol), asks for the bucket of the hash's first 4 hex digits and keeps the post whose whole hash matches, if any: the instance learns the bucket (one of 65,536, shared by every post whose hash starts so), never the URL or the post. Cacheable by a CDN (`Cache-Control: public, max-age=60`); answers carry an ETag, so `If-None-Match` gets 304 while the bucket is unchanged.",
   })
   @ApiOkResponse({ type: LookupBucketDto })
-  @ApiBadRequestResponse({ type: ApiErrorBody, description: 'VALIDATION_FAILED' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'COMMUNITY_NOT_FOUND' })
+  @ApiErrors('VALIDATION_FAILED', 'COMMUNITY_NOT_FOUND')
   async bucket(@Param() { slug, prefix }: LookupParams): Promise<LookupBucketDto> {
     return this.lookup.bucket(await this.communities.keyOf(slug), prefix);
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 
+import { WithoutDatabaseErrors } from '../common/common-errors';
 import { OperatorOnly } from '../common/operator-key.guard';
 import { MetricsRegistry } from './metrics-registry';
 
@@ -22,6 +23,7 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "This process's figures, in Prometheus' text format (operator only)" })
   @ApiOkResponse({ schema: { type: 'string', example: 'bridgenotes_proofs_invalid_total 22' } })
+  @WithoutDatabaseErrors()
   metrics(): Promise<string> {
     return this.registry.metrics();
   }
