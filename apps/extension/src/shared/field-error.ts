@@ -1,7 +1,8 @@
 // A form's problem said next to the field it is about, as the widget does (libs/widget's
-// feedback.ts): the message in a slot right after the field, the field marked invalid and
-// described by it, and the focus moved there so keyboard and screen-reader users meet it too.
-import { h, nextId } from '@bridgenotes/widget';
+// feedback.ts, with the same marking and focus from its DOM helpers): the message in a slot right
+// after the field, the field marked invalid and described by it, and the focus moved there so
+// keyboard and screen-reader users meet it too.
+import { focusField, h, markField, nextId } from '@bridgenotes/widget';
 
 /** A field of a form and the slot under it that says its problem. */
 export interface Field {
@@ -27,17 +28,8 @@ export function showProblem<Name extends string>(
     field.slot.textContent = mine ? problem.message : '';
     const control = field.control();
     if (!control) continue;
-    if (mine) {
-      control.setAttribute('aria-invalid', 'true');
-      control.setAttribute('aria-describedby', field.slot.id);
-      (control.matches('fieldset')
-        ? control.querySelector<HTMLElement>('input')
-        : control
-      )?.focus();
-    } else {
-      control.removeAttribute('aria-invalid');
-      control.removeAttribute('aria-describedby');
-    }
+    markField(control, mine ? field.slot : null);
+    if (mine) focusField(control);
   }
   return problem === null;
 }

@@ -31,3 +31,22 @@ export function button(
   element.addEventListener('click', onClick);
   return element;
 }
+
+/**
+ * Marks a form control invalid and described by the slot that says its problem, or, with no
+ * slot, clears both: the widget's forms and the extension's say a field's problem the same way.
+ */
+export function markField(control: HTMLElement, problemSlot: HTMLElement | null): void {
+  if (problemSlot) {
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', problemSlot.id);
+  } else {
+    control.removeAttribute('aria-invalid');
+    control.removeAttribute('aria-describedby');
+  }
+}
+
+/** Moves the focus to a field: a group of choices (a fieldset) on its first choice. */
+export function focusField(control: HTMLElement | null | undefined): void {
+  (control?.matches('fieldset') ? control.querySelector<HTMLElement>('input') : control)?.focus();
+}

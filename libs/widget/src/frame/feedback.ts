@@ -1,7 +1,7 @@
 // Feedback where the member is looking: a field's problem right under that field, an action's
 // progress and outcome right under its button, and the focus moved there so keyboard and
 // screen-reader users meet it too.
-import { h, nextId } from './dom';
+import { focusField, h, markField, nextId } from './dom';
 import { t } from './i18n';
 import type { FieldError } from './validation';
 
@@ -20,18 +20,9 @@ export function showFieldErrors(form: HTMLFormElement, errors: FieldError[]): bo
     const error = errors.find((candidate) => candidate.field === field);
     slot.textContent = error ? t(error.key, error.values) : '';
     const control = form.querySelector<HTMLElement>(`[data-field="${field}"]`);
-    if (!control) continue;
-    if (error) {
-      control.setAttribute('aria-invalid', 'true');
-      control.setAttribute('aria-describedby', slot.id);
-    } else {
-      control.removeAttribute('aria-invalid');
-      control.removeAttribute('aria-describedby');
-    }
+    if (control) markField(control, error ? slot : null);
   }
-  const first = errors[0] && form.querySelector<HTMLElement>(`[data-field="${errors[0].field}"]`);
-  // A group (radio or checkbox fieldset) takes the focus on its first choice.
-  (first?.matches('fieldset') ? first.querySelector<HTMLElement>('input') : first)?.focus();
+  focusField(errors[0] && form.querySelector<HTMLElement>(`[data-field="${errors[0].field}"]`));
   return errors.length === 0;
 }
 
