@@ -5,6 +5,7 @@ import {
   enrollmentTsvLine,
   noteTsvLine,
   NOTES_TSV_HEADER,
+  type RatingRecord,
   postIdOf,
   RATINGS_TSV_HEADER,
   ratingTsvLine,
@@ -19,6 +20,19 @@ import { ExportsService } from './exports.service';
 
 const BATCH = 500;
 
+/** `records` in arrays of at most `size`, in order. */
+async function* inBatches<T>(records: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** The community's data as Community Notes' TSV files, for their tools and analyses. */
 @Injectable()
 export class CommunityNotesTsvWriter {
@@ -26,6 +40,21 @@ export class CommunityNotesTsvWriter {
     private readonly prisma: PrismaService,
     private readonly exports: ExportsService,
   ) {}
+
+  /** The post id (Community Notes' tweetId) of each rated note of `ratings`, by note id. */
+  private async postIdsOf(
+    community: Community,
+    ratings: readonly RatingRecord[],
+  ): Promise<Map<string, string>> {
+    const notes = await this.prisma.note.findMany({
+      where: { communityId: community.id, id: { in: [...new Set(ratings.map((r) => r.noteId))] } },
+      select: {
+        id: true,
+        post: { select: { canonicalUrl: true, platform: true, externalId: true } },
+      },
+    });
+    return new Map(notes.map((note) => [note.id, postIdOf(note.post)]));
+  }
 
   /** A Community Notes TSV file of the community, header first, streamed in batches. */
   async *lines(community: Community, file: TsvFile): AsyncGenerator<string> {
@@ -43,22 +72,17 @@ export class CommunityNotesTsvWriter {
         return;
       case 'ratings': {
         yield RATINGS_TSV_HEADER;
-        const postIds = new Map<string, string>();
-        for await (const note of this.exports.records(
-          community,
-          'notes',
-          undefined,
-          Number.MAX_SAFE_INTEGER,
-        )) {
-          postIds.set(note.id, postIdOf(note.post));
-        }
-        for await (const rating of this.exports.records(
+        // The posts of each batch's notes, asked once a batch: a map of every note's post, made
+        // first, held the whole community's notes in memory for each download.
+        const ratings = this.exports.records(
           community,
           'ratings',
           undefined,
           Number.MAX_SAFE_INTEGER,
-        )) {
-          yield ratingTsvLine(rating, postIds.get(rating.noteId) ?? '');
+        );
+        for await (const batch of inBatches(ratings, BATCH)) {
+          const postIds = await this.postIdsOf(community, batch);
+          for (const rating of batch) yield ratingTsvLine(rating, postIds.get(rating.noteId) ?? '');
         }
         return;
       }

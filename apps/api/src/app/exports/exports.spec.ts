@@ -606,6 +606,10 @@ describe('open-data export and verification', () => {
         .slice(1)
         .map((line) => line.split('\t')[ratingHeader.indexOf('helpfulnessLevel')]);
       expect(levels.sort()).toEqual(['HELPFUL', 'NOT_HELPFUL']);
+      // Each rating names its note's post, as the notes file does.
+      expect(
+        ratings.slice(1).map((line) => line.split('\t')[ratingHeader.indexOf('ratedOnTweetId')]),
+      ).toEqual(['https://example.com/story?id=7', 'https://example.com/story?id=7']);
       const history = (await exportOf('/tsv/note-status-history').expect(200)).text.split('\n');
       const historyHeader = (history[0] as string).split('\t');
       const historyRow = (history[1] as string).split('\t');
