@@ -14,6 +14,7 @@ import type { Frame, Locator } from 'playwright-core';
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
+import { bufferedWrites, completeJoinBatch, startBatchingApi } from './support/batching-api';
 import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { rawGet, untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
@@ -29,7 +30,8 @@ const TO_RATE_TEXT = 'Repairs were planned in 2024 and approved by the council i
 const WRITTEN_TEXT = 'The closure dates moved: the council now says repairs start in April.';
 /**
  * The widget in Debian's Chromium, against the built API as a process: the demo page, a page on
- * another origin listed by the community, and one that is not listed. One file over 400 lines on
+ * another origin listed by the community, and one that is not listed; a join waiting for its
+ * batch on a second API process that seals joins in batches. One file over 400 lines on
  * purpose: the tests share one API process, community and browser, and the member's tests build
  * on one another (the note written in one changes status in the next).
  */
@@ -37,6 +39,9 @@ describe('embeddable widget', () => {
   const run = currentTestRun();
   let api: RunningApp;
   let apiUrl: string;
+  // Seals joins in batches, for the case of a join waiting for its batch.
+  let batching: RunningApp;
+  let batchingUrl: string;
   let host: Server;
   let hostOrigin: string;
   let database: Client;
@@ -137,6 +142,7 @@ describe('embeddable widget', () => {
 
   beforeAll(async () => {
     ({ api, apiUrl } = await startBuiltApi());
+    ({ api: batching, apiUrl: batchingUrl } = await startBatchingApi());
 
     // Another site: "localhost" is a different origin from the API's "127.0.0.1".
     host = createServer((request, response) => {
@@ -195,13 +201,13 @@ describe('embeddable widget', () => {
     });
 
     // A loaded machine can take a while to start the API: wait for it, however long.
-    await untilReady(apiUrl);
+    await Promise.all([untilReady(apiUrl), untilReady(batchingUrl)]);
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
+    for (const app of [api, batching]) if (app?.child.exitCode === null) app.child.kill('SIGKILL');
     await new Promise((resolve) => host?.close(resolve));
     await database?.end();
   });
@@ -658,47 +664,76 @@ describe('embeddable widget', () => {
   });
 
   it('says a join waiting for its batch is not active yet, shows no forms until it is sealed, then shows them', async () => {
+    // On the batching API's demo page: its joins wait in the write buffer for a second member.
     const waiting = await insertCommunity('Waiting community', 'OPEN');
     const post = `https://example.com/news/${waiting.slug}/empty`;
     const page = await browser.context.newPage();
-    // The API's answer while the join waits in the write buffer (this run seals at once).
-    await page.route(`**/communities/${waiting.slug}/members`, (route) =>
-      route.fulfill({
-        status: 201,
-        contentType: 'application/json',
-        body: JSON.stringify({ leafIndex: null, root: '0', size: 0, pending: true }),
-      }),
-    );
     await page.goto(
-      `${apiUrl}/demo?${new URLSearchParams({ community: waiting.slug, post, theme: 'light' })}`,
+      `${batchingUrl}/demo?${new URLSearchParams({ community: waiting.slug, post, theme: 'light' })}`,
     );
     const frame = await widgetFrame(page);
     await withIdentity(frame, 'Create an identity');
+    const answered = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        response.url() === `${batchingUrl}/communities/${waiting.slug}/members`,
+    );
     await frame.getByRole('button', { name: 'Join Waiting community' }).click();
-    await frame
-      .getByText('Your membership of Waiting community will be active once it is sealed', {
-        exact: false,
-      })
-      .waitFor();
-    expect(await frame.getByRole('button', { name: 'Publish note' }).count()).toBe(0);
-    expect(await frame.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(
-      0,
-    );
-    expect(await frame.locator('.status .announce').textContent()).toBe(
-      'Joined Waiting community; your membership is waiting to be sealed.',
-    );
-    // The batch is sealed: at the next visit the member's commitment is in the leaves.
-    await page.unroute(`**/communities/${waiting.slug}/members`);
+    const answer = await answered;
+    expect(answer.status()).toBe(201);
+    expect(await answer.json()).toMatchObject({ leafIndex: null, pending: true });
     const commitment = await frame.evaluate(
       (slug) => localStorage.getItem(`bridgenotes:member:${slug}`),
       waiting.slug,
     );
-    await joinDirectly(waiting.slug, commitment as string);
+    // The join is stored durably, in the buffer, and is no member yet.
+    expect(await bufferedWrites(database, waiting.id)).toEqual([
+      expect.objectContaining({ kind: 'join', actor: commitment }),
+    ]);
+    const pendingNow = async (on: Frame) => {
+      await on
+        .getByText('Your membership of Waiting community will be active once it is sealed', {
+          exact: false,
+        })
+        .waitFor();
+      expect(await on.getByRole('button', { name: 'Publish note' }).count()).toBe(0);
+      expect(await on.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(0);
+    };
+    // Settled first, so that a join taken as active fails here at once rather than on a wait.
+    const announced = await eventually(async () => {
+      const text = (await frame.locator('.status .announce').textContent()) ?? '';
+      if (!text.startsWith('Joined')) throw new Error(`announced: ${text}`);
+      return text;
+    });
+    expect(announced).toBe('Joined Waiting community; your membership is waiting to be sealed.');
+    await pendingNow(frame);
+    // At the next visit the widget looks for the commitment in the leaves: not there yet.
+    await page.reload();
+    await pendingNow(await widgetFrame(page));
+
+    // Another member joins and completes the batch, which the API seals.
+    const group = await completeJoinBatch(batchingUrl, waiting.slug, commitment as string);
+    expect(group.leaves.sort()).toEqual([commitment, group.second].sort());
     await page.reload();
     const again = await widgetFrame(page);
     await again.getByRole('button', { name: 'Publish note' }).waitFor();
     await again.getByText('You are a member of Waiting community.').waitFor();
     expect(await again.locator('.member .pending').count()).toBe(0);
+    // And acts: its proof, against the sealed group, is accepted (the request then waits for a
+    // batch of its own).
+    await again.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await again.getByText('Request recorded.', { exact: false }).waitFor();
+    await again.getByText('Members who asked for a note on this post: 1').waitFor();
+    const requests = (await bufferedWrites(database, waiting.id)).filter(
+      (write) => write.kind === 'request',
+    );
+    expect(requests).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          proof: expect.objectContaining({ merkleTreeRoot: group.root }),
+        }),
+      }),
+    ]);
     await page.close();
   });
 
