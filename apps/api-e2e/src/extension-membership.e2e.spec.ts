@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import type { Client } from 'pg';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { checkJoinWork } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
+import { bufferedWrites, completeJoinBatch, startBatchingApi } from './support/batching-api';
 import type { Browser } from './support/browser';
 import {
   type ExtensionRig,
@@ -22,11 +23,13 @@ import {
   stopExtensionRig,
 } from './support/extension';
 import { FAKE_POSTS, type FakePlatforms } from './support/fake-platforms';
-import { operatorKeyEnv } from './support/processes';
-import type { RecordingProxy } from './support/recording-proxy';
+import { untilReady } from './support/http';
+import { operatorKeyEnv, type RunningApp } from './support/processes';
+import { type RecordingProxy, startRecordingProxy } from './support/recording-proxy';
 
 const HELPFUL_TEXT = 'The bridge closed for works in March, as the council announced.';
 const FORUM_TEXT = 'The forum thread quotes the mayor out of context; the interview is linked.';
+const PATIENT_TEXT = 'The bridge reopens to cyclists next week, the works notice says.';
 const OPERATOR_KEY = 'e2e-extension-membership-operator-key';
 /** Small enough to solve in a moment on a busy machine, large enough that a guess fails. */
 const JOIN_WORK_BITS = 10;
@@ -37,7 +40,9 @@ const ISSUER = 'https://forum.example';
  * Joining and membership in the browser extension's settings, in Debian's Chromium against the
  * built API behind a proxy that records what the instance receives: an OPEN join with a
  * proof-of-work, and a CREDENTIAL membership made on the community's site, recognised from the
- * published group. (The reading, the lookups and rating are in extension.e2e.spec.ts.)
+ * published group; and an OPEN join waiting for its batch, on a second API (behind its own
+ * recording proxy) that seals joins in batches. (The reading, the lookups and rating are in
+ * extension.e2e.spec.ts.)
  */
 describe('browser extension: membership', () => {
   let rig: ExtensionRig | undefined;
@@ -52,11 +57,27 @@ describe('browser extension: membership', () => {
   // CREDENTIAL communities: joined with a ticket their site signs, which the extension cannot ask.
   const forum = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const laterForum = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  // On the batching API: a join waits there until a second member's completes its batch.
+  let batching: RunningApp | undefined;
+  let batchingUrl: string;
+  let batchingProxy: RecordingProxy | undefined;
+  const patient = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const issuerKid = randomUUID();
   let issuerKey: KeyLike;
 
   const options = (on = browser): Promise<Page> => openSettings(on, extensionId);
   const follow = (page: Page, slug: string, name: string) => followIn(page, proxy.url, slug, name);
+
+  /**
+   * The status line of `where` once it says an outcome (`settled`: success or failure), so that a
+   * refusal fails the test with its reason rather than a timeout.
+   */
+  const settledStatus = (where: Page | Locator, settled: RegExp): Promise<string> =>
+    eventually(async () => {
+      const text = (await where.getByRole('status').textContent()) ?? '';
+      if (!settled.test(text)) throw new Error(`status: ${text}`);
+      return text;
+    });
 
   /**
    * `commitment` joins a CREDENTIAL community outside the extension, as the community's widget
@@ -93,6 +114,8 @@ describe('browser extension: membership', () => {
   }
 
   beforeAll(async () => {
+    // Warms up while the rig starts.
+    ({ api: batching, apiUrl: batchingUrl } = await startBatchingApi());
     rig = await startExtensionRig({
       env: {
         ...operatorKeyEnv(OPERATOR_KEY),
@@ -104,12 +127,19 @@ describe('browser extension: membership', () => {
           [worked, 'Careful joiners', 'OPEN'],
           [forum, 'Forum readers', 'CREDENTIAL'],
           [laterForum, 'Forum regulars', 'CREDENTIAL'],
+          [patient, 'Patient readers', 'OPEN'],
         ]);
         const postId = await insertPost(client, FAKE_POSTS[1].key);
         await insertNote(client, forum.id, postId, FORUM_TEXT);
         // A helpful note too, so that the panel opens on the post rather than waiting as a pill.
         const helpful = await insertNote(client, community.id, postId, HELPFUL_TEXT);
         await publishHelpful(client, community.id, helpful);
+        const patientPost = await insertPost(client, FAKE_POSTS[2].key);
+        await publishHelpful(
+          client,
+          patient.id,
+          await insertNote(client, patient.id, patientPost, PATIENT_TEXT),
+        );
       },
     });
     ({ apiUrl, proxy, platforms, database, browser, extensionId } = rig);
@@ -125,9 +155,15 @@ describe('browser extension: membership', () => {
       });
       expect(registered.status).toBe(201);
     }
+    await untilReady(batchingUrl);
+    batchingProxy = await startRecordingProxy(batchingUrl);
   });
 
-  afterAll(() => stopExtensionRig(rig));
+  afterAll(async () => {
+    await stopExtensionRig(rig);
+    if (batching?.child.exitCode === null) batching.child.kill('SIGKILL');
+    await batchingProxy?.close();
+  });
 
   it("joins an OPEN community that asks a proof-of-work, solved in the extension's prover", async () => {
     // The operator turns the work on after the member followed: the extension asks at each join.
@@ -168,12 +204,7 @@ describe('browser extension: membership', () => {
     proxy.received.length = 0;
     // A double click: the button is disabled while the join runs, so one challenge is solved.
     await settings.getByRole('button', { name: 'Join Careful joiners' }).dblclick();
-    // Settled either way, so that a refusal fails here with its code rather than a timeout.
-    const outcome = await eventually(async () => {
-      const text = (await settings.getByRole('status').textContent()) ?? '';
-      if (!/You are a member|did not work/.test(text)) throw new Error(`status: ${text}`);
-      return text;
-    });
+    const outcome = await settledStatus(settings, /You are a member|did not work/);
     expect(outcome).toBe('You are a member of Careful joiners.');
     await settings.locator('.identity').getByText('You are a member of Careful joiners.').waitFor();
     // What the extension sent: the challenge asked just before, then the join (below: with a
@@ -248,11 +279,7 @@ describe('browser extension: membership', () => {
       proxy.received.length = 0;
       await settings.getByLabel(`Identity backup for ${host}`).fill(exportIdentity(member));
       await settings.getByRole('button', { name: 'Restore' }).click();
-      const restored = await eventually(async () => {
-        const text = (await settings.getByRole('status').textContent()) ?? '';
-        if (!/Identity restored|did not work/.test(text)) throw new Error(`status: ${text}`);
-        return text;
-      });
+      const restored = await settledStatus(settings, /Identity restored|did not work/);
       expect(restored).toBe(`Identity restored for ${host}. You are a member of Forum readers.`);
       const block = settings.locator('.identity');
       await block.getByText('You are a member of Forum readers.').waitFor();
@@ -313,5 +340,77 @@ describe('browser extension: membership', () => {
     } finally {
       await elsewhere.close();
     }
+  });
+
+  it('tells a member whose join waits to be sealed when it will count, and proves nothing until its batch is sealed', async () => {
+    const patientProxy = batchingProxy as RecordingProxy;
+    const host = new URL(patientProxy.url).host;
+    const settings = await options();
+    await followIn(settings, patientProxy.url, patient.slug, 'Patient readers');
+    await settings.getByRole('button', { name: `Create an identity for ${host}` }).click();
+    await settings.getByRole('button', { name: `Back up identity for ${host}` }).waitFor();
+    patientProxy.received.length = 0;
+    await settings.getByRole('button', { name: 'Join Patient readers' }).click();
+    const outcome = await settledStatus(settings, /You are a member|did not work/);
+    expect(outcome).toBe('You are a member of Patient readers.');
+    await settings.close();
+    // The instance stored the join durably, in the write buffer: no member yet.
+    const sent = patientProxy.received.find(
+      ({ method, url }) => method === 'POST' && url === `/communities/${patient.slug}/members`,
+    );
+    const { commitment } = JSON.parse(sent?.body ?? '{}') as { commitment: string };
+    expect(await bufferedWrites(database, patient.id)).toEqual([
+      expect.objectContaining({ kind: 'join', actor: commitment }),
+    ]);
+    const { rows: members } = await database.query(
+      'SELECT 1 FROM members WHERE community_id = $1',
+      [patient.id],
+    );
+    expect(members).toEqual([]);
+
+    const page = await browser.context.newPage();
+    await page.goto(FAKE_POSTS[2].url);
+    const section = (await panelOf(page, extensionId)).locator('.community', {
+      hasText: 'From Patient readers',
+    });
+    await section.getByText(PATIENT_TEXT).waitFor();
+    await section.getByRole('button', { name: 'Help rate notes (0)' }).click();
+    const ask = section.getByRole('button', { name: 'Ask for a note on this post' });
+    patientProxy.received.length = 0;
+    const outcomeOf = async () => {
+      await ask.click();
+      return settledStatus(section, /not usable yet|did not work|Request recorded/);
+    };
+    expect(await outcomeOf()).toMatch(/^Your membership of Patient readers is not usable yet/);
+    // The group was fetched, as before any proof; nothing was proven or sent.
+    expect(patientProxy.received.map(({ method, url }) => `${method} ${url}`)).toContain(
+      `GET /communities/${patient.slug}/group/leaves`,
+    );
+    expect(patientProxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
+    expect((await bufferedWrites(database, patient.id)).map(({ kind }) => kind)).toEqual(['join']);
+
+    // Another member joins and completes the batch, which the instance seals: the same button
+    // now proves, and the instance accepts the proof, made against the sealed group.
+    const group = await completeJoinBatch(batchingUrl, patient.slug, commitment);
+    expect(group.leaves.sort()).toEqual([commitment, group.second].sort());
+    patientProxy.received.length = 0;
+    expect(await outcomeOf()).toBe(
+      'Request recorded. Writers see the posts members ask about most.',
+    );
+    await section.getByText('Members who asked for a note on this post: 1').waitFor();
+    expect(
+      patientProxy.received.filter(({ method }) => method !== 'GET').map(({ url }) => url),
+    ).toEqual([`/communities/${patient.slug}/note-requests`]);
+    const requests = (await bufferedWrites(database, patient.id)).filter(
+      ({ kind }) => kind === 'request',
+    );
+    expect(requests).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          proof: expect.objectContaining({ merkleTreeRoot: group.root }),
+        }),
+      }),
+    ]);
+    await page.close();
   });
 });

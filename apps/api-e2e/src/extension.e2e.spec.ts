@@ -34,8 +34,8 @@ const docs = screenshotFolder();
  * The browser extension in Debian's Chromium (headless, loaded with --load-extension), against
  * the built API as a process behind a proxy that records what the instance receives. Pages made
  * to look like posts of each platform are served locally under the platforms' own addresses.
- * (Joining with a proof-of-work and recognising a membership made elsewhere are in
- * extension-membership.e2e.spec.ts.)
+ * (Joining with a proof-of-work, a join waiting for its batch, and recognising a membership made
+ * elsewhere are in extension-membership.e2e.spec.ts.)
  */
 describe('browser extension', () => {
   let rig: ExtensionRig | undefined;
@@ -378,58 +378,5 @@ describe('browser extension', () => {
         .evaluate((note) => getComputedStyle(note).borderRadius),
     ).toBe('8px');
     await page.close();
-  });
-
-  it('tells a member whose join waits to be sealed when it will count, and proves nothing', async () => {
-    // What the extension holds while an OPEN join waits for its batch (docs/threat-model.md): the
-    // membership recorded (the join was accepted, or answered ALREADY_MEMBER), the commitment not
-    // among the published leaves yet. This instance seals at once, so the test records it for
-    // Second opinion itself, as the settings would.
-    type Local = {
-      get(key: string): Promise<{ memberships?: Record<string, string> }>;
-      set(items: object): Promise<void>;
-    };
-    const settings = await options();
-    const setMembership = (commitment: string | null) =>
-      settings.evaluate(
-        async ({ key, commitment }) => {
-          const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome
-            .storage.local;
-          const { memberships = {} } = await local.get('memberships');
-          if (commitment === null) delete memberships[key];
-          else memberships[key] = commitment;
-          await local.set({ memberships });
-        },
-        { key: `${new URL(proxy.url).origin} ${other.slug}`, commitment },
-      );
-    await setMembership(commitmentOf(cliIdentity));
-    try {
-      proxy.received.length = 0;
-      const page = await browser.context.newPage();
-      await page.goto(FAKE_POSTS[0].url);
-      const panel = await panelOf(page);
-      await panel.getByText(helpfulText('x')).waitFor();
-      const section = panel.locator('.community', { hasText: 'From Second opinion' });
-      await section.getByRole('button', { name: 'Help rate notes (0)' }).click();
-      await section.getByRole('button', { name: 'Ask for a note on this post' }).click();
-      await section
-        .getByText('Your membership of Second opinion is not usable yet', { exact: false })
-        .waitFor();
-      expect(await section.getByText('That did not work').count()).toBe(0);
-      // The group was fetched, as before any proof; nothing was proven or sent.
-      expect(proxy.received.map(({ method, url }) => `${method} ${url}`)).toContain(
-        `GET /communities/${other.slug}/group/leaves`,
-      );
-      expect(proxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
-      const { rows } = await database.query(
-        'SELECT id FROM note_requests WHERE community_id = $1',
-        [other.id],
-      );
-      expect(rows).toEqual([]);
-      await page.close();
-    } finally {
-      await setMembership(null);
-      await settings.close();
-    }
   });
 });
