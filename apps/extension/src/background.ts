@@ -3,6 +3,7 @@
 // toolbar button into "show or hide the panel".
 import { ext } from './shared/extension-api';
 import { followCommunity, type ListingMessage, listingOf, offerFor } from './shared/listing';
+import { isSettleMembership, settleFollowed } from './shared/membership';
 import { countPageNotes, type LookupMessage, lookUpPage } from './shared/page-notes';
 import { issuePanelToken, panelTokenValid } from './shared/panel-tokens';
 import { isSaveRating, saveRating } from './shared/storage';
@@ -23,6 +24,11 @@ ext.runtime.onMessage.addListener((message, sender, respond) => {
       () => respond(true),
       () => respond(false),
     );
+    return true;
+  }
+  if (isSettleMembership(message)) {
+    // Here for the panel too: it is refused the storage lock to record the seal.
+    settleFollowed(message).then(respond, () => respond(false));
     return true;
   }
   const listing = message as ListingMessage | null;

@@ -1,10 +1,11 @@
-import { InstanceError, join, joinWork } from '../shared/instance';
+import { groupLeaves, InstanceError, join, joinWork } from '../shared/instance';
 import { prover } from '../shared/prover';
 import type { Follow } from '../shared/storage';
 import { joinCommunity } from './join';
 
 jest.mock('../shared/instance', () => ({
   ...jest.requireActual('../shared/instance'),
+  groupLeaves: jest.fn(),
   join: jest.fn(),
   joinWork: jest.fn(),
 }));
@@ -20,6 +21,8 @@ const follow: Follow = {
 };
 const commitment = '17203489156028453162347843568345691234567890';
 const joinMock = jest.mocked(join);
+const leavesMock = jest.mocked(groupLeaves);
+const sealed = { leafIndex: 3, root: '1234', size: 4 };
 const workMock = jest.mocked(joinWork);
 const proverMock = jest.mocked(prover);
 const challenge = (period: number) => ({
@@ -31,6 +34,7 @@ const refused = (code: string) => new InstanceError(400, code, code.toLowerCase(
 
 beforeEach(() => {
   jest.resetAllMocks();
+  joinMock.mockResolvedValue(sealed);
   proverMock.mockImplementation(async (request) => ({
     id: 1,
     ok: true,
@@ -96,9 +100,26 @@ describe('joinCommunity', () => {
     expect(joinMock).toHaveBeenCalledTimes(1);
   });
 
-  it('counts being a member already as joined', async () => {
+  it('answers whether the instance keeps the join for its batch', async () => {
+    workMock.mockResolvedValue({ ...challenge(1), difficulty: 0 });
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(false);
+    joinMock.mockResolvedValue({ leafIndex: null, root: '1234', size: 3, pending: true });
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(true);
+    // Nothing else is asked: the answer says it.
+    expect(leavesMock).not.toHaveBeenCalled();
+  });
+
+  it('counts being a member already as joined, pending until the published group holds the commitment', async () => {
     workMock.mockResolvedValue({ ...challenge(1), difficulty: 0 });
     joinMock.mockRejectedValue(refused('ALREADY_MEMBER'));
-    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBeUndefined();
+    const group = (leaves: string[]) => ({ root: '1234', size: leaves.length, depth: 20, leaves });
+    leavesMock.mockResolvedValue(group(['0', commitment]));
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(false);
+    expect(leavesMock).toHaveBeenCalledWith(follow);
+    leavesMock.mockResolvedValue(group(['0']));
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(true);
+    // A group that cannot be fetched now: pending, looked for again later.
+    leavesMock.mockRejectedValue(new Error('group: HTTP 503'));
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 // the settings page stays responsive.
 import { askAndSolveJoinWork } from '@bridgenotes/protocol';
 
-import { InstanceError, join, joinWork } from '../shared/instance';
+import { groupLeaves, inGroup, InstanceError, join, joinWork } from '../shared/instance';
 import { prover } from '../shared/prover';
 import type { Follow } from '../shared/storage';
 
@@ -20,25 +20,33 @@ const workFields = (follow: Follow, commitment: string, working: () => void) =>
 
 /**
  * Joins `follow` with `commitment`; `working` is told when a proof-of-work starts (seconds of
- * computing, so the member is told). Being a member already counts as joined.
+ * computing, so the member is told). Being a member already counts as joined. Answers whether
+ * the membership waits to be sealed: the instance keeps the join for its batch (`pending`), or a
+ * join made before (here or elsewhere) is not in the published group yet, or the group cannot
+ * be fetched now (it is looked for again later, as for a pending join).
  */
 export async function joinCommunity(
   follow: Follow,
   commitment: string,
   inviteCode: string | undefined,
   working: () => void,
-): Promise<void> {
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await join(follow, {
+      const answer = await join(follow, {
         commitment,
         ...(inviteCode ? { inviteCode } : {}),
         ...(await workFields(follow, commitment, working)),
       });
-      return;
+      return answer.pending === true;
     } catch (error) {
       const code = error instanceof InstanceError ? error.code : '';
-      if (code === 'ALREADY_MEMBER') return;
+      if (code === 'ALREADY_MEMBER') {
+        return !(await groupLeaves(follow).then(
+          (group) => inGroup(group, commitment),
+          () => false,
+        ));
+      }
       // A challenge that expired on its way (its period ended while the work ran): one fresh one.
       if (code !== 'JOIN_WORK_EXPIRED' || attempt > 1) throw error;
     }

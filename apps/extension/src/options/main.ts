@@ -1,11 +1,13 @@
 // The extension's settings: the communities followed (following is typing an instance and a
 // community, or one click on a page that lists one; leaving is one click), and the member's
 // identities, one per instance, exportable in the format of the widget and the CLI, and their
-// memberships: joined here, or made elsewhere and recognised from the community's group.
+// memberships: joined here, or made elsewhere and recognised from the community's group, and
+// said to wait for their batch until the group holds them.
 import { button, h, nextId } from '@bridgenotes/widget';
 import { InstanceError } from '../shared/instance';
 import { followCommunity } from '../shared/listing';
 import { errorSlot, showProblem } from '../shared/field-error';
+import { membershipOf, settleMembership, withMemberships } from '../shared/membership';
 import { prover, ProverError } from '../shared/prover';
 import {
   type Follow,
@@ -52,21 +54,12 @@ function actionButton(key: string, text: string, action: () => Promise<void>): H
   return element;
 }
 
-/** `memberships` with `commitment` recorded as the member's in each of `entries`. */
-const withMemberships = (
-  memberships: Stored['memberships'],
-  entries: Follow[],
-  commitment: string,
-): Stored['memberships'] => ({
-  ...memberships,
-  ...Object.fromEntries(entries.map((entry) => [followKey(entry), commitment])),
-});
-
-/** Records `commitment` as the member's in each of `entries`, as a join accepted does. */
-const recordMemberships = (entries: Follow[], commitment: string): Promise<void> =>
-  update(({ memberships }) => ({
-    memberships: withMemberships(memberships, entries, commitment),
-  }));
+/**
+ * Records `commitment` as the member's in each of `entries`, as a join accepted does (`pending`:
+ * kept by the instance for its batch).
+ */
+const recordMemberships = (entries: Follow[], commitment: string, pending = false) =>
+  update((stored) => withMemberships(stored, entries, commitment, pending));
 
 /**
  * `identities` with `backup` kept for `instance`; refused when another identity was kept for it
@@ -154,6 +147,26 @@ function followSection(stored: Stored): HTMLElement {
   );
 }
 
+/**
+ * A membership waiting for its batch, said as the widget says it, and looked for again in the
+ * published group at each drawing of the page, as the widget does at each render. Once there,
+ * the line says so in place, so that the focus and whatever is typed elsewhere on the page stay,
+ * and the status announces it.
+ */
+function pendingLine(entry: Follow): HTMLElement {
+  const line = h('p', {}, t('pending', { community: entry.name }));
+  void settleMembership(entry).then(
+    (sealed) => {
+      if (!sealed) return;
+      line.textContent = t('joined', { community: entry.name });
+      say(t('joinedNow', { community: entry.name }));
+    },
+    // Not fetched now: looked for again at the next drawing or visit.
+    () => undefined,
+  );
+  return line;
+}
+
 function identityFor(instance: string, stored: Stored): HTMLElement {
   const host = new URL(instance).host;
   const backup = stored.identities[instance];
@@ -205,9 +218,9 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
         );
         // One update for both, from the storage as it is now: another identity or membership
         // kept while the groups were fetched stays.
-        await update(({ identities, memberships }) => ({
-          identities: withIdentity(identities, instance, value),
-          memberships: withMemberships(memberships, recognised, commitment as string),
+        await update((stored) => ({
+          identities: withIdentity(stored.identities, instance, value),
+          ...withMemberships(stored, recognised, commitment as string),
         }));
         const notChecked = unchecked.map(({ follow }) => follow.name).join(', ');
         say(
@@ -236,8 +249,11 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     reveal,
   );
   for (const entry of stored.follows.filter((other) => other.instance === instance)) {
-    if (stored.memberships[followKey(entry)]) {
+    const membership = membershipOf(stored, entry);
+    if (membership === 'sealed') {
       block.append(h('p', {}, t('joined', { community: entry.name })));
+    } else if (membership === 'pending') {
+      block.append(pendingLine(entry));
     } else if (entry.admission === 'CLOSED') {
       block.append(h('p', {}, t('closed', { community: entry.name })));
     } else if (entry.admission === 'CREDENTIAL') {
@@ -270,11 +286,14 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
           : []),
         actionButton(`${followKey(entry)} join`, t('join', { community: entry.name }), async () => {
           const { commitment } = await prover({ type: 'commitment', backup });
-          await joinCommunity(entry, commitment as string, invite.value.trim() || undefined, () =>
-            say(t('joinWorking')),
+          const pending = await joinCommunity(
+            entry,
+            commitment as string,
+            invite.value.trim() || undefined,
+            () => say(t('joinWorking')),
           );
-          await recordMemberships([entry], commitment as string);
-          say(t('joined', { community: entry.name }));
+          await recordMemberships([entry], commitment as string, pending);
+          say(t(pending ? 'joinedPending' : 'joined', { community: entry.name }));
           await render();
         }),
       );

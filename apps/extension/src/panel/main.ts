@@ -7,6 +7,7 @@ import { button, h } from '@bridgenotes/widget';
 import { ext } from '../shared/extension-api';
 import type { Found, Note } from '../shared/instance';
 import type { PanelReport } from '../shared/messages';
+import { membershipOf, type SettleMembershipMessage } from '../shared/membership';
 import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
 import { type Follow, followKey, load, type Stored } from '../shared/storage';
@@ -69,6 +70,19 @@ const isMember = (stored: Stored, follow: Follow) =>
   Boolean(stored.identities[follow.instance]) &&
   stored.memberships[followKey(follow)] !== undefined;
 
+/**
+ * Asks the service worker whether `follow`'s membership, waiting for its batch, is sealed now
+ * (it looks in the published group and records the seal, shared/membership.ts).
+ */
+async function sealedNow(follow: Follow): Promise<boolean> {
+  const message: SettleMembershipMessage = {
+    type: 'settle-membership',
+    instance: follow.instance,
+    slug: follow.slug,
+  };
+  return (await ext.runtime.sendMessage(message).catch(() => false)) === true;
+}
+
 function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: string) {
   const { follow } = found;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -77,7 +91,8 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
   const helpful = live.filter((note) => note.status === 'CURRENTLY_RATED_HELPFUL');
   const toRate = live.filter((note) => note.status === 'NEEDS_MORE_RATINGS');
   const backup = stored.identities[follow.instance];
-  const member = isMember(stored, follow);
+  // A member whose join waits for its batch reads only, as in the widget: no form is offered.
+  let membership = isMember(stored, follow) ? membershipOf(stored, follow) : 'none';
   const section = h(
     'section',
     { class: 'community', 'data-community': followKey(follow) },
@@ -127,13 +142,19 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     }
     return view;
   };
-  if (member) {
+  const memberActions = () => [
+    h('p', {}, toRate.length > 0 ? t('needsRatings') : ''),
+    ...toRate.map(rateView),
+    requestPanel(context, found.requestCount),
+    h('h3', {}, t('writeNote')),
+    noteForm(context, (note) => contribute.prepend(rateView(note))),
+  ];
+  if (membership === 'sealed') {
+    contribute.append(...memberActions());
+  } else if (membership === 'pending') {
     contribute.append(
-      h('p', {}, toRate.length > 0 ? t('needsRatings') : ''),
-      ...toRate.map(rateView),
-      requestPanel(context, found.requestCount),
-      h('h3', {}, t('writeNote')),
-      noteForm(context, (note) => contribute.prepend(rateView(note))),
+      h('p', {}, t('pending', { community: follow.name })),
+      ...toRate.map((note) => noteView(note, false, note.authorPseudonym === pseudonym)),
     );
   } else {
     contribute.append(
@@ -141,12 +162,21 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
       button(t('settings'), () => void ext.runtime.openOptionsPage()),
     );
   }
+  // Looked for again each time the member opens the actions, as the widget does at each render:
+  // once sealed, the forms replace the notice (which holds nothing to focus) and it is said.
+  const settle = async () => {
+    if (!(await sealedNow(follow)) || membership !== 'pending') return;
+    membership = 'sealed';
+    contribute.replaceChildren(...memberActions());
+    say(t('joinedNow', { community: follow.name }));
+  };
   const toggle = button(t('helpRate', { count: toRate.length }), () => {
     contribute.hidden = !contribute.hidden;
     toggle.setAttribute('aria-expanded', String(!contribute.hidden));
     toggle.textContent = contribute.hidden
       ? t('helpRate', { count: toRate.length })
       : t('hideRate');
+    if (membership === 'pending' && !contribute.hidden) void settle();
   });
   toggle.setAttribute('aria-expanded', 'false');
   section.append(toggle, contribute);

@@ -59,8 +59,9 @@ async function prove(
     groupLeaves(context.follow),
     prover({ type: 'commitment', backup: context.backup }),
   ]);
-  // An OPEN or INVITE join is accepted at once but enters the group only when its batch is
-  // sealed; proving before would fail on a leaf the tree does not hold.
+  // The forms are offered only for a membership found sealed, but one an earlier version
+  // recorded while its join waited for its batch (it did not tell them apart), or a member
+  // removed since, is not in the group: proving would fail on a leaf the tree does not hold.
   if (!inGroup(group, commitment as string)) {
     throw new MembershipNotSealed(t('notSealed', { community: context.follow.name }));
   }

@@ -2,6 +2,7 @@ import type { CommunityInfo, PublishedGroup } from '@bridgenotes/client';
 import {
   type JoinWorkResponse,
   lookupPrefixOf,
+  type MembershipChangeResponse,
   postLookupHash,
   type PostKey,
   type RatingResponse,
@@ -110,7 +111,7 @@ export interface JoinBody {
 }
 
 export const join = (follow: Follow, body: JoinBody) =>
-  call<{ leafIndex: number; root: string }>(`${communityUrl(follow)}/members`, {
+  call<MembershipChangeResponse>(`${communityUrl(follow)}/members`, {
     method: 'POST',
     body,
   });

@@ -25,6 +25,12 @@ export interface Stored {
   identities: Record<string, string>;
   /** `<instance> <slug>` → the commitment this extension joined the community with. */
   memberships: Record<string, string>;
+  /**
+   * `<instance> <slug>` → the commitment of a join the instance accepted but keeps for its batch
+   * (docs/threat-model.md): not in the published group yet, so nothing can be proven with it.
+   * Only while it is the membership's commitment (shared/membership.ts).
+   */
+  pending: Record<string, string>;
   /** Note id → the member's own latest rating of it, to show it back. */
   ratings: Record<string, string>;
   /**
@@ -38,6 +44,7 @@ const EMPTY: Stored = {
   follows: [],
   identities: {},
   memberships: {},
+  pending: {},
   ratings: {},
   ratingMinutes: {},
 };

@@ -58,6 +58,10 @@ export const STRINGS = {
   pickHelpfulness: 'Choose how helpful the note is.',
   pickClassification: 'Choose whether the post may mislead.',
   textMissing: 'Write the note’s text.',
+  // A join waiting for its batch (the widget's wording), in the panel and the settings.
+  pending:
+    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — usually within minutes, a few hours in a quiet community. You can read notes meanwhile.',
+  joinedNow: 'Joined {community}: you can now rate, write and ask for notes.',
   notSealed:
     'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined — within minutes in a busy community, up to six hours by default in a quiet one (as its operator set). Nothing was sent; try again later.',
   failed: 'That did not work: {message}',
@@ -96,6 +100,7 @@ export const STRINGS = {
   joinWorking:
     'Working… Joining asks this device for a few seconds of computing, so that scripts cannot fill the community.',
   joined: 'You are a member of {community}.',
+  joinedPending: 'Joined {community}; your membership is waiting to be sealed.',
   checkMembership: 'Joined {community} on its site? Check membership',
   notMemberYet:
     'This identity is not a member of {community} yet: join through the community’s site, then check again.',

@@ -1,0 +1,165 @@
+import type { PublishedGroup } from '@bridgenotes/client';
+
+import { groupLeaves } from './instance';
+import {
+  isSettleMembership,
+  membershipOf,
+  settleFollowed,
+  settleMembership,
+  withMemberships,
+} from './membership';
+import { type Follow, followKey, load, type Stored, update } from './storage';
+
+jest.mock('./instance', () => ({ ...jest.requireActual('./instance'), groupLeaves: jest.fn() }));
+jest.mock('./storage', () => ({
+  ...jest.requireActual('./storage'),
+  load: jest.fn(),
+  update: jest.fn(),
+}));
+
+const commitment = '17203489156028453162347843568345691234567890';
+const other = '9988776655443322110099887766554433221100';
+const followOf = (slug: string): Follow => ({
+  instance: 'https://notes.example.org',
+  slug,
+  id: `id-${slug}`,
+  name: slug,
+  scope: '42',
+  admission: 'OPEN',
+});
+const patient = followOf('patient');
+const forum = followOf('forum');
+const group = (leaves: string[]): PublishedGroup => ({
+  root: '1234',
+  size: leaves.length,
+  depth: 20,
+  leaves,
+});
+const leavesMock = jest.mocked(groupLeaves);
+
+/** The extension's storage, as load() and update() see it. */
+let stored: Stored;
+const storedWith = (memberships: Stored['memberships'], pending: Stored['pending'] = {}) => {
+  stored = {
+    follows: [patient, forum],
+    identities: {},
+    memberships,
+    pending,
+    ratings: {},
+    ratingMinutes: {},
+  };
+};
+
+beforeEach(() => {
+  jest.resetAllMocks();
+  jest.mocked(load).mockImplementation(async () => structuredClone(stored));
+  jest.mocked(update).mockImplementation(async (change) => {
+    stored = { ...stored, ...change(structuredClone(stored)) };
+  });
+});
+
+describe('membershipOf', () => {
+  it('tells no membership, one waiting for its batch and one sealed apart', () => {
+    storedWith(
+      { [followKey(patient)]: commitment, [followKey(forum)]: commitment },
+      { [followKey(patient)]: commitment },
+    );
+    expect(membershipOf(stored, patient)).toBe('pending');
+    expect(membershipOf(stored, forum)).toBe('sealed');
+    expect(membershipOf(stored, followOf('city-news'))).toBe('none');
+  });
+
+  it('counts a pending mark only for the commitment the membership holds', () => {
+    storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: other });
+    expect(membershipOf(stored, patient)).toBe('sealed');
+  });
+});
+
+describe('withMemberships', () => {
+  it('records a pending join, keeping the other memberships and their state', () => {
+    storedWith({ [followKey(forum)]: other }, { [followKey(forum)]: other });
+    expect(withMemberships(stored, [patient], commitment, true)).toEqual({
+      memberships: { [followKey(forum)]: other, [followKey(patient)]: commitment },
+      pending: { [followKey(forum)]: other, [followKey(patient)]: commitment },
+    });
+  });
+
+  it('records a sealed membership, clearing its pending mark only', () => {
+    storedWith(
+      { [followKey(forum)]: commitment, [followKey(patient)]: commitment },
+      { [followKey(forum)]: commitment, [followKey(patient)]: commitment },
+    );
+    expect(withMemberships(stored, [patient], commitment)).toEqual({
+      memberships: stored.memberships,
+      pending: { [followKey(forum)]: commitment },
+    });
+  });
+});
+
+describe('settleMembership', () => {
+  it('answers a sealed membership, or none, without fetching the group', async () => {
+    storedWith({ [followKey(forum)]: commitment });
+    await expect(settleMembership(forum)).resolves.toBe(true);
+    await expect(settleMembership(patient)).resolves.toBe(false);
+    expect(leavesMock).not.toHaveBeenCalled();
+  });
+
+  it('keeps a pending membership pending while the published group does not hold it', async () => {
+    storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
+    leavesMock.mockResolvedValue(group([other]));
+    await expect(settleMembership(patient)).resolves.toBe(false);
+    // Only the follow is passed: nothing about the commitment reaches the instance.
+    expect(leavesMock.mock.calls).toEqual([[patient]]);
+    expect(update).not.toHaveBeenCalled();
+    expect(membershipOf(stored, patient)).toBe('pending');
+  });
+
+  it('records it sealed once the published group holds it', async () => {
+    storedWith(
+      { [followKey(patient)]: commitment, [followKey(forum)]: commitment },
+      { [followKey(patient)]: commitment, [followKey(forum)]: commitment },
+    );
+    leavesMock.mockResolvedValue(group([other, commitment]));
+    await expect(settleMembership(patient)).resolves.toBe(true);
+    expect(membershipOf(stored, patient)).toBe('sealed');
+    expect(membershipOf(stored, forum)).toBe('pending');
+  });
+
+  it('leaves a membership recorded anew while the group was fetched as it was recorded', async () => {
+    storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
+    leavesMock.mockImplementation(async () => {
+      storedWith({ [followKey(patient)]: other }, { [followKey(patient)]: other });
+      return group([commitment]);
+    });
+    await expect(settleMembership(patient)).resolves.toBe(true);
+    expect(stored.pending).toEqual({ [followKey(patient)]: other });
+  });
+
+  it('fails with the instance’s error when the group cannot be fetched, still pending', async () => {
+    storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
+    leavesMock.mockRejectedValue(new Error('group: HTTP 503'));
+    await expect(settleMembership(patient)).rejects.toThrow('HTTP 503');
+    expect(membershipOf(stored, patient)).toBe('pending');
+  });
+});
+
+describe('the panel’s request', () => {
+  it('is recognised by its type and its community’s address', () => {
+    const message = { type: 'settle-membership', instance: patient.instance, slug: patient.slug };
+    expect(isSettleMembership(message)).toBe(true);
+    expect(isSettleMembership({ ...message, slug: 42 })).toBe(false);
+    expect(isSettleMembership({ ...message, type: 'save-rating' })).toBe(false);
+    expect(isSettleMembership(null)).toBe(false);
+  });
+
+  it('settles the followed community as the storage keeps it, and no other', async () => {
+    storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
+    leavesMock.mockResolvedValue(group([commitment]));
+    const request = { type: 'settle-membership' as const, instance: patient.instance };
+    await expect(settleFollowed({ ...request, slug: 'not-followed' })).resolves.toBe(false);
+    expect(leavesMock).not.toHaveBeenCalled();
+    await expect(settleFollowed({ ...request, slug: patient.slug })).resolves.toBe(true);
+    expect(leavesMock.mock.calls).toEqual([[patient]]);
+    expect(membershipOf(stored, patient)).toBe('sealed');
+  });
+});

@@ -1,0 +1,92 @@
+// A membership's state in the extension: recorded (joined here, or recognised from the
+// community's published group), and whether its join still waits for its batch. An OPEN or
+// INVITE join is answered at once, `pending` while the instance keeps it for its batch
+// (docs/threat-model.md); the member can prove only once the published group holds the
+// commitment, which the settings and the panel look for again, as the widget does at each render.
+import { groupLeaves, inGroup } from './instance';
+import { type Follow, followKey, load, type Stored, update } from './storage';
+
+type Memberships = Pick<Stored, 'memberships' | 'pending'>;
+
+/** No membership of the community, one waiting for its batch, or one the member proves with. */
+export type MembershipState = 'none' | 'pending' | 'sealed';
+
+export function membershipOf(stored: Memberships, follow: Follow): MembershipState {
+  const key = followKey(follow);
+  const commitment = stored.memberships[key];
+  if (commitment === undefined) return 'none';
+  return stored.pending[key] === commitment ? 'pending' : 'sealed';
+}
+
+const without = (record: Record<string, string>, keys: Set<string>) =>
+  Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key)));
+
+/**
+ * `stored`'s memberships with `commitment` recorded as the member's in each of `entries`:
+ * `pending` when the instance keeps the join for its batch, sealed otherwise (a join sealed at
+ * once, or a commitment found in the published group).
+ */
+export function withMemberships(
+  stored: Memberships,
+  entries: Follow[],
+  commitment: string,
+  pending = false,
+): Memberships {
+  const keys = new Set(entries.map(followKey));
+  const recorded = Object.fromEntries([...keys].map((key) => [key, commitment]));
+  const others = without(stored.pending, keys);
+  return {
+    memberships: { ...stored.memberships, ...recorded },
+    pending: pending ? { ...others, ...recorded } : others,
+  };
+}
+
+/**
+ * Whether the member can prove in `follow` now: a pending membership is looked for in the
+ * published group (fetched whole, as before every proof: the instance learns that the group was
+ * fetched, never which commitment is looked for) and recorded sealed once it is there. False
+ * without a membership; throws when the group cannot be fetched.
+ */
+export async function settleMembership(follow: Follow): Promise<boolean> {
+  const stored = await load();
+  const state = membershipOf(stored, follow);
+  if (state !== 'pending') return state === 'sealed';
+  const key = followKey(follow);
+  const commitment = stored.pending[key];
+  if (!inGroup(await groupLeaves(follow), commitment)) return false;
+  // Only the membership that was looked for: one recorded anew meanwhile keeps its own state.
+  await update((now) =>
+    now.pending[key] === commitment ? { pending: without(now.pending, new Set([key])) } : {},
+  );
+  return true;
+}
+
+/**
+ * The panel's request to the service worker: `settleMembership` for a followed community (the
+ * panel, refused the storage lock, cannot record the seal itself).
+ */
+export interface SettleMembershipMessage {
+  type: 'settle-membership';
+  instance: string;
+  slug: string;
+}
+
+export const isSettleMembership = (message: unknown): message is SettleMembershipMessage => {
+  const candidate = message as Partial<SettleMembershipMessage> | null;
+  return (
+    candidate?.type === 'settle-membership' &&
+    typeof candidate.instance === 'string' &&
+    typeof candidate.slug === 'string'
+  );
+};
+
+/**
+ * `settleMembership` for the followed community the message names, as the storage keeps it (the
+ * group is fetched from the follow kept, not from anything the message says); false for one not
+ * followed.
+ */
+export async function settleFollowed(message: SettleMembershipMessage): Promise<boolean> {
+  const key = followKey(message);
+  const follow = (await load()).follows.find((entry) => followKey(entry) === key);
+  return follow ? settleMembership(follow) : false;
+}
