@@ -30,6 +30,9 @@ import { type RecordingProxy, startRecordingProxy } from './support/recording-pr
 const HELPFUL_TEXT = 'The bridge closed for works in March, as the council announced.';
 const FORUM_TEXT = 'The forum thread quotes the mayor out of context; the interview is linked.';
 const PATIENT_TEXT = 'The bridge reopens to cyclists next week, the works notice says.';
+/** A join waiting for its batch, as the extension and the widget say it. */
+const PENDING_TEXT =
+  'Your membership of Patient readers will be active once it is sealed with other members’ joins, which keeps when you joined private — usually within minutes, a few hours in a quiet community. You can read notes meanwhile.';
 const OPERATOR_KEY = 'e2e-extension-membership-operator-key';
 /** Small enough to solve in a moment on a busy machine, large enough that a guess fails. */
 const JOIN_WORK_BITS = 10;
@@ -342,18 +345,30 @@ describe('browser extension: membership', () => {
     }
   });
 
-  it('tells a member whose join waits to be sealed when it will count, and proves nothing until its batch is sealed', async () => {
+  it('tells a member whose join waits to be sealed when it will count, offers no form and proves nothing until its batch is sealed, then recognises the membership from the published group', async () => {
     const patientProxy = batchingProxy as RecordingProxy;
     const host = new URL(patientProxy.url).host;
+    const groupFetches = () =>
+      patientProxy.received.filter(
+        ({ method, url }) =>
+          method === 'GET' && url === `/communities/${patient.slug}/group/leaves`,
+      ).length;
     const settings = await options();
     await followIn(settings, patientProxy.url, patient.slug, 'Patient readers');
     await settings.getByRole('button', { name: `Create an identity for ${host}` }).click();
     await settings.getByRole('button', { name: `Back up identity for ${host}` }).waitFor();
     patientProxy.received.length = 0;
     await settings.getByRole('button', { name: 'Join Patient readers' }).click();
-    const outcome = await settledStatus(settings, /You are a member|did not work/);
-    expect(outcome).toBe('You are a member of Patient readers.');
-    await settings.close();
+    // The instance answered pending: the settings say so, and when it will count, as the widget.
+    const outcome = await settledStatus(settings, /Joined|You are a member|did not work/);
+    expect(outcome).toBe('Joined Patient readers; your membership is waiting to be sealed.');
+    const block = settings.locator('.identity');
+    await block.getByText(PENDING_TEXT).waitFor();
+    expect(await block.getByText('You are a member of Patient readers.').count()).toBe(0);
+    // The settings look for it in the published group at once (it is not there yet).
+    await eventually(async () => {
+      if (groupFetches() === 0) throw new Error('the group was not fetched');
+    });
     // The instance stored the join durably, in the write buffer: no member yet.
     const sent = patientProxy.received.find(
       ({ method, url }) => method === 'POST' && url === `/communities/${patient.slug}/members`,
@@ -368,33 +383,57 @@ describe('browser extension: membership', () => {
     );
     expect(members).toEqual([]);
 
+    // The panel reads only, as the widget: the notice instead of the forms, once it has looked
+    // in the published group again (through the service worker) when its actions are opened.
     const page = await browser.context.newPage();
     await page.goto(FAKE_POSTS[2].url);
     const section = (await panelOf(page, extensionId)).locator('.community', {
       hasText: 'From Patient readers',
     });
     await section.getByText(PATIENT_TEXT).waitFor();
-    await section.getByRole('button', { name: 'Help rate notes (0)' }).click();
-    const ask = section.getByRole('button', { name: 'Ask for a note on this post' });
     patientProxy.received.length = 0;
-    const outcomeOf = async () => {
-      await ask.click();
-      return settledStatus(section, /not usable yet|did not work|Request recorded/);
-    };
-    expect(await outcomeOf()).toMatch(/^Your membership of Patient readers is not usable yet/);
-    // The group was fetched, as before any proof; nothing was proven or sent.
-    expect(patientProxy.received.map(({ method, url }) => `${method} ${url}`)).toContain(
-      `GET /communities/${patient.slug}/group/leaves`,
+    await section.getByRole('button', { name: 'Help rate notes (0)' }).click();
+    await section.getByText(PENDING_TEXT).waitFor();
+    await eventually(async () => {
+      if (groupFetches() === 0) throw new Error('the group was not fetched');
+    });
+    expect(await section.locator('form').count()).toBe(0);
+    expect(await section.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(
+      0,
     );
+    // Nothing was proven or sent.
     expect(patientProxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
     expect((await bufferedWrites(database, patient.id)).map(({ kind }) => kind)).toEqual(['join']);
+    expect(await block.getByText(PENDING_TEXT).count()).toBe(1);
 
-    // Another member joins and completes the batch, which the instance seals: the same button
-    // now proves, and the instance accepts the proof, made against the sealed group.
+    // Another member joins and completes the batch, which the instance seals. The settings' next
+    // visit finds the commitment in the published group, says so and records it, sending nothing.
     const group = await completeJoinBatch(batchingUrl, patient.slug, commitment);
     expect(group.leaves.sort()).toEqual([commitment, group.second].sort());
     patientProxy.received.length = 0;
-    expect(await outcomeOf()).toBe(
+    await settings.reload();
+    expect(await settledStatus(settings, /Joined|did not work/)).toBe(
+      'Joined Patient readers: you can now rate, write and ask for notes.',
+    );
+    await block.getByText('You are a member of Patient readers.').waitFor();
+    expect(await block.getByText(PENDING_TEXT).count()).toBe(0);
+    expect(groupFetches()).toBeGreaterThan(0);
+    expect(patientProxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
+    await settings.close();
+
+    // The panel open since offers the forms when its actions are opened again, and the proof is
+    // made against the sealed group.
+    await section.getByRole('button', { name: 'Hide notes that need ratings' }).click();
+    await section.getByRole('button', { name: 'Help rate notes (0)' }).click();
+    const ask = section.getByRole('button', { name: 'Ask for a note on this post' });
+    await ask.waitFor();
+    expect(await section.getByRole('status').textContent()).toBe(
+      'Joined Patient readers: you can now rate, write and ask for notes.',
+    );
+    expect(await section.getByText(PENDING_TEXT).count()).toBe(0);
+    patientProxy.received.length = 0;
+    await ask.click();
+    expect(await settledStatus(section, /not usable yet|did not work|Request recorded/)).toBe(
       'Request recorded. Writers see the posts members ask about most.',
     );
     await section.getByText('Members who asked for a note on this post: 1').waitFor();
