@@ -1,2 +1,3 @@
 export * from './lib/mirror-puller';
 export * from './lib/mirror-state';
+export * from './lib/origin-limits';

@@ -2,6 +2,7 @@ export * from './lib/action-check';
 export * from './lib/actions';
 export * from './lib/export-format';
 export * from './lib/export-source';
+export * from './lib/origin-read';
 export * from './lib/root-history';
 export * from './lib/verify-export';
 export * from './lib/verify-standings';

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   GroupTreeStore,
@@ -22,6 +23,7 @@ export function pullerOf(app: INestApplication): MirrorPuller {
     app.get(GroupTreeStore),
     app.get(ScoringOutbox),
     app.get(ModerationLogStore),
+    app.get(Environment),
   );
 }
 

@@ -186,6 +186,48 @@ export class Environment {
   MIRROR_PULL_SECONDS = 300;
 
   /**
+   * What a mirror reads of an origin, which another party runs (docs/operations.md, "Mirroring:
+   * what an origin may send"); over any of these a pull stops and records why. The most bytes
+   * of one record: an NDJSON line of the export, or a JSON document (the manifest, the runs
+   * list). Real records are 0.1 to 4 kB; the largest note possible a few tens of kB.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1_024, { message: 'must be at least 1024 (bytes)' })
+  MIRROR_MAX_RECORD_BYTES = 1_048_576;
+
+  /**
+   * The most bytes of one response: a page of 500 notes, or of 5,000 other records (5,000
+   * results, the largest, are about 20 MB).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of bytes' })
+  @Min(1_024, { message: 'must be at least 1024 (bytes)' })
+  MIRROR_MAX_RESPONSE_BYTES = 67_108_864;
+
+  /**
+   * The most records one pull reads of a stream it takes whole before storing anything of it:
+   * the new roots and the new members (held in memory, about 250 bytes each), the origin's
+   * results (one per note, kept in a temporary file). 2^20: a full group (Semaphore depth 20).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  MIRROR_MAX_STREAM_RECORDS = 1_048_576;
+
+  /** How long, in ms, a mirror waits for an origin's headers or the next bytes of its body. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 (ms)' })
+  MIRROR_READ_IDLE_MS = 30_000;
+
+  /** How long, in ms, one response of an origin may take from the request to its last byte. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 (ms)' })
+  MIRROR_READ_TIMEOUT_MS = 120_000;
+
+  /**
    * Worker threads each API process verifies proofs in (Groth16: ~7.5 ms of CPU for one proof
    * alone, ~3 ms each in the batches a busy API forms); 0 verifies on the request thread.
    * Defaults to one per CPU core: verification is most of a write's CPU, and the request thread

@@ -70,6 +70,7 @@ describe('MembershipPuller', () => {
       database,
       new GroupTreeStore(database),
       new PageSettlement(database),
+      1_000,
     );
   });
 

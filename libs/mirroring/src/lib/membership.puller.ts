@@ -8,7 +8,7 @@ import {
 import type { TreeChange } from '@bridgenotes/protocol';
 
 import type { MirrorCursors, OriginRules, PullOutcome, Refusal } from './mirror-state';
-import { PageSettlement, readAll } from './page-settlement';
+import { PageSettlement, pagesOf, readAll } from './page-settlement';
 import { leafOf } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
@@ -24,6 +24,8 @@ export class MembershipPuller {
     private readonly prisma: PrismaService,
     private readonly trees: GroupTreeStore,
     private readonly settlement: PageSettlement,
+    /** `MIRROR_MAX_STREAM_RECORDS`: the most roots, or members, one pull reads. */
+    private readonly maxRecords: number,
   ) {}
 
   async pull(
@@ -32,9 +34,9 @@ export class MembershipPuller {
     cursors: MirrorCursors,
     outcome: PullOutcome,
   ): Promise<void> {
-    const roots = await readAll(client, 'roots', cursors.roots);
+    const roots = await readAll(client, 'roots', cursors.roots, this.maxRecords);
     if (roots.length === 0) return;
-    const newMembers = await readAll(client, 'members', cursors.members);
+    const newMembers = await readAll(client, 'members', cursors.members, this.maxRecords);
     const { treeSize } = await this.prisma.community.findUniqueOrThrow({
       where: { id: mirror.communityId },
       select: { treeSize: true },
@@ -45,8 +47,14 @@ export class MembershipPuller {
       if (root.size <= size) removals = true;
       size = Math.max(size, root.size);
     }
-    // Removals change existing members: only a full read shows them (rare, and small records).
-    const everyone = removals ? await readAll(client, 'members', undefined) : [];
+    // Removals change existing members: only a full read shows them (rare); only the removed
+    // members are kept of it.
+    const removedAtOrigin: MemberRecord[] = [];
+    if (removals) {
+      for await (const page of pagesOf(client, 'members', undefined, this.maxRecords)) {
+        for (const member of page) if (member.removedAt !== null) removedAtOrigin.push(member);
+      }
+    }
     const communityId = mirror.communityId;
     const refusals: Refusal[] = [];
 
@@ -61,8 +69,8 @@ export class MembershipPuller {
           })
         ).map((member) => member.leafIndex),
       );
-      const pendingRemovals = everyone
-        .filter((member) => member.removedAt !== null && !locallyRemoved.has(member.leafIndex))
+      const pendingRemovals = removedAtOrigin
+        .filter((member) => !locallyRemoved.has(member.leafIndex))
         .sort((a, b) => Date.parse(a.removedAt as string) - Date.parse(b.removedAt as string));
       const byLeaf = new Map(newMembers.map((member) => [member.leafIndex, member]));
       let current = tree.size;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import {
   GroupTreeStore,
   ModerationLogStore,
@@ -24,8 +25,9 @@ import {
   type PullOutcome,
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
-import { ORIGIN_TIMEOUT_MS, OriginResultsPuller } from './origin-results.puller';
-import { PageSettlement, same } from './page-settlement';
+import { originFailure, originLimits, type OriginLimits } from './origin-limits';
+import { OriginResultsPuller } from './origin-results.puller';
+import { nextCursor, PageSettlement, same } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
 
 /** Notes and ratings per page: one page is verified, then settled in one transaction. */
@@ -43,6 +45,9 @@ const PAGE = 500;
  * One room per stream: `MembershipPuller` (roots and members), `NotePageSettler`,
  * `RatingPageSettler`, `OriginResultsPuller`, around one `PageSettlement`; `ModerationPuller`
  * copies the origin's moderation log (applying its hides and redactions) before the notes.
+ *
+ * Every response of the origin is read within `OriginLimits` (the MIRROR_* settings): over a
+ * limit, the read stops, the connection is closed, and the pull ends as any failed pull does.
  */
 @Injectable()
 export class MirrorPuller {
@@ -51,51 +56,64 @@ export class MirrorPuller {
   private readonly notes: NotePageSettler;
   private readonly ratings: RatingPageSettler;
   private readonly originResults: OriginResultsPuller;
+  private readonly limits: OriginLimits;
 
   constructor(
     private readonly prisma: PrismaService,
     trees: GroupTreeStore,
     outbox: ScoringOutbox,
     moderationLog: ModerationLogStore,
+    env: Environment,
   ) {
+    this.limits = originLimits(env);
     const settlement = new PageSettlement(prisma);
-    this.membership = new MembershipPuller(prisma, trees, settlement);
+    this.membership = new MembershipPuller(prisma, trees, settlement, this.limits.maxStreamRecords);
     this.moderation = new ModerationPuller(moderationLog);
     this.notes = new NotePageSettler(prisma, outbox, settlement);
     this.ratings = new RatingPageSettler(prisma, outbox, settlement);
-    this.originResults = new OriginResultsPuller(prisma);
+    this.originResults = new OriginResultsPuller(prisma, this.limits);
   }
 
-  /** Pulls once; undefined when the mirror is gone or stopped. */
+  /**
+   * Pulls once; undefined when the mirror is gone or stopped. A failed pull is recorded (code and
+   * message) in the mirror's state and thrown; what earlier pages settled stays.
+   */
   async pull(mirrorId: string, fetcher?: typeof fetch): Promise<PullOutcome | undefined> {
     const mirror = await this.prisma.mirror.findUnique({ where: { id: mirrorId } });
     if (!mirror || mirror.stoppedAt) return undefined;
     const client = exportClient(mirror.originUrl, mirror.originSlug, {
-      timeoutMs: ORIGIN_TIMEOUT_MS,
       fetcher,
+      limits: this.limits,
     });
     const startedAt = new Date();
     try {
-      const outcome = await this.sync(mirror, client, fetcher ?? fetch);
+      const outcome = await this.sync(mirror, client, fetcher);
       await this.prisma.mirror.update({
         where: { id: mirror.id },
-        data: { lastPullAt: startedAt, lastSuccessAt: new Date(), lastError: null },
+        data: {
+          lastPullAt: startedAt,
+          lastSuccessAt: new Date(),
+          lastError: null,
+          lastErrorCode: null,
+        },
       });
       return outcome;
     } catch (error) {
+      const { code, message } = originFailure(error);
       await this.prisma.mirror.update({
         where: { id: mirror.id },
-        data: { lastPullAt: startedAt, lastError: (error as Error).message.slice(0, 2_000) },
+        data: { lastPullAt: startedAt, lastError: message.slice(0, 2_000), lastErrorCode: code },
       });
       throw error;
     }
   }
 
-  private async sync(mirror: Mirror, client: ExportClient, fetcher: typeof fetch) {
+  private async sync(mirror: Mirror, client: ExportClient, fetcher: typeof fetch | undefined) {
     const manifest = await client.manifest();
     const { id, scope } = manifest.community;
     if (id !== mirror.communityId || scope !== communityScope(mirror.communityId).toString()) {
       throw new MirrorPullError(
+        'ORIGIN_INVALID',
         `${client.location} now serves community ${id}, not ${mirror.communityId}: nothing pulled`,
       );
     }
@@ -130,8 +148,9 @@ export class MirrorPuller {
       // Notes first: a rating changed below the horizon rates a note changed below it.
       for (const stream of ['notes', 'ratings'] as const) {
         for (;;) {
+          const after = cursors[stream];
           const page = await client.page(stream, {
-            after: cursors[stream],
+            after,
             limit: PAGE,
             order: 'changes',
             before: horizon,
@@ -145,6 +164,7 @@ export class MirrorPuller {
             await this.ratings.settle(mirror, ratings, context, verifier, cursors, outcome);
           }
           if (page.length < PAGE) break;
+          nextCursor(client, stream, after, page);
         }
       }
     } finally {

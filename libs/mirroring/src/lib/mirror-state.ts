@@ -1,3 +1,5 @@
+import { EXPORT_READ_CODES } from '@bridgenotes/open-data';
+
 /** Where each stream's next pull resumes: the `cursor` of the last record the mirror settled. */
 export interface MirrorCursors {
   roots?: string;
@@ -34,7 +36,30 @@ export interface Refusal {
   message: string;
 }
 
-/** The mirror cannot pull at all (origin unreachable, or serving another community). */
+/**
+ * Why a pull stopped, kept in `mirrors.last_error_code` beside the message: the origin's read
+ * codes (libs/open-data `ExportReadError`), and the mirror's own.
+ */
+export const MIRROR_ERROR_CODES = [
+  ...EXPORT_READ_CODES,
+  /** A stream read whole before storing went on past `MIRROR_MAX_STREAM_RECORDS`. */
+  'ORIGIN_STREAM_TOO_LONG',
+  /** Another pull of the mirror stored first: this one stored nothing more. */
+  'PULL_CONFLICT',
+  /** Anything else, on this side (the database…). */
+  'PULL_FAILED',
+] as const;
+
+export type MirrorErrorCode = (typeof MIRROR_ERROR_CODES)[number];
+
+/** The mirror cannot pull (origin unreachable, serving another community, over a limit…). */
 export class MirrorPullError extends Error {
   override name = 'MirrorPullError';
+
+  constructor(
+    readonly code: MirrorErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -45,6 +45,7 @@ export class ModerationPuller {
         }
         if (!appended) {
           throw new MirrorPullError(
+            'ORIGIN_INVALID',
             `the origin's moderation log entry ${String(entry.seq)} does not continue the log this mirror holds (entry ${last}): nothing more pulled`,
           );
         }

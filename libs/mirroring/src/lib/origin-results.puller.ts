@@ -1,69 +1,107 @@
 import { NoteStatus, PrismaService, type Mirror } from '@bridgenotes/database';
-import type { ExportClient } from '@bridgenotes/open-data';
+import { fetchJson, type ExportClient, type ResultRecord } from '@bridgenotes/open-data';
 
 import { MirrorPullError } from './mirror-state';
-import { readAll, TRANSACTION } from './page-settlement';
+import type { OriginLimits } from './origin-limits';
+import { pagesOf, TRANSACTION } from './page-settlement';
+import { RowSpill } from './row-spill';
 
-export const ORIGIN_TIMEOUT_MS = 30_000;
 const RESULTS_CHUNK = 5_000;
+
+/** What the mirror keeps of one of the origin's results. */
+interface OriginResultRow {
+  noteId: string;
+  status: NoteStatus;
+  runId: string | null;
+  preStabilizationStatus: string | null;
+  decidedBy: string | null;
+}
+
+/** A run as the origin's `GET /communities/{slug}/scoring-runs` lists it. */
+interface OriginRun {
+  id: string;
+  status: string;
+  finishedAt: string | null;
+  inputHash: string | null;
+  dataHash?: string | null;
+}
 
 /** The origin's own published statuses, kept beside the mirror's to report their divergence. */
 export class OriginResultsPuller {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly limits: OriginLimits,
+  ) {}
 
   /**
    * When the origin has published a run the mirror has not seen, its per-note statuses, kept to
    * compare with the mirror's own (`divergence`). Returns that run's id when it fetched them.
+   * The stream goes to a file as it is read, and replaces what the mirror had only once read
+   * to its end: a read that stops leaves the last run's statuses as they were.
    */
   async pull(
     mirror: Mirror,
     client: ExportClient,
-    fetcher: typeof fetch,
+    fetcher: typeof fetch | undefined,
   ): Promise<string | undefined> {
-    const url = `${mirror.originUrl.replace(/\/+$/, '')}/communities/${encodeURIComponent(mirror.originSlug)}/scoring-runs?limit=20`;
-    const response = await fetcher(url, { signal: AbortSignal.timeout(ORIGIN_TIMEOUT_MS) });
-    if (!response.ok) throw new MirrorPullError(`GET ${url} answered ${response.status}`);
-    const { items } = (await response.json()) as {
-      items: {
-        id: string;
-        status: string;
-        finishedAt: string | null;
-        inputHash: string | null;
-        dataHash?: string | null;
-      }[];
-    };
-    const latest = items
-      .filter((run) => run.status === 'SUCCEEDED' && run.finishedAt !== null)
-      .sort((a, b) => Date.parse(b.finishedAt as string) - Date.parse(a.finishedAt as string))[0];
+    const latest = await this.latestRun(mirror, fetcher);
     if (!latest || latest.id === mirror.originRunId) return undefined;
-    const results = await readAll(client, 'results', undefined);
-    await this.prisma.$transaction(async (tx) => {
-      await tx.mirrorOriginResult.deleteMany({ where: { mirrorId: mirror.id } });
-      for (let start = 0; start < results.length; start += RESULTS_CHUNK) {
-        await tx.mirrorOriginResult.createMany({
-          data: results.slice(start, start + RESULTS_CHUNK).map((result) => ({
-            mirrorId: mirror.id,
-            noteId: result.noteId,
-            status: result.status as NoteStatus,
-            runId: result.runId,
-            preStabilizationStatus: explained(result.score, 'preStabilizationStatus', 32),
-            decidedBy: explained(result.score, 'decidedBy', 64),
-          })),
+    const spill = await RowSpill.open<OriginResultRow>();
+    try {
+      const results = pagesOf(client, 'results', undefined, this.limits.maxStreamRecords);
+      for await (const page of results) await spill.write(page.map(kept));
+      await this.prisma.$transaction(async (tx) => {
+        await tx.mirrorOriginResult.deleteMany({ where: { mirrorId: mirror.id } });
+        for await (const rows of spill.chunks(RESULTS_CHUNK)) {
+          await tx.mirrorOriginResult.createMany({
+            data: rows.map((row) => ({ mirrorId: mirror.id, ...row })),
+          });
+        }
+        await tx.mirror.update({
+          where: { id: mirror.id },
+          data: {
+            originRunId: latest.id,
+            originRunFinishedAt: new Date(latest.finishedAt as string),
+            originRunInputHash: hashOrNull(latest.inputHash),
+            // An origin whose runs keep no data hash cannot be compared by data: null.
+            originRunDataHash: hashOrNull(latest.dataHash),
+          },
         });
-      }
-      await tx.mirror.update({
-        where: { id: mirror.id },
-        data: {
-          originRunId: latest.id,
-          originRunFinishedAt: new Date(latest.finishedAt as string),
-          originRunInputHash: hashOrNull(latest.inputHash),
-          // An origin whose runs keep no data hash cannot be compared by data: null.
-          originRunDataHash: hashOrNull(latest.dataHash),
-        },
-      });
-    }, TRANSACTION);
+      }, TRANSACTION);
+    } finally {
+      await spill.remove();
+    }
     return latest.id;
   }
+
+  /** The origin's latest succeeded run. */
+  private async latestRun(
+    mirror: Mirror,
+    fetcher: typeof fetch | undefined,
+  ): Promise<OriginRun | undefined> {
+    const url = `${mirror.originUrl.replace(/\/+$/, '')}/communities/${encodeURIComponent(mirror.originSlug)}/scoring-runs?limit=20`;
+    const list = await fetchJson(url, { fetcher, limits: this.limits });
+    const items = (list as { items?: unknown } | null)?.items;
+    if (!Array.isArray(items)) {
+      throw new MirrorPullError('ORIGIN_INVALID', `GET ${url}: the answer lists no runs (items)`);
+    }
+    return (items as (OriginRun | null)[])
+      .filter(
+        (run): run is OriginRun =>
+          run?.status === 'SUCCEEDED' && typeof run.finishedAt === 'string',
+      )
+      .sort((a, b) => Date.parse(b.finishedAt as string) - Date.parse(a.finishedAt as string))[0];
+  }
+}
+
+function kept(result: ResultRecord): OriginResultRow {
+  return {
+    noteId: result.noteId,
+    status: result.status as NoteStatus,
+    runId: result.runId,
+    preStabilizationStatus: explained(result.score, 'preStabilizationStatus', 32),
+    decidedBy: explained(result.score, 'decidedBy', 64),
+  };
 }
 
 /**

@@ -38,19 +38,65 @@ const stableJson = (value: unknown): string =>
   );
 export const same = (a: unknown, b: unknown) => stableJson(a) === stableJson(b);
 
-/** A whole export stream from `after` on (membership and results: small records). */
+/**
+ * The pages of an export stream from `after` on, for the streams a pull reads whole before
+ * storing (membership and results): at most `maxRecords` records in all, however many pages the
+ * origin goes on serving.
+ */
+export async function* pagesOf<S extends ExportStream>(
+  client: ExportClient,
+  stream: S,
+  after: string | undefined,
+  maxRecords: number,
+): AsyncGenerator<ExportRecords[S][]> {
+  let read = 0;
+  for (let cursor = after; ;) {
+    const page = await client.page(stream, { after: cursor, limit: MEMBERSHIP_PAGE });
+    read += page.length;
+    if (read > maxRecords) {
+      throw new MirrorPullError(
+        'ORIGIN_STREAM_TOO_LONG',
+        `${client.location}/${stream} goes on past ${maxRecords} records: read stopped, nothing of it stored`,
+      );
+    }
+    if (page.length > 0) yield page;
+    if (page.length < MEMBERSHIP_PAGE) return;
+    cursor = nextCursor(client, stream, cursor, page);
+  }
+}
+
+/**
+ * Where a stream's next page starts: after the last record of `page`, a full page read after
+ * `after`. An origin that serves the same page again, whatever the cursor, would be read for ever.
+ */
+export function nextCursor(
+  client: ExportClient,
+  stream: ExportStream,
+  after: string | undefined,
+  page: { cursor: string }[],
+): string {
+  const last = (page[page.length - 1] as { cursor: string }).cursor;
+  if (last === after) {
+    throw new MirrorPullError(
+      'ORIGIN_INVALID',
+      `${client.location}/${stream} answers the same page again after cursor ${after}: read stopped`,
+    );
+  }
+  return last;
+}
+
+/** A whole export stream from `after` on (membership: small records, at most `maxRecords`). */
 export async function readAll<S extends ExportStream>(
   client: ExportClient,
   stream: S,
   after: string | undefined,
+  maxRecords: number,
 ): Promise<ExportRecords[S][]> {
   const all: ExportRecords[S][] = [];
-  for (let cursor = after; ;) {
-    const page = await client.page(stream, { after: cursor, limit: MEMBERSHIP_PAGE });
+  for await (const page of pagesOf(client, stream, after, maxRecords)) {
     for (const record of page) all.push(record);
-    if (page.length < MEMBERSHIP_PAGE) return all;
-    cursor = (page[page.length - 1] as ExportRecords[S]).cursor;
   }
+  return all;
 }
 
 /**
@@ -139,7 +185,10 @@ export class PageSettlement {
       SELECT cursors FROM mirrors WHERE id = ${mirrorId}::uuid FOR UPDATE`;
     for (const stream of Object.keys(moved) as MirrorStream[]) {
       if (row.cursors[stream] !== cursors[stream]) {
-        throw new MirrorPullError(`another pull of this mirror moved its ${stream} cursor first`);
+        throw new MirrorPullError(
+          'PULL_CONFLICT',
+          `another pull of this mirror moved its ${stream} cursor first`,
+        );
       }
     }
     if (Object.keys(moved).length > 0) {

@@ -11,6 +11,7 @@ import {
   type ExportRecords,
   type ExportStream,
 } from './export-format';
+import { ExportReadError, fetchJson, fetchNdjson, type ReadOptions } from './origin-read';
 
 /** Where an export is read from: a saved folder or a live instance. */
 export interface ExportSource {
@@ -18,10 +19,6 @@ export interface ExportSource {
   manifest(): Promise<ExportManifest>;
   /** The stream's records in the export's order (the order the verifier's hashes need). */
   records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]>;
-}
-
-export class ExportReadError extends Error {
-  override name = 'ExportReadError';
 }
 
 function checkManifest(value: unknown, location: string): ExportManifest {
@@ -83,40 +80,27 @@ export interface ExportClient {
   page<S extends ExportStream>(stream: S, request: ExportPageRequest): Promise<ExportRecords[S][]>;
 }
 
+/**
+ * Each response is read as it arrives, within `options.limits` (none unless given): a page line
+ * by line, never the whole body at once.
+ */
 export function exportClient(
   baseUrl: string,
   slug: string,
-  options: { fetcher?: typeof fetch; timeoutMs?: number } = {},
+  options: ReadOptions = {},
 ): ExportClient {
   const root = `${baseUrl.replace(/\/+$/, '')}/communities/${encodeURIComponent(slug)}/export`;
-  const fetcher = options.fetcher ?? fetch;
-  const get = async (url: string): Promise<string> => {
-    const response = await fetcher(url, {
-      ...(options.timeoutMs !== undefined && { signal: AbortSignal.timeout(options.timeoutMs) }),
-    }).catch((error: Error) => {
-      throw new ExportReadError(`GET ${url} failed: ${error.message}`);
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new ExportReadError(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
-    }
-    return text;
-  };
   return {
     location: root,
     async manifest() {
-      return checkManifest(parseLine(await get(root), root), root);
+      return checkManifest(await fetchJson(root, options), root);
     },
     async page<S extends ExportStream>(stream: S, request: ExportPageRequest) {
       const query = new URLSearchParams({ limit: String(request.limit) });
       if (request.after !== undefined) query.set('after', request.after);
       if (request.order !== undefined) query.set('order', request.order);
       if (request.before !== undefined) query.set('before', request.before);
-      const url = `${root}/${stream}?${query}`;
-      return (await get(url))
-        .split('\n')
-        .filter((line) => line.length > 0)
-        .map((line, index) => parseLine<ExportRecords[S]>(line, `${url} line ${index + 1}`));
+      return fetchNdjson<ExportRecords[S]>(`${root}/${stream}?${query}`, options, request.limit);
     },
   };
 }
@@ -128,7 +112,7 @@ export function exportClient(
 export function httpSource(
   baseUrl: string,
   slug: string,
-  options: { pageSize?: number; fetcher?: typeof fetch } = {},
+  options: ReadOptions & { pageSize?: number } = {},
 ): ExportSource {
   const client = exportClient(baseUrl, slug, options);
   const limit = options.pageSize ?? 5_000;

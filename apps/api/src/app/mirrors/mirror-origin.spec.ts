@@ -3,7 +3,7 @@ import type { PrismaClient } from '@bridgenotes/database';
 import { EXPORT_FORMAT, EXPORT_STREAMS } from '@bridgenotes/open-data';
 import { communityScope } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 
@@ -40,19 +40,28 @@ describe('following an origin whose manifest is hostile', () => {
   let origin: Server;
   let originUrl: string;
   let served: unknown;
+  /** When set, how the origin answers instead of serving `served`. */
+  let misbehave: ((response: ServerResponse) => void) | undefined;
 
   beforeAll(async () => {
-    app = await createTestApp();
+    // Limits reached in a moment; the defaults are far above a real manifest.
+    app = await createTestApp({ MIRROR_MAX_RECORD_BYTES: '4096', MIRROR_READ_IDLE_MS: '500' });
     prisma = createTestPrisma();
     origin = createServer((_request, response) => {
       response.setHeader('Content-Type', 'application/json');
-      response.end(JSON.stringify(served));
+      if (misbehave) misbehave(response);
+      else response.end(JSON.stringify(served));
     });
     await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
     originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
   });
 
+  afterEach(() => {
+    misbehave = undefined;
+  });
+
   afterAll(async () => {
+    origin.closeAllConnections();
     await new Promise((resolve) => origin.close(resolve));
     await app.close();
     await prisma.$disconnect();
@@ -103,6 +112,43 @@ describe('following an origin whose manifest is hostile', () => {
     expect(
       await prisma.community.count({ where: { id: manifest.community['id'] as string } }),
     ).toBe(0);
+  });
+
+  it('answers 502 ORIGIN_INVALID for a manifest over MIRROR_MAX_RECORD_BYTES, and stops reading it', async () => {
+    let closedEarly: Promise<boolean> | undefined;
+    misbehave = (response) => {
+      closedEarly = new Promise((resolve) =>
+        response.once('close', () => resolve(!response.writableFinished)),
+      );
+      // A name that never ends, sent as fast as the API reads it (up to 64 MiB: an API without
+      // the limit fails the test, not the machine).
+      response.write(JSON.stringify(originManifest()).replace('"Origin news"', '"'));
+      let sent = 0;
+      const more = () => {
+        while (!response.destroyed && sent < 64 << 20) {
+          sent += 16_384;
+          if (!response.write('n'.repeat(16_384))) return void response.once('drain', more);
+        }
+      };
+      more();
+    };
+    const refused = await follow(undefined).expect(502);
+    expect(refused.body).toMatchObject({
+      code: 'ORIGIN_INVALID',
+      message: expect.stringMatching(
+        /the JSON document is over 4096 bytes \(limit: MIRROR_MAX_RECORD_BYTES\)$/,
+      ),
+    });
+    expect(await closedEarly).toBe(true);
+  });
+
+  it('answers 502 ORIGIN_UNREACHABLE for an origin silent for MIRROR_READ_IDLE_MS', async () => {
+    misbehave = (response) => void response.write('{"format":');
+    const refused = await follow(undefined).expect(502);
+    expect(refused.body).toMatchObject({
+      code: 'ORIGIN_UNREACHABLE',
+      message: expect.stringMatching(/nothing arrived for 500 ms \(limit: MIRROR_READ_IDLE_MS\)$/),
+    });
   });
 
   it('takes a slug of its own in place of an invalid one of the origin', async () => {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import {
   AdmissionPolicy,
   Community,
@@ -8,7 +9,12 @@ import {
   PrismaService,
   ScoringRunStatus,
 } from '@bridgenotes/database';
-import type { OriginRules } from '@bridgenotes/mirroring';
+import {
+  originFailure,
+  originLimits,
+  type MirrorErrorCode,
+  type OriginRules,
+} from '@bridgenotes/mirroring';
 import { exportClient, type ExportManifest } from '@bridgenotes/open-data';
 import { communityScope, findForbiddenCharacter, formatCodePoint } from '@bridgenotes/protocol';
 import { JobName, JobProducer } from '@bridgenotes/queue';
@@ -27,7 +33,14 @@ import {
   MirrorRunDto,
 } from './dto/mirror.dto';
 
+/** An operator's request waits at most this long for the origin's manifest. */
 const ORIGIN_TIMEOUT_MS = 10_000;
+/** Failures of the manifest's read that say the origin answered, but not what can be followed. */
+const INVALID_ANSWERS: readonly MirrorErrorCode[] = [
+  'ORIGIN_INVALID',
+  'ORIGIN_RECORD_TOO_LARGE',
+  'ORIGIN_RESPONSE_TOO_LARGE',
+];
 const ENQUEUE_TIMEOUT_MS = 3_000;
 
 type MirrorWithCommunity = Mirror & { community: Pick<Community, 'id' | 'slug'> };
@@ -59,6 +72,7 @@ function mirrorDto(mirror: MirrorWithCommunity): MirrorDto {
     lastPullAt: iso(mirror.lastPullAt),
     lastSuccessAt: iso(mirror.lastSuccessAt),
     lastError: mirror.lastError,
+    lastErrorCode: mirror.lastErrorCode as MirrorErrorCode | null,
   };
 }
 
@@ -72,6 +86,7 @@ export class MirrorsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly jobs: JobProducer,
+    private readonly env: Environment,
   ) {}
 
   /**
@@ -80,13 +95,18 @@ export class MirrorsService {
    */
   async create(input: CreateMirrorDto): Promise<MirrorDto> {
     const origin = input.origin.replace(/\/+$/, '');
+    const limits = originLimits(this.env);
     let manifest: ExportManifest;
     try {
       manifest = await exportClient(origin, input.community, {
-        timeoutMs: ORIGIN_TIMEOUT_MS,
+        // Read as the worker's pulls read it, within the request's own time.
+        limits: { ...limits, timeoutMs: Math.min(limits.timeoutMs, ORIGIN_TIMEOUT_MS) },
       }).manifest();
     } catch (error) {
-      throw ApiError.of('ORIGIN_UNREACHABLE', (error as Error).message);
+      const { code, message } = originFailure(error);
+      throw INVALID_ANSWERS.includes(code)
+        ? ApiError.of('ORIGIN_INVALID', message)
+        : ApiError.of('ORIGIN_UNREACHABLE', message);
     }
     const { id, scope, name, slug, rules } = followable(manifest, input.slug);
     if (await this.prisma.community.findUnique({ where: { id }, select: { id: true } })) {

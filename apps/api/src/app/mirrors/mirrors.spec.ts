@@ -452,6 +452,7 @@ describe('mirroring a community of another instance', () => {
     await expect(instances.puller.pull(mirrorId, unreachable)).rejects.toThrow(/ECONNREFUSED/);
     const state = (await onMirror().get(`/mirrors/${mirrorId}`).expect(200)).body;
     expect(state.lastError).toMatch(/ECONNREFUSED/);
+    expect(state.lastErrorCode).toBe('ORIGIN_UNREACHABLE');
     expect(state.held).toMatchObject({ notes: 1, ratings: 2 });
 
     const stopped = await onMirror().delete(`/mirrors/${mirrorId}`).set(operator).expect(200);

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NoteStatus } from '@bridgenotes/database';
+import { MIRROR_ERROR_CODES, type MirrorErrorCode } from '@bridgenotes/mirroring';
 
 export class MirrorOriginDto {
   @ApiProperty({ example: 'https://notes.example.org' })
@@ -60,6 +61,16 @@ export class MirrorDto {
     example: null,
   })
   lastError!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: MIRROR_ERROR_CODES,
+    description:
+      'Why the last pull stopped, as a code: the origin unreachable, invalid, or over one of the limits it is read within (ORIGIN_RECORD_TOO_LARGE, ORIGIN_STALLED…, docs/operations.md); null when it ran to the end',
+    example: null,
+  })
+  lastErrorCode!: MirrorErrorCode | null;
 }
 
 export class MirrorRunDto {

@@ -1,0 +1,450 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Group } from '@semaphore-protocol/core';
+import { Environment } from '@bridgenotes/config';
+import {
+  GroupTreeStore,
+  ModerationLogStore,
+  PrismaClient,
+  PrismaService,
+  ScoringOutbox,
+} from '@bridgenotes/database';
+import {
+  EXPORT_FORMAT,
+  type MemberRecord,
+  type ResultRecord,
+  type RootRecord,
+} from '@bridgenotes/open-data';
+import { communityScope } from '@bridgenotes/protocol';
+import { currentTestRun } from '@bridgenotes/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { MirrorPuller } from './mirror-puller';
+
+/** Small limits, so that each is reached in a moment; the defaults are far above real records. */
+const LIMITS = {
+  MIRROR_MAX_RECORD_BYTES: 4_096,
+  MIRROR_MAX_RESPONSE_BYTES: 65_536,
+  MIRROR_MAX_STREAM_RECORDS: 1_000,
+  MIRROR_READ_IDLE_MS: 1_000,
+  MIRROR_READ_TIMEOUT_MS: 2_500,
+};
+/**
+ * The most a hostile response sends (and pages a hostile stream serves): a mirror that read
+ * without limits would fail these tests, not exhaust the machine running them.
+ */
+const SAFETY_BYTES = 128 * 1024 * 1024;
+const SAFETY_PAGES = 50;
+/** What loopback sockets hold between the origin's writes and the mirror's reads. */
+const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+
+const SLUG = 'news';
+const NOTES = [randomUUID(), randomUUID(), randomUUID()].sort();
+
+interface OriginRun {
+  id: string;
+  status: 'SUCCEEDED';
+  finishedAt: string;
+  inputHash: null;
+  dataHash: null;
+}
+
+/** One hostile response: what it sent, and whether the mirror closed it before its end. */
+interface Served {
+  bytes: number;
+  aborted: Promise<boolean>;
+}
+
+type Misbehaviour = (response: ServerResponse, url: URL, served: Served) => void;
+
+const line = (record: unknown) => `${JSON.stringify(record)}\n`;
+const commitment = () => BigInt(`0x${randomBytes(31).toString('hex')}`);
+
+/** Writes `chunk` again and again, as fast as the mirror reads, until it closes the connection. */
+async function endlessly(response: ServerResponse, chunk: string, served: Served) {
+  while (!response.destroyed && served.bytes < SAFETY_BYTES) {
+    served.bytes += Buffer.byteLength(chunk);
+    if (!response.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          response.off('drain', go).off('close', go);
+          resolve();
+        };
+        response.once('drain', go).once('close', go);
+      });
+    }
+  }
+}
+
+/**
+ * A mirror following an origin another party runs: here a node:http server of the test's, which
+ * serves a valid export (a group, no notes yet, its runs and their results) until a test makes
+ * one of its responses hostile. The real `MirrorPuller` (fetch, this run's database) pulls it.
+ */
+describe('MirrorPuller against a hostile origin', () => {
+  let prisma: PrismaClient;
+  let origin: Server;
+  let mirrorId: string;
+  let puller: MirrorPuller;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+
+  const leaves = [commitment(), commitment()];
+  const roots: RootRecord[] = [];
+  const runs: OriginRun[] = [];
+  const communityId = randomUUID();
+  let hostile: { path: string; misbehave: Misbehaviour; served: Served[] } | undefined;
+
+  const admit = () => {
+    leaves.push(commitment());
+    roots.push({
+      cursor: `r${roots.length + 1}`,
+      root: new Group(leaves).root.toString(),
+      size: leaves.length,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, roots.length)).toISOString(),
+      supersededAt: null,
+    });
+  };
+  const publishRun = () =>
+    runs.push({
+      id: randomUUID(),
+      status: 'SUCCEEDED',
+      finishedAt: new Date(Date.UTC(2026, 0, 2, 0, runs.length)).toISOString(),
+      inputHash: null,
+      dataHash: null,
+    });
+  const latestRun = () => runs[runs.length - 1] as OriginRun;
+  const results = (): ResultRecord[] =>
+    NOTES.map((noteId) => ({
+      cursor: noteId,
+      noteId,
+      status: 'NEEDS_MORE_RATINGS',
+      runId: latestRun().id,
+      score: { preStabilizationStatus: 'NEEDS_MORE_RATINGS', decidedBy: 'CoreModel' },
+      history: null,
+      previousHistory: null,
+    }));
+  const members = (): MemberRecord[] =>
+    leaves.map((leaf, leafIndex) => ({
+      cursor: String(leafIndex),
+      leafIndex,
+      commitment: leaf.toString(),
+      removedAt: null,
+    }));
+
+  /** The export's records after `after`, `limit` of them, in its order. */
+  function page(records: { cursor: string }[], url: URL): string {
+    const after = url.searchParams.get('after');
+    const start = after === null ? 0 : records.findIndex((r) => r.cursor === after) + 1;
+    return records
+      .slice(start, start + Number(url.searchParams.get('limit')))
+      .map(line)
+      .join('');
+  }
+
+  function serve(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? '/', 'http://origin');
+    if (hostile && url.pathname.endsWith(hostile.path)) {
+      const served: Served = {
+        bytes: 0,
+        aborted: new Promise((resolve) =>
+          response.once('close', () => resolve(!response.writableFinished)),
+        ),
+      };
+      hostile.served.push(served);
+      hostile.misbehave(response, url, served);
+      return;
+    }
+    const base = `/communities/${SLUG}/export`;
+    const ndjson: Record<string, () => { cursor: string }[]> = {
+      [`${base}/roots`]: () => roots,
+      [`${base}/members`]: members,
+      [`${base}/moderation`]: () => [],
+      [`${base}/notes`]: () => [],
+      [`${base}/ratings`]: () => [],
+      [`${base}/results`]: results,
+    };
+    if (url.pathname === base) {
+      response.end(JSON.stringify(manifest()));
+    } else if (url.pathname === `/communities/${SLUG}/scoring-runs`) {
+      response.end(JSON.stringify({ items: [...runs].reverse(), nextCursor: null }));
+    } else if (ndjson[url.pathname]) {
+      response.end(page(ndjson[url.pathname]?.() ?? [], url));
+    } else {
+      response.writeHead(404).end();
+    }
+  }
+
+  const manifest = () => ({
+    format: EXPORT_FORMAT,
+    community: { id: communityId, slug: SLUG, scope: communityScope(communityId).toString() },
+    rules: { rootHistoryWindowSeconds: 3_600, clockSkewMinutes: 10 },
+    generatedAt: new Date().toISOString(),
+    changeHorizon: '1',
+    streams: ['members', 'roots', 'notes', 'ratings', 'results', 'moderation'],
+  });
+
+  /** From now on, the origin answers GETs of paths ending in `path` as `misbehave` does. */
+  function misbehave(path: string, behaviour: Misbehaviour): Served[] {
+    hostile = { path, misbehave: behaviour, served: [] };
+    return hostile.served;
+  }
+
+  const pullerWith = (limits: Partial<typeof LIMITS>) => {
+    const database = prisma as PrismaService;
+    const outbox = new ScoringOutbox(database);
+    return new MirrorPuller(
+      database,
+      new GroupTreeStore(database),
+      outbox,
+      new ModerationLogStore(database, outbox),
+      Object.assign(new Environment(), LIMITS, limits),
+    );
+  };
+
+  const state = () => prisma.mirror.findUniqueOrThrow({ where: { id: mirrorId } });
+  const treeSize = async () =>
+    (await prisma.community.findUniqueOrThrow({ where: { id: communityId } })).treeSize;
+  const originResults = () =>
+    prisma.mirrorOriginResult.findMany({
+      where: { mirrorId },
+      select: { noteId: true, runId: true },
+      orderBy: { noteId: 'asc' },
+    });
+
+  /** The origin behaves again: the next pull takes everything, and clears the error. */
+  async function pullsNormally() {
+    hostile = undefined;
+    await puller.pull(mirrorId);
+    expect(await state()).toMatchObject({
+      lastError: null,
+      lastErrorCode: null,
+      originRunId: latestRun().id,
+    });
+    expect(await treeSize()).toBe(leaves.length);
+    expect(await originResults()).toEqual(
+      NOTES.map((noteId) => ({ noteId, runId: latestRun().id })),
+    );
+  }
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    prisma = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: currentTestRun().databaseUrl }),
+    });
+    origin = createServer(serve);
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    await prisma.community.create({
+      data: {
+        id: communityId,
+        slug: `h-${communityId.slice(0, 8)}`,
+        name: 'mirrored',
+        scope: communityScope(communityId).toString(),
+        admission: 'CLOSED',
+      },
+    });
+    mirrorId = (
+      await prisma.mirror.create({
+        data: {
+          communityId,
+          originUrl: `http://127.0.0.1:${(origin.address() as AddressInfo).port}`,
+          originSlug: SLUG,
+          originRules: { rootHistoryWindowSeconds: 3_600, clockSkewMinutes: 10 },
+        },
+      })
+    ).id;
+    puller = pullerWith({});
+    admit();
+    publishRun();
+    await pullsNormally();
+  });
+
+  afterAll(async () => {
+    origin.closeAllConnections();
+    await new Promise((resolve) => origin.close(resolve));
+    await prisma.$disconnect();
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('stops at a line over MIRROR_MAX_RECORD_BYTES, keeps what settled before it, stores none of that stream', async () => {
+    const before = await state();
+    admit();
+    publishRun();
+    const served = misbehave('/export/results', (response, _url, sent) => {
+      response.write(line(results()[0]));
+      void endlessly(response, 'x'.repeat(16_384), sent);
+    });
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({
+      code: 'ORIGIN_RECORD_TOO_LARGE',
+    });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ORIGIN_RECORD_TOO_LARGE',
+      lastError: expect.stringMatching(
+        /\/results\?limit=5000: line 2 is over 4096 bytes \(limit: MIRROR_MAX_RECORD_BYTES\)$/,
+      ),
+      originRunId: before.originRunId,
+    });
+    // The connection was closed at the limit: what the origin had sent is what sockets hold.
+    expect(await served[0]?.aborted).toBe(true);
+    expect(served[0]?.bytes).toBeLessThan(IN_FLIGHT_BYTES);
+    // The new member, settled before the results were read, stays; the results are the last
+    // run's, whole.
+    expect(await treeSize()).toBe(leaves.length);
+    expect(await originResults()).toEqual(
+      NOTES.map((noteId) => ({ noteId, runId: before.originRunId })),
+    );
+
+    await pullsNormally();
+  });
+
+  it('stops an endless response at MIRROR_MAX_RESPONSE_BYTES', async () => {
+    const record = line({ cursor: 'n', id: randomUUID(), text: 'x'.repeat(1_000) });
+    const served = misbehave('/export/notes', (response, _url, sent) => {
+      void endlessly(response, record, sent);
+    });
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({
+      code: 'ORIGIN_RESPONSE_TOO_LARGE',
+    });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ORIGIN_RESPONSE_TOO_LARGE',
+      lastError: expect.stringMatching(
+        /the response is over 65536 bytes \(limit: MIRROR_MAX_RESPONSE_BYTES\)$/,
+      ),
+    });
+    expect(await served[0]?.aborted).toBe(true);
+    expect(served[0]?.bytes).toBeLessThan(IN_FLIGHT_BYTES);
+
+    await pullsNormally();
+  });
+
+  it('stops a stream served page after page without end at MIRROR_MAX_STREAM_RECORDS', async () => {
+    const before = await state();
+    publishRun();
+    const served = misbehave('/export/results', (response, url, sent) => {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const limit = served.length > SAFETY_PAGES ? 1 : Number(url.searchParams.get('limit'));
+      const records = Array.from({ length: limit }, (_, index) => {
+        const [result] = results() as [ResultRecord];
+        return line({ ...result, cursor: String(after + index + 1), noteId: randomUUID() });
+      }).join('');
+      sent.bytes += Buffer.byteLength(records);
+      response.end(records);
+    });
+
+    const longer = pullerWith({
+      MIRROR_MAX_RESPONSE_BYTES: 4_194_304,
+      MIRROR_MAX_STREAM_RECORDS: 12_000,
+    });
+    await expect(longer.pull(mirrorId)).rejects.toMatchObject({
+      code: 'ORIGIN_STREAM_TOO_LONG',
+    });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ORIGIN_STREAM_TOO_LONG',
+      lastError: expect.stringMatching(
+        /\/results goes on past 12000 records: read stopped, nothing of it stored \(limit: MIRROR_MAX_STREAM_RECORDS\)$/,
+      ),
+      originRunId: before.originRunId,
+    });
+    // Three pages of 5,000, then no more.
+    expect(served).toHaveLength(3);
+    expect(await originResults()).toEqual(
+      NOTES.map((noteId) => ({ noteId, runId: before.originRunId })),
+    );
+
+    await pullsNormally();
+  });
+
+  it('stops reading a change feed that serves the same page whatever the cursor', async () => {
+    const ids = Array.from({ length: 500 }, () => randomUUID());
+    const served = misbehave('/export/notes', (response) => {
+      // Unfit records, each refused; the same full page every time (then an empty one, for a
+      // mirror that would go on asking).
+      const records = served.length > SAFETY_PAGES ? [] : ids;
+      response.end(records.map((id, n) => line({ cursor: `n${n}`, id })).join(''));
+    });
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({ code: 'ORIGIN_INVALID' });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ORIGIN_INVALID',
+      lastError: expect.stringMatching(
+        /\/notes answers the same page again after cursor n499: read stopped$/,
+      ),
+    });
+    expect(served).toHaveLength(2);
+
+    await pullsNormally();
+  });
+
+  it('gives up on a trickle at MIRROR_READ_TIMEOUT_MS, before anything of the group is stored', async () => {
+    admit();
+    const size = await treeSize();
+    const served = misbehave('/export/members', (response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+      // A byte at a time, never idle long enough for the idle timer.
+      const trickle = setInterval(() => response.write(' '), 20);
+      response.once('close', () => clearInterval(trickle));
+    });
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({ code: 'ORIGIN_TOO_SLOW' });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ORIGIN_TOO_SLOW',
+      lastError: expect.stringMatching(
+        /\/members\?[^:]*: not complete after 2500 ms \(limit: MIRROR_READ_TIMEOUT_MS\)$/,
+      ),
+    });
+    expect(await served[0]?.aborted).toBe(true);
+    expect(await treeSize()).toBe(size);
+
+    await pullsNormally();
+  });
+
+  it.each([
+    ['no headers', (_response: ServerResponse) => undefined],
+    [
+      'half a manifest',
+      (response: ServerResponse) => {
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.write('{"format":');
+      },
+    ],
+  ])('gives up on an origin silent for MIRROR_READ_IDLE_MS: %s', async (_, behaviour) => {
+    const served = misbehave(`/communities/${SLUG}/export`, behaviour);
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({ code: 'ORIGIN_STALLED' });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ORIGIN_STALLED',
+      lastError: expect.stringMatching(
+        /\/export: nothing arrived for 1000 ms \(limit: MIRROR_READ_IDLE_MS\)$/,
+      ),
+    });
+    expect(await served[0]?.aborted).toBe(true);
+
+    await pullsNormally();
+  });
+
+  it('refuses a JSON document over MIRROR_MAX_RECORD_BYTES: an endless list of runs', async () => {
+    const run = JSON.stringify(latestRun());
+    const served = misbehave('/scoring-runs', (response, _url, sent) => {
+      response.write('{"items":[');
+      void endlessly(response, `${run},`, sent);
+    });
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({
+      code: 'ORIGIN_RECORD_TOO_LARGE',
+    });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ORIGIN_RECORD_TOO_LARGE',
+      lastError: expect.stringMatching(
+        /scoring-runs\?limit=20: the JSON document is over 4096 bytes \(limit: MIRROR_MAX_RECORD_BYTES\)$/,
+      ),
+    });
+    expect(await served[0]?.aborted).toBe(true);
+    expect(served[0]?.bytes).toBeLessThan(IN_FLIGHT_BYTES);
+
+    await pullsNormally();
+  });
+});

@@ -1,0 +1,46 @@
+import { Environment } from '@bridgenotes/config';
+import { ExportReadError, type ResponseLimits } from '@bridgenotes/open-data';
+
+import { MirrorPullError, type MirrorErrorCode } from './mirror-state';
+
+/** What a pull may read of its origin (docs/operations.md, "Mirroring: what an origin may send"). */
+export interface OriginLimits extends ResponseLimits {
+  /** Records one pull reads of a stream it takes whole before storing (roots, members, results). */
+  maxStreamRecords: number;
+}
+
+export function originLimits(env: Environment): OriginLimits {
+  return {
+    maxRecordBytes: env.MIRROR_MAX_RECORD_BYTES,
+    maxResponseBytes: env.MIRROR_MAX_RESPONSE_BYTES,
+    idleTimeoutMs: env.MIRROR_READ_IDLE_MS,
+    timeoutMs: env.MIRROR_READ_TIMEOUT_MS,
+    maxStreamRecords: env.MIRROR_MAX_STREAM_RECORDS,
+  };
+}
+
+/** The setting behind each limit, named with the error so the operator knows what ran out. */
+const SETTINGS: Partial<Record<MirrorErrorCode, keyof Environment>> = {
+  ORIGIN_RECORD_TOO_LARGE: 'MIRROR_MAX_RECORD_BYTES',
+  ORIGIN_RESPONSE_TOO_LARGE: 'MIRROR_MAX_RESPONSE_BYTES',
+  ORIGIN_STREAM_TOO_LONG: 'MIRROR_MAX_STREAM_RECORDS',
+  ORIGIN_STALLED: 'MIRROR_READ_IDLE_MS',
+  ORIGIN_TOO_SLOW: 'MIRROR_READ_TIMEOUT_MS',
+};
+
+export interface OriginFailure {
+  code: MirrorErrorCode;
+  /** What happened, and the setting whose limit it ran into. */
+  message: string;
+}
+
+/** Why reading from an origin stopped, as the mirror's state and the API show it. */
+export function originFailure(error: unknown): OriginFailure {
+  const code =
+    error instanceof MirrorPullError || error instanceof ExportReadError
+      ? error.code
+      : 'PULL_FAILED';
+  const message = error instanceof Error ? error.message : String(error);
+  const setting = SETTINGS[code];
+  return { code, message: setting ? `${message} (limit: ${setting})` : message };
+}

@@ -1,0 +1,83 @@
+import { fetchJson, fetchNdjson, type ResponseLimits } from './origin-read';
+
+/** A fetch answering with `chunks`, each arriving as one read of the body, as a socket gives them. */
+const answering =
+  (chunks: string[], init: ResponseInit = {}): typeof fetch =>
+  async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks[pulled++];
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    return new Response(body, init);
+  };
+
+const limits = (maxRecordBytes: number, maxResponseBytes = 1_024): Partial<ResponseLimits> => ({
+  maxRecordBytes,
+  maxResponseBytes,
+});
+const page = (chunks: string[], maxRecordBytes: number, maxRecords = 10) =>
+  fetchNdjson(
+    'http://origin/x',
+    { fetcher: answering(chunks), limits: limits(maxRecordBytes) },
+    maxRecords,
+  );
+
+describe('reading an origin within limits', () => {
+  // '{"a":1}' is 7 bytes.
+  it('takes lines of exactly the limit, however the chunks split them', async () => {
+    const chunks = ['{"a":1', '}\n{"b"', ':2}\n', '{"c":3}'];
+    expect(await page(chunks, 7)).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
+  });
+
+  it('refuses a line one byte over, wherever it is', async () => {
+    await expect(page(['{"a":1', '}\n'], 6)).rejects.toMatchObject({
+      code: 'ORIGIN_RECORD_TOO_LARGE',
+      message: 'GET http://origin/x: line 1 is over 6 bytes',
+    });
+    await expect(page(['{"a":1}\n{"bb":2}\n{"c":3}\n'], 7)).rejects.toThrow('line 2 is over 7');
+    await expect(page(['{"a":1}\n{"b":2', '2}'], 7)).rejects.toThrow('line 2 is over 7');
+  });
+
+  it('refuses a response over its limit, and a page larger than asked for', async () => {
+    const lines = Array.from({ length: 200 }, (_, n) => `{"n":${n}}\n`);
+    await expect(page(lines, 100, 1_000)).rejects.toMatchObject({
+      code: 'ORIGIN_RESPONSE_TOO_LARGE',
+      message: 'GET http://origin/x: the response is over 1024 bytes',
+    });
+    await expect(page(lines.slice(0, 3), 100, 2)).rejects.toMatchObject({
+      code: 'ORIGIN_INVALID',
+      message: 'GET http://origin/x: more than the 2 records asked for',
+    });
+  });
+
+  it('refuses a body announced over the limit before reading it', async () => {
+    const fetcher = answering([], { headers: { 'Content-Length': '5000' } });
+    await expect(
+      fetchNdjson('http://origin/x', { fetcher, limits: limits(100) }, 10),
+    ).rejects.toMatchObject({ code: 'ORIGIN_RESPONSE_TOO_LARGE' });
+  });
+
+  it('holds a JSON document to the record limit, newlines and all', async () => {
+    const read = (chunks: string[]) =>
+      fetchJson('http://origin/m', { fetcher: answering(chunks), limits: limits(12) });
+    expect(await read(['{\n  "a": 1', '\n}'])).toEqual({ a: 1 });
+    await expect(read(['{\n  "a": 1', '0\n}'])).rejects.toMatchObject({
+      code: 'ORIGIN_RECORD_TOO_LARGE',
+      message: 'GET http://origin/m: the JSON document is over 12 bytes',
+    });
+    await expect(read(['{"a"'])).rejects.toMatchObject({ code: 'ORIGIN_INVALID' });
+  });
+
+  it('says what an origin answering an error said, and that it could not be read', async () => {
+    const fetcher = answering(['no such community', 'x'.repeat(10_000)], { status: 404 });
+    const failed = fetchJson('http://origin/m', { fetcher, limits: limits(100) });
+    await expect(failed).rejects.toMatchObject({ code: 'ORIGIN_UNREACHABLE' });
+    await expect(failed).rejects.toThrow(
+      /^GET http:\/\/origin\/m: answered 404: no such communityx{283}$/,
+    );
+  });
+});

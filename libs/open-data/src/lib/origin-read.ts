@@ -1,0 +1,266 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+
+/**
+ * What one response of another instance may cost before the read stops and the connection is
+ * closed. A mirror reads origins it does not control: without these, an endless body, one
+ * enormous line or a trickle of bytes would hold its memory or its pull for ever.
+ */
+export interface ResponseLimits {
+  /** Bytes of one record: an NDJSON line, or a whole JSON document (the manifest, a list). */
+  maxRecordBytes: number;
+  /** Bytes of one response body. */
+  maxResponseBytes: number;
+  /** Longest wait, in ms, for the headers or for the next bytes of the body. */
+  idleTimeoutMs: number;
+  /** Longest time, in ms, from the request to the last byte of its response. */
+  timeoutMs: number;
+}
+
+/** An auditor's own choice of instance: read as a stream, with no limit of its own. */
+export const NO_LIMITS: ResponseLimits = {
+  maxRecordBytes: Infinity,
+  maxResponseBytes: Infinity,
+  idleTimeoutMs: Infinity,
+  timeoutMs: Infinity,
+};
+
+export const EXPORT_READ_CODES = [
+  /** No answer, or an HTTP error status. */
+  'ORIGIN_UNREACHABLE',
+  /** An answer that is not the export format (not JSON, a page larger than asked…). */
+  'ORIGIN_INVALID',
+  'ORIGIN_RECORD_TOO_LARGE',
+  'ORIGIN_RESPONSE_TOO_LARGE',
+  /** Nothing arrived for `idleTimeoutMs`. */
+  'ORIGIN_STALLED',
+  /** The response was not complete after `timeoutMs`. */
+  'ORIGIN_TOO_SLOW',
+] as const;
+
+export type ExportReadCode = (typeof EXPORT_READ_CODES)[number];
+
+export class ExportReadError extends Error {
+  override name = 'ExportReadError';
+
+  constructor(
+    message: string,
+    readonly code: ExportReadCode = 'ORIGIN_INVALID',
+  ) {
+    super(message);
+  }
+}
+
+export interface ReadOptions {
+  fetcher?: typeof fetch;
+  /** Those not given are `NO_LIMITS`'. */
+  limits?: Partial<ResponseLimits>;
+}
+
+const NEWLINE = 0x0a;
+const EXCERPT_BYTES = 300;
+
+/** One GET: its deadline, its idle timer, and what to call a failure. */
+class OriginRead {
+  readonly signal: AbortSignal;
+  private readonly idle = new AbortController();
+  private readonly deadline: AbortSignal | undefined;
+  private readonly idleTimer: NodeJS.Timeout | undefined;
+  private stalled = false;
+
+  constructor(
+    readonly url: string,
+    readonly limits: ResponseLimits,
+  ) {
+    this.deadline = Number.isFinite(limits.timeoutMs)
+      ? AbortSignal.timeout(limits.timeoutMs)
+      : undefined;
+    this.signal = this.deadline
+      ? AbortSignal.any([this.deadline, this.idle.signal])
+      : this.idle.signal;
+    if (Number.isFinite(limits.idleTimeoutMs)) {
+      this.idleTimer = setTimeout(() => {
+        this.stalled = true;
+        this.idle.abort();
+      }, limits.idleTimeoutMs);
+    }
+  }
+
+  /** Bytes arrived: the idle timer starts again. */
+  progress(): void {
+    this.idleTimer?.refresh();
+  }
+
+  /** Ends the read; a body not read to its end is aborted, which closes the connection. */
+  close(): void {
+    clearTimeout(this.idleTimer);
+    this.idle.abort();
+  }
+
+  fail(message: string, code: ExportReadCode): ExportReadError {
+    return new ExportReadError(`GET ${this.url}: ${message}`, code);
+  }
+
+  /** What stopped the read, whatever fetch or the body stream threw for it. */
+  failure(error: unknown): ExportReadError {
+    if (error instanceof ExportReadError) return error;
+    if (this.deadline?.aborted) {
+      return this.fail(`not complete after ${this.limits.timeoutMs} ms`, 'ORIGIN_TOO_SLOW');
+    }
+    if (this.stalled) {
+      return this.fail(`nothing arrived for ${this.limits.idleTimeoutMs} ms`, 'ORIGIN_STALLED');
+    }
+    const { message, cause } = error as Error & { cause?: Error };
+    // fetch says "fetch failed"; the reason (ECONNREFUSED…) is its cause.
+    const reason = cause?.message ? `${message} (${cause.message})` : message;
+    return new ExportReadError(`GET ${this.url} failed: ${reason}`, 'ORIGIN_UNREACHABLE');
+  }
+
+  private recordTooLarge(document: boolean, line: number): ExportReadError {
+    const limit = this.limits.maxRecordBytes;
+    return this.fail(
+      document ? `the JSON document is over ${limit} bytes` : `line ${line} is over ${limit} bytes`,
+      'ORIGIN_RECORD_TOO_LARGE',
+    );
+  }
+
+  /**
+   * The body's bytes as they arrive, stopped as soon as the response, or one record in it, is
+   * over its limit: when `document`, the whole body is one record; otherwise each line is.
+   */
+  async *chunks(body: ReadableStream<Uint8Array> | null, document: boolean) {
+    if (!body) return;
+    const { maxRecordBytes, maxResponseBytes } = this.limits;
+    let total = 0;
+    let line = 1;
+    let lineBytes = 0;
+    for await (const chunk of body) {
+      this.progress();
+      total += chunk.byteLength;
+      if (total > maxResponseBytes) {
+        throw this.fail(
+          `the response is over ${maxResponseBytes} bytes`,
+          'ORIGIN_RESPONSE_TOO_LARGE',
+        );
+      }
+      // Counted here rather than left to readline, which holds a line however long it grows.
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      let start = 0;
+      for (let end = document ? -1 : bytes.indexOf(NEWLINE); end !== -1;) {
+        if (lineBytes + end - start > maxRecordBytes) throw this.recordTooLarge(document, line);
+        lineBytes = 0;
+        line += 1;
+        start = end + 1;
+        end = bytes.indexOf(NEWLINE, start);
+      }
+      lineBytes += bytes.length - start;
+      if (lineBytes > maxRecordBytes) throw this.recordTooLarge(document, line);
+      yield bytes;
+    }
+  }
+}
+
+function checkLength(read: OriginRead, response: Response, document: boolean): void {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > read.limits.maxResponseBytes) {
+    throw read.fail(
+      `it announces ${declared} bytes, over ${read.limits.maxResponseBytes}`,
+      'ORIGIN_RESPONSE_TOO_LARGE',
+    );
+  }
+  if (document && declared > read.limits.maxRecordBytes) {
+    throw read.fail(
+      `the JSON document announces ${declared} bytes, over ${read.limits.maxRecordBytes}`,
+      'ORIGIN_RECORD_TOO_LARGE',
+    );
+  }
+}
+
+/** The first bytes of an error's body, to say what the origin answered. */
+async function excerpt(read: OriginRead, response: Response): Promise<string> {
+  const kept: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of response.body ?? []) {
+    read.progress();
+    kept.push(chunk);
+    length += chunk.byteLength;
+    if (length >= EXCERPT_BYTES) break;
+  }
+  return Buffer.concat(kept).toString('utf8', 0, EXCERPT_BYTES);
+}
+
+/**
+ * GETs `url` and hands its body, as bytes checked against the limits, to `consume`. Every way
+ * the read can stop (a limit, the deadline, the idle timer, the network) is an
+ * `ExportReadError` with its code, and closes the connection.
+ */
+async function get<T>(
+  url: string,
+  options: ReadOptions,
+  document: boolean,
+  consume: (chunks: AsyncIterable<Buffer>, origin: OriginRead) => Promise<T>,
+): Promise<T> {
+  const origin = new OriginRead(url, { ...NO_LIMITS, ...options.limits });
+  try {
+    const response = await (options.fetcher ?? fetch)(url, { signal: origin.signal });
+    origin.progress();
+    if (!response.ok) {
+      throw origin.fail(
+        `answered ${response.status}: ${await excerpt(origin, response)}`,
+        'ORIGIN_UNREACHABLE',
+      );
+    }
+    checkLength(origin, response, document);
+    return await consume(origin.chunks(response.body, document), origin);
+  } catch (error) {
+    throw origin.failure(error);
+  } finally {
+    origin.close();
+  }
+}
+
+/** A JSON document (the manifest, a list), at most `maxRecordBytes`. */
+export function fetchJson(url: string, options: ReadOptions = {}): Promise<unknown> {
+  return get(url, options, true, async (chunks, origin) => {
+    const kept: Buffer[] = [];
+    for await (const chunk of chunks) kept.push(chunk);
+    try {
+      return JSON.parse(Buffer.concat(kept).toString('utf8')) as unknown;
+    } catch {
+      throw origin.fail('the answer is not JSON', 'ORIGIN_INVALID');
+    }
+  });
+}
+
+/**
+ * An NDJSON page, parsed line by line as it arrives (node:readline; the raw body is never held
+ * whole), of at most `maxRecords` records: a page larger than asked for is refused at once.
+ */
+export function fetchNdjson<T>(
+  url: string,
+  options: ReadOptions,
+  maxRecords: number,
+): Promise<T[]> {
+  return get(url, options, false, async (chunks, origin) => {
+    const records: T[] = [];
+    const input = Readable.from(chunks);
+    let number = 0;
+    try {
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        number += 1;
+        if (line.length === 0) continue;
+        if (records.length === maxRecords) {
+          throw origin.fail(`more than the ${maxRecords} records asked for`, 'ORIGIN_INVALID');
+        }
+        try {
+          records.push(JSON.parse(line) as T);
+        } catch {
+          throw origin.fail(`line ${number} is not JSON`, 'ORIGIN_INVALID');
+        }
+      }
+    } finally {
+      input.destroy();
+    }
+    return records;
+  });
+}
