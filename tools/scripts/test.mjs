@@ -54,6 +54,8 @@ const SERVER_PASS_ONLY = [
   'apps/api/src/app/membership/proof-schema.spec.ts',
   // Pure: which pulled records a mirror may store.
   'libs/mirroring/src/lib/record-rules.spec.ts',
+  // Pure: which failed pulls the worker retries, from the error alone.
+  'apps/worker/src/app/mirroring/pull-mirror.handler.spec.ts',
   // Each test needs fresh databases of its own, which the one embedded database cannot give:
   // they skip themselves in embedded mode, and are not even loaded here.
   'libs/database/src/lib/migrations.spec.ts',
