@@ -348,6 +348,16 @@ export class Environment {
   NOTE_REQUESTS_PER_DAY = 20;
 
   /**
+   * Invite codes the members of one community may create by proof per UTC day, all members
+   * together (invite quotas): invitees who earn standing invite in turn, and this keeps the
+   * community's growth through member invites linear. Counted per day, never with a finer time.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1 (inviteQuota 0 turns member invites off)' })
+  MEMBER_INVITES_PER_DAY = 20;
+
+  /**
    * When the worker deletes the daily quota counts of days before today (cron, UTC): a quota only
    * needs today's, and the older rows would say who wrote on which day. \`off\` keeps them.
    */

@@ -194,6 +194,19 @@ export const ERRORS = {
     HttpStatus.CONFLICT,
     () => `A community holds at most ${2 ** TREE_DEPTH} members`,
   ),
+  INVITE_DAILY_LIMIT: entry(
+    HttpStatus.TOO_MANY_REQUESTS,
+    (limit: number) =>
+      `The members of this community have created the ${limit} invite codes allowed per day; more can be created from 00:00 UTC`,
+    20,
+  ),
+  INVITE_EARN_IN_REQUIRED: entry(
+    HttpStatus.FORBIDDEN,
+    (required: number, ratingImpact: number) =>
+      `This pseudonym may create invite codes once its rating impact reaches ${required} (it is ${ratingImpact}): vouching for a newcomer takes earned standing. Rate notes that need ratings: each rating that agrees with the status the note is later decided at counts +1. Impacts are updated at each scoring run.`,
+    1,
+    0,
+  ),
   INVITE_EXPIRED: entry(HttpStatus.GONE, () => 'This invite code has expired'),
   INVITE_INVALID: entry(
     HttpStatus.FORBIDDEN,

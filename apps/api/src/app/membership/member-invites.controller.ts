@@ -19,7 +19,7 @@ export class MemberInvitesController {
     summary:
       "A member creates an invite code by proof, within the community's quota (action invite.create)",
     description:
-      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). The code is good for at least a week (its expiry is rounded up to the hour). Only a count per pseudonym is kept beside the code, but both are written in one transaction: a copy of the database can tie the code, and the member who redeems it, to the inviter's pseudonym (docs/admission.md).",
+      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a pseudonym with earned standing invites (a rating impact of at least the community's earnInImpact, and at least 1; writing not locked), and the community's members together create at most MEMBER_INVITES_PER_DAY codes per UTC day. The code is good for at least a week (its expiry is rounded up to the hour). Only a count per pseudonym is kept beside the code, but both are written in one transaction: a copy of the database can tie the code, and the member who redeems it, to the inviter's pseudonym (docs/admission.md).",
   })
   @ApiCreatedResponse({ type: MemberInviteCodeDto })
   @ApiErrors(
@@ -27,6 +27,9 @@ export class MemberInvitesController {
     'INVITE_QUOTA_DISABLED',
     'INVITE_QUOTA_EXHAUSTED',
     'INVITE_ORDINAL_INVALID',
+    'INVITE_EARN_IN_REQUIRED',
+    'WRITING_LOCKED',
+    'INVITE_DAILY_LIMIT',
   )
   async create(
     @RouteCommunity('write') community: Community,

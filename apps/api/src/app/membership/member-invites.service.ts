@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AdmissionPolicy, Community, PrismaService } from '@bridgenotes/database';
+import { Environment } from '@bridgenotes/config';
+import {
+  AdmissionPolicy,
+  Community,
+  countMemberInvite,
+  PrismaService,
+} from '@bridgenotes/database';
+import { writingRefusal } from '@bridgenotes/scoring';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
+import { quotaDay } from '../notes/pseudonym-quotas';
+import { refusalError } from '../standing/standing.service';
 import { ActionProofsService } from './action-proofs.service';
 
 /** A member's invite lasts a week, as the operator's do by default (to the next full hour). */
@@ -11,11 +21,21 @@ const MEMBER_INVITE_HOURS = 168;
 const HOUR_MS = 3_600_000;
 
 /**
+ * The rating impact a pseudonym needs to create invite codes where the community's earn-in is
+ * lower (0 by default): vouching for a newcomer is never free, or every invitee could invite at
+ * once and one member's identities would multiply by the quota at each step.
+ */
+export const INVITE_MIN_RATING_IMPACT = 1;
+
+/**
  * Invite quotas: in an INVITE community with a quota, each member creates up to `inviteQuota`
  * codes by proof (action `invite.create`, payload `{ n }`: its n-th code), so the community grows
- * by trust without the operator. Only the count per pseudonym is kept, apart from the codes, and
- * a code's times only to the hour. Not sealed: the count and the code are written in one
- * transaction, so a copy of the database ties the code (and the member who redeems it) to the
+ * by trust without the operator. Growth stays bounded although invitees get quotas of their own:
+ * a pseudonym invites only with earned standing (as it writes notes, with a rating impact of at
+ * least `INVITE_MIN_RATING_IMPACT`), and the community's members together create at most
+ * MEMBER_INVITES_PER_DAY codes a UTC day. Only the count per pseudonym is kept, apart from the
+ * codes, and a code's times only to the hour. Not sealed: the count and the code are written in
+ * one transaction, so a copy of the database ties the code (and the member who redeems it) to the
  * inviter's pseudonym by `xmin` (docs/threat-model.md, "Not covered"). Proving the ordinal makes
  * a replayed proof useless: the n-th code is created once.
  */
@@ -24,6 +44,8 @@ export class MemberInvitesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly proofs: ActionProofsService,
+    private readonly env: Environment,
+    private readonly clock: Clock,
   ) {}
 
   async create(
@@ -46,6 +68,9 @@ export class MemberInvitesService {
     if (input.n > community.inviteQuota) {
       throw ApiError.of('INVITE_QUOTA_EXHAUSTED', community.inviteQuota);
     }
+    await this.assertMayInvite(community, pseudonym);
+    // The day it counts on, read once (the API's clock, so that a test fixes it).
+    const day = quotaDay(this.clock.now());
     const code = randomBytes(16).toString('base64url');
     // To the hour, no finer: a millisecond beside the pseudonym's count would be one more tie.
     // The week is rounded up, so a code is good for at least a week.
@@ -72,6 +97,11 @@ export class MemberInvitesService {
           used: row?.used ?? 0,
         });
       }
+      // After the ordinal, so a replayed proof is told so; a refusal here rolls the count back.
+      const limit = this.env.MEMBER_INVITES_PER_DAY;
+      if (!(await countMemberInvite(tx, community.id, day, limit))) {
+        throw ApiError.of('INVITE_DAILY_LIMIT', limit).withDetails({ limit });
+      }
       await tx.inviteCode.create({
         data: {
           communityId: community.id,
@@ -82,5 +112,25 @@ export class MemberInvitesService {
       });
     });
     return { code, expiresAt, used: input.n, quota: community.inviteQuota };
+  }
+
+  /**
+   * Refuses a pseudonym without earned standing: a rating impact below the community's earn-in
+   * (at least `INVITE_MIN_RATING_IMPACT`), or a writing lock. Standings change only at full
+   * scoring runs (libs/scoring-store publishes them), so this is read before the transaction.
+   */
+  private async assertMayInvite(community: Community, pseudonym: string): Promise<void> {
+    const standing = await this.prisma.pseudonymStanding.findUnique({
+      where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
+      select: { ratingImpact: true, recentNotHelpful: true, impactSinceLock: true },
+    });
+    const required = Math.max(community.earnInImpact, INVITE_MIN_RATING_IMPACT);
+    const refusal = writingRefusal(standing, required);
+    if (refusal?.reason === 'EARN_IN') {
+      throw ApiError.of('INVITE_EARN_IN_REQUIRED', required, refusal.ratingImpact).withDetails(
+        refusal,
+      );
+    }
+    if (refusal) throw refusalError(refusal);
   }
 }

@@ -3,9 +3,10 @@ import { commitmentOf, type ProvenAction } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
+import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
-import { createTestApp } from '../../testing/test-app';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const body = (proven: ProvenAction) => ({
   n: proven.action.payload['n'],
@@ -14,7 +15,16 @@ const body = (proven: ProvenAction) => ({
 });
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const WEEK = 168 * HOUR;
+/** Member-created codes per community and UTC day, all members together, in this suite. */
+const PER_DAY = 2;
+
+interface Standing {
+  ratingImpact: number;
+  recentNotHelpful?: number;
+  impactSinceLock?: number;
+}
 
 /** Invite quotas with real proofs: members create their n-th code by proving n, up to the quota. */
 describe('invite quotas', () => {
@@ -24,12 +34,42 @@ describe('invite quotas', () => {
   let closedQuota: TestCommunity;
   const inviter = createIdentity();
   const proofs = {} as Record<'first' | 'second' | 'third' | 'disabled', ProvenAction>;
+  const clock = new TestClock();
   const server = () => app.getHttpServer();
   const create = (slug: string, proven: ProvenAction) =>
     request(server()).post(`/communities/${slug}/invites/member`).send(body(proven));
+  const join = (slug: string, code: string, identity = createIdentity()) =>
+    request(server())
+      .post(`/communities/${slug}/members`)
+      .send({ commitment: commitmentOf(identity), inviteCode: code })
+      .expect(201);
+
+  /** The standing a full scoring run would publish for the pseudonym (a run of its own). */
+  const earn = async (on: TestCommunity, pseudonym: string, standing: Standing) => {
+    const run = await prisma.scoringRun.create({
+      data: { communityId: on.id, status: 'SUCCEEDED' },
+    });
+    const values = {
+      runId: run.id,
+      recentNotHelpful: 0,
+      impactSinceLock: 0,
+      ...standing,
+      writingImpact: 0,
+      successfulRatings: Math.max(standing.ratingImpact, 0),
+      unsuccessfulRatings: 0,
+      notesHelpful: 0,
+      notesNotHelpful: standing.recentNotHelpful ?? 0,
+      notesNeedingRatings: 0,
+    };
+    await prisma.pseudonymStanding.upsert({
+      where: { communityId_pseudonym: { communityId: on.id, pseudonym } },
+      create: { communityId: on.id, pseudonym, ...values },
+      update: values,
+    });
+  };
 
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ MEMBER_INVITES_PER_DAY: String(PER_DAY) }, clock.install);
     prisma = createTestPrisma();
     community = await communityWithMembers(app, [inviter], 'INVITE', { inviteQuota: 2 });
     closedQuota = await communityWithMembers(app, [inviter], 'INVITE');
@@ -41,6 +81,7 @@ describe('invite quotas', () => {
     proofs.disabled = await (
       await prover(app, closedQuota)
     )(inviter, 'invite.create', '', { n: 1 });
+    await earn(community, proofs.first.proof.nullifier, { ratingImpact: 1 });
   });
 
   afterAll(async () => {
@@ -70,11 +111,7 @@ describe('invite quotas', () => {
     expect(replayed.body.code).toBe('INVITE_ORDINAL_INVALID');
 
     // The code admits a new member exactly as an operator's code does.
-    const invitee = createIdentity();
-    await request(server())
-      .post(`/communities/${community.slug}/members`)
-      .send({ commitment: commitmentOf(invitee), inviteCode: first.body.code })
-      .expect(201);
+    await join(community.slug, first.body.code);
 
     await create(community.slug, proofs.second).expect(201);
     const exhausted = await create(community.slug, proofs.third).expect(409);
@@ -90,6 +127,118 @@ describe('invite quotas', () => {
     for (const stored of codes) {
       expect(stored.createdAt.getTime() % HOUR).toBe(0);
       expect(stored.expiresAt.getTime() % HOUR).toBe(0);
+    }
+  });
+
+  it('lets an invitee invite only once its pseudonym has earned standing, so one member cannot multiply its identities', async () => {
+    // The review's case: with a quota of 3, a member that invites its own identities and lets
+    // each invite three more at once grows 3, 9, 27… identities. An invitee now starts without
+    // standing, like any new pseudonym, and must rate its way to a rating impact first.
+    const member = createIdentity();
+    const growing = await communityWithMembers(app, [member], 'INVITE', { inviteQuota: 3 });
+    const ownFirst = await (await prover(app, growing))(member, 'invite.create', '', { n: 1 });
+    // Without standing even the operator's member may not invite while the earn-in is 0.
+    const unearned = await create(growing.slug, ownFirst).expect(403);
+    expect(unearned.body).toMatchObject({
+      code: 'INVITE_EARN_IN_REQUIRED',
+      details: { reason: 'EARN_IN', ratingImpact: 0, required: 1 },
+    });
+    await earn(growing, ownFirst.proof.nullifier, { ratingImpact: 1 });
+    // The refusal used nothing up: the same proof now creates the first code.
+    const code = await create(growing.slug, ownFirst).expect(201);
+    const second = createIdentity();
+    await join(growing.slug, code.body.code, second);
+
+    const prove = await prover(app, growing);
+    const secondFirst = await prove(second, 'invite.create', '', { n: 1 });
+    const secondNext = await prove(second, 'invite.create', '', { n: 2 });
+    const fresh = await create(growing.slug, secondFirst).expect(403);
+    expect(fresh.body).toMatchObject({
+      code: 'INVITE_EARN_IN_REQUIRED',
+      details: { ratingImpact: 0, required: 1 },
+    });
+    expect(fresh.body.message).toMatch(/rating impact reaches 1 \(it is 0\)/);
+    // The community's own earn-in, when higher, is the bar.
+    await request(server())
+      .patch(`/communities/${growing.slug}`)
+      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+      .send({ earnInImpact: 2 })
+      .expect(200);
+    await earn(growing, secondFirst.proof.nullifier, { ratingImpact: 1 });
+    const belowEarnIn = await create(growing.slug, secondFirst).expect(403);
+    expect(belowEarnIn.body).toMatchObject({
+      code: 'INVITE_EARN_IN_REQUIRED',
+      details: { ratingImpact: 1, required: 2 },
+    });
+    expect(
+      await prisma.inviteQuotaUse.findUnique({
+        where: {
+          communityId_pseudonym: {
+            communityId: growing.id,
+            pseudonym: secondFirst.proof.nullifier,
+          },
+        },
+      }),
+    ).toBeNull();
+    await earn(growing, secondFirst.proof.nullifier, { ratingImpact: 2 });
+    await create(growing.slug, secondFirst).expect(201);
+
+    // A pseudonym whose writing is locked does not invite either.
+    await earn(growing, secondFirst.proof.nullifier, {
+      ratingImpact: 2,
+      recentNotHelpful: 3,
+      impactSinceLock: 0,
+    });
+    const locked = await create(growing.slug, secondNext).expect(403);
+    expect(locked.body).toMatchObject({
+      code: 'WRITING_LOCKED',
+      details: { reason: 'LOCKED', recentNotHelpful: 3, required: 2 },
+    });
+    expect(await prisma.inviteCode.count({ where: { communityId: growing.id } })).toBe(2);
+  });
+
+  it('caps the codes all members of a community create per UTC day, counted by day in the code transaction', async () => {
+    const members = [createIdentity(), createIdentity(), createIdentity()];
+    const capped = await communityWithMembers(app, members, 'INVITE', { inviteQuota: 3 });
+    const prove = await prover(app, capped);
+    const firsts = await Promise.all(
+      members.map((member) => prove(member, 'invite.create', '', { n: 1 })),
+    );
+    for (const proven of firsts) await earn(capped, proven.proof.nullifier, { ratingImpact: 1 });
+
+    // Three members at once, one code left short: the cap holds under concurrency.
+    const answers = await Promise.all(firsts.map((proven) => create(capped.slug, proven)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 201, 429]);
+    const refused = answers.findIndex((answer) => answer.status === 429);
+    expect(answers[refused].body).toMatchObject({
+      code: 'INVITE_DAILY_LIMIT',
+      details: { limit: PER_DAY },
+    });
+    expect(answers[refused].body.message).toMatch(/00:00 UTC/);
+    expect(await prisma.inviteCode.count({ where: { communityId: capped.id } })).toBe(PER_DAY);
+    // The refused member's ordinal is not used up.
+    const refusedPseudonym = firsts[refused].proof.nullifier;
+    expect(
+      await prisma.inviteQuotaUse.findUnique({
+        where: { communityId_pseudonym: { communityId: capped.id, pseudonym: refusedPseudonym } },
+      }),
+    ).toBeNull();
+    // Only the day and the community's count: no pseudonym, no time of day.
+    const today = new Date(Math.floor(clock.at / DAY) * DAY);
+    expect(await prisma.memberInviteDay.findMany({ where: { communityId: capped.id } })).toEqual([
+      { communityId: capped.id, day: today, created: PER_DAY },
+    ]);
+
+    // The next UTC day the count starts again, and the refused proof now creates its code.
+    const started = clock.at;
+    clock.at += DAY;
+    try {
+      await create(capped.slug, firsts[refused]).expect(201);
+      expect(await prisma.memberInviteDay.findMany({ where: { communityId: capped.id } })).toEqual([
+        { communityId: capped.id, day: new Date(today.getTime() + DAY), created: 1 },
+      ]);
+    } finally {
+      clock.at = started;
     }
   });
 });

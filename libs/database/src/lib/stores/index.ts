@@ -3,3 +3,4 @@ export * from './scoring-outbox';
 export * from './scoring-run.store';
 export * from './moderation-log.store';
 export * from './pseudonym-daily-counts';
+export * from './member-invite-days';
