@@ -19,6 +19,7 @@ import { runBench, timed } from '@bridgenotes/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
+import { Clock } from '../src/app/common/clock';
 import { CredentialAdmissionService } from '../src/app/credentials/credential-admission.service';
 import { TicketVerifierService } from '../src/app/credentials/ticket-verifier.service';
 import { Sealer } from '../src/app/sealing/sealer.service';
@@ -90,7 +91,12 @@ async function benchGroupGrowth(): Promise<void> {
     const database = prisma as PrismaService;
     // Each join sealed in its request: this measures the tree's growth, not the batching.
     const env = Object.assign(new Environment(), { SEAL_WINDOW_SECONDS: 0 });
-    const credentials = new CredentialAdmissionService(database, new TicketVerifierService(), env);
+    const credentials = new CredentialAdmissionService(
+      database,
+      new TicketVerifierService(),
+      env,
+      new Clock(),
+    );
     const buffer = new WriteBuffer(database, env);
     const members = new MembersService(
       database,

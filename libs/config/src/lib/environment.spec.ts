@@ -34,6 +34,7 @@ describe('validateEnvironment', () => {
       SCORING_THREADS: availableParallelism(),
       API_PROCESSES: 1,
       POST_CACHE_MS: 1_000,
+      CREDENTIAL_REPLACEMENT_DAYS: 30,
       MEMBER_INVITES_PER_DAY: 20,
     });
     expect(environment.OPERATOR_API_KEY_SHA256).toBeUndefined();

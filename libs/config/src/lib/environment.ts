@@ -80,6 +80,17 @@ export class Environment {
   @Matches(/^[0-9a-f]{64}$/, { message: 'must be 32 random bytes as 64 hex digits' })
   CREDENTIAL_HASH_KEY?: string;
 
+  /**
+   * Days an account of a CREDENTIAL community waits between two replacements of a lost identity
+   * (`replaceLostIdentity`): each replacement gives the account a new pseudonym while the old
+   * one's ratings keep counting, so without a wait one account could rate as many.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1, { message: 'must be at least 1 (days)' })
+  @Max(3_650, { message: 'must be at most 3650 (days)' })
+  CREDENTIAL_REPLACEMENT_DAYS = 30;
+
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number' })
   @Min(1, { message: 'must be at least 1' })

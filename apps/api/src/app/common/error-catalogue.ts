@@ -254,8 +254,9 @@ export const ERRORS = {
   // CREDENTIAL admission: trusted issuers and the tickets they sign (docs/admission.md).
   ACCOUNT_ALREADY_MEMBER: entry(
     HttpStatus.CONFLICT,
-    () =>
-      'This account is already a member with another identity. Use that identity; if it is lost, join again with replaceLostIdentity: the old one is removed and the new one starts without standing',
+    (days: number) =>
+      `This account is already a member with another identity. Use that identity; if it is lost, join again with replaceLostIdentity: the old one is removed and the new one starts without standing (an account replaces an identity at most once every ${days} days)`,
+    30,
   ),
   ACCOUNT_REMOVED: entry(
     HttpStatus.FORBIDDEN,
@@ -265,6 +266,13 @@ export const ERRORS = {
     HttpStatus.SERVICE_UNAVAILABLE,
     () =>
       'This instance has no CREDENTIAL_HASH_KEY: its operator must set one before members can join with tickets',
+  ),
+  IDENTITY_REPLACED_RECENTLY: entry(
+    HttpStatus.CONFLICT,
+    (days: number, from: string) =>
+      `This account replaced a lost identity less than ${days} days ago: it may replace one again from ${from} (UTC). Until then, use the identity it has`,
+    30,
+    '2026-12-31',
   ),
   ISSUER_EXISTS: entry(
     HttpStatus.CONFLICT,

@@ -4,6 +4,7 @@ import { Community, Member, Prisma, PrismaService } from '@bridgenotes/database'
 import { createHmac } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 import { TicketVerifierService, VerifiedTicket } from './ticket-verifier.service';
 
 type Tx = Prisma.TransactionClient;
@@ -16,6 +17,11 @@ export interface CredentialHashes {
   ticketHash: string;
   expiresAt: Date;
 }
+
+const DAY_MS = 86_400_000;
+
+/** A UTC day (days since 1970-01-01) as a date at its midnight, the form a DATE column takes. */
+const dateOf = (day: number) => new Date(day * DAY_MS);
 
 /** How the join treats an account that already holds a membership. */
 export interface AccountAdmission {
@@ -37,6 +43,7 @@ export class CredentialAdmissionService {
     private readonly prisma: PrismaService,
     private readonly tickets: TicketVerifierService,
     private readonly env: Environment,
+    private readonly clock: Clock,
   ) {}
 
   /** Checks the ticket before any lock is taken (it may fetch the issuer's keys). */
@@ -90,13 +97,29 @@ export class CredentialAdmissionService {
     if (account.member.removedAt) {
       throw ApiError.of('ACCOUNT_REMOVED');
     }
+    const days = this.env.CREDENTIAL_REPLACEMENT_DAYS;
     if (!replaceLostIdentity) {
-      throw ApiError.of('ACCOUNT_ALREADY_MEMBER');
+      throw ApiError.of('ACCOUNT_ALREADY_MEMBER', days);
+    }
+    // Each replacement is a new pseudonym while the old one's ratings keep counting (and a way
+    // out of a block or a writing lock): at most one per period. Days only, as stored.
+    const today = Math.floor(this.clock.now() / DAY_MS);
+    if (account.replacedOn) {
+      const next = Math.round(account.replacedOn.getTime() / DAY_MS) + days;
+      if (today < next) {
+        const from = dateOf(next).toISOString().slice(0, 10);
+        throw ApiError.of('IDENTITY_REPLACED_RECENTLY', days, from).withDetails({
+          replaceableFrom: from,
+        });
+      }
     }
     return {
       replaces: account.member,
       attach: async (client, memberId) => {
-        await client.credentialAccount.update({ where, data: { memberId } });
+        await client.credentialAccount.update({
+          where,
+          data: { memberId, replacedOn: dateOf(today) },
+        });
       },
     };
   }

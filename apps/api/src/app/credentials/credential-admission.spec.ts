@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 
+import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, prover, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
@@ -16,6 +17,9 @@ const HASH_KEY = randomBytes(32).toString('hex');
 const ISSUER = 'https://news.example';
 /** Real proofs take seconds each on a shared machine. */
 const PROVING = 120_000;
+const DAY = 86_400_000;
+/** CREDENTIAL_REPLACEMENT_DAYS, the default. */
+const REPLACEMENT_DAYS = 30;
 
 interface Signer {
   privateKey: KeyLike;
@@ -70,10 +74,11 @@ describe('CREDENTIAL admission', () => {
   let app: INestApplication;
   let prisma: PrismaClient;
   let key: Signer;
+  const clock = new TestClock();
   const server = () => app.getHttpServer();
 
   beforeAll(async () => {
-    app = await createTestApp({ CREDENTIAL_HASH_KEY: HASH_KEY });
+    app = await createTestApp({ CREDENTIAL_HASH_KEY: HASH_KEY }, clock.install);
     prisma = createTestPrisma();
     key = await signer();
   });
@@ -249,6 +254,73 @@ describe('CREDENTIAL admission', () => {
       expect(failed.body.code).toBe('ALREADY_MEMBER');
       await join(community, { ticket: second }).expect(201);
       expect(await treeSize(community)).toBe(2);
+    });
+
+    it('lets an account replace a lost identity once per CREDENTIAL_REPLACEMENT_DAYS, keeping only the day', async () => {
+      const community = await credentialCommunity();
+      const subject = `user-${randomUUID()}`;
+      const [first, second, third] = [createIdentity(), createIdentity(), createIdentity()];
+      const today = Math.floor(clock.at / DAY);
+      await join(community, {
+        ticket: await ticket(key, community, subject),
+        commitment: commitmentOf(first),
+      }).expect(201);
+      await join(community, {
+        ticket: await ticket(key, community, subject),
+        commitment: commitmentOf(second),
+        replaceLostIdentity: true,
+      }).expect(201);
+      // The account row gains the day of its replacement only: no time of day, no pseudonym.
+      const account = await prisma.credentialAccount.findFirstOrThrow({
+        where: { communityId: community.id },
+        include: { member: true },
+      });
+      expect(account.member.commitment).toBe(commitmentOf(second));
+      expect(Object.keys(account).sort()).toEqual([
+        'accountHash',
+        'communityId',
+        'member',
+        'memberId',
+        'replacedOn',
+      ]);
+      expect(account.replacedOn).toEqual(new Date(today * DAY));
+
+      // Again at once, then the day before the period ends: refused, and nothing used up.
+      const again = await ticket(key, community, subject);
+      const replaceAgain = () =>
+        join(community, {
+          ticket: again,
+          commitment: commitmentOf(third),
+          replaceLostIdentity: true,
+        });
+      const from = new Date((today + REPLACEMENT_DAYS) * DAY).toISOString().slice(0, 10);
+      const started = clock.at;
+      try {
+        for (const later of [0, REPLACEMENT_DAYS - 1]) {
+          clock.at = started + later * DAY;
+          const refused = await replaceAgain().expect(409);
+          expect(refused.body).toMatchObject({
+            code: 'IDENTITY_REPLACED_RECENTLY',
+            details: { replaceableFrom: from },
+          });
+          expect(refused.body.message).toContain(`from ${from}`);
+        }
+        expect(await treeSize(community)).toBe(2);
+
+        // Once the period is over, the same ticket (not used by the refusals) replaces it.
+        clock.at = started + REPLACEMENT_DAYS * DAY;
+        await replaceAgain().expect(201);
+      } finally {
+        clock.at = started;
+      }
+      const leaves = (
+        await request(server()).get(`/communities/${community.slug}/group/leaves`).expect(200)
+      ).body;
+      expect(leaves.leaves).toEqual(['0', '0', commitmentOf(third)]);
+      expect(
+        (await prisma.credentialAccount.findFirstOrThrow({ where: { communityId: community.id } }))
+          .replacedOn,
+      ).toEqual(new Date((today + REPLACEMENT_DAYS) * DAY));
     });
 
     it(

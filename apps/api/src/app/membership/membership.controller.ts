@@ -54,7 +54,7 @@ export class MembershipController {
     summary:
       'Join with an identity commitment (and an invite code, or a ticket from a trusted issuer, where the community needs one)',
     description:
-      "CREDENTIAL communities: one membership per issuer account; replaceLostIdentity removes the account's current member and admits this commitment instead. See docs/admission.md. " +
+      "CREDENTIAL communities: one membership per issuer account; replaceLostIdentity removes the account's current member and admits this commitment instead, at most once per CREDENTIAL_REPLACEMENT_DAYS (the replaced pseudonym's notes and ratings stay and keep counting). See docs/admission.md. " +
       'OPEN and INVITE joins are sealed in batches (docs/threat-model.md): 201 means the join is stored durably; with `pending: true` the member appears in the group leaves when its batch is sealed, within SEAL_WINDOW_SECONDS once SEAL_MIN_MEMBERS members wait, or after SEAL_MAX_WAIT_SECONDS.',
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
@@ -78,6 +78,7 @@ export class MembershipController {
     'ACCOUNT_REMOVED',
     'TICKET_REPLAYED',
     'ACCOUNT_ALREADY_MEMBER',
+    'IDENTITY_REPLACED_RECENTLY',
     'TICKET_EXPIRED',
     'ISSUER_KEYS_UNAVAILABLE',
     'CREDENTIALS_UNCONFIGURED',
