@@ -5,7 +5,11 @@ import { createHmac } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
-import { TicketVerifierService, VerifiedTicket } from './ticket-verifier.service';
+import {
+  TICKET_CLOCK_TOLERANCE_SECONDS,
+  TicketVerifierService,
+  VerifiedTicket,
+} from './ticket-verifier.service';
 
 type Tx = Prisma.TransactionClient;
 
@@ -13,8 +17,9 @@ type Tx = Prisma.TransactionClient;
 export interface CredentialHashes {
   /** Stands for the account in this community: HMAC(key, community, issuer, subject). */
   accountHash: string;
-  /** Stands for the ticket: HMAC(key, issuer, jti), kept until the ticket expires. */
+  /** Stands for the ticket: HMAC(key, issuer, jti), kept until no check would accept it. */
   ticketHash: string;
+  /** The ticket's `exp`. */
   expiresAt: Date;
 }
 
@@ -72,8 +77,10 @@ export class CredentialAdmissionService {
     hashes: CredentialHashes,
     replaceLostIdentity: boolean,
   ): Promise<AccountAdmission> {
-    // Expired tickets can no longer be replayed (their expiry is checked first): forget them.
-    await tx.credentialTicketUse.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    // A ticket is accepted until its exp plus the clock tolerance: only then can its use go.
+    await tx.credentialTicketUse.deleteMany({
+      where: { expiresAt: { lt: new Date(Date.now() - TICKET_CLOCK_TOLERANCE_SECONDS * 1000) } },
+    });
     const used = await tx.$executeRaw`
       INSERT INTO credential_ticket_uses (ticket_hash, expires_at)
       VALUES (${hashes.ticketHash}, ${hashes.expiresAt}) ON CONFLICT DO NOTHING`;

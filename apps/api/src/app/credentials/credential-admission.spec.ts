@@ -256,6 +256,37 @@ describe('CREDENTIAL admission', () => {
       expect(await treeSize(community)).toBe(2);
     });
 
+    it('refuses a replayed ticket for as long as its clock tolerance accepts it after exp', async () => {
+      const community = await credentialCommunity();
+      const now = Math.floor(Date.now() / 1000);
+      // Past its exp, but within the 30 s a verifier allows for the issuer's clock.
+      const late = await ticket(key, community, `user-${randomUUID()}`, {
+        iat: now - 300,
+        exp: now - 2,
+      });
+      await join(community, { ticket: late }).expect(201);
+      // Replayed as a replacement, it would give the account a second pseudonym.
+      const replayed = await join(community, { ticket: late, replaceLostIdentity: true });
+      expect(replayed.body.code).toBe('TICKET_REPLAYED');
+      expect(await treeSize(community)).toBe(1);
+
+      // A use is forgotten only once the tolerance is over too.
+      const hashes = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+      await prisma.credentialTicketUse.createMany({
+        data: [
+          { ticketHash: hashes[0], expiresAt: new Date(Date.now() - 31_000) },
+          { ticketHash: hashes[1], expiresAt: new Date(Date.now() - 25_000) },
+        ],
+      });
+      await join(community, {
+        ticket: await ticket(key, community, `user-${randomUUID()}`),
+      }).expect(201);
+      const kept = await prisma.credentialTicketUse.findMany({
+        where: { ticketHash: { in: hashes } },
+      });
+      expect(kept.map((use) => use.ticketHash)).toEqual([hashes[1]]);
+    });
+
     it('lets an account replace a lost identity once per CREDENTIAL_REPLACEMENT_DAYS, keeping only the day', async () => {
       const community = await credentialCommunity();
       const subject = `user-${randomUUID()}`;

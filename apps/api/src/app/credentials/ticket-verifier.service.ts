@@ -29,8 +29,11 @@ export const TICKET_ALGORITHMS = [
 /** A ticket vouches for a login that just happened: it may live an hour at most. */
 export const TICKET_MAX_LIFETIME_SECONDS = 3_600;
 
-/** Clocks of the issuer and this instance may differ this much. */
-const CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * Clocks of the issuer and this instance may differ this much: a ticket is accepted until this
+ * long after its `exp`, so its use is kept as long (credential-admission.service).
+ */
+export const TICKET_CLOCK_TOLERANCE_SECONDS = 30;
 
 /** What a verified ticket says: never stored or logged as such, only hashed. */
 export interface VerifiedTicket {
@@ -82,7 +85,7 @@ export class TicketVerifierService {
         audience: communityId,
         algorithms: TICKET_ALGORITHMS,
         requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTolerance: TICKET_CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
       throw this.refusalOf(error, trusted.jwks === null && error === keyFailure);
@@ -91,7 +94,7 @@ export class TicketVerifierService {
     if (typeof sub !== 'string' || sub.length === 0 || typeof jti !== 'string' || !jti) {
       throw ApiError.of('TICKET_CLAIMS_INVALID');
     }
-    if (iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+    if (iat > Date.now() / 1000 + TICKET_CLOCK_TOLERANCE_SECONDS) {
       throw new ApiError(
         'TICKET_NOT_YET_VALID',
         'The ticket was issued in the future (iat): check the host clock',
