@@ -34,16 +34,34 @@ describe('abnormal group growth', () => {
     );
   });
 
-  it('is reported in /ready, which stays ready, for the communities that grew', async () => {
+  it('is reported in /ready, which stays ready, for the communities that grew, to the operator only', async () => {
     // Readiness may take a moment after boot (the queue's first connection).
-    const response = await eventually(() => request(app.getHttpServer()).get('/ready').expect(200));
+    const response = await eventually(() =>
+      request(app.getHttpServer())
+        .get('/ready')
+        .set('Authorization', `Bearer ${OPERATOR_KEY}`)
+        .expect(200),
+    );
     expect(response.body.status).toBe('ready');
+    // Never kept by a cache, which could hand the operator's answer to anyone.
+    expect(response.headers['cache-control']).toBe('no-store');
     const reported = response.body.warnings.groupGrowth as {
       community: string;
       joinedLastHour: number;
     }[];
     expect(reported).toContainEqual({ community: growing.slug, joinedLastHour: ALERT_LEVEL + 1 });
     expect(reported.map((entry) => entry.community)).not.toContain(quiet.slug);
+
+    // Anyone else (no key, or a wrong one) learns that the instance is ready, nothing more:
+    // which communities grow tells an attacker what works, as /metrics would.
+    for (const authorization of [undefined, 'Bearer not-the-operator-key']) {
+      const answer = await eventually(() => {
+        const asked = request(app.getHttpServer()).get('/ready');
+        return (authorization ? asked.set('Authorization', authorization) : asked).expect(200);
+      });
+      expect(Object.keys(answer.body).sort()).toEqual(['checks', 'status']);
+      expect(answer.text).not.toContain(growing.slug);
+    }
   });
 
   it('is a gauge in the operator metrics, for those communities only', async () => {

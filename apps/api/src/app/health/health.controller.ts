@@ -1,9 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header, Headers } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Environment } from '@bridgenotes/config';
 
 import { ApiError } from '../common/api-error';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { WithoutDatabaseErrors } from '../common/common-errors';
+import { checkOperatorKey } from '../common/operator-key.guard';
 import { GroupGrowth, GroupGrowthService } from './group-growth.service';
 import { ReadinessReport, ReadinessService } from './readiness.service';
 
@@ -13,6 +15,7 @@ export class HealthController {
   constructor(
     private readonly readiness: ReadinessService,
     private readonly growth: GroupGrowthService,
+    private readonly env: Environment,
   ) {}
 
   @Get('health')
@@ -24,8 +27,11 @@ export class HealthController {
   }
 
   @Get('ready')
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Readiness: PostgreSQL and the queue (Redis, or PostgreSQL) are reachable',
+    description:
+      'Public. `warnings` (communities whose group grows abnormally fast) only with the operator key (`Authorization: Bearer <key>`): like /metrics, they tell an attacker what works. Any other key is ignored, not refused.',
   })
   @ApiOkResponse({
     schema: {
@@ -38,7 +44,7 @@ export class HealthController {
   })
   @ApiErrors('NOT_READY')
   @WithoutDatabaseErrors()
-  async ready(): Promise<{
+  async ready(@Headers('authorization') authorization?: string): Promise<{
     status: 'ready';
     checks: ReadinessReport;
     warnings?: { groupGrowth: GroupGrowth[] };
@@ -50,9 +56,11 @@ export class HealthController {
     if (down.length > 0) {
       throw ApiError.of('NOT_READY', down.join(' and ')).withDetails(checks);
     }
-    // Warnings never make the instance unready: taking it out of rotation would not help.
+    // Warnings never make the instance unready: taking it out of rotation would not help. Checked
+    // on every probe, so the log reports them, but shown to the operator only.
     const groupGrowth = await this.growth.abnormal().catch(() => []);
-    return groupGrowth.length > 0
+    const operator = checkOperatorKey(this.env, authorization) === 'ok';
+    return operator && groupGrowth.length > 0
       ? { status: 'ready', checks, warnings: { groupGrowth } }
       : { status: 'ready', checks };
   }
