@@ -52,10 +52,11 @@ export function failureText(error: unknown, own: Record<string, StringKey> = {})
     FAILURES[code] ??
     (status === 429 ? 'failRateLimited' : status && status >= 500 ? 'failServer' : 'failGeneric');
   const details = (error instanceof RequestError ? error.details : undefined) as
-    { required?: unknown; ratingImpact?: unknown } | undefined;
+    { required?: unknown; ratingImpact?: unknown; replaceableFrom?: unknown } | undefined;
   const message = t(key, {
     required: number(details?.required),
     impact: number(details?.ratingImpact),
+    from: typeof details?.replaceableFrom === 'string' ? details.replaceableFrom : '?',
     reason: t('backupReasonUnknown'),
   });
   return t('withCode', { message, code });

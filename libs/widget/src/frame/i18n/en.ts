@@ -88,6 +88,8 @@ export const EN = {
   ticketAccountMember:
     'Your account on this site already joined with another identity. Restore that identity from your backup, or replace it: the new one starts without standing.',
   ticketAccountRemoved: 'The operator removed the membership of your account on this site.',
+  ticketReplacedRecently:
+    'Your account replaced a lost identity recently: it can replace one again from {from} (UTC). Until then, restore the identity it has from its backup.',
   ticketHostWrong: 'This site cannot admit members to this community (its set-up is wrong).',
   replaceIdentity: 'Replace my lost identity',
   created: 'Identity created.',

@@ -89,6 +89,8 @@ export const FR: Record<StringKey, string> = {
   ticketAccountMember:
     'Votre compte sur ce site a déjà rejoint la communauté avec une autre identité. Restaurez-la depuis votre sauvegarde, ou remplacez-la : la nouvelle repart sans réputation.',
   ticketAccountRemoved: 'L’opérateur a retiré l’adhésion de votre compte sur ce site.',
+  ticketReplacedRecently:
+    'Votre compte a remplacé une identité perdue récemment : il pourra en remplacer une à nouveau à partir du {from} (UTC). D’ici là, restaurez l’identité qu’il a depuis sa sauvegarde.',
   ticketHostWrong:
     'Ce site ne peut pas admettre de membres dans cette communauté (sa configuration est erronée).',
   replaceIdentity: 'Remplacer mon identité perdue',

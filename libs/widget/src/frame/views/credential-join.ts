@@ -21,6 +21,7 @@ const REFUSALS: Record<string, StringKey> = {
   TICKET_REPLAYED: 'ticketExpired',
   ACCOUNT_ALREADY_MEMBER: 'ticketAccountMember',
   ACCOUNT_REMOVED: 'ticketAccountRemoved',
+  IDENTITY_REPLACED_RECENTLY: 'ticketReplacedRecently',
   TICKET_FORGED: 'ticketHostWrong',
   TICKET_WRONG_AUDIENCE: 'ticketHostWrong',
   TICKET_ISSUER_UNKNOWN: 'ticketHostWrong',
