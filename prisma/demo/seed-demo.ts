@@ -234,6 +234,6 @@ async function scoreAt(
     new Environment(),
     new ScoringRunStore(database),
     new ReplacedRatingsStore(),
-  ).publish(run.id, loaded, result, DEFAULT_SEED);
+  ).publish({ runId: run.id, attempt: run.attempts }, loaded, result, DEFAULT_SEED);
   return run.id;
 }

@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     const runs = new ScoringRunStore(prisma as PrismaService);
     started = performance.now();
     const first = await runs.request(communityId);
-    await runs.start(first.id, communityId);
+    const attempt = await runs.start(first.id, communityId);
+    if (attempt === undefined) throw new Error(`Scoring run ${first.id} did not start`);
     const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
     await new ScoringPublisher(
@@ -99,7 +100,9 @@ async function main(): Promise<void> {
       env,
       runs,
       new ReplacedRatingsStore(),
-    ).publish(first.id, loaded, result, DEFAULT_SEED, { frozenRaters: storedFrozenRaters(result) });
+    ).publish({ runId: first.id, attempt }, loaded, result, DEFAULT_SEED, {
+      frozenRaters: storedFrozenRaters(result),
+    });
     console.log(`first run in ${seconds(performance.now() - started)} (load average ${load()})`);
 
     const { rows: notes } = await client.query<{ id: string }>(

@@ -124,7 +124,8 @@ async function main(): Promise<void> {
         await addRatings(communityId, Number(values['new-ratings']));
       const started = performance.now();
       const run = await runs.request(communityId);
-      await runs.start(run.id, communityId);
+      const attempt = await runs.start(run.id, communityId);
+      if (attempt === undefined) throw new Error(`Scoring run ${run.id} did not start`);
       const incremental = nowMs === firstRunAt + 3_720_000 ? base : undefined;
       const loaded = await stage(
         `load (${incremental ? 'changed notes' : 'stream into the scorer input'})`,
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
       const frozen = incremental ? undefined : freezeRaters(result);
       const usable = frozen && !('unusable' in frozen) ? frozen : undefined;
       const { statusCounts, notesWritten } = await stage('publish (staged, then one flip)', () =>
-        publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
+        publisher.publish({ runId: run.id, attempt }, loaded, result, DEFAULT_SEED, {
           ...(incremental && {
             incremental: {
               baseRunId: incremental.runId,

@@ -292,7 +292,8 @@ async function scoringRuns(target: Target): Promise<void> {
       record(target.mode, `bulk load of ${size} ratings`, seconds(performance.now() - started));
 
       const run = await runs.request(community.id);
-      await runs.start(run.id, community.id);
+      const attempt = await runs.start(run.id, community.id);
+      if (attempt === undefined) throw new Error(`Scoring run ${run.id} did not start`);
       // Meanwhile, members keep rating (one at a time, as a quiet API would), while the run reads
       // and while it publishes. Not while it scores: that is CPU in this very process, which would
       // hold the writer up here; the worker is a process of its own.
@@ -324,7 +325,9 @@ async function scoringRuns(target: Target): Promise<void> {
       const loadedAt = performance.now();
       const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
       const scoredAt = performance.now();
-      await alongside(() => publisher.publish(run.id, loaded, result, DEFAULT_SEED));
+      await alongside(() =>
+        publisher.publish({ runId: run.id, attempt }, loaded, result, DEFAULT_SEED),
+      );
       const publishedAt = performance.now();
       record(
         target.mode,

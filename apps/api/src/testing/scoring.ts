@@ -1,5 +1,10 @@
 import { Environment } from '@bridgenotes/config';
-import { PrismaClient, PrismaService, ScoringRunStore } from '@bridgenotes/database';
+import {
+  PrismaClient,
+  PrismaService,
+  ScoringRunStore,
+  type RunAttempt,
+} from '@bridgenotes/database';
 import {
   DEFAULT_SEED,
   scoreNotes,
@@ -28,8 +33,7 @@ export async function publishScoringRun(
   databaseUrl = currentTestRun().databaseUrl,
 ): Promise<string> {
   const { runs, loader, publisher } = scoringParts(prisma, databaseUrl);
-  const run = await runs.request(communityId);
-  await runs.start(run.id, communityId, new Date(nowMs));
+  const run = await startedRun(runs, communityId, nowMs);
   const loaded = await loader.load(communityId, nowMs);
   // As the worker scores a full run (`ScoreCommunityHandler`), in this thread.
   const result = scoreNotes(loaded.input, {
@@ -37,10 +41,10 @@ export async function publishScoringRun(
     nowMs: loaded.nowMs,
     topicSeeds: loaded.topicSeeds,
   });
-  await publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
+  await publisher.publish(run, loaded, result, DEFAULT_SEED, {
     frozenRaters: storedFrozenRaters(result),
   });
-  return run.id;
+  return run.runId;
 }
 
 /**
@@ -60,14 +64,25 @@ export async function publishIncrementalRun(
     nowMs,
   );
   if ('full' in base) throw new Error(`no incremental run: ${base.full}`);
-  const run = await runs.request(communityId);
-  await runs.start(run.id, communityId, new Date(nowMs));
+  const run = await startedRun(runs, communityId, nowMs);
   const loaded = await loader.loadChanged(communityId, nowMs, base.since);
   const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
-  await publisher.publish(run.id, loaded, result, DEFAULT_SEED, {
+  await publisher.publish(run, loaded, result, DEFAULT_SEED, {
     incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
   });
-  return run.id;
+  return run.runId;
+}
+
+/** A new run of the community, started at `nowMs` as the worker starts one: its first attempt. */
+async function startedRun(
+  runs: ScoringRunStore,
+  communityId: string,
+  nowMs: number,
+): Promise<RunAttempt> {
+  const { id: runId } = await runs.request(communityId);
+  const attempt = await runs.start(runId, communityId, new Date(nowMs));
+  if (attempt === undefined) throw new Error(`Scoring run ${runId} did not start`);
+  return { runId, attempt };
 }
 
 function scoringParts(prisma: PrismaClient, databaseUrl: string) {

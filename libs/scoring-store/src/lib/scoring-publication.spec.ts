@@ -2,12 +2,22 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
 import { PrismaClient, PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import {
+  computeStandings,
+  DEFAULT_SEED,
+  explainNote,
+  NoteStatus as CoreStatus,
+  scoreNotes,
+  ScoringResult,
+  shownStatus,
+  statusHistoryToJson,
+  type NoteStatusHistory,
+} from '@bridgenotes/scoring';
 import { currentTestRun } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
-import { ScoringInputLoader } from './scoring-input.loader';
+import { ScoringInputLoader, type LoadedInput } from './scoring-input.loader';
 import { ReplacedRatingsStore } from './replaced-ratings.store';
 import { ScoringPublisher } from './scoring.publisher';
 import { writeSyntheticCommunity } from './synthetic-community.writer';
@@ -21,18 +31,32 @@ interface Observation {
   staged: number;
 }
 
+/** Where an attempt's publisher waits, while the test runs another attempt of the run. */
+interface Pause {
+  /** Before its first staging statement whose text matches. */
+  staging?: { at: RegExp; meanwhile: () => Promise<void> };
+  /** Before its flip's transaction. */
+  flip?: () => Promise<void>;
+}
+
 /**
  * A large publication (6,000 notes, two staging batches) against PostgreSQL while another session
  * keeps reading the notes: the reader sees either none or all of the run's results, though the
  * run's rows were written before the flip, outside its transaction. More notes only cost more to
  * write, score and publish: past one batch (`CHUNK`, 5,000) the staging already spans statements.
+ * Then attempts of one run interleaved, as a worker that lost its job's lock and kept going does
+ * beside the retry that overtook it.
  */
 describe('scoring publication', () => {
   const run = currentTestRun();
   let prisma: PrismaClient;
+  let env: Environment;
+  let runs: ScoringRunStore;
 
   beforeAll(() => {
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: run.databaseUrl }) });
+    env = Object.assign(new Environment(), { DATABASE_URL: run.databaseUrl });
+    runs = new ScoringRunStore(prisma as PrismaService);
   });
 
   afterAll(async () => {
@@ -60,8 +84,6 @@ describe('scoring publication', () => {
         notes: NOTES,
         ratings: 4 * NOTES,
       });
-      const env = Object.assign(new Environment(), { DATABASE_URL: run.databaseUrl });
-      const runs = new ScoringRunStore(prisma as PrismaService);
       const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
       const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
       const { id: runId } = await runs.request(communityId);
@@ -81,13 +103,8 @@ describe('scoring publication', () => {
       const reading = (async () => {
         while (publishing) observations.push(await observe());
       })();
-      const published = await new ScoringPublisher(
-        prisma as PrismaService,
-        env,
-        runs,
-        new ReplacedRatingsStore(),
-      )
-        .publish(runId, loaded, result, DEFAULT_SEED)
+      const published = await publisher()
+        .publish({ runId, attempt: 1 }, loaded, result, DEFAULT_SEED)
         .finally(() => (publishing = false));
       await reading;
 
@@ -107,7 +124,10 @@ describe('scoring publication', () => {
     }
   });
 
-  it('rolls back the publication of an attempt another attempt has overtaken', async () => {
+  /** A community of 40 notes of its own, and its input loaded now. */
+  async function smallCommunity(
+    seed: number,
+  ): Promise<{ communityId: string; loaded: LoadedInput }> {
     const communityId = randomUUID();
     await prisma.community.create({
       data: {
@@ -121,7 +141,7 @@ describe('scoring publication', () => {
     await writer.connect();
     try {
       await writeSyntheticCommunity(writer, communityId, {
-        seed: 6,
+        seed,
         raters: 60,
         notes: 40,
         ratings: 600,
@@ -129,29 +149,110 @@ describe('scoring publication', () => {
     } finally {
       await writer.end();
     }
-    const env = Object.assign(new Environment(), { DATABASE_URL: run.databaseUrl });
-    const runs = new ScoringRunStore(prisma as PrismaService);
-    const publisher = new ScoringPublisher(
-      prisma as PrismaService,
-      env,
-      runs,
-      new ReplacedRatingsStore(),
+    return { communityId, loaded: await new ScoringInputLoader(env).load(communityId, Date.now()) };
+  }
+
+  /**
+   * A publisher, as one attempt's worker runs it; given a pause, on a client that waits where it
+   * says (each staging statement goes through `$executeRaw` or `$queryRaw`, outside the flip's
+   * transaction).
+   */
+  function publisher(pause: Pause = {}): ScoringPublisher {
+    let staging = pause.staging;
+    const client = new Proxy(prisma, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        const call = (...args: unknown[]): unknown => value.apply(target, args);
+        if (key === '$transaction' && pause.flip) {
+          const flip = pause.flip;
+          return async (...args: unknown[]) => {
+            await flip();
+            return call(...args);
+          };
+        }
+        if (key !== '$executeRaw' && key !== '$queryRaw') return call;
+        return async (sql: TemplateStringsArray, ...values: unknown[]) => {
+          if (staging && staging.at.test(sql.join('?'))) {
+            const { meanwhile } = staging;
+            staging = undefined;
+            await meanwhile();
+          }
+          return call(sql, ...values);
+        };
+      },
+    });
+    return new ScoringPublisher(client as PrismaService, env, runs, new ReplacedRatingsStore());
+  }
+
+  /**
+   * Checks the community's notes and standings hold exactly what `result` publishes, by `runId`,
+   * with the frozen raters `frozen`, and that nothing of the run is left staged.
+   */
+  async function expectPublishedExactly(
+    runId: string,
+    { input }: LoadedInput,
+    result: ScoringResult,
+    frozen: Uint8Array,
+  ): Promise<void> {
+    const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    const notes = await prisma.note.findMany({
+      where: { id: { in: [...input.noteIds] } },
+      select: { id: true, status: true, score: true, statusHistory: true, scoredRunId: true },
+    });
+    expect(notes.sort(byId)).toEqual(
+      input.noteIds
+        .map((id, index) => ({
+          id,
+          status: shownStatus(result.finalStatus[index] as CoreStatus),
+          score: json(explainNote(result, index)),
+          statusHistory: json(statusHistoryToJson(result.history?.[index] as NoteStatusHistory)),
+          scoredRunId: runId,
+        }))
+        .sort(byId),
     );
-    const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
+    const byPseudonym = (a: { pseudonym: string }, b: { pseudonym: string }) =>
+      a.pseudonym < b.pseudonym ? -1 : 1;
+    expect(
+      (
+        await prisma.pseudonymStanding.findMany({
+          where: { runId },
+          omit: { communityId: true, runId: true },
+        })
+      ).sort(byPseudonym),
+    ).toEqual(computeStandings(input, result).sort(byPseudonym));
+    expect(await prisma.scoringRunRaters.findUnique({ where: { runId } })).toEqual({
+      runId,
+      state: frozen,
+    });
+    expect(await prisma.stagedNoteResult.count({ where: { runId } })).toBe(0);
+    expect(await prisma.stagedStanding.count({ where: { runId } })).toBe(0);
+  }
+
+  /** Settles when `promise` does, whether it resolves or rejects. */
+  const settled = (promise: Promise<unknown>): Promise<void> =>
+    promise.then(
+      () => undefined,
+      () => undefined,
+    );
+
+  it('rolls back the publication of an attempt another attempt has overtaken', async () => {
+    const { communityId, loaded } = await smallCommunity(6);
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
     const { id: runId } = await runs.request(communityId);
     // The first attempt lost its job's lock; the second started while it kept going.
     expect(await runs.start(runId, communityId)).toBe(1);
     expect(await runs.start(runId, communityId)).toBe(2);
     await expect(
-      publisher.publish(runId, loaded, result, DEFAULT_SEED, { attempt: 1 }),
+      publisher().publish({ runId, attempt: 1 }, loaded, result, DEFAULT_SEED),
     ).rejects.toThrow(/another attempt/);
     expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
       status: 'RUNNING',
       attempts: 2,
     });
     expect(await prisma.note.count({ where: { communityId, scoredRunId: runId } })).toBe(0);
-    await publisher.publish(runId, loaded, result, DEFAULT_SEED, { attempt: 2 });
+    await publisher().publish({ runId, attempt: 2 }, loaded, result, DEFAULT_SEED);
     expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
       status: 'SUCCEEDED',
     });
@@ -159,4 +260,59 @@ describe('scoring publication', () => {
       loaded.noteCount,
     );
   });
+
+  // The older attempt pauses just before one of its staging writes; meanwhile the newer attempt
+  // starts and stages everything, and waits before its flip until the older one is done.
+  it.each([
+    ['clearing the staging', /DELETE FROM staged_note_results/],
+    ['staging note results', /INSERT INTO staged_note_results/],
+    ['staging standings', /INSERT INTO staged_standings/],
+    ['keeping frozen raters', /INSERT INTO scoring_run_raters/],
+  ])(
+    'refuses an overtaken attempt %s, and the newer attempt publishes exactly its own rows',
+    async (_, at) => {
+      const { communityId, loaded } = await smallCommunity(7);
+      // Another seed: results that differ from the newer attempt's in (nearly) every explanation.
+      const older = scoreNotes(loaded.input, { seed: DEFAULT_SEED + 1, nowMs: loaded.nowMs });
+      const newer = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+      expect(explainNote(older, 0)).not.toEqual(explainNote(newer, 0));
+      // Any bytes serve: the publisher keeps a full run's frozen raters as it is given them.
+      const [olderRaters, newerRaters] = [new Uint8Array([1]), new Uint8Array([2])];
+      const { id: runId } = await runs.request(communityId);
+      expect(await runs.start(runId, communityId)).toBe(1);
+
+      let olderDone: Promise<void> = Promise.resolve();
+      let newerPublished: Promise<unknown> = Promise.resolve();
+      const olderPublished = publisher({
+        staging: {
+          at,
+          meanwhile: async () => {
+            expect(await runs.start(runId, communityId)).toBe(2);
+            let flipping: () => void = () => undefined;
+            const newerStaged = new Promise<void>((resolve) => (flipping = resolve));
+            newerPublished = publisher({
+              flip: async () => {
+                flipping();
+                await olderDone;
+              },
+            }).publish({ runId, attempt: 2 }, loaded, newer, DEFAULT_SEED, {
+              frozenRaters: newerRaters,
+            });
+            await Promise.race([newerStaged, newerPublished]);
+          },
+        },
+      }).publish({ runId, attempt: 1 }, loaded, older, DEFAULT_SEED, {
+        frozenRaters: olderRaters,
+      });
+      olderDone = settled(olderPublished);
+
+      await expect(olderPublished).rejects.toThrow(/another attempt/);
+      await newerPublished;
+      expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+        status: 'SUCCEEDED',
+        attempts: 2,
+      });
+      await expectPublishedExactly(runId, loaded, newer, newerRaters);
+    },
+  );
 });

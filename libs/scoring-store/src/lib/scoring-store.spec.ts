@@ -165,9 +165,14 @@ describe('scoring store', () => {
     const loaded = await loader.load(communityId, nowMs);
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
     const { id } = await prisma.scoringRun.create({
-      data: { communityId, status: 'RUNNING', startedAt: new Date(nowMs) },
+      data: { communityId, status: 'RUNNING', startedAt: new Date(nowMs), attempts: 1 },
     });
-    const { notesWritten } = await publisher.publish(id, loaded, result, DEFAULT_SEED);
+    const { notesWritten } = await publisher.publish(
+      { runId: id, attempt: 1 },
+      loaded,
+      result,
+      DEFAULT_SEED,
+    );
     return { loaded, result, runId: id, notesWritten };
   }
 

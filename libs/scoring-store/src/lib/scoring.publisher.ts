@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { NoteStatus, Prisma, PrismaService, ScoringRunStore } from '@bridgenotes/database';
+import {
+  NoteStatus,
+  Prisma,
+  PrismaService,
+  ScoringRunStore,
+  type RunAttempt,
+} from '@bridgenotes/database';
 import {
   ALGORITHM_VERSION,
   computeStandings,
@@ -39,11 +45,6 @@ export interface RunKind {
   incremental?: { baseRunId: string; baseRaterFactor: Float64Array };
   /** A full run's frozen prescoring (`encodeFrozenRaters`), when it can serve incremental runs. */
   frozenRaters?: Uint8Array;
-  /**
-   * The attempt publishing (`ScoringRunStore.start`): if another attempt of the run started since,
-   * this one's publication rolls back instead of flipping what the other restaged.
-   */
-  attempt?: number;
 }
 
 @Injectable()
@@ -67,14 +68,21 @@ export class ScoringPublisher {
    *    PostgreSQL (no rows travel from the worker): the notes whose values differ are rewritten
    *    (see `flipNotes`), the status changes, the webhook event, the standings, the run record.
    * Readers see the previous run's results until the flip commits, never a mix.
+   *
+   * Only `run`'s attempt, while it is the run's live one, writes: each staging statement checks
+   * it (`ScoringRunStore.liveAttempt`), so an attempt a retry overtook (its worker lost the job's
+   * lock and kept going) stops at its next write with an error, and neither clears nor adds to
+   * what the retry stages; the retry first clears what earlier attempts left, so the run's
+   * staged rows are all its own when it flips them.
    */
   async publish(
-    runId: string,
+    run: RunAttempt,
     loaded: LoadedInput,
     result: ScoringResult,
     seed: number,
     kind: RunKind = {},
   ): Promise<PublishedRun> {
+    const { runId } = run;
     const { noteIds, noteHistory } = loaded.input;
     const { history } = result;
     if (!history) throw new Error('A run is scored with its time, so it has a status history');
@@ -100,18 +108,14 @@ export class ScoringPublisher {
     // full run's until the next one.
     const standings = incremental ? [] : computeStandings(loaded.input, result);
 
-    await this.clearStaged(runId);
+    await this.clearEarlierAttempts(run);
     for (let start = 0; start < notes.length; start += CHUNK) {
-      await this.stageNotes(runId, notes.slice(start, start + CHUNK));
+      await this.stageNotes(run, notes.slice(start, start + CHUNK));
     }
     for (let start = 0; start < standings.length; start += CHUNK) {
-      await this.stageStandings(runId, standings.slice(start, start + CHUNK));
+      await this.stageStandings(run, standings.slice(start, start + CHUNK));
     }
-    if (kind.frozenRaters) {
-      await this.prisma.$executeRaw`
-        INSERT INTO scoring_run_raters (run_id, state) VALUES (${runId}::uuid, ${Buffer.from(kind.frozenRaters)})
-        ON CONFLICT (run_id) DO UPDATE SET state = EXCLUDED.state`;
-    }
+    if (kind.frozenRaters) await this.stageFrozenRaters(run, kind.frozenRaters);
 
     let notesWritten = 0;
     let statusCounts = counts;
@@ -139,33 +143,26 @@ export class ScoringPublisher {
         }
         // Only a run still marked running may publish: if a job was ever processed twice, the
         // second publication finds the run finished and rolls back instead of overwriting.
-        const finished = await this.runs.succeed(
-          tx,
-          runId,
-          {
-            noteCount: loaded.noteCount,
-            ratingCount: loaded.ratingCount,
-            inputHash: loaded.inputHash,
-            dataHash: loaded.dataHash,
-            nowAt: new Date(loaded.nowMs),
-            algorithmVersion: ALGORITHM_VERSION,
-            regime: result.regime.regime,
-            seed,
-            statusCounts,
-            raterFactorHistogram: {
-              ...factorHistogram(
-                incremental?.baseRaterFactor ?? result.prescoring.finalRound.raterFactor,
-              ),
-            },
-            kind: incremental ? 'INCREMENTAL' : 'FULL',
-            baseRunId: incremental?.baseRunId ?? null,
-            changedThrough: loaded.changedThrough,
+        const finished = await this.runs.succeed(tx, run, {
+          noteCount: loaded.noteCount,
+          ratingCount: loaded.ratingCount,
+          inputHash: loaded.inputHash,
+          dataHash: loaded.dataHash,
+          nowAt: new Date(loaded.nowMs),
+          algorithmVersion: ALGORITHM_VERSION,
+          regime: result.regime.regime,
+          seed,
+          statusCounts,
+          raterFactorHistogram: {
+            ...factorHistogram(
+              incremental?.baseRaterFactor ?? result.prescoring.finalRound.raterFactor,
+            ),
           },
-          kind.attempt,
-        );
-        if (!finished) {
-          throw new Error(`Scoring run ${runId} is no longer running, or another attempt runs it`);
-        }
+          kind: incremental ? 'INCREMENTAL' : 'FULL',
+          baseRunId: incremental?.baseRunId ?? null,
+          changedThrough: loaded.changedThrough,
+        });
+        if (!finished) throw overtaken(run);
         await this.announceChanges(tx, runId);
         await this.pruneOldScores(tx, communityId);
         await tx.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
@@ -176,13 +173,32 @@ export class ScoringPublisher {
     return { statusCounts, notesWritten };
   }
 
-  /**
-   * What an attempt of the run staged: before a retry restages everything, and after the run's
-   * final failure (nothing else would ever remove it).
-   */
+  /** What the run's attempts staged, after its final failure (nothing else would remove it). */
   async clearStaged(runId: string): Promise<void> {
     await this.prisma.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
     await this.prisma.$executeRaw`DELETE FROM staged_standings WHERE run_id = ${runId}::uuid`;
+  }
+
+  /**
+   * What the run's earlier attempts staged, before this attempt stages its own (an overtaken one
+   * writes nothing after this attempt started, see `publish`).
+   */
+  private async clearEarlierAttempts(run: RunAttempt): Promise<void> {
+    const [{ live }] = await this.prisma.$queryRaw<[{ live: number }]>`
+      WITH live AS (${this.runs.liveAttempt(run)}),
+           notes AS (DELETE FROM staged_note_results s USING live WHERE s.run_id = live.id),
+           standings AS (DELETE FROM staged_standings s USING live WHERE s.run_id = live.id)
+      SELECT count(*)::int AS live FROM live`;
+    if (live === 0) throw overtaken(run);
+  }
+
+  /** A full run's frozen prescoring, which counts only once the run has succeeded. */
+  private async stageFrozenRaters(run: RunAttempt, state: Uint8Array): Promise<void> {
+    const written = await this.prisma.$executeRaw`
+      WITH live AS (${this.runs.liveAttempt(run)})
+      INSERT INTO scoring_run_raters (run_id, state) SELECT live.id, ${Buffer.from(state)} FROM live
+      ON CONFLICT (run_id) DO UPDATE SET state = EXCLUDED.state`;
+    if (written === 0) throw overtaken(run);
   }
 
   private async communityCounts(
@@ -251,20 +267,22 @@ export class ScoringPublisher {
   }
 
   /** One batch of a full run's standings, staged (see `publish`). */
-  private async stageStandings(runId: string, rows: readonly PseudonymStanding[]): Promise<void> {
+  private async stageStandings(run: RunAttempt, rows: readonly PseudonymStanding[]): Promise<void> {
     const column = (key: Exclude<keyof PseudonymStanding, 'pseudonym'>) =>
       rows.map((row) => row[key]);
-    await this.prisma.$executeRaw`
+    const written = await this.prisma.$executeRaw`
+      WITH live AS (${this.runs.liveAttempt(run)})
       INSERT INTO staged_standings (run_id, pseudonym, rating_impact, writing_impact,
              successful_ratings, unsuccessful_ratings, notes_helpful, notes_not_helpful,
              notes_needing_ratings, recent_not_helpful, impact_since_lock)
-      SELECT ${runId}::uuid, v.*
-        FROM unnest(${rows.map((row) => row.pseudonym)}::text[],
+      SELECT live.id, v.*
+        FROM live, unnest(${rows.map((row) => row.pseudonym)}::text[],
                     ${column('ratingImpact')}::int[], ${column('writingImpact')}::int[],
                     ${column('successfulRatings')}::int[], ${column('unsuccessfulRatings')}::int[],
                     ${column('notesHelpful')}::int[], ${column('notesNotHelpful')}::int[],
                     ${column('notesNeedingRatings')}::int[], ${column('recentNotHelpful')}::int[],
                     ${column('impactSinceLock')}::int[]) AS v`;
+    if (written === 0) throw overtaken(run);
   }
 
   /**
@@ -303,15 +321,17 @@ export class ScoringPublisher {
   }
 
   /** One batch of the run's note results, staged (see `publish`). */
-  private async stageNotes(runId: string, notes: readonly NoteRow[]): Promise<void> {
+  private async stageNotes(run: RunAttempt, notes: readonly NoteRow[]): Promise<void> {
     const column = <K extends keyof NoteRow>(key: K): NoteRow[K][] =>
       notes.map((note) => note[key]);
-    await this.prisma.$executeRaw`
+    const written = await this.prisma.$executeRaw`
+      WITH live AS (${this.runs.liveAttempt(run)})
       INSERT INTO staged_note_results (run_id, note_id, status, score, status_history, previous_status_history)
-      SELECT ${runId}::uuid, v.id, v.status::"NoteStatus", v.score::jsonb, v.history::jsonb, v.previous_history::jsonb
-        FROM unnest(${column('id')}::uuid[], ${column('status')}::text[], ${column('score')}::text[],
+      SELECT live.id, v.id, v.status::"NoteStatus", v.score::jsonb, v.history::jsonb, v.previous_history::jsonb
+        FROM live, unnest(${column('id')}::uuid[], ${column('status')}::text[], ${column('score')}::text[],
                     ${column('history')}::text[], ${column('previousHistory')}::text[])
              AS v(id, status, score, history, previous_history)`;
+    if (written === 0) throw overtaken(run);
   }
 
   /**
@@ -361,6 +381,13 @@ export class ScoringPublisher {
       SELECT count(*)::int AS written FROM updated`;
     return written;
   }
+}
+
+/** Why an attempt stops writing: another attempt of its run started since, or the run finished. */
+function overtaken({ runId, attempt }: RunAttempt): Error {
+  return new Error(
+    `Scoring run ${runId} is no longer running, or another attempt than ${attempt} runs it`,
+  );
 }
 
 /** What one note's row receives from a run, serialised for the batch update. */

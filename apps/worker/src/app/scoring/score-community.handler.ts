@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
+import { PrismaService, ScoringRunStore, type RunAttempt } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import {
   DEFAULT_SEED,
@@ -19,12 +19,6 @@ import {
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
-
-/** The run a job serves and which attempt of it this is (`ScoringRunStore.start`). */
-interface RunAttempt {
-  runId: string;
-  attempt: number;
-}
 
 /**
  * A community's scoring lease: the run holding it may retake it at once when its job is retried;
@@ -128,10 +122,13 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     });
     await this.renewLease(job.data.communityId, runId);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
-    const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
-      frozenRaters: storedFrozenRaters(result),
-      attempt,
-    });
+    const published = await this.publisher.publish(
+      { runId, attempt },
+      loaded,
+      result,
+      DEFAULT_SEED,
+      { frozenRaters: storedFrozenRaters(result) },
+    );
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }
 
@@ -146,10 +143,13 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
     await this.renewLease(job.data.communityId, runId);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
-    const published = await this.publisher.publish(runId, loaded, result, DEFAULT_SEED, {
-      incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
-      attempt,
-    });
+    const published = await this.publisher.publish(
+      { runId, attempt },
+      loaded,
+      result,
+      DEFAULT_SEED,
+      { incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor } },
+    );
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }
 

@@ -25,6 +25,12 @@ export type RunFigures = Pick<
 
 const PENDING = [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING];
 
+/** One attempt at a run: the number `ScoringRunStore.start` gave it. */
+export interface RunAttempt {
+  runId: string;
+  attempt: number;
+}
+
 /**
  * The one writer of `scoring_runs`: every status a run goes through (QUEUED → RUNNING →
  * SUCCEEDED or FAILED) is set here, each change conditional on the status it leaves, so a job
@@ -54,7 +60,8 @@ export class ScoringRunStore {
    * Marks a pending run of the community `RUNNING` and counts the attempt: the attempt it starts
    * (1 the first time), or undefined when the run is missing, of another community or already
    * finished. Publication takes this number back, so an attempt another has since overtaken (a
-   * worker that lost its job's lock and kept going) cannot publish.
+   * worker that lost its job's lock and kept going) can neither stage (`liveAttempt`) nor
+   * publish (`succeed`).
    */
   async start(
     runId: string,
@@ -70,17 +77,27 @@ export class ScoringRunStore {
   }
 
   /**
-   * Marks a running run `SUCCEEDED` with its figures, in the publication's transaction; false
-   * when it is no longer running, or (given `attempt`) another attempt has started since (then
-   * the caller rolls the publication back).
+   * A query of the run's id while `attempt` is its live one (the run is running, and no attempt
+   * started since), to put in a statement writing what only that attempt may write (its staged
+   * results): the write finds no row once the attempt is overtaken or the run finished. The row
+   * is locked (`FOR SHARE`) until the statement's transaction ends, so a newer attempt's `start`
+   * and the run's end wait for a write under way instead of passing it in between.
    */
-  async succeed(tx: Tx, runId: string, figures: RunFigures, attempt?: number): Promise<boolean> {
+  liveAttempt({ runId, attempt }: RunAttempt): Prisma.Sql {
+    return Prisma.sql`
+      SELECT id FROM scoring_runs
+       WHERE id = ${runId}::uuid AND status = 'RUNNING' AND attempts = ${attempt}
+         FOR SHARE`;
+  }
+
+  /**
+   * Marks a running run `SUCCEEDED` with its figures, in the publication's transaction; false
+   * when it is no longer running, or another attempt has started since (then the caller rolls
+   * the publication back).
+   */
+  async succeed(tx: Tx, { runId, attempt }: RunAttempt, figures: RunFigures): Promise<boolean> {
     const finished = await tx.scoringRun.updateMany({
-      where: {
-        id: runId,
-        status: ScoringRunStatus.RUNNING,
-        ...(attempt !== undefined && { attempts: attempt }),
-      },
+      where: { id: runId, status: ScoringRunStatus.RUNNING, attempts: attempt },
       data: {
         ...figures,
         status: ScoringRunStatus.SUCCEEDED,
