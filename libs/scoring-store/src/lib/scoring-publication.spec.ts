@@ -315,4 +315,22 @@ describe('scoring publication', () => {
       await expectPublishedExactly(runId, loaded, newer, newerRaters);
     },
   );
+
+  it("leaves the live attempt's staging alone when an overtaken attempt's final failure cleans up", async () => {
+    const { communityId, loaded } = await smallCommunity(8);
+    const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+    const frozen = new Uint8Array([3]);
+    const { id: runId } = await runs.request(communityId);
+    expect(await runs.start(runId, communityId)).toBe(1);
+    expect(await runs.start(runId, communityId)).toBe(2);
+    // The newer attempt has staged everything when the older one's job fails for good, and
+    // cleans up as the worker's failure hook does.
+    await publisher({
+      flip: async () => {
+        await runs.fail(runId, 'lost its lock', 1);
+        await publisher().clearFinished(runId);
+      },
+    }).publish({ runId, attempt: 2 }, loaded, result, DEFAULT_SEED, { frozenRaters: frozen });
+    await expectPublishedExactly(runId, loaded, result, frozen);
+  });
 });

@@ -1,3 +1,7 @@
+// Over 400 lines on purpose: the one owner of the staging tables (`staged_note_results`,
+// `staged_standings`) writes and reads them here only, the attempt-checked staging writes beside
+// the flip's set-based statements that read the staged rows while writing the notes; split, the
+// tables would have two owners.
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
@@ -173,10 +177,17 @@ export class ScoringPublisher {
     return { statusCounts, notesWritten };
   }
 
-  /** What the run's attempts staged, after its final failure (nothing else would remove it). */
-  async clearStaged(runId: string): Promise<void> {
-    await this.prisma.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
-    await this.prisma.$executeRaw`DELETE FROM staged_standings WHERE run_id = ${runId}::uuid`;
+  /**
+   * What attempts of a finished run staged (the run failed, or one attempt published it), which
+   * nothing else would remove: the cleanup after a run's final failure. A run still running
+   * keeps its staging, which is its live attempt's (an overtaken attempt failing must not take
+   * it): that attempt flips it, or it or a retry clears it before staging again.
+   */
+  async clearFinished(runId: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      WITH finished AS (${this.runs.finished(runId)}),
+           notes AS (DELETE FROM staged_note_results s USING finished WHERE s.run_id = finished.id)
+      DELETE FROM staged_standings s USING finished WHERE s.run_id = finished.id`;
   }
 
   /**

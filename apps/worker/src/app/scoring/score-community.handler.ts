@@ -39,6 +39,12 @@ const LEASE_SECONDS = 900;
 @HandlesJob(JobName.ScoreCommunity)
 export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity> {
   private readonly logger = new Logger(ScoreCommunityHandler.name);
+  /**
+   * The attempt each job in hand started (`ScoringRunStore.start`), for its failure hook, which
+   * BullMQ gives the same job object: an overtaken attempt's failure must leave the run to the
+   * live one.
+   */
+  private readonly attempts = new WeakMap<ScoreCommunity, number>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -77,6 +83,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
           `Scoring run ${runId} of community ${communityId} is not pending`,
         );
       }
+      this.attempts.set(job, attempt);
       await job.updateProgress({ stage: 'loading', percent: 5 });
       // The run's time is part of its input: the stability rules (holds, locks) are computed
       // against it, and the run record keeps it so that a verifier can recompute the run.
@@ -153,14 +160,17 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
   }
 
-  /** After the last attempt, the run is marked failed with the error. */
+  /**
+   * After the last attempt, the run is marked failed with the error (unless another attempt
+   * started since this one did) and, once failed, loses what its attempts staged.
+   */
   async failed(job: ScoreCommunity, error: Error, final: boolean): Promise<void> {
     const { runId } = job.data;
     if (!runId) return;
     this.logger.warn(`run ${runId} attempt ${job.attemptsMade} failed: ${error.message}`);
     if (!final) return;
-    await this.runs.fail(runId, error.message);
-    await this.publisher.clearStaged(runId);
+    await this.runs.fail(runId, error.message, this.attempts.get(job));
+    await this.publisher.clearFinished(runId);
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   PrismaClient,
   ScoringRun,
   ScoringRunStatus,
+  ScoringRunStore,
 } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { JobName, JobQueue, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
@@ -28,6 +29,7 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { BootedWorker, bootWorker, succeededRunOf } from '../../testing/booted-worker';
 import { WorkerModule } from '../worker.module';
+import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
 
 const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
@@ -545,13 +547,11 @@ describe('scoring worker', () => {
     expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
-  it('fails a job whose run is not pending once, without retrying, and leaves the run as it was', async () => {
-    const { id: communityId } = await createCommunity();
-    const done = await runFor(communityId);
-    // What an attempt had staged: a run's final failure removes it (nothing else would).
+  /** A standing row staged for the run, as one of its attempts stages them. */
+  async function stageStanding(runId: string): Promise<void> {
     await prisma.stagedStanding.create({
       data: {
-        runId: done.id,
+        runId,
         pseudonym: '1',
         ratingImpact: 0,
         writingImpact: 0,
@@ -564,6 +564,13 @@ describe('scoring worker', () => {
         impactSinceLock: 0,
       },
     });
+  }
+
+  it('fails a job whose run is not pending once, without retrying, and leaves the run as it was', async () => {
+    const { id: communityId } = await createCommunity();
+    const done = await runFor(communityId);
+    // What an attempt had staged: a run's final failure removes it (nothing else would).
+    await stageStanding(done.id);
     const job = await queue.add(
       JobName.ScoreCommunity,
       { communityId, runId: done.id },
@@ -582,5 +589,51 @@ describe('scoring worker', () => {
     expect(
       (await prisma.community.findUniqueOrThrow({ where: { id: communityId } })).scoringLeaseUntil,
     ).toBeNull();
+  });
+
+  it("leaves the run and its live attempt's staging alone when an overtaken attempt fails for good", async () => {
+    const { id: communityId } = await createCommunity();
+    const runs = worker.get(ScoringRunStore);
+    const handler = worker.get(ScoreCommunityHandler);
+    const { id: runId } = await runs.request(communityId);
+    const start = runs.start.bind(runs);
+    const starting = jest
+      .spyOn(runs, 'start')
+      .mockImplementationOnce(async (...args: Parameters<ScoringRunStore['start']>) => {
+        const attempt = await start(...args);
+        // Meanwhile the job's lock lapsed, and another worker's retry started the run again
+        // and staged its rows.
+        expect(await start(runId, communityId)).toBe((attempt as number) + 1);
+        await stageStanding(runId);
+        return attempt;
+      });
+    const failing = jest.spyOn(handler, 'failed');
+    try {
+      const job = await queue.add(
+        JobName.ScoreCommunity,
+        { communityId, runId },
+        { jobId: randomUUID(), attempts: 1 },
+      );
+      // The failure hook is done: whatever it would remove is gone by then.
+      const hook = await eventually(async () => {
+        const [call] = failing.mock.results;
+        if (!call) throw new Error('the failure hook has not run yet');
+        return call.value as Promise<void>;
+      });
+      await hook;
+      expect(failing).toHaveBeenCalledWith(
+        expect.objectContaining({ id: job.id }),
+        expect.objectContaining({ message: expect.stringMatching(/another attempt/) }),
+        true,
+      );
+    } finally {
+      starting.mockRestore();
+      failing.mockRestore();
+    }
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: ScoringRunStatus.RUNNING,
+      attempts: 2,
+    });
+    expect(await prisma.stagedStanding.count({ where: { runId } })).toBe(1);
   });
 });

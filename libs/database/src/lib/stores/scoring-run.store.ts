@@ -61,7 +61,7 @@ export class ScoringRunStore {
    * (1 the first time), or undefined when the run is missing, of another community or already
    * finished. Publication takes this number back, so an attempt another has since overtaken (a
    * worker that lost its job's lock and kept going) can neither stage (`liveAttempt`) nor
-   * publish (`succeed`).
+   * publish (`succeed`), nor fail the run (`fail`).
    */
   async start(
     runId: string,
@@ -90,6 +90,13 @@ export class ScoringRunStore {
          FOR SHARE`;
   }
 
+  /** A query of the run's id once it has finished (succeeded or failed): no attempt may write. */
+  finished(runId: string): Prisma.Sql {
+    return Prisma.sql`
+      SELECT id FROM scoring_runs
+       WHERE id = ${runId}::uuid AND status IN ('SUCCEEDED', 'FAILED')`;
+  }
+
   /**
    * Marks a running run `SUCCEEDED` with its figures, in the publication's transaction; false
    * when it is no longer running, or another attempt has started since (then the caller rolls
@@ -108,10 +115,18 @@ export class ScoringRunStore {
     return finished.count === 1;
   }
 
-  /** Marks a pending run `FAILED` with the error that ended its last attempt. */
-  async fail(runId: string, message: string): Promise<void> {
+  /**
+   * Marks a pending run `FAILED` with the error that ended its last attempt. Given the attempt
+   * (when it got as far as `start`), only while no other attempt has started since: an overtaken
+   * attempt's failure leaves the live one running.
+   */
+  async fail(runId: string, message: string, attempt?: number): Promise<void> {
     await this.prisma.scoringRun.updateMany({
-      where: { id: runId, status: { in: PENDING } },
+      where: {
+        id: runId,
+        status: { in: PENDING },
+        ...(attempt !== undefined && { attempts: attempt }),
+      },
       data: {
         status: ScoringRunStatus.FAILED,
         finishedAt: new Date(),
