@@ -12,7 +12,12 @@ import {
   pseudonymOf,
 } from '@bridgenotes/client';
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { generateSyntheticCommunity, HelpfulnessLevel, RaterKind } from '@bridgenotes/scoring';
+import {
+  generateSyntheticCommunity,
+  HelpfulnessLevel,
+  orderedId,
+  RaterKind,
+} from '@bridgenotes/scoring';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
 import { freePort, RunningApp, startBuiltApp } from './support/processes';
@@ -92,7 +97,7 @@ describe('from proven ratings to published statuses', () => {
       { seed: 7, raters: 400, notes: 300, ratings: 12_000 },
       {
         note(id, author, atMs, misleading) {
-          noteIds.set(id, randomUUID());
+          noteIds.set(id, orderedId(noteIds.size));
           notes.push({ id: noteIds.get(id) as string, author, atMs, misleading });
         },
         rating(noteId, rater, level, atMs) {

@@ -98,6 +98,7 @@ export type { SideCounts, SideTally } from './lib/side-counts';
 export type { FitOptions, MfParameters } from './lib/matrix-factorization';
 export {
   generateSyntheticCommunity,
+  orderedId,
   RaterKind,
   syntheticScoringInput,
   type SyntheticOptions,

@@ -16,6 +16,7 @@ import {
   explainNote,
   indexOfId,
   NoteStatus as CoreStatus,
+  orderedId,
   RaterKind,
   scoreNotes,
   shownStatus,
@@ -100,8 +101,8 @@ describe('scoring store', () => {
       { seed: 11, ...size },
       {
         note(id, author, createdAtMs, _misleading, post) {
-          ids.set(id, randomUUID());
-          if (!posts.has(post)) posts.set(post, randomUUID());
+          ids.set(id, orderedId(ids.size));
+          if (!posts.has(post)) posts.set(post, orderedId(posts.size));
           notes.push({ id: ids.get(id) as string, author, createdAtMs, post });
         },
         rating(noteId, rater, level, atMs) {
@@ -111,7 +112,7 @@ describe('scoring store', () => {
     );
     const camp = (kind: RaterKind) =>
       truth.raterIds.filter((_, index) => truth.raterKind[index] === kind).slice(0, 14);
-    const planted = [randomUUID(), randomUUID()];
+    const planted = [orderedId(notes.length), orderedId(notes.length + 1)];
     for (const id of planted) {
       notes.push({ id, author: 'planted-author', createdAtMs: noteCreatedAtMs, post: 'planted' });
       for (const rater of [...camp(RaterKind.CampA), ...camp(RaterKind.CampB)]) {
@@ -123,7 +124,7 @@ describe('scoring store', () => {
         });
       }
     }
-    posts.set('planted', randomUUID());
+    posts.set('planted', orderedId(posts.size));
     await prisma.post.createMany({
       data: [...posts.values()].map((id) => ({ id, platform: 'store-test', externalId: id })),
     });

@@ -3,12 +3,12 @@ import { HELPFUL_TAGS, NOT_HELPFUL_TAGS } from '@bridgenotes/protocol';
 import {
   generateSyntheticCommunity,
   HelpfulnessLevel,
+  orderedId,
   ratingTagOf,
   RatingTag,
   SyntheticOptions,
   TAG_NAMES,
 } from '@bridgenotes/scoring';
-import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 
 const LEVELS: Record<HelpfulnessLevel, Helpfulness> = {
@@ -33,15 +33,6 @@ const tagNames = (mask: number): string[] =>
   });
 
 const BATCH = 50_000;
-
-/**
- * A fresh id that sorts by `index`: a run orders notes by id and seeds each one's starting
- * factors by its place in that order, so random ids made every run of the same community start
- * from other values, and a note near a threshold came out otherwise from one test run to the
- * next. The random rest keeps ids unique when several communities are written to one database.
- */
-const orderedId = (index: number): string =>
-  `${index.toString(16).padStart(8, '0')}${randomUUID().slice(8)}`;
 
 /**
  * Writes a synthetic community's posts, notes and ratings with their tags (libs/scoring's

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { Random } from '../lib/random';
 import { FIRST_NOT_HELPFUL_TAG, TAG_COUNT } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
@@ -68,6 +70,17 @@ export function syntheticNoteId(index: number): string {
 
 export function syntheticPostId(index: number): string {
   return String(2_000_000_000 + index);
+}
+
+/**
+ * A fresh UUID that sorts by `index`, for a synthetic community written to a database (whose
+ * ids are UUIDs): the scorer orders notes and posts by id and seeds each note's starting factors
+ * by its place in that order, so random ids made every run of the same community start from
+ * other values, and a note near a threshold came out otherwise from one test run to the next.
+ * The random rest keeps ids unique when several communities are written to one database.
+ */
+export function orderedId(index: number): string {
+  return `${index.toString(16).padStart(8, '0')}${randomUUID().slice(8)}`;
 }
 
 export function generateSyntheticCommunity(

@@ -18,6 +18,7 @@ import {
   canonicalStatusHistory,
   generateSyntheticCommunity,
   HelpfulnessLevel,
+  orderedId,
   RaterKind,
   DEFAULT_TOPIC_SEEDS,
   statusHistoryFromJson,
@@ -98,7 +99,7 @@ describe('scoring worker', () => {
       { seed: 7, ...size },
       {
         note(id, authorId, createdAtMs, misleading) {
-          noteIds.set(id, randomUUID());
+          noteIds.set(id, orderedId(noteIds.size));
           notes.push({ id: noteIds.get(id) as string, misleading, createdAtMs, author: authorId });
         },
         rating(noteId, raterId, level, atMs) {
@@ -112,7 +113,7 @@ describe('scoring worker', () => {
     // Raters explain themselves with two tags: a note shown as helpful needs two explanation
     // tags, each used by two of its ratings (InsufficientExplanation).
     const planted = (raters: [string[], HelpfulnessLevel][]) => {
-      const id = randomUUID();
+      const id = orderedId(notes.length);
       const createdAtMs = Date.UTC(2026, 0, 10);
       notes.push({ id, misleading: true, createdAtMs, author: 'planted-author' });
       for (const [members, level] of raters) {
