@@ -474,9 +474,16 @@ describe('scoring worker', () => {
       data: Array.from({ length: 25 }, () => ({ communityId, kind: 'rating.put' })),
     });
     const dispatcher = worker.get(ScoringEventsDispatcher);
-    await dispatcher.dispatch();
-    await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
-    await dispatcher.dispatch();
+    // Paused around both dispatches: past its 1 s debounce (a loaded machine) the first job
+    // would be active, and the second dispatch rightly add a job to follow it (keepLastIfActive).
+    await queue.pause();
+    try {
+      await dispatcher.dispatch();
+      await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
+      await dispatcher.dispatch();
+    } finally {
+      await queue.resume();
+    }
     expect(await prisma.scoringEvent.count({ where: { communityId } })).toBe(0);
     await eventually(async () =>
       expect(await prisma.scoringRun.count({ where: { communityId, status: 'SUCCEEDED' } })).toBe(
