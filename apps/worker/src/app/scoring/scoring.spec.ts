@@ -327,8 +327,14 @@ describe('scoring worker', () => {
     expect(await statusesNow()).toEqual(statuses);
     expect(await prisma.noteStatusChange.count({ where: { runId: second.id } })).toBe(0);
     // The synthetic notes are months old: the first run locked them, the second enforces it.
+    // The first by id, never a planted note (the bridging one is held at NMR instead).
     const old = await prisma.note.findFirstOrThrow({
-      where: { communityId, createdAt: { lt: new Date(Date.UTC(2026, 1, 1)) } },
+      where: {
+        communityId,
+        createdAt: { lt: new Date(Date.UTC(2026, 1, 1)) },
+        authorPseudonym: { not: 'planted-author' },
+      },
+      orderBy: { id: 'asc' },
     });
     expect(old.score).toMatchObject({ decidedBy: 'ScoringDriftGuard', status: old.status });
 
