@@ -37,7 +37,9 @@ describe('API and worker processes', () => {
       QUEUE_PREFIX: run.queuePrefix,
       PORT: String(port),
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
-      SHUTDOWN_TIMEOUT_MS: '3000',
+      // Only the runs this file asks for, as in every other end-to-end file: at the top of an
+      // hour the periodic rescoring would run the community too.
+      SCORING_CRON: 'off',
     };
     api = startBuiltApp('api', env);
     worker = startBuiltApp('worker', env);
@@ -103,11 +105,15 @@ describe('API and worker processes', () => {
     async () => {
       const [apiLogged, workerLogged] = [api.output().length, worker.output().length];
       await redisProxy.cut();
-      const ready = await fetch(`${baseUrl}/ready`);
-      expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({
-        code: 'NOT_READY',
-        message: 'Not ready: queue unreachable',
+      // The outage's steady state: a loaded machine can also take PostgreSQL past the check's
+      // 2 s once, so the answer that names Redis alone is waited for, not taken from one request.
+      await eventually(async () => {
+        const ready = await fetch(`${baseUrl}/ready`);
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toMatchObject({
+          code: 'NOT_READY',
+          message: 'Not ready: queue unreachable',
+        });
       });
       expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
       const refused = await requestRun();
@@ -145,6 +151,8 @@ describe('API and worker processes', () => {
     for (const exit of [apiExit, workerExit]) {
       expect(exit.code === 0 || exit.signal === 'SIGINT').toBe(true);
     }
+    // Within the default deadline (a minute), which a loaded machine's clean stop fits in where
+    // it need not fit in a few seconds; the deadline itself is the next describe's subject.
     expect(worker.output()).not.toMatch(/Shutdown took longer/);
     expect(api.output()).not.toMatch(/"level":50/);
   });
