@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
 import { untilReady } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { RunningApp, startBuiltApi, startBuiltApp } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-operator-key';
 
@@ -29,20 +29,17 @@ describe('API and worker processes', () => {
 
   beforeAll(async () => {
     await redisProxy.open();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
     const env = {
       DATABASE_URL: run.databaseUrl,
       REDIS_URL: `redis://${redisProxy.url}`,
       QUEUE_PREFIX: run.queuePrefix,
-      PORT: String(port),
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
       // Only the runs this file asks for, as in every other end-to-end file: at the top of an
       // hour the periodic rescoring would run the community too.
       SCORING_CRON: 'off',
     };
-    api = startBuiltApp('api', env);
     worker = startBuiltApp('worker', env);
+    ({ api, apiUrl: baseUrl } = await startBuiltApi(env));
 
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
@@ -67,7 +64,7 @@ describe('API and worker processes', () => {
   });
 
   afterAll(async () => {
-    for (const app of [api, worker]) if (app.child.exitCode === null) app.child.kill('SIGKILL');
+    for (const app of [api, worker]) if (app?.child.exitCode === null) app.child.kill('SIGKILL');
     await redisProxy.close();
     await database.end();
   });

@@ -43,11 +43,16 @@ let launching: Promise<Browser> | undefined;
 beforeAll(async () => {
   // The API boots and the browser starts while the seed proves (nothing reads the API before
   // the seed is done): their start-ups no longer add to the seed's minute.
-  ({ api, apiUrl: baseUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
+  const booting = startBuiltApi(operatorKeyEnv(OPERATOR_KEY));
   launching = launchChromium();
   // A launch that fails is reported by the console's own hook, which awaits it.
   launching.catch(() => undefined);
-  await seedDemo(run.databaseUrl);
+  try {
+    await seedDemo(run.databaseUrl);
+  } finally {
+    // Kept for afterAll, whether the seed succeeded or not.
+    ({ api, apiUrl: baseUrl } = await booting);
+  }
   await untilReady(baseUrl);
   // The seed proves every demo note and rating (dozens of proofs): on a busy machine that
   // alone outlasts the preset's 10 minutes, so this hook gets longer, never shorter.

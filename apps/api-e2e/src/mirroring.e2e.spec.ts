@@ -13,7 +13,7 @@ import { createInstanceDatabase, InstanceDatabase } from '@bridgenotes/embedded/
 import { JsonValue, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { RunningApp, startBuiltApi, startBuiltApp } from './support/processes';
 import { latestPublishedRun, untilRunOver } from './support/scoring-runs';
 
 const OPERATOR_KEY = 'e2e-mirror-operator-key';
@@ -37,12 +37,10 @@ describe('one instance mirroring a community of another', () => {
   let mirrorDatabase: InstanceDatabase;
 
   async function start(databaseUrl: string, name: string, pullSeconds: string): Promise<Instance> {
-    const port = await freePort();
     const env = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: run.redisUrl,
       QUEUE_PREFIX: `${run.queuePrefix}-${name}`,
-      PORT: String(port),
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
       SCORING_DEBOUNCE_SECONDS: '1',
       SCORING_CRON: 'off',
@@ -51,18 +49,19 @@ describe('one instance mirroring a community of another', () => {
       SCORING_BUSY_RETRY_MS: '250',
       MIRROR_PULL_SECONDS: pullSeconds,
     };
-    return {
-      baseUrl: `http://127.0.0.1:${port}`,
-      api: startBuiltApp('api', env),
-      worker: startBuiltApp('worker', env),
-    };
+    const { api, apiUrl } = await startBuiltApi(env);
+    return { baseUrl: apiUrl, api, worker: startBuiltApp('worker', env) };
   }
 
   beforeAll(async () => {
-    // The origin boots while the mirror's database is made.
-    origin = await start(run.databaseUrl, 'origin', '0');
-    await useSingleThreadedCurve();
-    mirrorDatabase = await createInstanceDatabase(run, 'mirror_e2e');
+    // The origin boots while the mirror's database is made (and is kept for afterAll either way).
+    const booting = start(run.databaseUrl, 'origin', '0');
+    try {
+      await useSingleThreadedCurve();
+      mirrorDatabase = await createInstanceDatabase(run, 'mirror_e2e');
+    } finally {
+      origin = await booting;
+    }
     mirror = await start(mirrorDatabase.url, 'mirror', '2');
     for (const instance of [origin, mirror]) await untilReady(instance.baseUrl);
   });

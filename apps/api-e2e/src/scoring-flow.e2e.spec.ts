@@ -20,7 +20,7 @@ import {
 } from '@bridgenotes/scoring';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { RunningApp, startBuiltApi, startBuiltApp } from './support/processes';
 import { untilRunOver } from './support/scoring-runs';
 
 const OPERATOR_KEY = 'e2e-flow-operator-key';
@@ -47,13 +47,10 @@ describe('from proven ratings to published statuses', () => {
 
   beforeAll(async () => {
     await useSingleThreadedCurve();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
     const env = {
       DATABASE_URL: run.databaseUrl,
       REDIS_URL: run.redisUrl,
       QUEUE_PREFIX: `${run.queuePrefix}-flow`,
-      PORT: String(port),
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
       SCORING_DEBOUNCE_SECONDS: '1',
       SCORING_CRON: 'off',
@@ -64,8 +61,8 @@ describe('from proven ratings to published statuses', () => {
       // the worker's incremental-scoring.spec.ts).
       SCORING_FULL_RUN_INTERVAL_SECONDS: '0',
     };
-    api = startBuiltApp('api', env);
     worker = startBuiltApp('worker', env);
+    ({ api, apiUrl: baseUrl } = await startBuiltApi(env));
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
     await untilReady(baseUrl);

@@ -13,7 +13,7 @@ import {
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { callApi, untilReady } from './support/http';
-import { freePort, RunningApp, startBuiltApp } from './support/processes';
+import { RunningApp, startBuiltApi } from './support/processes';
 
 const OPERATOR_KEY = 'e2e-sealing-operator-key';
 const JOINS = 24;
@@ -28,16 +28,19 @@ describe('sealed writes survive a killed API', () => {
   let api: RunningApp;
   let database: Client;
 
-  const start = (port: number, env: Record<string, string>) =>
-    startBuiltApp('api', {
-      DATABASE_URL: run.databaseUrl,
-      REDIS_URL: run.redisUrl,
-      QUEUE_PREFIX: run.queuePrefix,
-      PORT: String(port),
+  /**
+   * The API, listening; its address, a new port each time: the port of a killed API can be
+   * another process's by the time the next one binds.
+   */
+  const start = async (env: Record<string, string>) => {
+    const started = await startBuiltApi({
       PROOF_VERIFIER_THREADS: '1',
       OPERATOR_API_KEY_SHA256: createHash('sha256').update(OPERATOR_KEY).digest('hex'),
       ...env,
     });
+    api = started.api;
+    return started.apiUrl;
+  };
 
   /** Ready, or the process's output in the error: what kept it from serving. */
   const ready = async (baseUrl: string) => {
@@ -61,10 +64,8 @@ describe('sealed writes survive a killed API', () => {
 
   it('stores every write answered 201 after a SIGKILL, and nothing half-written', async () => {
     await useSingleThreadedCurve();
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
     // Nothing is due while the first process lives: every write waits in the buffer.
-    api = start(port, {
+    let baseUrl = await start({
       SEAL_WINDOW_SECONDS: '3600',
       SEAL_MIN_MEMBERS: '1000',
       SEAL_MAX_WAIT_SECONDS: '0',
@@ -158,7 +159,7 @@ describe('sealed writes survive a killed API', () => {
     expect(trees[0]?.tree_size).toBe(2);
 
     // A new process seals what the dead one left.
-    api = start(port, { SEAL_WINDOW_SECONDS: '1', SEAL_MIN_MEMBERS: '1' });
+    baseUrl = await start({ SEAL_WINDOW_SECONDS: '1', SEAL_MIN_MEMBERS: '1' });
     await ready(baseUrl);
     await eventually(async () => {
       const { rows } = await database.query<{ n: number }>(

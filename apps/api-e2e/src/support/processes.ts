@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-import { currentTestRun } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 
 const root = join(__dirname, '..', '..', '..', '..');
 
@@ -33,7 +33,8 @@ export function startBuiltApp(name: 'api' | 'worker', env: Record<string, string
   return { child, output: () => output, exited };
 }
 
-export async function freePort(): Promise<number> {
+/** A loopback port that is free now (nothing keeps it so). */
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -41,24 +42,48 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether the built API listens (true), or ended before it did (false, its output complete). */
+function listens(api: RunningApp): Promise<boolean> {
+  let closed = false;
+  api.child.once('close', () => (closed = true));
+  return eventually(async () => {
+    if (api.output().includes('API listening on ')) return true;
+    if (closed) return false;
+    throw new Error(`the API has not listened yet; it said:\n${api.output().slice(-4000)}`);
+  });
+}
+
 /**
  * The built API as a process on a free loopback port, on the test run's database, Redis and
- * queues, with `env` on top (a queue prefix of the file's own, an operator key). Not waited on:
- * callers wait for it (`untilReady`) once their own set-up is done, so both run at once.
+ * queues, with `env` on top (a queue prefix of the file's own, an operator key), once it listens.
+ * The port is free when chosen but bound only once the API has booted, seconds later on a loaded
+ * machine, and meanwhile any process listening on port 0 (another job's servers, proxies,
+ * databases) can be given it: an API that exits with EADDRINUSE is started again on another
+ * port. Waited on until it listens (its address is known then), not until it is ready: callers
+ * wait for that (`untilReady`) once their own set-up is done.
  */
 export async function startBuiltApi(
   env: Record<string, string> = {},
 ): Promise<{ api: RunningApp; apiUrl: string }> {
   const run = currentTestRun();
-  const port = await freePort();
-  const api = startBuiltApp('api', {
-    DATABASE_URL: run.databaseUrl,
-    REDIS_URL: run.redisUrl,
-    QUEUE_PREFIX: run.queuePrefix,
-    PORT: String(port),
-    ...env,
-  });
-  return { api, apiUrl: `http://127.0.0.1:${port}` };
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const api = startBuiltApp('api', {
+      DATABASE_URL: run.databaseUrl,
+      REDIS_URL: run.redisUrl,
+      QUEUE_PREFIX: run.queuePrefix,
+      ...env,
+      PORT: String(port),
+    });
+    const listening = await listens(api).catch((error: Error) => {
+      api.child.kill('SIGKILL');
+      throw error;
+    });
+    if (listening) return { api, apiUrl: `http://127.0.0.1:${port}` };
+    if (attempt === 3 || !api.output().includes('EADDRINUSE')) {
+      throw new Error(`the API ended before it listened; it said:\n${api.output().slice(-4000)}`);
+    }
+  }
 }
 
 /** The environment that makes `key` the operator's key of a built API. */
