@@ -4,6 +4,7 @@ import type { ProofVerifier } from '@bridgenotes/protocol';
 import request from 'supertest';
 
 import { ActionProofsService } from '../membership/action-proofs.service';
+import { TestClock } from '../../testing/clock';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
 import { createTestApp } from '../../testing/test-app';
 
@@ -20,15 +21,20 @@ let proven:
 
 /**
  * An API with one verifier thread and `queue` places before it, and the community and proofs,
- * made by the first such API: every API of the file serves them from the run's database.
+ * made by the first such API: every API of the file serves them from the run's database. Its
+ * clock is held at half past the hour: a client's suspect mark is kept under its key, which
+ * changes at the top of each hour, and must outlast a test's first request to its last.
  */
 async function oneVerifierThread(queue: string) {
-  const app = await createTestApp({
-    PROOF_VERIFIER_THREADS: '1',
-    PROOF_VERIFIER_QUEUE: queue,
-    RATE_LIMIT_WRITES: '1000',
-    TRUST_PROXY_HOPS: '1',
-  });
+  const app = await createTestApp(
+    {
+      PROOF_VERIFIER_THREADS: '1',
+      PROOF_VERIFIER_QUEUE: queue,
+      RATE_LIMIT_WRITES: '1000',
+      TRUST_PROXY_HOPS: '1',
+    },
+    new TestClock().install,
+  );
   proven ??= (async () => {
     const member = createIdentity();
     const community = await communityWithMembers(app, [member]);
