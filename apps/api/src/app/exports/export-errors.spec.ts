@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, PrismaService } from '@bridgenotes/database';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
@@ -91,13 +91,14 @@ describe('export streams refused before their first record', () => {
                 SELECT pid FROM pg_stat_activity
                  WHERE application_name = ${name} AND wait_event_type = 'Lock'`;
               expect(waiting).toHaveLength(1);
-            }, 60_000);
+            });
             await prisma.$queryRaw`
               SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity
                WHERE application_name = ${name} AND wait_event_type = 'Lock'`;
             return pending;
           },
-          { maxWait: 60_000, timeout: 120_000 },
+          // The transaction outlasts the wait inside it (the default patience) and the answer.
+          { maxWait: PATIENCE_MS, timeout: 2 * PATIENCE_MS },
         );
         expect(answer).not.toBeInstanceOf(Error);
         const response = answer as request.Response;
