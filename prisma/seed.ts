@@ -8,7 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 
 import { readEnvironment } from '@bridgenotes/config';
 import { PrismaClient } from '@bridgenotes/database';
-import { DEMO_SLUG } from './demo/demo-community';
+import { DEMO_COMMUNITY_ID, DEMO_SLUG } from './demo/demo-community';
 import { seedDemoCommunity } from './demo/seed-demo';
 
 async function main(): Promise<void> {
@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   if (!connectionString) throw new Error('DATABASE_URL is not set');
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
   try {
-    if (await prisma.community.findUnique({ where: { slug: DEMO_SLUG } })) {
+    // By its id too, the same on every install: a demo renamed here, or another instance's
+    // mirrored here, holds it.
+    const demo = { OR: [{ slug: DEMO_SLUG }, { id: DEMO_COMMUNITY_ID }] };
+    if (await prisma.community.findFirst({ where: demo, select: { id: true } })) {
       console.log('demo community already present; nothing seeded');
       return;
     }

@@ -22,6 +22,12 @@ export interface DemoNote {
 }
 
 export const DEMO_SLUG = 'demo';
+/**
+ * The demo community's id, the same on every install: its scope, and with it every member's
+ * pseudonym, derive from it, and the scorer orders raters by pseudonym (a drawn id gave each
+ * install other pseudonyms, in another order, and so other starting values for the scorer).
+ */
+export const DEMO_COMMUNITY_ID = 'de000000-0000-4000-8000-000000000000';
 
 /** Camp A and camp B members rate; the writers write. Each is a seeded identity (see seed). */
 export const CAMP_A = ['ada', 'ben', 'cleo', 'dev', 'eli'];

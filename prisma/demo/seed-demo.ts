@@ -20,22 +20,27 @@ import {
   communityScope,
   type JsonValue,
 } from '@bridgenotes/protocol';
-import { DEFAULT_SEED, scoreNotes } from '@bridgenotes/scoring';
+import { DEFAULT_SEED, orderedId, scoreNotes } from '@bridgenotes/scoring';
 import {
   ReplacedRatingsStore,
   ScoringInputLoader,
   ScoringPublisher,
 } from '@bridgenotes/scoring-store';
-import { randomUUID } from 'node:crypto';
-
-import { DEMO_MEMBERS, DEMO_NOTES, DEMO_SLUG, type DemoNote } from './demo-community';
+import {
+  DEMO_COMMUNITY_ID,
+  DEMO_MEMBERS,
+  DEMO_NOTES,
+  DEMO_SLUG,
+  type DemoNote,
+} from './demo-community';
 
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;
 
 /**
- * The seeded identity of a demo member: a fixed private key, so every install's demo has the
- * same pseudonyms. Demo identities are public by design; never use them for anything else.
+ * The seeded identity of a demo member: a fixed private key, so every install's demo (whose
+ * community id is fixed too) has the same pseudonyms. Demo identities are public by design;
+ * never use them for anything else.
  */
 export function demoIdentity(name: string): Identity {
   return new Identity(`bridgenotes-demo-member:${name}`);
@@ -61,7 +66,7 @@ export async function seedDemoCommunity(
   log: (line: string) => void = () => undefined,
 ): Promise<SeedOutcome> {
   const startMinute = Math.floor(nowMs / MINUTE) - 3 * DAY_MINUTES;
-  const communityId = randomUUID();
+  const communityId = DEMO_COMMUNITY_ID;
   const scope = communityScope(communityId).toString();
   const identities = new Map(DEMO_MEMBERS.map((name) => [name, demoIdentity(name)]));
   const leaves = DEMO_MEMBERS.map((name) => BigInt(commitmentOf(identities.get(name) as Identity)));
@@ -98,7 +103,9 @@ export async function seedDemoCommunity(
   const ratings: Prisma.RatingCreateManyInput[] = [];
   const postIds = new Map<string, string>();
   for (const note of DEMO_NOTES) {
-    const id = randomUUID();
+    // Ids in the demo's order: the scorer orders notes by id and seeds their starting values by
+    // that order, so every install's runs decide alike.
+    const id = orderedId(notes.length);
     const post = note.post as { [key: string]: JsonValue };
     const proven = await prove(
       note.author,
@@ -114,7 +121,7 @@ export async function seedDemoCommunity(
       note.minute,
     );
     const postKey = JSON.stringify(note.post);
-    if (!postIds.has(postKey)) postIds.set(postKey, randomUUID());
+    if (!postIds.has(postKey)) postIds.set(postKey, orderedId(postIds.size));
     notes.push({
       note,
       id,
