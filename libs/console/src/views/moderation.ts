@@ -6,22 +6,27 @@ import { MODERATION_ACTIONS, MODERATION_REASONS } from '../moderation-codes';
 const ACTIONS = MODERATION_ACTIONS;
 const REASONS = MODERATION_REASONS;
 
-/** A group of the queue: one reported note, what it says and how it was reported. */
+/**
+ * A group of the queue: one reported note, what it says and how it was reported. The queue holds
+ * only notes still shown (not deleted, hidden or redacted) with a report since the last action.
+ */
 interface ReportedNote {
   note: {
     id: string;
     text: string;
     status: string;
     authorPseudonym: string;
-    deleted: boolean;
-    hidden: boolean;
-    redacted: boolean;
     authorBlocked: boolean;
   };
   reportCount: number;
   reasons: Record<string, number>;
   texts: string[];
   lastDay: string;
+}
+
+interface QueuePage {
+  items: ReportedNote[];
+  nextCursor: string | null;
 }
 
 interface LogEntry {
@@ -51,14 +56,12 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
     h('h2', { id: 'moderation-title' }, 'Moderation'),
   );
   if (!community) return section;
-  const queue = itemsOf(
-    await context.load(() =>
-      api<{ items: ReportedNote[] }>('GET', communityPath(community.slug, '/moderation/reports')),
-    ),
-  );
+  const first = await context.load(() => queuePage(community.slug));
   section.append(h('h3', {}, `Reports in ${community.slug}`));
-  if (queue.length === 0) section.append(h('p', {}, 'No open reports.'));
-  for (const group of queue) section.append(reportedNote(context, community, group));
+  if (!first?.items.length) section.append(h('p', {}, 'No open reports.'));
+  const queue = h('div', { class: 'queue' });
+  appendQueue(context, community, queue, first);
+  section.append(queue);
   section.append(actionForm(context, community, 'Act on a note or a pseudonym', {}));
   const log = itemsOf(
     await context.load(() =>
@@ -83,20 +86,46 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
   return section;
 }
 
+const queuePage = (slug: string, cursor?: string) =>
+  api<QueuePage>(
+    'GET',
+    communityPath(slug, `/moderation/reports${cursor ? `?cursor=${cursor}` : ''}`),
+  );
+
+/** Shows a page of the queue, and a button for the next one while there is more. */
+function appendQueue(
+  context: Context,
+  community: Community,
+  queue: HTMLElement,
+  page: QueuePage | undefined,
+): void {
+  for (const group of page?.items ?? []) queue.append(reportedNote(context, community, group));
+  const cursor = page?.nextCursor;
+  if (!cursor) return;
+  const more: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        more.remove();
+        void context
+          .load(() => queuePage(community.slug, cursor))
+          .then((next) => appendQueue(context, community, queue, next));
+      },
+    },
+    'More reports',
+  );
+  queue.append(more);
+}
+
 function reportedNote(context: Context, community: Community, group: ReportedNote): HTMLElement {
   const { note } = group;
-  const flags = [
-    note.deleted && 'deleted by its author',
-    note.hidden && 'hidden',
-    note.redacted && 'redacted',
-    note.authorBlocked && 'author blocked',
-  ].filter(Boolean);
   return h(
     'article',
     { class: 'report', 'aria-label': `Reported note ${note.id}` },
     h('h4', {}, `Note ${note.id}`),
-    h('p', { class: 'note-text' }, note.redacted ? '(text redacted)' : note.text),
-    h('p', {}, `Status: ${note.status}${flags.length ? ` · ${flags.join(' · ')}` : ''}`),
+    h('p', { class: 'note-text' }, note.text),
+    h('p', {}, `Status: ${note.status}${note.authorBlocked ? ' · author blocked' : ''}`),
     h(
       'p',
       {},

@@ -1,12 +1,24 @@
 import { Global, Module } from '@nestjs/common';
 
 import { PrismaService } from './prisma.service';
-import { GroupTreeStore, ModerationLogStore, ScoringOutbox, ScoringRunStore } from './stores';
+import {
+  GroupTreeStore,
+  ModerationLogStore,
+  NoteReportsStore,
+  ScoringOutbox,
+  ScoringRunStore,
+} from './stores';
+
+const PROVIDED = [
+  GroupTreeStore,
+  ModerationLogStore,
+  NoteReportsStore,
+  PrismaService,
+  ScoringOutbox,
+  ScoringRunStore,
+];
 
 /** The database client and the stores that own the tables several modules write. */
 @Global()
-@Module({
-  providers: [GroupTreeStore, ModerationLogStore, PrismaService, ScoringOutbox, ScoringRunStore],
-  exports: [GroupTreeStore, ModerationLogStore, PrismaService, ScoringOutbox, ScoringRunStore],
-})
+@Module({ providers: PROVIDED, exports: PROVIDED })
 export class PrismaModule {}

@@ -217,8 +217,11 @@ export interface ReportedNoteResponse {
   lastDay: string;
 }
 
+/** `GET /communities/{slug}/moderation/reports`: a page of the open reports. */
 export interface ReportQueueResponse {
   items: ReportedNoteResponse[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
 }
 
 /** One entry of a community's public moderation log (hash-chained, libs/protocol moderation.ts). */

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../common/api-errors.decorator';
+import { PageQuery } from '../common/page-query.dto';
 import type { CommunityKey } from '../communities/communities.service';
 import { RouteCommunityKey } from '../communities/route-community.decorator';
 import { ModerationActionDto, ModerationLogQuery } from './dto/moderation-input.dto';
@@ -23,15 +24,19 @@ export class ModerationController {
   @ModeratorOrOperator()
   @ApiOperation({
     summary:
-      'Reported notes, most reported first, with their status and counts per reason (moderator)',
+      'Open reports: notes with a report since the last action on them, with their status and counts per reason (moderator)',
+    description:
+      'Notes that are deleted, hidden or redacted are left out, and so is a note until it is reported after the last action on it. Latest reported first (by day), then most reported. Keyset-paginated: pass `nextCursor` as `cursor`.',
   })
   @ApiOkResponse({ type: ReportQueueDto })
+  @ApiErrors('VALIDATION_FAILED', 'CURSOR_INVALID')
   async reports(
     @RouteCommunityKey() community: CommunityKey,
     @Authorization() authorization: string | undefined,
+    @Query() { limit, cursor }: PageQuery,
   ): Promise<ReportQueueDto> {
     await this.keys.moderatorOf(community, authorization);
-    return { items: await this.moderation.queue(community) };
+    return this.moderation.queue(community, limit, cursor);
   }
 
   @Post('actions')
@@ -39,7 +44,7 @@ export class ModerationController {
   @ApiOperation({
     summary: 'Hide, restore or redact a note, block or unblock a pseudonym (moderator)',
     description:
-      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym`. The action and its effect are written together, and the action appended to the public log (answered). An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing. docs/moderation.md says what each action does.',
+      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym`. The action and its effect are written together, and the action appended to the public log (answered); an action on a note takes its reports out of the queue. An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing. docs/moderation.md says what each action does.',
   })
   @ApiCreatedResponse({ type: ModerationLogEntryDto })
   @ApiErrors('MODERATION_TARGET_INVALID', 'MODERATION_UNCHANGED', 'NOTE_NOT_FOUND')

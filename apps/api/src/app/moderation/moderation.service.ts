@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ModerationLogStore, PrismaService } from '@bridgenotes/database';
+import { ModerationLogStore, NoteReportsStore, PrismaService } from '@bridgenotes/database';
 import { NOTE_ACTIONS, type ModerationLogEntry } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import { Page, pageOf } from '../common/cursor';
 import type { CommunityKey } from '../communities/communities.service';
 import { noteNotFound, NotesService } from '../notes/notes.service';
 import type { ModerationActionDto } from './dto/moderation-input.dto';
 import type { ReportedNoteDto } from './dto/moderation.dto';
-import { NoteReportsService } from './note-reports.service';
-
-/** The queue shows this many notes, most reported first. */
-const QUEUE_LIMIT = 100;
+import { decodeQueueCursor, encodeQueueCursor } from './report-queue-cursor';
 
 /** A page of the public log. */
 export const LOG_PAGE = 1000;
@@ -26,15 +24,27 @@ export class ModerationService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly log: ModerationLogStore,
-    private readonly reports: NoteReportsService,
+    private readonly reports: NoteReportsStore,
     private readonly notes: NotesService,
   ) {}
 
-  async queue(community: CommunityKey): Promise<ReportedNoteDto[]> {
-    const tallies = await this.reports.tallies(community.id, QUEUE_LIMIT);
-    const noteIds = [...new Set(tallies.map((tally) => tally.noteId))];
-    const [notes, texts] = await Promise.all([
+  /**
+   * The open reports, a page at a time: notes still shown with a report that came after the
+   * last action on them, latest reported first (`NoteReportsStore.openNotes`). Keyset-paginated;
+   * a note reported again while a moderator pages moves to the top, where the next look finds
+   * it.
+   */
+  async queue(
+    community: CommunityKey,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<ReportedNoteDto>> {
+    const after = cursor === undefined ? undefined : decodeQueueCursor(cursor);
+    const open = await this.reports.openNotes(community.id, limit + 1, after);
+    const noteIds = open.map((row) => row.noteId);
+    const [notes, reasons, texts] = await Promise.all([
       this.prisma.note.findMany({ where: { id: { in: noteIds } }, include: { post: true } }),
+      this.reports.reasons(noteIds),
       this.reports.texts(noteIds),
     ]);
     const blocked = await this.prisma.blockedPseudonym.findMany({
@@ -45,32 +55,37 @@ export class ModerationService {
     });
     const isBlocked = new Set(blocked.map((row) => row.pseudonym));
     const byId = new Map(notes.map((note) => [note.id, note]));
-    return noteIds.flatMap((noteId) => {
-      const note = byId.get(noteId);
-      if (!note) return [];
-      const mine = tallies.filter((tally) => tally.noteId === noteId);
-      return [
-        {
-          note: {
-            id: note.id,
-            postId: note.postId,
-            postUrl: note.post.canonicalUrl,
-            authorPseudonym: note.authorPseudonym,
-            text: note.text,
-            sources: note.sources,
-            status: note.status,
-            deleted: note.deletedAt !== null,
-            hidden: note.hidden,
-            redacted: note.redacted,
-            authorBlocked: isBlocked.has(note.authorPseudonym),
+    const page = pageOf(open, limit, encodeQueueCursor);
+    return {
+      nextCursor: page.nextCursor,
+      items: page.items.flatMap(({ noteId, count, lastDay }) => {
+        const note = byId.get(noteId);
+        if (!note) return [];
+        return [
+          {
+            note: {
+              id: note.id,
+              postId: note.postId,
+              postUrl: note.post.canonicalUrl,
+              authorPseudonym: note.authorPseudonym,
+              text: note.text,
+              sources: note.sources,
+              status: note.status,
+              deleted: note.deletedAt !== null,
+              hidden: note.hidden,
+              redacted: note.redacted,
+              authorBlocked: isBlocked.has(note.authorPseudonym),
+            },
+            reportCount: count,
+            reasons: Object.fromEntries(
+              reasons.filter((row) => row.noteId === noteId).map((row) => [row.reason, row.count]),
+            ),
+            texts: texts.filter((row) => row.noteId === noteId).map((row) => row.text),
+            lastDay: day(lastDay),
           },
-          reportCount: mine.reduce((sum, tally) => sum + tally.count, 0),
-          reasons: Object.fromEntries(mine.map((tally) => [tally.reason, tally.count])),
-          texts: texts.filter((row) => row.noteId === noteId).map((row) => row.text),
-          lastDay: day(new Date(Math.max(...mine.map((tally) => tally.lastDay.getTime())))),
-        },
-      ];
-    });
+        ];
+      }),
+    };
   }
 
   /** Writes the action and its effect, or refuses it with nothing written. */

@@ -176,6 +176,7 @@ describe('moderation', () => {
           texts: ['A home address'],
         }),
       ]);
+      expect(queue.body.nextCursor).toBeNull();
     });
 
     it("refuses no key, a wrong key and another community's moderator", async () => {

@@ -12,6 +12,7 @@ import {
 
 import { Prisma, type ModerationLogEntry as LogRow } from '../../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import { NoteReportsStore } from './note-reports.store';
 import { ScoringOutbox } from './scoring-outbox';
 
 type Tx = Prisma.TransactionClient;
@@ -54,15 +55,17 @@ class Refused extends Error {
 
 /**
  * The one writer of `moderation_log` and `blocked_pseudonyms`, and of what moderation changes
- * on a note (`hidden`, `redacted`, and a redaction's emptied text and sources): an entry and
- * its effect are written in one transaction, so the log and the data never disagree. The API
- * appends its moderators' decisions; a mirror appends its origin's entries unchanged.
+ * on a note (`hidden`, `redacted`, and a redaction's emptied text and sources; its reports are
+ * settled by `NoteReportsStore`): an entry and its effect are written in one transaction, so the
+ * log and the data never disagree. The API appends its moderators' decisions; a mirror appends
+ * its origin's entries unchanged.
  */
 @Injectable()
 export class ModerationLogStore {
   constructor(
     private readonly prisma: PrismaService,
     private readonly outbox: ScoringOutbox,
+    private readonly reports: NoteReportsStore,
   ) {}
 
   /** Chains a decision after the community's last entry (today's day) and applies it. */
@@ -186,6 +189,7 @@ export class ModerationLogStore {
               : undefined;
       if (!change) throw new Refused('unchanged');
       await tx.note.update({ where: { id: noteId }, data: change });
+      await this.reports.settle(tx, noteId);
       if (action !== 'REDACT') return null;
       // With topics, a run reads the notes' texts: one from before the redaction cannot be
       // recomputed from the export any more (RUN_PREDATES_REDACTION), the next one can.

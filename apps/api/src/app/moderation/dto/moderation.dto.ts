@@ -105,8 +105,14 @@ export class ReportedNoteDto implements ReportedNoteResponse {
 }
 
 export class ReportQueueDto implements ReportQueueResponse {
-  @ApiProperty({ type: [ReportedNoteDto], description: 'Most reported first' })
+  @ApiProperty({
+    type: [ReportedNoteDto],
+    description: 'Latest reported first, then most reported',
+  })
   items!: ReportedNoteDto[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
+  nextCursor!: string | null;
 }
 
 export class ModerationLogEntryDto implements ModerationLogEntryResponse {
