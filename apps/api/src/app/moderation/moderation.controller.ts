@@ -44,7 +44,7 @@ export class ModerationController {
   @ApiOperation({
     summary: 'Hide, restore or redact a note, block or unblock a pseudonym (moderator)',
     description:
-      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym`. The action and its effect are written together, and the action appended to the public log (answered); an action on a note takes its reports out of the queue. An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing. docs/moderation.md says what each action does.',
+      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym`. The action and its effect are written together, and the action appended to the public log (answered); an action on a note takes its reports out of the queue, and REDACT empties their texts too. An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing. docs/moderation.md says what each action does.',
   })
   @ApiCreatedResponse({ type: ModerationLogEntryDto })
   @ApiErrors('MODERATION_TARGET_INVALID', 'MODERATION_UNCHANGED', 'NOTE_NOT_FOUND')

@@ -27,7 +27,10 @@ describe('moderation', () => {
   const [alice, bob] = [createIdentity(), createIdentity()];
   let noteId: string;
   let postUrl: string;
-  const proofs = {} as Record<'bobReport' | 'bobReportAgain' | 'aliceRating', ProvenAction>;
+  const proofs = {} as Record<
+    'bobReport' | 'bobReportAgain' | 'aliceRating' | 'aliceReport',
+    ProvenAction
+  >;
   let keys: { mine: string; mineId: string; others: string };
   const server = () => app.getHttpServer();
   const act = (
@@ -75,6 +78,10 @@ describe('moderation', () => {
     proofs.aliceRating = await prove(alice, 'rating.put', target, {
       helpfulness: 'HELPFUL',
       tags: ['CLEAR'],
+    });
+    proofs.aliceReport = await prove(alice, 'note.report', target, {
+      reason: 'PERSONAL_DATA',
+      text: 'It still says 1 Example Street',
     });
     const mine = await issue(community.slug, 'Ana');
     keys = { mine: mine.secret, mineId: mine.id, others: (await issue(other.slug, 'Olga')).secret };
@@ -263,6 +270,26 @@ describe('moderation', () => {
       );
       expect(again.body.code).toBe('MODERATION_UNCHANGED');
       expect(await logOf()).toHaveLength(3);
+    });
+
+    it('redacts what the reports said with the note, and keeps no text of a later report', async () => {
+      const texts = async () =>
+        (await prisma.noteReport.findMany({ where: { noteId }, select: { text: true } })).map(
+          (report) => report.text,
+        );
+      // Bob's report said "A home address" before the redaction.
+      expect(await texts()).toEqual(['']);
+      // A report of the redacted note quoting what was removed is taken, without its words.
+      await request(server())
+        .post(`/communities/${community.slug}/notes/${noteId}/reports`)
+        .send(body(proofs.aliceReport))
+        .expect(201);
+      expect(await texts()).toEqual(['', '']);
+      const queue = await request(server())
+        .get(`/communities/${community.slug}/moderation/reports`)
+        .set(operator)
+        .expect(200);
+      expect(queue.body).toEqual({ items: [], nextCursor: null });
     });
 
     it('blocks a pseudonym: its writes are refused with a code before anything is stored', async () => {

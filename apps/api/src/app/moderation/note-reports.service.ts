@@ -41,8 +41,8 @@ export class NoteReportsService {
       },
       input.proof,
     );
-    try {
-      return await this.store.create({
+    const report = await this.store
+      .create({
         communityId: community.id,
         noteId,
         reporterPseudonym: reporter,
@@ -50,10 +50,12 @@ export class NoteReportsService {
         text,
         message: String(input.proof['message']),
         day: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
+      })
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error) ? ApiError.of('REPORT_EXISTS', noteId) : error;
       });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw ApiError.of('REPORT_EXISTS', noteId);
-      throw error;
-    }
+    // Hidden while its proof was checked.
+    if (!report) throw noteNotFound(community, noteId);
+    return report;
   }
 }

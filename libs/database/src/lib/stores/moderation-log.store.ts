@@ -189,7 +189,7 @@ export class ModerationLogStore {
               : undefined;
       if (!change) throw new Refused('unchanged');
       await tx.note.update({ where: { id: noteId }, data: change });
-      await this.reports.settle(tx, noteId);
+      await this.reports.settle(tx, noteId, action === 'REDACT');
       if (action !== 'REDACT') return null;
       // With topics, a run reads the notes' texts: one from before the redaction cannot be
       // recomputed from the export any more (RUN_PREDATES_REDACTION), the next one can.

@@ -23,14 +23,30 @@ export type QueuePosition = OpenNote;
 /**
  * The one owner of `note_reports`: members' proven reports, one per pseudonym and note, for
  * moderators only. A moderator's action on a note settles its reports (`settle`, in the action's
- * transaction): they leave the queue.
+ * transaction): they leave the queue, and a redaction empties their texts, which could quote
+ * what it removed.
  */
 @Injectable()
 export class NoteReportsStore {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(report: NewReport): Promise<NoteReport> {
-    return this.prisma.noteReport.create({ data: report });
+  /**
+   * Stores a report of a visible note of the community, or answers undefined when there is none.
+   * The note's row is locked while the report is written, so a redaction cannot pass in between:
+   * a report of a redacted note keeps no text, whichever came first.
+   */
+  create(report: NewReport): Promise<NoteReport | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      const [note] = await tx.$queryRaw<{ redacted: boolean }[]>`
+        SELECT redacted FROM notes
+         WHERE id = ${report.noteId}::uuid AND community_id = ${report.communityId}::uuid
+           AND NOT hidden
+           FOR SHARE`;
+      if (!note) return undefined;
+      return tx.noteReport.create({
+        data: { ...report, text: note.redacted ? '' : report.text },
+      });
+    });
   }
 
   /**
@@ -82,8 +98,14 @@ export class NoteReportsStore {
     });
   }
 
-  /** In a moderation action's transaction: the note's reports so far are handled. */
-  async settle(tx: Tx, noteId: string): Promise<void> {
-    await tx.noteReport.updateMany({ where: { noteId }, data: { handled: true } });
+  /**
+   * In a moderation action's transaction: the note's reports so far are handled, and with a
+   * redaction they lose their texts.
+   */
+  async settle(tx: Tx, noteId: string, redact: boolean): Promise<void> {
+    await tx.noteReport.updateMany({
+      where: { noteId },
+      data: redact ? { handled: true, text: '' } : { handled: true },
+    });
   }
 }
