@@ -57,7 +57,8 @@ export type ProofCheckResult =
   | { ok: true; pseudonym: string; root: string }
   | { ok: false; code: ProofFailureCode; message: string };
 
-const CANONICAL_DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
+/** A decimal as proofs write their numbers: no sign, no leading zero, at most 78 digits. */
+export const CANONICAL_DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 const TWO_TO_256 = 1n << 256n;
 
 function decimal(value: unknown, below: bigint): bigint | undefined {

@@ -130,6 +130,12 @@ export const ERRORS = {
     () =>
       "This pseudonym is blocked in this community by its moderators (see the community's moderation log): its writes are refused",
   ),
+  PSEUDONYM_NOT_FOUND: entry(
+    HttpStatus.NOT_FOUND,
+    (slug: string) =>
+      `No note, rating, note request or report of this pseudonym in community "${slug}": nothing to block, nothing logged`,
+    'news',
+  ),
   REPORT_EXISTS: entry(
     HttpStatus.CONFLICT,
     (noteId: string) => `This pseudonym has already reported note ${noteId}`,

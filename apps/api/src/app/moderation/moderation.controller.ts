@@ -44,10 +44,15 @@ export class ModerationController {
   @ApiOperation({
     summary: 'Hide, restore or redact a note, block or unblock a pseudonym (moderator)',
     description:
-      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym`. The action and its effect are written together, and the action appended to the public log (answered); an action on a note takes its reports out of the queue, and REDACT empties their texts too. An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing. docs/moderation.md says what each action does.',
+      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym` (a nullifier: a canonical decimal below the SNARK scalar field). The action and its effect are written together, and the action appended to the public log (answered); an action on a note takes its reports out of the queue, and REDACT empties their texts too. An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing; BLOCK of a pseudonym with no note, rating, request or report in the community answers 404 PSEUDONYM_NOT_FOUND and writes nothing. docs/moderation.md says what each action does.',
   })
   @ApiCreatedResponse({ type: ModerationLogEntryDto })
-  @ApiErrors('MODERATION_TARGET_INVALID', 'MODERATION_UNCHANGED', 'NOTE_NOT_FOUND')
+  @ApiErrors(
+    'MODERATION_TARGET_INVALID',
+    'MODERATION_UNCHANGED',
+    'NOTE_NOT_FOUND',
+    'PSEUDONYM_NOT_FOUND',
+  )
   async act(
     @RouteCommunityKey('write') community: CommunityKey,
     @Authorization() authorization: string | undefined,

@@ -109,6 +109,9 @@ export class ModerationService {
     });
     if (!result.ok) {
       if (result.refusal === 'note-not-found') throw noteNotFound(community, id);
+      if (result.refusal === 'pseudonym-not-found') {
+        throw ApiError.of('PSEUDONYM_NOT_FOUND', community.slug);
+      }
       throw ApiError.of('MODERATION_UNCHANGED', input.action, target);
     }
     if (onNote) this.notes.forgetPostReads();

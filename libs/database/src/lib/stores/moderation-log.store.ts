@@ -26,11 +26,13 @@ export interface ModerationDecision {
 }
 
 /**
- * Why an action was not written: its note is not in the community, it would change nothing
- * (hiding a hidden note, redacting twice, blocking a blocked pseudonym…), or (for an entry copied
- * from an origin) it does not follow the log held so far.
+ * Why an action was not written: its note is not in the community, the pseudonym it would block
+ * never wrote, rated, requested or reported anything there, it would change nothing (hiding a
+ * hidden note, redacting twice, blocking a blocked pseudonym…), or (for an entry copied from an
+ * origin) it does not follow the log held so far.
  */
-export type ModerationRefusal = 'note-not-found' | 'unchanged' | 'out-of-chain';
+export type ModerationRefusal =
+  'note-not-found' | 'pseudonym-not-found' | 'unchanged' | 'out-of-chain';
 
 export type AppendResult =
   { ok: true; entry: ModerationLogEntry } | { ok: false; refusal: ModerationRefusal };
@@ -68,13 +70,21 @@ export class ModerationLogStore {
     private readonly reports: NoteReportsStore,
   ) {}
 
-  /** Chains a decision after the community's last entry (today's day) and applies it. */
+  /**
+   * Chains a decision after the community's last entry (today's day) and applies it. A block
+   * names a pseudonym that acted in the community: the log is public and permanent, and a
+   * number that matches no one would stay in it for good.
+   */
   append(
     communityId: string,
     decision: ModerationDecision,
     now = new Date(),
   ): Promise<AppendResult> {
     return this.write(communityId, async (tx, last) => {
+      const pseudonym = pseudonymTarget(decision.target);
+      if (decision.action === 'BLOCK' && !(await this.actedIn(tx, communityId, pseudonym))) {
+        throw new Refused('pseudonym-not-found');
+      }
       const message = await this.applyEffect(tx, communityId, decision.action, decision.target);
       const unhashed: UnhashedEntry = {
         seq: (last?.seq ?? 0) + 1,
@@ -211,5 +221,21 @@ export class ModerationLogStore {
       throw new Refused('unchanged');
     }
     return null;
+  }
+
+  /** Whether the pseudonym wrote a note, rated, requested a note or reported one in the community. */
+  private async actedIn(tx: Tx, communityId: string, pseudonym?: string): Promise<boolean> {
+    if (pseudonym === undefined) return false;
+    const [row] = await tx.$queryRaw<{ acted: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM notes
+                      WHERE community_id = ${communityId}::uuid AND author_pseudonym = ${pseudonym})
+          OR EXISTS (SELECT 1 FROM ratings
+                      WHERE community_id = ${communityId}::uuid AND rater_pseudonym = ${pseudonym})
+          OR EXISTS (SELECT 1 FROM note_reports
+                      WHERE community_id = ${communityId}::uuid AND reporter_pseudonym = ${pseudonym})
+          OR EXISTS (SELECT 1 FROM note_requests
+                      WHERE community_id = ${communityId}::uuid
+                        AND requester_pseudonym = ${pseudonym}) AS acted`;
+    return row?.acted ?? false;
   }
 }

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  CANONICAL_DECIMAL,
   MODERATION_ACTIONS,
   MODERATION_REASONS,
   REPORT_REASONS,
+  SNARK_SCALAR_FIELD,
   type ModerationAction,
   type ModerationReason,
   type ReportReason,
@@ -15,9 +17,9 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   Min,
+  ValidateBy,
 } from 'class-validator';
 
 import { CommunitySlugParams } from '../../common/slug';
@@ -62,7 +64,22 @@ export class IssueModeratorKeyDto {
   label!: string;
 }
 
-const PSEUDONYM = /^[0-9]{1,80}$/;
+/**
+ * A nullifier as proofs give them: a canonical decimal below the SNARK scalar field. Any other
+ * spelling is no one's pseudonym (`0123` is not `123`), and would stay in the public log.
+ */
+const IsNullifier = () =>
+  ValidateBy({
+    name: 'isNullifier',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        CANONICAL_DECIMAL.test(value) &&
+        BigInt(value) < SNARK_SCALAR_FIELD,
+      defaultMessage: () =>
+        'pseudonym must be a nullifier: a decimal below the SNARK scalar field, without leading zeros',
+    },
+  });
 
 /** A note action names `noteId`, a pseudonym action `pseudonym`: exactly one of them. */
 export class ModerationActionDto {
@@ -80,7 +97,7 @@ export class ModerationActionDto {
     example: '1234567890',
   })
   @IsOptional()
-  @Matches(PSEUDONYM, { message: 'pseudonym must be a decimal nullifier' })
+  @IsNullifier()
   pseudonym?: string;
 
   @ApiProperty({
