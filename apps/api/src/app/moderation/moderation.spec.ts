@@ -241,12 +241,21 @@ describe('moderation', () => {
       await request(server()).get(`/communities/${community.slug}/notes/${noteId}`).expect(404);
       const post = await request(server()).get('/posts').query({ url: postUrl }).expect(200);
       expect(post.body.notes).toEqual([]);
+      const profile = () =>
+        request(server())
+          .get(`/communities/${community.slug}/pseudonyms/${proofs.aliceRating.proof.nullifier}`)
+          .expect(200);
+      expect((await profile()).body).toMatchObject({ noteCount: 0, notes: [] });
       const again = await act({ action: 'HIDE', noteId, reasonCode: 'SPAM' }, operator).expect(409);
       expect(again.body.code).toBe('MODERATION_UNCHANGED');
       expect(await logOf()).toHaveLength(1);
       await act({ action: 'RESTORE', noteId, reasonCode: 'REVIEWED' }, operator).expect(201);
       const restored = await request(server()).get('/posts').query({ url: postUrl }).expect(200);
       expect(restored.body.notes.map((note: { id: string }) => note.id)).toEqual([noteId]);
+      expect((await profile()).body).toMatchObject({
+        noteCount: 1,
+        notes: [expect.objectContaining({ id: noteId })],
+      });
     });
 
     it('redacts a note: its text and sources go from reads for good, its proof message stays', async () => {

@@ -77,7 +77,9 @@ export class StandingService {
         where: { communityId_pseudonym: { communityId: community.id, pseudonym } },
       }),
       this.prisma.rating.count({ where: { communityId: community.id, raterPseudonym: pseudonym } }),
-      this.prisma.note.count({ where: { communityId: community.id, authorPseudonym: pseudonym } }),
+      this.prisma.note.count({
+        where: { communityId: community.id, authorPseudonym: pseudonym, hidden: false },
+      }),
       this.prisma.note.findMany({
         where: { communityId: community.id, authorPseudonym: pseudonym, hidden: false },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

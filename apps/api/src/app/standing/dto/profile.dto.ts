@@ -76,7 +76,9 @@ export class ProfileDto {
   @ApiProperty({ description: 'Ratings the pseudonym holds now' })
   ratingCount!: number;
 
-  @ApiProperty({ description: 'Notes the pseudonym wrote, deleted ones included' })
+  @ApiProperty({
+    description: 'Notes the pseudonym wrote, deleted ones included, hidden ones left out',
+  })
   noteCount!: number;
 
   @ApiProperty({ type: [NoteDto], description: 'Its latest 100 notes, newest first' })
