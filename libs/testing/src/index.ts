@@ -2,5 +2,6 @@
 export * from './lib/bench';
 export * from './lib/eventually';
 export * from './lib/processes';
+export * from './lib/saved-export';
 export * from './lib/tcp-proxy';
 export * from './lib/test-environment';

@@ -65,6 +65,18 @@ export interface ExportManifest {
   changeHorizon: string;
   /** The streams this export has: an export made before a stream existed lacks it. */
   streams: readonly ExportStream[];
+  /**
+   * Only in a folder `bridgenotes export` saved: each stream file's record count and SHA-256,
+   * which reading the folder checks, so a file cut short, edited or left from another export
+   * does not read as part of this one. Not a signature: anyone can recompute them.
+   */
+  files?: Partial<Record<ExportStream, SavedStreamFile>>;
+}
+
+export interface SavedStreamFile {
+  records: number;
+  /** SHA-256 of the file's bytes, hexadecimal. */
+  sha256: string;
 }
 
 /** Every record carries `cursor`: pass the last one received as `after` to resume after it. */

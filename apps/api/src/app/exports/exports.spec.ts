@@ -20,7 +20,7 @@ import {
   statusHistoryToJson,
   type NoteStatusHistory,
 } from '@bridgenotes/scoring';
-import { eventually } from '@bridgenotes/testing';
+import { eventually, resealExport } from '@bridgenotes/testing';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,7 @@ describe('open-data export and verification', () => {
     const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean);
     const edited = lines.map((line) => JSON.stringify(edit(JSON.parse(line) as Json)));
     await writeFile(path, `${edited.join('\n')}\n`);
+    await resealExport(copy);
     return copy;
   }
 
@@ -306,6 +307,7 @@ describe('open-data export and verification', () => {
     await cp(folder, copy, { recursive: true });
     const path = join(copy, 'requests.ndjson');
     await writeFile(path, (await readFile(path, 'utf8')).repeat(2));
+    await resealExport(copy);
     expect(await discrepanciesOf(copy)).toEqual([
       { code: 'REQUEST_DUPLICATE', subject: `request ${requestId}` },
     ]);

@@ -4,7 +4,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { directorySource, httpSource, saveExport, verifyExport } from '@bridgenotes/open-data';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { eventually } from '@bridgenotes/testing';
+import { eventually, resealExport } from '@bridgenotes/testing';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,7 +219,11 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
             .map((line) => `${JSON.stringify(line)}\n`)
             .join(''),
         );
-        return () => writeFile(path, original);
+        await resealExport(folder);
+        return async () => {
+          await writeFile(path, original);
+          await resealExport(folder);
+        };
       };
       const codes = async () =>
         (await verifyExport(directorySource(folder))).discrepancies.map(({ code }) => code);
