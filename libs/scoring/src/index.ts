@@ -151,7 +151,10 @@ export {
 export { readCommunityNotes, type CommunityNotesData } from './tsv/community-notes-reader';
 export {
   compareTsv,
+  compareTsvFiles,
   formatComparison,
+  keysDiffer,
+  TsvReadError,
   type ColumnComparison,
   type TsvComparison,
 } from './tsv/compare-tsv';

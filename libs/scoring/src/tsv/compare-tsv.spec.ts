@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { compareTsv, formatComparison } from './compare-tsv';
+import { compareTsvFiles, formatComparison, keysDiffer, TsvReadError } from './compare-tsv';
 
-describe('compareTsv', () => {
+describe('compareTsvFiles', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bn-compare-'));
@@ -17,7 +17,7 @@ describe('compareTsv', () => {
     return path;
   };
 
-  it('compares shared columns over shared keys, numbers by difference, the rest by agreement', () => {
+  it('compares shared columns over shared keys, numbers by difference, the rest by agreement', async () => {
     const ours = file('ours.tsv', [
       'noteId\tfinalRatingStatus\tcoreNoteIntercept\tfirstTag',
       '1\tCURRENTLY_RATED_HELPFUL\t0.41\thelpfulClear',
@@ -34,8 +34,10 @@ describe('compareTsv', () => {
       '0.2\t4\t0.1\tNEEDS_MORE_RATINGS',
       '0.2\t5\t0.1\tNEEDS_MORE_RATINGS',
     ]);
-    const comparison = compareTsv(ours, reference);
+    const comparison = await compareTsvFiles(ours, reference);
     expect(comparison.rows).toEqual({ both: 4, onlyOurs: 0, onlyReference: 1 });
+    expect(comparison.examples.onlyReference).toEqual(['5']);
+    expect(keysDiffer(comparison)).toBe(true);
     expect(comparison.onlyOurs).toEqual(['firstTag']);
     expect(comparison.onlyReference).toEqual(['pflipProba']);
     const [status, intercept] = comparison.columns;
@@ -50,5 +52,39 @@ describe('compareTsv', () => {
     expect(intercept).toMatchObject({ oneSided: 1 });
     expect(intercept?.kind === 'numeric' && intercept.maxAbsDiff).toBeCloseTo(0.02, 10);
     expect(formatComparison(comparison)).toContain('finalRatingStatus: 3 of 4 equal (75.00 %)');
+  });
+
+  it('counts and names the keys a file has twice, comparing the first row of each', async () => {
+    const ours = file('ours-twice.tsv', [
+      'noteId\tfinalRatingStatus',
+      '1\tNEEDS_MORE_RATINGS',
+      '1\tCURRENTLY_RATED_HELPFUL',
+      '2\tNEEDS_MORE_RATINGS',
+    ]);
+    const reference = file('reference-twice.tsv', [
+      'noteId\tfinalRatingStatus',
+      '1\tNEEDS_MORE_RATINGS',
+      '2\tNEEDS_MORE_RATINGS',
+      '2\tNEEDS_MORE_RATINGS',
+    ]);
+    const comparison = await compareTsvFiles(ours, reference);
+    expect(comparison.rows).toEqual({ both: 2, onlyOurs: 0, onlyReference: 0 });
+    expect(comparison.duplicates).toEqual({ ours: 1, reference: 1 });
+    expect(comparison.examples.duplicated).toEqual(['1', '2']);
+    expect(comparison.columns[0]).toMatchObject({ compared: 2, equal: 2 });
+    expect(keysDiffer(comparison)).toBe(true);
+    expect(formatComparison(comparison)).toContain(
+      "noteIds repeated: 1 rows in ours, 1 in the reference (each key's first row compared), e.g. 1, 2",
+    );
+  });
+
+  it('refuses a file without the key column, or no file at all', async () => {
+    const ours = file('keyless.tsv', ['id\tstatus', '1\tA']);
+    await expect(compareTsvFiles(ours, ours)).rejects.toThrow(
+      new TsvReadError(`${ours} has no noteId column`),
+    );
+    await expect(compareTsvFiles(join(dir, 'missing.tsv'), ours)).rejects.toThrow(
+      /^cannot read .*missing\.tsv: ENOENT/,
+    );
   });
 });
