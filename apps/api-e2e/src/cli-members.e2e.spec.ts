@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { createIdentity, exportIdentity } from '@bridgenotes/client';
 import { currentTestRun } from '@bridgenotes/testing';
-import { bridgenotes, builtBridgenotes } from './support/cli';
+import { bridgenotes, builtBridgenotes, builtBridgenotesWithInput } from './support/cli';
 import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
@@ -74,7 +74,7 @@ describe('bridgenotes member commands against a running instance', () => {
     return path;
   }
 
-  it('creates an identity readable by its owner only, refuses to overwrite it, restores it from its backup', async () => {
+  it('creates an identity readable by its owner only, refuses to overwrite it, restores it from its backup (a file, standard input, or the command line with a warning)', async () => {
     const alice = join(home, 'alice');
     const created = await builtBridgenotes('identity', 'create', '--identity', alice);
     expect(created.code).toBe(0);
@@ -87,15 +87,37 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(again.stderr).toMatch(/exists/);
 
     const backup = (await readFile(alice, 'utf8')).trim();
-    const restored = await builtBridgenotes(
+    const fromFile = await builtBridgenotes(
+      'identity',
+      'import',
+      `@${alice}`,
+      '--identity',
+      join(home, 'alice-from-file'),
+    );
+    expect(fromFile).toMatchObject({ code: 0, stderr: '' });
+    expect(commitmentIn(fromFile.stdout)).toBe(commitment);
+    const fromInput = await builtBridgenotesWithInput(
+      `${backup}\n`,
+      'identity',
+      'import',
+      '-',
+      '--identity',
+      join(home, 'alice-from-input'),
+    );
+    expect(fromInput).toMatchObject({ code: 0, stderr: '' });
+    expect(commitmentIn(fromInput.stdout)).toBe(commitment);
+    const inline = await builtBridgenotes(
       'identity',
       'import',
       backup,
       '--identity',
       join(home, 'alice-restored'),
     );
-    expect(restored.code).toBe(0);
-    expect(commitmentIn(restored.stdout)).toBe(commitment);
+    expect(inline.code).toBe(0);
+    expect(commitmentIn(inline.stdout)).toBe(commitment);
+    expect(inline.stderr).toMatch(
+      /^warning: a backup given on the command line stays in the shell history/,
+    );
   });
 
   it('joins, writes a proven note, rates it from another identity, and passes the refusals on', async () => {
@@ -204,10 +226,18 @@ describe('bridgenotes member commands against a running instance', () => {
     const onPost = await (await fetch(`${baseUrl}/posts?url=${encodeURIComponent(url)}`)).json();
     expect(onPost.notes.map((shownNote: { id: string }) => shownNote.id)).toContain(note.id);
 
-    // What the members wrote verifies from the open data.
+    // What the members wrote verifies from the open data, live and saved; a second export
+    // replaces the first.
     const verified = await builtBridgenotes('verify', baseUrl, '--community', slug);
     expect(verified.stdout).toMatch(/VERIFIED/);
     expect(verified.code).toBe(0);
+    const folder = join(home, `export-${slug}`);
+    for (let round = 0; round < 2; round++) {
+      const saved = await builtBridgenotes('export', baseUrl, '--community', slug, '--out', folder);
+      expect(saved).toMatchObject({ code: 0, stdout: `saved to ${folder}\n` });
+    }
+    const fromFolder = await builtBridgenotes('verify', folder);
+    expect(fromFolder).toMatchObject({ code: 0, stdout: expect.stringMatching(/VERIFIED/) });
   });
 
   it('lands its writes when the proof outlasts the keep-alive connection it fetched the group on', async () => {

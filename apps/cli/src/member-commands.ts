@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 
 import type { CliOptions } from './cli-options';
 import { solveJoinWorkInThreads } from './join-work-threads';
+import { secretArgument } from './secret-argument';
 import { list, required, UsageError } from './usage-error';
 
 const identityPath = (options: CliOptions) =>
@@ -54,23 +55,32 @@ export async function identityCommand(args: string[], options: CliOptions): Prom
     action === 'create'
       ? createIdentity()
       : action === 'import'
-        ? importIdentity(required(backup, 'the identity backup'))
+        ? await importBackup(required(backup, 'the identity backup (@file, or - to read it)'))
         : undefined;
-  if (!identity) throw new UsageError('identity create | identity import <backup>');
+  if (!identity) throw new UsageError('identity create | identity import <@file | - | backup>');
   await saveIdentity(identity, path);
   console.log(`identity saved to ${path} (back it up: losing it loses your pseudonym)`);
   console.log(`commitment ${commitmentOf(identity)}`);
   return 0;
 }
 
+/** The member's secret, from a file or standard input; on the command line only with a warning. */
+async function importBackup(argument: string): Promise<Identity> {
+  const backup = await secretArgument(argument);
+  if (backup.inline) {
+    console.error(
+      'warning: a backup given on the command line stays in the shell history and shows in the process list (ps); give it as @file or - (standard input)',
+    );
+  }
+  return importIdentity(backup.value);
+}
+
 export async function joinCommand(args: string[], options: CliOptions): Promise<number> {
   const client = new BridgenotesClient(required(args[0], 'an instance URL'));
   const slug = required(options.community, '--community');
   const identity = await loadIdentity(options);
-  // "@file" keeps the ticket out of the shell history and the process list.
-  const ticket = options.ticket?.startsWith('@')
-    ? (await readFile(options.ticket.slice(1), 'utf8')).trim()
-    : options.ticket;
+  const ticket =
+    options.ticket === undefined ? undefined : (await secretArgument(options.ticket)).value;
   const commitment = commitmentOf(identity);
   const joined = await client.join(slug, commitment, {
     inviteCode: options.invite,

@@ -47,16 +47,24 @@ export function bridgenotes(...args: string[]): Promise<CliResult> {
  * reject; a missing build throws.
  */
 export function builtBridgenotes(...args: string[]): Promise<CliResult> {
+  return builtBridgenotesWithInput(undefined, ...args);
+}
+
+/** `builtBridgenotes` with `input` on its standard input (a secret given as `-`). */
+export function builtBridgenotesWithInput(
+  input: string | undefined,
+  ...args: string[]
+): Promise<CliResult> {
   const main = join(root, 'dist', 'apps', 'cli', 'main.js');
   if (!existsSync(main)) {
     throw new Error(`${main} is missing: build the CLI first (nx test api-e2e does)`);
   }
-  return runCli(process.execPath, [main, ...args], {});
+  return runCli(process.execPath, [main, ...args], {}, input);
 }
 
-function runCli(command: string, args: string[], env: Record<string, string>) {
+function runCli(command: string, args: string[], env: Record<string, string>, input?: string) {
   return new Promise<CliResult>((resolve) => {
-    execFile(
+    const child = execFile(
       command,
       args,
       { cwd: root, env: { ...process.env, ...env }, timeout: PATIENCE_MS },
@@ -67,5 +75,6 @@ function runCli(command: string, args: string[], env: Record<string, string>) {
           stderr,
         }),
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
