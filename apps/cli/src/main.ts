@@ -1,24 +1,9 @@
-// `npm run bridgenotes -- <command>`: the command-line tool for auditors and members.
-//
-//   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
-//   export <instance URL> --community <slug> --out <folder>
-//   score <export folder | instance URL> [--community <slug>] [--now <time>] [--seed N]
-//   score --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
-//         [--epoch-millis <ms> | --settled] [--seed N] [--outdir <folder>]
-//   compare <ours.tsv> <reference.tsv> [--key noteId] [--json]
-//   identity create | identity import <backup>          [--identity <file>]
-//   join <instance URL> --community <slug> [--invite <code> | --ticket <jwt | @file>]
-//        [--replace-lost-identity]
-//   ticket keygen --out <file>
-//   ticket sign --key <file> --issuer <iss> --audience <community id> --subject <account> [--ttl s]
-//   note <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b
-//        --text <text> [--sources u1,u2] [--json]
-//   rate <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b] [--json]
-//   request <instance URL> --community <slug> --post <url> [--json]
+// `npm run bridgenotes -- <command>`: the command-line tool for auditors and members; USAGE below
+// lists its commands, options and exit codes.
 import { parseArgs } from 'node:util';
 
 import { OPTIONS } from './cli-options';
-import { UsageError } from './usage-error';
+import { EXIT, failureOf } from './exit-codes';
 
 // Each command loads its own module when it runs: the audit commands' scorer and verifier and the
 // member commands' prover are most of the CLI's start-up, and no command needs the others'.
@@ -29,21 +14,39 @@ const USAGE = `usage: bridgenotes <command> [options]
 
   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
   export <instance URL> --community <slug> --out <folder>
+         (replaces the folder once the new export is complete; a folder that is not an export
+          is not replaced)
   score  <export folder | instance URL> [--community <slug>] [--now <ISO time | epoch ms>] [--seed N]
   score  --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
          [--epoch-millis <ms> | --settled] [--seed N] [--outdir <folder>]
          (a single run at --epoch-millis, default now, as the reference runs; --settled: the
           statuses notes settle to; npm run score -- --help details the output files)
   compare <ours.tsv> <reference.tsv> [--key noteId | raterParticipantId] [--json]
-  identity create | identity import <backup>   [--identity <file>]
-  join   <instance URL> --community <slug> [--invite <code> | --ticket <jwt | @file>] [--replace-lost-identity]
+  identity create | identity import <@file | - | backup>   [--identity <file>]
+         (@file reads the backup from a file, - from standard input: given as is, it stays in
+          the shell history and shows in the process list)
+  join   <instance URL> --community <slug> [--invite <code> | --ticket <@file | - | jwt>]
+         [--replace-lost-identity] [--identity <file>]
   ticket keygen --out <file>   (an issuer's signing key; prints the public JWKS)
   ticket sign --key <file> --issuer <iss> --audience <community id> --subject <account> [--ttl <s>]
-  note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t> [--sources u1,u2] [--json]
-  rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b] [--json]
-  request <instance URL> --community <slug> --post <url> [--json]   (ask for a note on a post)
+  note   <instance URL> --community <slug> --post <url> --classification <C> --reasons a,b --text <t>
+         [--sources u1,u2] [--identity <file>] [--json]
+  rate   <instance URL> --community <slug> --note <id> --helpfulness <H> [--tags a,b]
+         [--identity <file>] [--json]
+  request <instance URL> --community <slug> --post <url> [--identity <file>] [--json]
+         (ask for a note on a post)
 
-  note, rate and request print one line for a person; --json prints the API's answer.`;
+  --identity: the member's identity file (default ~/.bridgenotes/identity).
+  note, rate and request print one line for a person; --json prints the API's answer.
+
+exit codes:
+  0  done: VERIFIED, saved, compared, written
+  1  the answer is no: DISCREPANCIES; compare: keys only in one file or repeated; a write or
+     join refused by the instance
+  2  the command line is wrong (unknown command or option, missing or bad value)
+  3  could not read: the instance unreachable, silent or refusing, the community changing while
+     being read, a file or folder missing, incomplete or unreadable
+  4  anything else (a failure this version did not expect)`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -54,17 +57,17 @@ async function main(): Promise<number> {
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
     console.log(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
+    return command === undefined && !values.help ? EXIT.USAGE : EXIT.OK;
   }
   switch (command) {
     case 'verify':
       return (await auditCommands()).verifyCommand(rest, values);
     case 'export':
-      return (await auditCommands()).exportCommand(rest, values);
+      return (await import('./export-command')).exportCommand(rest, values);
     case 'score':
       return (await auditCommands()).scoreCommand(rest, values);
     case 'compare':
-      return (await auditCommands()).compareCommand(rest, values);
+      return (await import('./compare-command')).compareCommand(rest, values);
     case 'identity':
       return (await memberCommands()).identityCommand(rest, values);
     case 'join':
@@ -79,7 +82,7 @@ async function main(): Promise<number> {
       return (await memberCommands()).requestCommand(rest, values);
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
-      return 2;
+      return EXIT.USAGE;
   }
 }
 
@@ -88,7 +91,8 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    const failure = failureOf(error);
+    console.error(failure.message);
+    process.exitCode = failure.code;
   },
 );

@@ -1,0 +1,100 @@
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { builtBridgenotes } from './support/cli';
+
+/**
+ * What the auditor's commands say without an instance to read, from the CLI's build: the help,
+ * the exit codes a script relies on (a verdict, a wrong command line, something that could not
+ * be read), and `compare`'s verdict on two files' keys.
+ */
+describe('bridgenotes exit codes and help', () => {
+  let dir: string;
+  let refusing: Server;
+  let refusingUrl: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bn-cli-audit-'));
+    // An instance that answers, but not with an export: every path is unknown to it.
+    refusing = createServer((_request, response) => response.writeHead(404).end('not here'));
+    refusing.listen(0, '127.0.0.1');
+    await once(refusing, 'listening');
+    refusingUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    refusing.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists --identity for every member command, what export does to an existing folder, and the exit codes', async () => {
+    const help = await builtBridgenotes('--help');
+    expect(help.code).toBe(0);
+    for (const command of ['join', 'note', 'rate', 'request']) {
+      const entry = help.stdout
+        .split(/\n(?= {2}\w)/)
+        .find((line) => line.startsWith(`  ${command} `));
+      expect(entry).toContain('[--identity <file>]');
+    }
+    expect(help.stdout).toMatch(/replaces the folder once the new export is complete/);
+    expect(help.stdout).toMatch(/identity import <@file \| - \| backup>/);
+    expect(help.stdout).toMatch(/exit codes:\n {2}0 {2}done[^]*\n {2}3 {2}could not read/);
+  });
+
+  it('exits 2 on an unknown option, as on any other mistake in the command line', async () => {
+    const unknown = await builtBridgenotes('verify', 'somewhere', '--sampel', '3');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--sampel'[^]*bridgenotes --help/);
+    expect((await builtBridgenotes('export', refusingUrl, '--community', 'demo')).code).toBe(2);
+  });
+
+  it('exits 3 when the export cannot be read: an instance that refuses, a folder that is not there', async () => {
+    const out = join(dir, 'never');
+    const refused = await builtBridgenotes(
+      'export',
+      refusingUrl,
+      '--community',
+      'demo',
+      '--out',
+      out,
+    );
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      `GET ${refusingUrl}/communities/demo/export: answered 404: not here`,
+    );
+    const live = await builtBridgenotes('verify', refusingUrl, '--community', 'demo');
+    expect(live.code).toBe(3);
+    const missing = await builtBridgenotes('verify', join(dir, 'no-such-export'));
+    expect(missing).toMatchObject({
+      code: 3,
+      stderr: expect.stringMatching(/has no manifest\.json/),
+    });
+  });
+
+  it('compare exits 0 for files with the same keys once each, 1 when keys are missing or repeated', async () => {
+    const file = async (name: string, rows: string[]) => {
+      const path = join(dir, name);
+      await writeFile(path, `noteId\tfinalRatingStatus\n${rows.join('\n')}\n`);
+      return path;
+    };
+    const ours = await file('ours.tsv', ['1\tNEEDS_MORE_RATINGS', '2\tCURRENTLY_RATED_HELPFUL']);
+    const same = await file('same.tsv', ['2\tNEEDS_MORE_RATINGS', '1\tNEEDS_MORE_RATINGS']);
+    const fewer = await file('fewer.tsv', ['1\tNEEDS_MORE_RATINGS']);
+    const twice = await file('twice.tsv', ['1\tA', '2\tA', '2\tB']);
+
+    const alike = await builtBridgenotes('compare', ours, same);
+    expect(alike).toMatchObject({ code: 0, stderr: '' });
+    expect(alike.stdout).toContain('finalRatingStatus: 1 of 2 equal (50.00 %)');
+    const missing = await builtBridgenotes('compare', ours, fewer);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('only in ours: 1 noteIds, e.g. 2');
+    const repeated = await builtBridgenotes('compare', ours, twice, '--json');
+    expect(repeated.code).toBe(1);
+    expect(JSON.parse(repeated.stdout)).toMatchObject({ duplicates: { ours: 0, reference: 1 } });
+    expect((await builtBridgenotes('compare', ours, join(dir, 'absent.tsv'))).code).toBe(3);
+  });
+});

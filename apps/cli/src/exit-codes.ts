@@ -1,0 +1,52 @@
+/**
+ * The CLI's exit codes (printed by --help, docs/verifiability.md), so a script can tell a
+ * verdict from a failure to reach one.
+ */
+export const EXIT = {
+  /** Done: VERIFIED, saved, compared with the same keys, written. */
+  OK: 0,
+  /** The answer is no: DISCREPANCIES, keys only in one file or repeated, a write refused. */
+  FINDINGS: 1,
+  /** The command line is wrong: an unknown command or option, a missing or bad value. */
+  USAGE: 2,
+  /**
+   * What was to be read could not be: the instance unreachable, silent or refusing, the
+   * community changing while read, a file or folder missing, incomplete or unreadable.
+   */
+  UNREADABLE: 3,
+  /** Anything else: a failure this version did not expect. */
+  FAILED: 4,
+} as const;
+
+type Failure = Error & { code?: unknown; syscall?: unknown; cause?: { code?: unknown } };
+
+/**
+ * The exit code and message of an error that ended a command. By the error's name, not its
+ * class: importing the libraries that define them here would load every command's modules at
+ * each start (main.ts loads a command's own when it runs).
+ */
+export function failureOf(error: unknown): { code: number; message: string } {
+  if (!(error instanceof Error)) return { code: EXIT.FAILED, message: String(error) };
+  const failure = error as Failure;
+  if (String(failure.code).startsWith('ERR_PARSE_ARGS_')) {
+    const message = `${failure.message}\n(bridgenotes --help lists the commands and their options)`;
+    return { code: EXIT.USAGE, message };
+  }
+  if (['UsageError', 'ExportFolderError'].includes(failure.name)) {
+    return { code: EXIT.USAGE, message: failure.message };
+  }
+  if (failure.name === 'ApiRequestError') return { code: EXIT.FINDINGS, message: failure.message };
+  if (['ExportReadError', 'ExportChangedError', 'TsvReadError'].includes(failure.name)) {
+    return { code: EXIT.UNREADABLE, message: failure.message };
+  }
+  // A file the system could not open or read (ENOENT, EACCES, …).
+  if (typeof failure.syscall === 'string') {
+    return { code: EXIT.UNREADABLE, message: failure.message };
+  }
+  // fetch's own failure: no answer at all; its cause says why (ECONNREFUSED, ENOTFOUND, …).
+  if (failure instanceof TypeError && failure.message === 'fetch failed') {
+    const why = String(failure.cause?.code ?? 'no answer');
+    return { code: EXIT.UNREADABLE, message: `the instance could not be reached (${why})` };
+  }
+  return { code: EXIT.FAILED, message: failure.stack ?? failure.message };
+}
