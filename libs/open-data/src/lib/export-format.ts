@@ -193,6 +193,14 @@ export interface RunRecord extends Positioned {
    */
   kind?: 'FULL' | 'INCREMENTAL';
   baseRunId?: string | null;
+  /**
+   * The last change batch (decimal) committed when the run began to read its input: every note
+   * and rating with a `changedBatch` up to it is in its input, as of that batch (a record
+   * changed later may be too, read as of a later batch). A verifier rebuilds the input from the
+   * records and the replaced rating versions as of it. Null for runs before it was kept; absent
+   * in older exports.
+   */
+  changedThrough?: string | null;
 }
 
 export interface StatusChangeRecord extends Positioned {

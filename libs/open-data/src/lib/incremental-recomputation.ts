@@ -3,19 +3,18 @@ import {
   decodeFrozenRaters,
   encodeFrozenRaters,
   freezeRaters,
-  RunInputBuilder,
   scoreNotes,
   scoreWithFrozenRaters,
-  statusHistoryFromJson,
   type FrozenRaters,
-  type RunNote,
   type ShownStatus,
   type TopicSeed,
 } from '@bridgenotes/scoring';
 
+import { CutInput, findLaterCut, type ExportReread, type IncludeNote } from './cut-input';
 import type { ReportDiscrepancy } from './discrepancy';
 import type {
   FrozenRatersRecord,
+  NoteRecord,
   RatingRecord,
   ReplacedRatingRecord,
   ResultRecord,
@@ -23,17 +22,16 @@ import type {
   StandingRecord,
 } from './export-format';
 import { IntermediateRecomputation } from './intermediate-runs';
-import { batchOf } from './replaced-ratings';
 import { checkCommunityCounts } from './run-records';
-import { checkRunInput, compareRunResults, type RunRecomputation } from './run-recomputation';
+import { compareRunResults, rebuildRunInput, type RunRecomputation } from './run-recomputation';
 import type { StatusChangeLog } from './status-change-log';
 import { checkStandings } from './verify-standings';
 
 /**
  * An incremental latest run, verified in two steps. Its base full run is rebuilt from the
  * records whose `changedBatch` is at most the base's `changedThrough` (and the notes of its input
- * deleted since, which it read as they are, and of a rating replaced since, the version it read),
- * with the histories the notes started it from, and
+ * changed since, which it read as they are unless redacted, and of a rating replaced since, the
+ * version it read: `CutInput`), with the histories the notes started it from, and
  * scored again: its input hash must be the base's, and the rater parameters it freezes must be
  * the exported ones (and the notes still carrying its results, and the standings, what it
  * gives). Then the incremental run's own notes are scored against
@@ -45,14 +43,8 @@ import { checkStandings } from './verify-standings';
  */
 export class IncrementalRecomputation {
   private readonly frozen: FrozenRaters | undefined;
-  private readonly through: bigint | undefined;
   /** Set while the base can still be rebuilt from the records streaming past. */
-  private baseBuilder: RunInputBuilder | undefined;
-  private readonly baseNotes = new Set<string>();
-  private missingHistories = 0;
-  private unmarked = 0;
-  private redactedSince = 0;
-  private readonly readsTexts: boolean;
+  private baseInput: CutInput | undefined;
   private readonly base: RunRecord | undefined;
   private intermediate: IntermediateRecomputation | undefined;
 
@@ -63,14 +55,11 @@ export class IncrementalRecomputation {
     /** Whether the export keeps the versions of ratings replaced since the base read them. */
     private readonly replacedExported: boolean,
     topicSeeds: readonly TopicSeed[],
-    /** Ratings proven from this minute on may be newer than the run's input. */
-    newerFromMinute: number,
     private readonly report: ReportDiscrepancy,
   ) {
     const subject = `run ${run.id}`;
     const base = runs.find((candidate) => candidate.id === run.baseRunId);
     this.base = base;
-    this.readsTexts = topicSeeds.length > 0;
     if (!record) {
       report(
         'RUN_BASE_MISSING',
@@ -80,9 +69,10 @@ export class IncrementalRecomputation {
       );
       return;
     }
+    let through: bigint | undefined;
     try {
       this.frozen = decodeFrozenRaters(Buffer.from(record.parameters, 'base64'));
-      this.through = BigInt(record.changedThrough);
+      through = BigInt(record.changedThrough);
     } catch {
       report(
         'RUN_BASE_MISMATCH',
@@ -91,14 +81,7 @@ export class IncrementalRecomputation {
       );
       return;
     }
-    this.intermediate = new IntermediateRecomputation(
-      runs,
-      run,
-      this.frozen,
-      topicSeeds,
-      newerFromMinute,
-      report,
-    );
+    this.intermediate = new IntermediateRecomputation(runs, run, this.frozen, topicSeeds, report);
     const nowMs = Date.parse(base?.nowAt ?? '');
     if (!base || base.status !== 'SUCCEEDED' || base.kind === 'INCREMENTAL') {
       report(
@@ -106,6 +89,16 @@ export class IncrementalRecomputation {
         subject,
         `base run ${run.baseRunId} is not a succeeded full run of the export: its frozen parameters are taken as exported`,
         'warning',
+      );
+    } else if (
+      base.changedThrough !== undefined &&
+      base.changedThrough !== null &&
+      base.changedThrough !== record.changedThrough
+    ) {
+      report(
+        'RUN_BASE_INCONSISTENT',
+        `run ${base.id}`,
+        `the frozen-raters record says base run ${base.id} read the data changed up to batch ${record.changedThrough}, the run itself says ${base.changedThrough}`,
       );
     } else if (
       base.algorithmVersion !== ALGORITHM_VERSION ||
@@ -119,35 +112,14 @@ export class IncrementalRecomputation {
         'warning',
       );
     } else {
-      this.baseBuilder = new RunInputBuilder(nowMs, topicSeeds);
+      this.baseInput = new CutInput(through, nowMs, topicSeeds, baseIncludes(base, through));
     }
   }
 
-  /** A note of the export: part of the base's input when changed no later than it read. */
-  addNote(
-    note: RunNote,
-    record: { changedBatch?: string; redacted?: boolean },
-    result: ResultRecord | undefined,
-  ) {
+  /** A note of the export, with its published result. */
+  addNote(note: NoteRecord, result: ResultRecord | undefined) {
     this.intermediate?.addNote(note, result);
-    const base = this.base;
-    if (!this.baseBuilder || !base) return;
-    const batch = batchOf(record.changedBatch);
-    if (batch === undefined) return void (this.unmarked += 1);
-    if (batch > (this.through as bigint)) {
-      // Changed since the base read it. Notes change only by deletion, which leaves every field
-      // the base read as it was, or redaction, which empties the text: a note of the base's
-      // input (its result, or the history kept for it, names the base) is still as it read it,
-      // unless redacted while the community has topics (topic assignment read the text).
-      if (result?.runId !== base.id && result?.base?.runId !== base.id) return;
-      if (record.redacted && this.readsTexts) return void (this.redactedSince += 1);
-    }
-    let history: ResultRecord['previousHistory'] = null;
-    if (result?.runId === base.id) history = result.previousHistory;
-    else if (result?.base?.runId === base.id) history = result.base.history;
-    else this.missingHistories += 1;
-    this.baseNotes.add(note.id);
-    this.baseBuilder.addNote({ ...note, history: statusHistoryFromJson(history) || null });
+    this.baseInput?.addNote(note, result);
   }
 
   /**
@@ -156,35 +128,29 @@ export class IncrementalRecomputation {
    * a replacement keeps the rating's id).
    */
   addRating(rating: RatingRecord, replaced: readonly ReplacedRatingRecord[]): void {
-    this.intermediate?.addRating(rating);
-    if (!this.baseBuilder) return;
-    const batch = batchOf(rating.changedBatch);
-    if (batch === undefined) return void (this.unmarked += 1);
-    const through = this.through as bigint;
-    const read = batch <= through ? rating : replaced.find((version) => readAt(version, through));
-    if (read && this.baseNotes.has(rating.noteId)) this.baseBuilder.addRating(read);
+    this.intermediate?.addRating(rating, replaced);
+    this.baseInput?.addRating(rating, replaced);
   }
 
-  /** The recomputations, once every note, rating and status change went past. */
-  finish(
-    builder: RunInputBuilder,
-    results: Map<string, ResultRecord>,
+  /**
+   * The recomputations, once every note, rating and status change went past: `latest` is the
+   * incremental run's own input as of its cut, `reread` the export to read again for a later one.
+   */
+  async finish(
+    latest: CutInput,
+    reread: ExportReread,
     log: StatusChangeLog,
-    newerThanRun: number,
-    redactedNotes: number,
     standings: ReadonlyMap<string, StandingRecord> | null,
     recomputed: Map<string, ShownStatus>,
-  ): RunRecomputation {
+  ): Promise<RunRecomputation> {
     const { run, report } = this;
+    const { results } = reread;
     const base =
-      this.base && this.baseBuilder
-        ? this.recomputeBase(results, log, standings, recomputed)
+      this.base && this.baseInput
+        ? await this.recomputeBase(reread, log, standings, recomputed)
         : undefined;
     const intermediate = this.intermediate?.finish(results);
-    const notesCompared = this.recomputeLatest(builder, results, log, recomputed, {
-      newerThanRun,
-      redactedNotes,
-    });
+    const notesCompared = await this.recomputeLatest(latest, reread, log, recomputed);
     checkCommunityCounts(run, results, recomputed, report);
     const summary = {
       id: run.id,
@@ -203,57 +169,64 @@ export class IncrementalRecomputation {
   }
 
   /** The incremental run's own notes against the exported parameters: how many were compared. */
-  private recomputeLatest(
-    builder: RunInputBuilder,
-    results: Map<string, ResultRecord>,
+  private async recomputeLatest(
+    latest: CutInput,
+    reread: ExportReread,
     log: StatusChangeLog,
     statuses: Map<string, ShownStatus>,
-    data: { newerThanRun: number; redactedNotes: number },
-  ): number | undefined {
+  ): Promise<number | undefined> {
     const { run, report } = this;
-    const built = builder.build();
-    if (!this.frozen || !checkRunInput(run, built, data.newerThanRun, data.redactedNotes, report)) {
-      return undefined;
-    }
+    if (!this.frozen) return undefined;
+    const built = await rebuildRunInput(run, latest, reread, report);
+    if (!built) return undefined;
     const result = scoreWithFrozenRaters(built.input, this.frozen, { nowMs: built.nowMs });
-    return compareRunResults(run, built.input, result, results, log.statusAfter(run.id), report, {
-      onlyOwnResults: false,
-      communityCounts: true,
-      statuses,
-    });
+    return compareRunResults(
+      run,
+      built.input,
+      result,
+      reread.results,
+      log.statusAfter(run.id),
+      report,
+      { onlyOwnResults: false, communityCounts: true, statuses },
+    );
   }
 
-  private recomputeBase(
-    results: Map<string, ResultRecord>,
+  private async recomputeBase(
+    reread: ExportReread,
     log: StatusChangeLog,
     standings: ReadonlyMap<string, StandingRecord> | null,
     recomputed: Map<string, ShownStatus>,
-  ): RunRecomputation {
+  ): Promise<RunRecomputation> {
     const base = this.base as RunRecord;
     const record = this.record as FrozenRatersRecord;
+    const input = this.baseInput as CutInput;
     const subject = `run ${base.id}`;
     const none = { id: base.id, recomputed: false, notesCompared: 0, standingsCompared: null };
-    if (this.unmarked > 0 || this.missingHistories > 0) {
+    if (input.unmarked > 0 || input.missingHistories > 0) {
       this.report(
         'RUN_BASE_MISSING',
         subject,
-        this.unmarked > 0
-          ? `${this.unmarked} notes or ratings carry no valid changedBatch: the data the base run read cannot be told apart, so its frozen parameters are taken as exported`
-          : `${this.missingHistories} notes of the base run have neither its result nor the history they started it from: its input cannot be rebuilt, so its frozen parameters are taken as exported`,
+        input.unmarked > 0
+          ? `${input.unmarked} notes or ratings carry no valid changedBatch: the data the base run read cannot be told apart, so its frozen parameters are taken as exported`
+          : `${input.missingHistories} notes of the base run have neither its result nor the history they started it from: its input cannot be rebuilt, so its frozen parameters are taken as exported`,
         'warning',
       );
       return none;
     }
-    if (this.redactedSince > 0) {
+    if (input.redactedSince > 0) {
       this.report(
         'RUN_BASE_OUTDATED',
         subject,
-        `${this.redactedSince} notes the base run read were redacted since, and it read their texts (topic assignment): its input cannot be rebuilt, so its frozen parameters are taken as exported`,
+        `${input.redactedSince} notes the base run read were redacted since, and it read their texts (topic assignment): its input cannot be rebuilt, so its frozen parameters are taken as exported`,
         'warning',
       );
       return none;
     }
-    const built = (this.baseBuilder as RunInputBuilder).build();
+    // Its loader may have read ratings as of a later batch than its cut (`CutInput`).
+    let built = input.build();
+    if (built.inputHash !== base.inputHash) {
+      built = (await findLaterCut(reread, input, base)).input ?? built;
+    }
     if (base.dataHash !== null && built.dataHash !== base.dataHash) {
       const read = `the notes and ratings changed up to batch ${record.changedThrough}`;
       if (this.replacedExported) {
@@ -307,7 +280,7 @@ export class IncrementalRecomputation {
       base,
       built.input,
       result,
-      results,
+      reread.results,
       log.statusAfter(base.id),
       this.report,
       { onlyOwnResults: true, statuses: recomputed },
@@ -319,10 +292,20 @@ export class IncrementalRecomputation {
   }
 }
 
-/** Whether a replaced version was the rating's current one when batch `through` was read. */
-function readAt(version: ReplacedRatingRecord, through: bigint): boolean {
-  const [written, replaced] = [batchOf(version.changedBatch), batchOf(version.replacedBatch)];
-  return (
-    written !== undefined && replaced !== undefined && written <= through && through < replaced
-  );
+/**
+ * The notes base run `base` read: those changed up to its cut, and those changed since that its
+ * input held (their result, or the history kept for them, names it), which it read as they are
+ * unless a redaction emptied their text. Each starts from the history its result or `base`
+ * keeps for the base.
+ */
+function baseIncludes(base: RunRecord, through: bigint): IncludeNote {
+  return (note, result, batch) => {
+    const named = result?.runId === base.id || result?.base?.runId === base.id;
+    const changedSince = (batch as bigint) > through;
+    if (changedSince && !named) return undefined;
+    const redacted = changedSince && note.redacted === true;
+    if (result?.runId === base.id) return { history: result.previousHistory, redacted };
+    if (result?.base?.runId === base.id) return { history: result.base.history, redacted };
+    return { history: null, redacted, historyMissing: true };
+  };
 }

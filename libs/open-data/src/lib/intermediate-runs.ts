@@ -2,14 +2,21 @@ import {
   ALGORITHM_VERSION,
   RunInputBuilder,
   scoreWithFrozenRaters,
-  statusHistoryFromJson,
   type FrozenRaters,
   type RunNote,
   type TopicSeed,
 } from '@bridgenotes/scoring';
 
+import { runNoteOf, versionAt } from './cut-input';
 import type { ReportDiscrepancy } from './discrepancy';
-import type { RatingRecord, ResultRecord, RunRecord } from './export-format';
+import type {
+  NoteRecord,
+  RatingRecord,
+  ReplacedRatingRecord,
+  ResultRecord,
+  RunRecord,
+} from './export-format';
+import { batchOf } from './replaced-ratings';
 import { compareRunResults } from './run-recomputation';
 
 const APPROXIMATE =
@@ -20,7 +27,7 @@ export interface IntermediateSummary {
   /** Incremental runs whose notes still carry their results. */
   runs: number;
   notesCompared: number;
-  /** Notes left out: rated again after the latest run, so not as their run read them. */
+  /** Notes left out: the export does not say which ratings their run read (older exports). */
   notesSkipped: number;
 }
 
@@ -35,25 +42,24 @@ export interface IntermediateSummary {
  * stops when the loss of the whole input settles, so a note scored without its run's other
  * notes gets slightly other ones (up to 0.3 seen on synthetic data, no status changed). A
  * difference is therefore a warning, not an error; the status changes and the latest run's
- * counts still tie these notes' published statuses down exactly. A note keeps an earlier run's
- * result only while nothing changed it: a change before the latest run would have had that run
- * rescore it, so its ratings are the ones its run read, unless rated after the latest run
- * started (such notes are skipped and counted).
+ * counts still tie these notes' published statuses down exactly. Each note is scored with its
+ * ratings as of its run's `changedThrough`: a rating changed after it, up to the latest run's,
+ * would have had a later run rescore the note (each incremental run reads what changed since the
+ * one before), so none read later ones, and the ratings changed since are read as they were
+ * (`versionAt`). A run that does not publish its cut (an older export) has its notes skipped.
  */
 export class IntermediateRecomputation {
-  private readonly runs = new Map<string, RunRecord>();
+  private readonly runs = new Map<string, { run: RunRecord; cut: bigint | undefined }>();
   private readonly notes: { run: RunRecord; note: RunNote }[] = [];
-  private readonly runOf = new Map<string, RunRecord>();
+  private readonly runOf = new Map<string, { run: RunRecord; cut: bigint | undefined }>();
   private readonly ratings: RatingRecord[] = [];
-  private readonly stale = new Set<string>();
+  private readonly skipped = new Map<string, number>();
 
   constructor(
     runs: readonly RunRecord[],
     latest: RunRecord,
     private readonly frozen: FrozenRaters,
     private readonly topicSeeds: readonly TopicSeed[],
-    /** Ratings proven from this minute on may have arrived after the latest run read its input. */
-    private readonly newerFromMinute: number,
     private readonly report: ReportDiscrepancy,
   ) {
     for (const run of runs) {
@@ -65,31 +71,35 @@ export class IntermediateRecomputation {
         run.algorithmVersion === ALGORITHM_VERSION &&
         Number.isSafeInteger(Date.parse(run.nowAt ?? ''))
       ) {
-        this.runs.set(run.id, run);
+        this.runs.set(run.id, { run, cut: batchOf(run.changedThrough ?? undefined) });
       }
     }
   }
 
   /** A note of the export, with the history its result says its run started from. */
-  addNote(note: RunNote, result: ResultRecord | undefined): void {
-    const run = result?.runId ? this.runs.get(result.runId) : undefined;
-    if (!run || !result) return;
-    this.runOf.set(note.id, run);
-    const history = statusHistoryFromJson(result.previousHistory) || null;
-    this.notes.push({ run, note: { ...note, history } });
+  addNote(note: NoteRecord, result: ResultRecord | undefined): void {
+    const scored = result?.runId ? this.runs.get(result.runId) : undefined;
+    if (!scored || !result) return;
+    if (scored.cut === undefined) {
+      this.skipped.set(scored.run.id, (this.skipped.get(scored.run.id) ?? 0) + 1);
+      return;
+    }
+    this.runOf.set(note.id, scored);
+    this.notes.push({ run: scored.run, note: runNoteOf(note, result.previousHistory) });
   }
 
-  addRating(rating: RatingRecord): void {
-    if (!this.runOf.has(rating.noteId)) return;
-    this.ratings.push(rating);
-    if (rating.clientMinute >= this.newerFromMinute) this.stale.add(rating.noteId);
+  /** A current rating, with the versions it replaced: its note's run read the one of its cut. */
+  addRating(rating: RatingRecord, versions: readonly ReplacedRatingRecord[]): void {
+    const scored = this.runOf.get(rating.noteId);
+    if (!scored) return;
+    const read = versionAt(rating, versions, scored.cut as bigint);
+    if (read) this.ratings.push(read);
   }
 
   /** Each run's remaining notes scored against the frozen raters and compared as published. */
-  finish(results: Map<string, ResultRecord>): IntermediateSummary {
+  finish(results: ReadonlyMap<string, ResultRecord>): IntermediateSummary {
     const builders = new Map<string, RunInputBuilder>();
     for (const { run, note } of this.notes) {
-      if (this.stale.has(note.id)) continue;
       let builder = builders.get(run.id);
       if (!builder) {
         builder = new RunInputBuilder(Date.parse(run.nowAt as string), this.topicSeeds);
@@ -98,12 +108,12 @@ export class IntermediateRecomputation {
       builder.addNote(note);
     }
     for (const rating of this.ratings) {
-      const run = this.runOf.get(rating.noteId) as RunRecord;
+      const { run } = this.runOf.get(rating.noteId) as { run: RunRecord };
       builders.get(run.id)?.addRating(rating);
     }
     let notesCompared = 0;
     for (const [runId, builder] of builders) {
-      const run = this.runs.get(runId) as RunRecord;
+      const { run } = this.runs.get(runId) as { run: RunRecord };
       const built = builder.build();
       const result = scoreWithFrozenRaters(built.input, this.frozen, { nowMs: built.nowMs });
       notesCompared += compareRunResults(
@@ -116,19 +126,16 @@ export class IntermediateRecomputation {
         { onlyOwnResults: true, communityCounts: true, approximate: APPROXIMATE },
       );
     }
-    const staleBy = new Map<string, number>();
-    for (const noteId of this.stale) {
-      const runId = (this.runOf.get(noteId) as RunRecord).id;
-      staleBy.set(runId, (staleBy.get(runId) ?? 0) + 1);
-    }
-    for (const [runId, count] of staleBy) {
+    let notesSkipped = 0;
+    for (const [runId, count] of this.skipped) {
+      notesSkipped += count;
       this.report(
         'RUN_OUTDATED',
         `run ${runId}`,
-        `${count} notes still carrying this incremental run's results were rated after the latest run started, so their statuses cannot be recomputed from this export; they will be at the next run`,
+        `${count} notes still carry this incremental run's results, but it does not publish the change batch it read its input as of (changedThrough: an older export), so their statuses cannot be recomputed from this export`,
         'warning',
       );
     }
-    return { runs: builders.size, notesCompared, notesSkipped: this.stale.size };
+    return { runs: builders.size, notesCompared, notesSkipped };
   }
 }

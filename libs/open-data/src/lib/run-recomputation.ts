@@ -3,7 +3,6 @@ import {
   META_RULE_NAMES,
   MetaRule,
   NoteStatus,
-  RunInputBuilder,
   scoreNotes,
   SHOWN_STATUSES,
   shownStatus,
@@ -14,6 +13,7 @@ import {
   type ShownStatus,
 } from '@bridgenotes/scoring';
 
+import { findLaterCut, type CutInput, type ExportReread } from './cut-input';
 import type { ReportDiscrepancy } from './discrepancy';
 import type { IntermediateSummary } from './intermediate-runs';
 import type { ResultRecord, RunRecord, StandingRecord } from './export-format';
@@ -36,26 +36,21 @@ export interface RunRecomputation {
 }
 
 /**
- * The verifier's last step: the latest run scored again from the exported notes and ratings,
- * with the run's published time, seed and starting histories, and compared with what it
- * published (its hashes, each note's status and history, and each pseudonym's earned standing
- * when the export has the standings stream).
+ * The verifier's last step: the latest run scored again from its input rebuilt from the export
+ * (`rebuildRunInput`), with the run's published time, seed and starting histories, and compared
+ * with what it published (each note's status and history, and each pseudonym's earned standing
+ * when the export has the standings stream). Null `built`: the input was not rebuilt (reported).
  */
 export function recomputeRun(
   run: RunRecord,
-  builder: RunInputBuilder,
-  results: Map<string, ResultRecord>,
+  built: RunInput | undefined,
+  results: ReadonlyMap<string, ResultRecord>,
   statusAfter: ReadonlyMap<string, ShownStatus> | undefined,
-  newerThanRun: number,
-  redactedNotes: number,
   report: ReportDiscrepancy,
   standings: ReadonlyMap<string, StandingRecord> | null,
   recomputed: Map<string, ShownStatus>,
 ): RunRecomputation {
-  const built = builder.build();
-  if (!checkRunInput(run, built, newerThanRun, redactedNotes, report)) {
-    return { id: run.id, recomputed: false, notesCompared: 0, standingsCompared: null };
-  }
+  if (!built) return { id: run.id, recomputed: false, notesCompared: 0, standingsCompared: null };
   const result = scoreNotes(built.input, {
     seed: run.seed ?? undefined,
     nowMs: built.nowMs,
@@ -72,14 +67,39 @@ export function recomputeRun(
 }
 
 /**
- * Whether the exported records rebuild the run's input (its input hash), else the reason
- * reported: records newer than the run (a warning), or an input the run cannot have read.
+ * The run's input rebuilt from the export as of its `changedThrough`, or of the later cut its
+ * loader may have read its ratings at (`findLaterCut`); undefined, with the reason reported,
+ * when neither gives its input hash.
  */
-export function checkRunInput(
+export async function rebuildRunInput(
+  run: RunRecord,
+  cut: CutInput,
+  reread: ExportReread,
+  report: ReportDiscrepancy,
+): Promise<RunInput | undefined> {
+  const built = cut.build();
+  if (built.inputHash !== run.inputHash) {
+    const later = await findLaterCut(reread, cut, run);
+    if (later.input)
+      return checkRunInput(run, later.input, cut, later, report) ? later.input : undefined;
+    checkRunInput(run, built, cut, later, report);
+    return undefined;
+  }
+  return checkRunInput(run, built, cut, { tried: 0, left: 0 }, report) ? built : undefined;
+}
+
+/**
+ * Whether `built` is the run's input (its input hash), else the reason reported. The data the
+ * run read is known when the export gives the cut (`changedThrough`, `changedBatch`): any other
+ * input is an error, but for a redaction since (with topics, the run read the text it removed:
+ * a warning). An older export does not say what the run read: a different input is then a
+ * warning that the run cannot be recomputed, unless its data hash is the exported data's.
+ */
+function checkRunInput(
   run: RunRecord,
   built: RunInput,
-  newerThanRun: number,
-  redactedNotes: number,
+  cut: CutInput,
+  later: { tried: number; left: number },
   report: ReportDiscrepancy,
 ): boolean {
   const subject = `run ${run.id}`;
@@ -93,14 +113,25 @@ export function checkRunInput(
     );
   }
   if (built.inputHash !== run.inputHash) {
-    if (sameData === true && redactedNotes > 0 && built.topicSeeds.length > 0) {
+    if (sameData === true && cut.redactedSince > 0) {
       // Topic assignment read the notes' texts, and a redaction removed some since: the run's
       // input cannot be rebuilt, though its notes and ratings are the ones it read.
       report(
         'RUN_PREDATES_REDACTION',
         subject,
-        `${redactedNotes} notes were redacted, and the run read their texts (topic assignment): its statuses cannot be recomputed from this export; the next run can be`,
+        `${cut.redactedSince} notes were redacted since the run read them, and it read their texts (topic assignment): its statuses cannot be recomputed from this export; the next run can be`,
         'warning',
+      );
+    } else if (cut.exact) {
+      const tried =
+        later.tried === 0
+          ? ''
+          : `, nor as of any of the ${later.tried} later batches its loader may have read ratings at${later.left > 0 ? ` (${later.left} more not tried)` : ''}`;
+      report(
+        later.left > 0 ? 'RUN_OUTDATED' : 'RUN_INPUT_MISMATCH',
+        subject,
+        `the run's input hash ${run.inputHash} is not the hash of the exported notes and ratings as of batch ${cut.cut} (its changedThrough: ${built.inputHash})${tried}; ${cut.batchesAfter} later batches changed ratings of its notes`,
+        later.left > 0 ? 'warning' : 'error',
       );
     } else if (sameData === true) {
       // The data is exactly what the run read: newer records cannot explain the difference.
@@ -109,18 +140,12 @@ export function checkRunInput(
         subject,
         `the exported notes and ratings are the ones the run read (data hash ${run.dataHash}), but its input hash ${run.inputHash} is not the hash of them with the published run time and starting histories (${built.inputHash})`,
       );
-    } else if (newerThanRun > 0) {
+    } else {
       report(
         'RUN_OUTDATED',
         subject,
-        `${newerThanRun} notes or ratings are newer than the latest run, so its statuses cannot be recomputed from this export; they will be at the next run`,
+        `the export does not say which data the run read (${cut.cut === undefined ? 'the run has no changedThrough' : `${cut.unmarked} notes or ratings carry no changedBatch`}: an older export), and the exported data is not it (input hash ${built.inputHash}, not ${run.inputHash}): its statuses cannot be recomputed from this export`,
         'warning',
-      );
-    } else {
-      report(
-        'RUN_INPUT_MISMATCH',
-        subject,
-        `the run's input hash ${run.inputHash} is not the hash of the exported notes and ratings (${built.inputHash}), and none of them is newer than the run`,
       );
     }
     return false;
@@ -146,7 +171,7 @@ export function compareRunResults(
   run: RunRecord,
   input: ScoringInput,
   result: ScoringResult,
-  results: Map<string, ResultRecord>,
+  results: ReadonlyMap<string, ResultRecord>,
   statusAfter: ReadonlyMap<string, ShownStatus> | undefined,
   report: ReportDiscrepancy,
   options: {

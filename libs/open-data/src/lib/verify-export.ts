@@ -2,13 +2,7 @@
 // moderation, the runs' recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
 import { communityScope, type Action } from '@bridgenotes/protocol';
-import {
-  ALGORITHM_VERSION,
-  parseTopicSeeds,
-  RunInputBuilder,
-  statusHistoryFromJson,
-  type ShownStatus,
-} from '@bridgenotes/scoring';
+import { ALGORITHM_VERSION, parseTopicSeeds, type ShownStatus } from '@bridgenotes/scoring';
 
 import {
   checkRecordedAction,
@@ -17,11 +11,13 @@ import {
   type RedactedAction,
 } from './action-check';
 import { noteDeleteAction, noteRequestAction, ratingAction } from './actions';
+import { CutInput, type ExportReread, type IncludeNote } from './cut-input';
 import type {
   ExportManifest,
   FrozenRatersRecord,
   MemberRecord,
   RatingRecord,
+  ReplacedRatingRecord,
   ResultRecord,
   RootRecord,
   RunRecord,
@@ -31,10 +27,10 @@ import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
 import { Groth16Queue } from './groth16-queue';
 import { IncrementalRecomputation } from './incremental-recomputation';
-import { ReplacedRatings } from './replaced-ratings';
+import { batchOf, ReplacedRatings } from './replaced-ratings';
 import { checkRootHistory } from './root-history';
 import { checkIncrementalBases } from './run-records';
-import { recomputeRun, type RunRecomputation } from './run-recomputation';
+import { rebuildRunInput, recomputeRun, type RunRecomputation } from './run-recomputation';
 import { StatusChangeLog } from './status-change-log';
 import {
   finishModeration,
@@ -177,16 +173,20 @@ export async function verifyExport(
   if (run && sameAlgorithm && !topicSeeds) {
     report('TOPIC_SEEDS_INVALID', 'community', `the exported topic seeds are not a valid list`);
   }
-  const builder =
-    sameAlgorithm && Number.isSafeInteger(runTime) && topicSeeds
-      ? new RunInputBuilder(runTime, topicSeeds)
+  // The latest run's input, rebuilt as of the change batch it read (its `changedThrough`).
+  const latest =
+    run && sameAlgorithm && Number.isSafeInteger(runTime) && topicSeeds
+      ? new CutInput(
+          batchOf(run.changedThrough ?? undefined),
+          runTime,
+          topicSeeds,
+          latestIncludes(run),
+        )
       : undefined;
-  const runStart = run?.startedAt ? Date.parse(run.startedAt) : Infinity;
-  const newerFrom = runStart - manifest.rules.clockSkewMinutes * MINUTE;
   // An incremental run scored only its own notes (those whose result is its), against the
   // frozen raters of its base full run, which is rebuilt beside it.
   let incremental: IncrementalRecomputation | undefined;
-  if (run && builder && topicSeeds && run.kind === 'INCREMENTAL') {
+  if (run && latest && topicSeeds && run.kind === 'INCREMENTAL') {
     let frozen: FrozenRatersRecord | undefined;
     if (manifest.streams.includes('frozen-raters')) {
       for await (const record of source.records('frozen-raters')) {
@@ -199,14 +199,12 @@ export async function verifyExport(
       frozen,
       manifest.streams.includes('replaced-ratings'),
       topicSeeds,
-      newerFrom / MINUTE,
       report,
     );
   }
-  /** An incremental run's notes, whose ratings its input holds. */
-  const runNotes = new Set<string>();
-  let newerThanRun = 0;
-  let redactedNotes = 0;
+  /** Every replaced rating version, by note and pseudonym, for the inputs rebuilt again. */
+  const versions = new Map<string, ReplacedRatingRecord[]>();
+  const versionsOf = (rating: RatingRecord) => versions.get(pairOf(rating)) ?? [];
 
   // Proofs: cheap checks inline, the Groth16 equation in batches (or on a random sample).
   const groth16 = new Groth16Queue(options.threads ?? 0, options.sample, report);
@@ -277,28 +275,9 @@ export async function verifyExport(
           );
         }
       }
-      if (note.redacted) redactedNotes += 1;
-      const createdAtMs = Date.parse(note.createdAt);
-      if (createdAtMs >= newerFrom) newerThanRun += 1;
-      // The run started from the history its publication recorded beside the note's result.
       const result = results.get(note.id);
-      const fromRun = result !== undefined && result.runId === run?.id;
-      const runNote = {
-        id: note.id,
-        authorPseudonym: note.authorPseudonym,
-        classification: note.classification,
-        createdAtMs,
-        postId: note.postId,
-        post: note.post,
-        history: (fromRun && statusHistoryFromJson(result.previousHistory)) || null,
-        text: note.text,
-      };
-      incremental?.addNote(runNote, note, result);
-      if (!incremental) builder?.addNote(runNote);
-      else if (fromRun) {
-        builder?.addNote(runNote);
-        runNotes.add(note.id);
-      }
+      incremental?.addNote(note, result);
+      latest?.addNote(note, result);
       if (counts.notes % 1_000 === 0) progress({ stage: 'notes', done: counts.notes });
     }
 
@@ -331,7 +310,10 @@ export async function verifyExport(
     const replaced = new ReplacedRatings(report);
     if (manifest.streams.includes('replaced-ratings')) {
       for await (const version of source.records('replaced-ratings')) {
-        if (await checkRating(`replaced rating ${version.id}`, version)) replaced.add(version);
+        if (!(await checkRating(`replaced rating ${version.id}`, version))) continue;
+        replaced.add(version);
+        const pair = pairOf(version);
+        versions.set(pair, [...(versions.get(pair) ?? []), version]);
       }
     }
 
@@ -344,12 +326,11 @@ export async function verifyExport(
       if (rated.has(pair))
         report('RATING_DUPLICATE', subject, 'a second rating of this note by the same pseudonym');
       rated.add(pair);
-      if (rating.clientMinute * MINUTE >= newerFrom) newerThanRun += 1;
       // Checked whether or not a run is recomputed: unchecked versions would be reported as
       // having no current rating.
-      const versions = replaced.checkCurrent(rating);
-      incremental?.addRating(rating, versions);
-      if (!incremental || runNotes.has(rating.noteId)) builder?.addRating(rating);
+      const chain = replaced.checkCurrent(rating);
+      incremental?.addRating(rating, chain);
+      latest?.addRating(rating, chain);
       if (counts.ratings % 1_000 === 0) progress({ stage: 'ratings', done: counts.ratings });
     }
 
@@ -388,30 +369,20 @@ export async function verifyExport(
   let runSummary: VerificationReport['run'] = null;
   /** The algorithm's status of each note whose published result was compared with it. */
   const recomputed = new Map<string, ShownStatus>();
-  if (run && builder && incremental) {
+  const reread: ExportReread = { source, results, versionsOf };
+  if (run && latest) {
     progress({ stage: 'rescoring', done: 0 });
-    runSummary = incremental.finish(
-      builder,
-      results,
-      changes,
-      newerThanRun,
-      redactedNotes,
-      standings,
-      recomputed,
-    );
-  } else if (run && builder) {
-    progress({ stage: 'rescoring', done: 0 });
-    runSummary = recomputeRun(
-      run,
-      builder,
-      results,
-      changes.statusAfter(run.id),
-      newerThanRun,
-      redactedNotes,
-      report,
-      standings,
-      recomputed,
-    );
+    runSummary = incremental
+      ? await incremental.finish(latest, reread, changes, standings, recomputed)
+      : recomputeRun(
+          run,
+          await rebuildRunInput(run, latest, reread, report),
+          results,
+          changes.statusAfter(run.id),
+          report,
+          standings,
+          recomputed,
+        );
   }
   // Runs whose counts a recomputation checked; an incremental latest run's are the community's,
   // checked against the published statuses (`IncrementalRecomputation`).
@@ -436,5 +407,26 @@ export async function verifyExport(
     run: runSummary,
     moderation: moderationSummary,
     discrepancies,
+  };
+}
+
+const pairOf = (rating: RatingRecord) => `${rating.noteId}|${rating.raterPseudonym}`;
+
+/**
+ * The notes the latest run read, each from the history its result kept: for a full run every
+ * note changed up to its cut, and those changed since that carry its result (read as of a later
+ * batch, or changed after it read them); for an incremental run those whose result is its.
+ * Without a cut (an older export), every note.
+ */
+function latestIncludes(run: RunRecord): IncludeNote {
+  const through = batchOf(run.changedThrough ?? undefined);
+  return (note, result, batch) => {
+    const own = result !== undefined && result.runId === run.id;
+    const changedSince = through !== undefined && (batch as bigint) > through;
+    if (run.kind === 'INCREMENTAL' ? !own : changedSince && !own) return undefined;
+    return {
+      history: own ? result.previousHistory : null,
+      redacted: (through === undefined || changedSince) && note.redacted === true,
+    };
   };
 }

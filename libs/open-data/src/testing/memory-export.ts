@@ -114,6 +114,7 @@ export const scoredRun = (id: string, at: number, kind: RunRecord['kind']): RunR
   },
   kind,
   baseRunId: null,
+  changedThrough: String(at),
 });
 
 export const codes = (report: VerificationReport) =>

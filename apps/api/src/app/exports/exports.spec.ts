@@ -249,27 +249,42 @@ describe('open-data export and verification', () => {
     ]);
   });
 
-  it('only warns when records newer than the run can explain a different input', async () => {
-    // As if the run had started before the ratings arrived and read other data: the data may
-    // have moved on since.
-    const earlier = (run: Json) => ({
+  it('names a run whose input is not the data as of its changedThrough, however recent the writes', async () => {
+    // A run that claims to have started seconds after the writes, with an invented input, data
+    // hash and status: the records changed up to its cut are exactly what it read, so no later
+    // write can explain another input.
+    const invented = (run: Json) => ({
       ...run,
       startedAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
       nowAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
+      inputHash: 'e'.repeat(64),
+      dataHash: 'e'.repeat(64),
     });
-    const copy = await tampered(
-      'runs',
-      latestRun((run) => ({ ...earlier(run), dataHash: 'e'.repeat(64) })),
-    );
+    expect(await discrepanciesOf(await tampered('runs', latestRun(invented)))).toEqual([
+      { code: 'RUN_INPUT_MISMATCH', subject: `run ${runId}` },
+    ]);
+  });
+
+  it('rebuilds a run that read a rating committed after its cut, and only the data it read', async () => {
+    const batches = (await readFile(join(folder, 'ratings.ndjson'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => BigInt((JSON.parse(line) as { changedBatch: string }).changedBatch));
+    const last = batches.reduce((a, b) => (b > a ? b : a));
+    // As if the loader took its cut just before the last rating's batch committed, and read
+    // that rating all the same (its ratings statement came after the commit).
+    const early = (run: Json) => ({ ...run, changedThrough: String(last - 1n) });
+    const copy = await tampered('runs', latestRun(early));
     try {
       const report = await verifyExport(directorySource(copy));
-      expect(report).toMatchObject({ verdict: 'VERIFIED', run: { recomputed: false } });
-      expect(report.discrepancies.map(({ code }) => code)).toEqual(['RUN_OUTDATED']);
+      expect(report.discrepancies).toEqual([]);
+      expect(report).toMatchObject({ verdict: 'VERIFIED', run: { recomputed: true } });
     } finally {
       await rm(copy, { recursive: true, force: true });
     }
-    // With the data hash of exactly the exported data, nothing newer explains it.
-    expect(await discrepanciesOf(await tampered('runs', latestRun(earlier)))).toEqual([
+    // No later state of the data gives an invented input.
+    const invented = (run: Json) => ({ ...early(run), inputHash: 'e'.repeat(64) });
+    expect(await discrepanciesOf(await tampered('runs', latestRun(invented)))).toEqual([
       { code: 'RUN_INPUT_MISMATCH', subject: `run ${runId}` },
     ]);
   });
@@ -537,6 +552,8 @@ describe('open-data export and verification', () => {
         nowAt: new Date(secondRunAt).toISOString(),
         inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
         dataHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        // The change batch it read the data as of, which the verifier rebuilds its input at.
+        changedThrough: expect.stringMatching(/^[0-9]+$/),
       });
       // Both runs scored the same data, at different times from different histories.
       expect(runs.at(-2).dataHash).toBe(runs.at(-1).dataHash);

@@ -463,25 +463,78 @@ describe('verification of an incremental run', () => {
       await prisma.note.update({ where: { id: note.id }, data: { status: note.status } });
     }
 
-    // Rated after the latest run started: not as its run read it, so left out, with a warning.
-    const [rater] = await prisma.$queryRaw<{ rater: string }[]>`
+    // Rated after the latest run started: its run read the note's ratings as of its cut, which
+    // the export still gives, so the note is recomputed all the same.
+    const rateAfter = async (noteId: string, author: string, minute: number) => {
+      const [rater] = await prisma.$queryRaw<{ rater: string }[]>`
         SELECT DISTINCT rater_pseudonym AS rater FROM ratings
-         WHERE community_id = ${community.id}::uuid AND rater_pseudonym <> ${note.authorPseudonym}
-           AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = ${note.id}::uuid)
+         WHERE community_id = ${community.id}::uuid AND rater_pseudonym <> ${author}
+           AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = ${noteId}::uuid)
          ORDER BY 1 LIMIT 1`;
-    await prisma.$executeRaw`
+      await prisma.$executeRaw`
         INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, client_minute, tags, proof)
-        VALUES (gen_random_uuid(), ${community.id}::uuid, ${note.id}::uuid, ${rater?.rater},
-                'HELPFUL', ${Math.floor(start / 60_000) + 21}, '{}', '{}')`;
+        VALUES (gen_random_uuid(), ${community.id}::uuid, ${noteId}::uuid, ${rater?.rater},
+                'HELPFUL', ${minute}, '{}', '{}')`;
+    };
+    await rateAfter(note.id, note.authorPseudonym, Math.floor(start / 60_000) + 21);
     const later = await verify();
-    expect(findings(later).map(({ code, subject, severity }) => [code, subject, severity])).toEqual(
-      [['RUN_OUTDATED', `run ${incrementalRunId}`, 'warning']],
-    );
+    expect(findings(later)).toEqual([]);
     expect(later.run?.intermediate).toEqual({
       runs: 1,
-      notesCompared: carried.length - 1,
-      notesSkipped: 1,
+      notesCompared: carried.length,
+      notesSkipped: 0,
     });
+
+    // So is the latest run, one of whose notes is rated after it: its input is the data as of
+    // its cut. Invented, it is an error, whatever was rated since.
+    const own = await prisma.note.findFirstOrThrow({
+      where: { scoredRunId: latestRunId },
+      orderBy: { id: 'asc' },
+    });
+    await rateAfter(own.id, own.authorPseudonym, Math.floor(start / 60_000) + 21);
+    expect(findings(await verify())).toEqual([]);
+    const run = await prisma.scoringRun.findUniqueOrThrow({ where: { id: latestRunId } });
+    await prisma.scoringRun.update({
+      where: { id: latestRunId },
+      data: { inputHash: 'e'.repeat(64), dataHash: 'e'.repeat(64) },
+    });
+    try {
+      const invented = await verify();
+      expect(findings(invented)).toEqual([
+        expect.objectContaining({
+          code: 'RUN_INPUT_MISMATCH',
+          severity: 'error',
+          subject: `run ${latestRunId}`,
+        }),
+      ]);
+      expect(invented.run).toMatchObject({ recomputed: false });
+    } finally {
+      await prisma.scoringRun.update({
+        where: { id: latestRunId },
+        data: { inputHash: run.inputHash, dataHash: run.dataHash },
+      });
+    }
+  });
+
+  it('finds a base run whose cut is not the one its frozen raters were read at', async () => {
+    // Both come from the run's row on the instance: an export edited after it was served.
+    const live = source();
+    const edited: ExportSource = {
+      ...live,
+      async *records(stream) {
+        for await (const record of live.records(stream)) {
+          const run = record as { id?: string; changedThrough?: string };
+          yield stream === 'runs' && run.id === fullRunId
+            ? { ...record, changedThrough: String(BigInt(run.changedThrough ?? '0') + 1n) }
+            : record;
+        }
+      },
+    };
+    const report = await verify(edited);
+    expect(findings(report)).toEqual([
+      expect.objectContaining({ code: 'RUN_BASE_INCONSISTENT', subject: `run ${fullRunId}` }),
+    ]);
+    expect(report.verdict).toBe('DISCREPANCIES');
   });
 
   it('drops the kept versions once the next full run read past them', async () => {

@@ -36,6 +36,7 @@ export const runsReader: StreamReader<'runs'> = {
         statusCounts: run.statusCounts as Record<ShownStatus, number> | null,
         kind: run.kind as 'FULL' | 'INCREMENTAL',
         baseRunId: run.baseRunId,
+        changedThrough: run.changedThrough === null ? null : String(run.changedThrough),
       },
     }));
   },
