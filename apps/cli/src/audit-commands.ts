@@ -108,23 +108,33 @@ function printReport(report: VerificationReport): void {
       `  ${found.severity.toUpperCase()} ${found.code} ${found.subject}: ${found.message}`,
     );
   }
+  if (report.unchecked.length > 0) console.log(`  not checked: ${report.unchecked.join(', ')}`);
   console.log(`${report.verdict}: ${errors.length} discrepancies, ${warnings.length} warnings`);
 }
+
+/** `verify`'s exit code by verdict (2 is a usage error, as for every command). */
+const EXIT_CODES: Record<VerificationReport['verdict'], number> = {
+  VERIFIED: 0,
+  DISCREPANCIES: 1,
+  INCOMPLETE: 3,
+};
 
 export async function verifyCommand(args: string[], options: CliOptions): Promise<number> {
   const source = sourceOf(args[0], options);
   const threads =
     positiveInteger(options.threads, '--threads') ?? Math.max(1, availableParallelism() - 1);
+  const sample = positiveInteger(options.sample, '--sample');
+  if (sample === 0) throw new UsageError('--sample 0 would check no proof: give at least 1');
   const print = progressPrinter();
   const report = await verifyExport(source, {
-    sample: positiveInteger(options.sample, '--sample'),
+    sample,
     threads,
     onProgress: (progress) => print(progress),
   });
   process.stderr.write('\n');
   if (options.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
-  return report.verdict === 'VERIFIED' ? 0 : 1;
+  return EXIT_CODES[report.verdict];
 }
 
 export async function exportCommand(args: string[], options: CliOptions): Promise<number> {

@@ -1,5 +1,4 @@
 import {
-  ALGORITHM_VERSION,
   decodeFrozenRaters,
   encodeFrozenRaters,
   freezeRaters,
@@ -10,6 +9,7 @@ import {
   type TopicSeed,
 } from '@bridgenotes/scoring';
 
+import { checkAlgorithm } from './algorithms';
 import { CutInput, findLaterCut, type ExportReread, type IncludeNote } from './cut-input';
 import type { ReportDiscrepancy } from './discrepancy';
 import type {
@@ -61,15 +61,16 @@ export class IncrementalRecomputation {
     const base = runs.find((candidate) => candidate.id === run.baseRunId);
     this.base = base;
     if (!record) {
+      // The instance keeps the latest full run's frozen raters as long as incremental runs score
+      // against them: without them nothing of the run can be checked.
       report(
         'RUN_BASE_MISSING',
         subject,
-        `the export has no frozen rater parameters of base run ${run.baseRunId} (frozen-raters stream): the incremental run's statuses cannot be recomputed`,
-        'warning',
+        `the export has no frozen rater parameters of base run ${run.baseRunId} (frozen-raters stream), which the incremental run scored against: its statuses cannot be recomputed`,
       );
       return;
     }
-    let through: bigint | undefined;
+    let through = 0n;
     try {
       this.frozen = decodeFrozenRaters(Buffer.from(record.parameters, 'base64'));
       through = BigInt(record.changedThrough);
@@ -82,7 +83,6 @@ export class IncrementalRecomputation {
       return;
     }
     this.intermediate = new IntermediateRecomputation(runs, run, this.frozen, topicSeeds, report);
-    const nowMs = Date.parse(base?.nowAt ?? '');
     if (!base || base.status !== 'SUCCEEDED' || base.kind === 'INCREMENTAL') {
       report(
         'RUN_BASE_MISSING',
@@ -90,7 +90,9 @@ export class IncrementalRecomputation {
         `base run ${run.baseRunId} is not a succeeded full run of the export: its frozen parameters are taken as exported`,
         'warning',
       );
-    } else if (
+      return;
+    }
+    if (
       base.changedThrough !== undefined &&
       base.changedThrough !== null &&
       base.changedThrough !== record.changedThrough
@@ -100,20 +102,21 @@ export class IncrementalRecomputation {
         `run ${base.id}`,
         `the frozen-raters record says base run ${base.id} read the data changed up to batch ${record.changedThrough}, the run itself says ${base.changedThrough}`,
       );
-    } else if (
-      base.algorithmVersion !== ALGORITHM_VERSION ||
-      !Number.isSafeInteger(nowMs) ||
-      base.inputHash === null
-    ) {
+      return;
+    }
+    // A past algorithm leaves the base unchecked (a warning), an unknown one is an error.
+    if (!checkAlgorithm(base, `base run ${base.id}`, report)) return;
+    const nowMs = Date.parse(base.nowAt ?? '');
+    if (!Number.isSafeInteger(nowMs) || base.inputHash === null) {
       report(
         'RUN_BASE_OUTDATED',
         `run ${base.id}`,
-        `base run ${base.id} (algorithm ${base.algorithmVersion}, time ${base.nowAt}) cannot be recomputed by this verifier (${ALGORITHM_VERSION}): its frozen parameters are taken as exported`,
+        `base run ${base.id} does not publish its time or input hash (time ${base.nowAt}): it cannot be recomputed, so its frozen parameters are taken as exported`,
         'warning',
       );
-    } else {
-      this.baseInput = new CutInput(through, nowMs, topicSeeds, baseIncludes(base, through));
+      return;
     }
+    this.baseInput = new CutInput(through, nowMs, topicSeeds, baseIncludes(base, through));
   }
 
   /** A note of the export, with its published result. */

@@ -7,6 +7,7 @@ import {
   type TopicSeed,
 } from '@bridgenotes/scoring';
 
+import { checkAlgorithm } from './algorithms';
 import { runNoteOf, versionAt } from './cut-input';
 import type { ReportDiscrepancy } from './discrepancy';
 import type {
@@ -27,7 +28,10 @@ export interface IntermediateSummary {
   /** Incremental runs whose notes still carry their results. */
   runs: number;
   notesCompared: number;
-  /** Notes left out: the export does not say which ratings their run read (older exports). */
+  /**
+   * Notes left out: their run's algorithm is not this verifier's, or the export does not say
+   * which ratings it read, or when (older exports).
+   */
   notesSkipped: number;
 }
 
@@ -46,14 +50,16 @@ export interface IntermediateSummary {
  * ratings as of its run's `changedThrough`: a rating changed after it, up to the latest run's,
  * would have had a later run rescore the note (each incremental run reads what changed since the
  * one before), so none read later ones, and the ratings changed since are read as they were
- * (`versionAt`). A run that does not publish its cut (an older export) has its notes skipped.
+ * (`versionAt`). A run of another algorithm, or that does not publish its cut or time (an older
+ * export), has its notes skipped, which leaves the verification incomplete.
  */
 export class IntermediateRecomputation {
   private readonly runs = new Map<string, { run: RunRecord; cut: bigint | undefined }>();
   private readonly notes: { run: RunRecord; note: RunNote }[] = [];
   private readonly runOf = new Map<string, { run: RunRecord; cut: bigint | undefined }>();
   private readonly ratings: RatingRecord[] = [];
-  private readonly skipped = new Map<string, number>();
+  /** Notes left out, by their run. */
+  private readonly skipped = new Map<RunRecord, number>();
 
   constructor(
     runs: readonly RunRecord[],
@@ -67,9 +73,7 @@ export class IntermediateRecomputation {
         run.kind === 'INCREMENTAL' &&
         run.status === 'SUCCEEDED' &&
         run.id !== latest.id &&
-        run.baseRunId === latest.baseRunId &&
-        run.algorithmVersion === ALGORITHM_VERSION &&
-        Number.isSafeInteger(Date.parse(run.nowAt ?? ''))
+        run.baseRunId === latest.baseRunId
       ) {
         this.runs.set(run.id, { run, cut: batchOf(run.changedThrough ?? undefined) });
       }
@@ -80,8 +84,13 @@ export class IntermediateRecomputation {
   addNote(note: NoteRecord, result: ResultRecord | undefined): void {
     const scored = result?.runId ? this.runs.get(result.runId) : undefined;
     if (!scored || !result) return;
-    if (scored.cut === undefined) {
-      this.skipped.set(scored.run.id, (this.skipped.get(scored.run.id) ?? 0) + 1);
+    const { run, cut } = scored;
+    if (
+      cut === undefined ||
+      run.algorithmVersion !== ALGORITHM_VERSION ||
+      !Number.isSafeInteger(Date.parse(run.nowAt ?? ''))
+    ) {
+      this.skipped.set(run, (this.skipped.get(run) ?? 0) + 1);
       return;
     }
     this.runOf.set(note.id, scored);
@@ -127,12 +136,14 @@ export class IntermediateRecomputation {
       );
     }
     let notesSkipped = 0;
-    for (const [runId, count] of this.skipped) {
+    for (const [run, count] of this.skipped) {
       notesSkipped += count;
+      const what = `earlier incremental run ${run.id}, whose results ${count} notes still carry,`;
+      if (!checkAlgorithm(run, what, this.report)) continue;
       this.report(
         'RUN_OUTDATED',
-        `run ${runId}`,
-        `${count} notes still carry this incremental run's results, but it does not publish the change batch it read its input as of (changedThrough: an older export), so their statuses cannot be recomputed from this export`,
+        `run ${run.id}`,
+        `${count} notes still carry this incremental run's results, but it does not publish the change batch it read its input as of (changedThrough) or its time (nowAt): an older export, so their statuses cannot be recomputed from it`,
         'warning',
       );
     }

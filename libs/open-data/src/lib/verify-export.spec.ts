@@ -2,6 +2,7 @@ import { WARM_UP_PROOF } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
 import { codes, community, note, scoredRun, source } from '../testing/memory-export';
+import { EXPORT_STREAMS } from './export-format';
 import { verifyExport } from './verify-export';
 
 /**
@@ -61,7 +62,7 @@ describe('verifyExport', () => {
     expect(report.proofs).toMatchObject({ checked: 1, groth16Verified: 0 });
   });
 
-  it('warns that an incremental run without its base parameters cannot be recomputed, and recomputes a full one', async () => {
+  it('finds an incremental run without its base parameters, which nothing of it can be checked without, and recomputes a full one', async () => {
     const { manifest, members, roots } = community([11n, 22n]);
     const full = scoredRun(randomUUID(), 4, 'FULL');
     const incremental = { ...scoredRun(randomUUID(), 6, 'INCREMENTAL'), baseRunId: full.id };
@@ -69,7 +70,7 @@ describe('verifyExport', () => {
       source(manifest, { members, roots: roots.slice(0, 1), runs: [full, incremental] }),
     );
     expect(skipped).toMatchObject({
-      verdict: 'VERIFIED',
+      verdict: 'DISCREPANCIES',
       run: {
         id: incremental.id,
         recomputed: false,
@@ -78,9 +79,9 @@ describe('verifyExport', () => {
       },
     });
     expect(skipped.discrepancies).toEqual([
-      expect.objectContaining({ code: 'RUN_BASE_MISSING', severity: 'warning' }),
+      expect.objectContaining({ code: 'RUN_BASE_MISSING', severity: 'error' }),
     ]);
-    // Parameters that are not frozen raters at all are an error, not a warning.
+    // Parameters that are not frozen raters at all are an error too.
     const unreadable = await verifyExport(
       source(manifest, {
         members,
@@ -98,5 +99,52 @@ describe('verifyExport', () => {
       source(manifest, { members, roots: roots.slice(0, 1), runs: [full] }),
     );
     expect(codes(recomputed)).toEqual(['RUN_INPUT_MISMATCH']);
+  });
+
+  it('is INCOMPLETE, with a warning per stream, when streams the format defines are missing', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const older = { ...manifest, streams: EXPORT_STREAMS.slice(0, 7) };
+    const report = await verifyExport(source(older, { members, roots: roots.slice(0, 1) }));
+    const missing = EXPORT_STREAMS.slice(7).map((stream) => `stream ${stream}`);
+    expect(report).toMatchObject({ verdict: 'INCOMPLETE', unchecked: missing });
+    expect(report.discrepancies).toEqual(
+      missing.map((subject) =>
+        expect.objectContaining({ code: 'STREAM_MISSING', subject, severity: 'warning' }),
+      ),
+    );
+  });
+
+  it("leaves a past algorithm's latest run unchecked (INCOMPLETE), and refuses an unknown one", async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const run = scoredRun(randomUUID(), 4, 'FULL');
+    const verifyRun = (algorithmVersion: string) =>
+      verifyExport(
+        source(manifest, {
+          members,
+          roots: roots.slice(0, 1),
+          runs: [{ ...run, algorithmVersion }],
+        }),
+      );
+    const past = await verifyRun('meta/4');
+    expect(past).toMatchObject({
+      verdict: 'INCOMPLETE',
+      run: null,
+      unchecked: [`latest run ${run.id}`],
+    });
+    expect(past.discrepancies).toEqual([
+      expect.objectContaining({ code: 'ALGORITHM_OLDER', severity: 'warning' }),
+    ]);
+    const unknown = await verifyRun('meta/99');
+    expect(unknown.verdict).toBe('DISCREPANCIES');
+    expect(unknown.discrepancies).toEqual([
+      expect.objectContaining({ code: 'ALGORITHM_UNKNOWN', severity: 'error' }),
+    ]);
+  });
+
+  it('refuses a sample of no proofs', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    await expect(
+      verifyExport(source(manifest, { members, roots: roots.slice(0, 1) }), { sample: 0 }),
+    ).rejects.toThrow(/sample/);
   });
 });

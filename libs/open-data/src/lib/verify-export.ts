@@ -2,7 +2,7 @@
 // moderation, the runs' recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
 import { communityScope, type Action } from '@bridgenotes/protocol';
-import { ALGORITHM_VERSION, parseTopicSeeds, type ShownStatus } from '@bridgenotes/scoring';
+import { parseTopicSeeds, type ShownStatus } from '@bridgenotes/scoring';
 
 import {
   checkRecordedAction,
@@ -11,17 +11,21 @@ import {
   type RedactedAction,
 } from './action-check';
 import { noteDeleteAction, noteRequestAction, ratingAction } from './actions';
+import { checkAlgorithm } from './algorithms';
 import { CutInput, type ExportReread, type IncludeNote } from './cut-input';
-import type {
-  ExportManifest,
-  FrozenRatersRecord,
-  MemberRecord,
-  RatingRecord,
-  ReplacedRatingRecord,
-  ResultRecord,
-  RootRecord,
-  RunRecord,
-  StandingRecord,
+import {
+  EXPORT_STREAMS,
+  type ExportManifest,
+  type ExportRecords,
+  type ExportStream,
+  type FrozenRatersRecord,
+  type MemberRecord,
+  type RatingRecord,
+  type ReplacedRatingRecord,
+  type ResultRecord,
+  type RootRecord,
+  type RunRecord,
+  type StandingRecord,
 } from './export-format';
 import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
@@ -54,8 +58,16 @@ export interface VerifyOptions {
   onProgress?: (progress: VerifyProgress) => void;
 }
 
+/**
+ * `VERIFIED`: every check of the export was made and none failed (warnings aside).
+ * `INCOMPLETE`: none failed, but some were not made (`unchecked` says which): a stream the format
+ * defines is missing, or the latest run, its base or notes of earlier runs could not be
+ * recomputed. `DISCREPANCIES`: a check failed.
+ */
+export type Verdict = 'VERIFIED' | 'INCOMPLETE' | 'DISCREPANCIES';
+
 export interface VerificationReport {
-  verdict: 'VERIFIED' | 'DISCREPANCIES';
+  verdict: Verdict;
   community: { id: string; slug: string };
   counts: {
     members: number;
@@ -70,6 +82,8 @@ export interface VerificationReport {
   /** The moderation log's entries and the notes it redacted and hides; null without a log. */
   moderation: ModerationSummary | null;
   discrepancies: Discrepancy[];
+  /** What was not checked, each with a warning saying why; empty when everything was. */
+  unchecked: string[];
 }
 
 const MINUTE = 60_000;
@@ -92,8 +106,26 @@ export async function verifyExport(
   const report = (code: string, subject: string, message: string, severity: Severity = 'error') =>
     discrepancies.push({ code, severity, subject, message });
   const progress = options.onProgress ?? (() => undefined);
+  if (
+    options.sample !== undefined &&
+    !(Number.isSafeInteger(options.sample) && options.sample > 0)
+  ) {
+    // No proof's Groth16 equation would be checked: not a verification.
+    throw new RangeError(`sample must be a whole number ≥ 1, not ${options.sample}`);
+  }
   const manifest: ExportManifest = await source.manifest();
   const community = manifest.community;
+  const unchecked: string[] = [];
+  for (const stream of EXPORT_STREAMS.filter((known) => !manifest.streams.includes(known))) {
+    report(
+      'STREAM_MISSING',
+      `stream ${stream}`,
+      `the export does not have the ${stream} stream (made before it existed, or left out): what it holds was not checked`,
+      'warning',
+    );
+    unchecked.push(`stream ${stream}`);
+  }
+  const data = listedStreams(source, manifest);
   const scope = communityScope(community.id);
   if (community.scope !== scope.toString()) {
     report('SCOPE_MISMATCH', 'community', `the published scope is not the one derived from its id`);
@@ -102,9 +134,9 @@ export async function verifyExport(
 
   // Membership: every root must come from the published admissions and removals.
   const roots: RootRecord[] = [];
-  for await (const root of source.records('roots')) roots.push(root);
+  for await (const root of data.records('roots')) roots.push(root);
   const members: MemberRecord[] = [];
-  for await (const member of source.records('members')) {
+  for await (const member of data.records('members')) {
     members.push(member);
     if (members.length % 10_000 === 0) progress({ stage: 'members', done: members.length });
   }
@@ -124,12 +156,12 @@ export async function verifyExport(
   }
   members.length = 0;
   const rootIndex = new RootIndex(roots, manifest.rules.rootHistoryWindowSeconds * 1000);
-  const moderation = await readModerationLog(source, manifest, report);
+  const moderation = await readModerationLog(data, manifest, report);
 
   // Scoring runs and published results come first so that the notes and ratings can be fed to
   // the recomputation as they stream past, never held in memory.
   const runs: RunRecord[] = [];
-  for await (const run of source.records('runs')) runs.push(run);
+  for await (const run of data.records('runs')) runs.push(run);
   counts.runs = runs.length;
   const run = runs
     .filter((candidate) => candidate.status === 'SUCCEEDED' && candidate.finishedAt !== null)
@@ -137,26 +169,18 @@ export async function verifyExport(
     .pop();
   checkIncrementalBases(runs, report);
   const changes = new StatusChangeLog(runs, [run?.id, run?.baseRunId], report);
-  for await (const change of source.records('status-changes')) changes.add(change);
+  for await (const change of data.records('status-changes')) changes.add(change);
   const results = new Map<string, ResultRecord>();
-  for await (const result of source.records('results')) results.set(result.noteId, result);
+  for await (const result of data.records('results')) results.set(result.noteId, result);
   // Exports made before standings were kept have none to check.
   let standings: Map<string, StandingRecord> | null = null;
   if (manifest.streams.includes('standings')) {
     standings = new Map();
-    for await (const standing of source.records('standings')) {
+    for await (const standing of data.records('standings')) {
       standings.set(standing.pseudonym, standing);
     }
   }
-  const sameAlgorithm = run !== undefined && run.algorithmVersion === ALGORITHM_VERSION;
-  if (run && !sameAlgorithm) {
-    report(
-      'ALGORITHM_UNKNOWN',
-      `run ${run.id}`,
-      `algorithm ${run.algorithmVersion} is not this verifier's ${ALGORITHM_VERSION}; its statuses were not recomputed`,
-      'warning',
-    );
-  }
+  const sameAlgorithm = run !== undefined && checkAlgorithm(run, 'the latest run', report);
   // The run's time is part of its input (stabilisation, locking): without it nothing can be
   // recomputed.
   const runTime = Date.parse(run?.nowAt ?? '');
@@ -189,7 +213,7 @@ export async function verifyExport(
   if (run && latest && topicSeeds && run.kind === 'INCREMENTAL') {
     let frozen: FrozenRatersRecord | undefined;
     if (manifest.streams.includes('frozen-raters')) {
-      for await (const record of source.records('frozen-raters')) {
+      for await (const record of data.records('frozen-raters')) {
         if (record.runId === run.baseRunId) frozen = record;
       }
     }
@@ -229,7 +253,7 @@ export async function verifyExport(
 
   const authors = new Map<string, string>();
   try {
-    for await (const note of source.records('notes')) {
+    for await (const note of data.records('notes')) {
       counts.notes += 1;
       const subject = `note ${note.id}`;
       authors.set(note.id, note.authorPseudonym);
@@ -309,7 +333,7 @@ export async function verifyExport(
     // of those. Kept until the next full run, so few enough to hold.
     const replaced = new ReplacedRatings(report);
     if (manifest.streams.includes('replaced-ratings')) {
-      for await (const version of source.records('replaced-ratings')) {
+      for await (const version of data.records('replaced-ratings')) {
         if (!(await checkRating(`replaced rating ${version.id}`, version))) continue;
         replaced.add(version);
         const pair = pairOf(version);
@@ -318,7 +342,7 @@ export async function verifyExport(
     }
 
     const rated = new Set<string>();
-    for await (const rating of source.records('ratings')) {
+    for await (const rating of data.records('ratings')) {
       counts.ratings += 1;
       const subject = `rating ${rating.id}`;
       if (!(await checkRating(subject, rating))) continue;
@@ -339,7 +363,7 @@ export async function verifyExport(
     // Requests do not enter scoring; their proofs and the one-per-pseudonym rule are checked.
     if (manifest.streams.includes('requests')) {
       const requested = new Set<string>();
-      for await (const request of source.records('requests')) {
+      for await (const request of data.records('requests')) {
         counts.requests += 1;
         const subject = `request ${request.id}`;
         await checkProof(
@@ -369,7 +393,7 @@ export async function verifyExport(
   let runSummary: VerificationReport['run'] = null;
   /** The algorithm's status of each note whose published result was compared with it. */
   const recomputed = new Map<string, ShownStatus>();
-  const reread: ExportReread = { source, results, versionsOf };
+  const reread: ExportReread = { source: data, results, versionsOf };
   if (run && latest) {
     progress({ stage: 'rescoring', done: 0 });
     runSummary = incremental
@@ -393,10 +417,19 @@ export async function verifyExport(
   const moderationSummary = finishModeration(moderation, report);
   progress({ stage: 'done', done: checked });
 
+  if (run && !runSummary?.recomputed) unchecked.push(`latest run ${run.id}`);
+  if (runSummary?.base && !runSummary.base.recomputed) {
+    unchecked.push(`base run ${runSummary.base.id}`);
+  }
+  const skipped = runSummary?.intermediate?.notesSkipped ?? 0;
+  if (skipped > 0) unchecked.push(`${skipped} notes of earlier incremental runs`);
+
   return {
     verdict: discrepancies.some((found) => found.severity === 'error')
       ? 'DISCREPANCIES'
-      : 'VERIFIED',
+      : unchecked.length > 0
+        ? 'INCOMPLETE'
+        : 'VERIFIED',
     community: { id: community.id, slug: community.slug },
     counts,
     proofs: {
@@ -407,6 +440,18 @@ export async function verifyExport(
     run: runSummary,
     moderation: moderationSummary,
     discrepancies,
+    unchecked,
+  };
+}
+
+/** The source's streams the manifest lists; any other reads as empty (`STREAM_MISSING`). */
+function listedStreams(source: ExportSource, manifest: ExportManifest): ExportSource {
+  return {
+    location: source.location,
+    manifest: source.manifest,
+    async *records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]> {
+      if (manifest.streams.includes(stream)) yield* source.records(stream);
+    },
   };
 }
 

@@ -328,7 +328,7 @@ describe('open-data export and verification', () => {
     ]);
   });
 
-  it('still verifies an export made before note requests existed', async () => {
+  it('checks the rest of an export made before note requests existed, and says it is INCOMPLETE', async () => {
     const copy = await mkdtemp(join(tmpdir(), 'bn-older-'));
     try {
       await cp(folder, copy, { recursive: true });
@@ -336,10 +336,16 @@ describe('open-data export and verification', () => {
       const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8')) as Json;
       const streams = (manifest['streams'] as string[]).filter((name) => name !== 'requests');
       await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, streams }));
-      expect(await verifyExport(directorySource(copy))).toMatchObject({
-        verdict: 'VERIFIED',
+      const report = await verifyExport(directorySource(copy));
+      expect(report).toMatchObject({
+        verdict: 'INCOMPLETE',
         counts: { requests: 0 },
+        run: { recomputed: true },
+        unchecked: ['stream requests'],
       });
+      expect(report.discrepancies).toEqual([
+        expect.objectContaining({ code: 'STREAM_MISSING', subject: 'stream requests' }),
+      ]);
     } finally {
       await rm(copy, { recursive: true, force: true });
     }
@@ -404,7 +410,7 @@ describe('open-data export and verification', () => {
     expect(inventedCodes.filter((code) => code === 'STANDING_UNKNOWN')).toHaveLength(3);
   });
 
-  it('still verifies an export made before standings were kept', async () => {
+  it('checks the rest of an export made before standings were kept, and says it is INCOMPLETE', async () => {
     const copy = await mkdtemp(join(tmpdir(), 'bn-older-'));
     try {
       await cp(folder, copy, { recursive: true });
@@ -412,10 +418,15 @@ describe('open-data export and verification', () => {
       const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8')) as Json;
       const streams = (manifest['streams'] as string[]).filter((name) => name !== 'standings');
       await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, streams }));
-      expect(await verifyExport(directorySource(copy))).toMatchObject({
-        verdict: 'VERIFIED',
+      const report = await verifyExport(directorySource(copy));
+      expect(report).toMatchObject({
+        verdict: 'INCOMPLETE',
         run: { recomputed: true, standingsCompared: null },
+        unchecked: ['stream standings'],
       });
+      expect(report.discrepancies).toEqual([
+        expect.objectContaining({ code: 'STREAM_MISSING', subject: 'stream standings' }),
+      ]);
     } finally {
       await rm(copy, { recursive: true, force: true });
     }

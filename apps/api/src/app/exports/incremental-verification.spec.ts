@@ -4,6 +4,7 @@ import {
   httpSource,
   verifyExport,
   type ExportSource,
+  type ExportStream,
   type ReplacedRatingRecord,
   type VerificationReport,
 } from '@bridgenotes/open-data';
@@ -59,6 +60,14 @@ describe('verification of an incremental run', () => {
   let memberRating: { noteId: string; helpfulness: string; clientMinute: number };
   const source = () => httpSource(baseUrl, community.slug);
   const verify = (from: ExportSource = source()) => verifyExport(from, { sample: 1 });
+  /** The export without `stream`, named or not in the manifest, as an older instance serves. */
+  const withoutStream = (stream: ExportStream): ExportSource => ({
+    ...source(),
+    manifest: async () => {
+      const manifest = await source().manifest();
+      return { ...manifest, streams: manifest.streams.filter((name) => name !== stream) };
+    },
+  });
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -262,6 +271,28 @@ describe('verification of an incremental run', () => {
     }
   });
 
+  it('finds an incremental run whose base parameters are left out of the export', async () => {
+    // Without them nothing of the run can be checked: an error, the stream listed or not.
+    const live = source();
+    const dropped: ExportSource = {
+      ...live,
+      async *records(stream) {
+        if (stream !== 'frozen-raters') yield* live.records(stream);
+      },
+    };
+    for (const [from, missing] of [
+      [dropped, []],
+      [withoutStream('frozen-raters'), ['STREAM_MISSING']],
+    ] as const) {
+      const report = await verify(from);
+      expect(findings(report).map(({ code, severity }) => [code, severity])).toEqual([
+        ...missing.map((code) => [code, 'warning']),
+        ['RUN_BASE_MISSING', 'error'],
+      ]);
+      expect(report.run).toMatchObject({ recomputed: false });
+    }
+  });
+
   it('still rebuilds the base run after a note it read was deleted', async () => {
     // A deletion moves the note to a later change batch but leaves everything the base read.
     const note = await prisma.note.findFirstOrThrow({
@@ -327,25 +358,25 @@ describe('verification of an incremental run', () => {
       },
     });
 
-    // An export without the stream (an older instance) cannot rebuild the base: a warning.
-    const older: ExportSource = {
-      ...source(),
-      manifest: async () => {
-        const manifest = await source().manifest();
-        return { ...manifest, streams: manifest.streams.filter((s) => s !== 'replaced-ratings') };
-      },
-    };
-    const withoutVersions = await verify(older);
+    // An export without the stream (an older instance, or one that left it out) cannot rebuild
+    // the base: warnings, and the verdict says the base was not checked.
+    const withoutVersions = await verify(withoutStream('replaced-ratings'));
     expect(findings(withoutVersions)).toEqual([
+      expect.objectContaining({
+        code: 'STREAM_MISSING',
+        severity: 'warning',
+        subject: 'stream replaced-ratings',
+      }),
       expect.objectContaining({
         code: 'RUN_BASE_OUTDATED',
         severity: 'warning',
         subject: `run ${fullRunId}`,
       }),
     ]);
-    expect(withoutVersions.run).toMatchObject({
-      recomputed: true,
-      base: { id: fullRunId, recomputed: false },
+    // (The synthetic records' missing proofs make its verdict DISCREPANCIES.)
+    expect(withoutVersions).toMatchObject({
+      unchecked: ['stream replaced-ratings', `base run ${fullRunId}`],
+      run: { recomputed: true, base: { id: fullRunId, recomputed: false } },
     });
   });
 
