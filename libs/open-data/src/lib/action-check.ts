@@ -140,8 +140,11 @@ export function provenPostKey(postRef: NoteRecord['postRef']): PostKey | undefin
   return { platform: postRef.platform, externalId: postRef.externalId };
 }
 
-/** Whether the note is shown on the post its author proved it for. */
-export function noteShownOnProvenPost(note: NoteRecord): boolean {
+/**
+ * Whether the note (or note request) is shown on the post its author proved it for: the post
+ * the instance canonicalised is the proven reference's.
+ */
+export function noteShownOnProvenPost(note: Pick<NoteRecord, 'post' | 'postRef'>): boolean {
   const key = provenPostKey(note.postRef);
   if (!key) return false;
   return 'canonicalUrl' in key

@@ -2,7 +2,7 @@ import { WARM_UP_PROOF } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
 import { codes, community, note, scoredRun, source } from '../testing/memory-export';
-import { EXPORT_STREAMS } from './export-format';
+import { EXPORT_STREAMS, type RequestRecord } from './export-format';
 import { verifyExport } from './verify-export';
 
 /**
@@ -60,6 +60,62 @@ describe('verifyExport', () => {
     ]);
     // Refused before the Groth16 equation: nothing reached the (costly) batch verification.
     expect(report.proofs).toMatchObject({ checked: 1, groth16Verified: 0 });
+  });
+
+  it('finds postIds that are not one to one with the posts the notes are about', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const on = (postId: string, url: string, cursor: string) => ({
+      ...note(null),
+      cursor,
+      postId,
+      post: { canonicalUrl: url, platform: null, externalId: null },
+    });
+    const [a, b] = ['https://example.com/a', 'https://example.com/b'];
+    const first = on('1', a, 'n1');
+    const sameIdSamePost = on('1', a, 'n2');
+    const otherIdSamePost = on('2', a, 'n3');
+    const sameIdOtherPost = on('1', b, 'n4');
+    const report = await verifyExport(
+      source(manifest, {
+        members,
+        roots: roots.slice(0, 1),
+        notes: [first, sameIdSamePost, otherIdSamePost, sameIdOtherPost],
+      }),
+    );
+    expect(
+      report.discrepancies
+        .filter(({ code }) => code === 'POST_ID_INCONSISTENT')
+        .map(({ subject }) => subject),
+    ).toEqual([`note ${otherIdSamePost.id}`, `note ${sameIdOtherPost.id}`]);
+  });
+
+  it('finds a note request counted for another post than the one proven', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const asked: RequestRecord = {
+      cursor: 'r1',
+      id: randomUUID(),
+      requesterPseudonym: '12345',
+      post: { canonicalUrl: 'https://example.com/b', platform: null, externalId: null },
+      postRef: { url: 'https://example.com/a' },
+      clientMinute: 29_000_000,
+      proof: WARM_UP_PROOF,
+    };
+    const report = await verifyExport(
+      source(manifest, { members, roots: roots.slice(0, 1), requests: [asked] }),
+    );
+    expect(report.verdict).toBe('DISCREPANCIES');
+    expect(report.discrepancies).toContainEqual(
+      expect.objectContaining({ code: 'REQUEST_POST_MISMATCH', subject: `request ${asked.id}` }),
+    );
+    // The same request counted for its proven post is not named so.
+    const honest = await verifyExport(
+      source(manifest, {
+        members,
+        roots: roots.slice(0, 1),
+        requests: [{ ...asked, post: { ...asked.post, canonicalUrl: 'https://example.com/a' } }],
+      }),
+    );
+    expect(codes(honest)).not.toContain('REQUEST_POST_MISMATCH');
   });
 
   it('finds an incremental run without its base parameters, which nothing of it can be checked without, and recomputes a full one', async () => {

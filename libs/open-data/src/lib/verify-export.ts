@@ -30,6 +30,7 @@ import {
 import type { ExportSource } from './export-source';
 import type { Discrepancy, Severity } from './discrepancy';
 import { Groth16Queue } from './groth16-queue';
+import { PostIds } from './post-ids';
 import { IncrementalRecomputation } from './incremental-recomputation';
 import { batchOf, ReplacedRatings } from './replaced-ratings';
 import { checkRootHistory } from './root-history';
@@ -252,11 +253,13 @@ export async function verifyExport(
   };
 
   const authors = new Map<string, string>();
+  const postIds = new PostIds(report);
   try {
     for await (const note of data.records('notes')) {
       counts.notes += 1;
       const subject = `note ${note.id}`;
       authors.set(note.id, note.authorPseudonym);
+      postIds.add(note);
       // A redacted note is verified by hash: its REDACT entry recorded the proof's message.
       const created = noteProofAction(community.id, note, moderation, report);
       if (!created || note.proof === null) {
@@ -372,6 +375,14 @@ export async function verifyExport(
           noteRequestAction(community.id, request),
           request.requesterPseudonym,
         );
+        // The request counts for `post`, which must be the one its requester proved.
+        if (!noteShownOnProvenPost(request)) {
+          report(
+            'REQUEST_POST_MISMATCH',
+            subject,
+            'the request counts for another post than the one its requester proved it for',
+          );
+        }
         const post = `${request.post.canonicalUrl}|${request.post.platform}|${request.post.externalId}`;
         const pair = `${post}|${request.requesterPseudonym}`;
         if (requested.has(pair)) {

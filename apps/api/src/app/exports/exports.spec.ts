@@ -310,13 +310,21 @@ describe('open-data export and verification', () => {
     ]);
   });
 
-  it('names a note request whose post was changed after it was proven, and a duplicated one', async () => {
+  it('names a note request whose post was changed after it was proven, or counted for another, and a duplicated one', async () => {
     const moved = await tampered('requests', (asked) => ({
       ...asked,
       postRef: { url: 'https://example.com/story?id=7' },
     }));
     expect(await discrepanciesOf(moved)).toEqual([
       { code: 'PROOF_MESSAGE', subject: `request ${requestId}` },
+    ]);
+    // Counted for another post than the one proven: the proof still checks, the post does not.
+    const recounted = await tampered('requests', (asked) => ({
+      ...asked,
+      post: { canonicalUrl: 'https://example.com/story?id=7', platform: null, externalId: null },
+    }));
+    expect(await discrepanciesOf(recounted)).toEqual([
+      { code: 'REQUEST_POST_MISMATCH', subject: `request ${requestId}` },
     ]);
     const copy = await mkdtemp(join(tmpdir(), 'bn-tampered-'));
     await cp(folder, copy, { recursive: true });
