@@ -229,7 +229,7 @@ describe('bridgenotes member commands against a running instance', () => {
     // What the members wrote verifies from the open data, live and saved; a second export
     // replaces the first.
     const verified = await builtBridgenotes('verify', baseUrl, '--community', slug);
-    expect(verified.stdout).toMatch(/VERIFIED/);
+    expect(verified.stdout).toMatch(/^VERIFIED: 0 discrepancies/m);
     expect(verified.code).toBe(0);
     const folder = join(home, `export-${slug}`);
     for (let round = 0; round < 2; round++) {
@@ -238,6 +238,20 @@ describe('bridgenotes member commands against a running instance', () => {
     }
     const fromFolder = await builtBridgenotes('verify', folder);
     expect(fromFolder).toMatchObject({ code: 0, stdout: expect.stringMatching(/VERIFIED/) });
+    // A sample of no proofs checks none: a usage error (exit 2), as is naming another community
+    // than the export's. An export missing a stream is INCOMPLETE (exit 3).
+    const none = await builtBridgenotes('verify', baseUrl, '--community', slug, '--sample', '0');
+    expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('--sample') });
+    const other = await builtBridgenotes('verify', folder, '--community', 'another-community');
+    expect(other).toMatchObject({ code: 2, stderr: expect.stringContaining(slug) });
+    expect((await builtBridgenotes('verify', folder, '--community', slug)).code).toBe(0);
+    const manifestPath = join(folder, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    const streams = manifest.streams.filter((stream: string) => stream !== 'standings');
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, streams }));
+    const incomplete = await builtBridgenotes('verify', folder);
+    expect(incomplete.stdout).toMatch(/^INCOMPLETE: 0 discrepancies, 1 warnings/m);
+    expect(incomplete.code).toBe(3);
   });
 
   it('lands its writes when the proof outlasts the keep-alive connection it fetched the group on', async () => {

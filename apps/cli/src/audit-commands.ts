@@ -119,8 +119,23 @@ const EXIT_CODES: Record<VerificationReport['verdict'], number> = {
   INCOMPLETE: 3,
 };
 
+/**
+ * `--community` names the community the auditor means to verify: an export of another one (a
+ * folder saved from it, or an instance answering for it) is a mistake in the command line.
+ */
+async function checkCommunity(source: ExportSource, wanted: string | undefined): Promise<void> {
+  if (wanted === undefined) return;
+  const { community } = await source.manifest();
+  if (wanted !== community.slug && wanted !== community.id) {
+    throw new UsageError(
+      `--community ${wanted} is not the community of ${source.location}: ${community.slug} (${community.id})`,
+    );
+  }
+}
+
 export async function verifyCommand(args: string[], options: CliOptions): Promise<number> {
   const source = sourceOf(args[0], options);
+  await checkCommunity(source, options.community);
   const threads =
     positiveInteger(options.threads, '--threads') ?? Math.max(1, availableParallelism() - 1);
   const sample = positiveInteger(options.sample, '--sample');
