@@ -315,8 +315,10 @@ describe('open-data export and verification', () => {
       ...asked,
       postRef: { url: 'https://example.com/story?id=7' },
     }));
+    // Its proof no longer checks, and the post it counts for is not the one it now names.
     expect(await discrepanciesOf(moved)).toEqual([
       { code: 'PROOF_MESSAGE', subject: `request ${requestId}` },
+      { code: 'REQUEST_POST_MISMATCH', subject: `request ${requestId}` },
     ]);
     // Counted for another post than the one proven: the proof still checks, the post does not.
     const recounted = await tampered('requests', (asked) => ({
