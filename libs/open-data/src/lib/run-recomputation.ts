@@ -180,17 +180,18 @@ export function compareRunResults(
     /** Filled with the status the algorithm gives each note whose result is the run's. */
     statuses?: Map<string, ShownStatus>;
     /**
-     * Why the recomputation may differ from the run's on an honest instance: a note's status,
-     * history or deciding model that differs is then a warning saying so.
+     * Where the recomputation may differ from the run's on an honest instance: a note's status,
+     * history or deciding model that differs is a warning saying `why` when `explains` (given the
+     * note's index, the published status and the algorithm's) says it may, else an error.
      */
-    approximate?: string;
+    approximate?: {
+      why: string;
+      explains(index: number, published: ShownStatus, expected: ShownStatus): boolean;
+    };
   },
 ): number {
   const subject = `run ${run.id}`;
-  const differs: ReportDiscrepancy = (code, about, message) =>
-    options.approximate === undefined
-      ? report(code, about, message)
-      : report(code, about, `${message} (${options.approximate})`, 'warning');
+  let differs: ReportDiscrepancy = report;
   let compared = 0;
   const counts = Object.fromEntries(SHOWN_STATUSES.map((status) => [status, 0])) as Record<
     ShownStatus,
@@ -219,6 +220,12 @@ export function compareRunResults(
         `the note was in run ${run.id}'s input but its published result is not that run's`,
       );
     } else {
+      const approximate = options.approximate;
+      differs =
+        approximate && approximate.explains(index, published.status, expected)
+          ? (code, about, message) =>
+              report(code, about, `${message} (${approximate.why})`, 'warning')
+          : report;
       if (published.status !== expected) {
         differs(
           'STATUS_MISMATCH',
