@@ -2,7 +2,7 @@ import { WARM_UP_PROOF } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
 import { codes, community, note, scoredRun, source } from '../testing/memory-export';
-import { EXPORT_STREAMS, type RequestRecord } from './export-format';
+import { EXPORT_STREAMS, type ExportManifest, type RequestRecord } from './export-format';
 import { verifyExport } from './verify-export';
 
 /**
@@ -195,6 +195,50 @@ describe('verifyExport', () => {
     expect(unknown.discrepancies).toEqual([
       expect.objectContaining({ code: 'ALGORITHM_UNKNOWN', severity: 'error' }),
     ]);
+  });
+
+  it('reports a malformed record by stream and position, and leaves it out', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const broken = members.map((member, index) =>
+      index === 1 ? { ...member, commitment: 'abc' } : member,
+    );
+    const report = await verifyExport(
+      source(manifest, {
+        members: broken,
+        roots: roots.slice(0, 1),
+        notes: [{ ...note(null), createdAt: 'yesterday' }],
+      }),
+    );
+    expect(report.verdict).toBe('DISCREPANCIES');
+    expect(report.discrepancies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'RECORD_MALFORMED',
+          subject: 'members record 2',
+          message: expect.stringMatching(/^commitment is not a decimal number \(cursor 1\)/),
+        }),
+        expect.objectContaining({
+          code: 'RECORD_MALFORMED',
+          subject: 'notes record 1',
+          message: expect.stringMatching(/^createdAt is not an ISO 8601 time/),
+        }),
+      ]),
+    );
+    // Left out: the published members no longer build the root.
+    expect(codes(report)).toContain('ROOT_NOT_FROM_MEMBERS');
+    expect(report.counts).toMatchObject({ members: 1, notes: 0 });
+  });
+
+  it('refuses a manifest without the fields a verification reads, naming the first', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const withoutRules = { ...manifest, rules: undefined } as unknown as ExportManifest;
+    await expect(verifyExport(source(withoutRules, { members, roots }))).rejects.toThrow(
+      "memory: the manifest's rules is not an object",
+    );
+    const noStreams = { ...manifest, streams: undefined } as unknown as ExportManifest;
+    await expect(verifyExport(source(noStreams, { members, roots }))).rejects.toThrow(
+      "the manifest's streams is not a list",
+    );
   });
 
   it('refuses a sample of no proofs', async () => {

@@ -27,11 +27,13 @@ import {
   type RunRecord,
   type StandingRecord,
 } from './export-format';
+import type { Discrepancy, ReportDiscrepancy, Severity } from './discrepancy';
 import type { ExportSource } from './export-source';
-import type { Discrepancy, Severity } from './discrepancy';
 import { Groth16Queue } from './groth16-queue';
 import { PostIds } from './post-ids';
+import { manifestProblem, recordProblem } from './record-shapes';
 import { IncrementalRecomputation } from './incremental-recomputation';
+import { ExportReadError } from './origin-read';
 import { batchOf, ReplacedRatings } from './replaced-ratings';
 import { checkRootHistory } from './root-history';
 import { checkIncrementalBases } from './run-records';
@@ -115,6 +117,10 @@ export async function verifyExport(
     throw new RangeError(`sample must be a whole number ≥ 1, not ${options.sample}`);
   }
   const manifest: ExportManifest = await source.manifest();
+  const malformed = manifestProblem(manifest);
+  if (malformed !== undefined) {
+    throw new ExportReadError(`${source.location}: the manifest's ${malformed}`);
+  }
   const community = manifest.community;
   const unchecked: string[] = [];
   for (const stream of EXPORT_STREAMS.filter((known) => !manifest.streams.includes(known))) {
@@ -126,7 +132,7 @@ export async function verifyExport(
     );
     unchecked.push(`stream ${stream}`);
   }
-  const data = listedStreams(source, manifest);
+  const data = checkedStreams(source, manifest, report);
   const scope = communityScope(community.id);
   if (community.scope !== scope.toString()) {
     report('SCOPE_MISMATCH', 'community', `the published scope is not the one derived from its id`);
@@ -455,13 +461,37 @@ export async function verifyExport(
   };
 }
 
-/** The source's streams the manifest lists; any other reads as empty (`STREAM_MISSING`). */
-function listedStreams(source: ExportSource, manifest: ExportManifest): ExportSource {
+/**
+ * The source's streams the manifest lists (any other reads as empty: `STREAM_MISSING`), each
+ * record checked to have the fields the verifier reads: one that does not is reported as
+ * `RECORD_MALFORMED` (once, however often the stream is read) and left out.
+ */
+function checkedStreams(
+  source: ExportSource,
+  manifest: ExportManifest,
+  report: ReportDiscrepancy,
+): ExportSource {
+  const reported = new Set<string>();
   return {
     location: source.location,
     manifest: source.manifest,
     async *records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]> {
-      if (manifest.streams.includes(stream)) yield* source.records(stream);
+      if (!manifest.streams.includes(stream)) return;
+      let index = 0;
+      for await (const record of source.records(stream)) {
+        index += 1;
+        const problem = recordProblem(stream, record);
+        if (problem === undefined) {
+          yield record;
+          continue;
+        }
+        const subject = `${stream} record ${index}`;
+        if (reported.has(subject)) continue;
+        reported.add(subject);
+        const cursor = (record as { cursor?: unknown } | null)?.cursor;
+        const at = typeof cursor === 'string' ? ` (cursor ${cursor})` : '';
+        report('RECORD_MALFORMED', subject, `${problem}${at}: the record is left out`);
+      }
     },
   };
 }

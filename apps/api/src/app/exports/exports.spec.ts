@@ -374,6 +374,16 @@ describe('open-data export and verification', () => {
     ]);
   });
 
+  it('names a malformed record by stream and position instead of stopping at it', async () => {
+    const copy = await tampered('members', (member) =>
+      member['leafIndex'] === 0 ? { ...member, commitment: 'abc' } : member,
+    );
+    const found = await discrepanciesOf(copy);
+    expect(found).toContainEqual({ code: 'RECORD_MALFORMED', subject: 'members record 1' });
+    // Left out, the member no longer builds the published root.
+    expect(found.map(({ code }) => code)).toContain('ROOT_NOT_FROM_MEMBERS');
+  });
+
   it('names a root in the history that the published members do not build', async () => {
     const copy = await tampered('roots', (root) => ({ ...root, root: '12345678901234567890' }));
     const codes = (await discrepanciesOf(copy)).map(({ code }) => code);
