@@ -6,9 +6,9 @@ import {
   RunInputBuilder,
   scoreWithFrozenRaters,
   type FrozenRaters,
+  type RunNote,
   type ScoringResult,
   type ShownStatus,
-  type RunNote,
   type TopicSeed,
 } from '@bridgenotes/scoring';
 
