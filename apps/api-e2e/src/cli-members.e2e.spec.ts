@@ -239,7 +239,7 @@ describe('bridgenotes member commands against a running instance', () => {
     const fromFolder = await builtBridgenotes('verify', folder);
     expect(fromFolder).toMatchObject({ code: 0, stdout: expect.stringMatching(/VERIFIED/) });
     // A sample of no proofs checks none: a usage error (exit 2), as is naming another community
-    // than the export's. An export missing a stream is INCOMPLETE (exit 3).
+    // than the export's. An export missing a stream is INCOMPLETE (exit 5).
     const none = await builtBridgenotes('verify', baseUrl, '--community', slug, '--sample', '0');
     expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('--sample') });
     const other = await builtBridgenotes('verify', folder, '--community', 'another-community');
@@ -251,7 +251,7 @@ describe('bridgenotes member commands against a running instance', () => {
     await writeFile(manifestPath, JSON.stringify({ ...manifest, streams }));
     const incomplete = await builtBridgenotes('verify', folder);
     expect(incomplete.stdout).toMatch(/^INCOMPLETE: 0 discrepancies, 1 warnings/m);
-    expect(incomplete.code).toBe(3);
+    expect(incomplete.code).toBe(5);
   });
 
   it('lands its writes when the proof outlasts the keep-alive connection it fetched the group on', async () => {

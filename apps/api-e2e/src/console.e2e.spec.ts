@@ -382,11 +382,11 @@ describe('operator console', () => {
 
     // The export, redaction and log included, verifies without a discrepancy. The demo names
     // topics, so its runs read the notes' texts: the run before the redaction is no longer
-    // recomputable (a warning), which leaves the verification INCOMPLETE (exit code 3) until the
+    // recomputable (a warning), which leaves the verification INCOMPLETE (exit code 5) until the
     // run the redaction requested (no worker runs here).
     const verified = await bridgenotes('verify', baseUrl, '--community', 'demo');
     expect(verified.stdout).toContain('RUN_PREDATES_REDACTION');
     expect(verified.stdout).toMatch(/^INCOMPLETE: 0 discrepancies/m);
-    expect(verified.code).toBe(3);
+    expect(verified.code).toBe(5);
   });
 });

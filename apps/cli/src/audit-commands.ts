@@ -22,6 +22,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import type { CliOptions } from './cli-options';
+import { EXIT } from './exit-codes';
 import { positiveInteger, required, UsageError } from './usage-error';
 
 const isUrl = (target: string) => /^https?:\/\//.test(target);
@@ -114,9 +115,9 @@ function printReport(report: VerificationReport): void {
 
 /** `verify`'s exit code by verdict (2 is a usage error, as for every command). */
 const EXIT_CODES: Record<VerificationReport['verdict'], number> = {
-  VERIFIED: 0,
-  DISCREPANCIES: 1,
-  INCOMPLETE: 3,
+  VERIFIED: EXIT.OK,
+  DISCREPANCIES: EXIT.FINDINGS,
+  INCOMPLETE: EXIT.INCOMPLETE,
 };
 
 /**

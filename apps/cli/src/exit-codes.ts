@@ -16,6 +16,8 @@ export const EXIT = {
   UNREADABLE: 3,
   /** Anything else: a failure this version did not expect. */
   FAILED: 4,
+  /** verify: nothing failed, but not everything could be checked (verdict INCOMPLETE). */
+  INCOMPLETE: 5,
 } as const;
 
 type Failure = Error & { code?: unknown; syscall?: unknown; cause?: { code?: unknown } };

@@ -46,7 +46,8 @@ exit codes:
   2  the command line is wrong (unknown command or option, missing or bad value)
   3  could not read: the instance unreachable, silent or refusing, the community changing while
      being read, a file or folder missing, incomplete or unreadable
-  4  anything else (a failure this version did not expect)`;
+  4  anything else (a failure this version did not expect)
+  5  verify: INCOMPLETE, nothing failed but not everything could be checked`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
