@@ -44,6 +44,8 @@ beforeAll(async () => {
   // The API boots and the browser starts while the seed proves (nothing reads the API before
   // the seed is done): their start-ups no longer add to the seed's minute.
   const booting = startBuiltApi(operatorKeyEnv(OPERATOR_KEY));
+  // Awaited after the seed; a start that fails meanwhile is no unhandled rejection.
+  booting.catch(() => undefined);
   launching = launchChromium();
   // A launch that fails is reported by the console's own hook, which awaits it.
   launching.catch(() => undefined);

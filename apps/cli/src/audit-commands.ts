@@ -2,14 +2,11 @@ import {
   directorySource,
   httpSource,
   rescoreExport,
-  saveExport,
   verifyExport,
   type ExportSource,
   type VerificationReport,
 } from '@bridgenotes/open-data';
 import {
-  compareTsv,
-  formatComparison,
   readCommunityNotes,
   scoreNotes,
   writeAuxNoteInfo,
@@ -21,11 +18,9 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import type { CliOptions } from './cli-options';
+import { isUrl, type CliOptions } from './cli-options';
 import { EXIT } from './exit-codes';
 import { positiveInteger, required, UsageError } from './usage-error';
-
-const isUrl = (target: string) => /^https?:\/\//.test(target);
 
 function sourceOf(target: string | undefined, options: CliOptions): ExportSource {
   const where = required(target, 'an export folder or an instance URL');
@@ -127,6 +122,8 @@ const EXIT_CODES: Record<VerificationReport['verdict'], number> = {
 async function checkCommunity(source: ExportSource, wanted: string | undefined): Promise<void> {
   if (wanted === undefined) return;
   const { community } = await source.manifest();
+  // A manifest without its community is for verifyExport to refuse, by name.
+  if (community === undefined) return;
   if (wanted !== community.slug && wanted !== community.id) {
     throw new UsageError(
       `--community ${wanted} is not the community of ${source.location}: ${community.slug} (${community.id})`,
@@ -135,12 +132,13 @@ async function checkCommunity(source: ExportSource, wanted: string | undefined):
 }
 
 export async function verifyCommand(args: string[], options: CliOptions): Promise<number> {
-  const source = sourceOf(args[0], options);
-  await checkCommunity(source, options.community);
+  // The command line first: a mistake in it is exit 2 whether or not the export can be read.
   const threads =
     positiveInteger(options.threads, '--threads') ?? Math.max(1, availableParallelism() - 1);
   const sample = positiveInteger(options.sample, '--sample');
   if (sample === 0) throw new UsageError('--sample 0 would check no proof: give at least 1');
+  const source = sourceOf(args[0], options);
+  await checkCommunity(source, options.community);
   const print = progressPrinter();
   const report = await verifyExport(source, {
     sample,
@@ -151,19 +149,6 @@ export async function verifyCommand(args: string[], options: CliOptions): Promis
   if (options.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
   return EXIT_CODES[report.verdict];
-}
-
-export async function exportCommand(args: string[], options: CliOptions): Promise<number> {
-  const url = required(args[0], 'an instance URL');
-  if (!isUrl(url)) throw new UsageError('export reads from an instance URL (http or https)');
-  const out = required(options.out, '--out');
-  const source = httpSource(url, required(options.community, '--community'));
-  await saveExport(source, out, (stream, count) =>
-    process.stderr.write(`\r${stream}: ${count.toLocaleString('en')}      `),
-  );
-  process.stderr.write('\n');
-  console.log(`saved to ${out}`);
-  return 0;
 }
 
 /** A time given as epoch milliseconds or as an ISO 8601 date. */
@@ -226,19 +211,5 @@ export async function scoreCommand(args: string[], options: CliOptions): Promise
   console.error(
     `${rescored.notes.length} notes, ${rescored.ratingCount} ratings, scored at ${new Date(rescored.nowMs).toISOString()} (input ${rescored.inputHash}, data ${rescored.dataHash}); ${differing} statuses differ from the published ones`,
   );
-  return 0;
-}
-
-/**
- * Compares our TSV output with the reference scorer's on the same data, column by column (see
- * docs/verifiability.md, "Comparing with the reference scorer").
- */
-export async function compareCommand(args: string[], options: CliOptions): Promise<number> {
-  const comparison = compareTsv(
-    required(args[0], 'our TSV file'),
-    required(args[1], "the reference's TSV file"),
-    options.key ?? 'noteId',
-  );
-  console.log(options.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison));
   return 0;
 }

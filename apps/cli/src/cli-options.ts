@@ -42,3 +42,6 @@ export const OPTIONS = {
 export type CliOptions = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
 >['values'];
+
+/** Whether a command's target is an instance URL (else a file or folder). */
+export const isUrl = (target: string): boolean => /^https?:\/\//.test(target);

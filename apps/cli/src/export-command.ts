@@ -1,6 +1,6 @@
 import { httpSource, saveExport } from '@bridgenotes/open-data';
 
-import type { CliOptions } from './cli-options';
+import { isUrl, type CliOptions } from './cli-options';
 import { EXIT } from './exit-codes';
 import { required, UsageError } from './usage-error';
 
@@ -13,7 +13,7 @@ const ATTEMPTS = 3;
  */
 export async function exportCommand(args: string[], options: CliOptions): Promise<number> {
   const url = required(args[0], 'an instance URL');
-  if (!/^https?:\/\//.test(url)) {
+  if (!isUrl(url)) {
     throw new UsageError('export reads from an instance URL (http or https)');
   }
   const out = required(options.out, '--out');

@@ -72,7 +72,11 @@ async function importBackup(argument: string): Promise<Identity> {
       'warning: a backup given on the command line stays in the shell history and shows in the process list (ps); give it as @file or - (standard input)',
     );
   }
-  return importIdentity(backup.value);
+  try {
+    return importIdentity(backup.value);
+  } catch (error) {
+    throw new UsageError(`this is not an identity backup: ${(error as Error).message}`);
+  }
 }
 
 export async function joinCommand(args: string[], options: CliOptions): Promise<number> {

@@ -150,7 +150,6 @@ export {
 } from './tsv/tsv-schema';
 export { readCommunityNotes, type CommunityNotesData } from './tsv/community-notes-reader';
 export {
-  compareTsv,
   compareTsvFiles,
   formatComparison,
   keysDiffer,

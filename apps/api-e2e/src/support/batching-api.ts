@@ -13,7 +13,7 @@ import { startBuiltApi } from './processes';
  * The built API with a write buffer that seals a community's joins two at a time, within a
  * second of the second one, and never for waiting alone (no longest wait): a join stays pending
  * until the test completes its batch. It shares the test run's database, where the run's own API
- * buffers nothing, and seals only what waits there. Not waited on (see `startBuiltApi`).
+ * buffers nothing, and seals only what waits there. Resolves once it listens (`startBuiltApi`).
  */
 export const startBatchingApi = (env: Record<string, string> = {}) =>
   startBuiltApi({

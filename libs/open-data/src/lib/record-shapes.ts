@@ -142,7 +142,8 @@ const SHAPES: { [S in ExportStream]: Shape } = {
     startedAt: nullable(time),
     finishedAt: nullable(time),
     algorithmVersion: nullable(string),
-    regime: nullable(string),
+    // Runs exported before 2026-12-03 have no regime.
+    regime: optional(nullable(string)),
     seed: nullable(whole),
     noteCount: nullable(count),
     ratingCount: nullable(count),

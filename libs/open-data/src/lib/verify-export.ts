@@ -1,4 +1,4 @@
-// Some 400 lines: the verifier's one pass over an export (records, proofs, roots,
+// Some 500 lines: the verifier's one pass over an export (records, proofs, roots,
 // moderation, the runs' recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
 import { communityScope, type Action } from '@bridgenotes/protocol';

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 /**
@@ -172,28 +172,6 @@ export async function compareTsvFiles(
   );
   for await (const cells of oursRows) rows.addOurs(cells);
   for await (const cells of referenceRows) rows.addReference(cells);
-  return rows.comparison();
-}
-
-/**
- * @deprecated Reads both files whole; `compareTsvFiles` streams them. Kept only for the
- * `compareCommand` of apps/cli's audit-commands.ts, which the CLI no longer dispatches to.
- */
-export function compareTsv(oursPath: string, referencePath: string, key = 'noteId'): TsvComparison {
-  const linesOf = (path: string) =>
-    readFileSync(path, 'utf8')
-      .split(/\r?\n/)
-      .filter((line) => line.length > 0)
-      .map((line) => line.split('\t'));
-  const [oursHeader, ...ours] = linesOf(oursPath);
-  const [referenceHeader, ...reference] = linesOf(referencePath);
-  const rows = new KeyedRows(
-    key,
-    headerOf(oursHeader, oursPath, key),
-    headerOf(referenceHeader, referencePath, key),
-  );
-  for (const cells of ours) rows.addOurs(cells);
-  for (const cells of reference) rows.addReference(cells);
   return rows.comparison();
 }
 

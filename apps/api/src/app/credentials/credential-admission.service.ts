@@ -77,10 +77,15 @@ export class CredentialAdmissionService {
     hashes: CredentialHashes,
     replaceLostIdentity: boolean,
   ): Promise<AccountAdmission> {
-    // A ticket is accepted until its exp plus the clock tolerance: only then can its use go.
-    await tx.credentialTicketUse.deleteMany({
-      where: { expiresAt: { lt: new Date(Date.now() - TICKET_CLOCK_TOLERANCE_SECONDS * 1000) } },
-    });
+    // A ticket is accepted until its exp plus the clock tolerance: only then can its use go. The
+    // ticket was verified before the join waited for the tree lock, so it is checked again here
+    // against the same instant: a replay whose wait outlasted that bound could otherwise delete
+    // the first use's row and take its place.
+    const oldest = new Date(Date.now() - TICKET_CLOCK_TOLERANCE_SECONDS * 1000);
+    if (hashes.expiresAt < oldest) {
+      throw ApiError.of('TICKET_EXPIRED');
+    }
+    await tx.credentialTicketUse.deleteMany({ where: { expiresAt: { lt: oldest } } });
     const used = await tx.$executeRaw`
       INSERT INTO credential_ticket_uses (ticket_hash, expires_at)
       VALUES (${hashes.ticketHash}, ${hashes.expiresAt}) ON CONFLICT DO NOTHING`;
