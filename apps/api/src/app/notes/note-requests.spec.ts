@@ -189,7 +189,10 @@ describe('note requests', () => {
       '403',
       '404',
       '409',
+      '413',
+      '415',
       '429',
+      '500',
       '503',
     ]);
     expect(route.responses['400'].description).toContain('PROOF_MESSAGE');
@@ -442,7 +445,15 @@ describe('note requests', () => {
     it('is documented in the OpenAPI document', async () => {
       const { paths } = (await request(server()).get('/docs-json').expect(200)).body;
       const route = paths['/communities/{slug}/note-requests'].get;
-      expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '404']);
+      // Its own answers, and those every route gives (rate limit, database, fault).
+      expect(Object.keys(route.responses).sort()).toEqual([
+        '200',
+        '400',
+        '404',
+        '429',
+        '500',
+        '503',
+      ]);
       expect(route.responses['200'].content['application/json'].schema.$ref).toBe(
         '#/components/schemas/RequestedPostPageDto',
       );
