@@ -206,3 +206,22 @@ export async function findLaterCut(
   }
   return { tried: inputs.length, left };
 }
+
+/**
+ * The notes the latest run read, each from the history its result kept: for a full run every
+ * note changed up to its cut, and those changed since that carry its result (read as of a later
+ * batch, or changed after it read them); for an incremental run those whose result is its.
+ * Without a cut (an older export), every note.
+ */
+export function latestIncludes(run: RunRecord): IncludeNote {
+  const through = batchOf(run.changedThrough ?? undefined);
+  return (note, result, batch) => {
+    const own = result !== undefined && result.runId === run.id;
+    const changedSince = through !== undefined && (batch as bigint) > through;
+    if (run.kind === 'INCREMENTAL' ? !own : changedSince && !own) return undefined;
+    return {
+      history: own ? result.previousHistory : null,
+      redacted: (through === undefined || changedSince) && note.redacted === true,
+    };
+  };
+}

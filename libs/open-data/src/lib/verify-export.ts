@@ -1,4 +1,4 @@
-// Some 500 lines: the verifier's one pass over an export (records, proofs, roots,
+// Some 450 lines: the verifier's one pass over an export (records, proofs, roots,
 // moderation, the runs' recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
 import { communityScope, type Action } from '@bridgenotes/protocol';
@@ -12,12 +12,11 @@ import {
 } from './action-check';
 import { noteDeleteAction, noteRequestAction, ratingAction } from './actions';
 import { checkAlgorithm } from './algorithms';
-import { CutInput, type ExportReread, type IncludeNote } from './cut-input';
+import { checkedStreams } from './checked-streams';
+import { CutInput, latestIncludes, type ExportReread } from './cut-input';
 import {
   EXPORT_STREAMS,
   type ExportManifest,
-  type ExportRecords,
-  type ExportStream,
   type FrozenRatersRecord,
   type MemberRecord,
   type RatingRecord,
@@ -27,11 +26,11 @@ import {
   type RunRecord,
   type StandingRecord,
 } from './export-format';
-import type { Discrepancy, ReportDiscrepancy, Severity } from './discrepancy';
+import type { Discrepancy, Severity } from './discrepancy';
 import type { ExportSource } from './export-source';
 import { Groth16Queue } from './groth16-queue';
 import { PostIds } from './post-ids';
-import { manifestProblem, recordProblem } from './record-shapes';
+import { manifestProblem } from './record-shapes';
 import { IncrementalRecomputation } from './incremental-recomputation';
 import { ExportReadError } from './origin-read';
 import { batchOf, ReplacedRatings } from './replaced-ratings';
@@ -461,58 +460,4 @@ export async function verifyExport(
   };
 }
 
-/**
- * The source's streams the manifest lists (any other reads as empty: `STREAM_MISSING`), each
- * record checked to have the fields the verifier reads: one that does not is reported as
- * `RECORD_MALFORMED` (once, however often the stream is read) and left out.
- */
-function checkedStreams(
-  source: ExportSource,
-  manifest: ExportManifest,
-  report: ReportDiscrepancy,
-): ExportSource {
-  const reported = new Set<string>();
-  return {
-    location: source.location,
-    manifest: source.manifest,
-    async *records<S extends ExportStream>(stream: S): AsyncIterable<ExportRecords[S]> {
-      if (!manifest.streams.includes(stream)) return;
-      let index = 0;
-      for await (const record of source.records(stream)) {
-        index += 1;
-        const problem = recordProblem(stream, record);
-        if (problem === undefined) {
-          yield record;
-          continue;
-        }
-        const subject = `${stream} record ${index}`;
-        if (reported.has(subject)) continue;
-        reported.add(subject);
-        const cursor = (record as { cursor?: unknown } | null)?.cursor;
-        const at = typeof cursor === 'string' ? ` (cursor ${cursor})` : '';
-        report('RECORD_MALFORMED', subject, `${problem}${at}: the record is left out`);
-      }
-    },
-  };
-}
-
 const pairOf = (rating: RatingRecord) => `${rating.noteId}|${rating.raterPseudonym}`;
-
-/**
- * The notes the latest run read, each from the history its result kept: for a full run every
- * note changed up to its cut, and those changed since that carry its result (read as of a later
- * batch, or changed after it read them); for an incremental run those whose result is its.
- * Without a cut (an older export), every note.
- */
-function latestIncludes(run: RunRecord): IncludeNote {
-  const through = batchOf(run.changedThrough ?? undefined);
-  return (note, result, batch) => {
-    const own = result !== undefined && result.runId === run.id;
-    const changedSince = through !== undefined && (batch as bigint) > through;
-    if (run.kind === 'INCREMENTAL' ? !own : changedSince && !own) return undefined;
-    return {
-      history: own ? result.previousHistory : null,
-      redacted: (through === undefined || changedSince) && note.redacted === true,
-    };
-  };
-}
