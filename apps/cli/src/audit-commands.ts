@@ -145,6 +145,10 @@ export async function verifyCommand(args: string[], options: CliOptions): Promis
     threads,
     onProgress: (progress) => print(progress),
   });
+  // A live instance read over minutes: a change to records already read (a rating replaced, a
+  // member removed) is "the community changed while being read" (exit 3), not a finding
+  // against the operator.
+  await source.settle?.();
   process.stderr.write('\n');
   if (options.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
