@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { Community } from '@bridgenotes/database';
 import type { ExportManifest } from '@bridgenotes/open-data';
 import type { Response } from 'express';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 import { ApiErrors } from '../common/api-errors.decorator';
 import { RouteCommunity } from '../communities/route-community.decorator';
@@ -14,22 +15,38 @@ import { ExportsService } from './exports.service';
 /** The headers a stream sets before its first line, which an error answer must not keep. */
 const STREAM_HEADERS = ['Content-Type', 'Content-Disposition'];
 
-/** Writes lines as they come, waiting whenever the client reads slower than the database. */
+/**
+ * Sends lines as they come, as fast as the client reads them. `pipeline` waits on the client with
+ * one 'drain' listener for the whole answer: the compression middleware puts 'drain' listeners on
+ * its gzip stream and never takes them off, so a `once` per wait left one more each time. It also
+ * closes the lines when the client hangs up, which a wait for 'drain' never learnt of.
+ */
 async function pipeLines(response: Response, lines: AsyncIterable<string>): Promise<void> {
+  const iterator = lines[Symbol.asyncIterator]();
   try {
-    for await (const line of lines) {
-      if (!response.write(line)) await once(response, 'drain');
-    }
-    response.end();
-  } catch (error) {
-    if (!response.headersSent) {
+    let first: IteratorResult<string>;
+    try {
+      first = await iterator.next();
+    } catch (error) {
       // Nothing sent yet: the exception filter answers (a 4xx, or a 503 with Retry-After).
       for (const header of STREAM_HEADERS) response.removeHeader(header);
       throw error;
     }
-    // Headers are gone: cut the stream so the client sees it incomplete and resumes with `after`.
-    response.destroy(error as Error);
+    // Past the first line, a failure, the lines' or the client's, destroys the response: the
+    // client sees the stream incomplete and resumes with `after`.
+    await pipeline(Readable.from(resumed(first, iterator)), response).catch(() => undefined);
+  } finally {
+    // Also when the pipeline stopped before `resumed` began, which then never closes them.
+    await iterator.return?.();
   }
+}
+
+/** The lines from `next` on, read from `rest`, which the caller closes. */
+async function* resumed(
+  next: IteratorResult<string>,
+  rest: AsyncIterator<string>,
+): AsyncGenerator<string> {
+  for (; !next.done; next = await rest.next()) yield next.value;
 }
 
 async function* ndjson<T>(records: AsyncIterable<T>): AsyncGenerator<string> {
