@@ -112,6 +112,17 @@ export type JobData<Name extends JobName> =
 /** A job as its handler receives it. */
 export type QueuedJob<Name extends JobName> = Job<JobData<Name>, void, Name>;
 
+/**
+ * Whether a job read back from a queue (`Queue.getJob`, typed by no name) is one of `name`: its
+ * payload is then the one the catalogue declares.
+ */
+export function isJob<Name extends JobName>(
+  job: Job<unknown, unknown, string> | undefined,
+  name: Name,
+): job is QueuedJob<Name> {
+  return job?.name === name;
+}
+
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2_000 },

@@ -8,6 +8,7 @@ import {
   type PostgresQueueBackend,
   type Processor,
   Queue,
+  QueueEvents,
   type QueueOptions,
   Worker,
   type WorkerOptions,
@@ -41,6 +42,12 @@ export type JobWorker<Data, Name extends string = JobName> = Worker<
   IQueueBackend,
   ConnectionOptions
 >;
+
+/**
+ * The events of a queue of this system (every process's: the backend's event stream), whatever
+ * backend it runs on.
+ */
+export type JobQueueEvents = QueueEvents<void, IQueueBackend, ConnectionOptions>;
 
 /** What a worker may choose; the connection and namespace come from the configuration. */
 export type JobWorkerOptions = Omit<WorkerOptions, 'connection' | 'prefix'>;
@@ -175,4 +182,13 @@ export function startWorker<Data, Name extends string = JobName>(
     Data,
     Name
   >;
+}
+
+/**
+ * Listens to the events of one of the system's queues, on the configured backend, from now on (a
+ * connection of its own). Close it when done.
+ */
+export function openQueueEvents(name: QueueName, settings: QueueSettings): JobQueueEvents {
+  const { connection, prefix, factory } = connectionFor(settings);
+  return new QueueEvents(name, { connection, prefix }, factory) as JobQueueEvents;
 }

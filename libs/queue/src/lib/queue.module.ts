@@ -14,9 +14,11 @@ import { JobProducer } from './job-producer';
 import { JobName } from './jobs';
 import {
   JobQueue,
+  JobQueueEvents,
   JobWorker,
   JobWorkerOptions,
   openQueue,
+  openQueueEvents,
   QueueSettings,
   startWorker,
 } from './queue-connection';
@@ -38,8 +40,9 @@ export function InjectQueue(name: QueueName): ParameterDecorator {
 }
 
 /**
- * Builds every BullMQ queue and worker of the process on the backend the configuration names
- * (`QUEUE_BACKEND`), so no other code knows whether the queues live in Redis or PostgreSQL.
+ * Builds every BullMQ queue, worker and event listener of the process on the backend the
+ * configuration names (`QUEUE_BACKEND`), so no other code knows whether the queues live in Redis
+ * or PostgreSQL.
  */
 @Injectable()
 export class QueueFactory implements OnApplicationShutdown {
@@ -69,6 +72,16 @@ export class QueueFactory implements OnApplicationShutdown {
     const worker = startWorker(name, processor, this.settings, options);
     logQueueErrors(worker, `${name} worker`, this.logger);
     return worker;
+  }
+
+  /**
+   * The events of a queue, every process's (a job failed by any worker, or by the stalled-job
+   * check), from now on. The owner closes it.
+   */
+  events(name: QueueName): JobQueueEvents {
+    const events = openQueueEvents(name, this.settings);
+    logQueueErrors(events, `${name} queue events`, this.logger);
+    return events;
   }
 
   async onApplicationShutdown(): Promise<void> {
