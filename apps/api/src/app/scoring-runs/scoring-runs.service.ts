@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { Injectable, Logger } from '@nestjs/common';
 import {
   Community,
@@ -48,9 +50,13 @@ export class ScoringRunsService {
     return pageOf(rows, limit, (run) => encodeCursor({ at: run.requestedAt, id: run.id }));
   }
 
-  /** Records a run request and hands it to the worker; the run id is the job id. */
+  /**
+   * Records a run request and hands it to the worker; the run id is the job id, recorded with the
+   * run so that the worker can tell when the job failed or went (`OrphanedRunsWatcher`).
+   */
   async request(community: Community): Promise<ScoringRun> {
-    const run = await this.runs.request(community.id);
+    const id = randomUUID();
+    const run = await this.runs.request(community.id, id, id);
     try {
       // BullMQ waits for a first connection indefinitely; a request must not.
       await withTimeout(

@@ -31,6 +31,17 @@ export interface RunAttempt {
   attempt: number;
 }
 
+/** A run not finished yet, as the worker's watch over run jobs reads it (`pending`). */
+export interface PendingRun {
+  runId: string;
+  status: ScoringRunStatus;
+  /** Attempts started so far: failing the run is conditional on no other starting meanwhile. */
+  attempts: number;
+  /** The job serving it; null for a run recorded before runs named theirs. */
+  jobId: string | null;
+  requestedAt: Date;
+}
+
 /**
  * The one writer of `scoring_runs`: every status a run goes through (QUEUED → RUNNING →
  * SUCCEEDED or FAILED) is set here, each change conditional on the status it leaves, so a job
@@ -42,13 +53,34 @@ export class ScoringRunStore {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * A run asked for (by an operator, or by a job for itself): `QUEUED`. With an id, idempotent:
-   * a run of that id already recorded is returned as it is.
+   * A run asked for (by an operator, or by a job for itself): `QUEUED`, served by the queue job
+   * `jobId` (see `pending`). With an id, idempotent: a run of that id already recorded is
+   * returned as it is, given the job's id if it had none (a run recorded before runs named it).
    */
-  async request(communityId: string, id?: string): Promise<ScoringRun> {
-    if (id === undefined) return this.prisma.scoringRun.create({ data: { communityId } });
-    await this.prisma.scoringRun.createMany({ data: [{ id, communityId }], skipDuplicates: true });
+  async request(communityId: string, id?: string, jobId?: string): Promise<ScoringRun> {
+    if (id === undefined) return this.prisma.scoringRun.create({ data: { communityId, jobId } });
+    await this.prisma.scoringRun.createMany({
+      data: [{ id, communityId, jobId }],
+      skipDuplicates: true,
+    });
+    if (jobId !== undefined) {
+      await this.prisma.scoringRun.updateMany({ where: { id, jobId: null }, data: { jobId } });
+    }
     return this.prisma.scoringRun.findUniqueOrThrow({ where: { id } });
+  }
+
+  /**
+   * The runs not finished yet (one, given its id), with the job each one's attempts come from,
+   * for the worker to check against the queue (`OrphanedRunsWatcher`). A few rows at any time:
+   * a run is pending only while its job waits or runs.
+   */
+  async pending(runId?: string): Promise<PendingRun[]> {
+    const rows = await this.prisma.scoringRun.findMany({
+      where: { status: { in: PENDING }, ...(runId !== undefined && { id: runId }) },
+      select: { id: true, status: true, attempts: true, jobId: true, requestedAt: true },
+      orderBy: { requestedAt: 'asc' },
+    });
+    return rows.map(({ id, ...run }) => ({ runId: id, ...run }));
   }
 
   /** Forgets a request no job will ever serve (the queue did not take it). */
@@ -117,11 +149,17 @@ export class ScoringRunStore {
 
   /**
    * Marks a pending run `FAILED` with the error that ended its last attempt. Given the attempt
-   * (when it got as far as `start`), only while no other attempt has started since: an overtaken
-   * attempt's failure leaves the live one running.
+   * (when it got as far as `start`; 0 for a run never started), only while no other attempt has
+   * started since: an overtaken attempt's failure leaves the live one running. True when it
+   * failed the run. In `tx` when given, so that the caller clears the run's staging with it.
    */
-  async fail(runId: string, message: string, attempt?: number): Promise<void> {
-    await this.prisma.scoringRun.updateMany({
+  async fail(
+    runId: string,
+    message: string,
+    attempt?: number,
+    tx: Tx = this.prisma,
+  ): Promise<boolean> {
+    const failed = await tx.scoringRun.updateMany({
       where: {
         id: runId,
         status: { in: PENDING },
@@ -133,5 +171,6 @@ export class ScoringRunStore {
         error: message.slice(0, 2_000),
       },
     });
+    return failed.count === 1;
   }
 }
