@@ -18,6 +18,8 @@ import {
 } from '@bridgenotes/scoring-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
+import { runFailure } from './orphaned-runs.watcher';
+
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
 
 /**
@@ -169,7 +171,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     if (!runId) return;
     this.logger.warn(`run ${runId} attempt ${job.attemptsMade} failed: ${error.message}`);
     if (!final) return;
-    await this.runs.fail(runId, error.message, this.attempts.get(job));
+    await this.runs.fail(runId, runFailure(error.message), this.attempts.get(job));
     await this.publisher.clearFinished(runId);
   }
 
@@ -194,7 +196,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     }
     const id = runId ?? randomUUID();
     if (!runId) await job.updateData({ communityId, runId: id, full: full ?? false });
-    await this.runs.request(communityId, id);
+    await this.runs.request(communityId, id, job.id);
     return id;
   }
 

@@ -6,6 +6,7 @@ import {
   ScoringPublisher,
 } from '@bridgenotes/scoring-store';
 
+import { OrphanedRunsWatcher } from './orphaned-runs.watcher';
 import { RescoreAllHandler } from './rescore-all.handler';
 import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
@@ -16,6 +17,7 @@ import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
     ScoreCommunityHandler,
     ScoringEventsDispatcher,
     IncrementalBaseStore,
+    OrphanedRunsWatcher,
     ScoringInputLoader,
     ScoringPublisher,
     ReplacedRatingsStore,

@@ -1,0 +1,164 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { PrismaService, ScoringRunStore, type PendingRun } from '@bridgenotes/database';
+import {
+  InjectQueue,
+  isJob,
+  JobName,
+  type JobQueue,
+  type JobQueueEvents,
+  QueueFactory,
+  QueueName,
+} from '@bridgenotes/queue';
+import { ScoringPublisher } from '@bridgenotes/scoring-store';
+
+import { PollingLoop } from '../common/polling-loop';
+
+/**
+ * How often every pending run is checked against its job: a failure the queue's events did not
+ * bring (this worker was down, or its database write failed) is settled within this.
+ */
+export const SWEEP_MS = 60_000;
+
+/**
+ * How long a run may go without its job being found in the queue: an operator's run is recorded
+ * before its job is added (within 3 s, or the API deletes it again).
+ */
+export const UNQUEUED_GRACE_MS = 60_000;
+
+/**
+ * The same for a run recorded before runs named their job: it is looked for under the run's id
+ * (an operator's run's job), which a worker's own run of that time was not named; its next
+ * attempt names it, so such a run not found that long is one nothing serves any more.
+ */
+export const UNNAMED_GRACE_MS = 24 * 3_600_000;
+
+/** BullMQ's reason for a job it failed for stalling (`moveStalledJobsToWait`). */
+const STALLED_REASON = 'job stalled more than allowable limit';
+
+/**
+ * A run's error for its job's failed reason, the same whoever records it (the failure hook or the
+ * watcher): BullMQ's words for a stalled job, with what they mean for a scoring run.
+ */
+export function runFailure(reason: string): string {
+  return reason === STALLED_REASON
+    ? `${reason}: the workers running it stopped renewing its lock (killed, or blocked for SCORING_LOCK_SECONDS) more often than BullMQ allows (maxStalledCount)`
+    : reason;
+}
+
+/**
+ * Fails the scoring runs no attempt will ever finish: those whose job BullMQ has failed, or no
+ * longer has. The failure hook (`ScoreCommunityHandler.failed`) is not enough: it runs once, in
+ * the process whose worker moved the job to failed, so a write of its that failed (the database
+ * away) or a process killed in between left the run `RUNNING` for good, with its staged rows.
+ * And some failures reach no hook at all: BullMQ fails a job found stalled too often (its lock
+ * ran out more than `maxStalledCount` times: its worker killed mid-run, or blocked) only when a
+ * worker next takes it, which a worker whose every slot is held by a hung attempt never does; a
+ * job removed by hand, or lost with the queue's data, fails nowhere.
+ *
+ * BullMQ's own word decides, never a clock: the queue's `failed` events (every process's,
+ * carrying the failed reason) settle a run at once, and a sweep every `SWEEP_MS` looks up the job
+ * of every pending run for what the events missed (this worker was down, or its write failed). A
+ * job waiting, delayed or active (a live attempt holds its lock, or BullMQ has yet to find it
+ * stalled and hand it to a retry) leaves its run alone; the run is failed only conditionally on
+ * the attempt count read before the job's state, so an attempt starting meanwhile (a failed job
+ * retried by hand) keeps it. Only a job that is missing waits for a grace (`UNQUEUED_GRACE_MS`).
+ */
+@Injectable()
+export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OrphanedRunsWatcher.name);
+  private readonly loop = new PollingLoop(
+    'checking pending scoring runs against their jobs',
+    SWEEP_MS,
+    () => this.sweep(),
+    this.logger,
+  );
+  private events?: JobQueueEvents;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly runs: ScoringRunStore,
+    private readonly publisher: ScoringPublisher,
+    private readonly queues: QueueFactory,
+    @InjectQueue(QueueName.Scoring) private readonly queue: JobQueue<unknown, string>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.events = this.queues.events(QueueName.Scoring);
+    this.events.on('failed', ({ jobId }) => {
+      this.jobFailed(jobId).catch((error: Error) =>
+        this.logger.warn(`job ${jobId} failed, its run not settled yet: ${error.message}`),
+      );
+    });
+    this.loop.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+    await this.events?.close();
+  }
+
+  /** A job failed for good in some process: its run, if still pending, fails with it. */
+  async jobFailed(jobId: string): Promise<void> {
+    const job = await this.queue.getJob(jobId);
+    if (!isJob(job, JobName.ScoreCommunity) || !job.data.runId) return;
+    // A run recorded before runs named their job is this one's.
+    for (const run of await this.runs.pending(job.data.runId)) {
+      await this.settle({ ...run, jobId: run.jobId ?? jobId });
+    }
+  }
+
+  /** One pass over every pending run; returns the ids of the runs it failed. */
+  async sweep(): Promise<string[]> {
+    const failed: string[] = [];
+    for (const run of await this.runs.pending()) {
+      if (await this.settle(run)) failed.push(run.runId);
+    }
+    return failed;
+  }
+
+  /** Fails the run, with its staging, when its job says no attempt will finish it. */
+  private async settle(run: PendingRun): Promise<boolean> {
+    const reason = await this.orphaned(run);
+    if (reason === undefined) return false;
+    const failed = await this.prisma.$transaction(async (tx) => {
+      if (!(await this.runs.fail(run.runId, reason, run.attempts, tx))) return false;
+      await this.publisher.clearFinished(run.runId, tx);
+      return true;
+    });
+    if (failed) this.logger.warn(`run ${run.runId} failed: ${reason}`);
+    return failed;
+  }
+
+  /** Why no attempt will finish the run, or undefined while its job may still. */
+  private async orphaned(run: PendingRun): Promise<string | undefined> {
+    const jobId = run.jobId ?? run.runId;
+    // The state first: a job read after it has its failed reason.
+    const state = await this.queue.getJobState(jobId);
+    if (state === 'unknown') {
+      const grace = run.jobId === null ? UNNAMED_GRACE_MS : UNQUEUED_GRACE_MS;
+      if (Date.now() - run.requestedAt.getTime() < grace) return undefined;
+      return `Its job ${jobId} is no longer in the queue (removed, or lost with the queue's data)`;
+    }
+    const job = await this.queue.getJob(jobId);
+    // Gone since (the next pass decides), or started more often than the job was taken: an
+    // attempt the queue does not account for (which it cannot vouch for either way) has it.
+    if (!job || run.attempts > job.attemptsStarted) return undefined;
+    switch (state) {
+      case 'failed':
+        return runFailure(job.failedReason || `its job ${jobId} failed`);
+      case 'completed':
+        return `Its job ${jobId} completed without publishing the run`;
+      case 'active':
+        return undefined;
+      default:
+        // Waiting or delayed. BullMQ fails a job found stalled too often when a worker next
+        // takes it, which a worker whose every slot is held never does: it is failed already.
+        return job.deferredFailure ? runFailure(job.deferredFailure) : undefined;
+    }
+  }
+}
