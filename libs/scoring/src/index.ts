@@ -169,6 +169,7 @@ export {
 export {
   computeStandings,
   COMMUNITY_NOTES_EARN_IN_IMPACT,
+  emptyStanding,
   WRITING_LOCK_NOT_HELPFUL,
   WRITING_LOCK_RECENT_NOTES,
   writingRefusal,

@@ -71,12 +71,9 @@ function notHelpfulSinceMs(history: NoteStatusHistory | undefined, createdAtMs: 
   return at === undefined || Number.isNaN(at) ? createdAtMs : at;
 }
 
-export function computeStandings(
-  input: ScoringInput,
-  result: Pick<ScoringResult, 'finalStatus' | 'history'>,
-): PseudonymStanding[] {
-  const participants = input.participantIds.length;
-  const rows: PseudonymStanding[] = input.participantIds.map((pseudonym) => ({
+/** A pseudonym's standing before any of its ratings or notes counts. */
+export function emptyStanding(pseudonym: string): PseudonymStanding {
+  return {
     pseudonym,
     ratingImpact: 0,
     writingImpact: 0,
@@ -87,7 +84,15 @@ export function computeStandings(
     notesNeedingRatings: 0,
     recentNotHelpful: 0,
     impactSinceLock: 0,
-  }));
+  };
+}
+
+export function computeStandings(
+  input: ScoringInput,
+  result: Pick<ScoringResult, 'finalStatus' | 'history'>,
+): PseudonymStanding[] {
+  const participants = input.participantIds.length;
+  const rows = input.participantIds.map(emptyStanding);
   const statuses = input.noteIds.map((_, note) =>
     shownStatus(result.finalStatus[note] as NoteStatus),
   );

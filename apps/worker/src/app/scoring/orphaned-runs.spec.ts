@@ -26,6 +26,7 @@ import { ScoringInputLoader } from '@bridgenotes/scoring-store';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 
+import { stageStanding } from '../../testing/staged-standing';
 import { OrphanedRunsWatcher } from './orphaned-runs.watcher';
 import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringModule } from './scoring.module';
@@ -115,26 +116,8 @@ describe('scoring runs whose job will never finish them', () => {
       return found;
     });
     // What its attempt had staged before it hung.
-    await stageStanding(running.id);
+    await stageStanding(prisma, running.id);
     return { run: running, jobId: job.id as string };
-  }
-
-  async function stageStanding(runId: string): Promise<void> {
-    await prisma.stagedStanding.create({
-      data: {
-        runId,
-        pseudonym: '1',
-        ratingImpact: 0,
-        writingImpact: 0,
-        successfulRatings: 0,
-        unsuccessfulRatings: 0,
-        notesHelpful: 0,
-        notesNotHelpful: 0,
-        notesNeedingRatings: 0,
-        recentNotHelpful: 0,
-        impactSinceLock: 0,
-      },
-    });
   }
 
   /** No grace left: as if the run had been asked for an hour ago. */
@@ -219,7 +202,7 @@ describe('scoring runs whose job will never finish them', () => {
     // A run started by a job since removed, or lost with the queue's data.
     await runs.request(communityId, runId, `gone-${runId}`);
     expect(await runs.start(runId, communityId)).toBe(1);
-    await stageStanding(runId);
+    await stageStanding(prisma, runId);
     const watcher = app.get(OrphanedRunsWatcher);
 
     // Just asked for: its job may be on its way (an operator's run is recorded first).

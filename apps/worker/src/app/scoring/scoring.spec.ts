@@ -29,6 +29,7 @@ import { eventually } from '@bridgenotes/testing';
 import { createHash, randomUUID } from 'node:crypto';
 
 import { BootedWorker, bootWorker, succeededRunOf } from '../../testing/booted-worker';
+import { stageStanding } from '../../testing/staged-standing';
 import { WorkerModule } from '../worker.module';
 import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
@@ -561,30 +562,11 @@ describe('scoring worker', () => {
     expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
-  /** A standing row staged for the run, as one of its attempts stages them. */
-  async function stageStanding(runId: string): Promise<void> {
-    await prisma.stagedStanding.create({
-      data: {
-        runId,
-        pseudonym: '1',
-        ratingImpact: 0,
-        writingImpact: 0,
-        successfulRatings: 0,
-        unsuccessfulRatings: 0,
-        notesHelpful: 0,
-        notesNotHelpful: 0,
-        notesNeedingRatings: 0,
-        recentNotHelpful: 0,
-        impactSinceLock: 0,
-      },
-    });
-  }
-
   it('fails a job whose run is not pending once, without retrying, and leaves the run as it was', async () => {
     const { id: communityId } = await createCommunity();
     const done = await runFor(communityId);
     // What an attempt had staged: a run's final failure removes it (nothing else would).
-    await stageStanding(done.id);
+    await stageStanding(prisma, done.id);
     const job = await queue.add(
       JobName.ScoreCommunity,
       { communityId, runId: done.id },
@@ -618,7 +600,7 @@ describe('scoring worker', () => {
         // Meanwhile the job's lock lapsed, and another worker's retry started the run again
         // and staged its rows.
         expect(await start(runId, communityId)).toBe((attempt as number) + 1);
-        await stageStanding(runId);
+        await stageStanding(prisma, runId);
         return attempt;
       });
     const failing = jest.spyOn(handler, 'failed');
