@@ -75,8 +75,8 @@ export class QueueFactory implements OnApplicationShutdown {
   }
 
   /**
-   * The events of a queue, every process's (a job failed by any worker, or by the stalled-job
-   * check), from now on. The owner closes it.
+   * The events of a queue, every process's (a job failed by any process's worker, say), from
+   * now on. The owner closes it.
    */
   events(name: QueueName): JobQueueEvents {
     const events = openQueueEvents(name, this.settings);

@@ -34,7 +34,6 @@ export interface RunAttempt {
 /** A run not finished yet, as the worker's watch over run jobs reads it (`pending`). */
 export interface PendingRun {
   runId: string;
-  status: ScoringRunStatus;
   /** Attempts started so far: failing the run is conditional on no other starting meanwhile. */
   attempts: number;
   /** The job serving it; null for a run recorded before runs named theirs. */
@@ -72,12 +71,12 @@ export class ScoringRunStore {
   /**
    * The runs not finished yet (one, given its id), with the job each one's attempts come from,
    * for the worker to check against the queue (`OrphanedRunsWatcher`). A few rows at any time:
-   * a run is pending only while its job waits or runs.
+   * a run is pending while its job waits or runs, and until the worker finds that job gone.
    */
   async pending(runId?: string): Promise<PendingRun[]> {
     const rows = await this.prisma.scoringRun.findMany({
       where: { status: { in: PENDING }, ...(runId !== undefined && { id: runId }) },
-      select: { id: true, status: true, attempts: true, jobId: true, requestedAt: true },
+      select: { id: true, attempts: true, jobId: true, requestedAt: true },
       orderBy: { requestedAt: 'asc' },
     });
     return rows.map(({ id, ...run }) => ({ runId: id, ...run }));
