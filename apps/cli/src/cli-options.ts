@@ -36,6 +36,8 @@ export const OPTIONS = {
   note: { type: 'string' },
   helpfulness: { type: 'string' },
   tags: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

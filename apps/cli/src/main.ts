@@ -16,6 +16,8 @@ const USAGE = `usage: bridgenotes <command> [options]
   export <instance URL> --community <slug> --out <folder>
          (replaces the folder once the new export is complete; a folder that is not an export
           is not replaced)
+  serve  <export folder> [--port N (default 8787; 0: any free)] [--host 127.0.0.1]
+         (serves a saved export read-only, as its instance served it, for a mirror to follow)
   score  <export folder | instance URL> [--community <slug>] [--now <ISO time | epoch ms>] [--seed N]
   score  --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
          [--epoch-millis <ms> | --settled] [--seed N] [--outdir <folder>]
@@ -65,6 +67,8 @@ async function main(): Promise<number> {
       return (await auditCommands()).verifyCommand(rest, values);
     case 'export':
       return (await import('./export-command')).exportCommand(rest, values);
+    case 'serve':
+      return (await import('./serve-command')).serveCommand(rest, values);
     case 'score':
       return (await auditCommands()).scoreCommand(rest, values);
     case 'compare':

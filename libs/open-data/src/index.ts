@@ -7,6 +7,7 @@ export * from './lib/http-source';
 export * from './lib/origin-read';
 export * from './lib/root-history';
 export * from './lib/save-export';
+export * from './lib/saved-folder/saved-export';
 export * from './lib/verify-export';
 export * from './lib/verify-standings';
 export * from './lib/verify-moderation';
