@@ -91,6 +91,12 @@ function printReport(report: VerificationReport): void {
   console.log(
     `  ${report.proofs.checked} proofs checked, Groth16 verified for ${report.proofs.groth16Verified}${report.proofs.sampled ? ' (random sample)' : ''}`,
   );
+  if (report.promotion) {
+    const p = report.promotion;
+    console.log(
+      `  promoted on ${p.at} from ${p.from.url} (community ${p.from.community}): its root ${p.root} of ${p.treeSize} members and every change below its horizon ${p.originChangeHorizon}; written here from batch ${p.changeHorizon}`,
+    );
+  }
   if (report.run) for (const line of runLines(report.run)) console.log(line);
   else console.log('  no finished scoring run to recompute');
   if (report.moderation) {

@@ -1,3 +1,4 @@
 export * from './lib/mirror-puller';
 export * from './lib/mirror-state';
 export * from './lib/origin-limits';
+export { same } from './lib/page-settlement';

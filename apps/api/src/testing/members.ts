@@ -79,4 +79,4 @@ export const provenBody = (proven: ProvenAction) => ({
   proof: proven.proof,
 });
 
-export { createIdentity };
+export { commitmentOf, createIdentity };

@@ -22,6 +22,7 @@ import {
   MirrorPullError,
   type MirrorCursors,
   type OriginRules,
+  type PulledThrough,
   type PullOutcome,
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
@@ -87,7 +88,7 @@ export class MirrorPuller {
     });
     const startedAt = new Date();
     try {
-      const outcome = await this.sync(mirror, client, fetcher);
+      const { outcome, pulledThrough } = await this.sync(mirror, client, fetcher);
       await this.prisma.mirror.update({
         where: { id: mirror.id },
         data: {
@@ -95,6 +96,11 @@ export class MirrorPuller {
           lastSuccessAt: new Date(),
           lastError: null,
           lastErrorCode: null,
+          // What a promotion may take the community at: every change below the horizon.
+          pulledThrough: {
+            changeHorizon: pulledThrough.changeHorizon,
+            cursors: { ...pulledThrough.cursors },
+          },
         },
       });
       return outcome;
@@ -171,6 +177,7 @@ export class MirrorPuller {
       await verifier.close();
     }
     outcome.originRunFetched = await this.originResults.pull(mirror, client, fetcher);
-    return outcome;
+    const pulledThrough: PulledThrough = { changeHorizon: manifest.changeHorizon, cursors };
+    return { outcome, pulledThrough };
   }
 }

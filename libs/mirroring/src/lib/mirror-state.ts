@@ -11,6 +11,16 @@ export interface MirrorCursors {
 
 export type MirrorStream = keyof MirrorCursors;
 
+/**
+ * Where the last pull that ran to its end left the cursors, and the origin's `changeHorizon` it
+ * read notes and ratings up to (`mirrors.pulled_through`). While the cursors are still these, the
+ * mirror holds exactly the origin's community as of that horizon: what a promotion takes.
+ */
+export interface PulledThrough {
+  changeHorizon: string;
+  cursors: MirrorCursors;
+}
+
 /** The acceptance rules the origin states in its manifest. */
 export interface OriginRules {
   rootHistoryWindowSeconds: number;

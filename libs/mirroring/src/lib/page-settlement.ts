@@ -181,8 +181,13 @@ export class PageSettlement {
     moved: MirrorCursors,
     refusals: Refusal[],
   ): Promise<void> {
-    const [row] = await tx.$queryRaw<[{ cursors: MirrorCursors }]>`
-      SELECT cursors FROM mirrors WHERE id = ${mirrorId}::uuid FOR UPDATE`;
+    const [row] = await tx.$queryRaw<[{ cursors: MirrorCursors; promoted: boolean }]>`
+      SELECT cursors, promoted_at IS NOT NULL AS promoted FROM mirrors
+       WHERE id = ${mirrorId}::uuid FOR UPDATE`;
+    if (row.promoted) {
+      // The community is this instance's now: nothing of the origin lands in it any more.
+      throw new MirrorPullError('PULL_CONFLICT', 'the mirror was promoted: nothing more is pulled');
+    }
     for (const stream of Object.keys(moved) as MirrorStream[]) {
       if (row.cursors[stream] !== cursors[stream]) {
         throw new MirrorPullError(

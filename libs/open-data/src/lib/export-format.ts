@@ -63,6 +63,12 @@ export interface ExportManifest {
    * read to see exactly those.
    */
   changeHorizon: string;
+  /**
+   * Only for a community this instance mirrored and then promoted into one of its own
+   * (docs/verifiability.md, "Leaving an operator"): where it came from and the state it was
+   * taken at. Absent otherwise.
+   */
+  promotion?: ExportPromotion;
   /** The streams this export has: an export made before a stream existed lacks it. */
   streams: readonly ExportStream[];
   /**
@@ -71,6 +77,27 @@ export interface ExportManifest {
    * does not read as part of this one. Not a signature: anyone can recompute them.
    */
   files?: Partial<Record<ExportStream, SavedStreamFile>>;
+}
+
+/**
+ * A mirrored community promoted into a writable community of the instance that mirrored it.
+ * Everything up to `root` (of `treeSize` leaves) and every note and rating change below
+ * `changeHorizon` came from the origin, verified by the mirror as it pulled; what follows was
+ * written here. `rules` (the manifest's) are then the looser of the origin's and this
+ * instance's, `originRules` the origin's own.
+ */
+export interface ExportPromotion {
+  /** The origin the community was mirrored from: its base URL and the community's slug there. */
+  from: { url: string; community: string };
+  at: string;
+  /** The group's root and size when promoted: the origin's latest the mirror had verified. */
+  root: string;
+  treeSize: number;
+  /** The origin's `changeHorizon` the mirror had read every note and rating change below. */
+  originChangeHorizon: string;
+  /** This instance's change batch at the promotion: every change below it is the origin's. */
+  changeHorizon: string;
+  originRules: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
 }
 
 export interface SavedStreamFile {

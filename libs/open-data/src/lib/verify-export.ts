@@ -25,11 +25,13 @@ import {
   type RootRecord,
   type RunRecord,
   type StandingRecord,
+  type ExportPromotion,
 } from './export-format';
 import type { Discrepancy, Severity } from './discrepancy';
 import type { ExportSource } from './export-source';
 import { Groth16Queue } from './groth16-queue';
 import { PostIds } from './post-ids';
+import { checkPromotion } from './promotion-check';
 import { manifestProblem } from './record-shapes';
 import { IncrementalRecomputation } from './incremental-recomputation';
 import { ExportReadError } from './origin-read';
@@ -83,6 +85,8 @@ export interface VerificationReport {
   run: RunRecomputation | null;
   /** The moderation log's entries and the notes it redacted and hides; null without a log. */
   moderation: ModerationSummary | null;
+  /** Where a promoted community came from, as its manifest says (checked); null otherwise. */
+  promotion: ExportPromotion | null;
   discrepancies: Discrepancy[];
   /** What was not checked, each with a warning saying why; empty when everything was. */
   unchecked: string[];
@@ -161,6 +165,7 @@ export async function verifyExport(
     );
   }
   members.length = 0;
+  const promotion = checkPromotion(manifest.promotion, roots, report);
   const rootIndex = new RootIndex(roots, manifest.rules.rootHistoryWindowSeconds * 1000);
   const moderation = await readModerationLog(data, manifest, report);
 
@@ -455,6 +460,7 @@ export async function verifyExport(
     },
     run: runSummary,
     moderation: moderationSummary,
+    promotion,
     discrepancies,
     unchecked,
   };

@@ -157,10 +157,26 @@ export const ERRORS = {
     (slug: string) => `No community with slug "${slug}"`,
     'news',
   ),
+  MIRROR_FOLLOWING: entry(
+    HttpStatus.CONFLICT,
+    () =>
+      'This instance still follows the community: stop following first (DELETE /mirrors/{id}), then promote',
+  ),
   MIRROR_NOT_FOUND: entry(
     HttpStatus.NOT_FOUND,
     (id: string) => `No mirror ${id}`,
     '5f0c3c4e-0d4b-4f43-9a53-2f1f1c9b7a10',
+  ),
+  MIRROR_PROMOTED: entry(
+    HttpStatus.CONFLICT,
+    (slug: string) =>
+      `"${slug}" was promoted: it is a community of this instance, no longer a mirror`,
+    'news',
+  ),
+  MIRROR_PULL_INCOMPLETE: entry(
+    HttpStatus.CONFLICT,
+    () =>
+      "The mirror's last pull did not run to its end (it stored pages of a newer state of the origin than it finished reading), or no pull ever did: follow again (POST /mirrors/{id}/follow, with the origin or a served saved export of it) until a pull finishes, stop, then promote",
   ),
   MIRROR_READ_ONLY: entry(
     HttpStatus.CONFLICT,

@@ -102,8 +102,9 @@ export class CommunitiesService {
     const known = this.keys.get(slug);
     if (known) return known;
     const { id, scope } = await this.findBySlug(slug);
-    // Whether a community mirrors another is fixed when it is created (with its mirror row, in
-    // one transaction; stopping a mirror keeps the row), so it is remembered with the key.
+    // Whether a community mirrors another is set when it is created (with its mirror row, in
+    // one transaction; stopping a mirror keeps the row) and changes only once, when the operator
+    // promotes the mirror: remembered with the key, and read again before refusing a write.
     const key = { id, slug, scope, mirror: await this.mirrorOf(id) };
     if (this.keys.size >= MAX_KEYS) this.keys.clear();
     this.keys.set(slug, key);
@@ -112,14 +113,20 @@ export class CommunitiesService {
 
   /** `keyOf` for a write: refuses a mirrored community as `findWritable` does. */
   async writableKeyOf(slug: string): Promise<CommunityKey> {
-    const key = await this.keyOf(slug);
+    let key = await this.keyOf(slug);
+    if (key.mirror) {
+      // Perhaps promoted since (by another API process too): a refusal costs one more read.
+      key = { ...key, mirror: await this.mirrorOf(key.id) };
+      this.keys.set(slug, key);
+    }
     refuseMirrored(slug, key.mirror);
     return key;
   }
 
+  /** The origin a community follows, until the operator promotes it (then none). */
   private mirrorOf(communityId: string): Promise<MirrorOrigin | null> {
-    return this.prisma.mirror.findUnique({
-      where: { communityId },
+    return this.prisma.mirror.findFirst({
+      where: { communityId, promotedAt: null },
       select: { originUrl: true, originSlug: true },
     });
   }

@@ -9,6 +9,7 @@ import {
   ExportRecords,
   ExportStream,
   type ChangeStream,
+  type ExportPromotion,
 } from '@bridgenotes/open-data';
 import { CLOCK_SKEW_MINUTES, TREE_DEPTH } from '@bridgenotes/protocol';
 
@@ -25,6 +26,25 @@ import { CHANGE_READERS, STREAM_READERS } from './readers';
 
 const BATCH = 500;
 
+type Rules = ExportManifest['rules'];
+
+/**
+ * The rules the community's actions verify against. A mirror states those its origin accepted
+ * them under, not this instance's own; a promoted mirror holds actions accepted under both, so
+ * it states the looser of the two (each bound, the larger), the origin's kept in its promotion.
+ */
+function rulesOf(origin: Rules | undefined, promotion: ExportPromotion | undefined, own: Rules) {
+  if (!origin) return own;
+  if (!promotion) return origin;
+  return {
+    rootHistoryWindowSeconds: Math.max(
+      origin.rootHistoryWindowSeconds,
+      own.rootHistoryWindowSeconds,
+    ),
+    clockSkewMinutes: Math.max(origin.clockSkewMinutes, own.clockSkewMinutes),
+  };
+}
+
 /**
  * A community's open data as resumable streams read straight from PostgreSQL in keyset
  * batches: nothing is held beyond one batch, whatever the community's size. Each stream has its
@@ -38,12 +58,15 @@ export class ExportsService {
   ) {}
 
   async manifest(community: Community): Promise<ExportManifest> {
-    // A mirror states the rules its origin accepted the actions under: those are what its data
-    // verifies against, not this instance's own.
     const mirror = await this.prisma.mirror.findUnique({
       where: { communityId: community.id },
-      select: { originRules: true },
+      select: { originRules: true, promotion: true },
     });
+    const own = {
+      rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,
+      clockSkewMinutes: CLOCK_SKEW_MINUTES,
+    };
+    const promotion = (mirror?.promotion ?? undefined) as ExportPromotion | undefined;
     return {
       format: EXPORT_FORMAT,
       community: {
@@ -59,12 +82,10 @@ export class ExportsService {
         earnInImpact: community.earnInImpact,
         topicSeeds: community.topicSeeds as ExportManifest['community']['topicSeeds'],
       },
-      rules: (mirror?.originRules as ExportManifest['rules'] | undefined) ?? {
-        rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,
-        clockSkewMinutes: CLOCK_SKEW_MINUTES,
-      },
+      rules: rulesOf(mirror?.originRules as ExportManifest['rules'] | undefined, promotion, own),
       generatedAt: new Date().toISOString(),
       changeHorizon: (await this.horizon()).toString(),
+      ...(promotion && { promotion }),
       streams: EXPORT_STREAMS,
     };
   }

@@ -3,6 +3,7 @@
 import { httpSource, verifyExport } from '@bridgenotes/open-data';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import request from 'supertest';
 
 import { bridgenotes, serveFolder, type ServedFolder } from '../../testing/cli';
 import {
+  commitmentOf,
   communityWithMembers,
   createIdentity,
   provenBody,
@@ -32,7 +34,8 @@ const NOTE = {
 /**
  * Instance A's community is saved with `bridgenotes export`, A goes away, and the saved folder
  * is served with `bridgenotes serve`: instance B mirrors it from there, verifying every proof,
- * as it would mirror A.
+ * as it would mirror A; then B's operator stops following and promotes the mirror, and the
+ * community lives on at B with the same members, identities and proofs.
  */
 describe('leaving an operator: a saved export served, mirrored, and promoted', () => {
   let instances: OriginAndMirror;
@@ -103,16 +106,39 @@ describe('leaving an operator: a saved export served, mirrored, and promoted', (
       expect(manifest.files.ratings.records).toBe(2);
     });
     served = await serveFolder(folder);
+    const servedUrl = served.url;
 
     const created = await onB()
       .post('/mirrors')
       .set(operator)
-      .send({ origin: served.url, community: community.slug })
+      .send({ origin: servedUrl, community: community.slug })
       .expect(201);
     mirrorId = created.body.id;
+    // A first pull cut off before the ratings: the notes' pages are stored, the ratings' not.
+    const cutAtRatings: typeof fetch = (input, init) =>
+      String(input).includes('/export/ratings')
+        ? Promise.reject(new TypeError('fetch failed'))
+        : fetch(input, init);
+    await expect(instances.puller.pull(mirrorId, cutAtRatings)).rejects.toThrow('fetch failed');
+    expect((await onB().get(`/mirrors/${mirrorId}`).expect(200)).body).toMatchObject({
+      lastErrorCode: 'ORIGIN_UNREACHABLE',
+      held: { members: 4, notes: 1, ratings: 0 },
+    });
+    await onB().delete(`/mirrors/${mirrorId}`).set(operator).expect(200);
+    const midway = await onB().post(`/mirrors/${mirrorId}/promote`).set(operator).expect(409);
+    expect(midway.body.code).toBe('MIRROR_PULL_INCOMPLETE');
+    expect(midway.body.message).toContain('POST /mirrors/{id}/follow');
+
+    // Followed again (from the served folder, named anew as an operator would), it finishes.
+    const followed = await onB()
+      .post(`/mirrors/${mirrorId}/follow`)
+      .set(operator)
+      .send({ origin: servedUrl, community: community.slug })
+      .expect(200);
+    expect(followed.body).toMatchObject({ following: true, promotion: null });
     const outcome = await instances.puller.pull(mirrorId);
     expect(outcome).toEqual({
-      accepted: { roots: 1, members: 4, notes: 1, ratings: 2 },
+      accepted: { roots: 0, members: 0, notes: 0, ratings: 2 },
       refused: 0,
       originRunFetched: originRunId,
     });
@@ -122,15 +148,121 @@ describe('leaving an operator: a saved export served, mirrored, and promoted', (
       verdict: 'VERIFIED',
       counts: { members: 4, roots: 1, notes: 1, ratings: 2 },
       proofs: { checked: 3, groth16Verified: 3 },
+      promotion: null,
     });
     // Read only: the served origin takes no writes.
-    const write = await fetch(`${served.url}/communities/${community.slug}/export`, {
+    const write = await fetch(`${servedUrl}/communities/${community.slug}/export`, {
       method: 'POST',
     });
     expect(write.status).toBe(405);
-    // The same folder verifies as served, as it does on disk.
-    const again = await bridgenotes('verify', served.url, '--community', community.slug);
+    // The folder verifies as served, as it does on disk.
+    const again = await bridgenotes('verify', servedUrl, '--community', community.slug);
     expect(again.stdout).toContain('VERIFIED');
+  });
+
+  it("promotes the stopped mirror: A's members write on B with their identities, new members join B", async () => {
+    const prove = await prover(instances.mirror, community);
+    const noteId = (
+      await instances.mirrorDb.note.findFirstOrThrow({ where: { communityId: community.id } })
+    ).id;
+    const rating = await prove(later, 'rating.put', `note:${noteId}`, {
+      helpfulness: 'HELPFUL',
+      tags: [],
+    });
+    const rate = () =>
+      onB().put(`/communities/${community.slug}/notes/${noteId}/rating`).send(provenBody(rating));
+    expect((await rate().expect(409)).body.code).toBe('MIRROR_READ_ONLY');
+
+    // Refused: still following; no such mirror.
+    const following = await onB().post(`/mirrors/${mirrorId}/promote`).set(operator).expect(409);
+    expect(following.body.code).toBe('MIRROR_FOLLOWING');
+    await onB().post(`/mirrors/${randomUUID()}/promote`).set(operator).expect(404);
+    await onB().post(`/mirrors/${mirrorId}/promote`).expect(401);
+
+    await onB().delete(`/mirrors/${mirrorId}`).set(operator).expect(200);
+    const savedManifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+    const promoted = await onB().post(`/mirrors/${mirrorId}/promote`).set(operator).expect(200);
+    expect(promoted.body).toMatchObject({
+      following: false,
+      promotion: {
+        from: { url: served?.url, community: community.slug },
+        root: savedManifest.community.root,
+        treeSize: 4,
+        originChangeHorizon: savedManifest.changeHorizon,
+        originRules: savedManifest.rules,
+      },
+    });
+    const twice = await onB().post(`/mirrors/${mirrorId}/promote`).set(operator).expect(409);
+    expect(twice.body.code).toBe('MIRROR_PROMOTED');
+    const resumed = await onB()
+      .post(`/mirrors/${mirrorId}/follow`)
+      .set(operator)
+      .send({})
+      .expect(409);
+    expect(resumed.body.code).toBe('MIRROR_PROMOTED');
+    expect(await instances.puller.pull(mirrorId)).toBeUndefined();
+
+    // A member of A rates on B with the same identity, over the same group.
+    await rate().expect(201);
+    // New members join by B's admission, which its operator sets anew.
+    await onB()
+      .patch(`/communities/${community.slug}`)
+      .set(operator)
+      .send({ admission: 'OPEN' })
+      .expect(200);
+    const newcomer = createIdentity();
+    await onB()
+      .post(`/communities/${community.slug}/members`)
+      .send({ commitment: commitmentOf(newcomer) })
+      .expect(201);
+    const proveNow = await prover(instances.mirror, community);
+    const newRating = await proveNow(newcomer, 'rating.put', `note:${noteId}`, {
+      helpfulness: 'SOMEWHAT_HELPFUL',
+      tags: [],
+    });
+    await onB()
+      .put(`/communities/${community.slug}/notes/${noteId}/rating`)
+      .send(provenBody(newRating))
+      .expect(201);
+    // Scoring goes on from the imported data and the new ratings.
+    await publishScoringRun(
+      instances.mirrorDb,
+      community.id,
+      Date.now(),
+      instances.mirrorDatabase.url,
+    );
+
+    // B's export states the promotion and verifies, proofs before and after it.
+    const bFolder = join(parent, 'b-export');
+    await eventually(async () => {
+      const saved = await bridgenotes(
+        'export',
+        instances.mirrorUrl,
+        '--community',
+        community.slug,
+        '--out',
+        bFolder,
+      );
+      expect(saved.code).toBe(0);
+      const manifest = JSON.parse(await readFile(join(bFolder, 'manifest.json'), 'utf8'));
+      expect(manifest.files.ratings.records).toBe(4);
+      expect(manifest.promotion).toEqual(promoted.body.promotion);
+      expect(BigInt(manifest.changeHorizon)).toBeGreaterThan(
+        BigInt(manifest.promotion.changeHorizon),
+      );
+    });
+    const verified = await bridgenotes('verify', bFolder);
+    expect(verified.stdout).toContain(
+      `promoted on ${promoted.body.promotion.at} from ${served?.url}`,
+    );
+    expect(verified.stdout).toContain('VERIFIED: 0 discrepancies');
+    expect(verified.code).toBe(0);
+    const report = await verifyExport(httpSource(instances.mirrorUrl, community.slug));
+    expect(report).toMatchObject({
+      verdict: 'VERIFIED',
+      counts: { members: 5, roots: 2, notes: 1, ratings: 4 },
+      proofs: { checked: 5, groth16Verified: 5 },
+    });
   });
 
   it('refuses to serve a folder that fails its own checks', async () => {

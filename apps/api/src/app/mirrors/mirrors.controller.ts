@@ -20,7 +20,7 @@ import {
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
 import { PageQuery } from '../common/page-query.dto';
-import { CreateMirrorDto, MirrorIdParams } from './dto/mirror-input.dto';
+import { CreateMirrorDto, FollowMirrorDto, MirrorIdParams } from './dto/mirror-input.dto';
 import {
   MirrorDetailDto,
   MirrorDivergenceDto,
@@ -119,10 +119,55 @@ export class MirrorsController {
     return { queued: true };
   }
 
+  @Post(':id/follow')
+  @OperatorOnly()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Follow a stopped mirror again, from its origin or another URL serving it (operator)',
+    description:
+      "Clears `stoppedAt` and queues a pull. `origin` (and `community`) point the mirror at another base URL serving the same community: the origin moved, or a saved export of it is served with `bridgenotes serve` (its cursors are the origin's, so the pull resumes where it stopped). The manifest there must name the same community id. Refused once promoted.",
+  })
+  @ApiOkResponse({ type: MirrorDto })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'MIRROR_NOT_FOUND',
+    'MIRROR_PROMOTED',
+    'ORIGIN_UNREACHABLE',
+    'ORIGIN_INVALID',
+  )
+  async follow(
+    @Param() { id }: MirrorIdParams,
+    @Body() input: FollowMirrorDto,
+  ): Promise<MirrorDto> {
+    return this.mirrors.follow(id, input);
+  }
+
+  @Post(':id/promote')
+  @OperatorOnly()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary:
+      "Make a stopped mirror's community one of this instance's, which then takes writes (operator)",
+    description:
+      "For leaving an operator (docs/verifiability.md, \"Leaving an operator\"): the community keeps its id and scope, its group and root history continue from what the mirror verified, so members' identities and proofs work here as at the origin; new members join by this instance's admission settings (set them with PATCH /communities/{slug}: invite codes, tickets and credential accounts stayed with the old operator); scoring goes on from the imported data. Only a mirror no longer followed (409 MIRROR_FOLLOWING) whose last pull ran to its end with nothing stored since (409 MIRROR_PULL_INCOMPLETE: follow again until a pull finishes). The promotion (origin, root, tree size, change horizons) is recorded in `promotion` and in the community's export manifest. Cannot be undone.",
+  })
+  @ApiOkResponse({ type: MirrorDto })
+  @ApiErrors(
+    'VALIDATION_FAILED',
+    'MIRROR_NOT_FOUND',
+    'MIRROR_FOLLOWING',
+    'MIRROR_PROMOTED',
+    'MIRROR_PULL_INCOMPLETE',
+  )
+  async promote(@Param() { id }: MirrorIdParams): Promise<MirrorDto> {
+    return this.mirrors.promote(id);
+  }
+
   @Delete(':id')
   @OperatorOnly()
   @ApiOperation({
-    summary: 'Stop following (operator); the community and what was pulled stay and are served',
+    summary:
+      'Stop following (operator); the community and what was pulled stay and are served (POST /mirrors/{id}/follow resumes, /promote makes it writable here)',
   })
   @ApiOkResponse({ type: MirrorDto })
   @ApiErrors('VALIDATION_FAILED', 'MIRROR_NOT_FOUND')

@@ -12,10 +12,13 @@ import {
 import {
   originFailure,
   originLimits,
+  same,
+  type MirrorCursors,
   type MirrorErrorCode,
   type OriginRules,
+  type PulledThrough,
 } from '@bridgenotes/mirroring';
-import { exportClient, type ExportManifest } from '@bridgenotes/open-data';
+import { exportClient, type ExportManifest, type ExportPromotion } from '@bridgenotes/open-data';
 import { communityScope, findForbiddenCharacter, formatCodePoint } from '@bridgenotes/protocol';
 import { JobName, JobProducer } from '@bridgenotes/queue';
 
@@ -23,7 +26,7 @@ import { ApiError } from '../common/api-error';
 import { decodeIdCursor, encodeIdCursor, isInt64Text, Page, pageOf, UUID } from '../common/cursor';
 import { SLUG_PATTERN } from '../common/slug';
 import { withTimeout } from '../common/with-timeout';
-import { CreateMirrorDto } from './dto/mirror-input.dto';
+import { CreateMirrorDto, FollowMirrorDto } from './dto/mirror-input.dto';
 import {
   DivergentNoteDto,
   MirrorDetailDto,
@@ -73,7 +76,18 @@ function mirrorDto(mirror: MirrorWithCommunity): MirrorDto {
     lastSuccessAt: iso(mirror.lastSuccessAt),
     lastError: mirror.lastError,
     lastErrorCode: mirror.lastErrorCode as MirrorErrorCode | null,
+    promotion: (mirror.promotion as ExportPromotion | null) ?? null,
   };
+}
+
+interface PromotedRow {
+  stopped_at: Date | null;
+  promoted_at: Date | null;
+  cursors: MirrorCursors;
+  pulled_through: PulledThrough | null;
+  origin_url: string;
+  origin_slug: string;
+  origin_rules: OriginRules;
 }
 
 const WITH_COMMUNITY = { community: { select: { id: true, slug: true } } } as const;
@@ -95,19 +109,7 @@ export class MirrorsService {
    */
   async create(input: CreateMirrorDto): Promise<MirrorDto> {
     const origin = input.origin.replace(/\/+$/, '');
-    const limits = originLimits(this.env);
-    let manifest: ExportManifest;
-    try {
-      manifest = await exportClient(origin, input.community, {
-        // Read as the worker's pulls read it, within the request's own time.
-        limits: { ...limits, timeoutMs: Math.min(limits.timeoutMs, ORIGIN_TIMEOUT_MS) },
-      }).manifest();
-    } catch (error) {
-      const { code, message } = originFailure(error);
-      throw INVALID_ANSWERS.includes(code)
-        ? ApiError.of('ORIGIN_INVALID', message)
-        : ApiError.of('ORIGIN_UNREACHABLE', message);
-    }
+    const manifest = await this.originManifest(origin, input.community);
     const { id, scope, name, slug, rules } = followable(manifest, input.slug);
     if (await this.prisma.community.findUnique({ where: { id }, select: { id: true } })) {
       throw new ApiError('COMMUNITY_EXISTS', `This instance already holds community ${id}`);
@@ -143,6 +145,103 @@ export class MirrorsService {
       this.logger.warn(`first pull of mirror ${mirror.id} not queued: ${error.message}`),
     );
     return mirrorDto(mirror);
+  }
+
+  /** The origin's manifest, read as the worker's pulls read it, within the request's own time. */
+  private async originManifest(origin: string, community: string): Promise<ExportManifest> {
+    const limits = originLimits(this.env);
+    try {
+      return await exportClient(origin, community, {
+        limits: { ...limits, timeoutMs: Math.min(limits.timeoutMs, ORIGIN_TIMEOUT_MS) },
+      }).manifest();
+    } catch (error) {
+      const { code, message } = originFailure(error);
+      throw INVALID_ANSWERS.includes(code)
+        ? ApiError.of('ORIGIN_INVALID', message)
+        : ApiError.of('ORIGIN_UNREACHABLE', message);
+    }
+  }
+
+  /**
+   * Follows a stopped mirror again, from its origin or from another base URL serving the same
+   * community (the origin moved, or a saved export of it served with `bridgenotes serve`, whose
+   * cursors are the origin's), and asks for a pull.
+   */
+  async follow(id: string, input: FollowMirrorDto): Promise<MirrorDto> {
+    const mirror = await this.find(id);
+    if (mirror.promotedAt) throw ApiError.of('MIRROR_PROMOTED', mirror.community.slug);
+    const origin = (input.origin ?? mirror.originUrl).replace(/\/+$/, '');
+    const slug = input.community ?? mirror.originSlug;
+    if (origin !== mirror.originUrl || slug !== mirror.originSlug) {
+      const manifest = await this.originManifest(origin, slug);
+      const served = manifest.community?.id;
+      if (served !== mirror.communityId) {
+        throw ApiError.of(
+          'ORIGIN_INVALID',
+          `it serves community ${served}, not ${mirror.communityId}`,
+        );
+      }
+      if (manifest.promotion !== undefined) {
+        // Its records up to the promotion are the origin's, but in its own change batches and
+        // root rows: this mirror's cursors mean nothing there (docs/verifiability.md).
+        throw ApiError.of(
+          'ORIGIN_INVALID',
+          `it promoted its own mirror of the community (from ${String(manifest.promotion.from?.url)}): its cursors are not the origin's, and a mirror cannot be re-pointed to it`,
+        );
+      }
+    }
+    await this.prisma.mirror.updateMany({
+      where: { id, promotedAt: null },
+      data: { stoppedAt: null, originUrl: origin, originSlug: slug },
+    });
+    await this.enqueue(id).catch((error: Error) =>
+      this.logger.warn(`pull of mirror ${id} not queued: ${error.message}`),
+    );
+    return mirrorDto(await this.find(id));
+  }
+
+  /**
+   * Makes a stopped mirror's community one of this instance's, which then takes writes: same id
+   * and scope, its group and root history continued, its data scored on as before. Only when the
+   * last pull ran to its end and nothing was stored since: the community is then exactly the
+   * origin's as of a change horizon, which the promotion records (and the manifest states).
+   */
+  async promote(id: string): Promise<MirrorDto> {
+    const { community } = await this.find(id);
+    await this.prisma.$transaction(async (tx) => {
+      // Locked as each page a pull stores locks it: no page lands during or after this.
+      const [row] = await tx.$queryRaw<[PromotedRow]>`
+        SELECT stopped_at, promoted_at, cursors, pulled_through, origin_url, origin_slug, origin_rules
+          FROM mirrors WHERE id = ${id}::uuid FOR UPDATE`;
+      if (row.promoted_at) throw ApiError.of('MIRROR_PROMOTED', community.slug);
+      if (!row.stopped_at) throw ApiError.of('MIRROR_FOLLOWING');
+      const through = row.pulled_through;
+      if (!through || !same(through.cursors, row.cursors)) {
+        throw ApiError.of('MIRROR_PULL_INCOMPLETE');
+      }
+      const { treeRoot, treeSize } = await tx.community.findUniqueOrThrow({
+        where: { id: community.id },
+        select: { treeRoot: true, treeSize: true },
+      });
+      const [{ next }] = await tx.$queryRaw<[{ next: string }]>`
+        SELECT (last + 1)::text AS next FROM change_batches WHERE id = 1`;
+      const at = new Date();
+      const promotion: ExportPromotion = {
+        from: { url: row.origin_url, community: row.origin_slug },
+        at: at.toISOString(),
+        root: treeRoot,
+        treeSize,
+        originChangeHorizon: through.changeHorizon,
+        changeHorizon: next,
+        originRules: row.origin_rules,
+      };
+      await tx.mirror.update({
+        where: { id },
+        data: { promotedAt: at, promotion: { ...promotion } },
+      });
+    });
+    this.logger.log(`mirror ${id}: community ${community.slug} promoted into this instance`);
+    return mirrorDto(await this.find(id));
   }
 
   async list(): Promise<MirrorDto[]> {

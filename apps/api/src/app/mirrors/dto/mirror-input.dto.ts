@@ -33,3 +33,22 @@ export class MirrorIdParams {
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
 }
+
+/** `POST /mirrors/{id}/follow`: follow again, from the same origin or another serving it. */
+export class FollowMirrorDto {
+  @ApiPropertyOptional({
+    description:
+      "Another base URL to follow the community at: the origin moved, or a saved export of it served with `bridgenotes serve` (its cursors are the origin's). Default: the origin followed so far",
+    example: 'http://127.0.0.1:8787',
+  })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]{1,2000}$/, {
+    message: 'origin must be the http(s) base URL of a Bridgenotes instance',
+  })
+  origin?: string;
+
+  @ApiPropertyOptional({ description: "The community's slug there (default: as so far)" })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: `community ${SLUG_MESSAGE}` })
+  community?: string;
+}

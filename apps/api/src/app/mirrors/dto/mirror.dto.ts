@@ -24,6 +24,40 @@ export class MirrorCommunityDto {
   slug!: string;
 }
 
+export class MirrorPromotionDto {
+  @ApiProperty({
+    description: 'The origin it was mirrored from',
+    example: { url: 'https://notes.example.org', community: 'city-news' },
+  })
+  from!: { url: string; community: string };
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ description: "The group's root when promoted", example: '1234…' })
+  root!: string;
+
+  @ApiProperty({ description: "The group's size when promoted", example: 42 })
+  treeSize!: number;
+
+  @ApiProperty({
+    description:
+      "The origin's change horizon the mirror had read every note and rating change below",
+    example: '734521',
+  })
+  originChangeHorizon!: string;
+
+  @ApiProperty({
+    description:
+      "This instance's change batch at the promotion: every change below it is the origin's",
+    example: '1830',
+  })
+  changeHorizon!: string;
+
+  @ApiProperty({ example: { rootHistoryWindowSeconds: 3600, clockSkewMinutes: 10 } })
+  originRules!: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
+}
+
 export class MirrorDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -71,6 +105,14 @@ export class MirrorDto {
     example: null,
   })
   lastErrorCode!: MirrorErrorCode | null;
+
+  @ApiProperty({
+    type: MirrorPromotionDto,
+    nullable: true,
+    description:
+      'Set once the operator promoted the stopped mirror into a community of this instance (POST /mirrors/{id}/promote), which then takes writes; the export manifest states the same',
+  })
+  promotion!: MirrorPromotionDto | null;
 }
 
 export class MirrorRunDto {
