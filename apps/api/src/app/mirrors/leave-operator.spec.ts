@@ -1,6 +1,6 @@
 // One scenario in order, as an operator leaving another would run it: the instances, the
 // community's proofs and the CLI's processes are the costly part, shared by every step.
-import { httpSource, verifyExport } from '@bridgenotes/open-data';
+import { httpSource, verifyExport, type ExportManifest } from '@bridgenotes/open-data';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
@@ -90,21 +90,24 @@ describe('leaving an operator: a saved export served, mirrored, and promoted', (
 
   const onB = () => request(instances.mirror.getHttpServer());
 
-  it("serves A's saved export with `bridgenotes serve`; B mirrors it and verifies everything", async () => {
-    // The export's change feed covers the writes once their batch is sealed.
-    await eventually(async () => {
-      const saved = await bridgenotes(
-        'export',
-        instances.originUrl,
-        '--community',
-        community.slug,
-        '--out',
-        folder,
-      );
+  /**
+   * `bridgenotes export` of the community at `url` into `out`, again until it holds `ratings`
+   * ratings: the export's change feed covers a write once its batch is sealed.
+   */
+  function exportOnceSealed(url: string, out: string, ratings: number): Promise<ExportManifest> {
+    return eventually(async () => {
+      const saved = await bridgenotes('export', url, '--community', community.slug, '--out', out);
       expect(saved.code).toBe(0);
-      const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
-      expect(manifest.files.ratings.records).toBe(2);
+      const manifest: ExportManifest = JSON.parse(
+        await readFile(join(out, 'manifest.json'), 'utf8'),
+      );
+      expect(manifest.files?.ratings?.records).toBe(ratings);
+      return manifest;
     });
+  }
+
+  it("serves A's saved export with `bridgenotes serve`; B mirrors it and verifies everything", async () => {
+    await exportOnceSealed(instances.originUrl, folder, 2);
     served = await serveFolder(folder);
     const servedUrl = served.url;
 
@@ -235,20 +238,10 @@ describe('leaving an operator: a saved export served, mirrored, and promoted', (
     // B's export states the promotion and verifies, proofs before and after it.
     const bFolder = join(parent, 'b-export');
     await eventually(async () => {
-      const saved = await bridgenotes(
-        'export',
-        instances.mirrorUrl,
-        '--community',
-        community.slug,
-        '--out',
-        bFolder,
-      );
-      expect(saved.code).toBe(0);
-      const manifest = JSON.parse(await readFile(join(bFolder, 'manifest.json'), 'utf8'));
-      expect(manifest.files.ratings.records).toBe(4);
+      const manifest = await exportOnceSealed(instances.mirrorUrl, bFolder, 4);
       expect(manifest.promotion).toEqual(promoted.body.promotion);
       expect(BigInt(manifest.changeHorizon)).toBeGreaterThan(
-        BigInt(manifest.promotion.changeHorizon),
+        BigInt(manifest.promotion?.changeHorizon ?? ''),
       );
     });
     const verified = await bridgenotes('verify', bFolder);
