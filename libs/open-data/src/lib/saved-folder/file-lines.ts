@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 
 const NEWLINE = 0x0a;
 
@@ -38,22 +37,26 @@ export async function* fileLines(
   if (pending.length > 0) yield { text: Buffer.concat(pending), offset: lineStart };
 }
 
-/** Reads the lines at the given places of a file (offset and length each), in that order. */
-export async function linesAt(
+/**
+ * Reads the lines at the given places of a file (offset and length each), in that order, with
+ * synchronous reads: the lines are scattered over the file, and an asynchronous read each goes
+ * through libuv's thread pool. Reading 300,000 ratings in change order, 500 a page, took 119 s
+ * that way and 56 s this way (a busy 2-core machine, load 17 to 20).
+ */
+export function linesAt(
   path: string,
   places: readonly { offset: number; length: number }[],
-): Promise<Buffer[]> {
-  const file = await open(path, 'r');
+): Buffer[] {
+  const file = openSync(path, 'r');
   try {
-    const lines: Buffer[] = [];
-    for (const { offset, length } of places) {
+    return places.map(({ offset, length }) => {
       const line = Buffer.alloc(length);
-      const { bytesRead } = await file.read(line, 0, length, offset);
-      if (bytesRead !== length) throw new Error(`${path} is shorter than when it was checked`);
-      lines.push(line);
-    }
-    return lines;
+      if (readSync(file, line, 0, length, offset) !== length) {
+        throw new Error(`${path} is shorter than when it was checked`);
+      }
+      return line;
+    });
   } finally {
-    await file.close();
+    closeSync(file);
   }
 }

@@ -172,7 +172,7 @@ export class SavedExport {
     const horizon = BigInt(this.manifest.changeHorizon);
     const asked = request.before === undefined ? horizon : BigInt(request.before);
     const places = file.changes.page(after, asked < horizon ? asked : horizon, request.limit);
-    const lines = await linesAt(file.path, places);
+    const lines = linesAt(file.path, places);
     return (async function* () {
       for (const [index, line] of lines.entries()) {
         const record = parseLine<{ id: string; cursor: string }>(line.toString(), file.path);
