@@ -158,6 +158,35 @@ describe('following an origin whose manifest is hostile', () => {
     expect(created.body.community).toEqual({ id: manifest.community['id'], slug });
   });
 
+  it('follows a stopped mirror again elsewhere only where the same community is served with its cursors', async () => {
+    const manifest = originManifest();
+    const { id } = (await follow(manifest).expect(201)).body;
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    const elsewhere = () =>
+      request(app.getHttpServer())
+        .post(`/mirrors/${id}/follow`)
+        .set(operator)
+        .send({ origin: originUrl, community: 'news-moved' });
+    // Another community there; or the same one, promoted from a mirror: its cursors are its own.
+    served = originManifest();
+    expect((await elsewhere().expect(502)).body.message).toContain('it serves community');
+    served = {
+      ...manifest,
+      promotion: { from: { url: 'https://gone.example', community: 'news' } },
+    };
+    const promoted = await elsewhere().expect(502);
+    expect(promoted.body).toMatchObject({
+      code: 'ORIGIN_INVALID',
+      message: expect.stringContaining('a mirror cannot be re-pointed to it'),
+    });
+    served = manifest;
+    const moved = await elsewhere().expect(200);
+    expect(moved.body).toMatchObject({
+      following: true,
+      origin: { url: originUrl, slug: 'news-moved' },
+    });
+  });
+
   it('answers a refusals cursor beyond int64 with 400 CURSOR_INVALID', async () => {
     const { id } = (await follow(originManifest()).expect(201)).body;
     const cursor = (text: string) => Buffer.from(text).toString('base64url');
