@@ -426,7 +426,8 @@ describe('embeddable widget', () => {
     const first = (await rating()).rows;
     expect(first).toEqual([expect.objectContaining({ helpfulness: 'HELPFUL', tags: ['CLEAR'] })]);
     expect(first[0].proof).toEqual(expect.objectContaining({ merkleTreeDepth: 20 }));
-    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain('rated');
+    // The page hears that the notes were shown, never what the member did (docs/widget.md).
+    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toEqual(['ready']);
 
     // The member changes its mind at once: the latest choice wins, with no wait and no error.
     await rateForm.getByText('Your rating: Helpful. You can change it.').waitFor();
@@ -486,7 +487,7 @@ describe('embeddable widget', () => {
     const written = frame.locator(`.note[data-note-id="${notes[0].id}"]`);
     await written.getByText('You wrote this note: others rate it.').waitFor();
     expect(await written.locator('form').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain('noted');
+    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toEqual(['ready']);
 
     // And asks for a note on the post, under the same pseudonym again.
     await frame.getByText('Members who asked for a note on this post: 0').waitFor();
@@ -498,9 +499,7 @@ describe('embeddable widget', () => {
       [listed.id],
     );
     expect(requests).toEqual([{ requester_pseudonym: pseudonym }]);
-    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toContain(
-      'requested',
-    );
+    expect(await page.evaluate(() => (window as { events?: string[] }).events)).toEqual(['ready']);
 
     // After a reload, the frame still knows the rating and the note are the member's own.
     await page.reload();

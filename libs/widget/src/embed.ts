@@ -1,6 +1,7 @@
 // The loader a host page includes with one script tag. It only creates an iframe on the
-// service's own origin and relays the frame's size and events: the member's identity, the
-// proofs and every request to the API stay inside that frame, out of the host page's reach.
+// service's own origin and relays the frame's size and its two events (ready, error): the
+// member's identity, the proofs, every request to the API and whatever the member does stay
+// inside that frame, out of the host page's reach.
 import {
   FrameEvent,
   MESSAGE_SOURCE,
@@ -42,10 +43,18 @@ class BridgenotesWidget extends HTMLElement {
         this.frame.style.height = `${Math.min(Math.max(data.height, 40), 20000)}px`;
       return;
     }
-    if (data.type === 'ready') this.sendStyle();
-    this.dispatchEvent(
-      new CustomEvent(`bridgenotes:${data.type}`, { detail: data, bubbles: true }),
-    );
+    // The page's events: these two only, with their own fields only. What a member does is never
+    // one (shared/messages.ts): every script on the page would hear it.
+    let detail: FrameEvent;
+    if (data.type === 'ready') {
+      this.sendStyle();
+      detail = { type: 'ready', notes: Number(data.notes), helpful: Number(data.helpful) };
+    } else if (data.type === 'error') {
+      detail = { type: 'error', code: String(data.code) };
+    } else {
+      return;
+    }
+    this.dispatchEvent(new CustomEvent(`bridgenotes:${data.type}`, { detail, bubbles: true }));
   };
 
   connectedCallback(): void {

@@ -3,7 +3,6 @@
 // with the code for whoever helps them. The API's and the worker's English messages are never
 // shown: the French widget stays French.
 import { RequestError } from './api';
-import type { FrameContext } from './context';
 import type { ActionFeedback } from './feedback';
 import { StringKey, t } from './i18n';
 
@@ -62,12 +61,11 @@ export function failureText(error: unknown, own: Record<string, StringKey> = {})
   return t('withCode', { message, code });
 }
 
-/** Says `error` under the action's button and tells the host page its code. */
-export function reportFailure(
-  context: FrameContext,
-  feedback: ActionFeedback,
-  error: unknown,
-): void {
+/**
+ * Says `error` under the action's button, to the member only: the host page is not told (the
+ * code of a refusal, a blocked pseudonym or a locked writer, would name the member's pseudonym
+ * beside the public moderation log; docs/threat-model.md).
+ */
+export function reportFailure(feedback: ActionFeedback, error: unknown): void {
   feedback.failed(failureText(error));
-  context.host.tell({ type: 'error', code: failureCode(error) });
 }

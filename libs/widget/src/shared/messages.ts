@@ -3,13 +3,18 @@ import type { JoinWorkRequest } from '../prover/prover-core';
 /** Every message between the host page's loader and the frame carries this marker. */
 export const MESSAGE_SOURCE = 'bridgenotes';
 
-/** Frame → host page: what the loader turns into DOM events (`bridgenotes:<type>`). */
+/**
+ * Frame → host page: its height, and what the loader turns into DOM events
+ * (`bridgenotes:<type>`). Only what is the same for every reader of the post: nothing a member
+ * does is told, not even without a note id, since the moment of a write is enough for a page
+ * that knows its signed-in user to find the member's pseudonym (docs/threat-model.md, "The page
+ * around the widget or the panel").
+ */
 export type FrameEvent =
   | { type: 'resize'; height: number }
+  /** The notes are shown: how many the post has, and how many of them are shown as helpful. */
   | { type: 'ready'; notes: number; helpful: number }
-  | { type: 'rated'; noteId: string }
-  | { type: 'noted'; noteId: string }
-  | { type: 'requested'; requests: number }
+  /** Loading the post's notes failed (an unknown community, an unreachable service). */
   | { type: 'error'; code: string };
 
 /**

@@ -74,7 +74,6 @@ export function credentialJoin(
     const code = failureCode(error);
     feedback.failed(failureText(error, REFUSALS));
     lost.hidden = code !== 'ACCOUNT_ALREADY_MEMBER';
-    context.host.tell({ type: 'error', code });
   }
 
   function run(replace: boolean): void {

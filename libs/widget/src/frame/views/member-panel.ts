@@ -41,7 +41,6 @@ function restoreDetails(
       const reason = t(BACKUP_REASONS[problem], { count: restoreText.value.trim().length });
       feedback.failed(t('backupInvalid', { reason }));
       restoreText.setAttribute('aria-invalid', 'true');
-      context.host.tell({ type: 'error', code: 'BACKUP_INVALID' });
       return;
     }
     const backup = restoreText.value.trim();
@@ -65,7 +64,7 @@ function restoreDetails(
     h('label', { for: restoreId }, t('restoreLabel')),
     restoreText,
     button(t('restoreButton'), () => {
-      void restore().catch((error: unknown) => reportFailure(context, feedback, error));
+      void restore().catch((error: unknown) => reportFailure(feedback, error));
     }),
   );
 }
@@ -83,7 +82,7 @@ export function memberPanel(
   );
   const feedback = actionFeedback();
   const act = (action: () => Promise<void>) => () => {
-    void action().catch((error: unknown) => reportFailure(context, feedback, error));
+    void action().catch((error: unknown) => reportFailure(feedback, error));
   };
   const backup = store.identity;
   if (!backup) {

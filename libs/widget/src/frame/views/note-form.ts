@@ -107,9 +107,8 @@ export function noteForm(
         counter.textContent = counterText('');
         onPublished(note);
         feedback.done(t('noted'));
-        context.host.tell({ type: 'noted', noteId: note.id });
       } catch (error) {
-        reportFailure(context, feedback, error);
+        reportFailure(feedback, error);
       }
     })();
   });

@@ -106,9 +106,8 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
         context.store.track(note.id, { role: 'rated', status: note.status, text: note.text });
         showYours();
         feedback.done(t('rated'));
-        context.host.tell({ type: 'rated', noteId: note.id });
       } catch (error) {
-        reportFailure(context, feedback, error);
+        reportFailure(feedback, error);
       }
     })();
   });

@@ -68,7 +68,7 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
           feedback.done(t('alreadyReported'));
           return;
         }
-        reportFailure(context, feedback, error);
+        reportFailure(feedback, error);
       }
     })();
   });

@@ -29,9 +29,8 @@ export function requestPanel(
         count.textContent = t('requestCount', { count: stored.postRequestCount });
         onRequested(stored.postRequestCount);
         feedback.done(t('requested'));
-        context.host.tell({ type: 'requested', requests: stored.postRequestCount });
       } catch (error) {
-        reportFailure(context, feedback, error);
+        reportFailure(feedback, error);
       }
     })();
   });
