@@ -46,7 +46,29 @@ export function markField(control: HTMLElement, problemSlot: HTMLElement | null)
   }
 }
 
+/**
+ * Moves the focus to `element` and scrolls it into view within this document only. A plain
+ * `focus()` also scrolls the page around a frame (Chromium does, across origins) when the
+ * element is out of its view, and that page would see the scroll at the moment an action ended.
+ */
+export function focusHere(element: HTMLElement): void {
+  element.focus({ preventScroll: true });
+  const root = document.scrollingElement ?? document.documentElement;
+  for (let area = element.parentElement; area; area = area.parentElement) {
+    if (area !== root && !/auto|scroll/.test(getComputedStyle(area).overflowY)) continue;
+    const view =
+      area === root ? { top: 0, bottom: window.innerHeight } : area.getBoundingClientRect();
+    const shown = element.getBoundingClientRect();
+    if (shown.top < view.top) area.scrollTop -= view.top - shown.top;
+    else if (shown.bottom > view.bottom)
+      area.scrollTop += Math.min(shown.bottom - view.bottom, shown.top - view.top);
+  }
+}
+
 /** Moves the focus to a field: a group of choices (a fieldset) on its first choice. */
 export function focusField(control: HTMLElement | null | undefined): void {
-  (control?.matches('fieldset') ? control.querySelector<HTMLElement>('input') : control)?.focus();
+  const target = control?.matches('fieldset')
+    ? control.querySelector<HTMLElement>('input')
+    : control;
+  if (target) focusHere(target);
 }

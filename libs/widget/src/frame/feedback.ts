@@ -1,7 +1,7 @@
 // Feedback where the member is looking: a field's problem right under that field, an action's
 // progress and outcome right under its button, and the focus moved there so keyboard and
 // screen-reader users meet it too.
-import { focusField, h, markField, nextId } from './dom';
+import { focusField, focusHere, h, markField, nextId } from './dom';
 import { t } from './i18n';
 import type { FieldError } from './validation';
 
@@ -39,7 +39,7 @@ export function actionFeedback(): ActionFeedback {
   const show = (message: string, kind: string, focus: boolean) => {
     element.textContent = message;
     element.dataset['kind'] = kind;
-    if (focus) element.focus();
+    if (focus) focusHere(element);
   };
   return {
     element,

@@ -115,9 +115,13 @@ async function start(): Promise<void> {
   }
   host.tell({ type: 'ready', notes: live.length, helpful: helpful.length });
 
-  if (context.store.isMember) {
+  // At the top of the member's forms, whose height is fixed: shown above the notes, the list's
+  // height would tell the page around the frame that this reader wrote or rated a note whose
+  // status changed lately, and the note's public raters would then name the member's pseudonym.
+  if (section.querySelector('.acting')) {
     const updates = await statusUpdates(context, live).catch(() => null);
-    if (updates) status.after(updates);
+    // Looked up again: a render meanwhile (the pseudonym computed) replaces the area.
+    if (updates) section.querySelector('.acting')?.prepend(updates);
   }
 }
 

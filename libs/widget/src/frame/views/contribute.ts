@@ -1,9 +1,11 @@
 // What members do on a post: join, rate the notes that need ratings (not their own), ask for a
 // note, write one. On a post with no notes it is shown at once; otherwise behind a toggle.
+// A member's forms sit in an area of fixed height that scrolls (`.acting`): rating, writing or
+// asking never changes the frame's height, which the page around it sees (docs/threat-model.md).
 import type { NoteResponse } from '@bridgenotes/protocol';
 
 import { ensurePseudonym, FrameContext, Outcome } from '../context';
-import { h, nextId } from '../dom';
+import { focusHere, h, nextId } from '../dom';
 import { t } from '../i18n';
 import { storageOffer } from '../storage-access';
 import { memberPanel } from './member-panel';
@@ -50,38 +52,45 @@ export function contribute(
     const offer = context.store.identity !== null ? storageOffer(render) : null;
     const intro = h('p', {}, toRate.length > 0 ? t('needsRatings') : t('noneToRate'));
     const panel = memberPanel(context, render);
+    const notes =
+      toRate.length > 0 || member ? [h('h3', {}, t('needsRatingsHeading')), intro, list] : [];
     section.replaceChildren(
       panel,
       ...(offer ? [offer] : []),
-      ...(toRate.length > 0 || member ? [h('h3', {}, t('needsRatingsHeading')), intro, list] : []),
       ...(member
         ? [
-            requestPanel(context, requests, (count) => {
-              requests = count;
-            }),
-            h('h3', {}, t('writeNote')),
-            ...(context.community.earnInImpact > 0
-              ? [
-                  h(
-                    'p',
-                    { class: 'earn-in' },
-                    t('earnInRule', { required: context.community.earnInImpact }),
-                  ),
-                ]
-              : []),
-            noteForm(context, (note) => {
-              // Listed at once, first, with the others that need ratings.
-              toRate.unshift(note);
-              list.prepend(card(note));
-              intro.textContent = t('needsRatings');
-            }),
+            h(
+              'div',
+              { class: 'acting' },
+              ...notes,
+              requestPanel(context, requests, (count) => {
+                requests = count;
+              }),
+              h('h3', {}, t('writeNote')),
+              ...(context.community.earnInImpact > 0
+                ? [
+                    h(
+                      'p',
+                      { class: 'earn-in' },
+                      t('earnInRule', { required: context.community.earnInImpact }),
+                    ),
+                  ]
+                : []),
+              noteForm(context, (note) => {
+                // Listed at once, first, with the others that need ratings.
+                toRate.unshift(note);
+                list.prepend(card(note));
+                intro.textContent = t('needsRatings');
+              }),
+            ),
           ]
-        : []),
+        : notes),
     );
     // Create, Restore and Join replace the panel: the focus goes to its heading, not lost to
     // the page, and the live region says what happened.
     if (outcome) {
-      if (outcome.focus !== false) panel.querySelector<HTMLElement>('h3')?.focus();
+      const heading = panel.querySelector<HTMLElement>('h3');
+      if (outcome.focus !== false && heading) focusHere(heading);
       context.announce(outcome.message);
     }
   };

@@ -7,7 +7,7 @@ import type { MembershipChangeResponse } from '@bridgenotes/protocol';
 import { backupProblem, type BackupProblem } from '../../prover/backup';
 import { api, communityPath, RequestError } from '../api';
 import { ensurePseudonym, FrameContext, Outcome } from '../context';
-import { button, h, nextId } from '../dom';
+import { button, focusHere, h, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, ActionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
@@ -125,7 +125,7 @@ export function memberPanel(
       button(t('backup'), () => {
         output.value = backup;
         reveal.hidden = false;
-        output.focus();
+        focusHere(output);
       }),
       reveal,
     );

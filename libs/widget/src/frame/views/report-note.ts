@@ -4,7 +4,7 @@ import { REPORT_REASONS, type NoteReportResponse } from '@bridgenotes/protocol';
 
 import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
-import { h, nextId } from '../dom';
+import { focusHere, h, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback } from '../feedback';
 import { label, t } from '../i18n';
@@ -40,7 +40,7 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
     problem.textContent = message;
     field.setAttribute('aria-invalid', 'true');
     field.setAttribute('aria-describedby', problem.id);
-    (field.querySelector('input') ?? field).focus();
+    focusHere(field.querySelector('input') ?? field);
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
