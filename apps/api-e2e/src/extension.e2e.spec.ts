@@ -28,6 +28,7 @@ import type { RecordingProxy } from './support/recording-proxy';
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
 const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
+const SECOND_TEXT = 'Cyclists may cross the bridge again from May, the council says.';
 const docs = screenshotFolder();
 
 /**
@@ -361,6 +362,57 @@ describe('browser extension', () => {
       [community.id],
     );
     expect(requests).toEqual([{ requester_pseudonym: pseudonym }]);
+    await page.close();
+  });
+
+  it('tells the page nothing while the member rates and writes: no window message, and the panel keeps its size', async () => {
+    // The member of the test before. The page's own script hears every message its window gets.
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      if (location.protocol !== 'https:') return;
+      const heard: unknown[] = [];
+      Object.assign(window, { heard });
+      addEventListener('message', (event) => heard.push(JSON.stringify(event.data ?? null)));
+    });
+    const heard = () => page.evaluate(() => (window as { heard?: string[] }).heard);
+    await page.goto(FAKE_POSTS[0].url);
+    const panel = await panelOf(page);
+    await panel.getByText(helpfulText('x')).waitFor();
+    const frame = await panel.frameElement();
+    const height = async () => (await frame.boundingBox())?.height;
+    // The panel sizes itself to its notes (from the 160 px it starts with) through its content
+    // script alone: the page's window heard nothing of it.
+    await eventually(async () => {
+      if ((await height()) === 160) throw new Error('the panel was not sized');
+    });
+    expect(await heard()).toEqual([]);
+    await panel.getByRole('button', { name: /^Help rate notes/ }).click();
+    // Open, the member's actions take the panel's whole height (the viewport's, less 32 px).
+    const viewport = page.viewportSize()?.height ?? 0;
+    await eventually(async () => {
+      if ((await height()) !== viewport - 32) throw new Error(`panel ${await height()} high`);
+    });
+
+    await panel.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await panel.getByRole('checkbox', { name: 'Clear' }).check();
+    await panel.getByRole('button', { name: 'Submit rating' }).click();
+    await panel.getByText('You rated this: Helpful').waitFor();
+    await panel.getByText('Rating saved.', { exact: false }).waitFor();
+    await panel.getByRole('radio', { name: 'Misleading or missing context' }).check();
+    await panel.getByRole('checkbox', { name: 'Factual error' }).check();
+    await panel.getByLabel('Note (at most 280 characters').fill(SECOND_TEXT);
+    await panel.getByLabel('Sources, one link per line').fill('https://example.org/council/may');
+    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await panel.getByText('Note published.').waitFor();
+    await panel.locator('.note', { hasText: SECOND_TEXT }).getByText('Your note').waitFor();
+    expect(await height()).toBe(viewport - 32);
+
+    // Closing goes to the content script on the same private channel.
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await eventually(async () => {
+      if (await frame.isVisible()) throw new Error('the panel is still shown');
+    });
+    expect(await heard()).toEqual([]);
     await page.close();
   });
 

@@ -3,7 +3,7 @@
 // a followed community has notes on it. Nothing is added to pages without notes.
 import { ext } from '../shared/extension-api';
 import { LISTING_SELECTOR, type ListingMessage } from '../shared/listing';
-import type { PanelReport } from '../shared/messages';
+import type { PanelConnect, PanelReport } from '../shared/messages';
 import type { LookupMessage, PageNotes } from '../shared/page-notes';
 
 const PANEL_STYLE = `
@@ -17,8 +17,13 @@ const PANEL_STYLE = `
     font: 14px/1.2 system-ui, sans-serif; cursor: pointer; }
   [hidden] { display: none; }`;
 
+/** The panel's origin: the extension's own (a page posting there reaches no page of its own). */
+const PANEL_ORIGIN = new URL(ext.runtime.getURL('panel.html')).origin;
+
 let host: HTMLElement | undefined;
 let frame: HTMLIFrameElement | undefined;
+/** The current panel document's end of the channel it reports on. */
+let port: MessagePort | undefined;
 let pill: HTMLButtonElement | undefined;
 let offer: HTMLButtonElement | undefined;
 let open = false;
@@ -39,6 +44,7 @@ function ensurePanel(): void {
   frame = document.createElement('iframe');
   frame.title = 'Community notes';
   frame.hidden = true;
+  frame.addEventListener('load', connectPanel);
   pill = document.createElement('button');
   pill.type = 'button';
   pill.hidden = true;
@@ -114,11 +120,26 @@ async function offerListing(): Promise<void> {
   };
 }
 
-addEventListener('message', (event: MessageEvent) => {
-  if (!frame || event.source !== frame.contentWindow) return;
-  const data = event.data as PanelReport | { source?: string; type?: string } | null;
-  if (data?.source !== 'bridgenotes-extension') return;
-  if (data.type === 'close') {
+/**
+ * At each load of the panel's frame, a new channel: one end goes to the panel, posted to the
+ * extension's origin only, with the panel's token; the panel talks back on it alone. The page's
+ * window hears nothing of it (the `load` of an about:blank frame posts to no one: wrong origin).
+ */
+function connectPanel(): void {
+  port?.close();
+  const channel = new MessageChannel();
+  port = channel.port1;
+  port.onmessage = (event: MessageEvent) => fromPanel(event.data as PanelReport | null);
+  const target = frame?.contentWindow;
+  void panelToken().then((token) => {
+    const hello: PanelConnect = { source: 'bridgenotes-extension', type: 'connect', token };
+    target?.postMessage(hello, PANEL_ORIGIN, [channel.port2]);
+  });
+}
+
+function fromPanel(data: PanelReport | null): void {
+  if (!frame) return;
+  if (data?.type === 'close') {
     open = false;
     frame.hidden = true;
     if (pill) {
@@ -126,10 +147,11 @@ addEventListener('message', (event: MessageEvent) => {
       // The focus was in the frame just hidden: back to the button that opens it again.
       if (!pill.hidden) pill.focus();
     }
-  } else if (data.type === 'notes' && 'height' in data) {
-    frame.style.height = `${Math.max(80, data.height + 2)}px`;
+  } else if (data?.type === 'notes') {
+    // Open actions take the panel's whole height (PANEL_STYLE's max-height caps it).
+    frame.style.height = data.fill ? '100vh' : `${Math.max(80, data.height + 2)}px`;
   }
-});
+}
 
 ext.runtime.onMessage.addListener((message) => {
   if ((message as { type?: string } | null)?.type === 'toggle') show(!open);

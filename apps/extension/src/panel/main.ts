@@ -6,7 +6,7 @@ import { type AdmissionPolicy, pagePostKey, type PostKey, postRefOf } from '@bri
 import { button, h } from '@bridgenotes/widget';
 import { ext } from '../shared/extension-api';
 import type { Found, Note } from '../shared/instance';
-import type { PanelReport } from '../shared/messages';
+import type { PanelConnect, PanelReport } from '../shared/messages';
 import { membershipOf, type SettleMembershipMessage } from '../shared/membership';
 import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
@@ -40,15 +40,34 @@ function page(): { url: string; canonical: string | null; token: string } {
   }
 }
 
+/**
+ * The channel to the content script that framed the panel (shared/messages.ts): its port, once
+ * it came with this panel's token. Until then what is to be said waits; the page's window is
+ * never posted to, since every script of the page would hear it.
+ */
+let port: MessagePort | undefined;
+let waiting: PanelReport | undefined;
+
+addEventListener('message', (event: MessageEvent) => {
+  const data = event.data as PanelConnect | null;
+  if (port || event.source !== parent || data?.type !== 'connect' || !event.ports[0]) return;
+  const { token } = page();
+  if (data.source !== 'bridgenotes-extension' || !token || data.token !== token) return;
+  port = event.ports[0];
+  if (waiting) port.postMessage(waiting);
+  waiting = undefined;
+});
+
+function tell(message: PanelReport): void {
+  if (port) port.postMessage(message);
+  else if (message.type === 'notes') waiting = message;
+}
+
 function report(): void {
-  const message: PanelReport = {
-    source: 'bridgenotes-extension',
-    type: 'notes',
-    height: Math.ceil(app.getBoundingClientRect().height),
-  };
-  // The page's content script checks that the message comes from its frame; the page itself
-  // can read it too, so it says nothing but the panel's height.
-  parent.postMessage(message, '*');
+  // The member's actions open: the panel takes its whole height, whatever they show.
+  const fill = app.querySelector('.contribute:not([hidden])') !== null;
+  document.documentElement.classList.toggle('fill', fill);
+  tell({ type: 'notes', height: Math.ceil(app.getBoundingClientRect().height), fill });
 }
 
 const hostOf = (instance: string) => new URL(instance).host;
@@ -86,7 +105,11 @@ async function sealedNow(follow: Follow): Promise<boolean> {
 function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: string) {
   const { follow } = found;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const say = (message: string) => (status.textContent = message);
+  // What the member's actions say, inside them (and kept to the bottom of the panel while they
+  // are open): a line in the section would resize the panel as a write lands, even with the
+  // actions closed meanwhile.
+  const said = h('p', { class: 'status said', role: 'status', 'aria-live': 'polite' });
+  const say = (message: string) => (said.textContent = message);
   const live = found.notes.filter((note) => note.deletedAt === null);
   const helpful = live.filter((note) => note.status === 'CURRENTLY_RATED_HELPFUL');
   const toRate = live.filter((note) => note.status === 'NEEDS_MORE_RATINGS');
@@ -104,7 +127,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     ...helpful.map((note) => noteView(note, true, note.authorPseudonym === pseudonym)),
     status,
   );
-  if (helpful.length === 0) say(t('noHelpful'));
+  if (helpful.length === 0) status.textContent = t('noHelpful');
   const context: MemberContext = {
     follow,
     backup: backup ?? '',
@@ -150,16 +173,18 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     noteForm(context, (note) => contribute.prepend(rateView(note))),
   ];
   if (membership === 'sealed') {
-    contribute.append(...memberActions());
+    contribute.append(...memberActions(), said);
   } else if (membership === 'pending') {
     contribute.append(
       h('p', {}, t('pending', { community: follow.name })),
       ...toRate.map((note) => noteView(note, false, note.authorPseudonym === pseudonym)),
+      said,
     );
   } else {
     contribute.append(
       h('p', {}, t(NOT_MEMBER[follow.admission], { community: follow.name })),
       button(t('settings'), () => void ext.runtime.openOptionsPage()),
+      said,
     );
   }
   // Looked for again each time the member opens the actions, as the widget does at each render:
@@ -167,7 +192,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
   const settle = async () => {
     if (!(await sealedNow(follow)) || membership !== 'pending') return;
     membership = 'sealed';
-    contribute.replaceChildren(...memberActions());
+    contribute.replaceChildren(...memberActions(), said);
     say(t('joinedNow', { community: follow.name }));
   };
   const toggle = button(t('helpRate', { count: toRate.length }), () => {
@@ -197,13 +222,9 @@ async function start(): Promise<void> {
       'header',
       {},
       h('h2', { id: 'heading' }, t('heading')),
-      button(
-        t('close'),
-        () => parent.postMessage({ source: 'bridgenotes-extension', type: 'close' }, '*'),
-        {
-          class: 'close',
-        },
-      ),
+      button(t('close'), () => tell({ type: 'close' }), {
+        class: 'close',
+      }),
     ),
     status,
   );

@@ -43,9 +43,21 @@ export type ProverResponse =
     }
   | { id: number; ok: false; error: string };
 
-/** Panel → the content script that framed it: how tall the panel is. */
-export interface PanelReport {
+/**
+ * Content script → the panel it framed, once per load of the frame, posted to the extension's
+ * own origin: the port the panel reports on, and the panel's token (which the page never sees)
+ * so that a port the page posts is refused.
+ */
+export interface PanelConnect {
   source: 'bridgenotes-extension';
-  type: 'notes';
-  height: number;
+  type: 'connect';
+  token: string;
 }
+
+/**
+ * Panel → content script, on that port only, never through the page's window: a page's scripts
+ * hear every window message, and the panel's height, which changes as a member rates, would
+ * give them the moment (docs/threat-model.md). `fill`: the member's actions are open, and the
+ * panel takes all the height it may have whatever they show, so nothing they do resizes it.
+ */
+export type PanelReport = { type: 'notes'; height: number; fill: boolean } | { type: 'close' };
