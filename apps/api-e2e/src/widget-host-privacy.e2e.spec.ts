@@ -133,13 +133,16 @@ describe('what the page around the widget hears', () => {
     await enter(page, 'joining');
     await frame.getByRole('button', { name: 'Help rate notes (2)' }).click();
     await frame.getByRole('button', { name: 'Create an identity' }).click();
+    // The panel drawn anew for the identity: its Join, and Restore for another identity.
+    const join = frame.getByRole('button', { name: 'Join Host privacy community' });
+    await join.waitFor();
     const panel = frame.locator('.member');
-    await panel.locator('details summary').click();
+    await panel.getByText('Restore another identity from a backup').click();
     await panel.getByLabel('Identity backup').fill('not a backup');
     await panel.getByRole('button', { name: 'Restore', exact: true }).click();
     await panel.getByText('This is not a Bridgenotes identity backup', { exact: false }).waitFor();
-    await panel.locator('details summary').click();
-    await frame.getByRole('button', { name: 'Join Host privacy community' }).click();
+    await panel.getByText('Restore another identity from a backup').click();
+    await join.click();
     await frame.getByText('You are a member of Host privacy community.').waitFor();
     await noteForm(frame, toRateId).waitFor();
 
