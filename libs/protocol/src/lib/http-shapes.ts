@@ -104,6 +104,11 @@ export interface NoteExplanationResponse {
   headline: string;
   detail: string;
   viewpoints: ViewpointRatingsResponse[];
+  /**
+   * Ratings counted in the run from members on neither side: their viewpoint is not known yet
+   * (in small-community scoring, before their third rating or while it is unclear).
+   */
+  ratingsWithoutViewpoint: number;
   /** "Small-community scoring" or "Bridging model". */
   scoring: string;
 }

@@ -59,6 +59,13 @@ export class NoteExplanationDto implements NoteExplanationResponse {
   viewpoints!: ViewpointRatingsDto[];
 
   @ApiProperty({
+    example: 2,
+    description:
+      "Ratings the scoring counted from members on neither side: their viewpoint is not known yet (in small-community scoring, before a member's third rating, or while it is unclear)",
+  })
+  ratingsWithoutViewpoint!: number;
+
+  @ApiProperty({
     example: 'Small-community scoring',
     description:
       'Which scoring decided: "Small-community scoring" (opinion groups, while the community is small) or "Bridging model" (Community Notes\' model)',
@@ -76,6 +83,10 @@ interface StoredSide {
 
 interface StoredScore {
   decidedBy?: string;
+  /** The models' status before the stability rules (a CRH or CRNH the tag rule sent back). */
+  preStabilizationStatus?: string;
+  /** Every rating of the note the run counted. */
+  numRatings?: number;
   negativeFactorRaters?: StoredSide;
   positiveFactorRaters?: StoredSide;
   missing?: {
@@ -115,41 +126,72 @@ export function explanationOf(
       helpfulRatingsNeeded: needsRatings ? (missing.helpfulNeeded[index] ?? null) : 0,
     };
   });
-  const scoring =
-    missing.regime === 'small-community' ? 'Small-community scoring' : 'Bridging model';
-  const shares = viewpoints
-    .map((side) =>
+  const smallCommunity = missing.regime === 'small-community';
+  const scoring = smallCommunity ? 'Small-community scoring' : 'Bridging model';
+  // The sides count only members whose viewpoint is known: in a small community, members with
+  // at least 3 ratings and a clear viewpoint; the others' ratings are said apart.
+  const placed = viewpoints.reduce((sum, side) => sum + side.ratings, 0);
+  const ratingsWithoutViewpoint = Math.max(0, (stored.numRatings ?? placed) - placed);
+  const shares = [
+    ...viewpoints.map((side) =>
       side.helpfulShare === null
-        ? `nobody on ${side.label.toLowerCase()} has rated it`
+        ? `no rating from ${side.label.toLowerCase()} yet`
         : `${Math.round(100 * side.helpfulShare)} % helpful on ${side.label.toLowerCase()} (${plural(side.ratings, 'rating')})`,
-    )
-    .join('; ');
+    ),
+    ...(ratingsWithoutViewpoint > 0
+      ? [
+          `${plural(ratingsWithoutViewpoint, 'rating')} from members whose viewpoint isn't known yet${
+            smallCommunity ? ' (known after 3 ratings)' : ''
+          }`,
+        ]
+      : []),
+  ].join('; ');
+  const locked = stored.decidedBy === 'ScoringDriftGuard' ? ` ${LOCKED}` : '';
+  const of = (headline: string, detail: string): NoteExplanationDto => ({
+    headline,
+    detail,
+    viewpoints,
+    ratingsWithoutViewpoint,
+    scoring,
+  });
   if (status === NoteStatus.CURRENTLY_RATED_HELPFUL) {
-    return {
-      headline: 'Rated helpful by people who usually disagree',
-      detail: `Members on both viewpoints found it helpful: ${shares}.`,
-      viewpoints,
-      scoring,
-    };
+    return of(
+      'Rated helpful by people who usually disagree',
+      `Members on both viewpoints found it helpful: ${shares}.${locked}`,
+    );
   }
   if (status === NoteStatus.CURRENTLY_RATED_NOT_HELPFUL) {
-    return {
-      headline: 'Rated not helpful',
-      detail: `Members on both viewpoints found it not helpful: ${shares}.`,
-      viewpoints,
-      scoring,
-    };
+    return of(
+      'Rated not helpful',
+      `Members on both viewpoints found it not helpful: ${shares}.${locked}`,
+    );
   }
-  return {
-    headline: 'Needs more ratings',
-    detail: `${
-      misleading
-        ? whatIsMissing(missing.ratingsNeeded, viewpoints, stored.decidedBy)
-        : 'A note saying the post is not misleading is never shown as helpful; it stays here unless rated not helpful.'
+  return of(
+    'Needs more ratings',
+    `${
+      stored.decidedBy === 'ScoringDriftGuard'
+        ? LOCKED
+        : stored.decidedBy === 'InsufficientExplanation'
+          ? tagsMissing(stored.preStabilizationStatus)
+          : misleading
+            ? whatIsMissing(missing.ratingsNeeded, viewpoints, stored.decidedBy)
+            : 'A note saying the post is not misleading is never shown as helpful; it stays here unless rated not helpful.'
     } So far: ${shares}.`,
-    viewpoints,
-    scoring,
-  };
+  );
+}
+
+/** §10.3: a note's status is locked 14 days after it was written (`ScoringDriftGuard`). */
+const LOCKED =
+  'Its status is locked: a note keeps the status it had two weeks after it was written, and new ratings no longer change it.';
+
+/**
+ * §9 InsufficientExplanation: a helpful (not helpful) verdict stands only with two helpful
+ * (not-helpful) tags, each chosen by two of the note's raters.
+ */
+function tagsMissing(preStabilizationStatus: string | undefined): string {
+  return preStabilizationStatus === 'CURRENTLY_RATED_NOT_HELPFUL'
+    ? 'Its ratings are enough to rate it not helpful, but that verdict stands only when its raters agree on why: two of the tags raters choose (such as "Incorrect" or "Sources missing or unreliable") must each be chosen by at least two raters.'
+    : 'Its ratings are enough to show it, but a note is shown only when its raters agree on why it helps: two of the tags raters choose (such as "Clear" or "Good sources") must each be chosen by at least two raters. Ratings that name what applies would help.';
 }
 
 /** The sentence naming what a note that needs ratings is missing. */
