@@ -6,3 +6,4 @@
 // embed.ts, frame/main.ts and prover/prover.worker.ts, not from here.
 export * from './frame/dom';
 export { EN_LABELS } from './frame/i18n/en';
+export { TAGS_REQUIRED } from './frame/validation';

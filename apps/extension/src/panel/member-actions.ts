@@ -11,7 +11,7 @@ import {
   noteTextLength,
 } from '@bridgenotes/protocol';
 
-import { button, h, nextId } from '@bridgenotes/widget';
+import { button, h, nextId, TAGS_REQUIRED } from '@bridgenotes/widget';
 import { errorSlot, showProblem } from '../shared/field-error';
 import {
   circuitFiles,
@@ -147,30 +147,42 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     'SOMEWHAT_HELPFUL',
     'NOT_HELPFUL',
   ]);
-  const fields = { helpfulness: { control: () => helpfulness, slot: errorSlot() } };
+  const fields = {
+    helpfulness: { control: () => helpfulness, slot: errorSlot() },
+    // The tags' group is drawn anew for each helpfulness.
+    tags: { control: () => tags.querySelector('fieldset'), slot: errorSlot() },
+  };
   const form = h(
     'form',
     { class: 'rate', 'aria-label': t('rateAs'), novalidate: true },
     helpfulness,
     fields.helpfulness.slot,
     tags,
+    fields.tags.slot,
     h('button', { type: 'submit' }, t('submitRating')),
   );
   form.addEventListener('change', (event) => {
     if ((event.target as HTMLInputElement).name !== name) return;
-    tags.replaceChildren(
-      choices('checkbox', `${name}-tags`, t('tags'), tagsFor(checked(form, name)[0])),
-    );
+    const [chosen] = checked(form, name);
+    const group = choices('checkbox', `${name}-tags`, t('tags'), tagsFor(chosen));
+    // Why a tag is asked for, beside the tags: untagged ratings never settle a note.
+    if (TAGS_REQUIRED.has(chosen)) {
+      group.querySelector('legend')?.after(h('p', { class: 'meta hint' }, t('tagsWhy')));
+    }
+    tags.replaceChildren(group);
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const [chosen] = checked(form, name);
-    const problem = chosen
-      ? null
-      : { field: 'helpfulness' as const, message: t('pickHelpfulness') };
+    const chosenTags = checked(form, `${name}-tags`);
+    const problem = !chosen
+      ? { field: 'helpfulness' as const, message: t('pickHelpfulness') }
+      : TAGS_REQUIRED.has(chosen) && chosenTags.length === 0
+        ? { field: 'tags' as const, message: t('pickTag') }
+        : null;
     if (!showProblem(fields, problem)) return;
     void context.guarded(async () => {
-      const payload = { helpfulness: chosen, tags: checked(form, `${name}-tags`) };
+      const payload = { helpfulness: chosen, tags: chosenTags };
       const send = async (clientMinute: number) => {
         const proven = await prove(context, 'rating.put', `note:${note.id}`, payload, clientMinute);
         return rate(context.follow, note.id, { ...payload, ...proven });

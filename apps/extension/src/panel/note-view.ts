@@ -22,19 +22,40 @@ export function httpUrl(text: string): URL | null {
   }
 }
 
-const share = (side: SideTally) =>
-  side.raters > 0 ? Math.round((100 * side.helpful) / side.raters) : 0;
+/**
+ * Each side's helpful share and ratings as the deciding regime counted them (the explanation's
+ * viewpoints: the opinion groups in a small community, where the Core's sides are empty), else
+ * the Core's sides; null when a side has none to give.
+ */
+function sideShares(note: Note): [Side, Side] | null {
+  const [one, other] = note.explanation?.viewpoints ?? [];
+  const fromScore = (side: SideTally | undefined): Side | null =>
+    side && side.raters > 0 ? { share: side.helpful / side.raters, count: side.raters } : null;
+  const [a, b] =
+    one && other
+      ? [one, other].map((side) =>
+          side.helpfulShare === null ? null : { share: side.helpfulShare, count: side.ratings },
+        )
+      : [fromScore(note.score?.negativeFactorRaters), fromScore(note.score?.positiveFactorRaters)];
+  return a && b ? [a, b] : null;
+}
+
+interface Side {
+  share: number;
+  count: number;
+}
 
 function whyShown(note: Note): string {
-  const one = note.score?.negativeFactorRaters;
-  const other = note.score?.positiveFactorRaters;
-  if (!one || !other) return t('whyShown');
-  return `${t('whyShown')}: ${t('sideShare', {
-    share: share(one),
-    count: one.raters,
-    other: share(other),
-    otherCount: other.raters,
-  })}`;
+  const sides = sideShares(note);
+  const why = sides
+    ? `${t('whyShown')}: ${t('sideShare', {
+        share: Math.round(100 * sides[0].share),
+        count: sides[0].count,
+        other: Math.round(100 * sides[1].share),
+        otherCount: sides[1].count,
+      })}`
+    : t('whyShown');
+  return note.score?.decidedBy === 'ScoringDriftGuard' ? `${why}. ${t('locked')}` : why;
 }
 
 /**
@@ -84,5 +105,13 @@ export function noteView(note: Note, shown: boolean, ownNote: boolean): HTMLElem
       h('time', { datetime: note.createdAt }, age(note.createdAt)),
       shown && ` · ${whyShown(note)}`,
     ),
+    // Why a proposed note is not shown yet, as the API says it (the panel speaks English).
+    !shown &&
+      note.explanation &&
+      h(
+        'p',
+        { class: 'meta explanation' },
+        `${note.explanation.headline}. ${note.explanation.detail}`,
+      ),
   );
 }

@@ -3,6 +3,7 @@ import {
   type JoinWorkResponse,
   lookupPrefixOf,
   type MembershipChangeResponse,
+  type NoteExplanationResponse,
   postLookupHash,
   type PostKey,
   type RatingResponse,
@@ -24,7 +25,13 @@ export interface Note {
   deletedAt: string | null;
   /** Removed by the community's moderators: text and sources are empty (docs/moderation.md). */
   redacted?: boolean;
-  score: { negativeFactorRaters?: SideTally; positiveFactorRaters?: SideTally } | null;
+  score: {
+    negativeFactorRaters?: SideTally;
+    positiveFactorRaters?: SideTally;
+    decidedBy?: string;
+  } | null;
+  /** The API's explanation (its English sentences, and each viewpoint's ratings). */
+  explanation?: Pick<NoteExplanationResponse, 'headline' | 'detail' | 'viewpoints'> | null;
 }
 
 export interface SideTally {

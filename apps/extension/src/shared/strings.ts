@@ -11,7 +11,10 @@ export const STRINGS = {
   loadFailed: '{community}: notes could not be loaded ({message}).',
   noHelpful: 'No note on this post has been rated helpful yet.',
   whyShown: 'Rated helpful by people who usually disagree',
-  sideShare: '{share}% of {count} raters on one side, {other}% of {otherCount} on the other',
+  sideShare:
+    '{share}% helpful from {count} ratings on one side, {other}% from {otherCount} on the other',
+  locked:
+    'Its status is locked: a note keeps the status it had two weeks after it was written, and new ratings no longer change it.',
   sources: 'Sources',
   misleading: 'Readers added context',
   notMisleading: 'Readers say this is not misleading',
@@ -35,6 +38,8 @@ export const STRINGS = {
   somewhat: 'Somewhat helpful',
   notHelpful: 'Not helpful',
   tags: 'What applies?',
+  tagsWhy:
+    'Choose at least one: a note is shown, or rated not helpful, only when its raters agree on the reasons.',
   submitRating: 'Submit rating',
   proving: 'Making your proof in this browser…',
   rated: 'Rating saved. It counts at the next scoring run, usually within a few minutes.',
@@ -56,6 +61,7 @@ export const STRINGS = {
   badSource: 'Sources must be http or https links: {source}',
   pickReason: 'Pick at least one reason.',
   pickHelpfulness: 'Choose how helpful the note is.',
+  pickTag: 'Choose at least one of these.',
   pickClassification: 'Choose whether the post may mislead.',
   textMissing: 'Write the note’s text.',
   // A join waiting for its batch (the widget's wording), in the panel and the settings.

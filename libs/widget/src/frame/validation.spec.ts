@@ -44,6 +44,14 @@ describe('checks before proving', () => {
 
   it('ask for a helpfulness before proving a rating', () => {
     expect(fields(ratingErrors(undefined))).toEqual(['helpfulness:chooseHelpfulness']);
-    expect(ratingErrors('HELPFUL')).toEqual([]);
+    expect(ratingErrors('HELPFUL', ['CLEAR'])).toEqual([]);
+  });
+
+  it('ask for a tag with a Helpful or Not helpful rating, which a note needs to be settled', () => {
+    expect(fields(ratingErrors('HELPFUL'))).toEqual(['tags:chooseTag']);
+    expect(fields(ratingErrors('NOT_HELPFUL', []))).toEqual(['tags:chooseTag']);
+    expect(ratingErrors('NOT_HELPFUL', ['INCORRECT'])).toEqual([]);
+    // "Somewhat helpful" counts half either way; its tags stay optional.
+    expect(ratingErrors('SOMEWHAT_HELPFUL', [])).toEqual([]);
   });
 });

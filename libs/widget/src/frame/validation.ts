@@ -6,7 +6,7 @@ import type { StringKey } from './i18n/en';
 
 export interface FieldError {
   /** The name of the control the error is about. */
-  field: 'helpfulness' | 'classification' | 'reasons' | 'text' | 'sources';
+  field: 'helpfulness' | 'tags' | 'classification' | 'reasons' | 'text' | 'sources';
   key: StringKey;
   values?: Record<string, string | number>;
 }
@@ -57,7 +57,18 @@ export function noteErrors(draft: NoteDraft): FieldError[] {
   return errors;
 }
 
-/** What is wrong with a rating before it is proven. */
-export function ratingErrors(helpfulness: string | undefined): FieldError[] {
-  return helpfulness ? [] : [{ field: 'helpfulness', key: 'chooseHelpfulness' }];
+/** The ratings a note's status needs tags from (docs/small-community-scoring.md, "Tags"). */
+export const TAGS_REQUIRED: ReadonlySet<string> = new Set(['HELPFUL', 'NOT_HELPFUL']);
+
+/**
+ * What is wrong with a rating before it is proven. A Helpful or Not helpful rating names at
+ * least one tag: a note is shown (or rated not helpful) only when two tags are each chosen by
+ * two of its raters, so untagged ratings can never settle it.
+ */
+export function ratingErrors(helpfulness: string | undefined, tags: string[] = []): FieldError[] {
+  if (!helpfulness) return [{ field: 'helpfulness', key: 'chooseHelpfulness' }];
+  if (TAGS_REQUIRED.has(helpfulness) && tags.length === 0) {
+    return [{ field: 'tags', key: 'chooseTag' }];
+  }
+  return [];
 }

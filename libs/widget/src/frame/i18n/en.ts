@@ -9,7 +9,8 @@ export const EN = {
   noHelpful: 'No note on this post has been rated helpful yet.',
   noNotes: 'No one has written a note on this post yet.',
   whyShown: 'Rated helpful by people who usually disagree',
-  sideShare: '{share} of {count} raters on one side, {other} of {otherCount} on the other',
+  sideShare:
+    '{share} helpful from {count} ratings on one side, {other} from {otherCount} on the other',
   modelCore: 'Decided by the bridging model of Community Notes',
   modelGaussian:
     'Decided by the second bridging model, which settles notes the first one leaves undecided',
@@ -26,12 +27,19 @@ export const EN = {
   modelTopic:
     'Held back by the model of its topic: the people who follow this topic closely do not agree it is helpful',
   explainHeadline: 'Needs more ratings.',
+  lockedHeadline: 'Not shown.',
   explainNotMisleading:
     'A note saying the post is not misleading is never shown as helpful; it stays here unless rated not helpful.',
   explainHeld:
     'Its ratings are enough to show it; it is held back for up to an hour to check that the verdict lasts.',
   explainTopicModel:
     'The community’s ratings lean helpful, but the people who follow its topic closely do not agree yet; it needs their agreement too.',
+  explainTagsHelpful:
+    'Its ratings are enough to show it, but a note is shown only when its raters agree on why it helps: two of the reasons under “What applies?” must each be chosen by at least two raters. Ratings that say what applies would help.',
+  explainTagsNotHelpful:
+    'Its ratings are enough to rate it not helpful, but that verdict stands only when its raters agree on why: two of the reasons under “What applies?” must each be chosen by at least two raters.',
+  explainLocked:
+    'Its status is locked: a note keeps the status it had two weeks after it was written, and new ratings no longer change it.',
   explainRatingsNeeded: 'It needs more ratings before it can be scored: {count} more.',
   explainBothLean:
     'Both sides lean helpful, but not yet clearly enough: more helpful ratings from either would help.',
@@ -46,7 +54,10 @@ export const EN = {
   viewpointLine: '{name}: {ratings}',
   viewpointOne: 'One side',
   viewpointOther: 'The other side',
-  viewpointUnrated: 'nobody has rated it yet',
+  viewpointUnrated: 'no rating from this side yet',
+  viewpointUnknown:
+    'Ratings from members whose viewpoint isn’t known yet: {count} — a viewpoint is known after 3 ratings',
+  viewpointUnknownCore: 'Ratings from members whose viewpoint isn’t known yet: {count}',
   viewpointRatings:
     '{share} helpful from {count} ratings ({helpful} helpful, {somewhat} somewhat, {notHelpful} not helpful)',
   viewpointNeeds: 'helpful ratings still needed: {count}',
@@ -136,6 +147,8 @@ export const EN = {
   somewhat: 'Somewhat helpful',
   notHelpful: 'Not helpful',
   tags: 'What applies?',
+  tagsWhy:
+    'Choose at least one: a note is shown, or rated not helpful, only when its raters agree on the reasons.',
   submitRating: 'Submit rating',
   proving: 'Making your proof in this browser…',
   rated: 'Rating saved. It counts at the next scoring run, usually within a few minutes.',
@@ -163,6 +176,7 @@ export const EN = {
   chooseHelpfulness: 'Choose how helpful the note is.',
   chooseClassification: 'Choose whether the post may mislead.',
   chooseReason: 'Choose at least one reason.',
+  chooseTag: 'Choose at least one of these.',
   textMissing: 'Write the note.',
   textTooLong: 'The note has {count} characters; at most {limit} fit.',
   sourceInvalid: 'Each source must be one link starting with http:// or https://: {source}',

@@ -8,7 +8,7 @@ export const FR: Record<StringKey, string> = {
   noHelpful: 'Aucune note sur cette publication n’a encore été jugée utile.',
   noNotes: 'Personne n’a encore écrit de note sur cette publication.',
   whyShown: 'Jugée utile par des personnes qui sont d’habitude en désaccord',
-  sideShare: '{share} de {count} évaluateurs d’un côté, {other} de {otherCount} de l’autre',
+  sideShare: '{share} utile sur {count} évaluations d’un côté, {other} sur {otherCount} de l’autre',
   modelCore: 'Décidé par le modèle de convergence de Community Notes',
   modelGaussian:
     'Décidé par le second modèle de convergence, qui tranche les notes que le premier laisse en suspens',
@@ -25,12 +25,19 @@ export const FR: Record<StringKey, string> = {
   modelTopic:
     'Retenue par le modèle de son sujet : les personnes qui suivent ce sujet de près ne s’accordent pas à la juger utile',
   explainHeadline: 'Il faut plus d’évaluations.',
+  lockedHeadline: 'Non affichée.',
   explainNotMisleading:
     'Une note disant que la publication n’est pas trompeuse n’est jamais affichée comme utile ; elle reste ici sauf si elle est jugée inutile.',
   explainHeld:
     'Ses évaluations suffisent pour l’afficher ; elle est retenue jusqu’à une heure, le temps de vérifier que le verdict tient.',
   explainTopicModel:
     'Les évaluations de la communauté penchent vers utile, mais les personnes qui suivent son sujet de près ne sont pas encore d’accord ; il lui faut aussi leur accord.',
+  explainTagsHelpful:
+    'Ses évaluations suffisent pour l’afficher, mais une note n’est affichée que si ses évaluateurs s’accordent sur ce qui la rend utile : deux des raisons de « Qu’est-ce qui s’applique ? » doivent chacune être choisies par au moins deux évaluateurs. Des évaluations qui disent ce qui s’applique aideraient.',
+  explainTagsNotHelpful:
+    'Ses évaluations suffisent pour la juger inutile, mais ce verdict ne tient que si ses évaluateurs s’accordent sur pourquoi : deux des raisons de « Qu’est-ce qui s’applique ? » doivent chacune être choisies par au moins deux évaluateurs.',
+  explainLocked:
+    'Son statut est figé : une note garde le statut qu’elle avait deux semaines après avoir été écrite, et les nouvelles évaluations ne le changent plus.',
   explainRatingsNeeded: 'Il lui faut plus d’évaluations avant d’être notée : encore {count}.',
   explainBothLean:
     'Les deux côtés la jugent plutôt utile, mais pas encore assez nettement : d’autres évaluations « utile » aideraient.',
@@ -45,7 +52,11 @@ export const FR: Record<StringKey, string> = {
   viewpointLine: '{name} : {ratings}',
   viewpointOne: 'Un côté',
   viewpointOther: 'L’autre côté',
-  viewpointUnrated: 'personne ne l’a encore évaluée',
+  viewpointUnrated: 'aucune évaluation de ce côté pour l’instant',
+  viewpointUnknown:
+    'Évaluations de membres dont le point de vue n’est pas encore connu : {count} — un point de vue est connu après 3 évaluations',
+  viewpointUnknownCore:
+    'Évaluations de membres dont le point de vue n’est pas encore connu : {count}',
   viewpointRatings:
     '{share} utile sur {count} évaluations ({helpful} utile, {somewhat} plutôt utile, {notHelpful} pas utile)',
   viewpointNeeds: 'évaluations « utile » encore nécessaires : {count}',
@@ -143,6 +154,8 @@ export const FR: Record<StringKey, string> = {
   somewhat: 'Plutôt utile',
   notHelpful: 'Pas utile',
   tags: 'Qu’est-ce qui s’applique ?',
+  tagsWhy:
+    'Choisissez-en au moins une : une note n’est affichée, ou jugée inutile, que si ses évaluateurs s’accordent sur les raisons.',
   submitRating: 'Envoyer l’évaluation',
   proving: 'Calcul de votre preuve dans ce navigateur…',
   rated:
@@ -171,6 +184,7 @@ export const FR: Record<StringKey, string> = {
   chooseHelpfulness: 'Choisissez à quel point la note est utile.',
   chooseClassification: 'Choisissez si la publication peut induire en erreur.',
   chooseReason: 'Choisissez au moins une raison.',
+  chooseTag: 'Choisissez-en au moins une.',
   textMissing: 'Écrivez la note.',
   textTooLong: 'La note fait {count} caractères ; {limit} au plus.',
   sourceInvalid: 'Chaque source doit être un lien commençant par http:// ou https:// : {source}',

@@ -34,6 +34,14 @@ export function needsRatingsReason(
   other: ViewpointRatingsResponse,
 ): string {
   const score = note.score ?? {};
+  if (score['decidedBy'] === 'ScoringDriftGuard') return t('explainLocked');
+  if (score['decidedBy'] === 'InsufficientExplanation') {
+    return t(
+      score['preStabilizationStatus'] === 'CURRENTLY_RATED_NOT_HELPFUL'
+        ? 'explainTagsNotHelpful'
+        : 'explainTagsHelpful',
+    );
+  }
   if (note.classification === 'NOT_MISLEADING') return t('explainNotMisleading');
   if (score['decidedBy'] === 'NmrDueToMinStableCrhTime') return t('explainHeld');
   if (score['decidedBy'] === 'TopicModel') return t('explainTopicModel');
@@ -50,7 +58,12 @@ export function needsRatingsReason(
   return t('explainBothSides', { one: needed(a), other: needed(b) });
 }
 
-function viewpoint(side: ViewpointRatingsResponse, index: number): HTMLElement {
+/** One side's line: its ratings, or that none came from it yet, and what it still needs. */
+export function viewpointText(
+  side: ViewpointRatingsResponse,
+  index: number,
+  locked: boolean,
+): string {
   const name = t(index === 0 ? 'viewpointOne' : 'viewpointOther');
   const ratings =
     side.ratings === 0
@@ -63,22 +76,40 @@ function viewpoint(side: ViewpointRatingsResponse, index: number): HTMLElement {
           notHelpful: side.notHelpful,
         });
   const need = side.helpfulRatingsNeeded;
-  return h(
-    'li',
-    {},
-    t('viewpointLine', { name, ratings }),
-    need !== 0 && ` · ${t('viewpointNeeds', { count: needed(need) })}`,
-  );
+  const line = t('viewpointLine', { name, ratings });
+  return need !== 0 && !locked ? `${line} · ${t('viewpointNeeds', { count: needed(need) })}` : line;
+}
+
+/** Ratings from members on neither side (whose viewpoint is not known yet); null when none. */
+export function unknownViewpointsText(note: NoteResponse): string | null {
+  const count = note.explanation?.ratingsWithoutViewpoint ?? 0;
+  if (count <= 0) return null;
+  const regime = (note.score?.['missing'] as { regime?: string } | undefined)?.regime;
+  return t(regime === 'small-community' ? 'viewpointUnknown' : 'viewpointUnknownCore', { count });
 }
 
 /** The explanation under a note that needs ratings; null before its first scoring. */
 export function needsRatingsExplanation(note: NoteResponse): HTMLElement | null {
   const [one, other] = note.explanation?.viewpoints ?? [];
   if (!one || !other) return null;
+  // A locked status no longer moves: what each side "still needs" would mislead.
+  const locked = note.score?.['decidedBy'] === 'ScoringDriftGuard';
+  const unknown = unknownViewpointsText(note);
   return h(
     'div',
     { class: 'explanation' },
-    h('p', {}, h('strong', {}, t('explainHeadline')), ` ${needsRatingsReason(note, one, other)}`),
-    h('ul', { 'aria-label': t('viewpoints') }, viewpoint(one, 0), viewpoint(other, 1)),
+    h(
+      'p',
+      {},
+      h('strong', {}, t(locked ? 'lockedHeadline' : 'explainHeadline')),
+      ` ${needsRatingsReason(note, one, other)}`,
+    ),
+    h(
+      'ul',
+      { 'aria-label': t('viewpoints') },
+      h('li', {}, viewpointText(one, 0, locked)),
+      h('li', {}, viewpointText(other, 1, locked)),
+      unknown !== null && h('li', {}, unknown),
+    ),
   );
 }

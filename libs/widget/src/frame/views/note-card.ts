@@ -15,22 +15,38 @@ function httpUrl(text: string): URL | null {
   }
 }
 
-const share = (side: ScoreSide) => (side.raters > 0 ? side.helpful / side.raters : 0);
-
-function whyShown(note: NoteResponse): string {
-  const one = note.score?.negativeFactorRaters;
-  const other = note.score?.positiveFactorRaters;
-  const model = decidingModel(note);
+/**
+ * "Rated helpful by people who usually disagree", with each side's helpful share and ratings as
+ * the deciding regime counted them (the explanation's viewpoints: the opinion groups in a small
+ * community, where the Core's sides are empty), else the Core's sides; no shares when a side has
+ * none to give.
+ */
+function sideShares(note: NoteResponse): string {
+  const [one, other] = note.explanation?.viewpoints ?? [];
+  const fromScore = (side: ScoreSide | undefined) =>
+    side && side.raters > 0 ? { share: side.helpful / side.raters, count: side.raters } : null;
   const sides =
     one && other
-      ? `: ${t('sideShare', {
-          share: formatPercent(share(one)),
-          count: one.raters,
-          other: formatPercent(share(other)),
-          otherCount: other.raters,
-        })}`
-      : '';
-  return `${t('whyShown')}${sides}${model ? `. ${model}.` : ''}`;
+      ? [one, other].map((side) =>
+          side.helpfulShare === null ? null : { share: side.helpfulShare, count: side.ratings },
+        )
+      : [fromScore(note.score?.negativeFactorRaters), fromScore(note.score?.positiveFactorRaters)];
+  const [a, b] = sides;
+  if (!a || !b) return '';
+  return `: ${t('sideShare', {
+    share: formatPercent(a.share),
+    count: a.count,
+    other: formatPercent(b.share),
+    otherCount: b.count,
+  })}`;
+}
+
+/** Why a shown note is shown: the sides' shares, the deciding model, a lock. */
+export function whyShown(note: NoteResponse): string {
+  const model = decidingModel(note);
+  const why = `${t('whyShown')}${sideShares(note)}${model ? `. ${model}.` : ''}`;
+  if (note.score?.['decidedBy'] !== 'ScoringDriftGuard') return why;
+  return `${why}${model ? '' : '.'} ${t('explainLocked')}`;
 }
 
 function heading(note: NoteResponse, kind: 'shown' | 'proposed'): string {

@@ -16,7 +16,7 @@ import { h, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, errorSlot, showFieldErrors } from '../feedback';
 import { label, t } from '../i18n';
-import { ratingErrors } from '../validation';
+import { ratingErrors, TAGS_REQUIRED } from '../validation';
 import { checked, choices } from './choices';
 
 const HELPFULNESS: Record<Helpfulness, 'helpful' | 'somewhat' | 'notHelpful'> = {
@@ -43,10 +43,22 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
       ? t('yourRating', { rating: t(HELPFULNESS[rating.helpfulness]) })
       : '';
   };
-  const showTags = (helpfulness: string | undefined, selected: string[] = []) =>
-    tags.replaceChildren(
-      choices('checkbox', `${name}-tags`, t('tags'), tagsFor(helpfulness), label, selected),
+  const showTags = (helpfulness: string | undefined, selected: string[] = []) => {
+    const group = choices(
+      'checkbox',
+      `${name}-tags`,
+      t('tags'),
+      tagsFor(helpfulness),
+      label,
+      selected,
+      'tags',
     );
+    // Why a tag is asked for, beside the tags: untagged ratings never settle a note.
+    if (helpfulness && TAGS_REQUIRED.has(helpfulness)) {
+      group.querySelector('legend')?.after(h('p', { class: 'meta hint' }, t('tagsWhy')));
+    }
+    tags.replaceChildren(group);
+  };
   const form = h(
     'form',
     { class: 'rate', 'aria-label': t('rateAs'), novalidate: true },
@@ -66,6 +78,7 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
     ),
     errorSlot('helpfulness'),
     tags,
+    errorSlot('tags'),
     h('button', { type: 'submit' }, t('submitRating')),
     feedback.element,
   );
@@ -77,8 +90,9 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const [helpfulness] = checked(form, name) as Helpfulness[];
-    if (!showFieldErrors(form, ratingErrors(helpfulness))) return;
-    const payload = { helpfulness, tags: checked(form, `${name}-tags`) };
+    const chosenTags = checked(form, `${name}-tags`);
+    if (!showFieldErrors(form, ratingErrors(helpfulness, chosenTags))) return;
+    const payload = { helpfulness, tags: chosenTags };
     const send = async (clientMinute: number) => {
       feedback.progress(t('proving'));
       const proven = await prove(context, 'rating.put', `note:${note.id}`, payload, clientMinute);
