@@ -77,8 +77,9 @@ interface StoredSide {
   ratings?: number;
   raters?: number;
   helpful: number;
-  somewhatHelpful: number;
-  notHelpful: number;
+  /** Absent from side tallies written without them (e.g. `{ raters, helpful }`). */
+  somewhatHelpful?: number;
+  notHelpful?: number;
 }
 
 interface StoredScore {
@@ -116,13 +117,14 @@ export function explanationOf(
   const needsRatings = status === NoteStatus.NEEDS_MORE_RATINGS;
   const viewpoints = missing.sides.map((side, index): ViewpointRatingsDto => {
     const ratings = side.ratings ?? side.raters ?? 0;
+    const somewhatHelpful = side.somewhatHelpful ?? 0;
     return {
       label: LABELS[index] as string,
       ratings,
       helpful: side.helpful,
-      somewhatHelpful: side.somewhatHelpful,
-      notHelpful: side.notHelpful,
-      helpfulShare: ratings > 0 ? (side.helpful + 0.5 * side.somewhatHelpful) / ratings : null,
+      somewhatHelpful,
+      notHelpful: side.notHelpful ?? ratings - side.helpful - somewhatHelpful,
+      helpfulShare: ratings > 0 ? (side.helpful + 0.5 * somewhatHelpful) / ratings : null,
       helpfulRatingsNeeded: needsRatings ? (missing.helpfulNeeded[index] ?? null) : 0,
     };
   });
@@ -235,7 +237,7 @@ function fromCoreSides(stored: StoredScore): StoredScore['missing'] | undefined 
   const { negativeFactorRaters: one, positiveFactorRaters: other } = stored;
   if (!one || !other) return undefined;
   const needed = (side: StoredSide) =>
-    Math.max(0, CORE_MIN_NET_HELPFUL - (side.helpful - side.notHelpful));
+    Math.max(0, CORE_MIN_NET_HELPFUL - (side.helpful - (side.notHelpful ?? 0)));
   return {
     regime: 'core',
     sides: [one, other],
