@@ -5,6 +5,15 @@ import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
+import {
+  explainNote,
+  HelpfulnessLevel,
+  indexOfId,
+  RatingTag,
+  ScoringInputBuilder,
+  scoreNotes,
+  tagMask,
+} from '@bridgenotes/scoring';
 import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
 import { Browser, launchChromium, screenshotFolder } from './support/browser';
@@ -23,6 +32,35 @@ const side = (raters: number, helpful: number) => ({
   notHelpful: raters - helpful,
   helpfulnessSum: helpful,
 });
+/**
+ * What the scoring worker publishes for a note in a small community: twelve members in two camps
+ * that disagree on four partisan notes, then four of camp A and three of camp B rate the ferry
+ * note helpful, naming two tags. The opinion groups show it; the Core's sides are empty (nobody
+ * has its 10 ratings), so only the explanation's viewpoints say who found it helpful.
+ */
+function smallCommunityScore(): { status: string; negativeFactorRaters: { raters: number } } {
+  const T0 = Date.UTC(2026, 10, 1);
+  const builder = new ScoringInputBuilder();
+  const camp = (u: number) => (u < 6 ? 'a' : 'b');
+  for (const id of ['for-a', 'for-b', 'for-a-2', 'for-b-2', 'ferry']) {
+    builder.addNote(id, { createdAtMs: T0, misleading: true, authorId: 'writer' });
+  }
+  const why = tagMask(RatingTag.HelpfulClear, RatingTag.HelpfulGoodSources);
+  const against = tagMask(RatingTag.NotHelpfulIncorrect);
+  for (let u = 0; u < 12; u++) {
+    for (const id of ['for-a', 'for-b', 'for-a-2', 'for-b-2']) {
+      const liked = id.startsWith(`for-${camp(u)}`);
+      const level = liked ? HelpfulnessLevel.Helpful : HelpfulnessLevel.NotHelpful;
+      builder.addRating(id, `m${u}`, level, T0 + 60_000, liked ? why : against);
+    }
+    if (u < 4 || (u >= 6 && u < 9)) {
+      builder.addRating('ferry', `m${u}`, HelpfulnessLevel.Helpful, T0 + 120_000, why);
+    }
+  }
+  const input = builder.build();
+  const result = scoreNotes(input, { seed: 3 });
+  return JSON.parse(JSON.stringify(explainNote(result, indexOfId(input.noteIds, 'ferry'))));
+}
 /** Field names and enum values a reader must never see. */
 const INTERNAL =
   /decidingModel|decidedBy|helpfulRatingsNeeded|SmallCommunityModel|GaussianModel|CoreModel|NEEDS_MORE_RATINGS|OpinionGroups/;
@@ -75,22 +113,21 @@ describe('widget: explanations, in the browser’s language', () => {
     );
     const postId = await insertPost(database, postUrl);
     const helpful = 'CURRENTLY_RATED_HELPFUL';
-    await note(postId, SMALL, helpful, {
-      decidedBy: 'OpinionGroupsCRH',
-      decidingModel: 'SmallCommunityModel',
-      negativeFactorRaters: side(4, 4),
-      positiveFactorRaters: side(3, 3),
-    });
+    const small = smallCommunityScore();
+    expect([small.status, small.negativeFactorRaters.raters]).toEqual([helpful, 0]);
+    await note(postId, SMALL, helpful, small);
     await note(postId, GAUSSIAN, helpful, {
       decidedBy: 'GaussianModel',
       decidingModel: 'GaussianModel',
       negativeFactorRaters: side(6, 5),
       positiveFactorRaters: side(5, 4),
     });
-    // Three helpful ratings from one side, none from the other: two more are needed there.
+    // Three helpful ratings from one side, none from the other: two more are needed there; two
+    // more from members with too few ratings for a viewpoint.
     await note(postId, PENDING, 'NEEDS_MORE_RATINGS', {
       decidedBy: 'OpinionGroupsNMR',
       decidingModel: 'SmallCommunityModel',
+      numRatings: 5,
       missing: {
         regime: 'small-community',
         sides: [side(3, 3), side(0, 0)].map(({ raters, ...rest }) => ({
@@ -124,15 +161,17 @@ describe('widget: explanations, in the browser’s language', () => {
       const sides = pending.getByRole('list', { name: 'What each side of the raters thought' });
       expect(await sides.getByRole('listitem').allTextContents()).toEqual([
         'One side: 100% helpful from 3 ratings (3 helpful, 0 somewhat, 0 not helpful)',
-        'The other side: nobody has rated it yet · helpful ratings still needed: 2',
+        'The other side: no rating from this side yet · helpful ratings still needed: 2',
+        'Ratings from members whose viewpoint isn’t known yet: 2 — a viewpoint is known after 3 ratings',
       ]);
       const why = (text: string) =>
         frame.locator('.note.shown', { hasText: text }).locator('.meta').textContent();
+      // The opinion groups' ratings, as the explanation gives them, never the Core's empty sides.
       expect(await why(SMALL)).toContain(
-        'Decided by small-community scoring, which finds the groups of raters who usually agree.',
+        'Rated helpful by people who usually disagree: 100% helpful from 4 ratings on one side, 100% from 3 on the other. Decided by small-community scoring, which finds the groups of raters who usually agree.',
       );
       expect(await why(GAUSSIAN)).toContain(
-        '83% of 6 raters on one side, 80% of 5 on the other. Decided by the second bridging model',
+        '83% helpful from 6 ratings on one side, 80% from 5 on the other. Decided by the second bridging model',
       );
       expect(await frame.locator('#app').innerText()).not.toMatch(INTERNAL);
       expect(await seriousViolations(frame)).toEqual([]);
@@ -160,11 +199,16 @@ describe('widget: explanations, in the browser’s language', () => {
       // Intl writes "100 %" with a narrow no-break space, as French typography wants.
       expect(items.map((item) => item.replace(/\u202f|\u00a0/g, ' '))).toEqual([
         'Un côté : 100 % utile sur 3 évaluations (3 utile, 0 plutôt utile, 0 pas utile)',
-        'L’autre côté : personne ne l’a encore évaluée · évaluations « utile » encore nécessaires : 2',
+        'L’autre côté : aucune évaluation de ce côté pour l’instant · évaluations « utile » encore nécessaires : 2',
+        'Évaluations de membres dont le point de vue n’est pas encore connu : 2 — un point de vue est connu après 3 évaluations',
       ]);
-      expect(
-        await frame.locator('.note.shown', { hasText: SMALL }).locator('.meta').textContent(),
-      ).toContain('Décidé par la notation des petites communautés');
+      const small = await frame
+        .locator('.note.shown', { hasText: SMALL })
+        .locator('.meta')
+        .textContent();
+      expect(small?.replace(/\u202f|\u00a0/g, ' ')).toContain(
+        '100 % utile sur 4 évaluations d’un côté, 100 % sur 3 de l’autre. Décidé par la notation des petites communautés',
+      );
       expect(await frame.locator('#app').innerText()).not.toMatch(INTERNAL);
     } finally {
       await browser.close();
