@@ -333,6 +333,7 @@ describe('browser extension: membership', () => {
         await section.getByText('Join Forum readers in the extension’s settings').count(),
       ).toBe(0);
       await section.getByRole('radio', { name: 'Helpful', exact: true }).check();
+      await section.getByRole('checkbox', { name: 'Clear' }).check();
       await section.getByRole('button', { name: 'Submit rating' }).click();
       await section.getByText('Rating saved.').waitFor();
       const { rows } = await database.query<{ helpfulness: string }>(

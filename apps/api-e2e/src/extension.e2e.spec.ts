@@ -149,7 +149,7 @@ describe('browser extension', () => {
       ]);
       expect(
         await panel.getByText('Rated helpful by people who usually disagree').textContent(),
-      ).toContain('80% of 5 raters on one side, 75% of 4 on the other');
+      ).toContain('80% helpful from 5 ratings on one side, 75% from 4 on the other');
       await panel.getByText('From Bridge watchers on 127.0.0.1').waitFor();
     }
     await page.close();
@@ -312,11 +312,17 @@ describe('browser extension', () => {
       return latest;
     };
     const [first] = await ratingOf();
-    for (const [choice, helpfulness] of [
-      ['Not helpful', 'NOT_HELPFUL'],
-      ['Somewhat helpful', 'SOMEWHAT_HELPFUL'],
+    for (const [choice, helpfulness, tag] of [
+      ['Not helpful', 'NOT_HELPFUL', 'Incorrect'],
+      ['Somewhat helpful', 'SOMEWHAT_HELPFUL', ''],
     ]) {
       await panel.getByRole('radio', { name: choice, exact: true }).check();
+      if (tag) {
+        // Not helpful without a tag could never settle the note: asked for before any proof.
+        await panel.getByRole('button', { name: 'Submit rating' }).click();
+        await panel.getByText('Choose at least one of these.').waitFor();
+        await panel.getByRole('checkbox', { name: tag, exact: true }).check();
+      }
       await panel.getByRole('button', { name: 'Submit rating' }).click();
       await panel.getByText(`You rated this: ${choice}`).waitFor();
       expect(await panel.getByText('That did not work').count()).toBe(0);

@@ -258,7 +258,7 @@ describe('embeddable widget', () => {
       await frame.getByText(HELPFUL_TEXT).waitFor();
       expect(
         await frame.getByText('Rated helpful by people who usually disagree').first().textContent(),
-      ).toContain('80% of 5 raters on one side, 75% of 4 on the other');
+      ).toContain('90% helpful from 5 ratings on one side, 75% from 4 on the other');
       expect(await frame.locator('html').getAttribute('data-theme')).toBe(theme);
       // The frame sized itself through postMessage to fit both notes.
       await eventually(async () => {
@@ -434,10 +434,27 @@ describe('embeddable widget', () => {
     await tabTo(page, rateForm.getByRole('radio', { name: 'Helpful', exact: true }));
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
+    await rateForm
+      .getByText(
+        'Choose at least one: a note is shown, or rated not helpful, only when its raters agree on the reasons.',
+      )
+      .waitFor();
+    // Not helpful without a tag could never settle the note: said under the tags, before any
+    // proof, with the focus on the first of them.
+    await press(rateForm.getByRole('button', { name: 'Submit rating' }));
+    await rateForm.getByText('Choose at least one of these.').waitFor();
+    const incorrect = rateForm.getByRole('checkbox', { name: 'Incorrect', exact: true });
+    expect(await incorrect.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await incorrect.evaluate((element) => element.closest('fieldset')?.ariaInvalid)).toBe(
+      'true',
+    );
+    await page.keyboard.press('Space');
     await press(rateForm.getByRole('button', { name: 'Submit rating' }));
     await rateForm.getByText('Your rating: Not helpful. You can change it.').waitFor();
     const changed = (await rating()).rows;
-    expect(changed).toEqual([expect.objectContaining({ helpfulness: 'NOT_HELPFUL', tags: [] })]);
+    expect(changed).toEqual([
+      expect.objectContaining({ helpfulness: 'NOT_HELPFUL', tags: ['INCORRECT'] }),
+    ]);
     expect(changed[0].client_minute).toBeGreaterThan(first[0].client_minute);
     const pseudonym = (first[0].proof as { nullifier: string }).nullifier;
 
@@ -654,6 +671,7 @@ describe('embeddable widget', () => {
     // The restored member acts: its proof is made against the group it was recognised in.
     const form = frame.locator('form.rate');
     await form.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await form.getByRole('checkbox', { name: 'Clear' }).check();
     await form.getByRole('button', { name: 'Submit rating' }).click();
     await form.getByText('Rating saved.', { exact: false }).waitFor();
     const { rows } = await database.query('SELECT 1 FROM ratings WHERE note_id = $1', [noteId]);
