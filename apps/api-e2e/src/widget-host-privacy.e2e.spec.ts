@@ -151,6 +151,7 @@ describe('what the page around the widget hears', () => {
     await database.query('UPDATE notes SET deleted_at = now() WHERE id = $1', [goneId]);
     const gone = noteForm(frame, goneId);
     await gone.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await gone.getByRole('checkbox', { name: 'Clear', exact: true }).check();
     await gone.getByRole('button', { name: 'Submit rating' }).click();
     await gone.getByText('(code NOTE_DELETED)', { exact: false }).waitFor();
 
