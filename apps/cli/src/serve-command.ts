@@ -2,6 +2,8 @@ import { SavedExport, SavedExportQueryError, type SavedPageRequest } from '@brid
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 import type { CliOptions } from './cli-options';
 import { EXIT } from './exit-codes';
@@ -92,10 +94,9 @@ async function answer(saved: SavedExport, request: IncomingMessage, response: Se
     'Content-Type': 'application/x-ndjson; charset=utf-8',
     'Cache-Control': 'no-store',
   });
-  for await (const line of lines) {
-    if (!response.write(line)) await once(response, 'drain');
-  }
-  response.end();
+  // pipeline, not a once('drain') per wait: a mirror that aborts a page (its read limits do) would
+  // leave that wait, and the page's open file, pending for ever; pipeline closes the source.
+  await pipeline(Readable.from(lines), response).catch(() => undefined);
 }
 
 /**

@@ -181,7 +181,7 @@ export class MirrorsService {
           `it serves community ${served}, not ${mirror.communityId}`,
         );
       }
-      if (manifest.promotion !== undefined) {
+      if (manifest.promotion != null) {
         // Its records up to the promotion are the origin's, but in its own change batches and
         // root rows: this mirror's cursors mean nothing there (docs/verifiability.md).
         throw ApiError.of(
