@@ -16,6 +16,7 @@ import {
   ScoringInputLoader,
   ReplacedRatingsStore,
   ScoringPublisher,
+  type ScoringLoadOptions,
 } from '@bridgenotes/scoring-store';
 import { currentTestRun } from '@bridgenotes/testing';
 
@@ -23,18 +24,20 @@ import { currentTestRun } from '@bridgenotes/testing';
  * Scores a community and publishes the run with the worker's own loader and publisher (and the
  * same scorer and seed), for API tests, which cannot boot the worker app. `nowMs` is the run's
  * time (a test can score "an hour later" without waiting); `databaseUrl` is `prisma`'s database,
- * which the loader reads with a connection of its own. As the worker's full runs, it keeps the
- * run's frozen raters when they can serve incremental runs.
+ * which the loader reads with a connection of its own (in statements as `load` says: a test
+ * writes between them). As the worker's full runs, it keeps the run's frozen raters when they
+ * can serve incremental runs.
  */
 export async function publishScoringRun(
   prisma: PrismaClient,
   communityId: string,
   nowMs = Date.now(),
   databaseUrl = currentTestRun().databaseUrl,
+  load: ScoringLoadOptions = {},
 ): Promise<string> {
   const { runs, loader, publisher } = scoringParts(prisma, databaseUrl);
   const run = await startedRun(runs, communityId, nowMs);
-  const loaded = await loader.load(communityId, nowMs);
+  const loaded = await loader.load(communityId, nowMs, load);
   // As the worker scores a full run (`ScoreCommunityHandler`), in this thread.
   const result = scoreNotes(loaded.input, {
     seed: DEFAULT_SEED,

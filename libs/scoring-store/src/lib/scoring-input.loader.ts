@@ -18,6 +18,17 @@ import { Client } from 'pg';
  */
 export type LoadedInput = RunInput & { changedThrough: bigint };
 
+/** How a load is split into statements; the defaults serve the worker. */
+export interface ScoringLoadOptions {
+  notesPerCopy?: number;
+  ratingsPerCopy?: number;
+  /**
+   * Awaited before each COPY statement (`page` counts from 0 per table), once the cut is taken:
+   * where a test writes, as members do between the load's statements.
+   */
+  beforeCopy?: (table: 'notes' | 'ratings', page: number) => Promise<void>;
+}
+
 /**
  * Rows per COPY statement. One COPY of a whole community would be a little faster, but on the
  * embedded database a statement holds the one session until it ends, so every API request would
@@ -38,8 +49,8 @@ export class ScoringInputLoader {
   constructor(private readonly env: Environment) {}
 
   /** `nowMs` is the run's time: it is part of the input (stabilisation, locking). */
-  load(communityId: string, nowMs: number): Promise<LoadedInput> {
-    return this.read(communityId, nowMs);
+  load(communityId: string, nowMs: number, options: ScoringLoadOptions = {}): Promise<LoadedInput> {
+    return this.read(communityId, nowMs, undefined, options);
   }
 
   /**
@@ -48,11 +59,25 @@ export class ScoringInputLoader {
    * changed, not the community's size: both lookups use the `(community_id, changed_batch)`
    * indexes and the ratings are read by note.
    */
-  loadChanged(communityId: string, nowMs: number, since: bigint): Promise<LoadedInput> {
-    return this.read(communityId, nowMs, since);
+  loadChanged(
+    communityId: string,
+    nowMs: number,
+    since: bigint,
+    options: ScoringLoadOptions = {},
+  ): Promise<LoadedInput> {
+    return this.read(communityId, nowMs, since, options);
   }
 
-  private async read(communityId: string, nowMs: number, since?: bigint): Promise<LoadedInput> {
+  private async read(
+    communityId: string,
+    nowMs: number,
+    since: bigint | undefined,
+    {
+      notesPerCopy = NOTES_PER_COPY,
+      ratingsPerCopy = RATINGS_PER_COPY,
+      beforeCopy,
+    }: ScoringLoadOptions,
+  ): Promise<LoadedInput> {
     const community = sqlLiteral(communityId);
     const client = new Client({ connectionString: this.env.DATABASE_URL });
     await client.connect();
@@ -87,14 +112,15 @@ export class ScoringInputLoader {
       // written after the notes were read waits for the next run rather than failing this one.
       await keysetCopy(
         client,
-        NOTES_PER_COPY,
+        notesPerCopy,
+        (page) => beforeCopy?.('notes', page),
         (after) => `
           SELECT n.id, n.author_pseudonym, n.classification, n.post_id, p.canonical_url,
                  p.platform, p.external_id, n.status, n.status_history::text,
                  (extract(epoch FROM n.created_at) * 1000)::bigint, n.text
             FROM notes n JOIN posts p ON p.id = n.post_id
            WHERE n.community_id = ${community}::uuid ${changed} ${after ? `AND n.id > ${sqlLiteral(after)}::uuid` : ''}
-           ORDER BY n.id LIMIT ${NOTES_PER_COPY}`,
+           ORDER BY n.id LIMIT ${notesPerCopy}`,
         (row) => {
           const [
             id,
@@ -150,12 +176,13 @@ export class ScoringInputLoader {
         return { ...builder.build(), changedThrough };
       await keysetCopy(
         client,
-        RATINGS_PER_COPY,
+        ratingsPerCopy,
+        (page) => beforeCopy?.('ratings', page),
         (after) => `
           SELECT id, note_id, rater_pseudonym, helpfulness, array_to_json(tags)::text, client_minute
             FROM ratings
            WHERE community_id = ${community}::uuid ${ofNotes} ${after ? `AND id > ${sqlLiteral(after)}::uuid` : ''}
-           ORDER BY id LIMIT ${RATINGS_PER_COPY}`,
+           ORDER BY id LIMIT ${ratingsPerCopy}`,
         (row) => {
           const [id, noteId, rater, helpfulness, tags, clientMinute] = row as [
             string,
@@ -182,14 +209,19 @@ export class ScoringInputLoader {
   }
 }
 
-/** Runs `query(after)` until a statement returns fewer than `batch` rows; `add` returns the id. */
+/**
+ * Runs `query(after)` until a statement returns fewer than `batch` rows, awaiting `before(page)`
+ * ahead of each; `add` returns the id.
+ */
 async function keysetCopy(
   client: Client,
   batch: number,
+  before: (page: number) => Promise<void> | undefined,
   query: (after: string | undefined) => string,
   add: (row: (string | null)[]) => string,
 ): Promise<void> {
-  for (let after: string | undefined; ;) {
+  for (let after: string | undefined, page = 0; ; page += 1) {
+    await before(page);
     let rows = 0;
     for await (const row of copyOutRows(client, query(after))) {
       after = add(row);
