@@ -67,12 +67,12 @@ const LATER_CUTS = 8;
 /**
  * A run's input rebuilt from the export as of a change batch (`cut`, the run's
  * `changedThrough`): the notes `include` says it read, each rating of them as it was at the cut
- * (a rating replaced since: the version of `replaced-ratings` current then). The run's loader
- * takes the cut, then reads its notes, then their ratings, each with a statement of its own,
- * so a rating changed in a batch committed meanwhile was read as of that later batch: the later
- * cuts the export's ratings allow are kept, to be tried when the cut itself does not give the
- * run's input (`findLaterCut`). Without a cut (an export older than `changedThrough`), the
- * records as exported.
+ * (a rating replaced since: the version of `replaced-ratings` current then), as the run's loader
+ * reads them. An older instance's loader read each rating as its statement found it, so a rating
+ * changed in a batch committed meanwhile was read as of that later batch: the later cuts the
+ * export's ratings allow are kept, to be tried when the cut itself does not give the run's input
+ * (`findLaterCut`). Without a cut (an export older than `changedThrough`), the records as
+ * exported.
  */
 export class CutInput {
   private readonly builder: RunInputBuilder;

@@ -13,8 +13,10 @@ import { Client } from 'pg';
 
 /**
  * The scorer's input and the run's counts, time, input and data hashes (see `RunInputBuilder`),
- * and the last change batch committed before loading began: every note and rating changed up to
- * it is in the input (a later one may be too; the next incremental run rescores its note again).
+ * and the run's cut: the last change batch committed before loading began. Every rating is read
+ * as it was at the cut, whatever is written while the load goes on; every note changed up to it
+ * is in the input, and a note changed since may be too, as it is now (a verifier includes it by
+ * its result; the next incremental run rescores it again).
  */
 export type LoadedInput = RunInput & { changedThrough: bigint };
 
@@ -28,6 +30,9 @@ export interface ScoringLoadOptions {
    */
   beforeCopy?: (table: 'notes' | 'ratings', page: number) => Promise<void>;
 }
+
+/** A rating's version at the cut as the ratings statement gives it: helpfulness, tags, minute. */
+type RatingVersion = [RatingHelpfulness, string[], number];
 
 /**
  * Rows per COPY statement. One COPY of a whole community would be a little faster, but on the
@@ -79,7 +84,11 @@ export class ScoringInputLoader {
     }: ScoringLoadOptions,
   ): Promise<LoadedInput> {
     const community = sqlLiteral(communityId);
-    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    // Without JIT: the ratings statement's cost estimate counts the as-of lookup for every row
+    // (it runs for the few changed since the cut only), which would have each statement compile
+    // for about a second longer than it runs on 1M ratings. A startup option, so that on the
+    // embedded database it stays this connection's.
+    const client = new Client({ connectionString: this.env.DATABASE_URL, options: '-c jit=off' });
     await client.connect();
     try {
       // §8.6: the community's topic seeds decide which notes Core leaves to CoreWithTopics; the
@@ -171,33 +180,56 @@ export class ScoringInputLoader {
       const ofNotes =
         since === undefined
           ? ''
-          : `AND note_id = ANY(${sqlLiteral(`{${noteIds.join(',')}}`)}::uuid[])`;
+          : `AND r.note_id = ANY(${sqlLiteral(`{${noteIds.join(',')}}`)}::uuid[])`;
       if (since !== undefined && noteIds.length === 0)
         return { ...builder.build(), changedThrough };
+      // Each rating as it was at the cut, as a verifier rebuilds the run from the export
+      // (libs/open-data `versionAt`), however long the load takes: one changed since comes with
+      // the version of `replaced_ratings` current at the cut (`[helpfulness, tags, minute]`, in
+      // the rating's place: a replacement keeps the id), or `null` when it was first written
+      // since. Looked up in the rating's own statement, which sees a replacement's two rows
+      // together; the versions a load needs stay until a full run with a later cut publishes,
+      // and a community's runs hold its scoring lease one at a time.
+      const cut = changedThrough.toString();
       await keysetCopy(
         client,
         ratingsPerCopy,
         (page) => beforeCopy?.('ratings', page),
         (after) => `
-          SELECT id, note_id, rater_pseudonym, helpfulness, array_to_json(tags)::text, client_minute
-            FROM ratings
-           WHERE community_id = ${community}::uuid ${ofNotes} ${after ? `AND id > ${sqlLiteral(after)}::uuid` : ''}
-           ORDER BY id LIMIT ${ratingsPerCopy}`,
+          SELECT r.id, r.note_id, r.rater_pseudonym, r.helpfulness, array_to_json(r.tags)::text,
+                 r.client_minute,
+                 CASE WHEN r.changed_batch > ${cut} THEN coalesce(
+                   (SELECT json_build_array(o.helpfulness, o.tags, o.client_minute)::text
+                      FROM replaced_ratings o
+                     WHERE o.note_id = r.note_id AND o.rater_pseudonym = r.rater_pseudonym
+                       AND o.changed_batch <= ${cut} AND o.replaced_batch > ${cut}),
+                   'null') END
+            FROM ratings r
+           WHERE r.community_id = ${community}::uuid ${ofNotes} ${after ? `AND r.id > ${sqlLiteral(after)}::uuid` : ''}
+           ORDER BY r.id LIMIT ${ratingsPerCopy}`,
         (row) => {
-          const [id, noteId, rater, helpfulness, tags, clientMinute] = row as [
+          const [id, noteId, rater, helpfulness, tags, clientMinute, atCut] = row as [
             string,
             string,
             string,
             RatingHelpfulness,
             string,
             string,
+            string | null,
+          ];
+          const changed = atCut === null ? undefined : (JSON.parse(atCut) as RatingVersion | null);
+          if (changed === null) return id;
+          const [read, readTags, readMinute] = changed ?? [
+            helpfulness,
+            tags === '[]' ? [] : (JSON.parse(tags) as string[]),
+            Number(clientMinute),
           ];
           builder.addRating({
             noteId,
             raterPseudonym: rater,
-            helpfulness,
-            tags: tags === '[]' ? [] : (JSON.parse(tags) as string[]),
-            clientMinute: Number(clientMinute),
+            helpfulness: read,
+            tags: readTags,
+            clientMinute: readMinute,
           });
           return id;
         },
