@@ -9,6 +9,7 @@ import {
 } from '@bridgenotes/database';
 import {
   exportClient,
+  promotionProblem,
   type ActionCheckContext,
   type ExportClient,
   type NoteRecord,
@@ -121,6 +122,13 @@ export class MirrorPuller {
       throw new MirrorPullError(
         'ORIGIN_INVALID',
         `${client.location} now serves community ${id}, not ${mirror.communityId}: nothing pulled`,
+      );
+    }
+    const malformed = promotionProblem(manifest.promotion);
+    if (malformed !== undefined) {
+      throw new MirrorPullError(
+        'ORIGIN_INVALID',
+        `${client.location}: the manifest's ${malformed}: nothing pulled`,
       );
     }
     const rules: OriginRules = {

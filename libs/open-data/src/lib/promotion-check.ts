@@ -7,14 +7,15 @@ type Report = (code: string, subject: string, message: string) => void;
  * `promotion` says the instance took the origin's community at a root of a size; that root must
  * be in the published history with that size, and still current at the promotion, so every
  * member admitted since was admitted here, visibly, after it. Returns the promotion (null when
- * the community was never promoted) for the report.
+ * the community was never promoted: absent, or null) for the report. Its shape was checked with
+ * the manifest's (`manifestProblem`).
  */
 export function checkPromotion(
-  promotion: ExportPromotion | undefined,
+  promotion: ExportPromotion | null | undefined,
   roots: readonly RootRecord[],
   report: Report,
 ): ExportPromotion | null {
-  if (promotion === undefined) return null;
+  if (promotion == null) return null;
   const at = Date.parse(promotion.at);
   const current = roots.find(
     (root) =>

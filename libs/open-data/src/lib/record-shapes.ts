@@ -206,6 +206,19 @@ export function recordProblem(stream: ExportStream, record: unknown): string | u
   return problemOf(record, SHAPES[stream]);
 }
 
+const RULES = object({ rootHistoryWindowSeconds: count, clockSkewMinutes: count });
+
+/** `ExportPromotion`, every field read by `verify` and by a mirror deciding whether to go on. */
+const PROMOTION = object({
+  from: object({ url: string, community: string }),
+  at: time,
+  root: decimal,
+  treeSize: count,
+  originChangeHorizon: batch,
+  changeHorizon: batch,
+  originRules: RULES,
+});
+
 const MANIFEST: Shape = {
   community: object({
     id: string,
@@ -214,11 +227,21 @@ const MANIFEST: Shape = {
     root: decimal,
     topicSeeds: any,
   }),
-  rules: object({ rootHistoryWindowSeconds: count, clockSkewMinutes: count }),
+  rules: RULES,
   streams: list(string),
+  // Absent for a community never promoted; null read as absent (as a mirror's follow reads it).
+  promotion: optional(nullable(PROMOTION)),
 };
 
 /** Why a manifest cannot be verified against (its first missing or wrong field), or undefined. */
 export function manifestProblem(manifest: ExportManifest): string | undefined {
   return problemOf(manifest, MANIFEST);
+}
+
+/**
+ * Why a manifest's `promotion` is not an `ExportPromotion` (absent or null: none), as
+ * `promotion.field is not…`, or undefined: a mirror reads it from another party.
+ */
+export function promotionProblem(promotion: unknown): string | undefined {
+  return problemOf({ promotion }, { promotion: optional(nullable(PROMOTION)) });
 }

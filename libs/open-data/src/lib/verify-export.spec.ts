@@ -1,8 +1,9 @@
 import { WARM_UP_PROOF } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
-import { codes, community, note, scoredRun, source } from '../testing/memory-export';
+import { codes, community, minute, note, scoredRun, source } from '../testing/memory-export';
 import { EXPORT_STREAMS, type ExportManifest, type RequestRecord } from './export-format';
+import { ExportReadError } from './origin-read';
 import { verifyExport } from './verify-export';
 
 /**
@@ -239,6 +240,38 @@ describe('verifyExport', () => {
     await expect(verifyExport(source(noStreams, { members, roots }))).rejects.toThrow(
       "the manifest's streams is not a list",
     );
+  });
+
+  it('refuses a manifest whose promotion is malformed, naming the field; reads a null one as none', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const promotion = {
+      from: { url: 'https://old.example', community: 'news' },
+      at: minute(5),
+      root: manifest.community.root,
+      treeSize: 2,
+      originChangeHorizon: '10',
+      changeHorizon: '3',
+      originRules: manifest.rules,
+    };
+    const malformed: [unknown, string][] = [
+      ['promoted', 'promotion is not an object'],
+      [[], 'promotion is not an object'],
+      [{ ...promotion, from: 'https://old.example' }, 'promotion.from is not an object'],
+      [{ ...promotion, at: 'yesterday' }, 'promotion.at is not an ISO 8601 time'],
+      [{ ...promotion, root: undefined }, 'promotion.root is not a decimal number'],
+      [{ ...promotion, treeSize: '2' }, 'promotion.treeSize is not a count'],
+      [{ ...promotion, changeHorizon: 3 }, 'promotion.changeHorizon is not a change batch'],
+      [{ ...promotion, originRules: {} }, 'promotion.originRules.rootHistoryWindowSeconds'],
+    ];
+    for (const [value, problem] of malformed) {
+      const edited = { ...manifest, promotion: value } as unknown as ExportManifest;
+      const verified = verifyExport(source(edited, { members, roots }));
+      await expect(verified).rejects.toThrow(ExportReadError);
+      await expect(verified).rejects.toThrow(`memory: the manifest's ${problem}`);
+    }
+    const none = { ...manifest, promotion: null } as unknown as ExportManifest;
+    const report = await verifyExport(source(none, { members, roots }));
+    expect(report.promotion).toBeNull();
   });
 
   it('refuses a sample of no proofs', async () => {

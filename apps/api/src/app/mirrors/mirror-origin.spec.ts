@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
+import { pullerOf } from '../../testing/origin-and-mirror';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
@@ -30,6 +31,19 @@ function originManifest(): Json & { community: Json; rules: Json } {
   };
 }
 
+/** A well-formed promotion of the community `manifest` serves (from another instance). */
+function promotionOf(manifest: ReturnType<typeof originManifest>) {
+  return {
+    from: { url: 'https://gone.example', community: 'news' },
+    at: new Date().toISOString(),
+    root: '0',
+    treeSize: 0,
+    originChangeHorizon: '1',
+    changeHorizon: '1',
+    originRules: manifest.rules,
+  };
+}
+
 /**
  * An origin serving whatever manifest a test sets: the mirror trusts nothing of it beyond what it
  * checks, and a manifest it cannot follow is a 502 naming the field, before anything is stored.
@@ -47,10 +61,16 @@ describe('following an origin whose manifest is hostile', () => {
     // Limits reached in a moment; the defaults are far above a real manifest.
     app = await createTestApp({ MIRROR_MAX_RECORD_BYTES: '4096', MIRROR_READ_IDLE_MS: '500' });
     prisma = createTestPrisma();
-    origin = createServer((_request, response) => {
-      response.setHeader('Content-Type', 'application/json');
-      if (misbehave) misbehave(response);
-      else response.end(JSON.stringify(served));
+    origin = createServer((incoming, response) => {
+      if (misbehave) return misbehave(response);
+      // The manifest as set; every stream empty.
+      if (new URL(incoming.url ?? '/', 'http://origin').pathname.endsWith('/export')) {
+        response.setHeader('Content-Type', 'application/json');
+        response.end(JSON.stringify(served));
+      } else {
+        response.setHeader('Content-Type', 'application/x-ndjson');
+        response.end();
+      }
     });
     await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
     originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
@@ -103,6 +123,17 @@ describe('following an origin whose manifest is hostile', () => {
       'rules.rootHistoryWindowSeconds',
     ],
     ['a change horizon that is no batch', (m) => ({ ...m, changeHorizon: 'x' }), 'changeHorizon'],
+    ['a promotion that is no object', (m) => ({ ...m, promotion: 'yes' }), 'promotion'],
+    [
+      'a promotion without its root',
+      (m) => ({ ...m, promotion: { ...promotionOf(m), root: undefined } }),
+      'promotion.root',
+    ],
+    [
+      'a promotion at no time',
+      (m) => ({ ...m, promotion: { ...promotionOf(m), at: 'yesterday' } }),
+      'promotion.at',
+    ],
   ];
   it.each(hostile)('answers 502 ORIGIN_INVALID for %s, storing nothing', async (_, edit, field) => {
     const manifest = originManifest();
@@ -170,10 +201,7 @@ describe('following an origin whose manifest is hostile', () => {
     // Another community there; or the same one, promoted from a mirror: its cursors are its own.
     served = originManifest();
     expect((await elsewhere().expect(502)).body.message).toContain('it serves community');
-    served = {
-      ...manifest,
-      promotion: { from: { url: 'https://gone.example', community: 'news' } },
-    };
+    served = { ...manifest, promotion: promotionOf(manifest) };
     const promoted = await elsewhere().expect(502);
     expect(promoted.body).toMatchObject({
       code: 'ORIGIN_INVALID',
@@ -184,6 +212,31 @@ describe('following an origin whose manifest is hostile', () => {
     expect(moved.body).toMatchObject({
       following: true,
       origin: { url: originUrl, slug: 'news-moved' },
+    });
+  });
+
+  it('stops a pull, or a follow elsewhere, at a malformed promotion, naming the field (no 500)', async () => {
+    const manifest = originManifest();
+    const { id } = (await follow(manifest).expect(201)).body;
+    served = { ...manifest, promotion: { ...promotionOf(manifest), treeSize: -1 } };
+    await expect(pullerOf(app).pull(id)).rejects.toMatchObject({
+      code: 'ORIGIN_INVALID',
+      message: expect.stringContaining("the manifest's promotion.treeSize is not a count"),
+    });
+    expect(await prisma.mirror.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      lastErrorCode: 'ORIGIN_INVALID',
+      pulledThrough: null,
+    });
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    served = { ...manifest, promotion: { ...promotionOf(manifest), from: 'https://gone.example' } };
+    const refused = await request(app.getHttpServer())
+      .post(`/mirrors/${id}/follow`)
+      .set(operator)
+      .send({ origin: originUrl, community: 'news-moved' })
+      .expect(502);
+    expect(refused.body).toMatchObject({
+      code: 'ORIGIN_INVALID',
+      message: expect.stringContaining('promotion.from is not an object'),
     });
   });
 

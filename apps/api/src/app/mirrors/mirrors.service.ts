@@ -18,7 +18,12 @@ import {
   type OriginRules,
   type PulledThrough,
 } from '@bridgenotes/mirroring';
-import { exportClient, type ExportManifest, type ExportPromotion } from '@bridgenotes/open-data';
+import {
+  exportClient,
+  promotionProblem,
+  type ExportManifest,
+  type ExportPromotion,
+} from '@bridgenotes/open-data';
 import { communityScope, findForbiddenCharacter, formatCodePoint } from '@bridgenotes/protocol';
 import { JobName, JobProducer } from '@bridgenotes/queue';
 
@@ -181,6 +186,8 @@ export class MirrorsService {
           `it serves community ${served}, not ${mirror.communityId}`,
         );
       }
+      const malformed = promotionProblem(manifest.promotion);
+      if (malformed !== undefined) throw refuse(malformed);
       if (manifest.promotion != null) {
         // Its records up to the promotion are the origin's, but in its own change batches and
         // root rows: this mirror's cursors mean nothing there (docs/verifiability.md).
@@ -433,6 +440,8 @@ function followable(manifest: ExportManifest, ownSlug: string | undefined) {
   if (typeof changeHorizon !== 'string' || !isInt64Text(changeHorizon)) {
     throw refuse('changeHorizon is not a change batch: it has no change feed');
   }
+  const promotion = promotionProblem(manifest.promotion);
+  if (promotion !== undefined) throw refuse(promotion);
   if (typeof name !== 'string' || name.length < 1 || name.length > MAX_NAME_LENGTH) {
     throw refuse(`community.name is not 1 to ${MAX_NAME_LENGTH} characters of text`);
   }
