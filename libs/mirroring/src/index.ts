@@ -1,4 +1,5 @@
 export * from './lib/mirror-puller';
 export * from './lib/mirror-state';
 export * from './lib/origin-limits';
+export * from './lib/origin-lineage.rules';
 export { same } from './lib/page-settlement';

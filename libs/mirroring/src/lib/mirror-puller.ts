@@ -12,6 +12,7 @@ import {
   promotionProblem,
   type ActionCheckContext,
   type ExportClient,
+  type ExportManifest,
   type NoteRecord,
   type RatingRecord,
 } from '@bridgenotes/open-data';
@@ -28,6 +29,7 @@ import {
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
 import { originFailure, originLimits, type OriginLimits } from './origin-limits';
+import { groupProblem, lineageProblem } from './origin-lineage.rules';
 import { OriginResultsPuller } from './origin-results.puller';
 import { nextCursor, PageSettlement, same } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
@@ -62,7 +64,7 @@ export class MirrorPuller {
 
   constructor(
     private readonly prisma: PrismaService,
-    trees: GroupTreeStore,
+    private readonly trees: GroupTreeStore,
     outbox: ScoringOutbox,
     moderationLog: ModerationLogStore,
     env: Environment,
@@ -101,6 +103,7 @@ export class MirrorPuller {
           pulledThrough: {
             changeHorizon: pulledThrough.changeHorizon,
             cursors: { ...pulledThrough.cursors },
+            promotion: pulledThrough.promotion ? { ...pulledThrough.promotion } : null,
           },
         },
       });
@@ -131,6 +134,7 @@ export class MirrorPuller {
         `${client.location}: the manifest's ${malformed}: nothing pulled`,
       );
     }
+    await this.continuesLineage(mirror, client, manifest);
     const rules: OriginRules = {
       rootHistoryWindowSeconds: manifest.rules.rootHistoryWindowSeconds,
       clockSkewMinutes: manifest.rules.clockSkewMinutes,
@@ -185,7 +189,35 @@ export class MirrorPuller {
       await verifier.close();
     }
     outcome.originRunFetched = await this.originResults.pull(mirror, client, fetcher);
-    const pulledThrough: PulledThrough = { changeHorizon: manifest.changeHorizon, cursors };
+    const pulledThrough: PulledThrough = {
+      changeHorizon: manifest.changeHorizon,
+      cursors,
+      promotion: manifest.promotion ?? null,
+    };
     return { outcome, pulledThrough };
+  }
+
+  /** Stops the pull, storing nothing, where the manifest is another lineage (`lineageProblem`). */
+  private async continuesLineage(mirror: Mirror, client: ExportClient, manifest: ExportManifest) {
+    const held = {
+      origin: { url: mirror.originUrl, community: mirror.originSlug },
+      cursors: mirror.cursors as MirrorCursors,
+      pulledThrough: mirror.pulledThrough as PulledThrough | null,
+    };
+    let problem = lineageProblem(held, manifest, false);
+    const read = held.pulledThrough?.promotion;
+    if (!problem && manifest.promotion && read === null) {
+      const communityId = mirror.communityId;
+      problem = await groupProblem(manifest.promotion, {
+        size: await this.trees.size(communityId),
+        rootsAt: (size) => this.trees.rootsOfSize(communityId, size),
+      });
+    }
+    if (problem) {
+      throw new MirrorPullError(
+        problem.code,
+        `${client.location}: ${problem.message}: nothing pulled`,
+      );
+    }
   }
 }

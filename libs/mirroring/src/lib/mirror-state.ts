@@ -1,4 +1,4 @@
-import { EXPORT_READ_CODES } from '@bridgenotes/open-data';
+import { EXPORT_READ_CODES, type ExportPromotion } from '@bridgenotes/open-data';
 
 /** Where each stream's next pull resumes: the `cursor` of the last record the mirror settled. */
 export interface MirrorCursors {
@@ -19,6 +19,11 @@ export type MirrorStream = keyof MirrorCursors;
 export interface PulledThrough {
   changeHorizon: string;
   cursors: MirrorCursors;
+  /**
+   * The promotion that pull's manifest stated (null: none), whose numbering the cursors are
+   * positions in (`lineageProblem`); absent in one recorded before pulls kept it.
+   */
+  promotion?: ExportPromotion | null;
 }
 
 /** The acceptance rules the origin states in its manifest. */
@@ -54,6 +59,11 @@ export const MIRROR_ERROR_CODES = [
   ...EXPORT_READ_CODES,
   /** A stream read whole before storing went on past `MIRROR_MAX_STREAM_RECORDS`. */
   'ORIGIN_STREAM_TOO_LONG',
+  /**
+   * The manifest states a promotion (or none) that does not continue the one the mirror's
+   * pulls read: another instance's numbering (`lineageProblem`).
+   */
+  'ORIGIN_LINEAGE_CHANGED',
   /** Another pull of the mirror stored first: this one stored nothing more. */
   'PULL_CONFLICT',
   /** Anything else, on this side (the database…). */

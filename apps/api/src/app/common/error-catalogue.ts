@@ -192,6 +192,12 @@ export const ERRORS = {
     (problem: string) => `The origin's manifest cannot be followed: ${problem}`,
     'community.scope is not derived from community.id',
   ),
+  ORIGIN_LINEAGE_CHANGED: entry(
+    HttpStatus.CONFLICT,
+    (problem: string) =>
+      `The community served there does not continue what this mirror pulled: ${problem}`,
+    "it states the promotion from http://127.0.0.1:8787 (news) on 2026-12-01T10:00:00.000Z, which this mirror's pulls never read",
+  ),
   ORIGIN_UNREACHABLE: entry(
     HttpStatus.BAD_GATEWAY,
     (reason: string) => `The origin's export could not be read: ${reason}`,

@@ -63,10 +63,14 @@ describe('following an origin whose manifest is hostile', () => {
     prisma = createTestPrisma();
     origin = createServer((incoming, response) => {
       if (misbehave) return misbehave(response);
-      // The manifest as set; every stream empty.
-      if (new URL(incoming.url ?? '/', 'http://origin').pathname.endsWith('/export')) {
+      // The manifest as set; every stream empty, and no scoring runs.
+      const path = new URL(incoming.url ?? '/', 'http://origin').pathname;
+      if (path.endsWith('/export')) {
         response.setHeader('Content-Type', 'application/json');
         response.end(JSON.stringify(served));
+      } else if (path.endsWith('/scoring-runs')) {
+        response.setHeader('Content-Type', 'application/json');
+        response.end(JSON.stringify({ items: [], nextCursor: null }));
       } else {
         response.setHeader('Content-Type', 'application/x-ndjson');
         response.end();
@@ -202,10 +206,10 @@ describe('following an origin whose manifest is hostile', () => {
     served = originManifest();
     expect((await elsewhere().expect(502)).body.message).toContain('it serves community');
     served = { ...manifest, promotion: promotionOf(manifest) };
-    const promoted = await elsewhere().expect(502);
+    const promoted = await elsewhere().expect(409);
     expect(promoted.body).toMatchObject({
-      code: 'ORIGIN_INVALID',
-      message: expect.stringContaining('a mirror cannot be re-pointed to it'),
+      code: 'ORIGIN_LINEAGE_CHANGED',
+      message: expect.stringContaining("which this mirror's pulls never read"),
     });
     served = manifest;
     const moved = await elsewhere().expect(200);
@@ -238,6 +242,51 @@ describe('following an origin whose manifest is hostile', () => {
       code: 'ORIGIN_INVALID',
       message: expect.stringContaining('promotion.from is not an object'),
     });
+  });
+
+  it('goes on pulling from the instance it follows once promoted, never from another lineage', async () => {
+    const manifest = originManifest();
+    const { id } = (await follow(manifest).expect(201)).body;
+    const puller = pullerOf(app);
+    const pull = () => puller.pull(id);
+    const stored = () => prisma.mirror.findUniqueOrThrow({ where: { id } });
+    await pull();
+    expect((await stored()).pulledThrough).toMatchObject({ changeHorizon: '1', promotion: null });
+
+    // Promoted from the very origin this mirror follows: another mirror of it, renumbered.
+    served = {
+      ...manifest,
+      promotion: { ...promotionOf(manifest), from: { url: originUrl, community: 'news' } },
+    };
+    await expect(pull()).rejects.toMatchObject({
+      code: 'ORIGIN_LINEAGE_CHANGED',
+      message: expect.stringContaining('the origin this mirror follows'),
+    });
+    // Promoted past what the mirror read there, at a root of a group it holds: the instance
+    // it follows (itself a mirror) was promoted, and its numbering goes on.
+    const promotion = { ...promotionOf(manifest), treeSize: 1, changeHorizon: '5' };
+    served = { ...manifest, changeHorizon: '6', promotion };
+    await pull();
+    expect(await stored()).toMatchObject({
+      lastErrorCode: null,
+      pulledThrough: { changeHorizon: '6', promotion },
+    });
+    // Then none, or another promotion: not the instance whose numbering the mirror holds.
+    for (const other of [undefined, { ...promotion, at: new Date(0).toISOString() }]) {
+      served = { ...manifest, changeHorizon: '6', promotion: other };
+      await expect(pull()).rejects.toMatchObject({ code: 'ORIGIN_LINEAGE_CHANGED' });
+      expect((await stored()).lastErrorCode).toBe('ORIGIN_LINEAGE_CHANGED');
+    }
+    // A served export of the promoted instance, elsewhere: the same promotion, followed.
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    served = { ...manifest, changeHorizon: '6', promotion };
+    await request(app.getHttpServer())
+      .post(`/mirrors/${id}/follow`)
+      .set(operator)
+      .send({ origin: originUrl, community: 'news-served' })
+      .expect(200);
+    await pull();
+    expect((await stored()).lastErrorCode).toBeNull();
   });
 
   it('answers a refusals cursor beyond int64 with 400 CURSOR_INVALID', async () => {

@@ -10,6 +10,7 @@ import {
   ScoringRunStatus,
 } from '@bridgenotes/database';
 import {
+  lineageProblem,
   originFailure,
   originLimits,
   same,
@@ -188,14 +189,17 @@ export class MirrorsService {
       }
       const malformed = promotionProblem(manifest.promotion);
       if (malformed !== undefined) throw refuse(malformed);
-      if (manifest.promotion != null) {
-        // Its records up to the promotion are the origin's, but in its own change batches and
-        // root rows: this mirror's cursors mean nothing there (docs/verifiability.md).
-        throw ApiError.of(
-          'ORIGIN_INVALID',
-          `it promoted its own mirror of the community (from ${String(manifest.promotion.from?.url)}): its cursors are not the origin's, and a mirror cannot be re-pointed to it`,
-        );
-      }
+      // Its cursors must be positions in what is served there (docs/verifiability.md).
+      const problem = lineageProblem(
+        {
+          origin: { url: mirror.originUrl, community: mirror.originSlug },
+          cursors: mirror.cursors as MirrorCursors,
+          pulledThrough: mirror.pulledThrough as PulledThrough | null,
+        },
+        manifest,
+        true,
+      );
+      if (problem) throw ApiError.of(problem.code, problem.message);
     }
     await this.prisma.mirror.updateMany({
       where: { id, promotedAt: null },

@@ -93,6 +93,25 @@ export class GroupTreeStore {
     });
   }
 
+  /** The group's size now (its latest root's; 0 before any). */
+  async size(communityId: string): Promise<number> {
+    const latest = await this.prisma.groupRoot.findFirst({
+      where: { communityId },
+      orderBy: { createdAt: 'desc' },
+      select: { size: true },
+    });
+    return latest?.size ?? 0;
+  }
+
+  /** Every root the group has had at `size` members. */
+  async rootsOfSize(communityId: string, size: number): Promise<string[]> {
+    const roots = await this.prisma.groupRoot.findMany({
+      where: { communityId, size },
+      select: { root: true },
+    });
+    return roots.map((row) => row.root);
+  }
+
   private async nextRootTime(tx: Tx, communityId: string): Promise<Date> {
     const [{ at }] = await tx.$queryRaw<[{ at: Date }]>`
       SELECT greatest(clock_timestamp(),
