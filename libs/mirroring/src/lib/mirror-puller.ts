@@ -29,7 +29,7 @@ import {
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
 import { originFailure, originLimits, type OriginLimits } from './origin-limits';
-import { groupProblem, lineageProblem } from './origin-lineage.rules';
+import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.rules';
 import { OriginResultsPuller } from './origin-results.puller';
 import { nextCursor, PageSettlement, same } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
@@ -127,7 +127,10 @@ export class MirrorPuller {
         `${client.location} now serves community ${id}, not ${mirror.communityId}: nothing pulled`,
       );
     }
-    const malformed = promotionProblem(manifest.promotion);
+    const malformed =
+      typeof manifest.changeHorizon === 'string' && /^[0-9]{1,19}$/.test(manifest.changeHorizon)
+        ? promotionProblem(manifest.promotion)
+        : 'changeHorizon is not a change batch';
     if (malformed !== undefined) {
       throw new MirrorPullError(
         'ORIGIN_INVALID',
@@ -204,7 +207,8 @@ export class MirrorPuller {
       cursors: mirror.cursors as MirrorCursors,
       pulledThrough: mirror.pulledThrough as PulledThrough | null,
     };
-    let problem = lineageProblem(held, manifest, false);
+    let problem =
+      lineageProblem(held, manifest, false) ?? behindProblem(held.pulledThrough, manifest);
     const read = held.pulledThrough?.promotion;
     if (!problem && manifest.promotion && read === null) {
       const communityId = mirror.communityId;
@@ -219,5 +223,12 @@ export class MirrorPuller {
         `${client.location}: ${problem.message}: nothing pulled`,
       );
     }
+    // Before any page: a pull cut short still leaves the horizon it may have stored under.
+    await this.prisma.$executeRaw`
+      UPDATE mirrors
+         SET pulled_through = coalesce(pulled_through, '{}'::jsonb)
+                              || jsonb_build_object('reading', ${manifest.changeHorizon}::text)
+       WHERE id = ${mirror.id}::uuid
+         AND coalesce((pulled_through->>'reading')::numeric, 0) < ${manifest.changeHorizon}::numeric`;
   }
 }

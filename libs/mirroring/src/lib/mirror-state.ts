@@ -17,7 +17,14 @@ export type MirrorStream = keyof MirrorCursors;
  * mirror holds exactly the origin's community as of that horizon: what a promotion takes.
  */
 export interface PulledThrough {
+  /** Absent (with `cursors`) while no pull has run to its end, only `reading` recorded. */
   changeHorizon: string;
+  /**
+   * The highest `changeHorizon` a pull began reading under since the last complete one (a
+   * complete pull's own is then `changeHorizon`): the mirror may hold changes below it, so it
+   * never goes back to a manifest below it (`behindProblem`).
+   */
+  reading?: string;
   cursors: MirrorCursors;
   /**
    * The promotion that pull's manifest stated (null: none), whose numbering the cursors are
@@ -64,6 +71,11 @@ export const MIRROR_ERROR_CODES = [
    * pulls read: another instance's numbering (`lineageProblem`).
    */
   'ORIGIN_LINEAGE_CHANGED',
+  /**
+   * The manifest's `changeHorizon` is below one a pull of the mirror already read under: an
+   * older export of the community (`behindProblem`).
+   */
+  'ORIGIN_BEHIND',
   /** Another pull of the mirror stored first: this one stored nothing more. */
   'PULL_CONFLICT',
   /** Anything else, on this side (the database…). */

@@ -1,6 +1,11 @@
 import type { ExportPromotion } from '@bridgenotes/open-data';
 
-import { groupProblem, lineageProblem, type HeldLineage } from './origin-lineage.rules';
+import {
+  behindProblem,
+  groupProblem,
+  lineageProblem,
+  type HeldLineage,
+} from './origin-lineage.rules';
 
 const ORIGIN = { url: 'https://mirror-of-old.example', community: 'news' };
 const promotion: ExportPromotion = {
@@ -73,5 +78,18 @@ describe("a mirror going on from an origin's manifest", () => {
       'ORIGIN_LINEAGE_CHANGED',
     );
     expect((await groupProblem(promotion, group(4, {})))?.code).toBe('ORIGIN_LINEAGE_CHANGED');
+  });
+});
+
+describe('a mirror never going back', () => {
+  const through = { changeHorizon: '40', cursors };
+  it("refuses a manifest below the last complete pull's horizon, or one a later pull began under", () => {
+    expect(behindProblem(null, { changeHorizon: '1' })).toBeUndefined();
+    expect(behindProblem(through, { changeHorizon: '40' })).toBeUndefined();
+    expect(behindProblem(through, { changeHorizon: '39' })?.code).toBe('ORIGIN_BEHIND');
+    const cutShort = { ...through, reading: '52' };
+    expect(behindProblem(cutShort, { changeHorizon: '45' })?.code).toBe('ORIGIN_BEHIND');
+    expect(behindProblem(cutShort, { changeHorizon: '52' })).toBeUndefined();
+    expect(behindProblem({ reading: '7' }, { changeHorizon: '6' })?.code).toBe('ORIGIN_BEHIND');
   });
 });

@@ -19,7 +19,7 @@ export interface HeldGroup {
 
 /** Why a manifest cannot be followed from what the mirror holds: its code, and the message. */
 export interface LineageProblem {
-  code: 'ORIGIN_LINEAGE_CHANGED';
+  code: 'ORIGIN_LINEAGE_CHANGED' | 'ORIGIN_BEHIND';
   message: string;
 }
 
@@ -90,6 +90,26 @@ export function lineageProblem(
     );
   }
   return undefined;
+}
+
+/**
+ * Whether a manifest (of the mirror's lineage) would take the mirror back: its `changeHorizon`
+ * below the horizon of the last complete pull, or of a later pull that may have stored pages
+ * (`reading`). Reading it would store nothing, then record the older horizon as complete, and
+ * a promotion would state that horizon for a community holding changes past it.
+ */
+export function behindProblem(
+  pulledThrough: Partial<PulledThrough> | null,
+  manifest: Pick<ExportManifest, 'changeHorizon'>,
+): LineageProblem | undefined {
+  const read = [pulledThrough?.changeHorizon, pulledThrough?.reading]
+    .filter((horizon): horizon is string => horizon !== undefined)
+    .reduce((high, horizon) => (BigInt(horizon) > BigInt(high) ? horizon : high), '0');
+  if (BigInt(manifest.changeHorizon) >= BigInt(read)) return undefined;
+  return {
+    code: 'ORIGIN_BEHIND',
+    message: `its changeHorizon ${manifest.changeHorizon} is below ${read}, under which this mirror already read changes: an older export of the community, which would take the mirror back (follow the origin, or an export at least as recent)`,
+  };
 }
 
 /**

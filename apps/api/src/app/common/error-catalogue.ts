@@ -192,6 +192,12 @@ export const ERRORS = {
     (problem: string) => `The origin's manifest cannot be followed: ${problem}`,
     'community.scope is not derived from community.id',
   ),
+  ORIGIN_BEHIND: entry(
+    HttpStatus.CONFLICT,
+    (problem: string) =>
+      `The community served there is older than what this mirror pulled: ${problem}`,
+    'its changeHorizon 40 is below 52, under which this mirror already read changes',
+  ),
   ORIGIN_LINEAGE_CHANGED: entry(
     HttpStatus.CONFLICT,
     (problem: string) =>

@@ -289,6 +289,50 @@ describe('following an origin whose manifest is hostile', () => {
     expect((await stored()).lastErrorCode).toBeNull();
   });
 
+  it('never goes back to an older export of its origin, in a pull or a follow elsewhere', async () => {
+    const manifest = { ...originManifest(), changeHorizon: '9' };
+    const { id } = (await follow(manifest).expect(201)).body;
+    const puller = pullerOf(app);
+    await puller.pull(id);
+    const elsewhere = () =>
+      request(app.getHttpServer())
+        .post(`/mirrors/${id}/follow`)
+        .set(operator)
+        .send({ origin: originUrl, community: 'news-older' });
+    served = { ...manifest, changeHorizon: '5' };
+    await expect(puller.pull(id)).rejects.toMatchObject({
+      code: 'ORIGIN_BEHIND',
+      message: expect.stringContaining('its changeHorizon 5 is below 9'),
+    });
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    expect((await elsewhere().expect(409)).body.code).toBe('ORIGIN_BEHIND');
+    // A pull under horizon 12 cut short may have stored changes below 12: 10 is behind too.
+    await request(app.getHttpServer())
+      .post(`/mirrors/${id}/follow`)
+      .set(operator)
+      .send({})
+      .expect(200);
+    served = { ...manifest, changeHorizon: '12' };
+    const cutAtNotes: typeof fetch = (input, init) =>
+      String(input).includes('/export/notes')
+        ? Promise.reject(new TypeError('fetch failed'))
+        : fetch(input, init);
+    await expect(puller.pull(id, cutAtNotes)).rejects.toThrow('fetch failed');
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    served = { ...manifest, changeHorizon: '10' };
+    const behind = await elsewhere().expect(409);
+    expect(behind.body).toMatchObject({
+      code: 'ORIGIN_BEHIND',
+      message: expect.stringContaining('its changeHorizon 10 is below 12'),
+    });
+    served = { ...manifest, changeHorizon: '12' };
+    await elsewhere().expect(200);
+    await puller.pull(id);
+    expect((await prisma.mirror.findUniqueOrThrow({ where: { id } })).pulledThrough).toMatchObject({
+      changeHorizon: '12',
+    });
+  });
+
   it('answers a refusals cursor beyond int64 with 400 CURSOR_INVALID', async () => {
     const { id } = (await follow(originManifest()).expect(201)).body;
     const cursor = (text: string) => Buffer.from(text).toString('base64url');

@@ -125,7 +125,7 @@ export class MirrorsController {
   @ApiOperation({
     summary: 'Follow a stopped mirror again, from its origin or another URL serving it (operator)',
     description:
-      "Clears `stoppedAt` and queues a pull. `origin` (and `community`) point the mirror at another base URL serving the same community: the origin moved, or a saved export of it is served with `bridgenotes serve` (its cursors are the origin's, so the pull resumes where it stopped). The manifest there must name the same community id, and state the promotion (or none) the mirror's last complete pull read: a promotion it never read is another instance's numbering (409 ORIGIN_LINEAGE_CHANGED). Refused once promoted.",
+      "Clears `stoppedAt` and queues a pull. `origin` (and `community`) point the mirror at another base URL serving the same community: the origin moved, or a saved export of it is served with `bridgenotes serve` (its cursors are the origin's, so the pull resumes where it stopped). The manifest there must name the same community id, and state the promotion (or none) the mirror's last complete pull read: a promotion it never read is another instance's numbering (409 ORIGIN_LINEAGE_CHANGED); and its changeHorizon must not be below one the mirror already read under (409 ORIGIN_BEHIND: an older export). Refused once promoted.",
   })
   @ApiOkResponse({ type: MirrorDto })
   @ApiErrors(
@@ -135,6 +135,7 @@ export class MirrorsController {
     'ORIGIN_UNREACHABLE',
     'ORIGIN_INVALID',
     'ORIGIN_LINEAGE_CHANGED',
+    'ORIGIN_BEHIND',
   )
   async follow(
     @Param() { id }: MirrorIdParams,

@@ -10,6 +10,7 @@ import {
   ScoringRunStatus,
 } from '@bridgenotes/database';
 import {
+  behindProblem,
   lineageProblem,
   originFailure,
   originLimits,
@@ -189,16 +190,21 @@ export class MirrorsService {
       }
       const malformed = promotionProblem(manifest.promotion);
       if (malformed !== undefined) throw refuse(malformed);
+      if (typeof manifest.changeHorizon !== 'string' || !isInt64Text(manifest.changeHorizon)) {
+        throw refuse('changeHorizon is not a change batch: it has no change feed');
+      }
       // Its cursors must be positions in what is served there (docs/verifiability.md).
-      const problem = lineageProblem(
-        {
-          origin: { url: mirror.originUrl, community: mirror.originSlug },
-          cursors: mirror.cursors as MirrorCursors,
-          pulledThrough: mirror.pulledThrough as PulledThrough | null,
-        },
-        manifest,
-        true,
-      );
+      const held = mirror.pulledThrough as PulledThrough | null;
+      const problem =
+        lineageProblem(
+          {
+            origin: { url: mirror.originUrl, community: mirror.originSlug },
+            cursors: mirror.cursors as MirrorCursors,
+            pulledThrough: held,
+          },
+          manifest,
+          true,
+        ) ?? behindProblem(held, manifest);
       if (problem) throw ApiError.of(problem.code, problem.message);
     }
     await this.prisma.mirror.updateMany({
