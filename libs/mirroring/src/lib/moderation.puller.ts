@@ -1,7 +1,10 @@
-import { ModerationLogStore, type Mirror } from '@bridgenotes/database';
+import { ModerationLogStore, type Mirror, type Prisma } from '@bridgenotes/database';
 import type { ExportClient, ExportManifest, ModerationRecord } from '@bridgenotes/open-data';
 
 import { MirrorPullError } from './mirror-state';
+import { promotionFence } from './page-settlement';
+
+type Tx = Prisma.TransactionClient;
 
 const PAGE = 1_000;
 
@@ -10,7 +13,8 @@ const PAGE = 1_000;
  * origin (a redaction empties the note's text here too, a hide takes it out of the reads). Read
  * before the notes: a note the origin redacted is then accepted only against its REDACT entry's
  * message. An entry that does not continue the chain held here (the origin rewrote or removed
- * some of its log) stops the pull: the mirror keeps what it has, and says why.
+ * some of its log) stops the pull: the mirror keeps what it has, and says why. Once the mirror
+ * is promoted, no entry lands (`PULL_CONFLICT`), as no page does.
  */
 export class ModerationPuller {
   constructor(private readonly log: ModerationLogStore) {}
@@ -38,7 +42,9 @@ export class ModerationPuller {
         };
         let appended = false;
         try {
-          appended = (await this.log.appendCopy(mirror.communityId, entry)).ok;
+          // Fenced as every page is: none lands once the mirror is promoted.
+          const fence = async (tx: Tx) => void (await promotionFence(tx, mirror.id));
+          appended = (await this.log.appendCopy(mirror.communityId, entry, fence)).ok;
         } catch (error) {
           // A field of the wrong type cannot even be hashed.
           if (!(error instanceof TypeError)) throw error;

@@ -39,6 +39,24 @@ const stableJson = (value: unknown): string =>
 export const same = (a: unknown, b: unknown) => stableJson(a) === stableJson(b);
 
 /**
+ * Locks the mirror's row in a transaction storing what a pull read (as `promote` locks it) and
+ * stops the pull if the mirror was promoted: the community is this instance's now, and nothing
+ * of the origin lands in it any more. Returns the row's cursors.
+ */
+export async function promotionFence(
+  tx: Tx,
+  mirrorId: string,
+): Promise<{ cursors: MirrorCursors }> {
+  const [row] = await tx.$queryRaw<[{ cursors: MirrorCursors; promoted: boolean }]>`
+    SELECT cursors, promoted_at IS NOT NULL AS promoted FROM mirrors
+     WHERE id = ${mirrorId}::uuid FOR UPDATE`;
+  if (row.promoted) {
+    throw new MirrorPullError('PULL_CONFLICT', 'the mirror was promoted: nothing more is pulled');
+  }
+  return row;
+}
+
+/**
  * The pages of an export stream from `after` on, for the streams a pull reads whole before
  * storing (membership and results): at most `maxRecords` records in all, however many pages the
  * origin goes on serving.
@@ -181,13 +199,7 @@ export class PageSettlement {
     moved: MirrorCursors,
     refusals: Refusal[],
   ): Promise<void> {
-    const [row] = await tx.$queryRaw<[{ cursors: MirrorCursors; promoted: boolean }]>`
-      SELECT cursors, promoted_at IS NOT NULL AS promoted FROM mirrors
-       WHERE id = ${mirrorId}::uuid FOR UPDATE`;
-    if (row.promoted) {
-      // The community is this instance's now: nothing of the origin lands in it any more.
-      throw new MirrorPullError('PULL_CONFLICT', 'the mirror was promoted: nothing more is pulled');
-    }
+    const row = await promotionFence(tx, mirrorId);
     for (const stream of Object.keys(moved) as MirrorStream[]) {
       if (row.cursors[stream] !== cursors[stream]) {
         throw new MirrorPullError(

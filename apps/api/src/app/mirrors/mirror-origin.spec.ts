@@ -1,7 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
-import type { PrismaClient } from '@bridgenotes/database';
+import type { Prisma, PrismaClient } from '@bridgenotes/database';
 import { EXPORT_FORMAT, EXPORT_STREAMS } from '@bridgenotes/open-data';
-import { communityScope } from '@bridgenotes/protocol';
+import {
+  communityScope,
+  MODERATION_GENESIS,
+  MODERATION_REASONS,
+  moderationEntryHash,
+  OPERATOR_MODERATOR,
+} from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +60,8 @@ describe('following an origin whose manifest is hostile', () => {
   let origin: Server;
   let originUrl: string;
   let served: unknown;
+  /** When set, the one entry of the origin's moderation log. */
+  let moderation: Json | undefined;
   /** When set, how the origin answers instead of serving `served`. */
   let misbehave: ((response: ServerResponse) => void) | undefined;
 
@@ -68,6 +76,9 @@ describe('following an origin whose manifest is hostile', () => {
       if (path.endsWith('/export')) {
         response.setHeader('Content-Type', 'application/json');
         response.end(JSON.stringify(served));
+      } else if (path.endsWith('/export/moderation') && moderation) {
+        response.setHeader('Content-Type', 'application/x-ndjson');
+        response.end(`${JSON.stringify(moderation)}\n`);
       } else if (path.endsWith('/scoring-runs')) {
         response.setHeader('Content-Type', 'application/json');
         response.end(JSON.stringify({ items: [], nextCursor: null }));
@@ -82,6 +93,7 @@ describe('following an origin whose manifest is hostile', () => {
 
   afterEach(() => {
     misbehave = undefined;
+    moderation = undefined;
   });
 
   afterAll(async () => {
@@ -331,6 +343,45 @@ describe('following an origin whose manifest is hostile', () => {
     expect((await prisma.mirror.findUniqueOrThrow({ where: { id } })).pulledThrough).toMatchObject({
       changeHorizon: '12',
     });
+  });
+
+  it('copies no moderation entry of the origin once the mirror is promoted, as it stores no page', async () => {
+    const manifest = originManifest();
+    const communityId = manifest.community['id'] as string;
+    const { id } = (await follow(manifest).expect(201)).body;
+    const unhashed = {
+      seq: 1,
+      action: 'HIDE' as const,
+      target: `note:${randomUUID()}`,
+      reasonCode: MODERATION_REASONS[0],
+      moderatorKeyId: OPERATOR_MODERATOR,
+      day: '2026-12-01',
+      message: null,
+      previousHash: MODERATION_GENESIS,
+    };
+    moderation = {
+      ...unhashed,
+      hash: moderationEntryHash(communityId, unhashed),
+      cursor: '1',
+    };
+    // The operator stops and promotes the mirror while its pull reads the moderation log.
+    const promotedMidway: typeof fetch = async (input, init) => {
+      if (String(input).includes('/export/moderation')) {
+        await prisma.mirror.update({
+          where: { id },
+          data: {
+            stoppedAt: new Date(),
+            promotedAt: new Date(),
+            promotion: promotionOf(manifest) as Prisma.InputJsonObject,
+          },
+        });
+      }
+      return fetch(input, init);
+    };
+    await expect(pullerOf(app).pull(id, promotedMidway)).rejects.toMatchObject({
+      code: 'PULL_CONFLICT',
+    });
+    expect(await prisma.moderationLogEntry.count({ where: { communityId } })).toBe(0);
   });
 
   it('answers a refusals cursor beyond int64 with 400 CURSOR_INVALID', async () => {

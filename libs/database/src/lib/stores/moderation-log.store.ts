@@ -100,10 +100,16 @@ export class ModerationLogStore {
   /**
    * Appends an origin's entry as it is (a mirror), if it follows the entries held and hashes
    * right; its effect is applied as on the origin. A redaction whose note the mirror does not
-   * hold yet is still recorded: the note arrives redacted.
+   * hold yet is still recorded: the note arrives redacted. `fence` runs first in the entry's
+   * transaction: a mirror's check that it may still store what it pulls (not promoted since).
    */
-  appendCopy(communityId: string, entry: ModerationLogEntry): Promise<AppendResult> {
+  appendCopy(
+    communityId: string,
+    entry: ModerationLogEntry,
+    fence?: (tx: Tx) => Promise<void>,
+  ): Promise<AppendResult> {
     return this.write(communityId, async (tx, last) => {
+      await fence?.(tx);
       const { hash, ...unhashed } = entry;
       const follows =
         entry.seq === (last?.seq ?? 0) + 1 &&
