@@ -384,6 +384,47 @@ describe('following an origin whose manifest is hostile', () => {
     expect(await prisma.moderationLogEntry.count({ where: { communityId } })).toBe(0);
   });
 
+  it("records the promotion's time by the database's clock, not the API process's", async () => {
+    const manifest = originManifest();
+    const { id } = (await follow(manifest).expect(201)).body;
+    await pullerOf(app).pull(id);
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    const clock = async () =>
+      (await prisma.$queryRaw<[{ at: Date }]>`SELECT clock_timestamp() AS at`)[0].at.getTime();
+    const before = await clock();
+    // This process's clock a year behind: only Date is faked, timers run as ever.
+    jest.useFakeTimers({
+      now: before - 365 * 24 * 3_600_000,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+    let promoted;
+    try {
+      promoted = await request(app.getHttpServer())
+        .post(`/mirrors/${id}/promote`)
+        .set(operator)
+        .expect(200);
+    } finally {
+      jest.useRealTimers();
+    }
+    const after = await clock();
+    const at = Date.parse(promoted.body.promotion.at);
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(after);
+    const stored = await prisma.mirror.findUniqueOrThrow({ where: { id } });
+    expect(stored.promotedAt?.toISOString()).toBe(promoted.body.promotion.at);
+  });
+
   it('answers a refusals cursor beyond int64 with 400 CURSOR_INVALID', async () => {
     const { id } = (await follow(originManifest()).expect(201)).body;
     const cursor = (text: string) => Buffer.from(text).toString('base64url');

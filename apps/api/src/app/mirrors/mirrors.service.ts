@@ -242,7 +242,9 @@ export class MirrorsService {
       });
       const [{ next }] = await tx.$queryRaw<[{ next: string }]>`
         SELECT (last + 1)::text AS next FROM change_batches WHERE id = 1`;
-      const at = new Date();
+      // The database's clock, as every other recorded time (roots' included, which `verify`
+      // compares this with): not this process's.
+      const [{ at }] = await tx.$queryRaw<[{ at: Date }]>`SELECT clock_timestamp() AS at`;
       const promotion: ExportPromotion = {
         from: { url: row.origin_url, community: row.origin_slug },
         at: at.toISOString(),
