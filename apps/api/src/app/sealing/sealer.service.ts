@@ -40,7 +40,8 @@ function shuffled<T>(items: T[]): T[] {
  * A community's joins, and separately its other writes, are due once SEAL_MIN_MEMBERS different
  * members wait (or the oldest waited SEAL_MAX_WAIT_SECONDS); every due write is stored in one
  * transaction, in shuffled order, and deleted from the buffer in it. A crash before the commit
- * leaves the buffer as it was; the next check seals it.
+ * leaves the buffer as it was; the next check seals it. After the commit the buffer's files are
+ * rewritten without the deleted rows (`WriteBuffer.scrubSealed`).
  */
 @Injectable()
 export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -89,8 +90,23 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     if (this.immediate) await this.seal(communityId);
   }
 
-  /** Seals what is due, or everything waiting for `only` (immediate mode). */
-  private seal(only?: string): Promise<number> {
+  /**
+   * Seals what is due, or everything waiting for `only` (immediate mode), then scrubs the
+   * sealed rows out of the buffer's files once the batch is committed. Immediate mode has no
+   * order to hide (each write is stored alone, as it arrives), so it skips the scrub.
+   */
+  private async seal(only?: string): Promise<number> {
+    const sealed = await this.store(only);
+    if (sealed > 0 && !this.immediate) {
+      // The batch is stored either way; the next sealing scrubs again.
+      await this.buffer.scrubSealed().catch((error: unknown) => {
+        this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
+      });
+    }
+    return sealed;
+  }
+
+  private store(only?: string): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALING_LOCK})`;
       // Takes this batch's number: the counter row stays locked until the commit.

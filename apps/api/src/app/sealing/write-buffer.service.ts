@@ -130,6 +130,31 @@ export class WriteBuffer {
     }, SUBMIT_TRANSACTION);
   }
 
+  /**
+   * Rewrites the buffer's table and indexes with only the rows still waiting, after a batch was
+   * sealed: the rows a batch deleted would otherwise keep their bytes and transaction ids in the
+   * table's file, in arrival order, until their space is reused (a plain VACUUM only marks it
+   * free). Takes the table's exclusive lock for the rewrite (a fraction of a second): submissions
+   * wait for it. It must run outside every transaction and holding no other lock, which is why
+   * the sealer calls it after its batch's commit: it waits only for the submissions already in
+   * the table, which wait for nothing the rewrite holds.
+   *
+   * Where no checkpointer runs (the embedded database is one PostgreSQL session), nothing else
+   * would ever retire the WAL that still holds the buffered rows: closing its segment and a
+   * checkpoint let the database delete it (it starts with wal_recycle off, so an old segment is
+   * deleted, not kept under a new name for reuse).
+   */
+  async scrubSealed(): Promise<void> {
+    await this.prisma.$executeRawUnsafe('VACUUM FULL write_buffer');
+    // The function, not the pg_stat_activity view: the embedded wire server answers the view
+    // with its own client connections.
+    const [{ checkpointer }] = await this.prisma.$queryRaw<{ checkpointer: boolean }[]>`
+      SELECT EXISTS (SELECT FROM pg_stat_get_activity(NULL) WHERE backend_type = 'checkpointer') AS checkpointer`;
+    if (checkpointer) return;
+    await this.prisma.$queryRaw`SELECT pg_switch_wal()::text`;
+    await this.prisma.$executeRawUnsafe('CHECKPOINT');
+  }
+
   /** The payloads of a kind waiting for a community whose dedupe keys start with `prefix`. */
   async waiting<P>(
     client: Tx | PrismaService,

@@ -1,0 +1,105 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
+import { createTestApp } from '../../testing/test-app';
+import { Sealer } from './sealer.service';
+
+const K = 3;
+
+/** The files of the buffer's table, its TOAST table and its indexes, relative to the data folder. */
+async function bufferFiles(prisma: PrismaClient): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ path: string }[]>`
+    SELECT pg_relation_filepath(c.oid) AS path
+      FROM pg_class c
+     WHERE c.oid = 'write_buffer'::regclass
+        OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'write_buffer'::regclass)
+        OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'write_buffer'::regclass)`;
+  return rows.map((row) => row.path);
+}
+
+/** A file of the data folder as the disk holds it (empty when it is gone). */
+async function fileBytes(prisma: PrismaClient, path: string): Promise<Buffer> {
+  const [row] = await prisma.$queryRaw<{ bytes: Uint8Array | null }[]>`
+    SELECT pg_read_binary_file(${path}::text, 0, size, true) AS bytes
+      FROM pg_stat_file(${path}::text, true)`;
+  return Buffer.from(row?.bytes ?? new Uint8Array());
+}
+
+/** Which of `secrets` some file among `paths` still holds. */
+async function foundIn(prisma: PrismaClient, paths: string[], secrets: string[]) {
+  const found = new Set<string>();
+  for (const path of paths) {
+    const bytes = await fileBytes(prisma, path);
+    for (const secret of secrets) if (bytes.includes(secret)) found.add(secret);
+  }
+  return [...found];
+}
+
+/**
+ * What someone holding the data folder after a sealing could read of the sealed writes in the
+ * buffer's own files (and, where no checkpointer runs, in the WAL): deleted rows keep their bytes
+ * and transaction ids in arrival order until something rewrites them.
+ */
+describe('sealed writes leave no trace in the write buffer at rest', () => {
+  let prisma: PrismaClient;
+  let app: INestApplication;
+  let sealer: Sealer;
+
+  beforeAll(async () => {
+    prisma = createTestPrisma();
+    app = await createTestApp({
+      // Sealed by hand: the timer and the longest wait never fire during the test.
+      SEAL_WINDOW_SECONDS: '3600',
+      SEAL_MIN_MEMBERS: String(K),
+      SEAL_MAX_WAIT_SECONDS: '0',
+    });
+    sealer = app.get(Sealer);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await prisma?.$disconnect();
+  });
+
+  it("a sealed batch's joins are gone from the buffer's files and, embedded, from the WAL", async () => {
+    const community = await communityWithMembers(app, []);
+    const commitments = Array.from({ length: K }, () => commitmentOf(createIdentity()));
+    for (const commitment of commitments) {
+      await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment })
+        .expect(201);
+    }
+    // The worst case: every page written out to the files, as a checkpoint does at any time.
+    await prisma.$executeRawUnsafe('CHECKPOINT');
+    const before = await bufferFiles(prisma);
+    // The search works: the waiting joins are in the files.
+    expect(await foundIn(prisma, before, commitments)).toEqual(expect.arrayContaining(commitments));
+
+    expect(await sealer.sealDue()).toBe(K);
+    await prisma.$executeRawUnsafe('CHECKPOINT');
+    const after = await bufferFiles(prisma);
+    expect(await foundIn(prisma, [...new Set([...before, ...after])], commitments)).toEqual([]);
+    // Nothing is left to hold them: the rewritten table has no page.
+    const [size] = await prisma.$queryRaw<{ pages: number }[]>`
+      SELECT (pg_relation_size('write_buffer') / current_setting('block_size')::int)::int AS pages`;
+    expect(size?.pages).toBe(0);
+
+    const [{ checkpointer }] = await prisma.$queryRaw<{ checkpointer: boolean }[]>`
+      SELECT EXISTS (SELECT FROM pg_stat_get_activity(NULL) WHERE backend_type = 'checkpointer') AS checkpointer`;
+    if (!checkpointer) {
+      const segments = await prisma.$queryRaw<{ name: string }[]>`
+        SELECT 'pg_wal/' || name AS name FROM pg_ls_waldir()`;
+      expect(
+        await foundIn(
+          prisma,
+          segments.map((segment) => segment.name),
+          commitments,
+        ),
+      ).toEqual([]);
+    }
+  });
+});
