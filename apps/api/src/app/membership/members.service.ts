@@ -111,15 +111,17 @@ export class MembersService {
     const buffered = await this.buffer.submit<BufferedJoin>(
       `join:${community.id}`,
       async (tx) => {
+        // Every check a new join passes comes first: whether this commitment already waits is
+        // known only to whoever passes them all (see below).
         const waiting = await this.buffer.waiting<BufferedJoin>(tx, community.id, 'join', 'j:');
-        if (waiting.some((join) => join.commitment === commitment))
-          throw ApiError.of('ALREADY_MEMBER');
         if (codeHash) await this.checkInvite(tx, community.id, codeHash, waiting);
         const { treeSize } = await tx.community.findUniqueOrThrow({
           where: { id: community.id },
           select: { treeSize: true },
         });
         await this.assertJoinable(tx, community.id, treeSize + waiting.length, [commitment]);
+        // Waiting already: nothing more to store.
+        return !waiting.some((join) => join.commitment === commitment);
       },
       {
         communityId: community.id,
@@ -129,7 +131,13 @@ export class MembersService {
         payload: { commitment, codeHash },
       },
     );
-    if (!buffered) throw ApiError.of('ALREADY_MEMBER');
+    // A join that waits in an OPEN community is answered as the pending join it is, like a new
+    // one: a refusal would tell anyone that this commitment has just asked to join (its batch
+    // hides when it did). In an INVITE community the asker holds an unused code of its own, and
+    // the waiting join used another: the second join is refused.
+    if (!buffered && community.admission !== AdmissionPolicy.OPEN) {
+      throw ApiError.of('ALREADY_MEMBER');
+    }
     await this.sealer.afterSubmit(community.id);
     const member = await this.prisma.member.findUnique({
       where: { communityId_commitment: { communityId: community.id, commitment } },

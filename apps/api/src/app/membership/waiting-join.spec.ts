@@ -1,0 +1,90 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { Sealer } from '../sealing/sealer.service';
+
+const K = 3;
+
+/**
+ * A join waits in the write buffer until its batch is sealed, so that nobody can tell when it
+ * was made. Asking to join with the same commitment must not tell anyone that it waits: not
+ * before every admission check has passed, and in an OPEN community not at all.
+ */
+describe('joining again while the first join waits', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    app = await createTestApp({
+      // Sealed by hand: the timer and the longest wait never fire during the test.
+      SEAL_WINDOW_SECONDS: '3600',
+      SEAL_MIN_MEMBERS: String(K),
+      SEAL_MAX_WAIT_SECONDS: '0',
+    });
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await prisma.$disconnect();
+  });
+
+  const join = (slug: string, commitment: string, inviteCode?: string) =>
+    request(app.getHttpServer())
+      .post(`/communities/${slug}/members`)
+      .send({ commitment, inviteCode });
+
+  it('in an OPEN community, answers a waiting commitment as the new pending join it was', async () => {
+    const community = await communityWithMembers(app, [createIdentity()]);
+    const waiting = commitmentOf(createIdentity());
+    const first = (await join(community.slug, waiting).expect(201)).body;
+    expect(first).toMatchObject({ pending: true, leafIndex: null });
+
+    const again = await join(community.slug, waiting);
+    const fresh = await join(community.slug, commitmentOf(createIdentity()));
+    expect({ status: again.status, body: again.body }).toEqual({
+      status: fresh.status,
+      body: fresh.body,
+    });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first);
+    // Answered, not stored twice: one join, sealed once.
+    expect(
+      await prisma.bufferedWrite.count({ where: { communityId: community.id, actor: waiting } }),
+    ).toBe(1);
+    await join(community.slug, commitmentOf(createIdentity())).expect(201);
+    expect(await app.get(Sealer).sealDue()).toBe(K);
+    expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1 + K);
+    // Once stored, the commitment is in the public group: joining again is refused.
+    expect((await join(community.slug, waiting).expect(409)).body.code).toBe('ALREADY_MEMBER');
+  });
+
+  it('in an INVITE community, checks the code before saying that the commitment waits', async () => {
+    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
+    const { codes } = (
+      await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/invites`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ count: 2 })
+        .expect(201)
+    ).body as { codes: string[] };
+    const [used, unused] = codes as [string, string];
+    const waiting = commitmentOf(createIdentity());
+    await join(community.slug, waiting, used).expect(201);
+
+    // Without a code of its own, the asker learns nothing a new commitment would not get.
+    expect((await join(community.slug, waiting, 'not-a-code').expect(403)).body.code).toBe(
+      'INVITE_INVALID',
+    );
+    expect((await join(community.slug, waiting, used).expect(409)).body.code).toBe('INVITE_USED');
+    // Only a holder of an unused code hears it, and the code is not spent on it.
+    expect((await join(community.slug, waiting, unused).expect(409)).body.code).toBe(
+      'ALREADY_MEMBER',
+    );
+    expect((await join(community.slug, commitmentOf(createIdentity()), unused)).status).toBe(201);
+  });
+});
