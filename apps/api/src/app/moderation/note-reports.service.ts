@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { NoteReport, NoteReportsStore, Prisma, PrismaService } from '@bridgenotes/database';
+import { NoteReport, NoteReportsStore, PrismaService } from '@bridgenotes/database';
 
 import { ApiError } from '../common/api-error';
 import type { CommunityKey } from '../communities/communities.service';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { noteNotFound } from '../notes/notes.service';
 import type { ReportNoteDto } from './dto/moderation-input.dto';
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 /**
  * Members' proven reports (action `note.report`), one per pseudonym and note, stored by
@@ -41,21 +38,18 @@ export class NoteReportsService {
       },
       input.proof,
     );
-    const report = await this.store
-      .create({
-        communityId: community.id,
-        noteId,
-        reporterPseudonym: reporter,
-        reason: input.reason,
-        text,
-        message: String(input.proof['message']),
-        day: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
-      })
-      .catch((error: unknown) => {
-        throw isUniqueViolation(error) ? ApiError.of('REPORT_EXISTS', noteId) : error;
-      });
+    const report = await this.store.create({
+      communityId: community.id,
+      noteId,
+      reporterPseudonym: reporter,
+      reason: input.reason,
+      text,
+      message: String(input.proof['message']),
+      day: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
+    });
     // Hidden while its proof was checked.
-    if (!report) throw noteNotFound(community, noteId);
+    if (report === 'NOTE_GONE') throw noteNotFound(community, noteId);
+    if (report === 'DUPLICATE') throw ApiError.of('REPORT_EXISTS', noteId);
     return report;
   }
 }

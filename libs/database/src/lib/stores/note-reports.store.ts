@@ -31,21 +31,27 @@ export class NoteReportsStore {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Stores a report of a visible note of the community, or answers undefined when there is none.
-   * The note's row is locked while the report is written, so a redaction cannot pass in between:
-   * a report of a redacted note keeps no text, whichever came first.
+   * Stores a report of a visible note of the community: answers the report, `NOTE_GONE` when
+   * there is no such note, or `DUPLICATE` when the pseudonym reported the note already. The
+   * note's row is locked while the report is written, so a redaction cannot pass in between: a
+   * report of a redacted note keeps no text, whichever came first. A duplicate is skipped by the
+   * insert (ON CONFLICT DO NOTHING), not refused by the unique index: a unique violation would
+   * have PostgreSQL log the (note, reporter pseudonym) pair with the time, and leave the
+   * refused row's bytes in the table's file.
    */
-  create(report: NewReport): Promise<NoteReport | undefined> {
+  create(report: NewReport): Promise<NoteReport | 'NOTE_GONE' | 'DUPLICATE'> {
     return this.prisma.$transaction(async (tx) => {
       const [note] = await tx.$queryRaw<{ redacted: boolean }[]>`
         SELECT redacted FROM notes
          WHERE id = ${report.noteId}::uuid AND community_id = ${report.communityId}::uuid
            AND NOT hidden
            FOR SHARE`;
-      if (!note) return undefined;
-      return tx.noteReport.create({
-        data: { ...report, text: note.redacted ? '' : report.text },
+      if (!note) return 'NOTE_GONE';
+      const [stored] = await tx.noteReport.createManyAndReturn({
+        data: [{ ...report, text: note.redacted ? '' : report.text }],
+        skipDuplicates: true,
       });
+      return stored ?? 'DUPLICATE';
     });
   }
 
