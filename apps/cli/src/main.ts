@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 
 import { OPTIONS } from './cli-options';
 import { EXIT, failureOf } from './exit-codes';
+import { useProxyFromEnvironment } from './network-proxy';
 
 // Each command loads its own module when it runs: the audit commands' scorer and verifier and the
 // member commands' prover are most of the CLI's start-up, and no command needs the others'.
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command === undefined && !values.help ? EXIT.USAGE : EXIT.OK;
   }
+  await useProxyFromEnvironment();
   switch (command) {
     case 'verify':
       return (await auditCommands()).verifyCommand(rest, values);

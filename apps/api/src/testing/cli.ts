@@ -17,11 +17,16 @@ export interface CliResult {
 
 /** `npm run bridgenotes -- <args>`; never rejects. */
 export function bridgenotes(...args: string[]): Promise<CliResult> {
+  return bridgenotesWith({}, ...args);
+}
+
+/** `npm run bridgenotes -- <args>` with `env` added to the environment; never rejects. */
+export function bridgenotesWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [...COMMAND, ...args],
-      { cwd: root, env: ENV, timeout: PATIENCE_MS, maxBuffer: 16 << 20 },
+      { cwd: root, env: { ...ENV, ...env }, timeout: PATIENCE_MS, maxBuffer: 16 << 20 },
       (error, stdout, stderr) =>
         resolve({
           code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
