@@ -32,3 +32,15 @@ export async function createTestApp(
     process.env = saved;
   }
 }
+
+/**
+ * The API with writes sealed in batches of `k` members, by hand (`Sealer.sealDue`): the timer
+ * and the longest wait never fire during a test.
+ */
+export function createSealedByHandApp(k: number): Promise<INestApplication> {
+  return createTestApp({
+    SEAL_WINDOW_SECONDS: '3600',
+    SEAL_MIN_MEMBERS: String(k),
+    SEAL_MAX_WAIT_SECONDS: '0',
+  });
+}

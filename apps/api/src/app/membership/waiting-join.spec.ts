@@ -4,7 +4,7 @@ import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
-import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
 import { Sealer } from '../sealing/sealer.service';
 
 const K = 3;
@@ -19,12 +19,7 @@ describe('joining again while the first join waits', () => {
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    app = await createTestApp({
-      // Sealed by hand: the timer and the longest wait never fire during the test.
-      SEAL_WINDOW_SECONDS: '3600',
-      SEAL_MIN_MEMBERS: String(K),
-      SEAL_MAX_WAIT_SECONDS: '0',
-    });
+    app = await createSealedByHandApp(K);
     prisma = createTestPrisma();
   });
 

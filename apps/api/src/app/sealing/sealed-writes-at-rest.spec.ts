@@ -4,7 +4,7 @@ import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
-import { createTestApp } from '../../testing/test-app';
+import { createSealedByHandApp } from '../../testing/test-app';
 import { Sealer } from './sealer.service';
 
 const K = 3;
@@ -50,12 +50,7 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
 
   beforeAll(async () => {
     prisma = createTestPrisma();
-    app = await createTestApp({
-      // Sealed by hand: the timer and the longest wait never fire during the test.
-      SEAL_WINDOW_SECONDS: '3600',
-      SEAL_MIN_MEMBERS: String(K),
-      SEAL_MAX_WAIT_SECONDS: '0',
-    });
+    app = await createSealedByHandApp(K);
     sealer = app.get(Sealer);
   });
 

@@ -7,7 +7,7 @@ import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
-import { createTestApp } from '../../testing/test-app';
+import { createSealedByHandApp, createTestApp } from '../../testing/test-app';
 import { Sealer } from './sealer.service';
 
 const K = 4;
@@ -219,12 +219,7 @@ describe('unlinkability at rest: joins and ratings sealed in batches', () => {
     let sealer: Sealer;
 
     beforeAll(async () => {
-      app = await createTestApp({
-        // The tests seal by hand: the timer and the longest wait never fire during them.
-        SEAL_WINDOW_SECONDS: '3600',
-        SEAL_MIN_MEMBERS: String(K),
-        SEAL_MAX_WAIT_SECONDS: '0',
-      });
+      app = await createSealedByHandApp(K);
       sealer = app.get(Sealer);
     });
 
