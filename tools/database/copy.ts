@@ -1,15 +1,21 @@
-// `npm run db:copy -- --to <postgresql URL> [--from <postgresql URL> | --data-dir data]`: moves a
-// Bridgenotes instance's data to another PostgreSQL database, typically from the embedded mode to
-// a server. Without --from it opens the embedded database in the data folder itself (stop
-// `npm start` first: the folder is locked while it runs). The target must hold no data yet; it is
-// created and migrated if needed. Queue contents are not copied: what was pending is picked up
-// again on the target (see FINISH).
+// `npm run db:copy -- (--to <postgresql URL> | --to-data-dir <folder>) [--from <postgresql URL> |
+// --data-dir data]`: moves a Bridgenotes instance's data to another PostgreSQL database, typically
+// from the embedded mode to a server. Without --from it opens the embedded database in the data
+// folder itself (stop `npm start` first: the folder is locked while it runs). --to-data-dir copies
+// into a new embedded database in that folder instead: the embedded mode's backup, a logical copy
+// that, unlike a copy of the folder's files, holds no deleted rows and no WAL (the order in which
+// recent writes arrived: docs/threat-model.md). The target must hold no data yet; it is created and
+// migrated if needed. Queue contents are not copied: what was pending is picked up again on the
+// target (see FINISH).
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { readEnvironment } from '../../libs/config/src/lib/read-environment';
 import { copyDatabase } from '../../libs/database/src/lib/copy-database';
-import { startEmbeddedDatabase } from '../../libs/embedded/src/lib/embedded-database';
+import {
+  EmbeddedDatabase,
+  startEmbeddedDatabase,
+} from '../../libs/embedded/src/lib/embedded-database';
 
 /**
  * This tool writes every table (it copies a whole instance), so these statements live here rather
@@ -34,25 +40,36 @@ async function main(): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       'data-dir': { type: 'string' },
+      'to-data-dir': { type: 'string' },
     },
   });
-  if (!values.to) throw new Error('--to <postgresql URL> is required');
-  const embedded = values.from
-    ? undefined
-    : await startEmbeddedDatabase({
-        dataDir: resolve(values['data-dir'] ?? readEnvironment()['BRIDGENOTES_DATA_DIR'] ?? 'data'),
-      });
+  if (!values.to === !values['to-data-dir']) {
+    throw new Error('one of --to <postgresql URL> or --to-data-dir <folder> is required');
+  }
+  const fromDir = resolve(
+    values['data-dir'] ?? readEnvironment()['BRIDGENOTES_DATA_DIR'] ?? 'data',
+  );
+  const toDir = values['to-data-dir'] && resolve(values['to-data-dir']);
+  if (!values.from && toDir === fromDir) throw new Error('--to-data-dir is the source folder');
+  const embedded = values.from ? undefined : await startEmbeddedDatabase({ dataDir: fromDir });
+  let target: EmbeddedDatabase | undefined;
   try {
+    if (toDir) target = await startEmbeddedDatabase({ dataDir: toDir });
     const copied = await copyDatabase({
       from: values.from ?? (embedded?.url as string),
-      to: values.to,
+      to: values.to ?? (target?.url as string),
       migrationsDir: join(__dirname, '..', '..', 'prisma', 'migrations'),
       finish: FINISH,
       log: (line) => console.log(line),
     });
     const rows = Object.values(copied).reduce((sum, count) => sum + count, 0);
-    console.log(`copied ${rows} rows; set DATABASE_URL to the target to use it`);
+    console.log(
+      toDir
+        ? `copied ${rows} rows into ${toDir}; start it with BRIDGENOTES_DATA_DIR=${toDir}`
+        : `copied ${rows} rows; set DATABASE_URL to the target to use it`,
+    );
   } finally {
+    await target?.stop();
     await embedded?.stop();
   }
 }
