@@ -13,6 +13,11 @@ export interface FrameContext {
   community: CommunityResponse;
   store: MemberStore;
   host: HostBridge;
+  /**
+   * "Notes you wrote or rated changed status", once looked up (else null): shown at the top of
+   * the member's forms, and kept there when they are rendered anew.
+   */
+  updates: HTMLElement | null;
   /** Says `message` in the frame's live region (screen readers read it; nobody sees it). */
   announce(message: string): void;
 }

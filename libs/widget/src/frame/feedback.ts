@@ -1,7 +1,7 @@
 // Feedback where the member is looking: a field's problem right under that field, an action's
 // progress and outcome right under its button, and the focus moved there so keyboard and
 // screen-reader users meet it too.
-import { focusField, focusHere, h, markField, nextId } from './dom';
+import { button, focusField, focusHere, h, markField, nextId } from './dom';
 import { t } from './i18n';
 import type { FieldError } from './validation';
 
@@ -28,21 +28,62 @@ export function showFieldErrors(form: HTMLFormElement, errors: FieldError[]): bo
 
 /** The line under an action's button: progress, then the outcome, which takes the focus. */
 export interface ActionFeedback {
-  element: HTMLParagraphElement;
+  element: HTMLElement;
   progress(message: string): void;
   done(message: string): void;
   failed(message: string): void;
 }
 
-export function actionFeedback(): ActionFeedback {
+interface Said {
+  message: string;
+  kind: 'progress' | 'done' | 'failed';
+}
+
+/**
+ * What each keyed action said last, and the line that shows it now. The member's area is rendered
+ * anew when the frame learns something (the pseudonym computed, storage granted): its forms are
+ * new elements then, and an outcome said before, or arriving after, would be lost with the old
+ * ones. Kept for this page only, until replaced by the action's next words or dismissed.
+ */
+const said = new Map<string, Said>();
+const lines = new Map<string, (shown: Said | undefined, focus: boolean) => void>();
+
+/**
+ * `key` names the action (`rate:<note>`, `write`…): its words outlast a render of the view, and
+ * a dismiss button follows an outcome. Without one, the line lives and dies with its view.
+ */
+export function actionFeedback(key?: string): ActionFeedback {
   const element = h('p', { class: 'feedback', role: 'status', tabindex: '-1' });
-  const show = (message: string, kind: string, focus: boolean) => {
-    element.textContent = message;
-    element.dataset['kind'] = kind;
-    if (focus) focusHere(element);
+  const dismiss = button(t('dismiss'), () => {
+    if (key) said.delete(key);
+    render(undefined, false);
+    // The button goes: the focus goes to the action's own button, just before the line.
+    const before = line.previousElementSibling;
+    if (before instanceof HTMLElement) focusHere(before);
+  });
+  dismiss.classList.add('dismiss');
+  const line = h('div', { class: 'feedback-line' }, element, key ? dismiss : null);
+  const render = (shown: Said | undefined, focus: boolean) => {
+    element.textContent = shown?.message ?? '';
+    if (shown) element.dataset['kind'] = shown.kind;
+    else delete element.dataset['kind'];
+    dismiss.hidden = !shown || shown.kind === 'progress';
+    if (focus && shown) focusHere(element);
+  };
+  if (key) {
+    lines.set(key, render);
+    render(said.get(key), false);
+  } else {
+    dismiss.hidden = true;
+  }
+  const show = (message: string, kind: Said['kind'], focus: boolean) => {
+    if (!key) return render({ message, kind }, focus);
+    said.set(key, { message, kind });
+    // The newest line of this action: the one of the view on screen now.
+    lines.get(key)?.({ message, kind }, focus);
   };
   return {
-    element,
+    element: line,
     progress: (message) => show(message, 'progress', false),
     done: (message) => show(message, 'done', true),
     failed: (message) => show(t('failed', { message }), 'failed', true),

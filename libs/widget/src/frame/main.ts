@@ -79,6 +79,7 @@ async function start(): Promise<void> {
     community: loaded.community,
     store,
     host,
+    updates: null,
     announce: (message) => {
       announcer.textContent = message;
       if (!announcer.isConnected) status.append(' ', announcer);
@@ -119,9 +120,10 @@ async function start(): Promise<void> {
   // height would tell the page around the frame that this reader wrote or rated a note whose
   // status changed lately, and the note's public raters would then name the member's pseudonym.
   if (section.querySelector('.acting')) {
-    const updates = await statusUpdates(context, live).catch(() => null);
-    // Looked up again: a render meanwhile (the pseudonym computed) replaces the area.
-    if (updates) section.querySelector('.acting')?.prepend(updates);
+    context.updates = await statusUpdates(context, live).catch(() => null);
+    // Looked up again: a render meanwhile (the pseudonym computed) replaces the area, and each
+    // later one puts the updates back (views/contribute.ts).
+    if (context.updates) section.querySelector('.acting')?.prepend(context.updates);
   }
 }
 

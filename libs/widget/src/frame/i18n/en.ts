@@ -173,6 +173,7 @@ export const EN = {
   noted:
     'Note published. It will be shown once raters from different perspectives find it helpful.',
   failed: 'That did not work: {message}',
+  dismiss: 'Dismiss',
   chooseHelpfulness: 'Choose how helpful the note is.',
   chooseClassification: 'Choose whether the post may mislead.',
   chooseReason: 'Choose at least one reason.',

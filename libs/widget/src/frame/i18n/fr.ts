@@ -181,6 +181,7 @@ export const FR: Record<StringKey, string> = {
   noted:
     'Note publiée. Elle sera affichée quand des évaluateurs de points de vue différents la jugeront utile.',
   failed: 'Cela n’a pas marché : {message}',
+  dismiss: 'Fermer',
   chooseHelpfulness: 'Choisissez à quel point la note est utile.',
   chooseClassification: 'Choisissez si la publication peut induire en erreur.',
   chooseReason: 'Choisissez au moins une raison.',

@@ -62,6 +62,7 @@ export function contribute(
             h(
               'div',
               { class: 'acting' },
+              context.updates,
               ...notes,
               requestPanel(context, requests, (count) => {
                 requests = count;
@@ -77,10 +78,16 @@ export function contribute(
                   ]
                 : []),
               noteForm(context, (note) => {
-                // Listed at once, first, with the others that need ratings.
+                // Listed at once, first, with the others that need ratings: in the list on
+                // screen now, a render may have come while the note was proven.
                 toRate.unshift(note);
-                list.prepend(card(note));
-                intro.textContent = t('needsRatings');
+                const shown = section.querySelector('.to-rate');
+                if (shown === list) {
+                  list.prepend(card(note));
+                  intro.textContent = t('needsRatings');
+                } else {
+                  render();
+                }
               }),
             ),
           ]

@@ -36,7 +36,7 @@ export function noteForm(
     spellcheck: 'false',
     'data-field': 'sources',
   });
-  const feedback = actionFeedback();
+  const feedback = actionFeedback('write');
   const form = h(
     'form',
     { class: 'write', 'aria-label': t('writeNote'), novalidate: true },

@@ -35,7 +35,7 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
   const name = nextId('helpfulness');
   const stored = context.store.rating(note.id);
   const tags = h('div', { class: 'tags' });
-  const feedback = actionFeedback();
+  const feedback = actionFeedback(`rate:${note.id}`);
   const yours = h('p', { class: 'yours' });
   const showYours = () => {
     const rating = context.store.rating(note.id);

@@ -17,7 +17,7 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
   const name = nextId('report-reason');
   const textId = nextId('report-text');
   const problem = h('p', { class: 'error', id: nextId('report-error'), role: 'alert' });
-  const feedback = actionFeedback();
+  const feedback = actionFeedback(`report:${noteId}`);
   const reasons = choices('radio', name, t('reportReason'), REPORT_REASONS, label);
   const text = h('textarea', {
     id: textId,

@@ -15,7 +15,7 @@ export function requestPanel(
   onRequested: (count: number) => void,
 ): HTMLElement {
   const count = h('p', {}, t('requestCount', { count: requestCount }));
-  const feedback = actionFeedback();
+  const feedback = actionFeedback('request');
   const ask = button(t('requestNote'), () => {
     void (async () => {
       try {

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+
+import { Client } from 'pg';
+import type { Route } from 'playwright-core';
+
+import { communityScope } from '@bridgenotes/protocol';
+import { currentTestRun } from '@bridgenotes/testing';
+import { Browser, launchChromium } from './support/browser';
+import { untilReady } from './support/http';
+import { RunningApp, startBuiltApi } from './support/processes';
+import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+
+/**
+ * What the widget's frame tells its member about an action, in Debian's Chromium against the
+ * built API: the outcome stays where the member looks, whatever the frame renders meanwhile.
+ */
+describe('the feedback of a member’s actions in the widget', () => {
+  const run = currentTestRun();
+  let api: RunningApp;
+  let apiUrl: string;
+  let database: Client;
+  let browser: Browser;
+  const community = { slug: `f-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const postUrl = `https://example.com/news/${community.slug}`;
+  let noteId: string;
+  /** How long an answer already received may take to show: no proof, no network. */
+  const QUICKLY_MS = 15_000;
+
+  const demo = () =>
+    `${apiUrl}/demo?${new URLSearchParams({ community: community.slug, post: postUrl, theme: 'light' })}`;
+
+  beforeAll(async () => {
+    ({ api, apiUrl } = await startBuiltApi({}));
+    database = new Client({ connectionString: run.databaseUrl });
+    await database.connect();
+    await database.query(
+      `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
+       VALUES ($1, $2, 'Feedback community', $3, 'OPEN', '{}', 0, now())`,
+      [community.id, community.slug, communityScope(community.id).toString()],
+    );
+    noteId = await insertNote(database, {
+      communityId: community.id,
+      postId: await insertPost(database, postUrl),
+      text: 'The photo is from 2019, not from this week.',
+      sources: ['https://example.org/source'],
+    });
+    await untilReady(apiUrl);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
+    await database?.end();
+  });
+
+  /** Publishes a note as helpful the way the scoring worker's publisher does. */
+  async function publishHelpful(noteId: string): Promise<void> {
+    const { rows } = await database.query<{ id: string }>(
+      `INSERT INTO scoring_runs (id, community_id, status, started_at, finished_at, note_count, rating_count)
+       VALUES (gen_random_uuid(), $1, 'SUCCEEDED', now(), now(), 1, 9) RETURNING id`,
+      [community.id],
+    );
+    const score = JSON.stringify({
+      status: 'CURRENTLY_RATED_HELPFUL',
+      decidedBy: 'GeneralHelpful',
+    });
+    await database.query(
+      `UPDATE notes SET status = 'CURRENTLY_RATED_HELPFUL', score = $2::jsonb, scored_run_id = $3
+        WHERE id = $1`,
+      [noteId, score, rows[0].id],
+    );
+    await database.query(
+      `INSERT INTO note_scores (run_id, note_id, status, score)
+       VALUES ($1, $2, 'CURRENTLY_RATED_HELPFUL', $3::jsonb)`,
+      [rows[0].id, noteId, score],
+    );
+  }
+
+  it('keeps the status updates and an action’s outcome when the frame renders the member’s area anew', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(demo());
+    const frame = await widgetFrame(page);
+    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    await frame.getByRole('button', { name: 'Create an identity' }).click();
+    await frame.getByRole('button', { name: 'Join Feedback community' }).click();
+    await frame.getByText('You are a member of Feedback community.').waitFor();
+    const rateForm = frame.locator('form.rate');
+    await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await rateForm.getByText('Rating saved.', { exact: false }).waitFor();
+    await publishHelpful(noteId);
+
+    // A member from before pseudonyms were kept (the demo page shares the frame's origin): the
+    // frame computes the pseudonym in the prover, then renders the member's area anew. The
+    // prover is held back until the updates are shown and an action is under way.
+    await page.evaluate(
+      (slug) => localStorage.removeItem(`bridgenotes:pseudonym:${slug}`),
+      community.slug,
+    );
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await browser.context.route('**/widget/prover.js', async (route: Route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    const again = await widgetFrame(page);
+    await again.getByRole('button', { name: 'Help rate notes (0)' }).click();
+    const updates = again.getByText('Notes you wrote or rated changed status');
+    await updates.waitFor();
+    const requested = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' && response.url().endsWith('/note-requests'),
+    );
+    await again.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await again.getByText('Making your proof in this browser…').waitFor();
+    release();
+    expect((await requested).status()).toBe(201);
+    await again.getByText('Request recorded.', { exact: false }).waitFor({ timeout: QUICKLY_MS });
+    expect(await updates.isVisible()).toBe(true);
+    await browser.context.unroute('**/widget/prover.js');
+
+    // Dismissed, the outcome is gone.
+    await again.locator('.request').getByRole('button', { name: 'Dismiss' }).click();
+    expect(await again.getByText('Request recorded.', { exact: false }).count()).toBe(0);
+    await page.close();
+  });
+});
