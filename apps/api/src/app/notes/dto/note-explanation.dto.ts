@@ -42,7 +42,11 @@ export class ViewpointRatingsDto implements ViewpointRatingsResponse {
  * and, for a note that needs ratings, what is missing. No internal field names.
  */
 export class NoteExplanationDto implements NoteExplanationResponse {
-  @ApiProperty({ example: 'Needs more ratings' })
+  @ApiProperty({
+    example: 'Needs more ratings',
+    description:
+      "One of 'Rated helpful by people who usually disagree', 'Rated not helpful', 'Needs more ratings', or 'Not shown' (a note whose status is locked while it needs ratings)",
+  })
   headline!: string;
 
   @ApiProperty({
@@ -168,8 +172,9 @@ export function explanationOf(
       `Members on both viewpoints found it not helpful: ${shares}.${locked}`,
     );
   }
+  // A locked note never gets the ratings it lacks: "needs more ratings" would be false.
   return of(
-    'Needs more ratings',
+    stored.decidedBy === 'ScoringDriftGuard' ? 'Not shown' : 'Needs more ratings',
     `${
       stored.decidedBy === 'ScoringDriftGuard'
         ? LOCKED

@@ -101,6 +101,8 @@ describe('explanationOf, where members tag their ratings', () => {
   it('says a locked status no longer changes', () => {
     const locked = { ...explain('untagged'), decidedBy: 'ScoringDriftGuard' };
     const explanation = explanationOf(NoteStatus.NEEDS_MORE_RATINGS, locked, true);
+    // Locked, it never gets the ratings it would need: it is not shown, and says so.
+    expect(explanation?.headline).toBe('Not shown');
     expect(explanation?.detail).toMatch(
       /^Its status is locked: a note keeps the status it had two weeks after it was written, and new ratings no longer change it\./,
     );
