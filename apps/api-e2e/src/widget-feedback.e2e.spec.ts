@@ -23,11 +23,13 @@ describe('the feedback of a member’s actions in the widget', () => {
   const community = { slug: `f-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const postUrl = `https://example.com/news/${community.slug}`;
   let noteId: string;
+  const busy = { slug: `f-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const busyPostUrl = `https://example.com/news/${busy.slug}`;
   /** How long an answer already received may take to show: no proof, no network. */
   const QUICKLY_MS = 15_000;
 
-  const demo = () =>
-    `${apiUrl}/demo?${new URLSearchParams({ community: community.slug, post: postUrl, theme: 'light' })}`;
+  const demo = (slug = community.slug) =>
+    `${apiUrl}/demo?${new URLSearchParams({ community: slug, post: slug === community.slug ? postUrl : busyPostUrl, theme: 'light' })}`;
 
   beforeAll(async () => {
     ({ api, apiUrl } = await startBuiltApi({}));
@@ -43,6 +45,17 @@ describe('the feedback of a member’s actions in the widget', () => {
       postId: await insertPost(database, postUrl),
       text: 'The photo is from 2019, not from this week.',
       sources: ['https://example.org/source'],
+    });
+    await database.query(
+      `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
+       VALUES ($1, $2, 'Busy community', $3, 'OPEN', '{}', 0, now())`,
+      [busy.id, busy.slug, communityScope(busy.id).toString()],
+    );
+    await insertNote(database, {
+      communityId: busy.id,
+      postId: await insertPost(database, busyPostUrl),
+      text: 'The chart leaves out the last two years.',
+      sources: ['https://example.org/chart'],
     });
     await untilReady(apiUrl);
     browser = await launchChromium();
@@ -125,6 +138,63 @@ describe('the feedback of a member’s actions in the widget', () => {
     // Dismissed, the outcome is gone.
     await again.locator('.request').getByRole('button', { name: 'Dismiss' }).click();
     expect(await again.getByText('Request recorded.', { exact: false }).count()).toBe(0);
+    await page.close();
+  });
+  it('disables a submit button while its proof is made and sent, says it is busy, and re-enables it on failure', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(demo(busy.slug));
+    // A new member of its own: the first test's identity is on this origin too.
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    const frame = await widgetFrame(page);
+    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    await frame.getByRole('button', { name: 'Create an identity' }).click();
+
+    /** Holds the next `method` request to `url` until `release` is called; then `answer`s it. */
+    const hold = (url: string, method: string, answer: (route: Route) => Promise<void>) => {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let taken = false;
+      const sent = new Promise<void>((resolve) => {
+        void page.route(url, async (route: Route) => {
+          if (taken || route.request().method() !== method) return route.continue();
+          taken = true;
+          resolve();
+          await held;
+          await answer(route);
+        });
+      });
+      return { sent, release };
+    };
+
+    const join = hold('**/communities/*/members', 'POST', (route) => route.continue());
+    const joinButton = frame.getByRole('button', { name: 'Join Busy community' });
+    await joinButton.click();
+    await join.sent;
+    expect(await joinButton.isDisabled()).toBe(true);
+    expect(await frame.locator('section.member').getAttribute('aria-busy')).toBe('true');
+    join.release();
+    await frame.getByText('You are a member of Busy community.').waitFor();
+
+    // The rating's answer never comes (the connection drops): the button is back for a retry.
+    const rating = hold('**/notes/*/rating', 'PUT', (route) => route.abort('internetdisconnected'));
+    const rateForm = frame.locator('form.rate');
+    const submit = rateForm.getByRole('button', { name: 'Submit rating' });
+    await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+    await submit.click();
+    await rateForm.getByText('Making your proof in this browser…').waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await rateForm.getAttribute('aria-busy')).toBe('true');
+    await rating.sent;
+    expect(await submit.isDisabled()).toBe(true);
+    rating.release();
+    await rateForm.getByText('That did not work', { exact: false }).waitFor();
+    expect(await submit.isDisabled()).toBe(false);
+    expect(await rateForm.getAttribute('aria-busy')).toBe('false');
+    await submit.click();
+    await rateForm.getByText('Rating saved.', { exact: false }).waitFor();
+    expect(await submit.isDisabled()).toBe(false);
     await page.close();
   });
 });

@@ -20,6 +20,7 @@ import {
   requestPanel,
 } from './member-actions';
 import { noteView } from './note-view';
+import { whileBusy } from './busy';
 
 const app = document.getElementById('app') as HTMLElement;
 
@@ -133,9 +134,9 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     backup: backup ?? '',
     post: postRefOf(key),
     say,
-    async guarded(action) {
+    async guarded(action, busy) {
       try {
-        await action();
+        await (busy ? whileBusy(busy, action) : action());
       } catch (error) {
         // A membership waiting to be sealed is no failure: it says when it will work.
         say(

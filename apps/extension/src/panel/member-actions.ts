@@ -28,6 +28,7 @@ import { prover } from '../shared/prover';
 import { ext } from '../shared/extension-api';
 import { type Follow, type SaveRatingMessage } from '../shared/storage';
 import { label, t } from '../shared/strings';
+import type { BusyTarget } from './busy';
 import { httpUrl } from './note-view';
 
 export interface MemberContext {
@@ -36,7 +37,8 @@ export interface MemberContext {
   /** The post, as the write endpoints take it. */
   post: { url: string } | { platform: string; externalId: string };
   say(message: string): void;
-  guarded(action: () => Promise<void>): Promise<void>;
+  /** Runs `action`, saying its failure; `busy`: its button and form, busy while it runs. */
+  guarded(action: () => Promise<void>, busy?: BusyTarget): Promise<void>;
 }
 
 /**
@@ -152,6 +154,7 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     // The tags' group is drawn anew for each helpfulness.
     tags: { control: () => tags.querySelector('fieldset'), slot: errorSlot() },
   };
+  const submitRating = h('button', { type: 'submit' }, t('submitRating'));
   const form = h(
     'form',
     { class: 'rate', 'aria-label': t('rateAs'), novalidate: true },
@@ -159,7 +162,7 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     fields.helpfulness.slot,
     tags,
     fields.tags.slot,
-    h('button', { type: 'submit' }, t('submitRating')),
+    submitRating,
   );
   form.addEventListener('change', (event) => {
     if ((event.target as HTMLInputElement).name !== name) return;
@@ -181,31 +184,40 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
         ? { field: 'tags' as const, message: t('pickTag') }
         : null;
     if (!showProblem(fields, problem)) return;
-    void context.guarded(async () => {
-      const payload = { helpfulness: chosen, tags: chosenTags };
-      const send = async (clientMinute: number) => {
-        const proven = await prove(context, 'rating.put', `note:${note.id}`, payload, clientMinute);
-        return rate(context.follow, note.id, { ...payload, ...proven });
-      };
-      const rating = await send(nextRatingMinute(Date.now(), knownMinute)).catch(
-        (error: unknown) => {
-          const stored = outdatedMinute(error);
-          if (stored === undefined) throw error;
-          return send(nextRatingMinute(Date.now(), stored));
-        },
-      );
-      knownMinute = rating.clientMinute;
-      const kept: SaveRatingMessage = {
-        type: 'save-rating',
-        noteId: note.id,
-        helpfulness: chosen as Helpfulness,
-        clientMinute: rating.clientMinute,
-      };
-      // The rating landed whatever happens here: only showing it back later depends on this.
-      const remembered = (await ext.runtime.sendMessage(kept)) === true;
-      mine.textContent = t('yourRating', { rating: label(chosen) });
-      context.say(t(remembered ? 'rated' : 'ratedNotRemembered'));
-    });
+    void context.guarded(
+      async () => {
+        const payload = { helpfulness: chosen, tags: chosenTags };
+        const send = async (clientMinute: number) => {
+          const proven = await prove(
+            context,
+            'rating.put',
+            `note:${note.id}`,
+            payload,
+            clientMinute,
+          );
+          return rate(context.follow, note.id, { ...payload, ...proven });
+        };
+        const rating = await send(nextRatingMinute(Date.now(), knownMinute)).catch(
+          (error: unknown) => {
+            const stored = outdatedMinute(error);
+            if (stored === undefined) throw error;
+            return send(nextRatingMinute(Date.now(), stored));
+          },
+        );
+        knownMinute = rating.clientMinute;
+        const kept: SaveRatingMessage = {
+          type: 'save-rating',
+          noteId: note.id,
+          helpfulness: chosen as Helpfulness,
+          clientMinute: rating.clientMinute,
+        };
+        // The rating landed whatever happens here: only showing it back later depends on this.
+        const remembered = (await ext.runtime.sendMessage(kept)) === true;
+        mine.textContent = t('yourRating', { rating: label(chosen) });
+        context.say(t(remembered ? 'rated' : 'ratedNotRemembered'));
+      },
+      { control: submitRating, region: form },
+    );
   });
   return h('div', {}, mine, form);
 }
@@ -249,6 +261,7 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
     text: { control: () => text, slot: errorSlot() },
     sources: { control: () => sources, slot: errorSlot() },
   };
+  const submitNote = h('button', { type: 'submit' }, t('submitNote'));
   const form = h(
     'form',
     // The panel checks the fields itself and says what is wrong next to each.
@@ -264,7 +277,7 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
     h('label', { for: sourcesId }, t('noteSources')),
     sources,
     fields.sources.slot,
-    h('button', { type: 'submit' }, t('submitNote')),
+    submitNote,
   );
   text.addEventListener('input', () => {
     counter.textContent = `${noteTextLength(text.value)}/${NOTE_TEXT_LIMIT}`;
@@ -287,20 +300,23 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
     const chosen = checked(form, `${classificationName}-reasons`);
     const links = sources.value.split(/\s+/).filter(Boolean);
     if (!showProblem(fields, noteProblem(kind, chosen, text.value, links))) return;
-    void context.guarded(async () => {
-      const payload = {
-        post: context.post,
-        classification: kind,
-        reasons: chosen,
-        text: text.value,
-        sources: links,
-      };
-      const proven = await prove(context, 'note.create', '', payload);
-      const note = await writeNote(context.follow, { ...payload, ...proven });
-      form.reset();
-      context.say(t('noted'));
-      onWritten(note);
-    });
+    void context.guarded(
+      async () => {
+        const payload = {
+          post: context.post,
+          classification: kind,
+          reasons: chosen,
+          text: text.value,
+          sources: links,
+        };
+        const proven = await prove(context, 'note.create', '', payload);
+        const note = await writeNote(context.follow, { ...payload, ...proven });
+        form.reset();
+        context.say(t('noted'));
+        onWritten(note);
+      },
+      { control: submitNote, region: form },
+    );
   });
   return form;
 }
@@ -309,13 +325,17 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
 export function requestPanel(context: MemberContext, requestCount: number): HTMLElement {
   const count = h('p', {}, t('requestCount', { count: requestCount }));
   const ask = button(t('requestNote'), () =>
-    context.guarded(async () => {
-      const payload = { post: context.post };
-      const proven = await prove(context, 'note.request', '', payload);
-      const stored = await requestNote(context.follow, { ...payload, ...proven });
-      count.textContent = t('requestCount', { count: stored.postRequestCount });
-      context.say(t('requested'));
-    }),
+    context.guarded(
+      async () => {
+        const payload = { post: context.post };
+        const proven = await prove(context, 'note.request', '', payload);
+        const stored = await requestNote(context.follow, { ...payload, ...proven });
+        count.textContent = t('requestCount', { count: stored.postRequestCount });
+        context.say(t('requested'));
+      },
+      { control: ask, region: panel },
+    ),
   );
-  return h('div', { class: 'request' }, count, ask);
+  const panel = h('div', { class: 'request' }, count, ask);
+  return panel;
 }

@@ -29,6 +29,11 @@ export function showFieldErrors(form: HTMLFormElement, errors: FieldError[]): bo
 /** The line under an action's button: progress, then the outcome, which takes the focus. */
 export interface ActionFeedback {
   element: HTMLElement;
+  /**
+   * Disables `control` and marks `region` busy while the action makes its proof and sends it
+   * (from `progress` to `done` or `failed`): a second click would prove and send it twice.
+   */
+  busy(control: HTMLButtonElement, region: HTMLElement): void;
   progress(message: string): void;
   done(message: string): void;
   failed(message: string): void;
@@ -63,7 +68,15 @@ export function actionFeedback(key?: string): ActionFeedback {
   });
   dismiss.classList.add('dismiss');
   const line = h('div', { class: 'feedback-line' }, element, key ? dismiss : null);
+  let busy: { control: HTMLButtonElement; region: HTMLElement } | undefined;
+  let current: Said | undefined;
   const render = (shown: Said | undefined, focus: boolean) => {
+    current = shown;
+    if (busy) {
+      const running = shown?.kind === 'progress';
+      busy.control.disabled = running;
+      busy.region.setAttribute('aria-busy', String(running));
+    }
     element.textContent = shown?.message ?? '';
     if (shown) element.dataset['kind'] = shown.kind;
     else delete element.dataset['kind'];
@@ -84,6 +97,10 @@ export function actionFeedback(key?: string): ActionFeedback {
   };
   return {
     element: line,
+    busy(control, region) {
+      busy = { control, region };
+      render(current, false);
+    },
     progress: (message) => show(message, 'progress', false),
     done: (message) => show(message, 'done', true),
     failed: (message) => show(t('failed', { message }), 'failed', true),

@@ -83,6 +83,7 @@ export const EN = {
   restoreButton: 'Restore',
   join: 'Join {community}',
   inviteLabel: 'Invite code',
+  joining: 'Joining…',
   joinWorking:
     'Working… Joining asks this device for a few seconds of computing, so that scripts cannot fill the community.',
   joined: 'You are a member of {community}.',

@@ -82,6 +82,7 @@ export const FR: Record<StringKey, string> = {
   restoreButton: 'Restaurer',
   join: 'Rejoindre {community}',
   inviteLabel: 'Code d’invitation',
+  joining: 'Adhésion en cours…',
   joinWorking:
     'Calcul en cours… Rejoindre demande quelques secondes de calcul à cet appareil, pour que des robots ne puissent pas remplir la communauté.',
   joined: 'Vous êtes membre de {community}.',

@@ -80,11 +80,8 @@ export function credentialJoin(
     void join(replace).catch(fail);
   }
 
-  return h(
-    'div',
-    { class: 'credential' },
-    button(t('join', { community: context.community.name }), () => run(false)),
-    feedback.element,
-    lost,
-  );
+  const joinButton = button(t('join', { community: context.community.name }), () => run(false));
+  const view = h('div', { class: 'credential' }, joinButton, feedback.element, lost);
+  feedback.busy(joinButton, view);
+  return view;
 }

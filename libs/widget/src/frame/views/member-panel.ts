@@ -148,37 +148,40 @@ export function memberPanel(
   }
   const inviteId = nextId('invite');
   const invite = h('input', { id: inviteId, autocomplete: 'off' });
+  const joinButton = button(
+    t('join', { community: community.name }),
+    act(async () => {
+      feedback.progress(t('joining'));
+      const { commitment } = await prover({ type: 'commitment', backup });
+      let answer: MembershipChangeResponse | null;
+      try {
+        answer = await api<MembershipChangeResponse>(`${communityPath(context.slug)}/members`, {
+          method: 'POST',
+          body: {
+            commitment,
+            ...(invite.value ? { inviteCode: invite.value.trim() } : {}),
+            ...(await joinWorkFields(context, commitment as string, () =>
+              feedback.progress(t('joinWorking')),
+            )),
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof RequestError && error.code === 'ALREADY_MEMBER')) throw error;
+        answer = null;
+      }
+      const pending = await recordJoin(context, commitment as string, answer);
+      onChange({
+        message: t(pending ? 'joinedPending' : 'joinedNow', { community: community.name }),
+      });
+    }),
+  );
+  feedback.busy(joinButton, panel);
   panel.append(
     h('p', {}, t('memberIntro')),
     ...(community.admission === 'INVITE'
       ? [h('label', { for: inviteId }, t('inviteLabel')), invite]
       : []),
-    button(
-      t('join', { community: community.name }),
-      act(async () => {
-        const { commitment } = await prover({ type: 'commitment', backup });
-        let answer: MembershipChangeResponse | null;
-        try {
-          answer = await api<MembershipChangeResponse>(`${communityPath(context.slug)}/members`, {
-            method: 'POST',
-            body: {
-              commitment,
-              ...(invite.value ? { inviteCode: invite.value.trim() } : {}),
-              ...(await joinWorkFields(context, commitment as string, () =>
-                feedback.progress(t('joinWorking')),
-              )),
-            },
-          });
-        } catch (error) {
-          if (!(error instanceof RequestError && error.code === 'ALREADY_MEMBER')) throw error;
-          answer = null;
-        }
-        const pending = await recordJoin(context, commitment as string, answer);
-        onChange({
-          message: t(pending ? 'joinedPending' : 'joinedNow', { community: community.name }),
-        });
-      }),
-    ),
+    joinButton,
     feedback.element,
     restore,
   );

@@ -37,6 +37,7 @@ export function noteForm(
     'data-field': 'sources',
   });
   const feedback = actionFeedback('write');
+  const submit = h('button', { type: 'submit' }, t('submitNote'));
   const form = h(
     'form',
     { class: 'write', 'aria-label': t('writeNote'), novalidate: true },
@@ -59,9 +60,10 @@ export function noteForm(
     h('label', { for: sourcesId }, t('noteSources')),
     sources,
     errorSlot('sources'),
-    h('button', { type: 'submit' }, t('submitNote')),
+    submit,
     feedback.element,
   );
+  feedback.busy(submit, form);
   const showReasons = () => {
     const misleading = checked(form, classification)[0] !== 'NOT_MISLEADING';
     reasons.replaceChildren(

@@ -37,6 +37,7 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
   const tags = h('div', { class: 'tags' });
   const feedback = actionFeedback(`rate:${note.id}`);
   const yours = h('p', { class: 'yours' });
+  const submit = h('button', { type: 'submit' }, t('submitRating'));
   const showYours = () => {
     const rating = context.store.rating(note.id);
     yours.textContent = rating
@@ -79,9 +80,10 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
     errorSlot('helpfulness'),
     tags,
     errorSlot('tags'),
-    h('button', { type: 'submit' }, t('submitRating')),
+    submit,
     feedback.element,
   );
+  feedback.busy(submit, form);
   showYours();
   if (stored) showTags(stored.helpfulness, stored.tags);
   form.addEventListener('change', (event) => {

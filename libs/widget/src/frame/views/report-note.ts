@@ -36,6 +36,7 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
     submit,
     feedback.element,
   );
+  feedback.busy(submit, form);
   const complain = (message: string, field: HTMLElement) => {
     problem.textContent = message;
     field.setAttribute('aria-invalid', 'true');
@@ -59,13 +60,14 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
           method: 'POST',
           body: { ...payload, ...proven },
         });
-        submit.disabled = true;
         feedback.done(t('reported'));
+        // Once per note: after the busy state ends.
+        submit.disabled = true;
       } catch (error) {
         const code = error instanceof RequestError ? error.code : 'ERROR';
         if (code === 'REPORT_EXISTS') {
-          submit.disabled = true;
           feedback.done(t('alreadyReported'));
+          submit.disabled = true;
           return;
         }
         reportFailure(feedback, error);

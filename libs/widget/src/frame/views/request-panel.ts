@@ -34,5 +34,7 @@ export function requestPanel(
       }
     })();
   });
-  return h('div', { class: 'request' }, count, ask, feedback.element);
+  const panel = h('div', { class: 'request' }, count, ask, feedback.element);
+  feedback.busy(ask, panel);
+  return panel;
 }
