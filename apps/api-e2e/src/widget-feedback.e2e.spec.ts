@@ -7,13 +7,15 @@ import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
-import { RunningApp, startBuiltApi } from './support/processes';
+import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 import { insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 /**
  * What the widget's frame tells its member about an action, in Debian's Chromium against the
  * built API: the outcome stays where the member looks, whatever the frame renders meanwhile.
  */
+const OPERATOR_KEY = 'widget-feedback-operator-key';
+
 describe('the feedback of a member’s actions in the widget', () => {
   const run = currentTestRun();
   let api: RunningApp;
@@ -32,7 +34,7 @@ describe('the feedback of a member’s actions in the widget', () => {
     `${apiUrl}/demo?${new URLSearchParams({ community: slug, post: slug === community.slug ? postUrl : busyPostUrl, theme: 'light' })}`;
 
   beforeAll(async () => {
-    ({ api, apiUrl } = await startBuiltApi({}));
+    ({ api, apiUrl } = await startBuiltApi(operatorKeyEnv(OPERATOR_KEY)));
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
     await database.query(
@@ -195,6 +197,37 @@ describe('the feedback of a member’s actions in the widget', () => {
     await submit.click();
     await rateForm.getByText('Rating saved.', { exact: false }).waitFor();
     expect(await submit.isDisabled()).toBe(false);
+    await page.close();
+  });
+  it('tells a member whose membership was removed that it ended, instead of waiting to be sealed', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(demo(busy.slug));
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    const frame = await widgetFrame(page);
+    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    await frame.getByRole('button', { name: 'Create an identity' }).click();
+    await frame.getByRole('button', { name: 'Join Busy community' }).click();
+    await frame.getByText('You are a member of Busy community.').waitFor();
+    const { rows } = await database.query<{ commitment: string }>(
+      'SELECT commitment FROM members WHERE community_id = $1 AND removed_at IS NULL ORDER BY leaf_index DESC LIMIT 1',
+      [busy.id],
+    );
+    const removed = await fetch(
+      `${apiUrl}/communities/${busy.slug}/members/${rows[0].commitment}`,
+      { method: 'DELETE', headers: { Authorization: `Bearer ${OPERATOR_KEY}` } },
+    );
+    expect(removed.status).toBe(200);
+
+    await page.reload();
+    const again = await widgetFrame(page);
+    await again.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    await again
+      .locator('.member p', { hasText: 'Your membership of Busy community ended' })
+      .waitFor({ timeout: QUICKLY_MS });
+    expect(await again.locator('form.rate').count()).toBe(0);
+    // The way on: another identity, restored from its backup.
+    await again.getByText('Restore another identity from a backup').waitFor();
     await page.close();
   });
 });

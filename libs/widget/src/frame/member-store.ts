@@ -149,6 +149,24 @@ export class MemberStore {
     return member !== null && storage.get(this.key('pending')) === member;
   }
 
+  /**
+   * The member's commitment, seen sealed before, is gone from the published leaves: removed or
+   * replaced. The membership is forgotten; that it ended is kept, for the panel to say so.
+   */
+  ended(): void {
+    const commitment = this.memberCommitment;
+    if (!commitment) return;
+    storage.set(this.key('ended'), commitment);
+    storage.set(this.key('member'), '');
+    storage.set(this.key('pending'), '');
+  }
+
+  /** Whether the kept identity's membership here ended (see `ended`). */
+  get membershipEnded(): boolean {
+    const commitment = this.identityCommitment;
+    return commitment !== null && storage.get(this.key('ended')) === commitment;
+  }
+
   /** The member's commitment appeared in the published leaves. */
   sealed(): void {
     storage.set(this.key('pending'), '');

@@ -283,6 +283,11 @@ export const ERRORS = {
       `This community asks joins for a proof-of-work of ${difficulty} bits: get a challenge (GET …/join-work), solve it and join with workChallenge and workNonce`,
     20,
   ),
+  MEMBERSHIP_ENDED: entry(
+    HttpStatus.CONFLICT,
+    () =>
+      "This commitment's membership ended: it was removed from the group or replaced, and cannot join again. Join with a new identity, or ask the community's operator",
+  ),
   MEMBER_NOT_FOUND: entry(HttpStatus.NOT_FOUND, () => 'No current member with this commitment'),
 
   // CREDENTIAL admission: trusted issuers and the tickets they sign (docs/admission.md).

@@ -312,10 +312,16 @@ export class MembersService {
       // Past 2^depth leaves no member could prove at the fixed depth any more.
       throw ApiError.of('GROUP_FULL');
     }
-    const existing = await tx.member.count({
+    const existing = await tx.member.findMany({
       where: { communityId, commitment: { in: commitments } },
+      select: { removedAt: true },
     });
-    if (existing > 0) {
+    // A removed (or replaced) commitment is no member: ALREADY_MEMBER would send its device
+    // looking for a leaf that is zero now, saying forever that the join waits to be sealed.
+    if (existing.some((member) => member.removedAt !== null)) {
+      throw ApiError.of('MEMBERSHIP_ENDED');
+    }
+    if (existing.length > 0) {
       throw ApiError.of('ALREADY_MEMBER');
     }
   }

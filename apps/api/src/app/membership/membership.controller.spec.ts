@@ -199,6 +199,19 @@ describe('communities and membership', () => {
       expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(2);
     });
 
+    it('tells a removed commitment that its membership ended, not that it is a member', async () => {
+      const community = await createCommunity('OPEN');
+      const member = createIdentity();
+      await join(community.slug, member).expect(201);
+      await request(server())
+        .delete(`/communities/${community.slug}/members/${commitmentOf(member)}`)
+        .set(operator)
+        .expect(200);
+      // ALREADY_MEMBER sent the member's device looking for its leaf, waiting to be sealed.
+      const again = await join(community.slug, member).expect(409);
+      expect(again.body.code).toBe('MEMBERSHIP_ENDED');
+    });
+
     it('refuses members past the 2^20 leaves a depth-20 proof can reach', async () => {
       const community = await createCommunity('OPEN');
       await prisma.community.update({ where: { id: community.id }, data: { treeSize: 2 ** 20 } });

@@ -64,6 +64,7 @@ export class MembershipController {
     'ADMISSION_CLOSED',
     'INVITE_INVALID',
     'ALREADY_MEMBER',
+    'MEMBERSHIP_ENDED',
     'INVITE_USED',
     'GROUP_FULL',
     'INVITE_EXPIRED',
@@ -121,7 +122,13 @@ export class MembershipController {
     summary: 'Add members whatever the admission policy, sharing one new root (operator)',
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
-  @ApiErrors('COMMITMENT_INVALID', 'COMMITMENT_DUPLICATED', 'ALREADY_MEMBER', 'GROUP_FULL')
+  @ApiErrors(
+    'COMMITMENT_INVALID',
+    'COMMITMENT_DUPLICATED',
+    'ALREADY_MEMBER',
+    'MEMBERSHIP_ENDED',
+    'GROUP_FULL',
+  )
   async addMany(
     @RouteCommunity('write') community: Community,
     @Body() input: AddMembersDto,

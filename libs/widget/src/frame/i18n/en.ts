@@ -125,6 +125,10 @@ export const EN = {
   failNetwork: 'The service could not be reached. Check your connection and try again.',
   failServer: 'The service is busy or restarting. Try again in a moment.',
   failTryAgain: 'The community changed while this was being done. Try again.',
+  membershipEnded:
+    'Your membership of {community} ended: this identity was removed from the community or replaced. It cannot rate or write here any more. Restore another identity that is a member, or ask the community’s moderators.',
+  failMembershipEnded:
+    'This identity’s membership ended: it was removed from the community or replaced, and cannot join again. Restore another identity, or ask the community’s moderators.',
   failNotSealed:
     'Your membership is not sealed yet, which keeps when you joined private. Try again later: usually within minutes, a few hours in a quiet community.',
   failInviteRequired: 'This community admits members by invitation: enter your invite code.',

@@ -128,6 +128,10 @@ export const FR: Record<StringKey, string> = {
   failNetwork: 'Le service est injoignable. Vérifiez votre connexion et réessayez.',
   failServer: 'Le service est occupé ou redémarre. Réessayez dans un instant.',
   failTryAgain: 'La communauté a changé pendant l’opération. Réessayez.',
+  membershipEnded:
+    'Votre adhésion à {community} a pris fin : cette identité a été retirée de la communauté ou remplacée. Elle ne peut plus évaluer ni écrire ici. Restaurez une autre identité membre, ou adressez-vous aux modérateurs de la communauté.',
+  failMembershipEnded:
+    'L’adhésion de cette identité a pris fin : elle a été retirée de la communauté ou remplacée, et ne peut pas adhérer à nouveau. Restaurez une autre identité, ou adressez-vous aux modérateurs de la communauté.',
   failNotSealed:
     'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : en général en quelques minutes, quelques heures dans une communauté calme.',
   failInviteRequired:

@@ -104,18 +104,24 @@ export function memberPanel(
   if (store.isMember) {
     const output = h('textarea', { readonly: true, rows: '3', 'aria-label': t('backup') });
     const reveal = h('div', { hidden: true }, h('p', {}, t('backupHint')), output);
-    if (store.pending) {
-      // Looked for again at each render: once sealed, the forms are shown.
-      const commitment = store.memberCommitment as string;
-      void inPublishedGroup(context, commitment).then(
-        (found) => {
-          if (!found || !store.pending) return;
+    // Looked for again at each render: once sealed, the forms are shown; a sealed membership
+    // no longer in the group ended (removed or replaced), which the prover could only call
+    // "not sealed". The whole group is fetched, as every proof does: nothing names the member.
+    const commitment = store.memberCommitment as string;
+    const wasPending = store.pending;
+    void inPublishedGroup(context, commitment).then(
+      (found) => {
+        if (wasPending !== store.pending || store.memberCommitment !== commitment) return;
+        if (found && wasPending) {
           store.sealed();
           onChange({ message: t('joinedNow', { community: community.name }), focus: false });
-        },
-        () => undefined,
-      );
-    }
+        } else if (!found && !wasPending) {
+          store.ended();
+          onChange({ message: t('membershipEnded', { community: community.name }), focus: false });
+        }
+      },
+      () => undefined,
+    );
     panel.append(
       h(
         'p',
@@ -133,6 +139,15 @@ export function memberPanel(
   }
   // An identity that has not joined here: Restore stays offered, for the identity that did.
   const restore = restoreDetails(context, feedback, 'restoreReplaces', onChange);
+  if (store.membershipEnded) {
+    // Joining again with this identity is refused (MEMBERSHIP_ENDED): another one is the way.
+    panel.append(
+      h('p', { class: 'ended' }, t('membershipEnded', { community: community.name })),
+      restore,
+      feedback.element,
+    );
+    return panel;
+  }
   if (community.admission === 'CLOSED') {
     panel.append(h('p', {}, t('closed')), restore, feedback.element);
     return panel;
