@@ -27,10 +27,16 @@ export async function api<T>(
   });
   const body = (await response.json().catch(() => ({}))) as T & Partial<ApiErrorResponse>;
   if (!response.ok) {
+    // A 429's Retry-After (seconds), for the member to be told how long to wait.
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    const details =
+      response.status === 429 && Number.isInteger(retryAfter) && retryAfter > 0
+        ? { ...(body.details as object | undefined), retryAfter }
+        : body.details;
     throw new RequestError(
       body.code ?? 'HTTP_ERROR',
       body.message ?? 'error',
-      body.details,
+      details,
       response.status,
     );
   }

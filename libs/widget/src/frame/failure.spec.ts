@@ -25,4 +25,15 @@ describe("a refusal's sentence", () => {
     expect(text).toContain('INVITE_DAILY_LIMIT');
     expect(text).not.toContain('English words');
   });
+
+  it('tells an offline member to check the connection, and a rate-limited one how long to wait', () => {
+    expect(failureText(new RequestError('NETWORK', 'Failed to fetch'))).toContain(t('failNetwork'));
+    const limited = failureText(new RequestError('RATE_LIMITED', '', { retryAfter: 30 }, 429));
+    expect(limited).toContain(t('failRateLimitedWait', { seconds: 30 }));
+    expect(limited).toContain('30');
+    // Without a Retry-After: the sentence that says to wait a minute.
+    expect(failureText(new RequestError('TOO_MANY_REQUESTS', '', undefined, 429))).toContain(
+      t('failRateLimited'),
+    );
+  });
 });

@@ -47,17 +47,27 @@ export const failureCode = (error: unknown): string =>
 export function failureText(error: unknown, own: Record<string, StringKey> = {}): string {
   const code = failureCode(error);
   const status = error instanceof RequestError ? error.status : undefined;
+  const details = (error instanceof RequestError ? error.details : undefined) as
+    | {
+        required?: unknown;
+        ratingImpact?: unknown;
+        replaceableFrom?: unknown;
+        retryAfter?: unknown;
+      }
+    | undefined;
+  const limited = status === 429 || code === 'RATE_LIMITED';
+  // Rate limited, with the service's Retry-After: the wait it asked for, in seconds.
   const key =
     own[code] ??
+    (limited && typeof details?.retryAfter === 'number' ? 'failRateLimitedWait' : undefined) ??
     FAILURES[code] ??
-    (status === 429 ? 'failRateLimited' : status && status >= 500 ? 'failServer' : 'failGeneric');
-  const details = (error instanceof RequestError ? error.details : undefined) as
-    { required?: unknown; ratingImpact?: unknown; replaceableFrom?: unknown } | undefined;
+    (limited ? 'failRateLimited' : status && status >= 500 ? 'failServer' : 'failGeneric');
   const message = t(key, {
     required: number(details?.required),
     impact: number(details?.ratingImpact),
     from: typeof details?.replaceableFrom === 'string' ? details.replaceableFrom : '?',
     reason: t('backupReasonUnknown'),
+    seconds: number(details?.retryAfter),
   });
   return t('withCode', { message, code });
 }

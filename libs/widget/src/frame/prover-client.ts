@@ -21,7 +21,7 @@ export function prover(request: WithoutId<ProverRequest>): Promise<ProverRespons
     pending.set(id, (response) =>
       response.ok
         ? resolve(response)
-        : reject(new RequestError(response.code ?? 'PROVER', response.error)),
+        : reject(new RequestError(response.code ?? 'PROVER', response.error, response.details)),
     );
     worker?.postMessage({ ...request, id });
   });

@@ -15,6 +15,8 @@ export class ProverError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What the page may say beside the code (RATE_LIMITED's `retryAfter` seconds). */
+    readonly details?: { retryAfter?: number },
   ) {
     super(message);
   }

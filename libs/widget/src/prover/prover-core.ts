@@ -117,13 +117,20 @@ export interface ProverFailure {
   ok: false;
   error: string;
   code?: string;
+  details?: { retryAfter?: number };
 }
 
 /** The answer to a request `handle` failed: with the code when the failure carries one. */
 export function failureAnswer(id: number, error: unknown): ProverFailure {
   const message = (error as Error)?.message || String(error);
   return error instanceof ProverError
-    ? { id, ok: false, error: message, code: error.code }
+    ? {
+        id,
+        ok: false,
+        error: message,
+        code: error.code,
+        ...(error.details ? { details: error.details } : {}),
+      }
     : { id, ok: false, error: message };
 }
 

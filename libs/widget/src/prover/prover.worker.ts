@@ -5,6 +5,7 @@ import { Identity } from '@semaphore-protocol/core';
 import { groupFromLeaves, PublishedGroup } from '@bridgenotes/client';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
+import { proverFetch } from './prover-fetch';
 import {
   answerFromIdentity,
   answerJoinWork,
@@ -28,7 +29,7 @@ const ARTIFACTS = {
 let circuit: Promise<{ wasm: Uint8Array; zkey: Uint8Array }> | undefined;
 
 async function checkedFile(file: { url: string; sha256: string }): Promise<Uint8Array> {
-  const response = await fetch(file.url);
+  const response = await proverFetch(file.url);
   if (!response.ok) throw new Error(`circuit file ${file.url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -54,7 +55,7 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
   if (request.type !== 'prove') throw new Error(`unknown request ${request.type}`);
   const identity = Identity.import(request.backup);
   // The group first: a member whose join is not sealed yet is told before the circuit downloads.
-  const leaves = await fetch(
+  const leaves = await proverFetch(
     `/communities/${encodeURIComponent(request.community.slug)}/group/leaves`,
   ).then((response) => {
     if (!response.ok) throw new Error(`group: HTTP ${response.status}`);

@@ -84,7 +84,7 @@ export type ProverResponse =
       nonce?: string;
     }
   /** `code`: a ProverError's (BACKUP_INVALID, NOT_SEALED), for the page to translate. */
-  | { id: number; ok: false; error: string; code?: string };
+  | { id: number; ok: false; error: string; code?: string; details?: { retryAfter?: number } };
 
 export interface ProvenForApi {
   clientMinute: number;
