@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
-import type { Route } from 'playwright-core';
+import type { Frame, Page, Route } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun } from '@bridgenotes/testing';
@@ -142,15 +142,24 @@ describe('the feedback of a member’s actions in the widget', () => {
     expect(await again.getByText('Request recorded.', { exact: false }).count()).toBe(0);
     await page.close();
   });
-  it('disables a submit button while its proof is made and sent, says it is busy, and re-enables it on failure', async () => {
+
+  /**
+   * A page on the busy community's post with a new identity, not a member yet: the first test's
+   * identity is on this origin too, and is forgotten.
+   */
+  async function newIdentity(): Promise<{ page: Page; frame: Frame }> {
     const page = await browser.context.newPage();
     await page.goto(demo(busy.slug));
-    // A new member of its own: the first test's identity is on this origin too.
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     const frame = await widgetFrame(page);
     await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
     await frame.getByRole('button', { name: 'Create an identity' }).click();
+    return { page, frame };
+  }
+
+  it('disables a submit button while its proof is made and sent, says it is busy, and re-enables it on failure', async () => {
+    const { page, frame } = await newIdentity();
 
     /** Holds the next `method` request to `url` until `release` is called; then `answer`s it. */
     const hold = (url: string, method: string, answer: (route: Route) => Promise<void>) => {
@@ -199,14 +208,9 @@ describe('the feedback of a member’s actions in the widget', () => {
     expect(await submit.isDisabled()).toBe(false);
     await page.close();
   });
+
   it('tells a member whose membership was removed that it ended, instead of waiting to be sealed', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(demo(busy.slug));
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    const frame = await widgetFrame(page);
-    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
-    await frame.getByRole('button', { name: 'Create an identity' }).click();
+    const { page, frame } = await newIdentity();
     await frame.getByRole('button', { name: 'Join Busy community' }).click();
     await frame.getByText('You are a member of Busy community.').waitFor();
     const { rows } = await database.query<{ commitment: string }>(
