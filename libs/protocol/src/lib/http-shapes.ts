@@ -173,7 +173,7 @@ export interface ApiErrorResponse {
 // Moderation (docs/moderation.md).
 
 export type ReportReasonCode = 'PERSONAL_DATA' | 'ILLEGAL' | 'SPAM' | 'HARASSMENT' | 'OTHER';
-export type ModerationActionCode = 'HIDE' | 'RESTORE' | 'REDACT' | 'BLOCK' | 'UNBLOCK';
+export type ModerationActionCode = 'HIDE' | 'RESTORE' | 'REDACT' | 'BLOCK' | 'UNBLOCK' | 'DISMISS';
 
 /** `POST /communities/{slug}/notes/{noteId}/reports`. */
 export interface NoteReportResponse {

@@ -8,11 +8,24 @@ export const REPORT_REASONS = ['PERSONAL_DATA', 'ILLEGAL', 'SPAM', 'HARASSMENT',
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
 /** What a moderator does. docs/moderation.md says what each one changes. */
-export const MODERATION_ACTIONS = ['HIDE', 'RESTORE', 'REDACT', 'BLOCK', 'UNBLOCK'] as const;
+export const MODERATION_ACTIONS = [
+  'HIDE',
+  'RESTORE',
+  'REDACT',
+  'BLOCK',
+  'UNBLOCK',
+  'DISMISS',
+] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
 /** The actions on a note (target `note:<id>`); the others target `pseudonym:<nullifier>`. */
-export const NOTE_ACTIONS: readonly ModerationAction[] = ['HIDE', 'RESTORE', 'REDACT'];
+export const NOTE_ACTIONS: readonly ModerationAction[] = ['HIDE', 'RESTORE', 'REDACT', 'DISMISS'];
+
+/**
+ * The one reason a DISMISS gives: the moderator reviewed the reports and found the note harmless.
+ * A report reason would say the opposite, in public.
+ */
+export const DISMISS_REASON: ModerationReason = 'REVIEWED';
 
 /**
  * The reason a moderation action gives, public in the log: the report reasons, and REVIEWED for

@@ -42,9 +42,10 @@ export class ModerationController {
   @Post('actions')
   @ModeratorOrOperator()
   @ApiOperation({
-    summary: 'Hide, restore or redact a note, block or unblock a pseudonym (moderator)',
+    summary:
+      'Hide, restore or redact a note, dismiss its reports, block or unblock a pseudonym (moderator)',
     description:
-      'HIDE, RESTORE and REDACT take `noteId`, BLOCK and UNBLOCK `pseudonym` (a nullifier: a canonical decimal below the SNARK scalar field). The action and its effect are written together, and the action appended to the public log (answered); an action on a note takes its reports out of the queue, and REDACT empties their texts too. An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym) answers 409 MODERATION_UNCHANGED and writes nothing; BLOCK of a pseudonym with no note, rating, request or report in the community answers 404 PSEUDONYM_NOT_FOUND and writes nothing. docs/moderation.md says what each action does.',
+      'HIDE, RESTORE, REDACT and DISMISS take `noteId`, BLOCK and UNBLOCK `pseudonym` (a nullifier: a canonical decimal below the SNARK scalar field). The action and its effect are written together, and the action appended to the public log (answered); an action on a note takes its reports out of the queue, and REDACT empties their texts too. DISMISS (reason REVIEWED only) changes nothing but that: the note stays as it is. An action that would change nothing (hiding a hidden note, redacting twice, blocking a blocked pseudonym, dismissing a note with no open report) answers 409 MODERATION_UNCHANGED and writes nothing; DISMISS of a note its author deleted answers 404 NOTE_NOT_FOUND; BLOCK of a pseudonym with no note, rating, request or report in the community answers 404 PSEUDONYM_NOT_FOUND and writes nothing. docs/moderation.md says what each action does.',
   })
   @ApiCreatedResponse({ type: ModerationLogEntryDto })
   @ApiErrors(

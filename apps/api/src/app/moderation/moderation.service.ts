@@ -114,7 +114,8 @@ export class ModerationService {
       }
       throw ApiError.of('MODERATION_UNCHANGED', input.action, target);
     }
-    if (onNote) this.notes.forgetPostReads();
+    // A DISMISS changes no read of the note.
+    if (onNote && input.action !== 'DISMISS') this.notes.forgetPostReads();
     return result.entry;
   }
 

@@ -27,8 +27,10 @@ describe('moderation', () => {
   const [alice, bob] = [createIdentity(), createIdentity()];
   let noteId: string;
   let postUrl: string;
+  /** A harmless note of Bob's on another post, which Alice reports and a moderator dismisses. */
+  let harmlessId: string;
   const proofs = {} as Record<
-    'bobReport' | 'bobReportAgain' | 'aliceRating' | 'aliceReport',
+    'bobReport' | 'bobReportAgain' | 'aliceRating' | 'aliceReport' | 'aliceReportHarmless',
     ProvenAction
   >;
   let keys: { mine: string; mineId: string; others: string };
@@ -69,6 +71,23 @@ describe('moderation', () => {
         .send(body(written))
         .expect(201)
     ).body.id;
+    const harmless = await prove(bob, 'note.create', '', {
+      post: { url: `${postUrl}/harmless` },
+      classification: 'NOT_MISLEADING',
+      reasons: ['FACTUALLY_CORRECT'],
+      text: 'The bridge reopens on Monday.',
+      sources: ['https://example.org/bridge'],
+    });
+    harmlessId = (
+      await request(server())
+        .post(`/communities/${community.slug}/notes`)
+        .send(body(harmless))
+        .expect(201)
+    ).body.id;
+    proofs.aliceReportHarmless = await prove(alice, 'note.report', `note:${harmlessId}`, {
+      reason: 'SPAM',
+      text: '',
+    });
     const target = `note:${noteId}`;
     proofs.bobReport = await prove(bob, 'note.report', target, {
       reason: 'PERSONAL_DATA',
@@ -328,6 +347,72 @@ describe('moderation', () => {
       expect(own.body.code).toBe('SELF_RATING');
     });
 
+    it('dismisses the open reports of a harmless note with REVIEWED, changing nothing else', async () => {
+      const queue = async () =>
+        (
+          await request(server())
+            .get(`/communities/${community.slug}/moderation/reports`)
+            .set(operator)
+            .expect(200)
+        ).body.items.map((item: { note: { id: string } }) => item.note.id);
+      const dismiss = { action: 'DISMISS', noteId: harmlessId, reasonCode: 'REVIEWED' };
+      const logged = (await logOf()).length;
+      // No report yet: nothing to dismiss.
+      expect((await act(dismiss, operator).expect(409)).body.code).toBe('MODERATION_UNCHANGED');
+      await request(server())
+        .post(`/communities/${community.slug}/notes/${harmlessId}/reports`)
+        .send(body(proofs.aliceReportHarmless))
+        .expect(201);
+      expect(await queue()).toEqual([harmlessId]);
+      const before = await prisma.note.findUniqueOrThrow({ where: { id: harmlessId } });
+      // A report reason would say in public that the note is what the report claimed.
+      for (const reasonCode of ['SPAM', 'PERSONAL_DATA']) {
+        expect((await act({ ...dismiss, reasonCode }, operator).expect(400)).body.code).toBe(
+          'VALIDATION_FAILED',
+        );
+      }
+      expect(
+        (await act({ ...dismiss, noteId: undefined, pseudonym: '12345' }, operator).expect(400))
+          .body.code,
+      ).toBe('MODERATION_TARGET_INVALID');
+      expect(await queue()).toEqual([harmlessId]);
+      expect(await logOf()).toHaveLength(logged);
+
+      const dismissed = await act(dismiss, operator).expect(201);
+      expect(dismissed.body).toMatchObject({
+        seq: logged + 1,
+        action: 'DISMISS',
+        target: `note:${harmlessId}`,
+        reasonCode: 'REVIEWED',
+        moderatorKeyId: 'operator',
+        message: null,
+      });
+      expect(checkModerationChain(community.id, await logOf())).toBeUndefined();
+      expect(await queue()).toEqual([]);
+      expect(await prisma.noteReport.findMany({ where: { noteId: harmlessId } })).toEqual([
+        expect.objectContaining({ reason: 'SPAM', handled: true }),
+      ]);
+      expect(await prisma.note.findUniqueOrThrow({ where: { id: harmlessId } })).toEqual(before);
+      const post = await request(server())
+        .get('/posts')
+        .query({ url: `${postUrl}/harmless` })
+        .expect(200);
+      expect(post.body.notes.map((note: { id: string }) => note.id)).toEqual([harmlessId]);
+      // Dismissed, the note has no open report left.
+      expect((await act(dismiss, operator).expect(409)).body.code).toBe('MODERATION_UNCHANGED');
+      expect(await logOf()).toHaveLength(logged + 1);
+
+      // A note its author deleted is in no queue: there is nothing to review. (Its report is
+      // opened again here only to show the refusal is not for want of one.)
+      await prisma.noteReport.updateMany({
+        where: { noteId: harmlessId },
+        data: { handled: false },
+      });
+      await prisma.note.update({ where: { id: harmlessId }, data: { deletedAt: new Date() } });
+      expect((await act(dismiss, operator).expect(404)).body.code).toBe('NOTE_NOT_FOUND');
+      expect(await logOf()).toHaveLength(logged + 1);
+    });
+
     it('refuses a revoked key', async () => {
       await request(server())
         .delete(`/communities/${community.slug}/moderator-keys/${keys.mineId}`)
@@ -351,6 +436,7 @@ describe('moderation', () => {
         'REDACT',
         'BLOCK',
         'UNBLOCK',
+        'DISMISS',
       ]);
       expect(checkModerationChain(community.id, log)).toBeUndefined();
       const tampered = log.map((entry, index) =>

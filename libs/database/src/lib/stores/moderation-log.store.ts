@@ -58,9 +58,9 @@ class Refused extends Error {
 /**
  * The one writer of `moderation_log` and `blocked_pseudonyms`, and of what moderation changes
  * on a note (`hidden`, `redacted`, and a redaction's emptied text and sources; its reports are
- * settled by `NoteReportsStore`): an entry and its effect are written in one transaction, so the
- * log and the data never disagree. The API appends its moderators' decisions; a mirror appends
- * its origin's entries unchanged.
+ * settled by `NoteReportsStore`, which is all a DISMISS changes): an entry and its effect are
+ * written in one transaction, so the log and the data never disagree. The API appends its
+ * moderators' decisions; a mirror appends its origin's entries unchanged.
  */
 @Injectable()
 export class ModerationLogStore {
@@ -192,9 +192,16 @@ export class ModerationLogStore {
     if (noteId !== undefined) {
       const note = await tx.note.findFirst({
         where: { id: noteId, communityId },
-        select: { hidden: true, redacted: true, message: true },
+        select: { hidden: true, redacted: true, message: true, deletedAt: true },
       });
       if (!note) throw new Refused('note-not-found');
+      if (action === 'DISMISS') {
+        // Its author took it back: no queue shows it, so there is nothing left to review.
+        if (note.deletedAt !== null) throw new Refused('note-not-found');
+        // Changes nothing but the reports: only a note with an open one is worth a log entry.
+        if ((await this.reports.settle(tx, noteId, false)) === 0) throw new Refused('unchanged');
+        return null;
+      }
       const change =
         action === 'HIDE' && !note.hidden
           ? { hidden: true }

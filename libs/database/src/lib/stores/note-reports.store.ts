@@ -106,12 +106,15 @@ export class NoteReportsStore {
 
   /**
    * In a moderation action's transaction: the note's reports so far are handled, and with a
-   * redaction they lose their texts.
+   * redaction they lose their texts. Answers how many were still open (a DISMISS of none would
+   * change nothing).
    */
-  async settle(tx: Tx, noteId: string, redact: boolean): Promise<void> {
-    await tx.noteReport.updateMany({
-      where: { noteId },
-      data: redact ? { handled: true, text: '' } : { handled: true },
+  async settle(tx: Tx, noteId: string, redact: boolean): Promise<number> {
+    const { count } = await tx.noteReport.updateMany({
+      where: { noteId, handled: false },
+      data: { handled: true },
     });
+    if (redact) await tx.noteReport.updateMany({ where: { noteId }, data: { text: '' } });
+    return count;
   }
 }

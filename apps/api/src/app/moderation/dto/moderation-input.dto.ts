@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   CANONICAL_DECIMAL,
+  DISMISS_REASON,
   MODERATION_ACTIONS,
   MODERATION_REASONS,
   REPORT_REASONS,
@@ -81,13 +82,27 @@ const IsNullifier = () =>
     },
   });
 
+/**
+ * A DISMISS says, in public, that the reports were reviewed and the note found harmless: only
+ * REVIEWED says that (a report reason would say the opposite).
+ */
+const FitsAction = () =>
+  ValidateBy({
+    name: 'fitsAction',
+    validator: {
+      validate: (value: unknown, args) =>
+        (args?.object as { action?: unknown }).action !== 'DISMISS' || value === DISMISS_REASON,
+      defaultMessage: () => `reasonCode must be ${DISMISS_REASON} for DISMISS`,
+    },
+  });
+
 /** A note action names `noteId`, a pseudonym action `pseudonym`: exactly one of them. */
 export class ModerationActionDto {
   @ApiProperty({ enum: MODERATION_ACTIONS, enumName: 'ModerationAction' })
   @IsIn(MODERATION_ACTIONS, { message: `action must be one of ${MODERATION_ACTIONS.join(', ')}` })
   action!: ModerationAction;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'For HIDE, RESTORE and REDACT' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'For HIDE, RESTORE, REDACT and DISMISS' })
   @IsOptional()
   @IsUUID('all', { message: 'noteId must be a UUID' })
   noteId?: string;
@@ -103,11 +118,13 @@ export class ModerationActionDto {
   @ApiProperty({
     enum: MODERATION_REASONS,
     enumName: 'ModerationReason',
-    description: 'Public in the log; REVIEWED for undoing an action after a review',
+    description:
+      'Public in the log; REVIEWED for undoing an action after a review, and the only one for DISMISS',
   })
   @IsIn(MODERATION_REASONS, {
     message: `reasonCode must be one of ${MODERATION_REASONS.join(', ')}`,
   })
+  @FitsAction()
   reasonCode!: ModerationReason;
 }
 
