@@ -110,10 +110,34 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       .query({ url: postUrl, community: community.slug })
       .expect(200);
 
-  it('mirrors the note, then its hiding and restoring from the origin’s log', async () => {
+  const queued = async () =>
+    (
+      await onOrigin()
+        .get(`/communities/${community.slug}/moderation/reports`)
+        .set(moderator)
+        .expect(200)
+    ).body.items.map((item: { note: Json }) => item.note['id']);
+
+  it('mirrors the note, then the dismissal of its report, its hiding and restoring from the origin’s log', async () => {
     mirrorId = await follow(community.slug);
     await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(JSON.stringify((await postOn(instances.mirror)).body)).toContain(TEXT);
+
+    // A dismissal takes the report out of the queue and leaves the note as it was, on both.
+    expect(await queued()).toEqual([noteId]);
+    const onCopy = await onMirror()
+      .post(`/communities/${community.slug}/moderation/actions`)
+      .set(operator)
+      .send({ action: 'DISMISS', noteId, reasonCode: 'REVIEWED' })
+      .expect(409);
+    expect(onCopy.body.code).toBe('MIRROR_READ_ONLY');
+    await act('DISMISS', 'REVIEWED');
+    expect(await queued()).toEqual([]);
+    const dismissed = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
+    expect(dismissed).toMatchObject({ refused: 0, moderationEntries: 1 });
+    for (const app of [instances.origin, instances.mirror]) {
+      expect(JSON.stringify((await postOn(app)).body)).toContain(TEXT);
+    }
 
     await act('HIDE', 'PERSONAL_DATA');
     const hidden = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
@@ -155,6 +179,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
     const mirrorLog = (await onMirror().get(`/communities/${community.slug}/moderation/log`)).body;
     expect(mirrorLog).toEqual(originLog);
     expect(originLog.items.map((entry: Json) => entry['action'])).toEqual([
+      'DISMISS',
       'HIDE',
       'RESTORE',
       'REDACT',
@@ -165,7 +190,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       expect(report.discrepancies).toEqual([]);
       expect(report).toMatchObject({
         verdict: 'VERIFIED',
-        moderation: { entries: 3, redactedNotes: 1, hiddenNotes: 0 },
+        moderation: { entries: 4, redactedNotes: 1, hiddenNotes: 0 },
         proofs: { checked: 1, groth16Verified: 1 },
       });
     }
@@ -234,7 +259,7 @@ describe('a redaction, from the origin to its export, the verifier and a mirror'
       expect(await codes()).toEqual(['REDACTION_INCOMPLETE']);
       await restoreNotes();
       const restoreLog = await edit('moderation', (entries) =>
-        entries.filter((entry) => entry['seq'] !== 2),
+        entries.filter((entry) => entry['action'] !== 'RESTORE'),
       );
       // The chain breaks where the entry was taken, and the HIDE now seems never restored.
       expect(await codes()).toEqual(['MODERATION_LOG_BROKEN', 'HIDDEN_MISMATCH']);
