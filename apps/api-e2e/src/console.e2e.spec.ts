@@ -277,7 +277,7 @@ describe('operator console', () => {
     }
   }
 
-  it('takes a report to a redaction: queue, action with a reason, public log, every read', async () => {
+  it('dismisses a harmless report, then takes another to a redaction: queue, action with a reason, public log, every read', async () => {
     // The operator issues a moderator key for the demo from the console (shown once).
     await page.getByRole('combobox', { name: 'Community' }).selectOption('demo');
     await open('Communities');
@@ -288,35 +288,43 @@ describe('operator console', () => {
     expect(secret).toMatch(/^bnmod_/);
 
     // A reader of the demo page joins through the widget and reports the post's shown note, with
-    // a proof made in the browser.
-    const report = { reason: 'Personal data', text: 'It names a private person' };
-    const reader = await browser.context.newPage();
-    const frameOf = () =>
-      eventually(async () => {
-        const found = await (
-          await reader.waitForSelector('bridgenotes-widget iframe')
-        ).contentFrame();
-        if (!found) throw new Error('no frame yet');
-        return found;
-      });
-    await reader.goto(`${baseUrl}/demo`);
-    let frame = await frameOf();
-    await frame.getByRole('button', { name: /^Help rate notes/ }).click();
-    await frame.getByRole('button', { name: 'Create an identity' }).click();
-    await frame.getByRole('button', { name: /^Join / }).click();
-    await frame.getByText(/^You are a member of /).waitFor();
-    // The shown notes offer a report to members: a reload shows them as one.
-    await reader.reload();
-    frame = await frameOf();
-    const shown = frame.locator('.notes article').first();
-    const reportedText = (await shown.locator('p.text').innerText()).trim();
-    const form = shown.locator('details.report');
-    await form.locator('summary').click();
-    await form.getByRole('radio', { name: report.reason }).check();
-    await form.getByLabel('What is wrong, in a few words').fill(report.text);
-    await form.getByRole('button', { name: 'Send report' }).click();
-    await form.getByText('Report sent.', { exact: false }).waitFor();
-    await reader.close();
+    // a proof made in the browser: its text.
+    const reportAs = async (readerOf: Browser, reason: string, text: string): Promise<string> => {
+      const reader = await readerOf.context.newPage();
+      const frameOf = () =>
+        eventually(async () => {
+          const found = await (
+            await reader.waitForSelector('bridgenotes-widget iframe')
+          ).contentFrame();
+          if (!found) throw new Error('no frame yet');
+          return found;
+        });
+      await reader.goto(`${baseUrl}/demo`);
+      let frame = await frameOf();
+      await frame.getByRole('button', { name: /^Help rate notes/ }).click();
+      await frame.getByRole('button', { name: 'Create an identity' }).click();
+      await frame.getByRole('button', { name: /^Join / }).click();
+      await frame.getByText(/^You are a member of /).waitFor();
+      // The shown notes offer a report to members: a reload shows them as one.
+      await reader.reload();
+      frame = await frameOf();
+      const shown = frame.locator('.notes article').first();
+      const shownText = (await shown.locator('p.text').innerText()).trim();
+      const form = shown.locator('details.report');
+      await form.locator('summary').click();
+      await form.getByRole('radio', { name: reason }).check();
+      await form.getByLabel('What is wrong, in a few words').fill(text);
+      await form.getByRole('button', { name: 'Send report' }).click();
+      await form.getByText('Report sent.', { exact: false }).waitFor();
+      await reader.close();
+      return shownText;
+    };
+
+    // A first reader, in a browser of their own (another identity), reports it as spam.
+    const firstReader = await launchChromium();
+    const reportedText = await reportAs(firstReader, 'Spam', 'Looks like an advert').finally(() =>
+      firstReader.close(),
+    );
     const onPost = await callApi(
       baseUrl,
       'GET',
@@ -327,19 +335,42 @@ describe('operator console', () => {
     ) as { id: string; text: string };
     expect(reported).toBeDefined();
 
-    // Before the redaction, the demo page's widget shows the note.
-    expect(await widgetText()).toContain(reported.text);
-
     // The moderator signs in with their key, scoped to the demo, and finds the report.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Key').fill(secret);
     await page.getByLabel('Community').fill('demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const queued = page.getByRole('article', { name: `Reported note ${reported.id}` });
+    await queued.getByText('SPAM × 1').waitFor();
+    expect(await page.getByRole('button', { name: 'Communities', exact: true }).count()).toBe(0);
+
+    // Found harmless, its report is dismissed: it leaves the queue, the note stays shown, and
+    // the log says so in public.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await queued.getByRole('button', { name: 'Dismiss' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'DISMISS recorded in the public log' })
+      .waitFor();
+    await page.getByText('No open reports.').waitFor();
+    const log = page.getByRole('table', { name: 'Public moderation log (newest last)' });
+    await log.getByRole('cell', { name: 'DISMISS' }).waitFor();
+    expect((await callApi(baseUrl, 'GET', '/communities/demo/moderation/log')).items).toEqual([
+      expect.objectContaining({
+        action: 'DISMISS',
+        target: `note:${reported.id}`,
+        reasonCode: 'REVIEWED',
+      }),
+    ]);
+    expect(await widgetText()).toContain(reported.text);
+
+    // Another reader reports it for personal data: it is back in the queue, with their words.
+    const report = { reason: 'Personal data', text: 'It names a private person' };
+    expect(await reportAs(browser, report.reason, report.text)).toBe(reported.text);
+    await open('Moderation');
     await queued.getByText(reported.text).waitFor();
     await queued.getByText('PERSONAL_DATA × 1').waitFor();
     await queued.getByText(report.text).waitFor();
-    expect(await page.getByRole('button', { name: 'Communities', exact: true }).count()).toBe(0);
     await audit('moderation');
 
     // Redacts it with a reason, confirming the dialog.
@@ -351,8 +382,6 @@ describe('operator console', () => {
       .getByRole('status')
       .filter({ hasText: 'REDACT recorded in the public log' })
       .waitFor();
-    const log = page.getByRole('table', { name: 'Public moderation log (newest last)' });
-    await log.getByRole('cell', { name: `note:${reported.id}` }).waitFor();
     await log.getByRole('cell', { name: 'REDACT' }).waitFor();
     // Acted on, the note leaves the queue (a redacted note is never in it), and with it the
     // reporter's words.

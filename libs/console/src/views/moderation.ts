@@ -154,41 +154,62 @@ function actionForm(
 ): HTMLElement {
   forms += 1;
   const titleId = `action-${forms}`;
+  const noteId = target.noteId;
   const form = h(
     'form',
     { class: 'action', 'aria-labelledby': titleId },
     h('h4', { id: titleId }, title),
     field('Action', select('action', ACTIONS)),
     field('Reason code', select('reasonCode', REASONS), 'Goes into the public log'),
-    target.noteId
-      ? h('input', { type: 'hidden', name: 'noteId', value: target.noteId })
-      : field('Note id', h('input', { name: 'noteId' }), 'For hide, restore, redact'),
+    noteId
+      ? h('input', { type: 'hidden', name: 'noteId', value: noteId })
+      : field('Note id', h('input', { name: 'noteId' }), 'For hide, restore, redact, dismiss'),
     field(
       'Pseudonym',
       h('input', { name: 'pseudonym', value: target.pseudonym ?? '' }),
       'For block and unblock: the author',
     ),
     h('button', { type: 'submit' }, 'Apply'),
+    // A reported note found harmless: its reports leave the queue, the note stays as it is.
+    noteId
+      ? h(
+          'button',
+          {
+            type: 'button',
+            onclick: () =>
+              send(context, community, { action: 'DISMISS', noteId, reasonCode: 'REVIEWED' }),
+          },
+          'Dismiss',
+        )
+      : null,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const v = formValues(form);
     const action = v['action'] ?? '';
     const onPseudonym = action === 'BLOCK' || action === 'UNBLOCK';
-    const body = onPseudonym
-      ? { action, pseudonym: v['pseudonym'], reasonCode: v['reasonCode'] }
-      : { action, noteId: v['noteId'], reasonCode: v['reasonCode'] };
-    // A moderation action is public and some cannot be undone (a redaction): ask once more.
-    if (
-      !window.confirm(
-        `${action} ${onPseudonym ? v['pseudonym'] : v['noteId']} for ${v['reasonCode']}?`,
-      )
-    )
-      return;
-    void context.act(`${action} recorded in the public log`, async () => {
-      await api('POST', communityPath(community.slug, '/moderation/actions'), body);
-      await context.reload(community.slug);
-    });
+    send(
+      context,
+      community,
+      onPseudonym
+        ? { action, pseudonym: v['pseudonym'], reasonCode: v['reasonCode'] }
+        : { action, noteId: v['noteId'], reasonCode: v['reasonCode'] },
+    );
   });
   return form;
+}
+
+function send(
+  context: Context,
+  community: Community,
+  body: { action: string; noteId?: string; pseudonym?: string; reasonCode?: string },
+): void {
+  // A moderation action is public and some cannot be undone (a redaction): ask once more.
+  if (!window.confirm(`${body.action} ${body.pseudonym ?? body.noteId} for ${body.reasonCode}?`)) {
+    return;
+  }
+  void context.act(`${body.action} recorded in the public log`, async () => {
+    await api('POST', communityPath(community.slug, '/moderation/actions'), body);
+    await context.reload(community.slug);
+  });
 }
