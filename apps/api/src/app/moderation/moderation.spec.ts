@@ -58,32 +58,36 @@ describe('moderation', () => {
     other = await communityWithMembers(app, [bob]);
     postUrl = `https://example.com/${community.slug}/story`;
     const prove = await prover(app, community);
-    const written = await prove(alice, 'note.create', '', {
-      post: { url: postUrl },
-      classification: 'NOT_MISLEADING',
-      reasons: ['FACTUALLY_CORRECT'],
-      text: 'Alice Example lives at 1 Example Street.',
-      sources: ['https://example.org/source'],
-    });
-    noteId = (
-      await request(server())
-        .post(`/communities/${community.slug}/notes`)
-        .send(body(written))
-        .expect(201)
-    ).body.id;
-    const harmless = await prove(bob, 'note.create', '', {
-      post: { url: `${postUrl}/harmless` },
-      classification: 'NOT_MISLEADING',
-      reasons: ['FACTUALLY_CORRECT'],
-      text: 'The bridge reopens on Monday.',
-      sources: ['https://example.org/bridge'],
-    });
-    harmlessId = (
-      await request(server())
-        .post(`/communities/${community.slug}/notes`)
-        .send(body(harmless))
-        .expect(201)
-    ).body.id;
+    /** A note of `author` on `url`, proven and written: its id. */
+    const write = async (author: typeof alice, url: string, text: string, source: string) =>
+      (
+        await request(server())
+          .post(`/communities/${community.slug}/notes`)
+          .send(
+            body(
+              await prove(author, 'note.create', '', {
+                post: { url },
+                classification: 'NOT_MISLEADING',
+                reasons: ['FACTUALLY_CORRECT'],
+                text,
+                sources: [source],
+              }),
+            ),
+          )
+          .expect(201)
+      ).body.id as string;
+    noteId = await write(
+      alice,
+      postUrl,
+      'Alice Example lives at 1 Example Street.',
+      'https://example.org/source',
+    );
+    harmlessId = await write(
+      bob,
+      `${postUrl}/harmless`,
+      'The bridge reopens on Monday.',
+      'https://example.org/bridge',
+    );
     proofs.aliceReportHarmless = await prove(alice, 'note.report', `note:${harmlessId}`, {
       reason: 'SPAM',
       text: '',
