@@ -15,6 +15,7 @@ import {
   type ExportManifest,
   type NoteRecord,
   type RatingRecord,
+  type RequestRecord,
 } from '@bridgenotes/open-data';
 import { communityScope, createProofVerifier } from '@bridgenotes/protocol';
 
@@ -33,6 +34,7 @@ import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.ru
 import { OriginResultsPuller } from './origin-results.puller';
 import { nextCursor, PageSettlement, same } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
+import { RequestPageSettler } from './request-page.settler';
 
 /** Notes and ratings per page: one page is verified, then settled in one transaction. */
 const PAGE = 500;
@@ -47,7 +49,7 @@ const PAGE = 500;
  * worker, asked for through the scoring outbox like any accepted write.
  *
  * One room per stream: `MembershipPuller` (roots and members), `NotePageSettler`,
- * `RatingPageSettler`, `OriginResultsPuller`, around one `PageSettlement`; `ModerationPuller`
+ * `RatingPageSettler`, `RequestPageSettler`, `OriginResultsPuller`, around one `PageSettlement`; `ModerationPuller`
  * copies the origin's moderation log (applying its hides and redactions) before the notes.
  *
  * Every response of the origin is read within `OriginLimits` (the MIRROR_* settings): over a
@@ -59,6 +61,7 @@ export class MirrorPuller {
   private readonly moderation: ModerationPuller;
   private readonly notes: NotePageSettler;
   private readonly ratings: RatingPageSettler;
+  private readonly requests: RequestPageSettler;
   private readonly originResults: OriginResultsPuller;
   private readonly limits: OriginLimits;
 
@@ -75,6 +78,7 @@ export class MirrorPuller {
     this.moderation = new ModerationPuller(moderationLog);
     this.notes = new NotePageSettler(prisma, outbox, settlement);
     this.ratings = new RatingPageSettler(prisma, outbox, settlement);
+    this.requests = new RequestPageSettler(prisma, settlement);
     this.originResults = new OriginResultsPuller(prisma, this.limits);
   }
 
@@ -186,6 +190,16 @@ export class MirrorPuller {
           }
           if (page.length < PAGE) break;
           nextCursor(client, stream, after, page);
+        }
+      }
+      // After the notes, as the API orders them; absent from exports made before requests were.
+      if (manifest.streams.includes('requests')) {
+        for (let after: string | undefined; ;) {
+          const page = (await client.page('requests', { after, limit: PAGE })) as RequestRecord[];
+          if (page.length === 0) break;
+          await this.requests.settle(mirror, page, context, verifier, cursors, outcome);
+          if (page.length < PAGE) break;
+          after = nextCursor(client, 'requests', after, page);
         }
       }
     } finally {

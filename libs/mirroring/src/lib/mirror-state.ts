@@ -40,8 +40,11 @@ export interface OriginRules {
 }
 
 export interface PullOutcome {
-  /** Records accepted by this pull, per stream (replaced ratings and deletions included). */
-  accepted: Record<MirrorStream, number>;
+  /**
+   * Records accepted by this pull, per stream (replaced ratings and deletions included); note
+   * requests only when some were.
+   */
+  accepted: Record<MirrorStream, number> & { requests?: number };
   /** Records refused by this pull (each also recorded as a refusal, with its reason). */
   refused: number;
   /** Entries of the origin's moderation log copied by this pull (absent when none). */
@@ -52,7 +55,8 @@ export interface PullOutcome {
 
 /** A record the mirror did not accept: which, and why. */
 export interface Refusal {
-  stream: MirrorStream;
+  /** `requests` has no cursor: the stream is read whole (`RequestPageSettler`). */
+  stream: MirrorStream | 'requests';
   subject: string;
   code: string;
   message: string;

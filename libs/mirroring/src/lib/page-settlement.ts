@@ -123,7 +123,7 @@ export async function readAll<S extends ExportStream>(
  */
 export function keepStorable<T extends { id: string }>(
   page: T[],
-  kind: 'note' | 'rating',
+  kind: 'note' | 'rating' | 'request',
   unstorable: (record: T) => string | undefined,
   refuse: Refuse,
 ): T[] {

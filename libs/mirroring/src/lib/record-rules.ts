@@ -1,5 +1,5 @@
 import { Helpfulness, NoteClassification } from '@bridgenotes/database';
-import type { NoteRecord, RatingRecord } from '@bridgenotes/open-data';
+import type { NoteRecord, RatingRecord, RequestRecord } from '@bridgenotes/open-data';
 import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -37,6 +37,16 @@ export function unstorableRating(rating: RatingRecord): string | undefined {
   if (!HELPFULNESS.has(rating.helpfulness)) return 'unknown helpfulness';
   if (!isStringList(rating.tags, (tag) => tag.length <= 64)) return 'tags too long';
   if (!Number.isSafeInteger(rating.clientMinute)) return 'the minute is not a whole number';
+  return undefined;
+}
+
+export function unstorableRequest(request: RequestRecord): string | undefined {
+  if (!UUID.test(request.id)) return 'the id is not a UUID';
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null;
+  if (!isObject(request.post) || !isObject(request.postRef)) return 'the post is not an object';
+  if (!DECIMAL.test(request.requesterPseudonym))
+    return 'the requester pseudonym is not a field element';
+  if (!Number.isSafeInteger(request.clientMinute)) return 'the minute is not a whole number';
   return undefined;
 }
 

@@ -46,6 +46,8 @@ describe('mirroring a community of another instance', () => {
   let noteId: string;
   const ratingIds: Record<'first' | 'second', string> = { first: '', second: '' };
   let replacement: ProvenAction;
+  /** The note requests members made on the noted post, by requester. */
+  const requestIds: Record<'first' | 'second', string> = { first: '', second: '' };
   const [author, first, second] = [createIdentity(), createIdentity(), createIdentity()];
 
   beforeAll(async () => {
@@ -85,6 +87,19 @@ describe('mirroring a community of another instance', () => {
         })
       ).id;
     }
+    // Two members ask for notes on the post (the URL as each shared it): it counts two.
+    for (const [name, requester, url] of [
+      ['first', first, 'https://news.example/mirrored-story?utm_source=feed'],
+      ['second', second, 'https://news.example/mirrored-story'],
+    ] as const) {
+      const asked = await prove(requester, 'note.request', '', { post: { url } }, earlier);
+      requestIds[name] = (
+        await request(instances.origin.getHttpServer())
+          .post(`/communities/${community.slug}/note-requests`)
+          .send(provenBody(asked))
+          .expect(201)
+      ).body.id;
+    }
     // Made now, sent later: the first rater changes their mind.
     replacement = await prove(first, 'rating.put', `note:${noteId}`, {
       helpfulness: 'SOMEWHAT_HELPFUL',
@@ -114,7 +129,7 @@ describe('mirroring a community of another instance', () => {
 
     const outcome = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(outcome).toEqual({
-      accepted: { roots: 1, members: 3, notes: 1, ratings: 2 },
+      accepted: { roots: 1, members: 3, notes: 1, ratings: 2, requests: 2 },
       refused: 0,
       originRunFetched: undefined,
     });
@@ -135,13 +150,39 @@ describe('mirroring a community of another instance', () => {
     expect(post.body.notes).toEqual([
       expect.objectContaining({ id: noteId, text: NOTE.text, ratingCount: 2 }),
     ]);
+    // The posts members asked notes for, with the same counts (post row ids are each instance's).
+    const [requestedHere, requestedThere] = await Promise.all(
+      [instances.mirror, instances.origin].map(async (app) =>
+        (
+          await request(app.getHttpServer())
+            .get(`/communities/${community.slug}/note-requests`)
+            .expect(200)
+        ).body.items.map(({ post: { id: _id, ...post }, noteCount }: Json & { post: Json }) => ({
+          post,
+          noteCount,
+        })),
+      ),
+    );
+    expect(requestedHere).toEqual([
+      {
+        post: expect.objectContaining({
+          url: 'https://news.example/mirrored-story',
+          requestCount: 2,
+        }),
+        noteCount: 1,
+      },
+    ]);
+    expect(requestedHere).toEqual(requestedThere);
+    const exported = async (url: string) =>
+      (await request(url).get(`/communities/${community.slug}/export/requests`).expect(200)).text;
+    expect(await exported(instances.mirrorUrl)).toBe(await exported(instances.originUrl));
     // And its own export verifies like the origin's: same ids, proofs and root history.
     const report = await verifyExport(httpSource(instances.mirrorUrl, community.slug));
     expect(report.discrepancies).toEqual([]);
     expect(report).toMatchObject({
       verdict: 'VERIFIED',
-      counts: { members: 3, roots: 1, notes: 1, ratings: 2 },
-      proofs: { checked: 3, groth16Verified: 3 },
+      counts: { members: 3, roots: 1, notes: 1, ratings: 2, requests: 2 },
+      proofs: { checked: 5, groth16Verified: 5 },
     });
     // The scoring outbox asks this instance's worker to score what was accepted.
     expect(
@@ -322,6 +363,22 @@ describe('mirroring a community of another instance', () => {
       return record.id;
     };
     const firstProof = await proofOf(ratingIds.first);
+    // A note request whose proof no member made, refused like a forged rating.
+    const asked = await instances.originDb.noteRequest.findUniqueOrThrow({
+      where: { id: requestIds.first },
+    });
+    const forgedRequest = randomUUID();
+    await instances.originDb.noteRequest.create({
+      data: {
+        id: forgedRequest,
+        communityId: community.id,
+        postId: asked.postId,
+        requesterPseudonym: '6464646464',
+        postRef: asked.postRef as Json,
+        clientMinute: asked.clientMinute,
+        proof: { ...(asked.proof as Json), nullifier: '6464646464' },
+      },
+    });
     // A rating whose proof no member made: valid-looking, but the Groth16 equation fails.
     const noMember = await forged('4242424242', firstProof);
     // A rating proven against a root the group never had.
@@ -355,7 +412,7 @@ describe('mirroring a community of another instance', () => {
     const outcome = await pullAfterEarlierWrites(instances, community.slug, mirrorId);
     expect(outcome).toMatchObject({
       accepted: { roots: 2, members: 1, notes: 0, ratings: 1 },
-      refused: 4,
+      refused: 5,
     });
     const refusals = (await onMirror().get(`/mirrors/${mirrorId}/refusals`).expect(200)).body;
     expect(
@@ -366,9 +423,13 @@ describe('mirroring a community of another instance', () => {
         { code: 'PROOF_ROOT_UNKNOWN', subject: `rating ${unknownRoot}`, stream: 'ratings' },
         { code: 'PROOF_MESSAGE', subject: `rating ${ratingIds.second}`, stream: 'ratings' },
         { code: 'PROOF_MESSAGE', subject: `note ${noteId}`, stream: 'notes' },
+        { code: 'PROOF_INVALID', subject: `request ${forgedRequest}`, stream: 'requests' },
       ]),
     );
-    expect(refusals.items).toHaveLength(4);
+    expect(refusals.items).toHaveLength(5);
+    expect(
+      await instances.mirrorDb.noteRequest.count({ where: { communityId: community.id } }),
+    ).toBe(2);
 
     // What it had stays as accepted; the genuine changes came through.
     const note = await onMirror().get(`/communities/${community.slug}/notes/${noteId}`).expect(200);
