@@ -22,6 +22,7 @@ import type { MirrorCursors, PullOutcome, Refusal } from './mirror-state';
 import {
   keepStorable,
   PageSettlement,
+  upsertPost,
   same,
   type Candidate,
   type ProofToCheck,
@@ -190,14 +191,7 @@ export class NotePageSettler {
       for (const { record, proofs } of storedNotes) {
         // A deletion proof that failed Groth16 is dropped the same way as one that failed earlier.
         const deletionValid = proofs.length === 2 && !invalid.has(proofs[1] as ProofToCheck);
-        const post = await tx.post.upsert({
-          where:
-            'canonicalUrl' in record.key
-              ? { canonicalUrl: record.key.canonicalUrl }
-              : { platform_externalId: record.key },
-          create: record.key,
-          update: {},
-        });
+        const post = await upsertPost(tx, record.key);
         await tx.note.create({
           data: {
             id: record.id,

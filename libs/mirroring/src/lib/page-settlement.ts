@@ -1,5 +1,5 @@
 import { Prisma, PrismaService } from '@bridgenotes/database';
-import type { ExportClient, ExportRecords, ExportStream } from '@bridgenotes/open-data';
+import type { ExportClient, ExportRecords, ExportStream, PostKey } from '@bridgenotes/open-data';
 import type { ProofJson, ProofVerifier } from '@bridgenotes/protocol';
 
 import {
@@ -115,6 +115,16 @@ export async function readAll<S extends ExportStream>(
     for (const record of page) all.push(record);
   }
   return all;
+}
+
+/** The post row of a proven post key, created when this instance has none yet. */
+export function upsertPost(tx: Tx, key: PostKey) {
+  return tx.post.upsert({
+    where:
+      'canonicalUrl' in key ? { canonicalUrl: key.canonicalUrl } : { platform_externalId: key },
+    create: key,
+    update: {},
+  });
 }
 
 /**

@@ -1,4 +1,9 @@
-import { PrismaService, type Mirror, type NoteRequest } from '@bridgenotes/database';
+import {
+  insertNoteRequest,
+  PrismaService,
+  type Mirror,
+  type NoteRequest,
+} from '@bridgenotes/database';
 import {
   checkRecordedAction,
   noteRequestAction,
@@ -14,6 +19,7 @@ import type { MirrorCursors, PullOutcome, Refusal } from './mirror-state';
 import {
   keepStorable,
   PageSettlement,
+  upsertPost,
   same,
   type Candidate,
   type ProofToCheck,
@@ -137,26 +143,9 @@ export class RequestPageSettler {
     // No cursor moves (the stream is read whole); the settlement still fences a promotion.
     await this.settlement.commit(mirror.id, cursors, refusals, async (tx) => {
       for (const record of stored) {
-        const post = await tx.post.upsert({
-          where:
-            'canonicalUrl' in record.key
-              ? { canonicalUrl: record.key.canonicalUrl }
-              : { platform_externalId: record.key },
-          create: record.key,
-          update: {},
-        });
-        // The request and its post's count together, as the API seals a member's request.
-        await tx.$executeRaw`
-          WITH inserted AS (
-            INSERT INTO note_requests (id, community_id, post_id, requester_pseudonym, post_ref, client_minute, proof)
-            VALUES (${record.id}::uuid, ${communityId}::uuid, ${post.id}::uuid, ${record.requesterPseudonym},
-                    ${JSON.stringify(record.postRef)}::jsonb, ${record.clientMinute}, ${JSON.stringify(record.proof)}::jsonb)
-            ON CONFLICT (community_id, post_id, requester_pseudonym) DO NOTHING
-            RETURNING post_id
-          )
-          INSERT INTO post_request_counts (community_id, post_id, count)
-          SELECT ${communityId}::uuid, post_id, 1 FROM inserted
-          ON CONFLICT (community_id, post_id) DO UPDATE SET count = post_request_counts.count + 1`;
+        const post = await upsertPost(tx, record.key);
+        // With its post's count, as the API seals a member's request.
+        await insertNoteRequest(tx, { ...record, communityId, postId: post.id });
       }
       return {};
     });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { NoteRequest, Post, Prisma, PrismaService } from '@bridgenotes/database';
+import { insertNoteRequest, NoteRequest, Post, Prisma, PrismaService } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
 import type { CommunityKey } from '../communities/communities.service';
@@ -181,18 +181,12 @@ export class NoteRequestsService {
   private async seal(tx: Prisma.TransactionClient, entries: SealedEntry<BufferedRequest>[]) {
     for (const { communityId, payload: request } of entries) {
       const post = await this.posts.upsert(tx, request.postKey, request.postId);
-      const counted = await tx.$executeRaw`
-        WITH inserted AS (
-          INSERT INTO note_requests (id, community_id, post_id, requester_pseudonym, post_ref, client_minute, proof)
-          VALUES (${request.id}::uuid, ${communityId}::uuid, ${post.id}::uuid, ${request.requesterPseudonym},
-                  ${JSON.stringify(request.postRef)}::jsonb, ${request.clientMinute}, ${JSON.stringify(request.proof)}::jsonb)
-          ON CONFLICT (community_id, post_id, requester_pseudonym) DO NOTHING
-          RETURNING post_id
-        )
-        INSERT INTO post_request_counts (community_id, post_id, count)
-        SELECT ${communityId}::uuid, post_id, 1 FROM inserted
-        ON CONFLICT (community_id, post_id) DO UPDATE SET count = post_request_counts.count + 1`;
-      if (counted > 0) {
+      const counted = await insertNoteRequest(tx, {
+        ...request,
+        communityId,
+        postId: post.id,
+      });
+      if (counted) {
         await countTowardsQuota(
           tx,
           communityId,

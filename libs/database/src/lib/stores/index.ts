@@ -5,3 +5,4 @@ export * from './moderation-log.store';
 export * from './note-reports.store';
 export * from './pseudonym-daily-counts';
 export * from './member-invite-days';
+export * from './note-requests.store';
