@@ -374,7 +374,7 @@ describe('mirroring a community of another instance', () => {
         communityId: community.id,
         postId: asked.postId,
         requesterPseudonym: '6464646464',
-        postRef: asked.postRef as Json,
+        postRef: asked.postRef as { url: string },
         clientMinute: asked.clientMinute,
         proof: { ...(asked.proof as Json), nullifier: '6464646464' },
       },
