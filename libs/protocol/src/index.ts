@@ -14,4 +14,5 @@ export * from './lib/proof-verifier-pool';
 export * from './lib/text-checks';
 export * from './lib/webhook-signature';
 export * from './lib/rating-order';
+export * from './lib/retry-after';
 export * from './lib/http-shapes';

@@ -4,7 +4,7 @@
 // memberships: joined here, or made elsewhere and recognised from the community's group, and
 // said to wait for their batch until the group holds them.
 import { button, h, nextId } from '@bridgenotes/widget';
-import { InstanceError } from '../shared/instance';
+import { failureMessage } from '../shared/failure';
 import { followCommunity } from '../shared/listing';
 import { errorSlot, showProblem } from '../shared/field-error';
 import { membershipOf, settleMembership, withMemberships } from '../shared/membership';
@@ -30,14 +30,7 @@ async function guarded(action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (error) {
-    say(
-      t('failed', {
-        message:
-          error instanceof InstanceError
-            ? `${error.code}: ${error.message}`
-            : (error as Error).message,
-      }),
-    );
+    say(failureMessage(error));
   }
 }
 

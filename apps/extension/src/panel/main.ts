@@ -5,6 +5,7 @@ import { type AdmissionPolicy, pagePostKey, type PostKey, postRefOf } from '@bri
 
 import { button, h } from '@bridgenotes/widget';
 import { ext } from '../shared/extension-api';
+import { failureMessage } from '../shared/failure';
 import type { Found, Note } from '../shared/instance';
 import type { PanelConnect, PanelReport } from '../shared/messages';
 import { membershipOf, type SettleMembershipMessage } from '../shared/membership';
@@ -139,11 +140,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
         await (busy ? whileBusy(busy, action) : action());
       } catch (error) {
         // A membership waiting to be sealed is no failure: it says when it will work.
-        say(
-          error instanceof MembershipNotSealed
-            ? error.message
-            : t('failed', { message: (error as Error).message }),
-        );
+        say(error instanceof MembershipNotSealed ? error.message : failureMessage(error));
       }
     },
   };

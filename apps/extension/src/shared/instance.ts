@@ -7,6 +7,7 @@ import {
   postLookupHash,
   type PostKey,
   type RatingResponse,
+  retryAfterSeconds,
 } from '@bridgenotes/protocol';
 
 import type { Follow } from './storage';
@@ -44,7 +45,10 @@ interface LookupBucket {
   posts: { hash: string; requestCount: number; notes: Note[] }[];
 }
 
-/** An instance's error answer: its stable code and message. */
+/**
+ * An instance's error answer: its stable code and message. Status 0 and code NETWORK: the
+ * request never reached the instance (offline, or the instance is down).
+ */
 export class InstanceError extends Error {
   override name = 'InstanceError';
 
@@ -52,7 +56,10 @@ export class InstanceError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** The answer's structured detail (a `RATING_OUTDATED`'s `storedClientMinute`). */
+    /**
+     * The answer's structured detail (a `RATING_OUTDATED`'s `storedClientMinute`; a 429's
+     * `retryAfter` seconds, from its Retry-After).
+     */
     readonly details?: unknown,
   ) {
     super(message);
@@ -66,8 +73,29 @@ export interface Found {
   requestCount: number;
 }
 
+/**
+ * `fetch`, refusing with NETWORK when the request never reached the instance and with the 429's
+ * RATE_LIMITED (and its Retry-After seconds) whatever the body says: a member is told to check
+ * the connection, or how long to wait, not that something failed.
+ */
+async function reach(url: string, init: RequestInit): Promise<Response> {
+  const response = await fetch(url, init).catch((error: unknown) => {
+    throw new InstanceError(0, 'NETWORK', (error as Error)?.message ?? String(error));
+  });
+  if (response.status === 429) {
+    const retryAfter = retryAfterSeconds(response);
+    throw new InstanceError(
+      429,
+      'RATE_LIMITED',
+      `${url}: HTTP 429`,
+      retryAfter === undefined ? undefined : { retryAfter },
+    );
+  }
+  return response;
+}
+
 async function call<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(url, {
+  const response = await reach(url, {
     method: init.method ?? 'GET',
     headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
@@ -167,7 +195,7 @@ const ARTIFACTS = {
 };
 
 async function checkedFile(instance: string, file: { path: string; sha256: string }) {
-  const response = await fetch(`${instance}${file.path}`, { credentials: 'omit' });
+  const response = await reach(`${instance}${file.path}`, { credentials: 'omit' });
   if (!response.ok) throw new Error(`circuit file ${file.path}: HTTP ${response.status}`);
   const bytes = await response.arrayBuffer();
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));

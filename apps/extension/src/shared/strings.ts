@@ -71,6 +71,12 @@ export const STRINGS = {
   notSealed:
     'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined — within minutes in a busy community, up to six hours by default in a quiet one (as its operator set). Nothing was sent; try again later.',
   failed: 'That did not work: {message}',
+  // The widget's wording: the instance not reached, or rate limited (with its Retry-After).
+  failNetwork: 'The service could not be reached. Check your connection and try again.',
+  failRateLimitedWait:
+    'Too many requests from this connection just now. Wait {seconds} seconds and try again.',
+  failRateLimited: 'Too many requests from this connection just now. Wait a minute and try again.',
+  withCode: '{message} (code {code})',
   // Settings
   settingsHeading: 'Bridgenotes settings',
   followHeading: 'Communities you follow',

@@ -1,6 +1,6 @@
 // The API, on this frame's own origin. Answers are typed by the shapes the API declares
 // (libs/protocol's http-shapes), never by copies of them.
-import type { ApiErrorResponse } from '@bridgenotes/protocol';
+import { type ApiErrorResponse, retryAfterSeconds } from '@bridgenotes/protocol';
 
 export class RequestError extends Error {
   constructor(
@@ -28,11 +28,11 @@ export async function api<T>(
   const body = (await response.json().catch(() => ({}))) as T & Partial<ApiErrorResponse>;
   if (!response.ok) {
     // A 429's Retry-After (seconds), for the member to be told how long to wait.
-    const retryAfter = Number(response.headers.get('Retry-After'));
+    const retryAfter = retryAfterSeconds(response);
     const details =
-      response.status === 429 && Number.isInteger(retryAfter) && retryAfter > 0
-        ? { ...(body.details as object | undefined), retryAfter }
-        : body.details;
+      retryAfter === undefined
+        ? body.details
+        : { ...(body.details as object | undefined), retryAfter };
     throw new RequestError(
       body.code ?? 'HTTP_ERROR',
       body.message ?? 'error',

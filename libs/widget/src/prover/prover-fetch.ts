@@ -1,5 +1,7 @@
 // The prover's own requests (the group, the circuit files), with what went wrong said as a code
 // the page translates: a generic PROVER failure told an offline or rate-limited member nothing.
+import { retryAfterSeconds } from '@bridgenotes/protocol';
+
 import { ProverError } from './backup';
 
 /** `fetch(url)`, refusing with NETWORK (never reached the service) or RATE_LIMITED (429). */
@@ -8,12 +10,11 @@ export async function proverFetch(url: string): Promise<Response> {
     throw new ProverError('NETWORK', `${url}: ${(error as Error)?.message ?? error}`);
   });
   if (response.status === 429) {
-    // Retry-After in seconds (an HTTP date is not what this service sends).
-    const seconds = Number(response.headers.get('Retry-After'));
+    const retryAfter = retryAfterSeconds(response);
     throw new ProverError(
       'RATE_LIMITED',
       `${url}: HTTP 429`,
-      Number.isInteger(seconds) && seconds > 0 ? { retryAfter: seconds } : undefined,
+      retryAfter === undefined ? undefined : { retryAfter },
     );
   }
   return response;
