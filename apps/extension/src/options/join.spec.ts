@@ -102,9 +102,9 @@ describe('joinCommunity', () => {
 
   it('answers whether the instance keeps the join for its batch', async () => {
     workMock.mockResolvedValue({ ...challenge(1), difficulty: 0 });
-    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(false);
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe('sealed');
     joinMock.mockResolvedValue({ leafIndex: null, root: '1234', size: 3, pending: true });
-    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(true);
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe('pending');
     // Nothing else is asked: the answer says it.
     expect(leavesMock).not.toHaveBeenCalled();
   });
@@ -114,12 +114,20 @@ describe('joinCommunity', () => {
     joinMock.mockRejectedValue(refused('ALREADY_MEMBER'));
     const group = (leaves: string[]) => ({ root: '1234', size: leaves.length, depth: 20, leaves });
     leavesMock.mockResolvedValue(group(['0', commitment]));
-    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(false);
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe('sealed');
     expect(leavesMock).toHaveBeenCalledWith(follow);
     leavesMock.mockResolvedValue(group(['0']));
-    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(true);
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe('pending');
     // A group that cannot be fetched now: pending, looked for again later.
     leavesMock.mockRejectedValue(new Error('group: HTTP 503'));
-    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe(true);
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe('pending');
+  });
+
+  it('answers ended when the instance refuses the commitment as removed or replaced (MEMBERSHIP_ENDED)', async () => {
+    workMock.mockResolvedValue({ ...challenge(1), difficulty: 0 });
+    joinMock.mockRejectedValue(new InstanceError(409, 'MEMBERSHIP_ENDED', 'ended'));
+    await expect(joinCommunity(follow, commitment, undefined, jest.fn())).resolves.toBe('ended');
+    // Not waited for: the group is not looked at.
+    expect(leavesMock).not.toHaveBeenCalled();
   });
 });

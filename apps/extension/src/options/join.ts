@@ -4,6 +4,7 @@
 import { askAndSolveJoinWork } from '@bridgenotes/protocol';
 
 import { groupLeaves, inGroup, InstanceError, join, joinWork } from '../shared/instance';
+import type { MembershipState } from '../shared/membership';
 import { prover } from '../shared/prover';
 import type { Follow } from '../shared/storage';
 
@@ -20,17 +21,18 @@ const workFields = (follow: Follow, commitment: string, working: () => void) =>
 
 /**
  * Joins `follow` with `commitment`; `working` is told when a proof-of-work starts (seconds of
- * computing, so the member is told). Being a member already counts as joined. Answers whether
- * the membership waits to be sealed: the instance keeps the join for its batch (`pending`), or a
- * join made before (here or elsewhere) is not in the published group yet, or the group cannot
- * be fetched now (it is looked for again later, as for a pending join).
+ * computing, so the member is told). Being a member already counts as joined. Answers the
+ * membership's state: `pending` when it waits to be sealed (the instance keeps the join for its
+ * batch, or a join made before, here or elsewhere, is not in the published group yet, or the
+ * group cannot be fetched now: it is looked for again later); `ended` when the instance refuses
+ * the commitment as removed or replaced (MEMBERSHIP_ENDED), which no wait changes.
  */
 export async function joinCommunity(
   follow: Follow,
   commitment: string,
   inviteCode: string | undefined,
   working: () => void,
-): Promise<boolean> {
+): Promise<Exclude<MembershipState, 'none'>> {
   for (let attempt = 1; ; attempt++) {
     try {
       const answer = await join(follow, {
@@ -38,14 +40,16 @@ export async function joinCommunity(
         ...(inviteCode ? { inviteCode } : {}),
         ...(await workFields(follow, commitment, working)),
       });
-      return answer.pending === true;
+      return answer.pending === true ? 'pending' : 'sealed';
     } catch (error) {
       const code = error instanceof InstanceError ? error.code : '';
+      if (code === 'MEMBERSHIP_ENDED') return 'ended';
       if (code === 'ALREADY_MEMBER') {
-        return !(await groupLeaves(follow).then(
+        const found = await groupLeaves(follow).then(
           (group) => inGroup(group, commitment),
           () => false,
-        ));
+        );
+        return found ? 'sealed' : 'pending';
       }
       // A challenge that expired on its way (its period ended while the work ran): one fresh one.
       if (code !== 'JOIN_WORK_EXPIRED' || attempt > 1) throw error;

@@ -2,12 +2,13 @@
 // community, or one click on a page that lists one; leaving is one click), and the member's
 // identities, one per instance, exportable in the format of the widget and the CLI, and their
 // memberships: joined here, or made elsewhere and recognised from the community's group, and
-// said to wait for their batch until the group holds them.
+// said to wait for their batch until the group holds them, or to have ended once a sealed one is
+// gone from it (removed or replaced).
 import { button, h, nextId } from '@bridgenotes/widget';
 import { failureMessage } from '../shared/failure';
 import { followCommunity } from '../shared/listing';
 import { errorSlot, showProblem } from '../shared/field-error';
-import { membershipOf, settleMembership, withMemberships } from '../shared/membership';
+import { membershipOf, settleMembership, withEnded, withMemberships } from '../shared/membership';
 import { prover, ProverError } from '../shared/prover';
 import {
   type Follow,
@@ -141,18 +142,24 @@ function followSection(stored: Stored): HTMLElement {
 }
 
 /**
- * A membership waiting for its batch, said as the widget says it, and looked for again in the
- * published group at each drawing of the page, as the widget does at each render. Once there,
- * the line says so in place, so that the focus and whatever is typed elsewhere on the page stay,
- * and the status announces it.
+ * A membership waiting for its batch, or sealed, said as the widget says it, and looked for again
+ * in the published group at each drawing of the page, as the widget does at each render. Once
+ * sealed, or ended (a sealed one gone from the group: removed or replaced), the line says so in
+ * place, so that the focus and whatever is typed elsewhere on the page stay, and the status
+ * announces it.
  */
-function pendingLine(entry: Follow): HTMLElement {
-  const line = h('p', {}, t('pending', { community: entry.name }));
+function membershipLine(entry: Follow, state: 'pending' | 'sealed'): HTMLElement {
+  const line = h('p', {}, t(state === 'pending' ? 'pending' : 'joined', { community: entry.name }));
   void settleMembership(entry).then(
-    (sealed) => {
-      if (!sealed) return;
-      line.textContent = t('joined', { community: entry.name });
-      say(t('joinedNow', { community: entry.name }));
+    (now) => {
+      if (now === state) return;
+      if (now === 'sealed') {
+        line.textContent = t('joined', { community: entry.name });
+        say(t('joinedNow', { community: entry.name }));
+      } else if (now === 'ended') {
+        line.textContent = t('membershipEnded', { community: entry.name });
+        say(t('membershipEnded', { community: entry.name }));
+      }
     },
     // Not fetched now: looked for again at the next drawing or visit.
     () => undefined,
@@ -243,10 +250,11 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
   );
   for (const entry of stored.follows.filter((other) => other.instance === instance)) {
     const membership = membershipOf(stored, entry);
-    if (membership === 'sealed') {
-      block.append(h('p', {}, t('joined', { community: entry.name })));
-    } else if (membership === 'pending') {
-      block.append(pendingLine(entry));
+    if (membership === 'sealed' || membership === 'pending') {
+      block.append(membershipLine(entry, membership));
+    } else if (membership === 'ended') {
+      // Joining again with this commitment is refused (MEMBERSHIP_ENDED): no Join button.
+      block.append(h('p', {}, t('membershipEnded', { community: entry.name })));
     } else if (entry.admission === 'CLOSED') {
       block.append(h('p', {}, t('closed', { community: entry.name })));
     } else if (entry.admission === 'CREDENTIAL') {
@@ -279,14 +287,19 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
           : []),
         actionButton(`${followKey(entry)} join`, t('join', { community: entry.name }), async () => {
           const { commitment } = await prover({ type: 'commitment', backup });
-          const pending = await joinCommunity(
+          const state = await joinCommunity(
             entry,
             commitment as string,
             invite.value.trim() || undefined,
             () => say(t('joinWorking')),
           );
-          await recordMemberships([entry], commitment as string, pending);
-          say(t(pending ? 'joinedPending' : 'joined', { community: entry.name }));
+          if (state === 'ended') {
+            await update((now) => withEnded(now, entry, commitment as string));
+            say(t('membershipEnded', { community: entry.name }));
+          } else {
+            await recordMemberships([entry], commitment as string, state === 'pending');
+            say(t(state === 'pending' ? 'joinedPending' : 'joined', { community: entry.name }));
+          }
           await render();
         }),
       );

@@ -8,7 +8,11 @@ import { ext } from '../shared/extension-api';
 import { failureMessage } from '../shared/failure';
 import type { Found, Note } from '../shared/instance';
 import type { PanelConnect, PanelReport } from '../shared/messages';
-import { membershipOf, type SettleMembershipMessage } from '../shared/membership';
+import {
+  membershipOf,
+  type MembershipState,
+  type SettleMembershipMessage,
+} from '../shared/membership';
 import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
 import { type Follow, followKey, load, type Stored } from '../shared/storage';
@@ -91,17 +95,20 @@ const isMember = (stored: Stored, follow: Follow) =>
   Boolean(stored.identities[follow.instance]) &&
   stored.memberships[followKey(follow)] !== undefined;
 
+const STATES: readonly unknown[] = ['none', 'pending', 'sealed', 'ended'];
+
 /**
- * Asks the service worker whether `follow`'s membership, waiting for its batch, is sealed now
- * (it looks in the published group and records the seal, shared/membership.ts).
+ * Asks the service worker for `follow`'s membership state now (it looks in the published group
+ * and records a seal, or an end, shared/membership.ts); undefined when it could not tell.
  */
-async function sealedNow(follow: Follow): Promise<boolean> {
+async function membershipNow(follow: Follow): Promise<MembershipState | undefined> {
   const message: SettleMembershipMessage = {
     type: 'settle-membership',
     instance: follow.instance,
     slug: follow.slug,
   };
-  return (await ext.runtime.sendMessage(message).catch(() => false)) === true;
+  const answer = await ext.runtime.sendMessage(message).catch(() => undefined);
+  return STATES.includes(answer) ? (answer as MembershipState) : undefined;
 }
 
 function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: string) {
@@ -139,8 +146,10 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
       try {
         await (busy ? whileBusy(busy, action) : action());
       } catch (error) {
-        // A membership waiting to be sealed is no failure: it says when it will work.
+        // A membership waiting to be sealed is no failure: it says when it will work. Unless it
+        // ended (removed or replaced): looked for, the notice then says so in place of the forms.
         say(error instanceof MembershipNotSealed ? error.message : failureMessage(error));
+        if (error instanceof MembershipNotSealed) void settle();
       }
     },
   };
@@ -163,6 +172,10 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     }
     return view;
   };
+  const endedNotice = () => [
+    h('p', {}, t('membershipEnded', { community: follow.name })),
+    button(t('settings'), () => void ext.runtime.openOptionsPage()),
+  ];
   const memberActions = () => [
     h('p', {}, toRate.length > 0 ? t('needsRatings') : ''),
     ...toRate.map(rateView),
@@ -178,6 +191,8 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
       ...toRate.map((note) => noteView(note, false, note.authorPseudonym === pseudonym)),
       said,
     );
+  } else if (membership === 'ended') {
+    contribute.append(...endedNotice(), said);
   } else {
     contribute.append(
       h('p', {}, t(NOT_MEMBER[follow.admission], { community: follow.name })),
@@ -186,20 +201,29 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     );
   }
   // Looked for again each time the member opens the actions, as the widget does at each render:
-  // once sealed, the forms replace the notice (which holds nothing to focus) and it is said.
-  const settle = async () => {
-    if (!(await sealedNow(follow)) || membership !== 'pending') return;
-    membership = 'sealed';
-    contribute.replaceChildren(...memberActions(), said);
-    say(t('joinedNow', { community: follow.name }));
-  };
+  // once sealed, the forms replace the notice (which holds nothing to focus) and it is said; a
+  // sealed membership gone from the group ended, and the notice saying so replaces the forms.
+  async function settle() {
+    const before = membership;
+    if (before !== 'pending' && before !== 'sealed') return;
+    const now = await membershipNow(follow);
+    if (membership !== before || (now !== 'sealed' && now !== 'ended') || now === before) return;
+    membership = now;
+    if (now === 'sealed') {
+      contribute.replaceChildren(...memberActions(), said);
+      say(t('joinedNow', { community: follow.name }));
+    } else {
+      contribute.replaceChildren(...endedNotice(), said);
+      say(t('membershipEnded', { community: follow.name }));
+    }
+  }
   const toggle = button(t('helpRate', { count: toRate.length }), () => {
     contribute.hidden = !contribute.hidden;
     toggle.setAttribute('aria-expanded', String(!contribute.hidden));
     toggle.textContent = contribute.hidden
       ? t('helpRate', { count: toRate.length })
       : t('hideRate');
-    if (membership === 'pending' && !contribute.hidden) void settle();
+    if (!contribute.hidden) void settle();
   });
   toggle.setAttribute('aria-expanded', 'false');
   section.append(toggle, contribute);

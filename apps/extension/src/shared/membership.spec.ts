@@ -6,6 +6,7 @@ import {
   membershipOf,
   settleFollowed,
   settleMembership,
+  withEnded,
   withMemberships,
 } from './membership';
 import { type Follow, followKey, load, type Stored, update } from './storage';
@@ -39,12 +40,17 @@ const leavesMock = jest.mocked(groupLeaves);
 
 /** The extension's storage, as load() and update() see it. */
 let stored: Stored;
-const storedWith = (memberships: Stored['memberships'], pending: Stored['pending'] = {}) => {
+const storedWith = (
+  memberships: Stored['memberships'],
+  pending: Stored['pending'] = {},
+  ended: Stored['ended'] = {},
+) => {
   stored = {
     follows: [patient, forum],
     identities: {},
     memberships,
     pending,
+    ended,
     ratings: {},
     ratingMinutes: {},
   };
@@ -69,6 +75,16 @@ describe('membershipOf', () => {
     expect(membershipOf(stored, followOf('city-news'))).toBe('none');
   });
 
+  it('tells a membership that ended (removed or replaced) apart, for its commitment only', () => {
+    storedWith(
+      { [followKey(patient)]: commitment, [followKey(forum)]: commitment },
+      {},
+      { [followKey(patient)]: commitment, [followKey(forum)]: other },
+    );
+    expect(membershipOf(stored, patient)).toBe('ended');
+    expect(membershipOf(stored, forum)).toBe('sealed');
+  });
+
   it('counts a pending mark only for the commitment the membership holds', () => {
     storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: other });
     expect(membershipOf(stored, patient)).toBe('sealed');
@@ -81,6 +97,7 @@ describe('withMemberships', () => {
     expect(withMemberships(stored, [patient], commitment, true)).toEqual({
       memberships: { [followKey(forum)]: other, [followKey(patient)]: commitment },
       pending: { [followKey(forum)]: other, [followKey(patient)]: commitment },
+      ended: {},
     });
   });
 
@@ -92,22 +109,63 @@ describe('withMemberships', () => {
     expect(withMemberships(stored, [patient], commitment)).toEqual({
       memberships: stored.memberships,
       pending: { [followKey(forum)]: commitment },
+      ended: {},
     });
   });
 });
 
+describe('withEnded', () => {
+  it('records the membership as ended, no longer pending, keeping the others', () => {
+    storedWith(
+      { [followKey(patient)]: commitment, [followKey(forum)]: other },
+      { [followKey(patient)]: commitment },
+    );
+    const changed = { ...stored, ...withEnded(stored, patient, commitment) };
+    expect(membershipOf(changed, patient)).toBe('ended');
+    expect(membershipOf(changed, forum)).toBe('sealed');
+  });
+
+  it('is undone by a membership recorded anew (another identity joined or recognised)', () => {
+    storedWith({ [followKey(patient)]: commitment }, {}, { [followKey(patient)]: commitment });
+    const changed = { ...stored, ...withMemberships(stored, [patient], other) };
+    expect(membershipOf(changed, patient)).toBe('sealed');
+    expect(changed.ended).toEqual({});
+  });
+});
+
 describe('settleMembership', () => {
-  it('answers a sealed membership, or none, without fetching the group', async () => {
+  it('answers none without fetching the group', async () => {
     storedWith({ [followKey(forum)]: commitment });
-    await expect(settleMembership(forum)).resolves.toBe(true);
-    await expect(settleMembership(patient)).resolves.toBe(false);
+    await expect(settleMembership(patient)).resolves.toBe('none');
     expect(leavesMock).not.toHaveBeenCalled();
+  });
+
+  it('keeps a sealed membership sealed while the published group holds it', async () => {
+    storedWith({ [followKey(forum)]: commitment });
+    leavesMock.mockResolvedValue(group([other, commitment]));
+    await expect(settleMembership(forum)).resolves.toBe('sealed');
+    expect(leavesMock.mock.calls).toEqual([[forum]]);
+    expect(membershipOf(stored, forum)).toBe('sealed');
+  });
+
+  it('records a sealed membership gone from the published group as ended (removed or replaced)', async () => {
+    storedWith({ [followKey(forum)]: commitment, [followKey(patient)]: commitment });
+    // A removed member's leaf is published as 0.
+    leavesMock.mockResolvedValue(group(['0', other]));
+    await expect(settleMembership(forum)).resolves.toBe('ended');
+    // Only the follow is passed: nothing about the commitment reaches the instance.
+    expect(leavesMock.mock.calls).toEqual([[forum]]);
+    expect(membershipOf(stored, forum)).toBe('ended');
+    expect(membershipOf(stored, patient)).toBe('sealed');
+    // Ended for good: not looked for again.
+    await expect(settleMembership(forum)).resolves.toBe('ended');
+    expect(leavesMock).toHaveBeenCalledTimes(1);
   });
 
   it('keeps a pending membership pending while the published group does not hold it', async () => {
     storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
     leavesMock.mockResolvedValue(group([other]));
-    await expect(settleMembership(patient)).resolves.toBe(false);
+    await expect(settleMembership(patient)).resolves.toBe('pending');
     // Only the follow is passed: nothing about the commitment reaches the instance.
     expect(leavesMock.mock.calls).toEqual([[patient]]);
     expect(update).not.toHaveBeenCalled();
@@ -120,7 +178,7 @@ describe('settleMembership', () => {
       { [followKey(patient)]: commitment, [followKey(forum)]: commitment },
     );
     leavesMock.mockResolvedValue(group([other, commitment]));
-    await expect(settleMembership(patient)).resolves.toBe(true);
+    await expect(settleMembership(patient)).resolves.toBe('sealed');
     expect(membershipOf(stored, patient)).toBe('sealed');
     expect(membershipOf(stored, forum)).toBe('pending');
   });
@@ -131,7 +189,7 @@ describe('settleMembership', () => {
       storedWith({ [followKey(patient)]: other }, { [followKey(patient)]: other });
       return group([commitment]);
     });
-    await expect(settleMembership(patient)).resolves.toBe(true);
+    await expect(settleMembership(patient)).resolves.toBe('sealed');
     expect(stored.pending).toEqual({ [followKey(patient)]: other });
   });
 
@@ -156,9 +214,9 @@ describe('the panel’s request', () => {
     storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
     leavesMock.mockResolvedValue(group([commitment]));
     const request = { type: 'settle-membership' as const, instance: patient.instance };
-    await expect(settleFollowed({ ...request, slug: 'not-followed' })).resolves.toBe(false);
+    await expect(settleFollowed({ ...request, slug: 'not-followed' })).resolves.toBe('none');
     expect(leavesMock).not.toHaveBeenCalled();
-    await expect(settleFollowed({ ...request, slug: patient.slug })).resolves.toBe(true);
+    await expect(settleFollowed({ ...request, slug: patient.slug })).resolves.toBe('sealed');
     expect(leavesMock.mock.calls).toEqual([[patient]]);
     expect(membershipOf(stored, patient)).toBe('sealed');
   });

@@ -3,18 +3,24 @@
 // INVITE join is answered at once, `pending` while the instance keeps it for its batch
 // (docs/threat-model.md); the member can prove only once the published group holds the
 // commitment, which the settings and the panel look for again, as the widget does at each render.
+// A sealed membership whose commitment is gone from the group ended (removed by the moderators,
+// or replaced): it is recorded so, and said with what to do, rather than "not sealed" for ever.
 import { groupLeaves, inGroup } from './instance';
 import { type Follow, followKey, load, type Stored, update } from './storage';
 
-type Memberships = Pick<Stored, 'memberships' | 'pending'>;
+type Memberships = Pick<Stored, 'memberships' | 'pending' | 'ended'>;
 
-/** No membership of the community, one waiting for its batch, or one the member proves with. */
-export type MembershipState = 'none' | 'pending' | 'sealed';
+/**
+ * No membership of the community, one waiting for its batch, one the member proves with, or one
+ * that ended (removed or replaced: this commitment cannot join the community again).
+ */
+export type MembershipState = 'none' | 'pending' | 'sealed' | 'ended';
 
 export function membershipOf(stored: Memberships, follow: Follow): MembershipState {
   const key = followKey(follow);
   const commitment = stored.memberships[key];
   if (commitment === undefined) return 'none';
+  if (stored.ended[key] === commitment) return 'ended';
   return stored.pending[key] === commitment ? 'pending' : 'sealed';
 }
 
@@ -38,32 +44,48 @@ export function withMemberships(
   return {
     memberships: { ...stored.memberships, ...recorded },
     pending: pending ? { ...others, ...recorded } : others,
+    ended: without(stored.ended, keys),
+  };
+}
+
+/** `stored`'s memberships with `follow`'s, `commitment`, recorded as ended (no longer pending). */
+export function withEnded(stored: Memberships, follow: Follow, commitment: string): Memberships {
+  const key = followKey(follow);
+  return {
+    memberships: { ...stored.memberships, [key]: commitment },
+    pending: without(stored.pending, new Set([key])),
+    ended: { ...stored.ended, [key]: commitment },
   };
 }
 
 /**
- * Whether the member can prove in `follow` now: a pending membership is looked for in the
- * published group (fetched whole, as before every proof: the instance learns that the group was
- * fetched, never which commitment is looked for) and recorded sealed once it is there. False
- * without a membership; throws when the group cannot be fetched.
+ * The state of the member's membership of `follow` now: a pending or sealed one is looked for in
+ * the published group (fetched whole, as before every proof: the instance learns that the group
+ * was fetched, never which commitment is looked for); a pending one found there is recorded
+ * sealed, and a sealed one gone from it recorded ended (removed or replaced). Throws when the
+ * group cannot be fetched.
  */
-export async function settleMembership(follow: Follow): Promise<boolean> {
+export async function settleMembership(follow: Follow): Promise<MembershipState> {
   const stored = await load();
   const state = membershipOf(stored, follow);
-  if (state !== 'pending') return state === 'sealed';
+  if (state === 'none' || state === 'ended') return state;
   const key = followKey(follow);
-  const commitment = stored.pending[key];
-  if (!inGroup(await groupLeaves(follow), commitment)) return false;
+  const commitment = stored.memberships[key];
+  const found = inGroup(await groupLeaves(follow), commitment);
+  if (found === (state === 'sealed')) return state;
   // Only the membership that was looked for: one recorded anew meanwhile keeps its own state.
-  await update((now) =>
-    now.pending[key] === commitment ? { pending: without(now.pending, new Set([key])) } : {},
-  );
-  return true;
+  await update((now) => {
+    if (now.memberships[key] !== commitment || membershipOf(now, follow) !== state) return {};
+    return found
+      ? { pending: without(now.pending, new Set([key])) }
+      : withEnded(now, follow, commitment);
+  });
+  return found ? 'sealed' : 'ended';
 }
 
 /**
  * The panel's request to the service worker: `settleMembership` for a followed community (the
- * panel, refused the storage lock, cannot record the seal itself).
+ * panel, refused the storage lock, cannot record the seal or the end itself).
  */
 export interface SettleMembershipMessage {
   type: 'settle-membership';
@@ -82,11 +104,11 @@ export const isSettleMembership = (message: unknown): message is SettleMembershi
 
 /**
  * `settleMembership` for the followed community the message names, as the storage keeps it (the
- * group is fetched from the follow kept, not from anything the message says); false for one not
+ * group is fetched from the follow kept, not from anything the message says); none for one not
  * followed.
  */
-export async function settleFollowed(message: SettleMembershipMessage): Promise<boolean> {
+export async function settleFollowed(message: SettleMembershipMessage): Promise<MembershipState> {
   const key = followKey(message);
   const follow = (await load()).follows.find((entry) => followKey(entry) === key);
-  return follow ? settleMembership(follow) : false;
+  return follow ? settleMembership(follow) : 'none';
 }

@@ -31,6 +31,12 @@ export interface Stored {
    * Only while it is the membership's commitment (shared/membership.ts).
    */
   pending: Record<string, string>;
+  /**
+   * `<instance> <slug>` → the commitment of a membership that ended: seen sealed, then gone from
+   * the published group (removed or replaced), or refused by the instance as MEMBERSHIP_ENDED.
+   * Only while it is the membership's commitment (shared/membership.ts).
+   */
+  ended: Record<string, string>;
   /** Note id → the member's own latest rating of it, to show it back. */
   ratings: Record<string, string>;
   /**
@@ -45,6 +51,7 @@ const EMPTY: Stored = {
   identities: {},
   memberships: {},
   pending: {},
+  ended: {},
   ratings: {},
   ratingMinutes: {},
 };

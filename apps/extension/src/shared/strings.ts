@@ -70,6 +70,10 @@ export const STRINGS = {
   joinedNow: 'Joined {community}: you can now rate, write and ask for notes.',
   notSealed:
     'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined — within minutes in a busy community, up to six hours by default in a quiet one (as its operator set). Nothing was sent; try again later.',
+  // A membership removed or replaced (the widget's wording, without its Restore: the extension
+  // keeps one identity per instance, which this one is).
+  membershipEnded:
+    'Your membership of {community} ended: this identity was removed from the community or replaced. It cannot rate or write here any more, nor join again. Ask the community’s moderators.',
   failed: 'That did not work: {message}',
   // The widget's wording: the instance not reached, or rate limited (with its Retry-After).
   failNetwork: 'The service could not be reached. Check your connection and try again.',
