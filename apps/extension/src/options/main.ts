@@ -142,11 +142,17 @@ function followSection(stored: Stored): HTMLElement {
 }
 
 /**
+ * Whether the page is drawn for the first time in this visit: sealed memberships are looked for
+ * then only, those recorded since having just been joined or found in the group.
+ */
+let firstDrawing = true;
+
+/**
  * A membership waiting for its batch, or sealed, said as the widget says it, and looked for again
- * in the published group at each drawing of the page, as the widget does at each render. Once
- * sealed, or ended (a sealed one gone from the group: removed or replaced), the line says so in
- * place, so that the focus and whatever is typed elsewhere on the page stay, and the status
- * announces it.
+ * in the published group (a pending one at each drawing of the page, as the widget does at each
+ * render; a sealed one at the visit's first). Once sealed, or ended (a sealed one gone from the
+ * group: removed or replaced), the line says so in place, so that the focus and whatever is typed
+ * elsewhere on the page stay, and the status announces it.
  */
 function membershipLine(entry: Follow, state: 'pending' | 'sealed'): HTMLElement {
   const line = h('p', {}, t(state === 'pending' ? 'pending' : 'joined', { community: entry.name }));
@@ -250,8 +256,10 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
   );
   for (const entry of stored.follows.filter((other) => other.instance === instance)) {
     const membership = membershipOf(stored, entry);
-    if (membership === 'sealed' || membership === 'pending') {
+    if (membership === 'pending' || (membership === 'sealed' && firstDrawing)) {
       block.append(membershipLine(entry, membership));
+    } else if (membership === 'sealed') {
+      block.append(h('p', {}, t('joined', { community: entry.name })));
     } else if (membership === 'ended') {
       // Joining again with this commitment is refused (MEMBERSHIP_ENDED): no Join button.
       block.append(h('p', {}, t('membershipEnded', { community: entry.name })));
@@ -327,6 +335,7 @@ async function render(): Promise<void> {
     followSection(stored),
     memberSection(stored),
   );
+  firstDrawing = false;
 }
 
 void render();
