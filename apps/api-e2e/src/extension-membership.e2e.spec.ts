@@ -453,4 +453,72 @@ describe('browser extension: membership', () => {
     ]);
     await page.close();
   });
+
+  it('tells a member removed by the moderators that the membership ended, in the panel and the settings, instead of offering the forms', async () => {
+    const ended =
+      'Your membership of Bridge watchers ended: this identity was removed from the community or replaced. It cannot rate or write here any more, nor join again. Ask the community’s moderators.';
+    // The identity restored in the first test joins Bridge watchers, sealed at once here.
+    const settings = await options();
+    await follow(settings, community.slug, 'Bridge watchers');
+    await settings.getByRole('button', { name: 'Join Bridge watchers' }).click();
+    expect(await settledStatus(settings, /You are a member|did not work/)).toBe(
+      'You are a member of Bridge watchers.',
+    );
+    const { rows } = await database.query<{ commitment: string }>(
+      'SELECT commitment FROM members WHERE community_id = $1',
+      [community.id],
+    );
+    expect(rows).toHaveLength(1);
+    const [{ commitment }] = rows;
+    // The operator removes the member: its leaf is published as 0.
+    const removed = await fetch(`${apiUrl}/communities/${community.slug}/members/${commitment}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+    });
+    expect(removed.status).toBe(200);
+    await eventually(async () => {
+      const { leaves } = (await (
+        await fetch(`${apiUrl}/communities/${community.slug}/group/leaves`)
+      ).json()) as { leaves: string[] };
+      if (leaves.includes(commitment)) throw new Error('still in the group');
+    });
+
+    // The panel, opening the member's actions, finds the sealed membership gone from the group:
+    // it says that it ended in place of the forms, not that it waits to be sealed.
+    proxy.received.length = 0;
+    const page = await browser.context.newPage();
+    await page.goto(FAKE_POSTS[1].url);
+    const section = (await panelOf(page, extensionId)).locator('.community', {
+      hasText: 'From Bridge watchers',
+    });
+    await section.getByText(HELPFUL_TEXT).waitFor();
+    await section.getByRole('button', { name: 'Help rate notes (0)' }).click();
+    // The notice (a paragraph), beside the status line that says it too.
+    await section
+      .locator('.contribute')
+      .getByRole('paragraph')
+      .filter({ hasText: ended })
+      .waitFor();
+    expect(await section.getByRole('status').textContent()).toBe(ended);
+    expect(await section.locator('form').count()).toBe(0);
+    expect(await section.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(
+      0,
+    );
+    expect(await section.getByText('not usable yet', { exact: false }).count()).toBe(0);
+    // Found from the whole group, as every proof fetches it: nothing named the member.
+    expect(proxy.received.map(({ method, url }) => `${method} ${url}`)).toContain(
+      `GET /communities/${community.slug}/group/leaves`,
+    );
+    expect(proxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
+    expect(JSON.stringify(proxy.received)).not.toContain(commitment);
+    await page.close();
+
+    // The settings say so too, with no Join to try again.
+    await settings.reload();
+    const block = settings.locator('.identity');
+    await block.getByText(ended).waitFor();
+    expect(await block.getByText('You are a member of Bridge watchers.').count()).toBe(0);
+    expect(await block.getByRole('button', { name: 'Join Bridge watchers' }).count()).toBe(0);
+    await settings.close();
+  });
 });
