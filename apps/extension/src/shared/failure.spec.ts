@@ -45,4 +45,20 @@ describe('what a failed action tells the member', () => {
     expect(other).toBe(t('failed', { message: 'SELF_RATING: own note' }));
     expect(failureMessage(new Error('boom'))).toBe(t('failed', { message: 'boom' }));
   });
+
+  it("keeps the instance's own code of a 429 that is not a wait (a daily quota)", async () => {
+    const quota = {
+      code: 'DAILY_QUOTA_EXCEEDED',
+      message: 'At most 10 notes a day',
+      details: { limit: 10 },
+    };
+    global.fetch = jest.fn(() =>
+      Promise.resolve(new Response(JSON.stringify(quota), { status: 429 })),
+    );
+    const group = await groupLeaves(follow).catch((e: unknown) => e);
+    expect(group).toMatchObject({ status: 429, code: 'DAILY_QUOTA_EXCEEDED' });
+    expect(failureMessage(group)).toBe(
+      t('failed', { message: 'DAILY_QUOTA_EXCEEDED: At most 10 notes a day' }),
+    );
+  });
 });

@@ -4,11 +4,14 @@
 import { InstanceError } from './instance';
 import { t } from './strings';
 
+const WAITS = new Set(['RATE_LIMITED', 'TOO_MANY_REQUESTS', 'PROOF_WITHDRAWN']);
+
 export function failureMessage(error: unknown): string {
   if (error instanceof InstanceError) {
     if (error.code === 'NETWORK')
       return t('withCode', { message: t('failNetwork'), code: 'NETWORK' });
-    if (error.status === 429) {
+    // The limits that ask to wait; a daily quota keeps its own code and message.
+    if (error.status === 429 && WAITS.has(error.code)) {
       const seconds = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
       const message =
         typeof seconds === 'number' ? t('failRateLimitedWait', { seconds }) : t('failRateLimited');

@@ -74,9 +74,10 @@ export interface Found {
 }
 
 /**
- * `fetch`, refusing with NETWORK when the request never reached the instance and with the 429's
- * RATE_LIMITED (and its Retry-After seconds) whatever the body says: a member is told to check
- * the connection, or how long to wait, not that something failed.
+ * `fetch`, refusing with NETWORK when the request never reached the instance, and a 429 with the
+ * instance's own code (a daily quota is not a wait of a minute) or RATE_LIMITED when it gave
+ * none (a limit in front of it), with its Retry-After seconds: a member is told to check the
+ * connection, or how long to wait, not that something failed.
  */
 async function reach(url: string, init: RequestInit): Promise<Response> {
   const response = await fetch(url, init).catch((error: unknown) => {
@@ -84,11 +85,17 @@ async function reach(url: string, init: RequestInit): Promise<Response> {
   });
   if (response.status === 429) {
     const retryAfter = retryAfterSeconds(response);
+    const body = (await response.json().catch(() => ({}))) as {
+      code?: unknown;
+      message?: unknown;
+      details?: unknown;
+    };
+    const details = typeof body.details === 'object' && body.details !== null ? body.details : {};
     throw new InstanceError(
       429,
-      'RATE_LIMITED',
-      `${url}: HTTP 429`,
-      retryAfter === undefined ? undefined : { retryAfter },
+      typeof body.code === 'string' ? body.code : 'RATE_LIMITED',
+      typeof body.message === 'string' ? body.message : `${url}: HTTP 429`,
+      retryAfter === undefined ? body.details : { ...details, retryAfter },
     );
   }
   return response;
