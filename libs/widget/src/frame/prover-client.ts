@@ -15,6 +15,20 @@ export function prover(request: WithoutId<ProverRequest>): Promise<ProverRespons
       pending.get(event.data.id)?.(event.data);
       pending.delete(event.data.id);
     };
+    // The script failed to load (offline, refused) or the worker died: every call waiting on it
+    // fails, so no form stays busy for ever, and the next call starts a new worker.
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      worker?.terminate();
+      worker = undefined;
+      const failure = {
+        ok: false as const,
+        code: navigator.onLine === false ? 'NETWORK' : 'PROVER',
+        error: event.message || 'The prover stopped',
+      };
+      for (const [id, settle] of pending) settle({ ...failure, id });
+      pending.clear();
+    };
   }
   const id = ++calls;
   return new Promise((resolve, reject) => {
