@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
+import { Client } from 'pg';
 import request from 'supertest';
+
+import { currentTestRun } from '@bridgenotes/testing';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
@@ -97,4 +100,32 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
       ).toEqual([]);
     }
   });
+
+  // A second connection holding the table is what a long reader makes (the embedded database is
+  // one session, where no other transaction can hold it while the sealer runs).
+  (currentTestRun().embedded ? it.skip : it)(
+    'a reader holding the buffer (a pg_dump) delays neither the batch nor the next joins',
+    async () => {
+      const community = await communityWithMembers(app, []);
+      const join = (commitment: string) =>
+        request(app.getHttpServer())
+          .post(`/communities/${community.slug}/members`)
+          .send({ commitment })
+          .expect(201);
+      for (let i = 0; i < K; i += 1) await join(commitmentOf(createIdentity()));
+      const reader = new Client({ connectionString: currentTestRun().databaseUrl });
+      await reader.connect();
+      try {
+        await reader.query('BEGIN');
+        await reader.query('LOCK TABLE write_buffer IN ACCESS SHARE MODE');
+        // The scrub gives up on its lock timeout: the batch is stored all the same...
+        expect(await sealer.sealDue()).toBe(K);
+        // ...and no submission queues behind a rewrite still waiting for the reader.
+        await join(commitmentOf(createIdentity()));
+      } finally {
+        await reader.query('ROLLBACK');
+        await reader.end();
+      }
+    },
+  );
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 
 type Tx = Prisma.TransactionClient;
 
@@ -13,6 +14,9 @@ export const SEALING_LOCK = 0x5ea1n;
 
 /** A submission may wait for a sealing to finish: give it the time a large batch takes. */
 const SUBMIT_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
+
+/** How long the scrub waits for the buffer's table before it leaves it to the next batch. */
+const SCRUB_LOCK_TIMEOUT_MS = 2_000;
 
 /**
  * Submissions one process runs at once. Each holds a pooled connection for its transaction, and
@@ -137,22 +141,49 @@ export class WriteBuffer {
    * free). Takes the table's exclusive lock for the rewrite (a fraction of a second): submissions
    * wait for it. It must run outside every transaction and holding no other lock, which is why
    * the sealer calls it after its batch's commit: it waits only for the submissions already in
-   * the table, which wait for nothing the rewrite holds.
+   * the table, which wait for nothing the rewrite holds. A long reader of the table (`pg_dump`, a
+   * `db:copy` from this database) would make it wait, and every submission behind it: on its own
+   * connection with a lock timeout, it gives up instead (thrown; the next batch scrubs again).
    *
    * Where no checkpointer runs (the embedded database is one PostgreSQL session), nothing else
    * would ever retire the WAL that still holds the buffered rows: closing its segment and a
    * checkpoint let the database delete it (it starts with wal_recycle off, so an old segment is
-   * deleted, not kept under a new name for reuse).
+   * deleted, not kept under a new name for reuse). Only a superuser sees whether a checkpointer
+   * runs, and only one may close a segment: the embedded database's role is one.
    */
   async scrubSealed(): Promise<void> {
-    await this.prisma.$executeRawUnsafe('VACUUM FULL write_buffer');
-    // The function, not the pg_stat_activity view: the embedded wire server answers the view
-    // with its own client connections.
-    const [{ checkpointer }] = await this.prisma.$queryRaw<{ checkpointer: boolean }[]>`
-      SELECT EXISTS (SELECT FROM pg_stat_get_activity(NULL) WHERE backend_type = 'checkpointer') AS checkpointer`;
-    if (checkpointer) return;
-    await this.prisma.$queryRaw`SELECT pg_switch_wal()::text`;
-    await this.prisma.$executeRawUnsafe('CHECKPOINT');
+    const client = new Client({
+      connectionString: this.env.DATABASE_URL,
+      options: `-c lock_timeout=${SCRUB_LOCK_TIMEOUT_MS}`,
+    });
+    await client.connect();
+    try {
+      const fileOf = async () =>
+        (
+          await client.query<{ node: string }>(
+            `SELECT pg_relation_filenode('write_buffer')::text AS node`,
+          )
+        ).rows[0]?.node;
+      const before = await fileOf();
+      await client.query('VACUUM FULL write_buffer');
+      // VACUUM only warns, and rewrites nothing, when this role does not own the table.
+      if ((await fileOf()) === before) {
+        throw new Error('VACUUM FULL did not rewrite write_buffer: the role must own the table');
+      }
+      // The function, not the pg_stat_activity view: the embedded wire server answers the view
+      // with its own client connections.
+      const { rows } = await client.query<{ unretired: boolean }>(
+        `SELECT rolsuper AND NOT EXISTS (
+                  SELECT FROM pg_stat_get_activity(NULL) WHERE backend_type = 'checkpointer')
+                  AS unretired
+           FROM pg_roles WHERE rolname = current_user`,
+      );
+      if (!rows[0]?.unretired) return;
+      await client.query('SELECT pg_switch_wal()::text');
+      await client.query('CHECKPOINT');
+    } finally {
+      await client.end();
+    }
   }
 
   /** The payloads of a kind waiting for a community whose dedupe keys start with `prefix`. */
