@@ -108,12 +108,19 @@ export class MembersService {
     leafOf(commitment);
     const codeHash = inviteCode === undefined ? undefined : hashCode(inviteCode);
     const dedupeKey = `j:${community.id}:${commitment}`;
+    let resent = false;
     const buffered = await this.buffer.submit<BufferedJoin>(
       `join:${community.id}`,
       async (tx) => {
         // Every check a new join passes comes first: whether this commitment already waits is
         // known only to whoever passes them all (see below).
         const waiting = await this.buffer.waiting<BufferedJoin>(tx, community.id, 'join', 'j:');
+        // The same invited join sent again (its answer lost): its sender holds the code and the
+        // commitment, and learns nothing from hearing that it waits.
+        resent =
+          codeHash !== undefined &&
+          waiting.some((join) => join.commitment === commitment && join.codeHash === codeHash);
+        if (resent) return false;
         if (codeHash) await this.checkInvite(tx, community.id, codeHash, waiting);
         const { treeSize } = await tx.community.findUniqueOrThrow({
           where: { id: community.id },
@@ -135,7 +142,7 @@ export class MembersService {
     // one: a refusal would tell anyone that this commitment has just asked to join (its batch
     // hides when it did). In an INVITE community the asker holds an unused code of its own, and
     // the waiting join used another: the second join is refused.
-    if (!buffered && community.admission !== AdmissionPolicy.OPEN) {
+    if (!buffered && !resent && community.admission !== AdmissionPolicy.OPEN) {
       throw ApiError.of('ALREADY_MEMBER');
     }
     await this.sealer.afterSubmit(community.id);

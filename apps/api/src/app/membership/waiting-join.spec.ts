@@ -75,7 +75,14 @@ describe('joining again while the first join waits', () => {
     expect((await join(community.slug, waiting, 'not-a-code').expect(403)).body.code).toBe(
       'INVITE_INVALID',
     );
-    expect((await join(community.slug, waiting, used).expect(409)).body.code).toBe('INVITE_USED');
+    // The same join sent again (its answer lost) is answered as the pending join it is.
+    expect((await join(community.slug, waiting, used).expect(201)).body).toMatchObject({
+      pending: true,
+    });
+    // Another commitment with that code: the code is used.
+    expect(
+      (await join(community.slug, commitmentOf(createIdentity()), used).expect(409)).body.code,
+    ).toBe('INVITE_USED');
     // Only a holder of an unused code hears it, and the code is not spent on it.
     expect((await join(community.slug, waiting, unused).expect(409)).body.code).toBe(
       'ALREADY_MEMBER',
