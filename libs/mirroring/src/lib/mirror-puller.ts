@@ -17,7 +17,7 @@ import {
   type RatingRecord,
   type RequestRecord,
 } from '@bridgenotes/open-data';
-import { communityScope, createProofVerifier } from '@bridgenotes/protocol';
+import { communityScope, createProofVerifier, isInt64Text } from '@bridgenotes/protocol';
 
 import { MembershipPuller } from './membership.puller';
 import { ModerationPuller } from './moderation.puller';
@@ -132,7 +132,7 @@ export class MirrorPuller {
       );
     }
     const malformed =
-      typeof manifest.changeHorizon === 'string' && /^[0-9]{1,19}$/.test(manifest.changeHorizon)
+      typeof manifest.changeHorizon === 'string' && isInt64Text(manifest.changeHorizon)
         ? promotionProblem(manifest.promotion)
         : 'changeHorizon is not a change batch';
     if (malformed !== undefined) {

@@ -34,3 +34,7 @@ const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 export function hasVisibleCharacter(text: string): boolean {
   return VISIBLE.test(text.replace(INVISIBLE, ''));
 }
+
+/** Decimal text that fits a bigint column: 19 digits can still exceed one. */
+export const isInt64Text = (text: string): boolean =>
+  /^[0-9]{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n;

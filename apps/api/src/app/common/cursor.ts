@@ -6,9 +6,6 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 // cannot send year 0).
 export const EARLIEST = Date.UTC(2000, 0, 1);
 export const LATEST = Date.UTC(2200, 0, 1);
-/** Decimal text that fits a bigint column: 19 digits can still exceed one. */
-export const isInt64Text = (text: string): boolean =>
-  /^[0-9]{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n;
 
 export interface Position {
   at: Date;

@@ -1,7 +1,8 @@
 import { CHANGE_STREAMS, type ChangeStream, type ExportStream } from '@bridgenotes/open-data';
+import { isInt64Text } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
-import { EARLIEST, isInt64Text, LATEST, UUID } from '../common/cursor';
+import { EARLIEST, LATEST, UUID } from '../common/cursor';
 
 /** Where a stream's read resumes: the sort key of the last record sent, by the stream's order. */
 export type Position =

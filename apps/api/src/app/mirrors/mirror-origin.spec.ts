@@ -243,6 +243,12 @@ describe('following an origin whose manifest is hostile', () => {
       lastErrorCode: 'ORIGIN_INVALID',
       pulledThrough: null,
     });
+    // Nineteen digits, past a bigint: no batch either.
+    served = { ...manifest, changeHorizon: '9999999999999999999' };
+    await expect(pullerOf(app).pull(id)).rejects.toMatchObject({
+      code: 'ORIGIN_INVALID',
+      message: expect.stringContaining('changeHorizon is not a change batch'),
+    });
     await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
     served = { ...manifest, promotion: { ...promotionOf(manifest), from: 'https://gone.example' } };
     const refused = await request(app.getHttpServer())

@@ -26,11 +26,16 @@ import {
   type ExportManifest,
   type ExportPromotion,
 } from '@bridgenotes/open-data';
-import { communityScope, findForbiddenCharacter, formatCodePoint } from '@bridgenotes/protocol';
+import {
+  communityScope,
+  findForbiddenCharacter,
+  formatCodePoint,
+  isInt64Text,
+} from '@bridgenotes/protocol';
 import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
-import { decodeIdCursor, encodeIdCursor, isInt64Text, Page, pageOf, UUID } from '../common/cursor';
+import { decodeIdCursor, encodeIdCursor, Page, pageOf, UUID } from '../common/cursor';
 import { SLUG_PATTERN } from '../common/slug';
 import { withTimeout } from '../common/with-timeout';
 import { CreateMirrorDto, FollowMirrorDto } from './dto/mirror-input.dto';
