@@ -7,6 +7,7 @@
 // recent writes arrived: docs/threat-model.md). The target must hold no data yet; it is created and
 // migrated if needed. Queue contents are not copied: what was pending is picked up again on the
 // target (see FINISH).
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -34,6 +35,14 @@ const FINISH = `
   UPDATE communities SET scoring_lease_until = NULL, scoring_lease_owner = NULL
    WHERE scoring_lease_owner IS NOT NULL;`;
 
+function sameFolder(a: string, b: string): boolean {
+  const real = (folder: string) => (existsSync(folder) ? realpathSync(folder) : folder);
+  if (real(a) === real(b)) return true;
+  if (!existsSync(a) || !existsSync(b)) return false;
+  const [x, y] = [statSync(a), statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -50,7 +59,10 @@ async function main(): Promise<void> {
     values['data-dir'] ?? readEnvironment()['BRIDGENOTES_DATA_DIR'] ?? 'data',
   );
   const toDir = values['to-data-dir'] && resolve(values['to-data-dir']);
-  if (!values.from && toDir === fromDir) throw new Error('--to-data-dir is the source folder');
+  // Through a symbolic link or a case-insensitive disk, one folder has several names.
+  if (!values.from && toDir && sameFolder(toDir, fromDir)) {
+    throw new Error('--to-data-dir is the source folder');
+  }
   const embedded = values.from ? undefined : await startEmbeddedDatabase({ dataDir: fromDir });
   let target: EmbeddedDatabase | undefined;
   try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,6 +93,11 @@ describe('db:copy --to-data-dir', () => {
     } finally {
       await restored.stop();
     }
+
+    // The source under another name (a link to it) is refused before anything opens it twice.
+    await symlink(source, join(workDir, 'link'));
+    const itself = await runCopy(['--data-dir', source, '--to-data-dir', join(workDir, 'link')]);
+    expect(itself).toEqual({ code: 1, output: expect.stringContaining('is the source folder') });
 
     // A folder that already holds the data is refused, not overwritten.
     const again = await runCopy(['--data-dir', source, '--to-data-dir', backup]);
