@@ -129,7 +129,9 @@ export function upsertPost(tx: Tx, key: PostKey) {
 
 /**
  * The records this instance's tables can hold; each other one is refused as RECORD_INVALID
- * with the reason `unstorable` gives.
+ * with the reason `unstorable` gives. An id a page already gave is one too: an honest origin
+ * sends each row once a page, and two under one id would fail the page's transaction on the
+ * primary key, stopping every pull at it.
  */
 export function keepStorable<T extends { id: string }>(
   page: T[],
@@ -137,8 +139,10 @@ export function keepStorable<T extends { id: string }>(
   unstorable: (record: T) => string | undefined,
   refuse: Refuse,
 ): T[] {
+  const seen = new Set<string>();
   return page.filter((record) => {
-    const reason = unstorable(record);
+    const reason = seen.has(record.id) ? 'its id is on the page twice' : unstorable(record);
+    seen.add(record.id);
     if (reason) {
       refuse(
         `${kind} ${record.id}`,
