@@ -376,16 +376,18 @@ describe('embeddable widget', () => {
     // On the service's own demo page: this Chromium blocks storage in third-party frames, where
     // the frame keeps the identity in memory only, and this test reloads.
     const page = await browser.context.newPage();
-    await page.goto(
-      `${apiUrl}/demo?${new URLSearchParams({ community: listed.slug, post: postUrl, theme: 'light' })}`,
-    );
-    await page.evaluate(() => {
+    // Listening before the page's own scripts run: a widget quick to load says `ready` before
+    // anything evaluated after the navigation could hear it.
+    await page.addInitScript(() => {
       const events: string[] = [];
       (window as { events?: string[] }).events = events;
       for (const type of ['ready', 'rated', 'noted', 'requested']) {
         document.addEventListener(`bridgenotes:${type}`, () => events.push(type));
       }
     });
+    await page.goto(
+      `${apiUrl}/demo?${new URLSearchParams({ community: listed.slug, post: postUrl, theme: 'light' })}`,
+    );
     const frame = await widgetFrame(page);
     await frame.getByText(HELPFUL_TEXT).waitFor();
     const press = async (target: Locator, key = 'Enter') => {
