@@ -261,6 +261,31 @@ describe('scoring publication', () => {
     );
   });
 
+  it('refuses to publish a run that read older data than a run already published', async () => {
+    const { communityId, loaded: older } = await smallCommunity(9);
+    // Writes to another community move the change counter on: a later cut of the same data.
+    await smallCommunity(10);
+    const newer = await new ScoringInputLoader(env).load(communityId, Date.now());
+    expect(newer.changedThrough).toBeGreaterThan(older.changedThrough);
+    const result = scoreNotes(older.input, { seed: DEFAULT_SEED, nowMs: older.nowMs });
+    // The older run's lease lapsed while it scored; the newer run took it and published first.
+    const { id: olderRun } = await runs.request(communityId);
+    const { id: newerRun } = await runs.request(communityId);
+    expect(await runs.start(olderRun, communityId)).toBe(1);
+    expect(await runs.start(newerRun, communityId)).toBe(1);
+    await publisher().publish({ runId: newerRun, attempt: 1 }, newer, result, DEFAULT_SEED);
+
+    await expect(
+      publisher().publish({ runId: olderRun, attempt: 1 }, older, result, DEFAULT_SEED),
+    ).rejects.toThrow(`run ${newerRun} already published`);
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: olderRun } })).toMatchObject({
+      status: 'RUNNING',
+    });
+    expect(await prisma.note.count({ where: { communityId, scoredRunId: newerRun } })).toBe(
+      newer.noteCount,
+    );
+  });
+
   // The older attempt pauses just before one of its staging writes; meanwhile the newer attempt
   // starts and stages everything, and waits before its flip until the older one is done.
   it.each([

@@ -127,6 +127,8 @@ export class ScoringPublisher {
       async (tx) => {
         const [{ community_id: communityId }] = await tx.$queryRaw<[{ community_id: string }]>`
           SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
+        const newer = await this.runs.publishedAfter(tx, communityId, loaded.changedThrough);
+        if (newer) throw new RunSuperseded(runId, newer);
         if (incremental) await this.keepBaseHistories(tx, runId, incremental.baseRunId);
         notesWritten = await this.flipNotes(tx, runId);
         if (incremental) {
@@ -392,6 +394,20 @@ export class ScoringPublisher {
       )
       SELECT count(*)::int AS written FROM updated`;
     return written;
+  }
+}
+
+/**
+ * A run that must not publish: another run of its community has published data read through a
+ * later change (`ScoringRunStore.publishedAfter`). Scoring it again would only redo what that
+ * run did, so the run fails with this reason instead of being retried.
+ */
+export class RunSuperseded extends Error {
+  constructor(runId: string, newerRunId: string) {
+    super(
+      `Scoring run ${runId} was superseded: run ${newerRunId} already published the community's later writes`,
+    );
+    this.name = 'RunSuperseded';
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type IncrementalBase,
   ScoringPublisher,
   type PublishedRun,
+  RunSuperseded,
 } from '@bridgenotes/scoring-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
@@ -95,10 +96,14 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       const base = requestedFull
         ? { full: 'requested' }
         : await this.bases.baseFor(communityId, nowMs);
-      const published =
+      const published = await (
         'full' in base
-          ? await this.fullRun(job, { runId, attempt }, nowMs)
-          : await this.incrementalRun(job, { runId, attempt }, nowMs, base);
+          ? this.fullRun(job, { runId, attempt }, nowMs)
+          : this.incrementalRun(job, { runId, attempt }, nowMs, base)
+      ).catch((error: unknown) => {
+        // A retry would only redo what the newer run published: the run fails with the reason.
+        throw error instanceof RunSuperseded ? new UnrecoverableError(error.message) : error;
+      });
       await job.updateProgress({ stage: 'done', percent: 100 });
       const counts = published.statusCounts;
       this.logger.log(

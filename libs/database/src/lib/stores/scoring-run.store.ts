@@ -129,6 +129,31 @@ export class ScoringRunStore {
   }
 
   /**
+   * In a publication's transaction: the id of a run of the community that already published
+   * what was written after `changedThrough` (a later cut of the write batches), if any, which
+   * this publication must not overwrite with older data. A run whose lease lapsed (a worker
+   * blocked longer than the lease) can still be publishing when a newer run has published; the
+   * cut, the database's own batch counter, orders them, not a worker's clock. The check holds
+   * a per-community lock until the transaction ends, so two publications never pass it
+   * together and commit in the other order.
+   */
+  async publishedAfter(
+    tx: Tx,
+    communityId: string,
+    changedThrough: bigint,
+  ): Promise<string | null> {
+    await tx.$executeRaw`
+      SELECT pg_advisory_xact_lock(hashtextextended(${`scoring-publication:${communityId}`}, 0))`;
+    const [newer] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM scoring_runs
+       WHERE community_id = ${communityId}::uuid AND status = 'SUCCEEDED'
+         AND changed_through > ${changedThrough}
+       ORDER BY changed_through DESC
+       LIMIT 1`;
+    return newer?.id ?? null;
+  }
+
+  /**
    * Marks a running run `SUCCEEDED` with its figures, in the publication's transaction; false
    * when it is no longer running, or another attempt has started since (then the caller rolls
    * the publication back).
