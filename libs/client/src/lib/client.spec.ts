@@ -21,6 +21,23 @@ describe('client', () => {
     const identity = createIdentity();
     expect(commitmentOf(importIdentity(exportIdentity(identity)))).toBe(commitmentOf(identity));
     expect(commitmentOf(createIdentity())).not.toBe(commitmentOf(identity));
+    expect(commitmentOf(importIdentity(` ${exportIdentity(identity)}\n`))).toBe(
+      commitmentOf(identity),
+    );
+  });
+
+  it('refuses a backup cut off, mistyped or padded, which Semaphore alone would take', () => {
+    const backup = exportIdentity(createIdentity());
+    for (const damaged of [
+      backup.slice(0, 24), // a shorter key, still valid base64
+      backup.slice(0, -1),
+      `${backup.slice(0, 10)}!${backup.slice(11)}`,
+      `${backup}AAAA`,
+      `"${backup}"`,
+      '',
+    ]) {
+      expect(() => importIdentity(damaged)).toThrow(/is not one/);
+    }
   });
 
   it('rebuilds a published group, removed members included, and checks its root', () => {

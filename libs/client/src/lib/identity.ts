@@ -16,8 +16,26 @@ export function exportIdentity(identity: Identity): string {
   return identity.export();
 }
 
+/** The bytes of a Semaphore v4 identity's private key, which its backup encodes in base64. */
+const PRIVATE_KEY_BYTES = 32;
+const BACKUP_CHARACTERS = 44;
+
+/**
+ * The identity a backup holds, refused (with what is wrong) unless the text, without the
+ * whitespace around it, is exactly what `exportIdentity` writes: Semaphore's own import decodes
+ * leniently (it skips any character outside base64) and takes any bytes as a key, so a cut-off or
+ * mistyped backup would otherwise restore a stranger's identity, and its pseudonym, silently.
+ */
 export function importIdentity(backup: string): Identity {
-  return Identity.import(backup);
+  const text = backup.trim();
+  const identity = Identity.import(text);
+  const key = identity.privateKey;
+  if (identity.export() !== text || typeof key === 'string' || key.length !== PRIVATE_KEY_BYTES) {
+    throw new Error(
+      `a backup is the ${BACKUP_CHARACTERS} characters an identity export writes (letters, digits, + and /, ending with =); this text has ${text.length} and is not one`,
+    );
+  }
+  return identity;
 }
 
 export function commitmentOf(identity: Identity): string {
