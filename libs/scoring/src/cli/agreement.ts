@@ -7,9 +7,12 @@
  * folder has the reference's `helpfulness_scores.tsv`, which raters reach Core's final round, how
  * far their parameters differ and what the notes they rated account for. `--init-noise <runs>`
  * adds how far the reference's random start of its low-diligence model alone moves Core statuses
- * (`init-noise.ts`).
+ * (`init-noise.ts`). `--torch-seed <n>` starts our low-diligence model from the draws the
+ * reference's gets after `torch.manual_seed(n)` (its `--seed`), replayed
+ * (`ScoringOptions.lowDiligenceTorchSeed`).
  *
- *   npm run score:agreement -- --data <folder> [--seed 42] [--init-noise 8] [--json]
+ *   npm run score:agreement -- --data <folder> [--seed 42] [--torch-seed 1] [--init-noise 8]
+ *     [--json]
  */
 import { DEFAULT_SEED } from '../lib/scorer';
 import { readCommunityNotes } from '../tsv/community-notes-reader';
@@ -30,8 +33,8 @@ import {
 } from '../tsv/rater-agreement';
 import { integerOption, parseArguments } from './arguments';
 
-const USAGE = `usage: npm run score:agreement -- --data <folder> [--seed <n>] [--init-noise <runs>]
-         [--json]
+const USAGE = `usage: npm run score:agreement -- --data <folder> [--seed <n>] [--torch-seed <n>]
+         [--init-noise <runs>] [--json]
 
 Scores <folder>/tsv/ (notes-00000.tsv, ratings/, noteStatusHistory-00000.tsv,
 userEnrollment-00000.tsv; each may be .gz) twice — once settled (no run time: the status each
@@ -42,7 +45,11 @@ helpfulness_scores.tsv) and <folder>/truth/notes_truth.csv.
 --init-noise <runs> scores the data <runs> more times, settled, with the low-diligence model's
 note factors, note intercepts and rater intercepts started from N(0, 1) draws (seeds 1 to <runs>) as the reference
 starts them, and prints how far those runs' Core statuses agree with each other and with the
-reference's: the spread the reference's own random start leaves (a few seconds a run).`;
+reference's: the spread the reference's own random start leaves (a few seconds a run).
+
+--torch-seed <n> starts our low-diligence model's note factors, note intercepts and rater
+intercepts from the draws the reference's get after torch.manual_seed(<n>) (the reference's
+--seed), replayed; they line up only when both Core final rounds have the same raters and notes.`;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -51,7 +58,7 @@ async function main(): Promise<void> {
     return;
   }
   const { values, flags } = parseArguments(argv, {
-    values: ['data', 'seed', 'init-noise'],
+    values: ['data', 'seed', 'torch-seed', 'init-noise'],
     flags: ['json'],
   });
   const folder = values.get('data');
@@ -63,7 +70,12 @@ async function main(): Promise<void> {
     readReferenceData(folder),
     readReferenceRaters(folder),
   ]);
-  const ours = ourScores(data, { seed, epochMillis: reference.epochMillis });
+  const torchSeed = values.has('torch-seed') ? integerOption(values, 'torch-seed', 0) : undefined;
+  const ours = ourScores(data, {
+    seed,
+    epochMillis: reference.epochMillis,
+    lowDiligenceTorchSeed: torchSeed,
+  });
   const figures = agreement(ours.notes, reference);
   const raters = referenceRaters ? raterAgreement(ours.raters, referenceRaters) : undefined;
   const withoutSplitRaters =

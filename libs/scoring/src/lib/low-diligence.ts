@@ -17,6 +17,7 @@ import {
 import { RatingTag, tagMask } from './rating-tags';
 import { fitLogisticRoundAdam } from './logistic-adam';
 import { Random } from './random';
+import { TorchGenerator } from './torch-random';
 import type { ScoringInput } from './scoring-input';
 
 /** §7.3: the tags whose presence is the model's positive label. */
@@ -114,14 +115,17 @@ function thirdRoundWeights(data: TagRatings, reputation: Float64Array): Float64A
  * weighted ×5 more (`thirdRoundWeights`). Rater factors start from the Core final round's (the
  * only state the reference hands the model); note factors, intercepts and μ start at zero, or,
  * with `initSeed`, the note factors and intercepts and the rater intercepts at N(0, 1) draws as
- * the reference's do (`ScoringOptions.lowDiligenceInitSeed`). Every round is fitted with the
- * reference's optimiser and stopping rule (`fitLogisticRoundAdam`).
+ * the reference's do (`ScoringOptions.lowDiligenceInitSeed`), or, with `torchSeed`, at the very
+ * draws torch gives them after `torch.manual_seed(torchSeed)` (`lowDiligenceTorchStart`,
+ * `ScoringOptions.lowDiligenceTorchSeed`). Every round is fitted with the reference's optimiser
+ * and stopping rule (`fitLogisticRoundAdam`).
  */
 export function fitLowDiligence(
   input: ScoringInput,
   selection: Int32Array,
   coreRaterFactor: Float64Array,
   initSeed?: number,
+  torchSeed?: number,
 ): LowDiligenceModel {
   const data = buildTagRatings(input, selection, labels(input, selection));
   const finite = (values: Float64Array): Float64Array =>
@@ -130,15 +134,23 @@ export function fitLowDiligence(
     globalIntercept: 0,
     noteIntercept: new Float64Array(data.noteCount),
     // The reference hands the model only the raters' factors; its other embeddings keep torch's
-    // N(0, 1) draws, which cannot be reproduced. Our own N(0, 1) draws quadruple the differences
-    // from its intercepts on cn-small (p50 0.05 → 0.20), and two seeds' draws differ as much from
-    // each other, so by default everything else starts at 0.
+    // N(0, 1) draws. Replayed (`lowDiligenceTorchStart`) they bring its intercepts within p50
+    // 0.0005 of ours on cn-small, but only when both Core final rounds hold the same raters and
+    // notes: one rater more shifts every draw, and misplaced draws, like our own N(0, 1) draws,
+    // double or quadruple the differences (p50 0.05 → 0.11–0.20). So by default everything else
+    // starts at 0.
     noteFactor: new Float64Array(data.noteCount),
     raterIntercept: new Float64Array(data.raterCount),
     raterFactor: finite(coreRaterFactor),
     raterReputation: new Float64Array(data.raterCount).fill(1),
   };
-  if (initSeed !== undefined) {
+  const torchStart =
+    torchSeed === undefined ? undefined : lowDiligenceTorchStart(input, data, torchSeed);
+  if (torchStart) {
+    p.noteFactor.set(torchStart.noteFactor);
+    p.noteIntercept.set(torchStart.noteIntercept);
+    p.raterIntercept.set(torchStart.raterIntercept);
+  } else if (initSeed !== undefined) {
     const random = new Random(initSeed);
     for (const values of [p.noteFactor, p.noteIntercept, p.raterIntercept]) {
       for (let i = 0; i < values.length; i++) values[i] = random.normal();
@@ -203,6 +215,83 @@ export function fitLowDiligence(
     ratingsPerNote: scale.perNote,
     sweeps,
   };
+}
+
+/**
+ * The indexes of the ids that `active` keeps, in the order of the reference's `build_dataset`
+ * (`drop_duplicates().sort_values()`): note ids are int64 there, so ids that are all decimal
+ * integers sort by value; other ids (participant ids, strings there) by code unit, the input's
+ * order.
+ */
+export function referenceIdOrder(ids: readonly string[], active: (i: number) => boolean): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < ids.length; i++) if (active(i)) order.push(i);
+  if (order.every((i) => /^[0-9]+$/.test(ids[i]))) {
+    const value = (i: number): bigint => BigInt(ids[i]);
+    order.sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
+  return order;
+}
+
+/** The starting values `ScoringOptions.lowDiligenceTorchSeed` gives, by note and by rater. */
+export interface TorchStart {
+  readonly noteFactor: Float64Array;
+  readonly noteIntercept: Float64Array;
+  readonly raterIntercept: Float64Array;
+}
+
+/**
+ * Where the reference's `ReputationMFModel` starts after the Core final round, replaying torch's
+ * generator (`TorchGenerator`): the final round's `BiasedMatrixFactorization` calls
+ * `torch.manual_seed(seed)` after creating its embeddings and then draws xavier-uniform rater
+ * factors (one output per final-round rater) and note factors (one per note); the diligence
+ * model, built on the same ratings, then creates five `nn.Embedding`s, each filled by
+ * `normal_()`: note factors (kept), rater factors (replaced by the Core final round's), note
+ * intercepts (kept), rater intercepts (kept) and reputations (replaced by 1), indexed by sorted
+ * note and rater ids (`referenceIdOrder`). Notes and raters without ratings get 0. Undefined
+ * with fewer than 16 notes or raters: torch then takes another path for its normals, not
+ * replayed.
+ */
+export function lowDiligenceTorchStart(
+  input: ScoringInput,
+  data: TagRatings,
+  seed: number,
+): TorchStart | undefined {
+  const notes = data.activeNotes;
+  const raters = data.activeRaters;
+  if (notes < 16 || raters < 16) return undefined;
+  const generator = new TorchGenerator(seed);
+  generator.skipUniform(raters);
+  generator.skipUniform(notes);
+  const noteFactorDraws = generator.normal(notes);
+  generator.skipNormal(raters);
+  const noteInterceptDraws = generator.normal(notes);
+  const raterInterceptDraws = generator.normal(raters);
+  const start = {
+    noteFactor: new Float64Array(data.noteCount),
+    noteIntercept: new Float64Array(data.noteCount),
+    raterIntercept: new Float64Array(data.raterCount),
+  };
+  const noteOrder = referenceIdOrder(
+    input.noteIds,
+    (n) => data.noteStart[n + 1] > data.noteStart[n],
+  );
+  noteOrder.forEach((n, k) => {
+    start.noteFactor[n] = noteFactorDraws[k];
+    start.noteIntercept[n] = noteInterceptDraws[k];
+  });
+  const raterOrder = referenceIdOrder(
+    input.participantIds,
+    (u) => data.raterStart[u + 1] > data.raterStart[u],
+  );
+  raterOrder.forEach((u, k) => {
+    start.raterIntercept[u] = raterInterceptDraws[k];
+  });
+  return start;
 }
 
 /**

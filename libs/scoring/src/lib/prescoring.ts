@@ -27,6 +27,8 @@ export interface PrescoringOptions {
   readonly seed: number;
   /** `ScoringOptions.lowDiligenceInitSeed`. */
   readonly lowDiligenceInitSeed?: number;
+  /** `ScoringOptions.lowDiligenceTorchSeed`. */
+  readonly lowDiligenceTorchSeed?: number;
   readonly fit?: FitOptions;
   /** Called as each step finishes, so a caller can log progress or time the steps. */
   readonly onStepDone?: (step: PrescoringStep) => void;
@@ -132,6 +134,7 @@ export function prescore(
       finalSelection,
       final.parameters.raterFactor,
       options.lowDiligenceInitSeed,
+      options.lowDiligenceTorchSeed,
     );
     options.onStepDone?.('low-diligence');
   }

@@ -167,6 +167,8 @@ export interface ModelRunOptions {
   readonly seed: number;
   /** `ScoringOptions.lowDiligenceInitSeed`. */
   readonly lowDiligenceInitSeed?: number;
+  /** `ScoringOptions.lowDiligenceTorchSeed`. */
+  readonly lowDiligenceTorchSeed?: number;
   readonly fit?: FitOptions;
   /** §8.6: the notes' topics, when already assigned; otherwise assigned here from `topicSeeds`. */
   readonly topics?: TopicAssignment;
@@ -253,6 +255,7 @@ export function* modelSteps(
     excluded,
     seed: options.seed,
     lowDiligenceInitSeed: options.lowDiligenceInitSeed,
+    lowDiligenceTorchSeed: options.lowDiligenceTorchSeed,
     fit: options.fit,
     statusRules,
   });

@@ -38,6 +38,15 @@ export interface ScoringOptions {
    * alone moves statuses (`score:agreement --init-noise`), never for production.
    */
   readonly lowDiligenceInitSeed?: number;
+  /**
+   * Starts the low-diligence model's note factors and note and rater intercepts at the very
+   * draws the reference's torch embeddings get after `torch.manual_seed(lowDiligenceTorchSeed)`
+   * (its `--seed`), replayed (`TorchGenerator`, `fitLowDiligence`). They line up with the
+   * reference's only when its Core final round has exactly our raters and notes: one rater more
+   * or less shifts every draw. Unset, the default, they start at 0. For comparing with a run of
+   * the reference (`score:agreement --torch-seed`), not for production.
+   */
+  readonly lowDiligenceTorchSeed?: number;
   readonly fit?: FitOptions;
   /**
    * The run's time. With it, stabilisation (§10.2) and locking (§10.3) apply and the result
@@ -172,6 +181,7 @@ export function* scoringSteps(
     {
       seed: options.seed ?? DEFAULT_SEED,
       lowDiligenceInitSeed: options.lowDiligenceInitSeed,
+      lowDiligenceTorchSeed: options.lowDiligenceTorchSeed,
       fit: options.fit,
       topics,
       onStepDone: options.onStepDone,

@@ -50,6 +50,7 @@ export type ScoringTask =
       readonly excluded: ExcludedRaters;
       readonly seed: number;
       readonly lowDiligenceInitSeed: number | undefined;
+      readonly lowDiligenceTorchSeed: number | undefined;
       readonly fit: FitOptions | undefined;
       /** The scorers whose §5.3 statuses this fit decides, each with its rules. */
       readonly statusRules: readonly StatusRules[];
@@ -195,6 +196,7 @@ function fitScorer(
   const prescoring = prescore(task.input, task.numRatings, {
     seed: task.seed,
     lowDiligenceInitSeed: task.lowDiligenceInitSeed,
+    lowDiligenceTorchSeed: task.lowDiligenceTorchSeed,
     fit: task.fit,
     onStepDone: (step) => onStepDone?.(`${task.name} prescoring: ${step}`),
   });

@@ -21,16 +21,26 @@ export interface OurScores {
  */
 export function ourScores(
   data: CommunityNotesData,
-  options: { seed: number; epochMillis?: number; lowDiligenceInitSeed?: number },
+  options: {
+    seed: number;
+    epochMillis?: number;
+    lowDiligenceInitSeed?: number;
+    lowDiligenceTorchSeed?: number;
+  },
 ): OurScores {
-  const { lowDiligenceInitSeed } = options;
-  const settled = scoreNotes(data.input, { seed: options.seed, lowDiligenceInitSeed });
+  const { lowDiligenceInitSeed, lowDiligenceTorchSeed } = options;
+  const settled = scoreNotes(data.input, {
+    seed: options.seed,
+    lowDiligenceInitSeed,
+    lowDiligenceTorchSeed,
+  });
   const timed =
     options.epochMillis === undefined
       ? undefined
       : scoreNotes(data.input, {
           seed: options.seed,
           lowDiligenceInitSeed,
+          lowDiligenceTorchSeed,
           nowMs: options.epochMillis,
         });
   const out = new Map<string, OurNote>();
