@@ -151,6 +151,47 @@ describe('scoring runs', () => {
       });
     });
 
+    it("answers a failed run's reason as a code and its fixed message, never the stored text", async () => {
+      const own = await createCommunity(prisma);
+      const failedWith = (error: string) =>
+        prisma.scoringRun.create({
+          data: { communityId: own.id, status: 'FAILED', finishedAt: new Date(), error },
+        });
+      // What a database error can quote: a row's values, a note's text among them.
+      const leaky = await failedWith(
+        'Raw query failed. Code: `23505`. Message: `Key (text)=(Ana Souza lives at 12 Elm St) already exists`',
+      );
+      const stalled = await failedWith(
+        'job stalled more than allowable limit: the workers running it stopped renewing its lock',
+      );
+      const lost = await failedWith(
+        `Its job ${randomUUID()} is no longer in the queue (removed, or lost with the queue's data)`,
+      );
+      const one = await request(app.getHttpServer()).get(`/scoring-runs/${leaky.id}`).expect(200);
+      expect(one.body).toMatchObject({
+        status: 'FAILED',
+        errorCode: 'WORKER_ERROR',
+        error:
+          "The worker's last attempt failed with an error; the operator finds its text in the worker's log",
+      });
+      const listed = await request(app.getHttpServer())
+        .get(`/communities/${own.slug}/scoring-runs`)
+        .expect(200);
+      expect(JSON.stringify(listed.body)).not.toContain('Ana Souza');
+      expect(
+        Object.fromEntries(
+          listed.body.items.map((run: { id: string; errorCode: string }) => [
+            run.id,
+            run.errorCode,
+          ]),
+        ),
+      ).toEqual({ [leaky.id]: 'WORKER_ERROR', [stalled.id]: 'STALLED', [lost.id]: 'JOB_LOST' });
+      const queued = await prisma.scoringRun.create({ data: { communityId: own.id } });
+      expect(
+        (await request(app.getHttpServer()).get(`/scoring-runs/${queued.id}`).expect(200)).body,
+      ).toMatchObject({ errorCode: null, error: null });
+    });
+
     it('answers 404 for an unknown id and 400 for a malformed one', async () => {
       const missing = await request(app.getHttpServer())
         .get(`/scoring-runs/${randomUUID()}`)

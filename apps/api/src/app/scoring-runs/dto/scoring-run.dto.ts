@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
 
+import { RUN_FAILURES, RunFailureCode, runFailureCode } from '../run-failure';
+
 export class ScoringRunDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -92,7 +94,22 @@ export class ScoringRunDto {
   })
   statusCounts!: Record<string, number> | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Why the run failed' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: Object.keys(RUN_FAILURES),
+    enumName: 'RunFailureCode',
+    description:
+      'Why the run failed (FAILED runs only): STALLED, JOB_LOST, JOB_COMPLETED_UNPUBLISHED, RUN_NOT_PENDING, or WORKER_ERROR for any other error (docs/operations.md)',
+  })
+  errorCode!: RunFailureCode | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The code's fixed message, never the worker's own text (which can quote stored data); the operator finds that in the worker's log",
+  })
   error!: string | null;
 
   static from(run: ScoringRun): ScoringRunDto {
@@ -115,7 +132,12 @@ export class ScoringRunDto {
       baseRunId: run.baseRunId,
       seed: run.seed,
       statusCounts: run.statusCounts as Record<string, number> | null,
-      error: run.error,
+      ...failure(run.error),
     };
   }
+}
+
+function failure(stored: string | null): Pick<ScoringRunDto, 'errorCode' | 'error'> {
+  const errorCode = runFailureCode(stored);
+  return { errorCode, error: errorCode && RUN_FAILURES[errorCode] };
 }
