@@ -321,15 +321,21 @@ export class MembersService {
     }
     const existing = await tx.member.findMany({
       where: { communityId, commitment: { in: commitments } },
-      select: { removedAt: true },
+      select: { commitment: true, removedAt: true },
+    });
+    // The refusal names the commitments it is for, all of them the caller's own: an operator's
+    // batch of many is refused whole, and the operator needs to know which to leave out.
+    const refused = (list: typeof existing) => ({
+      commitments: list.map((member) => member.commitment),
     });
     // A removed (or replaced) commitment is no member: ALREADY_MEMBER would send its device
     // looking for a leaf that is zero now, saying forever that the join waits to be sealed.
-    if (existing.some((member) => member.removedAt !== null)) {
-      throw ApiError.of('MEMBERSHIP_ENDED');
+    const ended = existing.filter((member) => member.removedAt !== null);
+    if (ended.length > 0) {
+      throw ApiError.of('MEMBERSHIP_ENDED').withDetails(refused(ended));
     }
     if (existing.length > 0) {
-      throw ApiError.of('ALREADY_MEMBER');
+      throw ApiError.of('ALREADY_MEMBER').withDetails(refused(existing));
     }
   }
 

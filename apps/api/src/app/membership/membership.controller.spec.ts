@@ -256,6 +256,34 @@ describe('communities and membership', () => {
       expect(roots.body).toHaveLength(1);
     });
 
+    it("refuses an operator's batch whole, naming the commitments it is refused for", async () => {
+      const community = await createCommunity('CLOSED');
+      const [member, removed, fresh] = [1, 2, 3].map(() => commitmentOf(createIdentity()));
+      const batch = (commitments: string[]) =>
+        request(server())
+          .post(`/communities/${community.slug}/members/batch`)
+          .set(operator)
+          .send({ commitments });
+      await batch([member, removed]).expect(201);
+      await request(server())
+        .delete(`/communities/${community.slug}/members/${removed}`)
+        .set(operator)
+        .expect(200);
+      const ended = await batch([fresh, member, removed]).expect(409);
+      expect(ended.body).toMatchObject({
+        code: 'MEMBERSHIP_ENDED',
+        details: { commitments: [removed] },
+      });
+      const already = await batch([fresh, member]).expect(409);
+      expect(already.body).toMatchObject({
+        code: 'ALREADY_MEMBER',
+        details: { commitments: [member] },
+      });
+      expect(
+        (await prisma.community.findUniqueOrThrow({ where: { id: community.id } })).treeSize,
+      ).toBe(2);
+    });
+
     it('needs a single-use, unexpired invite code in an invite-only community', async () => {
       const community = await createCommunity('INVITE');
       const missing = await join(community.slug, createIdentity()).expect(400);

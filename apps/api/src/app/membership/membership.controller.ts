@@ -120,6 +120,8 @@ export class MembershipController {
   @OperatorOnly()
   @ApiOperation({
     summary: 'Add members whatever the admission policy, sharing one new root (operator)',
+    description:
+      'All or nothing: a batch with any commitment already a member (ALREADY_MEMBER) or removed before (MEMBERSHIP_ENDED) is refused whole, and the refusal names those commitments in details.commitments.',
   })
   @ApiCreatedResponse({ type: MembershipChangeDto })
   @ApiErrors(
