@@ -22,6 +22,9 @@ interface Run {
   ratingCount: number | null;
   regime?: string | null;
   statusCounts?: Record<string, number> | null;
+  /** A FAILED run's reason: a code and its fixed message, never the worker's own text. */
+  errorCode: string | null;
+  error: string | null;
 }
 
 const seconds = (run: Run) =>
@@ -68,6 +71,7 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
         'ratings',
         'regime',
         'helpful / not helpful / needs more',
+        'why it failed',
       ],
       (runs?.items ?? []).map((run) => [
         run.requestedAt,
@@ -79,6 +83,7 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
         run.statusCounts
           ? `${run.statusCounts['CURRENTLY_RATED_HELPFUL']} / ${run.statusCounts['CURRENTLY_RATED_NOT_HELPFUL']} / ${run.statusCounts['NEEDS_MORE_RATINGS']}`
           : '',
+        run.errorCode ? `${run.errorCode}: ${run.error}` : '',
       ]),
     ),
   );
