@@ -26,6 +26,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The body's structured detail, e.g. which commitments a member batch was refused for. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -46,9 +48,18 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const error = (parsed ?? {}) as { code?: string; message?: string | string[] };
+    const error = (parsed ?? {}) as {
+      code?: string;
+      message?: string | string[];
+      details?: unknown;
+    };
     const message = Array.isArray(error.message) ? error.message.join('; ') : error.message;
-    throw new ApiFailure(response.status, error.code ?? 'HTTP_' + response.status, message ?? '');
+    throw new ApiFailure(
+      response.status,
+      error.code ?? 'HTTP_' + response.status,
+      message ?? '',
+      error.details,
+    );
   }
   return parsed as T;
 }

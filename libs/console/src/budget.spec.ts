@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { MODERATION_ACTIONS, MODERATION_REASONS } from '@bridgenotes/protocol';
+import { MODERATION_ACTIONS, MODERATION_REASONS, SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
 
 import { BUDGET, buildConsole } from '../build';
+import { SNARK_SCALAR_FIELD as copiedField } from './commitments';
 import * as codes from './moderation-codes';
 
 describe('console bundle', () => {
@@ -38,5 +39,9 @@ describe('console bundle', () => {
   it("offers exactly the protocol's moderation actions and reasons", () => {
     expect(codes.MODERATION_ACTIONS).toEqual(MODERATION_ACTIONS);
     expect(codes.MODERATION_REASONS).toEqual(MODERATION_REASONS);
+  });
+
+  it("checks commitments against the protocol's field", () => {
+    expect(copiedField).toBe(SNARK_SCALAR_FIELD);
   });
 });

@@ -11,8 +11,11 @@ export interface Context {
   communities: Community[];
   /** The community the views work on (a moderator's is fixed by their key). */
   community: Community | undefined;
-  /** Runs an action, then announces its outcome (or the API's refusal with its code). */
-  act(done: string, action: () => Promise<void>): Promise<void>;
+  /**
+   * Runs an action, then announces its outcome (or the API's refusal with its code); `done` as a
+   * function is read once the action has ended, for an outcome that only the answer tells.
+   */
+  act(done: string | (() => string), action: () => Promise<void>): Promise<void>;
   /** A read whose refusal is announced; undefined then. */
   load<T>(read: () => Promise<T>): Promise<T | undefined>;
   /** Reloads the communities and redraws, on `slug` when given. */

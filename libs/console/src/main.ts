@@ -33,7 +33,7 @@ const context = (): Context => ({
   async act(done, action) {
     try {
       await action();
-      announce(done);
+      announce(typeof done === 'function' ? done() : done);
     } catch (error) {
       announce(describe(error), true);
     }

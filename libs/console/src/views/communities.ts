@@ -1,6 +1,7 @@
 import { api, communityPath } from '../api';
 import { field, formValues, h, select, table } from '../dom';
 import type { Community, Context } from '../context';
+import { memberForms } from './member-forms';
 
 const ADMISSIONS = ['OPEN', 'INVITE', 'CREDENTIAL', 'CLOSED'] as const;
 
@@ -10,7 +11,7 @@ const origins = (text: string) =>
     .map((origin) => origin.trim())
     .filter(Boolean);
 
-/** The operator's: every community, a new one, and the chosen one's settings and keys. */
+/** The operator's: every community, a new one, and the chosen one's settings, members and keys. */
 export async function communitiesView(context: Context): Promise<HTMLElement> {
   const list = table(
     'Communities',
@@ -57,6 +58,7 @@ export async function communitiesView(context: Context): Promise<HTMLElement> {
     create,
     chosen ? settings(context, chosen) : null,
     chosen ? invites(context, chosen) : null,
+    ...(chosen ? memberForms(context, chosen) : []),
     chosen ? await moderatorKeys(context, chosen) : null,
   );
 }
