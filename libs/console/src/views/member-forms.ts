@@ -125,7 +125,7 @@ function removeForm(context: Context, community: Community): HTMLElement {
     }
     // Removal cannot be undone (docs/moderation.md, Members): say what it does, once more.
     const confirmed = window.confirm(
-      `Remove ${commitment} from ${community.slug}? Its leaf becomes 0 under a new root: this identity can no longer join, rate, write, report or invite here, once the roots it could still prove against have expired (ROOT_HISTORY_WINDOW_SECONDS, an hour by default), and can never join again. What it wrote and rated stays and keeps counting. This cannot be undone.`,
+      `Remove ${commitment} from ${community.slug}? Its leaf becomes 0 under a new root: this identity can no longer rate, write, request notes, report or invite here once the roots from before have left the proof window (ROOT_HISTORY_WINDOW_SECONDS, an hour by default), and it can never join again. What it wrote and rated stays and keeps counting. This cannot be undone.`,
     );
     if (!confirmed) return;
     let summary = '';
