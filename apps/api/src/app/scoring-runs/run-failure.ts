@@ -12,17 +12,23 @@ export const RUN_FAILURES = {
   JOB_LOST: "Its job is no longer in the queue (removed, or lost with the queue's data)",
   JOB_COMPLETED_UNPUBLISHED: 'Its job completed without publishing the run',
   RUN_NOT_PENDING: 'Its job found the run missing or finished already',
+  SUPERSEDED:
+    "A newer run already published the community's later writes: this one would have published older data over them",
   WORKER_ERROR:
     "The worker's last attempt failed with an error; the operator finds its text in the worker's log",
 } as const;
 export type RunFailureCode = keyof typeof RUN_FAILURES;
 
-/** The worker's texts (apps/worker: `runFailure`, the orphaned-runs watcher, the handler). */
+/**
+ * The worker's texts (apps/worker: `runFailure`, the orphaned-runs watcher, the handler;
+ * libs/scoring-store: `RunSuperseded`).
+ */
 const KNOWN: [RegExp, RunFailureCode][] = [
   [/^job stalled more than allowable limit\b/, 'STALLED'],
   [/^Its job \S+ is no longer in the queue\b/, 'JOB_LOST'],
   [/^Its job \S+ completed without publishing the run$/, 'JOB_COMPLETED_UNPUBLISHED'],
   [/^Scoring run \S+ of community \S+ is not pending$/, 'RUN_NOT_PENDING'],
+  [/^Scoring run \S+ was superseded: run \S+ already published\b/, 'SUPERSEDED'],
 ];
 
 export function runFailureCode(error: string | null): RunFailureCode | null {

@@ -167,6 +167,9 @@ describe('scoring runs', () => {
       const lost = await failedWith(
         `Its job ${randomUUID()} is no longer in the queue (removed, or lost with the queue's data)`,
       );
+      const superseded = await failedWith(
+        `Scoring run ${randomUUID()} was superseded: run ${randomUUID()} already published the community's later writes`,
+      );
       const one = await request(app.getHttpServer()).get(`/scoring-runs/${leaky.id}`).expect(200);
       expect(one.body).toMatchObject({
         status: 'FAILED',
@@ -185,7 +188,12 @@ describe('scoring runs', () => {
             run.errorCode,
           ]),
         ),
-      ).toEqual({ [leaky.id]: 'WORKER_ERROR', [stalled.id]: 'STALLED', [lost.id]: 'JOB_LOST' });
+      ).toEqual({
+        [leaky.id]: 'WORKER_ERROR',
+        [stalled.id]: 'STALLED',
+        [lost.id]: 'JOB_LOST',
+        [superseded.id]: 'SUPERSEDED',
+      });
       const queued = await prisma.scoringRun.create({ data: { communityId: own.id } });
       expect(
         (await request(app.getHttpServer()).get(`/scoring-runs/${queued.id}`).expect(200)).body,
