@@ -48,6 +48,12 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Sealer.name);
   private timer?: NodeJS.Timeout;
   private running: Promise<number> = Promise.resolve(0);
+  /**
+   * A sealed batch whose scrub failed (the table's lock not had in time: a long reader, an
+   * autovacuum not yet cancelled): its rows stay in the files until a scrub succeeds, so every
+   * check retries it, not only the next batch, which a quiet community may not have for hours.
+   */
+  private scrubOwed = false;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -92,16 +98,21 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /**
    * Seals what is due, or everything waiting for `only` (immediate mode), then scrubs the
-   * sealed rows out of the buffer's files once the batch is committed. Immediate mode has no
-   * order to hide (each write is stored alone, as it arrives), so it skips the scrub.
+   * sealed rows out of the buffer's files once the batch is committed, or retries a scrub that
+   * failed before (`scrubOwed`). Immediate mode has no order to hide (each write is stored alone,
+   * as it arrives), so it skips the scrub.
    */
   private async seal(only?: string): Promise<number> {
     const sealed = await this.store(only);
-    if (sealed > 0 && !this.immediate) {
-      // The batch is stored either way; the next sealing scrubs again.
-      await this.buffer.scrubSealed().catch((error: unknown) => {
-        this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
-      });
+    if ((sealed > 0 || this.scrubOwed) && !this.immediate) {
+      // The batch is stored either way; the next check scrubs again.
+      this.scrubOwed = await this.buffer.scrubSealed().then(
+        () => false,
+        (error: unknown) => {
+          this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
+          return true;
+        },
+      );
     }
     return sealed;
   }
