@@ -162,6 +162,44 @@ onServers('applyMigrations', () => {
     expect(BigInt(moved)).toBeGreaterThan(BigInt(unread));
   });
 
+  it('puts the requests stored before their change feed at its start, and each new one at its batch', async () => {
+    const all = await readMigrations(REAL_MIGRATIONS);
+    const at = all.findIndex((migration) => migration.name.endsWith('_request_change_feed'));
+    expect(at).toBeGreaterThan(0);
+    const copy = (name: string) =>
+      cp(join(REAL_MIGRATIONS, name), join(folder, name), { recursive: true });
+    for (const migration of all.slice(0, at)) await copy(migration.name);
+    await apply();
+    const community = '00000000-0000-4000-8000-00000000c0de';
+    const post = '00000000-0000-4000-8000-0000000000b0';
+    const insert = (id: string, pseudonym: string) =>
+      query(
+        `INSERT INTO note_requests (id, community_id, post_id, requester_pseudonym, post_ref, client_minute, proof) VALUES ('${id}', '${community}', '${post}', '${pseudonym}', '{}', 1, '{}')`,
+      );
+    await query(
+      `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ('${community}', 'older', 'Older', '1', now())`,
+    );
+    await query(
+      `INSERT INTO posts (id, canonical_url) VALUES ('${post}', 'https://example.com/p')`,
+    );
+    await insert('ffffffff-0000-4000-8000-000000000001', '1');
+
+    await copy(all[at].name);
+    expect(await apply()).toEqual([all[at].name]);
+    await insert('00000000-0000-4000-8000-000000000002', '2');
+    const rows = await query<{ id: string; batch: string }>(
+      'SELECT id::text, changed_batch::text AS batch FROM note_requests ORDER BY changed_batch, id',
+    );
+    const [{ last }] = await query<{ last: string }>(
+      'SELECT last::text FROM change_batches WHERE id = 1',
+    );
+    expect(rows).toEqual([
+      { id: 'ffffffff-0000-4000-8000-000000000001', batch: '0' },
+      { id: '00000000-0000-4000-8000-000000000002', batch: last },
+    ]);
+    expect(BigInt(last)).toBeGreaterThan(0n);
+  });
+
   it('applies only what is pending, in name order', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
     expect(await apply()).toEqual(['20260101000000_a']);

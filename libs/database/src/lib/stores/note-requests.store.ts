@@ -19,8 +19,9 @@ export interface NoteRequestRow {
 
 /**
  * Stores the request and, only when it is the first of its pseudonym on its post, one more for
- * the post's count; the insert decides (ON CONFLICT), so concurrent copies count once. Returns
- * whether it was stored.
+ * the post's count; the insert decides (ON CONFLICT), so concurrent copies count once. Its
+ * `changed_batch` is the column's default, the batch of the caller's transaction: its place in
+ * the export's change feed. Returns whether it was stored.
  */
 export async function insertNoteRequest(tx: Tx, request: NoteRequestRow): Promise<boolean> {
   const counted = await tx.$executeRaw`
