@@ -8,7 +8,7 @@ export interface ExportPageRequest {
   /** `cursor` of the last record received. */
   after?: string;
   limit: number;
-  /** `changes`: in change order (notes and ratings), for following a community. */
+  /** `changes`: in change order (notes, ratings, requests), for following a community. */
   order?: 'id' | 'changes';
   /** With `order: 'changes'`: only changes below this batch (a manifest's `changeHorizon`). */
   before?: string;

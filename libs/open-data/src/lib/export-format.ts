@@ -27,12 +27,16 @@ export type ExportStream = (typeof EXPORT_STREAMS)[number];
 
 /**
  * Streams that can also be read in change order (`?order=changes`): records in the order of the
- * transactions that last changed them, so a follower sees new records, replaced ratings and
- * deleted notes alike, each change once.
+ * batches that last changed them, so a follower sees new records, replaced ratings and deleted
+ * notes alike, each change once. Requests are never changed: their feed is the order they were
+ * stored in (since 2026-12-06; an older instance serves them in id order only).
  */
-export const CHANGE_STREAMS = ['notes', 'ratings'] as const;
+export const CHANGE_STREAMS = ['notes', 'ratings', 'requests'] as const;
 
 export type ChangeStream = (typeof CHANGE_STREAMS)[number];
+
+/** The change streams as a sentence names them, for messages. */
+export const CHANGE_STREAMS_NAMED = `${CHANGE_STREAMS.slice(0, -1).join(', ')} and ${CHANGE_STREAMS.at(-1)}`;
 
 export interface ExportManifest {
   format: typeof EXPORT_FORMAT;
@@ -186,6 +190,11 @@ export interface RequestRecord extends Positioned {
   postRef: PostRef;
   clientMinute: number;
   proof: ProofJson;
+  /**
+   * The change batch (decimal) that stored the request ("0" for those stored before requests
+   * had one): its place in the change feed. Absent in older exports.
+   */
+  changedBatch?: string;
 }
 
 export interface RunRecord extends Positioned {

@@ -134,6 +134,7 @@ const SHAPES: { [S in ExportStream]: Shape } = {
     postRef: provenPost,
     clientMinute: whole,
     proof: any,
+    changedBatch: optional(batch),
   },
   runs: {
     id: string,

@@ -86,7 +86,7 @@ export const ERRORS = {
   ORDER_INVALID: entry(
     HttpStatus.BAD_REQUEST,
     (streams: string) => `only ${streams} can be read in change order`,
-    'notes and ratings',
+    'notes, ratings and requests',
   ),
 
   // The operator key.

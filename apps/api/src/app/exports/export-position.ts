@@ -86,7 +86,7 @@ export const afterId = (after: Position | undefined) =>
 export const afterNumber = (after: Position | undefined) =>
   after?.kind === 'number' ? after.value : -1;
 
-/** Notes or ratings changed below `below`, after the change `after`, in change order. */
+/** Records of a change stream changed below `below`, after the change `after`, in change order. */
 export function changedAfter(communityId: string, after: Position | undefined, below: bigint) {
   return {
     communityId,

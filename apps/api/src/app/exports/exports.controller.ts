@@ -96,7 +96,7 @@ export class ExportsController {
   @ApiOperation({
     summary: 'One stream of the export as NDJSON, resumable',
     description:
-      "At most `limit` records after the one whose `cursor` is `after`; fewer than `limit` means the stream ended. With `order=changes` (notes, ratings), records come in the order of the change batches that last changed them, up to `before` (the manifest's `changeHorizon`): a follower that keeps the last cursor sees every new record, replaced rating and deletion once.",
+      "At most `limit` records after the one whose `cursor` is `after`; fewer than `limit` means the stream ended. With `order=changes` (notes, ratings, requests), records come in the order of the change batches that last changed them (a request: the one that stored it), below `before` (the manifest's `changeHorizon`): a follower that keeps the last cursor sees every new record, replaced rating and deletion once.",
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'One JSON record per line' })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { Community, PrismaService } from '@bridgenotes/database';
 import {
-  CHANGE_STREAMS,
+  CHANGE_STREAMS_NAMED,
   EXPORT_FORMAT,
   EXPORT_STREAMS,
   ExportManifest,
@@ -105,7 +105,7 @@ export class ExportsService {
   order(stream: ExportStream, order: ExportOrder, before?: string): ReadOrder {
     if (order === 'id') return { kind: 'id' };
     if (!isChangeStream(stream)) {
-      throw ApiError.of('ORDER_INVALID', CHANGE_STREAMS.join(' and '));
+      throw ApiError.of('ORDER_INVALID', CHANGE_STREAMS_NAMED);
     }
     return { kind: 'changes', before: before === undefined ? undefined : BigInt(before) };
   }

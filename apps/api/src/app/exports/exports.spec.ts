@@ -2,7 +2,7 @@
 // over the same proven community, which is costly to build (real Semaphore proofs) once per file.
 import type { INestApplication } from '@nestjs/common';
 import type { ProvenAction } from '@bridgenotes/client';
-import type { PrismaClient } from '@bridgenotes/database';
+import type { Prisma, PrismaClient } from '@bridgenotes/database';
 import {
   directorySource,
   httpSource,
@@ -21,6 +21,7 @@ import {
   type NoteStatusHistory,
 } from '@bridgenotes/scoring';
 import { eventually, resealExport } from '@bridgenotes/testing';
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -613,8 +614,51 @@ describe('open-data export and verification', () => {
           postRef: { url: 'https://example.com/other-story' },
           clientMinute: expect.any(Number),
           proof: expect.objectContaining({ merkleTreeDepth: 20 }),
+          changedBatch: expect.stringMatching(/^[0-9]+$/),
         },
       ]);
+    });
+
+    it('follows requests in change order: each once, by the batch that stored it, below a horizon', async () => {
+      const manifest = (await exportOf('').expect(200)).body;
+      const horizon = manifest.changeHorizon as string;
+      const feed = lines(
+        (await exportOf(`/requests?order=changes&before=${horizon}`).expect(200)).text,
+      );
+      expect(feed.map((asked) => asked.id)).toEqual([requestId]);
+      expect(BigInt(feed[0].changedBatch)).toBeLessThan(BigInt(horizon));
+      const last = feed[0].cursor;
+      expect(last).not.toBe(requestId);
+
+      // A request stored since, whose id sorts before every other: after the cursor all the
+      // same, but not below the horizon taken before it.
+      const stored = await prisma.noteRequest.findUniqueOrThrow({ where: { id: requestId } });
+      const later = `00000000-${randomUUID().slice(9)}`;
+      await prisma.noteRequest.create({
+        data: {
+          ...stored,
+          id: later,
+          requesterPseudonym: '4242424242',
+          postRef: stored.postRef as { url: string },
+          proof: stored.proof as Prisma.InputJsonObject,
+          changedBatch: undefined,
+        },
+      });
+      try {
+        const since = lines(
+          (await exportOf(`/requests?order=changes&after=${last}`).expect(200)).text,
+        );
+        expect(since.map((asked) => asked.id)).toEqual([later]);
+        expect(BigInt(since[0].changedBatch)).toBeGreaterThanOrEqual(BigInt(horizon));
+        expect(
+          lines(
+            (await exportOf(`/requests?order=changes&after=${last}&before=${horizon}`).expect(200))
+              .text,
+          ),
+        ).toEqual([]);
+      } finally {
+        await prisma.noteRequest.delete({ where: { id: later } });
+      }
     });
 
     it.each([

@@ -17,7 +17,7 @@ export function parseChangeCursor(cursor: string): { batch: bigint; id: Buffer }
 const idBytes = (id: string): Buffer => Buffer.from(id.replace(/-/g, ''), 'hex');
 
 /**
- * Where each record of a saved notes or ratings file is, in change order (its `changedBatch`,
+ * Where each record of a saved change stream's file is, in change order (its `changedBatch`,
  * then its id), as an instance serves `?order=changes`: a few typed arrays, about 40 bytes a
  * record, never the records themselves. Records are added in the file's order, which must be id
  * order (the order instances export, and `bridgenotes export` saves).

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { CHANGE_STREAMS, type ExportManifest, type RunRecord } from '../export-format';
+import {
+  CHANGE_STREAMS,
+  CHANGE_STREAMS_NAMED,
+  type ExportManifest,
+  type RunRecord,
+} from '../export-format';
 import { checkManifest, parseLine } from '../export-source';
 import { ExportReadError } from '../origin-read';
 import { ChangeIndex, changeCursor, parseChangeCursor } from './change-index';
@@ -36,7 +41,7 @@ interface StreamFile {
   path: string;
   size: number;
   mtimeMs: number;
-  /** For notes and ratings with a change feed: the records in change order. */
+  /** For a change stream whose records carry their batches: the records in change order. */
   changes?: ChangeIndex;
   /** Cursor served last on a page → where the next page starts, for a follower reading on. */
   continuations: Map<string, number>;
@@ -44,9 +49,9 @@ interface StreamFile {
 
 /**
  * A folder `bridgenotes export` saved, checked whole before anything of it is served (every
- * stream's record count and SHA-256 against its manifest, notes and ratings in id order with
+ * stream's record count and SHA-256 against its manifest, the change streams in id order with
  * their change batches), then read page by page as an instance's export is: by cursor, and
- * notes and ratings also in change order. Pages are read from the files as asked, never whole.
+ * the change streams also in change order. Pages are read from the files as asked, never whole.
  */
 export class SavedExport {
   private constructor(
@@ -162,7 +167,7 @@ export class SavedExport {
         'ORDER_INVALID',
         (CHANGE_STREAMS as readonly string[]).includes(stream)
           ? 'this export has no change feed (its records carry no changedBatch)'
-          : `order=changes is for ${CHANGE_STREAMS.join(' and ')} only`,
+          : `order=changes is for ${CHANGE_STREAMS_NAMED} only`,
       );
     }
     const after = request.after === undefined ? undefined : parseChangeCursor(request.after);

@@ -42,7 +42,7 @@ export class ExportQuery {
     enum: EXPORT_ORDERS,
     default: 'id',
     description:
-      '`changes` (notes and ratings only): in the order of the change batches that last changed each record, for following a community; cursors are then change cursors',
+      '`changes` (notes, ratings and requests only): in the order of the change batches that last changed each record, for following a community; cursors are then change cursors',
   })
   @IsOptional()
   @IsIn(EXPORT_ORDERS, { message: `order must be one of ${EXPORT_ORDERS.join(', ')}` })

@@ -33,4 +33,5 @@ export const STREAM_READERS: { [S in ExportStream]: StreamReader<S> } = {
 export const CHANGE_READERS: { [S in ChangeStream]: ChangeStreamReader<S> } = {
   notes: notesReader,
   ratings: ratingsReader,
+  requests: requestsReader,
 };
