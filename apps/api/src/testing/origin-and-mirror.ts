@@ -81,13 +81,15 @@ export async function startOriginAndMirror(mirrorName: string): Promise<OriginAn
 }
 
 /**
- * Pulls `mirrorId` once the origin's export covers every write made before the call: the change
- * feed stops at the last sealed batch, so a pull made at once could miss the latest writes.
+ * Pulls `mirrorId` (through `fetcher` when given) once the origin's export covers every write
+ * made before the call: the change feed stops at the last sealed batch, so a pull made at once
+ * could miss the latest writes.
  */
 export async function pullAfterEarlierWrites(
   instances: OriginAndMirror,
   communitySlug: string,
   mirrorId: string,
+  fetcher?: typeof fetch,
 ) {
   const [{ last }] = await instances.originDb.$queryRaw<{ last: string }[]>`
     SELECT last::text FROM change_batches WHERE id = 1`;
@@ -97,5 +99,5 @@ export async function pullAfterEarlierWrites(
       .expect(200);
     expect(BigInt(manifest.body.changeHorizon)).toBeGreaterThan(BigInt(last));
   });
-  return instances.puller.pull(mirrorId);
+  return instances.puller.pull(mirrorId, fetcher);
 }

@@ -35,9 +35,13 @@ import { OriginResultsPuller } from './origin-results.puller';
 import { nextCursor, PageSettlement, same } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
 import { RequestPageSettler } from './request-page.settler';
+import { requestsOrder } from './requests-order';
 
-/** Notes and ratings per page: one page is verified, then settled in one transaction. */
+/** Records per page of a feed: one page is verified, then settled in one transaction. */
 const PAGE = 500;
+
+/** The change feeds a pull reads, in this order. */
+const FEEDS = ['notes', 'ratings', 'requests'] as const;
 
 /**
  * Follows one community of another instance. A pull reads each export stream from where the
@@ -170,8 +174,11 @@ export class MirrorPuller {
     const verifier = createProofVerifier(0);
     try {
       const horizon = manifest.changeHorizon;
-      // Notes first: a rating changed below the horizon rates a note changed below it.
-      for (const stream of ['notes', 'ratings'] as const) {
+      const requests = await requestsOrder(client, manifest);
+      // Notes first: a rating changed below the horizon rates a note changed below it. Requests
+      // after the notes, as the API seals them.
+      const feeds = requests === 'changes' ? FEEDS : FEEDS.filter((s) => s !== 'requests');
+      for (const stream of feeds) {
         for (;;) {
           const after = cursors[stream];
           const page = await client.page(stream, {
@@ -184,20 +191,30 @@ export class MirrorPuller {
           if (stream === 'notes') {
             const notes = page as NoteRecord[];
             await this.notes.settle(mirror, notes, context, verifier, cursors, outcome);
-          } else {
+          } else if (stream === 'ratings') {
             const ratings = page as RatingRecord[];
             await this.ratings.settle(mirror, ratings, context, verifier, cursors, outcome);
+          } else {
+            const asked = page as RequestRecord[];
+            await this.requests.settle(
+              mirror,
+              asked,
+              context,
+              verifier,
+              cursors,
+              outcome,
+              'changes',
+            );
           }
           if (page.length < PAGE) break;
           nextCursor(client, stream, after, page);
         }
       }
-      // After the notes, as the API orders them; absent from exports made before requests were.
-      if (manifest.streams.includes('requests')) {
+      if (requests === 'whole') {
         for (let after: string | undefined; ;) {
           const page = (await client.page('requests', { after, limit: PAGE })) as RequestRecord[];
           if (page.length === 0) break;
-          await this.requests.settle(mirror, page, context, verifier, cursors, outcome);
+          await this.requests.settle(mirror, page, context, verifier, cursors, outcome, 'whole');
           if (page.length < PAGE) break;
           after = nextCursor(client, 'requests', after, page);
         }

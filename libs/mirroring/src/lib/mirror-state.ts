@@ -7,13 +7,19 @@ export interface MirrorCursors {
   /** Change cursors (`order=changes`). */
   notes?: string;
   ratings?: string;
+  /**
+   * Also a change cursor. Absent while no pull read an origin whose requests have a feed
+   * (`requestsOrder`), as in cursors saved before requests had one: the next such pull reads
+   * the feed from its start.
+   */
+  requests?: string;
 }
 
 export type MirrorStream = keyof MirrorCursors;
 
 /**
  * Where the last pull that ran to its end left the cursors, and the origin's `changeHorizon` it
- * read notes and ratings up to (`mirrors.pulled_through`). While the cursors are still these, the
+ * read the change feeds up to (`mirrors.pulled_through`). While the cursors are still these, the
  * mirror holds exactly the origin's community as of that horizon: what a promotion takes.
  */
 export interface PulledThrough {
@@ -44,7 +50,7 @@ export interface PullOutcome {
    * Records accepted by this pull, per stream (replaced ratings and deletions included); note
    * requests only when some were.
    */
-  accepted: Record<MirrorStream, number> & { requests?: number };
+  accepted: Record<Exclude<MirrorStream, 'requests'>, number> & { requests?: number };
   /** Records refused by this pull (each also recorded as a refusal, with its reason). */
   refused: number;
   /** Entries of the origin's moderation log copied by this pull (absent when none). */
@@ -55,8 +61,7 @@ export interface PullOutcome {
 
 /** A record the mirror did not accept: which, and why. */
 export interface Refusal {
-  /** `requests` has no cursor: the stream is read whole (`RequestPageSettler`). */
-  stream: MirrorStream | 'requests';
+  stream: MirrorStream;
   subject: string;
   code: string;
   message: string;

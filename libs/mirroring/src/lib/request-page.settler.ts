@@ -32,12 +32,13 @@ const postOf = (post: RequestRecord['post']) =>
   `${post.canonicalUrl}|${post.platform}|${post.externalId}`;
 
 /**
- * One page of the requests stream, read in id order from its start on every pull: requests are
- * never changed or deleted, but ids are random, so one sealed later may sort before a cursor
- * (docs/operations.md, "Mirrors"). A request the mirror holds or refused for good is skipped; a
+ * One page of the requests stream: of its change feed, read from the mirror's cursor, or, from
+ * an origin whose requests have no feed, of the stream read in id order from its start on every
+ * pull (`requestsOrder`). A request the mirror holds or refused for good is skipped (the whole
+ * read meets them all again, and the feed's first read meets those the whole reads took); a
  * new one must carry a member's proof for the post it counts for, once per post and pseudonym
  * (the checks of `bridgenotes verify`). What passes is stored with the post's count, in the
- * page's settlement (and its promotion fence).
+ * page's settlement (and its promotion fence), with the feed's cursor advance.
  */
 export class RequestPageSettler {
   constructor(
@@ -52,6 +53,7 @@ export class RequestPageSettler {
     verifier: ProofVerifier,
     cursors: MirrorCursors,
     outcome: PullOutcome,
+    read: 'changes' | 'whole',
   ): Promise<void> {
     const communityId = mirror.communityId;
     const refusals: Refusal[] = [];
@@ -140,14 +142,15 @@ export class RequestPageSettler {
       .filter(({ proofs }) => !invalid.has(proofs[0] as ProofToCheck))
       .map(({ record }) => record);
 
-    // No cursor moves (the stream is read whole); the settlement still fences a promotion.
+    const last = page[page.length - 1] as RequestRecord;
     await this.settlement.commit(mirror.id, cursors, refusals, async (tx) => {
       for (const record of stored) {
         const post = await upsertPost(tx, record.key);
         // With its post's count, as the API seals a member's request.
         await insertNoteRequest(tx, { ...record, communityId, postId: post.id });
       }
-      return {};
+      // A whole read moves no cursor; the settlement still fences a promotion.
+      return read === 'changes' ? { requests: last.cursor } : {};
     });
     if (stored.length > 0)
       outcome.accepted.requests = (outcome.accepted.requests ?? 0) + stored.length;

@@ -262,6 +262,7 @@ describe('mirroring a community of another instance', () => {
       members: '2',
       notes: expect.any(String),
       ratings: expect.any(String),
+      requests: expect.any(String),
     });
 
     // The origin's explanation came with its statuses: what they were before stabilisation.
