@@ -47,6 +47,18 @@ onServers('applyMigrations', () => {
   }
 
   const apply = () => applyMigrations({ connectionString: databaseUrl, migrationsDir: folder });
+  const copyMigration = (name: string) =>
+    cp(join(REAL_MIGRATIONS, name), join(folder, name), { recursive: true });
+
+  /** Applies the project's migrations before the one whose name ends with `suffix`: its name. */
+  async function migrateUpTo(suffix: string): Promise<string> {
+    const all = await readMigrations(REAL_MIGRATIONS);
+    const at = all.findIndex((migration) => migration.name.endsWith(suffix));
+    expect(at).toBeGreaterThan(0);
+    for (const migration of all.slice(0, at)) await copyMigration(migration.name);
+    await apply();
+    return all[at].name;
+  }
 
   it("applies the project's migrations and records them as Prisma does", async () => {
     await cp(REAL_MIGRATIONS, folder, { recursive: true });
@@ -70,13 +82,7 @@ onServers('applyMigrations', () => {
   });
 
   it('reseals rows written before sealed writes: one transaction, batches only at run marks, files in id order', async () => {
-    const all = await readMigrations(REAL_MIGRATIONS);
-    const at = all.findIndex((migration) => migration.name.endsWith('_reseal_legacy_writes'));
-    expect(at).toBeGreaterThan(0);
-    const copy = (name: string) =>
-      cp(join(REAL_MIGRATIONS, name), join(folder, name), { recursive: true });
-    for (const migration of all.slice(0, at)) await copy(migration.name);
-    await apply();
+    const reseal = await migrateUpTo('_reseal_legacy_writes');
     // Written as before sealing: each row in a transaction of its own, ids not in arrival order.
     const community = '00000000-0000-4000-8000-00000000c0de';
     const post = '00000000-0000-4000-8000-0000000000b0';
@@ -129,8 +135,8 @@ onServers('applyMigrations', () => {
        VALUES (gen_random_uuid(), '${community}', 'SUCCEEDED', ${mark}, now())`,
     );
 
-    await copy(all[at].name);
-    expect(await apply()).toEqual([all[at].name]);
+    await copyMigration(reseal);
+    expect(await apply()).toEqual([reseal]);
 
     expect(new Set((await xmins()).map((row) => row.xmin)).size).toBe(1);
     const batchOf = async (table: string) =>
@@ -163,13 +169,7 @@ onServers('applyMigrations', () => {
   });
 
   it('puts the requests stored before their change feed at its start, and each new one at its batch', async () => {
-    const all = await readMigrations(REAL_MIGRATIONS);
-    const at = all.findIndex((migration) => migration.name.endsWith('_request_change_feed'));
-    expect(at).toBeGreaterThan(0);
-    const copy = (name: string) =>
-      cp(join(REAL_MIGRATIONS, name), join(folder, name), { recursive: true });
-    for (const migration of all.slice(0, at)) await copy(migration.name);
-    await apply();
+    const feed = await migrateUpTo('_request_change_feed');
     const community = '00000000-0000-4000-8000-00000000c0de';
     const post = '00000000-0000-4000-8000-0000000000b0';
     const insert = (id: string, pseudonym: string) =>
@@ -184,8 +184,8 @@ onServers('applyMigrations', () => {
     );
     await insert('ffffffff-0000-4000-8000-000000000001', '1');
 
-    await copy(all[at].name);
-    expect(await apply()).toEqual([all[at].name]);
+    await copyMigration(feed);
+    expect(await apply()).toEqual([feed]);
     await insert('00000000-0000-4000-8000-000000000002', '2');
     const rows = await query<{ id: string; batch: string }>(
       'SELECT id::text, changed_batch::text AS batch FROM note_requests ORDER BY changed_batch, id',
