@@ -37,6 +37,13 @@ describe('what a failed action tells the member', () => {
     expect(failureMessage(files)).toContain(t('failRateLimitedWait', { seconds: 30 }));
   });
 
+  it('says one second in the singular', () => {
+    const limited = new InstanceError(429, 'RATE_LIMITED', 'slow down', { retryAfter: 1 });
+    expect(failureMessage(limited)).toBe(
+      'Too many requests from this connection just now. Wait 1 second and try again. (code RATE_LIMITED)',
+    );
+  });
+
   it('says to wait a minute on a 429 without Retry-After, and keeps the code of any other refusal', () => {
     expect(failureMessage(new InstanceError(429, 'TOO_MANY_REQUESTS', 'slow down'))).toContain(
       t('failRateLimited'),

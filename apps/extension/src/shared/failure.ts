@@ -14,7 +14,11 @@ export function failureMessage(error: unknown): string {
     if (error.status === 429 && WAITS.has(error.code)) {
       const seconds = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
       const message =
-        typeof seconds === 'number' ? t('failRateLimitedWait', { seconds }) : t('failRateLimited');
+        typeof seconds !== 'number'
+          ? t('failRateLimited')
+          : seconds === 1
+            ? t('failRateLimitedWaitOne', { seconds })
+            : t('failRateLimitedWait', { seconds });
       return t('withCode', { message, code: error.code });
     }
     return t('failed', { message: `${error.code}: ${error.message}` });

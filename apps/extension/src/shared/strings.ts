@@ -79,6 +79,8 @@ export const STRINGS = {
   failNetwork: 'The service could not be reached. Check your connection and try again.',
   failRateLimitedWait:
     'Too many requests from this connection just now. Wait {seconds} seconds and try again.',
+  failRateLimitedWaitOne:
+    'Too many requests from this connection just now. Wait {seconds} second and try again.',
   failRateLimited: 'Too many requests from this connection just now. Wait a minute and try again.',
   withCode: '{message} (code {code})',
   // Settings

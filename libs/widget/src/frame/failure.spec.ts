@@ -1,6 +1,6 @@
 import { RequestError } from './api';
 import { failureText } from './failure';
-import { t } from './i18n';
+import { t, useLocale } from './i18n';
 
 describe("a refusal's sentence", () => {
   it('names the day a credential account may replace a lost identity again', () => {
@@ -31,6 +31,16 @@ describe("a refusal's sentence", () => {
     const limited = failureText(new RequestError('RATE_LIMITED', '', { retryAfter: 30 }, 429));
     expect(limited).toContain(t('failRateLimitedWait', { seconds: 30 }));
     expect(limited).toContain('30');
+    // One second, in the singular, in each language.
+    expect(failureText(new RequestError('RATE_LIMITED', '', { retryAfter: 1 }, 429))).toBe(
+      'Too many requests from this connection just now. Wait 1 second and try again. (code RATE_LIMITED)',
+    );
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    useLocale('fr');
+    expect(failureText(new RequestError('RATE_LIMITED', '', { retryAfter: 1 }, 429))).toContain(
+      'Attendez 1 seconde puis',
+    );
+    useLocale('en');
     // Without a Retry-After: the sentence that says to wait a minute.
     expect(failureText(new RequestError('TOO_MANY_REQUESTS', '', undefined, 429))).toContain(
       t('failRateLimited'),

@@ -4,7 +4,7 @@
 // shown: the French widget stays French.
 import { RequestError } from './api';
 import type { ActionFeedback } from './feedback';
-import { StringKey, t } from './i18n';
+import { isOne, StringKey, t } from './i18n';
 
 /** The refusals of joining and acting, by code. */
 const FAILURES: Record<string, StringKey> = {
@@ -57,9 +57,14 @@ export function failureText(error: unknown, own: Record<string, StringKey> = {})
     | undefined;
   const limited = status === 429 || code === 'RATE_LIMITED';
   // Rate limited, with the service's Retry-After: the wait it asked for, in seconds.
+  const wait = details?.retryAfter;
   const key =
     own[code] ??
-    (limited && typeof details?.retryAfter === 'number' ? 'failRateLimitedWait' : undefined) ??
+    (limited && typeof wait === 'number'
+      ? isOne(wait)
+        ? 'failRateLimitedWaitOne'
+        : 'failRateLimitedWait'
+      : undefined) ??
     FAILURES[code] ??
     (limited ? 'failRateLimited' : status && status >= 500 ? 'failServer' : 'failGeneric');
   const message = t(key, {

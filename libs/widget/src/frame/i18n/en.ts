@@ -142,6 +142,8 @@ export const EN = {
   failRatingOutdated:
     'A newer rating of this note from another of your devices is stored. Reload and rate again.',
   failDailyQuota: 'You have reached today’s limit in this community. It starts again at 00:00 UTC.',
+  failRateLimitedWaitOne:
+    'Too many requests from this connection just now. Wait {seconds} second and try again.',
   failRateLimitedWait:
     'Too many requests from this connection just now. Wait {seconds} seconds and try again.',
   failRateLimited: 'Too many requests from this connection just now. Wait a minute and try again.',

@@ -147,6 +147,8 @@ export const FR: Record<StringKey, string> = {
     'Une évaluation plus récente de cette note, faite depuis un autre de vos appareils, est enregistrée. Rechargez et évaluez à nouveau.',
   failDailyQuota:
     'Vous avez atteint la limite du jour dans cette communauté. Elle repart à 00:00 UTC.',
+  failRateLimitedWaitOne:
+    'Trop de requêtes depuis cette connexion pour l’instant. Attendez {seconds} seconde puis réessayez.',
   failRateLimitedWait:
     'Trop de requêtes depuis cette connexion pour l’instant. Attendez {seconds} secondes puis réessayez.',
   failRateLimited:

@@ -41,6 +41,10 @@ export function t(key: StringKey, values: Record<string, string | number> = {}):
 export const label = (name: string): string =>
   CATALOGUES[locale].labels[name] ?? EN_LABELS[name] ?? name;
 
+/** Whether `count` takes the singular in the frame's language (French: 0 and 1, English: 1). */
+export const isOne = (count: number): boolean =>
+  new Intl.PluralRules(locale).select(count) === 'one';
+
 export const formatNumber = (value: number): string => new Intl.NumberFormat(locale).format(value);
 
 export const formatPercent = (share: number): string =>
