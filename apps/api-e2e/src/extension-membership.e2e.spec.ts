@@ -370,6 +370,11 @@ describe('browser extension: membership', () => {
     await eventually(async () => {
       if (groupFetches() === 0) throw new Error('the group was not fetched');
     });
+    // And again when asked: still not there.
+    await block.getByRole('button', { name: 'Check again' }).click();
+    expect(await settledStatus(settings, /Checked just now|did not work/)).toBe(
+      'Checked just now: your membership of Patient readers is not sealed yet.',
+    );
     // The instance stored the join durably, in the write buffer: no member yet.
     const sent = patientProxy.received.find(
       ({ method, url }) => method === 'POST' && url === `/communities/${patient.slug}/members`,
@@ -401,6 +406,11 @@ describe('browser extension: membership', () => {
     expect(await section.locator('form').count()).toBe(0);
     expect(await section.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(
       0,
+    );
+    // The panel looks again when asked too.
+    await section.getByRole('button', { name: 'Check again' }).click();
+    expect(await settledStatus(section, /Checked just now|did not work/)).toBe(
+      'Checked just now: your membership of Patient readers is not sealed yet.',
     );
     // Nothing was proven or sent.
     expect(patientProxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
@@ -454,7 +464,9 @@ describe('browser extension: membership', () => {
     await page.close();
   });
 
-  it('tells a member removed by the moderators that the membership ended, in the panel and the settings, instead of offering the forms', async () => {
+  it('tells a member removed by the moderators that the identity is not in the group now, with Check again and Join, and that it ended once a join is refused', async () => {
+    const notInGroup =
+      'This identity is not in the group of Bridge watchers now. That can pass (the instance may be catching up, or your join may still be waiting), or it was removed or replaced: check again, or join again, and the instance says which.';
     const ended =
       'Your membership of Bridge watchers ended: this identity was removed from the community or replaced. It cannot rate or write here any more, nor join again. Ask the community’s moderators.';
     // The identity restored in the first test joins Bridge watchers, sealed at once here.
@@ -483,8 +495,9 @@ describe('browser extension: membership', () => {
       if (leaves.includes(commitment)) throw new Error('still in the group');
     });
 
-    // The panel, opening the member's actions, finds the sealed membership gone from the group:
-    // it says that it ended in place of the forms, not that it waits to be sealed.
+    // The panel, opening the member's actions, finds the sealed membership missing from the
+    // group: it says so in place of the forms, not that it waits to be sealed, nor that it ended
+    // (a mirror behind, an instance restored from an older backup look the same).
     proxy.received.length = 0;
     const page = await browser.context.newPage();
     await page.goto(FAKE_POSTS[1].url);
@@ -497,14 +510,18 @@ describe('browser extension: membership', () => {
     await section
       .locator('.contribute')
       .getByRole('paragraph')
-      .filter({ hasText: ended })
+      .filter({ hasText: notInGroup })
       .waitFor();
-    expect(await section.getByRole('status').textContent()).toBe(ended);
+    expect(await section.getByRole('status').textContent()).toBe(notInGroup);
     expect(await section.locator('form').count()).toBe(0);
     expect(await section.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(
       0,
     );
     expect(await section.getByText('not usable yet', { exact: false }).count()).toBe(0);
+    await section.getByRole('button', { name: 'Check again' }).click();
+    expect(await settledStatus(section, /Checked just now|did not work/)).toBe(
+      'Checked just now: this identity is still not in the group of Bridge watchers.',
+    );
     // Found from the whole group, as every proof fetches it: nothing named the member.
     expect(proxy.received.map(({ method, url }) => `${method} ${url}`)).toContain(
       `GET /communities/${community.slug}/group/leaves`,
@@ -513,11 +530,21 @@ describe('browser extension: membership', () => {
     expect(JSON.stringify(proxy.received)).not.toContain(commitment);
     await page.close();
 
-    // The settings say so too, with no Join to try again.
+    // The settings say so too, with Check again and Join; the join the instance refuses as
+    // MEMBERSHIP_ENDED is the end, said with no Join left.
     await settings.reload();
     const block = settings.locator('.identity');
-    await block.getByText(ended).waitFor();
+    await block.getByText(notInGroup).waitFor();
     expect(await block.getByText('You are a member of Bridge watchers.').count()).toBe(0);
+    await block.getByRole('button', { name: 'Check again' }).waitFor();
+    await block.getByRole('button', { name: 'Join Bridge watchers' }).click();
+    expect(await settledStatus(settings, /ended|did not work/)).toBe(ended);
+    await block.getByText(ended).waitFor();
+    expect(await block.getByText(notInGroup).count()).toBe(0);
+    expect(await block.getByRole('button', { name: 'Join Bridge watchers' }).count()).toBe(0);
+    expect(await block.getByRole('button', { name: 'Check again' }).count()).toBe(0);
+    await settings.reload();
+    await block.getByText(ended).waitFor();
     expect(await block.getByRole('button', { name: 'Join Bridge watchers' }).count()).toBe(0);
     await settings.close();
   });

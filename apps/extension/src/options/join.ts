@@ -4,7 +4,6 @@
 import { askAndSolveJoinWork } from '@bridgenotes/protocol';
 
 import { groupLeaves, inGroup, InstanceError, join, joinWork } from '../shared/instance';
-import type { MembershipState } from '../shared/membership';
 import { prover } from '../shared/prover';
 import type { Follow } from '../shared/storage';
 
@@ -32,7 +31,7 @@ export async function joinCommunity(
   commitment: string,
   inviteCode: string | undefined,
   working: () => void,
-): Promise<Exclude<MembershipState, 'none'>> {
+): Promise<'pending' | 'sealed' | 'ended'> {
   for (let attempt = 1; ; attempt++) {
     try {
       const answer = await join(follow, {

@@ -2,13 +2,19 @@
 // community, or one click on a page that lists one; leaving is one click), and the member's
 // identities, one per instance, exportable in the format of the widget and the CLI, and their
 // memberships: joined here, or made elsewhere and recognised from the community's group, and
-// said to wait for their batch until the group holds them, or to have ended once a sealed one is
-// gone from it (removed or replaced).
+// said to wait for their batch until the group holds them, or not to be in it now (with a way to
+// look again, or to join again), or to have ended once the instance refused a join as removed.
 import { button, h, nextId } from '@bridgenotes/widget';
 import { failureMessage } from '../shared/failure';
 import { followCommunity } from '../shared/listing';
 import { errorSlot, showProblem } from '../shared/field-error';
-import { membershipOf, settleMembership, withEnded, withMemberships } from '../shared/membership';
+import {
+  type MembershipState,
+  membershipOf,
+  settleMembership,
+  withEnd,
+  withMemberships,
+} from '../shared/membership';
 import { prover, ProverError } from '../shared/prover';
 import {
   type Follow,
@@ -147,30 +153,119 @@ function followSection(stored: Stored): HTMLElement {
  */
 let firstDrawing = true;
 
+/** What the status says of a membership found in another state, and of one found unchanged. */
+const NEWS: Partial<Record<MembershipState, 'joinedNow' | 'notInGroup'>> = {
+  sealed: 'joinedNow',
+  absent: 'notInGroup',
+};
+const STATE_TEXT = { pending: 'pending', sealed: 'joined', absent: 'notInGroup' } as const;
+const UNCHANGED: Partial<Record<MembershipState, 'stillPending' | 'stillNotInGroup'>> = {
+  pending: 'stillPending',
+  absent: 'stillNotInGroup',
+};
+
 /**
- * A membership waiting for its batch, or sealed, said as the widget says it, and looked for again
- * in the published group (a pending one at each drawing of the page, as the widget does at each
- * render; a sealed one at the visit's first). Once sealed, or ended (a sealed one gone from the
- * group: removed or replaced), the line says so in place, so that the focus and whatever is typed
- * elsewhere on the page stay, and the status announces it.
+ * One community's membership for the identity `backup`: said as the widget says it, with what
+ * the member can do. A pending or absent one is looked for again in the published group at each
+ * drawing (as the widget does at each render), a sealed one at the visit's first (unless `look` is
+ * false: just looked for); when found in another state, this community's part is drawn again in
+ * place, so that the focus and whatever is typed elsewhere on the page stay, and the status
+ * announces it.
  */
-function membershipLine(entry: Follow, state: 'pending' | 'sealed'): HTMLElement {
-  const line = h('p', {}, t(state === 'pending' ? 'pending' : 'joined', { community: entry.name }));
-  void settleMembership(entry).then(
-    (now) => {
-      if (now === state) return;
-      if (now === 'sealed') {
-        line.textContent = t('joined', { community: entry.name });
-        say(t('joinedNow', { community: entry.name }));
-      } else if (now === 'ended') {
-        line.textContent = t('membershipEnded', { community: entry.name });
-        say(t('membershipEnded', { community: entry.name }));
+function membershipPart(
+  entry: Follow,
+  state: MembershipState,
+  backup: string,
+  look = true,
+): HTMLElement {
+  const part = h('div', { class: 'membership' });
+  const community = { community: entry.name };
+  if (state === 'pending' || state === 'sealed' || state === 'absent') {
+    part.append(h('p', {}, t(STATE_TEXT[state], community)));
+  }
+  if (state === 'pending' || state === 'absent') {
+    // Nothing else would look again before the next visit: the member may not wait for it.
+    part.append(
+      actionButton(`${followKey(entry)} check-again`, t('checkAgain'), async () => {
+        const now = await settleMembership(entry);
+        const news = now === state ? UNCHANGED[now] : NEWS[now];
+        if (news) say(t(news, community));
+        await render();
+      }),
+    );
+  }
+  if (state === 'ended') {
+    // The instance refused this commitment (MEMBERSHIP_ENDED): no Join to try again.
+    part.append(h('p', {}, t('membershipEnded', community)));
+  } else if (state === 'none' || state === 'absent') {
+    part.append(...joinParts(entry, backup));
+  }
+  const looked = state === 'pending' || state === 'absent' || (state === 'sealed' && firstDrawing);
+  if (look && looked) {
+    void settleMembership(entry).then(
+      (now) => {
+        if (now === state || !part.isConnected) return;
+        const news = NEWS[now];
+        if (news) say(t(news, community));
+        part.replaceWith(membershipPart(entry, now, backup, false));
+      },
+      // Not fetched now: looked for again at the next drawing or visit.
+      () => undefined,
+    );
+  }
+  return part;
+}
+
+/**
+ * What a member not in `entry`'s group can do with the identity `backup`: join (OPEN, INVITE),
+ * or check a membership made on the community's site (CREDENTIAL); nothing for a CLOSED one.
+ */
+function joinParts(entry: Follow, backup: string): HTMLElement[] {
+  const community = { community: entry.name };
+  if (entry.admission === 'CLOSED') return [h('p', {}, t('closed', community))];
+  if (entry.admission === 'CREDENTIAL') {
+    // Joining needs a ticket from the community's site, which only its widget can ask for.
+    return [
+      actionButton(`${followKey(entry)} check`, t('checkMembership', community), async () => {
+        const { commitment } = await prover({ type: 'commitment', backup });
+        const { recognised, unchecked } = await recognisedIn([entry], commitment as string);
+        // Said as any failure is, with the instance's reason.
+        if (unchecked.length > 0) throw unchecked[0].error;
+        if (recognised.length === 0) {
+          say(t('notMemberYet', community));
+          return;
+        }
+        await recordMemberships(recognised, commitment as string);
+        say(joinedAll(recognised).join(' '));
+        await render();
+      }),
+    ];
+  }
+  const inviteId = nextId('invite');
+  const invite = h('input', { id: inviteId, autocomplete: 'off' });
+  return [
+    ...(entry.admission === 'INVITE'
+      ? [h('label', { for: inviteId }, t('inviteLabel', community)), invite]
+      : []),
+    actionButton(`${followKey(entry)} join`, t('join', community), async () => {
+      const { commitment } = await prover({ type: 'commitment', backup });
+      const state = await joinCommunity(
+        entry,
+        commitment as string,
+        invite.value.trim() || undefined,
+        () => say(t('joinWorking')),
+      );
+      if (state === 'ended') {
+        // The instance's answer, and the only end that is final.
+        await update((now) => withEnd(now, entry, commitment as string, 'ended'));
+        say(t('membershipEnded', community));
+      } else {
+        await recordMemberships([entry], commitment as string, state === 'pending');
+        say(t(state === 'pending' ? 'joinedPending' : 'joined', community));
       }
-    },
-    // Not fetched now: looked for again at the next drawing or visit.
-    () => undefined,
-  );
-  return line;
+      await render();
+    }),
+  ];
 }
 
 function identityFor(instance: string, stored: Stored): HTMLElement {
@@ -255,63 +350,7 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     reveal,
   );
   for (const entry of stored.follows.filter((other) => other.instance === instance)) {
-    const membership = membershipOf(stored, entry);
-    if (membership === 'pending' || (membership === 'sealed' && firstDrawing)) {
-      block.append(membershipLine(entry, membership));
-    } else if (membership === 'sealed') {
-      block.append(h('p', {}, t('joined', { community: entry.name })));
-    } else if (membership === 'ended') {
-      // Joining again with this commitment is refused (MEMBERSHIP_ENDED): no Join button.
-      block.append(h('p', {}, t('membershipEnded', { community: entry.name })));
-    } else if (entry.admission === 'CLOSED') {
-      block.append(h('p', {}, t('closed', { community: entry.name })));
-    } else if (entry.admission === 'CREDENTIAL') {
-      // Joining needs a ticket from the community's site, which only its widget can ask for.
-      block.append(
-        actionButton(
-          `${followKey(entry)} check`,
-          t('checkMembership', { community: entry.name }),
-          async () => {
-            const { commitment } = await prover({ type: 'commitment', backup });
-            const { recognised, unchecked } = await recognisedIn([entry], commitment as string);
-            // Said as any failure is, with the instance's reason.
-            if (unchecked.length > 0) throw unchecked[0].error;
-            if (recognised.length === 0) {
-              say(t('notMemberYet', { community: entry.name }));
-              return;
-            }
-            await recordMemberships(recognised, commitment as string);
-            say(joinedAll(recognised).join(' '));
-            await render();
-          },
-        ),
-      );
-    } else {
-      const inviteId = nextId('invite');
-      const invite = h('input', { id: inviteId, autocomplete: 'off' });
-      block.append(
-        ...(entry.admission === 'INVITE'
-          ? [h('label', { for: inviteId }, t('inviteLabel', { community: entry.name })), invite]
-          : []),
-        actionButton(`${followKey(entry)} join`, t('join', { community: entry.name }), async () => {
-          const { commitment } = await prover({ type: 'commitment', backup });
-          const state = await joinCommunity(
-            entry,
-            commitment as string,
-            invite.value.trim() || undefined,
-            () => say(t('joinWorking')),
-          );
-          if (state === 'ended') {
-            await update((now) => withEnded(now, entry, commitment as string));
-            say(t('membershipEnded', { community: entry.name }));
-          } else {
-            await recordMemberships([entry], commitment as string, state === 'pending');
-            say(t(state === 'pending' ? 'joinedPending' : 'joined', { community: entry.name }));
-          }
-          await render();
-        }),
-      );
-    }
+    block.append(membershipPart(entry, membershipOf(stored, entry), backup));
   }
   return block;
 }

@@ -95,7 +95,15 @@ const isMember = (stored: Stored, follow: Follow) =>
   Boolean(stored.identities[follow.instance]) &&
   stored.memberships[followKey(follow)] !== undefined;
 
-const STATES: readonly unknown[] = ['none', 'pending', 'sealed', 'ended'];
+/** What the panel says of a membership found in another state. */
+const NEWS: Record<Exclude<MembershipState, 'none'>, StringKey> = {
+  pending: 'pending',
+  sealed: 'joinedNow',
+  absent: 'notInGroup',
+  ended: 'membershipEnded',
+};
+
+const STATES: readonly unknown[] = ['none', 'pending', 'sealed', 'absent', 'ended'];
 
 /**
  * Asks the service worker for `follow`'s membership state now (it looks in the published group
@@ -147,7 +155,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
         await (busy ? whileBusy(busy, action) : action());
       } catch (error) {
         // A membership waiting to be sealed is no failure: it says when it will work. Unless it
-        // ended (removed or replaced): looked for, the notice then says so in place of the forms.
+        // is missing from the group: looked for, the notice then says so in place of the forms.
         say(error instanceof MembershipNotSealed ? error.message : failureMessage(error));
         if (error instanceof MembershipNotSealed) void settle();
       }
@@ -172,10 +180,9 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     }
     return view;
   };
-  const endedNotice = () => [
-    h('p', {}, t('membershipEnded', { community: follow.name })),
-    button(t('settings'), () => void ext.runtime.openOptionsPage()),
-  ];
+  const settings = () => button(t('settings'), () => void ext.runtime.openOptionsPage());
+  // Looked for again when asked: nothing else would before the actions are opened again.
+  const checkAgain = () => button(t('checkAgain'), () => void settle(true));
   const memberActions = () => [
     h('p', {}, toRate.length > 0 ? t('needsRatings') : ''),
     ...toRate.map(rateView),
@@ -183,39 +190,37 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     h('h3', {}, t('writeNote')),
     noteForm(context, (note) => contribute.prepend(rateView(note))),
   ];
-  if (membership === 'sealed') {
-    contribute.append(...memberActions(), said);
-  } else if (membership === 'pending') {
-    contribute.append(
-      h('p', {}, t('pending', { community: follow.name })),
+  const community = { community: follow.name };
+  /** What the actions show for each state of the membership. */
+  const views: Record<MembershipState, () => Node[]> = {
+    sealed: memberActions,
+    pending: () => [
+      h('p', {}, t('pending', community)),
+      checkAgain(),
       ...toRate.map((note) => noteView(note, false, note.authorPseudonym === pseudonym)),
-      said,
-    );
-  } else if (membership === 'ended') {
-    contribute.append(...endedNotice(), said);
-  } else {
-    contribute.append(
-      h('p', {}, t(NOT_MEMBER[follow.admission], { community: follow.name })),
-      button(t('settings'), () => void ext.runtime.openOptionsPage()),
-      said,
-    );
-  }
-  // Looked for again each time the member opens the actions, as the widget does at each render:
-  // once sealed, the forms replace the notice (which holds nothing to focus) and it is said; a
-  // sealed membership gone from the group ended, and the notice saying so replaces the forms.
-  async function settle() {
+    ],
+    // Joining again is in the settings, where the instance answers whether it ended.
+    absent: () => [h('p', {}, t('notInGroup', community)), checkAgain(), settings()],
+    ended: () => [h('p', {}, t('membershipEnded', community)), settings()],
+    none: () => [h('p', {}, t(NOT_MEMBER[follow.admission], community)), settings()],
+  };
+  contribute.append(...views[membership](), said);
+  // Looked for again each time the member opens the actions, as the widget does at each render,
+  // and at each Check again: in another state, its view replaces the actions' and it is said. A
+  // sealed membership missing from the group is absent, not ended: only the instance says that.
+  async function settle(asked = false) {
     const before = membership;
-    if (before !== 'pending' && before !== 'sealed') return;
+    if (before !== 'pending' && before !== 'sealed' && before !== 'absent') return;
     const now = await membershipNow(follow);
-    if (membership !== before || (now !== 'sealed' && now !== 'ended') || now === before) return;
-    membership = now;
-    if (now === 'sealed') {
-      contribute.replaceChildren(...memberActions(), said);
-      say(t('joinedNow', { community: follow.name }));
-    } else {
-      contribute.replaceChildren(...endedNotice(), said);
-      say(t('membershipEnded', { community: follow.name }));
+    // None: recorded anew elsewhere meanwhile, for the next opening of the panel to show.
+    if (membership !== before || now === undefined || now === 'none') return;
+    if (now === before) {
+      if (asked) say(t(now === 'pending' ? 'stillPending' : 'stillNotInGroup', community));
+      return;
     }
+    membership = now;
+    contribute.replaceChildren(...views[now](), said);
+    say(t(NEWS[now], community));
   }
   const toggle = button(t('helpRate', { count: toRate.length }), () => {
     contribute.hidden = !contribute.hidden;

@@ -6,7 +6,7 @@ import {
   membershipOf,
   settleFollowed,
   settleMembership,
-  withEnded,
+  withEnd,
   withMemberships,
 } from './membership';
 import { type Follow, followKey, load, type Stored, update } from './storage';
@@ -44,6 +44,7 @@ const storedWith = (
   memberships: Stored['memberships'],
   pending: Stored['pending'] = {},
   ended: Stored['ended'] = {},
+  refused: Stored['refused'] = {},
 ) => {
   stored = {
     follows: [patient, forum],
@@ -51,6 +52,7 @@ const storedWith = (
     memberships,
     pending,
     ended,
+    refused,
     ratings: {},
     ratingMinutes: {},
   };
@@ -75,12 +77,16 @@ describe('membershipOf', () => {
     expect(membershipOf(stored, followOf('city-news'))).toBe('none');
   });
 
-  it('tells a membership that ended (removed or replaced) apart, for its commitment only', () => {
+  it('tells a membership the instance ended apart from one missing from the group, for its commitment only', () => {
     storedWith(
       { [followKey(patient)]: commitment, [followKey(forum)]: commitment },
       {},
+      // Missing from the group when last looked at (what earlier versions took for an end).
       { [followKey(patient)]: commitment, [followKey(forum)]: other },
     );
+    expect(membershipOf(stored, patient)).toBe('absent');
+    expect(membershipOf(stored, forum)).toBe('sealed');
+    stored.refused = { [followKey(patient)]: commitment, [followKey(forum)]: other };
     expect(membershipOf(stored, patient)).toBe('ended');
     expect(membershipOf(stored, forum)).toBe('sealed');
   });
@@ -98,6 +104,7 @@ describe('withMemberships', () => {
       memberships: { [followKey(forum)]: other, [followKey(patient)]: commitment },
       pending: { [followKey(forum)]: other, [followKey(patient)]: commitment },
       ended: {},
+      refused: {},
     });
   });
 
@@ -110,26 +117,36 @@ describe('withMemberships', () => {
       memberships: stored.memberships,
       pending: { [followKey(forum)]: commitment },
       ended: {},
+      refused: {},
     });
   });
 });
 
-describe('withEnded', () => {
-  it('records the membership as ended, no longer pending, keeping the others', () => {
+describe('withEnd', () => {
+  it('records the membership as ended or absent, no longer pending, keeping the others', () => {
     storedWith(
       { [followKey(patient)]: commitment, [followKey(forum)]: other },
       { [followKey(patient)]: commitment },
     );
-    const changed = { ...stored, ...withEnded(stored, patient, commitment) };
-    expect(membershipOf(changed, patient)).toBe('ended');
-    expect(membershipOf(changed, forum)).toBe('sealed');
+    const absent = { ...stored, ...withEnd(stored, patient, commitment, 'absent') };
+    expect(membershipOf(absent, patient)).toBe('absent');
+    expect(membershipOf(absent, forum)).toBe('sealed');
+    const ended = { ...absent, ...withEnd(absent, patient, commitment, 'ended') };
+    expect(membershipOf(ended, patient)).toBe('ended');
+    expect(membershipOf(ended, forum)).toBe('sealed');
   });
 
   it('is undone by a membership recorded anew (another identity joined or recognised)', () => {
-    storedWith({ [followKey(patient)]: commitment }, {}, { [followKey(patient)]: commitment });
+    storedWith(
+      { [followKey(patient)]: commitment },
+      {},
+      { [followKey(patient)]: commitment },
+      { [followKey(patient)]: commitment },
+    );
     const changed = { ...stored, ...withMemberships(stored, [patient], other) };
     expect(membershipOf(changed, patient)).toBe('sealed');
     expect(changed.ended).toEqual({});
+    expect(changed.refused).toEqual({});
   });
 });
 
@@ -148,18 +165,37 @@ describe('settleMembership', () => {
     expect(membershipOf(stored, forum)).toBe('sealed');
   });
 
-  it('records a sealed membership gone from the published group as ended (removed or replaced)', async () => {
+  it('records a sealed membership missing from the published group as absent, and looks for it again', async () => {
     storedWith({ [followKey(forum)]: commitment, [followKey(patient)]: commitment });
     // A removed member's leaf is published as 0.
     leavesMock.mockResolvedValue(group(['0', other]));
-    await expect(settleMembership(forum)).resolves.toBe('ended');
+    await expect(settleMembership(forum)).resolves.toBe('absent');
     // Only the follow is passed: nothing about the commitment reaches the instance.
     expect(leavesMock.mock.calls).toEqual([[forum]]);
-    expect(membershipOf(stored, forum)).toBe('ended');
+    expect(membershipOf(stored, forum)).toBe('absent');
     expect(membershipOf(stored, patient)).toBe('sealed');
-    // Ended for good: not looked for again.
+    // Missing is no end: each later download looks again (a restored instance, a mirror behind,
+    // a join an earlier version recorded as sealed while it waited), and finds it back.
+    await expect(settleMembership(forum)).resolves.toBe('absent');
+    expect(leavesMock).toHaveBeenCalledTimes(2);
+    leavesMock.mockResolvedValue(group([other, commitment]));
+    await expect(settleMembership(forum)).resolves.toBe('sealed');
+    expect(membershipOf(stored, forum)).toBe('sealed');
+    expect(stored.ended).toEqual({});
+  });
+
+  it('takes a membership an earlier version recorded as ended from absence as absent, found again once a leaf', async () => {
+    storedWith({ [followKey(forum)]: commitment }, {}, { [followKey(forum)]: commitment });
+    leavesMock.mockResolvedValue(group([commitment]));
+    await expect(settleMembership(forum)).resolves.toBe('sealed');
+    expect(membershipOf(stored, forum)).toBe('sealed');
+  });
+
+  it('does not look again for a membership the instance ended (MEMBERSHIP_ENDED)', async () => {
+    storedWith({ [followKey(forum)]: commitment });
+    stored = { ...stored, ...withEnd(stored, forum, commitment, 'ended') };
     await expect(settleMembership(forum)).resolves.toBe('ended');
-    expect(leavesMock).toHaveBeenCalledTimes(1);
+    expect(leavesMock).not.toHaveBeenCalled();
   });
 
   it('keeps a pending membership pending while the published group does not hold it', async () => {

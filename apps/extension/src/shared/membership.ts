@@ -3,24 +3,28 @@
 // INVITE join is answered at once, `pending` while the instance keeps it for its batch
 // (docs/threat-model.md); the member can prove only once the published group holds the
 // commitment, which the settings and the panel look for again, as the widget does at each render.
-// A sealed membership whose commitment is gone from the group ended (removed by the moderators,
-// or replaced): it is recorded so, and said with what to do, rather than "not sealed" for ever.
+// A sealed membership whose commitment is missing from the group may have ended (removed by the
+// moderators, or replaced), or not: an instance restored from a backup older than the join, a
+// mirror behind its origin, a join an earlier version recorded as sealed while it waited. So it
+// is recorded as absent, and looked for again; only the instance's MEMBERSHIP_ENDED is an end.
 import { groupLeaves, inGroup } from './instance';
 import { type Follow, followKey, load, type Stored, update } from './storage';
 
-type Memberships = Pick<Stored, 'memberships' | 'pending' | 'ended'>;
+type Memberships = Pick<Stored, 'memberships' | 'pending' | 'ended' | 'refused'>;
 
 /**
- * No membership of the community, one waiting for its batch, one the member proves with, or one
- * that ended (removed or replaced: this commitment cannot join the community again).
+ * No membership of the community, one waiting for its batch, one the member proves with, one
+ * whose commitment the published group did not hold when last looked at, or one that ended (the
+ * instance refused its commitment as removed or replaced: it cannot join the community again).
  */
-export type MembershipState = 'none' | 'pending' | 'sealed' | 'ended';
+export type MembershipState = 'none' | 'pending' | 'sealed' | 'absent' | 'ended';
 
 export function membershipOf(stored: Memberships, follow: Follow): MembershipState {
   const key = followKey(follow);
   const commitment = stored.memberships[key];
   if (commitment === undefined) return 'none';
-  if (stored.ended[key] === commitment) return 'ended';
+  if (stored.refused[key] === commitment) return 'ended';
+  if (stored.ended[key] === commitment) return 'absent';
   return stored.pending[key] === commitment ? 'pending' : 'sealed';
 }
 
@@ -45,25 +49,36 @@ export function withMemberships(
     memberships: { ...stored.memberships, ...recorded },
     pending: pending ? { ...others, ...recorded } : others,
     ended: without(stored.ended, keys),
-  };
-}
-
-/** `stored`'s memberships with `follow`'s, `commitment`, recorded as ended (no longer pending). */
-export function withEnded(stored: Memberships, follow: Follow, commitment: string): Memberships {
-  const key = followKey(follow);
-  return {
-    memberships: { ...stored.memberships, [key]: commitment },
-    pending: without(stored.pending, new Set([key])),
-    ended: { ...stored.ended, [key]: commitment },
+    refused: without(stored.refused, keys),
   };
 }
 
 /**
- * The state of the member's membership of `follow` now: a pending or sealed one is looked for in
- * the published group (fetched whole, as before every proof: the instance learns that the group
- * was fetched, never which commitment is looked for); a pending one found there is recorded
- * sealed, and a sealed one gone from it recorded ended (removed or replaced). Throws when the
- * group cannot be fetched.
+ * `stored`'s memberships with `follow`'s, `commitment`, recorded as `ended` (the instance answered
+ * MEMBERSHIP_ENDED: final) or `absent` (missing from the published group: looked for again).
+ */
+export function withEnd(
+  stored: Memberships,
+  follow: Follow,
+  commitment: string,
+  end: 'absent' | 'ended',
+): Memberships {
+  const key = followKey(follow);
+  const keys = new Set([key]);
+  return {
+    memberships: { ...stored.memberships, [key]: commitment },
+    pending: without(stored.pending, keys),
+    ended: { ...stored.ended, [key]: commitment },
+    refused: end === 'ended' ? { ...stored.refused, [key]: commitment } : stored.refused,
+  };
+}
+
+/**
+ * The state of the member's membership of `follow` now: a pending, sealed or absent one is looked
+ * for in the published group (fetched whole, as before every proof: the instance learns that the
+ * group was fetched, never which commitment is looked for). Found there, it is recorded sealed;
+ * missing, a sealed one is recorded absent, and a pending one stays pending. Only an end the
+ * instance answered is not looked for again. Throws when the group cannot be fetched.
  */
 export async function settleMembership(follow: Follow): Promise<MembershipState> {
   const stored = await load();
@@ -72,15 +87,18 @@ export async function settleMembership(follow: Follow): Promise<MembershipState>
   const key = followKey(follow);
   const commitment = stored.memberships[key];
   const found = inGroup(await groupLeaves(follow), commitment);
-  if (found === (state === 'sealed')) return state;
+  const now = found ? 'sealed' : state === 'sealed' ? 'absent' : state;
+  if (now === state) return state;
   // Only the membership that was looked for: one recorded anew meanwhile keeps its own state.
-  await update((now) => {
-    if (now.memberships[key] !== commitment || membershipOf(now, follow) !== state) return {};
-    return found
-      ? { pending: without(now.pending, new Set([key])) }
-      : withEnded(now, follow, commitment);
+  await update((current) => {
+    if (current.memberships[key] !== commitment || membershipOf(current, follow) !== state) {
+      return {};
+    }
+    return now === 'sealed'
+      ? withMemberships(current, [follow], commitment)
+      : withEnd(current, follow, commitment, 'absent');
   });
-  return found ? 'sealed' : 'ended';
+  return now;
 }
 
 /**

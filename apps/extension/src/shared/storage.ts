@@ -32,11 +32,18 @@ export interface Stored {
    */
   pending: Record<string, string>;
   /**
-   * `<instance> <slug>` → the commitment of a membership that ended: seen sealed, then gone from
-   * the published group (removed or replaced), or refused by the instance as MEMBERSHIP_ENDED.
-   * Only while it is the membership's commitment (shared/membership.ts).
+   * `<instance> <slug>` → the commitment of a membership last seen missing from the published
+   * group, which is no proof of an end: an instance restored from an older backup, a mirror
+   * behind its origin, or a join an earlier version recorded as sealed too soon all look the
+   * same, so it is looked for again at every download of the group (shared/membership.ts). The
+   * name is the one earlier versions kept it under, when they took it for an end.
    */
   ended: Record<string, string>;
+  /**
+   * `<instance> <slug>` → the commitment the instance refused as MEMBERSHIP_ENDED (removed or
+   * replaced): the only end that is final. Only while it is the membership's commitment.
+   */
+  refused: Record<string, string>;
   /** Note id → the member's own latest rating of it, to show it back. */
   ratings: Record<string, string>;
   /**
@@ -52,6 +59,7 @@ const EMPTY: Stored = {
   memberships: {},
   pending: {},
   ended: {},
+  refused: {},
   ratings: {},
   ratingMinutes: {},
 };

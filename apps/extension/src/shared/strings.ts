@@ -74,6 +74,12 @@ export const STRINGS = {
   // keeps one identity per instance, which this one is).
   membershipEnded:
     'Your membership of {community} ended: this identity was removed from the community or replaced. It cannot rate or write here any more, nor join again. Ask the community’s moderators.',
+  // A membership missing from the group when looked at: no end until the instance says so.
+  notInGroup:
+    'This identity is not in the group of {community} now. That can pass (the instance may be catching up, or your join may still be waiting), or it was removed or replaced: check again, or join again, and the instance says which.',
+  checkAgain: 'Check again',
+  stillPending: 'Checked just now: your membership of {community} is not sealed yet.',
+  stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',
   failed: 'That did not work: {message}',
   // The widget's wording: the instance not reached, or rate limited (with its Retry-After).
   failNetwork: 'The service could not be reached. Check your connection and try again.',
