@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import type { Frame, Page, Route } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
-import { currentTestRun } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
@@ -209,29 +209,125 @@ describe('the feedback of a member’s actions in the widget', () => {
     await page.close();
   });
 
-  it('tells a member whose membership was removed that it ended, instead of waiting to be sealed', async () => {
-    const { page, frame } = await newIdentity();
+  /** The commitment of the identity the page's frame keeps, once it keeps one. */
+  const kept = (page: Page): Promise<string> =>
+    eventually(async () => {
+      const commitment = await page.evaluate(() =>
+        localStorage.getItem('bridgenotes:identity-commitment'),
+      );
+      if (!commitment) throw new Error('no identity kept yet');
+      return commitment;
+    });
+
+  /** Joins the busy community with the page's identity, sealed at once; its commitment. */
+  async function joinBusy(page: Page, frame: Frame): Promise<string> {
     await frame.getByRole('button', { name: 'Join Busy community' }).click();
     await frame.getByText('You are a member of Busy community.').waitFor();
-    const { rows } = await database.query<{ commitment: string }>(
-      'SELECT commitment FROM members WHERE community_id = $1 AND removed_at IS NULL ORDER BY leaf_index DESC LIMIT 1',
-      [busy.id],
-    );
-    const removed = await fetch(
-      `${apiUrl}/communities/${busy.slug}/members/${rows[0].commitment}`,
-      { method: 'DELETE', headers: { Authorization: `Bearer ${OPERATOR_KEY}` } },
-    );
+    return kept(page);
+  }
+
+  /**
+   * The page's downloads of the group answer without `commitment`, as a mirror behind its origin
+   * or an instance restored from a backup older than the join would; undone by `unhide`.
+   */
+  async function hideFromGroup(page: Page, commitment: string): Promise<() => Promise<void>> {
+    const pattern = `**/communities/${busy.slug}/group/leaves`;
+    await page.route(pattern, async (route: Route) => {
+      const response = await route.fetch();
+      const group = (await response.json()) as { leaves: string[] };
+      const leaves = group.leaves.filter((leaf) => leaf !== commitment);
+      await route.fulfill({ response, body: JSON.stringify({ ...group, leaves }) });
+    });
+    return () => page.unroute(pattern);
+  }
+
+  /** The page reloaded, with the member's area open. */
+  async function reopened(page: Page): Promise<Frame> {
+    await page.reload();
+    const frame = await widgetFrame(page);
+    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    return frame;
+  }
+
+  const NOT_IN_GROUP = 'This identity is not in the group of Busy community now.';
+  const ENDED = 'Your membership of Busy community ended';
+
+  it('takes a membership missing from the group for absent, not ended: Check again, or a later download, finds it back', async () => {
+    const { page, frame } = await newIdentity();
+    const commitment = await joinBusy(page, frame);
+    let unhide = await hideFromGroup(page, commitment);
+    let again = await reopened(page);
+    await again.locator('.member p', { hasText: NOT_IN_GROUP }).waitFor({ timeout: QUICKLY_MS });
+    expect(await again.getByText(ENDED).count()).toBe(0);
+    expect(await again.locator('form.rate').count()).toBe(0);
+    // The ways on: look again, or join again (the API says whether it ended).
+    await again.getByRole('button', { name: 'Join Busy community' }).waitFor();
+    await again.getByRole('button', { name: 'Check again' }).click();
+    await again
+      .getByText('Checked just now: this identity is still not in the group of Busy community.')
+      .waitFor();
+    await unhide();
+    await again.getByRole('button', { name: 'Check again' }).click();
+    await again.getByText('You are a member of Busy community.').waitFor();
+    await again.locator('form.rate').waitFor();
+
+    // Missing again, then back: the next load's download finds it, with nothing clicked.
+    unhide = await hideFromGroup(page, commitment);
+    again = await reopened(page);
+    await again.locator('.member p', { hasText: NOT_IN_GROUP }).waitFor();
+    await unhide();
+    again = await reopened(page);
+    await again.getByText('You are a member of Busy community.').waitFor({ timeout: QUICKLY_MS });
+    await again.locator('form.rate').waitFor();
+    await page.close();
+  });
+
+  it('records a join the API refuses as MEMBERSHIP_ENDED as ended, with no Join to try again', async () => {
+    const { page, frame } = await newIdentity();
+    // Joined elsewhere (the CLI, another device), then removed by the moderators.
+    const commitment = await kept(page);
+    const joined = await fetch(`${apiUrl}/communities/${busy.slug}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commitment }),
+    });
+    expect(joined.status).toBe(201);
+    const removed = await fetch(`${apiUrl}/communities/${busy.slug}/members/${commitment}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${OPERATOR_KEY}` },
+    });
     expect(removed.status).toBe(200);
 
-    await page.reload();
-    const again = await widgetFrame(page);
-    await again.getByRole('button', { name: 'Help rate notes (1)' }).click();
-    await again
-      .locator('.member p', { hasText: 'Your membership of Busy community ended' })
-      .waitFor({ timeout: QUICKLY_MS });
-    expect(await again.locator('form.rate').count()).toBe(0);
+    await frame.getByRole('button', { name: 'Join Busy community' }).click();
+    await frame.locator('.member p', { hasText: ENDED }).waitFor();
+    const again = await reopened(page);
+    await again.locator('.member p', { hasText: ENDED }).waitFor({ timeout: QUICKLY_MS });
+    expect(await again.getByRole('button', { name: 'Join Busy community' }).count()).toBe(0);
+    expect(await again.getByRole('button', { name: 'Check again' }).count()).toBe(0);
     // The way on: another identity, restored from its backup.
     await again.getByText('Restore another identity from a backup').waitFor();
+    await page.close();
+  });
+
+  it('offers Check again to a membership that stays pending', async () => {
+    const { page, frame } = await newIdentity();
+    const commitment = await joinBusy(page, frame);
+    // Recorded pending (as an earlier version, or a join whose batch is not sealed yet, leaves it).
+    await page.evaluate(
+      ([slug, value]) => localStorage.setItem(`bridgenotes:pending:${slug}`, value),
+      [busy.slug, commitment],
+    );
+    const unhide = await hideFromGroup(page, commitment);
+    const again = await reopened(page);
+    await again.getByText('Your membership of Busy community will be active once').waitFor();
+    await again.getByRole('button', { name: 'Check again' }).click();
+    await again
+      .getByText('Checked just now: your membership of Busy community is not sealed yet.')
+      .waitFor();
+    await unhide();
+    await again.getByRole('button', { name: 'Check again' }).click();
+    await again.getByText('You are a member of Busy community.').waitFor();
+    await again.locator('form.rate').waitFor();
     await page.close();
   });
 });

@@ -115,4 +115,47 @@ describe('the member store', () => {
     store.joined('222');
     expect(store.pseudonym).toBeNull();
   });
+  it('keeps a membership missing from the group as absent, not ended, for a later check or join', () => {
+    const { store } = storeOver({});
+    store.keepIdentity('backup-a', '111');
+    store.joined('111');
+    store.absent();
+    expect([store.isMember, store.absentCommitment, store.membershipEnded]).toEqual([
+      false,
+      '111',
+      false,
+    ]);
+    // Found in the group again (a check, a later download): a member again, nothing ended.
+    store.joined('111');
+    expect([store.canAct, store.absentCommitment, store.membershipEnded]).toEqual([
+      true,
+      null,
+      false,
+    ]);
+  });
+
+  it('takes an end an earlier version recorded from absence as absent', () => {
+    const { store } = storeOver({
+      'bridgenotes:identity': 'backup-a',
+      'bridgenotes:identity-commitment': '111',
+      'bridgenotes:member:town': '',
+      'bridgenotes:ended:town': '111',
+    });
+    expect([store.absentCommitment, store.membershipEnded]).toEqual(['111', false]);
+  });
+
+  it('records a join the API refused as MEMBERSHIP_ENDED as ended, for that identity only', () => {
+    const { store } = storeOver({});
+    store.keepIdentity('backup-a', '111');
+    store.joined('111');
+    store.absent();
+    store.refused('111');
+    expect([store.isMember, store.absentCommitment, store.membershipEnded]).toEqual([
+      false,
+      null,
+      true,
+    ]);
+    store.keepIdentity('backup-b', '222');
+    expect(store.membershipEnded).toBe(false);
+  });
 });

@@ -136,6 +136,9 @@ export class MemberStore {
     }
     storage.set(this.key('member'), commitment);
     storage.set(this.key('pending'), pending ? commitment : '');
+    // A membership recorded anew replaces an absence or an end recorded before.
+    storage.set(this.key('ended'), '');
+    storage.set(this.key('refused'), '');
   }
 
   /** The commitment the member joined with, while a member. */
@@ -150,10 +153,13 @@ export class MemberStore {
   }
 
   /**
-   * The member's commitment, seen sealed before, is gone from the published leaves: removed or
-   * replaced. The membership is forgotten; that it ended is kept, for the panel to say so.
+   * The member's commitment, seen sealed before, is missing from the published leaves. Removed or
+   * replaced, maybe, or not: an instance restored from a backup older than the join, a mirror
+   * behind its origin, a join an earlier version recorded as sealed while it waited. The
+   * membership is put aside, kept as absent (under the key earlier versions kept an end under,
+   * so that theirs are absent too) for the panel to offer a check and a join, and to look again.
    */
-  ended(): void {
+  absent(): void {
     const commitment = this.memberCommitment;
     if (!commitment) return;
     storage.set(this.key('ended'), commitment);
@@ -161,10 +167,29 @@ export class MemberStore {
     storage.set(this.key('pending'), '');
   }
 
-  /** Whether the kept identity's membership here ended (see `ended`). */
+  /** The kept identity's commitment, missing from the published leaves when last looked at. */
+  get absentCommitment(): string | null {
+    const commitment = this.identityCommitment;
+    const absent = commitment !== null && storage.get(this.key('ended')) === commitment;
+    return absent && !this.membershipEnded ? commitment : null;
+  }
+
+  /**
+   * The API refused `commitment` a join as MEMBERSHIP_ENDED (removed or replaced): the only end
+   * that is final, since nothing but the API knows it. Any membership of it is forgotten.
+   */
+  refused(commitment: string): void {
+    storage.set(this.key('refused'), commitment);
+    if (storage.get(this.key('member')) === commitment) {
+      storage.set(this.key('member'), '');
+      storage.set(this.key('pending'), '');
+    }
+  }
+
+  /** Whether the API ended the kept identity's membership here (see `refused`). */
   get membershipEnded(): boolean {
     const commitment = this.identityCommitment;
-    return commitment !== null && storage.get(this.key('ended')) === commitment;
+    return commitment !== null && storage.get(this.key('refused')) === commitment;
   }
 
   /** The member's commitment appeared in the published leaves. */

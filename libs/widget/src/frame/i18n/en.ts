@@ -125,6 +125,12 @@ export const EN = {
   failNetwork: 'The service could not be reached. Check your connection and try again.',
   failServer: 'The service is busy or restarting. Try again in a moment.',
   failTryAgain: 'The community changed while this was being done. Try again.',
+  notInGroup:
+    'This identity is not in the group of {community} now. That can pass (the service may be catching up, or your join may still be waiting), or it was removed or replaced: check again, or join again, and the service says which.',
+  checkAgain: 'Check again',
+  checking: 'Looking for your membership in the community’s group…',
+  stillPending: 'Checked just now: your membership of {community} is not sealed yet.',
+  stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',
   membershipEnded:
     'Your membership of {community} ended: this identity was removed from the community or replaced. It cannot rate or write here any more. Restore another identity that is a member, or ask the community’s moderators.',
   failMembershipEnded:

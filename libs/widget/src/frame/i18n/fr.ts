@@ -128,6 +128,13 @@ export const FR: Record<StringKey, string> = {
   failNetwork: 'Le service est injoignable. Vérifiez votre connexion et réessayez.',
   failServer: 'Le service est occupé ou redémarre. Réessayez dans un instant.',
   failTryAgain: 'La communauté a changé pendant l’opération. Réessayez.',
+  notInGroup:
+    'Cette identité n’est pas dans le groupe de {community} pour l’instant. Cela peut passer (le service rattrape peut-être son retard, ou votre adhésion attend encore), ou elle a été retirée ou remplacée : vérifiez à nouveau, ou adhérez à nouveau, et le service dira ce qu’il en est.',
+  checkAgain: 'Vérifier à nouveau',
+  checking: 'Recherche de votre adhésion dans le groupe de la communauté…',
+  stillPending: 'Vérifié à l’instant : votre adhésion à {community} n’est pas encore scellée.',
+  stillNotInGroup:
+    'Vérifié à l’instant : cette identité n’est toujours pas dans le groupe de {community}.',
   membershipEnded:
     'Votre adhésion à {community} a pris fin : cette identité a été retirée de la communauté ou remplacée. Elle ne peut plus évaluer ni écrire ici. Restaurez une autre identité membre, ou adressez-vous aux modérateurs de la communauté.',
   failMembershipEnded:

@@ -9,7 +9,7 @@ import { button, h } from '../dom';
 import { failureCode, failureText } from '../failure';
 import { actionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
-import { recordJoin } from '../membership';
+import { recordedEnd, recordJoin } from '../membership';
 import { prover } from '../prover-client';
 
 /** What the member reads for each refusal; the host's set-up errors share one sentence. */
@@ -59,6 +59,10 @@ export function credentialJoin(
         });
         break;
       } catch (failure) {
+        if (recordedEnd(context, commitment as string, failure)) {
+          onJoined({ message: t('membershipEnded', { community: context.community.name }) });
+          return;
+        }
         const code = failure instanceof RequestError ? failure.code : '';
         if (code === 'ALREADY_MEMBER') break;
         // A ticket that expired on its way (a slow host, a slow network): one more, silently.

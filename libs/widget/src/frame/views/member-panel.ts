@@ -1,7 +1,8 @@
 // The member's identity: created or restored in the prover (the backup stays on this origin),
 // then used to join the community. A restored identity that joined before (here, on another
 // device, through the CLI or the extension) is recognised from the published group; a join that
-// waits for its batch says so until the commitment is in the group.
+// waits for its batch says so until the commitment is in the group. A membership whose commitment
+// is missing from the group is not taken for ended: only the API's MEMBERSHIP_ENDED is an end.
 import type { MembershipChangeResponse } from '@bridgenotes/protocol';
 
 import { backupProblem, type BackupProblem } from '../../prover/backup';
@@ -12,7 +13,7 @@ import { reportFailure } from '../failure';
 import { actionFeedback, ActionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
 import { joinWorkFields } from '../join-work';
-import { inPublishedGroup, recordJoin } from '../membership';
+import { inPublishedGroup, recordedEnd, recordJoin } from '../membership';
 import { prover } from '../prover-client';
 import { credentialJoin } from './credential-join';
 
@@ -84,6 +85,28 @@ export function memberPanel(
   const act = (action: () => Promise<void>) => () => {
     void action().catch((error: unknown) => reportFailure(feedback, error));
   };
+  /**
+   * "Check again", with its own line: the published group downloaded anew, for a join waiting
+   * for its batch or a membership missing from the group (`still` says it is not there yet).
+   * Found, the commitment is a sealed membership.
+   */
+  const checkAgain = (commitment: string, still: StringKey): HTMLElement[] => {
+    const checking = actionFeedback();
+    const check = button(t('checkAgain'), () => {
+      void (async () => {
+        checking.progress(t('checking'));
+        if (!(await inPublishedGroup(context, commitment))) {
+          checking.done(t(still, { community: community.name }));
+          return;
+        }
+        store.joined(commitment);
+        await ensurePseudonym(context);
+        onChange({ message: t('joinedNow', { community: community.name }) });
+      })().catch((error: unknown) => reportFailure(checking, error));
+    });
+    checking.busy(check, panel);
+    return [check, checking.element];
+  };
   const backup = store.identity;
   if (!backup) {
     panel.append(
@@ -105,8 +128,9 @@ export function memberPanel(
     const output = h('textarea', { readonly: true, rows: '3', 'aria-label': t('backup') });
     const reveal = h('div', { hidden: true }, h('p', {}, t('backupHint')), output);
     // Looked for again at each render: once sealed, the forms are shown; a sealed membership
-    // no longer in the group ended (removed or replaced), which the prover could only call
-    // "not sealed". The whole group is fetched, as every proof does: nothing names the member.
+    // missing from the group is put aside as absent (the prover could only call it "not
+    // sealed"), with a check and a join. The whole group is fetched, as every proof does:
+    // nothing names the member.
     const commitment = store.memberCommitment as string;
     const wasPending = store.pending;
     void inPublishedGroup(context, commitment).then(
@@ -116,8 +140,8 @@ export function memberPanel(
           store.sealed();
           onChange({ message: t('joinedNow', { community: community.name }), focus: false });
         } else if (!found && !wasPending) {
-          store.ended();
-          onChange({ message: t('membershipEnded', { community: community.name }), focus: false });
+          store.absent();
+          onChange({ message: t('notInGroup', { community: community.name }), focus: false });
         }
       },
       () => undefined,
@@ -128,6 +152,7 @@ export function memberPanel(
         { class: store.pending ? 'pending' : 'joined' },
         t(store.pending ? 'pending' : 'joined', { community: community.name }),
       ),
+      ...(store.pending ? checkAgain(commitment, 'stillPending') : []),
       button(t('backup'), () => {
         output.value = backup;
         reveal.hidden = false;
@@ -140,7 +165,7 @@ export function memberPanel(
   // An identity that has not joined here: Restore stays offered, for the identity that did.
   const restore = restoreDetails(context, feedback, 'restoreReplaces', onChange);
   if (store.membershipEnded) {
-    // Joining again with this identity is refused (MEMBERSHIP_ENDED): another one is the way.
+    // The API refused this identity a join (MEMBERSHIP_ENDED): another one is the way.
     panel.append(
       h('p', { class: 'ended' }, t('membershipEnded', { community: community.name })),
       restore,
@@ -148,17 +173,32 @@ export function memberPanel(
     );
     return panel;
   }
+  // Missing from the group when last looked at: looked for again at each render, and said with
+  // a check, above the join, which the API answers with a membership or with its end.
+  const absent = store.absentCommitment;
+  if (absent) {
+    void inPublishedGroup(context, absent).then(
+      (found) => {
+        if (!found || store.absentCommitment !== absent) return;
+        store.joined(absent);
+        onChange({ message: t('joinedNow', { community: community.name }), focus: false });
+      },
+      () => undefined,
+    );
+  }
+  const notice = absent
+    ? [
+        h('p', { class: 'absent' }, t('notInGroup', { community: community.name })),
+        ...checkAgain(absent, 'stillNotInGroup'),
+      ]
+    : [];
+  const intro = absent ? notice : [h('p', {}, t('memberIntro'))];
   if (community.admission === 'CLOSED') {
-    panel.append(h('p', {}, t('closed')), restore, feedback.element);
+    panel.append(...notice, h('p', {}, t('closed')), restore, feedback.element);
     return panel;
   }
   if (community.admission === 'CREDENTIAL') {
-    panel.append(
-      h('p', {}, t('memberIntro')),
-      credentialJoin(context, backup, onChange),
-      restore,
-      feedback.element,
-    );
+    panel.append(...intro, credentialJoin(context, backup, onChange), restore, feedback.element);
     return panel;
   }
   const inviteId = nextId('invite');
@@ -181,6 +221,10 @@ export function memberPanel(
           },
         });
       } catch (error) {
+        if (recordedEnd(context, commitment as string, error)) {
+          onChange({ message: t('membershipEnded', { community: community.name }) });
+          return;
+        }
         if (!(error instanceof RequestError && error.code === 'ALREADY_MEMBER')) throw error;
         answer = null;
       }
@@ -192,7 +236,7 @@ export function memberPanel(
   );
   feedback.busy(joinButton, panel);
   panel.append(
-    h('p', {}, t('memberIntro')),
+    ...intro,
     ...(community.admission === 'INVITE'
       ? [h('label', { for: inviteId }, t('inviteLabel')), invite]
       : []),
