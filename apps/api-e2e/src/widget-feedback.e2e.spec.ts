@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Frame, Page, Route } from 'playwright-core';
 
+import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
@@ -328,6 +329,119 @@ describe('the feedback of a member’s actions in the widget', () => {
     await again.getByRole('button', { name: 'Check again' }).click();
     await again.getByText('You are a member of Busy community.').waitFor();
     await again.locator('form.rate').waitFor();
+    await page.close();
+  });
+
+  it('keeps a sent report’s button disabled once its outcome is dismissed', async () => {
+    const { page, frame } = await newIdentity();
+    await joinBusy(page, frame);
+    const report = frame.locator('.to-rate details.report');
+    await report.locator('summary').click();
+    await report.getByRole('radio', { name: 'Spam' }).check();
+    const send = report.getByRole('button', { name: 'Send report' });
+    await send.click();
+    await report.getByText('Report sent.', { exact: false }).waitFor();
+    expect(await send.isDisabled()).toBe(true);
+    await report.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await report.getByText('Report sent.', { exact: false }).count()).toBe(0);
+    // The disclosure closes, with the focus on it; opened again, the report is not offered again.
+    expect(await report.evaluate((details: HTMLDetailsElement) => details.open)).toBe(false);
+    expect(await frame.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY');
+    await report.locator('summary').click();
+    expect(await send.isDisabled()).toBe(true);
+    await page.close();
+  });
+
+  /**
+   * The page reloaded without the member's pseudonym and with the prover held back: once let
+   * go, the prover computes the pseudonym, and the frame renders the member's area anew while
+   * an action started meanwhile makes its proof.
+   */
+  async function heldProver(page: Page, slug: string) {
+    await page.evaluate((key) => localStorage.removeItem(key), `bridgenotes:pseudonym:${slug}`);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await browser.context.route('**/widget/prover.js', async (route: Route) => {
+      await held;
+      await route.continue();
+    });
+    const frame = await reopened(page);
+    return { frame, release };
+  }
+
+  it('keeps the focus on an outcome the member can see when the area was rendered anew while proving', async () => {
+    const { page, frame } = await newIdentity();
+    await joinBusy(page, frame);
+    const { frame: again, release } = await heldProver(page, busy.slug);
+    const report = again.locator('.to-rate details.report');
+    await report.locator('summary').click();
+    await report.getByRole('radio', { name: 'Spam' }).check();
+    await report.getByRole('button', { name: 'Send report' }).click();
+    await report.getByText('Making your proof in this browser…').waitFor();
+    const sent = page.waitForResponse(
+      (response) => response.request().method() === 'POST' && response.url().endsWith('/reports'),
+    );
+    release();
+    expect((await sent).status()).toBe(201);
+    const outcome = again.locator('details.report p.feedback', { hasText: 'Report sent.' });
+    await outcome.waitFor({ timeout: QUICKLY_MS });
+    const focused = await eventually(async () => {
+      const now = await again.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        return {
+          text: element?.textContent ?? '',
+          shown: element?.checkVisibility() ?? false,
+          folded: element?.closest('details:not([open])') !== null,
+        };
+      });
+      if (!now.text.startsWith('Report sent.')) throw new Error(`focus on: ${now.text}`);
+      return now;
+    }, QUICKLY_MS);
+    expect(focused).toEqual({ text: expect.any(String), shown: true, folded: false });
+    await browser.context.unroute('**/widget/prover.js');
+    await page.close();
+  });
+
+  it('does not show an identity the outcome of another identity’s action', async () => {
+    const { page, frame } = await newIdentity();
+    await joinBusy(page, frame);
+    // Another identity, a member too, which another tab of this site keeps meanwhile.
+    const other = createIdentity();
+    const otherCommitment = commitmentOf(other);
+    const joined = await fetch(`${apiUrl}/communities/${busy.slug}/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ commitment: otherCommitment }),
+    });
+    expect(joined.status).toBe(201);
+
+    const { frame: again, release } = await heldProver(page, busy.slug);
+    const rateForm = again.locator('form.rate');
+    await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await rateForm.getByText('Making your proof in this browser…').waitFor();
+    await rateForm.evaluate((form) => form.setAttribute('data-before', ''));
+    await page.evaluate(
+      ([slug, backup, commitment]) => {
+        localStorage.setItem('bridgenotes:identity', backup);
+        localStorage.setItem('bridgenotes:identity-commitment', commitment);
+        localStorage.setItem(`bridgenotes:member:${slug}`, commitment);
+      },
+      [busy.slug, exportIdentity(other), otherCommitment],
+    );
+    const rated = page.waitForResponse(
+      (response) => response.request().method() === 'PUT' && response.url().endsWith('/rating'),
+    );
+    release();
+    expect((await rated).ok()).toBe(true);
+    // The area rendered anew (the pseudonym computed) is the other identity's: its form says
+    // nothing of the first identity's rating, neither its proof nor its outcome.
+    const rendered = again.locator('form.rate:not([data-before])');
+    await rendered.waitFor({ timeout: QUICKLY_MS });
+    expect(await rendered.locator('p.feedback').textContent()).toBe('');
+    expect(await rendered.getByRole('button', { name: 'Submit rating' }).isDisabled()).toBe(false);
+    await browser.context.unroute('**/widget/prover.js');
     await page.close();
   });
 });

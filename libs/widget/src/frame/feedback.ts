@@ -1,6 +1,7 @@
 // Feedback where the member is looking: a field's problem right under that field, an action's
 // progress and outcome right under its button, and the focus moved there so keyboard and
 // screen-reader users meet it too.
+import type { FrameContext } from './context';
 import { button, focusField, focusHere, h, markField, nextId } from './dom';
 import { t } from './i18n';
 import type { FieldError } from './validation';
@@ -36,6 +37,11 @@ export interface ActionFeedback {
   busy(control: HTMLButtonElement, region: HTMLElement): void;
   progress(message: string): void;
   done(message: string): void;
+  /**
+   * Says `message` as `done` does, and keeps the control `busy` was given disabled for good, in
+   * this view and the next ones of the action (a report is sent once): a dismiss only hides it.
+   */
+  finished(message: string): void;
   failed(message: string): void;
 }
 
@@ -52,36 +58,58 @@ interface Said {
  */
 const said = new Map<string, Said>();
 const lines = new Map<string, (shown: Said | undefined, focus: boolean) => void>();
+/** The keys of the actions done for good (`finished`), for this page. */
+const closed = new Set<string>();
 
 /**
- * `key` names the action (`rate:<note>`, `write`…): its words outlast a render of the view, and
- * a dismiss button follows an outcome. Without one, the line lives and dies with its view.
+ * The key of a member's `action` (`rate:<note>`, `write`…), for the identity kept now: another
+ * identity, restored or kept by another tab meanwhile, is not told this one's outcomes.
+ */
+export const memberAction = (context: FrameContext, action: string): string =>
+  `${context.store.identityCommitment ?? ''} ${action}`;
+
+/**
+ * `key` names the action (`memberAction`): its words outlast a render of the view, and a dismiss
+ * button follows an outcome. Without one, the line lives and dies with its view.
  */
 export function actionFeedback(key?: string): ActionFeedback {
   const element = h('p', { class: 'feedback', role: 'status', tabindex: '-1' });
   const dismiss = button(t('dismiss'), () => {
     if (key) said.delete(key);
     render(undefined, false);
-    // The button goes: the focus goes to the action's own button, just before the line.
+    // The button goes: the focus goes to the action's own button, just before the line; or, that
+    // button disabled for good (a report sent), to the disclosure the action sits in, closed.
     const before = line.previousElementSibling;
-    if (before instanceof HTMLElement) focusHere(before);
+    const summary = line.closest('details')?.querySelector('summary');
+    if (before instanceof HTMLButtonElement && before.disabled && summary) {
+      (summary.parentElement as HTMLDetailsElement).open = false;
+      focusHere(summary);
+    } else if (before instanceof HTMLElement) {
+      focusHere(before);
+    }
   });
   dismiss.classList.add('dismiss');
   const line = h('div', { class: 'feedback-line' }, element, key ? dismiss : null);
   let busy: { control: HTMLButtonElement; region: HTMLElement } | undefined;
   let current: Said | undefined;
+  let done = false;
   const render = (shown: Said | undefined, focus: boolean) => {
     current = shown;
     if (busy) {
       const running = shown?.kind === 'progress';
-      busy.control.disabled = running;
+      busy.control.disabled = running || done || (key !== undefined && closed.has(key));
       busy.region.setAttribute('aria-busy', String(running));
     }
     element.textContent = shown?.message ?? '';
     if (shown) element.dataset['kind'] = shown.kind;
     else delete element.dataset['kind'];
     dismiss.hidden = !shown || shown.kind === 'progress';
-    if (focus && shown) focusHere(element);
+    if (!focus || !shown) return;
+    // A view rendered anew while the action ran has its disclosure closed (a report's): opened,
+    // so that the outcome taking the focus is seen, not a line the member cannot see.
+    const folded = element.closest('details');
+    if (folded && !folded.open) folded.open = true;
+    focusHere(element);
   };
   if (key) {
     lines.set(key, render);
@@ -103,6 +131,11 @@ export function actionFeedback(key?: string): ActionFeedback {
     },
     progress: (message) => show(message, 'progress', false),
     done: (message) => show(message, 'done', true),
+    finished(message) {
+      if (key) closed.add(key);
+      else done = true;
+      show(message, 'done', true);
+    },
     failed: (message) => show(t('failed', { message }), 'failed', true),
   };
 }

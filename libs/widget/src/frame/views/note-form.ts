@@ -12,7 +12,7 @@ import { api, communityPath } from '../api';
 import { FrameContext, prove } from '../context';
 import { h, nextId } from '../dom';
 import { reportFailure } from '../failure';
-import { actionFeedback, errorSlot, showFieldErrors } from '../feedback';
+import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../feedback';
 import { formatNumber, label, t } from '../i18n';
 import { noteErrors } from '../validation';
 import { checked, choices } from './choices';
@@ -36,7 +36,7 @@ export function noteForm(
     spellcheck: 'false',
     'data-field': 'sources',
   });
-  const feedback = actionFeedback('write');
+  const feedback = actionFeedback(memberAction(context, 'write'));
   const submit = h('button', { type: 'submit' }, t('submitNote'));
   const form = h(
     'form',

@@ -14,7 +14,7 @@ import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
 import { h, nextId } from '../dom';
 import { reportFailure } from '../failure';
-import { actionFeedback, errorSlot, showFieldErrors } from '../feedback';
+import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../feedback';
 import { label, t } from '../i18n';
 import { ratingErrors, TAGS_REQUIRED } from '../validation';
 import { checked, choices } from './choices';
@@ -35,7 +35,7 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
   const name = nextId('helpfulness');
   const stored = context.store.rating(note.id);
   const tags = h('div', { class: 'tags' });
-  const feedback = actionFeedback(`rate:${note.id}`);
+  const feedback = actionFeedback(memberAction(context, `rate:${note.id}`));
   const yours = h('p', { class: 'yours' });
   const submit = h('button', { type: 'submit' }, t('submitRating'));
   const showYours = () => {

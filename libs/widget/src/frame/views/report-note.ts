@@ -6,7 +6,7 @@ import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
 import { focusHere, h, nextId } from '../dom';
 import { reportFailure } from '../failure';
-import { actionFeedback } from '../feedback';
+import { actionFeedback, memberAction } from '../feedback';
 import { label, t } from '../i18n';
 import { checked, choices } from './choices';
 
@@ -17,7 +17,7 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
   const name = nextId('report-reason');
   const textId = nextId('report-text');
   const problem = h('p', { class: 'error', id: nextId('report-error'), role: 'alert' });
-  const feedback = actionFeedback(`report:${noteId}`);
+  const feedback = actionFeedback(memberAction(context, `report:${noteId}`));
   const reasons = choices('radio', name, t('reportReason'), REPORT_REASONS, label);
   const text = h('textarea', {
     id: textId,
@@ -60,14 +60,12 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
           method: 'POST',
           body: { ...payload, ...proven },
         });
-        feedback.done(t('reported'));
-        // Once per note: after the busy state ends.
-        submit.disabled = true;
+        // Once per note: the form stays disabled, whatever is dismissed or rendered since.
+        feedback.finished(t('reported'));
       } catch (error) {
         const code = error instanceof RequestError ? error.code : 'ERROR';
         if (code === 'REPORT_EXISTS') {
-          feedback.done(t('alreadyReported'));
-          submit.disabled = true;
+          feedback.finished(t('alreadyReported'));
           return;
         }
         reportFailure(feedback, error);

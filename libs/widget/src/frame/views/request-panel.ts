@@ -6,7 +6,7 @@ import { api, communityPath } from '../api';
 import { FrameContext, prove } from '../context';
 import { button, h } from '../dom';
 import { reportFailure } from '../failure';
-import { actionFeedback } from '../feedback';
+import { actionFeedback, memberAction } from '../feedback';
 import { t } from '../i18n';
 
 export function requestPanel(
@@ -15,7 +15,7 @@ export function requestPanel(
   onRequested: (count: number) => void,
 ): HTMLElement {
   const count = h('p', {}, t('requestCount', { count: requestCount }));
-  const feedback = actionFeedback('request');
+  const feedback = actionFeedback(memberAction(context, 'request'));
   const ask = button(t('requestNote'), () => {
     void (async () => {
       try {
