@@ -250,6 +250,19 @@ describe('the feedback of a member’s actions in the widget', () => {
     return frame;
   }
 
+  /**
+   * Check again while the group lacks the commitment (`still` is said), then once `unhide` gave
+   * it back: a member with the forms.
+   */
+  async function checkAgainTwice(frame: Frame, still: string, unhide: () => Promise<void>) {
+    await frame.getByRole('button', { name: 'Check again' }).click();
+    await frame.getByText(still).waitFor();
+    await unhide();
+    await frame.getByRole('button', { name: 'Check again' }).click();
+    await frame.getByText('You are a member of Busy community.').waitFor();
+    await frame.locator('form.rate').waitFor();
+  }
+
   const NOT_IN_GROUP = 'This identity is not in the group of Busy community now.';
   const ENDED = 'Your membership of Busy community ended';
 
@@ -263,14 +276,11 @@ describe('the feedback of a member’s actions in the widget', () => {
     expect(await again.locator('form.rate').count()).toBe(0);
     // The ways on: look again, or join again (the API says whether it ended).
     await again.getByRole('button', { name: 'Join Busy community' }).waitFor();
-    await again.getByRole('button', { name: 'Check again' }).click();
-    await again
-      .getByText('Checked just now: this identity is still not in the group of Busy community.')
-      .waitFor();
-    await unhide();
-    await again.getByRole('button', { name: 'Check again' }).click();
-    await again.getByText('You are a member of Busy community.').waitFor();
-    await again.locator('form.rate').waitFor();
+    await checkAgainTwice(
+      again,
+      'Checked just now: this identity is still not in the group of Busy community.',
+      unhide,
+    );
 
     // Missing again, then back: the next load's download finds it, with nothing clicked.
     unhide = await hideFromGroup(page, commitment);
@@ -321,14 +331,11 @@ describe('the feedback of a member’s actions in the widget', () => {
     const unhide = await hideFromGroup(page, commitment);
     const again = await reopened(page);
     await again.getByText('Your membership of Busy community will be active once').waitFor();
-    await again.getByRole('button', { name: 'Check again' }).click();
-    await again
-      .getByText('Checked just now: your membership of Busy community is not sealed yet.')
-      .waitFor();
-    await unhide();
-    await again.getByRole('button', { name: 'Check again' }).click();
-    await again.getByText('You are a member of Busy community.').waitFor();
-    await again.locator('form.rate').waitFor();
+    await checkAgainTwice(
+      again,
+      'Checked just now: your membership of Busy community is not sealed yet.',
+      unhide,
+    );
     await page.close();
   });
 
@@ -344,6 +351,7 @@ describe('the feedback of a member’s actions in the widget', () => {
     expect(await send.isDisabled()).toBe(true);
     await report.getByRole('button', { name: 'Dismiss' }).click();
     expect(await report.getByText('Report sent.', { exact: false }).count()).toBe(0);
+    expect(await report.locator('button[type="submit"]').isDisabled()).toBe(true);
     // The disclosure closes, with the focus on it; opened again, the report is not offered again.
     expect(await report.evaluate((details: HTMLDetailsElement) => details.open)).toBe(false);
     expect(await frame.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY');
