@@ -286,6 +286,38 @@ describe('scoring publication', () => {
     );
   });
 
+  it('refuses an incremental run whose base a newer full run replaced, for a retry on the new base', async () => {
+    const { communityId, loaded } = await smallCommunity(11);
+    const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+    const started = async () => {
+      const { id } = await runs.request(communityId);
+      expect(await runs.start(id, communityId)).toBe(1);
+      return id;
+    };
+    const base = await started();
+    await publisher().publish({ runId: base, attempt: 1 }, loaded, result, DEFAULT_SEED, {
+      frozenRaters: new Uint8Array([1]),
+    });
+    // The incremental run planned on `base`; its lease lapsed, and a full run published first.
+    const incremental = await started();
+    const full = await started();
+    await publisher().publish({ runId: full, attempt: 1 }, loaded, result, DEFAULT_SEED, {
+      frozenRaters: new Uint8Array([2]),
+    });
+
+    await expect(
+      publisher().publish({ runId: incremental, attempt: 1 }, loaded, result, DEFAULT_SEED, {
+        incremental: { baseRunId: base, baseRaterFactor: new Float64Array(0) },
+      }),
+    ).rejects.toThrow(`scored on run ${base}, which a newer full run has replaced`);
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: incremental } })).toMatchObject(
+      { status: 'RUNNING' },
+    );
+    expect(await prisma.note.count({ where: { communityId, scoredRunId: full } })).toBe(
+      loaded.noteCount,
+    );
+  });
+
   // The older attempt pauses just before one of its staging writes; meanwhile the newer attempt
   // starts and stages everything, and waits before its flip until the older one is done.
   it.each([

@@ -129,6 +129,13 @@ export class ScoringPublisher {
           SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
         const newer = await this.runs.publishedAfter(tx, communityId, loaded.changedThrough);
         if (newer) throw new RunSuperseded(runId, newer);
+        if (incremental && !(await this.stillBase(tx, incremental.baseRunId))) {
+          // A full run published since this one planned (its lease lapsed meanwhile): a retry
+          // plans again, on the new base.
+          throw new Error(
+            `Scoring run ${runId} scored on run ${incremental.baseRunId}, which a newer full run has replaced`,
+          );
+        }
         if (incremental) await this.keepBaseHistories(tx, runId, incremental.baseRunId);
         notesWritten = await this.flipNotes(tx, runId);
         if (incremental) {
@@ -236,6 +243,16 @@ export class ScoringPublisher {
    * still scored by the base run started that run from, which the verifier needs to rebuild the
    * base run's input (a note rescored before already left its own; the first one is kept).
    */
+  /**
+   * Whether `baseRunId` still holds the frozen raters incremental runs score against: every full
+   * run's publication drops the others' (see `publish`), under the lock `publishedAfter` takes.
+   */
+  private async stillBase(tx: Prisma.TransactionClient, baseRunId: string): Promise<boolean> {
+    const [{ held }] = await tx.$queryRaw<[{ held: boolean }]>`
+      SELECT EXISTS (SELECT FROM scoring_run_raters WHERE run_id = ${baseRunId}::uuid) AS held`;
+    return held;
+  }
+
   private async keepBaseHistories(
     tx: Prisma.TransactionClient,
     runId: string,
