@@ -11,6 +11,7 @@ import type {
   NoteRecord,
   RatingRecord,
   ReplacedRatingRecord,
+  RequestRecord,
   StatusChangeRecord,
 } from './export-format';
 import { directorySource, ExportChangedError } from './export-source';
@@ -133,6 +134,36 @@ describe('httpSource: a live read bounded by its manifest', () => {
       expect((await saved('ratings')).map(({ noteId }) => noteId)).toEqual([early.id]);
       const report = await verifyExport(directorySource(folder));
       expect(codes(report)).not.toContain('RATING_UNKNOWN_NOTE');
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('leaves out a request stored from the horizon on, which a mirror of the saved folder reads in change order', async () => {
+    const early = noteIn(10);
+    const request = (batch: number): RequestRecord => {
+      const id = randomUUID();
+      return {
+        cursor: id,
+        id,
+        requesterPseudonym: `p${batch}`,
+        post: early.post,
+        postRef: { url: 'https://example.com/p' },
+        clientMinute: 29_000_001,
+        proof: {} as RequestRecord['proof'],
+        changedBatch: String(batch),
+      };
+    };
+    const kept = request(12);
+    const state = live({ notes: [early], requests: [kept, request(1_000)] });
+    const instance = await fakeInstance(state);
+    try {
+      await saveExport(httpSource(instance.url, instance.slug), folder);
+      const saved = (await readFile(join(folder, 'requests.ndjson'), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as RequestRecord).id);
+      expect(saved).toEqual([kept.id]);
     } finally {
       await instance.close();
     }
