@@ -52,8 +52,10 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * A sealed batch whose scrub failed (the table's lock not had in time: a long reader, an
    * autovacuum not yet cancelled): its rows stay in the files until a scrub succeeds, so every
    * check retries it, not only the next batch, which a quiet community may not have for hours.
+   * Owed from the start: a process that stopped between a batch's commit and its scrub, or with
+   * one owed, leaves the rows for the next process's first check.
    */
-  private scrubOwed = false;
+  private scrubOwed = true;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -103,18 +105,25 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * as it arrives), so it skips the scrub.
    */
   private async seal(only?: string): Promise<number> {
-    const sealed = await this.store(only);
-    if ((sealed > 0 || this.scrubOwed) && !this.immediate) {
-      // The batch is stored either way; the next check scrubs again.
-      this.scrubOwed = await this.buffer.scrubSealed().then(
-        () => false,
-        (error: unknown) => {
-          this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
-          return true;
-        },
-      );
+    let sealed = 0;
+    try {
+      sealed = await this.store(only);
+    } finally {
+      // Also when this batch failed: a scrub owed from before does not wait for the next one.
+      if ((sealed > 0 || this.scrubOwed) && !this.immediate) await this.scrub();
     }
     return sealed;
+  }
+
+  /** The batch is stored either way: a failed scrub is owed, and the next check retries it. */
+  private async scrub(): Promise<void> {
+    this.scrubOwed = await this.buffer.scrubSealed().then(
+      () => false,
+      (error: unknown) => {
+        this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
+        return true;
+      },
+    );
   }
 
   private store(only?: string): Promise<number> {
