@@ -96,8 +96,19 @@ describe("console: a closed community's members and a failed run's reason", () =
     // Removing asks first, saying what removal does; a refusal leaves the group as it is.
     const remove = page.getByRole('form', { name: 'Remove a member' });
     await remove.getByLabel('Identity commitment').fill(second);
-    page.once('dialog', (dialog) => void dialog.dismiss());
+    const deletes: string[] = [];
+    const onRequest = (sent: { method(): string; url(): string }) => {
+      if (sent.method() === 'DELETE') deletes.push(sent.url());
+    };
+    page.on('request', onRequest);
+    const dismissed = new Promise<void>((resolve) =>
+      page.once('dialog', (dialog) => {
+        void dialog.dismiss();
+        resolve();
+      }),
+    );
     await remove.getByRole('button', { name: 'Remove' }).click();
+    await dismissed;
     expect(await leaves()).toEqual([first, second, third]);
     const asked = new Promise<string>((resolve) =>
       page.once('dialog', (dialog) => {
@@ -108,6 +119,9 @@ describe("console: a closed community's members and a failed run's reason", () =
     await remove.getByRole('button', { name: 'Remove' }).click();
     expect(await asked).toMatch(/never join again.*keeps counting.*cannot be undone/s);
     await status('Member removed: leaf 1 is 0 now, under a new root');
+    page.off('request', onRequest);
+    // The dismissed confirmation sent nothing; the accepted one, one removal.
+    expect(deletes).toHaveLength(1);
     expect(await leaves()).toEqual([first, '0', third]);
 
     // A removed commitment added again: the API refuses the batch, naming it.
