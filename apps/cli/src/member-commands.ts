@@ -45,7 +45,11 @@ async function loadIdentity(options: CliOptions): Promise<Identity> {
   const backup = await readFile(path, 'utf8').catch(() => {
     throw new UsageError(`no identity at ${path}: run "bridgenotes identity create" first`);
   });
-  return importIdentity(backup.trim());
+  try {
+    return importIdentity(backup);
+  } catch (error) {
+    throw new UsageError(`${path} does not hold an identity backup: ${(error as Error).message}`);
+  }
 }
 
 export async function identityCommand(args: string[], options: CliOptions): Promise<number> {

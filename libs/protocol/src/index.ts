@@ -16,3 +16,4 @@ export * from './lib/webhook-signature';
 export * from './lib/rating-order';
 export * from './lib/retry-after';
 export * from './lib/http-shapes';
+export * from './lib/identity-backup';

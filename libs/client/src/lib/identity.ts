@@ -1,5 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import { explainedBackupProblem } from '@bridgenotes/protocol';
 import { Identity } from '@semaphore-protocol/core';
 import { poseidon2 } from 'poseidon-lite/poseidon2';
 
@@ -16,26 +17,15 @@ export function exportIdentity(identity: Identity): string {
   return identity.export();
 }
 
-/** The bytes of a Semaphore v4 identity's private key, which its backup encodes in base64. */
-const PRIVATE_KEY_BYTES = 32;
-const BACKUP_CHARACTERS = 44;
-
 /**
  * The identity a backup holds, refused (with what is wrong) unless the text, without the
- * whitespace around it, is exactly what `exportIdentity` writes: Semaphore's own import decodes
- * leniently (it skips any character outside base64) and takes any bytes as a key, so a cut-off or
- * mistyped backup would otherwise restore a stranger's identity, and its pseudonym, silently.
+ * whitespace around it, is exactly what `exportIdentity` writes (libs/protocol `backupProblem`):
+ * Semaphore's own import would take a cut-off or mistyped backup as a stranger's identity.
  */
 export function importIdentity(backup: string): Identity {
-  const text = backup.trim();
-  const identity = Identity.import(text);
-  const key = identity.privateKey;
-  if (identity.export() !== text || typeof key === 'string' || key.length !== PRIVATE_KEY_BYTES) {
-    throw new Error(
-      `a backup is the ${BACKUP_CHARACTERS} characters an identity export writes (letters, digits, + and /, ending with =); this text has ${text.length} and is not one`,
-    );
-  }
-  return identity;
+  const problem = explainedBackupProblem(backup);
+  if (problem) throw new Error(problem);
+  return Identity.import(backup.trim());
 }
 
 export function commitmentOf(identity: Identity): string {
