@@ -8,6 +8,7 @@ import {
   NoteStatus,
   Prisma,
   PrismaService,
+  RUN_FAILURE_TEXTS,
   ScoringRunStore,
   type RunAttempt,
 } from '@bridgenotes/database';
@@ -421,9 +422,7 @@ export class ScoringPublisher {
  */
 export class RunSuperseded extends Error {
   constructor(runId: string, newerRunId: string) {
-    super(
-      `Scoring run ${runId} was superseded: run ${newerRunId} already published the community's later writes`,
-    );
+    super(RUN_FAILURE_TEXTS.superseded(runId, newerRunId));
     this.name = 'RunSuperseded';
   }
 }

@@ -1,3 +1,5 @@
+import type { RunFailureCode } from '@bridgenotes/database';
+
 /**
  * What anyone may read of why a scoring run failed. `scoring_runs.error` keeps the worker's own
  * text, which for an unexpected error is whatever a library put in its message: a database
@@ -6,7 +8,7 @@
  * and a fixed message for it, never the stored text; the operator reads that in the worker's
  * log (`run <id> attempt <n> failed: …`) or the run's row.
  */
-export const RUN_FAILURES = {
+export const RUN_FAILURES: Record<RunFailureCode, string> = {
   STALLED:
     'Its job stalled more often than the queue allows: the workers running it stopped renewing its lock (killed, or blocked for SCORING_LOCK_SECONDS)',
   JOB_LOST: "Its job is no longer in the queue (removed, or lost with the queue's data)",
@@ -16,22 +18,4 @@ export const RUN_FAILURES = {
     "A newer run already published the community's later writes: this one would have published older data over them",
   WORKER_ERROR:
     "The worker's last attempt failed with an error; the operator finds its text in the worker's log",
-} as const;
-export type RunFailureCode = keyof typeof RUN_FAILURES;
-
-/**
- * The worker's texts (apps/worker: `runFailure`, the orphaned-runs watcher, the handler;
- * libs/scoring-store: `RunSuperseded`).
- */
-const KNOWN: [RegExp, RunFailureCode][] = [
-  [/^job stalled more than allowable limit\b/, 'STALLED'],
-  [/^Its job \S+ is no longer in the queue\b/, 'JOB_LOST'],
-  [/^Its job \S+ completed without publishing the run$/, 'JOB_COMPLETED_UNPUBLISHED'],
-  [/^Scoring run \S+ of community \S+ is not pending$/, 'RUN_NOT_PENDING'],
-  [/^Scoring run \S+ was superseded: run \S+ already published\b/, 'SUPERSEDED'],
-];
-
-export function runFailureCode(error: string | null): RunFailureCode | null {
-  if (error === null) return null;
-  return KNOWN.find(([pattern]) => pattern.test(error))?.[1] ?? 'WORKER_ERROR';
-}
+};

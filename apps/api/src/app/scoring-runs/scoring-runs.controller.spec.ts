@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { PrismaClient } from '@bridgenotes/database';
+import { RUN_FAILURE_TEXTS, type PrismaClient } from '@bridgenotes/database';
 import { JobName, JobQueue, QueueName, queueToken, ScoreCommunityJob } from '@bridgenotes/queue';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
@@ -161,15 +161,10 @@ describe('scoring runs', () => {
       const leaky = await failedWith(
         'Raw query failed. Code: `23505`. Message: `Key (text)=(Ana Souza lives at 12 Elm St) already exists`',
       );
-      const stalled = await failedWith(
-        'job stalled more than allowable limit: the workers running it stopped renewing its lock',
-      );
-      const lost = await failedWith(
-        `Its job ${randomUUID()} is no longer in the queue (removed, or lost with the queue's data)`,
-      );
-      const superseded = await failedWith(
-        `Scoring run ${randomUUID()} was superseded: run ${randomUUID()} already published the community's later writes`,
-      );
+      // The worker's own texts for the failures it names (libs/database `RUN_FAILURE_TEXTS`).
+      const stalled = await failedWith(RUN_FAILURE_TEXTS.stalled());
+      const lost = await failedWith(RUN_FAILURE_TEXTS.jobLost(randomUUID()));
+      const superseded = await failedWith(RUN_FAILURE_TEXTS.superseded(randomUUID(), randomUUID()));
       const one = await request(app.getHttpServer()).get(`/scoring-runs/${leaky.id}`).expect(200);
       expect(one.body).toMatchObject({
         status: 'FAILED',

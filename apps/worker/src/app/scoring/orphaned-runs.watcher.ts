@@ -4,7 +4,13 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { PrismaService, ScoringRunStore, type PendingRun } from '@bridgenotes/database';
+import {
+  BULLMQ_STALLED_REASON,
+  PrismaService,
+  RUN_FAILURE_TEXTS,
+  ScoringRunStore,
+  type PendingRun,
+} from '@bridgenotes/database';
 import {
   InjectQueue,
   isJob,
@@ -37,17 +43,12 @@ export const UNQUEUED_GRACE_MS = 60_000;
  */
 export const UNNAMED_GRACE_MS = 24 * 3_600_000;
 
-/** BullMQ's reason for a job it failed for stalling (`moveStalledJobsToWait`). */
-const STALLED_REASON = 'job stalled more than allowable limit';
-
 /**
  * A run's error for its job's failed reason, the same whoever records it (the failure hook or the
  * watcher): BullMQ's words for a stalled job, with what they mean for a scoring run.
  */
 export function runFailure(reason: string): string {
-  return reason === STALLED_REASON
-    ? `${reason}: the workers running it stopped renewing its lock (killed, or blocked for SCORING_LOCK_SECONDS) more often than BullMQ allows (maxStalledCount)`
-    : reason;
+  return reason === BULLMQ_STALLED_REASON ? RUN_FAILURE_TEXTS.stalled() : reason;
 }
 
 /**
@@ -142,7 +143,7 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
     if (state === 'unknown') {
       const grace = run.jobId === null ? UNNAMED_GRACE_MS : UNQUEUED_GRACE_MS;
       if (Date.now() - run.requestedAt.getTime() < grace) return undefined;
-      return `Its job ${jobId} is no longer in the queue (removed, or lost with the queue's data)`;
+      return RUN_FAILURE_TEXTS.jobLost(jobId);
     }
     const job = await this.queue.getJob(jobId);
     // Gone since (the next pass decides), or started more often than the job was taken: an
@@ -152,7 +153,7 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
       case 'failed':
         return runFailure(job.failedReason || `its job ${jobId} failed`);
       case 'completed':
-        return `Its job ${jobId} completed without publishing the run`;
+        return RUN_FAILURE_TEXTS.jobCompletedUnpublished(jobId);
       case 'active':
         return undefined;
       default:

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { PrismaService, ScoringRunStore, type RunAttempt } from '@bridgenotes/database';
+import {
+  PrismaService,
+  RUN_FAILURE_TEXTS,
+  ScoringRunStore,
+  type RunAttempt,
+} from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import {
   DEFAULT_SEED,
@@ -82,9 +87,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       const attempt = await this.runs.start(runId, communityId);
       if (attempt === undefined) {
         // Retrying cannot make a missing or finished run appear; fail once, without retries.
-        throw new UnrecoverableError(
-          `Scoring run ${runId} of community ${communityId} is not pending`,
-        );
+        throw new UnrecoverableError(RUN_FAILURE_TEXTS.runNotPending(runId, communityId));
       }
       this.attempts.set(job, attempt);
       await job.updateProgress({ stage: 'loading', percent: 5 });

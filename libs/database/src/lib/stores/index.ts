@@ -6,3 +6,4 @@ export * from './note-reports.store';
 export * from './pseudonym-daily-counts';
 export * from './member-invite-days';
 export * from './note-requests.store';
+export * from './run-failures';

@@ -1,7 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
+import {
+  ScoringRun,
+  ScoringRunStatus,
+  runFailureCode,
+  type RunFailureCode,
+} from '@bridgenotes/database';
 
-import { RUN_FAILURES, RunFailureCode, runFailureCode } from '../run-failure';
+import { RUN_FAILURES } from '../run-failure';
 
 export class ScoringRunDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+
+import { RUN_FAILURE_TEXTS, runFailureCode } from './run-failures';
+
+describe('run failures', () => {
+  it('reads back the code of every failure text the worker writes, and WORKER_ERROR for others', () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    expect(runFailureCode(RUN_FAILURE_TEXTS.stalled())).toBe('STALLED');
+    expect(runFailureCode(RUN_FAILURE_TEXTS.jobLost(a))).toBe('JOB_LOST');
+    expect(runFailureCode(RUN_FAILURE_TEXTS.jobCompletedUnpublished(a))).toBe(
+      'JOB_COMPLETED_UNPUBLISHED',
+    );
+    expect(runFailureCode(RUN_FAILURE_TEXTS.runNotPending(a, b))).toBe('RUN_NOT_PENDING');
+    expect(runFailureCode(RUN_FAILURE_TEXTS.superseded(a, b))).toBe('SUPERSEDED');
+    expect(runFailureCode(`Its job ${a} failed`)).toBe('WORKER_ERROR');
+    expect(runFailureCode(null)).toBeNull();
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * The failures of a scoring run the system itself names, as `scoring_runs.error` stores them
+ * (`ScoringRunStore.fail`), and their codes. The worker writes them with these builders and the
+ * API reads the code back from the stored text (`runFailureCode`): one place for both, so a
+ * reworded failure cannot silently lose its code. Any other text is an unexpected error's
+ * (`WORKER_ERROR`), which may quote stored data and is never shown publicly.
+ */
+
+/** BullMQ's reason for a job it failed for stalling (`moveStalledJobsToWait`). */
+export const BULLMQ_STALLED_REASON = 'job stalled more than allowable limit';
+
+export const RUN_FAILURE_TEXTS = {
+  stalled: () =>
+    `${BULLMQ_STALLED_REASON}: the workers running it stopped renewing its lock (killed, or blocked for SCORING_LOCK_SECONDS) more often than BullMQ allows (maxStalledCount)`,
+  jobLost: (jobId: string) =>
+    `Its job ${jobId} is no longer in the queue (removed, or lost with the queue's data)`,
+  jobCompletedUnpublished: (jobId: string) =>
+    `Its job ${jobId} completed without publishing the run`,
+  runNotPending: (runId: string, communityId: string) =>
+    `Scoring run ${runId} of community ${communityId} is not pending`,
+  superseded: (runId: string, newerRunId: string) =>
+    `Scoring run ${runId} was superseded: run ${newerRunId} already published the community's later writes`,
+};
+
+export type RunFailureCode =
+  | 'STALLED'
+  | 'JOB_LOST'
+  | 'JOB_COMPLETED_UNPUBLISHED'
+  | 'RUN_NOT_PENDING'
+  | 'SUPERSEDED'
+  | 'WORKER_ERROR';
+
+const KNOWN: [RegExp, RunFailureCode][] = [
+  [new RegExp(`^${BULLMQ_STALLED_REASON}\\b`), 'STALLED'],
+  [/^Its job \S+ is no longer in the queue\b/, 'JOB_LOST'],
+  [/^Its job \S+ completed without publishing the run$/, 'JOB_COMPLETED_UNPUBLISHED'],
+  [/^Scoring run \S+ of community \S+ is not pending$/, 'RUN_NOT_PENDING'],
+  [/^Scoring run \S+ was superseded: run \S+ already published\b/, 'SUPERSEDED'],
+];
+
+/** The code of a stored failure text (`RUN_FAILURE_TEXTS`), WORKER_ERROR for any other. */
+export function runFailureCode(error: string | null): RunFailureCode | null {
+  if (error === null) return null;
+  return KNOWN.find(([pattern]) => pattern.test(error))?.[1] ?? 'WORKER_ERROR';
+}
