@@ -158,4 +158,24 @@ describe('the member store', () => {
     store.keepIdentity('backup-b', '222');
     expect(store.membershipEnded).toBe(false);
   });
+
+  it('keeps an end and an absence of one identity when another joins', () => {
+    const { store } = storeOver({});
+    store.keepIdentity('backup-a', '111');
+    store.joined('111');
+    store.refused('111');
+    store.keepIdentity('backup-b', '222');
+    store.joined('222');
+    store.keepIdentity('backup-a', '111');
+    expect(store.membershipEnded).toBe(true);
+
+    const other = storeOver({}).store;
+    other.keepIdentity('backup-a', '111');
+    other.joined('111');
+    other.absent();
+    other.keepIdentity('backup-b', '222');
+    other.joined('222');
+    other.keepIdentity('backup-a', '111');
+    expect(other.absentCommitment).toBe('111');
+  });
 });

@@ -136,9 +136,10 @@ export class MemberStore {
     }
     storage.set(this.key('member'), commitment);
     storage.set(this.key('pending'), pending ? commitment : '');
-    // A membership recorded anew replaces an absence or an end recorded before.
-    storage.set(this.key('ended'), '');
-    storage.set(this.key('refused'), '');
+    // A membership recorded anew replaces this identity's absence or end, never another's.
+    for (const name of ['ended', 'refused']) {
+      if (storage.get(this.key(name)) === commitment) storage.set(this.key(name), '');
+    }
   }
 
   /** The commitment the member joined with, while a member. */
