@@ -178,4 +178,22 @@ describe('the member store', () => {
     other.keepIdentity('backup-a', '111');
     expect(other.absentCommitment).toBe('111');
   });
+
+  it('times a pending join an earlier version recorded from the first time it is seen', () => {
+    const now = Date.now();
+    const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+    at(0);
+    const { store, module } = storeOver({
+      'bridgenotes:identity': 'backup-a',
+      'bridgenotes:identity-commitment': '111',
+      'bridgenotes:member:town': '111',
+      'bridgenotes:pending:town': '111',
+    });
+    expect(store.pendingOverdue).toBe(false);
+    at(module.PENDING_MAX_WAIT_SECONDS - 60);
+    expect(store.pendingOverdue).toBe(false);
+    at(module.PENDING_MAX_WAIT_SECONDS + 60);
+    expect(store.pendingOverdue).toBe(true);
+    jest.restoreAllMocks();
+  });
 });

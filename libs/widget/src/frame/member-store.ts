@@ -12,6 +12,15 @@ const COMMITMENT_KEY = 'bridgenotes:identity-commitment';
 const HOLDER_PREFIX = 'bridgenotes:holder:';
 const memory = new Map<string, string>();
 /**
+ * How long a join may wait for its batch before, still missing from the published leaves, it is
+ * taken as absent (Join offered, which the API answers with the membership or its end). The
+ * service seals a batch within SEAL_MAX_WAIT_SECONDS (6 h by default): past four times that the
+ * join was not just slow, it was removed before this device saw it sealed (a removed leaf is
+ * published as 0) or lost with an instance restored from an older backup.
+ */
+export const PENDING_MAX_WAIT_SECONDS = 24 * 60 * 60;
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+/**
  * This origin's localStorage, or, where the browser gives a third-party frame none, null (kept in
  * memory: gone at the next reload) until the member opens the frame's storage through the
  * Storage Access API (storage-access.ts).
@@ -136,6 +145,7 @@ export class MemberStore {
     }
     storage.set(this.key('member'), commitment);
     storage.set(this.key('pending'), pending ? commitment : '');
+    storage.set(this.key('pending-since'), pending ? `${commitment}:${nowSeconds()}` : '');
     // A membership recorded anew replaces this identity's absence or end, never another's.
     for (const name of ['ended', 'refused']) {
       if (storage.get(this.key(name)) === commitment) storage.set(this.key(name), '');
@@ -151,6 +161,21 @@ export class MemberStore {
   get pending(): boolean {
     const member = storage.get(this.key('member'));
     return member !== null && storage.get(this.key('pending')) === member;
+  }
+
+  /**
+   * Whether a pending membership has waited past PENDING_MAX_WAIT_SECONDS. One recorded without
+   * its start (an earlier version) waits from the first time this version sees it.
+   */
+  get pendingOverdue(): boolean {
+    if (!this.pending) return false;
+    const member = storage.get(this.key('member'));
+    const [commitment, since] = (storage.get(this.key('pending-since')) ?? '').split(':');
+    if (commitment !== member || !since) {
+      storage.set(this.key('pending-since'), `${member}:${nowSeconds()}`);
+      return false;
+    }
+    return nowSeconds() - Number(since) > PENDING_MAX_WAIT_SECONDS;
   }
 
   /**

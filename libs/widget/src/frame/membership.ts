@@ -1,5 +1,5 @@
-// Whether the member's commitment is in the community's published group, and recording a join
-// or its refusal.
+// Whether the member's commitment is in the community's published group, and recording a join,
+// its refusal, or what a look in the group found.
 // Fetching the whole group is what every proof does anyway: the service learns that the group
 // was fetched, never which commitment was looked for.
 import type { GroupLeavesResponse, MembershipChangeResponse } from '@bridgenotes/protocol';
@@ -14,6 +14,36 @@ export async function inPublishedGroup(
 ): Promise<boolean> {
   const group = await api<GroupLeavesResponse>(`${communityPath(context.slug)}/group/leaves`);
   return commitment !== '0' && group.leaves.includes(commitment);
+}
+
+/** What the kept identity's membership here is: a look in the group compares it before and after. */
+const membershipState = ({ store }: FrameContext): string =>
+  [store.identityCommitment, store.memberCommitment, store.pending, store.absentCommitment].join();
+
+/**
+ * Looks for `commitment` (the kept identity's: pending, sealed or absent here) in the published
+ * group, and records what it finds: `found`, a sealed membership; `absent`, a sealed membership
+ * missing, or a pending one missing past PENDING_MAX_WAIT_SECONDS; `missing`, nothing changed.
+ * `moved`: the identity or its membership changed while the group downloaded (a restore, another
+ * tab), so what was looked for is not what is shown any more; nothing is recorded.
+ */
+export async function lookAgain(
+  context: FrameContext,
+  commitment: string,
+): Promise<'found' | 'absent' | 'missing' | 'moved'> {
+  const { store } = context;
+  const before = membershipState(context);
+  const found = await inPublishedGroup(context, commitment);
+  if (store.identityCommitment !== commitment || membershipState(context) !== before) {
+    return 'moved';
+  }
+  if (found) {
+    store.joined(commitment);
+    return 'found';
+  }
+  if (!store.isMember || (store.pending && !store.pendingOverdue)) return 'missing';
+  store.absent();
+  return 'absent';
 }
 
 /**

@@ -13,7 +13,7 @@ import { reportFailure } from '../failure';
 import { actionFeedback, ActionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
 import { joinWorkFields } from '../join-work';
-import { inPublishedGroup, recordedEnd, recordJoin } from '../membership';
+import { inPublishedGroup, lookAgain, recordedEnd, recordJoin } from '../membership';
 import { prover } from '../prover-client';
 import { credentialJoin } from './credential-join';
 
@@ -88,18 +88,20 @@ export function memberPanel(
   /**
    * "Check again", with its own line: the published group downloaded anew, for a join waiting
    * for its batch or a membership missing from the group (`still` says it is not there yet).
-   * Found, the commitment is a sealed membership.
+   * Found, the commitment is a sealed membership; a join waited for too long and still missing
+   * is absent. What changed meanwhile (a restore, another tab) is rendered by its own change.
    */
   const checkAgain = (commitment: string, still: StringKey): HTMLElement[] => {
     const checking = actionFeedback();
-    const check = button(t('checkAgain'), () => {
+    const check = button(t('checkAgain', { community: community.name }), () => {
       void (async () => {
         checking.progress(t('checking'));
-        if (!(await inPublishedGroup(context, commitment))) {
-          checking.done(t(still, { community: community.name }));
-          return;
+        const looked = await lookAgain(context, commitment);
+        if (looked === 'moved') return onChange({ message: '' });
+        if (looked === 'missing') return checking.done(t(still, { community: community.name }));
+        if (looked === 'absent') {
+          return onChange({ message: t('notInGroup', { community: community.name }) });
         }
-        store.joined(commitment);
         await ensurePseudonym(context);
         onChange({ message: t('joinedNow', { community: community.name }) });
       })().catch((error: unknown) => reportFailure(checking, error));
@@ -133,14 +135,11 @@ export function memberPanel(
     // nothing names the member.
     const commitment = store.memberCommitment as string;
     const wasPending = store.pending;
-    void inPublishedGroup(context, commitment).then(
-      (found) => {
-        if (wasPending !== store.pending || store.memberCommitment !== commitment) return;
-        if (found && wasPending) {
-          store.sealed();
+    void lookAgain(context, commitment).then(
+      (looked) => {
+        if (looked === 'found' && wasPending) {
           onChange({ message: t('joinedNow', { community: community.name }), focus: false });
-        } else if (!found && !wasPending) {
-          store.absent();
+        } else if (looked === 'absent') {
           onChange({ message: t('notInGroup', { community: community.name }), focus: false });
         }
       },
@@ -159,6 +158,11 @@ export function memberPanel(
         focusHere(output);
       }),
       reveal,
+      // A join that is never sealed (removed before this device saw it, lost with an instance
+      // restored from an older backup) leaves the member another identity to restore meanwhile.
+      ...(store.pending
+        ? [restoreDetails(context, feedback, 'restoreReplaces', onChange), feedback.element]
+        : []),
     );
     return panel;
   }
@@ -177,10 +181,9 @@ export function memberPanel(
   // a check, above the join, which the API answers with a membership or with its end.
   const absent = store.absentCommitment;
   if (absent) {
-    void inPublishedGroup(context, absent).then(
-      (found) => {
-        if (!found || store.absentCommitment !== absent) return;
-        store.joined(absent);
+    void lookAgain(context, absent).then(
+      (looked) => {
+        if (looked !== 'found') return;
         onChange({ message: t('joinedNow', { community: community.name }), focus: false });
       },
       () => undefined,
