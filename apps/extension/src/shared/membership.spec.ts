@@ -4,6 +4,7 @@ import { groupLeaves } from './instance';
 import {
   isSettleMembership,
   membershipOf,
+  PENDING_MAX_WAIT_SECONDS,
   settleFollowed,
   settleMembership,
   withEnd,
@@ -51,6 +52,7 @@ const storedWith = (
     identities: {},
     memberships,
     pending,
+    pendingSince: {},
     ended,
     refused,
     ratings: {},
@@ -103,6 +105,7 @@ describe('withMemberships', () => {
     expect(withMemberships(stored, [patient], commitment, true)).toEqual({
       memberships: { [followKey(forum)]: other, [followKey(patient)]: commitment },
       pending: { [followKey(forum)]: other, [followKey(patient)]: commitment },
+      pendingSince: { [followKey(patient)]: expect.stringMatching(`^${commitment}:\\d+$`) },
       ended: {},
       refused: {},
     });
@@ -116,6 +119,7 @@ describe('withMemberships', () => {
     expect(withMemberships(stored, [patient], commitment)).toEqual({
       memberships: stored.memberships,
       pending: { [followKey(forum)]: commitment },
+      pendingSince: {},
       ended: {},
       refused: {},
     });
@@ -199,7 +203,8 @@ describe('settleMembership', () => {
   });
 
   it('keeps a pending membership pending while the published group does not hold it', async () => {
-    storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
+    storedWith({}, {});
+    stored = { ...stored, ...withMemberships(stored, [patient], commitment, true) };
     leavesMock.mockResolvedValue(group([other]));
     await expect(settleMembership(patient)).resolves.toBe('pending');
     // Only the follow is passed: nothing about the commitment reaches the instance.
@@ -227,6 +232,35 @@ describe('settleMembership', () => {
     });
     await expect(settleMembership(patient)).resolves.toBe('sealed');
     expect(stored.pending).toEqual({ [followKey(patient)]: other });
+  });
+
+  it('records a join still missing past PENDING_MAX_WAIT_SECONDS as absent, timed from the join', async () => {
+    const now = Date.now();
+    const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+    at(0);
+    storedWith({});
+    stored = { ...stored, ...withMemberships(stored, [patient], commitment, true) };
+    leavesMock.mockResolvedValue(group([other]));
+    at(PENDING_MAX_WAIT_SECONDS - 60);
+    await expect(settleMembership(patient)).resolves.toBe('pending');
+    at(PENDING_MAX_WAIT_SECONDS + 60);
+    await expect(settleMembership(patient)).resolves.toBe('absent');
+    expect(membershipOf(stored, patient)).toBe('absent');
+    jest.restoreAllMocks();
+  });
+
+  it('times a pending join an earlier version recorded from the first time it is looked for', async () => {
+    const now = Date.now();
+    const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+    storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
+    leavesMock.mockResolvedValue(group([other]));
+    at(0);
+    await expect(settleMembership(patient)).resolves.toBe('pending');
+    at(PENDING_MAX_WAIT_SECONDS - 60);
+    await expect(settleMembership(patient)).resolves.toBe('pending');
+    at(PENDING_MAX_WAIT_SECONDS + 60);
+    await expect(settleMembership(patient)).resolves.toBe('absent');
+    jest.restoreAllMocks();
   });
 
   it('fails with the instance’s error when the group cannot be fetched, still pending', async () => {

@@ -10,7 +10,17 @@
 import { groupLeaves, inGroup } from './instance';
 import { type Follow, followKey, load, type Stored, update } from './storage';
 
-type Memberships = Pick<Stored, 'memberships' | 'pending' | 'ended' | 'refused'>;
+type Memberships = Pick<Stored, 'memberships' | 'pending' | 'pendingSince' | 'ended' | 'refused'>;
+
+/**
+ * How long a join may wait for its batch before, still missing from the published group, it is
+ * taken as absent (Join offered, which the instance answers with the membership or its end). The
+ * instance seals a batch within SEAL_MAX_WAIT_SECONDS (6 h by default): past four times that the
+ * join was not just slow, it was removed before this device saw it sealed (a removed leaf is
+ * published as 0) or lost with an instance restored from an older backup.
+ */
+export const PENDING_MAX_WAIT_SECONDS = 24 * 60 * 60;
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /**
  * No membership of the community, one waiting for its batch, one the member proves with, one
@@ -45,9 +55,12 @@ export function withMemberships(
   const keys = new Set(entries.map(followKey));
   const recorded = Object.fromEntries([...keys].map((key) => [key, commitment]));
   const others = without(stored.pending, keys);
+  const since = Object.fromEntries([...keys].map((key) => [key, `${commitment}:${nowSeconds()}`]));
+  const othersSince = without(stored.pendingSince, keys);
   return {
     memberships: { ...stored.memberships, ...recorded },
     pending: pending ? { ...others, ...recorded } : others,
+    pendingSince: pending ? { ...othersSince, ...since } : othersSince,
     ended: without(stored.ended, keys),
     refused: without(stored.refused, keys),
   };
@@ -68,17 +81,30 @@ export function withEnd(
   return {
     memberships: { ...stored.memberships, [key]: commitment },
     pending: without(stored.pending, keys),
+    pendingSince: without(stored.pendingSince, keys),
     ended: { ...stored.ended, [key]: commitment },
     refused: end === 'ended' ? { ...stored.refused, [key]: commitment } : stored.refused,
   };
 }
 
 /**
+ * Whether `follow`'s pending join has waited past PENDING_MAX_WAIT_SECONDS; null when its start
+ * is not recorded (an earlier version's record), to be recorded as now.
+ */
+function pendingOverdue(stored: Memberships, follow: Follow): boolean | null {
+  const key = followKey(follow);
+  const [commitment, since] = (stored.pendingSince[key] ?? '').split(':');
+  if (commitment !== stored.memberships[key] || !since) return null;
+  return nowSeconds() - Number(since) > PENDING_MAX_WAIT_SECONDS;
+}
+
+/**
  * The state of the member's membership of `follow` now: a pending, sealed or absent one is looked
  * for in the published group (fetched whole, as before every proof: the instance learns that the
  * group was fetched, never which commitment is looked for). Found there, it is recorded sealed;
- * missing, a sealed one is recorded absent, and a pending one stays pending. Only an end the
- * instance answered is not looked for again. Throws when the group cannot be fetched.
+ * missing, a sealed one is recorded absent, and so is a pending one past
+ * PENDING_MAX_WAIT_SECONDS; a pending one stays pending before. Only an end the instance answered
+ * is not looked for again. Throws when the group cannot be fetched.
  */
 export async function settleMembership(follow: Follow): Promise<MembershipState> {
   const stored = await load();
@@ -87,12 +113,18 @@ export async function settleMembership(follow: Follow): Promise<MembershipState>
   const key = followKey(follow);
   const commitment = stored.memberships[key];
   const found = inGroup(await groupLeaves(follow), commitment);
-  const now = found ? 'sealed' : state === 'sealed' ? 'absent' : state;
-  if (now === state) return state;
+  const overdue = state === 'pending' ? pendingOverdue(stored, follow) : false;
+  const gone = state === 'sealed' || overdue === true;
+  const now = found ? 'sealed' : gone ? 'absent' : state;
+  if (now === state && overdue !== null) return state;
   // Only the membership that was looked for: one recorded anew meanwhile keeps its own state.
   await update((current) => {
     if (current.memberships[key] !== commitment || membershipOf(current, follow) !== state) {
       return {};
+    }
+    if (now === 'pending') {
+      // Pending with no recorded start (an earlier version's): waited for from now.
+      return { pendingSince: { ...current.pendingSince, [key]: `${commitment}:${nowSeconds()}` } };
     }
     return now === 'sealed'
       ? withMemberships(current, [follow], commitment)

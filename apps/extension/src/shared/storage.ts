@@ -32,6 +32,12 @@ export interface Stored {
    */
   pending: Record<string, string>;
   /**
+   * `<instance> <slug>` → `<commitment>:<seconds>`, when that pending join was made (or, for one an
+   * earlier version recorded, first seen pending): a join never sealed is not waited for for ever
+   * (PENDING_MAX_WAIT_SECONDS, shared/membership.ts).
+   */
+  pendingSince: Record<string, string>;
+  /**
    * `<instance> <slug>` → the commitment of a membership last seen missing from the published
    * group, which is no proof of an end: an instance restored from an older backup, a mirror
    * behind its origin, or a join an earlier version recorded as sealed too soon all look the
@@ -58,6 +64,7 @@ const EMPTY: Stored = {
   identities: {},
   memberships: {},
   pending: {},
+  pendingSince: {},
   ended: {},
   refused: {},
   ratings: {},
