@@ -196,4 +196,31 @@ describe('the member store', () => {
     expect(store.pendingOverdue).toBe(true);
     jest.restoreAllMocks();
   });
+
+  it("keeps each identity's ratings and tracked notes its own, the earlier map its member's", () => {
+    const rating = { helpfulness: 'HELPFUL', tags: [], clientMinute: 1 } as const;
+    const { store } = storeOver({
+      'bridgenotes:identity': 'backup-a',
+      'bridgenotes:identity-commitment': '111',
+      'bridgenotes:member:town': '111',
+      'bridgenotes:ratings:town': JSON.stringify({ n1: rating }),
+      'bridgenotes:tracked:town': JSON.stringify({
+        n1: { role: 'rated', status: 'NEEDS_MORE_RATINGS', text: 'x' },
+      }),
+    });
+    store.keepIdentity('backup-b', '222');
+    expect([store.rating('n1'), store.tracked()]).toEqual([undefined, {}]);
+    store.rated('222', 'n2', rating);
+    store.track('222', 'n3', { role: 'wrote', status: 'NEEDS_MORE_RATINGS', text: 'y' });
+    store.keepIdentity('backup-a', '111');
+    expect([store.rating('n1'), store.rating('n2'), Object.keys(store.tracked())]).toEqual([
+      rating,
+      undefined,
+      ['n1'],
+    ]);
+    expect([store.rating('n2', '222'), Object.keys(store.tracked('222'))]).toEqual([
+      rating,
+      ['n3'],
+    ]);
+  });
 });

@@ -1,8 +1,8 @@
 // What the frame remembers about its member, in its own origin's storage, never sent anywhere:
 // the identity backup, the membership, the pseudonym (computed from the identity and the
-// community's scope, so the frame knows the member's own notes), the member's own ratings (so a
-// rated note shows its rating after a reload) and the status last seen of the notes the member
-// wrote or rated (to tell, on the device, which of them changed status).
+// community's scope, so the frame knows the member's own notes), each identity's own ratings (so a
+// rated note shows its rating after a reload) and the status last seen of the notes it wrote or
+// rated (to tell, on the device, which of them changed status).
 import type { Helpfulness, NoteStatus } from '@bridgenotes/protocol';
 
 const IDENTITY_KEY = 'bridgenotes:identity';
@@ -238,36 +238,58 @@ export class MemberStore {
     storage.set(this.key('pseudonym'), `${storage.get(this.key('member'))}:${value}`);
   }
 
-  rating(noteId: string): OwnRating | undefined {
-    return this.map<OwnRating>('ratings')[noteId];
+  /** `commitment`'s own rating of a note (by default the kept identity's). */
+  rating(noteId: string, commitment = this.identityCommitment): OwnRating | undefined {
+    return this.map<OwnRating>('ratings', commitment)[noteId];
   }
 
-  rated(noteId: string, rating: OwnRating): void {
-    this.put('ratings', noteId, rating);
+  /** Records `commitment`'s rating: the identity that proved it, whichever is kept by then. */
+  rated(commitment: string, noteId: string, rating: OwnRating): void {
+    this.put('ratings', commitment, noteId, rating);
   }
 
-  tracked(): Record<string, TrackedNote> {
-    return this.map<TrackedNote>('tracked');
+  /** The notes `commitment` (by default the kept identity's) wrote or rated. */
+  tracked(commitment = this.identityCommitment): Record<string, TrackedNote> {
+    return this.map<TrackedNote>('tracked', commitment);
   }
 
-  track(noteId: string, note: TrackedNote): void {
-    this.put('tracked', noteId, note);
+  track(commitment: string, noteId: string, note: TrackedNote): void {
+    this.put('tracked', commitment, noteId, note);
   }
 
   private key(name: string): string {
     return `bridgenotes:${name}:${this.slug}`;
   }
 
-  private map<T>(name: string): Record<string, T> {
+  /**
+   * One identity's map (`ratings`, `tracked`): another identity kept here is not shown its notes
+   * or ratings. Earlier versions kept one map per community: it is the membership's then, moved
+   * to that commitment when first read.
+   */
+  private map<T>(name: string, commitment: string | null): Record<string, T> {
+    if (!commitment) return {};
+    const earlier = storage.get(this.key(name));
+    const member = storage.get(this.key('member'));
+    if (earlier && member) {
+      if (storage.get(this.ownKey(name, member)) === null) {
+        storage.set(this.ownKey(name, member), earlier);
+      }
+      storage.set(this.key(name), '');
+    }
     try {
-      const value = JSON.parse(storage.get(this.key(name)) ?? '{}') as unknown;
+      const value = JSON.parse(storage.get(this.ownKey(name, commitment)) ?? '{}') as unknown;
       return value && typeof value === 'object' ? (value as Record<string, T>) : {};
     } catch {
       return {};
     }
   }
 
-  private put<T>(name: string, id: string, value: T): void {
-    storage.set(this.key(name), JSON.stringify({ ...this.map<T>(name), [id]: value }));
+  private ownKey(name: string, commitment: string): string {
+    return `${this.key(name)}:${commitment}`;
+  }
+
+  private put<T>(name: string, commitment: string, id: string, value: T): void {
+    const map = { ...this.map<T>(name, commitment), [id]: value };
+    storage.set(this.ownKey(name, commitment), JSON.stringify(map));
   }
 }

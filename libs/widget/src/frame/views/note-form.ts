@@ -95,6 +95,8 @@ export function noteForm(
     };
     if (!showFieldErrors(form, noteErrors(draft))) return;
     const payload = { post: { url: context.postUrl }, ...draft };
+    // The identity that proves it: another one may be kept by the time the API answers.
+    const commitment = context.store.identityCommitment;
     void (async () => {
       try {
         feedback.progress(t('proving'));
@@ -103,7 +105,8 @@ export function noteForm(
           method: 'POST',
           body: { ...payload, ...proven },
         });
-        context.store.track(note.id, { role: 'wrote', status: note.status, text: note.text });
+        const tracked = { role: 'wrote', status: note.status, text: note.text } as const;
+        if (commitment) context.store.track(commitment, note.id, tracked);
         form.reset();
         reasons.replaceChildren();
         counter.textContent = counterText('');

@@ -103,9 +103,11 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
         body: { ...payload, ...proven },
       });
     };
+    // The identity that proves it: another one may be kept by the time the API answers.
+    const commitment = context.store.identityCommitment;
     void (async () => {
       try {
-        const known = context.store.rating(note.id)?.clientMinute;
+        const known = context.store.rating(note.id, commitment)?.clientMinute;
         const rating = await send(nextRatingMinute(Date.now(), known)).catch((error: unknown) => {
           const storedMinute =
             error instanceof RequestError && error.code === 'RATING_OUTDATED'
@@ -114,12 +116,15 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
           if (typeof storedMinute !== 'number') throw error;
           return send(nextRatingMinute(Date.now(), storedMinute));
         });
-        context.store.rated(note.id, {
-          helpfulness: rating.helpfulness,
-          tags: rating.tags,
-          clientMinute: rating.clientMinute,
-        });
-        context.store.track(note.id, { role: 'rated', status: note.status, text: note.text });
+        if (commitment) {
+          context.store.rated(commitment, note.id, {
+            helpfulness: rating.helpfulness,
+            tags: rating.tags,
+            clientMinute: rating.clientMinute,
+          });
+          const tracked = { role: 'rated', status: note.status, text: note.text } as const;
+          context.store.track(commitment, note.id, tracked);
+        }
         showYours();
         feedback.done(t('rated'));
       } catch (error) {

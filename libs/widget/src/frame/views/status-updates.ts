@@ -55,7 +55,9 @@ export async function statusUpdates(
   context: FrameContext,
   postNotes: NoteResponse[],
 ): Promise<HTMLElement | null> {
-  const tracked = context.store.tracked();
+  const commitment = context.store.identityCommitment;
+  if (!commitment) return null;
+  const tracked = context.store.tracked(commitment);
   const ids = Object.keys(tracked);
   if (ids.length === 0) return null;
   const current = new Map(postNotes.map((note) => [note.id, note.status]));
@@ -69,7 +71,7 @@ export async function statusUpdates(
   const items = changed.map((id) => {
     const note = tracked[id];
     const status = current.get(id) as NoteStatus;
-    context.store.track(id, { ...note, status });
+    context.store.track(commitment, id, { ...note, status });
     return h(
       'li',
       {},
