@@ -3,8 +3,11 @@
 import type { CommunityResponse } from '@bridgenotes/protocol';
 
 import type { ProvenForApi } from '../shared/messages';
+import { RequestError } from './api';
 import type { HostBridge } from './host';
+import { t } from './i18n';
 import type { MemberStore } from './member-store';
+import { lookAgain } from './membership';
 import { prover } from './prover-client';
 
 export interface FrameContext {
@@ -20,6 +23,8 @@ export interface FrameContext {
   updates: HTMLElement | null;
   /** Says `message` in the frame's live region (screen readers read it; nobody sees it). */
   announce(message: string): void;
+  /** Renders the member's area anew (set by views/contribute.ts): a membership changed. */
+  membershipChanged?: (outcome: Outcome) => void;
 }
 
 /**
@@ -40,17 +45,27 @@ export async function prove(
   payload: { [key: string]: unknown },
   clientMinute?: number,
 ): Promise<ProvenForApi> {
-  const { community } = context;
-  const { proven } = await prover({
-    type: 'prove',
-    backup: context.store.identity as string,
-    community: { id: community.id, slug: community.slug, scope: community.scope },
-    kind,
-    target,
-    payload,
-    clientMinute,
-  });
-  return proven as ProvenForApi;
+  const { community, store } = context;
+  const sealed = store.canAct ? store.memberCommitment : null;
+  try {
+    const { proven } = await prover({
+      type: 'prove',
+      backup: store.identity as string,
+      community: { id: community.id, slug: community.slug, scope: community.scope },
+      kind,
+      target,
+      payload,
+      clientMinute,
+    });
+    return proven as ProvenForApi;
+  } catch (error) {
+    // The prover only sees the commitment missing from the group. For a sealed membership that is
+    // no wait for a batch: looked up as the member panel does, and shown absent when missing.
+    if (!sealed || !(error instanceof RequestError) || error.code !== 'NOT_SEALED') throw error;
+    if ((await lookAgain(context, sealed).catch(() => null)) !== 'absent') throw error;
+    context.membershipChanged?.({ message: t('notInGroup', { community: community.name }) });
+    throw new RequestError('NOT_IN_GROUP', error.message);
+  }
 }
 
 /** The member's pseudonym, computed once on the device from the identity and the scope. */

@@ -11,6 +11,7 @@ const FAILURES: Record<string, StringKey> = {
   NETWORK: 'failNetwork',
   BACKUP_INVALID: 'backupInvalid',
   NOT_SEALED: 'failNotSealed',
+  NOT_IN_GROUP: 'failNotInGroup',
   MEMBERSHIP_ENDED: 'failMembershipEnded',
   ADMISSION_CLOSED: 'closed',
   INVITE_REQUIRED: 'failInviteRequired',

@@ -137,6 +137,8 @@ export const EN = {
     'This identity’s membership ended: it was removed from the community or replaced, and cannot join again. Restore another identity, or ask the community’s moderators.',
   failNotSealed:
     'Your membership is not sealed yet, which keeps when you joined private. Try again later: usually within minutes, a few hours in a quiet community.',
+  failNotInGroup:
+    'This identity is not in the community’s group now: see the member panel, which offers to check again.',
   failInviteRequired: 'This community admits members by invitation: enter your invite code.',
   failInviteInvalid: 'This invite code is not one of this community’s. Check it.',
   failInviteUsed: 'This invite code has already been used. Ask for another.',

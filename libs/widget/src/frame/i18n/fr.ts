@@ -141,6 +141,8 @@ export const FR: Record<StringKey, string> = {
     'L’adhésion de cette identité a pris fin : elle a été retirée de la communauté ou remplacée, et ne peut pas adhérer à nouveau. Restaurez une autre identité, ou adressez-vous aux modérateurs de la communauté.',
   failNotSealed:
     'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : en général en quelques minutes, quelques heures dans une communauté calme.',
+  failNotInGroup:
+    'Cette identité n’est pas dans le groupe de la communauté en ce moment : voyez le panneau de membre, qui propose de vérifier à nouveau.',
   failInviteRequired:
     'Cette communauté admet ses membres sur invitation : saisissez votre code d’invitation.',
   failInviteInvalid: 'Ce code d’invitation n’est pas un code de cette communauté. Vérifiez-le.',

@@ -52,6 +52,7 @@ export function contribute(
     const offer = context.store.identity !== null ? storageOffer(render) : null;
     const intro = h('p', {}, toRate.length > 0 ? t('needsRatings') : t('noneToRate'));
     const panel = memberPanel(context, render);
+    context.membershipChanged = render;
     const notes =
       toRate.length > 0 || member ? [h('h3', {}, t('needsRatingsHeading')), intro, list] : [];
     section.replaceChildren(
