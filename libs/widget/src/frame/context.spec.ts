@@ -24,7 +24,7 @@ function sealedMember(slug: string) {
   store.keepIdentity('backup-a', '111');
   store.joined('111');
   const membershipChanged = jest.fn();
-  const context = { slug, store, community: { name: slug }, membershipChanged };
+  const context = { slug, store, community: { name: slug, admission: 'OPEN' }, membershipChanged };
   return context as unknown as FrameContext & { membershipChanged: jest.Mock };
 }
 

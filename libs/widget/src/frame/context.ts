@@ -5,9 +5,8 @@ import type { CommunityResponse } from '@bridgenotes/protocol';
 import type { ProvenForApi } from '../shared/messages';
 import { RequestError } from './api';
 import type { HostBridge } from './host';
-import { t } from './i18n';
 import type { MemberStore } from './member-store';
-import { lookAgain } from './membership';
+import { lookAgain, notInGroupText } from './membership';
 import { prover } from './prover-client';
 
 export interface FrameContext {
@@ -63,7 +62,7 @@ export async function prove(
     // no wait for a batch: looked up as the member panel does, and shown absent when missing.
     if (!sealed || !(error instanceof RequestError) || error.code !== 'NOT_SEALED') throw error;
     if ((await lookAgain(context, sealed).catch(() => null)) !== 'absent') throw error;
-    context.membershipChanged?.({ message: t('notInGroup', { community: community.name }) });
+    context.membershipChanged?.({ message: notInGroupText(community) });
     throw new RequestError('NOT_IN_GROUP', error.message);
   }
 }

@@ -1,5 +1,7 @@
 // A look in the published group records what it finds for the membership it looked for, and only
 // for that one; a join never sealed is given up after PENDING_MAX_WAIT_SECONDS.
+import type { CommunityResponse } from '@bridgenotes/protocol';
+
 import type { FrameContext } from './context';
 
 const leaves: string[][] = [];
@@ -12,7 +14,8 @@ jest.mock('./api', () => ({
     }),
 }));
 
-import { lookAgain } from './membership';
+import { t, useLocale } from './i18n';
+import { lookAgain, notInGroupText } from './membership';
 import { MemberStore, PENDING_MAX_WAIT_SECONDS } from './member-store';
 
 let slugs = 0;
@@ -83,5 +86,30 @@ describe('a look in the published group', () => {
     context.store.joined('111', true);
     expect(await look(context, '111', ['111'])).toBe('found');
     expect(context.store.canAct).toBe(true);
+  });
+});
+
+describe('the absent notice', () => {
+  const of = (admission: CommunityResponse['admission']) =>
+    notInGroupText({ name: 'Town', admission } as CommunityResponse);
+
+  it('says check again first, and join again only where the admission lets the member join', () => {
+    expect(of('OPEN')).toMatch(/Check again first; still missing, join again,/);
+    expect(of('INVITE')).toBe(of('OPEN'));
+    expect(of('CREDENTIAL')).toMatch(/join again with your account on this site/);
+    expect(of('CLOSED')).not.toMatch(/join/i);
+    expect(t('checkAgain', { community: 'Town' })).toBe('Check Town again');
+  });
+
+  it('says it in French with the button’s words', () => {
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    useLocale('fr');
+    try {
+      expect(of('OPEN')).toContain('rejoignez-la à nouveau');
+      expect(of('CLOSED')).not.toMatch(/rejoi/);
+      expect(t('checkAgain', { community: 'Town' })).toBe('Vérifier Town à nouveau');
+    } finally {
+      useLocale('en');
+    }
   });
 });

@@ -2,10 +2,15 @@
 // its refusal, or what a look in the group found.
 // Fetching the whole group is what every proof does anyway: the service learns that the group
 // was fetched, never which commitment was looked for.
-import type { GroupLeavesResponse, MembershipChangeResponse } from '@bridgenotes/protocol';
+import type {
+  CommunityResponse,
+  GroupLeavesResponse,
+  MembershipChangeResponse,
+} from '@bridgenotes/protocol';
 
 import { api, communityPath, RequestError } from './api';
 import { ensurePseudonym, FrameContext } from './context';
+import { type StringKey, t } from './i18n';
 
 /** Whether `commitment` is a leaf of the published group (a removed member's leaf is "0"). */
 export async function inPublishedGroup(
@@ -15,6 +20,17 @@ export async function inPublishedGroup(
   const group = await api<GroupLeavesResponse>(`${communityPath(context.slug)}/group/leaves`);
   return commitment !== '0' && group.leaves.includes(commitment);
 }
+
+const NOT_IN_GROUP: Record<CommunityResponse['admission'], StringKey> = {
+  OPEN: 'notInGroup',
+  INVITE: 'notInGroup',
+  CREDENTIAL: 'notInGroupCredential',
+  CLOSED: 'notInGroupClosed',
+};
+
+/** "Not in the group now", with what `community`'s admission offers after a check. */
+export const notInGroupText = (community: CommunityResponse): string =>
+  t(NOT_IN_GROUP[community.admission], { community: community.name });
 
 /** What the kept identity's membership here is: a look in the group compares it before and after. */
 const membershipState = ({ store }: FrameContext): string =>

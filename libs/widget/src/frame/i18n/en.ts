@@ -125,9 +125,15 @@ export const EN = {
   failNetwork: 'The service could not be reached. Check your connection and try again.',
   failServer: 'The service is busy or restarting. Try again in a moment.',
   failTryAgain: 'The community changed while this was being done. Try again.',
+  // A membership missing from the group: no end until the API says so. Check again first (a
+  // download), then what the community's admission offers.
   notInGroup:
-    'This identity is not in the group of {community} now. That can pass (the service may be catching up, or your join may still be waiting), or it was removed or replaced: check again, or join again, and the service says which.',
-  checkAgain: 'Check again',
+    'This identity is not in the group of {community} now. That can pass (the service may be catching up, or your join may still be waiting), or it was removed or replaced. Check again first; still missing, join again, and the service says which.',
+  notInGroupCredential:
+    'This identity is not in the group of {community} now. That can pass (the service may be catching up, or your join may still be waiting), or it was removed or replaced. Check again first; still missing, join again with your account on this site, and the service says which.',
+  notInGroupClosed:
+    'This identity is not in the group of {community} now. That can pass (the service may be catching up), or it was removed or replaced. Check again; still missing, ask the community’s moderators, since it admits members by the operator only.',
+  checkAgain: 'Check {community} again',
   checking: 'Looking for your membership in the community’s group…',
   stillPending: 'Checked just now: your membership of {community} is not sealed yet.',
   stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',

@@ -129,8 +129,12 @@ export const FR: Record<StringKey, string> = {
   failServer: 'Le service est occupé ou redémarre. Réessayez dans un instant.',
   failTryAgain: 'La communauté a changé pendant l’opération. Réessayez.',
   notInGroup:
-    'Cette identité n’est pas dans le groupe de {community} pour l’instant. Cela peut passer (le service rattrape peut-être son retard, ou votre adhésion attend encore), ou elle a été retirée ou remplacée : vérifiez à nouveau, ou adhérez à nouveau, et le service dira ce qu’il en est.',
-  checkAgain: 'Vérifier à nouveau',
+    'Cette identité n’est pas dans le groupe de {community} pour l’instant. Cela peut passer (le service rattrape peut-être son retard, ou votre adhésion attend encore), ou elle a été retirée ou remplacée. Vérifiez d’abord à nouveau ; si elle manque encore, rejoignez-la à nouveau, et le service dira ce qu’il en est.',
+  notInGroupCredential:
+    'Cette identité n’est pas dans le groupe de {community} pour l’instant. Cela peut passer (le service rattrape peut-être son retard, ou votre adhésion attend encore), ou elle a été retirée ou remplacée. Vérifiez d’abord à nouveau ; si elle manque encore, rejoignez-la à nouveau avec votre compte sur ce site, et le service dira ce qu’il en est.',
+  notInGroupClosed:
+    'Cette identité n’est pas dans le groupe de {community} pour l’instant. Cela peut passer (le service rattrape peut-être son retard), ou elle a été retirée ou remplacée. Vérifiez à nouveau ; si elle manque encore, adressez-vous aux modérateurs de la communauté, qui n’admet de membres que par l’opérateur.',
+  checkAgain: 'Vérifier {community} à nouveau',
   checking: 'Recherche de votre adhésion dans le groupe de la communauté…',
   stillPending: 'Vérifié à l’instant : votre adhésion à {community} n’est pas encore scellée.',
   stillNotInGroup:

@@ -13,7 +13,13 @@ import { reportFailure } from '../failure';
 import { actionFeedback, ActionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
 import { joinWorkFields } from '../join-work';
-import { inPublishedGroup, lookAgain, recordedEnd, recordJoin } from '../membership';
+import {
+  inPublishedGroup,
+  lookAgain,
+  notInGroupText,
+  recordedEnd,
+  recordJoin,
+} from '../membership';
 import { prover } from '../prover-client';
 import { credentialJoin } from './credential-join';
 
@@ -100,7 +106,7 @@ export function memberPanel(
         if (looked === 'moved') return onChange({ message: '' });
         if (looked === 'missing') return checking.done(t(still, { community: community.name }));
         if (looked === 'absent') {
-          return onChange({ message: t('notInGroup', { community: community.name }) });
+          return onChange({ message: notInGroupText(community) });
         }
         await ensurePseudonym(context);
         onChange({ message: t('joinedNow', { community: community.name }) });
@@ -140,7 +146,7 @@ export function memberPanel(
         if (looked === 'found' && wasPending) {
           onChange({ message: t('joinedNow', { community: community.name }), focus: false });
         } else if (looked === 'absent') {
-          onChange({ message: t('notInGroup', { community: community.name }), focus: false });
+          onChange({ message: notInGroupText(community), focus: false });
         }
       },
       () => undefined,
@@ -191,7 +197,7 @@ export function memberPanel(
   }
   const notice = absent
     ? [
-        h('p', { class: 'absent' }, t('notInGroup', { community: community.name })),
+        h('p', { class: 'absent' }, notInGroupText(community)),
         ...checkAgain(absent, 'stillNotInGroup'),
       ]
     : [];
