@@ -15,6 +15,7 @@ import {
   withEnd,
   withMemberships,
 } from '../shared/membership';
+import { membershipNews, NOT_IN_GROUP } from '../shared/membership-news';
 import { prover, ProverError } from '../shared/prover';
 import {
   type Follow,
@@ -153,16 +154,7 @@ function followSection(stored: Stored): HTMLElement {
  */
 let firstDrawing = true;
 
-/** What the status says of a membership found in another state, and of one found unchanged. */
-const NEWS: Partial<Record<MembershipState, 'joinedNow' | 'notInGroup'>> = {
-  sealed: 'joinedNow',
-  absent: 'notInGroup',
-};
-const STATE_TEXT = { pending: 'pending', sealed: 'joined', absent: 'notInGroup' } as const;
-const UNCHANGED: Partial<Record<MembershipState, 'stillPending' | 'stillNotInGroup'>> = {
-  pending: 'stillPending',
-  absent: 'stillNotInGroup',
-};
+const STATE_TEXT = { pending: 'pending', sealed: 'joined' } as const;
 
 /**
  * One community's membership for the identity `backup`: said as the widget says it, with what
@@ -180,17 +172,20 @@ function membershipPart(
 ): HTMLElement {
   const part = h('div', { class: 'membership' });
   const community = { community: entry.name };
-  if (state === 'pending' || state === 'sealed' || state === 'absent') {
+  if (state === 'pending' || state === 'sealed') {
     part.append(h('p', {}, t(STATE_TEXT[state], community)));
+  } else if (state === 'absent') {
+    part.append(h('p', {}, t(NOT_IN_GROUP[entry.admission], community)));
   }
   if (state === 'pending' || state === 'absent') {
     // Nothing else would look again before the next visit: the member may not wait for it.
     part.append(
-      actionButton(`${followKey(entry)} check-again`, t('checkAgain'), async () => {
+      actionButton(`${followKey(entry)} check-again`, t('checkAgain', community), async () => {
         const now = await settleMembership(entry);
-        const news = now === state ? UNCHANGED[now] : NEWS[now];
+        const news = membershipNews(state, now, true, entry.admission);
         if (news) say(t(news, community));
-        await render();
+        // Unchanged: nothing drawn again, so the focus stays on the button.
+        if (now !== state && part.isConnected) await render();
       }),
     );
   }
@@ -205,7 +200,7 @@ function membershipPart(
     void settleMembership(entry).then(
       (now) => {
         if (now === state || !part.isConnected) return;
-        const news = NEWS[now];
+        const news = membershipNews(state, now, false, entry.admission);
         if (news) say(t(news, community));
         part.replaceWith(membershipPart(entry, now, backup, false));
       },

@@ -13,6 +13,7 @@ import {
   type MembershipState,
   type SettleMembershipMessage,
 } from '../shared/membership';
+import { membershipNews, NOT_IN_GROUP } from '../shared/membership-news';
 import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
 import { type Follow, followKey, load, type Stored } from '../shared/storage';
@@ -95,14 +96,6 @@ const isMember = (stored: Stored, follow: Follow) =>
   Boolean(stored.identities[follow.instance]) &&
   stored.memberships[followKey(follow)] !== undefined;
 
-/** What the panel says of a membership found in another state. */
-const NEWS: Record<Exclude<MembershipState, 'none'>, StringKey> = {
-  pending: 'pending',
-  sealed: 'joinedNow',
-  absent: 'notInGroup',
-  ended: 'membershipEnded',
-};
-
 const STATES: readonly unknown[] = ['none', 'pending', 'sealed', 'absent', 'ended'];
 
 /**
@@ -181,8 +174,9 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     return view;
   };
   const settings = () => button(t('settings'), () => void ext.runtime.openOptionsPage());
+  const community = { community: follow.name };
   // Looked for again when asked: nothing else would before the actions are opened again.
-  const checkAgain = () => button(t('checkAgain'), () => void settle(true));
+  const checkAgain = () => button(t('checkAgain', community), () => void settle(true));
   const memberActions = () => [
     h('p', {}, toRate.length > 0 ? t('needsRatings') : ''),
     ...toRate.map(rateView),
@@ -190,7 +184,6 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     h('h3', {}, t('writeNote')),
     noteForm(context, (note) => contribute.prepend(rateView(note))),
   ];
-  const community = { community: follow.name };
   /** What the actions show for each state of the membership. */
   const views: Record<MembershipState, () => Node[]> = {
     sealed: memberActions,
@@ -200,7 +193,11 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
       ...toRate.map((note) => noteView(note, false, note.authorPseudonym === pseudonym)),
     ],
     // Joining again is in the settings, where the instance answers whether it ended.
-    absent: () => [h('p', {}, t('notInGroup', community)), checkAgain(), settings()],
+    absent: () => [
+      h('p', {}, t(NOT_IN_GROUP[follow.admission], community)),
+      checkAgain(),
+      settings(),
+    ],
     ended: () => [h('p', {}, t('membershipEnded', community)), settings()],
     none: () => [h('p', {}, t(NOT_MEMBER[follow.admission], community)), settings()],
   };
@@ -213,14 +210,20 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     if (before !== 'pending' && before !== 'sealed' && before !== 'absent') return;
     const now = await membershipNow(follow);
     // None: recorded anew elsewhere meanwhile, for the next opening of the panel to show.
-    if (membership !== before || now === undefined || now === 'none') return;
-    if (now === before) {
-      if (asked) say(t(now === 'pending' ? 'stillPending' : 'stillNotInGroup', community));
-      return;
+    if (membership !== before || now === 'none') return;
+    const news = membershipNews(before, now, asked, follow.admission);
+    if (now !== undefined && now !== before) {
+      membership = now;
+      const view = views[now]();
+      contribute.replaceChildren(...view, said);
+      // The Check again pressed is gone: the focus goes to what replaced it, the state's sentence.
+      const first = view[0];
+      if (asked && first instanceof HTMLElement) {
+        first.tabIndex = -1;
+        first.focus();
+      }
     }
-    membership = now;
-    contribute.replaceChildren(...views[now](), said);
-    say(t(NEWS[now], community));
+    if (news) say(t(news, community));
   }
   const toggle = button(t('helpRate', { count: toRate.length }), () => {
     contribute.hidden = !contribute.hidden;

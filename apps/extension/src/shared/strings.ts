@@ -75,9 +75,14 @@ export const STRINGS = {
   membershipEnded:
     'Your membership of {community} ended: this identity was removed from the community or replaced. It cannot rate or write here any more, nor join again. Ask the community’s moderators.',
   // A membership missing from the group when looked at: no end until the instance says so.
+  // Check again first (a download), then what the community's admission offers.
   notInGroup:
-    'This identity is not in the group of {community} now. That can pass (the instance may be catching up, or your join may still be waiting), or it was removed or replaced: check again, or join again, and the instance says which.',
-  checkAgain: 'Check again',
+    'This identity is not in the group of {community} now. That can pass (the instance may be catching up, or your join may still be waiting), or it was removed or replaced. Check again first; still missing, join again in the settings, and the instance says which.',
+  notInGroupCredential:
+    'This identity is not in the group of {community} now. That can pass (the instance may be catching up, or your join may still be waiting), or it was removed or replaced. Check again first; still missing, join again on the community’s site, then check your membership in the settings.',
+  notInGroupClosed:
+    'This identity is not in the group of {community} now. That can pass (the instance may be catching up), or it was removed or replaced. Check again; still missing, ask the community’s moderators, since it admits members by the operator only.',
+  checkAgain: 'Check {community} again',
   stillPending: 'Checked just now: your membership of {community} is not sealed yet.',
   stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',
   failed: 'That did not work: {message}',

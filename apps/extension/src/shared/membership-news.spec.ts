@@ -1,0 +1,26 @@
+import { membershipNews, NOT_IN_GROUP } from './membership-news';
+import { t } from './strings';
+
+describe('membershipNews', () => {
+  it('says a Check again that failed, and nothing for a background look that failed', () => {
+    expect(membershipNews('pending', undefined, true, 'OPEN')).toBe('failNetwork');
+    expect(membershipNews('pending', undefined, false, 'OPEN')).toBeNull();
+  });
+
+  it('says an unchanged state only when asked, and another state always', () => {
+    expect(membershipNews('pending', 'pending', true, 'OPEN')).toBe('stillPending');
+    expect(membershipNews('absent', 'absent', true, 'OPEN')).toBe('stillNotInGroup');
+    expect(membershipNews('absent', 'absent', false, 'OPEN')).toBeNull();
+    expect(membershipNews('pending', 'sealed', false, 'OPEN')).toBe('joinedNow');
+    expect(membershipNews('pending', 'absent', true, 'CLOSED')).toBe('notInGroupClosed');
+  });
+
+  it('words the absent notice by admission: check again first, and a join only where one is open', () => {
+    const community = { community: 'Town' };
+    expect(t(NOT_IN_GROUP.OPEN, community)).toMatch(/Check again first; still missing, join again/);
+    expect(t(NOT_IN_GROUP.INVITE, community)).toBe(t(NOT_IN_GROUP.OPEN, community));
+    expect(t(NOT_IN_GROUP.CREDENTIAL, community)).toMatch(/join again on the community’s site/);
+    expect(t(NOT_IN_GROUP.CLOSED, community)).not.toMatch(/join/i);
+    expect(t('checkAgain', community)).toBe('Check Town again');
+  });
+});

@@ -1,0 +1,36 @@
+// What the settings and the panel say when a look in the published group (shared/membership.ts)
+// finds a membership in a state, worded by the community's admission.
+import type { AdmissionPolicy } from '@bridgenotes/protocol';
+
+import type { MembershipState } from './membership';
+import type { StringKey } from './strings';
+
+/** "Not in the group now": check again first, then what the admission lets the member do. */
+export const NOT_IN_GROUP: Record<AdmissionPolicy, StringKey> = {
+  OPEN: 'notInGroup',
+  INVITE: 'notInGroup',
+  CREDENTIAL: 'notInGroupCredential',
+  CLOSED: 'notInGroupClosed',
+};
+
+/**
+ * What is said when a look finds `now` (undefined: the group could not be fetched) for a
+ * membership that was `before`: another state's news; when the member asked (Check again), the
+ * same state's "checked just now" or the network failure; else nothing (null). A look never finds
+ * a membership pending that was not.
+ */
+export function membershipNews(
+  before: MembershipState,
+  now: MembershipState | undefined,
+  asked: boolean,
+  admission: AdmissionPolicy,
+): StringKey | null {
+  if (now === undefined) return asked ? 'failNetwork' : null;
+  if (now === before) {
+    if (!asked) return null;
+    return now === 'pending' ? 'stillPending' : now === 'absent' ? 'stillNotInGroup' : null;
+  }
+  if (now === 'sealed') return 'joinedNow';
+  if (now === 'absent') return NOT_IN_GROUP[admission];
+  return now === 'ended' ? 'membershipEnded' : null;
+}
