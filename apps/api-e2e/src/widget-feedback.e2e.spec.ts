@@ -363,50 +363,60 @@ describe('the feedback of a member’s actions in the widget', () => {
   /**
    * The page reloaded without the member's pseudonym and with the prover held back: once let
    * go, the prover computes the pseudonym, and the frame renders the member's area anew while
-   * an action started meanwhile makes its proof.
+   * an action started meanwhile makes its proof. `walk` runs then; the prover is let go and its
+   * route removed after it, whether it passed or failed, so that no later test finds it held.
    */
-  async function heldProver(page: Page, slug: string) {
+  async function heldProver(
+    page: Page,
+    slug: string,
+    walk: (frame: Awaited<ReturnType<typeof reopened>>, release: () => void) => Promise<void>,
+  ) {
     await page.evaluate((key) => localStorage.removeItem(key), `bridgenotes:pseudonym:${slug}`);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await browser.context.route('**/widget/prover.js', async (route: Route) => {
+    const hold = async (route: Route) => {
       await held;
       await route.continue();
-    });
-    const frame = await reopened(page);
-    return { frame, release };
+    };
+    await browser.context.route('**/widget/prover.js', hold);
+    try {
+      await walk(await reopened(page), release);
+    } finally {
+      release();
+      await browser.context.unroute('**/widget/prover.js', hold);
+    }
   }
 
   it('keeps the focus on an outcome the member can see when the area was rendered anew while proving', async () => {
     const { page, frame } = await newIdentity();
     await joinBusy(page, frame);
-    const { frame: again, release } = await heldProver(page, busy.slug);
-    const report = again.locator('.to-rate details.report');
-    await report.locator('summary').click();
-    await report.getByRole('radio', { name: 'Spam' }).check();
-    await report.getByRole('button', { name: 'Send report' }).click();
-    await report.getByText('Making your proof in this browser…').waitFor();
-    const sent = page.waitForResponse(
-      (response) => response.request().method() === 'POST' && response.url().endsWith('/reports'),
-    );
-    release();
-    expect((await sent).status()).toBe(201);
-    const outcome = again.locator('details.report p.feedback', { hasText: 'Report sent.' });
-    await outcome.waitFor({ timeout: QUICKLY_MS });
-    const focused = await eventually(async () => {
-      const now = await again.evaluate(() => {
-        const element = document.activeElement as HTMLElement | null;
-        return {
-          text: element?.textContent ?? '',
-          shown: element?.checkVisibility() ?? false,
-          folded: element?.closest('details:not([open])') !== null,
-        };
-      });
-      if (!now.text.startsWith('Report sent.')) throw new Error(`focus on: ${now.text}`);
-      return now;
-    }, QUICKLY_MS);
-    expect(focused).toEqual({ text: expect.any(String), shown: true, folded: false });
-    await browser.context.unroute('**/widget/prover.js');
+    await heldProver(page, busy.slug, async (again, release) => {
+      const report = again.locator('.to-rate details.report');
+      await report.locator('summary').click();
+      await report.getByRole('radio', { name: 'Spam' }).check();
+      await report.getByRole('button', { name: 'Send report' }).click();
+      await report.getByText('Making your proof in this browser…').waitFor();
+      const sent = page.waitForResponse(
+        (response) => response.request().method() === 'POST' && response.url().endsWith('/reports'),
+      );
+      release();
+      expect((await sent).status()).toBe(201);
+      const outcome = again.locator('details.report p.feedback', { hasText: 'Report sent.' });
+      await outcome.waitFor({ timeout: QUICKLY_MS });
+      const focused = await eventually(async () => {
+        const now = await again.evaluate(() => {
+          const element = document.activeElement as HTMLElement | null;
+          return {
+            text: element?.textContent ?? '',
+            shown: element?.checkVisibility() ?? false,
+            folded: element?.closest('details:not([open])') !== null,
+          };
+        });
+        if (!now.text.startsWith('Report sent.')) throw new Error(`focus on: ${now.text}`);
+        return now;
+      }, QUICKLY_MS);
+      expect(focused).toEqual({ text: expect.any(String), shown: true, folded: false });
+    });
     await page.close();
   });
 
@@ -423,33 +433,35 @@ describe('the feedback of a member’s actions in the widget', () => {
     });
     expect(joined.status).toBe(201);
 
-    const { frame: again, release } = await heldProver(page, busy.slug);
-    const rateForm = again.locator('form.rate');
-    await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
-    await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
-    await rateForm.getByText('Making your proof in this browser…').waitFor();
-    await rateForm.evaluate((form) => form.setAttribute('data-before', ''));
-    await page.evaluate(
-      ([slug, backup, commitment]) => {
-        localStorage.setItem('bridgenotes:identity', backup);
-        localStorage.setItem('bridgenotes:identity-commitment', commitment);
-        localStorage.setItem(`bridgenotes:member:${slug}`, commitment);
-      },
-      [busy.slug, exportIdentity(other), otherCommitment],
-    );
-    const rated = page.waitForResponse(
-      (response) => response.request().method() === 'PUT' && response.url().endsWith('/rating'),
-    );
-    release();
-    expect((await rated).ok()).toBe(true);
-    // The area rendered anew (the pseudonym computed) is the other identity's: its form says
-    // nothing of the first identity's rating, neither its proof nor its outcome.
-    const rendered = again.locator('form.rate:not([data-before])');
-    await rendered.waitFor({ timeout: QUICKLY_MS });
-    expect(await rendered.locator('p.feedback').textContent()).toBe('');
-    expect(await rendered.getByRole('button', { name: 'Submit rating' }).isDisabled()).toBe(false);
-    await browser.context.unroute('**/widget/prover.js');
+    await heldProver(page, busy.slug, async (again, release) => {
+      const rateForm = again.locator('form.rate');
+      await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+      await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+      await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+      await rateForm.getByText('Making your proof in this browser…').waitFor();
+      await rateForm.evaluate((form) => form.setAttribute('data-before', ''));
+      await page.evaluate(
+        ([slug, backup, commitment]) => {
+          localStorage.setItem('bridgenotes:identity', backup);
+          localStorage.setItem('bridgenotes:identity-commitment', commitment);
+          localStorage.setItem(`bridgenotes:member:${slug}`, commitment);
+        },
+        [busy.slug, exportIdentity(other), otherCommitment],
+      );
+      const rated = page.waitForResponse(
+        (response) => response.request().method() === 'PUT' && response.url().endsWith('/rating'),
+      );
+      release();
+      expect((await rated).ok()).toBe(true);
+      // The area rendered anew (the pseudonym computed) is the other identity's: its form says
+      // nothing of the first identity's rating, neither its proof nor its outcome.
+      const rendered = again.locator('form.rate:not([data-before])');
+      await rendered.waitFor({ timeout: QUICKLY_MS });
+      expect(await rendered.locator('p.feedback').textContent()).toBe('');
+      expect(await rendered.getByRole('button', { name: 'Submit rating' }).isDisabled()).toBe(
+        false,
+      );
+    });
     await page.close();
   });
 });

@@ -37,10 +37,13 @@ describe("a refusal's sentence", () => {
     );
     (globalThis as { document?: unknown }).document ??= { documentElement: {} };
     useLocale('fr');
-    expect(failureText(new RequestError('RATE_LIMITED', '', { retryAfter: 1 }, 429))).toContain(
-      'Attendez 1 seconde puis',
-    );
-    useLocale('en');
+    try {
+      expect(failureText(new RequestError('RATE_LIMITED', '', { retryAfter: 1 }, 429))).toContain(
+        'Attendez 1 seconde puis',
+      );
+    } finally {
+      useLocale('en');
+    }
     // Without a Retry-After: the sentence that says to wait a minute.
     expect(failureText(new RequestError('TOO_MANY_REQUESTS', '', undefined, 429))).toContain(
       t('failRateLimited'),
