@@ -40,6 +40,7 @@ export interface ActionFeedback {
   /**
    * Says `message` as `done` does, and keeps the control `busy` was given disabled for good, in
    * this view and the next ones of the action (a report is sent once): a dismiss only hides it.
+   * Only a keyed line (`actionFeedback(key)`) keeps it so.
    */
   finished(message: string): void;
   failed(message: string): void;
@@ -92,12 +93,11 @@ export function actionFeedback(key?: string): ActionFeedback {
   const line = h('div', { class: 'feedback-line' }, element, key ? dismiss : null);
   let busy: { control: HTMLButtonElement; region: HTMLElement } | undefined;
   let current: Said | undefined;
-  let done = false;
   const render = (shown: Said | undefined, focus: boolean) => {
     current = shown;
     if (busy) {
       const running = shown?.kind === 'progress';
-      busy.control.disabled = running || done || (key !== undefined && closed.has(key));
+      busy.control.disabled = running || (key !== undefined && closed.has(key));
       busy.region.setAttribute('aria-busy', String(running));
     }
     element.textContent = shown?.message ?? '';
@@ -133,7 +133,6 @@ export function actionFeedback(key?: string): ActionFeedback {
     done: (message) => show(message, 'done', true),
     finished(message) {
       if (key) closed.add(key);
-      else done = true;
       show(message, 'done', true);
     },
     failed: (message) => show(t('failed', { message }), 'failed', true),
