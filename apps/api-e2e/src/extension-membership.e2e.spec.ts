@@ -371,7 +371,7 @@ describe('browser extension: membership', () => {
       if (groupFetches() === 0) throw new Error('the group was not fetched');
     });
     // And again when asked: still not there.
-    await block.getByRole('button', { name: 'Check again' }).click();
+    await block.getByRole('button', { name: 'Check Patient readers again' }).click();
     expect(await settledStatus(settings, /Checked just now|did not work/)).toBe(
       'Checked just now: your membership of Patient readers is not sealed yet.',
     );
@@ -408,7 +408,7 @@ describe('browser extension: membership', () => {
       0,
     );
     // The panel looks again when asked too.
-    await section.getByRole('button', { name: 'Check again' }).click();
+    await section.getByRole('button', { name: 'Check Patient readers again' }).click();
     expect(await settledStatus(section, /Checked just now|did not work/)).toBe(
       'Checked just now: your membership of Patient readers is not sealed yet.',
     );
@@ -466,7 +466,7 @@ describe('browser extension: membership', () => {
 
   it('tells a member removed by the moderators that the identity is not in the group now, with Check again and Join, and that it ended once a join is refused', async () => {
     const notInGroup =
-      'This identity is not in the group of Bridge watchers now. That can pass (the instance may be catching up, or your join may still be waiting), or it was removed or replaced: check again, or join again, and the instance says which.';
+      'This identity is not in the group of Bridge watchers now. That can pass (the instance may be catching up, or your join may still be waiting), or it was removed or replaced. Check again first; still missing, join again in the settings, and the instance says which.';
     const ended =
       'Your membership of Bridge watchers ended: this identity was removed from the community or replaced. It cannot rate or write here any more, nor join again. Ask the community’s moderators.';
     // The identity restored in the first test joins Bridge watchers, sealed at once here.
@@ -518,7 +518,7 @@ describe('browser extension: membership', () => {
       0,
     );
     expect(await section.getByText('not usable yet', { exact: false }).count()).toBe(0);
-    await section.getByRole('button', { name: 'Check again' }).click();
+    await section.getByRole('button', { name: 'Check Bridge watchers again' }).click();
     expect(await settledStatus(section, /Checked just now|did not work/)).toBe(
       'Checked just now: this identity is still not in the group of Bridge watchers.',
     );
@@ -536,13 +536,15 @@ describe('browser extension: membership', () => {
     const block = settings.locator('.identity');
     await block.getByText(notInGroup).waitFor();
     expect(await block.getByText('You are a member of Bridge watchers.').count()).toBe(0);
-    await block.getByRole('button', { name: 'Check again' }).waitFor();
+    await block.getByRole('button', { name: 'Check Bridge watchers again' }).waitFor();
     await block.getByRole('button', { name: 'Join Bridge watchers' }).click();
     expect(await settledStatus(settings, /ended|did not work/)).toBe(ended);
     await block.getByText(ended).waitFor();
     expect(await block.getByText(notInGroup).count()).toBe(0);
     expect(await block.getByRole('button', { name: 'Join Bridge watchers' }).count()).toBe(0);
-    expect(await block.getByRole('button', { name: 'Check again' }).count()).toBe(0);
+    expect(await block.getByRole('button', { name: 'Check Bridge watchers again' }).count()).toBe(
+      0,
+    );
     await settings.reload();
     await block.getByText(ended).waitFor();
     expect(await block.getByRole('button', { name: 'Join Bridge watchers' }).count()).toBe(0);

@@ -255,10 +255,10 @@ describe('the feedback of a member’s actions in the widget', () => {
    * it back: a member with the forms.
    */
   async function checkAgainTwice(frame: Frame, still: string, unhide: () => Promise<void>) {
-    await frame.getByRole('button', { name: 'Check again' }).click();
+    await frame.getByRole('button', { name: 'Check Busy community again' }).click();
     await frame.getByText(still).waitFor();
     await unhide();
-    await frame.getByRole('button', { name: 'Check again' }).click();
+    await frame.getByRole('button', { name: 'Check Busy community again' }).click();
     await frame.getByText('You are a member of Busy community.').waitFor();
     await frame.locator('form.rate').waitFor();
   }
@@ -314,7 +314,7 @@ describe('the feedback of a member’s actions in the widget', () => {
     const again = await reopened(page);
     await again.locator('.member p', { hasText: ENDED }).waitFor({ timeout: QUICKLY_MS });
     expect(await again.getByRole('button', { name: 'Join Busy community' }).count()).toBe(0);
-    expect(await again.getByRole('button', { name: 'Check again' }).count()).toBe(0);
+    expect(await again.getByRole('button', { name: 'Check Busy community again' }).count()).toBe(0);
     // The way on: another identity, restored from its backup.
     await again.getByText('Restore another identity from a backup').waitFor();
     await page.close();

@@ -1,5 +1,6 @@
 // The frame's storage of the member: a membership counts for the identity that joined with it,
 // recognised by its (public) commitment; no copy of the backup is kept beside it.
+import type { OwnRating } from './member-store';
 
 class MemoryStorage implements Storage {
   private readonly items = new Map<string, string>();
@@ -198,7 +199,7 @@ describe('the member store', () => {
   });
 
   it("keeps each identity's ratings and tracked notes its own, the earlier map its member's", () => {
-    const rating = { helpfulness: 'HELPFUL', tags: [], clientMinute: 1 } as const;
+    const rating: OwnRating = { helpfulness: 'HELPFUL', tags: [], clientMinute: 1 };
     const { store } = storeOver({
       'bridgenotes:identity': 'backup-a',
       'bridgenotes:identity-commitment': '111',

@@ -28,11 +28,11 @@ async function look(
   context: FrameContext,
   commitment: string,
   found: string[],
-  meanwhile = () => {},
+  meanwhile?: () => void,
 ) {
   leaves.push(found);
   const looked = lookAgain(context, commitment);
-  meanwhile();
+  meanwhile?.();
   download();
   return looked;
 }
