@@ -214,16 +214,14 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     const news = membershipNews(before, now, asked, follow.admission);
     if (now !== undefined && now !== before) {
       membership = now;
-      const view = views[now]();
-      contribute.replaceChildren(...view, said);
-      // The Check again pressed is gone: the focus goes to what replaced it, the state's sentence.
-      const first = view[0];
-      if (asked && first instanceof HTMLElement) {
-        first.tabIndex = -1;
-        first.focus();
-      }
+      contribute.replaceChildren(...views[now](), said);
     }
     if (news) say(t(news, community));
+    // The Check again pressed is gone with its view: the focus goes to the line saying why.
+    if (asked && now !== undefined && now !== before && news) {
+      said.tabIndex = -1;
+      said.focus();
+    }
   }
   const toggle = button(t('helpRate', { count: toRate.length }), () => {
     contribute.hidden = !contribute.hidden;
