@@ -62,28 +62,54 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
     await prisma?.$disconnect();
   });
 
-  it("a sealed batch's joins are gone from the buffer's files and, embedded, from the WAL", async () => {
+  /** K joins waiting in a new community, and the buffer's files once they are written out. */
+  async function waitingJoins() {
     const community = await communityWithMembers(app, []);
-    const commitments = Array.from({ length: K }, () => commitmentOf(createIdentity()));
-    for (const commitment of commitments) {
-      await request(app.getHttpServer())
+    const join = (commitment: string) =>
+      request(app.getHttpServer())
         .post(`/communities/${community.slug}/members`)
         .send({ commitment })
         .expect(201);
-    }
+    const commitments = Array.from({ length: K }, () => commitmentOf(createIdentity()));
+    for (const commitment of commitments) await join(commitment);
     // The worst case: every page written out to the files, as a checkpoint does at any time.
     await prisma.$executeRawUnsafe('CHECKPOINT');
-    const before = await bufferFiles(prisma);
+    return { join, commitments, before: await bufferFiles(prisma) };
+  }
+
+  /** Runs `meanwhile` while another connection holds the buffer's table, as a long reader does. */
+  async function besideReader(meanwhile: () => Promise<void>): Promise<void> {
+    const reader = new Client({ connectionString: currentTestRun().databaseUrl });
+    await reader.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('LOCK TABLE write_buffer IN ACCESS SHARE MODE');
+      await meanwhile();
+    } finally {
+      await reader.query('ROLLBACK');
+      await reader.end();
+    }
+  }
+
+  /** Waits until no file the buffer had or has holds any of `commitments` (after `check`). */
+  async function scrubbed(before: string[], commitments: string[], check?: () => Promise<void>) {
+    await eventually(async () => {
+      await check?.();
+      await prisma.$executeRawUnsafe('CHECKPOINT');
+      const after = await bufferFiles(prisma);
+      expect(await foundIn(prisma, [...new Set([...before, ...after])], commitments)).toEqual([]);
+    });
+  }
+
+  it("a sealed batch's joins are gone from the buffer's files and, embedded, from the WAL", async () => {
+    const { commitments, before } = await waitingJoins();
     // The search works: the waiting joins are in the files.
     expect(await foundIn(prisma, before, commitments)).toEqual(expect.arrayContaining(commitments));
 
     expect(await sealer.sealDue()).toBe(K);
     // A scrub that could not have the table in time (an autovacuum of the busy test database
     // holding it) is retried at every check: wait for it, as the timer would.
-    await eventually(async () => {
-      await prisma.$executeRawUnsafe('CHECKPOINT');
-      const after = await bufferFiles(prisma);
-      expect(await foundIn(prisma, [...new Set([...before, ...after])], commitments)).toEqual([]);
+    await scrubbed(before, commitments, async () => {
       expect(await sealer.sealDue()).toBe(0);
     });
     // Nothing is left to hold them: the rewritten table has no page.
@@ -111,36 +137,17 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
   (currentTestRun().embedded ? it.skip : it)(
     'a reader holding the buffer (a pg_dump) delays neither the batch nor the next joins, and the scrub is retried once it is gone',
     async () => {
-      const community = await communityWithMembers(app, []);
-      const join = (commitment: string) =>
-        request(app.getHttpServer())
-          .post(`/communities/${community.slug}/members`)
-          .send({ commitment })
-          .expect(201);
-      const commitments = Array.from({ length: K }, () => commitmentOf(createIdentity()));
-      for (const commitment of commitments) await join(commitment);
-      await prisma.$executeRawUnsafe('CHECKPOINT');
-      const before = await bufferFiles(prisma);
-      const reader = new Client({ connectionString: currentTestRun().databaseUrl });
-      await reader.connect();
-      try {
-        await reader.query('BEGIN');
-        await reader.query('LOCK TABLE write_buffer IN ACCESS SHARE MODE');
+      const { join, commitments, before } = await waitingJoins();
+      await besideReader(async () => {
         // The scrub gives up on its lock timeout: the batch is stored all the same...
         expect(await sealer.sealDue()).toBe(K);
         // ...and no submission queues behind a rewrite still waiting for the reader.
         await join(commitmentOf(createIdentity()));
-      } finally {
-        await reader.query('ROLLBACK');
-        await reader.end();
-      }
+      });
       // The next check, with nothing due, scrubs what the failed scrub left; waited for, as an
       // autovacuum of the busy test database may hold the table at that moment too.
-      await eventually(async () => {
+      await scrubbed(before, commitments, async () => {
         expect(await sealer.sealDue()).toBe(0);
-        await prisma.$executeRawUnsafe('CHECKPOINT');
-        const after = await bufferFiles(prisma);
-        expect(await foundIn(prisma, [...new Set([...before, ...after])], commitments)).toEqual([]);
       });
     },
   );
@@ -148,37 +155,15 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
   (currentTestRun().embedded ? it.skip : it)(
     "a process started after another's scrub failed scrubs at its first check",
     async () => {
-      const community = await communityWithMembers(app, []);
-      const commitments = Array.from({ length: K }, () => commitmentOf(createIdentity()));
-      for (const commitment of commitments) {
-        await request(app.getHttpServer())
-          .post(`/communities/${community.slug}/members`)
-          .send({ commitment })
-          .expect(201);
-      }
-      await prisma.$executeRawUnsafe('CHECKPOINT');
-      const before = await bufferFiles(prisma);
-      const reader = new Client({ connectionString: currentTestRun().databaseUrl });
-      await reader.connect();
-      try {
-        await reader.query('BEGIN');
-        await reader.query('LOCK TABLE write_buffer IN ACCESS SHARE MODE');
+      const { commitments, before } = await waitingJoins();
+      await besideReader(async () => {
         expect(await sealer.sealDue()).toBe(K);
-      } finally {
-        await reader.query('ROLLBACK');
-        await reader.end();
-      }
+      });
       // The process that owed the scrub stops (killed: nothing more from it); the next one's
       // first check, at its start, scrubs.
       const next = await createSealedByHandApp(K);
       try {
-        await eventually(async () => {
-          await prisma.$executeRawUnsafe('CHECKPOINT');
-          const after = await bufferFiles(prisma);
-          expect(await foundIn(prisma, [...new Set([...before, ...after])], commitments)).toEqual(
-            [],
-          );
-        });
+        await scrubbed(before, commitments);
       } finally {
         await next.close();
       }
