@@ -198,6 +198,21 @@ describe('the member store', () => {
     jest.restoreAllMocks();
   });
 
+  it("gives the earlier map to the identity an earlier version left absent, not to the next one's", () => {
+    const rating = { helpfulness: 'HELPFUL' as const, tags: [], clientMinute: 1 };
+    const { store } = storeOver({
+      'bridgenotes:identity': 'backup-a',
+      'bridgenotes:identity-commitment': '111',
+      'bridgenotes:member:town': '',
+      'bridgenotes:ended:town': '111',
+      'bridgenotes:ratings:town': JSON.stringify({ n1: rating }),
+    });
+    store.keepIdentity('backup-b', '222');
+    store.joined('222');
+    expect(store.rating('n1')).toBeUndefined();
+    expect(store.rating('n1', '111')).toEqual(rating);
+  });
+
   it("keeps each identity's ratings and tracked notes its own, the earlier map its member's", () => {
     const rating: OwnRating = { helpfulness: 'HELPFUL', tags: [], clientMinute: 1 };
     const { store } = storeOver({

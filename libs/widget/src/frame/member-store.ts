@@ -95,6 +95,9 @@ export interface TrackedNote {
 export class MemberStore {
   constructor(private readonly slug: string) {
     dropHolderCopies(backing);
+    // Before anything this version records can change whose membership it is.
+    this.adoptEarlierMap('ratings');
+    this.adoptEarlierMap('tracked');
   }
 
   get identity(): string | null {
@@ -263,21 +266,32 @@ export class MemberStore {
 
   /**
    * One identity's map (`ratings`, `tracked`): another identity kept here is not shown its notes
-   * or ratings. Earlier versions kept one map per community: it is the membership's then, moved
-   * to that commitment when first read.
+   * or ratings. Earlier versions kept one map per community: it is the membership's then (a
+   * member, or one recorded ended or refused), merged into that commitment's when first read.
    */
   private map<T>(name: string, commitment: string | null): Record<string, T> {
     if (!commitment) return {};
+    // Again at each read: a storage opened later (Storage Access), or an older frame still open.
+    this.adoptEarlierMap(name);
+    return this.parsed<T>(this.ownKey(name, commitment));
+  }
+
+  /** Merges the earlier per-community map into its owner's (see `map`). */
+  private adoptEarlierMap(name: string): void {
     const earlier = storage.get(this.key(name));
-    const member = storage.get(this.key('member'));
-    if (earlier && member) {
-      if (storage.get(this.ownKey(name, member)) === null) {
-        storage.set(this.ownKey(name, member), earlier);
-      }
-      storage.set(this.key(name), '');
-    }
+    const owner = ['member', 'ended', 'refused']
+      .map((record) => storage.get(this.key(record)))
+      .find((held) => held);
+    if (!earlier || !owner) return;
+    // What an older frame wrote there comes first; the identity's own entries win.
+    const merged = { ...this.parsed(this.key(name)), ...this.parsed(this.ownKey(name, owner)) };
+    storage.set(this.ownKey(name, owner), JSON.stringify(merged));
+    storage.set(this.key(name), '');
+  }
+
+  private parsed<T>(key: string): Record<string, T> {
     try {
-      const value = JSON.parse(storage.get(this.ownKey(name, commitment)) ?? '{}') as unknown;
+      const value = JSON.parse(storage.get(key) || '{}') as unknown;
       return value && typeof value === 'object' ? (value as Record<string, T>) : {};
     } catch {
       return {};
