@@ -28,15 +28,15 @@ describe('client', () => {
 
   it('refuses a backup cut off, mistyped or padded, which Semaphore alone would take', () => {
     const backup = exportIdentity(createIdentity());
-    for (const damaged of [
-      backup.slice(0, 24), // a shorter key, still valid base64
-      backup.slice(0, -1),
-      `${backup.slice(0, 10)}!${backup.slice(11)}`,
-      `${backup}AAAA`,
-      `"${backup}"`,
-      '',
-    ]) {
-      expect(() => importIdentity(damaged)).toThrow(/characters|nothing was given/);
+    for (const [damaged, problem] of [
+      [backup.slice(0, 24), /has 24 characters where a backup has 44/], // a shorter key, valid base64
+      [backup.slice(0, -1), /has 43 characters/],
+      [`${backup.slice(0, 10)}!${backup.slice(11)}`, /characters a backup never has/],
+      [`${backup}AAAA`, /characters a backup never has/], // "=" inside
+      [`"${backup}"`, /characters a backup never has/],
+      ['', /nothing was given/],
+    ] as const) {
+      expect(() => importIdentity(damaged)).toThrow(problem);
     }
   });
 

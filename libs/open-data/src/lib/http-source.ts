@@ -40,8 +40,8 @@ type Bounded<R> = R | typeof SKIP | typeof STOP;
  * again from the same cursor. Its streams are read one after another over minutes while the
  * community goes on, so every read is bounded by the manifest, read once (the first
  * `manifest()`) and kept: members below its tree size, roots up to its root (shown as current),
- * notes, ratings and replaced ratings as they were below its `changeHorizon`, requests proven
- * against its roots. What no bound can leave out, a change in place of something read (a note
+ * notes, ratings, replaced ratings and requests as they were below its `changeHorizon` (an older
+ * instance's requests, which carry no batch, by being proven against its roots). What no bound can leave out, a change in place of something read (a note
  * deleted or redacted, a rating replaced, a member removed, a scoring run published, a
  * moderation entry), is found as it is read or by `settle()`, and fails the read with
  * `ExportChangedError`: the next `manifest()` then starts a new one.

@@ -133,9 +133,7 @@ export class ScoringPublisher {
         if (incremental && !(await this.stillBase(tx, incremental.baseRunId))) {
           // A full run published since this one planned (its lease lapsed meanwhile): a retry
           // plans again, on the new base.
-          throw new Error(
-            `Scoring run ${runId} scored on run ${incremental.baseRunId}, which a newer full run has replaced`,
-          );
+          throw new Error(RUN_FAILURE_TEXTS.baseReplaced(runId, incremental.baseRunId));
         }
         if (incremental) await this.keepBaseHistories(tx, runId, incremental.baseRunId);
         notesWritten = await this.flipNotes(tx, runId);
@@ -240,11 +238,6 @@ export class ScoringPublisher {
   }
 
   /**
-   * Before an incremental run overwrites the starting histories of its notes: the one each note
-   * still scored by the base run started that run from, which the verifier needs to rebuild the
-   * base run's input (a note rescored before already left its own; the first one is kept).
-   */
-  /**
    * Whether `baseRunId` still holds the frozen raters incremental runs score against: every full
    * run's publication drops the others' (see `publish`), under the lock `publishedAfter` takes.
    */
@@ -254,6 +247,11 @@ export class ScoringPublisher {
     return held;
   }
 
+  /**
+   * Before an incremental run overwrites the starting histories of its notes: the one each note
+   * still scored by the base run started that run from, which the verifier needs to rebuild the
+   * base run's input (a note rescored before already left its own; the first one is kept).
+   */
   private async keepBaseHistories(
     tx: Prisma.TransactionClient,
     runId: string,

@@ -16,6 +16,8 @@ export const RUN_FAILURES: Record<RunFailureCode, string> = {
   RUN_NOT_PENDING: 'Its job found the run missing or finished already',
   SUPERSEDED:
     "A newer run already published the community's later writes: this one would have published older data over them",
+  BASE_REPLACED:
+    'It was planned on a full run that a newer full run replaced before it could publish, and its retries ran out',
   WORKER_ERROR:
     "The worker's last attempt failed with an error; the operator finds its text in the worker's log",
 };

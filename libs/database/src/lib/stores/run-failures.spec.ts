@@ -12,6 +12,7 @@ describe('run failures', () => {
     );
     expect(runFailureCode(RUN_FAILURE_TEXTS.runNotPending(a, b))).toBe('RUN_NOT_PENDING');
     expect(runFailureCode(RUN_FAILURE_TEXTS.superseded(a, b))).toBe('SUPERSEDED');
+    expect(runFailureCode(RUN_FAILURE_TEXTS.baseReplaced(a, b))).toBe('BASE_REPLACED');
     expect(runFailureCode(`Its job ${a} failed`)).toBe('WORKER_ERROR');
     expect(runFailureCode(null)).toBeNull();
   });

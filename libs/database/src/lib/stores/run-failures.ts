@@ -18,6 +18,8 @@ export const RUN_FAILURE_TEXTS = {
     `Its job ${jobId} completed without publishing the run`,
   runNotPending: (runId: string, communityId: string) =>
     `Scoring run ${runId} of community ${communityId} is not pending`,
+  baseReplaced: (runId: string, baseRunId: string) =>
+    `Scoring run ${runId} scored on run ${baseRunId}, which a newer full run has replaced`,
   superseded: (runId: string, newerRunId: string) =>
     `Scoring run ${runId} was superseded: run ${newerRunId} already published the community's later writes`,
 };
@@ -28,6 +30,7 @@ export type RunFailureCode =
   | 'JOB_COMPLETED_UNPUBLISHED'
   | 'RUN_NOT_PENDING'
   | 'SUPERSEDED'
+  | 'BASE_REPLACED'
   | 'WORKER_ERROR';
 
 const KNOWN: [RegExp, RunFailureCode][] = [
@@ -36,6 +39,7 @@ const KNOWN: [RegExp, RunFailureCode][] = [
   [/^Its job \S+ completed without publishing the run$/, 'JOB_COMPLETED_UNPUBLISHED'],
   [/^Scoring run \S+ of community \S+ is not pending$/, 'RUN_NOT_PENDING'],
   [/^Scoring run \S+ was superseded: run \S+ already published\b/, 'SUPERSEDED'],
+  [/^Scoring run \S+ scored on run \S+, which a newer full run has replaced$/, 'BASE_REPLACED'],
 ];
 
 /** The code of a stored failure text (`RUN_FAILURE_TEXTS`), WORKER_ERROR for any other. */

@@ -105,7 +105,7 @@ export class ScoringRunDto {
     enum: Object.keys(RUN_FAILURES),
     enumName: 'RunFailureCode',
     description:
-      'Why the run failed (FAILED runs only): STALLED, JOB_LOST, JOB_COMPLETED_UNPUBLISHED, RUN_NOT_PENDING, SUPERSEDED, or WORKER_ERROR for any other error (docs/operations.md)',
+      'Why the run failed (FAILED runs only): STALLED, JOB_LOST, JOB_COMPLETED_UNPUBLISHED, RUN_NOT_PENDING, SUPERSEDED, BASE_REPLACED, or WORKER_ERROR for any other error (docs/operations.md)',
   })
   errorCode!: RunFailureCode | null;
 
