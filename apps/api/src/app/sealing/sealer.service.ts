@@ -49,13 +49,14 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running: Promise<number> = Promise.resolve(0);
   /**
-   * A sealed batch whose scrub failed (the table's lock not had in time: a long reader, an
-   * autovacuum not yet cancelled): its rows stay in the files until a scrub succeeds, so every
-   * check retries it, not only the next batch, which a quiet community may not have for hours.
-   * Owed from the start: a process that stopped between a batch's commit and its scrub, or with
-   * one owed, leaves the rows for the next process's first check.
+   * The newest sealed batch (its transaction id) whose scrub failed (the table's lock not had in
+   * time, or a snapshot older than the batch still open: a long reader, an autovacuum not yet
+   * cancelled): its rows stay in the files until a scrub succeeds, so every check retries it,
+   * not only the next batch, which a quiet community may not have for hours. Owed from the
+   * start (`start`): a process that stopped between a batch's commit and its scrub, or with one
+   * owed, leaves the rows for the next process's first check.
    */
-  private scrubOwed = true;
+  private scrubOwed: bigint | 'start' | null = 'start';
 
   constructor(
     private readonly prisma: PrismaService,
@@ -105,28 +106,32 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * as it arrives), so it skips the scrub.
    */
   private async seal(only?: string): Promise<number> {
-    let sealed = 0;
     try {
-      sealed = await this.store(only);
+      const batch = await this.store(only);
+      if (batch && !this.immediate) this.scrubOwed = batch.transaction;
+      return batch?.sealed ?? 0;
     } finally {
       // Also when this batch failed: a scrub owed from before does not wait for the next one.
-      if ((sealed > 0 || this.scrubOwed) && !this.immediate) await this.scrub();
+      if (this.scrubOwed !== null && !this.immediate) await this.scrub();
     }
-    return sealed;
   }
 
-  /** The batch is stored either way: a failed scrub is owed, and the next check retries it. */
+  /** The batch is stored either way: a failed scrub stays owed, and the next check retries it. */
   private async scrub(): Promise<void> {
-    this.scrubOwed = await this.buffer.scrubSealed().then(
-      () => false,
-      (error: unknown) => {
-        this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
-        return true;
-      },
-    );
+    try {
+      const through =
+        this.scrubOwed === 'start' ? await this.buffer.committedThrough() : this.scrubOwed;
+      if (through === null) return;
+      this.scrubOwed = through;
+      await this.buffer.scrubSealed(through);
+      this.scrubOwed = null;
+    } catch (error) {
+      this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
+    }
   }
 
-  private store(only?: string): Promise<number> {
+  /** The batch stored, and its transaction's id (the scrub's bound), or nothing when none was due. */
+  private store(only?: string): Promise<{ sealed: number; transaction: bigint } | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALING_LOCK})`;
       // Takes this batch's number: the counter row stays locked until the commit.
@@ -134,7 +139,7 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       const due = (await this.dueGroups(tx)).filter(
         (group) => only === undefined || group.community_id === only,
       );
-      if (due.length === 0) return 0;
+      if (due.length === 0) return null;
       const rows = await tx.$queryRaw<
         { id: string; community_id: string; kind: BufferedKind; payload: unknown }[]
       >`
@@ -151,7 +156,9 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       }
       await tx.$executeRaw`
         DELETE FROM write_buffer WHERE id = ANY(${rows.map((row) => row.id)}::uuid[])`;
-      return rows.length;
+      const [batch] = await tx.$queryRaw<{ xid: string }[]>`
+        SELECT pg_current_xact_id()::text AS xid`;
+      return { sealed: rows.length, transaction: BigInt(batch?.xid ?? 0) };
     }, BATCH_TRANSACTION);
   }
 

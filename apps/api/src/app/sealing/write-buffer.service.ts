@@ -143,7 +143,9 @@ export class WriteBuffer {
    * the sealer calls it after its batch's commit: it waits only for the submissions already in
    * the table, which wait for nothing the rewrite holds. A long reader of the table (`pg_dump`, a
    * `db:copy` from this database) would make it wait, and every submission behind it: on its own
-   * connection with a lock timeout, it gives up instead (thrown; the next batch scrubs again).
+   * connection with a lock timeout, it gives up instead (thrown; the sealer's next check scrubs
+   * again), as it does while a transaction older than `through` (the newest sealed batch's
+   * transaction id) is open.
    *
    * Where no checkpointer runs (the embedded database is one PostgreSQL session), nothing else
    * would ever retire the WAL that still holds the buffered rows: closing its segment and a
@@ -151,13 +153,31 @@ export class WriteBuffer {
    * deleted, not kept under a new name for reuse). Only a superuser sees whether a checkpointer
    * runs, and only one may close a segment: the embedded database's role is one.
    */
-  async scrubSealed(): Promise<void> {
+  async scrubSealed(through: bigint): Promise<void> {
     const client = new Client({
       connectionString: this.env.DATABASE_URL,
       options: `-c lock_timeout=${SCRUB_LOCK_TIMEOUT_MS}`,
     });
     await client.connect();
     try {
+      // A rewrite copies the deleted rows a snapshot from before their deletion may still read
+      // (a long export, a `pg_dump`): it would succeed and leave them. Checked before it, as no
+      // snapshot taken later can be that old (a transaction as old shows here by its id).
+      const { rows: held } = await client.query<{ held: boolean }>(
+        `SELECT EXISTS (
+                  SELECT FROM pg_stat_get_activity(NULL)
+                   WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     AND pid <> pg_backend_pid()
+                     AND (age(backend_xmin) >= age($1::text::xid)
+                          OR age(backend_xid) >= age($1::text::xid))
+                  UNION ALL
+                  SELECT FROM pg_replication_slots WHERE age(xmin) >= age($1::text::xid)
+                ) AS held`,
+        [(through % 2n ** 32n).toString()],
+      );
+      if (held[0]?.held) {
+        throw new Error('a transaction older than the sealed batch may still read its rows');
+      }
       const fileOf = async () =>
         (
           await client.query<{ node: string }>(
@@ -184,6 +204,13 @@ export class WriteBuffer {
     } finally {
       await client.end();
     }
+  }
+
+  /** Above every transaction id committed so far: a bound for the batches of earlier processes. */
+  async committedThrough(): Promise<bigint> {
+    const [row] = await this.prisma.$queryRaw<{ xid: string }[]>`
+      SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1)::text AS xid`;
+    return BigInt(row?.xid ?? 0);
   }
 
   /** The payloads of a kind waiting for a community whose dedupe keys start with `prefix`. */
