@@ -168,6 +168,9 @@ export class WriteBuffer {
                   SELECT FROM pg_stat_get_activity(NULL)
                    WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())
                      AND pid <> pg_backend_pid()
+                     -- A plain VACUUM's snapshot holds back no rewrite (an autovacuum of a
+                     -- large table would otherwise put the scrub off for its whole run).
+                     AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
                      AND (age(backend_xmin) >= age($1::text::xid)
                           OR age(backend_xid) >= age($1::text::xid))
                   UNION ALL
