@@ -118,6 +118,28 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(inline.stderr).toMatch(
       /^warning: a backup given on the command line stays in the shell history/,
     );
+
+    // A cut-off backup is refused, not taken as a stranger's identity; so is a damaged file.
+    const cut = await builtBridgenotesWithInput(
+      `${backup.slice(0, 30)}\n`,
+      'identity',
+      'import',
+      '-',
+      '--identity',
+      join(home, 'alice-cut'),
+    );
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(
+      /not an identity backup: it has 30 characters where a backup has 44/,
+    );
+    await expect(stat(join(home, 'alice-cut'))).rejects.toMatchObject({ code: 'ENOENT' });
+    const damaged = join(home, 'alice-damaged');
+    await writeFile(damaged, `${backup.slice(0, 20)}.${backup.slice(21)}\n`, { mode: 0o600 });
+    const join_ = await builtBridgenotes(...joinArgs('any', damaged));
+    expect(join_.code).toBe(2);
+    expect(join_.stderr).toMatch(
+      /alice-damaged does not hold an identity backup: it holds characters a backup never has/,
+    );
   });
 
   it('joins, writes a proven note, rates it from another identity, and passes the refusals on', async () => {
