@@ -33,6 +33,13 @@ export interface CommunityResponse {
   notesPerDay: number | null;
   /** Note requests one pseudonym may make per UTC day here; null: the instance's default. */
   noteRequestsPerDay: number | null;
+  /**
+   * How the instance seals joins and writes into batches (the same for all its communities; an
+   * older instance does not send it): `maxWaitSeconds`, the longest a join or write waits for
+   * its batch when fewer than K members wait; 0: sealed in its request; null: no time bound (a
+   * batch waits for K members). Clients wait for a pending join accordingly (`pendingJoinOverdue`).
+   */
+  sealing: { maxWaitSeconds: number | null };
   createdAt: string;
 }
 

@@ -60,3 +60,51 @@ describe('GET /communities', () => {
     expect(response.body.code).toBe(code);
   });
 });
+
+/**
+ * Every community answer carries the instance's seal wait, so that the widget and the extension
+ * wait for a pending join as long as this instance may keep it (libs/protocol
+ * `pendingJoinOverdue`). Each configuration is a real API over the run's database; the sealing
+ * timer (one check an hour where batching is on) never fires during a test.
+ */
+describe("a community's answer with the instance's seal wait", () => {
+  let prisma: PrismaClient;
+
+  beforeAll(() => {
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+  });
+
+  it.each([
+    ['sealed in its request', { SEAL_WINDOW_SECONDS: '0' }, 0],
+    ['no time bound', { SEAL_WINDOW_SECONDS: '3600', SEAL_MAX_WAIT_SECONDS: '0' }, null],
+    // 12 whole windows, and the one until the check.
+    [
+      '12 h in windows of an hour',
+      { SEAL_WINDOW_SECONDS: '3600', SEAL_MAX_WAIT_SECONDS: '43200' },
+      46_800,
+    ],
+    // Rounded up to a whole window.
+    [
+      '10 min in windows of an hour',
+      { SEAL_WINDOW_SECONDS: '3600', SEAL_MAX_WAIT_SECONDS: '600' },
+      7_200,
+    ],
+  ])('says %s', async (_, env, maxWaitSeconds) => {
+    const app = await createTestApp(env);
+    try {
+      const { slug } = await createCommunity(prisma);
+      const shown = await request(app.getHttpServer()).get(`/communities/${slug}`).expect(200);
+      expect(shown.body.sealing).toEqual({ maxWaitSeconds });
+      const listed = await request(app.getHttpServer()).get('/communities').expect(200);
+      const items = listed.body.items as { sealing: unknown }[];
+      expect(items).not.toHaveLength(0);
+      for (const item of items) expect(item.sealing).toEqual({ maxWaitSeconds });
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import type { Community } from '@bridgenotes/database';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OperatorOnly } from '../common/operator-key.guard';
 import { PageQuery } from '../common/page-query.dto';
+import { Sealer } from '../sealing/sealer.service';
 import { CommunitiesService } from './communities.service';
 import { RouteCommunity } from './route-community.decorator';
 import { CreateCommunityDto, UpdateCommunityDto } from './dto/community-input.dto';
@@ -14,7 +15,15 @@ import { CommunityDto } from './dto/community.dto';
 @ApiTags('communities')
 @Controller('communities')
 export class CommunitiesController {
-  constructor(private readonly communities: CommunitiesService) {}
+  constructor(
+    private readonly communities: CommunitiesService,
+    private readonly sealer: Sealer,
+  ) {}
+
+  /** `community` as answered, with the instance's seal wait (the widget and extension need it). */
+  private answer(community: Community): CommunityDto {
+    return CommunityDto.from(community, { maxWaitSeconds: this.sealer.longestWaitSeconds });
+  }
 
   @Get()
   @ApiOperation({
@@ -26,7 +35,10 @@ export class CommunitiesController {
   @ApiErrors('VALIDATION_FAILED', 'CURSOR_INVALID')
   async list(@Query() { limit, cursor }: PageQuery): Promise<CommunityPageDto> {
     const page = await this.communities.list(limit, cursor);
-    return { items: page.items.map(CommunityDto.from), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((community) => this.answer(community)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Post()
@@ -35,7 +47,7 @@ export class CommunitiesController {
   @ApiCreatedResponse({ type: CommunityDto })
   @ApiErrors('VALIDATION_FAILED', 'COMMUNITY_EXISTS')
   async create(@Body() input: CreateCommunityDto): Promise<CommunityDto> {
-    return CommunityDto.from(await this.communities.create(input));
+    return this.answer(await this.communities.create(input));
   }
 
   @Patch(':slug')
@@ -49,7 +61,7 @@ export class CommunitiesController {
     @RouteCommunity() community: Community,
     @Body() input: UpdateCommunityDto,
   ): Promise<CommunityDto> {
-    return CommunityDto.from(await this.communities.update(community, input));
+    return this.answer(await this.communities.update(community, input));
   }
 
   @Get(':slug')
@@ -58,6 +70,6 @@ export class CommunitiesController {
   })
   @ApiOkResponse({ type: CommunityDto })
   get(@RouteCommunity() community: Community): CommunityDto {
-    return CommunityDto.from(community);
+    return this.answer(community);
   }
 }

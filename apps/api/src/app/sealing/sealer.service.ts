@@ -69,6 +69,30 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.env.SEAL_WINDOW_SECONDS === 0;
   }
 
+  /**
+   * Windows the oldest waiting write of a community waits before its batch is due with fewer
+   * than K members: SEAL_MAX_WAIT_SECONDS rounded up to whole windows; null: never by time.
+   */
+  private get waitWindows(): number | null {
+    const { SEAL_MAX_WAIT_SECONDS, SEAL_WINDOW_SECONDS } = this.env;
+    return SEAL_MAX_WAIT_SECONDS > 0
+      ? Math.ceil(SEAL_MAX_WAIT_SECONDS / SEAL_WINDOW_SECONDS)
+      : null;
+  }
+
+  /**
+   * The longest a write waits for its batch, published with every community (clients wait for a
+   * pending join by it): 0 where each is sealed in its request; null where a batch waits for K
+   * members however long. Otherwise the wait in whole windows plus one: a write is due once
+   * `waitWindows` windows have begun after the one it arrived in (at its start, at the earliest),
+   * and the next check, one every SEAL_WINDOW_SECONDS, comes within one more window.
+   */
+  get longestWaitSeconds(): number | null {
+    if (this.immediate) return 0;
+    const windows = this.waitWindows;
+    return windows === null ? null : (windows + 1) * this.env.SEAL_WINDOW_SECONDS;
+  }
+
   onApplicationBootstrap(): void {
     if (this.immediate) return;
     this.timer = setInterval(() => void this.sealDue(), this.env.SEAL_WINDOW_SECONDS * 1000);
@@ -169,13 +193,12 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
              min(arrived_window) AS oldest
         FROM write_buffer GROUP BY 1, 2`;
     if (this.immediate) return groups;
-    const { SEAL_MIN_MEMBERS, SEAL_MAX_WAIT_SECONDS, SEAL_WINDOW_SECONDS } = this.env;
     const now = this.buffer.windowOf(Date.now());
-    const waitWindows = BigInt(Math.ceil(SEAL_MAX_WAIT_SECONDS / SEAL_WINDOW_SECONDS));
+    const waitWindows = this.waitWindows;
     return groups.filter(
       (group) =>
-        group.members >= SEAL_MIN_MEMBERS ||
-        (SEAL_MAX_WAIT_SECONDS > 0 && now - BigInt(group.oldest) >= waitWindows),
+        group.members >= this.env.SEAL_MIN_MEMBERS ||
+        (waitWindows !== null && now - BigInt(group.oldest) >= BigInt(waitWindows)),
     );
   }
 }

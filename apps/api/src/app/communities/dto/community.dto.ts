@@ -4,6 +4,18 @@ import { CommunityResponse, TREE_DEPTH } from '@bridgenotes/protocol';
 
 import { TopicSeedDto } from './community-input.dto';
 
+/** How the instance seals writes into batches: the same for every community it serves. */
+export class SealingDto {
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'The longest a join or proven write waits for its batch when fewer than SEAL_MIN_MEMBERS members wait, in seconds: SEAL_MAX_WAIT_SECONDS rounded up to whole SEAL_WINDOW_SECONDS, plus one window for the check; 0: each is sealed in its request (SEAL_WINDOW_SECONDS=0); null: no time bound, a batch waits for SEAL_MIN_MEMBERS members (SEAL_MAX_WAIT_SECONDS=0). Instance configuration, nothing about members. Clients take a pending join still missing from the group leaves after max(24 h, 4 × this) as possibly removed, and never where it is null; an instance without this field is given 24 h',
+    example: 21_660,
+  })
+  maxWaitSeconds!: number | null;
+}
+
 export class CommunityDto implements CommunityResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -85,10 +97,14 @@ export class CommunityDto implements CommunityResponse {
   })
   noteRequestsPerDay!: number | null;
 
+  @ApiProperty({ type: SealingDto })
+  sealing!: SealingDto;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
-  static from(community: Community): CommunityDto {
+  /** `community` as the API answers it, with the instance's `sealing` (Sealer). */
+  static from(community: Community, sealing: SealingDto): CommunityDto {
     return {
       id: community.id,
       slug: community.slug,
@@ -106,6 +122,7 @@ export class CommunityDto implements CommunityResponse {
       joinWorkDifficulty: community.joinWorkDifficulty,
       notesPerDay: community.notesPerDay,
       noteRequestsPerDay: community.noteRequestsPerDay,
+      sealing,
       createdAt: community.createdAt.toISOString(),
     };
   }
