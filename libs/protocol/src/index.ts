@@ -7,6 +7,7 @@ export * from './lib/join-work';
 export * from './lib/lean-tree';
 export * from './lib/moderation';
 export * from './lib/note-fields';
+export * from './lib/pending-join';
 export * from './lib/post-detection';
 export * from './lib/post-lookup';
 export * from './lib/proof-check';

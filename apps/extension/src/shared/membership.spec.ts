@@ -1,10 +1,9 @@
-import type { PublishedGroup } from '@bridgenotes/client';
+import type { CommunityInfo, PublishedGroup } from '@bridgenotes/client';
 
-import { groupLeaves } from './instance';
+import { getCommunity, groupLeaves } from './instance';
 import {
   isSettleMembership,
   membershipOf,
-  PENDING_MAX_WAIT_SECONDS,
   settleFollowed,
   settleMembership,
   withEnd,
@@ -12,7 +11,11 @@ import {
 } from './membership';
 import { type Follow, followKey, load, type Stored, update } from './storage';
 
-jest.mock('./instance', () => ({ ...jest.requireActual('./instance'), groupLeaves: jest.fn() }));
+jest.mock('./instance', () => ({
+  ...jest.requireActual('./instance'),
+  getCommunity: jest.fn(),
+  groupLeaves: jest.fn(),
+}));
 jest.mock('./storage', () => ({
   ...jest.requireActual('./storage'),
   load: jest.fn(),
@@ -38,6 +41,11 @@ const group = (leaves: string[]): PublishedGroup => ({
   leaves,
 });
 const leavesMock = jest.mocked(groupLeaves);
+const communityMock = jest.mocked(getCommunity);
+/** The instance's answer for a community: with its seal wait, or none (an older API). */
+const communityAnswering = (sealing?: CommunityInfo['sealing']) =>
+  communityMock.mockResolvedValue((sealing === undefined ? {} : { sealing }) as CommunityInfo);
+const HOUR = 60 * 60;
 
 /** The extension's storage, as load() and update() see it. */
 let stored: Stored;
@@ -155,6 +163,10 @@ describe('withEnd', () => {
 });
 
 describe('settleMembership', () => {
+  // The clock a test set (Date.now) is put back even when it fails: left, it would be reset to
+  // answer undefined for every later test.
+  afterEach(() => jest.restoreAllMocks());
+
   it('answers none without fetching the group', async () => {
     storedWith({ [followKey(forum)]: commitment });
     await expect(settleMembership(patient)).resolves.toBe('none');
@@ -234,19 +246,54 @@ describe('settleMembership', () => {
     expect(stored.pending).toEqual({ [followKey(patient)]: other });
   });
 
-  it('records a join still missing past PENDING_MAX_WAIT_SECONDS as absent, timed from the join', async () => {
+  /** A join of `patient` kept for its batch, never sealed; `at`: the clock, seconds after it. */
+  function joinNeverSealed() {
     const now = Date.now();
     const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
     at(0);
     storedWith({});
     stored = { ...stored, ...withMemberships(stored, [patient], commitment, true) };
     leavesMock.mockResolvedValue(group([other]));
-    at(PENDING_MAX_WAIT_SECONDS - 60);
+    return at;
+  }
+
+  it('records a join still missing past a day as absent where the instance does not say its seal wait', async () => {
+    const at = joinNeverSealed();
+    communityAnswering();
+    at(24 * HOUR - 60);
     await expect(settleMembership(patient)).resolves.toBe('pending');
-    at(PENDING_MAX_WAIT_SECONDS + 60);
+    // Before the least bound, the instance is not even asked.
+    expect(communityMock).not.toHaveBeenCalled();
+    at(24 * HOUR + 60);
     await expect(settleMembership(patient)).resolves.toBe('absent');
     expect(membershipOf(stored, patient)).toBe('absent');
-    jest.restoreAllMocks();
+    expect(communityMock.mock.calls).toEqual([[patient.instance, patient.slug]]);
+  });
+
+  it('waits four times a seal wait of 12 h, 48 h, before recording a join absent', async () => {
+    const at = joinNeverSealed();
+    communityAnswering({ maxWaitSeconds: 12 * HOUR });
+    at(48 * HOUR - 60);
+    await expect(settleMembership(patient)).resolves.toBe('pending');
+    expect(membershipOf(stored, patient)).toBe('pending');
+    at(48 * HOUR + 60);
+    await expect(settleMembership(patient)).resolves.toBe('absent');
+  });
+
+  it('never records a join absent where the instance waits for K members however long', async () => {
+    const at = joinNeverSealed();
+    communityAnswering({ maxWaitSeconds: null });
+    at(365 * 24 * HOUR);
+    await expect(settleMembership(patient)).resolves.toBe('pending');
+    expect(membershipOf(stored, patient)).toBe('pending');
+  });
+
+  it('records nothing when the community cannot be fetched for an old join’s bound', async () => {
+    const at = joinNeverSealed();
+    communityMock.mockRejectedValue(new Error('community: HTTP 503'));
+    at(30 * 24 * HOUR);
+    await expect(settleMembership(patient)).rejects.toThrow('HTTP 503');
+    expect(membershipOf(stored, patient)).toBe('pending');
   });
 
   it('times a pending join an earlier version recorded from the first time it is looked for', async () => {
@@ -254,11 +301,12 @@ describe('settleMembership', () => {
     const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
     storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
     leavesMock.mockResolvedValue(group([other]));
+    communityAnswering({ maxWaitSeconds: 6 * HOUR });
     at(0);
     await expect(settleMembership(patient)).resolves.toBe('pending');
-    at(PENDING_MAX_WAIT_SECONDS - 60);
+    at(24 * HOUR - 60);
     await expect(settleMembership(patient)).resolves.toBe('pending');
-    at(PENDING_MAX_WAIT_SECONDS + 60);
+    at(24 * HOUR + 60);
     await expect(settleMembership(patient)).resolves.toBe('absent');
     jest.restoreAllMocks();
   });

@@ -7,19 +7,13 @@
 // moderators, or replaced), or not: an instance restored from a backup older than the join, a
 // mirror behind its origin, a join an earlier version recorded as sealed while it waited. So it
 // is recorded as absent, and looked for again; only the instance's MEMBERSHIP_ENDED is an end.
-import { groupLeaves, inGroup } from './instance';
+import { PENDING_JOIN_MIN_WAIT_SECONDS, pendingJoinOverdue } from '@bridgenotes/protocol';
+
+import { getCommunity, groupLeaves, inGroup } from './instance';
 import { type Follow, followKey, load, type Stored, update } from './storage';
 
 type Memberships = Pick<Stored, 'memberships' | 'pending' | 'pendingSince' | 'ended' | 'refused'>;
 
-/**
- * How long a join may wait for its batch before, still missing from the published group, it is
- * taken as absent (Join offered, which the instance answers with the membership or its end). The
- * instance seals a batch within SEAL_MAX_WAIT_SECONDS (6 h by default): past four times that the
- * join was not just slow, it was removed before this device saw it sealed (a removed leaf is
- * published as 0) or lost with an instance restored from an older backup.
- */
-export const PENDING_MAX_WAIT_SECONDS = 24 * 60 * 60;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /**
@@ -88,23 +82,37 @@ export function withEnd(
 }
 
 /**
- * Whether `follow`'s pending join has waited past PENDING_MAX_WAIT_SECONDS; null when its start
- * is not recorded (an earlier version's record), to be recorded as now.
+ * How long `follow`'s pending join has waited, in seconds; null when its start is not recorded
+ * (an earlier version's record), to be recorded as now.
  */
-function pendingOverdue(stored: Memberships, follow: Follow): boolean | null {
+function pendingWaited(stored: Memberships, follow: Follow): number | null {
   const key = followKey(follow);
   const [commitment, since] = (stored.pendingSince[key] ?? '').split(':');
   if (commitment !== stored.memberships[key] || !since) return null;
-  return nowSeconds() - Number(since) > PENDING_MAX_WAIT_SECONDS;
+  return nowSeconds() - Number(since);
+}
+
+/**
+ * Whether a join missing from `follow`'s group after `waited` seconds has waited longer than its
+ * instance may keep it for its batch (libs/protocol `pendingJoinOverdue`): past that it was not
+ * just slow, it was removed before this device saw it sealed (a removed leaf is published as 0)
+ * or lost with an instance restored from an older backup. The instance's seal wait is asked (its
+ * community's answer) only once the join has waited the least bound, before which it cannot be
+ * overdue.
+ */
+async function overdueAt(follow: Follow, waited: number): Promise<boolean> {
+  if (waited <= PENDING_JOIN_MIN_WAIT_SECONDS) return false;
+  return pendingJoinOverdue(waited, await getCommunity(follow.instance, follow.slug));
 }
 
 /**
  * The state of the member's membership of `follow` now: a pending, sealed or absent one is looked
  * for in the published group (fetched whole, as before every proof: the instance learns that the
  * group was fetched, never which commitment is looked for). Found there, it is recorded sealed;
- * missing, a sealed one is recorded absent, and so is a pending one past
- * PENDING_MAX_WAIT_SECONDS; a pending one stays pending before. Only an end the instance answered
- * is not looked for again. Throws when the group cannot be fetched.
+ * missing, a sealed one is recorded absent, and so is a pending one that waited longer than the
+ * instance may keep it (`overdueAt`); a pending one stays pending before. Only an end the
+ * instance answered is not looked for again. Throws, recording nothing, when the group (or the
+ * community, asked for a pending join's bound) cannot be fetched.
  */
 export async function settleMembership(follow: Follow): Promise<MembershipState> {
   const stored = await load();
@@ -113,10 +121,12 @@ export async function settleMembership(follow: Follow): Promise<MembershipState>
   const key = followKey(follow);
   const commitment = stored.memberships[key];
   const found = inGroup(await groupLeaves(follow), commitment);
-  const overdue = state === 'pending' ? pendingOverdue(stored, follow) : false;
-  const gone = state === 'sealed' || overdue === true;
+  const waited = state === 'pending' ? pendingWaited(stored, follow) : 0;
+  const overdue =
+    state === 'pending' && !found && waited !== null && (await overdueAt(follow, waited));
+  const gone = state === 'sealed' || overdue;
   const now = found ? 'sealed' : gone ? 'absent' : state;
-  if (now === state && overdue !== null) return state;
+  if (now === state && waited !== null) return state;
   // Only the membership that was looked for: one recorded anew meanwhile keeps its own state.
   await update((current) => {
     if (current.memberships[key] !== commitment || membershipOf(current, follow) !== state) {

@@ -33,8 +33,8 @@ export interface Stored {
   pending: Record<string, string>;
   /**
    * `<instance> <slug>` → `<commitment>:<seconds>`, when that pending join was made (or, for one an
-   * earlier version recorded, first seen pending): a join never sealed is not waited for for ever
-   * (PENDING_MAX_WAIT_SECONDS, shared/membership.ts).
+   * earlier version recorded, first seen pending): a join never sealed is given up once it waited
+   * longer than its instance may keep it for its batch (shared/membership.ts).
    */
   pendingSince: Record<string, string>;
   /**

@@ -3,7 +3,12 @@
 // community's scope, so the frame knows the member's own notes), each identity's own ratings (so a
 // rated note shows its rating after a reload) and the status last seen of the notes it wrote or
 // rated (to tell, on the device, which of them changed status).
-import type { Helpfulness, NoteStatus } from '@bridgenotes/protocol';
+import {
+  type CommunityResponse,
+  type Helpfulness,
+  type NoteStatus,
+  pendingJoinOverdue,
+} from '@bridgenotes/protocol';
 
 const IDENTITY_KEY = 'bridgenotes:identity';
 /** The kept identity's commitment (public): what a membership recorded here is compared with. */
@@ -11,14 +16,6 @@ const COMMITMENT_KEY = 'bridgenotes:identity-commitment';
 /** Where one version kept a second copy of the backup beside each membership: removed. */
 const HOLDER_PREFIX = 'bridgenotes:holder:';
 const memory = new Map<string, string>();
-/**
- * How long a join may wait for its batch before, still missing from the published leaves, it is
- * taken as absent (Join offered, which the API answers with the membership or its end). The
- * service seals a batch within SEAL_MAX_WAIT_SECONDS (6 h by default): past four times that the
- * join was not just slow, it was removed before this device saw it sealed (a removed leaf is
- * published as 0) or lost with an instance restored from an older backup.
- */
-export const PENDING_MAX_WAIT_SECONDS = 24 * 60 * 60;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 /**
  * This origin's localStorage, or, where the browser gives a third-party frame none, null (kept in
@@ -167,10 +164,13 @@ export class MemberStore {
   }
 
   /**
-   * Whether a pending membership has waited past PENDING_MAX_WAIT_SECONDS. One recorded without
-   * its start (an earlier version) waits from the first time this version sees it.
+   * Whether a pending membership has waited longer than `community`'s instance may keep a join
+   * for its batch (libs/protocol `pendingJoinOverdue`): then, still missing from the published
+   * leaves, it is taken as absent (Join offered, which the API answers with the membership or
+   * its end). One recorded without its start (an earlier version) waits from the first time this
+   * version sees it.
    */
-  get pendingOverdue(): boolean {
+  pendingOverdue(community: Pick<CommunityResponse, 'sealing'>): boolean {
     if (!this.pending) return false;
     const member = storage.get(this.key('member'));
     const [commitment, since] = (storage.get(this.key('pending-since')) ?? '').split(':');
@@ -178,7 +178,7 @@ export class MemberStore {
       storage.set(this.key('pending-since'), `${member}:${nowSeconds()}`);
       return false;
     }
-    return nowSeconds() - Number(since) > PENDING_MAX_WAIT_SECONDS;
+    return pendingJoinOverdue(nowSeconds() - Number(since), community);
   }
 
   /**

@@ -1,5 +1,6 @@
 // A look in the published group records what it finds for the membership it looked for, and only
-// for that one; a join never sealed is given up after PENDING_MAX_WAIT_SECONDS.
+// for that one; a join never sealed is given up once it waited longer than the instance may keep
+// it for its batch (four times its seal wait, a day at least), and never where it has no bound.
 import type { CommunityResponse } from '@bridgenotes/protocol';
 
 import type { FrameContext } from './context';
@@ -16,12 +17,15 @@ jest.mock('./api', () => ({
 
 import { t, useLocale } from './i18n';
 import { lookAgain, notInGroupText } from './membership';
-import { MemberStore, PENDING_MAX_WAIT_SECONDS } from './member-store';
+import { MemberStore } from './member-store';
 
+const HOUR = 60 * 60;
 let slugs = 0;
-function contextOf(): FrameContext {
+/** A frame over a community whose instance answered `sealing` (none: an older API). */
+function contextOf(sealing?: CommunityResponse['sealing']): FrameContext {
   const slug = `town-${++slugs}`;
-  return { slug, store: new MemberStore(slug) } as unknown as FrameContext;
+  const community = sealing === undefined ? {} : { sealing };
+  return { slug, community, store: new MemberStore(slug) } as unknown as FrameContext;
 }
 /** Looks for `commitment`, the group answering `found` once `meanwhile` has run. */
 async function look(
@@ -62,22 +66,45 @@ describe('a look in the published group', () => {
     expect([looked, store.isMember, store.membershipEnded]).toEqual(['moved', false, true]);
   });
 
-  it('gives a join never sealed up as absent past the bound, timed from the join', async () => {
+  /** A pending join of `context`'s, with the clock at `seconds` after it. */
+  function pendingJoin(context: FrameContext) {
+    context.store.keepIdentity('backup-a', '111');
+    context.store.joined('111', true);
+    const now = Date.now();
+    return (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+  }
+
+  it('gives a join never sealed up as absent past a day where the API does not say its seal wait', async () => {
     const context = contextOf();
     const { store } = context;
-    store.keepIdentity('backup-a', '111');
-    store.joined('111', true);
-    const now = Date.now();
-    const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
-    at(PENDING_MAX_WAIT_SECONDS - 60);
+    const at = pendingJoin(context);
+    at(24 * HOUR - 60);
     expect(await look(context, '111', [])).toBe('missing');
-    at(PENDING_MAX_WAIT_SECONDS + 60);
+    at(24 * HOUR + 60);
     expect(await look(context, '111', [])).toBe('absent');
     expect([store.isMember, store.absentCommitment, store.membershipEnded]).toEqual([
       false,
       '111',
       false,
     ]);
+  });
+
+  it('waits four times a seal wait of 12 h, 48 h, before giving a join up as absent', async () => {
+    const context = contextOf({ maxWaitSeconds: 12 * HOUR });
+    const at = pendingJoin(context);
+    at(48 * HOUR - 60);
+    expect(await look(context, '111', [])).toBe('missing');
+    expect(context.store.pending).toBe(true);
+    at(48 * HOUR + 60);
+    expect(await look(context, '111', [])).toBe('absent');
+  });
+
+  it('never gives a join up as absent where the instance waits for K members however long', async () => {
+    const context = contextOf({ maxWaitSeconds: null });
+    const at = pendingJoin(context);
+    at(365 * 24 * HOUR);
+    expect(await look(context, '111', [])).toBe('missing');
+    expect([context.store.pending, context.store.absentCommitment]).toEqual([true, null]);
   });
 
   it('seals a pending join found in the group', async () => {

@@ -39,7 +39,8 @@ const membershipState = ({ store }: FrameContext): string =>
 /**
  * Looks for `commitment` (the kept identity's: pending, sealed or absent here) in the published
  * group, and records what it finds: `found`, a sealed membership; `absent`, a sealed membership
- * missing, or a pending one missing past PENDING_MAX_WAIT_SECONDS; `missing`, nothing changed.
+ * missing, or a pending one missing for longer than the instance may keep a join for its batch
+ * (`MemberStore.pendingOverdue`); `missing`, nothing changed.
  * `moved`: the identity or its membership changed while the group downloaded (a restore, another
  * tab), so what was looked for is not what is shown any more; nothing is recorded.
  */
@@ -57,7 +58,8 @@ export async function lookAgain(
     store.joined(commitment);
     return 'found';
   }
-  if (!store.isMember || (store.pending && !store.pendingOverdue)) return 'missing';
+  if (!store.isMember || (store.pending && !store.pendingOverdue(context.community)))
+    return 'missing';
   store.absent();
   return 'absent';
 }

@@ -1,0 +1,44 @@
+import {
+  PENDING_JOIN_MIN_WAIT_SECONDS,
+  pendingJoinLimitSeconds,
+  pendingJoinOverdue,
+} from './pending-join';
+
+const HOUR = 60 * 60;
+const sealing = (maxWaitSeconds: number | null) => ({ sealing: { maxWaitSeconds } });
+
+describe('how long a pending join is waited for', () => {
+  it('never gives it up where the instance seals by K members only', () => {
+    expect(pendingJoinLimitSeconds(sealing(null))).toBeNull();
+    expect(pendingJoinOverdue(365 * 24 * HOUR, sealing(null))).toBe(false);
+  });
+
+  it('waits four times a long seal wait: 48 h for 12 h', () => {
+    expect(pendingJoinLimitSeconds(sealing(12 * HOUR))).toBe(48 * HOUR);
+    expect(pendingJoinOverdue(48 * HOUR - 60, sealing(12 * HOUR))).toBe(false);
+    expect(pendingJoinOverdue(48 * HOUR + 60, sealing(12 * HOUR))).toBe(true);
+  });
+
+  it('waits a day at least: for the default 6 h, a short wait, or joins sealed at once', () => {
+    for (const wait of [6 * HOUR, 10 * 60, 0]) {
+      expect(pendingJoinLimitSeconds(sealing(wait))).toBe(PENDING_JOIN_MIN_WAIT_SECONDS);
+    }
+    expect(PENDING_JOIN_MIN_WAIT_SECONDS).toBe(24 * HOUR);
+  });
+
+  it('waits a day for an instance that does not say (an older API), or says no number', () => {
+    for (const community of [
+      {},
+      { sealing: null },
+      { sealing: {} },
+      { sealing: { maxWaitSeconds: '43200' } },
+      { sealing: { maxWaitSeconds: -1 } },
+      { sealing: { maxWaitSeconds: Number.POSITIVE_INFINITY } },
+    ]) {
+      const answer = community as Parameters<typeof pendingJoinLimitSeconds>[0];
+      expect(pendingJoinLimitSeconds(answer)).toBe(24 * HOUR);
+      expect(pendingJoinOverdue(24 * HOUR - 60, answer)).toBe(false);
+      expect(pendingJoinOverdue(24 * HOUR + 60, answer)).toBe(true);
+    }
+  });
+});

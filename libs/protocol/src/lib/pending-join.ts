@@ -1,0 +1,42 @@
+// How long a member's client (the widget, the extension) waits for a pending join, accepted by
+// the instance and kept for its batch (docs/threat-model.md), to appear in the published group
+// before taking it as absent (possibly removed: Join is offered again). Too short, and an honestly
+// waiting join is shown as gone and sent again, which may spend an invite code; so the wait
+// follows the instance's own seal wait (`CommunityResponse.sealing`).
+import type { CommunityResponse } from './http-shapes';
+
+/**
+ * The least a pending join is waited for, and the whole wait where the instance does not say its
+ * own (an older API): a day, four times SEAL_MAX_WAIT_SECONDS' default of 6 h.
+ */
+export const PENDING_JOIN_MIN_WAIT_SECONDS = 24 * 60 * 60;
+
+/**
+ * How long a pending join may wait, still missing from the published group, before it is taken
+ * as absent: four times the instance's longest seal wait (past that it was not just slow: removed
+ * before the client saw it sealed, or lost with an instance restored from an older backup), and
+ * at least PENDING_JOIN_MIN_WAIT_SECONDS. null: for ever, the instance sealing by time never (a
+ * batch waits for K members). `community` is an instance's answer, unchecked: a seal wait that is
+ * missing or no number of seconds counts as unknown.
+ */
+export function pendingJoinLimitSeconds(
+  community: Partial<Pick<CommunityResponse, 'sealing'>>,
+): number | null {
+  const sealing: unknown = community.sealing;
+  if (typeof sealing !== 'object' || sealing === null) return PENDING_JOIN_MIN_WAIT_SECONDS;
+  const wait = (sealing as { maxWaitSeconds?: unknown }).maxWaitSeconds;
+  if (wait === null) return null;
+  if (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0) {
+    return PENDING_JOIN_MIN_WAIT_SECONDS;
+  }
+  return Math.max(PENDING_JOIN_MIN_WAIT_SECONDS, 4 * wait);
+}
+
+/** Whether a pending join that has waited `waitedSeconds` is overdue at `community`'s instance. */
+export function pendingJoinOverdue(
+  waitedSeconds: number,
+  community: Partial<Pick<CommunityResponse, 'sealing'>>,
+): boolean {
+  const limit = pendingJoinLimitSeconds(community);
+  return limit !== null && waitedSeconds > limit;
+}
