@@ -78,6 +78,26 @@ describe("a community's answer with the instance's seal wait", () => {
     await prisma.$disconnect();
   });
 
+  it('is declared in the API reference (/docs-json)', async () => {
+    const app = await createTestApp();
+    try {
+      const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
+      const { CommunityDto, SealingDto } = body.components.schemas;
+      expect(CommunityDto.required).toContain('sealing');
+      expect(CommunityDto.properties.sealing.allOf ?? [CommunityDto.properties.sealing]).toEqual([
+        { $ref: '#/components/schemas/SealingDto' },
+      ]);
+      expect(SealingDto.required).toEqual(['maxWaitSeconds']);
+      expect(SealingDto.properties.maxWaitSeconds).toMatchObject({
+        type: 'number',
+        nullable: true,
+        description: expect.stringContaining('null: no time bound'),
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   it.each([
     ['sealed in its request', { SEAL_WINDOW_SECONDS: '0' }, 0],
     ['no time bound', { SEAL_WINDOW_SECONDS: '3600', SEAL_MAX_WAIT_SECONDS: '0' }, null],
