@@ -8,7 +8,7 @@ import { Environment } from '@bridgenotes/config';
 import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomInt } from 'node:crypto';
 
-import { type BufferedKind, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
+import { type BufferedKind, ScrubHeld, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
 
 /** The kinds in the order a batch stores them: a note before the requests on its post. */
 const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
@@ -125,19 +125,20 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /**
    * Seals what is due, or everything waiting for `only` (immediate mode), then scrubs the
-   * sealed rows out of the buffer's files once the batch is committed, or retries a scrub that
-   * failed before (`scrubOwed`). Immediate mode has no order to hide (each write is stored alone,
-   * as it arrives), so it skips the scrub.
+   * sealed rows out of the buffer's files once the batch is committed. A scrub owed from before
+   * (`scrubOwed`) is retried first, also when this batch then fails: by then a window has passed
+   * since its batch, and the statements that were running at that batch's commit (which hold
+   * back a scrub tried right after it, on a busy instance every time) are long done. Immediate
+   * mode has no order to hide (each write is stored alone, as it arrives), so it skips the scrub.
    */
   private async seal(only?: string): Promise<number> {
-    try {
-      const batch = await this.store(only);
-      if (batch && !this.immediate) this.scrubOwed = batch.transaction;
-      return batch?.sealed ?? 0;
-    } finally {
-      // Also when this batch failed: a scrub owed from before does not wait for the next one.
-      if (this.scrubOwed !== null && !this.immediate) await this.scrub();
-    }
+    if (this.immediate) return (await this.store(only))?.sealed ?? 0;
+    if (this.scrubOwed !== null) await this.scrub();
+    const batch = await this.store(only);
+    if (!batch) return 0;
+    this.scrubOwed = batch.transaction;
+    await this.scrub();
+    return batch.sealed;
   }
 
   /** The batch is stored either way: a failed scrub stays owed, and the next check retries it. */
@@ -150,7 +151,9 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       await this.buffer.scrubSealed(through);
       this.scrubOwed = null;
     } catch (error) {
-      this.logger.error(`scrubbing sealed writes failed: ${(error as Error).message}`);
+      const message = `scrubbing sealed writes failed: ${(error as Error).message}`;
+      if (error instanceof ScrubHeld) this.logger.warn(message);
+      else this.logger.error(message);
     }
   }
 
@@ -182,7 +185,8 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
         DELETE FROM write_buffer WHERE id = ANY(${rows.map((row) => row.id)}::uuid[])`;
       const [batch] = await tx.$queryRaw<{ xid: string }[]>`
         SELECT pg_current_xact_id()::text AS xid`;
-      return { sealed: rows.length, transaction: BigInt(batch?.xid ?? 0) };
+      if (!batch) throw new Error('the batch has no transaction id');
+      return { sealed: rows.length, transaction: BigInt(batch.xid) };
     }, BATCH_TRANSACTION);
   }
 

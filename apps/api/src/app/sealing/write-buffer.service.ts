@@ -26,6 +26,50 @@ const SCRUB_LOCK_TIMEOUT_MS = 2_000;
  */
 const SUBMISSIONS_AT_ONCE = 4;
 
+/**
+ * A scrub put off while a transaction older than the sealed batch is open: expected while a long
+ * reader runs (logged as a warning; the sealer's next check retries).
+ */
+export class ScrubHeld extends Error {
+  constructor() {
+    super('a transaction older than the sealed batch may still read its rows');
+  }
+}
+
+/**
+ * Whether something may still read rows deleted by transaction `through` (or before), which a
+ * rewrite would then copy: a session of this database, or a standby's feedback (its walsender has
+ * no database), by its snapshot or its own transaction; a prepared transaction; a replication
+ * slot; or `vacuum_defer_cleanup_age` (PostgreSQL 15 and older). A plain VACUUM's snapshot holds
+ * back no rewrite (an autovacuum of a large table would otherwise put the scrub off for its whole
+ * run). `through` is a transaction id taken by the database (never a special one): compared by
+ * age, as pg_stat_activity shows 32-bit ids.
+ */
+async function olderTransactionHolds(client: Client, through: bigint): Promise<boolean> {
+  const { rows } = await client.query<{ held: boolean }>(
+    `WITH bound AS (SELECT age($1::text::xid) AS age)
+     SELECT EXISTS (
+              SELECT FROM pg_stat_get_activity(NULL), bound
+               WHERE (datid IS NULL
+                      OR datid = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                 AND pid <> pg_backend_pid()
+                 AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
+                 AND (age(backend_xmin) >= bound.age OR age(backend_xid) >= bound.age)
+              UNION ALL
+              SELECT FROM pg_prepared_xacts, bound
+               WHERE database = current_database() AND age(transaction) >= bound.age
+              UNION ALL
+              SELECT FROM pg_replication_slots, bound WHERE age(xmin) >= bound.age
+              UNION ALL
+              SELECT FROM bound
+               WHERE bound.age <= coalesce(
+                       current_setting('vacuum_defer_cleanup_age', true)::int, 0)
+            ) AS held`,
+    [(through % 2n ** 32n).toString()],
+  );
+  return rows[0]?.held ?? true;
+}
+
 /** What waits in the buffer: a member's join, or one of the proven writes. */
 export type BufferedKind = 'join' | 'note' | 'rating' | 'request';
 
@@ -162,25 +206,9 @@ export class WriteBuffer {
     try {
       // A rewrite copies the deleted rows a snapshot from before their deletion may still read
       // (a long export, a `pg_dump`): it would succeed and leave them. Checked before it, as no
-      // snapshot taken later can be that old (a transaction as old shows here by its id).
-      const { rows: held } = await client.query<{ held: boolean }>(
-        `SELECT EXISTS (
-                  SELECT FROM pg_stat_get_activity(NULL)
-                   WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                     AND pid <> pg_backend_pid()
-                     -- A plain VACUUM's snapshot holds back no rewrite (an autovacuum of a
-                     -- large table would otherwise put the scrub off for its whole run).
-                     AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
-                     AND (age(backend_xmin) >= age($1::text::xid)
-                          OR age(backend_xid) >= age($1::text::xid))
-                  UNION ALL
-                  SELECT FROM pg_replication_slots WHERE age(xmin) >= age($1::text::xid)
-                ) AS held`,
-        [(through % 2n ** 32n).toString()],
-      );
-      if (held[0]?.held) {
-        throw new Error('a transaction older than the sealed batch may still read its rows');
-      }
+      // snapshot taken later can be that old (a transaction as old shows by its id), and after
+      // it, for a standby's feedback, which may arrive older than the horizon it found.
+      if (await olderTransactionHolds(client, through)) throw new ScrubHeld();
       const fileOf = async () =>
         (
           await client.query<{ node: string }>(
@@ -193,6 +221,7 @@ export class WriteBuffer {
       if ((await fileOf()) === before) {
         throw new Error('VACUUM FULL did not rewrite write_buffer: the role must own the table');
       }
+      if (await olderTransactionHolds(client, through)) throw new ScrubHeld();
       // The function, not the pg_stat_activity view: the embedded wire server answers the view
       // with its own client connections.
       const { rows } = await client.query<{ unretired: boolean }>(
@@ -209,11 +238,15 @@ export class WriteBuffer {
     }
   }
 
-  /** Above every transaction id committed so far: a bound for the batches of earlier processes. */
+  /**
+   * A transaction id newer than every one committed so far (one taken for it): the scrub's bound
+   * for the batches of earlier processes.
+   */
   async committedThrough(): Promise<bigint> {
     const [row] = await this.prisma.$queryRaw<{ xid: string }[]>`
-      SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1)::text AS xid`;
-    return BigInt(row?.xid ?? 0);
+      SELECT pg_current_xact_id()::text AS xid`;
+    if (!row) throw new Error('no transaction id');
+    return BigInt(row.xid);
   }
 
   /** The payloads of a kind waiting for a community whose dedupe keys start with `prefix`. */
