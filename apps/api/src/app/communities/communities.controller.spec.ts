@@ -64,8 +64,9 @@ describe('GET /communities', () => {
 /**
  * Every community answer carries the instance's seal wait, so that the widget and the extension
  * wait for a pending join as long as this instance may keep it (libs/protocol
- * `pendingJoinOverdue`). Each configuration is a real API over the run's database; the sealing
- * timer (one check an hour where batching is on) never fires during a test.
+ * `pendingJoinOverdue`). Each configuration is a real API over the run's database; beyond the
+ * one check each makes at its start, its sealing timer (one check a window) does not fire during
+ * a test.
  */
 describe("a community's answer with the instance's seal wait", () => {
   let prisma: PrismaClient;
