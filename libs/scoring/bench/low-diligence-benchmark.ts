@@ -12,7 +12,6 @@
  * rating per epoch (the best of the repeats: the machine is shared), plus a sha256 of the model
  * so that a speed-up can show byte-identical results.
  */
-import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 
 import { integerOption, parseArguments } from '../src/cli/arguments';
@@ -23,6 +22,7 @@ import {
   filterRatingsForTraining,
   refineSelection,
 } from '../src/lib/rating-filters';
+import { lowDiligenceModelSha256 } from '../src/synthetic/model-hash';
 import { syntheticScoringInput } from '../src/synthetic/synthetic-data';
 
 function main(): void {
@@ -71,20 +71,8 @@ function main(): void {
     );
   }
   if (!model) return;
-  const hash = createHash('sha256');
-  for (const a of [
-    model.raterInterceptSecondRound,
-    model.raterIntercept,
-    model.raterFactor,
-    model.raterReputation,
-    model.noteInterceptSecondRound,
-    model.noteFactor,
-    new Float64Array([model.globalInterceptSecondRound, model.globalIntercept]),
-  ]) {
-    hash.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  }
   console.log(
-    `best ${best.toFixed(1)} ns per rating per epoch; model sha256 ${hash.digest('hex')}`,
+    `best ${best.toFixed(1)} ns per rating per epoch; model sha256 ${lowDiligenceModelSha256(model)}`,
   );
 }
 

@@ -1,5 +1,12 @@
+import { lowDiligenceModelSha256 } from '../synthetic/model-hash';
+import { syntheticScoringInput } from '../synthetic/synthetic-data';
 import { buildTagRatings } from './logistic-factorization';
-import { lowDiligenceTorchStart, referenceIdOrder } from './low-diligence';
+import {
+  fitLowDiligence,
+  lowDiligenceIntercepts,
+  lowDiligenceTorchStart,
+  referenceIdOrder,
+} from './low-diligence';
 import { HelpfulnessLevel, ScoringInputBuilder } from './scoring-input';
 import { TorchGenerator } from './torch-random';
 
@@ -77,5 +84,21 @@ describe('lowDiligenceTorchStart', () => {
     const selection = Int32Array.from(input.ratingNote.keys());
     const data = buildTagRatings(input, selection, new Uint8Array(selection.length));
     expect(lowDiligenceTorchStart(input, data, 1)).toBeUndefined();
+  });
+});
+
+describe('fitLowDiligence', () => {
+  // Pinned to main's output of 2026-12-06 (2c58833e): a speed-up of the Adam fit (issue 22) must
+  // give the same model and the same epochs, bit for bit; a change of its results must say so here.
+  it('fits the same model, bit for bit, as before any speed-up of its epoch loop', () => {
+    const { input } = syntheticScoringInput({ seed: 7, raters: 120, notes: 75, ratings: 3000 });
+    const selection = Int32Array.from(input.ratingNote.keys());
+    const raterFactor = Float64Array.from(input.participantIds, (_, u) => Math.sin(u + 1) * 0.5);
+    const model = fitLowDiligence(input, selection, raterFactor);
+    const intercepts = lowDiligenceIntercepts(input, selection, model);
+    expect(model.sweeps).toEqual([301, 100, 80]);
+    expect(lowDiligenceModelSha256(model, intercepts)).toBe(
+      'bd1b04f1130479b4982e88a3296934275d63c9c470a0a6b09a84fcf9133b7304',
+    );
   });
 });
