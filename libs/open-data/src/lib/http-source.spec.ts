@@ -12,6 +12,7 @@ import type {
   RatingRecord,
   ReplacedRatingRecord,
   RequestRecord,
+  RunRecord,
   StatusChangeRecord,
 } from './export-format';
 import { directorySource, ExportChangedError } from './export-source';
@@ -183,6 +184,27 @@ describe('httpSource: a live read bounded by its manifest', () => {
     } finally {
       await instance.close();
     }
+  });
+
+  it('judges a run by the change batch it read through, not by the clocks of the worker and the API', async () => {
+    const verified = async (run: RunRecord) => {
+      const instance = await fakeInstance(live({ runs: [run], 'status-changes': [] }));
+      try {
+        return await verifyExport(httpSource(instance.url, instance.slug));
+      } finally {
+        await instance.close();
+      }
+    };
+    // The manifest's horizon is batch 1000, generated at minute 10: a worker whose clock is ahead
+    // finished a run that read only what the manifest covers...
+    const ahead = { ...scoredRun(randomUUID(), 60, 'FULL'), changedThrough: '999' };
+    expect(Date.parse(ahead.finishedAt ?? '')).toBeGreaterThan(Date.parse(minute(10)));
+    await expect(verified(ahead)).resolves.toBeDefined();
+    // ...and one whose clock is behind, a run that read past it.
+    const behind = { ...scoredRun(randomUUID(), -60, 'FULL'), changedThrough: '1000' };
+    await expect(verified(behind)).rejects.toThrow(
+      /the community changed while being read: scoring run .* was published/,
+    );
   });
 
   it('exports again when a run is published during the read, and saves the records that name it', async () => {

@@ -165,8 +165,15 @@ class Snapshot {
         this.changedSince(version.changedBatch) ? SKIP : version,
       runs: async (run: RunRecord) => {
         if (run.status !== 'SUCCEEDED') return run;
-        // Its input went past the horizon: the data it read is not all in this read.
-        if (Date.parse(run.finishedAt ?? '') > Date.parse(this.manifest.generatedAt)) {
+        // Its input went past the horizon: the data it read is not all in this read. Told by
+        // the change batch it read through, one counter with the records'; by the clocks only
+        // for an older instance's runs (the worker's clock and the API's may differ).
+        const through = batchOf(run.changedThrough ?? undefined);
+        const pastHorizon =
+          through !== undefined && this.horizon !== undefined
+            ? through >= this.horizon
+            : Date.parse(run.finishedAt ?? '') > Date.parse(this.manifest.generatedAt);
+        if (pastHorizon) {
           throw this.changed(`scoring run ${run.id} was published after the manifest`);
         }
         this.runs?.set(run.id, run.finishedAt);
