@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { canonicalPostUrl, postLookupHash } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
-import { type Browser, screenshotFolder } from './support/browser';
+import { type Browser, paintedScreenshot, screenshotFolder } from './support/browser';
 import { closedShadowButton } from './support/closed-shadow';
 import {
   type ExtensionRig,
@@ -427,7 +427,7 @@ describe('browser extension', () => {
     await page.goto(FAKE_POSTS[3].url);
     const panel = await panelOf(page);
     await panel.getByText(helpfulText('youtube')).waitFor();
-    await panel.locator('#app').screenshot({ path: join(docs, 'extension-panel.png') });
+    await paintedScreenshot(panel.locator('#app'), join(docs, 'extension-panel.png'));
     // The widget's colours and shapes: its accent on links, its note card.
     expect(
       await panel

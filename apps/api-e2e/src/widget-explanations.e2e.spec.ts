@@ -16,7 +16,7 @@ import {
 } from '@bridgenotes/scoring';
 import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
-import { Browser, launchChromium, screenshotFolder } from './support/browser';
+import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
 import { insertPost, widgetFrame } from './support/widget-page';
@@ -175,9 +175,10 @@ describe('widget: explanations, in the browser’s language', () => {
       );
       expect(await frame.locator('#app').innerText()).not.toMatch(INTERNAL);
       expect(await seriousViolations(frame)).toEqual([]);
-      await page
-        .locator('bridgenotes-widget')
-        .screenshot({ path: join(docs, 'widget-explanation.png') });
+      await paintedScreenshot(
+        page.locator('bridgenotes-widget'),
+        join(docs, 'widget-explanation.png'),
+      );
     } finally {
       await browser.close();
     }

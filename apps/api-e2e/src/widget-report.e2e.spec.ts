@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
-import { Browser, launchChromium, screenshotFolder } from './support/browser';
+import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 import { insertNote, insertPost, widgetFrame } from './support/widget-page';
@@ -80,7 +80,7 @@ describe('reporting a note through the widget', () => {
     expect(await seriousViolations(frame)).toEqual([]);
     await report.getByRole('button', { name: 'Send report' }).click();
     await report.getByText('Report sent.', { exact: false }).waitFor();
-    await report.screenshot({ path: join(docs, 'widget-report.png') });
+    await paintedScreenshot(report, join(docs, 'widget-report.png'));
     const { rows: reports } = await database.query<{ reason: string; text: string }>(
       'SELECT reason, text FROM note_reports WHERE note_id = $1',
       [noteId],

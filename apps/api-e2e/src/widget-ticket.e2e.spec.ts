@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 
 import { currentTestRun } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
-import { Browser, launchChromium, screenshotFolder } from './support/browser';
+import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 import { insertNote, insertPost, widgetFrame } from './support/widget-page';
@@ -210,7 +210,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
       }),
     ]);
     expect(await seriousViolations(frame)).toEqual([]);
-    await page.locator('bridgenotes-widget').screenshot({ path: join(docs, 'widget-ticket.png') });
+    await paintedScreenshot(page.locator('bridgenotes-widget'), join(docs, 'widget-ticket.png'));
 
     // A reload: this Chromium keeps no storage in third-party frames, so the identity is gone
     // and the member makes another with the same account.
@@ -229,9 +229,10 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     expect(await hostErrors(page)).toEqual([]);
     expect(await members()).toHaveLength(1);
     expect(await seriousViolations(again)).toEqual([]);
-    await page
-      .locator('bridgenotes-widget')
-      .screenshot({ path: join(docs, 'widget-ticket-refused.png') });
+    await paintedScreenshot(
+      page.locator('bridgenotes-widget'),
+      join(docs, 'widget-ticket-refused.png'),
+    );
 
     // The member says the first identity is lost: it is removed, the new one admitted.
     await again.getByRole('button', { name: 'Replace my lost identity' }).click();
@@ -262,9 +263,10 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
       expect(ticketsServed - before).toBe(requests);
       expect(await members()).toHaveLength(admitted);
       if (kind === 'forged') {
-        await page
-          .locator('bridgenotes-widget')
-          .screenshot({ path: join(docs, 'widget-ticket-forged.png') });
+        await paintedScreenshot(
+          page.locator('bridgenotes-widget'),
+          join(docs, 'widget-ticket-forged.png'),
+        );
       }
       await page.close();
     },

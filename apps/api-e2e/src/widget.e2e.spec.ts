@@ -15,7 +15,7 @@ import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { bufferedWrites, completeJoinBatch, startBatchingApi } from './support/batching-api';
-import { Browser, launchChromium, screenshotFolder } from './support/browser';
+import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { rawGet, untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
 import { insertNote, insertPost, widgetFrame } from './support/widget-page';
@@ -281,9 +281,10 @@ describe('embeddable widget', () => {
       expect(hostScheme).toBe(theme);
       expect(frameScheme).toBe(theme);
       expect(await seriousViolations(frame)).toEqual([]);
-      await page
-        .locator('bridgenotes-widget')
-        .screenshot({ path: join(docs, `widget-${theme}.png`) });
+      await paintedScreenshot(
+        page.locator('bridgenotes-widget'),
+        join(docs, `widget-${theme}.png`),
+      );
     }
     await page.close();
   });
@@ -305,7 +306,7 @@ describe('embeddable widget', () => {
       );
       expect(await seriousViolations(frame)).toEqual([]);
     }
-    await page.locator('bridgenotes-widget').screenshot({ path: join(docs, 'widget-375.png') });
+    await paintedScreenshot(page.locator('bridgenotes-widget'), join(docs, 'widget-375.png'));
     await page.close();
   });
 
@@ -480,7 +481,7 @@ describe('embeddable widget', () => {
         .getByRole('checkbox', { name: 'Factual error' })
         .evaluate((element) => element === document.activeElement),
     ).toBe(true);
-    await writeForm.screenshot({ path: join(docs, 'widget-validation.png') });
+    await paintedScreenshot(writeForm, join(docs, 'widget-validation.png'));
     await press(writeForm.getByRole('checkbox', { name: 'Outdated information' }), 'Space');
     await tabTo(page, writeForm.getByLabel('Note (at most 280 characters'));
     await page.keyboard.press('Control+A');
@@ -534,7 +535,7 @@ describe('embeddable widget', () => {
       .getByText('You wrote this note: others rate it.')
       .waitFor();
     expect(await seriousViolations(again)).toEqual([]);
-    await page.locator('bridgenotes-widget').screenshot({ path: join(docs, 'widget-member.png') });
+    await paintedScreenshot(page.locator('bridgenotes-widget'), join(docs, 'widget-member.png'));
     writtenNoteId = notes[0].id;
     await page.close();
   });
@@ -562,9 +563,7 @@ describe('embeddable widget', () => {
       .getByText(`Vous avez écrit : « ${WRITTEN_TEXT} » : affichée comme utile`)
       .waitFor();
     expect(await seriousViolations(frame)).toEqual([]);
-    await page
-      .locator('bridgenotes-widget')
-      .screenshot({ path: join(docs, 'widget-empty-fr.png') });
+    await paintedScreenshot(page.locator('bridgenotes-widget'), join(docs, 'widget-empty-fr.png'));
     // Seen once: the next visit says nothing more.
     await page.reload();
     const again = await widgetFrame(page);

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PATIENCE_MS } from '@bridgenotes/testing';
-import { BrowserContext, chromium } from 'playwright-core';
+import { eventually, PATIENCE_MS } from '@bridgenotes/testing';
+import { BrowserContext, chromium, type Frame, type Locator } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a browser Playwright downloads. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -76,4 +76,63 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * In `frame`: true once its fonts are loaded, a frame was drawn since the call (the first
+ * animation frame's callback runs before a paint, the second after it) and something in its body
+ * is visible. Run by `paintedScreenshot` with `Frame.evaluate`, hence self-contained.
+ */
+async function paintedIn(): Promise<boolean> {
+  await document.fonts.ready;
+  await new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn)));
+  return [...(document.body?.querySelectorAll('*') ?? [])].some((element) => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && element.checkVisibility({ visibilityProperty: true });
+  });
+}
+
+/**
+ * Screenshots `target` to `path` once what it shows is on screen: the docs' pictures of the
+ * widget and the panel are of cross-origin frames, drawn by another renderer than the page's,
+ * which a screenshot taken too early catches blank (docs/widget-ticket.png once was). It waits,
+ * in the frame holding `target` and in every frame inside it, for the fonts, a drawn frame and a
+ * visible element. And a target taller than the viewport makes it taller first: Playwright would
+ * capture beyond the viewport (`captureBeyondViewport`), whose new size the frame's renderer has
+ * not drawn at yet either (microsoft/playwright#40583); the viewport is put back afterwards.
+ */
+export async function paintedScreenshot(target: Locator, path: string): Promise<void> {
+  const page = target.page();
+  const viewport = page.viewportSize();
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox();
+  // The viewport to put back, when made taller.
+  const grown = viewport && box && box.height > viewport.height ? viewport : null;
+  if (grown && box) await page.setViewportSize({ ...grown, height: Math.ceil(box.height) });
+  try {
+    const element = await target.elementHandle();
+    const own = await element.ownerFrame();
+    if (!own) throw new Error('the target is in no frame');
+    const inside: Frame[] = [];
+    for (const child of own.childFrames()) {
+      const owner = await child.frameElement();
+      // Across shadow roots too: a closed one may hold the frame.
+      const within = await element.evaluate((outer, frameElement) => {
+        for (let node: Node | null = frameElement; node;) {
+          if (node === outer) return true;
+          node = node instanceof ShadowRoot ? node.host : node.parentNode;
+        }
+        return false;
+      }, owner);
+      if (within) inside.push(child);
+    }
+    for (const frame of [own, ...inside]) {
+      await eventually(async () => {
+        if (!(await frame.evaluate(paintedIn))) throw new Error(`nothing drawn in ${frame.url()}`);
+      });
+    }
+    await target.screenshot({ path });
+  } finally {
+    if (grown) await page.setViewportSize(grown);
+  }
 }
