@@ -315,7 +315,7 @@ describe('operator console', () => {
       await form.getByRole('radio', { name: reason }).check();
       await form.getByLabel('What is wrong, in a few words').fill(text);
       await form.getByRole('button', { name: 'Send report' }).click();
-      await form.getByText('Report sent.', { exact: false }).waitFor();
+      await form.getByRole('status').filter({ hasText: 'You reported this note.' }).waitFor();
       await reader.close();
       return shownText;
     };

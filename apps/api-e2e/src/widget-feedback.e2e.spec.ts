@@ -339,24 +339,30 @@ describe('the feedback of a member’s actions in the widget', () => {
     await page.close();
   });
 
-  it('keeps a sent report’s button disabled once its outcome is dismissed', async () => {
+  /** What the focused element of `frame` says. */
+  const focusedText = (frame: Frame) =>
+    frame.evaluate(() => document.activeElement?.textContent ?? '');
+
+  it('replaces a sent report’s form by a status line that takes the focus, at the form’s height', async () => {
     const { page, frame } = await newIdentity();
     await joinBusy(page, frame);
     const report = frame.locator('.to-rate details.report');
     await report.locator('summary').click();
+    const height = () => report.evaluate((details) => details.getBoundingClientRect().height);
+    const open = await height();
     await report.getByRole('radio', { name: 'Spam' }).check();
-    const send = report.getByRole('button', { name: 'Send report' });
-    await send.click();
-    await report.getByText('Report sent.', { exact: false }).waitFor();
-    expect(await send.isDisabled()).toBe(true);
-    await report.getByRole('button', { name: 'Dismiss' }).click();
-    expect(await report.getByText('Report sent.', { exact: false }).count()).toBe(0);
-    expect(await report.locator('button[type="submit"]').isDisabled()).toBe(true);
-    // The disclosure closes, with the focus on it; opened again, the report is not offered again.
-    expect(await report.evaluate((details: HTMLDetailsElement) => details.open)).toBe(false);
-    expect(await frame.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY');
+    await report.getByRole('button', { name: 'Send report' }).click();
+    const sent = report.getByRole('status').filter({ hasText: 'You reported this note.' });
+    await sent.waitFor();
+    // Nothing left to fill in or send again: the line says it, and has the focus.
+    expect(await report.locator('form, textarea, input, button').count()).toBe(0);
+    expect(await focusedText(frame)).toBe('You reported this note.');
+    // The page, which sizes the frame, sees no report sent (docs/threat-model.md).
+    expect(await height()).toBe(open);
+    // Closed and opened again, the disclosure still says it.
     await report.locator('summary').click();
-    expect(await send.isDisabled()).toBe(true);
+    await report.locator('summary').click();
+    expect(await sent.isVisible()).toBe(true);
     await page.close();
   });
 
@@ -401,8 +407,13 @@ describe('the feedback of a member’s actions in the widget', () => {
       );
       release();
       expect((await sent).status()).toBe(201);
-      const outcome = again.locator('details.report p.feedback', { hasText: 'Report sent.' });
+      // The line takes the form's place in the view on screen now, the one rendered anew.
+      const outcome = again
+        .locator('details.report')
+        .getByRole('status')
+        .filter({ hasText: 'You reported this note.' });
       await outcome.waitFor({ timeout: QUICKLY_MS });
+      expect(await again.locator('.to-rate details.report form').count()).toBe(0);
       const focused = await eventually(async () => {
         const now = await again.evaluate(() => {
           const element = document.activeElement as HTMLElement | null;
@@ -412,7 +423,7 @@ describe('the feedback of a member’s actions in the widget', () => {
             folded: element?.closest('details:not([open])') !== null,
           };
         });
-        if (!now.text.startsWith('Report sent.')) throw new Error(`focus on: ${now.text}`);
+        if (now.text !== 'You reported this note.') throw new Error(`focus on: ${now.text}`);
         return now;
       }, QUICKLY_MS);
       expect(focused).toEqual({ text: expect.any(String), shown: true, folded: false });

@@ -79,7 +79,7 @@ describe('reporting a note through the widget', () => {
     await report.getByLabel('What is wrong, in a few words').fill('A home address');
     expect(await seriousViolations(frame)).toEqual([]);
     await report.getByRole('button', { name: 'Send report' }).click();
-    await report.getByText('Report sent.', { exact: false }).waitFor();
+    await report.getByRole('status').filter({ hasText: 'You reported this note.' }).waitFor();
     await paintedScreenshot(report, join(docs, 'widget-report.png'));
     const { rows: reports } = await database.query<{ reason: string; text: string }>(
       'SELECT reason, text FROM note_reports WHERE note_id = $1',

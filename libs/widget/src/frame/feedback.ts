@@ -38,11 +38,17 @@ export interface ActionFeedback {
   progress(message: string): void;
   done(message: string): void;
   /**
-   * Says `message` as `done` does, and keeps the control `busy` was given disabled for good, in
-   * this view and the next ones of the action (a report is sent once): a dismiss only hides it.
-   * Only a keyed line (`actionFeedback(key)`) keeps it so.
+   * Ends the action for good (a report is sent once): `message` takes the place of its form, in
+   * the view on screen now (with the focus) and in the next views of the action, through what the
+   * view gave `whenFinished`. Only a keyed line (`actionFeedback(key)`) keeps it so.
    */
   finished(message: string): void;
+  /**
+   * How this view puts a `finished` action's `message` in place of its form: at once when the
+   * action was finished before this view was rendered, else when it is, if this view is then the
+   * newest of the action's.
+   */
+  whenFinished(replace: (message: string, focus: boolean) => void): void;
   failed(message: string): void;
 }
 
@@ -59,8 +65,10 @@ interface Said {
  */
 const said = new Map<string, Said>();
 const lines = new Map<string, (shown: Said | undefined, focus: boolean) => void>();
-/** The keys of the actions done for good (`finished`), for this page. */
-const closed = new Set<string>();
+/** The actions done for good (`finished`), for this page, and what each said then. */
+const closed = new Map<string, string>();
+/** How the newest view of each action put the `finished` message in place of its form. */
+const replacers = new Map<string, (message: string, focus: boolean) => void>();
 
 /**
  * The key of a member's `action` (`rate:<note>`, `write`…), for the identity kept now: another
@@ -78,16 +86,9 @@ export function actionFeedback(key?: string): ActionFeedback {
   const dismiss = button(t('dismiss'), () => {
     if (key) said.delete(key);
     render(undefined, false);
-    // The button goes: the focus goes to the action's own button, just before the line; or, that
-    // button disabled for good (a report sent), to the disclosure the action sits in, closed.
+    // The button goes: the focus goes to the action's own button, just before the line.
     const before = line.previousElementSibling;
-    const summary = line.closest('details')?.querySelector('summary');
-    if (before instanceof HTMLButtonElement && before.disabled && summary) {
-      (summary.parentElement as HTMLDetailsElement).open = false;
-      focusHere(summary);
-    } else if (before instanceof HTMLElement) {
-      focusHere(before);
-    }
+    if (before instanceof HTMLElement) focusHere(before);
   });
   dismiss.classList.add('dismiss');
   const line = h('div', { class: 'feedback-line' }, element, key ? dismiss : null);
@@ -97,7 +98,7 @@ export function actionFeedback(key?: string): ActionFeedback {
     current = shown;
     if (busy) {
       const running = shown?.kind === 'progress';
-      busy.control.disabled = running || (key !== undefined && closed.has(key));
+      busy.control.disabled = running;
       busy.region.setAttribute('aria-busy', String(running));
     }
     element.textContent = shown?.message ?? '';
@@ -132,8 +133,17 @@ export function actionFeedback(key?: string): ActionFeedback {
     progress: (message) => show(message, 'progress', false),
     done: (message) => show(message, 'done', true),
     finished(message) {
-      if (key) closed.add(key);
-      show(message, 'done', true);
+      const replace = key && replacers.get(key);
+      if (!key || !replace) return show(message, 'done', true);
+      closed.set(key, message);
+      said.delete(key);
+      replace(message, true);
+    },
+    whenFinished(replace) {
+      if (!key) return;
+      replacers.set(key, replace);
+      const message = closed.get(key);
+      if (message !== undefined) replace(message, false);
     },
     failed: (message) => show(t('failed', { message }), 'failed', true),
   };

@@ -12,7 +12,10 @@ import { checked, choices } from './choices';
 
 const TEXT_LIMIT = 500;
 
-/** A disclosure under a note: closed, it is one line; open, the reasons, a text and a button. */
+/**
+ * A disclosure under a note: closed, it is one line; open, the reasons, a text and a button, or,
+ * once this identity's report is sent, a line that says so.
+ */
 export function reportNote(context: FrameContext, noteId: string): HTMLDetailsElement {
   const name = nextId('report-reason');
   const textId = nextId('report-text');
@@ -60,17 +63,29 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
           method: 'POST',
           body: { ...payload, ...proven },
         });
-        // Once per note: the form stays disabled, whatever is dismissed or rendered since.
+        // Once per note: the form gives way to the line, in this view and the next ones.
         feedback.finished(t('reported'));
       } catch (error) {
         const code = error instanceof RequestError ? error.code : 'ERROR';
         if (code === 'REPORT_EXISTS') {
-          feedback.finished(t('alreadyReported'));
+          feedback.finished(t('reported'));
           return;
         }
         reportFailure(feedback, error);
       }
     })();
   });
-  return h('details', { class: 'report' }, h('summary', {}, t('reportNote')), form);
+  const details = h('details', { class: 'report' }, h('summary', {}, t('reportNote')), form);
+  feedback.whenFinished((message, focus) => {
+    // In the form's place and at its height (.report-sent): the page sizes the frame, and must not
+    // see a report sent (docs/threat-model.md, "What the page can measure").
+    const line = h('p', { class: 'reported', role: 'status', tabindex: '-1' }, message);
+    form.replaceWith(h('div', { class: 'report-sent' }, line));
+    if (!focus) return;
+    // A view rendered anew while the report was proven has the disclosure closed: opened, so that
+    // the line taking the focus is seen.
+    details.open = true;
+    focusHere(line);
+  });
+  return details;
 }
