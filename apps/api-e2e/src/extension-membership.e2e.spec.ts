@@ -417,19 +417,42 @@ describe('browser extension: membership', () => {
     expect((await bufferedWrites(database, patient.id)).map(({ kind }) => kind)).toEqual(['join']);
     expect(await block.getByText(PENDING_TEXT).count()).toBe(1);
 
-    // Another member joins and completes the batch, which the instance seals. The settings' next
-    // visit finds the commitment in the published group, says so and records it, sending nothing.
+    // Another member joins and completes the batch, which the instance seals. Check again,
+    // pressed from the keyboard, finds the commitment in the published group, says so and records
+    // it, sending nothing; only the community's part is drawn again: the focus stays in it, on
+    // the line that says the new state, and what is typed elsewhere stays.
     const group = await completeJoinBatch(batchingUrl, patient.slug, commitment);
     expect(group.leaves.sort()).toEqual([commitment, group.second].sort());
     patientProxy.received.length = 0;
-    await settings.reload();
+    const typed = settings.getByLabel('Instance address');
+    await typed.fill('https://notes.example.org');
+    await block.getByRole('button', { name: 'Check Patient readers again' }).focus();
+    await settings.keyboard.press('Enter');
     expect(await settledStatus(settings, /Joined|did not work/)).toBe(
       'Joined Patient readers: you can now rate, write and ask for notes.',
     );
     await block.getByText('You are a member of Patient readers.').waitFor();
     expect(await block.getByText(PENDING_TEXT).count()).toBe(0);
+    expect(await typed.inputValue()).toBe('https://notes.example.org');
+    expect(
+      await eventually(async () => {
+        const focused = await settings.evaluate(() =>
+          document.activeElement === document.body
+            ? null
+            : (document.activeElement?.textContent ?? null),
+        );
+        if (focused === null) throw new Error('the focus is on the page, on no control');
+        return focused;
+      }),
+    ).toBe('You are a member of Patient readers.');
     expect(groupFetches()).toBeGreaterThan(0);
     expect(patientProxy.received.filter(({ method }) => method !== 'GET')).toEqual([]);
+    // Recorded: the next visit says the membership, with nothing to check.
+    await settings.reload();
+    await block.getByText('You are a member of Patient readers.').waitFor();
+    expect(await block.getByRole('button', { name: 'Check Patient readers again' }).count()).toBe(
+      0,
+    );
     await settings.close();
 
     // The panel open since offers the forms when its actions are opened again, and the proof is

@@ -46,11 +46,37 @@ async function guarded(action: () => Promise<void>): Promise<void> {
 const actions = oneAtATime();
 
 /**
+ * Where the focus goes once an action ends (by its key) that drew its part again without its
+ * button: the line the part says its state with.
+ */
+const focusAfter = new Map<string, HTMLElement>();
+
+/**
+ * The focus back where the member was once `key`'s action ended: its button, disabled while the
+ * action ran, lost the focus to the page's body, and may have been drawn again. On the button of
+ * the same action in the page now, else on what the action left in its place (`focusAfter`);
+ * never taken from where the member moved it meanwhile.
+ */
+function restoreFocus(key: string): void {
+  const instead = focusAfter.get(key);
+  focusAfter.delete(key);
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const same = [...app.querySelectorAll<HTMLElement>('[data-action]')].find(
+    (element) => element.dataset['action'] === key,
+  );
+  (same ?? (instead?.isConnected ? instead : null))?.focus();
+}
+
+/**
  * A button running `action` guarded, as `key`'s (a community or an instance, and the action):
  * disabled while it runs, in whichever drawing of the page.
  */
 function actionButton(key: string, text: string, action: () => Promise<void>): HTMLButtonElement {
-  const element = button(text, () => void actions.run(key, () => guarded(action)));
+  const element = button(text, () => {
+    void actions.run(key, () => guarded(action)).then(() => restoreFocus(key));
+  });
+  // The action's stable name, for the focus to find its button in a drawing made meanwhile.
+  element.dataset['action'] = key;
   actions.show(key, (busy) => (element.disabled = busy));
   return element;
 }
@@ -179,13 +205,23 @@ function membershipPart(
   }
   if (state === 'pending' || state === 'absent') {
     // Nothing else would look again before the next visit: the member may not wait for it.
+    const key = `${followKey(entry)} check-again`;
     part.append(
-      actionButton(`${followKey(entry)} check-again`, t('checkAgain', community), async () => {
+      actionButton(key, t('checkAgain', community), async () => {
         const now = await settleMembership(entry);
         const news = membershipNews(state, now, true, entry.admission);
         if (news) say(t(news, community));
-        // Unchanged: nothing drawn again, so the focus stays on the button.
-        if (now !== state && part.isConnected) await render();
+        // Unchanged: nothing drawn again, so the focus stays on the button. Changed: only this
+        // community's part is drawn again, as the look at each drawing does, not the page: the
+        // focus comes back to its Check again, or, gone, to the line saying the new state.
+        if (now === state || !part.isConnected) return;
+        const next = membershipPart(entry, now, backup, false);
+        part.replaceWith(next);
+        const line = next.querySelector('p');
+        if (line) {
+          line.tabIndex = -1;
+          focusAfter.set(key, line);
+        }
       }),
     );
   }
