@@ -77,10 +77,12 @@ describe('reporting a note through the widget', () => {
     await report.getByText('Say in a few words what is wrong.').waitFor();
     await report.getByRole('radio', { name: 'Personal data' }).check();
     await report.getByLabel('What is wrong, in a few words').fill('A home address');
+    // The complaint goes once it is answered, before any send.
+    await report.getByText('Say in a few words what is wrong.').waitFor({ state: 'detached' });
     expect(await seriousViolations(frame)).toEqual([]);
+    await paintedScreenshot(report, join(docs, 'widget-report.png'));
     await report.getByRole('button', { name: 'Send report' }).click();
     await report.getByRole('status').filter({ hasText: 'You reported this note.' }).waitFor();
-    await paintedScreenshot(report, join(docs, 'widget-report.png'));
     const { rows: reports } = await database.query<{ reason: string; text: string }>(
       'SELECT reason, text FROM note_reports WHERE note_id = $1',
       [noteId],

@@ -184,7 +184,7 @@ export const EN = {
   submitReport: 'Send report',
   chooseReportReason: 'Choose what is wrong with the note.',
   reportTextMissing: 'Say in a few words what is wrong.',
-  reported: 'You reported this note.',
+  reported: 'You reported this note. The community’s moderators will look at it.',
   redacted: 'This note’s text was removed by the community’s moderators.',
   writeNote: 'Write a note',
   classification: 'This post is',

@@ -191,7 +191,7 @@ export const FR: Record<StringKey, string> = {
   submitReport: 'Envoyer le signalement',
   chooseReportReason: 'Choisissez le problème de cette note.',
   reportTextMissing: 'Dites en quelques mots quel est le problème.',
-  reported: 'Vous avez signalé cette note.',
+  reported: 'Vous avez signalé cette note. Les modérateurs de la communauté l’examineront.',
   redacted: 'Le texte de cette note a été retiré par les modérateurs de la communauté.',
   writeNote: 'Écrire une note',
   classification: 'Cette publication est',

@@ -40,20 +40,34 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
     feedback.element,
   );
   feedback.busy(submit, form);
-  const complain = (message: string, field: HTMLElement) => {
-    problem.textContent = message;
-    field.setAttribute('aria-invalid', 'true');
-    field.setAttribute('aria-describedby', problem.id);
-    focusHere(field.querySelector('input') ?? field);
+  /** What the member must still do before sending: a message and its field, or nothing. */
+  const missing = (reason: string | undefined): [string, HTMLElement] | null => {
+    if (!reason) return [t('chooseReportReason'), reasons];
+    if (reason === 'OTHER' && text.value.trim() === '') return [t('reportTextMissing'), text];
+    return null;
   };
+  const clear = () => {
+    problem.textContent = '';
+    for (const field of [reasons, text]) field.removeAttribute('aria-invalid');
+  };
+  // A complaint goes as soon as what it asked for is done, not at the next send only.
+  form.addEventListener('input', () => {
+    if (problem.textContent && !missing(checked(form, name)[0])) clear();
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const [reason] = checked(form, name);
-    problem.textContent = '';
-    for (const field of [reasons, text]) field.removeAttribute('aria-invalid');
-    if (!reason) return complain(t('chooseReportReason'), reasons);
-    if (reason === 'OTHER' && text.value.trim() === '')
-      return complain(t('reportTextMissing'), text);
+    clear();
+    const complaint = missing(reason);
+    if (complaint) {
+      const [message, field] = complaint;
+      problem.textContent = message;
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', problem.id);
+      focusHere(field.querySelector('input') ?? field);
+      return;
+    }
+    if (!reason) return;
     const payload = { reason, text: text.value };
     void (async () => {
       try {
