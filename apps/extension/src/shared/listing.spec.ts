@@ -1,5 +1,11 @@
-import { listingOf } from './listing';
-import { instanceOrigin } from './storage';
+import type { CommunityInfo } from '@bridgenotes/client';
+
+import { getCommunity } from './instance';
+import { followCommunity, listingOf } from './listing';
+import { instanceOrigin, type Stored, update } from './storage';
+
+jest.mock('./instance', () => ({ ...jest.requireActual('./instance'), getCommunity: jest.fn() }));
+jest.mock('./storage', () => ({ ...jest.requireActual('./storage'), update: jest.fn() }));
 
 describe('instanceOrigin', () => {
   it.each([
@@ -45,5 +51,35 @@ describe('listingOf', () => {
     'javascript:alert(1)',
   ])('names nothing for %s', (href) => {
     expect(listingOf(href)).toBeNull();
+  });
+});
+
+describe('followCommunity', () => {
+  const answer = (sealing: unknown) =>
+    ({
+      slug: 'city-news',
+      id: 'id-1',
+      name: 'City news',
+      scope: '42',
+      admission: 'OPEN',
+      ...(sealing === undefined ? {} : { sealing }),
+    }) as CommunityInfo;
+  /** What following keeps, the community answering `sealing`. */
+  async function followed(sealing: unknown) {
+    jest.mocked(getCommunity).mockResolvedValue(answer(sealing));
+    let follows: Stored['follows'] = [];
+    jest.mocked(update).mockImplementation(async (change) => {
+      follows = change({ follows } as Stored).follows ?? follows;
+    });
+    await followCommunity('https://notes.example.org', 'city-news');
+    return follows[0]?.sealing;
+  }
+
+  it('keeps the instance’s seal wait with the follow, for a pending join to be waited for by it', async () => {
+    expect(await followed({ maxWaitSeconds: 43200 })).toEqual({ maxWaitSeconds: 43200 });
+    expect(await followed({ maxWaitSeconds: null })).toEqual({ maxWaitSeconds: null });
+    // Said as nothing (an older API), or as no wait: kept as said, never asked again.
+    expect(await followed(undefined)).toBeNull();
+    expect(await followed({ maxWaitSeconds: '43200', more: 'x'.repeat(100) })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { getCommunity } from './instance';
-import { type Follow, followKey, instanceOrigin, load, update } from './storage';
+import { type Follow, followedSealing, followKey, instanceOrigin, load, update } from './storage';
 
 /**
  * The tag a community puts on its own pages to offer readers with the extension to follow it:
@@ -33,6 +33,7 @@ export async function followCommunity(instance: string, slug: string): Promise<F
     name: community.name,
     scope: community.scope,
     admission: community.admission,
+    sealing: followedSealing(community),
   };
   await update(({ follows }) => ({
     follows: [...follows.filter((other) => followKey(other) !== followKey(entry)), entry],

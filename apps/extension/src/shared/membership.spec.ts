@@ -24,16 +24,21 @@ jest.mock('./storage', () => ({
 
 const commitment = '17203489156028453162347843568345691234567890';
 const other = '9988776655443322110099887766554433221100';
-const followOf = (slug: string): Follow => ({
+const HOUR = 60 * 60;
+/** A follow, with the seal wait its instance answered when followed (6 h: the default). */
+const followOf = (slug: string, sealing: Follow['sealing'] = { maxWaitSeconds: 6 * HOUR }) => ({
   instance: 'https://notes.example.org',
   slug,
   id: `id-${slug}`,
   name: slug,
   scope: '42',
-  admission: 'OPEN',
+  admission: 'OPEN' as const,
+  sealing,
 });
 const patient = followOf('patient');
 const forum = followOf('forum');
+/** Followed by an earlier version: no seal wait kept. */
+const earlier: Follow = { ...followOf('earlier'), sealing: undefined };
 const group = (leaves: string[]): PublishedGroup => ({
   root: '1234',
   size: leaves.length,
@@ -45,7 +50,6 @@ const communityMock = jest.mocked(getCommunity);
 /** The instance's answer for a community: with its seal wait, or none (an older API). */
 const communityAnswering = (sealing?: CommunityInfo['sealing']) =>
   communityMock.mockResolvedValue((sealing === undefined ? {} : { sealing }) as CommunityInfo);
-const HOUR = 60 * 60;
 
 /** The extension's storage, as load() and update() see it. */
 let stored: Stored;
@@ -56,7 +60,7 @@ const storedWith = (
   refused: Stored['refused'] = {},
 ) => {
   stored = {
-    follows: [patient, forum],
+    follows: [patient, forum, earlier],
     identities: {},
     memberships,
     pending,
@@ -246,54 +250,95 @@ describe('settleMembership', () => {
     expect(stored.pending).toEqual({ [followKey(patient)]: other });
   });
 
-  /** A join of `patient` kept for its batch, never sealed; `at`: the clock, seconds after it. */
-  function joinNeverSealed() {
+  /** A join of `follow` kept for its batch, never sealed; `at`: the clock, seconds after it. */
+  function joinNeverSealed(follow: Follow = patient) {
     const now = Date.now();
     const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
     at(0);
     storedWith({});
-    stored = { ...stored, ...withMemberships(stored, [patient], commitment, true) };
+    stored = { ...stored, ...withMemberships(stored, [follow], commitment, true) };
     leavesMock.mockResolvedValue(group([other]));
     return at;
   }
 
-  it('records a join still missing past a day as absent where the instance does not say its seal wait', async () => {
-    const at = joinNeverSealed();
-    communityAnswering();
+  it('records a join still missing past a day as absent where the instance did not say its seal wait', async () => {
+    const unsaid = followOf('unsaid', null);
+    const at = joinNeverSealed(unsaid);
     at(24 * HOUR - 60);
-    await expect(settleMembership(patient)).resolves.toBe('pending');
-    // Before the least bound, the instance is not even asked.
-    expect(communityMock).not.toHaveBeenCalled();
+    await expect(settleMembership(unsaid)).resolves.toBe('pending');
     at(24 * HOUR + 60);
-    await expect(settleMembership(patient)).resolves.toBe('absent');
-    expect(membershipOf(stored, patient)).toBe('absent');
-    expect(communityMock.mock.calls).toEqual([[patient.instance, patient.slug]]);
+    await expect(settleMembership(unsaid)).resolves.toBe('absent');
+    expect(membershipOf(stored, unsaid)).toBe('absent');
+    expect(communityMock).not.toHaveBeenCalled();
   });
 
-  it('waits four times a seal wait of 12 h, 48 h, before recording a join absent', async () => {
-    const at = joinNeverSealed();
-    communityAnswering({ maxWaitSeconds: 12 * HOUR });
+  it('waits four times the seal wait kept with the follow, 48 h for 12 h, before recording a join absent', async () => {
+    const slow = followOf('slow', { maxWaitSeconds: 12 * HOUR });
+    const at = joinNeverSealed(slow);
+    // The instance's answer now is not what the follow kept: the kept one counts.
+    communityAnswering({ maxWaitSeconds: 0 });
     at(48 * HOUR - 60);
-    await expect(settleMembership(patient)).resolves.toBe('pending');
-    expect(membershipOf(stored, patient)).toBe('pending');
+    await expect(settleMembership(slow)).resolves.toBe('pending');
+    expect(membershipOf(stored, slow)).toBe('pending');
     at(48 * HOUR + 60);
-    await expect(settleMembership(patient)).resolves.toBe('absent');
+    await expect(settleMembership(slow)).resolves.toBe('absent');
+    expect(communityMock).not.toHaveBeenCalled();
   });
 
   it('never records a join absent where the instance waits for K members however long', async () => {
-    const at = joinNeverSealed();
-    communityAnswering({ maxWaitSeconds: null });
+    const quorum = followOf('quorum', { maxWaitSeconds: null });
+    const at = joinNeverSealed(quorum);
     at(365 * 24 * HOUR);
-    await expect(settleMembership(patient)).resolves.toBe('pending');
-    expect(membershipOf(stored, patient)).toBe('pending');
+    await expect(settleMembership(quorum)).resolves.toBe('pending');
+    expect(membershipOf(stored, quorum)).toBe('pending');
   });
 
-  it('records nothing when the community cannot be fetched for an old join’s bound', async () => {
-    const at = joinNeverSealed();
+  it('asks the instance the same whatever it finds and however long the join waited: the group only', async () => {
+    // A join missing past its bound, one missing within it, one found, and a sealed membership.
+    communityAnswering({ maxWaitSeconds: 6 * HOUR });
+    const requests: unknown[][] = [];
+    const outcomes: string[] = [];
+    for (const [waited, leaves] of [
+      [30 * 24 * HOUR, [other]],
+      [HOUR, [other]],
+      [30 * 24 * HOUR, [other, commitment]],
+    ] as const) {
+      const at = joinNeverSealed();
+      leavesMock.mockResolvedValue(group([...leaves]));
+      at(waited);
+      outcomes.push(await settleMembership(patient));
+      requests.push([...leavesMock.mock.calls, ...communityMock.mock.calls]);
+      leavesMock.mockClear();
+    }
+    outcomes.push(await settleMembership(patient));
+    requests.push([...leavesMock.mock.calls, ...communityMock.mock.calls]);
+    expect(outcomes).toEqual(['absent', 'pending', 'sealed', 'sealed']);
+    expect(requests).toEqual(Array(4).fill([[patient]]));
+  });
+
+  it('asks the community of a follow an earlier version recorded once, at its first look whatever it finds, and keeps its seal wait', async () => {
+    storedWith({ [followKey(earlier)]: commitment });
+    leavesMock.mockResolvedValue(group([commitment]));
+    communityAnswering({ maxWaitSeconds: null });
+    await expect(settleMembership(earlier)).resolves.toBe('sealed');
+    expect(communityMock.mock.calls).toEqual([[earlier.instance, earlier.slug]]);
+    const kept = stored.follows.find((entry) => followKey(entry) === followKey(earlier));
+    expect(kept).toEqual({ ...earlier, sealing: { maxWaitSeconds: null } });
+    // Looked for again with the follow as kept now: the instance is not asked again, and a join
+    // made since waits with no time bound.
+    const at = joinNeverSealed(kept as Follow);
+    at(365 * 24 * HOUR);
+    await expect(settleMembership(kept as Follow)).resolves.toBe('pending');
+    expect(communityMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('records nothing when the community of a follow an earlier version recorded cannot be fetched', async () => {
+    const at = joinNeverSealed(earlier);
     communityMock.mockRejectedValue(new Error('community: HTTP 503'));
     at(30 * 24 * HOUR);
-    await expect(settleMembership(patient)).rejects.toThrow('HTTP 503');
-    expect(membershipOf(stored, patient)).toBe('pending');
+    await expect(settleMembership(earlier)).rejects.toThrow('HTTP 503');
+    expect(membershipOf(stored, earlier)).toBe('pending');
+    expect(stored.follows).toContainEqual(earlier);
   });
 
   it('times a pending join an earlier version recorded from the first time it is looked for', async () => {
@@ -301,7 +346,6 @@ describe('settleMembership', () => {
     const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
     storedWith({ [followKey(patient)]: commitment }, { [followKey(patient)]: commitment });
     leavesMock.mockResolvedValue(group([other]));
-    communityAnswering({ maxWaitSeconds: 6 * HOUR });
     at(0);
     await expect(settleMembership(patient)).resolves.toBe('pending');
     at(24 * HOUR - 60);

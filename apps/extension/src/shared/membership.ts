@@ -7,10 +7,10 @@
 // moderators, or replaced), or not: an instance restored from a backup older than the join, a
 // mirror behind its origin, a join an earlier version recorded as sealed while it waited. So it
 // is recorded as absent, and looked for again; only the instance's MEMBERSHIP_ENDED is an end.
-import { PENDING_JOIN_MIN_WAIT_SECONDS, pendingJoinOverdue } from '@bridgenotes/protocol';
+import { pendingJoinOverdue } from '@bridgenotes/protocol';
 
 import { getCommunity, groupLeaves, inGroup } from './instance';
-import { type Follow, followKey, load, type Stored, update } from './storage';
+import { type Follow, followedSealing, followKey, load, type Stored, update } from './storage';
 
 type Memberships = Pick<Stored, 'memberships' | 'pending' | 'pendingSince' | 'ended' | 'refused'>;
 
@@ -93,26 +93,34 @@ function pendingWaited(stored: Memberships, follow: Follow): number | null {
 }
 
 /**
- * Whether a join missing from `follow`'s group after `waited` seconds has waited longer than its
- * instance may keep it for its batch (libs/protocol `pendingJoinOverdue`): past that it was not
- * just slow, it was removed before this device saw it sealed (a removed leaf is published as 0)
- * or lost with an instance restored from an older backup. The instance's seal wait is asked (its
- * community's answer) only once the join has waited the least bound, before which it cannot be
- * overdue.
+ * `follow`'s seal wait, as kept with the follow (`Follow.sealing`, from the community's answer
+ * when followed). A follow an earlier version recorded has none: the community is asked at its
+ * first look, whatever the membership's state, and its answer kept, so that it is asked once.
  */
-async function overdueAt(follow: Follow, waited: number): Promise<boolean> {
-  if (waited <= PENDING_JOIN_MIN_WAIT_SECONDS) return false;
-  return pendingJoinOverdue(waited, await getCommunity(follow.instance, follow.slug));
+async function sealingOf(follow: Follow): Promise<Follow['sealing']> {
+  if (follow.sealing !== undefined) return follow.sealing;
+  const sealing = followedSealing(await getCommunity(follow.instance, follow.slug));
+  const key = followKey(follow);
+  await update(({ follows }) => ({
+    follows: follows.map((entry) =>
+      followKey(entry) === key && entry.sealing === undefined ? { ...entry, sealing } : entry,
+    ),
+  }));
+  return sealing;
 }
 
 /**
  * The state of the member's membership of `follow` now: a pending, sealed or absent one is looked
- * for in the published group (fetched whole, as before every proof: the instance learns that the
- * group was fetched, never which commitment is looked for). Found there, it is recorded sealed;
- * missing, a sealed one is recorded absent, and so is a pending one that waited longer than the
- * instance may keep it (`overdueAt`); a pending one stays pending before. Only an end the
- * instance answered is not looked for again. Throws, recording nothing, when the group (or the
- * community, asked for a pending join's bound) cannot be fetched.
+ * for in the published group (fetched whole, as before every proof). Found there, it is recorded
+ * sealed; missing, a sealed one is recorded absent, and so is a pending one that waited longer
+ * than the instance may keep it for its batch (libs/protocol `pendingJoinOverdue`, by the seal
+ * wait kept with the follow): past that it was not just slow, it was removed before this device
+ * saw it sealed (a removed leaf is published as 0) or lost with an instance restored from an
+ * older backup. A pending one stays pending before. Only an end the instance answered is not
+ * looked for again. The instance sees the same requests whatever is found and however long the
+ * join waited: the group (and, once for a follow an earlier version recorded, the community). It
+ * learns that the group was fetched, never which commitment is looked for, nor that one is
+ * missing or old. Throws, recording nothing, when either cannot be fetched.
  */
 export async function settleMembership(follow: Follow): Promise<MembershipState> {
   const stored = await load();
@@ -120,10 +128,14 @@ export async function settleMembership(follow: Follow): Promise<MembershipState>
   if (state === 'none' || state === 'ended') return state;
   const key = followKey(follow);
   const commitment = stored.memberships[key];
-  const found = inGroup(await groupLeaves(follow), commitment);
+  const [group, sealing] = await Promise.all([groupLeaves(follow), sealingOf(follow)]);
+  const found = inGroup(group, commitment);
   const waited = state === 'pending' ? pendingWaited(stored, follow) : 0;
   const overdue =
-    state === 'pending' && !found && waited !== null && (await overdueAt(follow, waited));
+    state === 'pending' &&
+    !found &&
+    waited !== null &&
+    pendingJoinOverdue(waited, { sealing: sealing ?? undefined });
   const gone = state === 'sealed' || overdue;
   const now = found ? 'sealed' : gone ? 'absent' : state;
   if (now === state && waited !== null) return state;

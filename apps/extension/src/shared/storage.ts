@@ -1,4 +1,4 @@
-import type { AdmissionPolicy, Helpfulness } from '@bridgenotes/protocol';
+import type { AdmissionPolicy, CommunityResponse, Helpfulness } from '@bridgenotes/protocol';
 
 import { ext } from './extension-api';
 
@@ -12,6 +12,20 @@ export interface Follow {
   name: string;
   scope: string;
   admission: AdmissionPolicy;
+  /**
+   * The instance's seal wait as its answer said it when followed (`CommunityResponse.sealing`),
+   * which a pending join is waited for by (shared/membership.ts): kept so that looking for a join
+   * asks the instance nothing more than the group, whatever the join's state. null: the answer
+   * said none (an older API). Missing: followed by an earlier version, asked once then.
+   */
+  sealing?: CommunityResponse['sealing'] | null;
+}
+
+/** What `community`'s answer says of its instance's seal wait, as a follow keeps it. */
+export function followedSealing(community: { sealing?: unknown }): Follow['sealing'] {
+  const wait = (community.sealing as { maxWaitSeconds?: unknown } | null | undefined)
+    ?.maxWaitSeconds;
+  return wait === null || typeof wait === 'number' ? { maxWaitSeconds: wait } : null;
 }
 
 /**
