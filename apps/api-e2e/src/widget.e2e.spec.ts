@@ -727,7 +727,44 @@ describe('embeddable widget', () => {
     await pendingNow(frame);
     // At the next visit the widget looks for the commitment in the leaves: not there yet.
     await page.reload();
-    await pendingNow(await widgetFrame(page));
+    const visit = await widgetFrame(page);
+    await pendingNow(visit);
+    const joinAgain = { name: 'Join Waiting community again' };
+    expect(await visit.getByRole('button', joinAgain).count()).toBe(0);
+    // A day later: this API seals by K members only (no time bound), so the join is never given
+    // up. Join again is offered beside the pending notice, and sends the same commitment, which
+    // the API answers as the join still waiting: nothing more is stored.
+    await visit.evaluate(
+      ([slug, since]) => localStorage.setItem(`bridgenotes:pending-since:${slug}`, since),
+      [waiting.slug, `${commitment}:${Math.floor(Date.now() / 1000) - 25 * 60 * 60}`],
+    );
+    await page.reload();
+    const dayLater = await widgetFrame(page);
+    await pendingNow(dayLater);
+    await dayLater.getByText('Waiting for more than a day?', { exact: false }).waitFor();
+    const resent = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        response.url() === `${batchingUrl}/communities/${waiting.slug}/members`,
+    );
+    await dayLater.getByRole('button', joinAgain).click();
+    const resentAnswer = await resent;
+    expect(resentAnswer.request().postDataJSON()).toEqual({ commitment });
+    expect(await resentAnswer.json()).toMatchObject({ leafIndex: null, pending: true });
+    const announcedAgain = await eventually(async () => {
+      const text = (await dayLater.locator('.status .announce').textContent()) ?? '';
+      if (!text.startsWith('Joined')) throw new Error(`announced: ${text}`);
+      return text;
+    });
+    expect(announcedAgain).toBe(
+      'Joined Waiting community; your membership is waiting to be sealed.',
+    );
+    await pendingNow(dayLater);
+    // Waited for anew: no Join again until another day has passed.
+    expect(await dayLater.getByRole('button', joinAgain).count()).toBe(0);
+    expect(await bufferedWrites(database, waiting.id)).toEqual([
+      expect.objectContaining({ kind: 'join', actor: commitment }),
+    ]);
 
     // Another member joins and completes the batch, which the API seals.
     const group = await completeJoinBatch(batchingUrl, waiting.slug, commitment as string);

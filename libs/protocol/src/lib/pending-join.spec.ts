@@ -2,6 +2,7 @@ import {
   PENDING_JOIN_MIN_WAIT_SECONDS,
   pendingJoinLimitSeconds,
   pendingJoinOverdue,
+  pendingJoinResendable,
 } from './pending-join';
 
 const HOUR = 60 * 60;
@@ -40,5 +41,17 @@ describe('how long a pending join is waited for', () => {
       expect(pendingJoinOverdue(24 * HOUR - 60, answer)).toBe(false);
       expect(pendingJoinOverdue(24 * HOUR + 60, answer)).toBe(true);
     }
+  });
+});
+
+describe('sending a pending join again', () => {
+  it('is offered once it waited a day, whatever the seal wait, and never before', () => {
+    expect(pendingJoinResendable(0)).toBe(false);
+    expect(pendingJoinResendable(24 * HOUR - 60)).toBe(false);
+    expect(pendingJoinResendable(24 * HOUR)).toBe(false);
+    expect(pendingJoinResendable(24 * HOUR + 60)).toBe(true);
+    // With no time bound the join is never overdue: sending it again is the only way out.
+    expect(pendingJoinOverdue(365 * 24 * HOUR, sealing(null))).toBe(false);
+    expect(pendingJoinResendable(365 * 24 * HOUR)).toBe(true);
   });
 });

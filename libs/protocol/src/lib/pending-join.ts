@@ -40,3 +40,15 @@ export function pendingJoinOverdue(
   const limit = pendingJoinLimitSeconds(community);
   return limit !== null && waitedSeconds > limit;
 }
+
+/**
+ * Whether a pending join that has waited `waitedSeconds` is offered to be sent again (Join
+ * again, beside the pending notice, which stays): past PENDING_JOIN_MIN_WAIT_SECONDS, whatever
+ * the instance's seal wait. Where that has no time bound (`pendingJoinOverdue` never) a join lost
+ * before it was sealed (removed, or with an instance restored from an older backup) would
+ * otherwise be shown pending for ever with no way to send it again. Sending the same commitment
+ * again is safe: a join still waiting is answered as the pending join it is (an INVITE one may ask
+ * for its code again), a lost one is taken anew, a removed one is refused as ended.
+ */
+export const pendingJoinResendable = (waitedSeconds: number): boolean =>
+  waitedSeconds > PENDING_JOIN_MIN_WAIT_SECONDS;

@@ -204,6 +204,45 @@ describe('the member store', () => {
     jest.restoreAllMocks();
   });
 
+  it('offers a pending join to be sent again once it waited a day, with a seal wait of no bound that never gives it up', () => {
+    const now = Date.now();
+    const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+    at(0);
+    const { store } = storeOver({});
+    const noBound = { sealing: { maxWaitSeconds: null } } as CommunityResponse;
+    store.keepIdentity('backup-a', '111');
+    expect(store.pendingResendable).toBe(false);
+    store.joined('111', true);
+    at(DAY - 60);
+    expect([store.pendingResendable, store.pendingOverdue(noBound)]).toEqual([false, false]);
+    at(DAY + 60);
+    expect([store.pendingResendable, store.pendingOverdue(noBound)]).toEqual([true, false]);
+    // Sent again and answered pending: waited for anew.
+    store.joined('111', true);
+    expect(store.pendingResendable).toBe(false);
+    // Sealed: nothing to send again.
+    at(3 * DAY);
+    store.joined('111');
+    expect(store.pendingResendable).toBe(false);
+    jest.restoreAllMocks();
+  });
+
+  it('times Join again for a pending join an earlier version recorded from the first time it is seen', () => {
+    const now = Date.now();
+    const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+    at(0);
+    const { store } = storeOver({
+      'bridgenotes:identity': 'backup-a',
+      'bridgenotes:identity-commitment': '111',
+      'bridgenotes:member:town': '111',
+      'bridgenotes:pending:town': '111',
+    });
+    expect(store.pendingResendable).toBe(false);
+    at(DAY + 60);
+    expect(store.pendingResendable).toBe(true);
+    jest.restoreAllMocks();
+  });
+
   it("gives the earlier map to the identity an earlier version left absent, not to the next one's", () => {
     const rating = { helpfulness: 'HELPFUL' as const, tags: [], clientMinute: 1 };
     const { store } = storeOver({

@@ -8,6 +8,7 @@ import {
   type Helpfulness,
   type NoteStatus,
   pendingJoinOverdue,
+  pendingJoinResendable,
 } from '@bridgenotes/protocol';
 
 const IDENTITY_KEY = 'bridgenotes:identity';
@@ -171,14 +172,33 @@ export class MemberStore {
    * version sees it.
    */
   pendingOverdue(community: Pick<CommunityResponse, 'sealing'>): boolean {
-    if (!this.pending) return false;
+    const waited = this.pendingWaited();
+    return waited !== null && pendingJoinOverdue(waited, community);
+  }
+
+  /**
+   * Whether a pending membership has waited long enough for Join again to be offered beside the
+   * pending notice (libs/protocol `pendingJoinResendable`): an instance with no seal time bound
+   * never makes it overdue, and a join lost before its batch was sealed could not be sent again.
+   */
+  get pendingResendable(): boolean {
+    const waited = this.pendingWaited();
+    return waited !== null && pendingJoinResendable(waited);
+  }
+
+  /**
+   * How long the pending membership has waited, in seconds; null when none is pending, or its
+   * start was not recorded (an earlier version), which is then recorded as now.
+   */
+  private pendingWaited(): number | null {
+    if (!this.pending) return null;
     const member = storage.get(this.key('member'));
     const [commitment, since] = (storage.get(this.key('pending-since')) ?? '').split(':');
     if (commitment !== member || !since) {
       storage.set(this.key('pending-since'), `${member}:${nowSeconds()}`);
-      return false;
+      return null;
     }
-    return pendingJoinOverdue(nowSeconds() - Number(since), community);
+    return nowSeconds() - Number(since);
   }
 
   /**

@@ -7,24 +7,43 @@ import type { FrameContext } from './context';
 
 const leaves: string[][] = [];
 let download: () => void = () => undefined;
+/** The joins sent (path and body), and what the API answers the next one. */
+const joins: [string, unknown][] = [];
+let joinAnswer: () => unknown = () => ({ pending: true });
 jest.mock('./api', () => ({
   ...jest.requireActual<object>('./api'),
-  api: () =>
-    new Promise((resolve) => {
+  api: async (path: string, init?: { body?: unknown }) => {
+    if (path.endsWith('/members')) {
+      joins.push([path, init?.body]);
+      return joinAnswer();
+    }
+    return new Promise((resolve) => {
       download = () => resolve({ leaves: leaves.shift() ?? [] });
-    }),
+    });
+  },
 }));
+// The kept identity's commitment is 111 (the prover's answer for backup-a).
+jest.mock('./prover-client', () => ({
+  prover: async ({ type }: { type: string }) =>
+    type === 'commitment' ? { commitment: '111' } : { pseudonym: 'pseudonym-111' },
+}));
+// No proof-of-work asked (join-work.ts has its own spec).
+jest.mock('./join-work', () => ({ joinWorkFields: async () => ({}) }));
 
+import { RequestError } from './api';
 import { t, useLocale } from './i18n';
-import { lookAgain, notInGroupText } from './membership';
+import { lookAgain, notInGroupText, sendJoin } from './membership';
 import { MemberStore } from './member-store';
 
 const HOUR = 60 * 60;
 let slugs = 0;
 /** A frame over a community whose instance answered `sealing` (none: an older API). */
-function contextOf(sealing?: CommunityResponse['sealing']): FrameContext {
+function contextOf(
+  sealing?: CommunityResponse['sealing'],
+  admission: CommunityResponse['admission'] = 'OPEN',
+): FrameContext {
   const slug = `town-${++slugs}`;
-  const community = sealing === undefined ? {} : { sealing };
+  const community = { admission, ...(sealing === undefined ? {} : { sealing }) };
   return { slug, community, store: new MemberStore(slug) } as unknown as FrameContext;
 }
 /** Looks for `commitment`, the group answering `found` once `meanwhile` has run. */
@@ -113,6 +132,71 @@ describe('a look in the published group', () => {
     context.store.joined('111', true);
     expect(await look(context, '111', ['111'])).toBe('found');
     expect(context.store.canAct).toBe(true);
+  });
+});
+
+describe('Join again, beside a join pending with no seal time bound', () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+    joins.length = 0;
+    joinAnswer = () => ({ pending: true });
+  });
+
+  /** A pending join of 111 in `context`, with the clock at `seconds` after it. */
+  function pendingJoin(context: FrameContext) {
+    context.store.keepIdentity('backup-a', '111');
+    context.store.joined('111', true);
+    const now = Date.now();
+    return (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+  }
+
+  it('is offered once the join waited a day, still said pending, and sends the same commitment', async () => {
+    const context = contextOf({ maxWaitSeconds: null });
+    const { store } = context;
+    const at = pendingJoin(context);
+    at(24 * HOUR - 60);
+    expect(await look(context, '111', [])).toBe('missing');
+    expect([store.pending, store.pendingResendable]).toEqual([true, false]);
+    at(30 * 24 * HOUR);
+    expect(await look(context, '111', [])).toBe('missing');
+    expect([store.pending, store.pendingResendable]).toEqual([true, true]);
+    // Lost by an instance restored from an older backup: taken anew, pending again.
+    await expect(sendJoin(context, 'backup-a', '', () => undefined)).resolves.toBe(true);
+    expect(joins).toEqual([[`/communities/${context.slug}/members`, { commitment: '111' }]]);
+    expect([store.memberCommitment, store.pending, store.pendingResendable]).toEqual([
+      '111',
+      true,
+      false,
+    ]);
+  });
+
+  it('sends the invite code typed for an INVITE community, and records an end the API answers', async () => {
+    const context = contextOf({ maxWaitSeconds: null }, 'INVITE');
+    const at = pendingJoin(context);
+    at(30 * 24 * HOUR);
+    joinAnswer = () => {
+      throw new RequestError('MEMBERSHIP_ENDED', 'removed', undefined, 409);
+    };
+    await expect(sendJoin(context, 'backup-a', 'code-1', () => undefined)).resolves.toBe('ended');
+    expect(joins).toEqual([
+      [`/communities/${context.slug}/members`, { commitment: '111', inviteCode: 'code-1' }],
+    ]);
+    expect([context.store.isMember, context.store.membershipEnded]).toEqual([false, true]);
+  });
+
+  it('says why beside the pending notice, in each language, with the button’s words', () => {
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    expect(t('joinAgain', { community: 'Town' })).toBe('Join Town again');
+    expect(t('pendingJoinAgain')).toMatch(/may still be waiting.*Joining again sends the same/);
+    expect(t('pendingJoinAgainInvite')).toMatch(/invite code again/);
+    useLocale('fr');
+    try {
+      expect(t('joinAgain', { community: 'Town' })).toBe('Rejoindre Town à nouveau');
+      expect(t('pendingJoinAgain')).toMatch(/attend peut-être encore.*la même identité/);
+      expect(t('pendingJoinAgainInvite')).toMatch(/code d’invitation/);
+    } finally {
+      useLocale('en');
+    }
   });
 });
 

@@ -11,6 +11,8 @@ import type {
 import { api, communityPath, RequestError } from './api';
 import { ensurePseudonym, FrameContext } from './context';
 import { type StringKey, t } from './i18n';
+import { joinWorkFields } from './join-work';
+import { prover } from './prover-client';
 
 /** Whether `commitment` is a leaf of the published group (a removed member's leaf is "0"). */
 export async function inPublishedGroup(
@@ -91,4 +93,36 @@ export function recordedEnd(context: FrameContext, commitment: string, error: un
   if (!(error instanceof RequestError && error.code === 'MEMBERSHIP_ENDED')) return false;
   context.store.refused(commitment);
   return true;
+}
+
+/**
+ * Joins the community (OPEN, INVITE) with the kept identity `backup`, and records the answer: a
+ * membership (`pending` while its batch waits: true), or its end (`ended`). The same for a first
+ * join and for Join again beside a join pending too long: the same commitment, whose join the API
+ * answers as the one still waiting, takes anew when lost, or refuses as removed. `working`: told
+ * when a proof-of-work starts.
+ */
+export async function sendJoin(
+  context: FrameContext,
+  backup: string,
+  inviteCode: string,
+  working: () => void,
+): Promise<boolean | 'ended'> {
+  const { commitment } = await prover({ type: 'commitment', backup });
+  let answer: MembershipChangeResponse | null;
+  try {
+    answer = await api<MembershipChangeResponse>(`${communityPath(context.slug)}/members`, {
+      method: 'POST',
+      body: {
+        commitment,
+        ...(inviteCode ? { inviteCode } : {}),
+        ...(await joinWorkFields(context, commitment as string, working)),
+      },
+    });
+  } catch (error) {
+    if (recordedEnd(context, commitment as string, error)) return 'ended';
+    if (!(error instanceof RequestError && error.code === 'ALREADY_MEMBER')) throw error;
+    answer = null;
+  }
+  return recordJoin(context, commitment as string, answer);
 }

@@ -137,6 +137,11 @@ export const FR: Record<StringKey, string> = {
   checkAgain: 'Vérifier {community} à nouveau',
   checking: 'Recherche de votre adhésion dans le groupe de la communauté…',
   stillPending: 'Vérifié à l’instant : votre adhésion à {community} n’est pas encore scellée.',
+  pendingJoinAgain:
+    'Vous attendez depuis plus d’un jour ? Votre adhésion attend peut-être encore d’être scellée (ce qui peut être long dans une communauté calme), ou elle a été perdue : retirée, ou le service est revenu à une sauvegarde plus ancienne. Rejoindre à nouveau envoie la même identité, et le service dira ce qu’il en est.',
+  pendingJoinAgainInvite:
+    'Vous attendez depuis plus d’un jour ? Votre adhésion attend peut-être encore d’être scellée (ce qui peut être long dans une communauté calme), ou elle a été perdue : retirée, ou le service est revenu à une sauvegarde plus ancienne. Rejoindre à nouveau envoie la même identité, et le service dira ce qu’il en est ; il peut vous redemander votre code d’invitation.',
+  joinAgain: 'Rejoindre {community} à nouveau',
   stillNotInGroup:
     'Vérifié à l’instant : cette identité n’est toujours pas dans le groupe de {community}.',
   membershipEnded:

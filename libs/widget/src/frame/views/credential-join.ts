@@ -34,6 +34,7 @@ export function credentialJoin(
   context: FrameContext,
   backup: string,
   onJoined: (outcome: Outcome) => void,
+  label: 'join' | 'joinAgain' = 'join',
 ): HTMLElement {
   const feedback = actionFeedback();
   // Offered when the account already holds a membership: a new start (the member panel's
@@ -84,7 +85,7 @@ export function credentialJoin(
     void join(replace).catch(fail);
   }
 
-  const joinButton = button(t('join', { community: context.community.name }), () => run(false));
+  const joinButton = button(t(label, { community: context.community.name }), () => run(false));
   const view = h('div', { class: 'credential' }, joinButton, feedback.element, lost);
   feedback.busy(joinButton, view);
   return view;

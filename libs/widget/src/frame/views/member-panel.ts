@@ -3,23 +3,13 @@
 // device, through the CLI or the extension) is recognised from the published group; a join that
 // waits for its batch says so until the commitment is in the group. A membership whose commitment
 // is missing from the group is not taken for ended: only the API's MEMBERSHIP_ENDED is an end.
-import type { MembershipChangeResponse } from '@bridgenotes/protocol';
-
 import { backupProblem, type BackupProblem } from '../../prover/backup';
-import { api, communityPath, RequestError } from '../api';
 import { ensurePseudonym, FrameContext, Outcome } from '../context';
 import { button, focusHere, h, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, ActionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
-import { joinWorkFields } from '../join-work';
-import {
-  inPublishedGroup,
-  lookAgain,
-  notInGroupText,
-  recordedEnd,
-  recordJoin,
-} from '../membership';
+import { inPublishedGroup, lookAgain, notInGroupText, sendJoin } from '../membership';
 import { prover } from '../prover-client';
 import { credentialJoin } from './credential-join';
 
@@ -158,6 +148,7 @@ export function memberPanel(
         t(store.pending ? 'pending' : 'joined', { community: community.name }),
       ),
       ...(store.pending ? checkAgain(commitment, 'stillPending') : []),
+      ...(store.pending && store.pendingResendable ? joinAgain(context, backup, onChange) : []),
       button(t('backup'), () => {
         output.value = backup;
         reveal.hidden = false;
@@ -210,48 +201,75 @@ export function memberPanel(
     panel.append(...intro, credentialJoin(context, backup, onChange), restore, feedback.element);
     return panel;
   }
-  const inviteId = nextId('invite');
-  const invite = h('input', { id: inviteId, autocomplete: 'off' });
-  const joinButton = button(
-    t('join', { community: community.name }),
-    act(async () => {
-      feedback.progress(t('joining'));
-      const { commitment } = await prover({ type: 'commitment', backup });
-      let answer: MembershipChangeResponse | null;
-      try {
-        answer = await api<MembershipChangeResponse>(`${communityPath(context.slug)}/members`, {
-          method: 'POST',
-          body: {
-            commitment,
-            ...(invite.value ? { inviteCode: invite.value.trim() } : {}),
-            ...(await joinWorkFields(context, commitment as string, () =>
-              feedback.progress(t('joinWorking')),
-            )),
-          },
-        });
-      } catch (error) {
-        if (recordedEnd(context, commitment as string, error)) {
-          onChange({ message: t('membershipEnded', { community: community.name }) });
-          return;
-        }
-        if (!(error instanceof RequestError && error.code === 'ALREADY_MEMBER')) throw error;
-        answer = null;
-      }
-      const pending = await recordJoin(context, commitment as string, answer);
-      onChange({
-        message: t(pending ? 'joinedPending' : 'joinedNow', { community: community.name }),
-      });
-    }),
-  );
-  feedback.busy(joinButton, panel);
   panel.append(
     ...intro,
+    ...joinControls(context, backup, feedback, panel, onChange, 'join'),
+    restore,
+  );
+  return panel;
+}
+
+/**
+ * Join again, beside a join pending for a day and more (`MemberStore.pendingResendable`), which
+ * stays said: where the instance seals with no time bound the join is never taken as absent, and
+ * one lost before its batch was sealed (removed, or with an instance restored from an older
+ * backup) could not be sent again otherwise. What the admission offers: the join (OPEN, INVITE)
+ * or the site's ticket (CREDENTIAL); nothing where only the operator admits members.
+ */
+function joinAgain(
+  context: FrameContext,
+  backup: string,
+  onChange: (outcome: Outcome) => void,
+): HTMLElement[] {
+  const { community } = context;
+  if (community.admission === 'CLOSED') return [];
+  const region = h(
+    'div',
+    { class: 'join-again' },
+    h('p', {}, t(community.admission === 'INVITE' ? 'pendingJoinAgainInvite' : 'pendingJoinAgain')),
+  );
+  if (community.admission === 'CREDENTIAL') {
+    region.append(credentialJoin(context, backup, onChange, 'joinAgain'));
+  } else {
+    region.append(
+      ...joinControls(context, backup, actionFeedback(), region, onChange, 'joinAgain'),
+    );
+  }
+  return [region];
+}
+
+/**
+ * What joins an OPEN or INVITE community (`label`: Join, or Join again beside a join pending too
+ * long): the invite code's field for an INVITE one, the button, and its line.
+ */
+function joinControls(
+  context: FrameContext,
+  backup: string,
+  feedback: ActionFeedback,
+  panel: HTMLElement,
+  onChange: (outcome: Outcome) => void,
+  label: 'join' | 'joinAgain',
+): HTMLElement[] {
+  const { community } = context;
+  const inviteId = nextId('invite');
+  const invite = h('input', { id: inviteId, autocomplete: 'off' });
+  const joinButton = button(t(label, { community: community.name }), () => {
+    void (async () => {
+      feedback.progress(t('joining'));
+      const joined = await sendJoin(context, backup, invite.value.trim(), () =>
+        feedback.progress(t('joinWorking')),
+      );
+      const said: StringKey =
+        joined === 'ended' ? 'membershipEnded' : joined ? 'joinedPending' : 'joinedNow';
+      onChange({ message: t(said, { community: community.name }) });
+    })().catch((error: unknown) => reportFailure(feedback, error));
+  });
+  feedback.busy(joinButton, panel);
+  return [
     ...(community.admission === 'INVITE'
       ? [h('label', { for: inviteId }, t('inviteLabel')), invite]
       : []),
     joinButton,
     feedback.element,
-    restore,
-  );
-  return panel;
+  ];
 }
