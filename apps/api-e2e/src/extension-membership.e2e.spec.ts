@@ -69,6 +69,31 @@ describe('browser extension: membership', () => {
   let issuerKey: KeyLike;
 
   const options = (on = browser): Promise<Page> => openSettings(on, extensionId);
+  /**
+   * Dates each pending join the extension keeps 25 hours back (a day waited, which no test can
+   * wait for), through an extension page's storage.
+   */
+  const pendingForADay = (page: Page) =>
+    page.evaluate(
+      async (since) => {
+        type Local = {
+          get(key: string): Promise<{ pendingSince?: Record<string, string> }>;
+          set(items: object): Promise<void>;
+        };
+        const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome
+          .storage.local;
+        const { pendingSince = {} } = await local.get('pendingSince');
+        await local.set({
+          pendingSince: Object.fromEntries(
+            Object.entries(pendingSince).map(([key, value]) => [
+              key,
+              `${value.split(':')[0]}:${since}`,
+            ]),
+          ),
+        });
+      },
+      Math.floor(Date.now() / 1000) - 25 * 60 * 60,
+    );
   const follow = (page: Page, slug: string, name: string) => followIn(page, proxy.url, slug, name);
 
   /**
@@ -389,6 +414,33 @@ describe('browser extension: membership', () => {
     );
     expect(members).toEqual([]);
 
+    // A day later: this instance seals by K members only (no time bound), so the join is never
+    // given up. Join again is offered beside the pending notice, and sends the same commitment,
+    // which the instance answers as the join still waiting: nothing more is stored.
+    const joinAgain = { name: 'Join Patient readers again' };
+    expect(await block.getByRole('button', joinAgain).count()).toBe(0);
+    await pendingForADay(settings);
+    await settings.reload();
+    await block.getByText(PENDING_TEXT).waitFor();
+    await block.getByText('Waiting for more than a day?', { exact: false }).waitFor();
+    patientProxy.received.length = 0;
+    await block.getByRole('button', joinAgain).click();
+    expect(await settledStatus(settings, /Joined|You are a member|did not work/)).toBe(
+      'Joined Patient readers; your membership is waiting to be sealed.',
+    );
+    const resent = patientProxy.received.filter(({ method }) => method === 'POST');
+    expect(resent.map(({ url, body }) => [url, JSON.parse(body ?? '{}').commitment])).toEqual([
+      [`/communities/${patient.slug}/members`, commitment],
+    ]);
+    await block.getByText(PENDING_TEXT).waitFor();
+    // Waited for anew: no Join again until another day has passed.
+    await eventually(async () => {
+      if ((await block.getByRole('button', joinAgain).count()) > 0) throw new Error('offered');
+    });
+    expect((await bufferedWrites(database, patient.id)).map(({ kind }) => kind)).toEqual(['join']);
+    // The panel points to the settings for it, a day later again.
+    await pendingForADay(settings);
+
     // The panel reads only, as the widget: the notice instead of the forms, once it has looked
     // in the published group again (through the service worker) when its actions are opened.
     const page = await browser.context.newPage();
@@ -407,6 +459,8 @@ describe('browser extension: membership', () => {
     expect(await section.getByRole('button', { name: 'Ask for a note on this post' }).count()).toBe(
       0,
     );
+    await section.getByText('Join again in the settings', { exact: false }).waitFor();
+    await section.getByRole('button', { name: 'Settings' }).waitFor();
     // The panel looks again when asked too.
     await section.getByRole('button', { name: 'Check Patient readers again' }).click();
     expect(await settledStatus(section, /Checked just now|did not work/)).toBe(

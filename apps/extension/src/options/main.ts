@@ -11,6 +11,7 @@ import { errorSlot, showProblem } from '../shared/field-error';
 import {
   type MembershipState,
   membershipOf,
+  pendingResendable,
   settleMembership,
   withEnd,
   withMemberships,
@@ -182,6 +183,9 @@ let firstDrawing = true;
 
 const STATE_TEXT = { pending: 'pending', sealed: 'joined' } as const;
 
+/** The admissions the extension joins itself (a CREDENTIAL one is joined on its site). */
+const JOINABLE = new Set<Follow['admission']>(['OPEN', 'INVITE']);
+
 /**
  * One community's membership for the identity `backup`: said as the widget says it, with what
  * the member can do. A pending or absent one is looked for again in the published group at each
@@ -195,6 +199,7 @@ function membershipPart(
   state: MembershipState,
   backup: string,
   look = true,
+  resendable = false,
 ): HTMLElement {
   const part = h('div', { class: 'membership' });
   const community = { community: entry.name };
@@ -230,6 +235,11 @@ function membershipPart(
     part.append(h('p', {}, t('membershipEnded', community)));
   } else if (state === 'none' || state === 'absent') {
     part.append(...joinParts(entry, backup));
+  } else if (state === 'pending' && resendable && JOINABLE.has(entry.admission)) {
+    // Pending a day and more, still said pending: with no seal time bound it is never taken as
+    // absent, and a join lost before its batch was sealed could not be sent again otherwise.
+    const why = entry.admission === 'INVITE' ? 'pendingJoinAgainInvite' : 'pendingJoinAgain';
+    part.append(h('p', {}, t(why)), ...joinParts(entry, backup, 'joinAgain'));
   }
   const looked = state === 'pending' || state === 'absent' || (state === 'sealed' && firstDrawing);
   if (look && looked) {
@@ -251,7 +261,11 @@ function membershipPart(
  * What a member not in `entry`'s group can do with the identity `backup`: join (OPEN, INVITE),
  * or check a membership made on the community's site (CREDENTIAL); nothing for a CLOSED one.
  */
-function joinParts(entry: Follow, backup: string): HTMLElement[] {
+function joinParts(
+  entry: Follow,
+  backup: string,
+  label: 'join' | 'joinAgain' = 'join',
+): HTMLElement[] {
   const community = { community: entry.name };
   if (entry.admission === 'CLOSED') return [h('p', {}, t('closed', community))];
   if (entry.admission === 'CREDENTIAL') {
@@ -278,7 +292,7 @@ function joinParts(entry: Follow, backup: string): HTMLElement[] {
     ...(entry.admission === 'INVITE'
       ? [h('label', { for: inviteId }, t('inviteLabel', community)), invite]
       : []),
-    actionButton(`${followKey(entry)} join`, t('join', community), async () => {
+    actionButton(`${followKey(entry)} join`, t(label, community), async () => {
       const { commitment } = await prover({ type: 'commitment', backup });
       const state = await joinCommunity(
         entry,
@@ -381,7 +395,8 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     reveal,
   );
   for (const entry of stored.follows.filter((other) => other.instance === instance)) {
-    block.append(membershipPart(entry, membershipOf(stored, entry), backup));
+    const state = membershipOf(stored, entry);
+    block.append(membershipPart(entry, state, backup, true, pendingResendable(stored, entry)));
   }
   return block;
 }

@@ -11,6 +11,7 @@ import type { PanelConnect, PanelReport } from '../shared/messages';
 import {
   membershipOf,
   type MembershipState,
+  pendingResendable,
   type SettleMembershipMessage,
 } from '../shared/membership';
 import { membershipNews, NOT_IN_GROUP } from '../shared/membership-news';
@@ -126,6 +127,10 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
   const backup = stored.identities[follow.instance];
   // A member whose join waits for its batch reads only, as in the widget: no form is offered.
   let membership = isMember(stored, follow) ? membershipOf(stored, follow) : 'none';
+  const resendable =
+    membership === 'pending' &&
+    (follow.admission === 'OPEN' || follow.admission === 'INVITE') &&
+    pendingResendable(stored, follow);
   const section = h(
     'section',
     { class: 'community', 'data-community': followKey(follow) },
@@ -190,6 +195,8 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     pending: () => [
       h('p', {}, t('pending', community)),
       checkAgain(),
+      // Pending a day and more: joining again is in the settings, as for an absent membership.
+      ...(resendable ? [h('p', {}, t('pendingJoinAgainInSettings')), settings()] : []),
       ...toRate.map((note) => noteView(note, false, note.authorPseudonym === pseudonym)),
     ],
     // Joining again is in the settings, where the instance answers whether it ended.

@@ -4,6 +4,7 @@ import { getCommunity, groupLeaves } from './instance';
 import {
   isSettleMembership,
   membershipOf,
+  pendingResendable,
   settleFollowed,
   settleMembership,
   withEnd,
@@ -360,6 +361,32 @@ describe('settleMembership', () => {
     leavesMock.mockRejectedValue(new Error('group: HTTP 503'));
     await expect(settleMembership(patient)).rejects.toThrow('HTTP 503');
     expect(membershipOf(stored, patient)).toBe('pending');
+  });
+});
+
+describe('Join again, beside a join pending with no seal time bound', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is offered once the join waited a day, while it stays pending, and no more once it is sent again', async () => {
+    const now = Date.now();
+    const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+    const quorum = followOf('quorum', { maxWaitSeconds: null });
+    at(0);
+    storedWith({});
+    stored = { ...stored, ...withMemberships(stored, [quorum], commitment, true) };
+    leavesMock.mockResolvedValue(group([other]));
+    at(24 * HOUR - 60);
+    expect(pendingResendable(stored, quorum)).toBe(false);
+    at(30 * 24 * HOUR);
+    await expect(settleMembership(quorum)).resolves.toBe('pending');
+    expect(pendingResendable(stored, quorum)).toBe(true);
+    // Sent again (the settings' Join again records the answer as a join does): waited for anew.
+    stored = { ...stored, ...withMemberships(stored, [quorum], commitment, true) };
+    expect(pendingResendable(stored, quorum)).toBe(false);
+    // Not for a sealed membership, nor for a pending one an earlier version recorded (timed from
+    // its first look).
+    expect(pendingResendable({ ...stored, pending: {} }, quorum)).toBe(false);
+    expect(pendingResendable({ ...stored, pendingSince: {} }, quorum)).toBe(false);
   });
 });
 

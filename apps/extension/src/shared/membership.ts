@@ -7,7 +7,7 @@
 // moderators, or replaced), or not: an instance restored from a backup older than the join, a
 // mirror behind its origin, a join an earlier version recorded as sealed while it waited. So it
 // is recorded as absent, and looked for again; only the instance's MEMBERSHIP_ENDED is an end.
-import { pendingJoinOverdue } from '@bridgenotes/protocol';
+import { pendingJoinOverdue, pendingJoinResendable } from '@bridgenotes/protocol';
 
 import { getCommunity, groupLeaves, inGroup } from './instance';
 import { type Follow, followedSealing, followKey, load, type Stored, update } from './storage';
@@ -90,6 +90,19 @@ function pendingWaited(stored: Memberships, follow: Follow): number | null {
   const [commitment, since] = (stored.pendingSince[key] ?? '').split(':');
   if (commitment !== stored.memberships[key] || !since) return null;
   return nowSeconds() - Number(since);
+}
+
+/**
+ * Whether `follow`'s membership is a join pending long enough for Join again to be offered beside
+ * the pending notice (libs/protocol `pendingJoinResendable`, a day): where the instance seals with
+ * no time bound it is never taken as absent, and one lost before its batch was sealed (removed,
+ * or with an instance restored from an older backup) could not be sent again otherwise. One whose
+ * start is not recorded yet (an earlier version's) is not: it is timed from its first look.
+ */
+export function pendingResendable(stored: Memberships, follow: Follow): boolean {
+  if (membershipOf(stored, follow) !== 'pending') return false;
+  const waited = pendingWaited(stored, follow);
+  return waited !== null && pendingJoinResendable(waited);
 }
 
 /**

@@ -84,6 +84,15 @@ export const STRINGS = {
     'This identity is not in the group of {community} now. That can pass (the instance may be catching up), or it was removed or replaced. Check again; still missing, ask the community’s moderators, since it admits members by the operator only.',
   checkAgain: 'Check {community} again',
   stillPending: 'Checked just now: your membership of {community} is not sealed yet.',
+  // Beside a join pending for a day and more (the widget's wording): the same commitment sent
+  // again, the instance answering whether it still waits, is taken anew, or was removed.
+  pendingJoinAgain:
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the instance went back to an older backup. Joining again sends the same identity, and the instance says which.',
+  pendingJoinAgainInvite:
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the instance went back to an older backup. Joining again sends the same identity, and the instance says which; it may ask for your invite code again.',
+  pendingJoinAgainInSettings:
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the instance went back to an older backup. Join again in the settings: it sends the same identity, and the instance says which.',
+  joinAgain: 'Join {community} again',
   stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',
   failed: 'That did not work: {message}',
   // The widget's wording: the instance not reached, or rate limited (with its Retry-After).
