@@ -60,6 +60,14 @@ async function look(
   return looked;
 }
 
+/** A pending join of 111 (the identity backup-a's) in `context`, with the clock at `seconds` after it. */
+function pendingJoin(context: FrameContext) {
+  context.store.keepIdentity('backup-a', '111');
+  context.store.joined('111', true);
+  const now = Date.now();
+  return (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+}
+
 describe('a look in the published group', () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -84,14 +92,6 @@ describe('a look in the published group', () => {
     const looked = await look(context, '111', ['111'], () => store.refused('111'));
     expect([looked, store.isMember, store.membershipEnded]).toEqual(['moved', false, true]);
   });
-
-  /** A pending join of `context`'s, with the clock at `seconds` after it. */
-  function pendingJoin(context: FrameContext) {
-    context.store.keepIdentity('backup-a', '111');
-    context.store.joined('111', true);
-    const now = Date.now();
-    return (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
-  }
 
   it('gives a join never sealed up as absent past a day where the API does not say its seal wait', async () => {
     const context = contextOf();
@@ -141,14 +141,6 @@ describe('Join again, beside a join pending with no seal time bound', () => {
     joins.length = 0;
     joinAnswer = () => ({ pending: true });
   });
-
-  /** A pending join of 111 in `context`, with the clock at `seconds` after it. */
-  function pendingJoin(context: FrameContext) {
-    context.store.keepIdentity('backup-a', '111');
-    context.store.joined('111', true);
-    const now = Date.now();
-    return (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
-  }
 
   it('is offered once the join waited a day, still said pending, and sends the same commitment', async () => {
     const context = contextOf({ maxWaitSeconds: null });
