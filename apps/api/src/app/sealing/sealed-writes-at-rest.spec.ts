@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -153,14 +153,15 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
   );
 
   /** Runs `meanwhile` while another connection holds a snapshot taken now, as a long export does. */
-  async function besideSnapshot(meanwhile: () => Promise<void>): Promise<void> {
+  async function besideSnapshot(meanwhile: (pid: number) => Promise<void>): Promise<void> {
     const reader = new Client({ connectionString: currentTestRun().databaseUrl });
     await reader.connect();
     try {
       await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       // It reads another table: it holds no lock on the buffer, only its snapshot.
       await reader.query('SELECT count(*) FROM communities');
-      await meanwhile();
+      const { rows } = await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await meanwhile(rows[0]?.pid ?? 0);
     } finally {
       await reader.query('ROLLBACK');
       await reader.end();
@@ -179,11 +180,17 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
     'a transaction older than the batch keeps its rows, and the scrub is retried once it ends',
     async () => {
       const { commitments, before } = await waitingJoins();
-      await besideSnapshot(async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn');
+      await besideSnapshot(async (pid) => {
         const file = await bufferFile();
         expect(await sealer.sealDue()).toBe(K);
         // No rewrite was tried: it would have copied the rows, and called itself done.
         expect(await bufferFile()).toBe(file);
+        // The operator is told what holds it.
+        expect(warn).toHaveBeenCalledWith(
+          expect.stringContaining(`(session ${pid}, client backend)`),
+        );
+        warn.mockRestore();
         expect(await sealer.sealDue()).toBe(0);
         expect(await bufferFile()).toBe(file);
       });

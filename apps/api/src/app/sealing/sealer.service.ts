@@ -13,6 +13,9 @@ import { type BufferedKind, ScrubHeld, SEALING_LOCK, WriteBuffer } from './write
 /** The kinds in the order a batch stores them: a note before the requests on its post. */
 const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
 
+/** A held scrub is an error to act on past this: longer than a long export or `pg_dump` runs. */
+const SCRUB_HELD_ALARM_MS = 60 * 60_000;
+
 /** A batch may be large after an outage: give its one transaction time. */
 const BATCH_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
 
@@ -57,6 +60,8 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * owed, leaves the rows for the next process's first check.
    */
   private scrubOwed: bigint | 'start' | null = 'start';
+  /** When the owed scrub was first held by an older transaction (ScrubHeld), since its last success. */
+  private heldSince: number | null = null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -150,10 +155,17 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       this.scrubOwed = through;
       await this.buffer.scrubSealed(through);
       this.scrubOwed = null;
+      this.heldSince = null;
     } catch (error) {
       const message = `scrubbing sealed writes failed: ${(error as Error).message}`;
-      if (error instanceof ScrubHeld) this.logger.warn(message);
-      else this.logger.error(message);
+      if (!(error instanceof ScrubHeld)) return this.logger.error(message);
+      // Held for a while is a long reader at work; held past the alarm is something left open
+      // (a session idle in its transaction, a slot or a standby behind), keeping the sealed
+      // writes in the buffer's files in arrival order until it ends: an error to act on.
+      this.heldSince ??= Date.now();
+      const minutes = Math.floor((Date.now() - this.heldSince) / 60_000);
+      if (minutes * 60_000 < SCRUB_HELD_ALARM_MS) return this.logger.warn(message);
+      this.logger.error(`${message}, for ${minutes} minutes: end it to scrub the sealed writes`);
     }
   }
 

@@ -28,46 +28,48 @@ const SUBMISSIONS_AT_ONCE = 4;
 
 /**
  * A scrub put off while a transaction older than the sealed batch is open: expected while a long
- * reader runs (logged as a warning; the sealer's next check retries).
+ * reader runs (the sealer's next check retries). Names what holds it.
  */
 export class ScrubHeld extends Error {
-  constructor() {
-    super('a transaction older than the sealed batch may still read its rows');
+  constructor(readonly holder: string) {
+    super(`a transaction older than the sealed batch may still read its rows (${holder})`);
   }
 }
 
 /**
- * Whether something may still read rows deleted by transaction `through` (or before), which a
- * rewrite would then copy: a session of this database, or a standby's feedback (its walsender has
- * no database), by its snapshot or its own transaction; a prepared transaction; a replication
- * slot; or `vacuum_defer_cleanup_age` (PostgreSQL 15 and older). A plain VACUUM's snapshot holds
- * back no rewrite (an autovacuum of a large table would otherwise put the scrub off for its whole
+ * What may still read rows deleted by transaction `through` (or before), which a rewrite would
+ * then copy, or null: a session of this database, or a standby's feedback (its walsender has no
+ * database), by its snapshot or its own transaction; a prepared transaction; a replication slot;
+ * or `vacuum_defer_cleanup_age` (PostgreSQL 15 and older). A plain VACUUM's snapshot holds back
+ * no rewrite (an autovacuum of a large table would otherwise put the scrub off for its whole
  * run). `through` is a transaction id taken by the database (never a special one): compared by
  * age, as pg_stat_activity shows 32-bit ids.
  */
-async function olderTransactionHolds(client: Client, through: bigint): Promise<boolean> {
-  const { rows } = await client.query<{ held: boolean }>(
+async function olderTransactionHolder(client: Client, through: bigint): Promise<string | null> {
+  const { rows } = await client.query<{ holder: string | null }>(
     `WITH bound AS (SELECT age($1::text::xid) AS age)
-     SELECT EXISTS (
-              SELECT FROM pg_stat_get_activity(NULL), bound
-               WHERE (datid IS NULL
-                      OR datid = (SELECT oid FROM pg_database WHERE datname = current_database()))
-                 AND pid <> pg_backend_pid()
-                 AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
-                 AND (age(backend_xmin) >= bound.age OR age(backend_xid) >= bound.age)
-              UNION ALL
-              SELECT FROM pg_prepared_xacts, bound
-               WHERE database = current_database() AND age(transaction) >= bound.age
-              UNION ALL
-              SELECT FROM pg_replication_slots, bound WHERE age(xmin) >= bound.age
-              UNION ALL
-              SELECT FROM bound
-               WHERE bound.age <= coalesce(
-                       current_setting('vacuum_defer_cleanup_age', true)::int, 0)
-            ) AS held`,
+     SELECT coalesce(
+              (SELECT format('session %s, %s', pid, backend_type)
+                 FROM pg_stat_get_activity(NULL), bound
+                WHERE (datid IS NULL
+                       OR datid = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                  AND pid <> pg_backend_pid()
+                  AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
+                  AND (age(backend_xmin) >= bound.age OR age(backend_xid) >= bound.age)
+                LIMIT 1),
+              (SELECT format('prepared transaction %s', gid) FROM pg_prepared_xacts, bound
+                WHERE database = current_database() AND age(transaction) >= bound.age
+                LIMIT 1),
+              (SELECT format('replication slot %s', slot_name) FROM pg_replication_slots, bound
+                WHERE age(xmin) >= bound.age
+                LIMIT 1),
+              (SELECT 'vacuum_defer_cleanup_age' FROM bound
+                WHERE bound.age <= coalesce(
+                        current_setting('vacuum_defer_cleanup_age', true)::int, 0))
+            ) AS holder`,
     [(through % 2n ** 32n).toString()],
   );
-  return rows[0]?.held ?? true;
+  return rows[0]?.holder ?? null;
 }
 
 /** What waits in the buffer: a member's join, or one of the proven writes. */
@@ -208,7 +210,8 @@ export class WriteBuffer {
       // (a long export, a `pg_dump`): it would succeed and leave them. Checked before it, as no
       // snapshot taken later can be that old (a transaction as old shows by its id), and after
       // it, for a standby's feedback, which may arrive older than the horizon it found.
-      if (await olderTransactionHolds(client, through)) throw new ScrubHeld();
+      const holder = await olderTransactionHolder(client, through);
+      if (holder) throw new ScrubHeld(holder);
       const fileOf = async () =>
         (
           await client.query<{ node: string }>(
@@ -221,7 +224,8 @@ export class WriteBuffer {
       if ((await fileOf()) === before) {
         throw new Error('VACUUM FULL did not rewrite write_buffer: the role must own the table');
       }
-      if (await olderTransactionHolds(client, through)) throw new ScrubHeld();
+      const stillHeld = await olderTransactionHolder(client, through);
+      if (stillHeld) throw new ScrubHeld(stillHeld);
       // The function, not the pg_stat_activity view: the embedded wire server answers the view
       // with its own client connections.
       const { rows } = await client.query<{ unretired: boolean }>(
