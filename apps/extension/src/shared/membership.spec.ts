@@ -325,11 +325,13 @@ describe('settleMembership', () => {
     expect(communityMock.mock.calls).toEqual([[earlier.instance, earlier.slug]]);
     const kept = stored.follows.find((entry) => followKey(entry) === followKey(earlier));
     expect(kept).toEqual({ ...earlier, sealing: { maxWaitSeconds: null } });
-    // Looked for again with the follow as kept now: the instance is not asked again, and a join
-    // made since waits with no time bound.
+    // Looked for again, even from a page's copy of the follow drawn before (the settings' Check
+    // again): the wait as kept now is used, the instance is not asked again, and a join made
+    // since waits with no time bound.
     const at = joinNeverSealed(kept as Follow);
+    stored = { ...stored, follows: [patient, forum, kept as Follow] };
     at(365 * 24 * HOUR);
-    await expect(settleMembership(kept as Follow)).resolves.toBe('pending');
+    await expect(settleMembership(earlier)).resolves.toBe('pending');
     expect(communityMock).toHaveBeenCalledTimes(1);
   });
 

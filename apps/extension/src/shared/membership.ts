@@ -141,7 +141,9 @@ export async function settleMembership(follow: Follow): Promise<MembershipState>
   if (state === 'none' || state === 'ended') return state;
   const key = followKey(follow);
   const commitment = stored.memberships[key];
-  const [group, sealing] = await Promise.all([groupLeaves(follow), sealingOf(follow)]);
+  // The follow as kept now: the one given may be a page's copy from before its seal wait was kept.
+  const kept = stored.follows.find((entry) => followKey(entry) === key) ?? follow;
+  const [group, sealing] = await Promise.all([groupLeaves(follow), sealingOf(kept)]);
   const found = inGroup(group, commitment);
   const waited = state === 'pending' ? pendingWaited(stored, follow) : 0;
   const overdue =
