@@ -73,6 +73,8 @@ describe('reporting a note through the widget', () => {
     await report.getByRole('button', { name: 'Send report' }).click();
     await report.getByText('Choose what is wrong with the note.').waitFor();
     await report.getByRole('radio', { name: 'Other' }).check();
+    // A reason chosen, that complaint goes, though "Other" needs words (said at the next send).
+    await report.getByText('Choose what is wrong with the note.').waitFor({ state: 'detached' });
     await report.getByRole('button', { name: 'Send report' }).click();
     await report.getByText('Say in a few words what is wrong.').waitFor();
     await report.getByRole('radio', { name: 'Personal data' }).check();

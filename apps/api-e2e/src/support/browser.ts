@@ -85,7 +85,15 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
  */
 async function paintedIn(): Promise<boolean> {
   await document.fonts.ready;
-  await new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn)));
+  // A frame the browser throttles draws no frame: not drawn yet, asked again (by `eventually`,
+  // whose patience bounds the wait), rather than a wait that never ends.
+  const drawn = await Promise.race([
+    new Promise<boolean>((done) =>
+      requestAnimationFrame(() => requestAnimationFrame(() => done(true))),
+    ),
+    new Promise<boolean>((done) => setTimeout(() => done(false), 2_000)),
+  ]);
+  if (!drawn) return false;
   return [...(document.body?.querySelectorAll('*') ?? [])].some((element) => {
     const box = element.getBoundingClientRect();
     return box.width > 0 && box.height > 0 && element.checkVisibility({ visibilityProperty: true });

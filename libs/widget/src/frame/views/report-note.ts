@@ -48,11 +48,18 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
   };
   const clear = () => {
     problem.textContent = '';
-    for (const field of [reasons, text]) field.removeAttribute('aria-invalid');
+    for (const field of [reasons, text]) {
+      field.removeAttribute('aria-invalid');
+      field.removeAttribute('aria-describedby');
+    }
   };
-  // A complaint goes as soon as what it asked for is done, not at the next send only.
+  // A complaint goes as soon as what it asked for is done, not at the next send only (and one
+  // that no longer says what is missing, "Other" chosen after "Choose…", goes too: the next send
+  // says what is).
   form.addEventListener('input', () => {
-    if (problem.textContent && !missing(checked(form, name)[0])) clear();
+    if (problem.textContent && missing(checked(form, name)[0])?.[0] !== problem.textContent) {
+      clear();
+    }
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
