@@ -38,7 +38,7 @@ export class ScrubHeld extends Error {
 
 /**
  * What may still read rows deleted by transaction `through` (or before), which a rewrite would
- * then copy, or null: a session of this database, or a standby's feedback (its walsender has no
+ * then copy (the oldest of a kind, so that the one left open is named), or null: a session of this database, or a standby's feedback (its walsender has no
  * database), by its snapshot or its own transaction; a prepared transaction; a replication slot;
  * or `vacuum_defer_cleanup_age` (PostgreSQL 15 and older). A plain VACUUM's snapshot holds back
  * no rewrite (an autovacuum of a large table would otherwise put the scrub off for its whole
@@ -56,12 +56,15 @@ async function olderTransactionHolder(client: Client, through: bigint): Promise<
                   AND pid <> pg_backend_pid()
                   AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
                   AND (age(backend_xmin) >= bound.age OR age(backend_xid) >= bound.age)
+                ORDER BY greatest(age(backend_xmin), age(backend_xid)) DESC
                 LIMIT 1),
               (SELECT format('prepared transaction %s', gid) FROM pg_prepared_xacts, bound
                 WHERE database = current_database() AND age(transaction) >= bound.age
+                ORDER BY age(transaction) DESC
                 LIMIT 1),
               (SELECT format('replication slot %s', slot_name) FROM pg_replication_slots, bound
                 WHERE age(xmin) >= bound.age
+                ORDER BY age(xmin) DESC
                 LIMIT 1),
               (SELECT 'vacuum_defer_cleanup_age' FROM bound
                 WHERE bound.age <= coalesce(
@@ -69,7 +72,9 @@ async function olderTransactionHolder(client: Client, through: bigint): Promise<
             ) AS holder`,
     [(through % 2n ** 32n).toString()],
   );
-  return rows[0]?.holder ?? null;
+  const [row] = rows;
+  if (!row) throw new Error('the scrub could not tell what may still read the sealed rows');
+  return row.holder;
 }
 
 /** What waits in the buffer: a member's join, or one of the proven writes. */
