@@ -414,6 +414,21 @@ describe('browser extension: membership', () => {
     );
     expect(members).toEqual([]);
 
+    // Drawn again (here for following another community), the page looks for no membership it
+    // looked for in this visit, pending as sealed (Careful joiners, joined in the first test): a
+    // group download at each drawing for a pending one only would tell the instance its state.
+    // Check again, asked after the drawing, is then the only download of the group.
+    patientProxy.received.length = 0;
+    await follow(settings, laterForum.slug, 'Forum regulars');
+    await block
+      .getByRole('button', { name: 'Joined Forum regulars on its site? Check membership' })
+      .waitFor();
+    await block.getByRole('button', { name: 'Check Patient readers again' }).click();
+    expect(await settledStatus(settings, /Checked just now|did not work/)).toBe(
+      'Checked just now: your membership of Patient readers is not sealed yet.',
+    );
+    expect(groupFetches()).toBe(1);
+
     // A day later: this instance seals by K members only (no time bound), so the join is never
     // given up. Join again is offered beside the pending notice, and sends the same commitment,
     // which the instance answers as the join still waiting: nothing more is stored.

@@ -16,6 +16,7 @@ import {
   withEnd,
   withMemberships,
 } from '../shared/membership';
+import { visitLooks } from '../shared/membership-looks';
 import { membershipNews, NOT_IN_GROUP } from '../shared/membership-news';
 import { prover, ProverError } from '../shared/prover';
 import {
@@ -176,10 +177,10 @@ function followSection(stored: Stored): HTMLElement {
 }
 
 /**
- * Whether the page is drawn for the first time in this visit: sealed memberships are looked for
- * then only, those recorded since having just been joined or found in the group.
+ * The memberships looked for in this visit: each once, whatever its state, so that the group
+ * downloads at a drawing of the page again do not tell the instance which states they are in.
  */
-let firstDrawing = true;
+const looks = visitLooks();
 
 const STATE_TEXT = { pending: 'pending', sealed: 'joined' } as const;
 
@@ -188,9 +189,9 @@ const JOINABLE = new Set<Follow['admission']>(['OPEN', 'INVITE']);
 
 /**
  * One community's membership for the identity `backup`: said as the widget says it, with what
- * the member can do. A pending or absent one is looked for again in the published group at each
- * drawing (as the widget does at each render), a sealed one at the visit's first (unless `look` is
- * false: just looked for); when found in another state, this community's part is drawn again in
+ * the member can do. A pending, sealed or absent one is looked for again in the published group at
+ * the first drawing of the visit that shows it (`looks`; not when `look` is false: just looked
+ * for), and at each Check again; when found in another state, this community's part is drawn again in
  * place, so that the focus and whatever is typed elsewhere on the page stay, and the status
  * announces it.
  */
@@ -217,7 +218,7 @@ function membershipPart(
         const news = membershipNews(state, now, true, entry.admission);
         if (news) say(t(news, community));
         // Unchanged: nothing drawn again, so the focus stays on the button. Changed: only this
-        // community's part is drawn again, as the look at each drawing does, not the page: the
+        // community's part is drawn again, as the look in the background does, not the page: the
         // focus comes back to its Check again, or, gone, to the line saying the new state.
         if (now === state || !part.isConnected) return;
         const next = membershipPart(entry, now, backup, false);
@@ -241,8 +242,7 @@ function membershipPart(
     const why = entry.admission === 'INVITE' ? 'pendingJoinAgainInvite' : 'pendingJoinAgain';
     part.append(h('p', {}, t(why)), ...joinParts(entry, backup, 'joinAgain'));
   }
-  const looked = state === 'pending' || state === 'absent' || (state === 'sealed' && firstDrawing);
-  if (look && looked) {
+  if (look && looks.due(followKey(entry), state)) {
     void settleMembership(entry).then(
       (now) => {
         if (now === state || !part.isConnected) return;
@@ -250,7 +250,7 @@ function membershipPart(
         if (news) say(t(news, community));
         part.replaceWith(membershipPart(entry, now, backup, false));
       },
-      // Not fetched now: looked for again at the next drawing or visit.
+      // Not fetched now: looked for again at the next visit, or with Check again.
       () => undefined,
     );
   }
@@ -281,6 +281,8 @@ function joinParts(
           return;
         }
         await recordMemberships(recognised, commitment as string);
+        // Found in the group fetched just now: not looked for again in this visit.
+        looks.seen(followKey(entry));
         say(joinedAll(recognised).join(' '));
         await render();
       }),
@@ -306,6 +308,10 @@ function joinParts(
         say(t('membershipEnded', community));
       } else {
         await recordMemberships([entry], commitment as string, state === 'pending');
+        // Answered sealed: in the group, as the instance just said, so not looked for in this
+        // visit, as a membership recognised from the group is not. Answered pending: looked for
+        // once at the drawing below. Either way the look follows the instance's own answer.
+        if (state === 'sealed') looks.seen(followKey(entry));
         say(t(state === 'pending' ? 'joinedPending' : 'joined', community));
       }
       await render();
@@ -368,6 +374,9 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
           identities: withIdentity(stored.identities, instance, value),
           ...withMemberships(stored, recognised, commitment as string),
         }));
+        // Found in the groups fetched just now: not looked for again in this visit, as none of
+        // the communities it is not in is.
+        for (const entry of recognised) looks.seen(followKey(entry));
         const notChecked = unchecked.map(({ follow }) => follow.name).join(', ');
         say(
           [
@@ -420,7 +429,6 @@ async function render(): Promise<void> {
     followSection(stored),
     memberSection(stored),
   );
-  firstDrawing = false;
 }
 
 void render();

@@ -1,0 +1,46 @@
+import type { MembershipState } from './membership';
+import { visitLooks } from './membership-looks';
+
+describe('visitLooks', () => {
+  it('looks for a pending, a sealed and an absent membership alike: at the first drawing only', () => {
+    const states: MembershipState[] = ['pending', 'sealed', 'absent'];
+    const looks = visitLooks();
+    // The first drawing, then a drawing again (after following a community, say): the instance
+    // receives one group download for each, whatever its state.
+    const drawings = [1, 2, 3].map(() => states.map((state) => looks.due(state, state)));
+    expect(drawings).toEqual([
+      [true, true, true],
+      [false, false, false],
+      [false, false, false],
+    ]);
+  });
+
+  it('never looks for no membership, nor an ended one', () => {
+    const looks = visitLooks();
+    expect(looks.due('a', 'none')).toBe(false);
+    expect(looks.due('b', 'ended')).toBe(false);
+  });
+
+  it('looks for a membership first shown later in the visit once, whichever its state', () => {
+    const looks = visitLooks();
+    expect(looks.due('a', 'none')).toBe(false);
+    expect(looks.due('b', 'none')).toBe(false);
+    // Recorded meanwhile (joined, or in another settings tab), in one state or another.
+    expect(looks.due('a', 'pending')).toBe(true);
+    expect(looks.due('b', 'absent')).toBe(true);
+    expect(looks.due('a', 'pending')).toBe(false);
+    expect(looks.due('b', 'absent')).toBe(false);
+  });
+
+  it('does not look again for a membership changed by a look or found in the group just now', () => {
+    const looks = visitLooks();
+    expect(looks.due('a', 'pending')).toBe(true);
+    // Found sealed by that look, or absent: drawn in the new state with no second download.
+    expect(looks.due('a', 'sealed')).toBe(false);
+    expect(looks.due('a', 'absent')).toBe(false);
+    // Recognised from the group fetched for it (a restored identity, a Check membership), or
+    // answered sealed by the instance when joined.
+    looks.seen('b');
+    expect(looks.due('b', 'sealed')).toBe(false);
+  });
+});
