@@ -3,6 +3,7 @@ import {
   pendingJoinLimitSeconds,
   pendingJoinOverdue,
   pendingJoinResendable,
+  pendingJoinSealHours,
 } from './pending-join';
 
 const HOUR = 60 * 60;
@@ -53,5 +54,27 @@ describe('sending a pending join again', () => {
     // With no time bound the join is never overdue: sending it again is the only way out.
     expect(pendingJoinOverdue(365 * 24 * HOUR, sealing(null))).toBe(false);
     expect(pendingJoinResendable(365 * 24 * HOUR)).toBe(true);
+  });
+});
+
+describe('the seal wait a pending join is told', () => {
+  it('is none where the instance seals by K members only, so that no time is promised', () => {
+    expect(pendingJoinSealHours(sealing(null))).toBeNull();
+  });
+
+  it('is the longest wait in hours, rounded, at least 1', () => {
+    // The default 6 h, published in whole windows plus one.
+    expect(pendingJoinSealHours(sealing(6 * HOUR + 2 * 60))).toBe(6);
+    expect(pendingJoinSealHours(sealing(90 * 60))).toBe(2);
+    expect(pendingJoinSealHours(sealing(10 * 60))).toBe(1);
+    expect(pendingJoinSealHours(sealing(0))).toBe(1);
+  });
+
+  it('is not said where the instance does not say one (an older API), or says no number', () => {
+    for (const community of [{}, { sealing: null }, { sealing: { maxWaitSeconds: '60' } }]) {
+      expect(pendingJoinSealHours(community as Parameters<typeof pendingJoinSealHours>[0])).toBe(
+        undefined,
+      );
+    }
   });
 });

@@ -22,14 +22,23 @@ export const PENDING_JOIN_MIN_WAIT_SECONDS = 24 * 60 * 60;
 export function pendingJoinLimitSeconds(
   community: Partial<Pick<CommunityResponse, 'sealing'>>,
 ): number | null {
+  const wait = sealWaitSeconds(community);
+  if (wait === undefined) return PENDING_JOIN_MIN_WAIT_SECONDS;
+  return wait === null ? null : Math.max(PENDING_JOIN_MIN_WAIT_SECONDS, 4 * wait);
+}
+
+/**
+ * The seal wait `community`'s answer states: seconds, or null for no time bound; undefined where
+ * it says no number of seconds (missing: an older API; or not one).
+ */
+function sealWaitSeconds(
+  community: Partial<Pick<CommunityResponse, 'sealing'>>,
+): number | null | undefined {
   const sealing: unknown = community.sealing;
-  if (typeof sealing !== 'object' || sealing === null) return PENDING_JOIN_MIN_WAIT_SECONDS;
+  if (typeof sealing !== 'object' || sealing === null) return undefined;
   const wait = (sealing as { maxWaitSeconds?: unknown }).maxWaitSeconds;
   if (wait === null) return null;
-  if (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0) {
-    return PENDING_JOIN_MIN_WAIT_SECONDS;
-  }
-  return Math.max(PENDING_JOIN_MIN_WAIT_SECONDS, 4 * wait);
+  return typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : undefined;
 }
 
 /** Whether a pending join that has waited `waitedSeconds` is overdue at `community`'s instance. */
@@ -52,3 +61,17 @@ export function pendingJoinOverdue(
  */
 export const pendingJoinResendable = (waitedSeconds: number): boolean =>
   waitedSeconds > PENDING_JOIN_MIN_WAIT_SECONDS;
+
+/**
+ * What a member waiting on a pending join is told of the wait (the widget's and the extension's
+ * pending notice), from `community`'s answer, unchecked: null where the instance seals by K
+ * members only (no time bound: a quiet community may never seal, so no time may be promised);
+ * else the longest wait in hours, rounded, at least 1; undefined where the answer says no number
+ * of seconds (an older API), which leaves the notice's general wording.
+ */
+export function pendingJoinSealHours(
+  community: Partial<Pick<CommunityResponse, 'sealing'>>,
+): number | null | undefined {
+  const wait = sealWaitSeconds(community);
+  return wait == null ? wait : Math.max(1, Math.round(wait / 3600));
+}
