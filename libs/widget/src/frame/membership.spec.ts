@@ -32,7 +32,7 @@ jest.mock('./join-work', () => ({ joinWorkFields: async () => ({}) }));
 
 import { RequestError } from './api';
 import { t, useLocale } from './i18n';
-import { lookAgain, notInGroupText, sendJoin } from './membership';
+import { lookAgain, notInGroupText, pendingText, sendJoin } from './membership';
 import { MemberStore } from './member-store';
 
 const HOUR = 60 * 60;
@@ -211,6 +211,45 @@ describe('the absent notice', () => {
       expect(of('OPEN')).toContain('rejoignez-la à nouveau');
       expect(of('CLOSED')).not.toMatch(/rejoi/);
       expect(t('checkAgain', { community: 'Town' })).toBe('Vérifier Town à nouveau');
+    } finally {
+      useLocale('en');
+    }
+  });
+});
+
+describe('the pending notice', () => {
+  const of = (sealing?: unknown) =>
+    pendingText({
+      name: 'Town',
+      ...(sealing === undefined ? {} : { sealing }),
+    } as CommunityResponse);
+  const quiet = /a few hours in a quiet community/;
+
+  it('promises no time where the instance seals by K members only', () => {
+    expect(of({ maxWaitSeconds: null })).toMatch(
+      /^Your membership of Town will be active once it is sealed .* once enough members have joined: this has no set time/,
+    );
+    expect(of({ maxWaitSeconds: null })).not.toMatch(/minutes|hours?\b/);
+  });
+
+  it('says the instance’s longest wait, in hours, where it has one', () => {
+    expect(of({ maxWaitSeconds: 6 * HOUR + 120 })).toMatch(/at the latest in about 6 hours\./);
+    expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(/at the latest in about an hour\./);
+    expect(of({ maxWaitSeconds: 6 * HOUR })).not.toMatch(quiet);
+  });
+
+  it('keeps the general wording where the instance says no wait (an older API)', () => {
+    expect(of()).toMatch(quiet);
+    expect(of(null)).toBe(of());
+  });
+
+  it('says each in French', () => {
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    useLocale('fr');
+    try {
+      expect(of({ maxWaitSeconds: null })).toMatch(/aucun délai n’est fixé/);
+      expect(of({ maxWaitSeconds: 12 * HOUR })).toMatch(/au plus tard dans 12 heures environ/);
+      expect(of({ maxWaitSeconds: 600 })).toMatch(/au plus tard dans une heure environ/);
     } finally {
       useLocale('en');
     }

@@ -2,10 +2,11 @@
 // its refusal, or what a look in the group found.
 // Fetching the whole group is what every proof does anyway: the service learns that the group
 // was fetched, never which commitment was looked for.
-import type {
-  CommunityResponse,
-  GroupLeavesResponse,
-  MembershipChangeResponse,
+import {
+  type CommunityResponse,
+  type GroupLeavesResponse,
+  type MembershipChangeResponse,
+  pendingJoinSealHours,
 } from '@bridgenotes/protocol';
 
 import { api, communityPath, RequestError } from './api';
@@ -33,6 +34,19 @@ const NOT_IN_GROUP: Record<CommunityResponse['admission'], StringKey> = {
 /** "Not in the group now", with what `community`'s admission offers after a check. */
 export const notInGroupText = (community: CommunityResponse): string =>
   t(NOT_IN_GROUP[community.admission], { community: community.name });
+
+/**
+ * The pending notice, by how `community`'s instance seals (`pendingJoinSealHours`): with no time
+ * bound (batches wait for K members) no time is promised, as a quiet community may never seal;
+ * with one, it is said; where the answer says none (an older API), the general wording.
+ */
+export function pendingText(community: Pick<CommunityResponse, 'name' | 'sealing'>): string {
+  const hours = pendingJoinSealHours(community);
+  const values = { community: community.name, hours: hours ?? '' };
+  if (hours === undefined) return t('pending', values);
+  if (hours === null) return t('pendingNoTimeBound', values);
+  return t(hours === 1 ? 'pendingWithinHour' : 'pendingWithinHours', values);
+}
 
 /** What the kept identity's membership here is: a look in the group compares it before and after. */
 const membershipState = ({ store }: FrameContext): string =>

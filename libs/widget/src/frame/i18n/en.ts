@@ -2,6 +2,8 @@
  * The frame's English catalogue, the reference every other language completes. `{name}` marks
  * a value filled in at run time (as text, never as markup); numbers arrive formatted by `Intl`.
  */
+import { EN_PENDING } from './en-pending';
+
 export const EN = {
   heading: 'Community notes',
   loading: 'Loading notes…',
@@ -117,8 +119,8 @@ export const EN = {
   backupReasonLength:
     'it has {count} characters where a backup has 44: it may be cut off or have something added.',
   backupReasonUnknown: 'check that it was copied whole.',
-  pending:
-    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — usually within minutes, a few hours in a quiet community. You can read notes meanwhile.',
+  // A join waiting for its batch (apart: the extension says it too).
+  ...EN_PENDING,
   earnInRule:
     'In this community, a new member writes notes once its ratings have earned an impact of {required}: rate notes that need ratings, and each rating that agrees with the status a note is later given counts.',
   failGeneric: 'Something went wrong. Try again later.',

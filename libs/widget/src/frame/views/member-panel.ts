@@ -9,7 +9,7 @@ import { button, focusHere, h, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, ActionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
-import { inPublishedGroup, lookAgain, notInGroupText, sendJoin } from '../membership';
+import { inPublishedGroup, lookAgain, notInGroupText, pendingText, sendJoin } from '../membership';
 import { prover } from '../prover-client';
 import { credentialJoin } from './credential-join';
 
@@ -145,7 +145,7 @@ export function memberPanel(
       h(
         'p',
         { class: store.pending ? 'pending' : 'joined' },
-        t(store.pending ? 'pending' : 'joined', { community: community.name }),
+        store.pending ? pendingText(community) : t('joined', { community: community.name }),
       ),
       ...(store.pending ? checkAgain(commitment, 'stillPending') : []),
       ...(store.pending && store.pendingResendable ? joinAgain(context, backup, onChange) : []),
