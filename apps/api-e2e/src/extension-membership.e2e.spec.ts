@@ -30,9 +30,12 @@ import { type RecordingProxy, startRecordingProxy } from './support/recording-pr
 const HELPFUL_TEXT = 'The bridge closed for works in March, as the council announced.';
 const FORUM_TEXT = 'The forum thread quotes the mayor out of context; the interview is linked.';
 const PATIENT_TEXT = 'The bridge reopens to cyclists next week, the works notice says.';
-/** A join waiting for its batch, as the extension and the widget say it. */
+/**
+ * A join waiting for its batch, as the extension and the widget say it where the instance seals
+ * by member count only (support/batching-api.ts: SEAL_MAX_WAIT_SECONDS 0): no time is promised.
+ */
 const PENDING_TEXT =
-  'Your membership of Patient readers will be active once it is sealed with other members’ joins, which keeps when you joined private — usually within minutes, a few hours in a quiet community. You can read notes meanwhile.';
+  'Your membership of Patient readers will be active once it is sealed with other members’ joins, which keeps when you joined private — once enough members have joined: this has no set time, and in a quiet community it can take long. You can read notes meanwhile.';
 const OPERATOR_KEY = 'e2e-extension-membership-operator-key';
 /** Small enough to solve in a moment on a busy machine, large enough that a guess fails. */
 const JOIN_WORK_BITS = 10;

@@ -17,7 +17,7 @@ import {
   withMemberships,
 } from '../shared/membership';
 import { visitLooks } from '../shared/membership-looks';
-import { membershipNews, NOT_IN_GROUP } from '../shared/membership-news';
+import { membershipNews, NOT_IN_GROUP, pendingNotice } from '../shared/membership-news';
 import { prover, ProverError } from '../shared/prover';
 import {
   type Follow,
@@ -182,8 +182,6 @@ function followSection(stored: Stored): HTMLElement {
  */
 const looks = visitLooks();
 
-const STATE_TEXT = { pending: 'pending', sealed: 'joined' } as const;
-
 /** The admissions the extension joins itself (a CREDENTIAL one is joined on its site). */
 const JOINABLE = new Set<Follow['admission']>(['OPEN', 'INVITE']);
 
@@ -204,8 +202,10 @@ function membershipPart(
 ): HTMLElement {
   const part = h('div', { class: 'membership' });
   const community = { community: entry.name };
-  if (state === 'pending' || state === 'sealed') {
-    part.append(h('p', {}, t(STATE_TEXT[state], community)));
+  if (state === 'pending') {
+    part.append(h('p', {}, pendingNotice(entry)));
+  } else if (state === 'sealed') {
+    part.append(h('p', {}, t('joined', community)));
   } else if (state === 'absent') {
     part.append(h('p', {}, t(NOT_IN_GROUP[entry.admission], community)));
   }

@@ -14,7 +14,7 @@ import {
   pendingResendable,
   type SettleMembershipMessage,
 } from '../shared/membership';
-import { membershipNews, NOT_IN_GROUP } from '../shared/membership-news';
+import { membershipNews, NOT_IN_GROUP, pendingNotice } from '../shared/membership-news';
 import type { LookupMessage, PageLookup } from '../shared/page-notes';
 import { prover } from '../shared/prover';
 import { type Follow, followKey, load, type Stored } from '../shared/storage';
@@ -193,7 +193,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
   const views: Record<MembershipState, () => Node[]> = {
     sealed: memberActions,
     pending: () => [
-      h('p', {}, t('pending', community)),
+      h('p', {}, pendingNotice(follow)),
       checkAgain(),
       // Pending a day and more: joining again is in the settings, as for an absent membership.
       ...(resendable ? [h('p', {}, t('pendingJoinAgainInSettings')), settings()] : []),

@@ -1,4 +1,4 @@
-import { membershipNews, NOT_IN_GROUP } from './membership-news';
+import { membershipNews, NOT_IN_GROUP, pendingNotice } from './membership-news';
 import { t } from './strings';
 
 describe('membershipNews', () => {
@@ -22,5 +22,29 @@ describe('membershipNews', () => {
     expect(t(NOT_IN_GROUP.CREDENTIAL, community)).toMatch(/join again on the community’s site/);
     expect(t(NOT_IN_GROUP.CLOSED, community)).not.toMatch(/join/i);
     expect(t('checkAgain', community)).toBe('Check Town again');
+  });
+});
+
+describe('pendingNotice', () => {
+  const of = (sealing?: { maxWaitSeconds: number | null } | null) =>
+    pendingNotice({ name: 'Town', sealing });
+  const quiet = /a few hours in a quiet community/;
+
+  it('promises no time where the instance seals by K members only', () => {
+    expect(of({ maxWaitSeconds: null })).toMatch(
+      /^Your membership of Town will be active once it is sealed .* once enough members have joined: this has no set time/,
+    );
+    expect(of({ maxWaitSeconds: null })).not.toMatch(/minutes|hours?\b/);
+  });
+
+  it('says the instance’s longest wait, in hours, where it has one', () => {
+    expect(of({ maxWaitSeconds: 6 * 3600 + 120 })).toMatch(/at the latest in about 6 hours\./);
+    expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(/at the latest in about an hour\./);
+    expect(of({ maxWaitSeconds: 6 * 3600 })).not.toMatch(quiet);
+  });
+
+  it('keeps the general wording where the follow keeps no wait (an older API, an earlier version)', () => {
+    expect(of(null)).toMatch(quiet);
+    expect(of(undefined)).toBe(of(null));
   });
 });

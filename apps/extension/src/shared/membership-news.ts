@@ -1,9 +1,10 @@
 // What the settings and the panel say when a look in the published group (shared/membership.ts)
 // finds a membership in a state, worded by the community's admission.
-import type { AdmissionPolicy } from '@bridgenotes/protocol';
+import { type AdmissionPolicy, pendingJoinSealHours } from '@bridgenotes/protocol';
 
 import type { MembershipState } from './membership';
-import type { StringKey } from './strings';
+import type { Follow } from './storage';
+import { type StringKey, t } from './strings';
 
 /** "Not in the group now": check again first, then what the admission lets the member do. */
 export const NOT_IN_GROUP: Record<AdmissionPolicy, StringKey> = {
@@ -33,4 +34,18 @@ export function membershipNews(
   if (now === 'sealed') return 'joinedNow';
   if (now === 'absent') return NOT_IN_GROUP[admission];
   return now === 'ended' ? 'membershipEnded' : null;
+}
+
+/**
+ * The pending notice, by the seal wait kept with `follow` (`Follow.sealing`): with no time bound
+ * (batches wait for K members) no time is promised, as a quiet community may never seal; with
+ * one, it is said; where none is kept (an older API, or a follow an earlier version recorded),
+ * the general wording.
+ */
+export function pendingNotice(follow: Pick<Follow, 'name' | 'sealing'>): string {
+  const hours = pendingJoinSealHours({ sealing: follow.sealing ?? undefined });
+  const values = { community: follow.name, hours: hours ?? '' };
+  if (hours === undefined) return t('pending', values);
+  if (hours === null) return t('pendingNoTimeBound', values);
+  return t(hours === 1 ? 'pendingWithinHour' : 'pendingWithinHours', values);
 }

@@ -1,4 +1,4 @@
-import { EN_LABELS } from '@bridgenotes/widget';
+import { EN_LABELS, EN_PENDING } from '@bridgenotes/widget';
 
 /**
  * Every string the extension shows, in one place for translation (the widget's wording where
@@ -64,9 +64,9 @@ export const STRINGS = {
   pickTag: 'Choose at least one of these.',
   pickClassification: 'Choose whether the post may mislead.',
   textMissing: 'Write the note’s text.',
-  // A join waiting for its batch (the widget's wording), in the panel and the settings.
-  pending:
-    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — usually within minutes, a few hours in a quiet community. You can read notes meanwhile.',
+  // A join waiting for its batch, in the panel and the settings, in the widget's words: by the
+  // seal wait kept with the follow (shared/membership-news.ts).
+  ...EN_PENDING,
   joinedNow: 'Joined {community}: you can now rate, write and ask for notes.',
   notSealed:
     'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined — within minutes in a busy community, up to six hours by default in a quiet one (as its operator set). Nothing was sent; try again later.',
