@@ -25,7 +25,7 @@ describe('a scrub held by an older transaction', () => {
     jest.spyOn(Date, 'now').mockImplementation(() => now);
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    scrub = jest.fn(async () => {
+    scrub = jest.fn(async (_through: bigint): Promise<void> => {
       throw new ScrubHeld('session 4242, client backend');
     });
     const buffer = { committedThrough: async () => 100n, scrubSealed: scrub };
