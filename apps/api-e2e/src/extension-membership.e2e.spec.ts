@@ -35,7 +35,7 @@ const PATIENT_TEXT = 'The bridge reopens to cyclists next week, the works notice
  * by member count only (support/batching-api.ts: SEAL_MAX_WAIT_SECONDS 0): no time is promised.
  */
 const PENDING_TEXT =
-  'Your membership of Patient readers will be active once it is sealed with other members’ joins, which keeps when you joined private — once enough members have joined: this has no set time, and in a quiet community it can take long. You can read notes meanwhile.';
+  'Your membership of Patient readers will be active once it is sealed with other members’ joins, which keeps when you joined private — once enough members have joined: this has no set time, and in a quiet community it can take a long time. You can read notes meanwhile.';
 const OPERATOR_KEY = 'e2e-extension-membership-operator-key';
 /** Small enough to solve in a moment on a busy machine, large enough that a guess fails. */
 const JOIN_WORK_BITS = 10;

@@ -38,8 +38,12 @@ describe('pendingNotice', () => {
   });
 
   it('says the instance’s longest wait, in hours, where it has one', () => {
-    expect(of({ maxWaitSeconds: 6 * 3600 + 120 })).toMatch(/at the latest in about 6 hours\./);
-    expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(/at the latest in about an hour\./);
+    expect(of({ maxWaitSeconds: 6 * 3600 + 120 })).toMatch(
+      /at the latest about 6 hours after you joined\./,
+    );
+    expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(
+      /at the latest about an hour after you joined\./,
+    );
     expect(of({ maxWaitSeconds: 6 * 3600 })).not.toMatch(quiet);
   });
 

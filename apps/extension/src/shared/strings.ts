@@ -87,11 +87,11 @@ export const STRINGS = {
   // Beside a join pending for a day and more (the widget's wording): the same commitment sent
   // again, the instance answering whether it still waits, is taken anew, or was removed.
   pendingJoinAgain:
-    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the instance went back to an older backup. Joining again sends the same identity, and the instance says which.',
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take a long time in a quiet community), or it was lost: removed, or the instance went back to an older backup. Joining again sends the same identity, and the instance says which.',
   pendingJoinAgainInvite:
-    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the instance went back to an older backup. Joining again sends the same identity, and the instance says which; it may ask for your invite code again.',
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take a long time in a quiet community), or it was lost: removed, or the instance went back to an older backup. Joining again sends the same identity, and the instance says which; it may ask for your invite code again.',
   pendingJoinAgainInSettings:
-    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the instance went back to an older backup. Join again in the settings: it sends the same identity, and the instance says which.',
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take a long time in a quiet community), or it was lost: removed, or the instance went back to an older backup. Join again in the settings: it sends the same identity, and the instance says which.',
   joinAgain: 'Join {community} again',
   stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',
   failed: 'That did not work: {message}',

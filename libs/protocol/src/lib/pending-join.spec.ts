@@ -62,11 +62,14 @@ describe('the seal wait a pending join is told', () => {
     expect(pendingJoinSealHours(sealing(null))).toBeNull();
   });
 
-  it('is the longest wait in hours, rounded, at least 1', () => {
+  it("is the longest wait in hours, rounded up (a window's minutes aside), at least 1", () => {
     // The default 6 h, published in whole windows plus one.
     expect(pendingJoinSealHours(sealing(6 * HOUR + 2 * 60))).toBe(6);
     expect(pendingJoinSealHours(sealing(90 * 60))).toBe(2);
     expect(pendingJoinSealHours(sealing(10 * 60))).toBe(1);
+    // Never shorter than the wait it promises.
+    expect(pendingJoinSealHours(sealing(HOUR + 29 * 60))).toBe(2);
+    expect(pendingJoinSealHours(sealing(2 * HOUR + 29 * 60))).toBe(3);
     expect(pendingJoinSealHours(sealing(0))).toBe(1);
   });
 

@@ -66,12 +66,13 @@ export const pendingJoinResendable = (waitedSeconds: number): boolean =>
  * What a member waiting on a pending join is told of the wait (the widget's and the extension's
  * pending notice), from `community`'s answer, unchecked: null where the instance seals by K
  * members only (no time bound: a quiet community may never seal, so no time may be promised);
- * else the longest wait in hours, rounded, at least 1; undefined where the answer says no number
+ * else the longest wait in hours, rounded up (less the 5 minutes of a check's window, so that
+ * 6 h and a window say 6), at least 1: an "at the latest" never shorter than the wait; undefined where the answer says no number
  * of seconds (an older API), which leaves the notice's general wording.
  */
 export function pendingJoinSealHours(
   community: Partial<Pick<CommunityResponse, 'sealing'>>,
 ): number | null | undefined {
   const wait = sealWaitSeconds(community);
-  return wait == null ? wait : Math.max(1, Math.round(wait / 3600));
+  return wait == null ? wait : Math.max(1, Math.ceil((wait - 300) / 3600));
 }

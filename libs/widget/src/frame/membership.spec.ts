@@ -233,8 +233,12 @@ describe('the pending notice', () => {
   });
 
   it('says the instance’s longest wait, in hours, where it has one', () => {
-    expect(of({ maxWaitSeconds: 6 * HOUR + 120 })).toMatch(/at the latest in about 6 hours\./);
-    expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(/at the latest in about an hour\./);
+    expect(of({ maxWaitSeconds: 6 * HOUR + 120 })).toMatch(
+      /at the latest about 6 hours after you joined\./,
+    );
+    expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(
+      /at the latest about an hour after you joined\./,
+    );
     expect(of({ maxWaitSeconds: 6 * HOUR })).not.toMatch(quiet);
   });
 
@@ -248,8 +252,12 @@ describe('the pending notice', () => {
     useLocale('fr');
     try {
       expect(of({ maxWaitSeconds: null })).toMatch(/aucun délai n’est fixé/);
-      expect(of({ maxWaitSeconds: 12 * HOUR })).toMatch(/au plus tard dans 12 heures environ/);
-      expect(of({ maxWaitSeconds: 600 })).toMatch(/au plus tard dans une heure environ/);
+      expect(of({ maxWaitSeconds: 12 * HOUR })).toMatch(
+        /au plus tard 12 heures environ après votre adhésion/,
+      );
+      expect(of({ maxWaitSeconds: 600 })).toMatch(
+        /au plus tard une heure environ après votre adhésion/,
+      );
     } finally {
       useLocale('en');
     }

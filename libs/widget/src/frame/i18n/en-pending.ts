@@ -9,9 +9,9 @@ export const EN_PENDING = {
   // By the instance's seal wait (`CommunityResponse.sealing`; the first where it says none):
   // with no time bound a quiet community's join waits for enough others, maybe for ever.
   pendingNoTimeBound:
-    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — once enough members have joined: this has no set time, and in a quiet community it can take long. You can read notes meanwhile.',
+    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — once enough members have joined: this has no set time, and in a quiet community it can take a long time. You can read notes meanwhile.',
   pendingWithinHour:
-    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — within minutes in a busy community, at the latest in about an hour. You can read notes meanwhile.',
+    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — within minutes in a busy community, at the latest about an hour after you joined. You can read notes meanwhile.',
   pendingWithinHours:
-    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — within minutes in a busy community, at the latest in about {hours} hours. You can read notes meanwhile.',
+    'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — within minutes in a busy community, at the latest about {hours} hours after you joined. You can read notes meanwhile.',
 } as const;

@@ -141,9 +141,9 @@ export const EN = {
   // Beside a join pending for a day and more: the same commitment sent again, the API answering
   // whether it still waits, is taken anew, or was removed.
   pendingJoinAgain:
-    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the service went back to an older backup. Joining again sends the same identity, and the service says which.',
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take a long time in a quiet community), or it was lost: removed, or the service went back to an older backup. Joining again sends the same identity, and the service says which.',
   pendingJoinAgainInvite:
-    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take long in a quiet community), or it was lost: removed, or the service went back to an older backup. Joining again sends the same identity, and the service says which; it may ask for your invite code again.',
+    'Waiting for more than a day? Your join may still be waiting to be sealed (which can take a long time in a quiet community), or it was lost: removed, or the service went back to an older backup. Joining again sends the same identity, and the service says which; it may ask for your invite code again.',
   joinAgain: 'Join {community} again',
   stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',
   membershipEnded:

@@ -125,9 +125,9 @@ export const FR: Record<StringKey, string> = {
   pendingNoTimeBound:
     'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — une fois que suffisamment de membres auront rejoint : aucun délai n’est fixé, et dans une communauté calme cela peut être long. Vous pouvez lire les notes en attendant.',
   pendingWithinHour:
-    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en quelques minutes dans une communauté active, au plus tard dans une heure environ. Vous pouvez lire les notes en attendant.',
+    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en quelques minutes dans une communauté active, au plus tard une heure environ après votre adhésion. Vous pouvez lire les notes en attendant.',
   pendingWithinHours:
-    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en quelques minutes dans une communauté active, au plus tard dans {hours} heures environ. Vous pouvez lire les notes en attendant.',
+    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en quelques minutes dans une communauté active, au plus tard {hours} heures environ après votre adhésion. Vous pouvez lire les notes en attendant.',
   earnInRule:
     'Dans cette communauté, un nouveau membre écrit des notes une fois que ses évaluations ont gagné un impact de {required} : évaluez les notes qui en ont besoin ; chaque évaluation conforme au statut que la note reçoit ensuite compte.',
   failGeneric: 'Quelque chose n’a pas fonctionné. Réessayez plus tard.',
