@@ -310,8 +310,10 @@ function joinParts(
         await recordMemberships([entry], commitment as string, state === 'pending');
         // Answered sealed: in the group, as the instance just said, so not looked for in this
         // visit, as a membership recognised from the group is not. Answered pending: looked for
-        // once at the drawing below. Either way the look follows the instance's own answer.
+        // once at the drawing below, whatever the state before the join (a Join from absent, a
+        // Join again from pending, looked for already). The look follows the instance's answer.
         if (state === 'sealed') looks.seen(followKey(entry));
+        else looks.forget(followKey(entry));
         say(t(state === 'pending' ? 'joinedPending' : 'joined', community));
       }
       await render();

@@ -43,4 +43,17 @@ describe('visitLooks', () => {
     looks.seen('b');
     expect(looks.due('b', 'sealed')).toBe(false);
   });
+
+  it('looks once for a join answered pending, whatever the state it was joined from', () => {
+    const looks = visitLooks();
+    // Absent, looked for at the first drawing; joined again and answered pending.
+    expect(looks.due('a', 'absent')).toBe(true);
+    looks.forget('a');
+    expect(looks.due('a', 'pending')).toBe(true);
+    expect(looks.due('a', 'pending')).toBe(false);
+    // Never shown before the join (none): the same single look.
+    expect(looks.due('b', 'none')).toBe(false);
+    looks.forget('b');
+    expect(looks.due('b', 'pending')).toBe(true);
+  });
 });

@@ -17,6 +17,11 @@ export interface VisitLooks {
   due(key: string, state: MembershipState): boolean;
   /** Counts `key`'s membership as looked for: its group was just fetched (and the commitment found). */
   seen(key: string): void;
+  /**
+   * Counts `key`'s membership as not looked for yet: a join the instance just answered pending is
+   * looked for once at the next drawing, whatever state it was in before (none, absent, pending).
+   */
+  forget(key: string): void;
 }
 
 /** The looks of one visit of the settings page. */
@@ -30,6 +35,9 @@ export function visitLooks(): VisitLooks {
     },
     seen(key) {
       looked.add(key);
+    },
+    forget(key) {
+      looked.delete(key);
     },
   };
 }
