@@ -6,5 +6,5 @@
 // itself is built from embed.ts, frame/main.ts and prover/prover.worker.ts, not from here.
 export * from './frame/dom';
 export { EN_LABELS } from './frame/i18n/en';
-export { EN_PENDING } from './frame/i18n/en-pending';
+export { EN_PENDING, pendingNoticeKey } from './frame/i18n/en-pending';
 export { TAGS_REQUIRED } from './frame/validation';

@@ -5,6 +5,7 @@ import { type AdmissionPolicy, pendingJoinSealHours } from '@bridgenotes/protoco
 import type { MembershipState } from './membership';
 import type { Follow } from './storage';
 import { type StringKey, t } from './strings';
+import { pendingNoticeKey } from '@bridgenotes/widget';
 
 /** "Not in the group now": check again first, then what the admission lets the member do. */
 export const NOT_IN_GROUP: Record<AdmissionPolicy, StringKey> = {
@@ -44,8 +45,5 @@ export function membershipNews(
  */
 export function pendingNotice(follow: Pick<Follow, 'name' | 'sealing'>): string {
   const hours = pendingJoinSealHours({ sealing: follow.sealing ?? undefined });
-  const values = { community: follow.name, hours: hours ?? '' };
-  if (hours === undefined) return t('pending', values);
-  if (hours === null) return t('pendingNoTimeBound', values);
-  return t(hours === 1 ? 'pendingWithinHour' : 'pendingWithinHours', values);
+  return t(pendingNoticeKey(hours), { community: follow.name, hours: hours ?? '' });
 }

@@ -12,6 +12,7 @@ import {
 import { api, communityPath, RequestError } from './api';
 import { ensurePseudonym, FrameContext } from './context';
 import { type StringKey, t } from './i18n';
+import { pendingNoticeKey } from './i18n/en-pending';
 import { joinWorkFields } from './join-work';
 import { prover } from './prover-client';
 
@@ -42,10 +43,7 @@ export const notInGroupText = (community: CommunityResponse): string =>
  */
 export function pendingText(community: Pick<CommunityResponse, 'name' | 'sealing'>): string {
   const hours = pendingJoinSealHours(community);
-  const values = { community: community.name, hours: hours ?? '' };
-  if (hours === undefined) return t('pending', values);
-  if (hours === null) return t('pendingNoTimeBound', values);
-  return t(hours === 1 ? 'pendingWithinHour' : 'pendingWithinHours', values);
+  return t(pendingNoticeKey(hours), { community: community.name, hours: hours ?? '' });
 }
 
 /** What the kept identity's membership here is: a look in the group compares it before and after. */
