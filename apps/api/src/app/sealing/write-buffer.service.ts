@@ -38,9 +38,10 @@ export class ScrubHeld extends Error {
 
 /**
  * What may still read rows deleted by transaction `through` (or before), which a rewrite would
- * then copy (the oldest of a kind, so that the one left open is named), or null: a session of this database, or a standby's feedback (its walsender has no
- * database), by its snapshot or its own transaction; a prepared transaction; a replication slot;
- * or `vacuum_defer_cleanup_age` (PostgreSQL 15 and older). A plain VACUUM's snapshot holds back
+ * then copy (the oldest of a kind, so that the one left open is named), or null: a session of
+ * this database, or a standby's feedback (its walsender has no database), by its snapshot or its
+ * own transaction; a prepared transaction; a replication slot; or `vacuum_defer_cleanup_age`
+ * (PostgreSQL 15 and older). A plain VACUUM's snapshot holds back
  * no rewrite (an autovacuum of a large table would otherwise put the scrub off for its whole
  * run). `through` is a transaction id taken by the database (never a special one): compared by
  * age, as pg_stat_activity shows 32-bit ids.
