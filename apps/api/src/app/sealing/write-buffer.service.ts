@@ -38,29 +38,32 @@ export class ScrubHeld extends Error {
 
 /**
  * What may still read rows deleted by transaction `through` (or before), which a rewrite would
- * then copy (the oldest of a kind, so that the one left open is named), or null: a session of
+ * then copy (the oldest of a kind, so that the one left open is named), or null. A session of
  * this database, or a standby's feedback (its walsender has no database), by its snapshot or its
- * own transaction; a prepared transaction; a replication slot; or `vacuum_defer_cleanup_age`
- * (PostgreSQL 15 and older). A plain VACUUM's snapshot holds back
- * no rewrite (an autovacuum of a large table would otherwise put the scrub off for its whole
- * run). `through` is a transaction id taken by the database (never a special one): compared by
- * age, as pg_stat_activity shows 32-bit ids.
+ * own transaction; a session of any database by its own transaction, as the rewrite's snapshot
+ * counts every transaction running anywhere as running (measured: one open in another database
+ * kept all the batch's rows); a prepared transaction of any database, for the same reason; a
+ * replication slot; or `vacuum_defer_cleanup_age` (PostgreSQL 15 and older). A plain VACUUM's
+ * snapshot holds back no rewrite (an autovacuum of a large table would otherwise put the scrub
+ * off for its whole run). `through` is a transaction id taken by the database (never a special
+ * one): compared by age, as pg_stat_activity shows 32-bit ids.
  */
 async function olderTransactionHolder(client: Client, through: bigint): Promise<string | null> {
   const { rows } = await client.query<{ holder: string | null }>(
     `WITH bound AS (SELECT age($1::text::xid) AS age)
      SELECT coalesce(
-              (SELECT format('session %s, %s', pid, backend_type)
-                 FROM pg_stat_get_activity(NULL), bound
-                WHERE (datid IS NULL
-                       OR datid = (SELECT oid FROM pg_database WHERE datname = current_database()))
-                  AND pid <> pg_backend_pid()
+              (SELECT format('session %s, %s%s', pid, backend_type,
+                             ', database ' || nullif(datname, current_database()))
+                 FROM pg_stat_get_activity(NULL) LEFT JOIN pg_database d ON d.oid = datid, bound
+                WHERE pid <> pg_backend_pid()
                   AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
-                  AND (age(backend_xmin) >= bound.age OR age(backend_xid) >= bound.age)
+                  AND (age(backend_xid) >= bound.age
+                       OR (datid IS NULL OR datname = current_database())
+                          AND age(backend_xmin) >= bound.age)
                 ORDER BY greatest(age(backend_xmin), age(backend_xid)) DESC
                 LIMIT 1),
               (SELECT format('prepared transaction %s', gid) FROM pg_prepared_xacts, bound
-                WHERE database = current_database() AND age(transaction) >= bound.age
+                WHERE age(transaction) >= bound.age
                 ORDER BY age(transaction) DESC
                 LIMIT 1),
               (SELECT format('replication slot %s', slot_name) FROM pg_replication_slots, bound
@@ -76,6 +79,29 @@ async function olderTransactionHolder(client: Client, through: bigint): Promise<
   const [row] = rows;
   if (!row) throw new Error('the scrub could not tell what may still read the sealed rows');
   return row.holder;
+}
+
+/**
+ * Rewrites the buffer's table and answers how many deleted rows the rewrite had to keep, as
+ * PostgreSQL itself counts them (VERBOSE's "dead row versions cannot be removed yet"): the one
+ * sure word, as a transaction may hold them and show in no view (a backend still connecting
+ * holds a snapshot for every database before pg_stat_activity lists it). The count is the
+ * detail's first number, in any language the server speaks.
+ */
+async function rewriteBuffer(client: Client): Promise<number> {
+  const details: string[] = [];
+  const collect = (notice: { detail?: string }) => {
+    if (notice.detail) details.push(notice.detail);
+  };
+  client.on('notice', collect);
+  try {
+    await client.query('VACUUM (FULL, VERBOSE) write_buffer');
+  } finally {
+    client.off('notice', collect);
+  }
+  const kept = details.length === 1 ? /\d+/.exec(details[0] as string) : null;
+  if (!kept) throw new Error('VACUUM FULL did not say how many rows it kept');
+  return Number(kept[0]);
 }
 
 /** What waits in the buffer: a member's join, or one of the proven writes. */
@@ -213,9 +239,8 @@ export class WriteBuffer {
     await client.connect();
     try {
       // A rewrite copies the deleted rows a snapshot from before their deletion may still read
-      // (a long export, a `pg_dump`): it would succeed and leave them. Checked before it, as no
-      // snapshot taken later can be that old (a transaction as old shows by its id), and after
-      // it, for a standby's feedback, which may arrive older than the horizon it found.
+      // (a long export, a `pg_dump`): not tried while something is seen to hold them, and not
+      // called done when it kept any (then named, if a view shows what holds them).
       const holder = await olderTransactionHolder(client, through);
       if (holder) throw new ScrubHeld(holder);
       const fileOf = async () =>
@@ -225,13 +250,17 @@ export class WriteBuffer {
           )
         ).rows[0]?.node;
       const before = await fileOf();
-      await client.query('VACUUM FULL write_buffer');
+      const kept = await rewriteBuffer(client);
       // VACUUM only warns, and rewrites nothing, when this role does not own the table.
       if ((await fileOf()) === before) {
         throw new Error('VACUUM FULL did not rewrite write_buffer: the role must own the table');
       }
-      const stillHeld = await olderTransactionHolder(client, through);
-      if (stillHeld) throw new ScrubHeld(stillHeld);
+      if (kept > 0) {
+        const unseen = 'none shown: a session still connecting, or one just ended';
+        throw new ScrubHeld(
+          `${(await olderTransactionHolder(client, through)) ?? unseen}; ${kept} deleted rows kept`,
+        );
+      }
       // The function, not the pg_stat_activity view: the embedded wire server answers the view
       // with its own client connections.
       const { rows } = await client.query<{ unretired: boolean }>(
