@@ -36,11 +36,14 @@ export class ScrubHeld extends Error {
   }
 }
 
+/** How many holders a held scrub names, oldest first: enough to find the one left open. */
+const HOLDERS_NAMED = 5;
+
 /**
  * What may still read rows deleted by transaction `through` (or before), which a rewrite would
- * then copy (the oldest of a kind, so that the one left open is named), or null. A session of
- * this database, or a standby's feedback (its walsender has no database), by its snapshot or its
- * own transaction; a session of any database by its own transaction, as the rewrite's snapshot
+ * then copy, oldest first (the one left open is among them), or null. A session of this
+ * database, or a standby's feedback (its walsender has no database), by its snapshot or its own
+ * transaction; a session of any database by its own transaction, as the rewrite's snapshot
  * counts every transaction running anywhere as running (measured: one open in another database
  * kept all the batch's rows); a prepared transaction of any database, for the same reason; a
  * replication slot; or `vacuum_defer_cleanup_age` (PostgreSQL 15 and older). A plain VACUUM's
@@ -48,37 +51,37 @@ export class ScrubHeld extends Error {
  * off for its whole run). `through` is a transaction id taken by the database (never a special
  * one): compared by age, as pg_stat_activity shows 32-bit ids.
  */
-async function olderTransactionHolder(client: Client, through: bigint): Promise<string | null> {
-  const { rows } = await client.query<{ holder: string | null }>(
-    `WITH bound AS (SELECT age($1::text::xid) AS age)
-     SELECT coalesce(
-              (SELECT format('session %s, %s%s', pid, backend_type,
-                             ', database ' || nullif(datname, current_database()))
-                 FROM pg_stat_get_activity(NULL) LEFT JOIN pg_database d ON d.oid = datid, bound
-                WHERE pid <> pg_backend_pid()
-                  AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
-                  AND (age(backend_xid) >= bound.age
-                       OR (datid IS NULL OR datname = current_database())
-                          AND age(backend_xmin) >= bound.age)
-                ORDER BY greatest(age(backend_xmin), age(backend_xid)) DESC
-                LIMIT 1),
-              (SELECT format('prepared transaction %s', gid) FROM pg_prepared_xacts, bound
-                WHERE age(transaction) >= bound.age
-                ORDER BY age(transaction) DESC
-                LIMIT 1),
-              (SELECT format('replication slot %s', slot_name) FROM pg_replication_slots, bound
-                WHERE age(xmin) >= bound.age
-                ORDER BY age(xmin) DESC
-                LIMIT 1),
-              (SELECT 'vacuum_defer_cleanup_age' FROM bound
-                WHERE bound.age <= coalesce(
-                        current_setting('vacuum_defer_cleanup_age', true)::int, 0))
-            ) AS holder`,
-    [(through % 2n ** 32n).toString()],
+async function olderTransactionHolders(client: Client, through: bigint): Promise<string | null> {
+  const { rows } = await client.query<{ holders: string | null }>(
+    `WITH bound AS (SELECT age($1::text::xid) AS age),
+     holders AS (
+       SELECT format('session %s, %s%s', pid, backend_type,
+                     ', database ' || nullif(datname, current_database())) AS holder,
+              greatest(age(backend_xmin), age(backend_xid)) AS age
+         FROM pg_stat_get_activity(NULL) LEFT JOIN pg_database d ON d.oid = datid, bound
+        WHERE pid <> pg_backend_pid()
+          AND pid NOT IN (SELECT pid FROM pg_stat_progress_vacuum)
+          AND (age(backend_xid) >= bound.age
+               OR (datid IS NULL OR datname = current_database())
+                  AND age(backend_xmin) >= bound.age)
+       UNION ALL
+       SELECT format('prepared transaction %s', gid), age(transaction)
+         FROM pg_prepared_xacts, bound WHERE age(transaction) >= bound.age
+       UNION ALL
+       SELECT format('replication slot %s', slot_name), age(xmin)
+         FROM pg_replication_slots, bound WHERE age(xmin) >= bound.age
+       UNION ALL
+       SELECT 'vacuum_defer_cleanup_age', NULL FROM bound
+        WHERE bound.age <= coalesce(current_setting('vacuum_defer_cleanup_age', true)::int, 0))
+     SELECT (SELECT string_agg(holder, '; ' ORDER BY age DESC NULLS LAST)
+               FROM (SELECT * FROM holders ORDER BY age DESC NULLS LAST LIMIT $2) oldest)
+            || (SELECT CASE WHEN count(*) > $2 THEN format(' and %s more', count(*) - $2) ELSE '' END
+                  FROM holders) AS holders`,
+    [(through % 2n ** 32n).toString(), HOLDERS_NAMED],
   );
   const [row] = rows;
   if (!row) throw new Error('the scrub could not tell what may still read the sealed rows');
-  return row.holder;
+  return row.holders;
 }
 
 /**
@@ -241,8 +244,8 @@ export class WriteBuffer {
       // A rewrite copies the deleted rows a snapshot from before their deletion may still read
       // (a long export, a `pg_dump`): not tried while something is seen to hold them, and not
       // called done when it kept any (then named, if a view shows what holds them).
-      const holder = await olderTransactionHolder(client, through);
-      if (holder) throw new ScrubHeld(holder);
+      const holders = await olderTransactionHolders(client, through);
+      if (holders) throw new ScrubHeld(holders);
       const fileOf = async () =>
         (
           await client.query<{ node: string }>(
@@ -258,7 +261,7 @@ export class WriteBuffer {
       if (kept > 0) {
         const unseen = 'none shown: a session still connecting, or one just ended';
         throw new ScrubHeld(
-          `${(await olderTransactionHolder(client, through)) ?? unseen}; ${kept} deleted rows kept`,
+          `${(await olderTransactionHolders(client, through)) ?? unseen}; ${kept} deleted rows kept`,
         );
       }
       // The function, not the pg_stat_activity view: the embedded wire server answers the view
