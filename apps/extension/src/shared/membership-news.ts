@@ -5,7 +5,7 @@ import { type AdmissionPolicy, pendingJoinSealHours } from '@bridgenotes/protoco
 import type { MembershipState } from './membership';
 import type { Follow } from './storage';
 import { type StringKey, t } from './strings';
-import { pendingNoticeKey } from '@bridgenotes/widget';
+import { sealWaitKey } from '@bridgenotes/widget';
 
 /** "Not in the group now": check again first, then what the admission lets the member do. */
 export const NOT_IN_GROUP: Record<AdmissionPolicy, StringKey> = {
@@ -45,5 +45,5 @@ export function membershipNews(
  */
 export function pendingNotice(follow: Pick<Follow, 'name' | 'sealing'>): string {
   const hours = pendingJoinSealHours({ sealing: follow.sealing ?? undefined });
-  return t(pendingNoticeKey(hours), { community: follow.name, hours: hours ?? '' });
+  return t(sealWaitKey('pending', hours), { community: follow.name, hours: hours ?? '' });
 }

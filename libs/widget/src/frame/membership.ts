@@ -9,10 +9,10 @@ import {
   pendingJoinSealHours,
 } from '@bridgenotes/protocol';
 
+import { sealWaitKey } from '../shared/seal-wait-key';
 import { api, communityPath, RequestError } from './api';
 import { ensurePseudonym, FrameContext } from './context';
 import { type StringKey, t } from './i18n';
-import { pendingNoticeKey } from './i18n/en-pending';
 import { joinWorkFields } from './join-work';
 import { prover } from './prover-client';
 
@@ -43,7 +43,7 @@ export const notInGroupText = (community: CommunityResponse): string =>
  */
 export function pendingText(community: Pick<CommunityResponse, 'name' | 'sealing'>): string {
   const hours = pendingJoinSealHours(community);
-  return t(pendingNoticeKey(hours), { community: community.name, hours: hours ?? '' });
+  return t(sealWaitKey('pending', hours), { community: community.name, hours: hours ?? '' });
 }
 
 /** What the kept identity's membership here is: a look in the group compares it before and after. */

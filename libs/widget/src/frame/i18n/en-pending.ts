@@ -15,14 +15,3 @@ export const EN_PENDING = {
   pendingWithinHours:
     'Your membership of {community} will be active once it is sealed with other members’ joins, which keeps when you joined private — within minutes in a busy community, at the latest about {hours} hours after you joined. You can read notes meanwhile.',
 } as const;
-
-/**
- * Which notice a pending join is told, by its seal wait in hours (libs/protocol
- * `pendingJoinSealHours`: undefined where the instance does not say it, null where it has no
- * time bound): one choice for the widget and the extension.
- */
-export function pendingNoticeKey(hours: number | null | undefined): keyof typeof EN_PENDING {
-  if (hours === undefined) return 'pending';
-  if (hours === null) return 'pendingNoTimeBound';
-  return hours === 1 ? 'pendingWithinHour' : 'pendingWithinHours';
-}
