@@ -3,6 +3,7 @@
 import type { FrameContext } from './context';
 
 let leaves: string[] = [];
+const asked: unknown[] = [];
 jest.mock('./api', () => ({
   ...jest.requireActual<object>('./api'),
   api: async () => ({ leaves }),
@@ -10,7 +11,8 @@ jest.mock('./api', () => ({
 jest.mock('./prover-client', () => {
   const { RequestError } = jest.requireActual<typeof import('./api')>('./api');
   return {
-    prover: async () => {
+    prover: async (request: unknown) => {
+      asked.push(request);
       throw new RequestError('NOT_SEALED', 'not in the leaves');
     },
   };
@@ -24,7 +26,8 @@ function sealedMember(slug: string) {
   store.keepIdentity('backup-a', '111');
   store.joined('111');
   const membershipChanged = jest.fn();
-  const context = { slug, store, community: { name: slug, admission: 'OPEN' }, membershipChanged };
+  const community = { name: slug, admission: 'OPEN', sealing: { maxWaitSeconds: 6 * 3600 + 60 } };
+  const context = { slug, store, community, membershipChanged };
   return context as unknown as FrameContext & { membershipChanged: jest.Mock };
 }
 
@@ -47,5 +50,15 @@ describe('a proof refused NOT_SEALED', () => {
     });
     expect(context.store.canAct).toBe(true);
     expect(context.membershipChanged).not.toHaveBeenCalled();
+  });
+
+  it('gives the prover the instance’s seal wait in hours, which its refusal says', async () => {
+    const context = sealedMember('hamlet');
+    leaves = ['111'];
+    asked.length = 0;
+    await expect(prove(context, 'note.request', '', {})).rejects.toMatchObject({
+      code: 'NOT_SEALED',
+    });
+    expect(asked).toEqual([expect.objectContaining({ type: 'prove', sealHours: 6 })]);
   });
 });

@@ -1,6 +1,6 @@
 // What every view of the frame shares: the community, the post, the member's device-side
 // memory, the host page and the prover.
-import type { CommunityResponse } from '@bridgenotes/protocol';
+import { type CommunityResponse, pendingJoinSealHours } from '@bridgenotes/protocol';
 
 import type { ProvenForApi } from '../shared/messages';
 import { RequestError } from './api';
@@ -55,6 +55,8 @@ export async function prove(
       target,
       payload,
       clientMinute,
+      // For a refusal before the seal, which says the wait (or that there is no set time).
+      sealHours: pendingJoinSealHours(community),
     });
     return proven as ProvenForApi;
   } catch (error) {

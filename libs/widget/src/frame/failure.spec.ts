@@ -50,3 +50,44 @@ describe("a refusal's sentence", () => {
     );
   });
 });
+
+describe('a proof refused before the seal (NOT_SEALED)', () => {
+  // The prover says the seal wait it was given, in hours (libs/protocol `pendingJoinSealHours`).
+  const of = (details?: unknown) =>
+    failureText(new RequestError('NOT_SEALED', 'English words', details));
+  const quiet = /a few hours in a quiet community/;
+
+  it('promises no time where the instance seals by K members only', () => {
+    expect(of({ sealHours: null })).toMatch(
+      /^Your membership is not sealed yet, .* once enough members have joined; this has no set time/,
+    );
+    expect(of({ sealHours: null })).not.toMatch(/minutes|hours?\b/);
+  });
+
+  it('says the instance’s longest wait, in hours, where it has one', () => {
+    expect(of({ sealHours: 6 })).toMatch(/at the latest about 6 hours after you joined\./);
+    expect(of({ sealHours: 1 })).toMatch(/at the latest about an hour after you joined\./);
+    expect(of({ sealHours: 6 })).not.toMatch(quiet);
+  });
+
+  it('keeps the general wording where the instance says no wait (an older API)', () => {
+    expect(of()).toMatch(quiet);
+    expect(of({})).toBe(of());
+    expect(of({ sealHours: 'six' })).toBe(of());
+  });
+
+  it('says each in French', () => {
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    useLocale('fr');
+    try {
+      expect(of({ sealHours: null })).toMatch(
+        /^Votre adhésion n’est pas encore scellée, .* aucun délai n’est fixé/,
+      );
+      expect(of({ sealHours: 6 })).toMatch(/au plus tard 6 heures environ après votre adhésion\./);
+      expect(of({ sealHours: 1 })).toMatch(/au plus tard une heure environ après votre adhésion\./);
+      expect(of()).toMatch(/quelques heures dans une communauté calme\./);
+    } finally {
+      useLocale('en');
+    }
+  });
+});

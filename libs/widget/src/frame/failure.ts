@@ -2,6 +2,7 @@
 // the widget can meet (the API's codes, the prover's, the network), else a generic one, always
 // with the code for whoever helps them. The API's and the worker's English messages are never
 // shown: the French widget stays French.
+import { sealWaitKey } from '../shared/seal-wait-key';
 import { RequestError } from './api';
 import type { ActionFeedback } from './feedback';
 import { isOne, StringKey, t } from './i18n';
@@ -10,7 +11,6 @@ import { isOne, StringKey, t } from './i18n';
 const FAILURES: Record<string, StringKey> = {
   NETWORK: 'failNetwork',
   BACKUP_INVALID: 'backupInvalid',
-  NOT_SEALED: 'failNotSealed',
   NOT_IN_GROUP: 'failNotInGroup',
   MEMBERSHIP_ENDED: 'failMembershipEnded',
   ADMISSION_CLOSED: 'closed',
@@ -54,13 +54,22 @@ export function failureText(error: unknown, own: Record<string, StringKey> = {})
         ratingImpact?: unknown;
         replaceableFrom?: unknown;
         retryAfter?: unknown;
+        sealHours?: unknown;
       }
     | undefined;
   const limited = status === 429 || code === 'RATE_LIMITED';
   // Rate limited, with the service's Retry-After: the wait it asked for, in seconds.
   const wait = details?.retryAfter;
+  // Refused before the seal (NOT_SEALED): worded by the seal wait the prover was given, so that
+  // no time is promised where the instance keeps none (prover/not-sealed.ts); anything else
+  // there counts as unsaid.
+  const sealHours =
+    details?.sealHours === null || typeof details?.sealHours === 'number'
+      ? details.sealHours
+      : undefined;
   const key =
     own[code] ??
+    (code === 'NOT_SEALED' ? sealWaitKey('failNotSealed', sealHours) : undefined) ??
     (limited && typeof wait === 'number'
       ? isOne(wait)
         ? 'failRateLimitedWaitOne'
@@ -74,6 +83,7 @@ export function failureText(error: unknown, own: Record<string, StringKey> = {})
     from: typeof details?.replaceableFrom === 'string' ? details.replaceableFrom : '?',
     reason: t('backupReasonUnknown'),
     seconds: number(details?.retryAfter),
+    hours: sealHours ?? '',
   });
   return t('withCode', { message, code });
 }

@@ -4,13 +4,21 @@ import { explainedBackupProblem } from '@bridgenotes/protocol';
 
 export { BACKUP_BYTES, backupProblem, type BackupProblem } from '@bridgenotes/protocol';
 
+/**
+ * What the page may say beside a ProverError's code: RATE_LIMITED's `retryAfter` seconds,
+ * NOT_SEALED's seal wait in hours (prover/not-sealed.ts).
+ */
+export interface ProverErrorDetails {
+  retryAfter?: number;
+  sealHours?: number | null;
+}
+
 /** A failure a prover reports with a code the page can translate (the message is English). */
 export class ProverError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    /** What the page may say beside the code (RATE_LIMITED's `retryAfter` seconds). */
-    readonly details?: { retryAfter?: number },
+    readonly details?: ProverErrorDetails,
   ) {
     super(message);
   }

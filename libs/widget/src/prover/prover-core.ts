@@ -6,7 +6,7 @@ import { Group, Identity } from '@semaphore-protocol/core';
 import { proveAction, pseudonymOf } from '@bridgenotes/client';
 import { type JoinWorkTarget, type JsonValue, solveJoinWork } from '@bridgenotes/protocol';
 
-import { checkedBackup, ProverError } from './backup';
+import { checkedBackup, ProverError, type ProverErrorDetails } from './backup';
 
 export { ProverError } from './backup';
 
@@ -117,7 +117,7 @@ export interface ProverFailure {
   ok: false;
   error: string;
   code?: string;
-  details?: { retryAfter?: number };
+  details?: ProverErrorDetails;
 }
 
 /** The answer to a request `handle` failed: with the code when the failure carries one. */

@@ -6,13 +6,8 @@ import { groupFromLeaves, PublishedGroup } from '@bridgenotes/client';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
 import { proverFetch } from './prover-fetch';
-import {
-  answerFromIdentity,
-  answerJoinWork,
-  ProverError,
-  proveForApi,
-  serveRequests,
-} from './prover-core';
+import { notSealed } from './not-sealed';
+import { answerFromIdentity, answerJoinWork, proveForApi, serveRequests } from './prover-core';
 
 /** `@zk-kit/semaphore-artifacts` 4.13.0, depth 20: the API serves them, this checks them. */
 const ARTIFACTS = {
@@ -64,11 +59,7 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
   const group = groupFromLeaves(leaves);
   if (group.indexOf(identity.commitment) === -1) {
     // A join is answered before its batch is sealed (docs/threat-model.md): not in the leaves yet.
-    // A quiet community seals after SEAL_MAX_WAIT_SECONDS (hours by default): the page says so.
-    throw new ProverError(
-      'NOT_SEALED',
-      'Your membership is waiting to be sealed with other joins, which keeps when you joined private. In a quiet community this can take a few hours: try again later.',
-    );
+    throw notSealed(request.sealHours);
   }
   const files = await circuitFiles();
   return proveForApi(request.id, identity, group, request, files);

@@ -1,3 +1,4 @@
+import type { ProverErrorDetails } from '../prover/backup';
 import type { JoinWorkRequest } from '../prover/prover-core';
 
 /** Every message between the host page's loader and the frame carries this marker. */
@@ -71,6 +72,11 @@ export type ProverRequest =
       payload: { [key: string]: unknown };
       /** When not the current minute: a changed rating's (nextRatingMinute). */
       clientMinute?: number;
+      /**
+       * The community's seal wait in hours (libs/protocol `pendingJoinSealHours`), which a
+       * refusal before the seal says (prover/not-sealed.ts): null, no time bound; absent, unsaid.
+       */
+      sealHours?: number | null;
     };
 
 export type ProverResponse =
@@ -84,7 +90,7 @@ export type ProverResponse =
       nonce?: string;
     }
   /** `code`: a ProverError's (BACKUP_INVALID, NOT_SEALED), for the page to translate. */
-  | { id: number; ok: false; error: string; code?: string; details?: { retryAfter?: number } };
+  | { id: number; ok: false; error: string; code?: string; details?: ProverErrorDetails };
 
 export interface ProvenForApi {
   clientMinute: number;

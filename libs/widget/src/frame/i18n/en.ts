@@ -150,8 +150,16 @@ export const EN = {
     'Your membership of {community} ended: this identity was removed from the community or replaced. It cannot rate or write here any more. Restore another identity that is a member, or ask the community’s moderators.',
   failMembershipEnded:
     'This identity’s membership ended: it was removed from the community or replaced, and cannot join again. Restore another identity, or ask the community’s moderators.',
+  // A proof asked for before the seal, by the seal wait the prover was given (the first where
+  // the instance says none; shared/seal-wait-key.ts): the pending notice's promise, no other.
   failNotSealed:
     'Your membership is not sealed yet, which keeps when you joined private. Try again later: usually within minutes, a few hours in a quiet community.',
+  failNotSealedNoTimeBound:
+    'Your membership is not sealed yet, which keeps when you joined private. Try again later: it is sealed once enough members have joined; this has no set time, and in a quiet community it can take a long time.',
+  failNotSealedWithinHour:
+    'Your membership is not sealed yet, which keeps when you joined private. Try again later: within minutes in a busy community, at the latest about an hour after you joined.',
+  failNotSealedWithinHours:
+    'Your membership is not sealed yet, which keeps when you joined private. Try again later: within minutes in a busy community, at the latest about {hours} hours after you joined.',
   failNotInGroup:
     'This identity is not in the community’s group now: see the member panel, which offers to check again.',
   failInviteRequired: 'This community admits members by invitation: enter your invite code.',

@@ -156,6 +156,12 @@ export const FR: Record<StringKey, string> = {
     'L’adhésion de cette identité a pris fin : elle a été retirée de la communauté ou remplacée, et ne peut pas adhérer à nouveau. Restaurez une autre identité, ou adressez-vous aux modérateurs de la communauté.',
   failNotSealed:
     'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : en général en quelques minutes, quelques heures dans une communauté calme.',
+  failNotSealedNoTimeBound:
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : elle le sera une fois que suffisamment de membres auront rejoint ; aucun délai n’est fixé, et dans une communauté calme cela peut être long.',
+  failNotSealedWithinHour:
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : elle le sera en quelques minutes dans une communauté active, au plus tard une heure environ après votre adhésion.',
+  failNotSealedWithinHours:
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : elle le sera en quelques minutes dans une communauté active, au plus tard {hours} heures environ après votre adhésion.',
   failNotInGroup:
     'Cette identité n’est pas dans le groupe de la communauté en ce moment : voyez le panneau de membre, qui propose de vérifier à nouveau.',
   failInviteRequired:
