@@ -26,6 +26,7 @@ import {
 import type { ProvenForApi } from '../shared/messages';
 import { prover } from '../shared/prover';
 import { ext } from '../shared/extension-api';
+import { notSealedNotice } from '../shared/membership-news';
 import { type Follow, type SaveRatingMessage } from '../shared/storage';
 import { label, t } from '../shared/strings';
 import type { BusyTarget } from './busy';
@@ -65,7 +66,7 @@ async function prove(
   // recorded while its join waited for its batch (it did not tell them apart), or a member
   // removed since, is not in the group: proving would fail on a leaf the tree does not hold.
   if (!inGroup(group, commitment as string)) {
-    throw new MembershipNotSealed(t('notSealed', { community: context.follow.name }));
+    throw new MembershipNotSealed(notSealedNotice(context.follow));
   }
   const files = await circuitFiles(context.follow.instance);
   const { proven } = await prover(

@@ -1,4 +1,4 @@
-import { membershipNews, NOT_IN_GROUP, pendingNotice } from './membership-news';
+import { membershipNews, NOT_IN_GROUP, notSealedNotice, pendingNotice } from './membership-news';
 import { t } from './strings';
 
 describe('membershipNews', () => {
@@ -43,6 +43,34 @@ describe('pendingNotice', () => {
     );
     expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(
       /at the latest about an hour after you joined\./,
+    );
+    expect(of({ maxWaitSeconds: 6 * 3600 })).not.toMatch(quiet);
+  });
+
+  it('keeps the general wording where the follow keeps no wait (an older API, an earlier version)', () => {
+    expect(of(null)).toMatch(quiet);
+    expect(of(undefined)).toBe(of(null));
+  });
+});
+
+describe('notSealedNotice (a proof asked for before the seal)', () => {
+  const of = (sealing?: { maxWaitSeconds: number | null } | null) =>
+    notSealedNotice({ name: 'Town', sealing });
+  const quiet = /up to six hours by default in a quiet one/;
+
+  it('promises no time where the instance seals by K members only', () => {
+    expect(of({ maxWaitSeconds: null })).toMatch(
+      /^Your membership of Town is not usable yet: .* once enough people have joined: this has no set time/,
+    );
+    expect(of({ maxWaitSeconds: null })).not.toMatch(/minutes|hours?\b/);
+  });
+
+  it('says the instance’s longest wait, in hours, where it has one', () => {
+    expect(of({ maxWaitSeconds: 6 * 3600 + 120 })).toMatch(
+      /at the latest about 6 hours after you joined\. Nothing was sent/,
+    );
+    expect(of({ maxWaitSeconds: 20 * 60 })).toMatch(
+      /at the latest about an hour after you joined\. Nothing was sent/,
     );
     expect(of({ maxWaitSeconds: 6 * 3600 })).not.toMatch(quiet);
   });

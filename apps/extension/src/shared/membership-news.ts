@@ -43,7 +43,14 @@ export function membershipNews(
  * one, it is said; where none is kept (an older API, or a follow an earlier version recorded),
  * the general wording.
  */
-export function pendingNotice(follow: Pick<Follow, 'name' | 'sealing'>): string {
+export const pendingNotice = (follow: Pick<Follow, 'name' | 'sealing'>): string =>
+  sealWaitText('pending', follow);
+
+/** A proof asked for before the seal (the panel's forms), by the same wait and rule. */
+export const notSealedNotice = (follow: Pick<Follow, 'name' | 'sealing'>): string =>
+  sealWaitText('notSealed', follow);
+
+function sealWaitText(prefix: 'pending' | 'notSealed', follow: Pick<Follow, 'name' | 'sealing'>) {
   const hours = pendingJoinSealHours({ sealing: follow.sealing ?? undefined });
-  return t(sealWaitKey('pending', hours), { community: follow.name, hours: hours ?? '' });
+  return t(sealWaitKey(prefix, hours), { community: follow.name, hours: hours ?? '' });
 }

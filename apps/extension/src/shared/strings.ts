@@ -68,8 +68,16 @@ export const STRINGS = {
   // seal wait kept with the follow (shared/membership-news.ts).
   ...EN_PENDING,
   joinedNow: 'Joined {community}: you can now rate, write and ask for notes.',
+  // A proof asked for before the seal, by the seal wait kept with the follow (the first where
+  // none is kept; shared/membership-news.ts): the pending notice's promise, no other.
   notSealed:
     'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined — within minutes in a busy community, up to six hours by default in a quiet one (as its operator set). Nothing was sent; try again later.',
+  notSealedNoTimeBound:
+    'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined: this has no set time, and in a quiet community it can take a long time. Nothing was sent; try again later.',
+  notSealedWithinHour:
+    'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches — within minutes in a busy community, at the latest about an hour after you joined. Nothing was sent; try again later.',
+  notSealedWithinHours:
+    'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches — within minutes in a busy community, at the latest about {hours} hours after you joined. Nothing was sent; try again later.',
   // A membership removed or replaced (the widget's wording, without its Restore: the extension
   // keeps one identity per instance, which this one is).
   membershipEnded:
