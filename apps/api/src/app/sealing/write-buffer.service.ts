@@ -86,15 +86,17 @@ async function olderTransactionHolders(client: Client, through: bigint): Promise
 
 /**
  * Rewrites the buffer's table and answers how many deleted rows the rewrite had to keep, as
- * PostgreSQL itself counts them (VERBOSE's "dead row versions cannot be removed yet"): the one
- * sure word, as a transaction may hold them and show in no view (a backend still connecting
- * holds a snapshot for every database before pg_stat_activity lists it). The count is the
- * detail's first number, in any language the server speaks.
+ * PostgreSQL itself counts them (VERBOSE's "dead row versions cannot be removed yet", the
+ * detail of its report on the table): the one sure word, as a transaction may hold them and
+ * show in no view (a backend still connecting holds a snapshot for every database before
+ * pg_stat_activity lists it). The count is the detail's first number, in any language the server
+ * speaks.
  */
 async function rewriteBuffer(client: Client): Promise<number> {
-  const details: string[] = [];
-  const collect = (notice: { detail?: string }) => {
-    if (notice.detail) details.push(notice.detail);
+  const counts: number[] = [];
+  const collect = (notice: { message?: string; detail?: string }) => {
+    const count = notice.message?.includes('write_buffer') && notice.detail?.match(/\d+/);
+    if (count) counts.push(Number(count[0]));
   };
   client.on('notice', collect);
   try {
@@ -102,9 +104,8 @@ async function rewriteBuffer(client: Client): Promise<number> {
   } finally {
     client.off('notice', collect);
   }
-  const kept = details.length === 1 ? /\d+/.exec(details[0] as string) : null;
-  if (!kept) throw new Error('VACUUM FULL did not say how many rows it kept');
-  return Number(kept[0]);
+  if (counts.length === 0) throw new Error('VACUUM FULL did not say how many rows it kept');
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 /** What waits in the buffer: a member's join, or one of the proven writes. */
