@@ -258,32 +258,39 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
       const { commitments, before } = await waitingJoins();
       const warn = jest.spyOn(Logger.prototype, 'warn');
       const query = Client.prototype.query as (...args: unknown[]) => unknown;
-      let hid = false;
+      // The look before each rewrite sees nothing; the one after a rewrite made sees what is.
+      let rewritten = false;
       const hidden = jest.spyOn(Client.prototype, 'query') as unknown as jest.SpyInstance;
       hidden.mockImplementation(function (this: Client, ...args: unknown[]) {
-        if (hid || typeof args[0] !== 'string' || !args[0].includes(') AS holder')) {
-          return query.apply(this, args);
+        const text = typeof args[0] === 'string' ? args[0] : '';
+        if (text.startsWith('VACUUM')) {
+          return (query.apply(this, args) as Promise<unknown>).then((result) => {
+            rewritten = true;
+            return result;
+          });
         }
-        hid = true;
-        return Promise.resolve({ rows: [{ holder: null }] });
+        if (!text.includes(') AS holders')) return query.apply(this, args);
+        if (!rewritten) return Promise.resolve({ rows: [{ holders: null }] });
+        rewritten = false;
+        return query.apply(this, args);
       });
       try {
         await besideOtherDatabase(async (pid) => {
-          const file = await bufferFile();
+          const kept = new RegExp(
+            `[(;] ?session ${pid}, client backend, database postgres;.* \\d+ deleted rows kept\\)`,
+          );
+          const told = () => warn.mock.calls.some(([message]) => kept.test(String(message)));
           expect(await sealer.sealDue()).toBe(K);
-          expect(hid).toBe(true);
-          // The rewrite was made, and copied the rows: the scrub stays owed, the holder named.
-          expect(await bufferFile()).not.toBe(file);
+          // A rewrite that could not have the table in time (an autovacuum holding it) is retried
+          // at the next check, as the timer would.
+          await eventually(async () => {
+            if (!told()) await sealer.sealDue();
+            expect(told()).toBe(true);
+          });
+          // The rewrite copied the rows: the scrub stays owed, the holder named.
           await prisma.$executeRawUnsafe('CHECKPOINT');
           expect(await foundIn(prisma, await bufferFiles(prisma), commitments)).toEqual(
             expect.arrayContaining(commitments),
-          );
-          expect(warn).toHaveBeenCalledWith(
-            expect.stringMatching(
-              new RegExp(
-                `[(;] ?session ${pid}, client backend, database postgres;.* \\d+ deleted rows kept\\)`,
-              ),
-            ),
           );
         });
       } finally {

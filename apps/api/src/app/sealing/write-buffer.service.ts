@@ -37,7 +37,7 @@ export class ScrubHeld extends Error {
 }
 
 /** How many holders a held scrub names, oldest first: enough to find the one left open. */
-const HOLDERS_NAMED = 5;
+const HOLDERS_NAMED = 10;
 
 /**
  * What may still read rows deleted by transaction `through` (or before), which a rewrite would
@@ -55,7 +55,7 @@ async function olderTransactionHolders(client: Client, through: bigint): Promise
   const { rows } = await client.query<{ holders: string | null }>(
     `WITH bound AS (SELECT age($1::text::xid) AS age),
      holders AS (
-       SELECT format('session %s, %s%s', pid, backend_type,
+       SELECT format('session %s, %s%s', pid, coalesce(backend_type, 'backend'),
                      ', database ' || nullif(datname, current_database())) AS holder,
               greatest(age(backend_xmin), age(backend_xid)) AS age
          FROM pg_stat_get_activity(NULL) LEFT JOIN pg_database d ON d.oid = datid, bound
@@ -75,7 +75,7 @@ async function olderTransactionHolders(client: Client, through: bigint): Promise
         WHERE bound.age <= coalesce(current_setting('vacuum_defer_cleanup_age', true)::int, 0))
      SELECT (SELECT string_agg(holder, '; ' ORDER BY age DESC NULLS LAST)
                FROM (SELECT * FROM holders ORDER BY age DESC NULLS LAST LIMIT $2) oldest)
-            || (SELECT CASE WHEN count(*) > $2 THEN format(' and %s more', count(*) - $2) ELSE '' END
+            || (SELECT CASE WHEN count(*) > $2 THEN format('; and %s more', count(*) - $2) ELSE '' END
                   FROM holders) AS holders`,
     [(through % 2n ** 32n).toString(), HOLDERS_NAMED],
   );
@@ -87,16 +87,18 @@ async function olderTransactionHolders(client: Client, through: bigint): Promise
 /**
  * Rewrites the buffer's table and answers how many deleted rows the rewrite had to keep, as
  * PostgreSQL itself counts them (VERBOSE's "dead row versions cannot be removed yet", the
- * detail of its report on the table): the one sure word, as a transaction may hold them and
- * show in no view (a backend still connecting holds a snapshot for every database before
- * pg_stat_activity lists it). The count is the detail's first number, in any language the server
- * speaks.
+ * detail of its report on the table), or null when it made no report (it rewrites nothing for
+ * a role that does not own the table): the one sure word, as what holds them may show in no
+ * view by the time it is looked for (a session that ended since, a backend still connecting).
+ * The count leads the detail in every language the server speaks; a report without one fails
+ * the scrub rather than pass it.
  */
-async function rewriteBuffer(client: Client): Promise<number> {
-  const counts: number[] = [];
+async function rewriteBuffer(client: Client): Promise<number | null> {
+  const counts: (number | undefined)[] = [];
   const collect = (notice: { message?: string; detail?: string }) => {
-    const count = notice.message?.includes('write_buffer') && notice.detail?.match(/\d+/);
-    if (count) counts.push(Number(count[0]));
+    if (!notice.message?.includes('write_buffer') || notice.detail === undefined) return;
+    const count = /^\s*(\d+)/.exec(notice.detail)?.[1];
+    counts.push(count === undefined ? undefined : Number(count));
   };
   client.on('notice', collect);
   try {
@@ -104,8 +106,11 @@ async function rewriteBuffer(client: Client): Promise<number> {
   } finally {
     client.off('notice', collect);
   }
-  if (counts.length === 0) throw new Error('VACUUM FULL did not say how many rows it kept');
-  return counts.reduce((sum, count) => sum + count, 0);
+  if (counts.length === 0) return null;
+  return counts.reduce<number>((sum, count) => {
+    if (count === undefined) throw new Error('VACUUM FULL did not say how many rows it kept');
+    return sum + count;
+  }, 0);
 }
 
 /** What waits in the buffer: a member's join, or one of the proven writes. */
@@ -259,8 +264,10 @@ export class WriteBuffer {
       if ((await fileOf()) === before) {
         throw new Error('VACUUM FULL did not rewrite write_buffer: the role must own the table');
       }
+      if (kept === null) throw new Error('VACUUM FULL did not say how many rows it kept');
       if (kept > 0) {
-        const unseen = 'none shown: a session still connecting, or one just ended';
+        const unseen =
+          'none shown: a session that ended since, one still connecting, or a later batch';
         throw new ScrubHeld(
           `${(await olderTransactionHolders(client, through)) ?? unseen}; ${kept} deleted rows kept`,
         );
