@@ -242,14 +242,16 @@ function membershipPart(
     const why = entry.admission === 'INVITE' ? 'pendingJoinAgainInvite' : 'pendingJoinAgain';
     part.append(h('p', {}, t(why)), ...joinParts(entry, backup, 'joinAgain'));
   }
+  // The part a look's answer goes to, until the community's part is drawn again (looks.found).
+  looks.shown(followKey(entry), state, (now) => {
+    if (!part.isConnected) return;
+    const news = membershipNews(state, now, false, entry.admission);
+    if (news) say(t(news, community));
+    part.replaceWith(membershipPart(entry, now, backup, false));
+  });
   if (look && looks.due(followKey(entry), state)) {
     void settleMembership(entry).then(
-      (now) => {
-        if (now === state || !part.isConnected) return;
-        const news = membershipNews(state, now, false, entry.admission);
-        if (news) say(t(news, community));
-        part.replaceWith(membershipPart(entry, now, backup, false));
-      },
+      (now) => looks.found(followKey(entry), state, now),
       // Not fetched now: looked for again at the next visit, or with Check again.
       () => undefined,
     );

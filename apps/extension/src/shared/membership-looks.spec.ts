@@ -56,4 +56,34 @@ describe('visitLooks', () => {
     looks.forget('b');
     expect(looks.due('b', 'pending')).toBe(true);
   });
+
+  it("gives a look's answer to the part drawn again while it was in flight, which did not look", () => {
+    const looks = visitLooks();
+    const drawn: string[] = [];
+    // The first drawing looks; a drawing again meanwhile (a Check again, a follow, another
+    // community's join) shows the same state and does not look.
+    looks.shown('a', 'pending', (now) => drawn.push(`first ${now}`));
+    expect(looks.due('a', 'pending')).toBe(true);
+    looks.shown('a', 'pending', (now) => drawn.push(`again ${now}`));
+    expect(looks.due('a', 'pending')).toBe(false);
+    looks.found('a', 'pending', 'sealed');
+    expect(drawn).toEqual(['again sealed']);
+  });
+
+  it('draws nothing again for an unchanged answer, nor over a part drawn in a newer state since', () => {
+    const looks = visitLooks();
+    const drawn: string[] = [];
+    looks.shown('a', 'absent', (now) => drawn.push(`absent ${now}`));
+    expect(looks.due('a', 'absent')).toBe(true);
+    looks.found('a', 'absent', 'absent');
+    // Joined while another look was in flight, answered pending: that look, started before the
+    // join and recording nothing over it, does not draw over the part; its own look follows.
+    looks.shown('b', 'absent', (now) => drawn.push(`b absent ${now}`));
+    expect(looks.due('b', 'absent')).toBe(true);
+    looks.forget('b');
+    looks.shown('b', 'pending', (now) => drawn.push(`b pending ${now}`));
+    expect(looks.due('b', 'pending')).toBe(true);
+    looks.found('b', 'absent', 'sealed');
+    expect(drawn).toEqual([]);
+  });
 });

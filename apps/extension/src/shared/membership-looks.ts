@@ -3,6 +3,9 @@
 // some states looked for at every drawing of the page and others once, how many it received
 // after an action that draws the page again (following a community, a join) would tell it which
 // state each membership is in. So every membership is looked for the same way: once a visit.
+// A look's answer goes to the community's part shown when it comes, not to the drawing that
+// started it: the page may have been drawn again meanwhile (a Check again, a join, a follow),
+// and that drawing does not look again.
 import type { MembershipState } from './membership';
 
 /** The states a look can change (none has nothing to look for; ended is final). */
@@ -22,11 +25,27 @@ export interface VisitLooks {
    * looked for once at the next drawing, whatever state it was in before (none, absent, pending).
    */
   forget(key: string): void;
+  /**
+   * `key`'s part shown now, drawn in `state`, is `redraw`n in the state a look finds (`found`);
+   * each drawing replaces the one before.
+   */
+  shown(key: string, state: MembershipState, redraw: (now: MembershipState) => void): void;
+  /**
+   * A look for `key`'s membership, started when it was shown in `from`, found it in `now`: the part
+   * shown now is drawn again in `now` when it still shows `from` (drawn again meanwhile in the
+   * same state: it did not look). One drawn in another state since (a join, a Check again that
+   * found a change) says something newer than this look: it stays.
+   */
+  found(key: string, from: MembershipState, now: MembershipState): void;
 }
 
 /** The looks of one visit of the settings page. */
 export function visitLooks(): VisitLooks {
   const looked = new Set<string>();
+  const parts = new Map<
+    string,
+    { state: MembershipState; redraw: (now: MembershipState) => void }
+  >();
   return {
     due(key, state) {
       if (!LOOKED_FOR.has(state) || looked.has(key)) return false;
@@ -38,6 +57,13 @@ export function visitLooks(): VisitLooks {
     },
     forget(key) {
       looked.delete(key);
+    },
+    shown(key, state, redraw) {
+      parts.set(key, { state, redraw });
+    },
+    found(key, from, now) {
+      const part = parts.get(key);
+      if (now !== from && part?.state === from) part.redraw(now);
     },
   };
 }
