@@ -368,6 +368,38 @@ describe('the feedback of a member’s actions in the widget', () => {
     await page.close();
   });
 
+  it('says a note this identity reported already is reported, when a view that forgot it sends it again', async () => {
+    const reported = 'You reported this note. The community’s moderators will look at it.';
+    const { page, frame } = await newIdentity();
+    await joinBusy(page, frame);
+    /** Sends a Spam report from `view`; the line that says it sent. */
+    const sendReport = async (view: Frame) => {
+      const report = view.locator('.to-rate details.report');
+      await report.locator('summary').click();
+      await report.getByRole('radio', { name: 'Spam' }).check();
+      await report.getByRole('button', { name: 'Send report' }).click();
+      return report.getByRole('status').filter({ hasText: reported });
+    };
+    await (await sendReport(frame)).waitFor();
+    // The page loaded anew: the frame kept the sent report for its life only, so the form is
+    // offered again (as on another device with this identity). The API refuses a second report
+    // of this pseudonym, and the member reads that the note is reported, not a failure.
+    const again = await reopened(page);
+    const answered = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        new URL(response.url()).pathname.endsWith('/reports'),
+    );
+    const line = await sendReport(again);
+    const refused = await answered;
+    expect(refused.status()).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'REPORT_EXISTS' });
+    await line.waitFor({ timeout: QUICKLY_MS });
+    expect(await focusedText(again)).toBe(reported);
+    expect(await again.getByText('That did not work', { exact: false }).count()).toBe(0);
+    await page.close();
+  });
+
   /**
    * The page reloaded without the member's pseudonym and with the prover held back: once let
    * go, the prover computes the pseudonym, and the frame renders the member's area anew while
