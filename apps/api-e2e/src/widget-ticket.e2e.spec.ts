@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
-import { currentTestRun } from '@bridgenotes/testing';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { seriousViolations } from './support/accessibility';
 import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
@@ -27,7 +27,8 @@ type Signing = 'valid' | 'expired' | 'forged';
  * HTTP server, with a login cookie) signs tickets for its signed-in user at its own endpoint, as
  * docs/widget.md shows; the member joins through the widget with one and rates with a proof made
  * in the browser; a second identity of the same account, an expired, a forged ticket and a
- * signed-out user are refused, each with its code shown.
+ * signed-out user are refused, each with its code shown; a join pending for a day is sent again
+ * with Join again and a new ticket.
  */
 describe('widget: joining a CREDENTIAL community with a ticket from the host site', () => {
   const run = currentTestRun();
@@ -35,6 +36,8 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
   let apiUrl: string;
   let host: Server;
   let hostOrigin: string;
+  /** The host site on the API's site (127.0.0.1, another port): its frame keeps lasting storage. */
+  let sameSiteOrigin: string;
   let database: Client;
   let browser: Browser;
   let community: { id: string; slug: string };
@@ -137,6 +140,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     });
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
+    sameSiteOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
 
     await untilReady(apiUrl);
     community = await operator('POST', '/communities', {
@@ -145,7 +149,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
       admission: 'CREDENTIAL',
     });
     await operator('PATCH', `/communities/${community.slug}`, {
-      embedOrigins: [hostOrigin],
+      embedOrigins: [hostOrigin, sameSiteOrigin],
       earnInImpact: 0,
     });
     const jwk = { ...(await exportJWK(keys.publicKey)), alg: 'ES256', kid, use: 'sig' };
@@ -282,6 +286,63 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
       .waitFor();
     expect(await hostErrors(page)).toEqual([]);
     expect(await members()).toHaveLength(admitted);
+    await page.close();
+  });
+
+  it('offers Join again beside a CREDENTIAL join pending for a day, which joins with a new ticket from the site', async () => {
+    signing = 'valid';
+    // The host on the API's site: the frame keeps its storage across a reload, which the pending
+    // join's day needs (a third-party frame here keeps it in memory only).
+    const page = await browser.context.newPage();
+    await page.goto(`${sameSiteOrigin}/login?as=carol`);
+    let frame = await widgetFrame(page);
+    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    await frame.getByRole('button', { name: 'Create an identity' }).click();
+    const commitment = await eventually(async () => {
+      const kept = await frame.evaluate(() =>
+        localStorage.getItem('bridgenotes:identity-commitment'),
+      );
+      if (!kept) throw new Error('no identity kept yet');
+      return kept;
+    });
+    // A join sent a day ago and lost before its batch was sealed (removed, or with an instance
+    // gone back to an older backup): recorded pending, and missing from the published group.
+    await frame.evaluate(
+      ([slug, member, since]) => {
+        localStorage.setItem(`bridgenotes:member:${slug}`, member);
+        localStorage.setItem(`bridgenotes:pending:${slug}`, member);
+        localStorage.setItem(`bridgenotes:pending-since:${slug}`, `${member}:${since}`);
+      },
+      [community.slug, commitment, String(Math.floor(Date.now() / 1000) - 25 * 60 * 60)],
+    );
+    // Where the instance seals by member count only (SEAL_MAX_WAIT_SECONDS=0, no time bound) a
+    // pending join is never taken as absent: Join again is the way to send it again.
+    await page.route(`**/communities/${community.slug}`, async (route) => {
+      const response = await route.fetch();
+      const answer = (await response.json()) as object;
+      await route.fulfill({
+        response,
+        body: JSON.stringify({ ...answer, sealing: { maxWaitSeconds: null } }),
+      });
+    });
+    await page.reload();
+    frame = await widgetFrame(page);
+    await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
+    await frame.getByText('Your membership of Forum readers will be active once').waitFor();
+    await frame.getByText('Waiting for more than a day?', { exact: false }).waitFor();
+    // Drawn with the words that explain it.
+    const joinAgain = frame.getByRole('button', { name: 'Join Forum readers again' });
+    expect(await joinAgain.count()).toBe(1);
+    const before = ticketsServed;
+    await joinAgain.click();
+    await frame
+      .getByText('Joined Forum readers: you can now rate, write and ask for notes.')
+      .waitFor();
+    await frame.getByText('You are a member of Forum readers.').waitFor();
+    expect(ticketsServed - before).toBe(1);
+    expect(await members()).toContainEqual({ commitment, removed: false });
+    expect(await joinAgain.count()).toBe(0);
+    expect(await hostErrors(page)).toEqual([]);
     await page.close();
   });
 });
