@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import type { Client } from 'pg';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, Route } from 'playwright-core';
 
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { checkJoinWork } from '@bridgenotes/protocol';
@@ -68,6 +68,10 @@ describe('browser extension: membership', () => {
   let batchingUrl: string;
   let batchingProxy: RecordingProxy | undefined;
   const patient = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  // On the batching API too: a join sealed while the settings' look for it is held.
+  const held = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  // Followed to draw the settings again while that look is held.
+  const quiet = { slug: `e-${randomUUID().slice(0, 8)}`, id: randomUUID() };
   const issuerKid = randomUUID();
   let issuerKey: KeyLike;
 
@@ -159,6 +163,8 @@ describe('browser extension: membership', () => {
           [forum, 'Forum readers', 'CREDENTIAL'],
           [laterForum, 'Forum regulars', 'CREDENTIAL'],
           [patient, 'Patient readers', 'OPEN'],
+          [held, 'Held readers', 'OPEN'],
+          [quiet, 'Quiet readers', 'OPEN'],
         ]);
         const postId = await insertPost(client, FAKE_POSTS[1].key);
         await insertNote(client, forum.id, postId, FORUM_TEXT);
@@ -559,6 +565,63 @@ describe('browser extension: membership', () => {
       }),
     ]);
     await page.close();
+  });
+
+  it("gives the first drawing's look to the community's part drawn again while it was in flight, with no second group download", async () => {
+    const heldProxy = batchingProxy as RecordingProxy;
+    const groupPath = `/communities/${held.slug}/group/leaves`;
+    const groupFetches = () =>
+      heldProxy.received.filter(({ method, url }) => method === 'GET' && url === groupPath).length;
+    // The identity the batching instance's join above was made with joins Held readers: pending.
+    const settings = await options();
+    await followIn(settings, heldProxy.url, held.slug, 'Held readers');
+    heldProxy.received.length = 0;
+    await settings.getByRole('button', { name: 'Join Held readers' }).click();
+    expect(await settledStatus(settings, /Joined|You are a member|did not work/)).toBe(
+      'Joined Held readers; your membership is waiting to be sealed.',
+    );
+    const sent = heldProxy.received.find(
+      ({ method, url }) => method === 'POST' && url === `/communities/${held.slug}/members`,
+    );
+    const { commitment } = JSON.parse(sent?.body ?? '{}') as { commitment: string };
+    const block = settings.locator('.identity');
+    await block.getByText('Your membership of Held readers will be active once').waitFor();
+
+    // The next visit's first drawing looks for it; its group download is held on its way.
+    let release: () => void = () => undefined;
+    const heldGroup = new Promise<void>((resolve) => (release = resolve));
+    let asked: () => void = () => undefined;
+    const looking = new Promise<void>((resolve) => (asked = resolve));
+    const hold = async (route: Route) => {
+      asked();
+      await heldGroup;
+      await route.continue();
+    };
+    await settings.route(`**${groupPath}`, hold);
+    try {
+      heldProxy.received.length = 0;
+      await settings.reload();
+      await looking;
+      // Drawn again meanwhile (following another community): that drawing does not look.
+      await follow(settings, quiet.slug, 'Quiet readers');
+      await block.getByText('Your membership of Held readers will be active once').waitFor();
+      // Sealed meanwhile; the look then goes on and finds it, and the part drawn now says so.
+      await completeJoinBatch(batchingUrl, held.slug, commitment);
+      release();
+      await block.getByText('You are a member of Held readers.').waitFor({ timeout: 30_000 });
+      expect(await settledStatus(settings, /Joined Held readers: you can now|did not work/)).toBe(
+        'Joined Held readers: you can now rate, write and ask for notes.',
+      );
+      expect(
+        await block.getByText('Your membership of Held readers will be active once').count(),
+      ).toBe(0);
+      // One group download in the visit, as for any membership.
+      expect(groupFetches()).toBe(1);
+    } finally {
+      release();
+      await settings.unroute(`**${groupPath}`, hold);
+    }
+    await settings.close();
   });
 
   it('tells a member removed by the moderators that the identity is not in the group now, with Check again and Join, and that it ended once a join is refused', async () => {
