@@ -56,6 +56,17 @@ const SERVER_PASS_ONLY = [
   'libs/mirroring/src/lib/record-rules.spec.ts',
   // Pure: which failed pulls the worker retries, from the error alone.
   'apps/worker/src/app/mirroring/pull-mirror.handler.spec.ts',
+  // Pure: which records of a pulled page a mirror keeps, and which origin lineage it accepts.
+  'libs/mirroring/src/lib/page-settlement.spec.ts',
+  'libs/mirroring/src/lib/origin-lineage.rules.spec.ts',
+  // Pure: the code a scoring run's failure text reads back as.
+  'libs/database/src/lib/stores/run-failures.spec.ts',
+  // The CLI through an HTTP proxy, against a stand-in instance of the test's own: no storage.
+  'apps/api/src/app/exports/cli-proxy.spec.ts',
+  // The compression of answers, read on the OpenAPI document and its page, which are generated
+  // from the DTOs; and the landing page, a fixed text: the same in either mode.
+  'apps/api/src/app/common/compression.spec.ts',
+  'apps/api/src/app/home/home-page.spec.ts',
   // Each test needs fresh databases of its own, which the one embedded database cannot give:
   // they skip themselves in embedded mode, and are not even loaded here.
   'libs/database/src/lib/migrations.spec.ts',
