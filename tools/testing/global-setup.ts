@@ -10,8 +10,8 @@ import {
   DEFAULT_TEST_DATABASE_URL,
   DEFAULT_TEST_REDIS_URL,
 } from '../../libs/testing/src/lib/test-environment';
-import { freshClusterDump } from './fresh-cluster-dump';
 import { EMBEDDED_TEST_DATABASE } from './embedded-test-database';
+import { migratedClusterDump } from './migrated-cluster-dump';
 
 // Jest loads global hooks with Node's own resolver, which knows no tsconfig paths: hence the
 // relative imports. This file is workspace tooling, outside every Nx project.
@@ -31,7 +31,10 @@ export default async function globalSetup(): Promise<void> {
 
   let databaseUrl: string;
   if (embedded) {
-    const database = await startEmbeddedDatabase({ freshCluster: await freshClusterDump() });
+    // The migrations already applied (made once, then loaded): the call below only checks them.
+    const database = await startEmbeddedDatabase({
+      freshCluster: await migratedClusterDump(migrations),
+    });
     (globalThis as Record<symbol, unknown>)[EMBEDDED_TEST_DATABASE] = database;
     databaseUrl = await createMigratedDatabase(database.url, EMBEDDED_DATABASE_NAME, migrations);
   } else {

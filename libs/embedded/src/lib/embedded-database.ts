@@ -14,10 +14,10 @@ export interface EmbeddedDatabaseOptions {
   port?: number;
   maxConnections?: number;
   /**
-   * In memory only: a dump of a new, empty cluster (tools/testing/fresh-cluster-dump.ts) to
-   * start from, instead of creating the cluster, which is most of the start (initdb in
-   * WebAssembly, about 6 s of CPU against 2 to load the dump). The tests start an in-memory
-   * database per Jest run.
+   * In memory only: a dump of a cluster (tools/testing/fresh-cluster-dump.ts: new and empty;
+   * migrated-cluster-dump.ts: with the migrations applied) to start from, instead of creating
+   * the cluster, which is most of the start (initdb in WebAssembly, about 6 s of CPU against 2 to
+   * load the dump). The tests start an in-memory database per Jest run.
    */
   freshCluster?: Blob;
 }
