@@ -586,6 +586,10 @@ describe('browser extension: membership', () => {
     const { commitment } = JSON.parse(sent?.body ?? '{}') as { commitment: string };
     const block = settings.locator('.identity');
     await block.getByText('Your membership of Held readers will be active once').waitFor();
+    // The drawing after the join looks for it once: its download is not the next visit's.
+    await eventually(async () => {
+      expect(groupFetches()).toBe(1);
+    });
 
     // The next visit's first drawing looks for it; its group download is held on its way.
     let release: () => void = () => undefined;
@@ -604,6 +608,8 @@ describe('browser extension: membership', () => {
       await looking;
       // Drawn again meanwhile (following another community): that drawing does not look.
       await follow(settings, quiet.slug, 'Quiet readers');
+      // The status says so before the page is drawn again: wait for what only that drawing has.
+      await settings.getByRole('button', { name: 'Join Quiet readers' }).waitFor();
       await block.getByText('Your membership of Held readers will be active once').waitFor();
       // Sealed meanwhile; the look then goes on and finds it, and the part drawn now says so.
       await completeJoinBatch(batchingUrl, held.slug, commitment);
