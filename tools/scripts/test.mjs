@@ -173,8 +173,9 @@ const passList = [
     pass: 'embedded',
     env: embeddedEnv,
     projects: projects.filter((project) => EMBEDDED_PROJECTS.includes(project.name)),
-    // The option replaces Jest's default, which keeps node_modules out.
-    jestArguments: ['/node_modules/', ...SERVER_PASS_ONLY].map(
+    // The option replaces Jest's default, which keeps node_modules out. Alone (no server pass),
+    // this pass runs the server pass's own suites too, or nothing would.
+    jestArguments: ['/node_modules/', ...(passes.server ? SERVER_PASS_ONLY : [])].map(
       (path) => `--testPathIgnorePatterns=${path}`,
     ),
   },
