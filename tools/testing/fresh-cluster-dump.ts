@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 
 /**
- * A dump of a new, empty PGlite cluster, for `startEmbeddedDatabase({ freshCluster })`: made once
+ * A dump of a new, empty PGlite cluster, for `startEmbeddedDatabase({ clusterDump })`: made once
  * per PGlite version and kept in the system's temporary folder, so that the migrated cluster's
  * dump (./migrated-cluster-dump.ts) starts from it rather than from a cluster created anew
  * (initdb in WebAssembly, about 6 s of CPU). Written under a name of its own, then renamed: runs

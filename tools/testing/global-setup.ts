@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   if (embedded) {
     // The migrations already applied (made once, then loaded): the call below only checks them.
     const database = await startEmbeddedDatabase({
-      freshCluster: await migratedClusterDump(migrations),
+      clusterDump: await migratedClusterDump(migrations),
     });
     (globalThis as Record<symbol, unknown>)[EMBEDDED_TEST_DATABASE] = database;
     databaseUrl = await createMigratedDatabase(database.url, EMBEDDED_DATABASE_NAME, migrations);

@@ -12,17 +12,17 @@ import { freshClusterDump, keepDump, pgliteVersion } from './fresh-cluster-dump'
 
 /**
  * A dump of a PGlite cluster with `migrationsDir` applied, for `startEmbeddedDatabase({
- * freshCluster })`: each Jest run of the embedded pass loads it rather than applying every
+ * clusterDump })`: each Jest run of the embedded pass loads it rather than applying every
  * migration to a fresh cluster (2 to 3 CPU-seconds a run, ten runs a pass). Made once per
- * PGlite version and migrations (their paths and contents hashed: a migration added or edited
- * makes a new one), kept in the system's temporary folder beside the fresh cluster's (written as
- * it is: `keepDump`). The global setup still runs the migrations over it, which finds them all
+ * PGlite version and migrations (their paths and contents hashed, with the code that applies
+ * them: a migration added or edited makes a new one), kept in the system's temporary folder
+ * beside the fresh cluster's (written as it is: `keepDump`). The global setup still runs the migrations over it, which finds them all
  * applied with their checksums: the dump stands in for nothing the migrations would not do.
  */
 export async function migratedClusterDump(migrationsDir: string): Promise<Blob> {
   const file = join(
     tmpdir(),
-    `bridgenotes-pglite-${pgliteVersion()}-migrated-${migrationsHash(migrationsDir)}.tar`,
+    `bridgenotes-pglite-${pgliteVersion()}-migrated-${migrationsHash(migrationsDir, RUNNER)}.tar`,
   );
   if (existsSync(file)) return new Blob([readFileSync(file)]);
 
@@ -47,9 +47,21 @@ export async function migratedClusterDump(migrationsDir: string): Promise<Blob> 
   }
 }
 
-/** The hash of every file under `folder`: its path there and its contents, in path order. */
-function migrationsHash(folder: string): string {
+/**
+ * The code that applies the migrations (their history table, how each is applied): a change to
+ * it makes a new dump too, as one to a migration does.
+ */
+const RUNNER = ['migrations.ts', 'database-admin.ts'].map((name) =>
+  join(__dirname, '../../libs/database/src/lib', name),
+);
+
+/**
+ * The hash of every file under `folder` (its path there and its contents, in path order) and of
+ * the `runner`'s files' contents.
+ */
+function migrationsHash(folder: string, runner: string[]): string {
   const hash = createHash('sha256');
+  for (const file of runner) hash.update(readFileSync(file)).update('\0');
   const files = (readdirSync(folder, { recursive: true }) as string[])
     .filter((path) => statSync(join(folder, path)).isFile())
     .sort();

@@ -19,7 +19,7 @@ export interface EmbeddedDatabaseOptions {
    * the cluster, which is most of the start (initdb in WebAssembly, about 6 s of CPU against 2 to
    * load the dump). The tests start an in-memory database per Jest run.
    */
-  freshCluster?: Blob;
+  clusterDump?: Blob;
 }
 
 export interface EmbeddedDatabase {
@@ -109,7 +109,7 @@ export async function startEmbeddedDatabase(
     db = await PGlite.create({
       ...(options.dataDir
         ? { dataDir: join(options.dataDir, PGDATA_FOLDER) }
-        : { loadDataDir: options.freshCluster }),
+        : { loadDataDir: options.clusterDump }),
       startParams: [...PGlite.defaultStartParams, ...WAL_SETTINGS],
     });
     const server = new PgliteWireServer(db, {
