@@ -60,7 +60,7 @@ describe('notSealedNotice (a proof asked for before the seal)', () => {
 
   it('promises no time where the instance seals by K members only', () => {
     expect(of({ maxWaitSeconds: null })).toMatch(
-      /^Your membership of Town is not usable yet: .* once enough people have joined: this has no set time/,
+      /^Your membership of Town is not usable yet: .* once enough members have joined; this has no set time/,
     );
     expect(of({ maxWaitSeconds: null })).not.toMatch(/minutes|hours?\b/);
   });

@@ -73,7 +73,7 @@ export const STRINGS = {
   notSealed:
     'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined — within minutes in a busy community, up to six hours by default in a quiet one (as its operator set). Nothing was sent; try again later.',
   notSealedNoTimeBound:
-    'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough people have joined: this has no set time, and in a quiet community it can take a long time. Nothing was sent; try again later.',
+    'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches, once enough members have joined; this has no set time, and in a quiet community it can take a long time. Nothing was sent; try again later.',
   notSealedWithinHour:
     'Your membership of {community} is not usable yet: the instance adds new members to the community’s group in batches — within minutes in a busy community, at the latest about an hour after you joined. Nothing was sent; try again later.',
   notSealedWithinHours:

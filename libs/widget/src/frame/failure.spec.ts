@@ -83,8 +83,8 @@ describe('a proof refused before the seal (NOT_SEALED)', () => {
       expect(of({ sealHours: null })).toMatch(
         /^Votre adhésion n’est pas encore scellée, .* aucun délai n’est fixé/,
       );
-      expect(of({ sealHours: 6 })).toMatch(/au plus tard 6 heures environ après votre adhésion\./);
-      expect(of({ sealHours: 1 })).toMatch(/au plus tard une heure environ après votre adhésion\./);
+      expect(of({ sealHours: 6 })).toMatch(/au plus tard environ 6 heures après votre adhésion\./);
+      expect(of({ sealHours: 1 })).toMatch(/au plus tard environ une heure après votre adhésion\./);
       expect(of()).toMatch(/quelques heures dans une communauté calme\./);
     } finally {
       useLocale('en');

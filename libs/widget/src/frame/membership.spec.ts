@@ -253,10 +253,10 @@ describe('the pending notice', () => {
     try {
       expect(of({ maxWaitSeconds: null })).toMatch(/aucun délai n’est fixé/);
       expect(of({ maxWaitSeconds: 12 * HOUR })).toMatch(
-        /au plus tard 12 heures environ après votre adhésion/,
+        /au plus tard environ 12 heures après votre adhésion/,
       );
       expect(of({ maxWaitSeconds: 600 })).toMatch(
-        /au plus tard une heure environ après votre adhésion/,
+        /au plus tard environ une heure après votre adhésion/,
       );
     } finally {
       useLocale('en');

@@ -121,13 +121,13 @@ export const FR: Record<StringKey, string> = {
     'elle compte {count} caractères là où une sauvegarde en a 44 : elle est peut-être coupée, ou quelque chose y a été ajouté.',
   backupReasonUnknown: 'vérifiez qu’elle a été copiée en entier.',
   pending:
-    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en général en quelques minutes, quelques heures dans une communauté calme. Vous pouvez lire les notes en attendant.',
+    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment de votre adhésion — en général en quelques minutes, quelques heures dans une communauté calme. Vous pouvez lire les notes en attendant.',
   pendingNoTimeBound:
-    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — une fois que suffisamment de membres auront rejoint : aucun délai n’est fixé, et dans une communauté calme cela peut être long. Vous pouvez lire les notes en attendant.',
+    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment de votre adhésion — une fois que suffisamment de membres auront adhéré : aucun délai n’est fixé, et dans une communauté calme cela peut être long. Vous pouvez lire les notes en attendant.',
   pendingWithinHour:
-    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en quelques minutes dans une communauté active, au plus tard une heure environ après votre adhésion. Vous pouvez lire les notes en attendant.',
+    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment de votre adhésion — en quelques minutes dans une communauté active, au plus tard environ une heure après votre adhésion. Vous pouvez lire les notes en attendant.',
   pendingWithinHours:
-    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment où vous avez rejoint — en quelques minutes dans une communauté active, au plus tard {hours} heures environ après votre adhésion. Vous pouvez lire les notes en attendant.',
+    'Votre adhésion à {community} sera active une fois scellée avec celles d’autres membres, ce qui garde secret le moment de votre adhésion — en quelques minutes dans une communauté active, au plus tard environ {hours} heures après votre adhésion. Vous pouvez lire les notes en attendant.',
   earnInRule:
     'Dans cette communauté, un nouveau membre écrit des notes une fois que ses évaluations ont gagné un impact de {required} : évaluez les notes qui en ont besoin ; chaque évaluation conforme au statut que la note reçoit ensuite compte.',
   failGeneric: 'Quelque chose n’a pas fonctionné. Réessayez plus tard.',
@@ -155,13 +155,13 @@ export const FR: Record<StringKey, string> = {
   failMembershipEnded:
     'L’adhésion de cette identité a pris fin : elle a été retirée de la communauté ou remplacée, et ne peut pas adhérer à nouveau. Restaurez une autre identité, ou adressez-vous aux modérateurs de la communauté.',
   failNotSealed:
-    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : en général en quelques minutes, quelques heures dans une communauté calme.',
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment de votre adhésion. Réessayez plus tard : en général en quelques minutes, quelques heures dans une communauté calme.',
   failNotSealedNoTimeBound:
-    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : elle le sera une fois que suffisamment de membres auront rejoint ; aucun délai n’est fixé, et dans une communauté calme cela peut être long.',
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment de votre adhésion. Réessayez plus tard : elle le sera une fois que suffisamment de membres auront adhéré ; aucun délai n’est fixé, et dans une communauté calme cela peut être long.',
   failNotSealedWithinHour:
-    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : elle le sera en quelques minutes dans une communauté active, au plus tard une heure environ après votre adhésion.',
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment de votre adhésion. Réessayez plus tard : elle le sera en quelques minutes dans une communauté active, au plus tard environ une heure après votre adhésion.',
   failNotSealedWithinHours:
-    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment où vous avez rejoint. Réessayez plus tard : elle le sera en quelques minutes dans une communauté active, au plus tard {hours} heures environ après votre adhésion.',
+    'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment de votre adhésion. Réessayez plus tard : elle le sera en quelques minutes dans une communauté active, au plus tard environ {hours} heures après votre adhésion.',
   failNotInGroup:
     'Cette identité n’est pas dans le groupe de la communauté en ce moment : voyez le panneau de membre, qui propose de vérifier à nouveau.',
   failInviteRequired:
