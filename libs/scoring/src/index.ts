@@ -45,6 +45,7 @@ export {
   FACTOR_HISTOGRAM_BINS,
   FACTOR_HISTOGRAM_RANGE,
   factorHistogram,
+  runFactorHistogram,
   type FactorHistogram,
 } from './lib/factor-histogram';
 export type { IncorrectCounts } from './lib/incorrect-filter';
@@ -114,6 +115,7 @@ export {
   type RegimeName,
 } from './small-community/regime';
 export {
+  helpfulRatingsNeeded,
   OPINION_GROUP_PARAMETERS,
   scoreOpinionGroups,
   type OpinionGroupParameters,

@@ -18,6 +18,7 @@ import {
   explainNote,
   factorHistogram,
   NoteStatus as CoreStatus,
+  runFactorHistogram,
   ScoringResult,
   type PseudonymStanding,
   shownStatus,
@@ -165,10 +166,12 @@ export class ScoringPublisher {
           regime: result.regime.regime,
           seed,
           statusCounts,
+          // The fit that decided: an incremental run's frozen Core raters, else the run's own
+          // (the small-community regime's viewpoint fit and its groups, or the Core's).
           raterFactorHistogram: {
-            ...factorHistogram(
-              incremental?.baseRaterFactor ?? result.prescoring.finalRound.raterFactor,
-            ),
+            ...(incremental
+              ? factorHistogram(incremental.baseRaterFactor)
+              : runFactorHistogram(result)),
           },
           kind: incremental ? 'INCREMENTAL' : 'FULL',
           baseRunId: incremental?.baseRunId ?? null,

@@ -68,6 +68,11 @@ export interface OpinionGroupResult {
   readonly raterGroup: Int8Array;
   /** Members in each group. */
   readonly groupSizes: readonly [number, number];
+  /**
+   * How far from 0 a member's factor must be to belong to a group (`groupMargin` × the factors'
+   * RMS); 0 without a viewpoint fit, when nobody belongs to one.
+   */
+  readonly margin: number;
   /** Per note and group (index 2·note + group): ratings, helpful, somewhat, not helpful. */
   readonly tally: {
     readonly ratings: Int32Array;
@@ -118,6 +123,7 @@ export function scoreOpinionGroups(
   const fit = fitViewpoints(input, seed, p);
   const raterGroup = new Int8Array(raterCount).fill(-1);
   const groupSizes: [number, number] = [0, 0];
+  let margin = 0;
   if (fit) {
     let sumSquares = 0;
     let count = 0;
@@ -126,7 +132,7 @@ export function scoreOpinionGroups(
       sumSquares += f * f;
       count++;
     }
-    const margin = p.groupMargin * Math.sqrt(sumSquares / Math.max(1, count));
+    margin = p.groupMargin * Math.sqrt(sumSquares / Math.max(1, count));
     for (let u = 0; u < raterCount; u++) {
       const f = fit.raterFactor[u];
       if (Number.isNaN(f) || margin === 0 || Math.abs(f) < margin) continue;
@@ -182,7 +188,7 @@ export function scoreOpinionGroups(
       status[n] = NoteStatus.CurrentlyRatedNotHelpful;
     } else status[n] = NoteStatus.NeedsMoreRatings;
   }
-  return { fit, raterGroup, groupSizes, tally, status, helpfulNeeded };
+  return { fit, raterGroup, groupSizes, margin, tally, status, helpfulNeeded };
 }
 
 /** Step 1: the viewpoint fit, or undefined when too few members have rated enough. */

@@ -1,3 +1,4 @@
+import { runFactorHistogram } from '../lib/factor-histogram';
 import { MetaRule, NoteStatus } from '../lib/note-status';
 import { explainNote } from '../lib/note-explanation';
 import { indexOfId, scoreNotes } from '../lib/scorer';
@@ -118,6 +119,21 @@ describe('the small-community regime', () => {
     expect(missing.sides[b].ratings).toBe(0);
     expect(missing.helpfulNeeded[a]).toBe(0);
     expect(missing.helpfulNeeded[b]).toBe(OPINION_GROUP_PARAMETERS.minRatingsPerGroup);
+  });
+
+  it("gives the run's raters' histogram from its own viewpoint fit, with the groups it formed", () => {
+    const histogram = runFactorHistogram(result);
+    const groups = result.groups;
+    // Every member has five ratings, so a viewpoint; the Core's final round scored nobody.
+    expect(histogram.counts.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(histogram.groups).toEqual({ sizes: groups?.groupSizes, margin: groups?.margin });
+    expect(histogram.groups?.margin).toBeGreaterThan(0);
+    // Group A's members all sit at or below −margin, group B's at or above it.
+    const [a, b] = histogram.groups?.sizes ?? [0, 0];
+    const factors = Array.from(groups?.fit?.raterFactor ?? []);
+    const margin = groups?.margin ?? 0;
+    expect(factors.filter((f) => f <= -margin)).toHaveLength(a);
+    expect(factors.filter((f) => f >= margin)).toHaveLength(b);
   });
 
   it('is deterministic and independent of insertion order', () => {
