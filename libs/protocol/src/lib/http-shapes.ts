@@ -255,3 +255,80 @@ export interface ModerationLogResponse {
   /** Pass as `after` for the next page; null when this page is the end. */
   nextAfter: number | null;
 }
+
+/** The model that decided a scoring run's statuses (docs/architecture.md, "Scoring regimes"). */
+export type ScoringRegime = 'core' | 'small-community';
+
+/** A note on the Core model's intercept × factor plane. */
+export interface NotePointResponse {
+  intercept: number;
+  factor: number;
+  status: NoteStatus;
+}
+
+/** The Core model's status thresholds on that plane. */
+export interface CoreThresholdsResponse {
+  helpfulIntercept: number;
+  helpfulMaxFactor: number;
+  notHelpfulIntercept: number;
+  notHelpfulFactorSlope: number;
+}
+
+/** One opinion group's ratings of a note, as the small-community regime counted them. */
+export interface GroupRatingsResponse {
+  ratings: number;
+  helpful: number;
+  somewhatHelpful: number;
+  notHelpful: number;
+  /** (helpful + somewhat helpful / 2) / ratings; null without ratings. */
+  helpfulShare: number | null;
+  /** HELPFUL ratings the group must still give for its test to pass; 0: it passes; null: many. */
+  helpfulNeeded: number | null;
+}
+
+/** A note the small-community regime decided: its status and each group's ratings (A, B). */
+export interface GroupNotePointResponse {
+  status: NoteStatus;
+  groups: [GroupRatingsResponse, GroupRatingsResponse];
+}
+
+/** The small-community regime's rule (libs/scoring `OPINION_GROUP_PARAMETERS`). */
+export interface OpinionGroupRuleResponse {
+  /** Ratings a note needs from each group before either verdict. */
+  minRatingsPerGroup: number;
+  /** The helpful share each group's bound is held to. */
+  share: number;
+  /** The bounds: the share's Beta(1, 1) posterior mean ∓ z standard deviations. */
+  z: number;
+}
+
+/** The small-community regime's two opinion groups on the run's viewpoint axis. */
+export interface OpinionGroupSplitResponse {
+  /** Members in group A (factor ≤ −margin, the larger camp) and group B (≥ margin). */
+  sizes: [number, number];
+  /** How far from 0 a member's factor must be to join a group; 0 without a viewpoint fit. */
+  margin: number;
+}
+
+/** Raters per factor bin in a run: counts only, never which rater. */
+export interface FactorHistogramResponse {
+  min: number;
+  max: number;
+  counts: number[];
+  /** The opinion groups, when the small-community regime decided the run; else null. */
+  groups: OpinionGroupSplitResponse | null;
+}
+
+/** `GET /communities/{slug}/overview`: a community's scoring and membership, aggregates only. */
+export interface CommunityOverviewResponse {
+  /** The regime of the latest successful run; null before one (or for runs before regimes). */
+  regime: ScoringRegime | null;
+  statusCounts: Record<NoteStatus, number>;
+  notes: NotePointResponse[];
+  thresholds: CoreThresholdsResponse;
+  groupNotes: GroupNotePointResponse[];
+  groupRule: OpinionGroupRuleResponse;
+  raterFactors: FactorHistogramResponse | null;
+  memberCount: number;
+  memberGrowth: { day: string; size: number }[];
+}

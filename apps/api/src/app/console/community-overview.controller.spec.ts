@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
+import { helpfulRatingsNeeded, OPINION_GROUP_PARAMETERS } from '@bridgenotes/scoring';
 import request from 'supertest';
 
 import { createCommunity, createTestPrisma } from '../../testing/fixtures';
@@ -63,6 +64,7 @@ describe('the operator console', () => {
       .set(operator)
       .expect(200);
     expect(response.body).toEqual({
+      regime: 'small-community',
       statusCounts: {
         NEEDS_MORE_RATINGS: 1,
         CURRENTLY_RATED_HELPFUL: 1,
@@ -78,12 +80,104 @@ describe('the operator console', () => {
         notHelpfulIntercept: -0.05,
         notHelpfulFactorSlope: -0.8,
       },
-      raterFactors: { min: -1, max: 1, counts: new Array(20).fill(0) },
+      // The figures' notes carry no opinion groups' tallies: none of them is on that side.
+      groupNotes: [],
+      groupRule: { minRatingsPerGroup: 3, share: 0.5, z: 1 },
+      // Nobody rated: the small-community regime decided without a viewpoint fit, so no group.
+      raterFactors: {
+        min: -1,
+        max: 1,
+        counts: new Array(20).fill(0),
+        groups: { sizes: [0, 0], margin: 0 },
+      },
       memberCount: 2,
       memberGrowth,
     });
     expect(response.body.notes).toHaveLength(2);
     expect(JSON.stringify(response.body)).not.toMatch(/pseudonym|commitment|"id"/i);
+  });
+
+  it("shows a small community's run by what decided it: each opinion group's ratings and the groups' sizes", async () => {
+    // Two camps, 7 and 5 raters: each rates all four notes, a bridging one (all helpful), one
+    // helpful to each camp only, and one nobody found helpful. The larger camp is group A.
+    const camps = await createCommunity(prisma, 4);
+    const notes = await prisma.note.findMany({
+      where: { communityId: camps.id },
+      orderBy: { text: 'asc' },
+    });
+    await prisma.note.updateMany({
+      where: { communityId: camps.id },
+      data: { classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING' },
+    });
+    const raters = [
+      ...Array.from({ length: 7 }, (_, i) => ({ pseudonym: String(3_000 + i), camp: 0 })),
+      ...Array.from({ length: 5 }, (_, i) => ({ pseudonym: String(4_000 + i), camp: 1 })),
+    ];
+    // Per note, the rating each camp gives.
+    const verdicts = [
+      ['HELPFUL', 'HELPFUL'],
+      ['HELPFUL', 'NOT_HELPFUL'],
+      ['NOT_HELPFUL', 'HELPFUL'],
+      ['NOT_HELPFUL', 'NOT_HELPFUL'],
+    ] as const;
+    await prisma.rating.createMany({
+      data: notes.flatMap((note, n) =>
+        raters.map(({ pseudonym, camp }) => ({
+          communityId: camps.id,
+          noteId: note.id,
+          raterPseudonym: pseudonym,
+          helpfulness: verdicts[n]?.[camp] ?? 'HELPFUL',
+          tags: [],
+          clientMinute: 1,
+          proof: { points: [] },
+        })),
+      ),
+    });
+    await publishScoringRun(prisma, camps.id);
+
+    const response = await request(app.getHttpServer())
+      .get(`/communities/${camps.slug}/overview`)
+      .set(operator)
+      .expect(200);
+    const body = response.body;
+    expect(body.regime).toBe('small-community');
+    const sizes = [7, 5];
+    const tally = (group: number, verdict: string) => {
+      const ratings = sizes[group] as number;
+      const helpful = verdict === 'HELPFUL' ? ratings : 0;
+      const needed = helpfulRatingsNeeded(helpful, ratings, OPINION_GROUP_PARAMETERS);
+      return {
+        ratings,
+        helpful,
+        somewhatHelpful: 0,
+        notHelpful: ratings - helpful,
+        helpfulShare: helpful / ratings,
+        helpfulNeeded: needed > 50 ? null : needed,
+      };
+    };
+    // The status each note is shown with now (stabilisation may hold a helpful one back).
+    const shown = await prisma.note.findMany({
+      where: { communityId: camps.id },
+      orderBy: { text: 'asc' },
+      select: { status: true },
+    });
+    expect(body.groupNotes).toHaveLength(4);
+    expect(body.groupNotes).toEqual(
+      expect.arrayContaining(
+        verdicts.map(([a, b], n) => ({
+          status: shown[n]?.status,
+          groups: [tally(0, a), tally(1, b)],
+        })),
+      ),
+    );
+    // The groups' own viewpoint fit: every rater has a factor, each camp on its side.
+    const counts = body.raterFactors.counts as number[];
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(body.raterFactors.groups.sizes).toEqual(sizes);
+    expect(body.raterFactors.groups.margin).toBeGreaterThan(0);
+    const half = counts.length / 2;
+    expect(counts.slice(0, half).reduce((a, b) => a + b, 0)).toBe(7);
+    expect(JSON.stringify(body)).not.toMatch(/pseudonym|commitment|"id"|"(300|400)\d"/i);
   });
 
   it.each([

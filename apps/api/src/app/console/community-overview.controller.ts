@@ -22,7 +22,7 @@ export class CommunityOverviewController {
   @ApiOperation({
     summary: "A community's scoring and membership at a glance (moderator, operator console)",
     description:
-      "Aggregates only: notes per status, the scored notes' intercept and factor, the raters' factor histogram of the latest run, the member count and the group's size per day. Never who wrote or rated what.",
+      "Aggregates only: notes per status, the regime of the latest run and what decided the notes in it (the Core's intercept and factor, or each opinion group's ratings in the small-community regime), the raters' factor histogram of the fit that decided the latest run (with the opinion groups' sizes), the member count and the group's size per day. Never who wrote or rated what.",
   })
   @ApiOkResponse({ type: CommunityOverviewDto })
   async get(

@@ -1,23 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { NoteStatus, PrismaService, ScoringRunStatus } from '@bridgenotes/database';
-import { CORE_RULES } from '@bridgenotes/scoring';
+import type { ScoringRegime } from '@bridgenotes/protocol';
+import { CORE_RULES, OPINION_GROUP_PARAMETERS } from '@bridgenotes/scoring';
 
-import { CommunityOverviewDto, FactorHistogramDto } from './dto/community-overview.dto';
+import {
+  CommunityOverviewDto,
+  FactorHistogramDto,
+  GroupRatingsDto,
+} from './dto/community-overview.dto';
 
 /** Enough points to see the shape of a community on a plot, few enough for a page to draw. */
 const MAX_POINTS = 5_000;
 
+/** One group's side of a note's `score.missing` (libs/scoring `MissingRatings`), as stored. */
+interface StoredSide {
+  ratings: number;
+  helpful: number;
+  somewhatHelpful: number;
+  notHelpful: number;
+}
+
 /**
  * The console's aggregates of one community: figures the open data already holds (scores,
  * statuses, group sizes), gathered in a few statements. Nothing here names a pseudonym or tells
- * who rated what.
+ * who rated what: a note's figures are its groups' counts, the raters' factors a histogram.
  */
 @Injectable()
 export class CommunityOverviewService {
   constructor(private readonly prisma: PrismaService) {}
 
   async overview(community: { id: string }): Promise<CommunityOverviewDto> {
-    const [counts, points, run, memberCount, growth] = await Promise.all([
+    const [counts, points, groupPoints, run, memberCount, growth] = await Promise.all([
       this.prisma.note.groupBy({
         by: ['status'],
         where: { communityId: community.id, deletedAt: null },
@@ -30,10 +43,26 @@ export class CommunityOverviewService {
           AND jsonb_typeof(score->'intercept') = 'number' AND jsonb_typeof(score->'factor') = 'number'
         ORDER BY created_at DESC
         LIMIT ${MAX_POINTS}`,
+      // What decided a note in the small-community regime: each group's ratings and the helpful
+      // ratings it still needs, which its explanation keeps (`score.missing`).
+      this.prisma.$queryRaw<
+        {
+          status: NoteStatus;
+          sides: [StoredSide, StoredSide];
+          needed: [number | null, number | null];
+        }[]
+      >`
+        SELECT status, score->'missing'->'sides' AS sides,
+               score->'missing'->'helpfulNeeded' AS needed
+        FROM notes
+        WHERE community_id = ${community.id}::uuid AND deleted_at IS NULL
+          AND score->'missing'->>'regime' = 'small-community'
+        ORDER BY created_at DESC
+        LIMIT ${MAX_POINTS}`,
       this.prisma.scoringRun.findFirst({
         where: { communityId: community.id, status: ScoringRunStatus.SUCCEEDED },
         orderBy: { finishedAt: 'desc' },
-        select: { raterFactorHistogram: true },
+        select: { regime: true, raterFactorHistogram: true },
       }),
       this.prisma.member.count({ where: { communityId: community.id, removedAt: null } }),
       this.prisma.$queryRaw<{ day: string; size: number }[]>`
@@ -49,7 +78,10 @@ export class CommunityOverviewService {
       CURRENTLY_RATED_NOT_HELPFUL: 0,
     };
     for (const row of counts) statusCounts[row.status] = row._count._all;
+    const histogram = run?.raterFactorHistogram as Omit<FactorHistogramDto, 'groups'> &
+      Partial<Pick<FactorHistogramDto, 'groups'>>;
     return {
+      regime: (run?.regime ?? null) as ScoringRegime | null,
       statusCounts,
       notes: points,
       thresholds: {
@@ -58,9 +90,32 @@ export class CommunityOverviewService {
         notHelpfulIntercept: CORE_RULES.crnhIntercept,
         notHelpfulFactorSlope: CORE_RULES.crnhFactorMultiplier,
       },
-      raterFactors: (run?.raterFactorHistogram ?? null) as FactorHistogramDto | null,
+      groupNotes: groupPoints.map(({ status, sides, needed }) => ({
+        status,
+        groups: [groupRatings(sides[0], needed[0]), groupRatings(sides[1], needed[1])],
+      })),
+      groupRule: {
+        minRatingsPerGroup: OPINION_GROUP_PARAMETERS.minRatingsPerGroup,
+        share: OPINION_GROUP_PARAMETERS.share,
+        z: OPINION_GROUP_PARAMETERS.z,
+      },
+      // Runs before the groups were recorded (and Core runs) have none.
+      raterFactors: histogram ? { ...histogram, groups: histogram.groups ?? null } : null,
       memberCount,
       memberGrowth: growth,
     };
   }
+}
+
+function groupRatings(side: StoredSide, helpfulNeeded: number | null): GroupRatingsDto {
+  const { ratings, helpful, somewhatHelpful, notHelpful } = side;
+  return {
+    ratings,
+    helpful,
+    somewhatHelpful,
+    notHelpful,
+    // As a reader's explanation counts it: somewhat helpful is half helpful.
+    helpfulShare: ratings > 0 ? (helpful + 0.5 * somewhatHelpful) / ratings : null,
+    helpfulNeeded,
+  };
 }

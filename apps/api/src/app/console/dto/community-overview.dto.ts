@@ -1,5 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NoteStatus } from '@bridgenotes/database';
+import type {
+  CommunityOverviewResponse,
+  CoreThresholdsResponse,
+  FactorHistogramResponse,
+  GroupNotePointResponse,
+  GroupRatingsResponse,
+  NotePointResponse,
+  OpinionGroupRuleResponse,
+  OpinionGroupSplitResponse,
+  ScoringRegime,
+} from '@bridgenotes/protocol';
 
 export class StatusCountsDto {
   @ApiProperty({ example: 12 })
@@ -12,7 +23,7 @@ export class StatusCountsDto {
   CURRENTLY_RATED_NOT_HELPFUL!: number;
 }
 
-export class NotePointDto {
+export class NotePointDto implements NotePointResponse {
   @ApiProperty({ description: "The note's intercept in the latest run", example: 0.42 })
   intercept!: number;
 
@@ -23,7 +34,7 @@ export class NotePointDto {
   status!: NoteStatus;
 }
 
-export class ThresholdsDto {
+export class ThresholdsDto implements CoreThresholdsResponse {
   @ApiProperty({ description: 'Helpful needs an intercept at least this', example: 0.4 })
   helpfulIntercept!: number;
 
@@ -40,7 +51,87 @@ export class ThresholdsDto {
   notHelpfulFactorSlope!: number;
 }
 
-export class FactorHistogramDto {
+export class GroupRatingsDto implements GroupRatingsResponse {
+  @ApiProperty({ description: "Ratings from the group's members", example: 4 })
+  ratings!: number;
+
+  @ApiProperty({ example: 3 })
+  helpful!: number;
+
+  @ApiProperty({ example: 1 })
+  somewhatHelpful!: number;
+
+  @ApiProperty({ example: 0 })
+  notHelpful!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '(helpful + somewhat helpful / 2) / ratings; null without ratings',
+    example: 0.875,
+  })
+  helpfulShare!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      "HELPFUL ratings the group must still give for the note's helpful test to pass in it (0: it passes; null: more than 50)",
+    example: 0,
+  })
+  helpfulNeeded!: number | null;
+}
+
+export class GroupNotePointDto implements GroupNotePointResponse {
+  @ApiProperty({ enum: NoteStatus, enumName: 'NoteStatus' })
+  status!: NoteStatus;
+
+  @ApiProperty({
+    type: [GroupRatingsDto],
+    minItems: 2,
+    maxItems: 2,
+    description: 'Group A (the larger camp) then group B: their ratings of the note',
+  })
+  groups!: [GroupRatingsDto, GroupRatingsDto];
+}
+
+export class OpinionGroupRuleDto implements OpinionGroupRuleResponse {
+  @ApiProperty({ description: 'Ratings a note needs from each group before a verdict', example: 3 })
+  minRatingsPerGroup!: number;
+
+  @ApiProperty({
+    description:
+      "Helpful: each group's lower bound at least this; not helpful: each group's upper bound below it",
+    example: 0.5,
+  })
+  share!: number;
+
+  @ApiProperty({
+    description:
+      "The bounds are the share's Beta(1, 1) posterior mean minus and plus z standard deviations",
+    example: 1,
+  })
+  z!: number;
+}
+
+export class OpinionGroupSplitDto implements OpinionGroupSplitResponse {
+  @ApiProperty({
+    type: [Number],
+    minItems: 2,
+    maxItems: 2,
+    description: 'Members in group A (factor ≤ −margin, the larger camp) and in group B (≥ margin)',
+    example: [7, 5],
+  })
+  sizes!: [number, number];
+
+  @ApiProperty({
+    description: "How far from 0 a member's factor must be to join a group; 0 without a fit",
+    example: 0.08,
+  })
+  margin!: number;
+}
+
+export class FactorHistogramDto implements FactorHistogramResponse {
   @ApiProperty({ example: -1 })
   min!: number;
 
@@ -49,6 +140,14 @@ export class FactorHistogramDto {
 
   @ApiProperty({ type: [Number], description: 'Raters per bin, equal bins from min to max' })
   counts!: number[];
+
+  @ApiProperty({
+    type: OpinionGroupSplitDto,
+    nullable: true,
+    description:
+      "The opinion groups the run formed on this axis (the small-community regime's viewpoint fit); null for a Core run",
+  })
+  groups!: OpinionGroupSplitDto | null;
 }
 
 export class MembersOnDayDto {
@@ -62,7 +161,16 @@ export class MembersOnDayDto {
   size!: number;
 }
 
-export class CommunityOverviewDto {
+export class CommunityOverviewDto implements CommunityOverviewResponse {
+  @ApiProperty({
+    type: String,
+    enum: ['core', 'small-community'],
+    nullable: true,
+    description:
+      'The regime that decided the latest successful run (docs/architecture.md, "Scoring regimes"): the Core model, whose figures are `notes` and `thresholds`, or the small-community regime (opinion groups), whose are `groupNotes` and `groupRule`; null before a run',
+  })
+  regime!: ScoringRegime | null;
+
   @ApiProperty({
     type: StatusCountsDto,
     description: 'Current notes per status, deleted ones left out',
@@ -71,7 +179,8 @@ export class CommunityOverviewDto {
 
   @ApiProperty({
     type: [NotePointDto],
-    description: 'Scored notes on the intercept × factor plane (at most 5,000, the newest)',
+    description:
+      'Notes with a Core intercept and factor, on that plane (at most 5,000, the newest)',
   })
   notes!: NotePointDto[];
 
@@ -79,9 +188,20 @@ export class CommunityOverviewDto {
   thresholds!: ThresholdsDto;
 
   @ApiProperty({
+    type: [GroupNotePointDto],
+    description:
+      "Notes the small-community regime decided, by each opinion group's ratings (at most 5,000, the newest): what decided them, never who rated",
+  })
+  groupNotes!: GroupNotePointDto[];
+
+  @ApiProperty({ type: OpinionGroupRuleDto, description: "The small-community regime's rule" })
+  groupRule!: OpinionGroupRuleDto;
+
+  @ApiProperty({
     type: FactorHistogramDto,
     nullable: true,
-    description: "The raters' factors in the latest successful run (null before one)",
+    description:
+      "The raters' factors of the fit that decided the latest successful run (the Core's final round, or the small-community regime's viewpoint fit with its groups); null before one",
   })
   raterFactors!: FactorHistogramDto | null;
 
