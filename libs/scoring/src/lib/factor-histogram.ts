@@ -15,13 +15,16 @@ export interface FactorHistogram {
   readonly groups?: OpinionGroupSplit;
 }
 
-/** The small-community regime's two groups: how many members each, and where they start. */
-export interface OpinionGroupSplit {
+/**
+ * The small-community regime's two groups: how many members each, and where they start. A type
+ * rather than an interface, so that a run record's JSON column takes it.
+ */
+export type OpinionGroupSplit = {
   /** Members of group A (factor ≤ −margin, the larger camp) and of group B (≥ margin). */
   readonly sizes: readonly [number, number];
   /** |factor| a member needs to belong to a group; 0 without a viewpoint fit. */
   readonly margin: number;
-}
+};
 
 export const FACTOR_HISTOGRAM_RANGE = 1;
 export const FACTOR_HISTOGRAM_BINS = 20;
