@@ -1,9 +1,10 @@
 // Seeds the demo community as members would have made it: seeded identities join its group, and
 // every note and rating carries a real Semaphore proof made here, once, from those identities
 // (as the API would have accepted it), so `bridgenotes verify` checks the demo like any
-// community. Then the worker's own loader, scorer and publisher score it twice, a day and an hour
-// apart in the past: the scorer decides every status (the second run releases the helpful note
-// from the stabilisation hold a first helpful verdict gets); nothing is written into a status.
+// community. Then the worker's own loader, scorer and publisher score it twice, as of a day and
+// an hour apart in the past: the scorer decides every status (the second run releases the helpful
+// note from the stabilisation hold a first helpful verdict gets); nothing is written into a
+// status.
 import { Identity } from '@semaphore-protocol/core';
 import { Environment } from '@bridgenotes/config';
 import { commitmentOf, groupFromLeaves, nodeArtifacts, proveAction } from '@bridgenotes/client';
@@ -55,8 +56,8 @@ export interface SeedOutcome {
 
 /**
  * Creates the demo community with its members, proven notes and ratings, and scores it. The
- * demo's history starts three days before `nowMs`; its two runs are a day later (two days before
- * `nowMs`), 61 minutes apart, so that the second comes after the stabilisation hour.
+ * demo's history starts three days before `nowMs`; its two runs score it as of a day later (two
+ * days before `nowMs`), 61 minutes apart, so that the second comes after the stabilisation hour.
  */
 export async function seedDemoCommunity(
   prisma: PrismaClient,
@@ -214,33 +215,33 @@ export async function seedDemoCommunity(
   return { communityId, proofs, proofMs, runIds };
 }
 
-/** One scoring run at `nowMs` with the worker's loader, scorer and publisher. */
+/**
+ * One scoring run at `nowMs` with the worker's loader, scorer and publisher. Only the scoring
+ * clock is in the past (the run's `nowAt`): the run record is requested, started and finished
+ * when the seed runs it, as the worker records one, so its duration is the scoring's own (a
+ * backdated start beside the publisher's real finish read as a two-day run).
+ */
 async function scoreAt(
   prisma: PrismaClient,
   databaseUrl: string,
   communityId: string,
   nowMs: number,
 ): Promise<string> {
-  const run = await prisma.scoringRun.create({
-    data: {
-      communityId,
-      status: 'RUNNING',
-      requestedAt: new Date(nowMs),
-      startedAt: new Date(nowMs),
-      attempts: 1,
-    },
-  });
   const database = prisma as PrismaService;
+  const runs = new ScoringRunStore(database);
+  const { id: runId } = await runs.request(communityId);
+  const attempt = await runs.start(runId, communityId);
+  if (attempt === undefined) throw new Error(`Demo scoring run ${runId} did not start`);
   // The loader reads the seed's own database (prisma/seed.ts's, from the environment or .env).
   const loaded = await new ScoringInputLoader(
     Object.assign(new Environment(), { DATABASE_URL: databaseUrl }),
   ).load(communityId, nowMs);
   const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs });
-  await new ScoringPublisher(
-    database,
-    new Environment(),
-    new ScoringRunStore(database),
-    new ReplacedRatingsStore(),
-  ).publish({ runId: run.id, attempt: run.attempts }, loaded, result, DEFAULT_SEED);
-  return run.id;
+  await new ScoringPublisher(database, new Environment(), runs, new ReplacedRatingsStore()).publish(
+    { runId, attempt },
+    loaded,
+    result,
+    DEFAULT_SEED,
+  );
+  return runId;
 }
