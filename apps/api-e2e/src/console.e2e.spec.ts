@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 
 import type { Page } from 'playwright-core';
 
+import type { CommunityOverviewResponse, FactorHistogramResponse } from '@bridgenotes/protocol';
+
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium, screenshotFolder } from './support/browser';
@@ -34,6 +36,8 @@ async function seedDemo(databaseUrl: string): Promise<string> {
 const run = currentTestRun();
 let api: RunningApp;
 let baseUrl: string;
+/** When the seed ran: its runs' records must lie within it (they score as of the past). */
+let seeding: { from: number; to: number };
 /** The console's browser, launched while the seed makes its proofs. */
 let launching: Promise<Browser> | undefined;
 
@@ -50,7 +54,9 @@ beforeAll(async () => {
   // A launch that fails is reported by the console's own hook, which awaits it.
   launching.catch(() => undefined);
   try {
+    const from = Date.now();
     await seedDemo(run.databaseUrl);
+    seeding = { from, to: Date.now() };
   } finally {
     // Kept for afterAll, whether the seed succeeded or not.
     ({ api, apiUrl: baseUrl } = await booting);
@@ -106,11 +112,30 @@ describe('the seeded demo community', () => {
     const runs = (await callApi(baseUrl, 'GET', '/communities/demo/scoring-runs')).items as {
       regime: string;
       status: string;
+      requestedAt: string;
+      startedAt: string;
+      finishedAt: string;
+      nowAt: string;
     }[];
     expect(runs.map((scoring) => [scoring.status, scoring.regime])).toEqual([
       ['SUCCEEDED', 'small-community'],
       ['SUCCEEDED', 'small-community'],
     ]);
+    // The runs score as of two days ago, but were requested, started and finished while the
+    // seed ran, as the worker records a run: their durations are the scoring's own.
+    for (const scoring of runs) {
+      const [requested, started, finished, scoredAsOf] = [
+        scoring.requestedAt,
+        scoring.startedAt,
+        scoring.finishedAt,
+        scoring.nowAt,
+      ].map(Date.parse);
+      expect(requested).toBeLessThanOrEqual(started);
+      expect(started).toBeGreaterThanOrEqual(seeding.from);
+      expect(started).toBeLessThanOrEqual(finished);
+      expect(finished).toBeLessThanOrEqual(seeding.to);
+      expect(scoredAsOf).toBeLessThan(seeding.from - 24 * 3_600_000);
+    }
   });
 
   it('verifies clean: every proof, the root history and the recomputed run and regime', async () => {
@@ -183,33 +208,53 @@ describe('operator console', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('combobox', { name: 'Community' }).selectOption('demo');
     await open('Scoring');
-    const plane = page.getByRole('img', { name: /^Notes by intercept and factor/ });
+    // The demo is a small community: its runs' regime, the opinion groups, decided every note,
+    // and the page shows them in its terms.
+    await page.getByText(/^The latest run used the small-community regime/).waitFor();
+    const plane = page.getByRole('img', { name: /^Notes by each group's helpful share/ });
     await plane.waitFor();
-    // The demo's notes were scored by two real runs: every point and both thresholds are drawn.
-    const overview = await callApi(
+    const overview = (await callApi(
       baseUrl,
       'GET',
       '/communities/demo/overview',
       undefined,
       OPERATOR_KEY,
-    );
-    // The demo's few ratings leave most notes without a Core intercept: whatever was scored is
-    // drawn, one dot per note the overview gives.
-    expect(await plane.locator('circle.dot').count()).toBe(overview.notes.length);
+    )) as CommunityOverviewResponse;
+    expect(overview.regime).toBe('small-community');
+    // All five notes, each with its groups' ratings: one dot per note, both regions drawn.
+    expect(overview.groupNotes).toHaveLength(5);
+    expect(await plane.locator('circle.dot').count()).toBe(5);
     expect(await plane.locator('path.threshold').count()).toBe(2);
-    const histogram = page.getByRole('img', { name: /^Raters' factors/ });
-    expect(await histogram.locator('rect.bar').count()).toBe(overview.raterFactors.counts.length);
+    // The note shown as helpful passed in both groups; no group of it needs another rating.
+    const helpful = overview.groupNotes.filter((n) => n.status === 'CURRENTLY_RATED_HELPFUL');
+    expect(helpful).toHaveLength(1);
+    expect(helpful[0]?.groups.map((group) => group.helpfulNeeded)).toEqual([0, 0]);
+    await page.getByText(/^5 notes decided by the opinion groups, /).waitFor();
+    // The members' viewpoints from the groups' own fit: both groups have members, each counted.
+    const histogram = page.getByRole('img', { name: /^Members' viewpoints/ });
+    const factors = overview.raterFactors as FactorHistogramResponse;
+    expect(await histogram.locator('rect.bar').count()).toBe(factors.counts.length);
+    const [a, b] = factors.groups?.sizes ?? [0, 0];
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    expect(factors.counts.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(a + b);
+    expect(await histogram.locator('path.threshold.margin').count()).toBe(2);
+    await page.getByText(new RegExp(`group A ${a} .*group B ${b} `)).waitFor();
     await page
       .getByRole('table', { name: 'Scoring runs, newest first' })
       .getByText('SUCCEEDED')
       .first()
       .waitFor();
-    expect(
-      await page
-        .getByRole('table', { name: 'Scoring runs, newest first' })
-        .locator('tbody tr')
-        .count(),
-    ).toBe(2);
+    const runRows = page
+      .getByRole('table', { name: 'Scoring runs, newest first' })
+      .locator('tbody tr');
+    expect(await runRows.count()).toBe(2);
+    // Each run's duration is its scoring's, within the seed's own time (not the two days its
+    // clock was set back).
+    for (const duration of await runRows.locator('td:nth-child(3)').allInnerTexts()) {
+      expect(duration).toMatch(/^\d+\.\d s$/);
+      expect(parseFloat(duration)).toBeLessThanOrEqual((seeding.to - seeding.from) / 1000);
+    }
     await audit('scoring');
 
     await open('Members');

@@ -1,22 +1,18 @@
+import type {
+  CoreThresholdsResponse,
+  FactorHistogramResponse,
+  GroupNotePointResponse,
+  GroupRatingsResponse,
+  NotePointResponse,
+  OpinionGroupRuleResponse,
+} from '@bridgenotes/protocol';
+
 import { h, s, table } from './dom';
 
-/** Drawn by hand in SVG: three small plots did not warrant a chart library's weight. */
+/** Drawn by hand in SVG: four small plots did not warrant a chart library's weight. */
 const W = 560;
 const H = 320;
 const PAD = 44;
-
-export interface NotePoint {
-  intercept: number;
-  factor: number;
-  status: string;
-}
-
-export interface Thresholds {
-  helpfulIntercept: number;
-  helpfulMaxFactor: number;
-  notHelpfulIntercept: number;
-  notHelpfulFactorSlope: number;
-}
 
 const STATUS_CLASS: Record<string, string> = {
   CURRENTLY_RATED_HELPFUL: 'helpful',
@@ -60,7 +56,7 @@ function figure(title: string, summary: string, plot: SVGElement, data: HTMLTabl
 }
 
 /** Notes on the factor (x) × intercept (y) plane, with the Core model's thresholds. */
-export function notePlane(notes: NotePoint[], t: Thresholds): HTMLElement {
+export function notePlane(notes: NotePointResponse[], t: CoreThresholdsResponse): HTMLElement {
   const fMax = Math.max(1, ...notes.map((n) => Math.abs(n.factor)));
   const iMin = Math.min(-0.6, ...notes.map((n) => n.intercept));
   const iMax = Math.max(0.8, ...notes.map((n) => n.intercept));
@@ -126,25 +122,139 @@ function legend(): HTMLElement {
   );
 }
 
-/** Raters per factor bin in the latest run. */
-export function factorHistogram(histogram: { min: number; max: number; counts: number[] }) {
+/** Where a group without ratings of a note sits on the group plane: left of (below) share 0. */
+const NO_SHARE = -0.12;
+
+/**
+ * The small-community regime's notes: group A's helpful share (x) × group B's (y), with the
+ * regions its rule decides in (helpful: both at least the share; not helpful: both below it).
+ */
+export function groupPlane(
+  notes: GroupNotePointResponse[],
+  rule: OpinionGroupRuleResponse,
+): HTMLElement {
+  const x = (share: number | null) =>
+    PAD + (((share ?? NO_SHARE) - NO_SHARE) / (1 - NO_SHARE)) * (W - 8 - PAD);
+  const y = (share: number | null) =>
+    8 + ((1 - (share ?? NO_SHARE)) / (1 - NO_SHARE)) * (H - PAD - 8);
+  // Notes at the same place (a few ratings give few distinct shares) side by side, not hidden.
+  const seen = new Map<string, number>();
+  const dots = notes.map((n) => {
+    const [a, b] = n.groups;
+    const key = `${a.helpfulShare},${b.helpfulShare}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    return s('circle', {
+      class: `dot ${STATUS_CLASS[n.status] ?? ''}`,
+      cx: x(a.helpfulShare) + (k % 2 ? 9 : -9) * Math.ceil(k / 2),
+      cy: y(b.helpfulShare),
+      r: 4,
+    });
+  });
+  const ticks = (at: (share: number | null) => number): [number, string][] => [
+    [at(null), 'none'],
+    [at(0), '0'],
+    [at(rule.share), String(rule.share)],
+    [at(1), '1'],
+  ];
+  const plot = s(
+    'svg',
+    { class: 'chart' },
+    axes("group A's helpful share", "group B's helpful share", ticks(x), ticks(y)),
+    // Tinted where the rule can decide: both groups' shares past it, one way or the other.
+    s('rect', {
+      class: 'region helpful',
+      x: x(rule.share),
+      y: y(1),
+      width: x(1) - x(rule.share),
+      height: y(rule.share) - y(1),
+    }),
+    s('rect', {
+      class: 'region not-helpful',
+      x: x(0),
+      y: y(rule.share),
+      width: x(rule.share) - x(0),
+      height: y(0) - y(rule.share),
+    }),
+    s('path', {
+      class: 'threshold helpful',
+      d: `M${x(rule.share)},${y(1)} V${y(rule.share)} H${x(1)}`,
+    }),
+    s('path', {
+      class: 'threshold not-helpful',
+      d: `M${x(0)},${y(rule.share)} H${x(rule.share)} V${y(0)}`,
+    }),
+    ...dots,
+  );
+  const counts = notes.reduce<Record<string, number>>(
+    (all, n) => ({ ...all, [n.status]: (all[n.status] ?? 0) + 1 }),
+    {},
+  );
+  const summary =
+    `${notes.length} notes decided by the opinion groups` +
+    Object.entries(counts)
+      .map(([status, count]) => `, ${count} ${status}`)
+      .join('') +
+    `. Helpful (green, top right): a note marked misleading with at least ${rule.minRatingsPerGroup} ratings from each group, whose helpful share is credibly at least ${rule.share} in both (its lower bound, the Beta(1, 1) posterior mean − ${rule.z} standard deviation, reaches ${rule.share}). Not helpful (red, bottom left): at least ${rule.minRatingsPerGroup} ratings from each group and the upper bound below ${rule.share} in both, or a note marked not misleading with at least ${2 * rule.minRatingsPerGroup} ratings in all whose pooled upper bound is. Somewhat helpful counts half; a group without ratings of a note puts it on "none".`;
+  const share = (g: GroupRatingsResponse) =>
+    g.helpfulShare === null ? '' : g.helpfulShare.toFixed(2);
+  const needed = (g: GroupRatingsResponse) =>
+    g.helpfulNeeded === null
+      ? 'more than 50'
+      : g.helpfulNeeded === 0
+        ? '0 (passes)'
+        : g.helpfulNeeded;
+  const data = table(
+    'Notes by group',
+    [
+      'status',
+      'A: ratings (helpful / somewhat / not)',
+      'A: share',
+      'A: helpful still needed',
+      'B: ratings (helpful / somewhat / not)',
+      'B: share',
+      'B: helpful still needed',
+    ],
+    notes.map((n) => [
+      n.status,
+      ...n.groups.flatMap((g) => [
+        `${g.ratings} (${g.helpful} / ${g.somewhatHelpful} / ${g.notHelpful})`,
+        share(g),
+        needed(g),
+      ]),
+    ]),
+  );
+  return h('div', {}, figure("Notes by each group's helpful share", summary, plot, data), legend());
+}
+
+/**
+ * Raters per factor bin in the latest run; with the opinion groups' margins when the
+ * small-community regime decided it.
+ */
+export function factorHistogram(histogram: FactorHistogramResponse) {
   const top = Math.max(1, ...histogram.counts);
   const width = (W - 8 - PAD) / histogram.counts.length;
   const binStart = (i: number) =>
     histogram.min + ((histogram.max - histogram.min) * i) / histogram.counts.length;
   const y = (count: number) => 8 + (1 - count / top) * (H - PAD - 8);
+  const x = (f: number) =>
+    PAD + ((f - histogram.min) / (histogram.max - histogram.min)) * (W - 8 - PAD);
+  const { groups } = histogram;
   const plot = s(
     'svg',
     { class: 'chart' },
     axes(
-      'rater factor (viewpoint)',
+      groups ? "member factor (opinion groups' viewpoint fit)" : 'rater factor (viewpoint)',
       'raters',
-      [histogram.min, 0, histogram.max].map((f) => [
-        PAD + ((f - histogram.min) / (histogram.max - histogram.min)) * (W - 8 - PAD),
-        f.toFixed(1),
-      ]),
+      [histogram.min, 0, histogram.max].map((f) => [x(f), f.toFixed(1)]),
       [0, top].map((c) => [y(c), String(c)]),
     ),
+    // Where the groups start: group A at or left of −margin, group B at or right of margin.
+    ...(groups && groups.margin > 0
+      ? [-groups.margin, groups.margin].map((m) =>
+          s('path', { class: 'threshold margin', d: `M${x(m)},${y(top)} V${y(0)}` }),
+        )
+      : []),
     ...histogram.counts.map((count, i) =>
       s('rect', {
         class: 'bar',
@@ -159,13 +269,18 @@ export function factorHistogram(histogram: { min: number; max: number; counts: n
   const negative = histogram.counts
     .slice(0, histogram.counts.length / 2)
     .reduce((a, b) => a + b, 0);
-  const summary = `${total} raters with a factor: ${negative} below 0, ${total - negative} at or above 0.`;
+  const m = groups?.margin.toFixed(2);
+  const summary = !groups
+    ? `${total} raters with a factor: ${negative} below 0, ${total - negative} at or above 0.`
+    : total === 0
+      ? 'No viewpoint fit yet: too few members have rated enough notes, so no opinion group.'
+      : `${total} members with a viewpoint: group A ${groups.sizes[0]} (factor ≤ −${m}), group B ${groups.sizes[1]} (factor ≥ ${m}), ${total - groups.sizes[0] - groups.sizes[1]} in neither (dashed lines).`;
   const data = table(
     'Raters per factor bin',
     ['from', 'to', 'raters'],
     histogram.counts.map((count, i) => [binStart(i).toFixed(2), binStart(i + 1).toFixed(2), count]),
   );
-  return figure("Raters' factors", summary, plot, data);
+  return figure(groups ? "Members' viewpoints" : "Raters' factors", summary, plot, data);
 }
 
 /** The group's size per day with a change, as steps. */

@@ -1,16 +1,9 @@
+import type { CommunityOverviewResponse as Overview } from '@bridgenotes/protocol';
+
 import { api, communityPath } from '../api';
-import { factorHistogram, growth, notePlane, NotePoint, Thresholds } from '../charts';
+import { factorHistogram, groupPlane, growth, notePlane } from '../charts';
 import { h, table } from '../dom';
 import type { Context } from '../context';
-
-export interface Overview {
-  statusCounts: Record<string, number>;
-  notes: NotePoint[];
-  thresholds: Thresholds;
-  raterFactors: { min: number; max: number; counts: number[] } | null;
-  memberCount: number;
-  memberGrowth: { day: string; size: number }[];
-}
 
 interface Run {
   id: string;
@@ -52,12 +45,7 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
       table('Notes per status now', Object.keys(overview.statusCounts), [
         Object.values(overview.statusCounts),
       ]),
-      h('h3', {}, 'Notes on the intercept × factor plane'),
-      notePlane(overview.notes, overview.thresholds),
-      h('h3', {}, "Raters' factors in the latest run"),
-      overview.raterFactors
-        ? factorHistogram(overview.raterFactors)
-        : h('p', {}, 'No run has published one yet.'),
+      ...decidedBy(overview),
     );
   }
   section.append(
@@ -88,6 +76,47 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
     ),
   );
   return section;
+}
+
+/** What decided the notes in the latest run, in the terms of the regime that decided it. */
+function decidedBy(overview: Overview): HTMLElement[] {
+  const histogram = (title: string) => [
+    h('h3', {}, title),
+    overview.raterFactors
+      ? factorHistogram(overview.raterFactors)
+      : h('p', {}, 'No run has published one yet.'),
+  ];
+  switch (overview.regime) {
+    case 'small-community':
+      return [
+        h(
+          'p',
+          { class: 'regime' },
+          'The latest run used the ',
+          h('strong', {}, 'small-community'),
+          ' regime: too few members have rated enough for the Core model, so two opinion groups, formed from a viewpoint fit of the ratings, decide each note.',
+        ),
+        h('h3', {}, "Notes by each opinion group's helpful share"),
+        groupPlane(overview.groupNotes, overview.groupRule),
+        ...histogram("Members' viewpoints and opinion groups in the latest run"),
+      ];
+    default:
+      // The Core's figures: its regime, or no run yet (runs before the regimes were the Core's).
+      return [
+        overview.regime === 'core'
+          ? h(
+              'p',
+              { class: 'regime' },
+              'The latest run used the ',
+              h('strong', {}, 'core'),
+              ' regime: the Community Notes Core model decides each note by its intercept and factor.',
+            )
+          : h('p', { class: 'regime' }, 'No scoring run has recorded its regime yet.'),
+        h('h3', {}, 'Notes on the intercept × factor plane'),
+        notePlane(overview.notes, overview.thresholds),
+        ...histogram("Raters' factors in the latest run"),
+      ];
+  }
 }
 
 /** Members: how many and how the group grew, never who. */
