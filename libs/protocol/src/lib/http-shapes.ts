@@ -93,15 +93,19 @@ export interface NoteResponse {
   redacted: boolean;
 }
 
-/** One viewpoint's ratings of a note, in a reader-facing explanation. */
-export interface ViewpointRatingsResponse {
-  label: string;
+/** One side's ratings of a note: a viewpoint in an explanation, an opinion group in the console. */
+export interface SideRatingsResponse {
   ratings: number;
   helpful: number;
   somewhatHelpful: number;
   notHelpful: number;
   /** Share of helpfulness (somewhat helpful counts half), null without ratings. */
   helpfulShare: number | null;
+}
+
+/** One viewpoint's ratings of a note, in a reader-facing explanation. */
+export interface ViewpointRatingsResponse extends SideRatingsResponse {
+  label: string;
   /** More helpful ratings this side must give; 0 when its side passes, null for many more. */
   helpfulRatingsNeeded: number | null;
 }
@@ -275,13 +279,7 @@ export interface CoreThresholdsResponse {
 }
 
 /** One opinion group's ratings of a note, as the small-community regime counted them. */
-export interface GroupRatingsResponse {
-  ratings: number;
-  helpful: number;
-  somewhatHelpful: number;
-  notHelpful: number;
-  /** (helpful + somewhat helpful / 2) / ratings; null without ratings. */
-  helpfulShare: number | null;
+export interface GroupRatingsResponse extends SideRatingsResponse {
   /** HELPFUL ratings the group must still give for its test to pass; 0: it passes; null: many. */
   helpfulNeeded: number | null;
 }

@@ -3,6 +3,7 @@ import { NoteStatus, PrismaService, ScoringRunStatus } from '@bridgenotes/databa
 import type { ScoringRegime } from '@bridgenotes/protocol';
 import { CORE_RULES, OPINION_GROUP_PARAMETERS } from '@bridgenotes/scoring';
 
+import { sideRatings } from '../notes/dto/side-ratings.dto';
 import {
   CommunityOverviewDto,
   FactorHistogramDto,
@@ -109,13 +110,5 @@ export class CommunityOverviewService {
 
 function groupRatings(side: StoredSide, helpfulNeeded: number | null): GroupRatingsDto {
   const { ratings, helpful, somewhatHelpful, notHelpful } = side;
-  return {
-    ratings,
-    helpful,
-    somewhatHelpful,
-    notHelpful,
-    // As a reader's explanation counts it: somewhat helpful is half helpful.
-    helpfulShare: ratings > 0 ? (helpful + 0.5 * somewhatHelpful) / ratings : null,
-    helpfulNeeded,
-  };
+  return { ...sideRatings(ratings, helpful, somewhatHelpful, notHelpful), helpfulNeeded };
 }

@@ -12,6 +12,8 @@ import type {
   ScoringRegime,
 } from '@bridgenotes/protocol';
 
+import { SideRatingsDto } from '../../notes/dto/side-ratings.dto';
+
 export class StatusCountsDto {
   @ApiProperty({ example: 12 })
   NEEDS_MORE_RATINGS!: number;
@@ -51,27 +53,8 @@ export class ThresholdsDto implements CoreThresholdsResponse {
   notHelpfulFactorSlope!: number;
 }
 
-export class GroupRatingsDto implements GroupRatingsResponse {
-  @ApiProperty({ description: "Ratings from the group's members", example: 4 })
-  ratings!: number;
-
-  @ApiProperty({ example: 3 })
-  helpful!: number;
-
-  @ApiProperty({ example: 1 })
-  somewhatHelpful!: number;
-
-  @ApiProperty({ example: 0 })
-  notHelpful!: number;
-
-  @ApiProperty({
-    type: Number,
-    nullable: true,
-    description: '(helpful + somewhat helpful / 2) / ratings; null without ratings',
-    example: 0.875,
-  })
-  helpfulShare!: number | null;
-
+/** One opinion group's ratings of a note, with the helpful ratings it still needs. */
+export class GroupRatingsDto extends SideRatingsDto implements GroupRatingsResponse {
   @ApiProperty({
     type: Number,
     nullable: true,

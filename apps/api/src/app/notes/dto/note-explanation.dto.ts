@@ -2,30 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { NoteStatus } from '@bridgenotes/database';
 import type { NoteExplanationResponse, ViewpointRatingsResponse } from '@bridgenotes/protocol';
 
+import { SideRatingsDto, sideRatings } from './side-ratings.dto';
+
 /** One viewpoint's ratings of a note, as the scorer counted them. */
-export class ViewpointRatingsDto implements ViewpointRatingsResponse {
+export class ViewpointRatingsDto extends SideRatingsDto implements ViewpointRatingsResponse {
   @ApiProperty({ example: 'One viewpoint', description: 'What to call this side to a reader' })
   label!: string;
-
-  @ApiProperty({ example: 4, description: 'Ratings from members on this side' })
-  ratings!: number;
-
-  @ApiProperty({ example: 3 })
-  helpful!: number;
-
-  @ApiProperty({ example: 1 })
-  somewhatHelpful!: number;
-
-  @ApiProperty({ example: 0 })
-  notHelpful!: number;
-
-  @ApiProperty({
-    nullable: true,
-    type: Number,
-    example: 0.875,
-    description: 'Share of helpfulness (somewhat helpful counts half), null without ratings',
-  })
-  helpfulShare!: number | null;
 
   @ApiProperty({
     nullable: true,
@@ -124,11 +106,12 @@ export function explanationOf(
     const somewhatHelpful = side.somewhatHelpful ?? 0;
     return {
       label: LABELS[index] as string,
-      ratings,
-      helpful: side.helpful,
-      somewhatHelpful,
-      notHelpful: side.notHelpful ?? ratings - side.helpful - somewhatHelpful,
-      helpfulShare: ratings > 0 ? (side.helpful + 0.5 * somewhatHelpful) / ratings : null,
+      ...sideRatings(
+        ratings,
+        side.helpful,
+        somewhatHelpful,
+        side.notHelpful ?? ratings - side.helpful - somewhatHelpful,
+      ),
       helpfulRatingsNeeded: needsRatings ? (missing.helpfulNeeded[index] ?? null) : 0,
     };
   });
