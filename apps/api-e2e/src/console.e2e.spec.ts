@@ -221,9 +221,15 @@ describe('operator console', () => {
       OPERATOR_KEY,
     )) as CommunityOverviewResponse;
     expect(overview.regime).toBe('small-community');
-    // All five notes, each with its groups' ratings: one dot per note, both regions drawn.
+    // All five notes, each with its groups' ratings: a dot per place and status, its title
+    // counting its notes; both regions drawn.
     expect(overview.groupNotes).toHaveLength(5);
-    expect(await plane.locator('circle.dot').count()).toBe(5);
+    const places = new Set(
+      overview.groupNotes.map((n) => [...n.groups.map((g) => g.helpfulShare), n.status].join()),
+    );
+    expect(await plane.locator('circle.dot').count()).toBe(places.size);
+    const titles = await plane.locator('circle.dot title').allTextContents();
+    expect(titles.reduce((sum, title) => sum + Number.parseInt(title, 10), 0)).toBe(5);
     expect(await plane.locator('path.threshold').count()).toBe(2);
     // The note shown as helpful passed in both groups; no group of it needs another rating.
     const helpful = overview.groupNotes.filter((n) => n.status === 'CURRENTLY_RATED_HELPFUL');

@@ -137,20 +137,37 @@ export function groupPlane(
     PAD + (((share ?? NO_SHARE) - NO_SHARE) / (1 - NO_SHARE)) * (W - 8 - PAD);
   const y = (share: number | null) =>
     8 + ((1 - (share ?? NO_SHARE)) / (1 - NO_SHARE)) * (H - PAD - 8);
-  // Notes at the same place (a few ratings give few distinct shares) side by side, not hidden.
-  const seen = new Map<string, number>();
-  const dots = notes.map((n) => {
+  // Notes at the same place in the same status (few ratings give few distinct shares; a real
+  // community has hundreds with no ratings from one group) are one dot, its area by their count
+  // and its title saying it: dots pushed aside would stand at shares the notes do not have.
+  const places = new Map<
+    string,
+    { a: number | null; b: number | null; status: string; count: number }
+  >();
+  for (const n of notes) {
     const [a, b] = n.groups;
-    const key = `${a.helpfulShare},${b.helpfulShare}`;
-    const k = seen.get(key) ?? 0;
-    seen.set(key, k + 1);
-    return s('circle', {
-      class: `dot ${STATUS_CLASS[n.status] ?? ''}`,
-      cx: x(a.helpfulShare) + (k % 2 ? 9 : -9) * Math.ceil(k / 2),
-      cy: y(b.helpfulShare),
-      r: 4,
-    });
-  });
+    const key = `${a.helpfulShare},${b.helpfulShare},${n.status}`;
+    const place = places.get(key) ?? {
+      a: a.helpfulShare,
+      b: b.helpfulShare,
+      status: n.status,
+      count: 0,
+    };
+    place.count += 1;
+    places.set(key, place);
+  }
+  const dots = [...places.values()].map(({ a, b, status, count }) =>
+    s(
+      'circle',
+      {
+        class: `dot ${STATUS_CLASS[status] ?? ''}`,
+        cx: x(a),
+        cy: y(b),
+        r: Math.min(16, 4 * Math.sqrt(count)),
+      },
+      s('title', {}, `${count} ${count === 1 ? 'note' : 'notes'}, ${status}`),
+    ),
+  );
   const ticks = (at: (share: number | null) => number): [number, string][] => [
     [at(null), 'none'],
     [at(0), '0'],
@@ -250,7 +267,11 @@ export function factorHistogram(histogram: FactorHistogramResponse) {
       [0, top].map((c) => [y(c), String(c)]),
     ),
     // Where the groups start: group A at or left of −margin, group B at or right of margin.
-    ...(groups && groups.margin > 0
+    // Drawn only inside the plot: a margin past its ends would be a line off the chart.
+    ...(groups &&
+    groups.margin > 0 &&
+    -groups.margin >= histogram.min &&
+    groups.margin <= histogram.max
       ? [-groups.margin, groups.margin].map((m) =>
           s('path', { class: 'threshold margin', d: `M${x(m)},${y(top)} V${y(0)}` }),
         )

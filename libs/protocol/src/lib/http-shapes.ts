@@ -302,7 +302,7 @@ export interface OpinionGroupRuleResponse {
 
 /** The small-community regime's two opinion groups on the run's viewpoint axis. */
 export interface OpinionGroupSplitResponse {
-  /** Members in group A (factor ≤ −margin, the larger camp) and group B (≥ margin). */
+  /** Members in group A (factor ≤ −margin, on the side where most members' factors lie) and group B (≥ margin). */
   sizes: [number, number];
   /** How far from 0 a member's factor must be to join a group; 0 without a viewpoint fit. */
   margin: number;

@@ -20,7 +20,7 @@ export interface FactorHistogram {
  * rather than an interface, so that a run record's JSON column takes it.
  */
 export type OpinionGroupSplit = {
-  /** Members of group A (factor ≤ −margin, the larger camp) and of group B (≥ margin). */
+  /** Members of group A (factor ≤ −margin, on the side where most members' factors lie) and of group B (≥ margin). */
   readonly sizes: readonly [number, number];
   /** |factor| a member needs to belong to a group; 0 without a viewpoint fit. */
   readonly margin: number;

@@ -73,7 +73,7 @@ export class GroupNotePointDto implements GroupNotePointResponse {
     type: [GroupRatingsDto],
     minItems: 2,
     maxItems: 2,
-    description: 'Group A (the larger camp) then group B: their ratings of the note',
+    description: 'Group A (negative factors) then group B: their ratings of the note',
   })
   groups!: [GroupRatingsDto, GroupRatingsDto];
 }
@@ -102,7 +102,8 @@ export class OpinionGroupSplitDto implements OpinionGroupSplitResponse {
     type: [Number],
     minItems: 2,
     maxItems: 2,
-    description: 'Members in group A (factor ≤ −margin, the larger camp) and in group B (≥ margin)',
+    description:
+      'Members in group A (factor ≤ −margin, on the side where most members’ factors lie) and in group B (≥ margin)',
     example: [7, 5],
   })
   sizes!: [number, number];
