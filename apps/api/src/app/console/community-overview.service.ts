@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { NoteStatus, PrismaService, ScoringRunStatus } from '@bridgenotes/database';
 import type { ScoringRegime } from '@bridgenotes/protocol';
-import { CORE_RULES, OPINION_GROUP_PARAMETERS } from '@bridgenotes/scoring';
+import {
+  CORE_RULES,
+  type MissingRatings,
+  OPINION_GROUP_PARAMETERS,
+  type SideRatings,
+} from '@bridgenotes/scoring';
 
 import { sideRatings } from '../notes/dto/side-ratings.dto';
 import {
@@ -12,14 +17,6 @@ import {
 
 /** Enough points to see the shape of a community on a plot, few enough for a page to draw. */
 const MAX_POINTS = 5_000;
-
-/** One group's side of a note's `score.missing` (libs/scoring `MissingRatings`), as stored. */
-interface StoredSide {
-  ratings: number;
-  helpful: number;
-  somewhatHelpful: number;
-  notHelpful: number;
-}
 
 /**
  * The console's aggregates of one community: figures the open data already holds (scores,
@@ -49,8 +46,8 @@ export class CommunityOverviewService {
       this.prisma.$queryRaw<
         {
           status: NoteStatus;
-          sides: [StoredSide, StoredSide];
-          needed: [number | null, number | null];
+          sides: MissingRatings['sides'];
+          needed: MissingRatings['helpfulNeeded'];
         }[]
       >`
         SELECT status, score->'missing'->'sides' AS sides,
@@ -108,7 +105,7 @@ export class CommunityOverviewService {
   }
 }
 
-function groupRatings(side: StoredSide, helpfulNeeded: number | null): GroupRatingsDto {
+function groupRatings(side: SideRatings, helpfulNeeded: number | null): GroupRatingsDto {
   const { ratings, helpful, somewhatHelpful, notHelpful } = side;
   return { ...sideRatings(ratings, helpful, somewhatHelpful, notHelpful), helpfulNeeded };
 }
