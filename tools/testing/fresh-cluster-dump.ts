@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
+
+import { readDump } from '../scripts/lib/cached-dumps.cjs';
 
 /**
  * A dump of a new, empty PGlite cluster, for `startEmbeddedDatabase({ clusterDump })`: made once
@@ -15,7 +17,8 @@ import { PGlite } from '@electric-sql/pglite';
  */
 export async function freshClusterDump(): Promise<Blob> {
   const file = join(tmpdir(), `bridgenotes-pglite-${pgliteVersion()}-fresh-cluster.tar`);
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const kept = readDump(file);
+  if (kept) return new Blob([kept]);
   const db = await PGlite.create();
   try {
     return await keepDump(db, file);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createMigratedDatabase } from '../../libs/database/src/lib/database-admin';
 import { EMBEDDED_DATABASE_NAME } from '../../libs/embedded/src/lib/embedded-database';
 import { PgliteWireServer } from '../../libs/embedded/src/lib/pglite-wire-server';
+import { pruneDumps, readDump } from '../scripts/lib/cached-dumps.cjs';
 import { freshClusterDump, keepDump, pgliteVersion } from './fresh-cluster-dump';
 
 /**
@@ -16,15 +17,17 @@ import { freshClusterDump, keepDump, pgliteVersion } from './fresh-cluster-dump'
  * migration to a fresh cluster (2 to 3 CPU-seconds a run, ten runs a pass). Made once per
  * PGlite version and migrations (their paths and contents hashed, with the code that applies
  * them: a migration added or edited makes a new one), kept in the system's temporary folder
- * beside the fresh cluster's (written as it is: `keepDump`). The global setup still runs the migrations over it, which finds them all
- * applied with their checksums: the dump stands in for nothing the migrations would not do.
+ * beside the fresh cluster's (written as it is: `keepDump`; the least recently used pruned). The
+ * global setup still runs the migrations over it, which finds them all applied with their
+ * checksums: the dump stands in for nothing the migrations would not do.
  */
 export async function migratedClusterDump(migrationsDir: string): Promise<Blob> {
   const file = join(
     tmpdir(),
     `bridgenotes-pglite-${pgliteVersion()}-migrated-${migrationsHash(migrationsDir, RUNNER)}.tar`,
   );
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const kept = readDump(file);
+  if (kept) return new Blob([kept]);
 
   const db = await PGlite.create({ loadDataDir: await freshClusterDump() });
   try {
@@ -41,11 +44,20 @@ export async function migratedClusterDump(migrationsDir: string): Promise<Blob> 
     }
     // Everything written so far in the data files the dump copies, not only in the WAL.
     await db.query('CHECKPOINT');
-    return await keepDump(db, file);
+    const dump = await keepDump(db, file);
+    // Dumps of other migrations and PGlite versions, 40-odd MB each, beyond the last few used.
+    pruneDumps(tmpdir(), 'bridgenotes-pglite-', DUMPS_KEPT);
+    return dump;
   } finally {
     await db.close();
   }
 }
+
+/**
+ * The dumps kept (the fresh cluster's and the migrated ones): one set of migrations in use, and
+ * checkouts side by side (worktrees) may each have theirs.
+ */
+const DUMPS_KEPT = 5;
 
 /**
  * The code that applies the migrations (their history table, how each is applied): a change to
