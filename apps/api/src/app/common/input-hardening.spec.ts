@@ -100,6 +100,43 @@ describe('input hardening', () => {
     expect(response.body.code).toBe('PROOF_SCOPE');
   });
 
+  it.each([
+    [
+      'text',
+      // One URL, which counts as one character of the 280: only the column's 1000 can refuse it.
+      { text: `https://example.org/${'x\ufe0f'.repeat(600)}` },
+      'text must be 1 to 1000 characters long as sent',
+    ],
+    [
+      'post.externalId',
+      { post: { platform: 'mastodon', externalId: 'x\ufe0f'.repeat(200) } },
+      'post.externalId must be 1 to 256 characters',
+    ],
+  ])(
+    'counts %s in characters as the database does (variation selectors too), not as validator.js does',
+    async (_, changes, message) => {
+      // validator.js's Length leaves out U+FE0F: 620 and 200 there, 1220 and 400 in a VARCHAR.
+      // Let through, the write was buffered and its batch then failed at every seal.
+      const before = await notes();
+      const response = await request(server())
+        .post(`/communities/${slug}/notes`)
+        .send({ ...NOTE, ...changes })
+        .expect(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.message).toContain(message);
+      expect(await notes()).toBe(before);
+    },
+  );
+
+  it('counts a character outside the Basic Multilingual Plane once, as the database does', async () => {
+    // 256 emoji are 512 UTF-16 code units and 256 characters: within post.externalId's 256.
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .send({ ...NOTE, post: { platform: 'mastodon', externalId: '\u{1f309}'.repeat(256) } })
+      .expect(400);
+    expect(response.body.code).toBe('PROOF_SCOPE');
+  });
+
   it('refuses JSON nested deeper than the cap before parsing it into objects', async () => {
     const deep = '['.repeat(5_000) + ']'.repeat(5_000);
     const response = await request(server())

@@ -17,7 +17,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -26,6 +25,7 @@ import {
 } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
+import { CharLength } from '../../common/char-length';
 
 /**
  * Optional, but never null: these columns have none, and `@IsOptional` would let a null through
@@ -57,7 +57,7 @@ export class TopicSeedDto {
     message: `terms must hold at most ${MAX_TERMS_PER_TOPIC} terms`,
   })
   @IsString({ each: true, message: 'each term must be text' })
-  @Length(1, MAX_TERM_LENGTH, {
+  @CharLength(1, MAX_TERM_LENGTH, {
     each: true,
     message: `each term must be 1 to ${MAX_TERM_LENGTH} characters`,
   })
@@ -130,13 +130,13 @@ export class CreateCommunityDto {
 
   @ApiProperty({ example: 'City news', minLength: 1, maxLength: 120 })
   @IsString({ message: 'name must be text' })
-  @Length(1, 120, { message: 'name must be 1 to 120 characters' })
+  @CharLength(1, 120, { message: 'name must be 1 to 120 characters' })
   name!: string;
 
   @ApiPropertyOptional({ example: 'Notes on posts about our city', maxLength: 1000 })
   @OptionalNotNull()
   @IsString({ message: 'description must be text' })
-  @Length(0, 1000, { message: 'description must be at most 1000 characters' })
+  @CharLength(0, 1000, { message: 'description must be at most 1000 characters' })
   description?: string;
 
   @ApiPropertyOptional({
@@ -159,7 +159,7 @@ export class CreateCommunityDto {
   @OptionalNotNull()
   @IsArray({ message: 'embedOrigins must be a list' })
   @ArrayMaxSize(50, { message: 'embedOrigins must hold at most 50 origins' })
-  @Length(1, 255, { each: true, message: 'each embed origin must be 1 to 255 characters' })
+  @CharLength(1, 255, { each: true, message: 'each embed origin must be 1 to 255 characters' })
   @Matches(EMBED_ORIGIN_PATTERN, {
     each: true,
     message:

@@ -1,17 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CredentialIssuer } from '@bridgenotes/database';
-import {
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Length,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsObject, IsOptional, IsString, IsUrl, IsUUID, ValidateIf } from 'class-validator';
 
 import { CommunitySlugParams } from '../../common/slug';
+import { CharLength } from '../../common/char-length';
 
 export class CreateIssuerDto {
   @ApiProperty({
@@ -19,7 +11,7 @@ export class CreateIssuerDto {
     example: 'https://news.example.com',
   })
   @IsString({ message: 'issuer must be text' })
-  @Length(1, 512, { message: 'issuer must be 1 to 512 characters' })
+  @CharLength(1, 512, { message: 'issuer must be 1 to 512 characters' })
   issuer!: string;
 
   @ApiPropertyOptional({
@@ -31,7 +23,7 @@ export class CreateIssuerDto {
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'jwksUrl must be an http(s) URL (give jwksUrl or jwks)' },
   )
-  @MaxLength(2048, { message: 'jwksUrl must be at most 2048 characters' })
+  @CharLength(0, 2048, { message: 'jwksUrl must be at most 2048 characters' })
   jwksUrl?: string;
 
   @ApiPropertyOptional({

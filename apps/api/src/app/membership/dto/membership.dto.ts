@@ -15,13 +15,13 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
 } from 'class-validator';
 
 import { CommunitySlugParams } from '../../common/slug';
+import { CharLength } from '../../common/char-length';
 
 const DECIMAL = /^[1-9][0-9]{0,77}$/;
 const DECIMAL_MESSAGE = 'must be a Semaphore identity commitment as a canonical decimal number';
@@ -37,7 +37,7 @@ export class JoinDto {
   @ApiPropertyOptional({ description: 'Needed when the community admits by invitation' })
   @IsOptional()
   @IsString({ message: 'inviteCode must be text' })
-  @Length(1, 64, { message: 'inviteCode must be 1 to 64 characters' })
+  @CharLength(1, 64, { message: 'inviteCode must be 1 to 64 characters' })
   inviteCode?: string;
 
   @ApiPropertyOptional({
@@ -46,7 +46,7 @@ export class JoinDto {
   })
   @IsOptional()
   @IsString({ message: 'ticket must be text' })
-  @Length(1, 8192, { message: 'ticket must be 1 to 8192 characters' })
+  @CharLength(1, 8192, { message: 'ticket must be 1 to 8192 characters' })
   ticket?: string;
 
   @ApiPropertyOptional({
@@ -65,7 +65,7 @@ export class JoinDto {
   })
   @IsOptional()
   @IsString({ message: 'workChallenge must be text' })
-  @Length(1, 64, { message: 'workChallenge must be 1 to 64 characters' })
+  @CharLength(1, 64, { message: 'workChallenge must be 1 to 64 characters' })
   workChallenge?: string;
 
   @ApiPropertyOptional({

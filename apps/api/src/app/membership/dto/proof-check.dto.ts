@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { JsonValue } from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
 
 import { ProofDto } from './proof.dto';
+import { CharLength } from '../../common/char-length';
 
 export class ActionDto {
   @ApiProperty({
@@ -13,12 +14,12 @@ export class ActionDto {
   @Matches(/^[a-z]+(?:\.[a-z]+)*$/, {
     message: 'action.kind must be dot-separated lowercase words',
   })
-  @Length(1, 64, { message: 'action.kind must be 1 to 64 characters' })
+  @CharLength(1, 64, { message: 'action.kind must be 1 to 64 characters' })
   kind!: string;
 
   @ApiProperty({ example: '', description: 'What the action is about, or "" when nothing' })
   @IsString({ message: 'action.target must be text' })
-  @Length(0, 2048, { message: 'action.target must be at most 2048 characters' })
+  @CharLength(0, 2048, { message: 'action.target must be at most 2048 characters' })
   target!: string;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { hello: 'world' } })

@@ -11,20 +11,11 @@ import {
   type ReportReason,
 } from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-  ValidateBy,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateBy } from 'class-validator';
 
 import { CommunitySlugParams } from '../../common/slug';
 import { ProvenInput } from '../../notes/dto/note-input.dto';
+import { CharLength } from '../../common/char-length';
 
 /** Action `note.report`, target `note:<noteId>`, payload `{ reason, text }` (docs/protocol.md). */
 export class ReportNoteDto extends ProvenInput {
@@ -39,7 +30,7 @@ export class ReportNoteDto extends ProvenInput {
   })
   @IsOptional()
   @IsString({ message: 'text must be text' })
-  @Length(0, 500, { message: 'text must be at most 500 characters' })
+  @CharLength(0, 500, { message: 'text must be at most 500 characters' })
   text?: string;
 }
 
@@ -61,7 +52,7 @@ export class IssueModeratorKeyDto {
     example: 'Ana',
   })
   @IsString({ message: 'label must be text' })
-  @Length(1, 120, { message: 'label must be 1 to 120 characters' })
+  @CharLength(1, 120, { message: 'label must be 1 to 120 characters' })
   label!: string;
 }
 

@@ -9,12 +9,12 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   ValidateNested,
 } from 'class-validator';
 
 import { ProofDto } from '../../membership/dto/proof.dto';
+import { CharLength } from '../../common/char-length';
 
 /** Every write carries its proof and the client minute the proof's message was made with. */
 export abstract class ProvenInput {
@@ -40,7 +40,7 @@ export class PostRefDto {
   })
   @IsOptional()
   @IsString({ message: 'post.url must be text' })
-  @Length(1, 2048, { message: 'post.url must be 1 to 2048 characters' })
+  @CharLength(1, 2048, { message: 'post.url must be 1 to 2048 characters' })
   url?: string;
 
   @ApiPropertyOptional({ description: "A platform's name, with externalId", example: 'mastodon' })
@@ -56,7 +56,7 @@ export class PostRefDto {
   })
   @IsOptional()
   @IsString({ message: 'post.externalId must be text' })
-  @Length(1, 256, { message: 'post.externalId must be 1 to 256 characters' })
+  @CharLength(1, 256, { message: 'post.externalId must be 1 to 256 characters' })
   externalId?: string;
 }
 
@@ -89,7 +89,7 @@ export class CreateNoteDto extends ProvenInput {
     description: 'At most 280 characters, each URL counting as one',
   })
   @IsString({ message: 'text must be text' })
-  @Length(1, 1000, { message: 'text must be 1 to 1000 characters long as sent' })
+  @CharLength(1, 1000, { message: 'text must be 1 to 1000 characters long as sent' })
   text!: string;
 
   @ApiProperty({

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { WebhookDelivery } from '@bridgenotes/database';
-import { IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { IsString, IsUrl, Matches } from 'class-validator';
+
+import { CharLength } from '../../common/char-length';
 
 export class PutWebhookDto {
   @ApiProperty({
@@ -12,7 +14,7 @@ export class PutWebhookDto {
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'url must be an http(s) URL' },
   )
-  @MaxLength(2048, { message: 'url must be at most 2048 characters' })
+  @CharLength(0, 2048, { message: 'url must be at most 2048 characters' })
   url!: string;
 
   @ApiProperty({
@@ -22,7 +24,7 @@ export class PutWebhookDto {
       'Shared secret for the HMAC-SHA256 signature of every request (X-Bridgenotes-Signature); never shown again',
   })
   @IsString({ message: 'secret must be text' })
-  @Length(24, 128, { message: 'secret must be 24 to 128 characters' })
+  @CharLength(24, 128, { message: 'secret must be 24 to 128 characters' })
   @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
   secret!: string;
 }

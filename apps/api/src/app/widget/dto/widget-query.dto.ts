@@ -1,7 +1,8 @@
 import { PartialType, PickType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
+import { CharLength } from '../../common/char-length';
 
 export const THEMES = ['light', 'dark', 'auto'] as const;
 
@@ -15,7 +16,7 @@ export class FrameQuery {
 
   @IsOptional()
   @IsString({ message: 'post must be text' })
-  @Length(1, 2048, { message: 'post must be 1 to 2048 characters' })
+  @CharLength(1, 2048, { message: 'post must be 1 to 2048 characters' })
   post?: string;
 
   @IsOptional()
@@ -24,7 +25,7 @@ export class FrameQuery {
 
   @IsOptional()
   @IsString({ message: 'parent must be text' })
-  @Length(1, 300, { message: 'parent must be 1 to 300 characters' })
+  @CharLength(1, 300, { message: 'parent must be 1 to 300 characters' })
   parent?: string;
 
   @IsOptional()
