@@ -2,9 +2,8 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** A string's length in Unicode code points: what PostgreSQL counts in a VARCHAR(n). */
 export function codePointLength(value: string): number {
-  let length = 0;
-  for (const _ of value) length += 1;
-  return length;
+  // A string iterates by code points; bodies are at most 64 kB, so the copy costs nothing.
+  return [...value].length;
 }
 
 /**
