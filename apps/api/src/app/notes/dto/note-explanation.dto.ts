@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NoteStatus } from '@bridgenotes/database';
 import type { NoteExplanationResponse, ViewpointRatingsResponse } from '@bridgenotes/protocol';
+import {
+  MIN_NET_HELPFUL_PER_SIDE,
+  type MissingRatings,
+  type NoteExplanation,
+  type SideTally,
+} from '@bridgenotes/scoring';
 
 import { SideRatingsDto, sideRatings } from './side-ratings.dto';
 
@@ -59,34 +65,24 @@ export class NoteExplanationDto implements NoteExplanationResponse {
   scoring!: string;
 }
 
-interface StoredSide {
-  ratings?: number;
-  raters?: number;
-  helpful: number;
-  /** Absent from side tallies written without them (e.g. `{ raters, helpful }`). */
-  somewhatHelpful?: number;
-  notHelpful?: number;
-}
+/**
+ * A Core side tally as stored (libs/scoring's `SideTally`): scores stored by older scorers may
+ * lack its somewhat- and not-helpful counts.
+ */
+type StoredCoreSide = Pick<SideTally, 'raters' | 'helpful'> & Partial<SideTally>;
 
-interface StoredScore {
-  decidedBy?: string;
-  /** The models' status before the stability rules (a CRH or CRNH the tag rule sent back). */
-  preStabilizationStatus?: string;
-  /** Every rating of the note the run counted. */
-  numRatings?: number;
-  negativeFactorRaters?: StoredSide;
-  positiveFactorRaters?: StoredSide;
-  missing?: {
-    regime: string;
-    sides: [StoredSide, StoredSide];
-    helpfulNeeded: [number | null, number | null];
-    ratingsNeeded: number;
-  };
+/**
+ * What the explanation reads of a note's stored score (libs/scoring's `NoteExplanation`, as
+ * JSON): every field may be absent from scores stored before it existed (`missing` among them).
+ */
+interface StoredScore extends Partial<
+  Pick<NoteExplanation, 'decidedBy' | 'preStabilizationStatus' | 'numRatings' | 'missing'>
+> {
+  negativeFactorRaters?: StoredCoreSide;
+  positiveFactorRaters?: StoredCoreSide;
 }
 
 const LABELS = ['One viewpoint', 'The other viewpoint'];
-/** The Core's net-helpful minimum per side (§5.3 rule 13), for scores stored before `missing`. */
-const CORE_MIN_NET_HELPFUL = 4;
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -101,20 +97,11 @@ export function explanationOf(
   const missing = stored.missing ?? fromCoreSides(stored);
   if (!missing) return null;
   const needsRatings = status === NoteStatus.NEEDS_MORE_RATINGS;
-  const viewpoints = missing.sides.map((side, index): ViewpointRatingsDto => {
-    const ratings = side.ratings ?? side.raters ?? 0;
-    const somewhatHelpful = side.somewhatHelpful ?? 0;
-    return {
-      label: LABELS[index] as string,
-      ...sideRatings(
-        ratings,
-        side.helpful,
-        somewhatHelpful,
-        side.notHelpful ?? ratings - side.helpful - somewhatHelpful,
-      ),
-      helpfulRatingsNeeded: needsRatings ? (missing.helpfulNeeded[index] ?? null) : 0,
-    };
-  });
+  const viewpoints = missing.sides.map((side, index): ViewpointRatingsDto => ({
+    label: LABELS[index] as string,
+    ...sideRatings(side.ratings, side.helpful, side.somewhatHelpful, side.notHelpful),
+    helpfulRatingsNeeded: needsRatings ? (missing.helpfulNeeded[index] ?? null) : 0,
+  }));
   const smallCommunity = missing.regime === 'small-community';
   const scoring = smallCommunity ? 'Small-community scoring' : 'Bridging model';
   // The sides count only members whose viewpoint is known: in a small community, members with
@@ -220,15 +207,24 @@ function whatIsMissing(
   return `It needs helpful ratings from both viewpoints: ${amount(needOne)} from one and ${amount(needOther)} from the other.`;
 }
 
-/** Scores published before the explanation existed: the Core's side tallies and its minimum. */
-function fromCoreSides(stored: StoredScore): StoredScore['missing'] | undefined {
+/**
+ * Scores published before the explanation existed: the Core's side tallies and its net-helpful
+ * minimum per side (§5.3 rule 13).
+ */
+function fromCoreSides(stored: StoredScore): MissingRatings | undefined {
   const { negativeFactorRaters: one, positiveFactorRaters: other } = stored;
   if (!one || !other) return undefined;
-  const needed = (side: StoredSide) =>
-    Math.max(0, CORE_MIN_NET_HELPFUL - (side.helpful - (side.notHelpful ?? 0)));
+  const side = ({ raters, helpful, somewhatHelpful = 0, notHelpful }: StoredCoreSide) => ({
+    ratings: raters,
+    helpful,
+    somewhatHelpful,
+    notHelpful: notHelpful ?? raters - helpful - somewhatHelpful,
+  });
+  const needed = (tally: StoredCoreSide) =>
+    Math.max(0, MIN_NET_HELPFUL_PER_SIDE - (tally.helpful - (tally.notHelpful ?? 0)));
   return {
     regime: 'core',
-    sides: [one, other],
+    sides: [side(one), side(other)],
     helpfulNeeded: [needed(one), needed(other)],
     ratingsNeeded: 0,
   };

@@ -163,6 +163,37 @@ describe('explanationOf', () => {
     expect(explanation?.viewpoints.map((side) => side.helpfulShare).sort()).toEqual([0, 1]);
   });
 
+  it("reads a score stored before the explanation: the Core's sides, older ones with fewer counts", () => {
+    const explanation = explanationOf(
+      NoteStatus.NEEDS_MORE_RATINGS,
+      {
+        negativeFactorRaters: { raters: 6, helpful: 5 },
+        positiveFactorRaters: {
+          raters: 5,
+          helpful: 1,
+          somewhatHelpful: 1,
+          notHelpful: 2,
+          helpfulnessSum: 1.5,
+        },
+      },
+      true,
+    );
+    expect(explanation?.scoring).toBe('Bridging model');
+    expect(
+      explanation?.viewpoints.map((side) => [
+        side.ratings,
+        side.helpful,
+        side.somewhatHelpful,
+        side.notHelpful,
+        side.helpfulRatingsNeeded,
+      ]),
+    ).toEqual([
+      [6, 5, 0, 1, 0],
+      // The Core's net-helpful minimum per side: 4 − (1 − 2).
+      [5, 1, 1, 2, 5],
+    ]);
+  });
+
   it('is null before the first scoring', () => {
     expect(explanationOf(NoteStatus.NEEDS_MORE_RATINGS, null, true)).toBeNull();
   });
