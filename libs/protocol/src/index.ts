@@ -17,4 +17,5 @@ export * from './lib/webhook-signature';
 export * from './lib/rating-order';
 export * from './lib/retry-after';
 export * from './lib/http-shapes';
+export * from './lib/scoring-regimes';
 export * from './lib/identity-backup';

@@ -1,4 +1,4 @@
-import type { CommunityOverviewResponse as Overview } from '@bridgenotes/protocol';
+import type { CommunityOverviewResponse as Overview, ScoringRegime } from '@bridgenotes/protocol';
 
 import { api, communityPath } from '../api';
 import { factorHistogram, groupPlane, growth, notePlane } from '../charts';
@@ -13,7 +13,7 @@ interface Run {
   finishedAt: string | null;
   noteCount: number | null;
   ratingCount: number | null;
-  regime?: string | null;
+  regime?: ScoringRegime | null;
   statusCounts?: Record<string, number> | null;
   /** A FAILED run's reason: a code and its fixed message, never the worker's own text. */
   errorCode: string | null;

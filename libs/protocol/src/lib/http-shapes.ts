@@ -1,6 +1,7 @@
 // The API's answers, declared once: the API's response DTOs implement these interfaces (so the
 // compiler holds them to it), and libs/client and the widget read answers through them. Types
 // only: nothing here reaches a bundle.
+import type { ScoringRegime } from './scoring-regimes';
 
 export type AdmissionPolicy = 'OPEN' | 'INVITE' | 'CLOSED' | 'CREDENTIAL';
 export type NoteClassification = 'MISINFORMED_OR_POTENTIALLY_MISLEADING' | 'NOT_MISLEADING';
@@ -259,9 +260,6 @@ export interface ModerationLogResponse {
   /** Pass as `after` for the next page; null when this page is the end. */
   nextAfter: number | null;
 }
-
-/** The model that decided a scoring run's statuses (docs/architecture.md, "Scoring regimes"). */
-export type ScoringRegime = 'core' | 'small-community';
 
 /** A note on the Core model's intercept × factor plane. */
 export interface NotePointResponse {

@@ -9,10 +9,11 @@ import type { OpinionGroupResult } from './opinion-groups';
  * Which model decides the statuses of a run. `core` is the Community Notes Core scorer with its
  * safeguards; `small-community` the opinion-group regime (`opinion-groups.ts`), for communities
  * too small for the Core's rating filters. Recorded in every run and export; a verifier
- * recomputes it from the same input.
+ * recomputes it from the same input. The API answers them as libs/protocol's `SCORING_REGIMES`,
+ * held to this list at compile time (apps/api/src/app/scoring-runs/dto/scoring-regime.ts).
  */
-export type RegimeName = 'core' | 'small-community';
-export const REGIME_NAMES: readonly RegimeName[] = ['core', 'small-community'];
+export const REGIME_NAMES = ['core', 'small-community'] as const;
+export type RegimeName = (typeof REGIME_NAMES)[number];
 
 /**
  * The switch, from the data alone, measured by the study in `docs/small-community-scoring.md`:

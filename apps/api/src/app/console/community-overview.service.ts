@@ -9,6 +9,7 @@ import {
 } from '@bridgenotes/scoring';
 
 import { sideRatings } from '../notes/dto/side-ratings.dto';
+import { storedRegime } from '../scoring-runs/dto/scoring-regime';
 import {
   CommunityOverviewDto,
   FactorHistogramDto,
@@ -17,6 +18,7 @@ import {
 
 /** Enough points to see the shape of a community on a plot, few enough for a page to draw. */
 const MAX_POINTS = 5_000;
+const SMALL_COMMUNITY: ScoringRegime = 'small-community';
 
 /**
  * The console's aggregates of one community: figures the open data already holds (scores,
@@ -54,7 +56,7 @@ export class CommunityOverviewService {
                score->'missing'->'helpfulNeeded' AS needed
         FROM notes
         WHERE community_id = ${community.id}::uuid AND deleted_at IS NULL
-          AND score->'missing'->>'regime' = 'small-community'
+          AND score->'missing'->>'regime' = ${SMALL_COMMUNITY}
         ORDER BY created_at DESC
         LIMIT ${MAX_POINTS}`,
       this.prisma.scoringRun.findFirst({
@@ -79,7 +81,7 @@ export class CommunityOverviewService {
     const histogram = run?.raterFactorHistogram as Omit<FactorHistogramDto, 'groups'> &
       Partial<Pick<FactorHistogramDto, 'groups'>>;
     return {
-      regime: (run?.regime ?? null) as ScoringRegime | null,
+      regime: storedRegime(run?.regime ?? null),
       statusCounts,
       notes: points,
       thresholds: {

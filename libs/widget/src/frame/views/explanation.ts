@@ -2,7 +2,7 @@
 // still missing and from which side of the raters; for a shown note, which model decided. Built
 // from the API's structured explanation (its English `headline` and `detail` serve API clients),
 // never showing a field name.
-import type { NoteResponse, ViewpointRatingsResponse } from '@bridgenotes/protocol';
+import type { NoteResponse, ScoringRegime, ViewpointRatingsResponse } from '@bridgenotes/protocol';
 
 import { h } from '../dom';
 import { formatPercent, StringKey, t } from '../i18n';
@@ -84,7 +84,7 @@ export function viewpointText(
 export function unknownViewpointsText(note: NoteResponse): string | null {
   const count = note.explanation?.ratingsWithoutViewpoint ?? 0;
   if (count <= 0) return null;
-  const regime = (note.score?.['missing'] as { regime?: string } | undefined)?.regime;
+  const regime = (note.score?.['missing'] as { regime?: ScoringRegime } | undefined)?.regime;
   return t(regime === 'small-community' ? 'viewpointUnknown' : 'viewpointUnknownCore', { count });
 }
 

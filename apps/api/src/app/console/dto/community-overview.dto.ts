@@ -13,6 +13,7 @@ import type {
 } from '@bridgenotes/protocol';
 
 import { SideRatingsDto } from '../../notes/dto/side-ratings.dto';
+import { REGIME_ENUM } from '../../scoring-runs/dto/scoring-regime';
 
 export class StatusCountsDto {
   @ApiProperty({ example: 12 })
@@ -148,7 +149,7 @@ export class MembersOnDayDto {
 export class CommunityOverviewDto implements CommunityOverviewResponse {
   @ApiProperty({
     type: String,
-    enum: ['core', 'small-community'],
+    enum: REGIME_ENUM,
     nullable: true,
     description:
       'The regime that decided the latest successful run (docs/architecture.md, "Scoring regimes"): the Core model, whose figures are `notes` and `thresholds`, or the small-community regime (opinion groups), whose are `groupNotes` and `groupRule`; null before a run',

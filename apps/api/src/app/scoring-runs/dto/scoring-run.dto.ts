@@ -5,8 +5,10 @@ import {
   runFailureCode,
   type RunFailureCode,
 } from '@bridgenotes/database';
+import type { ScoringRegime } from '@bridgenotes/protocol';
 
 import { RUN_FAILURES } from '../run-failure';
+import { REGIME_ENUM, storedRegime } from './scoring-regime';
 
 export class ScoringRunDto {
   @ApiProperty({ format: 'uuid' })
@@ -71,11 +73,11 @@ export class ScoringRunDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    enum: ['core', 'small-community'],
+    enum: REGIME_ENUM,
     description:
-      'The model that decided the statuses, chosen from the data: the Community Notes Core model, or the small-community regime (opinion groups) while too few members have rated enough for it',
+      'The model that decided the statuses, chosen from the data: the Community Notes Core model, or the small-community regime (opinion groups) while too few members have rated enough for it; null for runs before the regimes',
   })
-  regime!: string | null;
+  regime!: ScoringRegime | null;
 
   @ApiProperty({
     enum: ['FULL', 'INCREMENTAL'],
@@ -132,7 +134,7 @@ export class ScoringRunDto {
       dataHash: run.dataHash,
       nowAt: run.nowAt?.toISOString() ?? null,
       algorithmVersion: run.algorithmVersion,
-      regime: run.regime,
+      regime: storedRegime(run.regime),
       kind: run.kind,
       baseRunId: run.baseRunId,
       seed: run.seed,
