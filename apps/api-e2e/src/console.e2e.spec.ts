@@ -234,7 +234,16 @@ describe('operator console', () => {
     // The note shown as helpful passed in both groups; no group of it needs another rating.
     const helpful = overview.groupNotes.filter((n) => n.status === 'CURRENTLY_RATED_HELPFUL');
     expect(helpful).toHaveLength(1);
-    expect(helpful[0]?.groups.map((group) => group.helpfulNeeded)).toEqual([0, 0]);
+    expect(helpful[0]?.groups.map((group) => group.helpfulNeededToPass)).toEqual([0, 0]);
+    // The data table gives each group's figure whatever the note's status, under a heading that
+    // says what it counts (not what a reader is asked for).
+    const byGroup = page.locator('table', {
+      has: page.locator('caption', { hasText: /^Notes by group$/ }),
+    });
+    const heads = await byGroup.locator('th').allTextContents();
+    expect(heads).toEqual(
+      expect.arrayContaining(['A: helpful ratings to pass', 'B: helpful ratings to pass']),
+    );
     await page.getByText(/^5 notes decided by the opinion groups, /).waitFor();
     // The members' viewpoints from the groups' own fit: both groups have members, each counted.
     const histogram = page.getByRole('img', { name: /^Members' viewpoints/ });

@@ -215,22 +215,23 @@ export function groupPlane(
     `. Helpful (green, top right): a note marked misleading with at least ${rule.minRatingsPerGroup} ratings from each group, whose helpful share is credibly at least ${rule.share} in both (its lower bound, the Beta(1, 1) posterior mean − ${rule.z} standard deviation, reaches ${rule.share}). Not helpful (red, bottom left): at least ${rule.minRatingsPerGroup} ratings from each group and the upper bound below ${rule.share} in both, or a note marked not misleading with at least ${2 * rule.minRatingsPerGroup} ratings in all whose pooled upper bound is. Somewhat helpful counts half; a group without ratings of a note puts it on "none".`;
   const share = (g: GroupRatingsResponse) =>
     g.helpfulShare === null ? '' : g.helpfulShare.toFixed(2);
+  // The scorer's figure whatever the note's status (a note rated not helpful has one too).
   const needed = (g: GroupRatingsResponse) =>
-    g.helpfulNeeded === null
-      ? 'more than 50'
-      : g.helpfulNeeded === 0
+    g.helpfulNeededToPass === null
+      ? `more than ${rule.maxHelpfulNeeded}`
+      : g.helpfulNeededToPass === 0
         ? '0 (passes)'
-        : g.helpfulNeeded;
+        : g.helpfulNeededToPass;
   const data = table(
     'Notes by group',
     [
       'status',
       'A: ratings (helpful / somewhat / not)',
       'A: share',
-      'A: helpful still needed',
+      'A: helpful ratings to pass',
       'B: ratings (helpful / somewhat / not)',
       'B: share',
-      'B: helpful still needed',
+      'B: helpful ratings to pass',
     ],
     notes.map((n) => [
       n.status,

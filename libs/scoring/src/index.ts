@@ -116,6 +116,7 @@ export {
 } from './small-community/regime';
 export {
   helpfulRatingsNeeded,
+  MAX_RATINGS_NEEDED,
   OPINION_GROUP_PARAMETERS,
   scoreOpinionGroups,
   type OpinionGroupParameters,

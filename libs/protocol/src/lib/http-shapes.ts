@@ -107,7 +107,12 @@ export interface SideRatingsResponse {
 /** One viewpoint's ratings of a note, in a reader-facing explanation. */
 export interface ViewpointRatingsResponse extends SideRatingsResponse {
   label: string;
-  /** More helpful ratings this side must give; 0 when its side passes, null for many more. */
+  /**
+   * What a reader may be asked for: more helpful ratings this side must give before the note can
+   * be shown as helpful, only while it NEEDS_MORE_RATINGS (null: many more); 0 for a note with
+   * any other status, whatever its side's test lacks. The console's `helpfulNeededToPass` is the
+   * side's figure whatever the status.
+   */
   helpfulRatingsNeeded: number | null;
 }
 
@@ -278,8 +283,13 @@ export interface CoreThresholdsResponse {
 
 /** One opinion group's ratings of a note, as the small-community regime counted them. */
 export interface GroupRatingsResponse extends SideRatingsResponse {
-  /** HELPFUL ratings the group must still give for its test to pass; 0: it passes; null: many. */
-  helpfulNeeded: number | null;
+  /**
+   * The scorer's own figure, for the operator: HELPFUL ratings the group must still give for the
+   * note's helpful test to pass in it, whatever the note's status (a note rated not helpful has
+   * one too); 0: it passes; null: more than `OpinionGroupRuleResponse.maxHelpfulNeeded`. A
+   * reader's explanation shows it only while the note needs ratings (`helpfulRatingsNeeded`).
+   */
+  helpfulNeededToPass: number | null;
 }
 
 /** A note the small-community regime decided: its status and each group's ratings (A, B). */
@@ -296,6 +306,8 @@ export interface OpinionGroupRuleResponse {
   share: number;
   /** The bounds: the share's Beta(1, 1) posterior mean ∓ z standard deviations. */
   z: number;
+  /** The most helpful ratings a group's figure counts; past it, `helpfulNeededToPass` is null. */
+  maxHelpfulNeeded: number;
 }
 
 /** The small-community regime's two opinion groups on the run's viewpoint axis. */

@@ -1,6 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
-import { helpfulRatingsNeeded, OPINION_GROUP_PARAMETERS } from '@bridgenotes/scoring';
+import {
+  helpfulRatingsNeeded,
+  MAX_RATINGS_NEEDED,
+  OPINION_GROUP_PARAMETERS,
+} from '@bridgenotes/scoring';
 import request from 'supertest';
 
 import { createCommunity, createTestPrisma } from '../../testing/fixtures';
@@ -82,7 +86,7 @@ describe('the operator console', () => {
       },
       // The figures' notes carry no opinion groups' tallies: none of them is on that side.
       groupNotes: [],
-      groupRule: { minRatingsPerGroup: 3, share: 0.5, z: 1 },
+      groupRule: { minRatingsPerGroup: 3, share: 0.5, z: 1, maxHelpfulNeeded: 50 },
       // Nobody rated: the small-community regime decided without a viewpoint fit, so no group.
       raterFactors: {
         min: -1,
@@ -120,6 +124,11 @@ describe('the operator console', () => {
       ['NOT_HELPFUL', 'HELPFUL'],
       ['NOT_HELPFUL', 'NOT_HELPFUL'],
     ] as const;
+    // Each with two tags, as a verdict needs (its raters agree on why).
+    const tags = {
+      HELPFUL: ['CLEAR', 'GOOD_SOURCES'],
+      NOT_HELPFUL: ['INCORRECT', 'SOURCES_MISSING_OR_UNRELIABLE'],
+    };
     await prisma.rating.createMany({
       data: notes.flatMap((note, n) =>
         raters.map(({ pseudonym, camp }) => ({
@@ -127,7 +136,7 @@ describe('the operator console', () => {
           noteId: note.id,
           raterPseudonym: pseudonym,
           helpfulness: verdicts[n]?.[camp] ?? 'HELPFUL',
-          tags: [],
+          tags: tags[verdicts[n]?.[camp] ?? 'HELPFUL'],
           clientMinute: 1,
           proof: { points: [] },
         })),
@@ -152,7 +161,7 @@ describe('the operator console', () => {
         somewhatHelpful: 0,
         notHelpful: ratings - helpful,
         helpfulShare: helpful / ratings,
-        helpfulNeeded: needed > 50 ? null : needed,
+        helpfulNeededToPass: needed > MAX_RATINGS_NEEDED ? null : needed,
       };
     };
     // The status each note is shown with now (stabilisation may hold a helpful one back).
@@ -178,6 +187,37 @@ describe('the operator console', () => {
     const half = counts.length / 2;
     expect(counts.slice(0, half).reduce((a, b) => a + b, 0)).toBe(7);
     expect(JSON.stringify(body)).not.toMatch(/pseudonym|commitment|"id"|"(300|400)\d"/i);
+
+    // An hour later, past the stabilisation hold, a run shows the verdicts. The operator sees
+    // each group's figure whatever the note's status (the note nobody found helpful has one in
+    // each group); a reader's explanation of the same note asks for helpful ratings only while
+    // it needs them, and for none once it is rated.
+    await publishScoringRun(prisma, camps.id, Date.now() + 2 * 3_600_000);
+    const later = (
+      await request(app.getHttpServer())
+        .get(`/communities/${camps.slug}/overview`)
+        .set(operator)
+        .expect(200)
+    ).body as { groupNotes: { status: string; groups: { helpfulNeededToPass: number }[] }[] };
+    const figures = (status: string) =>
+      later.groupNotes
+        .filter((n) => n.status === status)
+        .map((n) => n.groups.map((g) => g.helpfulNeededToPass));
+    expect(figures('CURRENTLY_RATED_NOT_HELPFUL')).toEqual([
+      [tally(0, 'NOT_HELPFUL').helpfulNeededToPass, tally(1, 'NOT_HELPFUL').helpfulNeededToPass],
+    ]);
+    expect(tally(0, 'NOT_HELPFUL').helpfulNeededToPass).toBeGreaterThan(0);
+    for (const note of notes) {
+      const read = await request(app.getHttpServer())
+        .get(`/communities/${camps.slug}/notes/${note.id}`)
+        .expect(200);
+      const stored = (read.body.score as { missing: { helpfulNeeded: (number | null)[] } }).missing;
+      expect(
+        read.body.explanation.viewpoints.map(
+          (side: { helpfulRatingsNeeded: number | null }) => side.helpfulRatingsNeeded,
+        ),
+      ).toEqual(read.body.status === 'NEEDS_MORE_RATINGS' ? stored.helpfulNeeded : [0, 0]);
+    }
   });
 
   it.each([

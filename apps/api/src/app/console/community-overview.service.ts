@@ -3,6 +3,7 @@ import { NoteStatus, PrismaService, ScoringRunStatus } from '@bridgenotes/databa
 import type { ScoringRegime } from '@bridgenotes/protocol';
 import {
   CORE_RULES,
+  MAX_RATINGS_NEEDED,
   type MissingRatings,
   OPINION_GROUP_PARAMETERS,
   type SideRatings,
@@ -98,6 +99,7 @@ export class CommunityOverviewService {
         minRatingsPerGroup: OPINION_GROUP_PARAMETERS.minRatingsPerGroup,
         share: OPINION_GROUP_PARAMETERS.share,
         z: OPINION_GROUP_PARAMETERS.z,
+        maxHelpfulNeeded: MAX_RATINGS_NEEDED,
       },
       // Runs before the groups were recorded (and Core runs) have none.
       raterFactors: histogram ? { ...histogram, groups: histogram.groups ?? null } : null,
@@ -107,7 +109,8 @@ export class CommunityOverviewService {
   }
 }
 
-function groupRatings(side: SideRatings, helpfulNeeded: number | null): GroupRatingsDto {
+/** A group's counts and the scorer's stored figure as is, whatever the note's status. */
+function groupRatings(side: SideRatings, helpfulNeededToPass: number | null): GroupRatingsDto {
   const { ratings, helpful, somewhatHelpful, notHelpful } = side;
-  return { ...sideRatings(ratings, helpful, somewhatHelpful, notHelpful), helpfulNeeded };
+  return { ...sideRatings(ratings, helpful, somewhatHelpful, notHelpful), helpfulNeededToPass };
 }

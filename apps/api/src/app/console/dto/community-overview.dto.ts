@@ -54,16 +54,16 @@ export class ThresholdsDto implements CoreThresholdsResponse {
   notHelpfulFactorSlope!: number;
 }
 
-/** One opinion group's ratings of a note, with the helpful ratings it still needs. */
+/** One opinion group's ratings of a note, with the helpful ratings its test still needs. */
 export class GroupRatingsDto extends SideRatingsDto implements GroupRatingsResponse {
   @ApiProperty({
     type: Number,
     nullable: true,
     description:
-      "HELPFUL ratings the group must still give for the note's helpful test to pass in it (0: it passes; null: more than 50)",
+      "The scorer's figure: HELPFUL ratings the group must still give for the note's helpful test to pass in it, whatever the note's status (0: it passes; null: more than `groupRule.maxHelpfulNeeded`). A reader's explanation (`helpfulRatingsNeeded`) shows it only while the note needs ratings.",
     example: 0,
   })
-  helpfulNeeded!: number | null;
+  helpfulNeededToPass!: number | null;
 }
 
 export class GroupNotePointDto implements GroupNotePointResponse {
@@ -96,6 +96,13 @@ export class OpinionGroupRuleDto implements OpinionGroupRuleResponse {
     example: 1,
   })
   z!: number;
+
+  @ApiProperty({
+    description:
+      "The most HELPFUL ratings a group's figure counts: past it, `helpfulNeededToPass` is null",
+    example: 50,
+  })
+  maxHelpfulNeeded!: number;
 }
 
 export class OpinionGroupSplitDto implements OpinionGroupSplitResponse {

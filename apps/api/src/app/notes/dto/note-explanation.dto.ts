@@ -20,7 +20,7 @@ export class ViewpointRatingsDto extends SideRatingsDto implements ViewpointRati
     type: Number,
     example: 3,
     description:
-      'More helpful ratings this side must give before the note can be shown as helpful: 0 when its side of the test passes, null when many more would be needed. Only for notes that need ratings.',
+      "More helpful ratings this side must give before the note can be shown as helpful, while the note NEEDS_MORE_RATINGS: 0 when its side of the test passes, null when many more would be needed. 0 for a note with any other status: nothing is asked of readers then (the operator's console shows the side's figure whatever the status, as `helpfulNeededToPass`).",
   })
   helpfulRatingsNeeded!: number | null;
 }
@@ -100,6 +100,7 @@ export function explanationOf(
   const viewpoints = missing.sides.map((side, index): ViewpointRatingsDto => ({
     label: LABELS[index] as string,
     ...sideRatings(side.ratings, side.helpful, side.somewhatHelpful, side.notHelpful),
+    // What applies to the status shown: a reader is asked for ratings only while it needs them.
     helpfulRatingsNeeded: needsRatings ? (missing.helpfulNeeded[index] ?? null) : 0,
   }));
   const smallCommunity = missing.regime === 'small-community';
