@@ -4,6 +4,7 @@ import { api, communityPath } from '../api';
 import { factorHistogram, groupPlane, growth, notePlane } from '../charts';
 import { h, table } from '../dom';
 import type { Context } from '../context';
+import { factorsCaption, noRegimeText } from './latest-run';
 
 interface Run {
   id: string;
@@ -80,11 +81,11 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
 
 /** What decided the notes in the latest run, in the terms of the regime that decided it. */
 function decidedBy(overview: Overview): HTMLElement[] {
-  const histogram = (title: string) => [
-    h('h3', {}, title),
-    overview.raterFactors
-      ? factorHistogram(overview.raterFactors)
-      : h('p', {}, 'No run has published one yet.'),
+  const caption = factorsCaption(overview);
+  const histogram = (): HTMLElement[] => [
+    h('h3', {}, caption.title),
+    ...(caption.note === null ? [] : [h('p', {}, caption.note)]),
+    ...(caption.chart && overview.raterFactors ? [factorHistogram(overview.raterFactors)] : []),
   ];
   switch (overview.regime) {
     case 'small-community':
@@ -98,7 +99,7 @@ function decidedBy(overview: Overview): HTMLElement[] {
         ),
         h('h3', {}, "Notes by each opinion group's helpful share"),
         groupPlane(overview.groupNotes, overview.groupRule),
-        ...histogram("Members' viewpoints and opinion groups in the latest run"),
+        ...histogram(),
       ];
     default:
       // The Core's figures: its regime, or no run yet (runs before the regimes were the Core's).
@@ -111,10 +112,10 @@ function decidedBy(overview: Overview): HTMLElement[] {
               h('strong', {}, 'core'),
               ' regime: the Community Notes Core model decides each note by its intercept and factor.',
             )
-          : h('p', { class: 'regime' }, 'No scoring run has recorded its regime yet.'),
+          : h('p', { class: 'regime' }, noRegimeText(overview)),
         h('h3', {}, 'Notes on the intercept × factor plane'),
         notePlane(overview.notes, overview.thresholds),
-        ...histogram("Raters' factors in the latest run"),
+        ...histogram(),
       ];
   }
 }

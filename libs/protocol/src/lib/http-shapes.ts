@@ -323,12 +323,18 @@ export interface FactorHistogramResponse {
   min: number;
   max: number;
   counts: number[];
-  /** The opinion groups, when the small-community regime decided the run; else null. */
+  /**
+   * The opinion groups, when the small-community regime decided the run and the factors are its
+   * viewpoint fit's; null for a Core run, and for a small-community run made before the groups
+   * were recorded (its factors are then the Core's final round, which did not decide it).
+   */
   groups: OpinionGroupSplitResponse | null;
 }
 
 /** `GET /communities/{slug}/overview`: a community's scoring and membership, aggregates only. */
 export interface CommunityOverviewResponse {
+  /** When the latest successful run finished (ISO 8601); null before one. */
+  latestRunFinishedAt: string | null;
   /** The regime of the latest successful run; null before one (or for runs before regimes). */
   regime: ScoringRegime | null;
   statusCounts: Record<NoteStatus, number>;
@@ -336,6 +342,7 @@ export interface CommunityOverviewResponse {
   thresholds: CoreThresholdsResponse;
   groupNotes: GroupNotePointResponse[];
   groupRule: OpinionGroupRuleResponse;
+  /** The latest successful run's; null before one, or for a run made before they were recorded. */
   raterFactors: FactorHistogramResponse | null;
   memberCount: number;
   memberGrowth: { day: string; size: number }[];

@@ -63,11 +63,15 @@ describe('the operator console', () => {
       largest.set(day, Math.max(size, largest.get(day) ?? 0));
     }
     const memberGrowth = [...largest].map(([day, size]) => ({ day, size }));
+    const run = await prisma.scoringRun.findFirstOrThrow({
+      where: { communityId: community.id, status: 'SUCCEEDED' },
+    });
     const response = await request(app.getHttpServer())
       .get(`/communities/${community.slug}/overview`)
       .set(operator)
       .expect(200);
     expect(response.body).toEqual({
+      latestRunFinishedAt: run.finishedAt?.toISOString(),
       regime: 'small-community',
       statusCounts: {
         NEEDS_MORE_RATINGS: 1,
@@ -218,6 +222,74 @@ describe('the operator console', () => {
         ),
       ).toEqual(read.body.status === 'NEEDS_MORE_RATINGS' ? stored.helpfulNeeded : [0, 0]);
     }
+  });
+
+  it('says what an old run recorded: no histogram, or factors without the opinion groups', async () => {
+    const overviewOf = async (slug: string) =>
+      (
+        await request(app.getHttpServer())
+          .get(`/communities/${slug}/overview`)
+          .set(operator)
+          .expect(200)
+      ).body;
+    const fresh = await createCommunity(prisma, 0);
+    expect(await overviewOf(fresh.slug)).toMatchObject({
+      latestRunFinishedAt: null,
+      regime: null,
+      raterFactors: null,
+    });
+    // A run stored before runs recorded their regime and the histogram: both columns null.
+    const before = await createCommunity(prisma, 0);
+    const finishedAt = new Date('2026-11-25T10:00:00.000Z');
+    await prisma.scoringRun.create({
+      data: { communityId: before.id, status: 'SUCCEEDED', finishedAt },
+    });
+    expect(await overviewOf(before.slug)).toMatchObject({
+      latestRunFinishedAt: finishedAt.toISOString(),
+      regime: null,
+      raterFactors: null,
+    });
+    // A small-community run stored before the publisher recorded the groups: its histogram is
+    // the Core's final round (`{ min, max, counts }`), without `groups`.
+    const older = await createCommunity(prisma, 0);
+    const counts = [0, 1, 2, 0];
+    await prisma.scoringRun.create({
+      data: {
+        communityId: older.id,
+        status: 'SUCCEEDED',
+        finishedAt,
+        regime: 'small-community',
+        raterFactorHistogram: { min: -1, max: 1, counts },
+      },
+    });
+    expect(await overviewOf(older.slug)).toMatchObject({
+      latestRunFinishedAt: finishedAt.toISOString(),
+      regime: 'small-community',
+      raterFactors: { min: -1, max: 1, counts, groups: null },
+    });
+  });
+
+  it('documents the overview and the runs with the types they answer', async () => {
+    const { schemas } = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body
+      .components;
+    const regime = { type: 'string', enum: ['core', 'small-community'], nullable: true };
+    expect(schemas.CommunityOverviewDto.properties).toMatchObject({
+      latestRunFinishedAt: { type: 'string', format: 'date-time', nullable: true },
+      regime,
+    });
+    expect(schemas.ScoringRunDto.properties.regime).toMatchObject(regime);
+    expect(schemas.GroupRatingsDto.properties.helpfulNeededToPass).toMatchObject({
+      type: 'number',
+      nullable: true,
+    });
+    expect(schemas.GroupRatingsDto.properties).not.toHaveProperty('helpfulNeeded');
+    expect(schemas.OpinionGroupRuleDto.properties.maxHelpfulNeeded).toMatchObject({
+      type: 'number',
+    });
+    expect(schemas.ViewpointRatingsDto.properties.helpfulRatingsNeeded).toMatchObject({
+      type: 'number',
+      nullable: true,
+    });
   });
 
   it.each([

@@ -63,7 +63,7 @@ export class CommunityOverviewService {
       this.prisma.scoringRun.findFirst({
         where: { communityId: community.id, status: ScoringRunStatus.SUCCEEDED },
         orderBy: { finishedAt: 'desc' },
-        select: { regime: true, raterFactorHistogram: true },
+        select: { finishedAt: true, regime: true, raterFactorHistogram: true },
       }),
       this.prisma.member.count({ where: { communityId: community.id, removedAt: null } }),
       this.prisma.$queryRaw<{ day: string; size: number }[]>`
@@ -82,6 +82,7 @@ export class CommunityOverviewService {
     const histogram = run?.raterFactorHistogram as Omit<FactorHistogramDto, 'groups'> &
       Partial<Pick<FactorHistogramDto, 'groups'>>;
     return {
+      latestRunFinishedAt: run?.finishedAt?.toISOString() ?? null,
       regime: storedRegime(run?.regime ?? null),
       statusCounts,
       notes: points,
@@ -101,7 +102,8 @@ export class CommunityOverviewService {
         z: OPINION_GROUP_PARAMETERS.z,
         maxHelpfulNeeded: MAX_RATINGS_NEEDED,
       },
-      // Runs before the groups were recorded (and Core runs) have none.
+      // Runs before the histogram was recorded have none; runs before the groups were recorded
+      // (and Core runs) have no groups.
       raterFactors: histogram ? { ...histogram, groups: histogram.groups ?? null } : null,
       memberCount,
       memberGrowth: growth,

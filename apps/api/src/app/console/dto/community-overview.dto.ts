@@ -137,7 +137,7 @@ export class FactorHistogramDto implements FactorHistogramResponse {
     type: OpinionGroupSplitDto,
     nullable: true,
     description:
-      "The opinion groups the run formed on this axis (the small-community regime's viewpoint fit); null for a Core run",
+      "The opinion groups the run formed on this axis (the small-community regime's viewpoint fit); null for a Core run, and for a small-community run made before the groups were recorded (its factors are then the Core's final round, which did not decide it)",
   })
   groups!: OpinionGroupSplitDto | null;
 }
@@ -156,10 +156,18 @@ export class MembersOnDayDto {
 export class CommunityOverviewDto implements CommunityOverviewResponse {
   @ApiProperty({
     type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the latest successful run finished; null before one',
+  })
+  latestRunFinishedAt!: string | null;
+
+  @ApiProperty({
+    type: String,
     enum: REGIME_ENUM,
     nullable: true,
     description:
-      'The regime that decided the latest successful run (docs/architecture.md, "Scoring regimes"): the Core model, whose figures are `notes` and `thresholds`, or the small-community regime (opinion groups), whose are `groupNotes` and `groupRule`; null before a run',
+      'The regime that decided the latest successful run (docs/architecture.md, "Scoring regimes"): the Core model, whose figures are `notes` and `thresholds`, or the small-community regime (opinion groups), whose are `groupNotes` and `groupRule`; null before a run, and for a run made before runs recorded their regime (the Core decided those)',
   })
   regime!: ScoringRegime | null;
 
@@ -193,7 +201,7 @@ export class CommunityOverviewDto implements CommunityOverviewResponse {
     type: FactorHistogramDto,
     nullable: true,
     description:
-      "The raters' factors of the fit that decided the latest successful run (the Core's final round, or the small-community regime's viewpoint fit with its groups); null before one",
+      "The raters' factors of the fit that decided the latest successful run (the Core's final round, or the small-community regime's viewpoint fit with its groups); null before one, and for a run made before they were recorded",
   })
   raterFactors!: FactorHistogramDto | null;
 
