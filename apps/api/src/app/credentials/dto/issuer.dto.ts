@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CredentialIssuer } from '@bridgenotes/database';
-import { IsObject, IsOptional, IsString, IsUrl, IsUUID, ValidateIf } from 'class-validator';
+import { IsObject, IsOptional, IsString, IsUrl, ValidateIf } from 'class-validator';
 
+import { IsUuidParam } from '../../common/uuid-param';
 import { CommunitySlugParams } from '../../common/slug';
 import { CharLength } from '../../common/char-length';
 
@@ -37,7 +38,7 @@ export class CreateIssuerDto {
 
 export class IssuerParams extends CommunitySlugParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'id must be a UUID' })
+  @IsUuidParam('id must be a UUID')
   id!: string;
 }
 

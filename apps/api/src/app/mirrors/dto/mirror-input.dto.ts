@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 
+import { IsUuidParam } from '../../common/uuid-param';
 import { SLUG_PATTERN } from '../../common/slug';
 
 const SLUG_MESSAGE = 'must be 1 to 64 lowercase letters, digits or inner dashes';
@@ -30,7 +31,7 @@ export class CreateMirrorDto {
 
 export class MirrorIdParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'id must be a UUID' })
+  @IsUuidParam('id must be a UUID')
   id!: string;
 }
 

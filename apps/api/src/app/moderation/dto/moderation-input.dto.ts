@@ -11,8 +11,9 @@ import {
   type ReportReason,
 } from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 
+import { IsUuidParam } from '../../common/uuid-param';
 import { CommunitySlugParams } from '../../common/slug';
 import { ProvenInput } from '../../notes/dto/note-input.dto';
 import { CharLength } from '../../common/char-length';
@@ -36,13 +37,13 @@ export class ReportNoteDto extends ProvenInput {
 
 export class NoteReportParams extends CommunitySlugParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'noteId must be a UUID' })
+  @IsUuidParam('noteId must be a UUID')
   noteId!: string;
 }
 
 export class ModeratorKeyParams extends CommunitySlugParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'keyId must be a UUID' })
+  @IsUuidParam('keyId must be a UUID')
   keyId!: string;
 }
 
@@ -95,7 +96,7 @@ export class ModerationActionDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'For HIDE, RESTORE, REDACT and DISMISS' })
   @IsOptional()
-  @IsUUID('all', { message: 'noteId must be a UUID' })
+  @IsUuidParam('noteId must be a UUID')
   noteId?: string;
 
   @ApiPropertyOptional({

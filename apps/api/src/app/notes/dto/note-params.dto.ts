@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 
+import { IsUuidParam } from '../../common/uuid-param';
 import { PageQuery } from '../../common/page-query.dto';
 import { CommunitySlugParams, SLUG_PATTERN } from '../../common/slug';
 import { PostRefDto } from './note-input.dto';
 
 export class NoteParams extends CommunitySlugParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'id must be a UUID' })
+  @IsUuidParam('id must be a UUID')
   id!: string;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+
+import { IsUuidParam } from '../../common/uuid-param';
 
 export class ScoringRunIdParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'id must be a UUID' })
+  @IsUuidParam('id must be a UUID')
   id!: string;
 }
