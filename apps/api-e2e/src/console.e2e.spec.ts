@@ -10,6 +10,7 @@ import type { CommunityOverviewResponse, FactorHistogramResponse } from '@bridge
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium, screenshotFolder } from './support/browser';
+import { brokenWords } from './support/layout';
 import { bridgenotes } from './support/cli';
 import { callApi, untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
@@ -177,6 +178,8 @@ describe('operator console', () => {
 
   async function audit(name: string): Promise<void> {
     expect(await seriousViolations(page.mainFrame())).toEqual([]);
+    // Tables size their columns to whole words ("SUCCEED ED" once split a status).
+    expect(await brokenWords(page.mainFrame())).toEqual([]);
     await page.screenshot({ path: join(docs, `${name}.png`), fullPage: true });
   }
 

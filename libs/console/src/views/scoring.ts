@@ -63,7 +63,7 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
         'why it failed',
       ],
       (runs?.items ?? []).map((run) => [
-        run.requestedAt,
+        utcTime(run.requestedAt),
         run.status,
         seconds(run),
         run.noteCount ?? '',
@@ -77,6 +77,11 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
     ),
   );
   return section;
+}
+
+/** An instant as a `time` element reading "2026-12-06 18:23:14 UTC", kept on one line. */
+function utcTime(iso: string): HTMLElement {
+  return h('time', { datetime: iso }, `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`);
 }
 
 /** What decided the notes in the latest run, in the terms of the regime that decided it. */
