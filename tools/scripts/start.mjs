@@ -69,7 +69,14 @@ if (choice.mode === 'embedded') {
   } catch (error) {
     fail(error.message);
   }
-  env = { ...toolEnvironment(configured), DATABASE_URL: database.url, QUEUE_BACKEND: 'postgres' };
+  env = {
+    // Queries wait their turn for the one session, behind legitimate work that may hold it for
+    // seconds: a request queues up to 30 s for a pooled connection rather than fail after 5.
+    DATABASE_POOL_WAIT_SECONDS: '30',
+    ...toolEnvironment(configured),
+    DATABASE_URL: database.url,
+    QUEUE_BACKEND: 'postgres',
+  };
   // The queues live in the embedded database: a REDIS_URL from .env must not matter.
   delete env.REDIS_URL;
 } else {

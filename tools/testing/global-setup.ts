@@ -65,6 +65,8 @@ export default async function globalSetup(): Promise<void> {
   });
   if (embedded) {
     process.env['QUEUE_BACKEND'] = 'postgres';
+    // As `npm start` runs the apps on the embedded database.
+    process.env['DATABASE_POOL_WAIT_SECONDS'] = process.env['DATABASE_POOL_WAIT_SECONDS'] ?? '30';
     delete process.env['REDIS_URL'];
   } else {
     process.env['REDIS_URL'] = process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL;

@@ -97,6 +97,11 @@ describe('validateEnvironment', () => {
     ['API_PROCESSES', '0', /^API_PROCESSES is invalid: must be at least 1/],
     ['SCORING_THREADS', '0', /^SCORING_THREADS is invalid: must be at least 1/],
     ['POST_CACHE_MS', '-1', /^POST_CACHE_MS is invalid: must be 0 \(no cache\) or more/],
+    [
+      'DATABASE_POOL_WAIT_SECONDS',
+      '0',
+      /^DATABASE_POOL_WAIT_SECONDS is invalid: must be from 1 to 300/,
+    ],
   ])('rejects %s=%s with a message naming it', (name, value, expected) => {
     expect(problemsOf({ ...VALID, [name]: value })).toEqual([expect.stringMatching(expected)]);
   });

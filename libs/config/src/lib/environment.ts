@@ -36,6 +36,19 @@ export class Environment {
   DATABASE_URL!: string;
 
   /**
+   * How long a query waits for one of the process's pooled database connections (10) before its
+   * request is answered 503 DATABASE_BUSY. On a server a wait means the pool is too small for
+   * the load, and 5 s says so early. The embedded database is one session that every query
+   * waits its turn for, behind legitimate work that holds it for seconds (a scoring publish, a
+   * scrub, a loaded machine): `npm start` sets 30 there, so requests queue rather than fail.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(1, { message: 'must be from 1 to 300 (seconds)' })
+  @Max(300, { message: 'must be from 1 to 300 (seconds)' })
+  DATABASE_POOL_WAIT_SECONDS = 5;
+
+  /**
    * Where BullMQ keeps its queues: Redis, or PostgreSQL (a `bullmq` schema in DATABASE_URL's
    * database, for deployments with no Redis, such as the embedded mode of `npm start`).
    */

@@ -14,7 +14,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     super({
       adapter: new PrismaPg({
         connectionString: env.DATABASE_URL,
-        connectionTimeoutMillis: 5_000,
+        // Waiting for a pooled connection, and for a new one's handshake: see the variable.
+        connectionTimeoutMillis: env.DATABASE_POOL_WAIT_SECONDS * 1000,
       }),
     });
   }

@@ -1,0 +1,65 @@
+import type { INestApplication } from '@nestjs/common';
+import { currentTestRun } from '@bridgenotes/testing';
+import { Client } from 'pg';
+import request from 'supertest';
+
+import { createTestApp } from '../../testing/test-app';
+
+/** node-postgres' pool size, which the API keeps (PrismaPg's default). */
+const POOL_SIZE = 10;
+/** How long the session is held: longer than a server's pool wait (5 s), as a scoring publish on a large community or a loaded machine's scrub holds it. */
+const HOLD_MS = 7_000;
+
+// On a server a transaction holds only its own session: nothing queues behind it.
+const embeddedOnly = currentTestRun().embedded ? it : it.skip;
+
+/**
+ * The embedded database is one session: while a client holds it, every query of the API waits
+ * its turn in the wire server, each on a pooled connection. Requests beyond the pool's
+ * connections wait for one of those: they must queue as long as the session's legitimate work
+ * takes (within DATABASE_POOL_WAIT_SECONDS), not be refused after a server's 5 s.
+ */
+describe('requests waiting for the embedded database', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  embeddedOnly(
+    'queue behind a session held longer than 5 s and are answered, none refused',
+    async () => {
+      const holder = new Client({ connectionString: currentTestRun().databaseUrl });
+      await holder.connect();
+      try {
+        // A transaction holds the session, as the scoring publisher's does (a few seconds on a
+        // community of a few hundred thousand ratings, more on a loaded machine).
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1');
+        const started = Date.now();
+        // More requests than the pool has connections: the last ones wait for a connection,
+        // the others wait in the wire server on theirs.
+        const answers = Promise.all(
+          Array.from({ length: POOL_SIZE + 2 }, () =>
+            request(app.getHttpServer()).get('/communities/held-session'),
+          ),
+        );
+        // The held session is the scenario itself, not a wait for something to happen: it ends
+        // when it has outlasted a server's pool wait.
+        await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+        await holder.query('COMMIT');
+        const responses = await answers;
+        expect(Date.now() - started).toBeGreaterThanOrEqual(HOLD_MS);
+        expect(responses.map((response) => `${response.status} ${response.body.code}`)).toEqual(
+          Array(POOL_SIZE + 2).fill('404 COMMUNITY_NOT_FOUND'),
+        );
+      } finally {
+        await holder.end();
+      }
+    },
+  );
+});
