@@ -1,7 +1,9 @@
-// `npm run db:embedded -- --data-dir data [--port 5433] [--reset] [--max-connections 100]`:
+// `npm run db:embedded -- --data-dir data [--port 5433] [--reset] [--max-connections 100]
+// [--long-hold-ms 5000]`:
 // serves the embedded database (PGlite) on a loopback port until stopped; without --data-dir it
 // lives in memory and is gone at exit. `npm start` runs it in embedded mode; on its own it lets
-// psql or `npm run db:copy` reach the data while the apps are stopped.
+// psql or `npm run db:copy` reach the data while the apps are stopped. It prints a line whenever
+// one client held the session --long-hold-ms or longer, with how many waited behind it.
 import { parseArgs } from 'node:util';
 
 import { startEmbeddedDatabase, wipeEmbeddedData } from '../lib/embedded-database';
@@ -13,6 +15,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       reset: { type: 'boolean', default: false },
       'max-connections': { type: 'string', default: '100' },
+      'long-hold-ms': { type: 'string', default: '5000' },
     },
   });
   const dataDir = values['data-dir'];
@@ -21,6 +24,13 @@ async function main(): Promise<void> {
     ...(dataDir ? { dataDir } : {}),
     port: Number(values.port),
     maxConnections: Number(values['max-connections']),
+    // What made requests wait (docs/operations.md): often, the instance outgrows embedded mode.
+    longHoldMs: Number(values['long-hold-ms']),
+    onLongHold: ({ heldMs, waiting, longestWaitMs }) =>
+      console.log(
+        `one client held the session ${(heldMs / 1000).toFixed(1)} s; ${waiting} waiting for it` +
+          (waiting > 0 ? `, the longest ${(longestWaitMs / 1000).toFixed(1)} s` : ''),
+      ),
   });
   // One line a parent process (npm start) waits for; people read the same line.
   console.log(`ready ${database.url}`);

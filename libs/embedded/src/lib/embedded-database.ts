@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 
-import { PgliteWireServer } from './pglite-wire-server';
+import { PgliteWireServer, type LongHold } from './pglite-wire-server';
 
 export interface EmbeddedDatabaseOptions {
   /** The folder the database lives in (created if needed); in memory when omitted. */
@@ -20,6 +20,9 @@ export interface EmbeddedDatabaseOptions {
    * load the dump). The tests start an in-memory database per Jest run.
    */
   clusterDump?: Blob;
+  /** Told when a client held the one session `longHoldMs` (5 s) or longer. */
+  onLongHold?: (hold: LongHold) => void;
+  longHoldMs?: number;
 }
 
 export interface EmbeddedDatabase {
@@ -116,6 +119,8 @@ export async function startEmbeddedDatabase(
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
       maxConnections: options.maxConnections ?? 100,
+      ...(options.onLongHold ? { onLongHold: options.onLongHold } : {}),
+      ...(options.longHoldMs ? { longHoldMs: options.longHoldMs } : {}),
     });
     const { address, port } = await server.start();
     const opened = db;

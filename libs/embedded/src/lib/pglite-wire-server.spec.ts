@@ -1,3 +1,4 @@
+import { eventually } from '@bridgenotes/testing';
 import { Client, Pool } from 'pg';
 
 import { ServeProcess, startServeProcess } from '../testing/serve-process';
@@ -186,6 +187,35 @@ describe('the embedded database served to several clients', () => {
     } finally {
       await first.end();
       await small.stop();
+    }
+  });
+
+  it('says when one client held the session long, and how many waited behind it', async () => {
+    const watched = await startServeProcess(['--long-hold-ms', '300']);
+    const holder = new Client({ connectionString: watched.url });
+    const waiter = new Client({ connectionString: watched.url });
+    try {
+      await holder.connect();
+      await waiter.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1');
+      const waited = waiter.query('SELECT 1');
+      // The hold is the scenario: a transaction open past the threshold.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await holder.query('COMMIT');
+      await waited;
+      await eventually(async () =>
+        expect(watched.output()).toMatch(
+          /^one client held the session \d+\.\d s; 1 waiting for it, the longest \d+\.\d s$/m,
+        ),
+      );
+      // Short holds say nothing; nor does the line say what the client ran.
+      expect(watched.output().match(/held the session/g)).toHaveLength(1);
+      expect(watched.output()).not.toMatch(/SELECT|BEGIN|COMMIT/);
+    } finally {
+      await holder.end();
+      await waiter.end();
+      await watched.stop();
     }
   });
 });

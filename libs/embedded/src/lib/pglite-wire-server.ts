@@ -27,12 +27,30 @@ export interface PgliteWireServerOptions {
   /** 0 (the default) lets the system pick a free port. */
   port?: number;
   maxConnections?: number;
+  /**
+   * Called when a client gave the session back after holding it at least `longHoldMs` (5 s by
+   * default): how long, and who waited behind it. Says nothing of what the client ran.
+   */
+  onLongHold?: (hold: LongHold) => void;
+  longHoldMs?: number;
+}
+
+/** A client held the one session long enough for the others' requests to notice. */
+export interface LongHold {
+  heldMs: number;
+  /** Clients still waiting for the session when it was given back. */
+  waiting: number;
+  /** The longest any of them had waited. */
+  longestWaitMs: number;
 }
 
 class Connection {
   pending: Buffer[] = [];
   started = false;
   queued = false;
+  /** When it last joined the queue, and when it last got the session (performance.now()). */
+  queuedAt = 0;
+  ownedAt = 0;
   closed = false;
   settings = new Map<string, string>();
   /** Its last batch may have set `application_name`: read it back when the batch is done. */
@@ -86,7 +104,9 @@ class Connection {
  *
  * Connecting never waits for the session: every client gets the greeting PGlite gave the first
  * startup packet (authentication ok, server parameters, ready), so a long transaction cannot make
- * new connections time out.
+ * new connections time out. A long statement can: PGlite runs it on this thread, which answers
+ * nobody until it is done. Holds of the session long enough for requests to notice (5 s) are
+ * reported (`onLongHold`), without a word of what the client ran.
  */
 export class PgliteWireServer {
   private server?: Server;
@@ -163,6 +183,7 @@ export class PgliteWireServer {
   private enqueue(connection: Connection): void {
     if (connection.queued) return;
     connection.queued = true;
+    connection.queuedAt = performance.now();
     this.waiting.push(connection);
   }
 
@@ -211,6 +232,7 @@ export class PgliteWireServer {
       for (;;) {
         const connection = this.owner ?? this.nextWaiting();
         if (!connection) return;
+        if (this.owner !== connection) connection.ownedAt = performance.now();
         this.owner = connection;
         if (connection.closed) {
           await this.abandon();
@@ -234,6 +256,7 @@ export class PgliteWireServer {
         this.notify(routed.notifications);
         if (routed.status === 'I') {
           this.owner = undefined;
+          this.reportHold(connection);
           // What it sent meanwhile waits behind the others, like anyone else's.
           if (connection.pending.length > 0) this.enqueue(connection);
         }
@@ -241,6 +264,18 @@ export class PgliteWireServer {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private reportHold(connection: Connection): void {
+    const now = performance.now();
+    const heldMs = now - connection.ownedAt;
+    if (!this.options.onLongHold || heldMs < (this.options.longHoldMs ?? 5_000)) return;
+    const waiting = this.waiting.filter((other) => !other.closed && other.pending.length > 0);
+    this.options.onLongHold({
+      heldMs,
+      waiting: waiting.length,
+      longestWaitMs: Math.max(0, ...waiting.map((other) => now - other.queuedAt)),
+    });
   }
 
   private nextWaiting(): Connection | undefined {

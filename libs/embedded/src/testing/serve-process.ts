@@ -8,6 +8,8 @@ export interface ServeProcess {
   child: ChildProcess;
   /** Everything it wrote to stderr. */
   errors(): string;
+  /** Everything it wrote to stdout. */
+  output(): string;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export function startServeProcess(args: string[] = []): Promise<ServeProcess> {
         url: ready[1],
         child,
         errors: () => stderr,
+        output: () => stdout,
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();
