@@ -17,6 +17,10 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
         // Waiting for a pooled connection, and for a new one's handshake: see the variable.
         connectionTimeoutMillis: env.DATABASE_POOL_WAIT_SECONDS * 1000,
       }),
+      // An interactive transaction's start waits as long as a query does for its connection
+      // (Prisma's own default, 2 s, answered 503 where a plain read would have waited its turn);
+      // the transactions that need longer say so where they are run.
+      transactionOptions: { maxWait: env.DATABASE_POOL_WAIT_SECONDS * 1000 },
     });
   }
 

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { PrismaService } from '@bridgenotes/database';
 import { currentTestRun } from '@bridgenotes/testing';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -57,6 +58,30 @@ describe('requests waiting for the embedded database', () => {
         expect(responses.map((response) => `${response.status} ${response.body.code}`)).toEqual(
           Array(POOL_SIZE + 2).fill('404 COMMUNITY_NOT_FOUND'),
         );
+      } finally {
+        await holder.end();
+      }
+    },
+  );
+  embeddedOnly(
+    'start a transaction behind a session held longer than Prisma waits by default (2 s)',
+    async () => {
+      const prisma = app.get(PrismaService);
+      const holder = new Client({ connectionString: currentTestRun().databaseUrl });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1');
+        // Its BEGIN waits in the wire server behind the holder, on a connection of its own.
+        const transaction = prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1 AS one`);
+        const settled = transaction.then(
+          (rows) => ({ rows }),
+          (error: unknown) => ({ error: (error as Error).message }),
+        );
+        // The scenario, not a wait for something to happen: the hold outlasts 2 s.
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        await holder.query('COMMIT');
+        expect(await settled).toEqual({ rows: [{ one: 1 }] });
       } finally {
         await holder.end();
       }
