@@ -10,6 +10,27 @@ import { ScrubHeld, type WriteBuffer } from './write-buffer.service';
  * and that a held one leaves the files as they were, is specified on a real database
  * (sealed-writes-at-rest.spec.ts); here the buffer answers as told, and nothing is due.
  */
+/**
+ * A sealer with SEAL_WINDOW_SECONDS `window` over a buffer whose scrub is held until told, and
+ * whose batches store nothing unless told; each transaction id it takes is newer.
+ */
+function fakeSealer(window: number) {
+  const scrub = jest.fn(async (_through: bigint): Promise<void> => {
+    throw new ScrubHeld('session 4242, client backend');
+  });
+  let xid = 99n;
+  const buffer = { committedThrough: async () => (xid += 1n), scrubSealed: scrub };
+  const batch = jest.fn(async (): Promise<{ sealed: number; transaction: bigint } | null> => null);
+  const prisma = { $transaction: batch };
+  const env = { SEAL_WINDOW_SECONDS: window, SEAL_MIN_MEMBERS: 8, SEAL_MAX_WAIT_SECONDS: 21_600 };
+  const sealer = new Sealer(
+    prisma as unknown as PrismaService,
+    buffer as unknown as WriteBuffer,
+    env as Environment,
+  );
+  return { sealer, scrub, batch };
+}
+
 describe('a scrub held by an older transaction', () => {
   const MINUTE = 60_000;
   let now = 0;
@@ -25,18 +46,7 @@ describe('a scrub held by an older transaction', () => {
     jest.spyOn(Date, 'now').mockImplementation(() => now);
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    scrub = jest.fn(async (_through: bigint): Promise<void> => {
-      throw new ScrubHeld('session 4242, client backend');
-    });
-    const buffer = { committedThrough: async () => 100n, scrubSealed: scrub };
-    batch = jest.fn(async () => null);
-    const prisma = { $transaction: batch };
-    const env = { SEAL_WINDOW_SECONDS: 60, SEAL_MIN_MEMBERS: 8, SEAL_MAX_WAIT_SECONDS: 21_600 };
-    sealer = new Sealer(
-      prisma as unknown as PrismaService,
-      buffer as unknown as WriteBuffer,
-      env as Environment,
-    );
+    ({ sealer, scrub, batch } = fakeSealer(60));
   });
 
   afterEach(() => jest.restoreAllMocks());
@@ -93,5 +103,84 @@ describe('a scrub held by an older transaction', () => {
       ],
       errors: [],
     });
+  });
+});
+
+/**
+ * Immediate mode's checks (SEAL_WINDOW_SECONDS=0): at start, then every minute until what a
+ * process with a window left is stored and scrubbed; a write sealed in its request is not
+ * scrubbed. The stores and scrubs themselves are specified on a real database
+ * (immediate-start.spec.ts).
+ */
+describe('immediate mode', () => {
+  let fake: ReturnType<typeof fakeSealer>;
+  let every: jest.SpyInstance;
+  let cleared: jest.SpyInstance;
+
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    every = jest.spyOn(global, 'setInterval');
+    cleared = jest.spyOn(global, 'clearInterval');
+    fake = fakeSealer(0);
+  });
+
+  afterEach(async () => {
+    await fake.sealer.onApplicationShutdown();
+    jest.restoreAllMocks();
+  });
+
+  /** Starts the sealer; answers its timer's check, and waits for the first check to end. */
+  async function start(): Promise<() => Promise<void>> {
+    fake.sealer.onApplicationBootstrap();
+    const [check, ms] = every.mock.calls[0] as [() => void, number];
+    expect(ms).toBe(60_000);
+    // The fakes answer at once: the check is done once the pending callbacks have run.
+    const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+    await settled();
+    return async () => {
+      check();
+      await settled();
+    };
+  }
+
+  const timerStopped = () =>
+    cleared.mock.calls.some(([timer]) => timer === every.mock.results[0]?.value);
+
+  it('retries the scrub it owes from its start every minute while held, then stops checking', async () => {
+    fake.batch.mockResolvedValueOnce({ sealed: 2, transaction: 150n });
+    const check = await start();
+    // Everything waiting stored, then scrubbed through its batch.
+    expect(fake.batch).toHaveBeenCalledTimes(1);
+    expect(fake.scrub.mock.calls).toEqual([[150n]]);
+    await check();
+    expect(fake.scrub.mock.calls).toEqual([[150n], [150n]]);
+    expect(timerStopped()).toBe(false);
+
+    fake.scrub.mockResolvedValueOnce(undefined);
+    await check();
+    expect(timerStopped()).toBe(true);
+  });
+
+  it('scrubs through a bound taken afresh after a store that failed', async () => {
+    fake.batch.mockRejectedValueOnce(new Error('connection lost'));
+    const check = await start();
+    expect(fake.scrub.mock.calls).toEqual([[100n]]);
+    // Meanwhile a request may have sealed its community's leftovers: the bound moves past it.
+    await check();
+    expect(fake.scrub.mock.calls).toEqual([[100n], [101n]]);
+    // Every write stored since: the bound stays, as the scrub's holders are judged by it.
+    await check();
+    expect(fake.scrub.mock.calls.at(-1)).toEqual([101n]);
+  });
+
+  it('seals a write in its request without scrubbing', async () => {
+    fake.scrub.mockResolvedValueOnce(undefined);
+    await start();
+    expect(timerStopped()).toBe(true);
+    fake.batch.mockResolvedValueOnce({ sealed: 1, transaction: 300n });
+    await fake.sealer.afterSubmit('community');
+    expect(fake.batch).toHaveBeenCalledTimes(2);
+    expect(fake.scrub).toHaveBeenCalledTimes(1);
   });
 });

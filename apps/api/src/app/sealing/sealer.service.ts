@@ -16,6 +16,12 @@ const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
 /** A held scrub is an error to act on past this: longer than a long export or `pg_dump` runs. */
 const SCRUB_HELD_ALARM_MS = 60 * 60_000;
 
+/**
+ * How often immediate mode, which has no window, retries what its start owes (`sweep`): the
+ * default window's period, so a held scrub is retried and warned about as often as there.
+ */
+const SWEEP_RETRY_MS = 60_000;
+
 /** A batch may be large after an outage: give its one transaction time. */
 const BATCH_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
 
@@ -44,7 +50,8 @@ function shuffled<T>(items: T[]): T[] {
  * members wait (or the oldest waited SEAL_MAX_WAIT_SECONDS); every due write is stored in one
  * transaction, in shuffled order, and deleted from the buffer in it. A crash before the commit
  * leaves the buffer as it was; the next check seals it. After the commit the buffer's files are
- * rewritten without the deleted rows (`WriteBuffer.scrubSealed`).
+ * rewritten without the deleted rows (`WriteBuffer.scrubSealed`). In immediate mode each request
+ * seals its own write, and the timer only retries what the process's start owes (`sweep`).
  */
 @Injectable()
 export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -99,10 +106,11 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   onApplicationBootstrap(): void {
-    if (this.immediate) return;
-    this.timer = setInterval(() => void this.sealDue(), this.env.SEAL_WINDOW_SECONDS * 1000);
+    const every = this.immediate ? SWEEP_RETRY_MS : this.env.SEAL_WINDOW_SECONDS * 1000;
+    this.timer = setInterval(() => void this.sealDue(), every);
     this.timer.unref();
-    // Writes a previous process left in the buffer are sealed as soon as they are due.
+    // Writes a previous process left in the buffer are sealed as soon as they are due (in
+    // immediate mode all of them: each would have been sealed in its request).
     void this.sealDue();
   }
 
@@ -133,17 +141,43 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * sealed rows out of the buffer's files once the batch is committed. A scrub owed from before
    * (`scrubOwed`) is retried first, also when this batch then fails: by then a window has passed
    * since its batch, and the statements that were running at that batch's commit (which hold
-   * back a scrub tried right after it, on a busy instance every time) are long done. Immediate
-   * mode has no order to hide (each write is stored alone, as it arrives), so it skips the scrub.
+   * back a scrub tried right after it, on a busy instance every time) are long done. A write
+   * sealed in its request (`only`, immediate mode) has no order to hide (it is stored alone, as
+   * it arrives), so it is not scrubbed; immediate mode's own checks `sweep`.
    */
   private async seal(only?: string): Promise<number> {
-    if (this.immediate) return (await this.store(only))?.sealed ?? 0;
+    if (only !== undefined) return (await this.store(only))?.sealed ?? 0;
+    if (this.immediate) return this.sweep();
     if (this.scrubOwed !== null) await this.scrub();
-    const batch = await this.store(only);
+    const batch = await this.store();
     if (!batch) return 0;
     this.scrubOwed = batch.transaction;
     await this.scrub();
     return batch.sealed;
+  }
+
+  /**
+   * Immediate mode's check, at its start and then on a timer until it owes nothing: stores every
+   * write waiting in any community (what a process with a window left: answered 201, each would
+   * otherwise wait for the next write to its community, if one ever comes), then scrubs what a
+   * process with a window sealed without scrubbing, and this batch: their rows lie in the
+   * buffer's files in arrival order. The scrub's bound is taken after the store, and again after
+   * each store that failed: meanwhile a request sealing its write seals its community's leftovers
+   * with it. Retried by the timer, not by the next request: a request must not wait for the
+   * table's rewrite, and a quiet instance may have none for hours.
+   */
+  private async sweep(): Promise<number> {
+    let stored = false;
+    try {
+      const batch = await this.store();
+      stored = true;
+      if (batch) this.scrubOwed = batch.transaction;
+      return batch?.sealed ?? 0;
+    } finally {
+      await this.scrub();
+      if (!stored) this.scrubOwed = 'start';
+      if (this.scrubOwed === null) clearInterval(this.timer);
+    }
   }
 
   /** The batch is stored either way: a failed scrub stays owed, and the next check retries it. */

@@ -1,0 +1,146 @@
+import { type INestApplication, Logger } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import request from 'supertest';
+
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
+import { createSealedByHandApp, createTestApp } from '../../testing/test-app';
+import {
+  besideReader,
+  besideSnapshot,
+  bufferFiles,
+  foundIn,
+  scrubbedFrom,
+} from '../../testing/write-buffer-files';
+import { Sealer } from './sealer.service';
+
+const K = 3;
+
+const immediateApp = () => createTestApp({ SEAL_WINDOW_SECONDS: '0' });
+
+/**
+ * Switching an instance to immediate mode (SEAL_WINDOW_SECONDS=0): what a process with a window
+ * left is sealed, and scrubbed from the buffer's files, by the immediate-mode process's start,
+ * with no write to its community needed.
+ */
+describe('an immediate-mode process seals and scrubs what a process with a window left', () => {
+  let prisma: PrismaClient;
+
+  beforeAll(() => {
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+  });
+
+  /** Runs `work` with a process that has a window (batches of K, by hand), then stops it. */
+  async function withWindowedApp<T>(work: (app: INestApplication) => Promise<T>): Promise<T> {
+    const app = await createSealedByHandApp(K);
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
+  }
+
+  /** `count` joins to a new community, answered 201 and waiting for their batch. */
+  async function joins(app: INestApplication, count: number) {
+    const community = await communityWithMembers(app, []);
+    const commitments = Array.from({ length: count }, () => commitmentOf(createIdentity()));
+    for (const commitment of commitments) {
+      const joined = await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment })
+        .expect(201);
+      expect(joined.body).toMatchObject({ pending: true });
+    }
+    // The worst case: every page written out to the files, as a checkpoint does at any time.
+    await prisma.$executeRawUnsafe('CHECKPOINT');
+    return { community, commitments, before: await bufferFiles(prisma) };
+  }
+
+  /** Waits until the community's published group lists every one of `commitments`. */
+  const published = (app: INestApplication, slug: string, commitments: string[]) =>
+    eventually(async () => {
+      const group = await request(app.getHttpServer())
+        .get(`/communities/${slug}/group/leaves`)
+        .expect(200);
+      expect(new Set(group.body.leaves)).toEqual(new Set(commitments));
+    });
+
+  it('seals the joins left waiting, fewer than K, and scrubs them from the files', async () => {
+    const { community, commitments, before } = await withWindowedApp(async (app) => {
+      const left = await joins(app, K - 1);
+      // Not due with a window: fewer than K members wait, and no wait bounds them.
+      expect(await app.get(Sealer).sealDue()).toBe(0);
+      return left;
+    });
+    // The search works: the waiting joins are in the files.
+    expect(await foundIn(prisma, before, commitments)).toEqual(expect.arrayContaining(commitments));
+
+    const app = await immediateApp();
+    try {
+      // Nothing but the start: no write to the community, no check by hand (a scrub held by
+      // another test job's transaction is retried by the process's own timer).
+      await published(app, community.slug, commitments);
+      await scrubbedFrom(prisma, before, commitments);
+    } finally {
+      await app.close();
+    }
+  });
+
+  // A second connection holding the table or a snapshot is what a long reader makes (the
+  // embedded database is one session, where none can be open while the sealer runs).
+  (currentTestRun().embedded ? it.skip : it)(
+    'scrubs a batch that a process with a window sealed and could not scrub before it stopped',
+    async () => {
+      const { commitments, before } = await withWindowedApp(async (app) => {
+        const left = await joins(app, K);
+        // The scrub gives up on its lock timeout: the batch is stored, its rows left in the files.
+        await besideReader(async () => {
+          expect(await app.get(Sealer).sealDue()).toBe(K);
+        });
+        return left;
+      });
+      const app = await immediateApp();
+      try {
+        await scrubbedFrom(prisma, before, commitments);
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  (currentTestRun().embedded ? it.skip : it)(
+    'retries a scrub held at its start by a transaction older than the batch once it ends',
+    async () => {
+      const { community, commitments, before } = await withWindowedApp((app) => joins(app, 1));
+      const warn = jest.spyOn(Logger.prototype, 'warn');
+      let app: INestApplication | undefined;
+      try {
+        await besideSnapshot(async (pid) => {
+          app = await immediateApp();
+          await published(app, community.slug, commitments);
+          // Held: the operator is told what holds it, and the rows stay in the files for now.
+          const held = new RegExp(`^scrubbing sealed writes failed: .*[(;] ?session ${pid},`);
+          await eventually(async () => {
+            expect(warn.mock.calls.some(([message]) => held.test(String(message)))).toBe(true);
+          });
+          await prisma.$executeRawUnsafe('CHECKPOINT');
+          expect(await foundIn(prisma, before, commitments)).toEqual(commitments);
+        });
+        // Retried as the process's timer does (every minute: by hand here), until it is done.
+        const sealer = (app as INestApplication).get(Sealer);
+        await scrubbedFrom(prisma, before, commitments, async () => {
+          expect(await sealer.sealDue()).toBe(0);
+        });
+      } finally {
+        warn.mockRestore();
+        await app?.close();
+      }
+    },
+  );
+});
