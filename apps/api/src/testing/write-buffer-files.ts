@@ -50,32 +50,51 @@ export async function scrubbedFrom(
   });
 }
 
-/** Runs `meanwhile` while another connection holds the buffer's table, as a long reader does. */
-export async function besideReader(meanwhile: () => Promise<void>): Promise<void> {
-  const reader = new Client({ connectionString: currentTestRun().databaseUrl });
-  await reader.connect();
+/**
+ * Runs `meanwhile` while a session of the database at `url` has a transaction open, begun by
+ * `statements`; gives it that session's process id.
+ */
+async function besideTransaction(
+  url: string,
+  statements: string[],
+  meanwhile: (pid: number) => Promise<void>,
+): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
   try {
-    await reader.query('BEGIN');
-    await reader.query('LOCK TABLE write_buffer IN ACCESS SHARE MODE');
-    await meanwhile();
+    for (const statement of statements) await client.query(statement);
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await meanwhile(rows[0]?.pid ?? 0);
   } finally {
-    await reader.query('ROLLBACK');
-    await reader.end();
+    await client.query('ROLLBACK');
+    await client.end();
   }
 }
 
+/** Runs `meanwhile` while another connection holds the buffer's table, as a long reader does. */
+export const besideReader = (meanwhile: () => Promise<void>) =>
+  besideTransaction(
+    currentTestRun().databaseUrl,
+    ['BEGIN', 'LOCK TABLE write_buffer IN ACCESS SHARE MODE'],
+    meanwhile,
+  );
+
 /** Runs `meanwhile` while another connection holds a snapshot taken now, as a long export does. */
-export async function besideSnapshot(meanwhile: (pid: number) => Promise<void>): Promise<void> {
-  const reader = new Client({ connectionString: currentTestRun().databaseUrl });
-  await reader.connect();
-  try {
-    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+export const besideSnapshot = (meanwhile: (pid: number) => Promise<void>) =>
+  besideTransaction(
+    currentTestRun().databaseUrl,
     // It reads another table: it holds no lock on the buffer, only its snapshot.
-    await reader.query('SELECT count(*) FROM communities');
-    const { rows } = await reader.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    await meanwhile(rows[0]?.pid ?? 0);
-  } finally {
-    await reader.query('ROLLBACK');
-    await reader.end();
-  }
+    ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SELECT count(*) FROM communities'],
+    meanwhile,
+  );
+
+/**
+ * Runs `meanwhile` while a session of another database of the server has a transaction of its
+ * own open, begun now: the rewrite's snapshot would count it as running, and keep every row
+ * deleted after it began.
+ */
+export function besideOtherDatabase(meanwhile: (pid: number) => Promise<void>): Promise<void> {
+  const url = new URL(currentTestRun().databaseUrl);
+  url.pathname = '/postgres';
+  return besideTransaction(url.toString(), ['BEGIN', 'SELECT pg_current_xact_id()'], meanwhile);
 }

@@ -36,15 +36,21 @@ describe('an immediate-mode process seals and scrubs what a process with a windo
     await prisma?.$disconnect();
   });
 
-  /** Runs `work` with a process that has a window (batches of K, by hand), then stops it. */
-  async function withWindowedApp<T>(work: (app: INestApplication) => Promise<T>): Promise<T> {
-    const app = await createSealedByHandApp(K);
+  /** Runs `work` with a new process of the API, then stops it. */
+  async function withApp<T>(
+    create: () => Promise<INestApplication>,
+    work: (app: INestApplication) => Promise<T>,
+  ): Promise<T> {
+    const app = await create();
     try {
       return await work(app);
     } finally {
       await app.close();
     }
   }
+
+  /** A process that has a window (batches of K, sealed by hand). */
+  const windowedApp = () => createSealedByHandApp(K);
 
   /** `count` joins to a new community, answered 201 and waiting for their batch. */
   async function joins(app: INestApplication, count: number) {
@@ -72,7 +78,7 @@ describe('an immediate-mode process seals and scrubs what a process with a windo
     });
 
   it('seals the joins left waiting, fewer than K, and scrubs them from the files', async () => {
-    const { community, commitments, before } = await withWindowedApp(async (app) => {
+    const { community, commitments, before } = await withApp(windowedApp, async (app) => {
       const left = await joins(app, K - 1);
       // Not due with a window: fewer than K members wait, and no wait bounds them.
       expect(await app.get(Sealer).sealDue()).toBe(0);
@@ -81,15 +87,12 @@ describe('an immediate-mode process seals and scrubs what a process with a windo
     // The search works: the waiting joins are in the files.
     expect(await foundIn(prisma, before, commitments)).toEqual(expect.arrayContaining(commitments));
 
-    const app = await immediateApp();
-    try {
-      // Nothing but the start: no write to the community, no check by hand (a scrub held by
-      // another test job's transaction is retried by the process's own timer).
+    // Nothing but the start: no write to the community, no check by hand (a scrub held by
+    // another test job's transaction is retried by the process's own timer).
+    await withApp(immediateApp, async (app) => {
       await published(app, community.slug, commitments);
       await scrubbedFrom(prisma, before, commitments);
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   // A second connection holding the table or a snapshot is what a long reader makes (the
@@ -97,7 +100,7 @@ describe('an immediate-mode process seals and scrubs what a process with a windo
   (currentTestRun().embedded ? it.skip : it)(
     'scrubs a batch that a process with a window sealed and could not scrub before it stopped',
     async () => {
-      const { commitments, before } = await withWindowedApp(async (app) => {
+      const { commitments, before } = await withApp(windowedApp, async (app) => {
         const left = await joins(app, K);
         // The scrub gives up on its lock timeout: the batch is stored, its rows left in the files.
         await besideReader(async () => {
@@ -105,19 +108,14 @@ describe('an immediate-mode process seals and scrubs what a process with a windo
         });
         return left;
       });
-      const app = await immediateApp();
-      try {
-        await scrubbedFrom(prisma, before, commitments);
-      } finally {
-        await app.close();
-      }
+      await withApp(immediateApp, () => scrubbedFrom(prisma, before, commitments));
     },
   );
 
   (currentTestRun().embedded ? it.skip : it)(
     'retries a scrub held at its start by a transaction older than the batch once it ends',
     async () => {
-      const { community, commitments, before } = await withWindowedApp((app) => joins(app, 1));
+      const { community, commitments, before } = await withApp(windowedApp, (app) => joins(app, 1));
       const warn = jest.spyOn(Logger.prototype, 'warn');
       let app: INestApplication | undefined;
       try {

@@ -9,6 +9,7 @@ import { createTestPrisma } from '../../testing/fixtures';
 import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
 import { createSealedByHandApp } from '../../testing/test-app';
 import {
+  besideOtherDatabase,
   besideReader,
   besideSnapshot,
   bufferFiles,
@@ -144,27 +145,6 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
       });
     },
   );
-
-  /**
-   * Runs `meanwhile` while a session of another database of the server has a transaction of its
-   * own open, begun now: the rewrite's snapshot would count it as running, and keep every row
-   * deleted after it began.
-   */
-  async function besideOtherDatabase(meanwhile: (pid: number) => Promise<void>): Promise<void> {
-    const url = new URL(currentTestRun().databaseUrl);
-    url.pathname = '/postgres';
-    const other = new Client({ connectionString: url.toString() });
-    await other.connect();
-    try {
-      await other.query('BEGIN');
-      await other.query('SELECT pg_current_xact_id()');
-      const { rows } = await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      await meanwhile(rows[0]?.pid ?? 0);
-    } finally {
-      await other.query('ROLLBACK');
-      await other.end();
-    }
-  }
 
   (currentTestRun().embedded ? it.skip : it)(
     "another database's transaction older than the batch keeps its rows, and the scrub is retried once it ends",
