@@ -67,6 +67,8 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * owed, leaves the rows for the next process's first check.
    */
   private scrubOwed: bigint | 'start' | null = 'start';
+  /** Immediate mode: what a process with a window left waiting is still to be stored (`sweep`). */
+  private leftOver = true;
   /** When the owed scrub was first held by an older transaction (ScrubHeld), since its last success. */
   private heldSince: number | null = null;
 
@@ -161,21 +163,24 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * write waiting in any community (what a process with a window left: answered 201, each would
    * otherwise wait for the next write to its community, if one ever comes), then scrubs what a
    * process with a window sealed without scrubbing, and this batch: their rows lie in the
-   * buffer's files in arrival order. The scrub's bound is taken after the store, and again after
-   * each store that failed: meanwhile a request sealing its write seals its community's leftovers
-   * with it. Retried by the timer, not by the next request: a request must not wait for the
-   * table's rewrite, and a quiet instance may have none for hours.
+   * buffer's files in arrival order. Once that store succeeded, a check only retries the scrub:
+   * whatever waits later is a live process's (a write between its submission and its own seal).
+   * The scrub's bound is taken after the store, and again after each store that failed:
+   * meanwhile a request sealing its write seals its community's leftovers with it. Retried by
+   * the timer, not by the next request: a request must not wait for the table's rewrite, and a
+   * quiet instance may have none for hours.
    */
   private async sweep(): Promise<number> {
-    let stored = false;
     try {
+      if (!this.leftOver) return 0;
       const batch = await this.store();
-      stored = true;
-      if (batch) this.scrubOwed = batch.transaction;
-      return batch?.sealed ?? 0;
+      this.leftOver = false;
+      if (!batch) return 0;
+      this.scrubOwed = batch.transaction;
+      return batch.sealed;
     } finally {
       await this.scrub();
-      if (!stored) this.scrubOwed = 'start';
+      if (this.leftOver) this.scrubOwed = 'start';
       if (this.scrubOwed === null) clearInterval(this.timer);
     }
   }
