@@ -91,6 +91,16 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
     }
   });
 
+  it('keeps no sample of the waiting writes in the planner statistics', async () => {
+    const { commitments } = await waitingJoins();
+    // What autovacuum runs after every fifty-odd writes to the table.
+    await prisma.$executeRawUnsafe('ANALYZE write_buffer');
+    const stats = await prisma.$queryRaw<{ attname: string }[]>`
+      SELECT attname FROM pg_stats WHERE tablename = 'write_buffer'`;
+    expect(stats).toEqual([]);
+    expect(await sealer.sealDue()).toBe(commitments.length);
+  });
+
   // A second connection holding the table is what a long reader makes (the embedded database is
   // one session, where no other transaction can hold it while the sealer runs).
   (currentTestRun().embedded ? it.skip : it)(
