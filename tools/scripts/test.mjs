@@ -59,6 +59,8 @@ const SERVER_PASS_ONLY = [
   // Pure: which records of a pulled page a mirror keeps, and which origin lineage it accepts.
   'libs/mirroring/src/lib/page-settlement.spec.ts',
   'libs/mirroring/src/lib/origin-lineage.rules.spec.ts',
+  // Pure: when the WAL is retired after a scrub, from the role's rights and the clock.
+  'apps/api/src/app/sealing/wal-retirer.spec.ts',
   // Pure: the code a scoring run's failure text reads back as.
   'libs/database/src/lib/stores/run-failures.spec.ts',
   // The CLI through an HTTP proxy, against a stand-in instance of the test's own: no storage.

@@ -4,6 +4,8 @@ import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
+import { WalRetirer } from './wal-retirer.service';
+
 type Tx = Prisma.TransactionClient;
 
 /**
@@ -155,6 +157,7 @@ export class WriteBuffer {
   constructor(
     private readonly prisma: PrismaService,
     private readonly env: Environment,
+    private readonly wal: WalRetirer,
   ) {}
 
   /** Called by each write service at construction, for its kind. */
@@ -234,11 +237,7 @@ export class WriteBuffer {
    * again), as it does while a transaction older than `through` (the newest sealed batch's
    * transaction id) is open.
    *
-   * Where no checkpointer runs (the embedded database is one PostgreSQL session), nothing else
-   * would ever retire the WAL that still holds the buffered rows: closing its segment and a
-   * checkpoint let the database delete it (it starts with wal_recycle off, so an old segment is
-   * deleted, not kept under a new name for reuse). Only a superuser sees whether a checkpointer
-   * runs, and only one may close a segment: the embedded database's role is one.
+   * Then the WAL that still holds the buffered rows is retired (`WalRetirer`).
    */
   async scrubSealed(through: bigint): Promise<void> {
     const client = new Client({
@@ -272,17 +271,7 @@ export class WriteBuffer {
           `${(await olderTransactionHolders(client, through)) ?? unseen}; ${kept} deleted rows kept`,
         );
       }
-      // The function, not the pg_stat_activity view: the embedded wire server answers the view
-      // with its own client connections.
-      const { rows } = await client.query<{ unretired: boolean }>(
-        `SELECT rolsuper AND NOT EXISTS (
-                  SELECT FROM pg_stat_get_activity(NULL) WHERE backend_type = 'checkpointer')
-                  AS unretired
-           FROM pg_roles WHERE rolname = current_user`,
-      );
-      if (!rows[0]?.unretired) return;
-      await client.query('SELECT pg_switch_wal()::text');
-      await client.query('CHECKPOINT');
+      await this.wal.afterScrub(client);
     } finally {
       await client.end();
     }
