@@ -24,6 +24,7 @@ import { CredentialAdmissionService } from '../src/app/credentials/credential-ad
 import { TicketVerifierService } from '../src/app/credentials/ticket-verifier.service';
 import { Sealer } from '../src/app/sealing/sealer.service';
 import { WriteBuffer } from '../src/app/sealing/write-buffer.service';
+import { WalRetirer } from '../src/app/sealing/wal-retirer.service';
 import { MembersService } from '../src/app/membership/members.service';
 
 const { values } = parseArgs({
@@ -97,7 +98,7 @@ async function benchGroupGrowth(): Promise<void> {
       env,
       new Clock(),
     );
-    const buffer = new WriteBuffer(database, env);
+    const buffer = new WriteBuffer(database, env, new WalRetirer(env));
     const members = new MembersService(
       database,
       new GroupTreeStore(database),
