@@ -91,20 +91,23 @@ export class NoteRequestsService {
           },
         },
       });
-    const count = async () =>
-      ((
-        await this.prisma.postRequestCount.findUnique({
-          where: { communityId_postId: { communityId: community.id, postId } },
-        })
-      )?.count ?? 0) +
-      (
-        await this.buffer.waiting(
-          this.prisma,
-          community.id,
-          'request',
-          `q:${community.id}:${postId}:`,
-        )
-      ).length;
+    // The post's count as this requester is answered it: the sealed requests (what every
+    // reader sees), their own included whether it is sealed or still waits, and never the other
+    // requests waiting in the buffer. Counting those let a member replay their stored request
+    // (a proof stays valid for CLOCK_SKEW_MINUTES) and watch others' requests arrive, to the
+    // second, before their batch was sealed: the very order the batch's shuffle hides. One
+    // statement, one snapshot: a batch sealed meanwhile is either wholly in it or not at all.
+    const count = async () => {
+      const [row] = await this.prisma.$queryRaw<{ sealed: number; own: boolean }[]>`
+        SELECT COALESCE((SELECT c.count FROM post_request_counts c
+                          WHERE c.community_id = ${community.id}::uuid
+                            AND c.post_id = ${postId}::uuid), 0)::int AS sealed,
+               EXISTS (SELECT 1 FROM note_requests r
+                        WHERE r.community_id = ${community.id}::uuid
+                          AND r.post_id = ${postId}::uuid
+                          AND r.requester_pseudonym = ${pseudonym}) AS own`;
+      return Number(row?.sealed ?? 0) + (row?.own ? 0 : 1);
+    };
     const asked = await stored();
     if (asked) return { request: asked, postRequestCount: await count(), created: false };
     const dedupeKey = `q:${community.id}:${postId}:${pseudonym}`;

@@ -7,7 +7,8 @@ import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
-import { createTestApp } from '../../testing/test-app';
+import { createSealedByHandApp, createTestApp } from '../../testing/test-app';
+import { Sealer } from '../sealing/sealer.service';
 
 const MINUTE = 60_000;
 
@@ -458,5 +459,43 @@ describe('note requests', () => {
         '#/components/schemas/RequestedPostPageDto',
       );
     });
+  });
+});
+
+describe('note requests waiting for their batch', () => {
+  const K = 2;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    // Sealed by hand only, once K members wait: requests stay in the buffer until then.
+    app = await createSealedByHandApp(K);
+  });
+
+  afterAll(() => app.close());
+
+  it("answers a requester the sealed count and their own request, never others' waiting ones", async () => {
+    const [alice, bob] = [createIdentity(), createIdentity()];
+    const community = await communityWithMembers(app, [alice, bob]);
+    const prove = await prover(app, community);
+    const url = `https://example.com/${community.slug}/waiting`;
+    const [fromAlice, fromBob] = await Promise.all(
+      [alice, bob].map((member) => prove(member, 'note.request', '', { post: { url } })),
+    );
+    const send = (proven: ProvenAction) =>
+      request(app.getHttpServer())
+        .post(`/communities/${community.slug}/note-requests`)
+        .send(body(proven));
+
+    expect((await send(fromAlice).expect(201)).body.postRequestCount).toBe(1);
+    // Bob's request arrives while Alice's waits: his answer counts his own, not hers.
+    expect((await send(fromBob).expect(201)).body.postRequestCount).toBe(1);
+    // Nor does Alice, replaying her stored request to watch others' arrive, see Bob's.
+    expect((await send(fromAlice).expect(200)).body.postRequestCount).toBe(1);
+    expect((await send(fromBob).expect(200)).body.postRequestCount).toBe(1);
+
+    // Once the batch is sealed, both are in the count everyone reads.
+    expect(await app.get(Sealer).sealDue()).toBeGreaterThanOrEqual(K);
+    expect((await send(fromAlice).expect(200)).body.postRequestCount).toBe(2);
+    expect((await send(fromBob).expect(200)).body.postRequestCount).toBe(2);
   });
 });

@@ -246,7 +246,7 @@ export class NoteRequestDto implements NoteRequestResponse {
 
   @ApiProperty({
     description:
-      'Members of the community who have requested a note on this post, this one included',
+      "Members of the community whose requests for a note on this post are stored (sealed), and this request, counted once whether it is sealed or still waits in the write buffer. Other members' waiting requests are not counted: they show once their batch is sealed (docs/threat-model.md, sealed writes).",
     example: 4,
   })
   postRequestCount!: number;
