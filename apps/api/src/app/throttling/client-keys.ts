@@ -25,10 +25,12 @@ export function clientNetwork(address: string): string {
 }
 
 /**
- * Names a client's rate-limit buckets without keeping its address: an HMAC of the address
- * under a key that lives only in this process's memory and changes every hour (derived from the
- * configured or drawn secret and the hour's number, so every process and machine sharing the
- * secret derives the same key and shares buckets). Neither the address nor the secret is ever
+ * Names a client's rate-limit buckets without keeping its address: an HMAC of the bucket's
+ * scope (its class of route) and the address under a key that lives only in this process's
+ * memory and changes every hour (derived from the configured or drawn secret and the hour's
+ * number, so every process and machine sharing the secret derives the same key and shares
+ * buckets). The scope is inside the HMAC, so one client's joins, writes and reads buckets have
+ * names nothing links to each other without the key. Neither the address nor the secret is ever
  * written to a log, a table or Redis; a bucket name outlives its key by at most one window.
  */
 export class ClientKeys {
@@ -43,15 +45,23 @@ export class ClientKeys {
     this.secret = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
   }
 
-  of(address: string): string {
+  /**
+   * The name of `address`'s bucket in `scope`: a class of route for the store's buckets, or
+   * `client` for this process's own memory of a client (blocks, failed proofs), which the store
+   * never sees.
+   */
+  of(address: string, scope: string): string {
     const period = Math.floor(this.now() / CLIENT_KEY_ROTATION_MS);
     if (period !== this.period) {
       this.key = createHmac('sha256', this.secret).update(`rate-limit:${period}`).digest();
       this.period = period;
     }
-    return createHmac('sha256', this.key)
-      .update(clientNetwork(address))
-      .digest('base64url')
-      .slice(0, 22);
+    return (
+      createHmac('sha256', this.key)
+        // Scope and address are each free of NUL: the pair is read back one way only.
+        .update(`${scope}\0${clientNetwork(address)}`)
+        .digest('base64url')
+        .slice(0, 22)
+    );
   }
 }

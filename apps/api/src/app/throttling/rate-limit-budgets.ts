@@ -16,6 +16,10 @@ const MAX_SUSPECTS = 10_000;
 /** The client's keyed hash, computed once per request (the early refusal, then the guard). */
 const CLIENT_KEY = Symbol('client key');
 
+/** request.ip honours TRUST_PROXY_HOPS (Express' "trust proxy"), and only then the header. */
+const addressOf = (request: Request): string =>
+  request.ip ?? request.socket.remoteAddress ?? 'unknown';
+
 /**
  * The 429 RATE_LIMITED, the same whether the store or the memory (early-refusal.ts) answers it.
  */
@@ -102,17 +106,25 @@ export class RateLimitBudgets {
     return this.env.RATE_LIMIT_WINDOW_SECONDS * 1_000;
   }
 
+  /**
+   * This process's name for the client (its blocks and failed proofs, in memory only): not the
+   * name of any of its buckets in the store.
+   */
   clientOf(request: Request): string {
     const cached = (request as Request & { [CLIENT_KEY]?: string })[CLIENT_KEY];
     if (cached !== undefined) return cached;
-    // request.ip honours TRUST_PROXY_HOPS (Express' "trust proxy"), and only then the header.
-    const client = this.keys.of(request.ip ?? request.socket.remoteAddress ?? 'unknown');
+    const client = this.keys.of(addressOf(request), 'client');
     Object.assign(request, { [CLIENT_KEY]: client });
     return client;
   }
 
+  /**
+   * The client's bucket of a class, named by a hash of the class and the address: a client's
+   * buckets of different classes cannot be told to be one client's from their names.
+   */
   private bucketOf(request: Request, rateLimitClass: RateLimitClass): string {
-    return `${this.env.QUEUE_PREFIX}:rate-limit:${rateLimitClass}:${this.clientOf(request)}`;
+    const bucket = this.keys.of(addressOf(request), rateLimitClass);
+    return `${this.env.QUEUE_PREFIX}:rate-limit:${rateLimitClass}:${bucket}`;
   }
 
   /** Remembers, for one window, that this client sent a proof that failed verification. */
@@ -147,8 +159,9 @@ export class RateLimitBudgets {
 
   /**
    * Spends `hits` of the client's budget of a class; answers 429 with `Retry-After` once it is
-   * spent, and tells every answer how much is left (RateLimit headers). If the store is away the
-   * request goes through: limits protect the API, they must not take it down with Redis.
+   * spent, and tells every answer how much is left (RateLimit headers). If the store fails the
+   * request goes through: limits protect the API, they must not take it down with Redis (while
+   * the limits' Redis is away, RateLimitStore counts in this process's memory instead).
    */
   async spend(
     request: Request,

@@ -7,6 +7,7 @@ import { communityWithMembers, createIdentity, prover, TestCommunity } from '../
 import { TestClock } from '../../testing/clock';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork } from './client-keys';
+import { redisPersistence } from './rate-limit-store';
 
 const LIMITS = {
   RATE_LIMIT_READS: '4',
@@ -21,6 +22,37 @@ const LIMITS = {
 let clients = 0;
 const newClient = () => `198.51.100.${(clients += 1)}`;
 
+/**
+ * The limits' own Redis (RATE_LIMIT_REDIS_URL), as a deployment runs one beside the queues':
+ * here another database of the run's Redis, which keeps nothing on disk. None in the embedded
+ * pass, which has no Redis: each process's memory then holds the buckets.
+ */
+const LIMITS_DB = 7;
+function limitsRedisUrl(): string | undefined {
+  const run = currentTestRun();
+  if (run.queueBackend !== 'redis') return undefined;
+  const url = new URL(run.redisUrl);
+  url.pathname = `/${LIMITS_DB}`;
+  return url.toString();
+}
+
+/** The bucket names (`hits` keys) of the run in a Redis, by class. */
+async function bucketsIn(url: string): Promise<Map<string, Set<string>>> {
+  const redis = new Redis(url);
+  try {
+    const names = await redis.keys(`{${currentTestRun().queuePrefix}:rate-limit:*:hits`);
+    const byClass = new Map<string, Set<string>>();
+    for (const name of names) {
+      const [, rateLimitClass, bucket] = /:rate-limit:(\w+):([^:]+):/.exec(name) ?? [];
+      if (!byClass.has(rateLimitClass)) byClass.set(rateLimitClass, new Set());
+      byClass.get(rateLimitClass)?.add(bucket);
+    }
+    return byClass;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 describe('rate limits', () => {
   let app: INestApplication;
   const server = () => app.getHttpServer();
@@ -29,7 +61,10 @@ describe('rate limits', () => {
   const clock = new TestClock();
 
   beforeAll(async () => {
-    app = await createTestApp({ ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60' }, clock.install);
+    app = await createTestApp(
+      { ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60', RATE_LIMIT_REDIS_URL: limitsRedisUrl() },
+      clock.install,
+    );
   });
 
   afterAll(() => app.close());
@@ -180,27 +215,31 @@ describe('rate limits', () => {
     const keys = new ClientKeys('a'.repeat(32), () => 0);
     const later = new ClientKeys('a'.repeat(32), () => 2 * 60 * 60_000);
     const drawn = new ClientKeys(undefined, () => 0);
-    expect(keys.of('203.0.113.9')).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(keys.of('203.0.113.9')).toBe(keys.of('::ffff:203.0.113.9'));
-    expect(keys.of('203.0.113.9')).not.toBe(keys.of('203.0.113.10'));
-    expect(later.of('203.0.113.9')).not.toBe(keys.of('203.0.113.9'));
+    expect(keys.of('203.0.113.9', 'reads')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(keys.of('203.0.113.9', 'reads')).toBe(keys.of('::ffff:203.0.113.9', 'reads'));
+    expect(keys.of('203.0.113.9', 'reads')).not.toBe(keys.of('203.0.113.10', 'reads'));
+    expect(later.of('203.0.113.9', 'reads')).not.toBe(keys.of('203.0.113.9', 'reads'));
     // One key for the whole hour, another from its last millisecond to the next one's first.
     let now = 5 * CLIENT_KEY_ROTATION_MS;
     const moving = new ClientKeys('a'.repeat(32), () => now);
-    const hourly = moving.of('203.0.113.9');
+    const hourly = moving.of('203.0.113.9', 'reads');
     now += CLIENT_KEY_ROTATION_MS - 1;
-    expect(moving.of('203.0.113.9')).toBe(hourly);
+    expect(moving.of('203.0.113.9', 'reads')).toBe(hourly);
     now += 1;
-    expect(moving.of('203.0.113.9')).not.toBe(hourly);
-    expect(drawn.of('203.0.113.9')).not.toBe(keys.of('203.0.113.9'));
+    expect(moving.of('203.0.113.9', 'reads')).not.toBe(hourly);
+    expect(drawn.of('203.0.113.9', 'reads')).not.toBe(keys.of('203.0.113.9', 'reads'));
+    // The class is inside the hash: one client's buckets of two classes share nothing.
+    expect(keys.of('203.0.113.9', 'joins')).not.toBe(keys.of('203.0.113.9', 'writes'));
+    expect(keys.of('203.0.113.9', 'joins')).not.toBe(keys.of('203.0.113.9', 'reads'));
+    expect(keys.of('203.0.113.9', 'joins')).toBe(keys.of('::ffff:203.0.113.9', 'joins'));
     expect(clientNetwork('2001:db8:0:1::5')).toBe('2001:db8:0:1');
     expect(clientNetwork('2001:DB8:0:1:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:1');
 
-    const run = currentTestRun();
-    if (run.queueBackend !== 'redis') return;
-    const redis = new Redis(run.redisUrl);
+    const url = limitsRedisUrl();
+    if (url === undefined) return;
+    const redis = new Redis(url);
     try {
-      const names = await redis.keys(`{${run.queuePrefix}:rate-limit:*`);
+      const names = await redis.keys(`{${currentTestRun().queuePrefix}:rate-limit:*`);
       expect(names.length).toBeGreaterThan(0);
       for (const name of names) {
         expect(name).toMatch(
@@ -210,6 +249,108 @@ describe('rate limits', () => {
       }
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it("names one client's buckets of each class apart: its join, writes and reads are not linked", async () => {
+    const url = limitsRedisUrl();
+    if (url === undefined) return;
+    const before = await bucketsIn(url);
+    const client = newClient();
+    const community = await communityWithMembers(app, []);
+    await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
+    await request(server())
+      .post(`/communities/${community.slug}/members`)
+      .set('X-Forwarded-For', client)
+      .send({ commitment: createIdentity().commitment.toString() })
+      .expect(201);
+    await request(server())
+      .post(`/communities/${community.slug}/proofs/check`)
+      .set('X-Forwarded-For', client)
+      .send({})
+      .expect((response) => expect(response.headers['ratelimit-policy']).toMatch(/^"writes"/));
+    const after = await bucketsIn(url);
+    const added = (rateLimitClass: string) =>
+      [...(after.get(rateLimitClass) ?? [])].filter(
+        (bucket) => !before.get(rateLimitClass)?.has(bucket),
+      );
+    // This client's one new bucket in each class, under three names.
+    const [read, join, write] = ['reads', 'joins', 'writes'].map(added);
+    expect(join).toHaveLength(1);
+    expect(write).toHaveLength(1);
+    expect(read.length).toBeGreaterThanOrEqual(1);
+    expect(read).not.toContain(join[0]);
+    expect(write).not.toContain(join[0]);
+    expect(read).not.toContain(write[0]);
+    // No name is found in two classes: nothing in the store ties a join to a client's writes.
+    for (const [one, named] of after) {
+      for (const [other, others] of after) {
+        if (one === other) continue;
+        expect([...named].filter((bucket) => others.has(bucket))).toEqual([]);
+      }
+    }
+  });
+
+  it("keeps the buckets in the limits Redis only, never in the queues' Redis", async () => {
+    const url = limitsRedisUrl();
+    if (url === undefined) return;
+    const client = newClient();
+    await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
+    const limits = await bucketsIn(url);
+    expect(limits.get('reads')?.size ?? 0).toBeGreaterThan(0);
+    const queues = new Redis(currentTestRun().redisUrl);
+    try {
+      expect(await queues.keys(`*${currentTestRun().queuePrefix}:rate-limit:*`)).toEqual([]);
+    } finally {
+      queues.disconnect();
+    }
+  });
+
+  it('keeps the buckets in memory when no limits Redis is set, or when it persists', async () => {
+    // Reads what the server keeps on disk with CONFIG GET; unknown when it refuses CONFIG.
+    const fake = (config: Record<string, string>) =>
+      ({
+        call: async (_command: string, _get: string, name: string) => [name, config[name]],
+      }) as unknown as Redis;
+    expect(await redisPersistence(fake({ appendonly: 'no', save: '' }))).toBe('none');
+    expect(await redisPersistence(fake({ appendonly: 'yes', save: '' }))).toBe('appendonly yes');
+    expect(await redisPersistence(fake({ appendonly: 'no', save: '3600 1' }))).toBe(
+      'save "3600 1"',
+    );
+    const refusing = {
+      call: async () => {
+        throw new Error("ERR unknown command 'CONFIG'");
+      },
+    } as unknown as Redis;
+    expect(await redisPersistence(refusing)).toBeUndefined();
+
+    const run = currentTestRun();
+    if (run.queueBackend !== 'redis') return;
+    // No RATE_LIMIT_REDIS_URL: the queues' Redis is there, and still not used for limits.
+    const apart = await createTestApp(
+      { ...LIMITS, RATE_LIMIT_REDIS_URL: undefined },
+      new TestClock().install,
+    );
+    try {
+      const client = newClient();
+      for (let index = 0; index < 4; index += 1) {
+        await request(apart.getHttpServer())
+          .get('/health')
+          .set('X-Forwarded-For', client)
+          .expect(200);
+      }
+      await request(apart.getHttpServer())
+        .get('/health')
+        .set('X-Forwarded-For', client)
+        .expect(429);
+      const queues = new Redis(run.redisUrl);
+      try {
+        expect(await queues.keys(`*${run.queuePrefix}:rate-limit:*`)).toEqual([]);
+      } finally {
+        queues.disconnect();
+      }
+    } finally {
+      await apart.close();
     }
   });
 });
