@@ -173,6 +173,9 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: databaseUrl,
       REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      // Shared buckets, as a deployment with several API processes runs them (docs/operations.md).
+      RATE_LIMIT_REDIS_URL:
+        process.env['RATE_LIMIT_REDIS_URL'] ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: `bn-bench-${Date.now().toString(36)}`,
       PORT: values.port,
       LOG_LEVEL: 'warn',

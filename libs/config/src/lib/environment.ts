@@ -358,6 +358,20 @@ export class Environment {
   RATE_LIMIT_SECRET?: string;
 
   /**
+   * The Redis the rate-limit buckets live in, shared by every API process and machine: one
+   * that keeps nothing on disk (`--save "" --appendonly no`), never the queues' Redis, whose
+   * append-only file would keep each client's hits with their times to the millisecond. The API
+   * checks the server's persistence when it connects and keeps its buckets in its own memory
+   * while it persists. Unset: each API process keeps its own buckets in memory (a client spread
+   * over API_PROCESSES processes gets up to that many budgets). See docs/operations.md.
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, {
+    message: 'must be a Redis connection URL, e.g. redis://127.0.0.1:6380',
+  })
+  RATE_LIMIT_REDIS_URL?: string;
+
+  /**
    * Notes, and note requests, one pseudonym may write per UTC day in one community (Community
    * Notes' daily limits); 0: no quota. Counted per day, never with a finer time.
    */
