@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import Redis from 'ioredis';
+import { createServer, type Server } from 'node:net';
 import request from 'supertest';
 
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
@@ -51,6 +52,39 @@ async function bucketsIn(url: string): Promise<Map<string, Set<string>>> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * A Redis as far as the limits' store sees one (RESP: the ready check's INFO, CONFIG GET), whose
+ * configuration says it keeps its data on disk; records every command it is sent.
+ */
+async function persistingRedis(): Promise<{ url: string; commands: string[]; server: Server }> {
+  const commands: string[] = [];
+  const config: Record<string, string> = { appendonly: 'yes', save: '3600 1' };
+  const bulk = (text: string) => `$${Buffer.byteLength(text)}\r\n${text}\r\n`;
+  const server = createServer((socket) => {
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('utf8');
+      // Whole commands only: *<n>, then <n> times $<length> and the argument.
+      for (;;) {
+        const lines = pending.split('\r\n');
+        const count = Number(lines[0]?.slice(1));
+        if (!lines[0]?.startsWith('*') || lines.length < 1 + 2 * count + 1) return;
+        const args = Array.from({ length: count }, (_, index) => lines[2 + 2 * index]);
+        pending = lines.slice(1 + 2 * count).join('\r\n');
+        const [name = '', ...rest] = args;
+        commands.push(name.toLowerCase());
+        if (name.toLowerCase() === 'info') socket.write(bulk('# Persistence\r\nloading:0\r\n'));
+        else if (name.toLowerCase() === 'config') {
+          socket.write(`*2\r\n${bulk(rest[1])}${bulk(config[rest[1]] ?? '')}`);
+        } else socket.write('-ERR not in this fake\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `redis://127.0.0.1:${port}`, commands, server };
 }
 
 describe('rate limits', () => {
@@ -351,6 +385,26 @@ describe('rate limits', () => {
       }
     } finally {
       await apart.close();
+    }
+  });
+  it('refuses a limits Redis that keeps its data on disk, and counts in memory instead', async () => {
+    const persisting = await persistingRedis();
+    const apart = await createTestApp(
+      { ...LIMITS, RATE_LIMIT_REDIS_URL: persisting.url },
+      new TestClock().install,
+    );
+    try {
+      const client = newClient();
+      const read = () =>
+        request(apart.getHttpServer()).get('/health').set('X-Forwarded-For', client);
+      for (let index = 0; index < 4; index += 1) await read().expect(200);
+      await read().expect(429);
+      // Its persistence was read, and no bucket was sent to it.
+      expect(persisting.commands).toContain('config');
+      expect(persisting.commands).not.toContain('eval');
+    } finally {
+      await apart.close();
+      persisting.server.close();
     }
   });
 });
