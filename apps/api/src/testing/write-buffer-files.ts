@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@bridgenotes/database';
 import { Client } from 'pg';
 
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 
 /** The files of the buffer's table, its TOAST table and its indexes, relative to the data folder. */
 export async function bufferFiles(prisma: PrismaClient): Promise<string[]> {
@@ -42,12 +42,17 @@ export async function scrubbedFrom(
   secrets: string[],
   check?: () => Promise<void>,
 ): Promise<void> {
-  await eventually(async () => {
-    await check?.();
-    await prisma.$executeRawUnsafe('CHECKPOINT');
-    const after = await bufferFiles(prisma);
-    expect(await foundIn(prisma, [...new Set([...before, ...after])], secrets)).toEqual([]);
-  });
+  // Once a second: each try checkpoints the whole server, which other test jobs share.
+  await eventually(
+    async () => {
+      await check?.();
+      await prisma.$executeRawUnsafe('CHECKPOINT');
+      const after = await bufferFiles(prisma);
+      expect(await foundIn(prisma, [...new Set([...before, ...after])], secrets)).toEqual([]);
+    },
+    PATIENCE_MS,
+    1_000,
+  );
 }
 
 /**

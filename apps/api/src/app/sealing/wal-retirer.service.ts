@@ -32,7 +32,8 @@ export async function retireWal(client: Client): Promise<void> {
  * Retires the WAL that holds buffered writes once their batch is scrubbed (docs/threat-model.md,
  * "The WAL"). Where no checkpointer runs (the embedded database, one session), nothing else
  * ever would: after every scrub. On a server, at most every WAL_RETIRE_INTERVAL_MS, on a timer
- * of its own, so the last batch of a quiet hour is retired too. Only a superuser may close a
+ * of its own, so the last batch of a quiet hour is retired too (one pending when the process
+ * stops is left to the next process, whose start scrubs). Only a superuser may close a
  * segment; with `wal_recycle` off (docker-compose.yml, and the embedded database) the retired
  * segments are deleted, not kept under a new name for reuse.
  */
@@ -40,7 +41,14 @@ export async function retireWal(client: Client): Promise<void> {
 export class WalRetirer implements OnApplicationShutdown {
   private readonly logger = new Logger(WalRetirer.name);
   private timer?: NodeJS.Timeout;
-  private lastRetired = -Infinity;
+  private retiring: Promise<void> = Promise.resolve();
+  private closed = false;
+  /**
+   * From the start: a server's first retirement waits a whole interval too, so a process that
+   * starts (its start scrubs) never checkpoints at once; a restart picks up what a stopped
+   * process left pending within one interval.
+   */
+  private lastRetired = Date.now();
 
   constructor(private readonly env: Environment) {}
 
@@ -49,9 +57,13 @@ export class WalRetirer implements OnApplicationShutdown {
     const rights = await walRights(client);
     if (!rights.superuser) return;
     if (!rights.checkpointer) return retireWal(client);
-    if (this.timer) return;
+    // Nest stops a module's providers side by side: a scrub the sealer finishes meanwhile must
+    // not set a timer this one no longer clears.
+    if (this.timer || this.closed) return;
     const delay = Math.max(0, this.lastRetired + WAL_RETIRE_INTERVAL_MS - Date.now());
-    this.timer = setTimeout(() => void this.retireNow(), delay);
+    this.timer = setTimeout(() => {
+      this.retiring = this.retireNow();
+    }, delay);
     this.timer.unref();
   }
 
@@ -75,7 +87,9 @@ export class WalRetirer implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.timer);
+    await this.retiring;
   }
 }

@@ -38,8 +38,8 @@ describe('retiring the WAL after a scrub', () => {
     retirer = new RecordedRetirer({ DATABASE_URL: 'postgresql://unused' } as Environment);
   });
 
-  afterEach(() => {
-    retirer.onApplicationShutdown();
+  afterEach(async () => {
+    await retirer.onApplicationShutdown();
     jest.useRealTimers();
   });
 
@@ -58,9 +58,12 @@ describe('retiring the WAL after a scrub', () => {
     expect(retirer.own).toEqual([]);
   });
 
-  it('on a server, retires soon after a scrub, then at most once an interval, the last scrub included', async () => {
+  it('on a server, retires at most once an interval from the start, the last scrub included', async () => {
+    // A process's start scrubs: no checkpoint at once for it.
     await retirer.afterScrub(recordingClient({ superuser: true, checkpointer: true }));
-    await jest.advanceTimersByTimeAsync(0);
+    await jest.advanceTimersByTimeAsync(WAL_RETIRE_INTERVAL_MS - 1);
+    expect(retirer.own).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
     expect(retirer.own.map((client) => client.statements)).toEqual([RETIRE]);
     // Scrubs within the interval: one retirement at its end, which covers them all.
     for (let scrubs = 0; scrubs < 3; scrubs += 1) {
@@ -73,5 +76,12 @@ describe('retiring the WAL after a scrub', () => {
     // Nothing scrubbed since: nothing more.
     await jest.advanceTimersByTimeAsync(3 * WAL_RETIRE_INTERVAL_MS);
     expect(retirer.own).toHaveLength(2);
+  });
+
+  it('sets no timer once stopped, for a scrub that finishes while the app stops', async () => {
+    await retirer.onApplicationShutdown();
+    await retirer.afterScrub(recordingClient({ superuser: true, checkpointer: true }));
+    await jest.advanceTimersByTimeAsync(2 * WAL_RETIRE_INTERVAL_MS);
+    expect(retirer.own).toEqual([]);
   });
 });
