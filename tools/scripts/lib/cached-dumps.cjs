@@ -12,26 +12,32 @@ const { join } = require('node:path');
  * and the read, so there is no separate look: a missing file is simply no dump.
  */
 function readDump(file) {
+  let dump;
   try {
-    const dump = readFileSync(file);
-    const now = new Date();
-    utimesSync(file, now, now);
-    return dump;
+    dump = readFileSync(file);
   } catch (error) {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   }
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Another user's dump in a shared folder: used all the same, only not marked.
+  }
+  return dump;
 }
 
 /**
- * Deletes the dumps in `folder` whose names start with `prefix` and end in `.tar`, but the `keep`
- * most recently used (written or read). Several checkouts (worktrees with other migrations) may
+ * Deletes the dumps in `folder` whose names start with `prefix` and end in `.tar` (or `.tar.<pid>`,
+ * a partial one), but the `keep` most recently used (written or read). Several checkouts (worktrees with other migrations) may
  * each use their own, so more than one is kept; files other runs delete first are skipped.
  */
 function pruneDumps(folder, prefix, keep) {
   const dumps = [];
   for (const name of readdirSync(folder)) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tar')) continue;
+    // A dump and the partial files runs write it through (`<dump>.<pid>`), a crashed one's left.
+    if (!name.startsWith(prefix) || !/\.tar(\.\d+)?$/.test(name)) continue;
     try {
       dumps.push({ path: join(folder, name), used: statSync(join(folder, name)).mtimeMs });
     } catch (error) {
@@ -43,7 +49,8 @@ function pruneDumps(folder, prefix, keep) {
     try {
       unlinkSync(path);
     } catch (error) {
-      if (error.code !== 'ENOENT') throw error;
+      // Gone already, or another user's in a shared folder.
+      if (error.code !== 'ENOENT' && error.code !== 'EPERM' && error.code !== 'EACCES') throw error;
     }
   }
 }

@@ -21,7 +21,7 @@ function folderWith(files) {
 }
 
 describe('pruneDumps', () => {
-  it('keeps the most recently used dumps of the prefix and deletes the older ones', () => {
+  it('keeps the most recently used dumps of the prefix and deletes the older ones and crashed partial ones', () => {
     const folder = folderWith({
       'bn-migrated-a.tar': 5,
       'bn-migrated-b.tar': 1,
@@ -30,13 +30,14 @@ describe('pruneDumps', () => {
       'bn-fresh.tar': 9,
       'other.tar': 9,
       'bn-migrated-e.tar.123': 9,
+      'bn-migrated-f.tarball': 9,
     });
     pruneDumps(folder, 'bn-migrated-', 2);
     assert.deepEqual(readdirSync(folder).sort(), [
       'bn-fresh.tar',
       'bn-migrated-b.tar',
       'bn-migrated-d.tar',
-      'bn-migrated-e.tar.123',
+      'bn-migrated-f.tarball',
       'other.tar',
     ]);
   });

@@ -50,9 +50,11 @@ export class RateLimitStore implements ThrottlerStorage, OnModuleInit, OnApplica
   constructor(env: Environment) {
     const url = env.RATE_LIMIT_REDIS_URL;
     if (!url) {
-      if (env.API_PROCESSES > 1) {
+      // Said where limits were shared before RATE_LIMIT_REDIS_URL (in the queues' Redis) too: an
+      // instance of several machines now counts them per process.
+      if (env.API_PROCESSES > 1 || env.QUEUE_BACKEND === 'redis') {
         this.logger.log(
-          `RATE_LIMIT_REDIS_URL is unset: each of the ${env.API_PROCESSES} API processes ` +
+          `RATE_LIMIT_REDIS_URL is unset: each API process (${env.API_PROCESSES} here) ` +
             'counts rate limits in its own memory',
         );
       }
@@ -119,6 +121,8 @@ export class RateLimitStore implements ThrottlerStorage, OnModuleInit, OnApplica
   }
 
   onApplicationShutdown(): void {
+    // Closing it is no fall-back to warn about.
+    this.ephemeral = false;
     this.shared?.onModuleDestroy();
     this.memory.onApplicationShutdown();
   }
