@@ -25,16 +25,25 @@ const newClient = () => `198.51.100.${(clients += 1)}`;
 
 /**
  * The limits' own Redis (RATE_LIMIT_REDIS_URL), as a deployment runs one beside the queues':
- * here another database of the run's Redis, which keeps nothing on disk. None in the embedded
- * pass, which has no Redis: each process's memory then holds the buckets.
+ * here another database of the run's Redis, when it keeps nothing on disk (CI's and the
+ * development machines' do; docker-compose's `redis`, which `npm test` starts where none runs,
+ * persists, and the API would rightly refuse it: the fake server's case below covers that). None
+ * in the embedded pass, which has no Redis: each process's memory then holds the buckets.
  */
 const LIMITS_DB = 7;
-function limitsRedisUrl(): string | undefined {
+let limitsUrl: string | undefined;
+async function findLimitsRedis(): Promise<void> {
   const run = currentTestRun();
-  if (run.queueBackend !== 'redis') return undefined;
+  if (run.queueBackend !== 'redis') return;
+  const redis = new Redis(run.redisUrl);
+  try {
+    if ((await redisPersistence(redis)) !== 'none') return;
+  } finally {
+    redis.disconnect();
+  }
   const url = new URL(run.redisUrl);
   url.pathname = `/${LIMITS_DB}`;
-  return url.toString();
+  limitsUrl = url.toString();
 }
 
 /** The bucket names (`hits` keys) of the run in a Redis, by class. */
@@ -95,8 +104,9 @@ describe('rate limits', () => {
   const clock = new TestClock();
 
   beforeAll(async () => {
+    await findLimitsRedis();
     app = await createTestApp(
-      { ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60', RATE_LIMIT_REDIS_URL: limitsRedisUrl() },
+      { ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60', RATE_LIMIT_REDIS_URL: limitsUrl },
       clock.install,
     );
   });
@@ -269,7 +279,7 @@ describe('rate limits', () => {
     expect(clientNetwork('2001:db8:0:1::5')).toBe('2001:db8:0:1');
     expect(clientNetwork('2001:DB8:0:1:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:1');
 
-    const url = limitsRedisUrl();
+    const url = limitsUrl;
     if (url === undefined) return;
     const redis = new Redis(url);
     try {
@@ -287,7 +297,7 @@ describe('rate limits', () => {
   });
 
   it("names one client's buckets of each class apart: its join, writes and reads are not linked", async () => {
-    const url = limitsRedisUrl();
+    const url = limitsUrl;
     if (url === undefined) return;
     const before = await bucketsIn(url);
     const client = newClient();
@@ -326,7 +336,7 @@ describe('rate limits', () => {
   });
 
   it("keeps the buckets in the limits Redis only, never in the queues' Redis", async () => {
-    const url = limitsRedisUrl();
+    const url = limitsUrl;
     if (url === undefined) return;
     const client = newClient();
     await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
