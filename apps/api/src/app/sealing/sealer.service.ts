@@ -8,7 +8,14 @@ import { Environment } from '@bridgenotes/config';
 import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomInt } from 'node:crypto';
 
-import { type BufferedKind, ScrubHeld, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
+import { errorCode, isDataFault, UnisolatedFault } from './data-fault';
+import {
+  type BufferedKind,
+  ScrubHeld,
+  type SealedEntry,
+  SEALING_LOCK,
+  WriteBuffer,
+} from './write-buffer.service';
 
 /** The kinds in the order a batch stores them: a note before the requests on its post. */
 const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
@@ -24,6 +31,23 @@ const SWEEP_RETRY_MS = 60_000;
 
 /** A batch may be large after an outage: give its one transaction time. */
 const BATCH_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
+
+interface Batch {
+  sealed: number;
+  transaction: bigint;
+}
+
+interface BufferedRow {
+  id: string;
+  community_id: string;
+  kind: BufferedKind;
+  payload: unknown;
+}
+
+const entryOf = (row: BufferedRow): SealedEntry => ({
+  communityId: row.community_id,
+  payload: row.payload,
+});
 
 interface Waiting {
   community_id: string;
@@ -126,7 +150,8 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     this.running = this.running.then(() =>
       this.seal().catch((error: unknown) => {
         // The buffer is untouched (one transaction): the next check retries.
-        this.logger.error(`sealing failed: ${(error as Error).message}`);
+        // Its code, never its message: a query's error may print its arguments (a payload).
+        this.logger.error(`sealing failed (${errorCode(error)}): retried at the next check`);
         return 0;
       }),
     );
@@ -208,8 +233,24 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
-  /** The batch stored, and its transaction's id (the scrub's bound), or nothing when none was due. */
-  private store(only?: string): Promise<{ sealed: number; transaction: bigint } | null> {
+  /**
+   * The batch stored, and its transaction's id (the scrub's bound), or nothing when none was due.
+   * A batch the database refused for a write's data (`isDataFault`) is tried once more in a new
+   * transaction that first finds and drops the writes it cannot store (`withoutRefused`); any
+   * other failure (a lock or connection lost, a serialization failure, a timeout) leaves the
+   * buffer as it was for the next check.
+   */
+  private async store(only?: string): Promise<Batch | null> {
+    try {
+      return await this.storeBatch(only);
+    } catch (error) {
+      if (!isDataFault(error)) throw error;
+      return this.storeBatch(only, error);
+    }
+  }
+
+  /** One batch's transaction; after `refused` (a data fault), without the writes refused. */
+  private storeBatch(only?: string, refused?: unknown): Promise<Batch | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALING_LOCK})`;
       // Takes this batch's number: the counter row stays locked until the commit.
@@ -218,27 +259,69 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
         (group) => only === undefined || group.community_id === only,
       );
       if (due.length === 0) return null;
-      const rows = await tx.$queryRaw<
-        { id: string; community_id: string; kind: BufferedKind; payload: unknown }[]
-      >`
+      const rows = await tx.$queryRaw<BufferedRow[]>`
         SELECT id, community_id, kind, payload FROM write_buffer
          WHERE (community_id, kind = 'join') IN (
            SELECT * FROM unnest(${due.map((group) => group.community_id)}::uuid[],
                                 ${due.map((group) => group.joins)}::boolean[]))`;
+      const ordered = KIND_ORDER.flatMap((kind) =>
+        shuffled(rows.filter((row) => row.kind === kind)),
+      );
+      const stored =
+        refused === undefined ? ordered : await this.withoutRefused(tx, ordered, refused);
       for (const kind of KIND_ORDER) {
-        const entries = shuffled(rows.filter((row) => row.kind === kind)).map((row) => ({
-          communityId: row.community_id,
-          payload: row.payload,
-        }));
+        const entries = stored.filter((row) => row.kind === kind).map(entryOf);
         if (entries.length > 0) await this.buffer.applierOf(kind)(tx, entries);
       }
+      // The refused writes leave the buffer with the sealed ones, and its files with their scrub.
       await tx.$executeRaw`
         DELETE FROM write_buffer WHERE id = ANY(${rows.map((row) => row.id)}::uuid[])`;
       const [batch] = await tx.$queryRaw<{ xid: string }[]>`
         SELECT pg_current_xact_id()::text AS xid`;
       if (!batch) throw new Error('the batch has no transaction id');
-      return { sealed: rows.length, transaction: BigInt(batch.xid) };
+      return { sealed: stored.length, transaction: BigInt(batch.xid) };
     }, BATCH_TRANSACTION);
+  }
+
+  /**
+   * The batch's writes (in its drawn order) without those the database refuses for their data.
+   * A trial under a savepoint, rolled back whatever it finds: each write applied alone, in the
+   * order the batch stores them (a rating after the note it rates, a join after the joins that
+   * fill the group before it), each under a savepoint of its own, kept when it stored and
+   * rolled back when it was refused for its data. Each refused write is logged by its kind,
+   * community and the error's code only: never its payload or its member. A trial where no write
+   * is refused (the batch fails only as one, or the failure was not the data's after all) leaves
+   * the batch to the next check, as any failure.
+   */
+  private async withoutRefused(
+    tx: Prisma.TransactionClient,
+    ordered: BufferedRow[],
+    refused: unknown,
+  ): Promise<BufferedRow[]> {
+    const dropped = new Set<string>();
+    await tx.$executeRaw`SAVEPOINT sealing_trial`;
+    for (const row of ordered) {
+      await tx.$executeRaw`SAVEPOINT sealing_write`;
+      try {
+        await this.buffer.applierOf(row.kind)(tx, [entryOf(row)]);
+      } catch (error) {
+        if (!isDataFault(error)) throw error;
+        await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_write`;
+        dropped.add(row.id);
+        this.logger.error(
+          `sealing dropped a buffered ${row.kind} write of community ${row.community_id} that ` +
+            `the database refuses (${errorCode(error)}): answered 201, it will never be stored`,
+        );
+      }
+      await tx.$executeRaw`RELEASE SAVEPOINT sealing_write`;
+    }
+    await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_trial`;
+    await tx.$executeRaw`RELEASE SAVEPOINT sealing_trial`;
+    if (dropped.size === 0) throw new UnisolatedFault(refused);
+    this.logger.error(
+      `sealing dropped ${dropped.size} of the batch's ${ordered.length} writes; stores the rest`,
+    );
+    return ordered.filter((row) => !dropped.has(row.id));
   }
 
   /** The (community, joins or not) groups due now. */
