@@ -1,3 +1,5 @@
+import { HttpException } from '@nestjs/common';
+
 /**
  * Which failures of a sealing batch are its data's fault (a write the database refuses, whenever
  * it is tried) rather than the moment's (a lock, a connection, a timeout, a serialization
@@ -48,10 +50,12 @@ interface Coded {
 function sqlState(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const coded = error as Coded;
+  // Prisma's own codes (P2004) look like SQLSTATEs: its errors name theirs under the adapter's.
+  const prisma = coded.name?.startsWith('Prisma') ?? false;
   const candidates = [
     coded.meta?.driverAdapterError?.cause?.originalCode,
     coded.cause?.originalCode,
-    coded.code,
+    prisma ? undefined : coded.code,
   ];
   return candidates.find(
     (code): code is string => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code),
@@ -64,8 +68,13 @@ function prismaCode(error: unknown): string | undefined {
   return typeof code === 'string' && /^P\d{4}$/.test(code) ? code : undefined;
 }
 
-/** Whether the database refused a write for its data: it would refuse it at every try. */
+/**
+ * Whether the database refused a write for its data, or an applier refused it as the edge would
+ * (a 4xx `ApiError`: the group full at sealing, GROUP_FULL), so that it would at every try. A 5xx
+ * (the database busy, a queue away) is the moment's.
+ */
 export function isDataFault(error: unknown): boolean {
+  if (error instanceof HttpException) return error.getStatus() < 500;
   const state = sqlState(error);
   if (state !== undefined) return DATA_CLASSES.includes(state.slice(0, 2));
   const code = prismaCode(error);
@@ -81,6 +90,12 @@ export function isDataFault(error: unknown): boolean {
 export function errorCode(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   if (error instanceof UnisolatedFault) return error.message;
+  if (error instanceof HttpException) {
+    const code = (error as Coded).code;
+    return [error.name, typeof code === 'string' ? code : undefined, String(error.getStatus())]
+      .filter((part) => part)
+      .join(', ');
+  }
   const parts = [error.name, prismaCode(error), sqlState(error) && `SQLSTATE ${sqlState(error)}`];
   const plain = error.constructor === Error && (error as Coded).code === undefined;
   if (plain) parts.push(error.message);

@@ -1,10 +1,12 @@
-import { type INestApplication, Logger } from '@nestjs/common';
+import { HttpException, type INestApplication, Logger } from '@nestjs/common';
+import type { Identity } from '@semaphore-protocol/core';
 import type { PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
 import { eventually } from '@bridgenotes/testing';
 
 import { createTestPrisma } from '../../testing/fixtures';
+import { ApiError } from '../common/api-error';
 import {
   commitmentOf,
   communityWithMembers,
@@ -13,7 +15,8 @@ import {
   prover,
   type TestCommunity,
 } from '../../testing/members';
-import { createSealedByHandApp } from '../../testing/test-app';
+import { createSealedByHandApp, createTestApp } from '../../testing/test-app';
+import { errorCode, isDataFault } from './data-fault';
 import { Sealer } from './sealer.service';
 import { type Applier, WriteBuffer } from './write-buffer.service';
 
@@ -85,40 +88,55 @@ describe('a buffered write the database refuses at sealing', () => {
          WHERE community_id = ANY(${communities.map((c) => c.id)}::uuid[])`
     )[0]?.n;
 
+  /** A note by `author` to `community`, answered 201 and waiting for its batch: its id. */
+  async function note(community: TestCommunity, author: Identity): Promise<string> {
+    const prove = await prover(app, community);
+    const proven = await prove(author, 'note.create', '', {
+      post: { url: `https://example.com/${community.slug}/story` },
+      classification: 'NOT_MISLEADING',
+      reasons: ['FACTUALLY_CORRECT'],
+      text: 'A note the edge accepts.',
+      sources: ['https://example.org/source'],
+    });
+    return (
+      await request(server())
+        .post(`/communities/${community.slug}/notes`)
+        .send(provenBody(proven))
+        .expect(201)
+    ).body.id as string;
+  }
+
+  /**
+   * Gives the waiting note what the edge would have let through and its column cannot hold
+   * (VARCHAR(1000)), as the buffer stores it: a text over the length, in its own payload.
+   * Answers its author's pseudonym.
+   */
+  async function poison(noteId: string): Promise<string> {
+    const [row] = await prisma.$queryRaw<{ author: string }[]>`
+      UPDATE write_buffer SET payload = jsonb_set(payload, '{text}', to_jsonb(repeat(${MARKER}, 100)))
+       WHERE kind = 'note' AND payload->>'id' = ${noteId}
+      RETURNING payload->>'authorPseudonym' AS author`;
+    if (!row) throw new Error('the note does not wait in the buffer');
+    return row.author;
+  }
+
+  /** No log line holds the poisoned payload or its author. */
+  function nothingOfIt(author: string): void {
+    for (const line of lines()) {
+      expect(line).not.toContain(MARKER);
+      expect(line).not.toContain(author);
+    }
+  }
+
   it('is dropped and logged by its code, and the other writes of every community are sealed', async () => {
     const [alice, bob] = [createIdentity(), createIdentity()];
     const first = await communityWithMembers(app, [alice, bob]);
     const second = await communityWithMembers(app, []);
-    const prove = await prover(app, first);
-    const note = async (author: typeof alice, text: string) =>
-      (
-        await request(server())
-          .post(`/communities/${first.slug}/notes`)
-          .send(
-            provenBody(
-              await prove(author, 'note.create', '', {
-                post: { url: `https://example.com/${first.slug}/story` },
-                classification: 'NOT_MISLEADING',
-                reasons: ['FACTUALLY_CORRECT'],
-                text,
-                sources: ['https://example.org/source'],
-              }),
-            ),
-          )
-          .expect(201)
-      ).body.id as string;
-    const poisoned = await note(alice, 'A note the edge accepts.');
-    const sound = await note(bob, 'A note stored as usual.');
+    const poisoned = await note(first, alice);
+    const sound = await note(first, bob);
     const joinedFirst = await joins(first, 1);
     const joinedSecond = await joins(second, 2);
-
-    // What the edge would have let through and the column cannot hold (VARCHAR(1000)), as the
-    // buffer stores it: a text over the length, in the waiting write's own payload.
-    const [pseudonym] = await prisma.$queryRaw<{ author: string }[]>`
-      UPDATE write_buffer SET payload = jsonb_set(payload, '{text}', to_jsonb(repeat(${MARKER}, 100)))
-       WHERE kind = 'note' AND payload->>'id' = ${poisoned}
-      RETURNING payload->>'authorPseudonym' AS author`;
-    expect(pseudonym?.author).toEqual(expect.any(String));
+    const author = await poison(poisoned);
 
     await sealer.sealDue();
 
@@ -138,14 +156,37 @@ describe('a buffered write the database refuses at sealing', () => {
         new RegExp(`dropped a buffered note write of community ${first.id} .*P2000.*22001`),
       ),
     );
-    for (const line of lines()) {
-      expect(line).not.toContain(MARKER);
-      expect(line).not.toContain(pseudonym?.author);
-    }
+    nothingOfIt(author);
     // The next check has nothing more to do, and logs no error.
     const before = errors().length;
     await sealer.sealDue();
     expect(errors()).toHaveLength(before);
+  });
+
+  it('is dropped by an immediate-mode process sealing at its start what a window left', async () => {
+    const alice = createIdentity();
+    const community = await communityWithMembers(app, [alice]);
+    const poisoned = await note(community, alice);
+    const joined = await joins(community, 1);
+    const author = await poison(poisoned);
+
+    const immediate = await createTestApp({ SEAL_WINDOW_SECONDS: '0' });
+    try {
+      // Its start alone seals what waits, in every community: the join, without the note.
+      await eventually(async () => {
+        expect(await leaves(community)).toEqual(expect.arrayContaining(joined));
+        expect(await waiting([community])).toBe(0);
+      });
+    } finally {
+      await immediate.close();
+    }
+    await request(server()).get(`/communities/${community.slug}/notes/${poisoned}`).expect(404);
+    expect(errors()).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`dropped a buffered note write of community ${community.id} .*P2000.*22001`),
+      ),
+    );
+    nothingOfIt(author);
   });
 
   it('is not what a failure of the moment is: the batch is retried whole at the next check', async () => {
@@ -182,5 +223,50 @@ describe('a buffered write the database refuses at sealing', () => {
     });
     expect(await waiting([community])).toBe(0);
     expect(errors().some((line) => line.includes('dropped'))).toBe(false);
+  });
+});
+
+/** Which failures are the data's (a write dropped) and which the moment's (the batch retried). */
+describe('a data fault', () => {
+  /** An error as Prisma throws it over the driver adapter: its code, and the SQLSTATE under it. */
+  const prismaError = (code: string, sqlState?: string) =>
+    Object.assign(new Error('Raw query failed. Code: `…`. Message: `value "secret"`'), {
+      name: 'PrismaClientKnownRequestError',
+      code,
+      meta: sqlState ? { driverAdapterError: { cause: { originalCode: sqlState } } } : undefined,
+    });
+
+  it.each([
+    ['a value too long', prismaError('P2000', '22001'), true],
+    ['bad input syntax, in a raw query', prismaError('P2010', '22P02'), true],
+    ['a unique violation', prismaError('P2002', '23505'), true],
+    ['a foreign key violation, in a raw query', prismaError('P2010', '23503'), true],
+    ['a check violation, named by Prisma alone', prismaError('P2004'), true],
+    ['a serialization failure', prismaError('P2010', '40001'), false],
+    ['a deadlock', prismaError('P2010', '40P01'), false],
+    ['a lock not had in time', prismaError('P2010', '55P03'), false],
+    ['a statement cancelled', prismaError('P2010', '57014'), false],
+    ['a transaction not started in time', prismaError('P2028'), false],
+    ['a write conflict', prismaError('P2034'), false],
+    ['a connection lost', new Error('Connection terminated unexpectedly'), false],
+    ['the group full at sealing (409 GROUP_FULL)', ApiError.of('GROUP_FULL'), true],
+    ['the database busy (503)', new HttpException('busy', 503), false],
+    [
+      "Prisma's check of a query's shape",
+      Object.assign(new Error('Argument `text`: …'), { name: 'PrismaClientValidationError' }),
+      false,
+    ],
+  ])('%s', (_what, error, data) => {
+    expect(isDataFault(error)).toBe(data);
+  });
+
+  it("is logged by its name and codes, a database error's message never", () => {
+    expect(errorCode(prismaError('P2010', '22P02'))).toBe(
+      'PrismaClientKnownRequestError, P2010, SQLSTATE 22P02',
+    );
+    expect(errorCode(new Error('Connection terminated unexpectedly'))).toBe(
+      'Error, Connection terminated unexpectedly',
+    );
+    expect(errorCode(ApiError.of('GROUP_FULL'))).toMatch(/^ApiError, GROUP_FULL, 4\d\d$/);
   });
 });

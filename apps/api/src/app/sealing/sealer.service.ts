@@ -73,7 +73,9 @@ function shuffled<T>(items: T[]): T[] {
  * A community's joins, and separately its other writes, are due once SEAL_MIN_MEMBERS different
  * members wait (or the oldest waited SEAL_MAX_WAIT_SECONDS); every due write is stored in one
  * transaction, in shuffled order, and deleted from the buffer in it. A crash before the commit
- * leaves the buffer as it was; the next check seals it. After the commit the buffer's files are
+ * leaves the buffer as it was; the next check seals it. A batch the database refuses for a
+ * write's data is not retried as it is, which would stop every community's writes: the writes
+ * it refuses are dropped, the rest sealed (`withoutRefused`). After the commit the buffer's files are
  * rewritten without the deleted rows (`WriteBuffer.scrubSealed`). In immediate mode each request
  * seals its own write, and the timer only retries what the process's start owes (`sweep`).
  */
