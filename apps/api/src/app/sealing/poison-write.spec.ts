@@ -189,6 +189,43 @@ describe('a buffered write the database refuses at sealing', () => {
     nothingOfIt(author);
   });
 
+  it('is kept, and the batch retried, when the batch fails only as a whole', async () => {
+    const community = await communityWithMembers(app, []);
+    const commitments = await joins(community, 2);
+    // The joins' applier refuses the two together (a unique violation) and each alone not.
+    const buffer = app.get(WriteBuffer);
+    const applierOf = buffer.applierOf.bind(buffer);
+    let together = true;
+    jest.spyOn(buffer, 'applierOf').mockImplementation((kind) => {
+      const applier = applierOf(kind);
+      if (kind !== 'join') return applier;
+      const refusingTwo: Applier = async (tx, entries) => {
+        const ours = entries.filter((entry) => entry.communityId === community.id);
+        if (together && ours.length === 2) {
+          await tx.$executeRawUnsafe(
+            `DO $$ BEGIN RAISE EXCEPTION 'duplicate' USING ERRCODE = '23505'; END $$`,
+          );
+        }
+        return applier(tx, entries);
+      };
+      return refusingTwo;
+    });
+
+    await sealer.sealDue();
+    // Nothing dropped: both wait, and the check says why once.
+    expect(await waiting([community])).toBe(2);
+    expect(errors()).toEqual([
+      expect.stringMatching(/^sealing failed \(.*23505; no write of the batch is refused alone/),
+    ]);
+
+    together = false;
+    await sealer.sealDue();
+    await eventually(async () => {
+      expect(await leaves(community)).toEqual(expect.arrayContaining(commitments));
+    });
+    expect(await waiting([community])).toBe(0);
+  });
+
   it('is not what a failure of the moment is: the batch is retried whole at the next check', async () => {
     const community = await communityWithMembers(app, []);
     const commitments = await joins(community, 2);
