@@ -68,13 +68,19 @@ function prismaCode(error: unknown): string | undefined {
   return typeof code === 'string' && /^P\d{4}$/.test(code) ? code : undefined;
 }
 
+/** 4xx answers that say "not now" (timeout, locked, too many), not "never". */
+const TRANSIENT_REFUSALS = new Set([408, 423, 429]);
+
 /**
  * Whether the database refused a write for its data, or an applier refused it as the edge would
  * (a 4xx `ApiError`: the group full at sealing, GROUP_FULL), so that it would at every try. A 5xx
  * (the database busy, a queue away) is the moment's.
  */
 export function isDataFault(error: unknown): boolean {
-  if (error instanceof HttpException) return error.getStatus() < 500;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return status < 500 && !TRANSIENT_REFUSALS.has(status);
+  }
   const state = sqlState(error);
   if (state !== undefined) return DATA_CLASSES.includes(state.slice(0, 2));
   const code = prismaCode(error);

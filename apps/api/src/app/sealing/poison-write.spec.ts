@@ -163,6 +163,24 @@ describe('a buffered write the database refuses at sealing', () => {
     expect(errors()).toHaveLength(before);
   });
 
+  it('is not dropped when every write of its kind is refused: that is the code or the schema', async () => {
+    const [alice, bob] = [createIdentity(), createIdentity()];
+    const community = await communityWithMembers(app, [alice, bob]);
+    const poisoned = [await note(community, alice), await note(community, bob)];
+    for (const id of poisoned) await poison(id);
+
+    const before = errors().length;
+    await sealer.sealDue();
+    // Both kept for the next check, said once, and no drop announced.
+    expect(await waiting([community])).toBe(2);
+    const said = errors().slice(before);
+    expect(said).toEqual([
+      expect.stringMatching(/every one of the batch's 2 note writes is refused.*none dropped/),
+    ]);
+    // Out of the way of the other cases: the buffer emptied by hand.
+    await prisma.$executeRaw`DELETE FROM write_buffer WHERE community_id = ${community.id}::uuid`;
+  });
+
   it('is dropped by an immediate-mode process sealing at its start what a window left', async () => {
     const alice = createIdentity();
     const community = await communityWithMembers(app, [alice]);

@@ -35,6 +35,8 @@ const BATCH_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
 interface Batch {
   sealed: number;
   transaction: bigint;
+  /** What the operator is told of each write dropped (`withoutRefused`), once committed. */
+  drops?: string[];
 }
 
 interface BufferedRow {
@@ -247,7 +249,11 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       return await this.storeBatch(only);
     } catch (error) {
       if (!isDataFault(error)) throw error;
-      return this.storeBatch(only, error);
+      const batch = await this.storeBatch(only, error);
+      // Said only now: until the commit nothing was dropped (a failure after the trial leaves
+      // every write in the buffer for the next check).
+      for (const drop of batch?.drops ?? []) this.logger.error(drop);
+      return batch;
     }
   }
 
@@ -269,8 +275,10 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       const ordered = KIND_ORDER.flatMap((kind) =>
         shuffled(rows.filter((row) => row.kind === kind)),
       );
-      const stored =
-        refused === undefined ? ordered : await this.withoutRefused(tx, ordered, refused);
+      const { kept: stored, drops } =
+        refused === undefined
+          ? { kept: ordered, drops: [] }
+          : await this.withoutRefused(tx, ordered, refused);
       for (const kind of KIND_ORDER) {
         const entries = stored.filter((row) => row.kind === kind).map(entryOf);
         if (entries.length > 0) await this.buffer.applierOf(kind)(tx, entries);
@@ -281,7 +289,7 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       const [batch] = await tx.$queryRaw<{ xid: string }[]>`
         SELECT pg_current_xact_id()::text AS xid`;
       if (!batch) throw new Error('the batch has no transaction id');
-      return { sealed: stored.length, transaction: BigInt(batch.xid) };
+      return { sealed: stored.length, transaction: BigInt(batch.xid), drops };
     }, BATCH_TRANSACTION);
   }
 
@@ -290,17 +298,20 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * A trial under a savepoint, rolled back whatever it finds: each write applied alone, in the
    * order the batch stores them (a rating after the note it rates, a join after the joins that
    * fill the group before it), each under a savepoint of its own, kept when it stored and
-   * rolled back when it was refused for its data. Each refused write is logged by its kind,
+   * rolled back when it was refused for its data. Each refused write is told by its kind,
    * community and the error's code only: never its payload or its member. A trial where no write
    * is refused (the batch fails only as one, or the failure was not the data's after all) leaves
-   * the batch to the next check, as any failure.
+   * the batch to the next check, as any failure; so does one where every write of a kind is
+   * refused (more than one): that is a fault of the code or the schema (a constraint a newer
+   * migration added under an older process), which no write's data explains.
    */
   private async withoutRefused(
     tx: Prisma.TransactionClient,
     ordered: BufferedRow[],
     refused: unknown,
-  ): Promise<BufferedRow[]> {
+  ): Promise<{ kept: BufferedRow[]; drops: string[] }> {
     const dropped = new Set<string>();
+    const drops: string[] = [];
     await tx.$executeRaw`SAVEPOINT sealing_trial`;
     for (const row of ordered) {
       await tx.$executeRaw`SAVEPOINT sealing_write`;
@@ -310,7 +321,7 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
         if (!isDataFault(error)) throw error;
         await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_write`;
         dropped.add(row.id);
-        this.logger.error(
+        drops.push(
           `sealing dropped a buffered ${row.kind} write of community ${row.community_id} that ` +
             `the database refuses (${errorCode(error)}): answered 201, it will never be stored`,
         );
@@ -320,10 +331,19 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_trial`;
     await tx.$executeRaw`RELEASE SAVEPOINT sealing_trial`;
     if (dropped.size === 0) throw new UnisolatedFault(refused);
-    this.logger.error(
-      `sealing dropped ${dropped.size} of the batch's ${ordered.length} writes; stores the rest`,
+    for (const kind of KIND_ORDER) {
+      const ofKind = ordered.filter((row) => row.kind === kind);
+      if (ofKind.length > 1 && ofKind.every((row) => dropped.has(row.id))) {
+        throw new Error(
+          `every one of the batch's ${ofKind.length} ${kind} writes is refused: a fault of the ` +
+            'code or the schema, not of their data; none dropped',
+        );
+      }
+    }
+    drops.push(
+      `sealing dropped ${dropped.size} of the batch's ${ordered.length} writes; stored the rest`,
     );
-    return ordered.filter((row) => !dropped.has(row.id));
+    return { kept: ordered.filter((row) => !dropped.has(row.id)), drops };
   }
 
   /** The (community, joins or not) groups due now. */
