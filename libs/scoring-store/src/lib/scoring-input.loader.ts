@@ -89,6 +89,9 @@ export class ScoringInputLoader {
     // for about a second longer than it runs on 1M ratings. A startup option, so that on the
     // embedded database it stays this connection's.
     const client = new Client({ connectionString: this.env.DATABASE_URL, options: '-c jit=off' });
+    // A connection lost between statements is an 'error' event, which unheard would end the
+    // worker: the next statement fails instead, and the run with it.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       // §8.6: the community's topic seeds decide which notes Core leaves to CoreWithTopics; the

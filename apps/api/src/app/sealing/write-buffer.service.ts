@@ -244,6 +244,9 @@ export class WriteBuffer {
       connectionString: this.env.DATABASE_URL,
       options: `-c lock_timeout=${SCRUB_LOCK_TIMEOUT_MS}`,
     });
+    // A connection lost between statements is an 'error' event, which unheard would end the
+    // process (a database restart, a proxy's cut): the next statement fails instead.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       // A rewrite copies the deleted rows a snapshot from before their deletion may still read
