@@ -275,17 +275,21 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       const ordered = KIND_ORDER.flatMap((kind) =>
         shuffled(rows.filter((row) => row.kind === kind)),
       );
-      const { kept: stored, drops } =
-        refused === undefined
-          ? { kept: ordered, drops: [] }
-          : await this.withoutRefused(tx, ordered, refused);
+      const {
+        kept: stored,
+        held,
+        drops,
+      } = refused === undefined
+        ? { kept: ordered, held: new Set<string>(), drops: [] }
+        : await this.withoutRefused(tx, ordered, refused);
       for (const kind of KIND_ORDER) {
         const entries = stored.filter((row) => row.kind === kind).map(entryOf);
         if (entries.length > 0) await this.buffer.applierOf(kind)(tx, entries);
       }
       // The refused writes leave the buffer with the sealed ones, and its files with their scrub.
       await tx.$executeRaw`
-        DELETE FROM write_buffer WHERE id = ANY(${rows.map((row) => row.id)}::uuid[])`;
+        DELETE FROM write_buffer
+         WHERE id = ANY(${rows.filter((row) => !held.has(row.id)).map((row) => row.id)}::uuid[])`;
       const [batch] = await tx.$queryRaw<{ xid: string }[]>`
         SELECT pg_current_xact_id()::text AS xid`;
       if (!batch) throw new Error('the batch has no transaction id');
@@ -301,17 +305,19 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * rolled back when it was refused for its data. Each refused write is told by its kind,
    * community and the error's code only: never its payload or its member. A trial where no write
    * is refused (the batch fails only as one, or the failure was not the data's after all) leaves
-   * the batch to the next check, as any failure; so does one where every write of a kind is
-   * refused (more than one): that is a fault of the code or the schema (a constraint a newer
-   * migration added under an older process), which no write's data explains.
+   * the batch to the next check, as any failure. Where every write of a kind is refused (more
+   * than one), that is likely a fault of the code or the schema (a constraint a newer migration
+   * added under an older process), which no write's data explains: those stay in the buffer
+   * (`held`), for a later batch, and the rest is sealed. A later batch with a write of that kind
+   * the database takes drops them then; a fault of the code refuses every one until mended.
    */
   private async withoutRefused(
     tx: Prisma.TransactionClient,
     ordered: BufferedRow[],
     refused: unknown,
-  ): Promise<{ kept: BufferedRow[]; drops: string[] }> {
-    const dropped = new Set<string>();
-    const drops: string[] = [];
+  ): Promise<{ kept: BufferedRow[]; held: Set<string>; drops: string[] }> {
+    /** Each refused write's error code, by its row. */
+    const refusals = new Map<string, string>();
     await tx.$executeRaw`SAVEPOINT sealing_trial`;
     for (const row of ordered) {
       await tx.$executeRaw`SAVEPOINT sealing_write`;
@@ -320,30 +326,38 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       } catch (error) {
         if (!isDataFault(error)) throw error;
         await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_write`;
-        dropped.add(row.id);
-        drops.push(
-          `sealing dropped a buffered ${row.kind} write of community ${row.community_id} that ` +
-            `the database refuses (${errorCode(error)}): answered 201, it will never be stored`,
-        );
+        refusals.set(row.id, errorCode(error));
       }
       await tx.$executeRaw`RELEASE SAVEPOINT sealing_write`;
     }
     await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_trial`;
     await tx.$executeRaw`RELEASE SAVEPOINT sealing_trial`;
-    if (dropped.size === 0) throw new UnisolatedFault(refused);
+    if (refusals.size === 0) throw new UnisolatedFault(refused);
+    const held = new Set<string>();
+    const drops: string[] = [];
     for (const kind of KIND_ORDER) {
       const ofKind = ordered.filter((row) => row.kind === kind);
-      if (ofKind.length > 1 && ofKind.every((row) => dropped.has(row.id))) {
-        throw new Error(
-          `every one of the batch's ${ofKind.length} ${kind} writes is refused: a fault of the ` +
-            'code or the schema, not of their data; none dropped',
-        );
-      }
+      if (ofKind.length < 2 || !ofKind.every((row) => refusals.has(row.id))) continue;
+      for (const row of ofKind) held.add(row.id);
+      drops.push(
+        `sealing keeps all of the batch's ${ofKind.length} ${kind} writes in the buffer: the ` +
+          'database refuses every one, a fault of the code or the schema more likely than of ' +
+          'their data',
+      );
     }
-    drops.push(
-      `sealing dropped ${dropped.size} of the batch's ${ordered.length} writes; stored the rest`,
-    );
-    return { kept: ordered.filter((row) => !dropped.has(row.id)), drops };
+    const lost = ordered.filter((row) => refusals.has(row.id) && !held.has(row.id));
+    for (const row of lost) {
+      drops.push(
+        `sealing dropped a buffered ${row.kind} write of community ${row.community_id} that ` +
+          `the database refuses (${refusals.get(row.id)}): answered 201, it will never be stored`,
+      );
+    }
+    if (lost.length > 0) {
+      drops.push(
+        `sealing dropped ${lost.length} of the batch's ${ordered.length} writes; stored the rest`,
+      );
+    }
+    return { kept: ordered.filter((row) => !refusals.has(row.id)), held, drops };
   }
 
   /** The (community, joins or not) groups due now. */
