@@ -177,6 +177,33 @@ describe('immediate mode', () => {
     expect(fake.scrub.mock.calls.at(-1)).toEqual([101n]);
   });
 
+  it('answers a write whose seal failed in its request, and stores it at the next check, armed again', async () => {
+    fake.scrub.mockResolvedValueOnce(undefined);
+    await start();
+    expect(timerStopped()).toBe(true);
+    fake.batch.mockRejectedValueOnce(new Error('lock timeout'));
+    await expect(fake.sealer.afterSubmit('community')).resolves.toBeUndefined();
+    // Armed again: its check stores every write waiting, scrubs none, and stops once it did.
+    expect(every).toHaveBeenCalledTimes(2);
+    const [check, ms] = every.mock.calls[1] as [() => void, number];
+    expect(ms).toBe(60_000);
+    const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+    fake.batch.mockRejectedValueOnce(new Error('lock timeout'));
+    check();
+    await settled();
+    // Failed again: retried at the next check.
+    expect(fake.batch).toHaveBeenCalledTimes(3);
+    expect(cleared.mock.calls.some(([timer]) => timer === every.mock.results[1]?.value)).toBe(
+      false,
+    );
+    fake.batch.mockResolvedValueOnce({ sealed: 1, transaction: 300n });
+    check();
+    await settled();
+    expect(fake.batch).toHaveBeenCalledTimes(4);
+    expect(fake.scrub).toHaveBeenCalledTimes(1);
+    expect(cleared.mock.calls.some(([timer]) => timer === every.mock.results[1]?.value)).toBe(true);
+  });
+
   it('seals a write in its request without scrubbing', async () => {
     fake.scrub.mockResolvedValueOnce(undefined);
     await start();

@@ -24,8 +24,10 @@ const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
 const SCRUB_HELD_ALARM_MS = 60 * 60_000;
 
 /**
- * How often immediate mode, which has no window, retries what its start owes (`sweep`): the
- * default window's period, so a held scrub is retried and warned about as often as there.
+ * How often immediate mode, which has no window, retries what it owes (`sweep`): what its start
+ * owes, and a write whose seal failed in its request. The default window's period, so a held
+ * scrub is retried and warned about as often as there, and a write waits no longer than one
+ * check would have made it wait there.
  */
 const SWEEP_RETRY_MS = 60_000;
 
@@ -79,7 +81,8 @@ function shuffled<T>(items: T[]): T[] {
  * write's data is not retried as it is, which would stop every community's writes: the writes
  * it refuses are dropped, the rest sealed (`withoutRefused`). After the commit the buffer's files are
  * rewritten without the deleted rows (`WriteBuffer.scrubSealed`). In immediate mode each request
- * seals its own write, and the timer only retries what the process's start owes (`sweep`).
+ * seals its own write, and the timer only retries what the process owes (`sweep`): what its
+ * start owes, and a write whose seal failed in its request (answered as pending, `afterSubmit`).
  */
 @Injectable()
 export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -97,6 +100,10 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
   private scrubOwed: bigint | 'start' | null = 'start';
   /** Immediate mode: what a process with a window left waiting is still to be stored (`sweep`). */
   private leftOver = true;
+  /** Immediate mode: a write whose seal failed in its request waits for the timer (`sweep`). */
+  private unsealed = false;
+  /** Shutting down: a failed seal arms no timer that would outlive the process's database. */
+  private closing = false;
   /** When the owed scrub was first held by an older transaction (ScrubHeld), since its last success. */
   private heldSince: number | null = null;
 
@@ -136,17 +143,29 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   onApplicationBootstrap(): void {
-    const every = this.immediate ? SWEEP_RETRY_MS : this.env.SEAL_WINDOW_SECONDS * 1000;
-    this.timer = setInterval(() => void this.sealDue(), every);
-    this.timer.unref();
+    this.arm();
     // Writes a previous process left in the buffer are sealed as soon as they are due (in
     // immediate mode all of them: each would have been sealed in its request).
     void this.sealDue();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.closing = true;
+    this.disarm();
     await this.running;
+  }
+
+  /** Starts the checks, unless they already run: every window, or every minute in immediate mode. */
+  private arm(): void {
+    if (this.timer !== undefined || this.closing) return;
+    const every = this.immediate ? SWEEP_RETRY_MS : this.env.SEAL_WINDOW_SECONDS * 1000;
+    this.timer = setInterval(() => void this.sealDue(), every);
+    this.timer.unref();
+  }
+
+  private disarm(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /** Seals what is due now; answers how many writes it stored. One seal at a time per process. */
@@ -162,9 +181,29 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.running;
   }
 
-  /** After a write in immediate mode: seals its community's waiting writes before the answer. */
+  /**
+   * After a write in immediate mode: seals its community's waiting writes before the answer.
+   * Never throws: the write is in the buffer, durable, and will be stored, so a failed seal (a
+   * lock timeout, a connection lost, a batch failing for its data with no write refused alone)
+   * must not answer 500, which a client would retry, or show as a failure of a write that then
+   * appears. The service answers what it reads: the write still pending, as with a window (a
+   * join's `pending`, the note or request as it will be stored); and the timer, stopped once
+   * nothing was owed, is armed again to store it within a minute (`sweep`), not at the next
+   * write to its community, which may never come.
+   */
   async afterSubmit(communityId: string): Promise<void> {
-    if (this.immediate) await this.seal(communityId);
+    if (!this.immediate) return;
+    try {
+      await this.seal(communityId);
+    } catch (error) {
+      // Its code, never its message: a query's error may print its arguments (a payload).
+      this.logger.error(
+        `sealing a write in its request failed (${errorCode(error)}): answered as pending, ` +
+          'retried within a minute',
+      );
+      this.unsealed = true;
+      this.arm();
+    }
   }
 
   /**
@@ -193,24 +232,32 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
    * otherwise wait for the next write to its community, if one ever comes), then scrubs what a
    * process with a window sealed without scrubbing, and this batch: their rows lie in the
    * buffer's files in arrival order. Once that store succeeded, a check only retries the scrub:
-   * whatever waits later is a live process's (a write between its submission and its own seal).
+   * whatever waits later is a live process's (a write between its submission and its own seal),
+   * unless a request's own seal failed (`unsealed`): then it stores every write waiting, again
+   * and at every check until that succeeds, and scrubs none of it (each would have been stored
+   * alone as it arrived, with no order to hide). The flag is cleared before the store, so a seal
+   * failing meanwhile sets it for the next check, its write being in the buffer before.
    * The scrub's bound is taken after the store, and again after each store that failed:
    * meanwhile a request sealing its write seals its community's leftovers with it. Retried by
    * the timer, not by the next request: a request must not wait for the table's rewrite, and a
    * quiet instance may have none for hours.
    */
   private async sweep(): Promise<number> {
+    const unsealed = this.unsealed;
+    this.unsealed = false;
     try {
-      if (!this.leftOver) return 0;
+      if (!this.leftOver && !unsealed) return 0;
       const batch = await this.store();
+      if (this.leftOver && batch) this.scrubOwed = batch.transaction;
       this.leftOver = false;
-      if (!batch) return 0;
-      this.scrubOwed = batch.transaction;
-      return batch.sealed;
+      return batch?.sealed ?? 0;
+    } catch (error) {
+      this.unsealed ||= unsealed;
+      throw error;
     } finally {
       await this.scrub();
       if (this.leftOver) this.scrubOwed = 'start';
-      if (this.scrubOwed === null) clearInterval(this.timer);
+      if (this.scrubOwed === null && !this.unsealed) this.disarm();
     }
   }
 
