@@ -55,6 +55,30 @@ export async function scrubbedFrom(
   );
 }
 
+/** A session of the database at `url` with a transaction open, begun by `statements`. */
+interface OpenTransaction {
+  pid: number;
+  /** Rolls the transaction back and ends the session. */
+  end: () => Promise<void>;
+}
+
+async function openTransaction(url: string, statements: string[]): Promise<OpenTransaction> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const end = async () => {
+    await client.query('ROLLBACK');
+    await client.end();
+  };
+  try {
+    for (const statement of statements) await client.query(statement);
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return { pid: rows[0]?.pid ?? 0, end };
+  } catch (error) {
+    await end();
+    throw error;
+  }
+}
+
 /**
  * Runs `meanwhile` while a session of the database at `url` has a transaction open, begun by
  * `statements`; gives it that session's process id.
@@ -64,15 +88,11 @@ async function besideTransaction(
   statements: string[],
   meanwhile: (pid: number) => Promise<void>,
 ): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  const open = await openTransaction(url, statements);
   try {
-    for (const statement of statements) await client.query(statement);
-    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    await meanwhile(rows[0]?.pid ?? 0);
+    await meanwhile(open.pid);
   } finally {
-    await client.query('ROLLBACK');
-    await client.end();
+    await open.end();
   }
 }
 
@@ -84,14 +104,18 @@ export const besideReader = (meanwhile: () => Promise<void>) =>
     meanwhile,
   );
 
+/** A snapshot taken now; it reads another table: it holds no lock on the buffer, only its snapshot. */
+const SNAPSHOT = ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SELECT count(*) FROM communities'];
+
 /** Runs `meanwhile` while another connection holds a snapshot taken now, as a long export does. */
 export const besideSnapshot = (meanwhile: (pid: number) => Promise<void>) =>
-  besideTransaction(
-    currentTestRun().databaseUrl,
-    // It reads another table: it holds no lock on the buffer, only its snapshot.
-    ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SELECT count(*) FROM communities'],
-    meanwhile,
-  );
+  besideTransaction(currentTestRun().databaseUrl, SNAPSHOT, meanwhile);
+
+/**
+ * Another connection holding a snapshot taken now until its `end`: for snapshots whose lives
+ * overlap without nesting (`besideSnapshot`'s end with its callback's).
+ */
+export const openSnapshot = () => openTransaction(currentTestRun().databaseUrl, SNAPSHOT);
 
 /**
  * Runs `meanwhile` while a session of another database of the server has a transaction of its

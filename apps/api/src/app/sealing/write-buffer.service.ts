@@ -236,7 +236,8 @@ export class WriteBuffer {
    * `db:copy` from this database) would make it wait, and every submission behind it: on its own
    * connection with a lock timeout, it gives up instead (thrown; the sealer's next check scrubs
    * again), as it does while a transaction older than `through` (the newest sealed batch's
-   * transaction id) is open.
+   * transaction id) is open, or when the rewrite kept deleted rows (but for those immediate mode
+   * takes as sealed later, `laterSealedAlone`).
    *
    * Then the WAL that still holds the buffered rows is retired (`WalRetirer`).
    */
@@ -269,16 +270,42 @@ export class WriteBuffer {
       }
       if (kept === null) throw new Error('VACUUM FULL did not say how many rows it kept');
       if (kept > 0) {
-        const unseen =
-          'none shown: a session that ended since, one still connecting, or a later batch';
-        throw new ScrubHeld(
-          `${(await olderTransactionHolders(client, through)) ?? unseen}; ${kept} deleted rows kept`,
-        );
+        const after = await olderTransactionHolders(client, through);
+        if (after !== null || !this.laterSealedAlone) {
+          const unseen =
+            'none shown: a session that ended since, one still connecting, or a later batch';
+          throw new ScrubHeld(`${after ?? unseen}; ${kept} deleted rows kept`);
+        }
       }
       await this.wal.afterScrub(client);
     } finally {
       await client.end();
     }
+  }
+
+  /**
+   * Whether deleted rows a rewrite kept, with nothing older than `through` seen to hold them
+   * before it or after it, are taken as deleted after `through`, and the scrub as done: in
+   * immediate mode (SEAL_WINDOW_SECONDS=0). There each request seals its own write, deleting its
+   * row, and on a busy instance some request's transaction is always open from before the
+   * latest of those deletions: the rewrite keeps those rows, and a scrub waiting for none to be
+   * kept would be held for ever (after an hour, an error asking to end what holds it, which is
+   * nothing). Such a row needs no scrub: stored alone as it arrived, it has no order to hide (a
+   * process with a window still running beside it scrubs its own batches).
+   *
+   * Sound, but for holders no view shows: a row deleted by `through` or before is kept only
+   * while something holds the rewrite's horizon at `through` or older. A snapshot's horizon is
+   * the oldest transaction running when it is taken, so one that old needs a transaction of
+   * `through` or older still running, which was running at the check before the rewrite, and
+   * seen there (the scrub is then not tried). Unseen at both checks, yet there during the
+   * rewrite, would be a standby's feedback arriving older than the horizon and gone again
+   * before the second check, or a transaction passing between two views (being prepared) at the
+   * very moment of the first: a few of the scrubbed batch's rows could then stay in the files
+   * until a later rewrite. With a window, where every batch's rows have an order to hide,
+   * PostgreSQL's count alone decides.
+   */
+  private get laterSealedAlone(): boolean {
+    return this.env.SEAL_WINDOW_SECONDS === 0;
   }
 
   /**
