@@ -131,8 +131,9 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /**
    * The longest a write waits for its batch, published with every community (clients wait for a
-   * pending join by it): 0 where each is sealed in its request; null where a batch waits for K
-   * members however long. Otherwise the wait in whole windows plus one: a write is due once
+   * pending join by it): 0 where each is sealed in its request (or by the next minute's check,
+   * should that fail: `afterSubmit`); null where a batch waits for K members however long.
+   * Otherwise the wait in whole windows plus one: a write is due once
    * `waitWindows` windows have begun after the one it arrived in (at its start, at the earliest),
    * and the next check, one every SEAL_WINDOW_SECONDS, comes within one more window.
    */

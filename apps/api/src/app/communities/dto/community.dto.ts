@@ -10,7 +10,7 @@ export class SealingDto {
     type: Number,
     nullable: true,
     description:
-      'The longest a join or proven write waits for its batch when fewer than SEAL_MIN_MEMBERS members wait, in seconds: SEAL_MAX_WAIT_SECONDS rounded up to whole SEAL_WINDOW_SECONDS, plus one window for the check; 0: each is sealed in its request (SEAL_WINDOW_SECONDS=0); null: no time bound, a batch waits for SEAL_MIN_MEMBERS members (SEAL_MAX_WAIT_SECONDS=0). Instance configuration, nothing about members. Clients take a pending join still missing from the group leaves after max(24 h, 4 × this) as possibly removed, and never where it is null; an instance without this field is given 24 h',
+      'The longest a join or proven write waits for its batch when fewer than SEAL_MIN_MEMBERS members wait, in seconds: SEAL_MAX_WAIT_SECONDS rounded up to whole SEAL_WINDOW_SECONDS, plus one window for the check; 0: each is sealed in its request (SEAL_WINDOW_SECONDS=0), or within a minute should that seal fail; null: no time bound, a batch waits for SEAL_MIN_MEMBERS members (SEAL_MAX_WAIT_SECONDS=0). Instance configuration, nothing about members. Clients take a pending join still missing from the group leaves after max(24 h, 4 × this) as possibly removed, and never where it is null; an instance without this field is given 24 h',
     example: 21_660,
   })
   maxWaitSeconds!: number | null;
