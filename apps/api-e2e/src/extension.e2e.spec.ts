@@ -122,6 +122,11 @@ describe('browser extension', () => {
       return button;
     });
     expect(offer.text).toBe(`Follow City News readers (${new URL(proxy.url).host}) on Bridgenotes`);
+    // The page points its listing elsewhere once the offer is shown: the click follows what the
+    // button named.
+    await page.evaluate((href) => {
+      document.querySelector('link[rel="bridgenotes-community"]')?.setAttribute('href', href);
+    }, `${proxy.url}/communities/${other.slug}`);
     await offer.click();
     await eventually(async () => {
       const button = await closedShadowButton(page, 'offer');
@@ -152,6 +157,14 @@ describe('browser extension', () => {
       ).toContain('80% helpful from 5 ratings on one side, 75% from 4 on the other');
       await panel.getByText('From Bridge watchers on 127.0.0.1').waitFor();
     }
+    // On a phone's width the panel keeps a margin on each side (it was 380 px wide whatever the
+    // screen, and hid part of the page and of itself).
+    await page.setViewportSize({ width: 360, height: 700 });
+    const panel = await panelOf(page);
+    await eventually(async () => {
+      const width = await panel.evaluate(() => window.innerWidth);
+      if (width > 360 - 32) throw new Error(`the panel is ${width} px wide on a 360 px screen`);
+    });
     await page.close();
 
     // What the instance received while the reader read the seven posts.

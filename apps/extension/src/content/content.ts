@@ -8,8 +8,9 @@ import type { LookupMessage, PageNotes } from '../shared/page-notes';
 
 const PANEL_STYLE = `
   :host { all: initial; }
-  iframe { position: fixed; top: 16px; right: 16px; z-index: 2147483647; width: 380px;
-    height: 160px; max-height: calc(100vh - 32px); border: 0; color-scheme: normal;
+  iframe { position: fixed; top: 16px; right: 16px; z-index: 2147483647;
+    width: min(380px, calc(100vw - 32px)); height: 160px; max-height: calc(100vh - 32px);
+    border: 0; color-scheme: normal;
     box-shadow: 0 4px 24px rgba(0, 0, 0, 0.25); border-radius: 10px; }
   .offer { bottom: 60px; }
   button { position: fixed; bottom: 16px; right: 16px; z-index: 2147483647; padding: 8px 14px;
@@ -105,6 +106,7 @@ async function offerListing(): Promise<void> {
   const offered = (await ext.runtime.sendMessage(request)) as {
     name: string;
     host: string;
+    href: string;
   } | null;
   if (!offered) return;
   ensurePanel();
@@ -112,7 +114,9 @@ async function offerListing(): Promise<void> {
   button.textContent = `Follow ${offered.name} (${offered.host}) on Bridgenotes`;
   button.hidden = false;
   button.onclick = async () => {
-    const follow: ListingMessage = { type: 'follow', href: link.href };
+    // The address the background looked up and the button names, not the link's now: the page
+    // may point it at another instance once the offer is shown.
+    const follow: ListingMessage = { type: 'follow', href: offered.href };
     const name = (await ext.runtime.sendMessage(follow)) as string | null;
     button.textContent = name ? `Following ${name}` : 'That did not work';
     button.disabled = true;
