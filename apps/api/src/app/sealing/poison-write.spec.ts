@@ -184,6 +184,64 @@ describe('a buffered write the database refuses at sealing', () => {
     await prisma.$executeRaw`DELETE FROM write_buffer WHERE community_id = ${community.id}::uuid`;
   });
 
+  it('is found among hundreds by halves, with a few subtransactions, not one per write', async () => {
+    const alice = createIdentity();
+    const [first, second, third] = [
+      await communityWithMembers(app, []),
+      await communityWithMembers(app, []),
+      await communityWithMembers(app, [alice]),
+    ];
+    const joinedFirst = await joins(first, 150);
+    const joinedSecond = await joins(second, 149);
+    const author = await poison(await note(third, alice));
+    // A join the edge took whose commitment the tree refuses (COMMITMENT_INVALID, a 400).
+    const [refusedJoin] = joinedFirst.splice(75, 1);
+    await prisma.$executeRaw`
+      UPDATE write_buffer SET payload = jsonb_set(payload, '{commitment}', '"0"')
+       WHERE kind = 'join' AND payload->>'commitment' = ${refusedJoin}`;
+    // Each applier call counted (a savepoint takes one or more), and after it the subtransactions
+    // holding the members' rows written so far: one xid each (their xmin), held as the batch's
+    // own until it ends (PostgreSQL's cache of them) unless rolled back.
+    const buffer = app.get(WriteBuffer);
+    const applierOf = buffer.applierOf.bind(buffer);
+    let [calls, subtransactions] = [0, 0];
+    jest.spyOn(buffer, 'applierOf').mockImplementation((kind) => {
+      const counted: Applier = async (tx, entries) => {
+        calls += 1;
+        await applierOf(kind)(tx, entries);
+        const [held] = await tx.$queryRaw<{ n: number }[]>`
+          SELECT count(DISTINCT xmin::text)::int AS n FROM members
+           WHERE community_id IN (${first.id}::uuid, ${second.id}::uuid)`;
+        subtransactions = Math.max(subtransactions, held?.n ?? 0);
+      };
+      return counted;
+    });
+
+    await sealer.sealDue();
+
+    await eventually(async () => {
+      expect(await leaves(first)).toEqual(expect.arrayContaining(joinedFirst));
+      expect(await leaves(second)).toEqual(expect.arrayContaining(joinedSecond));
+    });
+    expect(await waiting([first, second, third])).toBe(0);
+    expect(errors()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(`dropped a buffered join write of community ${first.id} .*400`),
+        expect.stringMatching(`dropped a buffered note write of community ${third.id} .*22001`),
+        expect.stringMatching(/dropped 2 of the batch's \d+ writes/),
+      ]),
+    );
+    nothingOfIt(author);
+    // Two refused among 300: each found in at most log2(300) < 9 cuts of two halves, each half a
+    // savepoint and an applier call (two at the first cut, of two kinds), beside the batch's
+    // first try and last pass; the halves stored on the way hold a subtransaction each until the
+    // trial's rollback. One write at a time took a call and a savepoint for each of the 300, all
+    // held till the trial's end: past 64 (PGPROC_MAX_CACHED_SUBXIDS), every other session's
+    // snapshot checks read pg_subtrans.
+    expect(calls).toBeLessThanOrEqual(2 * 2 * 9 + 2);
+    expect(subtransactions).toBeLessThanOrEqual(2 * 9);
+  });
+
   it('is dropped by an immediate-mode process sealing at its start what a window left', async () => {
     const alice = createIdentity();
     const community = await communityWithMembers(app, [alice]);

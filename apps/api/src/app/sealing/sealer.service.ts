@@ -8,14 +8,9 @@ import { Environment } from '@bridgenotes/config';
 import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomInt } from 'node:crypto';
 
-import { errorCode, isDataFault, UnisolatedFault } from './data-fault';
-import {
-  type BufferedKind,
-  ScrubHeld,
-  type SealedEntry,
-  SEALING_LOCK,
-  WriteBuffer,
-} from './write-buffer.service';
+import { errorCode, isDataFault } from './data-fault';
+import { applyInOrder, type BufferedRow, withoutRefused } from './sealing-trial';
+import { type BufferedKind, ScrubHeld, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
 
 /** The kinds in the order a batch stores them: a note before the requests on its post. */
 const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
@@ -40,18 +35,6 @@ interface Batch {
   /** What the operator is told of each write dropped (`withoutRefused`), once committed. */
   drops?: string[];
 }
-
-interface BufferedRow {
-  id: string;
-  community_id: string;
-  kind: BufferedKind;
-  payload: unknown;
-}
-
-const entryOf = (row: BufferedRow): SealedEntry => ({
-  communityId: row.community_id,
-  payload: row.payload,
-});
 
 interface Waiting {
   community_id: string;
@@ -329,11 +312,8 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
         drops,
       } = refused === undefined
         ? { kept: ordered, held: new Set<string>(), drops: [] }
-        : await this.withoutRefused(tx, ordered, refused);
-      for (const kind of KIND_ORDER) {
-        const entries = stored.filter((row) => row.kind === kind).map(entryOf);
-        if (entries.length > 0) await this.buffer.applierOf(kind)(tx, entries);
-      }
+        : await withoutRefused(tx, ordered, refused, (kind) => this.buffer.applierOf(kind));
+      await applyInOrder(tx, stored, (kind) => this.buffer.applierOf(kind));
       // The refused writes leave the buffer with the sealed ones, and its files with their scrub.
       await tx.$executeRaw`
         DELETE FROM write_buffer
@@ -343,69 +323,6 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       if (!batch) throw new Error('the batch has no transaction id');
       return { sealed: stored.length, transaction: BigInt(batch.xid), drops };
     }, BATCH_TRANSACTION);
-  }
-
-  /**
-   * The batch's writes (in its drawn order) without those the database refuses for their data.
-   * A trial under a savepoint, rolled back whatever it finds: each write applied alone, in the
-   * order the batch stores them (a rating after the note it rates, a join after the joins that
-   * fill the group before it), each under a savepoint of its own, kept when it stored and
-   * rolled back when it was refused for its data. Each refused write is told by its kind,
-   * community and the error's code only: never its payload or its member. A trial where no write
-   * is refused (the batch fails only as one, or the failure was not the data's after all) leaves
-   * the batch to the next check, as any failure. Where every write of a kind is refused (more
-   * than one), that is likely a fault of the code or the schema (a constraint a newer migration
-   * added under an older process), which no write's data explains: those stay in the buffer
-   * (`held`), for a later batch, and the rest is sealed. A later batch with a write of that kind
-   * the database takes drops them then; a fault of the code refuses every one until mended.
-   */
-  private async withoutRefused(
-    tx: Prisma.TransactionClient,
-    ordered: BufferedRow[],
-    refused: unknown,
-  ): Promise<{ kept: BufferedRow[]; held: Set<string>; drops: string[] }> {
-    /** Each refused write's error code, by its row. */
-    const refusals = new Map<string, string>();
-    await tx.$executeRaw`SAVEPOINT sealing_trial`;
-    for (const row of ordered) {
-      await tx.$executeRaw`SAVEPOINT sealing_write`;
-      try {
-        await this.buffer.applierOf(row.kind)(tx, [entryOf(row)]);
-      } catch (error) {
-        if (!isDataFault(error)) throw error;
-        await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_write`;
-        refusals.set(row.id, errorCode(error));
-      }
-      await tx.$executeRaw`RELEASE SAVEPOINT sealing_write`;
-    }
-    await tx.$executeRaw`ROLLBACK TO SAVEPOINT sealing_trial`;
-    await tx.$executeRaw`RELEASE SAVEPOINT sealing_trial`;
-    if (refusals.size === 0) throw new UnisolatedFault(refused);
-    const held = new Set<string>();
-    const drops: string[] = [];
-    for (const kind of KIND_ORDER) {
-      const ofKind = ordered.filter((row) => row.kind === kind);
-      if (ofKind.length < 2 || !ofKind.every((row) => refusals.has(row.id))) continue;
-      for (const row of ofKind) held.add(row.id);
-      drops.push(
-        `sealing keeps all of the batch's ${ofKind.length} ${kind} writes in the buffer: the ` +
-          'database refuses every one, a fault of the code or the schema more likely than of ' +
-          'their data',
-      );
-    }
-    const lost = ordered.filter((row) => refusals.has(row.id) && !held.has(row.id));
-    for (const row of lost) {
-      drops.push(
-        `sealing dropped a buffered ${row.kind} write of community ${row.community_id} that ` +
-          `the database refuses (${refusals.get(row.id)}): answered 201, it will never be stored`,
-      );
-    }
-    if (lost.length > 0) {
-      drops.push(
-        `sealing dropped ${lost.length} of the batch's ${ordered.length} writes; stored the rest`,
-      );
-    }
-    return { kept: ordered.filter((row) => !refusals.has(row.id)), held, drops };
   }
 
   /** The (community, joins or not) groups due now. */
