@@ -128,7 +128,7 @@ export interface SealedEntry<P = unknown> {
  * Stores a kind's buffered writes in their tables, inside the batch's transaction, in the order
  * given (already shuffled). Should not fail for a write the edge accepted: a failure rolls the
  * whole batch back; one of the moment is retried at the next check, one of a write's data makes
- * the sealer find and drop that write (`Sealer.withoutRefused`).
+ * the sealer find and drop that write (`withoutRefused`, sealing-trial.ts).
  */
 export type Applier<P = unknown> = (tx: Tx, entries: SealedEntry<P>[]) => Promise<void>;
 
