@@ -31,6 +31,7 @@ import type { Discrepancy, Severity } from './discrepancy';
 import type { ExportSource } from './export-source';
 import { Groth16Queue } from './groth16-queue';
 import { PostIds } from './post-ids';
+import { ProofMessages, type ProvenUse } from './proof-messages';
 import { checkPromotion } from './promotion-check';
 import { manifestProblem } from './record-shapes';
 import { IncrementalRecomputation } from './incremental-recomputation';
@@ -245,12 +246,18 @@ export async function verifyExport(
   const groth16 = new Groth16Queue(options.threads ?? 0, options.sample, report);
   let checked = 0;
 
-  /** The instance's check, in its order; the first failure is the one reported. */
+  const messages = new ProofMessages(report);
+
+  /**
+   * The instance's check, in its order; the first failure is the one reported. A proof that
+   * passes its cheap checks must stand for no other record (`ProofMessages`).
+   */
   const checkProof = async (
     subject: string,
     proof: unknown,
     action: Action | RedactedAction,
     pseudonym: string,
+    kind: ProvenUse['kind'],
   ): Promise<void> => {
     checked += 1;
     const result = checkRecordedAction(proof, action, pseudonym, {
@@ -259,6 +266,7 @@ export async function verifyExport(
       clockSkewMinutes: manifest.rules.clockSkewMinutes,
     });
     if (!result.ok) return void report(result.code, subject, result.message);
+    messages.add({ subject, pseudonym, message: result.message, kind });
     await groth16.add(subject, result.proof);
   };
 
@@ -278,7 +286,8 @@ export async function verifyExport(
           report('NOTE_UNPROVEN', subject, 'the note carries no proof that a member wrote it');
         }
       } else {
-        await checkProof(subject, note.proof, created, note.authorPseudonym);
+        const kind = note.redacted ? 'redacted note' : 'note';
+        await checkProof(subject, note.proof, created, note.authorPseudonym, kind);
         if (!noteShownOnProvenPost(note)) {
           report(
             'NOTE_POST_MISMATCH',
@@ -309,6 +318,7 @@ export async function verifyExport(
             note.deleteProof,
             deletion,
             note.authorPseudonym,
+            'deletion',
           );
         }
       }
@@ -334,6 +344,7 @@ export async function verifyExport(
         rating.proof,
         ratingAction(community.id, rating),
         rating.raterPseudonym,
+        'rating',
       );
       if (rating.raterPseudonym === author) {
         report('SELF_RATING', subject, "the note's author rated it");
@@ -384,6 +395,7 @@ export async function verifyExport(
           request.proof,
           noteRequestAction(community.id, request),
           request.requesterPseudonym,
+          'request',
         );
         // The request counts for `post`, which must be the one its requester proved.
         if (!noteShownOnProvenPost(request)) {
