@@ -12,6 +12,7 @@ import type {
   RunRecord,
 } from './export-format';
 import { ExportChangedError, type ExportSource } from './export-source';
+import { ExportReadError } from './origin-read';
 import { batchOf } from './replaced-ratings';
 
 export interface HttpSourceOptions extends ExportClientOptions {
@@ -115,13 +116,25 @@ class Snapshot {
     if (stream === 'moderation') this.moderationEnd = last ?? null;
   }
 
-  /** Every record of a stream as the instance serves it now, after `after`. */
+  /**
+   * Every record of a stream as the instance serves it now, after `after`. A full page that
+   * ends on a cursor already read after (the same page again, or pages in a cycle) would be
+   * read for ever, filling the export's disk or the verifier's memory: the read stops there.
+   * One cursor is kept per page read (200 for a million records at the default page size).
+   */
   private async *pages<S extends ExportStream>(stream: S, after?: string) {
+    const readAfter = new Set<string | undefined>();
     for (let cursor = after; ;) {
+      readAfter.add(cursor);
       const records = await this.client.page(stream, { after: cursor, limit: this.limit });
       yield* records;
       const last = records[records.length - 1];
       if (records.length < this.limit || last === undefined) return;
+      if (readAfter.has(last.cursor)) {
+        throw new ExportReadError(
+          `${this.client.location}/${stream} answers a page it served before, after cursor ${cursor}: read stopped`,
+        );
+      }
       cursor = last.cursor;
     }
   }

@@ -12,7 +12,9 @@ export type Answer =
   | { kind: 'cut' }
   /** Nothing, ever (until the server closes). */
   | { kind: 'stall' }
-  | { kind: 'status'; status: number; retryAfter?: number };
+  | { kind: 'status'; status: number; retryAfter?: number }
+  /** These records as the page, whatever its cursor (an instance that pages wrongly). */
+  | { kind: 'page'; records: readonly { cursor: string }[] };
 
 export interface ServedRequest {
   /** `manifest`, or the stream's name. */
@@ -44,9 +46,11 @@ export async function fakeInstance(
       return void response.writeHead(decided.status, headers).end('{"code":"BUSY"}');
     }
     const body =
-      stream === undefined
-        ? JSON.stringify(community.manifest)
-        : page(community.streams[stream as keyof Streams] ?? [], url.searchParams);
+      decided.kind === 'page'
+        ? lines(decided.records)
+        : stream === undefined
+          ? JSON.stringify(community.manifest)
+          : page(community.streams[stream as keyof Streams] ?? [], url.searchParams);
     if (decided.kind === 'cut') {
       response.writeHead(200, { 'content-type': 'application/x-ndjson' });
       response.write(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
@@ -75,8 +79,8 @@ function page(records: readonly { cursor: string }[], query: URLSearchParams): s
   const after = query.get('after');
   const start = after === null ? 0 : records.findIndex((record) => record.cursor === after) + 1;
   const limit = Number(query.get('limit') ?? 1_000);
-  return records
-    .slice(start, start + limit)
-    .map((record) => `${JSON.stringify(record)}\n`)
-    .join('');
+  return lines(records.slice(start, start + limit));
 }
+
+const lines = (records: readonly unknown[]) =>
+  records.map((record) => `${JSON.stringify(record)}\n`).join('');
