@@ -9,7 +9,7 @@ import {
 } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
-import { codes, community, note, source } from '../testing/memory-export';
+import { community, note, source } from '../testing/memory-export';
 import type { ModerationRecord, NoteRecord, RatingRecord } from './export-format';
 import { verifyExport } from './verify-export';
 
