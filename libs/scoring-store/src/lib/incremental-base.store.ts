@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
-import { decodeFrozenRaters, type FrozenRaters } from '@bridgenotes/scoring';
+import {
+  ALGORITHM_VERSION,
+  assignTopics,
+  decodeFrozenRaters,
+  parseTopicSeeds,
+  type FrozenRaters,
+} from '@bridgenotes/scoring';
 
 /** What an incremental run of a community starts from. */
 export interface IncrementalBase {
@@ -16,8 +22,10 @@ export interface IncrementalBase {
  * Decides whether a community's next run may be incremental, and reads what it needs: the
  * latest full run's frozen raters (kept by `ScoringPublisher` in `scoring_run_raters`) and the
  * latest run's change batch. A run must be full when there is no usable full run, when the last
- * one is older than `SCORING_FULL_RUN_INTERVAL_SECONDS`, or when `SCORING_FULL_RUN_AFTER_RATINGS`
- * ratings changed since it.
+ * one ran another `ALGORITHM_VERSION` or is older than `SCORING_FULL_RUN_INTERVAL_SECONDS`, when
+ * `SCORING_FULL_RUN_AFTER_RATINGS` ratings changed since it, or when a note has a topic
+ * (`topicNotes`). Runs are ordered by their cut (`changed_through`, the database's batch
+ * counter), not by a worker's clock.
  */
 @Injectable()
 export class IncrementalBaseStore {
@@ -31,13 +39,24 @@ export class IncrementalBaseStore {
     const interval = this.env.SCORING_FULL_RUN_INTERVAL_SECONDS;
     if (interval === 0) return { full: 'incremental runs are off' };
     const [base] = await this.prisma.$queryRaw<
-      { id: string; finished_at: Date; changed_through: bigint | null; state: Uint8Array | null }[]
+      {
+        id: string;
+        finished_at: Date;
+        changed_through: bigint | null;
+        algorithm_version: string | null;
+        state: Uint8Array | null;
+      }[]
     >`
-      SELECT r.id, r.finished_at, r.changed_through, f.state
+      SELECT r.id, r.finished_at, r.changed_through, r.algorithm_version, f.state
         FROM scoring_runs r LEFT JOIN scoring_run_raters f ON f.run_id = r.id
        WHERE r.community_id = ${communityId}::uuid AND r.status = 'SUCCEEDED' AND r.kind = 'FULL'
-       ORDER BY r.finished_at DESC LIMIT 1`;
+       ORDER BY coalesce(r.changed_through, -1) DESC, r.finished_at DESC LIMIT 1`;
     if (!base) return { full: 'no full run yet' };
+    // Its frozen raters are another algorithm's (their format may have changed too), and an
+    // incremental run is stamped with this one: the two would be mixed in one run.
+    if (base.algorithm_version !== ALGORITHM_VERSION) {
+      return { full: 'the last full run ran another algorithm' };
+    }
     if (!base.state || base.changed_through === null) {
       return { full: 'the last full run left no frozen raters' };
     }
@@ -55,11 +74,42 @@ export class IncrementalBaseStore {
     const [latest] = await this.prisma.$queryRaw<{ changed_through: bigint | null }[]>`
       SELECT changed_through FROM scoring_runs
        WHERE community_id = ${communityId}::uuid AND status = 'SUCCEEDED'
-       ORDER BY finished_at DESC LIMIT 1`;
+       ORDER BY coalesce(changed_through, -1) DESC, finished_at DESC LIMIT 1`;
     return {
       baseRunId: base.id,
       frozen: decodeFrozenRaters(base.state),
       since: latest?.changed_through ?? base.changed_through,
     };
+  }
+
+  /**
+   * How many of the community's notes have a topic under its current seeds, assigned as a full
+   * run does (libs/scoring `assignTopics`, notes only). Frozen scoring keeps one fit, Core's,
+   * where a topic note needs CoreWithTopics, its topic model and the topic safeguard; and the
+   * topics are not the rescored notes' alone (a note takes its post's topic, the classifier is
+   * trained over every post, the topic models are fitted over all topic notes, the seeds may
+   * have changed since the base run): a run with any is full. Read after an incremental run's
+   * load, every note the load read is among these.
+   */
+  async topicNotes(communityId: string): Promise<number> {
+    const [community] = await this.prisma.$queryRaw<{ topic_seeds: unknown }[]>`
+      SELECT topic_seeds FROM communities WHERE id = ${communityId}::uuid`;
+    const seeds = parseTopicSeeds(community?.topic_seeds);
+    if (!seeds) throw new Error(`community ${communityId} has invalid topic seeds`);
+    if (seeds.length === 0) return 0;
+    // In id order, as a run's input holds them (uuid order is their text's order).
+    const notes = await this.prisma.$queryRaw<{ id: string; post_id: string; text: string }[]>`
+      SELECT id, post_id, text FROM notes WHERE community_id = ${communityId}::uuid ORDER BY id`;
+    const postIds = [...new Set(notes.map((note) => note.post_id))].sort();
+    const postIndex = new Map(postIds.map((id, index) => [id, index]));
+    return assignTopics(
+      {
+        noteIds: notes.map((note) => note.id),
+        notePost: Int32Array.from(notes, (note) => postIndex.get(note.post_id) as number),
+        postIds,
+        noteText: notes.map((note) => note.text),
+      },
+      seeds,
+    ).topicNotes;
   }
 }

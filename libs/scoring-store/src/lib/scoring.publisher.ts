@@ -340,17 +340,20 @@ export class ScoringPublisher {
 
   /**
    * Per-note scores of the runs before the latest SCORE_RETENTION_RUNS full runs (the incremental
-   * runs between those are kept: each holds only the notes it rescored); run records stay.
+   * runs between those are kept: each holds only the notes it rescored); run records stay. Runs
+   * are ordered by their cut (the database's batch counter; none for runs from before it was
+   * kept), then by their end, not by the clocks of the workers that ran them alone.
    */
   private async pruneOldScores(tx: Prisma.TransactionClient, communityId: string): Promise<void> {
     await tx.$executeRaw`
       DELETE FROM note_scores WHERE run_id IN (
         SELECT id FROM scoring_runs
          WHERE community_id = ${communityId}::uuid AND status = 'SUCCEEDED'
-           AND finished_at < (
-             SELECT finished_at FROM scoring_runs
+           AND (coalesce(changed_through, -1), finished_at) < (
+             SELECT coalesce(changed_through, -1), finished_at FROM scoring_runs
               WHERE community_id = ${communityId}::uuid AND status = 'SUCCEEDED' AND kind = 'FULL'
-              ORDER BY finished_at DESC OFFSET ${this.env.SCORE_RETENTION_RUNS - 1} LIMIT 1))`;
+              ORDER BY coalesce(changed_through, -1) DESC, finished_at DESC
+             OFFSET ${this.env.SCORE_RETENTION_RUNS - 1} LIMIT 1))`;
   }
 
   /** One batch of the run's note results, staged (see `publish`). */

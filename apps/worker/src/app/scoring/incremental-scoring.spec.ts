@@ -212,4 +212,55 @@ describe('incremental scoring', () => {
     expect(fromIncremental.size).toBe(rated + held);
     expect(differing.length / noteIds.length).toBeLessThanOrEqual(TOLERANCE);
   });
+
+  it('runs in full once a note has a topic, though the last full run had none', async () => {
+    const communityId = await community();
+    const full = await runFor(communityId, true);
+    expect(await prisma.scoringRunRaters.count({ where: { runId: full.id } })).toBe(1);
+    // A note mentioning one of the default seeds' terms ("scam"), on a post of the community,
+    // rated by members who rated before.
+    const [{ id: noteId }] = await prisma.$queryRaw<[{ id: string }]>`
+      INSERT INTO notes (id, community_id, author_pseudonym, classification, post_id, reasons, text, sources)
+      SELECT gen_random_uuid(), community_id, 'topic-author', 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+             post_id, '{}', 'This giveaway is a scam', '{}'
+        FROM notes WHERE community_id = ${communityId}::uuid ORDER BY id LIMIT 1
+      RETURNING id`;
+    await prisma.$executeRaw`
+      INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, tags, client_minute, proof)
+      SELECT gen_random_uuid(), ${communityId}::uuid, ${noteId}::uuid, rater, 'HELPFUL', '{}', 29000000, '{}'::jsonb
+        FROM (SELECT DISTINCT rater_pseudonym AS rater FROM ratings
+               WHERE community_id = ${communityId}::uuid ORDER BY rater_pseudonym LIMIT 6) r`;
+    const next = await runFor(communityId, false);
+    expect(next).toMatchObject({ kind: 'FULL', noteCount: 301 });
+    // Scored with its topic: a full run with topic notes keeps no frozen raters.
+    expect(await prisma.scoringRunRaters.count({ where: { runId: next.id } })).toBe(0);
+  });
+
+  it('runs in full when the last full run ran another algorithm', async () => {
+    const communityId = await community();
+    const full = await runFor(communityId, true);
+    await prisma.scoringRun.update({
+      where: { id: full.id },
+      data: { algorithmVersion: 'an-earlier-version' },
+    });
+    await rateNotes(communityId, 5, 2);
+    expect(await runFor(communityId, false)).toMatchObject({ kind: 'FULL', noteCount: 300 });
+  });
+
+  it("takes the full run with the latest cut as the base, whatever the workers' clocks said", async () => {
+    const communityId = await community();
+    const earlier = await runFor(communityId, true);
+    await rateNotes(communityId, 5, 2);
+    const later = await runFor(communityId, true);
+    // The later run's worker had its clock a minute behind the earlier one's.
+    await prisma.scoringRun.update({
+      where: { id: later.id },
+      data: { finishedAt: new Date((earlier.finishedAt as Date).getTime() - 60_000) },
+    });
+    const store = new IncrementalBaseStore(prisma as PrismaService, new Environment());
+    expect(await store.baseFor(communityId, Date.now())).toMatchObject({
+      baseRunId: later.id,
+      since: later.changedThrough,
+    });
+  });
 });

@@ -27,6 +27,8 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import { runFailure } from './orphaned-runs.watcher';
 
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
+/** A published run with what the log says of it; `how`: full (and why) or incremental. */
+type ScoredRun = PublishedRun & { noteCount: number; ratingCount: number; how: string };
 
 /**
  * A community's scoring lease: the run holding it may retake it at once when its job is retried;
@@ -101,7 +103,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         : await this.bases.baseFor(communityId, nowMs);
       const published = await (
         'full' in base
-          ? this.fullRun(job, { runId, attempt }, nowMs)
+          ? this.fullRun(job, { runId, attempt }, nowMs, `full: ${base.full}`)
           : this.incrementalRun(job, { runId, attempt }, nowMs, base)
       ).catch((error: unknown) => {
         // A retry would only redo what the newer run published: the run fails with the reason.
@@ -110,7 +112,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       await job.updateProgress({ stage: 'done', percent: 100 });
       const counts = published.statusCounts;
       this.logger.log(
-        `run ${runId} (${'full' in base ? `full: ${base.full}` : `incremental on ${base.baseRunId}`}): ${published.noteCount} notes (${published.notesWritten} changed), ${published.ratingCount} ratings, community ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
+        `run ${runId} (${published.how}): ${published.noteCount} notes (${published.notesWritten} changed), ${published.ratingCount} ratings, community ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
       );
     } finally {
       clearInterval(renewal);
@@ -126,7 +128,8 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     job: ScoreCommunity,
     { runId, attempt }: RunAttempt,
     nowMs: number,
-  ): Promise<PublishedRun & { noteCount: number; ratingCount: number }> {
+    how: string,
+  ): Promise<ScoredRun> {
     const loaded = await this.loader.load(job.data.communityId, nowMs);
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     // Large communities are scored over SCORING_THREADS worker threads, with statuses
@@ -146,7 +149,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       DEFAULT_SEED,
       { frozenRaters: storedFrozenRaters(result) },
     );
-    return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
+    return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount, how };
   }
 
   private async incrementalRun(
@@ -154,8 +157,14 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     { runId, attempt }: RunAttempt,
     nowMs: number,
     base: IncrementalBase,
-  ): Promise<PublishedRun & { noteCount: number; ratingCount: number }> {
+  ): Promise<ScoredRun> {
     const loaded = await this.loader.loadChanged(job.data.communityId, nowMs, base.since);
+    // Checked after the load, so that a note written meanwhile, which the load may have read, is
+    // counted: a topic note needs the full algorithm (`IncrementalBaseStore.topicNotes`).
+    const topicNotes = await this.bases.topicNotes(job.data.communityId);
+    if (topicNotes > 0) {
+      return this.fullRun(job, { runId, attempt }, nowMs, `full: ${topicNotes} notes with a topic`);
+    }
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
     await this.renewLease(job.data.communityId, runId);
@@ -167,7 +176,12 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       DEFAULT_SEED,
       { incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor } },
     );
-    return { ...published, noteCount: loaded.noteCount, ratingCount: loaded.ratingCount };
+    return {
+      ...published,
+      noteCount: loaded.noteCount,
+      ratingCount: loaded.ratingCount,
+      how: `incremental on ${base.baseRunId}`,
+    };
   }
 
   /**
