@@ -25,19 +25,13 @@ import {
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
 import { runFailure } from './orphaned-runs.watcher';
+import { type HeldLease, LEASE_SECONDS, ScoringLease } from './scoring-lease';
 
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
 /** A published run with what the log says of it; `how`: full (and why) or incremental. */
 type ScoredRun = PublishedRun & { noteCount: number; ratingCount: number; how: string };
-
-/**
- * A community's scoring lease: the run holding it may retake it at once when its job is retried;
- * any other run waits until the holder releases it or it runs out. A run renews it every third of
- * this while it waits on the database or on scoring threads, and again once scoring is done (a
- * scoring in this thread, `SCORING_THREADS` 1, blocks the timer), so a long run keeps it as long
- * as one scoring lasts less than this; a dead worker's lease lapses within this.
- */
-const LEASE_SECONDS = 900;
+/** An attempt at a run, with the lease it holds (renewed once its scoring is done). */
+type LeasedAttempt = RunAttempt & { lease: HeldLease };
 
 /**
  * Scores one community: takes its lease (one run of a community at a time, in any number of
@@ -63,6 +57,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     private readonly publisher: ScoringPublisher,
     private readonly bases: IncrementalBaseStore,
     private readonly env: Environment,
+    private readonly lease: ScoringLease,
   ) {}
 
   async handle(job: ScoreCommunity, token?: string): Promise<void> {
@@ -71,16 +66,19 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     // a run the worker records itself keeps `full: false` in its data (see `pendingRun`).
     const requestedFull = job.data.full ?? job.data.runId !== undefined;
     const runId = await this.pendingRun(job);
-    if (!(await this.acquireLease(communityId, runId))) {
+    const lease = await this.lease.acquire(communityId, runId);
+    if (!lease) {
       // Another run of this community is in progress: come back shortly instead of running twice.
       await job.moveToDelayed(Date.now() + this.env.SCORING_BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
     const renewal = setInterval(
       () => {
-        this.renewLease(communityId, runId).catch((error: Error) =>
-          this.logger.warn(`run ${runId}: scoring lease not renewed: ${error.message}`),
-        );
+        this.lease
+          .renew(lease)
+          .catch((error: Error) =>
+            this.logger.warn(`run ${runId}: scoring lease not renewed: ${error.message}`),
+          );
       },
       (LEASE_SECONDS / 3) * 1_000,
     );
@@ -103,8 +101,8 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         : await this.bases.baseFor(communityId, nowMs);
       const published = await (
         'full' in base
-          ? this.fullRun(job, { runId, attempt }, nowMs, `full: ${base.full}`)
-          : this.incrementalRun(job, { runId, attempt }, nowMs, base)
+          ? this.fullRun(job, { runId, attempt, lease }, nowMs, `full: ${base.full}`)
+          : this.incrementalRun(job, { runId, attempt, lease }, nowMs, base)
       ).catch((error: unknown) => {
         // A retry would only redo what the newer run published: the run fails with the reason.
         throw error instanceof RunSuperseded ? new UnrecoverableError(error.message) : error;
@@ -116,17 +114,14 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       );
     } finally {
       clearInterval(renewal);
-      // Only this run's own lease: had it expired and passed to another run, it stays there.
-      await this.prisma.community.updateMany({
-        where: { id: communityId, scoringLeaseOwner: runId },
-        data: { scoringLeaseUntil: null, scoringLeaseOwner: null },
-      });
+      // Only this attempt's own lease: had it passed to a retry or another run, it stays there.
+      await this.lease.release(lease);
     }
   }
 
   private async fullRun(
     job: ScoreCommunity,
-    { runId, attempt }: RunAttempt,
+    { runId, attempt, lease }: LeasedAttempt,
     nowMs: number,
     how: string,
   ): Promise<ScoredRun> {
@@ -140,7 +135,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       nowMs: loaded.nowMs,
       topicSeeds: loaded.topicSeeds,
     });
-    await this.renewLease(job.data.communityId, runId);
+    await this.lease.renew(lease);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(
       { runId, attempt },
@@ -154,7 +149,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
 
   private async incrementalRun(
     job: ScoreCommunity,
-    { runId, attempt }: RunAttempt,
+    { runId, attempt, lease }: LeasedAttempt,
     nowMs: number,
     base: IncrementalBase,
   ): Promise<ScoredRun> {
@@ -163,11 +158,16 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     // counted: a topic note needs the full algorithm (`IncrementalBaseStore.topicNotes`).
     const topicNotes = await this.bases.topicNotes(job.data.communityId);
     if (topicNotes > 0) {
-      return this.fullRun(job, { runId, attempt }, nowMs, `full: ${topicNotes} notes with a topic`);
+      return this.fullRun(
+        job,
+        { runId, attempt, lease },
+        nowMs,
+        `full: ${topicNotes} notes with a topic`,
+      );
     }
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
-    await this.renewLease(job.data.communityId, runId);
+    await this.lease.renew(lease);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(
       { runId, attempt },
@@ -220,22 +220,5 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     if (!runId) await job.updateData({ communityId, runId: id, full: full ?? false });
     await this.runs.request(communityId, id, job.id);
     return id;
-  }
-
-  /** Extends the lease while this run holds it; one that passed to another run stays there. */
-  private async renewLease(communityId: string, runId: string): Promise<void> {
-    await this.prisma.$executeRaw`
-      UPDATE communities
-         SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
-       WHERE id = ${communityId}::uuid AND scoring_lease_owner = ${runId}::uuid`;
-  }
-
-  private async acquireLease(communityId: string, runId: string): Promise<boolean> {
-    const acquired = await this.prisma.$executeRaw`
-      UPDATE communities
-         SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), scoring_lease_owner = ${runId}::uuid
-       WHERE id = ${communityId}::uuid
-         AND (scoring_lease_until IS NULL OR scoring_lease_until < now() OR scoring_lease_owner = ${runId}::uuid)`;
-    return acquired === 1;
   }
 }

@@ -10,12 +10,14 @@ import { OrphanedRunsWatcher } from './orphaned-runs.watcher';
 import { RescoreAllHandler } from './rescore-all.handler';
 import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
+import { ScoringLease } from './scoring-lease';
 
 @Module({
   providers: [
     RescoreAllHandler,
     ScoreCommunityHandler,
     ScoringEventsDispatcher,
+    ScoringLease,
     IncrementalBaseStore,
     OrphanedRunsWatcher,
     ScoringInputLoader,

@@ -33,6 +33,7 @@ import { stageStanding } from '../../testing/staged-standing';
 import { WorkerModule } from '../worker.module';
 import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
+import { ScoringLease } from './scoring-lease';
 
 const HELPFULNESS: Record<HelpfulnessLevel, Helpfulness> = {
   [HelpfulnessLevel.Helpful]: Helpfulness.HELPFUL,
@@ -587,7 +588,7 @@ describe('scoring worker', () => {
     ).toBeNull();
   });
 
-  it("leaves the run and its live attempt's staging alone when an overtaken attempt fails for good", async () => {
+  it("leaves the run, its live attempt's staging and lease alone when an overtaken attempt fails for good", async () => {
     const { id: communityId } = await createCommunity();
     const runs = worker.get(ScoringRunStore);
     const handler = worker.get(ScoreCommunityHandler);
@@ -600,6 +601,7 @@ describe('scoring worker', () => {
         // Meanwhile the job's lock lapsed, and another worker's retry started the run again
         // and staged its rows.
         expect(await start(runId, communityId)).toBe((attempt as number) + 1);
+        expect(await worker.get(ScoringLease).acquire(communityId, runId)).toBeDefined();
         await stageStanding(prisma, runId);
         return attempt;
       });
@@ -631,5 +633,12 @@ describe('scoring worker', () => {
       attempts: 2,
     });
     expect(await prisma.stagedStanding.count({ where: { runId } })).toBe(1);
+    // The lease stays with the live attempt: no other run of the community starts beside it.
+    const { scoringLeaseOwner, scoringLeaseUntil } = await prisma.community.findUniqueOrThrow({
+      where: { id: communityId },
+    });
+    expect(scoringLeaseOwner).toBe(runId);
+    expect(scoringLeaseUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect(await worker.get(ScoringLease).acquire(communityId, randomUUID())).toBeUndefined();
   });
 });
