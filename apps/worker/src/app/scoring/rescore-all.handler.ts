@@ -25,7 +25,13 @@ export class RescoreAllHandler implements JobHandler<JobName.RescoreAll> {
       if (page.length === 0) return;
       await this.jobs.enqueueBulk(
         JobName.ScoreCommunity,
-        page.map(({ id }) => ({ data: { communityId: id, full: true } })),
+        // A community's full job still waiting (its lease busy, or the queue behind) takes the
+        // next hour's request: one full run, not one more per hour. Not the debounced job's id
+        // (`ScoringEventsDispatcher`): joining it would make the full run an incremental one.
+        page.map(({ id }) => ({
+          data: { communityId: id, full: true },
+          options: { deduplication: { id: `rescore:${id}` } },
+        })),
       );
       after = page[page.length - 1]?.id;
     }

@@ -202,6 +202,34 @@ describe('scoring worker', () => {
     });
   });
 
+  it('keeps one full job per community however often the periodic rescoring fires while it waits', async () => {
+    const { id: communityId } = await createCommunity();
+    await prisma.community.update({
+      where: { id: communityId },
+      data: { scoringLeaseUntil: new Date(Date.now() + 60_000) },
+    });
+    for (let fired = 0; fired < 2; fired++) {
+      const job = await queue.add(JobName.RescoreAll, {}, { jobId: randomUUID() });
+      await eventually(async () => expect(await job.getState()).toBe('completed'));
+    }
+    const pending = await queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+    const ours = pending.filter(
+      (job) =>
+        job.name === JobName.ScoreCommunity &&
+        (job.data as ScoreCommunityJob).communityId === communityId,
+    );
+    expect(ours.map((job) => (job.data as ScoreCommunityJob).full)).toEqual([true]);
+    await prisma.community.update({
+      where: { id: communityId },
+      data: { scoringLeaseUntil: null },
+    });
+    await eventually(async () =>
+      expect(await prisma.scoringRun.count({ where: { communityId, status: 'SUCCEEDED' } })).toBe(
+        1,
+      ),
+    );
+  });
+
   it('holds a note both camps find helpful at first, then publishes CRH, and never a one-sided note', async () => {
     const { communityId, bridging, oneSided } = await plantedCommunity(CAMPS);
     await prisma.community.update({
