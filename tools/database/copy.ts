@@ -32,7 +32,8 @@ const FINISH = `
   UPDATE scoring_runs SET status = 'FAILED', finished_at = now(),
          error = 'Not finished when the data was copied to another database'
    WHERE status IN ('QUEUED', 'RUNNING');
-  UPDATE communities SET scoring_lease_until = NULL, scoring_lease_owner = NULL
+  UPDATE communities
+     SET scoring_lease_until = NULL, scoring_lease_owner = NULL, scoring_lease_token = NULL
    WHERE scoring_lease_owner IS NOT NULL;`;
 
 function sameFolder(a: string, b: string): boolean {
