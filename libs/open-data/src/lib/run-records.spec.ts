@@ -1,7 +1,7 @@
 import type { ShownStatus } from '@bridgenotes/scoring';
 import { randomUUID } from 'node:crypto';
 
-import { community, scoredRun, source, type Streams } from '../testing/memory-export';
+import { codes, community, scoredRun, source, type Streams } from '../testing/memory-export';
 import type { ResultRecord, RunRecord, StatusChangeRecord } from './export-format';
 import { verifyExport, type VerificationReport } from './verify-export';
 
@@ -190,5 +190,13 @@ describe('the runs, status changes and results of an export agree', () => {
     expect(findings(report)).toEqual([
       expect.objectContaining({ code: 'RUN_BASE_INCONSISTENT', subject: `run ${first.id}` }),
     ]);
+  });
+
+  it('takes the latest full run by its cut, as the instance does, not by the finishing clock', async () => {
+    const { manifest, streams, full, first } = history();
+    // The full run's worker had its clock ahead: it "finished" after the incremental runs.
+    full.finishedAt = new Date(Date.parse(first.finishedAt as string) + 3_600_000).toISOString();
+    const report = await verifyExport(source(manifest, streams));
+    expect(codes(report)).not.toContain('RUN_BASE_INCONSISTENT');
   });
 });

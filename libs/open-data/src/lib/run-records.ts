@@ -4,21 +4,31 @@ import type { ReportDiscrepancy } from './discrepancy';
 import type { ResultRecord, RunRecord } from './export-format';
 
 const finished = (run: RunRecord) => Date.parse(run.finishedAt ?? '');
+const cutOf = (run: RunRecord) => BigInt(run.changedThrough ?? -1);
+
+/**
+ * Runs in the order `IncrementalBaseStore` reads them: by cut (the database's batch counter),
+ * then by finishing time (a worker's clock, which alone may disagree between workers).
+ */
+function byCut(a: RunRecord, b: RunRecord): number {
+  const [x, y] = [cutOf(a), cutOf(b)];
+  return x === y ? finished(a) - finished(b) : x < y ? -1 : 1;
+}
 
 /**
  * Each succeeded incremental run names as its base the latest full run (libs/scoring-store
  * `IncrementalBaseStore`): the frozen raters it scored against. A community's runs never overlap
- * (its scoring lease), so that is the latest full run finished before it (finishing times are
- * the instance's clock; a run's start may be a test's chosen time). A run naming another, or one
- * that is not a succeeded full run, did not score as published.
+ * (its scoring lease), so that is the latest full run before it in the order of their cuts, then
+ * finishing times (the instance's clock; a run's start may be a test's chosen time). A run naming
+ * another, or one that is not a succeeded full run, did not score as published.
  */
 export function checkIncrementalBases(runs: readonly RunRecord[], report: ReportDiscrepancy) {
   const fulls = runs
     .filter((run) => run.status === 'SUCCEEDED' && run.kind !== 'INCREMENTAL' && run.finishedAt)
-    .sort((a, b) => finished(a) - finished(b));
+    .sort(byCut);
   for (const run of runs) {
     if (run.kind !== 'INCREMENTAL' || run.status !== 'SUCCEEDED') continue;
-    const latest = fulls.filter((full) => finished(full) < finished(run)).pop();
+    const latest = fulls.filter((full) => byCut(full, run) < 0).pop();
     if (run.baseRunId !== latest?.id) {
       report(
         'RUN_BASE_INCONSISTENT',
