@@ -9,6 +9,10 @@ import {
   type FrozenRaters,
 } from '@bridgenotes/scoring';
 
+/** Notes per statement of `topicNotes` (a test's fewer), as `ScoringInputLoader` pages its reads. */
+const NOTES_PER_READ = 50_000;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 /** What an incremental run of a community starts from. */
 export interface IncrementalBase {
   /** The full run whose frozen raters the notes are scored against. */
@@ -91,15 +95,24 @@ export class IncrementalBaseStore {
    * have changed since the base run): a run with any is full. Read after an incremental run's
    * load, every note the load read is among these.
    */
-  async topicNotes(communityId: string): Promise<number> {
+  async topicNotes(communityId: string, notesPerRead = NOTES_PER_READ): Promise<number> {
     const [community] = await this.prisma.$queryRaw<{ topic_seeds: unknown }[]>`
       SELECT topic_seeds FROM communities WHERE id = ${communityId}::uuid`;
     const seeds = parseTopicSeeds(community?.topic_seeds);
     if (!seeds) throw new Error(`community ${communityId} has invalid topic seeds`);
     if (seeds.length === 0) return 0;
-    // In id order, as a run's input holds them (uuid order is their text's order).
-    const notes = await this.prisma.$queryRaw<{ id: string; post_id: string; text: string }[]>`
-      SELECT id, post_id, text FROM notes WHERE community_id = ${communityId}::uuid ORDER BY id`;
+    // In id order, as a run's input holds them (uuid order is their text's order), a page per
+    // statement: on the embedded database a statement holds the one session until it ends.
+    const notes: { id: string; post_id: string; text: string }[] = [];
+    for (let after = NIL_UUID; ;) {
+      const page = await this.prisma.$queryRaw<typeof notes>`
+        SELECT id, post_id, text FROM notes
+         WHERE community_id = ${communityId}::uuid AND id > ${after}::uuid
+         ORDER BY id LIMIT ${notesPerRead}`;
+      for (const note of page) notes.push(note);
+      if (page.length < notesPerRead) break;
+      after = page[page.length - 1].id;
+    }
     const postIds = [...new Set(notes.map((note) => note.post_id))].sort();
     const postIndex = new Map(postIds.map((id, index) => [id, index]));
     return assignTopics(

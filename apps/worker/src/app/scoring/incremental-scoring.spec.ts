@@ -230,6 +230,11 @@ describe('incremental scoring', () => {
       SELECT gen_random_uuid(), ${communityId}::uuid, ${noteId}::uuid, rater, 'HELPFUL', '{}', 29000000, '{}'::jsonb
         FROM (SELECT DISTINCT rater_pseudonym AS rater FROM ratings
                WHERE community_id = ${communityId}::uuid ORDER BY rater_pseudonym LIMIT 6) r`;
+    // The assignment reads the notes a page at a time: the same over many small pages.
+    const store = new IncrementalBaseStore(prisma as PrismaService, new Environment());
+    const topicNotes = await store.topicNotes(communityId);
+    expect(topicNotes).toBeGreaterThan(0);
+    expect(await store.topicNotes(communityId, 7)).toBe(topicNotes);
     const next = await runFor(communityId, false);
     expect(next).toMatchObject({ kind: 'FULL', noteCount: 301 });
     // Scored with its topic: a full run with topic notes keeps no frozen raters.
