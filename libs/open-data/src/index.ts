@@ -13,4 +13,4 @@ export * from './lib/verify-standings';
 export * from './lib/verify-moderation';
 export * from './lib/community-notes-tsv';
 export * from './lib/rescore-export';
-export { promotionProblem } from './lib/record-shapes';
+export { manifestProblem, promotionProblem, recordProblem } from './lib/record-shapes';

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Group } from '@semaphore-protocol/core';
+import { Group, Identity } from '@semaphore-protocol/core';
+import { nodeArtifacts, proveAction } from '@bridgenotes/client';
 import { Environment } from '@bridgenotes/config';
 import {
   GroupTreeStore,
@@ -12,10 +13,11 @@ import {
 import {
   EXPORT_FORMAT,
   type MemberRecord,
+  type NoteRecord,
   type ResultRecord,
   type RootRecord,
 } from '@bridgenotes/open-data';
-import { communityScope } from '@bridgenotes/protocol';
+import { communityScope, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, PATIENCE_MS } from '@bridgenotes/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -98,9 +100,13 @@ describe('MirrorPuller against a hostile origin', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 
-  const leaves = [commitment(), commitment()];
+  /** The member who writes the origin's notes. */
+  const author = new Identity();
+  const leaves = [commitment(), author.commitment];
   const roots: RootRecord[] = [];
   const runs: OriginRun[] = [];
+  /** The notes change feed, in its order. */
+  const notes: NoteRecord[] = [];
   const communityId = randomUUID();
   let hostile: { path: string; misbehave: Misbehaviour; served: Served[] } | undefined;
 
@@ -169,7 +175,7 @@ describe('MirrorPuller against a hostile origin', () => {
       [`${base}/roots`]: () => roots,
       [`${base}/members`]: members,
       [`${base}/moderation`]: () => [],
-      [`${base}/notes`]: () => [],
+      [`${base}/notes`]: () => notes,
       [`${base}/ratings`]: () => [],
       [`${base}/results`]: results,
     };
@@ -211,7 +217,54 @@ describe('MirrorPuller against a hostile origin', () => {
     );
   };
 
+  /** A note the author proves now, over the group as the origin last published it. */
+  async function provenNote(text: string): Promise<NoteRecord> {
+    const post = { platform: 'example', externalId: text };
+    const proven = await proveAction(
+      author,
+      new Group(leaves),
+      {
+        kind: 'note.create',
+        community: { id: communityId, scope: communityScope(communityId).toString() },
+        payload: {
+          post,
+          classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+          reasons: [],
+          text,
+          sources: [],
+        },
+      },
+      nodeArtifacts(),
+    );
+    return {
+      cursor: `note-${notes.length + 1}`,
+      id: randomUUID(),
+      authorPseudonym: proven.proof.nullifier,
+      postId: randomUUID(),
+      post: { canonicalUrl: null, ...post },
+      postRef: post,
+      classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+      reasons: [],
+      text,
+      sources: [],
+      clientMinute: proven.action.clientMinute,
+      createdAt: new Date(proven.action.clientMinute * 60_000).toISOString(),
+      deletedAt: null,
+      proof: proven.proof,
+      deleteProof: null,
+    };
+  }
+  /** Adds records to the notes feed, each at the next cursor. */
+  const serveNotes = (...records: NoteRecord[]) =>
+    records.forEach((record) => notes.push({ ...record, cursor: `note-${notes.length + 1}` }));
+
   const state = () => prisma.mirror.findUniqueOrThrow({ where: { id: mirrorId } });
+  const refusalsOf = (subjects: string[]) =>
+    prisma.mirrorRefusal.findMany({
+      where: { mirrorId, subject: { in: subjects } },
+      select: { subject: true, code: true },
+      orderBy: { subject: 'asc' },
+    });
   const treeSize = async () =>
     (await prisma.community.findUniqueOrThrow({ where: { id: communityId } })).treeSize;
   const originResults = () =>
@@ -238,6 +291,8 @@ describe('MirrorPuller against a hostile origin', () => {
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
+    // The notes' proofs are made here: a curve on worker threads would keep Jest from exiting.
+    await useSingleThreadedCurve();
     prisma = new PrismaClient({
       adapter: new PrismaPg({ connectionString: currentTestRun().databaseUrl }),
     });
@@ -274,6 +329,7 @@ describe('MirrorPuller against a hostile origin', () => {
     origin.closeAllConnections();
     await new Promise((resolve) => origin.close(resolve));
     await prisma.$disconnect();
+    await releaseCurve();
     process.off('unhandledRejection', onUnhandled);
     expect(unhandled).toEqual([]);
   });
@@ -458,5 +514,33 @@ describe('MirrorPuller against a hostile origin', () => {
     expect(served[0]?.bytes).toBeLessThan(IN_FLIGHT_BYTES);
 
     await pullsNormally();
+  });
+
+  it('refuses malformed notes one by one, as RECORD_INVALID, and stores the notes after them', async () => {
+    const [first, second] = [await provenNote('first'), await provenNote('second')];
+    // An honest proof beside fields a hostile origin changed: none may stop the pull at its page.
+    const malformed = [
+      { ...first, id: randomUUID(), post: null },
+      { ...first, id: randomUUID(), deletedAt: 'x', deleteProof: first.proof },
+      { ...first, id: randomUUID(), postRef: {} },
+    ] as unknown as NoteRecord[];
+    serveNotes(...malformed, first, second);
+    const before = await state();
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+      accepted: { notes: 2 },
+      refused: 3,
+    });
+    const after = await state();
+    expect(after).toMatchObject({ lastError: null, lastErrorCode: null });
+    expect(after.lastSuccessAt?.getTime()).toBeGreaterThan(before.lastSuccessAt?.getTime() ?? 0);
+    expect(await refusalsOf(malformed.map((note) => `note ${note.id}`))).toEqual(
+      malformed
+        .map((note) => ({ subject: `note ${note.id}`, code: 'RECORD_INVALID' }))
+        .sort((a, b) => (a.subject < b.subject ? -1 : 1)),
+    );
+    expect(
+      await prisma.note.count({ where: { communityId, id: { in: [first.id, second.id] } } }),
+    ).toBe(2);
   });
 });

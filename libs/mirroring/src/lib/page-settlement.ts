@@ -141,11 +141,14 @@ export function keepStorable<T extends { id: string }>(
 ): T[] {
   const seen = new Set<string>();
   return page.filter((record) => {
-    const reason = seen.has(record.id) ? 'its id is on the page twice' : unstorable(record);
-    seen.add(record.id);
+    // Its shape first: a line of the page may be anything JSON, `null` included.
+    const reason =
+      unstorable(record) ?? (seen.has(record.id) ? 'its id is on the page twice' : undefined);
+    const id = (record as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') seen.add(id);
     if (reason) {
       refuse(
-        `${kind} ${record.id}`,
+        `${kind} ${String(id)}`,
         'RECORD_INVALID',
         `this instance cannot store the ${kind}: ${reason}`,
       );

@@ -50,11 +50,21 @@ describe('what a mirror can store', () => {
     expect(unstorableNote({ ...NOTE, clientMinute: null })).toBeUndefined();
   });
 
+  it('names a note whose fields are not of the format, before reading them', () => {
+    const odd = (fields: object) => ({ ...NOTE, ...fields }) as unknown as NoteRecord;
+    expect(unstorableNote(odd({ post: null }))).toBe('post is not an object');
+    expect(unstorableNote(odd({ deletedAt: 'x' }))).toBe('deletedAt is not an ISO 8601 time');
+    expect(unstorableNote(odd({ postRef: {} }))).toBe('postRef.platform is not a string');
+    expect(unstorableNote(null as unknown as NoteRecord)).toBe('the record is not an object');
+    const long = { platform: 'p'.repeat(65), externalId: '1' };
+    expect(unstorableNote({ ...NOTE, postRef: long })).toBe('the post reference is too long');
+  });
+
   it('names why a rating does not fit', () => {
     expect(unstorableRating({ ...RATING, noteId: 'n' })).toBe('the ids are not UUIDs');
     expect(
       unstorableRating({ ...RATING, helpfulness: 'VERY' as RatingRecord['helpfulness'] }),
-    ).toBe('unknown helpfulness');
+    ).toBe('helpfulness is not one of HELPFUL, SOMEWHAT_HELPFUL, NOT_HELPFUL');
     expect(unstorableRating({ ...RATING, tags: ['t'.repeat(65)] })).toBe('tags too long');
   });
 

@@ -1,11 +1,16 @@
-import { Helpfulness, NoteClassification } from '@bridgenotes/database';
-import type { NoteRecord, RatingRecord, RequestRecord } from '@bridgenotes/open-data';
+import { NoteClassification } from '@bridgenotes/database';
+import {
+  provenPostKey,
+  recordProblem,
+  type NoteRecord,
+  type RatingRecord,
+  type RequestRecord,
+} from '@bridgenotes/open-data';
 import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 const CLASSIFICATIONS: ReadonlySet<string> = new Set(Object.values(NoteClassification));
-const HELPFULNESS: ReadonlySet<string> = new Set(Object.values(Helpfulness));
 
 const isStringList = (value: unknown, allowed: (item: string) => boolean) =>
   Array.isArray(value) &&
@@ -13,12 +18,30 @@ const isStringList = (value: unknown, allowed: (item: string) => boolean) =>
   value.every((i) => typeof i === 'string' && allowed(i));
 
 /**
+ * Why the proven post cannot be a row of `posts` (its columns' lengths): a member may prove any
+ * reference, and one over them would fail the page's transaction, not just this record.
+ */
+function unstorablePost(postRef: NoteRecord['postRef']): string | undefined {
+  const key = provenPostKey(postRef);
+  if (!key) return undefined;
+  const fits =
+    'canonicalUrl' in key
+      ? key.canonicalUrl.length <= 2_048
+      : key.platform.length <= 64 && key.externalId.length <= 256;
+  return fits ? undefined : 'the post reference is too long';
+}
+
+/**
  * What a record must be for this instance to store it at all: the origin's content rules are
  * its own business (its members proved the content), but a value the tables cannot hold would
- * fail the whole batch, so a record outside them is refused on its own. Returns why, or
- * undefined when it fits.
+ * fail the whole batch, so a record outside them is refused on its own. First its shape, as
+ * `bridgenotes verify` reads it: the checks after read its fields as what the format says they
+ * are, and a field of another type would throw there, stopping every pull at its page. Returns
+ * why, or undefined when it fits.
  */
 export function unstorableNote(note: NoteRecord): string | undefined {
+  const shape = recordProblem('notes', note);
+  if (shape !== undefined) return shape;
   if (!UUID.test(note.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(note.authorPseudonym)) return 'the author pseudonym is not a field element';
   if (!CLASSIFICATIONS.has(note.classification)) return 'unknown classification';
@@ -28,26 +51,26 @@ export function unstorableNote(note: NoteRecord): string | undefined {
   // An unproven (seeded) note has no minute: it is refused as NOTE_UNPROVEN, not here.
   if (note.clientMinute !== null && !Number.isSafeInteger(note.clientMinute))
     return 'the minute is not a whole number';
-  return undefined;
+  return unstorablePost(note.postRef);
 }
 
 export function unstorableRating(rating: RatingRecord): string | undefined {
+  const shape = recordProblem('ratings', rating);
+  if (shape !== undefined) return shape;
   if (!UUID.test(rating.id) || !UUID.test(rating.noteId)) return 'the ids are not UUIDs';
   if (!DECIMAL.test(rating.raterPseudonym)) return 'the rater pseudonym is not a field element';
-  if (!HELPFULNESS.has(rating.helpfulness)) return 'unknown helpfulness';
   if (!isStringList(rating.tags, (tag) => tag.length <= 64)) return 'tags too long';
   if (!Number.isSafeInteger(rating.clientMinute)) return 'the minute is not a whole number';
   return undefined;
 }
 
 export function unstorableRequest(request: RequestRecord): string | undefined {
+  const shape = recordProblem('requests', request);
+  if (shape !== undefined) return shape;
   if (!UUID.test(request.id)) return 'the id is not a UUID';
-  const isObject = (value: unknown) => typeof value === 'object' && value !== null;
-  if (!isObject(request.post) || !isObject(request.postRef)) return 'the post is not an object';
   if (!DECIMAL.test(request.requesterPseudonym))
     return 'the requester pseudonym is not a field element';
-  if (!Number.isSafeInteger(request.clientMinute)) return 'the minute is not a whole number';
-  return undefined;
+  return unstorablePost(request.postRef);
 }
 
 /** A published identity commitment as a leaf: a non-zero element of the scalar field. */

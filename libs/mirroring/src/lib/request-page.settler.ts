@@ -65,14 +65,14 @@ export class RequestPageSettler {
         await this.prisma.mirrorRefusal.findMany({
           where: {
             mirrorId: mirror.id,
-            subject: { in: page.map((r) => `request ${r.id}`) },
+            subject: { in: page.map((r) => `request ${String(r?.id)}`) },
             code: { not: 'PROOF_ROOT_UNKNOWN' },
           },
           select: { subject: true },
         })
       ).map((refusal) => refusal.subject),
     );
-    const unrefused = page.filter((record) => !refused.has(`request ${record.id}`));
+    const unrefused = page.filter((record) => !refused.has(`request ${String(record?.id)}`));
     const readable = keepStorable(unrefused, 'request', unstorableRequest, refuse);
     const held = new Map(
       (
