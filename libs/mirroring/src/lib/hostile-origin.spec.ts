@@ -543,4 +543,29 @@ describe('MirrorPuller against a hostile origin', () => {
       await prisma.note.count({ where: { communityId, id: { in: [first.id, second.id] } } }),
     ).toBe(2);
   });
+
+  it("leaves out the origin's results the mirror cannot record, and still pulls through", async () => {
+    publishRun();
+    const [bogus, ...valid] = results() as [ResultRecord, ...ResultRecord[]];
+    misbehave('/export/results', (response, url) => {
+      const served = [{ ...bogus, status: 'BOGUS' }, ...valid];
+      response.end(url.searchParams.has('after') ? '' : served.map(line).join(''));
+    });
+
+    await puller.pull(mirrorId);
+    const after = await state();
+    expect(after).toMatchObject({
+      lastErrorCode: null,
+      originRunId: latestRun().id,
+      // What a promotion takes the community at: this pull ran to its end.
+      pulledThrough: { changeHorizon: '1', cursors: after.cursors },
+    });
+    expect(await originResults()).toEqual(
+      valid.map(({ noteId }) => ({ noteId, runId: latestRun().id })),
+    );
+
+    // The next run's statuses are whole again.
+    publishRun();
+    await pullsNormally();
+  });
 });

@@ -1,5 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { NoteStatus, PrismaService, type Mirror } from '@bridgenotes/database';
-import { fetchJson, type ExportClient, type ResultRecord } from '@bridgenotes/open-data';
+import {
+  fetchJson,
+  recordProblem,
+  type ExportClient,
+  type ResultRecord,
+} from '@bridgenotes/open-data';
 
 import { MirrorPullError } from './mirror-state';
 import type { OriginLimits } from './origin-limits';
@@ -7,6 +13,8 @@ import { pagesOf, TRANSACTION } from './page-settlement';
 import { RowSpill } from './row-spill';
 
 const RESULTS_CHUNK = 5_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const STATUSES: ReadonlySet<string> = new Set(Object.values(NoteStatus));
 
 /** What the mirror keeps of one of the origin's results. */
 interface OriginResultRow {
@@ -28,6 +36,8 @@ interface OriginRun {
 
 /** The origin's own published statuses, kept beside the mirror's to report their divergence. */
 export class OriginResultsPuller {
+  private readonly logger = new Logger(OriginResultsPuller.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly limits: OriginLimits,
@@ -37,7 +47,10 @@ export class OriginResultsPuller {
    * When the origin has published a run the mirror has not seen, its per-note statuses, kept to
    * compare with the mirror's own (`divergence`). Returns that run's id when it fetched them.
    * The stream goes to a file as it is read, and replaces what the mirror had only once read
-   * to its end: a read that stops leaves the last run's statuses as they were.
+   * to its end: a read that stops leaves the last run's statuses as they were. A result the
+   * table cannot hold is left out, counted: a value the database refuses would fail the
+   * transaction after every page was stored, and so every pull, leaving the mirror never pulled
+   * through (no promotion). These statuses only inform the divergence report.
    */
   async pull(
     mirror: Mirror,
@@ -49,12 +62,23 @@ export class OriginResultsPuller {
     const spill = await RowSpill.open<OriginResultRow>();
     try {
       const results = pagesOf(client, 'results', undefined, this.limits.maxStreamRecords);
-      for await (const page of results) await spill.write(page.map(kept));
+      let skipped = 0;
+      for await (const page of results) {
+        const rows = page.flatMap((result) => kept(result) ?? []);
+        skipped += page.length - rows.length;
+        await spill.write(rows);
+      }
+      if (skipped > 0) {
+        // Counted only: what the origin sent is the origin's, and logs keep no values.
+        this.logger.warn(`mirror ${mirror.id}: ${skipped} origin results left out, malformed`);
+      }
       await this.prisma.$transaction(async (tx) => {
         await tx.mirrorOriginResult.deleteMany({ where: { mirrorId: mirror.id } });
         for await (const rows of spill.chunks(RESULTS_CHUNK)) {
           await tx.mirrorOriginResult.createMany({
             data: rows.map((row) => ({ mirrorId: mirror.id, ...row })),
+            // A note the origin lists twice: its first result is kept.
+            skipDuplicates: true,
           });
         }
         await tx.mirror.update({
@@ -74,7 +98,7 @@ export class OriginResultsPuller {
     return latest.id;
   }
 
-  /** The origin's latest succeeded run. */
+  /** The origin's latest succeeded run, of those the mirror can record (an id, a time). */
   private async latestRun(
     mirror: Mirror,
     fetcher: typeof fetch | undefined,
@@ -88,13 +112,26 @@ export class OriginResultsPuller {
     return (items as (OriginRun | null)[])
       .filter(
         (run): run is OriginRun =>
-          run?.status === 'SUCCEEDED' && typeof run.finishedAt === 'string',
+          run?.status === 'SUCCEEDED' &&
+          typeof run.id === 'string' &&
+          UUID.test(run.id) &&
+          typeof run.finishedAt === 'string' &&
+          Number.isFinite(Date.parse(run.finishedAt)),
       )
       .sort((a, b) => Date.parse(b.finishedAt as string) - Date.parse(a.finishedAt as string))[0];
   }
 }
 
-function kept(result: ResultRecord): OriginResultRow {
+/** The row kept of a result, or undefined when the table cannot hold it. */
+function kept(result: ResultRecord): OriginResultRow | undefined {
+  if (
+    recordProblem('results', result) !== undefined ||
+    !UUID.test(result.noteId) ||
+    !STATUSES.has(result.status) ||
+    (result.runId !== null && !UUID.test(result.runId))
+  ) {
+    return undefined;
+  }
   return {
     noteId: result.noteId,
     status: result.status as NoteStatus,
