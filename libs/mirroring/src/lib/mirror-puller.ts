@@ -9,7 +9,6 @@ import {
 } from '@bridgenotes/database';
 import {
   exportClient,
-  promotionProblem,
   type ActionCheckContext,
   type ExportClient,
   type ExportManifest,
@@ -17,19 +16,19 @@ import {
   type RatingRecord,
   type RequestRecord,
 } from '@bridgenotes/open-data';
-import { communityScope, createProofVerifier, isInt64Text } from '@bridgenotes/protocol';
+import { createProofVerifier } from '@bridgenotes/protocol';
 
 import { MembershipPuller } from './membership.puller';
 import { ModerationPuller } from './moderation.puller';
 import {
   MirrorPullError,
   type MirrorCursors,
-  type OriginRules,
   type PulledThrough,
   type PullOutcome,
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
 import { originFailure, originLimits, type OriginLimits } from './origin-limits';
+import { checkOriginManifest } from './origin-manifest.rules';
 import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.rules';
 import { OriginResultsPuller } from './origin-results.puller';
 import { nextCursor, PageSettlement, same } from './page-settlement';
@@ -128,28 +127,22 @@ export class MirrorPuller {
 
   private async sync(mirror: Mirror, client: ExportClient, fetcher: typeof fetch | undefined) {
     const manifest = await client.manifest();
-    const { id, scope } = manifest.community;
-    if (id !== mirror.communityId || scope !== communityScope(mirror.communityId).toString()) {
+    // Checked on every pull as when the mirror was created: the origin may serve another since.
+    const checked = checkOriginManifest(manifest);
+    if (!checked.ok) {
+      throw new MirrorPullError(
+        'ORIGIN_INVALID',
+        `${client.location}: the manifest's ${checked.problem}: nothing pulled`,
+      );
+    }
+    const { id, scope, rules } = checked;
+    if (id !== mirror.communityId) {
       throw new MirrorPullError(
         'ORIGIN_INVALID',
         `${client.location} now serves community ${id}, not ${mirror.communityId}: nothing pulled`,
       );
     }
-    const malformed =
-      typeof manifest.changeHorizon === 'string' && isInt64Text(manifest.changeHorizon)
-        ? promotionProblem(manifest.promotion)
-        : 'changeHorizon is not a change batch';
-    if (malformed !== undefined) {
-      throw new MirrorPullError(
-        'ORIGIN_INVALID',
-        `${client.location}: the manifest's ${malformed}: nothing pulled`,
-      );
-    }
     await this.continuesLineage(mirror, client, manifest);
-    const rules: OriginRules = {
-      rootHistoryWindowSeconds: manifest.rules.rootHistoryWindowSeconds,
-      clockSkewMinutes: manifest.rules.clockSkewMinutes,
-    };
     if (!same(rules, mirror.originRules)) {
       await this.prisma.mirror.update({
         where: { id: mirror.id },

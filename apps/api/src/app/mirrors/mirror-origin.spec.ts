@@ -231,6 +231,39 @@ describe('following an origin whose manifest is hostile', () => {
     });
   });
 
+  it.each([
+    [
+      'no community',
+      ({ community: _, ...rest }: ReturnType<typeof originManifest>) => rest,
+      'community',
+    ],
+    ['no streams', ({ streams: _, ...rest }: ReturnType<typeof originManifest>) => rest, 'streams'],
+    [
+      'a negative rule',
+      (m: ReturnType<typeof originManifest>) => ({
+        ...m,
+        rules: { ...m.rules, clockSkewMinutes: -1 },
+      }),
+      'rules.clockSkewMinutes',
+    ],
+  ])(
+    'checks the manifest on every pull: %s stops it as ORIGIN_INVALID, its rules kept',
+    async (_, edit, field) => {
+      const manifest = originManifest();
+      const { id } = (await follow(manifest).expect(201)).body;
+      served = edit(manifest);
+      await expect(pullerOf(app).pull(id)).rejects.toMatchObject({
+        code: 'ORIGIN_INVALID',
+        message: expect.stringContaining(`the manifest's ${field}`),
+      });
+      expect(await prisma.mirror.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        lastErrorCode: 'ORIGIN_INVALID',
+        originRules: manifest.rules,
+        pulledThrough: null,
+      });
+    },
+  );
+
   it('stops a pull, or a follow elsewhere, at a malformed promotion, naming the field (no 500)', async () => {
     const manifest = originManifest();
     const { id } = (await follow(manifest).expect(201)).body;

@@ -11,6 +11,7 @@ import {
 } from '@bridgenotes/database';
 import {
   behindProblem,
+  checkOriginManifest,
   lineageProblem,
   originFailure,
   originLimits,
@@ -20,22 +21,12 @@ import {
   type OriginRules,
   type PulledThrough,
 } from '@bridgenotes/mirroring';
-import {
-  exportClient,
-  promotionProblem,
-  type ExportManifest,
-  type ExportPromotion,
-} from '@bridgenotes/open-data';
-import {
-  communityScope,
-  findForbiddenCharacter,
-  formatCodePoint,
-  isInt64Text,
-} from '@bridgenotes/protocol';
+import { exportClient, type ExportManifest, type ExportPromotion } from '@bridgenotes/open-data';
+import { findForbiddenCharacter, formatCodePoint, isInt64Text } from '@bridgenotes/protocol';
 import { JobName, JobProducer } from '@bridgenotes/queue';
 
 import { ApiError } from '../common/api-error';
-import { decodeIdCursor, encodeIdCursor, Page, pageOf, UUID } from '../common/cursor';
+import { decodeIdCursor, encodeIdCursor, Page, pageOf } from '../common/cursor';
 import { SLUG_PATTERN } from '../common/slug';
 import { withTimeout } from '../common/with-timeout';
 import { CreateMirrorDto, FollowMirrorDto } from './dto/mirror-input.dto';
@@ -193,11 +184,8 @@ export class MirrorsService {
           `it serves community ${served}, not ${mirror.communityId}`,
         );
       }
-      const malformed = promotionProblem(manifest.promotion);
-      if (malformed !== undefined) throw refuse(malformed);
-      if (typeof manifest.changeHorizon !== 'string' || !isInt64Text(manifest.changeHorizon)) {
-        throw refuse('changeHorizon is not a change batch: it has no change feed');
-      }
+      const checked = checkOriginManifest(manifest);
+      if (!checked.ok) throw refuse(checked.problem);
       // Its cursors must be positions in what is served there (docs/verifiability.md).
       const held = mirror.pulledThrough as PulledThrough | null;
       const problem =
@@ -436,29 +424,17 @@ export class MirrorsService {
 const MAX_NAME_LENGTH = 120;
 
 const refuse = (problem: string) => ApiError.of('ORIGIN_INVALID', problem);
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const isWholeNumber = (value: unknown): value is number =>
-  Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
- * What of the origin's manifest is stored here, each field checked first: the origin is another
- * party, and a value the database refuses would otherwise fail the request as a 500.
+ * What of the origin's manifest is stored here, each field checked first (as every pull checks
+ * it again): the origin is another party, and a value the database refuses would otherwise fail
+ * the request as a 500. Its name and slug are read here only.
  */
 function followable(manifest: ExportManifest, ownSlug: string | undefined) {
-  const { community, rules, changeHorizon } = manifest as unknown as Record<string, unknown>;
-  if (!isRecord(community)) throw refuse('it has no community');
-  if (!isRecord(rules)) throw refuse('it has no rules');
-  const { id, scope, name } = community;
-  if (typeof id !== 'string' || !UUID.test(id)) throw refuse('community.id is not a UUID');
-  if (scope !== communityScope(id).toString()) {
-    throw refuse('community.scope is not derived from community.id');
-  }
-  if (typeof changeHorizon !== 'string' || !isInt64Text(changeHorizon)) {
-    throw refuse('changeHorizon is not a change batch: it has no change feed');
-  }
-  const promotion = promotionProblem(manifest.promotion);
-  if (promotion !== undefined) throw refuse(promotion);
+  const checked = checkOriginManifest(manifest);
+  if (!checked.ok) throw refuse(checked.problem);
+  const community = manifest.community as unknown as Record<string, unknown>;
+  const { name } = community;
   if (typeof name !== 'string' || name.length < 1 || name.length > MAX_NAME_LENGTH) {
     throw refuse(`community.name is not 1 to ${MAX_NAME_LENGTH} characters of text`);
   }
@@ -471,14 +447,7 @@ function followable(manifest: ExportManifest, ownSlug: string | undefined) {
   if (typeof slug !== 'string' || !SLUG_PATTERN.test(slug)) {
     throw refuse('community.slug is not a slug here: give one of your own (slug)');
   }
-  for (const rule of ['rootHistoryWindowSeconds', 'clockSkewMinutes'] as const) {
-    if (!isWholeNumber(rules[rule])) throw refuse(`rules.${rule} is not a whole number`);
-  }
-  const followed: OriginRules = {
-    rootHistoryWindowSeconds: rules['rootHistoryWindowSeconds'] as number,
-    clockSkewMinutes: rules['clockSkewMinutes'] as number,
-  };
-  return { id, scope, name, slug, rules: followed };
+  return { id: checked.id, scope: checked.scope, name, slug, rules: checked.rules };
 }
 
 function originRun(mirror: Mirror): MirrorRunDto | null {
