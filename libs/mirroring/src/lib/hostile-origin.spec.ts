@@ -17,7 +17,17 @@ import {
   type ResultRecord,
   type RootRecord,
 } from '@bridgenotes/open-data';
-import { communityScope, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
+import {
+  communityScope,
+  MODERATION_GENESIS,
+  moderationEntryHash,
+  OPERATOR_MODERATOR,
+  releaseCurve,
+  useSingleThreadedCurve,
+  type ModerationAction,
+  type ModerationLogEntry,
+  type UnhashedEntry,
+} from '@bridgenotes/protocol';
 import { currentTestRun, PATIENCE_MS } from '@bridgenotes/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -107,6 +117,10 @@ describe('MirrorPuller against a hostile origin', () => {
   const runs: OriginRun[] = [];
   /** The notes change feed, in its order. */
   const notes: NoteRecord[] = [];
+  /** The origin's moderation log. */
+  const moderation: (ModerationLogEntry & { cursor: string })[] = [];
+  /** The notes the mirror accepted (by the malformed-notes case), which the log then names. */
+  let held: NoteRecord[] = [];
   const communityId = randomUUID();
   let hostile: { path: string; misbehave: Misbehaviour; served: Served[] } | undefined;
 
@@ -174,7 +188,7 @@ describe('MirrorPuller against a hostile origin', () => {
     const ndjson: Record<string, () => { cursor: string }[]> = {
       [`${base}/roots`]: () => roots,
       [`${base}/members`]: members,
-      [`${base}/moderation`]: () => [],
+      [`${base}/moderation`]: () => moderation,
       [`${base}/notes`]: () => notes,
       [`${base}/ratings`]: () => [],
       [`${base}/results`]: results,
@@ -254,6 +268,33 @@ describe('MirrorPuller against a hostile origin', () => {
       deleteProof: null,
     };
   }
+  /** The origin's next log entry, chained onto its log (not yet served). */
+  function logEntry(action: ModerationAction, target: string, message: string | null = null) {
+    const unhashed: UnhashedEntry = {
+      seq: moderation.length + 1,
+      action,
+      target,
+      reasonCode: 'REVIEWED',
+      moderatorKeyId: OPERATOR_MODERATOR,
+      day: '2026-12-06',
+      message,
+      previousHash: moderation.at(-1)?.hash ?? MODERATION_GENESIS,
+    };
+    const hash = moderationEntryHash(communityId, unhashed);
+    return { ...unhashed, hash, cursor: String(unhashed.seq) };
+  }
+  const heldLog = () =>
+    prisma.moderationLogEntry.findMany({
+      where: { communityId },
+      select: { seq: true, hash: true },
+      orderBy: { seq: 'asc' },
+    });
+  const heldNote = (id: string) =>
+    prisma.note.findUniqueOrThrow({
+      where: { id },
+      select: { text: true, hidden: true, redacted: true },
+    });
+
   /** Adds records to the notes feed, each at the next cursor. */
   const serveNotes = (...records: NoteRecord[]) =>
     records.forEach((record) => notes.push({ ...record, cursor: `note-${notes.length + 1}` }));
@@ -542,6 +583,7 @@ describe('MirrorPuller against a hostile origin', () => {
     expect(
       await prisma.note.count({ where: { communityId, id: { in: [first.id, second.id] } } }),
     ).toBe(2);
+    held = [first, second];
   });
 
   it("leaves out the origin's results the mirror cannot record, and still pulls through", async () => {
@@ -567,5 +609,60 @@ describe('MirrorPuller against a hostile origin', () => {
     // The next run's statuses are whole again.
     publishRun();
     await pullsNormally();
+  });
+
+  it('stops when the origin no longer serves the last log entry the mirror holds', async () => {
+    const [first] = held as [NoteRecord];
+    moderation.push(logEntry('HIDE', `note:${first.id}`));
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ moderationEntries: 1 });
+    expect(await heldNote(first.id)).toMatchObject({ hidden: true });
+
+    // The origin cuts its log: asking only for entries after the last held would not see it.
+    const cut = moderation.splice(0);
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({ code: 'ORIGIN_INVALID' });
+    expect(await state()).toMatchObject({
+      lastError: expect.stringMatching(
+        /no longer serves its moderation log entry 1 as this mirror holds it/,
+      ),
+    });
+    expect(await heldLog()).toEqual([{ seq: 1, hash: cut[0]?.hash }]);
+
+    moderation.push(...cut);
+    await pullsNormally();
+  });
+
+  it('stops at a REDACT of a held note under another message than its proven one, erasing nothing', async () => {
+    const [, second] = held as [NoteRecord, NoteRecord];
+    moderation.push(logEntry('REDACT', `note:${second.id}`, '12345'));
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({ code: 'ORIGIN_INVALID' });
+    expect(await state()).toMatchObject({
+      lastError: expect.stringMatching(
+        new RegExp(`entry 2 redacts note ${second.id} under another message`),
+      ),
+    });
+    expect(await heldNote(second.id)).toMatchObject({ text: 'second', redacted: false });
+    expect(await heldLog()).toHaveLength(1);
+
+    moderation.pop();
+    await pullsNormally();
+  });
+
+  it('holds back a log entry naming a note it does not hold until the note comes', async () => {
+    // Redacted at the origin after the manifest's horizon: the note is not in this pull's feed.
+    const late = await provenNote('late');
+    moderation.push(logEntry('REDACT', `note:${late.id}`, late.proof?.message ?? null));
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ moderationHeldBack: 1 });
+    expect(await heldLog()).toHaveLength(1);
+
+    // The next horizon takes the note in, redacted: its entry follows it.
+    serveNotes({ ...late, text: '', sources: [], redacted: true });
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+      accepted: { notes: 1 },
+      moderationEntries: 1,
+    });
+    expect(await heldNote(late.id)).toMatchObject({ text: '', redacted: true });
+    expect(await heldLog()).toHaveLength(2);
   });
 });

@@ -53,7 +53,8 @@ const FEEDS = ['notes', 'ratings', 'requests'] as const;
  *
  * One room per stream: `MembershipPuller` (roots and members), `NotePageSettler`,
  * `RatingPageSettler`, `RequestPageSettler`, `OriginResultsPuller`, around one `PageSettlement`; `ModerationPuller`
- * copies the origin's moderation log (applying its hides and redactions) before the notes.
+ * reads the origin's moderation log before the notes, and copies it (applying its hides and
+ * redactions) as far as the notes it names are held.
  *
  * Every response of the origin is read within `OriginLimits` (the MIRROR_* settings): over a
  * limit, the read stops, the connection is closed, and the pull ends as any failed pull does.
@@ -78,7 +79,7 @@ export class MirrorPuller {
     this.limits = originLimits(env);
     const settlement = new PageSettlement(prisma);
     this.membership = new MembershipPuller(prisma, trees, settlement, this.limits.maxStreamRecords);
-    this.moderation = new ModerationPuller(moderationLog);
+    this.moderation = new ModerationPuller(moderationLog, prisma, this.limits.maxStreamRecords);
     this.notes = new NotePageSettler(prisma, outbox, settlement);
     this.ratings = new RatingPageSettler(prisma, outbox, settlement);
     this.requests = new RequestPageSettler(prisma, settlement);
@@ -162,8 +163,10 @@ export class MirrorPuller {
       roots: await this.membership.rootIndex(mirror.communityId, rules),
       clockSkewMinutes: rules.clockSkewMinutes,
     };
-    const moderationEntries = await this.moderation.pull(mirror, client, manifest);
-    if (moderationEntries > 0) outcome.moderationEntries = moderationEntries;
+    // The log's new entries, copied as far as the notes they name are held; the rest after the
+    // notes, and what still names a note not held waits for a later pull.
+    const pending = await this.moderation.read(mirror, client, manifest);
+    let moderationEntries = await this.moderation.copy(mirror, pending);
     const verifier = createProofVerifier(0);
     try {
       const horizon = manifest.changeHorizon;
@@ -183,7 +186,7 @@ export class MirrorPuller {
           if (page.length === 0) break;
           if (stream === 'notes') {
             const notes = page as NoteRecord[];
-            await this.notes.settle(mirror, notes, context, verifier, cursors, outcome);
+            await this.notes.settle(mirror, notes, context, verifier, cursors, outcome, pending);
           } else if (stream === 'ratings') {
             const ratings = page as RatingRecord[];
             await this.ratings.settle(mirror, ratings, context, verifier, cursors, outcome);
@@ -215,6 +218,9 @@ export class MirrorPuller {
     } finally {
       await verifier.close();
     }
+    moderationEntries += await this.moderation.copy(mirror, pending);
+    if (moderationEntries > 0) outcome.moderationEntries = moderationEntries;
+    if (pending.length > 0) outcome.moderationHeldBack = pending.length;
     outcome.originRunFetched = await this.originResults.pull(mirror, client, fetcher);
     const pulledThrough: PulledThrough = {
       changeHorizon: manifest.changeHorizon,

@@ -55,6 +55,11 @@ export interface PullOutcome {
   refused: number;
   /** Entries of the origin's moderation log copied by this pull (absent when none). */
   moderationEntries?: number;
+  /**
+   * Entries of the origin's log left for a later pull, from the first naming a note this mirror
+   * does not hold (absent when none).
+   */
+  moderationHeldBack?: number;
   /** The origin's latest succeeded run, when this pull fetched its statuses. */
   originRunFetched?: string;
 }

@@ -1,5 +1,16 @@
-import { ModerationLogStore, type Mirror, type Prisma } from '@bridgenotes/database';
-import type { ExportClient, ExportManifest, ModerationRecord } from '@bridgenotes/open-data';
+import { ModerationLogStore, PrismaService, type Mirror, type Prisma } from '@bridgenotes/database';
+import {
+  recordProblem,
+  type ExportClient,
+  type ExportManifest,
+  type ModerationRecord,
+} from '@bridgenotes/open-data';
+import {
+  MODERATION_GENESIS,
+  moderationEntryHash,
+  noteTarget,
+  type ModerationLogEntry,
+} from '@bridgenotes/protocol';
 
 import { MirrorPullError } from './mirror-state';
 import { promotionFence } from './page-settlement';
@@ -10,55 +21,139 @@ const PAGE = 1_000;
 
 /**
  * Copies the origin's moderation log, entry by entry and unchanged, each applied as on the
- * origin (a redaction empties the note's text here too, a hide takes it out of the reads). Read
- * before the notes: a note the origin redacted is then accepted only against its REDACT entry's
- * message. An entry that does not continue the chain held here (the origin rewrote or removed
- * some of its log) stops the pull: the mirror keeps what it has, and says why. Once the mirror
- * is promoted, no entry lands (`PULL_CONFLICT`), as no page does.
+ * origin (a redaction empties the note's text here too, a hide takes it out of the reads).
+ *
+ * `read` takes the entries after the held log before the notes, each checked to continue the
+ * chain: a note the origin redacted is then accepted only against its REDACT entry's message.
+ * `copy` appends them only as far as the notes they name are held here: an entry naming a note
+ * the mirror does not hold (changed after the manifest's horizon, or refused) waits for a later
+ * pull, since a log naming a note its export lacks fails `verify` (REDACTION_NOT_APPLIED).
+ *
+ * An origin that no longer serves the last entry held here as it is held, or whose entry does
+ * not continue the chain, or redacts a held note under another message than its proven one,
+ * stops the pull: the mirror keeps what it has, and says why. Once the mirror is promoted, no
+ * entry lands (`PULL_CONFLICT`), as no page does.
  */
 export class ModerationPuller {
-  constructor(private readonly log: ModerationLogStore) {}
+  constructor(
+    private readonly log: ModerationLogStore,
+    private readonly prisma: PrismaService,
+    private readonly maxRecords: number,
+  ) {}
 
-  async pull(mirror: Mirror, client: ExportClient, manifest: ExportManifest): Promise<number> {
-    if (!manifest.streams.includes('moderation')) return 0;
-    let accepted = 0;
-    let last = (await this.log.last(mirror.communityId))?.seq ?? 0;
+  /** The origin's entries after those held here, chained onto them (at most `maxRecords`). */
+  async read(
+    mirror: Mirror,
+    client: ExportClient,
+    manifest: ExportManifest,
+  ): Promise<ModerationLogEntry[]> {
+    if (!manifest.streams.includes('moderation')) return [];
+    let last = await this.log.last(mirror.communityId);
+    if (last) await this.stillServes(client, last);
+    const entries: ModerationLogEntry[] = [];
     for (;;) {
       const page = (await client.page('moderation', {
-        after: last === 0 ? undefined : String(last),
+        after: last ? String(last.seq) : undefined,
         limit: PAGE,
       })) as ModerationRecord[];
       for (const record of page) {
-        const entry = {
-          seq: record.seq,
-          action: record.action,
-          target: record.target,
-          reasonCode: record.reasonCode,
-          moderatorKeyId: record.moderatorKeyId,
-          day: record.day,
-          message: record.message,
-          previousHash: record.previousHash,
-          hash: record.hash,
-        };
-        let appended = false;
-        try {
-          // Fenced as every page is: none lands once the mirror is promoted.
-          const fence = async (tx: Tx) => void (await promotionFence(tx, mirror.id));
-          appended = (await this.log.appendCopy(mirror.communityId, entry, fence)).ok;
-        } catch (error) {
-          // A field of the wrong type cannot even be hashed.
-          if (!(error instanceof TypeError)) throw error;
-        }
-        if (!appended) {
+        const entry = chained(mirror.communityId, record, last);
+        if (!entry) {
           throw new MirrorPullError(
             'ORIGIN_INVALID',
-            `the origin's moderation log entry ${String(entry.seq)} does not continue the log this mirror holds (entry ${last}): nothing more pulled`,
+            `the origin's moderation log entry ${String(record?.seq)} does not continue the log this mirror holds (entry ${last?.seq ?? 0}): nothing more pulled`,
           );
         }
-        accepted += 1;
-        last = entry.seq;
+        entries.push(entry);
+        last = entry;
       }
-      if (page.length < PAGE) return accepted;
+      if (entries.length > this.maxRecords) {
+        throw new MirrorPullError(
+          'ORIGIN_STREAM_TOO_LONG',
+          `${client.location}/moderation goes on past ${this.maxRecords} new entries: read stopped, none of them stored`,
+        );
+      }
+      if (page.length < PAGE) return entries;
     }
   }
+
+  /**
+   * Asking only for entries after the last one held would not see the origin remove or rewrite
+   * it (docs/moderation.md, Mirrors): the pull stops if that entry is not served as held.
+   */
+  private async stillServes(client: ExportClient, held: ModerationLogEntry): Promise<void> {
+    const [served] = (await client.page('moderation', {
+      after: held.seq > 1 ? String(held.seq - 1) : undefined,
+      limit: 1,
+    })) as (ModerationRecord | undefined)[];
+    if (served?.seq !== held.seq || served.hash !== held.hash) {
+      throw new MirrorPullError(
+        'ORIGIN_INVALID',
+        `the origin no longer serves its moderation log entry ${held.seq} as this mirror holds it (removed or rewritten): nothing more pulled`,
+      );
+    }
+  }
+
+  /**
+   * Appends the `pending` entries `read` gave, in order, up to the first that names a note not
+   * held here; those appended leave `pending`. Returns how many were.
+   */
+  async copy(mirror: Mirror, pending: ModerationLogEntry[]): Promise<number> {
+    let copied = 0;
+    for (const entry of pending) {
+      const noteId = noteTarget(entry.target);
+      if (noteId !== undefined && !(await this.holds(mirror.communityId, noteId))) break;
+      // Fenced as every page is: none lands once the mirror is promoted.
+      const fence = async (tx: Tx) => void (await promotionFence(tx, mirror.id));
+      const result = await this.log.appendCopy(mirror.communityId, entry, fence);
+      if (!result.ok) {
+        const why =
+          result.refusal === 'redaction-mismatch'
+            ? `redacts note ${noteId} under another message than the note's proven one`
+            : 'does not continue the log this mirror holds';
+        throw new MirrorPullError(
+          'ORIGIN_INVALID',
+          `the origin's moderation log entry ${entry.seq} ${why}: nothing more pulled`,
+        );
+      }
+      copied += 1;
+    }
+    pending.splice(0, copied);
+    return copied;
+  }
+
+  private async holds(communityId: string, noteId: string): Promise<boolean> {
+    const note = await this.prisma.note.findFirst({
+      where: { id: noteId, communityId },
+      select: { id: true },
+    });
+    return note !== null;
+  }
+}
+
+/** The record as an entry when it follows `last` and hashes right, or undefined. */
+function chained(
+  communityId: string,
+  record: ModerationRecord,
+  last: ModerationLogEntry | undefined,
+): ModerationLogEntry | undefined {
+  // A field of another type cannot even be hashed.
+  if (recordProblem('moderation', record) !== undefined) return undefined;
+  const entry: ModerationLogEntry = {
+    seq: record.seq,
+    action: record.action,
+    target: record.target,
+    reasonCode: record.reasonCode,
+    moderatorKeyId: record.moderatorKeyId,
+    day: record.day,
+    message: record.message,
+    previousHash: record.previousHash,
+    hash: record.hash,
+  };
+  const { hash, ...unhashed } = entry;
+  const follows =
+    entry.seq === (last?.seq ?? 0) + 1 &&
+    entry.previousHash === (last?.hash ?? MODERATION_GENESIS) &&
+    moderationEntryHash(communityId, unhashed) === hash;
+  return follows ? entry : undefined;
 }

@@ -16,7 +16,7 @@ import {
   type NoteRecord,
   type PostKey,
 } from '@bridgenotes/open-data';
-import type { ProofVerifier } from '@bridgenotes/protocol';
+import type { ModerationLogEntry, ProofVerifier } from '@bridgenotes/protocol';
 
 import type { MirrorCursors, PullOutcome, Refusal } from './mirror-state';
 import {
@@ -60,6 +60,7 @@ export class NotePageSettler {
     verifier: ProofVerifier,
     cursors: MirrorCursors,
     outcome: PullOutcome,
+    pending: readonly ModerationLogEntry[],
   ): Promise<void> {
     const communityId = mirror.communityId;
     const refusals: Refusal[] = [];
@@ -74,6 +75,7 @@ export class NotePageSettler {
     const logged = await this.moderationOf(
       communityId,
       storable.filter((note) => !local.has(note.id)).map((note) => note.id),
+      pending,
     );
     const created: Candidate<
       NoteRecord & { message: string; key: PostKey; moderation?: LoggedModeration }
@@ -258,17 +260,23 @@ export class NotePageSettler {
     return { subject, proof: check.proof };
   }
 
-  /** The end state of the log's entries on these notes: hidden or not, redacted or not. */
+  /**
+   * The end state of the log's entries on these notes: hidden or not, redacted or not. The log
+   * held here, then the origin's entries this pull read and has not copied yet (`pending`,
+   * chained onto it): those name notes not held, which they are copied after.
+   */
   private async moderationOf(
     communityId: string,
     noteIds: string[],
+    pending: readonly ModerationLogEntry[],
   ): Promise<Map<string, LoggedModeration>> {
-    const entries = await this.prisma.moderationLogEntry.findMany({
-      where: { communityId, target: { in: noteIds.map((id) => `note:${id}`) } },
+    const targets = new Set(noteIds.map((id) => `note:${id}`));
+    const held = await this.prisma.moderationLogEntry.findMany({
+      where: { communityId, target: { in: [...targets] } },
       orderBy: { seq: 'asc' },
     });
     const states = new Map<string, LoggedModeration>();
-    for (const entry of entries) {
+    for (const entry of [...held, ...pending.filter((e) => targets.has(e.target))]) {
       const noteId = entry.target.slice('note:'.length);
       const state = states.get(noteId) ?? { hidden: false };
       if (entry.action === 'HIDE') state.hidden = true;

@@ -178,6 +178,12 @@ export const ERRORS = {
     () =>
       "The mirror's last pull did not run to its end (it stored pages of a newer state of the origin than it finished reading), or no pull ever did: follow again (POST /mirrors/{id}/follow, with the origin or a served saved export of it) until a pull finishes, stop, then promote",
   ),
+  MIRROR_LOG_INCOMPLETE: entry(
+    HttpStatus.CONFLICT,
+    (missing: number) =>
+      `The mirror's moderation log names ${missing} note(s) it does not hold: its own export would not verify (REDACTION_NOT_APPLIED). Follow again until a pull takes them in, stop, then promote`,
+    1,
+  ),
   MIRROR_READ_ONLY: entry(
     HttpStatus.CONFLICT,
     (slug: string, originSlug: string, originUrl: string) =>

@@ -388,10 +388,11 @@ describe('following an origin whose manifest is hostile', () => {
     const manifest = originManifest();
     const communityId = manifest.community['id'] as string;
     const { id } = (await follow(manifest).expect(201)).body;
+    // A block: an entry naming a note waits for its note, and this mirror holds none.
     const unhashed = {
       seq: 1,
-      action: 'HIDE' as const,
-      target: `note:${randomUUID()}`,
+      action: 'BLOCK' as const,
+      target: 'pseudonym:4242',
       reasonCode: MODERATION_REASONS[0],
       moderatorKeyId: OPERATOR_MODERATOR,
       day: '2026-12-01',
@@ -421,6 +422,40 @@ describe('following an origin whose manifest is hostile', () => {
       code: 'PULL_CONFLICT',
     });
     expect(await prisma.moderationLogEntry.count({ where: { communityId } })).toBe(0);
+  });
+
+  it('promotes no mirror whose moderation log names a note it does not hold', async () => {
+    const manifest = originManifest();
+    const communityId = manifest.community['id'] as string;
+    const { id } = (await follow(manifest).expect(201)).body;
+    await pullerOf(app).pull(id);
+    // As a mirror copied its origin's log before entries waited for their notes.
+    await prisma.moderationLogEntry.create({
+      data: {
+        communityId,
+        seq: 1,
+        action: 'REDACT',
+        target: `note:${randomUUID()}`,
+        reasonCode: 'REVIEWED',
+        moderatorKeyId: OPERATOR_MODERATOR,
+        day: new Date('2026-12-01'),
+        message: '1',
+        previousHash: MODERATION_GENESIS,
+        hash: 'f'.repeat(64),
+      },
+    });
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    const refused = await request(app.getHttpServer())
+      .post(`/mirrors/${id}/promote`)
+      .set(operator)
+      .expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'MIRROR_LOG_INCOMPLETE',
+      message: expect.stringContaining('1 note'),
+    });
+    expect(await prisma.mirror.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      promotedAt: null,
+    });
   });
 
   it("records the promotion's time by the database's clock, not the API process's", async () => {

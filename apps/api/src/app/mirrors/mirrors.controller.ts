@@ -151,7 +151,7 @@ export class MirrorsController {
     summary:
       "Make a stopped mirror's community one of this instance's, which then takes writes (operator)",
     description:
-      "For leaving an operator (docs/verifiability.md, \"Leaving an operator\"): the community keeps its id and scope, its group and root history continue from what the mirror verified, so members' identities and proofs work here as at the origin; new members join by this instance's admission settings (set them with PATCH /communities/{slug}: invite codes, tickets and credential accounts stayed with the old operator); scoring goes on from the imported data. Only a mirror no longer followed (409 MIRROR_FOLLOWING) whose last pull ran to its end with nothing stored since (409 MIRROR_PULL_INCOMPLETE: follow again until a pull finishes). The promotion (origin, root, tree size, change horizons) is recorded in `promotion` and in the community's export manifest. Cannot be undone.",
+      "For leaving an operator (docs/verifiability.md, \"Leaving an operator\"): the community keeps its id and scope, its group and root history continue from what the mirror verified, so members' identities and proofs work here as at the origin; new members join by this instance's admission settings (set them with PATCH /communities/{slug}: invite codes, tickets and credential accounts stayed with the old operator); scoring goes on from the imported data. Only a mirror no longer followed (409 MIRROR_FOLLOWING) whose last pull ran to its end with nothing stored since (409 MIRROR_PULL_INCOMPLETE: follow again until a pull finishes), and whose moderation log names no note it lacks (409 MIRROR_LOG_INCOMPLETE). The promotion (origin, root, tree size, change horizons) is recorded in `promotion` and in the community's export manifest. Cannot be undone.",
   })
   @ApiOkResponse({ type: MirrorDto })
   @ApiErrors(
@@ -160,6 +160,7 @@ export class MirrorsController {
     'MIRROR_FOLLOWING',
     'MIRROR_PROMOTED',
     'MIRROR_PULL_INCOMPLETE',
+    'MIRROR_LOG_INCOMPLETE',
   )
   async promote(@Param() { id }: MirrorIdParams): Promise<MirrorDto> {
     return this.mirrors.promote(id);

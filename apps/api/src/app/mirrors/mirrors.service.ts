@@ -229,6 +229,15 @@ export class MirrorsService {
       if (!through || !same(through.cursors, row.cursors)) {
         throw ApiError.of('MIRROR_PULL_INCOMPLETE');
       }
+      // A log naming a note the community lacks fails `verify` (REDACTION_NOT_APPLIED): once
+      // promoted, nothing would bring the note any more.
+      const [{ missing }] = await tx.$queryRaw<[{ missing: number }]>`
+        SELECT count(*)::int AS missing FROM moderation_log l
+         WHERE l.community_id = ${community.id}::uuid AND l.target LIKE 'note:%'
+           AND NOT EXISTS (SELECT 1 FROM notes n
+                            WHERE n.community_id = l.community_id
+                              AND n.id::text = substr(l.target, 6))`;
+      if (missing > 0) throw ApiError.of('MIRROR_LOG_INCOMPLETE', missing);
       const { treeRoot, treeSize } = await tx.community.findUniqueOrThrow({
         where: { id: community.id },
         select: { treeRoot: true, treeSize: true },

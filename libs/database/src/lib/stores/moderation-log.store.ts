@@ -29,10 +29,11 @@ export interface ModerationDecision {
  * Why an action was not written: its note is not in the community, the pseudonym it would block
  * never wrote, rated, requested or reported anything there, it would change nothing (hiding a
  * hidden note, redacting twice, blocking a blocked pseudonym…), or (for an entry copied from an
- * origin) it does not follow the log held so far.
+ * origin) it does not follow the log held so far, or (`redaction-mismatch`) redacts a note
+ * under another message than the note's proven one.
  */
 export type ModerationRefusal =
-  'note-not-found' | 'pseudonym-not-found' | 'unchanged' | 'out-of-chain';
+  'note-not-found' | 'pseudonym-not-found' | 'unchanged' | 'out-of-chain' | 'redaction-mismatch';
 
 export type AppendResult =
   { ok: true; entry: ModerationLogEntry } | { ok: false; refusal: ModerationRefusal };
@@ -99,8 +100,9 @@ export class ModerationLogStore {
 
   /**
    * Appends an origin's entry as it is (a mirror), if it follows the entries held and hashes
-   * right; its effect is applied as on the origin. A redaction whose note the mirror does not
-   * hold yet is still recorded: the note arrives redacted. `fence` runs first in the entry's
+   * right; its effect is applied as on the origin. A redaction of a note held here must record
+   * that note's proven message: the text it erases can then no longer be checked, and the
+   * mirror's own export would fail `verify` (PROOF_MESSAGE). `fence` runs first in the entry's
    * transaction: a mirror's check that it may still store what it pulls (not promoted since).
    */
   appendCopy(
@@ -116,12 +118,17 @@ export class ModerationLogStore {
         entry.previousHash === (last?.hash ?? MODERATION_GENESIS) &&
         moderationEntryHash(communityId, unhashed) === hash;
       if (!follows) throw new Refused('out-of-chain');
+      let erased: string | null = null;
       try {
-        await this.applyEffect(tx, communityId, entry.action, entry.target);
+        erased = await this.applyEffect(tx, communityId, entry.action, entry.target);
       } catch (error) {
         // The origin's log is the truth: an action that changes nothing here (its note not
         // pulled yet) is still part of the chain.
         if (!(error instanceof Refused)) throw error;
+      }
+      // Thrown in the transaction: the erasure is undone with the entry.
+      if (entry.action === 'REDACT' && erased !== null && erased !== entry.message) {
+        throw new Refused('redaction-mismatch');
       }
       return entry;
     });
