@@ -665,4 +665,99 @@ describe('MirrorPuller against a hostile origin', () => {
     expect(await heldNote(late.id)).toMatchObject({ text: '', redacted: true });
     expect(await heldLog()).toHaveLength(2);
   });
+
+  /** Full pages of junk notes under fresh ids and cursors, without end: each one refused. */
+  const endlessJunk = () => {
+    const served = misbehave('/export/notes', (response, url) => {
+      const after = url.searchParams.get('after') ?? 'junk-0';
+      const limit = served.length > SAFETY_PAGES ? 0 : Number(url.searchParams.get('limit'));
+      const start = Number(after.replace(/^\D+/, '')) || 0;
+      response.end(
+        Array.from({ length: limit }, (_, n) =>
+          line({ cursor: `junk-${start + n + 1}`, id: randomUUID() }),
+        ).join(''),
+      );
+    });
+    return served;
+  };
+
+  it('stops a change feed served page after page without end at MIRROR_MAX_STREAM_RECORDS', async () => {
+    const served = endlessJunk();
+
+    await expect(puller.pull(mirrorId)).rejects.toMatchObject({
+      code: 'ORIGIN_STREAM_TOO_LONG',
+    });
+    expect(await state()).toMatchObject({
+      lastError: expect.stringMatching(
+        /\/notes goes on past 1000 records in one pull: read stopped, what was stored stays \(limit: MIRROR_MAX_STREAM_RECORDS\)$/,
+      ),
+    });
+    // Three pages of 500, each settled (refused), then no more.
+    expect(served).toHaveLength(3);
+
+    await pullsNormally();
+  });
+
+  it('stops a pull that refused more than MAX_REFUSALS_PER_PULL records', async () => {
+    const served = endlessJunk();
+    const longer = pullerWith({
+      MIRROR_READ_IDLE_MS: PATIENCE_MS,
+      MIRROR_READ_TIMEOUT_MS: PATIENCE_MS,
+      MIRROR_MAX_STREAM_RECORDS: 1_000_000,
+    });
+
+    await expect(longer.pull(mirrorId)).rejects.toMatchObject({
+      code: 'ORIGIN_TOO_MANY_REFUSALS',
+    });
+    expect(await state()).toMatchObject({
+      lastError: expect.stringMatching(/over 10000 records refused in one pull: read stopped/),
+    });
+    expect(served).toHaveLength(21);
+
+    await pullsNormally();
+  });
+
+  it('stops a moderation log served page after page without end at MIRROR_MAX_STREAM_RECORDS', async () => {
+    // Entries that chain on, each a block: nothing in them stops the copy but their number.
+    const endless = [...moderation];
+    const served = misbehave('/export/moderation', (response, url) => {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const limit = served.length > SAFETY_PAGES ? 0 : Number(url.searchParams.get('limit'));
+      while (endless.length < after + limit) {
+        const previousHash = endless.at(-1)?.hash ?? MODERATION_GENESIS;
+        const unhashed: UnhashedEntry = {
+          ...logEntry('BLOCK', `pseudonym:${endless.length + 1}`),
+          seq: endless.length + 1,
+          previousHash,
+        };
+        const hash = moderationEntryHash(communityId, unhashed);
+        endless.push({ ...unhashed, hash, cursor: String(unhashed.seq) });
+      }
+      response.end(
+        endless
+          .slice(after, after + limit)
+          .map(line)
+          .join(''),
+      );
+    });
+    const larger = pullerWith({
+      MIRROR_READ_IDLE_MS: PATIENCE_MS,
+      MIRROR_READ_TIMEOUT_MS: PATIENCE_MS,
+      MIRROR_MAX_RESPONSE_BYTES: 4_194_304,
+    });
+
+    await expect(larger.pull(mirrorId)).rejects.toMatchObject({
+      code: 'ORIGIN_STREAM_TOO_LONG',
+    });
+    expect(await state()).toMatchObject({
+      lastError: expect.stringMatching(
+        /\/moderation goes on past 1000 new entries: read stopped, none of them stored/,
+      ),
+    });
+    // The check of the last entry held, then two pages of 1,000.
+    expect(served).toHaveLength(3);
+    expect(await heldLog()).toHaveLength(moderation.length);
+
+    await pullsNormally();
+  });
 });

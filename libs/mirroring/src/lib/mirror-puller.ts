@@ -27,7 +27,7 @@ import {
   type PullOutcome,
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
-import { originFailure, originLimits, type OriginLimits } from './origin-limits';
+import { checkPullLimits, originFailure, originLimits, type OriginLimits } from './origin-limits';
 import { checkOriginManifest } from './origin-manifest.rules';
 import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.rules';
 import { OriginResultsPuller } from './origin-results.puller';
@@ -175,7 +175,7 @@ export class MirrorPuller {
       // after the notes, as the API seals them.
       const feeds = requests === 'changes' ? FEEDS : FEEDS.filter((s) => s !== 'requests');
       for (const stream of feeds) {
-        for (;;) {
+        for (let read = 0; ;) {
           const after = cursors[stream];
           const page = await client.page(stream, {
             after,
@@ -202,15 +202,19 @@ export class MirrorPuller {
               'changes',
             );
           }
+          read += page.length;
+          checkPullLimits(this.limits, client.location, stream, read, outcome.refused);
           if (page.length < PAGE) break;
           nextCursor(client, stream, after, page);
         }
       }
       if (requests === 'whole') {
-        for (let after: string | undefined; ;) {
+        for (let after: string | undefined, read = 0; ;) {
           const page = (await client.page('requests', { after, limit: PAGE })) as RequestRecord[];
           if (page.length === 0) break;
           await this.requests.settle(mirror, page, context, verifier, cursors, outcome, 'whole');
+          read += page.length;
+          checkPullLimits(this.limits, client.location, 'requests', read, outcome.refused);
           if (page.length < PAGE) break;
           after = nextCursor(client, 'requests', after, page);
         }

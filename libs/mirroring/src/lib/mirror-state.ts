@@ -78,8 +78,13 @@ export interface Refusal {
  */
 export const MIRROR_ERROR_CODES = [
   ...EXPORT_READ_CODES,
-  /** A stream read whole before storing went on past `MIRROR_MAX_STREAM_RECORDS`. */
+  /**
+   * A stream read whole before storing, or a change feed in one pull, went on past
+   * `MIRROR_MAX_STREAM_RECORDS`.
+   */
   'ORIGIN_STREAM_TOO_LONG',
+  /** One pull refused more than `MAX_REFUSALS_PER_PULL` records. */
+  'ORIGIN_TOO_MANY_REFUSALS',
   /**
    * The manifest states a promotion (or none) that does not continue the one the mirror's
    * pulls read: another instance's numbering (`lineageProblem`).

@@ -5,7 +5,10 @@ import { MirrorPullError, type MirrorErrorCode } from './mirror-state';
 
 /** What a pull may read of its origin (docs/operations.md, "Mirroring: what an origin may send"). */
 export interface OriginLimits extends ResponseLimits {
-  /** Records one pull reads of a stream it takes whole before storing (roots, members, results). */
+  /**
+   * Records one pull reads of a stream it takes whole before storing (roots, members, results,
+   * the moderation log's new entries), and of each change feed.
+   */
   maxStreamRecords: number;
 }
 
@@ -17,6 +20,39 @@ export function originLimits(env: Environment): OriginLimits {
     timeoutMs: env.MIRROR_READ_TIMEOUT_MS,
     maxStreamRecords: env.MIRROR_MAX_STREAM_RECORDS,
   };
+}
+
+/**
+ * The most records one pull refuses: an origin serving page after page of junk under fresh ids
+ * and cursors would otherwise hold the pull, and grow `mirror_refusals`, without end. An honest
+ * origin's refusals are few; what a pull stored and refused stays, and the next goes on.
+ */
+export const MAX_REFUSALS_PER_PULL = 10_000;
+
+/**
+ * Stops a pull, once a change feed's page is settled, that read more of the feed than
+ * `maxStreamRecords` or refused more than `MAX_REFUSALS_PER_PULL` records: what was settled
+ * stays, and the next pull goes on from there.
+ */
+export function checkPullLimits(
+  limits: OriginLimits,
+  location: string,
+  stream: string,
+  read: number,
+  refused: number,
+): void {
+  if (read > limits.maxStreamRecords) {
+    throw new MirrorPullError(
+      'ORIGIN_STREAM_TOO_LONG',
+      `${location}/${stream} goes on past ${limits.maxStreamRecords} records in one pull: read stopped, what was stored stays`,
+    );
+  }
+  if (refused > MAX_REFUSALS_PER_PULL) {
+    throw new MirrorPullError(
+      'ORIGIN_TOO_MANY_REFUSALS',
+      `${location}: over ${MAX_REFUSALS_PER_PULL} records refused in one pull: read stopped, what was stored stays`,
+    );
+  }
 }
 
 /** The setting behind each limit, named with the error so the operator knows what ran out. */
