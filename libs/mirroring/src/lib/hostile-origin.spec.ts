@@ -268,17 +268,22 @@ describe('MirrorPuller against a hostile origin', () => {
       deleteProof: null,
     };
   }
-  /** The origin's next log entry, chained onto its log (not yet served). */
-  function logEntry(action: ModerationAction, target: string, message: string | null = null) {
+  /** The next entry of `log` (the origin's, unless another), chained onto it, not yet in it. */
+  function logEntry(
+    action: ModerationAction,
+    target: string,
+    message: string | null = null,
+    log: ModerationLogEntry[] = moderation,
+  ) {
     const unhashed: UnhashedEntry = {
-      seq: moderation.length + 1,
+      seq: log.length + 1,
       action,
       target,
       reasonCode: 'REVIEWED',
       moderatorKeyId: OPERATOR_MODERATOR,
       day: '2026-12-06',
       message,
-      previousHash: moderation.at(-1)?.hash ?? MODERATION_GENESIS,
+      previousHash: log.at(-1)?.hash ?? MODERATION_GENESIS,
     };
     const hash = moderationEntryHash(communityId, unhashed);
     return { ...unhashed, hash, cursor: String(unhashed.seq) };
@@ -314,6 +319,23 @@ describe('MirrorPuller against a hostile origin', () => {
       select: { noteId: true, runId: true },
       orderBy: { noteId: 'asc' },
     });
+
+  /** A puller whose time limits are a busy machine's, with `limits` beside. */
+  const patientPuller = (limits: Partial<typeof LIMITS> = {}) =>
+    pullerWith({
+      MIRROR_READ_IDLE_MS: PATIENCE_MS,
+      MIRROR_READ_TIMEOUT_MS: PATIENCE_MS,
+      ...limits,
+    });
+
+  /** The pull fails with `code`, which the mirror's state records with a message like `why`. */
+  async function stopsWith(pulling: Promise<unknown>, code: string, why: RegExp) {
+    await expect(pulling).rejects.toMatchObject({ code });
+    expect(await state()).toMatchObject({
+      lastErrorCode: code,
+      lastError: expect.stringMatching(why),
+    });
+  }
 
   /** The origin behaves again: the next pull takes everything, and clears the error. */
   async function pullsNormally() {
@@ -358,7 +380,7 @@ describe('MirrorPuller against a hostile origin', () => {
         },
       })
     ).id;
-    puller = pullerWith({ MIRROR_READ_IDLE_MS: PATIENCE_MS, MIRROR_READ_TIMEOUT_MS: PATIENCE_MS });
+    puller = patientPuller();
     stallingPuller = pullerWith({ MIRROR_READ_TIMEOUT_MS: PATIENCE_MS });
     slowPuller = pullerWith({ MIRROR_READ_IDLE_MS: PATIENCE_MS });
     admit();
@@ -619,12 +641,11 @@ describe('MirrorPuller against a hostile origin', () => {
 
     // The origin cuts its log: asking only for entries after the last held would not see it.
     const cut = moderation.splice(0);
-    await expect(puller.pull(mirrorId)).rejects.toMatchObject({ code: 'ORIGIN_INVALID' });
-    expect(await state()).toMatchObject({
-      lastError: expect.stringMatching(
-        /no longer serves its moderation log entry 1 as this mirror holds it/,
-      ),
-    });
+    await stopsWith(
+      puller.pull(mirrorId),
+      'ORIGIN_INVALID',
+      /no longer serves its moderation log entry 1 as this mirror holds it/,
+    );
     expect(await heldLog()).toEqual([{ seq: 1, hash: cut[0]?.hash }]);
 
     moderation.push(...cut);
@@ -635,12 +656,11 @@ describe('MirrorPuller against a hostile origin', () => {
     const [, second] = held as [NoteRecord, NoteRecord];
     moderation.push(logEntry('REDACT', `note:${second.id}`, '12345'));
 
-    await expect(puller.pull(mirrorId)).rejects.toMatchObject({ code: 'ORIGIN_INVALID' });
-    expect(await state()).toMatchObject({
-      lastError: expect.stringMatching(
-        new RegExp(`entry 2 redacts note ${second.id} under another message`),
-      ),
-    });
+    await stopsWith(
+      puller.pull(mirrorId),
+      'ORIGIN_INVALID',
+      new RegExp(`entry 2 redacts note ${second.id} under another message`),
+    );
     expect(await heldNote(second.id)).toMatchObject({ text: 'second', redacted: false });
     expect(await heldLog()).toHaveLength(1);
 
@@ -684,14 +704,11 @@ describe('MirrorPuller against a hostile origin', () => {
   it('stops a change feed served page after page without end at MIRROR_MAX_STREAM_RECORDS', async () => {
     const served = endlessJunk();
 
-    await expect(puller.pull(mirrorId)).rejects.toMatchObject({
-      code: 'ORIGIN_STREAM_TOO_LONG',
-    });
-    expect(await state()).toMatchObject({
-      lastError: expect.stringMatching(
-        /\/notes goes on past 1000 records in one pull: read stopped, what was stored stays \(limit: MIRROR_MAX_STREAM_RECORDS\)$/,
-      ),
-    });
+    await stopsWith(
+      puller.pull(mirrorId),
+      'ORIGIN_STREAM_TOO_LONG',
+      /\/notes goes on past 1000 records in one pull: read stopped, what was stored stays \(limit: MIRROR_MAX_STREAM_RECORDS\)$/,
+    );
     // Three pages of 500, each settled (refused), then no more.
     expect(served).toHaveLength(3);
 
@@ -700,18 +717,12 @@ describe('MirrorPuller against a hostile origin', () => {
 
   it('stops a pull that refused more than MAX_REFUSALS_PER_PULL records', async () => {
     const served = endlessJunk();
-    const longer = pullerWith({
-      MIRROR_READ_IDLE_MS: PATIENCE_MS,
-      MIRROR_READ_TIMEOUT_MS: PATIENCE_MS,
-      MIRROR_MAX_STREAM_RECORDS: 1_000_000,
-    });
 
-    await expect(longer.pull(mirrorId)).rejects.toMatchObject({
-      code: 'ORIGIN_TOO_MANY_REFUSALS',
-    });
-    expect(await state()).toMatchObject({
-      lastError: expect.stringMatching(/over 10000 records refused in one pull: read stopped/),
-    });
+    await stopsWith(
+      patientPuller({ MIRROR_MAX_STREAM_RECORDS: 1_000_000 }).pull(mirrorId),
+      'ORIGIN_TOO_MANY_REFUSALS',
+      /over 10000 records refused in one pull: read stopped/,
+    );
     expect(served).toHaveLength(21);
 
     await pullsNormally();
@@ -724,14 +735,7 @@ describe('MirrorPuller against a hostile origin', () => {
       const after = Number(url.searchParams.get('after') ?? 0);
       const limit = served.length > SAFETY_PAGES ? 0 : Number(url.searchParams.get('limit'));
       while (endless.length < after + limit) {
-        const previousHash = endless.at(-1)?.hash ?? MODERATION_GENESIS;
-        const unhashed: UnhashedEntry = {
-          ...logEntry('BLOCK', `pseudonym:${endless.length + 1}`),
-          seq: endless.length + 1,
-          previousHash,
-        };
-        const hash = moderationEntryHash(communityId, unhashed);
-        endless.push({ ...unhashed, hash, cursor: String(unhashed.seq) });
+        endless.push(logEntry('BLOCK', `pseudonym:${endless.length + 1}`, null, endless));
       }
       response.end(
         endless
@@ -740,20 +744,12 @@ describe('MirrorPuller against a hostile origin', () => {
           .join(''),
       );
     });
-    const larger = pullerWith({
-      MIRROR_READ_IDLE_MS: PATIENCE_MS,
-      MIRROR_READ_TIMEOUT_MS: PATIENCE_MS,
-      MIRROR_MAX_RESPONSE_BYTES: 4_194_304,
-    });
 
-    await expect(larger.pull(mirrorId)).rejects.toMatchObject({
-      code: 'ORIGIN_STREAM_TOO_LONG',
-    });
-    expect(await state()).toMatchObject({
-      lastError: expect.stringMatching(
-        /\/moderation goes on past 1000 new entries: read stopped, none of them stored/,
-      ),
-    });
+    await stopsWith(
+      patientPuller({ MIRROR_MAX_RESPONSE_BYTES: 4_194_304 }).pull(mirrorId),
+      'ORIGIN_STREAM_TOO_LONG',
+      /\/moderation goes on past 1000 new entries: read stopped, none of them stored/,
+    );
     // The check of the last entry held, then two pages of 1,000.
     expect(served).toHaveLength(3);
     expect(await heldLog()).toHaveLength(moderation.length);
