@@ -686,6 +686,26 @@ describe('MirrorPuller against a hostile origin', () => {
     expect(await heldLog()).toHaveLength(2);
   });
 
+  it('refuses a note served before its redaction whose REDACT entry records another message', async () => {
+    const unlike = await provenNote('unlike');
+    moderation.push(logEntry('REDACT', `note:${unlike.id}`, '12345'));
+    serveNotes(unlike);
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+      accepted: { notes: 0 },
+      refused: 1,
+      moderationHeldBack: 1,
+    });
+    expect(await refusalsOf([`note ${unlike.id}`])).toEqual([
+      { subject: `note ${unlike.id}`, code: 'PROOF_MESSAGE' },
+    ]);
+    expect(await prisma.note.count({ where: { id: unlike.id } })).toBe(0);
+    expect(await heldLog()).toHaveLength(moderation.length - 1);
+
+    moderation.pop();
+    await pullsNormally();
+  });
+
   /** Full pages of junk notes under fresh ids and cursors, without end: each one refused. */
   const endlessJunk = () => {
     const served = misbehave('/export/notes', (response, url) => {

@@ -142,6 +142,17 @@ export class NotePageSettler {
         refuse(subject, check.code, check.message);
         continue;
       }
+      // Served before its redaction, the note is stored emptied, and from then on checked against
+      // the REDACT entry's message: it must be the note's own, or its text is lost unproven.
+      const redaction = record.redacted ? undefined : moderation?.redaction;
+      if (redaction !== undefined && redaction !== check.message) {
+        refuse(
+          subject,
+          'PROOF_MESSAGE',
+          "the proof's message is not the one the moderation log's REDACT entry naming the note recorded",
+        );
+        continue;
+      }
       const key = provenPostKey(record.postRef);
       if (!key || !noteShownOnProvenPost(record)) {
         refuse(
