@@ -69,9 +69,16 @@ export class ScoringRunsService {
         `The queue did not accept the job within ${ENQUEUE_TIMEOUT_MS} ms`,
       );
     } catch (error) {
-      // No job will serve this run: remove it rather than leave a request that never ends. (Should
-      // Redis take the job after all, the worker finds no pending run and drops it.)
-      await this.runs.discard(run.id);
+      // Not confirmed in time, yet the queue may have taken the job (a busy embedded database):
+      // a worker that started it keeps the run, and the run is answered as accepted.
+      if (!(await this.runs.discard(run.id))) {
+        this.logger.warn(
+          `scoring request not confirmed in time, but a worker started its run ${run.id}`,
+        );
+        return this.get(run.id);
+      }
+      // No job will serve this run, now removed rather than left as a request that never ends.
+      // (Should the queue take the job after all, the worker finds no pending run and drops it.)
       this.logger.warn(`scoring request not queued: ${(error as Error).message}`);
       throw new ApiError(
         'QUEUE_UNAVAILABLE',

@@ -82,9 +82,17 @@ export class ScoringRunStore {
     return rows.map(({ id, ...run }) => ({ runId: id, ...run }));
   }
 
-  /** Forgets a request no job will ever serve (the queue did not take it). */
-  async discard(runId: string): Promise<void> {
-    await this.prisma.scoringRun.delete({ where: { id: runId } });
+  /**
+   * Forgets a request the queue did not confirm, unless a worker took its job after all: answers
+   * whether it was removed. One conditional statement, so a `start` racing it either comes first
+   * (the run lives on) or finds no run and drops the job; a started run has staged rows and may
+   * have status changes that refer to it, which a delete would wipe or trip on.
+   */
+  async discard(runId: string): Promise<boolean> {
+    const { count } = await this.prisma.scoringRun.deleteMany({
+      where: { id: runId, status: ScoringRunStatus.QUEUED, attempts: 0 },
+    });
+    return count === 1;
   }
 
   /**
