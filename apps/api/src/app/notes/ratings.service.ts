@@ -82,6 +82,7 @@ export class RatingsService {
     await this.buffer.submit(
       `rating:${note.id}:${pseudonym}`,
       async (tx) => {
+        await this.refuseIfGone(tx, community, note.id);
         const stored = await tx.rating.findUnique({
           where: { noteId_raterPseudonym: { noteId: note.id, raterPseudonym: pseudonym } },
           select: {
@@ -130,8 +131,29 @@ export class RatingsService {
   }
 
   /**
+   * The note checked again where the rating is buffered: the proof check before it takes seconds,
+   * during which the author may delete the note or a moderator hide it, and a note so taken back
+   * takes no new ratings (docs/protocol.md, docs/moderation.md). The share lock makes a deletion
+   * or hide (an UPDATE of the row) and this submission wait for each other, so a rating is either
+   * buffered before the change commits or refused after it; answered as the first check does.
+   */
+  private async refuseIfGone(
+    tx: Prisma.TransactionClient,
+    community: CommunityKey,
+    noteId: string,
+  ) {
+    const [note] = await tx.$queryRaw<{ deleted: boolean; hidden: boolean }[]>`
+      SELECT deleted_at IS NOT NULL AS deleted, hidden FROM notes WHERE id = ${noteId}::uuid FOR SHARE`;
+    if (!note || note.hidden) throw noteNotFound(community, noteId);
+    if (note.deleted) throw ApiError.of('NOTE_DELETED');
+  }
+
+  /**
    * Stores a batch's ratings: one statement per rating, the upsert that keeps the latest minute
-   * and its outbox row only when it wrote, so the batch's order decides nothing.
+   * and its outbox row only when it wrote, so the batch's order decides nothing. A rating of a
+   * note deleted or hidden since it was buffered is stored all the same: it was answered 201 while
+   * the note still took ratings (`refuseIfGone` keeps any from being buffered after), and such a
+   * note keeps its ratings and stays scored; only the batch that stores it comes later.
    */
   private async seal(tx: Prisma.TransactionClient, entries: SealedEntry<BufferedRating>[]) {
     for (const { communityId, payload: rating } of entries) {

@@ -1,0 +1,180 @@
+import type { INestApplication } from '@nestjs/common';
+import type { ProvenAction } from '@bridgenotes/client';
+import type { PrismaClient } from '@bridgenotes/database';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import {
+  communityWithMembers,
+  createIdentity,
+  provenBody,
+  prover,
+  TestCommunity,
+} from '../../testing/members';
+import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
+import { ActionProofsService } from '../membership/action-proofs.service';
+import { Sealer } from '../sealing/sealer.service';
+import { WriteBuffer } from '../sealing/write-buffer.service';
+
+const NOTE = {
+  classification: 'NOT_MISLEADING',
+  reasons: ['FACTUALLY_CORRECT'],
+  text: 'The photo is from the 2019 flood, as the agency says',
+  sources: ['https://example.org/agency'],
+};
+
+/**
+ * A note its author deletes, or a moderator hides, while a rating of it has its proof checked
+ * (seconds, in a queue) takes no new rating (docs/protocol.md, docs/moderation.md). Writes are
+ * sealed by hand, one member enough for a batch.
+ */
+describe('a rating of a note taken back while its proof is checked', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let community: TestCommunity;
+  let prove: Awaited<ReturnType<typeof prover>>;
+  const [author, rater] = [createIdentity(), createIdentity()];
+  const server = () => app.getHttpServer();
+
+  beforeAll(async () => {
+    app = await createSealedByHandApp(1);
+    prisma = createTestPrisma();
+    community = await communityWithMembers(app, [author, rater]);
+    prove = await prover(app, community);
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  /** A stored note of the author's, with the rater's proven rating of it and its deletion. */
+  async function ratedNote(path: string) {
+    const note = await prove(author, 'note.create', '', {
+      ...NOTE,
+      post: { url: `https://example.com/${path}` },
+    });
+    const created = await request(server())
+      .post(`/communities/${community.slug}/notes`)
+      .send(provenBody(note))
+      .expect(201);
+    await app.get(Sealer).sealDue();
+    const id: string = created.body.id;
+    const rating = await prove(rater, 'rating.put', `note:${id}`, {
+      helpfulness: 'HELPFUL',
+      tags: [],
+    });
+    const deletion = await prove(author, 'note.delete', `note:${id}`, {});
+    const rate = () =>
+      request(server())
+        .put(`/communities/${community.slug}/notes/${id}/rating`)
+        .send(provenBody(rating));
+    const remove = () =>
+      request(server())
+        .delete(`/communities/${community.slug}/notes/${id}`)
+        .send(provenBody(deletion));
+    const ratings = () => prisma.rating.count({ where: { noteId: id } });
+    return { id, rate, remove, ratings };
+  }
+
+  /** Holds the next proof check once the proof is found valid, until `release`. */
+  function holdNextProof() {
+    const proofs = app.get(ActionProofsService);
+    const verify = proofs.verify.bind(proofs);
+    let checked = () => undefined as void;
+    let release = () => undefined as void;
+    const proven = new Promise<void>((resolve) => (checked = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    jest.spyOn(proofs, 'verify').mockImplementationOnce(async (...args) => {
+      const pseudonym = await verify(...args);
+      checked();
+      await released;
+      return pseudonym;
+    });
+    return { proven, release };
+  }
+
+  /** Rates the note while `takeBack` runs during its proof check; the answer. */
+  async function rateWhile(note: { rate: () => request.Test }, takeBack: () => Promise<unknown>) {
+    const held = holdNextProof();
+    const answer = note.rate().then((response) => response);
+    await held.proven;
+    await takeBack();
+    held.release();
+    return answer;
+  }
+
+  it('refuses a rating with 409 NOTE_DELETED when the author deleted the note meanwhile', async () => {
+    const note = await ratedNote('deleted');
+    const answer = await rateWhile(note, () => note.remove().expect(200));
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ code: 'NOTE_DELETED' });
+    await app.get(Sealer).sealDue();
+    expect(await note.ratings()).toBe(0);
+  });
+
+  it('refuses a rating with 404 NOTE_NOT_FOUND when a moderator hid the note meanwhile', async () => {
+    const note = await ratedNote('hidden');
+    const hide = () =>
+      request(server())
+        .post(`/communities/${community.slug}/moderation/actions`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ action: 'HIDE', noteId: note.id, reasonCode: 'SPAM' })
+        .expect(201);
+    const answer = await rateWhile(note, hide);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ code: 'NOTE_NOT_FOUND' });
+    await app.get(Sealer).sealDue();
+    expect(await note.ratings()).toBe(0);
+  });
+
+  // Embedded, one session runs every transaction in turn: no deletion can run beside a check.
+  (currentTestRun().embedded ? it.skip : it)(
+    'makes a deletion wait for a rating being buffered, which is then stored',
+    async () => {
+      const note = await ratedNote('locked');
+      const buffer = app.get(WriteBuffer);
+      const waiting = buffer.waiting.bind(buffer);
+      let checking = () => undefined as void;
+      let release = () => undefined as void;
+      const checked = new Promise<void>((resolve) => (checking = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      // Holds the rating's check inside its transaction, after the note was read again.
+      jest.spyOn(buffer, 'waiting').mockImplementationOnce(async (...args) => {
+        checking();
+        await released;
+        return waiting(...args);
+      });
+      const rating = note.rate().then((response) => response);
+      await checked;
+      let deleted = false;
+      const deletion = note.remove().then((response) => ((deleted = true), response));
+      // The deletion waits for the rating's transaction, on the note's row, until released.
+      const outcome = await eventually(async () => {
+        if (deleted) return 'deleted meanwhile';
+        const [{ count }] = await prisma.$queryRaw<{ count: number }[]>`
+          SELECT count(*)::int AS count FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'
+             AND query ILIKE 'UPDATE%notes%'`;
+        expect(count).toBe(1);
+        return 'waits';
+      }).finally(release);
+      expect(outcome).toBe('waits');
+      expect((await rating).status).toBe(201);
+      expect((await deletion).status).toBe(200);
+      await app.get(Sealer).sealDue();
+      expect(await note.ratings()).toBe(1);
+    },
+  );
+
+  it('stores a rating answered before the deletion, though sealed after it', async () => {
+    const note = await ratedNote('kept');
+    await note.rate().expect(201);
+    await note.remove().expect(200);
+    expect(await note.ratings()).toBe(0);
+    await app.get(Sealer).sealDue();
+    expect(await note.ratings()).toBe(1);
+  });
+});
