@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import type { ProvenAction } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import request from 'supertest';
@@ -79,28 +78,29 @@ describe('a rating of a note taken back while its proof is checked', () => {
     return { id, rate, remove, ratings };
   }
 
-  /** Holds the next proof check once the proof is found valid, until `release`. */
-  function holdNextProof() {
-    const proofs = app.get(ActionProofsService);
-    const verify = proofs.verify.bind(proofs);
-    let checked = () => undefined as void;
+  /**
+   * Holds the next call of `object[name]` where it is reached (`reached`) until `release`, then
+   * lets it run: the rating stopped at a chosen point while the test acts.
+   */
+  function holdNext<T extends object>(object: T, name: keyof T & string) {
+    const original = (object[name] as (...args: unknown[]) => Promise<unknown>).bind(object);
+    let reach = () => undefined as void;
     let release = () => undefined as void;
-    const proven = new Promise<void>((resolve) => (checked = resolve));
+    const reached = new Promise<void>((resolve) => (reach = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
-    jest.spyOn(proofs, 'verify').mockImplementationOnce(async (...args) => {
-      const pseudonym = await verify(...args);
-      checked();
+    jest.spyOn(object, name as never).mockImplementationOnce((async (...args: unknown[]) => {
+      reach();
       await released;
-      return pseudonym;
-    });
-    return { proven, release };
+      return original(...args);
+    }) as never);
+    return { reached, release };
   }
 
   /** Rates the note while `takeBack` runs during its proof check; the answer. */
   async function rateWhile(note: { rate: () => request.Test }, takeBack: () => Promise<unknown>) {
-    const held = holdNextProof();
+    const held = holdNext(app.get(ActionProofsService), 'verify');
     const answer = note.rate().then((response) => response);
-    await held.proven;
+    await held.reached;
     await takeBack();
     held.release();
     return answer;
@@ -135,20 +135,10 @@ describe('a rating of a note taken back while its proof is checked', () => {
     'makes a deletion wait for a rating being buffered, which is then stored',
     async () => {
       const note = await ratedNote('locked');
-      const buffer = app.get(WriteBuffer);
-      const waiting = buffer.waiting.bind(buffer);
-      let checking = () => undefined as void;
-      let release = () => undefined as void;
-      const checked = new Promise<void>((resolve) => (checking = resolve));
-      const released = new Promise<void>((resolve) => (release = resolve));
       // Holds the rating's check inside its transaction, after the note was read again.
-      jest.spyOn(buffer, 'waiting').mockImplementationOnce(async (...args) => {
-        checking();
-        await released;
-        return waiting(...args);
-      });
+      const held = holdNext(app.get(WriteBuffer), 'waiting');
       const rating = note.rate().then((response) => response);
-      await checked;
+      await held.reached;
       let deleted = false;
       const deletion = note.remove().then((response) => ((deleted = true), response));
       // The deletion waits for the rating's transaction, on the note's row, until released.
@@ -160,7 +150,7 @@ describe('a rating of a note taken back while its proof is checked', () => {
              AND query ILIKE 'UPDATE%notes%'`;
         expect(count).toBe(1);
         return 'waits';
-      }).finally(release);
+      }).finally(held.release);
       expect(outcome).toBe('waits');
       expect((await rating).status).toBe(201);
       expect((await deletion).status).toBe(200);
