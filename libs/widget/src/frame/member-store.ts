@@ -107,6 +107,16 @@ export class MemberStore {
     return this.identity === null ? null : storage.get(COMMITMENT_KEY) || null;
   }
 
+  /**
+   * Whether a change another tab or window made to this origin's storage (`key`, its `storage`
+   * event; null: cleared) is one of the kept identity or of its membership here, which the member
+   * panel shows.
+   */
+  concerns(key: string | null): boolean {
+    if (key === null || key === IDENTITY_KEY || key === COMMITMENT_KEY) return true;
+    return ['member', 'pending', 'ended', 'refused'].some((name) => key === this.key(name));
+  }
+
   /** Keeps an identity: its backup (on this origin only) and its commitment. */
   keepIdentity(backup: string, commitment: string): void {
     storage.set(IDENTITY_KEY, backup);

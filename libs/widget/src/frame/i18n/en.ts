@@ -113,6 +113,11 @@ export const EN = {
   joinedPending: 'Joined {community}; your membership is waiting to be sealed.',
   restoreReplaces: 'Restore another identity from a backup',
   backupInvalid: 'This is not a Bridgenotes identity backup: {reason}',
+  // Another tab or window of this browser changed the identity kept on this site.
+  identityKeptElsewhere:
+    'Another tab or window of this browser keeps an identity on this site now: it is shown here, and was not replaced.',
+  identityChangedElsewhere:
+    'Your identity on this site changed in another tab or window: shown here now.',
   backupReasonEmpty: 'nothing was pasted.',
   backupReasonCharacters:
     'it holds characters a backup never has (a backup is letters, digits, + and /, ending with =).',

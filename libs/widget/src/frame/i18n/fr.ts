@@ -111,6 +111,10 @@ export const FR: Record<StringKey, string> = {
   restoredMember: 'Identité restaurée : elle est membre de {community}.',
   joinedNow:
     'Vous avez rejoint {community} : vous pouvez maintenant évaluer, écrire et demander des notes.',
+  identityKeptElsewhere:
+    'Un autre onglet ou une autre fenêtre de ce navigateur garde maintenant une identité sur ce site : elle est affichée ici, et n’a pas été remplacée.',
+  identityChangedElsewhere:
+    'Votre identité sur ce site a changé dans un autre onglet ou une autre fenêtre : elle est affichée ici.',
   joinedPending: 'Vous avez rejoint {community} ; votre adhésion attend d’être scellée.',
   restoreReplaces: 'Restaurer une autre identité depuis une sauvegarde',
   backupInvalid: 'Ce n’est pas une sauvegarde d’identité Bridgenotes : {reason}',

@@ -103,5 +103,11 @@ export function contribute(
     }
   };
   render();
+  // Another tab or window of this browser created, restored or joined with an identity: shown
+  // here at once, so that this frame offers no Create or Join that would replace it.
+  addEventListener('storage', (event) => {
+    if (!context.store.concerns(event.key)) return;
+    render({ message: t('identityChangedElsewhere'), focus: false });
+  });
   return section;
 }

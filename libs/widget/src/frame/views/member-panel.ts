@@ -20,6 +20,22 @@ const BACKUP_REASONS: Record<BackupProblem, StringKey> = {
 };
 
 /**
+ * Whether another tab or window of this browser kept another identity since the panel showed
+ * `shown` (read again after the prover's answer, which takes a while): then nothing is replaced,
+ * and the panel is rendered anew with the identity kept now, whose membership would otherwise be
+ * lost with it. (A `storage` event renders it too, but may come after the member clicked.)
+ */
+function keptElsewhere(
+  context: FrameContext,
+  shown: string | null,
+  onChange: (outcome: Outcome) => void,
+): boolean {
+  if (context.store.identity === shown) return false;
+  onChange({ message: t('identityKeptElsewhere') });
+  return true;
+}
+
+/**
  * "Restore from a backup": only an identity export's exact form is kept (a mistyped or cut-off
  * paste would be another identity), then the membership is looked up in the published group.
  */
@@ -30,6 +46,8 @@ function restoreDetails(
   onChange: (outcome: Outcome) => void,
 ): HTMLElement {
   const { store, community } = context;
+  // What the member sees replaced: the identity kept when the panel was rendered.
+  const shown = store.identity;
   const restoreId = nextId('restore');
   const restoreText = h('textarea', { id: restoreId, rows: '3', spellcheck: 'false' });
   const restore = async (): Promise<void> => {
@@ -42,6 +60,7 @@ function restoreDetails(
     }
     const backup = restoreText.value.trim();
     const { commitment } = await prover({ type: 'commitment', backup, strict: true });
+    if (keptElsewhere(context, shown, onChange)) return;
     store.keepIdentity(backup, commitment as string);
     // Not found (or not fetched now): Join is offered, and a join made before answers
     // ALREADY_MEMBER, which looks again.
@@ -113,6 +132,7 @@ export function memberPanel(
         t('createIdentity'),
         act(async () => {
           const created = await prover({ type: 'create' });
+          if (keptElsewhere(context, null, onChange)) return;
           store.keepIdentity(created.backup as string, created.commitment as string);
           onChange({ message: t('created') });
         }),

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+
+import { Client } from 'pg';
+import type { Frame, Page, Route } from 'playwright-core';
+
+import { communityScope, minuteOf } from '@bridgenotes/protocol';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { Browser, launchChromium } from './support/browser';
+import { untilReady } from './support/http';
+import { RunningApp, startBuiltApi } from './support/processes';
+import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+
+/**
+ * What a member's writes through the widget's frame do when the browser or the network gets in
+ * the way, in Debian's Chromium against the built API: another tab of the same browser, an
+ * answer lost on its way back, a service that fails.
+ */
+describe('a member’s writes in the widget when something gets in the way', () => {
+  const run = currentTestRun();
+  let api: RunningApp;
+  let apiUrl: string;
+  let database: Client;
+  let browser: Browser;
+  const community = { slug: `w-${randomUUID().slice(0, 8)}`, id: randomUUID() };
+  const postUrl = `https://example.com/news/${community.slug}`;
+  let postId: string;
+  const MEMBER = 'You are a member of Writes community.';
+  /** How long an answer already received may take to show: no proof, no network. */
+  const QUICKLY_MS = 15_000;
+
+  const demo = () =>
+    `${apiUrl}/demo?${new URLSearchParams({ community: community.slug, post: postUrl, theme: 'light' })}`;
+
+  beforeAll(async () => {
+    ({ api, apiUrl } = await startBuiltApi());
+    database = new Client({ connectionString: run.databaseUrl });
+    await database.connect();
+    await database.query(
+      `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
+       VALUES ($1, $2, 'Writes community', $3, 'OPEN', '{}', 0, now())`,
+      [community.id, community.slug, communityScope(community.id).toString()],
+    );
+    postId = await insertPost(database, postUrl);
+    await untilReady(apiUrl);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
+    await database?.end();
+  });
+
+  /** `page` loaded anew on the demo, with the member's area open. */
+  async function opened(page: Page): Promise<Frame> {
+    await page.goto(demo());
+    const frame = await widgetFrame(page);
+    const toggle = frame.getByRole('button', { name: /^Help rate notes/ });
+    // A post with no notes shows the member's area at once, with no toggle.
+    await Promise.race([toggle.waitFor(), frame.locator('section.member').waitFor()]);
+    if (await toggle.count()) await toggle.click();
+    return frame;
+  }
+
+  /** A new page whose frame keeps no identity (the origin's storage cleared). */
+  async function freshPage(): Promise<{ page: Page; frame: Frame }> {
+    const page = await browser.context.newPage();
+    await page.goto(demo());
+    await page.evaluate(() => localStorage.clear());
+    return { page, frame: await opened(page) };
+  }
+
+  /** A new page whose frame keeps a new identity, a member of the community. */
+  async function member(): Promise<{ page: Page; frame: Frame }> {
+    const { page, frame } = await freshPage();
+    await frame.getByRole('button', { name: 'Create an identity' }).click();
+    await frame.getByRole('button', { name: 'Join Writes community' }).click();
+    await frame.getByText(MEMBER).waitFor();
+    return { page, frame };
+  }
+
+  it('never replaces, from a tab loaded before, the identity another tab created and joined with', async () => {
+    const { page: later, frame: laterFrame } = await freshPage();
+    // This tab's Create waits for its prover until the other tab has joined.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let taken = false;
+    const sent = new Promise<void>((resolve) => {
+      void browser.context.route('**/widget/prover.js', async (route: Route) => {
+        if (taken) return route.continue();
+        taken = true;
+        resolve();
+        await held;
+        await route.continue();
+      });
+    });
+    try {
+      await laterFrame.getByRole('button', { name: 'Create an identity' }).click();
+      await sent;
+      const first = await browser.context.newPage();
+      const firstFrame = await opened(first);
+      await firstFrame.getByRole('button', { name: 'Create an identity' }).click();
+      await firstFrame.getByRole('button', { name: 'Join Writes community' }).click();
+      await firstFrame.getByText(MEMBER).waitFor();
+      const identity = await first.evaluate(() => localStorage.getItem('bridgenotes:identity'));
+      // The tab loaded before shows the membership, with nothing clicked.
+      await laterFrame.getByText(MEMBER).waitFor({ timeout: QUICKLY_MS });
+      release();
+      // Its Create, answered now, keeps nothing and says why.
+      await laterFrame
+        .locator('.announce', { hasText: 'was not replaced' })
+        .waitFor({ state: 'attached' });
+      expect(await later.evaluate(() => localStorage.getItem('bridgenotes:identity'))).toBe(
+        identity,
+      );
+      expect(await laterFrame.getByText(MEMBER).isVisible()).toBe(true);
+      const again = await opened(first);
+      await again.getByText(MEMBER).waitFor();
+      await first.close();
+    } finally {
+      release();
+      await browser.context.unroute('**/widget/prover.js');
+    }
+    await later.close();
+  });
+});
