@@ -123,4 +123,32 @@ describe('a member’s writes in the widget when something gets in the way', () 
     }
     await later.close();
   });
+
+  it('sends a note whose answer was lost again unchanged: one note is stored, not two', async () => {
+    const { page, frame } = await member();
+    const text = `A note whose answer is lost ${randomUUID()}`;
+    const form = frame.locator('form.write');
+    await form.getByRole('radio', { name: 'Not misleading' }).check();
+    await form.getByRole('checkbox', { name: 'Factually correct' }).check();
+    await form.getByLabel('Note (at most 280 characters').fill(text);
+    // The first request reaches the API, which stores the note; its answer never comes back.
+    let provenAt: number | undefined;
+    await page.route('**/notes', async (route: Route) => {
+      if (route.request().method() !== 'POST' || provenAt !== undefined) return route.continue();
+      provenAt = (route.request().postDataJSON() as { clientMinute: number }).clientMinute;
+      await route.fetch();
+      await route.abort('internetdisconnected');
+    });
+    await form.getByRole('button', { name: 'Publish note' }).click();
+    await form.getByText('The service could not be reached', { exact: false }).waitFor();
+    // A proof made now would carry another minute, and so another message than the stored one.
+    await eventually(async () => {
+      if (minuteOf(Date.now()) <= (provenAt as number)) throw new Error('the same minute');
+    }, 70_000);
+    await form.getByRole('button', { name: 'Publish note' }).click();
+    await form.getByText('Note published.', { exact: false }).waitFor();
+    const { rows } = await database.query('SELECT id FROM notes WHERE text = $1', [text]);
+    expect(rows).toHaveLength(1);
+    await page.close();
+  });
 });

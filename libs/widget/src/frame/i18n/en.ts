@@ -213,6 +213,8 @@ export const EN = {
   reasons: 'Why?',
   noteText: 'Note (at most {limit} characters, a link counts as one)',
   noteSources: 'Sources, one link per line',
+  sendingAgain: 'Sending again the note you proved…',
+  verifierBusy: 'The service is busy checking proofs: sending again in {seconds} s…',
   submitNote: 'Publish note',
   noted:
     'Note published. It will be shown once raters from different perspectives find it helpful.',

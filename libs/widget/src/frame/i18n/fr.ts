@@ -216,6 +216,8 @@ export const FR: Record<StringKey, string> = {
   redacted: 'Le texte de cette note a été retiré par les modérateurs de la communauté.',
   writeNote: 'Écrire une note',
   classification: 'Cette publication est',
+  sendingAgain: 'Nouvel envoi de la note que vous avez prouvée…',
+  verifierBusy: 'Le service est occupé à vérifier des preuves : nouvel envoi dans {seconds} s…',
   reasons: 'Pourquoi ?',
   noteText: 'Note ({limit} caractères au plus, un lien compte pour un)',
   noteSources: 'Sources, un lien par ligne',

@@ -1,5 +1,6 @@
 // Writing a note: checked before proving (the proof takes seconds), the problems shown under
-// their fields; once published, the form empties and the note is listed at once.
+// their fields; once published, the form empties and the note is listed at once. A try whose
+// answer was lost sends the same proven note again (proven-writes.ts): never a second note.
 import {
   MISLEADING_REASONS,
   NOT_MISLEADING_REASONS,
@@ -15,6 +16,8 @@ import { reportFailure } from '../failure';
 import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../feedback';
 import { formatNumber, label, t } from '../i18n';
 import { noteErrors } from '../validation';
+import { sendProven } from '../proven-writes';
+import { writeOutcome } from '../write-outcome';
 import { checked, choices } from './choices';
 
 const counterText = (text: string) =>
@@ -99,12 +102,25 @@ export function noteForm(
     const commitment = context.store.identityCommitment;
     void (async () => {
       try {
-        feedback.progress(t('proving'));
-        const proven = await prove(context, 'note.create', '', payload);
-        const note = await api<NoteResponse>(`${communityPath(context.slug)}/notes`, {
-          method: 'POST',
-          body: { ...payload, ...proven },
-        });
+        // Said for a try that sends the note proven before: no proof is made this time.
+        let proven = false;
+        const note = await sendProven(
+          memberAction(context, 'write'),
+          JSON.stringify(payload),
+          async () => {
+            proven = true;
+            feedback.progress(t('proving'));
+            return { ...payload, ...(await prove(context, 'note.create', '', payload)) };
+          },
+          (body) => {
+            if (!proven) feedback.progress(t('sendingAgain'));
+            return api<NoteResponse>(`${communityPath(context.slug)}/notes`, {
+              method: 'POST',
+              body,
+            });
+          },
+          (seconds) => feedback.progress(t('verifierBusy', { seconds })),
+        );
         const tracked = { role: 'wrote', status: note.status, text: note.text } as const;
         if (commitment) context.store.track(commitment, note.id, tracked);
         form.reset();

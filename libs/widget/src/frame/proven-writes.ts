@@ -1,0 +1,63 @@
+// A proven write sent so that a retry never writes it twice. An answer lost on its way back (the
+// network, a 5xx) may follow a write the API stored: sent again unchanged, the same proof is
+// answered with what it stored (the API finds a note by its proof's message), where a new proof,
+// of a later minute, would carry another message and be a second note against the daily quota.
+import { RequestError } from './api';
+
+/** Refusals that mean the kept proof will not be accepted any more: proven anew, once. */
+const OUTDATED = new Set(['PROOF_ROOT_EXPIRED', 'PROOF_ROOT_UNKNOWN', 'PROOF_STALE']);
+/**
+ * The verifier's queue was full: the write was refused before any work, with Retry-After: 1
+ * (docs/operations.md), and is sent again after that second.
+ */
+const BUSY = 'PROOF_VERIFIER_BUSY';
+const BUSY_WAIT_SECONDS = 1;
+
+const code = (error: unknown): string | undefined =>
+  error instanceof RequestError ? error.code : undefined;
+
+/** Whether the write may have reached the API, or was refused for a passing reason. */
+const mayResend = (error: unknown): boolean =>
+  error instanceof RequestError &&
+  (error.code === 'NETWORK' || (error.status !== undefined && error.status >= 500));
+
+/** Each action's kept proven body (by `memberAction` key: it outlasts a render of the form). */
+const kept = new Map<string, { draft: string; body: unknown }>();
+
+/**
+ * Sends `action`'s write of `draft` (what the proof says, for the identity proving it): the body
+ * kept from an earlier try of the same draft that may have reached the API, else `prove`'s; sent
+ * once more after a busy verifier's Retry-After (`waiting` says so), and proven anew once when the kept
+ * proof is refused as outdated. A failure that may have reached the API keeps the body.
+ */
+export async function sendProven<B, R>(
+  action: string,
+  draft: string,
+  prove: () => Promise<B>,
+  send: (body: B) => Promise<R>,
+  waiting: (seconds: number) => void,
+): Promise<R> {
+  const earlier = kept.get(action);
+  kept.delete(action);
+  const reused = earlier?.draft === draft ? (earlier.body as B) : undefined;
+  const body = reused ?? (await prove());
+  const sendOnceMoreIfBusy = async (): Promise<R> => {
+    try {
+      return await send(body);
+    } catch (error) {
+      if (code(error) !== BUSY) throw error;
+      waiting(BUSY_WAIT_SECONDS);
+      await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_SECONDS * 1000));
+      return send(body);
+    }
+  };
+  try {
+    return await sendOnceMoreIfBusy();
+  } catch (error) {
+    if (reused !== undefined && OUTDATED.has(code(error) ?? '')) {
+      return sendProven(action, draft, prove, send, waiting);
+    }
+    if (mayResend(error)) kept.set(action, { draft, body });
+    throw error;
+  }
+}
