@@ -26,7 +26,7 @@ import {
 import type { ProvenForApi } from '../shared/messages';
 import { prover } from '../shared/prover';
 import { ext } from '../shared/extension-api';
-import { notSealedNotice } from '../shared/membership-news';
+import { notSealedNotice, writeOutcome } from '../shared/membership-news';
 import { type Follow, type SaveRatingMessage } from '../shared/storage';
 import { label, t } from '../shared/strings';
 import type { BusyTarget } from './busy';
@@ -215,7 +215,8 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
         // The rating landed whatever happens here: only showing it back later depends on this.
         const remembered = (await ext.runtime.sendMessage(kept)) === true;
         mine.textContent = t('yourRating', { rating: label(chosen) });
-        context.say(t(remembered ? 'rated' : 'ratedNotRemembered'));
+        const said = writeOutcome(context.follow, 'rated');
+        context.say(remembered ? said : `${said} ${t('notRemembered')}`);
       },
       { control: submitRating, region: form },
     );
@@ -313,7 +314,7 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
         const proven = await prove(context, 'note.create', '', payload);
         const note = await writeNote(context.follow, { ...payload, ...proven });
         form.reset();
-        context.say(t('noted'));
+        context.say(writeOutcome(context.follow, 'noted'));
         onWritten(note);
       },
       { control: submitNote, region: form },

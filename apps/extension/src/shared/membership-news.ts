@@ -5,7 +5,7 @@ import { type AdmissionPolicy, pendingJoinSealHours } from '@bridgenotes/protoco
 import type { MembershipState } from './membership';
 import type { Follow } from './storage';
 import { type StringKey, t } from './strings';
-import { sealWaitKey } from '@bridgenotes/widget';
+import { sealWaitKey, writeWaitKey } from '@bridgenotes/widget';
 
 /** "Not in the group now": check again first, then what the admission lets the member do. */
 export const NOT_IN_GROUP: Record<AdmissionPolicy, StringKey> = {
@@ -53,4 +53,14 @@ export const notSealedNotice = (follow: Pick<Follow, 'name' | 'sealing'>): strin
 function sealWaitText(prefix: 'pending' | 'notSealed', follow: Pick<Follow, 'name' | 'sealing'>) {
   const hours = pendingJoinSealHours({ sealing: follow.sealing ?? undefined });
   return t(sealWaitKey(prefix, hours), { community: follow.name, hours: hours ?? '' });
+}
+
+/**
+ * What a note (`noted`) or a rating (`rated`) answered by the instance is said to be, by the seal
+ * wait kept with `follow`: "published" or "saved" only where every write is sealed in its request
+ * (or none is kept: an older API, which did), else its wait for the batch, as the widget says it.
+ */
+export function writeOutcome(follow: Pick<Follow, 'sealing'>, write: 'noted' | 'rated'): string {
+  const { key, hours } = writeWaitKey(write, { sealing: follow.sealing ?? undefined });
+  return t(key, { hours });
 }

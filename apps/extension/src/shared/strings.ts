@@ -1,4 +1,4 @@
-import { EN_LABELS, EN_PENDING } from '@bridgenotes/widget';
+import { EN_LABELS, EN_PENDING, EN_WRITE_WAIT } from '@bridgenotes/widget';
 
 /**
  * Every string the extension shows, in one place for translation (the widget's wording where
@@ -43,8 +43,9 @@ export const STRINGS = {
   submitRating: 'Submit rating',
   proving: 'Making your proof in this browser…',
   rated: 'Rating saved. It counts at the next scoring run, usually within a few minutes.',
-  ratedNotRemembered:
-    'Rating saved. It counts at the next scoring run; this browser could not keep it to show it back.',
+  // Where the instance keeps writes for their batch, in the widget's words (writeOutcome).
+  ...EN_WRITE_WAIT,
+  notRemembered: 'This browser could not keep your rating to show it back.',
   requestCount: 'Members who asked for a note on this post: {count}',
   requestNote: 'Ask for a note on this post',
   requested: 'Request recorded. Writers see the posts members ask about most.',

@@ -3,6 +3,7 @@
  * a value filled in at run time (as text, never as markup); numbers arrive formatted by `Intl`.
  */
 import { EN_PENDING } from './en-pending';
+import { EN_WRITE_WAIT } from './en-write-wait';
 
 export const EN = {
   heading: 'Community notes',
@@ -215,6 +216,7 @@ export const EN = {
   noteSources: 'Sources, one link per line',
   sendingAgain: 'Sending again the note you proved…',
   verifierBusy: 'The service is busy checking proofs: sending again in {seconds} s…',
+  ...EN_WRITE_WAIT,
   submitNote: 'Publish note',
   noted:
     'Note published. It will be shown once raters from different perspectives find it helpful.',

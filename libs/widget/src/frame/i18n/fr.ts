@@ -220,6 +220,18 @@ export const FR: Record<StringKey, string> = {
   verifierBusy: 'Le service est occupé à vérifier des preuves : nouvel envoi dans {seconds} s…',
   reasons: 'Pourquoi ?',
   noteText: 'Note ({limit} caractères au plus, un lien compte pour un)',
+  notedBatchNoTimeBound:
+    'Votre note est reçue. Elle paraît une fois son lot scellé avec les écritures d’autres membres, ce qui garde privé le moment où vous l’avez écrite : dès qu’assez de membres ont écrit ; cela n’a pas de délai fixe, et dans une communauté calme cela peut être long.',
+  notedBatchWithinHour:
+    'Votre note est reçue. Elle paraît une fois son lot scellé avec les écritures d’autres membres, ce qui garde privé le moment où vous l’avez écrite : en quelques minutes dans une communauté active, au plus tard dans une heure environ.',
+  notedBatchWithinHours:
+    'Votre note est reçue. Elle paraît une fois son lot scellé avec les écritures d’autres membres, ce qui garde privé le moment où vous l’avez écrite : en quelques minutes dans une communauté active, au plus tard dans {hours} heures environ.',
+  ratedBatchNoTimeBound:
+    'Votre évaluation est reçue. Elle compte une fois son lot scellé avec les écritures d’autres membres, ce qui garde privé le moment où vous avez évalué : dès qu’assez de membres ont écrit ; cela n’a pas de délai fixe, et dans une communauté calme cela peut être long. Elle compte ensuite au prochain calcul des scores.',
+  ratedBatchWithinHour:
+    'Votre évaluation est reçue. Elle compte une fois son lot scellé avec les écritures d’autres membres, ce qui garde privé le moment où vous avez évalué : en quelques minutes dans une communauté active, au plus tard dans une heure environ, puis au prochain calcul des scores.',
+  ratedBatchWithinHours:
+    'Votre évaluation est reçue. Elle compte une fois son lot scellé avec les écritures d’autres membres, ce qui garde privé le moment où vous avez évalué : en quelques minutes dans une communauté active, au plus tard dans {hours} heures environ, puis au prochain calcul des scores.',
   noteSources: 'Sources, un lien par ligne',
   submitNote: 'Publier la note',
   noted:

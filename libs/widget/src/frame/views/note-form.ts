@@ -127,7 +127,7 @@ export function noteForm(
         reasons.replaceChildren();
         counter.textContent = counterText('');
         onPublished(note);
-        feedback.done(t('noted'));
+        feedback.done(writeOutcome(context.community, 'noted'));
       } catch (error) {
         reportFailure(feedback, error);
       }

@@ -17,6 +17,7 @@ import { reportFailure } from '../failure';
 import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../feedback';
 import { label, t } from '../i18n';
 import { ratingErrors, TAGS_REQUIRED } from '../validation';
+import { writeOutcome } from '../write-outcome';
 import { checked, choices } from './choices';
 
 const HELPFULNESS: Record<Helpfulness, 'helpful' | 'somewhat' | 'notHelpful'> = {
@@ -126,7 +127,7 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
           context.store.track(commitment, note.id, tracked);
         }
         showYours();
-        feedback.done(t('rated'));
+        feedback.done(writeOutcome(context.community, 'rated'));
       } catch (error) {
         reportFailure(feedback, error);
       }
