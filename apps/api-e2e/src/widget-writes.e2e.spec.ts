@@ -151,4 +151,54 @@ describe('a member’s writes in the widget when something gets in the way', () 
     expect(rows).toHaveLength(1);
     await page.close();
   });
+
+  it('says a download of the group that failed, not “something went wrong”', async () => {
+    const { page, frame } = await member();
+    await insertNote(database, {
+      communityId: community.id,
+      postId,
+      text: `A note to rate ${randomUUID()}`,
+      sources: ['https://example.org/source'],
+    });
+    const again = await opened(page);
+    const leaves = `**/communities/${community.slug}/group/leaves`;
+    await browser.context.route(leaves, (route: Route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }),
+    );
+    try {
+      const rateForm = again.locator('form.rate').first();
+      await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+      await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+      await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+      await rateForm
+        .getByText('The community’s group could not be downloaded', { exact: false })
+        .waitFor();
+      expect(await rateForm.getByText('Something went wrong', { exact: false }).count()).toBe(0);
+    } finally {
+      await browser.context.unroute(leaves);
+    }
+    await page.close();
+  });
+
+  it('says that a note deleted meanwhile takes no rating, not to try later', async () => {
+    const { page } = await member();
+    const text = `A note its author deletes ${randomUUID()}`;
+    const noteId = await insertNote(database, {
+      communityId: community.id,
+      postId,
+      text,
+      sources: ['https://example.org/source'],
+    });
+    const frame = await opened(page);
+    await database.query('UPDATE notes SET deleted_at = now() WHERE id = $1', [noteId]);
+    const rateForm = frame.locator('.note', { hasText: text }).locator('form.rate');
+    await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await rateForm
+      .getByText('Its author deleted this note: it takes no more ratings.', { exact: false })
+      .waitFor();
+    expect(await rateForm.getByText('Try again later', { exact: false }).count()).toBe(0);
+    await page.close();
+  });
 });

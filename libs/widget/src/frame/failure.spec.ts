@@ -19,6 +19,23 @@ describe("a refusal's sentence", () => {
     );
   });
 
+  it('says what the prover met, and a refusal that trying later would not change', () => {
+    expect(failureText(new RequestError('PROVER', 'The prover stopped'))).toContain(
+      t('failProver'),
+    );
+    expect(failureText(new RequestError('CIRCUIT_MISMATCH', 'not the pinned one'))).toContain(
+      t('failCircuitMismatch'),
+    );
+    const deleted = failureText(new RequestError('NOTE_DELETED', '', undefined, 409));
+    expect(deleted).toContain(t('failNoteDeleted'));
+    expect(deleted).not.toContain(t('failGeneric'));
+    for (const code of ['SELF_RATING', 'MIRROR_READ_ONLY', 'GROUP_FULL', 'JOIN_WORK_REQUIRED']) {
+      expect(failureText(new RequestError(code, '', undefined, 409))).not.toContain(
+        t('failGeneric'),
+      );
+    }
+  });
+
   it('falls back to the status for a code it has no sentence for, never the English message', () => {
     const text = failureText(new RequestError('INVITE_DAILY_LIMIT', 'English words', {}, 429));
     expect(text).toContain(t('failRateLimited'));

@@ -33,6 +33,17 @@ const FAILURES: Record<string, StringKey> = {
   PROOF_STALE: 'failTryAgain',
   PROOF_VERIFIER_BUSY: 'failServer',
   PROOF_VERIFIER_UNAVAILABLE: 'failServer',
+  // The prover's own: its downloads, its pinned circuit, or the worker itself.
+  GROUP_UNAVAILABLE: 'failGroupUnavailable',
+  CIRCUIT_UNAVAILABLE: 'failCircuitUnavailable',
+  CIRCUIT_MISMATCH: 'failCircuitMismatch',
+  PROVER: 'failProver',
+  NOTE_DELETED: 'failNoteDeleted',
+  SELF_RATING: 'wroteThis',
+  MIRROR_READ_ONLY: 'failMirror',
+  GROUP_FULL: 'failGroupFull',
+  // The community asks joins for work since the page was loaded without it.
+  JOIN_WORK_REQUIRED: 'failReload',
 };
 
 const number = (value: unknown): number | string => (typeof value === 'number' ? value : '?');

@@ -1,10 +1,12 @@
 // The frame's prover, a Web Worker on the service's origin: it holds the identity only while it
 // works, rebuilds the group from the published leaves (checking the root, never asking the
-// server for a Merkle proof), checks the circuit files' hashes and proves the action.
+// server for a Merkle proof), checks the circuit files' hashes and proves the action. What fails
+// on the way is said with a code the page translates (frame/failure.ts), not as a bare error.
 import { Identity } from '@semaphore-protocol/core';
 import { groupFromLeaves, PublishedGroup } from '@bridgenotes/client';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
+import { ProverError } from './backup';
 import { proverFetch } from './prover-fetch';
 import { notSealed } from './not-sealed';
 import { answerFromIdentity, answerJoinWork, proveForApi, serveRequests } from './prover-core';
@@ -25,11 +27,18 @@ let circuit: Promise<{ wasm: Uint8Array; zkey: Uint8Array }> | undefined;
 
 async function checkedFile(file: { url: string; sha256: string }): Promise<Uint8Array> {
   const response = await proverFetch(file.url);
-  if (!response.ok) throw new Error(`circuit file ${file.url}: HTTP ${response.status}`);
+  if (!response.ok) {
+    throw new ProverError(
+      'CIRCUIT_UNAVAILABLE',
+      `circuit file ${file.url}: HTTP ${response.status}`,
+    );
+  }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  if (hex !== file.sha256) throw new Error(`circuit file ${file.url} is not the pinned one`);
+  if (hex !== file.sha256) {
+    throw new ProverError('CIRCUIT_MISMATCH', `circuit file ${file.url} is not the pinned one`);
+  }
   return bytes;
 }
 
@@ -53,7 +62,7 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
   const leaves = await proverFetch(
     `/communities/${encodeURIComponent(request.community.slug)}/group/leaves`,
   ).then((response) => {
-    if (!response.ok) throw new Error(`group: HTTP ${response.status}`);
+    if (!response.ok) throw new ProverError('GROUP_UNAVAILABLE', `group: HTTP ${response.status}`);
     return response.json() as Promise<PublishedGroup>;
   });
   const group = groupFromLeaves(leaves);

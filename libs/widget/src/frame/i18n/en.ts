@@ -100,6 +100,9 @@ export const EN = {
   ticketSignIn: 'Sign in on this site to join this community.',
   ticketUnavailable: 'This site could not vouch for your account just now. Try again later.',
   ticketExpired: 'The ticket from this site was no longer valid. Try again.',
+  // The site's clock is ahead of the service's.
+  ticketNotYetValid:
+    'The ticket from this site is not valid yet (the site’s clock may be ahead). Wait a minute and try again.',
   ticketAccountMember:
     'Your account on this site already joined with another identity. Restore that identity from your backup, or replace it: the new one starts without standing.',
   ticketAccountRemoved: 'The operator removed the membership of your account on this site.',
@@ -168,6 +171,19 @@ export const EN = {
     'Your membership is not sealed yet, which keeps when you joined private. Try again later: within minutes in a busy community, at the latest about {hours} hours after you joined.',
   failNotInGroup:
     'This identity is not in the community’s group now: see the member panel, which offers to check again.',
+  failGroupUnavailable:
+    'The community’s group could not be downloaded to make your proof: the service is busy or restarting. Try again in a moment.',
+  failCircuitUnavailable:
+    'The files your browser makes proofs with could not be downloaded: the service is busy or restarting. Try again in a moment.',
+  failCircuitMismatch:
+    'The files your browser makes proofs with are not the expected ones, so no proof was made. Tell the site that shows this widget.',
+  failProver: 'Your browser stopped making the proof. Reload the page and try again.',
+  failNoteDeleted: 'Its author deleted this note: it takes no more ratings.',
+  failMirror:
+    'This service only mirrors the community: members rate and write on the community’s own service.',
+  failGroupFull: 'This community is full: it takes no more members.',
+  failReload:
+    'The community’s rules changed since this page was loaded. Reload the page and try again.',
   failInviteRequired: 'This community admits members by invitation: enter your invite code.',
   failInviteInvalid: 'This invite code is not one of this community’s. Check it.',
   failInviteUsed: 'This invite code has already been used. Ask for another.',

@@ -98,6 +98,8 @@ export const FR: Record<StringKey, string> = {
   ticketUnavailable:
     'Ce site n’a pas pu se porter garant de votre compte pour l’instant. Réessayez plus tard.',
   ticketExpired: 'Le ticket de ce site n’était plus valable. Réessayez.',
+  ticketNotYetValid:
+    'Le ticket de ce site n’est pas encore valable (l’horloge du site est peut-être en avance). Attendez une minute et réessayez.',
   ticketAccountMember:
     'Votre compte sur ce site a déjà rejoint la communauté avec une autre identité. Restaurez-la depuis votre sauvegarde, ou remplacez-la : la nouvelle repart sans réputation.',
   ticketAccountRemoved: 'L’opérateur a retiré l’adhésion de votre compte sur ce site.',
@@ -168,6 +170,19 @@ export const FR: Record<StringKey, string> = {
     'Votre adhésion n’est pas encore scellée, ce qui garde secret le moment de votre adhésion. Réessayez plus tard : elle le sera en quelques minutes dans une communauté active, au plus tard environ {hours} heures après votre adhésion.',
   failNotInGroup:
     'Cette identité n’est pas dans le groupe de la communauté en ce moment : voyez le panneau de membre, qui propose de vérifier à nouveau.',
+  failGroupUnavailable:
+    'Le groupe de la communauté n’a pas pu être téléchargé pour faire votre preuve : le service est occupé ou redémarre. Réessayez dans un instant.',
+  failCircuitUnavailable:
+    'Les fichiers avec lesquels votre navigateur fait les preuves n’ont pas pu être téléchargés : le service est occupé ou redémarre. Réessayez dans un instant.',
+  failCircuitMismatch:
+    'Les fichiers avec lesquels votre navigateur fait les preuves ne sont pas ceux attendus : aucune preuve n’a été faite. Prévenez le site qui affiche ce widget.',
+  failProver: 'Votre navigateur a cessé de faire la preuve. Rechargez la page et réessayez.',
+  failNoteDeleted: 'Son auteur a supprimé cette note : elle ne reçoit plus d’évaluations.',
+  failMirror:
+    'Ce service ne fait que refléter la communauté : les membres évaluent et écrivent sur le service de la communauté.',
+  failGroupFull: 'Cette communauté est complète : elle n’accepte plus de membres.',
+  failReload:
+    'Les règles de la communauté ont changé depuis le chargement de cette page. Rechargez la page et réessayez.',
   failInviteRequired:
     'Cette communauté admet ses membres sur invitation : saisissez votre code d’invitation.',
   failInviteInvalid: 'Ce code d’invitation n’est pas un code de cette communauté. Vérifiez-le.',

@@ -18,6 +18,7 @@ const REFUSALS: Record<string, StringKey> = {
   TICKET_REQUIRED: 'ticketSignIn',
   UNAVAILABLE: 'ticketUnavailable',
   TICKET_EXPIRED: 'ticketExpired',
+  TICKET_NOT_YET_VALID: 'ticketNotYetValid',
   TICKET_REPLAYED: 'ticketExpired',
   ACCOUNT_ALREADY_MEMBER: 'ticketAccountMember',
   ACCOUNT_REMOVED: 'ticketAccountRemoved',
