@@ -1,5 +1,6 @@
 import { ext } from './extension-api';
 import type { ProverRequest, ProverResponse } from './messages';
+import { t } from './strings';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -21,6 +22,17 @@ export function prover(
     worker.onmessage = (event: MessageEvent<ProverResponse>) => {
       pending.get(event.data.id)?.(event.data);
       pending.delete(event.data.id);
+    };
+    // The script failed to load or the worker died (out of memory): every call waiting on it
+    // fails, so no form stays busy for ever, and the next call starts a new worker (as the
+    // widget's prover client does).
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      worker?.terminate();
+      worker = undefined;
+      const failure = { ok: false as const, error: t('proverStopped') };
+      for (const [id, settle] of pending) settle({ ...failure, id });
+      pending.clear();
     };
   }
   const id = ++calls;

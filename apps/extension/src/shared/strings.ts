@@ -42,6 +42,7 @@ export const STRINGS = {
     'Choose at least one: a note is shown, or rated not helpful, only when its raters agree on the reasons.',
   submitRating: 'Submit rating',
   proving: 'Making your proof in this browser…',
+  proverStopped: 'Your browser stopped making the proof. Try again.',
   rated: 'Rating saved. It counts at the next scoring run, usually within a few minutes.',
   // Where the instance keeps writes for their batch, in the widget's words (writeOutcome).
   ...EN_WRITE_WAIT,
