@@ -153,7 +153,7 @@ describe('a member’s writes in the widget when something gets in the way', () 
   });
 
   it('says a download of the group that failed, not “something went wrong”', async () => {
-    const { page, frame } = await member();
+    const { page } = await member();
     await insertNote(database, {
       communityId: community.id,
       postId,
@@ -177,6 +177,43 @@ describe('a member’s writes in the widget when something gets in the way', () 
     } finally {
       await browser.context.unroute(leaves);
     }
+    await page.close();
+  });
+
+  it('leaves the focus where the member went while the proof was made, and says the outcome', async () => {
+    const text = `A note rated while the member is elsewhere ${randomUUID()}`;
+    await insertNote(database, {
+      communityId: community.id,
+      postId,
+      text,
+      sources: ['https://example.org/source'],
+    });
+    const { page, frame } = await member();
+    // The rating's answer is held until the member has moved on to the page around the frame.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sent = new Promise<void>((resolve) => {
+      void page.route('**/notes/*/rating', async (route: Route) => {
+        resolve();
+        await held;
+        await route.continue();
+      });
+    });
+    const rateForm = frame.locator('.note', { hasText: text }).locator('form.rate');
+    await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await sent;
+    await page.evaluate(() => {
+      const elsewhere = document.createElement('input');
+      elsewhere.id = 'elsewhere';
+      elsewhere.setAttribute('aria-label', 'Search this page');
+      document.body.prepend(elsewhere);
+      elsewhere.focus();
+    });
+    release();
+    await rateForm.getByRole('status').filter({ hasText: 'Rating saved.' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('elsewhere');
     await page.close();
   });
 

@@ -65,6 +65,18 @@ export function focusHere(element: HTMLElement): void {
   }
 }
 
+/**
+ * Whether an outcome arriving now may take the focus within `region` (its form, its panel): the
+ * frame has the focus, and it is still in `region` or was lost with a view rendered anew (on the
+ * body). Never from where the member went meanwhile, another form or the page around the frame:
+ * the outcome's live region says it there.
+ */
+export function focusStillIn(region: Element | null): boolean {
+  if (!document.hasFocus()) return false;
+  const active = document.activeElement;
+  return !active || active === document.body || (region?.contains(active) ?? false);
+}
+
 /** Moves the focus to a field: a group of choices (a fieldset) on its first choice. */
 export function focusField(control: HTMLElement | null | undefined): void {
   const target = control?.matches('fieldset')

@@ -1,8 +1,8 @@
 // Feedback where the member is looking: a field's problem right under that field, an action's
 // progress and outcome right under its button, and the focus moved there so keyboard and
-// screen-reader users meet it too.
+// screen-reader users meet it too, unless the member went elsewhere while it was proven.
 import type { FrameContext } from './context';
-import { button, focusField, focusHere, h, markField, nextId } from './dom';
+import { button, focusField, focusHere, focusStillIn, h, markField, nextId } from './dom';
 import { t } from './i18n';
 import type { FieldError } from './validation';
 
@@ -105,7 +105,7 @@ export function actionFeedback(key?: string): ActionFeedback {
     if (shown) element.dataset['kind'] = shown.kind;
     else delete element.dataset['kind'];
     dismiss.hidden = !shown || shown.kind === 'progress';
-    if (!focus || !shown) return;
+    if (!focus || !shown || !focusStillIn(line.closest('form, details, section'))) return;
     // A view rendered anew while the action ran has its disclosure closed (a report's): opened,
     // so that the outcome taking the focus is seen, not a line the member cannot see.
     const folded = element.closest('details');

@@ -5,7 +5,7 @@
 import type { NoteResponse } from '@bridgenotes/protocol';
 
 import { ensurePseudonym, FrameContext, Outcome } from '../context';
-import { focusHere, h, nextId } from '../dom';
+import { focusHere, focusStillIn, h, nextId } from '../dom';
 import { t } from '../i18n';
 import { storageOffer } from '../storage-access';
 import { memberPanel } from './member-panel';
@@ -98,7 +98,7 @@ export function contribute(
     // the page, and the live region says what happened.
     if (outcome) {
       const heading = panel.querySelector<HTMLElement>('h3');
-      if (outcome.focus !== false && heading) focusHere(heading);
+      if (outcome.focus !== false && heading && focusStillIn(section)) focusHere(heading);
       context.announce(outcome.message);
     }
   };

@@ -4,7 +4,7 @@ import { REPORT_REASONS, type NoteReportResponse } from '@bridgenotes/protocol';
 
 import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
-import { focusHere, h, nextId } from '../dom';
+import { focusHere, focusStillIn, h, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, memberAction } from '../feedback';
 import { label, t } from '../i18n';
@@ -101,8 +101,9 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
     // In the form's place and at its height (.report-sent): the page sizes the frame, and must not
     // see a report sent (docs/threat-model.md, "What the page can measure").
     const line = h('p', { class: 'reported', role: 'status', tabindex: '-1' }, message);
+    const takesFocus = focus && focusStillIn(details);
     form.replaceWith(h('div', { class: 'report-sent' }, line));
-    if (!focus) return;
+    if (!takesFocus) return;
     // A view rendered anew while the report was proven has the disclosure closed: opened, so that
     // the line taking the focus is seen.
     details.open = true;
