@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
 
-import { communityScope } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { callApi, untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+import { insertNote, insertOpenCommunity, insertPost, widgetFrame } from './support/widget-page';
 
 const OPERATOR_KEY = 'widget-sealed-outcomes-operator-key';
 
@@ -32,11 +31,7 @@ describe('the outcome of a write that waits for its batch', () => {
     }));
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
-    await database.query(
-      `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
-       VALUES ($1, $2, 'Sealed community', $3, 'OPEN', '{}', 0, now())`,
-      [community.id, community.slug, communityScope(community.id).toString()],
-    );
+    await insertOpenCommunity(database, community, 'Sealed community');
     await insertNote(database, {
       communityId: community.id,
       postId: await insertPost(database, postUrl),

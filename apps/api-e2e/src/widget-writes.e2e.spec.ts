@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Frame, Page, Route } from 'playwright-core';
 
-import { communityScope, minuteOf } from '@bridgenotes/protocol';
+import { minuteOf } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+import { insertNote, insertOpenCommunity, insertPost, widgetFrame } from './support/widget-page';
 
 /**
  * What a member's writes through the widget's frame do when the browser or the network gets in
@@ -35,11 +35,7 @@ describe('a member’s writes in the widget when something gets in the way', () 
     ({ api, apiUrl } = await startBuiltApi());
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
-    await database.query(
-      `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
-       VALUES ($1, $2, 'Writes community', $3, 'OPEN', '{}', 0, now())`,
-      [community.id, community.slug, communityScope(community.id).toString()],
-    );
+    await insertOpenCommunity(database, community, 'Writes community');
     postId = await insertPost(database, postUrl);
     await untilReady(apiUrl);
     browser = await launchChromium();

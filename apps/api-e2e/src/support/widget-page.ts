@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
 
+import { communityScope } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
 
 /** The widget's frame on `page`, once the embed script has made it and it has loaded. */
@@ -10,6 +11,22 @@ export const widgetFrame = (page: Page): Promise<Frame> =>
     if (!frame) throw new Error('no frame yet');
     return frame;
   });
+
+/**
+ * An OPEN community with no earn-in, framed from any page, written straight to the database: the
+ * widget tests need no operator to have one.
+ */
+export async function insertOpenCommunity(
+  database: Client,
+  community: { id: string; slug: string },
+  name: string,
+): Promise<void> {
+  await database.query(
+    `INSERT INTO communities (id, slug, name, scope, admission, embed_origins, earn_in_impact, updated_at)
+     VALUES ($1, $2, $3, $4, 'OPEN', '{}', 0, now())`,
+    [community.id, community.slug, name, communityScope(community.id).toString()],
+  );
+}
 
 /** A post known by its URL, written straight to the database; its id. */
 export async function insertPost(database: Client, url: string): Promise<string> {
