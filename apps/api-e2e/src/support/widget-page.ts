@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 import { communityScope } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
@@ -26,6 +26,19 @@ export async function insertOpenCommunity(
      VALUES ($1, $2, $3, $4, 'OPEN', '{}', 0, now())`,
     [community.id, community.slug, name, communityScope(community.id).toString()],
   );
+}
+
+/**
+ * Clicks a control that writes (join, note, rating, request, report) the way a member does: once
+ * it has been on screen, unhidden, long enough to be read. The frame refuses a write whose form
+ * was not visible for half a second before the click (libs/widget's visibility-guard.ts, which
+ * marks the form or lone button `data-shown` then); Playwright would scroll to it and click at
+ * once, faster than anyone can read.
+ */
+export async function clickShown(control: Locator): Promise<void> {
+  await control.scrollIntoViewIfNeeded();
+  await control.locator('xpath=ancestor-or-self::*[@data-shown]').waitFor({ state: 'attached' });
+  await control.click();
 }
 
 /** A post known by its URL, written straight to the database; its id. */

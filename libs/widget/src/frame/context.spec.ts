@@ -17,6 +17,8 @@ jest.mock('./prover-client', () => {
     },
   };
 });
+// Shown to the member: the guard needs a browser (apps/api-e2e's widget-click-guard spec).
+jest.mock('./visibility-guard', () => ({ confirmShown: async () => undefined }));
 
 import { prove } from './context';
 import { MemberStore } from './member-store';

@@ -8,6 +8,7 @@ import type { HostBridge } from './host';
 import type { MemberStore } from './member-store';
 import { lookAgain, notInGroupText } from './membership';
 import { prover } from './prover-client';
+import { confirmShown } from './visibility-guard';
 
 export interface FrameContext {
   slug: string;
@@ -36,7 +37,7 @@ export interface Outcome {
   focus?: boolean;
 }
 
-/** Proves an action as the member, in the prover worker. */
+/** Proves an action as the member, in the prover worker, once the member was shown its form. */
 export async function prove(
   context: FrameContext,
   kind: string,
@@ -46,6 +47,7 @@ export async function prove(
 ): Promise<ProvenForApi> {
   const { community, store } = context;
   const sealed = store.canAct ? store.memberCommitment : null;
+  await confirmShown();
   try {
     const { proven } = await prover({
       type: 'prove',

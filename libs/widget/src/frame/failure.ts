@@ -44,6 +44,8 @@ const FAILURES: Record<string, StringKey> = {
   GROUP_FULL: 'failGroupFull',
   // The community asks joins for work since the page was loaded without it.
   JOIN_WORK_REQUIRED: 'failReload',
+  PANEL_HIDDEN: 'failPanelHidden',
+  NOT_CONFIRMED: 'failNotConfirmed',
 };
 
 const number = (value: unknown): number | string => (typeof value === 'number' ? value : '?');

@@ -11,6 +11,7 @@ import { pickLocale, t, useLocale } from './i18n';
 import { MemberStore } from './member-store';
 import { prover } from './prover-client';
 import { regainStorage } from './storage-access';
+import { guardWrites } from './visibility-guard';
 import { contribute } from './views/contribute';
 import { noteCard } from './views/note-card';
 import { reportNote } from './views/report-note';
@@ -49,6 +50,7 @@ async function load(): Promise<{
 }
 
 async function start(): Promise<void> {
+  guardWrites(app);
   app.replaceChildren(h('h2', { id: 'heading' }, t('heading')), status);
   app.setAttribute('aria-labelledby', 'heading');
   status.textContent = t('loading');

@@ -29,6 +29,8 @@ jest.mock('./prover-client', () => ({
 }));
 // No proof-of-work asked (join-work.ts has its own spec).
 jest.mock('./join-work', () => ({ joinWorkFields: async () => ({}) }));
+// Shown to the member: the guard needs a browser (apps/api-e2e's widget-click-guard spec).
+jest.mock('./visibility-guard', () => ({ confirmShown: async () => undefined }));
 
 import { RequestError } from './api';
 import { t, useLocale } from './i18n';

@@ -15,6 +15,7 @@ import { ensurePseudonym, FrameContext } from './context';
 import { type StringKey, t } from './i18n';
 import { joinWorkFields } from './join-work';
 import { prover } from './prover-client';
+import { confirmShown } from './visibility-guard';
 
 /** Whether `commitment` is a leaf of the published group (a removed member's leaf is "0"). */
 export async function inPublishedGroup(
@@ -112,7 +113,8 @@ export function recordedEnd(context: FrameContext, commitment: string, error: un
  * membership (`pending` while its batch waits: true), or its end (`ended`). The same for a first
  * join and for Join again beside a join pending too long: the same commitment, whose join the API
  * answers as the one still waiting, takes anew when lost, or refuses as removed. `working`: told
- * when a proof-of-work starts.
+ * when a proof-of-work starts. Like every write, only once the member was shown the button
+ * (visibility-guard.ts): a page that steers a click onto a hidden Join makes its user a member.
  */
 export async function sendJoin(
   context: FrameContext,
@@ -120,6 +122,7 @@ export async function sendJoin(
   inviteCode: string,
   working: () => void,
 ): Promise<boolean | 'ended'> {
+  await confirmShown();
   const { commitment } = await prover({ type: 'commitment', backup });
   let answer: MembershipChangeResponse | null;
   try {

@@ -253,6 +253,12 @@ export const EN = {
   statusHelpful: 'now shown as helpful',
   statusNotHelpful: 'rated not helpful',
   statusNeedsRatings: 'needs more ratings again',
+  // The click-jacking guard (visibility-guard.ts).
+  failPanelHidden:
+    'Nothing was sent: this page hides or covers the notes panel, or it had only just appeared. Make sure all of the panel is visible, then try again.',
+  confirmWrite:
+    '“{action}”: send this as a member of the community? Nothing is sent unless you confirm.',
+  failNotConfirmed: 'Nothing was sent: it was not confirmed.',
 } as const;
 
 export type StringKey = keyof typeof EN;

@@ -269,6 +269,11 @@ export const FR: Record<StringKey, string> = {
   statusHelpful: 'affichée comme utile',
   statusNotHelpful: 'jugée pas utile',
   statusNeedsRatings: 'de nouveau à évaluer',
+  failPanelHidden:
+    'Rien n’a été envoyé : cette page masque ou recouvre le panneau des notes, ou il venait d’apparaître. Vérifiez que tout le panneau est visible, puis réessayez.',
+  confirmWrite:
+    '« {action} » : l’envoyer en tant que membre de la communauté ? Rien n’est envoyé sans votre confirmation.',
+  failNotConfirmed: 'Rien n’a été envoyé : ce n’était pas confirmé.',
 };
 
 export const FR_LABELS: Record<string, string> = {

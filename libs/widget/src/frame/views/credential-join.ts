@@ -11,6 +11,7 @@ import { actionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
 import { recordedEnd, recordJoin } from '../membership';
 import { prover } from '../prover-client';
+import { confirmShown } from '../visibility-guard';
 
 /** What the member reads for each refusal; the host's set-up errors share one sentence. */
 const REFUSALS: Record<string, StringKey> = {
@@ -49,6 +50,7 @@ export function credentialJoin(
   async function join(replaceLostIdentity: boolean): Promise<void> {
     lost.hidden = true;
     feedback.progress(t('ticketAsking'));
+    await confirmShown();
     const { commitment } = await prover({ type: 'commitment', backup });
     let answer: MembershipChangeResponse | null = null;
     for (let attempt = 1; ; attempt++) {
