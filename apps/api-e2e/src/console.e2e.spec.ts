@@ -14,6 +14,7 @@ import { brokenWords } from './support/layout';
 import { bridgenotes } from './support/cli';
 import { callApi, untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
+import { clickShown } from './support/widget-page';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const docs = screenshotFolder('console');
@@ -366,7 +367,7 @@ describe('operator console', () => {
       let frame = await frameOf();
       await frame.getByRole('button', { name: /^Help rate notes/ }).click();
       await frame.getByRole('button', { name: 'Create an identity' }).click();
-      await frame.getByRole('button', { name: /^Join / }).click();
+      await clickShown(frame.getByRole('button', { name: /^Join / }));
       await frame.getByText(/^You are a member of /).waitFor();
       // The shown notes offer a report to members: a reload shows them as one.
       await reader.reload();
@@ -377,7 +378,7 @@ describe('operator console', () => {
       await form.locator('summary').click();
       await form.getByRole('radio', { name: reason }).check();
       await form.getByLabel('What is wrong, in a few words').fill(text);
-      await form.getByRole('button', { name: 'Send report' }).click();
+      await clickShown(form.getByRole('button', { name: 'Send report' }));
       await form.getByRole('status').filter({ hasText: 'You reported this note.' }).waitFor();
       await reader.close();
       return shownText;

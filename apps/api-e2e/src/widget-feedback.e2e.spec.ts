@@ -9,7 +9,7 @@ import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+import { clickShown, insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 /**
  * What the widget's frame tells its member about an action, in Debian's Chromium against the
@@ -99,12 +99,12 @@ describe('the feedback of a member’s actions in the widget', () => {
     const frame = await widgetFrame(page);
     await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
     await frame.getByRole('button', { name: 'Create an identity' }).click();
-    await frame.getByRole('button', { name: 'Join Feedback community' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Join Feedback community' }));
     await frame.getByText('You are a member of Feedback community.').waitFor();
     const rateForm = frame.locator('form.rate');
     await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(rateForm.getByRole('button', { name: 'Submit rating' }));
     await rateForm.getByText('Rating saved.', { exact: false }).waitFor();
     await publishHelpful(noteId);
 
@@ -130,7 +130,7 @@ describe('the feedback of a member’s actions in the widget', () => {
       (response) =>
         response.request().method() === 'POST' && response.url().endsWith('/note-requests'),
     );
-    await again.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await clickShown(again.getByRole('button', { name: 'Ask for a note on this post' }));
     await again.getByText('Making your proof in this browser…').waitFor();
     release();
     expect((await requested).status()).toBe(201);
@@ -181,7 +181,7 @@ describe('the feedback of a member’s actions in the widget', () => {
 
     const join = hold('**/communities/*/members', 'POST', (route) => route.continue());
     const joinButton = frame.getByRole('button', { name: 'Join Busy community' });
-    await joinButton.click();
+    await clickShown(joinButton);
     await join.sent;
     expect(await joinButton.isDisabled()).toBe(true);
     expect(await frame.locator('section.member').getAttribute('aria-busy')).toBe('true');
@@ -194,7 +194,7 @@ describe('the feedback of a member’s actions in the widget', () => {
     const submit = rateForm.getByRole('button', { name: 'Submit rating' });
     await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-    await submit.click();
+    await clickShown(submit);
     await rateForm.getByText('Making your proof in this browser…').waitFor();
     expect(await submit.isDisabled()).toBe(true);
     expect(await rateForm.getAttribute('aria-busy')).toBe('true');
@@ -204,7 +204,7 @@ describe('the feedback of a member’s actions in the widget', () => {
     await rateForm.getByText('That did not work', { exact: false }).waitFor();
     expect(await submit.isDisabled()).toBe(false);
     expect(await rateForm.getAttribute('aria-busy')).toBe('false');
-    await submit.click();
+    await clickShown(submit);
     await rateForm.getByText('Rating saved.', { exact: false }).waitFor();
     expect(await submit.isDisabled()).toBe(false);
     await page.close();
@@ -222,7 +222,7 @@ describe('the feedback of a member’s actions in the widget', () => {
 
   /** Joins the busy community with the page's identity, sealed at once; its commitment. */
   async function joinBusy(page: Page, frame: Frame): Promise<string> {
-    await frame.getByRole('button', { name: 'Join Busy community' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Join Busy community' }));
     await frame.getByText('You are a member of Busy community.').waitFor();
     return kept(page);
   }
@@ -309,7 +309,7 @@ describe('the feedback of a member’s actions in the widget', () => {
     });
     expect(removed.status).toBe(200);
 
-    await frame.getByRole('button', { name: 'Join Busy community' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Join Busy community' }));
     await frame.locator('.member p', { hasText: ENDED }).waitFor();
     const again = await reopened(page);
     await again.locator('.member p', { hasText: ENDED }).waitFor({ timeout: QUICKLY_MS });
@@ -351,7 +351,7 @@ describe('the feedback of a member’s actions in the widget', () => {
     const height = () => report.evaluate((details) => details.getBoundingClientRect().height);
     const open = await height();
     await report.getByRole('radio', { name: 'Spam' }).check();
-    await report.getByRole('button', { name: 'Send report' }).click();
+    await clickShown(report.getByRole('button', { name: 'Send report' }));
     const sent = report.getByRole('status').filter({ hasText: 'You reported this note.' });
     await sent.waitFor();
     // Nothing left to fill in or send again: the line says it, and has the focus.
@@ -377,7 +377,7 @@ describe('the feedback of a member’s actions in the widget', () => {
       const report = view.locator('.to-rate details.report');
       await report.locator('summary').click();
       await report.getByRole('radio', { name: 'Spam' }).check();
-      await report.getByRole('button', { name: 'Send report' }).click();
+      await clickShown(report.getByRole('button', { name: 'Send report' }));
       return report.getByRole('status').filter({ hasText: reported });
     };
     await (await sendReport(frame)).waitFor();
@@ -434,7 +434,7 @@ describe('the feedback of a member’s actions in the widget', () => {
       const report = again.locator('.to-rate details.report');
       await report.locator('summary').click();
       await report.getByRole('radio', { name: 'Spam' }).check();
-      await report.getByRole('button', { name: 'Send report' }).click();
+      await clickShown(report.getByRole('button', { name: 'Send report' }));
       await report.getByText('Making your proof in this browser…').waitFor();
       const sent = page.waitForResponse(
         (response) => response.request().method() === 'POST' && response.url().endsWith('/reports'),
@@ -483,7 +483,7 @@ describe('the feedback of a member’s actions in the widget', () => {
       const rateForm = again.locator('form.rate');
       await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
       await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-      await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+      await clickShown(rateForm.getByRole('button', { name: 'Submit rating' }));
       await rateForm.getByText('Making your proof in this browser…').waitFor();
       await rateForm.evaluate((form) => form.setAttribute('data-before', ''));
       await page.evaluate(

@@ -10,7 +10,7 @@ import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+import { clickShown, insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 const GONE_TEXT = 'The council meeting was moved to Thursday, per its agenda.';
 const TO_RATE_TEXT = 'The repairs were approved in March, per the council minutes.';
@@ -142,7 +142,7 @@ describe('what the page around the widget hears', () => {
     await panel.getByRole('button', { name: 'Restore', exact: true }).click();
     await panel.getByText('This is not a Bridgenotes identity backup', { exact: false }).waitFor();
     await panel.getByText('Restore another identity from a backup').click();
-    await join.click();
+    await clickShown(join);
     await frame.getByText('You are a member of Host privacy community.').waitFor();
     await noteForm(frame, toRateId).waitFor();
 
@@ -152,13 +152,13 @@ describe('what the page around the widget hears', () => {
     const gone = noteForm(frame, goneId);
     await gone.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await gone.getByRole('checkbox', { name: 'Clear', exact: true }).check();
-    await gone.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(gone.getByRole('button', { name: 'Submit rating' }));
     await gone.getByText('(code NOTE_DELETED)', { exact: false }).waitFor();
 
     const rate = noteForm(frame, toRateId);
     await rate.getByRole('radio', { name: 'Not helpful', exact: true }).check();
     await rate.getByRole('checkbox', { name: 'Outdated', exact: true }).check();
-    await rate.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(rate.getByRole('button', { name: 'Submit rating' }));
     await rate.getByText('Rating saved.', { exact: false }).waitFor();
 
     const write = frame.locator('form.write');
@@ -166,10 +166,10 @@ describe('what the page around the widget hears', () => {
     await write.getByRole('checkbox', { name: 'Outdated information' }).check();
     await write.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
     await write.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
-    await write.getByRole('button', { name: 'Publish note' }).click();
+    await clickShown(write.getByRole('button', { name: 'Publish note' }));
     await write.getByText('Note published.', { exact: false }).waitFor();
 
-    await frame.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Ask for a note on this post' }));
     await frame.getByText('Members who asked for a note on this post: 1').waitFor();
 
     const {

@@ -9,7 +9,7 @@ import { seriousViolations } from './support/accessibility';
 import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+import { clickShown, insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 const docs = screenshotFolder();
 const OPERATOR_KEY = 'widget-report-operator-key';
@@ -64,18 +64,18 @@ describe('reporting a note through the widget', () => {
     const frame = await widgetFrame(page);
     await frame.getByRole('button', { name: 'Help rate notes (1)' }).click();
     await frame.getByRole('button', { name: 'Create an identity' }).click();
-    await frame.getByRole('button', { name: 'Join Report test community' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Join Report test community' }));
     await frame.getByText('You are a member of Report test community.').waitFor();
 
     const report = frame.locator('details.report').first();
     await report.locator('summary').click();
     // Nothing chosen: said before any proof.
-    await report.getByRole('button', { name: 'Send report' }).click();
+    await clickShown(report.getByRole('button', { name: 'Send report' }));
     await report.getByText('Choose what is wrong with the note.').waitFor();
     await report.getByRole('radio', { name: 'Other' }).check();
     // A reason chosen, that complaint goes, though "Other" needs words (said at the next send).
     await report.getByText('Choose what is wrong with the note.').waitFor({ state: 'detached' });
-    await report.getByRole('button', { name: 'Send report' }).click();
+    await clickShown(report.getByRole('button', { name: 'Send report' }));
     await report.getByText('Say in a few words what is wrong.').waitFor();
     await report.getByRole('radio', { name: 'Personal data' }).check();
     await report.getByLabel('What is wrong, in a few words').fill('A home address');
@@ -83,7 +83,7 @@ describe('reporting a note through the widget', () => {
     await report.getByText('Say in a few words what is wrong.').waitFor({ state: 'detached' });
     expect(await seriousViolations(frame)).toEqual([]);
     await paintedScreenshot(report, join(docs, 'widget-report.png'));
-    await report.getByRole('button', { name: 'Send report' }).click();
+    await clickShown(report.getByRole('button', { name: 'Send report' }));
     await report.getByRole('status').filter({ hasText: 'You reported this note.' }).waitFor();
     const { rows: reports } = await database.query<{ reason: string; text: string }>(
       'SELECT reason, text FROM note_reports WHERE note_id = $1',

@@ -12,7 +12,7 @@ import { seriousViolations } from './support/accessibility';
 import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+import { clickShown, insertNote, insertPost, widgetFrame } from './support/widget-page';
 
 const docs = screenshotFolder();
 const OPERATOR_KEY = 'e2e-widget-ticket-operator-key';
@@ -87,7 +87,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
   }
 
   const joinButton = (frame: Frame) =>
-    frame.getByRole('button', { name: 'Join Forum readers' }).click();
+    clickShown(frame.getByRole('button', { name: 'Join Forum readers' }));
 
   const hostErrors = (page: Page) =>
     page.evaluate(() => (window as { errors?: string[] }).errors ?? []);
@@ -200,7 +200,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     const form = frame.locator('form.rate');
     await form.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await form.getByRole('checkbox', { name: 'Good sources' }).check();
-    await form.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(form.getByRole('button', { name: 'Submit rating' }));
     await form.getByText('Rating saved.', { exact: false }).waitFor();
     const { rows: ratings } = await database.query<{ helpfulness: string; proof: object }>(
       `SELECT r.helpfulness, r.proof FROM ratings r JOIN notes n ON n.id = r.note_id
@@ -239,7 +239,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     );
 
     // The member says the first identity is lost: it is removed, the new one admitted.
-    await again.getByRole('button', { name: 'Replace my lost identity' }).click();
+    await clickShown(again.getByRole('button', { name: 'Replace my lost identity' }));
     await again.getByText('You are a member of Forum readers.').waitFor();
     const after = await members();
     expect(after).toHaveLength(2);
@@ -334,7 +334,7 @@ describe('widget: joining a CREDENTIAL community with a ticket from the host sit
     const joinAgain = frame.getByRole('button', { name: 'Join Forum readers again' });
     expect(await joinAgain.count()).toBe(1);
     const before = ticketsServed;
-    await joinAgain.click();
+    await clickShown(joinAgain);
     await frame
       .getByText('Joined Forum readers: you can now rate, write and ask for notes.')
       .waitFor();

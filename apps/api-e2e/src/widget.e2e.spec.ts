@@ -18,7 +18,7 @@ import { bufferedWrites, completeJoinBatch, startBatchingApi } from './support/b
 import { Browser, launchChromium, paintedScreenshot, screenshotFolder } from './support/browser';
 import { rawGet, untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertPost, widgetFrame } from './support/widget-page';
+import { clickShown, insertNote, insertPost, untilShown, widgetFrame } from './support/widget-page';
 
 const docs = screenshotFolder();
 
@@ -393,6 +393,7 @@ describe('embeddable widget', () => {
     await frame.getByText(HELPFUL_TEXT).waitFor();
     const press = async (target: Locator, key = 'Enter') => {
       await tabTo(page, target);
+      await untilShown(target);
       await page.keyboard.press(key);
     };
     await press(frame.getByRole('button', { name: 'Help rate notes (1)' }));
@@ -603,7 +604,7 @@ describe('embeddable widget', () => {
         subtree: true,
       });
     });
-    await join.click();
+    await clickShown(join);
     await frame.getByText('You are a member of Proof-of-work community.').waitFor();
     const seen = await frame.evaluate(
       () => (window as unknown as { feedbackSeen: string[] }).feedbackSeen,
@@ -673,7 +674,7 @@ describe('embeddable widget', () => {
     const form = frame.locator('form.rate');
     await form.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await form.getByRole('checkbox', { name: 'Clear' }).check();
-    await form.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(form.getByRole('button', { name: 'Submit rating' }));
     await form.getByText('Rating saved.', { exact: false }).waitFor();
     const { rows } = await database.query('SELECT 1 FROM ratings WHERE note_id = $1', [noteId]);
     expect(rows).toHaveLength(1);
@@ -696,7 +697,7 @@ describe('embeddable widget', () => {
         response.request().method() === 'POST' &&
         response.url() === `${batchingUrl}/communities/${waiting.slug}/members`,
     );
-    await frame.getByRole('button', { name: 'Join Waiting community' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Join Waiting community' }));
     const answer = await answered;
     expect(answer.status()).toBe(201);
     expect(await answer.json()).toMatchObject({ leafIndex: null, pending: true });
@@ -747,7 +748,7 @@ describe('embeddable widget', () => {
         response.request().method() === 'POST' &&
         response.url() === `${batchingUrl}/communities/${waiting.slug}/members`,
     );
-    await dayLater.getByRole('button', joinAgain).click();
+    await clickShown(dayLater.getByRole('button', joinAgain));
     const resentAnswer = await resent;
     expect(resentAnswer.request().postDataJSON()).toEqual({ commitment });
     expect(await resentAnswer.json()).toMatchObject({ leafIndex: null, pending: true });
@@ -776,7 +777,7 @@ describe('embeddable widget', () => {
     expect(await again.locator('.member .pending').count()).toBe(0);
     // And acts: its proof, against the sealed group, is accepted (the request then waits for a
     // batch of its own).
-    await again.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    await clickShown(again.getByRole('button', { name: 'Ask for a note on this post' }));
     await again.getByText('Request recorded.', { exact: false }).waitFor();
     await again.getByText('Members who asked for a note on this post: 1').waitFor();
     const requests = (await bufferedWrites(database, waiting.id)).filter(
@@ -802,7 +803,7 @@ describe('embeddable widget', () => {
     const frame = await widgetFrame(page);
     await withIdentity(frame, 'Créer une identité');
     await frame.getByLabel('Code d’invitation').fill('not-a-code-of-this-community');
-    await frame.getByRole('button', { name: 'Rejoindre Communauté sur invitation' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Rejoindre Communauté sur invitation' }));
     const refusal = frame.locator('.member .feedback');
     await refusal
       .getByText('Ce code d’invitation n’est pas un code de cette communauté.', { exact: false })

@@ -29,15 +29,20 @@ export async function insertOpenCommunity(
 }
 
 /**
- * Clicks a control that writes (join, note, rating, request, report) the way a member does: once
- * it has been on screen, unhidden, long enough to be read. The frame refuses a write whose form
- * was not visible for half a second before the click (libs/widget's visibility-guard.ts, which
- * marks the form or lone button `data-shown` then); Playwright would scroll to it and click at
- * once, faster than anyone can read.
+ * Waits until a control that writes (join, note, rating, request, report) has been on screen,
+ * unhidden, long enough for a member to read it: the frame refuses a write whose form (or lone
+ * button) was not visible for half a second before the click or key press (libs/widget's
+ * visibility-guard.ts, which marks the form or button `data-shown` then). Playwright scrolls to a
+ * control and clicks at once, faster than anyone reads.
  */
-export async function clickShown(control: Locator): Promise<void> {
+export async function untilShown(control: Locator): Promise<void> {
   await control.scrollIntoViewIfNeeded();
   await control.locator('xpath=ancestor-or-self::*[@data-shown]').waitFor({ state: 'attached' });
+}
+
+/** Clicks a control that writes as a member does: once shown long enough (`untilShown`). */
+export async function clickShown(control: Locator): Promise<void> {
+  await untilShown(control);
   await control.click();
 }
 
