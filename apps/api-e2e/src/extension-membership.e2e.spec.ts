@@ -26,6 +26,7 @@ import { FAKE_POSTS, type FakePlatforms } from './support/fake-platforms';
 import { untilReady } from './support/http';
 import { operatorKeyEnv, type RunningApp } from './support/processes';
 import { type RecordingProxy, startRecordingProxy } from './support/recording-proxy';
+import { clickShown } from './support/widget-page';
 
 const HELPFUL_TEXT = 'The bridge closed for works in March, as the council announced.';
 const FORUM_TEXT = 'The forum thread quotes the mayor out of context; the interview is linked.';
@@ -368,7 +369,7 @@ describe('browser extension: membership', () => {
       ).toBe(0);
       await section.getByRole('radio', { name: 'Helpful', exact: true }).check();
       await section.getByRole('checkbox', { name: 'Clear' }).check();
-      await section.getByRole('button', { name: 'Submit rating' }).click();
+      await clickShown(section.getByRole('button', { name: 'Submit rating' }));
       await section.getByText('Rating saved.').waitFor();
       const { rows } = await database.query<{ helpfulness: string }>(
         `SELECT r.helpfulness FROM ratings r JOIN notes n ON n.id = r.note_id WHERE n.community_id = $1`,
@@ -546,7 +547,7 @@ describe('browser extension: membership', () => {
     );
     expect(await section.getByText(PENDING_TEXT).count()).toBe(0);
     patientProxy.received.length = 0;
-    await ask.click();
+    await clickShown(ask);
     expect(await settledStatus(section, /not usable yet|did not work|Request recorded/)).toBe(
       'Request recorded. Writers see the posts members ask about most.',
     );

@@ -24,6 +24,7 @@ import {
 } from './support/extension';
 import { FAKE_POSTS, FakePost } from './support/fake-platforms';
 import type { RecordingProxy } from './support/recording-proxy';
+import { clickShown } from './support/widget-page';
 
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
@@ -299,7 +300,7 @@ describe('browser extension', () => {
     await panel.getByText(TO_RATE_TEXT).waitFor();
     await panel.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await panel.getByRole('checkbox', { name: 'Clear' }).check();
-    await panel.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(panel.getByRole('button', { name: 'Submit rating' }));
     // The whole sentence: the service worker kept the rating to show it back (the panel may
     // not write the storage itself, shared/storage.ts).
     await panel
@@ -332,11 +333,11 @@ describe('browser extension', () => {
       await panel.getByRole('radio', { name: choice, exact: true }).check();
       if (tag) {
         // Not helpful without a tag could never settle the note: asked for before any proof.
-        await panel.getByRole('button', { name: 'Submit rating' }).click();
+        await clickShown(panel.getByRole('button', { name: 'Submit rating' }));
         await panel.getByText('Choose at least one of these.').waitFor();
         await panel.getByRole('checkbox', { name: tag, exact: true }).check();
       }
-      await panel.getByRole('button', { name: 'Submit rating' }).click();
+      await clickShown(panel.getByRole('button', { name: 'Submit rating' }));
       await panel.getByText(`You rated this: ${choice}`).waitFor();
       expect(await panel.getByText('That did not work').count()).toBe(0);
       const [changed] = await eventually(async () => {
@@ -351,13 +352,13 @@ describe('browser extension', () => {
     await panel.getByRole('radio', { name: 'Misleading or missing context' }).check();
     await panel.getByRole('checkbox', { name: 'Outdated information' }).check();
     await panel.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
-    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await clickShown(panel.getByRole('button', { name: 'Publish note' }));
     await panel
       .getByText('A note saying the post is misleading needs at least one source link.')
       .waitFor();
     // …then writes it on the post by its platform id, under the member's pseudonym.
     await panel.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');
-    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await clickShown(panel.getByRole('button', { name: 'Publish note' }));
     await panel.getByText('Note published.').waitFor();
     const { rows: written } = await database.query(
       `SELECT n.author_pseudonym, p.platform, p.external_id FROM notes n JOIN posts p ON p.id = n.post_id
@@ -372,9 +373,30 @@ describe('browser extension', () => {
     await own.getByText('Your note').waitFor();
     expect(await own.locator('form.rate').count()).toBe(0);
 
-    // And asks for a note on the post, once.
+    // And asks for a note on the post, once. Not when the platform page steers a click there
+    // through a decoy it paints over the panel (later in the document at the panel's z-index, so
+    // on top, letting clicks through): nothing is sent, and the member is told why.
     await panel.getByText('Members who asked for a note on this post: 0').waitFor();
-    await panel.getByRole('button', { name: 'Ask for a note on this post' }).click();
+    const ask = panel.getByRole('button', { name: 'Ask for a note on this post' });
+    await ask.scrollIntoViewIfNeeded();
+    const box = await ask.boundingBox();
+    if (!box) throw new Error('Ask is not laid out');
+    await page.evaluate(() => {
+      const decoy = document.createElement('div');
+      decoy.id = 'decoy';
+      decoy.style.cssText =
+        'position:fixed;inset:0;z-index:2147483647;background:#fff;pointer-events:none';
+      document.documentElement.append(decoy);
+    });
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const refused = panel.getByText('this page hides or covers the notes panel', { exact: false });
+    await refused.or(panel.getByText('Members who asked for a note on this post: 1')).waitFor();
+    const asked = () =>
+      database.query('SELECT 1 FROM note_requests WHERE community_id = $1', [community.id]);
+    expect((await asked()).rows).toEqual([]);
+    await page.evaluate(() => document.getElementById('decoy')?.remove());
+    await refused.waitFor();
+    await clickShown(ask);
     await panel.getByText('Members who asked for a note on this post: 1').waitFor();
     const { rows: requests } = await database.query(
       'SELECT requester_pseudonym FROM note_requests WHERE community_id = $1',
@@ -414,14 +436,14 @@ describe('browser extension', () => {
 
     await panel.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await panel.getByRole('checkbox', { name: 'Clear' }).check();
-    await panel.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(panel.getByRole('button', { name: 'Submit rating' }));
     await panel.getByText('You rated this: Helpful').waitFor();
     await panel.getByText('Rating saved.', { exact: false }).waitFor();
     await panel.getByRole('radio', { name: 'Misleading or missing context' }).check();
     await panel.getByRole('checkbox', { name: 'Factual error' }).check();
     await panel.getByLabel('Note (at most 280 characters').fill(SECOND_TEXT);
     await panel.getByLabel('Sources, one link per line').fill('https://example.org/council/may');
-    await panel.getByRole('button', { name: 'Publish note' }).click();
+    await clickShown(panel.getByRole('button', { name: 'Publish note' }));
     await panel.getByText('Note published.').waitFor();
     await panel.locator('.note', { hasText: SECOND_TEXT }).getByText('Your note').waitFor();
     expect(await height()).toBe(viewport - 32);

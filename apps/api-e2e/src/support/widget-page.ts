@@ -30,14 +30,20 @@ export async function insertOpenCommunity(
 
 /**
  * Waits until a control that writes (join, note, rating, request, report) has been on screen,
- * unhidden, long enough for a member to read it: the frame refuses a write whose form (or lone
- * button) was not visible for half a second before the click or key press (libs/widget's
- * visibility-guard.ts, which marks the form or button `data-shown` then). Playwright scrolls to a
- * control and clicks at once, faster than anyone reads.
+ * unhidden, long enough for a member to read it: the widget's frame and the extension's panel
+ * refuse a write whose button was not visible for half a second before the click or key press
+ * (libs/widget's shared/visibility-guard.ts, which marks the button `data-shown` then).
+ * Playwright scrolls to a control and clicks at once, faster than anyone reads.
  */
 export async function untilShown(control: Locator): Promise<void> {
-  await control.scrollIntoViewIfNeeded();
-  await control.locator('xpath=ancestor-or-self::*[@data-shown]').waitFor({ state: 'attached' });
+  // The button it acts with, as the guard takes it: itself, or its form's submit button. In the
+  // middle of the view, as a member looks at it: at an edge, the panel's sticky status line
+  // covers it.
+  const button = control
+    .locator('xpath=ancestor-or-self::button | ancestor::form//button[@type="submit"]')
+    .first();
+  await button.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  await button.locator('xpath=self::*[@data-shown]').waitFor({ state: 'attached' });
 }
 
 /** Clicks a control that writes as a member does: once shown long enough (`untilShown`). */

@@ -3,7 +3,7 @@
 // community through the private lookup, and lets members rate, write and request.
 import { type AdmissionPolicy, pagePostKey, type PostKey, postRefOf } from '@bridgenotes/protocol';
 
-import { button, h } from '@bridgenotes/widget';
+import { button, guardWrites, h } from '@bridgenotes/widget';
 import { ext } from '../shared/extension-api';
 import { failureMessage } from '../shared/failure';
 import type { Found, Note } from '../shared/instance';
@@ -251,6 +251,9 @@ async function pseudonymIn(stored: Stored, found: Found): Promise<string | undef
 }
 
 async function start(): Promise<void> {
+  // The platform page can fade the panel or paint a decoy over it: its forms are watched so that
+  // a write the member did not see is refused (member-actions.ts, docs/threat-model.md).
+  guardWrites(app);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
   app.replaceChildren(
     h(

@@ -11,7 +11,7 @@ import {
   noteTextLength,
 } from '@bridgenotes/protocol';
 
-import { button, h, nextId, TAGS_REQUIRED } from '@bridgenotes/widget';
+import { button, h, nextId, TAGS_REQUIRED, unshownWrite } from '@bridgenotes/widget';
 import { errorSlot, showProblem } from '../shared/field-error';
 import {
   circuitFiles,
@@ -57,6 +57,13 @@ async function prove(
   payload: { [key: string]: unknown },
   clientMinute?: number,
 ): Promise<ProvenForApi> {
+  // Only what the member saw: a page steering a click onto a faded or covered panel would learn
+  // its user's pseudonym from the write (docs/threat-model.md, "Click-jacking").
+  const refusal = await unshownWrite((action) => t('confirmWrite', { action }));
+  if (refusal) {
+    const message = t(refusal === 'PANEL_HIDDEN' ? 'failPanelHidden' : 'failNotConfirmed');
+    throw new InstanceError(0, refusal, message);
+  }
   context.say(t('proving'));
   const [group, { commitment }] = await Promise.all([
     groupLeaves(context.follow),

@@ -153,6 +153,12 @@ export const STRINGS = {
   notMemberYet:
     'This identity is not a member of {community} yet: join through the community’s site, then check again.',
   closed: '{community} admits members by the operator only.',
+  // The click-jacking guard (@bridgenotes/widget's visibility-guard), in the widget's words.
+  failPanelHidden:
+    'Nothing was sent: this page hides or covers the notes panel, or it had only just appeared. Make sure all of the panel is visible, then try again.',
+  confirmWrite:
+    '“{action}”: send this as a member of the community? Nothing is sent unless you confirm.',
+  failNotConfirmed: 'Nothing was sent: it was not confirmed.',
 } as const;
 
 export type StringKey = keyof typeof STRINGS;
