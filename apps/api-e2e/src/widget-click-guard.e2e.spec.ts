@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 
 import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
@@ -10,7 +9,7 @@ import { currentTestRun } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { clickShown, widgetFrame } from './support/widget-page';
+import { clickShown, startHostSite, widgetFrame } from './support/widget-page';
 
 const REFUSED = 'this page hides or covers the notes panel';
 const ASKED = 'Members who asked for a note on this post: 1';
@@ -35,17 +34,13 @@ describe('a page that hides or covers the widget', () => {
   beforeAll(async () => {
     ({ api, apiUrl } = await startBuiltApi());
     // A post with no notes: the member's forms, and Ask, show at once.
-    host = createServer((request, response) => {
-      const post = `https://example.com/news/${community.slug}${request.url ?? ''}`;
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      response.end(`<!doctype html><html lang="en"><head><title>Host</title></head><body>
+    ({ server: host, origin: hostOrigin } = await startHostSite(
+      (path) => `<!doctype html><html lang="en"><head><title>Host</title></head><body>
         <h1>A site that knows its signed-in user</h1>
         <script async src="${apiUrl}/embed.js" data-community="${community.slug}"
-          data-post-url="${post}" data-theme="light"></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-    // "localhost" is another origin than the API's "127.0.0.1".
-    hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
+          data-post-url="https://example.com/news/${community.slug}${path}"
+          data-theme="light"></script></body></html>`,
+    ));
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();
     await database.query(
@@ -124,7 +119,9 @@ describe('a page that hides or covers the widget', () => {
       .scrollIntoViewIfNeeded();
     // Over the frame, letting clicks through to it: the page's user sees and aims at the decoy.
     await page.evaluate(() => {
-      const frameBox = document.querySelector('bridgenotes-widget iframe')!.getBoundingClientRect();
+      const frameBox = (
+        document.querySelector('bridgenotes-widget iframe') as HTMLIFrameElement
+      ).getBoundingClientRect();
       const decoy = document.createElement('div');
       decoy.id = 'decoy';
       decoy.textContent = 'Claim your prize';

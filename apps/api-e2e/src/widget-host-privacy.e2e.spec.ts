@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 
 import { Client } from 'pg';
 import type { Frame, Page } from 'playwright-core';
@@ -10,7 +9,13 @@ import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { clickShown, insertNote, insertPost, widgetFrame } from './support/widget-page';
+import {
+  clickShown,
+  insertNote,
+  insertPost,
+  startHostSite,
+  widgetFrame,
+} from './support/widget-page';
 
 const GONE_TEXT = 'The council meeting was moved to Thursday, per its agenda.';
 const TO_RATE_TEXT = 'The repairs were approved in March, per the council minutes.';
@@ -47,10 +52,9 @@ describe('what the page around the widget hears', () => {
 
   beforeAll(async () => {
     ({ api, apiUrl } = await startBuiltApi());
-    host = createServer((_request, response) => {
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      // The recorder runs before the loader: nothing the loader does escapes it.
-      response.end(`<!doctype html><html lang="en"><head><title>Host</title></head><body>
+    // The recorder runs before the loader: nothing the loader does escapes it.
+    ({ server: host, origin: hostOrigin } = await startHostSite(
+      () => `<!doctype html><html lang="en"><head><title>Host</title></head><body>
         <h1>A site that knows its signed-in user</h1>
         <script>
           window.heard = [];
@@ -75,11 +79,8 @@ describe('what the page around the widget hears', () => {
           }).observe(document, { childList: true, subtree: true });
         </script>
         <script async src="${apiUrl}/embed.js" data-community="${community.slug}"
-          data-post-url="${postUrl}" data-theme="light"></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-    // "localhost" is another origin than the API's "127.0.0.1".
-    hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
+          data-post-url="${postUrl}" data-theme="light"></script></body></html>`,
+    ));
 
     database = new Client({ connectionString: run.databaseUrl });
     await database.connect();

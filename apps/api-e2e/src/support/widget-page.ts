@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { Client } from 'pg';
 import type { Frame, Locator, Page } from 'playwright-core';
 
@@ -50,6 +53,21 @@ export async function untilShown(control: Locator): Promise<void> {
 export async function clickShown(control: Locator): Promise<void> {
   await untilShown(control);
   await control.click();
+}
+
+/**
+ * A site that embeds the widget, on another origin than the API's ("localhost" is not
+ * "127.0.0.1"): serves `html(path)` for every path.
+ */
+export async function startHostSite(
+  html: (path: string) => string,
+): Promise<{ server: Server; origin: string }> {
+  const server = createServer((request, response) => {
+    response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    response.end(html(request.url ?? '/'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://localhost:${(server.address() as AddressInfo).port}` };
 }
 
 /** A post known by its URL, written straight to the database; its id. */
