@@ -48,9 +48,10 @@ export function credentialJoin(
   );
 
   async function join(replaceLostIdentity: boolean): Promise<void> {
+    // Before the button clicked is hidden: the guard looks at it once more.
+    await confirmShown();
     lost.hidden = true;
     feedback.progress(t('ticketAsking'));
-    await confirmShown();
     const { commitment } = await prover({ type: 'commitment', backup });
     let answer: MembershipChangeResponse | null = null;
     for (let attempt = 1; ; attempt++) {
