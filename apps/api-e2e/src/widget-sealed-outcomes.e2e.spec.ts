@@ -6,7 +6,13 @@ import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { callApi, untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertOpenCommunity, insertPost, widgetFrame } from './support/widget-page';
+import {
+  clickShown,
+  insertNote,
+  insertOpenCommunity,
+  insertPost,
+  widgetFrame,
+} from './support/widget-page';
 
 const OPERATOR_KEY = 'widget-sealed-outcomes-operator-key';
 
@@ -82,7 +88,7 @@ describe('the outcome of a write that waits for its batch', () => {
     const rateForm = frame.locator('form.rate');
     await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(rateForm.getByRole('button', { name: 'Submit rating' }));
     await rateForm
       .getByText(
         'Your rating is in. It counts once its batch is sealed with other members’ writes, which keeps when you rated private: within minutes in a busy community, at the latest about 6 hours from now, then at the next scoring run.',
@@ -94,7 +100,7 @@ describe('the outcome of a write that waits for its batch', () => {
     await form.getByRole('radio', { name: 'Not misleading' }).check();
     await form.getByRole('checkbox', { name: 'Factually correct' }).check();
     await form.getByLabel('Note (at most 280 characters').fill(text);
-    await form.getByRole('button', { name: 'Publish note' }).click();
+    await clickShown(form.getByRole('button', { name: 'Publish note' }));
     await form
       .getByText(
         'Your note is in. It appears once its batch is sealed with other members’ writes, which keeps when you wrote it private: within minutes in a busy community, at the latest about 6 hours from now.',

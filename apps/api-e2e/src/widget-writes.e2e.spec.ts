@@ -8,7 +8,13 @@ import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { insertNote, insertOpenCommunity, insertPost, widgetFrame } from './support/widget-page';
+import {
+  clickShown,
+  insertNote,
+  insertOpenCommunity,
+  insertPost,
+  widgetFrame,
+} from './support/widget-page';
 
 /**
  * What a member's writes through the widget's frame do when the browser or the network gets in
@@ -70,7 +76,7 @@ describe('a member’s writes in the widget when something gets in the way', () 
   async function member(): Promise<{ page: Page; frame: Frame }> {
     const { page, frame } = await freshPage();
     await frame.getByRole('button', { name: 'Create an identity' }).click();
-    await frame.getByRole('button', { name: 'Join Writes community' }).click();
+    await clickShown(frame.getByRole('button', { name: 'Join Writes community' }));
     await frame.getByText(MEMBER).waitFor();
     return { page, frame };
   }
@@ -96,7 +102,7 @@ describe('a member’s writes in the widget when something gets in the way', () 
       const first = await browser.context.newPage();
       const firstFrame = await opened(first);
       await firstFrame.getByRole('button', { name: 'Create an identity' }).click();
-      await firstFrame.getByRole('button', { name: 'Join Writes community' }).click();
+      await clickShown(firstFrame.getByRole('button', { name: 'Join Writes community' }));
       await firstFrame.getByText(MEMBER).waitFor();
       const identity = await first.evaluate(() => localStorage.getItem('bridgenotes:identity'));
       // The tab loaded before shows the membership, with nothing clicked.
@@ -135,13 +141,13 @@ describe('a member’s writes in the widget when something gets in the way', () 
       await route.fetch();
       await route.abort('internetdisconnected');
     });
-    await form.getByRole('button', { name: 'Publish note' }).click();
+    await clickShown(form.getByRole('button', { name: 'Publish note' }));
     await form.getByText('The service could not be reached', { exact: false }).waitFor();
     // A proof made now would carry another minute, and so another message than the stored one.
     await eventually(async () => {
       if (minuteOf(Date.now()) <= (provenAt as number)) throw new Error('the same minute');
     }, 70_000);
-    await form.getByRole('button', { name: 'Publish note' }).click();
+    await clickShown(form.getByRole('button', { name: 'Publish note' }));
     await form.getByText('Note published.', { exact: false }).waitFor();
     const { rows } = await database.query('SELECT id FROM notes WHERE text = $1', [text]);
     expect(rows).toHaveLength(1);
@@ -165,7 +171,7 @@ describe('a member’s writes in the widget when something gets in the way', () 
       const rateForm = again.locator('form.rate').first();
       await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
       await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-      await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+      await clickShown(rateForm.getByRole('button', { name: 'Submit rating' }));
       await rateForm
         .getByText('The community’s group could not be downloaded', { exact: false })
         .waitFor();
@@ -198,7 +204,7 @@ describe('a member’s writes in the widget when something gets in the way', () 
     const rateForm = frame.locator('.note', { hasText: text }).locator('form.rate');
     await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(rateForm.getByRole('button', { name: 'Submit rating' }));
     await sent;
     await page.evaluate(() => {
       const elsewhere = document.createElement('input');
@@ -227,7 +233,7 @@ describe('a member’s writes in the widget when something gets in the way', () 
     const rateForm = frame.locator('.note', { hasText: text }).locator('form.rate');
     await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
     await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
-    await rateForm.getByRole('button', { name: 'Submit rating' }).click();
+    await clickShown(rateForm.getByRole('button', { name: 'Submit rating' }));
     await rateForm
       .getByText('Its author deleted this note: it takes no more ratings.', { exact: false })
       .waitFor();
