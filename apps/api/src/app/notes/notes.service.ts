@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
+  lockNoteForChange,
   Note,
   NoteStatus,
   NoteStatusChange,
@@ -297,6 +298,8 @@ export class NotesService {
       throw ApiError.of('NOT_AUTHOR');
     }
     await this.prisma.$transaction(async (tx) => {
+      // After the ratings being buffered for it; none is buffered once it is deleted.
+      await lockNoteForChange(tx, note.id);
       // Conditional, so concurrent deletions record one deletion and one rescoring request.
       const { count } = await tx.note.updateMany({
         where: { id: note.id, deletedAt: null },

@@ -141,19 +141,53 @@ describe('a rating of a note taken back while its proof is checked', () => {
       await held.reached;
       let deleted = false;
       const deletion = note.remove().then((response) => ((deleted = true), response));
-      // The deletion waits for the rating's transaction, on the note's row, until released.
+      // The deletion waits for the rating's transaction, on the note's change lock, until released.
       const outcome = await eventually(async () => {
         if (deleted) return 'deleted meanwhile';
         const [{ count }] = await prisma.$queryRaw<{ count: number }[]>`
           SELECT count(*)::int AS count FROM pg_stat_activity
            WHERE datname = current_database() AND wait_event_type = 'Lock'
-             AND query ILIKE 'UPDATE%notes%'`;
+             AND wait_event = 'advisory'
+             AND query ILIKE '%pg_advisory_xact_lock(hashtextextended(%, 26))%'`;
         expect(count).toBe(1);
         return 'waits';
       }).finally(held.release);
       expect(outcome).toBe('waits');
       expect((await rating).status).toBe(201);
       expect((await deletion).status).toBe(200);
+      await app.get(Sealer).sealDue();
+      expect(await note.ratings()).toBe(1);
+    },
+  );
+
+  // Embedded, one session runs every transaction in turn: nothing else is open beside a rating.
+  (currentTestRun().embedded ? it.skip : it)(
+    "buffers a rating while a publication holds the note's row",
+    async () => {
+      const note = await ratedNote('published');
+      // The scoring publisher updates every scored note of the community in one transaction: one
+      // left open here, as a long publication would be, must not hold the community's ratings.
+      const publication = createTestPrisma();
+      let publish = () => undefined as void;
+      const published = new Promise<void>((resolve) => (publish = resolve));
+      let updated = () => undefined as void;
+      const holding = new Promise<void>((resolve) => (updated = resolve));
+      const open = publication.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`UPDATE notes SET status = status WHERE id = ${note.id}::uuid`;
+          updated();
+          await published;
+        },
+        { timeout: 600_000 },
+      );
+      try {
+        await holding;
+        expect((await note.rate()).status).toBe(201);
+      } finally {
+        publish();
+        await open;
+        await publication.$disconnect();
+      }
       await app.get(Sealer).sealDue();
       expect(await note.ratings()).toBe(1);
     },

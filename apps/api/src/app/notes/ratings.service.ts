@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Helpfulness, Prisma, PrismaService, Rating, ScoringOutbox } from '@bridgenotes/database';
+import {
+  Helpfulness,
+  lockNoteForRating,
+  Prisma,
+  PrismaService,
+  Rating,
+  ScoringOutbox,
+} from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
@@ -133,17 +140,19 @@ export class RatingsService {
   /**
    * The note checked again where the rating is buffered: the proof check before it takes seconds,
    * during which the author may delete the note or a moderator hide it, and a note so taken back
-   * takes no new ratings (docs/protocol.md, docs/moderation.md). The share lock makes a deletion
-   * or hide (an UPDATE of the row) and this submission wait for each other, so a rating is either
-   * buffered before the change commits or refused after it; answered as the first check does.
+   * takes no new ratings (docs/protocol.md, docs/moderation.md). The note's change lock, shared
+   * here and taken alone by a deletion, hide or redaction (`lockNoteForRating`), makes the two wait
+   * for each other, so a rating is either buffered before the change commits or refused after it;
+   * answered as the first check does.
    */
   private async refuseIfGone(
     tx: Prisma.TransactionClient,
     community: CommunityKey,
     noteId: string,
   ) {
+    await lockNoteForRating(tx, noteId);
     const [note] = await tx.$queryRaw<{ deleted: boolean; hidden: boolean }[]>`
-      SELECT deleted_at IS NOT NULL AS deleted, hidden FROM notes WHERE id = ${noteId}::uuid FOR SHARE`;
+      SELECT deleted_at IS NOT NULL AS deleted, hidden FROM notes WHERE id = ${noteId}::uuid`;
     if (!note || note.hidden) throw noteNotFound(community, noteId);
     if (note.deleted) throw ApiError.of('NOTE_DELETED');
   }

@@ -7,3 +7,4 @@ export * from './pseudonym-daily-counts';
 export * from './member-invite-days';
 export * from './note-requests.store';
 export * from './run-failures';
+export * from './note-change-lock';

@@ -12,6 +12,7 @@ import {
 
 import { Prisma, type ModerationLogEntry as LogRow } from '../../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import { lockNoteForChange } from './note-change-lock';
 import { NoteReportsStore } from './note-reports.store';
 import { ScoringOutbox } from './scoring-outbox';
 
@@ -197,6 +198,8 @@ export class ModerationLogStore {
     const noteId = noteTarget(target);
     const pseudonym = pseudonymTarget(target);
     if (noteId !== undefined) {
+      // A hide or redaction after the ratings being buffered for the note, and before any other.
+      if (action !== 'DISMISS') await lockNoteForChange(tx, noteId);
       const note = await tx.note.findFirst({
         where: { id: noteId, communityId },
         select: { hidden: true, redacted: true, message: true, deletedAt: true },
