@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import type { Client } from 'pg';
-import type { Page } from 'playwright-core';
+import type { Dialog, Page } from 'playwright-core';
 
 import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
 import { canonicalPostUrl, postLookupHash } from '@bridgenotes/protocol';
@@ -24,7 +24,7 @@ import {
 } from './support/extension';
 import { FAKE_POSTS, FakePost } from './support/fake-platforms';
 import type { RecordingProxy } from './support/recording-proxy';
-import { clickShown } from './support/widget-page';
+import { clickShown, untilShown } from './support/widget-page';
 
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
@@ -375,10 +375,12 @@ describe('browser extension', () => {
 
     // And asks for a note on the post, once. Not when the platform page steers a click there
     // through a decoy it paints over the panel (later in the document at the panel's z-index, so
-    // on top, letting clicks through): nothing is sent, and the member is told why.
+    // on top, letting clicks through): the browser's own dialog asks first, which the member never
+    // read here (dismissed), so nothing is sent, and the member is told why.
     await panel.getByText('Members who asked for a note on this post: 0').waitFor();
     const ask = panel.getByRole('button', { name: 'Ask for a note on this post' });
-    await ask.scrollIntoViewIfNeeded();
+    // Shown long enough to be read first: only the decoy refuses the click.
+    await untilShown(ask);
     const box = await ask.boundingBox();
     if (!box) throw new Error('Ask is not laid out');
     await page.evaluate(() => {
@@ -388,14 +390,28 @@ describe('browser extension', () => {
         'position:fixed;inset:0;z-index:2147483647;background:#fff;pointer-events:none';
       document.documentElement.append(decoy);
     });
+    // The panel's observer has seen it covered.
+    await panel.waitForFunction(() =>
+      [...document.querySelectorAll('button')].some(
+        (button) => button.textContent?.includes('Ask for a note') && !('shown' in button.dataset),
+      ),
+    );
+    const dialogs: string[] = [];
+    const dismiss = (dialog: Dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    };
+    page.on('dialog', dismiss);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    const refused = panel.getByText('this page hides or covers the notes panel', { exact: false });
+    const refused = panel.getByText('Nothing was sent:', { exact: false });
     await refused.or(panel.getByText('Members who asked for a note on this post: 1')).waitFor();
     const asked = () =>
       database.query('SELECT 1 FROM note_requests WHERE community_id = $1', [community.id]);
     expect((await asked()).rows).toEqual([]);
     await page.evaluate(() => document.getElementById('decoy')?.remove());
     await refused.waitFor();
+    expect(dialogs).toEqual([expect.stringContaining('Ask for a note on this post')]);
+    page.off('dialog', dismiss);
     await clickShown(ask);
     await panel.getByText('Members who asked for a note on this post: 1').waitFor();
     const { rows: requests } = await database.query(

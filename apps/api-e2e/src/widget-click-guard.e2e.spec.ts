@@ -9,9 +9,10 @@ import { currentTestRun } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { clickShown, startHostSite, widgetFrame } from './support/widget-page';
+import { clickShown, startHostSite, untilShown, widgetFrame } from './support/widget-page';
 
-const REFUSED = 'this page hides or covers the notes panel';
+/** The start of every refusal of the guard (hidden panel, not confirmed). */
+const REFUSED = 'Nothing was sent:';
 const ASKED = 'Members who asked for a note on this post: 1';
 
 /**
@@ -19,7 +20,9 @@ const ASKED = 'Members who asked for a note on this post: 1';
  * user, the post and the moment) makes the widget's frame invisible, or paints a decoy over it
  * that lets clicks through, and steers its user's click onto "Ask for a note on this post", whose
  * public request row would name the member's pseudonym. The frame refuses what it was not seen
- * to show: nothing is proven or sent, and the member is told why.
+ * to show unless the member confirms it in the browser's own dialog, which no page can cover:
+ * nothing is proven or sent, and the member is told why. A member whose page's own layout hides
+ * the frame from the observer (a filter over the whole page) confirms, after reading, and asks.
  */
 describe('a page that hides or covers the widget', () => {
   const run = currentTestRun();
@@ -93,48 +96,89 @@ describe('a page that hides or covers the widget', () => {
     await frame.getByText(REFUSED, { exact: false }).or(frame.getByText(ASKED)).waitFor();
   }
 
+  /**
+   * Ask, shown long enough to be read (the 500 ms rule alone does not refuse it), then hidden by
+   * `hide` until the frame's observer has seen it hidden: only what the page did refuses it.
+   */
+  async function hiddenAfterShown(frame: Frame, hide: () => Promise<unknown>): Promise<void> {
+    await untilShown(frame.getByRole('button', { name: 'Ask for a note on this post' }));
+    await hide();
+    await frame.waitForFunction(() =>
+      [...document.querySelectorAll('button')].some(
+        (button) => button.textContent?.includes('Ask for a note') && !('shown' in button.dataset),
+      ),
+    );
+  }
+
+  /** The browser dialogs the frame opens on `page`, each dismissed (the user never reads them). */
+  function dismissed(page: Page): string[] {
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return asked;
+  }
+
   it('sends nothing for a click on the frame made invisible (opacity 0), and says why', async () => {
     const { page, frame, asked } = await memberOn('/faded');
+    const dialogs = dismissed(page);
     const ask = frame.getByRole('button', { name: 'Ask for a note on this post' });
-    await ask.scrollIntoViewIfNeeded();
     // The page fades the frame and its user clicks a decoy of its own there.
-    const style = await page.addStyleTag({ content: 'bridgenotes-widget iframe{opacity:0}' });
+    const fade = 'bridgenotes-widget iframe{opacity:0}';
+    await hiddenAfterShown(frame, () => page.addStyleTag({ content: fade }));
     await clickAsk(page, frame);
     expect(asked).toEqual([]);
-    await style.evaluate((element) => (element as Element).remove());
+    // Asked in the browser's own dialog, which the page cannot fade: not confirmed.
+    expect(dialogs).toEqual([expect.stringContaining('Ask for a note on this post')]);
+    await page.evaluate(() => document.querySelector('head style:last-of-type')?.remove());
     await frame.getByText(REFUSED, { exact: false }).waitFor({ state: 'visible' });
     expect(asked).toEqual([]);
 
-    // Shown again and read: the member's own click asks.
+    // Shown again and read: the member's own click asks, with no dialog.
     await clickShown(ask);
     await frame.getByText(ASKED).waitFor();
     expect(asked).toHaveLength(1);
+    expect(dialogs).toHaveLength(1);
     await page.close();
   });
 
   it('sends nothing for a click through a decoy painted over the frame', async () => {
     const { page, frame, asked } = await memberOn('/covered');
-    await frame
-      .getByRole('button', { name: 'Ask for a note on this post' })
-      .scrollIntoViewIfNeeded();
+    const dialogs = dismissed(page);
     // Over the frame, letting clicks through to it: the page's user sees and aims at the decoy.
-    await page.evaluate(() => {
-      const frameBox = (
-        document.querySelector('bridgenotes-widget iframe') as HTMLIFrameElement
-      ).getBoundingClientRect();
-      const decoy = document.createElement('div');
-      decoy.id = 'decoy';
-      decoy.textContent = 'Claim your prize';
-      decoy.style.cssText = `position:absolute;left:${frameBox.left + scrollX}px;top:${
-        frameBox.top + scrollY
-      }px;width:${frameBox.width}px;height:${frameBox.height}px;background:#fff;pointer-events:none`;
-      document.body.append(decoy);
-    });
+    await hiddenAfterShown(frame, () =>
+      page.evaluate(() => {
+        const frameBox = (
+          document.querySelector('bridgenotes-widget iframe') as HTMLIFrameElement
+        ).getBoundingClientRect();
+        const decoy = document.createElement('div');
+        decoy.id = 'decoy';
+        decoy.textContent = 'Claim your prize';
+        decoy.style.cssText = `position:absolute;left:${frameBox.left + scrollX}px;top:${
+          frameBox.top + scrollY
+        }px;width:${frameBox.width}px;height:${frameBox.height}px;background:#fff;pointer-events:none`;
+        document.body.append(decoy);
+      }),
+    );
     await clickAsk(page, frame);
     expect(asked).toEqual([]);
+    expect(dialogs).toHaveLength(1);
     await page.evaluate(() => document.getElementById('decoy')?.remove());
     await frame.getByText(REFUSED, { exact: false }).waitFor({ state: 'visible' });
     expect(asked).toEqual([]);
+    await page.close();
+  });
+
+  it("asks a member whose page's own layout hides the frame from the observer, and sends once they confirm after reading", async () => {
+    const { page, frame, asked } = await memberOn('/filtered');
+    // A page-wide filter (a grayscale theme): Chromium's observer never reports the frame visible.
+    await hiddenAfterShown(frame, () => page.addStyleTag({ content: 'html{filter:grayscale(1)}' }));
+    // The member reads the question (the dialog stays open a second: the scenario), then confirms.
+    page.once('dialog', (dialog) => void setTimeout(() => void dialog.accept(), 1000));
+    await clickAsk(page, frame);
+    await frame.getByText(ASKED).waitFor();
+    expect(asked).toHaveLength(1);
     await page.close();
   });
 });

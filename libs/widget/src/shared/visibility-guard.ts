@@ -4,8 +4,8 @@
 // a note" sent at a moment the page knows, by a user it knows, names that user's pseudonym in the
 // public export (docs/threat-model.md, "Click-jacking"). So a write is proven and sent only when
 // the button clicked was seen unhidden for a while before the click, as Chromium's
-// IntersectionObserver v2 tells across frames; where a browser cannot tell, the browser's own
-// dialog asks the member first. Each caller says the refusal its own way (the frame's
+// IntersectionObserver v2 tells across frames; where it was not seen (or a browser cannot tell),
+// the browser's own dialog asks the member first. Each caller says the refusal its own way (the frame's
 // RequestError and catalogue, the extension's).
 
 /**
@@ -21,6 +21,14 @@ const SHOWN_FOR_MS = 500;
 const SAMPLE_MS = 100;
 /** A frame that paints nothing (hidden, scrolled far away) never answers a look: it is refused. */
 const LOOK_PATIENCE_MS = 1000;
+/**
+ * The least time a confirmation takes to be read and answered: SHOWN_FOR_MS again. A page that
+ * steered the click knows when the dialog opens, and OK is its default button: an Enter or a
+ * double-click it steers too would answer at once.
+ */
+const READ_DIALOG_MS = SHOWN_FOR_MS;
+/** A refusal sooner than this was no member's: the dialog was never shown (blocked). */
+const NO_DIALOG_MS = 50;
 
 interface VisibilityEntry extends IntersectionObserverEntry {
   readonly isVisible: boolean;
@@ -53,6 +61,13 @@ const shownSince = new WeakMap<Element, number>();
 const shownTimers = new WeakMap<Element, ReturnType<typeof setTimeout>>();
 /** The member's last click or key press in the frame: what the next write answers. */
 let activation: { target: Element; time: number } | undefined;
+
+/** A button taken out: attached again, it is watched from then, not from its old time. */
+function forget(button: Element): void {
+  clearTimeout(shownTimers.get(button));
+  shownSince.delete(button);
+  if (button instanceof HTMLElement) delete button.dataset['shown'];
+}
 
 function record(entry: VisibilityEntry): void {
   const button = entry.target as HTMLElement;
@@ -87,7 +102,12 @@ export function guardWrites(root: HTMLElement): void {
     for (const button of buttons(root)) watcher.observe(button);
     new MutationObserver((changes) => {
       for (const change of changes) {
-        change.removedNodes.forEach((node) => buttons(node).forEach((b) => watcher.unobserve(b)));
+        change.removedNodes.forEach((node) =>
+          buttons(node).forEach((button) => {
+            watcher.unobserve(button);
+            forget(button);
+          }),
+        );
         change.addedNodes.forEach((node) => buttons(node).forEach((b) => watcher.observe(b)));
       }
     }).observe(root, { childList: true, subtree: true });
@@ -119,29 +139,48 @@ const visibleNow = (button: Element): Promise<boolean> =>
     look.observe(button);
   });
 
-/** Why a write was refused: not seen long enough, or not confirmed in the browser's dialog. */
+/**
+ * Why a write was refused: not seen and the dialog blocked (`PANEL_HIDDEN`), or not confirmed in
+ * the browser's dialog, or confirmed faster than it can be read (`NOT_CONFIRMED`).
+ */
 export type Unshown = 'PANEL_HIDDEN' | 'NOT_CONFIRMED';
 
 /**
+ * The browser's own dialog asks the member (`question`, given the clicked button's words): drawn
+ * by the browser above the page, no page can cover or fade it. An answer sooner than
+ * READ_DIALOG_MS is taken as no answer. A refusal sooner than NO_DIALOG_MS means no dialog was
+ * shown (a `sandbox` without `allow-modals`, the browser's "prevent more dialogs"): the write
+ * cannot be asked for, and is refused as the hidden panel it is.
+ */
+function askFirst(control: HTMLElement, question: (action: string) => string): Unshown | null {
+  const opened = performance.now();
+  const confirmed = confirm(question(control.textContent?.trim() ?? ''));
+  return dialogAnswer(confirmed, performance.now() - opened);
+}
+
+/** What the dialog's answer, given after `answeredInMs`, lets through (`askFirst`). */
+export function dialogAnswer(confirmed: boolean, answeredInMs: number): Unshown | null {
+  if (confirmed) return answeredInMs >= READ_DIALOG_MS ? null : 'NOT_CONFIRMED';
+  return answeredInMs < NO_DIALOG_MS ? 'PANEL_HIDDEN' : 'NOT_CONFIRMED';
+}
+
+/**
  * Whether the write the member just asked for may be proven and sent: null when its button was
- * visible for SHOWN_FOR_MS before the click and still is, else why not. Called before
- * anything is proven.
- * Without IntersectionObserver v2 the browser's own dialog asks (`question`, given the clicked
- * button's words): drawn by the browser above the page, naming the frame's origin, no page can
- * cover or fade it. A frame whose page took its dialogs away (`sandbox` without `allow-modals`)
- * gets no answer, which refuses the write.
+ * visible for SHOWN_FOR_MS before the click and still is, or the member confirmed it in the
+ * browser's dialog (`askFirst`), else why not. Called before anything is proven. The dialog asks
+ * where the button was not seen (a steered click, or an embedder's own layout: a page filter, a
+ * scaled embed, a sticky header over part of the frame, which Chromium judges as a whole; a key
+ * pressed before the button had been on screen long) and where the browser cannot tell (no
+ * IntersectionObserver v2): a member is asked once more, never locked out by a page's layout.
  */
 export async function unshownWrite(question: (action: string) => string): Promise<Unshown | null> {
   const clicked = activation;
   const control = clicked && controlOf(clicked.target);
   if (!clicked || !control) return 'PANEL_HIDDEN';
-  if (!tracksVisibility()) {
-    const action = control.textContent?.trim() ?? '';
-    return confirm(question(action)) ? null : 'NOT_CONFIRMED';
-  }
+  if (!tracksVisibility()) return askFirst(control, question);
   const visible = await visibleNow(control);
   const since = shownSince.get(control);
   return visible && since !== undefined && clicked.time - since >= SHOWN_FOR_MS
     ? null
-    : 'PANEL_HIDDEN';
+    : askFirst(control, question);
 }

@@ -255,10 +255,11 @@ export const EN = {
   statusNeedsRatings: 'needs more ratings again',
   // The click-jacking guard (visibility-guard.ts).
   failPanelHidden:
-    'Nothing was sent: this page hides or covers the notes panel, or it had only just appeared. Make sure all of the panel is visible, then try again.',
+    'Nothing was sent: this page hides or covers the notes panel, and the browser did not let it ask you. Make sure all of the panel is visible, then try again.',
   confirmWrite:
     '“{action}”: send this as a member of the community? Nothing is sent unless you confirm.',
-  failNotConfirmed: 'Nothing was sent: it was not confirmed.',
+  failNotConfirmed:
+    'Nothing was sent: it was not confirmed, or confirmed before the question could be read.',
 } as const;
 
 export type StringKey = keyof typeof EN;

@@ -270,10 +270,11 @@ export const FR: Record<StringKey, string> = {
   statusNotHelpful: 'jugée pas utile',
   statusNeedsRatings: 'de nouveau à évaluer',
   failPanelHidden:
-    'Rien n’a été envoyé : cette page masque ou recouvre le panneau des notes, ou il venait d’apparaître. Vérifiez que tout le panneau est visible, puis réessayez.',
+    'Rien n’a été envoyé : cette page masque ou recouvre le panneau des notes, et le navigateur ne l’a pas laissé vous demander. Vérifiez que tout le panneau est visible, puis réessayez.',
   confirmWrite:
     '« {action} » : l’envoyer en tant que membre de la communauté ? Rien n’est envoyé sans votre confirmation.',
-  failNotConfirmed: 'Rien n’a été envoyé : ce n’était pas confirmé.',
+  failNotConfirmed:
+    'Rien n’a été envoyé : ce n’était pas confirmé, ou confirmé avant que la question ait pu être lue.',
 };
 
 export const FR_LABELS: Record<string, string> = {
