@@ -24,7 +24,7 @@ import {
 } from './support/extension';
 import { FAKE_POSTS, FakePost } from './support/fake-platforms';
 import type { RecordingProxy } from './support/recording-proxy';
-import { clickShown, untilShown } from './support/widget-page';
+import { clickShown, untilHidden, untilShown } from './support/widget-page';
 
 const helpfulText = (platform: string) => `Context for the ${platform} post: the bridge closed.`;
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
@@ -391,11 +391,7 @@ describe('browser extension', () => {
       document.documentElement.append(decoy);
     });
     // The panel's observer has seen it covered.
-    await panel.waitForFunction(() =>
-      [...document.querySelectorAll('button')].some(
-        (button) => button.textContent?.includes('Ask for a note') && !('shown' in button.dataset),
-      ),
-    );
+    await untilHidden(panel, 'Ask for a note');
     const dialogs: string[] = [];
     const dismiss = (dialog: Dialog) => {
       dialogs.push(dialog.message());

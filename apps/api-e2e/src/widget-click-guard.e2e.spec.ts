@@ -9,7 +9,13 @@ import { currentTestRun } from '@bridgenotes/testing';
 import { Browser, launchChromium } from './support/browser';
 import { untilReady } from './support/http';
 import { RunningApp, startBuiltApi } from './support/processes';
-import { clickShown, startHostSite, untilShown, widgetFrame } from './support/widget-page';
+import {
+  clickShown,
+  startHostSite,
+  untilHidden,
+  untilShown,
+  widgetFrame,
+} from './support/widget-page';
 
 /** The start of every refusal of the guard (hidden panel, not confirmed). */
 const REFUSED = 'Nothing was sent:';
@@ -103,11 +109,7 @@ describe('a page that hides or covers the widget', () => {
   async function hiddenAfterShown(frame: Frame, hide: () => Promise<unknown>): Promise<void> {
     await untilShown(frame.getByRole('button', { name: 'Ask for a note on this post' }));
     await hide();
-    await frame.waitForFunction(() =>
-      [...document.querySelectorAll('button')].some(
-        (button) => button.textContent?.includes('Ask for a note') && !('shown' in button.dataset),
-      ),
-    );
+    await untilHidden(frame, 'Ask for a note');
   }
 
   /** The browser dialogs the frame opens on `page`, each dismissed (the user never reads them). */

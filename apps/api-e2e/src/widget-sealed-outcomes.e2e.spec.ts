@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { Client } from 'pg';
+import type { Client } from 'pg';
 
-import { currentTestRun, eventually } from '@bridgenotes/testing';
-import { Browser, launchChromium } from './support/browser';
-import { callApi, untilReady } from './support/http';
-import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
+import { eventually } from '@bridgenotes/testing';
+import type { Browser } from './support/browser';
+import { callApi } from './support/http';
+import { operatorKeyEnv } from './support/processes';
 import {
   clickShown,
   insertNote,
@@ -13,6 +13,7 @@ import {
   insertPost,
   widgetFrame,
 } from './support/widget-page';
+import { startWidgetRig, stopWidgetRig, type WidgetRig } from './support/widget-rig';
 
 const OPERATOR_KEY = 'widget-sealed-outcomes-operator-key';
 
@@ -22,8 +23,7 @@ const OPERATOR_KEY = 'widget-sealed-outcomes-operator-key';
  * the instance's defaults: K members, or a batch's oldest write waiting its longest wait (6 h).
  */
 describe('the outcome of a write that waits for its batch', () => {
-  const run = currentTestRun();
-  let api: RunningApp;
+  let rig: WidgetRig | undefined;
   let apiUrl: string;
   let database: Client;
   let browser: Browser;
@@ -31,28 +31,25 @@ describe('the outcome of a write that waits for its batch', () => {
   const postUrl = `https://example.com/news/${community.slug}`;
 
   beforeAll(async () => {
-    ({ api, apiUrl } = await startBuiltApi({
-      ...operatorKeyEnv(OPERATOR_KEY),
-      SEAL_WINDOW_SECONDS: '60',
-    }));
-    database = new Client({ connectionString: run.databaseUrl });
-    await database.connect();
-    await insertOpenCommunity(database, community, 'Sealed community');
-    await insertNote(database, {
-      communityId: community.id,
-      postId: await insertPost(database, postUrl),
-      text: 'The map is of another town.',
-      sources: ['https://example.org/map'],
-    });
-    await untilReady(apiUrl);
-    browser = await launchChromium();
+    rig = await startWidgetRig(
+      async (db) => {
+        await insertOpenCommunity(db, community, 'Sealed community');
+        await insertNote(db, {
+          communityId: community.id,
+          postId: await insertPost(db, postUrl),
+          text: 'The map is of another town.',
+          sources: ['https://example.org/map'],
+        });
+      },
+      {
+        ...operatorKeyEnv(OPERATOR_KEY),
+        SEAL_WINDOW_SECONDS: '60',
+      },
+    );
+    ({ apiUrl, database, browser } = rig);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
-    await database?.end();
-  });
+  afterAll(() => stopWidgetRig(rig));
 
   it('says a rating and a note wait for their batch, within the instance’s longest wait', async () => {
     const page = await browser.context.newPage();

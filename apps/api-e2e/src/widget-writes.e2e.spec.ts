@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Frame, Page, Route } from 'playwright-core';
 
 import { minuteOf } from '@bridgenotes/protocol';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
-import { Browser, launchChromium } from './support/browser';
-import { untilReady } from './support/http';
-import { RunningApp, startBuiltApi } from './support/processes';
+import { eventually } from '@bridgenotes/testing';
+import type { Browser } from './support/browser';
 import {
   clickShown,
   insertNote,
@@ -15,6 +13,7 @@ import {
   insertPost,
   widgetFrame,
 } from './support/widget-page';
+import { startWidgetRig, stopWidgetRig, type WidgetRig } from './support/widget-rig';
 
 /**
  * What a member's writes through the widget's frame do when the browser or the network gets in
@@ -22,8 +21,7 @@ import {
  * answer lost on its way back, a service that fails.
  */
 describe('a member’s writes in the widget when something gets in the way', () => {
-  const run = currentTestRun();
-  let api: RunningApp;
+  let rig: WidgetRig | undefined;
   let apiUrl: string;
   let database: Client;
   let browser: Browser;
@@ -38,20 +36,14 @@ describe('a member’s writes in the widget when something gets in the way', () 
     `${apiUrl}/demo?${new URLSearchParams({ community: community.slug, post: postUrl, theme: 'light' })}`;
 
   beforeAll(async () => {
-    ({ api, apiUrl } = await startBuiltApi());
-    database = new Client({ connectionString: run.databaseUrl });
-    await database.connect();
-    await insertOpenCommunity(database, community, 'Writes community');
-    postId = await insertPost(database, postUrl);
-    await untilReady(apiUrl);
-    browser = await launchChromium();
+    rig = await startWidgetRig(async (db) => {
+      await insertOpenCommunity(db, community, 'Writes community');
+      postId = await insertPost(db, postUrl);
+    });
+    ({ apiUrl, database, browser } = rig);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (api?.child.exitCode === null) api.child.kill('SIGKILL');
-    await database?.end();
-  });
+  afterAll(() => stopWidgetRig(rig));
 
   /** `page` loaded anew on the demo, with the member's area open. */
   async function opened(page: Page): Promise<Frame> {

@@ -49,6 +49,21 @@ export async function untilShown(control: Locator): Promise<void> {
   await button.locator('xpath=self::*[@data-shown]').waitFor({ state: 'attached' });
 }
 
+/**
+ * Waits until the frame's guard saw the write button whose text contains `text` hidden (its
+ * `data-shown` mark gone): what a page did to the frame since, not the half-second rule alone,
+ * then decides a click on it.
+ */
+export async function untilHidden(frame: Frame, text: string): Promise<void> {
+  await frame.waitForFunction(
+    (label) =>
+      [...document.querySelectorAll('button')].some(
+        (button) => button.textContent?.includes(label) && !('shown' in button.dataset),
+      ),
+    text,
+  );
+}
+
 /** Clicks a control that writes as a member does: once shown long enough (`untilShown`). */
 export async function clickShown(control: Locator): Promise<void> {
   await untilShown(control);

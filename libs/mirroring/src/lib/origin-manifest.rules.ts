@@ -2,8 +2,7 @@ import { promotionProblem, type ExportManifest } from '@bridgenotes/open-data';
 import { communityScope, isInt64Text } from '@bridgenotes/protocol';
 
 import type { OriginRules } from './mirror-state';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { UUID } from './record-rules';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

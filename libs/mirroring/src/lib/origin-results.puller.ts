@@ -10,10 +10,10 @@ import {
 import { MirrorPullError } from './mirror-state';
 import type { OriginLimits } from './origin-limits';
 import { pagesOf, TRANSACTION } from './page-settlement';
+import { UUID } from './record-rules';
 import { RowSpill } from './row-spill';
 
 const RESULTS_CHUNK = 5_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STATUSES: ReadonlySet<string> = new Set(Object.values(NoteStatus));
 
 /** What the mirror keeps of one of the origin's results. */

@@ -8,7 +8,8 @@ import {
 } from '@bridgenotes/open-data';
 import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A UUID as the export writes one (lower case), the only form the mirror's tables take. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 const CLASSIFICATIONS: ReadonlySet<string> = new Set(Object.values(NoteClassification));
 

@@ -87,20 +87,37 @@ export class IncrementalBaseStore {
   }
 
   /**
+   * The topic count of each community's notes as last assigned, by what it was assigned from:
+   * an incremental run is mostly ratings, and its notes need not be read and assigned again
+   * while no note and no seed changed (`topicNotes`).
+   */
+  private readonly assigned = new Map<string, { from: string; topicNotes: number }>();
+
+  /**
    * How many of the community's notes have a topic under its current seeds, assigned as a full
    * run does (libs/scoring `assignTopics`, notes only). Frozen scoring keeps one fit, Core's,
    * where a topic note needs CoreWithTopics, its topic model and the topic safeguard; and the
    * topics are not the rescored notes' alone (a note takes its post's topic, the classifier is
    * trained over every post, the topic models are fitted over all topic notes, the seeds may
    * have changed since the base run): a run with any is full. Read after an incremental run's
-   * load, every note the load read is among these.
+   * load, every note the load read is among these. The notes are read and assigned again only
+   * when the seeds, the newest note change (a note's batch moves with its text, and batches
+   * become visible in number order) or the number of notes differ from the last assignment's.
    */
   async topicNotes(communityId: string, notesPerRead = NOTES_PER_READ): Promise<number> {
-    const [community] = await this.prisma.$queryRaw<{ topic_seeds: unknown }[]>`
-      SELECT topic_seeds FROM communities WHERE id = ${communityId}::uuid`;
+    const [community] = await this.prisma.$queryRaw<
+      { topic_seeds: unknown; latest: string | null; count: number }[]
+    >`
+      SELECT topic_seeds,
+             (SELECT max(changed_batch)::text FROM notes WHERE community_id = c.id) AS latest,
+             (SELECT count(*)::int FROM notes WHERE community_id = c.id) AS count
+        FROM communities c WHERE id = ${communityId}::uuid`;
     const seeds = parseTopicSeeds(community?.topic_seeds);
-    if (!seeds) throw new Error(`community ${communityId} has invalid topic seeds`);
+    if (!community || !seeds) throw new Error(`community ${communityId} has invalid topic seeds`);
     if (seeds.length === 0) return 0;
+    const from = `${JSON.stringify(seeds)} ${community.latest} ${community.count}`;
+    const earlier = this.assigned.get(communityId);
+    if (earlier?.from === from) return earlier.topicNotes;
     // In id order, as a run's input holds them (uuid order is their text's order), a page per
     // statement: on the embedded database a statement holds the one session until it ends.
     const notes: { id: string; post_id: string; text: string }[] = [];
@@ -115,7 +132,7 @@ export class IncrementalBaseStore {
     }
     const postIds = [...new Set(notes.map((note) => note.post_id))].sort();
     const postIndex = new Map(postIds.map((id, index) => [id, index]));
-    return assignTopics(
+    const { topicNotes } = assignTopics(
       {
         noteIds: notes.map((note) => note.id),
         notePost: Int32Array.from(notes, (note) => postIndex.get(note.post_id) as number),
@@ -123,6 +140,8 @@ export class IncrementalBaseStore {
         noteText: notes.map((note) => note.text),
       },
       seeds,
-    ).topicNotes;
+    );
+    this.assigned.set(communityId, { from, topicNotes });
+    return topicNotes;
   }
 }

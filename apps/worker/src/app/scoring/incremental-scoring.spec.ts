@@ -231,14 +231,35 @@ describe('incremental scoring', () => {
         FROM (SELECT DISTINCT rater_pseudonym AS rater FROM ratings
                WHERE community_id = ${communityId}::uuid ORDER BY rater_pseudonym LIMIT 6) r`;
     // The assignment reads the notes a page at a time: the same over many small pages.
-    const store = new IncrementalBaseStore(prisma as PrismaService, new Environment());
-    const topicNotes = await store.topicNotes(communityId);
+    const store = () => new IncrementalBaseStore(prisma as PrismaService, new Environment());
+    const topicNotes = await store().topicNotes(communityId);
     expect(topicNotes).toBeGreaterThan(0);
-    expect(await store.topicNotes(communityId, 7)).toBe(topicNotes);
+    // Another store: one remembers its last assignment and would not read again.
+    expect(await store().topicNotes(communityId, 7)).toBe(topicNotes);
     const next = await runFor(communityId, false);
     expect(next).toMatchObject({ kind: 'FULL', noteCount: 301 });
     // Scored with its topic: a full run with topic notes keeps no frozen raters.
     expect(await prisma.scoringRunRaters.count({ where: { runId: next.id } })).toBe(0);
+  });
+
+  it('assigns the topics again only when a note or the seeds changed', async () => {
+    const communityId = await community();
+    const store = new IncrementalBaseStore(prisma as PrismaService, new Environment());
+    const reads = jest.spyOn(prisma, '$queryRaw');
+    try {
+      expect(await store.topicNotes(communityId, 100)).toBe(0);
+      const first = reads.mock.calls.length;
+      // Nothing changed (ratings do not count): one statement, no note read.
+      expect(await store.topicNotes(communityId, 100)).toBe(0);
+      expect(reads.mock.calls.length - first).toBe(1);
+      // A note's text changed (as a redaction or a new note would): read and assigned again.
+      await prisma.$executeRaw`
+        UPDATE notes SET text = 'This giveaway is a scam'
+         WHERE id = (SELECT id FROM notes WHERE community_id = ${communityId}::uuid ORDER BY id LIMIT 1)`;
+      expect(await store.topicNotes(communityId, 100)).toBeGreaterThan(0);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('runs in full when the last full run ran another algorithm', async () => {
