@@ -28,7 +28,8 @@ import { HelpfulnessLevel, type ScoringInput } from '../lib/scoring-input';
  *      bound ≥ 1/2 in both: members who usually disagree both found it helpful (the bridging
  *      requirement, kept explicitly instead of through the note factor).
  *    - NOT HELPFUL: at least `minRatingsPerGroup` ratings from each group and the upper bound
- *      < 1/2 in both, or a NOT_MISLEADING note whose pooled upper bound is < 1/2.
+ *      < 1/2 in both, or a NOT_MISLEADING note with at least 2 × `minRatingsPerGroup` ratings in
+ *      all (from any member, in a group or not) whose pooled upper bound is < 1/2.
  *    - Otherwise NEEDS MORE RATINGS, with how many more HELPFUL ratings each group would need.
  */
 export interface OpinionGroupParameters {
