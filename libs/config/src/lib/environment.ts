@@ -221,8 +221,9 @@ export class Environment {
   MIRROR_MAX_RECORD_BYTES = 1_048_576;
 
   /**
-   * The most bytes of one response: a page of 500 notes, or of 5,000 other records (5,000
-   * results, the largest, are about 20 MB).
+   * The most bytes of one response: a page of 500 notes, ratings or requests, of 1,000
+   * moderation log entries, or of 5,000 members, roots or results (5,000 results, the largest,
+   * are about 20 MB).
    */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of bytes' })
