@@ -3,8 +3,10 @@ import { Environment } from '@bridgenotes/config';
 import { ModerationLogStore, PrismaService } from '@bridgenotes/database';
 import {
   Action,
+  actionMessage,
   checkActionProof,
   createProofVerifier,
+  parseProof,
   ProofJson,
   ProofVerifier,
   ProofVerifierBusyError,
@@ -22,6 +24,25 @@ import type { CommunityKey } from '../communities/communities.service';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 
 export type ActionInput = Omit<Action, 'community'>;
+
+/** What a proof claims, unverified: the pseudonym (its nullifier) and the message it signs. */
+export interface ProofClaim {
+  pseudonym: string;
+  message: string;
+}
+
+/** Every field of two proofs, equal as sent: each is canonical (`parseProof`), so as bytes. */
+function sameProof(a: ProofJson, b: ProofJson): boolean {
+  return (
+    a.merkleTreeDepth === b.merkleTreeDepth &&
+    a.merkleTreeRoot === b.merkleTreeRoot &&
+    a.nullifier === b.nullifier &&
+    a.message === b.message &&
+    a.scope === b.scope &&
+    a.points.length === b.points.length &&
+    a.points.every((point, index) => point === b.points[index])
+  );
+}
 
 /**
  * The shared check for every write: "a member of this community, with pseudonym P, says exactly
@@ -90,6 +111,41 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     // The catalogue gives each failure its status: 403 for those saying the sender is not (or
     // no longer) shown to be a member, 400 for a malformed or mismatched proof.
     throw new ApiError(result.code, result.message);
+  }
+
+  /**
+   * What a write answers a proof it accepted before, sent again exactly (a client resending its
+   * kept body after a lost answer, docs/protocol.md): `kept` finds the write its claim names and
+   * the proof it was accepted with (stored, or waiting in the write buffer), and that write is
+   * answered when the two proofs are the same in every field and the proof still says this
+   * action. No root or clock check: it passed them when first accepted, and only time has failed
+   * them since, which would have the client prove anew and write the same thing twice. Undefined
+   * for anything else, which the caller checks in full (`verify`): a proof with a known
+   * pseudonym and message but other points learns nothing of a write waiting unsealed. A blocked
+   * pseudonym's resend is checked in full too, and refused there as its new writes are.
+   */
+  async resent<W>(
+    community: Pick<CommunityKey, 'id' | 'scope'>,
+    action: ActionInput,
+    proof: unknown,
+    kept: (claim: ProofClaim) => Promise<{ write: W; proof: unknown } | undefined>,
+  ): Promise<W | undefined> {
+    const parsed = parseProof(proof);
+    if (parsed?.scope !== BigInt(community.scope)) return undefined;
+    try {
+      if (parsed.message !== actionMessage({ ...action, community: community.id }))
+        return undefined;
+    } catch {
+      return undefined;
+    }
+    const sent = parsed.proof as unknown as ProofJson;
+    const found = await kept({ pseudonym: sent.nullifier, message: sent.message });
+    const accepted = found && parseProof(found.proof);
+    if (!found || !accepted || !sameProof(accepted.proof as unknown as ProofJson, sent)) {
+      return undefined;
+    }
+    if (await this.moderation.isBlocked(community.id, sent.nullifier)) return undefined;
+    return found.write;
   }
 
   private async verifyGroth16(proof: ProofJson): Promise<boolean> {

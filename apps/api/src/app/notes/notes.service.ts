@@ -1,4 +1,4 @@
-// A little over 400 lines: a note's whole life (write with its checks, sealing from the write
+// About 450 lines: a note's whole life (write with its checks, sealing from the write
 // buffer, deletion, and the reads of notes by post and of notes needing ratings) shares the
 // post cache and the pseudonym checks; the reads are the next seam to split along.
 import { Injectable } from '@nestjs/common';
@@ -26,7 +26,7 @@ import {
   pageOf,
 } from '../common/cursor';
 import { SiblingProcesses } from '../common/sibling-processes';
-import { ActionProofsService } from '../membership/action-proofs.service';
+import { ActionProofsService, type ProofClaim } from '../membership/action-proofs.service';
 import { StandingService } from '../standing/standing.service';
 import { CreateNoteDto, DeleteNoteDto, PostRefDto } from './dto/note-input.dto';
 import type { NeedingRatingsOrder } from './dto/note-params.dto';
@@ -125,7 +125,9 @@ export class NotesService {
 
   /**
    * Writes a note as the pseudonym that proved it. Submitting the same proven note again answers
-   * the existing note (`created: false`) instead of writing a copy.
+   * the existing note (`created: false`) instead of writing a copy: its very proof, stored or
+   * waiting, however long ago it was made (`ActionProofsService.resent`), or a new valid proof of
+   * the same note (the same minute) while that proof is current.
    */
   async create(
     community: CommunityKey,
@@ -146,19 +148,13 @@ export class NotesService {
       },
       clientMinute: input.clientMinute,
     };
+    const resent = await this.proofs.resent(community, action, input.proof, (claim) =>
+      this.kept(community.id, claim),
+    );
+    if (resent) return { note: resent, created: false };
     const pseudonym = await this.proofs.verify(community, action, input.proof);
     const message = String(input.proof['message']);
-    const existing = () =>
-      this.prisma.note.findUnique({
-        where: {
-          communityId_authorPseudonym_message: {
-            communityId: community.id,
-            authorPseudonym: pseudonym,
-            message,
-          },
-        },
-        include: WITH_COUNT,
-      });
+    const existing = () => this.stored(community.id, { pseudonym, message });
     const replayed = await existing();
     if (replayed) return { note: replayed, created: false };
     // Earned standing (earn-in, writing lock) is the author's pseudonym's: known only now.
@@ -235,6 +231,34 @@ export class NotesService {
       return { note: (await existing()) ?? unsealedNote(community.id, pending), created: true };
     }
     return { note: unsealedNote(community.id, pending), created: true };
+  }
+
+  /**
+   * The note a proof claims to have written, with the proof it was accepted with: waiting in the
+   * buffer, else stored. Read in that order, a sealing between the two reads finds it in the
+   * second, never in neither. A hidden note is not shown anywhere, nor answered to a resend.
+   */
+  private async kept(communityId: string, claim: ProofClaim) {
+    const waiting = await this.buffer.waiting<BufferedNote>(
+      this.prisma,
+      communityId,
+      'note',
+      `n:${communityId}:${claim.pseudonym}:${claim.message}`,
+    );
+    const pending = waiting.find((note) => note.message === claim.message);
+    if (pending) return { write: unsealedNote(communityId, pending), proof: pending.proof };
+    const stored = await this.stored(communityId, claim);
+    return stored && !stored.hidden ? { write: stored, proof: stored.proof } : undefined;
+  }
+
+  /** The note a pseudonym stored with a proven message (unique per community, author and message). */
+  private stored(communityId: string, { pseudonym, message }: ProofClaim) {
+    return this.prisma.note.findUnique({
+      where: {
+        communityId_authorPseudonym_message: { communityId, authorPseudonym: pseudonym, message },
+      },
+      include: WITH_COUNT,
+    });
   }
 
   /**
