@@ -1,10 +1,14 @@
 // A proven write sent so that a retry never writes it twice. An answer lost on its way back (the
 // network, a 5xx) may follow a write the API stored: sent again unchanged, the same proof is
-// answered with what it stored (the API finds a note by its proof's message), where a new proof,
+// answered with what it stored or holds waiting (the API finds a note by its proof's message, and
+// answers its very proof even once its minute is stale or its root expired), where a new proof,
 // of a later minute, would carry another message and be a second note against the daily quota.
 import { RequestError } from './api';
 
-/** Refusals that mean the kept proof will not be accepted any more: proven anew, once. */
+/**
+ * Refusals that mean the kept proof will not be accepted any more: proven anew, once. The API
+ * never took it (a note it took is answered to its kept proof at any time), so no copy follows.
+ */
 const OUTDATED = new Set(['PROOF_ROOT_EXPIRED', 'PROOF_ROOT_UNKNOWN', 'PROOF_STALE']);
 /**
  * The verifier's queue was full: the write was refused before any work, with Retry-After: 1
