@@ -25,3 +25,30 @@ function midHour(ms = Date.now()): number {
   const hour = 60 * 60_000;
   return Math.floor(ms / hour) * hour + hour / 2;
 }
+
+/**
+ * Runs `run` with this process's Date at `now` (ms) while its timers run as ever: the moment
+ * that what reads `Date` rather than the `Clock` sees (a proof's freshness, a time it records).
+ */
+export async function atProcessTime<T>(now: number, run: () => Promise<T>): Promise<T> {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+  try {
+    return await run();
+  } finally {
+    jest.useRealTimers();
+  }
+}

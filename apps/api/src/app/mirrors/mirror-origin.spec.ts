@@ -13,6 +13,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 
+import { atProcessTime } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import { pullerOf } from '../../testing/origin-and-mirror';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
@@ -467,30 +468,9 @@ describe('following an origin whose manifest is hostile', () => {
       (await prisma.$queryRaw<[{ at: Date }]>`SELECT clock_timestamp() AS at`)[0].at.getTime();
     const before = await clock();
     // This process's clock a year behind: only Date is faked, timers run as ever.
-    jest.useFakeTimers({
-      now: before - 365 * 24 * 3_600_000,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
-    let promoted;
-    try {
-      promoted = await request(app.getHttpServer())
-        .post(`/mirrors/${id}/promote`)
-        .set(operator)
-        .expect(200);
-    } finally {
-      jest.useRealTimers();
-    }
+    const promoted = await atProcessTime(before - 365 * 24 * 3_600_000, () =>
+      request(app.getHttpServer()).post(`/mirrors/${id}/promote`).set(operator).expect(200),
+    );
     const after = await clock();
     const at = Date.parse(promoted.body.promotion.at);
     expect(at).toBeGreaterThanOrEqual(before);

@@ -4,6 +4,7 @@ import type { PrismaClient } from '@bridgenotes/database';
 import { CLOCK_SKEW_MINUTES } from '@bridgenotes/protocol';
 import request from 'supertest';
 
+import { atProcessTime } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import {
   commitmentOf,
@@ -31,30 +32,6 @@ const forged = (proven: ProvenAction): ProvenAction => {
   copy.proof.points[0] = copy.proof.points[0] === '1' ? '2' : '1';
   return copy;
 };
-
-/** This process's clock `minutes` ahead (only Date: timers run as ever) while `run` runs. */
-async function minutesLater<T>(minutes: number, run: () => Promise<T>): Promise<T> {
-  jest.useFakeTimers({
-    now: Date.now() + minutes * MINUTE,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-  try {
-    return await run();
-  } finally {
-    jest.useRealTimers();
-  }
-}
 
 /**
  * A client that lost the answer to its note sends the very same body again (the widget's kept
@@ -139,7 +116,7 @@ describe('a proven note sent again with its kept proof', () => {
       expect((await send(written, forged(proven)).expect(403)).body.code).toBe('PROOF_INVALID');
 
       // Past the clock's tolerance: the proof's minute is stale.
-      await minutesLater(CLOCK_SKEW_MINUTES + 5, async () => {
+      await atProcessTime(Date.now() + (CLOCK_SKEW_MINUTES + 5) * MINUTE, async () => {
         await answered(await send(written, proven));
         expect((await send(written, forged(proven)).expect(400)).body.code).toBe('PROOF_STALE');
       });
