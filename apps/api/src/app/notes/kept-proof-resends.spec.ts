@@ -133,4 +133,36 @@ describe('a proven note sent again with its kept proof', () => {
       expect(stored + waiting).toBe(1);
     },
   );
+
+  it('checks in full the kept proof of a note hidden since, or of a pseudonym blocked since', async () => {
+    const written = cases.stored;
+    const { app, community } = written;
+    const proven = await (
+      await prover(app, community)
+    )(writer, 'note.create', '', {
+      ...NOTE,
+      text: 'Hidden by a moderator, then its author blocked.',
+    });
+    const { id } = (await send(written, proven).expect(201)).body;
+    const act = (input: Record<string, string>) =>
+      request(app.getHttpServer())
+        .post(`/communities/${community.slug}/moderation/actions`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send(input)
+        .expect(201);
+    const staleResend = () =>
+      atProcessTime(Date.now() + (CLOCK_SKEW_MINUTES + 5) * MINUTE, () => send(written, proven));
+    // A hidden note is not shown anywhere: not to a resend either.
+    await act({ action: 'HIDE', noteId: id, reasonCode: 'PERSONAL_DATA' });
+    expect((await staleResend()).body.code).toBe('PROOF_STALE');
+    await act({ action: 'RESTORE', noteId: id, reasonCode: 'REVIEWED' });
+    // A blocked pseudonym's resend is refused as its new writes are, once its proof passes.
+    const pseudonym = proven.proof.nullifier;
+    await act({ action: 'BLOCK', pseudonym, reasonCode: 'SPAM' });
+    expect((await staleResend()).body.code).toBe('PROOF_STALE');
+    await act({ action: 'UNBLOCK', pseudonym, reasonCode: 'REVIEWED' });
+    const answered = await staleResend();
+    expect(answered.status).toBe(200);
+    expect(answered.body.id).toBe(id);
+  });
 });
