@@ -41,21 +41,25 @@ describe('requests waiting for the embedded database', () => {
         // community of a few hundred thousand ratings, more on a loaded machine).
         await holder.query('BEGIN');
         await holder.query('SELECT 1');
-        const started = Date.now();
         // More requests than the pool has connections: the last ones wait for a connection,
-        // the others wait in the wire server on theirs.
+        // the others wait in the wire server on theirs. Each answer's arrival is noted.
         const answers = Promise.all(
           Array.from({ length: POOL_SIZE + 2 }, () =>
-            request(app.getHttpServer()).get('/communities/held-session'),
+            request(app.getHttpServer())
+              .get('/communities/held-session')
+              .then((response) => ({ response, at: performance.now() })),
           ),
         );
         // The held session is the scenario itself, not a wait for something to happen: it ends
         // when it has outlasted a server's pool wait.
         await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+        const committing = performance.now();
         await holder.query('COMMIT');
-        const responses = await answers;
-        expect(Date.now() - started).toBeGreaterThanOrEqual(HOLD_MS);
-        expect(responses.map((response) => `${response.status} ${response.body.code}`)).toEqual(
+        const answered = await answers;
+        // Every request waited behind the held session: none was answered (ms) before it ended.
+        const early = answered.map(({ at }) => Math.round(at - committing)).filter((ms) => ms < 0);
+        expect(early).toEqual([]);
+        expect(answered.map(({ response }) => `${response.status} ${response.body.code}`)).toEqual(
           Array(POOL_SIZE + 2).fill('404 COMMUNITY_NOT_FOUND'),
         );
       } finally {
@@ -74,12 +78,17 @@ describe('requests waiting for the embedded database', () => {
         await holder.query('SELECT 1');
         // Its BEGIN waits in the wire server behind the holder, on a connection of its own.
         const transaction = prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1 AS one`);
-        const settled = transaction.then(
-          (rows) => ({ rows }),
-          (error: unknown) => ({ error: (error as Error).message }),
-        );
+        let waiting = true;
+        const settled = transaction
+          .then(
+            (rows) => ({ rows }),
+            (error: unknown) => ({ error: (error as Error).message }),
+          )
+          .finally(() => (waiting = false));
         // The scenario, not a wait for something to happen: the hold outlasts 2 s.
         await new Promise((resolve) => setTimeout(resolve, 3_000));
+        // The transaction waited behind the held session: not settled, either way, before it ends.
+        expect(waiting).toBe(true);
         await holder.query('COMMIT');
         expect(await settled).toEqual({ rows: [{ one: 1 }] });
       } finally {
