@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
@@ -182,7 +182,15 @@ describe('a rating of a note taken back while its proof is checked', () => {
       );
       try {
         await holding;
-        expect((await note.rate()).status).toBe(201);
+        // A rating waiting for the publication's row would wait for ever: bounded, it fails here
+        // with its reason, and the publication still ends below.
+        const answer = await note
+          .rate()
+          .timeout(PATIENCE_MS)
+          .catch((error: Error) => {
+            throw new Error(`the rating waited on the open publication: ${error.message}`);
+          });
+        expect(answer.status).toBe(201);
       } finally {
         publish();
         await open;
