@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
+import Redis from 'ioredis';
+
 import { createMigratedDatabase } from '../../libs/database/src/lib/database-admin';
 import {
   EMBEDDED_DATABASE_NAME,
@@ -10,6 +12,8 @@ import {
   DEFAULT_TEST_DATABASE_URL,
   DEFAULT_TEST_REDIS_URL,
 } from '../../libs/testing/src/lib/test-environment';
+import { redisOptionsFromUrl } from '../../libs/queue/src/lib/redis-options';
+import { redisPersistence } from '../../libs/queue/src/lib/redis-persistence';
 import { EMBEDDED_TEST_DATABASE } from './embedded-test-database';
 import { migratedClusterDump } from './migrated-cluster-dump';
 
@@ -70,5 +74,22 @@ export default async function globalSetup(): Promise<void> {
     delete process.env['REDIS_URL'];
   } else {
     process.env['REDIS_URL'] = process.env['REDIS_URL'] ?? DEFAULT_TEST_REDIS_URL;
+    if (process.env['QUEUE_BACKEND'] !== 'postgres') {
+      process.env['TEST_REDIS_PERSISTENCE'] = await persistenceOf(process.env['REDIS_URL']);
+    }
+  }
+}
+
+/**
+ * What the run's Redis keeps on disk (`none`, or what; `unknown` where it refuses CONFIG), read
+ * here so that a suite needing a Redis that keeps nothing (the rate limits' own) knows before its
+ * tests are collected which of them it can run.
+ */
+async function persistenceOf(url: string): Promise<string> {
+  const redis = new Redis({ ...redisOptionsFromUrl(url), maxRetriesPerRequest: 1 });
+  try {
+    return (await redisPersistence(redis)) ?? 'unknown';
+  } finally {
+    redis.disconnect();
   }
 }

@@ -6,3 +6,4 @@ export * from './lib/queue-error-logger';
 export * from './lib/queue-names';
 export * from './lib/queue.module';
 export * from './lib/redis-options';
+export * from './lib/redis-persistence';

@@ -14,6 +14,11 @@ export interface TestRun {
   queueBackend: QueueBackend;
   /** The embedded pass of `npm test`: one in-memory PGlite database, no servers. */
   embedded: boolean;
+  /**
+   * What the run's Redis keeps on disk, as the global setup read it: `none`, what it keeps, or
+   * `unknown` (it refuses CONFIG); undefined without Redis.
+   */
+  redisPersistence: string | undefined;
 }
 
 /** Written by the global setup, read by tests and the teardown. */
@@ -29,5 +34,6 @@ export function currentTestRun(): TestRun {
     queuePrefix,
     queueBackend: process.env['QUEUE_BACKEND'] === 'postgres' ? 'postgres' : 'redis',
     embedded: process.env['BRIDGENOTES_MODE'] === 'embedded',
+    redisPersistence: process.env['TEST_REDIS_PERSISTENCE'],
   };
 }

@@ -2,24 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Environment } from '@bridgenotes/config';
-
-/** What a Redis server keeps on disk, from `CONFIG GET`: nothing, something, or unknown. */
-export async function redisPersistence(
-  redis: Pick<ThrottlerStorageRedisService['redis'], 'call'>,
-): Promise<'none' | string | undefined> {
-  try {
-    const [, appendonly] = (await redis.call('CONFIG', 'GET', 'appendonly')) as string[];
-    const [, save] = (await redis.call('CONFIG', 'GET', 'save')) as string[];
-    const kept = [
-      appendonly === 'yes' ? 'appendonly yes' : '',
-      save?.trim() ? `save "${save.trim()}"` : '',
-    ].filter(Boolean);
-    return kept.length === 0 ? 'none' : kept.join(', ');
-  } catch {
-    // CONFIG renamed or refused (managed Redis services often do).
-    return undefined;
-  }
-}
+import { redisPersistence } from '@bridgenotes/queue';
 
 /**
  * Where the buckets live. A bucket's hits, and the store's expiry of them, tell when a client

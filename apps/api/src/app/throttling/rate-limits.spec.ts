@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { redisPersistence } from '@bridgenotes/queue';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import Redis from 'ioredis';
 import { createServer, type Server } from 'node:net';
@@ -8,7 +9,6 @@ import { communityWithMembers, createIdentity, prover, TestCommunity } from '../
 import { TestClock } from '../../testing/clock';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork } from './client-keys';
-import { redisPersistence } from './rate-limit-store';
 
 const LIMITS = {
   RATE_LIMIT_READS: '4',
@@ -28,23 +28,37 @@ const newClient = () => `198.51.100.${(clients += 1)}`;
  * here another database of the run's Redis, when it keeps nothing on disk (CI's and the
  * development machines' do; docker-compose's `redis`, which `npm test` starts where none runs,
  * persists, and the API would rightly refuse it: the fake server's case below covers that). None
- * in the embedded pass, which has no Redis: each process's memory then holds the buckets.
+ * in the embedded pass, which has no Redis: each process's memory then holds the buckets. Known
+ * before the tests are collected (the global setup read the Redis), so that the tests of what
+ * the limits' Redis holds are skipped, with the reason in their name, rather than passing
+ * having looked at nothing.
  */
 const LIMITS_DB = 7;
-let limitsUrl: string | undefined;
-async function findLimitsRedis(): Promise<void> {
-  const run = currentTestRun();
-  if (run.queueBackend !== 'redis') return;
-  const redis = new Redis(run.redisUrl);
-  try {
-    if ((await redisPersistence(redis)) !== 'none') return;
-  } finally {
-    redis.disconnect();
-  }
-  const url = new URL(run.redisUrl);
-  url.pathname = `/${LIMITS_DB}`;
-  limitsUrl = url.toString();
+const noQueuesRedis =
+  currentTestRun().queueBackend === 'redis' ? undefined : 'no Redis: the queues are in PostgreSQL';
+const noLimitsRedis =
+  noQueuesRedis ??
+  (currentTestRun().redisPersistence === 'none'
+    ? undefined
+    : `the run's Redis may keep data on disk (${currentTestRun().redisPersistence})`);
+const limitsUrl =
+  noLimitsRedis === undefined
+    ? Object.assign(new URL(currentTestRun().redisUrl), { pathname: `/${LIMITS_DB}` }).toString()
+    : undefined;
+
+/** `it`, or where what the test needs is missing (`missing` says what), a skip that says so. */
+function itUnless(missing: string | undefined, name: string, test: () => Promise<void>): void {
+  if (missing === undefined) it(name, test);
+  else it.skip(`${name} (skipped: ${missing})`, test);
 }
+
+/** A test of what the limits' own Redis holds (given its URL). */
+const withLimitsRedis = (name: string, test: (url: string) => Promise<void>) =>
+  itUnless(noLimitsRedis, name, () => test(limitsUrl as string));
+
+/** A test beside the queues' Redis. */
+const withQueuesRedis = (name: string, test: () => Promise<void>) =>
+  itUnless(noQueuesRedis, name, test);
 
 /** The bucket names (`hits` keys) of the run in a Redis, by class. */
 async function bucketsIn(url: string): Promise<Map<string, Set<string>>> {
@@ -104,7 +118,6 @@ describe('rate limits', () => {
   const clock = new TestClock();
 
   beforeAll(async () => {
-    await findLimitsRedis();
     app = await createTestApp(
       { ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '60', RATE_LIMIT_REDIS_URL: limitsUrl },
       clock.install,
@@ -278,79 +291,84 @@ describe('rate limits', () => {
     expect(keys.of('203.0.113.9', 'joins')).toBe(keys.of('::ffff:203.0.113.9', 'joins'));
     expect(clientNetwork('2001:db8:0:1::5')).toBe('2001:db8:0:1');
     expect(clientNetwork('2001:DB8:0:1:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:1');
+  });
 
-    const url = limitsUrl;
-    if (url === undefined) return;
-    const redis = new Redis(url);
-    try {
-      const names = await redis.keys(`{${currentTestRun().queuePrefix}:rate-limit:*`);
-      expect(names.length).toBeGreaterThan(0);
-      for (const name of names) {
-        expect(name).toMatch(
-          /^\{[^:]+:rate-limit:(reads|joins|writes|operator):[A-Za-z0-9_-]{22}:\w+\}:(hits|blocked)$/,
+  withLimitsRedis(
+    'keeps no address in the limits Redis: every bucket name there is a keyed hash',
+    async (url) => {
+      const redis = new Redis(url);
+      try {
+        const names = await redis.keys(`{${currentTestRun().queuePrefix}:rate-limit:*`);
+        expect(names.length).toBeGreaterThan(0);
+        for (const name of names) {
+          expect(name).toMatch(
+            /^\{[^:]+:rate-limit:(reads|joins|writes|operator):[A-Za-z0-9_-]{22}:\w+\}:(hits|blocked)$/,
+          );
+          expect(name).not.toMatch(/198\.51\.100|127\.0\.0\.1|::1/);
+        }
+      } finally {
+        redis.disconnect();
+      }
+    },
+  );
+
+  withLimitsRedis(
+    "names one client's buckets of each class apart: its join, writes and reads are not linked",
+    async (url) => {
+      const before = await bucketsIn(url);
+      const client = newClient();
+      const community = await communityWithMembers(app, []);
+      await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
+      await request(server())
+        .post(`/communities/${community.slug}/members`)
+        .set('X-Forwarded-For', client)
+        .send({ commitment: createIdentity().commitment.toString() })
+        .expect(201);
+      await request(server())
+        .post(`/communities/${community.slug}/proofs/check`)
+        .set('X-Forwarded-For', client)
+        .send({})
+        .expect((response) => expect(response.headers['ratelimit-policy']).toMatch(/^"writes"/));
+      const after = await bucketsIn(url);
+      const added = (rateLimitClass: string) =>
+        [...(after.get(rateLimitClass) ?? [])].filter(
+          (bucket) => !before.get(rateLimitClass)?.has(bucket),
         );
-        expect(name).not.toMatch(/198\.51\.100|127\.0\.0\.1|::1/);
+      // This client's one new bucket in each class, under three names.
+      const [read, join, write] = ['reads', 'joins', 'writes'].map(added);
+      expect(join).toHaveLength(1);
+      expect(write).toHaveLength(1);
+      expect(read.length).toBeGreaterThanOrEqual(1);
+      expect(read).not.toContain(join[0]);
+      expect(write).not.toContain(join[0]);
+      expect(read).not.toContain(write[0]);
+      // No name is found in two classes: nothing in the store ties a join to a client's writes.
+      for (const [one, named] of after) {
+        for (const [other, others] of after) {
+          if (one === other) continue;
+          expect([...named].filter((bucket) => others.has(bucket))).toEqual([]);
+        }
       }
-    } finally {
-      redis.disconnect();
-    }
-  });
+    },
+  );
 
-  it("names one client's buckets of each class apart: its join, writes and reads are not linked", async () => {
-    const url = limitsUrl;
-    if (url === undefined) return;
-    const before = await bucketsIn(url);
-    const client = newClient();
-    const community = await communityWithMembers(app, []);
-    await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
-    await request(server())
-      .post(`/communities/${community.slug}/members`)
-      .set('X-Forwarded-For', client)
-      .send({ commitment: createIdentity().commitment.toString() })
-      .expect(201);
-    await request(server())
-      .post(`/communities/${community.slug}/proofs/check`)
-      .set('X-Forwarded-For', client)
-      .send({})
-      .expect((response) => expect(response.headers['ratelimit-policy']).toMatch(/^"writes"/));
-    const after = await bucketsIn(url);
-    const added = (rateLimitClass: string) =>
-      [...(after.get(rateLimitClass) ?? [])].filter(
-        (bucket) => !before.get(rateLimitClass)?.has(bucket),
-      );
-    // This client's one new bucket in each class, under three names.
-    const [read, join, write] = ['reads', 'joins', 'writes'].map(added);
-    expect(join).toHaveLength(1);
-    expect(write).toHaveLength(1);
-    expect(read.length).toBeGreaterThanOrEqual(1);
-    expect(read).not.toContain(join[0]);
-    expect(write).not.toContain(join[0]);
-    expect(read).not.toContain(write[0]);
-    // No name is found in two classes: nothing in the store ties a join to a client's writes.
-    for (const [one, named] of after) {
-      for (const [other, others] of after) {
-        if (one === other) continue;
-        expect([...named].filter((bucket) => others.has(bucket))).toEqual([]);
+  withLimitsRedis(
+    "keeps the buckets in the limits Redis only, never in the queues' Redis",
+    async (url) => {
+      const client = newClient();
+      await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
+      const limits = await bucketsIn(url);
+      expect(limits.get('reads')?.size ?? 0).toBeGreaterThan(0);
+      const queues = new Redis(currentTestRun().redisUrl);
+      try {
+        expect(await queues.keys(`*${currentTestRun().queuePrefix}:rate-limit:*`)).toEqual([]);
+      } finally {
+        queues.disconnect();
       }
-    }
-  });
+    },
+  );
 
-  it("keeps the buckets in the limits Redis only, never in the queues' Redis", async () => {
-    const url = limitsUrl;
-    if (url === undefined) return;
-    const client = newClient();
-    await request(server()).get('/health').set('X-Forwarded-For', client).expect(200);
-    const limits = await bucketsIn(url);
-    expect(limits.get('reads')?.size ?? 0).toBeGreaterThan(0);
-    const queues = new Redis(currentTestRun().redisUrl);
-    try {
-      expect(await queues.keys(`*${currentTestRun().queuePrefix}:rate-limit:*`)).toEqual([]);
-    } finally {
-      queues.disconnect();
-    }
-  });
-
-  it('keeps the buckets in memory when no limits Redis is set, or when it persists', async () => {
+  it('reads what a Redis keeps on disk, to keep the buckets in memory when it persists', async () => {
     // Reads what the server keeps on disk with CONFIG GET; unknown when it refuses CONFIG.
     const fake = (config: Record<string, string>) =>
       ({
@@ -367,36 +385,40 @@ describe('rate limits', () => {
       },
     } as unknown as Redis;
     expect(await redisPersistence(refusing)).toBeUndefined();
+  });
 
-    const run = currentTestRun();
-    if (run.queueBackend !== 'redis') return;
-    // No RATE_LIMIT_REDIS_URL: the queues' Redis is there, and still not used for limits.
-    const apart = await createTestApp(
-      { ...LIMITS, RATE_LIMIT_REDIS_URL: undefined },
-      new TestClock().install,
-    );
-    try {
-      const client = newClient();
-      for (let index = 0; index < 4; index += 1) {
+  withQueuesRedis(
+    "keeps the buckets in memory when no limits Redis is set, not in the queues' Redis",
+    async () => {
+      const run = currentTestRun();
+      // No RATE_LIMIT_REDIS_URL: the queues' Redis is there, and still not used for limits.
+      const apart = await createTestApp(
+        { ...LIMITS, RATE_LIMIT_REDIS_URL: undefined },
+        new TestClock().install,
+      );
+      try {
+        const client = newClient();
+        for (let index = 0; index < 4; index += 1) {
+          await request(apart.getHttpServer())
+            .get('/health')
+            .set('X-Forwarded-For', client)
+            .expect(200);
+        }
         await request(apart.getHttpServer())
           .get('/health')
           .set('X-Forwarded-For', client)
-          .expect(200);
-      }
-      await request(apart.getHttpServer())
-        .get('/health')
-        .set('X-Forwarded-For', client)
-        .expect(429);
-      const queues = new Redis(run.redisUrl);
-      try {
-        expect(await queues.keys(`*${run.queuePrefix}:rate-limit:*`)).toEqual([]);
+          .expect(429);
+        const queues = new Redis(run.redisUrl);
+        try {
+          expect(await queues.keys(`*${run.queuePrefix}:rate-limit:*`)).toEqual([]);
+        } finally {
+          queues.disconnect();
+        }
       } finally {
-        queues.disconnect();
+        await apart.close();
       }
-    } finally {
-      await apart.close();
-    }
-  });
+    },
+  );
   it('refuses a limits Redis that keeps its data on disk, and counts in memory instead', async () => {
     const persisting = await persistingRedis();
     const apart = await createTestApp(
