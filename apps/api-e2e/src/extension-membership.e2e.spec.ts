@@ -615,7 +615,7 @@ describe('browser extension: membership', () => {
       // Sealed meanwhile; the look then goes on and finds it, and the part drawn now says so.
       await completeJoinBatch(batchingUrl, held.slug, commitment);
       release();
-      await block.getByText('You are a member of Held readers.').waitFor({ timeout: 30_000 });
+      await block.getByText('You are a member of Held readers.').waitFor();
       expect(await settledStatus(settings, /Joined Held readers: you can now|did not work/)).toBe(
         'Joined Held readers: you can now rate, write and ask for notes.',
       );
