@@ -139,16 +139,17 @@ export class NoteRequestsService {
         ) {
           return false;
         }
-        const today = (
+        const own = (
           await this.buffer.waiting<BufferedRequest>(
             tx,
             community.id,
             'request',
             `q:${community.id}:`,
           )
-        ).filter(
-          (request) => request.requesterPseudonym === pseudonym && request.day === pending.day,
-        ).length;
+        ).filter((request) => request.requesterPseudonym === pseudonym);
+        // A resent request that waits is a replay, answered below as that request: not counted again.
+        if (own.some((request) => request.postId === postId)) return false;
+        const today = own.filter((request) => request.day === pending.day).length;
         await assertUnderQuota(
           tx,
           community,

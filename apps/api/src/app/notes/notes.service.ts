@@ -193,14 +193,15 @@ export class NotesService {
         ) {
           return false;
         }
-        const today = (
-          await this.buffer.waiting<BufferedNote>(
-            tx,
-            community.id,
-            'note',
-            `n:${community.id}:${pseudonym}:`,
-          )
-        ).filter((note) => note.day === pending.day).length;
+        const waiting = await this.buffer.waiting<BufferedNote>(
+          tx,
+          community.id,
+          'note',
+          `n:${community.id}:${pseudonym}:`,
+        );
+        // A resent note that waits is a replay, answered below as that note: not counted again.
+        if (waiting.some((note) => note.message === message)) return false;
+        const today = waiting.filter((note) => note.day === pending.day).length;
         await assertUnderQuota(
           tx,
           community,

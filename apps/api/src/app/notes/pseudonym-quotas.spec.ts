@@ -214,6 +214,7 @@ describe('per-pseudonym daily quotas, with writes sealed in batches', () => {
     app = await createTestApp(
       {
         NOTES_PER_DAY: '1',
+        NOTE_REQUESTS_PER_DAY: '1',
         // The test seals by hand (as the unlinkability spec): the timer never fires during it,
         // and a seal takes every waiting write (one member is enough). A job's spec files run
         // one at a time, so no other spec's writes wait in the buffer meanwhile.
@@ -258,5 +259,30 @@ describe('per-pseudonym daily quotas, with writes sealed in batches', () => {
       [dateOf(lastMs), 1],
       [dateOf(lastMs + 1), 1],
     ]);
+  });
+
+  it('answers a resent note or request that waits at the quota as the waiting write, counting it once', async () => {
+    const writer = createIdentity();
+    const community = await communityWithMembers(app, [writer]);
+    const prove = await prover(app, community);
+    const proven = await prove(writer, 'note.create', '', note('Sent twice, waits once.'));
+    const asked = await prove(writer, 'note.request', '', {
+      post: { url: 'https://example.com/q' },
+    });
+    const send = (path: string, what: ProvenAction) =>
+      request(app.getHttpServer()).post(`/communities/${community.slug}/${path}`).send(body(what));
+    const first = await send('notes', proven).expect(201);
+    // The note waits and uses the day's quota of one: its resend is answered as that note.
+    const again = await send('notes', proven).expect(200);
+    expect(again.body.id).toBe(first.body.id);
+    const firstAsk = await send('note-requests', asked).expect(201);
+    const askedAgain = await send('note-requests', asked).expect(200);
+    expect(askedAgain.body.id).toBe(firstAsk.body.id);
+    expect(await prisma.bufferedWrite.count({ where: { communityId: community.id } })).toBe(2);
+    await sealer.sealDue();
+    const counts = await prisma.pseudonymDailyCount.findMany({
+      where: { communityId: community.id },
+    });
+    expect(counts.map((row) => [row.notes, row.noteRequests])).toEqual([[1, 1]]);
   });
 });
