@@ -52,6 +52,11 @@ function leafOf(commitment: string): bigint {
   return value;
 }
 
+/** Past 2^depth leaves no member could prove at the fixed depth any more. */
+function assertRoom(size: number, joining: number): void {
+  if (size + joining > 2 ** TREE_DEPTH) throw ApiError.of('GROUP_FULL');
+}
+
 @Injectable()
 export class MembersService {
   /**
@@ -121,12 +126,16 @@ export class MembersService {
           codeHash !== undefined &&
           waiting.some((join) => join.commitment === commitment && join.codeHash === codeHash);
         if (resent) return false;
+        // A stored member is in the public group: said before the code is checked, so that a
+        // join resent after its batch was sealed hears that it is a member, not that its code
+        // is used (which would send a member for a new code).
+        await this.assertNoMember(tx, community.id, [commitment]);
         if (codeHash) await this.checkInvite(tx, community.id, codeHash, waiting);
         const { treeSize } = await tx.community.findUniqueOrThrow({
           where: { id: community.id },
           select: { treeSize: true },
         });
-        await this.assertJoinable(tx, community.id, treeSize + waiting.length, [commitment]);
+        assertRoom(treeSize + waiting.length, 1);
         // Waiting already: nothing more to store.
         return !waiting.some((join) => join.commitment === commitment);
       },
@@ -315,10 +324,12 @@ export class MembersService {
     size: number,
     commitments: string[],
   ): Promise<void> {
-    if (size + commitments.length > 2 ** TREE_DEPTH) {
-      // Past 2^depth leaves no member could prove at the fixed depth any more.
-      throw ApiError.of('GROUP_FULL');
-    }
+    assertRoom(size, commitments.length);
+    await this.assertNoMember(tx, communityId, commitments);
+  }
+
+  /** Refuses commitments stored as members, present or past. */
+  private async assertNoMember(tx: Tx, communityId: string, commitments: string[]): Promise<void> {
     const existing = await tx.member.findMany({
       where: { communityId, commitment: { in: commitments } },
       select: { commitment: true, removedAt: true },

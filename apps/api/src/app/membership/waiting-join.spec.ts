@@ -89,4 +89,29 @@ describe('joining again while the first join waits', () => {
     );
     expect((await join(community.slug, commitmentOf(createIdentity()), unused)).status).toBe(201);
   });
+
+  it('in an INVITE community, answers an invited join resent after its seal as a member', async () => {
+    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
+    const { codes } = (
+      await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/invites`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ count: K })
+        .expect(201)
+    ).body as { codes: string[] };
+    const commitments = codes.map(() => commitmentOf(createIdentity()));
+    for (const [i, code] of codes.entries()) {
+      await join(community.slug, commitments[i] as string, code).expect(201);
+    }
+    await app.get(Sealer).sealDue();
+    const [sealed] = commitments as [string];
+    expect(
+      await prisma.member.count({ where: { communityId: community.id, commitment: sealed } }),
+    ).toBe(1);
+    // Its answer lost, the join is sent again with its (now used) code: it is a member, and the
+    // widget looks for its leaf instead of asking for a new code.
+    expect((await join(community.slug, sealed, codes[0]).expect(409)).body.code).toBe(
+      'ALREADY_MEMBER',
+    );
+  });
 });
