@@ -18,6 +18,7 @@ const FAILURES: Record<string, StringKey> = {
   INVITE_INVALID: 'failInviteInvalid',
   INVITE_USED: 'failInviteUsed',
   INVITE_EXPIRED: 'failInviteExpired',
+  INVITE_JOINS_DAILY_LIMIT: 'failInviteJoinsToday',
   JOIN_WORK_EXPIRED: 'failTryAgain',
   JOIN_WORK_INVALID: 'failTryAgain',
   EARN_IN_REQUIRED: 'failEarnIn',

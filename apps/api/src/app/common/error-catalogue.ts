@@ -252,6 +252,12 @@ export const ERRORS = {
     HttpStatus.FORBIDDEN,
     () => 'This invite code does not belong to this community',
   ),
+  INVITE_JOINS_DAILY_LIMIT: entry(
+    HttpStatus.TOO_MANY_REQUESTS,
+    (limit: number) =>
+      `Members' invite codes have admitted the ${limit} newcomers allowed per day in this community; try this code again from 00:00 UTC, while it is valid`,
+    20,
+  ),
   INVITE_ORDINAL_INVALID: entry(
     HttpStatus.CONFLICT,
     (used: number) =>

@@ -108,6 +108,7 @@ export class MemberInvitesService {
           codeHash: createHash('sha256').update(code).digest('hex'),
           expiresAt,
           createdAt,
+          byMember: true,
         },
       });
     });

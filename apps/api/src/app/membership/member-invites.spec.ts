@@ -226,7 +226,7 @@ describe('invite quotas', () => {
     // Only the day and the community's count: no pseudonym, no time of day.
     const today = new Date(Math.floor(clock.at / DAY) * DAY);
     expect(await prisma.memberInviteDay.findMany({ where: { communityId: capped.id } })).toEqual([
-      { communityId: capped.id, day: today, created: PER_DAY },
+      { communityId: capped.id, day: today, created: PER_DAY, joinedDay: null, joined: 0 },
     ]);
 
     // The next UTC day the count starts again, and the refused proof now creates its code.
@@ -235,7 +235,60 @@ describe('invite quotas', () => {
     try {
       await create(capped.slug, firsts[refused]).expect(201);
       expect(await prisma.memberInviteDay.findMany({ where: { communityId: capped.id } })).toEqual([
-        { communityId: capped.id, day: new Date(today.getTime() + DAY), created: 1 },
+        {
+          communityId: capped.id,
+          day: new Date(today.getTime() + DAY),
+          created: 1,
+          joinedDay: null,
+          joined: 0,
+        },
+      ]);
+    } finally {
+      clock.at = started;
+    }
+  });
+
+  it('caps the joins by members’ codes per UTC day too: codes made on several days, redeemed on one', async () => {
+    const members = [createIdentity(), createIdentity()];
+    const capped = await communityWithMembers(app, members, 'INVITE', { inviteQuota: 2 });
+    const prove = await prover(app, capped);
+    const firsts = await Promise.all(members.map((m) => prove(m, 'invite.create', '', { n: 1 })));
+    const seconds = await Promise.all(members.map((m) => prove(m, 'invite.create', '', { n: 2 })));
+    for (const proven of firsts) await earn(capped, proven.proof.nullifier, { ratingImpact: 1 });
+    const started = clock.at;
+    const codes: string[] = [];
+    try {
+      // A day's cap of codes on each of two days: all good for a week.
+      for (const proven of firsts)
+        codes.push((await create(capped.slug, proven).expect(201)).body.code);
+      clock.at = started + DAY;
+      for (const proven of seconds) {
+        codes.push((await create(capped.slug, proven).expect(201)).body.code);
+      }
+      // All redeemed on one day: no more joins than the day's cap.
+      clock.at = started + 2 * DAY;
+      const joins = [];
+      for (const code of codes) {
+        joins.push(
+          await request(server())
+            .post(`/communities/${capped.slug}/members`)
+            .send({ commitment: commitmentOf(createIdentity()), inviteCode: code }),
+        );
+      }
+      expect(joins.map((answer) => answer.status)).toEqual([201, 201, 429, 429]);
+      expect(joins[2]?.body).toMatchObject({
+        code: 'INVITE_JOINS_DAILY_LIMIT',
+        details: { limit: PER_DAY },
+      });
+      expect(await prisma.member.count({ where: { communityId: capped.id } })).toBe(
+        members.length + PER_DAY,
+      );
+      // The refused codes stay unused, and admit the next day: only the join day and its count.
+      clock.at = started + 3 * DAY;
+      for (const code of codes.slice(PER_DAY)) await join(capped.slug, code);
+      const today = new Date(Math.floor(clock.at / DAY) * DAY);
+      expect(await prisma.memberInviteDay.findMany({ where: { communityId: capped.id } })).toEqual([
+        expect.objectContaining({ joinedDay: today, joined: PER_DAY }),
       ]);
     } finally {
       clock.at = started;

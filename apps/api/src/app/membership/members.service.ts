@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import {
   AdmissionPolicy,
   Community,
+  countMemberJoins,
   GroupTreeStore,
   LockedTree,
+  memberJoinsDay,
   Prisma,
   PrismaService,
 } from '@bridgenotes/database';
@@ -11,7 +14,9 @@ import { SNARK_SCALAR_FIELD, TREE_DEPTH } from '@bridgenotes/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
+import { Clock } from '../common/clock';
 import { CredentialAdmissionService } from '../credentials/credential-admission.service';
+import { quotaDay } from '../notes/pseudonym-quotas';
 import { Sealer } from '../sealing/sealer.service';
 import { type SealedEntry, WriteBuffer } from '../sealing/write-buffer.service';
 
@@ -35,6 +40,8 @@ export interface MembershipChange {
 interface BufferedJoin {
   commitment: string;
   codeHash?: string;
+  /** With a member's code: the UTC day (a `quotaDay`) it counts on, for MEMBER_INVITES_PER_DAY. */
+  memberDay?: number;
 }
 
 /** Tree changes of a community queue on its row lock; give a busy community time to serve them. */
@@ -74,6 +81,8 @@ export class MembersService {
     private readonly credentials: CredentialAdmissionService,
     private readonly buffer: WriteBuffer,
     private readonly sealer: Sealer,
+    private readonly env: Environment,
+    private readonly clock: Clock,
   ) {
     buffer.register<BufferedJoin>('join', (tx, entries) => this.seal(tx, entries));
   }
@@ -114,6 +123,7 @@ export class MembersService {
     const codeHash = inviteCode === undefined ? undefined : hashCode(inviteCode);
     const dedupeKey = `j:${community.id}:${commitment}`;
     let resent = false;
+    const payload: BufferedJoin = { commitment, codeHash };
     const buffered = await this.buffer.submit<BufferedJoin>(
       `join:${community.id}`,
       async (tx) => {
@@ -130,22 +140,23 @@ export class MembersService {
         // join resent after its batch was sealed hears that it is a member, not that its code
         // is used (which would send a member for a new code).
         await this.assertNoMember(tx, community.id, [commitment]);
-        if (codeHash) await this.checkInvite(tx, community.id, codeHash, waiting);
+        const invite = codeHash
+          ? await this.checkInvite(tx, community.id, codeHash, waiting)
+          : null;
         const { treeSize } = await tx.community.findUniqueOrThrow({
           where: { id: community.id },
           select: { treeSize: true },
         });
         assertRoom(treeSize + waiting.length, 1);
         // Waiting already: nothing more to store.
-        return !waiting.some((join) => join.commitment === commitment);
+        if (waiting.some((join) => join.commitment === commitment)) return false;
+        // Stored by `submit` once this check passes: the day is known only under the lock.
+        if (invite?.byMember) {
+          payload.memberDay = await this.memberJoinDay(tx, community.id, waiting);
+        }
+        return true;
       },
-      {
-        communityId: community.id,
-        kind: 'join',
-        actor: commitment,
-        dedupeKey,
-        payload: { commitment, codeHash },
-      },
+      { communityId: community.id, kind: 'join', actor: commitment, dedupeKey, payload },
     );
     // A join that waits in an OPEN community is answered as the pending join it is, like a new
     // one: a refusal would tell anyone that this commitment has just asked to join (its batch
@@ -194,6 +205,7 @@ export class MembersService {
            WHERE community_id = ${communityId}::uuid AND code_hash = ANY(${codeHashes}::char(64)[])
              AND redeemed_at IS NULL`;
       }
+      await this.countMemberJoins(tx, communityId, joins);
       const stored = await tx.member.findMany({
         where: { communityId, commitment: { in: joins.map((join) => join.commitment) } },
         select: { commitment: true },
@@ -356,12 +368,47 @@ export class MembersService {
     communityId: string,
     codeHash: string,
     waiting: BufferedJoin[],
-  ): Promise<void> {
-    const invite = await tx.inviteCode.findFirst({ where: { communityId, codeHash } });
+  ): Promise<{ byMember: boolean }> {
+    const invite = await tx.inviteCode.findFirst({
+      where: { communityId, codeHash },
+      select: { redeemedAt: true, expiresAt: true, byMember: true },
+    });
     if (!invite) throw ApiError.of('INVITE_INVALID');
     if (invite.redeemedAt || waiting.some((join) => join.codeHash === codeHash)) {
       throw ApiError.of('INVITE_USED');
     }
     if (invite.expiresAt <= new Date()) throw ApiError.of('INVITE_EXPIRED');
+    return invite;
+  }
+
+  /**
+   * The day a join by a member's code counts on; refused once the joins by members' codes
+   * answered that day, stored and waiting, reach MEMBER_INVITES_PER_DAY. A member's code is good
+   * for a week, so capping only the codes created would let a week's codes join on one day.
+   * Checked under the join's lock on the community: concurrent joins cannot overshoot it.
+   */
+  private async memberJoinDay(tx: Tx, communityId: string, waiting: BufferedJoin[]) {
+    const stored = await memberJoinsDay(tx, communityId);
+    // A process whose clock is behind another's counts on the later day already stored.
+    const day = Math.max(quotaDay(this.clock.now()), stored?.day ?? 0);
+    const joined =
+      (stored?.day === day ? stored.joined : 0) +
+      waiting.filter((join) => join.memberDay === day).length;
+    const limit = this.env.MEMBER_INVITES_PER_DAY;
+    if (joined >= limit) {
+      throw ApiError.of('INVITE_JOINS_DAILY_LIMIT', limit).withDetails({ limit });
+    }
+    return day;
+  }
+
+  /** Counts a sealed batch's joins by members' codes on the days they were answered, in order. */
+  private async countMemberJoins(tx: Tx, communityId: string, joins: BufferedJoin[]) {
+    const byDay = new Map<number, number>();
+    for (const { memberDay } of joins) {
+      if (memberDay !== undefined) byDay.set(memberDay, (byDay.get(memberDay) ?? 0) + 1);
+    }
+    for (const [day, joined] of [...byDay].sort(([a], [b]) => a - b)) {
+      await countMemberJoins(tx, communityId, day, joined);
+    }
   }
 }

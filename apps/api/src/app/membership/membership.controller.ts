@@ -66,6 +66,7 @@ export class MembershipController {
     'ALREADY_MEMBER',
     'MEMBERSHIP_ENDED',
     'INVITE_USED',
+    'INVITE_JOINS_DAILY_LIMIT',
     'GROUP_FULL',
     'INVITE_EXPIRED',
     'TICKET_REQUIRED',

@@ -188,6 +188,8 @@ export const EN = {
   failInviteInvalid: 'This invite code is not one of this community’s. Check it.',
   failInviteUsed: 'This invite code has already been used. Ask for another.',
   failInviteExpired: 'This invite code has expired. Ask for another.',
+  failInviteJoinsToday:
+    'Members’ invites have admitted as many newcomers as this community allows today. Try your code again from 00:00 UTC.',
   failEarnIn:
     'You can write notes once your ratings have earned an impact of {required} (yours is {impact}). Rate notes that need ratings; impacts are updated at each scoring run.',
   failWritingLocked:

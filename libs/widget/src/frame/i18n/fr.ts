@@ -188,6 +188,8 @@ export const FR: Record<StringKey, string> = {
   failInviteInvalid: 'Ce code d’invitation n’est pas un code de cette communauté. Vérifiez-le.',
   failInviteUsed: 'Ce code d’invitation a déjà été utilisé. Demandez-en un autre.',
   failInviteExpired: 'Ce code d’invitation a expiré. Demandez-en un autre.',
+  failInviteJoinsToday:
+    'Les invitations des membres ont admis autant de nouveaux venus que cette communauté le permet aujourd’hui. Réessayez votre code à partir de 00:00 UTC.',
   failEarnIn:
     'Vous pourrez écrire des notes une fois que vos évaluations auront gagné un impact de {required} (le vôtre est de {impact}). Évaluez les notes qui en ont besoin ; les impacts sont mis à jour à chaque passe de notation.',
   failWritingLocked:
