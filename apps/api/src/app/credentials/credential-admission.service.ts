@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { Community, Member, Prisma, PrismaService } from '@bridgenotes/database';
+import {
+  Community,
+  Member,
+  Prisma,
+  PrismaService,
+  pruneTicketUses,
+  TICKET_CLOCK_TOLERANCE_SECONDS,
+} from '@bridgenotes/database';
 import { createHmac } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
-import {
-  TICKET_CLOCK_TOLERANCE_SECONDS,
-  TicketVerifierService,
-  VerifiedTicket,
-} from './ticket-verifier.service';
+import { TicketVerifierService, VerifiedTicket } from './ticket-verifier.service';
 
 type Tx = Prisma.TransactionClient;
 
@@ -77,15 +80,15 @@ export class CredentialAdmissionService {
     hashes: CredentialHashes,
     replaceLostIdentity: boolean,
   ): Promise<AccountAdmission> {
-    // A ticket is accepted until its exp plus the clock tolerance: only then can its use go. The
-    // ticket was verified before the join waited for the tree lock, so it is checked again here
-    // against the same instant: a replay whose wait outlasted that bound could otherwise delete
-    // the first use's row and take its place.
+    // A ticket is accepted until its exp plus the clock tolerance: only later can its use go (by
+    // the database's clock, with a slack for this machine's: `pruneTicketUses`). The ticket was
+    // verified before the join waited for the tree lock, so it is checked again here: a replay
+    // whose wait outlasted that bound could otherwise find the first use's row deleted.
     const oldest = new Date(Date.now() - TICKET_CLOCK_TOLERANCE_SECONDS * 1000);
     if (hashes.expiresAt < oldest) {
       throw ApiError.of('TICKET_EXPIRED');
     }
-    await tx.credentialTicketUse.deleteMany({ where: { expiresAt: { lt: oldest } } });
+    await pruneTicketUses(tx);
     const used = await tx.$executeRaw`
       INSERT INTO credential_ticket_uses (ticket_hash, expires_at)
       VALUES (${hashes.ticketHash}, ${hashes.expiresAt}) ON CONFLICT DO NOTHING`;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CredentialIssuer } from '@bridgenotes/database';
+import { type CredentialIssuer, TICKET_CLOCK_TOLERANCE_SECONDS } from '@bridgenotes/database';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -28,12 +28,6 @@ export const TICKET_ALGORITHMS = [
 
 /** A ticket vouches for a login that just happened: it may live an hour at most. */
 export const TICKET_MAX_LIFETIME_SECONDS = 3_600;
-
-/**
- * Clocks of the issuer and this instance may differ this much: a ticket is accepted until this
- * long after its `exp`, so its use is kept as long (credential-admission.service).
- */
-export const TICKET_CLOCK_TOLERANCE_SECONDS = 30;
 
 /** What a verified ticket says: never stored or logged as such, only hashed. */
 export interface VerifiedTicket {

@@ -1,8 +1,12 @@
-import { PrismaClient } from '@bridgenotes/database';
+import {
+  PrismaClient,
+  TICKET_CLOCK_TOLERANCE_SECONDS,
+  TICKET_USE_CLOCK_SLACK_SECONDS,
+} from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { JobName, JobQueue, PruneDailyCountsJob, QueueName } from '@bridgenotes/queue';
 import { eventually } from '@bridgenotes/testing';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { BootedWorker, bootWorker } from '../../testing/booted-worker';
 
@@ -60,5 +64,25 @@ describe('pruning the daily quota counts', () => {
     expect(after === today ? [kept(today)] : [kept(today), kept(after)]).toContainEqual(
       left.map((row) => row.day.toISOString()),
     );
+  });
+
+  it('deletes the used credential tickets no check accepts any more, by the database’s clock', async () => {
+    const [{ now }] = await prisma.$queryRaw<[{ now: Date }]>`SELECT now() AS now`;
+    const kept = (TICKET_CLOCK_TOLERANCE_SECONDS + TICKET_USE_CLOCK_SLACK_SECONDS) * 1000;
+    const [gone, late] = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+    await prisma.credentialTicketUse.createMany({
+      data: [
+        { ticketHash: gone, expiresAt: new Date(now.getTime() - kept - 60_000) },
+        // Past its exp and the tolerance, not the slack: a process whose clock is behind the
+        // database's may still accept its ticket.
+        { ticketHash: late, expiresAt: new Date(now.getTime() - 60_000) },
+      ],
+    });
+    const job = await queue.add(JobName.PruneDailyCounts, {}, { jobId: randomUUID() });
+    await eventually(async () => expect(await job.getState()).toBe('completed'));
+    const left = await prisma.credentialTicketUse.findMany({
+      where: { ticketHash: { in: [gone, late] } },
+    });
+    expect(left.map((use) => use.ticketHash)).toEqual([late]);
   });
 });

@@ -5,6 +5,7 @@ export * from './moderation-log.store';
 export * from './note-reports.store';
 export * from './pseudonym-daily-counts';
 export * from './member-invite-days';
+export * from './credential-ticket-uses';
 export * from './note-requests.store';
 export * from './run-failures';
 export * from './note-change-lock';
