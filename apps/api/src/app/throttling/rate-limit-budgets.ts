@@ -15,6 +15,8 @@ import { RateLimitStore } from './rate-limit-store';
 const MAX_SUSPECTS = 10_000;
 /** The client's keyed hash, computed once per request (the early refusal, then the guard). */
 const CLIENT_KEY = Symbol('client key');
+/** The client's name among the suspects, computed once per request. */
+const SUSPECT_KEY = Symbol('suspect key');
 
 /** request.ip honours TRUST_PROXY_HOPS (Express' "trust proxy"), and only then the header. */
 const addressOf = (request: Request): string =>
@@ -71,6 +73,13 @@ export class RateLimitBudgets {
    * go alone (this process's memory only).
    */
   private readonly suspects = new Map<string, { failedAt: number; until: number }>();
+  /**
+   * Names the suspects under a key drawn by this process and never rotated: a mark must last its
+   * whole window, which the hourly key of the store's buckets would cut short at the top of the
+   * hour (a forger marked at 10:59:50 forgotten at 11:00). The key and the marks never leave this
+   * process's memory, and a mark goes once its window is over (`markSuspect` sweeps them).
+   */
+  private readonly suspectKeys = new ClientKeys(undefined, () => 0);
   readonly blocked = new BlockedClients();
 
   constructor(
@@ -107,8 +116,9 @@ export class RateLimitBudgets {
   }
 
   /**
-   * This process's name for the client (its blocks and failed proofs, in memory only): not the
-   * name of any of its buckets in the store.
+   * This process's name for the client's blocks (in memory only, a copy of the store's, so under
+   * the same hourly key: a block ends when the store's bucket does): not the name of any of its
+   * buckets in the store.
    */
   clientOf(request: Request): string {
     const cached = (request as Request & { [CLIENT_KEY]?: string })[CLIENT_KEY];
@@ -127,10 +137,19 @@ export class RateLimitBudgets {
     return `${this.env.QUEUE_PREFIX}:rate-limit:${rateLimitClass}:${bucket}`;
   }
 
+  private suspectOf(request: Request): string {
+    const cached = (request as Request & { [SUSPECT_KEY]?: string })[SUSPECT_KEY];
+    if (cached !== undefined) return cached;
+    const client = this.suspectKeys.of(addressOf(request), 'suspect');
+    Object.assign(request, { [SUSPECT_KEY]: client });
+    return client;
+  }
+
   /** Remembers, for one window, that this client sent a proof that failed verification. */
   markSuspect(request: Request): void {
-    const client = this.clientOf(request);
+    const client = this.suspectOf(request);
     const now = Date.now();
+    this.forgetEnded(now);
     this.suspects.delete(client);
     this.suspects.set(client, { failedAt: now, until: now + this.windowMs });
     // Bounded: the oldest marks go first (a Map iterates in insertion order).
@@ -141,12 +160,16 @@ export class RateLimitBudgets {
   }
 
   isSuspect(request: Request): boolean {
-    const client = this.clientOf(request);
-    const mark = this.suspects.get(client);
-    if (mark === undefined) return false;
-    if (mark.until > Date.now()) return true;
-    this.suspects.delete(client);
-    return false;
+    this.forgetEnded(Date.now());
+    return this.suspects.has(this.suspectOf(request));
+  }
+
+  /** Drops the marks whose window is over: they are in the order they end (one window each). */
+  private forgetEnded(now: number): void {
+    for (const [oldest, mark] of this.suspects) {
+      if (mark.until > now) break;
+      this.suspects.delete(oldest);
+    }
   }
 
   /**
@@ -154,7 +177,7 @@ export class RateLimitBudgets {
    * admitted before then are refused unverified (see ActionProofsService).
    */
   failedSince(request: Request, since: number): boolean {
-    return (this.suspects.get(this.clientOf(request))?.failedAt ?? -Infinity) >= since;
+    return (this.suspects.get(this.suspectOf(request))?.failedAt ?? -Infinity) >= since;
   }
 
   /**

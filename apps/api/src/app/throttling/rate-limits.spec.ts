@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { redisPersistence } from '@bridgenotes/queue';
+import type { Request } from 'express';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import Redis from 'ioredis';
 import { createServer, type Server } from 'node:net';
@@ -9,6 +10,7 @@ import { communityWithMembers, createIdentity, prover, TestCommunity } from '../
 import { TestClock } from '../../testing/clock';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork } from './client-keys';
+import { RateLimitBudgets } from './rate-limit-budgets';
 
 const LIMITS = {
   RATE_LIMIT_READS: '4',
@@ -263,6 +265,26 @@ describe('rate limits', () => {
       clock.at += 1;
       const fresh = await read().expect(200);
       expect(fresh.headers['ratelimit-remaining']).toBe('3');
+    } finally {
+      clock.at = halfPast;
+    }
+  });
+
+  it('remembers a client whose proof failed for its whole window, across the top of the hour', () => {
+    const budgets = app.get(RateLimitBudgets);
+    // A request as the budgets read it: its address only.
+    const from = (address: string) => ({ ip: address }) as unknown as Request;
+    const forger = newClient();
+    const halfPast = clock.at;
+    try {
+      clock.at = Math.ceil(halfPast / CLIENT_KEY_ROTATION_MS) * CLIENT_KEY_ROTATION_MS - 10_000;
+      budgets.markSuspect(from(forger));
+      const marked = Date.now();
+      // Ten seconds later by the key's clock, the next hour: still within the 60 s window.
+      clock.at += 10_000;
+      expect(budgets.isSuspect(from(forger))).toBe(true);
+      expect(budgets.failedSince(from(forger), marked)).toBe(true);
+      expect(budgets.isSuspect(from(newClient()))).toBe(false);
     } finally {
       clock.at = halfPast;
     }
