@@ -92,11 +92,12 @@ async function benchGroupGrowth(): Promise<void> {
     const database = prisma as PrismaService;
     // Each join sealed in its request: this measures the tree's growth, not the batching.
     const env = Object.assign(new Environment(), { SEAL_WINDOW_SECONDS: 0 });
+    const clock = new Clock();
     const credentials = new CredentialAdmissionService(
       database,
       new TicketVerifierService(),
       env,
-      new Clock(),
+      clock,
     );
     const buffer = new WriteBuffer(database, env, new WalRetirer(env));
     const members = new MembersService(
@@ -105,6 +106,8 @@ async function benchGroupGrowth(): Promise<void> {
       credentials,
       buffer,
       new Sealer(database, buffer, env),
+      env,
+      clock,
     );
     const id = randomUUID();
     const community = await prisma.community.create({

@@ -58,15 +58,21 @@ describe('joining again while the first join waits', () => {
     expect((await join(community.slug, waiting).expect(409)).body.code).toBe('ALREADY_MEMBER');
   });
 
-  it('in an INVITE community, checks the code before saying that the commitment waits', async () => {
+  /** A new INVITE community, and `count` of the operator's codes for it. */
+  const invitingCommunity = async (count: number) => {
     const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
     const { codes } = (
       await request(app.getHttpServer())
         .post(`/communities/${community.slug}/invites`)
         .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-        .send({ count: 2 })
+        .send({ count })
         .expect(201)
     ).body as { codes: string[] };
+    return { community, codes };
+  };
+
+  it('in an INVITE community, checks the code before saying that the commitment waits', async () => {
+    const { community, codes } = await invitingCommunity(2);
     const [used, unused] = codes as [string, string];
     const waiting = commitmentOf(createIdentity());
     await join(community.slug, waiting, used).expect(201);
@@ -91,14 +97,7 @@ describe('joining again while the first join waits', () => {
   });
 
   it('in an INVITE community, answers an invited join resent after its seal as a member', async () => {
-    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
-    const { codes } = (
-      await request(app.getHttpServer())
-        .post(`/communities/${community.slug}/invites`)
-        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-        .send({ count: K })
-        .expect(201)
-    ).body as { codes: string[] };
+    const { community, codes } = await invitingCommunity(K);
     const commitments = codes.map(() => commitmentOf(createIdentity()));
     for (const [i, code] of codes.entries()) {
       await join(community.slug, commitments[i] as string, code).expect(201);
