@@ -7,6 +7,7 @@ import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { Sealer } from '../sealing/sealer.service';
 
 const body = (proven: ProvenAction) => ({
   n: proven.action.payload['n'],
@@ -290,6 +291,72 @@ describe('invite quotas', () => {
       expect(await prisma.memberInviteDay.findMany({ where: { communityId: capped.id } })).toEqual([
         expect.objectContaining({ joinedDay: today, joined: PER_DAY }),
       ]);
+    } finally {
+      clock.at = started;
+    }
+  });
+});
+
+/**
+ * With joins sealed in batches, the joins by members' codes that wait count towards the day's cap
+ * as the stored ones do, and are counted when their batch is sealed.
+ */
+describe("the daily cap on members' joins, with joins sealed in batches", () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  const clock = new TestClock();
+
+  beforeAll(async () => {
+    app = await createTestApp(
+      {
+        MEMBER_INVITES_PER_DAY: String(PER_DAY),
+        // Sealed by hand: the timer never fires during the test, and a seal takes every join.
+        SEAL_WINDOW_SECONDS: '3600',
+        SEAL_MIN_MEMBERS: '1',
+        SEAL_MAX_WAIT_SECONDS: '0',
+      },
+      clock.install,
+    );
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await app?.close();
+  });
+
+  it('counts the waiting joins, then the sealed ones, against the day’s cap', async () => {
+    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
+    const { codes } = (
+      await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/invites`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ count: PER_DAY + 2 })
+        .expect(201)
+    ).body as { codes: string[] };
+    // Members' codes but for their maker, which nothing records anyway.
+    await prisma.inviteCode.updateMany({
+      where: { communityId: community.id },
+      data: { byMember: true },
+    });
+    const join = (code: string) =>
+      request(app.getHttpServer())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment: commitmentOf(createIdentity()), inviteCode: code });
+    const statuses = [];
+    for (const code of codes.slice(0, PER_DAY + 1)) statuses.push((await join(code)).status);
+    expect(statuses).toEqual([...Array<number>(PER_DAY).fill(201), 429]);
+    expect(await prisma.bufferedWrite.count({ where: { communityId: community.id } })).toBe(
+      PER_DAY,
+    );
+    await app.get(Sealer).sealDue();
+    expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1 + PER_DAY);
+    // Sealed, they still count: the day's cap stays reached.
+    expect((await join(codes[PER_DAY + 1] as string)).body.code).toBe('INVITE_JOINS_DAILY_LIMIT');
+    const started = clock.at;
+    try {
+      clock.at = started + DAY;
+      expect((await join(codes[PER_DAY] as string)).status).toBe(201);
     } finally {
       clock.at = started;
     }
