@@ -191,6 +191,7 @@ describe('MirrorPuller against a hostile origin', () => {
       [`${base}/moderation`]: () => moderation,
       [`${base}/notes`]: () => notes,
       [`${base}/ratings`]: () => [],
+      [`${base}/requests`]: () => [],
       [`${base}/results`]: results,
     };
     if (url.pathname === base) {
@@ -210,7 +211,7 @@ describe('MirrorPuller against a hostile origin', () => {
     rules: { rootHistoryWindowSeconds: 3_600, clockSkewMinutes: 10 },
     generatedAt: new Date().toISOString(),
     changeHorizon: '1',
-    streams: ['members', 'roots', 'notes', 'ratings', 'results', 'moderation'],
+    streams: ['members', 'roots', 'notes', 'ratings', 'requests', 'results', 'moderation'],
   });
 
   /** From now on, the origin answers GETs of paths ending in `path` as `misbehave` does. */
@@ -607,6 +608,31 @@ describe('MirrorPuller against a hostile origin', () => {
     ).toBe(2);
     held = [first, second];
   });
+
+  it.each([
+    ['ratings', 'rating'],
+    ['requests', 'request'],
+  ])(
+    'refuses a malformed record of %s its page gives twice, once, and pulls on',
+    async (stream, kind) => {
+      const id = randomUUID();
+      misbehave(`/export/${stream}`, (response, url) => {
+        const twice = [
+          { cursor: `${kind}-1`, id },
+          { cursor: `${kind}-2`, id },
+        ].slice(0, Number(url.searchParams.get('limit')));
+        response.end(url.searchParams.has('after') ? '' : twice.map(line).join(''));
+      });
+
+      // Both refused on the page, stored as one refusal: a second row would fail the page.
+      await expect(puller.pull(mirrorId)).resolves.toMatchObject({ refused: 2 });
+      expect(await refusalsOf([`${kind} ${id}`])).toEqual([
+        { subject: `${kind} ${id}`, code: 'RECORD_INVALID' },
+      ]);
+
+      await pullsNormally();
+    },
+  );
 
   it("leaves out the origin's results the mirror cannot record, and still pulls through", async () => {
     publishRun();

@@ -231,11 +231,21 @@ export class PageSettlement {
          WHERE id = ${mirrorId}::uuid`;
     }
     if (refusals.length === 0) return;
+    // One row per subject (as stored) and code: an insert touching a row twice fails, and a
+    // record refused twice on its page (its id given twice…) would fail the page for good.
+    const rows = [
+      ...new Map(
+        refusals.map((r) => {
+          const row = { ...r, subject: r.subject.slice(0, 160), message: r.message.slice(0, 500) };
+          return [`${row.subject}\n${row.code}`, row];
+        }),
+      ).values(),
+    ];
     await tx.$executeRaw`
       INSERT INTO mirror_refusals (mirror_id, stream, subject, code, message)
       SELECT ${mirrorId}::uuid, * FROM unnest(
-        ${refusals.map((r) => r.stream)}::text[], ${refusals.map((r) => r.subject.slice(0, 160))}::text[],
-        ${refusals.map((r) => r.code)}::text[], ${refusals.map((r) => r.message.slice(0, 500))}::text[])
+        ${rows.map((r) => r.stream)}::text[], ${rows.map((r) => r.subject)}::text[],
+        ${rows.map((r) => r.code)}::text[], ${rows.map((r) => r.message)}::text[])
       ON CONFLICT (mirror_id, subject, code) DO UPDATE
         SET last_seen_at = now(), times = mirror_refusals.times + 1, message = excluded.message`;
   }
