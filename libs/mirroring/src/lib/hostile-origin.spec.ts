@@ -732,6 +732,48 @@ describe('MirrorPuller against a hostile origin', () => {
     await pullsNormally();
   });
 
+  it('says which refused note a waiting log entry names, and copies the entries once it comes valid', async () => {
+    const note = await provenNote('refused first');
+    serveNotes({ ...note, post: null } as unknown as NoteRecord);
+    moderation.push(logEntry('BLOCK', 'pseudonym:7'));
+    const hide = logEntry('HIDE', `note:${note.id}`);
+    moderation.push(hide);
+    moderation.push(logEntry('BLOCK', 'pseudonym:8'));
+    const waiting = () =>
+      prisma.mirrorRefusal.findMany({
+        where: { mirrorId, subject: `moderation ${hide.seq}` },
+        select: { stream: true, code: true, message: true, times: true },
+      });
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+      refused: 1,
+      moderationEntries: 1,
+      moderationHeldBack: 2,
+    });
+    expect(await waiting()).toEqual([
+      {
+        stream: 'moderation',
+        code: 'ENTRY_NOTE_REFUSED',
+        message: `the origin's moderation log entry ${hide.seq} (HIDE) names note ${note.id}, which this mirror refused (RECORD_INVALID): the entry, and the 1 after it, wait until the origin serves the note valid; none is skipped (a promotion meanwhile keeps the log without them)`,
+        times: 1,
+      },
+    ]);
+    // Each pull it still waits at counts, as a refusal met again does.
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ moderationHeldBack: 2 });
+    expect(await waiting()).toMatchObject([{ times: 2 }]);
+    expect(await heldLog()).toHaveLength(moderation.length - 2);
+
+    // The origin serves the note valid: its entry and the one after it follow, in order.
+    serveNotes(note);
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+      accepted: { notes: 1 },
+      moderationEntries: 2,
+    });
+    expect(await heldNote(note.id)).toMatchObject({ hidden: true });
+    expect(await heldLog()).toEqual(moderation.map(({ seq, hash }) => ({ seq, hash })));
+    expect(await waiting()).toMatchObject([{ times: 2 }]);
+  });
+
   /** Full pages of junk notes under fresh ids and cursors, without end: each one refused. */
   const endlessJunk = () => {
     const served = misbehave('/export/notes', (response, url) => {

@@ -79,7 +79,12 @@ export class MirrorPuller {
     this.limits = originLimits(env);
     const settlement = new PageSettlement(prisma);
     this.membership = new MembershipPuller(prisma, trees, settlement, this.limits.maxStreamRecords);
-    this.moderation = new ModerationPuller(moderationLog, prisma, this.limits.maxStreamRecords);
+    this.moderation = new ModerationPuller(
+      moderationLog,
+      prisma,
+      settlement,
+      this.limits.maxStreamRecords,
+    );
     this.notes = new NotePageSettler(prisma, outbox, settlement);
     this.ratings = new RatingPageSettler(prisma, outbox, settlement);
     this.requests = new RequestPageSettler(prisma, settlement);
@@ -223,6 +228,7 @@ export class MirrorPuller {
       await verifier.close();
     }
     moderationEntries += await this.moderation.copy(mirror, pending);
+    await this.moderation.explainWait(mirror, pending);
     if (moderationEntries > 0) outcome.moderationEntries = moderationEntries;
     if (pending.length > 0) outcome.moderationHeldBack = pending.length;
     outcome.originRunFetched = await this.originResults.pull(mirror, client, fetcher);

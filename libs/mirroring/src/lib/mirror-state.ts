@@ -66,7 +66,8 @@ export interface PullOutcome {
 
 /** A record the mirror did not accept: which, and why. */
 export interface Refusal {
-  stream: MirrorStream;
+  /** `moderation`: an entry of the origin's log left waiting (ENTRY_NOTE_REFUSED). */
+  stream: MirrorStream | 'moderation';
   subject: string;
   code: string;
   message: string;

@@ -13,7 +13,7 @@ import {
 } from '@bridgenotes/protocol';
 
 import { MirrorPullError } from './mirror-state';
-import { promotionFence } from './page-settlement';
+import { promotionFence, type PageSettlement } from './page-settlement';
 
 type Tx = Prisma.TransactionClient;
 
@@ -28,6 +28,8 @@ const PAGE = 1_000;
  * `copy` appends them only as far as the notes they name are held here: an entry naming a note
  * the mirror does not hold (changed after the manifest's horizon, or refused) waits for a later
  * pull, since a log naming a note its export lacks fails `verify` (REDACTION_NOT_APPLIED).
+ * `explainWait` says so where the operator reads the mirror's problems when that note is one the
+ * mirror refused: the wait then lasts until the origin serves the note valid, maybe for ever.
  *
  * An origin that no longer serves the last entry held here as it is held, or whose entry does
  * not continue the chain, or redacts a held note under another message than its proven one,
@@ -38,6 +40,7 @@ export class ModerationPuller {
   constructor(
     private readonly log: ModerationLogStore,
     private readonly prisma: PrismaService,
+    private readonly settlement: PageSettlement,
     private readonly maxRecords: number,
   ) {}
 
@@ -120,6 +123,33 @@ export class ModerationPuller {
     }
     pending.splice(0, copied);
     return copied;
+  }
+
+  /**
+   * Once a pull's copies are done: when the first entry left waiting names a note this mirror
+   * refused, records that (`moderation <seq>`, ENTRY_NOTE_REFUSED, once a pull as any refusal)
+   * with the note's refusal codes. Nothing is skipped: the entry and those after it still wait.
+   */
+  async explainWait(mirror: Mirror, pending: readonly ModerationLogEntry[]): Promise<void> {
+    const [first] = pending;
+    const noteId = first && noteTarget(first.target);
+    if (noteId === undefined) return;
+    const refusals = await this.prisma.mirrorRefusal.findMany({
+      where: { mirrorId: mirror.id, subject: `note ${noteId}` },
+      select: { code: true },
+      orderBy: { firstSeenAt: 'asc' },
+    });
+    if (refusals.length === 0) return;
+    const codes = refusals.map((refusal) => refusal.code).join(', ');
+    const after = pending.length - 1;
+    const refusal = {
+      stream: 'moderation' as const,
+      subject: `moderation ${first.seq}`,
+      code: 'ENTRY_NOTE_REFUSED',
+      message: `the origin's moderation log entry ${first.seq} (${first.action}) names note ${noteId}, which this mirror refused (${codes}): the entry, and the ${after} after it, wait until the origin serves the note valid; none is skipped (a promotion meanwhile keeps the log without them)`,
+    };
+    // In a settlement of its own, fenced as every page: it moves no cursor.
+    await this.settlement.commit(mirror.id, {}, [refusal], async () => ({}));
   }
 
   private async holds(communityId: string, noteId: string): Promise<boolean> {

@@ -180,9 +180,11 @@ export const ERRORS = {
   ),
   MIRROR_LOG_INCOMPLETE: entry(
     HttpStatus.CONFLICT,
-    (missing: number) =>
-      `The mirror's moderation log names ${missing} note(s) it does not hold: its own export would not verify (REDACTION_NOT_APPLIED). Follow again until a pull takes them in, stop, then promote`,
+    (missing: number, seq: number, noteId: string) =>
+      `The mirror's moderation log names ${missing} note(s) it does not hold, the first in entry ${seq}: note ${noteId}. Its own export would not verify (REDACTION_NOT_APPLIED). Follow again until a pull takes them in (GET /mirrors/{id}/refusals says why the mirror refused a note), stop, then promote`,
     1,
+    3,
+    '0b7d3a6e-52a4-4b8e-9d64-2f1c1d3e4a5b',
   ),
   MIRROR_READ_ONLY: entry(
     HttpStatus.CONFLICT,

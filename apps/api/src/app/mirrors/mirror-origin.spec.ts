@@ -430,13 +430,14 @@ describe('following an origin whose manifest is hostile', () => {
     const communityId = manifest.community['id'] as string;
     const { id } = (await follow(manifest).expect(201)).body;
     await pullerOf(app).pull(id);
+    const noteId = randomUUID();
     // As a mirror copied its origin's log before entries waited for their notes.
     await prisma.moderationLogEntry.create({
       data: {
         communityId,
         seq: 1,
         action: 'REDACT',
-        target: `note:${randomUUID()}`,
+        target: `note:${noteId}`,
         reasonCode: 'REVIEWED',
         moderatorKeyId: OPERATOR_MODERATOR,
         day: new Date('2026-12-01'),
@@ -452,7 +453,9 @@ describe('following an origin whose manifest is hostile', () => {
       .expect(409);
     expect(refused.body).toMatchObject({
       code: 'MIRROR_LOG_INCOMPLETE',
-      message: expect.stringContaining('1 note'),
+      message: expect.stringContaining(
+        `1 note(s) it does not hold, the first in entry 1: note ${noteId}.`,
+      ),
     });
     expect(await prisma.mirror.findUniqueOrThrow({ where: { id } })).toMatchObject({
       promotedAt: null,

@@ -231,13 +231,16 @@ export class MirrorsService {
       }
       // A log naming a note the community lacks fails `verify` (REDACTION_NOT_APPLIED): once
       // promoted, nothing would bring the note any more.
-      const [{ missing }] = await tx.$queryRaw<[{ missing: number }]>`
-        SELECT count(*)::int AS missing FROM moderation_log l
+      // The first such entry is named, and its note, so the operator can look it up.
+      const [first] = await tx.$queryRaw<{ missing: number; seq: number; note: string }[]>`
+        SELECT count(*) OVER ()::int AS missing, l.seq, substr(l.target, 6) AS note
+          FROM moderation_log l
          WHERE l.community_id = ${community.id}::uuid AND l.target LIKE 'note:%'
            AND NOT EXISTS (SELECT 1 FROM notes n
                             WHERE n.community_id = l.community_id
-                              AND n.id::text = substr(l.target, 6))`;
-      if (missing > 0) throw ApiError.of('MIRROR_LOG_INCOMPLETE', missing);
+                              AND n.id::text = substr(l.target, 6))
+         ORDER BY l.seq LIMIT 1`;
+      if (first) throw ApiError.of('MIRROR_LOG_INCOMPLETE', first.missing, first.seq, first.note);
       const { treeRoot, treeSize } = await tx.community.findUniqueOrThrow({
         where: { id: community.id },
         select: { treeRoot: true, treeSize: true },

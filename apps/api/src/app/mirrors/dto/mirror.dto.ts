@@ -196,7 +196,10 @@ export class MirrorDetailDto extends MirrorDto {
 }
 
 export class MirrorRefusalDto {
-  @ApiProperty({ enum: ['roots', 'members', 'notes', 'ratings'], example: 'ratings' })
+  @ApiProperty({
+    enum: ['roots', 'members', 'notes', 'ratings', 'requests', 'moderation'],
+    example: 'ratings',
+  })
   stream!: string;
 
   @ApiProperty({ example: 'rating 0b6f3c1e-8a4d-4f3e-9c55-2d7f1a9e4b21' })
