@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Group, Identity } from '@semaphore-protocol/core';
-import { nodeArtifacts, proveAction } from '@bridgenotes/client';
+import { nodeArtifacts, proveAction, type ActionRequest } from '@bridgenotes/client';
 import { Environment } from '@bridgenotes/config';
 import {
   GroupTreeStore,
@@ -14,6 +14,8 @@ import {
   EXPORT_FORMAT,
   type MemberRecord,
   type NoteRecord,
+  type RatingRecord,
+  type RequestRecord,
   type ResultRecord,
   type RootRecord,
 } from '@bridgenotes/open-data';
@@ -112,7 +114,9 @@ describe('MirrorPuller against a hostile origin', () => {
 
   /** The member who writes the origin's notes. */
   const author = new Identity();
-  const leaves = [commitment(), author.commitment];
+  /** A member who rates the author's notes. */
+  const rater = new Identity();
+  const leaves = [commitment(), author.commitment, rater.commitment];
   const roots: RootRecord[] = [];
   const runs: OriginRun[] = [];
   /** The notes change feed, in its order. */
@@ -269,6 +273,41 @@ describe('MirrorPuller against a hostile origin', () => {
       deleteProof: null,
     };
   }
+  /** A rating of `note` and a request for a post, each proven at `clientMinute`. */
+  async function provenAt(clientMinute: number) {
+    const [note] = held as [NoteRecord];
+    const community = { id: communityId, scope: communityScope(communityId).toString() };
+    const post = { platform: 'example', externalId: `minute-${clientMinute}` };
+    const prove = (who: Identity, request: Omit<ActionRequest, 'community' | 'clientMinute'>) =>
+      proveAction(who, new Group(leaves), { ...request, community, clientMinute }, nodeArtifacts());
+    const rated = await prove(rater, {
+      kind: 'rating.put',
+      target: `note:${note.id}`,
+      payload: { helpfulness: 'HELPFUL', tags: [] },
+    });
+    const asked = await prove(author, { kind: 'note.request', payload: { post } });
+    const rating: RatingRecord = {
+      cursor: 'minute-rating',
+      id: randomUUID(),
+      noteId: note.id,
+      raterPseudonym: rated.proof.nullifier,
+      helpfulness: 'HELPFUL',
+      tags: [],
+      clientMinute,
+      proof: rated.proof,
+    };
+    const request: RequestRecord = {
+      cursor: 'minute-request',
+      id: randomUUID(),
+      requesterPseudonym: asked.proof.nullifier,
+      post: { canonicalUrl: null, ...post },
+      postRef: post,
+      clientMinute,
+      proof: asked.proof,
+    };
+    return { ratings: rating, requests: request };
+  }
+
   /** The next entry of `log` (the origin's, unless another), chained onto it, not yet in it. */
   function logEntry(
     action: ModerationAction,
@@ -628,6 +667,28 @@ describe('MirrorPuller against a hostile origin', () => {
       await expect(puller.pull(mirrorId)).resolves.toMatchObject({ refused: 2 });
       expect(await refusalsOf([`${kind} ${id}`])).toEqual([
         { subject: `${kind} ${id}`, code: 'RECORD_INVALID' },
+      ]);
+
+      await pullsNormally();
+    },
+  );
+
+  it.each([
+    ['ratings', 'rating'],
+    ['requests', 'request'],
+  ] as const)(
+    'refuses a proven record of %s at a minute its table cannot hold, once, and pulls on',
+    async (stream, kind) => {
+      // 2^31 minutes: the year 6053, proven over the current root, one past the int4 column.
+      const record = (await provenAt(2 ** 31))[stream];
+      misbehave(`/export/${stream}`, (response, url) =>
+        // After whatever cursor the feed is at; nothing after the record.
+        response.end(url.searchParams.get('after') === record.cursor ? '' : line(record)),
+      );
+
+      await expect(puller.pull(mirrorId)).resolves.toMatchObject({ refused: 1 });
+      expect(await refusalsOf([`${kind} ${record.id}`])).toEqual([
+        { subject: `${kind} ${record.id}`, code: 'RECORD_INVALID' },
       ]);
 
       await pullsNormally();

@@ -44,6 +44,7 @@ describe('what a mirror can store', () => {
     expect(unstorableNote({ ...NOTE, classification: 'SHOUTING' })).toBe('unknown classification');
     expect(unstorableNote({ ...NOTE, text: 'x'.repeat(1_001) })).toBe('text too long');
     expect(unstorableNote({ ...NOTE, clientMinute: 1.5 })).toMatch(/whole number/);
+    expect(unstorableNote({ ...NOTE, clientMinute: 2 ** 31 })).toMatch(/32 bits/);
   });
 
   it('leaves an unproven note to the proof check, not to storage', () => {

@@ -13,6 +13,14 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 const CLASSIFICATIONS: ReadonlySet<string> = new Set(Object.values(NoteClassification));
 
+/**
+ * A minute the `client_minute` columns (int4) hold: a root still current accepts a proof at any
+ * later minute, so a member may prove one past them (2^31 minutes is the year 6053).
+ */
+const storableMinute = (minute: number) =>
+  Number.isSafeInteger(minute) && minute >= -2_147_483_648 && minute <= 2_147_483_647;
+const MINUTE_UNSTORABLE = 'the minute is not a whole number the tables hold (32 bits)';
+
 const isStringList = (value: unknown, allowed: (item: string) => boolean) =>
   Array.isArray(value) &&
   value.length <= 64 &&
@@ -50,8 +58,7 @@ export function unstorableNote(note: NoteRecord): string | undefined {
   if (typeof note.text !== 'string' || note.text.length > 1_000) return 'text too long';
   if (!isStringList(note.sources, (source) => source.length <= 2_048)) return 'sources too long';
   // An unproven (seeded) note has no minute: it is refused as NOTE_UNPROVEN, not here.
-  if (note.clientMinute !== null && !Number.isSafeInteger(note.clientMinute))
-    return 'the minute is not a whole number';
+  if (note.clientMinute !== null && !storableMinute(note.clientMinute)) return MINUTE_UNSTORABLE;
   return unstorablePost(note.postRef);
 }
 
@@ -61,7 +68,7 @@ export function unstorableRating(rating: RatingRecord): string | undefined {
   if (!UUID.test(rating.id) || !UUID.test(rating.noteId)) return 'the ids are not UUIDs';
   if (!DECIMAL.test(rating.raterPseudonym)) return 'the rater pseudonym is not a field element';
   if (!isStringList(rating.tags, (tag) => tag.length <= 64)) return 'tags too long';
-  if (!Number.isSafeInteger(rating.clientMinute)) return 'the minute is not a whole number';
+  if (!storableMinute(rating.clientMinute)) return MINUTE_UNSTORABLE;
   return undefined;
 }
 
@@ -71,6 +78,7 @@ export function unstorableRequest(request: RequestRecord): string | undefined {
   if (!UUID.test(request.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(request.requesterPseudonym))
     return 'the requester pseudonym is not a field element';
+  if (!storableMinute(request.clientMinute)) return MINUTE_UNSTORABLE;
   return unstorablePost(request.postRef);
 }
 
