@@ -273,36 +273,40 @@ describe('MirrorPuller against a hostile origin', () => {
       deleteProof: null,
     };
   }
-  /** A rating of `note` and a request for a post, each proven at `clientMinute`. */
-  async function provenAt(clientMinute: number) {
+  /**
+   * A rating of the first held note and a request for a post, each proven now or at
+   * `clientMinute`, with `mark` in the rating's tag and the post's id when given.
+   */
+  async function provenRecords({ clientMinute, mark }: { clientMinute?: number; mark?: string }) {
     const [note] = held as [NoteRecord];
     const community = { id: communityId, scope: communityScope(communityId).toString() };
-    const post = { platform: 'example', externalId: `minute-${clientMinute}` };
+    const post = { platform: 'example', externalId: `odd-${randomUUID()}${mark ?? ''}` };
+    const tags = mark === undefined ? [] : [`tag${mark}`];
     const prove = (who: Identity, request: Omit<ActionRequest, 'community' | 'clientMinute'>) =>
       proveAction(who, new Group(leaves), { ...request, community, clientMinute }, nodeArtifacts());
     const rated = await prove(rater, {
       kind: 'rating.put',
       target: `note:${note.id}`,
-      payload: { helpfulness: 'HELPFUL', tags: [] },
+      payload: { helpfulness: 'HELPFUL', tags },
     });
     const asked = await prove(author, { kind: 'note.request', payload: { post } });
     const rating: RatingRecord = {
-      cursor: 'minute-rating',
+      cursor: `odd-${randomUUID()}`,
       id: randomUUID(),
       noteId: note.id,
       raterPseudonym: rated.proof.nullifier,
       helpfulness: 'HELPFUL',
-      tags: [],
-      clientMinute,
+      tags,
+      clientMinute: rated.action.clientMinute,
       proof: rated.proof,
     };
     const request: RequestRecord = {
-      cursor: 'minute-request',
+      cursor: `odd-${randomUUID()}`,
       id: randomUUID(),
       requesterPseudonym: asked.proof.nullifier,
       post: { canonicalUrl: null, ...post },
       postRef: post,
-      clientMinute,
+      clientMinute: asked.action.clientMinute,
       proof: asked.proof,
     };
     return { ratings: rating, requests: request };
@@ -674,13 +678,15 @@ describe('MirrorPuller against a hostile origin', () => {
   );
 
   it.each([
-    ['ratings', 'rating'],
-    ['requests', 'request'],
+    // 2^31 minutes: the year 6053, proven over the current root, one past the int4 column.
+    ['ratings', 'a minute', 'rating', { clientMinute: 2 ** 31 }],
+    ['requests', 'a minute', 'request', { clientMinute: 2 ** 31 }],
+    ['ratings', 'a tag holding U+0000', 'rating', { mark: '\u0000' }],
+    ['requests', 'a post id holding U+0000', 'request', { mark: '\u0000' }],
   ] as const)(
-    'refuses a proven record of %s at a minute its table cannot hold, once, and pulls on',
-    async (stream, kind) => {
-      // 2^31 minutes: the year 6053, proven over the current root, one past the int4 column.
-      const record = (await provenAt(2 ** 31))[stream];
+    'refuses a proven record of %s with %s its table cannot hold, and pulls on',
+    async (stream, _, kind, odd) => {
+      const record = (await provenRecords(odd))[stream];
       misbehave(`/export/${stream}`, (response, url) =>
         // After whatever cursor the feed is at; nothing after the record.
         response.end(url.searchParams.get('after') === record.cursor ? '' : line(record)),

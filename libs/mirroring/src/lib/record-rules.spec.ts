@@ -45,6 +45,10 @@ describe('what a mirror can store', () => {
     expect(unstorableNote({ ...NOTE, text: 'x'.repeat(1_001) })).toBe('text too long');
     expect(unstorableNote({ ...NOTE, clientMinute: 1.5 })).toMatch(/whole number/);
     expect(unstorableNote({ ...NOTE, clientMinute: 2 ** 31 })).toMatch(/32 bits/);
+    expect(unstorableNote({ ...NOTE, text: 'a\u0000b' })).toMatch(/U\+0000/);
+    expect(unstorableNote({ ...NOTE, postRef: { url: 'https://example.com/\u0000' } })).toMatch(
+      /U\+0000/,
+    );
   });
 
   it('leaves an unproven note to the proof check, not to storage', () => {
