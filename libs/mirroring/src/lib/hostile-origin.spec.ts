@@ -683,6 +683,8 @@ describe('MirrorPuller against a hostile origin', () => {
     ['requests', 'a minute', 'request', { clientMinute: 2 ** 31 }],
     ['ratings', 'a tag holding U+0000', 'rating', { mark: '\u0000' }],
     ['requests', 'a post id holding U+0000', 'request', { mark: '\u0000' }],
+    ['ratings', 'a tag holding a lone surrogate', 'rating', { mark: '\ud800' }],
+    ['requests', 'a post id holding a lone surrogate', 'request', { mark: '\ud800' }],
   ] as const)(
     'refuses a proven record of %s with %s its table cannot hold, and pulls on',
     async (stream, _, kind, odd) => {

@@ -49,6 +49,9 @@ describe('what a mirror can store', () => {
     expect(unstorableNote({ ...NOTE, postRef: { url: 'https://example.com/\u0000' } })).toMatch(
       /U\+0000/,
     );
+    expect(unstorableNote({ ...NOTE, text: 'a\ud800b' })).toMatch(/lone surrogate/);
+    expect(unstorableNote({ ...NOTE, sources: ['\udc00'] })).toMatch(/lone surrogate/);
+    expect(unstorableNote({ ...NOTE, text: 'a pair: \ud83d\ude00' })).toBeUndefined();
   });
 
   it('leaves an unproven note to the proof check, not to storage', () => {

@@ -21,17 +21,23 @@ const storableMinute = (minute: number) =>
   Number.isSafeInteger(minute) && minute >= -2_147_483_648 && minute <= 2_147_483_647;
 const MINUTE_UNSTORABLE = 'the minute is not a whole number the tables hold (32 bits)';
 
+/** Half of a UTF-16 surrogate pair without its other half: no character at all. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * Whether a string anywhere in the record holds U+0000, which PostgreSQL's text and jsonb refuse:
- * a member may prove it in any payload string (a tag, a post's id, a note's text).
+ * Whether a string anywhere in the record holds U+0000 or a lone surrogate: PostgreSQL's text
+ * and jsonb refuse the one, jsonb the other (text would store U+FFFD in its place, no longer what
+ * was proven). A member may prove either in any payload string (a tag, a post's id, a note's text).
  */
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNul);
+function holdsUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(holdsUnstorableText);
   if (value === null || typeof value !== 'object') return false;
-  return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
+  return Object.entries(value).some(
+    ([key, inner]) => holdsUnstorableText(key) || holdsUnstorableText(inner),
+  );
 }
-const NUL_UNSTORABLE = 'a string holds U+0000, which the tables cannot';
+const TEXT_UNSTORABLE = 'a string holds U+0000 or a lone surrogate, which the tables cannot';
 
 const isStringList = (value: unknown, allowed: (item: string) => boolean) =>
   Array.isArray(value) &&
@@ -63,7 +69,7 @@ function unstorablePost(postRef: NoteRecord['postRef']): string | undefined {
 export function unstorableNote(note: NoteRecord): string | undefined {
   const shape = recordProblem('notes', note);
   if (shape !== undefined) return shape;
-  if (holdsNul(note)) return NUL_UNSTORABLE;
+  if (holdsUnstorableText(note)) return TEXT_UNSTORABLE;
   if (!UUID.test(note.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(note.authorPseudonym)) return 'the author pseudonym is not a field element';
   if (!CLASSIFICATIONS.has(note.classification)) return 'unknown classification';
@@ -78,7 +84,7 @@ export function unstorableNote(note: NoteRecord): string | undefined {
 export function unstorableRating(rating: RatingRecord): string | undefined {
   const shape = recordProblem('ratings', rating);
   if (shape !== undefined) return shape;
-  if (holdsNul(rating)) return NUL_UNSTORABLE;
+  if (holdsUnstorableText(rating)) return TEXT_UNSTORABLE;
   if (!UUID.test(rating.id) || !UUID.test(rating.noteId)) return 'the ids are not UUIDs';
   if (!DECIMAL.test(rating.raterPseudonym)) return 'the rater pseudonym is not a field element';
   if (!isStringList(rating.tags, (tag) => tag.length <= 64)) return 'tags too long';
@@ -89,7 +95,7 @@ export function unstorableRating(rating: RatingRecord): string | undefined {
 export function unstorableRequest(request: RequestRecord): string | undefined {
   const shape = recordProblem('requests', request);
   if (shape !== undefined) return shape;
-  if (holdsNul(request)) return NUL_UNSTORABLE;
+  if (holdsUnstorableText(request)) return TEXT_UNSTORABLE;
   if (!UUID.test(request.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(request.requesterPseudonym))
     return 'the requester pseudonym is not a field element';
