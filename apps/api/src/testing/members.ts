@@ -8,7 +8,7 @@ import {
   proveAction,
   ProvenAction,
 } from '@bridgenotes/client';
-import type { JsonValue } from '@bridgenotes/protocol';
+import { type JsonValue, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
@@ -52,7 +52,9 @@ export async function communityWithMembers(
 
 /**
  * Makes real proofs (about 1.5 s each) for members of a community, over the group the API
- * publishes now, as a client would.
+ * publishes now, as a client would. On the single-threaded curve, seeded at each proof since an
+ * app's shutdown releases it: snarkjs's default curve would spawn a worker per CPU again after
+ * every closed app, and proves with about a tenth more CPU.
  */
 export async function prover(app: INestApplication, community: TestCommunity) {
   const published = (
@@ -69,7 +71,9 @@ export async function prover(app: INestApplication, community: TestCommunity) {
     payload: { [key: string]: JsonValue },
     at?: Date,
   ): Promise<ProvenAction> =>
-    proveAction(identity, group, { kind, community, target, payload, at }, artifacts);
+    useSingleThreadedCurve().then(() =>
+      proveAction(identity, group, { kind, community, target, payload, at }, artifacts),
+    );
 }
 
 /** The request body of a proven write: its payload, with the minute and proof beside it. */
