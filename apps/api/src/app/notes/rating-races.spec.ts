@@ -49,7 +49,7 @@ describe('a rating of a note taken back while its proof is checked', () => {
     await prisma.$disconnect();
   });
 
-  /** A stored note of the author's, with the rater's proven rating of it and its deletion. */
+  /** A stored note of the author's, with the rater's proven rating of it. */
   async function ratedNote(path: string) {
     const note = await prove(author, 'note.create', '', {
       ...NOTE,
@@ -65,17 +65,23 @@ describe('a rating of a note taken back while its proof is checked', () => {
       helpfulness: 'HELPFUL',
       tags: [],
     });
-    const deletion = await prove(author, 'note.delete', `note:${id}`, {});
     const rate = () =>
       request(server())
         .put(`/communities/${community.slug}/notes/${id}/rating`)
         .send(provenBody(rating));
+    const ratings = () => prisma.rating.count({ where: { noteId: id } });
+    return { id, rate, ratings };
+  }
+
+  /** A rated note with its author's proven deletion too, for the cases that send one. */
+  async function deletableNote(path: string) {
+    const note = await ratedNote(path);
+    const deletion = await prove(author, 'note.delete', `note:${note.id}`, {});
     const remove = () =>
       request(server())
-        .delete(`/communities/${community.slug}/notes/${id}`)
+        .delete(`/communities/${community.slug}/notes/${note.id}`)
         .send(provenBody(deletion));
-    const ratings = () => prisma.rating.count({ where: { noteId: id } });
-    return { id, rate, remove, ratings };
+    return { ...note, remove };
   }
 
   /**
@@ -107,7 +113,7 @@ describe('a rating of a note taken back while its proof is checked', () => {
   }
 
   it('refuses a rating with 409 NOTE_DELETED when the author deleted the note meanwhile', async () => {
-    const note = await ratedNote('deleted');
+    const note = await deletableNote('deleted');
     const answer = await rateWhile(note, () => note.remove().expect(200));
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ code: 'NOTE_DELETED' });
@@ -134,7 +140,7 @@ describe('a rating of a note taken back while its proof is checked', () => {
   (currentTestRun().embedded ? it.skip : it)(
     'makes a deletion wait for a rating being buffered, which is then stored',
     async () => {
-      const note = await ratedNote('locked');
+      const note = await deletableNote('locked');
       // Holds the rating's check inside its transaction, after the note was read again.
       const held = holdNext(app.get(WriteBuffer), 'waiting');
       const rating = note.rate().then((response) => response);
@@ -202,7 +208,7 @@ describe('a rating of a note taken back while its proof is checked', () => {
   );
 
   it('stores a rating answered before the deletion, though sealed after it', async () => {
-    const note = await ratedNote('kept');
+    const note = await deletableNote('kept');
     await note.rate().expect(201);
     await note.remove().expect(200);
     expect(await note.ratings()).toBe(0);
