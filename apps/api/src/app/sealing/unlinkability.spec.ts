@@ -200,13 +200,14 @@ describe('unlinkability at rest: joins and ratings sealed in batches', () => {
   it('without batching (every write sealed alone) the attack names every rater: it is real', async () => {
     const app = await createTestApp({ SEAL_WINDOW_SECONDS: '0' });
     try {
-      const { community, truth } = await joinThenRate(app, async () => undefined, 1, 3);
+      // Two joiners, each named among three candidates: enough to show the attack is real.
+      const { community, truth } = await joinThenRate(app, async () => undefined, 1, 2);
       const found = successes(await guessRaters(prisma, community.id), truth);
       console.info(
         `right guesses of ${truth.size} raters without batching: ${JSON.stringify(found)}`,
       );
-      expect(truth.size).toBe(3);
-      expect(found['xminThenFileOrder']).toBe(3);
+      expect(truth.size).toBe(2);
+      expect(found['xminThenFileOrder']).toBe(2);
     } finally {
       await app.close();
     }
