@@ -3,7 +3,7 @@
 // would rebuild both.
 import type { ProvenAction } from '@bridgenotes/client';
 import { httpSource, ratingAction, verifyExport } from '@bridgenotes/open-data';
-import { actionMessage, releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
+import { actionMessage, releaseCurve } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
@@ -51,7 +51,6 @@ describe('mirroring a community of another instance', () => {
   const [author, first, second] = [createIdentity(), createIdentity(), createIdentity()];
 
   beforeAll(async () => {
-    await useSingleThreadedCurve();
     instances = await startOriginAndMirror('mirror');
 
     community = await communityWithMembers(instances.origin, [author, first, second]);
