@@ -11,7 +11,7 @@ import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import { seriousViolations, tabTo } from './support/accessibility';
 import { Browser, launchChromium, screenshotFolder } from './support/browser';
 import { brokenWords } from './support/layout';
-import { bridgenotes } from './support/cli';
+import { builtBridgenotes } from './support/cli';
 import { callApi, untilReady } from './support/http';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
 import { clickShown } from './support/widget-page';
@@ -141,7 +141,7 @@ describe('the seeded demo community', () => {
   });
 
   it('verifies clean: every proof, the root history and the recomputed run and regime', async () => {
-    const verified = await bridgenotes('verify', baseUrl, '--community', 'demo', '--json');
+    const verified = await builtBridgenotes('verify', baseUrl, '--community', 'demo', '--json');
     const report = JSON.parse(verified.stdout);
     expect(report.discrepancies).toEqual([]);
     expect(report).toMatchObject({
@@ -479,7 +479,7 @@ describe('operator console', () => {
     // topics, so its runs read the notes' texts: the run before the redaction is no longer
     // recomputable (a warning), which leaves the verification INCOMPLETE (exit code 5) until the
     // run the redaction requested (no worker runs here).
-    const verified = await bridgenotes('verify', baseUrl, '--community', 'demo');
+    const verified = await builtBridgenotes('verify', baseUrl, '--community', 'demo');
     expect(verified.stdout).toContain('RUN_PREDATES_REDACTION');
     expect(verified.stdout).toMatch(/^INCOMPLETE: 0 discrepancies/m);
     expect(verified.code).toBe(5);
