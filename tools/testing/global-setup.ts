@@ -36,9 +36,10 @@ export default async function globalSetup(): Promise<void> {
   let databaseUrl: string;
   if (embedded) {
     // The migrations already applied (made once, then loaded): the call below only checks them.
-    const database = await startEmbeddedDatabase({
-      clusterDump: await migratedClusterDump(migrations),
-    });
+    const migrated = await migratedClusterDump(migrations);
+    const database = await startEmbeddedDatabase({ clusterDump: migrated.dump });
+    // Second instances' databases (mirroring) start from it too: currentTestRun().clusterDump.
+    process.env['TEST_CLUSTER_DUMP'] = migrated.file;
     (globalThis as Record<symbol, unknown>)[EMBEDDED_TEST_DATABASE] = database;
     databaseUrl = await createMigratedDatabase(database.url, EMBEDDED_DATABASE_NAME, migrations);
   } else {

@@ -13,7 +13,8 @@ import { freshClusterDump, keepDump, pgliteVersion } from './fresh-cluster-dump'
 
 /**
  * A dump of a PGlite cluster with `migrationsDir` applied, for `startEmbeddedDatabase({
- * clusterDump })`: each Jest run of the embedded pass loads it rather than applying every
+ * clusterDump })`, and the file it is kept in (for a second instance's database, in a process of
+ * its own): each Jest run of the embedded pass loads it rather than applying every
  * migration to a fresh cluster (2 to 3 CPU-seconds a run, ten runs a pass). Made once per
  * PGlite version and migrations (their paths and contents hashed, with the code that applies
  * them: a migration added or edited makes a new one), kept in the system's temporary folder
@@ -21,13 +22,15 @@ import { freshClusterDump, keepDump, pgliteVersion } from './fresh-cluster-dump'
  * global setup still runs the migrations over it, which finds them all applied with their
  * checksums: the dump stands in for nothing the migrations would not do.
  */
-export async function migratedClusterDump(migrationsDir: string): Promise<Blob> {
+export async function migratedClusterDump(
+  migrationsDir: string,
+): Promise<{ dump: Blob; file: string }> {
   const file = join(
     tmpdir(),
     `bridgenotes-pglite-${pgliteVersion()}-migrated-${migrationsHash(migrationsDir, RUNNER)}.tar`,
   );
   const kept = readDump(file);
-  if (kept) return new Blob([kept]);
+  if (kept) return { dump: new Blob([kept]), file };
 
   const db = await PGlite.create({ loadDataDir: await freshClusterDump() });
   try {
@@ -47,7 +50,7 @@ export async function migratedClusterDump(migrationsDir: string): Promise<Blob> 
     const dump = await keepDump(db, file);
     // Dumps of other migrations and PGlite versions, 40-odd MB each, beyond the last few used.
     pruneDumps(tmpdir(), 'bridgenotes-pglite-', DUMPS_KEPT);
-    return dump;
+    return { dump, file };
   } finally {
     await db.close();
   }

@@ -1,9 +1,11 @@
 // `npm run db:embedded -- --data-dir data [--port 5433] [--reset] [--max-connections 100]
 // [--long-hold-ms 5000]`:
 // serves the embedded database (PGlite) on a loopback port until stopped; without --data-dir it
-// lives in memory and is gone at exit. `npm start` runs it in embedded mode; on its own it lets
+// lives in memory and is gone at exit, started from `--cluster-dump <file>` if given (a dump
+// PGlite made: the tests' migrated cluster, instead of initdb and every migration). `npm start` runs it in embedded mode; on its own it lets
 // psql or `npm run db:copy` reach the data while the apps are stopped. It prints a line whenever
 // one client held the session --long-hold-ms or longer, with how many waited behind it.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { startEmbeddedDatabase, wipeEmbeddedData } from '../lib/embedded-database';
@@ -16,12 +18,16 @@ async function main(): Promise<void> {
       reset: { type: 'boolean', default: false },
       'max-connections': { type: 'string', default: '100' },
       'long-hold-ms': { type: 'string', default: '5000' },
+      'cluster-dump': { type: 'string' },
     },
   });
   const dataDir = values['data-dir'];
+  const clusterDump = values['cluster-dump'];
+  if (dataDir && clusterDump) throw new Error('--cluster-dump starts a database in memory only');
   if (values.reset && dataDir) wipeEmbeddedData(dataDir);
   const database = await startEmbeddedDatabase({
     ...(dataDir ? { dataDir } : {}),
+    ...(clusterDump ? { clusterDump: new Blob([readFileSync(clusterDump)]) } : {}),
     port: Number(values.port),
     maxConnections: Number(values['max-connections']),
     // What made requests wait (docs/operations.md): often, the instance outgrows embedded mode.

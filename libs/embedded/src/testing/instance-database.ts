@@ -1,6 +1,7 @@
 import { createMigratedDatabase, dropDatabase } from '@bridgenotes/database';
 import type { TestRun } from '@bridgenotes/testing';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EMBEDDED_DATABASE_NAME } from '../lib/embedded-database';
@@ -33,7 +34,10 @@ export async function createInstanceDatabase(
     );
     return { url, drop: () => dropDatabase(url) };
   }
-  const served = await startServeProcess();
+  // From the run's migrated cluster (about 8 CPU-seconds less than initdb and every migration),
+  // unless another checkout's run pruned it meanwhile; the migrations below only check it then.
+  const dump = run.clusterDump;
+  const served = await startServeProcess(dump && existsSync(dump) ? ['--cluster-dump', dump] : []);
   try {
     const url = await createMigratedDatabase(served.url, EMBEDDED_DATABASE_NAME, MIGRATIONS);
     return { url, drop: () => served.stop() };

@@ -19,6 +19,11 @@ export interface TestRun {
    * `unknown` (it refuses CONFIG); undefined without Redis.
    */
   redisPersistence: string | undefined;
+  /**
+   * In the embedded pass, the file of the migrated cluster the run's database started from, for
+   * another in-memory database to start from too; undefined on the servers.
+   */
+  clusterDump: string | undefined;
 }
 
 /** Written by the global setup, read by tests and the teardown. */
@@ -35,5 +40,6 @@ export function currentTestRun(): TestRun {
     queueBackend: process.env['QUEUE_BACKEND'] === 'postgres' ? 'postgres' : 'redis',
     embedded: process.env['BRIDGENOTES_MODE'] === 'embedded',
     redisPersistence: process.env['TEST_REDIS_PERSISTENCE'],
+    clusterDump: process.env['TEST_CLUSTER_DUMP'],
   };
 }
