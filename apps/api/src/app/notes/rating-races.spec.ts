@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import type { PrismaClient } from '@bridgenotes/database';
+import { pseudonymOf } from '@bridgenotes/client';
+import { NoteClassification, type PrismaClient } from '@bridgenotes/database';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import request from 'supertest';
 
@@ -17,7 +18,7 @@ import { Sealer } from '../sealing/sealer.service';
 import { WriteBuffer } from '../sealing/write-buffer.service';
 
 const NOTE = {
-  classification: 'NOT_MISLEADING',
+  classification: NoteClassification.NOT_MISLEADING,
   reasons: ['FACTUALLY_CORRECT'],
   text: 'The photo is from the 2019 flood, as the agency says',
   sources: ['https://example.org/agency'],
@@ -49,18 +50,22 @@ describe('a rating of a note taken back while its proof is checked', () => {
     await prisma.$disconnect();
   });
 
-  /** A stored note of the author's, with the rater's proven rating of it. */
+  /**
+   * A stored note of the author's (written as its proven creation would store it, which
+   * notes.controller.spec covers), with the rater's proven rating of it.
+   */
   async function ratedNote(path: string) {
-    const note = await prove(author, 'note.create', '', {
-      ...NOTE,
-      post: { url: `https://example.com/${path}` },
+    const post = await prisma.post.create({
+      data: { canonicalUrl: `https://example.com/${path}` },
     });
-    const created = await request(server())
-      .post(`/communities/${community.slug}/notes`)
-      .send(provenBody(note))
-      .expect(201);
-    await app.get(Sealer).sealDue();
-    const id: string = created.body.id;
+    const { id } = await prisma.note.create({
+      data: {
+        ...NOTE,
+        communityId: community.id,
+        postId: post.id,
+        authorPseudonym: pseudonymOf(author, community.scope),
+      },
+    });
     const rating = await prove(rater, 'rating.put', `note:${id}`, {
       helpfulness: 'HELPFUL',
       tags: [],
