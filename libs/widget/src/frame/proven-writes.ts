@@ -7,7 +7,8 @@ import { RequestError } from './api';
 
 /**
  * Refusals that mean the kept proof will not be accepted any more: proven anew, once. The API
- * never took it (a note it took is answered to its kept proof at any time), so no copy follows.
+ * never took it (a note it took is answered to its kept proof at any time, a note hidden since
+ * with NOTE_NOT_FOUND, which is final and not here), so no copy follows.
  */
 const OUTDATED = new Set(['PROOF_ROOT_EXPIRED', 'PROOF_ROOT_UNKNOWN', 'PROOF_STALE']);
 /**

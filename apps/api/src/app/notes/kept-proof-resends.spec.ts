@@ -134,7 +134,7 @@ describe('a proven note sent again with its kept proof', () => {
     },
   );
 
-  it('checks in full the kept proof of a note hidden since, or of a pseudonym blocked since', async () => {
+  it('answers a note hidden since as not found, stale or current; checks in full the kept proof of a pseudonym blocked since', async () => {
     const written = cases.stored;
     const { app, community } = written;
     const proven = await (
@@ -152,9 +152,30 @@ describe('a proven note sent again with its kept proof', () => {
         .expect(201);
     const staleResend = () =>
       atProcessTime(Date.now() + (CLOCK_SKEW_MINUTES + 5) * MINUTE, () => send(written, proven));
-    // A hidden note is not shown anywhere: not to a resend either.
+    // A hidden note is not shown anywhere, not to its author's resend or replay either: not
+    // found, which the widget takes as final (PROOF_STALE would have it prove a visible copy).
     await act({ action: 'HIDE', noteId: id, reasonCode: 'PERSONAL_DATA' });
-    expect((await staleResend()).body.code).toBe('PROOF_STALE');
+    const notFound = (response: request.Response) => {
+      expect(response.status).toBe(404);
+      expect(response.body.code).toBe('NOTE_NOT_FOUND');
+    };
+    notFound(await staleResend());
+    notFound(await send(written, proven));
+    // Another proof of the same note (the same minute) while current: a replay, not found too.
+    const again = await (
+      await prover(app, community)
+    )(
+      writer,
+      'note.create',
+      '',
+      proven.action.payload,
+      new Date(proven.action.clientMinute * MINUTE),
+    );
+    expect(again.proof.message).toBe(proven.proof.message);
+    expect(again.proof.points).not.toEqual(proven.proof.points);
+    notFound(await send(written, again));
+    const copies = { communityId: community.id, text: proven.action.payload['text'] as string };
+    expect(await prisma.note.count({ where: copies })).toBe(1);
     await act({ action: 'RESTORE', noteId: id, reasonCode: 'REVIEWED' });
     // A blocked pseudonym's resend is refused as its new writes are, once its proof passes.
     const pseudonym = proven.proof.nullifier;

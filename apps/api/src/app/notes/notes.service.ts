@@ -92,10 +92,20 @@ function unsealedNote(communityId: string, note: BufferedNote): NoteWithCount {
   } as NoteWithCount;
 }
 
-/** The post as submitted, without absent fields: exactly what the author's proof covers. */
 export const noteNotFound = (community: CommunityKey, noteId: string) =>
   ApiError.of('NOTE_NOT_FOUND', noteId, community.slug);
 
+/**
+ * A note answered to its author's resend or replay. A hidden note is not shown anywhere
+ * (docs/moderation.md), nor to its author: not found, an answer the widget takes as final (it
+ * proves no new copy, as it would after PROOF_STALE; libs/widget proven-writes.ts).
+ */
+const shown = (community: CommunityKey, note: NoteWithCount): NoteWithCount => {
+  if (note.hidden) throw noteNotFound(community, note.id);
+  return note;
+};
+
+/** The post as submitted, without absent fields: exactly what the author's proof covers. */
 export function postPayload(post: PostRefDto): { [key: string]: JsonValue } {
   return Object.fromEntries(Object.entries(post).filter(([, value]) => value !== undefined)) as {
     [key: string]: JsonValue;
@@ -151,12 +161,12 @@ export class NotesService {
     const resent = await this.proofs.resent(community, action, input.proof, (claim) =>
       this.kept(community.id, claim),
     );
-    if (resent) return { note: resent, created: false };
+    if (resent) return { note: shown(community, resent), created: false };
     const pseudonym = await this.proofs.verify(community, action, input.proof);
     const message = String(input.proof['message']);
     const existing = () => this.stored(community.id, { pseudonym, message });
     const replayed = await existing();
-    if (replayed) return { note: replayed, created: false };
+    if (replayed) return { note: shown(community, replayed), created: false };
     // Earned standing (earn-in, writing lock) is the author's pseudonym's: known only now.
     await this.standing.assertMayWrite(community, pseudonym);
     const dedupeKey = `n:${community.id}:${pseudonym}:${message}`;
@@ -223,7 +233,7 @@ export class NotesService {
         dedupeKey,
       );
       const stored = await existing();
-      if (stored) return { note: stored, created: false };
+      if (stored) return { note: shown(community, stored), created: false };
       if (waiting) return { note: unsealedNote(community.id, waiting), created: false };
     }
     await this.sealer.afterSubmit(community.id);
@@ -236,8 +246,10 @@ export class NotesService {
 
   /**
    * The note a proof claims to have written, with the proof it was accepted with: waiting in the
-   * buffer, else stored. Read in that order, a sealing between the two reads finds it in the
-   * second, never in neither. A hidden note is not shown anywhere, nor answered to a resend.
+   * buffer, else stored (hidden or not: `create` answers a hidden one as not found, once the
+   * proof is known to be the very one). Read in that order, a sealing between the two reads finds
+   * it in the second, never in neither; both are always read, one after the other (not at once,
+   * which would lose that order), so the answer's time does not tell whether a note waits unsealed.
    */
   private async kept(communityId: string, claim: ProofClaim) {
     const waiting = await this.buffer.waiting<BufferedNote>(
@@ -246,10 +258,10 @@ export class NotesService {
       'note',
       `n:${communityId}:${claim.pseudonym}:${claim.message}`,
     );
+    const stored = await this.stored(communityId, claim);
     const pending = waiting.find((note) => note.message === claim.message);
     if (pending) return { write: unsealedNote(communityId, pending), proof: pending.proof };
-    const stored = await this.stored(communityId, claim);
-    return stored && !stored.hidden ? { write: stored, proof: stored.proof } : undefined;
+    return stored ? { write: stored, proof: stored.proof } : undefined;
   }
 
   /** The note a pseudonym stored with a proven message (unique per community, author and message). */
