@@ -272,9 +272,19 @@ describe('per-pseudonym daily quotas, with writes sealed in batches', () => {
     const send = (path: string, what: ProvenAction) =>
       request(app.getHttpServer()).post(`/communities/${community.slug}/${path}`).send(body(what));
     const first = await send('notes', proven).expect(201);
-    // The note waits and uses the day's quota of one: its resend is answered as that note.
-    const again = await send('notes', proven).expect(200);
-    expect(again.body.id).toBe(first.body.id);
+    // The note waits and uses the day's quota of one: another proof of it (the same minute, other
+    // points: not the kept proof `ActionProofsService.resent` answers) is answered as that note.
+    const again = await prove(
+      writer,
+      'note.create',
+      '',
+      proven.action.payload,
+      new Date(proven.action.clientMinute * 60_000),
+    );
+    expect(again.proof.message).toBe(proven.proof.message);
+    expect(again.proof.points).not.toEqual(proven.proof.points);
+    const replayed = await send('notes', again).expect(200);
+    expect(replayed.body.id).toBe(first.body.id);
     const firstAsk = await send('note-requests', asked).expect(201);
     const askedAgain = await send('note-requests', asked).expect(200);
     expect(askedAgain.body.id).toBe(firstAsk.body.id);
