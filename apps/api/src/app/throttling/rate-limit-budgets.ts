@@ -160,8 +160,11 @@ export class RateLimitBudgets {
   }
 
   isSuspect(request: Request): boolean {
-    this.forgetEnded(Date.now());
-    return this.suspects.has(this.suspectOf(request));
+    const now = Date.now();
+    this.forgetEnded(now);
+    // Each mark's own end, too: the sweep stops at the first running mark, and a wall clock
+    // stepped back leaves marks that ended behind one made before the step.
+    return (this.suspects.get(this.suspectOf(request))?.until ?? -Infinity) > now;
   }
 
   /** Drops the marks whose window is over: they are in the order they end (one window each). */

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import request from 'supertest';
 
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
-import { TestClock } from '../../testing/clock';
+import { atProcessTime, TestClock } from '../../testing/clock';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork } from './client-keys';
 import { RateLimitBudgets } from './rate-limit-budgets';
@@ -288,6 +288,21 @@ describe('rate limits', () => {
     } finally {
       clock.at = halfPast;
     }
+  });
+
+  it('forgets a mark whose window ended behind one that runs, made before the wall clock stepped back', async () => {
+    const budgets = app.get(RateLimitBudgets);
+    const from = (address: string) => ({ ip: address }) as unknown as Request;
+    const [first, second] = [newClient(), newClient()];
+    const marked = Date.now();
+    const stepBack = 10 * budgets.windowMs;
+    await atProcessTime(marked, async () => budgets.markSuspect(from(first)));
+    // The clock steps back: the second mark ends long before the first, but comes after it.
+    await atProcessTime(marked - stepBack, async () => budgets.markSuspect(from(second)));
+    await atProcessTime(marked, async () => {
+      expect(budgets.isSuspect(from(first))).toBe(true);
+      expect(budgets.isSuspect(from(second))).toBe(false);
+    });
   });
 
   it('keeps no address: bucket names are keyed hashes that change with the key', async () => {
