@@ -360,4 +360,39 @@ describe("the daily cap on members' joins, with joins sealed in batches", () => 
       clock.at = started;
     }
   });
+
+  it('does not count a waiting join whose member the operator added meanwhile', async () => {
+    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
+    const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+    const { codes } = (
+      await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/invites`)
+        .set(operator)
+        .send({ count: PER_DAY + 1 })
+        .expect(201)
+    ).body as { codes: string[] };
+    await prisma.inviteCode.updateMany({
+      where: { communityId: community.id },
+      data: { byMember: true },
+    });
+    const join = (code: string, commitment = commitmentOf(createIdentity())) =>
+      request(app.getHttpServer())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment, inviteCode: code });
+    const commitment = commitmentOf(createIdentity());
+    await join(codes[0] as string, commitment).expect(201);
+    // While the join waits, the operator adds the same identity: the seal adds no member.
+    await request(app.getHttpServer())
+      .post(`/communities/${community.slug}/members/batch`)
+      .set(operator)
+      .send({ commitments: [commitment] })
+      .expect(201);
+    await app.get(Sealer).sealDue();
+    expect(await prisma.bufferedWrite.count({ where: { communityId: community.id } })).toBe(0);
+    expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(2);
+    // The day's whole cap is left for joins that add members.
+    const statuses = [];
+    for (const code of codes.slice(1)) statuses.push((await join(code)).status);
+    expect(statuses).toEqual(Array<number>(PER_DAY).fill(201));
+  });
 });

@@ -205,13 +205,16 @@ export class MembersService {
            WHERE community_id = ${communityId}::uuid AND code_hash = ANY(${codeHashes}::char(64)[])
              AND redeemed_at IS NULL`;
       }
-      await this.countMemberJoins(tx, communityId, joins);
       const stored = await tx.member.findMany({
         where: { communityId, commitment: { in: joins.map((join) => join.commitment) } },
         select: { commitment: true },
       });
       const known = new Set(stored.map((member) => member.commitment));
-      const commitments = joins.map((join) => join.commitment).filter((c) => !known.has(c));
+      const added = joins.filter((join) => !known.has(join.commitment));
+      // Only the joins that add a member count towards the day's cap: one the operator added
+      // while it waited adds no identity.
+      await this.countMemberJoins(tx, communityId, added);
+      const commitments = added.map((join) => join.commitment);
       if (commitments.length > 0) {
         await this.add(tx, communityId, tree, commitments, commitments.map(leafOf));
       }
