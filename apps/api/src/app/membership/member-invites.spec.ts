@@ -324,13 +324,14 @@ describe("the daily cap on members' joins, with joins sealed in batches", () => 
     await app?.close();
   });
 
-  it('counts the waiting joins, then the sealed ones, against the day’s cap', async () => {
+  /** A new INVITE community, and `count` codes made by its operator, taken as members' codes. */
+  async function withMemberCodes(count: number) {
     const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
     const { codes } = (
       await request(app.getHttpServer())
         .post(`/communities/${community.slug}/invites`)
         .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-        .send({ count: PER_DAY + 2 })
+        .send({ count })
         .expect(201)
     ).body as { codes: string[] };
     // Members' codes but for their maker, which nothing records anyway.
@@ -338,10 +339,15 @@ describe("the daily cap on members' joins, with joins sealed in batches", () => 
       where: { communityId: community.id },
       data: { byMember: true },
     });
-    const join = (code: string) =>
+    const join = (code: string, commitment = commitmentOf(createIdentity())) =>
       request(app.getHttpServer())
         .post(`/communities/${community.slug}/members`)
-        .send({ commitment: commitmentOf(createIdentity()), inviteCode: code });
+        .send({ commitment, inviteCode: code });
+    return { community, codes, join };
+  }
+
+  it('counts the waiting joins, then the sealed ones, against the day’s cap', async () => {
+    const { community, codes, join } = await withMemberCodes(PER_DAY + 2);
     const statuses = [];
     for (const code of codes.slice(0, PER_DAY + 1)) statuses.push((await join(code)).status);
     expect(statuses).toEqual([...Array<number>(PER_DAY).fill(201), 429]);
@@ -362,29 +368,13 @@ describe("the daily cap on members' joins, with joins sealed in batches", () => 
   });
 
   it('does not count a waiting join whose member the operator added meanwhile', async () => {
-    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
-    const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
-    const { codes } = (
-      await request(app.getHttpServer())
-        .post(`/communities/${community.slug}/invites`)
-        .set(operator)
-        .send({ count: PER_DAY + 1 })
-        .expect(201)
-    ).body as { codes: string[] };
-    await prisma.inviteCode.updateMany({
-      where: { communityId: community.id },
-      data: { byMember: true },
-    });
-    const join = (code: string, commitment = commitmentOf(createIdentity())) =>
-      request(app.getHttpServer())
-        .post(`/communities/${community.slug}/members`)
-        .send({ commitment, inviteCode: code });
+    const { community, codes, join } = await withMemberCodes(PER_DAY + 1);
     const commitment = commitmentOf(createIdentity());
     await join(codes[0] as string, commitment).expect(201);
     // While the join waits, the operator adds the same identity: the seal adds no member.
     await request(app.getHttpServer())
       .post(`/communities/${community.slug}/members/batch`)
-      .set(operator)
+      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
       .send({ commitments: [commitment] })
       .expect(201);
     await app.get(Sealer).sealDue();
