@@ -29,6 +29,9 @@ describe("a refusal's sentence", () => {
     const deleted = failureText(new RequestError('NOTE_DELETED', '', undefined, 409));
     expect(deleted).toContain(t('failNoteDeleted'));
     expect(deleted).not.toContain(t('failGeneric'));
+    const hidden = failureText(new RequestError('NOTE_NOT_FOUND', '', undefined, 404));
+    expect(hidden).toContain(t('failNoteNotShown'));
+    expect(hidden).not.toContain(t('failGeneric'));
     for (const code of ['SELF_RATING', 'MIRROR_READ_ONLY', 'GROUP_FULL', 'JOIN_WORK_REQUIRED']) {
       expect(failureText(new RequestError(code, '', undefined, 409))).not.toContain(
         t('failGeneric'),

@@ -40,6 +40,8 @@ const FAILURES: Record<string, StringKey> = {
   CIRCUIT_MISMATCH: 'failCircuitMismatch',
   PROVER: 'failProver',
   NOTE_DELETED: 'failNoteDeleted',
+  // A note moderators hid since (or never here): rating it, or resending it, ends here.
+  NOTE_NOT_FOUND: 'failNoteNotShown',
   SELF_RATING: 'wroteThis',
   MIRROR_READ_ONLY: 'failMirror',
   GROUP_FULL: 'failGroupFull',

@@ -179,6 +179,7 @@ export const EN = {
     'The files your browser makes proofs with are not the expected ones, so no proof was made. Tell the site that shows this widget.',
   failProver: 'Your browser stopped making the proof. Reload the page and try again.',
   failNoteDeleted: 'Its author deleted this note: it takes no more ratings.',
+  failNoteNotShown: 'This note is not shown any more: moderators hid it, or it was removed.',
   failMirror:
     'This service only mirrors the community: members rate and write on the community’s own service.',
   failGroupFull: 'This community is full: it takes no more members.',

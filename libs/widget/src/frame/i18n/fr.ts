@@ -178,6 +178,8 @@ export const FR: Record<StringKey, string> = {
     'Les fichiers avec lesquels votre navigateur fait les preuves ne sont pas ceux attendus : aucune preuve n’a été faite. Prévenez le site qui affiche ce widget.',
   failProver: 'Votre navigateur a cessé de faire la preuve. Rechargez la page et réessayez.',
   failNoteDeleted: 'Son auteur a supprimé cette note : elle ne reçoit plus d’évaluations.',
+  failNoteNotShown:
+    'Cette note n’est plus affichée : la modération l’a masquée, ou elle a été retirée.',
   failMirror:
     'Ce service ne fait que refléter la communauté : les membres évaluent et écrivent sur le service de la communauté.',
   failGroupFull: 'Cette communauté est complète : elle n’accepte plus de membres.',
