@@ -50,6 +50,22 @@ export async function communityWithMembers(
   return community;
 }
 
+/** A new INVITE community with one member, and `count` invite codes its operator made for it. */
+export async function invitingCommunity(
+  app: INestApplication,
+  count: number,
+): Promise<{ community: TestCommunity; codes: string[] }> {
+  const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
+  const { codes } = (
+    await request(app.getHttpServer())
+      .post(`/communities/${community.slug}/invites`)
+      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+      .send({ count })
+      .expect(201)
+  ).body as { codes: string[] };
+  return { community, codes };
+}
+
 /**
  * Makes real proofs (about 1.5 s each) for members of a community, over the group the API
  * publishes now, as a client would. On the single-threaded curve, seeded at each proof since an

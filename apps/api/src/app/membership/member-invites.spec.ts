@@ -5,7 +5,13 @@ import request from 'supertest';
 
 import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
-import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import {
+  communityWithMembers,
+  createIdentity,
+  invitingCommunity,
+  prover,
+  TestCommunity,
+} from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { Sealer } from '../sealing/sealer.service';
 
@@ -326,14 +332,7 @@ describe("the daily cap on members' joins, with joins sealed in batches", () => 
 
   /** A new INVITE community, and `count` codes made by its operator, taken as members' codes. */
   async function withMemberCodes(count: number) {
-    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
-    const { codes } = (
-      await request(app.getHttpServer())
-        .post(`/communities/${community.slug}/invites`)
-        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-        .send({ count })
-        .expect(201)
-    ).body as { codes: string[] };
+    const { community, codes } = await invitingCommunity(app, count);
     // Members' codes but for their maker, which nothing records anyway.
     await prisma.inviteCode.updateMany({
       where: { communityId: community.id },

@@ -3,8 +3,13 @@ import type { PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
-import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
-import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
+import {
+  commitmentOf,
+  communityWithMembers,
+  createIdentity,
+  invitingCommunity,
+} from '../../testing/members';
+import { createSealedByHandApp } from '../../testing/test-app';
 import { Sealer } from '../sealing/sealer.service';
 
 const K = 3;
@@ -58,21 +63,10 @@ describe('joining again while the first join waits', () => {
     expect((await join(community.slug, waiting).expect(409)).body.code).toBe('ALREADY_MEMBER');
   });
 
-  /** A new INVITE community, and `count` of the operator's codes for it. */
-  const invitingCommunity = async (count: number) => {
-    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
-    const { codes } = (
-      await request(app.getHttpServer())
-        .post(`/communities/${community.slug}/invites`)
-        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-        .send({ count })
-        .expect(201)
-    ).body as { codes: string[] };
-    return { community, codes };
-  };
+  const inviting = (count: number) => invitingCommunity(app, count);
 
   it('in an INVITE community, checks the code before saying that the commitment waits', async () => {
-    const { community, codes } = await invitingCommunity(2);
+    const { community, codes } = await inviting(2);
     const [used, unused] = codes as [string, string];
     const waiting = commitmentOf(createIdentity());
     await join(community.slug, waiting, used).expect(201);
@@ -97,7 +91,7 @@ describe('joining again while the first join waits', () => {
   });
 
   it('in an INVITE community, answers an invited join resent after its seal as a member', async () => {
-    const { community, codes } = await invitingCommunity(K);
+    const { community, codes } = await inviting(K);
     const commitments = codes.map(() => commitmentOf(createIdentity()));
     for (const [i, code] of codes.entries()) {
       await join(community.slug, commitments[i] as string, code).expect(201);
