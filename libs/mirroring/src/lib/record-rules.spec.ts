@@ -54,6 +54,12 @@ describe('what a mirror can store', () => {
     expect(unstorableNote({ ...NOTE, text: 'a pair: \ud83d\ude00' })).toBeUndefined();
   });
 
+  it('names a proof nested thousands deep, without overflowing the stack', () => {
+    const deep = JSON.parse('['.repeat(5_000) + ']'.repeat(5_000)) as never;
+    expect(unstorableNote({ ...NOTE, proof: deep })).toMatch(/deeper than 32/);
+    expect(unstorableRating({ ...RATING, proof: deep })).toMatch(/deeper than 32/);
+  });
+
   it('leaves an unproven note to the proof check, not to storage', () => {
     expect(unstorableNote({ ...NOTE, clientMinute: null })).toBeUndefined();
   });

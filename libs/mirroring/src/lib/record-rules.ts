@@ -24,20 +24,34 @@ const MINUTE_UNSTORABLE = 'the minute is not a whole number the tables hold (32 
 /** Half of a UTF-16 surrogate pair without its other half: no character at all. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/**
- * Whether a string anywhere in the record holds U+0000 or a lone surrogate: PostgreSQL's text
- * and jsonb refuse the one, jsonb the other (text would store U+FFFD in its place, no longer what
- * was proven). A member may prove either in any payload string (a tag, a post's id, a note's text).
- */
-function holdsUnstorableText(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.some(holdsUnstorableText);
-  if (value === null || typeof value !== 'object') return false;
-  return Object.entries(value).some(
-    ([key, inner]) => holdsUnstorableText(key) || holdsUnstorableText(inner),
-  );
-}
+const holdsUnstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 const TEXT_UNSTORABLE = 'a string holds U+0000 or a lone surrogate, which the tables cannot';
+
+/** Deeper than any record of the format nests (a proof is three levels down). */
+const MAX_DEPTH = 32;
+const TOO_DEEP = `a value nests deeper than ${MAX_DEPTH} levels`;
+
+/**
+ * Why a string anywhere in the record cannot be stored: PostgreSQL's text and jsonb refuse
+ * U+0000, jsonb a lone surrogate too (text would store U+FFFD in its place, no longer what was
+ * proven). A member may prove either in any payload string (a tag, a post's id, a note's text).
+ * Walked with a stack of its own, not by recursion: a proof the format takes as any value may
+ * nest thousands deep in a line under the size limit, and would overflow the call stack.
+ */
+function unstorableText(record: unknown): string | undefined {
+  const stack: [unknown, number][] = [[record, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, depth] = next;
+    if (typeof value === 'string' && holdsUnstorable(value)) return TEXT_UNSTORABLE;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_DEPTH) return TOO_DEEP;
+    for (const [key, inner] of Object.entries(value)) {
+      if (holdsUnstorable(key)) return TEXT_UNSTORABLE;
+      stack.push([inner, depth + 1]);
+    }
+  }
+  return undefined;
+}
 
 const isStringList = (value: unknown, allowed: (item: string) => boolean) =>
   Array.isArray(value) &&
@@ -69,7 +83,8 @@ function unstorablePost(postRef: NoteRecord['postRef']): string | undefined {
 export function unstorableNote(note: NoteRecord): string | undefined {
   const shape = recordProblem('notes', note);
   if (shape !== undefined) return shape;
-  if (holdsUnstorableText(note)) return TEXT_UNSTORABLE;
+  const text = unstorableText(note);
+  if (text !== undefined) return text;
   if (!UUID.test(note.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(note.authorPseudonym)) return 'the author pseudonym is not a field element';
   if (!CLASSIFICATIONS.has(note.classification)) return 'unknown classification';
@@ -84,7 +99,8 @@ export function unstorableNote(note: NoteRecord): string | undefined {
 export function unstorableRating(rating: RatingRecord): string | undefined {
   const shape = recordProblem('ratings', rating);
   if (shape !== undefined) return shape;
-  if (holdsUnstorableText(rating)) return TEXT_UNSTORABLE;
+  const text = unstorableText(rating);
+  if (text !== undefined) return text;
   if (!UUID.test(rating.id) || !UUID.test(rating.noteId)) return 'the ids are not UUIDs';
   if (!DECIMAL.test(rating.raterPseudonym)) return 'the rater pseudonym is not a field element';
   if (!isStringList(rating.tags, (tag) => tag.length <= 64)) return 'tags too long';
@@ -95,7 +111,8 @@ export function unstorableRating(rating: RatingRecord): string | undefined {
 export function unstorableRequest(request: RequestRecord): string | undefined {
   const shape = recordProblem('requests', request);
   if (shape !== undefined) return shape;
-  if (holdsUnstorableText(request)) return TEXT_UNSTORABLE;
+  const text = unstorableText(request);
+  if (text !== undefined) return text;
   if (!UUID.test(request.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(request.requesterPseudonym))
     return 'the requester pseudonym is not a field element';
