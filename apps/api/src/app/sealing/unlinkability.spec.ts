@@ -200,7 +200,8 @@ describe('unlinkability at rest: joins and ratings sealed in batches', () => {
   it('without batching (every write sealed alone) the attack names every rater: it is real', async () => {
     const app = await createTestApp({ SEAL_WINDOW_SECONDS: '0' });
     try {
-      // Two joiners, each named among three candidates: enough to show the attack is real.
+      // One round of two joiners beside one old member: the first to rate is named among at
+      // most two candidates (the old member and itself), enough to show the attack is real.
       const { community, truth } = await joinThenRate(app, async () => undefined, 1, 2);
       const found = successes(await guessRaters(prisma, community.id), truth);
       console.info(
