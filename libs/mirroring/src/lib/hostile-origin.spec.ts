@@ -677,6 +677,25 @@ describe('MirrorPuller against a hostile origin', () => {
     },
   );
 
+  it('refuses records whose ids PostgreSQL stores otherwise, once each as stored, and pulls on', async () => {
+    // U+0000 cannot be stored at all; two lone surrogates both become U+FFFD, one refusal.
+    const ids = ['\u0000', 'a\ud800', 'a\udc00'];
+    misbehave('/export/ratings', (response, url) => {
+      const odd = ids.map((id, index) => ({ cursor: `odd-id-${index}`, id }));
+      // After whatever cursor the feed is at; nothing after the last of them.
+      response.end(url.searchParams.get('after') === 'odd-id-2' ? '' : odd.map(line).join(''));
+    });
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ refused: 3 });
+    const refused = await refusalsOf(['rating \ufffd', 'rating a\ufffd']);
+    expect(refused.map(({ subject, code }) => `${subject}: ${code}`).sort()).toEqual([
+      'rating a\ufffd: RECORD_INVALID',
+      'rating \ufffd: RECORD_INVALID',
+    ]);
+
+    await pullsNormally();
+  });
+
   it.each([
     // 2^31 minutes: the year 6053, proven over the current root, one past the int4 column.
     ['ratings', 'a minute', 'rating', { clientMinute: 2 ** 31 }],

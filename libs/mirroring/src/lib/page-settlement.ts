@@ -8,6 +8,7 @@ import {
   type MirrorStream,
   type Refusal,
 } from './mirror-state';
+import { storedText } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
 
@@ -236,7 +237,11 @@ export class PageSettlement {
     const rows = [
       ...new Map(
         refusals.map((r) => {
-          const row = { ...r, subject: r.subject.slice(0, 160), message: r.message.slice(0, 500) };
+          const row = {
+            ...r,
+            subject: storedText(r.subject, 160),
+            message: storedText(r.message, 500),
+          };
           return [`${row.subject}\n${row.code}`, row];
         }),
       ).values(),

@@ -24,6 +24,18 @@ const MINUTE_UNSTORABLE = 'the minute is not a whole number the tables hold (32 
 /** Half of a UTF-16 surrogate pair without its other half: no character at all. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * A string as PostgreSQL's text column stores it, `max` code units at most: U+0000 (which it
+ * refuses) and lone surrogates (which it stores as U+FFFD) as U+FFFD, then cut where no pair is
+ * split. What an origin sent, said back in a refusal, must neither fail the insert nor stand for
+ * two rows that are one once stored.
+ */
+export function storedText(text: string, max: number): string {
+  const clean = (value: string) =>
+    value.replaceAll('\u0000', '\uFFFD').replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD');
+  return clean(clean(text).slice(0, max));
+}
+
 const holdsUnstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 const TEXT_UNSTORABLE = 'a string holds U+0000 or a lone surrogate, which the tables cannot';
 
