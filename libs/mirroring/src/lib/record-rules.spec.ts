@@ -60,6 +60,13 @@ describe('what a mirror can store', () => {
     expect(unstorableRating({ ...RATING, proof: deep })).toMatch(/deeper than 32/);
   });
 
+  it('counts lengths in characters, as the API and the columns do, not in UTF-16 units', () => {
+    const emoji = '\u{1F600}'.repeat(600);
+    expect(unstorableNote({ ...NOTE, text: `https://example.com/a ${emoji}` })).toBeUndefined();
+    expect(unstorableNote({ ...NOTE, text: emoji.repeat(2) })).toBe('text too long');
+    expect(unstorableRating({ ...RATING, tags: ['\u{1F600}'.repeat(64)] })).toBeUndefined();
+  });
+
   it('leaves an unproven note to the proof check, not to storage', () => {
     expect(unstorableNote({ ...NOTE, clientMinute: null })).toBeUndefined();
   });

@@ -65,6 +65,12 @@ function unstorableText(record: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A string's length as the API's limits and the VARCHAR columns count it: code points, so an
+ * emoji (two UTF-16 units) is one character, and a note the origin took fits here too.
+ */
+const chars = (text: string) => [...text].length;
+
 const isStringList = (value: unknown, allowed: (item: string) => boolean) =>
   Array.isArray(value) &&
   value.length <= 64 &&
@@ -79,8 +85,8 @@ function unstorablePost(postRef: NoteRecord['postRef']): string | undefined {
   if (!key) return undefined;
   const fits =
     'canonicalUrl' in key
-      ? key.canonicalUrl.length <= 2_048
-      : key.platform.length <= 64 && key.externalId.length <= 256;
+      ? chars(key.canonicalUrl) <= 2_048
+      : chars(key.platform) <= 64 && chars(key.externalId) <= 256;
   return fits ? undefined : 'the post reference is too long';
 }
 
@@ -100,9 +106,9 @@ export function unstorableNote(note: NoteRecord): string | undefined {
   if (!UUID.test(note.id)) return 'the id is not a UUID';
   if (!DECIMAL.test(note.authorPseudonym)) return 'the author pseudonym is not a field element';
   if (!CLASSIFICATIONS.has(note.classification)) return 'unknown classification';
-  if (!isStringList(note.reasons, (reason) => reason.length <= 64)) return 'reasons too long';
-  if (typeof note.text !== 'string' || note.text.length > 1_000) return 'text too long';
-  if (!isStringList(note.sources, (source) => source.length <= 2_048)) return 'sources too long';
+  if (!isStringList(note.reasons, (reason) => chars(reason) <= 64)) return 'reasons too long';
+  if (typeof note.text !== 'string' || chars(note.text) > 1_000) return 'text too long';
+  if (!isStringList(note.sources, (source) => chars(source) <= 2_048)) return 'sources too long';
   // An unproven (seeded) note has no minute: it is refused as NOTE_UNPROVEN, not here.
   if (note.clientMinute !== null && !storableMinute(note.clientMinute)) return MINUTE_UNSTORABLE;
   return unstorablePost(note.postRef);
@@ -115,7 +121,7 @@ export function unstorableRating(rating: RatingRecord): string | undefined {
   if (text !== undefined) return text;
   if (!UUID.test(rating.id) || !UUID.test(rating.noteId)) return 'the ids are not UUIDs';
   if (!DECIMAL.test(rating.raterPseudonym)) return 'the rater pseudonym is not a field element';
-  if (!isStringList(rating.tags, (tag) => tag.length <= 64)) return 'tags too long';
+  if (!isStringList(rating.tags, (tag) => chars(tag) <= 64)) return 'tags too long';
   if (!storableMinute(rating.clientMinute)) return MINUTE_UNSTORABLE;
   return undefined;
 }
