@@ -782,6 +782,20 @@ describe('MirrorPuller against a hostile origin', () => {
     await pullsNormally();
   });
 
+  it('stops at a log entry naming a note by an id that is no UUID, storing nothing of it', async () => {
+    moderation.push(logEntry('HIDE', 'note:not-a-uuid'));
+
+    await stopsWith(
+      puller.pull(mirrorId),
+      'ORIGIN_INVALID',
+      /entry 2 names a note by an id that is no UUID/,
+    );
+    expect(await heldLog()).toHaveLength(1);
+
+    moderation.pop();
+    await pullsNormally();
+  });
+
   it('holds back a log entry naming a note it does not hold until the note comes', async () => {
     // Redacted at the origin after the manifest's horizon: the note is not in this pull's feed.
     const late = await provenNote('late');
