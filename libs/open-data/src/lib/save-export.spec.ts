@@ -118,5 +118,32 @@ describe('saveExport into a folder', () => {
     await writeFile(join(folder, 'thesis.tex'), 'years of work');
     await expect(exportTo(withNotes(1), folder)).rejects.toThrow(ExportFolderError);
     expect(await readFile(join(folder, 'thesis.tex'), 'utf8')).toBe('years of work');
+
+    // A manifest.json is no sign of an export: a browser extension's folder has one.
+    const extension = join(parent, 'extension');
+    await mkdir(extension);
+    await writeFile(join(extension, 'manifest.json'), '{"manifest_version":3}');
+    await writeFile(join(extension, 'background.js'), 'work');
+    await expect(exportTo(withNotes(1), extension)).rejects.toThrow(
+      /is not an export folder \(no manifest\.json of bridgenotes-export\/1/,
+    );
+    expect(await readFile(join(extension, 'background.js'), 'utf8')).toBe('work');
+  });
+
+  it('deletes a left-over .partial or .replaced folder only when it holds nothing but export files', async () => {
+    for (const suffix of ['.partial', '.replaced']) {
+      const leftOver = `${folder}${suffix}`;
+      await mkdir(leftOver);
+      await writeFile(join(leftOver, 'notes.ndjson'), '');
+      await writeFile(join(leftOver, 'draft.md'), 'mine');
+      await expect(exportTo(withNotes(1), folder)).rejects.toThrow(
+        `${leftOver} exists and holds more than an export's files ("draft.md")`,
+      );
+      expect(await readFile(join(leftOver, 'draft.md'), 'utf8')).toBe('mine');
+      await rm(join(leftOver, 'draft.md'));
+    }
+    // An earlier save's own leftovers go, and the export is saved.
+    await exportTo(withNotes(1), folder);
+    expect((await readdir(parent)).sort()).toEqual(['export']);
   });
 });

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import type { ExportManifest, ExportStream, SavedStreamFile } from './export-format';
+import {
+  EXPORT_FORMAT,
+  type ExportManifest,
+  type ExportStream,
+  type SavedStreamFile,
+} from './export-format';
 import { ExportChangedError, type ExportSource } from './export-source';
 import { ExportReadError } from './origin-read';
 
@@ -32,6 +37,7 @@ const READ_ORDER: readonly ExportStream[] = [
 
 /** A stream's name becomes a file name: nothing that could leave the folder. */
 const STREAM_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+const STREAM_FILE = /^[a-z][a-z0-9-]{0,63}\.ndjson$/;
 
 /** `--out` names something that is not an export folder: it is not replaced. */
 export class ExportFolderError extends Error {
@@ -61,6 +67,9 @@ export async function saveExport(
   const target = resolve(folder);
   const partial = `${target}.partial`;
   await checkReplaceable(target);
+  // Both are deleted on the way: only if they hold nothing but an export's files.
+  await checkLeftOver(partial);
+  await checkLeftOver(`${target}.replaced`);
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     await rm(partial, { recursive: true, force: true });
@@ -123,18 +132,56 @@ async function saveStream(
   return { records, sha256: hash.digest('hex') };
 }
 
-/** An existing `--out` is replaced only if it is an export folder (or empty). */
+/**
+ * An existing `--out` is replaced only if it is an export folder (or empty): one whose
+ * manifest.json is this format's, with its files listed. A `manifest.json` alone is no sign: a
+ * browser extension's or a web app's folder has one too, and would be deleted.
+ */
 async function checkReplaceable(target: string): Promise<void> {
   const found = await stat(target).catch(() => undefined);
   if (!found) return;
   if (!found.isDirectory()) throw new ExportFolderError(`${target} exists and is not a folder`);
   const entries = await readdir(target);
-  if (entries.length > 0 && !entries.includes('manifest.json')) {
+  if (entries.length === 0) return;
+  const manifest = entries.includes('manifest.json')
+    ? await readFile(join(target, 'manifest.json'), 'utf8').then(parsed, () => undefined)
+    : undefined;
+  const files = manifest?.['files'];
+  if (manifest?.['format'] !== EXPORT_FORMAT || typeof files !== 'object' || files === null) {
     throw new ExportFolderError(
-      `${target} exists and is not an export folder (no manifest.json): it is not replaced`,
+      `${target} exists and is not an export folder (no manifest.json of ${EXPORT_FORMAT} listing its files): it is not replaced`,
     );
   }
 }
+
+/**
+ * `<out>.partial` and `<out>.replaced` are this tool's, left by a save cut short: deleted only if
+ * every entry is an export's file (a stream's `.ndjson`, the manifest).
+ */
+async function checkLeftOver(folder: string): Promise<void> {
+  const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    if (error.code === 'ENOTDIR') return [''];
+    throw error;
+  });
+  const foreign = entries.find((entry) => entry !== 'manifest.json' && !STREAM_FILE.test(entry));
+  if (foreign !== undefined) {
+    throw new ExportFolderError(
+      `${folder} exists and holds more than an export's files (${JSON.stringify(foreign)}): move it away, it is not deleted`,
+    );
+  }
+}
+
+const parsed = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /** The complete export takes the folder's place; the previous one goes only then. */
 async function replace(partial: string, target: string): Promise<void> {
