@@ -52,6 +52,53 @@ describe('bridgenotes exit codes and help', () => {
     expect((await builtBridgenotes('export', refusingUrl, '--community', 'demo')).code).toBe(2);
   });
 
+  it("exits 2 on another command's option, never accepting and ignoring it", async () => {
+    // An auditor who believed the export verified under seed 7 would be misled by exit 0.
+    const seeded = await builtBridgenotes('verify', join(dir, 'no-such-export'), '--seed', '7');
+    expect(seeded).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^verify does not take --seed\n[^]*bridgenotes --help/),
+    });
+    const outdir = await builtBridgenotes('compare', 'a.tsv', 'b.tsv', '--outdir', dir);
+    expect(outdir).toMatchObject({ code: 2, stderr: expect.stringContaining('--outdir') });
+  });
+
+  it('exits 2 with a sentence, no stack, on a --key file that is not a key', async () => {
+    const notJson = join(dir, 'not-a-key.txt');
+    await writeFile(notJson, 'hello');
+    const sign = (key: string) =>
+      builtBridgenotes(
+        'ticket',
+        'sign',
+        '--key',
+        key,
+        '--issuer',
+        'i',
+        '--audience',
+        'a',
+        '--subject',
+        's',
+      );
+    expect(await sign(notJson)).toMatchObject({
+      code: 2,
+      stderr: `--key ${notJson} is not a key file made by "ticket keygen" (not JSON)\n`,
+    });
+    const publicOnly = join(dir, 'public.json');
+    await writeFile(publicOnly, JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }));
+    expect(await sign(publicOnly)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('must be a private key file made by "ticket keygen"'),
+    });
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, JSON.stringify({ kty: 'EC', crv: 'P-256', d: 'x', alg: 'ES256' }));
+    const unusable = await sign(broken);
+    expect(unusable).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('holds no usable ES256 key'),
+    });
+    expect(unusable.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('exits 3 when the export cannot be read: an instance that refuses, a folder that is not there', async () => {
     const out = join(dir, 'never');
     const refused = await builtBridgenotes(

@@ -321,6 +321,10 @@ describe('bridgenotes member commands against a running instance', () => {
     expect(refused.stderr).toMatch(/inviteCode is required/);
     const joined = await builtBridgenotes(...joinArgs(slug, member, '--invite', codes[0]));
     expect(joined).toMatchObject({ code: 0, stdout: expect.stringMatching(/at leaf 0/) });
+    // Whoever reads the code first joins with it: inline, it shows in the process list.
+    expect(joined.stderr).toMatch(
+      /^warning: --invite on the command line shows in the process list/,
+    );
   });
 
   it('joins an OPEN community that asks a proof-of-work, solved on worker threads (build and tsx)', async () => {

@@ -2,7 +2,7 @@
 // lists its commands, options and exit codes.
 import { parseArgs } from 'node:util';
 
-import { OPTIONS } from './cli-options';
+import { checkOptionsOf, isCommand, isUrl, OPTIONS } from './cli-options';
 import { EXIT, failureOf } from './exit-codes';
 import { useProxyFromEnvironment } from './network-proxy';
 
@@ -28,7 +28,7 @@ const USAGE = `usage: bridgenotes <command> [options]
   identity create | identity import <@file | - | backup>   [--identity <file>]
          (@file reads the backup from a file, - from standard input: given as is, it stays in
           the shell history and shows in the process list)
-  join   <instance URL> --community <slug> [--invite <code> | --ticket <@file | - | jwt>]
+  join   <instance URL> --community <slug> [--invite <@file | - | code> | --ticket <@file | - | jwt>]
          [--replace-lost-identity] [--identity <file>]
   ticket keygen --out <file>   (an issuer's signing key; prints the public JWKS)
   ticket sign --key <file> --issuer <iss> --audience <community id> --subject <account> [--ttl <s>]
@@ -63,7 +63,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command === undefined && !values.help ? EXIT.USAGE : EXIT.OK;
   }
-  await useProxyFromEnvironment();
+  if (isCommand(command)) checkOptionsOf(command, values);
+  if (reachesInstance(command, rest[0])) await useProxyFromEnvironment();
   switch (command) {
     case 'verify':
       return (await auditCommands()).verifyCommand(rest, values);
@@ -92,6 +93,11 @@ async function main(): Promise<number> {
       return EXIT.USAGE;
   }
 }
+
+/** Whether `command` sends requests (to an instance, or a URL given as its target). */
+const reachesInstance = (command: string, target: string | undefined): boolean =>
+  ['export', 'join', 'note', 'rate', 'request'].includes(command) ||
+  (['verify', 'score'].includes(command) && isUrl(target ?? ''));
 
 main().then(
   (code) => {

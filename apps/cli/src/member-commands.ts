@@ -42,7 +42,9 @@ async function saveIdentity(identity: Identity, path: string): Promise<void> {
 
 async function loadIdentity(options: CliOptions): Promise<Identity> {
   const path = identityPath(options);
-  const backup = await readFile(path, 'utf8').catch(() => {
+  const backup = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    // Only a missing file means "none yet": one that cannot be read (EACCES, EISDIR) says why.
+    if (error.code !== 'ENOENT') throw error;
     throw new UsageError(`no identity at ${path}: run "bridgenotes identity create" first`);
   });
   try {
@@ -87,11 +89,11 @@ export async function joinCommand(args: string[], options: CliOptions): Promise<
   const client = new BridgenotesClient(required(args[0], 'an instance URL'));
   const slug = required(options.community, '--community');
   const identity = await loadIdentity(options);
-  const ticket =
-    options.ticket === undefined ? undefined : (await secretArgument(options.ticket)).value;
+  const ticket = await joinSecret(options.ticket, '--ticket');
+  const inviteCode = await joinSecret(options.invite, '--invite');
   const commitment = commitmentOf(identity);
   const joined = await client.join(slug, commitment, {
-    inviteCode: options.invite,
+    inviteCode,
     ticket,
     replaceLostIdentity: options['replace-lost-identity'],
     work: await joinWork(client, slug, commitment),
@@ -102,6 +104,21 @@ export async function joinCommand(args: string[], options: CliOptions): Promise<
       : `joined ${slug} at leaf ${joined.leafIndex}; new root ${joined.root}`,
   );
   return 0;
+}
+
+/**
+ * An invite code or a ticket: whoever reads it first joins with it, so given inline (seen in the
+ * process list by every local user, and kept in the shell history) it is used with a warning.
+ */
+async function joinSecret(argument: string | undefined, what: string): Promise<string | undefined> {
+  if (argument === undefined) return undefined;
+  const secret = await secretArgument(argument);
+  if (secret.inline) {
+    console.error(
+      `warning: ${what} on the command line shows in the process list (ps) until it is used, and stays in the shell history; give it as @file or - (standard input)`,
+    );
+  }
+  return secret.value;
 }
 
 /** An OPEN community's proof-of-work, solved on worker threads; undefined when none is asked. */

@@ -39,13 +39,15 @@ async function keygen(options: CliOptions): Promise<number> {
  * host site does for its signed-in user, as a command. Prints the ticket.
  */
 async function sign(options: CliOptions): Promise<number> {
-  const jwk = JSON.parse(await readFile(required(options.key, '--key'), 'utf8')) as JWK;
-  if (!jwk.d) throw new UsageError('--key must be a private key file made by "ticket keygen"');
+  const jwk = await privateKeyFile(required(options.key, '--key'));
   const ttl = positiveInteger(options.ttl, '--ttl') ?? DEFAULT_TTL_SECONDS;
   if (ttl < 1 || ttl > MAX_TTL_SECONDS) {
     throw new UsageError(`--ttl must be from 1 to ${MAX_TTL_SECONDS} seconds`);
   }
   const alg = jwk.alg ?? ALGORITHM;
+  const key = await importJWK(jwk, alg).catch((error: Error) => {
+    throw new UsageError(`--key ${options.key} holds no usable ${alg} key: ${error.message}`);
+  });
   const ticket = await new SignJWT({})
     .setProtectedHeader({ alg, ...(jwk.kid ? { kid: jwk.kid } : {}) })
     .setIssuer(required(options.issuer, '--issuer'))
@@ -54,9 +56,24 @@ async function sign(options: CliOptions): Promise<number> {
     .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${ttl}s`)
-    .sign(await importJWK(jwk, alg));
+    .sign(key);
   console.log(ticket);
   return 0;
+}
+
+/** The private JWK `ticket keygen` saved; a file that is not one is a mistake in --key. */
+async function privateKeyFile(path: string): Promise<JWK> {
+  const text = await readFile(path, 'utf8');
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--key ${path} is not a key file made by "ticket keygen" (not JSON)`);
+  }
+  if (typeof jwk !== 'object' || jwk === null || !(jwk as JWK).d) {
+    throw new UsageError(`--key ${path} must be a private key file made by "ticket keygen"`);
+  }
+  return jwk as JWK;
 }
 
 export async function ticketCommand(args: string[], options: CliOptions): Promise<number> {

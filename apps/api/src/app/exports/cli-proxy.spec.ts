@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { bridgenotesWith } from '../../testing/cli';
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-const PROXY_EXCEPTIONS = ['NO_PROXY', 'no_proxy'];
+const PROXY_EXCEPTIONS = ['NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
 
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
@@ -111,5 +111,17 @@ describe('the CLI through a proxy', () => {
     });
     expect(served.length).toBeGreaterThan(before);
     expect(proxied).toEqual([]);
+  });
+
+  it('sends nothing with only ALL_PROXY set (often SOCKS, which it cannot use), rather than connect directly', async () => {
+    const before = served.length;
+    const result = await exportVia({ ALL_PROXY: 'socks5h://127.0.0.1:9050' });
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^ALL_PROXY is set, but bridgenotes sends its requests only through/,
+      ),
+    });
+    expect(served.length).toBe(before);
   });
 });
