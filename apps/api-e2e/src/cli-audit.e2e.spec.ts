@@ -63,6 +63,31 @@ describe('bridgenotes exit codes and help', () => {
     expect(outdir).toMatchObject({ code: 2, stderr: expect.stringContaining('--outdir') });
   });
 
+  it('says why an identity file could not be read, rather than that there is none', async () => {
+    const folder = await builtBridgenotes(
+      'join',
+      refusingUrl,
+      '--community',
+      'demo',
+      '--identity',
+      dir,
+    );
+    expect(folder).toMatchObject({ code: 3, stderr: expect.stringMatching(/^EISDIR/) });
+    const missing = join(dir, 'no-identity');
+    const none = await builtBridgenotes(
+      'join',
+      refusingUrl,
+      '--community',
+      'demo',
+      '--identity',
+      missing,
+    );
+    expect(none).toMatchObject({
+      code: 2,
+      stderr: `no identity at ${missing}: run "bridgenotes identity create" first\n`,
+    });
+  });
+
   it('exits 2 with a sentence, no stack, on a --key file that is not a key', async () => {
     const notJson = join(dir, 'not-a-key.txt');
     await writeFile(notJson, 'hello');
