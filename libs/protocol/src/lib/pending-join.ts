@@ -31,7 +31,7 @@ export function pendingJoinLimitSeconds(
  * The seal wait `community`'s answer states: seconds, or null for no time bound; undefined where
  * it says no number of seconds (missing: an older API; or not one).
  */
-function sealWaitSeconds(
+export function sealWaitSeconds(
   community: Partial<Pick<CommunityResponse, 'sealing'>>,
 ): number | null | undefined {
   const sealing: unknown = community.sealing;

@@ -93,7 +93,9 @@ async function start(): Promise<void> {
   status.textContent = live.length === 0 ? t('noNotes') : helpful.length > 0 ? '' : t('noHelpful');
 
   // No notes at all: writing and asking are what there is to do, so they are shown at once.
-  const section = contribute(context, toRate, loaded.requestCount, live.length > 0);
+  // Every note the listing has, whatever its status: a sealed note's kept copy is dropped.
+  const listed = new Set(loaded.notes.map((note) => note.id));
+  const section = contribute(context, toRate, loaded.requestCount, live.length > 0, listed);
   const shown = h(
     'div',
     { class: 'notes', role: 'list' },

@@ -1,6 +1,6 @@
 // The frame's storage of the member: a membership counts for the identity that joined with it,
 // recognised by its (public) commitment; no copy of the backup is kept beside it.
-import type { CommunityResponse } from '@bridgenotes/protocol';
+import type { CommunityResponse, NoteResponse } from '@bridgenotes/protocol';
 
 import type { OwnRating } from './member-store';
 
@@ -35,12 +35,31 @@ class MemoryStorage implements Storage {
 function storeOver(saved: Record<string, string>, slug = 'town') {
   const local = new MemoryStorage();
   for (const [key, value] of Object.entries(saved)) local.setItem(key, value);
-  Object.defineProperty(globalThis, 'localStorage', { value: local, configurable: true });
+  return { local, ...reloadOver(local, slug) };
+}
+
+/**
+ * The frame loaded anew over `local` (a reload: the module's memory is gone); `local` null: a
+ * browser that gives the frame no storage (localStorage throws).
+ */
+function reloadOver(local: MemoryStorage | null, slug = 'town') {
+  Object.defineProperty(
+    globalThis,
+    'localStorage',
+    local
+      ? { value: local, configurable: true }
+      : {
+          get: () => {
+            throw new DOMException('denied', 'SecurityError');
+          },
+          configurable: true,
+        },
+  );
   let module!: typeof import('./member-store');
   jest.isolateModules(() => {
     module = jest.requireActual<typeof import('./member-store')>('./member-store');
   });
-  return { local, module, store: new module.MemberStore(slug) };
+  return { module, store: new module.MemberStore(slug) };
 }
 
 describe('the member store', () => {
@@ -267,5 +286,159 @@ describe('the member store', () => {
       rating,
       ['n3'],
     ]);
+  });
+});
+
+describe('the copies of the member’s own notes waiting for their batch', () => {
+  const POST = 'https://example.com/news/1';
+  const sixHours = { sealing: { maxWaitSeconds: 6 * 60 * 60 } } as CommunityResponse;
+  const now = Date.now();
+  const at = (seconds: number) => jest.spyOn(Date, 'now').mockReturnValue(now + seconds * 1000);
+  afterEach(() => jest.restoreAllMocks());
+
+  /** What the API answers to a note it holds in the write buffer. */
+  const answer = (id: string, text = `note ${id}`, authorPseudonym = 'p1'): NoteResponse => ({
+    id,
+    communityId: 'c1',
+    postId: 'post-1',
+    authorPseudonym,
+    classification: 'NOT_MISLEADING',
+    reasons: ['FACTUALLY_CORRECT'],
+    text,
+    sources: ['https://example.org/a'],
+    status: 'NEEDS_MORE_RATINGS',
+    ratingCount: 0,
+    score: null,
+    explanation: null,
+    createdAt: new Date(now).toISOString(),
+    deletedAt: null,
+    redacted: false,
+  });
+
+  /** A sealed member of `town` with identity `backup-<commitment>`, pseudonym p1. */
+  const member = (commitment = '111') => {
+    const kept = storeOver({});
+    kept.store.keepIdentity(`backup-${commitment}`, commitment);
+    kept.store.joined(commitment);
+    kept.store.pseudonym = 'p1';
+    return kept;
+  };
+  const ids = (notes: { id: string }[]) => notes.map((note) => note.id);
+
+  it('lists a note after a reload until the post’s listing has it, then drops the copy', () => {
+    at(0);
+    const { local, store } = member();
+    store.keepOwnNote('111', POST, answer('n1', '<img src=x onerror=alert(1)>'));
+    store.keepOwnNote('111', POST, answer('n2'));
+    store.keepOwnNote('111', 'https://example.com/news/2', answer('n3'));
+
+    at(60);
+    const reloaded = reloadOver(local).store;
+    const waiting = reloaded.waitingNotes(POST, new Set(), sixHours);
+    // Newest first, this post's only, as the API answered them (text is shown as text).
+    expect(ids(waiting)).toEqual(['n2', 'n1']);
+    expect(waiting[1]).toEqual({
+      id: 'n1',
+      authorPseudonym: 'p1',
+      classification: 'NOT_MISLEADING',
+      reasons: ['FACTUALLY_CORRECT'],
+      text: '<img src=x onerror=alert(1)>',
+      sources: ['https://example.org/a'],
+      createdAt: new Date(now).toISOString(),
+    });
+
+    // Sealed: the listing has n1, listed from it from now on; its copy is gone from the device.
+    expect(ids(reloaded.waitingNotes(POST, new Set(['other', 'n1']), sixHours))).toEqual(['n2']);
+    expect(local.getItem('bridgenotes:own-notes:town')).not.toContain('"n1"');
+    expect(ids(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours))).toEqual(['n2']);
+  });
+
+  it('drops a copy once the instance’s longest seal wait and a margin have passed', () => {
+    at(0);
+    const { local, store, module } = member();
+    const margin = module.OWN_NOTE_MARGIN_SECONDS;
+    store.keepOwnNote('111', POST, answer('n1'));
+    at(6 * 60 * 60 + margin - 1);
+    expect(ids(store.waitingNotes(POST, new Set(), sixHours))).toEqual(['n1']);
+    at(6 * 60 * 60 + margin + 1);
+    expect(store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
+    // Gone, not merely hidden: a later, longer seal wait does not bring it back.
+    const noBound = { sealing: { maxWaitSeconds: null } } as CommunityResponse;
+    expect(reloadOver(local).store.waitingNotes(POST, new Set(), noBound)).toEqual([]);
+
+    // With no time bound: a week. Sealed in the request (or an older API): the margin only.
+    at(0);
+    store.keepOwnNote('111', POST, answer('n2'));
+    at(module.OWN_NOTE_UNBOUNDED_SECONDS - 1);
+    expect(ids(store.waitingNotes(POST, new Set(), noBound))).toEqual(['n2']);
+    at(margin + 1);
+    expect(store.waitingNotes(POST, new Set(), {} as CommunityResponse)).toEqual([]);
+    expect(module.ownNoteKeepSeconds({ sealing: { maxWaitSeconds: 0 } })).toBe(margin);
+  });
+
+  it('shows a copy to the identity that wrote it only, and keeps it for that identity', () => {
+    at(0);
+    const { local, store } = member('111');
+    store.keepOwnNote('111', POST, answer('n1'));
+    // Another identity restored (or kept by another tab): not its note.
+    store.keepIdentity('backup-222', '222');
+    store.joined('222');
+    expect(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
+    // The identity removed: nobody's.
+    local.removeItem('bridgenotes:identity');
+    expect(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
+    // The first one restored again: its note, still waiting.
+    store.keepIdentity('backup-111', '111');
+    store.joined('111');
+    expect(ids(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours))).toEqual(['n1']);
+    // A copy answered under another pseudonym than the identity's here is not its note.
+    store.keepOwnNote('111', POST, answer('n2', 'x', 'p9'));
+    expect(ids(store.waitingNotes(POST, new Set(), sixHours))).toEqual(['n1']);
+  });
+
+  it('keeps the newest copies only, and ignores what is not one', () => {
+    at(0);
+    const { local, store, module } = member();
+    const count = module.OWN_NOTES_KEPT + 5;
+    for (let index = 0; index < count; index += 1) {
+      store.keepOwnNote('111', POST, answer(`n${index}`, 'x'.repeat(280)));
+    }
+    const waiting = store.waitingNotes(POST, new Set(), sixHours);
+    expect(waiting).toHaveLength(module.OWN_NOTES_KEPT);
+    expect(waiting[0].id).toBe(`n${count - 1}`);
+    // The same note answered again (a resend): one copy.
+    store.keepOwnNote('111', POST, answer(`n${count - 1}`, 'x'.repeat(280)));
+    expect(store.waitingNotes(POST, new Set(), sixHours)).toHaveLength(module.OWN_NOTES_KEPT);
+
+    for (const garbage of ['{', '{"a":1}', JSON.stringify([null, { note: { id: 1 } }])]) {
+      local.setItem('bridgenotes:own-notes:town', garbage);
+      expect(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
+    }
+  });
+
+  it('drops the copy of a draft the API answers as a note moderators hid', () => {
+    at(0);
+    const { store } = member();
+    store.keepOwnNote('111', POST, answer('n1', 'hidden text'));
+    store.keepOwnNote('111', POST, answer('n2', 'other text'));
+    const draft = {
+      classification: 'NOT_MISLEADING',
+      reasons: ['FACTUALLY_CORRECT'],
+      text: 'hidden text',
+      sources: ['https://example.org/a'],
+    };
+    expect(store.ownNoteNotFound('222', POST, draft)).toEqual([]);
+    expect(store.ownNoteNotFound('111', POST, draft)).toEqual(['n1']);
+    expect(ids(store.waitingNotes(POST, new Set(), sixHours))).toEqual(['n2']);
+  });
+
+  it('keeps copies in memory only where the browser gives no storage: gone at a reload', () => {
+    at(0);
+    const { store } = reloadOver(null);
+    store.keepIdentity('backup-111', '111');
+    store.joined('111');
+    store.keepOwnNote('111', POST, answer('n1'));
+    expect(ids(store.waitingNotes(POST, new Set(), sixHours))).toEqual(['n1']);
+    expect(reloadOver(null).store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
   });
 });

@@ -1,14 +1,17 @@
 // What the frame remembers about its member, in its own origin's storage, never sent anywhere:
 // the identity backup, the membership, the pseudonym (computed from the identity and the
 // community's scope, so the frame knows the member's own notes), each identity's own ratings (so a
-// rated note shows its rating after a reload) and the status last seen of the notes it wrote or
-// rated (to tell, on the device, which of them changed status).
+// rated note shows its rating after a reload), the status last seen of the notes it wrote or
+// rated (to tell, on the device, which of them changed status), and a copy of each note it wrote
+// while the note waits for its batch (listed after a reload, which the API does not list yet).
 import {
   type CommunityResponse,
   type Helpfulness,
+  type NoteResponse,
   type NoteStatus,
   pendingJoinOverdue,
   pendingJoinResendable,
+  sealWaitSeconds,
 } from '@bridgenotes/protocol';
 
 const IDENTITY_KEY = 'bridgenotes:identity';
@@ -16,6 +19,22 @@ const IDENTITY_KEY = 'bridgenotes:identity';
 const COMMITMENT_KEY = 'bridgenotes:identity-commitment';
 /** Where one version kept a second copy of the backup beside each membership: removed. */
 const HOLDER_PREFIX = 'bridgenotes:holder:';
+/**
+ * At most this many copies of notes waiting for their batch are kept per community (the newest):
+ * a member writes a few a day (the daily quota), and the storage of the frame's origin is small.
+ */
+export const OWN_NOTES_KEPT = 20;
+/**
+ * How long past the instance's longest seal wait a copy is still kept: the sealer's check comes
+ * within its window after the wait, a batch the database refused is sealed at a later check, and
+ * the device's clock may differ from the server's.
+ */
+export const OWN_NOTE_MARGIN_SECONDS = 60 * 60;
+/**
+ * How long a copy is kept where the instance seals with no time bound (a batch waits for enough
+ * members): a quiet community may take days; past a week the listing is taken as the truth.
+ */
+export const OWN_NOTE_UNBOUNDED_SECONDS = 7 * 24 * 60 * 60;
 const memory = new Map<string, string>();
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 /**
@@ -89,6 +108,71 @@ export interface TrackedNote {
   status: NoteStatus;
   text: string;
 }
+
+/** What a copy keeps of a note the member wrote: what its card shows, and who wrote it. */
+export type OwnNote = Pick<
+  NoteResponse,
+  'id' | 'authorPseudonym' | 'classification' | 'reasons' | 'text' | 'sources' | 'createdAt'
+>;
+
+/** The copy of a note kept while it waits for its batch (`MemberStore.keepOwnNote`). */
+interface KeptNote {
+  /** The commitment of the identity that proved the note: shown to that identity only. */
+  commitment: string;
+  /** The post's URL as the frame was given it. */
+  post: string;
+  /** When the API answered (seconds): the copy is kept for the instance's seal wait from then. */
+  keptAt: number;
+  note: OwnNote;
+}
+
+/** What the member wrote in the form: what tells two notes on a post apart. */
+export interface OwnNoteDraft {
+  classification: string | undefined;
+  reasons: readonly string[];
+  text: string;
+  sources: readonly string[];
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isTexts = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText);
+
+/** A kept copy as this or an earlier version stored it, or null: anything else is dropped. */
+function keptNote(value: unknown): KeptNote | null {
+  const entry = value as Partial<KeptNote> | null;
+  const note = entry?.note as Partial<Record<keyof OwnNote, unknown>> | undefined;
+  const valid =
+    isText(entry?.commitment) &&
+    isText(entry.post) &&
+    typeof entry.keptAt === 'number' &&
+    Number.isFinite(entry.keptAt) &&
+    typeof note === 'object' &&
+    note !== null &&
+    ['id', 'authorPseudonym', 'classification', 'text', 'createdAt'].every((field) =>
+      isText(note[field as keyof OwnNote]),
+    ) &&
+    isTexts(note.reasons) &&
+    isTexts(note.sources);
+  return valid ? (entry as KeptNote) : null;
+}
+
+/**
+ * How long `community`'s instance may keep a note waiting for its batch, and a margin
+ * (OWN_NOTE_MARGIN_SECONDS): past that a copy is dropped, and the post's listing is the truth.
+ * An instance that seals in the request (0), or says no seal wait (an older one), lists a note at
+ * once, save a seal that failed in the request: retried within a minute.
+ */
+export function ownNoteKeepSeconds(community: Partial<Pick<CommunityResponse, 'sealing'>>): number {
+  const wait = sealWaitSeconds(community);
+  if (wait === null) return OWN_NOTE_UNBOUNDED_SECONDS;
+  return (wait ?? 0) + OWN_NOTE_MARGIN_SECONDS;
+}
+
+const sameDraft = (note: OwnNote, draft: OwnNoteDraft): boolean =>
+  note.classification === draft.classification &&
+  note.text === draft.text &&
+  JSON.stringify(note.reasons) === JSON.stringify(draft.reasons) &&
+  JSON.stringify(note.sources) === JSON.stringify(draft.sources);
 
 export class MemberStore {
   constructor(private readonly slug: string) {
@@ -288,6 +372,78 @@ export class MemberStore {
 
   track(commitment: string, noteId: string, note: TrackedNote): void {
     this.put('tracked', commitment, noteId, note);
+  }
+
+  /**
+   * Keeps a copy of a note `commitment` wrote on `post`, answered while it waits for its batch:
+   * the API lists it only once sealed, and a member who reloads meanwhile would think it lost and
+   * write it again. On this device only; the newest OWN_NOTES_KEPT of the community are kept.
+   */
+  keepOwnNote(commitment: string, post: string, note: NoteResponse): void {
+    const { id, authorPseudonym, classification, reasons, text, sources, createdAt } = note;
+    const others = this.keptNotes().filter((kept) => kept.note.id !== id);
+    const copy: KeptNote = {
+      commitment,
+      post,
+      keptAt: nowSeconds(),
+      note: { id, authorPseudonym, classification, reasons, text, sources, createdAt },
+    };
+    this.keepNotes([...others, copy].slice(-OWN_NOTES_KEPT));
+  }
+
+  /**
+   * The kept identity's notes on `post` that still wait for their batch, newest first. A copy is
+   * dropped once the post's listing (`listed`: its notes' ids) has its note, sealed, or once it
+   * was kept longer than `community`'s instance keeps a note waiting (`ownNoteKeepSeconds`):
+   * then the listing is the truth. Another identity's copies are not shown (a restored backup,
+   * another tab's identity); they stay for it, within the same bounds.
+   */
+  waitingNotes(
+    post: string,
+    listed: ReadonlySet<string>,
+    community: Pick<CommunityResponse, 'sealing'>,
+  ): OwnNote[] {
+    const limit = ownNoteKeepSeconds(community);
+    const now = nowSeconds();
+    const all = this.keptNotes();
+    const kept = all.filter((entry) => !listed.has(entry.note.id) && now - entry.keptAt <= limit);
+    if (kept.length !== all.length) this.keepNotes(kept);
+    const commitment = this.identityCommitment;
+    // Computed from the identity and the community's scope: a copy under another is not its note.
+    const pseudonym = this.pseudonym;
+    return kept
+      .filter((entry) => entry.commitment === commitment && entry.post === post)
+      .filter((entry) => pseudonym === null || entry.note.authorPseudonym === pseudonym)
+      .map((entry) => entry.note)
+      .reverse();
+  }
+
+  /**
+   * The API answered `commitment`'s write of `draft` on `post` with NOTE_NOT_FOUND: the note that
+   * proof's message names (the same draft, proven in the same minute or sent again) was hidden by
+   * the moderators, and is not shown any more. Its copy is dropped; answers the ids dropped.
+   */
+  ownNoteNotFound(commitment: string, post: string, draft: OwnNoteDraft): string[] {
+    const all = this.keptNotes();
+    const hidden = (entry: KeptNote) =>
+      entry.commitment === commitment && entry.post === post && sameDraft(entry.note, draft);
+    this.keepNotes(all.filter((entry) => !hidden(entry)));
+    return all.filter(hidden).map((entry) => entry.note.id);
+  }
+
+  /** The community's kept copies, oldest first; what is not one is left out. */
+  private keptNotes(): KeptNote[] {
+    try {
+      const value = JSON.parse(storage.get(this.key('own-notes')) || '[]') as unknown;
+      if (!Array.isArray(value)) return [];
+      return value.map(keptNote).filter((entry): entry is KeptNote => entry !== null);
+    } catch {
+      return [];
+    }
+  }
+
+  private keepNotes(kept: KeptNote[]): void {
+    storage.set(this.key('own-notes'), kept.length === 0 ? '' : JSON.stringify(kept));
   }
 
   private key(name: string): string {

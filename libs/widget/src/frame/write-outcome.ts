@@ -12,3 +12,10 @@ export function writeOutcome(
   const { key, hours } = writeWaitKey(write, community);
   return t(key, { hours });
 }
+
+/**
+ * Whether `community`'s writes wait for their batch after the API's answer (the outcome says so):
+ * not where every write is sealed in its request, or an older instance says no seal wait.
+ */
+export const writeWaits = (community: Pick<CommunityResponse, 'sealing'>): boolean =>
+  writeWaitKey('noted', community).key !== 'noted';

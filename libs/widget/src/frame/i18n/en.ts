@@ -206,6 +206,9 @@ export const EN = {
   failBlocked: 'The community’s moderators blocked your pseudonym: your writes are refused.',
   withCode: '{message} (code {code})',
   wroteThis: 'You wrote this note: others rate it.',
+  // A note kept on the device while it waits for its batch (MemberStore.keepOwnNote).
+  wroteWaiting:
+    'You wrote this note. It waits for its batch to be sealed with other members’ writes: until then only you see it, on this device, and nobody can rate it.',
   yourRating: 'Your rating: {rating}. You can change it.',
   rateAs: 'Rate this note',
   helpful: 'Helpful',

@@ -210,6 +210,8 @@ export const FR: Record<StringKey, string> = {
     'Les modérateurs de la communauté ont bloqué votre pseudonyme : vos écritures sont refusées.',
   withCode: '{message} (code {code})',
   wroteThis: 'Vous avez écrit cette note : d’autres l’évaluent.',
+  wroteWaiting:
+    'Vous avez écrit cette note. Elle attend que son lot soit scellé avec les écritures d’autres membres : d’ici là, vous seul la voyez, sur cet appareil, et personne ne peut l’évaluer.',
   yourRating: 'Votre évaluation : {rating}. Vous pouvez la changer.',
   rateAs: 'Évaluer cette note',
   helpful: 'Utile',

@@ -1,6 +1,8 @@
 // Writing a note: checked before proving (the proof takes seconds), the problems shown under
 // their fields; once published, the form empties and the note is listed at once. A try whose
-// answer was lost sends the same proven note again (proven-writes.ts): never a second note.
+// answer was lost sends the same proven note again (proven-writes.ts): never a second note. A
+// note that waits for its batch is kept on the device until sealed (MemberStore.keepOwnNote), so
+// that a reload still lists it.
 import {
   MISLEADING_REASONS,
   NOT_MISLEADING_REASONS,
@@ -9,7 +11,7 @@ import {
   noteTextLength,
 } from '@bridgenotes/protocol';
 
-import { api, communityPath } from '../api';
+import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
 import { h, nextId } from '../dom';
 import { reportFailure } from '../failure';
@@ -17,15 +19,20 @@ import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../fee
 import { formatNumber, label, t } from '../i18n';
 import { noteErrors } from '../validation';
 import { sendProven } from '../proven-writes';
-import { writeOutcome } from '../write-outcome';
+import { writeOutcome, writeWaits } from '../write-outcome';
 import { checked, choices } from './choices';
 
 const counterText = (text: string) =>
   `${formatNumber(noteTextLength(text))}/${formatNumber(NOTE_TEXT_LIMIT)}`;
 
+/**
+ * `onPublished`: the note the API answered, and whether it waits for its batch (a copy kept);
+ * `onHidden`: the kept copies dropped when the API answered the draft as a note moderators hid.
+ */
 export function noteForm(
   context: FrameContext,
-  onPublished: (note: NoteResponse) => void,
+  onPublished: (note: NoteResponse, waiting: boolean) => void,
+  onHidden: (ids: string[]) => void,
 ): HTMLFormElement {
   const textId = nextId('text');
   const sourcesId = nextId('sources');
@@ -122,13 +129,21 @@ export function noteForm(
           (seconds) => feedback.progress(t('verifierBusy', { seconds })),
         );
         const tracked = { role: 'wrote', status: note.status, text: note.text } as const;
+        const waiting = commitment !== null && writeWaits(context.community);
         if (commitment) context.store.track(commitment, note.id, tracked);
+        if (waiting) context.store.keepOwnNote(commitment, context.postUrl, note);
         form.reset();
         reasons.replaceChildren();
         counter.textContent = counterText('');
-        onPublished(note);
+        onPublished(note, waiting);
         feedback.done(writeOutcome(context.community, 'noted'));
       } catch (error) {
+        // Its card goes first (the member's area renders anew), then the failure is said: in the
+        // new view, where it takes the focus.
+        if (commitment && error instanceof RequestError && error.code === 'NOTE_NOT_FOUND') {
+          const hidden = context.store.ownNoteNotFound(commitment, context.postUrl, draft);
+          if (hidden.length > 0) onHidden(hidden);
+        }
         reportFailure(feedback, error);
       }
     })();
