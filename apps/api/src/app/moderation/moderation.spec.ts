@@ -412,6 +412,35 @@ describe('moderation', () => {
       expect((await act(dismiss, operator).expect(409)).body.code).toBe('MODERATION_UNCHANGED');
       expect(await logOf()).toHaveLength(logged + 1);
 
+      // Reported again: the queue shows the new report's words, not those of the reports the
+      // dismissal handled (an abusive text would otherwise come back with every report).
+      await prisma.noteReport.updateMany({
+        where: { noteId: harmlessId },
+        data: { text: 'words already reviewed' },
+      });
+      await prisma.noteReport.create({
+        data: {
+          communityId: community.id,
+          noteId: harmlessId,
+          reporterPseudonym: '777',
+          reason: 'OTHER',
+          text: 'new words',
+          message: '1',
+          day: new Date(),
+        },
+      });
+      const reported = await request(server())
+        .get(`/communities/${community.slug}/moderation/reports`)
+        .set(operator)
+        .expect(200);
+      expect(reported.body.items).toEqual([
+        expect.objectContaining({
+          note: expect.objectContaining({ id: harmlessId }),
+          reportCount: 2,
+          texts: ['new words'],
+        }),
+      ]);
+
       // A note its author deleted is in no queue: there is nothing to review. (Its report is
       // opened again here only to show the refusal is not for want of one.)
       await prisma.noteReport.updateMany({

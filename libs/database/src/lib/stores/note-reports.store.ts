@@ -95,10 +95,14 @@ export class NoteReportsStore {
     return rows.map((row) => ({ noteId: row.noteId, reason: row.reason, count: row._count._all }));
   }
 
-  /** The words of the reports of these notes that gave some, oldest first. */
+  /**
+   * The words of the open reports of these notes that gave some, oldest first. Those of reports
+   * an action handled were read then: shown again with every later report, an abusive or
+   * personal text would stay before moderators for good.
+   */
   texts(noteIds: string[]): Promise<{ noteId: string; text: string }[]> {
     return this.prisma.noteReport.findMany({
-      where: { noteId: { in: noteIds }, text: { not: '' } },
+      where: { noteId: { in: noteIds }, handled: false, text: { not: '' } },
       select: { noteId: true, text: true },
       orderBy: [{ day: 'asc' }, { id: 'asc' }],
     });

@@ -97,7 +97,11 @@ export class ReportedNoteDto implements ReportedNoteResponse {
   })
   reasons!: Partial<Record<ReportReasonCode, number>>;
 
-  @ApiProperty({ type: [String], description: 'The texts of the reports that gave one' })
+  @ApiProperty({
+    type: [String],
+    description:
+      'The texts of its open reports that gave one (not those an earlier action handled)',
+  })
   texts!: string[];
 
   @ApiProperty({ example: '2026-12-03' })
