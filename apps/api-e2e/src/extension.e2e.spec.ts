@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import type { Client } from 'pg';
 import type { Dialog, Page } from 'playwright-core';
 
-import { commitmentOf, createIdentity, exportIdentity } from '@bridgenotes/client';
-import { canonicalPostUrl, postLookupHash } from '@bridgenotes/protocol';
+import { commitmentOf, createIdentity, exportIdentity, pseudonymOf } from '@bridgenotes/client';
+import {
+  canonicalPostUrl,
+  communityScope,
+  postLookupHash,
+} from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
 import { type Browser, paintedScreenshot, screenshotFolder } from './support/browser';
 import { closedShadowButton } from './support/closed-shadow';
@@ -30,6 +34,19 @@ const helpfulText = (platform: string) => `Context for the ${platform} post: the
 const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
 const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
 const SECOND_TEXT = 'Cyclists may cross the bridge again from May, the council says.';
+const SAME_TEXT = 'The ferry runs every twenty minutes while the bridge is closed.';
+
+/** A page of the community's own site, keyed by its URL. */
+const sitePost = (path: string, title: string): FakePost => ({
+  platform: 'site',
+  url: `https://citynews.example/${path}`,
+  key: { canonicalUrl: `https://citynews.example/${path}` },
+  title,
+  body: `<h1>${title}</h1>`,
+});
+// Two posts whose helpful notes read the same: the member wrote the first one's.
+const ownPost = sitePost('ferry-own', 'The ferry timetable');
+const othersPost = sitePost('ferry-other', 'The ferry timetable, again');
 const docs = screenshotFolder();
 
 /**
@@ -72,7 +89,7 @@ describe('browser extension', () => {
           body: '<h1>Follow our community notes</h1>',
           head: `<link rel="bridgenotes-community" href="${proxyUrl}/communities/${listed.slug}">`,
         };
-        return [...FAKE_POSTS, listingPage];
+        return [...FAKE_POSTS, listingPage, ownPost, othersPost];
       },
       seed: async (client) => {
         database = client;
@@ -89,6 +106,18 @@ describe('browser extension', () => {
             await insertNoteOn(postId, helpfulText(post.platform)),
           );
           if (post.platform === 'x') toRateId = await insertNoteOn(postId, TO_RATE_TEXT);
+        }
+        const member = pseudonymOf(cliIdentity, communityScope(community.id).toString());
+        for (const [post, text, author] of [
+          [ownPost, SAME_TEXT, member],
+          [othersPost, SAME_TEXT, '7'],
+        ] as const) {
+          const noteId = await insertNoteOn(await insertPost(database, post.key), text);
+          await database.query('UPDATE notes SET author_pseudonym = $2 WHERE id = $1', [
+            noteId,
+            author,
+          ]);
+          await publishHelpful(database, community.id, noteId);
         }
       },
     });
@@ -466,6 +495,35 @@ describe('browser extension', () => {
       if (await frame.isVisible()) throw new Error('the panel is still shown');
     });
     expect(await heard()).toEqual([]);
+    await page.close();
+  });
+
+  it('sizes the panel at load the same whether or not the member wrote its helpful note: the page measures the frame', async () => {
+    // The member of the tests before, who wrote ownPost's note; othersPost's reads the same.
+    const page = await browser.context.newPage();
+    const heightAtLoad = async (post: FakePost) => {
+      await page.goto(post.url);
+      const panel = await panelOf(page);
+      await panel.getByText(SAME_TEXT).waitFor();
+      const frame = await panel.frameElement();
+      // Once the content script sized the frame to the panel's content (as it reported it).
+      const height = await eventually(async () => {
+        const framed = (await frame.boundingBox())?.height;
+        const content = await panel.evaluate(
+          () => Math.ceil(document.getElementById('app')?.getBoundingClientRect().height ?? 0) + 2,
+        );
+        if (framed !== Math.max(80, content)) throw new Error(`frame ${framed}, panel ${content}`);
+        return framed;
+      });
+      return { panel, height };
+    };
+    const others = await heightAtLoad(othersPost);
+    const own = await heightAtLoad(ownPost);
+    expect(own.height).toBe(others.height);
+    // The panel did know the note as the member's: it says so among the member's actions, whose
+    // height is the viewport's whatever they show.
+    await own.panel.getByRole('button', { name: /^Help rate notes/ }).click();
+    await own.panel.getByText('You wrote a note shown above', { exact: false }).waitFor();
     await page.close();
   });
 

@@ -139,7 +139,10 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
       { class: 'meta' },
       t('from', { community: follow.name, instance: hostOf(follow.instance) }),
     ),
-    ...helpful.map((note) => noteView(note, true, note.authorPseudonym === pseudonym)),
+    // Never marked as the member's here: the panel's height at load, which the page measures,
+    // would tell it which of its readers wrote a shown note (docs/threat-model.md). The actions
+    // say so, at their fixed height.
+    ...helpful.map((note) => noteView(note, true, false)),
     status,
   );
   if (helpful.length === 0) status.textContent = t('noHelpful');
@@ -208,7 +211,9 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     ended: () => [h('p', {}, t('membershipEnded', community)), settings()],
     none: () => [h('p', {}, t(NOT_MEMBER[follow.admission], community)), settings()],
   };
-  contribute.append(...views[membership](), said);
+  const ownShown = helpful.some((note) => note.authorPseudonym === pseudonym);
+  const ownLine = () => (ownShown ? [h('p', { class: 'own' }, t('yourNoteShown'))] : []);
+  contribute.append(...ownLine(), ...views[membership](), said);
   // Looked for again each time the member opens the actions, as the widget does at each render,
   // and at each Check again: in another state, its view replaces the actions' and it is said. A
   // sealed membership missing from the group is absent, not ended: only the instance says that.
@@ -221,7 +226,7 @@ function sectionFor(found: Found, stored: Stored, key: PostKey, pseudonym?: stri
     const news = membershipNews(before, now, asked, follow.admission);
     if (now !== undefined && now !== before) {
       membership = now;
-      contribute.replaceChildren(...views[now](), said);
+      contribute.replaceChildren(...ownLine(), ...views[now](), said);
     }
     if (news) say(t(news, community));
     // The Check again pressed is gone with its view: the focus goes to the line saying why.

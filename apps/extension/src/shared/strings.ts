@@ -22,6 +22,7 @@ export const STRINGS = {
   proposedNotMisleading: 'Proposed note: the post is not misleading',
   redacted: 'This note’s text was removed by the community’s moderators.',
   yourNote: 'Your note',
+  yourNoteShown: 'You wrote a note shown above.',
   yourRating: 'You rated this: {rating}',
   helpRate: 'Help rate notes ({count})',
   hideRate: 'Hide notes that need ratings',
