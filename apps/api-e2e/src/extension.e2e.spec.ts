@@ -143,7 +143,7 @@ describe('browser extension', () => {
     await page.close();
   });
 
-  it("offers to follow the community a page lists, on the reader's click", async () => {
+  it("offers to follow the community a page lists: the click opens the settings, where the reader follows it (a page hiding the offer under a steered click follows nothing)", async () => {
     const page = await browser.context.newPage();
     await page.goto(listingPage.url);
     const offer = await eventually(async () => {
@@ -152,18 +152,32 @@ describe('browser extension', () => {
       return button;
     });
     expect(offer.text).toBe(`Follow City News readers (${new URL(proxy.url).host}) on Bridgenotes`);
-    // The page points its listing elsewhere once the offer is shown: the click follows what the
-    // button named.
+    // The page hides the offer (its rule outweighs the host's `all: initial`), points its listing
+    // elsewhere once the offer is shown, and steers the reader's click onto it.
     await page.evaluate((href) => {
       document.querySelector('link[rel="bridgenotes-community"]')?.setAttribute('href', href);
+      const style = document.createElement('style');
+      style.textContent = 'bridgenotes-extension { opacity: 0 !important; }';
+      document.head.append(style);
     }, `${proxy.url}/communities/${other.slug}`);
+    const opened = browser.context.waitForEvent('page');
     await offer.click();
-    await eventually(async () => {
-      const button = await closedShadowButton(page, 'offer');
-      if (button?.text !== 'Following City News readers') throw new Error(`${button?.text}`);
-    });
-    const settings = await options();
-    await settings.getByRole('button', { name: 'Leave City News readers' }).waitFor();
+    // The click follows nothing: it opens the settings, in a tab of their own that no page can
+    // style or cover, with the community the button named filled in.
+    const settings = await opened;
+    await settings.getByText('A page offered to follow', { exact: false }).waitFor();
+    expect(await settings.getByLabel('Instance address').inputValue()).toBe(
+      new URL(proxy.url).origin,
+    );
+    expect(await settings.getByLabel('Community').inputValue()).toBe(listed.slug);
+    await settings.getByRole('button', { name: 'Leave Second opinion' }).waitFor();
+    expect(await settings.getByRole('button', { name: /^Leave / }).allTextContents()).toEqual([
+      'Leave Bridge watchers',
+      'Leave Second opinion',
+    ]);
+    // The reader's click there follows it.
+    await settings.getByRole('button', { name: 'Follow', exact: true }).click();
+    await settings.getByText('Following City News readers.').waitFor();
     // Leaving is one click; the page then offers it again.
     await settings.getByRole('button', { name: 'Leave City News readers' }).click();
     await settings.getByText('No longer following City News readers.').waitFor();

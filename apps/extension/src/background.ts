@@ -2,7 +2,7 @@
 // the content scripts, with the extension's access to the followed instances, and turns the
 // toolbar button into "show or hide the panel".
 import { ext } from './shared/extension-api';
-import { followCommunity, type ListingMessage, listingOf, offerFor } from './shared/listing';
+import { type ListingMessage, listingOf, offerFor, offerPage } from './shared/listing';
 import { isSettleMembership, settleFollowed } from './shared/membership';
 import { countPageNotes, type LookupMessage, lookUpPage } from './shared/page-notes';
 import { issuePanelToken, panelTokenValid } from './shared/panel-tokens';
@@ -36,13 +36,15 @@ ext.runtime.onMessage.addListener((message, sender, respond) => {
     offerFor(listing.href).then(respond, () => respond(null));
     return true;
   }
-  if (listing?.type === 'follow') {
-    // Only ever on the reader's click on the offer the page's content script showed.
-    const named = listingOf(listing.href);
-    if (!named) return undefined;
-    followCommunity(named.instance, named.slug).then(
-      (entry) => respond(entry.name),
-      () => respond(null),
+  if (listing?.type === 'open-offer') {
+    // A click on the page's offer follows nothing: the page can hide the offer and steer a click
+    // onto it. The settings open in a tab of their own with the community filled in, and the
+    // reader follows it there (docs/extension.md, "How a community lists its instance").
+    if (!listingOf(listing.href) || !ext.tabs) return undefined;
+    const url = offerPage(ext.runtime.getURL('options.html'), listing.href);
+    ext.tabs.create({ url }).then(
+      () => respond(true),
+      () => respond(false),
     );
     return true;
   }

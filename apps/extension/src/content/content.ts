@@ -96,8 +96,10 @@ async function check(): Promise<void> {
 }
 
 /**
- * A page that lists a community (its own site, usually) gets a button offering to follow it;
- * following takes the reader's click, and is then one more community in the settings.
+ * A page that lists a community (its own site, usually) gets a button offering to follow it.
+ * The button lives in the page, which can hide it (a page's rule outweighs `all: initial`) and
+ * steer a click onto it: so its click only opens the settings with the community filled in, and
+ * following takes the reader's click there, in a tab no page can style or cover.
  */
 async function offerListing(): Promise<void> {
   const link = document.querySelector<HTMLLinkElement>(LISTING_SELECTOR);
@@ -116,11 +118,11 @@ async function offerListing(): Promise<void> {
   button.onclick = async () => {
     // The address the background looked up and the button names, not the link's now: the page
     // may point it at another instance once the offer is shown.
-    const follow: ListingMessage = { type: 'follow', href: offered.href };
-    const name = (await ext.runtime.sendMessage(follow)) as string | null;
-    button.textContent = name ? `Following ${name}` : 'That did not work';
-    button.disabled = true;
-    if (name) void check();
+    const open: ListingMessage = { type: 'open-offer', href: offered.href };
+    const opened = (await ext.runtime.sendMessage(open)) === true;
+    button.textContent = opened
+      ? `Follow ${offered.name} in the Bridgenotes settings`
+      : 'The settings could not be opened';
   };
 }
 

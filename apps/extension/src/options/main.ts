@@ -6,7 +6,7 @@
 // look again, or to join again), or to have ended once the instance refused a join as removed.
 import { button, h, nextId } from '@bridgenotes/widget';
 import { failureMessage } from '../shared/failure';
-import { followCommunity } from '../shared/listing';
+import { followCommunity, listingOf } from '../shared/listing';
 import { errorSlot, showProblem } from '../shared/field-error';
 import {
   type MembershipState,
@@ -110,6 +110,12 @@ function withIdentity(
 const joinedAll = (entries: Follow[]) =>
   entries.map((entry) => t('joined', { community: entry.name }));
 
+/**
+ * The community a page's offer named, when its click opened the settings (content.ts): filled in
+ * for the reader to follow with Follow, until followed.
+ */
+let offered = listingOf(new URLSearchParams(location.search).get('follow') ?? '');
+
 async function follow(instanceInput: string, slug: string): Promise<void> {
   const instance = instanceOrigin(instanceInput);
   if (!instance) {
@@ -118,6 +124,7 @@ async function follow(instanceInput: string, slug: string): Promise<void> {
   }
   await guarded(async () => {
     const entry = await followCommunity(instance, slug);
+    offered = null;
     say(t('followed', { community: entry.name }));
     await render();
   });
@@ -140,6 +147,10 @@ function followSection(stored: Stored): HTMLElement {
     placeholder: 'https://notes.example.org',
   });
   const slug = h('input', { id: slugId, autocomplete: 'off', placeholder: 'city-news' });
+  if (offered) {
+    instance.value = offered.instance;
+    slug.value = offered.slug;
+  }
   const form = h(
     'form',
     { 'aria-label': t('follow') },
@@ -158,6 +169,12 @@ function followSection(stored: Stored): HTMLElement {
     { 'aria-labelledby': 'follows' },
     h('h2', { id: 'follows' }, t('followHeading')),
     h('p', {}, t('followIntro')),
+    offered &&
+      h(
+        'p',
+        { class: 'offered' },
+        t('followOffered', { slug: offered.slug, instance: new URL(offered.instance).host }),
+      ),
     stored.follows.length === 0
       ? h('p', { class: 'meta' }, t('noFollows'))
       : h(

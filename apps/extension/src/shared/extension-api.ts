@@ -37,6 +37,8 @@ export interface ExtensionApi {
   };
   tabs?: {
     sendMessage(tabId: number, message: unknown): Promise<unknown>;
+    /** Needs no permission: the extension opens its own pages. */
+    create(properties: { url: string }): Promise<unknown>;
   };
 }
 

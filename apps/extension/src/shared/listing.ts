@@ -7,11 +7,19 @@ import { type Follow, followedSealing, followKey, instanceOrigin, load, update }
  */
 export const LISTING_SELECTOR = 'link[rel~="bridgenotes-community" i][href]';
 
-/** Content script → background: a page lists a community; the reader clicked to follow it. */
+/**
+ * Content script → background: a page lists a community (`offer`: what to offer the reader);
+ * the reader clicked the offer (`open-offer`: the settings open with it filled in, and following
+ * takes the reader's click there, where no page can hide or cover the button).
+ */
 export interface ListingMessage {
-  type: 'offer' | 'follow';
+  type: 'offer' | 'open-offer';
   href: string;
 }
+
+/** The settings' address with the community of `href` filled in to follow. */
+export const offerPage = (optionsUrl: string, href: string) =>
+  `${optionsUrl}?${new URLSearchParams({ follow: href }).toString()}`;
 
 /** The instance and community a listing's address names; null when it names none. */
 export function listingOf(href: string): { instance: string; slug: string } | null {

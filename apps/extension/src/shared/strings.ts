@@ -117,6 +117,8 @@ export const STRINGS = {
   // Settings
   settingsHeading: 'Bridgenotes settings',
   followHeading: 'Communities you follow',
+  followOffered:
+    'A page offered to follow {slug} on {instance}: it is filled in below. Press Follow to follow it, or close this tab.',
   followIntro:
     'Notes come from the communities you follow. Looking a post up never sends its address: see "What the lookup leaks" in the documentation.',
   noFollows: 'You follow no community yet.',
