@@ -2,6 +2,12 @@
  * The few WebExtension APIs the extension uses, typed here rather than through a types package:
  * Chromium's `chrome.*` and Firefox's `browser.*` both return promises in Manifest V3.
  */
+/** Who sent a runtime message: its tab, and the address of the frame it came from. */
+export interface MessageSender {
+  tab?: { id?: number };
+  url?: string;
+}
+
 export interface ExtensionApi {
   runtime: {
     getURL(path: string): string;
@@ -12,7 +18,7 @@ export interface ExtensionApi {
       addListener(
         listener: (
           message: unknown,
-          sender: { tab?: { id?: number } },
+          sender: MessageSender,
           respond: (answer: unknown) => void,
         ) => boolean | undefined,
       ): void;
