@@ -8,6 +8,7 @@ import { commitmentOf, createIdentity, exportIdentity, pseudonymOf } from '@brid
 import {
   canonicalPostUrl,
   communityScope,
+  lookupPrefixOf,
   postLookupHash,
 } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
@@ -35,6 +36,10 @@ const TO_RATE_TEXT = 'The footpath on the bridge stays open during the works.';
 const WRITTEN_TEXT = 'The council moved the closure: works now start in April, see the minutes.';
 const SECOND_TEXT = 'Cyclists may cross the bridge again from May, the council says.';
 const SAME_TEXT = 'The ferry runs every twenty minutes while the bridge is closed.';
+const RACE_TEXT = {
+  a: 'Post A: the council voted on the bridge in March.',
+  b: 'Post B: the new bridge opens in 2028, not 2027.',
+};
 
 /** A page of the community's own site, keyed by its URL. */
 const sitePost = (path: string, title: string): FakePost => ({
@@ -47,6 +52,8 @@ const sitePost = (path: string, title: string): FakePost => ({
 // Two posts whose helpful notes read the same: the member wrote the first one's.
 const ownPost = sitePost('ferry-own', 'The ferry timetable');
 const othersPost = sitePost('ferry-other', 'The ferry timetable, again');
+// Two posts of one site, between which the reader moves without loading a page.
+const racePosts = { a: sitePost('race-a', 'The vote'), b: sitePost('race-b', 'The opening') };
 const docs = screenshotFolder();
 
 /**
@@ -89,7 +96,7 @@ describe('browser extension', () => {
           body: '<h1>Follow our community notes</h1>',
           head: `<link rel="bridgenotes-community" href="${proxyUrl}/communities/${listed.slug}">`,
         };
-        return [...FAKE_POSTS, listingPage, ownPost, othersPost];
+        return [...FAKE_POSTS, listingPage, ownPost, othersPost, racePosts.a, racePosts.b];
       },
       seed: async (client) => {
         database = client;
@@ -111,6 +118,8 @@ describe('browser extension', () => {
         for (const [post, text, author] of [
           [ownPost, SAME_TEXT, member],
           [othersPost, SAME_TEXT, '7'],
+          [racePosts.a, RACE_TEXT.a, '7'],
+          [racePosts.b, RACE_TEXT.b, '7'],
         ] as const) {
           const noteId = await insertNoteOn(await insertPost(database, post.key), text);
           await database.query('UPDATE notes SET author_pseudonym = $2 WHERE id = $1', [
@@ -538,6 +547,31 @@ describe('browser extension', () => {
     // height is the viewport's whatever they show.
     await own.panel.getByRole('button', { name: /^Help rate notes/ }).click();
     await own.panel.getByText('You wrote a note shown above', { exact: false }).waitFor();
+    await page.close();
+  });
+
+  it('shows only the latest post when the reader moves on while a lookup is under way (no form for the post left)', async () => {
+    const bucket = (post: FakePost) =>
+      `/communities/${community.slug}/lookup/${lookupPrefixOf(postLookupHash(post.key))}`;
+    expect(bucket(racePosts.a)).not.toBe(bucket(racePosts.b));
+    // The content script's lookup of each post passes; the panel's is held.
+    const heldA = proxy.hold(bucket(racePosts.a), 1);
+    const heldB = proxy.hold(bucket(racePosts.b), 1);
+    const page = await browser.context.newPage();
+    await page.goto(listingPage.url);
+    // The site moves between posts with the History API, as X or YouTube do.
+    await page.evaluate((url) => history.pushState(null, '', url), racePosts.a.url);
+    await heldA.reached;
+    await page.evaluate((url) => history.pushState(null, '', url), racePosts.b.url);
+    await heldB.reached;
+    // Post A's lookup answers first: the panel shows post B by then, and must not take it.
+    heldA.release();
+    await heldA.answered;
+    heldB.release();
+    const panel = await panelOf(page);
+    await panel.getByText(RACE_TEXT.b).waitFor();
+    expect(await panel.locator('.note .text').allTextContents()).toEqual([RACE_TEXT.b]);
+    expect(await panel.locator('section.community').count()).toBe(1);
     await page.close();
   });
 

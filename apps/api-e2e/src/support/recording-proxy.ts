@@ -12,7 +12,30 @@ export interface Received {
 export interface RecordingProxy {
   url: string;
   received: Received[];
+  /**
+   * Holds a request for `path` (method and query included) once `skip` more have passed, until
+   * released; while the hold is kept, every answer for `path` says `no-store`, so that the
+   * browser asks again rather than answering from its cache.
+   */
+  hold(path: string, skip?: number): Hold;
   close(): Promise<void>;
+}
+
+export interface Hold {
+  /** Settles once the held request reached the proxy. */
+  reached: Promise<void>;
+  /** Passes the held request on. */
+  release(): void;
+  /** Settles once the held request's answer was written to the client. */
+  answered: Promise<void>;
+}
+
+interface Holding {
+  path: string;
+  skip: number;
+  reached(): void;
+  released: Promise<void>;
+  answered(): void;
 }
 
 /**
@@ -22,11 +45,20 @@ export interface RecordingProxy {
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const to = new URL(target);
   const received: Received[] = [];
+  const holdings: Holding[] = [];
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
+    incoming.on('end', async () => {
       const body = Buffer.concat(chunks);
+      const holding = holdings.find((candidate) => candidate.path === incoming.url);
+      const held = holding && holding.skip-- === 0 ? holding : undefined;
+      if (held) {
+        holdings.splice(holdings.indexOf(held), 1);
+        held.reached();
+        await held.released;
+        outgoing.on('finish', held.answered);
+      }
       received.push({
         method: incoming.method ?? '',
         url: incoming.url ?? '',
@@ -42,7 +74,11 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
           headers: { ...incoming.headers, host: to.host },
         },
         (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          const uncached = holding !== undefined;
+          outgoing.writeHead(
+            answer.statusCode ?? 502,
+            uncached ? { ...answer.headers, 'cache-control': 'no-store' } : answer.headers,
+          );
           answer.pipe(outgoing);
         },
       );
@@ -54,6 +90,24 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
+    hold(path, skip = 0) {
+      let reached = () => undefined as void;
+      let release = () => undefined as void;
+      let answered = () => undefined as void;
+      const hold: Hold = {
+        reached: new Promise<void>((resolve) => (reached = resolve)),
+        release: () => release(),
+        answered: new Promise<void>((resolve) => (answered = resolve)),
+      };
+      holdings.push({
+        path,
+        skip,
+        reached: () => reached(),
+        released: new Promise<void>((resolve) => (release = resolve)),
+        answered: () => answered(),
+      });
+      return hold;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -88,8 +88,14 @@ function hideAll(): void {
   if (pill) pill.hidden = true;
 }
 
+/** The latest check: an earlier one answered late (the reader moved on meanwhile) is dropped. */
+let latestCheck = 0;
+
 async function check(): Promise<void> {
-  seen = (await ext.runtime.sendMessage({ type: 'lookup', page: pageNow() })) as PageNotes;
+  const run = ++latestCheck;
+  const found = (await ext.runtime.sendMessage({ type: 'lookup', page: pageNow() })) as PageNotes;
+  if (run !== latestCheck) return;
+  seen = found;
   if (seen.helpful > 0) show(true);
   else if (seen.toRate > 0) show(false);
   else hideAll();

@@ -255,7 +255,16 @@ async function pseudonymIn(stored: Stored, found: Found): Promise<string | undef
   return pseudonym;
 }
 
+/**
+ * The latest run of `start`: a single-page site moves to another post (a new fragment) while a
+ * run awaits, and that run must then add nothing, or the forms of the post left would show
+ * under the new one, and write there.
+ */
+let latestRun = 0;
+
 async function start(): Promise<void> {
+  const run = ++latestRun;
+  const stale = () => run !== latestRun;
   // The platform page can fade the panel or paint a decoy over it: its forms are watched so that
   // a write the member did not see is refused (member-actions.ts, docs/threat-model.md).
   guardWrites(app);
@@ -275,8 +284,10 @@ async function start(): Promise<void> {
   const { token, ...shownPage } = page();
   // Framed by a page rather than by the extension's content script: show nothing at all.
   const framedByUs = (await ext.runtime.sendMessage({ type: 'panel-check', token })) === true;
+  if (stale()) return;
   const key = framedByUs ? pagePostKey(shownPage) : null;
   const stored = await load();
+  if (stale()) return;
   if (!key || stored.follows.length === 0) {
     status.textContent = '';
     report();
@@ -284,6 +295,7 @@ async function start(): Promise<void> {
   }
   const message: LookupMessage = { type: 'lookup-notes', page: shownPage };
   const results = (await ext.runtime.sendMessage(message)) as PageLookup[];
+  if (stale()) return;
   const sections: HTMLElement[] = [];
   for (const result of results) {
     const follow = result.follow;
@@ -301,6 +313,7 @@ async function start(): Promise<void> {
     // A member may still ask for a note, or write one, where there is none yet.
     if (empty && !isMember(stored, follow)) continue;
     const pseudonym = await pseudonymIn(stored, result).catch(() => undefined);
+    if (stale()) return;
     sections.push(sectionFor(result, stored, key, pseudonym));
   }
   status.textContent = '';
