@@ -13,7 +13,10 @@ import {
 } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
 import { type Browser, paintedScreenshot, screenshotFolder } from './support/browser';
-import { closedShadowButton } from './support/closed-shadow';
+import {
+  closedShadowButton,
+  inContentScript,
+} from './support/closed-shadow';
 import {
   type ExtensionRig,
   followIn,
@@ -547,6 +550,23 @@ describe('browser extension', () => {
     // height is the viewport's whatever they show.
     await own.panel.getByRole('button', { name: /^Help rate notes/ }).click();
     await own.panel.getByText('You wrote a note shown above', { exact: false }).waitFor();
+    await page.close();
+  });
+
+  it("keeps the member's identities out of the content script's reach", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(FAKE_POSTS[0].url);
+    await (await panelOf(page)).getByText(helpfulText('x')).waitFor();
+    // What a script running in the content script's world (in the page's renderer) would get.
+    const read = await inContentScript(
+      page,
+      'Bridgenotes',
+      `chrome.storage.local.get(null).then(
+        (stored) => Object.keys(stored),
+        (error) => 'refused: ' + error.message,
+      )`,
+    );
+    expect(read).toBe('refused: Access to storage is not allowed from this context.');
     await page.close();
   });
 

@@ -6,6 +6,19 @@ import { ext } from './shared/extension-api';
 
 ext.runtime.onMessage.addListener(answerMessage);
 
+/**
+ * The member's identities are in `storage.local`, which content scripts may read by default, and
+ * a content script runs in the page's renderer: only the extension's own pages and this worker
+ * may use it. Set at each start of the worker, and at the browser's (the listener wakes it).
+ * Firefox has no such call: its content scripts keep their access (docs/extension.md).
+ */
+const keepStorageFromContentScripts = () =>
+  void ext.storage.local
+    .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+    .catch(() => undefined);
+keepStorageFromContentScripts();
+ext.runtime.onStartup.addListener(keepStorageFromContentScripts);
+
 ext.action?.onClicked.addListener((tab) => {
   if (tab.id !== undefined)
     void ext.tabs?.sendMessage(tab.id, { type: 'toggle' }).catch(() => undefined);

@@ -62,3 +62,35 @@ export async function closedShadowButton(
     await session.detach();
   }
 }
+
+/**
+ * Runs `expression` in the extension's content script (its isolated world in the page's top
+ * frame), as a script of a compromised renderer could: what the content script's context may
+ * reach. Chromium's DevTools protocol names that world after the extension.
+ */
+export async function inContentScript(
+  page: Page,
+  extensionName: string,
+  expression: string,
+): Promise<unknown> {
+  const session = await page.context().newCDPSession(page);
+  try {
+    const contexts: { id: number; name: string; auxData?: { type?: string } }[] = [];
+    session.on('Runtime.executionContextCreated', ({ context }) => contexts.push(context));
+    await session.send('Runtime.enable');
+    const world = contexts.find(
+      (context) => context.auxData?.type === 'isolated' && context.name === extensionName,
+    );
+    if (!world) throw new Error(`no isolated world named ${extensionName}`);
+    const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
+      expression,
+      contextId: world.id,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? 'failed');
+    return result.value;
+  } finally {
+    await session.detach();
+  }
+}

@@ -13,6 +13,7 @@ export interface ExtensionApi {
     getURL(path: string): string;
     openOptionsPage(): Promise<void>;
     sendMessage(message: unknown): Promise<unknown>;
+    onStartup: { addListener(listener: () => void): void };
     onMessage: {
       /** Answer with `respond` and return true: both browsers keep the channel open then. */
       addListener(
@@ -28,6 +29,8 @@ export interface ExtensionApi {
     local: {
       get(keys: string[]): Promise<Record<string, unknown>>;
       set(items: Record<string, unknown>): Promise<void>;
+      /** Chromium only (Firefox has none): who may use the area besides the extension's pages. */
+      setAccessLevel?(options: { accessLevel: 'TRUSTED_CONTEXTS' }): Promise<void>;
     };
     /** Kept while the browser runs, never written to disk (Chromium 102+, Firefox 115+). */
     session?: {
