@@ -109,8 +109,19 @@ async function buildExtension(outdir) {
     cpSync(join(source, 'panel', 'panel.html'), join(folder, 'panel.html'));
     cpSync(join(source, 'options', 'options.html'), join(folder, 'options.html'));
     const own = { ...manifest, background };
-    if (browser === 'chromium') delete own.browser_specific_settings;
-    else delete own.minimum_chrome_version;
+    if (browser === 'chromium') {
+      delete own.browser_specific_settings;
+      // At the extension's id, which is the same for every install, any page could frame the
+      // panel to learn that the extension is installed: Chromium serves it at an address of the
+      // session's only (runtime.getURL gives it to the content script). Firefox's ids are
+      // already one per install.
+      own.web_accessible_resources = manifest.web_accessible_resources.map((entry) => ({
+        ...entry,
+        use_dynamic_url: true,
+      }));
+    } else {
+      delete own.minimum_chrome_version;
+    }
     writeFileSync(join(folder, 'manifest.json'), `${JSON.stringify(own, null, 2)}\n`);
     // Fixed dates: the same sources give the same zip.
     const entries = Object.fromEntries(

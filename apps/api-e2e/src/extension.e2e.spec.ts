@@ -15,6 +15,7 @@ import { eventually } from '@bridgenotes/testing';
 import { type Browser, paintedScreenshot, screenshotFolder } from './support/browser';
 import {
   closedShadowButton,
+  closedShadowFrameSrc,
   inContentScript,
 } from './support/closed-shadow';
 import {
@@ -268,20 +269,36 @@ describe('browser extension', () => {
     }
   });
 
-  it('shows nothing in a panel that a page frames itself (no clicks steered onto it)', async () => {
+  it('shows nothing in a panel that a page frames itself (no clicks steered onto it), and a page cannot frame it by the extension id at all', async () => {
     const page = await browser.context.newPage();
     const article = FAKE_POSTS[FAKE_POSTS.length - 1];
     await page.goto(article.url);
     await (await panelOf(page)).getByText(helpfulText(article.platform)).waitFor();
-    // The page's own script frames the panel, for the X post, with a token of its making.
+    const frameFromPage = (src: string) =>
+      page.evaluate(
+        (address) =>
+          new Promise<void>((resolve) => {
+            const frame = document.createElement('iframe');
+            frame.addEventListener('load', () => resolve(), { once: true });
+            frame.src = address;
+            document.body.append(frame);
+          }),
+        src,
+      );
+    // By the extension's id, the one address a page could know: Chromium refuses the panel there
+    // (it is web-accessible by a dynamic address only), so a page cannot tell the extension is
+    // installed by framing it.
+    await frameFromPage(`chrome-extension://${extensionId}/panel.html#by-id`);
+    const byId = page.frames().filter((frame) => frame.url().includes('by-id'));
+    expect(byId).toEqual([]);
+    // The page's own script frames the panel, for the X post, with a token of its making, at the
+    // address its content script used (which the page could not read: a closed shadow root).
+    const address = await closedShadowFrameSrc(page);
+    if (!address) throw new Error('the panel frame has no address');
     const forged = encodeURIComponent(
       JSON.stringify({ url: FAKE_POSTS[0].url, canonical: null, token: 'forged' }),
     );
-    await page.evaluate((src) => {
-      const frame = document.createElement('iframe');
-      frame.src = src;
-      document.body.append(frame);
-    }, `chrome-extension://${extensionId}/panel.html#${forged}`);
+    await frameFromPage(`${address.split('#')[0]}#${forged}`);
     const framed = await eventually(async () => {
       const frame = page.frames().find((candidate) => candidate.url().includes('forged'));
       if (!frame) throw new Error('not framed yet');

@@ -64,6 +64,31 @@ export async function closedShadowButton(
 }
 
 /**
+ * The `src` of the extension's frame on the page (the panel's, in a closed shadow root the page's
+ * scripts cannot enter): what a page would need to know to frame the panel itself.
+ */
+export async function closedShadowFrameSrc(page: Page): Promise<string | undefined> {
+  const session = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await session.send('DOM.getDocument', { depth: -1, pierce: true })) as {
+      root: DomNode;
+    };
+    const srcOf = (node: DomNode) => {
+      const attributes = node.attributes ?? [];
+      const index = attributes.indexOf('src');
+      return index >= 0 ? attributes[index + 1] : undefined;
+    };
+    const frame = find(
+      root,
+      (node) => node.nodeName === 'IFRAME' && /^chrome-extension:/.test(srcOf(node) ?? ''),
+    );
+    return frame && srcOf(frame);
+  } finally {
+    await session.detach();
+  }
+}
+
+/**
  * Runs `expression` in the extension's content script (its isolated world in the page's top
  * frame), as a script of a compromised renderer could: what the content script's context may
  * reach. Chromium's DevTools protocol names that world after the extension.

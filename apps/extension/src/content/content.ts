@@ -18,8 +18,12 @@ const PANEL_STYLE = `
     font: 14px/1.2 system-ui, sans-serif; cursor: pointer; }
   [hidden] { display: none; }`;
 
-/** The panel's origin: the extension's own (a page posting there reaches no page of its own). */
-const PANEL_ORIGIN = new URL(ext.runtime.getURL('panel.html')).origin;
+/**
+ * The panel's origin: the extension's own (a page posting there reaches no page of its own). Not
+ * that of the panel's address: in Chromium that is a dynamic one (build.js), while the framed
+ * panel runs at the extension's id, which getURL('') still gives.
+ */
+const PANEL_ORIGIN = new URL(ext.runtime.getURL('')).origin;
 
 let host: HTMLElement | undefined;
 let frame: HTMLIFrameElement | undefined;
