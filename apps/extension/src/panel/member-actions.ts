@@ -60,10 +60,8 @@ async function prove(
   // Only what the member saw: a page steering a click onto a faded or covered panel would learn
   // its user's pseudonym from the write (docs/threat-model.md, "Click-jacking").
   const refusal = await unshownWrite((action) => t('confirmWrite', { action }));
-  if (refusal) {
-    const message = t(refusal === 'PANEL_HIDDEN' ? 'failPanelHidden' : 'failNotConfirmed');
-    throw new InstanceError(0, refusal, message);
-  }
+  // Said in the widget's words (failure.ts).
+  if (refusal) throw new InstanceError(0, refusal, refusal);
   context.say(t('proving'));
   const [group, { commitment }] = await Promise.all([
     groupLeaves(context.follow),

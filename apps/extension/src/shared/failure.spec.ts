@@ -1,7 +1,10 @@
-import { circuitFiles, groupLeaves, InstanceError } from './instance';
+import { circuitFiles, groupLeaves, InstanceError, lookUp } from './instance';
 import { failureMessage } from './failure';
+import { lookUpPage } from './page-notes';
 import type { Follow } from './storage';
-import { t } from './strings';
+import { load } from './storage';
+
+jest.mock('./storage', () => ({ ...jest.requireActual('./storage'), load: jest.fn() }));
 
 const follow: Follow = {
   instance: 'https://notes.example.org',
@@ -11,6 +14,9 @@ const follow: Follow = {
   scope: '42',
   admission: 'OPEN',
 };
+
+const NETWORK =
+  'The service could not be reached. Check your connection and try again. (code NETWORK)';
 
 describe('what a failed action tells the member', () => {
   const realFetch = global.fetch;
@@ -22,19 +28,21 @@ describe('what a failed action tells the member', () => {
     global.fetch = jest.fn(() => Promise.reject(new TypeError('Failed to fetch')));
     const group = await groupLeaves(follow).catch((e: unknown) => e);
     expect(group).toMatchObject({ code: 'NETWORK' });
-    expect(failureMessage(group)).toContain(t('failNetwork'));
+    expect(failureMessage(group)).toBe(NETWORK);
     const files = await circuitFiles(follow.instance).catch((e: unknown) => e);
-    expect(failureMessage(files)).toContain(t('failNetwork'));
+    expect(failureMessage(files)).toBe(NETWORK);
   });
 
   it('says how long to wait when the instance answered 429 with Retry-After', async () => {
     global.fetch = jest.fn(() =>
       Promise.resolve(new Response('{}', { status: 429, headers: { 'Retry-After': '30' } })),
     );
+    const waitThirty =
+      'Too many requests from this connection just now. Wait 30 seconds and try again. (code RATE_LIMITED)';
     const group = await groupLeaves(follow).catch((e: unknown) => e);
-    expect(failureMessage(group)).toContain(t('failRateLimitedWait', { seconds: 30 }));
+    expect(failureMessage(group)).toBe(waitThirty);
     const files = await circuitFiles(follow.instance).catch((e: unknown) => e);
-    expect(failureMessage(files)).toContain(t('failRateLimitedWait', { seconds: 30 }));
+    expect(failureMessage(files)).toBe(waitThirty);
   });
 
   it('says one second in the singular', () => {
@@ -44,16 +52,31 @@ describe('what a failed action tells the member', () => {
     );
   });
 
-  it('says to wait a minute on a 429 without Retry-After, and keeps the code of any other refusal', () => {
-    expect(failureMessage(new InstanceError(429, 'TOO_MANY_REQUESTS', 'slow down'))).toContain(
-      t('failRateLimited'),
+  it("says each refusal in the widget's sentence with its code, never the API's code and message", () => {
+    expect(failureMessage(new InstanceError(429, 'TOO_MANY_REQUESTS', 'slow down'))).toBe(
+      'Too many requests from this connection just now. Wait a minute and try again. (code TOO_MANY_REQUESTS)',
     );
-    const other = failureMessage(new InstanceError(409, 'SELF_RATING', 'own note'));
-    expect(other).toBe(t('failed', { message: 'SELF_RATING: own note' }));
-    expect(failureMessage(new Error('boom'))).toBe(t('failed', { message: 'boom' }));
+    expect(failureMessage(new InstanceError(409, 'SELF_RATING', 'own note'))).toBe(
+      'You wrote this note: others rate it. (code SELF_RATING)',
+    );
+    // A code the widget has no sentence for: the generic one, or the server's when it is 5xx.
+    expect(failureMessage(new InstanceError(400, 'SOMETHING_NEW', 'raw detail'))).toBe(
+      'Something went wrong. Try again later. (code SOMETHING_NEW)',
+    );
+    expect(failureMessage(new InstanceError(503, 'HTTP_ERROR', 'error'))).toBe(
+      'The service is busy or restarting. Try again in a moment. (code HTTP_ERROR)',
+    );
+    // The click-jacking guard's refusal.
+    expect(failureMessage(new InstanceError(0, 'PANEL_HIDDEN', 'PANEL_HIDDEN'))).toMatch(
+      /^Nothing was sent: this page hides or covers the notes panel.*\(code PANEL_HIDDEN\)$/,
+    );
+    // The extension's own sentences (a kept identity) are said as they are.
+    expect(failureMessage(new Error('Another identity is kept.'))).toBe(
+      'That did not work: Another identity is kept.',
+    );
   });
 
-  it("keeps the instance's own code of a 429 that is not a wait (a daily quota)", async () => {
+  it("says a daily quota in the widget's words, not the instance's message", async () => {
     const quota = {
       code: 'DAILY_QUOTA_EXCEEDED',
       message: 'At most 10 notes a day',
@@ -65,7 +88,35 @@ describe('what a failed action tells the member', () => {
     const group = await groupLeaves(follow).catch((e: unknown) => e);
     expect(group).toMatchObject({ status: 429, code: 'DAILY_QUOTA_EXCEEDED' });
     expect(failureMessage(group)).toBe(
-      t('failed', { message: 'DAILY_QUOTA_EXCEEDED: At most 10 notes a day' }),
+      'You have reached today’s limit in this community. It starts again at 00:00 UTC. (code DAILY_QUOTA_EXCEEDED)',
     );
+  });
+});
+
+describe('what the panel says of a community whose notes could not be loaded', () => {
+  const realFetch = global.fetch;
+  afterEach(() => {
+    global.fetch = realFetch;
+  });
+  const page = { url: 'https://x.com/CityNews/status/1861092427542737157', canonical: null };
+
+  it('says an answer that is no lookup bucket as such, not as a TypeError', async () => {
+    global.fetch = jest.fn(() => Promise.resolve(new Response('{"hello":"world"}')));
+    const key = { platform: 'x', externalId: '1861092427542737157' };
+    await expect(lookUp(follow, key)).rejects.toMatchObject({ code: 'NOT_A_LOOKUP' });
+    (load as jest.Mock).mockResolvedValue({ follows: [follow] });
+    const [result] = await lookUpPage(page);
+    expect(result).toEqual({
+      ok: false,
+      follow,
+      error: 'Something went wrong. Try again later. (code NOT_A_LOOKUP)',
+    });
+  });
+
+  it('says a refusal in a sentence, not its bare code', async () => {
+    global.fetch = jest.fn(() => Promise.reject(new TypeError('Failed to fetch')));
+    (load as jest.Mock).mockResolvedValue({ follows: [follow] });
+    const [result] = await lookUpPage(page);
+    expect(result).toEqual({ ok: false, follow, error: NETWORK });
   });
 });

@@ -139,8 +139,12 @@ export const getCommunity = (instance: string, slug: string) =>
  */
 export async function lookUp(follow: Follow, key: PostKey): Promise<Found> {
   const hash = postLookupHash(key);
-  const bucket = await call<LookupBucket>(`${communityUrl(follow)}/lookup/${lookupPrefixOf(hash)}`);
-  const post = bucket.posts.find((candidate) => candidate.hash === hash);
+  const url = `${communityUrl(follow)}/lookup/${lookupPrefixOf(hash)}`;
+  const bucket = await call<Partial<LookupBucket> | null>(url);
+  // An answer that is no bucket (a proxy's page, another service at the address): said as such,
+  // not as the TypeError reading it would throw.
+  if (!Array.isArray(bucket?.posts)) throw new InstanceError(200, 'NOT_A_LOOKUP', `${url}`);
+  const post = bucket.posts.find((candidate) => candidate?.hash === hash);
   return { follow, notes: post?.notes ?? [], requestCount: post?.requestCount ?? 0 };
 }
 

@@ -1,5 +1,6 @@
 import { pagePostKey } from '@bridgenotes/protocol';
 
+import { failureMessage } from './failure';
 import { type Found, lookUp } from './instance';
 import { type Follow, load } from './storage';
 
@@ -13,7 +14,7 @@ export interface LookupMessage {
   page: { url: string; canonical: string | null };
 }
 
-/** Each followed community's notes on the page, or why they could not be loaded. */
+/** Each followed community's notes on the page, or why they could not be loaded (a sentence). */
 export type PageLookup = ({ ok: true } & Found) | { ok: false; follow: Follow; error: string };
 
 export async function lookUpPage(page: LookupMessage['page']): Promise<PageLookup[]> {
@@ -24,12 +25,7 @@ export async function lookUpPage(page: LookupMessage['page']): Promise<PageLooku
   return results.map((result, index) =>
     result.status === 'fulfilled'
       ? { ok: true, ...result.value }
-      : {
-          ok: false,
-          follow: stored.follows[index],
-          error:
-            (result.reason as { code?: string; message?: string }).code ?? String(result.reason),
-        },
+      : { ok: false, follow: stored.follows[index], error: failureMessage(result.reason) },
   );
 }
 

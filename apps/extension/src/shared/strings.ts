@@ -8,7 +8,7 @@ export const STRINGS = {
   heading: 'Community notes',
   from: 'From {community} on {instance}',
   loading: 'Looking for notes…',
-  loadFailed: '{community}: notes could not be loaded ({message}).',
+  loadFailed: '{community}: notes could not be loaded. {message}',
   noHelpful: 'No note on this post has been rated helpful yet.',
   whyShown: 'Rated helpful by people who usually disagree',
   sideShare:
@@ -106,14 +106,9 @@ export const STRINGS = {
   joinAgain: 'Join {community} again',
   stillNotInGroup: 'Checked just now: this identity is still not in the group of {community}.',
   failed: 'That did not work: {message}',
-  // The widget's wording: the instance not reached, or rate limited (with its Retry-After).
+  // The widget's wording, for a membership that could not be looked for (an action's refusals
+  // are said with the widget's own sentences: failure.ts).
   failNetwork: 'The service could not be reached. Check your connection and try again.',
-  failRateLimitedWait:
-    'Too many requests from this connection just now. Wait {seconds} seconds and try again.',
-  failRateLimitedWaitOne:
-    'Too many requests from this connection just now. Wait {seconds} second and try again.',
-  failRateLimited: 'Too many requests from this connection just now. Wait a minute and try again.',
-  withCode: '{message} (code {code})',
   // Settings
   settingsHeading: 'Bridgenotes settings',
   followHeading: 'Communities you follow',
@@ -156,13 +151,10 @@ export const STRINGS = {
   notMemberYet:
     'This identity is not a member of {community} yet: join through the community’s site, then check again.',
   closed: '{community} admits members by the operator only.',
-  // The click-jacking guard (@bridgenotes/widget's visibility-guard), in the widget's words.
-  failPanelHidden:
-    'Nothing was sent: this page hides or covers the notes panel, and the browser did not let it ask you. Make sure all of the panel is visible, then try again.',
+  // The click-jacking guard's question (@bridgenotes/widget's visibility-guard); its refusals are
+  // said in the widget's words (failure.ts).
   confirmWrite:
     '“{action}”: send this as a member of the community? Nothing is sent unless you confirm.',
-  failNotConfirmed:
-    'Nothing was sent: it was not confirmed, or confirmed before the question could be read.',
 } as const;
 
 export type StringKey = keyof typeof STRINGS;

@@ -61,10 +61,20 @@ export const failureCode = (error: unknown): string =>
  * The member's sentence for `error`, with its code: `own` first (a view's refusals of its own),
  * then the shared ones, then by HTTP status (429, 5xx), else the generic one.
  */
-export function failureText(error: unknown, own: Record<string, StringKey> = {}): string {
-  const code = failureCode(error);
-  const status = error instanceof RequestError ? error.status : undefined;
-  const details = (error instanceof RequestError ? error.details : undefined) as
+export const failureText = (error: unknown, own: Record<string, StringKey> = {}): string =>
+  refusalText(error instanceof RequestError ? error : { code: failureCode(error) }, own);
+
+/** A refusal by its code, HTTP status and details: the widget's RequestError, the extension's. */
+export interface Refusal {
+  code: string;
+  status?: number;
+  details?: unknown;
+}
+
+/** `failureText` of a refusal (the extension says its instances' refusals with it). */
+export function refusalText(refusal: Refusal, own: Record<string, StringKey> = {}): string {
+  const { code, status } = refusal;
+  const details = refusal.details as
     | {
         required?: unknown;
         ratingImpact?: unknown;
