@@ -206,7 +206,10 @@ const ARTIFACTS = {
 };
 
 async function checkedFile(instance: string, file: { path: string; sha256: string }) {
-  const response = await reach(`${instance}${file.path}`, { credentials: 'omit' });
+  const response = await reach(`${instance}${file.path}`, {
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
+  });
   if (!response.ok) throw new Error(`circuit file ${file.path}: HTTP ${response.status}`);
   const bytes = await response.arrayBuffer();
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));

@@ -159,7 +159,12 @@ export const saveRating = ({ noteId, helpfulness, clientMinute }: SaveRatingMess
 export const followKey = (follow: Pick<Follow, 'instance' | 'slug'>) =>
   `${follow.instance} ${follow.slug}`;
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * The names of this machine an instance may be reached at over plain http: the manifest's host
+ * permissions and its pages' `connect-src` allow http for these only (manifest.spec.ts). Not
+ * `[::1]`: Chromium's CSP has no way to name an IPv6 address.
+ */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
 
 /**
  * An instance URL as typed by a reader, reduced to its origin; null when it is not one. Plain
