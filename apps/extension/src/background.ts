@@ -3,6 +3,7 @@
 // toolbar button into "show or hide the panel".
 import { answerMessage } from './background-messages';
 import { ext } from './shared/extension-api';
+import { dropPanelTokens } from './shared/panel-tokens';
 
 ext.runtime.onMessage.addListener(answerMessage);
 
@@ -18,6 +19,8 @@ const keepStorageFromContentScripts = () =>
     .catch(() => undefined);
 keepStorageFromContentScripts();
 ext.runtime.onStartup.addListener(keepStorageFromContentScripts);
+
+ext.tabs?.onRemoved.addListener((tabId) => void dropPanelTokens(tabId).catch(() => undefined));
 
 ext.action?.onClicked.addListener((tab) => {
   if (tab.id !== undefined)

@@ -169,6 +169,14 @@ function fromPanel(data: PanelReport | null): void {
   }
 }
 
+// Back from the browser's back-forward cache: the background has since given this tab's token to
+// the page loaded after this one (panel-tokens.ts), so the panel gets a new one.
+addEventListener('pageshow', (event) => {
+  if (!event.persisted) return;
+  token = undefined;
+  void check();
+});
+
 ext.runtime.onMessage.addListener((message) => {
   if ((message as { type?: string } | null)?.type === 'toggle') show(!open);
   return undefined;

@@ -36,6 +36,7 @@ export interface ExtensionApi {
     session?: {
       get(keys: string[]): Promise<Record<string, unknown>>;
       set(items: Record<string, unknown>): Promise<void>;
+      remove(keys: string[]): Promise<void>;
     };
     onChanged: {
       addListener(listener: (changes: Record<string, unknown>, area: string) => void): void;
@@ -48,6 +49,7 @@ export interface ExtensionApi {
     sendMessage(tabId: number, message: unknown): Promise<unknown>;
     /** Needs no permission: the extension opens its own pages. */
     create(properties: { url: string }): Promise<unknown>;
+    onRemoved: { addListener(listener: (tabId: number) => void): void };
   };
 }
 
