@@ -13,11 +13,7 @@ import {
 } from '@bridgenotes/protocol';
 import { eventually } from '@bridgenotes/testing';
 import { type Browser, paintedScreenshot, screenshotFolder } from './support/browser';
-import {
-  closedShadowButton,
-  closedShadowFrameSrc,
-  inContentScript,
-} from './support/closed-shadow';
+import { closedShadowButton, closedShadowFrameSrc, inContentScript } from './support/closed-shadow';
 import {
   type ExtensionRig,
   followIn,
@@ -156,7 +152,7 @@ describe('browser extension', () => {
     await page.close();
   });
 
-  it("offers to follow the community a page lists: the click opens the settings, where the reader follows it (a page hiding the offer under a steered click follows nothing)", async () => {
+  it('offers to follow the community a page lists: the click opens the settings, where the reader follows it (a page hiding the offer under a steered click follows nothing)', async () => {
     const page = await browser.context.newPage();
     await page.goto(listingPage.url);
     const offer = await eventually(async () => {
@@ -295,6 +291,8 @@ describe('browser extension', () => {
     // address its content script used (which the page could not read: a closed shadow root).
     const address = await closedShadowFrameSrc(page);
     if (!address) throw new Error('the panel frame has no address');
+    // The session's address, not the id's: the page could not have guessed it.
+    expect(address.startsWith(`chrome-extension://${extensionId}/`)).toBe(false);
     const forged = encodeURIComponent(
       JSON.stringify({ url: FAKE_POSTS[0].url, canonical: null, token: 'forged' }),
     );

@@ -64,8 +64,8 @@ export async function closedShadowButton(
 }
 
 /**
- * The `src` of the extension's frame on the page (the panel's, in a closed shadow root the page's
- * scripts cannot enter): what a page would need to know to frame the panel itself.
+ * The `src` of the first frame in a shadow root on the page (the panel's, in a closed shadow root
+ * the page's scripts cannot enter): what a page would need to know to frame the panel itself.
  */
 export async function closedShadowFrameSrc(page: Page): Promise<string | undefined> {
   const session = await page.context().newCDPSession(page);
@@ -78,10 +78,19 @@ export async function closedShadowFrameSrc(page: Page): Promise<string | undefin
       const index = attributes.indexOf('src');
       return index >= 0 ? attributes[index + 1] : undefined;
     };
-    const frame = find(
-      root,
-      (node) => node.nodeName === 'IFRAME' && /^chrome-extension:/.test(srcOf(node) ?? ''),
-    );
+    // Only inside a shadow root: the page may frame extension addresses of its own.
+    const inShadows = (node: DomNode): DomNode | undefined => {
+      for (const shadow of node.shadowRoots ?? []) {
+        const frame = find(shadow, (candidate) => candidate.nodeName === 'IFRAME');
+        if (frame) return frame;
+      }
+      for (const child of node.children ?? []) {
+        const frame = inShadows(child);
+        if (frame) return frame;
+      }
+      return undefined;
+    };
+    const frame = inShadows(root);
     return frame && srcOf(frame);
   } finally {
     await session.detach();
