@@ -242,7 +242,7 @@ describe('browser extension: membership', () => {
     proxy.received.length = 0;
     // A double click: the button is disabled while the join runs, so one challenge is solved.
     await settings.getByRole('button', { name: 'Join Careful joiners' }).dblclick();
-    const outcome = await settledStatus(settings, /You are a member|did not work/);
+    const outcome = await settledStatus(settings, /You are a member|did not work|\(code /);
     expect(outcome).toBe('You are a member of Careful joiners.');
     await settings.locator('.identity').getByText('You are a member of Careful joiners.').waitFor();
     // What the extension sent: the challenge asked just before, then the join (below: with a
@@ -317,7 +317,7 @@ describe('browser extension: membership', () => {
       proxy.received.length = 0;
       await settings.getByLabel(`Identity backup for ${host}`).fill(exportIdentity(member));
       await settings.getByRole('button', { name: 'Restore' }).click();
-      const restored = await settledStatus(settings, /Identity restored|did not work/);
+      const restored = await settledStatus(settings, /Identity restored|did not work|\(code /);
       expect(restored).toBe(`Identity restored for ${host}. You are a member of Forum readers.`);
       const block = settings.locator('.identity');
       await block.getByText('You are a member of Forum readers.').waitFor();
@@ -396,7 +396,7 @@ describe('browser extension: membership', () => {
     patientProxy.received.length = 0;
     await settings.getByRole('button', { name: 'Join Patient readers' }).click();
     // The instance answered pending: the settings say so, and when it will count, as the widget.
-    const outcome = await settledStatus(settings, /Joined|You are a member|did not work/);
+    const outcome = await settledStatus(settings, /Joined|You are a member|did not work|\(code /);
     expect(outcome).toBe('Joined Patient readers; your membership is waiting to be sealed.');
     const block = settings.locator('.identity');
     await block.getByText(PENDING_TEXT).waitFor();
@@ -407,7 +407,7 @@ describe('browser extension: membership', () => {
     });
     // And again when asked: still not there.
     await block.getByRole('button', { name: 'Check Patient readers again' }).click();
-    expect(await settledStatus(settings, /Checked just now|did not work/)).toBe(
+    expect(await settledStatus(settings, /Checked just now|did not work|\(code /)).toBe(
       'Checked just now: your membership of Patient readers is not sealed yet.',
     );
     // The instance stored the join durably, in the write buffer: no member yet.
@@ -434,7 +434,7 @@ describe('browser extension: membership', () => {
       .getByRole('button', { name: 'Joined Forum regulars on its site? Check membership' })
       .waitFor();
     await block.getByRole('button', { name: 'Check Patient readers again' }).click();
-    expect(await settledStatus(settings, /Checked just now|did not work/)).toBe(
+    expect(await settledStatus(settings, /Checked just now|did not work|\(code /)).toBe(
       'Checked just now: your membership of Patient readers is not sealed yet.',
     );
     expect(groupFetches()).toBe(1);
@@ -450,7 +450,7 @@ describe('browser extension: membership', () => {
     await block.getByText('Waiting for more than a day?', { exact: false }).waitFor();
     patientProxy.received.length = 0;
     await block.getByRole('button', joinAgain).click();
-    expect(await settledStatus(settings, /Joined|You are a member|did not work/)).toBe(
+    expect(await settledStatus(settings, /Joined|You are a member|did not work|\(code /)).toBe(
       'Joined Patient readers; your membership is waiting to be sealed.',
     );
     const resent = patientProxy.received.filter(({ method }) => method === 'POST');
@@ -488,7 +488,7 @@ describe('browser extension: membership', () => {
     await section.getByRole('button', { name: 'Settings' }).waitFor();
     // The panel looks again when asked too.
     await section.getByRole('button', { name: 'Check Patient readers again' }).click();
-    expect(await settledStatus(section, /Checked just now|did not work/)).toBe(
+    expect(await settledStatus(section, /Checked just now|did not work|\(code /)).toBe(
       'Checked just now: your membership of Patient readers is not sealed yet.',
     );
     // Nothing was proven or sent.
@@ -509,7 +509,7 @@ describe('browser extension: membership', () => {
     await settings.keyboard.press('Enter');
     // The status line still says the earlier Join again's outcome ("Joined …; … waiting"): the
     // new one is waited for.
-    expect(await settledStatus(settings, /Joined .*: you can now|did not work/)).toBe(
+    expect(await settledStatus(settings, /Joined .*: you can now|did not work|\(code /)).toBe(
       'Joined Patient readers: you can now rate, write and ask for notes.',
     );
     await block.getByText('You are a member of Patient readers.').waitFor();
@@ -548,9 +548,9 @@ describe('browser extension: membership', () => {
     expect(await section.getByText(PENDING_TEXT).count()).toBe(0);
     patientProxy.received.length = 0;
     await clickShown(ask);
-    expect(await settledStatus(section, /not usable yet|did not work|Request recorded/)).toBe(
-      'Request recorded. Writers see the posts members ask about most.',
-    );
+    expect(
+      await settledStatus(section, /not usable yet|did not work|\(code |Request recorded/),
+    ).toBe('Request recorded. Writers see the posts members ask about most.');
     await section.getByText('Members who asked for a note on this post: 1').waitFor();
     expect(
       patientProxy.received.filter(({ method }) => method !== 'GET').map(({ url }) => url),
@@ -578,7 +578,7 @@ describe('browser extension: membership', () => {
     await followIn(settings, heldProxy.url, held.slug, 'Held readers');
     heldProxy.received.length = 0;
     await settings.getByRole('button', { name: 'Join Held readers' }).click();
-    expect(await settledStatus(settings, /Joined|You are a member|did not work/)).toBe(
+    expect(await settledStatus(settings, /Joined|You are a member|did not work|\(code /)).toBe(
       'Joined Held readers; your membership is waiting to be sealed.',
     );
     const sent = heldProxy.received.find(
@@ -616,9 +616,9 @@ describe('browser extension: membership', () => {
       await completeJoinBatch(batchingUrl, held.slug, commitment);
       release();
       await block.getByText('You are a member of Held readers.').waitFor();
-      expect(await settledStatus(settings, /Joined Held readers: you can now|did not work/)).toBe(
-        'Joined Held readers: you can now rate, write and ask for notes.',
-      );
+      expect(
+        await settledStatus(settings, /Joined Held readers: you can now|did not work|\(code /),
+      ).toBe('Joined Held readers: you can now rate, write and ask for notes.');
       expect(
         await block.getByText('Your membership of Held readers will be active once').count(),
       ).toBe(0);
@@ -640,7 +640,7 @@ describe('browser extension: membership', () => {
     const settings = await options();
     await follow(settings, community.slug, 'Bridge watchers');
     await settings.getByRole('button', { name: 'Join Bridge watchers' }).click();
-    expect(await settledStatus(settings, /You are a member|did not work/)).toBe(
+    expect(await settledStatus(settings, /You are a member|did not work|\(code /)).toBe(
       'You are a member of Bridge watchers.',
     );
     const { rows } = await database.query<{ commitment: string }>(
@@ -686,7 +686,7 @@ describe('browser extension: membership', () => {
     );
     expect(await section.getByText('not usable yet', { exact: false }).count()).toBe(0);
     await section.getByRole('button', { name: 'Check Bridge watchers again' }).click();
-    expect(await settledStatus(section, /Checked just now|did not work/)).toBe(
+    expect(await settledStatus(section, /Checked just now|did not work|\(code /)).toBe(
       'Checked just now: this identity is still not in the group of Bridge watchers.',
     );
     // Found from the whole group, as every proof fetches it: nothing named the member.
@@ -705,7 +705,7 @@ describe('browser extension: membership', () => {
     expect(await block.getByText('You are a member of Bridge watchers.').count()).toBe(0);
     await block.getByRole('button', { name: 'Check Bridge watchers again' }).waitFor();
     await block.getByRole('button', { name: 'Join Bridge watchers' }).click();
-    expect(await settledStatus(settings, /ended|did not work/)).toBe(ended);
+    expect(await settledStatus(settings, /ended|did not work|\(code /)).toBe(ended);
     await block.getByText(ended).waitFor();
     expect(await block.getByText(notInGroup).count()).toBe(0);
     expect(await block.getByRole('button', { name: 'Join Bridge watchers' }).count()).toBe(0);
