@@ -19,7 +19,7 @@ import { Client } from 'pg';
 
 import { ScoringInputLoader, type LoadedInput } from './scoring-input.loader';
 import { ReplacedRatingsStore } from './replaced-ratings.store';
-import { ScoringPublisher } from './scoring.publisher';
+import { RunSuperseded, ScoringPublisher } from './scoring.publisher';
 import { writeSyntheticCommunity } from './synthetic-community.writer';
 
 const NOTES = 6_000;
@@ -284,6 +284,79 @@ describe('scoring publication', () => {
     expect(await prisma.note.count({ where: { communityId, scoredRunId: newerRun } })).toBe(
       newer.noteCount,
     );
+  });
+
+  it('refuses to publish a run of the same cut as one already published, but of an older time', async () => {
+    // A full run outlived its lease; the next run read the same writes an hour later, when a
+    // note's stabilisation hold had ended, and published first: the older histories must not
+    // come back over it.
+    const { communityId, loaded: older } = await smallCommunity(12);
+    const newer = await new ScoringInputLoader(env).load(communityId, older.nowMs + 3_600_000);
+    expect(newer.changedThrough).toBe(older.changedThrough);
+    const olderResult = scoreNotes(older.input, { seed: DEFAULT_SEED, nowMs: older.nowMs });
+    const newerResult = scoreNotes(newer.input, { seed: DEFAULT_SEED, nowMs: newer.nowMs });
+    const { id: olderRun } = await runs.request(communityId);
+    const { id: newerRun } = await runs.request(communityId);
+    expect(await runs.start(olderRun, communityId)).toBe(1);
+    expect(await runs.start(newerRun, communityId)).toBe(1);
+    await publisher().publish({ runId: newerRun, attempt: 1 }, newer, newerResult, DEFAULT_SEED);
+
+    await expect(
+      publisher().publish({ runId: olderRun, attempt: 1 }, older, olderResult, DEFAULT_SEED),
+    ).rejects.toThrow(RunSuperseded);
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: olderRun } })).toMatchObject({
+      status: 'RUNNING',
+    });
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: newerRun } })).toMatchObject({
+      nowAt: new Date(newer.nowMs),
+    });
+    expect(await prisma.note.count({ where: { communityId, scoredRunId: newerRun } })).toBe(
+      newer.noteCount,
+    );
+    expect(await prisma.noteStatusChange.count({ where: { runId: olderRun } })).toBe(0);
+
+    // A run of that cut and a later time still publishes after it, as an incremental run does
+    // after a full one when nothing was written in between.
+    const later = await new ScoringInputLoader(env).load(communityId, newer.nowMs + 60_000);
+    const { id: laterRun } = await runs.request(communityId);
+    expect(await runs.start(laterRun, communityId)).toBe(1);
+    await publisher().publish(
+      { runId: laterRun, attempt: 1 },
+      later,
+      scoreNotes(later.input, { seed: DEFAULT_SEED, nowMs: later.nowMs }),
+      DEFAULT_SEED,
+    );
+    expect(await prisma.note.count({ where: { communityId, scoredRunId: laterRun } })).toBe(
+      later.noteCount,
+    );
+  });
+
+  it("reports an overtaken attempt as such, though its own run's later attempt published the same cut", async () => {
+    const { communityId, loaded } = await smallCommunity(13);
+    const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+    const { id: runId } = await runs.request(communityId);
+    expect(await runs.start(runId, communityId)).toBe(1);
+    // The first attempt staged everything; before its flip, a retry started and published the
+    // same writes at a later time.
+    const retried = await new ScoringInputLoader(env).load(communityId, loaded.nowMs + 60_000);
+    await expect(
+      publisher({
+        flip: async () => {
+          expect(await runs.start(runId, communityId)).toBe(2);
+          await publisher().publish(
+            { runId, attempt: 2 },
+            retried,
+            scoreNotes(retried.input, { seed: DEFAULT_SEED, nowMs: retried.nowMs }),
+            DEFAULT_SEED,
+          );
+        },
+      }).publish({ runId, attempt: 1 }, loaded, result, DEFAULT_SEED),
+    ).rejects.toThrow(/another attempt/);
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 2,
+      nowAt: new Date(retried.nowMs),
+    });
   });
 
   it('refuses an incremental run whose base a newer full run replaced, for a retry on the new base', async () => {

@@ -129,7 +129,11 @@ export class ScoringPublisher {
       async (tx) => {
         const [{ community_id: communityId }] = await tx.$queryRaw<[{ community_id: string }]>`
           SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
-        const newer = await this.runs.publishedAfter(tx, communityId, loaded.changedThrough);
+        const newer = await this.runs.publishedAfter(tx, communityId, {
+          runId,
+          changedThrough: loaded.changedThrough,
+          nowAt: new Date(loaded.nowMs),
+        });
         if (newer) throw new RunSuperseded(runId, newer);
         if (incremental && !(await this.stillBase(tx, incremental.baseRunId))) {
           // A full run published since this one planned (its lease lapsed meanwhile): a retry
@@ -421,7 +425,7 @@ export class ScoringPublisher {
 
 /**
  * A run that must not publish: another run of its community has published data read through a
- * later change (`ScoringRunStore.publishedAfter`). Scoring it again would only redo what that
+ * later change, or through the same one at a later time (`ScoringRunStore.publishedAfter`). Scoring it again would only redo what that
  * run did, so the run fails with this reason instead of being retried.
  */
 export class RunSuperseded extends Error {

@@ -15,7 +15,7 @@ export const RUN_FAILURES: Record<RunFailureCode, string> = {
   JOB_COMPLETED_UNPUBLISHED: 'Its job completed without publishing the run',
   RUN_NOT_PENDING: 'Its job found the run missing or finished already',
   SUPERSEDED:
-    "A newer run already published the community's later writes: this one would have published older data over them",
+    "A newer run already published the community's later writes, or the same ones at a later time: this one would have published older data over them",
   BASE_REPLACED:
     'It was planned on a full run that a newer full run replaced before it could publish, and its retries ran out',
   WORKER_ERROR:

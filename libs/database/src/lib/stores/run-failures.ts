@@ -21,7 +21,7 @@ export const RUN_FAILURE_TEXTS = {
   baseReplaced: (runId: string, baseRunId: string) =>
     `Scoring run ${runId} scored on run ${baseRunId}, which a newer full run has replaced`,
   superseded: (runId: string, newerRunId: string) =>
-    `Scoring run ${runId} was superseded: run ${newerRunId} already published the community's later writes`,
+    `Scoring run ${runId} was superseded: run ${newerRunId} already published the community's later writes, or the same ones at a later time`,
 };
 
 export type RunFailureCode =

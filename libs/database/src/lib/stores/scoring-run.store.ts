@@ -137,26 +137,32 @@ export class ScoringRunStore {
   }
 
   /**
-   * In a publication's transaction: the id of a run of the community that already published
-   * what was written after `changedThrough` (a later cut of the write batches), if any, which
-   * this publication must not overwrite with older data. A run whose lease lapsed (a worker
-   * blocked longer than the lease) can still be publishing when a newer run has published; the
-   * cut, the database's own batch counter, orders them, not a worker's clock. The check holds
-   * a per-community lock until the transaction ends, so two publications never pass it
-   * together and commit in the other order.
+   * In a publication's transaction: the id of another run of the community that already
+   * published a newer state than `run` would, if any, which this publication must not overwrite:
+   * one that read through a later cut of the write batches, or through the same cut at a later
+   * run time (the holds and locks of stabilisation end with time, not with a write, so an older
+   * time would bring ended holds back). A run whose lease lapsed (a worker blocked longer than
+   * the lease) can still be publishing when a newer run has published; the cut, the database's
+   * own batch counter, orders them first, then the run times, which only differ between runs of
+   * one cut, each a worker's clock read before its load. The run's own record is left out: a
+   * later attempt of it that published makes this attempt overtaken (`succeed`), not
+   * superseded. The check holds a per-community lock until the transaction ends, so two
+   * publications never pass it together and commit in the other order.
    */
   async publishedAfter(
     tx: Tx,
     communityId: string,
-    changedThrough: bigint,
+    run: { runId: string; changedThrough: bigint; nowAt: Date },
   ): Promise<string | null> {
     await tx.$executeRaw`
       SELECT pg_advisory_xact_lock(hashtextextended(${`scoring-publication:${communityId}`}, 0))`;
     const [newer] = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM scoring_runs
        WHERE community_id = ${communityId}::uuid AND status = 'SUCCEEDED'
-         AND changed_through > ${changedThrough}
-       ORDER BY changed_through DESC
+         AND id <> ${run.runId}::uuid
+         AND (changed_through > ${run.changedThrough}
+              OR (changed_through = ${run.changedThrough} AND now_at > ${run.nowAt}))
+       ORDER BY changed_through DESC, now_at DESC
        LIMIT 1`;
     return newer?.id ?? null;
   }
