@@ -124,6 +124,13 @@ describe('scoring publication', () => {
     }
   });
 
+  /** A run of the community, requested and started: its first attempt. */
+  async function startedRun(communityId: string): Promise<string> {
+    const { id } = await runs.request(communityId);
+    expect(await runs.start(id, communityId)).toBe(1);
+    return id;
+  }
+
   /** A community of 40 notes of its own, and its input loaded now. */
   async function smallCommunity(
     seed: number,
@@ -362,11 +369,7 @@ describe('scoring publication', () => {
   it('refuses an incremental run whose base a newer full run replaced, for a retry on the new base', async () => {
     const { communityId, loaded } = await smallCommunity(11);
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
-    const started = async () => {
-      const { id } = await runs.request(communityId);
-      expect(await runs.start(id, communityId)).toBe(1);
-      return id;
-    };
+    const started = () => startedRun(communityId);
     const base = await started();
     await publisher().publish({ runId: base, attempt: 1 }, loaded, result, DEFAULT_SEED, {
       frozenRaters: new Uint8Array([1]),
@@ -445,6 +448,39 @@ describe('scoring publication', () => {
       await expectPublishedExactly(runId, loaded, newer, newerRaters);
     },
   );
+
+  it("drops a failed full run's frozen raters with its staging, and keeps a succeeded run's", async () => {
+    const { communityId, loaded } = await smallCommunity(14);
+    const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+    const started = () => startedRun(communityId);
+    const base = await started();
+    await publisher().publish({ runId: base, attempt: 1 }, loaded, result, DEFAULT_SEED, {
+      frozenRaters: new Uint8Array([4]),
+    });
+    // A full run staged everything, its raters too, and failed for good before its flip (its
+    // job was lost, say); the cleanup runs as the worker's failure hook and watcher run it.
+    const failing = await started();
+    await expect(
+      publisher({
+        flip: async () => {
+          expect(await runs.fail(failing, 'its job was lost', 1)).toBe(true);
+        },
+      }).publish({ runId: failing, attempt: 1 }, loaded, result, DEFAULT_SEED, {
+        frozenRaters: new Uint8Array([5]),
+      }),
+    ).rejects.toThrow(/no longer running/);
+    expect(await prisma.scoringRunRaters.count({ where: { runId: failing } })).toBe(1);
+    await publisher().clearFinished(failing);
+    await publisher().clearFinished(base);
+
+    expect(await prisma.scoringRunRaters.count({ where: { runId: failing } })).toBe(0);
+    expect(await prisma.stagedNoteResult.count({ where: { runId: failing } })).toBe(0);
+    expect(await prisma.stagedStanding.count({ where: { runId: failing } })).toBe(0);
+    expect(await prisma.scoringRunRaters.findUnique({ where: { runId: base } })).toEqual({
+      runId: base,
+      state: new Uint8Array([4]),
+    });
+  });
 
   it("leaves the live attempt's staging alone when an overtaken attempt's final failure cleans up", async () => {
     const { communityId, loaded } = await smallCommunity(8);

@@ -194,15 +194,20 @@ export class ScoringPublisher {
 
   /**
    * What attempts of a finished run staged (the run failed, or one attempt published it), which
-   * nothing else would remove: the cleanup after a run's final failure. A run still running
-   * keeps its staging, which is its live attempt's (an overtaken attempt failing must not take
-   * it): that attempt flips it, or it or a retry clears it before staging again. In `tx` when
-   * given, the transaction that failed the run.
+   * nothing else would remove: the cleanup after a run's final failure. A failed full run's
+   * frozen raters go too (a few MB at 40k raters, kept otherwise until the next full run
+   * publishes): incremental runs take their base among succeeded runs only
+   * (`IncrementalBaseStore`), while a succeeded run's are the base they score against. A run
+   * still running keeps its staging, which is its live attempt's (an overtaken attempt failing
+   * must not take it): that attempt flips it, or it or a retry clears it before staging again.
+   * In `tx` when given, the transaction that failed the run.
    */
   async clearFinished(runId: string, tx: Prisma.TransactionClient = this.prisma): Promise<void> {
     await tx.$executeRaw`
       WITH finished AS (${this.runs.finished(runId)}),
-           notes AS (DELETE FROM staged_note_results s USING finished WHERE s.run_id = finished.id)
+           notes AS (DELETE FROM staged_note_results s USING finished WHERE s.run_id = finished.id),
+           raters AS (DELETE FROM scoring_run_raters f USING finished
+                       WHERE f.run_id = finished.id AND finished.status = 'FAILED')
       DELETE FROM staged_standings s USING finished WHERE s.run_id = finished.id`;
   }
 

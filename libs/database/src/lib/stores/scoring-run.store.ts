@@ -129,10 +129,13 @@ export class ScoringRunStore {
          FOR SHARE`;
   }
 
-  /** A query of the run's id once it has finished (succeeded or failed): no attempt may write. */
+  /**
+   * A query of the run's id and status once it has finished (succeeded or failed): no attempt
+   * may write.
+   */
   finished(runId: string): Prisma.Sql {
     return Prisma.sql`
-      SELECT id FROM scoring_runs
+      SELECT id, status FROM scoring_runs
        WHERE id = ${runId}::uuid AND status IN ('SUCCEEDED', 'FAILED')`;
   }
 
