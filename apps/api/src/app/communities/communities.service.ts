@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Community, Prisma, PrismaService } from '@bridgenotes/database';
+import { Community, Prisma, PrismaService, ScoringOutbox } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
@@ -46,7 +46,10 @@ const isUniqueViolation = (error: unknown) =>
 export class CommunitiesService {
   private readonly keys = new Map<string, CommunityKey>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: ScoringOutbox,
+  ) {}
 
   async create(input: CreateCommunityDto): Promise<Community> {
     // The id is chosen here so the scope, derived from it, is stored with the row from the start.
@@ -75,11 +78,28 @@ export class CommunitiesService {
     return pageOf(rows, limit, (row) => Buffer.from(row.slug).toString('base64url'));
   }
 
+  /**
+   * New topic seeds change which notes Core leaves to CoreWithTopics (§8.6), so a change of them
+   * asks for a run, in the same transaction, as a redaction does (topic assignment reads the
+   * texts): the statuses would otherwise stay those of the old seeds until the next write or
+   * the periodic run. Seeds sent unchanged ask for none. The row stays locked from the
+   * comparison to the commit, so two updates racing each compare with what the other left.
+   */
   update(community: Community, input: UpdateCommunityDto): Promise<Community> {
     const { topicSeeds, ...rest } = input;
-    return this.prisma.community.update({
-      where: { id: community.id },
-      data: { ...rest, ...topicSeedsOf(topicSeeds) },
+    const data = { ...rest, ...topicSeedsOf(topicSeeds) };
+    const seeds = data.topicSeeds;
+    if (seeds === undefined) {
+      return this.prisma.community.update({ where: { id: community.id }, data });
+    }
+    return this.prisma.$transaction(async (tx) => {
+      // jsonb compares by value: the order of topics and terms counts, that of keys does not.
+      const [{ same }] = await tx.$queryRaw<[{ same: boolean }]>`
+        SELECT topic_seeds = ${JSON.stringify(seeds)}::jsonb AS same
+          FROM communities WHERE id = ${community.id}::uuid FOR UPDATE`;
+      const updated = await tx.community.update({ where: { id: community.id }, data });
+      if (!same) await this.outbox.record(tx, community.id, 'community.seeds');
+      return updated;
     });
   }
 

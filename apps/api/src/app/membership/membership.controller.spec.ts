@@ -120,6 +120,34 @@ describe('communities and membership', () => {
       expect(stored.topicSeeds).toEqual(topicSeeds);
     });
 
+    // The seeds decide which notes Core leaves to CoreWithTopics: a change asks for a run, as a
+    // redaction does, instead of leaving the statuses those of the old seeds until the next
+    // write or the hourly run.
+    it('ask for a scoring run when their topic seeds change, and not when they stay or are not sent', async () => {
+      const created = await createCommunity('OPEN');
+      const events = () => prisma.scoringEvent.findMany({ where: { communityId: created.id } });
+      const patch = (body: object) =>
+        request(server())
+          .patch(`/communities/${created.slug}`)
+          .set(operator)
+          .send(body)
+          .expect(200);
+      const topicSeeds = [{ topic: 'Elections', terms: ['ballot', '\\bvote\\b'] }];
+
+      await patch({ topicSeeds });
+      expect(await events()).toEqual([
+        { id: expect.any(BigInt), communityId: created.id, kind: 'community.seeds' },
+      ]);
+      await prisma.scoringEvent.deleteMany({ where: { communityId: created.id } });
+
+      await patch({ topicSeeds });
+      await patch({ name: 'Renamed' });
+      expect(await events()).toEqual([]);
+
+      await patch({ topicSeeds: [] });
+      expect(await events()).toHaveLength(1);
+    });
+
     it('answer 409 for a taken slug and 400 for bad fields', async () => {
       const created = await createCommunity('OPEN');
       const taken = await request(server())

@@ -12,7 +12,9 @@ export type ScoringEventKind =
   | 'note.redacted'
   | 'rating.put'
   | 'mirror.notes'
-  | 'mirror.ratings';
+  | 'mirror.ratings'
+  /** The operator changed the community's topic seeds: every note's topic may have changed. */
+  | 'community.seeds';
 
 export interface PendingScoring {
   communityId: string;

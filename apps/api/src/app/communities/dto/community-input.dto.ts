@@ -194,7 +194,7 @@ export class CreateCommunityDto {
   @ApiPropertyOptional({
     type: [TopicSeedDto],
     description:
-      "Topics whose notes the Core scorer leaves to CoreWithTopics, as Community Notes does (a note's topic is the one topic whose seed terms its post's notes match, extended by a classifier of the posts' other words; topic notes are also scored by their topic's own model, which can hold back a helpful one). Default: Community Notes' own four topics (UkraineConflict, GazaConflict, MessiRonaldo, Scams); [] for none. Takes effect at the next scoring run",
+      "Topics whose notes the Core scorer leaves to CoreWithTopics, as Community Notes does (a note's topic is the one topic whose seed terms its post's notes match, extended by a classifier of the posts' other words; topic notes are also scored by their topic's own model, which can hold back a helpful one). Default: Community Notes' own four topics (UkraineConflict, GazaConflict, MessiRonaldo, Scams); [] for none. A change requests a scoring run, and takes effect when it publishes",
   })
   @OptionalNotNull()
   @IsArray({ message: 'topicSeeds must be a list' })
