@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Environment } from '@bridgenotes/config';
 import { PrismaClient } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
+import { emptyStatusHistory, statusHistoryToJson } from '@bridgenotes/scoring';
 import { currentTestRun } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -136,5 +137,46 @@ describe('scoring input loader while members rate', () => {
       await removeLate();
     }
     expect(loaded).toEqual(expected);
+  });
+
+  it('reads for an incremental run exactly the notes written, rated or held at NMR since its cut', async () => {
+    const notes = await prisma.note.findMany({
+      where: { communityId },
+      orderBy: { id: 'asc' },
+      select: { id: true, authorPseudonym: true },
+    });
+    const [held, released, rated, written] = [notes[3], notes[5], notes[10], notes[20]].map(
+      (note) => note?.id as string,
+    );
+    /** A run's history of the note, held at NMR until `holdMs` (null: no hold). */
+    const storeHistory = async (index: number, holdMs: number | null) => {
+      const { id, authorPseudonym } = notes[index] as { id: string; authorPseudonym: string };
+      const history = {
+        ...statusHistoryToJson(emptyStatusHistory(id, authorPseudonym, 0)),
+        timestampMillisOfNmrDueToMinStableCrhTime: holdMs,
+      };
+      await prisma.note.update({ where: { id }, data: { statusHistory: history } });
+    };
+    // Histories are the runs', not the members': writing one moves no note's batch, before the
+    // cut or after it.
+    await storeHistory(5, null);
+    const [{ last: since }] = await prisma.$queryRaw<[{ last: bigint }]>`
+      SELECT last FROM change_batches WHERE id = 1`;
+    await storeHistory(3, Date.now() + 60_000);
+    const rating = await prisma.rating.findFirstOrThrow({
+      where: { noteId: rated },
+      select: { id: true },
+    });
+    await replace(rating.id);
+    await prisma.$executeRaw`UPDATE notes SET text = text || ' (edited)' WHERE id = ${written}::uuid`;
+
+    const nowMs = Date.now();
+    const loaded = await loader.loadChanged(communityId, nowMs, since);
+    expect([...loaded.input.noteIds]).toEqual([held, rated, written].sort());
+    expect(loaded.input.noteIds).not.toContain(released);
+    // Page by page, the same notes.
+    expect(await loader.loadChanged(communityId, nowMs, since, { notesPerCopy: 1 })).toEqual(
+      loaded,
+    );
   });
 });
