@@ -128,6 +128,16 @@ describe('saveExport into a folder', () => {
       /is not an export folder \(no manifest\.json of bridgenotes-export\/1/,
     );
     expect(await readFile(join(extension, 'background.js'), 'utf8')).toBe('work');
+
+    // An export with a file of the user's own beside it (a verification report).
+    const saved = join(parent, 'saved');
+    await exportTo(withNotes(1), saved);
+    await writeFile(join(saved, 'report.json'), '{"verdict":"VERIFIED"}');
+    await expect(exportTo(withNotes(2), saved)).rejects.toThrow(
+      `${saved} holds "report.json", which is not part of its export`,
+    );
+    expect(await readFile(join(saved, 'report.json'), 'utf8')).toBe('{"verdict":"VERIFIED"}');
+    expect(await all(directorySource(saved), 'notes')).toHaveLength(1);
   });
 
   it('deletes a left-over .partial or .replaced folder only when it holds nothing but export files', async () => {

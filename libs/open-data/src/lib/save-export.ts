@@ -134,8 +134,9 @@ async function saveStream(
 
 /**
  * An existing `--out` is replaced only if it is an export folder (or empty): one whose
- * manifest.json is this format's, with its files listed. A `manifest.json` alone is no sign: a
- * browser extension's or a web app's folder has one too, and would be deleted.
+ * manifest.json is this format's, with its files listed, and which holds nothing else. A
+ * `manifest.json` alone is no sign: a browser extension's or a web app's folder has one too; and
+ * a file of the user's own put beside an export (a verification report) would go with it.
  */
 async function checkReplaceable(target: string): Promise<void> {
   const found = await stat(target).catch(() => undefined);
@@ -150,6 +151,13 @@ async function checkReplaceable(target: string): Promise<void> {
   if (manifest?.['format'] !== EXPORT_FORMAT || typeof files !== 'object' || files === null) {
     throw new ExportFolderError(
       `${target} exists and is not an export folder (no manifest.json of ${EXPORT_FORMAT} listing its files): it is not replaced`,
+    );
+  }
+  const saved = new Set(['manifest.json', ...Object.keys(files).map((name) => `${name}.ndjson`)]);
+  const foreign = entries.find((entry) => !saved.has(entry));
+  if (foreign !== undefined) {
+    throw new ExportFolderError(
+      `${target} holds ${JSON.stringify(foreign)}, which is not part of its export: move it away, the folder is not replaced`,
     );
   }
 }
