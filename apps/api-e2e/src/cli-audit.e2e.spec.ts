@@ -61,6 +61,21 @@ describe('bridgenotes exit codes and help', () => {
     });
     const outdir = await builtBridgenotes('compare', 'a.tsv', 'b.tsv', '--outdir', dir);
     expect(outdir).toMatchObject({ code: 2, stderr: expect.stringContaining('--outdir') });
+    // Each mode of a command reads its own: the TSV mode's time is --epoch-millis.
+    const files = ['score', '--notes', 'n.tsv', '--ratings', 'r.tsv', '--now', '2026-01-01'];
+    expect(await builtBridgenotes(...files)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^score of --notes and --ratings files does not take --now/),
+    });
+    expect(await builtBridgenotes('score', dir, '--settled')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^score of an export does not take --settled/),
+    });
+    const keygen = ['ticket', 'keygen', '--out', join(dir, 'never-made.jwk'), '--ttl', '60'];
+    expect(await builtBridgenotes(...keygen)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^ticket keygen does not take --ttl/),
+    });
   });
 
   it('says why an identity file could not be read, rather than that there is none', async () => {

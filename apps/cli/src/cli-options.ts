@@ -47,48 +47,69 @@ type OptionName = keyof typeof OPTIONS;
 
 const MEMBER_WRITE: readonly OptionName[] = ['community', 'identity', 'json'];
 
+const SCORE_EXPORT: readonly OptionName[] = ['community', 'now', 'seed'];
+const SCORE_FILES: readonly OptionName[] = [
+  'notes',
+  'ratings',
+  'status',
+  'enrollment',
+  'epoch-millis',
+  'settled',
+  'seed',
+  'outdir',
+];
+const TICKET_KEYGEN: readonly OptionName[] = ['out'];
+const TICKET_SIGN: readonly OptionName[] = ['key', 'issuer', 'audience', 'subject', 'ttl'];
+
+/** A command, or its mode, and the options it reads. */
+type Reads = { what: string; options: readonly OptionName[] };
+
 /**
- * The options each command reads. An option another command reads would otherwise be accepted
- * and ignored: `verify --seed 7` would exit 0, and its auditor believe the export was verified
- * under that seed.
+ * The options each command (and each mode of one) reads. An option another command reads would
+ * otherwise be accepted and ignored: `verify --seed 7` would exit 0, and its auditor believe the
+ * export was verified under that seed; `score --notes … --now …` would score at this moment.
  */
-const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  verify: ['community', 'sample', 'threads', 'json'],
-  export: ['community', 'out'],
-  serve: ['port', 'host'],
-  score: [
-    'community',
-    'now',
-    'seed',
-    'notes',
-    'ratings',
-    'status',
-    'enrollment',
-    'epoch-millis',
-    'settled',
-    'outdir',
-  ],
-  compare: ['key', 'json'],
-  identity: ['identity'],
-  join: ['community', 'invite', 'ticket', 'replace-lost-identity', 'identity'],
-  ticket: ['out', 'key', 'issuer', 'audience', 'subject', 'ttl'],
-  note: [...MEMBER_WRITE, 'post', 'classification', 'reasons', 'text', 'sources'],
-  rate: [...MEMBER_WRITE, 'note', 'helpfulness', 'tags'],
-  request: [...MEMBER_WRITE, 'post'],
+const COMMAND_OPTIONS: Record<string, (args: string[], given: CliOptions) => Reads> = {
+  verify: () => ({ what: 'verify', options: ['community', 'sample', 'threads', 'json'] }),
+  export: () => ({ what: 'export', options: ['community', 'out'] }),
+  serve: () => ({ what: 'serve', options: ['port', 'host'] }),
+  score: (_args, given) =>
+    given.notes !== undefined || given.ratings !== undefined
+      ? { what: 'score of --notes and --ratings files', options: SCORE_FILES }
+      : { what: 'score of an export', options: SCORE_EXPORT },
+  compare: () => ({ what: 'compare', options: ['key', 'json'] }),
+  identity: () => ({ what: 'identity', options: ['identity'] }),
+  join: () => ({
+    what: 'join',
+    options: ['community', 'invite', 'ticket', 'replace-lost-identity', 'identity'],
+  }),
+  ticket: ([action]) =>
+    action === 'keygen'
+      ? { what: 'ticket keygen', options: TICKET_KEYGEN }
+      : action === 'sign'
+        ? { what: 'ticket sign', options: TICKET_SIGN }
+        : { what: 'ticket', options: [...TICKET_KEYGEN, ...TICKET_SIGN] },
+  note: () => ({
+    what: 'note',
+    options: [...MEMBER_WRITE, 'post', 'classification', 'reasons', 'text', 'sources'],
+  }),
+  rate: () => ({ what: 'rate', options: [...MEMBER_WRITE, 'note', 'helpfulness', 'tags'] }),
+  request: () => ({ what: 'request', options: [...MEMBER_WRITE, 'post'] }),
 };
 
 /** Whether `command` is one of the CLI's commands. */
 export const isCommand = (command: string): boolean => Object.hasOwn(COMMAND_OPTIONS, command);
 
-/** Refuses (exit 2) an option `command` does not read, naming it. */
-export function checkOptionsOf(command: string, given: CliOptions): void {
-  const allowed = COMMAND_OPTIONS[command] ?? [];
+/** Refuses (exit 2) an option `command` (given `args`) does not read, naming it. */
+export function checkOptionsOf(command: string, args: string[], given: CliOptions): void {
+  const reads = COMMAND_OPTIONS[command]?.(args, given);
+  if (reads === undefined) return;
   const unused = Object.keys(given).find(
-    (name) => name !== 'help' && !allowed.includes(name as OptionName),
+    (name) => name !== 'help' && !reads.options.includes(name as OptionName),
   );
   if (unused !== undefined) {
     throw new UsageError(
-      `${command} does not take --${unused}\n(bridgenotes --help lists each command's options)`,
+      `${reads.what} does not take --${unused}\n(bridgenotes --help lists each command's options)`,
     );
   }
 }

@@ -63,8 +63,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command === undefined && !values.help ? EXIT.USAGE : EXIT.OK;
   }
-  if (isCommand(command)) checkOptionsOf(command, values);
-  if (reachesInstance(command, rest[0])) await useProxyFromEnvironment();
+  if (isCommand(command)) checkOptionsOf(command, rest, values);
+  const target = rest[0] ?? '';
+  if (reachesInstance(command, target)) await useProxyFromEnvironment(target);
   switch (command) {
     case 'verify':
       return (await auditCommands()).verifyCommand(rest, values);
@@ -95,9 +96,9 @@ async function main(): Promise<number> {
 }
 
 /** Whether `command` sends requests (to an instance, or a URL given as its target). */
-const reachesInstance = (command: string, target: string | undefined): boolean =>
+const reachesInstance = (command: string, target: string): boolean =>
   ['export', 'join', 'note', 'rate', 'request'].includes(command) ||
-  (['verify', 'score'].includes(command) && isUrl(target ?? ''));
+  (['verify', 'score'].includes(command) && isUrl(target));
 
 main().then(
   (code) => {

@@ -123,5 +123,12 @@ describe('the CLI through a proxy', () => {
       ),
     });
     expect(served.length).toBe(before);
+    // NO_PROXY exempts the instance's host: straight to it, as asked.
+    const exempted = await exportVia({
+      ALL_PROXY: 'socks5h://127.0.0.1:9050',
+      NO_PROXY: 'example.org,127.0.0.1',
+    });
+    expect(exempted.stderr).not.toMatch(/ALL_PROXY/);
+    expect(served.length).toBeGreaterThan(before);
   });
 });
