@@ -59,13 +59,19 @@ function filesUnder(folder) {
 async function buildExtension(outdir) {
   const bundles = join(outdir, 'bundles');
   rmSync(outdir, { recursive: true, force: true });
+  const manifest = JSON.parse(readFileSync(join(source, 'manifest.json'), 'utf8'));
   const common = {
     bundle: true,
     minify: true,
     legalComments: 'linked',
     platform: 'browser',
     format: 'iife',
-    target: ['es2020', 'chrome121', 'firefox121'],
+    // The oldest browsers the manifest admits.
+    target: [
+      'es2020',
+      `chrome${manifest.minimum_chrome_version}`,
+      `firefox${parseInt(manifest.browser_specific_settings.gecko.strict_min_version, 10)}`,
+    ],
     tsconfig: join(__dirname, 'tsconfig.app.json'),
     absWorkingDir: root,
     logLevel: 'warning',
@@ -100,7 +106,6 @@ async function buildExtension(outdir) {
       throw new Error(`${name} still needs a Node module: it would fail in a browser`);
     }
   }
-  const manifest = JSON.parse(readFileSync(join(source, 'manifest.json'), 'utf8'));
   const sizes = {};
   for (const [browser, background] of Object.entries(BACKGROUND)) {
     const folder = join(outdir, browser);
@@ -113,8 +118,8 @@ async function buildExtension(outdir) {
       delete own.browser_specific_settings;
       // At the extension's id, which is the same for every install, any page could frame the
       // panel to learn that the extension is installed: Chromium serves it at an address of the
-      // session's only (runtime.getURL gives it to the content script). Firefox's ids are
-      // already one per install.
+      // session's only (runtime.getURL gives it to the content script); Chromium honours this
+      // from 130, below the manifest's minimum. Firefox's ids are already one per install.
       own.web_accessible_resources = manifest.web_accessible_resources.map((entry) => ({
         ...entry,
         use_dynamic_url: true,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { instanceOrigin } from './shared/storage';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, 'manifest.json'), 'utf8')) as {
+  minimum_chrome_version: string;
   host_permissions: string[];
   content_security_policy: { extension_pages: string };
 };
@@ -49,4 +50,11 @@ describe('the manifest reaches the instances the extension follows, and no more'
       expect(connectSources().filter((source) => allows(source, origin))).toEqual([]);
     },
   );
+});
+
+describe('the manifest admits only the Chromium versions that honour its protections', () => {
+  it('asks Chromium 140 or newer: before, storage.local.setAccessLevel was refused (content scripts kept reading the identities), and before 130 use_dynamic_url was ignored', () => {
+    expect(manifest.minimum_chrome_version).toMatch(/^\d+(\.\d+)*$/);
+    expect(Number.parseInt(manifest.minimum_chrome_version, 10)).toBeGreaterThanOrEqual(140);
+  });
 });

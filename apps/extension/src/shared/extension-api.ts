@@ -29,7 +29,10 @@ export interface ExtensionApi {
     local: {
       get(keys: string[]): Promise<Record<string, unknown>>;
       set(items: Record<string, unknown>): Promise<void>;
-      /** Chromium only (Firefox has none): who may use the area besides the extension's pages. */
+      /**
+       * Who may use the area besides the extension's pages: for `local`, Chromium 140 and later
+       * only (Firefox takes it for `session` alone).
+       */
       setAccessLevel?(options: { accessLevel: 'TRUSTED_CONTEXTS' }): Promise<void>;
     };
     /** Kept while the browser runs, never written to disk (Chromium 102+, Firefox 115+). */
