@@ -24,6 +24,8 @@ import {
   followKey,
   instanceOrigin,
   load,
+  localhostFor,
+  reachableInstance,
   type Stored,
   update,
 } from '../shared/storage';
@@ -186,6 +188,18 @@ function followSection(stored: Stored): HTMLElement {
               {},
               `${entry.name} (${entry.slug}, ${new URL(entry.instance).host}) `,
               button(t('leave', { community: entry.name }), () => void leave(entry)),
+              // Kept, with its identity, for the member to move it: nothing here reaches it.
+              !reachableInstance(entry.instance) &&
+                h(
+                  'p',
+                  {},
+                  t('instanceUnsupportedHere', {
+                    instance: new URL(entry.instance).host,
+                    community: entry.name,
+                    replacement: localhostFor(entry.instance),
+                    replacementHost: new URL(localhostFor(entry.instance)).host,
+                  }),
+                ),
             ),
           ),
         ),
@@ -344,6 +358,21 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
   const host = new URL(instance).host;
   const backup = stored.identities[instance];
   const block = h('div', { class: 'identity' });
+  if (!reachableInstance(instance)) {
+    // Nothing can be joined or checked there: its identity is only to be backed up and restored
+    // where the community is followed now (shown even once left, so that it is never lost).
+    if (!backup) return block;
+    return backupPart(block, host, backup, [
+      h(
+        'p',
+        {},
+        t('identityLeftBehind', {
+          instance: host,
+          replacementHost: new URL(localhostFor(instance)).host,
+        }),
+      ),
+    ]);
+  }
   if (!backup) {
     const restoreId = nextId('restore');
     const restore = h('textarea', { id: restoreId, rows: '2', spellcheck: 'false' });
@@ -411,19 +440,7 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
     );
     return block;
   }
-  const output = h('textarea', {
-    readonly: true,
-    rows: '2',
-    'aria-label': t('backup', { instance: host }),
-  });
-  const reveal = h('div', { hidden: true }, h('p', {}, t('backupHint')), output);
-  block.append(
-    button(t('backup', { instance: host }), () => {
-      output.value = backup;
-      reveal.hidden = false;
-    }),
-    reveal,
-  );
+  backupPart(block, host, backup);
   for (const entry of stored.follows.filter((other) => other.instance === instance)) {
     const state = membershipOf(stored, entry);
     block.append(membershipPart(entry, state, backup, true, pendingResendable(stored, entry)));
@@ -431,8 +448,34 @@ function identityFor(instance: string, stored: Stored): HTMLElement {
   return block;
 }
 
+/** `block` with `before`, then the Back up button of the identity `backup` for `host`. */
+function backupPart(block: HTMLElement, host: string, backup: string, before: Node[] = []) {
+  const output = h('textarea', {
+    readonly: true,
+    rows: '2',
+    'aria-label': t('backup', { instance: host }),
+  });
+  const reveal = h('div', { hidden: true }, h('p', {}, t('backupHint')), output);
+  block.append(
+    ...before,
+    button(t('backup', { instance: host }), () => {
+      output.value = backup;
+      reveal.hidden = false;
+    }),
+    reveal,
+  );
+  return block;
+}
+
 function memberSection(stored: Stored): HTMLElement {
-  const instances = [...new Set(stored.follows.map((entry) => entry.instance))];
+  // The identities kept for addresses no longer supported too, followed or not: only the member
+  // can move them (a backup restored where the community is followed now).
+  const instances = [
+    ...new Set([
+      ...stored.follows.map((entry) => entry.instance),
+      ...Object.keys(stored.identities).filter((instance) => !reachableInstance(instance)),
+    ]),
+  ];
   return h(
     'section',
     { 'aria-labelledby': 'membership' },

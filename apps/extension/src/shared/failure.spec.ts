@@ -2,7 +2,7 @@ import { circuitFiles, groupLeaves, InstanceError, lookUp } from './instance';
 import { failureMessage } from './failure';
 import { lookUpPage } from './page-notes';
 import type { Follow } from './storage';
-import { load } from './storage';
+import { load, localhostFor, reachableInstance } from './storage';
 
 jest.mock('./storage', () => ({ ...jest.requireActual('./storage'), load: jest.fn() }));
 
@@ -118,5 +118,44 @@ describe('what the panel says of a community whose notes could not be loaded', (
     (load as jest.Mock).mockResolvedValue({ follows: [follow] });
     const [result] = await lookUpPage(page);
     expect(result).toEqual({ ok: false, follow, error: NETWORK });
+  });
+});
+
+describe('what is said of a community followed at an address the extension no longer reaches', () => {
+  const realFetch = global.fetch;
+  afterEach(() => {
+    global.fetch = realFetch;
+  });
+  // Followed when the settings still took http://[::1]:port; the manifest no longer covers it.
+  const earlier: Follow = { ...follow, instance: 'http://[::1]:3000' };
+  const page = { url: 'https://x.com/CityNews/status/1861092427542737157', canonical: null };
+  const UNSUPPORTED =
+    'The extension no longer supports the address [::1]:3000: follow this community at http://localhost:3000 in the settings, then leave this one. (code INSTANCE_UNSUPPORTED)';
+
+  it('says where to follow it instead, not that the service could not be reached, and sends nothing', async () => {
+    // What the browser does with a request its permissions do not cover: a network failure.
+    global.fetch = jest.fn(() => Promise.reject(new TypeError('Failed to fetch')));
+    (load as jest.Mock).mockResolvedValue({ follows: [earlier, follow] });
+    const [result, other] = await lookUpPage(page);
+    expect(result).toEqual({ ok: false, follow: earlier, error: UNSUPPORTED });
+    // A community the extension reaches is still said offline as such.
+    expect(other).toEqual({ ok: false, follow, error: NETWORK });
+    const group = await groupLeaves(earlier).catch((e: unknown) => e);
+    expect(group).toMatchObject({ code: 'INSTANCE_UNSUPPORTED' });
+    expect(failureMessage(group)).toBe(UNSUPPORTED);
+    const files = await circuitFiles(earlier.instance).catch((e: unknown) => e);
+    expect(failureMessage(files)).toBe(UNSUPPORTED);
+    expect((global.fetch as jest.Mock).mock.calls.map(([url]) => new URL(url).host)).toEqual([
+      'notes.example.org',
+    ]);
+  });
+
+  it('knows such an address, and the one it can be followed at', () => {
+    expect(reachableInstance('http://[::1]:3000')).toBe(false);
+    expect(localhostFor('http://[::1]:3000')).toBe('http://localhost:3000');
+    expect(localhostFor('http://[::1]')).toBe('http://localhost');
+    for (const instance of ['https://notes.example.org', 'http://localhost:3000']) {
+      expect(reachableInstance(instance)).toBe(true);
+    }
   });
 });

@@ -10,7 +10,7 @@ import {
   retryAfterSeconds,
 } from '@bridgenotes/protocol';
 
-import type { Follow } from './storage';
+import { type Follow, reachableInstance } from './storage';
 
 /** A note as the lookup and the notes endpoints answer it (the fields the panel reads). */
 export interface Note {
@@ -47,7 +47,8 @@ interface LookupBucket {
 
 /**
  * An instance's error answer: its stable code and message. Status 0 and code NETWORK: the
- * request never reached the instance (offline, or the instance is down).
+ * request never reached the instance (offline, or the instance is down); INSTANCE_UNSUPPORTED:
+ * it was never sent, to an address the extension no longer reaches (`reachableInstance`).
  */
 export class InstanceError extends Error {
   override name = 'InstanceError';
@@ -66,6 +67,9 @@ export class InstanceError extends Error {
   }
 }
 
+/** The code of a request to a follow's address the extension no longer reaches. */
+export const INSTANCE_UNSUPPORTED = 'INSTANCE_UNSUPPORTED';
+
 /** One community's notes on the page's post, found by the private lookup. */
 export interface Found {
   follow: Follow;
@@ -80,6 +84,11 @@ export interface Found {
  * connection, or how long to wait, not that something failed.
  */
 async function reach(url: string, init: RequestInit): Promise<Response> {
+  // The browser would refuse it as a network failure, which sends the member to their connection.
+  const { origin } = new URL(url);
+  if (!reachableInstance(origin)) {
+    throw new InstanceError(0, INSTANCE_UNSUPPORTED, origin, { instance: origin });
+  }
   const response = await fetch(url, init).catch((error: unknown) => {
     throw new InstanceError(0, 'NETWORK', (error as Error)?.message ?? String(error));
   });

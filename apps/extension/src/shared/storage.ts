@@ -182,3 +182,21 @@ export function instanceOrigin(input: string): string | null {
     return null;
   }
 }
+
+/**
+ * Whether the extension still reaches `instance`, a follow's origin: one followed before the
+ * manifest's permissions were narrowed may be at an address they no longer cover
+ * (`http://[::1]:port`), where every request is refused.
+ */
+export const reachableInstance = (instance: string): boolean =>
+  instanceOrigin(instance) === instance;
+
+/**
+ * Where the settings can follow again an instance they no longer reach: the same port on
+ * `localhost`, the name of this machine they do reach over plain http.
+ */
+export function localhostFor(instance: string): string {
+  const url = new URL(instance);
+  url.hostname = 'localhost';
+  return url.origin;
+}

@@ -124,6 +124,14 @@ export const STRINGS = {
   leave: 'Leave {community}',
   left: 'No longer following {community}.',
   instanceInvalid: 'The instance address must be an https address (http only on this machine).',
+  // A follow made when the extension still reached http://[::1]:port (its permissions no longer
+  // cover it): every request to it is refused, which is no network failure.
+  instanceUnsupported:
+    'The extension no longer supports the address {instance}: follow this community at {replacement} in the settings, then leave this one.',
+  instanceUnsupportedHere:
+    'No longer supported at {instance}: follow {community} at {replacement} (the form below), then leave this one. To keep your pseudonym, back up its identity under Membership first, and restore it for {replacementHost}.',
+  identityLeftBehind:
+    'Identity kept for {instance}, which the extension no longer supports: back it up and restore it for {replacementHost}.',
   memberHeading: 'Membership',
   memberIntro:
     'Rating and writing are anonymous: your identity stays in this extension, and each action carries a zero-knowledge proof that a member made it, not which one. Each instance gets its own identity, so operators cannot link you across instances.',
