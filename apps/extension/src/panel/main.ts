@@ -27,6 +27,7 @@ import {
   requestPanel,
 } from './member-actions';
 import { noteView } from './note-view';
+import { panelCheck } from './panel-check';
 import { whileBusy } from './busy';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -255,6 +256,11 @@ async function pseudonymIn(stored: Stored, found: Found): Promise<string | undef
   return pseudonym;
 }
 
+/** Whether the content script framed this panel, asked once per token (panel-check.ts). */
+const framedCheck = panelCheck(
+  async (token) => (await ext.runtime.sendMessage({ type: 'panel-check', token })) === true,
+);
+
 /**
  * The latest run of `start`: a single-page site moves to another post (a new fragment) while a
  * run awaits, and that run must then add nothing, or the forms of the post left would show
@@ -283,7 +289,7 @@ async function start(): Promise<void> {
   new ResizeObserver(report).observe(app);
   const { token, ...shownPage } = page();
   // Framed by a page rather than by the extension's content script: show nothing at all.
-  const framedByUs = (await ext.runtime.sendMessage({ type: 'panel-check', token })) === true;
+  const framedByUs = await framedCheck(token);
   if (stale()) return;
   const key = framedByUs ? pagePostKey(shownPage) : null;
   const stored = await load();

@@ -10,7 +10,9 @@ import { ext } from './extension-api';
  *
  * One token per tab: the content script of each page load asks once, so a tab's new token
  * replaces the one of the page it left, and a closed tab's goes with it (`dropPanelTokens`);
- * kept for ever, they piled up until the session storage's quota refused every new one.
+ * kept for ever, they piled up until the session storage's quota refused every new one. A page
+ * prerendered in the tab takes its token too: the panel keeps the answer for the token it was
+ * framed with (panel/panel-check.ts).
  */
 const memory = new Map<string, number | null | string>();
 const keyOf = (token: string) => `panel:${token}`;

@@ -1,0 +1,60 @@
+import { issuePanelToken, panelTokenValid } from '../shared/panel-tokens';
+import { panelCheck } from './panel-check';
+
+// The browser's session storage, as a plain object (the background alone uses it).
+jest.mock('../shared/extension-api', () => {
+  const items: Record<string, unknown> = {};
+  return {
+    ext: {
+      storage: {
+        session: {
+          get: async (keys: string[]) =>
+            Object.fromEntries(keys.filter((key) => key in items).map((key) => [key, items[key]])),
+          set: async (changes: Record<string, unknown>) => void Object.assign(items, changes),
+          remove: async (keys: string[]) => keys.forEach((key) => delete items[key]),
+        },
+      },
+    },
+  };
+});
+
+describe("the panel's check that the extension's content script framed it", () => {
+  /** A panel document framed in tab 7, asking the background as the panel does. */
+  const framedInTab7 = () => {
+    const asked: string[] = [];
+    const check = panelCheck((token) => {
+      asked.push(token);
+      return panelTokenValid(token, 7);
+    });
+    return { check, asked };
+  };
+
+  it('still holds at the next post after a page prerendered in the same tab took the tab’s token', async () => {
+    const shown = await issuePanelToken(7);
+    const panel = framedInTab7();
+    expect(await panel.check(shown)).toBe(true);
+    // Speculation Rules prerender a page in this tab: its content script asks for a token.
+    await issuePanelToken(7);
+    expect(await panelTokenValid(shown, 7)).toBe(false);
+    // The page shown moves to another post: the panel's fragment changes, with its token.
+    expect(await panel.check(shown)).toBe(true);
+    expect(panel.asked).toEqual([shown]);
+  });
+
+  it('asks again for a token it did not confirm, and refuses one the background did not give', async () => {
+    const shown = await issuePanelToken(7);
+    const panel = framedInTab7();
+    expect(await panel.check(shown)).toBe(true);
+    expect(await panel.check('forged')).toBe(false);
+    // Back from the back-forward cache, the content script's new token.
+    const renewed = await issuePanelToken(7);
+    expect(await panel.check(renewed)).toBe(true);
+    expect(panel.asked).toEqual([shown, 'forged', renewed]);
+
+    // A panel a page framed itself: nothing it is given shows anything, however often.
+    const framedByPage = framedInTab7();
+    expect(await framedByPage.check('')).toBe(false);
+    expect(await framedByPage.check('')).toBe(false);
+    expect(await framedByPage.check(shown)).toBe(false);
+  });
+});
