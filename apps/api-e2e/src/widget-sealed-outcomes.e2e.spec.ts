@@ -146,12 +146,16 @@ describe('the outcome of a write that waits for its batch', () => {
     const { page, frame } = await member(post);
     const text = `A note kept on the device ${randomUUID()}`;
     await writeWaiting(frame, text);
-    // What the frame keeps on the device (the demo page is on the frame's origin).
+    // What the frame keeps on the device (the demo page is on the frame's origin): a key a copy.
     const kept = async () =>
-      (await page.evaluate(
-        (slug) => localStorage.getItem(`bridgenotes:own-notes:${slug}`),
-        community.slug,
-      )) ?? '';
+      page.evaluate(
+        (prefix) =>
+          Object.keys(localStorage)
+            .filter((key) => key.startsWith(prefix))
+            .map((key) => localStorage.getItem(key))
+            .join('\n'),
+        `bridgenotes:own-note:${community.slug}:`,
+      );
 
     // Reloaded before the seal: the note is still listed, the member's own, said to wait.
     let reloaded = await opened(page, post);

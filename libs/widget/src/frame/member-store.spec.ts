@@ -31,6 +31,30 @@ class MemoryStorage implements Storage {
   }
 }
 
+/**
+ * One origin's storage as two tabs (two renderer processes) see it: each reads a copy of its own,
+ * and writes to the origin's storage in order; another tab's writes reach its copy only when it
+ * `sync`s (the browser sends them over a moment after each write).
+ */
+function twoTabs() {
+  const origin = new MemoryStorage();
+  class Tab extends MemoryStorage {
+    override setItem(key: string, value: string): void {
+      super.setItem(key, value);
+      origin.setItem(key, value);
+    }
+    override removeItem(key: string): void {
+      super.removeItem(key);
+      origin.removeItem(key);
+    }
+    sync(): void {
+      this.clear();
+      for (const key of origin.keys()) super.setItem(key, origin.getItem(key) as string);
+    }
+  }
+  return { origin, a: new Tab(), b: new Tab() };
+}
+
 /** A fresh module over `saved` (what an earlier version left in the origin's storage). */
 function storeOver(saved: Record<string, string>, slug = 'town') {
   const local = new MemoryStorage();
@@ -349,7 +373,9 @@ describe('the copies of the member’s own notes waiting for their batch', () =>
 
     // Sealed: the listing has n1, listed from it from now on; its copy is gone from the device.
     expect(ids(reloaded.waitingNotes(POST, new Set(['other', 'n1']), sixHours))).toEqual(['n2']);
-    expect(local.getItem('bridgenotes:own-notes:town')).not.toContain('"n1"');
+    const copies = local.keys().filter((key) => key.includes('own-note'));
+    expect(copies.map((key) => local.getItem(key)).join()).not.toContain('"n1"');
+    expect(copies).toEqual(['bridgenotes:own-note:town:n2', 'bridgenotes:own-note:town:n3']);
     expect(ids(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours))).toEqual(['n2']);
   });
 
@@ -410,10 +436,50 @@ describe('the copies of the member’s own notes waiting for their batch', () =>
     store.keepOwnNote('111', POST, answer(`n${count - 1}`, 'x'.repeat(280)));
     expect(store.waitingNotes(POST, new Set(), sixHours)).toHaveLength(module.OWN_NOTES_KEPT);
 
-    for (const garbage of ['{', '{"a":1}', JSON.stringify([null, { note: { id: 1 } }])]) {
+    for (const key of local.keys()) if (key.includes('own-note')) local.removeItem(key);
+    const keptAt = Math.floor(now / 1000);
+    const copy = JSON.stringify({ commitment: '111', post: POST, keptAt, note: answer('n1') });
+    for (const garbage of ['{', '{"a":1}', JSON.stringify([null, { note: { id: 1 } }]), 'null']) {
+      // Under a copy's key, in the list an earlier version kept, or a copy under another's key.
+      local.setItem('bridgenotes:own-note:town:n1', garbage);
       local.setItem('bridgenotes:own-notes:town', garbage);
+      local.setItem('bridgenotes:own-note:town:n2', copy);
       expect(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
     }
+  });
+
+  it('keeps a note another tab kept while this one pruned its copies (each tab reads its own copy of the storage)', () => {
+    at(0);
+    const { a, b } = twoTabs();
+    const tabA = reloadOver(a).store;
+    tabA.keepIdentity('backup-111', '111');
+    tabA.joined('111');
+    tabA.pseudonym = 'p1';
+    tabA.keepOwnNote('111', POST, answer('n1'));
+    b.sync();
+    const tabB = reloadOver(b).store;
+    // n1 is sealed meanwhile; tab B writes n2, kept while it waits.
+    tabB.keepOwnNote('111', POST, answer('n2'));
+    // Before B's write reaches A's copy of the storage, A shows the post, which lists n1 now.
+    expect(tabA.waitingNotes(POST, new Set(['n1']), sixHours)).toEqual([]);
+    a.sync();
+    b.sync();
+    // Reloaded, either tab lists B's note as waiting: it was not lost with A's pruning.
+    expect(ids(reloadOver(b).store.waitingNotes(POST, new Set(['n1']), sixHours))).toEqual(['n2']);
+    expect(ids(reloadOver(a).store.waitingNotes(POST, new Set(['n1']), sixHours))).toEqual(['n2']);
+  });
+
+  it('moves the copies an earlier version kept in one list to a key each, in their order', () => {
+    at(0);
+    const { local } = member();
+    const keptAt = Math.floor(now / 1000);
+    const copy = (id: string) => ({ commitment: '111', post: POST, keptAt, note: answer(id) });
+    local.setItem('bridgenotes:own-notes:town', JSON.stringify([copy('n1'), copy('n2')]));
+    const reloaded = reloadOver(local).store;
+    expect(ids(reloaded.waitingNotes(POST, new Set(), sixHours))).toEqual(['n2', 'n1']);
+    expect(local.getItem('bridgenotes:own-notes:town')).toBeNull();
+    reloaded.keepOwnNote('111', POST, answer('n3'));
+    expect(ids(reloaded.waitingNotes(POST, new Set(), sixHours))).toEqual(['n3', 'n2', 'n1']);
   });
 
   it('drops the copy of a draft the API answers as a note moderators hid', () => {

@@ -65,6 +65,27 @@ const storage = {
       memory.set(key, value);
     }
   },
+  remove(key: string): void {
+    memory.delete(key);
+    try {
+      backing?.removeItem(key);
+    } catch {
+      // Kept: read as it was, and dropped again at the next read that prunes it.
+    }
+  },
+  /** The keys starting with `prefix`, where `get` reads them. */
+  keys(prefix: string): string[] {
+    try {
+      if (backing) {
+        const from = backing;
+        const all = Array.from({ length: from.length }, (_, i) => from.key(i));
+        return all.filter((key): key is string => key?.startsWith(prefix) ?? false);
+      }
+    } catch {
+      // Unlistable: the copies in memory, as `get` then reads.
+    }
+    return [...memory.keys()].filter((key) => key.startsWith(prefix));
+  },
 };
 
 /** Removes the backup copies one version kept as each membership's `holder`. */
@@ -115,7 +136,12 @@ export type OwnNote = Pick<
   'id' | 'authorPseudonym' | 'classification' | 'reasons' | 'text' | 'sources' | 'createdAt'
 >;
 
-/** The copy of a note kept while it waits for its batch (`MemberStore.keepOwnNote`). */
+/**
+ * The copy of a note kept while it waits for its batch (`MemberStore.keepOwnNote`), under a key
+ * of its own: each tab of the frame reads the origin's storage from a copy of its own, which
+ * another tab's write reaches a moment later, so a tab that wrote the whole list back would drop
+ * a note another tab had just kept. Written when kept, removed when dropped, never rewritten.
+ */
 interface KeptNote {
   /** The commitment of the identity that proved the note: shown to that identity only. */
   commitment: string;
@@ -123,6 +149,8 @@ interface KeptNote {
   post: string;
   /** When the API answered (seconds): the copy is kept for the instance's seal wait from then. */
   keptAt: number;
+  /** Its place among the community's copies: one more than the last kept (missing: first). */
+  order?: number;
   note: OwnNote;
 }
 
@@ -152,7 +180,8 @@ function keptNote(value: unknown): KeptNote | null {
       isText(note[field as keyof OwnNote]),
     ) &&
     isTexts(note.reasons) &&
-    isTexts(note.sources);
+    isTexts(note.sources) &&
+    (entry.order === undefined || Number.isFinite(entry.order));
   return valid ? (entry as KeptNote) : null;
 }
 
@@ -167,6 +196,14 @@ export function ownNoteKeepSeconds(community: Partial<Pick<CommunityResponse, 's
   if (wait === null) return OWN_NOTE_UNBOUNDED_SECONDS;
   return (wait ?? 0) + OWN_NOTE_MARGIN_SECONDS;
 }
+
+const parsedOrNull = (value: string | null): unknown => {
+  try {
+    return JSON.parse(value ?? 'null') as unknown;
+  } catch {
+    return null;
+  }
+};
 
 const sameDraft = (note: OwnNote, draft: OwnNoteDraft): boolean =>
   note.classification === draft.classification &&
@@ -386,9 +423,11 @@ export class MemberStore {
       commitment,
       post,
       keptAt: nowSeconds(),
+      order: Math.max(0, ...others.map((kept) => kept.order ?? 0)) + 1,
       note: { id, authorPseudonym, classification, reasons, text, sources, createdAt },
     };
-    this.keepNotes([...others, copy].slice(-OWN_NOTES_KEPT));
+    storage.set(this.ownNoteKey(id), JSON.stringify(copy));
+    this.dropNotes(others.slice(0, Math.max(0, others.length + 1 - OWN_NOTES_KEPT)));
   }
 
   /**
@@ -406,8 +445,10 @@ export class MemberStore {
     const limit = ownNoteKeepSeconds(community);
     const now = nowSeconds();
     const all = this.keptNotes();
-    const kept = all.filter((entry) => !listed.has(entry.note.id) && now - entry.keptAt <= limit);
-    if (kept.length !== all.length) this.keepNotes(kept);
+    const waits = (entry: KeptNote) => !listed.has(entry.note.id) && now - entry.keptAt <= limit;
+    // Only the copies dropped are removed: another tab's copy kept meanwhile stays.
+    this.dropNotes(all.filter((entry) => !waits(entry)));
+    const kept = all.filter(waits);
     const commitment = this.identityCommitment;
     // Computed from the identity and the community's scope: a copy under another is not its note.
     const pseudonym = this.pseudonym;
@@ -427,23 +468,48 @@ export class MemberStore {
     const all = this.keptNotes();
     const hidden = (entry: KeptNote) =>
       entry.commitment === commitment && entry.post === post && sameDraft(entry.note, draft);
-    this.keepNotes(all.filter((entry) => !hidden(entry)));
+    this.dropNotes(all.filter(hidden));
     return all.filter(hidden).map((entry) => entry.note.id);
   }
 
-  /** The community's kept copies, oldest first; what is not one is left out. */
+  /**
+   * The community's kept copies, oldest first; what is not one is left out. The list an earlier
+   * version kept them in is moved to a key per copy first (again at each read: an older frame
+   * may still be open in another tab).
+   */
   private keptNotes(): KeptNote[] {
-    try {
-      const value = JSON.parse(storage.get(this.key('own-notes')) || '[]') as unknown;
-      if (!Array.isArray(value)) return [];
-      return value.map(keptNote).filter((entry): entry is KeptNote => entry !== null);
-    } catch {
-      return [];
-    }
+    this.adoptEarlierNotes();
+    const prefix = this.ownNoteKey('');
+    const copies = storage.keys(prefix).map((key) => {
+      const entry = keptNote(parsedOrNull(storage.get(key)));
+      // Under its own note's key only: anything else is not a copy.
+      return entry && this.ownNoteKey(entry.note.id) === key ? entry : null;
+    });
+    return copies
+      .filter((entry): entry is KeptNote => entry !== null)
+      .sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || a.keptAt - b.keptAt);
   }
 
-  private keepNotes(kept: KeptNote[]): void {
-    storage.set(this.key('own-notes'), kept.length === 0 ? '' : JSON.stringify(kept));
+  private dropNotes(dropped: KeptNote[]): void {
+    for (const entry of dropped) storage.remove(this.ownNoteKey(entry.note.id));
+  }
+
+  /** Moves the copies an earlier version kept in one list to a key each (see `keptNotes`). */
+  private adoptEarlierNotes(): void {
+    const earlier = storage.get(this.key('own-notes'));
+    if (!earlier) return;
+    const list = parsedOrNull(earlier);
+    const entries = Array.isArray(list) ? list.map(keptNote) : [];
+    entries.forEach((entry, index) => {
+      if (entry && storage.get(this.ownNoteKey(entry.note.id)) === null) {
+        storage.set(this.ownNoteKey(entry.note.id), JSON.stringify({ ...entry, order: index }));
+      }
+    });
+    storage.remove(this.key('own-notes'));
+  }
+
+  private ownNoteKey(noteId: string): string {
+    return `bridgenotes:own-note:${this.slug}:${noteId}`;
   }
 
   private key(name: string): string {
