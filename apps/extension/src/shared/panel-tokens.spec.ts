@@ -1,3 +1,4 @@
+import { panelCheck } from '../panel/panel-check';
 import { ext } from './extension-api';
 import { dropPanelTokens, issuePanelToken, panelTokenValid } from './panel-tokens';
 
@@ -51,5 +52,46 @@ describe('the panel tokens the background keeps', () => {
     expect(await panelTokenValid(token, 8)).toBe(false);
     expect(await panelTokenValid('forged', 7)).toBe(false);
     expect(await panelTokenValid('', 7)).toBe(false);
+  });
+});
+
+describe("the panel's check that the extension's content script framed it", () => {
+  /** A panel document framed in tab 7, asking the background as the panel does. */
+  const framedInTab7 = () => {
+    const asked: string[] = [];
+    const check = panelCheck((token) => {
+      asked.push(token);
+      return panelTokenValid(token, 7);
+    });
+    return { check, asked };
+  };
+
+  it('still holds at the next post after a page prerendered in the same tab took the tab’s token', async () => {
+    const shown = await issuePanelToken(7);
+    const panel = framedInTab7();
+    expect(await panel.check(shown)).toBe(true);
+    // Speculation Rules prerender a page in this tab: its content script asks for a token.
+    await issuePanelToken(7);
+    expect(await panelTokenValid(shown, 7)).toBe(false);
+    // The page shown moves to another post: the panel's fragment changes, with its token.
+    expect(await panel.check(shown)).toBe(true);
+    expect(panel.asked).toEqual([shown]);
+  });
+
+  it('asks again for a token it did not confirm, and refuses one the background did not give', async () => {
+    const shown = await issuePanelToken(7);
+    const panel = framedInTab7();
+    expect(await panel.check(shown)).toBe(true);
+    expect(await panel.check('forged')).toBe(false);
+    // Back from the back-forward cache, the content script's new token.
+    const renewed = await issuePanelToken(7);
+    expect(await panel.check(renewed)).toBe(true);
+    expect(panel.asked).toEqual([shown, 'forged', renewed]);
+
+    // A panel a page framed itself: nothing it is given shows anything, however often.
+    const framedByPage = framedInTab7();
+    expect(await framedByPage.check('')).toBe(false);
+    expect(await framedByPage.check('')).toBe(false);
+    expect(await framedByPage.check(shown)).toBe(false);
   });
 });
