@@ -9,7 +9,7 @@ import { localhostFor } from './storage';
 import { t } from './strings';
 
 /** What is said of a follow at `instance`, an address the extension no longer reaches. */
-export const unsupportedText = (instance: string): string =>
+const unsupportedText = (instance: string): string =>
   `${t('instanceUnsupported', {
     instance: new URL(instance).host,
     replacement: localhostFor(instance),
