@@ -47,6 +47,13 @@ export type IncludeNote = (
   batch: bigint | undefined,
 ) => Inclusion;
 
+/** Told of each note the input includes, with the history it starts from (`PreviousHistories`). */
+export type OnInclude = (
+  note: NoteRecord,
+  result: ResultRecord | undefined,
+  inclusion: NonNullable<Inclusion>,
+) => void;
+
 /** The version of a rating current at change batch `cut`: itself, one it replaced, or none. */
 export function versionAt(
   rating: RatingRecord,
@@ -94,11 +101,12 @@ export class CutInput {
     private readonly nowMs: number,
     private readonly topicSeeds: readonly TopicSeed[],
     private readonly include: IncludeNote,
+    private readonly onInclude?: OnInclude,
   ) {
     this.builder = new RunInputBuilder(nowMs, topicSeeds);
   }
 
-  /** The same run's input at another cut. */
+  /** The same run's input at another cut (`onInclude` was told of its notes already). */
   at(cut: bigint): CutInput {
     return new CutInput(cut, this.nowMs, this.topicSeeds, this.include);
   }
@@ -113,6 +121,7 @@ export class CutInput {
     // when its text was: with topics. Without, the text is no part of the input.
     if (inclusion.redacted && this.topicSeeds.length > 0) this.redactedSince += 1;
     if (inclusion.historyMissing) this.missingHistories += 1;
+    this.onInclude?.(note, result, inclusion);
     this.notes.add(note.id);
     this.builder.addNote(runNoteOf(note, inclusion.history));
   }

@@ -22,6 +22,7 @@ import type {
   StandingRecord,
 } from './export-format';
 import { IntermediateRecomputation } from './intermediate-runs';
+import type { PreviousHistories } from './previous-histories';
 import { checkCommunityCounts } from './run-records';
 import { compareRunResults, rebuildRunInput, type RunRecomputation } from './run-recomputation';
 import type { StatusChangeLog } from './status-change-log';
@@ -55,6 +56,7 @@ export class IncrementalRecomputation {
     /** Whether the export keeps the versions of ratings replaced since the base read them. */
     private readonly replacedExported: boolean,
     topicSeeds: readonly TopicSeed[],
+    previous: PreviousHistories,
     private readonly report: ReportDiscrepancy,
   ) {
     const subject = `run ${run.id}`;
@@ -82,7 +84,14 @@ export class IncrementalRecomputation {
       );
       return;
     }
-    this.intermediate = new IntermediateRecomputation(runs, run, this.frozen, topicSeeds, report);
+    this.intermediate = new IntermediateRecomputation(
+      runs,
+      run,
+      this.frozen,
+      topicSeeds,
+      previous,
+      report,
+    );
     if (!base || base.status !== 'SUCCEEDED' || base.kind === 'INCREMENTAL') {
       report(
         'RUN_BASE_MISSING',
@@ -116,7 +125,15 @@ export class IncrementalRecomputation {
       );
       return;
     }
-    this.baseInput = new CutInput(through, nowMs, topicSeeds, baseIncludes(base, through));
+    this.baseInput = new CutInput(
+      through,
+      nowMs,
+      topicSeeds,
+      baseIncludes(base, through),
+      (note, _, inclusion) => {
+        if (!inclusion.historyMissing) previous.check(base, note, inclusion.history);
+      },
+    );
   }
 
   /** A note of the export, with its published result. */

@@ -15,6 +15,7 @@ import {
 import { checkAlgorithm } from './algorithms';
 import { runNoteOf, versionAt } from './cut-input';
 import type { ReportDiscrepancy } from './discrepancy';
+import type { PreviousHistories } from './previous-histories';
 import type {
   NoteRecord,
   RatingRecord,
@@ -106,6 +107,7 @@ export class IntermediateRecomputation {
     latest: RunRecord,
     private readonly frozen: FrozenRaters,
     private readonly topicSeeds: readonly TopicSeed[],
+    private readonly previous: PreviousHistories,
     private readonly report: ReportDiscrepancy,
   ) {
     for (const run of runs) {
@@ -133,6 +135,7 @@ export class IntermediateRecomputation {
       this.skipped.set(run, (this.skipped.get(run) ?? 0) + 1);
       return;
     }
+    this.previous.check(run, note, result.previousHistory);
     this.runOf.set(note.id, scored);
     this.notes.push({ run: scored.run, note: runNoteOf(note, result.previousHistory) });
   }

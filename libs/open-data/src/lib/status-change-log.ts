@@ -24,6 +24,8 @@ export class StatusChangeLog {
   private readonly ordered: RunRecord[];
   /** Each note's last change: the run's rank and the status it left. */
   private readonly last = new Map<string, { rank: number; status: ShownStatus }>();
+  /** Each note's changes (the run's rank and the status it left), as the stream gave them. */
+  private readonly changes = new Map<string, { rank: number; status: ShownStatus }[]>();
   /** For each tracked run, the status each note was left at by the last change up to it. */
   private readonly after = new Map<string, { rank: number; statuses: Map<string, ShownStatus> }>();
   /** Per run rank, how many notes its changes moved into (+) or out of (−) each status. */
@@ -71,12 +73,41 @@ export class StatusChangeLog {
       );
     }
     this.last.set(change.noteId, { rank, status: change.next });
+    const changes = this.changes.get(change.noteId);
+    if (changes) changes.push({ rank, status: change.next });
+    else this.changes.set(change.noteId, [{ rank, status: change.next }]);
     const delta = this.deltas[rank] as Counts;
     if (change.previous in delta) delta[change.previous] -= 1;
     if (change.next in delta) delta[change.next] += 1;
     for (const tracked of this.after.values()) {
       if (rank <= tracked.rank) tracked.statuses.set(change.noteId, change.next);
     }
+  }
+
+  /** The succeeded runs in the order they finished (a run's rank is its index). */
+  get runs(): readonly RunRecord[] {
+    return this.ordered;
+  }
+
+  /** A succeeded run's place in the finishing order; undefined for any other run. */
+  rankOf(runId: string): number | undefined {
+    return this.rank.get(runId);
+  }
+
+  /**
+   * The status the changes leave a note at after the run of rank `rank` (NEEDS_MORE_RATINGS
+   * before any run, `rank` −1), and the ranks it keeps it from there on: up to the run before
+   * its next change (`until`, exclusive; undefined when none follows).
+   */
+  statusAt(noteId: string, rank: number): { status: ShownStatus; until: number | undefined } {
+    let status = UNSCORED;
+    let from = -1;
+    let until: number | undefined;
+    for (const change of this.changes.get(noteId) ?? []) {
+      if (change.rank <= rank && change.rank > from) [from, status] = [change.rank, change.status];
+      if (change.rank > rank && (until === undefined || change.rank < until)) until = change.rank;
+    }
+    return { status, until };
   }
 
   /**

@@ -31,6 +31,7 @@ import type { Discrepancy, Severity } from './discrepancy';
 import type { ExportSource } from './export-source';
 import { Groth16Queue } from './groth16-queue';
 import { PostIds } from './post-ids';
+import { PreviousHistories } from './previous-histories';
 import { ProofMessages, type ProvenUse } from './proof-messages';
 import { checkPromotion } from './promotion-check';
 import { manifestProblem } from './record-shapes';
@@ -182,6 +183,7 @@ export async function verifyExport(
   checkIncrementalBases(runs, report);
   const changes = new StatusChangeLog(runs, [run?.id, run?.baseRunId], report);
   for await (const change of data.records('status-changes')) changes.add(change);
+  const previous = new PreviousHistories(changes, report);
   const results = new Map<string, ResultRecord>();
   for await (const result of data.records('results')) results.set(result.noteId, result);
   // Exports made before standings were kept have none to check.
@@ -217,6 +219,9 @@ export async function verifyExport(
           runTime,
           topicSeeds,
           latestIncludes(run),
+          (note, result, { history }) => {
+            if (result?.runId === run.id) previous.check(run, note, history);
+          },
         )
       : undefined;
   // An incremental run scored only its own notes (those whose result is its), against the
@@ -235,6 +240,7 @@ export async function verifyExport(
       frozen,
       manifest.streams.includes('replaced-ratings'),
       topicSeeds,
+      previous,
       report,
     );
   }

@@ -225,7 +225,9 @@ describe('open-data export and verification', () => {
         currentStatus: 'CURRENTLY_RATED_HELPFUL',
       },
     }));
+    // Nor is it the status the status changes left the note at.
     expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'PREVIOUS_HISTORY_MISMATCH', subject: `note ${noteId}` },
       { code: 'RUN_INPUT_MISMATCH', subject: `run ${runId}` },
     ]);
   });

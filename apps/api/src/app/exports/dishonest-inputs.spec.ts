@@ -1,0 +1,118 @@
+import type { INestApplication } from '@nestjs/common';
+import type { PrismaClient } from '@bridgenotes/database';
+import { httpSource, verifyExport, type VerificationReport } from '@bridgenotes/open-data';
+import request from 'supertest';
+
+import { createTestPrisma } from '../../testing/fixtures';
+import {
+  communityWithMembers,
+  createIdentity,
+  provenBody,
+  prover,
+  type TestCommunity,
+} from '../../testing/members';
+import { publishScoringRun } from '../../testing/scoring';
+import { createTestApp } from '../../testing/test-app';
+
+const HOUR = 3_600_000;
+
+const NOTE = {
+  post: { url: 'https://example.com/dishonest-inputs' },
+  classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+  reasons: ['MISSING_IMPORTANT_CONTEXT'],
+  text: 'The figure is from another year; see https://example.org/figures',
+  sources: ['https://example.org/figures'],
+};
+
+/**
+ * An operator who changes a run's input before scoring it, then scores it with the honest
+ * scorer and publisher: every hash of the export then agrees with what it publishes, so only
+ * the open data the input must follow from (the status changes, the run times, the worker's
+ * seed) can tell. Each case scores a community of its own (real proofs), its runs in the past
+ * as a worker's are.
+ */
+describe('verification of runs scored from inputs the instance chose', () => {
+  let app: INestApplication;
+  let prisma: PrismaClient;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    prisma = createTestPrisma();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await prisma.$disconnect();
+  });
+
+  /** A community of three members: `notes` notes by one, each rated helpful by the two others. */
+  async function ratedCommunity(notes = 1): Promise<{ community: TestCommunity; ids: string[] }> {
+    const [author, first, second] = [createIdentity(), createIdentity(), createIdentity()];
+    const community = await communityWithMembers(app, [author, first, second]);
+    const prove = await prover(app, community);
+    const ids: string[] = [];
+    for (let index = 0; index < notes; index += 1) {
+      const post = { url: `${NOTE.post.url}/${index}` };
+      const note = await prove(author, 'note.create', '', { ...NOTE, post });
+      const { id } = (
+        await request(app.getHttpServer())
+          .post(`/communities/${community.slug}/notes`)
+          .send(provenBody(note))
+          .expect(201)
+      ).body as { id: string };
+      for (const rater of [first, second]) {
+        const rating = await prove(rater, 'rating.put', `note:${id}`, {
+          helpfulness: 'HELPFUL',
+          tags: ['CLEAR', 'GOOD_SOURCES'],
+        });
+        await request(app.getHttpServer())
+          .put(`/communities/${community.slug}/notes/${id}/rating`)
+          .send(provenBody(rating))
+          .expect(201);
+      }
+      ids.push(id);
+    }
+    return { community, ids };
+  }
+
+  const verify = (community: TestCommunity) => verifyExport(httpSource(baseUrl, community.slug));
+  const found = (report: VerificationReport) =>
+    report.discrepancies.map(({ code, subject }) => ({ code, subject }));
+
+  it('names a run started from a status history the status changes never left', async () => {
+    const { community, ids } = await ratedCommunity();
+    const [noteId] = ids as [string];
+    const start = Date.now() - 4 * HOUR;
+    await publishScoringRun(prisma, community.id, start);
+    await publishScoringRun(prisma, community.id, start + HOUR);
+    // Honest runs: each started every note from what the one before left.
+    expect(found(await verify(community))).toEqual([]);
+
+    // A lock the note, a few hours old, cannot have: the scorer enforces it from then on.
+    await prisma.$executeRaw`
+      UPDATE notes SET status_history = jsonb_set(status_history, '{lockedStatus}', '"CURRENTLY_RATED_NOT_HELPFUL"')
+       WHERE id = ${noteId}::uuid`;
+    await publishScoringRun(prisma, community.id, start + 2 * HOUR);
+    expect(found(await verify(community))).toEqual([
+      { code: 'PREVIOUS_HISTORY_MISMATCH', subject: `note ${noteId}` },
+    ]);
+  });
+
+  it('names a run started from a current status the note did not have', async () => {
+    const { community, ids } = await ratedCommunity();
+    const [noteId] = ids as [string];
+    const start = Date.now() - 3 * HOUR;
+    await publishScoringRun(prisma, community.id, start);
+    // Helpful already, as far as the run reads: no stabilisation hold for a helpful status.
+    await prisma.$executeRaw`
+      UPDATE notes SET status_history = jsonb_set(status_history, '{currentStatus}', '"CURRENTLY_RATED_HELPFUL"')
+       WHERE id = ${noteId}::uuid`;
+    await publishScoringRun(prisma, community.id, start + HOUR);
+    expect(found(await verify(community))).toEqual([
+      { code: 'PREVIOUS_HISTORY_MISMATCH', subject: `note ${noteId}` },
+    ]);
+  });
+});
