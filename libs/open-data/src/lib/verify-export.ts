@@ -41,6 +41,7 @@ import { batchOf, ReplacedRatings } from './replaced-ratings';
 import { checkRootHistory } from './root-history';
 import { checkIncrementalBases } from './run-records';
 import { rebuildRunInput, recomputeRun, type RunRecomputation } from './run-recomputation';
+import { checkRunTimes } from './run-times';
 import { StatusChangeLog } from './status-change-log';
 import {
   finishModeration,
@@ -182,6 +183,7 @@ export async function verifyExport(
     .pop();
   checkIncrementalBases(runs, report);
   const changes = new StatusChangeLog(runs, [run?.id, run?.baseRunId], report);
+  checkRunTimes(changes.runs, manifest, Date.now(), report);
   for await (const change of data.records('status-changes')) changes.add(change);
   const previous = new PreviousHistories(changes, report);
   const results = new Map<string, ResultRecord>();

@@ -115,4 +115,18 @@ describe('verification of runs scored from inputs the instance chose', () => {
       { code: 'PREVIOUS_HISTORY_MISMATCH', subject: `note ${noteId}` },
     ]);
   });
+
+  it('names a run timed after it finished, and one timed before an earlier run', async () => {
+    const { community } = await ratedCommunity();
+    const start = Date.now() - 2 * HOUR;
+    await publishScoringRun(prisma, community.id, start);
+    // Timed before the run that finished before it: its holds and locks counted from then.
+    const earlier = await publishScoringRun(prisma, community.id, start - HOUR);
+    // Fifteen days ahead: the note, minutes old, is locked at whatever status it has.
+    const ahead = await publishScoringRun(prisma, community.id, Date.now() + 15 * 24 * HOUR);
+    expect(found(await verify(community))).toEqual([
+      { code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${earlier}` },
+      { code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${ahead}` },
+    ]);
+  });
 });

@@ -107,7 +107,8 @@ describe('open-data export and verification', () => {
         .expect(201)
     ).body.id;
     // Two runs, the second an hour later: it starts from the status history the first left.
-    const firstRunAt = Date.now();
+    // Both timed in the past, as a worker's are: a run's time is before it finished.
+    const firstRunAt = Date.now() - HOUR;
     await publishScoringRun(prisma, community.id, firstRunAt);
     secondRunAt = firstRunAt + HOUR;
     runId = await publishScoringRun(prisma, community.id, secondRunAt);
@@ -263,7 +264,9 @@ describe('open-data export and verification', () => {
       inputHash: 'e'.repeat(64),
       dataHash: 'e'.repeat(64),
     });
+    // Timed before the run that finished before it, too.
     expect(await discrepanciesOf(await tampered('runs', latestRun(invented)))).toEqual([
+      { code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${runId}` },
       { code: 'RUN_INPUT_MISMATCH', subject: `run ${runId}` },
     ]);
   });
