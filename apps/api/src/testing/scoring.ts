@@ -26,7 +26,8 @@ import { currentTestRun } from '@bridgenotes/testing';
  * time (a test can score "an hour later" without waiting); `databaseUrl` is `prisma`'s database,
  * which the loader reads with a connection of its own (in statements as `load` says: a test
  * writes between them). As the worker's full runs, it keeps the run's frozen raters when they
- * can serve incremental runs.
+ * can serve incremental runs. `seed` other than the worker's is what an operator shopping for
+ * statuses would score with, for the specs that must catch it.
  */
 export async function publishScoringRun(
   prisma: PrismaClient,
@@ -34,17 +35,18 @@ export async function publishScoringRun(
   nowMs = Date.now(),
   databaseUrl = currentTestRun().databaseUrl,
   load: ScoringLoadOptions = {},
+  seed = DEFAULT_SEED,
 ): Promise<string> {
   const { runs, loader, publisher } = scoringParts(prisma, databaseUrl);
   const run = await startedRun(runs, communityId, nowMs);
   const loaded = await loader.load(communityId, nowMs, load);
   // As the worker scores a full run (`ScoreCommunityHandler`), in this thread.
   const result = scoreNotes(loaded.input, {
-    seed: DEFAULT_SEED,
+    seed,
     nowMs: loaded.nowMs,
     topicSeeds: loaded.topicSeeds,
   });
-  await publisher.publish(run, loaded, result, DEFAULT_SEED, {
+  await publisher.publish(run, loaded, result, seed, {
     frozenRaters: storedFrozenRaters(result),
   });
   return run.runId;

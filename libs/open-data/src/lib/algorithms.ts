@@ -1,4 +1,4 @@
-import { ALGORITHM_VERSION } from '@bridgenotes/scoring';
+import { ALGORITHM_VERSION, DEFAULT_SEED } from '@bridgenotes/scoring';
 
 import type { ReportDiscrepancy } from './discrepancy';
 import type { RunRecord } from './export-format';
@@ -39,4 +39,19 @@ export function checkAlgorithm(run: RunRecord, what: string, report: ReportDiscr
     );
   }
   return false;
+}
+
+/**
+ * Whether the run was scored with the seed the worker always scores with (`DEFAULT_SEED`; null
+ * for a run that publishes none), else reported. The seed is published by the instance and the
+ * recomputation takes it: an operator could score a borderline note with seed after seed and
+ * publish the run whose statuses suit it, which recomputes equal.
+ */
+export function checkSeed(run: RunRecord, what: string, report: ReportDiscrepancy): void {
+  if (run.seed === null || run.seed === DEFAULT_SEED) return;
+  report(
+    'SEED_UNEXPECTED',
+    `run ${run.id}`,
+    `${what} was scored with seed ${run.seed}, not the ${DEFAULT_SEED} every Bridgenotes worker scores with: its statuses may be picked among other seeds`,
+  );
 }

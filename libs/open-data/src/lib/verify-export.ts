@@ -11,7 +11,7 @@ import {
   type RedactedAction,
 } from './action-check';
 import { noteDeleteAction, noteRequestAction, ratingAction } from './actions';
-import { checkAlgorithm } from './algorithms';
+import { checkAlgorithm, checkSeed } from './algorithms';
 import { checkedStreams } from './checked-streams';
 import { CutInput, latestIncludes, type ExportReread } from './cut-input';
 import {
@@ -197,6 +197,9 @@ export async function verifyExport(
     }
   }
   const sameAlgorithm = run !== undefined && checkAlgorithm(run, 'the latest run', report);
+  if (run) checkSeed(run, 'the latest run', report);
+  const baseRun = runs.find((candidate) => run?.baseRunId && candidate.id === run.baseRunId);
+  if (baseRun) checkSeed(baseRun, `base run ${baseRun.id}`, report);
   // The run's time is part of its input (stabilisation, locking): without it nothing can be
   // recomputed.
   const runTime = Date.parse(run?.nowAt ?? '');

@@ -129,4 +129,15 @@ describe('verification of runs scored from inputs the instance chose', () => {
       { code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${ahead}` },
     ]);
   });
+
+  it("names a run scored with another seed than the worker's", async () => {
+    const { community } = await ratedCommunity();
+    const start = Date.now() - 2 * HOUR;
+    await publishScoringRun(prisma, community.id, start);
+    // One seed of many tried, the one whose statuses suit the operator.
+    const shopped = await publishScoringRun(prisma, community.id, start + HOUR, undefined, {}, 7);
+    expect(found(await verify(community))).toEqual([
+      { code: 'SEED_UNEXPECTED', subject: `run ${shopped}` },
+    ]);
+  });
 });
