@@ -140,6 +140,11 @@ export class CutInput {
     if (read) this.read(read);
   }
 
+  /** Whether the note is in the input. */
+  includes(noteId: string): boolean {
+    return this.notes.has(noteId);
+  }
+
   /** Whether the records give the input as of the cut exactly. */
   get exact(): boolean {
     return (

@@ -452,6 +452,20 @@ export async function verifyExport(
           recomputed,
         );
   }
+  // A full run reads every note of the community (libs/scoring-store `ScoringInputLoader`), so
+  // no result of an earlier run survives it; one whose note the input leaves out (changed after
+  // the cut, by its changedBatch, which the instance sets) was kept from being rescored. Notes of
+  // the input are compared with it (`compareRunResults`).
+  if (run && run.kind !== 'INCREMENTAL') {
+    for (const [noteId, result] of results) {
+      if (result.runId === null || result.runId === run.id || latest?.includes(noteId)) continue;
+      report(
+        'RESULT_NOT_FROM_RUN',
+        `note ${noteId}`,
+        `the note's published result is run ${result.runId}'s, but the latest run, ${run.id}, is a full run, which rescores every note`,
+      );
+    }
+  }
   // Runs whose counts a recomputation checked; an incremental latest run's are the community's,
   // checked against the published statuses (`IncrementalRecomputation`).
   const countsChecked = new Set<string>();

@@ -140,4 +140,23 @@ describe('verification of runs scored from inputs the instance chose', () => {
       { code: 'SEED_UNEXPECTED', subject: `run ${shopped}` },
     ]);
   });
+
+  it("names a full run that left a note out, which keeps an earlier run's result", async () => {
+    const { community, ids } = await ratedCommunity(2);
+    const [, kept] = ids as [string, string];
+    const start = Date.now() - 2 * HOUR;
+    const first = await publishScoringRun(prisma, community.id, start);
+    // The note out of the community while the next run loads (its ratings, of no note the run
+    // read, are skipped as a rating written after the notes were read is), then back, marked
+    // changed since the run's cut as if written after it: it keeps the first run's result.
+    const elsewhere = await communityWithMembers(app, []);
+    await prisma.$executeRaw`UPDATE notes SET community_id = ${elsewhere.id}::uuid WHERE id = ${kept}::uuid`;
+    await publishScoringRun(prisma, community.id, start + HOUR);
+    await prisma.$executeRaw`
+      UPDATE notes SET community_id = ${community.id}::uuid, changed_batch = change_batch()
+       WHERE id = ${kept}::uuid`;
+    const report = await verify(community);
+    expect(found(report)).toEqual([{ code: 'RESULT_NOT_FROM_RUN', subject: `note ${kept}` }]);
+    expect(report.discrepancies[0]?.message).toContain(first);
+  });
 });
