@@ -75,8 +75,12 @@ function runLines(run: NonNullable<VerificationReport['run']>): string[] {
 function intermediateLines(found: NonNullable<VerificationReport['run']>['intermediate']) {
   if (!found || found.notesCompared + found.notesSkipped === 0) return [];
   const skipped = found.notesSkipped > 0 ? `, ${found.notesSkipped} rated since left out` : '';
+  const tolerated =
+    found.notesTolerated > 0
+      ? `, ${found.notesTolerated} matched only within the low-diligence tolerance`
+      : '';
   return [
-    `  ${found.runs} earlier incremental runs: ${found.notesCompared} note statuses they still publish recomputed against the same frozen raters${skipped}`,
+    `  ${found.runs} earlier incremental runs: ${found.notesCompared} note statuses they still publish recomputed against the same frozen raters${tolerated}${skipped}`,
   ];
 }
 

@@ -50,7 +50,8 @@ exit codes:
   3  could not read: the instance unreachable, silent or refusing, the community changing while
      being read, a file or folder missing, incomplete or unreadable
   4  anything else (a failure this version did not expect)
-  5  verify: INCOMPLETE, nothing failed but not everything could be checked`;
+  5  verify: INCOMPLETE, nothing failed but not everything could be checked (--sample N leaves
+     the Groth16 equations of the proofs outside the sample unchecked)`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

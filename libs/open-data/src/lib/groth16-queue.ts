@@ -17,10 +17,11 @@ interface QueuedProof {
 export class Groth16Queue {
   private readonly verifier: ProofVerifier;
   private readonly sample: QueuedProof[] = [];
-  private seen = 0;
   private batch: QueuedProof[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxInFlight: number;
+  /** Proofs added, and those whose equation was verified (all of them unless sampled). */
+  queued = 0;
   verified = 0;
 
   constructor(
@@ -34,12 +35,12 @@ export class Groth16Queue {
 
   async add(subject: string, proof: ProofJson): Promise<void> {
     const queued = { subject, proof };
+    this.queued += 1;
     if (this.sampleSize !== undefined) {
       // Reservoir sampling: every proof has the same chance, in one pass.
-      this.seen += 1;
       if (this.sample.length < this.sampleSize) this.sample.push(queued);
       else {
-        const slot = Math.floor(Math.random() * this.seen);
+        const slot = Math.floor(Math.random() * this.queued);
         if (slot < this.sampleSize) this.sample[slot] = queued;
       }
       return;

@@ -69,6 +69,11 @@ export interface IntermediateSummary {
   runs: number;
   notesCompared: number;
   /**
+   * Notes whose published status, history or deciding model differs from the recomputation where
+   * the low-diligence refit may explain it (`lowDiligenceExplains`): warnings, not checked.
+   */
+  notesTolerated: number;
+  /**
    * Notes left out: their run's algorithm is not this verifier's, or the export does not say
    * which ratings it read, or when (older exports).
    */
@@ -164,6 +169,7 @@ export class IntermediateRecomputation {
       builders.get(run.id)?.addRating(rating);
     }
     let notesCompared = 0;
+    const tolerated = new Set<string>();
     for (const [runId, builder] of builders) {
       const { run } = this.runs.get(runId) as { run: RunRecord };
       const built = builder.build();
@@ -182,6 +188,7 @@ export class IntermediateRecomputation {
             why: APPROXIMATE,
             explains: (index, published, expected) =>
               lowDiligenceExplains(result, index, published, expected),
+            tolerated,
           },
         },
       );
@@ -198,6 +205,6 @@ export class IntermediateRecomputation {
         'warning',
       );
     }
-    return { runs: builders.size, notesCompared, notesSkipped };
+    return { runs: builders.size, notesCompared, notesTolerated: tolerated.size, notesSkipped };
   }
 }

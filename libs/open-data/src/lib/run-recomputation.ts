@@ -187,6 +187,8 @@ export function compareRunResults(
     approximate?: {
       why: string;
       explains(index: number, published: ShownStatus, expected: ShownStatus): boolean;
+      /** Filled with the notes whose differences were reported as warnings. */
+      tolerated: Set<string>;
     };
   },
 ): number {
@@ -223,8 +225,10 @@ export function compareRunResults(
       const approximate = options.approximate;
       differs =
         approximate && approximate.explains(index, published.status, expected)
-          ? (code, about, message) =>
-              report(code, about, `${message} (${approximate.why})`, 'warning')
+          ? (code, about, message) => {
+              approximate.tolerated.add(noteId);
+              report(code, about, `${message} (${approximate.why})`, 'warning');
+            }
           : report;
       if (published.status !== expected) {
         differs(

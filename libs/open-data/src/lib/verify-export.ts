@@ -481,6 +481,20 @@ export async function verifyExport(
   }
   const skipped = runSummary?.intermediate?.notesSkipped ?? 0;
   if (skipped > 0) unchecked.push(`${skipped} notes of earlier incremental runs`);
+  // Warned of, each: a status the recomputation matches only within the refit's tolerance.
+  const tolerated = runSummary?.intermediate?.notesTolerated ?? 0;
+  if (tolerated > 0) {
+    unchecked.push(
+      `${tolerated} notes of earlier incremental runs, which the recomputation gives another status, history or deciding model than published, within the low-diligence tolerance`,
+    );
+  }
+  // Asked for: the other proofs' cheap checks were made, not their Groth16 equations.
+  const unsampled = groth16.queued - groth16.verified;
+  if (unsampled > 0) {
+    unchecked.push(
+      `the Groth16 equation of ${unsampled} proofs outside the random sample of ${options.sample}`,
+    );
+  }
 
   return {
     verdict: discrepancies.some((found) => found.severity === 'error')

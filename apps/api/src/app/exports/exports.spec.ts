@@ -162,14 +162,20 @@ describe('open-data export and verification', () => {
     });
   });
 
-  it('verifies the saved export the same way with worker threads, and a sample', async () => {
+  it('verifies the saved export the same way with worker threads, and a sample as INCOMPLETE', async () => {
     const threaded = await verifyExport(directorySource(folder), { threads: 1 });
     expect(threaded).toMatchObject({ verdict: 'VERIFIED', proofs: { groth16Verified: 4 } });
+    // A sample leaves the other proofs' Groth16 equations unchecked, and says so.
     const sampled = await verifyExport(directorySource(folder), { sample: 1 });
     expect(sampled).toMatchObject({
-      verdict: 'VERIFIED',
+      verdict: 'INCOMPLETE',
       proofs: { checked: 4, groth16Verified: 1, sampled: true },
+      unchecked: ['the Groth16 equation of 3 proofs outside the random sample of 1'],
     });
+    expect(sampled.discrepancies).toEqual([]);
+    // One as large as the export checks them all.
+    const whole = await verifyExport(directorySource(folder), { sample: 4 });
+    expect(whole).toMatchObject({ verdict: 'VERIFIED', proofs: { groth16Verified: 4 } });
   });
 
   it("names a forged rating: a proof that is not a member's", async () => {

@@ -519,6 +519,7 @@ describe('verification of an incremental run', () => {
     expect(later.run?.intermediate).toEqual({
       runs: 1,
       notesCompared: carried.length,
+      notesTolerated: 0,
       notesSkipped: 0,
     });
 
