@@ -42,6 +42,29 @@ export function checkAlgorithm(run: RunRecord, what: string, report: ReportDiscr
 }
 
 /**
+ * The succeeded runs' algorithms, in the order they finished, never going back to an older
+ * version: a release only moves forward, and a run of a past algorithm is left unchecked (a
+ * warning) where this verifier's would be recomputed, so an operator could otherwise score with
+ * an older release to keep a run from being checked. Versions no release published are left to
+ * `ALGORITHM_UNKNOWN`.
+ */
+export function checkAlgorithmOrder(ordered: readonly RunRecord[], report: ReportDiscrepancy) {
+  const releases = [...PAST_ALGORITHMS, ALGORITHM_VERSION];
+  let newest: RunRecord | undefined;
+  for (const run of ordered) {
+    const rank = releases.indexOf(run.algorithmVersion ?? '');
+    if (rank < 0) continue;
+    if (newest && rank < releases.indexOf(newest.algorithmVersion as string)) {
+      report(
+        'ALGORITHM_BACKWARDS',
+        `run ${run.id}`,
+        `the run used algorithm ${run.algorithmVersion}, older than the ${newest.algorithmVersion} of run ${newest.id}, which finished before it`,
+      );
+    } else newest = run;
+  }
+}
+
+/**
  * Whether the run was scored with the seed the worker always scores with (`DEFAULT_SEED`; null
  * for a run that publishes none), else reported. The seed is published by the instance and the
  * recomputation takes it: an operator could score a borderline note with seed after seed and

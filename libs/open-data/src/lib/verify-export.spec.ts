@@ -198,6 +198,24 @@ describe('verifyExport', () => {
     ]);
   });
 
+  it('refuses a run of an older algorithm than a run that finished before it', async () => {
+    const { manifest, members, roots } = community([11n, 22n]);
+    const newer = scoredRun(randomUUID(), 4, 'FULL');
+    const older = { ...scoredRun(randomUUID(), 6, 'FULL'), algorithmVersion: 'meta/4' };
+    const report = await verifyExport(
+      source(manifest, { members, roots: roots.slice(0, 1), runs: [newer, older] }),
+    );
+    expect(report.verdict).toBe('DISCREPANCIES');
+    expect(report.discrepancies).toEqual([
+      expect.objectContaining({
+        code: 'ALGORITHM_BACKWARDS',
+        severity: 'error',
+        subject: `run ${older.id}`,
+      }),
+      expect.objectContaining({ code: 'ALGORITHM_OLDER', severity: 'warning' }),
+    ]);
+  });
+
   it('reports a malformed record by stream and position, and leaves it out', async () => {
     const { manifest, members, roots } = community([11n, 22n]);
     const broken = members.map((member, index) =>

@@ -11,7 +11,7 @@ import {
   type RedactedAction,
 } from './action-check';
 import { noteDeleteAction, noteRequestAction, ratingAction } from './actions';
-import { checkAlgorithm, checkSeed } from './algorithms';
+import { checkAlgorithm, checkAlgorithmOrder, checkSeed } from './algorithms';
 import { checkedStreams } from './checked-streams';
 import { CutInput, latestIncludes, type ExportReread } from './cut-input';
 import {
@@ -184,6 +184,7 @@ export async function verifyExport(
   checkIncrementalBases(runs, report);
   const changes = new StatusChangeLog(runs, [run?.id, run?.baseRunId], report);
   checkRunTimes(changes.runs, manifest, Date.now(), report);
+  checkAlgorithmOrder(changes.runs, report);
   for await (const change of data.records('status-changes')) changes.add(change);
   const previous = new PreviousHistories(changes, report);
   const results = new Map<string, ResultRecord>();
