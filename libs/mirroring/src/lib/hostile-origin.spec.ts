@@ -796,6 +796,45 @@ describe('MirrorPuller against a hostile origin', () => {
     await pullsNormally();
   });
 
+  it.each([
+    ['an unknown action', { action: 'DELETE' }, 'has an unknown action'],
+    ['a target over its column', { target: 'x'.repeat(101) }, 'has a target longer than 100'],
+    // Fits the target column, not the blocked_pseudonyms one (80) its BLOCK writes.
+    [
+      'a pseudonym no field element',
+      { target: `pseudonym:${'1'.repeat(81)}` },
+      'names a pseudonym that is no field element',
+    ],
+    ['a reason over its column', { reasonCode: 'R'.repeat(33) }, 'has a reasonCode longer than 32'],
+    [
+      'a key id over its column',
+      { moderatorKeyId: 'k'.repeat(65) },
+      'has a moderatorKeyId longer than 64',
+    ],
+    ['a message over its column', { message: '1'.repeat(81) }, 'has a message longer than 80'],
+    // The date column would take it as 2026-03-02: no longer the entry its hash covers.
+    ['a day no calendar has', { day: '2026-02-30' }, 'has a day that is no calendar day'],
+    ['a reason holding U+0000', { reasonCode: 'A\u0000' }, 'holds U\\+0000 or a lone surrogate'],
+  ])(
+    'stops at a log entry with %s, storing nothing of it',
+    async (_, changes: Record<string, unknown>, why) => {
+      // A block of a pseudonym no one blocked: only the changed field can stop its copy.
+      const odd = { ...logEntry('BLOCK', 'pseudonym:9'), ...changes } as (typeof moderation)[0];
+      moderation.push({ ...odd, hash: moderationEntryHash(communityId, odd) });
+
+      await stopsWith(
+        puller.pull(mirrorId),
+        'ORIGIN_INVALID',
+        new RegExp(`entry 2 ${why}.*: nothing more pulled$`),
+      );
+      expect(await heldLog()).toHaveLength(1);
+      expect(await prisma.blockedPseudonym.count({ where: { communityId } })).toBe(0);
+
+      moderation.pop();
+      await pullsNormally();
+    },
+  );
+
   it('holds back a log entry naming a note it does not hold until the note comes', async () => {
     // Redacted at the origin after the manifest's horizon: the note is not in this pull's feed.
     const late = await provenNote('late');

@@ -14,7 +14,7 @@ import {
 
 import { MirrorPullError } from './mirror-state';
 import { promotionFence, type PageSettlement } from './page-settlement';
-import { UUID } from './record-rules';
+import { unstorableEntry } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
 
@@ -68,12 +68,12 @@ export class ModerationPuller {
             `the origin's moderation log entry ${String(record?.seq)} does not continue the log this mirror holds (entry ${last?.seq ?? 0}): nothing more pulled`,
           );
         }
-        const noteId = noteTarget(entry.target);
-        // Looked up by id in a uuid column, anything else fails the query, and the pull with it.
-        if (noteId !== undefined && !UUID.test(noteId)) {
+        // An entry the tables cannot hold as served would fail its insert at every pull.
+        const unstorable = unstorableEntry(entry);
+        if (unstorable !== undefined) {
           throw new MirrorPullError(
             'ORIGIN_INVALID',
-            `the origin's moderation log entry ${entry.seq} names a note by an id that is no UUID: nothing more pulled`,
+            `the origin's moderation log entry ${entry.seq} ${unstorable}, which this mirror cannot store: nothing more pulled`,
           );
         }
         entries.push(entry);

@@ -1,7 +1,11 @@
 import type { NoteRecord, RatingRecord } from '@bridgenotes/open-data';
-import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
+import {
+  MODERATION_GENESIS,
+  SNARK_SCALAR_FIELD,
+  type ModerationLogEntry,
+} from '@bridgenotes/protocol';
 
-import { leafOf, unstorableNote, unstorableRating } from './record-rules';
+import { leafOf, unstorableEntry, unstorableNote, unstorableRating } from './record-rules';
 
 const NOTE: NoteRecord = {
   cursor: 'c',
@@ -87,6 +91,42 @@ describe('what a mirror can store', () => {
       unstorableRating({ ...RATING, helpfulness: 'VERY' as RatingRecord['helpfulness'] }),
     ).toBe('helpfulness is not one of HELPFUL, SOMEWHAT_HELPFUL, NOT_HELPFUL');
     expect(unstorableRating({ ...RATING, tags: ['t'.repeat(65)] })).toBe('tags too long');
+  });
+
+  it('names why a moderation log entry does not fit, its lengths counted in characters', () => {
+    const entry: ModerationLogEntry = {
+      seq: 1,
+      action: 'BLOCK',
+      target: `pseudonym:${RATING.raterPseudonym}`,
+      reasonCode: 'SPAM',
+      moderatorKeyId: 'operator',
+      day: '2026-12-06',
+      message: null,
+      previousHash: MODERATION_GENESIS,
+      hash: 'f'.repeat(64),
+    };
+    const odd = (changes: Record<string, unknown>) =>
+      unstorableEntry({ ...entry, ...changes } as ModerationLogEntry);
+    expect(unstorableEntry(entry)).toBeUndefined();
+    expect(odd({ action: 'HIDE', target: `note:${NOTE.id}` })).toBeUndefined();
+    const redaction = { action: 'REDACT', target: `note:${NOTE.id}`, message: '1'.repeat(78) };
+    expect(odd(redaction)).toBeUndefined();
+    expect(odd({ reasonCode: '\u{1F600}'.repeat(32), day: '2024-02-29' })).toBeUndefined();
+
+    expect(odd({ action: 'DELETE' })).toBe('has an unknown action');
+    expect(odd({ target: 'x'.repeat(101) })).toBe('has a target longer than 100 characters');
+    expect(odd({ reasonCode: '\u{1F600}'.repeat(33) })).toBe(
+      'has a reasonCode longer than 32 characters',
+    );
+    expect(odd({ moderatorKeyId: 'k'.repeat(65) })).toMatch(/moderatorKeyId longer than 64/);
+    expect(odd({ message: '1'.repeat(81) })).toMatch(/message longer than 80/);
+    expect(odd({ target: 'note:note-1' })).toBe('names a note by an id that is no UUID');
+    expect(odd({ target: `pseudonym:${'1'.repeat(79)}` })).toMatch(/no field element/);
+    expect(odd({ target: 'pseudonym:-1' })).toMatch(/no field element/);
+    expect(odd({ day: '2026-02-30' })).toMatch(/no calendar day/);
+    expect(odd({ day: '2026-1-5' })).toMatch(/no calendar day/);
+    expect(odd({ moderatorKeyId: 'a\u0000' })).toMatch(/U\+0000/);
+    expect(odd({ target: 'pseudonym:\ud800' })).toMatch(/lone surrogate/);
   });
 
   it('takes as a leaf only a non-zero element of the scalar field', () => {

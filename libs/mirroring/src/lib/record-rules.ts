@@ -6,7 +6,13 @@ import {
   type RatingRecord,
   type RequestRecord,
 } from '@bridgenotes/open-data';
-import { SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
+import {
+  MODERATION_ACTIONS,
+  noteTarget,
+  pseudonymTarget,
+  SNARK_SCALAR_FIELD,
+  type ModerationLogEntry,
+} from '@bridgenotes/protocol';
 
 /** A UUID as the export writes one (lower case), the only form the mirror's tables take. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -136,6 +142,41 @@ export function unstorableRequest(request: RequestRecord): string | undefined {
     return 'the requester pseudonym is not a field element';
   if (!storableMinute(request.clientMinute)) return MINUTE_UNSTORABLE;
   return unstorablePost(request.postRef);
+}
+
+/** The moderation_log columns an entry's strings fill, and each one's length (VARCHAR). */
+const ENTRY_COLUMNS = { target: 100, reasonCode: 32, moderatorKeyId: 64, message: 80 } as const;
+const ACTIONS: ReadonlySet<string> = new Set(MODERATION_ACTIONS);
+
+/**
+ * Why an origin's log entry (its shape checked, chained on) cannot be stored as served, said
+ * after `entry <seq>`, or undefined. Unlike a record, an entry cannot be refused on its own:
+ * the log is one chain, so the pull stops at it. The hashes are not checked here: the chain
+ * made `hash` a SHA-256 in hex and `previousHash` the held entry's.
+ */
+export function unstorableEntry(entry: ModerationLogEntry): string | undefined {
+  if (unstorableText(entry) !== undefined) return 'holds U+0000 or a lone surrogate';
+  if (!ACTIONS.has(entry.action)) return 'has an unknown action';
+  for (const [field, max] of Object.entries(ENTRY_COLUMNS)) {
+    const value = entry[field as keyof typeof ENTRY_COLUMNS];
+    if (value !== null && chars(value) > max) {
+      return `has a ${field} longer than ${max} characters`;
+    }
+  }
+  const noteId = noteTarget(entry.target);
+  // Looked up by id in a uuid column, anything else fails the query.
+  if (noteId !== undefined && !UUID.test(noteId)) return 'names a note by an id that is no UUID';
+  const pseudonym = pseudonymTarget(entry.target);
+  // A BLOCK writes it to blocked_pseudonyms (80 characters): a nullifier, as the API blocks.
+  if (pseudonym !== undefined && !DECIMAL.test(pseudonym)) {
+    return 'names a pseudonym that is no field element';
+  }
+  // The date column would take 2026-02-30 as 2026-03-02: no longer the entry its hash covers.
+  const day = new Date(`${entry.day}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== entry.day) {
+    return 'has a day that is no calendar day (YYYY-MM-DD)';
+  }
+  return undefined;
 }
 
 /** A published identity commitment as a leaf: a non-zero element of the scalar field. */
