@@ -677,6 +677,40 @@ describe('MirrorPuller against a hostile origin', () => {
     },
   );
 
+  it('keeps the first reason of a record its page refuses twice', async () => {
+    const rating: RatingRecord = {
+      cursor: 'twice-2',
+      id: randomUUID(),
+      noteId: randomUUID(),
+      raterPseudonym: '7',
+      helpfulness: 'HELPFUL',
+      tags: [],
+      clientMinute: 29_000_000,
+      proof: null as never,
+    };
+    // Refused for its tags, then again as a second record under its id.
+    const page = [{ ...rating, cursor: 'twice-1', tags: ['t'.repeat(65)] }, rating];
+    misbehave('/export/ratings', (response, url) =>
+      response.end(url.searchParams.get('after') === rating.cursor ? '' : page.map(line).join('')),
+    );
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ refused: 2 });
+    expect(
+      await prisma.mirrorRefusal.findMany({
+        where: { mirrorId, subject: `rating ${rating.id}` },
+        select: { code: true, message: true, times: true },
+      }),
+    ).toEqual([
+      {
+        code: 'RECORD_INVALID',
+        message: 'this instance cannot store the rating: tags too long',
+        times: 1,
+      },
+    ]);
+
+    await pullsNormally();
+  });
+
   it('refuses records whose ids PostgreSQL stores otherwise, once each as stored, and pulls on', async () => {
     // U+0000 cannot be stored at all; two lone surrogates both become U+FFFD, one refusal.
     const ids = ['\u0000', 'a\ud800', 'a\udc00'];

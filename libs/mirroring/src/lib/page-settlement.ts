@@ -233,19 +233,19 @@ export class PageSettlement {
     }
     if (refusals.length === 0) return;
     // One row per subject (as stored) and code: an insert touching a row twice fails, and a
-    // record refused twice on its page (its id given twice…) would fail the page for good.
-    const rows = [
-      ...new Map(
-        refusals.map((r) => {
-          const row = {
-            ...r,
-            subject: storedText(r.subject, 160),
-            message: storedText(r.message, 500),
-          };
-          return [`${row.subject}\n${row.code}`, row];
-        }),
-      ).values(),
-    ];
+    // record refused twice on its page (its id given twice…) would fail the page for good. The
+    // first reason is kept: a record's own fault, not that its id came again after it.
+    const unique = new Map<string, Refusal>();
+    for (const refusal of refusals) {
+      const row = {
+        ...refusal,
+        subject: storedText(refusal.subject, 160),
+        message: storedText(refusal.message, 500),
+      };
+      const key = `${row.subject}\n${row.code}`;
+      if (!unique.has(key)) unique.set(key, row);
+    }
+    const rows = [...unique.values()];
     await tx.$executeRaw`
       INSERT INTO mirror_refusals (mirror_id, stream, subject, code, message)
       SELECT ${mirrorId}::uuid, * FROM unnest(
