@@ -36,6 +36,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { MirrorPuller } from './mirror-puller';
+import { PageSettlement } from './page-settlement';
 
 /** Small limits, so that each is reached in a moment; the defaults are far above real records. */
 const LIMITS = {
@@ -946,7 +947,52 @@ describe('MirrorPuller against a hostile origin', () => {
     });
     expect(await heldNote(note.id)).toMatchObject({ hidden: true });
     expect(await heldLog()).toEqual(moderation.map(({ seq, hash }) => ({ seq, hash })));
-    expect(await waiting()).toMatchObject([{ times: 2 }]);
+    // It no longer waits: the reason it did goes with it.
+    expect(await waiting()).toEqual([]);
+  });
+
+  it('pulls on when it cannot say which refused note a waiting log entry names', async () => {
+    const note = await provenNote('refused again');
+    serveNotes({ ...note, post: null } as unknown as NoteRecord);
+    const hide = logEntry('HIDE', `note:${note.id}`);
+    moderation.push(hide);
+    const waiting = () =>
+      prisma.mirrorRefusal.count({ where: { mirrorId, subject: `moderation ${hide.seq}` } });
+    const commit = PageSettlement.prototype.commit;
+    const explaining = jest.spyOn(PageSettlement.prototype, 'commit').mockImplementation(function (
+      this: PageSettlement,
+      ...args
+    ) {
+      const [, , refusals] = args;
+      return refusals.some((refusal) => refusal.code === 'ENTRY_NOTE_REFUSED')
+        ? Promise.reject(new Error('the database went away'))
+        : commit.apply(this, args);
+    });
+
+    try {
+      await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+        refused: 1,
+        moderationHeldBack: 1,
+      });
+      expect(explaining).toHaveBeenCalledWith(
+        mirrorId,
+        {},
+        [expect.objectContaining({ code: 'ENTRY_NOTE_REFUSED' })],
+        expect.any(Function),
+      );
+    } finally {
+      explaining.mockRestore();
+    }
+    expect(await state()).toMatchObject({ lastError: null, lastErrorCode: null });
+    expect(await waiting()).toBe(0);
+
+    // Said at the next pull it waits at; gone once the note comes valid and the entry follows.
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ moderationHeldBack: 1 });
+    expect(await waiting()).toBe(1);
+    serveNotes(note);
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ moderationEntries: 1 });
+    expect(await waiting()).toBe(0);
+    await pullsNormally();
   });
 
   /** Full pages of junk notes under fresh ids and cursors, without end: each one refused. */

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ModerationLogStore, PrismaService, type Mirror, type Prisma } from '@bridgenotes/database';
 import {
   recordProblem,
@@ -38,6 +39,8 @@ const PAGE = 1_000;
  * entry lands (`PULL_CONFLICT`), as no page does.
  */
 export class ModerationPuller {
+  private readonly logger = new Logger(ModerationPuller.name);
+
   constructor(
     private readonly log: ModerationLogStore,
     private readonly prisma: PrismaService,
@@ -115,8 +118,12 @@ export class ModerationPuller {
     for (const entry of pending) {
       const noteId = noteTarget(entry.target);
       if (noteId !== undefined && !(await this.holds(mirror.communityId, noteId))) break;
-      // Fenced as every page is: none lands once the mirror is promoted.
-      const fence = async (tx: Tx) => void (await promotionFence(tx, mirror.id));
+      const fence = async (tx: Tx) => {
+        // Fenced as every page is: none lands once the mirror is promoted.
+        await promotionFence(tx, mirror.id);
+        // Only an entry naming a note waits for it: the reason it waited goes with its copy.
+        if (noteId !== undefined) await this.settlement.endWait(tx, mirror.id, entry.seq);
+      };
       const result = await this.log.appendCopy(mirror.communityId, entry, fence);
       if (!result.ok) {
         const why =
@@ -137,9 +144,20 @@ export class ModerationPuller {
   /**
    * Once a pull's copies are done: when the first entry left waiting names a note this mirror
    * refused, records that (`moderation <seq>`, ENTRY_NOTE_REFUSED, once a pull as any refusal)
-   * with the note's refusal codes. Nothing is skipped: the entry and those after it still wait.
+   * with the note's refusal codes, until `copy` appends the entry. Nothing is skipped: the entry
+   * and those after it still wait. Best effort: the pull stored everything before it, and the
+   * next pull it still waits at says it again, so a failure here is logged and the pull goes on.
    */
   async explainWait(mirror: Mirror, pending: readonly ModerationLogEntry[]): Promise<void> {
+    await this.recordWait(mirror, pending).catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      this.logger.warn(
+        `mirror ${mirror.id}: why moderation log entry ${pending[0]?.seq} waits was not recorded: ${why}`,
+      );
+    });
+  }
+
+  private async recordWait(mirror: Mirror, pending: readonly ModerationLogEntry[]) {
     const [first] = pending;
     const noteId = first && noteTarget(first.target);
     if (noteId === undefined) return;

@@ -188,6 +188,16 @@ export class PageSettlement {
   }
 
   /**
+   * Removes the ENTRY_NOTE_REFUSED row of the origin's log entry `seq` (`explainWait`), in the
+   * transaction that appends the entry: it no longer waits.
+   */
+  async endWait(tx: Tx, mirrorId: string, seq: number): Promise<void> {
+    await tx.mirrorRefusal.deleteMany({
+      where: { mirrorId, subject: `moderation ${seq}`, code: 'ENTRY_NOTE_REFUSED' },
+    });
+  }
+
+  /**
    * Runs the page's writes and settles it in one transaction; then the pull's cursors move
    * too. `moved` is computed inside (membership knows how far it got only once it has tried).
    */

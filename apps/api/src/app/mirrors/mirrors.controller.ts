@@ -70,7 +70,7 @@ export class MirrorsController {
   @ApiOperation({
     summary: 'What the mirror refused to store, newest first: which record, which check, why',
     description:
-      'Codes are those of `bridgenotes verify` (docs/verifiability.md), plus MEMBER_INVALID, MEMBER_DUPLICATE, NOTE_CHANGED, DELETION_UNDONE, DELETION_CHANGED, RATING_CHANGED, RATING_OUTDATED, RATING_OF_REFUSED_NOTE and RECORD_INVALID; and, for an entry of the origin moderation log (subject `moderation <seq>`) left waiting because it names a note the mirror refused, ENTRY_NOTE_REFUSED (recorded each pull it still waits; nothing after it is copied until the origin serves the note valid).',
+      'Codes are those of `bridgenotes verify` (docs/verifiability.md), plus MEMBER_INVALID, MEMBER_DUPLICATE, NOTE_CHANGED, DELETION_UNDONE, DELETION_CHANGED, RATING_CHANGED, RATING_OUTDATED, RATING_OF_REFUSED_NOTE and RECORD_INVALID; and, for an entry of the origin moderation log (subject `moderation <seq>`) left waiting because it names a note the mirror refused, ENTRY_NOTE_REFUSED (recorded each pull it still waits, removed once it is copied; nothing after it is copied until the origin serves the note valid).',
   })
   @ApiOkResponse({ type: MirrorRefusalPageDto })
   @ApiErrors('VALIDATION_FAILED', 'CURSOR_INVALID', 'MIRROR_NOT_FOUND')
