@@ -757,6 +757,50 @@ describe('MirrorPuller against a hostile origin', () => {
     },
   );
 
+  it('refuses a record nested deeper than 32 levels as RECORD_INVALID, and stores the one after it', async () => {
+    const { ratings: rating } = await provenRecords({});
+    // The record, then its proof 32 lists deep: 33 levels, a line far under the size limit. Of
+    // another rater: it is no earlier rating of the one after it.
+    const proof = JSON.parse(`${'['.repeat(32)}${']'.repeat(32)}`) as RatingRecord['proof'];
+    const deep: RatingRecord = {
+      ...rating,
+      cursor: `deep-${randomUUID()}`,
+      id: randomUUID(),
+      raterPseudonym: '12345',
+      proof,
+    };
+    expect(Buffer.byteLength(line(deep))).toBeLessThan(LIMITS.MIRROR_MAX_RECORD_BYTES);
+    misbehave('/export/ratings', (response, url) =>
+      response.end(
+        url.searchParams.get('after') === rating.cursor ? '' : [deep, rating].map(line).join(''),
+      ),
+    );
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+      accepted: { ratings: 1 },
+      refused: 1,
+    });
+    expect(
+      await prisma.mirrorRefusal.findMany({
+        where: { mirrorId, subject: `rating ${deep.id}` },
+        select: { code: true, message: true },
+      }),
+    ).toEqual([
+      {
+        code: 'RECORD_INVALID',
+        message: 'this instance cannot store the rating: a value nests deeper than 32 levels',
+      },
+    ]);
+    expect(
+      await prisma.rating.findMany({
+        where: { id: { in: [deep.id, rating.id] } },
+        select: { id: true },
+      }),
+    ).toEqual([{ id: rating.id }]);
+
+    await pullsNormally();
+  });
+
   it("leaves out the origin's results the mirror cannot record, and still pulls through", async () => {
     publishRun();
     const [bogus, ...valid] = results() as [ResultRecord, ...ResultRecord[]];
