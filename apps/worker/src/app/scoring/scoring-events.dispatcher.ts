@@ -46,17 +46,21 @@ export class ScoringEventsDispatcher implements OnApplicationBootstrap, BeforeAp
     const pending = await this.outbox.pending();
     const debounceMs = this.env.SCORING_DEBOUNCE_SECONDS * 1_000;
     for (const events of pending) {
-      const { communityId } = events;
+      const { communityId, full } = events;
       await this.jobs.enqueue(
         JobName.ScoreCommunity,
-        { communityId },
+        full ? { communityId, full } : { communityId },
         // While a job waits for the community, further requests join it; while one runs, they
         // become the one next job (`keepLastIfActive`), so at most one waits and one runs. A TTL
         // would lapse with the debounce, and every later batch of events would add a job (and a
         // queued run) while the first still waited or ran.
         {
           delay: debounceMs,
-          deduplication: { id: `score:${communityId}`, keepLastIfActive: true },
+          // A full run's request has its own: joining a waiting incremental one would lose it.
+          deduplication: {
+            id: `score${full ? '-full' : ''}:${communityId}`,
+            keepLastIfActive: true,
+          },
         },
       );
       await this.outbox.clear(events);

@@ -574,6 +574,37 @@ describe('scoring worker', () => {
     expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
+  it('asks for a full run when the topic seeds changed, also beside a waiting incremental one', async () => {
+    const { id: communityId } = await createCommunity();
+    const dispatcher = worker.get(ScoringEventsDispatcher);
+    const jobsOfCommunity = async () =>
+      (
+        await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'])
+      ).filter((job) => (job?.data as Partial<ScoreCommunityJob>).communityId === communityId);
+    await queue.pause();
+    try {
+      await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
+      await dispatcher.dispatch();
+      await prisma.scoringEvent.createMany({
+        data: [
+          { communityId, kind: 'rating.put' },
+          { communityId, kind: 'community.seeds' },
+        ],
+      });
+      await dispatcher.dispatch();
+      const asked = (await jobsOfCommunity()).map((job) => job?.data as ScoreCommunityJob);
+      expect(asked).toEqual(expect.arrayContaining([{ communityId }, { communityId, full: true }]));
+      expect(asked).toHaveLength(2);
+    } finally {
+      await queue.resume();
+    }
+    await eventually(async () =>
+      expect(await prisma.scoringRun.count({ where: { communityId, status: 'SUCCEEDED' } })).toBe(
+        2,
+      ),
+    );
+  });
+
   it('serves the run a job named for itself even when its first attempt died before recording it', async () => {
     const { id: communityId } = await createCommunity();
     // What a first attempt leaves when it dies between naming its run and recording it.

@@ -16,10 +16,19 @@ export type ScoringEventKind =
   /** The operator changed the community's topic seeds: every note's topic may have changed. */
   | 'community.seeds';
 
+/**
+ * Events an incremental run cannot serve: it scores against the last full run's frozen raters
+ * and topics, which new seeds make another input (the seeds may leave no topic note, which alone
+ * would let the run be incremental, on a base scored with the old ones).
+ */
+const FULL_RUN_EVENTS: readonly ScoringEventKind[] = ['community.seeds'];
+
 export interface PendingScoring {
   communityId: string;
   /** The last event seen: clearing up to it keeps events written meanwhile. */
   lastId: bigint;
+  /** Whether an event among them needs a full run (`FULL_RUN_EVENTS`). */
+  full: boolean;
 }
 
 /**
@@ -49,9 +58,17 @@ export class ScoringOutbox {
 
   /** Every community with events waiting. */
   async pending(): Promise<PendingScoring[]> {
-    const rows = await this.prisma.$queryRaw<{ community_id: string; last_id: bigint }[]>`
-      SELECT community_id, max(id) AS last_id FROM scoring_events GROUP BY community_id`;
-    return rows.map((row) => ({ communityId: row.community_id, lastId: row.last_id }));
+    const rows = await this.prisma.$queryRaw<
+      { community_id: string; last_id: bigint; full: boolean }[]
+    >`
+      SELECT community_id, max(id) AS last_id,
+             bool_or(kind IN (${Prisma.join(FULL_RUN_EVENTS)})) AS full
+        FROM scoring_events GROUP BY community_id`;
+    return rows.map((row) => ({
+      communityId: row.community_id,
+      lastId: row.last_id,
+      full: row.full,
+    }));
   }
 
   async clear({ communityId, lastId }: PendingScoring): Promise<void> {
