@@ -60,10 +60,9 @@ export class ScoringInputLoader {
 
   /**
    * An incremental run's input: only the notes written or rated after change batch `since`
-   * (the previous run's `changedThrough`), and those a stabilisation hold keeps at NMR, each
-   * with all its ratings. Its cost follows what changed, not the community's size: the lookups
-   * use the `(community_id, changed_batch)` indexes and the partial index of held notes, and the
-   * ratings are read by note.
+   * (the previous run's `changedThrough`), each with all its ratings. Its cost follows what
+   * changed, not the community's size: both lookups use the `(community_id, changed_batch)`
+   * indexes and the ratings are read by note.
    */
   loadChanged(
     communityId: string,
@@ -111,20 +110,15 @@ export class ScoringInputLoader {
         'SELECT last::text AS last FROM change_batches WHERE id = 1',
       );
       const changedThrough = BigInt(watermark.rows[0]?.last ?? '0');
-      // A note held at NMR (§10.2) is rescored too, though nobody rated it: its hold ends with
-      // time, not with a rating. Each kind of changed note is found by an index of its own (the
-      // `(community_id, changed_batch)` ones, and the partial one of held notes, whose predicate
-      // this is word for word): one OR of the three tests read every note's history instead.
       const changed =
         since === undefined
           ? ''
-          : `AND n.id IN (
-               SELECT id FROM notes WHERE community_id = ${community}::uuid AND changed_batch > ${since}
-               UNION SELECT id FROM notes
-                      WHERE community_id = ${community}::uuid
-                        AND jsonb_typeof(status_history->'timestampMillisOfNmrDueToMinStableCrhTime') = 'number'
-               UNION SELECT note_id FROM ratings
-                      WHERE community_id = ${community}::uuid AND changed_batch > ${since})`;
+          : // A note held at NMR (§10.2) is rescored too, though nobody rated it: its hold
+            // ends with time, not with a rating.
+            `AND (n.changed_batch > ${since}
+                 OR jsonb_typeof(n.status_history->'timestampMillisOfNmrDueToMinStableCrhTime') = 'number'
+                 OR n.id IN (SELECT note_id FROM ratings
+                              WHERE community_id = ${community}::uuid AND changed_batch > ${since}))`;
       const noteIds: string[] = [];
       // Notes and ratings are read in separate statements while writes go on: a rating of a note
       // written after the notes were read waits for the next run rather than failing this one.
