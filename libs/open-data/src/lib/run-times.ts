@@ -12,7 +12,8 @@ const MINUTE = 60_000;
  * between the run's `startedAt` and `finishedAt` (less the clock-skew allowance at the start, for
  * a worker whose clock is behind the one that started the run), before the export was made and
  * before the verifier's own clock (each plus the allowance: other machines' clocks), and never
- * before an earlier run's. Runs that publish no time (older exports) are left to
+ * before the time of the last earlier run found plausible, less the allowance (runs are taken by
+ * different workers). Runs that publish no time (older exports) are left to
  * `RUN_TIME_MISSING` where it matters.
  */
 export function checkRunTimes(
@@ -36,7 +37,7 @@ export function checkRunTimes(
       at > verifierNowMs + skew &&
         `after this verifier's clock (${new Date(verifierNowMs).toISOString()})`,
       before &&
-        at < before.at &&
+        at < before.at - skew &&
         `before the time of run ${before.run.id}, which finished earlier (${before.run.nowAt})`,
     ].filter((problem): problem is string => typeof problem === 'string');
     if (problems.length > 0) {
@@ -45,6 +46,9 @@ export function checkRunTimes(
         `run ${run.id}`,
         `the run says it scored at ${run.nowAt}, ${problems.join(', ')} (allowing ${manifest.rules.clockSkewMinutes} minutes of clock skew where clocks differ): its statuses may be held or locked at a time it did not run`,
       );
+      // An implausible time is no reference for the next runs: one clock jump or forged run
+      // would flag every run after it.
+      continue;
     }
     before = { run, at };
   }
