@@ -45,20 +45,33 @@ export function checkAlgorithm(run: RunRecord, what: string, report: ReportDiscr
  * The succeeded runs' algorithms, in the order they finished, never going back to an older
  * version: a release only moves forward, and a run of a past algorithm is left unchecked (a
  * warning) where this verifier's would be recomputed, so an operator could otherwise score with
- * an older release to keep a run from being checked. Versions no release published are left to
- * `ALGORITHM_UNKNOWN`.
+ * an older release to keep a run from being checked. That matters only for the runs this
+ * verifier recomputes, the latest, its base and the incremental runs on that base: one of them
+ * going back is an error. An older run going back is a warning: a rolling deploy or a rollback
+ * (a run of the new release, then one of an old worker's) does it honestly, and run records are
+ * kept for good, so an error would stay for every later verification. Versions no release
+ * published are left to `ALGORITHM_UNKNOWN`.
  */
 export function checkAlgorithmOrder(ordered: readonly RunRecord[], report: ReportDiscrepancy) {
   const releases = [...PAST_ALGORITHMS, ALGORITHM_VERSION];
+  const latest = ordered[ordered.length - 1];
+  const recomputed = (run: RunRecord) =>
+    run === latest ||
+    run.id === latest?.baseRunId ||
+    (latest?.kind === 'INCREMENTAL' &&
+      run.kind === 'INCREMENTAL' &&
+      run.baseRunId === latest.baseRunId);
   let newest: RunRecord | undefined;
   for (const run of ordered) {
     const rank = releases.indexOf(run.algorithmVersion ?? '');
     if (rank < 0) continue;
     if (newest && rank < releases.indexOf(newest.algorithmVersion as string)) {
+      const checked = recomputed(run);
       report(
         'ALGORITHM_BACKWARDS',
         `run ${run.id}`,
-        `the run used algorithm ${run.algorithmVersion}, older than the ${newest.algorithmVersion} of run ${newest.id}, which finished before it`,
+        `the run used algorithm ${run.algorithmVersion}, older than the ${newest.algorithmVersion} of run ${newest.id}, which finished before it${checked ? '' : ' (a run this verifier does not recompute: a rolling deploy or rollback may explain it)'}`,
+        checked ? 'error' : 'warning',
       );
     } else newest = run;
   }
