@@ -184,12 +184,41 @@ describe('the runs, status changes and results of an export agree', () => {
   });
 
   it('finds an incremental run whose base is not the latest full run before it', async () => {
-    const { manifest, streams, first } = history();
+    const { manifest, streams, first, notes } = history();
     first.baseRunId = randomUUID();
     const report = await verifyExport(source(manifest, streams));
     expect(findings(report)).toEqual([
       expect.objectContaining({ code: 'RUN_BASE_INCONSISTENT', subject: `run ${first.id}` }),
+      // Its note's result is then of no run on the latest run's base, which nothing recomputes.
+      expect.objectContaining({ code: 'RESULT_NOT_FROM_RUN', subject: `note ${notes.c}` }),
     ]);
+  });
+
+  it("finds a note kept out of the latest incremental run's base, with an older run's result", async () => {
+    const { manifest, streams, full, latest } = history();
+    // The counts, as the instance publishes them, take the kept note in.
+    latest.statusCounts = counts(2, 1, 1);
+    const older = {
+      ...scoredRun(randomUUID(), 2, 'FULL'),
+      noteCount: 1,
+      statusCounts: counts(1, 0, 0),
+    };
+    const kept = randomUUID();
+    streams.runs?.unshift(older);
+    streams.results?.push({
+      cursor: kept,
+      noteId: kept,
+      status: NMR,
+      runId: older.id,
+      score: null,
+      history: null,
+      previousHistory: null,
+    });
+    const report = await verifyExport(source(manifest, streams));
+    expect(findings(report)).toEqual([
+      expect.objectContaining({ code: 'RESULT_NOT_FROM_RUN', subject: `note ${kept}` }),
+    ]);
+    expect(findings(report)[0]?.message).toContain(full.id);
   });
 
   it('takes the latest full run by its cut, as the instance does, not by the finishing clock', async () => {

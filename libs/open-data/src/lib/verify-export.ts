@@ -456,14 +456,29 @@ export async function verifyExport(
   // A full run reads every note of the community (libs/scoring-store `ScoringInputLoader`), so
   // no result of an earlier run survives it; one whose note the input leaves out (changed after
   // the cut, by its changedBatch, which the instance sets) was kept from being rescored. Notes of
-  // the input are compared with it (`compareRunResults`).
-  if (run && run.kind !== 'INCREMENTAL') {
+  // the input are compared with it (`compareRunResults`). After an incremental latest run the
+  // same holds of its base: a result may be only the base's or a succeeded incremental run's on
+  // that base, which the intermediate recomputation checks (notes created since have none until
+  // one scores them).
+  if (run) {
+    const full = run.kind !== 'INCREMENTAL';
+    const since = new Set([run.id]);
+    if (!full) {
+      for (const other of runs) {
+        const onBase = other.kind === 'INCREMENTAL' && other.baseRunId === run.baseRunId;
+        if (onBase && other.status === 'SUCCEEDED') since.add(other.id);
+      }
+      if (run.baseRunId) since.add(run.baseRunId);
+    }
     for (const [noteId, result] of results) {
-      if (result.runId === null || result.runId === run.id || latest?.includes(noteId)) continue;
+      if (result.runId === null || since.has(result.runId)) continue;
+      if (full && latest?.includes(noteId)) continue;
       report(
         'RESULT_NOT_FROM_RUN',
         `note ${noteId}`,
-        `the note's published result is run ${result.runId}'s, but the latest run, ${run.id}, is a full run, which rescores every note`,
+        full
+          ? `the note's published result is run ${result.runId}'s, but the latest run, ${run.id}, is a full run, which rescores every note`
+          : `the note's published result is run ${result.runId}'s, but the latest run, ${run.id}, is an incremental run on full run ${run.baseRunId}, which rescored every note: a result may be only that run's or an incremental run's on it`,
       );
     }
   }
