@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
 import { httpSource, verifyExport, type VerificationReport } from '@bridgenotes/open-data';
+import { writeSyntheticCommunity } from '@bridgenotes/scoring-store';
+import { Client } from 'pg';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
@@ -11,7 +13,7 @@ import {
   prover,
   type TestCommunity,
 } from '../../testing/members';
-import { publishScoringRun } from '../../testing/scoring';
+import { publishIncrementalRun, publishScoringRun } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 
 const HOUR = 3_600_000;
@@ -158,5 +160,52 @@ describe('verification of runs scored from inputs the instance chose', () => {
     const report = await verify(community);
     expect(found(report)).toEqual([{ code: 'RESULT_NOT_FROM_RUN', subject: `note ${kept}` }]);
     expect(report.discrepancies[0]?.message).toContain(first);
+  });
+
+  it("names a note left out of an incremental run's base, which keeps an earlier run's result", async () => {
+    // Large enough for the Core regime, whose full runs freeze the raters an incremental run
+    // needs (synthetic records, which carry no proofs: the verifier says so, set aside here).
+    const community = await communityWithMembers(app, []);
+    const client = new Client({ connectionString: process.env['DATABASE_URL'] });
+    await client.connect();
+    try {
+      await writeSyntheticCommunity(client, community.id, {
+        seed: 7,
+        raters: 300,
+        notes: 100,
+        ratings: 10_000,
+      });
+    } finally {
+      await client.end();
+    }
+    const start = Date.now() - 3 * HOUR;
+    const first = await publishScoringRun(prisma, community.id, start);
+    const [kept] = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM notes WHERE community_id = ${community.id}::uuid
+         AND status = 'NEEDS_MORE_RATINGS' ORDER BY id LIMIT 1`;
+    // As above, the note out of the full run's input; an incremental run on that run follows,
+    // and only then is the note back, changed since both cuts: the latest run is incremental.
+    const elsewhere = await communityWithMembers(app, []);
+    await prisma.$executeRaw`UPDATE notes SET community_id = ${elsewhere.id}::uuid WHERE id = ${kept?.id}::uuid`;
+    await publishScoringRun(prisma, community.id, start + HOUR);
+    const latest = await publishIncrementalRun(prisma, community.id, start + 2 * HOUR);
+    await prisma.$executeRaw`
+      UPDATE notes SET community_id = ${community.id}::uuid, changed_batch = change_batch()
+       WHERE id = ${kept?.id}::uuid`;
+    // The incremental run's counts are the community's: counted again with the note, as the
+    // operator publishes them, only its result can show it was kept out.
+    await prisma.$executeRaw`
+      UPDATE scoring_runs
+         SET status_counts = jsonb_set(status_counts, '{NEEDS_MORE_RATINGS}',
+               to_jsonb((status_counts->>'NEEDS_MORE_RATINGS')::int + 1))
+       WHERE id = ${latest}::uuid`;
+    const report = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+    const findings = report.discrepancies.filter(
+      ({ code }) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN',
+    );
+    expect(found({ ...report, discrepancies: findings })).toEqual([
+      { code: 'RESULT_NOT_FROM_RUN', subject: `note ${kept?.id}` },
+    ]);
+    expect(findings[0]?.message).toContain(first);
   });
 });
