@@ -17,8 +17,10 @@ import {
   ReplacedRatingsStore,
   ScoringPublisher,
   type ScoringLoadOptions,
+  writeSyntheticCommunity,
 } from '@bridgenotes/scoring-store';
 import { currentTestRun } from '@bridgenotes/testing';
+import { Client } from 'pg';
 
 /**
  * Scores a community and publishes the run with the worker's own loader and publisher (and the
@@ -76,6 +78,24 @@ export async function publishIncrementalRun(
     incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },
   });
   return run.runId;
+}
+
+/**
+ * Synthetic notes, raters and ratings written into the community with a connection of the test's
+ * own (records without proofs, which the verifier reports): a community large enough for the
+ * Core regime, whose full runs freeze the raters incremental runs score against.
+ */
+export async function writeSynthetic(
+  communityId: string,
+  options: Parameters<typeof writeSyntheticCommunity>[2],
+): Promise<void> {
+  const client = new Client({ connectionString: process.env['DATABASE_URL'] });
+  await client.connect();
+  try {
+    await writeSyntheticCommunity(client, communityId, options);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A new run of the community, started at `nowMs` as the worker starts one: its first attempt. */

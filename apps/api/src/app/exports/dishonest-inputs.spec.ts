@@ -1,8 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
 import { httpSource, verifyExport, type VerificationReport } from '@bridgenotes/open-data';
-import { writeSyntheticCommunity } from '@bridgenotes/scoring-store';
-import { Client } from 'pg';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
@@ -13,7 +11,7 @@ import {
   prover,
   type TestCommunity,
 } from '../../testing/members';
-import { publishIncrementalRun, publishScoringRun } from '../../testing/scoring';
+import { publishIncrementalRun, publishScoringRun, writeSynthetic } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 
 const HOUR = 3_600_000;
@@ -166,18 +164,7 @@ describe('verification of runs scored from inputs the instance chose', () => {
     // Large enough for the Core regime, whose full runs freeze the raters an incremental run
     // needs (synthetic records, which carry no proofs: the verifier says so, set aside here).
     const community = await communityWithMembers(app, []);
-    const client = new Client({ connectionString: process.env['DATABASE_URL'] });
-    await client.connect();
-    try {
-      await writeSyntheticCommunity(client, community.id, {
-        seed: 7,
-        raters: 300,
-        notes: 100,
-        ratings: 10_000,
-      });
-    } finally {
-      await client.end();
-    }
+    await writeSynthetic(community.id, { seed: 7, raters: 300, notes: 100, ratings: 10_000 });
     const start = Date.now() - 3 * HOUR;
     const first = await publishScoringRun(prisma, community.id, start);
     const [kept] = await prisma.$queryRaw<{ id: string }[]>`

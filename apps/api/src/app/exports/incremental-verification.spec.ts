@@ -9,8 +9,6 @@ import {
   type VerificationReport,
 } from '@bridgenotes/open-data';
 import { decodeFrozenRaters, encodeFrozenRaters } from '@bridgenotes/scoring';
-import { writeSyntheticCommunity } from '@bridgenotes/scoring-store';
-import { Client } from 'pg';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
@@ -21,7 +19,7 @@ import {
   prover,
   TestCommunity,
 } from '../../testing/members';
-import { publishIncrementalRun, publishScoringRun } from '../../testing/scoring';
+import { publishIncrementalRun, publishScoringRun, writeSynthetic } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 const RESCORED_NOTES = 12;
 const HOUR = 3_600_000;
@@ -75,18 +73,7 @@ describe('verification of an incremental run', () => {
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     prisma = createTestPrisma();
     community = await communityWithMembers(app, [member]);
-    const client = new Client({ connectionString: process.env['DATABASE_URL'] });
-    await client.connect();
-    try {
-      await writeSyntheticCommunity(client, community.id, {
-        seed: 7,
-        raters: 300,
-        notes: 100,
-        ratings: 10_000,
-      });
-    } finally {
-      await client.end();
-    }
+    await writeSynthetic(community.id, { seed: 7, raters: 300, notes: 100, ratings: 10_000 });
     // Every run timed in the past, as a worker's are: a run's time is before it finished.
     const start = Date.now() - 2 * HOUR;
     // An earlier full run first: the notes start the base run from histories of their own,
