@@ -120,7 +120,10 @@ describe('verification of runs scored from inputs the instance chose', () => {
     const { community } = await ratedCommunity();
     const start = Date.now() - 2 * HOUR;
     await publishScoringRun(prisma, community.id, start);
-    // Timed before the run that finished before it: its holds and locks counted from then.
+    // Timed before the run that finished before it: its holds and locks counted from then. A
+    // write in between gives it a later cut: of the same cut, the publisher refuses it itself.
+    await prisma.$executeRaw`
+      UPDATE notes SET changed_batch = change_batch() WHERE community_id = ${community.id}::uuid`;
     const earlier = await publishScoringRun(prisma, community.id, start - HOUR);
     // Fifteen days ahead: the note, minutes old, is locked at whatever status it has.
     const ahead = await publishScoringRun(prisma, community.id, Date.now() + 15 * 24 * HOUR);
