@@ -5,6 +5,13 @@ import { promisify } from 'node:util';
 
 import type { Page } from 'playwright-core';
 
+import { Environment } from '@bridgenotes/config';
+import {
+  ModerationLogStore,
+  NoteReportsStore,
+  PrismaService,
+  ScoringOutbox,
+} from '@bridgenotes/database';
 import type { CommunityOverviewResponse, FactorHistogramResponse } from '@bridgenotes/protocol';
 
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
@@ -417,7 +424,7 @@ describe('operator console', () => {
       .filter({ hasText: 'DISMISS recorded in the public log' })
       .waitFor();
     await page.getByText('No open reports.').waitFor();
-    const log = page.getByRole('table', { name: 'Public moderation log (newest last)' });
+    const log = page.getByRole('table', { name: 'Public moderation log (newest first)' });
     await log.getByRole('cell', { name: 'DISMISS' }).waitFor();
     expect((await callApi(baseUrl, 'GET', '/communities/demo/moderation/log')).items).toEqual([
       expect.objectContaining({
@@ -483,5 +490,59 @@ describe('operator console', () => {
     expect(verified.stdout).toContain('RUN_PREDATES_REDACTION');
     expect(verified.stdout).toMatch(/^INCOMPLETE: 0 discrepancies/m);
     expect(verified.code).toBe(5);
+  });
+  it("shows the log's newest entries first past a thousand of them, and pages to older ones", async () => {
+    // A thousand more entries, appended through the log's own store (a hide and a restore of a
+    // demo note, by turns): with the two above, the log is past the API's page of 1,000.
+    const prisma = new PrismaService(
+      Object.assign(new Environment(), { DATABASE_URL: run.databaseUrl }),
+    );
+    try {
+      const store = new ModerationLogStore(
+        prisma,
+        new ScoringOutbox(prisma),
+        new NoteReportsStore(prisma),
+      );
+      const community = await prisma.community.findUniqueOrThrow({ where: { slug: 'demo' } });
+      const note = await prisma.note.findFirstOrThrow({
+        where: { communityId: community.id, hidden: false, redacted: false, deletedAt: null },
+      });
+      for (let pair = 0; pair < 500; pair += 1) {
+        for (const [action, reasonCode] of [
+          ['HIDE', 'SPAM'],
+          ['RESTORE', 'REVIEWED'],
+        ] as const) {
+          const appended = await store.append(community.id, {
+            action,
+            target: `note:${note.id}`,
+            reasonCode,
+            moderatorKeyId: 'operator',
+          });
+          expect(appended.ok).toBe(true);
+        }
+      }
+      const newest = (await store.last(community.id))?.seq ?? 0;
+      expect(newest).toBeGreaterThan(1000);
+
+      await open('Moderation');
+      const log = page.getByRole('table', { name: 'Public moderation log (newest first)' });
+      const rows = log.locator('tbody tr');
+      await rows
+        .first()
+        .getByRole('cell', { name: String(newest), exact: true })
+        .waitFor();
+      expect(await rows.first().innerText()).toContain(`note:${note.id}`);
+      expect(await rows.count()).toBe(50);
+      // The first entries are a page of "Older entries" away, not shown first.
+      expect(await log.getByRole('cell', { name: 'DISMISS' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Older entries' }).click();
+      await rows
+        .nth(50)
+        .getByRole('cell', { name: String(newest - 50), exact: true })
+        .waitFor();
+      expect(await rows.count()).toBe(100);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });

@@ -39,8 +39,13 @@ interface LogEntry {
   hash: string;
 }
 
-const itemsOf = <T>(page: { items?: T[] } | T[] | undefined): T[] =>
-  Array.isArray(page) ? page : (page?.items ?? []);
+interface LogPage {
+  items: LogEntry[];
+  nextBefore: number | null;
+}
+
+/** Log entries a page shows: the latest decisions, where a moderator looks for a note to restore. */
+const LOG_PAGE = 50;
 
 const reasonsText = (reasons: Record<string, number>) =>
   Object.entries(reasons)
@@ -63,27 +68,63 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
   appendQueue(context, community, queue, first);
   section.append(queue);
   section.append(actionForm(context, community, 'Act on a note or a pseudonym', {}));
-  const log = itemsOf(
-    await context.load(() =>
-      api<{ items: LogEntry[] }>('GET', communityPath(community.slug, '/moderation/log')),
-    ),
-  );
-  section.append(
-    table(
-      'Public moderation log (newest last)',
-      ['#', 'time', 'action', 'target', 'reason', 'moderator key', 'hash'],
-      log.map((entry) => [
-        entry.seq,
-        entry.day,
-        entry.action,
-        h('code', {}, entry.target),
-        entry.reasonCode,
-        h('code', {}, entry.moderatorKeyId),
-        h('code', {}, entry.hash.slice(0, 12)),
-      ]),
-    ),
-  );
+  section.append(await logTable(context, community));
   return section;
+}
+
+/**
+ * The public log, newest first: the API reads it back from the latest entry (`order=newest`), so
+ * the first page is one read however long the log is; "Older entries" follows `nextBefore`.
+ */
+async function logTable(context: Context, community: Community): Promise<HTMLElement> {
+  const rows = h('tbody', {});
+  const older: HTMLButtonElement = h('button', { type: 'button', hidden: true }, 'Older entries');
+  let before: number | null = null;
+  const more = async () => {
+    older.hidden = true;
+    const page = await context.load(() =>
+      api<LogPage>(
+        'GET',
+        communityPath(
+          community.slug,
+          `/moderation/log?order=newest&limit=${LOG_PAGE}${before ? `&before=${before}` : ''}`,
+        ),
+      ),
+    );
+    // A failed read of older entries keeps the button, to ask again (the status says why).
+    if (!page) {
+      older.hidden = rows.childElementCount === 0;
+      return;
+    }
+    for (const entry of page.items) {
+      rows.append(
+        h(
+          'tr',
+          {},
+          ...[
+            entry.seq,
+            entry.day,
+            entry.action,
+            h('code', {}, entry.target),
+            entry.reasonCode,
+            h('code', {}, entry.moderatorKeyId),
+            h('code', {}, entry.hash.slice(0, 12)),
+          ].map((cell) => h('td', {}, cell)),
+        ),
+      );
+    }
+    before = page.nextBefore;
+    older.hidden = before === null;
+  };
+  older.addEventListener('click', () => void more());
+  const log = table(
+    'Public moderation log (newest first)',
+    ['#', 'time', 'action', 'target', 'reason', 'moderator key', 'hash'],
+    [],
+  );
+  log.querySelector('tbody')?.replaceWith(rows);
+  await more();
+  return h('div', { class: 'log' }, log, older);
 }
 
 const queuePage = (slug: string, cursor?: string) =>

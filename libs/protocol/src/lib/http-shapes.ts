@@ -259,11 +259,16 @@ export interface ModerationLogEntryResponse {
   hash: string;
 }
 
-/** `GET /communities/{slug}/moderation/log`: entries after `after`, in order. */
+/**
+ * `GET /communities/{slug}/moderation/log`: entries after `after`, in order; with `order=newest`,
+ * entries before `before`, newest first.
+ */
 export interface ModerationLogResponse {
   items: ModerationLogEntryResponse[];
   /** Pass as `after` for the next page; null when this page is the end. */
   nextAfter: number | null;
+  /** With `order=newest`: pass as `before` for the older page; null when this page holds seq 1. */
+  nextBefore: number | null;
 }
 
 /** A note on the Core model's intercept × factor plane. */

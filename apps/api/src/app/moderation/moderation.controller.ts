@@ -66,17 +66,30 @@ export class ModerationController {
   @Get('log')
   @ApiOperation({
     summary: "The community's public moderation log, hash-chained (docs/moderation.md)",
-    description: `Entries after \`after\` in order, at most ${LOG_PAGE}. A mirror serves its origin's log.`,
+    description: `Entries after \`after\` in order (pass \`nextAfter\` as \`after\`), or with \`order=newest\` the latest first (pass \`nextBefore\` as \`before\` for older ones); at most \`limit\` (${LOG_PAGE}). A mirror serves its origin's log.`,
   })
   @ApiOkResponse({ type: ModerationLogDto })
+  @ApiErrors('VALIDATION_FAILED')
   async log(
     @RouteCommunityKey() community: CommunityKey,
-    @Query() { after }: ModerationLogQuery,
+    @Query() { order, after, before, limit }: ModerationLogQuery,
   ): Promise<ModerationLogDto> {
-    const items = await this.moderation.entries(community, after);
+    if (order === 'newest') {
+      const items = await this.moderation.newest(community, before, limit);
+      // Seqs run from 1 without a gap (an append follows the last entry): below the last seq
+      // given there is more exactly when it is above 1.
+      const oldest = items.at(-1)?.seq ?? 1;
+      return {
+        items: items.map(ModerationLogEntryDto.from),
+        nextAfter: null,
+        nextBefore: items.length === limit && oldest > 1 ? oldest : null,
+      };
+    }
+    const items = await this.moderation.entries(community, after, limit);
     return {
       items: items.map(ModerationLogEntryDto.from),
-      nextAfter: items.length === LOG_PAGE ? (items.at(-1)?.seq ?? null) : null,
+      nextAfter: items.length === limit ? (items.at(-1)?.seq ?? null) : null,
+      nextBefore: null,
     };
   }
 }

@@ -10,7 +10,7 @@ import type { ModerationActionDto } from './dto/moderation-input.dto';
 import type { ReportedNoteDto } from './dto/moderation.dto';
 import { decodeQueueCursor, encodeQueueCursor } from './report-queue-cursor';
 
-/** A page of the public log. */
+/** The longest page of the public log. */
 export const LOG_PAGE = 1000;
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -119,7 +119,21 @@ export class ModerationService {
     return result.entry;
   }
 
-  entries(community: CommunityKey, after: number): Promise<ModerationLogEntry[]> {
-    return this.log.entries(community.id, after, LOG_PAGE);
+  /** Up to `limit` entries after `after`, oldest first. */
+  entries(community: CommunityKey, after: number, limit: number): Promise<ModerationLogEntry[]> {
+    return this.log.entries(community.id, after, limit);
+  }
+
+  /**
+   * Up to `limit` entries before `before` (the newest when undefined), newest first: one read
+   * down the log's key whatever its length, where following `nextAfter` to the end would read
+   * every entry.
+   */
+  newest(
+    community: CommunityKey,
+    before: number | undefined,
+    limit: number,
+  ): Promise<ModerationLogEntry[]> {
+    return this.log.newest(community.id, before, limit);
   }
 }

@@ -148,6 +148,20 @@ export class ModerationLogStore {
     return rows.map(logEntryOf);
   }
 
+  /** The `take` entries before `beforeSeq` (all when undefined), newest first. */
+  async newest(
+    communityId: string,
+    beforeSeq: number | undefined,
+    take: number,
+  ): Promise<ModerationLogEntry[]> {
+    const rows = await this.prisma.moderationLogEntry.findMany({
+      where: { communityId, ...(beforeSeq === undefined ? {} : { seq: { lt: beforeSeq } }) },
+      orderBy: { seq: 'desc' },
+      take,
+    });
+    return rows.map(logEntryOf);
+  }
+
   async last(communityId: string): Promise<ModerationLogEntry | undefined> {
     const row = await this.prisma.moderationLogEntry.findFirst({
       where: { communityId },

@@ -120,12 +120,30 @@ export class ModerationActionDto {
   reasonCode!: ModerationReason;
 }
 
+export const LOG_ORDERS = ['oldest', 'newest'] as const;
+export type LogOrder = (typeof LOG_ORDERS)[number];
+
+/**
+ * A page of the public log: forward from `after` (a verifier's or a mirror's read, the chain in
+ * order), or back from `before` with `order=newest` (a moderator's read: the latest decisions
+ * first, whatever the log's length).
+ */
 export class ModerationLogQuery {
+  @ApiPropertyOptional({
+    enum: LOG_ORDERS,
+    default: 'oldest',
+    description:
+      'oldest: entries after `after`, oldest first (the chain in order). newest: entries before `before`, newest first',
+  })
+  @IsOptional()
+  @IsIn(LOG_ORDERS, { message: `order must be one of ${LOG_ORDERS.join(', ')}` })
+  order: LogOrder = 'oldest';
+
   @ApiPropertyOptional({
     type: Number,
     minimum: 0,
     default: 0,
-    description: 'Entries after this seq (0: from the start); pages hold up to 1000 entries',
+    description: 'With order=oldest: entries after this seq (0: from the start)',
   })
   @IsOptional()
   @Type(() => Number)
@@ -133,4 +151,24 @@ export class ModerationLogQuery {
   @Min(0, { message: 'after must be 0 or more' })
   @Max(2_000_000_000, { message: 'after must be at most 2000000000' })
   after = 0;
+
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    description: 'With order=newest: entries before this seq (`nextBefore`); absent: the newest',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'before must be a whole number' })
+  @Min(1, { message: 'before must be 1 or more' })
+  @Max(2_000_000_000, { message: 'before must be at most 2000000000' })
+  before?: number;
+
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1000, default: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be from 1 to 1000' })
+  @Max(1000, { message: 'limit must be from 1 to 1000' })
+  limit = 1000;
 }

@@ -146,6 +146,17 @@ export class ModerationLogDto implements ModerationLogResponse {
   @ApiProperty({ type: [ModerationLogEntryDto] })
   items!: ModerationLogEntryDto[];
 
-  @ApiProperty({ type: Number, nullable: true, description: 'Pass as `after` for the next page' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'order=oldest: pass as `after` for the next page; null at the end',
+  })
   nextAfter!: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'order=newest: pass as `before` for the older page; null at the first entry',
+  })
+  nextBefore!: number | null;
 }
