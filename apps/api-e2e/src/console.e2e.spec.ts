@@ -442,6 +442,23 @@ describe('operator console', () => {
     await queued.getByText(reported.text).waitFor();
     await queued.getByText('PERSONAL_DATA × 1').waitFor();
     await queued.getByText(report.text).waitFor();
+    // The post and every source the note cites are shown, as text a moderator reads before
+    // acting (a source may be the very page that doxxes someone), never as links.
+    const queue = (await callApi(
+      baseUrl,
+      'GET',
+      '/communities/demo/moderation/reports',
+      undefined,
+      secret,
+    )) as { items: { note: { id: string; postUrl: string; sources: string[] } }[] };
+    const queuedNote = queue.items.find((item) => item.note.id === reported.id)?.note;
+    const postUrl = queuedNote?.postUrl ?? '';
+    expect(postUrl).toMatch(/^https:\/\/example\.com\/news\//);
+    expect(queuedNote?.sources.length).toBeGreaterThan(0);
+    await queued.getByText(postUrl, { exact: true }).waitFor();
+    const sources = queued.getByRole('list', { name: 'Sources the note cites' });
+    expect(await sources.getByRole('listitem').allInnerTexts()).toEqual(queuedNote?.sources);
+    expect(await queued.locator('a').count()).toBe(0);
     await audit('moderation');
 
     // Redacts it with a reason, confirming the dialog.
@@ -491,6 +508,7 @@ describe('operator console', () => {
     expect(verified.stdout).toMatch(/^INCOMPLETE: 0 discrepancies/m);
     expect(verified.code).toBe(5);
   });
+
   it("shows the log's newest entries first past a thousand of them, and pages to older ones", async () => {
     // A thousand more entries, appended through the log's own store (a hide and a restore of a
     // demo note, by turns): with the two above, the log is past the API's page of 1,000.

@@ -13,7 +13,9 @@ const REASONS = MODERATION_REASONS;
 interface ReportedNote {
   note: {
     id: string;
+    postUrl: string | null;
     text: string;
+    sources: string[];
     status: string;
     authorPseudonym: string;
     authorBlocked: boolean;
@@ -165,7 +167,17 @@ function reportedNote(context: Context, community: Community, group: ReportedNot
     'article',
     { class: 'report', 'aria-label': `Reported note ${note.id}` },
     h('h4', {}, `Note ${note.id}`),
+    // The post and the sources as text, never links: a moderator reads where they lead (a page
+    // that doxxes someone is a reason to act) without the console opening them.
+    note.postUrl ? h('p', {}, 'On the post ', h('code', {}, note.postUrl)) : null,
     h('p', { class: 'note-text' }, note.text),
+    note.sources.length
+      ? h(
+          'ul',
+          { 'aria-label': 'Sources the note cites' },
+          ...note.sources.map((source) => h('li', {}, h('code', {}, source))),
+        )
+      : null,
     h('p', {}, `Status: ${note.status}${note.authorBlocked ? ' · author blocked' : ''}`),
     h(
       'p',
