@@ -461,9 +461,18 @@ describe('operator console', () => {
     expect(await queued.locator('a').count()).toBe(0);
     await audit('moderation');
 
+    // The form offers only the reasons the API takes for the chosen action: REVIEWED to restore,
+    // a report reason to redact.
+    const reasonCodes = () => queued.getByLabel('Reason code').locator('option').allTextContents();
+    const REPORT_REASONS = ['PERSONAL_DATA', 'ILLEGAL', 'SPAM', 'HARASSMENT', 'OTHER'];
+    expect(await reasonCodes()).toEqual(REPORT_REASONS);
+    await queued.getByLabel('Action').selectOption('RESTORE');
+    expect(await reasonCodes()).toEqual(['REVIEWED']);
+
     // Redacts it with a reason, confirming the dialog.
     page.once('dialog', (dialog) => void dialog.accept());
     await queued.getByLabel('Action').selectOption('REDACT');
+    expect(await reasonCodes()).toEqual(REPORT_REASONS);
     await queued.getByLabel('Reason code').selectOption('PERSONAL_DATA');
     await queued.getByRole('button', { name: 'Apply' }).click();
     await page

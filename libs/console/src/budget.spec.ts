@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { MODERATION_ACTIONS, MODERATION_REASONS, SNARK_SCALAR_FIELD } from '@bridgenotes/protocol';
+import {
+  MODERATION_ACTIONS,
+  MODERATION_REASONS,
+  reasonsFor,
+  REVIEW_ACTIONS,
+  SNARK_SCALAR_FIELD,
+} from '@bridgenotes/protocol';
 
 import { BUDGET, buildConsole } from '../build';
 import { SNARK_SCALAR_FIELD as copiedField } from './commitments';
@@ -36,9 +42,13 @@ describe('console bundle', () => {
     expect(read('console.css')).not.toMatch(/@import|url\(|@font-face/);
   });
 
-  it("offers exactly the protocol's moderation actions and reasons", () => {
+  it("offers exactly the protocol's moderation actions and reasons, and the reasons that fit each action", () => {
     expect(codes.MODERATION_ACTIONS).toEqual(MODERATION_ACTIONS);
     expect(codes.MODERATION_REASONS).toEqual(MODERATION_REASONS);
+    expect(codes.REVIEW_ACTIONS).toEqual(REVIEW_ACTIONS);
+    for (const action of MODERATION_ACTIONS) {
+      expect(codes.reasonsFor(action)).toEqual(reasonsFor(action));
+    }
   });
 
   it("checks commitments against the protocol's field", () => {

@@ -1,10 +1,9 @@
 import { api, communityPath } from '../api';
 import { field, formValues, h, select, table } from '../dom';
 import type { Community, Context } from '../context';
-import { MODERATION_ACTIONS, MODERATION_REASONS } from '../moderation-codes';
+import { MODERATION_ACTIONS, reasonsFor } from '../moderation-codes';
 
 const ACTIONS = MODERATION_ACTIONS;
-const REASONS = MODERATION_REASONS;
 
 /**
  * A group of the queue: one reported note, what it says and how it was reported. The queue holds
@@ -208,12 +207,21 @@ function actionForm(
   forms += 1;
   const titleId = `action-${forms}`;
   const noteId = target.noteId;
+  // Only the reasons that fit the chosen action (the API refuses the others): a report reason to
+  // act on a report, REVIEWED to undo an action or dismiss reports.
+  const actions = select('action', ACTIONS);
+  const reasons = select('reasonCode', reasonsFor(actions.value));
+  actions.addEventListener('change', () =>
+    reasons.replaceChildren(
+      ...reasonsFor(actions.value).map((code) => h('option', { value: code }, code)),
+    ),
+  );
   const form = h(
     'form',
     { class: 'action', 'aria-labelledby': titleId },
     h('h4', { id: titleId }, title),
-    field('Action', select('action', ACTIONS)),
-    field('Reason code', select('reasonCode', REASONS), 'Goes into the public log'),
+    field('Action', actions),
+    field('Reason code', reasons, 'Goes into the public log'),
     noteId
       ? h('input', { type: 'hidden', name: 'noteId', value: noteId })
       : field('Note id', h('input', { name: 'noteId' }), 'For hide, restore, redact, dismiss'),

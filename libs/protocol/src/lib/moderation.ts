@@ -35,6 +35,18 @@ export const DISMISS_REASON: ModerationReason = 'REVIEWED';
 export const MODERATION_REASONS = [...REPORT_REASONS, 'REVIEWED'] as const;
 export type ModerationReason = (typeof MODERATION_REASONS)[number];
 
+/**
+ * The actions that follow a review: a restore or an unblock undoes an action, a DISMISS finds the
+ * reports unfounded. Their reason is REVIEWED alone; the other actions act on what was reported
+ * and give a report reason, never REVIEWED (which would say, in public, that nothing was wrong).
+ * The API holds its moderators' actions to this; a mirror copies its origin's log as it is.
+ */
+export const REVIEW_ACTIONS: readonly ModerationAction[] = ['RESTORE', 'UNBLOCK', 'DISMISS'];
+
+/** The reasons that fit an action (`REVIEW_ACTIONS`). */
+export const reasonsFor = (action: ModerationAction): readonly ModerationReason[] =>
+  REVIEW_ACTIONS.includes(action) ? [DISMISS_REASON] : REPORT_REASONS;
+
 /** The key id the log names for the operator's own key. */
 export const OPERATOR_MODERATOR = 'operator';
 

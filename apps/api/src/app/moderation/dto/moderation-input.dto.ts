@@ -4,7 +4,9 @@ import {
   DISMISS_REASON,
   MODERATION_ACTIONS,
   MODERATION_REASONS,
+  reasonsFor,
   REPORT_REASONS,
+  REVIEW_ACTIONS,
   SNARK_SCALAR_FIELD,
   type ModerationAction,
   type ModerationReason,
@@ -75,16 +77,24 @@ const IsNullifier = () =>
   });
 
 /**
- * A DISMISS says, in public, that the reports were reviewed and the note found harmless: only
- * REVIEWED says that (a report reason would say the opposite).
+ * The reason says in public why: REVIEWED for an action after a review (RESTORE, UNBLOCK, and
+ * DISMISS, which finds the note harmless), a report reason for HIDE, REDACT and BLOCK (REVIEWED
+ * there would say nothing was wrong). An unknown action is `action`'s own refusal.
  */
+const REASON_RULE = `reasonCode must be ${DISMISS_REASON} for ${REVIEW_ACTIONS.join(', ')} (after a review), and a report reason (${REPORT_REASONS.join(', ')}) for ${MODERATION_ACTIONS.filter((action) => !REVIEW_ACTIONS.includes(action)).join(', ')}`;
+
 const FitsAction = () =>
   ValidateBy({
     name: 'fitsAction',
     validator: {
-      validate: (value: unknown, args) =>
-        (args?.object as { action?: unknown }).action !== 'DISMISS' || value === DISMISS_REASON,
-      defaultMessage: () => `reasonCode must be ${DISMISS_REASON} for DISMISS`,
+      validate: (value: unknown, args) => {
+        const action = (args?.object as { action?: unknown }).action as ModerationAction;
+        return (
+          !MODERATION_ACTIONS.includes(action) ||
+          (reasonsFor(action) as readonly unknown[]).includes(value)
+        );
+      },
+      defaultMessage: () => REASON_RULE,
     },
   });
 
@@ -111,7 +121,7 @@ export class ModerationActionDto {
     enum: MODERATION_REASONS,
     enumName: 'ModerationReason',
     description:
-      'Public in the log; REVIEWED for undoing an action after a review, and the only one for DISMISS',
+      'Public in the log: REVIEWED for RESTORE, UNBLOCK and DISMISS (after a review), a report reason for HIDE, REDACT and BLOCK',
   })
   @IsIn(MODERATION_REASONS, {
     message: `reasonCode must be one of ${MODERATION_REASONS.join(', ')}`,
