@@ -289,6 +289,17 @@ describe('operator console', () => {
     await audit('members');
   });
 
+  it("takes keyboard focus to a new section's heading, and announces only the status", async () => {
+    // A redraw rebuilds the page: focus would fall back to the document, and a live <main> would
+    // read the whole console out again.
+    await page.getByRole('button', { name: 'Scoring', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'scoring-title');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Scoring');
+    expect(await page.locator('main#console').getAttribute('aria-live')).toBeNull();
+    expect(await page.locator('[aria-live], [role="status"]').count()).toBe(1);
+  });
+
   it('creates a community, sets its admission and embed origins, and issues invites', async () => {
     await open('Communities');
     const create = page.getByRole('form', { name: 'Create a community' });

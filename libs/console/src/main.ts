@@ -117,7 +117,12 @@ function signIn(): void {
   (form.querySelector('input') as HTMLInputElement).focus();
 }
 
-async function draw(): Promise<void> {
+/**
+ * Redraws the console. The page is rebuilt, which drops keyboard focus with the control that had
+ * it: after a section change focus goes to the new view's heading, after a community change back
+ * to the picker. Only the status region is live: the rest is read when focus reaches it.
+ */
+async function draw(focus?: 'heading' | 'picker'): Promise<void> {
   const moderator = session.community() !== null;
   if (moderator && view === 'Communities') view = 'Moderation';
   const nav = h(
@@ -133,7 +138,7 @@ async function draw(): Promise<void> {
             'aria-current': name === view ? 'page' : undefined,
             onclick: () => {
               view = name;
-              void draw();
+              void draw('heading');
             },
           },
           name,
@@ -147,7 +152,7 @@ async function draw(): Promise<void> {
       disabled: moderator,
       onchange: (event) => {
         chosen = (event.target as HTMLSelectElement).value;
-        void draw();
+        void draw('picker');
       },
     },
     ...communities.map((c) =>
@@ -173,7 +178,13 @@ async function draw(): Promise<void> {
   );
   const main = h('div', { class: 'view' }, h('p', {}, 'Loading…'));
   root.replaceChildren(header, nav, status, main);
+  if (focus === 'picker') picker.focus();
   main.replaceChildren(await VIEWS[view](context()));
+  const heading = main.querySelector('h2');
+  if (focus === 'heading' && heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
 }
 
 async function start(): Promise<void> {

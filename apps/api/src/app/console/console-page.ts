@@ -15,7 +15,7 @@ export const CONSOLE_HTML = `<!doctype html>
 </head>
 <body>
 <noscript>The console needs JavaScript; every action is also an API route (see /docs).</noscript>
-<main id="console" aria-live="polite"></main>
+<main id="console"></main>
 </body>
 </html>
 `;
