@@ -46,7 +46,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     cache: 'no-store',
   });
   const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not the API's JSON: a proxy's error page, say. Its status is what there is to tell.
+    throw new ApiFailure(
+      response.status,
+      response.ok ? 'RESPONSE_INVALID' : `HTTP_${response.status}`,
+      `${response.status} ${response.statusText}: the answer is not the API's (a proxy's page?)`.trim(),
+    );
+  }
   if (!response.ok) {
     const error = (parsed ?? {}) as {
       code?: string;

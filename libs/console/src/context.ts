@@ -18,6 +18,9 @@ export interface Context {
   act(done: string | (() => string), action: () => Promise<void>): Promise<void>;
   /** A read whose refusal is announced; undefined then. */
   load<T>(read: () => Promise<T>): Promise<T | undefined>;
-  /** Reloads the communities and redraws, on `slug` when given. */
+  /**
+   * Reloads the communities and redraws, on `slug` when given. A failure is announced, never
+   * thrown: in an action, the action was done and `act` says so, with the reload's failure.
+   */
   reload(slug?: string): Promise<void>;
 }

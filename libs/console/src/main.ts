@@ -27,13 +27,22 @@ function announce(text: string, failed = false): void {
   status.classList.toggle('error', failed);
 }
 
+/**
+ * Why the last redraw failed, when it did: an action that then reloads the view was still done,
+ * and is announced as done, with this beside it (never as the action's own failure).
+ */
+let reloadFailure: string | undefined;
+
 const context = (): Context => ({
   communities,
   community: communities.find((c) => c.slug === chosen),
   async act(done, action) {
+    reloadFailure = undefined;
     try {
       await action();
-      announce(typeof done === 'function' ? done() : done);
+      const outcome = typeof done === 'function' ? done() : done;
+      if (reloadFailure === undefined) announce(outcome);
+      else announce(`${outcome}; reloading the view failed: ${reloadFailure}`, true);
     } catch (error) {
       announce(describe(error), true);
     }
@@ -48,8 +57,13 @@ const context = (): Context => ({
   },
   async reload(slug) {
     if (slug) chosen = slug;
-    await loadCommunities();
-    await draw();
+    try {
+      await loadCommunities();
+      await draw();
+    } catch (error) {
+      reloadFailure = describe(error);
+      announce(`Reloading the view failed: ${reloadFailure}`, true);
+    }
   },
 });
 
@@ -187,6 +201,33 @@ async function draw(focus?: 'heading' | 'picker'): Promise<void> {
   }
 }
 
+/**
+ * A key check the API refused (401: not a key of this instance or community; 404: no such
+ * community) ends the session: trying again cannot help. Anything else (the API unreachable, a
+ * proxy's 502, a rate limit) keeps the key, shows why and offers to try again.
+ */
+const refusesSignIn = (error: unknown) =>
+  error instanceof ApiFailure && (error.status === 401 || error.status === 404);
+
+function unavailable(): void {
+  root.replaceChildren(
+    h('h1', {}, 'Bridgenotes console'),
+    status,
+    h('button', { type: 'button', onclick: () => void start() }, 'Try again'),
+    h(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          session.signOut();
+          signIn();
+        },
+      },
+      'Sign out',
+    ),
+  );
+}
+
 async function start(): Promise<void> {
   if (!session.key()) return signIn();
   announce('');
@@ -195,8 +236,12 @@ async function start(): Promise<void> {
     await loadCommunities();
     await draw();
   } catch (error) {
-    session.signOut();
-    signIn();
+    if (refusesSignIn(error)) {
+      session.signOut();
+      signIn();
+    } else {
+      unavailable();
+    }
     announce(describe(error), true);
   }
 }

@@ -64,7 +64,9 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
   if (!community) return section;
   const first = await context.load(() => queuePage(community.slug));
   section.append(h('h3', {}, `Reports in ${community.slug}`));
-  if (!first?.items.length) section.append(h('p', {}, 'No open reports.'));
+  // A failed read is not an empty queue (the status says why).
+  if (!first) section.append(h('p', {}, 'The reports could not be loaded.'));
+  else if (!first.items.length) section.append(h('p', {}, 'No open reports.'));
   const queue = h('div', { class: 'queue' });
   appendQueue(context, community, queue, first);
   section.append(queue);
@@ -152,7 +154,11 @@ function appendQueue(
         more.remove();
         void context
           .load(() => queuePage(community.slug, cursor))
-          .then((next) => appendQueue(context, community, queue, next));
+          .then((next) => {
+            // A failed page keeps the button, to ask again (the status says why).
+            if (next) appendQueue(context, community, queue, next);
+            else queue.append(more);
+          });
       },
     },
     'More reports',
