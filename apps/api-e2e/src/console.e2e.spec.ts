@@ -198,6 +198,20 @@ describe('operator console', () => {
     await page.getByRole('heading', { level: 2, name: section }).waitFor();
   }
 
+  it('serves its two files from the build and nothing else beside them', async () => {
+    // The build writes compressed copies beside the bundle: they are served for console.js
+    // (negotiated), never by their own names, and no other name answers.
+    const script = await fetch(`${baseUrl}/console/console.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await script.text()).length).toBeGreaterThan(0);
+    for (const name of ['console.js.gz', 'other.js']) {
+      const refused = await fetch(`${baseUrl}/console/${name}`);
+      expect([name, refused.status]).toEqual([name, 404]);
+      expect((await refused.json()).code).toBe('NOT_FOUND');
+    }
+  });
+
   it('refuses a wrong key with its code and keeps nothing of it', async () => {
     const blocked: string[] = [];
     page.on('request', (request) => {
