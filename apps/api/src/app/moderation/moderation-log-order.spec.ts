@@ -75,7 +75,12 @@ describe('the public log past one page', () => {
   });
 
   it('refuses an unknown order, a before of 0 and a limit past a page', async () => {
-    for (const query of [{ order: 'latest' }, { order: 'newest', before: 0 }, { limit: 1001 }]) {
+    const refusals: Record<string, string | number>[] = [
+      { order: 'latest' },
+      { order: 'newest', before: 0 },
+      { limit: 1001 },
+    ];
+    for (const query of refusals) {
       const refused = await read(query).expect(400);
       expect(refused.body.code).toBe('VALIDATION_FAILED');
     }
