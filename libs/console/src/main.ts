@@ -131,6 +131,20 @@ function signIn(): void {
   (form.querySelector('input') as HTMLInputElement).focus();
 }
 
+/** Forgets the key (the tab's session storage) and shows the sign-in form. */
+const signOutButton = () =>
+  h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        session.signOut();
+        signIn();
+      },
+    },
+    'Sign out',
+  );
+
 /**
  * Redraws the console. The page is rebuilt, which drops keyboard focus with the control that had
  * it: after a section change focus goes to the new view's heading, after a community change back
@@ -178,17 +192,7 @@ async function draw(focus?: 'heading' | 'picker'): Promise<void> {
     {},
     h('h1', {}, 'Bridgenotes console'),
     h('div', { class: 'field' }, h('label', { for: 'community' }, 'Community'), picker),
-    h(
-      'button',
-      {
-        type: 'button',
-        onclick: () => {
-          session.signOut();
-          signIn();
-        },
-      },
-      'Sign out',
-    ),
+    signOutButton(),
   );
   const main = h('div', { class: 'view' }, h('p', {}, 'Loading…'));
   root.replaceChildren(header, nav, status, main);
@@ -214,17 +218,7 @@ function unavailable(): void {
     h('h1', {}, 'Bridgenotes console'),
     status,
     h('button', { type: 'button', onclick: () => void start() }, 'Try again'),
-    h(
-      'button',
-      {
-        type: 'button',
-        onclick: () => {
-          session.signOut();
-          signIn();
-        },
-      },
-      'Sign out',
-    ),
+    signOutButton(),
   );
 }
 
