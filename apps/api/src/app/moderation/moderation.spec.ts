@@ -501,7 +501,7 @@ describe('moderation', () => {
         .get(`/communities/${community.slug}/moderation/log`)
         .query({ after: 3 })
         .expect(200);
-      expect(page.body).toEqual({ items: log.slice(3), nextAfter: null });
+      expect(page.body).toEqual({ items: log.slice(3), nextAfter: null, nextBefore: null });
     });
   });
 });
