@@ -338,17 +338,6 @@ export class Environment {
   RATE_LIMIT_FAILED_PROOF_COST = 10;
 
   /**
-   * How many requests of its class a wrong operator or moderator key counts as
-   * (`OPERATOR_KEY_INVALID`, `MODERATOR_KEY_INVALID`): a client guessing keys runs out this many
-   * times sooner than one that holds a key.
-   */
-  @Transform(toInt)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1, { message: 'must be at least 1' })
-  @Max(1_000, { message: 'must be at most 1000' })
-  RATE_LIMIT_FAILED_KEY_COST = 10;
-
-  /**
    * Reverse proxies in front of the API whose X-Forwarded-For to believe (Express' "trust
    * proxy" hop count). 0, the default, uses the connection's address: set it only behind a
    * proxy that overwrites the header, or any client can pick its own rate-limit bucket.

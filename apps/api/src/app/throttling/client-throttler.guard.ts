@@ -8,10 +8,8 @@ import {
   type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { Environment } from '@bridgenotes/config';
 import type { Request, Response } from 'express';
 
-import { checkOperatorKey } from '../common/operator-key.guard';
 import { requestContext } from '../common/request-context';
 import { RateLimitBudgets } from './rate-limit-budgets';
 import type { RateLimitClass } from './rate-limit-class';
@@ -28,7 +26,6 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly budgets: RateLimitBudgets,
-    private readonly env: Environment,
   ) {
     super(options, storage, reflector);
   }
@@ -41,14 +38,6 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
     const request = http.getRequest<Request>();
     const rateLimitClass = throttler.name as RateLimitClass;
     await this.budgets.spend(request, http.getResponse<Response>(), rateLimitClass);
-    // The operator class is the routes behind OperatorKeyGuard, which refuses a wrong key after
-    // this guard and before any interceptor: the failed check is charged here.
-    if (
-      rateLimitClass === 'operator' &&
-      checkOperatorKey(this.env, request.headers.authorization) === 'invalid'
-    ) {
-      await this.budgets.chargeFailedKey(request, http.getResponse<Response>(), rateLimitClass);
-    }
     const store = requestContext.getStore();
     if (store && rateLimitClass === 'writes') {
       const admittedAt = Date.now();

@@ -11,7 +11,6 @@ import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
 
 import { FloodFigures } from './flood-figures';
 import { RateLimitBudgets } from './rate-limit-budgets';
-import { rateLimitClassOf } from './rate-limit-class';
 
 /**
  * Code of a proof that reached the Groth16 check and failed it: the expensive failure. Failures
@@ -22,11 +21,6 @@ const COSTLY_FAILURE = 'PROOF_INVALID';
 const SHED = 'PROOF_VERIFIER_BUSY';
 /** Refused unverified: another proof of its client failed while it waited. */
 const WITHDRAWN = 'PROOF_WITHDRAWN';
-/**
- * A wrong key, found in the route (a moderator's, or the operator's tried first on a
- * moderator's route); OperatorKeyGuard's own refusal is charged by ClientThrottlerGuard.
- */
-const WRONG_KEYS = new Set(['MODERATOR_KEY_INVALID', 'OPERATOR_KEY_INVALID']);
 
 function codeOf(error: unknown): string | undefined {
   const body = error instanceof HttpException ? error.getResponse() : undefined;
@@ -37,8 +31,7 @@ function codeOf(error: unknown): string | undefined {
  * What a proof's failure costs its sender: a PROOF_INVALID write is charged
  * RATE_LIMIT_FAILED_PROOF_COST proven writes in all (the client was marked when its proof
  * failed, and its next proofs are verified alone, never in a batch with members' proofs); a shed
- * or withdrawn write gets Retry-After. Each is counted in the flood figures. A wrong key costs
- * RATE_LIMIT_FAILED_KEY_COST requests of its route's class.
+ * or withdrawn write gets Retry-After. Each is counted in the flood figures.
  */
 @Injectable()
 export class ProofFailuresInterceptor implements NestInterceptor {
@@ -56,11 +49,6 @@ export class ProofFailuresInterceptor implements NestInterceptor {
         const request = http.getRequest<Request>();
         const response = http.getResponse<Response>();
         if (code === SHED || code === WITHDRAWN) response.setHeader('Retry-After', 1);
-        if (code !== undefined && WRONG_KEYS.has(code)) {
-          return from(
-            this.budgets.chargeFailedKey(request, response, rateLimitClassOf(context)),
-          ).pipe(switchMap(() => throwError(() => error)));
-        }
         if (code === SHED) this.figures.proofRefused('shed');
         if (code === WITHDRAWN) this.figures.proofRefused('withdrawn');
         if (code !== COSTLY_FAILURE) return throwError(() => error);

@@ -189,19 +189,6 @@ export class RateLimitBudgets {
    * request goes through: limits protect the API, they must not take it down with Redis (while
    * the limits' Redis is away, RateLimitStore counts in this process's memory instead).
    */
-  /**
-   * A failed key check: the request was counted once as it came in; this spends the rest of
-   * RATE_LIMIT_FAILED_KEY_COST from its class's budget.
-   */
-  async chargeFailedKey(
-    request: Request,
-    response: Response,
-    rateLimitClass: RateLimitClass,
-  ): Promise<void> {
-    const extra = this.env.RATE_LIMIT_FAILED_KEY_COST - 1;
-    if (extra > 0) await this.spend(request, response, rateLimitClass, extra);
-  }
-
   async spend(
     request: Request,
     response: Response,
