@@ -56,8 +56,10 @@ export interface SeedOutcome {
 
 /**
  * Creates the demo community with its members, proven notes and ratings, and scores it. The
- * demo's history starts three days before `nowMs`; its two runs score it as of a day later (two
- * days before `nowMs`), 61 minutes apart, so that the second comes after the stabilisation hour.
+ * demo's history starts a day before its first run; its two runs are 61 minutes apart, so that
+ * the second comes after the stabilisation hour: the second runs when the seed scores it, the
+ * first as of an hour before `nowMs`, its record asked for and started then (a run that says it
+ * scored before it started is one the verifier refuses, RUN_TIME_IMPLAUSIBLE).
  */
 export async function seedDemoCommunity(
   prisma: PrismaClient,
@@ -66,7 +68,8 @@ export async function seedDemoCommunity(
   nowMs: number,
   log: (line: string) => void = () => undefined,
 ): Promise<SeedOutcome> {
-  const startMinute = Math.floor(nowMs / MINUTE) - 3 * DAY_MINUTES;
+  const firstRunMs = (Math.floor(nowMs / MINUTE) - 61) * MINUTE;
+  const startMinute = firstRunMs / MINUTE - DAY_MINUTES;
   const communityId = DEMO_COMMUNITY_ID;
   const scope = communityScope(communityId).toString();
   const identities = new Map(DEMO_MEMBERS.map((name) => [name, demoIdentity(name)]));
@@ -208,30 +211,31 @@ export async function seedDemoCommunity(
     { timeout: 60_000 },
   );
 
-  const runIds: string[] = [];
-  for (const runMinute of [startMinute + DAY_MINUTES, startMinute + DAY_MINUTES + 61]) {
-    runIds.push(await scoreAt(prisma, databaseUrl, communityId, runMinute * MINUTE));
-  }
+  const runIds = [
+    await scoreAt(prisma, databaseUrl, communityId, firstRunMs),
+    await scoreAt(prisma, databaseUrl, communityId),
+  ];
   return { communityId, proofs, proofMs, runIds };
 }
 
 /**
- * One scoring run at `nowMs` with the worker's loader, scorer and publisher. Only the scoring
- * clock is in the past (the run's `nowAt`): the run record is requested, started and finished
- * when the seed runs it, as the worker records one, so its duration is the scoring's own (a
- * backdated start beside the publisher's real finish read as a two-day run).
+ * One scoring run with the worker's loader, scorer and publisher, as of `asOf` (its record asked
+ * for and started then; it finishes when the seed publishes it), else of the time it starts, as
+ * the worker takes a run's time.
  */
 async function scoreAt(
   prisma: PrismaClient,
   databaseUrl: string,
   communityId: string,
-  nowMs: number,
+  asOf?: number,
 ): Promise<string> {
   const database = prisma as PrismaService;
   const runs = new ScoringRunStore(database);
-  const { id: runId } = await runs.request(communityId);
-  const attempt = await runs.start(runId, communityId);
+  const recorded = asOf === undefined ? undefined : new Date(asOf);
+  const { id: runId } = await runs.request(communityId, undefined, undefined, recorded);
+  const attempt = await runs.start(runId, communityId, recorded);
   if (attempt === undefined) throw new Error(`Demo scoring run ${runId} did not start`);
+  const nowMs = asOf ?? Date.now();
   // The loader reads the seed's own database (prisma/seed.ts's, from the environment or .env).
   const loaded = await new ScoringInputLoader(
     Object.assign(new Environment(), { DATABASE_URL: databaseUrl }),

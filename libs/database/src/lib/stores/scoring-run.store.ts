@@ -55,9 +55,17 @@ export class ScoringRunStore {
    * A run asked for (by an operator, or by a job for itself): `QUEUED`, served by the queue job
    * `jobId` (see `pending`). With an id, idempotent: a run of that id already recorded is
    * returned as it is, given the job's id if it had none (a run recorded before runs named it).
+   * `requestedAt` is the database's clock unless given (the demo seed's run of an hour ago).
    */
-  async request(communityId: string, id?: string, jobId?: string): Promise<ScoringRun> {
-    if (id === undefined) return this.prisma.scoringRun.create({ data: { communityId, jobId } });
+  async request(
+    communityId: string,
+    id?: string,
+    jobId?: string,
+    requestedAt?: Date,
+  ): Promise<ScoringRun> {
+    if (id === undefined) {
+      return this.prisma.scoringRun.create({ data: { communityId, jobId, requestedAt } });
+    }
     await this.prisma.scoringRun.createMany({
       data: [{ id, communityId, jobId }],
       skipDuplicates: true,
