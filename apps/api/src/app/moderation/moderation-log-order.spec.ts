@@ -74,11 +74,14 @@ describe('the public log past one page', () => {
     expect(whole.body.items[0].seq).toBe(ENTRIES);
   });
 
-  it('refuses an unknown order, a before of 0 and a limit past a page', async () => {
+  it('refuses an unknown order, a before of 0, a limit past a page and a cursor of the other order', async () => {
     const refusals: Record<string, string | number>[] = [
       { order: 'latest' },
       { order: 'newest', before: 0 },
       { limit: 1001 },
+      { before: 500 },
+      { order: 'oldest', before: 500 },
+      { order: 'newest', after: 500 },
     ];
     for (const query of refusals) {
       const refused = await read(query).expect(400);

@@ -504,6 +504,12 @@ describe('scoring worker', () => {
     }
   });
 
+  /** Every job ever enqueued for the community, in any state (finished ones are kept). */
+  const jobsOf = async (communityId: string) =>
+    (
+      await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'])
+    ).filter((job) => (job?.data as Partial<ScoreCommunityJob>).communityId === communityId);
+
   it('turns a burst of events into one debounced run, and enqueues nothing twice', async () => {
     const { id: communityId } = await createCommunity();
     await prisma.scoringEvent.createMany({
@@ -527,34 +533,20 @@ describe('scoring worker', () => {
       ),
     );
     // Every job ever enqueued for the community, in any state (finished ones are kept): one.
-    const jobs = await queue.getJobs([
-      'active',
-      'waiting',
-      'delayed',
-      'prioritized',
-      'completed',
-      'failed',
-    ]);
-    expect(
-      jobs.filter((job) => (job?.data as Partial<ScoreCommunityJob>).communityId === communityId),
-    ).toHaveLength(1);
+    expect(await jobsOf(communityId)).toHaveLength(1);
     expect(await prisma.scoringRun.count({ where: { communityId } })).toBe(1);
   });
 
   it('keeps one job for a community however long it waits: later events join it, no second run', async () => {
     const { id: communityId } = await createCommunity();
     const dispatcher = worker.get(ScoringEventsDispatcher);
-    const jobsOfCommunity = async () =>
-      (
-        await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'])
-      ).filter((job) => (job?.data as Partial<ScoreCommunityJob>).communityId === communityId);
     // Paused, the queue holds the job past its debounce, as a busy worker would.
     await queue.pause();
     try {
       await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
       await dispatcher.dispatch();
       await eventually(async () => {
-        const [job] = await jobsOfCommunity();
+        const [job] = await jobsOf(communityId);
         expect(job).toBeDefined();
         expect(await job?.getState()).not.toBe('delayed');
       });
@@ -562,7 +554,7 @@ describe('scoring worker', () => {
         await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
         await dispatcher.dispatch();
       }
-      expect(await jobsOfCommunity()).toHaveLength(1);
+      expect(await jobsOf(communityId)).toHaveLength(1);
     } finally {
       await queue.resume();
     }
@@ -577,10 +569,6 @@ describe('scoring worker', () => {
   it('asks for a full run when the topic seeds changed, also beside a waiting incremental one', async () => {
     const { id: communityId } = await createCommunity();
     const dispatcher = worker.get(ScoringEventsDispatcher);
-    const jobsOfCommunity = async () =>
-      (
-        await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'])
-      ).filter((job) => (job?.data as Partial<ScoreCommunityJob>).communityId === communityId);
     await queue.pause();
     try {
       await prisma.scoringEvent.create({ data: { communityId, kind: 'rating.put' } });
@@ -592,7 +580,7 @@ describe('scoring worker', () => {
         ],
       });
       await dispatcher.dispatch();
-      const asked = (await jobsOfCommunity()).map((job) => job?.data as ScoreCommunityJob);
+      const asked = (await jobsOf(communityId)).map((job) => job?.data as ScoreCommunityJob);
       expect(asked).toEqual(expect.arrayContaining([{ communityId }, { communityId, full: true }]));
       expect(asked).toHaveLength(2);
     } finally {

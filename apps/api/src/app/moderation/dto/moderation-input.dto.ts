@@ -138,6 +138,20 @@ export type LogOrder = (typeof LOG_ORDERS)[number];
  * order), or back from `before` with `order=newest` (a moderator's read: the latest decisions
  * first, whatever the log's length).
  */
+/**
+ * A cursor of the other order would be ignored, and its page read as the first (a `before` with
+ * the forward order answered the log's first entries and `nextBefore: null`, "nothing older").
+ */
+const InOrder = (order: LogOrder, unset: unknown) =>
+  ValidateBy({
+    name: 'inOrder',
+    validator: {
+      validate: (value: unknown, args) =>
+        value === unset || (args?.object as { order?: unknown }).order === order,
+      defaultMessage: (args) => `${args?.property} goes with order=${order} only`,
+    },
+  });
+
 export class ModerationLogQuery {
   @ApiPropertyOptional({
     enum: LOG_ORDERS,
@@ -160,6 +174,7 @@ export class ModerationLogQuery {
   @IsInt({ message: 'after must be a whole number' })
   @Min(0, { message: 'after must be 0 or more' })
   @Max(2_000_000_000, { message: 'after must be at most 2000000000' })
+  @InOrder('oldest', 0)
   after = 0;
 
   @ApiPropertyOptional({
@@ -172,6 +187,7 @@ export class ModerationLogQuery {
   @IsInt({ message: 'before must be a whole number' })
   @Min(1, { message: 'before must be 1 or more' })
   @Max(2_000_000_000, { message: 'before must be at most 2000000000' })
+  @InOrder('newest', undefined)
   before?: number;
 
   @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1000, default: 1000 })
