@@ -440,9 +440,8 @@ describe('the copies of the member’s own notes waiting for their batch', () =>
     const keptAt = Math.floor(now / 1000);
     const copy = JSON.stringify({ commitment: '111', post: POST, keptAt, note: answer('n1') });
     for (const garbage of ['{', '{"a":1}', JSON.stringify([null, { note: { id: 1 } }]), 'null']) {
-      // Under a copy's key, in the list an earlier version kept, or a copy under another's key.
+      // Under a copy's key, or a copy under another's key.
       local.setItem('bridgenotes:own-note:town:n1', garbage);
-      local.setItem('bridgenotes:own-notes:town', garbage);
       local.setItem('bridgenotes:own-note:town:n2', copy);
       expect(reloadOver(local).store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
     }
@@ -467,19 +466,6 @@ describe('the copies of the member’s own notes waiting for their batch', () =>
     // Reloaded, either tab lists B's note as waiting: it was not lost with A's pruning.
     expect(ids(reloadOver(b).store.waitingNotes(POST, new Set(['n1']), sixHours))).toEqual(['n2']);
     expect(ids(reloadOver(a).store.waitingNotes(POST, new Set(['n1']), sixHours))).toEqual(['n2']);
-  });
-
-  it('moves the copies an earlier version kept in one list to a key each, in their order', () => {
-    at(0);
-    const { local } = member();
-    const keptAt = Math.floor(now / 1000);
-    const copy = (id: string) => ({ commitment: '111', post: POST, keptAt, note: answer(id) });
-    local.setItem('bridgenotes:own-notes:town', JSON.stringify([copy('n1'), copy('n2')]));
-    const reloaded = reloadOver(local).store;
-    expect(ids(reloaded.waitingNotes(POST, new Set(), sixHours))).toEqual(['n2', 'n1']);
-    expect(local.getItem('bridgenotes:own-notes:town')).toBeNull();
-    reloaded.keepOwnNote('111', POST, answer('n3'));
-    expect(ids(reloaded.waitingNotes(POST, new Set(), sixHours))).toEqual(['n3', 'n2', 'n1']);
   });
 
   it('drops the copy of a draft the API answers as a note moderators hid', () => {

@@ -472,13 +472,8 @@ export class MemberStore {
     return all.filter(hidden).map((entry) => entry.note.id);
   }
 
-  /**
-   * The community's kept copies, oldest first; what is not one is left out. The list an earlier
-   * version kept them in is moved to a key per copy first (again at each read: an older frame
-   * may still be open in another tab).
-   */
+  /** The community's kept copies, oldest first; what is not one is left out. */
   private keptNotes(): KeptNote[] {
-    this.adoptEarlierNotes();
     const prefix = this.ownNoteKey('');
     const copies = storage.keys(prefix).map((key) => {
       const entry = keptNote(parsedOrNull(storage.get(key)));
@@ -492,20 +487,6 @@ export class MemberStore {
 
   private dropNotes(dropped: KeptNote[]): void {
     for (const entry of dropped) storage.remove(this.ownNoteKey(entry.note.id));
-  }
-
-  /** Moves the copies an earlier version kept in one list to a key each (see `keptNotes`). */
-  private adoptEarlierNotes(): void {
-    const earlier = storage.get(this.key('own-notes'));
-    if (!earlier) return;
-    const list = parsedOrNull(earlier);
-    const entries = Array.isArray(list) ? list.map(keptNote) : [];
-    entries.forEach((entry, index) => {
-      if (entry && storage.get(this.ownNoteKey(entry.note.id)) === null) {
-        storage.set(this.ownNoteKey(entry.note.id), JSON.stringify({ ...entry, order: index }));
-      }
-    });
-    storage.remove(this.key('own-notes'));
   }
 
   private ownNoteKey(noteId: string): string {
