@@ -280,6 +280,11 @@ export const ERRORS = {
     HttpStatus.BAD_REQUEST,
     () => 'This community admits members by invitation: inviteCode is required',
   ),
+  INVITE_ROOT_BEFORE_REMOVAL: entry(
+    HttpStatus.FORBIDDEN,
+    () =>
+      "A member was removed from this community after the proof's Merkle root: invite codes are created only over a root from after the latest removal. Fetch the group again and prove anew",
+  ),
   INVITE_USED: entry(HttpStatus.CONFLICT, () => 'This invite code has already been used'),
   JOIN_WORK_EXPIRED: entry(
     HttpStatus.GONE,

@@ -24,6 +24,7 @@ export class MemberInvitesController {
   @ApiCreatedResponse({ type: MemberInviteCodeDto })
   @ApiErrors(
     ...PROVEN_WRITE_ERRORS,
+    'INVITE_ROOT_BEFORE_REMOVAL',
     'INVITE_QUOTA_DISABLED',
     'INVITE_QUOTA_EXHAUSTED',
     'INVITE_ORDINAL_INVALID',

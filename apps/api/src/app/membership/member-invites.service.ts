@@ -6,6 +6,7 @@ import {
   countMemberInvite,
   PrismaService,
 } from '@bridgenotes/database';
+import { parseProof } from '@bridgenotes/protocol';
 import { writingRefusal } from '@bridgenotes/scoring';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -65,6 +66,7 @@ export class MemberInvitesService {
       },
       input.proof,
     );
+    await this.assertRootAfterRemovals(community, input.proof);
     if (input.n > community.inviteQuota) {
       throw ApiError.of('INVITE_QUOTA_EXHAUSTED', community.inviteQuota);
     }
@@ -113,6 +115,37 @@ export class MemberInvitesService {
       });
     });
     return { code, expiresAt, used: input.n, quota: community.inviteQuota };
+  }
+
+  /**
+   * Refuses a proof over a root from before the community's latest removal. Other writes accept
+   * a root replaced less than ROOT_HISTORY_WINDOW_SECONDS ago, so a removed member could still
+   * prove over a root that holds its leaf, for an hour: a rating or note then is one more write
+   * of a pseudonym that wrote before, but a code lives a week and admits a new identity, which
+   * would let the removed person back in (docs/moderation.md, "Members": only the operator adds
+   * a removed person again). Only roots before a removal are refused, not every replaced one:
+   * joins seal a new root every few seconds in a busy community, and a member proving over the
+   * root it fetched would often lose that race; a removal is rare, and after one the member
+   * fetches the group again and proves anew. A removal is the root whose size did not grow
+   * (a leaf zeroed: the operator's removal, or a CREDENTIAL replacement), in the root history's
+   * own clock. Checked after the proof verified (its root is then a known one of the window).
+   */
+  private async assertRootAfterRemovals(community: Community, proof: unknown): Promise<void> {
+    const root = (parseProof(proof) as NonNullable<ReturnType<typeof parseProof>>).root;
+    const [{ removed }] = await this.prisma.$queryRaw<[{ removed: boolean }]>`
+      WITH proven AS (
+        SELECT max(created_at) AS at FROM group_roots
+         WHERE community_id = ${community.id}::uuid AND root = ${root.toString()}
+      )
+      SELECT EXISTS (
+        SELECT 1 FROM (
+          SELECT created_at, size, lag(size) OVER (ORDER BY created_at) AS before
+            FROM group_roots
+           WHERE community_id = ${community.id}::uuid AND created_at >= (SELECT at FROM proven)
+        ) since
+         WHERE created_at > (SELECT at FROM proven) AND size <= before
+      ) AS removed`;
+    if (removed) throw ApiError.of('INVITE_ROOT_BEFORE_REMOVAL');
   }
 
   /**

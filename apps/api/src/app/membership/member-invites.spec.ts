@@ -203,6 +203,50 @@ describe('invite quotas', () => {
     expect(await prisma.inviteCode.count({ where: { communityId: growing.id } })).toBe(2);
   });
 
+  it('refuses a code proven over a root from before a removal, so a removed member cannot invite itself back', async () => {
+    // The review's case: the operator removes a member with standing; within the hour its proof
+    // over the pre-removal root (still in the root window for other writes) made a code that
+    // admitted it again under a new identity.
+    const removed = createIdentity();
+    const staying = createIdentity();
+    const joined = await communityWithMembers(app, [removed, staying], 'INVITE', {
+      inviteQuota: 2,
+    });
+    const before = await prover(app, joined);
+    const removedProof = await before(removed, 'invite.create', '', { n: 1 });
+    const stayingBefore = await before(staying, 'invite.create', '', { n: 1 });
+    await earn(joined, removedProof.proof.nullifier, { ratingImpact: 3 });
+    await earn(joined, stayingBefore.proof.nullifier, { ratingImpact: 3 });
+    await request(server())
+      .delete(`/communities/${joined.slug}/members/${commitmentOf(removed)}`)
+      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+      .expect(200);
+
+    const refused = await create(joined.slug, removedProof).expect(403);
+    expect(refused.body.code).toBe('INVITE_ROOT_BEFORE_REMOVAL');
+    expect(refused.body.message).toMatch(/Fetch the group again/);
+    // A member who stays is refused over that root too, and proves again over the new group.
+    const stayingRefused = await create(joined.slug, stayingBefore).expect(403);
+    expect(stayingRefused.body.code).toBe('INVITE_ROOT_BEFORE_REMOVAL');
+    expect(await prisma.inviteCode.count({ where: { communityId: joined.id } })).toBe(0);
+    expect(await prisma.inviteQuotaUse.count({ where: { communityId: joined.id } })).toBe(0);
+
+    const stayingAfter = await (await prover(app, joined))(staying, 'invite.create', '', { n: 1 });
+    // Joins that replace the root meanwhile (no removal among them) do not refuse it: only a
+    // removal does, so a member's proof is not lost to every sealed batch.
+    const { codes } = (
+      await request(server())
+        .post(`/communities/${joined.slug}/invites`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ count: 1 })
+        .expect(201)
+    ).body as { codes: string[] };
+    await join(joined.slug, codes[0] as string);
+    const { treeRoot } = await prisma.community.findUniqueOrThrow({ where: { id: joined.id } });
+    expect(treeRoot).not.toBe(stayingAfter.proof.merkleTreeRoot);
+    await create(joined.slug, stayingAfter).expect(201);
+  });
+
   it('caps the codes all members of a community create per UTC day, counted by day in the code transaction', async () => {
     const members = [createIdentity(), createIdentity(), createIdentity()];
     const capped = await communityWithMembers(app, members, 'INVITE', { inviteQuota: 3 });
