@@ -120,7 +120,10 @@ export class MembersService {
       throw ApiError.of('INVITE_REQUIRED');
     }
     leafOf(commitment);
-    const codeHash = inviteCode === undefined ? undefined : hashCode(inviteCode);
+    // The code counts only where admission is by invitation (docs/protocol.md), as the ticket
+    // only where it is by credential: an OPEN join with one is an OPEN join, whatever the code.
+    const invited = community.admission === AdmissionPolicy.INVITE && inviteCode !== undefined;
+    const codeHash = invited ? hashCode(inviteCode) : undefined;
     const dedupeKey = `j:${community.id}:${commitment}`;
     let resent = false;
     const payload: BufferedJoin = { commitment, codeHash };

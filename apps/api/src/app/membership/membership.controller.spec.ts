@@ -340,6 +340,34 @@ describe('communities and membership', () => {
       expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1);
     });
 
+    it('ignores an invite code outside an invite-only community, neither checking nor using it', async () => {
+      const community = await createCommunity('OPEN');
+      // An unknown code was refused with 403 INVITE_INVALID, though OPEN needs none.
+      await join(community.slug, createIdentity(), 'made-up').expect(201);
+      const { codes } = (
+        await request(server())
+          .post(`/communities/${community.slug}/invites`)
+          .set(operator)
+          .send({ count: 1 })
+          .expect(201)
+      ).body as { codes: string[] };
+      await join(community.slug, createIdentity(), codes[0]).expect(201);
+      await join(community.slug, createIdentity(), codes[0]).expect(201);
+      expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(3);
+      // The code is not burned: it still admits once the community admits by invitation.
+      const [code] = await prisma.inviteCode.findMany({ where: { communityId: community.id } });
+      expect(code?.redeemedAt).toBeNull();
+      await request(server())
+        .patch(`/communities/${community.slug}`)
+        .set(operator)
+        .send({ admission: 'INVITE' })
+        .expect(200);
+      await join(community.slug, createIdentity(), codes[0]).expect(201);
+      expect((await join(community.slug, createIdentity(), codes[0]).expect(409)).body.code).toBe(
+        'INVITE_USED',
+      );
+    });
+
     it('does not consume an invite when the join fails', async () => {
       const community = await createCommunity('INVITE');
       const { codes } = (

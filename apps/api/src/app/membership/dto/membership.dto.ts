@@ -34,7 +34,10 @@ export class JoinDto {
   @Matches(DECIMAL, { message: `commitment ${DECIMAL_MESSAGE}` })
   commitment!: string;
 
-  @ApiPropertyOptional({ description: 'Needed when the community admits by invitation' })
+  @ApiPropertyOptional({
+    description:
+      'Needed when the community admits by invitation (INVITE); ignored under any other policy, neither checked nor used',
+  })
   @IsOptional()
   @IsString({ message: 'inviteCode must be text' })
   @CharLength(1, 64, { message: 'inviteCode must be 1 to 64 characters' })
