@@ -244,6 +244,31 @@ describe('CREDENTIAL admission', () => {
       expect(await treeSize(community)).toBe(0);
     });
 
+    it('tries each of several keys without kid that match a ticket, and calls it forged only if none verifies', async () => {
+      // An issuer rotating with two ES256 keys, neither with a kid: jose finds both matching and
+      // throws JWKSMultipleMatchingKeys, which was answered TICKET_FORGED for every ticket.
+      const withoutKid = async (): Promise<Signer> => {
+        const { privateKey, publicJwk } = await signer();
+        return { privateKey, publicJwk: { ...publicJwk, kid: undefined } };
+      };
+      const [old, current, forger] = await Promise.all([withoutKid(), withoutKid(), withoutKid()]);
+      const community = await credentialCommunity({ keys: [old.publicJwk, current.publicJwk] });
+      const user = () => `user-${randomUUID()}`;
+      await join(community, { ticket: await ticket(current, community, user()) }).expect(201);
+      await join(community, { ticket: await ticket(old, community, user()) }).expect(201);
+      const forged = await join(community, { ticket: await ticket(forger, community, user()) });
+      expect(forged.status).toBe(403);
+      expect(forged.body.code).toBe('TICKET_FORGED');
+      // A candidate that verifies the signature decides: its claims' refusal is the ticket's.
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await join(community, {
+        ticket: await ticket(current, community, user(), { iat: now - 600, exp: now - 300 }),
+      });
+      expect(expired.status).toBe(410);
+      expect(expired.body.code).toBe('TICKET_EXPIRED');
+      expect(await treeSize(community)).toBe(2);
+    });
+
     it('refuses a replayed ticket, but a failed join does not use its ticket up', async () => {
       const community = await credentialCommunity();
       const member = createIdentity();

@@ -8,6 +8,7 @@ import {
   jwtVerify,
   type JSONWebKeySet,
   type JWTPayload,
+  type JWTVerifyOptions,
 } from 'jose';
 
 import { ApiError } from '../common/api-error';
@@ -38,6 +39,33 @@ export interface VerifiedTicket {
 }
 
 type KeySet = ReturnType<typeof createLocalJWKSet>;
+
+/**
+ * `jwtVerify`, trying each of the issuer's keys that match the ticket's header when several do
+ * (jose's documented pattern for JWKSMultipleMatchingKeys): an issuer rotating its keys may
+ * publish two of one algorithm without `kid`, and a ticket signed by either is good. Forged
+ * only if none verifies; any other failure of a candidate (an expired ticket, a wrong audience:
+ * checked once its signature verified) is the ticket's own.
+ */
+async function verifyWithAnyKey(
+  ticket: string,
+  keys: KeySet,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(ticket, keys, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const candidate of error) {
+      try {
+        return (await jwtVerify(ticket, candidate, options)).payload;
+      } catch (failure) {
+        if (!(failure instanceof errors.JWSSignatureVerificationFailed)) throw failure;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
 
 /**
  * Checks a host site's ticket (a JWT) with `jose` against the keys of the community's trusted
@@ -74,13 +102,13 @@ export class TicketVerifierService {
       });
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(ticket, resolveKey, {
+      payload = await verifyWithAnyKey(ticket, resolveKey, {
         issuer: trusted.issuer,
         audience: communityId,
         algorithms: TICKET_ALGORITHMS,
         requiredClaims: ['sub', 'exp', 'iat', 'jti'],
         clockTolerance: TICKET_CLOCK_TOLERANCE_SECONDS,
-      }));
+      });
     } catch (error) {
       throw this.refusalOf(error, trusted.jwks === null && error === keyFailure);
     }
@@ -135,7 +163,6 @@ export class TicketVerifierService {
     if (
       error instanceof errors.JWSSignatureVerificationFailed ||
       error instanceof errors.JWKSNoMatchingKey ||
-      error instanceof errors.JWKSMultipleMatchingKeys ||
       error instanceof errors.JOSEAlgNotAllowed
     ) {
       return ApiError.of('TICKET_FORGED', TICKET_ALGORITHMS.join(', '));
