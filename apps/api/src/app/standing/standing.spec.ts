@@ -124,6 +124,23 @@ describe('earned standing', () => {
     expect(stored.earnInImpact).toBe(0);
   });
 
+  it('refuses a pseudonym that is no nullifier with 400, rather than answering zeros', async () => {
+    const fresh = await communityWithMembers(app, [], 'OPEN');
+    const ask = (value: string) =>
+      request(server()).get(`/communities/${fresh.slug}/pseudonyms/${value}`);
+    // `0123` was answered as a pseudonym that never acted: no proof gives that spelling.
+    for (const spelled of ['0123', '00', (1n << 254n).toString()]) {
+      const refused = await ask(spelled).expect(400);
+      expect(refused.body.code).toBe('VALIDATION_FAILED');
+      expect(refused.body.message).toMatch(/without leading zeros/);
+    }
+    expect((await ask('123').expect(200)).body).toMatchObject({
+      pseudonym: '123',
+      ratingImpact: 0,
+    });
+    expect((await ask('0').expect(200)).body).toMatchObject({ pseudonym: '0' });
+  });
+
   it("refuses a new pseudonym's note until its rating impact reaches the earn-in, then takes it", async () => {
     // What the first run will decide, to rate a note before it is decided, as a member would.
     const nowMs = runAt + 2 * HOUR;

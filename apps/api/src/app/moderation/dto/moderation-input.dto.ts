@@ -1,13 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  CANONICAL_DECIMAL,
   DISMISS_REASON,
   MODERATION_ACTIONS,
   MODERATION_REASONS,
   reasonsFor,
   REPORT_REASONS,
   REVIEW_ACTIONS,
-  SNARK_SCALAR_FIELD,
   type ModerationAction,
   type ModerationReason,
   type ReportReason,
@@ -19,6 +17,7 @@ import { IsUuidParam } from '../../common/uuid-param';
 import { CommunitySlugParams } from '../../common/slug';
 import { ProvenInput } from '../../notes/dto/note-input.dto';
 import { CharLength } from '../../common/char-length';
+import { IsNullifier } from '../../common/nullifier';
 
 /** Action `note.report`, target `note:<noteId>`, payload `{ reason, text }` (docs/protocol.md). */
 export class ReportNoteDto extends ProvenInput {
@@ -58,23 +57,6 @@ export class IssueModeratorKeyDto {
   @CharLength(1, 120, { message: 'label must be 1 to 120 characters' })
   label!: string;
 }
-
-/**
- * A nullifier as proofs give them: a canonical decimal below the SNARK scalar field. Any other
- * spelling is no one's pseudonym (`0123` is not `123`), and would stay in the public log.
- */
-const IsNullifier = () =>
-  ValidateBy({
-    name: 'isNullifier',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' &&
-        CANONICAL_DECIMAL.test(value) &&
-        BigInt(value) < SNARK_SCALAR_FIELD,
-      defaultMessage: () =>
-        'pseudonym must be a nullifier: a decimal below the SNARK scalar field, without leading zeros',
-    },
-  });
 
 /**
  * The reason says in public why: REVIEWED for an action after a review (RESTORE, UNBLOCK, and

@@ -1,14 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
 
+import { IsNullifier } from '../../common/nullifier';
 import { CommunitySlugParams } from '../../common/slug';
 import { NoteDto } from '../../notes/dto/note.dto';
 import type { Profile } from '../standing.service';
 import { refusalError } from '../standing.service';
 
 export class PseudonymParams extends CommunitySlugParams {
-  @ApiProperty({ description: 'A pseudonym of the community (a Semaphore nullifier, decimal)' })
-  @Matches(/^[0-9]{1,78}$/, { message: 'pseudonym must be a decimal number of at most 78 digits' })
+  @ApiProperty({
+    description:
+      'A pseudonym of the community (a Semaphore nullifier: a decimal below the SNARK scalar field, without leading zeros)',
+  })
+  @IsNullifier()
   pseudonym!: string;
 }
 
