@@ -19,7 +19,7 @@ export class MemberInvitesController {
     summary:
       "A member creates an invite code by proof, within the community's quota (action invite.create)",
     description:
-      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a pseudonym with earned standing invites (a rating impact of at least the community's earnInImpact, and at least 1; writing not locked), and the community's members together create at most MEMBER_INVITES_PER_DAY codes per UTC day. The code is good for at least a week (its expiry is rounded up to the hour). Only a count per pseudonym is kept beside the code, but both are written in one transaction: a copy of the database can tie the code, and the member who redeems it, to the inviter's pseudonym (docs/admission.md).",
+      "INVITE communities with an inviteQuota: prove payload { n } for the member's n-th code (1, 2, …). Only a pseudonym with earned standing invites (a rating impact of at least the community's earnInImpact, and at least 1; writing not locked), and the community's members together create at most MEMBER_INVITES_PER_DAY codes per UTC day. The proof's root must be from after the community's latest removal (403 INVITE_ROOT_BEFORE_REMOVAL: fetch the group again), so that a removed member cannot invite itself back within the root window. The code is good for at least a week (its expiry is rounded up to the hour). Only a count per pseudonym is kept beside the code, but both are written in one transaction: a copy of the database can tie the code, and the member who redeems it, to the inviter's pseudonym (docs/admission.md).",
   })
   @ApiCreatedResponse({ type: MemberInviteCodeDto })
   @ApiErrors(
