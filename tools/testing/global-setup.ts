@@ -64,6 +64,9 @@ export default async function globalSetup(): Promise<void> {
     NOTE_REQUESTS_PER_DAY: process.env['NOTE_REQUESTS_PER_DAY'] ?? '0',
     // Writes are sealed in their request, as before batching; the unlinkability suites batch.
     SEAL_WINDOW_SECONDS: process.env['SEAL_WINDOW_SECONDS'] ?? '0',
+    // Suites build communities of one to a few members and prove in them: the minimum
+    // anonymity set of proofs (20 by default) is off here, and its own spec turns it back on.
+    PROOF_MIN_MEMBERS: process.env['PROOF_MIN_MEMBERS'] ?? '1',
     // Every test app starts its verifier threads: one each (the same code as in production)
     // keeps many suites booting apps side by side cheap on a small machine.
     PROOF_VERIFIER_THREADS: process.env['PROOF_VERIFIER_THREADS'] ?? '1',

@@ -29,6 +29,7 @@ describe('validateEnvironment', () => {
       SCORING_CONCURRENCY: 1,
       SHUTDOWN_TIMEOUT_MS: 60_000,
       ROOT_HISTORY_WINDOW_SECONDS: 3_600,
+      PROOF_MIN_MEMBERS: 20,
       SCORING_DEBOUNCE_SECONDS: 5,
       PROOF_VERIFIER_THREADS: availableParallelism(),
       SCORING_THREADS: availableParallelism(),

@@ -120,6 +120,21 @@ export class Environment {
   ROOT_HISTORY_WINDOW_SECONDS = 3_600;
 
   /**
+   * The fewest live members (non-zero leaves) a group root must have for a proof against it to
+   * be accepted (`403 PROOF_ROOT_TOO_SMALL` below): a proof hides its member only among the
+   * root's members, and a pseudonym's anonymity set is the smallest one it ever proved against,
+   * for good (a one-member root is the member's commitment itself). 20 by default: above
+   * SEAL_MIN_MEMBERS' batches of 8, and about what a community needs before its notes can be
+   * decided at all (5 ratings each, from raters on both sides); docs/threat-model.md. 1 turns it
+   * off (the test runs' setting, whose communities have a few members).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of members' })
+  @Min(1, { message: 'must be at least 1 (members)' })
+  @Max(1_048_576, { message: 'must be at most 1048576 (a tree of depth 20)' })
+  PROOF_MIN_MEMBERS = 20;
+
+  /**
    * Debounce of rescoring after new notes and ratings, in seconds: the first accepted write
    * schedules one run this long after it, and writes until then share that run. Short, for a
    * rating to show soon (`npm run bench:freshness`): runs never overlap (one lease per community),

@@ -200,6 +200,45 @@ onServers('applyMigrations', () => {
     expect(BigInt(last)).toBeGreaterThan(0n);
   });
 
+  it("counts each root's live members: the current root's from its leaves, an older one's at most what it had", async () => {
+    const counts = await migrateUpTo('_group_live_members');
+    const community = '00000000-0000-4000-8000-00000000c0de';
+    await query(
+      `INSERT INTO communities (id, slug, name, scope, tree_size, tree_root, updated_at) VALUES ('${community}', 'older', 'Older', '1', 3, 'r4', now())`,
+    );
+    // Three members joined one by one (roots r1-r3), then the first was removed (r4: its leaf 0).
+    await query(
+      `INSERT INTO members (id, community_id, commitment, leaf_index, removed_at) VALUES
+        (gen_random_uuid(), '${community}', '11', 0, now()),
+        (gen_random_uuid(), '${community}', '12', 1, NULL),
+        (gen_random_uuid(), '${community}', '13', 2, NULL)`,
+    );
+    await query(
+      `INSERT INTO tree_nodes (community_id, level, index, hash) VALUES
+        ('${community}', 0, 0, '0'), ('${community}', 0, 1, '12'), ('${community}', 0, 2, '13')`,
+    );
+    await query(
+      `INSERT INTO group_roots (id, community_id, root, size, created_at, superseded_at) VALUES
+        (gen_random_uuid(), '${community}', 'r1', 1, now() - interval '4 min', now() - interval '3 min'),
+        (gen_random_uuid(), '${community}', 'r2', 2, now() - interval '3 min', now() - interval '2 min'),
+        (gen_random_uuid(), '${community}', 'r3', 3, now() - interval '2 min', now() - interval '1 min'),
+        (gen_random_uuid(), '${community}', 'r4', 3, now() - interval '1 min', NULL)`,
+    );
+
+    await copyMigration(counts);
+    expect(await apply()).toEqual([counts]);
+    expect(await query('SELECT tree_members FROM communities')).toEqual([{ tree_members: 2 }]);
+    // r4 exactly; r1-r3 had 1, 2 and 3 live members, and the removed member counts in none.
+    expect(
+      await query('SELECT root, live_members FROM group_roots ORDER BY created_at'),
+    ).toEqual([
+      { root: 'r1', live_members: 0 },
+      { root: 'r2', live_members: 1 },
+      { root: 'r3', live_members: 2 },
+      { root: 'r4', live_members: 2 },
+    ]);
+  });
+
   it('applies only what is pending, in name order', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
     expect(await apply()).toEqual(['20260101000000_a']);

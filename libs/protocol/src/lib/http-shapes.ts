@@ -20,6 +20,18 @@ export interface CommunityResponse {
   scope: string;
   treeDepth: number;
   treeSize: number;
+  /**
+   * Live members of the group now (its leaves less the removed ones; an older instance does not
+   * send it): the anonymity set of a proof against the current root.
+   */
+  members?: number;
+  /**
+   * The fewest live members a root must have for proofs against it to be accepted (the
+   * instance's PROOF_MIN_MEMBERS; an older instance does not send it): below it every proven
+   * action is refused with `403 PROOF_ROOT_TOO_SMALL`, so a client can say how many more
+   * members the community needs before anyone can write.
+   */
+  proofMinMembers?: number;
   root: string;
   embedOrigins: string[];
   /** Rating impact a pseudonym must earn before writing notes (0: none). */

@@ -20,14 +20,19 @@ export const PROOF_FAILURES = {
   PROOF_MESSAGE: "The proof's message is not the hash of this action",
   PROOF_ROOT_UNKNOWN: "The proof's Merkle root was never this community's",
   PROOF_ROOT_EXPIRED: "The proof's Merkle root was replaced too long ago; fetch the group again",
+  PROOF_ROOT_TOO_SMALL:
+    "The proof's Merkle root has too few members to hide who made it: the community needs more members before anyone can write",
   PROOF_STALE: `The action's clientMinute is more than ${CLOCK_SKEW_MINUTES} minutes from the server's clock`,
   PROOF_INVALID: 'The proof does not verify: it was not made by a member of this community',
 } as const;
 
 export type ProofFailureCode = keyof typeof PROOF_FAILURES;
 
-/** How a community's root history judges a root. */
-export type RootStatus = 'current' | 'recent' | 'expired' | 'unknown';
+/**
+ * How a community's root history judges a root: `too-small`, a root in the window whose live
+ * members are fewer than the instance's minimum anonymity set (PROOF_MIN_MEMBERS).
+ */
+export type RootStatus = 'current' | 'recent' | 'expired' | 'unknown' | 'too-small';
 
 export interface ProofCheckInput {
   proof: unknown;
@@ -125,7 +130,8 @@ const fail = (code: ProofFailureCode): ProofCheckResult => ({
 
 /**
  * The one check every write goes through, in a fixed order, each failure with its own code:
- * form, depth, scope, message, root, clock, and only then the (costly) Groth16 verification.
+ * form, depth, scope, message, root (known, in the window, of enough members), clock, and only
+ * then the (costly) Groth16 verification.
  * It never throws for anything a client sends. On success the pseudonym is the nullifier: the
  * member's stable, unlinkable name in this community.
  */
@@ -147,6 +153,7 @@ export async function checkActionProof(input: ProofCheckInput): Promise<ProofChe
   const rootStatus = await input.rootStatus(parsed.root);
   if (rootStatus === 'unknown') return fail('PROOF_ROOT_UNKNOWN');
   if (rootStatus === 'expired') return fail('PROOF_ROOT_EXPIRED');
+  if (rootStatus === 'too-small') return fail('PROOF_ROOT_TOO_SMALL');
 
   const skew = Math.abs(minuteOf(input.now ?? new Date()) - input.action.clientMinute);
   if (!(skew <= CLOCK_SKEW_MINUTES)) return fail('PROOF_STALE');

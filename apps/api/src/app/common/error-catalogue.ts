@@ -407,6 +407,13 @@ export const ERRORS = {
   PROOF_MESSAGE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_MESSAGE'),
   PROOF_ROOT_EXPIRED: proofFailure(HttpStatus.FORBIDDEN, 'PROOF_ROOT_EXPIRED'),
   PROOF_ROOT_UNKNOWN: proofFailure(HttpStatus.FORBIDDEN, 'PROOF_ROOT_UNKNOWN'),
+  PROOF_ROOT_TOO_SMALL: entry(
+    HttpStatus.FORBIDDEN,
+    (required: number, members: number) =>
+      `This community needs ${required} members before anyone can write, rate or invite here: a proof against a group of ${members} would hide its member among too few (PROOF_MIN_MEMBERS). Fetch the group again once it has grown; details say where it stands`,
+    20,
+    1,
+  ),
   PROOF_SCOPE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_SCOPE'),
   PROOF_STALE: proofFailure(HttpStatus.BAD_REQUEST, 'PROOF_STALE'),
   PROOF_VERIFIER_BUSY: entry(

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Environment } from '@bridgenotes/config';
 import type { Community } from '@bridgenotes/database';
 
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -18,11 +19,19 @@ export class CommunitiesController {
   constructor(
     private readonly communities: CommunitiesService,
     private readonly sealer: Sealer,
+    private readonly env: Environment,
   ) {}
 
-  /** `community` as answered, with the instance's seal wait (the widget and extension need it). */
+  /**
+   * `community` as answered, with the instance's seal wait and minimum anonymity set of proofs
+   * (the widget and extension need them).
+   */
   private answer(community: Community): CommunityDto {
-    return CommunityDto.from(community, { maxWaitSeconds: this.sealer.longestWaitSeconds });
+    return CommunityDto.from(
+      community,
+      { maxWaitSeconds: this.sealer.longestWaitSeconds },
+      this.env.PROOF_MIN_MEMBERS,
+    );
   }
 
   @Get()

@@ -94,11 +94,17 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     action: ActionInput,
     proof: unknown,
   ): Promise<string> {
+    // The live members of the root judged, for the answer to a root too small.
+    let liveMembers = 0;
     const result = await checkActionProof({
       proof,
       action: { ...action, community: community.id },
       scope: BigInt(community.scope),
-      rootStatus: (root) => this.rootStatus(community.id, root),
+      rootStatus: async (root) => {
+        const judged = await this.rootStatus(community.id, root);
+        liveMembers = judged.liveMembers;
+        return judged.status;
+      },
       verifyGroth16: (parsed) => this.verifyGroth16(parsed as unknown as ProofJson),
     });
     if (result.ok) {
@@ -107,6 +113,14 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
         throw ApiError.of('PSEUDONYM_BLOCKED');
       }
       return result.pseudonym;
+    }
+    if (result.code === 'PROOF_ROOT_TOO_SMALL') {
+      // Where the community stands, for the client's sentence (how many more members it needs).
+      const required = this.env.PROOF_MIN_MEMBERS;
+      throw ApiError.of('PROOF_ROOT_TOO_SMALL', required, liveMembers).withDetails({
+        required,
+        members: liveMembers,
+      });
     }
     // The catalogue gives each failure its status: 403 for those saying the sender is not (or
     // no longer) shown to be a member, 400 for a malformed or mismatched proof.
@@ -171,16 +185,28 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
-  /** Current, or replaced less than the window ago (Semaphore's `merkleTreeDuration`). */
-  private async rootStatus(communityId: string, root: bigint): Promise<RootStatus> {
+  /**
+   * Current, or replaced less than the window ago (Semaphore's `merkleTreeDuration`), and of at
+   * least PROOF_MIN_MEMBERS live members (semaphore.md §7.4: a proof hides its member among the
+   * root's members only, and a pseudonym's anonymity set is the smallest it ever proved against,
+   * for good). Rows from before the count was kept hold a lower bound (their migration).
+   */
+  private async rootStatus(
+    communityId: string,
+    root: bigint,
+  ): Promise<{ status: RootStatus; liveMembers: number }> {
     const [row] = await this.prisma.$queryRaw<
-      { current: boolean | null; recent: boolean | null }[]
+      { current: boolean | null; recent: boolean | null; live: number | null }[]
     >`
       SELECT bool_or(superseded_at IS NULL) AS current,
-             bool_or(superseded_at > now() - make_interval(secs => ${this.env.ROOT_HISTORY_WINDOW_SECONDS})) AS recent
+             bool_or(superseded_at > now() - make_interval(secs => ${this.env.ROOT_HISTORY_WINDOW_SECONDS})) AS recent,
+             max(live_members) FILTER (WHERE superseded_at IS NULL
+                 OR superseded_at > now() - make_interval(secs => ${this.env.ROOT_HISTORY_WINDOW_SECONDS})) AS live
         FROM group_roots WHERE community_id = ${communityId}::uuid AND root = ${root.toString()}`;
-    if (!row || row.current === null) return 'unknown';
-    if (row.current) return 'current';
-    return row.recent ? 'recent' : 'expired';
+    if (!row || row.current === null) return { status: 'unknown', liveMembers: 0 };
+    if (!row.current && !row.recent) return { status: 'expired', liveMembers: 0 };
+    const liveMembers = row.live ?? 0;
+    if (liveMembers < this.env.PROOF_MIN_MEMBERS) return { status: 'too-small', liveMembers };
+    return { status: row.current ? 'current' : 'recent', liveMembers };
   }
 }

@@ -19,6 +19,13 @@ export interface LockedTree {
   root: string;
 }
 
+/** The tree as `publish` left it: its leaves, live members (non-zero leaves) and root. */
+export interface PublishedTree {
+  size: number;
+  liveMembers: number;
+  root: string;
+}
+
 /** One root of a community's history, as the export and the root window read it. */
 export interface StoredRoot {
   root: string;
@@ -69,20 +76,33 @@ export class GroupTreeStore {
    * origin's; without it, the clock's, taken under the lock and kept strictly increasing, so
    * the history is ordered as it happened (not now(), the transaction's start: a change that
    * began earlier but waited for the lock would sort before the one it follows).
+   *
+   * The new root's live members (the anonymity set of a proof against it, PROOF_MIN_MEMBERS)
+   * are the community's count moved by the leaves the change writes: each non-zero one counts,
+   * each leaf it overwrites that was non-zero no longer does. Only the changed leaves are read.
    */
-  async publish(tx: Tx, communityId: string, change: TreeChange, at?: Date): Promise<void> {
+  async publish(
+    tx: Tx,
+    communityId: string,
+    change: TreeChange,
+    at?: Date,
+  ): Promise<PublishedTree> {
+    const liveMembers = await this.liveAfter(tx, communityId, change);
     await this.saveNodes(tx, communityId, change);
     const root = change.root.toString();
     const time = at ?? (await this.nextRootTime(tx, communityId));
     await tx.$executeRaw`
-      UPDATE communities SET tree_size = ${change.size}, tree_root = ${root}, updated_at = now()
+      UPDATE communities SET tree_size = ${change.size}, tree_root = ${root},
+                             tree_members = ${liveMembers}, updated_at = now()
        WHERE id = ${communityId}::uuid`;
     await tx.$executeRaw`
       UPDATE group_roots SET superseded_at = ${time}
        WHERE community_id = ${communityId}::uuid AND superseded_at IS NULL`;
     await tx.$executeRaw`
-      INSERT INTO group_roots (id, community_id, root, size, created_at)
-      VALUES (gen_random_uuid(), ${communityId}::uuid, ${root}, ${change.size}, ${time})`;
+      INSERT INTO group_roots (id, community_id, root, size, live_members, created_at)
+      VALUES (gen_random_uuid(), ${communityId}::uuid, ${root}, ${change.size}, ${liveMembers},
+              ${time})`;
+    return { size: change.size, liveMembers, root };
   }
 
   /** Every root the community ever had (a mirror's root window). */
@@ -110,6 +130,21 @@ export class GroupTreeStore {
       select: { root: true },
     });
     return roots.map((row) => row.root);
+  }
+
+  /** The community's live members once `change` is stored (under the caller's `lock`). */
+  private async liveAfter(tx: Tx, communityId: string, change: TreeChange): Promise<number> {
+    const leaves = [...change.nodes]
+      .map(([key, hash]) => [Number(key.split(':')[1]), hash, key.startsWith('0:')] as const)
+      .filter(([, , leaf]) => leaf);
+    const indexes = leaves.map(([index]) => index);
+    const [row] = await tx.$queryRaw<[{ live: number; overwritten: number }]>`
+      SELECT (SELECT tree_members FROM communities WHERE id = ${communityId}::uuid) AS live,
+             (SELECT count(*)::int FROM tree_nodes
+               WHERE community_id = ${communityId}::uuid AND level = 0
+                 AND index = ANY(${indexes}::int[]) AND hash <> '0') AS overwritten`;
+    const written = leaves.filter(([, hash]) => hash !== 0n).length;
+    return row.live - row.overwritten + written;
   }
 
   private async nextRootTime(tx: Tx, communityId: string): Promise<Date> {

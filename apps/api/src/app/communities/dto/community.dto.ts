@@ -44,6 +44,20 @@ export class CommunityDto implements CommunityResponse {
   @ApiProperty({ description: 'Leaves in the group tree, removed members included', example: 42 })
   treeSize!: number;
 
+  @ApiProperty({
+    description:
+      'Live members of the group now: its leaves less the removed (zeroed) ones. A proof hides its member among the live members of the root it proves against',
+    example: 40,
+  })
+  members!: number;
+
+  @ApiProperty({
+    description:
+      "The fewest live members a group root must have for a proof against it to be accepted (the instance's PROOF_MIN_MEMBERS, the same for every community): while `members` is below it, every proven action (notes, ratings, requests, reports, invites, POST …/proofs/check) answers 403 PROOF_ROOT_TOO_SMALL, so that no pseudonym is hidden among too few. Clients say how many more members are needed (proofMinMembers − members)",
+    example: 20,
+  })
+  proofMinMembers!: number;
+
   @ApiProperty({ description: 'Current Merkle root of the group (decimal; "0" when empty)' })
   root!: string;
 
@@ -103,8 +117,11 @@ export class CommunityDto implements CommunityResponse {
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
-  /** `community` as the API answers it, with the instance's `sealing` (Sealer). */
-  static from(community: Community, sealing: SealingDto): CommunityDto {
+  /**
+   * `community` as the API answers it, with the instance's `sealing` (Sealer) and its minimum
+   * anonymity set of proofs (PROOF_MIN_MEMBERS).
+   */
+  static from(community: Community, sealing: SealingDto, proofMinMembers: number): CommunityDto {
     return {
       id: community.id,
       slug: community.slug,
@@ -114,6 +131,8 @@ export class CommunityDto implements CommunityResponse {
       scope: community.scope,
       treeDepth: TREE_DEPTH,
       treeSize: community.treeSize,
+      members: community.treeMembers,
+      proofMinMembers,
       root: community.treeRoot,
       embedOrigins: community.embedOrigins,
       earnInImpact: community.earnInImpact,

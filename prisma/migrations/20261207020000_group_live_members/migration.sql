@@ -1,0 +1,28 @@
+-- A proof hides its member among the live members of the root it proves against, and a
+-- pseudonym's anonymity set is the smallest one it ever used, forever: the API refuses proofs
+-- against a root of fewer live members than PROOF_MIN_MEMBERS (403 PROOF_ROOT_TOO_SMALL). `size`
+-- counts every leaf, removed (zeroed) members' too, so each root now keeps its live members (its
+-- non-zero leaves) beside it, and the community its current count.
+ALTER TABLE "group_roots" ADD COLUMN "live_members" INTEGER;
+ALTER TABLE "communities" ADD COLUMN "tree_members" INTEGER NOT NULL DEFAULT 0;
+
+-- The current tree's count, exactly: its non-zero leaves (level 0 of tree_nodes).
+UPDATE "communities" c SET "tree_members" = (
+  SELECT count(*) FROM "tree_nodes" n
+   WHERE n."community_id" = c."id" AND n."level" = 0 AND n."hash" <> '0');
+
+-- Each root's count: the current root's is the tree's. A superseded root's live members are not
+-- recorded anywhere exactly (a removal's time and its root's differ by milliseconds), so it is
+-- given a lower bound, never more than it had: its leaves whose member is still not removed. A
+-- root so undercounted can only be refused as too small while it stays in the proof window (an
+-- hour by default); the member's client proves again against the current root.
+UPDATE "group_roots" r SET "live_members" = c."tree_members"
+  FROM "communities" c
+ WHERE r."community_id" = c."id" AND r."superseded_at" IS NULL AND r."root" = c."tree_root";
+UPDATE "group_roots" r SET "live_members" = (
+  SELECT count(*) FROM "members" m
+   WHERE m."community_id" = r."community_id" AND m."leaf_index" < r."size"
+     AND m."removed_at" IS NULL)
+ WHERE r."live_members" IS NULL;
+
+ALTER TABLE "group_roots" ALTER COLUMN "live_members" SET NOT NULL;
