@@ -163,6 +163,22 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
   const identity = await loadIdentity(options);
   const community = await client.getCommunity(slug);
   const group = await client.fetchGroup(slug);
+  // Below the instance's minimum anonymity set every proof is refused (403 PROOF_ROOT_TOO_SMALL):
+  // said before spending seconds on one. An older instance does not send the minimum.
+  const members = group.members.filter((leaf) => leaf !== 0n).length;
+  if (community.proofMinMembers !== undefined && members < community.proofMinMembers) {
+    const refusal = {
+      code: 'PROOF_ROOT_TOO_SMALL',
+      message:
+        `${slug} needs ${community.proofMinMembers} members before anyone can write, rate or ` +
+        `invite there (it has ${members}), so that no one is hidden among too few; try again ` +
+        `once ${community.proofMinMembers - members} more have joined`,
+      details: { required: community.proofMinMembers, members },
+    };
+    if (options.json) console.log(JSON.stringify(refusal));
+    else console.error(`refused (${refusal.code}): ${refusal.message}`);
+    return 1;
+  }
   const prove = async (clientMinute?: number) => {
     console.error('proving (a few seconds)…');
     // snarkjs's default curve keeps worker threads alive and the command would never exit.

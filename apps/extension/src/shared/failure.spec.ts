@@ -91,6 +91,22 @@ describe('what a failed action tells the member', () => {
       'You have reached today’s limit in this community. It starts again at 00:00 UTC. (code DAILY_QUOTA_EXCEEDED)',
     );
   });
+
+  it('says how many members a community needs before anyone can write, from the refusal', async () => {
+    const tooSmall = {
+      code: 'PROOF_ROOT_TOO_SMALL',
+      message: 'This community needs 20 members before anyone can write…',
+      details: { required: 20, members: 4 },
+    };
+    global.fetch = jest.fn(() =>
+      Promise.resolve(new Response(JSON.stringify(tooSmall), { status: 403 })),
+    );
+    const refused = await groupLeaves(follow).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 403, code: 'PROOF_ROOT_TOO_SMALL' });
+    expect(failureMessage(refused)).toBe(
+      'This community needs 20 members before anyone can write, rate or invite here, so that no one is hidden among too few; it has 4. Try again once more members have joined. (code PROOF_ROOT_TOO_SMALL)',
+    );
+  });
 });
 
 describe('what the panel says of a community whose notes could not be loaded', () => {

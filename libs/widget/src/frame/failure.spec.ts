@@ -39,6 +39,31 @@ describe("a refusal's sentence", () => {
     }
   });
 
+  it('says how many members a community below the minimum anonymity set needs, in each language', () => {
+    const refusal = new RequestError(
+      'PROOF_ROOT_TOO_SMALL',
+      'This community needs 20 members…',
+      { required: 20, members: 3 },
+      403,
+    );
+    expect(failureText(refusal)).toBe(
+      t('withCode', {
+        message:
+          'This community needs 20 members before anyone can write, rate or invite here, so that no one is hidden among too few; it has 3. Try again once more members have joined.',
+        code: 'PROOF_ROOT_TOO_SMALL',
+      }),
+    );
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    useLocale('fr');
+    try {
+      expect(failureText(refusal)).toMatch(
+        /^Cette communauté doit compter 20 membres .* elle en compte 3\. /,
+      );
+    } finally {
+      useLocale('en');
+    }
+  });
+
   it('falls back to the status for a code it has no sentence for, never the English message', () => {
     const text = failureText(new RequestError('INVITE_DAILY_LIMIT', 'English words', {}, 429));
     expect(text).toContain(t('failRateLimited'));

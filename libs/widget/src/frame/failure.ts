@@ -32,6 +32,8 @@ const FAILURES: Record<string, StringKey> = {
   PROOF_ROOT_EXPIRED: 'failTryAgain',
   PROOF_ROOT_UNKNOWN: 'failTryAgain',
   PROOF_STALE: 'failTryAgain',
+  // The group is below the instance's minimum anonymity set: no proof is accepted until it grows.
+  PROOF_ROOT_TOO_SMALL: 'failTooFewMembers',
   PROOF_VERIFIER_BUSY: 'failServer',
   PROOF_VERIFIER_UNAVAILABLE: 'failServer',
   // The prover's own: its downloads, its pinned circuit, or the worker itself.
@@ -77,6 +79,7 @@ export function refusalText(refusal: Refusal, own: Record<string, StringKey> = {
   const details = refusal.details as
     | {
         required?: unknown;
+        members?: unknown;
         ratingImpact?: unknown;
         replaceableFrom?: unknown;
         retryAfter?: unknown;
@@ -105,6 +108,7 @@ export function refusalText(refusal: Refusal, own: Record<string, StringKey> = {
     (limited ? 'failRateLimited' : status && status >= 500 ? 'failServer' : 'failGeneric');
   const message = t(key, {
     required: number(details?.required),
+    members: number(details?.members),
     impact: number(details?.ratingImpact),
     from: typeof details?.replaceableFrom === 'string' ? details.replaceableFrom : '?',
     reason: t('backupReasonUnknown'),

@@ -10,7 +10,13 @@ import { RequestError } from './api';
  * never took it (a note it took is answered to its kept proof at any time, a note hidden since
  * with NOTE_NOT_FOUND, which is final and not here), so no copy follows.
  */
-const OUTDATED = new Set(['PROOF_ROOT_EXPIRED', 'PROOF_ROOT_UNKNOWN', 'PROOF_STALE']);
+const OUTDATED = new Set([
+  'PROOF_ROOT_EXPIRED',
+  'PROOF_ROOT_UNKNOWN',
+  'PROOF_STALE',
+  // Its root had too few members; the group may have grown since: the new proof says.
+  'PROOF_ROOT_TOO_SMALL',
+]);
 /**
  * The verifier's queue was full: the write was refused before any work, with Retry-After: 1
  * (docs/operations.md), and is sent again after that second.

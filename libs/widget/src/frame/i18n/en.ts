@@ -183,6 +183,9 @@ export const EN = {
   failMirror:
     'This service only mirrors the community: members rate and write on the community’s own service.',
   failGroupFull: 'This community is full: it takes no more members.',
+  // A proof over a group below the instance's minimum anonymity set (PROOF_ROOT_TOO_SMALL).
+  failTooFewMembers:
+    'This community needs {required} members before anyone can write, rate or invite here, so that no one is hidden among too few; it has {members}. Try again once more members have joined.',
   failReload:
     'The community’s rules changed since this page was loaded. Reload the page and try again.',
   failInviteRequired: 'This community admits members by invitation: enter your invite code.',

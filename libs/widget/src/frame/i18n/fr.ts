@@ -183,6 +183,8 @@ export const FR: Record<StringKey, string> = {
   failMirror:
     'Ce service ne fait que refléter la communauté : les membres évaluent et écrivent sur le service de la communauté.',
   failGroupFull: 'Cette communauté est complète : elle n’accepte plus de membres.',
+  failTooFewMembers:
+    'Cette communauté doit compter {required} membres avant que quiconque puisse y écrire, évaluer ou inviter, pour que personne ne soit caché parmi trop peu ; elle en compte {members}. Réessayez quand d’autres membres l’auront rejointe.',
   failReload:
     'Les règles de la communauté ont changé depuis le chargement de cette page. Rechargez la page et réessayez.',
   failInviteRequired:
