@@ -34,7 +34,7 @@ export class NotesController {
   @ApiOperation({
     summary: 'Write a note on a post, as the pseudonym the proof gives (action note.create)',
     description:
-      "Sending the same proven note again answers the existing note with 200: the very proof it was taken with at any time (a resend after a lost answer, its minute since stale or its root expired), another proof of the same note while that proof is current. A note hidden by a moderator since answers 404 NOTE_NOT_FOUND to both. A pseudonym writes once its rating impact reaches the community's earnInImpact, and not while 3 of its last 5 decided notes are not helpful (EARN_IN_REQUIRED, WRITING_LOCKED; details say where it stands)." +
+      "Sending the same proven note again answers the existing note with 200: the very proof it was taken with at any time (a resend after a lost answer, its minute since stale or its root expired), another proof of the same note while that proof is current. A note hidden by a moderator since answers 404 NOTE_NOT_FOUND to both. A pseudonym writes once its rating impact reaches the community's earnInImpact, and not while 3 of its last 5 decided notes are not helpful (EARN_IN_REQUIRED, WRITING_LOCKED; details say where it stands). Nobody writes, rates or requests in a community of fewer live members than its proofMinMembers (403 PROOF_ROOT_TOO_SMALL)." +
       SEALED_WRITE_DOC,
   })
   @ApiCreatedResponse({ type: NoteDto })
