@@ -99,4 +99,18 @@ export const provenBody = (proven: ProvenAction) => ({
   proof: proven.proof,
 });
 
+/** `POST …/proofs/check` of a proven action: the dry run of the check every write makes. */
+export const checkProof = (app: INestApplication, slug: string, proven: ProvenAction) =>
+  request(app.getHttpServer())
+    .post(`/communities/${slug}/proofs/check`)
+    .send({
+      action: {
+        kind: proven.action.kind,
+        target: proven.action.target,
+        payload: proven.action.payload,
+        clientMinute: proven.action.clientMinute,
+      },
+      proof: proven.proof,
+    });
+
 export { commitmentOf, createIdentity };

@@ -229,9 +229,7 @@ onServers('applyMigrations', () => {
     expect(await apply()).toEqual([counts]);
     expect(await query('SELECT tree_members FROM communities')).toEqual([{ tree_members: 2 }]);
     // r4 exactly; r1-r3 had 1, 2 and 3 live members, and the removed member counts in none.
-    expect(
-      await query('SELECT root, live_members FROM group_roots ORDER BY created_at'),
-    ).toEqual([
+    expect(await query('SELECT root, live_members FROM group_roots ORDER BY created_at')).toEqual([
       { root: 'r1', live_members: 0 },
       { root: 'r2', live_members: 1 },
       { root: 'r3', live_members: 2 },

@@ -13,7 +13,7 @@ import request from 'supertest';
 
 import { TestClock } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
-import { communityWithMembers, prover, TestCommunity } from '../../testing/members';
+import { checkProof, communityWithMembers, prover, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
@@ -422,18 +422,7 @@ describe('CREDENTIAL admission', () => {
         // The new identity proves membership with a real proof over the group as published now.
         const prove = await prover(app, community);
         const proven = await prove(found, 'proof.check', '', {});
-        const checked = await request(server())
-          .post(`/communities/${community.slug}/proofs/check`)
-          .send({
-            action: {
-              kind: proven.action.kind,
-              target: proven.action.target,
-              payload: proven.action.payload,
-              clientMinute: proven.action.clientMinute,
-            },
-            proof: proven.proof,
-          })
-          .expect(200);
+        const checked = await checkProof(app, community.slug, proven).expect(200);
         expect(checked.body.pseudonym).toBe(proven.proof.nullifier);
 
         // Another account with the same subject at another issuer is another account.

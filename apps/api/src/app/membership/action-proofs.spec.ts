@@ -14,7 +14,7 @@ import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { ActionProofsService } from './action-proofs.service';
-import { communityWithMembers, TestCommunity } from '../../testing/members';
+import { checkProof, communityWithMembers, TestCommunity } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
@@ -42,18 +42,7 @@ describe('action proofs', () => {
   let rootBeforeRemoval: string;
 
   const server = () => app.getHttpServer();
-  const check = (slug: string, proven: ProvenAction) =>
-    request(server())
-      .post(`/communities/${slug}/proofs/check`)
-      .send({
-        action: {
-          kind: proven.action.kind,
-          target: proven.action.target,
-          payload: proven.action.payload,
-          clientMinute: proven.action.clientMinute,
-        },
-        proof: proven.proof,
-      });
+  const check = (slug: string, proven: ProvenAction) => checkProof(app, slug, proven);
   const tampered = (proven: ProvenAction, change: (copy: ProvenAction) => void): ProvenAction => {
     const copy = structuredClone(proven);
     change(copy);

@@ -6,6 +6,7 @@ import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import {
+  checkProof,
   commitmentOf,
   communityWithMembers,
   createIdentity,
@@ -36,18 +37,7 @@ describe('the minimum anonymity set of proofs (PROOF_MIN_MEMBERS)', () => {
   let app: INestApplication;
   let prisma: PrismaClient;
   const server = () => app.getHttpServer();
-  const check = (slug: string, proven: ProvenAction) =>
-    request(server())
-      .post(`/communities/${slug}/proofs/check`)
-      .send({
-        action: {
-          kind: proven.action.kind,
-          target: proven.action.target,
-          payload: proven.action.payload,
-          clientMinute: proven.action.clientMinute,
-        },
-        proof: proven.proof,
-      });
+  const check = (slug: string, proven: ProvenAction) => checkProof(app, slug, proven);
 
   beforeAll(async () => {
     app = await createTestApp({ PROOF_MIN_MEMBERS: undefined });
@@ -118,9 +108,7 @@ describe('the minimum anonymity set of proofs (PROOF_MIN_MEMBERS)', () => {
         where: { communityId: community.id, root: lone.proof.merkleTreeRoot },
         data: { supersededAt: new Date(Date.now() - 2 * HOUR) },
       });
-      expect((await check(community.slug, lone).expect(403)).body.code).toBe(
-        'PROOF_ROOT_EXPIRED',
-      );
+      expect((await check(community.slug, lone).expect(403)).body.code).toBe('PROOF_ROOT_EXPIRED');
     });
   });
 
@@ -152,8 +140,7 @@ describe('the minimum anonymity set of proofs (PROOF_MIN_MEMBERS)', () => {
     });
     // The root of 20 is still in the window, and still hides its members among 20.
     await check(community.slug, before).expect(200);
-    const shown = (await request(server()).get(`/communities/${community.slug}`).expect(200))
-      .body;
+    const shown = (await request(server()).get(`/communities/${community.slug}`).expect(200)).body;
     expect(shown).toMatchObject({
       treeSize: DEFAULT_MIN_MEMBERS,
       members: DEFAULT_MIN_MEMBERS - 1,
