@@ -94,6 +94,7 @@ describe('validateEnvironment', () => {
       /^OPERATOR_API_KEY_SHA256 is invalid: must be the SHA-256/,
     ],
     ['SCORING_CONCURRENCY', '0', /^SCORING_CONCURRENCY is invalid: must be at least 1/],
+    ['PROOF_MIN_MEMBERS', '0', /^PROOF_MIN_MEMBERS is invalid: must be at least 1 \(members\)/],
     ['PROOF_VERIFIER_THREADS', '-1', /^PROOF_VERIFIER_THREADS is invalid: must be 0 .* or more/],
     ['API_PROCESSES', '0', /^API_PROCESSES is invalid: must be at least 1/],
     ['SCORING_THREADS', '0', /^SCORING_THREADS is invalid: must be at least 1/],
