@@ -131,10 +131,11 @@ describe('MembershipPuller', () => {
         root.root,
         root.createdAt.toISOString(),
         root.supersededAt?.toISOString() ?? null,
+        root.liveMembers,
       ]),
     ).toEqual([
-      [roots[0]?.root, minute(1), minute(2)],
-      [roots[1]?.root, minute(2), null],
+      [roots[0]?.root, minute(1), minute(2), 2],
+      [roots[1]?.root, minute(2), null, 5],
     ]);
     expect(await prisma.member.count({ where: { communityId: mirror.communityId } })).toBe(5);
     expect((await prisma.mirror.findUniqueOrThrow({ where: { id: mirror.id } })).cursors).toEqual({
@@ -153,6 +154,40 @@ describe('MembershipPuller', () => {
       treeSize: 6,
       treeRoot: new Group(leaves).root.toString(),
     });
+
+    // A removal zeroes a leaf: the tree keeps its size, its live members (the anonymity set of
+    // a proof against the root) drop by one.
+    const removal = new Group(leaves);
+    removal.removeMember(0);
+    const removed = await pull(
+      mirror.id,
+      origin({
+        roots: [
+          ...roots,
+          rootOf(leaves, 6, 3, 'r3'),
+          { ...rootOf(leaves, 6, 4, 'r4'), root: removal.root.toString() },
+        ],
+        members: members(leaves).map((member) =>
+          member.leafIndex === 0 ? { ...member, removedAt: minute(4) } : member,
+        ),
+      }),
+    );
+    expect(removed.accepted).toMatchObject({ roots: 1, members: 0 });
+    const counts = await prisma.groupRoot.findMany({
+      where: { communityId: mirror.communityId },
+      orderBy: { createdAt: 'asc' },
+      select: { size: true, liveMembers: true },
+    });
+    expect(counts.slice(2)).toEqual([
+      { size: 6, liveMembers: 6 },
+      { size: 6, liveMembers: 5 },
+    ]);
+    expect(
+      await prisma.community.findUniqueOrThrow({
+        where: { id: mirror.communityId },
+        select: { treeSize: true, treeMembers: true },
+      }),
+    ).toEqual({ treeSize: 6, treeMembers: 5 });
   });
 
   it('refuses the first root its members do not give, with every root after it, once per pull', async () => {
