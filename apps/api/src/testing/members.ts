@@ -8,6 +8,7 @@ import {
   proveAction,
   ProvenAction,
 } from '@bridgenotes/client';
+import type { PrismaClient } from '@bridgenotes/database';
 import { type JsonValue, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -48,6 +49,30 @@ export async function communityWithMembers(
       .expect(201);
   }
   return community;
+}
+
+/**
+ * Moves a community's history `ms` back: its creation and its group's roots, as if it had been
+ * set up, its members admitted, that long ago (the demo seed dates its roots the same way).
+ * Writes can then be proven at a minute of that past (`atProcessTime`), against a root that was
+ * current then, and runs timed in the past, as a worker's are, can come after the writes they
+ * read: a run timed before a write its input includes is one the verifier refuses
+ * (RUN_TIME_IMPLAUSIBLE).
+ */
+export async function backdateCommunity(
+  prisma: PrismaClient,
+  communityId: string,
+  ms: number,
+): Promise<void> {
+  const back = `${ms} milliseconds`;
+  await prisma.$executeRaw`
+    UPDATE group_roots
+       SET created_at = created_at - ${back}::interval,
+           superseded_at = superseded_at - ${back}::interval
+     WHERE community_id = ${communityId}::uuid`;
+  await prisma.$executeRaw`
+    UPDATE communities SET created_at = created_at - ${back}::interval
+     WHERE id = ${communityId}::uuid`;
 }
 
 /** A new INVITE community with one member, and `count` invite codes its operator made for it. */

@@ -28,7 +28,14 @@ import { join } from 'node:path';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
-import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
+import { atProcessTime } from '../../testing/clock';
+import {
+  backdateCommunity,
+  communityWithMembers,
+  createIdentity,
+  prover,
+  TestCommunity,
+} from '../../testing/members';
 import { publishScoringRun } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 
@@ -49,6 +56,7 @@ const body = (proven: ProvenAction) => ({
 type Json = Record<string, unknown>;
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 /**
  * A community with one note, two ratings and a note request, all with real proofs (four, made
@@ -65,6 +73,7 @@ describe('open-data export and verification', () => {
   let noteId: string;
   let runId: string;
   let secondRunAt: number;
+  let writtenAt: number;
   let requestId: string;
   const ratingIds: string[] = [];
   const server = () => app.getHttpServer();
@@ -76,39 +85,44 @@ describe('open-data export and verification', () => {
     prisma = createTestPrisma();
     const [author, first, second] = [createIdentity(), createIdentity(), createIdentity()];
     community = await communityWithMembers(app, [author, first, second]);
-    const prove = await prover(app, community);
-    const note = await prove(author, 'note.create', '', NOTE);
-    noteId = (
-      await request(server())
-        .post(`/communities/${community.slug}/notes`)
-        .send(body(note))
-        .expect(201)
-    ).body.id;
-    for (const [rater, helpfulness, tags] of [
-      [first, 'HELPFUL', ['CLEAR']],
-      [second, 'NOT_HELPFUL', ['INCORRECT', 'OTHER']],
-    ] as const) {
-      const rating = await prove(rater, 'rating.put', `note:${noteId}`, {
-        helpfulness,
-        tags: [...tags],
-      });
-      await request(server())
-        .put(`/communities/${community.slug}/notes/${noteId}/rating`)
-        .send(body(rating))
-        .expect(201);
-    }
-    const asked = await prove(first, 'note.request', '', {
-      post: { url: 'https://example.com/other-story' },
-    });
-    requestId = (
-      await request(server())
-        .post(`/communities/${community.slug}/note-requests`)
-        .send(body(asked))
-        .expect(201)
-    ).body.id;
     // Two runs, the second an hour later: it starts from the status history the first left.
-    // Both timed in the past, as a worker's are: a run's time is before it finished.
+    // Both timed in the past, as a worker's are (a run's time is before it finished), and after
+    // the writes they read, made half an hour before the first in a community two hours old.
     const firstRunAt = Date.now() - HOUR;
+    writtenAt = firstRunAt - 30 * MINUTE;
+    await backdateCommunity(prisma, community.id, 2 * HOUR);
+    const prove = await prover(app, community);
+    await atProcessTime(writtenAt, async () => {
+      const note = await prove(author, 'note.create', '', NOTE);
+      noteId = (
+        await request(server())
+          .post(`/communities/${community.slug}/notes`)
+          .send(body(note))
+          .expect(201)
+      ).body.id;
+      for (const [rater, helpfulness, tags] of [
+        [first, 'HELPFUL', ['CLEAR']],
+        [second, 'NOT_HELPFUL', ['INCORRECT', 'OTHER']],
+      ] as const) {
+        const rating = await prove(rater, 'rating.put', `note:${noteId}`, {
+          helpfulness,
+          tags: [...tags],
+        });
+        await request(server())
+          .put(`/communities/${community.slug}/notes/${noteId}/rating`)
+          .send(body(rating))
+          .expect(201);
+      }
+      const asked = await prove(first, 'note.request', '', {
+        post: { url: 'https://example.com/other-story' },
+      });
+      requestId = (
+        await request(server())
+          .post(`/communities/${community.slug}/note-requests`)
+          .send(body(asked))
+          .expect(201)
+      ).body.id;
+    });
     await publishScoringRun(prisma, community.id, firstRunAt);
     secondRunAt = firstRunAt + HOUR;
     runId = await publishScoringRun(prisma, community.id, secondRunAt);
@@ -260,13 +274,13 @@ describe('open-data export and verification', () => {
   });
 
   it('names a run whose input is not the data as of its changedThrough, however recent the writes', async () => {
-    // A run that claims to have started seconds after the writes, with an invented input, data
+    // A run that claims to have started a minute after the writes, with an invented input, data
     // hash and status: the records changed up to its cut are exactly what it read, so no later
     // write can explain another input.
     const invented = (run: Json) => ({
       ...run,
-      startedAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
-      nowAt: new Date(secondRunAt - 2 * HOUR).toISOString(),
+      startedAt: new Date(writtenAt + MINUTE).toISOString(),
+      nowAt: new Date(writtenAt + MINUTE).toISOString(),
       inputHash: 'e'.repeat(64),
       dataHash: 'e'.repeat(64),
     });

@@ -11,8 +11,10 @@ import {
 import { decodeFrozenRaters, encodeFrozenRaters } from '@bridgenotes/scoring';
 import request from 'supertest';
 
+import { atProcessTime } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import {
+  backdateCommunity,
   communityWithMembers,
   createIdentity,
   provenBody,
@@ -22,6 +24,7 @@ import {
 import { publishIncrementalRun, publishScoringRun, writeSynthetic } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 const RESCORED_NOTES = 12;
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 /** A status to tamper with one: helpful for a note waiting for ratings, else waiting. */
@@ -74,8 +77,10 @@ describe('verification of an incremental run', () => {
     prisma = createTestPrisma();
     community = await communityWithMembers(app, [member]);
     await writeSynthetic(community.id, { seed: 7, raters: 300, notes: 100, ratings: 10_000 });
-    // Every run timed in the past, as a worker's are: a run's time is before it finished.
+    // Every run timed in the past, as a worker's are (a run's time is before it finished), and
+    // after the writes it read: the community is five hours old.
     const start = Date.now() - 2 * HOUR;
+    await backdateCommunity(prisma, community.id, 5 * HOUR);
     // An earlier full run first: the notes start the base run from histories of their own,
     // which the incremental run then overwrites and the export must keep.
     await publishScoringRun(prisma, community.id, start - 2 * HOUR);
@@ -88,15 +93,19 @@ describe('verification of an incremental run', () => {
          AND id NOT IN (SELECT id FROM notes WHERE community_id = ${community.id}::uuid
                          ORDER BY id LIMIT ${RESCORED_NOTES})
        ORDER BY id LIMIT 1`;
+    // Ten minutes before the base run, which reads it.
     const prove = await prover(app, community);
-    const rating = await prove(member, 'rating.put', `note:${note?.id}`, {
-      helpfulness: 'HELPFUL',
-      tags: ['CLEAR'],
+    const rating = await atProcessTime(start - 10 * MINUTE, async () => {
+      const proven = await prove(member, 'rating.put', `note:${note?.id}`, {
+        helpfulness: 'HELPFUL',
+        tags: ['CLEAR'],
+      });
+      await request(app.getHttpServer())
+        .put(`/communities/${community.slug}/notes/${note?.id}/rating`)
+        .send(provenBody(proven))
+        .expect(201);
+      return proven;
     });
-    await request(app.getHttpServer())
-      .put(`/communities/${community.slug}/notes/${note?.id}/rating`)
-      .send(provenBody(rating))
-      .expect(201);
     memberRating = {
       noteId: note?.id as string,
       helpfulness: 'HELPFUL',
@@ -301,18 +310,21 @@ describe('verification of an incremental run', () => {
     const note = await prisma.note.findUniqueOrThrow({ where: { id: memberRating.noteId } });
     expect(note.scoredRunId).toBe(fullRunId);
     const prove = await prover(app, community);
+    // The next minute, before the later runs that read it.
     const minute = memberRating.clientMinute + 1;
-    const replacing = await prove(
-      member,
-      'rating.put',
-      `note:${note.id}`,
-      { helpfulness: 'NOT_HELPFUL', tags: ['INCORRECT'] },
-      new Date(minute * 60_000),
-    );
-    await request(app.getHttpServer())
-      .put(`/communities/${community.slug}/notes/${note.id}/rating`)
-      .send(provenBody(replacing))
-      .expect(200);
+    await atProcessTime(minute * MINUTE, async () => {
+      const replacing = await prove(
+        member,
+        'rating.put',
+        `note:${note.id}`,
+        { helpfulness: 'NOT_HELPFUL', tags: ['INCORRECT'] },
+        new Date(minute * MINUTE),
+      );
+      await request(app.getHttpServer())
+        .put(`/communities/${community.slug}/notes/${note.id}/rating`)
+        .send(provenBody(replacing))
+        .expect(200);
+    });
 
     const base = await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } });
     const current = await prisma.rating.findFirstOrThrow({
