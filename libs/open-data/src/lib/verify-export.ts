@@ -41,7 +41,7 @@ import { batchOf, ReplacedRatings } from './replaced-ratings';
 import { checkRootHistory } from './root-history';
 import { checkIncrementalBases } from './run-records';
 import { rebuildRunInput, recomputeRun, type RunRecomputation } from './run-recomputation';
-import { checkRunTimes } from './run-times';
+import { checkRunTimes, CutWrites } from './run-times';
 import { StatusChangeLog } from './status-change-log';
 import {
   finishModeration,
@@ -183,7 +183,10 @@ export async function verifyExport(
     .pop();
   checkIncrementalBases(runs, report);
   const changes = new StatusChangeLog(runs, [run?.id, run?.baseRunId], report);
-  checkRunTimes(changes.runs, manifest, Date.now(), report);
+  // Run times are checked once the writes each run's input includes have streamed past, against
+  // this verifier's clock as the export began to be read.
+  const cutWrites = new CutWrites(changes.runs);
+  const readAt = Date.now();
   checkAlgorithmOrder(changes.runs, report);
   for await (const change of data.records('status-changes')) changes.add(change);
   const previous = new PreviousHistories(changes, report);
@@ -262,7 +265,9 @@ export async function verifyExport(
 
   /**
    * The instance's check, in its order; the first failure is the one reported. A proof that
-   * passes its cheap checks must stand for no other record (`ProofMessages`).
+   * passes its cheap checks must stand for no other record (`ProofMessages`), and its minute,
+   * which its message binds, bounds the time of every run whose cut includes the record
+   * (`changedBatch`: `CutWrites`).
    */
   const checkProof = async (
     subject: string,
@@ -270,6 +275,7 @@ export async function verifyExport(
     action: Action | RedactedAction,
     pseudonym: string,
     kind: ProvenUse['kind'],
+    changedBatch: string | undefined,
   ): Promise<void> => {
     checked += 1;
     const result = checkRecordedAction(proof, action, pseudonym, {
@@ -279,6 +285,8 @@ export async function verifyExport(
     });
     if (!result.ok) return void report(result.code, subject, result.message);
     messages.add({ subject, pseudonym, message: result.message, kind });
+    // Requests do not enter scoring: no run's input includes them.
+    if (kind !== 'request') cutWrites.add(subject, changedBatch, action.clientMinute);
     await groth16.add(subject, result.proof);
   };
 
@@ -299,7 +307,14 @@ export async function verifyExport(
         }
       } else {
         const kind = note.redacted ? 'redacted note' : 'note';
-        await checkProof(subject, note.proof, created, note.authorPseudonym, kind);
+        await checkProof(
+          subject,
+          note.proof,
+          created,
+          note.authorPseudonym,
+          kind,
+          note.changedBatch,
+        );
         if (!noteShownOnProvenPost(note)) {
           report(
             'NOTE_POST_MISMATCH',
@@ -331,6 +346,7 @@ export async function verifyExport(
             deletion,
             note.authorPseudonym,
             'deletion',
+            note.changedBatch,
           );
         }
       }
@@ -357,6 +373,7 @@ export async function verifyExport(
         ratingAction(community.id, rating),
         rating.raterPseudonym,
         'rating',
+        rating.changedBatch,
       );
       if (rating.raterPseudonym === author) {
         report('SELF_RATING', subject, "the note's author rated it");
@@ -408,6 +425,7 @@ export async function verifyExport(
           noteRequestAction(community.id, request),
           request.requesterPseudonym,
           'request',
+          undefined,
         );
         // The request counts for `post`, which must be the one its requester proved.
         if (!noteShownOnProvenPost(request)) {
@@ -434,6 +452,7 @@ export async function verifyExport(
   } finally {
     await groth16.close();
   }
+  checkRunTimes(changes.runs, manifest, readAt, report, cutWrites);
 
   let runSummary: VerificationReport['run'] = null;
   /** The algorithm's status of each note whose published result was compared with it. */

@@ -3,8 +3,10 @@ import type { PrismaClient } from '@bridgenotes/database';
 import { httpSource, verifyExport, type VerificationReport } from '@bridgenotes/open-data';
 import request from 'supertest';
 
+import { atProcessTime } from '../../testing/clock';
 import { createTestPrisma } from '../../testing/fixtures';
 import {
+  backdateCommunity,
   communityWithMembers,
   createIdentity,
   provenBody,
@@ -14,6 +16,7 @@ import {
 import { publishIncrementalRun, publishScoringRun, writeSynthetic } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 const NOTE = {
@@ -29,7 +32,7 @@ const NOTE = {
  * scorer and publisher: every hash of the export then agrees with what it publishes, so only
  * the open data the input must follow from (the status changes, the run times, the worker's
  * seed) can tell. Each case scores a community of its own (real proofs), its runs in the past
- * as a worker's are.
+ * as a worker's are, after the writes they read (made five hours ago unless a case says).
  */
 describe('verification of runs scored from inputs the instance chose', () => {
   let app: INestApplication;
@@ -48,34 +51,53 @@ describe('verification of runs scored from inputs the instance chose', () => {
     await prisma.$disconnect();
   });
 
-  /** A community of three members: `notes` notes by one, each rated helpful by the two others. */
-  async function ratedCommunity(notes = 1): Promise<{ community: TestCommunity; ids: string[] }> {
+  /**
+   * A community of three members, six hours old: `notes` notes by one, each rated helpful by the
+   * two others, written at `writtenAt` (five hours ago).
+   */
+  async function ratedCommunity(
+    notes = 1,
+    writtenAt = Date.now() - 5 * HOUR,
+  ): Promise<{
+    community: TestCommunity;
+    ids: string[];
+    postNote: (index: number) => Promise<string>;
+  }> {
     const [author, first, second] = [createIdentity(), createIdentity(), createIdentity()];
     const community = await communityWithMembers(app, [author, first, second]);
+    await backdateCommunity(prisma, community.id, 6 * HOUR);
     const prove = await prover(app, community);
-    const ids: string[] = [];
-    for (let index = 0; index < notes; index += 1) {
+    /** A note by the author, proven and written at the process's time. */
+    const postNote = async (index: number) => {
       const post = { url: `${NOTE.post.url}/${index}` };
       const note = await prove(author, 'note.create', '', { ...NOTE, post });
-      const { id } = (
-        await request(app.getHttpServer())
-          .post(`/communities/${community.slug}/notes`)
-          .send(provenBody(note))
-          .expect(201)
-      ).body as { id: string };
-      for (const rater of [first, second]) {
-        const rating = await prove(rater, 'rating.put', `note:${id}`, {
-          helpfulness: 'HELPFUL',
-          tags: ['CLEAR', 'GOOD_SOURCES'],
-        });
-        await request(app.getHttpServer())
-          .put(`/communities/${community.slug}/notes/${id}/rating`)
-          .send(provenBody(rating))
-          .expect(201);
+      return (
+        (
+          await request(app.getHttpServer())
+            .post(`/communities/${community.slug}/notes`)
+            .send(provenBody(note))
+            .expect(201)
+        ).body as { id: string }
+      ).id;
+    };
+    const ids: string[] = [];
+    await atProcessTime(writtenAt, async () => {
+      for (let index = 0; index < notes; index += 1) {
+        const id = await postNote(index);
+        for (const rater of [first, second]) {
+          const rating = await prove(rater, 'rating.put', `note:${id}`, {
+            helpfulness: 'HELPFUL',
+            tags: ['CLEAR', 'GOOD_SOURCES'],
+          });
+          await request(app.getHttpServer())
+            .put(`/communities/${community.slug}/notes/${id}/rating`)
+            .send(provenBody(rating))
+            .expect(201);
+        }
+        ids.push(id);
       }
-      ids.push(id);
-    }
-    return { community, ids };
+    });
+    return { community, ids, postNote };
   }
 
   const verify = (community: TestCommunity) => verifyExport(httpSource(baseUrl, community.slug));
@@ -131,6 +153,28 @@ describe('verification of runs scored from inputs the instance chose', () => {
       { code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${earlier}` },
       { code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${ahead}` },
     ]);
+  });
+
+  it('names a run timed before a write it read: time stopped at the run before', async () => {
+    const writtenAt = Date.now() - 5 * HOUR;
+    const { community, postNote } = await ratedCommunity(1, writtenAt);
+    await publishScoringRun(prisma, community.id, writtenAt + 10 * MINUTE);
+    // Another note, two hours on, which the next run reads (its cut is after it).
+    const later = await atProcessTime(writtenAt + 2 * HOUR, () => postNote(1));
+    // Timed a minute after the run before, as the previous run's time allows: no hold would end
+    // and no note age from one run to the next, however long the community went on.
+    const stopped = await publishScoringRun(prisma, community.id, writtenAt + 11 * MINUTE);
+    const report = await verify(community);
+    expect(found(report)).toEqual([{ code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${stopped}` }]);
+    const minute = new Date(Math.floor((writtenAt + 2 * HOUR) / MINUTE) * MINUTE).toISOString();
+    expect(report.discrepancies[0]?.message).toContain(
+      `before note ${later} was written, at minute ${minute} by its proof, which its input includes`,
+    );
+    // Timed after it, the same run is a time it can have run at.
+    const honest = await publishScoringRun(prisma, community.id, writtenAt + 2 * HOUR + MINUTE);
+    const after = await verify(community);
+    expect(found(after)).toEqual([{ code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${stopped}` }]);
+    expect(after.run).toMatchObject({ id: honest, recomputed: true });
   });
 
   it("names a run scored with another seed than the worker's", async () => {
