@@ -69,6 +69,7 @@ export {
 } from './parallel/threaded-scoring';
 export {
   assignTopics,
+  canonicalTopicSeeds,
   DEFAULT_TOPIC_SEEDS,
   isValidSeedTerm,
   MAX_TERM_LENGTH,

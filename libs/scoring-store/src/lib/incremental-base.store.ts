@@ -4,6 +4,7 @@ import { PrismaService } from '@bridgenotes/database';
 import {
   ALGORITHM_VERSION,
   assignTopics,
+  canonicalTopicSeeds,
   decodeFrozenRaters,
   parseTopicSeeds,
   type FrozenRaters,
@@ -20,6 +21,8 @@ export interface IncrementalBase {
   frozen: FrozenRaters;
   /** The notes and ratings changed after this batch (the latest run's input) are rescored. */
   since: bigint;
+  /** The seeds the base scored with (`canonicalTopicSeeds`): the run's load must read these. */
+  topicSeeds: string;
 }
 
 /**
@@ -27,9 +30,9 @@ export interface IncrementalBase {
  * latest full run's frozen raters (kept by `ScoringPublisher` in `scoring_run_raters`) and the
  * latest run's change batch. A run must be full when there is no usable full run, when the last
  * one ran another `ALGORITHM_VERSION` or is older than `SCORING_FULL_RUN_INTERVAL_SECONDS`, when
- * `SCORING_FULL_RUN_AFTER_RATINGS` ratings changed since it, or when a note has a topic
- * (`topicNotes`). Runs are ordered by their cut (`changed_through`, the database's batch
- * counter), not by a worker's clock.
+ * `SCORING_FULL_RUN_AFTER_RATINGS` ratings changed since it, when it scored with other topic
+ * seeds than the community's, or when a note has a topic (`topicNotes`). Runs are ordered by
+ * their cut (`changed_through`, the database's batch counter), not by a worker's clock.
  */
 @Injectable()
 export class IncrementalBaseStore {
@@ -49,10 +52,14 @@ export class IncrementalBaseStore {
         changed_through: bigint | null;
         algorithm_version: string | null;
         state: Uint8Array | null;
+        scored_with: unknown;
+        current: unknown;
       }[]
     >`
-      SELECT r.id, r.finished_at, r.changed_through, r.algorithm_version, f.state
+      SELECT r.id, r.finished_at, r.changed_through, r.algorithm_version, f.state,
+             r.topic_seeds AS scored_with, c.topic_seeds AS current
         FROM scoring_runs r LEFT JOIN scoring_run_raters f ON f.run_id = r.id
+        JOIN communities c ON c.id = r.community_id
        WHERE r.community_id = ${communityId}::uuid AND r.status = 'SUCCEEDED' AND r.kind = 'FULL'
        ORDER BY coalesce(r.changed_through, -1) DESC, r.finished_at DESC LIMIT 1`;
     if (!base) return { full: 'no full run yet' };
@@ -66,6 +73,17 @@ export class IncrementalBaseStore {
     }
     if (nowMs - base.finished_at.getTime() >= interval * 1_000) {
       return { full: `the last full run is over ${interval} s old` };
+    }
+    // New seeds ask for a full run (`community.seeds`), but a job queued before them may come
+    // first: scored on a base of the old seeds, its input and the base's would differ, and the
+    // verifier, which rebuilds both with the current ones, would find RUN_BASE_MISMATCH.
+    const scoredWith = parseTopicSeeds(base.scored_with);
+    const current = parseTopicSeeds(base.current);
+    if (!current) throw new Error(`community ${communityId} has invalid topic seeds`);
+    const topicSeeds = canonicalTopicSeeds(current);
+    if (!scoredWith) return { full: 'the last full run did not record its topic seeds' };
+    if (canonicalTopicSeeds(scoredWith) !== topicSeeds) {
+      return { full: 'the last full run scored with other topic seeds' };
     }
     const limit = this.env.SCORING_FULL_RUN_AFTER_RATINGS;
     // Counted up to the limit only: the count's cost stays bounded however far behind it is.
@@ -83,6 +101,7 @@ export class IncrementalBaseStore {
       baseRunId: base.id,
       frozen: decodeFrozenRaters(base.state),
       since: latest?.changed_through ?? base.changed_through,
+      topicSeeds,
     };
   }
 

@@ -14,6 +14,7 @@ import {
 } from '@bridgenotes/database';
 import {
   ALGORITHM_VERSION,
+  canonicalTopicSeeds,
   computeStandings,
   explainNote,
   factorHistogram,
@@ -180,6 +181,8 @@ export class ScoringPublisher {
           kind: incremental ? 'INCREMENTAL' : 'FULL',
           baseRunId: incremental?.baseRunId ?? null,
           changedThrough: loaded.changedThrough,
+          // The seeds the load read: a later incremental run needs a base of the same seeds.
+          topicSeeds: JSON.parse(canonicalTopicSeeds(loaded.topicSeeds)) as Prisma.InputJsonArray,
         });
         if (!finished) throw overtaken(run);
         await this.announceChanges(tx, runId);

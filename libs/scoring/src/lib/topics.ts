@@ -261,5 +261,13 @@ export function parseTopicSeeds(value: unknown): TopicSeed[] | undefined {
   return seeds;
 }
 
+/**
+ * Seeds as one string, as a run's input hash holds them (`RunInputBuilder`): each topic's name
+ * and terms, in order. Two runs scored with the same seeds when these are equal.
+ */
+export function canonicalTopicSeeds(seeds: readonly TopicSeed[]): string {
+  return JSON.stringify(seeds.map(({ topic, terms }) => ({ topic, terms })));
+}
+
 /** A topic's name: letters, digits, `_` and `-`, 1 to 40 of them. */
 export const TOPIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;

@@ -3,7 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { NoteStatus, publicStatus } from '../lib/note-status';
 import { RatingTag } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
-import type { TopicSeed } from '../lib/topics';
+import { canonicalTopicSeeds, type TopicSeed } from '../lib/topics';
 import {
   canonicalStatusHistory,
   emptyStatusHistory,
@@ -248,10 +248,7 @@ export class RunInputBuilder {
   ) {
     if (!Number.isSafeInteger(nowMs) || nowMs < 0) throw new Error(`bad run time ${nowMs}`);
     this.hash.update(`t\t${nowMs}\n`);
-    if (topicSeeds.length > 0) {
-      const canonical = topicSeeds.map(({ topic, terms }) => ({ topic, terms }));
-      this.hash.update(`s\t${JSON.stringify(canonical)}\n`);
-    }
+    if (topicSeeds.length > 0) this.hash.update(`s\t${canonicalTopicSeeds(topicSeeds)}\n`);
   }
 
   addNote(note: RunNote): void {

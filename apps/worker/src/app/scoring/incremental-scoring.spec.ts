@@ -1,7 +1,14 @@
 import { Environment } from '@bridgenotes/config';
-import { PrismaClient, PrismaService, ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
+import {
+  Prisma,
+  PrismaClient,
+  PrismaService,
+  ScoringRun,
+  ScoringRunStatus,
+} from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { JobName, JobQueue, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
+import { DEFAULT_TOPIC_SEEDS } from '@bridgenotes/scoring';
 import { IncrementalBaseStore, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +20,8 @@ const run = currentTestRun();
 /** As libs/scoring's frozen-scoring spec: the documented tolerance of incremental runs. */
 const TOLERANCE = 0.05;
 const FULL_AFTER_RATINGS = 1_000;
+/** Topic seeds no note of the synthetic communities matches. */
+const OTHER_SEEDS = [{ topic: 'Elsewhere', terms: ['zzyzx'] }];
 
 /**
  * Incremental runs in the worker, on PostgreSQL and the queue: a run asked for by new ratings
@@ -259,6 +268,56 @@ describe('incremental scoring', () => {
       expect(await store.topicNotes(communityId, 100)).toBeGreaterThan(0);
     } finally {
       reads.mockRestore();
+    }
+  });
+
+  it('runs in full when the topic seeds changed since the last full run, though no note has a topic', async () => {
+    const communityId = await community();
+    const full = await runFor(communityId, true);
+    expect(full.topicSeeds).toEqual(DEFAULT_TOPIC_SEEDS);
+    // Seeds no note matches: a topic note would make the run full anyway.
+    await prisma.community.update({
+      where: { id: communityId },
+      data: { topicSeeds: OTHER_SEEDS },
+    });
+    await rateNotes(communityId, 5, 2);
+    const store = new IncrementalBaseStore(prisma as PrismaService, new Environment());
+    expect(await store.topicNotes(communityId)).toBe(0);
+    expect(await store.baseFor(communityId, Date.now())).toEqual({
+      full: 'the last full run scored with other topic seeds',
+    });
+    const next = await runFor(communityId, false);
+    expect(next).toMatchObject({ kind: 'FULL', topicSeeds: OTHER_SEEDS });
+    // Its seeds are the community's: it serves the next run. A run from before the seeds were
+    // kept does not.
+    expect(await store.baseFor(communityId, Date.now())).toMatchObject({ baseRunId: next.id });
+    await prisma.scoringRun.update({ where: { id: next.id }, data: { topicSeeds: Prisma.DbNull } });
+    expect(await store.baseFor(communityId, Date.now())).toEqual({
+      full: 'the last full run did not record its topic seeds',
+    });
+  });
+
+  it('runs in full when the topic seeds change between its planning on a base and its load', async () => {
+    const communityId = await community();
+    await runFor(communityId, true);
+    await rateNotes(communityId, 5, 2);
+    const bases = booted.worker.get(IncrementalBaseStore);
+    const plan = bases.baseFor.bind(bases);
+    let planned: unknown;
+    const planning = jest.spyOn(bases, 'baseFor').mockImplementationOnce(async (...args) => {
+      planned = await plan(...args);
+      await prisma.community.update({
+        where: { id: communityId },
+        data: { topicSeeds: OTHER_SEEDS },
+      });
+      return planned as Awaited<ReturnType<typeof plan>>;
+    });
+    try {
+      const next = await runFor(communityId, false);
+      expect(planned).toHaveProperty('baseRunId');
+      expect(next).toMatchObject({ kind: 'FULL', topicSeeds: OTHER_SEEDS });
+    } finally {
+      planning.mockRestore();
     }
   });
 

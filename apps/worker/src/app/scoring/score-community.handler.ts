@@ -9,6 +9,7 @@ import {
 } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import {
+  canonicalTopicSeeds,
   DEFAULT_SEED,
   scoreNotesInThreads,
   scoreWithFrozenRaters,
@@ -154,6 +155,15 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     base: IncrementalBase,
   ): Promise<ScoredRun> {
     const loaded = await this.loader.loadChanged(job.data.communityId, nowMs, base.since);
+    // Seeds changed since `baseFor` compared them: the load read the new ones, the base the old.
+    if (canonicalTopicSeeds(loaded.topicSeeds) !== base.topicSeeds) {
+      return this.fullRun(
+        job,
+        { runId, attempt, lease },
+        nowMs,
+        'full: the topic seeds changed since the run was planned',
+      );
+    }
     // Checked after the load, so that a note written meanwhile, which the load may have read, is
     // counted: a topic note needs the full algorithm (`IncrementalBaseStore.topicNotes`).
     const topicNotes = await this.bases.topicNotes(job.data.communityId);

@@ -21,6 +21,7 @@ export type RunFigures = Pick<
   | 'kind'
   | 'baseRunId'
   | 'changedThrough'
+  | 'topicSeeds'
 >;
 
 const PENDING = [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING];
