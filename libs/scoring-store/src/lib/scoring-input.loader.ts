@@ -16,9 +16,11 @@ import { Client } from 'pg';
  * and the run's cut: the last change batch committed before loading began. Every rating is read
  * as it was at the cut, whatever is written while the load goes on; every note changed up to it
  * is in the input, and a note changed since may be too, as it is now (a verifier includes it by
- * its result; the next incremental run rescores it again).
+ * its result; the next incremental run rescores it again). `publications`: the community's
+ * latest publication (`scoring_runs.publication`, 0 for none) before the notes, and their status
+ * histories, were read: a run published after it replaced the histories the run starts from.
  */
-export type LoadedInput = RunInput & { changedThrough: bigint };
+export type LoadedInput = RunInput & { changedThrough: bigint; publications: number };
 
 /** How a load is split into statements; the defaults serve the worker. */
 export interface ScoringLoadOptions {
@@ -110,6 +112,12 @@ export class ScoringInputLoader {
         'SELECT last::text AS last FROM change_batches WHERE id = 1',
       );
       const changedThrough = BigInt(watermark.rows[0]?.last ?? '0');
+      // Before the notes: a run publishing once this is read is seen by the run's publication.
+      const published = await client.query<{ publications: number }>(
+        'SELECT coalesce(max(publication), 0)::int AS publications FROM scoring_runs WHERE community_id = $1',
+        [communityId],
+      );
+      const publications = published.rows[0]?.publications ?? 0;
       const changed =
         since === undefined
           ? ''
@@ -185,7 +193,7 @@ export class ScoringInputLoader {
           ? ''
           : `AND r.note_id = ANY(${sqlLiteral(`{${noteIds.join(',')}}`)}::uuid[])`;
       if (since !== undefined && noteIds.length === 0)
-        return { ...builder.build(), changedThrough };
+        return { ...builder.build(), changedThrough, publications };
       // Each rating as it was at the cut, as a verifier rebuilds the run from the export
       // (libs/open-data `versionAt`), however long the load takes: one changed since comes with
       // the version of `replaced_ratings` current at the cut (`[helpfulness, tags, minute]`, in
@@ -237,7 +245,7 @@ export class ScoringInputLoader {
           return id;
         },
       );
-      return { ...builder.build(), changedThrough };
+      return { ...builder.build(), changedThrough, publications };
     } finally {
       await client.end();
     }

@@ -19,7 +19,7 @@ import { Client } from 'pg';
 
 import { ScoringInputLoader, type LoadedInput } from './scoring-input.loader';
 import { ReplacedRatingsStore } from './replaced-ratings.store';
-import { RunSuperseded, ScoringPublisher } from './scoring.publisher';
+import { HistoriesReplaced, RunSuperseded, ScoringPublisher } from './scoring.publisher';
 import { writeSyntheticCommunity } from './synthetic-community.writer';
 
 const NOTES = 6_000;
@@ -338,6 +338,51 @@ describe('scoring publication', () => {
     );
   });
 
+  it('refuses a run whose load began before another run published, though it read later writes', async () => {
+    // The older run's lease lapsed while it scored; the newer run took it and loaded later
+    // writes, then the older run published: the newer one's starting histories are replaced.
+    const { communityId, loaded: older } = await smallCommunity(15);
+    await smallCommunity(16);
+    const newer = await new ScoringInputLoader(env).load(communityId, Date.now());
+    expect(newer.changedThrough).toBeGreaterThan(older.changedThrough);
+    const { id: olderRun } = await runs.request(communityId);
+    const { id: newerRun } = await runs.request(communityId);
+    expect(await runs.start(olderRun, communityId)).toBe(1);
+    expect(await runs.start(newerRun, communityId)).toBe(1);
+    const olderResult = scoreNotes(older.input, { seed: DEFAULT_SEED, nowMs: older.nowMs });
+    await publisher().publish({ runId: olderRun, attempt: 1 }, older, olderResult, DEFAULT_SEED);
+
+    const newerResult = scoreNotes(newer.input, { seed: DEFAULT_SEED, nowMs: newer.nowMs });
+    await expect(
+      publisher().publish({ runId: newerRun, attempt: 1 }, newer, newerResult, DEFAULT_SEED),
+    ).rejects.toThrow(new HistoriesReplaced(newerRun, olderRun).message);
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: newerRun } })).toMatchObject({
+      status: 'RUNNING',
+    });
+    expect(await prisma.note.count({ where: { communityId, scoredRunId: olderRun } })).toBe(
+      older.noteCount,
+    );
+    // Its next attempt loads again, from the histories the older run left, and publishes.
+    expect(await runs.start(newerRun, communityId)).toBe(2);
+    const reloaded = await new ScoringInputLoader(env).load(communityId, Date.now());
+    await publisher().publish(
+      { runId: newerRun, attempt: 2 },
+      reloaded,
+      scoreNotes(reloaded.input, { seed: DEFAULT_SEED, nowMs: reloaded.nowMs }),
+      DEFAULT_SEED,
+    );
+    expect(
+      await prisma.scoringRun.findMany({
+        where: { communityId },
+        select: { id: true, publication: true },
+        orderBy: { publication: 'asc' },
+      }),
+    ).toEqual([
+      { id: olderRun, publication: 1 },
+      { id: newerRun, publication: 2 },
+    ]);
+  });
+
   it("reports an overtaken attempt as such, though its own run's later attempt published the same cut", async () => {
     const { communityId, loaded } = await smallCommunity(13);
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
@@ -374,10 +419,12 @@ describe('scoring publication', () => {
     await publisher().publish({ runId: base, attempt: 1 }, loaded, result, DEFAULT_SEED, {
       frozenRaters: new Uint8Array([1]),
     });
-    // The incremental run planned on `base`; its lease lapsed, and a full run published first.
+    // The incremental run planned on `base`; its lease lapsed, and a full run, loaded after
+    // `base` published (of the same cut and time, as the incremental run's), published first.
     const incremental = await started();
     const full = await started();
-    await publisher().publish({ runId: full, attempt: 1 }, loaded, result, DEFAULT_SEED, {
+    const fresh = await new ScoringInputLoader(env).load(communityId, loaded.nowMs);
+    await publisher().publish({ runId: full, attempt: 1 }, fresh, result, DEFAULT_SEED, {
       frozenRaters: new Uint8Array([2]),
     });
 
@@ -457,15 +504,17 @@ describe('scoring publication', () => {
     await publisher().publish({ runId: base, attempt: 1 }, loaded, result, DEFAULT_SEED, {
       frozenRaters: new Uint8Array([4]),
     });
-    // A full run staged everything, its raters too, and failed for good before its flip (its
-    // job was lost, say); the cleanup runs as the worker's failure hook and watcher run it.
+    // A full run, loaded after `base` published, staged everything, its raters too, and failed
+    // for good before its flip (its job was lost, say); the cleanup runs as the worker's failure
+    // hook and watcher run it.
     const failing = await started();
+    const fresh = await new ScoringInputLoader(env).load(communityId, Date.now());
     await expect(
       publisher({
         flip: async () => {
           expect(await runs.fail(failing, 'its job was lost', 1)).toBe(true);
         },
-      }).publish({ runId: failing, attempt: 1 }, loaded, result, DEFAULT_SEED, {
+      }).publish({ runId: failing, attempt: 1 }, fresh, result, DEFAULT_SEED, {
         frozenRaters: new Uint8Array([5]),
       }),
     ).rejects.toThrow(/no longer running/);

@@ -141,6 +141,11 @@ export class ScoringPublisher {
           // plans again, on the new base.
           throw new Error(RUN_FAILURE_TEXTS.baseReplaced(runId, incremental.baseRunId));
         }
+        const since = await this.runs.publishedSince(tx, communityId, {
+          runId,
+          publications: loaded.publications,
+        });
+        if (since.newer) throw new HistoriesReplaced(runId, since.newer);
         if (incremental) await this.keepBaseHistories(tx, runId, incremental.baseRunId);
         notesWritten = await this.flipNotes(tx, runId);
         if (incremental) {
@@ -183,6 +188,7 @@ export class ScoringPublisher {
           changedThrough: loaded.changedThrough,
           // The seeds the load read: a later incremental run needs a base of the same seeds.
           topicSeeds: JSON.parse(canonicalTopicSeeds(loaded.topicSeeds)) as Prisma.InputJsonArray,
+          publication: since.next,
         });
         if (!finished) throw overtaken(run);
         await this.announceChanges(tx, runId);
@@ -440,6 +446,21 @@ export class RunSuperseded extends Error {
   constructor(runId: string, newerRunId: string) {
     super(RUN_FAILURE_TEXTS.superseded(runId, newerRunId));
     this.name = 'RunSuperseded';
+  }
+}
+
+/**
+ * A run that must load again before it publishes: another run of its community published after
+ * its load began (`ScoringRunStore.publishedSince`) and replaced the status histories it started
+ * from. Its writes are later than that run's, so they must still be scored: the worker puts the
+ * job back for a fresh attempt (a new load) instead of failing the run.
+ */
+export class HistoriesReplaced extends Error {
+  constructor(runId: string, newerRunId: string) {
+    super(
+      `Scoring run ${runId} started from status histories that run ${newerRunId} replaced after its load`,
+    );
+    this.name = 'HistoriesReplaced';
   }
 }
 

@@ -16,6 +16,7 @@ import {
   storedFrozenRaters,
 } from '@bridgenotes/scoring';
 import {
+  HistoriesReplaced,
   IncrementalBaseStore,
   ScoringInputLoader,
   type IncrementalBase,
@@ -104,7 +105,14 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         'full' in base
           ? this.fullRun(job, { runId, attempt, lease }, nowMs, `full: ${base.full}`)
           : this.incrementalRun(job, { runId, attempt, lease }, nowMs, base)
-      ).catch((error: unknown) => {
+      ).catch(async (error: unknown) => {
+        if (error instanceof HistoriesReplaced) {
+          // Its writes are later than the run that published meanwhile: scored again from a
+          // fresh load, at once, the same run (not a failed attempt: nothing went wrong).
+          this.logger.log(`run ${runId}: ${error.message}; loading again`);
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
         // A retry would only redo what the newer run published: the run fails with the reason.
         throw error instanceof RunSuperseded ? new UnrecoverableError(error.message) : error;
       });

@@ -16,15 +16,18 @@ import { communityScope } from '@bridgenotes/protocol';
 import { JobName, JobQueue, QueueName, RescoreAllJob, ScoreCommunityJob } from '@bridgenotes/queue';
 import {
   canonicalStatusHistory,
+  DEFAULT_SEED,
   generateSyntheticCommunity,
   HelpfulnessLevel,
   orderedId,
   RaterKind,
   DEFAULT_TOPIC_SEEDS,
+  scoreNotes,
   statusHistoryFromJson,
   type NoteStatusHistory,
   type SyntheticOptions,
 } from '@bridgenotes/scoring';
+import { ScoringInputLoader, ScoringPublisher } from '@bridgenotes/scoring-store';
 import { eventually } from '@bridgenotes/testing';
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -687,5 +690,72 @@ describe('scoring worker', () => {
     expect(scoringLeaseOwner).toBe(runId);
     expect(scoringLeaseUntil?.getTime()).toBeGreaterThan(Date.now());
     expect(await worker.get(ScoringLease).acquire(communityId, randomUUID())).toBeUndefined();
+  });
+
+  it('scores a run again from a fresh load when another run published after its load began', async () => {
+    const { communityId } = await plantedCommunity(SMALL);
+    const [runs, loader] = [worker.get(ScoringRunStore), worker.get(ScoringInputLoader)];
+    const load = loader.load.bind(loader);
+    const seen: { other?: string; cuts?: [bigint, bigint]; histories?: Map<string, unknown> } = {};
+    // Another run of the community (its worker's lease lapsed) loaded first; a rating moved the
+    // cut on, this run loaded, and then the other run published.
+    const loading = jest
+      .spyOn(loader, 'load')
+      .mockImplementationOnce(async (...args: Parameters<ScoringInputLoader['load']>) => {
+        const { id: other } = await runs.request(communityId);
+        await runs.start(other, communityId);
+        const older = await load(communityId, args[1]);
+        const [{ note_id: noteId }] = await prisma.$queryRaw<[{ note_id: string }]>`
+          SELECT note_id FROM ratings WHERE community_id = ${communityId}::uuid LIMIT 1`;
+        await prisma.rating.create({
+          data: {
+            communityId,
+            noteId,
+            raterPseudonym: 'late-rater',
+            helpfulness: Helpfulness.HELPFUL,
+            tags: [],
+            clientMinute: 29_000_000,
+            proof: {},
+          },
+        });
+        const loaded = await load(...args);
+        const result = scoreNotes(older.input, { seed: DEFAULT_SEED, nowMs: older.nowMs });
+        await worker
+          .get(ScoringPublisher)
+          .publish({ runId: other, attempt: 1 }, older, result, DEFAULT_SEED);
+        const notes = await prisma.note.findMany({
+          where: { communityId },
+          select: { id: true, statusHistory: true },
+        });
+        Object.assign(seen, {
+          other,
+          cuts: [older.changedThrough, loaded.changedThrough],
+          histories: new Map(notes.map((note) => [note.id, note.statusHistory])),
+        });
+        return loaded;
+      });
+    const failing = jest.spyOn(worker.get(ScoreCommunityHandler), 'failed');
+    try {
+      const run = await runFor(communityId);
+      const [olderCut, cut] = seen.cuts as [bigint, bigint];
+      expect(cut).toBeGreaterThan(olderCut);
+      // Refused once (not a failure), then loaded again after the other run, and published.
+      expect(failing).not.toHaveBeenCalled();
+      expect(run).toMatchObject({ attempts: 2, publication: 2 });
+      expect(
+        await prisma.scoringRun.findUniqueOrThrow({ where: { id: seen.other as string } }),
+      ).toMatchObject({ status: ScoringRunStatus.SUCCEEDED, publication: 1 });
+      const notes = await prisma.note.findMany({
+        where: { communityId },
+        select: { id: true, previousStatusHistory: true, scoredRunId: true },
+      });
+      expect(notes.map((note) => [note.id, note.previousStatusHistory])).toEqual(
+        notes.map((note) => [note.id, seen.histories?.get(note.id)]),
+      );
+      expect(new Set(notes.map((note) => note.scoredRunId))).toEqual(new Set([run.id]));
+    } finally {
+      loading.mockRestore();
+      failing.mockRestore();
+    }
   });
 });

@@ -22,6 +22,7 @@ export type RunFigures = Pick<
   | 'baseRunId'
   | 'changedThrough'
   | 'topicSeeds'
+  | 'publication'
 >;
 
 const PENDING = [ScoringRunStatus.QUEUED, ScoringRunStatus.RUNNING];
@@ -177,6 +178,30 @@ export class ScoringRunStore {
        ORDER BY changed_through DESC, now_at DESC
        LIMIT 1`;
     return newer?.id ?? null;
+  }
+
+  /**
+   * In a publication's transaction, under the lock `publishedAfter` takes: the id of another run
+   * of the community that published after `run`'s load noted the community's latest publication
+   * (`publications`, read before the status histories), if any, and the number this
+   * publication takes (the next one). Such a run replaced the histories this one started from
+   * (stabilisation holds, locks), which it would otherwise write back as computed from the old
+   * ones: with a later cut, `publishedAfter` does not refuse it, and its writes must be scored
+   * again from a fresh load. The run's own record is left out, as in `publishedAfter`.
+   */
+  async publishedSince(
+    tx: Tx,
+    communityId: string,
+    run: { runId: string; publications: number },
+  ): Promise<{ newer: string | null; next: number }> {
+    const [{ newer, next }] = await tx.$queryRaw<[{ newer: string | null; next: number }]>`
+      SELECT (SELECT id FROM scoring_runs
+               WHERE community_id = ${communityId}::uuid AND publication > ${run.publications}
+                 AND id <> ${run.runId}::uuid
+               ORDER BY publication DESC LIMIT 1) AS newer,
+             (SELECT coalesce(max(publication), 0) + 1 FROM scoring_runs
+               WHERE community_id = ${communityId}::uuid)::int AS next`;
+    return { newer, next };
   }
 
   /**
