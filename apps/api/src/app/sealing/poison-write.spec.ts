@@ -11,17 +11,13 @@ import {
   commitmentOf,
   communityWithMembers,
   createIdentity,
-  provenBody,
-  prover,
   type TestCommunity,
 } from '../../testing/members';
+import { poison as poisonNote, POISON_MARKER, waitingNote } from '../../testing/poisoned-notes';
 import { createSealedByHandApp, createTestApp } from '../../testing/test-app';
 import { errorCode, isDataFault } from './data-fault';
 import { Sealer } from './sealer.service';
 import { type Applier, WriteBuffer } from './write-buffer.service';
-
-/** What the poisoned note's text is made of: found in no log line. */
-const MARKER = 'poison-marker';
 
 /**
  * A write the edge accepted (answered 201) that the database refuses when its batch is sealed:
@@ -88,42 +84,13 @@ describe('a buffered write the database refuses at sealing', () => {
          WHERE community_id = ANY(${communities.map((c) => c.id)}::uuid[])`
     )[0]?.n;
 
-  /** A note by `author` to `community`, answered 201 and waiting for its batch: its id. */
-  async function note(community: TestCommunity, author: Identity): Promise<string> {
-    const prove = await prover(app, community);
-    const proven = await prove(author, 'note.create', '', {
-      post: { url: `https://example.com/${community.slug}/story` },
-      classification: 'NOT_MISLEADING',
-      reasons: ['FACTUALLY_CORRECT'],
-      text: 'A note the edge accepts.',
-      sources: ['https://example.org/source'],
-    });
-    return (
-      await request(server())
-        .post(`/communities/${community.slug}/notes`)
-        .send(provenBody(proven))
-        .expect(201)
-    ).body.id as string;
-  }
-
-  /**
-   * Gives the waiting note what the edge would have let through and its column cannot hold
-   * (VARCHAR(1000)), as the buffer stores it: a text over the length, in its own payload.
-   * Answers its author's pseudonym.
-   */
-  async function poison(noteId: string): Promise<string> {
-    const [row] = await prisma.$queryRaw<{ author: string }[]>`
-      UPDATE write_buffer SET payload = jsonb_set(payload, '{text}', to_jsonb(repeat(${MARKER}, 100)))
-       WHERE kind = 'note' AND payload->>'id' = ${noteId}
-      RETURNING payload->>'authorPseudonym' AS author`;
-    if (!row) throw new Error('the note does not wait in the buffer');
-    return row.author;
-  }
+  const note = (community: TestCommunity, author: Identity) => waitingNote(app, community, author);
+  const poison = (noteId: string) => poisonNote(prisma, noteId);
 
   /** No log line holds the poisoned payload or its author. */
   function nothingOfIt(author: string): void {
     for (const line of lines()) {
-      expect(line).not.toContain(MARKER);
+      expect(line).not.toContain(POISON_MARKER);
       expect(line).not.toContain(author);
     }
   }

@@ -9,7 +9,13 @@ import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomInt } from 'node:crypto';
 
 import { errorCode, isDataFault } from './data-fault';
-import { applyInOrder, type BufferedRow, withoutRefused } from './sealing-trial';
+import { type DueRule, isDue, type Waiting } from './due';
+import {
+  applyInOrder,
+  type BufferedRow,
+  NothingSealed,
+  storedWithoutRefused,
+} from './sealing-trial';
 import { type BufferedKind, ScrubHeld, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
 
 /** The kinds in the order a batch stores them: a note before the requests on its post. */
@@ -36,13 +42,6 @@ interface Batch {
   drops?: string[];
 }
 
-interface Waiting {
-  community_id: string;
-  joins: boolean;
-  members: number;
-  oldest: bigint;
-}
-
 /** Fisher–Yates with the system's CSPRNG: the stored order must not depend on arrival. */
 function shuffled<T>(items: T[]): T[] {
   const out = [...items];
@@ -56,16 +55,17 @@ function shuffled<T>(items: T[]): T[] {
 /**
  * Seals the write buffer into the real tables (docs/threat-model.md, docs/architecture.md
  * "Sealed writes"). Runs in every API process on a timer of SEAL_WINDOW_SECONDS; sealers of
- * several processes take turns on the change-batch counter's row lock, so a row is sealed once.
+ * several processes take turns on the sealing advisory lock, so a row is sealed once.
  * A community's joins, and separately its other writes, are due once SEAL_MIN_MEMBERS different
  * members wait (or the oldest waited SEAL_MAX_WAIT_SECONDS); every due write is stored in one
  * transaction, in shuffled order, and deleted from the buffer in it. A crash before the commit
  * leaves the buffer as it was; the next check seals it. A batch the database refuses for a
  * write's data is not retried as it is, which would stop every community's writes: the writes
- * it refuses are dropped, the rest sealed (`withoutRefused`). After the commit the buffer's files are
- * rewritten without the deleted rows (`WriteBuffer.scrubSealed`). In immediate mode each request
- * seals its own write, and the timer only retries what the process owes (`sweep`): what its
- * start owes, and a write whose seal failed in its request (answered as pending, `afterSubmit`).
+ * it refuses are dropped, the rest sealed where it still makes K members (`storedWithoutRefused`).
+ * After the commit the buffer's files are rewritten without the deleted rows
+ * (`WriteBuffer.scrubSealed`). In immediate mode each request seals its own write, and the timer
+ * only retries what the process owes (`sweep`): what its start owes, and a write whose seal
+ * failed in its request (answered as pending, `afterSubmit`).
  */
 @Injectable()
 export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -280,7 +280,11 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
       return await this.storeBatch(only);
     } catch (error) {
       if (!isDataFault(error)) throw error;
-      const batch = await this.storeBatch(only, error);
+      const batch = await this.storeBatch(only, error).catch((failure: unknown) => {
+        if (!(failure instanceof NothingSealed)) throw failure;
+        for (const drop of failure.drops) this.logger.error(drop);
+        return null;
+      });
       // Said only now: until the commit nothing was dropped (a failure after the trial leaves
       // every write in the buffer for the next check).
       for (const drop of batch?.drops ?? []) this.logger.error(drop);
@@ -292,32 +296,34 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
   private storeBatch(only?: string, refused?: unknown): Promise<Batch | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEALING_LOCK})`;
-      // Takes this batch's number: the counter row stays locked until the commit.
-      await tx.$queryRaw`SELECT change_batch()`;
-      const due = (await this.dueGroups(tx)).filter(
+      const rule = this.dueRule();
+      const due = (await this.dueGroups(tx, rule)).filter(
         (group) => only === undefined || group.community_id === only,
       );
+      // Nothing due changes nothing: the counter stays, or it would tick with every check, a
+      // clock in the export beside the batches it orders.
       if (due.length === 0) return null;
+      // Takes this batch's number before any applier writes (the same lock order whatever is
+      // stored): the counter row stays locked until the commit.
+      await tx.$queryRaw`SELECT change_batch()`;
       const rows = await tx.$queryRaw<BufferedRow[]>`
-        SELECT id, community_id, kind, payload FROM write_buffer
+        SELECT id, community_id, kind, actor, arrived_window, payload FROM write_buffer
          WHERE (community_id, kind = 'join') IN (
            SELECT * FROM unnest(${due.map((group) => group.community_id)}::uuid[],
                                 ${due.map((group) => group.joins)}::boolean[]))`;
       const ordered = KIND_ORDER.flatMap((kind) =>
         shuffled(rows.filter((row) => row.kind === kind)),
       );
-      const {
-        kept: stored,
-        held,
-        drops,
-      } = refused === undefined
-        ? { kept: ordered, held: new Set<string>(), drops: [] }
-        : await withoutRefused(tx, ordered, refused, (kind) => this.buffer.applierOf(kind));
+      const { stored, removed, drops } =
+        refused === undefined
+          ? { stored: ordered, removed: ordered, drops: [] }
+          : await storedWithoutRefused(tx, ordered, refused, rule, (kind) =>
+              this.buffer.applierOf(kind),
+            );
       await applyInOrder(tx, stored, (kind) => this.buffer.applierOf(kind));
-      // The refused writes leave the buffer with the sealed ones, and its files with their scrub.
+      // The dropped writes leave the buffer with the sealed ones, and its files with their scrub.
       await tx.$executeRaw`
-        DELETE FROM write_buffer
-         WHERE id = ANY(${rows.filter((row) => !held.has(row.id)).map((row) => row.id)}::uuid[])`;
+        DELETE FROM write_buffer WHERE id = ANY(${removed.map((row) => row.id)}::uuid[])`;
       const [batch] = await tx.$queryRaw<{ xid: string }[]>`
         SELECT pg_current_xact_id()::text AS xid`;
       if (!batch) throw new Error('the batch has no transaction id');
@@ -325,19 +331,22 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     }, BATCH_TRANSACTION);
   }
 
-  /** The (community, joins or not) groups due now. */
-  private async dueGroups(tx: Prisma.TransactionClient): Promise<Waiting[]> {
+  /** When a group is due at this check. */
+  private dueRule(): DueRule {
+    return {
+      immediate: this.immediate,
+      minMembers: this.env.SEAL_MIN_MEMBERS,
+      waitWindows: this.waitWindows,
+      now: this.buffer.windowOf(Date.now()),
+    };
+  }
+
+  /** The (community, joins or not) groups due now, counted over every waiting row. */
+  private async dueGroups(tx: Prisma.TransactionClient, rule: DueRule): Promise<Waiting[]> {
     const groups = await tx.$queryRaw<Waiting[]>`
       SELECT community_id, kind = 'join' AS joins, count(DISTINCT actor)::int AS members,
              min(arrived_window) AS oldest
         FROM write_buffer GROUP BY 1, 2`;
-    if (this.immediate) return groups;
-    const now = this.buffer.windowOf(Date.now());
-    const waitWindows = this.waitWindows;
-    return groups.filter(
-      (group) =>
-        group.members >= this.env.SEAL_MIN_MEMBERS ||
-        (waitWindows !== null && now - BigInt(group.oldest) >= BigInt(waitWindows)),
-    );
+    return groups.filter((group) => isDue(group, rule));
   }
 }

@@ -1,6 +1,7 @@
 import type { Prisma } from '@bridgenotes/database';
 
 import { errorCode, isDataFault, UnisolatedFault } from './data-fault';
+import { type DueRule, dueOver } from './due';
 import type { Applier, BufferedKind, SealedEntry } from './write-buffer.service';
 
 type Tx = Prisma.TransactionClient;
@@ -10,6 +11,9 @@ export interface BufferedRow {
   id: string;
   community_id: string;
   kind: BufferedKind;
+  /** The member it hides among its batch's: what counts towards K (`dueOver`). */
+  actor: string;
+  arrived_window: bigint;
   payload: unknown;
 }
 
@@ -177,4 +181,45 @@ function told(
     );
   }
   return { held, drops };
+}
+
+/**
+ * A batch refused for its data with nothing left to store or drop once the refused writes are
+ * held and the groups under K wait: rolled back whole, so the check changes nothing, the batch
+ * counter included. What the operator is told comes with it.
+ */
+export class NothingSealed extends Error {
+  constructor(readonly drops: string[]) {
+    super('nothing to seal without the refused writes');
+  }
+}
+
+/**
+ * What a batch refused for its data stores, and what it removes from the buffer: the writes
+ * stored and those dropped (`withoutRefused`). A group whose kept writes no longer make it due
+ * keeps waiting (`dueOver`), neither stored nor removed: the refused writes' members, held or
+ * dropped, count towards no batch, or a batch due at K that drops one would store K − 1, and
+ * held writes of K members would make every later write of their community due alone.
+ */
+export async function storedWithoutRefused(
+  tx: Tx,
+  ordered: BufferedRow[],
+  refused: unknown,
+  rule: DueRule,
+  applierOf: (kind: BufferedKind) => Applier,
+): Promise<{ stored: BufferedRow[]; removed: BufferedRow[]; drops: string[] }> {
+  const trial = await withoutRefused(tx, ordered, refused, applierOf);
+  const stored = dueOver(trial.kept, rule);
+  const kept = new Set(trial.kept.map((row) => row.id));
+  const dropped = ordered.filter((row) => !kept.has(row.id) && !trial.held.has(row.id));
+  const drops = [...trial.drops];
+  const waiting = trial.kept.length - stored.length;
+  if (waiting > 0) {
+    drops.push(
+      `sealing leaves ${waiting} of the rest waiting: without the refused writes their ` +
+        "community's batch would hide fewer than SEAL_MIN_MEMBERS members",
+    );
+  }
+  if (stored.length === 0 && dropped.length === 0) throw new NothingSealed(drops);
+  return { stored, removed: [...stored, ...dropped], drops };
 }
