@@ -1,4 +1,7 @@
-import { type DueRule, dueOver } from './due';
+import { Environment } from '@bridgenotes/config';
+
+import { type DueRule, dueOver, longestWaitSeconds } from './due';
+import { SEALED_WRITE_DOC } from './sealed-write-docs';
 import type { BufferedRow } from './sealing-trial';
 
 /** A waiting write of `actor` in community `c`, arrived in window `window`. */
@@ -34,5 +37,20 @@ describe('what is due over the writes a batch keeps', () => {
     ];
     expect(ids(dueOver(rows, rule))).toEqual(['j1', 'j2']);
     expect(ids(dueOver(rows, { ...rule, immediate: true }))).toEqual(['j1', 'j2', 'n']);
+  });
+});
+
+describe('the longest wait for a batch', () => {
+  it('is the wait in whole windows plus one window for the check; 0 sealed at once; null never', () => {
+    expect(longestWaitSeconds(new Environment())).toBe(21_660);
+    expect(longestWaitSeconds({ SEAL_WINDOW_SECONDS: 60, SEAL_MAX_WAIT_SECONDS: 61 })).toBe(180);
+    expect(longestWaitSeconds({ SEAL_WINDOW_SECONDS: 0, SEAL_MAX_WAIT_SECONDS: 21_600 })).toBe(0);
+    expect(longestWaitSeconds({ SEAL_WINDOW_SECONDS: 60, SEAL_MAX_WAIT_SECONDS: 0 })).toBeNull();
+  });
+
+  it('is what the OpenAPI text of every sealed write says, not SEAL_MAX_WAIT_SECONDS', () => {
+    expect(SEALED_WRITE_DOC).toContain(`(${longestWaitSeconds(new Environment())} s by default)`);
+    expect(SEALED_WRITE_DOC).toContain('where SEAL_MAX_WAIT_SECONDS is 0 (maxWaitSeconds null)');
+    expect(SEALED_WRITE_DOC).not.toMatch(/at most SEAL_MAX_WAIT_SECONDS/);
   });
 });

@@ -1,4 +1,32 @@
+import type { Environment } from '@bridgenotes/config';
+
 import type { BufferedRow } from './sealing-trial';
+
+type SealingTimes = Pick<Environment, 'SEAL_WINDOW_SECONDS' | 'SEAL_MAX_WAIT_SECONDS'>;
+
+/**
+ * Windows the oldest waiting write of a group waits before it is due with fewer than K members:
+ * SEAL_MAX_WAIT_SECONDS rounded up to whole windows; null: never by time.
+ */
+export function waitWindows(env: SealingTimes): number | null {
+  return env.SEAL_MAX_WAIT_SECONDS > 0 && env.SEAL_WINDOW_SECONDS > 0
+    ? Math.ceil(env.SEAL_MAX_WAIT_SECONDS / env.SEAL_WINDOW_SECONDS)
+    : null;
+}
+
+/**
+ * The longest a write waits for its batch, published with every community (clients wait for a
+ * pending join by it) and said in the OpenAPI text (`SEALED_WRITE_DOC`): 0 where each is sealed
+ * in its request (or by the next minute's check, should that fail); null where a batch waits for
+ * K members however long. Otherwise the wait in whole windows plus one: a write is due once
+ * `waitWindows` windows have begun after the one it arrived in (at its start, at the earliest),
+ * and the next check, one every SEAL_WINDOW_SECONDS, comes within one more window.
+ */
+export function longestWaitSeconds(env: SealingTimes): number | null {
+  if (env.SEAL_WINDOW_SECONDS === 0) return 0;
+  const windows = waitWindows(env);
+  return windows === null ? null : (windows + 1) * env.SEAL_WINDOW_SECONDS;
+}
 
 /** A (community, joins or not) group of waiting writes: how many members, and its oldest window. */
 export interface Waiting {

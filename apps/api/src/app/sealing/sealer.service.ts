@@ -9,7 +9,7 @@ import { Prisma, PrismaService } from '@bridgenotes/database';
 import { randomInt } from 'node:crypto';
 
 import { errorCode, isDataFault } from './data-fault';
-import { type DueRule, isDue, type Waiting } from './due';
+import { type DueRule, isDue, longestWaitSeconds, type Waiting, waitWindows } from './due';
 import {
   applyInOrder,
   type BufferedRow,
@@ -101,29 +101,9 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     return this.env.SEAL_WINDOW_SECONDS === 0;
   }
 
-  /**
-   * Windows the oldest waiting write of a community waits before its batch is due with fewer
-   * than K members: SEAL_MAX_WAIT_SECONDS rounded up to whole windows; null: never by time.
-   */
-  private get waitWindows(): number | null {
-    const { SEAL_MAX_WAIT_SECONDS, SEAL_WINDOW_SECONDS } = this.env;
-    return SEAL_MAX_WAIT_SECONDS > 0
-      ? Math.ceil(SEAL_MAX_WAIT_SECONDS / SEAL_WINDOW_SECONDS)
-      : null;
-  }
-
-  /**
-   * The longest a write waits for its batch, published with every community (clients wait for a
-   * pending join by it): 0 where each is sealed in its request (or by the next minute's check,
-   * should that fail: `afterSubmit`); null where a batch waits for K members however long.
-   * Otherwise the wait in whole windows plus one: a write is due once
-   * `waitWindows` windows have begun after the one it arrived in (at its start, at the earliest),
-   * and the next check, one every SEAL_WINDOW_SECONDS, comes within one more window.
-   */
+  /** The longest a write waits for its batch (`longestWaitSeconds`), published with communities. */
   get longestWaitSeconds(): number | null {
-    if (this.immediate) return 0;
-    const windows = this.waitWindows;
-    return windows === null ? null : (windows + 1) * this.env.SEAL_WINDOW_SECONDS;
+    return longestWaitSeconds(this.env);
   }
 
   onApplicationBootstrap(): void {
@@ -336,7 +316,7 @@ export class Sealer implements OnApplicationBootstrap, OnApplicationShutdown {
     return {
       immediate: this.immediate,
       minMembers: this.env.SEAL_MIN_MEMBERS,
-      waitWindows: this.waitWindows,
+      waitWindows: waitWindows(this.env),
       now: this.buffer.windowOf(Date.now()),
     };
   }

@@ -137,7 +137,7 @@ export class MembershipChangeDto implements MembershipChangeResponse {
 
   @ApiPropertyOptional({
     description:
-      'true: the join is stored durably and waits for its batch (SEAL_WINDOW_SECONDS, at least SEAL_MIN_MEMBERS joins, at most SEAL_MAX_WAIT_SECONDS): poll the group leaves until they include the commitment before proving',
+      'true: the join is stored durably and waits for its batch (SEAL_WINDOW_SECONDS, at least SEAL_MIN_MEMBERS joins, or fewer after at most the community sealing.maxWaitSeconds, null: no bound): poll the group leaves until they include the commitment before proving',
   })
   pending?: boolean;
 }
