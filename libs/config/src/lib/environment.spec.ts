@@ -53,6 +53,21 @@ describe('validateEnvironment', () => {
     expect(environment.SCORING_CONCURRENCY).toBe(4);
   });
 
+  it('allows private webhook receivers only when WEBHOOK_ALLOW_PRIVATE_RECEIVERS is true', () => {
+    expect(validateEnvironment(VALID).WEBHOOK_ALLOW_PRIVATE_RECEIVERS).toBe(false);
+    expect(
+      validateEnvironment({ ...VALID, WEBHOOK_ALLOW_PRIVATE_RECEIVERS: 'true' })
+        .WEBHOOK_ALLOW_PRIVATE_RECEIVERS,
+    ).toBe(true);
+    expect(
+      validateEnvironment({ ...VALID, WEBHOOK_ALLOW_PRIVATE_RECEIVERS: 'false' })
+        .WEBHOOK_ALLOW_PRIVATE_RECEIVERS,
+    ).toBe(false);
+    expect(problemsOf({ ...VALID, WEBHOOK_ALLOW_PRIVATE_RECEIVERS: 'yes' })).toEqual([
+      'WEBHOOK_ALLOW_PRIVATE_RECEIVERS is invalid: must be true or false',
+    ]);
+  });
+
   it('names every missing required variable', () => {
     const problems = problemsOf({});
     expect(problems).toEqual([

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { availableParallelism } from 'node:os';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -20,6 +21,8 @@ export type QueueBackend = (typeof QUEUE_BACKENDS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
 
 /**
  * Every variable either app reads. Both apps validate the whole set at boot so a deployment
@@ -452,6 +455,17 @@ export class Environment {
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(0, { message: 'must be 0 (wait for K members) or more (seconds)' })
   SEAL_MAX_WAIT_SECONDS = 21_600;
+
+  /**
+   * Whether a community's webhook may be a loopback, private (RFC 1918, carrier-grade NAT),
+   * link-local (with the cloud metadata service), unique-local or unspecified address, or a name
+   * that resolves to one (`isPrivateAddress`). Off by default: the worker POSTs from inside the
+   * deployment's network, so such a URL would let an operator key reach the machine and its
+   * neighbours. `true` for an on-premises receiver on the local network, and for tests.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_RECEIVERS = false;
 
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
