@@ -1,4 +1,5 @@
-import { PrismaClient } from '@bridgenotes/database';
+import { Environment } from '@bridgenotes/config';
+import { PrismaClient, PrismaService } from '@bridgenotes/database';
 import { communityScope, verifyWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
 import { DeliverWebhookJob, JobName, JobQueue, QueueName } from '@bridgenotes/queue';
 import { eventually } from '@bridgenotes/testing';
@@ -7,6 +8,8 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { BootedWorker, bootWorker } from '../../testing/booted-worker';
+import { DeliverWebhookHandler } from './deliver-webhook.handler';
+import { PRIVATE_ADDRESS_REFUSAL } from './receiver-address';
 
 const SECRET = 'whsec-test-0123456789abcdef';
 
@@ -20,12 +23,17 @@ describe('webhook deliveries', () => {
   let prisma: PrismaClient;
   let queue: JobQueue<DeliverWebhookJob, JobName.DeliverWebhook>;
   let server: Server;
+  let port: number;
   let url: string;
   const received: Received[] = [];
   /** Status codes the receiver answers, in turn; 204 once they run out. */
   const answers: number[] = [];
+  /** How the receiver answers the next request instead, when set. */
+  let answerOnce: ((response: import('node:http').ServerResponse) => void) | undefined;
 
   beforeAll(async () => {
+    // The receiver is on loopback: the test run opts in, as an on-premises deployment would.
+    process.env['WEBHOOK_ALLOW_PRIVATE_RECEIVERS'] = 'true';
     booted = await bootWorker(QueueName.Webhooks);
     ({ prisma, queue } = booted);
     server = createServer((request, response) => {
@@ -33,20 +41,32 @@ describe('webhook deliveries', () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       request.on('end', () => {
         received.push({ headers: request.headers, body });
-        response.writeHead(answers.shift() ?? 204).end();
+        const answer = answerOnce;
+        answerOnce = undefined;
+        if (answer) answer(response);
+        else response.writeHead(answers.shift() ?? 204).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bridgenotes`;
+    port = (server.address() as AddressInfo).port;
+    url = `http://127.0.0.1:${port}/bridgenotes`;
   });
 
   afterAll(async () => {
+    delete process.env['WEBHOOK_ALLOW_PRIVATE_RECEIVERS'];
     await booted?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  /** A community with a webhook and one finished run whose changes wait in the outbox. */
-  async function pendingDelivery(): Promise<{ id: string; payload: object }> {
+  /**
+   * A community with a webhook (`webhookUrl`, the test receiver by default) and one finished run
+   * whose changes wait in the outbox; `enqueued`: already taken from the outbox, so that only the
+   * test runs it, through a handler of its own.
+   */
+  async function pendingDelivery(
+    webhookUrl = url,
+    enqueued = false,
+  ): Promise<{ id: string; payload: object }> {
     const communityId = randomUUID();
     await prisma.community.create({
       data: {
@@ -54,7 +74,7 @@ describe('webhook deliveries', () => {
         slug: `hook-${communityId.slice(0, 8)}`,
         name: 'hook',
         scope: communityScope(communityId).toString(),
-        webhookUrl: url,
+        webhookUrl,
         webhookSecret: SECRET,
       },
     });
@@ -70,13 +90,26 @@ describe('webhook deliveries', () => {
       ],
     };
     const delivery = await prisma.webhookDelivery.create({
-      data: { communityId, runId: scoringRun.id, payload },
+      data: {
+        communityId,
+        runId: scoringRun.id,
+        payload,
+        enqueuedAt: enqueued ? new Date() : null,
+      },
     });
     return { id: delivery.id, payload };
   }
 
   const deliveriesOf = (id: string) =>
     received.filter((request) => request.headers[WEBHOOK_HEADERS.delivery] === id);
+
+  /** The delivery's row once an attempt has failed. */
+  const failedRow = (id: string) =>
+    eventually(async () => {
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+      if (!row.lastError) throw new Error('no failed attempt yet');
+      return row;
+    });
 
   it('POSTs the event signed with the community secret, once, and records it delivered', async () => {
     const { id, payload } = await pendingDelivery();
@@ -122,5 +155,92 @@ describe('webhook deliveries', () => {
       expect(row.deliveredAt).not.toBeNull();
     });
     expect(deliveriesOf(id)).toHaveLength(2);
+  });
+
+  it('never sends to, records or logs a URL with a user name and password', async () => {
+    const password = 'pw-that-must-not-leak';
+    const { id } = await pendingDelivery(`http://hook-user:${password}@127.0.0.1:${port}/x`);
+    const row = await failedRow(id);
+    expect(row.lastError).toBe(
+      'the webhook URL holds a user name or password, which is never sent: set it again without them',
+    );
+    expect(row).toMatchObject({ attempts: 0, deliveredAt: null });
+    // Not tried again: the URL will not change by itself.
+    const job = await queue.getJob(id);
+    expect(await job?.getState()).toBe('failed');
+    expect(job?.failedReason).not.toContain(password);
+    expect(deliveriesOf(id)).toHaveLength(0);
+  });
+
+  it('records a network failure by its code, never by the message that names the host', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+
+    const { id } = await pendingDelivery(`http://127.0.0.1:${closedPort}/x`);
+    expect((await failedRow(id)).lastError).toBe('the webhook could not be reached (ECONNREFUSED)');
+  });
+
+  it('cancels the answer body instead of reading it', async () => {
+    let chunksSent = 0;
+    let closedByWorker!: () => void;
+    const closed = new Promise<void>((resolve) => (closedByWorker = resolve));
+    // An endless body, paced so that reading it for a while would show in the count.
+    answerOnce = (response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => {
+        chunksSent += 1;
+        response.write('x'.repeat(1_024));
+      }, 20);
+      response.on('close', () => {
+        clearInterval(timer);
+        closedByWorker();
+      });
+    };
+    const { id } = await pendingDelivery();
+    const row = await eventually(async () => {
+      const found = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+      if (!found.deliveredAt) throw new Error('not delivered yet');
+      return found;
+    });
+    expect(row).toMatchObject({ attempts: 1, lastError: null });
+    // Read until the 10 s timeout, the body would have been some 500 chunks.
+    expect(chunksSent).toBeLessThan(100);
+    await closed;
+  });
+
+  describe('without WEBHOOK_ALLOW_PRIVATE_RECEIVERS', () => {
+    let handler: DeliverWebhookHandler;
+
+    beforeAll(() => {
+      const env = Object.assign(new Environment(), booted.worker.get(Environment), {
+        WEBHOOK_ALLOW_PRIVATE_RECEIVERS: false,
+      });
+      handler = new DeliverWebhookHandler(booted.worker.get(PrismaService), env);
+    });
+
+    afterAll(() => handler?.onModuleDestroy());
+
+    it.each([
+      ['a loopback literal', () => `http://127.0.0.1:${port}/x`],
+      ['an IPv6 loopback literal', () => `http://[::1]:${port}/x`],
+      ['an IPv4-mapped loopback literal', () => `http://[::ffff:127.0.0.1]:${port}/x`],
+      ['the metadata service', () => 'http://169.254.169.254/latest/meta-data/'],
+      ['a name that resolves to loopback', () => `http://localhost:${port}/x`],
+    ])('refuses %s without sending anything', async (_, receiver) => {
+      const { id } = await pendingDelivery(receiver(), true);
+      const job = { id, data: { deliveryId: id } } as never;
+      const error = await handler.handle(job).then(
+        () => undefined,
+        (thrown: Error) => thrown,
+      );
+      expect(error?.message).toBe(PRIVATE_ADDRESS_REFUSAL);
+      await handler.failed(job, error as Error);
+      expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).lastError).toBe(
+        PRIVATE_ADDRESS_REFUSAL,
+      );
+      expect(deliveriesOf(id)).toHaveLength(0);
+    });
   });
 });

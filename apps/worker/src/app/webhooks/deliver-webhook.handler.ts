@@ -1,8 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import { signWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
 import { UnrecoverableError } from 'bullmq';
+import { Agent, fetch } from 'undici';
+
+import {
+  PRIVATE_ADDRESS_CODE,
+  PRIVATE_ADDRESS_REFUSAL,
+  receiverLookup,
+  refusedReceiver,
+} from './receiver-address';
 
 type DeliverWebhook = QueuedJob<JobName.DeliverWebhook>;
 
@@ -12,13 +21,32 @@ const TIMEOUT_MS = 10_000;
  * POSTs one status-change event to its community's webhook, signed with the community's secret.
  * Anything but a 2xx answer (or no answer in 10 s) fails the attempt; BullMQ retries with
  * exponential backoff, and the row records the attempts and the last error for the operator.
+ *
+ * The operator reads that error (`GET …/webhook/deliveries`), and the log and the queue keep the
+ * thrown message: none of them ever holds the URL (which may carry a password) or what a name
+ * resolved to, only a fixed sentence and the network error's code. Unless
+ * `WEBHOOK_ALLOW_PRIVATE_RECEIVERS` is set, the receiver's address is checked where the socket
+ * connects (a literal in the URL before it, a name as it resolves, so a name that changes its
+ * answer between checks cannot slip through): the worker POSTs from inside the network.
  */
 @Injectable()
 @HandlesJob(JobName.DeliverWebhook)
-export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook> {
+export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook>, OnModuleDestroy {
   private readonly logger = new Logger(DeliverWebhookHandler.name);
+  private readonly agent: Agent;
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly env: Environment,
+  ) {
+    this.agent = new Agent(
+      env.WEBHOOK_ALLOW_PRIVATE_RECEIVERS ? {} : { connect: { lookup: receiverLookup } },
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
 
   async handle(job: DeliverWebhook): Promise<void> {
     const delivery = await this.prisma.webhookDelivery.findUnique({
@@ -31,6 +59,8 @@ export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook>
     if (!webhookUrl || !webhookSecret) {
       throw new UnrecoverableError('The community no longer has a webhook');
     }
+    const refusal = refusedReceiver(webhookUrl, this.env.WEBHOOK_ALLOW_PRIVATE_RECEIVERS);
+    if (refusal) throw new UnrecoverableError(refusal);
 
     const body = JSON.stringify(delivery.payload);
     const timestamp = Math.floor(Date.now() / 1_000);
@@ -50,9 +80,12 @@ export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook>
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(TIMEOUT_MS),
+      dispatcher: this.agent,
+    }).catch((error: unknown) => {
+      throw new Error(describeFailure(error));
     });
-    // The receiver's body is not ours to keep; drain it so the connection can be reused.
-    await response.arrayBuffer().catch(() => undefined);
+    // The receiver's body is not ours to read (it could be endless): only its status counts.
+    await response.body?.cancel().catch(() => undefined);
     if (response.status < 200 || response.status >= 300) {
       throw new Error(`the webhook answered HTTP ${response.status}`);
     }
@@ -69,4 +102,23 @@ export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook>
       data: { lastError: error.message.slice(0, 500) },
     });
   }
+}
+
+/**
+ * What the operator is told of a request that got no answer: a fixed sentence and the network
+ * error's code (ECONNREFUSED, ENOTFOUND, …), never fetch's message or its cause's, which may name
+ * the URL, the host or the address it resolved to.
+ */
+function describeFailure(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `the webhook did not answer within ${TIMEOUT_MS / 1_000} s`;
+  }
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  if (code === undefined || !/^[A-Z][A-Z0-9_]{0,39}$/.test(code)) {
+    return 'the webhook could not be reached';
+  }
+  if (code === PRIVATE_ADDRESS_CODE) return PRIVATE_ADDRESS_REFUSAL;
+  return `the webhook could not be reached (${code})`;
 }
