@@ -4,6 +4,7 @@ import request from 'supertest';
 
 import { createCommunity, createTestPrisma } from '../../testing/fixtures';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
+import { PRIVATE_WEBHOOK_MESSAGE } from './dto/webhook.dto';
 
 describe('community webhooks', () => {
   let app: INestApplication;
@@ -47,8 +48,30 @@ describe('community webhooks', () => {
     );
   });
 
-  it.each([
+  it.each<[{ url: string; secret: string }, string]>([
     [{ url: 'ftp://example.org/x', secret }, 'url must be an http(s) URL'],
+    [
+      { url: 'https://hook-user:hook-password@hooks.example/x', secret },
+      'url must not contain a user name or password',
+    ],
+    [
+      { url: 'https://:hook-password@hooks.example/x', secret },
+      'url must not contain a user name or password',
+    ],
+    ...[
+      'http://127.0.0.1:8080/x',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]/x',
+      'http://[fd00:ec2::254]/x',
+      'http://localhost:3000/x',
+      'http://10.1.2.3/x',
+      'http://192.168.0.10/x',
+      'http://0.0.0.0/x',
+      'http://[::ffff:127.0.0.1]/x',
+    ].map((url): [{ url: string; secret: string }, string] => [
+      { url, secret },
+      PRIVATE_WEBHOOK_MESSAGE,
+    ]),
     [{ url: 'https://example.org/x', secret: 'short' }, 'secret must be 24 to 128 characters'],
     [
       { url: 'https://example.org/x', secret: 'has spaces in it, which are not allowed' },
@@ -61,10 +84,80 @@ describe('community webhooks', () => {
       .set(operator)
       .send(body)
       .expect(400);
-    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', message });
+    expect(response.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message,
+    });
+    expect(
+      (response.body.details as { problems: string[] }[]).flatMap(({ problems }) => problems),
+    ).toEqual([message]);
+    expect(JSON.stringify(response.body)).not.toContain('hook-password');
     expect(
       (await prisma.community.findUniqueOrThrow({ where: { id: community.id } })).webhookUrl,
     ).toBeNull();
+  });
+
+  it('takes a private receiver when the instance allows them', async () => {
+    const onPremises = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_RECEIVERS: 'true' });
+    try {
+      const community = await createCommunity(prisma);
+      const url = 'http://10.1.2.3:8080/hooks';
+      await request(onPremises.getHttpServer())
+        .put(`/communities/${community.slug}/webhook`)
+        .set(operator)
+        .send({ url, secret })
+        .expect(200, { url });
+    } finally {
+      await onPremises.close();
+    }
+  });
+
+  it('drops the deliveries not yet made when the webhook is removed, keeping those made', async () => {
+    const community = await createCommunity(prisma);
+    await request(app.getHttpServer())
+      .put(`/communities/${community.slug}/webhook`)
+      .set(operator)
+      .send({ url: 'https://old-receiver.example/hooks', secret })
+      .expect(200);
+    const run = await prisma.scoringRun.create({
+      data: { communityId: community.id, status: 'SUCCEEDED' },
+    });
+    // One made, one in backoff after a failed attempt, one not yet taken from the outbox.
+    const made = await prisma.webhookDelivery.create({
+      data: {
+        communityId: community.id,
+        runId: run.id,
+        payload: {},
+        attempts: 1,
+        deliveredAt: new Date(),
+      },
+    });
+    await prisma.webhookDelivery.create({
+      data: {
+        communityId: community.id,
+        runId: run.id,
+        payload: {},
+        enqueuedAt: new Date(),
+        attempts: 1,
+        lastError: 'the webhook answered HTTP 503',
+      },
+    });
+    await prisma.webhookDelivery.create({
+      data: { communityId: community.id, runId: run.id, payload: {} },
+    });
+
+    await request(app.getHttpServer())
+      .delete(`/communities/${community.slug}/webhook`)
+      .set(operator)
+      .expect(204);
+    // A new receiver set next must not get the old receiver's events: the worker finds no row.
+    await request(app.getHttpServer())
+      .put(`/communities/${community.slug}/webhook`)
+      .set(operator)
+      .send({ url: 'https://new-receiver.example/hooks', secret })
+      .expect(200);
+    const left = await prisma.webhookDelivery.findMany({ where: { communityId: community.id } });
+    expect(left.map(({ id }) => id)).toEqual([made.id]);
   });
 
   it('is for the operator only', async () => {

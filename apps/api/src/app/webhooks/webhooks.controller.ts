@@ -27,6 +27,7 @@ export class WebhooksController {
       'After every scoring run that changes statuses, one POST with `{ type: "note-status.changed", community, runId, at, changes: [{ noteId, previous, next }] }`, signed: `X-Bridgenotes-Signature: sha256=HMAC-SHA256(secret, "<X-Bridgenotes-Timestamp>.<body>")`. Until a 2xx answer, up to 12 attempts with exponential backoff from 30 s (about 17 hours from the first to the last); a delivery that fails them all is not sent again.',
   })
   @ApiOkResponse({ type: WebhookDto })
+  @ApiErrors('VALIDATION_FAILED')
   put(@RouteCommunity() community: Community, @Body() input: PutWebhookDto): Promise<WebhookDto> {
     return this.webhooks.put(community, input);
   }
@@ -34,7 +35,10 @@ export class WebhooksController {
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Remove the community's webhook (operator)" })
-  @ApiNoContentResponse({ description: 'Removed; pending deliveries are dropped' })
+  @ApiNoContentResponse({
+    description:
+      'Removed; deliveries not yet made are dropped (deleted, so a receiver set afterwards never gets them); delivered ones stay listed',
+  })
   remove(@RouteCommunity() community: Community): Promise<void> {
     return this.webhooks.remove(community);
   }

@@ -1,14 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import { Environment, isPrivateHost } from '@bridgenotes/config';
 import { Community, PrismaService, WebhookDelivery } from '@bridgenotes/database';
 
+import { ApiError } from '../common/api-error';
 import { decodeCursor, encodeCursor, Page, pageOf } from '../common/cursor';
-import { PutWebhookDto } from './dto/webhook.dto';
+import { PRIVATE_WEBHOOK_MESSAGE, PutWebhookDto } from './dto/webhook.dto';
 
 @Injectable()
 export class WebhooksService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly env: Environment,
+  ) {}
 
+  /**
+   * A refused address literal (or localhost) is refused here, with a clear answer; a name is resolved only by
+   * the worker, where it connects (it may resolve otherwise by then).
+   */
   async put(community: Community, { url, secret }: PutWebhookDto): Promise<{ url: string }> {
+    if (!this.env.WEBHOOK_ALLOW_PRIVATE_RECEIVERS && isPrivateHost(new URL(url).hostname)) {
+      throw ApiError.of('VALIDATION_FAILED', PRIVATE_WEBHOOK_MESSAGE).withDetails([
+        { field: 'url', problems: [PRIVATE_WEBHOOK_MESSAGE] },
+      ]);
+    }
     await this.prisma.community.update({
       where: { id: community.id },
       data: { webhookUrl: url, webhookSecret: secret },
@@ -16,12 +30,21 @@ export class WebhooksService {
     return { url };
   }
 
-  /** Pending deliveries stop at their next attempt; nothing more is recorded for the community. */
+  /**
+   * Deliveries not yet made are dropped with the webhook: the worker reads the community's URL
+   * and secret at each attempt, so one kept in backoff would otherwise go to whatever receiver
+   * is set next. A job of a dropped delivery finds no row and stops; delivered ones stay listed.
+   */
   async remove(community: Community): Promise<void> {
-    await this.prisma.community.update({
-      where: { id: community.id },
-      data: { webhookUrl: null, webhookSecret: null },
-    });
+    await this.prisma.$transaction([
+      this.prisma.community.update({
+        where: { id: community.id },
+        data: { webhookUrl: null, webhookSecret: null },
+      }),
+      this.prisma.webhookDelivery.deleteMany({
+        where: { communityId: community.id, deliveredAt: null },
+      }),
+    ]);
   }
 
   async deliveries(

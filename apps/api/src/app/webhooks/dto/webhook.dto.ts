@@ -1,19 +1,45 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { WebhookDelivery } from '@bridgenotes/database';
-import { IsString, IsUrl, Matches } from 'class-validator';
+import { IsString, IsUrl, Matches, ValidateBy } from 'class-validator';
 
 import { CharLength } from '../../common/char-length';
+
+/** The sentence a webhook URL to a refused address is answered with (400 VALIDATION_FAILED). */
+export const PRIVATE_WEBHOOK_MESSAGE =
+  'url must not be a loopback, private or link-local address (WEBHOOK_ALLOW_PRIVATE_RECEIVERS allows them)';
+
+/**
+ * A URL without a user name or password, read as fetch reads it (WHATWG): fetch refuses such a
+ * URL, with the whole URL, password included, in its error.
+ */
+function WithoutCredentials(): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'withoutCredentials',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || !URL.canParse(value)) return true; // IsUrl's to refuse
+          const { username, password } = new URL(value);
+          return username === '' && password === '';
+        },
+      },
+    },
+    { message: 'url must not contain a user name or password' },
+  );
+}
 
 export class PutWebhookDto {
   @ApiProperty({
     example: 'https://newsroom.example/hooks/bridgenotes',
     maxLength: 2048,
-    description: 'Where status changes are POSTed (http or https)',
+    description:
+      'Where status changes are POSTed (http or https), without a user name or password. Unless the instance sets WEBHOOK_ALLOW_PRIVATE_RECEIVERS, a loopback, private (RFC 1918), link-local or unique-local address is refused here, and a name that resolves to one is refused by the worker when it connects.',
   })
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'url must be an http(s) URL' },
   )
+  @WithoutCredentials()
   @CharLength(0, 2048, { message: 'url must be at most 2048 characters' })
   url!: string;
 
@@ -50,7 +76,13 @@ export class WebhookDeliveryDto {
   @ApiProperty({ example: 1 })
   attempts!: number;
 
-  @ApiProperty({ nullable: true, type: String, example: 'the webhook answered HTTP 503' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'the webhook could not be reached (ECONNREFUSED)',
+    description:
+      'Why the last attempt failed, as a fixed sentence (never the URL or an address): the HTTP status answered, no answer within 10 s, the network error code (ECONNREFUSED, ENOTFOUND, …), or why the worker will not send to the URL at all',
+  })
   lastError!: string | null;
 
   static from(delivery: WebhookDelivery): WebhookDeliveryDto {
