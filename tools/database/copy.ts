@@ -23,12 +23,13 @@ import {
  * than in the tables' stores, which need a running Nest application; they run in the copy's own
  * transaction, so the target never holds a half-finished copy.
  *
- * Jobs lived in the source's queues and do not move: webhook deliveries not yet made go back to
- * the outbox, so the target's worker enqueues them again; runs that had not finished are closed
+ * Jobs lived in the source's queues and do not move: webhook deliveries neither made nor given up
+ * (after their last attempt) go back to the outbox, so the target's worker enqueues them again; runs that had not finished are closed
  * as failed (the next rescoring, hourly by default, takes over); no scoring lease survives.
  */
 const FINISH = `
-  UPDATE webhook_deliveries SET enqueued_at = NULL WHERE delivered_at IS NULL;
+  UPDATE webhook_deliveries SET enqueued_at = NULL
+   WHERE delivered_at IS NULL AND gave_up_at IS NULL;
   UPDATE scoring_runs SET status = 'FAILED', finished_at = now(),
          error = 'Not finished when the data was copied to another database'
    WHERE status IN ('QUEUED', 'RUNNING');

@@ -182,8 +182,9 @@ describe('community webhooks', () => {
         runId: run.id,
         payload: {},
         createdAt: new Date(Date.UTC(2026, 0, 1)),
-        attempts: 3,
+        attempts: 12,
         lastError: 'the webhook answered HTTP 500',
+        gaveUpAt: new Date(Date.UTC(2026, 0, 1, 17)),
       },
     });
     const newer = await prisma.webhookDelivery.create({
@@ -206,6 +207,7 @@ describe('community webhooks', () => {
         runId: run.id,
         createdAt: '2026-01-02T00:00:00.000Z',
         deliveredAt: '2026-01-02T00:01:00.000Z',
+        gaveUpAt: null,
         attempts: 1,
         lastError: null,
       },
@@ -216,7 +218,14 @@ describe('community webhooks', () => {
       .set(operator)
       .expect(200);
     expect(second.body).toMatchObject({
-      items: [{ id: older.id, attempts: 3, lastError: 'the webhook answered HTTP 500' }],
+      items: [
+        {
+          id: older.id,
+          attempts: 12,
+          lastError: 'the webhook answered HTTP 500',
+          gaveUpAt: '2026-01-01T17:00:00.000Z',
+        },
+      ],
       nextCursor: null,
     });
   });

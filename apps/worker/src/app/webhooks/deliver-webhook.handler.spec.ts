@@ -139,7 +139,8 @@ describe('webhook deliveries', () => {
       if (!row.lastError) throw new Error('no failed attempt yet');
       return row;
     });
-    expect(failedOnce).toMatchObject({ attempts: 1, deliveredAt: null });
+    // Another attempt follows: not given up.
+    expect(failedOnce).toMatchObject({ attempts: 1, deliveredAt: null, gaveUpAt: null });
     expect(failedOnce.lastError).toMatch(/HTTP 503/);
 
     // The backoff is 30 s and more; skip the wait as time passing would.
@@ -165,7 +166,16 @@ describe('webhook deliveries', () => {
       'the webhook URL holds a user name or password, which is never sent: set it again without them',
     );
     expect(row).toMatchObject({ attempts: 0, deliveredAt: null });
-    // Not tried again: the URL will not change by itself.
+    // Not tried again (the URL will not change by itself), and recorded as given up.
+    expect(
+      (
+        await eventually(async () => {
+          const given = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+          if (!given.gaveUpAt) throw new Error('not given up yet');
+          return given;
+        })
+      ).gaveUpAt,
+    ).toBeInstanceOf(Date);
     const job = await queue.getJob(id);
     expect(await job?.getState()).toBe('failed');
     expect(job?.failedReason).not.toContain(password);
@@ -236,10 +246,10 @@ describe('webhook deliveries', () => {
         (thrown: Error) => thrown,
       );
       expect(error?.message).toBe(PRIVATE_ADDRESS_REFUSAL);
-      await handler.failed(job, error as Error);
-      expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).lastError).toBe(
-        PRIVATE_ADDRESS_REFUSAL,
-      );
+      await handler.failed(job, error as Error, true);
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+      expect(row.lastError).toBe(PRIVATE_ADDRESS_REFUSAL);
+      expect(row.gaveUpAt).toBeInstanceOf(Date);
       expect(deliveriesOf(id)).toHaveLength(0);
     });
   });

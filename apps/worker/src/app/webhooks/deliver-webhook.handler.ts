@@ -95,11 +95,14 @@ export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook>
     });
   }
 
-  async failed(job: DeliverWebhook, error: Error): Promise<void> {
-    this.logger.warn(`webhook delivery ${job.data.deliveryId} failed: ${error.message}`);
+  /** `final`: no retry follows; the row records that it was given up (`db:copy` reads it). */
+  async failed(job: DeliverWebhook, error: Error, final: boolean): Promise<void> {
+    this.logger.warn(
+      `webhook delivery ${job.data.deliveryId} failed${final ? ', given up' : ''}: ${error.message}`,
+    );
     await this.prisma.webhookDelivery.updateMany({
       where: { id: job.data.deliveryId },
-      data: { lastError: error.message.slice(0, 500) },
+      data: { lastError: error.message.slice(0, 500), ...(final && { gaveUpAt: new Date() }) },
     });
   }
 }

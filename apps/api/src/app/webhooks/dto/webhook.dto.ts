@@ -73,6 +73,15 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   deliveredAt!: string | null;
 
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'When the last attempt failed and no retry followed (12 attempts, or a URL the worker will not send to)',
+  })
+  gaveUpAt!: string | null;
+
   @ApiProperty({ example: 1 })
   attempts!: number;
 
@@ -91,6 +100,7 @@ export class WebhookDeliveryDto {
       runId: delivery.runId,
       createdAt: delivery.createdAt.toISOString(),
       deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+      gaveUpAt: delivery.gaveUpAt?.toISOString() ?? null,
       attempts: delivery.attempts,
       lastError: delivery.lastError,
     };
