@@ -22,6 +22,23 @@ describe('community webhooks', () => {
     await prisma.$disconnect();
   });
 
+  /** A finished run of the community, and its deliveries recorded with the given outcomes. */
+  async function runWithDeliveries(communityId: string) {
+    const run = await prisma.scoringRun.create({ data: { communityId, status: 'SUCCEEDED' } });
+    const add = (outcome: {
+      createdAt?: Date;
+      enqueuedAt?: Date;
+      deliveredAt?: Date;
+      gaveUpAt?: Date;
+      attempts?: number;
+      lastError?: string;
+    }) =>
+      prisma.webhookDelivery.create({
+        data: { communityId, runId: run.id, payload: {}, ...outcome },
+      });
+    return { run, add };
+  }
+
   it('sets and removes the webhook for the operator, never showing the secret', async () => {
     const community = await createCommunity(prisma);
     const url = 'https://newsroom.example/hooks/bridgenotes';
@@ -119,32 +136,11 @@ describe('community webhooks', () => {
       .set(operator)
       .send({ url: 'https://old-receiver.example/hooks', secret })
       .expect(200);
-    const run = await prisma.scoringRun.create({
-      data: { communityId: community.id, status: 'SUCCEEDED' },
-    });
+    const { add } = await runWithDeliveries(community.id);
     // One made, one in backoff after a failed attempt, one not yet taken from the outbox.
-    const made = await prisma.webhookDelivery.create({
-      data: {
-        communityId: community.id,
-        runId: run.id,
-        payload: {},
-        attempts: 1,
-        deliveredAt: new Date(),
-      },
-    });
-    await prisma.webhookDelivery.create({
-      data: {
-        communityId: community.id,
-        runId: run.id,
-        payload: {},
-        enqueuedAt: new Date(),
-        attempts: 1,
-        lastError: 'the webhook answered HTTP 503',
-      },
-    });
-    await prisma.webhookDelivery.create({
-      data: { communityId: community.id, runId: run.id, payload: {} },
-    });
+    const made = await add({ attempts: 1, deliveredAt: new Date() });
+    await add({ enqueuedAt: new Date(), attempts: 1, lastError: 'the webhook answered HTTP 503' });
+    await add({});
 
     await request(app.getHttpServer())
       .delete(`/communities/${community.slug}/webhook`)
@@ -173,29 +169,17 @@ describe('community webhooks', () => {
 
   it('lists deliveries newest first with their outcome', async () => {
     const community = await createCommunity(prisma);
-    const run = await prisma.scoringRun.create({
-      data: { communityId: community.id, status: 'SUCCEEDED' },
+    const { run, add } = await runWithDeliveries(community.id);
+    const older = await add({
+      createdAt: new Date(Date.UTC(2026, 0, 1)),
+      attempts: 12,
+      lastError: 'the webhook answered HTTP 500',
+      gaveUpAt: new Date(Date.UTC(2026, 0, 1, 17)),
     });
-    const older = await prisma.webhookDelivery.create({
-      data: {
-        communityId: community.id,
-        runId: run.id,
-        payload: {},
-        createdAt: new Date(Date.UTC(2026, 0, 1)),
-        attempts: 12,
-        lastError: 'the webhook answered HTTP 500',
-        gaveUpAt: new Date(Date.UTC(2026, 0, 1, 17)),
-      },
-    });
-    const newer = await prisma.webhookDelivery.create({
-      data: {
-        communityId: community.id,
-        runId: run.id,
-        payload: {},
-        createdAt: new Date(Date.UTC(2026, 0, 2)),
-        attempts: 1,
-        deliveredAt: new Date(Date.UTC(2026, 0, 2, 0, 1)),
-      },
+    const newer = await add({
+      createdAt: new Date(Date.UTC(2026, 0, 2)),
+      attempts: 1,
+      deliveredAt: new Date(Date.UTC(2026, 0, 2, 0, 1)),
     });
     const first = await request(app.getHttpServer())
       .get(`/communities/${community.slug}/webhook/deliveries?limit=1`)
