@@ -158,6 +158,48 @@ describe('webhook deliveries', () => {
     expect(deliveriesOf(id)).toHaveLength(2);
   });
 
+  it('sends an event in backoff nowhere once its delivery was dropped with the webhook', async () => {
+    answers.push(503);
+    const { id } = await pendingDelivery();
+    const { communityId } = await failedRow(id);
+    // What DELETE /communities/:slug/webhook does (WebhooksService.remove, whose spec checks it),
+    // then a new receiver set with PUT.
+    let newReceiverRequests = 0;
+    const newReceiver = createServer((_, response) => {
+      newReceiverRequests += 1;
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => newReceiver.listen(0, '127.0.0.1', resolve));
+    try {
+      await prisma.$transaction([
+        prisma.community.update({
+          where: { id: communityId },
+          data: { webhookUrl: null, webhookSecret: null },
+        }),
+        prisma.webhookDelivery.deleteMany({ where: { communityId, deliveredAt: null } }),
+      ]);
+      const { port: newPort } = newReceiver.address() as AddressInfo;
+      await prisma.community.update({
+        where: { id: communityId },
+        data: { webhookUrl: `http://127.0.0.1:${newPort}/new`, webhookSecret: SECRET },
+      });
+
+      const job = await eventually(async () => {
+        const found = await queue.getJob(id);
+        expect(await found?.getState()).toBe('delayed');
+        return found;
+      });
+      await job?.promote();
+      await eventually(async () =>
+        expect(await queue.getJob(id).then((j) => j?.getState())).toBe('failed'),
+      );
+      expect(newReceiverRequests).toBe(0);
+      expect(deliveriesOf(id)).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => newReceiver.close(resolve));
+    }
+  });
+
   it('never sends to, records or logs a URL with a user name and password', async () => {
     const password = 'pw-that-must-not-leak';
     const { id } = await pendingDelivery(`http://hook-user:${password}@127.0.0.1:${port}/x`);
