@@ -169,6 +169,60 @@ describe('input hardening', () => {
     expect(response.body.code).toBe('VALIDATION_FAILED');
   });
 
+  /** A JSON body in UTF-16LE, whose code units the byte-wise depth count cannot read. */
+  const utf16 = (text: string) => Buffer.from(text, 'utf16le');
+  const escapedQuoteThenDeep = (depth: number) =>
+    `{"x":"\\"","y":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+
+  it('refuses a JSON body in UTF-16 with 415 UNSUPPORTED_CHARSET, before counting its depth', async () => {
+    // `\` is 5C 00 in UTF-16LE: a byte-wise scan skipped the 00 and took the next `"` as the
+    // string's end, so it counted nothing of `y`'s 17 levels and the DTO answered 400.
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', 'application/json; charset=utf-16le')
+      .serialize(asIs)
+      .send(utf16(escapedQuoteThenDeep(MAX_JSON_DEPTH + 1)))
+      .expect(415);
+    expect(response.body).toMatchObject({
+      code: 'UNSUPPORTED_CHARSET',
+      message: 'unsupported charset "UTF-16LE"',
+    });
+  });
+
+  // 15,000 levels in UTF-16 and 8,000 in UTF-32 fit in the 64 kB limit; class-transformer and
+  // class-validator overflowed the stack on them (500 and a stack logged per request).
+  it.each([
+    ['utf-16le', 15_000, utf16],
+    ['UTF-16BE', 15_000, (text: string) => utf16(text).swap16()],
+    ['utf-16', 15_000, utf16],
+    [
+      'utf-32be',
+      8_000,
+      (text: string) => Buffer.from([...text].flatMap((c) => [0, 0, 0, c.charCodeAt(0)])),
+    ],
+  ])('never answers a deep JSON body in %s with a 5xx', async (charset, depth, encode) => {
+    const encoded = encode(escapedQuoteThenDeep(depth));
+    const response = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', `application/json; charset=${charset}`)
+      .serialize(asIs)
+      .send(encoded);
+    expect(response.status).toBe(415);
+    expect(response.body.code).toBe('UNSUPPORTED_CHARSET');
+  });
+
+  it.each(['utf-8', 'UTF-8', 'Utf-8'])(
+    'accepts a JSON body labelled charset=%s',
+    async (charset) => {
+      const response = await request(server())
+        .post(`/communities/${slug}/notes`)
+        .set('Content-Type', `application/json; charset=${charset}`)
+        .send(JSON.stringify(NOTE))
+        .expect(400);
+      expect(response.body.code).toBe('PROOF_SCOPE');
+    },
+  );
+
   it.each([
     ['not gzip at all', Buffer.from('{"text": "plain"}')],
     ['a gzip stream cut short', gzipSync(Buffer.from(JSON.stringify(NOTE))).subarray(0, 30)],

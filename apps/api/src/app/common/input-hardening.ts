@@ -21,21 +21,37 @@ const BACKSLASH = 0x5c;
 
 /** The body parsers' error shape (http-errors), so the exception filter maps it like theirs. */
 class BodyRefusal extends Error {
-  readonly status = HttpStatus.BAD_REQUEST;
   constructor(
     readonly type: string,
     message: string,
+    readonly status: number = HttpStatus.BAD_REQUEST,
   ) {
     super(message);
   }
 }
 
 /**
- * The JSON parser's `verify` hook: counts nesting on the raw bytes before `JSON.parse` builds
- * anything. Byte-wise is exact for UTF-8, whose multi-byte sequences never contain ASCII bytes.
+ * The JSON parser's `verify` hook: refuses a charset other than UTF-8 (RFC 8259 §8.1), then
+ * counts nesting on the raw bytes before `JSON.parse` builds anything. body-parser takes any
+ * `utf-*` charset and decodes only after this hook (`charset` is its lowercased name, absent
+ * meaning UTF-8); byte-wise is exact for UTF-8 only, whose multi-byte sequences never contain
+ * ASCII bytes. In UTF-16 a `\` (5C 00) skipped the wrong byte and 0x22 or 0x5B bytes inside
+ * other code units were read as quotes and brackets, so thousands of levels passed the count.
  */
 export function limitJsonDepth(maxDepth: number) {
-  return (_request: IncomingMessage, _response: unknown, body: Buffer): void => {
+  return (
+    _request: IncomingMessage,
+    _response: unknown,
+    body: Buffer,
+    charset?: string | null,
+  ): void => {
+    if (charset && charset.toLowerCase() !== 'utf-8') {
+      throw new BodyRefusal(
+        'charset.unsupported',
+        `unsupported charset "${charset.toUpperCase()}"`,
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      );
+    }
     let depth = 0;
     let inString = false;
     for (let index = 0; index < body.length; index += 1) {
