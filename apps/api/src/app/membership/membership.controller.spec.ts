@@ -148,6 +148,28 @@ describe('communities and membership', () => {
       expect(await events()).toHaveLength(1);
     });
 
+    it.each([
+      ['a topic seed in a nested list', [[{ topic: 'Elections', terms: ['ballot'] }]]],
+      ['an empty nested list', [[]]],
+      ['null as a topic seed', [null]],
+      ['a number as a topic seed', [7]],
+    ])('refuse %s, keeping their seeds', async (_, topicSeeds) => {
+      const created = await createCommunity('OPEN');
+      const refused = await request(server())
+        .patch(`/communities/${created.slug}`)
+        .set(operator)
+        .send({ topicSeeds })
+        .expect(400);
+      // null or a number also fails ValidateNested, whose own words follow ours.
+      expect(refused.body.code).toBe('VALIDATION_FAILED');
+      expect(refused.body.details[0]).toEqual({
+        field: 'topicSeeds',
+        problems: ['each topic seed must be an object: { topic, terms }'],
+      });
+      const stored = await prisma.community.findUniqueOrThrow({ where: { slug: created.slug } });
+      expect(stored.topicSeeds).toEqual(created.topicSeeds);
+    });
+
     it('answer 409 for a taken slug and 400 for bad fields', async () => {
       const created = await createCommunity('OPEN');
       const taken = await request(server())
@@ -445,6 +467,50 @@ describe('communities and membership', () => {
         .set(operator)
         .expect(404);
       expect(again.body.code).toBe('MEMBER_NOT_FOUND');
+    });
+  });
+
+  describe('proof checks', () => {
+    const ACTION = { kind: 'proof.check', target: '', payload: {}, clientMinute: 1 };
+    const PROOF = {
+      merkleTreeDepth: 20,
+      merkleTreeRoot: '1',
+      nullifier: '1',
+      message: '1',
+      scope: '1',
+      points: ['1', '2', '3', '4', '5', '6', '7', '8'],
+    };
+
+    // ValidateNested alone let a missing action or a list through to the proof check, which
+    // answered a proof failure (PROOF_SCOPE here, PROOF_MALFORMED for a partial proof) although
+    // the action was what was wrong.
+    it.each([
+      ['no action', {}],
+      ['a null action', { action: null }],
+      ['an empty list as the action', { action: [] }],
+      ['the action in a list', { action: [ACTION] }],
+      ['a text as the action', { action: 'proof.check' }],
+    ])('refuse %s with 400 VALIDATION_FAILED naming the action', async (_, body) => {
+      const community = await createCommunity('OPEN');
+      const refused = await request(server())
+        .post(`/communities/${community.slug}/proofs/check`)
+        .send({ ...body, proof: PROOF })
+        .expect(400);
+      expect(refused.body.code).toBe('VALIDATION_FAILED');
+      expect(refused.body.details[0].field).toBe('action');
+      // null or a text also fails ValidateNested, whose own words follow ours.
+      expect(refused.body.details[0].problems[0]).toBe(
+        'action must be an object: { kind, target, payload, clientMinute }',
+      );
+    });
+
+    it('check the action itself when it is an object', async () => {
+      const community = await createCommunity('OPEN');
+      const refused = await request(server())
+        .post(`/communities/${community.slug}/proofs/check`)
+        .send({ action: { ...ACTION, kind: 'Proof' }, proof: PROOF })
+        .expect(400);
+      expect(refused.body.details[0].field).toBe('action.kind');
     });
   });
 });

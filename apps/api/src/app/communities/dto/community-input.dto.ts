@@ -15,6 +15,7 @@ import {
   IsArray,
   IsEnum,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -199,6 +200,8 @@ export class CreateCommunityDto {
   @OptionalNotNull()
   @IsArray({ message: 'topicSeeds must be a list' })
   @ArrayMaxSize(MAX_TOPICS, { message: `topicSeeds must hold at most ${MAX_TOPICS} topics` })
+  // ValidateNested alone takes a nested list for a list of seeds (then a 500: terms is not iterable).
+  @IsObject({ each: true, message: 'each topic seed must be an object: { topic, terms }' })
   @ValidateNested({ each: true })
   @Type(() => TopicSeedDto)
   topicSeeds?: TopicSeedDto[];

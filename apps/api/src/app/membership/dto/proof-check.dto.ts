@@ -36,6 +36,8 @@ export class ActionDto {
 
 export class ProofCheckDto {
   @ApiProperty({ type: ActionDto })
+  // ValidateNested alone lets a missing action (or a list of actions) through.
+  @IsObject({ message: 'action must be an object: { kind, target, payload, clientMinute }' })
   @ValidateNested()
   @Type(() => ActionDto)
   action!: ActionDto;
