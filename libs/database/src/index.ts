@@ -6,3 +6,4 @@ export * from './lib/prisma.module';
 export * from './lib/prisma.service';
 export * from './lib/stores';
 export * from './lib/copy-out';
+export * from './lib/error-code';

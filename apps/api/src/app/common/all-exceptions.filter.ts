@@ -6,6 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { loggableError } from '@bridgenotes/database';
 import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
@@ -73,7 +74,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       ? this.body(ERRORS[catalogued.code].status, this.messageOf(catalogued.code), catalogued.code)
       : this.toBody(exception);
     if (!catalogued && body.statusCode >= 500 && !(exception instanceof HttpException)) {
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      // Its code and frames, never its message: a database's may print a query's arguments (a
+      // pseudonym, a note's text, a proof), here beside the request's id, route and time.
+      this.logger.error(loggableError(exception));
     }
     const requestId = request.id === undefined ? undefined : String(request.id);
     response.status(body.statusCode).json(requestId ? { ...body, requestId } : body);

@@ -176,6 +176,22 @@ class ProbeController {
   bug(): void {
     throw new TypeError('a fault of the code');
   }
+
+  // A fault whose message quotes a value, on several lines, one of them shaped like a frame.
+  @Get('bug-quoting')
+  bugQuoting(): void {
+    throw new TypeError(`cannot read ${SECRET}\n    at ${SECRET} (note.ts:1:2)`);
+  }
+
+  // A database error no check classifies, whose message prints the query's arguments.
+  @Get('unclassified')
+  unclassified(): void {
+    throw Object.assign(new Error(`Invalid invocation:\n    at "${SECRET}"`), {
+      name: 'PrismaClientKnownRequestError',
+      code: 'P2010',
+      meta: { driverAdapterError: { cause: { originalCode: 'XX000' } } },
+    });
+  }
 }
 
 /**
@@ -216,6 +232,24 @@ describe("database errors a client's values caused", () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toContain(`/probe/${probe}`);
     expect(String(warn.mock.calls[0]?.[0])).not.toContain(SECRET);
+  });
+
+  it.each([
+    ['bug-quoting', 'TypeError'],
+    ['unclassified', 'PrismaClientKnownRequestError, P2010, SQLSTATE XX000'],
+  ])('logs a 500 (/probe/%s) by its code and frames, never its message', async (probe, code) => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const answer = await request(app.getHttpServer()).get(`/probe/${probe}`).expect(500);
+      expect(answer.body.code).toBe('INTERNAL_ERROR');
+      expect(logged).toHaveBeenCalledTimes(1);
+      const line = String(logged.mock.calls[0]?.[0]);
+      expect(line.split('\n')[0]).toBe(code);
+      expect(line).toMatch(/\n {4}at .+database-errors\.spec\.ts:\d+:\d+/);
+      expect(line).not.toContain(SECRET);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('still answers a fault of the code with 500', async () => {

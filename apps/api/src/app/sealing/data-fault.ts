@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { CodedMessageError, errorCode, prismaCode, sqlState } from '@bridgenotes/database';
 
 /**
  * Which failures of a sealing batch are its data's fault (a write the database refuses, whenever
@@ -39,35 +40,6 @@ const DATA_CODES = new Set([
   'P2033',
 ]);
 
-interface Coded {
-  name?: string;
-  code?: unknown;
-  meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
-  cause?: { originalCode?: unknown };
-}
-
-/** The SQLSTATE behind an error: from node-postgres, or the driver adapter's under Prisma's. */
-function sqlState(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const coded = error as Coded;
-  // Prisma's own codes (P2004) look like SQLSTATEs: its errors name theirs under the adapter's.
-  const prisma = coded.name?.startsWith('Prisma') ?? false;
-  const candidates = [
-    coded.meta?.driverAdapterError?.cause?.originalCode,
-    coded.cause?.originalCode,
-    prisma ? undefined : coded.code,
-  ];
-  return candidates.find(
-    (code): code is string => typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code),
-  );
-}
-
-/** Prisma's error code (P2xxx), if any. */
-function prismaCode(error: unknown): string | undefined {
-  const code = (error as Coded | null)?.code;
-  return typeof code === 'string' && /^P\d{4}$/.test(code) ? code : undefined;
-}
-
 /** 4xx answers that say "not now" (timeout, locked, too many), not "never". */
 const TRANSIENT_REFUSALS = new Set([408, 423, 429]);
 
@@ -88,31 +60,10 @@ export function isDataFault(error: unknown): boolean {
 }
 
 /**
- * What a log says of an error: its name, Prisma code and SQLSTATE, never its message (Prisma's
- * and PostgreSQL's may print a query's arguments or a value: a pseudonym, a note's text, a
- * proof), except for errors of this code's own (`UnisolatedFault`) and plain ones of no
- * database (a connection or a transaction's start timing out), whose message names no value.
- */
-export function errorCode(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  if (error instanceof UnisolatedFault) return error.message;
-  if (error instanceof HttpException) {
-    const code = (error as Coded).code;
-    return [error.name, typeof code === 'string' ? code : undefined, String(error.getStatus())]
-      .filter((part) => part)
-      .join(', ');
-  }
-  const parts = [error.name, prismaCode(error), sqlState(error) && `SQLSTATE ${sqlState(error)}`];
-  const plain = error.constructor === Error && (error as Coded).code === undefined;
-  if (plain) parts.push(error.message);
-  return parts.filter((part) => part).join(', ');
-}
-
-/**
  * A batch the database refused for its data, where no write was refused when tried one by one
  * (a fault of the batch as a whole, or one that did not recur): left to the next check.
  */
-export class UnisolatedFault extends Error {
+export class UnisolatedFault extends CodedMessageError {
   constructor(refused: unknown) {
     super(`${errorCode(refused)}; no write of the batch is refused alone, none dropped`);
     this.name = 'UnisolatedFault';

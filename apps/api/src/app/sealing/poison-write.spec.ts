@@ -1,6 +1,6 @@
 import { HttpException, type INestApplication, Logger } from '@nestjs/common';
 import type { Identity } from '@semaphore-protocol/core';
-import type { PrismaClient } from '@bridgenotes/database';
+import { errorCode, type PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
 import { eventually } from '@bridgenotes/testing';
@@ -15,7 +15,7 @@ import {
 } from '../../testing/members';
 import { poison as poisonNote, POISON_MARKER, waitingNote } from '../../testing/poisoned-notes';
 import { createSealedByHandApp, createTestApp } from '../../testing/test-app';
-import { errorCode, isDataFault } from './data-fault';
+import { isDataFault } from './data-fault';
 import { Sealer } from './sealer.service';
 import { type Applier, WriteBuffer } from './write-buffer.service';
 

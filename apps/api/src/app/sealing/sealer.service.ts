@@ -5,10 +5,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { Prisma, PrismaService } from '@bridgenotes/database';
+import { errorCode, Prisma, PrismaService } from '@bridgenotes/database';
 import { randomInt } from 'node:crypto';
 
-import { errorCode, isDataFault } from './data-fault';
+import { isDataFault } from './data-fault';
 import { type DueRule, isDue, longestWaitSeconds, type Waiting, waitWindows } from './due';
 import {
   applyInOrder,

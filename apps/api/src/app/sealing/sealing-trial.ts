@@ -1,6 +1,6 @@
-import type { Prisma } from '@bridgenotes/database';
+import { errorCode, type Prisma } from '@bridgenotes/database';
 
-import { errorCode, isDataFault, UnisolatedFault } from './data-fault';
+import { isDataFault, UnisolatedFault } from './data-fault';
 import { type DueRule, dueOver } from './due';
 import type { Applier, BufferedKind, SealedEntry } from './write-buffer.service';
 

@@ -1,3 +1,5 @@
+import { errorCode } from '../error-code';
+
 /**
  * The failures of a scoring run the system itself names, as `scoring_runs.error` stores them
  * (`ScoringRunStore.fail`), and their codes. The worker writes them with these builders and the
@@ -46,4 +48,14 @@ const KNOWN: [RegExp, RunFailureCode][] = [
 export function runFailureCode(error: string | null): RunFailureCode | null {
   if (error === null) return null;
   return KNOWN.find(([pattern]) => pattern.test(error))?.[1] ?? 'WORKER_ERROR';
+}
+
+/**
+ * A run's failure for a log: its text when the system names it (`RUN_FAILURE_TEXTS`), else
+ * WORKER_ERROR with the error's codes (`errorCode`): an unexpected error's message may quote
+ * stored data (a note's text, a pseudonym).
+ */
+export function runFailureForLog(reason: string, error?: unknown): string {
+  if (runFailureCode(reason) !== 'WORKER_ERROR') return reason;
+  return error === undefined ? 'WORKER_ERROR' : `WORKER_ERROR (${errorCode(error)})`;
 }
