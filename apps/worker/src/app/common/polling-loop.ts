@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { errorCode } from '@bridgenotes/database';
 
 /**
  * Runs one pass of an outbox drain every `intervalMs`, never two passes at once, and lets
@@ -19,7 +20,8 @@ export class PollingLoop {
   start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.pass()
-        .catch((error: Error) => this.logger.warn(`${this.label}: ${error.message}`))
+        // Its codes, never its message: a database's may print a query's arguments.
+        .catch((error: Error) => this.logger.warn(`${this.label}: ${errorCode(error)}`))
         .finally(() => (this.running = undefined));
     }, this.intervalMs);
   }

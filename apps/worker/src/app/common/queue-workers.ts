@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, Reflector } from '@nestjs/core';
 import { Environment } from '@bridgenotes/config';
+import { errorCode } from '@bridgenotes/database';
 import {
   HANDLES_JOB,
   JOBS,
@@ -97,7 +98,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       handler
         .failed(job as never, error, final)
         .catch((hookError: Error) =>
-          this.logger.error(`the ${job.name} job's failure hook failed: ${hookError.message}`),
+          this.logger.error(`the ${job.name} job's failure hook failed: ${errorCode(hookError)}`),
         );
     });
     this.workers.push(worker);
@@ -116,7 +117,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         return;
       } catch (error) {
         this.logger.warn(
-          `could not schedule the ${queue} queue's jobs, retrying in ${pause / 1_000} s: ${(error as Error).message}`,
+          `could not schedule the ${queue} queue's jobs, retrying in ${pause / 1_000} s: ${errorCode(error)}`,
         );
       }
       // Unreferenced: a pending retry never holds the process open at shutdown.

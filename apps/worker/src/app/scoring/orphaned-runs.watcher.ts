@@ -6,8 +6,10 @@ import {
 } from '@nestjs/common';
 import {
   BULLMQ_STALLED_REASON,
+  errorCode,
   PrismaService,
   RUN_FAILURE_TEXTS,
+  runFailureForLog,
   ScoringRunStore,
   type PendingRun,
 } from '@bridgenotes/database';
@@ -92,7 +94,7 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
     this.events = this.queues.events(QueueName.Scoring);
     this.events.on('failed', ({ jobId }) => {
       this.jobFailed(jobId).catch((error: Error) =>
-        this.logger.warn(`job ${jobId} failed, its run not settled yet: ${error.message}`),
+        this.logger.warn(`job ${jobId} failed, its run not settled yet: ${errorCode(error)}`),
       );
     });
     this.loop.start();
@@ -131,7 +133,7 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
       await this.publisher.clearFinished(run.runId, tx);
       return true;
     });
-    if (failed) this.logger.warn(`run ${run.runId} failed: ${reason}`);
+    if (failed) this.logger.warn(`run ${run.runId} failed: ${runFailureForLog(reason)}`);
     return failed;
   }
 

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
+  errorCode,
   PrismaService,
   RUN_FAILURE_TEXTS,
+  runFailureForLog,
   ScoringRunStore,
   type RunAttempt,
 } from '@bridgenotes/database';
@@ -79,7 +81,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         this.lease
           .renew(lease)
           .catch((error: Error) =>
-            this.logger.warn(`run ${runId}: scoring lease not renewed: ${error.message}`),
+            this.logger.warn(`run ${runId}: scoring lease not renewed: ${errorCode(error)}`),
           );
       },
       (LEASE_SECONDS / 3) * 1_000,
@@ -209,7 +211,9 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
   async failed(job: ScoreCommunity, error: Error, final: boolean): Promise<void> {
     const { runId } = job.data;
     if (!runId) return;
-    this.logger.warn(`run ${runId} attempt ${job.attemptsMade} failed: ${error.message}`);
+    this.logger.warn(
+      `run ${runId} attempt ${job.attemptsMade} failed: ${runFailureForLog(error.message, error)}`,
+    );
     if (!final) return;
     await this.runs.fail(runId, runFailure(error.message), this.attempts.get(job));
     await this.publisher.clearFinished(runId);
