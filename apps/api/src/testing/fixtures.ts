@@ -5,6 +5,19 @@ import { randomUUID } from 'node:crypto';
 
 import { currentTestRun } from '@bridgenotes/testing';
 
+/**
+ * A proof of the right shape that proves nothing (scope 1, no such root): what a request needs
+ * to pass validation and reach, or be refused before, the proof check.
+ */
+export const SHAPED_PROOF = {
+  merkleTreeDepth: 20,
+  merkleTreeRoot: '1',
+  nullifier: '1',
+  message: '1',
+  scope: '1',
+  points: ['1', '2', '3', '4', '5', '6', '7', '8'],
+};
+
 /** A Prisma client of the test's own, for arranging data and checking what was written. */
 export function createTestPrisma(): PrismaClient {
   return new PrismaClient({

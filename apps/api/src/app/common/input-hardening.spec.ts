@@ -3,18 +3,10 @@ import type { PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 import { gzipSync } from 'node:zlib';
 
-import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { createCommunity, createTestPrisma, SHAPED_PROOF } from '../../testing/fixtures';
 import { createTestApp } from '../../testing/test-app';
 import { MAX_JSON_DEPTH } from './input-hardening';
 
-const PROOF = {
-  merkleTreeDepth: 20,
-  merkleTreeRoot: '1',
-  nullifier: '1',
-  message: '1',
-  scope: '1',
-  points: ['1', '2', '3', '4', '5', '6', '7', '8'],
-};
 const NOTE = {
   post: { url: 'https://example.com/story' },
   classification: 'NOT_MISLEADING',
@@ -22,7 +14,7 @@ const NOTE = {
   text: 'The bridge reopened on Monday.',
   sources: [],
   clientMinute: 1,
-  proof: PROOF,
+  proof: SHAPED_PROOF,
 };
 
 /** supertest would send a Buffer with a JSON type as JSON (`{"type":"Buffer",…}`); this sends its bytes. */

@@ -6,7 +6,7 @@ import { communityScope } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
-import { createTestPrisma } from '../../testing/fixtures';
+import { createTestPrisma, SHAPED_PROOF } from '../../testing/fixtures';
 import { Admission, communityWithMembers } from '../../testing/members';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
@@ -474,14 +474,6 @@ describe('communities and membership', () => {
 
   describe('proof checks', () => {
     const ACTION = { kind: 'proof.check', target: '', payload: {}, clientMinute: 1 };
-    const PROOF = {
-      merkleTreeDepth: 20,
-      merkleTreeRoot: '1',
-      nullifier: '1',
-      message: '1',
-      scope: '1',
-      points: ['1', '2', '3', '4', '5', '6', '7', '8'],
-    };
 
     // ValidateNested alone let a missing action or a list through to the proof check, which
     // answered a proof failure (PROOF_SCOPE here, PROOF_MALFORMED for a partial proof) although
@@ -496,7 +488,7 @@ describe('communities and membership', () => {
       const community = await createCommunity('OPEN');
       const refused = await request(server())
         .post(`/communities/${community.slug}/proofs/check`)
-        .send({ ...body, proof: PROOF })
+        .send({ ...body, proof: SHAPED_PROOF })
         .expect(400);
       expect(refused.body.code).toBe('VALIDATION_FAILED');
       expect(refused.body.details[0].field).toBe('action');
@@ -510,7 +502,7 @@ describe('communities and membership', () => {
       const community = await createCommunity('OPEN');
       const refused = await request(server())
         .post(`/communities/${community.slug}/proofs/check`)
-        .send({ action: { ...ACTION, kind: 'Proof' }, proof: PROOF })
+        .send({ action: { ...ACTION, kind: 'Proof' }, proof: SHAPED_PROOF })
         .expect(400);
       expect(refused.body.details[0].field).toBe('action.kind');
     });

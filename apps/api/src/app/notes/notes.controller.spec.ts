@@ -4,7 +4,7 @@ import type { PrismaClient } from '@bridgenotes/database';
 import { nextRatingMinute } from '@bridgenotes/protocol';
 import request from 'supertest';
 
-import { createTestPrisma } from '../../testing/fixtures';
+import { createTestPrisma, SHAPED_PROOF } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
 import { createTestApp } from '../../testing/test-app';
 
@@ -229,18 +229,10 @@ describe('notes and ratings', () => {
   });
 
   describe('bad input: a clear 400 and nothing written', () => {
-    const proof = {
-      merkleTreeDepth: 20,
-      merkleTreeRoot: '1',
-      nullifier: '1',
-      message: '1',
-      scope: '1',
-      points: ['1', '2', '3', '4', '5', '6', '7', '8'],
-    };
     const attempt = (changes: Record<string, unknown>) =>
       request(server())
         .post(`/communities/${community.slug}/notes`)
-        .send({ ...NOTE, clientMinute: 1, proof, ...changes });
+        .send({ ...NOTE, clientMinute: 1, proof: SHAPED_PROOF, ...changes });
 
     it.each<[string, Record<string, unknown>, string]>([
       ['reasons of the other side', { reasons: ['FACTUALLY_CORRECT'] }, 'REASONS_INVALID'],
