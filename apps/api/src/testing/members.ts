@@ -31,7 +31,7 @@ export async function communityWithMembers(
   app: INestApplication,
   members: Identity[],
   admission: Admission = 'OPEN',
-  settings: { earnInImpact?: number; inviteQuota?: number } = {},
+  settings: { earnInImpact?: number; inviteQuota?: number; proofMinMembers?: number | null } = {},
 ): Promise<TestCommunity> {
   const slug = `t-${randomUUID().slice(0, 8)}`;
   const community = (

@@ -27,11 +27,17 @@ export interface CommunityResponse {
   members?: number;
   /**
    * The fewest live members a root must have for proofs against it to be accepted (the
-   * instance's PROOF_MIN_MEMBERS; an older instance does not send it): below it every proven
-   * action is refused with `403 PROOF_ROOT_TOO_SMALL`, so a client can say how many more
-   * members the community needs before anyone can write.
+   * community's own minimum when its operator set one, else the instance's PROOF_MIN_MEMBERS;
+   * an older instance does not send it): below it every proven action is refused with
+   * `403 PROOF_ROOT_TOO_SMALL`, so a client can say how many more members the community needs
+   * before anyone can write.
    */
   proofMinMembers?: number;
+  /**
+   * Whose minimum `proofMinMembers` is: `community`, set for this community alone (possibly
+   * below the instance's, a small anonymity set it accepts), or `instance`.
+   */
+  proofMinMembersSource?: 'community' | 'instance';
   root: string;
   embedOrigins: string[];
   /** Rating impact a pseudonym must earn before writing notes (0: none). */

@@ -30,7 +30,8 @@ export type ProofFailureCode = keyof typeof PROOF_FAILURES;
 
 /**
  * How a community's root history judges a root: `too-small`, a root in the window whose live
- * members are fewer than the instance's minimum anonymity set (PROOF_MIN_MEMBERS).
+ * members are fewer than the community's minimum anonymity set (its own when its operator set
+ * one, else the instance's PROOF_MIN_MEMBERS).
  */
 export type RootStatus = 'current' | 'recent' | 'expired' | 'unknown' | 'too-small';
 

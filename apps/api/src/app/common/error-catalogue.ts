@@ -410,7 +410,7 @@ export const ERRORS = {
   PROOF_ROOT_TOO_SMALL: entry(
     HttpStatus.FORBIDDEN,
     (required: number, members: number) =>
-      `This community needs ${required} members before anyone can write, rate or invite here: a proof against a group of ${members} would hide its member among too few (PROOF_MIN_MEMBERS). Fetch the group again once it has grown; details say where it stands`,
+      `This community needs ${required} members before anyone can write, rate or invite here: a proof against a group of ${members} would hide its member among too few (the community's proofMinMembers). Fetch the group again once it has grown; details say where it stands`,
     20,
     1,
   ),

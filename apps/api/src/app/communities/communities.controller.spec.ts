@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
+
 import type { INestApplication } from '@nestjs/common';
 import type { PrismaClient } from '@bridgenotes/database';
 import request from 'supertest';
 
 import { createCommunity, createTestPrisma } from '../../testing/fixtures';
-import { createTestApp } from '../../testing/test-app';
+import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 
 describe('GET /communities', () => {
   let app: INestApplication;
@@ -126,6 +128,78 @@ describe("a community's answer with the instance's seal wait", () => {
       for (const item of items) expect(item.sealing).toEqual({ maxWaitSeconds });
     } finally {
       await app.close();
+    }
+  });
+});
+
+/**
+ * The operator may give one community its own minimum anonymity set of proofs, overriding the
+ * instance's PROOF_MIN_MEMBERS for it alone (a deliberately small group, the demo); the answer
+ * carries the effective minimum and whose it is. An instance minimum of 7 tells the two apart.
+ */
+describe("a community's own minimum anonymity set (proofMinMembers)", () => {
+  let app: INestApplication;
+  const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+
+  beforeAll(async () => {
+    app = await createTestApp({ PROOF_MIN_MEMBERS: '7' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const patch = (slug: string, body: object) =>
+    request(app.getHttpServer()).patch(`/communities/${slug}`).set(operator).send(body);
+
+  it('is set on create, kept by other changes, changed, and set back to the instance by null', async () => {
+    const slug = `t-own-min-${randomUUID().slice(0, 8)}`;
+    const created = await request(app.getHttpServer())
+      .post('/communities')
+      .set(operator)
+      .send({ slug, name: 'Small on purpose', proofMinMembers: 3 })
+      .expect(201);
+    expect(created.body).toMatchObject({ proofMinMembers: 3, proofMinMembersSource: 'community' });
+
+    const renamed = await patch(slug, { name: 'Still small' }).expect(200);
+    expect(renamed.body).toMatchObject({ proofMinMembers: 3, proofMinMembersSource: 'community' });
+
+    // Its own minimum may also be above the instance's.
+    const raised = await patch(slug, { proofMinMembers: 50 }).expect(200);
+    expect(raised.body).toMatchObject({ proofMinMembers: 50, proofMinMembersSource: 'community' });
+
+    const followed = await patch(slug, { proofMinMembers: null }).expect(200);
+    expect(followed.body).toMatchObject({ proofMinMembers: 7, proofMinMembersSource: 'instance' });
+    const shown = await request(app.getHttpServer()).get(`/communities/${slug}`).expect(200);
+    expect(shown.body).toMatchObject({ proofMinMembers: 7, proofMinMembersSource: 'instance' });
+  });
+
+  it("answers the instance's for a community created without one", async () => {
+    const slug = `t-own-min-${randomUUID().slice(0, 8)}`;
+    const created = await request(app.getHttpServer())
+      .post('/communities')
+      .set(operator)
+      .send({ slug, name: 'Default' })
+      .expect(201);
+    expect(created.body).toMatchObject({ proofMinMembers: 7, proofMinMembersSource: 'instance' });
+  });
+
+  it('is declared in the API reference (/docs-json)', async () => {
+    const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    const { CommunityDto, CreateCommunityDto, UpdateCommunityDto } = body.components.schemas;
+    expect(CommunityDto.required).toEqual(
+      expect.arrayContaining(['proofMinMembers', 'proofMinMembersSource']),
+    );
+    expect(CommunityDto.properties.proofMinMembersSource).toMatchObject({
+      enum: ['community', 'instance'],
+    });
+    for (const input of [CreateCommunityDto, UpdateCommunityDto]) {
+      expect(input.properties.proofMinMembers).toMatchObject({
+        type: 'number',
+        nullable: true,
+        minimum: 1,
+        description: expect.stringContaining("null (the default): the instance's"),
+      });
     }
   });
 });

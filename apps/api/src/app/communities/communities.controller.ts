@@ -23,8 +23,8 @@ export class CommunitiesController {
   ) {}
 
   /**
-   * `community` as answered, with the instance's seal wait and minimum anonymity set of proofs
-   * (the widget and extension need them).
+   * `community` as answered, with the instance's seal wait and the community's effective minimum
+   * anonymity set of proofs (its own, else the instance's; the widget and extension need them).
    */
   private answer(community: Community): CommunityDto {
     return CommunityDto.from(
@@ -63,7 +63,7 @@ export class CommunitiesController {
   @OperatorOnly()
   @ApiOperation({
     summary:
-      "Change a community's settings: name, description, admission, limits, embed origins, topics (operator)",
+      "Change a community's settings: name, description, admission, limits, embed origins, topics, its own minimum anonymity set of proofs (operator)",
   })
   @ApiOkResponse({ type: CommunityDto })
   async update(

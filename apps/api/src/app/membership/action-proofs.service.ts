@@ -94,15 +94,17 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     action: ActionInput,
     proof: unknown,
   ): Promise<string> {
-    // The live members of the root judged, for the answer to a root too small.
+    // The live members of the root judged and the minimum it was held to, for the answer to a
+    // root too small.
     let liveMembers = 0;
+    let required = this.env.PROOF_MIN_MEMBERS;
     const result = await checkActionProof({
       proof,
       action: { ...action, community: community.id },
       scope: BigInt(community.scope),
       rootStatus: async (root) => {
         const judged = await this.rootStatus(community.id, root);
-        liveMembers = judged.liveMembers;
+        ({ liveMembers, required } = judged);
         return judged.status;
       },
       verifyGroth16: (parsed) => this.verifyGroth16(parsed as unknown as ProofJson),
@@ -116,7 +118,6 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     }
     if (result.code === 'PROOF_ROOT_TOO_SMALL') {
       // Where the community stands, for the client's sentence (how many more members it needs).
-      const required = this.env.PROOF_MIN_MEMBERS;
       throw ApiError.of('PROOF_ROOT_TOO_SMALL', required, liveMembers).withDetails({
         required,
         members: liveMembers,
@@ -187,26 +188,36 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
 
   /**
    * Current, or replaced less than the window ago (Semaphore's `merkleTreeDuration`), and of at
-   * least PROOF_MIN_MEMBERS live members (semaphore.md §7.4: a proof hides its member among the
+   * least the community's minimum of live members: its own `proof_min_members` when the operator
+   * set one, else PROOF_MIN_MEMBERS (semaphore.md §7.4: a proof hides its member among the
    * root's members only, and a pseudonym's anonymity set is the smallest it ever proved against,
-   * for good). Rows from before the count was kept hold a lower bound (their migration).
+   * for good). Rows from before the count was kept hold a lower bound (their migration). The
+   * minimum is read with the root, never from the cached community key, so a change by PATCH
+   * applies to the next proof.
    */
   private async rootStatus(
     communityId: string,
     root: bigint,
-  ): Promise<{ status: RootStatus; liveMembers: number }> {
+  ): Promise<{ status: RootStatus; liveMembers: number; required: number }> {
     const [row] = await this.prisma.$queryRaw<
-      { current: boolean | null; recent: boolean | null; live: number | null }[]
+      {
+        current: boolean | null;
+        recent: boolean | null;
+        live: number | null;
+        own_min: number | null;
+      }[]
     >`
       SELECT bool_or(superseded_at IS NULL) AS current,
              bool_or(superseded_at > now() - make_interval(secs => ${this.env.ROOT_HISTORY_WINDOW_SECONDS})) AS recent,
              max(live_members) FILTER (WHERE superseded_at IS NULL
-                 OR superseded_at > now() - make_interval(secs => ${this.env.ROOT_HISTORY_WINDOW_SECONDS})) AS live
+                 OR superseded_at > now() - make_interval(secs => ${this.env.ROOT_HISTORY_WINDOW_SECONDS})) AS live,
+             (SELECT proof_min_members FROM communities WHERE id = ${communityId}::uuid) AS own_min
         FROM group_roots WHERE community_id = ${communityId}::uuid AND root = ${root.toString()}`;
-    if (!row || row.current === null) return { status: 'unknown', liveMembers: 0 };
-    if (!row.current && !row.recent) return { status: 'expired', liveMembers: 0 };
+    const required = row?.own_min ?? this.env.PROOF_MIN_MEMBERS;
+    if (!row || row.current === null) return { status: 'unknown', liveMembers: 0, required };
+    if (!row.current && !row.recent) return { status: 'expired', liveMembers: 0, required };
     const liveMembers = row.live ?? 0;
-    if (liveMembers < this.env.PROOF_MIN_MEMBERS) return { status: 'too-small', liveMembers };
-    return { status: row.current ? 'current' : 'recent', liveMembers };
+    if (liveMembers < required) return { status: 'too-small', liveMembers, required };
+    return { status: row.current ? 'current' : 'recent', liveMembers, required };
   }
 }

@@ -205,7 +205,7 @@ export class MembershipController {
   @ApiOperation({
     summary: 'Check an action proof without acting (a dry run of the check every write makes)',
     description:
-      'Runs the shared check in its fixed order (form, depth, scope, message; the root known, in the window and of at least PROOF_MIN_MEMBERS live members, else 403 PROOF_ROOT_TOO_SMALL with details { required, members }; the minute; Groth16) and answers the pseudonym, or the first failure.',
+      "Runs the shared check in its fixed order (form, depth, scope, message; the root known, in the window and of at least the community's proofMinMembers live members (its own minimum, else the instance's PROOF_MIN_MEMBERS), else 403 PROOF_ROOT_TOO_SMALL with details { required, members }; the minute; Groth16) and answers the pseudonym, or the first failure.",
   })
   @ApiOkResponse({ type: ProofCheckResultDto })
   @ApiErrors(...PROVEN_WRITE_ERRORS)

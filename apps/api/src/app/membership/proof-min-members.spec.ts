@@ -146,4 +146,89 @@ describe('the minimum anonymity set of proofs (PROOF_MIN_MEMBERS)', () => {
       members: DEFAULT_MIN_MEMBERS - 1,
     });
   });
+
+  describe("a community's own minimum, set by the operator", () => {
+    const [first, second] = [createIdentity(), createIdentity()];
+    let community: TestCommunity;
+    let lone: ProvenAction;
+    let pair: ProvenAction;
+    const shown = async () =>
+      (await request(server()).get(`/communities/${community.slug}`).expect(200)).body;
+
+    beforeAll(async () => {
+      community = await communityWithMembers(app, [first], 'OPEN', { proofMinMembers: 2 });
+      lone = await (await prover(app, community))(first, 'proof.check', 'post:1', { n: 1 });
+      await request(server())
+        .post(`/communities/${community.slug}/members/batch`)
+        .set(operator)
+        .send({ commitments: [commitmentOf(second)] })
+        .expect(201);
+      pair = await (await prover(app, community))(second, 'proof.check', 'post:1', { n: 2 });
+    });
+
+    it("is answered as the effective minimum, and as the community's own", async () => {
+      expect(community).toMatchObject({ proofMinMembers: 2, proofMinMembersSource: 'community' });
+      expect(await shown()).toMatchObject({
+        members: 2,
+        proofMinMembers: 2,
+        proofMinMembersSource: 'community',
+      });
+    });
+
+    it("accepts a root of 2 live members and refuses one of 1, instead of the instance's 20", async () => {
+      await check(community.slug, pair).expect(200);
+      expect((await check(community.slug, lone).expect(403)).body).toMatchObject({
+        code: 'PROOF_ROOT_TOO_SMALL',
+        details: { required: 2, members: 1 },
+      });
+    });
+
+    it("set back to null, follows the instance's default again", async () => {
+      const patched = (
+        await request(server())
+          .patch(`/communities/${community.slug}`)
+          .set(operator)
+          .send({ proofMinMembers: null })
+          .expect(200)
+      ).body;
+      expect(patched).toMatchObject({
+        proofMinMembers: DEFAULT_MIN_MEMBERS,
+        proofMinMembersSource: 'instance',
+      });
+      expect(await shown()).toMatchObject({ proofMinMembers: DEFAULT_MIN_MEMBERS });
+      // The very proof accepted before: the minimum is read with the root, not cached.
+      expect((await check(community.slug, pair).expect(403)).body).toMatchObject({
+        code: 'PROOF_ROOT_TOO_SMALL',
+        details: { required: DEFAULT_MIN_MEMBERS, members: 2 },
+      });
+      const row = await prisma.community.findUniqueOrThrow({ where: { id: community.id } });
+      expect(row.proofMinMembers).toBeNull();
+    });
+
+    it.each([0, 1.5, 'x', 2 ** 20 + 1])(
+      'refuses %p on create and on change with 400 VALIDATION_FAILED, changing nothing',
+      async (value) => {
+        const slug = `t-min-${String(value).replace(/\W/g, '')}`;
+        const created = await request(server())
+          .post('/communities')
+          .set(operator)
+          .send({ slug, name: 'Refused', proofMinMembers: value })
+          .expect(400);
+        expect(created.body.code).toBe('VALIDATION_FAILED');
+        expect(JSON.stringify(created.body)).toContain('proofMinMembers');
+        expect(await prisma.community.count({ where: { slug } })).toBe(0);
+
+        const patched = await request(server())
+          .patch(`/communities/${community.slug}`)
+          .set(operator)
+          .send({ proofMinMembers: value })
+          .expect(400);
+        expect(patched.body.code).toBe('VALIDATION_FAILED');
+        expect(await shown()).toMatchObject({
+          proofMinMembers: DEFAULT_MIN_MEMBERS,
+          proofMinMembersSource: 'instance',
+        });
+      },
+    );
+  });
 });

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
-import { MAX_JOIN_WORK_DIFFICULTY } from '@bridgenotes/protocol';
+import { MAX_JOIN_WORK_DIFFICULTY, TREE_DEPTH } from '@bridgenotes/protocol';
 import {
   MAX_TERM_LENGTH,
   MAX_TERMS_PER_TOPIC,
@@ -118,6 +118,33 @@ const JoinWorkDifficulty = () =>
     WholeNumberUpTo('joinWorkDifficulty', MAX_JOIN_WORK_DIFFICULTY),
   );
 
+/** A group tree of depth TREE_DEPTH holds at most this many members: a larger minimum is never met. */
+const MAX_PROOF_MIN_MEMBERS = 2 ** TREE_DEPTH;
+
+/**
+ * This community's own minimum anonymity set of proofs, overriding the instance's
+ * PROOF_MIN_MEMBERS for it alone; null (the default) follows the instance's.
+ */
+const ProofMinMembers = () => {
+  const range = `proofMinMembers must be from 1 to ${MAX_PROOF_MIN_MEMBERS}, or null`;
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: Number,
+      nullable: true,
+      minimum: 1,
+      maximum: MAX_PROOF_MIN_MEMBERS,
+      description:
+        "This community's own minimum anonymity set: the fewest live members a group root must have for a proof against it to be accepted, instead of the instance's PROOF_MIN_MEMBERS (default 20). null (the default): the instance's. Lower it only for a deliberately small group that accepts being hidden among few, or whose members are public anyway (the demo): a proof against a root of n live members hides its member among n, for good, and a one-member root names the member. See docs/operations.md",
+      example: null,
+    }),
+    // Null is a value here (the instance's setting), as for the daily quotas.
+    IsOptional(),
+    Max(MAX_PROOF_MIN_MEMBERS, { message: range }),
+    Min(1, { message: range }),
+    IsInt({ message: 'proofMinMembers must be a whole number or null' }),
+  );
+};
+
 /** An origin as browsers send it: lowercase scheme and host, a port only when not the default. */
 export const EMBED_ORIGIN_PATTERN =
   /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::[1-9][0-9]{0,4})?$/;
@@ -214,6 +241,9 @@ export class CreateCommunityDto {
 
   @DailyQuota('noteRequestsPerDay', 'Note requests one pseudonym may make', 'NOTE_REQUESTS_PER_DAY')
   noteRequestsPerDay?: number | null;
+
+  @ProofMinMembers()
+  proofMinMembers?: number | null;
 }
 
 /**
@@ -232,6 +262,7 @@ export class UpdateCommunityDto extends PartialType(
     'notesPerDay',
     'noteRequestsPerDay',
     'joinWorkDifficulty',
+    'proofMinMembers',
   ] as const),
   { skipNullProperties: false },
 ) {}

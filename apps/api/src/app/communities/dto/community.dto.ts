@@ -53,10 +53,18 @@ export class CommunityDto implements CommunityResponse {
 
   @ApiProperty({
     description:
-      "The fewest live members a group root must have for a proof against it to be accepted (the instance's PROOF_MIN_MEMBERS, the same for every community): while `members` is below it, every proven action (notes, ratings, requests, reports, invites, POST …/proofs/check) answers 403 PROOF_ROOT_TOO_SMALL, so that no pseudonym is hidden among too few. Clients say how many more members are needed (proofMinMembers − members)",
+      "The fewest live members a group root must have for a proof against it to be accepted: the community's own minimum when the operator set one (proofMinMembersSource `community`), else the instance's PROOF_MIN_MEMBERS (`instance`). While `members` is below it, every proven action (notes, ratings, requests, reports, invites, POST …/proofs/check) answers 403 PROOF_ROOT_TOO_SMALL, so that no pseudonym is hidden among too few. Clients say how many more members are needed (proofMinMembers − members)",
     example: 20,
   })
   proofMinMembers!: number;
+
+  @ApiProperty({
+    enum: ['community', 'instance'],
+    description:
+      "Whose minimum proofMinMembers is: `community`, set by the operator for this community alone (PATCH …/:slug proofMinMembers; it may be lower than the instance's, a small anonymity set the community accepts); `instance`, the instance's PROOF_MIN_MEMBERS",
+    example: 'instance',
+  })
+  proofMinMembersSource!: 'community' | 'instance';
 
   @ApiProperty({ description: 'Current Merkle root of the group (decimal; "0" when empty)' })
   root!: string;
@@ -119,9 +127,13 @@ export class CommunityDto implements CommunityResponse {
 
   /**
    * `community` as the API answers it, with the instance's `sealing` (Sealer) and its minimum
-   * anonymity set of proofs (PROOF_MIN_MEMBERS).
+   * anonymity set of proofs (PROOF_MIN_MEMBERS), which the community's own replaces when set.
    */
-  static from(community: Community, sealing: SealingDto, proofMinMembers: number): CommunityDto {
+  static from(
+    community: Community,
+    sealing: SealingDto,
+    instanceProofMinMembers: number,
+  ): CommunityDto {
     return {
       id: community.id,
       slug: community.slug,
@@ -132,7 +144,8 @@ export class CommunityDto implements CommunityResponse {
       treeDepth: TREE_DEPTH,
       treeSize: community.treeSize,
       members: community.treeMembers,
-      proofMinMembers,
+      proofMinMembers: community.proofMinMembers ?? instanceProofMinMembers,
+      proofMinMembersSource: community.proofMinMembers === null ? 'instance' : 'community',
       root: community.treeRoot,
       embedOrigins: community.embedOrigins,
       earnInImpact: community.earnInImpact,
