@@ -29,6 +29,18 @@ export const DEMO_SLUG = 'demo';
  */
 export const DEMO_COMMUNITY_ID = 'de000000-0000-4000-8000-000000000000';
 
+/**
+ * The demo's own minimum anonymity set of proofs (communities.proof_min_members), instead of the
+ * instance's PROOF_MIN_MEMBERS (20 by default): its twelve members' identities are derived from
+ * names published in this file, so hiding among them hides nothing, and a visitor who joins at
+ * /demo can write with 13 members. Every other community of the instance keeps the instance's.
+ */
+export const DEMO_PROOF_MIN_MEMBERS = 1;
+
+/** What the demo community says of itself: what it is for, and that it is not anonymous. */
+export const DEMO_DESCRIPTION =
+  "Example members, notes and ratings with real proofs, seeded on first start and scored by the scorer. Safe to delete. The demo's members are public (their identities are derived from names in Bridgenotes' source) and it accepts proofs from a group of any size, so writing, rating or reporting here is for trying Bridgenotes and is not anonymous.";
+
 /** Camp A and camp B members rate; the writers write. Each is a seeded identity (see seed). */
 export const CAMP_A = ['ada', 'ben', 'cleo', 'dev', 'eli'];
 export const CAMP_B = ['fay', 'gus', 'hana', 'ivo', 'jun'];

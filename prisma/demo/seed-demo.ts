@@ -29,8 +29,10 @@ import {
 } from '@bridgenotes/scoring-store';
 import {
   DEMO_COMMUNITY_ID,
+  DEMO_DESCRIPTION,
   DEMO_MEMBERS,
   DEMO_NOTES,
+  DEMO_PROOF_MIN_MEMBERS,
   DEMO_SLUG,
   type DemoNote,
 } from './demo-community';
@@ -177,8 +179,8 @@ export async function seedDemoCommunity(
           admission: 'OPEN',
           slug: DEMO_SLUG,
           name: 'Demo community',
-          description:
-            'Example members, notes and ratings with real proofs, seeded on first start and scored by the scorer. Safe to delete.',
+          description: DEMO_DESCRIPTION,
+          proofMinMembers: DEMO_PROOF_MIN_MEMBERS,
           treeSize: tree.size,
           treeRoot: tree.root.toString(),
         },

@@ -56,7 +56,9 @@ let launching: Promise<Browser> | undefined;
 beforeAll(async () => {
   // The API boots and the browser starts while the seed proves (nothing reads the API before
   // the seed is done): their start-ups no longer add to the seed's minute.
-  const booting = startBuiltApi(operatorKeyEnv(OPERATOR_KEY));
+  // With the instance's default minimum anonymity set (the test run sets 1): as after `npm
+  // start`, the demo's visitors prove under the demo's own minimum, which the seed sets.
+  const booting = startBuiltApi({ ...operatorKeyEnv(OPERATOR_KEY), PROOF_MIN_MEMBERS: '20' });
   // Awaited after the seed; a start that fails meanwhile is no unhandled rejection.
   booting.catch(() => undefined);
   launching = launchChromium();
@@ -100,6 +102,18 @@ describe('the seeded demo community', () => {
       score: { decidedBy: string };
       explanation: { headline: string; detail: string };
     }[];
+
+  it('has its own minimum anonymity set of 1, and says its members are public', async () => {
+    // Twelve members under the instance's 20: without its own minimum nobody could write there.
+    const demo = await callApi(baseUrl, 'GET', '/communities/demo');
+    expect(demo).toMatchObject({
+      members: 12,
+      proofMinMembers: 1,
+      proofMinMembersSource: 'community',
+    });
+    expect(demo.description).toContain("The demo's members are public");
+    expect(demo.description).toContain('is not anonymous');
+  });
 
   it('shows a note the scorer itself rated helpful, one not helpful and one needing ratings', async () => {
     const [helpful] = await notesOnPost(POSTS.helpful);
