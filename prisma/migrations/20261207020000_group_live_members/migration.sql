@@ -19,10 +19,21 @@ UPDATE "communities" c SET "tree_members" = (
 UPDATE "group_roots" r SET "live_members" = c."tree_members"
   FROM "communities" c
  WHERE r."community_id" = c."id" AND r."superseded_at" IS NULL AND r."root" = c."tree_root";
-UPDATE "group_roots" r SET "live_members" = (
-  SELECT count(*) FROM "members" m
-   WHERE m."community_id" = r."community_id" AND m."leaf_index" < r."size"
-     AND m."removed_at" IS NULL)
+-- Roots are never pruned and a community can have one per member, so a count per root would be
+-- quadratic (minutes to hours, at startup, under this migration's locks): each leaf instead gets
+-- its community's running count of members not removed up to it, once, and a root takes the
+-- count at its last leaf (the largest leaf index below its size; none: 0).
+CREATE TEMP TABLE "live_up_to" ON COMMIT DROP AS
+  SELECT m."community_id", m."leaf_index",
+         count(*) FILTER (WHERE m."removed_at" IS NULL)
+           OVER (PARTITION BY m."community_id" ORDER BY m."leaf_index") AS "live"
+    FROM "members" m;
+CREATE UNIQUE INDEX ON "live_up_to" ("community_id", "leaf_index");
+ANALYZE "live_up_to";
+UPDATE "group_roots" r SET "live_members" = COALESCE((
+  SELECT l."live" FROM "live_up_to" l
+   WHERE l."community_id" = r."community_id" AND l."leaf_index" < r."size"
+   ORDER BY l."leaf_index" DESC LIMIT 1), 0)
  WHERE r."live_members" IS NULL;
 
 ALTER TABLE "group_roots" ALTER COLUMN "live_members" SET NOT NULL;

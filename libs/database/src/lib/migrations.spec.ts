@@ -237,6 +237,59 @@ onServers('applyMigrations', () => {
     ]);
   });
 
+  it('counts the live members of many one-member roots as a per-root count would', async () => {
+    const counts = await migrateUpTo('_group_live_members');
+    const community = '00000000-0000-4000-8000-00000000c0de';
+    const joined = 10_000;
+    await query(
+      `INSERT INTO communities (id, slug, name, scope, tree_size, tree_root, updated_at) VALUES ('${community}', 'many', 'Many', '1', ${joined}, 'r${joined}', now())`,
+    );
+    // Members joined one by one (root r<n> after the n-th), and every third one (leaves 0, 3,
+    // 6, ...) was removed later: the roots before its removal held it, and count it in none.
+    await query(
+      `INSERT INTO members (id, community_id, commitment, leaf_index, removed_at)
+       SELECT gen_random_uuid(), '${community}', (1000 + i)::text, i,
+              CASE WHEN i % 3 = 0 THEN now() END
+         FROM generate_series(0, ${joined - 1}) i`,
+    );
+    await query(
+      `INSERT INTO tree_nodes (community_id, level, index, hash)
+       SELECT '${community}', 0, i, CASE WHEN i % 3 = 0 THEN '0' ELSE (1000 + i)::text END
+         FROM generate_series(0, ${joined - 1}) i`,
+    );
+    await query(
+      `INSERT INTO group_roots (id, community_id, root, size, created_at, superseded_at)
+       SELECT gen_random_uuid(), '${community}', 'r' || n, n,
+              now() - make_interval(secs => ${joined} - n + 1),
+              CASE WHEN n < ${joined} THEN now() - make_interval(secs => ${joined} - n) END
+         FROM generate_series(1, ${joined}) n`,
+    );
+
+    await copyMigration(counts);
+    expect(await apply()).toEqual([counts]);
+    const live = Math.floor((joined * 2) / 3);
+    expect(await query('SELECT tree_members FROM communities')).toEqual([{ tree_members: live }]);
+    // Sampled roots against the per-root count they stand for...
+    const sampled = await query<{ size: number; live_members: number; expected: string }>(
+      `SELECT r.size, r.live_members,
+              (SELECT count(*) FROM members m WHERE m.community_id = r.community_id
+                  AND m.leaf_index < r.size AND m.removed_at IS NULL)::text AS expected
+         FROM group_roots r
+        WHERE r.size IN (1, 2, 3, 4, ${joined - 1}, ${joined}) OR r.size % 997 = 0
+        ORDER BY r.size`,
+    );
+    expect(sampled).toHaveLength(6 + Math.floor(joined / 997));
+    for (const root of sampled) expect(root.live_members).toBe(Number(root.expected));
+    expect(sampled.slice(0, 4).map((root) => root.live_members)).toEqual([0, 1, 2, 2]);
+    expect(sampled[sampled.length - 1].live_members).toBe(live);
+    // ...and every root against its closed form: of leaves 0..size-1, ceil(size / 3) removed.
+    expect(
+      await query(
+        'SELECT count(*)::int AS wrong FROM group_roots WHERE live_members <> size - (size + 2) / 3',
+      ),
+    ).toEqual([{ wrong: 0 }]);
+  });
+
   it('applies only what is pending, in name order', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
     expect(await apply()).toEqual(['20260101000000_a']);
