@@ -22,6 +22,13 @@ describe('isPrivateAddress', () => {
     '::ffff:127.0.0.1',
     '[::ffff:7f00:1]',
     '::ffff:a9fe:a9fe',
+    '0:0:0:0:0:ffff:10.0.0.1',
+    // NAT64's well-known prefix: a DNS64/NAT64 gateway delivers these to the IPv4 address inside.
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b::a00:1',
+    '[64:ff9b::7f00:1]',
+    '64:ff9b::192.168.0.1',
+    '64:ff9b:1::808:808',
   ])('refuses %s', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
   });
@@ -32,6 +39,9 @@ describe('isPrivateAddress', () => {
     '172.32.0.1',
     '2606:4700::1111',
     '::ffff:808:808',
+    '64:ff9b::808:808',
+    '64:ff9b::8.8.8.8',
+    '2001:db8::a00:1',
     'localhost',
   ])('lets %s through (a name is checked once resolved)', (address) => {
     expect(isPrivateAddress(address)).toBe(false);

@@ -44,17 +44,42 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(bare);
   if (family === 4) return PRIVATE.check(bare, 'ipv4');
   if (family !== 6) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1] ?? ipv4MappedHex(bare);
-  if (mapped !== undefined) return PRIVATE.check(mapped, 'ipv4');
+  const embedded = embeddedIpv4(bare);
+  if (embedded !== undefined) return PRIVATE.check(embedded, 'ipv4');
   return PRIVATE.check(bare, 'ipv6');
 }
 
-/** `::ffff:7f00:1` (how the URL parser writes ::ffff:127.0.0.1) as `127.0.0.1`. */
-function ipv4MappedHex(address: string): string | undefined {
-  const match = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!match) return undefined;
-  const [high, low] = [parseInt(match[1] ?? '', 16), parseInt(match[2] ?? '', 16)];
+/**
+ * The IPv4 address an IPv6 one carries in its last 32 bits where the network delivers it to that
+ * IPv4 address: IPv4-mapped (`::ffff:0:0/96`, how the URL parser writes ::ffff:127.0.0.1) and
+ * NAT64's well-known prefix (`64:ff9b::/96`, RFC 6052), which a DNS64/NAT64 gateway (AWS's NAT
+ * gateway, Jool, Tayga) translates to any IPv4 address, private ones included.
+ */
+function embeddedIpv4(address: string): string | undefined {
+  const groups = ipv6Groups(address);
+  if (!groups) return undefined;
+  const head = groups.slice(0, 6).join(':');
+  if (head !== '0:0:0:0:0:65535' && head !== '100:65435:0:0:0:0') return undefined;
+  const [high, low] = [groups[6] ?? 0, groups[7] ?? 0];
   return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
+/** The eight 16-bit groups of a valid IPv6 literal (`isIP` said 6), a dotted IPv4 tail included. */
+function ipv6Groups(address: string): number[] | undefined {
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const text = dotted
+    ? `${dotted[1]}${(((+dotted[2] << 8) | +dotted[3]) >>> 0).toString(16)}:${(((+dotted[4] << 8) | +dotted[5]) >>> 0).toString(16)}`
+    : address;
+  const [left, right] = text.split('::');
+  const parse = (part: string | undefined) =>
+    part ? part.split(':').map((group) => parseInt(group, 16)) : [];
+  const head = parse(left);
+  const tail = parse(right);
+  const groups =
+    right === undefined
+      ? head
+      : [...head, ...Array(8 - head.length - tail.length).fill(0), ...tail];
+  return groups.length === 8 ? groups : undefined;
 }
 
 /**
