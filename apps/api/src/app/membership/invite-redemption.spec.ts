@@ -28,21 +28,16 @@ describe('invite codes redeemed by a sealed batch of joins', () => {
     await prisma.$disconnect();
   });
 
-  const server = () => app.getHttpServer();
-
-  /** `count` new invite codes of the operator's. */
-  async function operatorCodes(slug: string, count: number): Promise<string[]> {
-    const created = await request(server())
-      .post(`/communities/${slug}/invites`)
-      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-      .send({ count })
-      .expect(201);
-    return (created.body as { codes: string[] }).codes;
-  }
-
   it('marks every code of the batch in one statement, to the hour', async () => {
+    const server = () => app.getHttpServer();
     const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
-    const codes = await operatorCodes(community.slug, K + 1);
+    const { codes } = (
+      await request(server())
+        .post(`/communities/${community.slug}/invites`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ count: K + 1 })
+        .expect(201)
+    ).body as { codes: string[] };
     for (const code of codes.slice(0, K)) {
       const joined = await request(server())
         .post(`/communities/${community.slug}/members`)
@@ -68,8 +63,15 @@ describe('invite codes redeemed by a sealed batch of joins', () => {
   });
 
   it('uses no code of a join sealed after the community stopped admitting by invitation', async () => {
+    const server = () => app.getHttpServer();
     const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
-    const codes = await operatorCodes(community.slug, K);
+    const { codes } = (
+      await request(server())
+        .post(`/communities/${community.slug}/invites`)
+        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+        .send({ count: K })
+        .expect(201)
+    ).body as { codes: string[] };
     for (const code of codes) {
       const joined = await request(server())
         .post(`/communities/${community.slug}/members`)
