@@ -194,19 +194,8 @@ export class MembersService {
     for (const { communityId, payload } of entries) {
       byCommunity.set(communityId, [...(byCommunity.get(communityId) ?? []), payload]);
     }
-    for (const [communityId, waited] of byCommunity) {
+    for (const [communityId, joins] of byCommunity) {
       const tree = await this.tree.lock(tx, communityId);
-      // A code counts only where admission is by invitation (docs/protocol.md), now as when the
-      // join was answered: once the operator has changed the policy while a join waited, its
-      // code is ignored, neither used up nor counted against the day's member invites.
-      const { admission } = await tx.community.findUniqueOrThrow({
-        where: { id: communityId },
-        select: { admission: true },
-      });
-      const joins =
-        admission === AdmissionPolicy.INVITE
-          ? waited
-          : waited.map(({ commitment }): BufferedJoin => ({ commitment }));
       // Checked when each join was answered; the codes are used now, each by its join alone.
       // One statement for the whole batch: one update each, in the batch's order, would leave
       // the codes' rows (their command ids and places in the file) in the order of the leaves.
