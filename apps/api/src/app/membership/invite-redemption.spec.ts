@@ -61,4 +61,41 @@ describe('invite codes redeemed by a sealed batch of joins', () => {
       expect((at as Date).getTime() % 3_600_000).toBe(0);
     }
   });
+
+  it('keeps a code used by its join even when the community stops admitting by invitation before the batch', async () => {
+    const server = () => app.getHttpServer();
+    const operator = { Authorization: `Bearer ${OPERATOR_KEY}` };
+    const community = await communityWithMembers(app, [createIdentity()], 'INVITE');
+    const { codes } = (
+      await request(server())
+        .post(`/communities/${community.slug}/invites`)
+        .set(operator)
+        .send({ count: K })
+        .expect(201)
+    ).body as { codes: string[] };
+    for (const code of codes) {
+      await request(server())
+        .post(`/communities/${community.slug}/members`)
+        .send({ commitment: commitmentOf(createIdentity()), inviteCode: code })
+        .expect(201);
+    }
+    // While the joins wait, the operator closes the community (say, to stop a flood): the joins
+    // were admitted by their codes, which they use when sealed, so reopening by invitation later
+    // does not let a code admit a second identity.
+    const admit = (admission: string) =>
+      request(server())
+        .patch(`/communities/${community.slug}`)
+        .set(operator)
+        .send({ admission })
+        .expect(200);
+    await admit('CLOSED');
+    await app.get(Sealer).sealDue();
+    expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1 + K);
+    await admit('INVITE');
+    const again = await request(server())
+      .post(`/communities/${community.slug}/members`)
+      .send({ commitment: commitmentOf(createIdentity()), inviteCode: codes[0] })
+      .expect(409);
+    expect(again.body.code).toBe('INVITE_USED');
+  });
 });
