@@ -13,6 +13,22 @@ import { PRIVATE_ADDRESS_REFUSAL } from './receiver-address';
 
 const SECRET = 'whsec-test-0123456789abcdef';
 
+/**
+ * A name only this spec's resolver knows, answered with loopback as a hostile DNS server would:
+ * the refusal must come from the lookup the webhook agent dials through, not from the name.
+ */
+const LOOPBACK_NAME = 'hooks.bridgenotes-test';
+jest.mock('node:dns', () => {
+  const dns = jest.requireActual<typeof import('node:dns')>('node:dns');
+  return {
+    ...dns,
+    lookup: (hostname: string, options: object, callback: (...answer: unknown[]) => void) =>
+      hostname === LOOPBACK_NAME
+        ? callback(null, [{ address: '127.0.0.1', family: 4 }])
+        : dns.lookup(hostname, options, callback as never),
+  };
+});
+
 interface Received {
   headers: IncomingMessage['headers'];
   body: string;
@@ -279,7 +295,8 @@ describe('webhook deliveries', () => {
       ['an IPv6 loopback literal', () => `http://[::1]:${port}/x`],
       ['an IPv4-mapped loopback literal', () => `http://[::ffff:127.0.0.1]:${port}/x`],
       ['the metadata service', () => 'http://169.254.169.254/latest/meta-data/'],
-      ['a name that resolves to loopback', () => `http://localhost:${port}/x`],
+      ['localhost', () => `http://localhost:${port}/x`],
+      ['a name that resolves to loopback', () => `http://${LOOPBACK_NAME}:${port}/x`],
     ])('refuses %s without sending anything', async (_, receiver) => {
       const { id } = await pendingDelivery(receiver(), true);
       const job = { id, data: { deliveryId: id } } as never;
