@@ -33,6 +33,10 @@ const NOTE = {
  * the open data the input must follow from (the status changes, the run times, the worker's
  * seed) can tell. Each case scores a community of its own (real proofs), its runs in the past
  * as a worker's are, after the writes they read (made five hours ago unless a case says).
+ * The communities cannot share one honest fixture, as exports.spec's tampered copies of one
+ * export do: a case's forgery is in the input the publisher reads, so its run is written into
+ * the community itself, and a proof holds only for its community's id (a rating's, for its
+ * note's id too), so a copy under new ids would need its proofs made again.
  */
 describe('verification of runs scored from inputs the instance chose', () => {
   let app: INestApplication;
