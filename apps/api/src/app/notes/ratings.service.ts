@@ -45,7 +45,11 @@ export class RatingsService {
    * the newer rating): refused with the stored minute, so a client re-proves its choice with the
    * minute after it. Ties are never broken by arrival: proofs are public, and anyone could
    * replay an older proof of the same minute. The rating goes through the write buffer
-   * (docs/threat-model.md): the answer carries it as it will be stored.
+   * (docs/threat-model.md): the answer carries it as it will be stored. A minute no later than
+   * the sealed rating's is compared with that rating alone, never with the member's ratings
+   * still waiting: a replay of the sealed rating is answered unchanged, and an older one refused
+   * with the sealed minute, whether or not a newer rating waits (a change of the member's then
+   * learns of it at its next try, with the minute after the sealed one).
    */
   async put(
     community: CommunityKey,
@@ -83,9 +87,9 @@ export class RatingsService {
       clientMinute: input.clientMinute,
     };
     let outcome = 'created' as RatingOutcome;
-    // Decided against the stored rating and those waiting to be sealed, one submission of this
-    // member for this note at a time; the sealing upsert keeps the latest minute whatever the
-    // order a batch stores them in.
+    // Decided against the stored rating and, for a minute later than it, those waiting to be
+    // sealed, one submission of this member for this note at a time; the sealing upsert keeps
+    // the latest minute whatever the order a batch stores them in.
     await this.buffer.submit(
       `rating:${note.id}:${pseudonym}`,
       async (tx) => {
@@ -100,13 +104,22 @@ export class RatingsService {
             clientMinute: true,
           },
         });
-        const waiting = await this.buffer.waiting<BufferedRating>(
-          tx,
-          community.id,
-          'rating',
-          `r:${note.id}:${pseudonym}:`,
-        );
-        const latest = [...(stored ? [stored] : []), ...waiting.map(toStored)].reduce<
+        // A minute no later than the stored rating's is decided by the stored rating alone:
+        // anyone may send it, replaying an exported proof (the stored one, or one it replaced)
+        // while its minute is within CLOCK_SKEW_MINUTES, and an answer that looked at the
+        // waiting ratings would tell them when the member rated again, before the batch was
+        // sealed (docs/threat-model.md). A later minute has no exported proof: only the member
+        // sends one, and learns only of their own waiting ratings.
+        const unsealed =
+          stored && input.clientMinute <= stored.clientMinute
+            ? []
+            : await this.buffer.waiting<BufferedRating>(
+                tx,
+                community.id,
+                'rating',
+                `r:${note.id}:${pseudonym}:`,
+              );
+        const latest = [...(stored ? [stored] : []), ...unsealed.map(toStored)].reduce<
           StoredRating | undefined
         >((a, b) => (a === undefined || b.clientMinute > a.clientMinute ? b : a), undefined);
         if (!latest) return;
