@@ -98,6 +98,17 @@ describe('a proven note sent again with its kept proof', () => {
       const written = cases[name];
       const { community, proven } = written;
       const first = await send(written, proven).expect(201);
+      // In the shape the OpenAPI document declares, waiting or not: neither hidden (it would not
+      // be shown) nor redacted, as no moderator acts on a note before it is sealed.
+      const declared = (await request(written.app.getHttpServer()).get('/docs-json').expect(200))
+        .body.components.schemas.NoteDto;
+      expect(declared.required).toContain('redacted');
+      const inDeclaredShape = (body: Record<string, unknown>) => {
+        expect(declared.required.filter((name: string) => !(name in body))).toEqual([]);
+        expect(body).toMatchObject({ deletedAt: null, redacted: false });
+        expect(body).not.toHaveProperty('hidden');
+      };
+      inDeclaredShape(first.body);
       const where = { communityId: community.id };
       const counts = async () => ({
         stored: await prisma.note.count({ where }),
@@ -110,6 +121,7 @@ describe('a proven note sent again with its kept proof', () => {
         expect(response.status).toBe(200);
         expect(response.body.id).toBe(first.body.id);
         expect(response.body.text).toBe(NOTE.text);
+        inDeclaredShape(response.body);
       };
 
       // Other points with the same pseudonym and message: verified in full, and refused.

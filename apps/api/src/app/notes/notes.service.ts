@@ -57,14 +57,17 @@ interface BufferedNote {
   reasons: string[];
   text: string;
   sources: string[];
-  proof: Prisma.InputJsonObject;
+  proof: Prisma.JsonObject;
   postRef: JsonValue;
   clientMinute: number;
   message: string;
   day: number;
 }
 
-/** The note a buffered write will store, as it will read once sealed. */
+/**
+ * The note a buffered write will store, as it will read once sealed: as `seal` writes it, the
+ * rest at the columns' defaults (neither hidden nor redacted: no moderator acts on a waiting note).
+ */
 function unsealedNote(communityId: string, note: BufferedNote): NoteWithCount {
   return {
     id: note.id,
@@ -78,6 +81,8 @@ function unsealedNote(communityId: string, note: BufferedNote): NoteWithCount {
     status: NoteStatus.NEEDS_MORE_RATINGS,
     createdAt: new Date(note.clientMinute * 60_000),
     deletedAt: null,
+    hidden: false,
+    redacted: false,
     proof: note.proof,
     postRef: note.postRef,
     clientMinute: note.clientMinute,
@@ -89,7 +94,7 @@ function unsealedNote(communityId: string, note: BufferedNote): NoteWithCount {
     statusHistory: null,
     previousStatusHistory: null,
     _count: { ratings: 0 },
-  } as NoteWithCount;
+  };
 }
 
 export const noteNotFound = (community: CommunityKey, noteId: string) =>
@@ -179,7 +184,7 @@ export class NotesService {
       reasons: input.reasons,
       text: input.text,
       sources: input.sources,
-      proof: input.proof as Prisma.InputJsonObject,
+      proof: input.proof as Prisma.JsonObject,
       postRef: post,
       clientMinute: input.clientMinute,
       message,
