@@ -319,7 +319,11 @@ export class NotesService {
     if (entries.length > 0) this.forgetPostReads();
   }
 
-  /** Only the author deletes, by proving the same pseudonym; the note and its ratings stay in the data. */
+  /**
+   * Only the author deletes, by proving the same pseudonym; the note and its ratings stay in the
+   * data. A note hidden by a moderator is not found, and not deleted: also when the hide commits
+   * while the proof is checked (seconds), which the note's change lock orders against the deletion.
+   */
   async delete(
     community: CommunityKey,
     noteId: string,
@@ -342,6 +346,9 @@ export class NotesService {
     await this.prisma.$transaction(async (tx) => {
       // After the ratings being buffered for it; none is buffered once it is deleted.
       await lockNoteForChange(tx, note.id);
+      // Read again under the lock a hide takes too: one committed since the read above is seen.
+      const locked = await tx.note.findUnique({ where: { id: note.id }, select: { hidden: true } });
+      if (!locked || locked.hidden) throw noteNotFound(community, noteId);
       // Conditional, so concurrent deletions record one deletion and one rescoring request.
       const { count } = await tx.note.updateMany({
         where: { id: note.id, deletedAt: null },

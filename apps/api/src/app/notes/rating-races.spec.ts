@@ -26,10 +26,11 @@ const NOTE = {
 
 /**
  * A note its author deletes, or a moderator hides, while a rating of it has its proof checked
- * (seconds, in a queue) takes no new rating (docs/protocol.md, docs/moderation.md). Writes are
- * sealed by hand, one member enough for a batch.
+ * (seconds, in a queue) takes no new rating (docs/protocol.md, docs/moderation.md); one hidden
+ * while its deletion's proof is checked is not deleted. Writes are sealed by hand, one member
+ * enough for a batch.
  */
-describe('a rating of a note taken back while its proof is checked', () => {
+describe('a note taken back while a rating or deletion of it has its proof checked', () => {
   let app: INestApplication;
   let prisma: PrismaClient;
   let community: TestCommunity;
@@ -52,9 +53,9 @@ describe('a rating of a note taken back while its proof is checked', () => {
 
   /**
    * A stored note of the author's (written as its proven creation would store it, which
-   * notes.controller.spec covers), with the rater's proven rating of it.
+   * notes.controller.spec covers); its id.
    */
-  async function ratedNote(path: string) {
+  async function storedNote(path: string) {
     const post = await prisma.post.create({
       data: { canonicalUrl: `https://example.com/${path}` },
     });
@@ -66,6 +67,12 @@ describe('a rating of a note taken back while its proof is checked', () => {
         authorPseudonym: pseudonymOf(author, community.scope),
       },
     });
+    return id;
+  }
+
+  /** A stored note with the rater's proven rating of it. */
+  async function ratedNote(path: string) {
+    const id = await storedNote(path);
     const rating = await prove(rater, 'rating.put', `note:${id}`, {
       helpfulness: 'HELPFUL',
       tags: [],
@@ -78,15 +85,19 @@ describe('a rating of a note taken back while its proof is checked', () => {
     return { id, rate, ratings };
   }
 
+  /** The author's proven deletion of a note: its request, to send. */
+  async function deletionOf(id: string) {
+    const deletion = await prove(author, 'note.delete', `note:${id}`, {});
+    return () =>
+      request(server())
+        .delete(`/communities/${community.slug}/notes/${id}`)
+        .send(provenBody(deletion));
+  }
+
   /** A rated note with its author's proven deletion too, for the cases that send one. */
   async function deletableNote(path: string) {
     const note = await ratedNote(path);
-    const deletion = await prove(author, 'note.delete', `note:${note.id}`, {});
-    const remove = () =>
-      request(server())
-        .delete(`/communities/${community.slug}/notes/${note.id}`)
-        .send(provenBody(deletion));
-    return { ...note, remove };
+    return { ...note, remove: await deletionOf(note.id) };
   }
 
   /**
@@ -126,15 +137,17 @@ describe('a rating of a note taken back while its proof is checked', () => {
     expect(await note.ratings()).toBe(0);
   });
 
+  /** A moderator's hide (or restore) of the note, answered 201. */
+  const moderate = (noteId: string, action: 'HIDE' | 'RESTORE') =>
+    request(server())
+      .post(`/communities/${community.slug}/moderation/actions`)
+      .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
+      .send({ action, noteId, reasonCode: action === 'HIDE' ? 'SPAM' : 'REVIEWED' })
+      .expect(201);
+
   it('refuses a rating with 404 NOTE_NOT_FOUND when a moderator hid the note meanwhile', async () => {
     const note = await ratedNote('hidden');
-    const hide = () =>
-      request(server())
-        .post(`/communities/${community.slug}/moderation/actions`)
-        .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-        .send({ action: 'HIDE', noteId: note.id, reasonCode: 'SPAM' })
-        .expect(201);
-    const answer = await rateWhile(note, hide);
+    const answer = await rateWhile(note, () => moderate(note.id, 'HIDE'));
     expect(answer.status).toBe(404);
     expect(answer.body).toMatchObject({ code: 'NOTE_NOT_FOUND' });
     await app.get(Sealer).sealDue();
@@ -219,5 +232,54 @@ describe('a rating of a note taken back while its proof is checked', () => {
     expect(await note.ratings()).toBe(0);
     await app.get(Sealer).sealDue();
     expect(await note.ratings()).toBe(1);
+  });
+
+  describe('a deletion of a note a moderator hid', () => {
+    const deletions = () =>
+      prisma.scoringEvent.count({ where: { communityId: community.id, kind: 'note.deleted' } });
+
+    /**
+     * Answered as a hidden note is, not found, and the note left as it was: not deleted, no
+     * rescoring asked for. Restored, the same deletion deletes it.
+     */
+    async function expectNotDeleted(
+      id: string,
+      remove: () => request.Test,
+      answer: request.Response,
+      deletionsBefore: number,
+    ) {
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ code: 'NOTE_NOT_FOUND' });
+      expect(
+        await prisma.note.findUniqueOrThrow({
+          where: { id },
+          select: { deletedAt: true, deleteProof: true },
+        }),
+      ).toEqual({ deletedAt: null, deleteProof: null });
+      expect(await deletions()).toBe(deletionsBefore);
+      await moderate(id, 'RESTORE');
+      expect((await remove().expect(200)).body.deletedAt).not.toBeNull();
+    }
+
+    it('answers 404 NOTE_NOT_FOUND and deletes nothing', async () => {
+      const id = await storedNote('hidden-before-deletion');
+      const remove = await deletionOf(id);
+      await moderate(id, 'HIDE');
+      const before = await deletions();
+      await expectNotDeleted(id, remove, await remove(), before);
+    });
+
+    it('answers the same when the hide commits while the deletion has its proof checked', async () => {
+      const id = await storedNote('hidden-during-deletion');
+      const remove = await deletionOf(id);
+      const before = await deletions();
+      // The deletion read the note shown; it stops in its proof check, before its transaction.
+      const held = holdNext(app.get(ActionProofsService), 'verify');
+      const answer = remove().then((response) => response);
+      await held.reached;
+      await moderate(id, 'HIDE');
+      held.release();
+      await expectNotDeleted(id, remove, await answer, before);
+    });
   });
 });
