@@ -619,6 +619,61 @@ describe('embeddable widget', () => {
     await page.close();
   });
 
+  it('restores another identity over one that is a member of another community of the site only once its backup was shown', async () => {
+    // A site (the service's own pages: lasting, first-party storage) shows two communities; the
+    // identity is one for both, its memberships are recorded per community.
+    const first = await insertCommunity('Identity A community', 'OPEN');
+    const second = await insertCommunity('Identity B community', 'OPEN');
+    const demo = (slug: string) =>
+      `${apiUrl}/demo?${new URLSearchParams({ community: slug, post: `https://example.com/news/${slug}`, theme: 'light' })}`;
+    const page = await browser.context.newPage();
+    await page.goto(demo(first.slug));
+    const onFirst = await widgetFrame(page);
+    await withIdentity(onFirst, 'Create an identity');
+    await clickShown(onFirst.getByRole('button', { name: 'Join Identity A community' }));
+    await onFirst.getByText('You are a member of Identity A community.').waitFor();
+    const kept = await page.evaluate(() => localStorage.getItem('bridgenotes:identity'));
+
+    // On B's page, not a member there: its backup is offered all the same.
+    await page.goto(demo(second.slug));
+    const onSecond = await widgetFrame(page);
+    const panel = onSecond.locator('.member');
+    await panel.getByRole('button', { name: 'Join Identity B community' }).waitFor();
+    await panel.getByRole('button', { name: 'Back up identity' }).waitFor();
+    await panel.locator('details summary').click();
+    await panel.getByLabel('Identity backup').fill(new Identity().export());
+    await panel.getByRole('button', { name: 'Restore', exact: true }).click();
+    // Refused at the first click, with the community named and the backup offered first.
+    const asks = panel.locator('.replaces');
+    await asks
+      .getByText('Restoring another one replaces it here', { exact: false })
+      .and(asks.getByText('Identity A community', { exact: false }))
+      .waitFor();
+    const replace = asks.getByRole('button', { name: 'I kept its backup: replace it' });
+    expect(await replace.isVisible()).toBe(false);
+    expect(await page.evaluate(() => localStorage.getItem('bridgenotes:identity'))).toBe(kept);
+    await asks.getByRole('button', { name: 'Back up identity' }).click();
+    expect(await asks.getByLabel('Back up identity').inputValue()).toBe(kept);
+    expect(await seriousViolations(onSecond)).toEqual([]);
+
+    // A's page, in another tab, still shows the membership: nothing was replaced.
+    const other = await browser.context.newPage();
+    await other.goto(demo(first.slug));
+    await (
+      await widgetFrame(other)
+    )
+      .getByText('You are a member of Identity A community.')
+      .waitFor();
+    await other.close();
+
+    // Replaced on the member's second, explicit click only.
+    await clickShown(replace);
+    await panel.getByRole('button', { name: 'Join Identity B community' }).waitFor();
+    expect(await onSecond.locator('.status .announce').textContent()).toBe('Identity restored.');
+    expect(await page.evaluate(() => localStorage.getItem('bridgenotes:identity'))).not.toBe(kept);
+    await page.close();
+  });
+
   it('restores a backup only when it is one, and recognises its membership from the published group in a CLOSED community', async () => {
     const closed = await insertCommunity('Restoring community', 'OPEN');
     const identity = new Identity();

@@ -66,7 +66,7 @@ async function start(): Promise<void> {
     host.tell({ type: 'error', code: error instanceof RequestError ? error.code : 'ERROR' });
     return;
   }
-  const store = new MemberStore(slug);
+  const store = new MemberStore(slug, loaded.community.name);
   // An identity an earlier version kept without its commitment: asked once, then kept. A prover
   // that does not answer soon leaves it for the next load (or the next join) to record.
   await store.knowCommitment((backup) =>

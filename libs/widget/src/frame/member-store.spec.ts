@@ -494,3 +494,93 @@ describe('the copies of the member’s own notes waiting for their batch', () =>
     expect(reloadOver(null).store.waitingNotes(POST, new Set(), sixHours)).toEqual([]);
   });
 });
+
+describe('one identity shared by the communities of a site', () => {
+  const POST = 'https://example.com/news/1';
+  const noteOf = (id: string, authorPseudonym = 'p1') =>
+    ({
+      id,
+      authorPseudonym,
+      classification: 'NOT_MISLEADING',
+      reasons: [],
+      text: 'kept',
+      sources: [],
+      createdAt: new Date().toISOString(),
+    }) as unknown as NoteResponse;
+
+  it('names every community where the kept identity has standing, for a restore on another community’s page to refuse at first', () => {
+    const local = new MemoryStorage();
+    // The member joins A with X on A's page (its frame records A's name), then opens B's page.
+    const a = reloadOver(local, 'town-a');
+    const onA = new a.module.MemberStore('town-a', 'Town A');
+    onA.keepIdentity('backup-x', 'x1');
+    onA.joined('x1');
+    const onB = new (reloadOver(local, 'town-b').module.MemberStore)('town-b', 'Town B');
+    expect([onB.identity, onB.isMember]).toEqual(['backup-x', false]);
+    // What restoring Y on B's page would lose: X's membership of A (the panel says so first).
+    expect(onB.holdings()).toEqual([{ slug: 'town-a', name: 'Town A' }]);
+    // A join waiting for its batch, a membership missing from the group (maybe still one), the
+    // copies of waiting notes count too; a membership the API ended does not, nor another's.
+    onB.joined('x1', true);
+    const onC = new (reloadOver(local).module.MemberStore)('town-c');
+    onC.joined('x1');
+    onC.absent();
+    const onD = new (reloadOver(local).module.MemberStore)('town-d');
+    onD.keepOwnNote('x1', POST, noteOf('n1'));
+    const onE = new (reloadOver(local).module.MemberStore)('town-e');
+    onE.joined('x1');
+    onE.refused('x1');
+    onE.keepOwnNote('y1', POST, noteOf('n2'));
+    expect(onB.holdings().map((held) => held.name)).toEqual([
+      'Town A',
+      'Town B',
+      'town-c',
+      'town-d',
+    ]);
+    // Another identity's standing is not X's; an identity with none has nothing to lose.
+    expect(onB.holdings('y1')).toEqual([{ slug: 'town-e', name: 'town-e' }]);
+    expect(onB.holdings('z1')).toEqual([]);
+    // Kept identity none (an earlier version's, its commitment unknown): nothing named as its.
+    expect(storeOver({ 'bridgenotes:identity': 'backup-x' }).store.holdings()).toEqual([]);
+  });
+
+  it('answers what restoring Y over X on B’s page would lose, so that the panel asks first and A keeps X', async () => {
+    const local = new MemoryStorage();
+    const onA = new (reloadOver(local).module.MemberStore)('town-a', 'Town A');
+    onA.keepIdentity('backup-x', 'x1');
+    onA.joined('x1');
+    const onB = new (reloadOver(local).module.MemberStore)('town-b', 'Town B');
+    const unasked = async (): Promise<string> => {
+      throw new Error('the commitment is known');
+    };
+    expect(await onB.replacementLoses('backup-y', 'y1', unasked)).toEqual({
+      commitment: 'x1',
+      holdings: [{ slug: 'town-a', name: 'Town A' }],
+    });
+    // Asking changed nothing: X is kept, and a member of A.
+    expect([onB.identity, onA.identity, onA.isMember]).toEqual(['backup-x', 'backup-x', true]);
+    // The same identity again, or none kept, loses nothing.
+    expect(await onB.replacementLoses('backup-x', 'x1', unasked)).toBeNull();
+    expect(await storeOver({}).store.replacementLoses('backup-y', 'y1', unasked)).toBeNull();
+
+    // An earlier version's identity (commitment not kept): the prover's answer is asked, and a
+    // prover that fails refuses the restore rather than replace blindly.
+    const earlier = storeOver({
+      'bridgenotes:identity': 'backup-x',
+      'bridgenotes:member:town-a': 'x1',
+    }).store;
+    expect(await earlier.replacementLoses('backup-y', 'y1', async () => 'x1')).toEqual({
+      commitment: 'x1',
+      holdings: [{ slug: 'town-a', name: 'town-a' }],
+    });
+    await expect(
+      earlier.replacementLoses('backup-y', 'y1', async () => {
+        throw new Error('no prover');
+      }),
+    ).rejects.toThrow('no prover');
+    // X with no standing anywhere on the site: replaced with no question.
+    const alone = storeOver({}).store;
+    alone.keepIdentity('backup-x', 'x1');
+    expect(await alone.replacementLoses('backup-y', 'y1', unasked)).toBeNull();
+  });
+});

@@ -103,6 +103,49 @@ function dropHolderCopies(from: Storage | null): void {
 /** Whether what the frame remembers outlasts the page. */
 export const lasting = (): boolean => backing !== null;
 
+/** A community's name, recorded when its frame loads: what the frame calls it elsewhere. */
+const NAME_PREFIX = 'bridgenotes:name:';
+const MEMBER_PREFIX = 'bridgenotes:member:';
+const ENDED_PREFIX = 'bridgenotes:ended:';
+const OWN_NOTE_PREFIX = 'bridgenotes:own-note:';
+
+/** What a storage holds, read the same way wherever it is kept. */
+interface Reader {
+  get(key: string): string | null;
+  keys(prefix: string): string[];
+}
+
+/** A community where an identity has standing on this site: its slug and its name. */
+export interface Holding {
+  slug: string;
+  name: string;
+}
+
+/**
+ * The communities where `commitment` has something on this site that replacing the identity would
+ * lose: a membership (sealed or waiting for its batch), one missing from the group when last
+ * looked at (maybe a member still: only the API's MEMBERSHIP_ENDED is an end), or copies of its
+ * notes waiting for their batch. Named as their frame last called them, else by their slug.
+ */
+function holdingsIn(from: Reader, commitment: string | null): Holding[] {
+  if (!commitment) return [];
+  const slugs = new Set<string>();
+  for (const key of from.keys(MEMBER_PREFIX)) {
+    if (from.get(key) === commitment) slugs.add(key.slice(MEMBER_PREFIX.length));
+  }
+  for (const key of from.keys(ENDED_PREFIX)) {
+    const slug = key.slice(ENDED_PREFIX.length);
+    const ended = from.get(`bridgenotes:refused:${slug}`) === commitment;
+    if (from.get(key) === commitment && !ended) slugs.add(slug);
+  }
+  for (const key of from.keys(OWN_NOTE_PREFIX)) {
+    const copy = keptNote(parsedOrNull(from.get(key)));
+    const slug = key.slice(OWN_NOTE_PREFIX.length, key.lastIndexOf(':'));
+    if (copy?.commitment === commitment && slug) slugs.add(slug);
+  }
+  return [...slugs].sort().map((slug) => ({ slug, name: from.get(NAME_PREFIX + slug) || slug }));
+}
+
 /**
  * Moves to the storage a Storage Access grant opened. What memory holds moves along, unless
  * that storage already holds an identity (an earlier visit's), which is never overwritten.
@@ -212,8 +255,13 @@ const sameDraft = (note: OwnNote, draft: OwnNoteDraft): boolean =>
   JSON.stringify(note.sources) === JSON.stringify(draft.sources);
 
 export class MemberStore {
-  constructor(private readonly slug: string) {
+  /** `name`: the community's, recorded for the frames of the others to name it. */
+  constructor(
+    private readonly slug: string,
+    name?: string,
+  ) {
     dropHolderCopies(backing);
+    if (name) storage.set(NAME_PREFIX + slug, name);
     // Before anything this version records can change whose membership it is.
     this.adoptEarlierMap('ratings');
     this.adoptEarlierMap('tracked');
@@ -236,6 +284,34 @@ export class MemberStore {
   concerns(key: string | null): boolean {
     if (key === null || key === IDENTITY_KEY || key === COMMITMENT_KEY) return true;
     return ['member', 'pending', 'ended', 'refused'].some((name) => key === this.key(name));
+  }
+
+  /**
+   * The communities on this site where `commitment` (by default the kept identity's) has standing
+   * that replacing the identity would lose (see `holdingsIn`), this one included.
+   */
+  holdings(commitment = this.identityCommitment): Holding[] {
+    return holdingsIn(storage, commitment);
+  }
+
+  /**
+   * What keeping `backup` (`commitment`: its commitment) in place of the kept identity would lose:
+   * that identity's commitment and the communities of this site where it has standing; null when
+   * nothing would be (none kept, the same one, or one with no standing here). `commitmentOf`: the
+   * prover's answer for the kept backup, asked when its commitment is not known (an earlier
+   * version's); a failure is thrown, and nothing is replaced.
+   */
+  async replacementLoses(
+    backup: string,
+    commitment: string,
+    commitmentOf: (backup: string) => Promise<string>,
+  ): Promise<{ commitment: string; holdings: Holding[] } | null> {
+    const kept = this.identity;
+    if (kept === null || kept === backup) return null;
+    const keptCommitment = this.identityCommitment ?? (await commitmentOf(kept));
+    if (keptCommitment === commitment) return null;
+    const holdings = this.holdings(keptCommitment);
+    return holdings.length > 0 ? { commitment: keptCommitment, holdings } : null;
   }
 
   /** Keeps an identity: its backup (on this origin only) and its commitment. */

@@ -117,6 +117,11 @@ export const EN = {
   joinedPending: 'Joined {community}; your membership is waiting to be sealed.',
   restoreReplaces: 'Restore another identity from a backup',
   backupInvalid: 'This is not a Bridgenotes identity backup: {reason}',
+  // Restore over an identity with standing elsewhere on this site: refused until its backup was
+  // shown, then replaced on a second, explicit click.
+  restoreWouldLose:
+    'The identity kept on this site now is a member of {communities}. Restoring another one replaces it here: without its backup, that identity and its pseudonym there are lost for good. Back it up first.',
+  restoreReplaceAnyway: 'I kept its backup: replace it',
   // Another tab or window of this browser changed the identity kept on this site.
   identityKeptElsewhere:
     'Another tab or window of this browser keeps an identity on this site now: it is shown here, and was not replaced.',

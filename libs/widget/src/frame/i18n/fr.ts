@@ -120,6 +120,9 @@ export const FR: Record<StringKey, string> = {
   joinedPending: 'Vous avez rejoint {community} ; votre adhésion attend d’être scellée.',
   restoreReplaces: 'Restaurer une autre identité depuis une sauvegarde',
   backupInvalid: 'Ce n’est pas une sauvegarde d’identité Bridgenotes : {reason}',
+  restoreWouldLose:
+    'L’identité gardée sur ce site est membre de {communities}. En restaurer une autre la remplace ici : sans sa sauvegarde, cette identité et son pseudonyme y sont perdus pour de bon. Sauvegardez-la d’abord.',
+  restoreReplaceAnyway: 'J’ai gardé sa sauvegarde : la remplacer',
   backupReasonEmpty: 'rien n’a été collé.',
   backupReasonCharacters:
     'elle contient des caractères qu’une sauvegarde n’a jamais (une sauvegarde, ce sont des lettres, des chiffres, + et /, terminés par =).',

@@ -47,6 +47,10 @@ export const isOne = (count: number): boolean =>
 
 export const formatNumber = (value: number): string => new Intl.NumberFormat(locale).format(value);
 
+/** `items` as one phrase in the frame's language: "A, B and C", « A, B et C ». */
+export const formatList = (items: readonly string[]): string =>
+  new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
+
 export const formatPercent = (share: number): string =>
   new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(share);
 

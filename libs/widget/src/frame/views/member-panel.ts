@@ -11,6 +11,7 @@ import { actionFeedback, ActionFeedback } from '../feedback';
 import { StringKey, t } from '../i18n';
 import { inPublishedGroup, lookAgain, notInGroupText, pendingText, sendJoin } from '../membership';
 import { prover } from '../prover-client';
+import { backupControl, communitiesNamed } from './backup';
 import { credentialJoin } from './credential-join';
 
 const BACKUP_REASONS: Record<BackupProblem, StringKey> = {
@@ -38,6 +39,11 @@ function keptElsewhere(
 /**
  * "Restore from a backup": only an identity export's exact form is kept (a mistyped or cut-off
  * paste would be another identity), then the membership is looked up in the published group.
+ * The identity it replaces is shared by every community of this site (its memberships are kept
+ * per community): one with standing in any of them (`MemberStore.holdings`, this one included)
+ * is not replaced at the first click. The panel names those communities and offers its backup;
+ * once the backup was shown, a second button replaces it (the extension refuses outright, having
+ * one identity per instance and no Restore while one is kept).
  */
 function restoreDetails(
   context: FrameContext,
@@ -50,6 +56,41 @@ function restoreDetails(
   const shown = store.identity;
   const restoreId = nextId('restore');
   const restoreText = h('textarea', { id: restoreId, rows: '3', spellcheck: 'false' });
+  /** Where the replacement of an identity with standing is asked, its backup first. */
+  const confirm = h('div', { class: 'replaces', hidden: true });
+  /** The commitment the member chose to replace, once its backup was shown. */
+  let replacing: string | null = null;
+  /**
+   * Whether restoring `commitment` may replace the identity shown: none is kept, it is the same,
+   * it has no standing on this site, or the member chose to replace it after its backup.
+   */
+  const mayReplace = async (backup: string, commitment: string): Promise<boolean> => {
+    const loses = await store.replacementLoses(backup, commitment, async (kept) =>
+      String((await prover({ type: 'commitment', backup: kept })).commitment),
+    );
+    if (!loses || replacing === loses.commitment || shown === null) return true;
+    const held = loses.holdings;
+    const said = h(
+      'p',
+      { tabindex: '-1' },
+      t('restoreWouldLose', { communities: communitiesNamed(held) }),
+    );
+    const replace = button(t('restoreReplaceAnyway'), () => {
+      replacing = loses.commitment;
+      void restore().catch((error: unknown) => reportFailure(feedback, error));
+    });
+    replace.hidden = true;
+    confirm.replaceChildren(
+      said,
+      ...backupControl(shown, () => {
+        replace.hidden = false;
+      }),
+      replace,
+    );
+    confirm.hidden = false;
+    focusHere(said);
+    return false;
+  };
   const restore = async (): Promise<void> => {
     const problem = backupProblem(restoreText.value);
     if (problem) {
@@ -60,6 +101,8 @@ function restoreDetails(
     }
     const backup = restoreText.value.trim();
     const { commitment } = await prover({ type: 'commitment', backup, strict: true });
+    if (keptElsewhere(context, shown, onChange)) return;
+    if (!(await mayReplace(backup, commitment as string))) return;
     if (keptElsewhere(context, shown, onChange)) return;
     store.keepIdentity(backup, commitment as string);
     // Not found (or not fetched now): Join is offered, and a join made before answers
@@ -82,6 +125,7 @@ function restoreDetails(
     button(t('restoreButton'), () => {
       void restore().catch((error: unknown) => reportFailure(feedback, error));
     }),
+    confirm,
   );
 }
 
@@ -143,8 +187,6 @@ export function memberPanel(
     return panel;
   }
   if (store.isMember) {
-    const output = h('textarea', { readonly: true, rows: '3', 'aria-label': t('backup') });
-    const reveal = h('div', { hidden: true }, h('p', {}, t('backupHint')), output);
     // Looked for again at each render: once sealed, the forms are shown; a sealed membership
     // missing from the group is put aside as absent (the prover could only call it "not
     // sealed"), with a check and a join. The whole group is fetched, as every proof does:
@@ -169,12 +211,7 @@ export function memberPanel(
       ),
       ...(store.pending ? checkAgain(commitment, 'stillPending') : []),
       ...(store.pending && store.pendingResendable ? joinAgain(context, backup, onChange) : []),
-      button(t('backup'), () => {
-        output.value = backup;
-        reveal.hidden = false;
-        focusHere(output);
-      }),
-      reveal,
+      ...backupControl(backup),
       // A join that is never sealed (removed before this device saw it, lost with an instance
       // restored from an older backup) leaves the member another identity to restore meanwhile.
       ...(store.pending
@@ -183,12 +220,15 @@ export function memberPanel(
     );
     return panel;
   }
-  // An identity that has not joined here: Restore stays offered, for the identity that did.
+  // An identity that has not joined here: Restore stays offered, for the identity that did. Its
+  // backup too: it may be a member of another community of this site, or join this one.
   const restore = restoreDetails(context, feedback, 'restoreReplaces', onChange);
+  const keep = backupControl(backup);
   if (store.membershipEnded) {
     // The API refused this identity a join (MEMBERSHIP_ENDED): another one is the way.
     panel.append(
       h('p', { class: 'ended' }, t('membershipEnded', { community: community.name })),
+      ...keep,
       restore,
       feedback.element,
     );
@@ -214,16 +254,23 @@ export function memberPanel(
     : [];
   const intro = absent ? notice : [h('p', {}, t('memberIntro'))];
   if (community.admission === 'CLOSED') {
-    panel.append(...notice, h('p', {}, t('closed')), restore, feedback.element);
+    panel.append(...notice, h('p', {}, t('closed')), ...keep, restore, feedback.element);
     return panel;
   }
   if (community.admission === 'CREDENTIAL') {
-    panel.append(...intro, credentialJoin(context, backup, onChange), restore, feedback.element);
+    panel.append(
+      ...intro,
+      credentialJoin(context, backup, onChange),
+      ...keep,
+      restore,
+      feedback.element,
+    );
     return panel;
   }
   panel.append(
     ...intro,
     ...joinControls(context, backup, feedback, panel, onChange, 'join'),
+    ...keep,
     restore,
   );
   return panel;
