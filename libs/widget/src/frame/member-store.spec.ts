@@ -496,6 +496,7 @@ describe('the copies of the member’s own notes waiting for their batch', () =>
 });
 
 describe('one identity shared by the communities of a site', () => {
+  const rating: OwnRating = { helpfulness: 'HELPFUL', tags: [], clientMinute: 1 };
   const POST = 'https://example.com/news/1';
   const noteOf = (id: string, authorPseudonym = 'p1') =>
     ({
@@ -582,5 +583,81 @@ describe('one identity shared by the communities of a site', () => {
     const alone = storeOver({}).store;
     alone.keepIdentity('backup-x', 'x1');
     expect(await alone.replacementLoses('backup-y', 'y1', unasked)).toBeNull();
+  });
+
+  /** A frame with no lasting storage (memory), X made and joined there, with a rating. */
+  const inMemory = () => {
+    const { module, store } = reloadOver(null);
+    store.keepIdentity('backup-x', 'x1');
+    store.joined('x1');
+    store.pseudonym = 'p1';
+    store.rated('x1', 'n1', rating);
+    store.keepOwnNote('x1', POST, noteOf('n1'));
+    return { module, store };
+  };
+
+  it('keeps the identity made in memory when the storage a grant opens keeps another one, and says both', () => {
+    const { module, store } = inMemory();
+    // Y sits in the frame's first-party storage (the service's own pages), a member of A there.
+    const granted = new MemoryStorage();
+    const y = reloadOver(granted, 'town-a');
+    const onA = new y.module.MemberStore('town-a', 'Town A');
+    onA.keepIdentity('backup-y', 'y1');
+    onA.joined('y1');
+    const before = granted.keys().map((key) => [key, granted.getItem(key)]);
+
+    const move = module.useStorage(granted);
+    // X is still the identity in use, with its membership, rating and waiting note…
+    expect([store.identity, store.canAct, store.pseudonym]).toEqual(['backup-x', true, 'p1']);
+    expect(move).toBe('two');
+    expect(store.rating('n1')).toEqual(rating);
+    expect(store.waitingNotes(POST, new Set(), {} as CommunityResponse)).toHaveLength(1);
+    expect(module.lasting()).toBe(false);
+    // …and Y, untouched where it is kept.
+    expect(granted.keys().map((key) => [key, granted.getItem(key)])).toEqual(before);
+    expect(module.twoIdentities()).toEqual({
+      device: [{ slug: 'town-a', name: 'Town A' }],
+      page: [{ slug: 'town', name: 'town' }],
+    });
+
+    // The member chose the device's identity (after X's backup was shown): Y is used from now on.
+    module.useDeviceIdentity();
+    expect([store.identity, store.isMember, module.lasting()]).toEqual(['backup-y', false, true]);
+    expect(module.twoIdentities()).toBeNull();
+  });
+
+  it('uses the identity the storage keeps when the one made in memory has no standing anywhere', () => {
+    const { module, store } = reloadOver(null);
+    store.keepIdentity('backup-x', 'x1');
+    const granted = new MemoryStorage();
+    granted.setItem('bridgenotes:identity', 'backup-y');
+    granted.setItem('bridgenotes:identity-commitment', 'y1');
+    expect(module.useStorage(granted)).toBe('device');
+    expect([store.identity, store.identityCommitment, module.lasting()]).toEqual([
+      'backup-y',
+      'y1',
+      true,
+    ]);
+    expect(granted.getItem('bridgenotes:identity')).toBe('backup-y');
+  });
+
+  it('moves what memory holds into a storage that keeps the same identity, or none', () => {
+    const { module, store } = inMemory();
+    const granted = new MemoryStorage();
+    granted.setItem('bridgenotes:identity', 'backup-x');
+    granted.setItem('bridgenotes:identity-commitment', 'x1');
+    granted.setItem('bridgenotes:member:town-a', 'x1');
+    const older = { helpfulness: 'NOT_HELPFUL', tags: [], clientMinute: 0 };
+    granted.setItem('bridgenotes:ratings:town:x1', JSON.stringify({ n0: older }));
+    expect(module.useStorage(granted)).toBe('moved');
+    // This page's records join the device's: its membership here, its rating beside the older one.
+    expect([store.identity, store.canAct, store.pseudonym]).toEqual(['backup-x', true, 'p1']);
+    expect([store.rating('n0'), store.rating('n1')]).toEqual([older, rating]);
+    expect(store.holdings().map((held) => held.slug)).toEqual(['town', 'town-a']);
+
+    const fresh = inMemory();
+    const empty = new MemoryStorage();
+    expect(fresh.module.useStorage(empty)).toBe('moved');
+    expect([empty.getItem('bridgenotes:identity'), fresh.store.canAct]).toEqual(['backup-x', true]);
   });
 });

@@ -109,11 +109,24 @@ const MEMBER_PREFIX = 'bridgenotes:member:';
 const ENDED_PREFIX = 'bridgenotes:ended:';
 const OWN_NOTE_PREFIX = 'bridgenotes:own-note:';
 
-/** What a storage holds, read the same way wherever it is kept. */
+/** What a storage holds, read the same way in memory, in the backing storage or in a grant. */
 interface Reader {
   get(key: string): string | null;
   keys(prefix: string): string[];
 }
+
+const readerOf = (from: Storage): Reader => ({
+  get: (key) => from.getItem(key),
+  keys: (prefix) =>
+    Array.from({ length: from.length }, (_, i) => from.key(i)).filter(
+      (key): key is string => key?.startsWith(prefix) ?? false,
+    ),
+});
+
+const memoryReader: Reader = {
+  get: (key) => memory.get(key) ?? null,
+  keys: (prefix) => [...memory.keys()].filter((key) => key.startsWith(prefix)),
+};
 
 /** A community where an identity has standing on this site: its slug and its name. */
 export interface Holding {
@@ -146,14 +159,81 @@ function holdingsIn(from: Reader, commitment: string | null): Holding[] {
   return [...slugs].sort().map((slug) => ({ slug, name: from.get(NAME_PREFIX + slug) || slug }));
 }
 
-/**
- * Moves to the storage a Storage Access grant opened. What memory holds moves along, unless
- * that storage already holds an identity (an earlier visit's), which is never overwritten.
- */
-export function useStorage(granted: Storage): void {
-  if (granted.getItem(IDENTITY_KEY) === null) {
-    for (const [key, value] of memory) granted.setItem(key, value);
+/** The maps kept per identity (`MemberStore.map`): merged, not replaced, when moved. */
+const MERGED = /^bridgenotes:(ratings|tracked):/;
+
+/** Writes what memory holds into `granted`, an identity's maps merged with what it has there. */
+function moveMemoryTo(granted: Storage): void {
+  for (const [key, value] of memory) {
+    const there = MERGED.test(key) ? parsedOrNull(granted.getItem(key)) : null;
+    const here = parsedOrNull(value);
+    const merge = there && here && typeof there === 'object' && typeof here === 'object';
+    granted.setItem(key, merge ? JSON.stringify({ ...there, ...here }) : value);
   }
+}
+
+/**
+ * A storage a Storage Access grant opened that keeps another identity than the one this page
+ * made in memory: held while the member chooses (`useStorage`), never written to.
+ */
+let offered: Storage | null = null;
+
+/**
+ * What `useStorage` did: `moved` (memory moved there, or nothing to move), `device` (that storage
+ * keeps another identity, used now: the one in memory had no standing anywhere), or `two` (that
+ * storage keeps another identity, and the one in memory has standing: it stays in use, in memory,
+ * until the member chooses; see `twoIdentities`).
+ */
+export type StorageMove = 'moved' | 'device' | 'two';
+
+/**
+ * Moves to the storage a Storage Access grant opened. What memory holds moves along when that
+ * storage keeps no identity, or the same one. An identity it keeps already (an earlier visit's,
+ * or the service's own pages') is never overwritten; nor is the one this page made dropped while
+ * it has standing (a membership, a join waiting, copies of waiting notes): both are kept, the
+ * member told, and the frame stays on memory until the member chooses (`useDeviceIdentity`).
+ */
+export function useStorage(granted: Storage): StorageMove {
+  const there = granted.getItem(IDENTITY_KEY);
+  const here = memory.get(IDENTITY_KEY) ?? null;
+  let move: StorageMove = 'moved';
+  if (there !== null && here !== null && there !== here) {
+    if (holdingsIn(memoryReader, memory.get(COMMITMENT_KEY) ?? null).length > 0) {
+      offered = granted;
+      return 'two';
+    }
+    move = 'device';
+  } else {
+    moveMemoryTo(granted);
+  }
+  offered = null;
+  memory.clear();
+  backing = granted;
+  dropHolderCopies(granted);
+  return move;
+}
+
+/**
+ * While the member chooses (`useStorage` answered `two`): the communities where the identity kept
+ * on the device has standing, and where the one in use (in memory) has. Null otherwise.
+ */
+export function twoIdentities(): { device: Holding[]; page: Holding[] } | null {
+  if (!offered || backing) return null;
+  const device = readerOf(offered);
+  return {
+    device: holdingsIn(device, device.get(COMMITMENT_KEY)),
+    page: holdingsIn(memoryReader, memory.get(COMMITMENT_KEY) ?? null),
+  };
+}
+
+/**
+ * The member chose the identity kept on the device over the one in memory (after its backup was
+ * offered): memory, that identity's only place, is dropped.
+ */
+export function useDeviceIdentity(): void {
+  if (!offered) return;
+  const granted = offered;
+  offered = null;
   memory.clear();
   backing = granted;
   dropHolderCopies(granted);

@@ -2,11 +2,21 @@
 // storage (Chromium's default in incognito and headless, Safari's always), so the member's
 // identity would be lost at each reload. The Storage Access API lets the member open the frame's
 // own storage here, on a click, after saying why; where it is refused or missing, the identity
-// backup is the way to keep it (docs/widget.md, "Privacy").
+// backup is the way to keep it (docs/widget.md, "Privacy"). A storage that opens with another
+// identity in it (an earlier visit's, the service's own pages') replaces neither identity
+// silently (member-store.ts, `useStorage`).
+import type { Outcome } from './context';
 import { button, h } from './dom';
 import { actionFeedback } from './feedback';
 import { t } from './i18n';
-import { lasting, useStorage } from './member-store';
+import {
+  lasting,
+  type StorageMove,
+  twoIdentities,
+  useDeviceIdentity,
+  useStorage,
+} from './member-store';
+import { backupControl, communitiesNamed } from './views/backup';
 
 /** `requestStorageAccess({ localStorage: true })` (Storage Access API beyond cookies). */
 type StorageAccessDocument = Document & {
@@ -15,7 +25,7 @@ type StorageAccessDocument = Document & {
 
 const embedded = (): boolean => parent !== window && 'requestStorageAccess' in document;
 
-const requestStorage = async (): Promise<void> =>
+const requestStorage = async (): Promise<StorageMove> =>
   useStorage(
     (await (document as StorageAccessDocument).requestStorageAccess({ localStorage: true }))
       .localStorage,
@@ -34,19 +44,67 @@ export async function regainStorage(): Promise<void> {
   }
 }
 
-/** For a member whose identity would not outlast the page: why, and the way to keep it. */
-export function storageOffer(onGranted: () => void): HTMLElement | null {
+/**
+ * For a member whose identity would not outlast the page: why, and the way to keep it; where
+ * the storage opened keeps another identity, both (see `twoIdentities`). `backup`: the identity
+ * in use; `onGranted` renders the member's area anew, saying `outcome` when there is one.
+ */
+export function storageOffer(
+  backup: string,
+  onGranted: (outcome?: Outcome) => void,
+): HTMLElement | null {
   if (lasting()) return null;
+  const two = twoIdentities();
+  if (two) return twoIdentitiesChoice(backup, two, onGranted);
   if (!embedded()) return h('p', { class: 'storage' }, t('storageNone'));
   const feedback = actionFeedback();
+  const granted = (move: StorageMove): void => {
+    if (move === 'moved') return onGranted();
+    const message = move === 'two' ? t('storageTwoIdentitiesShort') : t('storageDeviceIdentity');
+    onGranted({ message, focus: false });
+  };
   return h(
     'div',
     { class: 'storage' },
     h('p', {}, t('storageWhy')),
     button(t('storageAsk'), () => {
       // Called right in the click: browsers grant storage access only on a user gesture.
-      requestStorage().then(onGranted, () => feedback.failed(t('storageRefused')));
+      requestStorage().then(granted, () => feedback.failed(t('storageRefused')));
     }),
     feedback.element,
+  );
+}
+
+/**
+ * The storage opened keeps another identity, and the one in use has standing here: both are
+ * named with their communities, the one in use stays (in memory), its backup offered; the one
+ * on the device is used only on the member's click, offered once that backup was shown.
+ */
+function twoIdentitiesChoice(
+  backup: string,
+  two: NonNullable<ReturnType<typeof twoIdentities>>,
+  onGranted: (outcome?: Outcome) => void,
+): HTMLElement {
+  const memberOf = (held: typeof two.page) =>
+    held.length > 0
+      ? t('memberOfList', { communities: communitiesNamed(held) })
+      : t('storageDeviceNone');
+  const use = button(t('storageUseDevice'), () => {
+    useDeviceIdentity();
+    onGranted({ message: t('identityChangedHere'), focus: false });
+  });
+  use.hidden = true;
+  return h(
+    'div',
+    { class: 'storage two-identities' },
+    h(
+      'p',
+      {},
+      t('storageTwoIdentities', { device: memberOf(two.device), page: memberOf(two.page) }),
+    ),
+    ...backupControl(backup, () => {
+      use.hidden = false;
+    }),
+    use,
   );
 }

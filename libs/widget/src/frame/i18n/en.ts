@@ -122,6 +122,17 @@ export const EN = {
   restoreWouldLose:
     'The identity kept on this site now is a member of {communities}. Restoring another one replaces it here: without its backup, that identity and its pseudonym there are lost for good. Back it up first.',
   restoreReplaceAnyway: 'I kept its backup: replace it',
+  // Storage opened that already keeps another identity than the one this page made.
+  storageTwoIdentities:
+    'This device already keeps another identity on this site ({device}). The identity you use now ({page}) was not replaced: it stays in use until this page closes. Back it up to keep it. You may instead use the identity kept on this device; to bring this one back later, restore its backup.',
+  storageUseDevice: 'Use the identity kept on this device',
+  storageTwoIdentitiesShort:
+    'This device already keeps another identity on this site: the one you use now was not replaced. Choose below.',
+  identityChangedHere: 'The identity kept on this device is used now.',
+  storageDeviceIdentity:
+    'This device already kept another identity on this site: it is used now. The identity made on this page had joined no community.',
+  storageDeviceNone: 'a member of no community',
+  memberOfList: 'a member of {communities}',
   // Another tab or window of this browser changed the identity kept on this site.
   identityKeptElsewhere:
     'Another tab or window of this browser keeps an identity on this site now: it is shown here, and was not replaced.',

@@ -123,6 +123,16 @@ export const FR: Record<StringKey, string> = {
   restoreWouldLose:
     'L’identité gardée sur ce site est membre de {communities}. En restaurer une autre la remplace ici : sans sa sauvegarde, cette identité et son pseudonyme y sont perdus pour de bon. Sauvegardez-la d’abord.',
   restoreReplaceAnyway: 'J’ai gardé sa sauvegarde : la remplacer',
+  storageTwoIdentities:
+    'Cet appareil garde déjà une autre identité sur ce site ({device}). L’identité que vous utilisez ({page}) n’a pas été remplacée : elle reste utilisée jusqu’à la fermeture de cette page. Sauvegardez-la pour la garder. Vous pouvez aussi utiliser l’identité gardée sur cet appareil ; pour retrouver celle-ci plus tard, restaurez sa sauvegarde.',
+  storageUseDevice: 'Utiliser l’identité gardée sur cet appareil',
+  storageTwoIdentitiesShort:
+    'Cet appareil garde déjà une autre identité sur ce site : celle que vous utilisez n’a pas été remplacée. Choisissez ci-dessous.',
+  identityChangedHere: 'L’identité gardée sur cet appareil est utilisée désormais.',
+  storageDeviceIdentity:
+    'Cet appareil gardait déjà une autre identité sur ce site : elle est utilisée désormais. L’identité créée sur cette page n’avait rejoint aucune communauté.',
+  storageDeviceNone: 'membre d’aucune communauté',
+  memberOfList: 'membre de {communities}',
   backupReasonEmpty: 'rien n’a été collé.',
   backupReasonCharacters:
     'elle contient des caractères qu’une sauvegarde n’a jamais (une sauvegarde, ce sont des lettres, des chiffres, + et /, terminés par =).',

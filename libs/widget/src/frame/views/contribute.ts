@@ -83,7 +83,8 @@ export function contribute(
       .map((note) => waitingNote(note, context.community.id));
     const list = h('div', { class: 'to-rate' }, ...reloaded.map(card), ...toRate.map(card));
     // Only once there is an identity to lose.
-    const offer = context.store.identity !== null ? storageOffer(render) : null;
+    const identity = context.store.identity;
+    const offer = identity !== null ? storageOffer(identity, render) : null;
     const listing = toRate.length + reloaded.length;
     const intro = h('p', {}, listing > 0 ? t('needsRatings') : t('noneToRate'));
     const panel = memberPanel(context, render);
