@@ -1,4 +1,5 @@
 import { answerMessage } from './background-messages';
+import { getCommunity } from './shared/instance';
 import { settleFollowed } from './shared/membership';
 import { lookUpPage } from './shared/page-notes';
 import { panelTokenValid } from './shared/panel-tokens';
@@ -10,7 +11,12 @@ jest.mock('./shared/extension-api', () => ({
   ext: {
     runtime: { getURL: (path: string) => `chrome-extension://abcdefghijklmnop/${path}` },
     tabs: { create: jest.fn(async () => ({})), sendMessage: jest.fn() },
+    storage: { local: { get: jest.fn(async () => ({})), set: jest.fn(async () => undefined) } },
   },
+}));
+jest.mock('./shared/instance', () => ({
+  ...jest.requireActual('./shared/instance'),
+  getCommunity: jest.fn(),
 }));
 jest.mock('./shared/storage', () => ({
   ...jest.requireActual('./shared/storage'),
@@ -100,5 +106,45 @@ describe('the background refuses the panel’s messages from anyone but the exte
     const sender = { url: `${ROOT}panel.html`, tab: { id: 7 } };
     const href = 'https://notes.example.org/communities/city';
     expect(await answer({ type: 'follow', href }, sender)).toBeUndefined();
+  });
+});
+
+describe('a listing’s offer tells the page nothing of what the reader follows', () => {
+  const href = 'https://notes.example.org/communities/city';
+  const page = { url: 'https://tracker.example/a', tab: { id: 7 } };
+  const follow = {
+    instance: 'https://notes.example.org',
+    slug: 'city',
+    id: 'c1',
+    name: 'City News',
+    scope: { hosts: ['x.com'] },
+    admission: 'OPEN',
+    sealing: null,
+  };
+
+  beforeEach(() => {
+    jest.mocked(getCommunity).mockResolvedValue({
+      slug: 'city',
+      name: 'City News',
+    } as Awaited<ReturnType<typeof getCommunity>>);
+  });
+
+  /** The offer's answer to a content script, with the reader's follows `follows`. */
+  async function offered(follows: unknown[]) {
+    const { ext } = jest.requireMock('./shared/extension-api');
+    jest.mocked(ext.storage.local.get).mockResolvedValue({ follows });
+    return answer({ type: 'offer', href }, page);
+  }
+
+  it('answers alike whether or not the community is followed (the page sees the offer either way)', async () => {
+    const unfollowed = await offered([]);
+    expect(unfollowed).toEqual({ name: 'City News', host: 'notes.example.org', href });
+    expect(await offered([follow])).toEqual(unfollowed);
+  });
+
+  it('asks the instance for the community whether or not it is followed (no quicker answer)', async () => {
+    await offered([]);
+    await offered([follow]);
+    expect(getCommunity).toHaveBeenCalledTimes(2);
   });
 });

@@ -106,7 +106,8 @@ async function check(): Promise<void> {
 }
 
 /**
- * A page that lists a community (its own site, usually) gets a button offering to follow it.
+ * A page that lists a community (its own site, usually) gets a button offering to follow it,
+ * followed already or not (the page sees the host element appear: shared/listing.ts, offerFor).
  * The button lives in the page, which can hide it (a page's rule outweighs `all: initial`) and
  * steer a click onto it: so its click only opens the settings with the community filled in, and
  * following takes the reader's click there, in a tab no page can style or cover.

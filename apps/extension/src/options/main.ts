@@ -166,6 +166,11 @@ function followSection(stored: Stored): HTMLElement {
     event.preventDefault();
     void follow(instance.value, slug.value);
   });
+  // The page's button reads the same for a community already followed (listing.ts, offerFor):
+  // only here, where no page reads, does the reader learn it.
+  const offer = offered;
+  const offeredFollowed =
+    offer !== null && stored.follows.some((entry) => followKey(entry) === followKey(offer));
   return h(
     'section',
     { 'aria-labelledby': 'follows' },
@@ -175,7 +180,10 @@ function followSection(stored: Stored): HTMLElement {
       h(
         'p',
         { class: 'offered' },
-        t('followOffered', { slug: offered.slug, instance: new URL(offered.instance).host }),
+        t(offeredFollowed ? 'followOfferedFollowed' : 'followOffered', {
+          slug: offered.slug,
+          instance: new URL(offered.instance).host,
+        }),
       ),
     stored.follows.length === 0
       ? h('p', { class: 'meta' }, t('noFollows'))

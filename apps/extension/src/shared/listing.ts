@@ -1,5 +1,5 @@
 import { getCommunity } from './instance';
-import { type Follow, followedSealing, followKey, instanceOrigin, load, update } from './storage';
+import { type Follow, followedSealing, followKey, instanceOrigin, update } from './storage';
 
 /**
  * The tag a community puts on its own pages to offer readers with the extension to follow it:
@@ -49,14 +49,18 @@ export async function followCommunity(instance: string, slug: string): Promise<F
   return entry;
 }
 
-/** What to offer the reader for a page's listing: null when it names nothing or is followed. */
+/**
+ * What to offer the reader for a page's listing: null when it names nothing (or its instance does
+ * not answer). The same whether or not the reader follows the community, and after the same
+ * request to its instance: the page sees the offer appear (its host element, docs/extension.md,
+ * "To the site"), so an offer left out for a followed community would tell any page, listing
+ * whichever community it likes, which the reader follows. The settings the offer opens say so.
+ */
 export async function offerFor(
   href: string,
 ): Promise<{ name: string; host: string; href: string } | null> {
   const listing = listingOf(href);
   if (!listing) return null;
-  const { follows } = await load();
-  if (follows.some((entry) => followKey(entry) === followKey(listing))) return null;
   const community = await getCommunity(listing.instance, listing.slug);
   return { name: community.name, host: new URL(listing.instance).host, href };
 }

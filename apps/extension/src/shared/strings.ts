@@ -114,6 +114,8 @@ export const STRINGS = {
   followHeading: 'Communities you follow',
   followOffered:
     'A page offered to follow {slug} on {instance}: it is filled in below. Press Follow to follow it, or close this tab.',
+  followOfferedFollowed:
+    'A page offered to follow {slug} on {instance}: you follow it already (listed below). Pages are shown the same offer either way, so that none learns which communities you follow.',
   followIntro:
     'Notes come from the communities you follow. Looking a post up never sends its address: see "What the lookup leaks" in the documentation.',
   noFollows: 'You follow no community yet.',
