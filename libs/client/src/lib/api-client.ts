@@ -31,13 +31,25 @@ export class ApiRequestError extends Error {
 }
 
 /**
- * How many times a proven write is sent again after the connection failed before any answer.
- * Safe because every proven write is idempotent (docs/protocol.md): the same note, rating or
- * request again answers the stored one. It matters after a long proof: proving blocks the event
+ * How many times a proven write is sent in all when no answer came, a 5xx came, or an answer that
+ * is not the API's JSON (a proxy's 502 page, say). Safe because every proven write is idempotent
+ * (docs/protocol.md): the same body again (the same clientMinute and proof) answers the stored
+ * note, rating or request. Sent again by hand, the member's command would prove anew for another
+ * minute and store a second note. No answer matters after a long proof: proving blocks the event
  * loop, the server (or a proxy) closes the idle keep-alive connection meanwhile, and the first
- * send goes out on the dead socket ("fetch failed"); the pool then opens a fresh connection.
+ * send goes out on the dead socket ("fetch failed"); the pool then opens a fresh connection. The
+ * widget resends the same body too (libs/widget, proven-writes.ts).
  */
-const WRITE_ATTEMPTS = 3;
+const WRITE_ATTEMPTS = 4;
+
+/** The wait before send `attempt` + 1: short, doubling (0.25 s, 0.5 s, 1 s). */
+const resendDelayMs = (attempt: number) => 250 * 2 ** (attempt - 1);
+
+/** Whether a proven write that failed so may be sent again, the same body. */
+const mayResend = (error: unknown, status: number): boolean =>
+  // fetch rejects with a TypeError only when no answer came.
+  (error instanceof TypeError && status === 0) ||
+  (error instanceof ApiRequestError && (error.status >= 500 || error.code === 'RESPONSE_INVALID'));
 
 /** A write's outcome: what the API answered, and whether this call stored something new. */
 export interface WriteResult<T> {
@@ -56,10 +68,15 @@ export interface JoinAdmission {
 
 /** The calls a member's client makes. It never asks the server for a Merkle proof. */
 export class BridgenotesClient {
+  private readonly baseUrl: string;
+
   constructor(
-    private readonly baseUrl: string,
+    baseUrl: string,
     private readonly fetcher: typeof fetch = fetch,
-  ) {}
+  ) {
+    // `https://notes.example/` as typed: the paths below begin with their own slash.
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
 
   getCommunity(slug: string): Promise<CommunityInfo> {
     return this.request(`/communities/${encodeURIComponent(slug)}`);
@@ -135,20 +152,24 @@ export class BridgenotesClient {
     );
   }
 
-  /** Sends a proven write, again on a fresh connection when the first one died unanswered. */
+  /**
+   * Sends a proven write, the same body again (WRITE_ATTEMPTS) when the connection died
+   * unanswered, the instance failed (5xx) or something else answered; never after a refusal.
+   */
   async write<T>(method: string, path: string, proven: ProvenAction): Promise<WriteResult<T>> {
+    const body = provenBody(proven);
     for (let attempt = 1; ; attempt += 1) {
       let status = 0;
       try {
-        const body = await this.request<T>(path, {
+        const answer = await this.request<T>(path, {
           method,
-          body: provenBody(proven),
+          body,
           onStatus: (code) => (status = code),
         });
-        return { body, status };
+        return { body: answer, status };
       } catch (error) {
-        // fetch rejects with a TypeError only when no answer came; an answer is never resent.
-        if (!(error instanceof TypeError) || status !== 0 || attempt >= WRITE_ATTEMPTS) throw error;
+        if (!mayResend(error, status) || attempt >= WRITE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, resendDelayMs(attempt)));
       }
     }
   }
@@ -163,7 +184,20 @@ export class BridgenotesClient {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     options.onStatus?.(response.status);
-    const body = (await response.json()) as T & {
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not the API's JSON: a proxy's error page, another server at that address.
+      const answered = `${response.status} ${response.statusText}`.trim();
+      throw new ApiRequestError(
+        response.status,
+        'RESPONSE_INVALID',
+        `the instance's answer (${answered}) is not the Bridgenotes API's: a proxy's error page, or not a Bridgenotes instance at that address`,
+      );
+    }
+    const body = (parsed ?? {}) as T & {
       code?: string;
       message?: string;
       details?: unknown;
