@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +8,7 @@ import { join } from 'node:path';
 import { createIdentity, exportIdentity } from '@bridgenotes/client';
 import { currentTestRun } from '@bridgenotes/testing';
 import { bridgenotes, builtBridgenotes, builtBridgenotesWithInput } from './support/cli';
+import { startFailingGateway } from './support/failing-gateway';
 import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
@@ -308,6 +311,87 @@ describe('bridgenotes member commands against a running instance', () => {
       expect((await onPost.json()).post.requestCount).toBe(1);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('sends a note again, the same proven body, after a proxy’s 502 page, and stores it once', async () => {
+    const slug = `cli-502-${randomUUID().slice(0, 8)}`;
+    await operator('POST', '/communities', { slug, name: 'CLI gateway', admission: 'OPEN' });
+    const member = await identityFile(`gw-${slug}`);
+    // With a trailing slash, as typed from a browser's address bar.
+    expect((await builtBridgenotes(...joinArgs(slug, member).with(1, `${baseUrl}/`))).code).toBe(0);
+    const gateway = await startFailingGateway(baseUrl, 'POST', `/communities/${slug}/notes`);
+    try {
+      const url = `https://news.example/${slug}`;
+      const written = await builtBridgenotes(
+        'note',
+        gateway.url,
+        '--community',
+        slug,
+        '--identity',
+        member,
+        '--post',
+        url,
+        '--classification',
+        'NOT_MISLEADING',
+        '--reasons',
+        'FACTUALLY_CORRECT',
+        '--text',
+        'The photo is from the event it says',
+        '--json',
+      );
+      expect(written).toMatchObject({ code: 0, stderr: expect.not.stringMatching(/at .*\.js/) });
+      expect(gateway.bodies).toHaveLength(2);
+      expect(gateway.bodies[1]).toBe(gateway.bodies[0]);
+      const onPost = await fetch(
+        `${baseUrl}/posts?${new URLSearchParams({ url, community: slug })}`,
+      );
+      const shown = (await onPost.json()).notes.map((note: { id: string }) => note.id);
+      expect(shown).toEqual([JSON.parse(written.stdout).id]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('says what is wrong, without a stack, for an address that is not a URL or not an instance', async () => {
+    const member = await identityFile(`usage-${randomUUID().slice(0, 8)}`);
+    const noUrl = await builtBridgenotes(
+      'note',
+      'notes.example',
+      '--community',
+      'demo',
+      '--identity',
+      member,
+      '--post',
+      'https://news.example/1',
+      '--classification',
+      'NOT_MISLEADING',
+      '--text',
+      'A note',
+    );
+    expect(noUrl).toMatchObject({ code: 2, stderr: expect.stringMatching(/instance URL/) });
+    expect(
+      (await builtBridgenotes(...joinArgs('demo', member).with(1, 'notes.example'))).code,
+    ).toBe(2);
+    // Another server at that address, answering in plain text.
+    const elsewhere = createServer((_, response) => {
+      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('not here');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = elsewhere.address() as AddressInfo;
+      const joined = await builtBridgenotes(
+        ...joinArgs('demo', member).with(1, `http://127.0.0.1:${port}`),
+      );
+      expect(joined).toMatchObject({
+        code: 3,
+        stderr: expect.stringMatching(/404.*not the Bridgenotes API's/),
+      });
+      expect(joined.stderr).not.toMatch(/SyntaxError|\n\s+at /);
+    } finally {
+      elsewhere.closeAllConnections();
+      await new Promise((resolve) => elsewhere.close(resolve));
     }
   });
 

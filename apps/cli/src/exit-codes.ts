@@ -10,8 +10,9 @@ export const EXIT = {
   /** The command line is wrong: an unknown command or option, a missing or bad value. */
   USAGE: 2,
   /**
-   * What was to be read could not be: the instance unreachable, silent or refusing, the
-   * community changing while read, a file or folder missing, incomplete or unreadable.
+   * What was to be read could not be: the instance unreachable, silent, refusing, failing (5xx)
+   * or answering something else than its API, the community changing while read, a file or
+   * folder missing, incomplete or unreadable.
    */
   UNREADABLE: 3,
   /** Anything else: a failure this version did not expect. */
@@ -37,7 +38,15 @@ export function failureOf(error: unknown): { code: number; message: string } {
   if (['UsageError', 'ExportFolderError'].includes(failure.name)) {
     return { code: EXIT.USAGE, message: failure.message };
   }
-  if (failure.name === 'ApiRequestError') return { code: EXIT.FINDINGS, message: failure.message };
+  if (failure.name === 'ApiRequestError') {
+    // A 5xx, or an answer that is not the API's (a proxy's error page, another server): no
+    // answer from the instance, not a refusal (BridgenotesClient sent a proven write again).
+    const { status, code } = failure as Failure & { status?: unknown };
+    if ((typeof status === 'number' && status >= 500) || code === 'RESPONSE_INVALID') {
+      return { code: EXIT.UNREADABLE, message: `no answer from the instance: ${failure.message}` };
+    }
+    return { code: EXIT.FINDINGS, message: failure.message };
+  }
   if (['ExportReadError', 'ExportChangedError', 'TsvReadError'].includes(failure.name)) {
     return { code: EXIT.UNREADABLE, message: failure.message };
   }

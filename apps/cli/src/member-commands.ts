@@ -1,6 +1,7 @@
 import {
   ApiRequestError,
   BridgenotesClient,
+  type CommunityInfo,
   commitmentOf,
   createIdentity,
   exportIdentity,
@@ -15,12 +16,13 @@ import {
   useSingleThreadedCurve,
   type JsonValue,
 } from '@bridgenotes/protocol';
-import type { Identity } from '@semaphore-protocol/core';
+import type { Group, Identity } from '@semaphore-protocol/core';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import type { CliOptions } from './cli-options';
+import { isUrl, type CliOptions } from './cli-options';
+import { EXIT } from './exit-codes';
 import { solveJoinWorkInThreads } from './join-work-threads';
 import { secretArgument } from './secret-argument';
 import { list, required, UsageError } from './usage-error';
@@ -85,8 +87,24 @@ async function importBackup(argument: string): Promise<Identity> {
   }
 }
 
+/** The instance a member command talks to: an http(s) URL, else a usage error. */
+function instanceClient(target: string | undefined, command: string): BridgenotesClient {
+  const url = required(target, 'an instance URL');
+  if (!isUrl(url)) {
+    throw new UsageError(`${command} talks to an instance URL (http or https), not ${url}`);
+  }
+  return new BridgenotesClient(url);
+}
+
+/**
+ * Whether the API's error says no answer came from it: a 5xx or an answer not its own, after
+ * BridgenotesClient.write sent it again. Not a refusal: the command may be run again.
+ */
+const unanswered = (error: ApiRequestError): boolean =>
+  error.status >= 500 || error.code === 'RESPONSE_INVALID';
+
 export async function joinCommand(args: string[], options: CliOptions): Promise<number> {
-  const client = new BridgenotesClient(required(args[0], 'an instance URL'));
+  const client = instanceClient(args[0], 'join');
   const slug = required(options.community, '--community');
   const identity = await loadIdentity(options);
   const ticket = await joinSecret(options.ticket, '--ticket');
@@ -138,6 +156,8 @@ async function joinWork(client: BridgenotesClient, slug: string, commitment: str
 
 /** What a proven write needs: the action to prove and how to send it once proven. */
 interface ProvenWrite {
+  /** The command's name, for its messages. */
+  command: string;
   kind: string;
   target: (communityId: string) => string;
   payload: { [key: string]: JsonValue };
@@ -157,12 +177,17 @@ interface ProvenWrite {
  * stored one, so the member's latest choice wins (docs/protocol.md).
  */
 async function proveAndSend(args: string[], options: CliOptions, write: ProvenWrite) {
-  const baseUrl = required(args[0], 'an instance URL').replace(/\/+$/, '');
+  const client = instanceClient(args[0], write.command);
   const slug = required(options.community, '--community');
-  const client = new BridgenotesClient(baseUrl);
   const identity = await loadIdentity(options);
-  const community = await client.getCommunity(slug);
-  const group = await client.fetchGroup(slug);
+  let community: CommunityInfo;
+  let group: Group;
+  try {
+    community = await client.getCommunity(slug);
+    group = await client.fetchGroup(slug);
+  } catch (error) {
+    return apiFailure(error, options);
+  }
   // Below the instance's minimum anonymity set every proof is refused (403 PROOF_ROOT_TOO_SMALL):
   // said before spending seconds on one. An older instance does not send the minimum.
   const members = group.members.filter((leaf) => leaf !== 0n).length;
@@ -204,20 +229,35 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
       return write.send(client, slug, await prove(nextRatingMinute(new Date(), stored)));
     });
   } catch (error) {
-    if (!(error instanceof ApiRequestError)) throw error;
-    if (options.json) {
-      console.log(
-        JSON.stringify({ code: error.code, message: error.message, details: error.details }),
-      );
-    } else {
-      console.error(`refused (${error.status} ${error.code}): ${error.message}`);
-    }
-    return 1;
+    return apiFailure(error, options, true);
   }
   console.log(
     options.json ? JSON.stringify(body) : write.describe(body as Record<string, unknown>),
   );
   return 0;
+}
+
+/**
+ * The API's refusal, said (exit 1), or its failure to answer (exit 3: the instance failing or
+ * another server answering, after the write was sent again); anything else is thrown on.
+ */
+function apiFailure(error: unknown, options: CliOptions, written = false): number {
+  if (!(error instanceof ApiRequestError)) throw error;
+  const failed = unanswered(error);
+  if (options.json) {
+    console.log(
+      JSON.stringify({ code: error.code, message: error.message, details: error.details }),
+    );
+  } else if (failed) {
+    // Sent again with the same proof already: a write may have been stored all the same.
+    const stored = written ? '; the write may have been stored: look before running it again' : '';
+    console.error(
+      `no answer from the instance (${error.status} ${error.code}): ${error.message}${stored}`,
+    );
+  } else {
+    console.error(`refused (${error.status} ${error.code}): ${error.message}`);
+  }
+  return failed ? EXIT.UNREADABLE : EXIT.FINDINGS;
 }
 
 function outdatedMinute(error: unknown): number | undefined {
@@ -236,6 +276,7 @@ export function noteCommand(args: string[], options: CliOptions): Promise<number
     sources: list(options.sources),
   };
   return proveAndSend(args, options, {
+    command: 'note',
     kind: 'note.create',
     target: () => '',
     payload,
@@ -253,6 +294,7 @@ export function rateCommand(args: string[], options: CliOptions): Promise<number
     tags: list(options.tags),
   };
   return proveAndSend(args, options, {
+    command: 'rate',
     kind: 'rating.put',
     target: () => `note:${noteId}`,
     payload,
@@ -269,6 +311,7 @@ export function rateCommand(args: string[], options: CliOptions): Promise<number
 
 export function requestCommand(args: string[], options: CliOptions): Promise<number> {
   return proveAndSend(args, options, {
+    command: 'request',
     kind: 'note.request',
     target: () => '',
     payload: { post: { url: required(options.post, '--post') } },
