@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { createIdentity, exportIdentity } from '@bridgenotes/client';
 import { currentTestRun } from '@bridgenotes/testing';
 import { bridgenotes, builtBridgenotes, builtBridgenotesWithInput } from './support/cli';
-import { startFailingGateway } from './support/failing-gateway';
 import { untilReady } from './support/http';
 import { idleClosingProxy } from './support/idle-closing-proxy';
 import { operatorKeyEnv, RunningApp, startBuiltApi } from './support/processes';
+import { startRecordingProxy } from './support/recording-proxy';
 
 const OPERATOR_KEY = 'e2e-cli-operator-key';
 
@@ -64,6 +64,15 @@ describe('bridgenotes member commands against a running instance', () => {
     if (response.status >= 300) throw new Error(`${path}: ${await response.text()}`);
     return response.json();
   }
+
+  /** `<command> <instance> --community <slug> --identity <file> --post <url>`, for a write. */
+  const memberArgs = (
+    command: string,
+    instance: string,
+    slug: string,
+    identity: string,
+    post: string,
+  ) => [command, instance, '--community', slug, '--identity', identity, '--post', post];
 
   const commitmentIn = (output: string) => /commitment (\d+)/.exec(output)?.[1];
 
@@ -289,16 +298,7 @@ describe('bridgenotes member commands against a running instance', () => {
     const proxy = await idleClosingProxy({ host: '127.0.0.1', port: Number(port) }, 200);
     try {
       const url = `https://news.example/${slug}`;
-      const asked = await builtBridgenotes(
-        'request',
-        proxy.url,
-        '--community',
-        slug,
-        '--identity',
-        member,
-        '--post',
-        url,
-      );
+      const asked = await builtBridgenotes(...memberArgs('request', proxy.url, slug, member, url));
       expect(asked.stderr).not.toMatch(/fetch failed/);
       expect(asked).toMatchObject({
         code: 0,
@@ -320,18 +320,13 @@ describe('bridgenotes member commands against a running instance', () => {
     const member = await identityFile(`gw-${slug}`);
     // With a trailing slash, as typed from a browser's address bar.
     expect((await builtBridgenotes(...joinArgs(slug, member).with(1, `${baseUrl}/`))).code).toBe(0);
-    const gateway = await startFailingGateway(baseUrl, 'POST', `/communities/${slug}/notes`);
+    const gateway = await startRecordingProxy(baseUrl);
+    const notes = `/communities/${slug}/notes`;
+    gateway.fail(notes);
     try {
       const url = `https://news.example/${slug}`;
       const written = await builtBridgenotes(
-        'note',
-        gateway.url,
-        '--community',
-        slug,
-        '--identity',
-        member,
-        '--post',
-        url,
+        ...memberArgs('note', gateway.url, slug, member, url),
         '--classification',
         'NOT_MISLEADING',
         '--reasons',
@@ -341,8 +336,9 @@ describe('bridgenotes member commands against a running instance', () => {
         '--json',
       );
       expect(written).toMatchObject({ code: 0, stderr: expect.not.stringMatching(/at .*\.js/) });
-      expect(gateway.bodies).toHaveLength(2);
-      expect(gateway.bodies[1]).toBe(gateway.bodies[0]);
+      const sent = gateway.received.filter((one) => one.method === 'POST' && one.url === notes);
+      expect(sent).toHaveLength(2);
+      expect(sent[1].body).toBe(sent[0].body);
       const onPost = await fetch(
         `${baseUrl}/posts?${new URLSearchParams({ url, community: slug })}`,
       );
@@ -356,14 +352,7 @@ describe('bridgenotes member commands against a running instance', () => {
   it('says what is wrong, without a stack, for an address that is not a URL or not an instance', async () => {
     const member = await identityFile(`usage-${randomUUID().slice(0, 8)}`);
     const noUrl = await builtBridgenotes(
-      'note',
-      'notes.example',
-      '--community',
-      'demo',
-      '--identity',
-      member,
-      '--post',
-      'https://news.example/1',
+      ...memberArgs('note', 'notes.example', 'demo', member, 'https://news.example/1'),
       '--classification',
       'NOT_MISLEADING',
       '--text',

@@ -18,6 +18,11 @@ export interface RecordingProxy {
    * browser asks again rather than answering from its cache.
    */
   hold(path: string, skip?: number): Hold;
+  /**
+   * Answers the next `times` requests for `path` (recorded, not passed on) with a gateway's own
+   * `502 Bad Gateway` page in HTML, as a reverse proxy does when its upstream hiccups.
+   */
+  fail(path: string, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +51,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   const to = new URL(target);
   const received: Received[] = [];
   const holdings: Holding[] = [];
+  const failing = new Map<string, number>();
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,6 +71,13 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         headers: { ...incoming.headers },
         body: body.toString('utf8'),
       });
+      const failures = failing.get(incoming.url ?? '') ?? 0;
+      if (failures > 0) {
+        failing.set(incoming.url ?? '', failures - 1);
+        outgoing.writeHead(502, { 'Content-Type': 'text/html' });
+        outgoing.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        return;
+      }
       const upstream = forward(
         {
           host: to.hostname,
@@ -107,6 +120,9 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         answered: () => answered(),
       });
       return hold;
+    },
+    fail(path, times = 1) {
+      failing.set(path, times);
     },
     close: () =>
       new Promise((resolve) => {
