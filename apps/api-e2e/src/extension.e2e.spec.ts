@@ -154,14 +154,18 @@ describe('browser extension', () => {
     await page.close();
   });
 
-  it('offers to follow the community a page lists: the click opens the settings, where the reader follows it (a page hiding the offer under a steered click follows nothing)', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(listingPage.url);
-    const offer = await eventually(async () => {
+  /** The offer's button in `page`'s closed shadow root, once shown. */
+  const shownOffer = (page: Page) =>
+    eventually(async () => {
       const button = await closedShadowButton(page, 'offer');
       if (!button || button.hidden) throw new Error('no offer yet');
       return button;
     });
+
+  it('offers to follow the community a page lists: the click opens the settings, where the reader follows it (a page hiding the offer under a steered click follows nothing)', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(listingPage.url);
+    const offer = await shownOffer(page);
     expect(offer.text).toBe(`Follow City News readers (${new URL(proxy.url).host}) on Bridgenotes`);
     // The page hides the offer (its rule outweighs the host's `all: initial`), points its listing
     // elsewhere once the offer is shown, and steers the reader's click onto it.
@@ -189,6 +193,18 @@ describe('browser extension', () => {
     // The reader's click there follows it.
     await settings.getByRole('button', { name: 'Follow', exact: true }).click();
     await settings.getByText('Following City News readers.').waitFor();
+    // Followed now, the page shows the same offer (a page must not tell what the reader follows
+    // by the offer's absence); only the settings it opens say that it is followed.
+    const again = await browser.context.newPage();
+    await again.goto(listingPage.url);
+    const offeredAgain = await shownOffer(again);
+    expect(offeredAgain.text).toBe(offer.text);
+    const reopened = browser.context.waitForEvent('page');
+    await offeredAgain.click();
+    const followedSettings = await reopened;
+    await followedSettings.getByText('you follow it already', { exact: false }).waitFor();
+    await followedSettings.close();
+    await again.close();
     // Leaving is one click; the page then offers it again.
     await settings.getByRole('button', { name: 'Leave City News readers' }).click();
     await settings.getByText('No longer following City News readers.').waitFor();
