@@ -1,27 +1,64 @@
+import { Logger } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 
 /** How often the key of the client hash changes: afterwards no bucket name matches the old ones. */
 export const CLIENT_KEY_ROTATION_MS = 60 * 60_000;
 
+/** The one name of every client whose address is not an IP address (see `clientNetwork`). */
+const INVALID = 'invalid';
+
+const logger = new Logger('RateLimits');
+let warnedInvalid = false;
+
 /**
- * The part of an address that names one client: IPv4 whole, IPv6 its /64 (what one subscriber
- * gets; counting single IPv6 addresses would give each client 2⁶⁴ buckets).
+ * The address without what a proxy may add to it: a port (`203.0.113.5:51234`, as Azure
+ * Application Gateway forwards it; `[2001:db8::1]:443`), brackets, an IPv6 zone.
  */
-export function clientNetwork(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1];
-  if (!isIPv6(address)) return address;
-  const [head, tail = ''] = address.split('::');
+function bareAddress(address: string): string {
+  const bracketed = /^\[([^\]]*)\](?::\d+)?$/.exec(address);
+  if (bracketed) return bracketed[1].replace(/%.*$/, '');
+  const withPort = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(address);
+  if (withPort) return withPort[1];
+  return address.replace(/%.*$/, '');
+}
+
+/** The address's eight IPv6 groups (lower case, no leading zeros), or its IPv4 text. */
+function parse(address: string): { ipv4: string } | { groups: string[] } | undefined {
+  const bare = bareAddress(address);
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  const ipv4 = mapped ? mapped[1] : bare;
+  if (isIPv4(ipv4)) return { ipv4 };
+  if (!isIPv6(bare)) {
+    if (!warnedInvalid) {
+      warnedInvalid = true;
+      // Never the value itself: it may well be an address, in a form not read here.
+      logger.warn(
+        'A client address is not an IP address (check TRUST_PROXY_HOPS and what the proxy ' +
+          'forwards): such clients share one rate-limit budget per class. Said once.',
+      );
+    }
+    return undefined;
+  }
+  const [head, tail = ''] = bare.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::')
+  const groups = bare.includes('::')
     ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
     : left;
-  return groups
-    .slice(0, 4)
-    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
-    .join(':');
+  return { groups: groups.map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')) };
+}
+
+/**
+ * The part of an address that names one client: IPv4 whole, IPv6 its /64 (one subscriber's
+ * network at the least; counting single IPv6 addresses would give each client 2⁶⁴ buckets), any
+ * port dropped. Whatever is not an IP address is one shared client, warned of once.
+ */
+export function clientNetwork(address: string): string {
+  const parsed = parse(address);
+  if (parsed === undefined) return INVALID;
+  if ('ipv4' in parsed) return parsed.ipv4;
+  return parsed.groups.slice(0, 4).join(':');
 }
 
 /**

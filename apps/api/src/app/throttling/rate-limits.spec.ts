@@ -307,6 +307,13 @@ describe('rate limits', () => {
     });
   });
 
+  it('counts a forwarded address with a port as the address: a new port is no new budget', async () => {
+    const read = (port: number) =>
+      request(server()).get('/health').set('X-Forwarded-For', `203.0.113.77:${port}`);
+    for (let port = 50_001; port <= 50_004; port += 1) await read(port).expect(200);
+    await read(50_005).expect(429);
+  });
+
   it('keeps no address: bucket names are keyed hashes that change with the key', async () => {
     const keys = new ClientKeys('a'.repeat(32), () => 0);
     const later = new ClientKeys('a'.repeat(32), () => 2 * 60 * 60_000);
