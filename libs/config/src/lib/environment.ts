@@ -339,6 +339,10 @@ export class Environment {
   @Min(0, { message: 'must be 0 (no limit) or more' })
   RATE_LIMIT_OPERATOR = 600;
 
+  /**
+   * The window of every class's budget. The buckets' key changes every hour, or every window (in
+   * whole windows) when the window is longer, so a change cuts a window at most once.
+   */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(1, { message: 'must be at least 1 (second)' })

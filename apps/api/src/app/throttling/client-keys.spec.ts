@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 
-import { ClientKeys, clientNetwork } from './client-keys';
+import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork, keyRotationMs } from './client-keys';
+
+const HOUR = 60 * 60_000;
 
 describe('client networks', () => {
   it('names an IPv4 client by its address and an IPv6 one by its /64', () => {
@@ -32,5 +34,42 @@ describe('client networks', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe('client key rotation', () => {
+  it('rotates every hour, or every window when the window is longer, in whole windows', () => {
+    expect(CLIENT_KEY_ROTATION_MS).toBe(HOUR);
+    expect(keyRotationMs(60)).toBe(HOUR);
+    expect(keyRotationMs(1)).toBe(HOUR);
+    expect(keyRotationMs(7)).toBe(3_605_000);
+    expect(keyRotationMs(3_600)).toBe(HOUR);
+    expect(keyRotationMs(5_400)).toBe(5_400_000);
+    expect(keyRotationMs(7_200)).toBe(2 * HOUR);
+    expect(keyRotationMs(86_400)).toBe(24 * HOUR);
+  });
+
+  it('keeps one key for a whole 2-hour period, across the top of its hours', () => {
+    let now = 10 * HOUR;
+    const keys = new ClientKeys('a'.repeat(32), () => now, keyRotationMs(7_200));
+    const first = keys.of('203.0.113.9', 'reads');
+    now += HOUR;
+    expect(keys.of('203.0.113.9', 'reads')).toBe(first);
+    now += HOUR - 1;
+    expect(keys.of('203.0.113.9', 'reads')).toBe(first);
+    now += 1;
+    expect(keys.of('203.0.113.9', 'reads')).not.toBe(first);
+  });
+
+  it('names buckets with the hourly key as before when the period is an hour', () => {
+    // Machines of the previous version share buckets with these while an upgrade rolls out.
+    // The name the hourly key gave before periods could be longer (computed with that code).
+    const before = 'b2jRlLLuVrJspzEUg_e354';
+    const now = () => 5 * HOUR;
+    expect(new ClientKeys('a'.repeat(32), now).of('203.0.113.9', 'reads')).toBe(before);
+    const windowOf60 = new ClientKeys('a'.repeat(32), now, keyRotationMs(60));
+    expect(windowOf60.of('203.0.113.9', 'reads')).toBe(before);
+    const windowOf7200 = new ClientKeys('a'.repeat(32), now, keyRotationMs(7_200));
+    expect(windowOf7200.of('203.0.113.9', 'reads')).not.toBe(before);
   });
 });

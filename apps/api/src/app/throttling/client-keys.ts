@@ -2,7 +2,10 @@ import { Logger } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 
-/** How often the key of the client hash changes: afterwards no bucket name matches the old ones. */
+/**
+ * How often the key of the client hash changes at least: afterwards no bucket name matches the
+ * old ones. A window longer than this stretches the period to whole windows (`keyRotationMs`).
+ */
 export const CLIENT_KEY_ROTATION_MS = 60 * 60_000;
 
 /** The one name of every client whose address is not an IP address (see `clientNetwork`). */
@@ -10,6 +13,18 @@ const INVALID = 'invalid';
 
 const logger = new Logger('RateLimits');
 let warnedInvalid = false;
+
+/**
+ * The period of the buckets' key for a window of `windowSeconds`: an hour, or the window when it
+ * is longer, in whole windows. Each change of key gives every client a fresh budget, so a window
+ * cut by more than one change in its length would multiply the budget (a day's window cut every
+ * hour: 24 budgets a day); at most one change a window costs at most one budget more, as it
+ * does for the default 60 s window.
+ */
+export function keyRotationMs(windowSeconds: number): number {
+  const windowMs = windowSeconds * 1_000;
+  return Math.ceil(Math.max(CLIENT_KEY_ROTATION_MS, windowMs) / windowMs) * windowMs;
+}
 
 /**
  * The address without what a proxy may add to it: a port (`203.0.113.5:51234`, as Azure
@@ -64,11 +79,12 @@ export function clientNetwork(address: string): string {
 /**
  * Names a client's rate-limit buckets without keeping its address: an HMAC of the bucket's
  * scope (its class of route) and the address under a key that lives only in this process's
- * memory and changes every hour (derived from the configured or drawn secret and the hour's
- * number, so every process and machine sharing the secret derives the same key and shares
- * buckets). The scope is inside the HMAC, so one client's joins, writes and reads buckets have
- * names nothing links to each other without the key. Neither the address nor the secret is ever
- * written to a log, a table or Redis; a bucket name outlives its key by at most one window.
+ * memory and changes every period (an hour, or whole windows when the window is longer: derived
+ * from the configured or drawn secret and the period's number, so every process and machine
+ * sharing the secret derives the same key and shares buckets). The scope is inside the HMAC, so
+ * one client's joins, writes and reads buckets have names nothing links to each other without
+ * the key. Neither the address nor the secret is ever written to a log, a table or Redis; a
+ * bucket name outlives its key by at most one window.
  */
 export class ClientKeys {
   private readonly secret: Buffer;
@@ -78,6 +94,7 @@ export class ClientKeys {
   constructor(
     secret: string | undefined,
     private readonly now: () => number = Date.now,
+    private readonly rotationMs = CLIENT_KEY_ROTATION_MS,
   ) {
     this.secret = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
   }
@@ -88,15 +105,25 @@ export class ClientKeys {
    * never sees.
    */
   of(address: string, scope: string): string {
-    const period = Math.floor(this.now() / CLIENT_KEY_ROTATION_MS);
+    return this.hash(scope, clientNetwork(address));
+  }
+
+  private hash(scope: string, network: string): string {
+    const period = Math.floor(this.now() / this.rotationMs);
     if (period !== this.period) {
-      this.key = createHmac('sha256', this.secret).update(`rate-limit:${period}`).digest();
+      // The hourly key is derived as it was before periods could be longer, so that machines
+      // of both versions share buckets during an upgrade.
+      const name =
+        this.rotationMs === CLIENT_KEY_ROTATION_MS
+          ? `rate-limit:${period}`
+          : `rate-limit:${this.rotationMs}:${period}`;
+      this.key = createHmac('sha256', this.secret).update(name).digest();
       this.period = period;
     }
     return (
       createHmac('sha256', this.key)
-        // Scope and address are each free of NUL: the pair is read back one way only.
-        .update(`${scope}\0${clientNetwork(address)}`)
+        // Scope and network are each free of NUL: the pair is read back one way only.
+        .update(`${scope}\0${network}`)
         .digest('base64url')
         .slice(0, 22)
     );

@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { BlockedClients } from './blocked-clients';
-import { ClientKeys } from './client-keys';
+import { ClientKeys, keyRotationMs } from './client-keys';
 import { FloodFigures } from './flood-figures';
 import type { RateLimitClass } from './rate-limit-class';
 import { RateLimitStore } from './rate-limit-store';
@@ -89,8 +89,14 @@ export class RateLimitBudgets {
     metrics: MetricsRegistry,
     clock: Clock,
   ) {
-    // The hour of the key is the clock's, so that a test can hold it away from the rotation.
-    this.keys = new ClientKeys(env.RATE_LIMIT_SECRET, () => clock.now());
+    // The hour of the key is the clock's, so that a test can hold it away from the rotation. A
+    // window longer than the hour keeps its key for whole windows: else each change of key
+    // would cut it, with a fresh budget and its blocks forgotten.
+    this.keys = new ClientKeys(
+      env.RATE_LIMIT_SECRET,
+      () => clock.now(),
+      keyRotationMs(env.RATE_LIMIT_WINDOW_SECONDS),
+    );
     const { blocked } = this;
     new Gauge({
       name: 'bridgenotes_blocked_clients',

@@ -521,3 +521,34 @@ describe('rate limits over a short window', () => {
     }
   });
 });
+
+describe('rate limits over a window longer than an hour', () => {
+  it("keeps a client's bucket across the top of an hour inside its window", async () => {
+    const hour = 60 * 60_000;
+    const clock = new TestClock();
+    // The top of an hour that is not a whole number of 2-hour windows from the epoch.
+    let top = Math.ceil(clock.at / hour) * hour;
+    if (top % (2 * hour) === 0) top += hour;
+    clock.at = top - 1;
+    const app = await createTestApp(
+      { ...LIMITS, RATE_LIMIT_WINDOW_SECONDS: '7200', RATE_LIMIT_REDIS_URL: limitsUrl },
+      clock.install,
+    );
+    try {
+      const client = newClient();
+      const read = () => request(app.getHttpServer()).get('/health').set('X-Forwarded-For', client);
+      // Spent at HH:59:59.999.
+      for (let index = 0; index < 4; index += 1) await read().expect(200);
+      await read().expect(429);
+      // A millisecond later, the next hour: the same 2-hour window, still spent.
+      clock.at += 1;
+      await read().expect(429);
+      // The key changes with the window's period instead: a fresh budget an hour later.
+      clock.at += hour;
+      const fresh = await read().expect(200);
+      expect(fresh.headers['ratelimit-remaining']).toBe('3');
+    } finally {
+      await app.close();
+    }
+  });
+});
