@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 
-import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork, keyRotationMs } from './client-keys';
+import {
+  CLIENT_KEY_ROTATION_MS,
+  ClientKeys,
+  clientNetwork,
+  clientSite,
+  keyRotationMs,
+} from './client-keys';
 
 const HOUR = 60 * 60_000;
 
@@ -12,11 +18,22 @@ describe('client networks', () => {
     expect(clientNetwork('2001:DB8:0:1:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:1');
   });
 
+  it('names the /48 of an IPv6 client as its site, and none for IPv4', () => {
+    expect(clientSite('2001:db8:0:1::1')).toBe(clientSite('2001:db8:0:2::1'));
+    expect(clientSite('2001:db8:0:ffff:1:2:3:4')).toBe(clientSite('2001:db8::1'));
+    expect(clientSite('2001:db8:1:1::1')).not.toBe(clientSite('2001:db8:0:1::1'));
+    // A site is never named as a client is: the two tiers' buckets cannot meet.
+    expect(clientSite('2001:db8::1')).not.toBe(clientNetwork('2001:db8::1'));
+    expect(clientSite('203.0.113.9')).toBeUndefined();
+    expect(clientSite('::ffff:203.0.113.9')).toBeUndefined();
+  });
+
   it("drops a forwarded address's port: one client whatever the connection", () => {
     expect(clientNetwork('203.0.113.5:1234')).toBe(clientNetwork('203.0.113.5:5678'));
     expect(clientNetwork('203.0.113.5:1234')).toBe('203.0.113.5');
     expect(clientNetwork('[2001:db8::1]:443')).toBe(clientNetwork('2001:db8::2'));
     expect(clientNetwork('[2001:db8::1]')).toBe('2001:db8:0:0');
+    expect(clientSite('[2001:db8:0:7::1]:443')).toBe(clientSite('2001:db8::1'));
   });
 
   it('puts whatever is not an address in one shared bucket, warned of once without it', () => {
@@ -26,6 +43,7 @@ describe('client networks', () => {
       const names = garbage.map(clientNetwork);
       expect(new Set(names).size).toBe(1);
       expect(names[0]).not.toBe(clientNetwork('203.0.113.5'));
+      expect(garbage.map(clientSite)).toEqual(garbage.map(() => undefined));
       const keys = new ClientKeys('a'.repeat(32), () => 0);
       expect(keys.of('not-an-address', 'reads')).toBe(keys.of('unknown', 'reads'));
       expect(warn).toHaveBeenCalledTimes(1);

@@ -8,6 +8,12 @@ import { isIPv4, isIPv6 } from 'node:net';
  */
 export const CLIENT_KEY_ROTATION_MS = 60 * 60_000;
 
+/**
+ * How many clients' budgets an IPv6 /48 (a site: what a tunnel broker hands out for free, and
+ * many ISPs to each subscriber) has in all, per class, beside each /64's own.
+ */
+export const IPV6_SITE_BUDGETS = 16;
+
 /** The one name of every client whose address is not an IP address (see `clientNetwork`). */
 const INVALID = 'invalid';
 
@@ -77,6 +83,17 @@ export function clientNetwork(address: string): string {
 }
 
 /**
+ * The IPv6 /48 an address is in (`<three groups>/48`, never the name of a client), which has
+ * IPV6_SITE_BUDGETS budgets in all: a /48 (free from tunnel brokers) or a /56 (a common home
+ * allocation) holds 65,536 or 256 /64s, each otherwise a fresh client. None for IPv4.
+ */
+export function clientSite(address: string): string | undefined {
+  const parsed = parse(address);
+  if (parsed === undefined || 'ipv4' in parsed) return undefined;
+  return `${parsed.groups.slice(0, 3).join(':')}/48`;
+}
+
+/**
  * Names a client's rate-limit buckets without keeping its address: an HMAC of the bucket's
  * scope (its class of route) and the address under a key that lives only in this process's
  * memory and changes every period (an hour, or whole windows when the window is longer: derived
@@ -106,6 +123,12 @@ export class ClientKeys {
    */
   of(address: string, scope: string): string {
     return this.hash(scope, clientNetwork(address));
+  }
+
+  /** The name of the bucket in `scope` of `address`'s IPv6 /48, none for IPv4 (`clientSite`). */
+  ofSite(address: string, scope: string): string | undefined {
+    const site = clientSite(address);
+    return site === undefined ? undefined : this.hash(scope, site);
   }
 
   private hash(scope: string, network: string): string {

@@ -38,20 +38,21 @@ export function earlyRefusal(
   const window = env.RATE_LIMIT_WINDOW_SECONDS;
   let held = 0;
   return (request: Request, response: Response, next: NextFunction): void => {
-    const client = budgets.clientOf(request);
-    // The usual case: a client that is not blocked costs one hash and one lookup.
-    if (budgets.blocked.of(client) === undefined) return next();
+    // The usual case: a client that is not blocked costs a hash and a lookup (two for IPv6: its
+    // /64's and its /48's).
+    if (!budgets.mayBeBlocked(request)) return next();
     const query = request.url.indexOf('?');
     const path = query < 0 ? request.url : request.url.slice(0, query);
     const rateLimitClass = routes.classify(request.method, path);
     const now = Date.now();
-    const until =
-      rateLimitClass === undefined ? undefined : budgets.blocked.until(client, rateLimitClass, now);
-    if (rateLimitClass === undefined || until === undefined) return next();
-    const limit = budgets.limitOf(rateLimitClass);
+    const block =
+      rateLimitClass === undefined ? undefined : budgets.blockedUntil(request, rateLimitClass, now);
+    if (rateLimitClass === undefined || block === undefined) return next();
+    const { until, tier } = block;
+    const limit = budgets.limitOf(rateLimitClass, tier);
     const refuse = (at: number): void => {
       const retry = Math.max(1, Math.ceil((until - at) / 1_000));
-      const error = rateLimitedError(rateLimitClass, limit, window, retry);
+      const error = rateLimitedError(rateLimitClass, limit, window, retry, tier);
       const { message, details } = error.getResponse() as { message: string; details: unknown };
       // The exception filter's shape (all-exceptions.filter.ts), without a request id.
       const body = JSON.stringify({

@@ -7,13 +7,16 @@ import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { BlockedClients } from './blocked-clients';
-import { ClientKeys, keyRotationMs } from './client-keys';
+import { ClientKeys, IPV6_SITE_BUDGETS, keyRotationMs } from './client-keys';
 import { FloodFigures } from './flood-figures';
 import type { RateLimitClass } from './rate-limit-class';
 import { RateLimitStore } from './rate-limit-store';
 
 const MAX_SUSPECTS = 10_000;
-/** The client's keyed hash, computed once per request (the early refusal, then the guard). */
+/**
+ * The client's keyed hashes (its own, then its IPv6 /48's), computed once per request (the early
+ * refusal, then the guard).
+ */
 const CLIENT_KEY = Symbol('client key');
 /** The client's name among the suspects, computed once per request. */
 const SUSPECT_KEY = Symbol('suspect key');
@@ -30,9 +33,11 @@ export function rateLimitedError(
   limit: number,
   window: number,
   retry: number,
+  tier: Tier = 'client',
 ): ApiError {
+  const from = tier === 'client' ? 'this client' : "this client's IPv6 /48";
   const message =
-    `Too many ${rateLimitClass} from this client: at most ${limit} every ${window} s` +
+    `Too many ${rateLimitClass} from ${from}: at most ${limit} every ${window} s` +
     (rateLimitClass === 'writes' ? ' (a failed proof counts for several)' : '') +
     `; retry in ${retry} s`;
   return new ApiError('RATE_LIMITED', message, {
@@ -60,6 +65,18 @@ export function rateLimitHeaders(
     'RateLimit-Remaining': remaining,
     'RateLimit-Reset': reset,
   };
+}
+
+/**
+ * Whose budget: the client's (an IPv4 address, an IPv6 /64), or its IPv6 /48's, which has
+ * IPV6_SITE_BUDGETS clients' worth (client-keys.ts).
+ */
+export type Tier = 'client' | 'site';
+
+/** One of the client's names (in the store, or in this process's memory) and whose it is. */
+interface Named {
+  name: string;
+  tier: Tier;
 }
 
 /** Per-client budgets of each class of route, over the shared store. */
@@ -108,13 +125,14 @@ export class RateLimitBudgets {
     });
   }
 
-  limitOf(rateLimitClass: RateLimitClass): number {
-    return {
+  limitOf(rateLimitClass: RateLimitClass, tier: Tier = 'client'): number {
+    const limit = {
       reads: this.env.RATE_LIMIT_READS,
       joins: this.env.RATE_LIMIT_JOINS,
       writes: this.env.RATE_LIMIT_WRITES,
       operator: this.env.RATE_LIMIT_OPERATOR,
     }[rateLimitClass];
+    return tier === 'client' ? limit : limit * IPV6_SITE_BUDGETS;
   }
 
   get windowMs(): number {
@@ -122,31 +140,70 @@ export class RateLimitBudgets {
   }
 
   /**
-   * This process's name for the client's blocks (in memory only, a copy of the store's, so under
-   * the same hourly key: a block ends when the store's bucket does): not the name of any of its
-   * buckets in the store.
+   * This process's names for the client's blocks (in memory only, a copy of the store's, so under
+   * the same key: a block ends when the store's bucket does), the client's own and, for IPv6, its
+   * /48's: not the name of any of its buckets in the store.
    */
-  clientOf(request: Request): string {
-    const cached = (request as Request & { [CLIENT_KEY]?: string })[CLIENT_KEY];
+  clientsOf(request: Request): readonly Named[] {
+    const cached = (request as Request & { [CLIENT_KEY]?: Named[] })[CLIENT_KEY];
     if (cached !== undefined) return cached;
-    const client = this.keys.of(addressOf(request), 'client');
-    Object.assign(request, { [CLIENT_KEY]: client });
-    return client;
+    const clients = this.namesOf(this.keys, addressOf(request), 'client');
+    Object.assign(request, { [CLIENT_KEY]: clients });
+    return clients;
   }
 
   /**
-   * The client's bucket of a class, named by a hash of the class and the address: a client's
-   * buckets of different classes cannot be told to be one client's from their names.
+   * When the client's block of a class ends, and whose budget it is, if it is blocked: the later
+   * of its own block's end and its /48's.
    */
-  private bucketOf(request: Request, rateLimitClass: RateLimitClass): string {
-    const bucket = this.keys.of(addressOf(request), rateLimitClass);
-    return `${this.env.QUEUE_PREFIX}:rate-limit:${rateLimitClass}:${bucket}`;
+  blockedUntil(
+    request: Request,
+    rateLimitClass: RateLimitClass,
+    now = Date.now(),
+  ): { until: number; tier: Tier } | undefined {
+    let found: { until: number; tier: Tier } | undefined;
+    for (const { name, tier } of this.clientsOf(request)) {
+      const until = this.blocked.until(name, rateLimitClass, now);
+      if (until !== undefined && until > (found?.until ?? -Infinity)) found = { until, tier };
+    }
+    return found;
   }
 
+  /** Whether this process remembers a block of the client in any class (the usual answer: no). */
+  mayBeBlocked(request: Request): boolean {
+    return this.clientsOf(request).some(({ name }) => this.blocked.of(name) !== undefined);
+  }
+
+  /** The client's name in `scope` and, for IPv6, its /48's. */
+  private namesOf(keys: ClientKeys, address: string, scope: string): Named[] {
+    const site = keys.ofSite(address, scope);
+    const client: Named = { name: keys.of(address, scope), tier: 'client' };
+    return site === undefined ? [client] : [client, { name: site, tier: 'site' }];
+  }
+
+  /**
+   * The client's buckets of a class (its own and, for IPv6, its /48's), each named by a hash of
+   * the class and the address: a client's buckets of different classes cannot be told to be one
+   * client's from their names.
+   */
+  private bucketsOf(request: Request, rateLimitClass: RateLimitClass): Named[] {
+    return this.namesOf(this.keys, addressOf(request), rateLimitClass).map(({ name, tier }) => ({
+      name: `${this.env.QUEUE_PREFIX}:rate-limit:${rateLimitClass}:${name}`,
+      tier,
+    }));
+  }
+
+  /**
+   * The client's name among the suspects: its /48's for IPv6, so that a forger does not escape
+   * its mark by moving to another /64 of its own (which may mark others of a shared /48: their
+   * proofs are then verified apart for a window, not refused).
+   */
   private suspectOf(request: Request): string {
     const cached = (request as Request & { [SUSPECT_KEY]?: string })[SUSPECT_KEY];
     if (cached !== undefined) return cached;
-    const client = this.suspectKeys.of(addressOf(request), 'suspect');
+    const address = addressOf(request);
+    const client =
+      this.suspectKeys.ofSite(address, 'suspect') ?? this.suspectKeys.of(address, 'suspect');
     Object.assign(request, { [SUSPECT_KEY]: client });
     return client;
   }
@@ -190,10 +247,16 @@ export class RateLimitBudgets {
   }
 
   /**
-   * Spends `hits` of the client's budget of a class; answers 429 with `Retry-After` once it is
-   * spent, and tells every answer how much is left (RateLimit headers). If the store fails the
-   * request goes through: limits protect the API, they must not take it down with Redis (while
-   * the limits' Redis is away, RateLimitStore counts in this process's memory instead).
+   * Spends `hits` of the client's budget of a class, and of its IPv6 /48's; answers 429 with
+   * `Retry-After` once either is spent, and tells every answer how much is left of the tighter
+   * (RateLimit headers). If the store fails the request goes through: limits protect the API,
+   * they must not take it down with Redis (while the limits' Redis is away, RateLimitStore
+   * counts in this process's memory instead).
+   *
+   * The two buckets are counted by two calls of the store's script, sent together (one round
+   * trip, not one transaction): each bucket's count and block depend on its own hits only, and
+   * the store counts every hit whatever the other bucket answers, so nothing another request does
+   * between the two changes what either decides.
    */
   async spend(
     request: Request,
@@ -201,31 +264,50 @@ export class RateLimitBudgets {
     rateLimitClass: RateLimitClass,
     hits = 1,
   ): Promise<void> {
-    const limit = this.limitOf(rateLimitClass);
-    if (limit === 0) return;
-    const key = this.bucketOf(request, rateLimitClass);
+    if (this.limitOf(rateLimitClass) === 0) return;
     const windowMs = this.windowMs;
-    let record;
+    let spent;
     try {
-      const records = await Promise.all(
-        Array.from({ length: hits }, () =>
-          this.store.increment(key, windowMs, limit, windowMs, rateLimitClass),
-        ),
+      spent = await Promise.all(
+        this.bucketsOf(request, rateLimitClass).map(async ({ name, tier }) => {
+          const limit = this.limitOf(rateLimitClass, tier);
+          const records = await Promise.all(
+            Array.from({ length: hits }, () =>
+              this.store.increment(name, windowMs, limit, windowMs, rateLimitClass),
+            ),
+          );
+          const record = records.reduce((most, next) =>
+            next.totalHits > most.totalHits ? next : most,
+          );
+          return { tier, limit, record, remaining: Math.max(0, limit - record.totalHits) };
+        }),
       );
-      record = records.reduce((most, next) => (next.totalHits > most.totalHits ? next : most));
     } catch (error) {
       this.warnStoreDown(error);
       return;
     }
-    const window = this.env.RATE_LIMIT_WINDOW_SECONDS;
-    const remaining = Math.max(0, limit - record.totalHits);
-    const reset = record.isBlocked ? record.timeToBlockExpire : record.timeToExpire;
-    if (record.isBlocked && record.timeToBlockExpire > 1) {
-      // Remembered a second short of the store's block (it answers in whole seconds, rounded
-      // up), so that this copy never outlasts it.
-      const until = Date.now() + (record.timeToBlockExpire - 1) * 1_000;
-      this.blocked.block(this.clientOf(request), rateLimitClass, until);
+    const clients = this.clientsOf(request);
+    for (const { tier, record } of spent) {
+      if (record.isBlocked && record.timeToBlockExpire > 1) {
+        // Remembered a second short of the store's block (it answers in whole seconds, rounded
+        // up), so that this copy never outlasts it.
+        const until = Date.now() + (record.timeToBlockExpire - 1) * 1_000;
+        const client = clients.find((named) => named.tier === tier);
+        if (client) this.blocked.block(client.name, rateLimitClass, until);
+      }
     }
+    // What the answer tells of: the bucket blocked longest, else the one with the least left
+    // (the client's own on a tie).
+    const blocked = spent.filter(({ record }) => record.isBlocked);
+    const told =
+      blocked.length > 0
+        ? blocked.reduce((most, next) =>
+            next.record.timeToBlockExpire > most.record.timeToBlockExpire ? next : most,
+          )
+        : spent.reduce((least, next) => (next.remaining < least.remaining ? next : least));
+    const { tier, limit, record, remaining } = told;
+    const window = this.env.RATE_LIMIT_WINDOW_SECONDS;
+    const reset = record.isBlocked ? record.timeToBlockExpire : record.timeToExpire;
     if (!response.headersSent) {
       const headers = rateLimitHeaders(rateLimitClass, limit, window, remaining, reset);
       for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
@@ -234,7 +316,7 @@ export class RateLimitBudgets {
       const retry = Math.max(1, record.timeToBlockExpire);
       response.setHeader('Retry-After', retry);
       this.figures.rateLimitedOnce(rateLimitClass, 'store');
-      throw rateLimitedError(rateLimitClass, limit, window, retry);
+      throw rateLimitedError(rateLimitClass, limit, window, retry, tier);
     }
   }
 

@@ -307,11 +307,45 @@ describe('rate limits', () => {
     });
   });
 
+  it('counts an IPv6 /48 as well as its /64s: a new /64 of the same /48 does not buy a fresh budget', async () => {
+    const community = await communityWithMembers(app, []);
+    const joinFrom = (address: string) =>
+      request(server())
+        .post(`/communities/${community.slug}/members`)
+        .set('X-Forwarded-For', address)
+        .send({ commitment: createIdentity().commitment.toString() });
+    // Each /64 its own budget of 2 joins, the /48 sixteen of them: 32 joins, one from each /64.
+    for (let index = 1; index <= 32; index += 1) {
+      expect((await joinFrom(`2001:db8:0:${index}::1`)).status).toBe(201);
+    }
+    const refused = await joinFrom('2001:db8:0:33::1');
+    expect(refused.status).toBe(429);
+    expect(refused.body.details).toEqual({ class: 'joins', limit: 32, windowSeconds: 60 });
+    expect(refused.body.message).toMatch(
+      /^Too many joins from this client's IPv6 \/48: at most 32/,
+    );
+    // Remembered at the door for the whole /48 (a /64 not seen yet), in that class only.
+    const early = await joinFrom('2001:db8:0:34::1');
+    expect(early.status).toBe(429);
+    expect(early.body.details).toEqual({ class: 'joins', limit: 32, windowSeconds: 60 });
+    await request(server()).get('/health').set('X-Forwarded-For', '2001:db8:0:34::1').expect(200);
+    // Another /48 is another site, with budgets of its own.
+    expect((await joinFrom('2001:db8:1:1::1')).status).toBe(201);
+  });
+
   it('counts a forwarded address with a port as the address: a new port is no new budget', async () => {
     const read = (port: number) =>
       request(server()).get('/health').set('X-Forwarded-For', `203.0.113.77:${port}`);
     for (let port = 50_001; port <= 50_004; port += 1) await read(port).expect(200);
     await read(50_005).expect(429);
+  });
+
+  it('remembers the /48 of an IPv6 client whose proof failed: a fresh /64 is still suspect', () => {
+    const budgets = app.get(RateLimitBudgets);
+    const from = (address: string) => ({ ip: address }) as unknown as Request;
+    budgets.markSuspect(from('2001:db8:0:1::1'));
+    expect(budgets.isSuspect(from('2001:db8:0:2::1'))).toBe(true);
+    expect(budgets.isSuspect(from('2001:db8:1:1::1'))).toBe(false);
   });
 
   it('keeps no address: bucket names are keyed hashes that change with the key', async () => {
