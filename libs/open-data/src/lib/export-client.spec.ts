@@ -83,7 +83,7 @@ describe('httpSource over an unreliable network', () => {
         {
           url: `${busy.url}/communities/memory/export/members?limit=2`,
           attempt: 2,
-          reason: `GET ${busy.url}/communities/memory/export/members?limit=2: answered 503: {"code":"BUSY"}`,
+          reason: `GET ${busy.url}/communities/memory/export/members?limit=2: answered 503 (BUSY)`,
           delayMs: 1_000,
         },
       ]);
@@ -97,7 +97,7 @@ describe('httpSource over an unreliable network', () => {
     );
     try {
       await expect(membersOf(refusing)).rejects.toThrow(
-        `GET ${refusing.url}/communities/memory/export/members?limit=2: answered 404: {"code":"BUSY"}`,
+        `GET ${refusing.url}/communities/memory/export/members?limit=2: answered 404 (BUSY)`,
       );
       expect(refusing.requests.filter((request) => request.path === 'members')).toHaveLength(1);
     } finally {

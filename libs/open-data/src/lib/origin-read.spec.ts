@@ -72,12 +72,38 @@ describe('reading an origin within limits', () => {
     await expect(read(['{"a"'])).rejects.toMatchObject({ code: 'ORIGIN_INVALID' });
   });
 
-  it('says what an origin answering an error said, and that it could not be read', async () => {
-    const fetcher = answering(['no such community', 'x'.repeat(10_000)], { status: 404 });
-    const failed = fetchJson('http://origin/m', { fetcher, limits: limits(100) });
-    await expect(failed).rejects.toMatchObject({ code: 'ORIGIN_UNREACHABLE' });
-    await expect(failed).rejects.toThrow(
-      /^GET http:\/\/origin\/m: answered 404: no such communityx{283}$/,
-    );
+  it('says an origin answered an error by its status, and its Bridgenotes error code only', async () => {
+    const failing = (chunks: string[]) =>
+      fetchJson('http://origin/m', {
+        fetcher: answering(chunks, { status: 404 }),
+        limits: limits(100),
+      });
+    const plain = failing(['no such community', 'x'.repeat(10_000)]);
+    await expect(plain).rejects.toMatchObject({ code: 'ORIGIN_UNREACHABLE' });
+    await expect(plain).rejects.toThrow(/^GET http:\/\/origin\/m: answered 404$/);
+    await expect(
+      failing(['{"code":"COMMUNITY_NOT_FOUND",', '"message":"no such community"}']),
+    ).rejects.toThrow(/^GET http:\/\/origin\/m: answered 404 \(COMMUNITY_NOT_FOUND\)$/);
+    for (const body of ['{"code":"not-a-code"}', `{"code":"${'A'.repeat(65)}"}`, '{"code":1}']) {
+      await expect(failing([body])).rejects.toThrow(/^GET http:\/\/origin\/m: answered 404$/);
+    }
+  });
+
+  it('follows no redirect: it is an invalid answer, whatever it points at', async () => {
+    const asked: (RequestInit | undefined)[] = [];
+    const redirecting: typeof fetch = async (input, init) => {
+      asked.push(init);
+      return new Response('SECRET', {
+        status: 302,
+        headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+      });
+    };
+    const failed = fetchNdjson('http://origin/x', { fetcher: redirecting }, 10);
+    await expect(failed).rejects.toMatchObject({
+      code: 'ORIGIN_INVALID',
+      message:
+        'GET http://origin/x: answered a redirect (302), which is not followed: give the URL the export is served at',
+    });
+    expect(asked).toEqual([expect.objectContaining({ redirect: 'manual' })]);
   });
 });

@@ -26,9 +26,9 @@ export const NO_LIMITS: ResponseLimits = {
 };
 
 export const EXPORT_READ_CODES = [
-  /** No answer, or an HTTP error status. */
+  /** No answer, or an HTTP error status (only the status, and a Bridgenotes error code, kept). */
   'ORIGIN_UNREACHABLE',
-  /** An answer that is not the export format (not JSON, a page larger than asked…). */
+  /** An answer that is not the export format (a redirect, not JSON, a page larger than asked…). */
   'ORIGIN_INVALID',
   'ORIGIN_RECORD_TOO_LARGE',
   'ORIGIN_RESPONSE_TOO_LARGE',
@@ -58,7 +58,10 @@ export interface ReadOptions {
 }
 
 const NEWLINE = 0x0a;
-const EXCERPT_BYTES = 300;
+/** The most of an error's body read, for the error code of a Bridgenotes error answer. */
+const ERROR_BODY_BYTES = 4_096;
+/** An error code as Bridgenotes instances answer it (`{"code": "NOT_FOUND", …}`). */
+const ERROR_CODE = /^[A-Z_]{2,64}$/;
 
 /** One GET: its deadline, its idle timer, and what to call a failure. */
 class OriginRead {
@@ -176,17 +179,27 @@ function checkLength(read: OriginRead, response: Response, document: boolean): v
   }
 }
 
-/** The first bytes of an error's body, to say what the origin answered. */
-async function excerpt(read: OriginRead, response: Response): Promise<string> {
+/**
+ * The error code of an error answer, when its body is a Bridgenotes error (JSON with a `code` of
+ * capitals and underscores), read within `ERROR_BODY_BYTES`; undefined otherwise. Nothing else of
+ * the body is ever kept: what fails a read ends up in `lastError`, which `GET /mirrors` shows to
+ * anyone, and an origin's answer is not this instance's to publish.
+ */
+async function errorCode(read: OriginRead, response: Response): Promise<string | undefined> {
   const kept: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of response.body ?? []) {
     read.progress();
     kept.push(chunk);
     length += chunk.byteLength;
-    if (length >= EXCERPT_BYTES) break;
+    if (length > ERROR_BODY_BYTES) return undefined;
   }
-  return Buffer.concat(kept).toString('utf8', 0, EXCERPT_BYTES);
+  try {
+    const { code } = JSON.parse(Buffer.concat(kept).toString('utf8')) as { code?: unknown };
+    return typeof code === 'string' && ERROR_CODE.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -202,11 +215,23 @@ async function get<T>(
 ): Promise<T> {
   const origin = new OriginRead(url, { ...NO_LIMITS, ...options.limits });
   try {
-    const response = await (options.fetcher ?? fetch)(url, { signal: origin.signal });
+    // A redirect is not followed: an origin could send the read to an address inside this
+    // instance's network (the cloud's metadata service, a neighbour), which it never dials.
+    const response = await (options.fetcher ?? fetch)(url, {
+      signal: origin.signal,
+      redirect: 'manual',
+    });
     origin.progress();
-    if (!response.ok) {
+    if (response.status >= 300 && response.status < 400) {
       throw origin.fail(
-        `answered ${response.status}: ${await excerpt(origin, response)}`,
+        `answered a redirect (${response.status}), which is not followed: give the URL the export is served at`,
+        'ORIGIN_INVALID',
+      );
+    }
+    if (!response.ok) {
+      const code = await errorCode(origin, response);
+      throw origin.fail(
+        `answered ${response.status}${code ? ` (${code})` : ''}`,
         'ORIGIN_UNREACHABLE',
       );
     }
