@@ -1,17 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Environment } from '@bridgenotes/config';
+import { Environment, PRIVATE_ADDRESS_CODE, receiverLookup } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
 import { signWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
 import { UnrecoverableError } from 'bullmq';
 import { Agent, fetch } from 'undici';
 
-import {
-  PRIVATE_ADDRESS_CODE,
-  PRIVATE_ADDRESS_REFUSAL,
-  receiverLookup,
-  refusedReceiver,
-} from './receiver-address';
+import { PRIVATE_ADDRESS_REFUSAL, refusedReceiver } from './receiver-address';
 
 type DeliverWebhook = QueuedJob<JobName.DeliverWebhook>;
 
