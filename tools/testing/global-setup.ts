@@ -70,6 +70,8 @@ export default async function globalSetup(): Promise<void> {
     // Every test app starts its verifier threads: one each (the same code as in production)
     // keeps many suites booting apps side by side cheap on a small machine.
     PROOF_VERIFIER_THREADS: process.env['PROOF_VERIFIER_THREADS'] ?? '1',
+    // Mirrors follow origins the suites start on loopback; the origin-address spec turns it off.
+    MIRROR_ALLOW_PRIVATE_ORIGINS: process.env['MIRROR_ALLOW_PRIVATE_ORIGINS'] ?? 'true',
   });
   if (embedded) {
     process.env['QUEUE_BACKEND'] = 'postgres';

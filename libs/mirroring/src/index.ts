@@ -4,3 +4,4 @@ export * from './lib/origin-limits';
 export * from './lib/origin-manifest.rules';
 export * from './lib/origin-lineage.rules';
 export { same } from './lib/page-settlement';
+export * from './lib/origin-fetch';

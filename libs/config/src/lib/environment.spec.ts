@@ -68,6 +68,21 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('allows private mirror origins only when MIRROR_ALLOW_PRIVATE_ORIGINS is true', () => {
+    expect(validateEnvironment(VALID).MIRROR_ALLOW_PRIVATE_ORIGINS).toBe(false);
+    expect(
+      validateEnvironment({ ...VALID, MIRROR_ALLOW_PRIVATE_ORIGINS: 'true' })
+        .MIRROR_ALLOW_PRIVATE_ORIGINS,
+    ).toBe(true);
+    expect(
+      validateEnvironment({ ...VALID, MIRROR_ALLOW_PRIVATE_ORIGINS: 'false' })
+        .MIRROR_ALLOW_PRIVATE_ORIGINS,
+    ).toBe(false);
+    expect(problemsOf({ ...VALID, MIRROR_ALLOW_PRIVATE_ORIGINS: 'yes' })).toEqual([
+      'MIRROR_ALLOW_PRIVATE_ORIGINS is invalid: must be true or false',
+    ]);
+  });
+
   it('names every missing required variable', () => {
     const problems = problemsOf({});
     expect(problems).toEqual([

@@ -271,6 +271,19 @@ export class Environment {
   MIRROR_READ_TIMEOUT_MS = 120_000;
 
   /**
+   * Whether a mirror may read an origin at a loopback, private (RFC 1918, carrier-grade NAT),
+   * link-local (with the cloud metadata service), unique-local or unspecified address, or at a
+   * name that resolves to one (`isPrivateAddress`), when following (the API reads the manifest)
+   * and pulling (the worker). Off by default: both read from inside the deployment's network, so
+   * an origin URL (or a name an origin controls) could otherwise reach the machine and its
+   * neighbours. `true` to follow `bridgenotes serve` on 127.0.0.1, or an instance on the local
+   * network, and for tests. Redirects are never followed, whatever this says.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  MIRROR_ALLOW_PRIVATE_ORIGINS = false;
+
+  /**
    * Worker threads each API process verifies proofs in (Groth16: ~7.5 ms of CPU for one proof
    * alone, ~3 ms each in the batches a busy API forms); 0 verifies on the request thread.
    * Defaults to one per CPU core: verification is most of a write's CPU, and the request thread

@@ -36,6 +36,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { MirrorPuller } from './mirror-puller';
+import { PRIVATE_ORIGIN_REFUSAL } from './origin-fetch';
 import { PageSettlement } from './page-settlement';
 
 /** Small limits, so that each is reached in a moment; the defaults are far above real records. */
@@ -110,6 +111,8 @@ describe('MirrorPuller against a hostile origin', () => {
   let puller: MirrorPuller;
   let stallingPuller: MirrorPuller;
   let slowPuller: MirrorPuller;
+  /** Requests the origin received, whatever they asked. */
+  let originRequests = 0;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 
@@ -177,6 +180,7 @@ describe('MirrorPuller against a hostile origin', () => {
   }
 
   function serve(request: IncomingMessage, response: ServerResponse) {
+    originRequests += 1;
     const url = new URL(request.url ?? '/', 'http://origin');
     if (hostile && url.pathname.endsWith(hostile.path)) {
       const served: Served = {
@@ -225,7 +229,10 @@ describe('MirrorPuller against a hostile origin', () => {
     return hostile.served;
   }
 
-  const pullerWith = (limits: Partial<typeof LIMITS>) => {
+  /** The origin listens on loopback: allowed here, but by the case about private origins. */
+  const pullerWith = (
+    limits: Partial<typeof LIMITS> & { MIRROR_ALLOW_PRIVATE_ORIGINS?: boolean },
+  ) => {
     const database = prisma as PrismaService;
     const outbox = new ScoringOutbox(database);
     return new MirrorPuller(
@@ -233,7 +240,7 @@ describe('MirrorPuller against a hostile origin', () => {
       new GroupTreeStore(database),
       outbox,
       new ModerationLogStore(database, outbox, new NoteReportsStore(database)),
-      Object.assign(new Environment(), LIMITS, limits),
+      Object.assign(new Environment(), LIMITS, { MIRROR_ALLOW_PRIVATE_ORIGINS: true }, limits),
     );
   };
 
@@ -621,6 +628,72 @@ describe('MirrorPuller against a hostile origin', () => {
     expect(await served[0]?.aborted).toBe(true);
     expect(served[0]?.bytes).toBeLessThan(IN_FLIGHT_BYTES);
 
+    await pullsNormally();
+  });
+
+  it('does not follow a redirect, and publishes nothing of where it led', async () => {
+    // Inside the network, as the cloud's metadata service or a neighbour's admin port would be.
+    let innerRequests = 0;
+    const inner = createServer((_, response) => {
+      innerRequests += 1;
+      response.writeHead(500).end('SECRET-123');
+    });
+    await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = inner.address() as AddressInfo;
+      misbehave('/export/notes', (response) =>
+        response.writeHead(302, { location: `http://127.0.0.1:${port}/latest/meta-data` }).end(),
+      );
+      await stopsWith(
+        puller.pull(mirrorId),
+        'ORIGIN_INVALID',
+        /\/notes\?[^:]*: answered a redirect \(302\), which is not followed: give the URL the export is served at$/,
+      );
+      expect((await state()).lastError).not.toContain('SECRET-123');
+      expect(innerRequests).toBe(0);
+    } finally {
+      inner.closeAllConnections();
+      await new Promise((resolve) => inner.close(resolve));
+    }
+    await pullsNormally();
+  });
+
+  it.each([
+    [
+      'a Bridgenotes error: its status and code',
+      { code: 'EXPORT_BUSY', message: 'SECRET-456' },
+      ' (EXPORT_BUSY)',
+    ],
+    ['a JSON body whose code is not a Bridgenotes code', { code: 'SECRET-456 here' }, ''],
+    ['any other body', 'SECRET-456', ''],
+  ])('keeps nothing of an error answer but %s', async (_, body, kept) => {
+    misbehave('/export/notes', (response) =>
+      response
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(typeof body === 'string' ? body : JSON.stringify(body)),
+    );
+    await stopsWith(
+      puller.pull(mirrorId),
+      'ORIGIN_UNREACHABLE',
+      new RegExp(`/notes\\?[^:]*: answered 503${kept.replace(/[()]/g, '\\$&')}$`),
+    );
+    expect((await state()).lastError).not.toContain('SECRET-456');
+    await pullsNormally();
+  });
+
+  it('reads no origin at a private address unless MIRROR_ALLOW_PRIVATE_ORIGINS is true', async () => {
+    const guarded = pullerWith({ MIRROR_ALLOW_PRIVATE_ORIGINS: false });
+    const before = originRequests;
+    try {
+      await stopsWith(
+        guarded.pull(mirrorId),
+        'ORIGIN_UNREACHABLE',
+        new RegExp(`/export: ${PRIVATE_ORIGIN_REFUSAL.replace(/[()]/g, '\\$&')}$`),
+      );
+      expect(originRequests).toBe(before);
+    } finally {
+      await guarded.onModuleDestroy();
+    }
     await pullsNormally();
   });
 

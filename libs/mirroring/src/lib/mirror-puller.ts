@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
   GroupTreeStore,
@@ -27,6 +27,7 @@ import {
   type PullOutcome,
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
+import { OriginFetch } from './origin-fetch';
 import { checkPullLimits, originFailure, originLimits, type OriginLimits } from './origin-limits';
 import { checkOriginManifest } from './origin-manifest.rules';
 import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.rules';
@@ -58,9 +59,12 @@ const FEEDS = ['notes', 'ratings', 'requests'] as const;
  *
  * Every response of the origin is read within `OriginLimits` (the MIRROR_* settings): over a
  * limit, the read stops, the connection is closed, and the pull ends as any failed pull does.
+ * No redirect is followed, no origin's answer is kept in `lastError` beyond its status (and
+ * its Bridgenotes error code), and unless `MIRROR_ALLOW_PRIVATE_ORIGINS` no private address is
+ * dialled (`OriginFetch`): `GET /mirrors` shows `lastError` to anyone.
  */
 @Injectable()
-export class MirrorPuller {
+export class MirrorPuller implements OnModuleDestroy {
   private readonly membership: MembershipPuller;
   private readonly moderation: ModerationPuller;
   private readonly notes: NotePageSettler;
@@ -68,6 +72,7 @@ export class MirrorPuller {
   private readonly requests: RequestPageSettler;
   private readonly originResults: OriginResultsPuller;
   private readonly limits: OriginLimits;
+  private readonly originFetch: OriginFetch;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -77,6 +82,7 @@ export class MirrorPuller {
     env: Environment,
   ) {
     this.limits = originLimits(env);
+    this.originFetch = new OriginFetch(env.MIRROR_ALLOW_PRIVATE_ORIGINS);
     const settlement = new PageSettlement(prisma);
     this.membership = new MembershipPuller(prisma, trees, settlement, this.limits.maxStreamRecords);
     this.moderation = new ModerationPuller(
@@ -91,13 +97,19 @@ export class MirrorPuller {
     this.originResults = new OriginResultsPuller(prisma, this.limits);
   }
 
+  async onModuleDestroy(): Promise<void> {
+    await this.originFetch.close();
+  }
+
   /**
    * Pulls once; undefined when the mirror is gone or stopped. A failed pull is recorded (code and
-   * message) in the mirror's state and thrown; what earlier pages settled stays.
+   * message) in the mirror's state and thrown; what earlier pages settled stays. `given` (tests)
+   * replaces `OriginFetch`'s fetch, and its address check with it.
    */
-  async pull(mirrorId: string, fetcher?: typeof fetch): Promise<PullOutcome | undefined> {
+  async pull(mirrorId: string, given?: typeof fetch): Promise<PullOutcome | undefined> {
     const mirror = await this.prisma.mirror.findUnique({ where: { id: mirrorId } });
     if (!mirror || mirror.stoppedAt) return undefined;
+    const fetcher = given ?? this.originFetch.fetcher;
     const client = exportClient(mirror.originUrl, mirror.originSlug, {
       fetcher,
       limits: this.limits,

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '@bridgenotes/database';
+import { PRIVATE_ORIGIN_REFUSAL } from '@bridgenotes/mirroring';
 import { EXPORT_FORMAT, EXPORT_STREAMS } from '@bridgenotes/open-data';
 import {
   communityScope,
@@ -65,12 +66,15 @@ describe('following an origin whose manifest is hostile', () => {
   let moderation: Json | undefined;
   /** When set, how the origin answers instead of serving `served`. */
   let misbehave: ((response: ServerResponse) => void) | undefined;
+  /** Requests the origin received. */
+  let originRequests = 0;
 
   beforeAll(async () => {
     // Limits reached in a moment; the defaults are far above a real manifest.
     app = await createTestApp({ MIRROR_MAX_RECORD_BYTES: '4096', MIRROR_READ_IDLE_MS: '500' });
     prisma = createTestPrisma();
     origin = createServer((incoming, response) => {
+      originRequests += 1;
       if (misbehave) return misbehave(response);
       // The manifest as set; every stream empty, and no scoring runs.
       const path = new URL(incoming.url ?? '/', 'http://origin').pathname;
@@ -197,6 +201,50 @@ describe('following an origin whose manifest is hostile', () => {
       code: 'ORIGIN_UNREACHABLE',
       message: expect.stringMatching(/nothing arrived for 500 ms \(limit: MIRROR_READ_IDLE_MS\)$/),
     });
+  });
+
+  it('answers 502 ORIGIN_INVALID for a manifest answered with a redirect, never following it', async () => {
+    let innerRequests = 0;
+    const inner = createServer((_, response) => {
+      innerRequests += 1;
+      response.writeHead(500).end('SECRET-123');
+    });
+    await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = inner.address() as AddressInfo;
+      misbehave = (response) =>
+        response.writeHead(302, { location: `http://127.0.0.1:${port}/` }).end();
+      const refused = await follow(undefined).expect(502);
+      expect(refused.body).toMatchObject({
+        code: 'ORIGIN_INVALID',
+        message: expect.stringContaining('answered a redirect (302), which is not followed'),
+      });
+      expect(JSON.stringify(refused.body)).not.toContain('SECRET-123');
+      expect(innerRequests).toBe(0);
+    } finally {
+      inner.closeAllConnections();
+      await new Promise((resolve) => inner.close(resolve));
+    }
+  });
+
+  it('answers 502 ORIGIN_UNREACHABLE for an origin at a private address unless MIRROR_ALLOW_PRIVATE_ORIGINS is true', async () => {
+    const guarded = await createTestApp({ MIRROR_ALLOW_PRIVATE_ORIGINS: 'false' });
+    try {
+      const before = originRequests;
+      served = originManifest();
+      const refused = await request(guarded.getHttpServer())
+        .post('/mirrors')
+        .set(operator)
+        .send({ origin: originUrl, community: 'news' })
+        .expect(502);
+      expect(refused.body).toMatchObject({
+        code: 'ORIGIN_UNREACHABLE',
+        message: expect.stringContaining(PRIVATE_ORIGIN_REFUSAL),
+      });
+      expect(originRequests).toBe(before);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('takes a slug of its own in place of an invalid one of the origin', async () => {

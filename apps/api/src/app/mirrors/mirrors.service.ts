@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
   AdmissionPolicy,
@@ -13,6 +13,7 @@ import {
   behindProblem,
   checkOriginManifest,
   lineageProblem,
+  OriginFetch,
   originFailure,
   originLimits,
   same,
@@ -97,14 +98,21 @@ const WITH_COMMUNITY = { community: { select: { id: true, slug: true } } } as co
 
 /** Following communities of other instances: the operator's side (the worker pulls). */
 @Injectable()
-export class MirrorsService {
+export class MirrorsService implements OnModuleDestroy {
   private readonly logger = new Logger(MirrorsService.name);
+  private readonly originFetch: OriginFetch;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly jobs: JobProducer,
     private readonly env: Environment,
-  ) {}
+  ) {
+    this.originFetch = new OriginFetch(env.MIRROR_ALLOW_PRIVATE_ORIGINS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.originFetch.close();
+  }
 
   /**
    * Reads the origin's manifest, creates the community here under the origin's id and scope (so
@@ -150,11 +158,15 @@ export class MirrorsService {
     return mirrorDto(mirror);
   }
 
-  /** The origin's manifest, read as the worker's pulls read it, within the request's own time. */
+  /**
+   * The origin's manifest, read as the worker's pulls read it (no redirect followed, no private
+   * address unless `MIRROR_ALLOW_PRIVATE_ORIGINS`), within the request's own time.
+   */
   private async originManifest(origin: string, community: string): Promise<ExportManifest> {
     const limits = originLimits(this.env);
     try {
       return await exportClient(origin, community, {
+        fetcher: this.originFetch.fetcher,
         limits: { ...limits, timeoutMs: Math.min(limits.timeoutMs, ORIGIN_TIMEOUT_MS) },
       }).manifest();
     } catch (error) {
