@@ -30,7 +30,7 @@ import {
   type ModerationLogEntry,
   type UnhashedEntry,
 } from '@bridgenotes/protocol';
-import { currentTestRun, PATIENCE_MS } from '@bridgenotes/testing';
+import { currentTestRun, PATIENCE_MS, startInnerService } from '@bridgenotes/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -632,17 +632,10 @@ describe('MirrorPuller against a hostile origin', () => {
   });
 
   it('does not follow a redirect, and publishes nothing of where it led', async () => {
-    // Inside the network, as the cloud's metadata service or a neighbour's admin port would be.
-    let innerRequests = 0;
-    const inner = createServer((_, response) => {
-      innerRequests += 1;
-      response.writeHead(500).end('SECRET-123');
-    });
-    await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve));
+    const inner = await startInnerService('SECRET-123');
     try {
-      const { port } = inner.address() as AddressInfo;
       misbehave('/export/notes', (response) =>
-        response.writeHead(302, { location: `http://127.0.0.1:${port}/latest/meta-data` }).end(),
+        response.writeHead(302, { location: `${inner.url}/latest/meta-data` }).end(),
       );
       await stopsWith(
         puller.pull(mirrorId),
@@ -650,10 +643,9 @@ describe('MirrorPuller against a hostile origin', () => {
         /\/notes\?[^:]*: answered a redirect \(302\), which is not followed: give the URL the export is served at$/,
       );
       expect((await state()).lastError).not.toContain('SECRET-123');
-      expect(innerRequests).toBe(0);
+      expect(inner.requests()).toBe(0);
     } finally {
-      inner.closeAllConnections();
-      await new Promise((resolve) => inner.close(resolve));
+      await inner.close();
     }
     await pullsNormally();
   });

@@ -9,6 +9,7 @@ import {
   moderationEntryHash,
   OPERATOR_MODERATOR,
 } from '@bridgenotes/protocol';
+import { startInnerService } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -204,26 +205,18 @@ describe('following an origin whose manifest is hostile', () => {
   });
 
   it('answers 502 ORIGIN_INVALID for a manifest answered with a redirect, never following it', async () => {
-    let innerRequests = 0;
-    const inner = createServer((_, response) => {
-      innerRequests += 1;
-      response.writeHead(500).end('SECRET-123');
-    });
-    await new Promise<void>((resolve) => inner.listen(0, '127.0.0.1', resolve));
+    const inner = await startInnerService('SECRET-123');
     try {
-      const { port } = inner.address() as AddressInfo;
-      misbehave = (response) =>
-        response.writeHead(302, { location: `http://127.0.0.1:${port}/` }).end();
+      misbehave = (response) => response.writeHead(302, { location: `${inner.url}/` }).end();
       const refused = await follow(undefined).expect(502);
       expect(refused.body).toMatchObject({
         code: 'ORIGIN_INVALID',
         message: expect.stringContaining('answered a redirect (302), which is not followed'),
       });
       expect(JSON.stringify(refused.body)).not.toContain('SECRET-123');
-      expect(innerRequests).toBe(0);
+      expect(inner.requests()).toBe(0);
     } finally {
-      inner.closeAllConnections();
-      await new Promise((resolve) => inner.close(resolve));
+      await inner.close();
     }
   });
 
