@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
-import { Prisma, PrismaService } from '@bridgenotes/database';
+import { blockedForWrite, Prisma, PrismaService } from '@bridgenotes/database';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
+import { ApiError } from '../common/api-error';
 import { WalRetirer } from './wal-retirer.service';
 
 type Tx = Prisma.TransactionClient;
@@ -184,6 +185,8 @@ export class WriteBuffer {
    * other (a member's ratings of one note, its quota) are checked one after the other. `check`
    * throws to refuse the write, or answers false when there is nothing to store (a replay).
    * Answers whether the write was buffered: not when a write with its dedupe key already waits.
+   * A pseudonym's write (all but a join) is refused with PSEUDONYM_BLOCKED when a moderator
+   * blocked the pseudonym after its proof was checked (`blockedForWrite`, before `check`).
    */
   async submit<P>(
     lockKey: string,
@@ -214,6 +217,10 @@ export class WriteBuffer {
       // Never beside a sealing: what `check` reads is either still waiting here or stored.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${SEALING_LOCK})`;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 25))`;
+      // A block committed since the proof check's: refused as the proof check refuses one.
+      if (write.kind !== 'join' && (await blockedForWrite(tx, write.communityId, write.actor))) {
+        throw ApiError.of('PSEUDONYM_BLOCKED');
+      }
       if ((await check(tx)) === false) return false;
       const inserted = await tx.$executeRaw`
         INSERT INTO write_buffer (id, community_id, kind, actor, dedupe_key, payload, arrived_window)

@@ -9,3 +9,4 @@ export * from './credential-ticket-uses';
 export * from './note-requests.store';
 export * from './run-failures';
 export * from './note-change-lock';
+export * from './pseudonym-block-lock';

@@ -14,6 +14,7 @@ import { Prisma, type ModerationLogEntry as LogRow } from '../../generated/prism
 import { PrismaService } from '../prisma.service';
 import { lockNoteForChange } from './note-change-lock';
 import { NoteReportsStore } from './note-reports.store';
+import { lockPseudonymForBlock } from './pseudonym-block-lock';
 import { ScoringOutbox } from './scoring-outbox';
 
 type Tx = Prisma.TransactionClient;
@@ -246,6 +247,8 @@ export class ModerationLogStore {
     if (pseudonym === undefined) throw new Refused('unchanged');
     const key = { communityId_pseudonym: { communityId, pseudonym } };
     if (action === 'BLOCK') {
+      // After the writes of the pseudonym being buffered, and before any other.
+      await lockPseudonymForBlock(tx, communityId, pseudonym);
       const { count } = await tx.blockedPseudonym.createMany({
         data: [{ communityId, pseudonym }],
         skipDuplicates: true,
