@@ -22,17 +22,11 @@ import {
   Max,
   Min,
   ValidateNested,
-  ValidateIf,
 } from 'class-validator';
 
 import { SLUG_PATTERN } from '../../common/slug';
 import { CharLength } from '../../common/char-length';
-
-/**
- * Optional, but never null: these columns have none, and `@IsOptional` would let a null through
- * to the database (a 500 instead of a 400).
- */
-const OptionalNotNull = () => ValidateIf((_, value) => value !== undefined);
+import { OptionalNotNull } from '../../common/optional-not-null';
 
 /** libs/scoring `TopicSeed`: literal terms with only `\b`, `\s+` and `\.` as escapes. */
 const SEED_TERM_PATTERN = /^(?:[^\\]|\\b|\\s\+|\\\.)+$/;

@@ -18,6 +18,7 @@ import { CommunitySlugParams } from '../../common/slug';
 import { ProvenInput } from '../../notes/dto/note-input.dto';
 import { CharLength } from '../../common/char-length';
 import { IsNullifier } from '../../common/nullifier';
+import { OptionalNotNull } from '../../common/optional-not-null';
 
 /** Action `note.report`, target `note:<noteId>`, payload `{ reason, text }` (docs/protocol.md). */
 export class ReportNoteDto extends ProvenInput {
@@ -26,11 +27,12 @@ export class ReportNoteDto extends ProvenInput {
   reason!: ReportReason;
 
   @ApiPropertyOptional({
-    description: 'What is wrong, in words (required for OTHER; at most 500 characters)',
+    description:
+      'What is wrong, in words (required for OTHER; at most 500 characters); left out or "" when none (null is refused: 400 VALIDATION_FAILED)',
     example: '',
     default: '',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString({ message: 'text must be text' })
   @CharLength(0, 500, { message: 'text must be at most 500 characters' })
   text?: string;
@@ -86,16 +88,21 @@ export class ModerationActionDto {
   @IsIn(MODERATION_ACTIONS, { message: `action must be one of ${MODERATION_ACTIONS.join(', ')}` })
   action!: ModerationAction;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'For HIDE, RESTORE, REDACT and DISMISS' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'For HIDE, RESTORE, REDACT and DISMISS; left out for the others (null is refused: 400 VALIDATION_FAILED)',
+  })
+  @OptionalNotNull()
   @IsUuidParam('noteId must be a UUID')
   noteId?: string;
 
   @ApiPropertyOptional({
-    description: 'For BLOCK and UNBLOCK: the pseudonym (a Semaphore nullifier, decimal)',
+    description:
+      'For BLOCK and UNBLOCK: the pseudonym (a Semaphore nullifier, decimal); left out for the others (null is refused: 400 VALIDATION_FAILED)',
     example: '1234567890',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsNullifier()
   pseudonym?: string;
 
