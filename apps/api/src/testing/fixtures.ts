@@ -18,6 +18,14 @@ export const SHAPED_PROOF = {
   points: ['1', '2', '3', '4', '5', '6', '7', '8'],
 };
 
+/** A note's fields as its author writes them: for one arranged in the database, or proven. */
+export const NOTE_FIELDS = {
+  classification: NoteClassification.NOT_MISLEADING,
+  reasons: ['FACTUALLY_CORRECT'],
+  text: 'The photo is from the 2019 flood, as the agency says',
+  sources: ['https://example.org/agency'],
+};
+
 /** A Prisma client of the test's own, for arranging data and checking what was written. */
 export function createTestPrisma(): PrismaClient {
   return new PrismaClient({

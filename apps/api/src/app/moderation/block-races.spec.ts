@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { pseudonymOf } from '@bridgenotes/client';
-import { NoteClassification, type PrismaClient } from '@bridgenotes/database';
+import type { PrismaClient } from '@bridgenotes/database';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import type { Identity } from '@semaphore-protocol/core';
 import request from 'supertest';
 
-import { createTestPrisma } from '../../testing/fixtures';
+import { createTestPrisma, NOTE_FIELDS } from '../../testing/fixtures';
+import { holdNext, waitingOnAdvisoryLock } from '../../testing/hold';
 import {
   communityWithMembers,
   createIdentity,
@@ -16,13 +17,6 @@ import {
 import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
 import { Sealer } from '../sealing/sealer.service';
 import { WriteBuffer } from '../sealing/write-buffer.service';
-
-const NOTE = {
-  classification: NoteClassification.NOT_MISLEADING,
-  reasons: ['FACTUALLY_CORRECT'],
-  text: 'The photo is from the 2019 flood, as the agency says',
-  sources: ['https://example.org/agency'],
-};
 
 /**
  * A write whose proof check passed (the pseudonym not blocked yet) and which then waits to be
@@ -53,7 +47,7 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
       });
       const { id } = await prisma.note.create({
         data: {
-          ...NOTE,
+          ...NOTE_FIELDS,
           communityId: community.id,
           postId: post.id,
           authorPseudonym: pseudonym(writer),
@@ -92,24 +86,6 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     };
   }
 
-  /**
-   * Holds the next call of `object[name]` where it is reached (`reached`) until `release`, then
-   * lets it run (as rating-races.spec does).
-   */
-  function holdNext<T extends object>(object: T, name: keyof T & string) {
-    const original = (object[name] as (...args: unknown[]) => Promise<unknown>).bind(object);
-    let reach = () => undefined as void;
-    let release = () => undefined as void;
-    const reached = new Promise<void>((resolve) => (reach = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    jest.spyOn(object, name as never).mockImplementationOnce((async (...args: unknown[]) => {
-      reach();
-      await released;
-      return original(...args);
-    }) as never);
-    return { reached, release };
-  }
-
   /** Waits until the held call is reached; a write answered before it fails with its answer. */
   const reachedBefore = (held: { reached: Promise<void> }, answer: Promise<request.Response>) =>
     Promise.race([
@@ -146,7 +122,7 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
 
   it('refuses a note with 403 PSEUDONYM_BLOCKED and stores nothing', async () => {
     const note = await prove(author, 'note.create', '', {
-      ...NOTE,
+      ...NOTE_FIELDS,
       post: { url: `https://example.com/${community.slug}/new` },
     });
     await blockedAtSubmit(author, () =>
@@ -187,12 +163,7 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
       // The block waits for the rating's transaction, on the pseudonym's lock, until released.
       const outcome = await eventually(async () => {
         if (blocked) return 'blocked meanwhile';
-        const [{ count }] = await prisma.$queryRaw<{ count: number }[]>`
-          SELECT count(*)::int AS count FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'
-             AND wait_event = 'advisory'
-             AND query ILIKE '%pg_advisory_xact_lock(hashtextextended(%, 27))%'`;
-        expect(count).toBe(1);
+        expect(await waitingOnAdvisoryLock(prisma, 27)).toBe(1);
         return 'waits';
       }).finally(held.release);
       expect(outcome).toBe('waits');

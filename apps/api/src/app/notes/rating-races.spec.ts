@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { pseudonymOf } from '@bridgenotes/client';
-import { NoteClassification, type PrismaClient } from '@bridgenotes/database';
+import type { PrismaClient } from '@bridgenotes/database';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import request from 'supertest';
 
-import { createTestPrisma } from '../../testing/fixtures';
+import { createTestPrisma, NOTE_FIELDS } from '../../testing/fixtures';
+import { holdNext, waitingOnAdvisoryLock } from '../../testing/hold';
 import {
   communityWithMembers,
   createIdentity,
@@ -16,13 +17,6 @@ import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { Sealer } from '../sealing/sealer.service';
 import { WriteBuffer } from '../sealing/write-buffer.service';
-
-const NOTE = {
-  classification: NoteClassification.NOT_MISLEADING,
-  reasons: ['FACTUALLY_CORRECT'],
-  text: 'The photo is from the 2019 flood, as the agency says',
-  sources: ['https://example.org/agency'],
-};
 
 /**
  * A note its author deletes, or a moderator hides, while a rating of it has its proof checked
@@ -61,7 +55,7 @@ describe('a note taken back while a rating or deletion of it has its proof check
     });
     const { id } = await prisma.note.create({
       data: {
-        ...NOTE,
+        ...NOTE_FIELDS,
         communityId: community.id,
         postId: post.id,
         authorPseudonym: pseudonymOf(author, community.scope),
@@ -98,24 +92,6 @@ describe('a note taken back while a rating or deletion of it has its proof check
   async function deletableNote(path: string) {
     const note = await ratedNote(path);
     return { ...note, remove: await deletionOf(note.id) };
-  }
-
-  /**
-   * Holds the next call of `object[name]` where it is reached (`reached`) until `release`, then
-   * lets it run: the rating stopped at a chosen point while the test acts.
-   */
-  function holdNext<T extends object>(object: T, name: keyof T & string) {
-    const original = (object[name] as (...args: unknown[]) => Promise<unknown>).bind(object);
-    let reach = () => undefined as void;
-    let release = () => undefined as void;
-    const reached = new Promise<void>((resolve) => (reach = resolve));
-    const released = new Promise<void>((resolve) => (release = resolve));
-    jest.spyOn(object, name as never).mockImplementationOnce((async (...args: unknown[]) => {
-      reach();
-      await released;
-      return original(...args);
-    }) as never);
-    return { reached, release };
   }
 
   /** Rates the note while `takeBack` runs during its proof check; the answer. */
@@ -168,12 +144,7 @@ describe('a note taken back while a rating or deletion of it has its proof check
       // The deletion waits for the rating's transaction, on the note's change lock, until released.
       const outcome = await eventually(async () => {
         if (deleted) return 'deleted meanwhile';
-        const [{ count }] = await prisma.$queryRaw<{ count: number }[]>`
-          SELECT count(*)::int AS count FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'
-             AND wait_event = 'advisory'
-             AND query ILIKE '%pg_advisory_xact_lock(hashtextextended(%, 26))%'`;
-        expect(count).toBe(1);
+        expect(await waitingOnAdvisoryLock(prisma, 26)).toBe(1);
         return 'waits';
       }).finally(held.release);
       expect(outcome).toBe('waits');

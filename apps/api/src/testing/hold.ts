@@ -1,0 +1,32 @@
+import type { PrismaClient } from '@bridgenotes/database';
+
+/**
+ * Holds the next call of `object[name]` where it is reached (`reached`) until `release`, then
+ * lets it run: a request stopped at a chosen point while the test acts (the race specs).
+ */
+export function holdNext<T extends object>(object: T, name: keyof T & string) {
+  const original = (object[name] as (...args: unknown[]) => Promise<unknown>).bind(object);
+  let reach = () => undefined as void;
+  let release = () => undefined as void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  jest.spyOn(object, name as never).mockImplementationOnce((async (...args: unknown[]) => {
+    reach();
+    await released;
+    return original(...args);
+  }) as never);
+  return { reached, release };
+}
+
+/**
+ * How many sessions of the test database wait on a transaction-level advisory lock of key space
+ * `space` (`hashtextextended(…, space)`): a request waiting its turn behind a held one.
+ */
+export async function waitingOnAdvisoryLock(prisma: PrismaClient, space: number): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ count: number }[]>`
+    SELECT count(*)::int AS count FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock'
+       AND wait_event = 'advisory'
+       AND query ILIKE ${`%pg_advisory_xact_lock(hashtextextended(%, ${space}))%`}`;
+  return row?.count ?? 0;
+}
