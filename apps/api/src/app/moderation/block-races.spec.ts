@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { pseudonymOf } from '@bridgenotes/client';
-import type { PrismaClient } from '@bridgenotes/database';
+import { NoteReportsStore, type PrismaClient } from '@bridgenotes/database';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import type { Identity } from '@semaphore-protocol/core';
 import request from 'supertest';
@@ -30,8 +30,14 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
   let prisma: PrismaClient;
   let community: TestCommunity;
   let prove: Awaited<ReturnType<typeof prover>>;
-  const writers = [createIdentity(), createIdentity(), createIdentity(), createIdentity()];
-  const [rater, author, requester, locked] = writers;
+  const writers = [
+    createIdentity(),
+    createIdentity(),
+    createIdentity(),
+    createIdentity(),
+    createIdentity(),
+  ];
+  const [rater, author, requester, locked, reporter] = writers;
   let rated: string;
   const server = () => app.getHttpServer();
   const pseudonym = (identity: Identity) => pseudonymOf(identity, community.scope);
@@ -95,9 +101,12 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
       }),
     ]);
 
-  /** Sends the write, blocks its pseudonym while it waits at the buffer's door, then lets it in. */
-  async function blockedAtSubmit(identity: Identity, send: () => request.Test) {
-    const held = holdNext(app.get(WriteBuffer), 'submit');
+  /** Sends the write, blocks its pseudonym while it is held (at the buffer), then lets it go. */
+  async function blockedAtSubmit(
+    identity: Identity,
+    send: () => request.Test,
+    held = holdNext(app.get(WriteBuffer), 'submit'),
+  ) {
     const answer = send().then((response) => response);
     await reachedBefore(held, answer);
     await block(identity).expect(201);
@@ -141,6 +150,23 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
         .send(provenBody(asked)),
     );
     expect(await kept(requester)).toEqual({ waiting: 0, notes: 1, ratings: 0, requests: 0 });
+  });
+
+  it('refuses a report with 403 PSEUDONYM_BLOCKED and stores nothing', async () => {
+    const report = await prove(reporter, 'note.report', `note:${rated}`, {
+      reason: 'SPAM',
+      text: '',
+    });
+    await blockedAtSubmit(
+      reporter,
+      () =>
+        request(server())
+          .post(`/communities/${community.slug}/notes/${rated}/reports`)
+          .send(provenBody(report)),
+      // Stored without the buffer: held where it is stored.
+      holdNext(app.get(NoteReportsStore), 'create'),
+    );
+    expect(await prisma.noteReport.count({ where: { noteId: rated } })).toBe(0);
   });
 
   // Embedded, one session runs every transaction in turn: no block can run beside a submission.

@@ -50,6 +50,8 @@ export class NoteReportsService {
     // Hidden while its proof was checked.
     if (report === 'NOTE_GONE') throw noteNotFound(community, noteId);
     if (report === 'DUPLICATE') throw ApiError.of('REPORT_EXISTS', noteId);
+    // Blocked while its proof was checked: refused as the check refuses a blocked pseudonym.
+    if (report === 'BLOCKED') throw ApiError.of('PSEUDONYM_BLOCKED');
     return report;
   }
 }

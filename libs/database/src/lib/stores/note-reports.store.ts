@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { Prisma, type NoteReport, type ReportReason } from '../../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import { blockedForWrite } from './pseudonym-block-lock';
 
 type Tx = Prisma.TransactionClient;
 
@@ -32,15 +33,20 @@ export class NoteReportsStore {
 
   /**
    * Stores a report of a visible note of the community: answers the report, `NOTE_GONE` when
-   * there is no such note, or `DUPLICATE` when the pseudonym reported the note already. The
+   * there is no such note, `DUPLICATE` when the pseudonym reported the note already, or
+   * `BLOCKED` when a moderator blocked the pseudonym since its proof was checked. The
    * note's row is locked while the report is written, so a redaction cannot pass in between: a
    * report of a redacted note keeps no text, whichever came first. A duplicate is skipped by the
    * insert (ON CONFLICT DO NOTHING), not refused by the unique index: a unique violation would
    * have PostgreSQL log the (note, reporter pseudonym) pair with the time, and leave the
    * refused row's bytes in the table's file.
    */
-  create(report: NewReport): Promise<NoteReport | 'NOTE_GONE' | 'DUPLICATE'> {
+  create(report: NewReport): Promise<NoteReport | 'NOTE_GONE' | 'DUPLICATE' | 'BLOCKED'> {
     return this.prisma.$transaction(async (tx) => {
+      // Its reporter blocked since the proof check's read (`blockedForWrite`).
+      if (await blockedForWrite(tx, report.communityId, report.reporterPseudonym)) {
+        return 'BLOCKED';
+      }
       const [note] = await tx.$queryRaw<{ redacted: boolean }[]>`
         SELECT redacted FROM notes
          WHERE id = ${report.noteId}::uuid AND community_id = ${report.communityId}::uuid

@@ -1,5 +1,6 @@
-// Orders a moderator's BLOCK of a pseudonym against a write of that pseudonym's being buffered:
-// the block takes the (community, pseudonym) lock alone, each submission shares it while it reads
+// Orders a moderator's BLOCK of a pseudonym against a write of that pseudonym's being buffered
+// (or a report being stored): the block takes the (community, pseudonym) lock alone, each
+// submission shares it while it reads
 // `blocked_pseudonyms` again and buffers, so no write is buffered for a pseudonym already
 // blocked, and none is being buffered while it is blocked. The proof check's `isBlocked` reads
 // before the submission queues (behind a sealing, other submissions): a block committed in
