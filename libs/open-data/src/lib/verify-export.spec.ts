@@ -21,6 +21,16 @@ describe('verifyExport', () => {
     });
   });
 
+  it("checks the protocol's clock-skew allowance, not a larger one the manifest states", async () => {
+    const { manifest, members, roots } = community([11n, 22n, 33n]);
+    const lax = { ...manifest, rules: { ...manifest.rules, clockSkewMinutes: 600 } };
+    const report = await verifyExport(source(lax, { members, roots }));
+    expect(report.verdict).toBe('DISCREPANCIES');
+    expect(report.discrepancies).toEqual([
+      expect.objectContaining({ code: 'RULES_CLOCK_SKEW', subject: 'manifest' }),
+    ]);
+  });
+
   it('finds a member hidden from the export, and a current root that is not the last', async () => {
     const { manifest, members, roots } = community([11n, 22n, 33n]);
     const report = await verifyExport(

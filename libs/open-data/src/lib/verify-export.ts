@@ -1,7 +1,7 @@
 // Some 450 lines: the verifier's one pass over an export (records, proofs, roots,
 // moderation, the runs' recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
-import { communityScope, type Action } from '@bridgenotes/protocol';
+import { CLOCK_SKEW_MINUTES, communityScope, type Action } from '@bridgenotes/protocol';
 import { parseTopicSeeds, type ShownStatus } from '@bridgenotes/scoring';
 
 import {
@@ -39,6 +39,7 @@ import { IncrementalRecomputation } from './incremental-recomputation';
 import { ExportReadError } from './origin-read';
 import { batchOf, ReplacedRatings } from './replaced-ratings';
 import { checkRootHistory } from './root-history';
+import { checkRootTimes } from './root-times';
 import { checkIncrementalBases } from './run-records';
 import { rebuildRunInput, recomputeRun, type RunRecomputation } from './run-recomputation';
 import { checkRunTimes, CutWrites } from './run-times';
@@ -129,6 +130,17 @@ export async function verifyExport(
   }
   const community = manifest.community;
   const unchecked: string[] = [];
+  // The clock-skew allowance is the protocol's, not the operator's: a larger one stated would
+  // widen every proof's window and every run's time. A smaller one only narrows them.
+  const clockSkewMinutes = Math.min(manifest.rules.clockSkewMinutes, CLOCK_SKEW_MINUTES);
+  if (manifest.rules.clockSkewMinutes > CLOCK_SKEW_MINUTES) {
+    report(
+      'RULES_CLOCK_SKEW',
+      'manifest',
+      `the manifest states a clock-skew allowance of ${manifest.rules.clockSkewMinutes} minutes; the protocol's is ${CLOCK_SKEW_MINUTES}, which is the one checked`,
+    );
+  }
+  const rules = { ...manifest.rules, clockSkewMinutes };
   for (const stream of EXPORT_STREAMS.filter((known) => !manifest.streams.includes(known))) {
     report(
       'STREAM_MISSING',
@@ -168,8 +180,11 @@ export async function verifyExport(
     );
   }
   members.length = 0;
-  const promotion = checkPromotion(manifest.promotion, roots, report);
-  const rootIndex = new RootIndex(roots, manifest.rules.rootHistoryWindowSeconds * 1000);
+  // Each root's span comes from the history's order, not from the times the export states.
+  const timed = checkRootTimes(roots);
+  for (const issue of timed.issues) report(issue.code, issue.subject, issue.message);
+  const promotion = checkPromotion(manifest.promotion, timed.roots, report);
+  const rootIndex = new RootIndex(timed.roots, manifest.rules.rootHistoryWindowSeconds * 1000);
   const moderation = await readModerationLog(data, manifest, report);
 
   // Scoring runs and published results come first so that the notes and ratings can be fed to
@@ -281,7 +296,7 @@ export async function verifyExport(
     const result = checkRecordedAction(proof, action, pseudonym, {
       scope,
       roots: rootIndex,
-      clockSkewMinutes: manifest.rules.clockSkewMinutes,
+      clockSkewMinutes,
     });
     if (!result.ok) return void report(result.code, subject, result.message);
     messages.add({ subject, pseudonym, message: result.message, kind });
@@ -452,7 +467,7 @@ export async function verifyExport(
   } finally {
     await groth16.close();
   }
-  checkRunTimes(changes.runs, manifest, readAt, report, cutWrites);
+  checkRunTimes(changes.runs, { ...manifest, rules }, readAt, report, cutWrites);
 
   let runSummary: VerificationReport['run'] = null;
   /** The algorithm's status of each note whose published result was compared with it. */
