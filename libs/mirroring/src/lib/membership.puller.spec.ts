@@ -222,6 +222,41 @@ describe('MembershipPuller', () => {
     expect(await prisma.groupRoot.count({ where: { communityId: mirror.communityId } })).toBe(1);
   });
 
+  it.each([
+    ['dated before the root it follows', minute(0)],
+    ['dated ahead of this clock', '2099-01-01T00:00:00.000Z'],
+    ['dated in a year PostgreSQL cannot store', '-010000-01-01T00:00:00Z'],
+  ])('refuses a root %s, with every root after it', async (_, createdAt) => {
+    const mirror = await mirrored();
+    const leaves = [commitment(), commitment(), commitment(), commitment()];
+    const misdated = { ...rootOf(leaves, 3, 2, 'r2'), createdAt };
+    const client = origin({
+      roots: [rootOf(leaves, 2, 1, 'r1'), misdated, rootOf(leaves, 4, 3, 'r3')],
+      members: members(leaves),
+    });
+
+    expect(await pull(mirror.id, client)).toEqual({
+      accepted: { roots: 1, members: 2, notes: 0, ratings: 0 },
+      refused: 1,
+    });
+    expect(await prisma.mirrorRefusal.findMany({ where: { mirrorId: mirror.id } })).toEqual([
+      expect.objectContaining({
+        stream: 'roots',
+        subject: `root ${misdated.root}`,
+        code: 'ROOT_TIME_INVALID',
+      }),
+    ]);
+    const history = await prisma.groupRoot.findMany({
+      where: { communityId: mirror.communityId },
+      select: { size: true, createdAt: true },
+    });
+    expect(history).toEqual([{ size: 2, createdAt: new Date(minute(1)) }]);
+    expect((await prisma.mirror.findUniqueOrThrow({ where: { id: mirror.id } })).cursors).toEqual({
+      roots: 'r1',
+      members: '1',
+    });
+  });
+
   it('stores nothing when another pull moved the cursors first', async () => {
     const mirror = await mirrored();
     const leaves = [commitment(), commitment()];

@@ -5,11 +5,11 @@ import {
   type MemberRecord,
   type RootRecord,
 } from '@bridgenotes/open-data';
-import type { TreeChange } from '@bridgenotes/protocol';
+import { CLOCK_SKEW_MINUTES, type TreeChange } from '@bridgenotes/protocol';
 
 import type { MirrorCursors, OriginRules, PullOutcome, Refusal } from './mirror-state';
 import { PageSettlement, pagesOf, readAll } from './page-settlement';
-import { leafOf } from './record-rules';
+import { leafOf, storableTime } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
 
@@ -74,9 +74,30 @@ export class MembershipPuller {
         .sort((a, b) => Date.parse(a.removedAt as string) - Date.parse(b.removedAt as string));
       const byLeaf = new Map(newMembers.map((member) => [member.leafIndex, member]));
       let current = tree.size;
+      // Roots are dated by the origin: each no earlier than the one before (the replay and the
+      // root window follow that order), none ahead of this clock, all within storable years.
+      const latest = await tx.groupRoot.findFirst({
+        where: { communityId },
+        orderBy: { createdAt: 'desc' },
+        select: { createdAt: true },
+      });
+      let previousAt = latest?.createdAt.getTime() ?? -Infinity;
+      const notAfter = Date.now() + CLOCK_SKEW_MINUTES * 60_000;
       for (const root of roots) {
         const refuse = (code: string, message: string) =>
           void refusals.push({ stream: 'roots', subject: `root ${root.root}`, code, message });
+        const at = storableTime(root.createdAt);
+        if (at === undefined || at < previousAt || at > notAfter) {
+          refuse(
+            'ROOT_TIME_INVALID',
+            at === undefined
+              ? `created at ${root.createdAt}, not a time from 2000 to 2200`
+              : at < previousAt
+                ? `created at ${root.createdAt}, before the root it follows (${new Date(previousAt).toISOString()})`
+                : `created at ${root.createdAt}, ahead of this instance's clock`,
+          );
+          break;
+        }
         let change: TreeChange;
         let added: MemberRecord[] = [];
         let removed: MemberRecord | undefined;
@@ -109,6 +130,13 @@ export class MembershipPuller {
           change = await this.trees.appended(tx, communityId, current, leaves as bigint[]);
         } else if (root.size === current && pendingRemovals.length > 0) {
           removed = pendingRemovals.shift() as MemberRecord;
+          if (storableTime(removed.removedAt) === undefined) {
+            refuse(
+              'ROOT_TIME_INVALID',
+              `removes member ${removed.leafIndex} at ${removed.removedAt}, not a time from 2000 to 2200`,
+            );
+            break;
+          }
           change = await this.trees.withLeaf(tx, communityId, current, removed.leafIndex, 0n);
         } else {
           refuse(
@@ -126,6 +154,7 @@ export class MembershipPuller {
         }
         await this.applyRoot(tx, communityId, root, change, added, removed);
         current = change.size;
+        previousAt = at;
         moved.roots = root.cursor;
         if (added.length > 0) moved.members = (added[added.length - 1] as MemberRecord).cursor;
         outcome.accepted.roots += 1;

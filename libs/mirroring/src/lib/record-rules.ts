@@ -27,6 +27,20 @@ const storableMinute = (minute: number) =>
   Number.isSafeInteger(minute) && minute >= -2_147_483_648 && minute <= 2_147_483_647;
 const MINUTE_UNSTORABLE = 'the minute is not a whole number the tables hold (32 bits)';
 
+/**
+ * The years an origin's times (a root's creation, a run's finish) are taken from, as the API's
+ * cursors bound them (apps/api `common/cursor.ts`): any real row falls well inside, and a time
+ * outside, which `Date.parse` may well read (year -10000), could fail the transaction storing it.
+ */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2200, 0, 1);
+
+/** The time `text` says, if it is one within the years this instance stores; else undefined. */
+export function storableTime(text: string | null | undefined): number | undefined {
+  const ms = Date.parse(text ?? '');
+  return ms >= EARLIEST && ms < LATEST ? ms : undefined;
+}
+
 /** Half of a UTF-16 surrogate pair without its other half: no character at all. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
