@@ -891,6 +891,30 @@ describe('MirrorPuller against a hostile origin', () => {
     await pullsNormally();
   });
 
+  it('passes over a run whose finishing time no column holds, and still pulls through', async () => {
+    const before = await state();
+    // Read as a time (year 100000), the latest of all: stored, it would fail every pull's end.
+    runs.push({
+      id: randomUUID(),
+      status: 'SUCCEEDED',
+      finishedAt: '+100000-01-01T00:00:00Z',
+      inputHash: null,
+      dataHash: null,
+    });
+    try {
+      await puller.pull(mirrorId);
+      const after = await state();
+      expect(after).toMatchObject({
+        lastError: null,
+        lastErrorCode: null,
+        originRunId: before.originRunId,
+        pulledThrough: { changeHorizon: '1', cursors: after.cursors },
+      });
+    } finally {
+      runs.pop();
+    }
+  });
+
   it('stops when the origin no longer serves the last log entry the mirror holds', async () => {
     const [first] = held as [NoteRecord];
     moderation.push(logEntry('HIDE', `note:${first.id}`));

@@ -10,7 +10,7 @@ import {
 import { MirrorPullError } from './mirror-state';
 import type { OriginLimits } from './origin-limits';
 import { pagesOf, TRANSACTION } from './page-settlement';
-import { UUID } from './record-rules';
+import { storableTime, UUID } from './record-rules';
 import { RowSpill } from './row-spill';
 
 const RESULTS_CHUNK = 5_000;
@@ -98,7 +98,7 @@ export class OriginResultsPuller {
     return latest.id;
   }
 
-  /** The origin's latest succeeded run, of those the mirror can record (an id, a time). */
+  /** The origin's latest succeeded run, of those the mirror can record (an id, a time from 2000 to 2200). */
   private async latestRun(
     mirror: Mirror,
     fetcher: typeof fetch | undefined,
@@ -116,7 +116,8 @@ export class OriginResultsPuller {
           typeof run.id === 'string' &&
           UUID.test(run.id) &&
           typeof run.finishedAt === 'string' &&
-          Number.isFinite(Date.parse(run.finishedAt)),
+          // A time the column holds: year -100000 would fail the transaction of every pull.
+          storableTime(run.finishedAt) !== undefined,
       )
       .sort((a, b) => Date.parse(b.finishedAt as string) - Date.parse(a.finishedAt as string))[0];
   }
