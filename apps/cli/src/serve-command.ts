@@ -26,7 +26,8 @@ class Refusal extends Error {
 function query(url: URL, allowed: Record<string, RegExp>): Record<string, string | undefined> {
   const values: Record<string, string | undefined> = {};
   for (const [name, value] of url.searchParams) {
-    const pattern = allowed[name];
+    // Own properties only: `constructor`, `__proto__` or `toString` are no parameter's name.
+    const pattern = Object.hasOwn(allowed, name) ? allowed[name] : undefined;
     if (!pattern) throw new Refusal(400, 'VALIDATION_FAILED', `property ${name} should not exist`);
     if (!pattern.test(value)) throw new Refusal(400, 'VALIDATION_FAILED', `${name} is not valid`);
     values[name] = value;

@@ -157,6 +157,17 @@ describe('leaving an operator: a saved export served, mirrored, and promoted', (
       method: 'POST',
     });
     expect(write.status).toBe(405);
+    // A parameter named as an object's own property is unknown like any other, not a crash.
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const asked = await fetch(
+        `${servedUrl}/communities/${community.slug}/export/notes?${name}=1`,
+      );
+      expect({ name, status: asked.status, body: await asked.json() }).toEqual({
+        name,
+        status: 400,
+        body: { code: 'VALIDATION_FAILED', message: `property ${name} should not exist` },
+      });
+    }
     // The folder verifies as served, as it does on disk (the CLI's own verify is the promoted
     // case's, below: a second tsx start here would check nothing more).
     const again = await verifyExport(httpSource(servedUrl, community.slug));
