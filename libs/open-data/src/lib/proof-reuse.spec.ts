@@ -1,5 +1,5 @@
 import { Group } from '@semaphore-protocol/core';
-import { createIdentity, nodeArtifacts, proveAction } from '@bridgenotes/client';
+import { createIdentity } from '@bridgenotes/client';
 import {
   MODERATION_GENESIS,
   moderationEntryHash,
@@ -9,7 +9,8 @@ import {
 } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 
-import { community, note, source } from '../testing/memory-export';
+import { community, source } from '../testing/memory-export';
+import { provenNote, provenRating, prover } from '../testing/proven-records';
 import type { ModerationRecord, NoteRecord, RatingRecord } from './export-format';
 import { verifyExport } from './verify-export';
 
@@ -31,48 +32,9 @@ describe('verifyExport: a proof used for two records', () => {
   beforeAll(async () => {
     // snarkjs's default curve keeps a worker per core alive: this process would not end.
     await useSingleThreadedCurve();
-    const prove = async (kind: string, target: string, payload: object, by = author) =>
-      (
-        await proveAction(
-          by,
-          group,
-          {
-            kind,
-            community: { id: manifest.community.id, scope: manifest.community.scope },
-            target,
-            payload: payload as never,
-            clientMinute,
-          },
-          nodeArtifacts(),
-        )
-      ).proof;
-    const base = note(null);
-    const postRef = { url: 'https://example.com/a' };
-    const fields = { classification: base.classification, reasons: base.reasons };
-    const created = { post: postRef, ...fields, text: base.text, sources: base.sources };
-    const proof = await prove('note.create', '', created);
-    written = {
-      ...base,
-      authorPseudonym: proof.nullifier,
-      postRef,
-      clientMinute,
-      createdAt: new Date(clientMinute * 60_000).toISOString(),
-      proof,
-      changedBatch: '3',
-    };
-    const rated = { helpfulness: 'HELPFUL', tags: [] };
-    const ratingProof = await prove('rating.put', `note:${written.id}`, rated, rater);
-    rating = {
-      cursor: 'r1',
-      id: randomUUID(),
-      noteId: written.id,
-      raterPseudonym: ratingProof.nullifier,
-      helpfulness: 'HELPFUL',
-      tags: [],
-      clientMinute,
-      proof: ratingProof,
-      changedBatch: '4',
-    };
+    const prove = prover(manifest, group);
+    written = await provenNote(prove, author, clientMinute);
+    rating = await provenRating(prove, rater, written, clientMinute);
   });
 
   const verify = (notes: NoteRecord[], moderation: ModerationRecord[] = []) =>

@@ -1,9 +1,9 @@
 import { Group } from '@semaphore-protocol/core';
-import { createIdentity, nodeArtifacts, proveAction } from '@bridgenotes/client';
+import { createIdentity } from '@bridgenotes/client';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
-import { randomUUID } from 'node:crypto';
 
-import { codes, community, note, source } from '../testing/memory-export';
+import { codes, community, source } from '../testing/memory-export';
+import { provenNote, provenRating, prover } from '../testing/proven-records';
 import type { MemberRecord, NoteRecord, RatingRecord, RootRecord } from './export-format';
 import { verifyExport } from './verify-export';
 
@@ -48,62 +48,11 @@ describe('verifyExport: proofs of a removed member against the root it was remov
   afterAll(() => releaseCurve());
   beforeAll(async () => {
     await useSingleThreadedCurve();
-    const prove = async (
-      by: typeof author,
-      kind: string,
-      target: string,
-      payload: object,
-      clientMinute: number,
-    ) =>
-      (
-        await proveAction(
-          by,
-          before,
-          {
-            kind,
-            community: { id: manifest.community.id, scope: manifest.community.scope },
-            target,
-            payload: payload as never,
-            clientMinute,
-          },
-          nodeArtifacts(),
-        )
-      ).proof;
-    const base = note(null);
-    const postRef = { url: 'https://example.com/a' };
-    const fields = { classification: base.classification, reasons: base.reasons };
-    const created = { post: postRef, ...fields, text: base.text, sources: base.sources };
-    const proof = await prove(author, 'note.create', '', created, T);
-    written = {
-      ...base,
-      authorPseudonym: proof.nullifier,
-      postRef,
-      clientMinute: T,
-      createdAt: at(T),
-      proof,
-      changedBatch: '3',
-    };
+    const prove = prover(manifest, before);
+    written = await provenNote(prove, author, T);
     // Within the window after the removal, and two hours after it.
     for (const clientMinute of [T + 30, T + 120]) {
-      const rated = { helpfulness: 'HELPFUL', tags: [] };
-      const ratingProof = await prove(
-        puppet,
-        'rating.put',
-        `note:${written.id}`,
-        rated,
-        clientMinute,
-      );
-      ratings.set(clientMinute, {
-        cursor: 'r1',
-        id: randomUUID(),
-        noteId: written.id,
-        raterPseudonym: ratingProof.nullifier,
-        helpfulness: 'HELPFUL',
-        tags: [],
-        clientMinute,
-        proof: ratingProof,
-        changedBatch: '4',
-      });
+      ratings.set(clientMinute, await provenRating(prove, puppet, written, clientMinute));
     }
   });
 
