@@ -1,5 +1,5 @@
 import { promotionProblem, type ExportManifest } from '@bridgenotes/open-data';
-import { communityScope, isInt64Text } from '@bridgenotes/protocol';
+import { CLOCK_SKEW_MINUTES, communityScope, isInt64Text } from '@bridgenotes/protocol';
 
 import type { OriginRules } from './mirror-state';
 import { UUID } from './record-rules';
@@ -41,6 +41,12 @@ export function checkOriginManifest(manifest: ExportManifest): OriginManifestChe
   if (promotion !== undefined) return refuse(promotion);
   for (const rule of ['rootHistoryWindowSeconds', 'clockSkewMinutes'] as const) {
     if (!isWholeNumber(rules[rule])) return refuse(`rules.${rule} is not a whole number`);
+  }
+  // The clock skew is the protocol's, not an instance's choice: a wider one restated in the
+  // mirror's manifest would admit proofs at minutes no honest instance takes, and `verify`
+  // refuses it (RULES_CLOCK_SKEW) in the mirror's own export.
+  if ((rules['clockSkewMinutes'] as number) > CLOCK_SKEW_MINUTES) {
+    return refuse(`rules.clockSkewMinutes is over the protocol's ${CLOCK_SKEW_MINUTES} minutes`);
   }
   return {
     ok: true,

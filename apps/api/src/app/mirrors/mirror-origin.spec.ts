@@ -142,6 +142,11 @@ describe('following an origin whose manifest is hostile', () => {
       'rules.clockSkewMinutes',
     ],
     [
+      "a clock skew over the protocol's",
+      (m) => ({ ...m, rules: { ...m.rules, clockSkewMinutes: 11 } }),
+      'rules.clockSkewMinutes',
+    ],
+    [
       'a negative rule',
       (m) => ({ ...m, rules: { ...m.rules, rootHistoryWindowSeconds: -1 } }),
       'rules.rootHistoryWindowSeconds',
