@@ -130,6 +130,10 @@ export async function serveCommand(args: string[], options: CliOptions): Promise
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
   console.log(`serving community ${slug} (${id}) from ${folder} at ${base}`);
   console.log(`follow it with POST /mirrors {"origin": "${base}", "community": "${slug}"}`);
+  // Mirrors refuse private addresses by default (a hostile origin could point them inward).
+  console.log(
+    '(an instance reaching it at a private address needs MIRROR_ALLOW_PRIVATE_ORIGINS=true)',
+  );
   await Promise.race(['SIGINT', 'SIGTERM'].map((signal) => once(process, signal)));
   server.closeAllConnections();
   server.close();
