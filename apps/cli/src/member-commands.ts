@@ -11,8 +11,8 @@ import {
   type ProvenAction,
 } from '@bridgenotes/client';
 import {
-  nextRatingMinute,
   releaseCurve,
+  sendRating,
   useSingleThreadedCurve,
   type JsonValue,
 } from '@bridgenotes/protocol';
@@ -223,11 +223,10 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
   };
   let body: unknown;
   try {
-    body = await write.send(client, slug, await prove()).catch(async (error: unknown) => {
-      const stored = outdatedMinute(error);
-      if (stored === undefined) throw error;
-      return write.send(client, slug, await prove(nextRatingMinute(new Date(), stored)));
-    });
+    body = await sendRating(
+      async (clientMinute) => write.send(client, slug, await prove(clientMinute)),
+      { outdatedMinute },
+    );
   } catch (error) {
     return apiFailure(error, options, true);
   }

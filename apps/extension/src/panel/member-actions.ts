@@ -4,11 +4,11 @@ import {
   type Helpfulness,
   HELPFUL_TAGS,
   MISLEADING_REASONS,
-  nextRatingMinute,
   NOT_HELPFUL_TAGS,
   NOT_MISLEADING_REASONS,
   NOTE_TEXT_LIMIT,
   noteTextLength,
+  sendRating,
 } from '@bridgenotes/protocol';
 
 import { button, h, nextId, TAGS_REQUIRED, unshownWrite } from '@bridgenotes/widget';
@@ -203,13 +203,7 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
           );
           return rate(context.follow, note.id, { ...payload, ...proven });
         };
-        const rating = await send(nextRatingMinute(Date.now(), knownMinute)).catch(
-          (error: unknown) => {
-            const stored = outdatedMinute(error);
-            if (stored === undefined) throw error;
-            return send(nextRatingMinute(Date.now(), stored));
-          },
-        );
+        const rating = await sendRating(send, { outdatedMinute, knownMinute });
         knownMinute = rating.clientMinute;
         const kept: SaveRatingMessage = {
           type: 'save-rating',

@@ -14,3 +14,41 @@ export function nextRatingMinute(now: Date | number, storedMinute?: number): num
   const current = minuteOf(now);
   return storedMinute === undefined ? current : Math.max(current, storedMinute + 1);
 }
+
+/** The most a rating is sent (proven) in all by `sendRating`: the first send and two re-proofs. */
+export const RATING_SENDS = 3;
+
+/**
+ * Sends a rating, proving it again with the minute after the stored one while the API answers
+ * `409 RATING_OUTDATED` naming a later and later stored minute. A re-proof at the sealed
+ * rating's minute + 1 may meet the member's own newer waiting rating and be refused a second
+ * time, naming that later minute (docs/protocol.md, "The order of a member's ratings"); a
+ * refusal whose minute does not increase, or the `RATING_SENDS`th, is thrown.
+ *
+ * @param outdatedMinute `details.storedClientMinute` of a `409 RATING_OUTDATED` error; undefined
+ *   for any other error (thrown as it is).
+ */
+export async function sendRating<T>(
+  send: (clientMinute: number) => Promise<T>,
+  options: {
+    outdatedMinute: (error: unknown) => number | undefined;
+    /** The minute of the member's rating the client knows of (its own record). */
+    knownMinute?: number;
+    now?: () => Date | number;
+  },
+): Promise<T> {
+  const now = options.now ?? Date.now;
+  let minute = nextRatingMinute(now(), options.knownMinute);
+  let lastStored: number | undefined;
+  for (let sends = 1; ; sends++) {
+    try {
+      return await send(minute);
+    } catch (error) {
+      const stored = options.outdatedMinute(error);
+      if (stored === undefined || sends >= RATING_SENDS) throw error;
+      if (lastStored !== undefined && stored <= lastStored) throw error;
+      lastStored = stored;
+      minute = nextRatingMinute(now(), stored);
+    }
+  }
+}

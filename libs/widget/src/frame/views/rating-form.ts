@@ -4,10 +4,10 @@
 import {
   HELPFUL_TAGS,
   Helpfulness,
-  nextRatingMinute,
   NOT_HELPFUL_TAGS,
   NoteResponse,
   RatingResponse,
+  sendRating,
 } from '@bridgenotes/protocol';
 
 import { api, communityPath, RequestError } from '../api';
@@ -25,6 +25,14 @@ const HELPFULNESS: Record<Helpfulness, 'helpful' | 'somewhat' | 'notHelpful'> = 
   SOMEWHAT_HELPFUL: 'somewhat',
   NOT_HELPFUL: 'notHelpful',
 };
+
+/** The `storedClientMinute` of a `409 RATING_OUTDATED` answer; undefined for any other error. */
+function outdatedMinute(error: unknown): number | undefined {
+  if (!(error instanceof RequestError) || error.code !== 'RATING_OUTDATED') return undefined;
+  const minute = (error.details as { storedClientMinute?: unknown } | undefined)
+    ?.storedClientMinute;
+  return typeof minute === 'number' ? minute : undefined;
+}
 
 function tagsFor(helpfulness: string | undefined): readonly string[] {
   if (helpfulness === 'HELPFUL') return HELPFUL_TAGS;
@@ -109,14 +117,7 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
     void (async () => {
       try {
         const known = context.store.rating(note.id, commitment)?.clientMinute;
-        const rating = await send(nextRatingMinute(Date.now(), known)).catch((error: unknown) => {
-          const storedMinute =
-            error instanceof RequestError && error.code === 'RATING_OUTDATED'
-              ? (error.details as { storedClientMinute?: unknown } | undefined)?.storedClientMinute
-              : undefined;
-          if (typeof storedMinute !== 'number') throw error;
-          return send(nextRatingMinute(Date.now(), storedMinute));
-        });
+        const rating = await sendRating(send, { outdatedMinute, knownMinute: known });
         if (commitment) {
           context.store.rated(commitment, note.id, {
             helpfulness: rating.helpfulness,
