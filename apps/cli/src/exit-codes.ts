@@ -10,8 +10,8 @@ export const EXIT = {
   /** The command line is wrong: an unknown command or option, a missing or bad value. */
   USAGE: 2,
   /**
-   * What was to be read could not be: the instance unreachable, silent, refusing, failing (5xx)
-   * or answering something else than its API, the community changing while read, a file or
+   * What was to be read could not be: the instance unreachable, silent, refusing, failing (5xx,
+   * with a code of its own or none) or answering something else than its API, the community changing while read, a file or
    * folder missing, incomplete or unreadable.
    */
   UNREADABLE: 3,
@@ -20,6 +20,24 @@ export const EXIT = {
   /** verify: nothing failed, but not everything could be checked (verdict INCOMPLETE). */
   INCOMPLETE: 5,
 } as const;
+
+/**
+ * The codes of an API error that say nothing of why: the API's own for an unexpected failure
+ * (`INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, `HTTP_<status>`), an error body without a code
+ * (`UNKNOWN`), or an answer that is not the API's (`RESPONSE_INVALID`: a proxy's error page).
+ */
+const UNSAID = /^(RESPONSE_INVALID|INTERNAL_ERROR|SERVICE_UNAVAILABLE|UNKNOWN|HTTP_\d+)$/;
+
+/**
+ * How a command says an API error: `unanswered`, a 5xx that says nothing of why or an answer
+ * not the API's (`no answer from the instance`); `failed`, a 5xx the API gave a code of its own
+ * (`CREDENTIALS_UNCONFIGURED`, `DATABASE_BUSY`, …: `the instance failed`); both exit 3, the
+ * command may be run again later. `refused`, any other answer (exit 1).
+ */
+export function apiErrorKind(status: number, code: string): 'unanswered' | 'failed' | 'refused' {
+  if (code === 'RESPONSE_INVALID' || (status >= 500 && UNSAID.test(code))) return 'unanswered';
+  return status >= 500 ? 'failed' : 'refused';
+}
 
 type Failure = Error & { code?: unknown; syscall?: unknown; cause?: { code?: unknown } };
 
@@ -39,11 +57,16 @@ export function failureOf(error: unknown): { code: number; message: string } {
     return { code: EXIT.USAGE, message: failure.message };
   }
   if (failure.name === 'ApiRequestError') {
-    // A 5xx, or an answer that is not the API's (a proxy's error page, another server): no
-    // answer from the instance, not a refusal (BridgenotesClient sent a proven write again).
+    // A 5xx, or an answer that is not the API's (a proxy's error page, another server): not a
+    // refusal (BridgenotesClient sent a proven write again).
     const { status, code } = failure as Failure & { status?: unknown };
-    if ((typeof status === 'number' && status >= 500) || code === 'RESPONSE_INVALID') {
+    const kind = apiErrorKind(typeof status === 'number' ? status : 0, String(code));
+    if (kind === 'unanswered') {
       return { code: EXIT.UNREADABLE, message: `no answer from the instance: ${failure.message}` };
+    }
+    if (kind === 'failed') {
+      const message = `the instance failed (${String(status)} ${String(code)}): ${failure.message}`;
+      return { code: EXIT.UNREADABLE, message };
     }
     return { code: EXIT.FINDINGS, message: failure.message };
   }

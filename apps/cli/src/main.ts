@@ -47,9 +47,11 @@ exit codes:
   1  the answer is no: DISCREPANCIES; compare: keys only in one file or repeated; a write or
      join refused by the instance
   2  the command line is wrong (unknown command or option, missing or bad value)
-  3  could not read: the instance unreachable, silent or refusing, failing (5xx) or answering
-     something else than its API (note, rate, request: after sending the write again), the
-     community changing while being read, a file or folder missing, incomplete or unreadable
+  3  could not read: the instance unreachable, silent or refusing, failing (5xx: "no answer
+     from the instance", or "the instance failed (503 CODE)" when the API says why; try again
+     later) or answering something else than its API (note, rate, request: after sending the
+     write again), the community changing while being read, a file or folder missing,
+     incomplete or unreadable
   4  anything else (a failure this version did not expect)
   5  verify: INCOMPLETE, nothing failed but not everything could be checked (--sample N leaves
      the Groth16 equations of the proofs outside the sample unchecked)`;

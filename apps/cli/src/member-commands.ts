@@ -22,7 +22,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { isUrl, type CliOptions } from './cli-options';
-import { EXIT } from './exit-codes';
+import { apiErrorKind, EXIT } from './exit-codes';
 import { solveJoinWorkInThreads } from './join-work-threads';
 import { secretArgument } from './secret-argument';
 import { list, required, UsageError } from './usage-error';
@@ -95,13 +95,6 @@ function instanceClient(target: string | undefined, command: string): Bridgenote
   }
   return new BridgenotesClient(url);
 }
-
-/**
- * Whether the API's error says no answer came from it: a 5xx or an answer not its own, after
- * BridgenotesClient.write sent it again. Not a refusal: the command may be run again.
- */
-const unanswered = (error: ApiRequestError): boolean =>
-  error.status >= 500 || error.code === 'RESPONSE_INVALID';
 
 export async function joinCommand(args: string[], options: CliOptions): Promise<number> {
   const client = instanceClient(args[0], 'join');
@@ -237,26 +230,28 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
 }
 
 /**
- * The API's refusal, said (exit 1), or its failure to answer (exit 3: the instance failing or
- * another server answering, after the write was sent again); anything else is thrown on.
+ * The API's refusal, said (exit 1), its coded failure (a 5xx with a code of its own: exit 3), or
+ * its failure to answer (exit 3: the instance failing unsaid or another server answering, after
+ * BridgenotesClient.write sent the write again); anything else is thrown on.
  */
 function apiFailure(error: unknown, options: CliOptions, written = false): number {
   if (!(error instanceof ApiRequestError)) throw error;
-  const failed = unanswered(error);
+  const kind = apiErrorKind(error.status, error.code);
+  const said = `(${error.status} ${error.code}): ${error.message}`;
   if (options.json) {
     console.log(
       JSON.stringify({ code: error.code, message: error.message, details: error.details }),
     );
-  } else if (failed) {
+  } else if (kind === 'unanswered') {
     // Sent again with the same proof already: a write may have been stored all the same.
     const stored = written ? '; the write may have been stored: look before running it again' : '';
-    console.error(
-      `no answer from the instance (${error.status} ${error.code}): ${error.message}${stored}`,
-    );
+    console.error(`no answer from the instance ${said}${stored}`);
+  } else if (kind === 'failed') {
+    console.error(`the instance failed ${said}`);
   } else {
-    console.error(`refused (${error.status} ${error.code}): ${error.message}`);
+    console.error(`refused ${said}`);
   }
-  return failed ? EXIT.UNREADABLE : EXIT.FINDINGS;
+  return kind === 'refused' ? EXIT.FINDINGS : EXIT.UNREADABLE;
 }
 
 function outdatedMinute(error: unknown): number | undefined {
