@@ -27,28 +27,31 @@ describe('apiErrorKind', () => {
 });
 
 describe('failureOf an API error', () => {
-  it('says a coded 5xx is the instance failing, exit 3, not that no answer came', () => {
-    expect(failureOf(apiError(503, 'ISSUER_KEYS_UNAVAILABLE', 'no issuer keys'))).toEqual({
-      code: EXIT.UNREADABLE,
-      message: 'the instance failed (503 ISSUER_KEYS_UNAVAILABLE): no issuer keys',
-    });
-  });
-
-  it('says an unsaid 5xx or a proxy’s page is no answer, exit 3', () => {
-    expect(failureOf(apiError(500, 'INTERNAL_ERROR', 'Internal server error'))).toEqual({
-      code: EXIT.UNREADABLE,
-      message: 'no answer from the instance: Internal server error',
-    });
-    expect(failureOf(apiError(502, 'RESPONSE_INVALID', 'not the API’s'))).toEqual({
-      code: EXIT.UNREADABLE,
-      message: 'no answer from the instance: not the API’s',
-    });
-  });
-
-  it('says a refusal as it is, exit 1', () => {
-    expect(failureOf(apiError(403, 'SELF_RATING', 'your own note'))).toEqual({
-      code: EXIT.FINDINGS,
-      message: 'your own note',
-    });
+  it.each([
+    // A coded 5xx is the instance failing, not that no answer came.
+    [
+      503,
+      'ISSUER_KEYS_UNAVAILABLE',
+      'no issuer keys',
+      EXIT.UNREADABLE,
+      'the instance failed (503 ISSUER_KEYS_UNAVAILABLE): no issuer keys',
+    ],
+    [
+      500,
+      'INTERNAL_ERROR',
+      'Internal server error',
+      EXIT.UNREADABLE,
+      'no answer from the instance: Internal server error',
+    ],
+    [
+      502,
+      'RESPONSE_INVALID',
+      'not the API’s',
+      EXIT.UNREADABLE,
+      'no answer from the instance: not the API’s',
+    ],
+    [403, 'SELF_RATING', 'your own note', EXIT.FINDINGS, 'your own note'],
+  ])('says %i %s as it is, with its exit code', (status, code, message, exit, said) => {
+    expect(failureOf(apiError(status, code, message))).toEqual({ code: exit, message: said });
   });
 });
