@@ -314,7 +314,7 @@ describe('bridgenotes member commands against a running instance', () => {
     }
   });
 
-  it('sends a note again, the same proven body, after a proxy’s 502 page, and stores it once', async () => {
+  it('sends a note again, the same proven body, after a proxy’s 502 page for a stored note, and stores it once', async () => {
     const slug = `cli-502-${randomUUID().slice(0, 8)}`;
     await operator('POST', '/communities', { slug, name: 'CLI gateway', admission: 'OPEN' });
     const member = await identityFile(`gw-${slug}`);
@@ -322,6 +322,7 @@ describe('bridgenotes member commands against a running instance', () => {
     expect((await builtBridgenotes(...joinArgs(slug, member).with(1, `${baseUrl}/`))).code).toBe(0);
     const gateway = await startRecordingProxy(baseUrl);
     const notes = `/communities/${slug}/notes`;
+    // The note reaches the instance, which stores it; the gateway loses its answer.
     gateway.fail(notes);
     try {
       const url = `https://news.example/${slug}`;
@@ -339,11 +340,16 @@ describe('bridgenotes member commands against a running instance', () => {
       const sent = gateway.received.filter((one) => one.method === 'POST' && one.url === notes);
       expect(sent).toHaveLength(2);
       expect(sent[1].body).toBe(sent[0].body);
+      const { id } = JSON.parse(written.stdout);
+      // Stored by the first send, answered with the stored note to the second.
+      expect(sent[0].status).toBe(201);
+      expect(JSON.parse(sent[0].lost ?? '{}').id).toBe(id);
+      expect(sent[1].status).toBe(200);
       const onPost = await fetch(
         `${baseUrl}/posts?${new URLSearchParams({ url, community: slug })}`,
       );
       const shown = (await onPost.json()).notes.map((note: { id: string }) => note.id);
-      expect(shown).toEqual([JSON.parse(written.stdout).id]);
+      expect(shown).toEqual([id]);
     } finally {
       await gateway.close();
     }

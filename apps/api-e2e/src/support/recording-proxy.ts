@@ -7,6 +7,10 @@ export interface Received {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The status the instance answered it, once it did (whether or not `fail` lost it). */
+  status?: number;
+  /** The answer `fail` lost: what the instance said. */
+  lost?: string;
 }
 
 export interface RecordingProxy {
@@ -19,8 +23,9 @@ export interface RecordingProxy {
    */
   hold(path: string, skip?: number): Hold;
   /**
-   * Answers the next `times` requests for `path` (recorded, not passed on) with a gateway's own
-   * `502 Bad Gateway` page in HTML, as a reverse proxy does when its upstream hiccups.
+   * Passes the next `times` requests for `path` on, waits for the instance's whole answer
+   * (recorded), then answers a gateway's own `502 Bad Gateway` page in HTML instead, as a
+   * reverse proxy does when its upstream hiccups after doing the work: the answer is lost.
    */
   fail(path: string, times?: number): void;
   close(): Promise<void>;
@@ -65,19 +70,16 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         await held.released;
         outgoing.on('finish', held.answered);
       }
-      received.push({
+      const record: Received = {
         method: incoming.method ?? '',
         url: incoming.url ?? '',
         headers: { ...incoming.headers },
         body: body.toString('utf8'),
-      });
+      };
+      received.push(record);
       const failures = failing.get(incoming.url ?? '') ?? 0;
-      if (failures > 0) {
-        failing.set(incoming.url ?? '', failures - 1);
-        outgoing.writeHead(502, { 'Content-Type': 'text/html' });
-        outgoing.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
-        return;
-      }
+      const failed = failures > 0;
+      if (failed) failing.set(incoming.url ?? '', failures - 1);
       const upstream = forward(
         {
           host: to.hostname,
@@ -87,6 +89,17 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
           headers: { ...incoming.headers, host: to.host },
         },
         (answer) => {
+          record.status = answer.statusCode;
+          if (failed) {
+            const lost: Buffer[] = [];
+            answer.on('data', (chunk: Buffer) => lost.push(chunk));
+            answer.on('end', () => {
+              record.lost = Buffer.concat(lost).toString('utf8');
+              outgoing.writeHead(502, { 'Content-Type': 'text/html' });
+              outgoing.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+            });
+            return;
+          }
           const uncached = holding !== undefined;
           outgoing.writeHead(
             answer.statusCode ?? 502,
