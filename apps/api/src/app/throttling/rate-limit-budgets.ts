@@ -253,10 +253,15 @@ export class RateLimitBudgets {
    * they must not take it down with Redis (while the limits' Redis is away, RateLimitStore
    * counts in this process's memory instead).
    *
-   * The two buckets are counted by two calls of the store's script, sent together (one round
-   * trip, not one transaction): each bucket's count and block depend on its own hits only, and
-   * the store counts every hit whatever the other bucket answers, so nothing another request does
-   * between the two changes what either decides.
+   * The /48's bucket is charged only with the hits the client's own bucket accepted: a /64 over
+   * its limit is refused by its own bucket and spends nothing of its /48's, else one /64 could
+   * spend the /48's 16 budgets on requests it is refused anyway (bursts, or other processes,
+   * pass the early refusal's copy of its block) and block every other /64 of a shared /48. So
+   * the two buckets are counted one after the other, two round trips for an IPv6 client (one
+   * for IPv4). Not one Lua script across both: their keys hash to different Redis Cluster
+   * slots (each bucket its own hash tag), and it is needless, since each bucket's count and
+   * block still depend on its own hits only (the /48's on its /64s' accepted ones), so nothing
+   * another request does between the two changes what either decides.
    */
   async spend(
     request: Request,
@@ -266,22 +271,24 @@ export class RateLimitBudgets {
   ): Promise<void> {
     if (this.limitOf(rateLimitClass) === 0) return;
     const windowMs = this.windowMs;
-    let spent;
+    const spent = [];
     try {
-      spent = await Promise.all(
-        this.bucketsOf(request, rateLimitClass).map(async ({ name, tier }) => {
-          const limit = this.limitOf(rateLimitClass, tier);
-          const records = await Promise.all(
-            Array.from({ length: hits }, () =>
-              this.store.increment(name, windowMs, limit, windowMs, rateLimitClass),
-            ),
-          );
-          const record = records.reduce((most, next) =>
-            next.totalHits > most.totalHits ? next : most,
-          );
-          return { tier, limit, record, remaining: Math.max(0, limit - record.totalHits) };
-        }),
-      );
+      // The client's own bucket first, then its /48's with only the hits the first accepted.
+      let accepted = hits;
+      for (const { name, tier } of this.bucketsOf(request, rateLimitClass)) {
+        if (accepted === 0) break;
+        const limit = this.limitOf(rateLimitClass, tier);
+        const records = await Promise.all(
+          Array.from({ length: accepted }, () =>
+            this.store.increment(name, windowMs, limit, windowMs, rateLimitClass),
+          ),
+        );
+        const record = records.reduce((most, next) =>
+          next.totalHits > most.totalHits ? next : most,
+        );
+        spent.push({ tier, limit, record, remaining: Math.max(0, limit - record.totalHits) });
+        accepted = records.filter((each) => !each.isBlocked).length;
+      }
     } catch (error) {
       this.warnStoreDown(error);
       return;

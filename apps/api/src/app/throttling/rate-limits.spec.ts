@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { redisPersistence } from '@bridgenotes/queue';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import Redis from 'ioredis';
 import { createServer, type Server } from 'node:net';
@@ -127,6 +127,16 @@ describe('rate limits', () => {
   });
 
   afterAll(() => app.close());
+
+  /** Joins a new community, each time a new identity, from the given (forwarded) address. */
+  const joinsFrom = async () => {
+    const community = await communityWithMembers(app, []);
+    return (address: string) =>
+      request(server())
+        .post(`/communities/${community.slug}/members`)
+        .set('X-Forwarded-For', address)
+        .send({ commitment: createIdentity().commitment.toString() });
+  };
 
   it('answers 429 with Retry-After and the RateLimit headers once a class is spent', async () => {
     const client = newClient();
@@ -308,12 +318,7 @@ describe('rate limits', () => {
   });
 
   it('counts an IPv6 /48 as well as its /64s: a new /64 of the same /48 does not buy a fresh budget', async () => {
-    const community = await communityWithMembers(app, []);
-    const joinFrom = (address: string) =>
-      request(server())
-        .post(`/communities/${community.slug}/members`)
-        .set('X-Forwarded-For', address)
-        .send({ commitment: createIdentity().commitment.toString() });
+    const joinFrom = await joinsFrom();
     // Each /64 its own budget of 2 joins, the /48 sixteen of them: 32 joins, one from each /64.
     for (let index = 1; index <= 32; index += 1) {
       expect((await joinFrom(`2001:db8:0:${index}::1`)).status).toBe(201);
@@ -331,6 +336,28 @@ describe('rate limits', () => {
     await request(server()).get('/health').set('X-Forwarded-For', '2001:db8:0:34::1').expect(200);
     // Another /48 is another site, with budgets of its own.
     expect((await joinFrom('2001:db8:1:1::1')).status).toBe(201);
+  });
+
+  it("does not charge a /48 for a /64's refused requests: one spent /64 cannot block its /48", async () => {
+    const joinFrom = await joinsFrom();
+    // The /64 spends its 2 joins, then is refused.
+    for (let index = 0; index < 2; index += 1) {
+      expect((await joinFrom('2001:db8:48:1::1')).status).toBe(201);
+    }
+    expect((await joinFrom('2001:db8:48:1::1')).status).toBe(429);
+    // Then more than the /48's 32 joins, each reaching the store as they do from other API
+    // processes or in a burst (this process's copy of the block is not consulted here): each is
+    // refused by the /64's own bucket.
+    const budgets = app.get(RateLimitBudgets);
+    const response = { headersSent: false, setHeader: () => response } as unknown as Response;
+    for (let index = 0; index < 40; index += 1) {
+      const flood = { ip: '2001:db8:48:1::1' } as unknown as Request;
+      await expect(budgets.spend(flood, response, 'joins')).rejects.toMatchObject({
+        code: 'RATE_LIMITED',
+      });
+    }
+    // Another /64 of the same /48 is still served.
+    expect((await joinFrom('2001:db8:48:2::1')).status).toBe(201);
   });
 
   it('counts a forwarded address with a port as the address: a new port is no new budget', async () => {
