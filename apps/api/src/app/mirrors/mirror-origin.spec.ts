@@ -530,6 +530,33 @@ describe('following an origin whose manifest is hostile', () => {
     expect(stored.promotedAt?.toISOString()).toBe(promoted.body.promotion.at);
   });
 
+  it('promotes at the current root at the earliest, when a pulled root is dated ahead of this clock', async () => {
+    const manifest = originManifest();
+    const communityId = manifest.community['id'] as string;
+    const { id } = (await follow(manifest).expect(201)).body;
+    await pullerOf(app).pull(id);
+    await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
+    // As a pulled root dated 5 minutes ahead (within the allowed skew) stands.
+    const { treeRoot, treeSize } = await prisma.community.findUniqueOrThrow({
+      where: { id: communityId },
+    });
+    const ahead = new Date(Date.now() + 5 * 60_000);
+    await prisma.groupRoot.updateMany({
+      where: { communityId, supersededAt: null },
+      data: { supersededAt: ahead },
+    });
+    await prisma.groupRoot.create({
+      data: { communityId, root: treeRoot, size: treeSize, liveMembers: 0, createdAt: ahead },
+    });
+    const promoted = await request(app.getHttpServer())
+      .post(`/mirrors/${id}/promote`)
+      .set(operator)
+      .expect(200);
+    expect(promoted.body.promotion).toMatchObject({ root: treeRoot, treeSize });
+    // verify's promotion check: the promoted root current then.
+    expect(Date.parse(promoted.body.promotion.at)).toBeGreaterThanOrEqual(ahead.getTime());
+  });
+
   it('answers a refusals cursor beyond int64 with 400 CURSOR_INVALID', async () => {
     const { id } = (await follow(originManifest()).expect(201)).body;
     const cursor = (text: string) => Buffer.from(text).toString('base64url');

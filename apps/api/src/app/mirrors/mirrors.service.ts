@@ -260,8 +260,13 @@ export class MirrorsService implements OnModuleDestroy {
       const [{ next }] = await tx.$queryRaw<[{ next: string }]>`
         SELECT (last + 1)::text AS next FROM change_batches WHERE id = 1`;
       // The database's clock, as every other recorded time (roots' included, which `verify`
-      // compares this with): not this process's.
-      const [{ at }] = await tx.$queryRaw<[{ at: Date }]>`SELECT clock_timestamp() AS at`;
+      // compares this with): not this process's. Never before the current root, which a pulled
+      // root dated within the origin's allowed skew ahead of this clock can be: the root must be
+      // current at the promotion (PROMOTION_INCONSISTENT), as nextRootTime dates new roots.
+      const [{ at }] = await tx.$queryRaw<[{ at: Date }]>`
+        SELECT greatest(clock_timestamp(),
+                        (SELECT max(created_at) FROM group_roots
+                          WHERE community_id = ${community.id}::uuid)) AS at`;
       const promotion: ExportPromotion = {
         from: { url: row.origin_url, community: row.origin_slug },
         at: at.toISOString(),
