@@ -1198,4 +1198,33 @@ describe('MirrorPuller against a hostile origin', () => {
 
     await pullsNormally();
   });
+
+  it('reads no change feed past a root dated ahead of this clock, and takes what is proven against it once the root is', async () => {
+    // An honest origin whose clock runs an hour ahead: its new root, and a note proven against it.
+    admit();
+    const root = roots.at(-1) as RootRecord;
+    const onTime = root.createdAt;
+    root.createdAt = new Date(Date.now() + 3_600_000).toISOString();
+    const note = await provenNote('ahead');
+    serveNotes(note);
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({
+      accepted: { roots: 0, notes: 0 },
+      refused: 1,
+      changesWait: expect.stringContaining(`root ${root.root} is dated ${root.createdAt}`),
+    });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ROOT_TIME_INVALID',
+      lastError: expect.stringMatching(/ahead of this instance's clock: the notes, ratings/),
+    });
+    expect(await refusalsOf([`root ${root.root}`, `note ${note.id}`])).toEqual([
+      { subject: `root ${root.root}`, code: 'ROOT_TIME_INVALID' },
+    ]);
+
+    // The origin's clock set right (as this one catching up): the root, then its note, taken.
+    root.createdAt = onTime;
+    await pullsNormally();
+    expect(await prisma.note.count({ where: { communityId, id: note.id } })).toBe(1);
+    expect(await refusalsOf([`note ${note.id}`])).toEqual([]);
+  });
 });

@@ -18,6 +18,10 @@ type Tx = Prisma.TransactionClient;
  * replaying the published admissions (by leaf) or the next removal (by time) onto the tree the
  * mirror holds gives exactly that root. The first root that does not is refused with everything
  * after it (all later roots build on it); the tree stays as it was before it.
+ *
+ * A root refused only as dated ahead of this clock (more than the protocol's skew) is taken by a
+ * later pull: `pull` then says why the change feeds wait, as what is proven against that root
+ * would otherwise be refused as PROOF_ROOT_UNKNOWN and passed for good.
  */
 export class MembershipPuller {
   constructor(
@@ -33,9 +37,9 @@ export class MembershipPuller {
     client: ExportClient,
     cursors: MirrorCursors,
     outcome: PullOutcome,
-  ): Promise<void> {
+  ): Promise<string | undefined> {
     const roots = await readAll(client, 'roots', cursors.roots, this.maxRecords);
-    if (roots.length === 0) return;
+    if (roots.length === 0) return undefined;
     const newMembers = await readAll(client, 'members', cursors.members, this.maxRecords);
     const { treeSize } = await this.prisma.community.findUniqueOrThrow({
       where: { id: mirror.communityId },
@@ -57,6 +61,8 @@ export class MembershipPuller {
     }
     const communityId = mirror.communityId;
     const refusals: Refusal[] = [];
+    /** Set when a root was refused as dated ahead of this clock: taken once it caught up. */
+    let ahead: string | undefined;
 
     await this.settlement.commit(mirror.id, cursors, refusals, async (tx) => {
       const moved: MirrorCursors = {};
@@ -88,13 +94,16 @@ export class MembershipPuller {
           void refusals.push({ stream: 'roots', subject: `root ${root.root}`, code, message });
         const at = storableTime(root.createdAt);
         if (at === undefined || at < previousAt || at > notAfter) {
+          if (at !== undefined && at >= previousAt) {
+            ahead = `root ${root.root} is dated ${root.createdAt}, ahead of this instance's clock: the notes, ratings and requests wait with it for a later pull`;
+          }
           refuse(
             'ROOT_TIME_INVALID',
             at === undefined
               ? `created at ${root.createdAt}, not a time from 2000 to 2200`
               : at < previousAt
                 ? `created at ${root.createdAt}, before the root it follows (${new Date(previousAt).toISOString()})`
-                : `created at ${root.createdAt}, ahead of this instance's clock`,
+                : `created at ${root.createdAt}, ahead of this instance's clock: taken, with the roots after it and the notes, ratings and requests proven against them, by a pull once this clock has caught up`,
           );
           break;
         }
@@ -163,6 +172,7 @@ export class MembershipPuller {
       return moved;
     });
     outcome.refused += refusals.length;
+    return ahead;
   }
 
   /** The mirror's root history as the proofs' root window reads it. */

@@ -122,14 +122,17 @@ export class MirrorPuller implements OnModuleDestroy {
         data: {
           lastPullAt: startedAt,
           lastSuccessAt: new Date(),
-          lastError: null,
-          lastErrorCode: null,
+          // A wait is said where the operator reads the mirror's state, as a pull's failure.
+          lastError: outcome.changesWait ?? null,
+          lastErrorCode: outcome.changesWait ? 'ROOT_TIME_INVALID' : null,
           // What a promotion may take the community at: every change below the horizon.
-          pulledThrough: {
-            changeHorizon: pulledThrough.changeHorizon,
-            cursors: { ...pulledThrough.cursors },
-            promotion: pulledThrough.promotion ? { ...pulledThrough.promotion } : null,
-          },
+          ...(pulledThrough && {
+            pulledThrough: {
+              changeHorizon: pulledThrough.changeHorizon,
+              cursors: { ...pulledThrough.cursors },
+              promotion: pulledThrough.promotion ? { ...pulledThrough.promotion } : null,
+            },
+          }),
         },
       });
       return outcome;
@@ -174,7 +177,8 @@ export class MirrorPuller implements OnModuleDestroy {
     const cursors = { ...(mirror.cursors as MirrorCursors) };
     // Read after the horizon was taken: every root a change below it was proven against is
     // committed by now, so its proofs find their roots.
-    await this.membership.pull(mirror, client, cursors, outcome);
+    const changesWait = await this.membership.pull(mirror, client, cursors, outcome);
+    if (changesWait) outcome.changesWait = changesWait;
     const context: ActionCheckContext = {
       scope: BigInt(scope),
       roots: await this.membership.rootIndex(mirror.communityId, rules),
@@ -190,7 +194,12 @@ export class MirrorPuller implements OnModuleDestroy {
       const requests = await requestsOrder(client, manifest);
       // Notes first: a rating changed below the horizon rates a note changed below it. Requests
       // after the notes, as the API seals them.
-      const feeds = requests === 'changes' ? FEEDS : FEEDS.filter((s) => s !== 'requests');
+      // None while a root waits for this clock: what is proven against it would be passed.
+      const feeds = changesWait
+        ? []
+        : requests === 'changes'
+          ? FEEDS
+          : FEEDS.filter((s) => s !== 'requests');
       for (const stream of feeds) {
         for (let read = 0; ;) {
           const after = cursors[stream];
@@ -225,7 +234,7 @@ export class MirrorPuller implements OnModuleDestroy {
           nextCursor(client, stream, after, page);
         }
       }
-      if (requests === 'whole') {
+      if (requests === 'whole' && !changesWait) {
         for (let after: string | undefined, read = 0; ;) {
           const page = (await client.page('requests', { after, limit: PAGE })) as RequestRecord[];
           if (page.length === 0) break;
@@ -244,11 +253,10 @@ export class MirrorPuller implements OnModuleDestroy {
     if (moderationEntries > 0) outcome.moderationEntries = moderationEntries;
     if (pending.length > 0) outcome.moderationHeldBack = pending.length;
     outcome.originRunFetched = await this.originResults.pull(mirror, client, fetcher);
-    const pulledThrough: PulledThrough = {
-      changeHorizon: manifest.changeHorizon,
-      cursors,
-      promotion: manifest.promotion ?? null,
-    };
+    // Not through the horizon while the feeds wait: a promotion takes the pull before.
+    const pulledThrough: PulledThrough | undefined = changesWait
+      ? undefined
+      : { changeHorizon: manifest.changeHorizon, cursors, promotion: manifest.promotion ?? null };
     return { outcome, pulledThrough };
   }
 

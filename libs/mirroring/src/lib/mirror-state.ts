@@ -60,6 +60,12 @@ export interface PullOutcome {
    * does not hold (absent when none).
    */
   moderationHeldBack?: number;
+  /**
+   * Why this pull read none of the notes, ratings and requests feeds (absent when it read them):
+   * a root dated ahead of this clock, which what is proven against it needs; a later pull reads
+   * them once the root is taken.
+   */
+  changesWait?: string;
   /** The origin's latest succeeded run, when this pull fetched its statuses. */
   originRunFetched?: string;
 }
