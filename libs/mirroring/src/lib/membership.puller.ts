@@ -13,15 +13,20 @@ import { leafOf, storableTime } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
 
+/** How far past this clock plus the skew a root may be dated and still be waited for. */
+export const AHEAD_WAIT_MS = 60 * 60_000;
+
 /**
  * The roots and members stream of a pull. New roots are accepted in history order, each only if
  * replaying the published admissions (by leaf) or the next removal (by time) onto the tree the
  * mirror holds gives exactly that root. The first root that does not is refused with everything
  * after it (all later roots build on it); the tree stays as it was before it.
  *
- * A root refused only as dated ahead of this clock (more than the protocol's skew) is taken by a
- * later pull: `pull` then says why the change feeds wait, as what is proven against that root
- * would otherwise be refused as PROOF_ROOT_UNKNOWN and passed for good.
+ * A root refused only as dated ahead of this clock (more than the protocol's skew, by less than
+ * `AHEAD_WAIT_MS`) is taken by a later pull: `pull` then says why the change feeds wait, as what
+ * is proven against that root would otherwise be refused as PROOF_ROOT_UNKNOWN and passed for
+ * good. A root further ahead is a clock that jumped, not one that drifts: every root after it is
+ * dated after it, so waiting would stall the feeds for good; it is refused like a backdated one.
  */
 export class MembershipPuller {
   constructor(
@@ -94,7 +99,7 @@ export class MembershipPuller {
           void refusals.push({ stream: 'roots', subject: `root ${root.root}`, code, message });
         const at = storableTime(root.createdAt);
         if (at === undefined || at < previousAt || at > notAfter) {
-          if (at !== undefined && at >= previousAt) {
+          if (at !== undefined && at >= previousAt && at <= notAfter + AHEAD_WAIT_MS) {
             ahead = `root ${root.root} is dated ${root.createdAt}, ahead of this instance's clock: the notes, ratings and requests wait with it for a later pull`;
           }
           refuse(
@@ -103,7 +108,9 @@ export class MembershipPuller {
               ? `created at ${root.createdAt}, not a time from 2000 to 2200`
               : at < previousAt
                 ? `created at ${root.createdAt}, before the root it follows (${new Date(previousAt).toISOString()})`
-                : `created at ${root.createdAt}, ahead of this instance's clock: taken, with the roots after it and the notes, ratings and requests proven against them, by a pull once this clock has caught up`,
+                : at > notAfter + AHEAD_WAIT_MS
+                  ? `created at ${root.createdAt}, more than an hour ahead of this instance's clock and the skew: not waited for (the origin's clock jumped)`
+                  : `created at ${root.createdAt}, ahead of this instance's clock: taken, with the roots after it and the notes, ratings and requests proven against them, by a pull once this clock has caught up`,
           );
           break;
         }
