@@ -1,4 +1,4 @@
-import { apiErrorKind, EXIT, failureOf } from './exit-codes';
+import { apiErrorKind, apiFailureLine, EXIT, failureOf } from './exit-codes';
 
 /** An ApiRequestError as failureOf sees it: by its name, status and code. */
 const apiError = (status: number, code: string, message: string) =>
@@ -53,5 +53,23 @@ describe('failureOf an API error', () => {
     [403, 'SELF_RATING', 'your own note', EXIT.FINDINGS, 'your own note'],
   ])('says %i %s as it is, with its exit code', (status, code, message, exit, said) => {
     expect(failureOf(apiError(status, code, message))).toEqual({ code: exit, message: said });
+  });
+});
+
+describe('apiFailureLine', () => {
+  it('warns after a write that any 5xx may follow a send that was stored', () => {
+    const warning = '; the write may have been stored: look before running it again';
+    expect(apiFailureLine(502, 'RESPONSE_INVALID', 'not JSON', true)).toBe(
+      `no answer from the instance (502 RESPONSE_INVALID): not JSON${warning}`,
+    );
+    expect(apiFailureLine(503, 'DATABASE_BUSY', 'busy', true)).toBe(
+      `the instance failed (503 DATABASE_BUSY): busy${warning}`,
+    );
+    expect(apiFailureLine(503, 'DATABASE_BUSY', 'busy', false)).toBe(
+      'the instance failed (503 DATABASE_BUSY): busy',
+    );
+    expect(apiFailureLine(409, 'RATING_OUTDATED', 'newer', true)).toBe(
+      'refused (409 RATING_OUTDATED): newer',
+    );
   });
 });

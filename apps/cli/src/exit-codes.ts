@@ -39,6 +39,26 @@ export function apiErrorKind(status: number, code: string): 'unanswered' | 'fail
   return status >= 500 ? 'failed' : 'refused';
 }
 
+/**
+ * What a member command prints of an API error. After a write (`written`), any 5xx was answered
+ * to a send made again with the same proof: an earlier send may have been stored, its answer
+ * lost, whatever the last answer says, so the member is told to look before running it again
+ * (a new run proves another minute and would store a second note).
+ */
+export function apiFailureLine(
+  status: number,
+  code: string,
+  message: string,
+  written: boolean,
+): string {
+  const kind = apiErrorKind(status, code);
+  const said = `(${status} ${code}): ${message}`;
+  if (kind === 'refused') return `refused ${said}`;
+  const stored = written ? '; the write may have been stored: look before running it again' : '';
+  const what = kind === 'unanswered' ? 'no answer from the instance' : 'the instance failed';
+  return `${what} ${said}${stored}`;
+}
+
 type Failure = Error & { code?: unknown; syscall?: unknown; cause?: { code?: unknown } };
 
 /**

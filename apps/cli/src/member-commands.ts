@@ -22,7 +22,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { isUrl, type CliOptions } from './cli-options';
-import { apiErrorKind, EXIT } from './exit-codes';
+import { apiErrorKind, apiFailureLine, EXIT } from './exit-codes';
 import { solveJoinWorkInThreads } from './join-work-threads';
 import { secretArgument } from './secret-argument';
 import { list, required, UsageError } from './usage-error';
@@ -236,22 +236,14 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
  */
 function apiFailure(error: unknown, options: CliOptions, written = false): number {
   if (!(error instanceof ApiRequestError)) throw error;
-  const kind = apiErrorKind(error.status, error.code);
-  const said = `(${error.status} ${error.code}): ${error.message}`;
   if (options.json) {
     console.log(
       JSON.stringify({ code: error.code, message: error.message, details: error.details }),
     );
-  } else if (kind === 'unanswered') {
-    // Sent again with the same proof already: a write may have been stored all the same.
-    const stored = written ? '; the write may have been stored: look before running it again' : '';
-    console.error(`no answer from the instance ${said}${stored}`);
-  } else if (kind === 'failed') {
-    console.error(`the instance failed ${said}`);
   } else {
-    console.error(`refused ${said}`);
+    console.error(apiFailureLine(error.status, error.code, error.message, written));
   }
-  return kind === 'refused' ? EXIT.FINDINGS : EXIT.UNREADABLE;
+  return apiErrorKind(error.status, error.code) === 'refused' ? EXIT.FINDINGS : EXIT.UNREADABLE;
 }
 
 function outdatedMinute(error: unknown): number | undefined {
