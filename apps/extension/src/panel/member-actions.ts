@@ -139,7 +139,8 @@ const outdatedMinute = (error: unknown): number | undefined => {
  * The rating form, with the member's own latest rating shown (kept in the extension). A change
  * always wins, as in the widget: it is proven with the minute after the kept one
  * (`nextRatingMinute`, docs/protocol.md "The order of a member's ratings"), learnt from the API's
- * `RATING_OUTDATED` answer when another browser or panel rated since, and sent again once.
+ * `RATING_OUTDATED` answer when another browser or panel rated since, and proven again while each
+ * refusal names a later minute (`sendRating`, up to three sends).
  */
 export function ratingForm(context: MemberContext, note: Note, own?: OwnRating): HTMLElement {
   const name = nextId('helpfulness');

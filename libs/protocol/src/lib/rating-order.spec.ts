@@ -54,6 +54,22 @@ describe('sendRating', () => {
     expect(sent).toEqual([now, now + 2]);
   });
 
+  it('throws a refusal whose next minute would be past the clock window rather than proving', async () => {
+    // The member's own waiting rating is 10 minutes ahead: the minute after it would be stale.
+    const answers = [outdated(now + 1), outdated(now + 10)];
+    const sent: number[] = [];
+    await expect(
+      sendRating(
+        async (minute) => {
+          sent.push(minute);
+          throw answers.shift();
+        },
+        { outdatedMinute, now: () => at },
+      ),
+    ).rejects.toMatchObject({ storedClientMinute: now + 10 });
+    expect(sent).toEqual([now, now + 2]);
+  });
+
   it(`sends at most ${RATING_SENDS} times, and throws any other error at once`, async () => {
     let sends = 0;
     await expect(

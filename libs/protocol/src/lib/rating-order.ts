@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MINUTES } from './constants';
 import { minuteOf } from './hashing';
 
 /**
@@ -23,7 +24,8 @@ export const RATING_SENDS = 3;
  * `409 RATING_OUTDATED` naming a later and later stored minute. A re-proof at the sealed
  * rating's minute + 1 may meet the member's own newer waiting rating and be refused a second
  * time, naming that later minute (docs/protocol.md, "The order of a member's ratings"); a
- * refusal whose minute does not increase, or the `RATING_SENDS`th, is thrown.
+ * refusal whose minute does not increase, whose next minute would be past the clock window
+ * (`CLOCK_SKEW_MINUTES` ahead), or the `RATING_SENDS`th, is thrown.
  *
  * @param outdatedMinute `details.storedClientMinute` of a `409 RATING_OUTDATED` error; undefined
  *   for any other error (thrown as it is).
@@ -49,6 +51,9 @@ export async function sendRating<T>(
       if (lastStored !== undefined && stored <= lastStored) throw error;
       lastStored = stored;
       minute = nextRatingMinute(now(), stored);
+      // A minute past the server's clock window would only be refused as stale, a proof spent
+      // for nothing: the member's own ratings are that far ahead, the refusal is theirs to see.
+      if (minute > minuteOf(now()) + CLOCK_SKEW_MINUTES) throw error;
     }
   }
 }
