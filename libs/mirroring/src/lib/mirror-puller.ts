@@ -23,6 +23,7 @@ import { ModerationPuller } from './moderation.puller';
 import {
   MirrorPullError,
   type MirrorCursors,
+  type MirrorErrorCode,
   type PulledThrough,
   type PullOutcome,
 } from './mirror-state';
@@ -124,7 +125,9 @@ export class MirrorPuller implements OnModuleDestroy {
           lastSuccessAt: new Date(),
           // A wait is said where the operator reads the mirror's state, as a pull's failure.
           lastError: outcome.changesWait ?? null,
-          lastErrorCode: outcome.changesWait ? 'ROOT_TIME_INVALID' : null,
+          lastErrorCode: outcome.changesWait
+            ? ('ROOT_TIME_INVALID' satisfies MirrorErrorCode)
+            : null,
           // What a promotion may take the community at: every change below the horizon.
           ...(pulledThrough && {
             pulledThrough: {

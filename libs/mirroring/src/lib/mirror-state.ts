@@ -102,6 +102,11 @@ export const MIRROR_ERROR_CODES = [
    * older export of the community (`behindProblem`).
    */
   'ORIGIN_BEHIND',
+  /**
+   * Not a stop: the pull ran, but a root dated ahead of this clock (within the hour past the
+   * skew) was refused, so the notes, ratings and requests feeds wait for a later pull.
+   */
+  'ROOT_TIME_INVALID',
   /** Another pull of the mirror stored first: this one stored nothing more. */
   'PULL_CONFLICT',
   /** Anything else, on this side (the database…). */

@@ -84,14 +84,16 @@ export class MirrorDto {
     format: 'date-time',
     nullable: true,
     type: String,
-    description: 'Last pull that ran to the end',
+    description:
+      'Last pull that ran to the end (its lastErrorCode may still say that the change feeds wait for a root dated ahead: ROOT_TIME_INVALID)',
   })
   lastSuccessAt!: string | null;
 
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'Why the last pull stopped (origin unreachable, …); null when it ran to the end',
+    description:
+      'Why the last pull stopped (origin unreachable, …), or why it ran without the change feeds (a root dated ahead of this clock); null when it ran to the end with them',
     example: null,
   })
   lastError!: string | null;
@@ -101,7 +103,7 @@ export class MirrorDto {
     type: String,
     enum: MIRROR_ERROR_CODES,
     description:
-      'Why the last pull stopped, as a code: the origin unreachable, invalid, or over one of the limits it is read within (ORIGIN_RECORD_TOO_LARGE, ORIGIN_STALLED…, docs/operations.md); null when it ran to the end',
+      'Why the last pull stopped, as a code: the origin unreachable, invalid, or over one of the limits it is read within (ORIGIN_RECORD_TOO_LARGE, ORIGIN_STALLED…, docs/operations.md), or ROOT_TIME_INVALID when it ran but the change feeds wait for a root dated ahead of this clock; null when it ran to the end with them',
     example: null,
   })
   lastErrorCode!: MirrorErrorCode | null;
