@@ -128,6 +128,26 @@ describe('BridgenotesClient', () => {
     });
   });
 
+  it('sends a read again when its connection died before any answer', async () => {
+    let requests = 0;
+    const server = createServer((request, response) => {
+      requests += 1;
+      // The first read meets a socket closed under it (a keep-alive timeout at a proxy).
+      if (requests === 1) return void request.socket.destroy();
+      json(200, { slug: 'demo' })(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = new BridgenotesClient(`http://127.0.0.1:${port}`);
+      await expect(client.getCommunity('demo')).resolves.toMatchObject({ slug: 'demo' });
+      expect(requests).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('takes an instance address with a trailing slash (as note and export do)', async () => {
     const api = await stub([json(200, { difficulty: 0, challenge: 'c' })]);
     server = api.server;

@@ -45,10 +45,17 @@ const WRITE_ATTEMPTS = 4;
 /** The wait before send `attempt` + 1: short, doubling (0.25 s, 0.5 s, 1 s). */
 const resendDelayMs = (attempt: number) => 250 * 2 ** (attempt - 1);
 
+/**
+ * fetch rejects with a TypeError only when no answer came. By name: undici's TypeError may come
+ * from another realm than this module's (a test runner's sandbox), failing `instanceof` (even
+ * `instanceof Error`).
+ */
+const unanswered = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as Error).name === 'TypeError';
+
 /** Whether a proven write that failed so may be sent again, the same body. */
 const mayResend = (error: unknown, status: number): boolean =>
-  // fetch rejects with a TypeError only when no answer came.
-  (error instanceof TypeError && status === 0) ||
+  (unanswered(error) && status === 0) ||
   (error instanceof ApiRequestError && (error.status >= 500 || error.code === 'RESPONSE_INVALID'));
 
 /** A write's outcome: what the API answered, and whether this call stored something new. */
@@ -178,11 +185,28 @@ export class BridgenotesClient {
     path: string,
     options: { method?: string; body?: unknown; onStatus?: (status: number) => void } = {},
   ): Promise<T> {
-    const response = await this.fetcher(`${this.baseUrl}${path}`, {
-      method: options.method ?? 'GET',
-      headers: options.body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    const method = options.method ?? 'GET';
+    const send = () =>
+      this.fetcher(`${this.baseUrl}${path}`, {
+        method,
+        headers: options.body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    // A read is sent again when no answer came: a keep-alive connection the server or a proxy
+    // closed while this process was busy (between two reads, under load) fails the next request
+    // on the dead socket ("fetch failed"); a read is idempotent, and the pool then opens a fresh
+    // connection. Writes are resent by `write`, the same body.
+    let response: Response | undefined;
+    for (let attempt = 1; response === undefined; attempt += 1) {
+      try {
+        response = await send();
+      } catch (error) {
+        if (method !== 'GET' || !unanswered(error) || attempt >= WRITE_ATTEMPTS) {
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, resendDelayMs(attempt)));
+      }
+    }
     options.onStatus?.(response.status);
     const text = await response.text();
     let parsed: unknown;
