@@ -110,7 +110,7 @@ describe('httpSource over an unreliable network', () => {
     await instance.close();
     await expect(membersOf(instance)).rejects.toThrow(
       new RegExp(
-        `^GET ${instance.url}/communities/memory/export failed: fetch failed \\(connect ECONNREFUSED .*\\) \\(after 3 attempts\\)$`,
+        `^GET ${instance.url}/communities/memory/export failed: the origin refused the connection \\(ECONNREFUSED\\) \\(after 3 attempts\\)$`,
       ),
     );
   });

@@ -107,3 +107,92 @@ describe('reading an origin within limits', () => {
     expect(asked).toEqual([expect.objectContaining({ redirect: 'manual' })]);
   });
 });
+
+describe('reading an origin that gives no answer', () => {
+  /** A fetch failing as undici's does: "fetch failed", the network's error as its cause. */
+  const failing =
+    (cause: unknown): typeof fetch =>
+    async () => {
+      throw new TypeError('fetch failed', { cause });
+    };
+  const networkError = (message: string, fields: Record<string, unknown>) =>
+    Object.assign(new Error(message), fields);
+  const read = (fetcher: typeof fetch) => fetchJson('https://origin.example/m', { fetcher });
+
+  it("says why by the network error's code, never by its text, which names addresses", async () => {
+    const cases: [unknown, string][] = [
+      [
+        networkError('connect ECONNREFUSED 203.0.113.5:443', {
+          code: 'ECONNREFUSED',
+          address: '203.0.113.5',
+          port: 443,
+        }),
+        'the origin refused the connection (ECONNREFUSED)',
+      ],
+      [
+        networkError('getaddrinfo ENOTFOUND origin.internal.example', {
+          code: 'ENOTFOUND',
+          hostname: 'origin.internal.example',
+        }),
+        "the origin's name did not resolve (ENOTFOUND)",
+      ],
+      [
+        networkError(
+          'Connect Timeout Error (attempted address: 203.0.113.5:443, timeout: 10000ms)',
+          {
+            code: 'UND_ERR_CONNECT_TIMEOUT',
+          },
+        ),
+        'the connection to the origin timed out (UND_ERR_CONNECT_TIMEOUT)',
+      ],
+      [
+        networkError(
+          "Hostname/IP does not match certificate's altnames: IP: 10.0.0.7 is not in the cert's list",
+          {
+            code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+          },
+        ),
+        "the origin's TLS certificate was not accepted (ERR_TLS_CERT_ALTNAME_INVALID)",
+      ],
+      [
+        networkError('connect EWHATEVER 10.0.0.7:443 - Local (192.168.1.20:51234)', {
+          code: 'EWHATEVER',
+        }),
+        'the connection to the origin failed (EWHATEVER)',
+      ],
+      [
+        networkError('connect to 10.0.0.7:443 failed', { code: 'connect to 10.0.0.7 failed' }),
+        'the connection to the origin failed',
+      ],
+      [new Error('socket 10.0.0.7:443 hung up'), 'the connection to the origin failed'],
+      [undefined, 'the connection to the origin failed'],
+    ];
+    for (const [cause, why] of cases) {
+      const failed = read(failing(cause));
+      await expect(failed).rejects.toMatchObject({ code: 'ORIGIN_UNREACHABLE' });
+      await expect(failed).rejects.toThrow(
+        new RegExp(`^GET https://origin\\.example/m failed: ${why.replace(/[()]/g, '\\$&')}$`),
+      );
+    }
+  });
+
+  it('says so of an answer cut off while read, by the code of what cut it', async () => {
+    const cut: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            controller.error(
+              new TypeError('terminated', {
+                cause: networkError('other side closed (203.0.113.5:443)', {
+                  code: 'UND_ERR_SOCKET',
+                }),
+              }),
+            );
+          },
+        }),
+      );
+    await expect(read(cut)).rejects.toThrow(
+      /^GET https:\/\/origin\.example\/m failed: the origin closed the connection \(UND_ERR_SOCKET\)$/,
+    );
+  });
+});

@@ -63,6 +63,47 @@ const ERROR_BODY_BYTES = 4_096;
 /** An error code as Bridgenotes instances answer it (`{"code": "NOT_FOUND", …}`). */
 const ERROR_CODE = /^[A-Z_]{2,64}$/;
 
+/** What a network error's code says, as a fixed sentence. */
+const NETWORK_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'the origin refused the connection',
+  ECONNRESET: 'the origin closed the connection',
+  UND_ERR_SOCKET: 'the origin closed the connection',
+  EPIPE: 'the origin closed the connection',
+  ENOTFOUND: "the origin's name did not resolve",
+  EAI_AGAIN: "the origin's name did not resolve for now",
+  ETIMEDOUT: 'the connection to the origin timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection to the origin timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'the origin sent no answer in time',
+  UND_ERR_BODY_TIMEOUT: 'the origin stopped sending its answer',
+  EHOSTUNREACH: "there is no route to the origin's host",
+  ENETUNREACH: "there is no route to the origin's network",
+};
+/** TLS's codes (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID…). */
+const TLS_CODE = /CERT|TLS|SSL|SIGNATURE/;
+/** A code as Node and undici name theirs (ECONNREFUSED, UND_ERR_SOCKET, CERT_HAS_EXPIRED…). */
+const NETWORK_CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
+
+/**
+ * Why a read got no (whole) answer, from the network error's code only: fetch's cause, or the
+ * error itself. Never its message, which names the address the origin's name resolved to
+ * (`connect ECONNREFUSED 203.0.113.5:443`), a local one, or whatever a lower layer put there:
+ * what fails a read ends up in `lastError`, which `GET /mirrors` shows to anyone.
+ */
+function networkFailure(error: unknown): string {
+  const codeOf = (value: unknown) => {
+    const code = (value as { code?: unknown } | null | undefined)?.code;
+    return typeof code === 'string' && NETWORK_CODE.test(code) ? code : undefined;
+  };
+  const code = codeOf((error as { cause?: unknown } | null | undefined)?.cause) ?? codeOf(error);
+  if (code === undefined) return 'the connection to the origin failed';
+  const what =
+    NETWORK_FAILURES[code] ??
+    (TLS_CODE.test(code)
+      ? "the origin's TLS certificate was not accepted"
+      : 'the connection to the origin failed');
+  return `${what} (${code})`;
+}
+
 /** One GET: its deadline, its idle timer, and what to call a failure. */
 class OriginRead {
   readonly signal: AbortSignal;
@@ -113,10 +154,10 @@ class OriginRead {
     if (this.stalled) {
       return this.fail(`nothing arrived for ${this.limits.idleTimeoutMs} ms`, 'ORIGIN_STALLED');
     }
-    const { message, cause } = error as Error & { cause?: Error };
-    // fetch says "fetch failed"; the reason (ECONNREFUSED…) is its cause.
-    const reason = cause?.message ? `${message} (${cause.message})` : message;
-    return new ExportReadError(`GET ${this.url} failed: ${reason}`, 'ORIGIN_UNREACHABLE');
+    return new ExportReadError(
+      `GET ${this.url} failed: ${networkFailure(error)}`,
+      'ORIGIN_UNREACHABLE',
+    );
   }
 
   private recordTooLarge(document: boolean, line: number): ExportReadError {

@@ -121,7 +121,9 @@ describe('leaving an operator: a saved export served, mirrored, and promoted', (
       String(input).includes('/export/ratings')
         ? Promise.reject(new TypeError('fetch failed'))
         : fetch(input, init);
-    await expect(instances.puller.pull(mirrorId, cutAtRatings)).rejects.toThrow('fetch failed');
+    await expect(instances.puller.pull(mirrorId, cutAtRatings)).rejects.toThrow(
+      'failed: the connection to the origin failed',
+    );
     expect((await onB().get(`/mirrors/${mirrorId}`).expect(200)).body).toMatchObject({
       lastErrorCode: 'ORIGIN_UNREACHABLE',
       held: { members: 4, notes: 1, ratings: 0 },

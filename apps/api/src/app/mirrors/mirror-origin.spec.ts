@@ -417,7 +417,9 @@ describe('following an origin whose manifest is hostile', () => {
       String(input).includes('/export/notes')
         ? Promise.reject(new TypeError('fetch failed'))
         : fetch(input, init);
-    await expect(puller.pull(id, cutAtNotes)).rejects.toThrow('fetch failed');
+    await expect(puller.pull(id, cutAtNotes)).rejects.toThrow(
+      'failed: the connection to the origin failed',
+    );
     await request(app.getHttpServer()).delete(`/mirrors/${id}`).set(operator).expect(200);
     served = { ...manifest, changeHorizon: '10' };
     const behind = await elsewhere().expect(409);
