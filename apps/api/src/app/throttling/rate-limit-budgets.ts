@@ -248,20 +248,22 @@ export class RateLimitBudgets {
 
   /**
    * Spends `hits` of the client's budget of a class, and of its IPv6 /48's; answers 429 with
-   * `Retry-After` once either is spent, and tells every answer how much is left of the tighter
-   * (RateLimit headers). If the store fails the request goes through: limits protect the API,
-   * they must not take it down with Redis (while the limits' Redis is away, RateLimitStore
-   * counts in this process's memory instead).
+   * `Retry-After` once either is spent (the longer wait when both are blocked, the /48's read
+   * even when the client's own bucket refused), and tells every answer how much is left of the
+   * tighter (RateLimit headers). If the store fails the request goes through: limits protect
+   * the API, they must not take it down with Redis (while the limits' Redis is away,
+   * RateLimitStore counts in this process's memory instead).
    *
    * The /48's bucket is charged only with the hits the client's own bucket accepted: a /64 over
    * its limit is refused by its own bucket and spends nothing of its /48's, else one /64 could
    * spend the /48's 16 budgets on requests it is refused anyway (bursts, or other processes,
    * pass the early refusal's copy of its block) and block every other /64 of a shared /48. So
    * the two buckets are counted one after the other, two round trips for an IPv6 client (one
-   * for IPv4). Not one Lua script across both: their keys hash to different Redis Cluster
-   * slots (each bucket its own hash tag), and it is needless, since each bucket's count and
-   * block still depend on its own hits only (the /48's on its /64s' accepted ones), so nothing
-   * another request does between the two changes what either decides.
+   * for IPv4; when the client's own bucket refused, the second only reads the /48's block). Not
+   * one Lua script across both: their keys hash to different Redis Cluster slots (each bucket
+   * its own hash tag), and it is needless, since each bucket's count and block still depend on
+   * its own hits only (the /48's on its /64s' accepted ones), so nothing another request does
+   * between the two changes what either decides.
    */
   async spend(
     request: Request,
@@ -276,8 +278,21 @@ export class RateLimitBudgets {
       // The client's own bucket first, then its /48's with only the hits the first accepted.
       let accepted = hits;
       for (const { name, tier } of this.bucketsOf(request, rateLimitClass)) {
-        if (accepted === 0) break;
         const limit = this.limitOf(rateLimitClass, tier);
+        if (accepted === 0) {
+          // Refused by its own bucket, the client charges its /48's nothing; but if the /48 is
+          // blocked for longer, a retry once the client's own block ends would be refused by
+          // it: the /48's block is read (not counted) so that Retry-After names the longer.
+          const wait = await this.store.blockedFor(name, rateLimitClass);
+          const record = {
+            totalHits: limit,
+            timeToExpire: wait,
+            isBlocked: true,
+            timeToBlockExpire: wait,
+          };
+          if (wait > 0) spent.push({ tier, limit, record, remaining: 0 });
+          break;
+        }
         const records = await Promise.all(
           Array.from({ length: accepted }, () =>
             this.store.increment(name, windowMs, limit, windowMs, rateLimitClass),

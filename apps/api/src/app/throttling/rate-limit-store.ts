@@ -103,6 +103,22 @@ export class RateLimitStore implements ThrottlerStorage, OnModuleInit, OnApplica
     return this.memory.increment(key, ttl, limit, blockDuration, name);
   }
 
+  /**
+   * How long the bucket `key` of the class `name` stays blocked, in seconds rounded up as
+   * `increment` answers, without counting a hit: 0 when it is not blocked.
+   */
+  async blockedFor(key: string, name: string): Promise<number> {
+    if (this.shared && this.ephemeral) {
+      // The block's key as @nest-lab/throttler-storage-redis's script names it (the rate-limit
+      // spec reads a /48's block through it from the real Redis).
+      const ms = await this.shared.redis.pttl(`{${key}:${name}}:blocked`);
+      return ms > 0 ? Math.ceil(ms / 1_000) : 0;
+    }
+    const bucket = this.memory.storage.get(key);
+    if (!bucket?.isBlocked) return 0;
+    return Math.max(0, Math.ceil((bucket.blockExpiresAt - Date.now()) / 1_000));
+  }
+
   onApplicationShutdown(): void {
     // Closing it is no fall-back to warn about.
     this.ephemeral = false;

@@ -360,6 +360,55 @@ describe('rate limits', () => {
     expect((await joinFrom('2001:db8:48:2::1')).status).toBe(201);
   });
 
+  it("tells a /64 refused by its own bucket its /48's longer block: its retry is not refused again", async () => {
+    const budgets = app.get(RateLimitBudgets);
+    /** Spends one read as the store sees it (as from another API process): its Retry-After. */
+    const readFrom = async (address: string) => {
+      const headers: Record<string, unknown> = {};
+      const response = {
+        headersSent: false,
+        setHeader: (name: string, value: unknown) => (headers[name] = value),
+      } as unknown as Response;
+      try {
+        await budgets.spend({ ip: address } as unknown as Request, response, 'reads');
+        return { refused: undefined, retry: undefined };
+      } catch (error) {
+        return { refused: error as { message: string }, retry: Number(headers['Retry-After']) };
+      }
+    };
+    // The /64 spends its 4 reads and is blocked for the window (60 s)…
+    const own = '2001:db8:64:1::1';
+    for (let index = 0; index < 4; index += 1)
+      expect((await readFrom(own)).refused).toBe(undefined);
+    expect((await readFrom(own)).retry).toBe(60);
+    // …which runs (its wait read again, not lengthened)…
+    const ownWait = await eventually(
+      async () => {
+        const { retry } = await readFrom(own);
+        expect(retry).toBeLessThanOrEqual(58);
+        return retry as number;
+      },
+      PATIENCE_MS,
+      250,
+    );
+    // …then the other /64s of its /48 spend the rest of the /48's 64 reads: it is blocked for
+    // the window from now, longer than the /64.
+    for (let net = 2; net <= 16; net += 1) {
+      for (let index = 0; index < 4; index += 1) {
+        expect((await readFrom(`2001:db8:64:${net}::1`)).refused).toBe(undefined);
+      }
+    }
+    const site = await readFrom('2001:db8:64:17::1');
+    expect(site.refused?.message).toMatch(/^Too many reads from this client's IPv6 \/48/);
+    // The /64 is told the /48's wait: after its own, the /48 would refuse it.
+    const told = await readFrom(own);
+    expect(told.retry).toBeGreaterThan(ownWait);
+    expect(told.retry).toBeGreaterThanOrEqual((site.retry as number) - 1);
+    expect(told.refused?.message).toMatch(
+      /^Too many reads from this client's IPv6 \/48: at most 64/,
+    );
+  });
+
   it('counts a forwarded address with a port as the address: a new port is no new budget', async () => {
     const read = (port: number) =>
       request(server()).get('/health').set('X-Forwarded-For', `203.0.113.77:${port}`);
