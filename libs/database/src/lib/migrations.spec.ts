@@ -290,6 +290,38 @@ onServers('applyMigrations', () => {
     ).toEqual([{ wrong: 0 }]);
   });
 
+  it("numbers each community's roots in the order the export gave them: time, size, id", async () => {
+    const numbered = await migrateUpTo('_group_root_seq');
+    const [first, second] = [
+      '00000000-0000-4000-8000-0000000000a1',
+      '00000000-0000-4000-8000-0000000000b2',
+    ];
+    for (const community of [first, second]) {
+      await query(
+        `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ('${community}', 's${community.slice(-2)}', 'S', '${community.slice(-2)}', now())`,
+      );
+    }
+    // Inserted out of order; two of one time and size (ordered by id), two of one time.
+    await query(
+      `INSERT INTO group_roots (id, community_id, root, size, live_members, created_at) VALUES
+        ('00000000-0000-4000-8000-00000000000f', '${first}', 'a4', 2, 1, '2026-01-01T00:02Z'),
+        ('00000000-0000-4000-8000-000000000002', '${first}', 'a1', 1, 1, '2026-01-01T00:00Z'),
+        ('00000000-0000-4000-8000-000000000009', '${first}', 'a3', 2, 1, '2026-01-01T00:01Z'),
+        ('00000000-0000-4000-8000-000000000003', '${first}', 'a2', 2, 2, '2026-01-01T00:01Z'),
+        ('00000000-0000-4000-8000-000000000001', '${second}', 'b1', 1, 1, '2026-01-01T00:01Z')`,
+    );
+
+    await copyMigration(numbered);
+    expect(await apply()).toEqual([numbered]);
+    expect(await query('SELECT root, seq FROM group_roots ORDER BY community_id, seq')).toEqual([
+      { root: 'a1', seq: 0 },
+      { root: 'a2', seq: 1 },
+      { root: 'a3', seq: 2 },
+      { root: 'a4', seq: 3 },
+      { root: 'b1', seq: 0 },
+    ]);
+  });
+
   it('applies only what is pending, in name order', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
     expect(await apply()).toEqual(['20260101000000_a']);

@@ -29,7 +29,8 @@ export class GroupService {
   async roots(community: Community, limit: number): Promise<GroupRootDto[]> {
     const roots = await this.prisma.groupRoot.findMany({
       where: { communityId: community.id },
-      orderBy: [{ createdAt: 'desc' }, { size: 'desc' }],
+      // The history's own order, newest first: a mirror's roots may share a time.
+      orderBy: { seq: 'desc' },
       take: limit,
     });
     return roots.map((root) => ({

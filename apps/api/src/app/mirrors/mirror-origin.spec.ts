@@ -547,8 +547,9 @@ describe('following an origin whose manifest is hostile', () => {
       where: { communityId, supersededAt: null },
       data: { supersededAt: ahead },
     });
+    const seq = await prisma.groupRoot.count({ where: { communityId } });
     await prisma.groupRoot.create({
-      data: { communityId, root: treeRoot, size: treeSize, liveMembers: 0, createdAt: ahead },
+      data: { communityId, seq, root: treeRoot, size: treeSize, liveMembers: 0, createdAt: ahead },
     });
     const promoted = await request(app.getHttpServer())
       .post(`/mirrors/${id}/promote`)

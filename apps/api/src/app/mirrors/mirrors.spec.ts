@@ -494,8 +494,10 @@ describe('mirroring a community of another instance', () => {
     });
     // The operator's hidden member: a root of one more leaf, with no published commitment.
     await instances.originDb.$executeRaw`
-      INSERT INTO group_roots (id, community_id, root, size, live_members, created_at)
-      VALUES (gen_random_uuid(), ${community.id}::uuid, '98765432109876543210', 5, 5, now())`;
+      INSERT INTO group_roots (id, community_id, seq, root, size, live_members, created_at)
+      SELECT gen_random_uuid(), ${community.id}::uuid, max(seq) + 1, '98765432109876543210', 5,
+             5, now()
+        FROM group_roots WHERE community_id = ${community.id}::uuid`;
     const outcome = await instances.puller.pull(mirrorId);
     expect(outcome).toMatchObject({ accepted: { roots: 0, members: 0 }, refused: 1 });
     const again = await instances.puller.pull(mirrorId);

@@ -72,10 +72,12 @@ export class GroupTreeStore {
 
   /**
    * Stores a change: its nodes, the community's current root, and the root history (the
-   * previous root superseded at the new one's time). `at` is the root's time: a mirror's is the
-   * origin's; without it, the clock's, taken under the lock and kept strictly increasing, so
-   * the history is ordered as it happened (not now(), the transaction's start: a change that
-   * began earlier but waited for the lock would sort before the one it follows).
+   * previous root superseded at the new one's time, the new one next in `seq`, the history's
+   * order). `at` is the root's time: a mirror's is the origin's, which may equal the one before
+   * (the origin's order is then kept by `seq` alone, as the mirror records roots in it); without
+   * it, the clock's, taken under the lock and kept strictly increasing, so the history is dated
+   * as it happened (not now(), the transaction's start: a change that began earlier but waited
+   * for the lock would be dated before the one it follows).
    *
    * The new root's live members (the anonymity set of a proof against it, PROOF_MIN_MEMBERS)
    * are the community's count moved by the leaves the change writes: each non-zero one counts,
@@ -99,17 +101,19 @@ export class GroupTreeStore {
       UPDATE group_roots SET superseded_at = ${time}
        WHERE community_id = ${communityId}::uuid AND superseded_at IS NULL`;
     await tx.$executeRaw`
-      INSERT INTO group_roots (id, community_id, root, size, live_members, created_at)
-      VALUES (gen_random_uuid(), ${communityId}::uuid, ${root}, ${change.size}, ${liveMembers},
-              ${time})`;
+      INSERT INTO group_roots (id, community_id, seq, root, size, live_members, created_at)
+      SELECT gen_random_uuid(), ${communityId}::uuid, coalesce(max(seq) + 1, 0), ${root},
+             ${change.size}, ${liveMembers}, ${time}
+        FROM group_roots WHERE community_id = ${communityId}::uuid`;
     return { size: change.size, liveMembers, root };
   }
 
-  /** Every root the community ever had (a mirror's root window). */
+  /** Every root the community ever had, in history order (a mirror's root window). */
   rootHistory(communityId: string): Promise<StoredRoot[]> {
     return this.prisma.groupRoot.findMany({
       where: { communityId },
       select: { root: true, createdAt: true, supersededAt: true },
+      orderBy: { seq: 'asc' },
     });
   }
 
@@ -117,7 +121,7 @@ export class GroupTreeStore {
   async size(communityId: string): Promise<number> {
     const latest = await this.prisma.groupRoot.findFirst({
       where: { communityId },
-      orderBy: { createdAt: 'desc' },
+      orderBy: { seq: 'desc' },
       select: { size: true },
     });
     return latest?.size ?? 0;
