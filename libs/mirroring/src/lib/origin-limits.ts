@@ -1,4 +1,5 @@
 import { Environment } from '@bridgenotes/config';
+import { errorCode } from '@bridgenotes/database';
 import { ExportReadError, type ResponseLimits } from '@bridgenotes/open-data';
 
 import { MirrorPullError, type MirrorErrorCode } from './mirror-state';
@@ -70,13 +71,16 @@ export interface OriginFailure {
   message: string;
 }
 
-/** Why reading from an origin stopped, as the mirror's state and the API show it. */
+/**
+ * Why reading from an origin stopped, as the mirror's state and the API show it: a pull's own
+ * errors whole (their messages are written to be shown), any other by its name and codes only
+ * (libs/database `errorCode`): a database error's message may print a value it was given, and
+ * `lastError` is public (`GET /mirrors`).
+ */
 export function originFailure(error: unknown): OriginFailure {
-  const code =
-    error instanceof MirrorPullError || error instanceof ExportReadError
-      ? error.code
-      : 'PULL_FAILED';
-  const message = error instanceof Error ? error.message : String(error);
+  const own = error instanceof MirrorPullError || error instanceof ExportReadError;
+  const code = own ? error.code : 'PULL_FAILED';
+  const message = own ? error.message : `the pull failed: ${errorCode(error)}`;
   const setting = SETTINGS[code];
   return { code, message: setting ? `${message} (limit: ${setting})` : message };
 }
