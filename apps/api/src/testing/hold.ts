@@ -2,18 +2,25 @@ import type { PrismaClient } from '@bridgenotes/database';
 
 /**
  * Holds the next call of `object[name]` where it is reached (`reached`) until `release`, then
- * lets it run: a request stopped at a chosen point while the test acts (the race specs).
+ * lets it run: a request stopped at a chosen point while the test acts (the race specs). `at`
+ * 'return' lets the call run first and holds its answer instead: a request stopped just after a
+ * check it made.
  */
-export function holdNext<T extends object>(object: T, name: keyof T & string) {
+export function holdNext<T extends object>(
+  object: T,
+  name: keyof T & string,
+  at: 'call' | 'return' = 'call',
+) {
   const original = (object[name] as (...args: unknown[]) => Promise<unknown>).bind(object);
   let reach = () => undefined as void;
   let release = () => undefined as void;
   const reached = new Promise<void>((resolve) => (reach = resolve));
   const released = new Promise<void>((resolve) => (release = resolve));
   jest.spyOn(object, name as never).mockImplementationOnce((async (...args: unknown[]) => {
+    const answer = at === 'return' ? await original(...args) : undefined;
     reach();
     await released;
-    return original(...args);
+    return at === 'return' ? answer : original(...args);
   }) as never);
   return { reached, release };
 }

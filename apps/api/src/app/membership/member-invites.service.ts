@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
   AdmissionPolicy,
+  blockedForWrite,
   Community,
   countMemberInvite,
   PrismaService,
@@ -80,6 +81,10 @@ export class MemberInvitesService {
     const createdAt = new Date(hour);
     const expiresAt = new Date(hour + (MEMBER_INVITE_HOURS + 1) * HOUR_MS);
     await this.prisma.$transaction(async (tx) => {
+      // A BLOCK of the inviter committed since the proof check's read: refused as it refuses one.
+      if (await blockedForWrite(tx, community.id, pseudonym)) {
+        throw ApiError.of('PSEUDONYM_BLOCKED');
+      }
       // The n-th code only after the (n-1)-th: concurrent or replayed proofs of one ordinal
       // race for one row update, and all but one find the count moved.
       const counted =

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { pseudonymOf } from '@bridgenotes/client';
-import { NoteReportsStore, type PrismaClient } from '@bridgenotes/database';
+import { NoteReportsStore, type PrismaClient, ScoringOutbox } from '@bridgenotes/database';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import type { Identity } from '@semaphore-protocol/core';
 import request from 'supertest';
@@ -15,15 +15,16 @@ import {
   TestCommunity,
 } from '../../testing/members';
 import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
+import { ActionProofsService } from '../membership/action-proofs.service';
 import { Sealer } from '../sealing/sealer.service';
 import { WriteBuffer } from '../sealing/write-buffer.service';
 
 /**
  * A write whose proof check passed (the pseudonym not blocked yet) and which then waits to be
- * buffered (behind a sealing, other submissions) takes no write of a pseudonym a moderator
- * blocked meanwhile: refused as a blocked pseudonym's write is (docs/moderation.md). Writes are
- * sealed by hand, one member enough for a batch. Each writer has a note stored, so it acted in
- * the community and may be blocked.
+ * buffered (behind a sealing, other submissions) or stored (a report, a deletion, an invite code)
+ * takes no write of a pseudonym a moderator blocked meanwhile: refused as a blocked pseudonym's
+ * write is (docs/moderation.md). Writes are sealed by hand, one member enough for a batch. Each
+ * writer has a note stored, so it acted in the community and may be blocked.
  */
 describe('a write of a pseudonym blocked while it waits to be buffered', () => {
   let app: INestApplication;
@@ -36,11 +37,15 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     createIdentity(),
     createIdentity(),
     createIdentity(),
+    createIdentity(),
+    createIdentity(),
   ];
-  const [rater, author, requester, locked, reporter] = writers;
+  const [rater, author, requester, locked, reporter, deleter, lockedDeleter] = writers;
   let rated: string;
+  /** Each writer's stored note. */
+  const stored = new Map<Identity, string>();
   const server = () => app.getHttpServer();
-  const pseudonym = (identity: Identity) => pseudonymOf(identity, community.scope);
+  const pseudonym = (identity: Identity, on = community) => pseudonymOf(identity, on.scope);
 
   beforeAll(async () => {
     app = await createSealedByHandApp(1);
@@ -59,6 +64,7 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
           authorPseudonym: pseudonym(writer),
         },
       });
+      stored.set(writer, id);
       // Rated by the others: the author's.
       if (writer === author) rated = id;
     }
@@ -70,11 +76,11 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     await prisma.$disconnect();
   });
 
-  const block = (identity: Identity) =>
+  const block = (identity: Identity, on = community) =>
     request(server())
-      .post(`/communities/${community.slug}/moderation/actions`)
+      .post(`/communities/${on.slug}/moderation/actions`)
       .set({ Authorization: `Bearer ${OPERATOR_KEY}` })
-      .send({ action: 'BLOCK', pseudonym: pseudonym(identity), reasonCode: 'SPAM' });
+      .send({ action: 'BLOCK', pseudonym: pseudonym(identity, on), reasonCode: 'SPAM' });
 
   /** What the pseudonym has waiting in the buffer and stored, after a sealing. */
   async function kept(identity: Identity) {
@@ -101,15 +107,19 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
       }),
     ]);
 
-  /** Sends the write, blocks its pseudonym while it is held (at the buffer), then lets it go. */
+  /**
+   * Sends the write, blocks its pseudonym (in `on`) while it is held (at the buffer, unless told
+   * where), then lets it go.
+   */
   async function blockedAtSubmit(
     identity: Identity,
     send: () => request.Test,
     held = holdNext(app.get(WriteBuffer), 'submit'),
+    on = community,
   ) {
     const answer = send().then((response) => response);
     await reachedBefore(held, answer);
-    await block(identity).expect(201);
+    await block(identity, on).expect(201);
     held.release();
     const refused = await answer;
     expect(refused.status).toBe(403);
@@ -168,6 +178,113 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     );
     expect(await prisma.noteReport.count({ where: { noteId: rated } })).toBe(0);
   });
+
+  /** The proven deletion of the identity's stored note: its request, to send. */
+  async function deletionOf(identity: Identity) {
+    const id = stored.get(identity) as string;
+    const deletion = await prove(identity, 'note.delete', `note:${id}`, {});
+    return {
+      id,
+      send: () =>
+        request(server())
+          .delete(`/communities/${community.slug}/notes/${id}`)
+          .send(provenBody(deletion)),
+    };
+  }
+
+  /** How many rescorings a deletion asked for in the community. */
+  const deletions = () =>
+    prisma.scoringEvent.count({ where: { communityId: community.id, kind: 'note.deleted' } });
+
+  it('refuses a deletion with 403 PSEUDONYM_BLOCKED and deletes nothing', async () => {
+    const { id, send } = await deletionOf(deleter);
+    const before = await deletions();
+    // Stored without the buffer: held just after its proof check.
+    await blockedAtSubmit(
+      deleter,
+      send,
+      holdNext(app.get(ActionProofsService), 'verify', 'return'),
+    );
+    expect(
+      await prisma.note.findUniqueOrThrow({
+        where: { id },
+        select: { deletedAt: true, deleteProof: true },
+      }),
+    ).toEqual({ deletedAt: null, deleteProof: null });
+    expect(await deletions()).toBe(before);
+  });
+
+  it('refuses an invite code with 403 PSEUDONYM_BLOCKED and writes neither code nor count', async () => {
+    const inviter = createIdentity();
+    const inviting = await communityWithMembers(app, [inviter], 'INVITE', { inviteQuota: 1 });
+    const actor = pseudonym(inviter, inviting);
+    // Acted there (so it may be blocked), and with the standing an invite needs.
+    const post = await prisma.post.create({
+      data: { canonicalUrl: `https://example.com/${inviting.slug}/inviter` },
+    });
+    await prisma.note.create({
+      data: { ...NOTE_FIELDS, communityId: inviting.id, postId: post.id, authorPseudonym: actor },
+    });
+    const run = await prisma.scoringRun.create({
+      data: { communityId: inviting.id, status: 'SUCCEEDED' },
+    });
+    await prisma.pseudonymStanding.create({
+      data: {
+        communityId: inviting.id,
+        pseudonym: actor,
+        runId: run.id,
+        ratingImpact: 1,
+        writingImpact: 0,
+        successfulRatings: 1,
+        unsuccessfulRatings: 0,
+        notesHelpful: 0,
+        notesNotHelpful: 0,
+        notesNeedingRatings: 0,
+        recentNotHelpful: 0,
+        impactSinceLock: 0,
+      },
+    });
+    const invite = await (await prover(app, inviting))(inviter, 'invite.create', '', { n: 1 });
+    await blockedAtSubmit(
+      inviter,
+      () =>
+        request(server())
+          .post(`/communities/${inviting.slug}/invites/member`)
+          .send(provenBody(invite)),
+      holdNext(app.get(ActionProofsService), 'verify', 'return'),
+      inviting,
+    );
+    const where = { where: { communityId: inviting.id } };
+    expect(await prisma.inviteQuotaUse.count(where)).toBe(0);
+    expect(await prisma.inviteCode.count(where)).toBe(0);
+  });
+
+  // Embedded, one session runs every transaction in turn: no block can run beside a submission.
+  (currentTestRun().embedded ? it.skip : it)(
+    'makes a block wait for a deletion being stored, which was accepted before it',
+    async () => {
+      const { id, send } = await deletionOf(lockedDeleter);
+      // Holds the deletion in its transaction, after the block was read again.
+      const held = holdNext(app.get(ScoringOutbox), 'record');
+      const answer = send().then((response) => response);
+      await reachedBefore(held, answer);
+      let blocked = false;
+      const blocking = block(lockedDeleter).then((response) => ((blocked = true), response));
+      // The block waits for the deletion's transaction, on the pseudonym's lock, until released.
+      const outcome = await eventually(async () => {
+        if (blocked) return 'blocked meanwhile';
+        expect(await waitingOnAdvisoryLock(prisma, 27)).toBe(1);
+        return 'waits';
+      }).finally(held.release);
+      expect(outcome).toBe('waits');
+      expect((await answer).status).toBe(200);
+      expect((await blocking).status).toBe(201);
+      expect(
+        (await prisma.note.findUniqueOrThrow({ where: { id }, select: { deletedAt: true } }))
+          .deletedAt,
+      ).not.toBeNull();
+    },
+  );
 
   // Embedded, one session runs every transaction in turn: no block can run beside a submission.
   (currentTestRun().embedded ? it.skip : it)(

@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
+  blockedForWrite,
   lockNoteForChange,
   Note,
   NoteStatus,
@@ -323,6 +324,7 @@ export class NotesService {
    * Only the author deletes, by proving the same pseudonym; the note and its ratings stay in the
    * data. A note hidden by a moderator is not found, and not deleted: also when the hide commits
    * while the proof is checked (seconds), which the note's change lock orders against the deletion.
+   * So is a BLOCK of the author committed meanwhile: refused as the proof check refuses one.
    */
   async delete(
     community: CommunityKey,
@@ -344,6 +346,10 @@ export class NotesService {
       throw ApiError.of('NOT_AUTHOR');
     }
     await this.prisma.$transaction(async (tx) => {
+      // The pseudonym's lock before the note's, in the order a rating's submission takes them.
+      if (await blockedForWrite(tx, community.id, pseudonym)) {
+        throw ApiError.of('PSEUDONYM_BLOCKED');
+      }
       // After the ratings being buffered for it; none is buffered once it is deleted.
       await lockNoteForChange(tx, note.id);
       // Read again under the lock a hide takes too: one committed since the read above is seen.

@@ -1,12 +1,16 @@
-// Orders a moderator's BLOCK of a pseudonym against a write of that pseudonym's being buffered
-// (or a report being stored): the block takes the (community, pseudonym) lock alone, each
-// submission shares it while it reads
-// `blocked_pseudonyms` again and buffers, so no write is buffered for a pseudonym already
-// blocked, and none is being buffered while it is blocked. The proof check's `isBlocked` reads
-// before the submission queues (behind a sealing, other submissions): a block committed in
-// between was missed there. Its own key space (27; the buffer's submissions take 25, a note's
-// change 26). On the embedded database's one session the transactions run in turn, and the read
-// again is what orders them.
+// Orders a moderator's BLOCK of a pseudonym against a write of that pseudonym's being stored: a
+// write buffered, a report, a note's deletion, a member's invite code. The block takes the
+// (community, pseudonym) lock alone, each write shares it while it reads `blocked_pseudonyms`
+// again and writes, so nothing is written for a pseudonym already blocked, and nothing is being
+// written while it is blocked. The proof check's `isBlocked` reads before the write's
+// transaction (behind a sealing, other submissions, the invite's standing reads): a block
+// committed in between was missed there. Its own key space (27; the buffer's submissions take
+// 25, a note's change 26). Taken before a note's change lock wherever both are (a rating's
+// submission, a deletion), and by no transaction that holds one; the block takes it holding only
+// the community's moderation lock (and a mirror's fence), which no write takes, so none of them
+// waits for another in a circle. On the
+// embedded database's one session the transactions run in turn, and the read again is what
+// orders them.
 import { Prisma } from '../../generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
