@@ -37,3 +37,30 @@ export async function waitingOnAdvisoryLock(prisma: PrismaClient, space: number)
        AND query ILIKE ${`%pg_advisory_xact_lock(hashtextextended(%, ${space}))%`}`;
   return row?.count ?? 0;
 }
+
+/**
+ * Holds the next interactive transaction of `client` once its work is done, before it commits
+ * (`reached`), until `release`: what it wrote is in place, unseen by the others, while the test
+ * acts. A client of the test's own, so that no other transaction is the next one.
+ */
+export function holdBeforeCommit(client: PrismaClient) {
+  const original = client.$transaction.bind(client) as (
+    work: (tx: unknown) => Promise<unknown>,
+    options?: unknown,
+  ) => Promise<unknown>;
+  let reach = () => undefined as void;
+  let release = () => undefined as void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  jest.spyOn(client, '$transaction').mockImplementationOnce(((
+    work: (tx: unknown) => Promise<unknown>,
+    options?: unknown,
+  ) =>
+    original(async (tx) => {
+      const answer = await work(tx);
+      reach();
+      await released;
+      return answer;
+    }, options)) as never);
+  return { reached, release };
+}

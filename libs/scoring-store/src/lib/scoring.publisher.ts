@@ -5,6 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
+  lockWebhookForDelivery,
   NoteStatus,
   Prisma,
   PrismaService,
@@ -191,7 +192,7 @@ export class ScoringPublisher {
           publication: since.next,
         });
         if (!finished) throw overtaken(run);
-        await this.announceChanges(tx, runId);
+        await this.announceChanges(tx, runId, communityId);
         await this.pruneOldScores(tx, communityId);
         await tx.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
         await tx.$executeRaw`DELETE FROM staged_standings WHERE run_id = ${runId}::uuid`;
@@ -286,8 +287,17 @@ export class ScoringPublisher {
       ON CONFLICT (run_id, note_id) DO NOTHING`;
   }
 
-  /** One webhook event with every status change of the run, when the community has a webhook. */
-  private async announceChanges(tx: Prisma.TransactionClient, runId: string): Promise<void> {
+  /**
+   * One webhook event with every status change of the run, when the community has a webhook:
+   * read under the webhook's lock, so a removal either drops the event or commits before it is
+   * read (and there is none), and never fails the publication.
+   */
+  private async announceChanges(
+    tx: Prisma.TransactionClient,
+    runId: string,
+    communityId: string,
+  ): Promise<void> {
+    await lockWebhookForDelivery(tx, communityId);
     const run = await tx.scoringRun.findUniqueOrThrow({
       where: { id: runId },
       select: {

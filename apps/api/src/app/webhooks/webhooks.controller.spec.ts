@@ -1,8 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import type { PrismaClient } from '@bridgenotes/database';
+import { NoteStatus, type PrismaClient } from '@bridgenotes/database';
+import { currentTestRun, eventually } from '@bridgenotes/testing';
 import request from 'supertest';
 
-import { createCommunity, createTestPrisma } from '../../testing/fixtures';
+import { createCommunity, createTestPrisma, NOTE_FIELDS } from '../../testing/fixtures';
+import { holdBeforeCommit, waitingOnAdvisoryLock } from '../../testing/hold';
+import { publishScoringRun } from '../../testing/scoring';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { PRIVATE_WEBHOOK_MESSAGE } from './dto/webhook.dto';
 
@@ -155,6 +158,65 @@ describe('community webhooks', () => {
     const left = await prisma.webhookDelivery.findMany({ where: { communityId: community.id } });
     expect(left.map(({ id }) => id)).toEqual([made.id]);
   });
+
+  // Embedded, one session runs every transaction in turn: no removal can run beside a publication.
+  (currentTestRun().embedded ? it.skip : it)(
+    'drops the delivery of a run publishing while the webhook is removed, and the run publishes',
+    async () => {
+      const community = await createCommunity(prisma);
+      await request(app.getHttpServer())
+        .put(`/communities/${community.slug}/webhook`)
+        .set(operator)
+        .send({ url: 'https://removed-receiver.example/hooks', secret })
+        .expect(200);
+      // Shown helpful without a rating: the run makes it NEEDS_MORE_RATINGS, a change to announce.
+      const post = await prisma.post.create({
+        data: { canonicalUrl: `https://example.com/${community.slug}` },
+      });
+      await prisma.note.create({
+        data: {
+          ...NOTE_FIELDS,
+          communityId: community.id,
+          postId: post.id,
+          authorPseudonym: '1000',
+          status: NoteStatus.CURRENTLY_RATED_HELPFUL,
+        },
+      });
+      const publishing = createTestPrisma();
+      try {
+        // The run's publication holds its commit: its delivery is written, not yet seen.
+        const held = holdBeforeCommit(publishing);
+        const published = publishScoringRun(publishing, community.id);
+        await Promise.race([
+          held.reached,
+          published.then(() => {
+            throw new Error('published before it was held');
+          }),
+        ]);
+        let removed = false;
+        const removal = request(app.getHttpServer())
+          .delete(`/communities/${community.slug}/webhook`)
+          .set(operator)
+          .then((response) => ((removed = true), response));
+        // Released once the removal is done, or waits for the publication on the webhook's lock.
+        await eventually(async () => {
+          if (!removed) expect(await waitingOnAdvisoryLock(prisma, 28)).toBe(1);
+        }).finally(held.release);
+        const runId = await published;
+        expect((await removal).status).toBe(204);
+        expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+          status: 'SUCCEEDED',
+        });
+        expect(await prisma.noteStatusChange.count({ where: { runId } })).toBe(1);
+        // Nothing left for a receiver set next, nor for the removed one.
+        expect(await prisma.webhookDelivery.count({ where: { communityId: community.id } })).toBe(
+          0,
+        );
+      } finally {
+        await publishing.$disconnect();
+      }
+    },
+  );
 
   it('is for the operator only', async () => {
     const community = await createCommunity(prisma);

@@ -37,7 +37,7 @@ export class WebhooksController {
   @ApiOperation({ summary: "Remove the community's webhook (operator)" })
   @ApiNoContentResponse({
     description:
-      'Removed; deliveries not yet made are dropped (deleted, so a receiver set afterwards does not get them, but for one a scoring run was writing at that very moment); delivered ones stay listed',
+      'Removed; deliveries not yet made are dropped (deleted, so a receiver set afterwards does not get them), with that of a scoring run publishing at that very moment, which the removal waits for; delivered ones stay listed',
   })
   remove(@RouteCommunity() community: Community): Promise<void> {
     return this.webhooks.remove(community);

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Environment, isPrivateHost } from '@bridgenotes/config';
-import { Community, PrismaService, WebhookDelivery } from '@bridgenotes/database';
+import {
+  Community,
+  lockWebhookForRemoval,
+  PrismaService,
+  WebhookDelivery,
+} from '@bridgenotes/database';
 
 import { ApiError } from '../common/api-error';
 import { decodeCursor, encodeCursor, Page, pageOf } from '../common/cursor';
@@ -34,17 +39,20 @@ export class WebhooksService {
    * Deliveries not yet made are dropped with the webhook: the worker reads the community's URL
    * and secret at each attempt, so one kept in backoff would otherwise go to whatever receiver
    * is set next. A job of a dropped delivery finds no row and stops; delivered ones stay listed.
+   * After the publications recording a delivery for the webhook now (`lockWebhookForRemoval`):
+   * their deliveries are dropped too, and later ones find no webhook.
    */
   async remove(community: Community): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.community.update({
+    await this.prisma.$transaction(async (tx) => {
+      await lockWebhookForRemoval(tx, community.id);
+      await tx.community.update({
         where: { id: community.id },
         data: { webhookUrl: null, webhookSecret: null },
-      }),
-      this.prisma.webhookDelivery.deleteMany({
+      });
+      await tx.webhookDelivery.deleteMany({
         where: { communityId: community.id, deliveredAt: null },
-      }),
-    ]);
+      });
+    });
   }
 
   async deliveries(

@@ -10,3 +10,4 @@ export * from './note-requests.store';
 export * from './run-failures';
 export * from './note-change-lock';
 export * from './pseudonym-block-lock';
+export * from './webhook-lock';
