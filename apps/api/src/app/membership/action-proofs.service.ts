@@ -94,6 +94,15 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
     action: ActionInput,
     proof: unknown,
   ): Promise<string> {
+    return (await this.verifyWithRoot(community, action, proof)).pseudonym;
+  }
+
+  /** `verify`, answering the root the proof was made over too (a canonical decimal). */
+  async verifyWithRoot(
+    community: Pick<CommunityKey, 'id' | 'scope'>,
+    action: ActionInput,
+    proof: unknown,
+  ): Promise<{ pseudonym: string; root: string }> {
     // The live members of the root judged and the minimum it was held to, for the answer to a
     // root too small.
     let liveMembers = 0;
@@ -114,7 +123,7 @@ export class ActionProofsService implements OnModuleInit, OnApplicationShutdown 
       if (await this.moderation.isBlocked(community.id, result.pseudonym)) {
         throw ApiError.of('PSEUDONYM_BLOCKED');
       }
-      return result.pseudonym;
+      return { pseudonym: result.pseudonym, root: result.root };
     }
     if (result.code === 'PROOF_ROOT_TOO_SMALL') {
       // Where the community stands, for the client's sentence (how many more members it needs).

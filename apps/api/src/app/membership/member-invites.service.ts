@@ -7,7 +7,6 @@ import {
   countMemberInvite,
   PrismaService,
 } from '@bridgenotes/database';
-import { parseProof } from '@bridgenotes/protocol';
 import { writingRefusal } from '@bridgenotes/scoring';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -57,7 +56,7 @@ export class MemberInvitesService {
     if (community.admission !== AdmissionPolicy.INVITE || community.inviteQuota === 0) {
       throw ApiError.of('INVITE_QUOTA_DISABLED');
     }
-    const pseudonym = await this.proofs.verify(
+    const { pseudonym, root } = await this.proofs.verifyWithRoot(
       community,
       {
         kind: 'invite.create',
@@ -67,7 +66,7 @@ export class MemberInvitesService {
       },
       input.proof,
     );
-    await this.assertRootAfterRemovals(community, input.proof);
+    await this.assertRootAfterRemovals(community, root);
     if (input.n > community.inviteQuota) {
       throw ApiError.of('INVITE_QUOTA_EXHAUSTED', community.inviteQuota);
     }
@@ -135,12 +134,11 @@ export class MemberInvitesService {
    * (a leaf zeroed: the operator's removal, or a CREDENTIAL replacement), in the root history's
    * own clock. Checked after the proof verified (its root is then a known one of the window).
    */
-  private async assertRootAfterRemovals(community: Community, proof: unknown): Promise<void> {
-    const root = (parseProof(proof) as NonNullable<ReturnType<typeof parseProof>>).root;
+  private async assertRootAfterRemovals(community: Community, root: string): Promise<void> {
     const [{ removed }] = await this.prisma.$queryRaw<[{ removed: boolean }]>`
       WITH proven AS (
         SELECT max(created_at) AS at FROM group_roots
-         WHERE community_id = ${community.id}::uuid AND root = ${root.toString()}
+         WHERE community_id = ${community.id}::uuid AND root = ${root}
       )
       SELECT EXISTS (
         SELECT 1 FROM (

@@ -251,7 +251,7 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
         request(server())
           .post(`/communities/${inviting.slug}/invites/member`)
           .send(provenBody(invite)),
-      holdNext(app.get(ActionProofsService), 'verify', 'return'),
+      holdNext(app.get(ActionProofsService), 'verifyWithRoot', 'return'),
       inviting,
     );
     const where = { where: { communityId: inviting.id } };
