@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { pseudonymOf } from '@bridgenotes/client';
 import { NoteReportsStore, type PrismaClient, ScoringOutbox } from '@bridgenotes/database';
+import { emptyStanding } from '@bridgenotes/scoring';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import type { Identity } from '@semaphore-protocol/core';
 import request from 'supertest';
@@ -126,6 +127,29 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     expect(refused.body).toMatchObject({ code: 'PSEUDONYM_BLOCKED', statusCode: 403 });
   }
 
+  /**
+   * Sends the write, held inside its transaction (after the block was read again), blocks its
+   * pseudonym, and releases the write once the block waits for it on the pseudonym's lock: the
+   * answers of both.
+   */
+  async function blockWaitingFor(
+    identity: Identity,
+    send: () => request.Test,
+    held: ReturnType<typeof holdNext>,
+  ) {
+    const answer = send().then((response) => response);
+    await reachedBefore(held, answer);
+    let blocked = false;
+    const blocking = block(identity).then((response) => ((blocked = true), response));
+    const outcome = await eventually(async () => {
+      if (blocked) return 'blocked meanwhile';
+      expect(await waitingOnAdvisoryLock(prisma, 27)).toBe(1);
+      return 'waits';
+    }).finally(held.release);
+    expect(outcome).toBe('waits');
+    return { answer: await answer, blocking: await blocking };
+  }
+
   it('refuses a rating with 403 PSEUDONYM_BLOCKED and stores nothing', async () => {
     const rating = await prove(rater, 'rating.put', `note:${rated}`, {
       helpfulness: 'HELPFUL',
@@ -230,18 +254,11 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     });
     await prisma.pseudonymStanding.create({
       data: {
+        ...emptyStanding(actor),
         communityId: inviting.id,
-        pseudonym: actor,
         runId: run.id,
         ratingImpact: 1,
-        writingImpact: 0,
         successfulRatings: 1,
-        unsuccessfulRatings: 0,
-        notesHelpful: 0,
-        notesNotHelpful: 0,
-        notesNeedingRatings: 0,
-        recentNotHelpful: 0,
-        impactSinceLock: 0,
       },
     });
     const invite = await (await prover(app, inviting))(inviter, 'invite.create', '', { n: 1 });
@@ -264,21 +281,11 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     'makes a block wait for a deletion being stored, which was accepted before it',
     async () => {
       const { id, send } = await deletionOf(lockedDeleter);
-      // Holds the deletion in its transaction, after the block was read again.
+      // Held in its transaction, after the block was read again.
       const held = holdNext(app.get(ScoringOutbox), 'record');
-      const answer = send().then((response) => response);
-      await reachedBefore(held, answer);
-      let blocked = false;
-      const blocking = block(lockedDeleter).then((response) => ((blocked = true), response));
-      // The block waits for the deletion's transaction, on the pseudonym's lock, until released.
-      const outcome = await eventually(async () => {
-        if (blocked) return 'blocked meanwhile';
-        expect(await waitingOnAdvisoryLock(prisma, 27)).toBe(1);
-        return 'waits';
-      }).finally(held.release);
-      expect(outcome).toBe('waits');
-      expect((await answer).status).toBe(200);
-      expect((await blocking).status).toBe(201);
+      const { answer, blocking } = await blockWaitingFor(lockedDeleter, send, held);
+      expect(answer.status).toBe(200);
+      expect(blocking.status).toBe(201);
       expect(
         (await prisma.note.findUniqueOrThrow({ where: { id }, select: { deletedAt: true } }))
           .deletedAt,
@@ -296,22 +303,16 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
       });
       // Holds the rating's check inside its transaction, after the block was read again.
       const held = holdNext(app.get(WriteBuffer), 'waiting');
-      const answer = request(server())
-        .put(`/communities/${community.slug}/notes/${rated}/rating`)
-        .send(provenBody(rating))
-        .then((response) => response);
-      await reachedBefore(held, answer);
-      let blocked = false;
-      const blocking = block(locked).then((response) => ((blocked = true), response));
-      // The block waits for the rating's transaction, on the pseudonym's lock, until released.
-      const outcome = await eventually(async () => {
-        if (blocked) return 'blocked meanwhile';
-        expect(await waitingOnAdvisoryLock(prisma, 27)).toBe(1);
-        return 'waits';
-      }).finally(held.release);
-      expect(outcome).toBe('waits');
-      expect((await answer).status).toBe(201);
-      expect((await blocking).status).toBe(201);
+      const { answer, blocking } = await blockWaitingFor(
+        locked,
+        () =>
+          request(server())
+            .put(`/communities/${community.slug}/notes/${rated}/rating`)
+            .send(provenBody(rating)),
+        held,
+      );
+      expect(answer.status).toBe(201);
+      expect(blocking.status).toBe(201);
       // Answered 201 before the block: durable, stored at the sealing as every accepted write.
       expect(await kept(locked)).toEqual({ waiting: 0, notes: 1, ratings: 1, requests: 0 });
     },

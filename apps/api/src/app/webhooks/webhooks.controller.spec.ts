@@ -25,6 +25,13 @@ describe('community webhooks', () => {
     await prisma.$disconnect();
   });
 
+  const setWebhook = (slug: string, url: string) =>
+    request(app.getHttpServer())
+      .put(`/communities/${slug}/webhook`)
+      .set(operator)
+      .send({ url, secret })
+      .expect(200);
+
   /** A finished run of the community, and its deliveries recorded with the given outcomes. */
   async function runWithDeliveries(communityId: string) {
     const run = await prisma.scoringRun.create({ data: { communityId, status: 'SUCCEEDED' } });
@@ -134,11 +141,7 @@ describe('community webhooks', () => {
 
   it('drops the deliveries not yet made when the webhook is removed, keeping those made', async () => {
     const community = await createCommunity(prisma);
-    await request(app.getHttpServer())
-      .put(`/communities/${community.slug}/webhook`)
-      .set(operator)
-      .send({ url: 'https://old-receiver.example/hooks', secret })
-      .expect(200);
+    await setWebhook(community.slug, 'https://old-receiver.example/hooks');
     const { add } = await runWithDeliveries(community.id);
     // One made, one in backoff after a failed attempt, one not yet taken from the outbox.
     const made = await add({ attempts: 1, deliveredAt: new Date() });
@@ -150,11 +153,7 @@ describe('community webhooks', () => {
       .set(operator)
       .expect(204);
     // A new receiver set next must not get the old receiver's events: the worker finds no row.
-    await request(app.getHttpServer())
-      .put(`/communities/${community.slug}/webhook`)
-      .set(operator)
-      .send({ url: 'https://new-receiver.example/hooks', secret })
-      .expect(200);
+    await setWebhook(community.slug, 'https://new-receiver.example/hooks');
     const left = await prisma.webhookDelivery.findMany({ where: { communityId: community.id } });
     expect(left.map(({ id }) => id)).toEqual([made.id]);
   });
@@ -164,11 +163,7 @@ describe('community webhooks', () => {
     'drops the delivery of a run publishing while the webhook is removed, and the run publishes',
     async () => {
       const community = await createCommunity(prisma);
-      await request(app.getHttpServer())
-        .put(`/communities/${community.slug}/webhook`)
-        .set(operator)
-        .send({ url: 'https://removed-receiver.example/hooks', secret })
-        .expect(200);
+      await setWebhook(community.slug, 'https://removed-receiver.example/hooks');
       // Shown helpful without a rating: the run makes it NEEDS_MORE_RATINGS, a change to announce.
       const post = await prisma.post.create({
         data: { canonicalUrl: `https://example.com/${community.slug}` },
