@@ -24,6 +24,7 @@ import {
   MirrorPullError,
   type MirrorCursors,
   type MirrorErrorCode,
+  type OriginRules,
   type PulledThrough,
   type PullOutcome,
 } from './mirror-state';
@@ -33,7 +34,7 @@ import { checkPullLimits, originFailure, originLimits, type OriginLimits } from 
 import { checkOriginManifest } from './origin-manifest.rules';
 import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.rules';
 import { OriginResultsPuller } from './origin-results.puller';
-import { nextCursor, PageSettlement, same } from './page-settlement';
+import { nextCursor, PageSettlement } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
 import { RequestPageSettler } from './request-page.settler';
 import { requestsOrder } from './requests-order';
@@ -149,6 +150,36 @@ export class MirrorPuller implements OnModuleDestroy {
     }
   }
 
+  /**
+   * The rules kept for the mirror: each bound the largest the origin has stated, as the records
+   * stored so far were accepted under it. A later, narrower statement (an origin whose operator
+   * narrowed its window, from before it kept the widest) must not make them fail the mirror's
+   * own export, which restates these; the pull checks what it reads under them too, as the
+   * origin accepted it under the wider one. Raised in one statement, so a pull that read an older
+   * statement never lowers what another stored.
+   */
+  private async widenRules(mirror: Mirror, stated: OriginRules): Promise<OriginRules> {
+    const kept = mirror.originRules as unknown as OriginRules;
+    if (
+      kept.rootHistoryWindowSeconds >= stated.rootHistoryWindowSeconds &&
+      kept.clockSkewMinutes >= stated.clockSkewMinutes
+    ) {
+      return kept;
+    }
+    const [row] = await this.prisma.$queryRaw<[{ rules: OriginRules }]>`
+      UPDATE mirrors
+         SET origin_rules = jsonb_build_object(
+               'rootHistoryWindowSeconds', GREATEST(
+                 (origin_rules->>'rootHistoryWindowSeconds')::bigint,
+                 ${stated.rootHistoryWindowSeconds}::bigint),
+               'clockSkewMinutes', GREATEST(
+                 (origin_rules->>'clockSkewMinutes')::bigint, ${stated.clockSkewMinutes}::bigint)),
+             updated_at = now()
+       WHERE id = ${mirror.id}::uuid
+      RETURNING origin_rules AS rules`;
+    return row.rules;
+  }
+
   private async sync(mirror: Mirror, client: ExportClient, fetcher: typeof fetch | undefined) {
     const manifest = await client.manifest();
     // Checked on every pull as when the mirror was created: the origin may serve another since.
@@ -159,7 +190,7 @@ export class MirrorPuller implements OnModuleDestroy {
         `${client.location}: the manifest's ${checked.problem}: nothing pulled`,
       );
     }
-    const { id, scope, rules } = checked;
+    const { id, scope } = checked;
     if (id !== mirror.communityId) {
       throw new MirrorPullError(
         'ORIGIN_INVALID',
@@ -167,12 +198,7 @@ export class MirrorPuller implements OnModuleDestroy {
       );
     }
     await this.continuesLineage(mirror, client, manifest);
-    if (!same(rules, mirror.originRules)) {
-      await this.prisma.mirror.update({
-        where: { id: mirror.id },
-        data: { originRules: { ...rules } },
-      });
-    }
+    const rules = await this.widenRules(mirror, checked.rules);
     const outcome: PullOutcome = {
       accepted: { roots: 0, members: 0, notes: 0, ratings: 0 },
       refused: 0,

@@ -39,7 +39,10 @@ export interface PulledThrough {
   promotion?: ExportPromotion | null;
 }
 
-/** The acceptance rules the origin states in its manifest. */
+/**
+ * The acceptance rules the origin states in its manifest; as the mirror keeps them, each bound the
+ * widest the origin has stated (`MirrorPuller`): a narrower statement later leaves them.
+ */
 export interface OriginRules {
   rootHistoryWindowSeconds: number;
   clockSkewMinutes: number;

@@ -58,7 +58,12 @@ export interface ExportManifest {
      */
     topicSeeds?: { topic: string; terms: string[] }[];
   };
-  /** The acceptance rules the instance applies, which a verifier checks each action against. */
+  /**
+   * The acceptance rules the community's actions were accepted by, which a verifier checks each
+   * action against: the widest root history window the community has been run with (never
+   * lowered, so that narrowing it leaves the actions accepted before valid), not the instance's
+   * current one; a mirror's, the widest its origin stated.
+   */
   rules: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
   generatedAt: string;
   /**

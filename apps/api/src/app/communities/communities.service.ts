@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import { Community, Prisma, PrismaService, ScoringOutbox } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
@@ -43,13 +44,27 @@ const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 @Injectable()
-export class CommunitiesService {
+export class CommunitiesService implements OnApplicationBootstrap {
   private readonly keys = new Map<string, CommunityKey>();
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly outbox: ScoringOutbox,
+    private readonly env: Environment,
   ) {}
+
+  /**
+   * Before the first proof is judged under this start's ROOT_HISTORY_WINDOW_SECONDS, every
+   * community's widest window applied rises to it, and a narrower one leaves it as it is: the
+   * export states the widest, so the proofs accepted under a wider window before keep verifying
+   * (docs/verifiability.md).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const window = this.env.ROOT_HISTORY_WINDOW_SECONDS;
+    await this.prisma.$executeRaw`
+      UPDATE communities SET root_history_window_seconds = ${window}
+       WHERE root_history_window_seconds < ${window}`;
+  }
 
   async create(input: CreateCommunityDto): Promise<Community> {
     // The id is chosen here so the scope, derived from it, is stored with the row from the start.
@@ -57,7 +72,13 @@ export class CommunitiesService {
     const { topicSeeds, ...rest } = input;
     try {
       return await this.prisma.community.create({
-        data: { ...rest, ...topicSeedsOf(topicSeeds), id, scope: communityScope(id).toString() },
+        data: {
+          ...rest,
+          ...topicSeedsOf(topicSeeds),
+          id,
+          scope: communityScope(id).toString(),
+          rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,
+        },
       });
     } catch (error) {
       if (isUniqueViolation(error)) {

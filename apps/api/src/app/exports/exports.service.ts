@@ -62,8 +62,15 @@ export class ExportsService {
       where: { communityId: community.id },
       select: { originRules: true, promotion: true },
     });
+    // The widest window ever applied to the community's proofs, not today's: a narrower one
+    // set since judges only the proofs to come, and those accepted before must keep verifying.
+    // (Today's is below it once the instance has started; the larger also covers a community
+    // created by hand, at the column's default.)
     const own = {
-      rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,
+      rootHistoryWindowSeconds: Math.max(
+        community.rootHistoryWindowSeconds,
+        this.env.ROOT_HISTORY_WINDOW_SECONDS,
+      ),
       clockSkewMinutes: CLOCK_SKEW_MINUTES,
     };
     const promotion = (mirror?.promotion ?? undefined) as ExportPromotion | undefined;

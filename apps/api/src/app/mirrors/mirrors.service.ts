@@ -130,7 +130,15 @@ export class MirrorsService implements OnModuleDestroy {
       mirror = await this.prisma.$transaction(async (tx) => {
         await tx.community.create({
           // Members join at the origin: here the group only changes by what the origin publishes.
-          data: { id, slug, name, scope, admission: AdmissionPolicy.CLOSED },
+          // Its own window applies once it is promoted and takes writes.
+          data: {
+            id,
+            slug,
+            name,
+            scope,
+            admission: AdmissionPolicy.CLOSED,
+            rootHistoryWindowSeconds: this.env.ROOT_HISTORY_WINDOW_SECONDS,
+          },
         });
         return tx.mirror.create({
           data: {

@@ -10,7 +10,8 @@ export class MirrorOriginDto {
   slug!: string;
 
   @ApiProperty({
-    description: 'The rules the origin accepts actions by, from its manifest',
+    description:
+      "The rules the origin accepted actions by, from its manifest: each bound the widest it has stated (a later, narrower statement leaves it), which the mirror's export restates",
     example: { rootHistoryWindowSeconds: 3600, clockSkewMinutes: 10 },
   })
   rules!: { rootHistoryWindowSeconds: number; clockSkewMinutes: number };
