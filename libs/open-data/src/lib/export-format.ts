@@ -242,6 +242,13 @@ export interface RunRecord extends Positioned {
    * in older exports.
    */
   changedThrough?: string | null;
+  /**
+   * §8.6: the topics and seed terms the run scored with (its input holds them, with every note's
+   * text, when there are any), which a verifier recomputes it with: the community's may have
+   * changed since. Null for runs before they were kept; absent in older exports (the manifest's
+   * `topicSeeds` are then the only ones known).
+   */
+  topicSeeds?: { topic: string; terms: string[] }[] | null;
 }
 
 export interface StatusChangeRecord extends Positioned {

@@ -156,6 +156,8 @@ const SHAPES: { [S in ExportStream]: Shape } = {
     kind: optional(oneOf('FULL', 'INCREMENTAL')),
     baseRunId: optional(nullable(string)),
     changedThrough: optional(nullable(batch)),
+    // Checked as topic seeds where a recomputation reads them (`TOPIC_SEEDS_INVALID`).
+    topicSeeds: optional(nullable(any)),
   },
   'status-changes': {
     id: string,

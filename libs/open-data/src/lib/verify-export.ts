@@ -229,11 +229,17 @@ export async function verifyExport(
       `the run does not publish the time it was scored at (nowAt ${JSON.stringify(run.nowAt)}), which its statuses depend on`,
     );
   }
-  // The community's topic seeds as exported: the run read them (and every note's text) unless
-  // the operator changed them after it, which its input hash then shows.
-  const topicSeeds = parseTopicSeeds(community.topicSeeds ?? []);
+  // The topic seeds the run scored with, as it records them (its input hash covers them); for a
+  // run from before runs kept them, the community's as exported, which it read unless the
+  // operator changed them since (its input hash then shows it).
+  const recordedSeeds = run?.topicSeeds ?? undefined;
+  const topicSeeds = parseTopicSeeds(recordedSeeds ?? community.topicSeeds ?? []);
   if (run && sameAlgorithm && !topicSeeds) {
-    report('TOPIC_SEEDS_INVALID', 'community', `the exported topic seeds are not a valid list`);
+    report(
+      'TOPIC_SEEDS_INVALID',
+      recordedSeeds ? `run ${run.id}` : 'community',
+      `the exported topic seeds are not a valid list`,
+    );
   }
   // The latest run's input, rebuilt as of the change batch it read (its `changedThrough`).
   const latest =

@@ -1,3 +1,4 @@
+import type { RunRecord } from '@bridgenotes/open-data';
 import type { ShownStatus } from '@bridgenotes/scoring';
 
 import { iso, packKey } from '../export-position';
@@ -37,6 +38,7 @@ export const runsReader: StreamReader<'runs'> = {
         kind: run.kind as 'FULL' | 'INCREMENTAL',
         baseRunId: run.baseRunId,
         changedThrough: run.changedThrough === null ? null : String(run.changedThrough),
+        topicSeeds: run.topicSeeds as RunRecord['topicSeeds'],
       },
     }));
   },
