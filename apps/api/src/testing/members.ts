@@ -124,6 +124,32 @@ export const provenBody = (proven: ProvenAction) => ({
   proof: proven.proof,
 });
 
+/** A proven note stored through the API (201): its id. */
+export async function postNote(
+  app: INestApplication,
+  slug: string,
+  proven: ProvenAction,
+): Promise<string> {
+  const stored = await request(app.getHttpServer())
+    .post(`/communities/${slug}/notes`)
+    .send(provenBody(proven))
+    .expect(201);
+  return stored.body.id as string;
+}
+
+/** A proven rating of `noteId` stored through the API (201). */
+export async function putRating(
+  app: INestApplication,
+  slug: string,
+  noteId: string,
+  proven: ProvenAction,
+): Promise<void> {
+  await request(app.getHttpServer())
+    .put(`/communities/${slug}/notes/${noteId}/rating`)
+    .send(provenBody(proven))
+    .expect(201);
+}
+
 /** `POST …/proofs/check` of a proven action: the dry run of the check every write makes. */
 export const checkProof = (app: INestApplication, slug: string, proven: ProvenAction) =>
   request(app.getHttpServer())

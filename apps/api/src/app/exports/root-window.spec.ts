@@ -3,7 +3,7 @@ import { commitmentOf } from '@bridgenotes/client';
 import { PrismaClient } from '@bridgenotes/database';
 import { createInstanceDatabase, type InstanceDatabase } from '@bridgenotes/embedded/testing';
 import type { MirrorPuller } from '@bridgenotes/mirroring';
-import { httpSource, verifyExport } from '@bridgenotes/open-data';
+import { httpSource, verifyExport, type ExportManifest } from '@bridgenotes/open-data';
 import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -15,8 +15,9 @@ import {
   checkProof,
   communityWithMembers,
   createIdentity,
-  provenBody,
+  postNote,
   prover,
+  putRating,
   type TestCommunity,
 } from '../../testing/members';
 import { listenOnLoopback, pullerOf } from '../../testing/origin-and-mirror';
@@ -91,9 +92,11 @@ describe('the root history window an export states', () => {
   const narrowingOrigin: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
     if (!new URL(String(input)).pathname.endsWith('/export')) return response;
-    const manifest = await response.json();
-    manifest.rules.rootHistoryWindowSeconds = NARROW;
-    return Response.json(manifest);
+    const manifest = (await response.json()) as ExportManifest;
+    return Response.json({
+      ...manifest,
+      rules: { ...manifest.rules, rootHistoryWindowSeconds: NARROW },
+    });
   };
 
   beforeAll(async () => {
@@ -111,12 +114,7 @@ describe('the root history window an export states', () => {
       .send({ commitments: [commitmentOf(createIdentity())] })
       .expect(201);
     await backdateCommunity(originDb, community.id, 80 * MINUTE);
-    noteId = (
-      await request(origin.getHttpServer())
-        .post(`/communities/${community.slug}/notes`)
-        .send(provenBody(await prove(author, 'note.create', '', NOTE)))
-        .expect(201)
-    ).body.id;
+    noteId = await postNote(origin, community.slug, await prove(author, 'note.create', '', NOTE));
 
     mirrorDatabase = await createInstanceDatabase(currentTestRun(), 'root-window');
     mirror = await createTestApp({ DATABASE_URL: mirrorDatabase.url });
@@ -139,10 +137,7 @@ describe('the root history window an export states', () => {
       helpfulness: 'HELPFUL',
       tags: ['CLEAR'],
     });
-    await request(origin.getHttpServer())
-      .put(`/communities/${community.slug}/notes/${noteId}/rating`)
-      .send(provenBody(rating))
-      .expect(201);
+    await putRating(origin, community.slug, noteId, rating);
 
     await startOrigin(NARROW);
   });

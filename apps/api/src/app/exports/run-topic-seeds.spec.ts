@@ -10,8 +10,9 @@ import {
   backdateCommunity,
   communityWithMembers,
   createIdentity,
-  provenBody,
+  postNote,
   prover,
+  putRating,
   type TestCommunity,
 } from '../../testing/members';
 import { listenOnLoopback } from '../../testing/origin-and-mirror';
@@ -53,20 +54,16 @@ describe("the topic seeds of a run, in the export and the verifier's recomputati
     await backdateCommunity(prisma, community.id, 2 * HOUR);
     const prove = await prover(app, community);
     await atProcessTime(runAt - 30 * MINUTE, async () => {
-      const noteId = (
-        await request(app.getHttpServer())
-          .post(`/communities/${community.slug}/notes`)
-          .send(provenBody(await prove(author, 'note.create', '', NOTE)))
-          .expect(201)
-      ).body.id;
+      const noteId = await postNote(
+        app,
+        community.slug,
+        await prove(author, 'note.create', '', NOTE),
+      );
       const rating = await prove(rater, 'rating.put', `note:${noteId}`, {
         helpfulness: 'HELPFUL',
         tags: ['CLEAR'],
       });
-      await request(app.getHttpServer())
-        .put(`/communities/${community.slug}/notes/${noteId}/rating`)
-        .send(provenBody(rating))
-        .expect(201);
+      await putRating(app, community.slug, noteId, rating);
     });
     runId = await publishScoringRun(prisma, community.id, runAt);
     // Changed after the run: the next run, a full one, will read these.
