@@ -118,6 +118,7 @@ describe('validateEnvironment', () => {
     ['LOG_LEVEL', 'verbose', /^LOG_LEVEL is invalid: must be one of/],
     ['DATABASE_URL', 'mysql://root@localhost/db', /^DATABASE_URL is invalid: must be a PostgreSQL/],
     ['QUEUE_PREFIX', 'has spaces', /^QUEUE_PREFIX is invalid/],
+    ['QUEUE_PREFIX', 'q'.repeat(57), /^QUEUE_PREFIX is invalid: must be 1 to 56/],
     [
       'OPERATOR_API_KEY_SHA256',
       'plain-text-key',

@@ -52,7 +52,7 @@ export class Environment {
   DATABASE_POOL_WAIT_SECONDS = 5;
 
   /**
-   * Where BullMQ keeps its queues: Redis, or PostgreSQL (a `bullmq` schema in DATABASE_URL's
+   * Where BullMQ keeps its queues: Redis, or PostgreSQL (a schema `bullmq_<QUEUE_PREFIX>` in DATABASE_URL's
    * database, for deployments with no Redis, such as the embedded mode of `npm start`).
    */
   @IsIn(QUEUE_BACKENDS, { message: `must be one of ${QUEUE_BACKENDS.join(', ')}` })
@@ -65,8 +65,9 @@ export class Environment {
   })
   REDIS_URL?: string;
 
-  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
-    message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',
+  /** At most 56: with the PostgreSQL backend it names the schema `bullmq_<prefix>` (63 at most). */
+  @Matches(/^[A-Za-z0-9_.-]{1,56}$/, {
+    message: 'must be 1 to 56 letters, digits, dots, dashes or underscores',
   })
   QUEUE_PREFIX = 'bridgenotes';
 
