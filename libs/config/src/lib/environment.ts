@@ -485,6 +485,18 @@ export class Environment {
   @IsBoolean({ message: 'must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_RECEIVERS = false;
 
+  /**
+   * At most how many status changes one webhook request carries: a run with more (a first run,
+   * an algorithm change in a large community) is sent as several pages, in order, each with the
+   * run's `sequence` and its `page` of `pages`. 115 to 124 bytes a change: 500 keep a request
+   * under 63 kB, below receivers' common default body limits (100 kB, 1 MB).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(100_000, { message: 'must be at most 100000' })
+  WEBHOOK_PAGE_CHANGES = 500;
+
   /** How long the worker may take to finish its active jobs after SIGTERM before it exits anyway. */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of milliseconds' })

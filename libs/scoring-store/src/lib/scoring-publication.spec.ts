@@ -244,6 +244,71 @@ describe('scoring publication', () => {
       () => undefined,
     );
 
+  it("announces a run's changes in pages of WEBHOOK_PAGE_CHANGES, each with the run's publication as its sequence", async () => {
+    const { communityId } = await smallCommunity(31);
+    await prisma.community.update({
+      where: { id: communityId },
+      data: { webhookUrl: 'https://receiver.example/hooks', webhookSecret: 'x'.repeat(24) },
+    });
+    const paged = new ScoringPublisher(
+      prisma as PrismaService,
+      Object.assign(new Environment(), env, { WEBHOOK_PAGE_CHANGES: 3 }),
+      runs,
+      new ReplacedRatingsStore(),
+    );
+    /** A run over every note shown helpful, which leaves most of them NEEDS_MORE_RATINGS. */
+    const publishChanges = async () => {
+      await prisma.note.updateMany({
+        where: { communityId },
+        data: { status: 'CURRENTLY_RATED_HELPFUL' },
+      });
+      const loaded = await new ScoringInputLoader(env).load(communityId, Date.now());
+      const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });
+      const runId = await startedRun(communityId);
+      await paged.publish({ runId, attempt: 1 }, loaded, result, DEFAULT_SEED);
+      const record = await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } });
+      const changes = await prisma.noteStatusChange.findMany({
+        where: { runId },
+        select: { noteId: true, previous: true, next: true },
+        orderBy: { id: 'asc' },
+      });
+      const deliveries = await prisma.webhookDelivery.findMany({
+        where: { runId },
+        orderBy: { page: 'asc' },
+      });
+      return { runId, record, changes, deliveries };
+    };
+
+    const first = await publishChanges();
+    const pages = Math.ceil(first.changes.length / 3);
+    expect(pages).toBeGreaterThan(2);
+    expect(
+      first.deliveries.map(({ sequence, page, payload }) => ({ sequence, page, payload })),
+    ).toEqual(
+      Array.from({ length: pages }, (_, index) => ({
+        sequence: first.record.publication,
+        page: index + 1,
+        payload: {
+          type: 'note-status.changed',
+          community: `o-${communityId.slice(0, 8)}`,
+          runId: first.runId,
+          sequence: first.record.publication,
+          page: index + 1,
+          pages,
+          at: first.record.finishedAt?.toISOString(),
+          changes: first.changes.slice(index * 3, index * 3 + 3),
+        },
+      })),
+    );
+    // The next publication's events come after, whatever the workers' clocks say.
+    const second = await publishChanges();
+    expect(second.deliveries.length).toBeGreaterThan(0);
+    for (const { sequence } of second.deliveries) {
+      expect(sequence).toBe(second.record.publication);
+      expect(sequence).toBeGreaterThan(first.record.publication ?? Infinity);
+    }
+  });
+
   it('rolls back the publication of an attempt another attempt has overtaken', async () => {
     const { communityId, loaded } = await smallCommunity(6);
     const result = scoreNotes(loaded.input, { seed: DEFAULT_SEED, nowMs: loaded.nowMs });

@@ -74,7 +74,7 @@ export class ScoringPublisher {
    *    prescoring goes to `scoring_run_raters`, which only counts once the run has succeeded;
    * 2. the flip, one short transaction of set-based statements that read the staged rows inside
    *    PostgreSQL (no rows travel from the worker): the notes whose values differ are rewritten
-   *    (see `flipNotes`), the status changes, the webhook event, the standings, the run record.
+   *    (see `flipNotes`), the status changes, the webhook events, the standings, the run record.
    * Readers see the previous run's results until the flip commits, never a mix.
    *
    * Only `run`'s attempt, while it is the run's live one, writes: each staging statement checks
@@ -192,7 +192,7 @@ export class ScoringPublisher {
           publication: since.next,
         });
         if (!finished) throw overtaken(run);
-        await this.announceChanges(tx, runId, communityId);
+        await this.announceChanges(tx, runId, communityId, since.next);
         await this.pruneOldScores(tx, communityId);
         await tx.$executeRaw`DELETE FROM staged_note_results WHERE run_id = ${runId}::uuid`;
         await tx.$executeRaw`DELETE FROM staged_standings WHERE run_id = ${runId}::uuid`;
@@ -288,14 +288,19 @@ export class ScoringPublisher {
   }
 
   /**
-   * One webhook event with every status change of the run, when the community has a webhook:
-   * read under the webhook's lock, so a removal either drops the event or commits before it is
-   * read (and there is none), and never fails the publication.
+   * The webhook events of the run's status changes, when the community has a webhook: one
+   * delivery per page of at most `WEBHOOK_PAGE_CHANGES` changes (a receiver may refuse a large
+   * body), each with the run's publication number as its `sequence` (allocated under the
+   * publication lock, so it grows with every publication of the community, in commit order) and
+   * its page, the order in which they are sent and receivers apply them. Read under the webhook's
+   * lock, so a removal either drops them or commits before it is read (and there are none), and
+   * never fails the publication.
    */
   private async announceChanges(
     tx: Prisma.TransactionClient,
     runId: string,
     communityId: string,
+    sequence: number,
   ): Promise<void> {
     await lockWebhookForDelivery(tx, communityId);
     const run = await tx.scoringRun.findUniqueOrThrow({
@@ -312,18 +317,25 @@ export class ScoringPublisher {
       orderBy: { id: 'asc' },
     });
     if (changes.length === 0) return;
-    await tx.webhookDelivery.create({
-      data: {
+    const size = this.env.WEBHOOK_PAGE_CHANGES;
+    const pages = Math.ceil(changes.length / size);
+    await tx.webhookDelivery.createMany({
+      data: Array.from({ length: pages }, (_, index) => ({
         communityId: run.community.id,
         runId,
+        sequence,
+        page: index + 1,
         payload: {
           type: 'note-status.changed',
           community: run.community.slug,
           runId,
+          sequence,
+          page: index + 1,
+          pages,
           at: (run.finishedAt as Date).toISOString(),
-          changes,
+          changes: changes.slice(index * size, (index + 1) * size),
         },
-      },
+      })),
     });
   }
 

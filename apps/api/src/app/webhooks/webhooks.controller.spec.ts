@@ -25,11 +25,11 @@ describe('community webhooks', () => {
     await prisma.$disconnect();
   });
 
-  const setWebhook = (slug: string, url: string) =>
+  const setWebhook = (slug: string, url: string, withSecret = secret) =>
     request(app.getHttpServer())
       .put(`/communities/${slug}/webhook`)
       .set(operator)
-      .send({ url, secret })
+      .send({ url, secret: withSecret })
       .expect(200);
 
   /** A finished run of the community, and its deliveries recorded with the given outcomes. */
@@ -44,7 +44,7 @@ describe('community webhooks', () => {
       lastError?: string;
     }) =>
       prisma.webhookDelivery.create({
-        data: { communityId, runId: run.id, payload: {}, ...outcome },
+        data: { communityId, runId: run.id, sequence: 1, page: 1, payload: {}, ...outcome },
       });
     return { run, add };
   }
@@ -158,10 +158,45 @@ describe('community webhooks', () => {
     expect(left.map(({ id }) => id)).toEqual([made.id]);
   });
 
+  it('drops the deliveries not yet made when PUT sets another URL, and keeps them for a new secret', async () => {
+    const community = await createCommunity(prisma);
+    const receiver = 'https://receiver.example/hooks/a';
+    await setWebhook(community.slug, receiver);
+    const { add } = await runWithDeliveries(community.id);
+    const made = await add({ attempts: 1, deliveredAt: new Date() });
+    const inBackoff = await add({ enqueuedAt: new Date(), attempts: 1, lastError: 'HTTP 503' });
+    const waiting = await add({});
+    const ids = async () =>
+      (await prisma.webhookDelivery.findMany({ where: { communityId: community.id } }))
+        .map(({ id }) => id)
+        .sort();
+
+    // A rotation: the same receiver gets its backlog, signed with the new secret.
+    await setWebhook(community.slug, receiver, 'another-long-enough-secret-4567');
+    expect(await ids()).toEqual([made.id, inBackoff.id, waiting.id].sort());
+    // Another receiver on the same host (by path) must not get the first one's events.
+    await setWebhook(community.slug, 'https://receiver.example/hooks/b');
+    expect(await ids()).toEqual([made.id]);
+  });
+
   // Embedded, one session runs every transaction in turn: no removal can run beside a publication.
-  (currentTestRun().embedded ? it.skip : it)(
-    'drops the delivery of a run publishing while the webhook is removed, and the run publishes',
-    async () => {
+  (currentTestRun().embedded ? it.skip : it).each([
+    [
+      'removed',
+      204,
+      (slug: string) => request(app.getHttpServer()).delete(`/communities/${slug}/webhook`),
+    ],
+    [
+      'set to another URL',
+      200,
+      (slug: string) =>
+        request(app.getHttpServer())
+          .put(`/communities/${slug}/webhook`)
+          .send({ url: 'https://next-receiver.example/hooks', secret }),
+    ],
+  ])(
+    'drops the delivery of a run publishing while the webhook is %s, and the run publishes',
+    async (_, status, change) => {
       const community = await createCommunity(prisma);
       await setWebhook(community.slug, 'https://removed-receiver.example/hooks');
       // Shown helpful without a rating: the run makes it NEEDS_MORE_RATINGS, a change to announce.
@@ -189,8 +224,7 @@ describe('community webhooks', () => {
           }),
         ]);
         let removed = false;
-        const removal = request(app.getHttpServer())
-          .delete(`/communities/${community.slug}/webhook`)
+        const removal = change(community.slug)
           .set(operator)
           .then((response) => ((removed = true), response));
         // Released once the removal is done, or waits for the publication on the webhook's lock.
@@ -198,7 +232,7 @@ describe('community webhooks', () => {
           if (!removed) expect(await waitingOnAdvisoryLock(prisma, 28)).toBe(1);
         }).finally(held.release);
         const runId = await published;
-        expect((await removal).status).toBe(204);
+        expect((await removal).status).toBe(status);
         expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
           status: 'SUCCEEDED',
         });
@@ -246,6 +280,8 @@ describe('community webhooks', () => {
       {
         id: newer.id,
         runId: run.id,
+        sequence: 1,
+        page: 1,
         createdAt: '2026-01-02T00:00:00.000Z',
         deliveredAt: '2026-01-02T00:01:00.000Z',
         gaveUpAt: null,

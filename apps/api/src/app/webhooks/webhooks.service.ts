@@ -3,6 +3,7 @@ import { Environment, isPrivateHost } from '@bridgenotes/config';
 import {
   Community,
   lockWebhookForRemoval,
+  Prisma,
   PrismaService,
   WebhookDelivery,
 } from '@bridgenotes/database';
@@ -21,6 +22,11 @@ export class WebhooksService {
   /**
    * A refused address literal (or localhost) is refused here, with a clear answer; a name is resolved only by
    * the worker, where it connects (it may resolve otherwise by then).
+   *
+   * A new URL drops the deliveries not yet made, as `remove` does and under its lock: the worker
+   * reads the URL and secret at each attempt, so the old receiver's backlog would otherwise go to
+   * the new one, signed with its secret. Any other URL counts as another receiver (one host may
+   * serve many, by path); a new secret for the same URL (a rotation) keeps them.
    */
   async put(community: Community, { url, secret }: PutWebhookDto): Promise<{ url: string }> {
     if (!this.env.WEBHOOK_ALLOW_PRIVATE_RECEIVERS && isPrivateHost(new URL(url).hostname)) {
@@ -28,9 +34,17 @@ export class WebhooksService {
         { field: 'url', problems: [PRIVATE_WEBHOOK_MESSAGE] },
       ]);
     }
-    await this.prisma.community.update({
-      where: { id: community.id },
-      data: { webhookUrl: url, webhookSecret: secret },
+    await this.prisma.$transaction(async (tx) => {
+      await lockWebhookForRemoval(tx, community.id);
+      const { webhookUrl } = await tx.community.findUniqueOrThrow({
+        where: { id: community.id },
+        select: { webhookUrl: true },
+      });
+      await tx.community.update({
+        where: { id: community.id },
+        data: { webhookUrl: url, webhookSecret: secret },
+      });
+      if (webhookUrl !== url) await this.dropUndelivered(tx, community.id);
     });
     return { url };
   }
@@ -49,10 +63,12 @@ export class WebhooksService {
         where: { id: community.id },
         data: { webhookUrl: null, webhookSecret: null },
       });
-      await tx.webhookDelivery.deleteMany({
-        where: { communityId: community.id, deliveredAt: null },
-      });
+      await this.dropUndelivered(tx, community.id);
     });
+  }
+
+  private async dropUndelivered(tx: Prisma.TransactionClient, communityId: string): Promise<void> {
+    await tx.webhookDelivery.deleteMany({ where: { communityId, deliveredAt: null } });
   }
 
   async deliveries(

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import { BootedWorker, bootWorker } from '../../testing/booted-worker';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
+import { WebhookOutboxDispatcher } from './webhook-outbox.dispatcher';
 import { PRIVATE_ADDRESS_REFUSAL } from './receiver-address';
 
 const SECRET = 'whsec-test-0123456789abcdef';
@@ -74,15 +75,10 @@ describe('webhook deliveries', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  /**
-   * A community with a webhook (`webhookUrl`, the test receiver by default) and one finished run
-   * whose changes wait in the outbox; `enqueued`: already taken from the outbox, so that only the
-   * test runs it, through a handler of its own.
-   */
-  async function pendingDelivery(
+  /** A community with a webhook (`webhookUrl`, the test receiver by default), and a finished run. */
+  async function communityWithWebhook(
     webhookUrl = url,
-    enqueued = false,
-  ): Promise<{ id: string; payload: object }> {
+  ): Promise<{ communityId: string; runId: string }> {
     const communityId = randomUUID();
     await prisma.community.create({
       data: {
@@ -97,24 +93,52 @@ describe('webhook deliveries', () => {
     const scoringRun = await prisma.scoringRun.create({
       data: { communityId, status: 'SUCCEEDED', finishedAt: new Date() },
     });
+    return { communityId, runId: scoringRun.id };
+  }
+
+  /** One event of the run waiting in the outbox, or as `outcome` says. */
+  function delivery(
+    { communityId, runId }: { communityId: string; runId: string },
+    sequence = 1,
+    outcome: { enqueuedAt?: Date; gaveUpAt?: Date } = {},
+  ) {
     const payload = {
       type: 'note-status.changed',
       community: 'hook',
-      runId: scoringRun.id,
+      runId,
+      sequence,
+      page: 1,
+      pages: 1,
       changes: [
         { noteId: randomUUID(), previous: 'NEEDS_MORE_RATINGS', next: 'CURRENTLY_RATED_HELPFUL' },
       ],
     };
-    const delivery = await prisma.webhookDelivery.create({
-      data: {
-        communityId,
-        runId: scoringRun.id,
-        payload,
-        enqueuedAt: enqueued ? new Date() : null,
-      },
+    return prisma.webhookDelivery.create({
+      data: { communityId, runId, sequence, page: 1, payload, ...outcome },
     });
-    return { id: delivery.id, payload };
   }
+
+  /**
+   * A community with a webhook and one finished run whose changes wait in the outbox; `enqueued`:
+   * already taken from the outbox, so that only the test runs it, through a handler of its own.
+   */
+  async function pendingDelivery(
+    webhookUrl = url,
+    enqueued = false,
+  ): Promise<{ id: string; payload: unknown }> {
+    const created = await delivery(await communityWithWebhook(webhookUrl), 1, {
+      ...(enqueued && { enqueuedAt: new Date() }),
+    });
+    return { id: created.id, payload: created.payload };
+  }
+
+  /** The delivery's row once it is made. */
+  const deliveredRow = (id: string) =>
+    eventually(async () => {
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
+      if (!row.deliveredAt) throw new Error('not delivered yet');
+      return row;
+    });
 
   const deliveriesOf = (id: string) =>
     received.filter((request) => request.headers[WEBHOOK_HEADERS.delivery] === id);
@@ -172,6 +196,43 @@ describe('webhook deliveries', () => {
       expect(row.deliveredAt).not.toBeNull();
     });
     expect(deliveriesOf(id)).toHaveLength(2);
+  });
+
+  it("sends a community's deliveries one at a time, a later run's only once the earlier one is made", async () => {
+    answers.push(503);
+    const run = await communityWithWebhook();
+    const first = await delivery(run, 7);
+    const second = await delivery(run, 8);
+    const sequences = () =>
+      received
+        .filter(({ body }) => (JSON.parse(body) as { runId?: string }).runId === run.runId)
+        .map(({ body }) => (JSON.parse(body) as { sequence: number }).sequence);
+    // The first is in backoff after a 503: a dispatcher pass since leaves the second in the outbox.
+    await failedRow(first.id);
+    await booted.worker.get(WebhookOutboxDispatcher).dispatch();
+    expect(
+      (await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: second.id } })).enqueuedAt,
+    ).toBeNull();
+    expect(sequences()).toEqual([7]);
+
+    const job = await eventually(async () => {
+      const found = await queue.getJob(first.id);
+      expect(await found?.getState()).toBe('delayed');
+      return found;
+    });
+    await job?.promote();
+    await deliveredRow(second.id);
+    expect(sequences()).toEqual([7, 7, 8]);
+  });
+
+  it('holds nothing back behind a delivery given up, or handed over a day ago and never finished', async () => {
+    const run = await communityWithWebhook();
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    // Its job lost (no job of that id), or its last failure never recorded.
+    await delivery(run, 1, { enqueuedAt: dayAgo });
+    await delivery(run, 2, { enqueuedAt: dayAgo, gaveUpAt: new Date() });
+    const third = await delivery(run, 3);
+    expect(await deliveredRow(third.id)).toMatchObject({ attempts: 1 });
   });
 
   it('sends an event in backoff nowhere once its delivery was dropped with the webhook', async () => {

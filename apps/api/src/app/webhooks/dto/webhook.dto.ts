@@ -67,6 +67,16 @@ export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid' })
   runId!: string;
 
+  @ApiProperty({
+    example: 42,
+    description:
+      "The event's `sequence`: the run's publication number in the community (0 for a run published before runs were numbered)",
+  })
+  sequence!: number;
+
+  @ApiProperty({ example: 1, description: "The event's `page` among the run's changes" })
+  page!: number;
+
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
@@ -98,6 +108,8 @@ export class WebhookDeliveryDto {
     return {
       id: delivery.id,
       runId: delivery.runId,
+      sequence: delivery.sequence,
+      page: delivery.page,
       createdAt: delivery.createdAt.toISOString(),
       deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
       gaveUpAt: delivery.gaveUpAt?.toISOString() ?? null,
