@@ -1,5 +1,6 @@
 export * from './lib/canonical-json';
 export * from './lib/canonical-url';
+export * from './lib/content-rules';
 export * from './lib/constants';
 export * from './lib/curve';
 export * from './lib/hashing';
