@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Helpfulness, NoteClassification } from '@bridgenotes/database';
+import {
+  CONTENT_MESSAGES,
+  MAX_URL_LENGTH,
+  NOTE_REASONS_LIMIT,
+  NOTE_SOURCES_LIMIT,
+  NOTE_TEXT_LIMIT,
+  NOTE_TEXT_SENT_LIMIT,
+  RATING_TAGS_LIMIT,
+} from '@bridgenotes/protocol';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -40,7 +49,7 @@ export class PostRefDto {
   })
   @IsOptional()
   @IsString({ message: 'post.url must be text' })
-  @CharLength(1, 2048, { message: 'post.url must be 1 to 2048 characters' })
+  @CharLength(1, MAX_URL_LENGTH, { message: CONTENT_MESSAGES.postUrl })
   url?: string;
 
   @ApiPropertyOptional({ description: "A platform's name, with externalId", example: 'mastodon' })
@@ -69,9 +78,7 @@ export class CreateNoteDto extends ProvenInput {
   post!: PostRefDto;
 
   @ApiProperty({ enum: NoteClassification, enumName: 'NoteClassification' })
-  @IsEnum(NoteClassification, {
-    message: 'classification must be MISINFORMED_OR_POTENTIALLY_MISLEADING or NOT_MISLEADING',
-  })
+  @IsEnum(NoteClassification, { message: CONTENT_MESSAGES.classification })
   classification!: NoteClassification;
 
   @ApiProperty({
@@ -80,16 +87,16 @@ export class CreateNoteDto extends ProvenInput {
     description: "Reasons of the classification's side",
   })
   @IsArray({ message: 'reasons must be a list' })
-  @ArrayMaxSize(7, { message: 'reasons must hold at most 7 reasons' })
+  @ArrayMaxSize(NOTE_REASONS_LIMIT, { message: CONTENT_MESSAGES.reasonsLimit })
   @IsString({ each: true, message: 'each reason must be text' })
   reasons!: string[];
 
   @ApiProperty({
     example: 'The bridge is closed to cars only; see the city notice.',
-    description: 'At most 280 characters, each URL counting as one',
+    description: `At most ${NOTE_TEXT_LIMIT} characters, each URL counting as one`,
   })
   @IsString({ message: 'text must be text' })
-  @CharLength(1, 1000, { message: 'text must be 1 to 1000 characters long as sent' })
+  @CharLength(1, NOTE_TEXT_SENT_LIMIT, { message: CONTENT_MESSAGES.textSent })
   text!: string;
 
   @ApiProperty({
@@ -98,7 +105,7 @@ export class CreateNoteDto extends ProvenInput {
     description: 'http(s) links; at least one for a misleading note',
   })
   @IsArray({ message: 'sources must be a list' })
-  @ArrayMaxSize(10, { message: 'sources must hold at most 10 links' })
+  @ArrayMaxSize(NOTE_SOURCES_LIMIT, { message: CONTENT_MESSAGES.sourcesLimit })
   @IsString({ each: true, message: 'each source must be text' })
   sources!: string[];
 }
@@ -107,7 +114,7 @@ export class DeleteNoteDto extends ProvenInput {}
 
 export class PutRatingDto extends ProvenInput {
   @ApiProperty({ enum: Helpfulness, enumName: 'Helpfulness' })
-  @IsEnum(Helpfulness, { message: 'helpfulness must be HELPFUL, SOMEWHAT_HELPFUL or NOT_HELPFUL' })
+  @IsEnum(Helpfulness, { message: CONTENT_MESSAGES.helpfulness })
   helpfulness!: Helpfulness;
 
   @ApiProperty({
@@ -116,7 +123,7 @@ export class PutRatingDto extends ProvenInput {
     description: "Tags of the rating's side",
   })
   @IsArray({ message: 'tags must be a list' })
-  @ArrayMaxSize(21, { message: 'tags must hold at most 21 tags' })
+  @ArrayMaxSize(RATING_TAGS_LIMIT, { message: CONTENT_MESSAGES.tagsLimit })
   @IsString({ each: true, message: 'each tag must be text' })
   tags!: string[];
 }
