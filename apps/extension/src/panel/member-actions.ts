@@ -8,6 +8,7 @@ import {
   NOT_MISLEADING_REASONS,
   NOTE_TEXT_LIMIT,
   noteTextLength,
+  ratingContentProblems,
   sendRating,
 } from '@bridgenotes/protocol';
 
@@ -30,7 +31,7 @@ import { notSealedNotice, writeOutcome } from '../shared/membership-news';
 import { type Follow, type SaveRatingMessage } from '../shared/storage';
 import { label, t } from '../shared/strings';
 import type { BusyTarget } from './busy';
-import { httpUrl } from './note-view';
+import { noteProblem } from './note-problem';
 
 export interface MemberContext {
   follow: Follow;
@@ -185,11 +186,14 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     event.preventDefault();
     const [chosen] = checked(form, name);
     const chosenTags = checked(form, `${name}-tags`);
-    const problem = !chosen
-      ? { field: 'helpfulness' as const, message: t('pickHelpfulness') }
-      : TAGS_REQUIRED.has(chosen) && chosenTags.length === 0
-        ? { field: 'tags' as const, message: t('pickTag') }
-        : null;
+    // The API's rules (libs/protocol's), then the panel's own: a tag with Helpful or Not helpful.
+    const [refused] = ratingContentProblems({ helpfulness: chosen, tags: chosenTags });
+    const problem =
+      refused?.field === 'helpfulness'
+        ? { field: 'helpfulness' as const, message: t('pickHelpfulness') }
+        : refused || (TAGS_REQUIRED.has(chosen) && chosenTags.length === 0)
+          ? { field: 'tags' as const, message: t('pickTag') }
+          : null;
     if (!showProblem(fields, problem)) return;
     void context.guarded(
       async () => {
@@ -222,26 +226,6 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     );
   });
   return h('div', {}, mine, form);
-}
-
-/** The checks the API makes, made first so that no proof is spent on a refused note. */
-function noteProblem(
-  classification: string | undefined,
-  reasons: string[],
-  text: string,
-  sources: string[],
-): { field: 'classification' | 'reasons' | 'text' | 'sources'; message: string } | null {
-  if (!classification) return { field: 'classification', message: t('pickClassification') };
-  if (reasons.length === 0) return { field: 'reasons', message: t('pickReason') };
-  const length = noteTextLength(text);
-  if (text.trim().length === 0) return { field: 'text', message: t('textMissing') };
-  if (length > NOTE_TEXT_LIMIT)
-    return { field: 'text', message: t('tooLong', { length, limit: NOTE_TEXT_LIMIT }) };
-  const bad = sources.find((source) => source.length > 2048 || !httpUrl(source));
-  if (bad) return { field: 'sources', message: t('badSource', { source: bad }) };
-  if (classification !== 'NOT_MISLEADING' && sources.length === 0)
-    return { field: 'sources', message: t('needSource') };
-  return null;
 }
 
 export function noteForm(context: MemberContext, onWritten: (note: Note) => void): HTMLElement {
@@ -301,7 +285,8 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
     const [kind] = checked(form, classificationName);
     const chosen = checked(form, `${classificationName}-reasons`);
     const links = sources.value.split(/\s+/).filter(Boolean);
-    if (!showProblem(fields, noteProblem(kind, chosen, text.value, links))) return;
+    const draft = { classification: kind, reasons: chosen, text: text.value, sources: links };
+    if (!showProblem(fields, noteProblem(draft))) return;
     void context.guarded(
       async () => {
         const payload = {

@@ -62,6 +62,7 @@ export const STRINGS = {
   tooLong: 'The note is {length} characters long; at most {limit}.',
   needSource: 'A note saying the post is misleading needs at least one source link.',
   badSource: 'Sources must be http or https links: {source}',
+  tooManySources: 'At most {limit} sources.',
   pickReason: 'Pick at least one reason.',
   pickHelpfulness: 'Choose how helpful the note is.',
   pickTag: 'Choose at least one of these.',

@@ -13,7 +13,12 @@ describe('checks before proving', () => {
 
   it('let a complete note through', () => {
     expect(noteErrors(good)).toEqual([]);
-    expect(noteErrors({ ...good, classification: 'NOT_MISLEADING', sources: [] })).toEqual([]);
+    // Not misleading: no source needed, and reasons of its own side (the API refuses others).
+    const notMisleading = { classification: 'NOT_MISLEADING', reasons: ['FACTUALLY_CORRECT'] };
+    expect(noteErrors({ ...good, ...notMisleading, sources: [] })).toEqual([]);
+    expect(fields(noteErrors({ ...good, ...notMisleading, reasons: good.reasons }))).toEqual([
+      'reasons:chooseReason',
+    ]);
   });
 
   it('name each missing part of a note, in the order of the form', () => {

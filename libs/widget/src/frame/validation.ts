@@ -1,6 +1,11 @@
-// The API's content rules, checked before proving: a proof takes seconds, and a refusal after
-// it would waste them. The server checks the same rules again (apps/api's note-rules).
-import { NOTE_TEXT_LIMIT, noteTextLength } from '@bridgenotes/protocol';
+// The API's content rules (libs/protocol's content-rules.ts, which the API applies too), checked
+// before proving: a proof takes seconds, and a refusal after it would waste them.
+import {
+  type ContentProblem,
+  type ContentRule,
+  noteContentProblems,
+  ratingContentProblems,
+} from '@bridgenotes/protocol';
 
 import type { StringKey } from './i18n/en';
 
@@ -18,43 +23,33 @@ export interface NoteDraft {
   sources: string[];
 }
 
-const MAX_SOURCES = 10;
+/**
+ * The form's words for each rule. Some cannot be broken from the form (it offers only the
+ * classifications, reasons and tags there are, each once), so share the nearest choice's words.
+ */
+const KEYS: Record<Exclude<ContentRule, 'post-url-invalid'>, StringKey> = {
+  'classification-invalid': 'chooseClassification',
+  'reasons-missing': 'chooseReason',
+  'reasons-invalid': 'chooseReason',
+  'text-missing': 'textMissing',
+  'text-too-long': 'textTooLong',
+  'source-invalid': 'sourceInvalid',
+  'sources-too-many': 'tooManySources',
+  'sources-missing': 'sourcesMissing',
+  'helpfulness-invalid': 'chooseHelpfulness',
+  'tags-invalid': 'chooseTag',
+};
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && text.length <= 2048;
-  } catch {
-    return false;
-  }
-}
+/** A note's or a rating's problem (a post's URL is the page's, checked by postUrlProblems). */
+const fieldError = (problem: ContentProblem): FieldError => ({
+  field: problem.field as FieldError['field'],
+  key: KEYS[problem.rule as keyof typeof KEYS],
+  ...(problem.values ? { values: problem.values } : {}),
+});
 
 /** What is wrong with a note before it is proven, in the order the form shows its fields. */
 export function noteErrors(draft: NoteDraft): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!draft.classification) errors.push({ field: 'classification', key: 'chooseClassification' });
-  else if (draft.reasons.length === 0) errors.push({ field: 'reasons', key: 'chooseReason' });
-  const length = noteTextLength(draft.text);
-  if (draft.text.trim().length === 0) errors.push({ field: 'text', key: 'textMissing' });
-  else if (length > NOTE_TEXT_LIMIT) {
-    errors.push({
-      field: 'text',
-      key: 'textTooLong',
-      values: { count: length, limit: NOTE_TEXT_LIMIT },
-    });
-  }
-  const bad = draft.sources.find((source) => !isHttpUrl(source));
-  if (bad !== undefined)
-    errors.push({ field: 'sources', key: 'sourceInvalid', values: { source: bad } });
-  else if (draft.sources.length > MAX_SOURCES) {
-    errors.push({ field: 'sources', key: 'tooManySources', values: { limit: MAX_SOURCES } });
-  } else if (
-    draft.classification === 'MISINFORMED_OR_POTENTIALLY_MISLEADING' &&
-    draft.sources.length === 0
-  ) {
-    errors.push({ field: 'sources', key: 'sourcesMissing' });
-  }
-  return errors;
+  return noteContentProblems(draft).map(fieldError);
 }
 
 /** The ratings a note's status needs tags from (docs/small-community-scoring.md, "Tags"). */
@@ -66,8 +61,9 @@ export const TAGS_REQUIRED: ReadonlySet<string> = new Set(['HELPFUL', 'NOT_HELPF
  * two of its raters, so untagged ratings can never settle it.
  */
 export function ratingErrors(helpfulness: string | undefined, tags: string[] = []): FieldError[] {
-  if (!helpfulness) return [{ field: 'helpfulness', key: 'chooseHelpfulness' }];
-  if (TAGS_REQUIRED.has(helpfulness) && tags.length === 0) {
+  const problems = ratingContentProblems({ helpfulness, tags });
+  if (problems.length > 0) return problems.map(fieldError);
+  if (TAGS_REQUIRED.has(helpfulness as string) && tags.length === 0) {
     return [{ field: 'tags', key: 'chooseTag' }];
   }
   return [];
