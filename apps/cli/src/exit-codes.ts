@@ -7,7 +7,10 @@ export const EXIT = {
   OK: 0,
   /** The answer is no: DISCREPANCIES, keys only in one file or repeated, a write refused. */
   FINDINGS: 1,
-  /** The command line is wrong: an unknown command or option, a missing or bad value. */
+  /**
+   * The command line is wrong: an unknown command or option, a missing or bad value, content of a
+   * write the instance would refuse (said before proving).
+   */
   USAGE: 2,
   /**
    * What was to be read could not be: the instance unreachable, silent, refusing, failing (5xx,

@@ -40,13 +40,19 @@ const USAGE = `usage: bridgenotes <command> [options]
          (ask for a note on a post)
 
   --identity: the member's identity file (default ~/.bridgenotes/identity).
+  --classification MISINFORMED_OR_POTENTIALLY_MISLEADING or NOT_MISLEADING, with --reasons of
+  its side; --helpfulness HELPFUL, SOMEWHAT_HELPFUL or NOT_HELPFUL, with --tags of its side;
+  --text of at most 280 characters (a link counts as one). What the instance would refuse (a
+  bad value, a reason or tag of the other side, a text too long, a source that is not an
+  http(s) link, a misleading note without one) is said before proving, exit 2.
   note, rate and request print one line for a person; --json prints the API's answer.
 
 exit codes:
   0  done: VERIFIED, saved, compared, written
   1  the answer is no: DISCREPANCIES; compare: keys only in one file or repeated; a write or
      join refused by the instance
-  2  the command line is wrong (unknown command or option, missing or bad value)
+  2  the command line is wrong (unknown command or option, missing or bad value; note, rate,
+     request: content the instance would refuse, said before proving)
   3  could not read: the instance unreachable, silent or refusing, failing (5xx: "no answer
      from the instance", or "the instance failed (503 CODE)" when the API says why; try again
      later) or answering something else than its API (note, rate, request: after sending the

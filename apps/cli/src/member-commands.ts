@@ -11,6 +11,10 @@ import {
   type ProvenAction,
 } from '@bridgenotes/client';
 import {
+  type ContentProblem,
+  noteContentProblems,
+  postUrlProblems,
+  ratingContentProblems,
   releaseCurve,
   sendRating,
   useSingleThreadedCurve,
@@ -154,6 +158,11 @@ interface ProvenWrite {
   kind: string;
   target: (communityId: string) => string;
   payload: { [key: string]: JsonValue };
+  /**
+   * What the instance would refuse in the payload (libs/protocol's content rules, the API's own):
+   * said before anything is read or proven, as a proof takes seconds.
+   */
+  problems: string[];
   /** Sends the proven action and answers the API's body. */
   send: (client: BridgenotesClient, slug: string, proven: ProvenAction) => Promise<unknown>;
   /**
@@ -172,6 +181,7 @@ interface ProvenWrite {
 async function proveAndSend(args: string[], options: CliOptions, write: ProvenWrite) {
   const client = instanceClient(args[0], write.command);
   const slug = required(options.community, '--community');
+  refuseContent(write);
   const identity = await loadIdentity(options);
   let community: CommunityInfo;
   let group: Group;
@@ -246,6 +256,22 @@ function apiFailure(error: unknown, options: CliOptions, written = false): numbe
   return apiErrorKind(error.status, error.code) === 'refused' ? EXIT.FINDINGS : EXIT.UNREADABLE;
 }
 
+/**
+ * Refuses (exit 2) what the instance would refuse after the proof, in its words: every problem,
+ * so that one run shows all there is to fix.
+ */
+function refuseContent({ command, problems }: ProvenWrite): void {
+  if (problems.length === 0) return;
+  throw new UsageError(
+    `${command}: nothing proven or sent, as the instance would refuse it: ${problems.join('; ')}`,
+  );
+}
+
+const messagesOf = (problems: ContentProblem[]) => problems.map((problem) => problem.message);
+
+/** A note's id as the API takes it (class-validator's `IsUUID('all')`). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function outdatedMinute(error: unknown): number | undefined {
   if (!(error instanceof ApiRequestError) || error.code !== 'RATING_OUTDATED') return undefined;
   const stored = (error.details as { storedClientMinute?: unknown } | undefined)
@@ -266,6 +292,7 @@ export function noteCommand(args: string[], options: CliOptions): Promise<number
     kind: 'note.create',
     target: () => '',
     payload,
+    problems: messagesOf([...postUrlProblems(payload.post.url), ...noteContentProblems(payload)]),
     send: async (client, slug, proven) => (await client.createNote(slug, proven)).body,
     describe: (note) =>
       `note published: ${note['id']} (${note['status']}; it is shown once raters who usually ` +
@@ -274,7 +301,9 @@ export function noteCommand(args: string[], options: CliOptions): Promise<number
 }
 
 export function rateCommand(args: string[], options: CliOptions): Promise<number> {
-  const noteId = required(options.note, '--note');
+  const note = required(options.note, '--note');
+  // The API takes a note's id in either case and proves its target in lower case (note:<id>).
+  const noteId = note.toLowerCase();
   const payload = {
     helpfulness: required(options.helpfulness, '--helpfulness'),
     tags: list(options.tags),
@@ -284,6 +313,10 @@ export function rateCommand(args: string[], options: CliOptions): Promise<number
     kind: 'rating.put',
     target: () => `note:${noteId}`,
     payload,
+    problems: [
+      ...(UUID.test(noteId) ? [] : [`--note must be a note's id (a UUID), not ${note}`]),
+      ...messagesOf(ratingContentProblems(payload)),
+    ],
     send: async (client, slug, proven) => (await client.putRating(slug, noteId, proven)).body,
     describe: (rating) => {
       const tags = (rating['tags'] as string[]).join(', ');
@@ -296,11 +329,13 @@ export function rateCommand(args: string[], options: CliOptions): Promise<number
 }
 
 export function requestCommand(args: string[], options: CliOptions): Promise<number> {
+  const post = { url: required(options.post, '--post') };
   return proveAndSend(args, options, {
     command: 'request',
     kind: 'note.request',
     target: () => '',
-    payload: { post: { url: required(options.post, '--post') } },
+    payload: { post },
+    problems: messagesOf(postUrlProblems(post.url)),
     send: async (client, slug, proven) => (await client.requestNote(slug, proven)).request,
     describe: (request) =>
       `request recorded: ${request['postRequestCount']} member(s) asked for a note on this post`,
