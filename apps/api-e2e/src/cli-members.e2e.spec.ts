@@ -355,7 +355,7 @@ describe('bridgenotes member commands against a running instance', () => {
     }
   });
 
-  it('says what is wrong, without a stack, for an address that is not a URL or not an instance', async () => {
+  it('says what is wrong, without a stack, for an address that is not a URL or not an instance, or content the instance would refuse', async () => {
     const member = await identityFile(`usage-${randomUUID().slice(0, 8)}`);
     const noUrl = await builtBridgenotes(
       ...memberArgs('note', 'notes.example', 'demo', member, 'https://news.example/1'),
@@ -365,6 +365,44 @@ describe('bridgenotes member commands against a running instance', () => {
       'A note',
     );
     expect(noUrl).toMatchObject({ code: 2, stderr: expect.stringMatching(/instance URL/) });
+    // What the instance would refuse is said in its words before anything is read or proven:
+    // the community named is not asked for (it does not exist), no proof is begun.
+    const refused = 'nothing proven or sent, as the instance would refuse it';
+    const tooLong = await builtBridgenotes(
+      ...memberArgs('note', baseUrl, 'no-such-community', member, 'https://news.example/1'),
+      '--classification',
+      'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+      '--reasons',
+      'MISSING_IMPORTANT_CONTEXT',
+      '--text',
+      'x'.repeat(300),
+    );
+    expect(tooLong).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `note: ${refused}: text must be 1 to 280 characters, each URL counting as one (it has 300); A misleading note needs at least one source link\n`,
+    });
+    const otherSide = await builtBridgenotes(
+      'rate',
+      baseUrl,
+      '--community',
+      'no-such-community',
+      '--identity',
+      member,
+      '--note',
+      randomUUID(),
+      '--helpfulness',
+      'HELPFUL',
+      '--tags',
+      'INCORRECT',
+    );
+    expect(otherSide).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        `rate: ${refused}: tags INCORRECT do not belong to a HELPFUL rating; allowed: CLEAR,`,
+      ),
+    });
+    expect(otherSide.stderr).not.toMatch(/proving|\n\s+at /);
     expect(
       (await builtBridgenotes(...joinArgs('demo', member).with(1, 'notes.example'))).code,
     ).toBe(2);
