@@ -31,7 +31,7 @@ const FINISH = `
   UPDATE webhook_deliveries SET enqueued_at = NULL
    WHERE delivered_at IS NULL AND gave_up_at IS NULL;
   UPDATE scoring_runs SET status = 'FAILED', finished_at = now(),
-         error = 'Not finished when the data was copied to another database'
+         error_code = 'COPIED_UNFINISHED'
    WHERE status IN ('QUEUED', 'RUNNING');
   UPDATE communities
      SET scoring_lease_until = NULL, scoring_lease_owner = NULL, scoring_lease_token = NULL

@@ -200,6 +200,61 @@ onServers('applyMigrations', () => {
     expect(BigInt(last)).toBeGreaterThan(0n);
   });
 
+  it("keeps of each failed run's stored text only its code, and not the text", async () => {
+    const codes = await migrateUpTo('_scoring_run_error_code');
+    const community = '00000000-0000-4000-8000-00000000c0de';
+    await query(
+      `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ('${community}', 'older', 'Older', '1', now())`,
+    );
+    const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    const stored: [string | null, string | null][] = [
+      // What a database error can quote: a row's values, a note's text among them.
+      [
+        'Raw query failed. Code: `23505`. Message: `Key (text)=(Ana Souza lives at 12 Elm St) already exists`',
+        'WORKER_ERROR',
+      ],
+      [
+        'job stalled more than allowable limit: the workers running it stopped renewing its lock',
+        'STALLED',
+      ],
+      [
+        `Its job ${id(9)} is no longer in the queue (removed, or lost with the queue's data)`,
+        'JOB_LOST',
+      ],
+      [`Its job ${id(9)} completed without publishing the run`, 'JOB_COMPLETED_UNPUBLISHED'],
+      [`Scoring run ${id(9)} of community ${community} is not pending`, 'RUN_NOT_PENDING'],
+      [
+        `Scoring run ${id(9)} was superseded: run ${id(8)} already published the community's later writes, or the same ones at a later time`,
+        'SUPERSEDED',
+      ],
+      [
+        `Scoring run ${id(9)} scored on run ${id(8)}, which a newer full run has replaced`,
+        'BASE_REPLACED',
+      ],
+      ['Not finished when the data was copied to another database', 'COPIED_UNFINISHED'],
+      [null, null],
+    ];
+    for (const [n, [error]] of stored.entries()) {
+      await query(
+        `INSERT INTO scoring_runs (id, community_id, status, error) VALUES ('${id(n)}', '${community}', '${error === null ? 'SUCCEEDED' : 'FAILED'}', ${error === null ? 'NULL' : `'${error.replaceAll("'", "''")}'`})`,
+      );
+    }
+
+    await copyMigration(codes);
+    expect(await apply()).toEqual([codes]);
+    const rows = await query<{ id: string; error_code: string | null }>(
+      'SELECT id::text, error_code::text FROM scoring_runs ORDER BY id',
+    );
+    expect(rows).toEqual(stored.map(([, code], n) => ({ id: id(n), error_code: code })));
+    const columns = await query<{ column_name: string }>(
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'scoring_runs' AND column_name = 'error'",
+    );
+    expect(columns).toEqual([]);
+    await expect(
+      query(`UPDATE scoring_runs SET error_code = 'Ana Souza' WHERE id = '${id(0)}'`),
+    ).rejects.toThrow(/invalid input value for enum/);
+  });
+
   it("counts each root's live members: the current root's from its leaves, an older one's at most what it had", async () => {
     const counts = await migrateUpTo('_group_live_members');
     const community = '00000000-0000-4000-8000-00000000c0de';

@@ -577,7 +577,7 @@ describe('scoring publication', () => {
     await expect(
       publisher({
         flip: async () => {
-          expect(await runs.fail(failing, 'its job was lost', 1)).toBe(true);
+          expect(await runs.fail(failing, 'JOB_LOST', 1)).toBe(true);
         },
       }).publish({ runId: failing, attempt: 1 }, fresh, result, DEFAULT_SEED, {
         frozenRaters: new Uint8Array([5]),
@@ -607,7 +607,7 @@ describe('scoring publication', () => {
     // cleans up as the worker's failure hook does.
     await publisher({
       flip: async () => {
-        await runs.fail(runId, 'lost its lock', 1);
+        await runs.fail(runId, 'STALLED', 1);
         await publisher().clearFinished(runId);
       },
     }).publish({ runId, attempt: 2 }, loaded, result, DEFAULT_SEED, { frozenRaters: frozen });

@@ -5,10 +5,10 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import {
-  BULLMQ_STALLED_REASON,
   errorCode,
   PrismaService,
   RUN_FAILURE_TEXTS,
+  runFailureCode,
   runFailureForLog,
   ScoringRunStore,
   type PendingRun,
@@ -44,14 +44,6 @@ export const UNQUEUED_GRACE_MS = 60_000;
  * attempt names it, so such a run not found that long is one nothing serves any more.
  */
 export const UNNAMED_GRACE_MS = 24 * 3_600_000;
-
-/**
- * A run's error for its job's failed reason, the same whoever records it (the failure hook or the
- * watcher): BullMQ's words for a stalled job, with what they mean for a scoring run.
- */
-export function runFailure(reason: string): string {
-  return reason === BULLMQ_STALLED_REASON ? RUN_FAILURE_TEXTS.stalled() : reason;
-}
 
 /**
  * Fails the scoring runs no attempt will ever finish: those whose job BullMQ has failed, or no
@@ -129,7 +121,8 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
     const reason = await this.orphaned(run);
     if (reason === undefined) return false;
     const failed = await this.prisma.$transaction(async (tx) => {
-      if (!(await this.runs.fail(run.runId, reason, run.attempts, tx))) return false;
+      const code = runFailureCode(reason);
+      if (!(await this.runs.fail(run.runId, code, run.attempts, tx))) return false;
       await this.publisher.clearFinished(run.runId, tx);
       return true;
     });
@@ -137,7 +130,11 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
     return failed;
   }
 
-  /** Why no attempt will finish the run, or undefined while its job may still. */
+  /**
+   * Why no attempt will finish the run, or undefined while its job may still: a text the system
+   * names, or the job's failed reason (the code and sentence the handler failed it with,
+   * BullMQ's stalled reason, or an older job's own text, read for its code only).
+   */
   private async orphaned(run: PendingRun): Promise<string | undefined> {
     const jobId = run.jobId ?? run.runId;
     // The state first: a job read after it has its failed reason.
@@ -153,7 +150,7 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
     if (!job || run.attempts > job.attemptsStarted) return undefined;
     switch (state) {
       case 'failed':
-        return runFailure(job.failedReason || `its job ${jobId} failed`);
+        return job.failedReason || `its job ${jobId} failed`;
       case 'completed':
         return RUN_FAILURE_TEXTS.jobCompletedUnpublished(jobId);
       case 'active':
@@ -161,7 +158,7 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
       default:
         // Waiting or delayed. BullMQ fails a job found stalled too often when a worker next
         // takes it, which a worker whose every slot is held never does: it is failed already.
-        return job.deferredFailure ? runFailure(job.deferredFailure) : undefined;
+        return job.deferredFailure || undefined;
     }
   }
 }

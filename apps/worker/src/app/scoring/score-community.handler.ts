@@ -5,7 +5,9 @@ import {
   errorCode,
   PrismaService,
   RUN_FAILURE_TEXTS,
+  runFailureCode,
   runFailureForLog,
+  runFailureReason,
   ScoringRunStore,
   type RunAttempt,
 } from '@bridgenotes/database';
@@ -28,7 +30,6 @@ import {
 } from '@bridgenotes/scoring-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
-import { runFailure } from './orphaned-runs.watcher';
 import { type HeldLease, LEASE_SECONDS, ScoringLease } from './scoring-lease';
 
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
@@ -64,7 +65,22 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     private readonly lease: ScoringLease,
   ) {}
 
+  /**
+   * Scores the job's run. An attempt's error reaches BullMQ as its code and fixed sentence only
+   * (`queuedFailure`): BullMQ keeps what it is thrown (its message as the job's failed reason,
+   * its stack, message included, in the job's stack traces) in the queue for weeks, where Bull
+   * Board, whoever holds the queue's credentials, and a backup of Redis or (embedded) of the
+   * database read it; the error itself reaches the failure hook, which logs it by its codes.
+   */
   async handle(job: ScoreCommunity, token?: string): Promise<void> {
+    try {
+      await this.score(job, token);
+    } catch (error) {
+      throw error instanceof DelayedError ? error : queuedFailure(error);
+    }
+  }
+
+  private async score(job: ScoreCommunity, token?: string): Promise<void> {
     const { communityId } = job.data;
     // An operator's run (its job names a run from the start) is full, as is the periodic one;
     // a run the worker records itself keeps `full: false` in its data (see `pendingRun`).
@@ -208,14 +224,15 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
    * After the last attempt, the run is marked failed with the error (unless another attempt
    * started since this one did) and, once failed, loses what its attempts staged.
    */
-  async failed(job: ScoreCommunity, error: Error, final: boolean): Promise<void> {
+  async failed(job: ScoreCommunity, queued: Error, final: boolean): Promise<void> {
     const { runId } = job.data;
     if (!runId) return;
+    const error = queued.cause instanceof Error ? queued.cause : queued;
     this.logger.warn(
       `run ${runId} attempt ${job.attemptsMade} failed: ${runFailureForLog(error.message, error)}`,
     );
     if (!final) return;
-    await this.runs.fail(runId, runFailure(error.message), this.attempts.get(job));
+    await this.runs.fail(runId, runFailureCode(queued.message), this.attempts.get(job));
     await this.publisher.clearFinished(runId);
   }
 
@@ -243,4 +260,18 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     await this.runs.request(communityId, id, job.id);
     return id;
   }
+}
+
+/**
+ * What an attempt's error leaves in the queue: its code and fixed sentence (`runFailureReason`),
+ * and no stack (BullMQ keeps none for an error without one); retried or not as the error would
+ * have been. The error rides along as the cause, which BullMQ does not keep, for the log.
+ */
+function queuedFailure(error: unknown): Error {
+  const reason = runFailureReason(runFailureCode(error instanceof Error ? error.message : ''));
+  const queued =
+    error instanceof UnrecoverableError ? new UnrecoverableError(reason) : new Error(reason);
+  queued.cause = error;
+  queued.stack = '';
+  return queued;
 }

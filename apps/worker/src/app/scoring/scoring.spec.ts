@@ -1,13 +1,14 @@
 // Over 400 lines on purpose: one booted worker module, its queue and the community-planting
 // helpers serve every scoring scenario (stabilisation, determinism, leases, debouncing, failures);
 // split, each file would boot its own worker and repeat the helpers.
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
   Helpfulness,
   NoteClassification,
   NoteStatus,
   PrismaClient,
+  runFailureReason,
   ScoringRun,
   ScoringRunStatus,
   ScoringRunStore,
@@ -628,7 +629,7 @@ describe('scoring worker', () => {
       return queue.getJob(job.id as string);
     });
     expect(failed?.attemptsMade).toBe(1);
-    expect(failed?.failedReason).toMatch(/is not pending/);
+    expect(failed?.failedReason).toBe(runFailureReason('RUN_NOT_PENDING'));
     await eventually(async () =>
       expect(await prisma.stagedStanding.count({ where: { runId: done.id } })).toBe(0),
     );
@@ -636,6 +637,53 @@ describe('scoring worker', () => {
     expect(
       (await prisma.community.findUniqueOrThrow({ where: { id: communityId } })).scoringLeaseUntil,
     ).toBeNull();
+  });
+
+  it("keeps an unexpected error's text out of the run, its job in the queue and the log", async () => {
+    const { id: communityId } = await createCommunity();
+    const { id: runId } = await worker.get(ScoringRunStore).request(communityId);
+    // What a database error can quote: a row's values, a note's text among them; and a stack.
+    const leak = 'Ana Souza lives at 12 Elm St';
+    const error = Object.assign(new Error(`Key (text)=(${leak}) already exists`), {
+      code: '23505',
+      stack: `Error: ${leak}\n    at load (/srv/bridgenotes/dist/scoring-input.loader.js:1:2)`,
+    });
+    const loading = jest.spyOn(worker.get(ScoringInputLoader), 'load').mockRejectedValue(error);
+    const warned = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const job = await queue.add(
+        JobName.ScoreCommunity,
+        { communityId, runId },
+        { jobId: randomUUID(), attempts: 2, backoff: { type: 'fixed', delay: 10 } },
+      );
+      const run = await eventually(async () => {
+        const found = await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } });
+        expect(found.status).toBe(ScoringRunStatus.FAILED);
+        return found;
+      });
+      expect(run).toMatchObject({ errorCode: 'WORKER_ERROR', attempts: 2 });
+      expect(JSON.stringify(run)).not.toContain(leak);
+      const failed = await eventually(async () => {
+        const found = await queue.getJob(job.id as string);
+        expect(await found?.getState()).toBe('failed');
+        return found;
+      });
+      // Both attempts' errors: a retried one's too is kept in the job.
+      expect(failed?.attemptsMade).toBe(2);
+      expect(failed?.failedReason).toBe(runFailureReason('WORKER_ERROR'));
+      expect(failed?.stacktrace).toEqual([]);
+      expect(JSON.stringify(failed?.asJSON())).not.toMatch(/Ana Souza|\/srv\//);
+      const lines = warned.mock.calls.map(([line]) => String(line));
+      for (const attempt of [1, 2]) {
+        expect(lines).toContain(
+          `run ${runId} attempt ${attempt} failed: WORKER_ERROR (Error, SQLSTATE 23505)`,
+        );
+      }
+      expect(lines.join('\n')).not.toContain(leak);
+    } finally {
+      loading.mockRestore();
+      warned.mockRestore();
+    }
   });
 
   it("leaves the run, its live attempt's staging and lease alone when an overtaken attempt fails for good", async () => {
@@ -671,7 +719,9 @@ describe('scoring worker', () => {
       await hook;
       expect(failing).toHaveBeenCalledWith(
         expect.objectContaining({ id: job.id }),
-        expect.objectContaining({ message: expect.stringMatching(/another attempt/) }),
+        expect.objectContaining({
+          cause: expect.objectContaining({ message: expect.stringMatching(/another attempt/) }),
+        }),
         true,
       );
     } finally {

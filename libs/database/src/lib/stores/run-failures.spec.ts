@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
-import { RUN_FAILURE_TEXTS, runFailureCode } from './run-failures';
+import { RunFailureCode } from '../../generated/prisma/client';
+import {
+  BULLMQ_STALLED_REASON,
+  RUN_FAILURE_TEXTS,
+  RUN_FAILURES,
+  runFailureCode,
+  runFailureReason,
+} from './run-failures';
 
 describe('run failures', () => {
   it('reads back the code of every failure text the worker writes, and WORKER_ERROR for others', () => {
     const [a, b] = [randomUUID(), randomUUID()];
-    expect(runFailureCode(RUN_FAILURE_TEXTS.stalled())).toBe('STALLED');
+    expect(runFailureCode(BULLMQ_STALLED_REASON)).toBe('STALLED');
     expect(runFailureCode(RUN_FAILURE_TEXTS.jobLost(a))).toBe('JOB_LOST');
     expect(runFailureCode(RUN_FAILURE_TEXTS.jobCompletedUnpublished(a))).toBe(
       'JOB_COMPLETED_UNPUBLISHED',
@@ -14,6 +21,12 @@ describe('run failures', () => {
     expect(runFailureCode(RUN_FAILURE_TEXTS.superseded(a, b))).toBe('SUPERSEDED');
     expect(runFailureCode(RUN_FAILURE_TEXTS.baseReplaced(a, b))).toBe('BASE_REPLACED');
     expect(runFailureCode(`Its job ${a} failed`)).toBe('WORKER_ERROR');
-    expect(runFailureCode(null)).toBeNull();
+  });
+
+  it('fails a job with a code and its fixed sentence, whose code reads back', () => {
+    for (const code of Object.values(RunFailureCode)) {
+      expect(runFailureReason(code)).toBe(`${code}: ${RUN_FAILURES[code]}`);
+      expect(runFailureCode(runFailureReason(code))).toBe(code);
+    }
   });
 });

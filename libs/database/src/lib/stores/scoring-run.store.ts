@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
-import { Prisma, ScoringRun, ScoringRunStatus } from '../../generated/prisma/client';
+import {
+  Prisma,
+  RunFailureCode,
+  ScoringRun,
+  ScoringRunStatus,
+} from '../../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 
 type Tx = Prisma.TransactionClient;
@@ -216,21 +221,22 @@ export class ScoringRunStore {
         ...figures,
         status: ScoringRunStatus.SUCCEEDED,
         finishedAt: new Date(),
-        error: null,
+        errorCode: null,
       },
     });
     return finished.count === 1;
   }
 
   /**
-   * Marks a pending run `FAILED` with the error that ended its last attempt. Given the attempt
+   * Marks a pending run `FAILED` with the code of what ended its last attempt (never the error's
+   * text: the run is a public record, see `RUN_FAILURES`). Given the attempt
    * (when it got as far as `start`; 0 for a run never started), only while no other attempt has
    * started since: an overtaken attempt's failure leaves the live one running. True when it
    * failed the run. In `tx` when given, so that the caller clears the run's staging with it.
    */
   async fail(
     runId: string,
-    message: string,
+    code: RunFailureCode,
     attempt?: number,
     tx: Tx = this.prisma,
   ): Promise<boolean> {
@@ -243,7 +249,7 @@ export class ScoringRunStore {
       data: {
         status: ScoringRunStatus.FAILED,
         finishedAt: new Date(),
-        error: message.slice(0, 2_000),
+        errorCode: code,
       },
     });
     return failed.count === 1;

@@ -1,13 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  ScoringRun,
-  ScoringRunStatus,
-  runFailureCode,
-  type RunFailureCode,
-} from '@bridgenotes/database';
+import { RUN_FAILURES, RunFailureCode, ScoringRun, ScoringRunStatus } from '@bridgenotes/database';
 import type { ScoringRegime } from '@bridgenotes/protocol';
 
-import { RUN_FAILURES } from '../run-failure';
 import { REGIME_ENUM, storedRegime } from './scoring-regime';
 
 export class ScoringRunDto {
@@ -104,10 +98,10 @@ export class ScoringRunDto {
   @ApiProperty({
     nullable: true,
     type: String,
-    enum: Object.keys(RUN_FAILURES),
+    enum: Object.values(RunFailureCode),
     enumName: 'RunFailureCode',
     description:
-      'Why the run failed (FAILED runs only): STALLED, JOB_LOST, JOB_COMPLETED_UNPUBLISHED, RUN_NOT_PENDING, SUPERSEDED, BASE_REPLACED, or WORKER_ERROR for any other error (docs/operations.md)',
+      'Why the run failed (FAILED runs only): STALLED, JOB_LOST, JOB_COMPLETED_UNPUBLISHED, RUN_NOT_PENDING, SUPERSEDED, BASE_REPLACED, COPIED_UNFINISHED, or WORKER_ERROR for any other error (docs/operations.md)',
   })
   errorCode!: RunFailureCode | null;
 
@@ -115,7 +109,7 @@ export class ScoringRunDto {
     nullable: true,
     type: String,
     description:
-      "The code's fixed message, never the worker's own text (which can quote stored data); the operator finds that in the worker's log",
+      "The code's fixed message, never an error's own text (which can quote stored data); the operator finds that in the worker's log",
   })
   error!: string | null;
 
@@ -139,12 +133,8 @@ export class ScoringRunDto {
       baseRunId: run.baseRunId,
       seed: run.seed,
       statusCounts: run.statusCounts as Record<string, number> | null,
-      ...failure(run.error),
+      errorCode: run.errorCode,
+      error: run.errorCode && RUN_FAILURES[run.errorCode],
     };
   }
-}
-
-function failure(stored: string | null): Pick<ScoringRunDto, 'errorCode' | 'error'> {
-  const errorCode = runFailureCode(stored);
-  return { errorCode, error: errorCode && RUN_FAILURES[errorCode] };
 }
