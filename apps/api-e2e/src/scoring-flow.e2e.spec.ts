@@ -286,9 +286,9 @@ describe('from proven ratings to published statuses', () => {
         [bridging.id, 61 * 60_000],
       );
     // A requested run that ends FAILED fails the test at once, whatever a later run would do:
-    // the worker marks a run FAILED only after its job's last attempt (5), and its `error` is
-    // that attempt's message, free text that marks no cause as transient (ScoringRunStore.fail,
-    // ScoreCommunityHandler.failed). Asking for another run instead would let a scoring failure
+    // the worker marks a run FAILED only after its job's last attempt (5), and its code
+    // (WORKER_ERROR for any unexpected error) marks no cause as transient (ScoringRunStore.fail,
+    // ScoreCommunityHandler.failed; the error itself is in the worker's log). Asking for another run instead would let a scoring failure
     // pass whenever a later run succeeded; waiting for SUCCEEDED would hide it behind the wait's
     // patience. Only a run still on its way, or a note still held, sends the loop round again.
     const outcome = await eventually(
@@ -319,12 +319,12 @@ describe('from proven ratings to published statuses', () => {
     );
     if ('failedRun' in outcome) {
       throw new Error(
-        `the requested run ${outcome.failedRun.id} failed: ${outcome.failedRun.error}`,
+        `the requested run ${outcome.failedRun.id} failed: ${outcome.failedRun.errorCode}`,
       );
     }
     // Nor did any other run of the community (the debounced ones the ratings asked for) fail.
-    const { rows: failedRuns } = await database.query<{ id: string; error: string | null }>(
-      `SELECT id, error FROM scoring_runs WHERE community_id = $1 AND status = 'FAILED'`,
+    const { rows: failedRuns } = await database.query<{ id: string; error_code: string | null }>(
+      `SELECT id, error_code FROM scoring_runs WHERE community_id = $1 AND status = 'FAILED'`,
       [community.id],
     );
     expect(failedRuns).toEqual([]);
