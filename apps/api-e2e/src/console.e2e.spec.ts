@@ -378,6 +378,81 @@ describe('operator console', () => {
     await audit('communities');
   });
 
+  it("shows a community's smallest group for proofs, sets it, and refuses what the API would before sending", async () => {
+    const settings = () => page.getByRole('form', { name: `Settings of ${created}` });
+    const minimum = () => settings().getByLabel('Smallest group for proofs');
+    const hint = async () => {
+      const id = (await minimum().getAttribute('aria-describedby')) as string;
+      return page.locator(`[id="${id}"]`).innerText();
+    };
+    // Each outcome waited for is new, not an earlier one's left in the status.
+    const clearStatus = () =>
+      page.evaluate(() => {
+        const status = document.querySelector('[role="status"]');
+        if (status) status.textContent = '';
+      });
+    const save = async (text: string, outcome: string) => {
+      await clearStatus();
+      await minimum().fill(text);
+      await settings().getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').filter({ hasText: outcome }).waitFor();
+    };
+    const shown = async () => {
+      const { proofMinMembers, proofMinMembersSource, admission } = await callApi(
+        baseUrl,
+        'GET',
+        `/communities/${created}`,
+      );
+      return { proofMinMembers, proofMinMembersSource, admission };
+    };
+    /** Saves `text`: what the API then answers, and the redrawn field, the admission kept. */
+    const saved = async (text: string, proofMinMembers: number, source: string) => {
+      await save(text, `Settings of ${created} saved`);
+      expect(await shown()).toEqual({
+        proofMinMembers,
+        proofMinMembersSource: source,
+        admission: 'INVITE',
+      });
+      expect(await minimum().inputValue()).toBe(text);
+    };
+    // The case before left its refused origin in the form: back to the community's own.
+    await settings()
+      .getByLabel('Embed origins')
+      .fill('https://news.example.com\nhttps://blog.example.org');
+    // The community follows the instance's PROOF_MIN_MEMBERS (20), and has no member yet.
+    expect(await minimum().inputValue()).toBe('');
+    expect(await hint()).toContain(
+      "Now 20, the instance's PROOF_MIN_MEMBERS; with 0 live members, every proof here is refused until 20 more join.",
+    );
+
+    await saved('3', 3, 'community');
+    expect(await hint()).toContain(
+      "Now 3, this community's own; with 0 live members, every proof here is refused until 3 more join.",
+    );
+
+    // What the API refuses is refused here, with its code, and nothing is sent.
+    const patches: string[] = [];
+    const sent = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'PATCH') patches.push(request.url());
+    };
+    page.on('request', sent);
+    try {
+      for (const refused of ['0', '1.5', 'x', '1048577']) {
+        await save(
+          refused,
+          "VALIDATION_FAILED: proofMinMembers must be a whole number from 1 to 1048576, or empty for the instance's minimum",
+        );
+      }
+    } finally {
+      page.off('request', sent);
+    }
+    expect(patches).toEqual([]);
+    expect((await shown()).proofMinMembers).toBe(3);
+
+    // Emptied, it follows the instance's again.
+    await saved('', 20, 'instance');
+  });
+
   /** The text the demo page's widget shows once it has drawn its post's note cards. */
   async function widgetText(): Promise<string> {
     const widget = await browser.context.newPage();

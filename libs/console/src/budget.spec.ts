@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+  MAX_PROOF_MIN_MEMBERS,
   MODERATION_ACTIONS,
   MODERATION_REASONS,
   reasonsFor,
@@ -13,6 +14,7 @@ import {
 import { BUDGET, buildConsole } from '../build';
 import { SNARK_SCALAR_FIELD as copiedField } from './commitments';
 import * as codes from './moderation-codes';
+import { MAX_PROOF_MIN_MEMBERS as copiedMaximum } from './proof-min-members';
 
 describe('console bundle', () => {
   let outdir: string;
@@ -53,5 +55,9 @@ describe('console bundle', () => {
 
   it("checks commitments against the protocol's field", () => {
     expect(copiedField).toBe(SNARK_SCALAR_FIELD);
+  });
+
+  it("checks a community's minimum anonymity set against the protocol's largest", () => {
+    expect(copiedMaximum).toBe(MAX_PROOF_MIN_MEMBERS);
   });
 });

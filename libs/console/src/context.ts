@@ -1,4 +1,6 @@
-export interface Community {
+import type { ProofMinimum } from './proof-min-members';
+
+export interface Community extends ProofMinimum {
   slug: string;
   name: string;
   admission: string;

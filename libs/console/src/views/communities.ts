@@ -1,6 +1,11 @@
-import { api, communityPath } from '../api';
+import { api, ApiFailure, communityPath } from '../api';
 import { field, formValues, h, select, table } from '../dom';
 import type { Community, Context } from '../context';
+import {
+  proofMinMembersHint,
+  proofMinMembersText,
+  proofMinMembersValue,
+} from '../proof-min-members';
 import { memberForms } from './member-forms';
 
 const ADMISSIONS = ['OPEN', 'INVITE', 'CREDENTIAL', 'CLOSED'] as const;
@@ -74,15 +79,32 @@ function settings(context: Context, community: Community): HTMLElement {
       h('textarea', { name: 'embedOrigins', rows: 3 }, community.embedOrigins.join('\n')),
       'One origin per line, as scheme://host[:port]',
     ),
+    field(
+      'Smallest group for proofs',
+      h('input', {
+        name: 'proofMinMembers',
+        inputmode: 'numeric',
+        value: proofMinMembersText(community),
+      }),
+      proofMinMembersHint(community),
+    ),
     h('button', { type: 'submit' }, 'Save'),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const v = formValues(form);
+    const minimum = proofMinMembersValue(v['proofMinMembers'] ?? '');
+    if ('problem' in minimum) {
+      // Nothing is sent: the API would refuse the whole change for it.
+      const { code, message } = minimum.problem;
+      void context.act('', () => Promise.reject(new ApiFailure(400, code, message)));
+      return;
+    }
     void context.act(`Settings of ${community.slug} saved`, async () => {
       await api('PATCH', communityPath(community.slug), {
         admission: v['admission'],
         embedOrigins: origins(v['embedOrigins'] ?? ''),
+        proofMinMembers: minimum.value,
       });
       await context.reload(community.slug);
     });

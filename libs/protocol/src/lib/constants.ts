@@ -1,6 +1,12 @@
 /** Every proof in every community is made at this depth; any other depth is refused. */
 export const TREE_DEPTH = 20;
 
+/**
+ * The largest minimum anonymity set a community may set (`proofMinMembers`): a full tree of
+ * TREE_DEPTH holds no more members, so a larger one could never be met.
+ */
+export const MAX_PROOF_MIN_MEMBERS = 2 ** TREE_DEPTH;
+
 /** How far a client's clock may be from the server's, in minutes, for its proof to count. */
 export const CLOCK_SKEW_MINUTES = 10;
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AdmissionPolicy } from '@bridgenotes/database';
-import { MAX_JOIN_WORK_DIFFICULTY, TREE_DEPTH } from '@bridgenotes/protocol';
+import { MAX_JOIN_WORK_DIFFICULTY, MAX_PROOF_MIN_MEMBERS } from '@bridgenotes/protocol';
 import {
   MAX_TERM_LENGTH,
   MAX_TERMS_PER_TOPIC,
@@ -111,9 +111,6 @@ const JoinWorkDifficulty = () =>
     OptionalNotNull(),
     WholeNumberUpTo('joinWorkDifficulty', MAX_JOIN_WORK_DIFFICULTY),
   );
-
-/** A group tree of depth TREE_DEPTH holds at most this many members: a larger minimum is never met. */
-const MAX_PROOF_MIN_MEMBERS = 2 ** TREE_DEPTH;
 
 /**
  * This community's own minimum anonymity set of proofs, overriding the instance's
