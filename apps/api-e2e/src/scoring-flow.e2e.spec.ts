@@ -307,7 +307,7 @@ describe('from proven ratings to published statuses', () => {
         );
         if (later.status === 'FAILED') return { failedRun: later };
         expect(later).toMatchObject({
-          algorithmVersion: 'meta/5',
+          algorithmVersion: 'meta/6',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

@@ -1,4 +1,5 @@
-import { ALGORITHM_VERSION } from '@bridgenotes/scoring';
+import { CLOCK_SKEW_MINUTES } from '@bridgenotes/protocol';
+import { ALGORITHM_VERSION, CLIENT_MINUTE_SLACK_MS } from '@bridgenotes/scoring';
 
 import { scoredRun } from '../testing/memory-export';
 import { checkAlgorithmOrder, PAST_ALGORITHMS } from './algorithms';
@@ -39,5 +40,12 @@ describe('checkAlgorithmOrder', () => {
     expect(
       backwards([run('base', 1), run('between', 2, true, 'base'), run('latest', 3, false, 'base')]),
     ).toEqual([['ALGORITHM_BACKWARDS run between', 'error']]);
+  });
+});
+
+describe("the algorithm's trust in members' minutes", () => {
+  it('leaves the whole clock window the API accepts, and the minute itself, as slack', () => {
+    // The scoring library cannot import the protocol: a wider window there must widen this too.
+    expect(CLIENT_MINUTE_SLACK_MS).toBe((CLOCK_SKEW_MINUTES + 1) * 60_000);
   });
 });

@@ -16,6 +16,7 @@ export const PAST_ALGORITHMS: readonly string[] = [
   'meta/2',
   'meta/3',
   'meta/4',
+  'meta/5',
 ];
 
 /**

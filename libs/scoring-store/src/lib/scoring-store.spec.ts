@@ -270,7 +270,7 @@ describe('scoring store', () => {
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
         dataHash: first.loaded.dataHash,
-        algorithmVersion: 'meta/5',
+        algorithmVersion: 'meta/6',
       },
     );
 

@@ -16,6 +16,16 @@ export const MIN_RATINGS_PER_RATER = 10;
 
 /** §5.1 step 4: a rating is valid only if made within 48 h of the note's creation. */
 export const VALID_RATING_WINDOW_MS = 48 * 60 * 60 * 1000;
+/**
+ * How much earlier than it was made a rating's time may say when the time is a member's own
+ * minute (Bridgenotes' `clientMinute`, `RunInputBuilder`): the API accepts a minute up to
+ * CLOCK_SKEW_MINUTES (10, @bridgenotes/protocol, which this framework-free library does not
+ * import; open-data's algorithms spec checks the two agree) from its own, and the minute floors
+ * the time, so a rating made at server time S may say any minute from floor(S / 1 min) − 10: up
+ * to 11 minutes before S. A rating counts as made before a run's decision (rater helpfulness'
+ * valid ratings, earned standing) only when its time is at least this much before the run's.
+ */
+export const CLIENT_MINUTE_SLACK_MS = (10 + 1) * 60_000;
 /** §5.1 step 4: notes created before 2022-05-19 count only their first 5 ratings in the window. */
 export const LEGACY_NOTE_CUTOFF_MS = Date.UTC(2022, 4, 19);
 export const LEGACY_NOTE_MAX_VALID_RATINGS = 5;

@@ -1,7 +1,9 @@
+import { CLIENT_MINUTE_SLACK_MS } from './constants';
 import {
   coRatingPairs,
   finalScoringRatings,
   isCoRatingSuspicious,
+  postSelectionSimilarity,
 } from './post-selection-similarity';
 import { scoreNotes } from './scorer';
 import { HelpfulnessLevel, ScoringInputBuilder } from './scoring-input';
@@ -149,5 +151,37 @@ describe('final scoring thins ratings only for raters in a PSS clique and a quas
   it('keeps every rating below 200 rated notes, as §3 step 6 does', () => {
     const { input, kept } = scene(199);
     expect(kept.keptRatings).toHaveLength(input.ratingNote.length);
+  });
+});
+
+describe('writer–rater affinity (§7.7 a) with members’ own minutes', () => {
+  /** w writes ten notes; f rates each HELPFUL `delay` after it (negative: dated before it). */
+  function fastRater(delay: number, ratingTimeSlackMs?: number) {
+    const builder = new ScoringInputBuilder({ ratingTimeSlackMs });
+    for (let n = 0; n < 10; n++) {
+      const createdAtMs = START + n * 600 * MINUTE;
+      builder.addNote(`n${n}`, { createdAtMs, misleading: true, authorId: 'w' });
+      builder.addRating(`n${n}`, 'f', HelpfulnessLevel.Helpful, createdAtMs + delay);
+    }
+    const input = builder.build();
+    const { clique, affinityPairs } = postSelectionSimilarity(input);
+    const index = (id: string) => input.participantIds.indexOf(id);
+    return {
+      affinityPairs,
+      together: clique[index('w')] >= 0 && clique[index('w')] === clique[index('f')],
+    };
+  }
+
+  it('counts a rating dated before its note as the fastest, where minutes may be set 10 off', () => {
+    expect(fastRater(0, CLIENT_MINUTE_SLACK_MS)).toEqual({ affinityPairs: 1, together: true });
+    // Dated 10 minutes before each note, as the clock window lets a member: still the fastest.
+    expect(fastRater(-10 * MINUTE, CLIENT_MINUTE_SLACK_MS)).toEqual({
+      affinityPairs: 1,
+      together: true,
+    });
+  });
+
+  it('leaves trusted times (Community Notes’ data) as the reference does', () => {
+    expect(fastRater(-10 * MINUTE)).toEqual({ affinityPairs: 0, together: false });
   });
 });

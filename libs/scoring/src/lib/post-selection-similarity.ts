@@ -112,13 +112,19 @@ function writerRaterAffinity(
   for (const a of noteAuthor) if (a >= 0) authored[a]++;
   const fast = new Int32Array(participants);
   const suspicious = new Set<number>();
+  // Where times are members' own minutes (`ratingTimeSlackMs`), a note's and its rating's may
+  // each be set CLOCK_SKEW_MINUTES off: a rating that says it came before its note was made no
+  // later than the fastest could be, so it counts as delay 0 rather than escaping every window.
+  // Trusted times (Community Notes' data) skip it, as the reference does.
+  const clamp = (input.ratingTimeSlackMs ?? 0) > 0;
   PSS_WINDOWS_MS.forEach((window, w) => {
     fast.fill(0);
     const pairs = new Map<number, number>();
     for (let i = 0; i < ratingNote.length; i++) {
       if (ratingLevel[i] !== HelpfulnessLevel.Helpful) continue;
       const n = ratingNote[i];
-      const delay = ratingCreatedAtMs[i] - input.noteCreatedAtMs[n];
+      let delay = ratingCreatedAtMs[i] - input.noteCreatedAtMs[n];
+      if (clamp && delay < 0) delay = 0;
       if (!(delay >= 0 && delay <= window)) continue;
       const rater = ratingRater[i];
       fast[rater]++;

@@ -1,5 +1,6 @@
+import { CLIENT_MINUTE_SLACK_MS } from './constants';
 import { NoteStatus } from './note-status';
-import { penalisedHelpfulness, helpfulnessCounts } from './rater-helpfulness';
+import { penalisedHelpfulness, helpfulnessCounts, validRatingMask } from './rater-helpfulness';
 import { HelpfulnessLevel, ScoringInputBuilder } from './scoring-input';
 
 const { Helpful, NotHelpful, SomewhatHelpful } = HelpfulnessLevel;
@@ -44,5 +45,33 @@ describe('helpfulnessCounts and penalisedHelpfulness', () => {
     expect(penalised.aboveHelpfulnessThreshold[index('agrees')]).toBe(0);
     expect(penalised.agreeRatio).toBe(plain.agreeRatio);
     expect(penalised.harassmentPenalty).toBe(penalty);
+  });
+});
+
+describe('validRatingMask with members’ own minutes', () => {
+  const MIN = 60_000;
+  // The note last became CRH in the run at minute 1000 and 30 s (`timestampMillisOfLatestNonNMRStatus`).
+  const decided = 1000 * MIN + 30_000;
+
+  function validAt(minutes: number[], ratingTimeSlackMs?: number): number[] {
+    const builder = new ScoringInputBuilder({ ratingTimeSlackMs });
+    builder.addNote('n', {
+      createdAtMs: 900 * MIN,
+      misleading: true,
+      latestNonNmrStatusMs: decided,
+    });
+    minutes.forEach((minute, k) => builder.addRating('n', `r${k}`, Helpful, minute * MIN));
+    const input = builder.build();
+    return Array.from(validRatingMask(input, Int32Array.from(input.ratingNote.keys())));
+  }
+
+  it('takes a rating as made before the latest non-NMR status only if its minute cannot be a later one dated back', () => {
+    // Made once the status was published, in minute 1000 or later, a member may date a rating
+    // to minute 990 (10 minutes back); 989 can only be a rating made before minute 1000.
+    expect(validAt([989, 990, 1000], CLIENT_MINUTE_SLACK_MS)).toEqual([1, 0, 0]);
+  });
+
+  it('compares trusted times (Community Notes’ data) as the reference does', () => {
+    expect(validAt([989, 990, 1000, 1001])).toEqual([1, 1, 1, 0]);
   });
 });

@@ -25,7 +25,8 @@ export interface RaterHelpfulness {
 
 /**
  * §5.1 step 4: whether each rating in `selection` is *valid* for rater helpfulness, i.e. made
- * within 48 h of the note's creation and before the note's latest non-NMR status (if any), and,
+ * within 48 h of the note's creation and before the note's latest non-NMR status (if any; by
+ * `ratingTimeSlackMs` when the time is a member's own minute), and,
  * for notes created before 2022-05-19, among the note's first five such ratings.
  */
 export function validRatingMask(input: ScoringInput, selection: Int32Array): Uint8Array {
@@ -34,6 +35,10 @@ export function validRatingMask(input: ScoringInput, selection: Int32Array): Uin
   // Imported constants read once: a module's imports are getter calls under tsx's CommonJS.
   const validWindow = VALID_RATING_WINDOW_MS;
   const legacyCutoff = LEGACY_NOTE_CUTOFF_MS;
+  // A time that may say up to `slack` earlier than the rating was made (a member's own minute)
+  // is before the latest non-NMR status only by that much: a rating made once that status was
+  // published could otherwise be dated back to agree with it.
+  const slack = input.ratingTimeSlackMs ?? 0;
   let groupStart = 0;
   for (let k = 0; k < selection.length; k++) {
     const i = selection[k];
@@ -41,7 +46,8 @@ export function validRatingMask(input: ScoringInput, selection: Int32Array): Uin
     const createdAt = ratingCreatedAtMs[i];
     const latest = noteLatestNonNmrStatusMs[n];
     valid[k] =
-      createdAt - noteCreatedAtMs[n] < validWindow && (Number.isNaN(latest) || createdAt < latest)
+      createdAt - noteCreatedAtMs[n] < validWindow &&
+      (Number.isNaN(latest) || createdAt + slack < latest)
         ? 1
         : 0;
     const groupEnds = k + 1 === selection.length || ratingNote[selection[k + 1]] !== n;

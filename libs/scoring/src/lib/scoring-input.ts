@@ -80,6 +80,22 @@ export interface ScoringInput {
    * and "incorrect" filters, explanation-tag requirement) cannot judge a note and are skipped.
    */
   readonly tagsKnown: boolean;
+  /**
+   * How much earlier than it was made `ratingCreatedAtMs` may say (see `ScoringInputOptions`);
+   * 0 when absent.
+   */
+  readonly ratingTimeSlackMs?: number;
+}
+
+export interface ScoringInputOptions {
+  /**
+   * How much earlier than it was made a rating's time may say: 0 for times the scorer trusts
+   * (Community Notes' data, so the reference's comparisons stay exact), CLIENT_MINUTE_SLACK_MS
+   * for a member's own minute (`RunInputBuilder`). A rating then counts as made before a run's
+   * decision only when its time is at least this much before it, and one that says it came
+   * before its note counts as the fastest (post-selection similarity).
+   */
+  ratingTimeSlackMs?: number;
 }
 
 const INITIAL_CAPACITY = 1024;
@@ -123,6 +139,12 @@ export class ScoringInputBuilder {
   private ratingCreatedAtMs = new Float64Array(INITIAL_CAPACITY);
   private ratingTags = new Uint32Array(INITIAL_CAPACITY);
   private tagsKnown = false;
+  private readonly ratingTimeSlackMs: number;
+
+  constructor({ ratingTimeSlackMs = 0 }: ScoringInputOptions = {}) {
+    if (!(ratingTimeSlackMs >= 0)) throw new Error(`bad rating time slack ${ratingTimeSlackMs}`);
+    this.ratingTimeSlackMs = ratingTimeSlackMs;
+  }
 
   get noteCount(): number {
     return this.noteIds.length;
@@ -224,6 +246,7 @@ export class ScoringInputBuilder {
       participantIds: Array.from(participants.order, (i) => this.participantIds[i]),
       ...ratings,
       tagsKnown: this.tagsKnown,
+      ...(this.ratingTimeSlackMs > 0 ? { ratingTimeSlackMs: this.ratingTimeSlackMs } : {}),
     };
   }
 

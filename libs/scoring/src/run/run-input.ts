@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 
+import { CLIENT_MINUTE_SLACK_MS } from '../lib/constants';
 import { NoteStatus, publicStatus } from '../lib/note-status';
 import { RatingTag } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
@@ -33,11 +34,16 @@ import {
  * seed labels, and each topic's own factorisation, which vetoes a helpful note of its topic it
  * is confident about and finds below 0.24 or beyond ±0.51, and keeps a new helpful note it is
  * not confident about held for the whole hour of stabilisation (only communities with topic
- * seeds, whose notes can have a topic, can see a change). Status
+ * seeds, whose notes can have a topic, can see a change); `meta/6`: a rating's time, its
+ * member's own minute, counts as before a decision only when it is CLIENT_MINUTE_SLACK_MS (the
+ * 10 minutes the API lets a minute be off, plus the minute itself) before the run that made it,
+ * for rater helpfulness' valid ratings as for earned standing, and a rating that says it came
+ * before its note counts as the fastest for post-selection similarity, so that a member cannot
+ * date a rating back to follow the crowd or out of the fast-rater windows. Status
  * histories are the same 24 fields in every version since `safeguards/1`, so a run carries on
  * from the histories an earlier version left.
  */
-export const ALGORITHM_VERSION = 'meta/5';
+export const ALGORITHM_VERSION = 'meta/6';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =
@@ -232,7 +238,8 @@ export function startingStatusHistory(
  *   r⇥noteId⇥rater⇥helpfulness⇥clientMinute⇥tagMask        one per rating
  */
 export class RunInputBuilder {
-  private readonly builder = new ScoringInputBuilder();
+  /** Ratings are timed by their client minute, which a member may set CLOCK_SKEW_MINUTES off. */
+  private readonly builder = new ScoringInputBuilder({ ratingTimeSlackMs: CLIENT_MINUTE_SLACK_MS });
   private readonly hash: Hash = createHash('sha256');
   private readonly dataHash: Hash = createHash('sha256');
   private noteCount = 0;

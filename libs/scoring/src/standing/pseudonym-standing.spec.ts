@@ -1,6 +1,7 @@
 import { NoteStatus } from '../lib/note-status';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
 import { emptyStatusHistory, type NoteStatusHistory } from '../lib/status-history';
+import { RunInputBuilder } from '../run/run-input';
 import { computeStandings, writingRefusal, type PseudonymStanding } from './pseudonym-standing';
 
 const MIN = 60_000;
@@ -169,5 +170,81 @@ describe('computeStandings', () => {
     expect(computeStandings(one.input, one.result)).toEqual(
       computeStandings(two.input, two.result),
     );
+  });
+});
+
+describe('computeStandings on a run input (ratings timed by their member’s own minute)', () => {
+  const { CurrentlyRatedHelpful: CRH, CurrentlyRatedNotHelpful: CRNH } = NoteStatus;
+  const POST = { canonicalUrl: 'https://news.example/story', platform: null, externalId: null };
+
+  /**
+   * A run's input and result: each note decided as given, first and last at `decidedMs`;
+   * ratings HELPFUL at the client minute given, as the API accepts them (CLOCK_SKEW_MINUTES, 10,
+   * either side of its own minute).
+   */
+  function run(
+    notes: { id: string; author: string; status: NoteStatus; decidedMs: number }[],
+    ratings: [noteId: string, rater: string, clientMinute: number][],
+  ): PseudonymStanding[] {
+    const builder = new RunInputBuilder(2000 * MIN);
+    for (const note of notes) {
+      builder.addNote({
+        id: note.id,
+        authorPseudonym: note.author,
+        classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+        createdAtMs: 0,
+        postId: 'p',
+        post: POST,
+        history: {
+          ...emptyStatusHistory(note.id, note.author, 0),
+          timestampMillisOfFirstNonNMRStatus: note.decidedMs,
+          timestampMillisOfLatestNonNMRStatus: note.decidedMs,
+        },
+      });
+    }
+    for (const [noteId, raterPseudonym, clientMinute] of ratings)
+      builder.addRating({ noteId, raterPseudonym, helpfulness: 'HELPFUL', tags: [], clientMinute });
+    const { input } = builder.build();
+    const byId = new Map(notes.map((note) => [note.id, note.status]));
+    const finalStatus = Uint8Array.from(input.noteIds, (id) => byId.get(id) as NoteStatus);
+    return computeStandings(input, {
+      finalStatus,
+      history: input.noteHistory as NoteStatusHistory[],
+    });
+  }
+
+  it('counts no rating a member could have made after the decision and dated back', () => {
+    // First decided helpful by the run at minute 1000 and 30 s. Seen published, a HELPFUL rating
+    // in minute 1000 may say minute 990; one saying 989 was made before minute 1000.
+    const rows = run(
+      [{ id: 'n', author: 'w', status: CRH, decidedMs: 1000 * MIN + 30_000 }],
+      [
+        ['n', 'late', 1000],
+        ['n', 'backdated', 990],
+        ['n', 'early', 989],
+      ],
+    );
+    expect(standingOf(rows, 'late').ratingImpact).toBe(0);
+    expect(standingOf(rows, 'backdated').ratingImpact).toBe(0);
+    expect(standingOf(rows, 'early')).toMatchObject({ ratingImpact: 1, successfulRatings: 1 });
+    expect(writingRefusal(standingOf(rows, 'backdated'), 1)?.reason).toBe('EARN_IN');
+  });
+
+  it('lifts a writing lock only with ratings that cannot have been made before it', () => {
+    // w's three not-helpful notes lock it from minute 70; f is decided helpful at minute 200. A
+    // rating saying minute 75 may have been made at minute 65 and dated forward.
+    const notes = [
+      ...['a', 'b', 'c'].map((id) => ({ id, author: 'w', status: CRNH, decidedMs: 70 * MIN })),
+      { id: 'f', author: 'o', status: CRH, decidedMs: 200 * MIN },
+    ];
+    expect(standingOf(run(notes, [['f', 'w', 75]]), 'w')).toMatchObject({
+      recentNotHelpful: 3,
+      ratingImpact: 1,
+      impactSinceLock: 0,
+    });
+    expect(standingOf(run(notes, [['f', 'w', 82]]), 'w')).toMatchObject({
+      ratingImpact: 1,
+      impactSinceLock: 1,
+    });
   });
 });

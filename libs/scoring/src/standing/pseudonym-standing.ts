@@ -11,6 +11,8 @@ import { shownStatus, type ShownStatus } from '../run/run-input';
  *   made no later than the note was first decided counts +1 when it agreed with the shown status
  *   (HELPFUL on a helpful note, NOT_HELPFUL on a not-helpful one), −1 when it said the opposite;
  *   SOMEWHAT_HELPFUL counts neither way. Ratings given after the decision only follow the crowd.
+ *   A time a member may set (`ratingTimeSlackMs`, a client minute) must be before the decision
+ *   by that slack, so that a rating made once the decision was published cannot be dated back.
  * - Writing impact: notes shown helpful minus notes shown not helpful.
  * - Writing lock: 3 or more of the pseudonym's last 5 decided notes (by creation time) not
  *   helpful. Since when: the latest time one of those became not helpful; the rating impact of
@@ -132,19 +134,24 @@ export function computeStandings(
   });
 
   const firstDecided = input.noteIds.map((_, note) => firstDecidedMs(histories[note]));
+  // A rating whose time may say up to `slack` earlier than it was made (a member's own minute)
+  // counts as made before the decision only when it says so by that much: one made once the
+  // decision was published could otherwise be dated back before it (and after a lock only when
+  // it cannot have been made before it).
+  const slack = input.ratingTimeSlackMs ?? 0;
   for (let rating = 0; rating < input.ratingNote.length; rating += 1) {
     const note = input.ratingNote[rating] as number;
     const rater = input.ratingRater[rating] as number;
     const status = statuses[note] as ShownStatus;
     const at = input.ratingCreatedAtMs[rating] as number;
-    if (status === 'NEEDS_MORE_RATINGS' || at > (firstDecided[note] as number)) continue;
+    if (status === 'NEEDS_MORE_RATINGS' || at + slack > (firstDecided[note] as number)) continue;
     const outcome = ratingOutcome(input.ratingLevel[rating] as number, status);
     if (outcome === 0) continue;
     const row = rows[rater] as PseudonymStanding;
     row.ratingImpact += outcome;
     if (outcome > 0) row.successfulRatings += 1;
     else row.unsuccessfulRatings += 1;
-    if (at > (lockedSince[rater] as number)) row.impactSinceLock += outcome;
+    if (at - slack > (lockedSince[rater] as number)) row.impactSinceLock += outcome;
   }
   // Participant ids are sorted, so the rows are in pseudonym order already.
   return rows;

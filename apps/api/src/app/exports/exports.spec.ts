@@ -604,7 +604,7 @@ describe('open-data export and verification', () => {
       const runs = lines((await exportOf('/runs').expect(200)).text);
       expect(runs.at(-1)).toMatchObject({
         id: runId,
-        algorithmVersion: 'meta/5',
+        algorithmVersion: 'meta/6',
         regime: 'small-community',
         nowAt: new Date(secondRunAt).toISOString(),
         inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),

@@ -242,7 +242,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'meta/5',
+      algorithmVersion: 'meta/6',
       ratingCount: expect.any(Number),
       noteCount: CAMPS.notes + 2,
     });

@@ -61,7 +61,7 @@ export class ScoringRunDto {
   })
   nowAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'meta/5' })
+  @ApiProperty({ nullable: true, type: String, example: 'meta/6' })
   algorithmVersion!: string | null;
 
   @ApiProperty({
