@@ -8,18 +8,20 @@ import {
   scoreNotes,
   shownStatus,
 } from '@bridgenotes/scoring';
-import { ScoringInputLoader, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
+import { ScoringInputLoader } from '@bridgenotes/scoring-store';
 import { httpSource, verifyExport } from '@bridgenotes/open-data';
+import { CLOCK_SKEW_MINUTES } from '@bridgenotes/protocol';
 import { currentTestRun } from '@bridgenotes/testing';
-import { Client } from 'pg';
 import request from 'supertest';
 
 import { createTestPrisma } from '../../testing/fixtures';
 import { communityWithMembers, createIdentity, prover, TestCommunity } from '../../testing/members';
-import { publishScoringRun } from '../../testing/scoring';
+import { publishScoringRun, writeSynthetic } from '../../testing/scoring';
 import { createTestApp } from '../../testing/test-app';
 
 const HOUR = 3_600_000;
+/** The synthetic raters and notes every community here is scored on. */
+const RATERS = { seed: 11, raters: 200, notes: 60, ratings: 4_000 };
 const note = (text: string) => ({
   post: { url: `https://example.com/standing/${encodeURIComponent(text)}` },
   classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
@@ -57,18 +59,7 @@ describe('earned standing', () => {
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     prisma = createTestPrisma();
     community = await communityWithMembers(app, [member], 'OPEN', { earnInImpact: 1 });
-    const client = new Client({ connectionString: process.env['DATABASE_URL'] });
-    await client.connect();
-    try {
-      await writeSyntheticCommunity(client, community.id, {
-        seed: 11,
-        raters: 200,
-        notes: 60,
-        ratings: 4_000,
-      });
-    } finally {
-      await client.end();
-    }
+    await writeSynthetic(community.id, RATERS);
     prove = await prover(app, community);
   });
 
@@ -251,5 +242,52 @@ describe('earned standing', () => {
     expect(tampered.discrepancies).toContainEqual(
       expect.objectContaining({ code: 'STANDING_MISMATCH', subject: `pseudonym ${pseudonym}` }),
     );
+  });
+
+  it('counts nothing for a rating made once its note was decided and dated back before it, as the verifier recomputes', async () => {
+    const follower = createIdentity();
+    const fresh = await communityWithMembers(app, [follower], 'OPEN', { earnInImpact: 1 });
+    await writeSynthetic(fresh.id, RATERS);
+    // A run now decides notes; a member who sees one decided rates it as decided, dated back
+    // nearly as far as the API accepts (CLOCK_SKEW_MINUTES; one minute less, so that the proof
+    // is not stale by the time it arrives), minutes before the decision.
+    const decidedAt = Date.now();
+    await publishScoringRun(prisma, fresh.id, decidedAt);
+    const decided = await prisma.note.findFirstOrThrow({
+      where: { communityId: fresh.id, status: 'CURRENTLY_RATED_NOT_HELPFUL' },
+    });
+    const backdated = new Date(Date.now() - (CLOCK_SKEW_MINUTES - 1) * 60_000);
+    expect(backdated.getTime()).toBeLessThan(decidedAt - 60_000);
+    const rating = await (
+      await prover(app, fresh)
+    )(
+      follower,
+      'rating.put',
+      `note:${decided.id}`,
+      { helpfulness: 'NOT_HELPFUL', tags: ['INCORRECT', 'MISSING_KEY_POINTS'] },
+      backdated,
+    );
+    await request(server())
+      .put(`/communities/${fresh.slug}/notes/${decided.id}/rating`)
+      .send(body(rating))
+      .expect(201);
+    await publishScoringRun(prisma, fresh.id, decidedAt + 2 * HOUR);
+    expect((await prisma.note.findUniqueOrThrow({ where: { id: decided.id } })).status).toBe(
+      'CURRENTLY_RATED_NOT_HELPFUL',
+    );
+    const follows = (
+      await request(server())
+        .get(`/communities/${fresh.slug}/pseudonyms/${rating.proof.nullifier}`)
+        .expect(200)
+    ).body;
+    expect(follows).toMatchObject({ ratingCount: 1, ratingImpact: 0, mayWrite: false });
+
+    const report = await verifyExport(httpSource(baseUrl, fresh.slug), { sample: 1 });
+    const published = await prisma.pseudonymStanding.count({ where: { communityId: fresh.id } });
+    expect(report.run).toMatchObject({ recomputed: true, standingsCompared: published });
+    const codes = new Set(report.discrepancies.map(({ code }) => code));
+    expect(
+      [...codes].filter((code) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN'),
+    ).toEqual(['RUN_TIME_IMPLAUSIBLE']);
   });
 });
