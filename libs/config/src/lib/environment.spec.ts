@@ -120,6 +120,11 @@ describe('validateEnvironment', () => {
     ['QUEUE_PREFIX', 'has spaces', /^QUEUE_PREFIX is invalid/],
     ['QUEUE_PREFIX', 'q'.repeat(57), /^QUEUE_PREFIX is invalid: must be 1 to 56/],
     [
+      'ROOT_HISTORY_WINDOW_SECONDS',
+      '2592001',
+      /^ROOT_HISTORY_WINDOW_SECONDS is invalid: must be at most 2592000/,
+    ],
+    [
       'OPERATOR_API_KEY_SHA256',
       'plain-text-key',
       /^OPERATOR_API_KEY_SHA256 is invalid: must be the SHA-256/,

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { MAX_ROOT_HISTORY_WINDOW_SECONDS } from '@bridgenotes/protocol';
 import { availableParallelism } from 'node:os';
 import {
   IsBoolean,
@@ -121,6 +122,9 @@ export class Environment {
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(0, { message: 'must be 0 or more (seconds)' })
+  @Max(MAX_ROOT_HISTORY_WINDOW_SECONDS, {
+    message: `must be at most ${MAX_ROOT_HISTORY_WINDOW_SECONDS} (30 days)`,
+  })
   ROOT_HISTORY_WINDOW_SECONDS = 3_600;
 
   /**

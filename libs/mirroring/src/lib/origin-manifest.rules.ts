@@ -1,5 +1,10 @@
 import { promotionProblem, type ExportManifest } from '@bridgenotes/open-data';
-import { CLOCK_SKEW_MINUTES, communityScope, isInt64Text } from '@bridgenotes/protocol';
+import {
+  CLOCK_SKEW_MINUTES,
+  communityScope,
+  isInt64Text,
+  MAX_ROOT_HISTORY_WINDOW_SECONDS,
+} from '@bridgenotes/protocol';
 
 import type { OriginRules } from './mirror-state';
 import { UUID } from './record-rules';
@@ -47,6 +52,12 @@ export function checkOriginManifest(manifest: ExportManifest): OriginManifestChe
   // refuses it (RULES_CLOCK_SKEW) in the mirror's own export.
   if ((rules['clockSkewMinutes'] as number) > CLOCK_SKEW_MINUTES) {
     return refuse(`rules.clockSkewMinutes is over the protocol's ${CLOCK_SKEW_MINUTES} minutes`);
+  }
+  // A mirror keeps the widest window its origin ever stated, for good: bounded as an instance's.
+  if ((rules['rootHistoryWindowSeconds'] as number) > MAX_ROOT_HISTORY_WINDOW_SECONDS) {
+    return refuse(
+      `rules.rootHistoryWindowSeconds is over ${MAX_ROOT_HISTORY_WINDOW_SECONDS} seconds (30 days)`,
+    );
   }
   return {
     ok: true,

@@ -10,6 +10,14 @@ export const MAX_PROOF_MIN_MEMBERS = 2 ** TREE_DEPTH;
 /** How far a client's clock may be from the server's, in minutes, for its proof to count. */
 export const CLOCK_SKEW_MINUTES = 10;
 
+/**
+ * The longest root history window an instance may run or a mirror accept from its origin (30
+ * days): each community keeps the widest it was ever run with, for good, and a mirror the widest
+ * its origin stated, so one mistyped or hostile value must not widen them without bound (and it
+ * must fit the column that keeps it).
+ */
+export const MAX_ROOT_HISTORY_WINDOW_SECONDS = 30 * 24 * 60 * 60;
+
 export const SCOPE_DOMAIN = 'bridgenotes/v1/scope:';
 export const ACTION_DOMAIN = 'bridgenotes/v1/action';
 

@@ -147,6 +147,11 @@ describe('following an origin whose manifest is hostile', () => {
       'rules.clockSkewMinutes',
     ],
     [
+      'a root history window over 30 days, which the mirror would keep for good',
+      (m) => ({ ...m, rules: { ...m.rules, rootHistoryWindowSeconds: 30 * 86_400 + 1 } }),
+      'rules.rootHistoryWindowSeconds',
+    ],
+    [
       'a negative rule',
       (m) => ({ ...m, rules: { ...m.rules, rootHistoryWindowSeconds: -1 } }),
       'rules.rootHistoryWindowSeconds',

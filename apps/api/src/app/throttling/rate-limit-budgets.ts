@@ -283,7 +283,9 @@ export class RateLimitBudgets {
           // Refused by its own bucket, the client charges its /48's nothing; but if the /48 is
           // blocked for longer, a retry once the client's own block ends would be refused by
           // it: the /48's block is read (not counted) so that Retry-After names the longer.
-          const wait = await this.store.blockedFor(name, rateLimitClass);
+          // Only a better Retry-After rides on this read: a store failure must not turn the
+          // refusal already decided into the acceptance the catch below gives a failed store.
+          const wait = await this.store.blockedFor(name, rateLimitClass).catch(() => 0);
           const record = {
             totalHits: limit,
             timeToExpire: wait,

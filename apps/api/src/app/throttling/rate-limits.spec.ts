@@ -11,6 +11,7 @@ import { atProcessTime, TestClock } from '../../testing/clock';
 import { createTestApp, OPERATOR_KEY } from '../../testing/test-app';
 import { CLIENT_KEY_ROTATION_MS, ClientKeys, clientNetwork } from './client-keys';
 import { RateLimitBudgets } from './rate-limit-budgets';
+import { RateLimitStore } from './rate-limit-store';
 
 const LIMITS = {
   RATE_LIMIT_READS: '4',
@@ -407,6 +408,30 @@ describe('rate limits', () => {
     expect(told.refused?.message).toMatch(
       /^Too many reads from this client's IPv6 \/48: at most 64/,
     );
+  });
+
+  it("still refuses a /64 refused by its own bucket when reading its /48's block fails", async () => {
+    const budgets = app.get(RateLimitBudgets);
+    const store = app.get(RateLimitStore);
+    const own = '2001:db8:65:1::1';
+    const readFrom = (address: string) =>
+      budgets.spend(
+        { ip: address } as unknown as Request,
+        { headersSent: false, setHeader: () => undefined } as unknown as Response,
+        'reads',
+      );
+    for (let index = 0; index < 4; index += 1) await readFrom(own);
+    // The read that only looks for a better Retry-After fails (a connection dropped between the
+    // store's two round trips): the refusal its own bucket gave stands.
+    const failing = jest
+      .spyOn(store, 'blockedFor')
+      .mockRejectedValue(new Error('Connection is closed.'));
+    try {
+      await expect(readFrom(own)).rejects.toThrow(/^Too many reads from this client/);
+      expect(failing).toHaveBeenCalled();
+    } finally {
+      failing.mockRestore();
+    }
   });
 
   it('counts a forwarded address with a port as the address: a new port is no new budget', async () => {
