@@ -12,6 +12,13 @@ import { ApiError } from '../common/api-error';
 import { decodeCursor, encodeCursor, Page, pageOf } from '../common/cursor';
 import { PRIVATE_WEBHOOK_MESSAGE, PutWebhookDto } from './dto/webhook.dto';
 
+/**
+ * A PUT or DELETE waits for a publication recording a delivery (`lockWebhookForRemoval`), whose
+ * transaction may last up to two minutes in a large community: Prisma's default 5 s would answer
+ * 500 meanwhile.
+ */
+const WEBHOOK_TRANSACTION = { timeout: 150_000 };
+
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -45,7 +52,7 @@ export class WebhooksService {
         data: { webhookUrl: url, webhookSecret: secret },
       });
       if (webhookUrl !== url) await this.dropUndelivered(tx, community.id);
-    });
+    }, WEBHOOK_TRANSACTION);
     return { url };
   }
 
@@ -64,7 +71,7 @@ export class WebhooksService {
         data: { webhookUrl: null, webhookSecret: null },
       });
       await this.dropUndelivered(tx, community.id);
-    });
+    }, WEBHOOK_TRANSACTION);
   }
 
   private async dropUndelivered(tx: Prisma.TransactionClient, communityId: string): Promise<void> {
