@@ -180,12 +180,15 @@ export async function scoreCommand(args: string[], options: CliOptions): Promise
     if (options.settled && options['epoch-millis'] !== undefined) {
       throw new UsageError('--settled and --epoch-millis exclude each other');
     }
-    const data = await readCommunityNotes({
-      notes: required(options.notes, '--notes'),
-      ratings: required(options.ratings, '--ratings'),
-      status: options.status,
-      enrollment: options.enrollment,
-    });
+    const data = await readCommunityNotes(
+      {
+        notes: required(options.notes, '--notes'),
+        ratings: required(options.ratings, '--ratings'),
+        status: options.status,
+        enrollment: options.enrollment,
+      },
+      { memberMinutes: options['member-minutes'] },
+    );
     // As the reference: a single run at --epoch-millis (default now), stabilisation and locking
     // applied and the history for the next run written; --settled: the statuses notes settle to.
     const nowMs = options.settled

@@ -18,6 +18,7 @@ export const OPTIONS = {
   enrollment: { type: 'string' },
   'epoch-millis': { type: 'string' },
   settled: { type: 'boolean' },
+  'member-minutes': { type: 'boolean' },
   now: { type: 'string' },
   seed: { type: 'string' },
   key: { type: 'string' },
@@ -55,6 +56,7 @@ const SCORE_FILES: readonly OptionName[] = [
   'enrollment',
   'epoch-millis',
   'settled',
+  'member-minutes',
   'seed',
   'outdir',
 ];

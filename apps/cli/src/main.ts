@@ -21,9 +21,10 @@ const USAGE = `usage: bridgenotes <command> [options]
          (serves a saved export read-only, as its instance served it, for a mirror to follow)
   score  <export folder | instance URL> [--community <slug>] [--now <ISO time | epoch ms>] [--seed N]
   score  --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
-         [--epoch-millis <ms> | --settled] [--seed N] [--outdir <folder>]
+         [--epoch-millis <ms> | --settled] [--member-minutes] [--seed N] [--outdir <folder>]
          (a single run at --epoch-millis, default now, as the reference runs; --settled: the
-          statuses notes settle to; npm run score -- --help details the output files)
+          statuses notes settle to; --member-minutes: the files are a Bridgenotes export's,
+          whose times are members' minutes; npm run score -- --help details the output files)
   compare <ours.tsv> <reference.tsv> [--key noteId | raterParticipantId] [--json]
   identity create | identity import <@file | - | backup>   [--identity <file>]
          (@file reads the backup from a file, - from standard input: given as is, it stays in

@@ -18,7 +18,7 @@ import { integerOption, parseArguments } from './arguments';
 
 const USAGE = `usage: npm run score -- --notes <notes.tsv> --ratings <ratings.tsv | folder>
          [--status <noteStatusHistory.tsv>] [--enrollment <userEnrollment.tsv>]
-         [--outdir <folder>] [--seed <n>] [--epoch-millis <ms> | --settled]
+         [--outdir <folder>] [--seed <n>] [--epoch-millis <ms> | --settled] [--member-minutes]
 
 Reads Community Notes' public download files (any may be gzipped, name.gz; --ratings may be a
 folder of *.tsv files) and writes, in --outdir (default .), with the reference's column names:
@@ -41,6 +41,10 @@ Two ways to run, as with the reference:
                           least 61 minutes later shows), NEEDS_YOUR_HELP shown as
                           NEEDS_MORE_RATINGS. No note_status_history.tsv.
 
+--member-minutes          the files are a Bridgenotes export's: their times are members' own
+                          minutes, so a rating counts as made before a decision only 11 minutes
+                          before it, as the instance counts it (docs/verifiability.md).
+
 Scorers: Core, CoreWithTopics, Expansion, ExpansionPlus, Gaussian and GaussianCoreWithTopics,
 and one topic model per topic, then meta-scoring in the reference's order (decidedBy names the
 deciding scorer or rule: TopicModel01, 02… for a topic model's veto, numbered as the topics).
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
   }
   const { values, flags } = parseArguments(argv, {
     values: ['notes', 'ratings', 'status', 'enrollment', 'outdir', 'seed', 'epoch-millis'],
-    flags: ['settled'],
+    flags: ['settled', 'member-minutes'],
   });
   const notes = values.get('notes');
   const ratings = values.get('ratings');
@@ -67,12 +71,15 @@ async function main(): Promise<void> {
   const log = (message: string): void =>
     console.error(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
 
-  const data = await readCommunityNotes({
-    notes,
-    ratings,
-    status: values.get('status'),
-    enrollment: values.get('enrollment'),
-  });
+  const data = await readCommunityNotes(
+    {
+      notes,
+      ratings,
+      status: values.get('status'),
+      enrollment: values.get('enrollment'),
+    },
+    { memberMinutes: flags.has('member-minutes') },
+  );
   log(
     `read ${data.input.noteIds.length} notes, ${data.ratingRows} rating rows, ` +
       `${data.input.ratingNote.length} ratings kept for the Core scorer`,

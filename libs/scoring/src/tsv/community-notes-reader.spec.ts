@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { CLIENT_MINUTE_SLACK_MS } from '../lib/constants';
 import { HelpfulnessLevel } from '../lib/scoring-input';
 import { scoreNotes } from '../lib/scorer';
 import { syntheticScoringInput } from '../synthetic/synthetic-data';
@@ -22,6 +23,13 @@ describe('Community Notes TSV files', () => {
     ratings: join(dir, 'ratings'),
     status: join(dir, 'noteStatusHistory-00000.tsv'),
     enrollment: join(dir, 'userEnrollment-00000.tsv'),
+  });
+
+  it("reads members' minutes with the instance's slack only when told the files are an export's", async () => {
+    writeSyntheticTsv(options, dir);
+    expect((await readCommunityNotes(paths())).input.ratingTimeSlackMs ?? 0).toBe(0);
+    const exported = await readCommunityNotes(paths(), { memberMinutes: true });
+    expect(exported.input.ratingTimeSlackMs).toBe(CLIENT_MINUTE_SLACK_MS);
   });
 
   it('round-trips a synthetic community and scores it like the in-memory input', async () => {

@@ -1,3 +1,4 @@
+import { CLIENT_MINUTE_SLACK_MS } from '../lib/constants';
 import { TAG_NAMES } from '../lib/rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
 import type { NoteStatusHistory } from '../lib/status-history';
@@ -15,6 +16,15 @@ export interface CommunityNotesPaths {
   readonly ratings: string;
   readonly status?: string;
   readonly enrollment?: string;
+}
+
+export interface CommunityNotesReadOptions {
+  /**
+   * The files' times are members' own minutes, as in a Bridgenotes export's TSV files, not
+   * Community Notes' server times: ratings are compared with decisions as the instance compares
+   * them (`CLIENT_MINUTE_SLACK_MS`), so its runs are recomputed exactly.
+   */
+  readonly memberMinutes?: boolean;
 }
 
 /** The Core scorer's input plus what the output files need per note, in the input's order. */
@@ -36,7 +46,10 @@ export interface CommunityNotesData {
  * history, and the Core scorer's slice (§8.1: raters in core modeling groups or in none).
  * Ratings are streamed line by line into the builder's typed arrays.
  */
-export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<CommunityNotesData> {
+export async function readCommunityNotes(
+  paths: CommunityNotesPaths,
+  { memberMinutes = false }: CommunityNotesReadOptions = {},
+): Promise<CommunityNotesData> {
   const nonCoreRaters = new Set<string>();
   if (paths.enrollment !== undefined) {
     await readTsv(paths.enrollment, ['participantId', 'modelingGroup'], ([id, group]) => {
@@ -54,7 +67,9 @@ export async function readCommunityNotes(paths: CommunityNotesPaths): Promise<Co
     });
   }
 
-  const builder = new ScoringInputBuilder();
+  const builder = new ScoringInputBuilder({
+    ratingTimeSlackMs: memberMinutes ? CLIENT_MINUTE_SLACK_MS : 0,
+  });
   const classificationById = new Map<string, string>();
   // §3 step 5, by builder index: NOT_MISLEADING notes from before 2022-10-03 lose their ratings.
   const droppedNotes: boolean[] = [];

@@ -490,12 +490,16 @@ describe('open-data export and verification', () => {
         await writeFile(paths[file] as string, response.text);
       }
       const nowMs = secondRunAt + HOUR;
-      const data = await readCommunityNotes({
-        notes: paths['notes'] as string,
-        ratings: paths['ratings'] as string,
-        status: paths['note-status-history'],
-        enrollment: paths['user-enrollment'],
-      });
+      // The export's times are members' minutes, compared with decisions as the instance does.
+      const data = await readCommunityNotes(
+        {
+          notes: paths['notes'] as string,
+          ratings: paths['ratings'] as string,
+          status: paths['note-status-history'],
+          enrollment: paths['user-enrollment'],
+        },
+        { memberMinutes: true },
+      );
       const fromTsv = scoreNotes(data.input, { seed: DEFAULT_SEED, nowMs });
       const fromNdjson = await rescoreExport(directorySource(folder), { nowMs });
       expect(data.input.ratingNote).toHaveLength(2);
