@@ -8,6 +8,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { BootedWorker, bootWorker } from '../../testing/booted-worker';
+import { QueueWorkers } from '../common/queue-workers';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
 import { WebhookOutboxDispatcher } from './webhook-outbox.dispatcher';
 import { PRIVATE_ADDRESS_REFUSAL } from './receiver-address';
@@ -45,6 +46,8 @@ describe('webhook deliveries', () => {
   const received: Received[] = [];
   /** Status codes the receiver answers, in turn; 204 once they run out. */
   const answers: number[] = [];
+  /** Set by the shutdown case, which closes the worker itself. */
+  let workerClosed = false;
   /** How the receiver answers the next request instead, when set. */
   let answerOnce: ((response: import('node:http').ServerResponse) => void) | undefined;
 
@@ -71,7 +74,12 @@ describe('webhook deliveries', () => {
 
   afterAll(async () => {
     delete process.env['WEBHOOK_ALLOW_PRIVATE_RECEIVERS'];
-    await booted?.close();
+    if (workerClosed) {
+      await queue.close();
+      await prisma.$disconnect();
+    } else {
+      await booted?.close();
+    }
     await new Promise((resolve) => server?.close(resolve));
   });
 
@@ -349,7 +357,7 @@ describe('webhook deliveries', () => {
       handler = new DeliverWebhookHandler(booted.worker.get(PrismaService), env);
     });
 
-    afterAll(() => handler?.onModuleDestroy());
+    afterAll(() => handler?.onApplicationShutdown());
 
     it.each([
       ['a loopback literal', () => `http://127.0.0.1:${port}/x`],
@@ -371,6 +379,42 @@ describe('webhook deliveries', () => {
       expect(row.lastError).toBe(PRIVATE_ADDRESS_REFUSAL);
       expect(row.gaveUpAt).toBeInstanceOf(Date);
       expect(deliveriesOf(id)).toHaveLength(0);
+    });
+  });
+
+  // Last: it shuts the worker down.
+  describe('at shutdown', () => {
+    it('still delivers, or leaves queued, what the queue workers take until they have stopped', async () => {
+      // The receiver holds its answer to the first delivery, so that the shutdown starts while
+      // that delivery is in flight and waits for it.
+      let letGo!: () => void;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      answerOnce = (response) => void held.then(() => response.writeHead(204).end());
+      const first = await pendingDelivery();
+      await eventually(async () => expect(deliveriesOf(first.id)).toHaveLength(1));
+      const stopping = jest.spyOn(booted.worker.get(QueueWorkers), 'beforeApplicationShutdown');
+      const closed = booted.worker.close();
+      // A delivery queued while the shutdown waits for the first one.
+      const second = await pendingDelivery(url, true);
+      await queue.add(JobName.DeliverWebhook, { deliveryId: second.id }, { jobId: second.id });
+      // Either a worker took it, or the workers are stopping (and will take nothing more).
+      await eventually(async () => {
+        const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: second.id } });
+        if (row.attempts === 0 && stopping.mock.calls.length === 0) {
+          throw new Error('neither taken nor stopping yet');
+        }
+      });
+      letGo();
+      await closed;
+      workerClosed = true;
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: second.id } });
+      // Taken, it was delivered: the webhook agent outlives the workers' last job (closed
+      // first, it failed such a delivery with UND_ERR_CLOSED, spending an attempt).
+      expect(row.lastError).toBeNull();
+      if (row.attempts > 0) expect(row.deliveredAt).toBeInstanceOf(Date);
+      expect(
+        (await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: first.id } })).deliveredAt,
+      ).toBeInstanceOf(Date);
     });
   });
 });

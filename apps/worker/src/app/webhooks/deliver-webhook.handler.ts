@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Environment, PRIVATE_ADDRESS_CODE, receiverLookup } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
 import { HandlesJob, JobHandler, JobName, QueuedJob } from '@bridgenotes/queue';
@@ -26,7 +26,9 @@ const TIMEOUT_MS = 10_000;
  */
 @Injectable()
 @HandlesJob(JobName.DeliverWebhook)
-export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook>, OnModuleDestroy {
+export class DeliverWebhookHandler
+  implements JobHandler<JobName.DeliverWebhook>, OnApplicationShutdown
+{
   private readonly logger = new Logger(DeliverWebhookHandler.name);
   private readonly agent: Agent;
 
@@ -39,7 +41,13 @@ export class DeliverWebhookHandler implements JobHandler<JobName.DeliverWebhook>
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The last phase of Nest's shutdown: the queue workers stop taking jobs and drain theirs before
+   * it (`QueueWorkers.beforeApplicationShutdown`). Closed earlier, a delivery taken meanwhile
+   * failed with UND_ERR_CLOSED, spending an attempt and recording an error that was not the
+   * receiver's.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 
