@@ -57,6 +57,24 @@ export class JobProducer {
     }
   }
 
+  /**
+   * Sets again the schedule of every periodic job of the catalogue on `queues` that the queue no
+   * longer has (Redis restarted without its data, flushed, or evicted the keys): schedules are
+   * otherwise set only at a worker's start. Returns the jobs whose schedule was set again. One
+   * found in place is left alone: setting it again would move its next run.
+   */
+  async restoreSchedules(env: Environment, queues: readonly QueueName[]): Promise<JobName[]> {
+    const restored: JobName[] = [];
+    for (const name of Object.values(JobName)) {
+      const { queue, schedule } = JOBS[name] as JobDefinition<unknown>;
+      const repeat = schedule && queues.includes(queue) ? schedule(env) : undefined;
+      if (!repeat || (await this.queueOf(name).getJobScheduler(name))) continue;
+      await this.queueOf(name).upsertJobScheduler(name, repeat, { name, data: {} });
+      restored.push(name);
+    }
+    return restored;
+  }
+
   private queueOf(name: JobName): JobQueue<unknown, string> {
     const queue = this.queues.get(JOBS[name].queue);
     if (!queue) throw new Error(`The queue of job "${name}" is not open in this process`);

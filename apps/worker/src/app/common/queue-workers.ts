@@ -22,7 +22,15 @@ import {
 } from '@bridgenotes/queue';
 import { UnrecoverableError } from 'bullmq';
 
+import { PollingLoop } from './polling-loop';
+
 type AnyHandler = JobHandler<JobName>;
+
+/**
+ * How often the schedules of the periodic jobs are checked for and set again when the queue has
+ * lost them (Redis restarted empty, flushed, or evicting).
+ */
+export const SCHEDULE_CHECK_MS = 60_000;
 
 /**
  * How each queue's worker takes jobs. The scoring lock bounds how soon a run whose worker died
@@ -48,7 +56,14 @@ const WORKER_OPTIONS: { [Queue in QueueName]: (env: Environment) => JobWorkerOpt
 export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(QueueWorkers.name);
   private readonly workers: JobWorker<unknown, string>[] = [];
+  private readonly queues: QueueName[] = [];
   private stopping = false;
+  private readonly scheduleCheck = new PollingLoop(
+    'checking the schedules of the periodic jobs',
+    SCHEDULE_CHECK_MS,
+    () => this.restoreSchedules(),
+    this.logger,
+  );
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -64,6 +79,16 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     await Promise.all(
       [...this.handlersByQueue()].map(([queue, handlers]) => this.start(queue, handlers)),
     );
+    this.scheduleCheck.start();
+  }
+
+  /** Sets again the schedules the queues lost; returns the jobs whose schedule it set. */
+  async restoreSchedules(): Promise<JobName[]> {
+    const restored = await this.jobs.restoreSchedules(this.env, this.queues);
+    if (restored.length > 0) {
+      this.logger.warn(`the queue had lost the schedule of ${restored.join(', ')}: set again`);
+    }
+    return restored;
   }
 
   /**
@@ -72,6 +97,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    await this.scheduleCheck.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
@@ -102,6 +128,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         );
     });
     this.workers.push(worker);
+    this.queues.push(queue);
     void this.scheduleWhenReachable(queue);
   }
 
