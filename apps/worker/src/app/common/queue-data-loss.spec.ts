@@ -94,7 +94,16 @@ describe('the queue losing its data', () => {
     const queuedAt = new Date(Date.now() - 120_000);
     const delivery = (data: { deliveredAt?: Date; gaveUpAt?: Date; enqueuedAt?: Date | null }) =>
       prisma.webhookDelivery.create({
-        data: { communityId, runId, payload: {}, enqueuedAt: queuedAt, ...data },
+        // The run's place (sequence, page) is set as a publication sets it; recovery reads neither.
+        data: {
+          communityId,
+          runId,
+          sequence: 1,
+          page: 1,
+          payload: {},
+          enqueuedAt: queuedAt,
+          ...data,
+        },
         select: { id: true },
       });
     const lost = await delivery({});
