@@ -173,6 +173,37 @@ describe('a member’s writes in the widget when something gets in the way', () 
     await page.close();
   });
 
+  it('proves the instance’s minute, not that of a device clock seven minutes ahead', async () => {
+    const text = `A note rated on a fast clock ${randomUUID()}`;
+    await insertNote(database, {
+      communityId: community.id,
+      postId,
+      text,
+      sources: ['https://example.org/source'],
+    });
+    const { page } = await member();
+    // Every frame of the page reads a clock 7 minutes ahead (the API runs on this machine's).
+    await page.addInitScript(() => {
+      const deviceNow = Date.now;
+      Date.now = () => deviceNow() + 7 * 60_000;
+    });
+    const frame = await opened(page);
+    const rated = page.waitForRequest(
+      (request) => request.method() === 'PUT' && request.url().endsWith('/rating'),
+    );
+    const rateForm = frame.locator('.note', { hasText: text }).locator('form.rate');
+    await rateForm.getByRole('radio', { name: 'Helpful', exact: true }).check();
+    await rateForm.getByRole('checkbox', { name: 'Clear' }).check();
+    const before = minuteOf(Date.now());
+    await clickShown(rateForm.getByRole('button', { name: 'Submit rating' }));
+    const { clientMinute } = (await rated).postDataJSON() as { clientMinute: number };
+    // A device's error in every proven minute would tell its writes apart (ServerClock).
+    expect(clientMinute).toBeGreaterThanOrEqual(before - 1);
+    expect(clientMinute).toBeLessThanOrEqual(minuteOf(Date.now()));
+    await rateForm.getByRole('status').filter({ hasText: 'Rating saved.' }).waitFor();
+    await page.close();
+  });
+
   it('leaves the focus where the member went while the proof was made, and says the outcome', async () => {
     const text = `A note rated while the member is elsewhere ${randomUUID()}`;
     await insertNote(database, {

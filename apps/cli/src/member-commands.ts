@@ -228,7 +228,8 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
   try {
     body = await sendRating(
       async (clientMinute) => write.send(client, slug, await prove(clientMinute)),
-      { outdatedMinute },
+      // The instance's minute, never the device's (ServerClock): the group was just read from it.
+      { outdatedMinute, now: () => client.clock.now() },
     );
   } catch (error) {
     return apiFailure(error, options, true);

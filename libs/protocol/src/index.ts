@@ -17,6 +17,7 @@ export * from './lib/text-checks';
 export * from './lib/webhook-signature';
 export * from './lib/rating-order';
 export * from './lib/retry-after';
+export * from './lib/server-clock';
 export * from './lib/http-shapes';
 export * from './lib/scoring-regimes';
 export * from './lib/identity-backup';

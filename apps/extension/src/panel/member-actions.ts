@@ -3,6 +3,7 @@
 import {
   type Helpfulness,
   HELPFUL_TAGS,
+  minuteOf,
   MISLEADING_REASONS,
   NOT_HELPFUL_TAGS,
   NOT_MISLEADING_REASONS,
@@ -18,6 +19,7 @@ import {
   circuitFiles,
   groupLeaves,
   inGroup,
+  instanceClock,
   InstanceError,
   type Note,
   rate,
@@ -86,7 +88,8 @@ async function prove(
       kind,
       target,
       payload,
-      ...(clientMinute === undefined ? {} : { clientMinute }),
+      // The instance's minute, read from it just now (the group), never the device's.
+      clientMinute: clientMinute ?? minuteOf(instanceClock(context.follow.instance).now()),
     },
     [files.wasm, files.zkey],
   );
@@ -208,7 +211,11 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
           );
           return rate(context.follow, note.id, { ...payload, ...proven });
         };
-        const rating = await sendRating(send, { outdatedMinute, knownMinute });
+        const rating = await sendRating(send, {
+          outdatedMinute,
+          knownMinute,
+          now: () => instanceClock(context.follow.instance).now(),
+        });
         knownMinute = rating.clientMinute;
         const kept: SaveRatingMessage = {
           type: 'save-rating',

@@ -1,4 +1,4 @@
-import { circuitFiles } from './instance';
+import { circuitFiles, getCommunity, instanceClock } from './instance';
 
 describe('the circuit files a proof downloads', () => {
   const realFetch = global.fetch;
@@ -18,5 +18,31 @@ describe('the circuit files a proof downloads', () => {
     for (const init of inits) {
       expect(init).toMatchObject({ credentials: 'omit', referrerPolicy: 'no-referrer' });
     }
+  });
+});
+
+describe("an instance's clock", () => {
+  const realFetch = global.fetch;
+  afterEach(() => {
+    global.fetch = realFetch;
+  });
+
+  it('is learnt from its answers, one per instance, for the minutes a write proves', async () => {
+    // This device is 7 minutes ahead of the instance.
+    const instanceTime = Date.now() - 7 * 60_000;
+    global.fetch = jest.fn(() =>
+      Promise.resolve(
+        new Response('{"slug":"demo"}', {
+          headers: { Date: new Date(instanceTime).toUTCString(), 'Cache-Control': 'no-store' },
+        }),
+      ),
+    );
+    await getCommunity('https://clock.example.org', 'demo');
+    const skew = instanceClock('https://clock.example.org/').now() - instanceTime;
+    expect(Math.abs(skew)).toBeLessThan(60_000);
+    // Another instance, never heard from: the device's own clock.
+    expect(Math.abs(instanceClock('https://other.example.org').now() - Date.now())).toBeLessThan(
+      60_000,
+    );
   });
 });

@@ -8,6 +8,7 @@ import {
   type PostKey,
   type RatingResponse,
   retryAfterSeconds,
+  ServerClock,
 } from '@bridgenotes/protocol';
 
 import { type Follow, reachableInstance } from './storage';
@@ -77,6 +78,19 @@ export interface Found {
   requestCount: number;
 }
 
+const clocks = new Map<string, ServerClock>();
+
+/**
+ * An instance's clock, from its answers: the minute a write to it proves is the instance's, never
+ * the device's (ServerClock).
+ */
+export function instanceClock(instance: string): ServerClock {
+  const origin = new URL(instance).origin;
+  let clock = clocks.get(origin);
+  if (!clock) clocks.set(origin, (clock = new ServerClock()));
+  return clock;
+}
+
 /**
  * `fetch`, refusing with NETWORK when the request never reached the instance, and a 429 with the
  * instance's own code (a daily quota is not a wait of a minute) or RATE_LIMITED when it gave
@@ -92,6 +106,7 @@ async function reach(url: string, init: RequestInit): Promise<Response> {
   const response = await fetch(url, init).catch((error: unknown) => {
     throw new InstanceError(0, 'NETWORK', (error as Error)?.message ?? String(error));
   });
+  instanceClock(origin).observe(response.headers);
   if (response.status === 429) {
     const retryAfter = retryAfterSeconds(response);
     const body = (await response.json().catch(() => ({}))) as {

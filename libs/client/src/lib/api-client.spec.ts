@@ -154,4 +154,25 @@ describe('BridgenotesClient', () => {
     await new BridgenotesClient(`${api.url}//`).joinWork('demo');
     expect(api.taken[0].path).toBe('/communities/demo/join-work');
   });
+  it("keeps the instance's clock from its answers, for the minutes it proves", async () => {
+    // The device is 7 minutes ahead of the instance.
+    const instanceTime = Date.now() - 7 * 60_000;
+    const api = await stub([
+      (response) => {
+        response.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Cache-Control': 'no-store',
+          Date: new Date(instanceTime).toUTCString(),
+        });
+        response.end(JSON.stringify({ slug: 'demo' }));
+      },
+    ]);
+    server = api.server;
+    const client = new BridgenotesClient(api.url);
+    await client.getCommunity('demo');
+    const skew = client.clock.now() - instanceTime;
+    // Whole seconds in the header, and the time the answer took (a busy machine's).
+    expect(skew).toBeGreaterThan(-60_000);
+    expect(skew).toBeLessThan(60_000);
+  });
 });

@@ -1,10 +1,11 @@
 import { Group } from '@semaphore-protocol/core';
 
-import type {
-  CommunityResponse,
-  JoinWorkResponse,
-  MembershipChangeResponse,
-  NoteRequestResponse,
+import {
+  type CommunityResponse,
+  type JoinWorkResponse,
+  type MembershipChangeResponse,
+  type NoteRequestResponse,
+  ServerClock,
 } from '@bridgenotes/protocol';
 
 import { groupFromLeaves, PublishedGroup } from './group';
@@ -76,6 +77,8 @@ export interface JoinAdmission {
 /** The calls a member's client makes. It never asks the server for a Merkle proof. */
 export class BridgenotesClient {
   private readonly baseUrl: string;
+  /** The instance's clock, learnt from its answers: proven minutes are the instance's, not the device's. */
+  readonly clock = new ServerClock();
 
   constructor(
     baseUrl: string,
@@ -207,6 +210,7 @@ export class BridgenotesClient {
         await new Promise((resolve) => setTimeout(resolve, resendDelayMs(attempt)));
       }
     }
+    this.clock.observe(response.headers);
     options.onStatus?.(response.status);
     const text = await response.text();
     let parsed: unknown;

@@ -1,6 +1,6 @@
 // The API, on this frame's own origin. Answers are typed by the shapes the API declares
 // (libs/protocol's http-shapes), never by copies of them.
-import { type ApiErrorResponse, retryAfterSeconds } from '@bridgenotes/protocol';
+import { type ApiErrorResponse, retryAfterSeconds, ServerClock } from '@bridgenotes/protocol';
 
 export class RequestError extends Error {
   constructor(
@@ -14,6 +14,9 @@ export class RequestError extends Error {
   }
 }
 
+/** The instance's clock, from its answers: the minute a write proves is the instance's. */
+export const instanceClock = new ServerClock();
+
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown } = {},
@@ -25,6 +28,7 @@ export async function api<T>(
   }).catch((error: unknown) => {
     throw new RequestError('NETWORK', (error as Error).message);
   });
+  instanceClock.observe(response.headers);
   const body = (await response.json().catch(() => ({}))) as T & Partial<ApiErrorResponse>;
   if (!response.ok) {
     // A 429's Retry-After (seconds), for the member to be told how long to wait.

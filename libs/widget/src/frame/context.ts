@@ -1,9 +1,9 @@
 // What every view of the frame shares: the community, the post, the member's device-side
 // memory, the host page and the prover.
-import { type CommunityResponse, pendingJoinSealHours } from '@bridgenotes/protocol';
+import { type CommunityResponse, minuteOf, pendingJoinSealHours } from '@bridgenotes/protocol';
 
 import type { ProvenForApi } from '../shared/messages';
-import { RequestError } from './api';
+import { instanceClock, RequestError } from './api';
 import type { HostBridge } from './host';
 import type { MemberStore } from './member-store';
 import { lookAgain, notInGroupText } from './membership';
@@ -56,7 +56,9 @@ export async function prove(
       kind,
       target,
       payload,
-      clientMinute,
+      // The instance's minute, never the device's: a device's clock error in every proven
+      // minute would tell its writes apart (ServerClock).
+      clientMinute: clientMinute ?? minuteOf(instanceClock.now()),
       // For a refusal before the seal, which says the wait (or that there is no set time).
       sealHours: pendingJoinSealHours(community),
     });

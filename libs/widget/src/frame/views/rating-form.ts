@@ -10,7 +10,7 @@ import {
   sendRating,
 } from '@bridgenotes/protocol';
 
-import { api, communityPath, RequestError } from '../api';
+import { api, communityPath, instanceClock, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
 import { h, nextId } from '../dom';
 import { reportFailure } from '../failure';
@@ -117,7 +117,11 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
     void (async () => {
       try {
         const known = context.store.rating(note.id, commitment)?.clientMinute;
-        const rating = await sendRating(send, { outdatedMinute, knownMinute: known });
+        const rating = await sendRating(send, {
+          outdatedMinute,
+          knownMinute: known,
+          now: () => instanceClock.now(),
+        });
         if (commitment) {
           context.store.rated(commitment, note.id, {
             helpfulness: rating.helpfulness,
