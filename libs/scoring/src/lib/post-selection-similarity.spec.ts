@@ -184,4 +184,41 @@ describe('writer–rater affinity (§7.7 a) with members’ own minutes', () => 
   it('leaves trusted times (Community Notes’ data) as the reference does', () => {
     expect(fastRater(-10 * MINUTE)).toEqual({ affinityPairs: 0, together: false });
   });
+
+  /**
+   * w writes ten notes; f rates two of them HELPFUL, each `delay` after the note's stated
+   * minute: 2 of 10 is the 1-minute window's 20 % coverage, below the 5- and 20-minute
+   * windows' 30 and 40 %, so only the 1-minute window can link them.
+   */
+  function twoFast(delay: number, ratingTimeSlackMs?: number) {
+    const builder = new ScoringInputBuilder({ ratingTimeSlackMs });
+    for (let n = 0; n < 10; n++) {
+      const createdAtMs = START + n * 600 * MINUTE;
+      builder.addNote(`n${n}`, { createdAtMs, misleading: true, authorId: 'w' });
+      if (n < 2) builder.addRating(`n${n}`, 'f', HelpfulnessLevel.Helpful, createdAtMs + delay);
+      // Others rate slowly, so every note has ratings and f is not w's only rater.
+      builder.addRating(`n${n}`, 'o', HelpfulnessLevel.Helpful, createdAtMs + 300 * MINUTE);
+    }
+    return postSelectionSimilarity(builder.build()).affinityPairs;
+  }
+
+  it('flags a fast rater who dates ratings forward as it flags one who dates them honestly', () => {
+    // Honest: rated in the note's own minute, inside the 1-minute window.
+    expect(twoFast(0, CLIENT_MINUTE_SLACK_MS)).toBe(1);
+    expect(twoFast(0)).toBe(1);
+    // The same ratings dated 10 minutes forward (the API accepts it): still inside the window
+    // they could have been in.
+    expect(twoFast(10 * MINUTE, CLIENT_MINUTE_SLACK_MS)).toBe(1);
+    // And with the writer's note dated 10 minutes back too (its minute is the author's word):
+    // a rating in the note's server minute can say 21 minutes after the note's stated minute.
+    expect(twoFast(21 * MINUTE, CLIENT_MINUTE_SLACK_MS)).toBe(1);
+  });
+
+  it('does not flag a rating that cannot have been made within the window, whoever set the minutes', () => {
+    // Stated 22 minutes after the note: made at least 22 − 10 (rating dated forward) − 11 (note
+    // dated back, its minute floored) = 1 minute after it, so over the 1-minute window.
+    expect(twoFast(22 * MINUTE, CLIENT_MINUTE_SLACK_MS)).toBe(0);
+    // Trusted times are compared as the reference compares them.
+    expect(twoFast(10 * MINUTE)).toBe(0);
+  });
 });

@@ -101,6 +101,22 @@ export function postSelectionSimilarity(input: ScoringInput): PostSelectionSimil
   };
 }
 
+/**
+ * How much longer a note-to-rating delay may look than it was, when both times are members' own
+ * minutes (`ratingTimeSlackMs` > 0; 0 for trusted times). The API accepts any minute within
+ * CLOCK_SKEW_MINUTES (10) of its own for a note as for a rating, and the note's time is its
+ * author's minute as the rating's is its rater's. A rating made at server time S_r may say up to
+ * 10 minutes after floor(S_r) (slack − 1 minute), a note made at S_n may say from floor(S_n) − 10,
+ * up to 11 minutes before S_n (the slack); so a stated delay D means a true delay above
+ * D − 21 minutes (and above 0: a rating is sealed after its note). A rating is in a window when
+ * that lower bound is below it: the true delay could have been within it. The writer–rater pairs
+ * this looks for are exactly the members who could set both minutes together.
+ */
+function memberMinuteUncertaintyMs(input: ScoringInput): number {
+  const slack = input.ratingTimeSlackMs ?? 0;
+  return slack > 0 ? slack + (slack - 60_000) : 0;
+}
+
 /** §7.7 (a); calls `link` for every suspicious (writer, rater) pair and returns their number. */
 function writerRaterAffinity(
   input: ScoringInput,
@@ -112,20 +128,21 @@ function writerRaterAffinity(
   for (const a of noteAuthor) if (a >= 0) authored[a]++;
   const fast = new Int32Array(participants);
   const suspicious = new Set<number>();
-  // Where times are members' own minutes (`ratingTimeSlackMs`), a note's and its rating's may
-  // each be set CLOCK_SKEW_MINUTES off: a rating that says it came before its note was made no
-  // later than the fastest could be, so it counts as delay 0 rather than escaping every window.
-  // Trusted times (Community Notes' data) skip it, as the reference does.
-  const clamp = (input.ratingTimeSlackMs ?? 0) > 0;
+  // Where times are members' own minutes (`ratingTimeSlackMs`), a window holds every rating
+  // that could have been made within it (`memberMinuteUncertaintyMs`), so neither dating the
+  // rating forward nor the note back takes a fast rater out. Trusted times (Community Notes'
+  // data) are compared as the reference compares them.
+  const uncertainty = memberMinuteUncertaintyMs(input);
   PSS_WINDOWS_MS.forEach((window, w) => {
     fast.fill(0);
     const pairs = new Map<number, number>();
     for (let i = 0; i < ratingNote.length; i++) {
       if (ratingLevel[i] !== HelpfulnessLevel.Helpful) continue;
       const n = ratingNote[i];
-      let delay = ratingCreatedAtMs[i] - input.noteCreatedAtMs[n];
-      if (clamp && delay < 0) delay = 0;
-      if (!(delay >= 0 && delay <= window)) continue;
+      const delay = ratingCreatedAtMs[i] - input.noteCreatedAtMs[n];
+      const inWindow =
+        uncertainty > 0 ? delay - uncertainty < window : delay >= 0 && delay <= window;
+      if (!inWindow) continue;
       const rater = ratingRater[i];
       fast[rater]++;
       const writer = noteAuthor[n];
