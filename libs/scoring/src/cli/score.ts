@@ -43,7 +43,9 @@ Two ways to run, as with the reference:
 
 --member-minutes          the files are a Bridgenotes export's: their times are members' own
                           minutes, so a rating counts as made before a decision only 11 minutes
-                          before it, as the instance counts it (docs/verifiability.md).
+                          before it, a decision released from a stabilisation hold dates from
+                          the hold's start, and the fast-rater windows allow for both minutes,
+                          as the instance counts them (docs/verifiability.md).
 
 Scorers: Core, CoreWithTopics, Expansion, ExpansionPlus, Gaussian and GaussianCoreWithTopics,
 and one topic model per topic, then meta-scoring in the reference's order (decidedBy names the

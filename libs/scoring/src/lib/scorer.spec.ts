@@ -1,9 +1,11 @@
+import { CLIENT_MINUTE_SLACK_MS } from './constants';
 import { RaterKind, builderSink, generateSyntheticCommunity } from '../synthetic/synthetic-data';
 import { NoteStatus } from './note-status';
 import { RatingTag, tagMask } from './rating-tags';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from './scoring-input';
 import { explainNote } from './note-explanation';
 import { indexOfId, scoreNotes, type ScoringResult } from './scorer';
+import { emptyStatusHistory } from './status-history';
 
 /**
  * A synthetic background community (so the factor axis is well determined) plus hand-made notes
@@ -241,14 +243,19 @@ describe('determinism', () => {
     return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
   }
 
-  it('gives byte-identical output for the same input and seed, whatever the insertion order', () => {
-    const options = { seed: 5, raters: 300, notes: 250, ratings: 8_000 };
+  /** A synthetic community's notes and ratings as `addNote` / `addRating` arguments. */
+  function community(seed: number) {
     const rows: [string, string, HelpfulnessLevel, number, number][] = [];
     const notes: [string, string, number, boolean, string][] = [];
-    generateSyntheticCommunity(options, {
-      note: (...args) => notes.push(args),
-      rating: (...args) => rows.push(args),
-    });
+    generateSyntheticCommunity(
+      { seed, raters: 300, notes: 250, ratings: 8_000 },
+      { note: (...args) => notes.push(args), rating: (...args) => rows.push(args) },
+    );
+    return { rows, notes };
+  }
+
+  it('gives byte-identical output for the same input and seed, whatever the insertion order', () => {
+    const { rows, notes } = community(5);
     const build = (reverse: boolean): ScoringInput => {
       const builder = new ScoringInputBuilder();
       const ordered = reverse ? [...notes].reverse() : notes;
@@ -263,5 +270,47 @@ describe('determinism', () => {
     const reversed = bytesOf(scoreNotes(build(true), { seed: 9 }));
     expect(again.equals(first)).toBe(true);
     expect(reversed.equals(first)).toBe(true);
+  });
+
+  it('gives the same statuses and histories for members’ minutes with notes held by stabilisation', () => {
+    const { rows, notes } = community(6);
+    const nowMs = Math.max(...rows.map((row) => row[3])) + 3_600_000;
+    const heldAt = nowMs - 40 * 60_000;
+    // Every seventh note held since 40 minutes before the run, as a previous run left it.
+    const held = new Set(notes.filter((_, k) => k % 7 === 0).map(([id]) => id));
+    const build = (reverse: boolean): ScoringInput => {
+      const builder = new ScoringInputBuilder({
+        ratingTimeSlackMs: CLIENT_MINUTE_SLACK_MS,
+        preStabilizationPublic: true,
+      });
+      const ordered = reverse ? [...notes].reverse() : notes;
+      for (const [id, authorId, createdAtMs, misleading, postId] of ordered) {
+        const history = held.has(id)
+          ? {
+              ...emptyStatusHistory(id, authorId, createdAtMs),
+              timestampMillisOfNmrDueToMinStableCrhTime: heldAt,
+              timestampMillisOfFirstNmrDueToMinStableCrhTime: heldAt,
+            }
+          : undefined;
+        builder.addNote(id, { authorId, createdAtMs, misleading, postId, history });
+      }
+      for (const row of reverse ? [...rows].reverse() : rows) builder.addRating(...row);
+      return builder.build();
+    };
+    const runs = [build(false), build(false), build(true)].map((input) =>
+      scoreNotes(input, { seed: 9, nowMs }),
+    );
+    const [first, again, reversed] = runs.map((result) => ({
+      bytes: bytesOf(result),
+      finalStatus: Array.from(result.finalStatus),
+      history: JSON.stringify(result.history),
+    }));
+    expect(again).toEqual(first);
+    expect(reversed).toEqual(first);
+    // Some held notes are released, decided as of the hold's start.
+    const released = runs[0].history?.filter(
+      (row) => row.timestampMillisOfLatestNonNMRStatus === heldAt,
+    );
+    expect(released?.length).toBeGreaterThan(0);
   });
 });

@@ -59,7 +59,11 @@ export interface ScoringInput {
   readonly notePost: Int32Array;
   /** The distinct post ids, sorted (code-unit order). */
   readonly postIds: readonly string[];
-  /** NaN when the note never had a non-NMR status. */
+  /**
+   * When the note's latest non-NMR status was decided (with `preStabilizationPublic`, an active
+   * stabilisation hold's start when later); NaN when the note never had one. Ratings after it
+   * are not valid (§5.1 step 4).
+   */
   readonly noteLatestNonNmrStatusMs: Float64Array;
   readonly notePreviouslyHelpful: Uint8Array;
   /** The previous run's status history row per note, undefined for notes never scored. */
@@ -85,6 +89,11 @@ export interface ScoringInput {
    * 0 when absent.
    */
   readonly ratingTimeSlackMs?: number;
+  /**
+   * The pre-stabilisation status is published with every run (see `ScoringInputOptions`);
+   * absent for Community Notes' data.
+   */
+  readonly preStabilizationPublic?: boolean;
 }
 
 export interface ScoringInputOptions {
@@ -96,6 +105,16 @@ export interface ScoringInputOptions {
    * before its note counts as the fastest (post-selection similarity).
    */
   ratingTimeSlackMs?: number;
+  /**
+   * Every run publishes each note's pre-stabilisation status (Bridgenotes, `RunInputBuilder`),
+   * so a note held at NMR by stabilisation (§10.2) is seen as about to be helpful (or needing
+   * help) from the run that began the hold. A rating then counts as made before the decision
+   * only when it is before that run: rater helpfulness' valid ratings end at an active hold's
+   * start, and a status released from a hold is recorded in the history as first (and latest)
+   * non-NMR at the hold's start rather than at its end. False for Community Notes' data, whose
+   * pre-stabilisation status is not public as it is decided: the reference's times are kept.
+   */
+  preStabilizationPublic?: boolean;
 }
 
 const INITIAL_CAPACITY = 1024;
@@ -140,10 +159,12 @@ export class ScoringInputBuilder {
   private ratingTags = new Uint32Array(INITIAL_CAPACITY);
   private tagsKnown = false;
   private readonly ratingTimeSlackMs: number;
+  private readonly preStabilizationPublic: boolean;
 
-  constructor({ ratingTimeSlackMs = 0 }: ScoringInputOptions = {}) {
+  constructor({ ratingTimeSlackMs = 0, preStabilizationPublic = false }: ScoringInputOptions = {}) {
     if (!(ratingTimeSlackMs >= 0)) throw new Error(`bad rating time slack ${ratingTimeSlackMs}`);
     this.ratingTimeSlackMs = ratingTimeSlackMs;
+    this.preStabilizationPublic = preStabilizationPublic;
   }
 
   get noteCount(): number {
@@ -225,6 +246,14 @@ export class ScoringInputBuilder {
         ? history.timestampMillisOfLatestNonNMRStatus
         : (a.latestNonNmrStatusMs ?? NaN);
       if (!(noteLatestNonNmrStatusMs[n] >= 0)) noteLatestNonNmrStatusMs[n] = NaN;
+      // A note held by stabilisation was published as about to change from the hold's start.
+      const holdStart = history?.timestampMillisOfNmrDueToMinStableCrhTime ?? NaN;
+      if (this.preStabilizationPublic && holdStart >= 0) {
+        const latest = noteLatestNonNmrStatusMs[n];
+        noteLatestNonNmrStatusMs[n] = Number.isNaN(latest)
+          ? holdStart
+          : Math.max(holdStart, latest);
+      }
       notePreviouslyHelpful[n] = (
         history ? history.currentStatus === 'CURRENTLY_RATED_HELPFUL' : a.previouslyHelpful
       )
@@ -247,6 +276,7 @@ export class ScoringInputBuilder {
       ...ratings,
       tagsKnown: this.tagsKnown,
       ...(this.ratingTimeSlackMs > 0 ? { ratingTimeSlackMs: this.ratingTimeSlackMs } : {}),
+      ...(this.preStabilizationPublic ? { preStabilizationPublic: true } : {}),
     };
   }
 

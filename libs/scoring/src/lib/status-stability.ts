@@ -93,6 +93,9 @@ export function stabiliseStatuses(
     let hold = timestampOrNaN(previous?.timestampMillisOfNmrDueToMinStableCrhTime);
     let firstHold = timestampOrNaN(previous?.timestampMillisOfFirstNmrDueToMinStableCrhTime);
     const status = finalStatus[n] as NoteStatus;
+    // Where the pre-stabilisation status is public, a status released from a hold was seen from
+    // the hold's start: the history records it as decided then (`preStabilizationPublic`).
+    let seenSince = NaN;
     if (timed) {
       const wasCrh = previous?.currentStatus === NOTE_STATUS_NAMES[CRH];
       if ((status === CRH || status === NYH) && !wasCrh) {
@@ -110,7 +113,10 @@ export function stabiliseStatuses(
             : age >= MAX_NYH_HOLD_MS;
         if (!released) decide(n, NMR, MetaRule.NmrDueToMinStableCrhTime);
         // A released CRH is CRH from now on; a released NYH keeps its clock so it is not re-held.
-        else if (status === CRH) hold = NaN;
+        else if (status === CRH) {
+          if (input.preStabilizationPublic) seenSince = hold;
+          hold = NaN;
+        }
       } else {
         hold = NaN;
       }
@@ -133,6 +139,7 @@ export function stabiliseStatuses(
           nowMs,
           hold,
           firstHold,
+          finalStatus[n] === CRH && !Number.isNaN(seenSince) ? seenSince : nowMs,
         ),
       );
     }
@@ -155,6 +162,7 @@ function nextHistory(
   nowMs: number,
   hold: number,
   firstHold: number,
+  decidedMs: number,
 ): NoteStatusHistory {
   const author = input.noteAuthor[n] >= 0 ? input.participantIds[input.noteAuthor[n]] : '';
   const row: NoteStatusHistory = previous
@@ -165,14 +173,16 @@ function nextHistory(
   row.currentStatus = name;
   row.timestampMillisOfCurrentStatus = nowMs;
   if (status === CRH || status === CRNH) {
+    // `decidedMs` is the run's time, or the start of the hold the status was released from
+    // where the pre-stabilisation status is public.
     if (row.firstNonNMRStatus === '') {
       row.firstNonNMRStatus = name;
-      row.timestampMillisOfFirstNonNMRStatus = nowMs;
+      row.timestampMillisOfFirstNonNMRStatus = decidedMs;
     }
     // Flips between CRH and CRNH move the latest non-NMR time; a stay at NMR does not.
     if (row.mostRecentNonNMRStatus !== name) {
       row.mostRecentNonNMRStatus = name;
-      row.timestampMillisOfLatestNonNMRStatus = nowMs;
+      row.timestampMillisOfLatestNonNMRStatus = decidedMs;
     }
   }
   row.currentCoreStatus = NOTE_STATUS_NAMES[coreStatus];

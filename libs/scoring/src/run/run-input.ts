@@ -238,8 +238,14 @@ export function startingStatusHistory(
  *   r⇥noteId⇥rater⇥helpfulness⇥clientMinute⇥tagMask        one per rating
  */
 export class RunInputBuilder {
-  /** Ratings are timed by their client minute, which a member may set CLOCK_SKEW_MINUTES off. */
-  private readonly builder = new ScoringInputBuilder({ ratingTimeSlackMs: CLIENT_MINUTE_SLACK_MS });
+  /**
+   * Ratings are timed by their client minute, which a member may set CLOCK_SKEW_MINUTES off, and
+   * every run publishes each note's pre-stabilisation status.
+   */
+  private readonly builder = new ScoringInputBuilder({
+    ratingTimeSlackMs: CLIENT_MINUTE_SLACK_MS,
+    preStabilizationPublic: true,
+  });
   private readonly hash: Hash = createHash('sha256');
   private readonly dataHash: Hash = createHash('sha256');
   private noteCount = 0;

@@ -1,6 +1,7 @@
 import { NoteStatus } from '../lib/note-status';
 import { HelpfulnessLevel, ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
 import { emptyStatusHistory, type NoteStatusHistory } from '../lib/status-history';
+import { stabiliseStatuses } from '../lib/status-stability';
 import { RunInputBuilder } from '../run/run-input';
 import { computeStandings, writingRefusal, type PseudonymStanding } from './pseudonym-standing';
 
@@ -246,5 +247,79 @@ describe('computeStandings on a run input (ratings timed by their member’s own
       ratingImpact: 1,
       impactSinceLock: 1,
     });
+  });
+});
+
+describe('computeStandings after a stabilisation hold (the pre-stabilisation status is public)', () => {
+  const { CurrentlyRatedHelpful: CRH } = NoteStatus;
+  const POST = { canonicalUrl: 'https://news.example/story', platform: null, externalId: null };
+  const HELD_AT = 1000 * MIN + 30_000;
+
+  /**
+   * Note n, held at NMR since the run at `HELD_AT` (its pre-stabilisation status CRH, published
+   * with that run), is released by the run `releasedAfterMin` minutes later; the release run's
+   * history, and the standings it gives, for HELPFUL ratings at the client minutes given.
+   */
+  function released(releasedAfterMin: number, ratings: [rater: string, clientMinute: number][]) {
+    const nowMs = HELD_AT + releasedAfterMin * MIN;
+    const builder = new RunInputBuilder(nowMs);
+    builder.addNote({
+      id: 'n',
+      authorPseudonym: 'w',
+      classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
+      createdAtMs: 900 * MIN,
+      postId: 'p',
+      post: POST,
+      history: {
+        ...emptyStatusHistory('n', 'w', 900 * MIN),
+        timestampMillisOfNmrDueToMinStableCrhTime: HELD_AT,
+        timestampMillisOfFirstNmrDueToMinStableCrhTime: HELD_AT,
+      },
+    });
+    for (const [raterPseudonym, clientMinute] of ratings) {
+      builder.addRating({
+        noteId: 'n',
+        raterPseudonym,
+        helpfulness: 'HELPFUL',
+        tags: ['CLEAR', 'GOOD_SOURCES'],
+        clientMinute,
+      });
+    }
+    const { input } = builder.build();
+    const stable = stabiliseStatuses(input, Uint8Array.of(CRH), nowMs);
+    const history = stable.history as NoteStatusHistory[];
+    return {
+      finalStatus: stable.finalStatus[0],
+      history: history[0],
+      rows: computeStandings(input, { finalStatus: stable.finalStatus, history }),
+    };
+  }
+
+  it('counts no HELPFUL rating made once the hold showed the note about to be helpful', () => {
+    // Released 61 minutes after the hold began; `during` rated 20 minutes into the hold, when
+    // the published pre-stabilisation status already said helpful.
+    const run = released(61, [
+      ['early', 985],
+      ['during', 1020],
+    ]);
+    expect(run.finalStatus).toBe(CRH);
+    expect(run.history).toMatchObject({
+      firstNonNMRStatus: 'CURRENTLY_RATED_HELPFUL',
+      timestampMillisOfFirstNonNMRStatus: HELD_AT,
+      timestampMillisOfLatestNonNMRStatus: HELD_AT,
+    });
+    expect(standingOf(run.rows, 'early')).toMatchObject({ ratingImpact: 1, successfulRatings: 1 });
+    expect(standingOf(run.rows, 'during')).toMatchObject({ ratingImpact: 0, successfulRatings: 0 });
+  });
+
+  it('still reads a minute within the clock window of the hold’s start as possibly after it', () => {
+    // 995 + 11 minutes of slack is after the hold began at 1000:30; 989 + 11 is not.
+    const run = released(61, [
+      ['early', 989],
+      ['edge', 995],
+    ]);
+    expect(run.finalStatus).toBe(CRH);
+    expect(standingOf(run.rows, 'early').ratingImpact).toBe(1);
+    expect(standingOf(run.rows, 'edge').ratingImpact).toBe(0);
   });
 });

@@ -22,7 +22,9 @@ export interface CommunityNotesReadOptions {
   /**
    * The files' times are members' own minutes, as in a Bridgenotes export's TSV files, not
    * Community Notes' server times: ratings are compared with decisions as the instance compares
-   * them (`CLIENT_MINUTE_SLACK_MS`), so its runs are recomputed exactly.
+   * them (`CLIENT_MINUTE_SLACK_MS`), and as decided from the start of a stabilisation hold (the
+   * instance publishes the pre-stabilisation status, `preStabilizationPublic`), so its runs are
+   * recomputed exactly.
    */
   readonly memberMinutes?: boolean;
 }
@@ -69,6 +71,7 @@ export async function readCommunityNotes(
 
   const builder = new ScoringInputBuilder({
     ratingTimeSlackMs: memberMinutes ? CLIENT_MINUTE_SLACK_MS : 0,
+    preStabilizationPublic: memberMinutes,
   });
   const classificationById = new Map<string, string>();
   // §3 step 5, by builder index: NOT_MISLEADING notes from before 2022-10-03 lose their ratings.
