@@ -307,7 +307,7 @@ describe('from proven ratings to published statuses', () => {
         );
         if (later.status === 'FAILED') return { failedRun: later };
         expect(later).toMatchObject({
-          algorithmVersion: 'meta/6',
+          algorithmVersion: 'meta/7',
           nowAt: expect.any(String),
         });
         const note = await call('GET', `/communities/${slug}/notes/${bridging.id}`);

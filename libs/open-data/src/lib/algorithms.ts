@@ -17,6 +17,7 @@ export const PAST_ALGORITHMS: readonly string[] = [
   'meta/3',
   'meta/4',
   'meta/5',
+  'meta/6',
 ];
 
 /**

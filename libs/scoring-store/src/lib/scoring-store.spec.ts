@@ -270,7 +270,7 @@ describe('scoring store', () => {
         nowAt: new Date(now),
         inputHash: first.loaded.inputHash,
         dataHash: first.loaded.dataHash,
-        algorithmVersion: 'meta/6',
+        algorithmVersion: 'meta/7',
       },
     );
 

@@ -39,11 +39,15 @@ import {
  * 10 minutes the API lets a minute be off, plus the minute itself) before the run that made it,
  * for rater helpfulness' valid ratings as for earned standing, and a rating that says it came
  * before its note counts as the fastest for post-selection similarity, so that a member cannot
- * date a rating back to follow the crowd or out of the fast-rater windows. Status
+ * date a rating back to follow the crowd or out of the fast-rater windows; `meta/7`: a
+ * rating is in a fast-rater window when its true delay could have been (its minute and its
+ * note's both the members' word, 21 minutes between them at most), and where the
+ * pre-stabilisation status is public a decision released from a hold dates from the hold's
+ * start, so ratings made once a note was seen about to be helpful never count as before it. Status
  * histories are the same 24 fields in every version since `safeguards/1`, so a run carries on
  * from the histories an earlier version left.
  */
-export const ALGORITHM_VERSION = 'meta/6';
+export const ALGORITHM_VERSION = 'meta/7';
 
 /** The three statuses readers see; the finer core statuses stay in a note's explanation. */
 export type ShownStatus =

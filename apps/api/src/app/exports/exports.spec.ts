@@ -608,7 +608,7 @@ describe('open-data export and verification', () => {
       const runs = lines((await exportOf('/runs').expect(200)).text);
       expect(runs.at(-1)).toMatchObject({
         id: runId,
-        algorithmVersion: 'meta/6',
+        algorithmVersion: 'meta/7',
         regime: 'small-community',
         nowAt: new Date(secondRunAt).toISOString(),
         inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),

@@ -242,7 +242,7 @@ describe('scoring worker', () => {
     });
     const first = await runFor(communityId);
     expect(first).toMatchObject({
-      algorithmVersion: 'meta/6',
+      algorithmVersion: 'meta/7',
       ratingCount: expect.any(Number),
       noteCount: CAMPS.notes + 2,
     });
@@ -290,7 +290,8 @@ describe('scoring worker', () => {
     expect(helpful.statusHistory).toMatchObject({
       currentStatus: 'CURRENTLY_RATED_HELPFUL',
       firstNonNMRStatus: 'CURRENTLY_RATED_HELPFUL',
-      timestampMillisOfLatestNonNMRStatus: nowMs,
+      // Released from the hold: decided (meta/7) when it was first shown about to be helpful.
+      timestampMillisOfLatestNonNMRStatus: (first.nowAt as Date).getTime() - 61 * 60_000,
       timestampMillisOfNmrDueToMinStableCrhTime: null,
       // The note is older than two weeks and Core decided it: its status is now locked.
       lockedStatus: 'CURRENTLY_RATED_HELPFUL',

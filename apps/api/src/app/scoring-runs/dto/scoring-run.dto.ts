@@ -61,7 +61,7 @@ export class ScoringRunDto {
   })
   nowAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'meta/6' })
+  @ApiProperty({ nullable: true, type: String, example: 'meta/7' })
   algorithmVersion!: string | null;
 
   @ApiProperty({
