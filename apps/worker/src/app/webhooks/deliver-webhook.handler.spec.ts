@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { BootedWorker, bootWorker } from '../../testing/booted-worker';
 import { QueueWorkers } from '../common/queue-workers';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
-import { WebhookOutboxDispatcher } from './webhook-outbox.dispatcher';
+import { RECOVER_AFTER_MS, WebhookOutboxDispatcher } from './webhook-outbox.dispatcher';
 import { PRIVATE_ADDRESS_REFUSAL } from './receiver-address';
 
 const SECRET = 'whsec-test-0123456789abcdef';
@@ -108,7 +108,7 @@ describe('webhook deliveries', () => {
   function delivery(
     { communityId, runId }: { communityId: string; runId: string },
     sequence = 1,
-    outcome: { enqueuedAt?: Date; gaveUpAt?: Date } = {},
+    outcome: { enqueuedAt?: Date; gaveUpAt?: Date; attempts?: number; lastError?: string } = {},
   ) {
     const payload = {
       type: 'note-status.changed',
@@ -158,6 +158,34 @@ describe('webhook deliveries', () => {
       if (!row.lastError) throw new Error('no failed attempt yet');
       return row;
     });
+
+  /** The `sequence` of each request the receiver got for the run, in the order they came. */
+  const sequencesOf = (runId: string) =>
+    received
+      .filter(({ body }) => (JSON.parse(body) as { runId?: string }).runId === runId)
+      .map(({ body }) => (JSON.parse(body) as { sequence: number }).sequence);
+
+  /** Long enough ago for the recovery to look at a delivery. */
+  const handedOverAgo = (ms = 2 * RECOVER_AFTER_MS) => new Date(Date.now() - ms);
+  const DAY_MS = 24 * 3_600_000;
+
+  /**
+   * Recovery passes over every open delivery (a pass looks at one page of 100, and the run's
+   * other specs may have open deliveries in this database).
+   */
+  async function recoverAll(): Promise<string[]> {
+    const dispatcher = booted.worker.get(WebhookOutboxDispatcher);
+    const open = await prisma.webhookDelivery.count({
+      where: { deliveredAt: null, gaveUpAt: null },
+    });
+    const queued: string[] = [];
+    for (let pass = 0; pass <= Math.ceil(open / 100); pass += 1) {
+      queued.push(...(await dispatcher.recover()));
+    }
+    return queued;
+  }
+
+  const rowOf = (id: string) => prisma.webhookDelivery.findUniqueOrThrow({ where: { id } });
 
   it('POSTs the event signed with the community secret, once, and records it delivered', async () => {
     const { id, payload } = await pendingDelivery();
@@ -211,10 +239,7 @@ describe('webhook deliveries', () => {
     const run = await communityWithWebhook();
     const first = await delivery(run, 7);
     const second = await delivery(run, 8);
-    const sequences = () =>
-      received
-        .filter(({ body }) => (JSON.parse(body) as { runId?: string }).runId === run.runId)
-        .map(({ body }) => (JSON.parse(body) as { sequence: number }).sequence);
+    const sequences = () => sequencesOf(run.runId);
     // The first is in backoff after a 503: a dispatcher pass since leaves the second in the outbox.
     await failedRow(first.id);
     await booted.worker.get(WebhookOutboxDispatcher).dispatch();
@@ -233,14 +258,122 @@ describe('webhook deliveries', () => {
     expect(sequences()).toEqual([7, 7, 8]);
   });
 
-  it('holds nothing back behind a delivery given up, or handed over a day ago and never finished', async () => {
+  it('holds the next delivery back behind one in backoff, however long ago it was handed over', async () => {
+    answers.push(503);
     const run = await communityWithWebhook();
-    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
-    // Its job lost (no job of that id), or its last failure never recorded.
-    await delivery(run, 1, { enqueuedAt: dayAgo });
+    const first = await delivery(run, 1);
+    const second = await delivery(run, 2);
+    await failedRow(first.id);
+    const job = await eventually(async () => {
+      const found = await queue.getJob(first.id);
+      expect(await found?.getState()).toBe('delayed');
+      return found;
+    });
+    // As after the worker was down for two days with the first between two of its retries.
+    await prisma.webhookDelivery.update({
+      where: { id: first.id },
+      data: { enqueuedAt: handedOverAgo(2 * DAY_MS) },
+    });
+    await booted.worker.get(WebhookOutboxDispatcher).dispatch();
+    expect(await recoverAll()).not.toContain(first.id);
+    await booted.worker.get(WebhookOutboxDispatcher).dispatch();
+    expect((await rowOf(second.id)).enqueuedAt).toBeNull();
+    expect(await rowOf(first.id)).toMatchObject({ deliveredAt: null, gaveUpAt: null });
+    expect(await job?.getState()).toBe('delayed');
+    expect(sequencesOf(run.runId)).toEqual([1]);
+
+    await job?.promote();
+    await deliveredRow(second.id);
+    expect(sequencesOf(run.runId)).toEqual([1, 1, 2]);
+  });
+
+  it('gives up a delivery whose job failed for good unrecorded, as the handler does, and sends the next', async () => {
+    answers.push(503);
+    const run = await communityWithWebhook();
+    const first = await delivery(run, 1, { enqueuedAt: handedOverAgo() });
+    // Its job, with one attempt: the 503 ends it.
+    await queue.add(
+      JobName.DeliverWebhook,
+      { deliveryId: first.id },
+      { jobId: first.id, attempts: 1 },
+    );
+    await eventually(async () => {
+      expect(await queue.getJobState(first.id)).toBe('failed');
+      expect((await rowOf(first.id)).gaveUpAt).toBeInstanceOf(Date);
+    });
+    // The failure hook's write lost (the database away at that moment, say).
+    await prisma.webhookDelivery.update({
+      where: { id: first.id },
+      data: { gaveUpAt: null, lastError: null },
+    });
+    const second = await delivery(run, 2);
+    await booted.worker.get(WebhookOutboxDispatcher).dispatch();
+    expect((await rowOf(second.id)).enqueuedAt).toBeNull();
+
+    expect(await recoverAll()).not.toContain(first.id);
+    const givenUp = await rowOf(first.id);
+    expect(givenUp).toMatchObject({
+      deliveredAt: null,
+      attempts: 1,
+      lastError: 'the webhook answered HTTP 503',
+    });
+    expect(givenUp.gaveUpAt).toBeInstanceOf(Date);
+    await deliveredRow(second.id);
+    expect(sequencesOf(run.runId)).toEqual([1, 2]);
+  });
+
+  it('records delivered a delivery whose job completed unrecorded, and sends the next', async () => {
+    const run = await communityWithWebhook();
+    const first = await delivery(run, 1, { enqueuedAt: handedOverAgo() });
+    await queue.add(JobName.DeliverWebhook, { deliveryId: first.id }, { jobId: first.id });
+    await deliveredRow(first.id);
+    await eventually(async () => expect(await queue.getJobState(first.id)).toBe('completed'));
+    // The row's record of it lost (a database restored from before it, say).
+    await prisma.webhookDelivery.update({ where: { id: first.id }, data: { deliveredAt: null } });
+    const second = await delivery(run, 2);
+    await booted.worker.get(WebhookOutboxDispatcher).dispatch();
+    expect((await rowOf(second.id)).enqueuedAt).toBeNull();
+
+    expect(await recoverAll()).not.toContain(first.id);
+    const made = await rowOf(first.id);
+    expect(made).toMatchObject({ gaveUpAt: null, lastError: null, attempts: 1 });
+    expect(made.deliveredAt).toBeInstanceOf(Date);
+    await deliveredRow(second.id);
+    // Sent once: the completed job is not run again.
+    expect(sequencesOf(run.runId)).toEqual([1, 2]);
+  });
+
+  it('holds nothing back behind a delivery given up, and sends one whose job was lost in its turn', async () => {
+    const run = await communityWithWebhook();
+    const dayAgo = handedOverAgo(25 * 3_600_000);
+    // Its job lost: no job of that id.
+    const lost = await delivery(run, 1, { enqueuedAt: dayAgo });
     await delivery(run, 2, { enqueuedAt: dayAgo, gaveUpAt: new Date() });
     const third = await delivery(run, 3);
+    await booted.worker.get(WebhookOutboxDispatcher).dispatch();
+    expect((await rowOf(third.id)).enqueuedAt).toBeNull();
+
+    expect(await recoverAll()).toContain(lost.id);
     expect(await deliveredRow(third.id)).toMatchObject({ attempts: 1 });
+    expect(await rowOf(lost.id)).toMatchObject({ attempts: 1, gaveUpAt: null });
+    expect(sequencesOf(run.runId)).toEqual([1, 3]);
+  });
+
+  it('gives up, rather than queue again, a delivery whose job was lost with its attempts spent', async () => {
+    const run = await communityWithWebhook();
+    const spent = await delivery(run, 1, {
+      enqueuedAt: handedOverAgo(DAY_MS),
+      attempts: 12,
+      lastError: 'the webhook answered HTTP 503',
+    });
+    const next = await delivery(run, 2);
+    expect(await recoverAll()).not.toContain(spent.id);
+    const givenUp = await rowOf(spent.id);
+    expect(givenUp).toMatchObject({ attempts: 12, lastError: 'the webhook answered HTTP 503' });
+    expect(givenUp.gaveUpAt).toBeInstanceOf(Date);
+    expect(await queue.getJobState(spent.id)).toBe('unknown');
+    await deliveredRow(next.id);
+    expect(sequencesOf(run.runId)).toEqual([2]);
   });
 
   it('sends an event in backoff nowhere once its delivery was dropped with the webhook', async () => {

@@ -5,7 +5,14 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { PrismaService } from '@bridgenotes/database';
-import { InjectQueue, JobName, JobProducer, type JobQueue, QueueName } from '@bridgenotes/queue';
+import {
+  InjectQueue,
+  JobName,
+  JobProducer,
+  JOBS,
+  type JobQueue,
+  QueueName,
+} from '@bridgenotes/queue';
 
 import { PollingLoop } from '../common/polling-loop';
 
@@ -14,17 +21,21 @@ const BATCH = 100;
 
 /**
  * How often, and after how long in the queue, deliveries not delivered nor given up are looked
- * up in the queue: one whose job the queue no longer has (Redis restarted empty, flushed, or
- * evicting) is queued again.
+ * up in the queue (`recover`): one whose job the queue no longer has (Redis restarted empty,
+ * flushed, or evicting) is queued again, one whose job ended unrecorded is recorded.
  */
 export const RECOVER_MS = 60_000;
 export const RECOVER_AFTER_MS = 60_000;
+
+/** The attempts every delivery's job gets (the catalogue's, `JOBS`). */
+const WEBHOOK_ATTEMPTS = JOBS[JobName.DeliverWebhook].options?.({ deliveryId: '' }).attempts ?? 1;
 
 /**
  * Hands the status-change events that scoring runs write to the webhook queue. The job id is the
  * delivery's id, so a pass that fails after adding a job but before marking the row re-adds
  * nothing: a receiver gets each event once unless its own answer was lost. A delivery queued
- * whose job the queue then lost is queued again (`recover`), under the same id.
+ * whose job the queue then lost is queued again (`recover`), under the same id, and one whose job
+ * ended without the row being told is recorded as its job ended.
  */
 @Injectable()
 export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -62,9 +73,10 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
   async dispatch(): Promise<number> {
     // Each community's first delivery still to make, alone: the next one waits until it is made
     // or given up, so a receiver gets a community's events in order (`sequence`, then `page`),
-    // never a later run's while an earlier one is in backoff. One handed over a day ago and
-    // neither made nor given up (its 12 attempts span about 17 h: its job was lost, or its last
-    // failure went unrecorded) holds nothing back.
+    // never a later run's while an earlier one is in backoff, however long that lasts. No time
+    // lets a later one past: `recover` ends a delivery whose job the queue failed for good or
+    // finished unrecorded, and queues again one it lost, so every open delivery has a job that
+    // ends it (12 attempts, about 17 h of backoff).
     const pending = await this.prisma.$queryRaw<{ id: string }[]>`
       SELECT d.id FROM webhook_deliveries d
        WHERE d.enqueued_at IS NULL
@@ -72,7 +84,6 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
                SELECT FROM webhook_deliveries e
                 WHERE e.community_id = d.community_id
                   AND e.delivered_at IS NULL AND e.gave_up_at IS NULL
-                  AND (e.enqueued_at IS NULL OR e.enqueued_at > now() - interval '1 day')
                   AND (e.sequence, e.page, e.created_at, e.id) < (d.sequence, d.page, d.created_at, d.id))
        ORDER BY d.created_at LIMIT ${BATCH}`;
     if (pending.length === 0) return 0;
@@ -90,9 +101,19 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
 
   /**
    * One page of the deliveries queued over `RECOVER_AFTER_MS` ago and neither delivered nor given
-   * up, after the last page's (from the start again once a page comes back short): those whose
-   * job the queue does not know are queued again. Returns their ids. A job waiting, delayed
-   * between its retries (up to 17 hours), active, or kept failed or completed, is known.
+   * up, after the last page's (from the start again once a page comes back short), each settled
+   * by what the queue knows of its job, since the next delivery of its community waits for it:
+   *
+   * - failed (no retry follows: its attempts spent, or an error no retry mends) while the row
+   *   was not told (the failure hook's write was lost): given up, as the handler records it;
+   * - completed while the row was not told: delivered, as the handler records it (the job ends
+   *   only once the receiver answered 2xx and the row was written);
+   * - unknown (Redis restarted empty, flushed, or evicting): queued again, under the same id,
+   *   unless the row has spent its 12 attempts already (given up instead: the queue losing it
+   *   again and again would otherwise retry it forever, holding its community back);
+   * - waiting, delayed between its retries (up to 17 hours), or active: left alone.
+   *
+   * Returns the ids queued again.
    */
   async recover(): Promise<string[]> {
     const page = await this.prisma.webhookDelivery.findMany({
@@ -102,14 +123,22 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
         gaveUpAt: null,
         ...(this.recoveredThrough && { id: { gt: this.recoveredThrough } }),
       },
-      select: { id: true },
+      select: { id: true, attempts: true },
       orderBy: { id: 'asc' },
       take: BATCH,
     });
     this.recoveredThrough = page.length < BATCH ? undefined : page[page.length - 1]?.id;
     const lost: string[] = [];
-    for (const { id } of page) {
-      if ((await this.queue.getJobState(id)) === 'unknown') lost.push(id);
+    let settled = 0;
+    for (const { id, attempts } of page) {
+      const state = await this.queue.getJobState(id);
+      if (state === 'unknown' && attempts < WEBHOOK_ATTEMPTS) lost.push(id);
+      else if (state === 'unknown' || state === 'failed' || state === 'completed') {
+        settled += await this.settle(id, state);
+      }
+    }
+    if (settled > 0) {
+      this.logger.warn(`${settled} webhook deliveries the queue had ended unrecorded: recorded`);
     }
     if (lost.length === 0) return lost;
     await this.jobs.enqueueBulk(
@@ -118,5 +147,30 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
     );
     this.logger.warn(`${lost.length} webhook deliveries the queue had lost: queued again`);
     return lost;
+  }
+
+  /**
+   * Records the end the queue knows of a delivery the row still shows open, with the columns
+   * and meaning `DeliverWebhookHandler` gives it: `deliveredAt` and no error for a completed job;
+   * `gaveUpAt` and the job's last error (the handler's own fixed sentence) for one failed for
+   * good, or lost with its attempts spent. Only if the row is still open: the handler's own
+   * record, written meanwhile, stands. Returns how many rows it changed (0 or 1).
+   */
+  private async settle(id: string, state: 'unknown' | 'failed' | 'completed'): Promise<number> {
+    const job = state === 'unknown' ? undefined : await this.queue.getJob(id);
+    const open = { id, deliveredAt: null, gaveUpAt: null };
+    if (state === 'completed') {
+      const { count } = await this.prisma.webhookDelivery.updateMany({
+        where: open,
+        data: { deliveredAt: new Date(job?.finishedOn ?? Date.now()), lastError: null },
+      });
+      return count;
+    }
+    const reason = job?.failedReason;
+    const { count } = await this.prisma.webhookDelivery.updateMany({
+      where: open,
+      data: { gaveUpAt: new Date(), ...(reason && { lastError: reason.slice(0, 500) }) },
+    });
+    return count;
   }
 }
