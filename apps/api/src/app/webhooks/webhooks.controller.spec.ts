@@ -306,4 +306,123 @@ describe('community webhooks', () => {
       nextCursor: null,
     });
   });
+
+  it("lists deliveries newest first in the events' order, a run's pages together, page by page", async () => {
+    const community = await createCommunity(prisma);
+    const run = await prisma.scoringRun.create({
+      data: { communityId: community.id, status: 'SUCCEEDED' },
+    });
+    // Ids against the order, so that neither they nor the times give it: a publication records a
+    // run's pages at one time, and one published later may have started earlier.
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const rows: { id: string; sequence: number; page: number; createdAt: Date }[] = [
+      { id: id(1), sequence: 2, page: 2, createdAt: new Date(Date.UTC(2026, 0, 1)) },
+      { id: id(2), sequence: 2, page: 1, createdAt: new Date(Date.UTC(2026, 0, 1)) },
+      { id: id(3), sequence: 1, page: 3, createdAt: new Date(Date.UTC(2026, 0, 2)) },
+      { id: id(4), sequence: 1, page: 1, createdAt: new Date(Date.UTC(2026, 0, 2)) },
+      { id: id(5), sequence: 1, page: 2, createdAt: new Date(Date.UTC(2026, 0, 2)) },
+      // Two runs published before runs were numbered: by time, then id.
+      { id: id(6), sequence: 0, page: 1, createdAt: new Date(Date.UTC(2025, 11, 1)) },
+      { id: id(7), sequence: 0, page: 1, createdAt: new Date(Date.UTC(2025, 11, 2)) },
+      { id: id(8), sequence: 0, page: 1, createdAt: new Date(Date.UTC(2025, 11, 2)) },
+    ];
+    await prisma.webhookDelivery.createMany({
+      data: rows.map((row) => ({ ...row, communityId: community.id, runId: run.id, payload: {} })),
+    });
+    const expected = [
+      [2, 2, id(1)],
+      [2, 1, id(2)],
+      [1, 3, id(3)],
+      [1, 2, id(5)],
+      [1, 1, id(4)],
+      [0, 1, id(8)],
+      [0, 1, id(7)],
+      [0, 1, id(6)],
+    ];
+    const list = (query: { limit: number; cursor?: string }) =>
+      request(app.getHttpServer())
+        .get(`/communities/${community.slug}/webhook/deliveries`)
+        .query(query)
+        .set(operator)
+        .expect(200);
+    const placeOf = (items: { sequence: number; page: number; id: string }[]) =>
+      items.map(({ sequence, page, id: deliveryId }): [number, number, string] => [
+        sequence,
+        page,
+        deliveryId,
+      ]);
+
+    expect(placeOf((await list({ limit: 100 })).body.items)).toEqual(expected);
+    const walked: [number, number, string][] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < expected.length; pages += 1) {
+      const { body } = await list({ limit: 3, ...(cursor && { cursor }) });
+      walked.push(...placeOf(body.items));
+      cursor = body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(walked).toEqual(expected);
+    expect(cursor).toBeUndefined();
+  });
+
+  it.each([
+    ['garbage', Buffer.from('hello').toString('base64url')],
+    [
+      "another list's (time, id) cursor",
+      Buffer.from(
+        `2026-01-01T00:00:00.000Z|${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`,
+      ).toString('base64url'),
+    ],
+    [
+      'a sequence past the column',
+      Buffer.from(
+        `w2147483648.1|2026-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000001`,
+      ).toString('base64url'),
+    ],
+    [
+      'page 0',
+      Buffer.from(`w1.0|2026-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000001`).toString(
+        'base64url',
+      ),
+    ],
+    [
+      'an impossible date',
+      Buffer.from(`w1.1|2026-02-31T00:00:00.000Z|00000000-0000-4000-8000-000000000001`).toString(
+        'base64url',
+      ),
+    ],
+    [
+      'a year out of range',
+      Buffer.from(`w1.1|1970-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000001`).toString(
+        'base64url',
+      ),
+    ],
+    [
+      'a malformed id',
+      Buffer.from(`w1.1|2026-01-01T00:00:00.000Z|zzzzzzzz-0000-4000-8000-000000000001`).toString(
+        'base64url',
+      ),
+    ],
+  ])('answers a deliveries cursor that is %s with 400 CURSOR_INVALID', async (_, cursor) => {
+    const community = await createCommunity(prisma);
+    const response = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/webhook/deliveries`)
+      .query({ cursor })
+      .set(operator)
+      .expect(400);
+    expect(response.body.code).toBe('CURSOR_INVALID');
+  });
+
+  it('answers a deliveries cursor that is not base64url with 400 VALIDATION_FAILED', async () => {
+    const community = await createCommunity(prisma);
+    const response = await request(app.getHttpServer())
+      .get(`/communities/${community.slug}/webhook/deliveries`)
+      .query({ cursor: '%%%' })
+      .set(operator)
+      .expect(400);
+    expect(response.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'cursor must be a nextCursor value from a previous page',
+    });
+  });
 });

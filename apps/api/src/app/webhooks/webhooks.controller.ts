@@ -44,7 +44,11 @@ export class WebhooksController {
   }
 
   @Get('deliveries')
-  @ApiOperation({ summary: 'Recent webhook deliveries and their outcome (operator)' })
+  @ApiOperation({
+    summary: 'Recent webhook deliveries and their outcome (operator)',
+    description:
+      "Newest first by the events' order: `sequence` descending, then `page` descending (a run of several pages is listed last page to first, together), `limit` at a time; `nextCursor` continues in that order.",
+  })
   @ApiOkResponse({ type: WebhookDeliveryPageDto })
   @ApiErrors('CURSOR_INVALID')
   async deliveries(

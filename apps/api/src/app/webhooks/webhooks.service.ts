@@ -9,7 +9,7 @@ import {
 } from '@bridgenotes/database';
 
 import { ApiError } from '../common/api-error';
-import { decodeCursor, encodeCursor, Page, pageOf } from '../common/cursor';
+import { EARLIEST, LATEST, Page, pageOf, UUID } from '../common/cursor';
 import { PRIVATE_WEBHOOK_MESSAGE, PutWebhookDto } from './dto/webhook.dto';
 
 /**
@@ -78,24 +78,78 @@ export class WebhooksService {
     await tx.webhookDelivery.deleteMany({ where: { communityId, deliveredAt: null } });
   }
 
+  /**
+   * The community's deliveries in the order they are sent, newest first: by `sequence`, then
+   * `page`, both descending (a run's pages last to first), then `createdAt` and `id` (several
+   * runs published before runs were numbered all carry `sequence` 0).
+   */
   async deliveries(
     community: Community,
     limit: number,
     cursor?: string,
   ): Promise<Page<WebhookDelivery>> {
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const after = cursor === undefined ? undefined : decodeDeliveryCursor(cursor);
     const rows = await this.prisma.webhookDelivery.findMany({
       where: {
         communityId: community.id,
         ...(after && {
-          OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }],
+          OR: [
+            { sequence: { lt: after.sequence } },
+            { sequence: after.sequence, page: { lt: after.page } },
+            { sequence: after.sequence, page: after.page, createdAt: { lt: after.at } },
+            {
+              sequence: after.sequence,
+              page: after.page,
+              createdAt: after.at,
+              id: { lt: after.id },
+            },
+          ],
         }),
       },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      orderBy: [{ sequence: 'desc' }, { page: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
-    return pageOf(rows, limit, (delivery) =>
-      encodeCursor({ at: delivery.createdAt, id: delivery.id }),
-    );
+    return pageOf(rows, limit, encodeDeliveryCursor);
   }
+}
+
+/** Where a page of deliveries ends, in their listing order. */
+interface DeliveryPosition {
+  sequence: number;
+  page: number;
+  at: Date;
+  id: string;
+}
+
+const INT_MAX = 2_147_483_647;
+
+/** `w<sequence>.<page>|<createdAt>|<id>`, opaque to clients (base64url). */
+function encodeDeliveryCursor({
+  sequence,
+  page,
+  createdAt,
+  id,
+}: Pick<WebhookDelivery, 'sequence' | 'page' | 'createdAt' | 'id'>): string {
+  return Buffer.from(`w${sequence}.${page}|${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+/** A cursor `encodeDeliveryCursor` made, or `CURSOR_INVALID` (400): anything else is forged. */
+function decodeDeliveryCursor(cursor: string): DeliveryPosition {
+  const match = /^w(0|[1-9][0-9]{0,9})\.([1-9][0-9]{0,9})\|([0-9TZ:.-]{24})\|([0-9a-f-]{36})$/.exec(
+    Buffer.from(cursor, 'base64url').toString(),
+  );
+  const [, sequence, page, time, id] = match ?? [];
+  const at = new Date(time ?? '');
+  const ms = at.getTime();
+  if (
+    !match ||
+    Number(sequence) > INT_MAX ||
+    Number(page) > INT_MAX ||
+    !UUID.test(id ?? '') ||
+    !(ms >= EARLIEST && ms < LATEST) ||
+    at.toISOString() !== time
+  ) {
+    throw ApiError.of('CURSOR_INVALID');
+  }
+  return { sequence: Number(sequence), page: Number(page), at, id: id as string };
 }

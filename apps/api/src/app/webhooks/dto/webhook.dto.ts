@@ -120,9 +120,18 @@ export class WebhookDeliveryDto {
 }
 
 export class WebhookDeliveryPageDto {
-  @ApiProperty({ type: [WebhookDeliveryDto], description: 'Newest first' })
+  @ApiProperty({
+    type: [WebhookDeliveryDto],
+    description:
+      "Newest first, in the order of the events: by `sequence`, then `page`, both descending (a run's pages last to first), the reverse of the order they are sent in",
+  })
   items!: WebhookDeliveryDto[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Pass as `cursor` for the next page (opaque; one this API did not give answers 400 `CURSOR_INVALID`)',
+  })
   nextCursor!: string | null;
 }
