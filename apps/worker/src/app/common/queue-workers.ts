@@ -22,6 +22,7 @@ import {
 } from '@bridgenotes/queue';
 import { UnrecoverableError } from 'bullmq';
 
+import { queueable, queuedFailure } from './job-failure';
 import { PollingLoop } from './polling-loop';
 
 type AnyHandler = JobHandler<JobName>;
@@ -103,22 +104,42 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async start(queue: QueueName, handlers: Map<JobName, AnyHandler>): Promise<void> {
     for (const handler of handlers.values()) await handler.prepare?.();
+    // What BullMQ keeps of a failed attempt is its code and sentence (`queuedFailure`); the
+    // error itself, which the queue never sees, goes to the failure hook or the log, by its codes.
+    const originals = new WeakMap<Error, unknown>();
     const worker = this.factory.worker<unknown, string>(
       queue,
-      (job, token) => {
+      async (job, token) => {
         const handler = handlers.get(job.name as JobName);
-        if (!handler) {
-          throw new UnrecoverableError(`No handler for job "${job.name}" on the ${queue} queue`);
+        try {
+          if (!handler) {
+            this.logger.error(`no handler for job "${job.name}" on the ${queue} queue: failed`);
+            throw new UnrecoverableError(`No handler for job "${job.name}" on the ${queue} queue`);
+          }
+          return await handler.handle(job as never, token);
+        } catch (error) {
+          if (queueable(error)) throw error;
+          const queued = queuedFailure(error);
+          originals.set(queued, error);
+          throw queued;
         }
-        return handler.handle(job as never, token);
       },
       WORKER_OPTIONS[queue](this.env),
     );
-    worker.on('failed', (job, error) => {
-      const handler = job && handlers.get(job.name as JobName);
-      if (!job || !handler?.failed) return;
+    worker.on('failed', (job, queued) => {
+      if (!job) return;
+      const handler = handlers.get(job.name as JobName);
+      const original = originals.get(queued);
+      const error = original instanceof Error ? original : queued;
       const final =
-        error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+        queued instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (!handler?.failed) {
+        // A handler without a hook has no log line of its own for its failures.
+        this.logger.warn(
+          `the ${job.name} job ${job.id} attempt ${job.attemptsMade} failed${final ? ', given up' : ''}: ${errorCode(error)}`,
+        );
+        return;
+      }
       // The hooks write to the database, which may be what failed the job: a rejection here
       // would be unhandled and end the process with every job it runs.
       handler
