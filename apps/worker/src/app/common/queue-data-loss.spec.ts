@@ -1,19 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ConfigModule } from '@bridgenotes/config';
-import { PrismaModule, PrismaService, ScoringRunStore } from '@bridgenotes/database';
+import { PrismaService, ScoringRunStore } from '@bridgenotes/database';
 import { communityScope } from '@bridgenotes/protocol';
-import {
-  JobName,
-  JobProducer,
-  JobQueue,
-  QueueModule,
-  QueueName,
-  queueToken,
-} from '@bridgenotes/queue';
+import { JobName, JobProducer, JobQueue, QueueName, queueToken } from '@bridgenotes/queue';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 
+import { bootQueueConsumer } from '../../testing/queue-consumer';
 import { QuotasModule } from '../quotas/quotas.module';
 import { WebhookOutboxDispatcher } from '../webhooks/webhook-outbox.dispatcher';
 import { QueueWorkers, QueueWorkersModule } from './queue-workers';
@@ -39,17 +31,7 @@ describe('the queue losing its data', () => {
       SCORING_CRON: 'off',
       DAILY_COUNTS_PRUNE_CRON: '10 0 * * *',
     });
-    app = await (
-      await Test.createTestingModule({
-        imports: [
-          ConfigModule,
-          PrismaModule,
-          QueueModule.forRoot({ role: 'consumer' }),
-          QueueWorkersModule,
-          QuotasModule,
-        ],
-      }).compile()
-    ).init();
+    app = await bootQueueConsumer([QueueWorkersModule, QuotasModule]);
     prisma = app.get(PrismaService);
     scoring = app.get(queueToken(QueueName.Scoring));
     webhooks = app.get(queueToken(QueueName.Webhooks));

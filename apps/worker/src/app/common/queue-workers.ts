@@ -51,7 +51,8 @@ const WORKER_OPTIONS: { [Queue in QueueName]: (env: Environment) => JobWorkerOpt
 /**
  * Runs every job handler of the worker (the providers marked `@HandlesJob`): one BullMQ worker
  * per queue that has handlers, which hands each job to its handler by name, and the schedules
- * of the catalogue's periodic jobs. A job nobody handles fails at once, without retries.
+ * of the catalogue's periodic jobs. A job nobody handles fails at once, without retries. Every
+ * job fails in the queue with a code and fixed sentence only, and no stack (`queuedFailure`).
  */
 @Injectable()
 export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -127,16 +128,18 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       WORKER_OPTIONS[queue](this.env),
     );
     worker.on('failed', (job, queued) => {
-      if (!job) return;
-      const handler = handlers.get(job.name as JobName);
+      // A job without a handler was logged as it failed.
+      const handler = job && handlers.get(job.name as JobName);
+      if (!job || !handler) return;
       const original = originals.get(queued);
       const error = original instanceof Error ? original : queued;
       const final =
         queued instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      if (!handler?.failed) {
-        // A handler without a hook has no log line of its own for its failures.
+      if (!handler.failed) {
+        // A handler without a hook has no log line of its own for its failures: the error's
+        // codes, or the text of one the queue keeps as it is (BullMQ's stalled job, a code).
         this.logger.warn(
-          `the ${job.name} job ${job.id} attempt ${job.attemptsMade} failed${final ? ', given up' : ''}: ${errorCode(error)}`,
+          `the ${job.name} job ${job.id} attempt ${job.attemptsMade} failed${final ? ', given up' : ''}: ${original === undefined ? queued.message : errorCode(original)}`,
         );
         return;
       }
