@@ -442,7 +442,7 @@ describe('browser extension', () => {
     await panel.getByLabel('Note (at most 280 characters').fill(WRITTEN_TEXT);
     await clickShown(panel.getByRole('button', { name: 'Publish note' }));
     await panel
-      .getByText('A note saying the post is misleading needs at least one source link.')
+      .getByText('A note saying the post may mislead needs at least one source.')
       .waitFor();
     // …then writes it on the post by its platform id, under the member's pseudonym.
     await panel.getByLabel('Sources, one link per line').fill('https://example.org/council/2026');

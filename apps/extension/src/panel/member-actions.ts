@@ -8,12 +8,11 @@ import {
   NOT_HELPFUL_TAGS,
   NOT_MISLEADING_REASONS,
   NOTE_TEXT_LIMIT,
-  noteTextLength,
   ratingContentProblems,
   sendRating,
 } from '@bridgenotes/protocol';
 
-import { button, h, nextId, TAGS_REQUIRED, unshownWrite } from '@bridgenotes/widget';
+import { button, h, markField, nextId, TAGS_REQUIRED, unshownWrite } from '@bridgenotes/widget';
 import { errorSlot, showProblem } from '../shared/field-error';
 import {
   circuitFiles,
@@ -33,7 +32,7 @@ import { notSealedNotice, writeOutcome } from '../shared/membership-news';
 import { type Follow, type SaveRatingMessage } from '../shared/storage';
 import { label, t } from '../shared/strings';
 import type { BusyTarget } from './busy';
-import { noteProblem } from './note-problem';
+import { noteLength, noteProblem } from './note-problem';
 
 export interface MemberContext {
   follow: Follow;
@@ -193,9 +192,9 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     const [refused] = ratingContentProblems({ helpfulness: chosen, tags: chosenTags });
     const problem =
       refused?.field === 'helpfulness'
-        ? { field: 'helpfulness' as const, message: t('pickHelpfulness') }
+        ? { field: 'helpfulness' as const, message: t('chooseHelpfulness') }
         : refused || (TAGS_REQUIRED.has(chosen) && chosenTags.length === 0)
-          ? { field: 'tags' as const, message: t('pickTag') }
+          ? { field: 'tags' as const, message: t('chooseTag') }
           : null;
     if (!showProblem(fields, problem)) return;
     void context.guarded(
@@ -241,7 +240,7 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
   const classificationName = nextId('classification');
   const reasons = h('div', { class: 'reasons' });
   const text = h('textarea', { id: textId, rows: '4', required: true });
-  const counter = h('p', { class: 'meta', 'aria-live': 'polite' }, `0/${NOTE_TEXT_LIMIT}`);
+  const counter = h('p', { class: 'meta', 'aria-live': 'polite' }, noteLength('').counter);
   const sources = h('textarea', { id: sourcesId, rows: '2', spellcheck: 'false' });
   const classification = choices('radio', classificationName, t('classification'), [
     'MISINFORMED_OR_POTENTIALLY_MISLEADING',
@@ -272,8 +271,17 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
     fields.sources.slot,
     submitNote,
   );
+  // A text too long, by either limit, is said under it as the member types (the counter, a live
+  // region, says the figures); cleared once it fits.
+  let tooLongSaid = false;
   text.addEventListener('input', () => {
-    counter.textContent = `${noteTextLength(text.value)}/${NOTE_TEXT_LIMIT}`;
+    const { counter: counted, tooLong } = noteLength(text.value);
+    counter.textContent = counted;
+    if (tooLong !== null || tooLongSaid) {
+      fields.text.slot.textContent = tooLong ?? '';
+      markField(text, tooLong === null ? null : fields.text.slot);
+    }
+    tooLongSaid = tooLong !== null;
   });
   form.addEventListener('change', (event) => {
     if ((event.target as HTMLInputElement).name !== classificationName) return;
@@ -306,6 +314,7 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
         const proven = await prove(context, 'note.create', '', payload);
         const note = await writeNote(context.follow, { ...payload, ...proven });
         form.reset();
+        counter.textContent = noteLength('').counter;
         context.say(writeOutcome(context.follow, 'noted'));
         onWritten(note);
       },

@@ -1,4 +1,6 @@
-import { noteProblem } from './note-problem';
+import { EN_CONTENT } from '@bridgenotes/widget';
+
+import { noteLength, noteProblem } from './note-problem';
 
 const NOTE = {
   classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
@@ -27,23 +29,24 @@ describe('the panel’s checks of a note before proving', () => {
     });
     expect(noteProblem({ ...NOTE, reasons: [], text: '' })).toEqual({
       field: 'reasons',
-      message: 'Pick at least one reason.',
+      message: 'Choose at least one reason.',
     });
     expect(noteProblem({ ...NOTE, text: ' \n' })).toEqual({
       field: 'text',
-      message: 'Write the note’s text.',
+      message: 'Write the note.',
     });
     expect(noteProblem({ ...NOTE, text: 'x'.repeat(281) })).toEqual({
       field: 'text',
-      message: 'The note is 281 characters long; at most 280.',
+      message: 'The note has 281 characters; at most 280 fit.',
     });
     expect(noteProblem({ ...NOTE, sources: ['ftp://example.org/a'] })).toEqual({
       field: 'sources',
-      message: 'Sources must be http or https links: ftp://example.org/a',
+      message:
+        'Each source must be one link starting with http:// or https://: ftp://example.org/a',
     });
     expect(noteProblem({ ...NOTE, sources: [] })).toEqual({
       field: 'sources',
-      message: 'A note saying the post is misleading needs at least one source link.',
+      message: 'A note saying the post may mislead needs at least one source.',
     });
   });
 
@@ -54,5 +57,31 @@ describe('the panel’s checks of a note before proving', () => {
       field: 'sources',
       message: 'At most 10 sources.',
     });
+  });
+
+  it('say a note too long as sent (its links in full) as such, with what to do, in the widget’s words', () => {
+    const link = (n: number) => `https://example.org/${n}/${'a'.repeat(400)}`;
+    const text = `See ${link(1)} and ${link(2)} and ${link(3)}`;
+    const message =
+      'With its links in full, the note has 1280 characters; at most 1000 can be sent. Shorten its links, or move some to the sources.';
+    expect(noteProblem({ ...NOTE, text })).toEqual({ field: 'text', message });
+    // As the member types: the counter says the length as sent too, the problem is said.
+    expect(noteLength(text)).toEqual({
+      counter: '17/280 · 1280/1000 with links in full',
+      tooLong: message,
+    });
+    expect(noteLength('x'.repeat(281))).toEqual({
+      counter: '281/280',
+      tooLong: 'The note has 281 characters; at most 280 fit.',
+    });
+    expect(noteLength(`See ${link(1)}`)).toEqual({ counter: '5/280', tooLong: null });
+    expect(noteLength('')).toEqual({ counter: '0/280', tooLong: null });
+  });
+
+  it('word each rule as the widget does: one wording for both', () => {
+    expect(noteProblem({ ...NOTE, reasons: [] })?.message).toBe(EN_CONTENT.chooseReason);
+    expect(noteProblem({ ...NOTE, text: 'x'.repeat(281) })?.message).toBe(
+      EN_CONTENT.textTooLong.replace('{count}', '281').replace('{limit}', '280'),
+    );
   });
 });

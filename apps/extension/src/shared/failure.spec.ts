@@ -59,8 +59,12 @@ describe('what a failed action tells the member', () => {
     expect(failureMessage(new InstanceError(409, 'SELF_RATING', 'own note'))).toBe(
       'You wrote this note: others rate it. (code SELF_RATING)',
     );
-    // A code the widget has no sentence for: the generic one, or the server's when it is 5xx.
+    // A code the widget has no sentence for: the instance's message quoted (it says what to
+    // change), the generic sentence when it has none, the server's when it is 5xx.
     expect(failureMessage(new InstanceError(400, 'SOMETHING_NEW', 'raw detail'))).toBe(
+      'The service refused it: “raw detail” (code SOMETHING_NEW)',
+    );
+    expect(failureMessage(new InstanceError(400, 'SOMETHING_NEW', ''))).toBe(
       'Something went wrong. Try again later. (code SOMETHING_NEW)',
     );
     expect(failureMessage(new InstanceError(503, 'HTTP_ERROR', 'error'))).toBe(

@@ -1,6 +1,7 @@
 // What a failed action tells the member, in the settings and the panel: for an instance's
 // refusal (or the network's, or the click-jacking guard's), the widget's sentence for its code,
-// with the code for whoever helps them (`refusalText`), never the API's `code: message`; for a
+// with the code for whoever helps them (`refusalText`: the API's message only, quoted, for a code
+// the widget has no sentence for), never the API's `code: message`; for a
 // follow at an address the extension no longer reaches, where to follow it instead; for
 // anything else, the extension's own sentence it carries.
 import { refusalText } from '@bridgenotes/widget';

@@ -134,7 +134,8 @@ async function call<T>(url: string, init: { method?: string; body?: unknown } = 
     credentials: 'omit',
     referrerPolicy: 'no-referrer',
   });
-  const body = (await response.json().catch(() => ({}))) as T & {
+  // An answer of `null` or a number (a proxy's, another service's) holds no code either.
+  const body = Object((await response.json().catch(() => ({}))) ?? {}) as T & {
     code?: string;
     message?: string;
     details?: unknown;
@@ -142,8 +143,9 @@ async function call<T>(url: string, init: { method?: string; body?: unknown } = 
   if (!response.ok) {
     throw new InstanceError(
       response.status,
-      body.code ?? 'HTTP_ERROR',
-      body.message ?? 'error',
+      typeof body.code === 'string' ? body.code : 'HTTP_ERROR',
+      // Said to the member for a code the widget has no sentence for (`refusalText`): none else.
+      typeof body.message === 'string' ? body.message : '',
       body.details,
     );
   }

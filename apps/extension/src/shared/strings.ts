@@ -1,4 +1,4 @@
-import { EN_LABELS, EN_PENDING, EN_WRITE_WAIT } from '@bridgenotes/widget';
+import { EN_CONTENT, EN_LABELS, EN_PENDING, EN_WRITE_WAIT } from '@bridgenotes/widget';
 
 /**
  * Every string the extension shows, in one place for translation (the widget's wording where
@@ -59,15 +59,8 @@ export const STRINGS = {
   submitNote: 'Publish note',
   noted:
     'Note published. It will be shown once raters from different perspectives find it helpful.',
-  tooLong: 'The note is {length} characters long; at most {limit}.',
-  needSource: 'A note saying the post is misleading needs at least one source link.',
-  badSource: 'Sources must be http or https links: {source}',
-  tooManySources: 'At most {limit} sources.',
-  pickReason: 'Pick at least one reason.',
-  pickHelpfulness: 'Choose how helpful the note is.',
-  pickTag: 'Choose at least one of these.',
-  pickClassification: 'Choose whether the post may mislead.',
-  textMissing: 'Write the note’s text.',
+  // A note's or a rating's content rule broken (libs/protocol's), in the widget's words.
+  ...EN_CONTENT,
   // A join waiting for its batch, in the panel and the settings, in the widget's words: by the
   // seal wait kept with the follow (shared/membership-news.ts).
   ...EN_PENDING,

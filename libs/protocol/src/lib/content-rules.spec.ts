@@ -95,12 +95,16 @@ describe('a note’s content rules', () => {
     expect(noteContentProblems({ ...NOTE, text: `${link} ${link} ${link}` })).toEqual([
       {
         field: 'text',
-        rule: 'text-too-long',
+        rule: 'text-too-long-sent',
         code: 'VALIDATION_FAILED',
         message: 'text must be 1 to 1000 characters long as sent',
-        values: { count: 1499, limit: 1000 },
+        values: { count: 1499, limit: 1000, counted: 5 },
       },
     ]);
+    // Over both: the limit readers count comes first (shortening the text is needed anyway).
+    expect(noteContentProblems({ ...NOTE, text: `${link} ${'x'.repeat(300)}` })[0]?.rule).toBe(
+      'text-too-long',
+    );
   });
 
   it('take http(s) links of at most 2048 characters as sources, at most ten', () => {

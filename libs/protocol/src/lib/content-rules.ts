@@ -26,6 +26,9 @@ export const HELPFULNESS_LEVELS = ['HELPFUL', 'SOMEWHAT_HELPFUL', 'NOT_HELPFUL']
 export const NOTE_REASONS_LIMIT = 7;
 /** A note's text as sent, in code points (its column's size), links counted in full. */
 export const NOTE_TEXT_SENT_LIMIT = 1000;
+
+/** A note's length as sent and stored: code points, as PostgreSQL counts them, links in full. */
+export const noteTextSentLength = (text: string): number => [...text].length;
 export const NOTE_SOURCES_LIMIT = 10;
 /** A source link's length, as a post's URL's (UTF-16 code units, as `canonicalPostUrl` counts). */
 export const SOURCE_LENGTH_LIMIT = MAX_URL_LENGTH;
@@ -50,6 +53,7 @@ export type ContentRule =
   | 'reasons-invalid'
   | 'text-missing'
   | 'text-too-long'
+  | 'text-too-long-sent'
   | 'source-invalid'
   | 'sources-too-many'
   | 'sources-missing'
@@ -130,7 +134,14 @@ function reasonsProblem(note: NoteContent): ContentProblem | undefined {
   return refused === undefined ? undefined : problem('reasons-invalid', 'REASONS_INVALID', refused);
 }
 
-function textProblem(text: string): ContentProblem | undefined {
+/**
+ * What the API would refuse in a note's text: none, spaces or invisible characters alone
+ * (`text-missing`), over 280 characters as readers count them (`text-too-long`, `count` and
+ * `limit`), or, within those, over 1000 as sent, which only long links make (`text-too-long-sent`,
+ * `count` and `limit` as sent, `counted` as readers count it). Also what a form says as the member
+ * types.
+ */
+export function noteTextProblem(text: string): ContentProblem | undefined {
   if (text.length === 0) {
     return {
       field: 'text',
@@ -159,14 +170,14 @@ function textProblem(text: string): ContentProblem | undefined {
     };
   }
   // Only long links can make a text that readers count within the limit too long to store.
-  const sent = [...text].length;
+  const sent = noteTextSentLength(text);
   if (sent > NOTE_TEXT_SENT_LIMIT) {
     return {
       field: 'text',
-      rule: 'text-too-long',
+      rule: 'text-too-long-sent',
       code: 'VALIDATION_FAILED',
       message: CONTENT_MESSAGES.textSent,
-      values: { count: sent, limit: NOTE_TEXT_SENT_LIMIT },
+      values: { count: sent, limit: NOTE_TEXT_SENT_LIMIT, counted: count },
     };
   }
   return undefined;
@@ -225,7 +236,7 @@ export function noteContentProblems(note: NoteContent): ContentProblem[] {
           message: CONTENT_MESSAGES.classification,
         } as const),
     classified ? reasonsProblem(note) : undefined,
-    textProblem(note.text),
+    noteTextProblem(note.text),
     sourcesProblem(note),
   ];
   return problems.filter((problem) => problem !== undefined);

@@ -31,15 +31,20 @@ export async function api<T>(
   instanceClock.observe(response.headers);
   const body = (await response.json().catch(() => ({}))) as T & Partial<ApiErrorResponse>;
   if (!response.ok) {
+    // Whatever answered (the API, a proxy's page): its code and message as text, else none.
+    const refused = (typeof body === 'object' && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    >;
     // A 429's Retry-After (seconds), for the member to be told how long to wait.
     const retryAfter = retryAfterSeconds(response);
     const details =
       retryAfter === undefined
-        ? body.details
-        : { ...(body.details as object | undefined), retryAfter };
+        ? refused['details']
+        : { ...(refused['details'] as object | undefined), retryAfter };
     throw new RequestError(
-      body.code ?? 'HTTP_ERROR',
-      body.message ?? 'error',
+      typeof refused['code'] === 'string' ? refused['code'] : 'HTTP_ERROR',
+      typeof refused['message'] === 'string' ? refused['message'] : '',
       details,
       response.status,
     );

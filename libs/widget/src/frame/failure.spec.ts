@@ -136,3 +136,58 @@ describe('a proof refused before the seal (NOT_SEALED)', () => {
     }
   });
 });
+
+describe('a refusal the widget has no sentence of its own for', () => {
+  it('quotes the API’s message (a rule the form does not check, a newer API’s code), with its code', () => {
+    const refused = new RequestError(
+      'TEXT_INVALID',
+      'text must be 1 to 280 characters, each URL counting as one (it has 300)',
+      undefined,
+      400,
+    );
+    expect(failureText(refused)).toBe(
+      'The service refused it: “text must be 1 to 280 characters, each URL counting as one (it has 300)” (code TEXT_INVALID)',
+    );
+    expect(
+      failureText(new RequestError('NOTE_TOPIC_CLOSED', ' Closed for now ', undefined, 403)),
+    ).toBe('The service refused it: “Closed for now” (code NOTE_TOPIC_CLOSED)');
+    // A long one (a refused list of sources) is shortened.
+    const long = failureText(new RequestError('SOURCES_INVALID', 'x'.repeat(5000), undefined, 400));
+    expect(long.length).toBeLessThan(400);
+    expect(long).toMatch(/x…” \(code SOURCES_INVALID\)$/);
+  });
+
+  it('says the generic sentence when the answer had no message, never "undefined"', () => {
+    for (const message of ['', '   ']) {
+      const said = failureText(new RequestError('HTTP_ERROR', message, undefined, 413));
+      expect(said).toBe('Something went wrong. Try again later. (code HTTP_ERROR)');
+    }
+    expect(failureText({ code: 'ERROR' } as unknown as Error)).not.toMatch(/undefined/);
+  });
+
+  it('never quotes a 5xx’s message, the network’s or the prover’s: the widget’s sentences say those', () => {
+    expect(failureText(new RequestError('SOMETHING_NEW', 'stack trace', undefined, 500))).toBe(
+      `${t('failServer')} (code SOMETHING_NEW)`,
+    );
+    expect(failureText(new RequestError('NETWORK', 'Failed to fetch'))).toBe(
+      `${t('failNetwork')} (code NETWORK)`,
+    );
+    expect(failureText(new RequestError('SOMETHING_LOCAL', 'worker words'))).toBe(
+      `${t('failGeneric')} (code SOMETHING_LOCAL)`,
+    );
+  });
+
+  it('says a proof the API does not take as made (another version of the widget) with reloading', () => {
+    for (const code of [
+      'PROOF_MALFORMED',
+      'PROOF_DEPTH',
+      'PROOF_SCOPE',
+      'PROOF_MESSAGE',
+      'PROOF_INVALID',
+    ]) {
+      expect(failureText(new RequestError(code, 'English words', undefined, 400))).toBe(
+        `${t('failProofRefused')} (code ${code})`,
+      );
+    }
+  });
+});

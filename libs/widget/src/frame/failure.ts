@@ -1,7 +1,9 @@
 // What a member reads when an action fails: a sentence of the frame's language for each refusal
-// the widget can meet (the API's codes, the prover's, the network), else a generic one, always
-// with the code for whoever helps them. The API's and the worker's English messages are never
-// shown: the French widget stays French.
+// the widget can meet (the API's codes, the prover's, the network), always with the code for
+// whoever helps them. The API's English message is shown only for a refusal the widget has no
+// sentence for (a rule its forms do not check, a newer API's code), quoted in a sentence of the
+// frame's language: it says what to change, where "try again later" would mislead. The worker's
+// messages are never shown.
 import { sealWaitKey } from '../shared/seal-wait-key';
 import { RequestError } from './api';
 import type { ActionFeedback } from './feedback';
@@ -51,7 +53,29 @@ const FAILURES: Record<string, StringKey> = {
   JOIN_WORK_REQUIRED: 'failReload',
   PANEL_HIDDEN: 'failPanelHidden',
   NOT_CONFIRMED: 'failNotConfirmed',
+  // A proof the API does not take as made: a widget of another version than the service's.
+  PROOF_MALFORMED: 'failProofRefused',
+  PROOF_DEPTH: 'failProofRefused',
+  PROOF_SCOPE: 'failProofRefused',
+  PROOF_MESSAGE: 'failProofRefused',
+  PROOF_INVALID: 'failProofRefused',
 };
+
+/** The longest API message quoted (a refused source list can be long). */
+const QUOTED_LENGTH = 300;
+
+/**
+ * The API's message of a refusal (a 4xx answer), quoted as said, shortened past `QUOTED_LENGTH`;
+ * undefined for a failure on the device or the network, a 5xx, or an answer without one.
+ */
+function apiMessage({ status, message }: Refusal): string | undefined {
+  if (status === undefined || status < 400 || status >= 500 || typeof message !== 'string') {
+    return undefined;
+  }
+  const said = message.trim();
+  if (said === '') return undefined;
+  return said.length > QUOTED_LENGTH ? `${said.slice(0, QUOTED_LENGTH - 1)}…` : said;
+}
 
 const number = (value: unknown): number | string => (typeof value === 'number' ? value : '?');
 
@@ -71,6 +95,8 @@ export interface Refusal {
   code: string;
   status?: number;
   details?: unknown;
+  /** The API's message, said only where the widget has no sentence for the code. */
+  message?: string;
 }
 
 /** `failureText` of a refusal (the extension says its instances' refusals with it). */
@@ -87,6 +113,7 @@ export function refusalText(refusal: Refusal, own: Record<string, StringKey> = {
       }
     | undefined;
   const limited = status === 429 || code === 'RATE_LIMITED';
+  const quoted = apiMessage(refusal);
   // Rate limited, with the service's Retry-After: the wait it asked for, in seconds.
   const wait = details?.retryAfter;
   // Refused before the seal (NOT_SEALED): worded by the seal wait the prover was given, so that
@@ -105,7 +132,13 @@ export function refusalText(refusal: Refusal, own: Record<string, StringKey> = {
         : 'failRateLimitedWait'
       : undefined) ??
     FAILURES[code] ??
-    (limited ? 'failRateLimited' : status && status >= 500 ? 'failServer' : 'failGeneric');
+    (limited
+      ? 'failRateLimited'
+      : status && status >= 500
+        ? 'failServer'
+        : quoted !== undefined
+          ? 'failRefused'
+          : 'failGeneric');
   const message = t(key, {
     required: number(details?.required),
     members: number(details?.members),
@@ -114,6 +147,7 @@ export function refusalText(refusal: Refusal, own: Record<string, StringKey> = {
     reason: t('backupReasonUnknown'),
     seconds: number(details?.retryAfter),
     hours: sealHours ?? '',
+    message: quoted ?? '',
   });
   return t('withCode', { message, code });
 }

@@ -1,4 +1,5 @@
-import { noteErrors, ratingErrors } from './validation';
+import { t } from './i18n';
+import { noteErrors, noteTextLengthError, ratingErrors } from './validation';
 
 const fields = (errors: { field: string; key: string }[]) =>
   errors.map((error) => `${error.field}:${error.key}`);
@@ -37,6 +38,29 @@ describe('checks before proving', () => {
     expect(noteErrors({ ...good, text: 'x'.repeat(281) })).toEqual([
       { field: 'text', key: 'textTooLong', values: { count: 281, limit: 280 } },
     ]);
+  });
+
+  it('say a note too long as sent (its links in full) as such, not as too long for readers', () => {
+    const link = (n: number) => `https://example.org/${n}/${'a'.repeat(400)}`;
+    const text = `See ${link(1)} and ${link(2)} and ${link(3)}`;
+    const error = {
+      field: 'text',
+      key: 'textTooLongSent',
+      values: { count: 1280, limit: 1000, counted: 17 },
+    } as const;
+    expect(noteErrors({ ...good, text })).toEqual([error]);
+    expect(t(error.key, error.values)).toBe(
+      'With its links in full, the note has 1,280 characters; at most 1,000 can be sent. Shorten its links, or move some to the sources.',
+    );
+    // As the member types: either limit, nothing else (an empty text is said on publishing).
+    expect(noteTextLengthError(text)).toEqual(error);
+    expect(noteTextLengthError('x'.repeat(281))).toEqual({
+      field: 'text',
+      key: 'textTooLong',
+      values: { count: 281, limit: 280 },
+    });
+    expect(noteTextLengthError('')).toBeUndefined();
+    expect(noteTextLengthError(`See ${link(1)}`)).toBeUndefined();
   });
 
   it('refuse sources that are not http(s) links, and more than ten', () => {

@@ -4,6 +4,7 @@ import {
   type ContentProblem,
   type ContentRule,
   noteContentProblems,
+  noteTextProblem,
   ratingContentProblems,
 } from '@bridgenotes/protocol';
 
@@ -33,6 +34,7 @@ const KEYS: Record<Exclude<ContentRule, 'post-url-invalid'>, StringKey> = {
   'reasons-invalid': 'chooseReason',
   'text-missing': 'textMissing',
   'text-too-long': 'textTooLong',
+  'text-too-long-sent': 'textTooLongSent',
   'source-invalid': 'sourceInvalid',
   'sources-too-many': 'tooManySources',
   'sources-missing': 'sourcesMissing',
@@ -50,6 +52,17 @@ const fieldError = (problem: ContentProblem): FieldError => ({
 /** What is wrong with a note before it is proven, in the order the form shows its fields. */
 export function noteErrors(draft: NoteDraft): FieldError[] {
   return noteContentProblems(draft).map(fieldError);
+}
+
+/**
+ * The note's text too long, by either limit (as readers count it, or as sent with its links in
+ * full), said as the member types; undefined within both.
+ */
+export function noteTextLengthError(text: string): FieldError | undefined {
+  const problem = noteTextProblem(text);
+  return problem?.rule === 'text-too-long' || problem?.rule === 'text-too-long-sent'
+    ? fieldError(problem)
+    : undefined;
 }
 
 /** The ratings a note's status needs tags from (docs/small-community-scoring.md, "Tags"). */

@@ -2,6 +2,7 @@
  * The frame's English catalogue, the reference every other language completes. `{name}` marks
  * a value filled in at run time (as text, never as markup); numbers arrive formatted by `Intl`.
  */
+import { EN_CONTENT } from './en-content';
 import { EN_PENDING } from './en-pending';
 import { EN_WRITE_WAIT } from './en-write-wait';
 
@@ -149,6 +150,12 @@ export const EN = {
   earnInRule:
     'In this community, a new member writes notes once its ratings have earned an impact of {required}: rate notes that need ratings, and each rating that agrees with the status a note is later given counts.',
   failGeneric: 'Something went wrong. Try again later.',
+  // A refusal the widget has no sentence of its own for (a rule the form does not check, a newer
+  // API's code): the API's message, in its words, as it says what to change.
+  failRefused: 'The service refused it: “{message}”',
+  // A proof the service does not take: made by a widget older or newer than the service.
+  failProofRefused:
+    'The service did not accept the proof made in this browser. Reload the page and try again.',
   failNetwork: 'The service could not be reached. Check your connection and try again.',
   failServer: 'The service is busy or restarting. Try again in a moment.',
   failTryAgain: 'The community changed while this was being done. Try again.',
@@ -263,15 +270,8 @@ export const EN = {
     'Note published. It will be shown once raters from different perspectives find it helpful.',
   failed: 'That did not work: {message}',
   dismiss: 'Dismiss',
-  chooseHelpfulness: 'Choose how helpful the note is.',
-  chooseClassification: 'Choose whether the post may mislead.',
-  chooseReason: 'Choose at least one reason.',
-  chooseTag: 'Choose at least one of these.',
-  textMissing: 'Write the note.',
-  textTooLong: 'The note has {count} characters; at most {limit} fit.',
-  sourceInvalid: 'Each source must be one link starting with http:// or https://: {source}',
-  tooManySources: 'At most {limit} sources.',
-  sourcesMissing: 'A note saying the post may mislead needs at least one source.',
+  // The API's content rules broken (apart: the extension says them too).
+  ...EN_CONTENT,
   updatesHeading: 'Notes you wrote or rated changed status',
   updateWrote: 'You wrote: “{text}”: {status}',
   updateRated: 'You rated: “{text}”: {status}',

@@ -150,6 +150,9 @@ export const FR: Record<StringKey, string> = {
   earnInRule:
     'Dans cette communauté, un nouveau membre écrit des notes une fois que ses évaluations ont gagné un impact de {required} : évaluez les notes qui en ont besoin ; chaque évaluation conforme au statut que la note reçoit ensuite compte.',
   failGeneric: 'Quelque chose n’a pas fonctionné. Réessayez plus tard.',
+  failRefused: 'Le service l’a refusé : « {message} »',
+  failProofRefused:
+    'Le service n’a pas accepté la preuve faite dans ce navigateur. Rechargez la page et réessayez.',
   failNetwork: 'Le service est injoignable. Vérifiez votre connexion et réessayez.',
   failServer: 'Le service est occupé ou redémarre. Réessayez dans un instant.',
   failTryAgain: 'La communauté a changé pendant l’opération. Réessayez.',
@@ -280,6 +283,9 @@ export const FR: Record<StringKey, string> = {
   chooseTag: 'Choisissez-en au moins une.',
   textMissing: 'Écrivez la note.',
   textTooLong: 'La note fait {count} caractères ; {limit} au plus.',
+  textTooLongSent:
+    'Avec ses liens en entier, la note fait {count} caractères ; {limit} au plus peuvent être envoyés. Raccourcissez ses liens, ou mettez-en dans les sources.',
+  noteCounterSent: '{counted} · {count}/{limit} avec les liens en entier',
   sourceInvalid: 'Chaque source doit être un lien commençant par http:// ou https:// : {source}',
   tooManySources: '{limit} sources au plus.',
   sourcesMissing:

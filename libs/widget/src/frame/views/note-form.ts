@@ -13,17 +13,25 @@ import {
 
 import { api, communityPath, RequestError } from '../api';
 import { FrameContext, prove } from '../context';
-import { h, nextId } from '../dom';
+import { h, markField, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../feedback';
 import { formatNumber, label, t } from '../i18n';
-import { noteErrors } from '../validation';
+import { type FieldError, noteErrors, noteTextLengthError } from '../validation';
 import { sendProven } from '../proven-writes';
 import { writeOutcome, writeWaits } from '../write-outcome';
 import { checked, choices } from './choices';
 
-const counterText = (text: string) =>
-  `${formatNumber(noteTextLength(text))}/${formatNumber(NOTE_TEXT_LIMIT)}`;
+/**
+ * The counter under the text: its length as readers count it, and, when the text is too long as
+ * sent (its links in full), that length too, since that is what to shorten then.
+ */
+function counterText(text: string, tooLong?: FieldError): string {
+  const counted = `${formatNumber(noteTextLength(text))}/${formatNumber(NOTE_TEXT_LIMIT)}`;
+  return tooLong?.key === 'textTooLongSent'
+    ? t('noteCounterSent', { ...tooLong.values, counted })
+    : counted;
+}
 
 /**
  * `onPublished`: the note the API answered, and whether it waits for its batch (a copy kept);
@@ -88,9 +96,24 @@ export function noteForm(
       ),
     );
   };
+  // A text too long is said as the member types, under the text (which it describes), with the
+  // figures of the limit it breaks; announced when it starts, or another limit is broken.
+  const textSlot = form.querySelector('[data-error-for="text"]') as HTMLElement;
+  let saidWhileTyping: FieldError['key'] | undefined;
   text.addEventListener('input', () => {
-    counter.textContent = counterText(text.value);
-    counter.classList.toggle('over', noteTextLength(text.value) > NOTE_TEXT_LIMIT);
+    const tooLong = noteTextLengthError(text.value);
+    counter.textContent = counterText(text.value, tooLong);
+    counter.classList.toggle('over', tooLong !== undefined);
+    if (tooLong) {
+      const message = t(tooLong.key, tooLong.values);
+      textSlot.textContent = message;
+      markField(text, textSlot);
+      if (tooLong.key !== saidWhileTyping) context.announce(message);
+    } else if (saidWhileTyping) {
+      textSlot.textContent = '';
+      markField(text, null);
+    }
+    saidWhileTyping = tooLong?.key;
   });
   form.addEventListener('change', (event) => {
     if ((event.target as HTMLInputElement).name === classification) showReasons();
@@ -135,6 +158,8 @@ export function noteForm(
         form.reset();
         reasons.replaceChildren();
         counter.textContent = counterText('');
+        counter.classList.remove('over');
+        saidWhileTyping = undefined;
         onPublished(note, waiting);
         feedback.done(writeOutcome(context.community, 'noted'));
       } catch (error) {
