@@ -24,6 +24,7 @@ const NOTE_KEYS: Record<NoteRule, StringKey> = {
   'text-too-long': 'textTooLong',
   'text-too-long-sent': 'textTooLongSent',
   'source-invalid': 'sourceInvalid',
+  'source-too-long': 'sourceTooLong',
   'sources-too-many': 'tooManySources',
   'sources-missing': 'sourcesMissing',
 };

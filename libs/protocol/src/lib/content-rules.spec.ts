@@ -122,6 +122,17 @@ describe('a note’s content rules', () => {
         values: { source: bad[0] },
       },
     ]);
+    // An http(s) link too long alone: said as too long, with its length and its start.
+    const long = `https://e.example/${'a'.repeat(2031)}`;
+    expect(noteContentProblems({ ...NOTE, sources: [long] })).toEqual([
+      {
+        field: 'sources',
+        rule: 'source-too-long',
+        code: 'SOURCES_INVALID',
+        message: `sources must be at most 2048 characters long: ${long}`,
+        values: { source: `${long.slice(0, 60)}…`, count: 2049, limit: 2048 },
+      },
+    ]);
     const ten = Array.from({ length: 10 }, (_, index) => `https://example.org/${index}`);
     expect(noteContentProblems({ ...NOTE, sources: ten })).toEqual([]);
     expect(

@@ -32,6 +32,8 @@ export const noteTextSentLength = (text: string): number => [...text].length;
 export const NOTE_SOURCES_LIMIT = 10;
 /** A source link's length, as a post's URL's (UTF-16 code units, as `canonicalPostUrl` counts). */
 export const SOURCE_LENGTH_LIMIT = MAX_URL_LENGTH;
+/** How much of a source too long a client shows (its start, to find it among the others). */
+export const SOURCE_SHOWN_LENGTH = 60;
 /** Tags a rating may name: at most every tag of both sides. */
 export const RATING_TAGS_LIMIT = 21;
 
@@ -55,6 +57,7 @@ export type ContentRule =
   | 'text-too-long'
   | 'text-too-long-sent'
   | 'source-invalid'
+  | 'source-too-long'
   | 'sources-too-many'
   | 'sources-missing'
   | 'helpfulness-invalid'
@@ -187,13 +190,29 @@ function sourcesProblem(note: NoteContent): ContentProblem | undefined {
   const bad = note.sources.filter(
     (source) => source.length > SOURCE_LENGTH_LIMIT || !isHttpUrl(source),
   );
-  if (bad.length > 0) {
+  const notLinks = bad.filter((source) => !isHttpUrl(source));
+  if (notLinks.length > 0) {
     return {
       field: 'sources',
       rule: 'source-invalid',
       code: 'SOURCES_INVALID',
       message: `sources must be http or https links: ${bad.join(', ')}`,
-      values: { source: bad[0] as string },
+      values: { source: notLinks[0] as string },
+    };
+  }
+  // http(s) links all, some too long: said as such, not as links of another kind.
+  const [long] = bad;
+  if (long !== undefined) {
+    return {
+      field: 'sources',
+      rule: 'source-too-long',
+      code: 'SOURCES_INVALID',
+      message: `sources must be at most ${SOURCE_LENGTH_LIMIT} characters long: ${bad.join(', ')}`,
+      values: {
+        source: `${long.slice(0, SOURCE_SHOWN_LENGTH)}…`,
+        count: long.length,
+        limit: SOURCE_LENGTH_LIMIT,
+      },
     };
   }
   if (note.sources.length > NOTE_SOURCES_LIMIT) {

@@ -177,6 +177,14 @@ describe('a refusal the widget has no sentence of its own for', () => {
     );
   });
 
+  it('says a community gone since the page was loaded with reloading, not its slug', () => {
+    expect(
+      failureText(
+        new RequestError('COMMUNITY_NOT_FOUND', 'No community with slug "news"', undefined, 404),
+      ),
+    ).toBe(`${t('failCommunityGone')} (code COMMUNITY_NOT_FOUND)`);
+  });
+
   it('says a proof the API does not take as made (another version of the widget) with reloading', () => {
     for (const code of [
       'PROOF_MALFORMED',

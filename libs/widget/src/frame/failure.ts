@@ -53,6 +53,8 @@ const FAILURES: Record<string, StringKey> = {
   JOIN_WORK_REQUIRED: 'failReload',
   PANEL_HIDDEN: 'failPanelHidden',
   NOT_CONFIRMED: 'failNotConfirmed',
+  // The community was removed or renamed since the page was loaded.
+  COMMUNITY_NOT_FOUND: 'failCommunityGone',
   // A proof the API does not take as made: a widget of another version than the service's.
   PROOF_MALFORMED: 'failProofRefused',
   PROOF_DEPTH: 'failProofRefused',

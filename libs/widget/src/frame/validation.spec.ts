@@ -69,6 +69,12 @@ describe('checks before proving', () => {
     ]);
     const eleven = Array.from({ length: 11 }, (_, index) => `https://example.org/${index}`);
     expect(fields(noteErrors({ ...good, sources: eleven }))).toEqual(['sources:tooManySources']);
+    // An https link too long is said as too long, not as a link of another kind.
+    const long = `https://example.org/${'a'.repeat(2100)}`;
+    const [error] = noteErrors({ ...good, sources: [long] });
+    expect(t(error.key, error.values)).toBe(
+      `A source link has 2,120 characters; at most 2,048 fit: ${long.slice(0, 60)}…`,
+    );
   });
 
   it('ask for a helpfulness before proving a rating', () => {

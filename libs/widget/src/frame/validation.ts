@@ -36,6 +36,7 @@ const KEYS: Record<Exclude<ContentRule, 'post-url-invalid'>, StringKey> = {
   'text-too-long': 'textTooLong',
   'text-too-long-sent': 'textTooLongSent',
   'source-invalid': 'sourceInvalid',
+  'source-too-long': 'sourceTooLong',
   'sources-too-many': 'tooManySources',
   'sources-missing': 'sourcesMissing',
   'helpfulness-invalid': 'chooseHelpfulness',

@@ -17,6 +17,8 @@ export const EN_CONTENT = {
     'With its links in full, the note has {count} characters; at most {limit} can be sent. Shorten its links, or move some to the sources.',
   // The counter under the note, when the text is too long as sent: `counted` is "45/280".
   noteCounterSent: '{counted} · {count}/{limit} with links in full',
+  // An http(s) link over the length of a URL: its start, to find it.
+  sourceTooLong: 'A source link has {count} characters; at most {limit} fit: {source}',
   sourceInvalid: 'Each source must be one link starting with http:// or https://: {source}',
   tooManySources: 'At most {limit} sources.',
   sourcesMissing: 'A note saying the post may mislead needs at least one source.',

@@ -154,6 +154,8 @@ export const EN = {
   // API's code): the API's message, in its words, as it says what to change.
   failRefused: 'The service refused it: “{message}”',
   // A proof the service does not take: made by a widget older or newer than the service.
+  failCommunityGone:
+    'This community is not on the service any more (removed or renamed). Reload the page.',
   failProofRefused:
     'The service did not accept the proof made in this browser. Reload the page and try again.',
   failNetwork: 'The service could not be reached. Check your connection and try again.',

@@ -151,6 +151,8 @@ export const FR: Record<StringKey, string> = {
     'Dans cette communauté, un nouveau membre écrit des notes une fois que ses évaluations ont gagné un impact de {required} : évaluez les notes qui en ont besoin ; chaque évaluation conforme au statut que la note reçoit ensuite compte.',
   failGeneric: 'Quelque chose n’a pas fonctionné. Réessayez plus tard.',
   failRefused: 'Le service l’a refusé : « {message} »',
+  failCommunityGone:
+    'Cette communauté n’est plus sur le service (supprimée ou renommée). Rechargez la page.',
   failProofRefused:
     'Le service n’a pas accepté la preuve faite dans ce navigateur. Rechargez la page et réessayez.',
   failNetwork: 'Le service est injoignable. Vérifiez votre connexion et réessayez.',
@@ -286,6 +288,7 @@ export const FR: Record<StringKey, string> = {
   textTooLongSent:
     'Avec ses liens en entier, la note fait {count} caractères ; {limit} au plus peuvent être envoyés. Raccourcissez ses liens, ou mettez-en dans les sources.',
   noteCounterSent: '{counted} · {count}/{limit} avec les liens en entier',
+  sourceTooLong: 'Un lien de source fait {count} caractères ; {limit} au plus : {source}',
   sourceInvalid: 'Chaque source doit être un lien commençant par http:// ou https:// : {source}',
   tooManySources: '{limit} sources au plus.',
   sourcesMissing:
