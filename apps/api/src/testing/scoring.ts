@@ -57,13 +57,15 @@ export async function publishScoringRun(
 /**
  * An incremental run as the worker makes one (`ScoreCommunityHandler`): the notes changed since
  * the latest run, scored against the latest full run's frozen raters. Throws when the community
- * must have a full run instead.
+ * must have a full run instead. `since` other than the latest run's cut is what an operator
+ * leaving changed notes out of the run would load from, for the specs that must catch it.
  */
 export async function publishIncrementalRun(
   prisma: PrismaClient,
   communityId: string,
   nowMs = Date.now(),
   databaseUrl = currentTestRun().databaseUrl,
+  since?: bigint,
 ): Promise<string> {
   const { runs, loader, publisher, env } = scoringParts(prisma, databaseUrl);
   const base = await new IncrementalBaseStore(prisma as PrismaService, env).baseFor(
@@ -72,7 +74,7 @@ export async function publishIncrementalRun(
   );
   if ('full' in base) throw new Error(`no incremental run: ${base.full}`);
   const run = await startedRun(runs, communityId, nowMs);
-  const loaded = await loader.loadChanged(communityId, nowMs, base.since);
+  const loaded = await loader.loadChanged(communityId, nowMs, since ?? base.since);
   const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
   await publisher.publish(run, loaded, result, DEFAULT_SEED, {
     incremental: { baseRunId: base.baseRunId, baseRaterFactor: base.frozen.raterFactor },

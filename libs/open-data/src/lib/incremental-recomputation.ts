@@ -136,6 +136,14 @@ export class IncrementalRecomputation {
     );
   }
 
+  /**
+   * The base run's input as the records place it (the notes it read), once they streamed past;
+   * undefined when the base is not rebuilt, or a note carries no valid `changedBatch`.
+   */
+  get baseInputNotes(): CutInput | undefined {
+    return this.baseInput && this.baseInput.unmarked === 0 ? this.baseInput : undefined;
+  }
+
   /** A note of the export, with its published result. */
   addNote(note: NoteRecord, result: ResultRecord | undefined) {
     this.intermediate?.addNote(note, result);

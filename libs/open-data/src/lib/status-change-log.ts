@@ -110,6 +110,20 @@ export class StatusChangeLog {
     return { status, until };
   }
 
+  /** Whether any status change names the note. */
+  changed(noteId: string): boolean {
+    return this.last.has(noteId);
+  }
+
+  /** The notes a succeeded run changed the status of, by its status changes. */
+  *notesChangedBy(runId: string): Iterable<string> {
+    const rank = this.rank.get(runId);
+    if (rank === undefined) return;
+    for (const [noteId, changes] of this.changes) {
+      if (changes.some((change) => change.rank === rank)) yield noteId;
+    }
+  }
+
   /**
    * The status the changes leave each note at after a tracked run; a note absent from the map
    * had none by then, so is at NEEDS_MORE_RATINGS. Undefined for a run that is not tracked.

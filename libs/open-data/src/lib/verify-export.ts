@@ -44,6 +44,7 @@ import { checkIncrementalBases } from './run-records';
 import { rebuildRunInput, recomputeRun, type RunRecomputation } from './run-recomputation';
 import { checkRunTimes, CutWrites } from './run-times';
 import { StatusChangeLog } from './status-change-log';
+import { UnrescoredNotes } from './unrescored-notes';
 import {
   finishModeration,
   noteProofAction,
@@ -274,6 +275,10 @@ export async function verifyExport(
       report,
     );
   }
+  // After an incremental run, the notes it did not rescore must not have changed since their
+  // own run read them (nor be held), whatever algorithm scored them.
+  const unrescored =
+    run?.kind === 'INCREMENTAL' ? new UnrescoredNotes(run, runs, report) : undefined;
   /** Every replaced rating version, by note and pseudonym, for the inputs rebuilt again. */
   const versions = new Map<string, ReplacedRatingRecord[]>();
   const versionsOf = (rating: RatingRecord) => versions.get(pairOf(rating)) ?? [];
@@ -374,6 +379,7 @@ export async function verifyExport(
       const result = results.get(note.id);
       incremental?.addNote(note, result);
       latest?.addNote(note, result);
+      unrescored?.addNote(note, result);
       if (counts.notes % 1_000 === 0) progress({ stage: 'notes', done: counts.notes });
     }
 
@@ -410,6 +416,7 @@ export async function verifyExport(
       for await (const version of data.records('replaced-ratings')) {
         if (!(await checkRating(`replaced rating ${version.id}`, version))) continue;
         replaced.add(version);
+        unrescored?.addVersion(version);
         const pair = pairOf(version);
         versions.set(pair, [...(versions.get(pair) ?? []), version]);
       }
@@ -429,6 +436,7 @@ export async function verifyExport(
       const chain = replaced.checkCurrent(rating);
       incremental?.addRating(rating, chain);
       latest?.addRating(rating, chain);
+      unrescored?.addRating(rating);
       if (counts.ratings % 1_000 === 0) progress({ stage: 'ratings', done: counts.ratings });
     }
 
@@ -474,6 +482,16 @@ export async function verifyExport(
     await groth16.close();
   }
   checkRunTimes(changes.runs, { ...manifest, rules }, readAt, report, cutWrites);
+  // A published status is a note's: one the export does not have is no one's to check.
+  for (const noteId of results.keys()) {
+    if (!authors.has(noteId)) {
+      report(
+        'RESULT_UNKNOWN_NOTE',
+        `note ${noteId}`,
+        `a result is published for note ${noteId}, which is not in the export`,
+      );
+    }
+  }
 
   let runSummary: VerificationReport['run'] = null;
   /** The algorithm's status of each note whose published result was compared with it. */
@@ -500,6 +518,36 @@ export async function verifyExport(
   // same holds of its base: a result may be only the base's or a succeeded incremental run's on
   // that base, which the intermediate recomputation checks (notes created since have none until
   // one scores them).
+  // A note no run scored was given no status: the publication sets a note's status, its run and
+  // its status changes together (libs/scoring-store `flipNotes`), and a note starts waiting.
+  for (const [noteId, result] of results) {
+    if (result.runId !== null) continue;
+    if (result.status !== 'NEEDS_MORE_RATINGS' || changes.changed(noteId)) {
+      report(
+        'RESULT_NOT_FROM_RUN',
+        `note ${noteId}`,
+        `the note's published result is no run's, yet ${result.status === 'NEEDS_MORE_RATINGS' ? 'status changes name it' : `its status is ${result.status}`}: only a run gives a note a status`,
+      );
+    }
+  }
+  // A recomputed run (the latest, its rebuilt base) changed only the statuses of notes it read.
+  const inputs: [string, CutInput | undefined][] = run
+    ? [
+        [run.id, latest?.unmarked === 0 ? latest : undefined],
+        [run.baseRunId ?? '', incremental?.baseInputNotes],
+      ]
+    : [];
+  for (const [runId, input] of inputs) {
+    if (!input) continue;
+    for (const noteId of changes.notesChangedBy(runId)) {
+      if (input.includes(noteId)) continue;
+      report(
+        'STATUS_HISTORY_MISMATCH',
+        `note ${noteId}`,
+        `a status change by run ${runId} names the note, which is not in that run's input: a run changes only the statuses of the notes it scored`,
+      );
+    }
+  }
   if (run) {
     const full = run.kind !== 'INCREMENTAL';
     const since = new Set([run.id]);

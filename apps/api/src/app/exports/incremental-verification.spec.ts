@@ -574,6 +574,72 @@ describe('verification of an incremental run', () => {
     expect(report.verdict).toBe('DISCREPANCIES');
   });
 
+  it('finds a note an incremental run left out though it was rated since its run read it', async () => {
+    const start = (
+      await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } })
+    ).nowAt?.getTime() as number;
+    /** A note still carrying the base run's result, not held (each incremental run reads those). */
+    const baseNote = async (skip: number) => {
+      const [found] = await prisma.$queryRaw<{ id: string }[]>`
+        SELECT id FROM notes WHERE community_id = ${community.id}::uuid
+           AND scored_run_id = ${fullRunId}::uuid AND id <> ${memberRating.noteId}::uuid
+           AND jsonb_typeof(status_history->'timestampMillisOfNmrDueToMinStableCrhTime') IS DISTINCT FROM 'number'
+         ORDER BY id LIMIT 1 OFFSET ${skip}`;
+      if (!found) throw new Error('no note carries the base run result');
+      return found.id;
+    };
+    /** NOT_HELPFUL ratings of the note by raters the base run fitted, in two change batches. */
+    const rateInBatches = async (noteId: string) => {
+      for (const offset of [0, 3]) {
+        await prisma.$executeRaw`
+          INSERT INTO ratings (id, community_id, note_id, rater_pseudonym, helpfulness, client_minute, tags, proof)
+          SELECT gen_random_uuid(), n.community_id, n.id, r.rater, 'NOT_HELPFUL', ${Math.floor(start / MINUTE) + 25}, '{}', '{}'
+            FROM notes n CROSS JOIN LATERAL (
+              SELECT DISTINCT rater_pseudonym AS rater FROM ratings
+               WHERE community_id = n.community_id AND rater_pseudonym <> n.author_pseudonym
+                 AND rater_pseudonym NOT IN (SELECT rater_pseudonym FROM ratings WHERE note_id = n.id)
+               ORDER BY 1 OFFSET ${offset} LIMIT 3) r
+           WHERE n.id = ${noteId}::uuid`;
+      }
+    };
+
+    // Honestly, the next incremental run reads the note (rated since the latest run's cut).
+    const honest = await baseNote(0);
+    await rateInBatches(honest);
+    const honestRunId = await publishIncrementalRun(prisma, community.id, start + 30 * MINUTE);
+    expect((await prisma.note.findUniqueOrThrow({ where: { id: honest } })).scoredRunId).toBe(
+      honestRunId,
+    );
+    expect(findings(await verify())).toEqual([]);
+
+    // An operator's run loaded from a cut past the note's ratings leaves it out: its status
+    // stays the base run's, which recomputes equal from the ratings the base read.
+    const skipped = await baseNote(0);
+    await rateInBatches(skipped);
+    const [{ last }] = await prisma.$queryRaw<[{ last: bigint }]>`
+      SELECT last FROM change_batches WHERE id = 1`;
+    const dishonestRunId = await publishIncrementalRun(
+      prisma,
+      community.id,
+      start + 40 * MINUTE,
+      undefined,
+      last,
+    );
+    expect((await prisma.note.findUniqueOrThrow({ where: { id: skipped } })).scoredRunId).toBe(
+      fullRunId,
+    );
+    const report = await verify();
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        code: 'RESULT_NOT_FROM_RUN',
+        severity: 'error',
+        subject: `note ${skipped}`,
+        message: expect.stringContaining(`the latest run ${dishonestRunId}'s`),
+      }),
+    ]);
+    expect(report.verdict).toBe('DISCREPANCIES');
+  });
+
   it('drops the kept versions once the next full run read past them', async () => {
     expect(await prisma.replacedRating.count({ where: { communityId: community.id } })).toBe(1);
     const nowAt = (await prisma.scoringRun.findUniqueOrThrow({ where: { id: fullRunId } })).nowAt;
