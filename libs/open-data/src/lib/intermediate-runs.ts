@@ -95,8 +95,8 @@ export interface IntermediateSummary {
  * published statuses down exactly. Each note is scored with its
  * ratings as of its run's `changedThrough`: a rating changed after it, up to the latest run's,
  * would have had a later run rescore the note (each incremental run reads what changed since the
- * one before), so none read later ones, and the ratings changed since are read as they were
- * (`versionAt`). A run of another algorithm, or that does not publish its cut or time (an older
+ * one before; `UnrescoredNotes` checks that none did), so none read later ones, and the ratings
+ * changed since are read as they were (`versionAt`). A run of another algorithm, or that does not publish its cut or time (an older
  * export), has its notes skipped, which leaves the verification incomplete.
  */
 export class IntermediateRecomputation {
