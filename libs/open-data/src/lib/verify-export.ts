@@ -530,11 +530,15 @@ export async function verifyExport(
       );
     }
   }
-  // A recomputed run (the latest, its rebuilt base) changed only the statuses of notes it read.
+  // A recomputed run (the latest, its rebuilt base) changed only the statuses of notes it read:
+  // those of the input its hash was recomputed equal from.
   const inputs: [string, CutInput | undefined][] = run
     ? [
-        [run.id, latest?.unmarked === 0 ? latest : undefined],
-        [run.baseRunId ?? '', incremental?.baseInputNotes],
+        [run.id, runSummary?.recomputed && latest?.unmarked === 0 ? latest : undefined],
+        [
+          run.baseRunId ?? '',
+          runSummary?.base?.recomputed ? incremental?.baseInputNotes : undefined,
+        ],
       ]
     : [];
   for (const [runId, input] of inputs) {
