@@ -27,6 +27,12 @@ const BATCH = 100;
 export const RECOVER_MS = 60_000;
 export const RECOVER_AFTER_MS = 60_000;
 
+/** Why a delivery that ended without any attempt's record was given up. */
+const UNRECORDED_END = {
+  failed: 'given up: its last attempt failed and the worker could not record why',
+  unknown: 'given up: the queue lost it after its last attempt',
+} as const;
+
 /** The attempts every delivery's job gets (the catalogue's, `JOBS`). */
 const WEBHOOK_ATTEMPTS = JOBS[JobName.DeliverWebhook].options?.({ deliveryId: '' }).attempts ?? 1;
 
@@ -152,24 +158,29 @@ export class WebhookOutboxDispatcher implements OnApplicationBootstrap, BeforeAp
   /**
    * Records the end the queue knows of a delivery the row still shows open, with the columns
    * and meaning `DeliverWebhookHandler` gives it: `deliveredAt` and no error for a completed job;
-   * `gaveUpAt` and the job's last error (the handler's own fixed sentence) for one failed for
-   * good, or lost with its attempts spent. Only if the row is still open: the handler's own
-   * record, written meanwhile, stands. Returns how many rows it changed (0 or 1).
+   * `gaveUpAt` for one failed for good, or lost with its attempts spent, keeping the last error
+   * an attempt's hook recorded (the queue keeps only a code: QueueWorkers), or saying why when
+   * none did. Only if the row is still open: the handler's own record, written meanwhile, stands.
+   * Returns how many rows it changed (0 or 1).
    */
   private async settle(id: string, state: 'unknown' | 'failed' | 'completed'): Promise<number> {
-    const job = state === 'unknown' ? undefined : await this.queue.getJob(id);
     const open = { id, deliveredAt: null, gaveUpAt: null };
     if (state === 'completed') {
+      const job = await this.queue.getJob(id);
       const { count } = await this.prisma.webhookDelivery.updateMany({
         where: open,
         data: { deliveredAt: new Date(job?.finishedOn ?? Date.now()), lastError: null },
       });
       return count;
     }
-    const reason = job?.failedReason;
+    const givenUp = await this.prisma.webhookDelivery.updateMany({
+      where: { ...open, lastError: { not: null } },
+      data: { gaveUpAt: new Date() },
+    });
+    if (givenUp.count > 0) return givenUp.count;
     const { count } = await this.prisma.webhookDelivery.updateMany({
-      where: open,
-      data: { gaveUpAt: new Date(), ...(reason && { lastError: reason.slice(0, 500) }) },
+      where: { ...open, lastError: null },
+      data: { gaveUpAt: new Date(), lastError: UNRECORDED_END[state] },
     });
     return count;
   }
