@@ -111,6 +111,11 @@ describe('validRatingMask while stabilisation holds a note (its pre-stabilisatio
     expect(validAt([989, 990, 1020], options(true), held)).toEqual([1, 0, 0]);
   });
 
+  it('keeps valid the ratings a released NEEDS_YOUR_HELP asks for (its clock kept, no decision)', () => {
+    const asking = { history: { ...held.history, currentStatus: 'NEEDS_YOUR_HELP' } };
+    expect(validAt([989, 990, 1020], options(true), asking)).toEqual([1, 1, 1]);
+  });
+
   it('keeps the reference’s window (the latest non-NMR status, none yet) for Community Notes’ data', () => {
     expect(validAt([989, 990, 1020], options(false), held)).toEqual([1, 1, 1]);
   });

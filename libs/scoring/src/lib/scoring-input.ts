@@ -1,3 +1,4 @@
+import { NOTE_STATUS_NAMES, NoteStatus } from './note-status';
 import type { NoteStatusHistory } from './status-history';
 
 /** §2.2: the three helpfulness levels a rating can carry, as small integer codes. */
@@ -246,9 +247,15 @@ export class ScoringInputBuilder {
         ? history.timestampMillisOfLatestNonNMRStatus
         : (a.latestNonNmrStatusMs ?? NaN);
       if (!(noteLatestNonNmrStatusMs[n] >= 0)) noteLatestNonNmrStatusMs[n] = NaN;
-      // A note held by stabilisation was published as about to change from the hold's start.
+      // A note held by stabilisation was published as about to change from the hold's start. A
+      // released NEEDS_YOUR_HELP keeps its clock (not to be held again) and asks for ratings:
+      // no decision to follow, so the ratings it asks for stay valid.
       const holdStart = history?.timestampMillisOfNmrDueToMinStableCrhTime ?? NaN;
-      if (this.preStabilizationPublic && holdStart >= 0) {
+      if (
+        this.preStabilizationPublic &&
+        holdStart >= 0 &&
+        history?.currentStatus !== NOTE_STATUS_NAMES[NoteStatus.NeedsYourHelp]
+      ) {
         const latest = noteLatestNonNmrStatusMs[n];
         noteLatestNonNmrStatusMs[n] = Number.isNaN(latest)
           ? holdStart
