@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import { PrismaClient, PrismaService } from '@bridgenotes/database';
 import { communityScope, verifyWebhook, WEBHOOK_HEADERS } from '@bridgenotes/protocol';
@@ -28,6 +29,23 @@ jest.mock('node:dns', () => {
       hostname === LOOPBACK_NAME
         ? callback(null, [{ address: '127.0.0.1', family: 4 }])
         : dns.lookup(hostname, options, callback as never),
+  };
+});
+
+/**
+ * What signing throws instead of signing, while set: an error from inside the worker, as Prisma's
+ * or the payload's could be, whose message is not the handler's to show.
+ */
+let mockSigningFailure: Error | undefined;
+jest.mock('@bridgenotes/protocol', () => {
+  const protocol =
+    jest.requireActual<typeof import('@bridgenotes/protocol')>('@bridgenotes/protocol');
+  return {
+    ...protocol,
+    signWebhook: (...args: Parameters<typeof protocol.signWebhook>) => {
+      if (mockSigningFailure) throw mockSigningFailure;
+      return protocol.signWebhook(...args);
+    },
   };
 });
 
@@ -451,6 +469,52 @@ describe('webhook deliveries', () => {
 
     const { id } = await pendingDelivery(`http://127.0.0.1:${closedPort}/x`);
     expect((await failedRow(id)).lastError).toBe('the webhook could not be reached (ECONNREFUSED)');
+  });
+
+  it("records and logs an error from inside the worker by its code, never by its message, and the receiver's answers by their sentence", async () => {
+    const secrets = ['db.internal.example', ':5432', 'hunter2', 'SELECT', 'pseudonym-7f3a'];
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    /** A delivery whose job (one attempt) the test adds itself; its row once given up. */
+    const givenUp = async () => {
+      const { id } = await pendingDelivery(url, true);
+      await queue.add(JobName.DeliverWebhook, { deliveryId: id }, { jobId: id, attempts: 1 });
+      const row = await eventually(async () => {
+        const found = await rowOf(id);
+        if (!found.gaveUpAt) throw new Error('not given up yet');
+        return found;
+      });
+      const logged = warn.mock.calls.map(([message]) => String(message));
+      return { row, logged: logged.filter((line) => line.includes(id)) };
+    };
+    try {
+      for (const failure of [
+        // As node-postgres or Prisma's engine could say it: plain, and of a class of its own.
+        new Error(
+          "Can't reach database server at db.internal.example:5432 (postgres://bn:hunter2@db.internal.example:5432/bn)",
+        ),
+        Object.assign(
+          new TypeError(`invalid input in SELECT * FROM pseudonyms WHERE id = 'pseudonym-7f3a'`),
+          { code: '22P02' },
+        ),
+      ]) {
+        mockSigningFailure = failure;
+        const { row, logged } = await givenUp();
+        const code = failure instanceof TypeError ? 'TypeError, SQLSTATE 22P02' : 'Error';
+        expect(row.lastError).toBe(`WORKER_ERROR: the delivery failed inside the worker (${code})`);
+        expect(logged).toHaveLength(1);
+        for (const text of [row.lastError, ...logged]) {
+          for (const secret of secrets) expect(text).not.toContain(secret);
+        }
+      }
+      mockSigningFailure = undefined;
+      answers.push(503);
+      const { row, logged } = await givenUp();
+      expect(row.lastError).toBe('the webhook answered HTTP 503');
+      expect(logged).toEqual([expect.stringMatching(/given up: the webhook answered HTTP 503$/)]);
+    } finally {
+      mockSigningFailure = undefined;
+      warn.mockRestore();
+    }
   });
 
   it('cancels the answer body instead of reading it', async () => {
