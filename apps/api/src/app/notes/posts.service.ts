@@ -5,6 +5,8 @@ import { canonicalPostUrl, InvalidPostUrlError, postLookupHash } from '@bridgeno
 import { ApiError } from '../common/api-error';
 import { PostRefDto } from './dto/note-input.dto';
 
+const HOUR_MS = 3_600_000;
+
 export type PostKey = { canonicalUrl: string } | { platform: string; externalId: string };
 
 /** A UUID (version 8, RFC 9562) from the post's public lookup hash: the same on every request. */
@@ -55,8 +57,17 @@ export class PostsService {
     return stored?.id ?? derivedPostId(key);
   }
 
-  /** Finds or creates the post; concurrent first notes on one post agree on one row. */
+  /**
+   * Finds or creates the post; concurrent first notes on one post agree on one row. A post is
+   * created by a sealed batch, beside the member's note or request: its time is kept to the hour
+   * (UTC), as `20261203170000_sealed_writes` made the existing rows' (docs/threat-model.md).
+   */
   async upsert(tx: Prisma.TransactionClient, key: PostKey, id = derivedPostId(key)): Promise<Post> {
-    return tx.post.upsert({ where: this.where(key), create: { id, ...key }, update: {} });
+    const createdAt = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+    return tx.post.upsert({
+      where: this.where(key),
+      create: { id, ...key, createdAt },
+      update: {},
+    });
   }
 }

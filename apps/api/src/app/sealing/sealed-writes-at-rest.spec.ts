@@ -6,7 +6,13 @@ import request from 'supertest';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 
 import { createTestPrisma } from '../../testing/fixtures';
-import { commitmentOf, communityWithMembers, createIdentity } from '../../testing/members';
+import {
+  commitmentOf,
+  communityWithMembers,
+  createIdentity,
+  provenBody,
+  prover,
+} from '../../testing/members';
 import { createSealedByHandApp } from '../../testing/test-app';
 import {
   besideOtherDatabase,
@@ -99,6 +105,43 @@ describe('sealed writes leave no trace in the write buffer at rest', () => {
       SELECT attname FROM pg_stats WHERE tablename = 'write_buffer'`;
     expect(stats).toEqual([]);
     expect(await sealer.sealDue()).toBe(commitments.length);
+  });
+
+  it('creates the posts of sealed notes and requests with their time to the hour', async () => {
+    const members = Array.from({ length: K }, () => createIdentity());
+    const community = await communityWithMembers(app, members);
+    const prove = await prover(app, community);
+    const base = `https://example.com/${community.slug}`;
+    const [author, ...requesters] = members;
+    const note = await prove(author as (typeof members)[number], 'note.create', '', {
+      post: { url: `${base}/noted` },
+      classification: 'NOT_MISLEADING',
+      reasons: ['FACTUALLY_CORRECT'],
+      text: 'A note on a new post.',
+      sources: ['https://example.org/source'],
+    });
+    await request(app.getHttpServer())
+      .post(`/communities/${community.slug}/notes`)
+      .send(provenBody(note))
+      .expect(201);
+    for (const [index, member] of requesters.entries()) {
+      const asked = await prove(member, 'note.request', '', {
+        post: { url: `${base}/requested-${index}` },
+      });
+      await request(app.getHttpServer())
+        .post(`/communities/${community.slug}/note-requests`)
+        .send(provenBody(asked))
+        .expect(201);
+    }
+    expect(await sealer.sealDue()).toBe(K);
+
+    const posts = await prisma.$queryRaw<{ url: string; hourly: boolean }[]>`
+      SELECT canonical_url AS url, created_at = date_trunc('hour', created_at, 'UTC') AS hourly
+        FROM posts WHERE canonical_url LIKE ${`${base}/%`} ORDER BY canonical_url`;
+    expect(posts).toEqual([
+      { url: `${base}/noted`, hourly: true },
+      ...requesters.map((_, index) => ({ url: `${base}/requested-${index}`, hourly: true })),
+    ]);
   });
 
   // A second connection holding the table is what a long reader makes (the embedded database is
