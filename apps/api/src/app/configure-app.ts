@@ -11,6 +11,7 @@ import {
   limitJsonDepth,
   MAX_JSON_DEPTH,
   refuseForbiddenCharacters,
+  refuseNonJsonBodies,
 } from './common/input-hardening';
 import { OPERATOR_AUTH } from './common/operator-key.guard';
 import { openRequestContext } from './common/request-context';
@@ -41,8 +42,12 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.use(compression({ filter: shouldCompress }));
   app.use(helmet());
+  // A body that is not JSON is refused (415) before any parser reads it.
+  app.use(refuseNonJsonBodies);
   // Registered before Nest's defaults (which then stand aside) so that the error middleware
-  // right after them answers malformed or oversized bodies in the common error shape.
+  // right after them answers malformed or oversized bodies in the common error shape. The form
+  // parser reads nothing (form bodies are refused above): it is registered only so that Nest
+  // does not add its own.
   app.useBodyParser('json', { limit: '64kb', verify: limitJsonDepth(MAX_JSON_DEPTH) });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.use(refuseForbiddenCharacters);

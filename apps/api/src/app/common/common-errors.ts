@@ -22,6 +22,7 @@ const WITH_BODY: readonly ErrorCode[] = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_CHARSET',
   'UNSUPPORTED_ENCODING',
+  'UNSUPPORTED_MEDIA_TYPE',
 ];
 
 /**

@@ -161,6 +161,50 @@ describe('input hardening', () => {
     expect(response.body.code).toBe('VALIDATION_FAILED');
   });
 
+  it.each([
+    ['text/plain', JSON.stringify(NOTE)],
+    ['text/plain; charset=utf-8', JSON.stringify(NOTE)],
+    ['application/x-www-form-urlencoded', 'text=Context.&clientMinute=1'],
+    ['multipart/form-data; boundary=x', '--x\r\n\r\n--x--'],
+    ['application/jsonx', JSON.stringify(NOTE)],
+  ])(
+    'refuses a body sent as %s with 415 UNSUPPORTED_MEDIA_TYPE, writing nothing',
+    async (type, body) => {
+      // Unread, it reached the route as {} and was answered with its first missing field.
+      const before = await notes();
+      const response = await request(server())
+        .post(`/communities/${slug}/notes`)
+        .set('Content-Type', type)
+        .send(body);
+      expect({ status: response.status, code: response.body.code }).toEqual({
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      });
+      expect(response.body.message).toBe(
+        'The request body must be JSON, sent with Content-Type: application/json',
+      );
+      expect(await notes()).toBe(before);
+    },
+  );
+
+  it('refuses a body without a Content-Type with 415, and takes no body whatever its type', async () => {
+    const untyped = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .serialize(asIs)
+      .send(asIs(Buffer.from(JSON.stringify(NOTE))))
+      .unset('Content-Type');
+    expect(untyped.status).toBe(415);
+    // No body at all is no body of the wrong type: the route's own answer.
+    const empty = await request(server())
+      .post(`/communities/${slug}/notes`)
+      .set('Content-Type', 'text/plain')
+      .set('Content-Length', '0');
+    expect({ status: empty.status, code: empty.body.code }).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
+  });
+
   /** A JSON body in UTF-16LE, whose code units the byte-wise depth count cannot read. */
   const utf16 = (text: string) => Buffer.from(text, 'utf16le');
   const escapedQuoteThenDeep = (depth: number) =>

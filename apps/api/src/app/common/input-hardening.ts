@@ -125,3 +125,32 @@ export function refuseForbiddenCharacters(
     forbiddenIn(request.body, 'body');
   next(found ? new ApiError('FORBIDDEN_CHARACTER', found) : undefined);
 }
+
+/** Whether a request carries a body: chunked, or a Content-Length above 0. */
+function carriesBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return (
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  );
+}
+
+/**
+ * Refuses with 415 a body that is not JSON (`Content-Type: application/json`, what the JSON
+ * parser reads), before any parser: unread, it reached the route as `{}`, and was answered with
+ * the first missing field ("commitment must be…") rather than what was wrong. Form bodies too:
+ * no route takes one (the console sends JSON), and the OpenAPI document declares JSON only.
+ */
+export function refuseNonJsonBodies(
+  request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
+  next(
+    carriesBody(request) && request.is('application/json') === false
+      ? new ApiError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'The request body must be JSON, sent with Content-Type: application/json',
+        )
+      : undefined,
+  );
+}

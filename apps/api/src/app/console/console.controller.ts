@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ApiError } from '../common/api-error';
-import { negotiatedEncoding, StaticFile, withCopies } from '../widget/widget-assets';
+import { sendStatic, StaticFile, withCopies } from '../widget/widget-assets';
 import { CONSOLE_CONTENT_SECURITY_POLICY, CONSOLE_HTML } from './console-page';
 
 const TYPES: Record<string, string> = {
@@ -42,7 +42,11 @@ export class ConsoleController {
   }
 
   @Get(':file')
-  file(@Param('file') name: string, @Req() request: Request, @Res() response: Response): void {
+  file(
+    @Param('file') name: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const type = Object.hasOwn(TYPES, name) ? TYPES[name] : undefined;
     if (!type || !this.folder) throw ApiError.of('NOT_FOUND', `No console file ${name}`);
     let file = this.files.get(name);
@@ -50,15 +54,9 @@ export class ConsoleController {
       file = withCopies(join(this.folder, name));
       this.files.set(name, file);
     }
-    const encoding = negotiatedEncoding(request, file);
-    response.vary('Accept-Encoding');
-    response.sendFile(encoding ? (file.encoded[encoding] as string) : file.path, {
-      headers: {
-        'Content-Type': type,
-        'Cache-Control': 'no-cache',
-        ...(encoding ? { 'Content-Encoding': encoding } : {}),
-      },
-      cacheControl: false,
+    return sendStatic(request, response, file, {
+      'Content-Type': type,
+      'Cache-Control': 'no-cache',
     });
   }
 }

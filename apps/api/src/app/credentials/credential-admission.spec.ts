@@ -132,11 +132,24 @@ describe('CREDENTIAL admission', () => {
           'ISSUER_KEYS_INVALID',
         ],
         [{ issuer: ISSUER, jwksUrl: 'ftp://x.example/jwks' }, 'VALIDATION_FAILED'],
+        // A null is not an absent field: stored, it made an issuer with no keys at all.
+        [{ issuer: ISSUER, jwks: null }, 'VALIDATION_FAILED'],
+        [{ issuer: ISSUER, jwksUrl: null }, 'VALIDATION_FAILED'],
+        [{ issuer: ISSUER, jwksUrl: null, jwks: null }, 'VALIDATION_FAILED'],
+        [{ issuer: ISSUER, jwksUrl: null, jwks: { keys: [key.publicJwk] } }, 'VALIDATION_FAILED'],
+        // validator.js takes these for URLs; WHATWG's parser (fetch, `new URL`) does not.
+        [{ issuer: ISSUER, jwksUrl: 'http://0x100000000/jwks.json' }, 'VALIDATION_FAILED'],
+        [{ issuer: ISSUER, jwksUrl: 'https://keys.0x100/jwks.json' }, 'VALIDATION_FAILED'],
       ];
       for (const [body, code] of refusals) {
-        const refused = await request(server()).post(issuers).set(operator).send(body).expect(400);
-        expect(refused.body.code).toBe(code);
+        const refused = await request(server()).post(issuers).set(operator).send(body);
+        expect({ body, status: refused.status, code: refused.body.code }).toEqual({
+          body,
+          status: 400,
+          code,
+        });
       }
+      expect(await prisma.credentialIssuer.count({ where: { communityId: community.id } })).toBe(0);
       await request(server())
         .post(issuers)
         .send({ issuer: ISSUER, jwks: { keys: [key.publicJwk] } })
@@ -457,6 +470,41 @@ describe('CREDENTIAL admission', () => {
       }).expect(403);
       expect(refused.body.code).toBe('ACCOUNT_REMOVED');
     });
+  });
+
+  it('answers a join 503 ISSUER_KEYS_UNAVAILABLE, not 500, when a stored issuer has unusable keys', async () => {
+    // Rows the API refuses now, as older versions stored them or an operator wrote them by hand:
+    // a URL `new URL` cannot parse, and inline keys that are no key set.
+    const rows = [
+      { jwksUrl: 'http://0x100000000/jwks.json' },
+      { jwks: { keys: 'not a list' } },
+      { jwks: [] as string[] },
+    ];
+    for (const row of rows) {
+      const community = await communityWithMembers(app, [], 'CREDENTIAL');
+      await prisma.credentialIssuer.create({
+        data: { communityId: community.id, issuer: ISSUER, ...row },
+      });
+      const refused = await join(community, { ticket: await ticket(key, community, 'a') });
+      expect({ row, status: refused.status, code: refused.body.code }).toEqual({
+        row,
+        status: 503,
+        code: 'ISSUER_KEYS_UNAVAILABLE',
+      });
+      expect(await treeSize(community)).toBe(0);
+    }
+  });
+
+  it('stores no issuer with neither or both of jwksUrl and jwks (a database check)', async () => {
+    const community = await communityWithMembers(app, [], 'CREDENTIAL');
+    for (const keys of [{}, { jwksUrl: 'https://news.example/jwks.json', jwks: { keys: [] } }]) {
+      await expect(
+        prisma.credentialIssuer.create({
+          data: { communityId: community.id, issuer: ISSUER, ...keys },
+        }),
+      ).rejects.toThrow(/credential_issuers_one_key_source_check|check constraint/i);
+    }
+    expect(await prisma.credentialIssuer.count({ where: { communityId: community.id } })).toBe(0);
   });
 
   describe('keys published at a URL', () => {

@@ -54,7 +54,8 @@ export class CredentialIssuersService {
   }
 
   async add(community: Community, input: CreateIssuerDto): Promise<CredentialIssuer> {
-    if ((input.jwksUrl === undefined) === (input.jwks === undefined)) {
+    // A null counts as absent here (the DTO refuses it): one of the two is always stored.
+    if ((input.jwksUrl == null) === (input.jwks == null)) {
       throw invalidKeys(
         'Give exactly one of jwksUrl (where the issuer publishes its keys) and jwks (the keys inline)',
       );

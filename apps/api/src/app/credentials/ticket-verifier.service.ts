@@ -92,8 +92,15 @@ export class TicketVerifierService {
     if (!trusted) {
       throw ApiError.of('TICKET_ISSUER_UNKNOWN');
     }
+    // The issuer's stored keys, or where to fetch them, unusable (a row the API would not store
+    // now, such as a URL `new URL` cannot parse): the member's ticket is not at fault.
+    let keys: KeySet;
+    try {
+      keys = this.keysOf(trusted);
+    } catch {
+      throw ApiError.of('ISSUER_KEYS_UNAVAILABLE');
+    }
     // Tells the key set's own failures (fetching the issuer's keys) from the ticket's.
-    const keys = this.keysOf(trusted);
     let keyFailure: unknown;
     const resolveKey: KeySet = (header, token) =>
       keys(header, token).catch((error: unknown) => {
@@ -129,11 +136,12 @@ export class TicketVerifierService {
   }
 
   private keysOf(issuer: CredentialIssuer): KeySet {
-    if (issuer.jwks) return createLocalJWKSet(issuer.jwks as unknown as JSONWebKeySet);
+    if (issuer.jwks !== null) return createLocalJWKSet(issuer.jwks as unknown as JSONWebKeySet);
+    if (issuer.jwksUrl === null) throw new Error(`Issuer ${issuer.id} has no keys`);
     const key = `${issuer.id} ${issuer.jwksUrl}`;
     let keys = this.remote.get(key);
     if (!keys) {
-      keys = createRemoteJWKSet(new URL(issuer.jwksUrl as string), {
+      keys = createRemoteJWKSet(new URL(issuer.jwksUrl), {
         timeoutDuration: 5_000,
         cooldownDuration: 30_000,
         cacheMaxAge: 600_000,

@@ -699,6 +699,9 @@ describe('open-data export and verification', () => {
       ['/notes?order=changes&after=not-a-cursor', 'CURSOR_INVALID'],
       ['/notes?order=sideways', 'VALIDATION_FAILED'],
       ['/notes?order=changes&before=-1', 'VALIDATION_FAILED'],
+      // Only change order reads `before`: with id order it was ignored, the stream read whole.
+      ['/notes?before=5', 'VALIDATION_FAILED'],
+      ['/ratings?order=id&before=5', 'VALIDATION_FAILED'],
       ['/secrets', 'VALIDATION_FAILED'],
       ['/tsv/secrets', 'VALIDATION_FAILED'],
     ])('answers %s with 400 %s', async (path, code) => {

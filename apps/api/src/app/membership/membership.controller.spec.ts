@@ -364,6 +364,29 @@ describe('communities and membership', () => {
       expect(await prisma.member.count({ where: { communityId: community.id } })).toBe(1);
     });
 
+    it.each<[object, string]>([
+      // Taken as absent, null made no code at all (count) or codes expired at birth (hours).
+      [{ count: null }, 'count must be a whole number'],
+      [{ count: 3, expiresInHours: null }, 'expiresInHours must be a whole number'],
+      // Converted with Number(): true was 1 code, "0x10" 16.
+      [{ count: true }, 'count must be a whole number'],
+      [{ count: '0x10' }, 'count must be a whole number'],
+      [{ count: '2' }, 'count must be a whole number'],
+      [{ count: 2, expiresInHours: '1e2' }, 'expiresInHours must be a whole number'],
+    ])('refuses invites %j with 400, making no code', async (body, problem) => {
+      const community = await createCommunity('INVITE');
+      const refused = await request(server())
+        .post(`/communities/${community.slug}/invites`)
+        .set(operator)
+        .send(body);
+      expect({ status: refused.status, code: refused.body.code }).toEqual({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+      expect(refused.body.message).toContain(problem);
+      expect(await prisma.inviteCode.count({ where: { communityId: community.id } })).toBe(0);
+    });
+
     it('ignores an invite code outside an invite-only community, neither checking nor using it', async () => {
       const community = await createCommunity('OPEN');
       // An unknown code was refused with 403 INVITE_INVALID, though OPEN needs none.

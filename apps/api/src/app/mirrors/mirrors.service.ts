@@ -52,8 +52,53 @@ const ENQUEUE_TIMEOUT_MS = 3_000;
 
 type MirrorWithCommunity = Mirror & { community: Pick<Community, 'id' | 'slug'> };
 
-const isUniqueViolation = (error: unknown) =>
+const isUniqueViolation = (error: unknown): error is Prisma.PrismaClientKnownRequestError =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/**
+ * The columns (or the index) a unique violation names, lowercase: Prisma's `meta.target`, or
+ * with a driver adapter the constraint its error carries (`fields`, else `index`).
+ */
+export function uniqueKeyOf(error: Prisma.PrismaClientKnownRequestError): string[] {
+  const meta = (error.meta ?? {}) as {
+    target?: unknown;
+    driverAdapterError?: { cause?: { constraint?: { fields?: unknown; index?: unknown } } };
+  };
+  const constraint = meta.driverAdapterError?.cause?.constraint;
+  const named = [meta.target, constraint?.fields, constraint?.index].flat();
+  return named
+    .filter((name): name is string => typeof name === 'string')
+    .map((name) => name.toLowerCase());
+}
+
+/** What names the community's own key: communities.id, mirrors.community_id, their indexes. */
+const COMMUNITY_KEYS = new Set([
+  'id',
+  'community_id',
+  'communityid',
+  'communities_pkey',
+  'mirrors_community_id_key',
+]);
+
+/**
+ * The conflict a new mirror's unique violation is: its slug is taken, or (a request that raced
+ * another for the same community) the community, or its mirror, was stored meanwhile.
+ */
+export function mirrorConflict(
+  error: Prisma.PrismaClientKnownRequestError,
+  id: string,
+  slug: string,
+): ApiError {
+  const key = uniqueKeyOf(error);
+  if (!key.some((name) => name.includes('slug')) && key.some((name) => COMMUNITY_KEYS.has(name))) {
+    return new ApiError('COMMUNITY_EXISTS', `This instance already holds community ${id}`);
+  }
+  // The slug, also when the error does not say: the community's id was just looked up.
+  return new ApiError(
+    'COMMUNITY_EXISTS',
+    `A community with slug "${slug}" exists here; choose another slug`,
+  );
+}
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
@@ -151,12 +196,7 @@ export class MirrorsService implements OnModuleDestroy {
         });
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ApiError(
-          'COMMUNITY_EXISTS',
-          `A community with slug "${slug}" exists here; choose another slug`,
-        );
-      }
+      if (isUniqueViolation(error)) throw mirrorConflict(error, id, slug);
       throw error;
     }
     await this.enqueue(mirror.id).catch((error: Error) =>
@@ -366,6 +406,8 @@ export class MirrorsService implements OnModuleDestroy {
    * before stabilisation agree (cause `HISTORY`); `SCORES` when they differ too.
    */
   async divergence(id: string, limit: number, cursor?: string): Promise<MirrorDivergenceDto> {
+    // Checked whatever there is to page through: a bad cursor is a 400 also before any run.
+    const after = cursor === undefined ? undefined : decodeIdCursor(cursor);
     const mirror = await this.find(id);
     const localRun = await this.localRun(mirror.communityId);
     const summary = (await this.summary(mirror, localRun)) ?? {
@@ -376,7 +418,6 @@ export class MirrorsService implements OnModuleDestroy {
     };
     let page: Page<DivergentNoteDto> = { items: [], nextCursor: null };
     if (localRun && mirror.originRunId) {
-      const after = cursor === undefined ? undefined : decodeIdCursor(cursor);
       const rows = await this.prisma.$queryRaw<DivergentNoteDto[]>`
         SELECT n.id AS "noteId", n.status::text AS local, r.status::text AS origin,
                n.score->>'preStabilizationStatus' AS "localPreStabilization",

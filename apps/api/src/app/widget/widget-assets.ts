@@ -1,11 +1,14 @@
+import { HttpStatus } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 import { TREE_DEPTH } from '@bridgenotes/protocol';
+
+import { ApiError } from '../common/api-error';
 
 /** The circuit version every proof must be made with (docs/protocol.md). */
 export const ARTIFACTS_VERSION = '4.13.0';
@@ -126,4 +129,60 @@ export function negotiatedEncoding(
   return ENCODINGS.find(
     (encoding) => file.encoded[encoding] && request.acceptsEncodings(encoding) === encoding,
   );
+}
+
+/**
+ * What `sendFile` sets before it checks the request's preconditions and range, which an error
+ * answer must not keep (a 416 labelled application/wasm, br-encoded and cacheable for a year).
+ */
+const FILE_HEADERS = [
+  'Content-Type',
+  'Content-Encoding',
+  'Content-Length',
+  'Cache-Control',
+  'ETag',
+  'Last-Modified',
+  'Accept-Ranges',
+];
+
+/**
+ * Sends a file's precompressed copy in the best encoding the client accepts (brotli, then gzip),
+ * else the file itself; the compression middleware leaves an encoded answer alone. Caches keep
+ * one copy per encoding (`Vary`). Fails with what to answer instead, for the exception filter:
+ * a failed If-Match or If-Unmodified-Since (412), a range past the file's end (416, its size in
+ * Content-Range), which `sendFile` would otherwise answer itself in its own shape and codes.
+ */
+export function sendStatic(
+  request: Request,
+  response: Response,
+  file: StaticFile,
+  headers: Record<string, string>,
+): Promise<void> {
+  const encoding = negotiatedEncoding(request, file);
+  response.vary('Accept-Encoding');
+  return new Promise((resolve, reject) => {
+    response.sendFile(
+      encoding ? (file.encoded[encoding] as string) : file.path,
+      {
+        headers: { ...headers, ...(encoding ? { 'Content-Encoding': encoding } : {}) },
+        cacheControl: false,
+      },
+      (error?: Error & { status?: number }) => {
+        if (!error) return resolve();
+        // Failed while sending (the client went away): nothing else can be answered.
+        if (response.headersSent) {
+          response.destroy();
+          return resolve();
+        }
+        for (const name of FILE_HEADERS) response.removeHeader(name);
+        if (error.status === HttpStatus.PRECONDITION_FAILED) {
+          return reject(ApiError.of('PRECONDITION_FAILED'));
+        }
+        if (error.status === HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE) {
+          return reject(ApiError.of('RANGE_NOT_SATISFIABLE'));
+        }
+        reject(error);
+      },
+    );
+  });
 }

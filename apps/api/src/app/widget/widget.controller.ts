@@ -11,7 +11,7 @@ import {
   ARTIFACTS_VERSION,
   checkedArtifacts,
   circuitFiles,
-  negotiatedEncoding,
+  sendStatic,
   StaticFile,
   widgetBundleFolder,
   withCopies,
@@ -47,9 +47,9 @@ export class WidgetController {
 
   /** The loader host pages include: the only file another origin loads from this service. */
   @Get('embed.js')
-  embed(@Req() request: Request, @Res() response: Response): void {
+  embed(@Req() request: Request, @Res() response: Response): Promise<void> {
     response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    this.sendBundle(request, response, 'embed.js', 'text/javascript; charset=utf-8');
+    return this.sendBundle(request, response, 'embed.js', 'text/javascript; charset=utf-8');
   }
 
   @Get('widget/frame')
@@ -71,19 +71,27 @@ export class WidgetController {
   }
 
   @Get('widget/:file')
-  bundle(@Param('file') file: string, @Req() request: Request, @Res() response: Response): void {
+  bundle(
+    @Param('file') file: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const bundle = Object.hasOwn(BUNDLES, file) ? BUNDLES[file] : undefined;
     if (!bundle) throw ApiError.of('NOT_FOUND', `No widget file ${file}`);
     if (bundle.policy) response.setHeader('Content-Security-Policy', bundle.policy);
-    this.sendBundle(request, response, file, bundle.type);
+    return this.sendBundle(request, response, file, bundle.type);
   }
 
   @Get(`widget/artifacts/${ARTIFACTS_VERSION}/:file`)
-  artifact(@Param('file') file: string, @Req() request: Request, @Res() response: Response): void {
+  artifact(
+    @Param('file') file: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const kind =
       file === 'semaphore-20.wasm' ? 'wasm' : file === 'semaphore-20.zkey' ? 'zkey' : null;
     if (!kind) throw ApiError.of('NOT_FOUND', `No circuit file ${file}`);
-    sendStatic(request, response, this.artifacts[kind], {
+    return sendStatic(request, response, this.artifacts[kind], {
       'Content-Type': kind === 'wasm' ? 'application/wasm' : 'application/octet-stream',
       // Versioned URL: the file never changes under it.
       'Cache-Control': `public, max-age=${YEAR_SECONDS}, immutable`,
@@ -105,7 +113,12 @@ export class WidgetController {
       );
   }
 
-  private sendBundle(request: Request, response: Response, file: string, type: string): void {
+  private sendBundle(
+    request: Request,
+    response: Response,
+    file: string,
+    type: string,
+  ): Promise<void> {
     const bundles = this.bundles;
     if (!bundles) {
       throw ApiError.of('WIDGET_NOT_BUILT');
@@ -115,25 +128,9 @@ export class WidgetController {
       bundle = withCopies(join(bundles, file));
       this.bundleFiles.set(file, bundle);
     }
-    sendStatic(request, response, bundle, { 'Content-Type': type, 'Cache-Control': BUNDLE_CACHE });
+    return sendStatic(request, response, bundle, {
+      'Content-Type': type,
+      'Cache-Control': BUNDLE_CACHE,
+    });
   }
-}
-
-/**
- * Sends a file's precompressed copy in the best encoding the client accepts (brotli, then gzip),
- * else the file itself; the compression middleware leaves an encoded answer alone. Caches keep
- * one copy per encoding (`Vary`).
- */
-function sendStatic(
-  request: Request,
-  response: Response,
-  file: StaticFile,
-  headers: Record<string, string>,
-): void {
-  const encoding = negotiatedEncoding(request, file);
-  response.vary('Accept-Encoding');
-  response.sendFile(encoding ? (file.encoded[encoding] as string) : file.path, {
-    headers: { ...headers, ...(encoding ? { 'Content-Encoding': encoding } : {}) },
-    cacheControl: false,
-  });
 }

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CredentialIssuer } from '@bridgenotes/database';
-import { IsObject, IsOptional, IsString, IsUrl, ValidateIf } from 'class-validator';
+import { IsObject, IsString, ValidateIf } from 'class-validator';
 
+import { IsHttpUrl } from '../../common/http-url';
+import { OptionalNotNull } from '../../common/optional-not-null';
 import { IsUuidParam } from '../../common/uuid-param';
 import { CommunitySlugParams } from '../../common/slug';
 import { CharLength } from '../../common/char-length';
@@ -19,11 +21,10 @@ export class CreateIssuerDto {
     description: 'Where the issuer publishes its public keys (a JWKS); give this or jwks',
     example: 'https://news.example.com/.well-known/jwks.json',
   })
+  // Checked unless only jwks is given: also when neither is, so that the answer says what to
+  // give, and when it is null.
   @ValidateIf((input: CreateIssuerDto) => input.jwks === undefined || input.jwksUrl !== undefined)
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'jwksUrl must be an http(s) URL (give jwksUrl or jwks)' },
-  )
+  @IsHttpUrl('jwksUrl must be an http(s) URL (give jwksUrl or jwks)')
   @CharLength(0, 2048, { message: 'jwksUrl must be at most 2048 characters' })
   jwksUrl?: string;
 
@@ -31,7 +32,8 @@ export class CreateIssuerDto {
     description:
       'The issuer\'s public keys inline, as a JWKS ({ "keys": [...] }); give this or jwksUrl',
   })
-  @IsOptional()
+  // Never null: a null passed for absent stored an issuer with no keys at all.
+  @OptionalNotNull()
   @IsObject({ message: 'jwks must be a JSON Web Key Set object' })
   jwks?: { keys: unknown[] };
 }

@@ -3,6 +3,7 @@ import { EXPORT_STREAMS, type ExportStream } from '@bridgenotes/open-data';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
+import { InOrder } from '../../common/in-order';
 import { CommunitySlugParams } from '../../common/slug';
 
 export const EXPORT_ORDERS = ['id', 'changes'] as const;
@@ -55,5 +56,7 @@ export class ExportQuery {
   })
   @IsOptional()
   @Matches(/^[0-9]{1,19}$/, { message: 'before must be a changeHorizon from the manifest' })
+  // Only change order reads it: with id order it was ignored, the stream read to its end.
+  @InOrder('changes', undefined)
   before?: string;
 }

@@ -22,6 +22,7 @@ import {
 
 import { CommunitySlugParams } from '../../common/slug';
 import { CharLength } from '../../common/char-length';
+import { OptionalNotNull } from '../../common/optional-not-null';
 
 const DECIMAL = /^[1-9][0-9]{0,77}$/;
 const DECIMAL_MESSAGE = 'must be a Semaphore identity commitment as a canonical decimal number';
@@ -143,9 +144,9 @@ export class MembershipChangeDto implements MembershipChangeResponse {
 }
 
 export class CreateInvitesDto {
+  // A JSON body: a number as it is (no conversion: "0x10" or true is no count), never null.
   @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalNotNull()
   @IsInt({ message: 'count must be a whole number' })
   @Min(1, { message: 'count must be from 1 to 100' })
   @Max(100, { message: 'count must be from 1 to 100' })
@@ -158,8 +159,7 @@ export class CreateInvitesDto {
     default: 168,
     description: 'Validity in hours',
   })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalNotNull()
   @IsInt({ message: 'expiresInHours must be a whole number' })
   @Min(1, { message: 'expiresInHours must be from 1 to 720' })
   @Max(720, { message: 'expiresInHours must be from 1 to 720' })

@@ -18,6 +18,7 @@ import { CommunitySlugParams } from '../../common/slug';
 import { ProvenInput } from '../../notes/dto/note-input.dto';
 import { CharLength } from '../../common/char-length';
 import { IsNullifier } from '../../common/nullifier';
+import { InOrder as InOrderOfAny } from '../../common/in-order';
 import { OptionalNotNull } from '../../common/optional-not-null';
 
 /** Action `note.report`, target `note:<noteId>`, payload `{ reason, text }` (docs/protocol.md). */
@@ -131,15 +132,7 @@ export type LogOrder = (typeof LOG_ORDERS)[number];
  * A cursor of the other order would be ignored, and its page read as the first (a `before` with
  * the forward order answered the log's first entries and `nextBefore: null`, "nothing older").
  */
-const InOrder = (order: LogOrder, unset: unknown) =>
-  ValidateBy({
-    name: 'inOrder',
-    validator: {
-      validate: (value: unknown, args) =>
-        value === unset || (args?.object as { order?: unknown }).order === order,
-      defaultMessage: (args) => `${args?.property} goes with order=${order} only`,
-    },
-  });
+const InOrder = (order: LogOrder, unset: unknown) => InOrderOfAny(order, unset);
 
 export class ModerationLogQuery {
   @ApiPropertyOptional({

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { WebhookDelivery } from '@bridgenotes/database';
-import { IsString, IsUrl, Matches, ValidateBy } from 'class-validator';
+import { IsString, Matches, ValidateBy } from 'class-validator';
 
 import { CharLength } from '../../common/char-length';
+import { IsHttpUrl } from '../../common/http-url';
 
 /** The sentence a webhook URL to a refused address is answered with (400 VALIDATION_FAILED). */
 export const PRIVATE_WEBHOOK_MESSAGE =
@@ -18,7 +19,7 @@ function WithoutCredentials(): PropertyDecorator {
       name: 'withoutCredentials',
       validator: {
         validate: (value: unknown) => {
-          if (typeof value !== 'string' || !URL.canParse(value)) return true; // IsUrl's to refuse
+          if (typeof value !== 'string' || !URL.canParse(value)) return true; // IsHttpUrl's to refuse
           const { username, password } = new URL(value);
           return username === '' && password === '';
         },
@@ -35,10 +36,7 @@ export class PutWebhookDto {
     description:
       'Where status changes are POSTed (http or https), without a user name or password. Unless the instance sets WEBHOOK_ALLOW_PRIVATE_RECEIVERS, a loopback, private (RFC 1918), link-local or unique-local address is refused here, and a name that resolves to one is refused by the worker when it connects.',
   })
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'url must be an http(s) URL' },
-  )
+  @IsHttpUrl('url must be an http(s) URL')
   @WithoutCredentials()
   @CharLength(0, 2048, { message: 'url must be at most 2048 characters' })
   url!: string;
