@@ -398,6 +398,44 @@ onServers('applyMigrations', () => {
     expect(tables.map((table) => table.tablename)).toEqual(['_prisma_migrations', 'a']);
   });
 
+  it('holds each credential issuer to one key source, mending the rows an older API stored', async () => {
+    const check = await migrateUpTo('_credential_issuer_one_key_source');
+    const community = '00000000-0000-4000-8000-00000000c0de';
+    await query(
+      `INSERT INTO communities (id, slug, name, scope, updated_at) VALUES ('${community}', 'older', 'Older', '1', now())`,
+    );
+    const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    const keys = `'{"keys": [{"kty": "EC"}]}'::jsonb`;
+    const rows: [number, string, string][] = [
+      [1, `'https://a.example/jwks'`, 'NULL'], // a URL: kept
+      [2, 'NULL', keys], // inline keys: kept
+      [3, `'https://c.example/jwks'`, keys], // both: the inline keys, which the verifier used
+      [4, 'NULL', 'NULL'], // neither, as `"jwks": null` stored: no keys, removed
+      [5, 'NULL', `'null'::jsonb`], // a JSON null is no keys either
+    ];
+    for (const [n, url, jwks] of rows) {
+      await query(
+        `INSERT INTO credential_issuers (id, community_id, issuer, jwks_url, jwks) VALUES ('${id(n)}', '${community}', 'https://${n}.example', ${url}, ${jwks})`,
+      );
+    }
+    await copyMigration(check);
+    expect(await apply()).toEqual([check]);
+    expect(
+      await query(
+        'SELECT id::text, jwks_url, jwks IS NOT NULL AS inline FROM credential_issuers ORDER BY id',
+      ),
+    ).toEqual([
+      { id: id(1), jwks_url: 'https://a.example/jwks', inline: false },
+      { id: id(2), jwks_url: null, inline: true },
+      { id: id(3), jwks_url: null, inline: true },
+    ]);
+    await expect(
+      query(
+        `INSERT INTO credential_issuers (id, community_id, issuer) VALUES ('${id(6)}', '${community}', 'https://6.example')`,
+      ),
+    ).rejects.toThrow(/credential_issuers_one_key_source_check/);
+  });
+
   it('refuses a migration that was edited after it was applied', async () => {
     await addMigration('20260101000000_a', 'CREATE TABLE a (id INT);');
     await apply();
