@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type CredentialIssuer, TICKET_CLOCK_TOLERANCE_SECONDS } from '@bridgenotes/database';
 import {
   createLocalJWKSet,
@@ -76,6 +76,7 @@ async function verifyWithAnyKey(
 export class TicketVerifierService {
   /** One remote key set per issuer and URL: jose caches the keys and refetches on a new `kid`. */
   private readonly remote = new Map<string, KeySet>();
+  private readonly logger = new Logger(TicketVerifierService.name);
 
   async verify(
     ticket: string,
@@ -97,7 +98,12 @@ export class TicketVerifierService {
     let keys: KeySet;
     try {
       keys = this.keysOf(trusted);
-    } catch {
+    } catch (error) {
+      // The operator's to mend (remove the issuer, add it again): the issuer's id and the
+      // error's class only, never the ticket or its subject.
+      this.logger.warn(
+        `Issuer ${trusted.id} has no usable keys (${error instanceof Error ? error.name : 'unknown'}): its tickets are answered ISSUER_KEYS_UNAVAILABLE`,
+      );
       throw ApiError.of('ISSUER_KEYS_UNAVAILABLE');
     }
     // Tells the key set's own failures (fetching the issuer's keys) from the ticket's.
