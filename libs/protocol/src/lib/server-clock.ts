@@ -8,14 +8,20 @@ interface Headers {
   get(name: string): string | null;
 }
 
-/** How far a later reading may fall below the kept one before the device's clock is taken to have been set back. */
-const DEVICE_CLOCK_CHANGE_MS = 60_000;
+/**
+ * How far a later reading may fall below the kept one before the device's clock is taken to have
+ * been put forward: more than a slow trip's few seconds, so that a step of the device's clock
+ * (NTP, a member setting it) by more than this is followed, and a lesser one moves a minute's
+ * boundary by at most this.
+ */
+const DEVICE_CLOCK_CHANGE_MS = 5_000;
 
 /**
  * The offset between the instance's clock and the device's, from the `Date` of the instance's
  * answers, and the instance's time now by it. Every error of a reading makes the instance look
  * behind (the header's whole seconds, the trip back, a cache's copy), so the latest one kept is
- * the best: only a reading a minute below it (the device's clock was put forward) replaces it.
+ * the best: only a reading more than 5 s below it (the device's clock was put forward) replaces
+ * it.
  */
 export class ServerClock {
   private offsetMs: number | undefined;
