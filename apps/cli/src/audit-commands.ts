@@ -20,12 +20,20 @@ import { join } from 'node:path';
 
 import { isUrl, type CliOptions } from './cli-options';
 import { EXIT } from './exit-codes';
-import { positiveInteger, required, UsageError } from './usage-error';
+import { maxRecordBytes, positiveInteger, required, UsageError } from './usage-error';
 
 function sourceOf(target: string | undefined, options: CliOptions): ExportSource {
   const where = required(target, 'an export folder or an instance URL');
-  if (!isUrl(where)) return directorySource(where);
-  return httpSource(where, required(options.community, '--community (with an instance URL)'));
+  const maxBytes = maxRecordBytes(options['max-record-bytes']);
+  if (!isUrl(where)) {
+    if (maxBytes !== undefined) {
+      throw new UsageError('--max-record-bytes is for an instance URL, not an export folder');
+    }
+    return directorySource(where);
+  }
+  return httpSource(where, required(options.community, '--community (with an instance URL)'), {
+    ...(maxBytes !== undefined && { limits: { maxRecordBytes: maxBytes } }),
+  });
 }
 
 /** One status line on stderr, rewritten at most twice a second. */

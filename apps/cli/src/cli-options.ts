@@ -40,6 +40,7 @@ export const OPTIONS = {
   helpfulness: { type: 'string' },
   tags: { type: 'string' },
   port: { type: 'string' },
+  'max-record-bytes': { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -48,7 +49,7 @@ type OptionName = keyof typeof OPTIONS;
 
 const MEMBER_WRITE: readonly OptionName[] = ['community', 'identity', 'json'];
 
-const SCORE_EXPORT: readonly OptionName[] = ['community', 'now', 'seed'];
+const SCORE_EXPORT: readonly OptionName[] = ['community', 'now', 'seed', 'max-record-bytes'];
 const SCORE_FILES: readonly OptionName[] = [
   'notes',
   'ratings',
@@ -72,8 +73,11 @@ type Reads = { what: string; options: readonly OptionName[] };
  * export was verified under that seed; `score --notes … --now …` would score at this moment.
  */
 const COMMAND_OPTIONS: Record<string, (args: string[], given: CliOptions) => Reads> = {
-  verify: () => ({ what: 'verify', options: ['community', 'sample', 'threads', 'json'] }),
-  export: () => ({ what: 'export', options: ['community', 'out'] }),
+  verify: () => ({
+    what: 'verify',
+    options: ['community', 'sample', 'threads', 'json', 'max-record-bytes'],
+  }),
+  export: () => ({ what: 'export', options: ['community', 'out', 'max-record-bytes'] }),
   serve: () => ({ what: 'serve', options: ['port', 'host'] }),
   score: (_args, given) =>
     given.notes !== undefined || given.ratings !== undefined

@@ -2,7 +2,7 @@ import { httpSource, saveExport } from '@bridgenotes/open-data';
 
 import { isUrl, type CliOptions } from './cli-options';
 import { EXIT } from './exit-codes';
-import { required, UsageError } from './usage-error';
+import { maxRecordBytes, required, UsageError } from './usage-error';
 
 /** Whole reads of a community before `export` says it kept changing. */
 const ATTEMPTS = 3;
@@ -17,8 +17,10 @@ export async function exportCommand(args: string[], options: CliOptions): Promis
     throw new UsageError('export reads from an instance URL (http or https)');
   }
   const out = required(options.out, '--out');
+  const maxBytes = maxRecordBytes(options['max-record-bytes']);
   const notice = (line: string) => process.stderr.write(`\n${line}\n`);
   const source = httpSource(url, required(options.community, '--community'), {
+    ...(maxBytes !== undefined && { limits: { maxRecordBytes: maxBytes } }),
     onRetry: ({ url: page, attempt, reason, delayMs }) =>
       notice(`${page}: ${reason}; asking again in ${delayMs / 1_000} s (attempt ${attempt})`),
   });

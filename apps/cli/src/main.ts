@@ -14,12 +14,14 @@ const memberCommands = () => import('./member-commands');
 const USAGE = `usage: bridgenotes <command> [options]
 
   verify <export folder | instance URL> [--community <slug>] [--sample N] [--threads N] [--json]
-  export <instance URL> --community <slug> --out <folder>
+         [--max-record-bytes N (from an instance; default 402653184, 384 MiB)]
+  export <instance URL> --community <slug> --out <folder> [--max-record-bytes N]
          (replaces the folder once the new export is complete; a folder that is not an export
           is not replaced)
   serve  <export folder> [--port N (default 8787; 0: any free)] [--host 127.0.0.1]
          (serves a saved export read-only, as its instance served it, for a mirror to follow)
   score  <export folder | instance URL> [--community <slug>] [--now <ISO time | epoch ms>] [--seed N]
+         [--max-record-bytes N]
   score  --notes <file> --ratings <file|folder> [--status <file>] [--enrollment <file>]
          [--epoch-millis <ms> | --settled] [--member-minutes] [--seed N] [--outdir <folder>]
          (a single run at --epoch-millis, default now, as the reference runs; --settled: the

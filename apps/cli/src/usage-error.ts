@@ -19,3 +19,12 @@ export function positiveInteger(value: string | undefined, what: string): number
 
 export const list = (value: string | undefined): string[] =>
   value === undefined || value === '' ? [] : value.split(',').map((item) => item.trim());
+
+/** The largest record to read from an instance (`--max-record-bytes`), or the default. */
+export function maxRecordBytes(value: string | undefined): number | undefined {
+  const bytes = positiveInteger(value, '--max-record-bytes');
+  if (bytes !== undefined && bytes < 1_024) {
+    throw new UsageError('--max-record-bytes must be at least 1024');
+  }
+  return bytes;
+}

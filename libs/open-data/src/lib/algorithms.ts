@@ -44,7 +44,7 @@ export function checkAlgorithm(run: RunRecord, what: string, report: ReportDiscr
 }
 
 /**
- * The succeeded runs' algorithms, in the order they finished, never going back to an older
+ * The succeeded runs' algorithms, in the order they published, never going back to an older
  * version: a release only moves forward, and a run of a past algorithm is left unchecked (a
  * warning) where this verifier's would be recomputed, so an operator could otherwise score with
  * an older release to keep a run from being checked. That matters only for the runs this
@@ -72,7 +72,7 @@ export function checkAlgorithmOrder(ordered: readonly RunRecord[], report: Repor
       report(
         'ALGORITHM_BACKWARDS',
         `run ${run.id}`,
-        `the run used algorithm ${run.algorithmVersion}, older than the ${newest.algorithmVersion} of run ${newest.id}, which finished before it${checked ? '' : ' (a run this verifier does not recompute: a rolling deploy or rollback may explain it)'}`,
+        `the run used algorithm ${run.algorithmVersion}, older than the ${newest.algorithmVersion} of run ${newest.id}, which published before it${checked ? '' : ' (a run this verifier does not recompute: a rolling deploy or rollback may explain it)'}`,
         checked ? 'error' : 'warning',
       );
     } else newest = run;

@@ -249,6 +249,13 @@ export interface RunRecord extends Positioned {
    * `topicSeeds` are then the only ones known).
    */
   topicSeeds?: { topic: string; terms: string[] }[] | null;
+  /**
+   * The run's number among its community's publications (1, 2, … in commit order, the
+   * database's counter): the order a verifier takes succeeded runs in. Null for runs not
+   * published or published before it was kept; absent in older exports (the runs are then
+   * ordered by `finishedAt`, a worker's clock).
+   */
+  publication?: number | null;
 }
 
 export interface StatusChangeRecord extends Positioned {

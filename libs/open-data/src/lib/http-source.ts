@@ -20,11 +20,22 @@ export interface HttpSourceOptions extends ExportClientOptions {
 }
 
 /**
+ * The most bytes of one record (an NDJSON line, or the manifest) read from an instance unless
+ * asked for more (`verify --max-record-bytes`): above the largest a community can have, its
+ * latest full run's `frozen-raters` (base64 of some 140 bytes per rater, a pseudonym and its
+ * parameters, and 55 per note: about 270 MB at the group's 1,048,576 members and a million
+ * notes), and below what one JavaScript string can hold (2^29 characters), so that an instance
+ * sending an endless line stops the read with `ORIGIN_RECORD_TOO_LARGE` rather than the
+ * verifier's memory.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 384 * 1024 * 1024;
+
+/**
  * A page's whole answer within two minutes (5,000 records with their proofs are some 10 MB),
  * and no wait of 30 s for its next bytes; four retries, 1, 2, 4 and 8 s apart.
  */
 const LIVE_DEFAULTS = {
-  limits: { timeoutMs: 120_000, idleTimeoutMs: 30_000 },
+  limits: { timeoutMs: 120_000, idleTimeoutMs: 30_000, maxRecordBytes: DEFAULT_MAX_RECORD_BYTES },
   retries: 4,
   retryDelayMs: 1_000,
 };

@@ -1,8 +1,10 @@
 import {
+  MAX_NYH_HOLD_MS,
   NOTE_LOCK_MS,
   parseStatus,
   shownStatus,
   statusHistoryFromJson,
+  type NoteStatusHistory,
   type ShownStatus,
   type StatusHistoryJson,
 } from '@bridgenotes/scoring';
@@ -21,18 +23,50 @@ import type { StatusChangeLog } from './status-change-log';
  * there, and nothing but a run changes it), and a locked status one the changes show the note
  * holding after a run whose time was more than 14 days after the note's creation (a status
  * locks at a run when the note is older than that: `NOTE_LOCK_MS`).
+ *
+ * The history's times are a run's too: the scorer writes nothing but the run's time into them
+ * (libs/scoring `nextHistory`; the minute of the final output is that time's minute). So each is
+ * the time (`nowAt`) of a succeeded run before this one, when every one of them publishes its
+ * time (else, older exports, at most the latest of them plus the clock-skew allowance), and none
+ * is before the note was created, less the allowance twice (as a run's time: `checkRunTimes`).
+ * A stabilisation hold (`timestampMillisOfNmrDueToMinStableCrhTime`) at a note left at
+ * NEEDS_MORE_RATINGS and not locked is one still running when the history was written: less
+ * than the longest hold (360 minutes, a NEEDS_YOUR_HELP note's) before the history's own time
+ * (`timestampMillisOfCurrentStatus`, the time of the run that wrote it). A hold in the future,
+ * or one older than any hold lasts, would keep a helpful note at NEEDS_MORE_RATINGS for good.
+ * What is left to the instance's word: which earlier run's time a field holds (a hold moved to
+ * a later run's time restarts the note's wait) and the fields that are not times or statuses
+ * checked above (the core and decided-by statuses, the first and latest non-NMR statuses). Only
+ * a recomputation of the run that wrote the history would bind them.
  */
 export class PreviousHistories {
   /** The runs' times by rank, and the latest over each power-of-two span (a sparse table). */
   private readonly latest: Float64Array[];
 
+  /** Each run time (and its minute) with the lowest rank of a run timed at it. */
+  private readonly runAt = new Map<number, number>();
+  private readonly runMinute = new Map<number, number>();
+  /** The rank of the first run that publishes no time (older exports); runs.length if none. */
+  private readonly firstUntimed: number;
+  private readonly skewMs: number;
+
   constructor(
     private readonly log: StatusChangeLog,
     private readonly report: ReportDiscrepancy,
+    clockSkewMinutes: number,
   ) {
+    this.skewMs = clockSkewMinutes * 60_000;
     const times = Float64Array.from(log.runs, (run) => {
       const time = Date.parse(run.nowAt ?? '');
       return Number.isFinite(time) ? time : -Infinity;
+    });
+    const untimed = times.findIndex((time) => time === -Infinity);
+    this.firstUntimed = untimed < 0 ? times.length : untimed;
+    times.forEach((time, rank) => {
+      if (time === -Infinity) return;
+      if (!this.runAt.has(time)) this.runAt.set(time, rank);
+      const minute = Math.floor(time / 60_000);
+      if (!this.runMinute.has(minute)) this.runMinute.set(minute, rank);
     });
     this.latest = [times];
     for (let width = 1; 2 * width <= times.length; width *= 2) {
@@ -62,6 +96,7 @@ export class PreviousHistories {
         `run ${run.id} started the note from status ${current ?? history?.currentStatus}, but the status changes leave it at ${left} ${before ? `after run ${before.id}, the succeeded run before it` : 'before any run'}`,
       );
     }
+    if (history) this.checkTimes(run, note, history, rank);
     if (!history?.lockedStatus) return;
     const locked = shown(history.lockedStatus);
     const lockable = Date.parse(note.createdAt) + NOTE_LOCK_MS;
@@ -72,6 +107,50 @@ export class PreviousHistories {
         `run ${run.id} started the note locked at ${history.lockedStatus}, but the status changes never leave it at that status after a run more than 14 days after it was created, when a status locks`,
       );
     }
+  }
+
+  /** The history's times: earlier runs' times, and a hold one still running (see above). */
+  private checkTimes(run: RunRecord, note: NoteRecord, history: NoteStatusHistory, rank: number) {
+    const problems: string[] = [];
+    const exact = rank <= this.firstUntimed;
+    const latest = rank > 0 ? this.latestTime(0, rank - 1) : -Infinity;
+    const created = Date.parse(note.createdAt) - 2 * this.skewMs;
+    const at = (time: number) => new Date(time).toISOString();
+    for (const field of TIME_FIELDS) {
+      const time = history[field];
+      // Negative or absent: no time, as the scorer reads it.
+      if (!(time >= 0)) continue;
+      const minute = field === 'timestampMinuteOfFinalScoringOutput';
+      const ms = minute ? time * 60_000 : time;
+      const earlier = (minute ? this.runMinute : this.runAt).get(time);
+      if (exact ? !(earlier !== undefined && earlier < rank) : !(ms <= latest + this.skewMs)) {
+        problems.push(
+          `${field} (${at(ms)}) is not the time of a succeeded run before it${exact ? '' : ' (nor before the latest of them, plus the clock-skew allowance)'}`,
+        );
+      } else if (Number.isFinite(created) && ms < created) {
+        problems.push(`${field} (${at(ms)}) is before the note was created (${note.createdAt})`);
+      }
+    }
+    const hold = history.timestampMillisOfNmrDueToMinStableCrhTime;
+    const written = history.timestampMillisOfCurrentStatus;
+    if (
+      hold >= 0 &&
+      history.lockedStatus === '' &&
+      // A released NEEDS_YOUR_HELP note keeps its hold (not re-held), as a locked note may.
+      history.currentStatus === 'NEEDS_MORE_RATINGS' &&
+      written >= 0 &&
+      !(hold <= written && written - hold < MAX_NYH_HOLD_MS)
+    ) {
+      problems.push(
+        `stabilisation hold (${at(hold)}) is not one still running when the history was written (${at(written)}; a hold lasts at most ${MAX_NYH_HOLD_MS / 60_000} minutes)`,
+      );
+    }
+    if (problems.length === 0) return;
+    this.report(
+      'PREVIOUS_HISTORY_MISMATCH',
+      `note ${note.id}`,
+      `run ${run.id} started the note from a history whose ${problems.join('; whose ')}: only runs write a history's times, each its own`,
+    );
   }
 
   /** Whether the note was at `status` after a run of rank below `before` timed after `after`. */
@@ -92,6 +171,20 @@ export class PreviousHistories {
     return Math.max(table[from] as number, table[to - (1 << level) + 1] as number);
   }
 }
+
+/** The history's fields that hold a run's time (the minute of one: the final output's). */
+const TIME_FIELDS = [
+  'timestampMillisOfFirstNonNMRStatus',
+  'timestampMillisOfCurrentStatus',
+  'timestampMillisOfLatestNonNMRStatus',
+  'timestampMillisOfStatusLock',
+  'timestampMillisOfRetroLock',
+  'timestampMillisOfMostRecentStatusChange',
+  'timestampMillisOfNmrDueToMinStableCrhTime',
+  'timestampMinuteOfFinalScoringOutput',
+  'timestampMillisOfFirstNmrDueToMinStableCrhTime',
+  'abovePcrhThresholdTime',
+] as const satisfies readonly (keyof NoteStatusHistory)[];
 
 /** The shown status of a history's status name; undefined for no status name. */
 function shown(name: string): ShownStatus | undefined {

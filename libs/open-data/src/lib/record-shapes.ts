@@ -158,6 +158,8 @@ const SHAPES: { [S in ExportStream]: Shape } = {
     changedThrough: optional(nullable(batch)),
     // Checked as topic seeds where a recomputation reads them (`TOPIC_SEEDS_INVALID`).
     topicSeeds: optional(nullable(any)),
+    // Absent in exports made before 2026-12-07 (ordered by `finishedAt` then).
+    publication: optional(nullable(whole)),
   },
   'status-changes': {
     id: string,

@@ -8,6 +8,7 @@ import type { MemberRecord, NoteRecord, RatingRecord, RootRecord } from './expor
 import { verifyExport } from './verify-export';
 
 const MINUTE = 60_000;
+const DAYS_35 = 35 * 24 * 60;
 
 /**
  * A member removed, and its proofs against the root it was removed from: the root's window is
@@ -50,15 +51,15 @@ describe('verifyExport: proofs of a removed member against the root it was remov
     await useSingleThreadedCurve();
     const prove = prover(manifest, before);
     written = await provenNote(prove, author, T);
-    // Within the window after the removal, and two hours after it.
-    for (const clientMinute of [T + 30, T + 120]) {
+    // Within the window after the removal, two hours after it, and 35 days after it.
+    for (const clientMinute of [T + 30, T + 120, T + DAYS_35]) {
       ratings.set(clientMinute, await provenRating(prove, puppet, written, clientMinute));
     }
   });
 
-  const verify = (roots: RootRecord[], clientMinute: number) =>
+  const verify = (roots: RootRecord[], clientMinute: number, manifest = stated) =>
     verifyExport(
-      source(stated, {
+      source(manifest, {
         members,
         roots,
         notes: [written],
@@ -75,6 +76,19 @@ describe('verifyExport: proofs of a removed member against the root it was remov
 
   it('refuses one made after the window, as the instance did', async () => {
     expect(codes(await verify(honestRoots, T + 120))).toEqual(['PROOF_ROOT_EXPIRED']);
+  });
+
+  it("checks the protocol's longest window (30 days), not a longer one the manifest states", async () => {
+    const lax = { ...stated, rules: { ...stated.rules, rootHistoryWindowSeconds: 40 * 86_400 } };
+    const report = await verify(honestRoots, T + DAYS_35, lax);
+    expect(report.verdict).toBe('DISCREPANCIES');
+    expect(report.discrepancies).toEqual([
+      expect.objectContaining({ code: 'RULES_ROOT_WINDOW', subject: 'manifest' }),
+      expect.objectContaining({
+        code: 'PROOF_ROOT_EXPIRED',
+        subject: `rating ${ratings.get(T + DAYS_35)?.id}`,
+      }),
+    ]);
   });
 
   it('refuses it too when the export states the replaced root still current', async () => {

@@ -1,4 +1,5 @@
 import {
+  ALGORITHM_VERSION,
   canonicalStatusHistory,
   META_RULE_NAMES,
   MetaRule,
@@ -251,10 +252,12 @@ export function compareRunResults(
         );
       }
       // Which scorer decided (Core, Gaussian or the small-community regime) is part of the
-      // published explanation.
+      // published explanation; this algorithm's explanations always name it, so one stripped of
+      // it is no explanation of the run.
       const publishedModel = (published.score as { decidingModel?: unknown } | null)?.decidingModel;
       const computedModel = META_RULE_NAMES[result.models.decidedBy[index] as MetaRule];
-      if (publishedModel !== undefined && publishedModel !== computedModel) {
+      const required = run.algorithmVersion === ALGORITHM_VERSION;
+      if ((publishedModel !== undefined || required) && publishedModel !== computedModel) {
         differs(
           'DECIDING_MODEL_MISMATCH',
           `note ${noteId}`,

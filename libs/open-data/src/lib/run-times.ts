@@ -79,7 +79,7 @@ export class CutWrites {
 }
 
 /**
- * The succeeded runs' times (`nowAt`), in the order they finished, against the times they ran
+ * The succeeded runs' times (`nowAt`), in the order they published, against the times they ran
  * and the export's. A run's time is part of its input: stabilisation holds and locks are counted
  * from it (a note locks once a run is timed 14 days after its creation), so an instance that
  * scored at a time of its choosing and published it as `nowAt` would be recomputed equal. The
@@ -119,7 +119,7 @@ export function checkRunTimes(
         `after this verifier's clock (${new Date(verifierNowMs).toISOString()})`,
       before &&
         at < before.at - skew &&
-        `before the time of run ${before.run.id}, which finished earlier (${before.run.nowAt})`,
+        `before the time of run ${before.run.id}, which published earlier (${before.run.nowAt})`,
       write &&
         at < (write.minute - 2 * manifest.rules.clockSkewMinutes) * MINUTE &&
         `before ${write.subject} was written, at minute ${new Date(write.minute * MINUTE).toISOString()} by its proof, which its input includes (sealed by its cut, batch ${run.changedThrough}; the skew allowed twice: the member's clock may be ahead of the instance's, the worker's behind it)`,

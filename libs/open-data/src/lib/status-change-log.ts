@@ -2,6 +2,7 @@ import { SHOWN_STATUSES, type ShownStatus } from '@bridgenotes/scoring';
 
 import type { ReportDiscrepancy } from './discrepancy';
 import type { ResultRecord, RunRecord, StatusChangeRecord } from './export-format';
+import { succeededInOrder } from './run-order';
 
 const UNSCORED: ShownStatus = 'NEEDS_MORE_RATINGS';
 
@@ -14,12 +15,12 @@ const zero = (): Counts =>
  * run. A note starts at NEEDS_MORE_RATINGS and a publication records a change exactly when it
  * gives the note another status (libs/scoring-store `flipNotes`), so the changes of a note must
  * chain (each one's `previous` is the one before's `next`), be made by succeeded runs in the
- * order they finished, and end at its published status; and replayed up to a run, they give the
+ * order they published, and end at its published status; and replayed up to a run, they give the
  * status every note had after it. That is what the recomputed runs are compared with
  * (`statusAfter`), and what every run's published helpful and not-helpful counts must be.
  */
 export class StatusChangeLog {
-  /** Succeeded runs by their finishing order, as the verifier picks the latest. */
+  /** Succeeded runs in the order they published (`succeededInOrder`), as the verifier picks the latest. */
   private readonly rank = new Map<string, number>();
   private readonly ordered: RunRecord[];
   /** Each note's last change: the run's rank and the status it left. */
@@ -37,9 +38,7 @@ export class StatusChangeLog {
     tracked: readonly (string | null | undefined)[],
     private readonly report: ReportDiscrepancy,
   ) {
-    this.ordered = runs
-      .filter((run) => run.status === 'SUCCEEDED' && run.finishedAt !== null)
-      .sort((a, b) => Date.parse(a.finishedAt as string) - Date.parse(b.finishedAt as string));
+    this.ordered = succeededInOrder(runs);
     this.ordered.forEach((run, index) => this.rank.set(run.id, index));
     this.deltas = this.ordered.map(zero);
     for (const id of tracked) {
@@ -60,7 +59,7 @@ export class StatusChangeLog {
       this.report(
         'STATUS_CHANGE_BROKEN',
         subject,
-        `status change ${change.id} by run ${change.runId} comes after a change by the same or a later run: a run changes a note's status at most once, in the order runs finished`,
+        `status change ${change.id} by run ${change.runId} comes after a change by the same or a later run: a run changes a note's status at most once, in the order runs published`,
       );
     } else if (
       change.previous !== (before?.status ?? UNSCORED) ||
@@ -84,12 +83,12 @@ export class StatusChangeLog {
     }
   }
 
-  /** The succeeded runs in the order they finished (a run's rank is its index). */
+  /** The succeeded runs in the order they published (a run's rank is its index). */
   get runs(): readonly RunRecord[] {
     return this.ordered;
   }
 
-  /** A succeeded run's place in the finishing order; undefined for any other run. */
+  /** A succeeded run's place in the publication order; undefined for any other run. */
   rankOf(runId: string): number | undefined {
     return this.rank.get(runId);
   }

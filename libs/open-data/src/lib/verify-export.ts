@@ -1,7 +1,12 @@
 // Some 450 lines: the verifier's one pass over an export (records, proofs, roots,
 // moderation, the runs' recomputation) with the findings it gathers; each check it calls lives
 // in its own file.
-import { CLOCK_SKEW_MINUTES, communityScope, type Action } from '@bridgenotes/protocol';
+import {
+  CLOCK_SKEW_MINUTES,
+  communityScope,
+  MAX_ROOT_HISTORY_WINDOW_SECONDS,
+  type Action,
+} from '@bridgenotes/protocol';
 import { parseTopicSeeds, type ShownStatus } from '@bridgenotes/scoring';
 
 import {
@@ -42,6 +47,7 @@ import { checkRootHistory } from './root-history';
 import { checkRootTimes } from './root-times';
 import { checkIncrementalBases } from './run-records';
 import { rebuildRunInput, recomputeRun, type RunRecomputation } from './run-recomputation';
+import { succeededInOrder } from './run-order';
 import { checkRunTimes, CutWrites } from './run-times';
 import { StatusChangeLog } from './status-change-log';
 import { UnrescoredNotes } from './unrescored-notes';
@@ -141,7 +147,19 @@ export async function verifyExport(
       `the manifest states a clock-skew allowance of ${manifest.rules.clockSkewMinutes} minutes; the protocol's is ${CLOCK_SKEW_MINUTES}, which is the one checked`,
     );
   }
-  const rules = { ...manifest.rules, clockSkewMinutes };
+  // So is the root-history window's bound: instances keep at most 30 days, mirrors refuse more.
+  const rootHistoryWindowSeconds = Math.min(
+    manifest.rules.rootHistoryWindowSeconds,
+    MAX_ROOT_HISTORY_WINDOW_SECONDS,
+  );
+  if (manifest.rules.rootHistoryWindowSeconds > MAX_ROOT_HISTORY_WINDOW_SECONDS) {
+    report(
+      'RULES_ROOT_WINDOW',
+      'manifest',
+      `the manifest states a root-history window of ${manifest.rules.rootHistoryWindowSeconds} seconds; the protocol's longest is ${MAX_ROOT_HISTORY_WINDOW_SECONDS} (30 days), which is the one checked`,
+    );
+  }
+  const rules = { ...manifest.rules, clockSkewMinutes, rootHistoryWindowSeconds };
   for (const stream of EXPORT_STREAMS.filter((known) => !manifest.streams.includes(known))) {
     report(
       'STREAM_MISSING',
@@ -185,7 +203,7 @@ export async function verifyExport(
   const timed = checkRootTimes(roots);
   for (const issue of timed.issues) report(issue.code, issue.subject, issue.message);
   const promotion = checkPromotion(manifest.promotion, timed.roots, report);
-  const rootIndex = new RootIndex(timed.roots, manifest.rules.rootHistoryWindowSeconds * 1000);
+  const rootIndex = new RootIndex(timed.roots, rootHistoryWindowSeconds * 1000);
   const moderation = await readModerationLog(data, manifest, report);
 
   // Scoring runs and published results come first so that the notes and ratings can be fed to
@@ -193,10 +211,7 @@ export async function verifyExport(
   const runs: RunRecord[] = [];
   for await (const run of data.records('runs')) runs.push(run);
   counts.runs = runs.length;
-  const run = runs
-    .filter((candidate) => candidate.status === 'SUCCEEDED' && candidate.finishedAt !== null)
-    .sort((a, b) => Date.parse(a.finishedAt as string) - Date.parse(b.finishedAt as string))
-    .pop();
+  const run = succeededInOrder(runs).pop();
   checkIncrementalBases(runs, report);
   const changes = new StatusChangeLog(runs, [run?.id, run?.baseRunId], report);
   // Run times are checked once the writes each run's input includes have streamed past, against
@@ -205,7 +220,7 @@ export async function verifyExport(
   const readAt = Date.now();
   checkAlgorithmOrder(changes.runs, report);
   for await (const change of data.records('status-changes')) changes.add(change);
-  const previous = new PreviousHistories(changes, report);
+  const previous = new PreviousHistories(changes, report, clockSkewMinutes);
   const results = new Map<string, ResultRecord>();
   for await (const result of data.records('results')) results.set(result.noteId, result);
   // Exports made before standings were kept have none to check.

@@ -142,6 +142,44 @@ describe('verification of runs scored from inputs the instance chose', () => {
     ]);
   });
 
+  it('names a run started from a stabilisation hold no run set: a year ahead of it', async () => {
+    const { community, ids } = await ratedCommunity();
+    const [noteId] = ids as [string];
+    const start = Date.now() - 3 * HOUR;
+    await publishScoringRun(prisma, community.id, start);
+    // A hold a year ahead never ages: a note the models find helpful would be kept at
+    // NEEDS_MORE_RATINGS run after run by the honest scorer, and the input hash the instance
+    // computes over that history is the one the verifier recomputes.
+    const ahead = start + HOUR + 365 * 24 * HOUR;
+    await prisma.$executeRaw`
+      UPDATE notes SET status_history = jsonb_set(status_history,
+               '{timestampMillisOfNmrDueToMinStableCrhTime}', to_jsonb(${ahead}::bigint))
+       WHERE id = ${noteId}::uuid`;
+    await publishScoringRun(prisma, community.id, start + HOUR);
+    const report = await verify(community);
+    expect(found(report)).toEqual([
+      { code: 'PREVIOUS_HISTORY_MISMATCH', subject: `note ${noteId}` },
+    ]);
+    expect(report.discrepancies[0]?.message).toContain('timestampMillisOfNmrDueToMinStableCrhTime');
+  });
+
+  it('takes runs in the order they published, not by the clocks of the workers that ran them', async () => {
+    const { community } = await ratedCommunity();
+    const start = Date.now() - 3 * HOUR;
+    const first = await publishScoringRun(prisma, community.id, start);
+    const second = await publishScoringRun(prisma, community.id, start + HOUR);
+    // The second run's worker clock a couple of minutes behind the first's: it finished, by its
+    // clock, a minute before the first did. Honest: each run's times are from one clock.
+    await prisma.$executeRaw`
+      UPDATE scoring_runs AS later
+         SET finished_at = earlier.finished_at - interval '60 seconds'
+        FROM scoring_runs AS earlier
+       WHERE later.id = ${second}::uuid AND earlier.id = ${first}::uuid`;
+    const report = await verify(community);
+    expect(found(report)).toEqual([]);
+    expect(report).toMatchObject({ verdict: 'VERIFIED', run: { id: second, recomputed: true } });
+  });
+
   it('names a run timed after it finished, and one timed before an earlier run', async () => {
     const { community } = await ratedCommunity();
     const start = Date.now() - 2 * HOUR;
@@ -177,7 +215,12 @@ describe('verification of runs scored from inputs the instance chose', () => {
     // Timed after it, the same run is a time it can have run at.
     const honest = await publishScoringRun(prisma, community.id, writtenAt + 2 * HOUR + MINUTE);
     const after = await verify(community);
-    expect(found(after)).toEqual([{ code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${stopped}` }]);
+    // It started the later note from the history the stopped run wrote: dated before the note
+    // was written, which no run honestly timed can date it.
+    expect(found(after)).toEqual([
+      { code: 'PREVIOUS_HISTORY_MISMATCH', subject: `note ${later}` },
+      { code: 'RUN_TIME_IMPLAUSIBLE', subject: `run ${stopped}` },
+    ]);
     expect(after.run).toMatchObject({ id: honest, recomputed: true });
   });
 

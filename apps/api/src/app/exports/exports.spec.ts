@@ -273,6 +273,17 @@ describe('open-data export and verification', () => {
     ]);
   });
 
+  it('names a published explanation stripped of the scorer that decided', async () => {
+    const copy = await tampered('results', (result) => {
+      const score = { ...(result['score'] as Json) };
+      delete score['decidingModel'];
+      return { ...result, score };
+    });
+    expect(await discrepanciesOf(copy)).toEqual([
+      { code: 'DECIDING_MODEL_MISMATCH', subject: `note ${noteId}` },
+    ]);
+  });
+
   it('names a run whose input is not the data as of its changedThrough, however recent the writes', async () => {
     // A run that claims to have started a minute after the writes, with an invented input, data
     // hash and status: the records changed up to its cut are exactly what it read, so no later

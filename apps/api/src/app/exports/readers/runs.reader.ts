@@ -39,6 +39,7 @@ export const runsReader: StreamReader<'runs'> = {
         baseRunId: run.baseRunId,
         changedThrough: run.changedThrough === null ? null : String(run.changedThrough),
         topicSeeds: run.topicSeeds as RunRecord['topicSeeds'],
+        publication: run.publication,
       },
     }));
   },
