@@ -4,6 +4,8 @@ import { releaseCurve, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import {
   computeStandings,
   DEFAULT_SEED,
+  META_RULE_NAMES,
+  type MetaRule,
   RunInputBuilder,
   scoreNotes,
   SHOWN_STATUSES,
@@ -88,7 +90,8 @@ describe('verifyExport: results no run scored', () => {
         noteId,
         status: statuses[index] as ResultRecord['status'],
         runId: run.id,
-        score: null,
+        // This algorithm's explanations name the deciding scorer (DECIDING_MODEL_MISMATCH).
+        score: { decidingModel: META_RULE_NAMES[result.models.decidedBy[index] as MetaRule] },
         history: statusHistoryToJson(result.history?.[index] as never),
         previousHistory: null,
       })),
