@@ -31,6 +31,8 @@ describe('validateEnvironment', () => {
       ROOT_HISTORY_WINDOW_SECONDS: 3_600,
       PROOF_MIN_MEMBERS: 20,
       SCORING_DEBOUNCE_SECONDS: 5,
+      SCORING_RUN_TIMEOUT_SECONDS: 3_600,
+      SCORING_STATEMENT_TIMEOUT_SECONDS: 600,
       PROOF_VERIFIER_THREADS: availableParallelism(),
       SCORING_THREADS: availableParallelism(),
       API_PROCESSES: 1,
@@ -134,6 +136,11 @@ describe('validateEnvironment', () => {
     ['PROOF_VERIFIER_THREADS', '-1', /^PROOF_VERIFIER_THREADS is invalid: must be 0 .* or more/],
     ['API_PROCESSES', '0', /^API_PROCESSES is invalid: must be at least 1/],
     ['SCORING_THREADS', '0', /^SCORING_THREADS is invalid: must be at least 1/],
+    [
+      'SCORING_RUN_TIMEOUT_SECONDS',
+      '0',
+      /^SCORING_RUN_TIMEOUT_SECONDS is invalid: must be at least 1/,
+    ],
     ['POST_CACHE_MS', '-1', /^POST_CACHE_MS is invalid: must be 0 \(no cache\) or more/],
     [
       'DATABASE_POOL_WAIT_SECONDS',

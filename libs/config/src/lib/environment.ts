@@ -165,6 +165,27 @@ export class Environment {
   SCORING_LOCK_SECONDS = 120;
 
   /**
+   * A scoring run's hard limit, in seconds, per attempt: an attempt still running this long after
+   * it started (the database's clock: `now() - started_at`) is failed `TIMED_OUT` by its own
+   * timer and by the worker's watch over runs, its lease freed and its community asked for again.
+   * A connection that hangs (half-open) would otherwise hold the run, its community's lease and
+   * a slot of the scoring queue for good.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(1, { message: 'must be at least 1 (seconds)' })
+  SCORING_RUN_TIMEOUT_SECONDS = 3_600;
+
+  /**
+   * `statement_timeout` of the scoring load's own connection (its COPY statements), in seconds;
+   * that connection also sends TCP keepalives, so a peer gone without a word ends it with an error.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of seconds' })
+  @Min(1, { message: 'must be at least 1 (seconds)' })
+  SCORING_STATEMENT_TIMEOUT_SECONDS = 600;
+
+  /**
    * How long, in ms, a scoring job waits before trying again when another run of its community
    * holds the lease: short enough that queued runs follow soon after the holder, long enough not
    * to keep a worker polling the database while a long run goes on.

@@ -31,6 +31,11 @@ export interface ScoringLoadOptions {
    * where a test writes, as members do between the load's statements.
    */
   beforeCopy?: (table: 'notes' | 'ratings', page: number) => Promise<void>;
+  /**
+   * Ends the load: its connection is destroyed at once (a statement waiting on a connection
+   * that hangs never answers, nor would a polite end), and the load rejects.
+   */
+  signal?: AbortSignal;
 }
 
 /** A rating's version at the cut as the ratings statement gives it: helpfulness, tags, minute. */
@@ -43,6 +48,9 @@ type RatingVersion = [RatingHelpfulness, string[], number];
  */
 const NOTES_PER_COPY = 50_000;
 const RATINGS_PER_COPY = 200_000;
+
+/** Idle time before the load's connection sends its first TCP keepalive probe. */
+const KEEPALIVE_DELAY_MS = 10_000;
 
 /**
  * Streams a community's notes and ratings from PostgreSQL with `COPY … TO STDOUT` in id order,
@@ -83,18 +91,37 @@ export class ScoringInputLoader {
       notesPerCopy = NOTES_PER_COPY,
       ratingsPerCopy = RATINGS_PER_COPY,
       beforeCopy,
+      signal,
     }: ScoringLoadOptions,
   ): Promise<LoadedInput> {
+    signal?.throwIfAborted();
     const community = sqlLiteral(communityId);
     // Without JIT: the ratings statement's cost estimate counts the as-of lookup for every row
     // (it runs for the few changed since the cut only), which would have each statement compile
     // for about a second longer than it runs on 1M ratings. A startup option, so that on the
     // embedded database it stays this connection's.
-    const client = new Client({ connectionString: this.env.DATABASE_URL, options: '-c jit=off' });
+    // A statement the server runs longer than SCORING_STATEMENT_TIMEOUT_SECONDS is cancelled
+    // (a startup option too), and TCP keepalives end a connection whose peer went without a word
+    // (a half-open socket would otherwise wait for ever); a connection that hangs otherwise (its
+    // peer alive but silent) is the run's deadline's to end (`signal`).
+    const client = new Client({
+      connectionString: this.env.DATABASE_URL,
+      options: `-c jit=off -c statement_timeout=${this.env.SCORING_STATEMENT_TIMEOUT_SECONDS * 1_000}`,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+      connectionTimeoutMillis: this.env.DATABASE_POOL_WAIT_SECONDS * 1_000,
+    });
     // A connection lost between statements is an 'error' event, which unheard would end the
     // worker: the next statement fails instead, and the run with it.
     client.on('error', () => undefined);
-    await client.connect();
+    const abort = () => client.connection.stream.destroy();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await client.connect();
+    } catch (error) {
+      signal?.removeEventListener('abort', abort);
+      throw error;
+    }
     try {
       // §8.6: the community's topic seeds decide which notes Core leaves to CoreWithTopics; the
       // API only stores valid seeds, so an invalid value means a hand-edited row: refuse it.
@@ -247,7 +274,9 @@ export class ScoringInputLoader {
       );
       return { ...builder.build(), changedThrough, publications };
     } finally {
-      await client.end();
+      signal?.removeEventListener('abort', abort);
+      // A destroyed connection has nothing left to end.
+      if (!signal?.aborted) await client.end();
     }
   }
 }

@@ -12,7 +12,11 @@ export class TcpProxy {
   private server?: Server;
   /** Whether accepted connections are relayed (open) or reset at once (cut). */
   private relaying = false;
+  /** Whether nothing is forwarded, and new connections are held unanswered (`stall`). */
+  private stalled = false;
   private readonly sockets = new Set<Socket>();
+  /** Each relayed connection: the client's socket and the target's. */
+  private readonly pairs = new Set<[Socket, Socket]>();
 
   constructor(
     private readonly target: { host: string; port: number },
@@ -31,6 +35,24 @@ export class TcpProxy {
   async open(): Promise<void> {
     if (!this.server) await this.listen();
     this.relaying = true;
+    this.stalled = false;
+  }
+
+  /**
+   * Stops forwarding, both ways, on every open connection, and holds every new one accepted but
+   * unanswered, until `open()` (which relays new connections again; a stalled one stays
+   * stalled) or `cut()`: nothing is reset and nothing errors, as with a peer gone silent (a
+   * half-open connection, a hung network path). A client waits for an answer for ever unless it
+   * gives up by itself.
+   */
+  async stall(): Promise<void> {
+    this.stalled = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   /**
@@ -41,6 +63,7 @@ export class TcpProxy {
    */
   async cut(): Promise<void> {
     this.relaying = false;
+    this.stalled = false;
     for (const socket of this.sockets) socket.destroy();
   }
 
@@ -59,7 +82,17 @@ export class TcpProxy {
         client.resetAndDestroy();
         return;
       }
+      if (this.stalled) {
+        client.on('error', () => undefined);
+        client.pause();
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        return;
+      }
       const upstream = connect(this.target);
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
+      client.on('close', () => this.pairs.delete(pair));
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));

@@ -4,9 +4,9 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { Environment } from '@bridgenotes/config';
 import {
   errorCode,
-  PrismaService,
   RUN_FAILURE_TEXTS,
   runFailureCode,
   runFailureForLog,
@@ -22,9 +22,9 @@ import {
   QueueFactory,
   QueueName,
 } from '@bridgenotes/queue';
-import { ScoringPublisher } from '@bridgenotes/scoring-store';
 
 import { PollingLoop } from '../common/polling-loop';
+import { RunFailureRecorder } from './run-failure.recorder';
 
 /**
  * How often every pending run is checked against its job: a failure the queue's events did not
@@ -47,21 +47,25 @@ export const UNNAMED_GRACE_MS = 24 * 3_600_000;
 
 /**
  * Fails the scoring runs no attempt will ever finish: those whose job BullMQ has failed, or no
- * longer has. The failure hook (`ScoreCommunityHandler.failed`) is not enough: it runs once, in
- * the process whose worker moved the job to failed, so a write of its that failed (the database
+ * longer has, and those past their hard limit (`SCORING_RUN_TIMEOUT_SECONDS`). The failure hook
+ * (`ScoreCommunityHandler.failed`) is not enough: it runs once, in the process whose worker
+ * moved the job to failed, so a write of its that failed (the database
  * away) or a process killed in between left the run `RUNNING` for good, with its staged rows.
  * And some failures reach no hook at all: BullMQ fails a job found stalled too often (its lock
  * ran out more than `maxStalledCount` times: its worker killed mid-run, or blocked) only when a
  * worker next takes it, which a worker whose every slot is held by a hung attempt never does; a
  * job removed by hand, or lost with the queue's data, fails nowhere.
  *
- * BullMQ's own word decides, never a clock: the queue's `failed` events (every process's,
- * carrying the failed reason) settle a run at once, and a sweep every `SWEEP_MS` looks up the job
- * of every pending run for what the events missed (this worker was down, or its write failed). A
+ * Apart from the hard limit (the database's clock only, read in one statement), BullMQ's own
+ * word decides, never a clock: the queue's `failed` events (every process's, carrying the failed
+ * reason) settle a run at once, and a sweep every `SWEEP_MS` looks up the job of every pending
+ * run for what the events missed (this worker was down, or its write failed). A
  * job waiting, delayed or active (a live attempt holds its lock, or BullMQ has yet to find it
  * stalled and hand it to a retry) leaves its run alone; the run is failed only conditionally on
  * the attempt count read before the job's state, so an attempt starting meanwhile (a failed job
  * retried by hand) keeps it. Only a job that is missing waits for a grace (`UNQUEUED_GRACE_MS`).
+ * A run is failed by `RunFailureRecorder`, which the job's failure hook shares: one of the two
+ * records it, and the community is asked for again when the failure was the system's.
  */
 @Injectable()
 export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,9 +79,9 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
   private events?: JobQueueEvents;
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly runs: ScoringRunStore,
-    private readonly publisher: ScoringPublisher,
+    private readonly failures: RunFailureRecorder,
+    private readonly env: Environment,
     private readonly queues: QueueFactory,
     @InjectQueue(QueueName.Scoring) private readonly queue: JobQueue<unknown, string>,
   ) {}
@@ -107,25 +111,32 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  /** One pass over every pending run; returns the ids of the runs it failed. */
+  /**
+   * One pass over every pending run; returns the ids of the runs it failed. First the runs past
+   * their hard limit (`SCORING_RUN_TIMEOUT_SECONDS` since their attempt started, by the
+   * database's clock), whatever their job says: an attempt hung on a connection keeps its job
+   * active, its lock renewed, for good.
+   */
   async sweep(): Promise<string[]> {
     const failed: string[] = [];
+    const limit = this.env.SCORING_RUN_TIMEOUT_SECONDS;
+    for (const { runId, attempts } of await this.runs.overdue(limit)) {
+      if (await this.failures.record(runId, 'TIMED_OUT', attempts)) {
+        this.logger.warn(`run ${runId} failed: ${RUN_FAILURE_TEXTS.timedOut(runId, limit)}`);
+        failed.push(runId);
+      }
+    }
     for (const run of await this.runs.pending()) {
       if (await this.settle(run)) failed.push(run.runId);
     }
     return failed;
   }
 
-  /** Fails the run, with its staging, when its job says no attempt will finish it. */
+  /** Fails the run (`RunFailureRecorder`) when its job says no attempt will finish it. */
   private async settle(run: PendingRun): Promise<boolean> {
     const reason = await this.orphaned(run);
     if (reason === undefined) return false;
-    const failed = await this.prisma.$transaction(async (tx) => {
-      const code = runFailureCode(reason);
-      if (!(await this.runs.fail(run.runId, code, run.attempts, tx))) return false;
-      await this.publisher.clearFinished(run.runId, tx);
-      return true;
-    });
+    const failed = await this.failures.record(run.runId, runFailureCode(reason), run.attempts);
     if (failed) this.logger.warn(`run ${run.runId} failed: ${runFailureForLog(reason)}`);
     return failed;
   }

@@ -6,6 +6,7 @@ import {
   PrismaService,
   RUN_FAILURE_TEXTS,
   runFailureCode,
+  runFailureCodeOf,
   runFailureForLog,
   runFailureReason,
   ScoringRunStore,
@@ -30,13 +31,17 @@ import {
 } from '@bridgenotes/scoring-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
+import { RunFailureRecorder } from './run-failure.recorder';
 import { type HeldLease, LEASE_SECONDS, ScoringLease } from './scoring-lease';
 
 type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
 /** A published run with what the log says of it; `how`: full (and why) or incremental. */
 type ScoredRun = PublishedRun & { noteCount: number; ratingCount: number; how: string };
-/** An attempt at a run, with the lease it holds (renewed once its scoring is done). */
-type LeasedAttempt = RunAttempt & { lease: HeldLease };
+/**
+ * An attempt at a run, with the lease it holds (renewed once its scoring is done) and the signal
+ * its hard limit aborts (`SCORING_RUN_TIMEOUT_SECONDS`), which ends its load's connection.
+ */
+type LeasedAttempt = RunAttempt & { lease: HeldLease; signal: AbortSignal };
 
 /**
  * Scores one community: takes its lease (one run of a community at a time, in any number of
@@ -63,6 +68,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     private readonly bases: IncrementalBaseStore,
     private readonly env: Environment,
     private readonly lease: ScoringLease,
+    private readonly failures: RunFailureRecorder,
   ) {}
 
   /**
@@ -110,31 +116,10 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
         throw new UnrecoverableError(RUN_FAILURE_TEXTS.runNotPending(runId, communityId));
       }
       this.attempts.set(job, attempt);
-      await job.updateProgress({ stage: 'loading', percent: 5 });
-      // The run's time is part of its input: the stability rules (holds, locks) are computed
-      // against it, and the run record keeps it so that a verifier can recompute the run.
-      const nowMs = Date.now();
-      // An operator's run and the periodic one are full; so is any run the last full one
-      // cannot serve (too old, too many new ratings, or none).
-      const base = requestedFull
-        ? { full: 'requested' }
-        : await this.bases.baseFor(communityId, nowMs);
-      const published = await (
-        'full' in base
-          ? this.fullRun(job, { runId, attempt, lease }, nowMs, `full: ${base.full}`)
-          : this.incrementalRun(job, { runId, attempt, lease }, nowMs, base)
-      ).catch(async (error: unknown) => {
-        if (error instanceof HistoriesReplaced) {
-          // Its writes are later than the run that published meanwhile: scored again from a
-          // fresh load, at once, the same run (not a failed attempt: nothing went wrong).
-          this.logger.log(`run ${runId}: ${error.message}; loading again`);
-          await job.moveToDelayed(Date.now(), token);
-          throw new DelayedError();
-        }
-        // A retry would only redo what the newer run published: the run fails with the reason.
-        throw error instanceof RunSuperseded ? new UnrecoverableError(error.message) : error;
-      });
-      await job.updateProgress({ stage: 'done', percent: 100 });
+      const deadline = new RunDeadline(runId, this.env.SCORING_RUN_TIMEOUT_SECONDS);
+      const published = await deadline.race((signal) =>
+        this.attempt(job, token, { runId, attempt, lease, signal }, requestedFull),
+      );
       const counts = published.statusCounts;
       this.logger.log(
         `run ${runId} (${published.how}): ${published.noteCount} notes (${published.notesWritten} changed), ${published.ratingCount} ratings, community ${counts.CURRENTLY_RATED_HELPFUL} helpful, ${counts.CURRENTLY_RATED_NOT_HELPFUL} not helpful`,
@@ -146,13 +131,50 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     }
   }
 
+  /** One started attempt: plans, loads, scores and publishes the run. */
+  private async attempt(
+    job: ScoreCommunity,
+    token: string | undefined,
+    leased: LeasedAttempt,
+    requestedFull: boolean,
+  ): Promise<ScoredRun> {
+    const { runId } = leased;
+    const { communityId } = job.data;
+    await job.updateProgress({ stage: 'loading', percent: 5 });
+    // The run's time is part of its input: the stability rules (holds, locks) are computed
+    // against it, and the run record keeps it so that a verifier can recompute the run.
+    const nowMs = Date.now();
+    // An operator's run and the periodic one are full; so is any run the last full one
+    // cannot serve (too old, too many new ratings, or none).
+    const base = requestedFull
+      ? { full: 'requested' }
+      : await this.bases.baseFor(communityId, nowMs);
+    const published = await (
+      'full' in base
+        ? this.fullRun(job, leased, nowMs, `full: ${base.full}`)
+        : this.incrementalRun(job, leased, nowMs, base)
+    ).catch(async (error: unknown) => {
+      if (error instanceof HistoriesReplaced) {
+        // Its writes are later than the run that published meanwhile: scored again from a
+        // fresh load, at once, the same run (not a failed attempt: nothing went wrong).
+        this.logger.log(`run ${runId}: ${error.message}; loading again`);
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      // A retry would only redo what the newer run published: the run fails with the reason.
+      throw error instanceof RunSuperseded ? new UnrecoverableError(error.message) : error;
+    });
+    await job.updateProgress({ stage: 'done', percent: 100 });
+    return published;
+  }
+
   private async fullRun(
     job: ScoreCommunity,
-    { runId, attempt, lease }: LeasedAttempt,
+    { runId, attempt, lease, signal }: LeasedAttempt,
     nowMs: number,
     how: string,
   ): Promise<ScoredRun> {
-    const loaded = await this.loader.load(job.data.communityId, nowMs);
+    const loaded = await this.loader.load(job.data.communityId, nowMs, { signal });
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     // Large communities are scored over SCORING_THREADS worker threads, with statuses
     // byte-identical to a run in this thread.
@@ -176,16 +198,19 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
 
   private async incrementalRun(
     job: ScoreCommunity,
-    { runId, attempt, lease }: LeasedAttempt,
+    leased: LeasedAttempt,
     nowMs: number,
     base: IncrementalBase,
   ): Promise<ScoredRun> {
-    const loaded = await this.loader.loadChanged(job.data.communityId, nowMs, base.since);
+    const { runId, attempt, lease, signal } = leased;
+    const loaded = await this.loader.loadChanged(job.data.communityId, nowMs, base.since, {
+      signal,
+    });
     // Seeds changed since `baseFor` compared them: the load read the new ones, the base the old.
     if (canonicalTopicSeeds(loaded.topicSeeds) !== base.topicSeeds) {
       return this.fullRun(
         job,
-        { runId, attempt, lease },
+        leased,
         nowMs,
         'full: the topic seeds changed since the run was planned',
       );
@@ -194,12 +219,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     // counted: a topic note needs the full algorithm (`IncrementalBaseStore.topicNotes`).
     const topicNotes = await this.bases.topicNotes(job.data.communityId);
     if (topicNotes > 0) {
-      return this.fullRun(
-        job,
-        { runId, attempt, lease },
-        nowMs,
-        `full: ${topicNotes} notes with a topic`,
-      );
+      return this.fullRun(job, leased, nowMs, `full: ${topicNotes} notes with a topic`);
     }
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
@@ -232,8 +252,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       `run ${runId} attempt ${job.attemptsMade} failed: ${runFailureForLog(error.message, error)}`,
     );
     if (!final) return;
-    await this.runs.fail(runId, runFailureCode(queued.message), this.attempts.get(job));
-    await this.publisher.clearFinished(runId);
+    await this.failures.record(runId, runFailureCode(queued.message), this.attempts.get(job));
   }
 
   /**
@@ -268,10 +287,48 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
  * have been. The error rides along as the cause, which BullMQ does not keep, for the log.
  */
 function queuedFailure(error: unknown): Error {
-  const reason = runFailureReason(runFailureCode(error instanceof Error ? error.message : ''));
+  const reason = runFailureReason(runFailureCodeOf(error));
   const queued =
     error instanceof UnrecoverableError ? new UnrecoverableError(reason) : new Error(reason);
   queued.cause = error;
   queued.stack = '';
   return queued;
+}
+
+/**
+ * An attempt's hard limit (`SCORING_RUN_TIMEOUT_SECONDS` from its start): past it, the attempt
+ * fails TIMED_OUT, without retries (the failure asks for the community again,
+ * `RunFailureRecorder`), and its signal aborts, which destroys its load's connection: a
+ * statement on a connection that hangs never returns, and the attempt would hold its run, its
+ * community's lease and a slot of the scoring queue for good. Whatever the abandoned work still
+ * does finds its run failed (the publisher writes for a live attempt only).
+ */
+class RunDeadline {
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly runId: string,
+    private readonly seconds: number,
+  ) {}
+
+  async race<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new UnrecoverableError(RUN_FAILURE_TEXTS.timedOut(this.runId, this.seconds));
+        reject(error);
+        this.controller.abort(error);
+      }, this.seconds * 1_000);
+      // Nothing to end once the process is: a shutdown does not wait an hour for it.
+      timer.unref();
+    });
+    const working = work(this.controller.signal);
+    // Once the deadline has won, the work's own end is of no interest.
+    working.catch(() => undefined);
+    try {
+      return await Promise.race([working, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@bridgenotes/database';
+import { Prisma, PrismaService } from '@bridgenotes/database';
 
 /**
  * A community's scoring lease: the run holding it may retake it at once when its job is retried;
@@ -47,6 +47,23 @@ export class ScoringLease {
       UPDATE communities
          SET scoring_lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
        WHERE id = ${communityId}::uuid AND scoring_lease_token = ${token}::uuid`;
+  }
+
+  /**
+   * Frees the lease if the run holds it, whichever of its attempts took it: once the run has
+   * failed (`RunFailureRecorder`, in the transaction that fails it), no attempt of it may go on,
+   * and one that hung would otherwise keep the community from being scored until the lease ran
+   * out. Answers the run's community (undefined for a missing run).
+   */
+  async releaseRun(tx: Prisma.TransactionClient, runId: string): Promise<string | undefined> {
+    const [run] = await tx.$queryRaw<{ community_id: string }[]>`
+      SELECT community_id FROM scoring_runs WHERE id = ${runId}::uuid`;
+    if (!run) return undefined;
+    await tx.$executeRaw`
+      UPDATE communities
+         SET scoring_lease_until = NULL, scoring_lease_owner = NULL, scoring_lease_token = NULL
+       WHERE id = ${run.community_id}::uuid AND scoring_lease_owner = ${runId}::uuid`;
+    return run.community_id;
   }
 
   /** Frees the lease if this attempt still holds it. */

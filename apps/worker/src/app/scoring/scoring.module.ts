@@ -8,6 +8,7 @@ import {
 
 import { OrphanedRunsWatcher } from './orphaned-runs.watcher';
 import { RescoreAllHandler } from './rescore-all.handler';
+import { RunFailureRecorder } from './run-failure.recorder';
 import { ScoreCommunityHandler } from './score-community.handler';
 import { ScoringEventsDispatcher } from './scoring-events.dispatcher';
 import { ScoringLease } from './scoring-lease';
@@ -20,6 +21,7 @@ import { ScoringLease } from './scoring-lease';
     ScoringLease,
     IncrementalBaseStore,
     OrphanedRunsWatcher,
+    RunFailureRecorder,
     ScoringInputLoader,
     ScoringPublisher,
     ReplacedRatingsStore,

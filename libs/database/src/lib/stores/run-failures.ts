@@ -1,5 +1,5 @@
 import { RunFailureCode } from '../../generated/prisma/client';
-import { errorCode } from '../error-code';
+import { errorCode, prismaCode, sqlState } from '../error-code';
 
 /**
  * Why a scoring run failed, as anyone may read it: `scoring_runs.error_code` keeps the code
@@ -19,6 +19,10 @@ export const RUN_FAILURES: Record<RunFailureCode, string> = {
     "A newer run already published the community's later writes, or the same ones at a later time: this one would have published older data over them",
   BASE_REPLACED:
     'It was planned on a full run that a newer full run replaced before it could publish, and its retries ran out',
+  TIMED_OUT:
+    'Its last attempt was still running SCORING_RUN_TIMEOUT_SECONDS after it started (a database connection that hung, say); the community is scored again',
+  DATABASE_UNAVAILABLE:
+    'Its last attempt lost its database connection, or could not open one; the community is scored again',
   COPIED_UNFINISHED:
     'It had not finished when the data was copied to another database; the next run there takes over',
   WORKER_ERROR:
@@ -42,6 +46,8 @@ export const RUN_FAILURE_TEXTS = {
     `Scoring run ${runId} of community ${communityId} is not pending`,
   baseReplaced: (runId: string, baseRunId: string) =>
     `Scoring run ${runId} scored on run ${baseRunId}, which a newer full run has replaced`,
+  timedOut: (runId: string, seconds: number) =>
+    `Scoring run ${runId} was still running ${seconds} s after its attempt started`,
   superseded: (runId: string, newerRunId: string) =>
     `Scoring run ${runId} was superseded: run ${newerRunId} already published the community's later writes, or the same ones at a later time`,
 };
@@ -56,6 +62,7 @@ const KNOWN: [RegExp, RunFailureCode][] = [
   [/^Scoring run \S+ of community \S+ is not pending$/, 'RUN_NOT_PENDING'],
   [/^Scoring run \S+ was superseded: run \S+ already published\b/, 'SUPERSEDED'],
   [/^Scoring run \S+ scored on run \S+, which a newer full run has replaced$/, 'BASE_REPLACED'],
+  [/^Scoring run \S+ was still running \d+ s after its attempt started$/, 'TIMED_OUT'],
 ];
 
 /**
@@ -68,6 +75,73 @@ export function runFailureCode(reason: string): RunFailureCode {
     if (match) return (match[1] as RunFailureCode | undefined) ?? code;
   }
   return 'WORKER_ERROR';
+}
+
+/** Node's codes of a connection that failed, was refused or went away. */
+const CONNECTION_SYSTEM_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** The driver adapter's kinds of the same, under a Prisma error. */
+const CONNECTION_ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+
+interface MaybeConnectionError {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+}
+
+/**
+ * The code of an error a scoring attempt failed with: DATABASE_UNAVAILABLE when it says the
+ * database connection was lost or could not be had (Node's connection codes, SQLSTATE class 08
+ * and the server's shutdowns 57P01-57P03, Prisma's P1001/P1002/P1017 and its adapter's kinds,
+ * node-postgres' "Connection terminated" and "not queryable"), TIMED_OUT for a statement the server cancelled
+ * (57014: `statement_timeout`), else what its text says (`runFailureCode`). Looks through the
+ * error's causes.
+ */
+export function runFailureCodeOf(error: unknown): RunFailureCode {
+  for (let at = error, depth = 0; at && typeof at === 'object' && depth < 5; depth += 1) {
+    const coded = at as MaybeConnectionError;
+    const state = sqlState(at);
+    if (state === '57014') return 'TIMED_OUT';
+    if (state !== undefined && (state.startsWith('08') || /^57P0[123]$/.test(state))) {
+      return 'DATABASE_UNAVAILABLE';
+    }
+    const prisma = prismaCode(at);
+    if (prisma === 'P1001' || prisma === 'P1002' || prisma === 'P1017') {
+      return 'DATABASE_UNAVAILABLE';
+    }
+    const kind = coded.meta?.driverAdapterError?.cause?.kind;
+    if (typeof kind === 'string' && CONNECTION_ADAPTER_KINDS.has(kind)) {
+      return 'DATABASE_UNAVAILABLE';
+    }
+    if (typeof coded.code === 'string' && CONNECTION_SYSTEM_CODES.has(coded.code)) {
+      return 'DATABASE_UNAVAILABLE';
+    }
+    // node-postgres' own words for a connection that ended, or a client that lost it before.
+    if (
+      typeof coded.message === 'string' &&
+      /^Connection terminated\b|\bis not queryable$/.test(coded.message)
+    ) {
+      return 'DATABASE_UNAVAILABLE';
+    }
+    at = coded.cause;
+  }
+  return runFailureCode(error instanceof Error ? error.message : '');
 }
 
 /** What a run's queue job fails with: the code and its fixed sentence. */

@@ -14,7 +14,12 @@ export type ScoringEventKind =
   | 'mirror.notes'
   | 'mirror.ratings'
   /** The operator changed the community's topic seeds: every note's topic may have changed. */
-  | 'community.seeds';
+  | 'community.seeds'
+  /**
+   * A run failed for a reason of the system's, not the data's (timed out, its job lost, the
+   * database away): what it was asked to score still waits (`RunFailureRecorder`).
+   */
+  | 'run.failed';
 
 /**
  * Events an incremental run cannot serve: it scores against the last full run's frozen raters

@@ -98,6 +98,20 @@ export class ScoringRunStore {
   }
 
   /**
+   * The running runs whose attempt started more than `limitSeconds` ago, by the database's
+   * clock (`now() - started_at`, both the database's: a worker's clock may be off), with the
+   * attempt each is at: `SCORING_RUN_TIMEOUT_SECONDS`' check (`OrphanedRunsWatcher`).
+   */
+  async overdue(limitSeconds: number): Promise<{ runId: string; attempts: number }[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string; attempts: number }[]>`
+      SELECT id, attempts FROM scoring_runs
+       WHERE status = 'RUNNING'
+         AND started_at < now() - make_interval(secs => ${limitSeconds}::int)
+       ORDER BY started_at`;
+    return rows.map(({ id, attempts }) => ({ runId: id, attempts }));
+  }
+
+  /**
    * Forgets a request the queue did not confirm, unless a worker took its job after all: answers
    * whether it was removed. One conditional statement, so a `start` racing it either comes first
    * (the run lives on) or finds no run and drops the job; a started run has staged rows and may
@@ -113,17 +127,17 @@ export class ScoringRunStore {
   /**
    * Marks a pending run of the community `RUNNING` and counts the attempt: the attempt it starts
    * (1 the first time), or undefined when the run is missing, of another community or already
-   * finished. Publication takes this number back, so an attempt another has since overtaken (a
+   * finished. `started_at` is the attempt's start, by the database's clock (`overdue`).
+   * Publication takes this number back, so an attempt another has since overtaken (a
    * worker that lost its job's lock and kept going) can neither stage (`liveAttempt`) nor
    * publish (`succeed`), nor fail the run (`fail`).
    */
-  async start(
-    runId: string,
-    communityId: string,
-    startedAt = new Date(),
-  ): Promise<number | undefined> {
+  async start(runId: string, communityId: string, startedAt?: Date): Promise<number | undefined> {
+    // The database's clock unless given: the run's hard limit is measured from it with now().
     const [row] = await this.prisma.$queryRaw<{ attempts: number }[]>`
-      UPDATE scoring_runs SET status = 'RUNNING', started_at = ${startedAt}, attempts = attempts + 1
+      UPDATE scoring_runs
+         SET status = 'RUNNING', started_at = coalesce(${startedAt ?? null}::timestamptz, now()),
+             attempts = attempts + 1
        WHERE id = ${runId}::uuid AND community_id = ${communityId}::uuid
          AND status IN ('QUEUED', 'RUNNING')
        RETURNING attempts`;
