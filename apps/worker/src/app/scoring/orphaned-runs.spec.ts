@@ -18,14 +18,14 @@ import {
   QueueModule,
   QueueName,
   type QueuedJob,
-  QueueSettings,
   ScoreCommunityJob,
   startWorker,
 } from '@bridgenotes/queue';
 import { ScoringInputLoader } from '@bridgenotes/scoring-store';
-import { currentTestRun, eventually } from '@bridgenotes/testing';
+import { eventually } from '@bridgenotes/testing';
 import { randomUUID } from 'node:crypto';
 
+import { ownQueueSettings } from '../../testing/own-queue';
 import { stageStanding } from '../../testing/staged-standing';
 import { OrphanedRunsWatcher } from './orphaned-runs.watcher';
 import { ScoreCommunityHandler } from './score-community.handler';
@@ -39,15 +39,8 @@ import { ScoringModule } from './scoring.module';
  * failed a job died before its hook ran or its hook's write failed.
  */
 describe('scoring runs whose job will never finish them', () => {
-  const run = currentTestRun();
-  const settings: QueueSettings = {
-    backend: run.queueBackend,
-    databaseUrl: run.databaseUrl,
-    redisUrl: run.redisUrl,
-    // No other spec's worker may take these jobs (and fail them with its own hook).
-    prefix: `${run.queuePrefix}-orphans`,
-    role: 'consumer',
-  };
+  // No other spec's worker may take these jobs (and fail them with its own hook).
+  const settings = ownQueueSettings('orphans');
   let app: INestApplicationContext;
   let prisma: PrismaService;
   let queue: JobQueue<ScoreCommunityJob>;

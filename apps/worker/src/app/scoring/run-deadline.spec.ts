@@ -18,7 +18,6 @@ import {
   QueueModule,
   QueueName,
   type QueuedJob,
-  QueueSettings,
   ScoreCommunityJob,
   startWorker,
 } from '@bridgenotes/queue';
@@ -28,6 +27,7 @@ import { UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
+import { ownQueueSettings } from '../../testing/own-queue';
 import { stageStanding } from '../../testing/staged-standing';
 import { OrphanedRunsWatcher } from './orphaned-runs.watcher';
 import { ScoreCommunityHandler } from './score-community.handler';
@@ -48,20 +48,12 @@ const LIMIT_SECONDS = 3;
  */
 describe('a scoring run past its hard limit', () => {
   const run = currentTestRun();
-  const settings: QueueSettings = {
-    backend: run.queueBackend,
-    databaseUrl: run.databaseUrl,
-    redisUrl: run.redisUrl,
-    prefix: `${run.queuePrefix}-deadline`,
-    role: 'consumer',
-  };
+  const settings = ownQueueSettings('deadline');
   let app: INestApplicationContext;
   let prisma: PrismaService;
   let queue: JobQueue<ScoreCommunityJob>;
   let worker: JobWorker<ScoreCommunityJob>;
   let proxy: TcpProxy;
-  /** This spec's communities: the watcher's view is narrowed to their runs. */
-  const communities = new Set<string>();
 
   beforeAll(async () => {
     process.env['QUEUE_PREFIX'] = settings.prefix;
@@ -161,7 +153,6 @@ describe('a scoring run past its hard limit', () => {
     } finally {
       await client.end();
     }
-    communities.add(id);
     return id;
   }
 
