@@ -101,7 +101,7 @@ export class ScoringRunDto {
     enum: Object.values(RunFailureCode),
     enumName: 'RunFailureCode',
     description:
-      'Why the run failed (FAILED runs only): STALLED, JOB_LOST, JOB_COMPLETED_UNPUBLISHED, RUN_NOT_PENDING, SUPERSEDED, BASE_REPLACED, COPIED_UNFINISHED, or WORKER_ERROR for any other error (docs/operations.md)',
+      'Why the run failed (FAILED runs only): STALLED, JOB_LOST, JOB_COMPLETED_UNPUBLISHED, RUN_NOT_PENDING, SUPERSEDED, BASE_REPLACED, TIMED_OUT, DATABASE_UNAVAILABLE, COPIED_UNFINISHED, or WORKER_ERROR for any other error (docs/operations.md)',
   })
   errorCode!: RunFailureCode | null;
 
