@@ -45,8 +45,11 @@ export class RunFailureRecorder {
    */
   async record(runId: string, code: RunFailureCode, attempt?: number): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
-      if (!(await this.runs.fail(runId, code, attempt, tx))) return false;
+      const failed = await this.runs.fail(runId, code, attempt, tx);
+      // A finished run's staging goes whoever ended it: an attempt on a run that had succeeded
+      // already (RUN_NOT_PENDING) staged for nothing, and nothing else would remove it.
       await this.publisher.clearFinished(runId, tx);
+      if (!failed) return false;
       const communityId = await this.lease.releaseRun(tx, runId);
       if (communityId !== undefined && ASK_AGAIN.has(code)) {
         await this.outbox.record(tx, communityId, 'run.failed');
