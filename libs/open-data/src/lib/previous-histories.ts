@@ -32,8 +32,10 @@ import type { StatusChangeLog } from './status-change-log';
  * A stabilisation hold (`timestampMillisOfNmrDueToMinStableCrhTime`) at a note left at
  * NEEDS_MORE_RATINGS and not locked is one still running when the history was written: less
  * than the longest hold (360 minutes, a NEEDS_YOUR_HELP note's) before the history's own time
- * (`timestampMillisOfCurrentStatus`, the time of the run that wrote it). A hold in the future,
- * or one older than any hold lasts, would keep a helpful note at NEEDS_MORE_RATINGS for good.
+ * (`timestampMillisOfCurrentStatus`, the time of the run that wrote it), and not after it, each
+ * within the clock-skew allowance (a run may be timed a little before the one it follows). A
+ * hold in the future, or one older than any hold lasts, would keep a helpful note at
+ * NEEDS_MORE_RATINGS for good.
  * What is left to the instance's word: which earlier run's time a field holds (a hold moved to
  * a later run's time restarts the note's wait) and the fields that are not times or statuses
  * checked above (the core and decided-by statuses, the first and latest non-NMR statuses). Only
@@ -139,7 +141,9 @@ export class PreviousHistories {
       // A released NEEDS_YOUR_HELP note keeps its hold (not re-held), as a locked note may.
       history.currentStatus === 'NEEDS_MORE_RATINGS' &&
       written >= 0 &&
-      !(hold <= written && written - hold < MAX_NYH_HOLD_MS)
+      // A run may be timed before the one published before it by up to the allowance (workers'
+      // clocks: `checkRunTimes`), and it keeps that run's hold: the allowance either side.
+      !(hold <= written + this.skewMs && written - hold < MAX_NYH_HOLD_MS + this.skewMs)
     ) {
       problems.push(
         `stabilisation hold (${at(hold)}) is not one still running when the history was written (${at(written)}; a hold lasts at most ${MAX_NYH_HOLD_MS / 60_000} minutes)`,
