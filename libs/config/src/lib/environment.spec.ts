@@ -141,6 +141,12 @@ describe('validateEnvironment', () => {
       '0',
       /^SCORING_RUN_TIMEOUT_SECONDS is invalid: must be at least 1/,
     ],
+    [
+      // Past Node's longest timer (2^31 - 1 ms) it would fire at once and fail every run.
+      'SCORING_RUN_TIMEOUT_SECONDS',
+      '2147484',
+      /^SCORING_RUN_TIMEOUT_SECONDS is invalid: must be at most 2147483/,
+    ],
     ['POST_CACHE_MS', '-1', /^POST_CACHE_MS is invalid: must be 0 \(no cache\) or more/],
     [
       'DATABASE_POOL_WAIT_SECONDS',

@@ -174,6 +174,8 @@ export class Environment {
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of seconds' })
   @Min(1, { message: 'must be at least 1 (seconds)' })
+  // Node's longest timer is 2^31 - 1 ms; a longer one fires at once, failing every run.
+  @Max(2_147_483, { message: 'must be at most 2147483 (seconds, about 24 days)' })
   SCORING_RUN_TIMEOUT_SECONDS = 3_600;
 
   /**
