@@ -16,6 +16,8 @@ const instance = {
   createNote: jest.fn(async () => ({ body: { id: 'n', status: 'NEEDS_MORE_RATINGS' } })),
   putRating: jest.fn(async () => ({ body: { noteId: 'n', helpfulness: 'HELPFUL', tags: [] } })),
   requestNote: jest.fn(async () => ({ request: { postRequestCount: 1 } })),
+  // The instance's clock, as the client learns it from its answers (ServerClock).
+  clock: { now: () => Date.now() },
 };
 jest.mock('@bridgenotes/client', () => ({
   ...jest.requireActual('@bridgenotes/client'),
