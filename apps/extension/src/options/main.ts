@@ -1,3 +1,8 @@
+// Over 500 lines, one room: the settings page's drawing. Its sections are drawn again whole from
+// the stored settings after each action (`render`) and share the page's status line, its
+// one-at-a-time actions and the focus they give back; what lies beneath (joining, recognising a
+// membership, the stored settings) has its own files (join.ts, membership-check.ts, ../shared).
+//
 // The extension's settings: the communities followed (following is typing an instance and a
 // community, or one click on a page that lists one; leaving is one click), and the member's
 // identities, one per instance, exportable in the format of the widget and the CLI, and their

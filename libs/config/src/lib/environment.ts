@@ -1,3 +1,7 @@
+// Over 550 lines, one room: the one declaration of every variable the API and the worker read,
+// each with its default, bounds and what it does, validated whole at each boot
+// (`validateEnvironment`), so that neither app starts with a setting the other would refuse.
+// Long because it lists some sixty variables, not because it does much.
 import { plainToInstance, Transform } from 'class-transformer';
 import { MAX_ROOT_HISTORY_WINDOW_SECONDS } from '@bridgenotes/protocol';
 import { availableParallelism } from 'node:os';

@@ -1,3 +1,8 @@
+// About 700 lines, one room: the only code that reads or writes the frame's storage
+// (storage-access.ts only obtains it), so its keys, the fallback to memory and the move into the
+// storage the member grants, and the clean-up of earlier versions' keys are in one place, where
+// a change to one key cannot miss the others.
+//
 // What the frame remembers about its member, in its own origin's storage, never sent anywhere:
 // the identity backup, the membership, the pseudonym (computed from the identity and the
 // community's scope, so the frame knows the member's own notes), each identity's own ratings (so a

@@ -1,3 +1,9 @@
+// Over 500 lines, one room: every operator route of a mirror (create, follow, promote, stop,
+// pull now, and the reads of the mirror, its refusals and its divergence from the origin) works
+// on the one `mirrors` row and its community, and create and follow read the origin's manifest
+// through the one fetcher and check it alike (`originManifest`, `checkOriginManifest`). The
+// divergence reads (`divergence`, `summary`, `localRun`) are the next seam to split along. The
+// pulling itself is the worker's (`libs/mirroring`).
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
