@@ -58,10 +58,11 @@ export interface SeedOutcome {
 
 /**
  * Creates the demo community with its members, proven notes and ratings, and scores it. The
- * demo's history starts a day before its first run; its two runs are 61 minutes apart, so that
- * the second comes after the stabilisation hour: the second runs when the seed scores it, the
- * first as of an hour before `nowMs`, its record asked for and started then (a run that says it
- * scored before it started is one the verifier refuses, RUN_TIME_IMPLAUSIBLE).
+ * demo's history starts a day before its first run; its two runs are at least 61 minutes apart,
+ * so that the second comes after the stabilisation hour: the second runs when the seed scores it
+ * (after the proofs), the first as of the start of the minute 61 minutes before `nowMs`, its
+ * record asked for and started then (a run that says it scored before it started is one the
+ * verifier refuses, RUN_TIME_IMPLAUSIBLE).
  */
 export async function seedDemoCommunity(
   prisma: PrismaClient,
