@@ -5,6 +5,8 @@ import {
   scoreNotes,
   scoreWithFrozenRaters,
   type FrozenRaters,
+  type ScoringInput,
+  type ScoringResult,
   type ShownStatus,
   type TopicSeed,
 } from '@bridgenotes/scoring';
@@ -35,7 +37,8 @@ import { checkStandings } from './verify-standings';
  * version it read: `CutInput`), with the histories the notes started it from, and
  * scored again: its input hash must be the base's, and the rater parameters it freezes must be
  * the exported ones (and the notes still carrying its results, and the standings, what it
- * gives). Then the incremental run's own notes are scored against
+ * gives, and the histories the incremental runs on it started their notes from, the ones it
+ * left them unless a run between wrote them: `PreviousHistories.checkFromBase`). Then the incremental run's own notes are scored against
  * the exported parameters and compared like a full run's, and so are the notes still carrying
  * the results of the incremental runs between them (`IntermediateRecomputation`). A base that
  * cannot be rebuilt is a warning; the incremental runs are then recomputed from the exported
@@ -48,6 +51,8 @@ export class IncrementalRecomputation {
   private baseInput: CutInput | undefined;
   private readonly base: RunRecord | undefined;
   private intermediate: IntermediateRecomputation | undefined;
+  /** The succeeded incremental runs on the same base (the latest among them), by id. */
+  private readonly onBase = new Map<string, RunRecord>();
 
   constructor(
     private readonly run: RunRecord,
@@ -56,12 +61,16 @@ export class IncrementalRecomputation {
     /** Whether the export keeps the versions of ratings replaced since the base read them. */
     private readonly replacedExported: boolean,
     topicSeeds: readonly TopicSeed[],
-    previous: PreviousHistories,
+    private readonly previous: PreviousHistories,
     private readonly report: ReportDiscrepancy,
   ) {
     const subject = `run ${run.id}`;
     const base = runs.find((candidate) => candidate.id === run.baseRunId);
     this.base = base;
+    for (const other of runs) {
+      const succeeded = other.status === 'SUCCEEDED' && other.kind === 'INCREMENTAL';
+      if (succeeded && other.baseRunId === run.baseRunId) this.onBase.set(other.id, other);
+    }
     if (!record) {
       // The instance keeps the latest full run's frozen raters as long as incremental runs score
       // against them: without them nothing of the run can be checked.
@@ -286,6 +295,7 @@ export class IncrementalRecomputation {
       nowMs: built.nowMs,
       topicSeeds: built.topicSeeds,
     });
+    this.checkStartsFromBase(base, built.input, result, reread.results);
     const frozen = freezeRaters(result);
     const exported = Buffer.from(record.parameters, 'base64');
     if ('unusable' in frozen) {
@@ -317,6 +327,33 @@ export class IncrementalRecomputation {
       ? checkStandings(base.id, built.input, result, standings, this.report)
       : null;
     return { id: base.id, recomputed: true, notesCompared, standingsCompared };
+  }
+
+  /**
+   * The histories the incremental runs on the base (the latest and earlier ones) started the
+   * notes whose results are theirs from, held against the ones the base's recomputation left
+   * (`PreviousHistories.checkFromBase`): each of the base's notes, and those it did not read.
+   */
+  private checkStartsFromBase(
+    base: RunRecord,
+    input: ScoringInput,
+    result: ScoringResult,
+    results: ReadonlyMap<string, ResultRecord>,
+  ): void {
+    const read = new Set<string>();
+    input.noteIds.forEach((noteId, index) => {
+      const published = results.get(noteId);
+      const run = published?.runId ? this.onBase.get(published.runId) : undefined;
+      if (!run || !published) return;
+      read.add(noteId);
+      const left = result.history?.[index];
+      this.previous.checkFromBase(run, base, noteId, published.previousHistory, left);
+    });
+    for (const [noteId, published] of results) {
+      const run = published.runId ? this.onBase.get(published.runId) : undefined;
+      if (!run || read.has(noteId)) continue;
+      this.previous.checkFromBase(run, base, noteId, published.previousHistory, undefined);
+    }
   }
 }
 

@@ -1,9 +1,12 @@
 import {
+  canonicalStatusHistory,
   MAX_NYH_HOLD_MS,
   NOTE_LOCK_MS,
   parseStatus,
   shownStatus,
+  STATUS_HISTORY_FIELDS,
   statusHistoryFromJson,
+  statusHistoryToJson,
   type NoteStatusHistory,
   type ShownStatus,
   type StatusHistoryJson,
@@ -39,7 +42,9 @@ import type { StatusChangeLog } from './status-change-log';
  * What is left to the instance's word: which earlier run's time a field holds (a hold moved to
  * a later run's time restarts the note's wait) and the fields that are not times or statuses
  * checked above (the core and decided-by statuses, the first and latest non-NMR statuses). Only
- * a recomputation of the run that wrote the history would bind them.
+ * a recomputation of the run that wrote the history binds them: the base full run of an
+ * incremental latest run is recomputed, and the runs on it started each note it read from what
+ * it left, until a run after it rescored the note (`checkFromBase`).
  */
 export class PreviousHistories {
   /** The runs' times by rank, and the latest over each power-of-two span (a sparse table). */
@@ -48,6 +53,8 @@ export class PreviousHistories {
   /** Each run time (and its minute) with the lowest rank of a run timed at it. */
   private readonly runAt = new Map<number, number>();
   private readonly runMinute = new Map<number, number>();
+  /** Each run time with the ranks of every run timed at it. */
+  private readonly ranksAt = new Map<number, number[]>();
   /** The rank of the first run that publishes no time (older exports); runs.length if none. */
   private readonly firstUntimed: number;
   private readonly skewMs: number;
@@ -67,6 +74,7 @@ export class PreviousHistories {
     times.forEach((time, rank) => {
       if (time === -Infinity) return;
       if (!this.runAt.has(time)) this.runAt.set(time, rank);
+      this.ranksAt.set(time, [...(this.ranksAt.get(time) ?? []), rank]);
       const minute = Math.floor(time / 60_000);
       if (!this.runMinute.has(minute)) this.runMinute.set(minute, rank);
     });
@@ -109,6 +117,53 @@ export class PreviousHistories {
         `run ${run.id} started the note locked at ${history.lockedStatus}, but the status changes never leave it at that status after a run more than 14 days after it was created, when a status locks`,
       );
     }
+  }
+
+  /**
+   * The history `run`, an incremental run on full run `base` published after it, started the
+   * note `noteId` from, held against the one the base's recomputation left the note (`left`;
+   * undefined when the base did not read the note). Every run writes its own time into the
+   * history of each note it scores (`timestampMillisOfCurrentStatus`: libs/scoring
+   * `nextHistory`) and the next run to read the note starts from that history as stored
+   * (libs/scoring-store `ScoringPublisher`, `ScoringInputLoader`). So unless the history's time
+   * is that of a run published between the two (whose history of the note no result keeps: it
+   * stays the instance's word, under `check`'s bounds), the run read what the base left: every
+   * field of it, status names and times alike, or none where the base did not read the note.
+   * A history written before the base is one the base replaced.
+   */
+  checkFromBase(
+    run: RunRecord,
+    base: RunRecord,
+    noteId: string,
+    started: StatusHistoryJson | null,
+    left: NoteStatusHistory | undefined,
+  ): void {
+    const [from, to] = [this.log.rankOf(base.id), this.log.rankOf(run.id)];
+    if (from === undefined || to === undefined || to <= from) return;
+    // An unreadable history is read as none, by the recomputation as here.
+    const history = statusHistoryFromJson(started);
+    const written = history?.timestampMillisOfCurrentStatus ?? NaN;
+    const between = this.ranksAt.get(written)?.some((rank) => from < rank && rank < to);
+    if (between) return;
+    const subject = `note ${noteId}`;
+    const prefix = `run ${run.id} started the note from`;
+    if (!left) {
+      if (!history) return;
+      return void this.report(
+        'PREVIOUS_HISTORY_MISMATCH',
+        subject,
+        `${prefix} a history written at ${describe(written)}, but its base run ${base.id}, a full run, did not read the note and no run published between them is timed then: only a run that scored the note writes its history`,
+      );
+    }
+    if (history && canonicalStatusHistory(history) === canonicalStatusHistory(left)) return;
+    const differs = history ? differingFields(history, left) : [];
+    this.report(
+      'PREVIOUS_HISTORY_MISMATCH',
+      subject,
+      history
+        ? `${prefix} a history written at ${describe(written)} whose ${differs.join(', ')} ${differs.length === 1 ? 'is' : 'are'} not what its base run ${base.id}, recomputed, left it (${differs.map((field) => JSON.stringify(statusHistoryToJson(left)[field])).join(', ')}), and no run published between them is timed then: a run starts a note from the history the last run that scored it wrote`
+        : `${prefix} no history, but its base run ${base.id}, recomputed, left it one and no run between them can have removed it`,
+    );
   }
 
   /** The history's times: earlier runs' times, and a hold one still running (see above). */
@@ -189,6 +244,17 @@ const TIME_FIELDS = [
   'timestampMillisOfFirstNmrDueToMinStableCrhTime',
   'abovePcrhThresholdTime',
 ] as const satisfies readonly (keyof NoteStatusHistory)[];
+
+/** The fields whose values differ between two histories, in column order. */
+function differingFields(a: NoteStatusHistory, b: NoteStatusHistory) {
+  const [left, right] = [statusHistoryToJson(a), statusHistoryToJson(b)];
+  return STATUS_HISTORY_FIELDS.filter((field) => left[field] !== right[field]);
+}
+
+/** A history time as read, or that it has none. */
+function describe(time: number): string {
+  return Number.isFinite(time) ? new Date(time).toISOString() : 'no time';
+}
 
 /** The shown status of a history's status name; undefined for no status name. */
 function shown(name: string): ShownStatus | undefined {

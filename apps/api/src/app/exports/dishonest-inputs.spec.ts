@@ -289,4 +289,31 @@ describe('verification of runs scored from inputs the instance chose', () => {
     ]);
     expect(findings[0]?.message).toContain(first);
   });
+
+  it('names an incremental run started from a status name its base run did not leave', async () => {
+    // As above, a community an incremental run can score (synthetic records, set aside).
+    const community = await communityWithMembers(app, []);
+    await writeSynthetic(community.id, { seed: 7, raters: 300, notes: 100, ratings: 10_000 });
+    const start = Date.now() - 3 * HOUR;
+    await publishScoringRun(prisma, community.id, start);
+    const [forged] = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM notes WHERE community_id = ${community.id}::uuid
+         AND status = 'NEEDS_MORE_RATINGS' ORDER BY id LIMIT 1`;
+    // Rated not helpful once, as far as the run reads (a second wait is then 30 minutes, not
+    // 60): a status name, no time, which the status changes and the run times cannot show. The
+    // note marked changed, so that the incremental run reads it.
+    await prisma.$executeRaw`
+      UPDATE notes SET status_history = jsonb_set(status_history, '{firstNonNMRStatus}', '"CURRENTLY_RATED_NOT_HELPFUL"'),
+                       changed_batch = change_batch()
+       WHERE id = ${forged?.id}::uuid`;
+    await publishIncrementalRun(prisma, community.id, start + HOUR);
+    const report = await verifyExport(httpSource(baseUrl, community.slug), { sample: 1 });
+    const findings = report.discrepancies.filter(
+      ({ code }) => !code.startsWith('PROOF_') && code !== 'NOTE_UNPROVEN',
+    );
+    expect(found({ ...report, discrepancies: findings })).toEqual([
+      { code: 'PREVIOUS_HISTORY_MISMATCH', subject: `note ${forged?.id}` },
+    ]);
+    expect(findings[0]?.message).toContain('firstNonNMRStatus');
+  });
 });
