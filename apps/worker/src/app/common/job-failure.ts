@@ -1,4 +1,4 @@
-import { runFailureCode, runFailureReason } from '@bridgenotes/database';
+import { runFailureCode, runFailureReason, type RunFailureCode } from '@bridgenotes/database';
 import {
   DelayedError,
   RATE_LIMIT_ERROR,
@@ -18,9 +18,16 @@ import {
  * Bull Board, whoever holds the queue's credentials, and a copy of Redis or (embedded) of the
  * database read it. An unexpected error's text is whatever a library put in it: SQL and a row's
  * values, the database's host, a URL with its password, file paths.
+ *
+ * `classify` names the failure's code: by default from the error's text (`runFailureCode`); a
+ * handler that knows more of its errors passes its own (the scoring run's, `runFailureCodeOf`,
+ * also reads a lost connection's codes).
  */
-export function queuedFailure(error: unknown): Error {
-  const reason = runFailureReason(runFailureCode(error instanceof Error ? error.message : ''));
+export function queuedFailure(
+  error: unknown,
+  classify: (error: unknown) => RunFailureCode = codeOfText,
+): Error {
+  const reason = runFailureReason(classify(error));
   const queued = unrecoverable(error) ? new UnrecoverableError(reason) : new Error(reason);
   queued.cause = error;
   queued.stack = '';
@@ -44,6 +51,11 @@ export function queueable(error: unknown): boolean {
     return true;
   }
   return !error.stack && error.message === runFailureReason(runFailureCode(error.message));
+}
+
+/** The code the text of `error` names (`runFailureCode`), else WORKER_ERROR. */
+function codeOfText(error: unknown): RunFailureCode {
+  return runFailureCode(error instanceof Error ? error.message : '');
 }
 
 /** As BullMQ tells an unrecoverable error: by its class, or its name (another copy of BullMQ). */

@@ -8,7 +8,6 @@ import {
   runFailureCode,
   runFailureCodeOf,
   runFailureForLog,
-  runFailureReason,
   ScoringRunStore,
   type RunAttempt,
 } from '@bridgenotes/database';
@@ -31,6 +30,7 @@ import {
 } from '@bridgenotes/scoring-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 
+import { queuedFailure } from '../common/job-failure';
 import { RunFailureRecorder } from './run-failure.recorder';
 import { type HeldLease, LEASE_SECONDS, ScoringLease } from './scoring-lease';
 
@@ -82,7 +82,7 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     try {
       await this.score(job, token);
     } catch (error) {
-      throw error instanceof DelayedError ? error : queuedFailure(error);
+      throw error instanceof DelayedError ? error : queuedFailure(error, runFailureCodeOf);
     }
   }
 
@@ -279,20 +279,6 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     await this.runs.request(communityId, id, job.id);
     return id;
   }
-}
-
-/**
- * What an attempt's error leaves in the queue: its code and fixed sentence (`runFailureReason`),
- * and no stack (BullMQ keeps none for an error without one); retried or not as the error would
- * have been. The error rides along as the cause, which BullMQ does not keep, for the log.
- */
-function queuedFailure(error: unknown): Error {
-  const reason = runFailureReason(runFailureCodeOf(error));
-  const queued =
-    error instanceof UnrecoverableError ? new UnrecoverableError(reason) : new Error(reason);
-  queued.cause = error;
-  queued.stack = '';
-  return queued;
 }
 
 /**
