@@ -165,14 +165,17 @@ function gaussianWithStatuses(
 export function runStepsHere<T>(steps: ScoringSteps<T>, onStepDone?: (step: string) => void): T {
   let next = steps.next([]);
   while (!next.done) {
-    const results = next.value.tasks.map((task) => {
-      const result = runScoringTask(task, onStepDone);
-      if (task.kind !== 'scorer-fit') onStepDone?.(task.label);
-      return result;
-    });
+    const results = next.value.tasks.map((task) => runTaskHere(task, onStepDone));
     next = steps.next(results);
   }
   return next.value;
+}
+
+/** Runs one task of a batch in this thread and reports it done (a scorer's fit, its own steps). */
+export function runTaskHere(task: ScoringTask, onStepDone?: (step: string) => void): unknown {
+  const result = runScoringTask(task, onStepDone);
+  if (task.kind !== 'scorer-fit') onStepDone?.(task.label);
+  return result;
 }
 
 /** What a scorer's fit sends back; the caller pairs it with the final-scoring input it sent. */

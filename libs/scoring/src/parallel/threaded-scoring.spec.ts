@@ -1,8 +1,11 @@
+import { Worker } from 'node:worker_threads';
+
 import { explainNote } from '../lib/note-explanation';
 import { NoteStatus } from '../lib/note-status';
 import { scoreNotes, type ScoringResult } from '../lib/scorer';
 import { ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
 import { builderSink, generateSyntheticCommunity } from '../synthetic/synthetic-data';
+import type { ScoringTask } from './scoring-tasks';
 import { scoreNotesInThreads, scoringThreads } from './threaded-scoring';
 
 /**
@@ -83,6 +86,8 @@ describe('scoring in worker threads', () => {
       threads: 2,
       minRatingsForThreads: 0,
       onStepDone: (step) => steps.push(step),
+      // A signal never aborted changes nothing.
+      signal: new AbortController().signal,
     });
 
     // The run really went through threads, with both Core fits and every kind of task.
@@ -99,6 +104,101 @@ describe('scoring in worker threads', () => {
     for (let n = 0; n < input.noteIds.length; n++) {
       expect(explainNote(threaded, n)).toEqual(explainNote(here, n));
     }
+  });
+
+  it('gives the same bytes in the calling thread with a signal, which it watches between tasks', async () => {
+    const here = scoreNotes(input, { seed: 42, nowMs });
+    const watched = await scoreNotesInThreads(input, {
+      seed: 42,
+      nowMs,
+      threads: 1,
+      signal: new AbortController().signal,
+    });
+    expect(columns(watched)).toEqual(columns(here));
+    expect(watched.history).toEqual(here.history);
+  });
+
+  /** Every task a scoring thread is handed, with the thread; `started` hears each. */
+  function watchThreads(started: (task: ScoringTask) => void) {
+    const post = Worker.prototype.postMessage;
+    const posted = jest.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (
+      this: Worker,
+      task: ScoringTask,
+      ...rest
+    ) {
+      post.call(this, task, ...rest);
+      started(task);
+    });
+    return {
+      threads: () => new Set(posted.mock.contexts as Worker[]),
+      restore: () => posted.mockRestore(),
+    };
+  }
+
+  it('stops at once when aborted while its threads fit the scorers, the threads terminated', async () => {
+    const controller = new AbortController();
+    const timedOut = new Error('the attempt ran out of time');
+    let fitting: () => void = () => undefined;
+    const fitsStarted = new Promise<void>((resolve) => (fitting = resolve));
+    const watch = watchThreads((task) => task.kind === 'scorer-fit' && fitting());
+    const steps: string[] = [];
+    try {
+      const scoring = scoreNotesInThreads(input, {
+        seed: 42,
+        nowMs,
+        threads: 2,
+        minRatingsForThreads: 0,
+        onStepDone: (step) => steps.push(step),
+        signal: controller.signal,
+      });
+      await fitsStarted;
+      controller.abort(timedOut);
+
+      await expect(scoring).rejects.toBe(timedOut);
+      // The fits never finished: the run did not wait for them.
+      expect(steps).toEqual([
+        'topic assignment, post-selection similarity, quasi-cliques (3 task(s) in threads)',
+      ]);
+      expect(watch.threads().size).toBe(2);
+      for (const thread of watch.threads()) expect(thread.threadId).toBe(-1);
+    } finally {
+      watch.restore();
+    }
+  });
+
+  it('starts no thread when aborted already', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const watch = watchThreads(() => undefined);
+    try {
+      await expect(
+        scoreNotesInThreads(input, {
+          threads: 2,
+          minRatingsForThreads: 0,
+          signal: controller.signal,
+        }),
+      ).rejects.toMatchObject({ name: 'AbortError' });
+      expect(watch.threads().size).toBe(0);
+    } finally {
+      watch.restore();
+    }
+  });
+
+  it('stops before its next task when aborted while scoring in the calling thread', async () => {
+    const controller = new AbortController();
+    const steps: string[] = [];
+    const scoring = scoreNotesInThreads(input, {
+      seed: 42,
+      nowMs,
+      threads: 1,
+      onStepDone: (step) => {
+        steps.push(step);
+        controller.abort();
+      },
+      signal: controller.signal,
+    });
+    await expect(scoring).rejects.toMatchObject({ name: 'AbortError' });
+    expect(steps).toEqual(['topic assignment']);
   });
 
   it('scores small inputs in the calling thread, large ones in at most 2 threads', () => {

@@ -4,6 +4,7 @@ import { ConfigModule, Environment } from '@bridgenotes/config';
 import {
   PrismaModule,
   PrismaService,
+  RUN_FAILURE_TEXTS,
   runFailureReason,
   ScoringOutbox,
   ScoringRunStatus,
@@ -21,7 +22,11 @@ import {
   ScoreCommunityJob,
   startWorker,
 } from '@bridgenotes/queue';
-import { ScoringInputLoader, writeSyntheticCommunity } from '@bridgenotes/scoring-store';
+import {
+  ScoringInputLoader,
+  ScoringPublisher,
+  writeSyntheticCommunity,
+} from '@bridgenotes/scoring-store';
 import { currentTestRun, eventually, TcpProxy } from '@bridgenotes/testing';
 import { UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -224,6 +229,41 @@ describe('a scoring run past its hard limit', () => {
     // The database answers again; the one slot is free, and its next job serves the community.
     await proxy.open();
     await askedForAgain(communityId, job.id as string);
+  });
+
+  it('stops the scoring of an attempt past its limit, which never reaches publication', async () => {
+    const communityId = await community();
+    const loader = app.get(ScoringInputLoader);
+    const load = loader.load.bind(loader);
+    // The load ends as the limit passes: the attempt is scoring when its signal aborts.
+    jest.spyOn(loader, 'load').mockImplementationOnce(async (id, nowMs, options) => {
+      const loaded = await load(id, nowMs, options);
+      const signal = options?.signal;
+      if (!signal) throw new Error('the load was given no signal');
+      if (!signal.aborted) {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      }
+      return loaded;
+    });
+    const handler = app.get(ScoreCommunityHandler) as unknown as {
+      attempt: (...args: unknown[]) => Promise<unknown>;
+    };
+    const attempts = jest.spyOn(handler, 'attempt');
+    const publishing = jest.spyOn(app.get(ScoringPublisher), 'publish');
+    try {
+      const job = await queue.add(JobName.ScoreCommunity, { communityId }, { jobId: randomUUID() });
+
+      const failed = await failedRun(communityId);
+      expect(failed).toMatchObject({ errorCode: 'TIMED_OUT', attempts: 1, jobId: job.id });
+      // The abandoned attempt's own work ends with its limit, in its scoring, not at publication.
+      const abandoned = attempts.mock.results[0]?.value as Promise<unknown>;
+      await expect(abandoned).rejects.toThrow(RUN_FAILURE_TEXTS.timedOut(failed.id, LIMIT_SECONDS));
+      expect(publishing.mock.calls.filter(([run]) => run.runId === failed.id)).toEqual([]);
+      await askedForAgain(communityId, job.id as string);
+    } finally {
+      attempts.mockRestore();
+      publishing.mockRestore();
+    }
   });
 
   it('fails a run whose connection is lost DATABASE_UNAVAILABLE, and asks for its community again', async () => {

@@ -39,7 +39,8 @@ type ScoreCommunity = QueuedJob<JobName.ScoreCommunity>;
 type ScoredRun = PublishedRun & { noteCount: number; ratingCount: number; how: string };
 /**
  * An attempt at a run, with the lease it holds (renewed once its scoring is done) and the signal
- * its hard limit aborts (`SCORING_RUN_TIMEOUT_SECONDS`), which ends its load's connection.
+ * its hard limit aborts (`SCORING_RUN_TIMEOUT_SECONDS`), which ends its load's connection and
+ * its full scoring.
  */
 type LeasedAttempt = RunAttempt & { lease: HeldLease; signal: AbortSignal };
 
@@ -177,12 +178,14 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     const loaded = await this.loader.load(job.data.communityId, nowMs, { signal });
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     // Large communities are scored over SCORING_THREADS worker threads, with statuses
-    // byte-identical to a run in this thread.
+    // byte-identical to a run in this thread. Past the attempt's limit its scoring stops (its
+    // threads terminated), so that it does not go on beside the attempt asked for next.
     const result = await scoreNotesInThreads(loaded.input, {
       threads: this.env.SCORING_THREADS,
       seed: DEFAULT_SEED,
       nowMs: loaded.nowMs,
       topicSeeds: loaded.topicSeeds,
+      signal,
     });
     await this.lease.renew(lease);
     await job.updateProgress({ stage: 'publishing', percent: 90 });
@@ -284,10 +287,11 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
 /**
  * An attempt's hard limit (`SCORING_RUN_TIMEOUT_SECONDS` from its start): past it, the attempt
  * fails TIMED_OUT, without retries (the failure asks for the community again,
- * `RunFailureRecorder`), and its signal aborts, which destroys its load's connection: a
+ * `RunFailureRecorder`), and its signal aborts, which destroys its load's connection (a
  * statement on a connection that hangs never returns, and the attempt would hold its run, its
- * community's lease and a slot of the scoring queue for good. Whatever the abandoned work still
- * does finds its run failed (the publisher writes for a live attempt only).
+ * community's lease and a slot of the scoring queue for good) and stops its full scoring, its
+ * threads terminated (it would go on beside the attempt asked for next). Whatever the abandoned
+ * work still does finds its run failed (the publisher writes for a live attempt only).
  */
 class RunDeadline {
   private readonly controller = new AbortController();
