@@ -114,13 +114,14 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
   /**
    * One pass over every pending run; returns the ids of the runs it failed. First the runs past
    * their hard limit (`SCORING_RUN_TIMEOUT_SECONDS` since their attempt started, by the
-   * database's clock), whatever their job says: an attempt hung on a connection keeps its job
-   * active, its lock renewed, for good.
+   * database's clock), whatever their job says (an attempt hung on a connection keeps its job
+   * active, its lock renewed, for good), unless it waits for its next attempt (`betweenAttempts`).
    */
   async sweep(): Promise<string[]> {
     const failed: string[] = [];
     const limit = this.env.SCORING_RUN_TIMEOUT_SECONDS;
-    for (const { runId, attempts } of await this.runs.overdue(limit)) {
+    for (const { runId, attempts, jobId } of await this.runs.overdue(limit)) {
+      if (await this.betweenAttempts(jobId ?? runId)) continue;
       if (await this.failures.record(runId, 'TIMED_OUT', attempts)) {
         this.logger.warn(`run ${runId} failed: ${RUN_FAILURE_TEXTS.timedOut(runId, limit)}`);
         failed.push(runId);
@@ -130,6 +131,17 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
       if (await this.settle(run)) failed.push(run.runId);
     }
     return failed;
+  }
+
+  /**
+   * Whether the run's job waits for its next attempt: held back after a failed one (BullMQ's
+   * backoff), or while its community's lease is held (`SCORING_BUSY_RETRY_MS`), or moved back
+   * to waiting when its attempt's lock ran out (BullMQ's to retry). No attempt of it runs, and
+   * the next one starts the limit again: the run keeps the start of the one before until then.
+   */
+  private async betweenAttempts(jobId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(jobId);
+    return state === 'delayed' || state === 'waiting' || state === 'prioritized';
   }
 
   /** Fails the run (`RunFailureRecorder`) when its job says no attempt will finish it. */

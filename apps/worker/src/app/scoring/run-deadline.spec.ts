@@ -336,6 +336,34 @@ describe('a scoring run past its hard limit', () => {
     if (scoringLeaseOwner === null) expect(scoringLeaseUntil).toBeNull();
   });
 
+  it('leaves alone a run past its limit whose job waits for its next attempt (a backoff, or its community busy)', async () => {
+    const communityId = await community();
+    const runs = app.get(ScoringRunStore);
+    const runId = randomUUID();
+    mine.ids.add(runId);
+    // Its attempt started long ago, by the database's clock, and ended (failed, to be retried,
+    // or found the community's lease held): BullMQ holds its job back until the next attempt,
+    // whose start is the limit's new start.
+    const job = await queue.add(
+      JobName.ScoreCommunity,
+      { communityId, runId, full: false },
+      { jobId: randomUUID(), delay: 3_600_000 },
+    );
+    await runs.request(communityId, runId, job.id as string);
+    expect(await runs.start(runId, communityId)).toBe(1);
+    await prisma.$executeRaw`
+      UPDATE scoring_runs SET started_at = now() - interval '2 hours' WHERE id = ${runId}::uuid`;
+    expect(await queue.getJobState(job.id as string)).toBe('delayed');
+
+    expect(await app.get(OrphanedRunsWatcher).sweep()).not.toContain(runId);
+    expect(await prisma.scoringRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: ScoringRunStatus.RUNNING,
+      errorCode: null,
+    });
+    // Left to the queue (obliterated at the end), out of the other cases' sweeps.
+    mine.untimed.add(runId);
+  });
+
   it('fails a run whose job is lost JOB_LOST, and asks for its community again', async () => {
     const communityId = await community();
     const runs = app.get(ScoringRunStore);

@@ -100,15 +100,19 @@ export class ScoringRunStore {
   /**
    * The running runs whose attempt started more than `limitSeconds` ago, by the database's
    * clock (`now() - started_at`, both the database's: a worker's clock may be off), with the
-   * attempt each is at: `SCORING_RUN_TIMEOUT_SECONDS`' check (`OrphanedRunsWatcher`).
+   * attempt each is at and its job: `SCORING_RUN_TIMEOUT_SECONDS`' check (`OrphanedRunsWatcher`).
    */
-  async overdue(limitSeconds: number): Promise<{ runId: string; attempts: number }[]> {
-    const rows = await this.prisma.$queryRaw<{ id: string; attempts: number }[]>`
-      SELECT id, attempts FROM scoring_runs
+  async overdue(
+    limitSeconds: number,
+  ): Promise<{ runId: string; attempts: number; jobId: string | null }[]> {
+    const rows = await this.prisma.$queryRaw<
+      { id: string; attempts: number; job_id: string | null }[]
+    >`
+      SELECT id, attempts, job_id FROM scoring_runs
        WHERE status = 'RUNNING'
          AND started_at < now() - make_interval(secs => ${limitSeconds}::int)
        ORDER BY started_at`;
-    return rows.map(({ id, attempts }) => ({ runId: id, attempts }));
+    return rows.map(({ id, attempts, job_id }) => ({ runId: id, attempts, jobId: job_id }));
   }
 
   /**
