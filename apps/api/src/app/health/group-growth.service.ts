@@ -3,6 +3,7 @@ import { Environment } from '@bridgenotes/config';
 import { PrismaService } from '@bridgenotes/database';
 import { Gauge } from 'prom-client';
 
+import { HOUR_MS } from '../common/hour';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 
 export interface GroupGrowth {
@@ -62,7 +63,7 @@ export class GroupGrowthService {
       LIMIT 20`;
     const growth = rows.map((row) => ({ community: row.slug, joinedLastHour: row.grown }));
     for (const { community, joinedLastHour } of growth) {
-      if ((this.logged.get(community) ?? 0) > Date.now() - 3_600_000) continue;
+      if ((this.logged.get(community) ?? 0) > Date.now() - HOUR_MS) continue;
       this.logged.set(community, Date.now());
       this.logger.warn(
         `Community ${community} gained ${joinedLastHour} members in the last hour ` +

@@ -12,14 +12,13 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
+import { HOUR_MS, startOfHour } from '../common/hour';
 import { quotaDay } from '../notes/pseudonym-quotas';
 import { refusalError } from '../standing/standing.service';
 import { ActionProofsService } from './action-proofs.service';
 
 /** A member's invite lasts a week, as the operator's do by default (to the next full hour). */
 const MEMBER_INVITE_HOURS = 168;
-
-const HOUR_MS = 3_600_000;
 
 /**
  * The rating impact a pseudonym needs to create invite codes where the community's earn-in is
@@ -76,9 +75,8 @@ export class MemberInvitesService {
     const code = randomBytes(16).toString('base64url');
     // To the hour, no finer: a millisecond beside the pseudonym's count would be one more tie.
     // The week is rounded up, so a code is good for at least a week.
-    const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
-    const createdAt = new Date(hour);
-    const expiresAt = new Date(hour + (MEMBER_INVITE_HOURS + 1) * HOUR_MS);
+    const createdAt = startOfHour();
+    const expiresAt = new Date(createdAt.getTime() + (MEMBER_INVITE_HOURS + 1) * HOUR_MS);
     await this.prisma.$transaction(async (tx) => {
       // A BLOCK of the inviter committed since the proof check's read: refused as it refuses one.
       if (await blockedForWrite(tx, community.id, pseudonym)) {

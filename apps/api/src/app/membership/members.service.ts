@@ -15,6 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { ApiError } from '../common/api-error';
 import { Clock } from '../common/clock';
+import { HOUR_MS, startOfHour } from '../common/hour';
 import { CredentialAdmissionService } from '../credentials/credential-admission.service';
 import { quotaDay } from '../notes/pseudonym-quotas';
 import { Sealer } from '../sealing/sealer.service';
@@ -46,8 +47,6 @@ interface BufferedJoin {
 
 /** Tree changes of a community queue on its row lock; give a busy community time to serve them. */
 const TREE_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
-
-const HOUR_MS = 3_600_000;
 
 const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
 
@@ -202,7 +201,7 @@ export class MembersService {
       const codeHashes = joins.flatMap(({ codeHash }) => (codeHash ? [codeHash] : []));
       if (codeHashes.length > 0) {
         // To the hour: when a code was used says nothing finer than the batch's window.
-        const redeemedAt = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+        const redeemedAt = startOfHour();
         await tx.$executeRaw`
           UPDATE invite_codes SET redeemed_at = ${redeemedAt}
            WHERE community_id = ${communityId}::uuid AND code_hash = ANY(${codeHashes}::char(64)[])
@@ -304,7 +303,7 @@ export class MembersService {
     count: number,
     expiresInHours: number,
   ): Promise<{ codes: string[]; expiresAt: Date }> {
-    const expiresAt = new Date(Date.now() + expiresInHours * 3_600_000);
+    const expiresAt = new Date(Date.now() + expiresInHours * HOUR_MS);
     const codes = Array.from({ length: count }, () => randomBytes(16).toString('base64url'));
     await this.prisma.inviteCode.createMany({
       data: codes.map((code) => ({

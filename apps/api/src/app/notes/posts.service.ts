@@ -3,9 +3,8 @@ import { Post, Prisma, PrismaService } from '@bridgenotes/database';
 import { canonicalPostUrl, InvalidPostUrlError, postLookupHash } from '@bridgenotes/protocol';
 
 import { ApiError } from '../common/api-error';
+import { startOfHour } from '../common/hour';
 import { PostRefDto } from './dto/note-input.dto';
-
-const HOUR_MS = 3_600_000;
 
 export type PostKey = { canonicalUrl: string } | { platform: string; externalId: string };
 
@@ -63,7 +62,7 @@ export class PostsService {
    * (UTC), as `20261203170000_sealed_writes` made the existing rows' (docs/threat-model.md).
    */
   async upsert(tx: Prisma.TransactionClient, key: PostKey, id = derivedPostId(key)): Promise<Post> {
-    const createdAt = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+    const createdAt = startOfHour();
     return tx.post.upsert({
       where: this.where(key),
       create: { id, ...key, createdAt },
