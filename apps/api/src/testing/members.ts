@@ -7,12 +7,14 @@ import {
   nodeArtifacts,
   proveAction,
   ProvenAction,
+  pseudonymOf,
 } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
 import { type JsonValue, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
+import { NOTE_FIELDS } from './fixtures';
 import { OPERATOR_KEY } from './test-app';
 
 export interface TestCommunity {
@@ -135,6 +137,28 @@ export async function postNote(
     .send(provenBody(proven))
     .expect(201);
   return stored.body.id as string;
+}
+
+/**
+ * A note of `author`'s stored on a new post at `url`, written as its proven creation would store
+ * it (which notes.controller.spec covers), without a proof or a batch; its id.
+ */
+export async function storedNote(
+  prisma: PrismaClient,
+  community: TestCommunity,
+  author: Identity,
+  url: string,
+): Promise<string> {
+  const post = await prisma.post.create({ data: { canonicalUrl: url } });
+  const { id } = await prisma.note.create({
+    data: {
+      ...NOTE_FIELDS,
+      communityId: community.id,
+      postId: post.id,
+      authorPseudonym: pseudonymOf(author, community.scope),
+    },
+  });
+  return id;
 }
 
 /** A proven rating of `noteId` stored through the API (201). */

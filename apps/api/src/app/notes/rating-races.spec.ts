@@ -1,16 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { pseudonymOf } from '@bridgenotes/client';
 import type { PrismaClient } from '@bridgenotes/database';
 import { currentTestRun, eventually, PATIENCE_MS } from '@bridgenotes/testing';
 import request from 'supertest';
 
-import { createTestPrisma, NOTE_FIELDS } from '../../testing/fixtures';
+import { createTestPrisma } from '../../testing/fixtures';
 import { holdNext, waitingOnAdvisoryLock } from '../../testing/hold';
 import {
   communityWithMembers,
   createIdentity,
   provenBody,
   prover,
+  storedNote as storedNoteOf,
   TestCommunity,
 } from '../../testing/members';
 import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
@@ -45,24 +45,9 @@ describe('a note taken back while a rating or deletion of it has its proof check
     await prisma.$disconnect();
   });
 
-  /**
-   * A stored note of the author's (written as its proven creation would store it, which
-   * notes.controller.spec covers); its id.
-   */
-  async function storedNote(path: string) {
-    const post = await prisma.post.create({
-      data: { canonicalUrl: `https://example.com/${path}` },
-    });
-    const { id } = await prisma.note.create({
-      data: {
-        ...NOTE_FIELDS,
-        communityId: community.id,
-        postId: post.id,
-        authorPseudonym: pseudonymOf(author, community.scope),
-      },
-    });
-    return id;
-  }
+  /** A stored note of the author's; its id. */
+  const storedNote = (path: string) =>
+    storedNoteOf(prisma, community, author, `https://example.com/${path}`);
 
   /** A stored note with the rater's proven rating of it. */
   async function ratedNote(path: string) {
