@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { pseudonymOf } from '@bridgenotes/client';
-import { NoteReportsStore, type PrismaClient, ScoringOutbox } from '@bridgenotes/database';
+import { NoteReportsStore, type PrismaClient } from '@bridgenotes/database';
 import { emptyStanding } from '@bridgenotes/scoring';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import type { Identity } from '@semaphore-protocol/core';
@@ -22,8 +22,8 @@ import { WriteBuffer } from '../sealing/write-buffer.service';
 
 /**
  * A write whose proof check passed (the pseudonym not blocked yet) and which then waits to be
- * buffered (behind a sealing, other submissions) or stored (a report, a deletion, an invite code)
- * takes no write of a pseudonym a moderator blocked meanwhile: refused as a blocked pseudonym's
+ * buffered (a deletion too; behind a sealing, other submissions) or stored (a report, an invite
+ * code) takes no write of a pseudonym a moderator blocked meanwhile: refused as a blocked pseudonym's
  * write is (docs/moderation.md). Writes are sealed by hand, one member enough for a batch. Each
  * writer has a note stored, so it acted in the community and may be blocked.
  */
@@ -223,7 +223,7 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
   it('refuses a deletion with 403 PSEUDONYM_BLOCKED and deletes nothing', async () => {
     const { id, send } = await deletionOf(deleter);
     const before = await deletions();
-    // Stored without the buffer: held just after its proof check.
+    // Held just after its proof check, before its submission.
     await blockedAtSubmit(
       deleter,
       send,
@@ -281,11 +281,13 @@ describe('a write of a pseudonym blocked while it waits to be buffered', () => {
     'makes a block wait for a deletion being stored, which was accepted before it',
     async () => {
       const { id, send } = await deletionOf(lockedDeleter);
-      // Held in its transaction, after the block was read again.
-      const held = holdNext(app.get(ScoringOutbox), 'record');
+      // Held in its transaction, after the block was read again (a deletion is buffered too).
+      const held = holdNext(app.get(WriteBuffer), 'waiting');
       const { answer, blocking } = await blockWaitingFor(lockedDeleter, send, held);
       expect(answer.status).toBe(200);
       expect(blocking.status).toBe(201);
+      // Answered before the block: durable, stored at the sealing as every accepted write.
+      await app.get(Sealer).sealDue();
       expect(
         (await prisma.note.findUniqueOrThrow({ where: { id }, select: { deletedAt: true } }))
           .deletedAt,

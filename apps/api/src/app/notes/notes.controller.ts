@@ -101,7 +101,8 @@ export class NotesController {
   @ApiOperation({
     summary: 'Delete your own note (action note.delete, target note:<id>, empty payload)',
     description:
-      'The note stays in the open data with its ratings, marked deleted, as in Community Notes.',
+      'The note stays in the open data with its ratings, marked deleted, as in Community Notes. The deletion is a sealed write (docs/threat-model.md): the answer shows the note as it will be stored, sending it again answers the same, and the note takes no new rating from then on (409 NOTE_DELETED); reads and the export show it deleted once its batch is sealed.' +
+      SEALED_WRITE_DOC.replace('A 201', 'The answer'),
   })
   @ApiOkResponse({ type: NoteDto })
   @ApiErrors(...PROVEN_WRITE_ERRORS, 'NOT_AUTHOR', 'NOTE_NOT_FOUND')

@@ -1,10 +1,9 @@
-// About 450 lines: a note's whole life (write with its checks, sealing from the write
-// buffer, deletion, and the reads of notes by post and of notes needing ratings) shares the
+// About 570 lines: a note's whole life (write with its checks, sealing from the write
+// buffer, deletion sealed too, and the reads of notes by post and of notes needing ratings) shares the
 // post cache and the pseudonym checks; the reads are the next seam to split along.
 import { Injectable } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
-  blockedForWrite,
   lockNoteForChange,
   Note,
   NoteStatus,
@@ -64,6 +63,16 @@ interface BufferedNote {
   message: string;
   day: number;
 }
+
+/** A note's deletion waiting in the write buffer: what it will store. */
+interface BufferedDeletion {
+  noteId: string;
+  clientMinute: number;
+  proof: Prisma.JsonObject;
+}
+
+/** The dedupe key of a note's deletion: one waits per note. */
+export const deletionKey = (noteId: string) => `d:${noteId}`;
 
 /**
  * The note a buffered write will store, as it will read once sealed: as `seal` writes it, the
@@ -137,6 +146,7 @@ export class NotesService {
   ) {
     siblings.on(POST_READS_CHANGED, () => postResponses.clear());
     buffer.register<BufferedNote>('note', (tx, entries) => this.seal(tx, entries));
+    buffer.register<BufferedDeletion>('deletion', (tx, entries) => this.sealDeletions(tx, entries));
   }
 
   /**
@@ -325,6 +335,12 @@ export class NotesService {
    * data. A note hidden by a moderator is not found, and not deleted: also when the hide commits
    * while the proof is checked (seconds), which the note's change lock orders against the deletion.
    * So is a BLOCK of the author committed meanwhile: refused as the proof check refuses one.
+   *
+   * A proven write like the others (docs/threat-model.md): it goes through the write buffer and is
+   * stored, with its rescoring request, by the batch that seals it, so no time finer than the
+   * batch's is kept or published of it (the run it starts is requested after the batch). Answered
+   * with the note as it will be stored; once answered, the note takes no new rating
+   * (`RatingsService`). Sent again, waiting or stored, it is answered the same and stored once.
    */
   async delete(
     community: CommunityKey,
@@ -345,28 +361,80 @@ export class NotesService {
     if (pseudonym !== note.authorPseudonym) {
       throw ApiError.of('NOT_AUTHOR');
     }
-    await this.prisma.$transaction(async (tx) => {
-      // The pseudonym's lock before the note's, in the order a rating's submission takes them.
-      if (await blockedForWrite(tx, community.id, pseudonym)) {
-        throw ApiError.of('PSEUDONYM_BLOCKED');
-      }
-      // After the ratings being buffered for it; none is buffered once it is deleted.
-      await lockNoteForChange(tx, note.id);
-      // Read again under the lock a hide takes too: one committed since the read above is seen.
-      const locked = await tx.note.findUnique({ where: { id: note.id }, select: { hidden: true } });
-      if (!locked || locked.hidden) throw noteNotFound(community, noteId);
-      // Conditional, so concurrent deletions record one deletion and one rescoring request.
+    const dedupeKey = deletionKey(note.id);
+    const pending: BufferedDeletion = {
+      noteId: note.id,
+      clientMinute: input.clientMinute,
+      proof: input.proof as Prisma.JsonObject,
+    };
+    // The author's block was read again by `submit`, under the pseudonym's lock, before this
+    // takes the note's: the order a rating's submission takes them in.
+    await this.buffer.submit(
+      dedupeKey,
+      async (tx) => {
+        // After the ratings being buffered for it; none is buffered once its deletion waits.
+        await lockNoteForChange(tx, note.id);
+        // Read again under the lock a hide takes too: one committed since the read above is seen.
+        const locked = await tx.note.findUnique({
+          where: { id: note.id },
+          select: { hidden: true, deletedAt: true },
+        });
+        if (!locked || locked.hidden) throw noteNotFound(community, noteId);
+        // Deleted, or its deletion waits: nothing more to store (the first one is answered).
+        if (locked.deletedAt) return false;
+        const waiting = await this.buffer.waiting(tx, community.id, 'deletion', dedupeKey);
+        if (waiting.length > 0) return false;
+      },
+      {
+        communityId: community.id,
+        kind: 'deletion',
+        actor: pseudonym,
+        dedupeKey,
+        payload: pending,
+      },
+    );
+    await this.sealer.afterSubmit(community.id);
+    // Its deletion waiting, the note as the batch will store it; else as stored.
+    const [waiting] = await this.buffer.waiting<BufferedDeletion>(
+      this.prisma,
+      community.id,
+      'deletion',
+      dedupeKey,
+    );
+    const current = await this.get(community, noteId);
+    if (!waiting || current.deletedAt) return current;
+    return {
+      ...current,
+      deletedAt: new Date(waiting.clientMinute * 60_000),
+      deleteProof: waiting.proof,
+    };
+  }
+
+  /**
+   * Stores a batch's deletions, each with its rescoring request. A note hidden since its deletion
+   * was answered is deleted all the same (the author took it back while it was shown). Takes the
+   * note's row (its update's lock), not its change lock: no rating is buffered while a batch is
+   * sealed (the sealing lock), and a hide or redaction holding the row ends without waiting for
+   * the batch (a redaction takes the change counter, which the batch holds, before it touches
+   * the note: `ModerationLogStore`). A scoring publication holding the row holds the batch until
+   * it commits.
+   */
+  private async sealDeletions(
+    tx: Prisma.TransactionClient,
+    entries: SealedEntry<BufferedDeletion>[],
+  ) {
+    for (const { communityId, payload: deletion } of entries) {
+      // Conditional: a deletion sealed already (the same note's) records nothing again.
       const { count } = await tx.note.updateMany({
-        where: { id: note.id, deletedAt: null },
+        where: { id: deletion.noteId, deletedAt: null },
         data: {
-          deletedAt: new Date(input.clientMinute * 60_000),
-          deleteProof: input.proof as Prisma.InputJsonObject,
+          deletedAt: new Date(deletion.clientMinute * 60_000),
+          deleteProof: deletion.proof,
         },
       });
-      if (count === 1) await this.outbox.record(tx, community.id, 'note.deleted');
-    });
-    this.forgetPostReads();
-    return this.get(community, noteId);
+      if (count === 1) await this.outbox.record(tx, communityId, 'note.deleted');
+    }
+    if (entries.length > 0) this.forgetPostReads();
   }
 
   /** After a write through this process that changes what a post read shows. */

@@ -16,7 +16,7 @@ import { Sealer } from '../sealing/sealer.service';
 import { type SealedEntry, WriteBuffer } from '../sealing/write-buffer.service';
 import { PutRatingDto } from './dto/note-input.dto';
 import { checkRatingTags } from './note-rules';
-import { noteNotFound } from './notes.service';
+import { deletionKey, noteNotFound } from './notes.service';
 
 export type RatingOutcome = 'created' | 'replaced' | 'unchanged';
 
@@ -153,10 +153,11 @@ export class RatingsService {
   /**
    * The note checked again where the rating is buffered: the proof check before it takes seconds,
    * during which the author may delete the note or a moderator hide it, and a note so taken back
-   * takes no new ratings (docs/protocol.md, docs/moderation.md). The note's change lock, shared
-   * here and taken alone by a deletion, hide or redaction (`lockNoteForRating`), makes the two wait
-   * for each other, so a rating is either buffered before the change commits or refused after it;
-   * answered as the first check does.
+   * takes no new ratings (docs/protocol.md, docs/moderation.md); a deletion takes it back from its
+   * answer on, while it waits for its batch too. The note's change lock, shared here and taken
+   * alone by a deletion's submission, a hide or redaction (`lockNoteForRating`), makes the two
+   * wait for each other, so a rating is either buffered before the change commits or refused
+   * after it; answered as the first check does.
    */
   private async refuseIfGone(
     tx: Prisma.TransactionClient,
@@ -168,6 +169,9 @@ export class RatingsService {
       SELECT deleted_at IS NOT NULL AS deleted, hidden FROM notes WHERE id = ${noteId}::uuid`;
     if (!note || note.hidden) throw noteNotFound(community, noteId);
     if (note.deleted) throw ApiError.of('NOTE_DELETED');
+    // A deletion answered and waiting for its batch takes the note out of rating as one stored.
+    const deletions = await this.buffer.waiting(tx, community.id, 'deletion', deletionKey(noteId));
+    if (deletions.length > 0) throw ApiError.of('NOTE_DELETED');
   }
 
   /**

@@ -18,8 +18,11 @@ import {
 } from './sealing-trial';
 import { type BufferedKind, ScrubHeld, SEALING_LOCK, WriteBuffer } from './write-buffer.service';
 
-/** The kinds in the order a batch stores them: a note before the requests on its post. */
-const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating'];
+/**
+ * The kinds in the order a batch stores them: a note before the requests on its post, and a
+ * note's deletion after the ratings answered before it.
+ */
+const KIND_ORDER: BufferedKind[] = ['join', 'note', 'request', 'rating', 'deletion'];
 
 /** A held scrub is an error to act on past this: longer than a long export or `pg_dump` runs. */
 const SCRUB_HELD_ALARM_MS = 60 * 60_000;

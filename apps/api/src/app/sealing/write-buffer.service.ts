@@ -116,8 +116,8 @@ async function rewriteBuffer(client: Client): Promise<number | null> {
   }, 0);
 }
 
-/** What waits in the buffer: a member's join, or one of the proven writes. */
-export type BufferedKind = 'join' | 'note' | 'rating' | 'request';
+/** What waits in the buffer: a member's join, or a proven write (a note's deletion too). */
+export type BufferedKind = 'join' | 'note' | 'rating' | 'request' | 'deletion';
 
 /** One buffered write, as its applier gets it when its batch is sealed. */
 export interface SealedEntry<P = unknown> {

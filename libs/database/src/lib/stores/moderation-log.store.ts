@@ -213,6 +213,11 @@ export class ModerationLogStore {
     const noteId = noteTarget(target);
     const pseudonym = pseudonymTarget(target);
     if (noteId !== undefined) {
+      // A redaction changes what the export shows of the note: it takes the change counter
+      // (`change_batch()`, as its update would) before the note's locks, the order a sealed
+      // batch, which may store the note's deletion, takes them in; taken after, the two could
+      // each wait for the other. A hide changes nothing the counter follows.
+      if (action === 'REDACT') await tx.$queryRaw`SELECT change_batch()`;
       // A hide or redaction after the ratings being buffered for the note, and before any other.
       if (action !== 'DISMISS') await lockNoteForChange(tx, noteId);
       const note = await tx.note.findFirst({
