@@ -23,6 +23,8 @@ export interface Context {
   /**
    * Reloads the communities and redraws, on `slug` when given. A failure is announced, never
    * thrown: in an action, the action was done and `act` says so, with the reload's failure.
+   * Keyboard focus goes to the element with the id `focus` (what the action changed), or the
+   * view's heading without one: never back to the top of the page.
    */
-  reload(slug?: string): Promise<void>;
+  reload(slug?: string, focus?: string): Promise<void>;
 }

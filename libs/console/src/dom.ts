@@ -1,4 +1,6 @@
 /** Builds elements from data with text nodes only: API data is never parsed as markup. */
+import type { Context } from './context';
+
 type Child = Node | string | number | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | ((event: Event) => void) | undefined>;
 
@@ -49,14 +51,71 @@ export function select(
   );
 }
 
+export const row = (cells: Child[]) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell)));
+
 export function table(caption: string, head: string[], rows: Child[][]): HTMLTableElement {
   return h(
     'table',
     {},
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...head.map((cell) => h('th', { scope: 'col' }, cell)))),
-    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, cell))))),
+    h('tbody', {}, ...rows.map(row)),
   );
+}
+
+/** Moves keyboard focus to `element`; one that takes no focus of its own (a heading, a row) can. */
+export function focusOn(element: Element | null | undefined): void {
+  if (!(element instanceof HTMLElement)) return;
+  if (element.tabIndex < 0) element.tabIndex = -1;
+  element.focus();
+}
+
+/**
+ * A button that runs `action` once at a time. While it runs the button is `aria-disabled`, not
+ * `disabled`, which would drop keyboard focus to the page: a failed read keeps it, to ask again.
+ */
+export function busyButton(label: string, action: () => Promise<void>): HTMLButtonElement {
+  const button: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        if (button.hasAttribute('aria-disabled')) return;
+        button.setAttribute('aria-disabled', 'true');
+        void action().finally(() => button.removeAttribute('aria-disabled'));
+      },
+    },
+    label,
+  );
+  return button;
+}
+
+/**
+ * `read`'s data as `show` draws it. A failed read is never shown as empty: it says so where the
+ * data would be (the status says why), with a button that reads again and, once the read
+ * succeeds, puts the data there with keyboard focus on it.
+ */
+export async function loaded<T>(
+  context: Pick<Context, 'load'>,
+  what: string,
+  read: () => Promise<T>,
+  show: (data: T) => HTMLElement,
+): Promise<HTMLElement> {
+  const data = await context.load(read);
+  if (data !== undefined) return show(data);
+  const failed = h(
+    'div',
+    { class: 'unavailable' },
+    h('p', {}, `${what} could not be loaded.`),
+    busyButton('Try again', async () => {
+      const again = await context.load(read);
+      if (again === undefined) return;
+      const shown = show(again);
+      failed.replaceWith(shown);
+      focusOn(shown);
+    }),
+  );
+  return failed;
 }
 
 export function formValues(form: HTMLFormElement): Record<string, string> {

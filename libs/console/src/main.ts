@@ -1,6 +1,6 @@
 import { api, ApiFailure, session } from './api';
 import type { Community, Context } from './context';
-import { field, formValues, h } from './dom';
+import { field, focusOn, formValues, h } from './dom';
 import { communitiesView } from './views/communities';
 import { moderationView } from './views/moderation';
 import { membersView, scoringView } from './views/scoring';
@@ -55,11 +55,11 @@ const context = (): Context => ({
       return undefined;
     }
   },
-  async reload(slug) {
+  async reload(slug, focus) {
     if (slug) chosen = slug;
     try {
       await loadCommunities();
-      await draw();
+      await draw(focus ?? HEADING);
     } catch (error) {
       reloadFailure = describe(error);
       announce(`Reloading the view failed: ${reloadFailure}`, true);
@@ -145,12 +145,17 @@ const signOutButton = () =>
     'Sign out',
   );
 
+/** Ids `draw` focuses: the view's heading (whichever view), the community picker. */
+const HEADING = 'heading';
+const PICKER = 'community';
+
 /**
  * Redraws the console. The page is rebuilt, which drops keyboard focus with the control that had
  * it: after a section change focus goes to the new view's heading, after a community change back
- * to the picker. Only the status region is live: the rest is read when focus reaches it.
+ * to the picker, after an action to the element with the id `focus` (the view's heading when it
+ * is gone). Only the status region is live: the rest is read when focus reaches it.
  */
-async function draw(focus?: 'heading' | 'picker'): Promise<void> {
+async function draw(focus?: string): Promise<void> {
   const moderator = session.community() !== null;
   if (moderator && view === 'Communities') view = 'Moderation';
   const nav = h(
@@ -166,7 +171,7 @@ async function draw(focus?: 'heading' | 'picker'): Promise<void> {
             'aria-current': name === view ? 'page' : undefined,
             onclick: () => {
               view = name;
-              void draw('heading');
+              void draw(HEADING);
             },
           },
           name,
@@ -176,11 +181,11 @@ async function draw(focus?: 'heading' | 'picker'): Promise<void> {
   const picker = h(
     'select',
     {
-      id: 'community',
+      id: PICKER,
       disabled: moderator,
       onchange: (event) => {
         chosen = (event.target as HTMLSelectElement).value;
-        void draw('picker');
+        void draw(PICKER);
       },
     },
     ...communities.map((c) =>
@@ -191,17 +196,15 @@ async function draw(focus?: 'heading' | 'picker'): Promise<void> {
     'header',
     {},
     h('h1', {}, 'Bridgenotes console'),
-    h('div', { class: 'field' }, h('label', { for: 'community' }, 'Community'), picker),
+    h('div', { class: 'field' }, h('label', { for: PICKER }, 'Community'), picker),
     signOutButton(),
   );
   const main = h('div', { class: 'view' }, h('p', {}, 'Loading…'));
   root.replaceChildren(header, nav, status, main);
-  if (focus === 'picker') picker.focus();
+  if (focus === PICKER) picker.focus();
   main.replaceChildren(await VIEWS[view](context()));
-  const heading = main.querySelector('h2');
-  if (focus === 'heading' && heading) {
-    heading.tabIndex = -1;
-    heading.focus();
+  if (focus && focus !== PICKER) {
+    focusOn(document.getElementById(focus) ?? main.querySelector('h2'));
   }
 }
 

@@ -1,5 +1,5 @@
 import { api, ApiFailure, communityPath } from '../api';
-import { field, formValues, h, select, table } from '../dom';
+import { field, focusOn, formValues, h, loaded, row, select, table } from '../dom';
 import type { Community, Context } from '../context';
 import {
   proofMinMembersHint,
@@ -51,7 +51,8 @@ export async function communitiesView(context: Context): Promise<HTMLElement> {
         admission: v['admission'],
         embedOrigins: origins(v['embedOrigins'] ?? ''),
       });
-      await context.reload(v['slug']);
+      // The new community's settings: what an operator sets next.
+      await context.reload(v['slug'], 'settings-title');
     });
   });
   const chosen = context.community;
@@ -106,7 +107,7 @@ function settings(context: Context, community: Community): HTMLElement {
         embedOrigins: origins(v['embedOrigins'] ?? ''),
         proofMinMembers: minimum.value,
       });
-      await context.reload(community.slug);
+      await context.reload(community.slug, 'settings-title');
     });
   });
   return form;
@@ -154,37 +155,51 @@ interface ModeratorKey {
   revoked: boolean;
 }
 
+/**
+ * The keys, each with its Revoke button, and a form to issue one. Both change the list in place
+ * (no redraw), so that a new key's secret, shown once, stays while its row and button appear.
+ */
 async function moderatorKeys(context: Context, community: Community): Promise<HTMLElement> {
   const path = communityPath(community.slug, '/moderator-keys');
-  const items = (await context.load(() => api<ModeratorKey[]>('GET', path))) ?? [];
+  const keyRow = (key: ModeratorKey) => {
+    const revoke: HTMLButtonElement = h(
+      'button',
+      {
+        type: 'button',
+        onclick: () =>
+          void context.act(`Key ${key.id} revoked`, async () => {
+            await api('DELETE', `${path}/${encodeURIComponent(key.id)}`);
+            const cell = revoke.parentElement;
+            revoke.replaceWith('revoked');
+            focusOn(cell);
+          }),
+      },
+      `Revoke ${key.label}`,
+    );
+    return row([
+      h('code', {}, key.id),
+      key.label,
+      key.createdDay,
+      key.revoked ? 'revoked' : revoke,
+    ]);
+  };
+  // A failed read is not an empty list, which would hide a key to revoke.
+  const list = await loaded(
+    context,
+    'The moderator keys',
+    () => api<ModeratorKey[]>('GET', path),
+    (items) => {
+      const keys = table('Moderator keys of this community', ['key id', 'label', 'issued', ''], []);
+      keys.tBodies[0]?.append(...items.map(keyRow));
+      return keys;
+    },
+  );
   const out = h('output', { class: 'codes' });
   const form = h(
     'form',
     { 'aria-labelledby': 'keys-title' },
     h('h3', { id: 'keys-title' }, 'Moderator keys'),
-    table(
-      'Moderator keys of this community',
-      ['key id', 'label', 'issued', ''],
-      items.map((key) => [
-        h('code', {}, key.id),
-        key.label,
-        key.createdDay,
-        key.revoked
-          ? 'revoked'
-          : h(
-              'button',
-              {
-                type: 'button',
-                onclick: () =>
-                  void context.act(`Key ${key.id} revoked`, async () => {
-                    await api('DELETE', `${path}/${encodeURIComponent(key.id)}`);
-                    await context.reload(community.slug);
-                  }),
-              },
-              `Revoke ${key.label}`,
-            ),
-      ]),
-    ),
+    list,
     field(
       'Label',
       h('input', { name: 'label', required: true, maxlength: 120 }),
@@ -197,11 +212,15 @@ async function moderatorKeys(context: Context, community: Community): Promise<HT
     event.preventDefault();
     const v = formValues(form);
     void context.act('Moderator key issued (shown once: hand it over now)', async () => {
-      const made = await api<{ id: string; secret: string }>('POST', path, { label: v['label'] });
+      const made = await api<ModeratorKey & { secret: string }>('POST', path, {
+        label: v['label'],
+      });
       out.replaceChildren(
         h('p', {}, `Key ${made.id}, shown once: `),
         h('code', { class: 'secret' }, made.secret),
       );
+      // Into the list as it is (one that failed to load shows it once read again).
+      form.querySelector('tbody')?.append(keyRow(made));
     });
   });
   return form;

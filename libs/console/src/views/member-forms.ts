@@ -86,7 +86,7 @@ function addForm(context: Context, community: Community): HTMLElement {
             })
           : undefined;
         summary = `${fresh.length} added, ${already.length} already members${added ? `; the group has ${added.size} leaves now` : ''}`;
-        await context.reload(community.slug);
+        await context.reload(community.slug, 'add-members-title');
         showOutcome(
           ...(fresh.length ? [list('Added', fresh)] : []),
           ...(already.length ? [list('Already members', already)] : []),
@@ -137,7 +137,7 @@ function removeForm(context: Context, community: Community): HTMLElement {
           communityPath(community.slug, `/members/${commitment}`),
         );
         summary = `Member removed: leaf ${change.leafIndex} is 0 now, under a new root`;
-        await context.reload(community.slug);
+        await context.reload(community.slug, 'remove-member-title');
       },
     );
   });

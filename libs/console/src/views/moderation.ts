@@ -1,5 +1,5 @@
 import { api, communityPath } from '../api';
-import { field, formValues, h, select, table } from '../dom';
+import { busyButton, field, focusOn, formValues, h, loaded, row, select, table } from '../dom';
 import type { Community, Context } from '../context';
 import { MODERATION_ACTIONS, reasonsFor } from '../moderation-codes';
 
@@ -62,14 +62,21 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
     h('h2', { id: 'moderation-title' }, 'Moderation'),
   );
   if (!community) return section;
-  const first = await context.load(() => queuePage(community.slug));
-  section.append(h('h3', {}, `Reports in ${community.slug}`));
-  // A failed read is not an empty queue (the status says why).
-  if (!first) section.append(h('p', {}, 'The reports could not be loaded.'));
-  else if (!first.items.length) section.append(h('p', {}, 'No open reports.'));
-  const queue = h('div', { class: 'queue' });
-  appendQueue(context, community, queue, first);
-  section.append(queue);
+  section.append(
+    h('h3', {}, `Reports in ${community.slug}`),
+    // A failed read is not an empty queue.
+    await loaded(
+      context,
+      'The reports',
+      () => queuePage(community.slug),
+      (first) => {
+        const queue = h('div', { class: 'queue' });
+        if (!first.items.length) queue.append(h('p', {}, 'No open reports.'));
+        appendQueue(context, community, queue, first);
+        return queue;
+      },
+    ),
+  );
   section.append(actionForm(context, community, 'Act on a note or a pseudonym', {}));
   section.append(await logTable(context, community));
   return section;
@@ -80,54 +87,48 @@ export async function moderationView(context: Context): Promise<HTMLElement> {
  * the first page is one read however long the log is; "Older entries" follows `nextBefore`.
  */
 async function logTable(context: Context, community: Community): Promise<HTMLElement> {
-  const rows = h('tbody', {});
-  const older: HTMLButtonElement = h('button', { type: 'button', hidden: true }, 'Older entries');
-  let before: number | null = null;
-  const more = async () => {
-    older.hidden = true;
-    const page = await context.load(() =>
-      api<LogPage>(
-        'GET',
-        communityPath(
-          community.slug,
-          `/moderation/log?order=newest&limit=${LOG_PAGE}${before ? `&before=${before}` : ''}`,
-        ),
+  const read = (before: number | null) => () =>
+    api<LogPage>(
+      'GET',
+      communityPath(
+        community.slug,
+        `/moderation/log?order=newest&limit=${LOG_PAGE}${before ? `&before=${before}` : ''}`,
       ),
     );
-    // A failed read of older entries keeps the button, to ask again (the status says why).
-    if (!page) {
-      older.hidden = rows.childElementCount === 0;
-      return;
-    }
-    for (const entry of page.items) {
-      rows.append(
-        h(
-          'tr',
-          {},
-          ...[
-            entry.seq,
-            entry.day,
-            entry.action,
-            h('code', {}, entry.target),
-            entry.reasonCode,
-            h('code', {}, entry.moderatorKeyId),
-            h('code', {}, entry.hash.slice(0, 12)),
-          ].map((cell) => h('td', {}, cell)),
-        ),
+  return loaded(context, 'The moderation log', read(null), (first) => {
+    const log = table(
+      'Public moderation log (newest first)',
+      ['#', 'time', 'action', 'target', 'reason', 'moderator key', 'hash'],
+      [],
+    );
+    let before: number | null = null;
+    /** Adds a page's entries; the first of them, to take focus. */
+    const append = (page: LogPage) => {
+      const rows = page.items.map((entry) =>
+        row([
+          entry.seq,
+          entry.day,
+          entry.action,
+          h('code', {}, entry.target),
+          entry.reasonCode,
+          h('code', {}, entry.moderatorKeyId),
+          h('code', {}, entry.hash.slice(0, 12)),
+        ]),
       );
-    }
-    before = page.nextBefore;
-    older.hidden = before === null;
-  };
-  older.addEventListener('click', () => void more());
-  const log = table(
-    'Public moderation log (newest first)',
-    ['#', 'time', 'action', 'target', 'reason', 'moderator key', 'hash'],
-    [],
-  );
-  log.querySelector('tbody')?.replaceWith(rows);
-  await more();
-  return h('div', { class: 'log' }, log, older);
+      log.tBodies[0]?.append(...rows);
+      before = page.nextBefore;
+      older.hidden = before === null;
+      return rows[0];
+    };
+    // A failed read of older entries keeps the button, to ask again (the status says why);
+    // read ones take focus, where the keyboard goes on reading.
+    const older = busyButton('Older entries', async () => {
+      const page = await context.load(read(before));
+      if (page) focusOn(append(page));
+    });
+    append(first);
+    return h('div', { class: 'log' }, log, older);
+  });
 }
 
 const queuePage = (slug: string, cursor?: string) =>
@@ -136,41 +137,40 @@ const queuePage = (slug: string, cursor?: string) =>
     communityPath(slug, `/moderation/reports${cursor ? `?cursor=${cursor}` : ''}`),
   );
 
-/** Shows a page of the queue, and a button for the next one while there is more. */
+/**
+ * Shows a page of the queue, and a button for the next one while there is more; returns the
+ * page's first note.
+ */
 function appendQueue(
   context: Context,
   community: Community,
   queue: HTMLElement,
-  page: QueuePage | undefined,
-): void {
-  for (const group of page?.items ?? []) queue.append(reportedNote(context, community, group));
-  const cursor = page?.nextCursor;
-  if (!cursor) return;
-  const more: HTMLButtonElement = h(
-    'button',
-    {
-      type: 'button',
-      onclick: () => {
-        more.remove();
-        void context
-          .load(() => queuePage(community.slug, cursor))
-          .then((next) => {
-            // A failed page keeps the button, to ask again (the status says why).
-            if (next) appendQueue(context, community, queue, next);
-            else queue.append(more);
-          });
-      },
-    },
-    'More reports',
-  );
-  queue.append(more);
+  page: QueuePage,
+): HTMLElement | undefined {
+  const notes = page.items.map((group) => reportedNote(context, community, group));
+  queue.append(...notes);
+  const cursor = page.nextCursor;
+  if (cursor) {
+    // A failed page keeps the button, to ask again (the status says why); the next page's first
+    // note takes focus, where the keyboard goes on reading.
+    const more = busyButton('More reports', async () => {
+      const next = await context.load(() => queuePage(community.slug, cursor));
+      if (!next) return;
+      more.remove();
+      focusOn(appendQueue(context, community, queue, next) ?? queue.lastElementChild);
+    });
+    queue.append(more);
+  }
+  return notes[0];
 }
+
+const noteElementId = (id: string) => `note-${id}`;
 
 function reportedNote(context: Context, community: Community, group: ReportedNote): HTMLElement {
   const { note } = group;
   return h(
     'article',
-    { class: 'report', 'aria-label': `Reported note ${note.id}` },
+    { class: 'report', id: noteElementId(note.id), 'aria-label': `Reported note ${note.id}` },
     h('h4', {}, `Note ${note.id}`),
     // The post and the sources as text, never links: a moderator reads where they lead (a page
     // that doxxes someone is a reason to act) without the console opening them.
@@ -277,6 +277,7 @@ function send(
   }
   void context.act(`${body.action} recorded in the public log`, async () => {
     await api('POST', communityPath(community.slug, '/moderation/actions'), body);
-    await context.reload(community.slug);
+    // Focus goes back to the note acted on, or the view's heading once it has left the queue.
+    await context.reload(community.slug, body.noteId ? noteElementId(body.noteId) : undefined);
   });
 }

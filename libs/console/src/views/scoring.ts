@@ -2,7 +2,7 @@ import type { CommunityOverviewResponse as Overview, ScoringRegime } from '@brid
 
 import { api, communityPath } from '../api';
 import { factorHistogram, groupPlane, growth, notePlane } from '../charts';
-import { h, table } from '../dom';
+import { h, loaded, table } from '../dom';
 import type { Context } from '../context';
 import { factorsCaption, noRegimeText } from './latest-run';
 
@@ -35,48 +35,59 @@ export async function scoringView(context: Context): Promise<HTMLElement> {
   );
   const community = context.community;
   if (!community) return section;
-  const [runs, overview] = await Promise.all([
-    context.load(() =>
-      api<{ items: Run[] }>('GET', communityPath(community.slug, '/scoring-runs?limit=20')),
+  // Each read that fails says so where its data would be, never as an empty table.
+  const shown = await Promise.all([
+    loaded(
+      context,
+      'The overview',
+      () => api<Overview>('GET', communityPath(community.slug, '/overview')),
+      (overview) =>
+        h(
+          'div',
+          {},
+          table('Notes per status now', Object.keys(overview.statusCounts), [
+            Object.values(overview.statusCounts),
+          ]),
+          ...decidedBy(overview),
+        ),
     ),
-    context.load(() => api<Overview>('GET', communityPath(community.slug, '/overview'))),
+    loaded(
+      context,
+      'The scoring runs',
+      () => api<{ items: Run[] }>('GET', communityPath(community.slug, '/scoring-runs?limit=20')),
+      (runs) => runsTable(runs.items),
+    ),
   ]);
-  if (overview) {
-    section.append(
-      table('Notes per status now', Object.keys(overview.statusCounts), [
-        Object.values(overview.statusCounts),
-      ]),
-      ...decidedBy(overview),
-    );
-  }
-  section.append(
-    table(
-      'Scoring runs, newest first',
-      [
-        'requested',
-        'status',
-        'duration',
-        'notes',
-        'ratings',
-        'regime',
-        'helpful / not helpful / needs more',
-        'why it failed',
-      ],
-      (runs?.items ?? []).map((run) => [
-        utcTime(run.requestedAt),
-        run.status,
-        seconds(run),
-        run.noteCount ?? '',
-        run.ratingCount ?? '',
-        run.regime ?? '',
-        run.statusCounts
-          ? `${run.statusCounts['CURRENTLY_RATED_HELPFUL']} / ${run.statusCounts['CURRENTLY_RATED_NOT_HELPFUL']} / ${run.statusCounts['NEEDS_MORE_RATINGS']}`
-          : '',
-        run.errorCode ? `${run.errorCode}: ${run.error}` : '',
-      ]),
-    ),
-  );
+  section.append(...shown);
   return section;
+}
+
+function runsTable(runs: Run[]): HTMLElement {
+  return table(
+    'Scoring runs, newest first',
+    [
+      'requested',
+      'status',
+      'duration',
+      'notes',
+      'ratings',
+      'regime',
+      'helpful / not helpful / needs more',
+      'why it failed',
+    ],
+    runs.map((run) => [
+      utcTime(run.requestedAt),
+      run.status,
+      seconds(run),
+      run.noteCount ?? '',
+      run.ratingCount ?? '',
+      run.regime ?? '',
+      run.statusCounts
+        ? `${run.statusCounts['CURRENTLY_RATED_HELPFUL']} / ${run.statusCounts['CURRENTLY_RATED_NOT_HELPFUL']} / ${run.statusCounts['NEEDS_MORE_RATINGS']}`
+        : '',
+      run.errorCode ? `${run.errorCode}: ${run.error}` : '',
+    ]),
+  );
 }
 
 /** An instant as a `time` element reading "2026-12-06 18:23:14 UTC", kept on one line. */
@@ -134,14 +145,19 @@ export async function membersView(context: Context): Promise<HTMLElement> {
   );
   const community = context.community;
   if (!community) return section;
-  const overview = await context.load(() =>
-    api<Overview>('GET', communityPath(community.slug, '/overview')),
+  section.append(
+    await loaded(
+      context,
+      'The overview',
+      () => api<Overview>('GET', communityPath(community.slug, '/overview')),
+      (overview) =>
+        h(
+          'div',
+          {},
+          h('p', { class: 'figure' }, `${overview.memberCount} current members`),
+          growth(overview.memberGrowth),
+        ),
+    ),
   );
-  if (overview) {
-    section.append(
-      h('p', { class: 'figure' }, `${overview.memberCount} current members`),
-      growth(overview.memberGrowth),
-    );
-  }
   return section;
 }
