@@ -276,6 +276,20 @@ describe('keyboard focus', () => {
     expect(await focused()).toBe('H2 Moderation');
   });
 
+  it('goes back to the note acted on while it is still in the queue', async () => {
+    await open({
+      'GET /communities/demo/moderation/reports': {
+        body: { items: [note('n1'), note('n2')], nextCursor: null },
+      },
+      'POST /communities/demo/moderation/actions': { body: {} },
+    });
+    const second = page.getByRole('article', { name: 'Reported note n2' });
+    await second.getByRole('combobox', { name: 'Action' }).selectOption('BLOCK');
+    await second.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('BLOCK recorded in the public log').waitFor();
+    expect(await focused()).toBe('ARTICLE Reported note n2');
+  });
+
   it("goes back to the form's heading after settings are saved", async () => {
     await open({ 'PATCH /communities/demo': { body: community } }, 'Communities');
     await page.getByRole('button', { name: 'Save' }).click();

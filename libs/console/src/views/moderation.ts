@@ -261,6 +261,8 @@ function actionForm(
       onPseudonym
         ? { action, pseudonym: v['pseudonym'], reasonCode: v['reasonCode'] }
         : { action, noteId: v['noteId'], reasonCode: v['reasonCode'] },
+      // The note whose form this is: a block by its author's pseudonym names no note.
+      noteId ?? v['noteId'],
     );
   });
   return form;
@@ -270,6 +272,7 @@ function send(
   context: Context,
   community: Community,
   body: { action: string; noteId?: string; pseudonym?: string; reasonCode?: string },
+  note = body.noteId,
 ): void {
   // A moderation action is public and some cannot be undone (a redaction): ask once more.
   if (!window.confirm(`${body.action} ${body.pseudonym ?? body.noteId} for ${body.reasonCode}?`)) {
@@ -278,6 +281,6 @@ function send(
   void context.act(`${body.action} recorded in the public log`, async () => {
     await api('POST', communityPath(community.slug, '/moderation/actions'), body);
     // Focus goes back to the note acted on, or the view's heading once it has left the queue.
-    await context.reload(community.slug, body.noteId ? noteElementId(body.noteId) : undefined);
+    await context.reload(community.slug, note ? noteElementId(note) : undefined);
   });
 }
