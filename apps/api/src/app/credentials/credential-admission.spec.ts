@@ -298,6 +298,42 @@ describe('CREDENTIAL admission', () => {
       expect(await treeSize(community)).toBe(2);
     });
 
+    it('tells a member joining again with its own identity ALREADY_MEMBER, replacing nothing and using no ticket', async () => {
+      const community = await credentialCommunity();
+      const subject = `user-${randomUUID()}`;
+      const member = commitmentOf(createIdentity());
+      const first = await ticket(key, community, subject);
+      await join(community, { ticket: first, commitment: member }).expect(201);
+
+      // Its answer lost, the member joins again: with the same ticket, then with a fresh one,
+      // with and without replaceLostIdentity. Each time it hears that it is a member.
+      const fresh = await ticket(key, community, subject);
+      for (const body of [
+        { ticket: first },
+        { ticket: fresh },
+        { ticket: fresh, replaceLostIdentity: true },
+      ]) {
+        const again = await join(community, { ...body, commitment: member }).expect(409);
+        expect(again.body).toMatchObject({
+          code: 'ALREADY_MEMBER',
+          details: { commitments: [member] },
+        });
+      }
+      const leaves = (
+        await request(server()).get(`/communities/${community.slug}/group/leaves`).expect(200)
+      ).body;
+      expect(leaves.leaves).toEqual([member]);
+
+      // The fresh ticket was not used: it still replaces a lost identity.
+      const replacement = commitmentOf(createIdentity());
+      await join(community, {
+        ticket: fresh,
+        commitment: replacement,
+        replaceLostIdentity: true,
+      }).expect(201);
+      expect(await treeSize(community)).toBe(2);
+    });
+
     it('refuses a replayed ticket for as long as its clock tolerance accepts it after exp', async () => {
       const community = await credentialCommunity();
       const now = Math.floor(Date.now() / 1000);

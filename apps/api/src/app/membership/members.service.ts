@@ -249,6 +249,9 @@ export class MembersService {
   ): Promise<MembershipChange> {
     return this.prisma.$transaction(async (tx) => {
       let tree = await this.tree.lock(tx, community.id);
+      // A stored member is said before the ticket is used (docs/protocol.md): a join resent after
+      // its answer was lost hears that it is a member, not that its account should replace it.
+      await this.assertNoMember(tx, community.id, [commitment]);
       const admission = await this.credentials.admit(tx, community, hashes, replaceLostIdentity);
       if (admission.replaces) {
         const lost = admission.replaces;
