@@ -6,6 +6,7 @@ import {
   Prisma,
   PrismaService,
   pruneTicketUses,
+  recordTicketUse,
   TICKET_CLOCK_TOLERANCE_SECONDS,
 } from '@bridgenotes/database';
 import { createHmac } from 'node:crypto';
@@ -89,10 +90,7 @@ export class CredentialAdmissionService {
       throw ApiError.of('TICKET_EXPIRED');
     }
     await pruneTicketUses(tx);
-    const used = await tx.$executeRaw`
-      INSERT INTO credential_ticket_uses (ticket_hash, expires_at)
-      VALUES (${hashes.ticketHash}, ${hashes.expiresAt}) ON CONFLICT DO NOTHING`;
-    if (used === 0) {
+    if (!(await recordTicketUse(tx, hashes.ticketHash, hashes.expiresAt))) {
       throw ApiError.of('TICKET_REPLAYED');
     }
     const where = {

@@ -2,9 +2,9 @@ import { Prisma } from '../../generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
 
-// The one place that deletes used tickets (`credential_ticket_uses`) by age: the API's CREDENTIAL
-// join, before it records a use, and the worker's daily pruning (a community where nobody joins
-// any more would otherwise keep its last uses for ever).
+// The one place for statements on used tickets (`credential_ticket_uses`): the API's CREDENTIAL
+// join records each use, and deletes them by age before it does, as the worker's daily pruning
+// does (a community where nobody joins any more would otherwise keep its last uses for ever).
 
 /**
  * Clocks of an issuer and this instance may differ this much: a ticket is accepted until this
@@ -26,4 +26,19 @@ export function pruneTicketUses(client: Pick<Tx, '$executeRaw'>): Promise<number
   const kept = TICKET_CLOCK_TOLERANCE_SECONDS + TICKET_USE_CLOCK_SLACK_SECONDS;
   return client.$executeRaw`
     DELETE FROM credential_ticket_uses WHERE expires_at < now() - ${kept}::int * INTERVAL '1 second'`;
+}
+
+/**
+ * Records a ticket's use, kept until `pruneTicketUses` deletes it; answers false if the ticket
+ * was used already (a replay), recording nothing.
+ */
+export async function recordTicketUse(
+  client: Pick<Tx, '$executeRaw'>,
+  ticketHash: string,
+  expiresAt: Date,
+): Promise<boolean> {
+  const recorded = await client.$executeRaw`
+    INSERT INTO credential_ticket_uses (ticket_hash, expires_at)
+    VALUES (${ticketHash}, ${expiresAt}) ON CONFLICT DO NOTHING`;
+  return recorded === 1;
 }
