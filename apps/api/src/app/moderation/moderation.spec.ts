@@ -3,7 +3,7 @@
 // made once in beforeAll (each proof takes seconds on a busy machine).
 import type { INestApplication } from '@nestjs/common';
 import type { ProvenAction } from '@bridgenotes/client';
-import type { PrismaClient } from '@bridgenotes/database';
+import { NoteReportsStore, type PrismaClient } from '@bridgenotes/database';
 import { checkModerationChain, type ModerationLogEntry } from '@bridgenotes/protocol';
 import request from 'supertest';
 
@@ -310,19 +310,31 @@ describe('moderation', () => {
       expect(await logOf()).toHaveLength(3);
     });
 
-    it('redacts what the reports said with the note, and keeps no text of a later report', async () => {
+    it('redacts what the reports said with the note, and takes no report of the redacted note', async () => {
       const texts = async () =>
         (await prisma.noteReport.findMany({ where: { noteId }, select: { text: true } })).map(
           (report) => report.text,
         );
       // Bob's report said "A home address" before the redaction.
       expect(await texts()).toEqual(['']);
-      // A report of the redacted note quoting what was removed is taken, without its words.
-      await request(server())
+      // A report of the redacted note is refused (the queue would never show it), and none is
+      // stored, not even one that came past the first check while the note was redacted.
+      const refused = await request(server())
         .post(`/communities/${community.slug}/notes/${noteId}/reports`)
         .send(body(proofs.aliceReport))
-        .expect(201);
-      expect(await texts()).toEqual(['', '']);
+        .expect(404);
+      expect(refused.body.code).toBe('NOTE_NOT_FOUND');
+      const late = await app.get(NoteReportsStore).create({
+        communityId: community.id,
+        noteId,
+        reporterPseudonym: '4242',
+        reason: 'SPAM',
+        text: 'It still says 1 Example Street',
+        message: '1',
+        day: new Date(),
+      });
+      expect(late).toBe('NOTE_GONE');
+      expect(await texts()).toEqual(['']);
       const queue = await request(server())
         .get(`/communities/${community.slug}/moderation/reports`)
         .set(operator)
@@ -449,6 +461,24 @@ describe('moderation', () => {
       });
       await prisma.note.update({ where: { id: harmlessId }, data: { deletedAt: new Date() } });
       expect((await act(dismiss, operator).expect(404)).body.code).toBe('NOTE_NOT_FOUND');
+      // Nor can it be reported any more: no queue would show the report.
+      const reports = await prisma.noteReport.count({ where: { noteId: harmlessId } });
+      const refused = await request(server())
+        .post(`/communities/${community.slug}/notes/${harmlessId}/reports`)
+        .send(body(proofs.aliceReportHarmless))
+        .expect(404);
+      expect(refused.body.code).toBe('NOTE_NOT_FOUND');
+      const late = await app.get(NoteReportsStore).create({
+        communityId: community.id,
+        noteId: harmlessId,
+        reporterPseudonym: '4243',
+        reason: 'SPAM',
+        text: '',
+        message: '1',
+        day: new Date(),
+      });
+      expect(late).toBe('NOTE_GONE');
+      expect(await prisma.noteReport.count({ where: { noteId: harmlessId } })).toBe(reports);
       expect(await logOf()).toHaveLength(logged + 1);
     });
 

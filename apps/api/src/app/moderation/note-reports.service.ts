@@ -24,7 +24,15 @@ export class NoteReportsService {
     const text = input.text ?? '';
     if (input.reason === 'OTHER' && text.trim() === '') throw ApiError.of('REPORT_TEXT_REQUIRED');
     const note = await this.prisma.note.findFirst({
-      where: { id: noteId, communityId: community.id, hidden: false },
+      // Only a shown note: a report of one its author deleted, or hidden or redacted, would
+      // never be in the queue (NoteReportsStore.create).
+      where: {
+        id: noteId,
+        communityId: community.id,
+        deletedAt: null,
+        hidden: false,
+        redacted: false,
+      },
       select: { id: true },
     });
     if (!note) throw noteNotFound(community, noteId);
@@ -47,7 +55,7 @@ export class NoteReportsService {
       message: String(input.proof['message']),
       day: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
     });
-    // Hidden while its proof was checked.
+    // Deleted, hidden or redacted while its proof was checked.
     if (report === 'NOTE_GONE') throw noteNotFound(community, noteId);
     if (report === 'DUPLICATE') throw ApiError.of('REPORT_EXISTS', noteId);
     // Blocked while its proof was checked: refused as the check refuses a blocked pseudonym.

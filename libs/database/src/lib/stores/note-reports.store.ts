@@ -32,14 +32,15 @@ export class NoteReportsStore {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Stores a report of a visible note of the community: answers the report, `NOTE_GONE` when
-   * there is no such note, `DUPLICATE` when the pseudonym reported the note already, or
-   * `BLOCKED` when a moderator blocked the pseudonym since its proof was checked. The
-   * note's row is locked while the report is written, so a redaction cannot pass in between: a
-   * report of a redacted note keeps no text, whichever came first. A duplicate is skipped by the
-   * insert (ON CONFLICT DO NOTHING), not refused by the unique index: a unique violation would
-   * have PostgreSQL log the (note, reporter pseudonym) pair with the time, and leave the
-   * refused row's bytes in the table's file.
+   * Stores a report of a shown note of the community: answers the report, `NOTE_GONE` when
+   * there is no such note, or it is deleted by its author, hidden or redacted (the queue, which
+   * shows none of them, would never show the report), `DUPLICATE` when the pseudonym reported the
+   * note already, or `BLOCKED` when a moderator blocked the pseudonym since its proof was
+   * checked. The note's row is locked while the report is written, so a deletion or redaction
+   * cannot pass in between: a redaction after the report empties its text (`settle`), one before
+   * it refuses it. A duplicate is skipped by the insert (ON CONFLICT DO NOTHING), not refused by
+   * the unique index: a unique violation would have PostgreSQL log the (note, reporter
+   * pseudonym) pair with the time, and leave the refused row's bytes in the table's file.
    */
   create(report: NewReport): Promise<NoteReport | 'NOTE_GONE' | 'DUPLICATE' | 'BLOCKED'> {
     return this.prisma.$transaction(async (tx) => {
@@ -47,14 +48,14 @@ export class NoteReportsStore {
       if (await blockedForWrite(tx, report.communityId, report.reporterPseudonym)) {
         return 'BLOCKED';
       }
-      const [note] = await tx.$queryRaw<{ redacted: boolean }[]>`
-        SELECT redacted FROM notes
+      const [note] = await tx.$queryRaw<unknown[]>`
+        SELECT 1 FROM notes
          WHERE id = ${report.noteId}::uuid AND community_id = ${report.communityId}::uuid
-           AND NOT hidden
+           AND deleted_at IS NULL AND NOT hidden AND NOT redacted
            FOR SHARE`;
       if (!note) return 'NOTE_GONE';
       const [stored] = await tx.noteReport.createManyAndReturn({
-        data: [{ ...report, text: note.redacted ? '' : report.text }],
+        data: [report],
         skipDuplicates: true,
       });
       return stored ?? 'DUPLICATE';
