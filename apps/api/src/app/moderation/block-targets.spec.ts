@@ -60,7 +60,6 @@ describe('blocking a pseudonym', () => {
         noteId: note.id,
         reporterPseudonym: '2003',
         reason: 'SPAM',
-        message: '1',
         day: new Date('2026-12-03T00:00:00Z'),
       },
     });

@@ -52,7 +52,6 @@ export class NoteReportsService {
       reporterPseudonym: reporter,
       reason: input.reason,
       text,
-      message: String(input.proof['message']),
       day: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
     });
     // Deleted, hidden or redacted while its proof was checked.

@@ -71,7 +71,6 @@ describe('the moderation queue', () => {
           reporterPseudonym: String(9_000 + index),
           reason: 'SPAM' as const,
           text,
-          message: String(index + 1),
           day,
         })),
       ),
@@ -176,7 +175,6 @@ describe('the moderation queue', () => {
         noteId: handled.restored,
         reporterPseudonym: '9999',
         reason: 'ILLEGAL',
-        message: '1',
         day: dayOf(Date.now()),
       },
     });

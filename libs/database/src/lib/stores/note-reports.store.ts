@@ -8,7 +8,7 @@ type Tx = Prisma.TransactionClient;
 
 export type NewReport = Pick<
   NoteReport,
-  'communityId' | 'noteId' | 'reporterPseudonym' | 'reason' | 'text' | 'message' | 'day'
+  'communityId' | 'noteId' | 'reporterPseudonym' | 'reason' | 'text' | 'day'
 >;
 
 /** A note of the moderation queue: when it was last reported, and how often in all. */
