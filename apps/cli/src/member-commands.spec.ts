@@ -10,9 +10,14 @@ import { noteCommand, rateCommand, requestCommand } from './member-commands';
 
 // The instance and the prover, counted: a refused write must reach neither. A write that passes
 // is "proven" at once and answered, so that the cases that pass show the counts would see one.
+// The member's identity is a leaf of the group.
+const member = createIdentity();
 const instance = {
-  getCommunity: jest.fn(async () => ({ id: 'c0ffee00-0000-4000-8000-000000000000', scope: '1' })),
-  fetchGroup: jest.fn(async () => ({ members: [1n, 2n, 3n] })),
+  getCommunity: jest.fn(async (): Promise<{ id: string; scope: string }> => ({
+    id: 'c0ffee00-0000-4000-8000-000000000000',
+    scope: '1',
+  })),
+  fetchGroup: jest.fn(async () => ({ members: [1n, member.commitment, 3n] })),
   createNote: jest.fn(async () => ({ body: { id: 'n', status: 'NEEDS_MORE_RATINGS' } })),
   putRating: jest.fn(async () => ({ body: { noteId: 'n', helpfulness: 'HELPFUL', tags: [] } })),
   requestNote: jest.fn(async () => ({ request: { postRequestCount: 1 } })),
@@ -43,19 +48,19 @@ describe('member commands check what they send before proving', () => {
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'bn-cli-spec-'));
     identity = join(home, 'identity');
-    await writeFile(identity, `${exportIdentity(createIdentity())}\n`, { mode: 0o600 });
-    const member = { community: 'demo', identity };
+    await writeFile(identity, `${exportIdentity(member)}\n`, { mode: 0o600 });
+    const options = { community: 'demo', identity };
     good = {
       note: {
-        ...member,
+        ...options,
         post: 'https://news.example/story/1',
         classification: 'MISINFORMED_OR_POTENTIALLY_MISLEADING',
         reasons: 'MISSING_IMPORTANT_CONTEXT',
         text: 'The photo is from 2019',
         sources: 'https://example.org/archive',
       },
-      rate: { ...member, note: NOTE_ID, helpfulness: 'HELPFUL', tags: 'CLEAR' },
-      request: { ...member, post: 'https://news.example/story/1' },
+      rate: { ...options, note: NOTE_ID, helpfulness: 'HELPFUL', tags: 'CLEAR' },
+      request: { ...options, post: 'https://news.example/story/1' },
     };
   });
 
@@ -180,6 +185,27 @@ describe('member commands check what they send before proving', () => {
         'sources must be http or https links: mailto:me@example.org',
     });
   });
+
+  it.each(['note', 'rate', 'request'] as const)(
+    'refuses a %s by an identity the group does not hold, before proving, in a sentence (exit 1)',
+    async (command) => {
+      // Its join still waits for its batch, or another identity joined: the prover would throw.
+      instance.fetchGroup.mockResolvedValueOnce({ members: [1n, 2n, 3n] });
+      const code = await run[command]([INSTANCE], good[command]).catch(
+        (error: unknown) => failureOf(error).code,
+      );
+      expect(code).toBe(EXIT.FINDINGS);
+      expect(proveAction).not.toHaveBeenCalled();
+      const said = [console.error, console.log]
+        .flatMap((print) => jest.mocked(print).mock.calls.flat())
+        .join('\n');
+      expect(said).toContain(
+        'refused (NOT_A_MEMBER): your join of demo is not sealed yet, or this identity is not a member',
+      );
+      expect(said).toContain(member.commitment.toString());
+      expect(said).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('proves a rating of a note named in upper case for its id in lower case, as the API checks it', async () => {
     await rateCommand([INSTANCE], { ...good.rate, note: NOTE_ID.toUpperCase() });

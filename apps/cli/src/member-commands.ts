@@ -191,21 +191,29 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
   } catch (error) {
     return apiFailure(error, options);
   }
+  // A member proves that its commitment is a leaf of the group: one that is not (its join still
+  // waits for its batch, or another identity joined) cannot prove at all (the prover would fail
+  // on leaf -1), so it is said before anything is proven.
+  if (!group.members.includes(identity.commitment)) {
+    return refuse(options, {
+      code: 'NOT_A_MEMBER',
+      message:
+        `your join of ${slug} is not sealed yet, or this identity is not a member: nothing ` +
+        `proven or sent; once the group's leaves include ${commitmentOf(identity)}, run it again`,
+    });
+  }
   // Below the instance's minimum anonymity set every proof is refused (403 PROOF_ROOT_TOO_SMALL):
   // said before spending seconds on one. An older instance does not send the minimum.
   const members = group.members.filter((leaf) => leaf !== 0n).length;
   if (community.proofMinMembers !== undefined && members < community.proofMinMembers) {
-    const refusal = {
+    return refuse(options, {
       code: 'PROOF_ROOT_TOO_SMALL',
       message:
         `${slug} needs ${community.proofMinMembers} members before anyone can write, rate or ` +
         `invite there (it has ${members}), so that no one is hidden among too few; try again ` +
         `once ${community.proofMinMembers - members} more have joined`,
       details: { required: community.proofMinMembers, members },
-    };
-    if (options.json) console.log(JSON.stringify(refusal));
-    else console.error(`refused (${refusal.code}): ${refusal.message}`);
-    return 1;
+    });
   }
   const prove = async (clientMinute?: number) => {
     console.error('proving (a few seconds)…');
@@ -238,6 +246,19 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
     options.json ? JSON.stringify(body) : write.describe(body as Record<string, unknown>),
   );
   return 0;
+}
+
+/**
+ * A write refused before anything is proven, said as the API says a refusal (exit 1): on stderr,
+ * or as `{ code, message, details }` on stdout with `--json`.
+ */
+function refuse(
+  options: CliOptions,
+  refusal: { code: string; message: string; details?: Record<string, unknown> },
+): number {
+  if (options.json) console.log(JSON.stringify(refusal));
+  else console.error(`refused (${refusal.code}): ${refusal.message}`);
+  return EXIT.FINDINGS;
 }
 
 /**
