@@ -13,10 +13,12 @@ import { noteCommand, rateCommand, requestCommand } from './member-commands';
 // The member's identity is a leaf of the group.
 const member = createIdentity();
 const instance = {
-  getCommunity: jest.fn(async (): Promise<{ id: string; scope: string }> => ({
-    id: 'c0ffee00-0000-4000-8000-000000000000',
-    scope: '1',
-  })),
+  getCommunity: jest.fn(
+    async (): Promise<{ id: string; scope: string; sealing?: { maxWaitSeconds: number } }> => ({
+      id: 'c0ffee00-0000-4000-8000-000000000000',
+      scope: '1',
+    }),
+  ),
   fetchGroup: jest.fn(async () => ({ members: [1n, member.commitment, 3n] })),
   createNote: jest.fn(async () => ({ body: { id: 'n', status: 'NEEDS_MORE_RATINGS' } })),
   putRating: jest.fn(async () => ({ body: { noteId: 'n', helpfulness: 'HELPFUL', tags: [] } })),
@@ -204,6 +206,36 @@ describe('member commands check what they send before proving', () => {
       );
       expect(said).toContain(member.commitment.toString());
       expect(said).not.toMatch(/\n\s+at /);
+    },
+  );
+
+  it.each([
+    [
+      'note',
+      21_660,
+      'note accepted: n. Your note is in. It appears once its batch is sealed with other members’ writes, which keeps when you wrote it private: within minutes in a busy community, at the latest about 6 hours from now.',
+    ],
+    [
+      'rate',
+      21_660,
+      'rating accepted: note n HELPFUL. Your rating is in. It counts once its batch is sealed with other members’ writes, which keeps when you rated private: within minutes in a busy community, at the latest about 6 hours from now, then at the next scoring run.',
+    ],
+    [
+      'note',
+      0,
+      'note published: n (NEEDS_MORE_RATINGS; it is shown once raters who usually disagree find it helpful)',
+    ],
+    ['rate', 0, 'rating saved: note n HELPFUL; it counts at the next scoring run'],
+  ] as const)(
+    'words a %s answered by the wait of its batch (longest %i s), as the widget does',
+    async (command, maxWaitSeconds, line) => {
+      instance.getCommunity.mockResolvedValueOnce({
+        id: 'c0ffee00-0000-4000-8000-000000000000',
+        scope: '1',
+        sealing: { maxWaitSeconds },
+      });
+      await expect(run[command]([INSTANCE], good[command])).resolves.toBe(EXIT.OK);
+      expect(console.log).toHaveBeenCalledWith(line);
     },
   );
 

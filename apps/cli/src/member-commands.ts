@@ -20,6 +20,9 @@ import {
   useSingleThreadedCurve,
   type JsonValue,
 } from '@bridgenotes/protocol';
+// The widget's own choice and words for a write's wait, from its DOM-free modules alone.
+import { writeWaitKey } from '@bridgenotes/widget/write-wait';
+import { EN_WRITE_WAIT } from '@bridgenotes/widget/write-wait-en';
 import type { Group, Identity } from '@semaphore-protocol/core';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -166,10 +169,30 @@ interface ProvenWrite {
   /** Sends the proven action and answers the API's body. */
   send: (client: BridgenotesClient, slug: string, proven: ProvenAction) => Promise<unknown>;
   /**
-   * One line for a person; `--json` prints the API's answer instead. It does not say whether
-   * this call stored it first: after a resend, "already stored" may be this call's own write.
+   * One line for a person, given how `community` seals writes; `--json` prints the API's answer
+   * instead. It does not say whether this call stored it first: after a resend, "already stored"
+   * may be this call's own write.
    */
-  describe: (body: Record<string, unknown>) => string;
+  describe: (body: Record<string, unknown>, community: CommunityInfo) => string;
+}
+
+/**
+ * What a note (`noted`) or a rating (`rated`) answered is said to be: `done` only where the
+ * instance seals every write in its request (or says no wait: an older API, which did), else
+ * `accepted` and its wait for the batch in the widget's and the extension's words (libs/widget
+ * `writeWaitKey`): the API answers while the write waits in the write buffer, and a note appears,
+ * a rating counts, only once its batch is sealed (docs/threat-model.md).
+ */
+function writeOutcome(
+  community: CommunityInfo,
+  write: 'noted' | 'rated',
+  done: string,
+  accepted: string,
+): string {
+  const { key, hours } = writeWaitKey(write, community);
+  if (key === write) return done;
+  const wait = EN_WRITE_WAIT[key as keyof typeof EN_WRITE_WAIT];
+  return `${accepted}. ${wait.replace('{hours}', String(hours))}`;
 }
 
 /**
@@ -243,7 +266,9 @@ async function proveAndSend(args: string[], options: CliOptions, write: ProvenWr
     return apiFailure(error, options, true);
   }
   console.log(
-    options.json ? JSON.stringify(body) : write.describe(body as Record<string, unknown>),
+    options.json
+      ? JSON.stringify(body)
+      : write.describe(body as Record<string, unknown>, community),
   );
   return 0;
 }
@@ -316,9 +341,14 @@ export function noteCommand(args: string[], options: CliOptions): Promise<number
     payload,
     problems: messagesOf([...postUrlProblems(payload.post.url), ...noteContentProblems(payload)]),
     send: async (client, slug, proven) => (await client.createNote(slug, proven)).body,
-    describe: (note) =>
-      `note published: ${note['id']} (${note['status']}; it is shown once raters who usually ` +
-      `disagree find it helpful)`,
+    describe: (note, community) =>
+      writeOutcome(
+        community,
+        'noted',
+        `note published: ${note['id']} (${note['status']}; it is shown once raters who usually ` +
+          `disagree find it helpful)`,
+        `note accepted: ${note['id']}`,
+      ),
   });
 }
 
@@ -340,11 +370,14 @@ export function rateCommand(args: string[], options: CliOptions): Promise<number
       ...messagesOf(ratingContentProblems(payload)),
     ],
     send: async (client, slug, proven) => (await client.putRating(slug, noteId, proven)).body,
-    describe: (rating) => {
+    describe: (rating, community) => {
       const tags = (rating['tags'] as string[]).join(', ');
-      return (
-        `rating saved: note ${rating['noteId']} ${rating['helpfulness']}` +
-        `${tags ? ` (${tags})` : ''}; it counts at the next scoring run`
+      const rated = `note ${rating['noteId']} ${rating['helpfulness']}${tags ? ` (${tags})` : ''}`;
+      return writeOutcome(
+        community,
+        'rated',
+        `rating saved: ${rated}; it counts at the next scoring run`,
+        `rating accepted: ${rated}`,
       );
     },
   });
