@@ -6,6 +6,7 @@ import { scoreNotes, type ScoringResult } from '../lib/scorer';
 import { ScoringInputBuilder, type ScoringInput } from '../lib/scoring-input';
 import { builderSink, generateSyntheticCommunity } from '../synthetic/synthetic-data';
 import type { ScoringTask } from './scoring-tasks';
+import { ScoringThreadPool } from './scoring-thread-pool';
 import { scoreNotesInThreads, scoringThreads } from './threaded-scoring';
 
 /**
@@ -169,7 +170,11 @@ describe('scoring in worker threads', () => {
   it('starts no thread when aborted already', async () => {
     const controller = new AbortController();
     controller.abort();
-    const watch = watchThreads(() => undefined);
+    // Every thread a pool starts (its private `start`, which its constructor calls).
+    const starting = jest.spyOn(
+      ScoringThreadPool.prototype as unknown as { start: () => unknown },
+      'start',
+    );
     try {
       await expect(
         scoreNotesInThreads(input, {
@@ -178,9 +183,9 @@ describe('scoring in worker threads', () => {
           signal: controller.signal,
         }),
       ).rejects.toMatchObject({ name: 'AbortError' });
-      expect(watch.threads().size).toBe(0);
+      expect(starting).not.toHaveBeenCalled();
     } finally {
-      watch.restore();
+      starting.mockRestore();
     }
   });
 
@@ -199,6 +204,27 @@ describe('scoring in worker threads', () => {
     });
     await expect(scoring).rejects.toMatchObject({ name: 'AbortError' });
     expect(steps).toEqual(['topic assignment']);
+  });
+
+  it('returns nothing when the deadline passes during its last steps in the calling thread', async () => {
+    const controller = new AbortController();
+    const timedOut = new Error('the attempt ran out of time');
+    const steps: string[] = [];
+    const scoring = scoreNotesInThreads(input, {
+      seed: 42,
+      nowMs,
+      threads: 1,
+      onStepDone: (step) => {
+        steps.push(step);
+        // The last step done: the deadline's timer is due as the run ends.
+        if (step === 'stabilisation, locking, explanation tags') {
+          setTimeout(() => controller.abort(timedOut), 0);
+        }
+      },
+      signal: controller.signal,
+    });
+    await expect(scoring).rejects.toBe(timedOut);
+    expect(steps.at(-1)).toBe('stabilisation, locking, explanation tags');
   });
 
   it('scores small inputs in the calling thread, large ones in at most 2 threads', () => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as afterDueTimers } from 'node:timers/promises';
 
 import { scoreNotes, scoringSteps, type ScoringOptions, type ScoringResult } from '../lib/scorer';
 import type { ScoringInput } from '../lib/scoring-input';
@@ -98,8 +98,14 @@ async function runSteps<T>(
     signal?.throwIfAborted();
     next = steps.next(await untilAborted(runBatch(next.value), signal));
   }
-  // The last steps (meta-scoring, stabilisation) ran here: an abort meanwhile returns nothing.
-  signal?.throwIfAborted();
+  // The last steps (meta-scoring, stabilisation) ran here, synchronously: a deadline that passed
+  // meanwhile has its timer due but not yet run. The timers run first (an immediate, taken in
+  // the poll phase as after a thread's answer, would come before them), so an abort meanwhile
+  // returns nothing.
+  if (signal) {
+    await afterDueTimers(0);
+    signal.throwIfAborted();
+  }
   return next.value;
 }
 

@@ -188,6 +188,8 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
       signal,
     });
     await this.lease.renew(lease);
+    // Past its limit meanwhile, the attempt is abandoned: it publishes nothing.
+    signal.throwIfAborted();
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(
       { runId, attempt },
@@ -227,6 +229,8 @@ export class ScoreCommunityHandler implements JobHandler<JobName.ScoreCommunity>
     await job.updateProgress({ stage: 'scoring', percent: 30 });
     const result = scoreWithFrozenRaters(loaded.input, base.frozen, { nowMs: loaded.nowMs });
     await this.lease.renew(lease);
+    // Past its limit meanwhile, the attempt is abandoned: it publishes nothing.
+    signal.throwIfAborted();
     await job.updateProgress({ stage: 'publishing', percent: 90 });
     const published = await this.publisher.publish(
       { runId, attempt },
