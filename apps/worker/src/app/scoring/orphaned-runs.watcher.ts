@@ -115,13 +115,13 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
    * One pass over every pending run; returns the ids of the runs it failed. First the runs past
    * their hard limit (`SCORING_RUN_TIMEOUT_SECONDS` since their attempt started, by the
    * database's clock), whatever their job says (an attempt hung on a connection keeps its job
-   * active, its lock renewed, for good), unless it waits for its next attempt (`betweenAttempts`).
+   * active, its lock renewed, for good), unless no attempt of it runs that long (`attemptRuns`).
    */
   async sweep(): Promise<string[]> {
     const failed: string[] = [];
     const limit = this.env.SCORING_RUN_TIMEOUT_SECONDS;
-    for (const { runId, attempts, jobId } of await this.runs.overdue(limit)) {
-      if (await this.betweenAttempts(jobId ?? runId)) continue;
+    for (const { runId, attempts, jobId, dueBefore } of await this.runs.overdue(limit)) {
+      if (!(await this.attemptRuns(jobId ?? runId, dueBefore))) continue;
       if (await this.failures.record(runId, 'TIMED_OUT', attempts)) {
         this.logger.warn(`run ${runId} failed: ${RUN_FAILURE_TEXTS.timedOut(runId, limit)}`);
         failed.push(runId);
@@ -134,14 +134,29 @@ export class OrphanedRunsWatcher implements OnApplicationBootstrap, BeforeApplic
   }
 
   /**
-   * Whether the run's job waits for its next attempt: held back after a failed one (BullMQ's
-   * backoff), or while its community's lease is held (`SCORING_BUSY_RETRY_MS`), or moved back
-   * to waiting when its attempt's lock ran out (BullMQ's to retry). No attempt of it runs, and
-   * the next one starts the limit again: the run keeps the start of the one before until then.
+   * Whether an overdue run's attempt may be the one still running (hung): not when its job waits
+   * for its next attempt, held back after a failed one (BullMQ's backoff) or while its community's
+   * lease is held (`SCORING_BUSY_RETRY_MS`); nor when it is back in waiting because its worker,
+   * killed or blocked, stopped renewing its lock: BullMQ's stall check moves it there within
+   * `SCORING_LOCK_SECONDS` and two check intervals, and BullMQ's stall handling has it from then (a
+   * retry takes it, or, stalled too often, it fails when next taken, else `settle` fails the run
+   * from its deferred failure); a blocked worker's stalled attempt carries on once unblocked (its
+   * own timer ends it at the limit; once a retry has started, its writes are refused). Nor when its
+   * job is active but was taken after `dueBefore` (the run's limit's bound, the database's clock):
+   * each take is active a moment before its attempt starts (the run recorded, its lease tried, then
+   * the job delayed again when the lease is held), so the take is not the overdue attempt. The next
+   * attempt starts the limit again: the run keeps the start of the one before until then. A failed,
+   * completed or missing job's run is failed (no attempt runs).
    */
-  private async betweenAttempts(jobId: string): Promise<boolean> {
+  private async attemptRuns(jobId: string, dueBefore: Date): Promise<boolean> {
+    // The state first: a take after it is later still, and its time read below is that take's.
     const state = await this.queue.getJobState(jobId);
-    return state === 'delayed' || state === 'waiting' || state === 'prioritized';
+    if (state === 'delayed' || state === 'waiting' || state === 'prioritized') return false;
+    if (state !== 'active') return true;
+    // BullMQ stamps every take (`processedOn`, by the taking worker's clock; a skew short of the
+    // limit only moves when a hung attempt is failed, by as much).
+    const takenAt = (await this.queue.getJob(jobId))?.processedOn;
+    return takenAt === undefined || takenAt < dueBefore.getTime();
   }
 
   /** Fails the run (`RunFailureRecorder`) when its job says no attempt will finish it. */

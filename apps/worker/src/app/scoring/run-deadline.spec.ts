@@ -364,6 +364,106 @@ describe('a scoring run past its hard limit', () => {
     mine.untimed.add(runId);
   });
 
+  /**
+   * A run whose attempt started long ago (by the database's clock), its job taken again by the
+   * spec's worker and held in that take ahead of its attempt: the community's lease is being
+   * tried (`ScoringLease.acquire`) until `release`.
+   */
+  async function takenAgain(communityId: string) {
+    const runs = app.get(ScoringRunStore);
+    const runId = randomUUID();
+    const jobId = randomUUID();
+    mine.ids.add(runId);
+    await runs.request(communityId, runId, jobId);
+    expect(await runs.start(runId, communityId)).toBe(1);
+    await prisma.$executeRaw`
+      UPDATE scoring_runs SET started_at = now() - interval '2 hours' WHERE id = ${runId}::uuid`;
+    const lease = app.get(ScoringLease);
+    const acquire = lease.acquire.bind(lease);
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let taken = (): void => undefined;
+    const trying = new Promise<void>((resolve) => (taken = resolve));
+    const acquiring = jest.spyOn(lease, 'acquire').mockImplementation(async (id, leaseRunId) => {
+      if (leaseRunId === runId) {
+        taken();
+        await released;
+      }
+      return acquire(id, leaseRunId);
+    });
+    await queue.add(JobName.ScoreCommunity, { communityId, runId, full: false }, { jobId });
+    await trying;
+    expect(await queue.getJobState(jobId)).toBe('active');
+    return { runId, jobId, release, restore: () => acquiring.mockRestore() };
+  }
+
+  /** The bound the sweep measures the run's take against (`ScoringRunStore.overdue`). */
+  async function dueBefore(runId: string, limitSeconds: number): Promise<number> {
+    const overdue = await app.get(ScoringRunStore).overdue(limitSeconds);
+    const found = overdue.find((row) => row.runId === runId);
+    if (!found) throw new Error(`run ${runId} is not overdue`);
+    return found.dueBefore.getTime();
+  }
+
+  /** When the spec's worker took the job last (BullMQ's `processedOn`, set on every take). */
+  async function takenAt(jobId: string): Promise<number> {
+    const taken = (await queue.getJob(jobId))?.processedOn;
+    if (taken === undefined) throw new Error(`job ${jobId} was never taken`);
+    return taken;
+  }
+
+  it('leaves alone a run past its limit whose job was just taken, its attempt not started yet', async () => {
+    const communityId = await community();
+    // A limit the take cannot outlast here, however slow the machine; the run's start is older.
+    const limit = jest.replaceProperty(app.get(Environment), 'SCORING_RUN_TIMEOUT_SECONDS', 3_600);
+    const taken = await takenAgain(communityId);
+    try {
+      expect(await takenAt(taken.jobId)).toBeGreaterThanOrEqual(
+        await dueBefore(taken.runId, 3_600),
+      );
+
+      expect(await app.get(OrphanedRunsWatcher).sweep()).not.toContain(taken.runId);
+      expect(
+        await prisma.scoringRun.findUniqueOrThrow({ where: { id: taken.runId } }),
+      ).toMatchObject({ status: ScoringRunStatus.RUNNING, errorCode: null, attempts: 1 });
+
+      // The take goes on: its attempt starts (the limit's new start) and publishes the run.
+      taken.release();
+      await eventually(async () => {
+        expect(
+          await prisma.scoringRun.findUniqueOrThrow({ where: { id: taken.runId } }),
+        ).toMatchObject({ status: ScoringRunStatus.SUCCEEDED, attempts: 2 });
+      });
+    } finally {
+      taken.release();
+      taken.restore();
+      limit.restore();
+    }
+  });
+
+  it('fails TIMED_OUT a run past its limit whose job is active, taken longer ago than the limit', async () => {
+    const communityId = await community();
+    const taken = await takenAgain(communityId);
+    try {
+      // The take itself outlasts the limit (by the same bound the sweep reads).
+      await eventually(async () => {
+        expect(await takenAt(taken.jobId)).toBeLessThan(
+          await dueBefore(taken.runId, LIMIT_SECONDS),
+        );
+      });
+      expect(await queue.getJobState(taken.jobId)).toBe('active');
+
+      expect(await app.get(OrphanedRunsWatcher).sweep()).toContain(taken.runId);
+      expect(
+        await prisma.scoringRun.findUniqueOrThrow({ where: { id: taken.runId } }),
+      ).toMatchObject({ status: ScoringRunStatus.FAILED, errorCode: 'TIMED_OUT', attempts: 1 });
+    } finally {
+      taken.release();
+      taken.restore();
+    }
+    await askedForAgain(communityId, taken.jobId);
+  });
+
   it('fails a run whose job is lost JOB_LOST, and asks for its community again', async () => {
     const communityId = await community();
     const runs = app.get(ScoringRunStore);

@@ -101,18 +101,25 @@ export class ScoringRunStore {
    * The running runs whose attempt started more than `limitSeconds` ago, by the database's
    * clock (`now() - started_at`, both the database's: a worker's clock may be off), with the
    * attempt each is at and its job: `SCORING_RUN_TIMEOUT_SECONDS`' check (`OrphanedRunsWatcher`).
+   * `dueBefore` is the bound itself (`now()` less the limit, the database's clock), against which
+   * the caller measures what the database does not hold (when the job's worker took it).
    */
   async overdue(
     limitSeconds: number,
-  ): Promise<{ runId: string; attempts: number; jobId: string | null }[]> {
+  ): Promise<{ runId: string; attempts: number; jobId: string | null; dueBefore: Date }[]> {
     const rows = await this.prisma.$queryRaw<
-      { id: string; attempts: number; job_id: string | null }[]
+      { id: string; attempts: number; job_id: string | null; due_before: Date }[]
     >`
-      SELECT id, attempts, job_id FROM scoring_runs
-       WHERE status = 'RUNNING'
-         AND started_at < now() - make_interval(secs => ${limitSeconds}::int)
+      SELECT id, attempts, job_id, due_before
+        FROM scoring_runs, (SELECT now() - make_interval(secs => ${limitSeconds}::int)) AS t(due_before)
+       WHERE status = 'RUNNING' AND started_at < due_before
        ORDER BY started_at`;
-    return rows.map(({ id, attempts, job_id }) => ({ runId: id, attempts, jobId: job_id }));
+    return rows.map(({ id, attempts, job_id, due_before }) => ({
+      runId: id,
+      attempts,
+      jobId: job_id,
+      dueBefore: due_before,
+    }));
   }
 
   /**
