@@ -189,7 +189,8 @@ describe('scoring in worker threads', () => {
     }
   });
 
-  it('stops before its next task when aborted while scoring in the calling thread', async () => {
+  /** A run in the calling thread with a signal; `stepDone` hears each step done, in order. */
+  function scoreHere(stepDone: (step: string, controller: AbortController) => void) {
     const controller = new AbortController();
     const steps: string[] = [];
     const scoring = scoreNotesInThreads(input, {
@@ -198,30 +199,26 @@ describe('scoring in worker threads', () => {
       threads: 1,
       onStepDone: (step) => {
         steps.push(step);
-        controller.abort();
+        stepDone(step, controller);
       },
       signal: controller.signal,
     });
+    return { scoring, steps };
+  }
+
+  it('stops before its next task when aborted while scoring in the calling thread', async () => {
+    const { scoring, steps } = scoreHere((_, controller) => controller.abort());
     await expect(scoring).rejects.toMatchObject({ name: 'AbortError' });
     expect(steps).toEqual(['topic assignment']);
   });
 
   it('returns nothing when the deadline passes during its last steps in the calling thread', async () => {
-    const controller = new AbortController();
     const timedOut = new Error('the attempt ran out of time');
-    const steps: string[] = [];
-    const scoring = scoreNotesInThreads(input, {
-      seed: 42,
-      nowMs,
-      threads: 1,
-      onStepDone: (step) => {
-        steps.push(step);
-        // The last step done: the deadline's timer is due as the run ends.
-        if (step === 'stabilisation, locking, explanation tags') {
-          setTimeout(() => controller.abort(timedOut), 0);
-        }
-      },
-      signal: controller.signal,
+    const { scoring, steps } = scoreHere((step, controller) => {
+      // The last step done: the deadline's timer is due as the run ends.
+      if (step === 'stabilisation, locking, explanation tags') {
+        setTimeout(() => controller.abort(timedOut), 0);
+      }
     });
     await expect(scoring).rejects.toBe(timedOut);
     expect(steps.at(-1)).toBe('stabilisation, locking, explanation tags');
