@@ -194,6 +194,31 @@ describe('a scoring run past its hard limit', () => {
     );
   }
 
+  /**
+   * Queues a run of the community and waits for it to fail past its limit (`TIMED_OUT`, its
+   * first attempt): the attempt's own work, abandoned, ends with the limit's error, having never
+   * called publish. Returns the run's job.
+   */
+  async function abandonedUnpublished(communityId: string) {
+    const handler = app.get(ScoreCommunityHandler) as unknown as {
+      attempt: (...args: unknown[]) => Promise<unknown>;
+    };
+    const attempts = jest.spyOn(handler, 'attempt');
+    const publishing = jest.spyOn(app.get(ScoringPublisher), 'publish');
+    try {
+      const job = await queue.add(JobName.ScoreCommunity, { communityId }, { jobId: randomUUID() });
+      const failed = await failedRun(communityId);
+      expect(failed).toMatchObject({ errorCode: 'TIMED_OUT', attempts: 1, jobId: job.id });
+      const abandoned = attempts.mock.results[0]?.value as Promise<unknown>;
+      await expect(abandoned).rejects.toThrow(RUN_FAILURE_TEXTS.timedOut(failed.id, LIMIT_SECONDS));
+      expect(publishing.mock.calls.filter(([run]) => run.runId === failed.id)).toEqual([]);
+      return job;
+    } finally {
+      attempts.mockRestore();
+      publishing.mockRestore();
+    }
+  }
+
   /** The community is asked for again: a second run recorded for it, by a new job. */
   async function askedForAgain(communityId: string, failedJobId: string): Promise<void> {
     await eventually(async () => {
@@ -245,24 +270,25 @@ describe('a scoring run past its hard limit', () => {
       }
       return loaded;
     });
-    const handler = app.get(ScoreCommunityHandler) as unknown as {
-      attempt: (...args: unknown[]) => Promise<unknown>;
-    };
-    const attempts = jest.spyOn(handler, 'attempt');
-    const publishing = jest.spyOn(app.get(ScoringPublisher), 'publish');
-    try {
-      const job = await queue.add(JobName.ScoreCommunity, { communityId }, { jobId: randomUUID() });
+    // The abandoned attempt's own work ends with its limit, in its scoring, not at publication.
+    const job = await abandonedUnpublished(communityId);
+    await askedForAgain(communityId, job.id as string);
+  });
 
-      const failed = await failedRun(communityId);
-      expect(failed).toMatchObject({ errorCode: 'TIMED_OUT', attempts: 1, jobId: job.id });
-      // The abandoned attempt's own work ends with its limit, in its scoring, not at publication.
-      const abandoned = attempts.mock.results[0]?.value as Promise<unknown>;
-      await expect(abandoned).rejects.toThrow(RUN_FAILURE_TEXTS.timedOut(failed.id, LIMIT_SECONDS));
-      expect(publishing.mock.calls.filter(([run]) => run.runId === failed.id)).toEqual([]);
-      await askedForAgain(communityId, job.id as string);
+  it('does not publish an attempt whose limit passes between its scoring and its publication', async () => {
+    const communityId = await community();
+    const lease = app.get(ScoringLease);
+    const renew = lease.renew.bind(lease);
+    // The lease renewed after scoring: it returns once the run has failed past its limit.
+    const renewing = jest.spyOn(lease, 'renew').mockImplementation(async (held) => {
+      if (held.communityId === communityId) await failedRun(communityId);
+      return renew(held);
+    });
+    try {
+      await abandonedUnpublished(communityId);
+      expect(renewing).toHaveBeenCalled();
     } finally {
-      attempts.mockRestore();
-      publishing.mockRestore();
+      renewing.mockRestore();
     }
   });
 
