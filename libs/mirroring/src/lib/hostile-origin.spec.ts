@@ -6,6 +6,7 @@ import {
   GroupTreeStore,
   ModerationLogStore,
   NoteReportsStore,
+  Prisma,
   PrismaClient,
   PrismaService,
   ScoringOutbox,
@@ -458,13 +459,13 @@ describe('MirrorPuller against a hostile origin', () => {
       void endlessly(response, 'x'.repeat(16_384), sent);
     });
 
-    await expect(puller.pull(mirrorId)).rejects.toMatchObject({
-      code: 'ORIGIN_RECORD_TOO_LARGE',
-    });
+    // The results only inform the divergence report: the pull runs to its end without them.
+    await expect(puller.pull(mirrorId)).resolves.not.toHaveProperty('originRunFetched');
     expect(await state()).toMatchObject({
       lastErrorCode: 'ORIGIN_RECORD_TOO_LARGE',
+      lastSuccessAt: expect.any(Date),
       lastError: expect.stringMatching(
-        /\/results\?limit=5000: line 2 is over 4096 bytes \(limit: MIRROR_MAX_RECORD_BYTES\)$/,
+        /^pulled through, the origin's results not read .*\/results\?limit=5000: line 2 is over 4096 bytes \(limit: MIRROR_MAX_RECORD_BYTES\)$/,
       ),
       originRunId: before.originRunId,
     });
@@ -522,13 +523,11 @@ describe('MirrorPuller against a hostile origin', () => {
       MIRROR_MAX_RESPONSE_BYTES: 4_194_304,
       MIRROR_MAX_STREAM_RECORDS: 12_000,
     });
-    await expect(longer.pull(mirrorId)).rejects.toMatchObject({
-      code: 'ORIGIN_STREAM_TOO_LONG',
-    });
+    await expect(longer.pull(mirrorId)).resolves.not.toHaveProperty('originRunFetched');
     expect(await state()).toMatchObject({
       lastErrorCode: 'ORIGIN_STREAM_TOO_LONG',
       lastError: expect.stringMatching(
-        /\/results goes on past 12000 records: read stopped, nothing of it stored \(limit: MIRROR_MAX_STREAM_RECORDS\)$/,
+        /^pulled through, the origin's results not read .*\/results goes on past 12000 records: read stopped, nothing of it stored \(limit: MIRROR_MAX_STREAM_RECORDS\)$/,
       ),
       originRunId: before.originRunId,
     });
@@ -616,13 +615,11 @@ describe('MirrorPuller against a hostile origin', () => {
       void endlessly(response, `${run},`, sent);
     });
 
-    await expect(puller.pull(mirrorId)).rejects.toMatchObject({
-      code: 'ORIGIN_RECORD_TOO_LARGE',
-    });
+    await expect(puller.pull(mirrorId)).resolves.not.toHaveProperty('originRunFetched');
     expect(await state()).toMatchObject({
       lastErrorCode: 'ORIGIN_RECORD_TOO_LARGE',
       lastError: expect.stringMatching(
-        /scoring-runs\?limit=20: the JSON document is over 4096 bytes \(limit: MIRROR_MAX_RECORD_BYTES\)$/,
+        /^pulled through, the origin's results not read .*scoring-runs\?limit=20: the JSON document is over 4096 bytes \(limit: MIRROR_MAX_RECORD_BYTES\)$/,
       ),
     });
     expect(await served[0]?.aborted).toBe(true);
@@ -913,6 +910,29 @@ describe('MirrorPuller against a hostile origin', () => {
     } finally {
       runs.pop();
     }
+  });
+
+  it("pulls through, and can be promoted, when the origin's runs list fails", async () => {
+    // A mirror no pull has taken through yet: a promotion would be refused.
+    await prisma.mirror.update({ where: { id: mirrorId }, data: { pulledThrough: Prisma.DbNull } });
+    admit();
+    publishRun();
+    const served = misbehave('/scoring-runs', (response) => response.writeHead(500).end());
+
+    const startedAt = new Date();
+    await expect(puller.pull(mirrorId)).resolves.not.toHaveProperty('originRunFetched');
+    const after = await state();
+    expect(served).toHaveLength(1);
+    expect(after).toMatchObject({
+      lastErrorCode: 'ORIGIN_UNREACHABLE',
+      lastError: expect.stringMatching(/^pulled through, .*scoring-runs\?limit=20: answered 500/),
+      // What `promote` asks: the last pull ran to its end, and nothing was stored since.
+      pulledThrough: { changeHorizon: '1', cursors: after.cursors },
+    });
+    expect(after.lastSuccessAt?.getTime()).toBeGreaterThanOrEqual(startedAt.getTime());
+    expect(await treeSize()).toBe(leaves.length);
+
+    await pullsNormally();
   });
 
   it('stops when the origin no longer serves the last log entry the mirror holds', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Environment } from '@bridgenotes/config';
 import {
   GroupTreeStore,
@@ -23,19 +23,25 @@ import { ModerationPuller } from './moderation.puller';
 import {
   MirrorPullError,
   type MirrorCursors,
-  type MirrorErrorCode,
   type OriginRules,
   type PulledThrough,
   type PullOutcome,
 } from './mirror-state';
 import { NotePageSettler } from './note-page.settler';
 import { OriginFetch } from './origin-fetch';
-import { checkPullLimits, originFailure, originLimits, type OriginLimits } from './origin-limits';
+import {
+  checkPullLimits,
+  originFailure,
+  originLimits,
+  type OriginFailure,
+  type OriginLimits,
+} from './origin-limits';
 import { checkOriginManifest } from './origin-manifest.rules';
 import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.rules';
 import { OriginResultsPuller } from './origin-results.puller';
 import { nextCursor, PageSettlement } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
+import { storedText } from './record-rules';
 import { RequestPageSettler } from './request-page.settler';
 import { requestsOrder } from './requests-order';
 
@@ -75,6 +81,7 @@ export class MirrorPuller implements OnModuleDestroy {
   private readonly originResults: OriginResultsPuller;
   private readonly limits: OriginLimits;
   private readonly originFetch: OriginFetch;
+  private readonly logger = new Logger(MirrorPuller.name);
 
   constructor(
     private readonly prisma: PrismaService,
@@ -118,17 +125,22 @@ export class MirrorPuller implements OnModuleDestroy {
     });
     const startedAt = new Date();
     try {
-      const { outcome, pulledThrough } = await this.sync(mirror, client, fetcher);
+      const { outcome, pulledThrough, resultsFailure } = await this.sync(mirror, client, fetcher);
+      // A wait, or results not read, is said where the operator reads the mirror's state, as a
+      // pull's failure: the pull itself ran to its end.
+      const said: OriginFailure | undefined = outcome.changesWait
+        ? { code: 'ROOT_TIME_INVALID', message: outcome.changesWait }
+        : resultsFailure && {
+            code: resultsFailure.code,
+            message: `pulled through, the origin's results not read (divergence compares the last run read): ${resultsFailure.message}`,
+          };
       await this.prisma.mirror.update({
         where: { id: mirror.id },
         data: {
           lastPullAt: startedAt,
           lastSuccessAt: new Date(),
-          // A wait is said where the operator reads the mirror's state, as a pull's failure.
-          lastError: outcome.changesWait ?? null,
-          lastErrorCode: outcome.changesWait
-            ? ('ROOT_TIME_INVALID' satisfies MirrorErrorCode)
-            : null,
+          lastError: said ? storedText(said.message, 2_000) : null,
+          lastErrorCode: said?.code ?? null,
           // What a promotion may take the community at: every change below the horizon.
           ...(pulledThrough && {
             pulledThrough: {
@@ -144,7 +156,11 @@ export class MirrorPuller implements OnModuleDestroy {
       const { code, message } = originFailure(error);
       await this.prisma.mirror.update({
         where: { id: mirror.id },
-        data: { lastPullAt: startedAt, lastError: message.slice(0, 2_000), lastErrorCode: code },
+        data: {
+          lastPullAt: startedAt,
+          lastError: storedText(message, 2_000),
+          lastErrorCode: code,
+        },
       });
       throw error;
     }
@@ -281,12 +297,22 @@ export class MirrorPuller implements OnModuleDestroy {
     await this.moderation.explainWait(mirror, pending);
     if (moderationEntries > 0) outcome.moderationEntries = moderationEntries;
     if (pending.length > 0) outcome.moderationHeldBack = pending.length;
-    outcome.originRunFetched = await this.originResults.pull(mirror, client, fetcher);
+    // The origin's results only inform the divergence report: their failure never stops the
+    // pull (docs/verifiability.md), which is through the horizon all the same.
+    let resultsFailure: OriginFailure | undefined;
+    try {
+      outcome.originRunFetched = await this.originResults.pull(mirror, client, fetcher);
+    } catch (error) {
+      resultsFailure = originFailure(error);
+      this.logger.warn(
+        `mirror ${mirror.id}: the origin's results not read (${resultsFailure.code}): the pull goes on`,
+      );
+    }
     // Not through the horizon while the feeds wait: a promotion takes the pull before.
     const pulledThrough: PulledThrough | undefined = changesWait
       ? undefined
       : { changeHorizon: manifest.changeHorizon, cursors, promotion: manifest.promotion ?? null };
-    return { outcome, pulledThrough };
+    return { outcome, pulledThrough, resultsFailure };
   }
 
   /** Stops the pull, storing nothing, where the manifest is another lineage (`lineageProblem`). */
