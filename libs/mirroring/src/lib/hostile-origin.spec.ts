@@ -553,7 +553,7 @@ describe('MirrorPuller against a hostile origin', () => {
     expect(await state()).toMatchObject({
       lastErrorCode: 'ORIGIN_INVALID',
       lastError: expect.stringMatching(
-        /\/notes answers the same page again after cursor n499: read stopped$/,
+        /\/notes answers the same page again after the cursor it ended at: read stopped$/,
       ),
     });
     expect(served).toHaveLength(2);
@@ -1022,6 +1022,24 @@ describe('MirrorPuller against a hostile origin', () => {
       await pullsNormally();
     },
   );
+
+  it('records a log entry whose seq holds U+0000 as ORIGIN_INVALID, quoting nothing of it', async () => {
+    // Quoted, the error could not be recorded (PostgreSQL's text refuses U+0000): the mirror
+    // would look healthy while every pull stopped.
+    const odd = { ...logEntry('BLOCK', 'pseudonym:9'), seq: '\u0000SECRET' };
+    moderation.push(odd as unknown as (typeof moderation)[0]);
+
+    await stopsWith(
+      puller.pull(mirrorId),
+      'ORIGIN_INVALID',
+      /entry after entry 1 is malformed or does not continue the log this mirror holds: nothing more pulled$/,
+    );
+    expect((await state()).lastError).not.toMatch(/SECRET|\u0000/);
+    expect(await heldLog()).toHaveLength(1);
+
+    moderation.pop();
+    await pullsNormally();
+  });
 
   it('holds back a log entry naming a note it does not hold until the note comes', async () => {
     // Redacted at the origin after the manifest's horizon: the note is not in this pull's feed.

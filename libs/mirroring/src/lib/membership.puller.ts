@@ -9,7 +9,7 @@ import { CLOCK_SKEW_MINUTES, type TreeChange } from '@bridgenotes/protocol';
 
 import type { MirrorCursors, OriginRules, PullOutcome, Refusal } from './mirror-state';
 import { PageSettlement, pagesOf, readAll } from './page-settlement';
-import { leafOf, storableTime } from './record-rules';
+import { DECIMAL, leafOf, storableTime } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
 
@@ -100,7 +100,10 @@ export class MembershipPuller {
         const at = storableTime(root.createdAt);
         if (at === undefined || at < previousAt || at > notAfter) {
           if (at !== undefined && at >= previousAt && at <= notAfter + AHEAD_WAIT_MS) {
-            ahead = `root ${root.root} is dated ${root.createdAt}, ahead of this instance's clock: the notes, ratings and requests wait with it for a later pull`;
+            // Said in `lastError`, which is public: only what was checked (a root's decimal
+            // form, its time as read), nothing of the origin's text.
+            const named = DECIMAL.test(String(root.root)) ? `root ${root.root}` : 'a root';
+            ahead = `${named} is dated ${new Date(at).toISOString()}, ahead of this instance's clock: the notes, ratings and requests wait with it for a later pull`;
           }
           refuse(
             'ROOT_TIME_INVALID',

@@ -68,7 +68,9 @@ export class ModerationPuller {
         if (!entry) {
           throw new MirrorPullError(
             'ORIGIN_INVALID',
-            `the origin's moderation log entry ${String(record?.seq)} does not continue the log this mirror holds (entry ${last?.seq ?? 0}): nothing more pulled`,
+            // Nothing of the served entry is quoted: `lastError` is public, and the entry is
+            // no value this mirror has checked (U+0000 in it would fail the error's own record).
+            `the origin's moderation log entry after entry ${last?.seq ?? 0} is malformed or does not continue the log this mirror holds: nothing more pulled`,
           );
         }
         // An entry the tables cannot hold as served would fail its insert at every pull.

@@ -83,6 +83,17 @@ describe("a mirror going on from an origin's manifest", () => {
 
 describe('a mirror never going back', () => {
   const through = { changeHorizon: '40', cursors };
+  it('names a promotion by its checked fields only, none of the text the origin chose', () => {
+    // The instance a promotion names is the origin's text: a mirror's lastError is public.
+    const odd = { ...promotion, from: { url: 'https://x.example/\u0000', community: 'SECRET' } };
+    const problem = lineageProblem(held(promotion), { changeHorizon: '50', promotion: odd }, true);
+    expect(problem).toMatchObject({ code: 'ORIGIN_LINEAGE_CHANGED' });
+    expect(problem?.message).toContain(
+      'the promotion on 2026-12-01T10:00:00.000Z at change batch 40',
+    );
+    expect(problem?.message).not.toMatch(/x\.example|SECRET|\u0000/);
+  });
+
   it("refuses a manifest below the last complete pull's horizon, or one a later pull began under", () => {
     expect(behindProblem(null, { changeHorizon: '1' })).toBeUndefined();
     expect(behindProblem(through, { changeHorizon: '40' })).toBeUndefined();

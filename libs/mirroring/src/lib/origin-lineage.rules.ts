@@ -23,9 +23,14 @@ export interface LineageProblem {
   message: string;
 }
 
+/**
+ * A promotion as a message names it: by its checked fields only (its time as read, its change
+ * batch), never the instance it names (any text the origin chose), as a mirror's `lastError`,
+ * which is public, quotes it.
+ */
 const described = (promotion: ExportPromotion | null) =>
   promotion
-    ? `the promotion from ${promotion.from.url} (${promotion.from.community}) on ${promotion.at}`
+    ? `the promotion on ${new Date(Date.parse(promotion.at)).toISOString()} at change batch ${promotion.changeHorizon}`
     : 'no promotion';
 
 /**

@@ -98,7 +98,8 @@ export function nextCursor(
   if (last === after) {
     throw new MirrorPullError(
       'ORIGIN_INVALID',
-      `${client.location}/${stream} answers the same page again after cursor ${after}: read stopped`,
+      // The cursor is the origin's text, not quoted: `lastError` is public.
+      `${client.location}/${stream} answers the same page again after the cursor it ended at: read stopped`,
     );
   }
   return last;

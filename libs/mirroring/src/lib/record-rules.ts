@@ -16,7 +16,7 @@ import {
 
 /** A UUID as the export writes one (lower case), the only form the mirror's tables take. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
+export const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 const CLASSIFICATIONS: ReadonlySet<string> = new Set(Object.values(NoteClassification));
 
 /**

@@ -218,7 +218,7 @@ export const ERRORS = {
     HttpStatus.CONFLICT,
     (problem: string) =>
       `The community served there does not continue what this mirror pulled: ${problem}`,
-    "it states the promotion from http://127.0.0.1:8787 (news) on 2026-12-01T10:00:00.000Z, which this mirror's pulls never read",
+    "it states the promotion on 2026-12-01T10:00:00.000Z at change batch 52, which this mirror's pulls never read",
   ),
   ORIGIN_UNREACHABLE: entry(
     HttpStatus.BAD_GATEWAY,
