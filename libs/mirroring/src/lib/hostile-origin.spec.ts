@@ -1166,6 +1166,36 @@ describe('MirrorPuller against a hostile origin', () => {
     await pullsNormally();
   });
 
+  it('stops at a full page of a change feed whose last record has no cursor, storing nothing of it', async () => {
+    const before = await state();
+    const notesCursor = (before.cursors as { notes?: string }).notes;
+    expect(notesCursor).toEqual(expect.any(String));
+    const ids = Array.from({ length: 500 }, () => randomUUID());
+    const served: URL[] = [];
+    misbehave('/export/notes', (response, url) => {
+      served.push(url);
+      // Unfit records, each refused; the last without a cursor to resume after.
+      const records = served.length > SAFETY_PAGES ? [] : ids;
+      response.end(
+        records
+          .map((id, n) => line(n === ids.length - 1 ? { id } : { cursor: `c${n}`, id }))
+          .join(''),
+      );
+    });
+
+    await stopsWith(
+      puller.pull(mirrorId),
+      'ORIGIN_INVALID',
+      /\/notes: the last record of a page has no cursor .*: read stopped, nothing of the page stored$/,
+    );
+    // Read once, after where the mirror stood: never from the feed's start.
+    expect(served.map((url) => url.searchParams.get('after'))).toEqual([notesCursor]);
+    expect(((await state()).cursors as { notes?: string }).notes).toBe(notesCursor);
+    expect(await refusalsOf(ids.map((id) => `note ${id}`))).toEqual([]);
+
+    await pullsNormally();
+  });
+
   /** Full pages of junk notes under fresh ids and cursors, without end: each one refused. */
   const endlessJunk = () => {
     const served = misbehave('/export/notes', (response, url) => {

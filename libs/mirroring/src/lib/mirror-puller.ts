@@ -39,7 +39,7 @@ import {
 import { checkOriginManifest } from './origin-manifest.rules';
 import { behindProblem, groupProblem, lineageProblem } from './origin-lineage.rules';
 import { OriginResultsPuller } from './origin-results.puller';
-import { nextCursor, PageSettlement } from './page-settlement';
+import { nextCursor, pageEnd, PageSettlement } from './page-settlement';
 import { RatingPageSettler } from './rating-page.settler';
 import { storedText } from './record-rules';
 import { RequestPageSettler } from './request-page.settler';
@@ -255,6 +255,8 @@ export class MirrorPuller implements OnModuleDestroy {
             before: horizon,
           });
           if (page.length === 0) break;
+          // The cursor the page's settlement stores: checked before anything of it is.
+          pageEnd(client, stream, page);
           if (stream === 'notes') {
             const notes = page as NoteRecord[];
             await this.notes.settle(mirror, notes, context, verifier, cursors, outcome, pending);

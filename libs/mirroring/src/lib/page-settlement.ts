@@ -8,7 +8,7 @@ import {
   type MirrorStream,
   type Refusal,
 } from './mirror-state';
-import { storedText } from './record-rules';
+import { storableCursor, storedText } from './record-rules';
 
 type Tx = Prisma.TransactionClient;
 
@@ -85,6 +85,27 @@ export async function* pagesOf<S extends ExportStream>(
 }
 
 /**
+ * The cursor of a page's last record, where the stream resumes after it (and, for a change feed,
+ * what the mirror stores): a non-empty string the tables hold, or the pull stops as
+ * `ORIGIN_INVALID` before the page is settled. Without it the next read would start the stream
+ * over, and a change feed's pages, already stored, conflict (`PULL_CONFLICT`) on every pull.
+ */
+export function pageEnd(
+  client: ExportClient,
+  stream: ExportStream,
+  page: readonly unknown[],
+): string {
+  const cursor = (page[page.length - 1] as { cursor?: unknown } | null)?.cursor;
+  if (!storableCursor(cursor)) {
+    throw new MirrorPullError(
+      'ORIGIN_INVALID',
+      `${client.location}/${stream}: the last record of a page has no cursor (a non-empty string without U+0000 or a lone surrogate) to resume after: read stopped, nothing of the page stored`,
+    );
+  }
+  return cursor;
+}
+
+/**
  * Where a stream's next page starts: after the last record of `page`, a full page read after
  * `after`. An origin that serves the same page again, whatever the cursor, would be read for ever.
  */
@@ -92,9 +113,9 @@ export function nextCursor(
   client: ExportClient,
   stream: ExportStream,
   after: string | undefined,
-  page: { cursor: string }[],
+  page: readonly unknown[],
 ): string {
-  const last = (page[page.length - 1] as { cursor: string }).cursor;
+  const last = pageEnd(client, stream, page);
   if (last === after) {
     throw new MirrorPullError(
       'ORIGIN_INVALID',

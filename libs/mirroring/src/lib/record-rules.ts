@@ -57,6 +57,10 @@ export function storedText(text: string, max: number): string {
 }
 
 const holdsUnstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
+
+/** A cursor the mirror can resume from and store (jsonb refuses U+0000 and lone surrogates). */
+export const storableCursor = (cursor: unknown): cursor is string =>
+  typeof cursor === 'string' && cursor !== '' && !holdsUnstorable(cursor);
 const TEXT_UNSTORABLE = 'a string holds U+0000 or a lone surrogate, which the tables cannot';
 
 /** Deeper than any record of the format nests (a proof is three levels down). */
