@@ -91,7 +91,9 @@ describe('a mirror never going back', () => {
     expect(problem?.message).toContain(
       'the promotion on 2026-12-01T10:00:00.000Z at change batch 40',
     );
-    expect(problem?.message).not.toMatch(/x\.example|SECRET|\u0000/);
+    for (const chosen of ['x.example', 'SECRET', '\u0000']) {
+      expect(problem?.message).not.toContain(chosen);
+    }
   });
 
   it("refuses a manifest below the last complete pull's horizon, or one a later pull began under", () => {
