@@ -61,15 +61,19 @@ describe('a note deletion sealed in a batch', () => {
     return { proven, send, at: new Date(proven.action.clientMinute * 60_000).toISOString() };
   }
 
-  /** The rater's proven rating of the note, sent. */
-  async function rate(id: string) {
-    const proven = await prove(rater, 'rating.put', `note:${id}`, {
-      helpfulness: 'HELPFUL',
-      tags: [],
-    });
-    return request(server())
-      .put(`/communities/${community.slug}/notes/${id}/rating`)
-      .send(provenBody(proven));
+  /** The rater's proven rating of the note (at `at`, else now), sent; `body` sends it again. */
+  async function rate(id: string, at?: Date) {
+    const proven = await prove(
+      rater,
+      'rating.put',
+      `note:${id}`,
+      { helpfulness: 'HELPFUL', tags: [] },
+      at,
+    );
+    const body = provenBody(proven);
+    const send = () =>
+      request(server()).put(`/communities/${community.slug}/notes/${id}/rating`).send(body);
+    return Object.assign(await send(), { send });
   }
 
   const waitingDeletions = async () =>
@@ -199,4 +203,28 @@ describe('a note deletion sealed in a batch', () => {
       ).toEqual({ deletedAt: new Date(deletion.at), redacted: true, text: '' });
     },
   );
+
+  // Last: its deletion is left waiting.
+  it('is not told by a replayed rating proof while it waits: only a newer rating learns of it', async () => {
+    const note = await storedNote('replayed');
+    const other = await storedNote('other-replayed');
+    const sealed = await rate(note);
+    expect(sealed.status).toBe(201);
+    // The batch that stores the rating: the author's deletion of another note beside it.
+    await (await deletionOf(other)).send().expect(200);
+    expect(await app.get(Sealer).sealDue()).toBe(2);
+    expect(await prisma.rating.count({ where: { noteId: note } })).toBe(1);
+    const deletion = await deletionOf(note);
+    await deletion.send().expect(200);
+
+    // Anyone may replay the exported proof within its minute's skew: answered by the stored
+    // rating alone, as before the deletion, so the answer does not date the deletion.
+    const replayed = await sealed.send();
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual(sealed.body);
+    // The rater's own newer choice would be buffered: the note takes it no more.
+    const newer = await rate(note, new Date((sealed.body.clientMinute + 1) * 60_000));
+    expect(newer.status).toBe(409);
+    expect(newer.body).toMatchObject({ code: 'NOTE_DELETED' });
+  });
 });

@@ -394,6 +394,9 @@ export class NotesService {
       },
     );
     await this.sealer.afterSubmit(community.id);
+    // Sealed in its request: forgotten again once committed (the batch forgot the post reads
+    // before its commit, when a read could still cache the note undeleted), as a new note is.
+    if (this.sealer.immediate) this.forgetPostReads();
     // Its deletion waiting, the note as the batch will store it; else as stored.
     const [waiting] = await this.buffer.waiting<BufferedDeletion>(
       this.prisma,

@@ -122,9 +122,13 @@ export class RatingsService {
         const latest = [...(stored ? [stored] : []), ...unsealed.map(toStored)].reduce<
           StoredRating | undefined
         >((a, b) => (a === undefined || b.clientMinute > a.clientMinute ? b : a), undefined);
-        if (!latest) return;
-        if (latest.clientMinute < input.clientMinute) {
-          outcome = 'replaced';
+        if (!latest || latest.clientMinute < input.clientMinute) {
+          // Only a rating that would be buffered learns of a deletion waiting for its batch: a
+          // replayed exported proof is decided above by the stored rating alone, and an answer
+          // that changed when the author deleted would give anyone the deletion's time before
+          // its batch is sealed (docs/threat-model.md).
+          await this.refuseIfDeletionWaits(tx, community, note.id);
+          if (latest) outcome = 'replaced';
           return;
         }
         if (isSameRating(latest, input)) {
@@ -154,7 +158,8 @@ export class RatingsService {
    * The note checked again where the rating is buffered: the proof check before it takes seconds,
    * during which the author may delete the note or a moderator hide it, and a note so taken back
    * takes no new ratings (docs/protocol.md, docs/moderation.md); a deletion takes it back from its
-   * answer on, while it waits for its batch too. The note's change lock, shared here and taken
+   * answer on, while it waits for its batch too (`refuseIfDeletionWaits`, for a rating that would
+   * be buffered). The note's change lock, shared here and taken
    * alone by a deletion's submission, a hide or redaction (`lockNoteForRating`), makes the two
    * wait for each other, so a rating is either buffered before the change commits or refused
    * after it; answered as the first check does.
@@ -169,7 +174,14 @@ export class RatingsService {
       SELECT deleted_at IS NOT NULL AS deleted, hidden FROM notes WHERE id = ${noteId}::uuid`;
     if (!note || note.hidden) throw noteNotFound(community, noteId);
     if (note.deleted) throw ApiError.of('NOTE_DELETED');
-    // A deletion answered and waiting for its batch takes the note out of rating as one stored.
+  }
+
+  /** A deletion answered and waiting for its batch takes the note out of rating as one stored. */
+  private async refuseIfDeletionWaits(
+    tx: Prisma.TransactionClient,
+    community: CommunityKey,
+    noteId: string,
+  ) {
     const deletions = await this.buffer.waiting(tx, community.id, 'deletion', deletionKey(noteId));
     if (deletions.length > 0) throw ApiError.of('NOTE_DELETED');
   }
