@@ -15,6 +15,8 @@ export { EN_WRITE_WAIT } from './frame/i18n/en-write-wait';
 // In the extension the frame's locale is never set: its sentences are English, as the panel's.
 export { type Refusal, refusalText } from './frame/failure';
 export { TAGS_REQUIRED } from './frame/validation';
+// A note sent again after a lost answer is the proof kept from its first try, never a second note.
+export { sendProven } from './frame/proven-writes';
 export { sealWaitKey } from './shared/seal-wait-key';
 export { writeWaitKey } from './shared/write-wait-key';
 export { guardWrites, unshownWrite } from './shared/visibility-guard';

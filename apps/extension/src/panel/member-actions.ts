@@ -12,7 +12,15 @@ import {
   sendRating,
 } from '@bridgenotes/protocol';
 
-import { button, h, markField, nextId, TAGS_REQUIRED, unshownWrite } from '@bridgenotes/widget';
+import {
+  button,
+  h,
+  markField,
+  nextId,
+  sendProven,
+  TAGS_REQUIRED,
+  unshownWrite,
+} from '@bridgenotes/widget';
 import { errorSlot, showProblem } from '../shared/field-error';
 import {
   circuitFiles,
@@ -22,6 +30,7 @@ import {
   InstanceError,
   type Note,
   rate,
+  type RatingResponse,
   requestNote,
   writeNote,
 } from '../shared/instance';
@@ -52,6 +61,19 @@ export class MembershipNotSealed extends Error {
   override name = 'MembershipNotSealed';
 }
 
+/**
+ * Only what the member saw: a page steering a click onto a faded or covered panel would learn its
+ * user's pseudonym from the write (docs/threat-model.md, "Click-jacking"). Asked once per action,
+ * as its submit handler runs, for the button just used: never again for a proof made anew within
+ * the action (a rating's later minute), which would ask twice, or name, or be refused for, what
+ * the member touched since.
+ */
+async function confirmShown(): Promise<void> {
+  const refusal = await unshownWrite((action) => t('confirmWrite', { action }));
+  // Said in the widget's words (failure.ts).
+  if (refusal) throw new InstanceError(0, refusal, refusal);
+}
+
 async function prove(
   context: MemberContext,
   kind: string,
@@ -59,11 +81,6 @@ async function prove(
   payload: { [key: string]: unknown },
   clientMinute?: number,
 ): Promise<ProvenForApi> {
-  // Only what the member saw: a page steering a click onto a faded or covered panel would learn
-  // its user's pseudonym from the write (docs/threat-model.md, "Click-jacking").
-  const refusal = await unshownWrite((action) => t('confirmWrite', { action }));
-  // Said in the widget's words (failure.ts).
-  if (refusal) throw new InstanceError(0, refusal, refusal);
   context.say(t('proving'));
   const [group, { commitment }] = await Promise.all([
     groupLeaves(context.follow),
@@ -93,6 +110,15 @@ async function prove(
     [files.wasm, files.zkey],
   );
   return proven as ProvenForApi;
+}
+
+/**
+ * Whose note a kept proof is (`sendProven`): the follow's community, as this identity, which
+ * another backup restored since would not be.
+ */
+async function writeKey(context: MemberContext): Promise<string> {
+  const { commitment } = await prover({ type: 'commitment', backup: context.backup });
+  return `${context.follow.instance} ${context.follow.id} ${String(commitment)} note.create`;
 }
 
 function choices(
@@ -137,6 +163,28 @@ const outdatedMinute = (error: unknown): number | undefined => {
     ?.storedClientMinute;
   return typeof minute === 'number' ? minute : undefined;
 };
+
+/**
+ * Rates `noteId` as the member: proven with the minute after `knownMinute`, and again while each
+ * refusal names a later one (`sendRating`), after one look at whether the member saw the form.
+ */
+export async function rateNote(
+  context: MemberContext,
+  noteId: string,
+  payload: { helpfulness: string; tags: string[] },
+  knownMinute: number | undefined,
+): Promise<RatingResponse> {
+  await confirmShown();
+  const send = async (clientMinute: number) => {
+    const proven = await prove(context, 'rating.put', `note:${noteId}`, payload, clientMinute);
+    return rate(context.follow, noteId, { ...payload, ...proven });
+  };
+  return sendRating(send, {
+    outdatedMinute,
+    knownMinute,
+    now: () => instanceClock(context.follow.instance).now(),
+  });
+}
 
 /**
  * The rating form, with the member's own latest rating shown (kept in the extension). A change
@@ -199,22 +247,12 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     if (!showProblem(fields, problem)) return;
     void context.guarded(
       async () => {
-        const payload = { helpfulness: chosen, tags: chosenTags };
-        const send = async (clientMinute: number) => {
-          const proven = await prove(
-            context,
-            'rating.put',
-            `note:${note.id}`,
-            payload,
-            clientMinute,
-          );
-          return rate(context.follow, note.id, { ...payload, ...proven });
-        };
-        const rating = await sendRating(send, {
-          outdatedMinute,
+        const rating = await rateNote(
+          context,
+          note.id,
+          { helpfulness: chosen, tags: chosenTags },
           knownMinute,
-          now: () => instanceClock(context.follow.instance).now(),
-        });
+        );
         knownMinute = rating.clientMinute;
         const kept: SaveRatingMessage = {
           type: 'save-rating',
@@ -232,6 +270,32 @@ export function ratingForm(context: MemberContext, note: Note, own?: OwnRating):
     );
   });
   return h('div', {}, mine, form);
+}
+
+/**
+ * Publishes the note `payload` as the member, once they were seen to ask. A Publish after an
+ * answer lost (the network, a 5xx) sends the proof kept from the try that may have stored the
+ * note (`sendProven`): a new one, of a later minute, would be a second note.
+ */
+export async function publishNote(
+  context: MemberContext,
+  payload: { [key: string]: unknown },
+): Promise<Note> {
+  await confirmShown();
+  let proven = false;
+  return sendProven(
+    await writeKey(context),
+    JSON.stringify(payload),
+    async () => {
+      proven = true;
+      return { ...payload, ...(await prove(context, 'note.create', '', payload)) };
+    },
+    (body) => {
+      if (!proven) context.say(t('sendingAgain'));
+      return writeNote(context.follow, body);
+    },
+    (seconds) => context.say(t('verifierBusy', { seconds })),
+  );
 }
 
 export function noteForm(context: MemberContext, onWritten: (note: Note) => void): HTMLElement {
@@ -304,15 +368,13 @@ export function noteForm(context: MemberContext, onWritten: (note: Note) => void
     if (!showProblem(fields, noteProblem(draft))) return;
     void context.guarded(
       async () => {
-        const payload = {
+        const note = await publishNote(context, {
           post: context.post,
           classification: kind,
           reasons: chosen,
           text: text.value,
           sources: links,
-        };
-        const proven = await prove(context, 'note.create', '', payload);
-        const note = await writeNote(context.follow, { ...payload, ...proven });
+        });
         form.reset();
         counter.textContent = noteLength('').counter;
         context.say(writeOutcome(context.follow, 'noted'));
@@ -330,6 +392,7 @@ export function requestPanel(context: MemberContext, requestCount: number): HTML
   const ask = button(t('requestNote'), () =>
     context.guarded(
       async () => {
+        await confirmShown();
         const payload = { post: context.post };
         const proven = await prove(context, 'note.request', '', payload);
         const stored = await requestNote(context.follow, { ...payload, ...proven });

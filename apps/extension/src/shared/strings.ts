@@ -44,6 +44,8 @@ export const STRINGS = {
   submitRating: 'Submit rating',
   proving: 'Making your proof in this browser…',
   proverStopped: 'Your browser stopped making the proof. Try again.',
+  sendingAgain: 'Sending again the note you proved…',
+  verifierBusy: 'The service is busy checking proofs: sending again in {seconds} s…',
   rated: 'Rating saved. It counts at the next scoring run, usually within a few minutes.',
   // Where the instance keeps writes for their batch, in the widget's words (writeOutcome).
   ...EN_WRITE_WAIT,

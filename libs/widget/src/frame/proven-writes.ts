@@ -3,7 +3,8 @@
 // answered with what it stored or holds waiting (the API finds a note by its proof's message, and
 // answers its very proof even once its minute is stale or its root expired), where a new proof,
 // of a later minute, would carry another message and be a second note against the daily quota.
-import { RequestError } from './api';
+// The extension's panel sends its notes through it too (`@bridgenotes/widget`): its InstanceError
+// has the same `code` and `status` (0 for NETWORK), read here as they are, not by their class.
 
 /**
  * Refusals that mean the kept proof will not be accepted any more: proven anew, once. The API
@@ -24,15 +25,32 @@ const OUTDATED = new Set([
 const BUSY = 'PROOF_VERIFIER_BUSY';
 const BUSY_WAIT_SECONDS = 1;
 
-const code = (error: unknown): string | undefined =>
-  error instanceof RequestError ? error.code : undefined;
+/** An API refusal or a network failure, the frame's RequestError or the extension's InstanceError. */
+interface Refused {
+  code: unknown;
+  status?: unknown;
+}
+
+const refusal = (error: unknown): Refused | undefined =>
+  error instanceof Error && typeof (error as Partial<Refused>).code === 'string'
+    ? (error as Refused)
+    : undefined;
+
+const code = (error: unknown): string | undefined => refusal(error)?.code as string | undefined;
 
 /** Whether the write may have reached the API, or was refused for a passing reason. */
-const mayResend = (error: unknown): boolean =>
-  error instanceof RequestError &&
-  (error.code === 'NETWORK' || (error.status !== undefined && error.status >= 500));
+const mayResend = (error: unknown): boolean => {
+  const refused = refusal(error);
+  if (!refused) return false;
+  return (
+    refused.code === 'NETWORK' || (typeof refused.status === 'number' && refused.status >= 500)
+  );
+};
 
-/** Each action's kept proven body (by `memberAction` key: it outlasts a render of the form). */
+/**
+ * Each action's kept proven body (by `memberAction` key in the frame, by follow and identity in
+ * the extension's panel: it outlasts a render of the form).
+ */
 const kept = new Map<string, { draft: string; body: unknown }>();
 
 /**
