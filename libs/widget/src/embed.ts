@@ -26,6 +26,8 @@ function canonicalUrl(): string {
 
 class BridgenotesWidget extends HTMLElement {
   private frame?: HTMLIFrameElement;
+  /** The address the frame was built with (as given: a browser may spell `frame.src` its way). */
+  private src?: string;
 
   private readonly onMessage = (event: MessageEvent): void => {
     // Only our own frame, from the service's origin, may talk to this element.
@@ -57,22 +59,37 @@ class BridgenotesWidget extends HTMLElement {
     this.dispatchEvent(new CustomEvent(`bridgenotes:${data.type}`, { detail, bubbles: true }));
   };
 
-  connectedCallback(): void {
+  /**
+   * What the frame is built from: changed on a page that stays (a single-page app moving to
+   * another article sets `post-url`), the frame is built anew for it, never left on the old post.
+   */
+  static readonly observedAttributes = ['community', 'post-url', 'theme', 'locale', 'frame-title'];
+
+  /** The frame's address and title from the attributes now; none without a community. */
+  private settings(): { src: string; title: string; theme: string } | undefined {
     const community = this.getAttribute('community');
-    if (this.frame || !community) return;
+    if (!community) return undefined;
     // The frame refuses unknown themes; a typo should not cost the host its notes.
     const theme = this.getAttribute('theme') ?? '';
     // The frame refuses a malformed tag; without one it follows the browser's languages.
     const locale = this.getAttribute('locale') ?? '';
-    const frame = document.createElement('iframe');
-    frame.src = `${service}/widget/frame?${new URLSearchParams({
+    const src = `${service}/widget/frame?${new URLSearchParams({
       community,
       post: this.getAttribute('post-url') || canonicalUrl(),
       theme: THEMES.includes(theme) ? theme : 'auto',
       parent: location.origin,
       ...(LOCALE.test(locale) ? { locale } : {}),
     })}`;
-    frame.title = this.getAttribute('frame-title') || 'Community notes';
+    return { src, title: this.getAttribute('frame-title') || 'Community notes', theme };
+  }
+
+  connectedCallback(): void {
+    const settings = this.settings();
+    if (this.frame || !settings) return;
+    const { src, title, theme } = settings;
+    const frame = document.createElement('iframe');
+    frame.src = this.src = src;
+    frame.title = title;
     frame.loading = 'lazy';
     // The same color-scheme as the frame's root: where they differ, browsers paint the frame's
     // canvas opaque, and the dark card shows square corners on a light page.
@@ -82,6 +99,23 @@ class BridgenotesWidget extends HTMLElement {
     this.frame = frame;
     addEventListener('message', this.onMessage);
     this.appendChild(frame);
+  }
+
+  /**
+   * An observed attribute set or removed: a new address is a new frame (its member view, its
+   * post's notes), a new title only the frame's title. Not before the element is on the page
+   * (`connectedCallback` builds it), and not again when the address is the same (an upgrade
+   * calls this for each attribute already there).
+   */
+  attributeChangedCallback(): void {
+    if (!this.isConnected) return;
+    const settings = this.settings();
+    if (this.frame && settings && this.src === settings.src) {
+      this.frame.title = settings.title;
+      return;
+    }
+    this.disconnectedCallback();
+    this.connectedCallback();
   }
 
   disconnectedCallback(): void {
@@ -122,13 +156,24 @@ class BridgenotesWidget extends HTMLElement {
       if (!this.hasAttribute('ticket-endpoint') || url.origin !== location.origin) {
         throw new Error('UNAVAILABLE');
       }
+      // A host that sends its signed-out users to a login page answers with a redirect, or with
+      // the page itself: that is no ticket (sent as one, the frame would blame the site's set-up).
       fetch(url, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { Accept: 'application/jwt' },
+        redirect: 'manual',
       }).then(async (response) => {
-        if (response.ok) return resolve((await response.text()).trim());
-        reject(new Error([401, 403].includes(response.status) ? 'SIGNED_OUT' : 'UNAVAILABLE'));
+        const type = response.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+        if (response.ok && type === 'application/jwt') {
+          return resolve((await response.text()).trim());
+        }
+        const signedOut =
+          response.type === 'opaqueredirect' ||
+          [401, 403].includes(response.status) ||
+          (response.status >= 300 && response.status < 400) ||
+          response.ok;
+        reject(new Error(signedOut ? 'SIGNED_OUT' : 'UNAVAILABLE'));
       }, reject);
     });
   }
