@@ -8,7 +8,6 @@ import type { HostBridge } from './host';
 import type { MemberStore } from './member-store';
 import { lookAgain, notInGroupText } from './membership';
 import { prover } from './prover-client';
-import { confirmShown } from './visibility-guard';
 
 export interface FrameContext {
   slug: string;
@@ -37,7 +36,12 @@ export interface Outcome {
   focus?: boolean;
 }
 
-/** Proves an action as the member, in the prover worker, once the member was shown its form. */
+/**
+ * Proves an action as the member, in the prover worker. The caller asked first whether the member
+ * saw what they used (`confirmShown`, once per action, as its handler starts): not here, where a
+ * proof made anew within the action (a rating's later minute, a kept proof outdated) would ask
+ * again, name, or be refused for, whatever the member touched since.
+ */
 export async function prove(
   context: FrameContext,
   kind: string,
@@ -47,7 +51,6 @@ export async function prove(
 ): Promise<ProvenForApi> {
   const { community, store } = context;
   const sealed = store.canAct ? store.memberCommitment : null;
-  await confirmShown();
   try {
     const { proven } = await prover({
       type: 'prove',

@@ -19,6 +19,7 @@ import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../fee
 import { formatNumber, label, t } from '../i18n';
 import { type FieldError, noteErrors, noteTextLengthError } from '../validation';
 import { sendProven } from '../proven-writes';
+import { confirmShown } from '../visibility-guard';
 import { writeOutcome, writeWaits } from '../write-outcome';
 import { checked, choices } from './choices';
 
@@ -134,6 +135,7 @@ export function noteForm(
       try {
         // Said for a try that sends the note proven before: no proof is made this time.
         let proven = false;
+        await confirmShown();
         const note = await sendProven(
           memberAction(context, 'write'),
           JSON.stringify(payload),

@@ -17,6 +17,7 @@ import { reportFailure } from '../failure';
 import { actionFeedback, errorSlot, memberAction, showFieldErrors } from '../feedback';
 import { label, t } from '../i18n';
 import { ratingErrors, TAGS_REQUIRED } from '../validation';
+import { confirmShown } from '../visibility-guard';
 import { writeOutcome } from '../write-outcome';
 import { checked, choices } from './choices';
 
@@ -32,6 +33,29 @@ function outdatedMinute(error: unknown): number | undefined {
   const minute = (error.details as { storedClientMinute?: unknown } | undefined)
     ?.storedClientMinute;
   return typeof minute === 'number' ? minute : undefined;
+}
+
+/**
+ * Rates `noteId` as the member, once they were seen to ask (`confirmShown`, once for the submit),
+ * proven with the minute after `knownMinute` and again while each refusal names a later one.
+ */
+export async function rateNote(
+  context: FrameContext,
+  noteId: string,
+  payload: { helpfulness: Helpfulness; tags: string[] },
+  knownMinute: number | undefined,
+  progress: (message: string) => void,
+): Promise<RatingResponse> {
+  await confirmShown();
+  const send = async (clientMinute: number) => {
+    progress(t('proving'));
+    const proven = await prove(context, 'rating.put', `note:${noteId}`, payload, clientMinute);
+    return api<RatingResponse>(`${communityPath(context.slug)}/notes/${noteId}/rating`, {
+      method: 'PUT',
+      body: { ...payload, ...proven },
+    });
+  };
+  return sendRating(send, { outdatedMinute, knownMinute, now: () => instanceClock.now() });
 }
 
 function tagsFor(helpfulness: string | undefined): readonly string[] {
@@ -104,24 +128,14 @@ export function ratingForm(context: FrameContext, note: NoteResponse): HTMLFormE
     const chosenTags = checked(form, `${name}-tags`);
     if (!showFieldErrors(form, ratingErrors(helpfulness, chosenTags))) return;
     const payload = { helpfulness, tags: chosenTags };
-    const send = async (clientMinute: number) => {
-      feedback.progress(t('proving'));
-      const proven = await prove(context, 'rating.put', `note:${note.id}`, payload, clientMinute);
-      return api<RatingResponse>(`${communityPath(context.slug)}/notes/${note.id}/rating`, {
-        method: 'PUT',
-        body: { ...payload, ...proven },
-      });
-    };
     // The identity that proves it: another one may be kept by the time the API answers.
     const commitment = context.store.identityCommitment;
     void (async () => {
       try {
         const known = context.store.rating(note.id, commitment)?.clientMinute;
-        const rating = await sendRating(send, {
-          outdatedMinute,
-          knownMinute: known,
-          now: () => instanceClock.now(),
-        });
+        const rating = await rateNote(context, note.id, payload, known, (message) =>
+          feedback.progress(message),
+        );
         if (commitment) {
           context.store.rated(commitment, note.id, {
             helpfulness: rating.helpfulness,

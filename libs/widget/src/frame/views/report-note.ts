@@ -8,6 +8,7 @@ import { focusHere, focusStillIn, h, nextId } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, memberAction } from '../feedback';
 import { label, t } from '../i18n';
+import { confirmShown } from '../visibility-guard';
 import { checked, choices } from './choices';
 
 const TEXT_LIMIT = 500;
@@ -78,6 +79,7 @@ export function reportNote(context: FrameContext, noteId: string): HTMLDetailsEl
     const payload = { reason, text: text.value };
     void (async () => {
       try {
+        await confirmShown();
         feedback.progress(t('proving'));
         const proven = await prove(context, 'note.report', `note:${noteId}`, payload);
         await api<NoteReportResponse>(`${communityPath(context.slug)}/notes/${noteId}/reports`, {

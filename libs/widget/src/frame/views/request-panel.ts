@@ -8,6 +8,7 @@ import { button, h } from '../dom';
 import { reportFailure } from '../failure';
 import { actionFeedback, memberAction } from '../feedback';
 import { t } from '../i18n';
+import { confirmShown } from '../visibility-guard';
 
 export function requestPanel(
   context: FrameContext,
@@ -19,6 +20,7 @@ export function requestPanel(
   const ask = button(t('requestNote'), () => {
     void (async () => {
       try {
+        await confirmShown();
         feedback.progress(t('proving'));
         const payload = { post: { url: context.postUrl } };
         const proven = await prove(context, 'note.request', '', payload);
