@@ -1,3 +1,4 @@
+import { failureMessage } from './failure';
 import { circuitFiles, getCommunity, instanceClock } from './instance';
 
 describe('the circuit files a proof downloads', () => {
@@ -18,6 +19,28 @@ describe('the circuit files a proof downloads', () => {
     for (const init of inits) {
       expect(init).toMatchObject({ credentials: 'omit', referrerPolicy: 'no-referrer' });
     }
+  });
+
+  it('say a 5xx as the service being busy, and a download cut mid-way as the network', async () => {
+    global.fetch = jest.fn(() => Promise.resolve(new Response('Bad gateway', { status: 502 })));
+    const busy = await circuitFiles('https://notes.example.org').catch((e: unknown) => e);
+    expect(busy).toMatchObject({ status: 502, code: 'HTTP_ERROR' });
+    expect(failureMessage(busy)).toMatch(/^The service is busy or restarting\./);
+
+    global.fetch = jest.fn(() =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new Uint8Array([1, 2, 3]));
+              controller.error(new TypeError('terminated'));
+            },
+          }),
+        ),
+      ),
+    );
+    const cut = await circuitFiles('https://notes.example.org').catch((e: unknown) => e);
+    expect(cut).toMatchObject({ status: 0, code: 'NETWORK' });
   });
 });
 

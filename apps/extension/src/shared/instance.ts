@@ -236,8 +236,14 @@ async function checkedFile(instance: string, file: { path: string; sha256: strin
     credentials: 'omit',
     referrerPolicy: 'no-referrer',
   });
-  if (!response.ok) throw new Error(`circuit file ${file.path}: HTTP ${response.status}`);
-  const bytes = await response.arrayBuffer();
+  // Said as any other answer of the instance is (`refusalText`): a 5xx, that the service is busy.
+  if (!response.ok) {
+    throw new InstanceError(response.status, 'HTTP_ERROR', '', { file: file.path });
+  }
+  // A download cut mid-way is the network's, as a request that never reached the instance.
+  const bytes = await response.arrayBuffer().catch((error: unknown) => {
+    throw new InstanceError(0, 'NETWORK', (error as Error)?.message ?? String(error));
+  });
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
   // An instance cannot hand this member a circuit of its own: the files are pinned.

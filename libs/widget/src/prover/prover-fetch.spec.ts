@@ -13,6 +13,27 @@ describe("the prover's fetches (the group, the circuit files)", () => {
     expect(failureAnswer(1, error)).toMatchObject({ ok: false, code: 'NETWORK' });
   });
 
+  it('says NETWORK when a download is cut mid-way (a circuit file), not that the prover stopped', async () => {
+    const cut = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array([1, 2, 3]));
+        controller.error(new TypeError('terminated'));
+      },
+    });
+    global.fetch = jest.fn(() => Promise.resolve(new Response(cut)));
+    const response = await proverFetch('/widget/artifacts/4.13.0/semaphore-20.zkey');
+    const error = await response.arrayBuffer().catch((e: unknown) => e);
+    expect(failureAnswer(1, error)).toMatchObject({ ok: false, code: 'NETWORK' });
+  });
+
+  it('keeps a body that is no JSON a SyntaxError, and reads a whole one', async () => {
+    global.fetch = jest.fn(() => Promise.resolve(new Response('<html>')));
+    const error = await (await proverFetch('/g')).json().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'SyntaxError' });
+    global.fetch = jest.fn(() => Promise.resolve(new Response('{"leaves":[]}')));
+    await expect((await proverFetch('/g')).json()).resolves.toEqual({ leaves: [] });
+  });
+
   it('says RATE_LIMITED with the Retry-After seconds when the service answered 429', async () => {
     global.fetch = jest.fn(() =>
       Promise.resolve(new Response('{}', { status: 429, headers: { 'Retry-After': '30' } })),
