@@ -271,9 +271,6 @@ let latestRun = 0;
 async function start(): Promise<void> {
   const run = ++latestRun;
   const stale = () => run !== latestRun;
-  // The platform page can fade the panel or paint a decoy over it: its forms are watched so that
-  // a write the member did not see is refused (member-actions.ts, docs/threat-model.md).
-  guardWrites(app);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
   app.replaceChildren(
     h(
@@ -286,7 +283,6 @@ async function start(): Promise<void> {
     ),
     status,
   );
-  new ResizeObserver(report).observe(app);
   const { token, ...shownPage } = page();
   // Framed by a page rather than by the extension's content script: show nothing at all.
   const framedByUs = await framedCheck(token);
@@ -327,5 +323,10 @@ async function start(): Promise<void> {
   report();
 }
 
+// Once for the panel's life, not at each run of `start` (each of a single-page site's posts).
+// The platform page can fade the panel or paint a decoy over it: its forms are watched so that
+// a write the member did not see is refused (member-actions.ts, docs/threat-model.md).
+guardWrites(app);
+new ResizeObserver(report).observe(app);
 addEventListener('hashchange', () => void start());
 void start();

@@ -1,4 +1,4 @@
-import { dialogAnswer } from './visibility-guard';
+import { dialogAnswer, guardWrites } from './visibility-guard';
 
 // What the browser's confirmation lets through, by its answer and how soon it came: pure timing
 // logic (the dialog itself is driven in the browser tests, widget-click-guard.e2e.spec.ts).
@@ -16,5 +16,18 @@ describe('the confirmation asked where the button was not seen', () => {
   it('tells a refusal from a dialog the browser never showed', () => {
     expect(dialogAnswer(false, 800)).toBe('NOT_CONFIRMED');
     expect(dialogAnswer(false, 49)).toBe('PANEL_HIDDEN');
+  });
+});
+
+describe('guardWrites', () => {
+  it('watches a root once, however often it is called (a panel run again at each navigation)', () => {
+    const listen = jest.fn();
+    Object.assign(globalThis, { addEventListener: listen });
+    const root = {} as HTMLElement;
+    guardWrites(root);
+    guardWrites(root);
+    guardWrites(root);
+    // A click and a key press, each listened to once: no browser here to watch buttons in.
+    expect(listen.mock.calls.map(([type]) => type)).toEqual(['click', 'keydown']);
   });
 });

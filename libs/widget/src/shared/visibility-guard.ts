@@ -88,11 +88,16 @@ function record(entry: VisibilityEntry): void {
   );
 }
 
+/** The roots watched already: a second call for one adds no second observer or listener. */
+const guarded = new WeakSet<HTMLElement>();
+
 /**
  * Starts watching every button under `root` (added later too), and the member's clicks and key
- * presses: called once, before the first view is shown.
+ * presses: called once, before the first view is shown (called again, it does nothing more).
  */
 export function guardWrites(root: HTMLElement): void {
+  if (guarded.has(root)) return;
+  guarded.add(root);
   const buttons = (node: Node): Element[] =>
     node instanceof Element
       ? [...(node.matches('button') ? [node] : []), ...node.querySelectorAll('button')]
