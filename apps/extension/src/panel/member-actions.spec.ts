@@ -1,6 +1,7 @@
 import { unshownWrite } from '@bridgenotes/widget';
 
 import { InstanceError, type Note, rate, writeNote } from '../shared/instance';
+import type { ProvenForApi } from '../shared/messages';
 import { prover } from '../shared/prover';
 import type { Follow } from '../shared/storage';
 import { type MemberContext, publishNote, rateNote } from './member-actions';
@@ -50,9 +51,10 @@ beforeEach(() => {
   // Each proof says the minute it was made for: a proof made anew would not be the same body.
   let proofs = 0;
   proverMock.mockImplementation(async (message) => {
-    if (message.type === 'commitment') return { commitment: '42' };
+    if (message.type === 'commitment') return { id: 0, ok: true, commitment: '42' };
     const { clientMinute } = message as { clientMinute: number };
-    return { proven: { proof: `proof ${++proofs}`, clientMinute } };
+    const proven = { proof: `proof ${++proofs}`, clientMinute } as unknown as ProvenForApi;
+    return { id: 0, ok: true, proven };
   });
 });
 
@@ -75,7 +77,8 @@ describe('publishNote', () => {
 
     expect(proverMock.mock.calls.filter(([message]) => message.type === 'prove')).toHaveLength(1);
     expect(writeMock).toHaveBeenCalledTimes(2);
-    expect(writeMock.mock.calls[1]![1]).toEqual(writeMock.mock.calls[0]![1]);
+    const [[, first], [, second]] = writeMock.mock.calls as [unknown, unknown][];
+    expect(second).toEqual(first);
     // Each Publish was the member's: each asked whether they saw it.
     expect(shownMock).toHaveBeenCalledTimes(2);
   });

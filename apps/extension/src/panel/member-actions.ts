@@ -8,6 +8,7 @@ import {
   NOT_HELPFUL_TAGS,
   NOT_MISLEADING_REASONS,
   NOTE_TEXT_LIMIT,
+  type RatingResponse,
   ratingContentProblems,
   sendRating,
 } from '@bridgenotes/protocol';
@@ -30,7 +31,6 @@ import {
   InstanceError,
   type Note,
   rate,
-  type RatingResponse,
   requestNote,
   writeNote,
 } from '../shared/instance';

@@ -25,18 +25,13 @@ const OUTDATED = new Set([
 const BUSY = 'PROOF_VERIFIER_BUSY';
 const BUSY_WAIT_SECONDS = 1;
 
-/** An API refusal or a network failure, the frame's RequestError or the extension's InstanceError. */
-interface Refused {
-  code: unknown;
-  status?: unknown;
-}
-
-const refusal = (error: unknown): Refused | undefined =>
-  error instanceof Error && typeof (error as Partial<Refused>).code === 'string'
-    ? (error as Refused)
+/** An API refusal or a network failure: the frame's RequestError or the extension's InstanceError. */
+const refusal = (error: unknown): { code: string; status?: unknown } | undefined =>
+  error instanceof Error && 'code' in error && typeof error.code === 'string'
+    ? { code: error.code, status: 'status' in error ? error.status : undefined }
     : undefined;
 
-const code = (error: unknown): string | undefined => refusal(error)?.code as string | undefined;
+const code = (error: unknown): string | undefined => refusal(error)?.code;
 
 /** Whether the write may have reached the API, or was refused for a passing reason. */
 const mayResend = (error: unknown): boolean => {

@@ -49,7 +49,7 @@ describe('rateNote', () => {
 
     expect(shownMock).toHaveBeenCalledTimes(1);
     expect(apiMock).toHaveBeenCalledTimes(2);
-    expect(apiMock.mock.calls[1]![1]).toMatchObject({
+    expect(apiMock.mock.calls[1]?.[1]).toMatchObject({
       method: 'PUT',
       body: { clientMinute: stored + 1 },
     });
