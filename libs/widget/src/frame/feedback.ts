@@ -32,10 +32,13 @@ export interface ActionFeedback {
   element: HTMLElement;
   /**
    * Disables `control` and marks `region` busy while the action makes its proof and sends it
-   * (from `progress` to `done` or `failed`): a second click would prove and send it twice.
+   * (from `progress` to `done`, `failed` or `clear`): a second click would prove and send it
+   * twice. Called for each control of a line that several share (Create and Restore).
    */
   busy(control: HTMLButtonElement, region: HTMLElement): void;
   progress(message: string): void;
+  /** Ends the progress with nothing to say: the view says it (a question asked instead). */
+  clear(): void;
   done(message: string): void;
   /**
    * Ends the action for good (a report is sent once): `message` takes the place of its form, in
@@ -92,14 +95,14 @@ export function actionFeedback(key?: string): ActionFeedback {
   });
   dismiss.classList.add('dismiss');
   const line = h('div', { class: 'feedback-line' }, element, key ? dismiss : null);
-  let busy: { control: HTMLButtonElement; region: HTMLElement } | undefined;
+  const busy: { control: HTMLButtonElement; region: HTMLElement }[] = [];
   let current: Said | undefined;
   const render = (shown: Said | undefined, focus: boolean) => {
     current = shown;
-    if (busy) {
-      const running = shown?.kind === 'progress';
-      busy.control.disabled = running;
-      busy.region.setAttribute('aria-busy', String(running));
+    const running = shown?.kind === 'progress';
+    for (const { control, region } of busy) {
+      control.disabled = running;
+      region.setAttribute('aria-busy', String(running));
     }
     element.textContent = shown?.message ?? '';
     if (shown) element.dataset['kind'] = shown.kind;
@@ -127,10 +130,15 @@ export function actionFeedback(key?: string): ActionFeedback {
   return {
     element: line,
     busy(control, region) {
-      busy = { control, region };
+      busy.push({ control, region });
       render(current, false);
     },
     progress: (message) => show(message, 'progress', false),
+    clear() {
+      if (!key) return render(undefined, false);
+      said.delete(key);
+      lines.get(key)?.(undefined, false);
+    },
     done: (message) => show(message, 'done', true),
     finished(message) {
       const replace = key && replacers.get(key);

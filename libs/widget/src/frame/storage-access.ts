@@ -58,10 +58,16 @@ export function storageOffer(
   if (two) return twoIdentitiesChoice(backup, two, onGranted);
   if (!embedded()) return h('p', { class: 'storage' }, t('storageNone'));
   const feedback = actionFeedback();
+  // The member's click: the button goes with the offer, so the focus goes to the panel's heading
+  // and the live region says what the browser allowed, not lost to the page without a word.
   const granted = (move: StorageMove): void => {
-    if (move === 'moved') return onGranted();
-    const message = move === 'two' ? t('storageTwoIdentitiesShort') : t('storageDeviceIdentity');
-    onGranted({ message, focus: false });
+    const message =
+      move === 'moved'
+        ? t('storageGranted')
+        : move === 'two'
+          ? t('storageTwoIdentitiesShort')
+          : t('storageDeviceIdentity');
+    onGranted({ message });
   };
   return h(
     'div',
@@ -91,7 +97,7 @@ function twoIdentitiesChoice(
       : t('storageDeviceNone');
   const use = button(t('storageUseDevice'), () => {
     useDeviceIdentity();
-    onGranted({ message: t('identityChangedHere'), focus: false });
+    onGranted({ message: t('identityChangedHere') });
   });
   use.hidden = true;
   return h(

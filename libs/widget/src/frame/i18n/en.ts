@@ -111,6 +111,8 @@ export const EN = {
     'Your account replaced a lost identity recently: it can replace one again from {from} (UTC). Until then, restore the identity it has from its backup.',
   ticketHostWrong: 'This site cannot admit members to this community (its set-up is wrong).',
   replaceIdentity: 'Replace my lost identity',
+  creatingIdentity: 'Creating your identity in this browser…',
+  restoringIdentity: 'Restoring your identity…',
   created: 'Identity created.',
   restored: 'Identity restored.',
   restoredMember: 'Identity restored: it is a member of {community}.',
@@ -130,6 +132,7 @@ export const EN = {
   storageTwoIdentitiesShort:
     'This device already keeps another identity on this site: the one you use now was not replaced. Choose below.',
   identityChangedHere: 'The identity kept on this device is used now.',
+  storageGranted: 'Your identity is kept on this device now.',
   storageDeviceIdentity:
     'This device already kept another identity on this site: it is used now. The identity made on this page had joined no community.',
   storageDeviceNone: 'a member of no community',

@@ -108,6 +108,8 @@ export const FR: Record<StringKey, string> = {
   ticketHostWrong:
     'Ce site ne peut pas admettre de membres dans cette communauté (sa configuration est erronée).',
   replaceIdentity: 'Remplacer mon identité perdue',
+  creatingIdentity: 'Création de votre identité dans ce navigateur…',
+  restoringIdentity: 'Restauration de votre identité…',
   created: 'Identité créée.',
   restored: 'Identité restaurée.',
   restoredMember: 'Identité restaurée : elle est membre de {community}.',
@@ -129,6 +131,7 @@ export const FR: Record<StringKey, string> = {
   storageTwoIdentitiesShort:
     'Cet appareil garde déjà une autre identité sur ce site : celle que vous utilisez n’a pas été remplacée. Choisissez ci-dessous.',
   identityChangedHere: 'L’identité gardée sur cet appareil est utilisée désormais.',
+  storageGranted: 'Votre identité est désormais gardée sur cet appareil.',
   storageDeviceIdentity:
     'Cet appareil gardait déjà une autre identité sur ce site : elle est utilisée désormais. L’identité créée sur cette page n’avait rejoint aucune communauté.',
   storageDeviceNone: 'membre d’aucune communauté',

@@ -79,6 +79,7 @@ function restoreDetails(
       replacing = loses.commitment;
       void restore().catch((error: unknown) => reportFailure(feedback, error));
     });
+    feedback.busy(replace, confirm);
     replace.hidden = true;
     confirm.replaceChildren(
       said,
@@ -100,9 +101,12 @@ function restoreDetails(
       return;
     }
     const backup = restoreText.value.trim();
+    // Busy until it ends: a second click would find the identity it keeps and say that another
+    // tab kept one.
+    feedback.progress(t('restoringIdentity'));
     const { commitment } = await prover({ type: 'commitment', backup, strict: true });
     if (keptElsewhere(context, shown, onChange)) return;
-    if (!(await mayReplace(backup, commitment as string))) return;
+    if (!(await mayReplace(backup, commitment as string))) return feedback.clear();
     if (keptElsewhere(context, shown, onChange)) return;
     store.keepIdentity(backup, commitment as string);
     // Not found (or not fetched now): Join is offered, and a join made before answers
@@ -116,17 +120,20 @@ function restoreDetails(
       message: found ? t('restoredMember', { community: community.name }) : t('restored'),
     });
   };
-  return h(
+  const restoreButton = button(t('restoreButton'), () => {
+    void restore().catch((error: unknown) => reportFailure(feedback, error));
+  });
+  const details = h(
     'details',
     {},
     h('summary', {}, t(summary)),
     h('label', { for: restoreId }, t('restoreLabel')),
     restoreText,
-    button(t('restoreButton'), () => {
-      void restore().catch((error: unknown) => reportFailure(feedback, error));
-    }),
+    restoreButton,
     confirm,
   );
+  feedback.busy(restoreButton, details);
+  return details;
 }
 
 export function memberPanel(
@@ -170,17 +177,22 @@ export function memberPanel(
   };
   const backup = store.identity;
   if (!backup) {
+    const create = button(
+      t('createIdentity'),
+      act(async () => {
+        // Busy until it ends: a second click would make a second identity, find the first
+        // kept, and say that another tab kept one.
+        feedback.progress(t('creatingIdentity'));
+        const created = await prover({ type: 'create' });
+        if (keptElsewhere(context, null, onChange)) return;
+        store.keepIdentity(created.backup as string, created.commitment as string);
+        onChange({ message: t('created') });
+      }),
+    );
+    feedback.busy(create, panel);
     panel.append(
       h('p', {}, t('memberIntro')),
-      button(
-        t('createIdentity'),
-        act(async () => {
-          const created = await prover({ type: 'create' });
-          if (keptElsewhere(context, null, onChange)) return;
-          store.keepIdentity(created.backup as string, created.commitment as string);
-          onChange({ message: t('created') });
-        }),
-      ),
+      create,
       restoreDetails(context, feedback, 'restore', onChange),
       feedback.element,
     );
