@@ -33,6 +33,20 @@ let pill: HTMLButtonElement | undefined;
 let offer: HTMLButtonElement | undefined;
 let open = false;
 let seen: PageNotes = { helpful: 0, toRate: 0 };
+/**
+ * The page's element the focus was last on outside the panel (the count button, a link, the
+ * post): given back on Close when the count button is hidden, not dropped on the page's body.
+ */
+let pageFocus: Element | undefined;
+
+addEventListener(
+  'focusin',
+  (event) => {
+    // The panel's frame is in a closed shadow root: its focus is seen here as the host's.
+    if (event.target instanceof Element && event.target !== host) pageFocus = event.target;
+  },
+  true,
+);
 
 function pageNow(): LookupMessage['page'] {
   const link = document.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]');
@@ -159,11 +173,11 @@ function fromPanel(data: PanelReport | null): void {
   if (data?.type === 'close') {
     open = false;
     frame.hidden = true;
-    if (pill) {
-      pill.hidden = seen.helpful + seen.toRate === 0;
-      // The focus was in the frame just hidden: back to the button that opens it again.
-      if (!pill.hidden) pill.focus();
-    }
+    if (pill) pill.hidden = seen.helpful + seen.toRate === 0;
+    // The focus was in the frame just hidden: back to the button that opens it again, else to
+    // where it was on the page before it went into the panel.
+    if (pill && !pill.hidden) pill.focus();
+    else if (pageFocus?.isConnected && pageFocus instanceof HTMLElement) pageFocus.focus();
   } else if (data?.type === 'notes') {
     // Open actions take the panel's whole height (PANEL_STYLE's max-height caps it).
     frame.style.height = data.fill ? '100vh' : `${Math.max(80, data.height + 2)}px`;
