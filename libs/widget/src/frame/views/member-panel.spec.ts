@@ -91,20 +91,6 @@ jest.mock('../member-store', () => ({
 
 const storageMock = jest.mocked(useStorage);
 
-/**
- * The panel's modules afresh: the identity is the site's, kept for every community (in memory
- * here), and each case starts with none.
- */
-async function fresh() {
-  jest.resetModules();
-  const [{ memberPanel }, { MemberStore }, { prover }] = await Promise.all([
-    import('./member-panel'),
-    import('../member-store'),
-    import('../prover-client'),
-  ]);
-  return { memberPanel, MemberStore, proverMock: jest.mocked(prover) };
-}
-
 beforeAll(() => {
   const storageAccess = async () => ({ localStorage: {} });
   Object.assign(globalThis, {
@@ -118,25 +104,46 @@ beforeAll(() => {
   });
 });
 
+/**
+ * A member panel of `community` with no identity yet, from modules afresh (the identity is the
+ * site's, kept for every community, in memory here): the prover answers once `answer` is called.
+ */
+async function panelWithoutIdentity(community: string) {
+  jest.resetModules();
+  const [{ memberPanel }, { MemberStore }, { prover }] = await Promise.all([
+    import('./member-panel'),
+    import('../member-store'),
+    import('../prover-client'),
+  ]);
+  const proverMock = jest.mocked(prover);
+  let answer: (answered: { backup?: string; commitment: string }) => void = () => undefined;
+  proverMock.mockImplementation(
+    () =>
+      new Promise((resolve) => {
+        answer = (answered) => resolve({ id: 1, ok: true, ...answered });
+      }),
+  );
+  const store = new MemberStore(community);
+  const context = { store, community: { name: community, admission: 'OPEN' } };
+  const outcomes: (Outcome | undefined)[] = [];
+  const panel = memberPanel(context as unknown as FrameContext, (outcome) =>
+    outcomes.push(outcome),
+  ) as unknown as StandIn;
+  return {
+    panel,
+    store,
+    outcomes,
+    proverMock,
+    answer: (a: Parameters<typeof answer>[0]) => answer(a),
+  };
+}
+
 /** Settles what the clicks started (the prover's answers are already there). */
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('Restore from a backup', () => {
   it('is busy while the prover reads it: a double click restores once, and no other tab is named', async () => {
-    const { memberPanel, MemberStore, proverMock } = await fresh();
-    let answer: () => void = () => undefined;
-    proverMock.mockImplementation(
-      () =>
-        new Promise((resolve) => {
-          answer = () => resolve({ id: 1, ok: true, commitment: '222' });
-        }),
-    );
-    const store = new MemberStore('village');
-    const context = { store, community: { name: 'Village', admission: 'OPEN' } };
-    const outcomes: (Outcome | undefined)[] = [];
-    const panel = memberPanel(context as unknown as FrameContext, (outcome) =>
-      outcomes.push(outcome),
-    ) as unknown as StandIn;
+    const { panel, store, outcomes, proverMock, answer } = await panelWithoutIdentity('village');
     const backup = btoa(String.fromCharCode(...new Array<number>(32).fill(7)));
     const pasted = panel.textarea();
     pasted.value = backup;
@@ -145,7 +152,7 @@ describe('Restore from a backup', () => {
     restore.click();
     restore.click();
     expect(restore.disabled).toBe(true);
-    answer();
+    answer({ commitment: '222' });
     await settled();
 
     expect(proverMock).toHaveBeenCalledTimes(1);
@@ -156,20 +163,7 @@ describe('Restore from a backup', () => {
 
 describe('Create an identity', () => {
   it('is busy while the prover makes it: a double click makes one, and no other tab is named', async () => {
-    const { memberPanel, MemberStore, proverMock } = await fresh();
-    let answer: (created: { backup: string; commitment: string }) => void = () => undefined;
-    proverMock.mockImplementation(
-      () =>
-        new Promise((resolve) => {
-          answer = (created) => resolve({ id: 1, ok: true, ...created });
-        }),
-    );
-    const store = new MemberStore('town');
-    const context = { store, community: { name: 'Town', admission: 'OPEN' } };
-    const outcomes: (Outcome | undefined)[] = [];
-    const panel = memberPanel(context as unknown as FrameContext, (outcome) =>
-      outcomes.push(outcome),
-    ) as unknown as StandIn;
+    const { panel, store, outcomes, proverMock, answer } = await panelWithoutIdentity('town');
 
     const create = panel.button(EN.createIdentity);
     create.click();
