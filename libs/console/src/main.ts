@@ -204,7 +204,9 @@ async function draw(focus?: string): Promise<void> {
   if (focus === PICKER) picker.focus();
   main.replaceChildren(await VIEWS[view](context()));
   if (focus && focus !== PICKER) {
-    focusOn(document.getElementById(focus) ?? main.querySelector('h2'));
+    focusOn(
+      (focus === HEADING ? null : document.getElementById(focus)) ?? main.querySelector('h2'),
+    );
   }
 }
 

@@ -169,10 +169,7 @@ class BridgenotesWidget extends HTMLElement {
           return resolve((await response.text()).trim());
         }
         const signedOut =
-          response.type === 'opaqueredirect' ||
-          [401, 403].includes(response.status) ||
-          (response.status >= 300 && response.status < 400) ||
-          response.ok;
+          response.type === 'opaqueredirect' || [401, 403].includes(response.status) || response.ok;
         reject(new Error(signedOut ? 'SIGNED_OUT' : 'UNAVAILABLE'));
       }, reject);
     });

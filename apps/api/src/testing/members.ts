@@ -14,8 +14,8 @@ import { type JsonValue, useSingleThreadedCurve } from '@bridgenotes/protocol';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 
-import { NOTE_FIELDS } from './fixtures';
-import { OPERATOR_KEY } from './test-app';
+import { createTestPrisma, NOTE_FIELDS } from './fixtures';
+import { createSealedByHandApp, OPERATOR_KEY } from './test-app';
 
 export interface TestCommunity {
   id: string;
@@ -137,6 +137,18 @@ export async function postNote(
     .send(provenBody(proven))
     .expect(201);
   return stored.body.id as string;
+}
+
+/**
+ * An app whose writes are sealed by hand, at least `k` members a batch (`createSealedByHandApp`),
+ * a community of `members`, a client of its database and a prover for its group: the set-up of
+ * the specs that race writes against their batch.
+ */
+export async function sealedByHandCommunity(k: number, members: Identity[]) {
+  const app = await createSealedByHandApp(k);
+  const prisma = createTestPrisma();
+  const community = await communityWithMembers(app, members);
+  return { app, prisma, community, prove: await prover(app, community) };
 }
 
 /**

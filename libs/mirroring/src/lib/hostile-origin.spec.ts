@@ -1297,4 +1297,24 @@ describe('MirrorPuller against a hostile origin', () => {
     expect(await prisma.note.count({ where: { communityId, id: note.id } })).toBe(1);
     expect(await refusalsOf([`note ${note.id}`])).toEqual([]);
   });
+
+  it("says the origin's results failing beside a root's wait, not instead of it", async () => {
+    admit();
+    const root = roots.at(-1) as RootRecord;
+    const onTime = root.createdAt;
+    root.createdAt = new Date(Date.now() + 3_600_000).toISOString();
+    publishRun();
+    misbehave('/scoring-runs', (response) => response.writeHead(500).end());
+
+    await expect(puller.pull(mirrorId)).resolves.toMatchObject({ changesWait: expect.any(String) });
+    expect(await state()).toMatchObject({
+      lastErrorCode: 'ROOT_TIME_INVALID',
+      lastError: expect.stringMatching(
+        /ahead of this instance's clock.*; the origin's results not read: .*scoring-runs\?limit=20: answered 500/,
+      ),
+    });
+
+    root.createdAt = onTime;
+    await pullsNormally();
+  });
 });

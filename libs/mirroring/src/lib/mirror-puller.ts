@@ -128,8 +128,14 @@ export class MirrorPuller implements OnModuleDestroy {
       const { outcome, pulledThrough, resultsFailure } = await this.sync(mirror, client, fetcher);
       // A wait, or results not read, is said where the operator reads the mirror's state, as a
       // pull's failure: the pull itself ran to its end.
+      // Both: the wait's code, and the results' failure said beside it.
       const said: OriginFailure | undefined = outcome.changesWait
-        ? { code: 'ROOT_TIME_INVALID', message: outcome.changesWait }
+        ? {
+            code: 'ROOT_TIME_INVALID',
+            message: resultsFailure
+              ? `${outcome.changesWait}; the origin's results not read: ${resultsFailure.message}`
+              : outcome.changesWait,
+          }
         : resultsFailure && {
             code: resultsFailure.code,
             message: `pulled through, the origin's results not read (divergence compares the last run read): ${resultsFailure.message}`,

@@ -49,6 +49,12 @@ describe("a mirror going on from an origin's manifest", () => {
     expect(code(held(null, '12'), promotion)).toBeUndefined();
     // Read past it: the changes below 41 include some after the promotion.
     expect(code(held(null, '41'), promotion)).toBe('ORIGIN_LINEAGE_CHANGED');
+    expect(lineageProblem(held(null, '41'), { changeHorizon: '50', promotion }, false)).toEqual({
+      code: 'ORIGIN_LINEAGE_CHANGED',
+      message: expect.stringContaining(
+        'it states the promotion on 2026-12-01T10:00:00.000Z at change batch 40, but this mirror had read every change below 41',
+      ),
+    });
     // Promoted from the origin this mirror follows: another mirror of it.
     const fromOwnOrigin = { ...promotion, from: ORIGIN };
     expect(code(held(null), fromOwnOrigin)).toBe('ORIGIN_LINEAGE_CHANGED');

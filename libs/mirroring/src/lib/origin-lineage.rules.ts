@@ -91,7 +91,7 @@ export function lineageProblem(
   const horizon = (through as PulledThrough).changeHorizon;
   if (BigInt(horizon) > BigInt(taken.changeHorizon)) {
     return changed(
-      `it states ${described(taken)} at change batch ${taken.changeHorizon}, but this mirror had read every change below ${horizon} there: it read past the promotion without the manifest stating it`,
+      `it states ${described(taken)}, but this mirror had read every change below ${horizon} there: it read past the promotion without the manifest stating it`,
     );
   }
   return undefined;

@@ -50,10 +50,9 @@ export class PreviousHistories {
   /** The runs' times by rank, and the latest over each power-of-two span (a sparse table). */
   private readonly latest: Float64Array[];
 
-  /** Each run time (and its minute) with the lowest rank of a run timed at it. */
-  private readonly runAt = new Map<number, number>();
+  /** Each run time's minute with the lowest rank of a run timed in it. */
   private readonly runMinute = new Map<number, number>();
-  /** Each run time with the ranks of every run timed at it. */
+  /** Each run time with the ranks of every run timed at it, ascending. */
   private readonly ranksAt = new Map<number, number[]>();
   /** The rank of the first run that publishes no time (older exports); runs.length if none. */
   private readonly firstUntimed: number;
@@ -73,8 +72,9 @@ export class PreviousHistories {
     this.firstUntimed = untimed < 0 ? times.length : untimed;
     times.forEach((time, rank) => {
       if (time === -Infinity) return;
-      if (!this.runAt.has(time)) this.runAt.set(time, rank);
-      this.ranksAt.set(time, [...(this.ranksAt.get(time) ?? []), rank]);
+      const ranks = this.ranksAt.get(time);
+      if (ranks) ranks.push(rank);
+      else this.ranksAt.set(time, [rank]);
       const minute = Math.floor(time / 60_000);
       if (!this.runMinute.has(minute)) this.runMinute.set(minute, rank);
     });
@@ -179,7 +179,7 @@ export class PreviousHistories {
       if (!(time >= 0)) continue;
       const minute = field === 'timestampMinuteOfFinalScoringOutput';
       const ms = minute ? time * 60_000 : time;
-      const earlier = (minute ? this.runMinute : this.runAt).get(time);
+      const earlier = minute ? this.runMinute.get(time) : this.ranksAt.get(time)?.[0];
       if (exact ? !(earlier !== undefined && earlier < rank) : !(ms <= latest + this.skewMs)) {
         problems.push(
           `${field} (${at(ms)}) is not the time of a succeeded run before it${exact ? '' : ' (nor before the latest of them, plus the clock-skew allowance)'}`,

@@ -1,5 +1,5 @@
 import { failureAnswer } from './prover-core';
-import { proverFetch } from './prover-fetch';
+import { proverFetch, readBody } from './prover-fetch';
 
 describe("the prover's fetches (the group, the circuit files)", () => {
   const realFetch = global.fetch;
@@ -21,17 +21,18 @@ describe("the prover's fetches (the group, the circuit files)", () => {
       },
     });
     global.fetch = jest.fn(() => Promise.resolve(new Response(cut)));
-    const response = await proverFetch('/widget/artifacts/4.13.0/semaphore-20.zkey');
-    const error = await response.arrayBuffer().catch((e: unknown) => e);
+    const url = '/widget/artifacts/4.13.0/semaphore-20.zkey';
+    const response = await proverFetch(url);
+    const error = await readBody(url, response.arrayBuffer()).catch((e: unknown) => e);
     expect(failureAnswer(1, error)).toMatchObject({ ok: false, code: 'NETWORK' });
   });
 
   it('keeps a body that is no JSON a SyntaxError, and reads a whole one', async () => {
     global.fetch = jest.fn(() => Promise.resolve(new Response('<html>')));
-    const error = await (await proverFetch('/g')).json().catch((e: unknown) => e);
+    const error = await readBody('/g', (await proverFetch('/g')).json()).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'SyntaxError' });
     global.fetch = jest.fn(() => Promise.resolve(new Response('{"leaves":[]}')));
-    await expect((await proverFetch('/g')).json()).resolves.toEqual({ leaves: [] });
+    await expect(readBody('/g', (await proverFetch('/g')).json())).resolves.toEqual({ leaves: [] });
   });
 
   it('says RATE_LIMITED with the Retry-After seconds when the service answered 429', async () => {

@@ -7,25 +7,11 @@ import { ProverError } from './backup';
 const lost = (url: string, error: unknown) =>
   new ProverError('NETWORK', `${url}: ${(error as Error)?.message ?? error}`);
 
-/**
- * `fetch(url)`, refusing with NETWORK (never reached the service) or RATE_LIMITED (429). Its
- * body too is read with NETWORK for a download cut short (the connection dropped mid-way through
- * a circuit file): not the prover stopping, which tells the member to reload. An answer that is
- * no JSON stays the SyntaxError it is.
- */
+/** `fetch(url)`, refusing with NETWORK (never reached the service) or RATE_LIMITED (429). */
 export async function proverFetch(url: string): Promise<Response> {
   const response = await fetch(url).catch((error: unknown) => {
     throw lost(url, error);
   });
-  for (const read of ['arrayBuffer', 'json', 'text'] as const) {
-    const body = response[read].bind(response) as () => Promise<unknown>;
-    Object.defineProperty(response, read, {
-      value: () =>
-        body().catch((error: unknown) => {
-          throw (error as Error)?.name === 'SyntaxError' ? error : lost(url, error);
-        }),
-    });
-  }
   if (response.status === 429) {
     const retryAfter = retryAfterSeconds(response);
     throw new ProverError(
@@ -35,4 +21,16 @@ export async function proverFetch(url: string): Promise<Response> {
     );
   }
   return response;
+}
+
+/**
+ * A body of `url`'s answer being read (`response.arrayBuffer()`, `response.json()`), refusing
+ * with NETWORK when the download is cut short (the connection dropped mid-way through a circuit
+ * file): not the prover stopping, which tells the member to reload. An answer that is no JSON
+ * stays the SyntaxError it is.
+ */
+export function readBody<T>(url: string, read: Promise<T>): Promise<T> {
+  return read.catch((error: unknown) => {
+    throw (error as Error)?.name === 'SyntaxError' ? error : lost(url, error);
+  });
 }

@@ -7,7 +7,7 @@ import { groupFromLeaves, PublishedGroup } from '@bridgenotes/client';
 
 import type { ProverRequest, ProverResponse } from '../shared/messages';
 import { ProverError } from './backup';
-import { proverFetch } from './prover-fetch';
+import { proverFetch, readBody } from './prover-fetch';
 import { notSealed } from './not-sealed';
 import { answerFromIdentity, answerJoinWork, proveForApi, serveRequests } from './prover-core';
 
@@ -33,7 +33,7 @@ async function checkedFile(file: { url: string; sha256: string }): Promise<Uint8
       `circuit file ${file.url}: HTTP ${response.status}`,
     );
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = new Uint8Array(await readBody(file.url, response.arrayBuffer()));
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
   if (hex !== file.sha256) {
@@ -59,11 +59,10 @@ async function handle(request: ProverRequest): Promise<ProverResponse> {
   if (request.type !== 'prove') throw new Error(`unknown request ${request.type}`);
   const identity = Identity.import(request.backup);
   // The group first: a member whose join is not sealed yet is told before the circuit downloads.
-  const leaves = await proverFetch(
-    `/communities/${encodeURIComponent(request.community.slug)}/group/leaves`,
-  ).then((response) => {
+  const leavesUrl = `/communities/${encodeURIComponent(request.community.slug)}/group/leaves`;
+  const leaves = await proverFetch(leavesUrl).then((response) => {
     if (!response.ok) throw new ProverError('GROUP_UNAVAILABLE', `group: HTTP ${response.status}`);
-    return response.json() as Promise<PublishedGroup>;
+    return readBody(leavesUrl, response.json() as Promise<PublishedGroup>);
   });
   const group = groupFromLeaves(leaves);
   if (group.indexOf(identity.commitment) === -1) {

@@ -20,6 +20,11 @@ describe('the confirmation asked where the button was not seen', () => {
 });
 
 describe('guardWrites', () => {
+  const realListen = globalThis.addEventListener;
+  afterEach(() => {
+    Object.assign(globalThis, { addEventListener: realListen });
+  });
+
   it('watches a root once, however often it is called (a panel run again at each navigation)', () => {
     const listen = jest.fn();
     Object.assign(globalThis, { addEventListener: listen });

@@ -3,17 +3,17 @@ import type { PrismaClient } from '@bridgenotes/database';
 import { currentTestRun, eventually } from '@bridgenotes/testing';
 import request from 'supertest';
 
-import { createTestPrisma, NOTE_FIELDS } from '../../testing/fixtures';
+import { NOTE_FIELDS } from '../../testing/fixtures';
 import { holdNext } from '../../testing/hold';
 import {
-  communityWithMembers,
   createIdentity,
   provenBody,
-  prover,
+  type prover,
+  sealedByHandCommunity,
   storedNote as storedNoteOf,
   TestCommunity,
 } from '../../testing/members';
-import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
+import { OPERATOR_KEY } from '../../testing/test-app';
 import { Sealer } from '../sealing/sealer.service';
 import { PostsService } from './posts.service';
 
@@ -35,10 +35,7 @@ describe('a note deletion sealed in a batch', () => {
   const server = () => app.getHttpServer();
 
   beforeAll(async () => {
-    app = await createSealedByHandApp(K);
-    prisma = createTestPrisma();
-    community = await communityWithMembers(app, [author, rater]);
-    prove = await prover(app, community);
+    ({ app, prisma, community, prove } = await sealedByHandCommunity(K, [author, rater]));
   });
 
   afterAll(async () => {
@@ -89,6 +86,13 @@ describe('a note deletion sealed in a batch', () => {
       select: { deletedAt: true, deleteProof: true, hidden: true },
     });
 
+  /** A note's stored fields once `deletion` is stored, hidden or not. */
+  const deletedBy = (deletion: Awaited<ReturnType<typeof deletionOf>>, hidden: boolean) => ({
+    deletedAt: new Date(deletion.at),
+    deleteProof: deletion.proven.proof,
+    hidden,
+  });
+
   /** A moderator's action on the note. */
   const moderate = (noteId: string, action: 'HIDE' | 'REDACT') =>
     request(server())
@@ -133,11 +137,7 @@ describe('a note deletion sealed in a batch', () => {
 
     expect((await rate(other)).status).toBe(201);
     expect(await app.get(Sealer).sealDue()).toBe(2);
-    expect(await stored(deleted)).toEqual({
-      deletedAt: new Date(deletion.at),
-      deleteProof: deletion.proven.proof,
-      hidden: false,
-    });
+    expect(await stored(deleted)).toEqual(deletedBy(deletion, false));
     expect(await waitingDeletions()).toBe(0);
     // One rescoring request, written by the batch's transaction, as the rating's.
     const [rating] = await prisma.$queryRaw<{ xmin: string }[]>`
@@ -158,11 +158,7 @@ describe('a note deletion sealed in a batch', () => {
     await moderate(hidden, 'HIDE').expect(201);
     expect((await rate(other)).status).toBe(201);
     expect(await app.get(Sealer).sealDue()).toBe(2);
-    expect(await stored(hidden)).toEqual({
-      deletedAt: new Date(deletion.at),
-      deleteProof: deletion.proven.proof,
-      hidden: true,
-    });
+    expect(await stored(hidden)).toEqual(deletedBy(deletion, true));
   });
 
   // Embedded, one session runs every transaction in turn: no redaction can run beside a batch.

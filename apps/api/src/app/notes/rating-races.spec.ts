@@ -6,14 +6,14 @@ import request from 'supertest';
 import { createTestPrisma } from '../../testing/fixtures';
 import { holdNext, waitingOnAdvisoryLock } from '../../testing/hold';
 import {
-  communityWithMembers,
   createIdentity,
   provenBody,
-  prover,
+  type prover,
+  sealedByHandCommunity,
   storedNote as storedNoteOf,
   TestCommunity,
 } from '../../testing/members';
-import { createSealedByHandApp, OPERATOR_KEY } from '../../testing/test-app';
+import { OPERATOR_KEY } from '../../testing/test-app';
 import { ActionProofsService } from '../membership/action-proofs.service';
 import { Sealer } from '../sealing/sealer.service';
 import { WriteBuffer } from '../sealing/write-buffer.service';
@@ -33,10 +33,7 @@ describe('a note taken back while a rating or deletion of it has its proof check
   const server = () => app.getHttpServer();
 
   beforeAll(async () => {
-    app = await createSealedByHandApp(1);
-    prisma = createTestPrisma();
-    community = await communityWithMembers(app, [author, rater]);
-    prove = await prover(app, community);
+    ({ app, prisma, community, prove } = await sealedByHandCommunity(1, [author, rater]));
   });
 
   afterAll(async () => {
